@@ -1,0 +1,8 @@
+// Entry of the scalar binary, for engines without WebAssembly SIMD: only the __scalar variants.
+export * from './dense.scalar';
+export * from './activation.scalar';
+export * from './loss.scalar';
+export * from './reduce.scalar';
+export * from './update.scalar';
+export * from './peak.scalar';
+export * from './common';

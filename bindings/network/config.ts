@@ -1,0 +1,126 @@
+/**
+ * The options of createNetwork, checked and normalised into one NetworkConfig: the sizes, one
+ * activation per layer, the loss and how to initialise.
+ */
+import { invalidOption } from '../errors.js';
+import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
+import {
+  ACTIVATIONS,
+  LOSSES,
+  LOSS_OUTPUT,
+  OUTPUT_ACTIVATIONS,
+  type Activation,
+  type Loss,
+  type OutputActivation,
+} from '../kernels.js';
+
+export interface LayerOptions {
+  units: number;
+  activation?: OutputActivation;
+}
+
+export interface NetworkOptions {
+  /** Units per layer, input first: [784, 30, 10]. Or give `inputs` and `layers`. */
+  sizes?: number[];
+  inputs?: number;
+  layers?: LayerOptions[];
+  /** Activation of the hidden layers (default 'sigmoid'). */
+  activation?: Activation;
+  /** Activation of the output layer (default: the one the loss is fused with, else 'sigmoid'). */
+  output?: OutputActivation;
+  /** Default 'cross-entropy' when the output is softmax, else 'mse'. */
+  loss?: Loss;
+  /** Default 'standard': U[−1/√n_in, 1/√n_in]. */
+  init?: WeightInit;
+  /** Default 'zero'. */
+  biasInit?: BiasInit;
+  /** Seed of the RNG behind initialisation and shuffling (default 1). */
+  seed?: number;
+}
+
+export interface NetworkConfig {
+  sizes: number[];
+  /** activations[l] follows weights[l]; the last one is the output activation. */
+  activations: OutputActivation[];
+  loss: Loss;
+  init: WeightInit;
+  biasInit: BiasInit;
+  seed: number;
+}
+
+/** Largest layer width accepted (keeps a typo from asking for gigabytes). */
+export const MAX_UNITS = 1 << 20;
+
+export function checkUnits(units: unknown, where: string): number {
+  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_UNITS) {
+    throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${JSON.stringify(units)}`);
+  }
+  return units;
+}
+
+function checkChoice<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+export function checkActivation(value: unknown, where: string): OutputActivation {
+  return checkChoice(value, OUTPUT_ACTIVATIONS, where);
+}
+
+export function checkLoss(value: unknown, where = 'loss'): Loss {
+  return checkChoice(value, LOSSES, where);
+}
+
+/** Softmax only as the output of cross-entropy, and each fused loss with its own output. */
+export function checkLossPairing(loss: Loss, activations: readonly OutputActivation[]): void {
+  const output = activations[activations.length - 1];
+  const required = LOSS_OUTPUT[loss];
+  if (required !== null && output !== required) {
+    throw invalidOption(`loss '${loss}' needs a '${required}' output layer, got '${output}'`);
+  }
+  if (required === null && output === 'softmax') {
+    throw invalidOption(`a softmax output goes with loss 'cross-entropy', not '${loss}'`);
+  }
+  activations.slice(0, -1).forEach((activation, l) => {
+    if (activation === 'softmax') throw invalidOption(`layer ${l}: softmax is only allowed on the output layer`);
+  });
+}
+
+export function resolveConfig(options: NetworkOptions): NetworkConfig {
+  if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
+  const hidden = options.activation === undefined ? 'sigmoid' : checkChoice(options.activation, ACTIVATIONS, 'activation');
+  let sizes: number[];
+  let perLayer: (OutputActivation | undefined)[];
+  if (options.layers !== undefined) {
+    if (options.sizes !== undefined) throw invalidOption('give either sizes or inputs + layers, not both');
+    if (!Array.isArray(options.layers) || options.layers.length === 0) throw invalidOption('layers: expected a non-empty array');
+    sizes = [checkUnits(options.inputs, 'inputs'), ...options.layers.map((layer, l) => checkUnits(layer?.units, `layers[${l}].units`))];
+    perLayer = options.layers.map((layer, l) =>
+      layer.activation === undefined ? undefined : checkActivation(layer.activation, `layers[${l}].activation`),
+    );
+  } else {
+    if (!Array.isArray(options.sizes) || options.sizes.length < 2) {
+      throw invalidOption('sizes: expected at least an input and an output size, e.g. [784, 30, 10]');
+    }
+    sizes = options.sizes.map((units, l) => checkUnits(units, `sizes[${l}]`));
+    perLayer = sizes.slice(1).map(() => undefined);
+  }
+  const loss =
+    options.loss !== undefined ? checkLoss(options.loss) : options.output === 'softmax' || options.output === undefined ? 'cross-entropy' : 'mse';
+  const output =
+    options.output !== undefined
+      ? checkActivation(options.output, 'output')
+      : (perLayer[perLayer.length - 1] ?? LOSS_OUTPUT[loss] ?? 'sigmoid');
+  const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
+  checkLossPairing(loss, activations);
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(seed)}`);
+  return {
+    sizes,
+    activations,
+    loss,
+    init: checkWeightInit(options.init ?? 'standard'),
+    biasInit: checkBiasInit(options.biasInit ?? 'zero'),
+    seed,
+  };
+}

@@ -1,0 +1,33 @@
+// The activation functions and their derivatives in plain float64 arithmetic: the oracle's formulas.
+import { LEAKY_RELU_SLOPE, type Activation } from '../kernels.js';
+
+export function sigmoid(z: number): number {
+  // Written two ways so that neither branch overflows and small results keep their relative accuracy.
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+export const activation: Record<Activation, (z: number) => number> = {
+  sigmoid,
+  tanh: Math.tanh,
+  relu: (z) => (z > 0 ? z : 0),
+  'leaky-relu': (z) => (z > 0 ? z : LEAKY_RELU_SLOPE * z),
+  softsign: (z) => z / (1 + Math.abs(z)),
+  linear: (z) => z,
+};
+
+/** f'(z), given z and a = f(z). */
+export const activationPrime: Record<Activation, (z: number, a: number) => number> = {
+  sigmoid: (_z, a) => a * (1 - a),
+  tanh: (_z, a) => 1 - a * a,
+  relu: (z) => (z > 0 ? 1 : 0),
+  'leaky-relu': (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE),
+  softsign: (z) => 1 / ((1 + Math.abs(z)) * (1 + Math.abs(z))),
+  linear: () => 1,
+};
+
+/** log(1 + e^x) without overflow. */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}

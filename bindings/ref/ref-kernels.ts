@@ -1,0 +1,164 @@
+/**
+ * The reference backend: the Kernels contract in plain TypeScript, one readable loop per formula
+ * (names as in Nielsen's network.py). It is the oracle every other backend is tested against, and
+ * in float64 it is precise enough to check gradients by finite differences.
+ */
+import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
+import { activation, activationPrime, softplus } from './activations.js';
+
+export interface RefOptions {
+  /** 'f64' (default) for the oracle; 'f32' to mimic the storage precision of wasm. */
+  precision?: 'f32' | 'f64';
+}
+
+export type RefTensor = FloatArray;
+
+export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
+  const precision = options.precision ?? 'f64';
+  const Array = precision === 'f64' ? Float64Array : Float32Array;
+  return {
+    name: precision === 'f64' ? 'ref' : 'ref-f32',
+    precision,
+    alloc: (length) => new Array(length),
+    free: () => {},
+    view: (t) => t,
+    write: (t, src, offset = 0) => t.set(src, offset),
+    zero: (t, n = t.length) => t.fill(0, 0, n),
+    copyRows(dst, src, rows, start, count, rowLen) {
+      for (let i = 0; i < count; i++) {
+        const row = rows[start + i];
+        dst.set(src.subarray(row * rowLen, (row + 1) * rowLen), i * rowLen);
+      }
+    },
+
+    denseForward(z, a, w, b, batch, nIn, nOut) {
+      for (let x = 0; x < batch; x++) {
+        for (let j = 0; j < nOut; j++) {
+          let sum = 0;
+          for (let k = 0; k < nIn; k++) sum += a[x * nIn + k] * w[j * nIn + k];
+          z[x * nOut + j] = sum + b[j];
+        }
+      }
+    },
+    denseBackwardInput(da, dz, w, batch, nIn, nOut) {
+      for (let x = 0; x < batch; x++) {
+        for (let k = 0; k < nIn; k++) {
+          let sum = 0;
+          for (let j = 0; j < nOut; j++) sum += dz[x * nOut + j] * w[j * nIn + k];
+          da[x * nIn + k] += sum;
+        }
+      }
+    },
+    denseBackwardWeights(dw, dz, a, batch, nIn, nOut) {
+      for (let j = 0; j < nOut; j++) {
+        for (let k = 0; k < nIn; k++) {
+          let sum = 0;
+          for (let x = 0; x < batch; x++) sum += dz[x * nOut + j] * a[x * nIn + k];
+          dw[j * nIn + k] += sum;
+        }
+      }
+    },
+    denseBackwardBias(db, dz, batch, nOut) {
+      for (let j = 0; j < nOut; j++) {
+        let sum = 0;
+        for (let x = 0; x < batch; x++) sum += dz[x * nOut + j];
+        db[j] += sum;
+      }
+    },
+
+    activationForward(f, a, z, batch, n) {
+      if (f === 'softmax') {
+        for (let x = 0; x < batch; x++) softmaxRow(a, z, x * n, n);
+        return;
+      }
+      const sigma = activation[f];
+      for (let i = 0; i < batch * n; i++) a[i] = sigma(z[i]);
+    },
+    activationBackward(f, dz, da, z, a, batch, n) {
+      const sigmaPrime = activationPrime[f];
+      for (let i = 0; i < batch * n; i++) dz[i] += da[i] * sigmaPrime(z[i], a[i]);
+    },
+
+    loss: (loss, output, z, a, y, batch, n) => lossAndDelta(loss, output, null, z, a, y, batch, n),
+    lossBackward: (loss, output, dz, z, a, y, batch, n) => lossAndDelta(loss, output, dz, z, a, y, batch, n),
+
+    sumSquares(x, n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[i] * x[i];
+      return sum;
+    },
+    sumAbs(x, n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.abs(x[i]);
+      return sum;
+    },
+    maxAbs(x, n) {
+      let max = 0;
+      for (let i = 0; i < n; i++) {
+        const v = Math.abs(x[i]);
+        if (!(v <= max)) max = v; // a NaN wins, so it is never hidden
+      }
+      return max;
+    },
+
+    sgdUpdate(w, v, g, n, learningRate, momentum, weightDecay) {
+      for (let i = 0; i < n; i++) {
+        v[i] = momentum * v[i] + g[i] + weightDecay * w[i];
+        w[i] -= learningRate * v[i];
+      }
+    },
+  };
+}
+
+function softmaxRow(a: FloatArray, z: FloatArray, offset: number, n: number): void {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, z[offset + j]);
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(z[offset + j] - max);
+  for (let j = 0; j < n; j++) a[offset + j] = Math.exp(z[offset + j] - max) / sum;
+}
+
+function logSumExp(z: FloatArray, offset: number, n: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, z[offset + j]);
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += Math.exp(z[offset + j] - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * The mean loss over the batch; with `delta`, also delta += ∂(mean loss)/∂z. The output layer's
+ * error is (a − y) for softmax + cross-entropy and sigmoid + binary cross-entropy, and
+ * (a − y) ⊙ σ'(z) for the quadratic cost (Nielsen's equation BP1).
+ */
+function lossAndDelta(
+  loss: Loss,
+  output: OutputActivation,
+  delta: FloatArray | null,
+  z: FloatArray,
+  a: FloatArray,
+  y: FloatArray,
+  batch: number,
+  n: number,
+): number {
+  let total = 0;
+  for (let x = 0; x < batch; x++) {
+    const row = x * n;
+    if (loss === 'cross-entropy') {
+      const lse = logSumExp(z, row, n);
+      for (let j = 0; j < n; j++) total -= y[row + j] * (z[row + j] - lse);
+    } else if (loss === 'binary-cross-entropy') {
+      // −[y log σ(z) + (1−y) log(1−σ(z))] = softplus(z) − y·z
+      for (let j = 0; j < n; j++) total += softplus(z[row + j]) - y[row + j] * z[row + j];
+    } else {
+      for (let j = 0; j < n; j++) total += 0.5 * (a[row + j] - y[row + j]) ** 2;
+    }
+  }
+  if (delta) {
+    for (let i = 0; i < batch * n; i++) {
+      const error = (a[i] - y[i]) / batch;
+      delta[i] += loss === 'mse' ? error * activationPrime[output as Activation](z[i], a[i]) : error;
+    }
+  }
+  return total / batch;
+}

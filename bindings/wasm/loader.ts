@@ -1,0 +1,81 @@
+/**
+ * Finds, compiles and instantiates the core. The only module that touches @assemblyscript/loader.
+ * The `.wasm` files are found next to this package with `new URL(…, import.meta.url)`, or where
+ * `setWasmLocation` says they are served from. Compilation is always asynchronous (browsers refuse
+ * a synchronous compile of a large module on the main thread).
+ */
+import { instantiate } from '@assemblyscript/loader';
+import { GradscopeError } from '../errors.js';
+import type { CommonExports } from './exports.js';
+
+export type Binary = 'simd' | 'scalar';
+
+/** A minimal module using v128 (i8x16.splat + i8x16.popcnt…): it validates only where WebAssembly SIMD is available. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+]);
+
+export function simdSupported(): boolean {
+  return WebAssembly.validate(SIMD_PROBE);
+}
+
+let location: URL | undefined;
+
+/** Tell gradscope where its `.wasm` files are served from (a folder URL, e.g. '/assets/gradscope/'). */
+export function setWasmLocation(folder: string | URL): void {
+  const base = typeof globalThis.location !== 'undefined' ? globalThis.location.href : import.meta.url;
+  const url = new URL(folder, base);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  location = url;
+}
+
+export function wasmUrl(binary: Binary): URL {
+  const file = `gradscope.${binary}.wasm`;
+  return location ? new URL(file, location) : new URL(`../../build/${file}`, import.meta.url);
+}
+
+const compiled = new Map<Binary, Promise<WebAssembly.Module>>();
+
+export function compileCore(binary: Binary): Promise<WebAssembly.Module> {
+  let module = compiled.get(binary);
+  if (!module) {
+    module = compileFrom(wasmUrl(binary));
+    compiled.set(binary, module);
+    module.catch(() => compiled.delete(binary));
+  }
+  return module;
+}
+
+async function compileFrom(url: URL): Promise<WebAssembly.Module> {
+  try {
+    if (url.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return await WebAssembly.compile(await readFile(url));
+    }
+    const response = fetch(url);
+    if (typeof WebAssembly.compileStreaming === 'function') {
+      try {
+        return await WebAssembly.compileStreaming(response);
+      } catch {
+        // Served with the wrong MIME type, most likely: compile the bytes instead.
+      }
+    }
+    const bytes = await (await response).arrayBuffer();
+    return await WebAssembly.compile(bytes);
+  } catch (cause) {
+    throw new GradscopeError(
+      'WASM_UNAVAILABLE',
+      `could not load the gradscope core from ${url.href} (did \`npm run build\` run? is setWasmLocation right?): ${String(cause)}`,
+    );
+  }
+}
+
+/** A fresh instance of the core, with its own memory. */
+export async function instantiateCore(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
+  if (binary === 'simd' && !simdSupported()) {
+    throw new GradscopeError('WASM_UNAVAILABLE', 'this engine does not support WebAssembly SIMD; use the scalar binary');
+  }
+  const module = await compileCore(binary);
+  const { exports } = await instantiate<Record<string, unknown>>(module, {});
+  return exports as unknown as CommonExports & Record<string, unknown>;
+}

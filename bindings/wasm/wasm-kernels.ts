@@ -1,0 +1,208 @@
+/**
+ * The wasm backend: the Kernels contract over the AssemblyScript core. Tensors are
+ * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
+ * the hot path copies and allocates nothing.
+ */
+import { GradscopeError } from '../errors.js';
+import type { Activation, Kernels, OutputActivation } from '../kernels.js';
+import { Allocator } from './allocator.js';
+import {
+  ACTIVATION_EXPORT_NAMES,
+  exportName,
+  type ActivationKernels,
+  type CommonExports,
+  type Variant,
+  type VariantKernels,
+} from './exports.js';
+import { instantiateCore, simdSupported, type Binary } from './loader.js';
+
+export interface WasmTensor {
+  readonly ptr: number;
+  readonly length: number;
+}
+
+export interface WasmOptions {
+  /** Which kernels to run: 'simd' (default where supported) or their 'scalar' twins. */
+  variant?: Variant;
+  /** Which binary to load: the SIMD one holds both variants, the scalar one only 'scalar'. */
+  binary?: Binary;
+}
+
+export interface WasmKernels extends Kernels<WasmTensor> {
+  readonly variant: Variant;
+  /** The chosen variant's raw kernels, suffix stripped. */
+  readonly module: VariantKernels;
+  /** Every raw export of the instance. */
+  readonly exports: CommonExports & Record<string, unknown>;
+  /** Bytes of tensors currently allocated. */
+  readonly bytesInUse: number;
+}
+
+const F32 = 4;
+
+export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
+  const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
+  const binary = options.binary ?? (variant === 'simd' ? 'simd' : simdSupported() ? 'simd' : 'scalar');
+  if (variant === 'simd' && binary === 'scalar') {
+    throw new GradscopeError('INVALID_OPTION', "the scalar binary has no SIMD kernels: use variant 'scalar'");
+  }
+  const exports = await instantiateCore(binary);
+  return new WasmBackend(exports, variant, binary);
+}
+
+class WasmBackend implements WasmKernels {
+  readonly name: string;
+  readonly precision = 'f32' as const;
+  readonly module: VariantKernels;
+  private readonly activations: Record<Activation, ActivationKernels>;
+  private readonly allocator: Allocator;
+  private heapF32: Float32Array;
+  private scratch: WasmTensor;
+
+  constructor(
+    readonly exports: CommonExports & Record<string, unknown>,
+    readonly variant: Variant,
+    binary: Binary,
+  ) {
+    this.name = binary === 'scalar' ? 'wasm-scalar-binary' : `wasm-${variant}`;
+    this.module = bindVariant(exports, variant);
+    this.activations = bindActivations(exports, variant);
+    this.allocator = new Allocator(exports.memory, exports.heap_base());
+    this.heapF32 = new Float32Array(exports.memory.buffer);
+    this.scratch = this.alloc(0);
+  }
+
+  get bytesInUse(): number {
+    return this.allocator.bytesInUse;
+  }
+
+  /** The whole memory as floats, rebuilt when growth has detached the old buffer. */
+  private heap(): Float32Array {
+    if (this.heapF32.buffer !== this.exports.memory.buffer) this.heapF32 = new Float32Array(this.exports.memory.buffer);
+    return this.heapF32;
+  }
+
+  /** Scratch of at least `bytes`; grows (rarely, and never after the first steps of a run). */
+  private scratchOf(bytes: number): number {
+    if (bytes > this.scratch.length * F32) {
+      this.free(this.scratch);
+      this.scratch = this.alloc(Math.ceil(bytes / F32));
+    }
+    return this.scratch.ptr;
+  }
+
+  alloc(length: number): WasmTensor {
+    return { ptr: this.allocator.alloc(length * F32), length };
+  }
+  free(t: WasmTensor): void {
+    this.allocator.release(t.ptr);
+  }
+  view(t: WasmTensor): Float32Array {
+    return new Float32Array(this.exports.memory.buffer, t.ptr, t.length);
+  }
+  write(t: WasmTensor, src: ArrayLike<number>, offset = 0): void {
+    if (offset < 0 || offset + src.length > t.length) {
+      throw new GradscopeError('SHAPE_MISMATCH', `write of ${src.length} values at offset ${offset} overruns a tensor of ${t.length}`);
+    }
+    this.heap().set(src, (t.ptr >> 2) + offset);
+  }
+  zero(t: WasmTensor, n = t.length): void {
+    this.exports.f32_zero(t.ptr, n);
+  }
+  copyRows(dst: WasmTensor, src: WasmTensor, rows: ArrayLike<number>, start: number, count: number, rowLen: number): void {
+    const heap = this.heap();
+    const dst0 = dst.ptr >> 2;
+    const src0 = src.ptr >> 2;
+    for (let i = 0; i < count; i++) {
+      const from = src0 + rows[start + i] * rowLen;
+      heap.copyWithin(dst0 + i * rowLen, from, from + rowLen);
+    }
+  }
+
+  denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
+    this.module.f32_dense_fwd(z.ptr, a.ptr, w.ptr, b.ptr, scratch, batch, nIn, nOut);
+  }
+  denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
+    this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, scratch, batch, nIn, nOut);
+  }
+  denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
+    this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, scratch, batch, nIn, nOut);
+  }
+  denseBackwardBias(db: WasmTensor, dz: WasmTensor, batch: number, nOut: number): void {
+    this.module.f32_dense_bwd_bias(db.ptr, dz.ptr, batch, nOut);
+  }
+
+  activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
+    if (f === 'softmax') this.module.f32_softmax_fwd(a.ptr, z.ptr, batch, n);
+    else this.activations[f].fwd(a.ptr, z.ptr, batch * n);
+  }
+  activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
+    this.activations[f].bwd(dz.ptr, da.ptr, z.ptr, a.ptr, batch * n);
+  }
+
+  loss(loss: string, _output: OutputActivation, z: WasmTensor, a: WasmTensor, y: WasmTensor, batch: number, n: number): number {
+    const k = this.module;
+    if (loss === 'cross-entropy') return k.f32_xent_softmax_loss(z.ptr, y.ptr, batch, n);
+    if (loss === 'binary-cross-entropy') return k.f32_bce_sigmoid_loss(z.ptr, y.ptr, batch, n);
+    return k.f32_mse_loss(a.ptr, y.ptr, batch, n);
+  }
+  lossBackward(
+    loss: string,
+    output: OutputActivation,
+    dz: WasmTensor,
+    z: WasmTensor,
+    a: WasmTensor,
+    y: WasmTensor,
+    batch: number,
+    n: number,
+  ): number {
+    const k = this.module;
+    if (loss === 'cross-entropy') return k.f32_xent_softmax_bwd(dz.ptr, z.ptr, a.ptr, y.ptr, batch, n);
+    if (loss === 'binary-cross-entropy') return k.f32_bce_sigmoid_bwd(dz.ptr, z.ptr, a.ptr, y.ptr, batch, n);
+    // Quadratic cost: ∂C/∂a into scratch, then through the output activation's derivative.
+    const da = this.scratchOf(batch * n * F32);
+    this.exports.f32_zero(da, batch * n);
+    const value = k.f32_mse_bwd(da, a.ptr, y.ptr, batch, n);
+    this.activations[output as Activation].bwd(dz.ptr, da, z.ptr, a.ptr, batch * n);
+    return value;
+  }
+
+  sumSquares(x: WasmTensor, n: number): number {
+    return this.module.f32_sum_squares(x.ptr, n);
+  }
+  sumAbs(x: WasmTensor, n: number): number {
+    return this.module.f32_sum_abs(x.ptr, n);
+  }
+  maxAbs(x: WasmTensor, n: number): number {
+    return this.module.f32_max_abs(x.ptr, n);
+  }
+
+  sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    this.module.f32_sgd_update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+  }
+}
+
+function bindVariant(exports: Record<string, unknown>, variant: Variant): VariantKernels {
+  const suffix = `__${variant}`;
+  const kernels: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(exports)) {
+    if (name.endsWith(suffix) && typeof value === 'function') kernels[name.slice(0, -suffix.length)] = value;
+  }
+  return kernels as unknown as VariantKernels;
+}
+
+function bindActivations(exports: Record<string, unknown>, variant: Variant): Record<Activation, ActivationKernels> {
+  const bound = {} as Record<Activation, ActivationKernels>;
+  for (const [activation, name] of Object.entries(ACTIVATION_EXPORT_NAMES) as [Activation, string][]) {
+    const fwd = exports[exportName(`f32_${name}_fwd`, variant)];
+    const bwd = exports[exportName(`f32_${name}_bwd`, variant)];
+    if (typeof fwd !== 'function' || typeof bwd !== 'function') {
+      throw new GradscopeError('WASM_UNAVAILABLE', `the core has no ${variant} kernels for ${activation}: rebuild with \`npm run build\``);
+    }
+    bound[activation] = { fwd, bwd } as ActivationKernels;
+  }
+  return bound;
+}

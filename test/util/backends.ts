@@ -1,0 +1,40 @@
+/**
+ * Every backend the shared suites run over, as tfjs runs core's tests on each backend.
+ * ref (float64) is the oracle; the others must agree with it.
+ */
+import type { Kernels } from '../../bindings/kernels.js';
+import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
+import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+
+export interface NamedBackend {
+  name: string;
+  kernels: Kernels;
+}
+
+let cached: Promise<NamedBackend[]> | undefined;
+
+export function kernelBackends(): Promise<NamedBackend[]> {
+  cached ??= (async () => {
+    const all: Kernels[] = [
+      createRefKernels({ precision: 'f64' }),
+      createRefKernels({ precision: 'f32' }),
+      await createWasmKernels({ variant: 'simd' }),
+      await createWasmKernels({ variant: 'scalar' }),
+      await createWasmKernels({ variant: 'scalar', binary: 'scalar' }),
+    ];
+    return all.map((kernels) => ({ name: kernels.name, kernels }));
+  })();
+  return cached;
+}
+
+/** The backends under test (everything but the f64 oracle). */
+export async function backendsUnderTest(): Promise<NamedBackend[]> {
+  return (await kernelBackends()).filter((b) => b.name !== 'ref');
+}
+
+/** A tensor on `kernels` holding `values`. */
+export function tensorOf(kernels: Kernels, values: ArrayLike<number>) {
+  const t = kernels.alloc(values.length);
+  kernels.write(t, values);
+  return t;
+}

@@ -1,0 +1,58 @@
+/** Random network configurations and data for the parity suites, from a seeded Rng. */
+import { Rng } from '../../bindings/init/rng.js';
+import { WEIGHT_INITS } from '../../bindings/init/initializers.js';
+import { ACTIVATIONS, LOSSES, type Loss, type OutputActivation } from '../../bindings/kernels.js';
+import type { NetworkOptions } from '../../bindings/network/config.js';
+
+export interface RandomCase {
+  options: NetworkOptions;
+  x: number[][];
+  y: number[][];
+}
+
+export interface CaseLimits {
+  maxDepth: number;
+  maxWidth: number;
+  maxBatch: number;
+}
+
+/** A network of 1..maxDepth layers with random widths, activations, loss and init, and a batch for it. */
+export function randomCase(rng: Rng, limits: CaseLimits, loss: Loss = LOSSES[rng.below(LOSSES.length)]): RandomCase {
+  const depth = 1 + rng.below(limits.maxDepth);
+  const width = () => 1 + rng.below(limits.maxWidth);
+  const sizes = [width(), ...Array.from({ length: depth - 1 }, width)];
+  const output: OutputActivation =
+    loss === 'cross-entropy' ? 'softmax' : loss === 'binary-cross-entropy' ? 'sigmoid' : ACTIVATIONS[rng.below(ACTIVATIONS.length)];
+  // softmax over one unit is constant: give cross-entropy at least two classes.
+  sizes.push(loss === 'cross-entropy' ? 2 + rng.below(limits.maxWidth - 1) : width());
+  const layers = sizes.slice(1).map((units, l) => ({
+    units,
+    activation: l === depth - 1 ? output : ACTIVATIONS[rng.below(ACTIVATIONS.length)],
+  }));
+  const batch = 1 + rng.below(limits.maxBatch);
+  const nOut = sizes[depth];
+  const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.normal()));
+  const y = Array.from({ length: batch }, () => randomTarget(rng, loss, nOut));
+  return {
+    options: {
+      inputs: sizes[0],
+      layers,
+      loss,
+      init: WEIGHT_INITS[rng.below(WEIGHT_INITS.length)],
+      biasInit: { name: 'normal', std: 0.5 },
+      seed: rng.nextU32(),
+    },
+    x,
+    y,
+  };
+}
+
+function randomTarget(rng: Rng, loss: Loss, n: number): number[] {
+  if (loss === 'cross-entropy') {
+    const y = new Array(n).fill(0);
+    y[rng.below(n)] = 1;
+    return y;
+  }
+  if (loss === 'binary-cross-entropy') return Array.from({ length: n }, () => rng.uniform());
+  return Array.from({ length: n }, () => rng.normal());
+}
