@@ -110,7 +110,7 @@ export function runTraining(
             `epoch ${epoch}, batch ${batches}: the loss is ${loss}; the step was not applied (try a smaller learningRate)`,
           );
         }
-        optimizer.step(net, learningRate);
+        optimizer.step(net, learningRate, size);
         net.step++;
         lossSum += loss;
         options.onBatch?.({ epoch, batch: batches, step: net.step, loss, size });

@@ -1,10 +1,25 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
 import type { Network } from '../network/network.js';
 
+/** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
+export interface OptimizerState {
+  name: string;
+  /** Scalars such as a step count or a damping λ. */
+  scalars: Record<string, number>;
+  /** Per-parameter buffers (momentum, second moments, …), as float32 values. */
+  tensors: Float32Array[];
+}
+
 export interface Optimizer {
   readonly name: string;
-  /** Applies one update from the gradients the network holds (nablaW, nablaB). */
-  step(net: Network, learningRate: number): void;
-  /** Frees the optimiser's state in the backend's memory. */
+  /**
+   * One update. Called with `batch` rows loaded in net.activations[0] and net.targets, after
+   * feedforward and backprop, so nablaW/nablaB hold the gradients of the batch's mean loss.
+   * It may run further passes over the loaded batch (line searches, curvature products).
+   */
+  step(net: Network, learningRate: number, batch: number): void;
+  state(): OptimizerState;
+  restore(state: OptimizerState): void;
+  /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void;
 }

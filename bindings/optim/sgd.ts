@@ -2,7 +2,7 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Network } from '../network/network.js';
-import type { Optimizer } from './optimizer.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
 
 export interface SgdOptions {
   /** In [0, 1); 0 is plain gradient descent. */
@@ -35,11 +35,31 @@ export class Sgd implements Optimizer {
     this.options = checkSgdOptions(options);
   }
 
-  step(net: Network, learningRate: number): void {
+  step(net: Network, learningRate: number, _batch: number): void {
     const k = net.kernels;
     const params = net.parameters();
     this.velocities ??= params.map((p) => k.alloc(p.length));
     params.forEach((p, i) => k.sgdUpdate(p.value, this.velocities![i], p.grad, p.length, learningRate, this.options.momentum, this.options.weightDecay));
+  }
+
+  state(): OptimizerState {
+    const k = this.net.kernels;
+    return {
+      name: this.name,
+      scalars: { ...this.options },
+      tensors: (this.velocities ?? []).map((v) => Float32Array.from(k.view(v))),
+    };
+  }
+
+  restore(state: OptimizerState): void {
+    const k = this.net.kernels;
+    const params = this.net.parameters();
+    if (state.tensors.length === 0) {
+      this.dispose();
+      return;
+    }
+    this.velocities ??= params.map((p) => k.alloc(p.length));
+    this.velocities.forEach((v, i) => k.write(v, state.tensors[i]));
   }
 
   dispose(): void {

@@ -1,0 +1,21 @@
+/** The data file format: { "inputs": [[...]], "targets": [[...]] }. */
+import { GradscopeError } from '../errors.js';
+
+export interface DataFile {
+  inputs: number[][];
+  targets: number[][];
+}
+
+export function dataFromJSON(json: unknown, where = 'data'): DataFile {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new GradscopeError('BAD_DATA_FILE', `${where}: expected an object with "inputs" and "targets"`);
+  }
+  const { inputs, targets } = json as Record<string, unknown>;
+  for (const [name, rows] of [['inputs', inputs], ['targets', targets]] as const) {
+    if (!Array.isArray(rows) || rows.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: "${name}" must be a non-empty array of rows`);
+    rows.forEach((row, r) => {
+      if (!Array.isArray(row)) throw new GradscopeError('BAD_DATA_FILE', `${where}: ${name}[${r}] is not an array`);
+    });
+  }
+  return { inputs: inputs as number[][], targets: targets as number[][] };
+}
