@@ -5,4 +5,8 @@ export * from './loss.scalar';
 export * from './reduce.scalar';
 export * from './update.scalar';
 export * from './peak.scalar';
+export * from './optim.scalar';
+export * from './curvature.scalar';
+export * from './cholesky.scalar';
+export * from './stats.scalar';
 export * from './common';

@@ -46,6 +46,11 @@ export interface Kernels<T extends Tensor = Tensor> {
   alloc(length: number): T;
   /** Returns the tensor's memory for reuse; the handle must not be used again. */
   free(t: T): void;
+  /**
+   * Bytes that can still be allocated, for backends with a hard limit (wasm32: 4 GiB of linear
+   * memory), so a network that cannot fit is refused before its first alloc. Absent: no fixed limit.
+   */
+  bytesAvailable?(): number;
   /** A live view of the tensor: valid until the next `alloc`. */
   view(t: T): FloatArray;
   /** t[offset + i] = src[i]. */
@@ -88,4 +93,92 @@ export interface Kernels<T extends Tensor = Tensor> {
    * v = momentum·v + (g + weightDecay·w);  w -= learningRate·v.  (momentum 0: v is just the step.)
    */
   sgdUpdate(w: T, v: T, g: T, n: number, learningRate: number, momentum: number, weightDecay: number): void;
+  /** PyTorch's Nesterov SGD: g' = g + weightDecay·w;  v = momentum·v + g';  w -= learningRate·(g' + momentum·v). */
+  nesterovUpdate(w: T, v: T, g: T, n: number, learningRate: number, momentum: number, weightDecay: number): void;
+  /** Adagrad: g' = g + weightDecay·w;  s += g'²;  w -= learningRate·g' / (√s + epsilon). */
+  adagradUpdate(w: T, s: T, g: T, n: number, learningRate: number, epsilon: number, weightDecay: number): void;
+  /** RMSProp: g' = g + weightDecay·w;  s = alpha·s + (1 − alpha)·g'²;  w -= learningRate·g' / (√s + epsilon). */
+  rmspropUpdate(w: T, s: T, g: T, n: number, learningRate: number, alpha: number, epsilon: number, weightDecay: number): void;
+  /**
+   * Adam (decoupled false: g' = g + weightDecay·w) or AdamW (decoupled true: g' = g and
+   * w ← w·(1 − learningRate·weightDecay) first), at step t ≥ 1, PyTorch's formulas:
+   * m = β1·m + (1 − β1)·g';  v = β2·v + (1 − β2)·g'²;
+   * w -= learningRate/(1 − β1^t) · m / (√v / √(1 − β2^t) + epsilon).
+   */
+  adamUpdate(
+    w: T, m: T, v: T, g: T, n: number,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: boolean, step: number,
+  ): void;
+
+  // ---- vector algebra (clipping, line searches, update measurements) ----
+  /** y[0..n) += alpha·x[0..n). */
+  axpy(y: T, x: T, n: number, alpha: number): void;
+  /** x[0..n) *= alpha. */
+  scale(x: T, n: number, alpha: number): void;
+  /** Σ x[i]·y[i] over [0, n), in f64. */
+  dot(x: T, y: T, n: number): number;
+
+  // ---- curvature (Hessian-free's R-operator and preconditioner, K-FAC's factors) ----
+  /** z[0..n) = x ⊙ y (overwrites z; z may be x or y). */
+  mul(z: T, x: T, y: T, n: number): void;
+  /**
+   * ra[batch][n] = (diag(a) − a·aᵀ)·rz row by row, where a = softmax(z): the softmax's Jacobian
+   * applied to rz, i.e. R{a} = a ⊙ (R{z} − aᵀR{z}). Overwrites ra.
+   */
+  softmaxJvp(ra: T, a: T, rz: T, batch: number, n: number): void;
+  /** d[0..n) = (scale·s + lambda)^(−3/4): Martens' diagonal preconditioner, inverted. Overwrites d. */
+  martensPreconditioner(d: T, s: T, n: number, scale: number, lambda: number): void;
+  /** dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c], r < rows, c < cols. */
+  copy2d(dst: T, dstOffset: number, dstStride: number, src: T, srcOffset: number, srcStride: number, rows: number, cols: number): void;
+  /**
+   * l[n][n] = the lower-triangular Cholesky factor of the symmetric a[n][n] (only a's lower
+   * triangle is read; l's upper triangle is zeroed). Returns false, with l partly written, when a
+   * is not positive definite.
+   */
+  cholesky(l: T, a: T, n: number): boolean;
+  /** m[n][n] = l⁻¹ for a lower-triangular l with a non-zero diagonal (m is lower-triangular). */
+  trilInverse(m: T, l: T, n: number): void;
+
+  // ---- gradient-flow statistics (bindings/flow), one pass each over data a step already made ----
+  /**
+   * Statistics of one layer over z, a = f(z) (`[batch][n]`), written to out[ACTIVATION_STAT.*]:
+   * Σa, Σa², min a, max a, Σf'(z), max f'(z), the count of f'(z) < threshold, and the count of
+   * units j with f'(z[x][j]) ≥ threshold for some row x. alive[j] (`[n]`, overwritten) is 1 for
+   * those units, else 0. f' as activationBackward computes it.
+   */
+  activationStats(out: Float64Array, alive: T, f: Activation, z: T, a: T, batch: number, n: number, threshold: number): void;
+  /**
+   * counts[bin] += 1 for each x[i], bin = floor((x[i] − lo)·bins/(hi − lo)) in f32 arithmetic,
+   * clamped to [0, bins − 1]; NaN is not counted. Needs hi > lo. counts is `[bins]`.
+   */
+  histogram(counts: T, x: T, n: number, lo: number, hi: number, bins: number): void;
+  /** Σ (x[i] − y[i])² over [0, n), in f64: ‖ΔW‖² from a snapshot without a temporary. */
+  sumSquaredDifference(x: T, y: T, n: number): number;
+  /**
+   * One pass over a layer's weights w and gradient g (`[n]` each): out[WEIGHT_STAT.*] = Σg², Σ|g|,
+   * max|g|, Σw², Σ(w − snapshot)²; then snapshot = w.
+   */
+  weightStats(out: Float64Array, snapshot: T, w: T, g: T, n: number): void;
 }
+
+/** Slots of weightStats' output (twin of WSTAT_* in assembly/stats.common.ts). */
+export const WEIGHT_STAT = {
+  gradSquares: 0,
+  gradAbs: 1,
+  gradMaxAbs: 2,
+  weightSquares: 3,
+  changeSquares: 4,
+} as const;
+
+/** Slots of activationStats' output (twin of STAT_* in assembly/stats.common.ts). */
+export const ACTIVATION_STAT = {
+  sum: 0,
+  sumSquares: 1,
+  min: 2,
+  max: 3,
+  sumPrime: 4,
+  maxPrime: 5,
+  saturated: 6,
+  aliveUnits: 7,
+} as const;
+export const ACTIVATION_STAT_COUNT = 8;

@@ -3,8 +3,10 @@ import { GradscopeError } from '../errors.js';
 import { parseArgs, UsageError, type Command } from './command.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
+import { convertCommand } from './commands/convert.js';
+import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

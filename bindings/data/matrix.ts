@@ -30,12 +30,15 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
         const v = row[c];
         if (typeof v !== 'number' || !Number.isFinite(v)) throw nonFinite(label, r, c, v);
         data[r * cols + c] = v;
+        // Finite in float64 but beyond float32's ±3.4e38: stored as ±Inf.
+        if (!Number.isFinite(data[r * cols + c])) throw nonFinite(label, r, c, v);
       }
     }
     return { data, rows, cols };
   }
   if (input && typeof input === 'object' && 'data' in input) {
     const { data, rows } = input;
+    if (data == null || typeof data.length !== 'number') throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is not an array of numbers`);
     if (input.cols !== cols) {
       throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
     }
@@ -52,7 +55,8 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
 }
 
 function nonFinite(label: string, row: number, col: number, value: unknown): GradscopeError {
-  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${String(value)}, not a finite number`);
+  const why = typeof value === 'number' && Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
+  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${String(value)}, ${why}`);
 }
 
 /** Checks that inputs and targets pair up row for row. */

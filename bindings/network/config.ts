@@ -21,9 +21,9 @@ export interface LayerOptions {
 
 export interface NetworkOptions {
   /** Units per layer, input first: [784, 30, 10]. Or give `inputs` and `layers`. */
-  sizes?: number[];
+  sizes?: readonly number[];
   inputs?: number;
-  layers?: LayerOptions[];
+  layers?: readonly LayerOptions[];
   /** Activation of the hidden layers (default 'sigmoid'). */
   activation?: Activation;
   /** Activation of the output layer (default: the one the loss is fused with, else 'sigmoid'). */

@@ -118,11 +118,12 @@ export function modelFromJSON(json: unknown): ModelData {
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
     if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${nOut} rows (one per unit)`);
-    const flat = new Float32Array(nIn * nOut);
+    // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats.
     rows.forEach((row: unknown, j) => {
       if (!Array.isArray(row) || row.length !== nIn) throw bad(`${where}[${j}]`, `expected ${nIn} numbers (one per input)`);
-      copyFinite(flat, j * nIn, row, `${where}[${j}]`);
     });
+    const flat = new Float32Array(nIn * nOut);
+    rows.forEach((row: unknown[], j) => copyFinite(flat, j * nIn, row, `${where}[${j}]`));
     return flat;
   });
   const biases = layers.map((layer: Record<string, unknown>, l) => {
@@ -141,5 +142,6 @@ function copyFinite(target: Float32Array, offset: number, values: unknown[], whe
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${where}[${i}]`, `${JSON.stringify(v)} is not a finite number`);
     target[offset + i] = v;
+    if (!Number.isFinite(target[offset + i])) throw bad(`${where}[${i}]`, `${v} is beyond the float32 range`);
   }
 }

@@ -8,13 +8,16 @@
  */
 import { resolveBackend, type BackendChoice } from '../backend.js';
 import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import { initBiases, initWeights } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { resolveConfig, type NetworkConfig, type NetworkOptions } from './config.js';
 import { modelFromJSON, modelToJSON, type ModelFile } from './model-file.js';
 import { runTraining, type TrainOptions, type TrainResult } from './train.js';
+import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
+import { nonFiniteStep } from './numeric-faults.js';
+import type { Trace } from '../flow/trace.js';
 
 export interface LayerGradient {
   /** ∂C/∂W, `[units][inputs]` row-major. */
@@ -89,16 +92,33 @@ export class Network<T extends Tensor = Tensor> {
     this.biases = [];
     this.nablaW = [];
     this.nablaB = [];
-    for (let l = 0; l < this.depth; l++) {
-      const nIn = this.sizes[l];
-      const nOut = this.sizes[l + 1];
-      const w = parameters?.weights[l] ?? initWeights(config.init, nIn, nOut, this.rng);
-      const b = parameters?.biases[l] ?? initBiases(config.biasInit, nOut, this.rng);
-      this.weights.push(this.tensorOf(w));
-      this.biases.push(this.tensorOf(b));
-      this.nablaW.push(kernels.alloc(nIn * nOut));
-      this.nablaB.push(kernels.alloc(nOut));
+    // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
+    checkFits(kernels, 2 * parameterCountOf(this.sizes), 4 * this.depth, `a network of sizes [${this.sizes.join(', ')}]`);
+    try {
+      for (let l = 0; l < this.depth; l++) {
+        const nIn = this.sizes[l];
+        const nOut = this.sizes[l + 1];
+        const w = parameters?.weights[l] ?? initWeights(config.init, nIn, nOut, this.rng);
+        const b = parameters?.biases[l] ?? initBiases(config.biasInit, nOut, this.rng);
+        this.weights.push(this.tensorOf(w));
+        this.biases.push(this.tensorOf(b));
+        this.nablaW.push(kernels.alloc(nIn * nOut));
+        this.nablaB.push(kernels.alloc(nOut));
+      }
+    } catch (error) {
+      for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) kernels.free(t);
+      throw asOutOfMemory(error, `a network of sizes [${this.sizes.join(', ')}]`);
     }
+  }
+
+  /** Weights and biases in all layers. */
+  get parameterCount(): number {
+    return parameterCountOf(this.sizes);
+  }
+
+  /** Throws OUT_OF_MEMORY unless `elements` more floats fit in the backend (checked before allocating them). */
+  checkFits(elements: number, what: string): void {
+    checkFits(this.kernels, elements, 2, what);
   }
 
   /** Number of weight layers. */
@@ -132,6 +152,8 @@ export class Network<T extends Tensor = Tensor> {
   /** Makes the activation buffers hold at least `rows` rows. */
   ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
+    const needed = rows * rowBufferElements(this.sizes) - this.capacity * rowBufferElements(this.sizes);
+    checkFits(this.kernels, needed, 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
     this.freeActivations();
     const k = this.kernels;
     this.activations = [k.alloc(rows * this.sizes[0])];
@@ -198,6 +220,7 @@ export class Network<T extends Tensor = Tensor> {
 
   /** The trainable tensors, weights then biases of each layer, first layer first. */
   parameters(): Parameter<T>[] {
+    this.assertAlive();
     const out: Parameter<T>[] = [];
     for (let l = 0; l < this.depth; l++) {
       out.push({ layer: l, kind: 'weights', value: this.weights[l], grad: this.nablaW[l], length: this.weights[l].length });
@@ -235,7 +258,10 @@ export class Network<T extends Tensor = Tensor> {
     k.write(this.activations[0], data.x.data);
     k.write(this.targets!, data.y.data);
     this.feedforward(data.x.rows);
+    this.checkOutputs(0, data.x.rows, 'inputs');
     const loss = this.backprop(data.x.rows);
+    const fault = nonFiniteStep(this, loss);
+    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients: ${fault} (the inputs or targets are too large for float32)`);
     const layers = Array.from({ length: this.depth }, (_, l) => {
       const weights = Float64Array.from(k.view(this.nablaW[l]));
       const biases = Float64Array.from(k.view(this.nablaB[l]));
@@ -266,7 +292,11 @@ export class Network<T extends Tensor = Tensor> {
       const k = this.kernels;
       k.write(this.targets!, y.data.subarray(start * n, (start + count) * n));
       const L = this.depth;
-      lossSum += count * k.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets!, count, n);
+      const loss = k.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets!, count, n);
+      if (!Number.isFinite(loss)) {
+        throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
+      }
+      lossSum += count * loss;
       const a = k.view(this.activations[L]);
       for (let r = 0; r < count; r++) {
         if (predictedClass(a, r * n, n) === predictedClass(y.data, (start + r) * n, n)) correct++;
@@ -282,13 +312,39 @@ export class Network<T extends Tensor = Tensor> {
       const count = Math.min(this.capacity, x.rows - start);
       this.kernels.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
       this.feedforward(count);
+      this.checkOutputs(start, count, 'inputs');
       visit(start, count);
+    }
+  }
+
+  /**
+   * After feedforward of `count` rows (the first being row `first` of the caller's data): throws
+   * NON_FINITE_INPUT naming the row and layer if a finite input overflowed float32 on its way
+   * through, so a NaN or Inf never reaches the caller. One maxAbs over the outputs when all is well.
+   */
+  private checkOutputs(first: number, count: number, label: string): void {
+    const k = this.kernels;
+    const L = this.depth;
+    if (Number.isFinite(k.maxAbs(this.activations[L], count * this.outputSize))) return;
+    for (let l = 1; l <= L; l++) {
+      const a = k.view(this.activations[l]);
+      const n = this.sizes[l];
+      for (let i = 0; i < count * n; i++) {
+        if (!Number.isFinite(a[i])) {
+          const row = first + Math.floor(i / n);
+          throw new GradscopeError(
+            'NON_FINITE_INPUT',
+            `${label}: row ${row} overflows float32 in layer ${l - 1} (unit ${i % n} is ${a[i]}); scale the inputs down`,
+          );
+        }
+      }
     }
   }
 
   /** Mini-batch training; see TrainOptions. */
   train(x: Rows, y: Rows, options: TrainOptions = {}): TrainResult {
     this.assertAlive();
+    if (typeof options !== 'object' || options === null) throw invalidOption('train: options must be an object');
     const data = this.matrices(x, y);
     const validation = options.validation && this.matrices(options.validation.x, options.validation.y);
     return runTraining(this, data.x, data.y, options, validation);
@@ -309,6 +365,8 @@ export class Network<T extends Tensor = Tensor> {
 
   /** A network from gradscope's JSON model format (an object or its text). */
   static async fromJSON(json: unknown, options: { backend?: BackendChoice; seed?: number } = {}): Promise<Network> {
+    if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
     const model = modelFromJSON(json);
     const kernels = await resolveBackend(options.backend);
     const config: NetworkConfig = {
@@ -334,9 +392,13 @@ export class Network<T extends Tensor = Tensor> {
 
   /** Releases of state that others (optimisers, traces) keep in the backend's memory. */
   readonly onDispose: (() => void)[] = [];
+
+  /** The gradient-flow trace of the last train() call given `trace` options (see bindings/flow). */
+  trace: Trace | undefined;
 }
 
-function predictedClass(values: ArrayLike<number>, offset: number, n: number): number {
+/** The class an output row predicts (one output: 1 at or above ½); also used by the trace. */
+export function predictedClass(values: ArrayLike<number>, offset: number, n: number): number {
   if (n === 1) return values[offset] >= 0.5 ? 1 : 0;
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;

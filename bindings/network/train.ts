@@ -7,7 +7,11 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd } from '../optim/sgd.js';
+import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
+import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import type { Evaluation, Network } from './network.js';
+import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, type NonFinitePolicy } from './numeric-faults.js';
+import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 
 export interface BatchInfo {
   epoch: number;
@@ -39,16 +43,35 @@ export interface TrainOptions {
   weightDecay?: number;
   /** Reshuffle the rows every epoch with the network's seeded RNG (default true). */
   shuffle?: boolean;
-  /** An optimiser to use (and keep state in across calls); default: SGD from momentum/weightDecay. */
-  optimizer?: Optimizer;
+  /**
+   * An optimiser instance (keeps its state across calls), or a name / { name, ...options } from the
+   * registry in bindings/optim/index.ts (created for this call); default: SGD from momentum/weightDecay.
+   */
+  optimizer?: Optimizer | OptimizerSpec;
+  /** Clip the gradient to this global norm before each step (first-order optimisers only). */
+  clipNorm?: number;
+  /** Stop after the first batch that ends this many seconds after training started. */
+  maxSeconds?: number;
   /** Evaluated after every epoch. */
   validation?: { x: Rows; y: Rows };
   onBatch?: (info: BatchInfo) => void;
   onEpoch?: (info: EpochInfo) => void;
+  /** What to do when a step's loss or gradient is NaN or Inf (never applied): see NonFinitePolicy. Default 'throw'. */
+  onNonFinite?: NonFinitePolicy;
+  /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
+  maxHalvings?: number;
+  /** Record a gradient-flow trace into net.trace (see bindings/flow/recorder.ts), e.g. { every: 10 }. */
+  trace?: TraceOptions;
 }
 
 export interface TrainResult {
   epochs: EpochInfo[];
+  /** Batches left out for a non-finite loss or gradient ('skip'). */
+  skipped: number;
+  /** Times the learning rate was halved ('halve'). */
+  halvings: number;
+  /** The learning rate in force at the end (the starting one unless halved). */
+  learningRate: number;
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -59,10 +82,10 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
   return value;
 }
 
-export function checkLearningRate(value: unknown, fallback = 0.1): number {
+export function checkLearningRate(value: unknown, fallback = 0.1, name = 'learningRate'): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw invalidOption(`learningRate: expected a finite number > 0, got ${JSON.stringify(value)}`);
+    throw invalidOption(`${name}: expected a finite number > 0, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -76,12 +99,37 @@ export function runTraining(
 ): TrainResult {
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const batchSize = Math.min(positiveInteger(options.batchSize, 'batchSize', 32), x.rows);
-  const learningRate = checkLearningRate(options.learningRate);
+  let learningRate = checkLearningRate(options.learningRate);
   const shuffle = options.shuffle ?? true;
-  const optimizer = options.optimizer ?? new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+  if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${JSON.stringify(shuffle)}`);
+  for (const name of ['onBatch', 'onEpoch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
+  }
+  if (isOptimizer(options.optimizer)) checkOptimizer(options.optimizer);
+  const clipNorm = checkClipNorm(options.clipNorm);
+  const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
+  const policy = checkNonFinitePolicy(options.onNonFinite);
+  const maxHalvings = checkMaxHalvings(options.maxHalvings);
+  if (options.trace !== undefined) checkTraceOptions(options.trace);
+  // Everything this call will allocate, checked before the first allocation.
+  net.checkFits(x.data.length + y.data.length + (policy === 'halve' ? net.parameterCount : 0), 'the training data');
+  const ownsOptimizer = !isOptimizer(options.optimizer);
+  const optimizer: Optimizer = isOptimizer(options.optimizer)
+    ? options.optimizer
+    : options.optimizer !== undefined
+      ? createOptimizer(net, options.optimizer)
+      : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+  if (options.learningRate === undefined && optimizer.defaultLearningRate !== undefined) learningRate = optimizer.defaultLearningRate;
+  if (clipNorm !== undefined && optimizer.recomputesGradient) {
+    throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
+  }
 
   const k = net.kernels;
   const held: Tensor[] = [];
+  let undo: EpochUndo | undefined;
+  let tracer: TraceRecorder | undefined;
+  let skipped = 0;
+  let halvings = 0;
   try {
     const inputs = k.alloc(x.data.length);
     held.push(inputs);
@@ -90,40 +138,96 @@ export function runTraining(
     k.write(inputs, x.data);
     k.write(targets, y.data);
     net.ensureCapacity(batchSize);
+    if (policy === 'halve') undo = new EpochUndo(net);
+    if (options.trace !== undefined) {
+      tracer = new TraceRecorder(net, options.trace);
+      net.trace = tracer.trace;
+    }
+
+    /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */
+    const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
+      k.copyRows(net.activations[0], inputs, rows, start, size, x.cols);
+      k.copyRows(net.targets!, targets, rows, start, size, y.cols);
+      net.feedforward(size);
+      const loss = net.backprop(size);
+      const fault = nonFiniteStep(net, loss);
+      if (fault === null && clipNorm !== undefined) clipGradientNorm(net, clipNorm);
+      return fault ?? loss;
+    };
 
     const order = Uint32Array.from({ length: x.rows }, (_, i) => i);
     const history: EpochInfo[] = [];
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    const deadline = performance.now() + 1000 * maxSeconds;
+    let outOfTime = false;
+    for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
       const started = performance.now();
       if (shuffle) net.rng.shuffle(order);
+      undo?.save(optimizer);
       let lossSum = 0;
       let batches = 0;
-      for (let start = 0; start < x.rows; start += batchSize) {
+      let position = 0;
+      for (let start = 0; start < x.rows; ) {
         const size = Math.min(batchSize, x.rows - start);
-        k.copyRows(net.activations[0], inputs, order, start, size, x.cols);
-        k.copyRows(net.targets!, targets, order, start, size, y.cols);
-        net.feedforward(size);
-        const loss = net.backprop(size);
-        if (!Number.isFinite(loss)) {
-          throw new GradscopeError(
-            'DIVERGED',
-            `epoch ${epoch}, batch ${batches}: the loss is ${loss}; the step was not applied (try a smaller learningRate)`,
-          );
+        const outcome = forwardBackward(order, start, size);
+        if (typeof outcome === 'number') {
+          const traced = tracer?.wants(net.step + 1) === true;
+          if (traced) tracer!.afterBackprop(size, outcome);
+          optimizer.step(net, learningRate, size);
+          net.step++;
+          if (traced) tracer!.afterStep();
+          lossSum += outcome;
+          options.onBatch?.({ epoch, batch: position, step: net.step, loss: outcome, size });
+          batches++;
+          position++;
+          start += size;
+          if (performance.now() >= deadline) {
+            outOfTime = true;
+            break;
+          }
+          continue;
         }
-        optimizer.step(net, learningRate, size);
-        net.step++;
-        lossSum += loss;
-        options.onBatch?.({ epoch, batch: batches, step: net.step, loss, size });
-        batches++;
+        const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
+        if (policy === 'throw') {
+          throw new GradscopeError('DIVERGED', `${where}: ${outcome}; the step was not applied (try a smaller learningRate, or onNonFinite 'skip' or 'halve')`);
+        }
+        if (policy === 'halve') {
+          if (halvings === maxHalvings) {
+            throw new GradscopeError('DIVERGED', `${where}: ${outcome} after ${halvings} halvings of the learning rate (now ${learningRate}); the step was not applied`);
+          }
+          halvings++;
+          learningRate /= 2;
+          undo!.restore(optimizer);
+          lossSum = 0;
+          batches = 0;
+          position = 0;
+          start = 0;
+          continue;
+        }
+        skipped++;
+        position++;
+        start += size;
       }
+      if (batches === 0) throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite loss or gradient; nothing was applied`);
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = net.evaluateMatrices(validation.x, validation.y);
       history.push(info);
       options.onEpoch?.(info);
     }
-    return { epochs: history };
+    return { epochs: history, skipped, halvings, learningRate };
   } finally {
     held.forEach((t) => k.free(t));
-    if (!options.optimizer) optimizer.dispose();
+    undo?.dispose();
+    tracer?.close();
+    if (ownsOptimizer) optimizer.dispose();
+  }
+}
+
+/** An optimiser passed in must be one: checked before training touches anything. */
+function checkOptimizer(optimizer: unknown): void {
+  const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
+  for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
+    if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
+      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), missing ${method}()`);
+    }
   }
 }

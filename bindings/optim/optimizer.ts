@@ -12,6 +12,13 @@ export interface OptimizerState {
 
 export interface Optimizer {
   readonly name: string;
+  /** The learning rate train() uses when it is given none (absent: train's own default). */
+  readonly defaultLearningRate?: number;
+  /**
+   * True for methods that evaluate the loss and gradient again themselves (line searches,
+   * Jacobians): train() refuses clipNorm with them, as a clipped first gradient would not match.
+   */
+  readonly recomputesGradient?: boolean;
   /**
    * One update. Called with `batch` rows loaded in net.activations[0] and net.targets, after
    * feedforward and backprop, so nablaW/nablaB hold the gradients of the batch's mean loss.

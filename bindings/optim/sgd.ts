@@ -1,69 +1,50 @@
-/** Stochastic gradient descent with momentum and L2 weight decay (PyTorch's convention). */
+/**
+ * Stochastic gradient descent with momentum (heavy-ball or Nesterov) and L2 weight decay,
+ * PyTorch's convention: v = μ·v + g';  w −= lr·v  (Nesterov: w −= lr·(g' + μ·v)),  g' = g + λ·w.
+ */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import type { Network, Parameter } from '../network/network.js';
+import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { checkBoolean, checkNumber } from './options.js';
 
-export interface SgdOptions {
+export interface SgdOptions extends FirstOrderOptions {
   /** In [0, 1); 0 is plain gradient descent. */
   momentum?: number;
-  /** L2 penalty coefficient, ≥ 0. */
-  weightDecay?: number;
+  /** Nesterov's look-ahead momentum (needs momentum > 0). */
+  nesterov?: boolean;
 }
 
-export function checkSgdOptions(options: SgdOptions): Required<SgdOptions> {
-  const momentum = options.momentum ?? 0;
-  const weightDecay = options.weightDecay ?? 0;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
-    throw invalidOption(`momentum: expected a number in [0, 1), got ${JSON.stringify(momentum)}`);
-  }
-  if (typeof weightDecay !== 'number' || !(weightDecay >= 0 && Number.isFinite(weightDecay))) {
-    throw invalidOption(`weightDecay: expected a finite number ≥ 0, got ${JSON.stringify(weightDecay)}`);
-  }
-  return { momentum, weightDecay };
+/** train()'s learning rate when neither it nor the optimiser names one. */
+export const SGD_LEARNING_RATE = 0.1;
+
+export function checkSgdOptions(options: SgdOptions): { momentum: number; weightDecay: number; nesterov: boolean } {
+  const momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true }, 0);
+  const weightDecay = checkNumber(options.weightDecay, 'weightDecay', { min: 0 }, 0);
+  const nesterov = checkBoolean(options.nesterov, 'nesterov', false);
+  if (nesterov && momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
+  return { momentum, weightDecay, nesterov };
 }
 
-export class Sgd implements Optimizer {
-  readonly name = 'sgd';
-  private velocities: Tensor[] | undefined;
-  private readonly options: Required<SgdOptions>;
+export class Sgd extends FirstOrderOptimizer {
+  readonly momentum: number;
+  readonly nesterov: boolean;
 
-  constructor(
-    private readonly net: Network,
-    options: SgdOptions = {},
-  ) {
-    this.options = checkSgdOptions(options);
+  constructor(net: Network, options: SgdOptions = {}) {
+    const checked = checkSgdOptions(options);
+    super('sgd', net, options, ['momentum', 'nesterov'], 1, SGD_LEARNING_RATE);
+    this.momentum = checked.momentum;
+    this.nesterov = checked.nesterov;
   }
 
-  step(net: Network, learningRate: number, _batch: number): void {
-    const k = net.kernels;
-    const params = net.parameters();
-    this.velocities ??= params.map((p) => k.alloc(p.length));
-    params.forEach((p, i) => k.sgdUpdate(p.value, this.velocities![i], p.grad, p.length, learningRate, this.options.momentum, this.options.weightDecay));
+  protected hyperparameters(): Record<string, number> {
+    return { momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov ? 1 : 0 };
   }
 
-  state(): OptimizerState {
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
     const k = this.net.kernels;
-    return {
-      name: this.name,
-      scalars: { ...this.options },
-      tensors: (this.velocities ?? []).map((v) => Float32Array.from(k.view(v))),
-    };
-  }
-
-  restore(state: OptimizerState): void {
-    const k = this.net.kernels;
-    const params = this.net.parameters();
-    if (state.tensors.length === 0) {
-      this.dispose();
-      return;
-    }
-    this.velocities ??= params.map((p) => k.alloc(p.length));
-    this.velocities.forEach((v, i) => k.write(v, state.tensors[i]));
-  }
-
-  dispose(): void {
-    this.velocities?.forEach((v) => this.net.kernels.free(v));
-    this.velocities = undefined;
+    const velocity = buffers[0];
+    if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, this.weightDecay);
+    else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, this.weightDecay);
   }
 }

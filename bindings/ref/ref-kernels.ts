@@ -5,6 +5,8 @@
  */
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
+import { curvatureKernels } from './curvature.js';
+import { statsKernels } from './stats.js';
 
 export interface RefOptions {
   /** 'f64' (default) for the oracle; 'f32' to mimic the storage precision of wasm. */
@@ -107,6 +109,53 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         w[i] -= learningRate * v[i];
       }
     },
+    nesterovUpdate(w, v, g, n, learningRate, momentum, weightDecay) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i] + weightDecay * w[i];
+        v[i] = momentum * v[i] + gi;
+        w[i] -= learningRate * (gi + momentum * v[i]);
+      }
+    },
+    adagradUpdate(w, s, g, n, learningRate, epsilon, weightDecay) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i] + weightDecay * w[i];
+        s[i] += gi * gi;
+        w[i] -= (learningRate * gi) / (Math.sqrt(s[i]) + epsilon);
+      }
+    },
+    rmspropUpdate(w, s, g, n, learningRate, alpha, epsilon, weightDecay) {
+      for (let i = 0; i < n; i++) {
+        const gi = g[i] + weightDecay * w[i];
+        s[i] = alpha * s[i] + (1 - alpha) * gi * gi;
+        w[i] -= (learningRate * gi) / (Math.sqrt(s[i]) + epsilon);
+      }
+    },
+    adamUpdate(w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step) {
+      const biasCorrection1 = 1 - beta1 ** step;
+      const biasCorrection2 = 1 - beta2 ** step;
+      for (let i = 0; i < n; i++) {
+        if (decoupled) w[i] *= 1 - learningRate * weightDecay;
+        const gi = decoupled ? g[i] : g[i] + weightDecay * w[i];
+        m[i] = beta1 * m[i] + (1 - beta1) * gi;
+        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+        w[i] -= ((learningRate / biasCorrection1) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(biasCorrection2) + epsilon);
+      }
+    },
+
+    axpy(y, x, n, alpha) {
+      for (let i = 0; i < n; i++) y[i] += alpha * x[i];
+    },
+    scale(x, n, alpha) {
+      for (let i = 0; i < n; i++) x[i] *= alpha;
+    },
+    dot(x, y, n) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += x[i] * y[i];
+      return sum;
+    },
+
+    ...curvatureKernels,
+    ...statsKernels,
   };
 }
 

@@ -34,6 +34,13 @@ export class Allocator {
     return used;
   }
 
+  /** Bytes that can still be handed out: the free blocks and everything above the top, up to 4 GiB. */
+  get bytesAvailable(): number {
+    let free = MAX_PAGES * PAGE - this.top;
+    for (const block of this.freeBlocks) free += block.size;
+    return free;
+  }
+
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, ALIGN));
     const index = this.freeBlocks.findIndex((block) => block.size >= size);

@@ -52,6 +52,49 @@ export interface VariantKernels {
 
   // v = momentum·v + g + weightDecay·w;  w -= learningRate·v
   f32_sgd_update(w: Ptr, v: Ptr, g: Ptr, n: number, learningRate: number, momentum: number, weightDecay: number): void;
+  // The optimiser kernels of assembly/optim.*.ts; hyperparameters are f64, rounded to f32 once inside.
+  // g' = g + λw;  v = μv + g';  w −= lr·(g' + μv)
+  f32_nesterov_update(w: Ptr, v: Ptr, g: Ptr, n: number, learningRate: number, momentum: number, weightDecay: number): void;
+  // g' = g + λw;  s += g'²;  w −= lr·g'/(√s + ε)
+  f32_adagrad_update(w: Ptr, s: Ptr, g: Ptr, n: number, learningRate: number, epsilon: number, weightDecay: number): void;
+  // g' = g + λw;  s = α·s + (1 − α)·g'²;  w −= lr·g'/(√s + ε)
+  f32_rmsprop_update(w: Ptr, s: Ptr, g: Ptr, n: number, learningRate: number, alpha: number, epsilon: number, weightDecay: number): void;
+  // Adam (decoupled 0) / AdamW (decoupled 1) at step t ≥ 1; see Kernels.adamUpdate
+  f32_adam_update(
+    w: Ptr, m: Ptr, v: Ptr, g: Ptr, n: number,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: number, step: number,
+  ): void;
+  // y += α·x
+  f32_axpy(y: Ptr, x: Ptr, n: number, alpha: number): void;
+  // x *= α
+  f32_scale(x: Ptr, n: number, alpha: number): void;
+  // Σ x·y, returned as f64
+  f32_dot(x: Ptr, y: Ptr, n: number): number;
+
+  // The curvature kernels of assembly/curvature.*.ts and assembly/cholesky.*.ts.
+  // z = x ⊙ y
+  f32_mul(z: Ptr, x: Ptr, y: Ptr, n: number): void;
+  // ra = a ⊙ (rz − aᵀrz) row by row (the softmax's Jacobian-vector product)
+  f32_softmax_jvp(ra: Ptr, a: Ptr, rz: Ptr, batch: number, n: number): void;
+  // d = (scale·s + λ)^(−3/4)
+  f32_martens_preconditioner(d: Ptr, s: Ptr, n: number, scale: number, lambda: number): void;
+  // dst[r·dstStride + c] = src[r·srcStride + c] (strides in elements)
+  f32_copy2d(dst: Ptr, dstStride: number, src: Ptr, srcStride: number, rows: number, cols: number): void;
+  // l = chol(a), lower; returns 0, or 1 + the first row whose pivot was not > 0
+  f32_cholesky(l: Ptr, a: Ptr, n: number): number;
+  // m = l⁻¹ (lower-triangular)
+  f32_tril_inverse(m: Ptr, l: Ptr, n: number): void;
+
+  // The gradient-flow statistics of assembly/stats.*.ts (kind: the index in ACTIVATIONS).
+  // out (8 f64) = Σa, Σa², min a, max a, Σf'(z), max f'(z), #{f' < threshold}, #units alive;
+  // alive[j] = 1 where f'(z[x][j]) ≥ threshold for some x
+  f32_activation_stats(out: Ptr, alive: Ptr, z: Ptr, a: Ptr, batch: number, n: number, kind: number, threshold: number): void;
+  // counts[floor((x − lo)·bins/(hi − lo))] += 1, clamped to the end bins, NaN skipped
+  f32_histogram(counts: Ptr, x: Ptr, n: number, lo: number, hi: number, bins: number): void;
+  // Σ (x − y)², returned as f64
+  f32_sum_squared_diff(x: Ptr, y: Ptr, n: number): number;
+  // out (5 f64) = Σg², Σ|g|, max|g|, Σw², Σ(w − snapshot)²; then snapshot = w
+  f32_weight_stats(out: Ptr, snapshot: Ptr, w: Ptr, g: Ptr, n: number): void;
 
   // The in-run arithmetic peak: `iterations` rounds of independent mul+add chains (f32x4 in the
   // simd variant, f32 in the scalar one); writes its accumulators to out (16 floats) so nothing is

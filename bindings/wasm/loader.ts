@@ -30,8 +30,12 @@ export function setWasmLocation(folder: string | URL): void {
 }
 
 export function wasmUrl(binary: Binary): URL {
-  const file = `gradscope.${binary}.wasm`;
-  return location ? new URL(file, location) : new URL(`../../build/${file}`, import.meta.url);
+  if (location) return new URL(`gradscope.${binary}.wasm`, location);
+  // Literal `new URL('…', import.meta.url)` calls, which bundlers (Vite, webpack, Parcel) recognise
+  // and copy into their output as assets.
+  return binary === 'simd'
+    ? new URL('../../build/gradscope.simd.wasm', import.meta.url)
+    : new URL('../../build/gradscope.scalar.wasm', import.meta.url);
 }
 
 const compiled = new Map<Binary, Promise<WebAssembly.Module>>();
@@ -49,7 +53,10 @@ export function compileCore(binary: Binary): Promise<WebAssembly.Module> {
 async function compileFrom(url: URL): Promise<WebAssembly.Module> {
   try {
     if (url.protocol === 'file:') {
-      const { readFile } = await import('node:fs/promises');
+      // A specifier in a variable, marked ignore, so bundlers building for browsers neither follow
+      // nor stub node:fs (file: URLs only occur in Node, where this import runs).
+      const fsModule = 'node:fs/promises';
+      const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as typeof import('node:fs/promises');
       return await WebAssembly.compile(await readFile(url));
     }
     const response = fetch(url);

@@ -5,6 +5,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Activation, Kernels, OutputActivation } from '../kernels.js';
+import { ACTIVATION_STAT_COUNT, ACTIVATIONS } from '../kernels.js';
 import { Allocator } from './allocator.js';
 import {
   ACTIVATION_EXPORT_NAMES,
@@ -74,6 +75,10 @@ class WasmBackend implements WasmKernels {
 
   get bytesInUse(): number {
     return this.allocator.bytesInUse;
+  }
+
+  bytesAvailable(): number {
+    return this.allocator.bytesAvailable;
   }
 
   /** The whole memory as floats, rebuilt when growth has detached the old buffer. */
@@ -182,6 +187,85 @@ class WasmBackend implements WasmKernels {
 
   sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
     this.module.f32_sgd_update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+  }
+  nesterovUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    this.module.f32_nesterov_update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+  }
+  adagradUpdate(w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, epsilon: number, weightDecay: number): void {
+    this.module.f32_adagrad_update(w.ptr, s.ptr, g.ptr, n, learningRate, epsilon, weightDecay);
+  }
+  rmspropUpdate(
+    w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, alpha: number, epsilon: number, weightDecay: number,
+  ): void {
+    this.module.f32_rmsprop_update(w.ptr, s.ptr, g.ptr, n, learningRate, alpha, epsilon, weightDecay);
+  }
+  adamUpdate(
+    w: WasmTensor, m: WasmTensor, v: WasmTensor, g: WasmTensor, n: number,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: boolean, step: number,
+  ): void {
+    this.module.f32_adam_update(w.ptr, m.ptr, v.ptr, g.ptr, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
+  }
+  axpy(y: WasmTensor, x: WasmTensor, n: number, alpha: number): void {
+    this.module.f32_axpy(y.ptr, x.ptr, n, alpha);
+  }
+  scale(x: WasmTensor, n: number, alpha: number): void {
+    this.module.f32_scale(x.ptr, n, alpha);
+  }
+  dot(x: WasmTensor, y: WasmTensor, n: number): number {
+    return this.module.f32_dot(x.ptr, y.ptr, n);
+  }
+
+  mul(z: WasmTensor, x: WasmTensor, y: WasmTensor, n: number): void {
+    this.module.f32_mul(z.ptr, x.ptr, y.ptr, n);
+  }
+  softmaxJvp(ra: WasmTensor, a: WasmTensor, rz: WasmTensor, batch: number, n: number): void {
+    this.module.f32_softmax_jvp(ra.ptr, a.ptr, rz.ptr, batch, n);
+  }
+  martensPreconditioner(d: WasmTensor, s: WasmTensor, n: number, scale: number, lambda: number): void {
+    this.module.f32_martens_preconditioner(d.ptr, s.ptr, n, scale, lambda);
+  }
+  copy2d(
+    dst: WasmTensor, dstOffset: number, dstStride: number,
+    src: WasmTensor, srcOffset: number, srcStride: number, rows: number, cols: number,
+  ): void {
+    this.module.f32_copy2d(dst.ptr + dstOffset * F32, dstStride, src.ptr + srcOffset * F32, srcStride, rows, cols);
+  }
+  cholesky(l: WasmTensor, a: WasmTensor, n: number): boolean {
+    return this.module.f32_cholesky(l.ptr, a.ptr, n) === 0;
+  }
+  trilInverse(m: WasmTensor, l: WasmTensor, n: number): void {
+    this.module.f32_tril_inverse(m.ptr, l.ptr, n);
+  }
+
+  /** activationStats' f64 results in linear memory, allocated on first use, and a view of them. */
+  private statsOut: WasmTensor | undefined;
+  private statsView: Float64Array | undefined;
+
+  activationStats(out: Float64Array, alive: WasmTensor, f: Activation, z: WasmTensor, a: WasmTensor, batch: number, n: number, threshold: number): void {
+    this.module.f32_activation_stats(this.statsResults(), alive.ptr, z.ptr, a.ptr, batch, n, ACTIVATIONS.indexOf(f), threshold);
+    out.set(this.statsView!);
+  }
+  /** Where the statistics kernels write their f64 results; makes statsView a live view of them. */
+  private statsResults(): number {
+    this.statsOut ??= this.alloc(2 * ACTIVATION_STAT_COUNT);
+    if (this.statsView?.buffer !== this.exports.memory.buffer) {
+      this.statsView = new Float64Array(this.exports.memory.buffer, this.statsOut.ptr, ACTIVATION_STAT_COUNT);
+    }
+    return this.statsOut.ptr;
+  }
+  histogram(counts: WasmTensor, x: WasmTensor, n: number, lo: number, hi: number, bins: number): void {
+    // f32(hi) > f32(lo): otherwise the bin width is 0 and the index NaN.
+    if (!(Math.fround(hi) > Math.fround(lo)) || !Number.isInteger(bins) || bins < 1 || bins > counts.length) {
+      throw new GradscopeError('INVALID_OPTION', `histogram: needs hi > lo and 1 ≤ bins ≤ ${counts.length}, got lo ${lo}, hi ${hi}, bins ${bins}`);
+    }
+    this.module.f32_histogram(counts.ptr, x.ptr, n, lo, hi, bins);
+  }
+  sumSquaredDifference(x: WasmTensor, y: WasmTensor, n: number): number {
+    return this.module.f32_sum_squared_diff(x.ptr, y.ptr, n);
+  }
+  weightStats(out: Float64Array, snapshot: WasmTensor, w: WasmTensor, g: WasmTensor, n: number): void {
+    this.module.f32_weight_stats(this.statsResults(), snapshot.ptr, w.ptr, g.ptr, n);
+    out.set(this.statsView!.subarray(0, out.length));
   }
 }
 

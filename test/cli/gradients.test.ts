@@ -20,7 +20,7 @@ describe('gradscope gradients', async () => {
   const modelPath = file('model.json', model);
   const dataPath = file('data.json', data);
 
-  it.each(['wasm', 'ref'])('prints the gradients of the mean loss (--backend %s)', async (backend) => {
+  it.each(['wasm', 'ref'] as const)('prints the gradients of the mean loss (--backend %s)', async (backend) => {
     const { code, stdout, stderr } = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', backend]);
     expect(stderr).toBe('');
     expect(code).toBe(0);

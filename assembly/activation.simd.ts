@@ -1,0 +1,318 @@
+// Activations on f32x4. Each elementwise kernel runs whole vectors and hands the last n mod 4
+// elements to its scalar twin (activation.scalar.ts), which computes the same bits, so a result
+// does not depend on where an element falls.
+//
+// The exp-based loops take four vectors per iteration: V8 does not hoist v128 constants out of
+// a loop but rebuilds each one (three instructions) per iteration, and the exp polynomial has
+// about twenty; four vectors share one rebuild, which makes sigmoid 1.5× faster than one vector
+// per iteration (eight spill registers and are slower again). All four are loaded before any is
+// stored, so a = z in place still reads every input first.
+//
+// Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
+// so that sigmoid and tanh get their derivative from a without another exp.
+
+import { expf32, expf32x4, maxLanes, sumLanesF64 } from './exp';
+import { LEAKY_RELU_SLOPE } from './constants';
+import {
+  f32_sigmoid_fwd__scalar, f32_sigmoid_bwd__scalar,
+  f32_tanh_fwd__scalar, f32_tanh_bwd__scalar,
+  f32_relu_fwd__scalar, f32_relu_bwd__scalar,
+  f32_leaky_relu_fwd__scalar, f32_leaky_relu_bwd__scalar,
+  f32_softsign_fwd__scalar, f32_softsign_bwd__scalar,
+  f32_linear_bwd__scalar,
+} from './activation.scalar';
+
+@inline const SIGN: i32 = 0x80000000;
+
+// ---- sigmoid ----
+
+// σ(z) from e = e^-|z| ≤ 1, which never overflows: 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0,
+// so σ(z) ≈ e^z keeps its relative precision far into the negative tail (σ(-69) ≈ 1e-30).
+@inline function sigmoid4(z: v128): v128 {
+  const e = expf32x4(f32x4.neg(f32x4.abs(z)));
+  const one = f32x4.splat(1);
+  return f32x4.div(v128.bitselect(one, e, f32x4.ge(z, f32x4.splat(0))), f32x4.add(one, e));
+}
+
+export function f32_sigmoid_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n)
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    const v0 = v128.load(z + o), v1 = v128.load(z + o, 16), v2 = v128.load(z + o, 32), v3 = v128.load(z + o, 48);
+    v128.store(a + o, sigmoid4(v0));
+    v128.store(a + o, sigmoid4(v1), 16);
+    v128.store(a + o, sigmoid4(v2), 32);
+    v128.store(a + o, sigmoid4(v3), 48);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, sigmoid4(v128.load(z + o)));
+  }
+  const o = <usize>i << 2;
+  f32_sigmoid_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_sigmoid_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z, a are (n); σ'(z) = a(1 − a)
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const ai = v128.load(a + o);
+    const prime = f32x4.mul(ai, f32x4.sub(f32x4.splat(1), ai));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), f32x4.mul(v128.load(da + o), prime)));
+  }
+  const o = <usize>i << 2;
+  f32_sigmoid_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- tanh ----
+
+// Below |z| = 0.625, (1 − e^-2|z|)/(1 + e^-2|z|) would cancel (tanh(1e-10) must be 1e-10, not 0),
+// so an odd polynomial takes over there: Cephes' tanhf, z + z³·P(z²), relative error ~1e-7.
+// Both branches are computed and the lane picks one; the sign goes back on at the end.
+@inline const TANH_SMALL: f32 = 0.625;
+@inline const T0: f32 = -5.70498872745e-3;
+@inline const T1: f32 = 2.06390887954e-2;
+@inline const T2: f32 = -5.37397155531e-2;
+@inline const T3: f32 = 1.33314422036e-1;
+@inline const T4: f32 = -3.33332819422e-1;
+
+@inline function tanh4(z: v128): v128 {
+  const x = f32x4.abs(z);
+  const w = f32x4.mul(x, x);
+  let p = f32x4.add(f32x4.mul(f32x4.splat(T0), w), f32x4.splat(T1));
+  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T2));
+  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T3));
+  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T4));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, w), x), x);
+  // e ≤ e^-1.25: 1 − e does not cancel; for |z| ≳ 9, 1 − e rounds to 1 and tanh is exactly ±1.
+  const one = f32x4.splat(1);
+  const e = expf32x4(f32x4.mul(f32x4.splat(-2), x));
+  const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
+  const t = v128.bitselect(small, large, f32x4.lt(x, f32x4.splat(TANH_SMALL)));
+  return v128.or(t, v128.and(z, i32x4.splat(SIGN)));
+}
+
+export function f32_tanh_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n)
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    const v0 = v128.load(z + o), v1 = v128.load(z + o, 16), v2 = v128.load(z + o, 32), v3 = v128.load(z + o, 48);
+    v128.store(a + o, tanh4(v0));
+    v128.store(a + o, tanh4(v1), 16);
+    v128.store(a + o, tanh4(v2), 32);
+    v128.store(a + o, tanh4(v3), 48);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, tanh4(v128.load(z + o)));
+  }
+  const o = <usize>i << 2;
+  f32_tanh_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_tanh_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z, a are (n); tanh'(z) = 1 − a², as (1 − a)(1 + a): no cancellation when |a| → 1
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const ai = v128.load(a + o);
+    const prime = f32x4.mul(f32x4.sub(one, ai), f32x4.add(one, ai));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), f32x4.mul(v128.load(da + o), prime)));
+  }
+  const o = <usize>i << 2;
+  f32_tanh_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- relu ----
+
+export function f32_relu_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n); max (not pmax) so that a NaN is passed on, not hidden
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(a + o, f32x4.max(v128.load(z + o), zero));
+  }
+  const o = <usize>i << 2;
+  f32_relu_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_relu_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z are (n); relu'(z) = z > 0 ? 1 : 0 (0 at z = 0)
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.and(v128.load(da + o), f32x4.gt(v128.load(z + o), zero));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
+  }
+  const o = <usize>i << 2;
+  f32_relu_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- leaky relu ----
+
+export function f32_leaky_relu_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n)
+  const zero = f32x4.splat(0), slope = f32x4.splat(LEAKY_RELU_SLOPE);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const zi = v128.load(z + o);
+    v128.store(a + o, v128.bitselect(zi, f32x4.mul(zi, slope), f32x4.gt(zi, zero)));
+  }
+  const o = <usize>i << 2;
+  f32_leaky_relu_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_leaky_relu_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z are (n); leaky'(z) = z > 0 ? 1 : slope (slope at z = 0)
+  const zero = f32x4.splat(0), slope = f32x4.splat(LEAKY_RELU_SLOPE);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const dai = v128.load(da + o);
+    const g = v128.bitselect(dai, f32x4.mul(dai, slope), f32x4.gt(v128.load(z + o), zero));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
+  }
+  const o = <usize>i << 2;
+  f32_leaky_relu_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- softsign ----
+
+export function f32_softsign_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n); z/(1 + |z|)
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const zi = v128.load(z + o);
+    v128.store(a + o, f32x4.div(zi, f32x4.add(one, f32x4.abs(zi))));
+  }
+  const o = <usize>i << 2;
+  f32_softsign_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_softsign_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z are (n); softsign'(z) = 1/(1 + |z|)²
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.add(one, f32x4.abs(v128.load(z + o)));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), f32x4.div(v128.load(da + o), f32x4.mul(d, d))));
+  }
+  const o = <usize>i << 2;
+  f32_softsign_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- linear ----
+
+export function f32_linear_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n): a plain copy (memory.copy is already vectorised by the engine)
+  if (n > 0) memory.copy(a, z, <usize>n << 2);
+}
+
+export function f32_linear_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da are (n)
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), v128.load(da + o)));
+  }
+  const o = <usize>i << 2;
+  f32_linear_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- softmax ----
+
+// Rows are taken in blocks of about SOFTMAX_BLOCK floats (4 KiB, so a block stays in L1 between
+// its three passes): per row, a = z − max z; then e^a over the whole block as one flat array;
+// then per row, a /= Σ a. Exponentiating the block rather than each row keeps the costly exp on
+// whole vectors when n is not a multiple of 4: with rows of 10, a per-row loop would spend two
+// of its five exp calls on single elements.
+@inline const SOFTMAX_BLOCK: i32 = 1024;
+
+export function f32_softmax_fwd__simd(a: usize, z: usize, batch: i32, n: i32): void {
+  // a, z are (batch, n); each row: a = e^(z − max z) / Σ e^(z − max z), so no exp overflows.
+  // a may be z: every pass reads an element before it writes it.
+  if (n <= 0) return;
+  const rowBytes = <usize>n << 2;
+  const blockRows = max(1, SOFTMAX_BLOCK / n);
+  for (let r0 = 0; r0 < batch; r0 += blockRows) {
+    const rows = min(blockRows, batch - r0);
+    const a0 = a + <usize>r0 * rowBytes, z0 = z + <usize>r0 * rowBytes;
+    for (let r = 0; r < rows; r++) subtractRowMax(a0 + <usize>r * rowBytes, z0 + <usize>r * rowBytes, n);
+    expInPlace(a0, rows * n);
+    for (let r = 0; r < rows; r++) divideByRowSum(a0 + <usize>r * rowBytes, n);
+  }
+}
+
+// a[0..n) = z[0..n) − max z.
+@inline function subtractRowMax(a: usize, z: usize, n: i32): void {
+  // pmax skips a NaN, but then z − max is NaN and the whole row comes out NaN, as it should.
+  let mv = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) mv = f32x4.pmax(mv, v128.load(z + (<usize>j << 2)));
+  let m = maxLanes(mv);
+  for (let k = j; k < n; k++) {
+    const zk = load<f32>(z + (<usize>k << 2));
+    m = m < zk ? zk : m;
+  }
+  const m4 = f32x4.splat(m);
+  j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(a + o, f32x4.sub(v128.load(z + o), m4));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(a + o, load<f32>(z + o) - m);
+  }
+}
+
+// x[0..n) = e^x.
+@inline function expInPlace(x: usize, n: i32): void {
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    const v0 = v128.load(x + o), v1 = v128.load(x + o, 16), v2 = v128.load(x + o, 32), v3 = v128.load(x + o, 48);
+    v128.store(x + o, expf32x4(v0));
+    v128.store(x + o, expf32x4(v1), 16);
+    v128.store(x + o, expf32x4(v2), 32);
+    v128.store(x + o, expf32x4(v3), 48);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(x + o, expf32x4(v128.load(x + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(x + o, expf32(load<f32>(x + o)));
+  }
+}
+
+// a[0..n) /= Σ a (times the reciprocal: one division per row).
+@inline function divideByRowSum(a: usize, n: i32): void {
+  let sv = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) sv = f32x4.add(sv, v128.load(a + (<usize>j << 2)));
+  let sum = sumLanesF64(sv);
+  for (let k = j; k < n; k++) sum += <f64>load<f32>(a + (<usize>k << 2));
+  const inv = <f32>(1 / sum);
+  const inv4 = f32x4.splat(inv);
+  j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    v128.store(a + o, f32x4.mul(v128.load(a + o), inv4));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 2;
+    store<f32>(a + o, load<f32>(a + o) * inv);
+  }
+}

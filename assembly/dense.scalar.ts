@@ -1,0 +1,172 @@
+// Dense-layer products on scalar f32, for engines without WebAssembly SIMD: the twin of
+// dense.simd.ts, with the same packed GEMM driver and a 4×4 register-blocked microkernel.
+// No v128 anywhere: this file is compiled into the scalar binary.
+
+import { MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB } from './gemm.pack';
+
+/** Columns of C per scalar tile: 4×4 accumulators + one A value + four B values fill the registers. */
+const NR_SCALAR: i32 = 4;
+
+// What the microkernel does with its tile when it stores it.
+const STORE: i32 = 0; //  C = acc
+const ADD: i32 = 1; //    C += acc
+const BIAS: i32 = 2; //   C = acc + bias
+
+// c: the tile's top-left in C (row stride ldc bytes); ap: A panel [kc][4]; bp: B panel [kc][4];
+// bias: bias[j0..j0+4) (padded); only the mr × nr corner of the tile is inside C.
+function microkernel4x4(
+  c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, tile: usize,
+  kc: i32, mr: i32, nr: i32, mode: i32,
+): void {
+  let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
+  let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
+  let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
+  let c30: f32 = 0, c31: f32 = 0, c32: f32 = 0, c33: f32 = 0;
+  for (let p = 0; p < kc; p++) {
+    const b0 = load<f32>(bp), b1 = load<f32>(bp, 4), b2 = load<f32>(bp, 8), b3 = load<f32>(bp, 12);
+    let a = load<f32>(ap);
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    a = load<f32>(ap, 4);
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    a = load<f32>(ap, 8);
+    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    a = load<f32>(ap, 12);
+    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    ap += 16;
+    bp += 16;
+  }
+
+  // Park the tile, then write the part inside C: one store path for full and edge tiles.
+  store<f32>(tile, c00); store<f32>(tile, c01, 4); store<f32>(tile, c02, 8); store<f32>(tile, c03, 12);
+  store<f32>(tile, c10, 16); store<f32>(tile, c11, 20); store<f32>(tile, c12, 24); store<f32>(tile, c13, 28);
+  store<f32>(tile, c20, 32); store<f32>(tile, c21, 36); store<f32>(tile, c22, 40); store<f32>(tile, c23, 44);
+  store<f32>(tile, c30, 48); store<f32>(tile, c31, 52); store<f32>(tile, c32, 56); store<f32>(tile, c33, 60);
+  for (let r = 0; r < mr; r++) {
+    const t = tile + (<usize>(r * NR_SCALAR) << 2);
+    const cr = c + <usize>r * ldc;
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(t + o);
+      if (mode == ADD) v += load<f32>(cr + o);
+      else if (mode == BIAS) v += load<f32>(bias + o);
+      store<f32>(cr + o, v);
+    }
+  }
+}
+
+// C[m][n] (+)= A[m][k]·B[k][n] with A(i, k) at a + i·aRow + k·aCol and B(k, j) at b + k·bRow +
+// j·bCol (strides in bytes), C row-major with row stride ldc floats. bias (when hasBias) is added
+// to every row of an overwritten C.
+function gemm(
+  c: usize, a: usize, b: usize, bias: usize, scratch: usize,
+  aRow: usize, aCol: usize, bRow: usize, bCol: usize, ldc: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, hasBias: bool,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const base = alignScratch(scratch);
+  const ldcBytes = <usize>ldc << 2;
+  if (k <= 0) {
+    // An empty sum: C keeps its value (accumulate) or becomes the bias (or 0).
+    if (accumulate) return;
+    for (let i = 0; i < m; i++) {
+      const ci = c + <usize>i * ldcBytes;
+      if (hasBias) memory.copy(ci, bias, <usize>n << 2);
+      else memory.fill(ci, 0, <usize>n << 2);
+    }
+    return;
+  }
+  const kcBlock = kBlock(k);
+  const tile = tileOf(base);
+  const biasPacked = biasOf(base);
+  const bp = packedBOf(base, n);
+  const ap = packedAOf(base, n, kcBlock);
+  if (hasBias) packBias(biasPacked, bias, n);
+
+  for (let k0 = 0; k0 < k; k0 += kcBlock) {
+    const kc = min32(kcBlock, k - k0);
+    packB(bp, b, bRow, bCol, n, k0, kc, NR_SCALAR);
+    const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
+    const bPanelBytes = <usize>(NR_SCALAR * kc) << 2;
+    let aRows = a + <usize>k0 * aCol;
+    let cRows = c;
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      const mr = min32(MR, m - i0);
+      // Packed right before use, so every tile of this row reads it from L1.
+      packA(ap, aRows, aRow, aCol, mr, kc);
+      let bPanel = bp;
+      for (let j0 = 0; j0 < n; j0 += NR_SCALAR) {
+        const jOffset = <usize>j0 << 2;
+        microkernel4x4(cRows + jOffset, ldcBytes, ap, bPanel, biasPacked + jOffset, tile, kc, mr, min32(NR_SCALAR, n - j0), mode);
+        bPanel += bPanelBytes;
+      }
+      aRows += aRow * MR;
+      cRows += ldcBytes * MR;
+    }
+  }
+}
+
+export function f32_dense_fwd__scalar(
+  z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
+  // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
+  const nInBytes = <usize>nIn << 2;
+  gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
+}
+
+export function f32_dense_bwd_input__scalar(
+  da: usize, dz: usize, w: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // da is (batch, nIn), dz is (batch, nOut), w is (nOut, nIn)
+  // da += dz·w: w is already [k][n].
+  gemm(da, dz, w, 0, scratch, <usize>nOut << 2, 4, <usize>nIn << 2, 4, nIn, batch, nIn, nOut, true, false);
+}
+
+export function f32_dense_bwd_weights__scalar(
+  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
+  // dw += dzᵀ·a: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, batch, true, false);
+}
+
+export function f32_dense_bwd_bias__scalar(db: usize, dz: usize, batch: i32, nOut: i32): void {
+  // db is (nOut), dz is (batch, nOut)
+  // Four columns at a time: four independent chains hide the add latency, and each row is read
+  // in order.
+  const row = <usize>nOut << 2;
+  let j = 0;
+  for (; j + 4 <= nOut; j += 4) {
+    let s = dz + (<usize>j << 2);
+    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+    for (let i = 0; i < batch; i++) {
+      s0 += load<f32>(s);
+      s1 += load<f32>(s, 4);
+      s2 += load<f32>(s, 8);
+      s3 += load<f32>(s, 12);
+      s += row;
+    }
+    const d = db + (<usize>j << 2);
+    store<f32>(d, load<f32>(d) + s0);
+    store<f32>(d, load<f32>(d, 4) + s1, 4);
+    store<f32>(d, load<f32>(d, 8) + s2, 8);
+    store<f32>(d, load<f32>(d, 12) + s3, 12);
+  }
+  for (; j < nOut; j++) {
+    let s = dz + (<usize>j << 2);
+    let s0: f32 = 0;
+    for (let i = 0; i < batch; i++) {
+      s0 += load<f32>(s);
+      s += row;
+    }
+    const d = db + (<usize>j << 2);
+    store<f32>(d, load<f32>(d) + s0);
+  }
+}
+
+export function f32_gemm__scalar(
+  c: usize, a: usize, b: usize, scratch: usize, m: i32, n: i32, k: i32, accumulate: i32,
+): void {
+  // c is (m, n), a is (m, k), b is (k, n)
+  gemm(c, a, b, 0, scratch, <usize>k << 2, 4, <usize>n << 2, 4, n, m, n, k, accumulate != 0, false);
+}

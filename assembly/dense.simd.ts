@@ -1,0 +1,304 @@
+// Dense-layer products on f32x4: every one is the same GEMM, C (+)= A·B, run by one 4×8
+// register-blocked microkernel over packed operands (gemm.pack.ts), so the two backward products
+// run as fast as the forward one.
+//
+// Microkernel (after XNNPACK's f32-gemm-4x8-wasmsimd): the 4×8 tile of C lives in 8 f32x4
+// accumulators; each step of k loads one 8-float row of the B panel (2 × f32x4) and the four A
+// values. 8 accumulators + 2 B + 1 A + 1 product = 12 of the 15 xmm registers V8 allocates; a
+// 6×8 tile needs 16 and spills, which halves the speed.
+//
+// The A values are packed already broadcast (each one stored as a whole f32x4), so the loop reads
+// them with plain loads. With v128.load32_splat instead, V8 emits vbroadcastss, which on this Zen 5
+// competes with the mul and add pipes: 4 broadcasts per 16 arithmetic ops cost ~15 % (51 vs
+// 58 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (16 KiB at KC = 256),
+// packed right before its row of tiles runs, so it is read from L1.
+
+import {
+  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel,
+} from './gemm.pack';
+
+// What the microkernel does with its tile when it stores it.
+const STORE: i32 = 0; //  C = acc
+const ADD: i32 = 1; //    C += acc
+const BIAS: i32 = 2; //   C = acc + bias
+
+// c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
+// bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded).
+// Edge tiles are not handled here: with a clipped-store path in the same function TurboFan
+// allocates the loop worse and the kernel loses a sixth of its speed (52 vs 62 GFLOP/s).
+function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, kc: i32, mode: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  // One step of k per trip: unrolling by two lets V8 hoist all the loads, spill, and lose a third.
+  // The B pointer doubles as the loop counter.
+  const bEnd = bp + (<usize>kc << 5);
+  while (bp < bEnd) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    // Separate mul and add: relaxed-SIMD fma is not available everywhere and would change
+    // rounding between engines.
+    let a = v128.load(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load(ap, 16);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load(ap, 32);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load(ap, 48);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += 64;
+    bp += 32;
+  }
+
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+  if (mode == ADD) {
+    v128.store(c, f32x4.add(v128.load(c), c00));
+    v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    v128.store(c1, f32x4.add(v128.load(c1), c10));
+    v128.store(c1, f32x4.add(v128.load(c1, 16), c11), 16);
+    v128.store(c2, f32x4.add(v128.load(c2), c20));
+    v128.store(c2, f32x4.add(v128.load(c2, 16), c21), 16);
+    v128.store(c3, f32x4.add(v128.load(c3), c30));
+    v128.store(c3, f32x4.add(v128.load(c3, 16), c31), 16);
+    return;
+  }
+  if (mode == BIAS) {
+    const bias0 = v128.load(bias), bias1 = v128.load(bias, 16);
+    c00 = f32x4.add(c00, bias0); c01 = f32x4.add(c01, bias1);
+    c10 = f32x4.add(c10, bias0); c11 = f32x4.add(c11, bias1);
+    c20 = f32x4.add(c20, bias0); c21 = f32x4.add(c21, bias1);
+    c30 = f32x4.add(c30, bias0); c31 = f32x4.add(c31, bias1);
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c1, c10);
+  v128.store(c1, c11, 16);
+  v128.store(c2, c20);
+  v128.store(c2, c21, 16);
+  v128.store(c3, c30);
+  v128.store(c3, c31, 16);
+}
+
+// An edge tile, computed whole into the tile buffer (row stride NR floats): write only its
+// mr × nr corner that lies inside C.
+function storeEdge(c: usize, ldc: usize, tile: usize, bias: usize, mr: i32, nr: i32, mode: i32): void {
+  for (let r = 0; r < mr; r++) {
+    const t = tile + (<usize>(r * NR) << 2);
+    const cr = c + <usize>r * ldc;
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(t + o);
+      if (mode == ADD) v += load<f32>(cr + o);
+      else if (mode == BIAS) v += load<f32>(bias + o);
+      store<f32>(cr + o, v);
+    }
+  }
+}
+
+// One A panel, broadcast: dst[p][r] = splat(A(r, p)) with A(r, p) = src[r·rowStride + p·colStride]
+// (strides in bytes), r < rows ≤ MR, p < kc; rows past `rows` are zero vectors.
+function packASplat(dst: usize, src: usize, rowStride: usize, colStride: usize, rows: i32, kc: i32): void {
+  if (rows == MR) {
+    const r1 = rowStride, r2 = rowStride * 2, r3 = rowStride * 3;
+    for (let p = 0; p < kc; p++) {
+      v128.store(dst, v128.load32_splat(src));
+      v128.store(dst, v128.load32_splat(src + r1), 16);
+      v128.store(dst, v128.load32_splat(src + r2), 32);
+      v128.store(dst, v128.load32_splat(src + r3), 48);
+      src += colStride;
+      dst += 64;
+    }
+    return;
+  }
+  const zero = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    for (let r = 0; r < MR; r++) {
+      v128.store(dst + (<usize>r << 4), r < rows ? v128.load32_splat(src + <usize>r * rowStride) : zero);
+    }
+    src += colStride;
+    dst += 64;
+  }
+}
+
+// Four consecutive floats from each of four source rows, written transposed as four 4-float rows
+// of a B panel (row stride 32 bytes): d[q][r] = s[r·colStride + q].
+@inline
+function transpose4x4(d: usize, s: usize, colStride: usize): void {
+  const r0 = v128.load(s), r1 = v128.load(s + colStride);
+  const r2 = v128.load(s + colStride * 2), r3 = v128.load(s + colStride * 3);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(d, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(d, i32x4.shuffle(t0, t2, 2, 3, 6, 7), 32);
+  v128.store(d, i32x4.shuffle(t1, t3, 0, 1, 4, 5), 64);
+  v128.store(d, i32x4.shuffle(t1, t3, 2, 3, 6, 7), 96);
+}
+
+// The B block, as packB in gemm.pack.ts, but full panels move whole vectors: a plain copy when B
+// is read as is, 4×4 transposes when it is read transposed (wᵀ, whose columns are w's rows).
+function packBSimd(dst: usize, src: usize, kStride: usize, colStride: usize, n: i32, k0: i32, kc: i32): void {
+  const s0 = src + <usize>k0 * kStride;
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    let d = dst + (<usize>(j0 * kc) << 2);
+    let s = s0 + <usize>j0 * colStride;
+    const cols = min32(NR, n - j0);
+    if (cols == NR && colStride == 4) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        s += kStride;
+        d += 32;
+      }
+    } else if (cols == NR && kStride == 4) {
+      const s4 = s + colStride * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        transpose4x4(d, s + o, colStride);
+        transpose4x4(d + 16, s4 + o, colStride);
+        d += 128;
+      }
+      if (p < kc) packBPanel(d, s + (<usize>p << 2), kStride, colStride, NR, kc - p, NR);
+    } else {
+      packBPanel(d, s, kStride, colStride, cols, kc, NR);
+    }
+  }
+}
+
+// C[m][n] (+)= A[m][k]·B[k][n] with A(i, k) at a + i·aRow + k·aCol and B(k, j) at b + k·bRow +
+// j·bCol (strides in bytes), C row-major with row stride ldc floats. bias (when hasBias) is added
+// to every row of an overwritten C.
+function gemm(
+  c: usize, a: usize, b: usize, bias: usize, scratch: usize,
+  aRow: usize, aCol: usize, bRow: usize, bCol: usize, ldc: i32,
+  m: i32, n: i32, k: i32, accumulate: bool, hasBias: bool,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const base = alignScratch(scratch);
+  const ldcBytes = <usize>ldc << 2;
+  if (k <= 0) {
+    // An empty sum: C keeps its value (accumulate) or becomes the bias (or 0).
+    if (accumulate) return;
+    for (let i = 0; i < m; i++) {
+      const ci = c + <usize>i * ldcBytes;
+      if (hasBias) memory.copy(ci, bias, <usize>n << 2);
+      else memory.fill(ci, 0, <usize>n << 2);
+    }
+    return;
+  }
+  const kcBlock = kBlock(k);
+  const tile = tileOf(base);
+  const biasPacked = biasOf(base);
+  const bp = packedBOf(base, n);
+  const ap = packedAOf(base, n, kcBlock);
+  if (hasBias) packBias(biasPacked, bias, n);
+
+  for (let k0 = 0; k0 < k; k0 += kcBlock) {
+    const kc = min32(kcBlock, k - k0);
+    // The whole B block (n·kc floats, ≤ 512 KiB for n ≤ 512) stays in L2 across the row panels.
+    packBSimd(bp, b, bRow, bCol, n, k0, kc);
+    const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
+    const bPanelBytes = <usize>(NR * kc) << 2;
+    let aRows = a + <usize>k0 * aCol;
+    let cRows = c;
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      const mr = min32(MR, m - i0);
+      // Packed right before use: the panel (16 KiB at KC = 256) is read from L1 by every tile.
+      packASplat(ap, aRows, aRow, aCol, mr, kc);
+      let bPanel = bp;
+      for (let j0 = 0; j0 < n; j0 += NR) {
+        const cTile = cRows + (<usize>j0 << 2);
+        const biasJ = biasPacked + (<usize>j0 << 2);
+        const nr = min32(NR, n - j0);
+        if (mr == MR && nr == NR) {
+          microkernel4x8(cTile, ldcBytes, ap, bPanel, biasJ, kc, mode);
+        } else {
+          microkernel4x8(tile, NR << 2, ap, bPanel, biasJ, kc, STORE);
+          storeEdge(cTile, ldcBytes, tile, biasJ, mr, nr, mode);
+        }
+        bPanel += bPanelBytes;
+      }
+      aRows += aRow * MR;
+      cRows += ldcBytes * MR;
+    }
+  }
+}
+
+export function f32_dense_fwd__simd(
+  z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
+  // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
+  const nInBytes = <usize>nIn << 2;
+  gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
+}
+
+export function f32_dense_bwd_input__simd(
+  da: usize, dz: usize, w: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // da is (batch, nIn), dz is (batch, nOut), w is (nOut, nIn)
+  // da += dz·w: w is already [k][n].
+  gemm(da, dz, w, 0, scratch, <usize>nOut << 2, 4, <usize>nIn << 2, 4, nIn, batch, nIn, nOut, true, false);
+}
+
+export function f32_dense_bwd_weights__simd(
+  dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
+): void {
+  // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
+  // dw += dzᵀ·a: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
+  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, batch, true, false);
+}
+
+export function f32_dense_bwd_bias__simd(db: usize, dz: usize, batch: i32, nOut: i32): void {
+  // db is (nOut), dz is (batch, nOut)
+  // Column sums: 16 columns at a time, so four independent chains hide the add latency.
+  const row = <usize>nOut << 2;
+  let j = 0;
+  for (; j + 16 <= nOut; j += 16) {
+    let s = dz + (<usize>j << 2);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (let i = 0; i < batch; i++) {
+      s0 = f32x4.add(s0, v128.load(s));
+      s1 = f32x4.add(s1, v128.load(s, 16));
+      s2 = f32x4.add(s2, v128.load(s, 32));
+      s3 = f32x4.add(s3, v128.load(s, 48));
+      s += row;
+    }
+    const d = db + (<usize>j << 2);
+    v128.store(d, f32x4.add(v128.load(d), s0));
+    v128.store(d, f32x4.add(v128.load(d, 16), s1), 16);
+    v128.store(d, f32x4.add(v128.load(d, 32), s2), 32);
+    v128.store(d, f32x4.add(v128.load(d, 48), s3), 48);
+  }
+  for (; j + 4 <= nOut; j += 4) {
+    let s = dz + (<usize>j << 2);
+    let s0 = f32x4.splat(0);
+    for (let i = 0; i < batch; i++) {
+      s0 = f32x4.add(s0, v128.load(s));
+      s += row;
+    }
+    const d = db + (<usize>j << 2);
+    v128.store(d, f32x4.add(v128.load(d), s0));
+  }
+  for (; j < nOut; j++) {
+    let s = dz + (<usize>j << 2);
+    let s0: f32 = 0;
+    for (let i = 0; i < batch; i++) {
+      s0 += load<f32>(s);
+      s += row;
+    }
+    const d = db + (<usize>j << 2);
+    store<f32>(d, load<f32>(d) + s0);
+  }
+}
+
+export function f32_gemm__simd(
+  c: usize, a: usize, b: usize, scratch: usize, m: i32, n: i32, k: i32, accumulate: i32,
+): void {
+  // c is (m, n), a is (m, k), b is (k, n)
+  gemm(c, a, b, 0, scratch, <usize>k << 2, 4, <usize>n << 2, 4, n, m, n, k, accumulate != 0, false);
+}

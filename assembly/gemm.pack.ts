@@ -1,0 +1,191 @@
+// Packing shared by the SIMD and the scalar GEMM drivers (dense.simd.ts, dense.scalar.ts).
+//
+// Every dense product is one GEMM, C[m][n] (+)= A[m][k]·B[k][n], whose operands are read through
+// element strides so that a transposed operand (wᵀ in the forward pass, dzᵀ for the weight
+// gradient) costs nothing extra: it is transposed while it is packed. Packing copies a K block of
+// each operand into the panel order the microkernel walks, so its inner loop reads two streams of
+// consecutive floats whatever the layout of the arrays it was given:
+//   A panel: MR rows × kc, stored [kc][MR]   (MR floats per step of k: broadcast one at a time)
+//   B panel: nr columns × kc, stored [kc][nr] (nr floats per step of k: whole f32x4 loads)
+// Rows and columns past the edge of the matrix are packed as zeros, so the microkernel always runs
+// a full tile without reading outside the arrays; only its stores are clipped to the edge.
+//
+// No v128 here: this file is compiled into the scalar binary too (through common.ts).
+
+/** Rows of C per microkernel tile (both variants). */
+export const MR: i32 = 4;
+/** Columns of C per tile in the SIMD microkernel (2 × f32x4); the scalar one uses 4. */
+export const NR: i32 = 8;
+/**
+ * Depth of one K block. A packed B panel is KC·8 floats = 8 KiB, so it stays in L1 while every
+ * A panel of the block streams past it; the whole packed A block (m·KC floats) stays in L2.
+ */
+export const KC: i32 = 512;
+
+/** Bytes of the tile buffer at the start of the scratch: one MR×NR tile for clipped edge stores. */
+export const TILE_BYTES: i32 = MR * NR * 4;
+/** The scratch may be only 4-byte aligned; it is rounded up to a cache line inside. */
+const ALIGN_SLACK: i32 = 60;
+
+@inline
+export function roundUp(x: i32, multiple: i32): i32 {
+  return ((x + multiple - 1) / multiple) * multiple;
+}
+
+@inline
+export function min32(a: i32, b: i32): i32 {
+  return a < b ? a : b;
+}
+
+/** The scratch base rounded up to a 64-byte cache line (ALIGN_SLACK bytes are declared for this). */
+@inline
+export function alignScratch(scratch: usize): usize {
+  return (scratch + 63) & ~(<usize>63);
+}
+
+// Scratch layout, from the aligned base (kc = min(k, KC)):
+//   tile   TILE_BYTES
+//   bias   roundUp(n, NR) floats (zero padded, so the SIMD epilogue loads whole vectors)
+//   B      roundUp(n, NR)·kc floats
+//   A      one panel, MR·kc·A_SPLAT floats: packed just before its row of tiles runs, so it is
+//          still in L1. The SIMD driver stores every A value already broadcast to an f32x4 (see
+//          dense.simd.ts); the scalar one uses the first quarter.
+/** Floats per packed A value in the SIMD layout. */
+export const A_SPLAT: i32 = 4;
+
+function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
+  if (m <= 0 || n <= 0) return 0;
+  const kc = k < 1 ? 1 : min32(k, KC);
+  const nPad = roundUp(n, NR);
+  return ALIGN_SLACK + TILE_BYTES + (nPad + nPad * kc + MR * kc * A_SPLAT) * 4;
+}
+
+/** Bytes of scratch f32_gemm needs for c[m][n] (+)= a[m][k]·b[k][n]. */
+export function gemm_scratch_bytes(m: i32, n: i32, k: i32): i32 {
+  return gemmScratchBytes(m, n, k);
+}
+
+/** Bytes of scratch every dense kernel needs for a layer of these sizes: the largest of its three products. */
+export function dense_scratch_bytes(batch: i32, nIn: i32, nOut: i32): i32 {
+  const forward = gemmScratchBytes(batch, nOut, nIn); // z = a·wᵀ
+  const backwardInput = gemmScratchBytes(batch, nIn, nOut); // da = dz·w
+  const backwardWeights = gemmScratchBytes(nOut, nIn, batch); // dw = dzᵀ·a
+  const larger = forward > backwardInput ? forward : backwardInput;
+  return larger > backwardWeights ? larger : backwardWeights;
+}
+
+/** Where the pieces of the scratch start: the tile, the bias, the B block, the A block. */
+@inline
+export function tileOf(base: usize): usize {
+  return base;
+}
+@inline
+export function biasOf(base: usize): usize {
+  return base + TILE_BYTES;
+}
+@inline
+export function packedBOf(base: usize, n: i32): usize {
+  return biasOf(base) + (<usize>roundUp(n, NR) << 2);
+}
+@inline
+export function packedAOf(base: usize, n: i32, kc: i32): usize {
+  return packedBOf(base, n) + (<usize>(roundUp(n, NR) * kc) << 2);
+}
+
+/** bias[0..nPad) = b[0..n), then zeros. */
+export function packBias(dst: usize, b: usize, n: i32): void {
+  const nPad = roundUp(n, NR);
+  memory.copy(dst, b, <usize>n << 2);
+  memory.fill(dst + (<usize>n << 2), 0, <usize>(nPad - n) << 2);
+}
+
+/**
+ * One A panel: A(r, p) = src[r·rowStride + p·colStride] (strides in bytes), r < rows ≤ MR,
+ * p < kc, stored [kc][MR]; rows past `rows` are zeros. (The scalar layout; the SIMD driver packs
+ * its own, pre-broadcast one.)
+ */
+export function packA(dst: usize, src: usize, rowStride: usize, colStride: usize, rows: i32, kc: i32): void {
+  if (rows == MR) {
+    // One step of k gathers one float from each of the four rows.
+    const r1 = rowStride, r2 = rowStride * 2, r3 = rowStride * 3;
+    for (let p = 0; p < kc; p++) {
+      const x0 = load<u32>(src), x1 = load<u32>(src + r1), x2 = load<u32>(src + r2), x3 = load<u32>(src + r3);
+      store<u32>(dst, x0);
+      store<u32>(dst, x1, 4);
+      store<u32>(dst, x2, 8);
+      store<u32>(dst, x3, 12);
+      src += colStride;
+      dst += 16;
+    }
+    return;
+  }
+  for (let p = 0; p < kc; p++) {
+    for (let r = 0; r < MR; r++) {
+      store<u32>(dst + (<usize>r << 2), r < rows ? load<u32>(src + <usize>r * rowStride) : 0);
+    }
+    src += colStride;
+    dst += 16;
+  }
+}
+
+/**
+ * One B panel: B(p, j) = src[p·kStride + j·colStride] (strides in bytes), j < cols ≤ nr, p < kc,
+ * stored [kc][nr]; columns past `cols` are zeros.
+ */
+export function packBPanel(d: usize, s: usize, kStride: usize, colStride: usize, cols: i32, kc: i32, nr: i32): void {
+  const rowBytes = <usize>nr << 2;
+  if (cols < nr) {
+    for (let p = 0; p < kc; p++) {
+      for (let j = 0; j < nr; j++) {
+        store<u32>(d + (<usize>j << 2), j < cols ? load<u32>(s + <usize>j * colStride) : 0);
+      }
+      s += kStride;
+      d += rowBytes;
+    }
+  } else if (colStride == 4) {
+    // Columns are consecutive (B read as is): each step of k copies nr floats, 8 bytes at a time.
+    for (let p = 0; p < kc; p++) {
+      for (let j: usize = 0; j < rowBytes; j += 8) store<u64>(d + j, load<u64>(s + j));
+      s += kStride;
+      d += rowBytes;
+    }
+  } else {
+    // Transposed source (wᵀ): each column is a contiguous source row; walk four of them side by
+    // side so every source cache line is used while it is hot.
+    const c1 = colStride, c2 = colStride * 2, c3 = colStride * 3;
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      let sj = s + (j >> 2) * colStride;
+      let dj = d + j;
+      for (let p = 0; p < kc; p++) {
+        const x0 = load<u32>(sj), x1 = load<u32>(sj + c1), x2 = load<u32>(sj + c2), x3 = load<u32>(sj + c3);
+        store<u32>(dj, x0);
+        store<u32>(dj, x1, 4);
+        store<u32>(dj, x2, 8);
+        store<u32>(dj, x3, 12);
+        sj += kStride;
+        dj += rowBytes;
+      }
+    }
+  }
+}
+
+/**
+ * The B block: B(k, j) = src[k·kStride + j·colStride] (strides in bytes), columns [0, n), k in
+ * [k0, k0 + kc), as panels of nr columns, panel after panel.
+ */
+export function packB(dst: usize, src: usize, kStride: usize, colStride: usize, n: i32, k0: i32, kc: i32, nr: i32): void {
+  const s = src + <usize>k0 * kStride;
+  for (let j0 = 0; j0 < n; j0 += nr) {
+    packBPanel(dst + (<usize>(j0 * kc) << 2), s + <usize>j0 * colStride, kStride, colStride, min32(nr, n - j0), kc, nr);
+  }
+}
+
+/**
+ * Depth of the K blocks: K split into equal blocks of at most KC (784 → 4 × 196, not
+ * 3 × 256 + 16: a thin last block would pay the packing and call overhead for little work).
+ */
+@inline
+export function kBlock(k: i32): i32 {
+  const blocks = (k + KC - 1) / KC;
+  return (k + blocks - 1) / blocks;
+}

@@ -1,0 +1,182 @@
+// Losses fused with the output layer, on f32x4 with f64 sums. Each returns the mean over the
+// batch of the per-sample loss; the _bwd kernels also accumulate the gradient of that mean.
+// The formulas, and why each is arranged as it is, are in loss.scalar.ts: the per-element terms
+// here are the same f32 operations, four lanes at a time; tails use the scalar helpers.
+// An empty batch has loss 0.
+
+import {
+  expf32, expf32x4, log1pUnitf32, log1pUnitf32x4, differenceError, differenceErrorx4,
+  maxLanes, sumLanesF64, sumLanes64, addLanesF64,
+} from './exp';
+
+// ---- softmax + cross-entropy ----
+
+export function f32_xent_softmax_loss__simd(z: usize, y: usize, batch: i32, n: i32): f64 {
+  // z, y are (batch, n)
+  return crossEntropy(0, z, 0, y, batch, n, false);
+}
+
+export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
+  // dz, z, a, y are (batch, n); a = softmax(z); dz += (a − y)/batch
+  return crossEntropy(dz, z, a, y, batch, n, true);
+}
+
+// Per row, with m = max z and δ = m − z ≥ 0: loss = L·Σy + Σ y·δ, L = log1p(Σ_{δ>0} e^-δ + ties − 1),
+// each e^-δ corrected for the rounding of δ.
+// The row sums are f32x4 partial sums of non-negative terms, folded in f64 at the end of the row.
+@inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+  if (batch <= 0 || n <= 0) return 0;
+  const invBatch = <f32>1 / <f32>batch;
+  const invBatch4 = f32x4.splat(invBatch);
+  const rowBytes = <usize>n << 2;
+  let total: f64 = 0;
+  for (let r = 0; r < batch; r++) {
+    if (delta) {
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        const g = f32x4.mul(f32x4.sub(v128.load(a + o), v128.load(y + o)), invBatch4);
+        v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
+      }
+      for (; j < n; j++) {
+        const o = <usize>j << 2;
+        store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - load<f32>(y + o)) * invBatch);
+      }
+    }
+
+    // m = max z (pmax skips a NaN, but then δ is NaN and so is the loss)
+    let mv = f32x4.splat(-Infinity);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) mv = f32x4.pmax(mv, v128.load(z + (<usize>j << 2)));
+    let m = maxLanes(mv);
+    for (let k = j; k < n; k++) {
+      const zk = load<f32>(z + (<usize>k << 2));
+      m = m < zk ? zk : m;
+    }
+
+    const m4 = f32x4.splat(m), zero = f32x4.splat(0);
+    let others = f32x4.splat(0), sumY = f32x4.splat(0), sumYDelta = f32x4.splat(0);
+    let ties = i32x4.splat(0); // minus the count per lane: a true compare lane is -1
+    j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = <usize>j << 2;
+      const yj = v128.load(y + o);
+      const zj = v128.load(z + o);
+      const dj = f32x4.sub(m4, zj);
+      const top = f32x4.eq(dj, zero);
+      const e = expf32x4(f32x4.neg(dj));
+      const term = f32x4.sub(e, f32x4.mul(e, differenceErrorx4(dj, m4, zj)));
+      others = f32x4.add(others, v128.andnot(term, top));
+      ties = i32x4.add(ties, top);
+      sumY = f32x4.add(sumY, yj);
+      sumYDelta = f32x4.add(sumYDelta, f32x4.mul(yj, dj));
+    }
+    let others64 = sumLanesF64(others), sumY64 = sumLanesF64(sumY), sumYDelta64 = sumLanesF64(sumYDelta);
+    let tieCount = -(
+      i32x4.extract_lane(ties, 0) + i32x4.extract_lane(ties, 1) +
+      i32x4.extract_lane(ties, 2) + i32x4.extract_lane(ties, 3)
+    );
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      const yj = load<f32>(y + o);
+      const zj = load<f32>(z + o);
+      const dj = m - zj;
+      if (dj == 0) tieCount++;
+      else {
+        const e = expf32(-dj);
+        others64 += <f64>(e - e * differenceError(dj, m, zj));
+      }
+      sumY64 += <f64>yj;
+      sumYDelta64 += <f64>(yj * dj);
+    }
+    total += Math.log1p(others64 + <f64>(tieCount - 1)) * sumY64 + sumYDelta64;
+    z += rowBytes;
+    y += rowBytes;
+    a += rowBytes;
+    dz += rowBytes;
+  }
+  return total / <f64>batch;
+}
+
+// ---- sigmoid + binary cross-entropy ----
+
+export function f32_bce_sigmoid_loss__simd(z: usize, y: usize, batch: i32, n: i32): f64 {
+  // z, y are (batch, n)
+  return binaryCrossEntropy(0, z, 0, y, batch, n, false);
+}
+
+export function f32_bce_sigmoid_bwd__simd(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
+  // dz, z, a, y are (batch, n); a = σ(z); dz += (a − y)/batch
+  return binaryCrossEntropy(dz, z, a, y, batch, n, true);
+}
+
+// Per element (h − y)·z + log1p(e^-|z|), h = [z ≥ 0]; summed in f64x2 over the whole batch.
+@inline function binaryCrossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+  if (batch <= 0) return 0;
+  const count = batch * n;
+  const invBatch = <f32>1 / <f32>batch;
+  const invBatch4 = f32x4.splat(invBatch);
+  const one = f32x4.splat(1), zero = f32x4.splat(0);
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    const zi = v128.load(z + o), yi = v128.load(y + o);
+    if (delta) {
+      const g = f32x4.mul(f32x4.sub(v128.load(a + o), yi), invBatch4);
+      v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
+    }
+    const h = v128.and(one, f32x4.ge(zi, zero));
+    const linear = f32x4.mul(f32x4.sub(h, yi), zi);
+    const softplus = log1pUnitf32x4(expf32x4(f32x4.neg(f32x4.abs(zi))));
+    acc = addLanesF64(acc, f32x4.add(linear, softplus));
+  }
+  let total = sumLanes64(acc);
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const zi = load<f32>(z + o), yi = load<f32>(y + o);
+    if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
+    const linear = (select<f32>(1, 0, zi >= 0) - yi) * zi;
+    total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
+  }
+  return total / <f64>batch;
+}
+
+// ---- mean squared error ----
+
+export function f32_mse_loss__simd(a: usize, y: usize, batch: i32, n: i32): f64 {
+  // a, y are (batch, n); per sample ½‖a − y‖²
+  return meanSquaredError(0, a, y, batch, n, false);
+}
+
+export function f32_mse_bwd__simd(da: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
+  // da, a, y are (batch, n); da += (a − y)/batch
+  return meanSquaredError(da, a, y, batch, n, true);
+}
+
+// a − y in f32 (as the gradient uses it), squared in f64: exact, and no overflow for large errors.
+@inline function meanSquaredError(da: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
+  if (batch <= 0) return 0;
+  const count = batch * n;
+  const invBatch = <f32>1 / <f32>batch;
+  const invBatch4 = f32x4.splat(invBatch);
+  let acc0 = f64x2.splat(0), acc1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    const d = f32x4.sub(v128.load(a + o), v128.load(y + o));
+    if (delta) v128.store(da + o, f32x4.add(v128.load(da + o), f32x4.mul(d, invBatch4)));
+    const lo = f64x2.promote_low_f32x4(d), hi = f64x2.promote_low_f32x4(f32x4.shuffle(d, d, 2, 3, 2, 3));
+    acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
+    acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
+  }
+  let total = sumLanes64(f64x2.add(acc0, acc1));
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    const d = load<f32>(a + o) - load<f32>(y + o);
+    if (delta) store<f32>(da + o, load<f32>(da + o) + d * invBatch);
+    const d64 = <f64>d;
+    total += d64 * d64;
+  }
+  return 0.5 * total / <f64>batch;
+}

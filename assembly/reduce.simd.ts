@@ -1,0 +1,78 @@
+// Reductions over a tensor on f32x4, with an f64 result. Four independent accumulators hide the
+// add latency; the last n mod 4 elements go to the scalar twins (reduce.scalar.ts).
+
+import { sumLanes64, addLanesF64 } from './exp';
+import { f32_sum_squares__scalar, f32_sum_abs__scalar, f32_max_abs__scalar } from './reduce.scalar';
+
+// Sums run in f32x4 over blocks of SUM_BLOCK elements and are promoted to f64 between blocks:
+// within a block each lane adds only SUM_BLOCK/16 = 64 terms, so its f32 rounding stays near
+// 1e-7 relative however long x is (a plain f32 sum of 1M squares would drift by ~1e-4).
+@inline const SUM_BLOCK: i32 = 1024;
+
+export function f32_sum_squares__simd(x: usize, n: i32): f64 {
+  // x is (n); Σ x²
+  let total = f64x2.splat(0);
+  let i = 0;
+  while (i + 4 <= n) {
+    const end = min(n, i + SUM_BLOCK);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (; i + 16 <= end; i += 16) {
+      const p = x + (<usize>i << 2);
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      s0 = f32x4.add(s0, f32x4.mul(v0, v0));
+      s1 = f32x4.add(s1, f32x4.mul(v1, v1));
+      s2 = f32x4.add(s2, f32x4.mul(v2, v2));
+      s3 = f32x4.add(s3, f32x4.mul(v3, v3));
+    }
+    for (; i + 4 <= end; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      s0 = f32x4.add(s0, f32x4.mul(v, v));
+    }
+    total = addLanesF64(total, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  }
+  return sumLanes64(total) + f32_sum_squares__scalar(x + (<usize>i << 2), n - i);
+}
+
+export function f32_sum_abs__simd(x: usize, n: i32): f64 {
+  // x is (n); Σ |x|
+  let total = f64x2.splat(0);
+  let i = 0;
+  while (i + 4 <= n) {
+    const end = min(n, i + SUM_BLOCK);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    for (; i + 16 <= end; i += 16) {
+      const p = x + (<usize>i << 2);
+      s0 = f32x4.add(s0, f32x4.abs(v128.load(p)));
+      s1 = f32x4.add(s1, f32x4.abs(v128.load(p, 16)));
+      s2 = f32x4.add(s2, f32x4.abs(v128.load(p, 32)));
+      s3 = f32x4.add(s3, f32x4.abs(v128.load(p, 48)));
+    }
+    for (; i + 4 <= end; i += 4) s0 = f32x4.add(s0, f32x4.abs(v128.load(x + (<usize>i << 2))));
+    total = addLanesF64(total, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+  }
+  return sumLanes64(total) + f32_sum_abs__scalar(x + (<usize>i << 2), n - i);
+}
+
+export function f32_max_abs__simd(x: usize, n: i32): f64 {
+  // x is (n); max |x|, 0 when n = 0, NaN if any x is NaN.
+  // Compared as integers (i32x4.max_s, one instruction): with the sign bit cleared, the bits of a
+  // float order as its value, and every NaN's bits lie above +Inf's, so a NaN always wins.
+  // f32x4.pmax would drop a NaN, and f32x4.max is several instructions on x86.
+  const magnitude = i32x4.splat(0x7fffffff);
+  let m0 = i32x4.splat(0), m1 = i32x4.splat(0), m2 = i32x4.splat(0), m3 = i32x4.splat(0);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const p = x + (<usize>i << 2);
+    m0 = i32x4.max_s(m0, v128.and(v128.load(p), magnitude));
+    m1 = i32x4.max_s(m1, v128.and(v128.load(p, 16), magnitude));
+    m2 = i32x4.max_s(m2, v128.and(v128.load(p, 32), magnitude));
+    m3 = i32x4.max_s(m3, v128.and(v128.load(p, 48), magnitude));
+  }
+  for (; i + 4 <= n; i += 4) m0 = i32x4.max_s(m0, v128.and(v128.load(x + (<usize>i << 2)), magnitude));
+  let m = i32x4.max_s(i32x4.max_s(m0, m1), i32x4.max_s(m2, m3));
+  m = i32x4.max_s(m, i32x4.shuffle(m, m, 2, 3, 0, 1));
+  m = i32x4.max_s(m, i32x4.shuffle(m, m, 1, 0, 3, 2));
+  const vector = <f64>reinterpret<f32>(i32x4.extract_lane(m, 0));
+  // f64 max propagates NaN from either side
+  return max(vector, f32_max_abs__scalar(x + (<usize>i << 2), n - i));
+}

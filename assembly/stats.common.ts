@@ -1,0 +1,63 @@
+// What the statistics kernels of stats.simd.ts and stats.scalar.ts share: the activation codes and
+// σ'(z) for each, once as f32 and once as f32x4 with the same operations in the same order, so a
+// lane of the vector version has the same bits as the scalar one. Nothing here is a module export.
+
+import { LEAKY_RELU_SLOPE } from './constants';
+
+// Activation codes: the index of each name in ACTIVATIONS (bindings/kernels.ts); the binding
+// passes that index, so the two lists cannot drift apart unnoticed (the parity test covers each).
+@inline export const SIGMOID: i32 = 0;
+@inline export const TANH: i32 = 1;
+@inline export const RELU: i32 = 2;
+@inline export const LEAKY_RELU: i32 = 3;
+@inline export const SOFTSIGN: i32 = 4;
+
+// Slots of the f64 results of f32_activation_stats; twin of ACTIVATION_STAT in bindings/kernels.ts.
+@inline export const STAT_SUM: i32 = 0;
+@inline export const STAT_SUM_SQUARES: i32 = 1;
+@inline export const STAT_MIN: i32 = 2;
+@inline export const STAT_MAX: i32 = 3;
+@inline export const STAT_SUM_PRIME: i32 = 4;
+@inline export const STAT_MAX_PRIME: i32 = 5;
+@inline export const STAT_SATURATED: i32 = 6;
+@inline export const STAT_ALIVE_UNITS: i32 = 7;
+
+// Slots of the f64 results of f32_weight_stats; twin of WEIGHT_STAT in bindings/kernels.ts.
+@inline export const WSTAT_GRAD_SQUARES: i32 = 0;
+@inline export const WSTAT_GRAD_ABS: i32 = 1;
+@inline export const WSTAT_GRAD_MAX_ABS: i32 = 2;
+@inline export const WSTAT_WEIGHT_SQUARES: i32 = 3;
+@inline export const WSTAT_CHANGE_SQUARES: i32 = 4;
+
+/** σ'(z) given z and a = σ(z), as the backward kernels compute it. */
+@inline export function primef32(kind: i32, z: f32, a: f32): f32 {
+  if (kind == SIGMOID) return a * (1 - a);
+  if (kind == TANH) return 1 - a * a;
+  if (kind == RELU) return select<f32>(1, 0, z > 0);
+  if (kind == LEAKY_RELU) return select<f32>(1, LEAKY_RELU_SLOPE, z > 0);
+  if (kind == SOFTSIGN) {
+    const d: f32 = 1 + abs(z);
+    return 1 / (d * d);
+  }
+  return 1;
+}
+
+/** primef32 lane by lane. */
+@inline export function primef32x4(kind: i32, z: v128, a: v128): v128 {
+  const one = f32x4.splat(1);
+  if (kind == SIGMOID) return f32x4.mul(a, f32x4.sub(one, a));
+  if (kind == TANH) return f32x4.sub(one, f32x4.mul(a, a));
+  if (kind == RELU) return v128.and(f32x4.gt(z, f32x4.splat(0)), one);
+  if (kind == LEAKY_RELU) return v128.bitselect(one, f32x4.splat(LEAKY_RELU_SLOPE), f32x4.gt(z, f32x4.splat(0)));
+  if (kind == SOFTSIGN) {
+    const d = f32x4.add(one, f32x4.abs(z));
+    return f32x4.div(one, f32x4.mul(d, d));
+  }
+  return one;
+}
+
+/** The histogram bin of v (clamped to the end bins), from t = (v − lo)·scale; v must not be NaN. */
+@inline export function binOf(t: f32, last: f32): i32 {
+  // Clamped as a float first: a huge t would overflow the integer conversion.
+  return <i32>min(max(t, <f32>0), last);
+}

@@ -1,0 +1,73 @@
+/**
+ * One training step (feedforward, backprop, SGD update) of [784,100,100,10] sigmoid with MSE at
+ * batch 64, on each backend: samples per second, measured side by side in one run.
+ */
+import { Bench } from 'tinybench';
+import { Rng } from '../bindings/init/rng.js';
+import type { Kernels } from '../bindings/kernels.js';
+import { createNetwork, type Network } from '../bindings/network/network.js';
+import { Sgd } from '../bindings/optim/sgd.js';
+import { createRefKernels } from '../bindings/ref/ref-kernels.js';
+import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { medianMs } from './median.js';
+
+export const STEP_SIZES = [784, 100, 100, 10];
+export const STEP_BATCH = 64;
+
+/** Floating-point operations of one step: three dense products of 2·in·out·batch each, per layer. */
+export function stepFlops(sizes: readonly number[], batch: number): number {
+  let flops = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) flops += 3 * 2 * sizes[l] * sizes[l + 1] * batch;
+  return flops;
+}
+
+export interface StepRow {
+  name: string;
+  medianMs: number;
+  samplesPerSecond: number;
+}
+
+/** A network with one batch loaded, and a function that runs one training step on it. */
+export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void }> {
+  const net = await createNetwork({ sizes, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
+  const rng = new Rng(2);
+  const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
+  const y = Array.from({ length: batch }, () => Array.from({ length: sizes[sizes.length - 1] }, () => rng.uniform()));
+  const data = net.matrices(x, y);
+  net.ensureCapacity(batch);
+  kernels.write(net.activations[0], data.x.data);
+  kernels.write(net.targets!, data.y.data);
+  const sgd = new Sgd(net);
+  return {
+    net,
+    step: () => {
+      net.feedforward(batch);
+      net.backprop(batch);
+      sgd.step(net, 0.01, batch);
+    },
+  };
+}
+
+export async function runStepBench(opts: { time?: number } = {}): Promise<StepRow[]> {
+  const backends: Kernels[] = [
+    createRefKernels({ precision: 'f32' }),
+    await createWasmKernels({ variant: 'scalar' }),
+    await createWasmKernels({ variant: 'simd' }),
+  ];
+  const bench = new Bench({ time: opts.time ?? 1000 });
+  for (const kernels of backends) {
+    const { step } = await stepOn(kernels);
+    bench.add(`step ${kernels.name}`, step);
+  }
+  await bench.run();
+  return backends.map((kernels) => {
+    const ms = medianMs(bench, `step ${kernels.name}`);
+    return { name: `step ${kernels.name}`, medianMs: ms, samplesPerSecond: (STEP_BATCH * 1000) / ms };
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const row of await runStepBench()) {
+    console.log(`${row.name.padEnd(24)} ${row.medianMs.toFixed(3)} ms  ${Math.round(row.samplesPerSecond)} samples/s`);
+  }
+}

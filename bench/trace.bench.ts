@@ -1,0 +1,81 @@
+/**
+ * The cost of the gradient-flow trace: one training step (feedforward, backprop, SGD update) of
+ * [784,100,100,10] sigmoid + softmax at batch 64 on wasm-simd, without tracing and with a record at
+ * every step (and every 10th), in steady state (the recorder opened once, as in a long train() call).
+ * `ratio` is the traced step's median time over the untraced one's; the goal is ≤ 1.10 at every step.
+ */
+import { Bench } from 'tinybench';
+import { TraceRecorder, type TraceOptions } from '../bindings/flow/recorder.js';
+import { Rng } from '../bindings/init/rng.js';
+import { createNetwork, type Network } from '../bindings/network/network.js';
+import { Sgd } from '../bindings/optim/sgd.js';
+import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { medianMs } from './median.js';
+
+export const TRACE_BENCH_SIZES = [784, 100, 100, 10];
+export const TRACE_BENCH_BATCH = 64;
+const LEARNING_RATE = 0.01;
+
+export interface TraceBenchRow {
+  name: string;
+  medianMs: number;
+  /** Median step time over the untraced step's (1 for that step itself). */
+  ratio?: number;
+}
+
+/** A network with one batch loaded, and a step that optionally records into a trace. */
+async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: TraceRecorder) => void }> {
+  const kernels = await createWasmKernels({ variant: 'simd' });
+  const net = await createNetwork({ sizes: TRACE_BENCH_SIZES, activation: 'sigmoid', output: 'softmax', init: 'glorot-uniform', seed, backend: kernels });
+  const rng = new Rng(seed);
+  const [nIn, nOut] = [TRACE_BENCH_SIZES[0], TRACE_BENCH_SIZES[TRACE_BENCH_SIZES.length - 1]];
+  net.ensureCapacity(TRACE_BENCH_BATCH);
+  net.kernels.write(net.activations[0], Float32Array.from({ length: TRACE_BENCH_BATCH * nIn }, () => rng.uniform()));
+  net.kernels.write(net.targets!, Float32Array.from({ length: TRACE_BENCH_BATCH * nOut }, (_, i) => (i % nOut === (i / nOut) % nOut ? 1 : 0)));
+  const sgd = new Sgd(net);
+  // The same sequence as train(): backprop, the recorder, the update, the recorder again.
+  const step = (recorder?: TraceRecorder) => {
+    net.feedforward(TRACE_BENCH_BATCH);
+    const loss = net.backprop(TRACE_BENCH_BATCH);
+    const traced = recorder?.wants(net.step + 1) === true;
+    if (traced) recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+    sgd.step(net, LEARNING_RATE, TRACE_BENCH_BATCH);
+    net.step++;
+    if (traced) recorder!.afterStep();
+  };
+  return { net, step };
+}
+
+export async function runTraceBench(opts: { time?: number } = {}): Promise<TraceBenchRow[]> {
+  const cases: { name: string; trace?: TraceOptions }[] = [
+    { name: 'step, no trace' },
+    { name: 'step, trace every step', trace: { every: 1 } },
+    { name: 'step, trace every step, spectral every 10th', trace: { every: 1, spectralEvery: 10 } },
+    { name: 'step, trace every 10th step', trace: { every: 10 } },
+  ];
+  const bench = new Bench({ time: opts.time ?? 1500, warmupTime: 300 });
+  const opened: { net: Network; recorder?: TraceRecorder }[] = [];
+  for (const c of cases) {
+    const { net, step } = await stepper(1);
+    const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
+    opened.push({ net, recorder });
+    bench.add(c.name, () => step(recorder));
+  }
+  await bench.run();
+  opened.forEach(({ net, recorder }) => {
+    recorder?.close();
+    net.dispose();
+  });
+  const base = medianMs(bench, cases[0].name);
+  return cases.map((c) => {
+    const ms = medianMs(bench, c.name);
+    return { name: c.name, medianMs: ms, ratio: ms / base };
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`trace cost on [${TRACE_BENCH_SIZES.join(',')}] batch ${TRACE_BENCH_BATCH}, wasm-simd (ratio: over the untraced step; goal ≤ 1.10)`);
+  for (const row of await runTraceBench()) {
+    console.log(`${row.name.padEnd(46)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(3).padStart(6)}×`);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * A gradient-flow trace: per traced step and per layer, the metrics of metrics.ts, stored as one
+ * Float64Array per metric, `[record][layer]` row-major. Written by the recorder during training
+ * (recorder.ts), read by diagnose(), the reports and the user (`net.trace`).
+ */
+import { GradscopeError } from '../errors.js';
+import type { Loss, OutputActivation } from '../kernels.js';
+import { LAYER_METRIC_NAMES, LAYER_METRICS, type LayerMetric } from './metrics.js';
+
+/** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
+export interface GradientHistogram {
+  step: number;
+  /** The common range of all layers' bins: [lo, hi], equal-width bins. */
+  lo: number;
+  hi: number;
+  /** counts[layer][bin]. */
+  counts: Float64Array[];
+}
+
+export interface TraceJSON {
+  format: 'gradscope.trace';
+  version: 1;
+  sizes: number[];
+  activations: OutputActivation[];
+  loss: Loss;
+  every: number;
+  steps: number[];
+  losses: number[];
+  accuracy: number[];
+  /** metrics[name][record][layer]. */
+  metrics: Record<LayerMetric, number[][]>;
+  histograms: { step: number; lo: number; hi: number; counts: number[][] }[];
+}
+
+const INITIAL_CAPACITY = 64;
+
+export class Trace {
+  readonly sizes: readonly number[];
+  readonly activations: readonly OutputActivation[];
+  readonly loss: Loss;
+  readonly every: number;
+  readonly histograms: GradientHistogram[] = [];
+  private count = 0;
+  private capacity = INITIAL_CAPACITY;
+  private stepData = new Float64Array(INITIAL_CAPACITY);
+  private lossData = new Float64Array(INITIAL_CAPACITY);
+  private accuracyData = new Float64Array(INITIAL_CAPACITY);
+  private readonly metricData = {} as Record<LayerMetric, Float64Array>;
+
+  constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number }) {
+    this.sizes = [...info.sizes];
+    this.activations = [...info.activations];
+    this.loss = info.loss;
+    this.every = info.every;
+    for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
+  }
+
+  /** Weight layers (the output layer included). */
+  get layers(): number {
+    return this.sizes.length - 1;
+  }
+
+  /** Traced steps recorded. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** The network step of each record (1 = the first step, at the initial weights). */
+  get steps(): Float64Array {
+    return this.stepData.subarray(0, this.count);
+  }
+
+  /** Mean loss over the batch of each record, before its update. */
+  get losses(): Float64Array {
+    return this.lossData.subarray(0, this.count);
+  }
+
+  /** Fraction of the batch classified right, before the update. */
+  get accuracy(): Float64Array {
+    return this.accuracyData.subarray(0, this.count);
+  }
+
+  /** A metric for all records and layers, `[record][layer]` row-major (length × layers values). */
+  metric(name: LayerMetric): Float64Array {
+    const data = this.metricData[name];
+    if (!data) throw new GradscopeError('INVALID_OPTION', `trace: no metric '${String(name)}' (have ${LAYER_METRIC_NAMES.join(', ')})`);
+    return data.subarray(0, this.count * this.layers);
+  }
+
+  /** One layer's values of a metric over the records. */
+  series(name: LayerMetric, layer: number): Float64Array {
+    this.checkLayer(layer);
+    const data = this.metric(name);
+    return Float64Array.from({ length: this.count }, (_, r) => data[r * this.layers + layer]);
+  }
+
+  /** One record's values of a metric over the layers. */
+  row(name: LayerMetric, record: number): Float64Array {
+    if (!Number.isInteger(record) || record < 0 || record >= this.count) {
+      throw new GradscopeError('INVALID_OPTION', `trace: record ${record} out of range 0..${this.count - 1}`);
+    }
+    return this.metric(name).slice(record * this.layers, (record + 1) * this.layers);
+  }
+
+  at(name: LayerMetric, record: number, layer: number): number {
+    this.checkLayer(layer);
+    return this.metric(name)[record * this.layers + layer];
+  }
+
+  private checkLayer(layer: number): void {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.layers) {
+      throw new GradscopeError('INVALID_OPTION', `trace: layer ${layer} out of range 0..${this.layers - 1}`);
+    }
+  }
+
+  // ---- writing (the recorder) ----
+
+  /** Starts a record; returns its index. Grows the arrays (doubling) only when full. */
+  beginRecord(step: number, loss: number, accuracy: number): number {
+    if (this.count === this.capacity) this.grow();
+    const r = this.count++;
+    this.stepData[r] = step;
+    this.lossData[r] = loss;
+    this.accuracyData[r] = accuracy;
+    return r;
+  }
+
+  set(name: LayerMetric, record: number, layer: number, value: number): void {
+    this.metricData[name][record * this.layers + layer] = value;
+  }
+
+  /** The value stored for the latest record (NaN before any). */
+  last(name: LayerMetric, layer: number): number {
+    return this.count === 0 ? NaN : this.metricData[name][(this.count - 1) * this.layers + layer];
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const widen = (a: Float64Array, width: number) => {
+      const b = new Float64Array(capacity * width).fill(NaN);
+      b.set(a);
+      return b;
+    };
+    this.stepData = widen(this.stepData, 1);
+    this.lossData = widen(this.lossData, 1);
+    this.accuracyData = widen(this.accuracyData, 1);
+    for (const name of LAYER_METRIC_NAMES) this.metricData[name] = widen(this.metricData[name], this.layers);
+    this.capacity = capacity;
+  }
+
+  // ---- export ----
+
+  toJSON(): TraceJSON {
+    const metrics = {} as Record<LayerMetric, number[][]>;
+    for (const name of LAYER_METRIC_NAMES) {
+      const data = this.metric(name);
+      metrics[name] = Array.from({ length: this.count }, (_, r) => Array.from(data.subarray(r * this.layers, (r + 1) * this.layers)));
+    }
+    return {
+      format: 'gradscope.trace',
+      version: 1,
+      sizes: [...this.sizes],
+      activations: [...this.activations],
+      loss: this.loss,
+      every: this.every,
+      steps: Array.from(this.steps),
+      losses: Array.from(this.losses),
+      accuracy: Array.from(this.accuracy),
+      metrics,
+      histograms: this.histograms.map((h) => ({ step: h.step, lo: h.lo, hi: h.hi, counts: h.counts.map((c) => Array.from(c)) })),
+    };
+  }
+
+  /** One line per (step, layer): step, layer, loss, accuracy, then every metric; NaN as an empty cell. */
+  toCSV(): string {
+    const header = ['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES].join(',');
+    const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
+    const lines = [header];
+    const columns = LAYER_METRIC_NAMES.map((name) => this.metric(name));
+    for (let r = 0; r < this.count; r++) {
+      for (let l = 0; l < this.layers; l++) {
+        const i = r * this.layers + l;
+        lines.push([this.stepData[r], l, cell(this.lossData[r]), cell(this.accuracyData[r]), ...columns.map((c) => cell(c[i]))].join(','));
+      }
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  /** A trace back from toJSON() (e.g. read from a file), checked. */
+  static fromJSON(json: unknown): Trace {
+    const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
+    const t = json as Partial<TraceJSON> | null;
+    if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
+    if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object') {
+      throw bad('missing sizes, activations, steps or metrics');
+    }
+    const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1 });
+    t.steps.forEach((step, r) => {
+      trace.beginRecord(step, t.losses?.[r] ?? NaN, t.accuracy?.[r] ?? NaN);
+      for (const name of LAYER_METRIC_NAMES) {
+        const row = t.metrics![name]?.[r];
+        if (!Array.isArray(row) || row.length !== trace.layers) throw bad(`metrics.${name}[${r}] must hold ${trace.layers} values`);
+        row.forEach((v, l) => trace.set(name, r, l, v === null ? NaN : v));
+      }
+    });
+    for (const h of t.histograms ?? []) trace.histograms.push({ ...h, counts: h.counts.map((c) => Float64Array.from(c)) });
+    return trace;
+  }
+}
+
+export { LAYER_METRICS };

@@ -1,0 +1,281 @@
+/**
+ * Checkpoints: a model plus what training needs to continue bit for bit (the step count, the RNG
+ * state behind shuffling, and any optimiser's state()), as JSON or as gradscope's binary format.
+ * Bytes and objects in, bytes and objects out: this module works in browsers too (files.ts is the
+ * Node-only part).
+ *
+ * Binary format, version 1, all integers little-endian:
+ *   0   8 bytes  magic "GSCOPE\r\n" (the CR LF catches text-mode mangling, as PNG's magic does)
+ *   8   u32      format version (1)
+ *   12  u32      header length H (≤ BINARY_LIMITS.maxHeaderBytes)
+ *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
+ *                { name, scalars, lengths } }
+ *   …   0–3 zero bytes, so the payload starts at a multiple of 4
+ *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
+ *                optimiser tensor, in order
+ *   end−4 u32    CRC-32 of every byte before it
+ * Every size is checked against the file's length before anything is allocated.
+ */
+import type { BackendChoice } from '../backend.js';
+import { GradscopeError } from '../errors.js';
+import { Rng } from '../init/rng.js';
+import type { Loss, OutputActivation } from '../kernels.js';
+import { modelFromJSON, modelToJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import type { Network } from '../network/network.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import { crc32 } from './crc32.js';
+import { badModel, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
+
+export const BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
+export const BINARY_VERSION = 1;
+/** Limits enforced on load (the architecture's own limits are MODEL_LIMITS). */
+export const BINARY_LIMITS = {
+  maxHeaderBytes: 1 << 20,
+  maxOptimizerTensors: 1 << 14,
+  maxOptimizerScalars: 256,
+  maxNameLength: 64,
+} as const;
+
+const FIXED_HEADER = 16;
+const TRAILER = 4;
+
+export interface Checkpoint {
+  model: ModelData;
+  /** Training steps taken. */
+  step: number;
+  /** The network RNG's four state words (shuffling continues where it stopped). */
+  rng: number[];
+  optimizer?: OptimizerState;
+}
+
+/** A checkpoint of `net` (and `optimizer`'s state, if given): copies, so training may go on. */
+export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
+  const model = modelOf(net); // throws DISPOSED first
+  const state = optimizer?.state();
+  return {
+    model,
+    step: net.step,
+    rng: net.rng.getState(),
+    optimizer: state && { name: state.name, scalars: { ...state.scalars }, tensors: state.tensors.map((t) => Float32Array.from(t)) },
+  };
+}
+
+/** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
+export async function networkFromCheckpoint(checkpoint: Checkpoint, options: { backend?: BackendChoice } = {}): Promise<Network> {
+  const net = await networkFromModel(checkpoint.model, options);
+  net.rng.setState(checkpoint.rng);
+  net.step = checkpoint.step;
+  return net;
+}
+
+/** Restores an optimiser from a checkpoint's state, refusing another optimiser's state. */
+export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | undefined): void {
+  if (!state) throw new GradscopeError('BAD_MODEL_FILE', 'optimizer: the checkpoint holds no optimiser state');
+  if (state.name !== optimizer.name) {
+    throw new GradscopeError('BAD_MODEL_FILE', `optimizer: the checkpoint holds '${state.name}' state, not '${optimizer.name}'`);
+  }
+  optimizer.restore(state);
+}
+
+// ---- JSON ----
+
+export interface CheckpointFile extends ModelFile {
+  training: { step: number; rng: number[]; optimizer: null | { name: string; scalars: Record<string, number>; tensors: number[][] } };
+}
+
+export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
+  const { model, optimizer } = checkpoint;
+  return {
+    ...modelToJSON(model),
+    training: {
+      step: checkpoint.step,
+      rng: [...checkpoint.rng],
+      optimizer: optimizer ? { name: optimizer.name, scalars: { ...optimizer.scalars }, tensors: optimizer.tensors.map((t) => Array.from(t)) } : null,
+    },
+  };
+}
+
+/** A checkpoint from JSON (object or text); a plain model file (no "training") starts at step 0 with a fresh RNG. */
+export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch (error) {
+      throw badModel('model', `not valid JSON (${(error as Error).message})`);
+    }
+  }
+  const model = modelFromJSON(json);
+  const training = (json as Record<string, unknown>).training;
+  if (training === undefined) return { model, step: 0, rng: freshRng(seed) };
+  if (!isRecord(training)) throw badModel('training', 'expected an object');
+  const step = readStep(training.step, 'training.step');
+  const rng = readRng(training.rng, 'training.rng');
+  const o = training.optimizer;
+  if (o === null || o === undefined) return { model, step, rng };
+  if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
+  const name = readName(o.name, 'training.optimizer.name');
+  const scalars = readScalars(o.scalars, 'training.optimizer.scalars');
+  if (!Array.isArray(o.tensors) || o.tensors.length > BINARY_LIMITS.maxOptimizerTensors) {
+    throw badModel('training.optimizer.tensors', `expected an array of at most ${BINARY_LIMITS.maxOptimizerTensors} arrays`);
+  }
+  const tensors = o.tensors.map((values: unknown, i) => {
+    const where = `training.optimizer.tensors[${i}]`;
+    if (!Array.isArray(values)) throw badModel(where, 'expected an array of numbers');
+    const t = Float32Array.from(values, (v) => (typeof v === 'number' ? v : NaN));
+    checkFinite(t, where);
+    return t;
+  });
+  return { model, step, rng, optimizer: { name, scalars, tensors } };
+}
+
+// ---- binary ----
+
+export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
+  return bytes.length >= BINARY_MAGIC.length && BINARY_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+export function encodeBinary(checkpoint: Checkpoint): Uint8Array {
+  const { model, optimizer } = checkpoint;
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      loss: model.loss,
+      sizes: model.sizes,
+      activations: model.activations,
+      step: checkpoint.step,
+      rng: checkpoint.rng,
+      optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
+    }),
+  );
+  const tensors = [...model.weights.flatMap((w, l) => [w, model.biases[l]]), ...(optimizer?.tensors ?? [])];
+  const payloadStart = alignTo4(FIXED_HEADER + header.length);
+  const floats = tensors.reduce((sum, t) => sum + t.length, 0);
+  const bytes = new Uint8Array(payloadStart + 4 * floats + TRAILER);
+  const view = new DataView(bytes.buffer);
+  bytes.set(BINARY_MAGIC, 0);
+  view.setUint32(8, BINARY_VERSION, true);
+  view.setUint32(12, header.length, true);
+  bytes.set(header, FIXED_HEADER);
+  let at = payloadStart;
+  for (const t of tensors) {
+    for (let i = 0; i < t.length; i++, at += 4) view.setFloat32(at, t[i], true);
+  }
+  view.setUint32(at, crc32(bytes, 0, at), true);
+  return bytes;
+}
+
+export function decodeBinary(bytes: Uint8Array): Checkpoint {
+  if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${bytes.length} bytes is shorter than any model`);
+  if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== BINARY_VERSION) throw badModel('version', `this gradscope reads binary version ${BINARY_VERSION}, got ${version}`);
+  const headerLength = view.getUint32(12, true);
+  if (headerLength > BINARY_LIMITS.maxHeaderBytes) throw badModel('header', `${headerLength} bytes exceeds the limit of ${BINARY_LIMITS.maxHeaderBytes}`);
+  const payloadStart = alignTo4(FIXED_HEADER + headerLength);
+  if (payloadStart + TRAILER > bytes.length) throw badModel('file', `truncated: the header alone needs ${payloadStart + TRAILER} bytes, the file has ${bytes.length}`);
+  const stored = view.getUint32(bytes.length - TRAILER, true);
+  const actual = crc32(bytes, 0, bytes.length - TRAILER);
+  if (stored !== actual) throw badModel('file', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupted or truncated`);
+
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(FIXED_HEADER, FIXED_HEADER + headerLength)));
+  } catch (error) {
+    throw badModel('header', `not valid UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(header)) throw badModel('header', 'expected a JSON object');
+  const loss: Loss = readLoss(header.loss, 'header.loss');
+  if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
+  const sizes = header.sizes as number[];
+  const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
+  checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
+  const step = readStep(header.step, 'header.step');
+  const rng = readRng(header.rng, 'header.rng');
+  let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
+  const o = header.optimizer;
+  if (o !== null && o !== undefined) {
+    if (!isRecord(o)) throw badModel('header.optimizer', 'expected an object or null');
+    if (!Array.isArray(o.lengths) || o.lengths.length > BINARY_LIMITS.maxOptimizerTensors) {
+      throw badModel('header.optimizer.lengths', `expected an array of at most ${BINARY_LIMITS.maxOptimizerTensors} lengths`);
+    }
+    const lengths = (o.lengths as unknown[]).map((n, i) => {
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${JSON.stringify(n)}`);
+      return n;
+    });
+    optimizerHeader = { name: readName(o.name, 'header.optimizer.name'), scalars: readScalars(o.scalars, 'header.optimizer.scalars'), lengths };
+  }
+
+  // The payload must hold exactly what the header describes: checked before allocating it.
+  const layerLengths = sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]);
+  const lengths = [...layerLengths, ...(optimizerHeader?.lengths ?? [])];
+  const floats = lengths.reduce((sum, n) => sum + n, 0);
+  const payloadBytes = bytes.length - TRAILER - payloadStart;
+  if (payloadBytes !== 4 * floats) throw badModel('payload', `${payloadBytes} bytes, but the header describes ${4 * floats} (${floats} float32 values)`);
+
+  let at = payloadStart;
+  const read = (n: number, where: string): Float32Array => {
+    const t = new Float32Array(n);
+    for (let i = 0; i < n; i++, at += 4) t[i] = view.getFloat32(at, true);
+    checkFinite(t, where);
+    return t;
+  };
+  const weights: Float32Array[] = [];
+  const biases: Float32Array[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    weights.push(read(sizes[l] * sizes[l + 1], `layers[${l}].weights`));
+    biases.push(read(sizes[l + 1], `layers[${l}].biases`));
+  }
+  const model: ModelData = { loss, sizes, activations, weights, biases };
+  if (!optimizerHeader) return { model, step, rng };
+  const tensors = optimizerHeader.lengths.map((n, i) => read(n, `optimizer.tensors[${i}]`));
+  return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors } };
+}
+
+// ---- field readers ----
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readStep(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw badModel(where, `expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function readRng(value: unknown, where: string): number[] {
+  const ok = Array.isArray(value) && value.length === 4 && value.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
+  if (!ok || value.every((w) => w === 0)) throw badModel(where, 'expected four 32-bit state words, not all zero');
+  return [...value];
+}
+
+function readName(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > BINARY_LIMITS.maxNameLength) {
+    throw badModel(where, `expected a name of 1 to ${BINARY_LIMITS.maxNameLength} characters`);
+  }
+  return value;
+}
+
+function readScalars(value: unknown, where: string): Record<string, number> {
+  if (!isRecord(value)) throw badModel(where, 'expected an object of numbers');
+  const entries = Object.entries(value);
+  if (entries.length > BINARY_LIMITS.maxOptimizerScalars) throw badModel(where, `more than ${BINARY_LIMITS.maxOptimizerScalars} entries`);
+  const scalars: Record<string, number> = {};
+  for (const [key, v] of entries) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw badModel(`${where}.${key}`, `${JSON.stringify(v)} is not a finite number`);
+    scalars[key] = v;
+  }
+  return scalars;
+}
+
+/** The state a network seeded with `seed` starts from (what fromJSON gives a plain model file). */
+function freshRng(seed: number): number[] {
+  return new Rng(seed).getState();
+}
+
+function alignTo4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, '0')}`;
+}

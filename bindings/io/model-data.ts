@@ -1,0 +1,93 @@
+/**
+ * The bridge between a Network and its in-memory ModelData, and the checks every converter runs on
+ * an architecture it read from a foreign file, so all formats report errors the same way.
+ */
+import { resolveBackend, type BackendChoice } from '../backend.js';
+import { GradscopeError } from '../errors.js';
+import type { Loss, OutputActivation } from '../kernels.js';
+import { checkActivation, checkLoss, checkLossPairing, checkUnits } from '../network/config.js';
+import { MODEL_LIMITS, type ModelData } from '../network/model-file.js';
+import { Network } from '../network/network.js';
+
+/** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
+export function badModel(where: string, message: string): GradscopeError {
+  return new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
+}
+
+/** Runs a config check and turns its INVALID_OPTION into BAD_MODEL_FILE at `where`. */
+export function asModelError<R>(where: string, check: () => R): R {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof GradscopeError && error.code !== 'BAD_MODEL_FILE') throw badModel(where, error.message);
+    throw error;
+  }
+}
+
+export function readLoss(value: unknown, where: string): Loss {
+  return asModelError(where, () => checkLoss(value, 'loss'));
+}
+
+export function readActivation(value: unknown, where: string): OutputActivation {
+  return asModelError(where, () => checkActivation(value, 'activation'));
+}
+
+/**
+ * Checks layer sizes against the limits before any weights are allocated, so a hostile header
+ * cannot ask for unbounded memory. `sizes` is input first.
+ */
+export function checkSizes(sizes: readonly number[], where: string): void {
+  if (sizes.length < 2) throw badModel(where, 'no dense layers found');
+  if (sizes.length - 1 > MODEL_LIMITS.maxLayers) throw badModel(where, `${sizes.length - 1} layers exceeds the limit of ${MODEL_LIMITS.maxLayers}`);
+  let parameters = 0;
+  sizes.forEach((units, l) => {
+    asModelError(`${where}: layer sizes[${l}]`, () => checkUnits(units, 'units'));
+    if (l > 0) parameters += sizes[l - 1] * units + units;
+  });
+  if (parameters > MODEL_LIMITS.maxParameters) throw badModel(where, `more than ${MODEL_LIMITS.maxParameters} parameters`);
+}
+
+/** The whole architecture: sizes, one activation per layer, and the loss that fits the output. */
+export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'activations'>, where: string): void {
+  checkSizes(model.sizes, where);
+  if (model.activations.length !== model.sizes.length - 1) {
+    throw badModel(where, `${model.activations.length} activations for ${model.sizes.length - 1} layers`);
+  }
+  asModelError(where, () => checkLossPairing(model.loss, model.activations));
+}
+
+/** Throws naming the first non-finite value: NaN weights would only surface later as a NaN loss. */
+export function checkFinite(values: Float32Array, where: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw badModel(`${where}[${i}]`, `${values[i]} is not a finite number`);
+  }
+}
+
+/** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`). */
+export function modelOf(net: Network): ModelData {
+  net.assertAlive();
+  const k = net.kernels;
+  return {
+    loss: net.loss,
+    sizes: [...net.sizes],
+    activations: [...net.activationFunctions],
+    weights: net.weights.map((w) => Float32Array.from(k.view(w))),
+    biases: net.biases.map((b) => Float32Array.from(k.view(b))),
+  };
+}
+
+/** A network holding `model`'s parameters on the chosen backend (default 'wasm'). */
+export async function networkFromModel(model: ModelData, options: { backend?: BackendChoice; seed?: number } = {}): Promise<Network> {
+  checkArchitecture(model, 'model');
+  const kernels = await resolveBackend(options.backend);
+  return new Network(
+    kernels,
+    { sizes: model.sizes, activations: model.activations, loss: model.loss, init: 'standard', biasInit: 'zero', seed: options.seed ?? 1 },
+    { weights: model.weights, biases: model.biases },
+  );
+}
+
+/** The model of either a Network or ModelData, so every exporter takes both. */
+export function asModelData(source: Network | ModelData): ModelData {
+  return source instanceof Network ? modelOf(source) : source;
+}

@@ -1,0 +1,54 @@
+/**
+ * Up-front memory checks: a network, batch buffer or data set too large for the backend is refused
+ * with OUT_OF_MEMORY before its first allocation, so nothing is half-built and nothing traps.
+ */
+import { GradscopeError } from '../errors.js';
+import type { Kernels } from '../kernels.js';
+
+/**
+ * Backends without a hard limit (ref: plain typed arrays) get the same 4 GiB as wasm32: the engine
+ * would otherwise try, and a runaway size would take the whole process down instead of throwing.
+ */
+export const UNBOUNDED_BACKEND_BYTES = 2 ** 32;
+
+/** The allocator rounds every tensor up to 16 bytes. */
+const PER_TENSOR_SLACK = 16;
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Throws OUT_OF_MEMORY unless `tensors` tensors holding `elements` floats in all fit in `kernels`. */
+export function checkFits(kernels: Kernels, elements: number, tensors: number, what: string): void {
+  const available = kernels.bytesAvailable?.() ?? UNBOUNDED_BACKEND_BYTES;
+  const bytes = elements * (kernels.precision === 'f64' ? 8 : 4) + tensors * PER_TENSOR_SLACK;
+  if (bytes > available) {
+    throw new GradscopeError(
+      'OUT_OF_MEMORY',
+      `${what} needs ${mebibytes(bytes)} but the ${kernels.name} backend has ${mebibytes(available)} left ` +
+        '(4 GiB at most: the end of 32-bit WebAssembly memory); nothing was allocated',
+    );
+  }
+  // Beyond 2^53 elements even the count is inexact; no engine allocates that.
+  if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what} needs ${elements} values: too many to allocate`);
+}
+
+/** Weights and biases of a network of these sizes. */
+export function parameterCountOf(sizes: readonly number[]): number {
+  let count = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) count += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  return count;
+}
+
+/** Elements of the per-row buffers ensureCapacity allocates: input, zs, activations, deltas, backflow, targets. */
+export function rowBufferElements(sizes: readonly number[]): number {
+  let perRow = sizes[0] + Math.max(...sizes) + sizes[sizes.length - 1];
+  for (let l = 1; l < sizes.length; l++) perRow += 3 * sizes[l];
+  return perRow;
+}
+
+/** An engine's RangeError from a typed-array allocation, as OUT_OF_MEMORY. */
+export function asOutOfMemory(error: unknown, what: string): unknown {
+  if (error instanceof RangeError) return new GradscopeError('OUT_OF_MEMORY', `${what}: the engine could not allocate (${error.message})`);
+  return error;
+}

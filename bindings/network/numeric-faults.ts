@@ -1,0 +1,110 @@
+/**
+ * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf is caught before the
+ * optimiser sees it, and the `onNonFinite` policy decides what happens next. The gradient check is
+ * one sumSquares per parameter tensor: it accumulates in f64 (no overflow from f32 values) and a
+ * NaN or Inf anywhere propagates into the sum, so a finite sum proves every element finite.
+ */
+import { invalidOption } from '../errors.js';
+import type { Tensor } from '../kernels.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import type { Network } from './network.js';
+
+export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
+/**
+ * - 'throw' (default): DIVERGED; the faulty step is not applied.
+ * - 'skip': the batch is left out and training goes on.
+ * - 'halve': the learning rate is halved and the epoch retried from its start (parameters,
+ *   optimiser state and step as they were then; the same rows in the same order). Retrying only
+ *   the faulty batch would fault again: the gradient at the current weights does not depend on
+ *   the learning rate.
+ */
+export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
+
+/** Halvings allowed per train call by default: 2^-10 of the starting learning rate. */
+export const DEFAULT_MAX_HALVINGS = 10;
+
+export function checkNonFinitePolicy(value: unknown): NonFinitePolicy {
+  if (value === undefined) return 'throw';
+  if (typeof value === 'string' && (NON_FINITE_POLICIES as readonly string[]).includes(value)) return value as NonFinitePolicy;
+  throw invalidOption(`onNonFinite: expected one of ${NON_FINITE_POLICIES.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+export function checkMaxHalvings(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_HALVINGS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 60) {
+    throw invalidOption(`maxHalvings: expected a whole number from 0 to 60, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** ‖∇C‖² over every weight and bias gradient (NaN or Inf if any element is). Allocates nothing. */
+export function gradientSquaredNorm(net: Network): number {
+  const k = net.kernels;
+  let sum = 0;
+  for (let l = 0; l < net.depth; l++) {
+    sum += k.sumSquares(net.nablaW[l], net.nablaW[l].length) + k.sumSquares(net.nablaB[l], net.nablaB[l].length);
+  }
+  return sum;
+}
+
+/**
+ * Why the step after backprop must not be applied, or null when loss and gradient are finite.
+ * The message names the first layer at fault (found only on this rare path).
+ */
+export function nonFiniteStep(net: Network, loss: number): string | null {
+  if (!Number.isFinite(loss)) return `the loss is ${loss}`;
+  if (Number.isFinite(gradientSquaredNorm(net))) return null;
+  const k = net.kernels;
+  for (let l = 0; l < net.depth; l++) {
+    const w = k.sumSquares(net.nablaW[l], net.nablaW[l].length);
+    if (!Number.isFinite(w)) return `layer ${l}: ∂C/∂W holds ${Number.isNaN(w) ? 'NaN' : 'Inf'}`;
+    const b = k.sumSquares(net.nablaB[l], net.nablaB[l].length);
+    if (!Number.isFinite(b)) return `layer ${l}: ∂C/∂b holds ${Number.isNaN(b) ? 'NaN' : 'Inf'}`;
+  }
+  return 'the gradient is not finite';
+}
+
+/**
+ * What 'halve' needs to go back to the start of the epoch: the parameters then (a copy in the
+ * backend's memory, allocated once per train call), the optimiser's state then and the step count.
+ * Divergence builds up over many steps before anything overflows, so taking back only the last
+ * step would land on weights that are already ruined; the start of the epoch is the last state
+ * known good. Saved once per epoch, so steps allocate nothing.
+ */
+export class EpochUndo {
+  private readonly shadows: Tensor[];
+  private readonly wholeTensor = new Uint32Array(1);
+  private optimizerState: OptimizerState | undefined;
+  step = 0;
+
+  constructor(private readonly net: Network) {
+    const k = net.kernels;
+    this.shadows = [];
+    try {
+      for (const p of net.parameters()) this.shadows.push(k.alloc(p.length));
+    } catch (error) {
+      this.dispose();
+      throw error;
+    }
+  }
+
+  save(optimizer: Optimizer): void {
+    const k = this.net.kernels;
+    this.net.parameters().forEach((p, i) => k.copyRows(this.shadows[i], p.value, this.wholeTensor, 0, 1, p.length));
+    this.optimizerState = optimizer.state();
+    this.step = this.net.step;
+  }
+
+  /** Puts the parameters, the optimiser and the step count back as they were at the last save. */
+  restore(optimizer: Optimizer): void {
+    const k = this.net.kernels;
+    this.net.parameters().forEach((p, i) => k.copyRows(p.value, this.shadows[i], this.wholeTensor, 0, 1, p.length));
+    optimizer.restore(this.optimizerState!);
+    this.net.step = this.step;
+  }
+
+  dispose(): void {
+    this.shadows.forEach((t) => this.net.kernels.free(t));
+    this.shadows.length = 0;
+  }
+}

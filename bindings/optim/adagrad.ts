@@ -1,0 +1,29 @@
+/** Adagrad (Duchi et al. 2011), PyTorch's defaults: lr 0.01, ε 1e-10, accumulator starting at 0. */
+import type { Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { checkNumber } from './options.js';
+
+export interface AdagradOptions extends FirstOrderOptions {
+  /** Added to √(Σg²) (default 1e-10). */
+  epsilon?: number;
+}
+
+export const ADAGRAD_DEFAULTS = { learningRate: 0.01, epsilon: 1e-10 } as const;
+
+export class Adagrad extends FirstOrderOptimizer {
+  readonly epsilon: number;
+
+  constructor(net: Network, options: AdagradOptions = {}) {
+    super('adagrad', net, options, ['epsilon'], 1, ADAGRAD_DEFAULTS.learningRate);
+    this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true }, ADAGRAD_DEFAULTS.epsilon);
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+    this.net.kernels.adagradUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.epsilon, this.weightDecay);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), PyTorch's formulas and defaults:
+ * lr 1e-3, β = (0.9, 0.999), ε 1e-8; weight decay 0 for Adam (L2, added to the gradient) and 0.01
+ * for AdamW (decoupled: w ← w·(1 − lr·λ) before the Adam step).
+ */
+import type { Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { checkNumber } from './options.js';
+
+export interface AdamOptions extends FirstOrderOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+export const ADAMW_WEIGHT_DECAY = 0.01;
+
+export class Adam extends FirstOrderOptimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(
+    net: Network,
+    options: AdamOptions = {},
+    /** AdamW: weight decay decoupled from the adaptive step. */
+    readonly decoupled = false,
+  ) {
+    const name = decoupled ? 'adamw' : 'adam';
+    super(name, net, { ...options, weightDecay: options.weightDecay ?? (decoupled ? ADAMW_WEIGHT_DECAY : 0) }, ['beta1', 'beta2', 'epsilon'], 2, ADAM_DEFAULTS.learningRate);
+    const unit = { min: 0, max: 1, below: true };
+    this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
+    this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);
+    this.epsilon = checkNumber(options.epsilon, `${name}: epsilon`, { min: 0, above: true }, ADAM_DEFAULTS.epsilon);
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+    this.net.kernels.adamUpdate(
+      p.value, buffers[0], buffers[1], p.grad, p.length,
+      learningRate, this.beta1, this.beta2, this.epsilon, this.weightDecay, this.decoupled, this.t,
+    );
+  }
+}
+
+export class AdamW extends Adam {
+  constructor(net: Network, options: AdamOptions = {}) {
+    super(net, options, true);
+  }
+}

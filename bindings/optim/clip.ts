@@ -1,0 +1,32 @@
+/**
+ * Gradient clipping by global norm (Pascanu et al. 2013; PyTorch's clip_grad_norm_): when
+ * ‖∇C‖ over every weight and bias exceeds maxNorm, all gradients are scaled by maxNorm/(‖∇C‖ + 1e-6).
+ * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
+ */
+import { invalidOption } from '../errors.js';
+import type { Network } from '../network/network.js';
+import { gradientSquaredNorm } from '../network/numeric-faults.js';
+
+/** PyTorch's guard against dividing by a zero norm. */
+const NORM_EPSILON = 1e-6;
+
+export function checkClipNorm(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw invalidOption(`clipNorm: expected a finite number > 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
+export function clipGradientNorm(net: Network, maxNorm: number): number {
+  const norm = Math.sqrt(gradientSquaredNorm(net));
+  if (!(norm > maxNorm)) return norm;
+  const k = net.kernels;
+  const factor = maxNorm / (norm + NORM_EPSILON);
+  for (let l = 0; l < net.depth; l++) {
+    k.scale(net.nablaW[l], net.nablaW[l].length, factor);
+    k.scale(net.nablaB[l], net.nablaB[l].length, factor);
+  }
+  return norm;
+}

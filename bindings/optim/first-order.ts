@@ -1,0 +1,123 @@
+/**
+ * What every first-order optimiser shares: the per-layer learning-rate multipliers, weight decay,
+ * the step count, per-parameter state buffers in the backend's memory (allocated at the first step),
+ * and checkpoints. A subclass says how many buffers a parameter needs and runs its update kernel.
+ * A step allocates nothing: the parameter list is taken once, the loop calls one kernel per tensor.
+ */
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
+
+export interface FirstOrderOptions {
+  /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
+  layerRates?: ArrayLike<number>;
+  /** Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one). */
+  weightDecay?: number;
+  /** The learning rate used when train() is given none. */
+  learningRate?: number;
+}
+
+export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'learningRate'] as const;
+
+export abstract class FirstOrderOptimizer implements Optimizer {
+  readonly defaultLearningRate: number;
+  readonly layerRates: Float64Array;
+  readonly weightDecay: number;
+  protected readonly params: Parameter[];
+  /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
+  protected buffers: Tensor[][] | undefined;
+  /** Updates taken (Adam's t). */
+  protected t = 0;
+  /** Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated. */
+  private readonly release = () => this.freeBuffers();
+
+  constructor(
+    readonly name: string,
+    protected readonly net: Network,
+    options: FirstOrderOptions & object,
+    known: readonly string[],
+    private readonly bufferCount: number,
+    defaultLearningRate: number,
+  ) {
+    checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
+    this.layerRates = checkLayerRates(options.layerRates, net.depth, name);
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);
+    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
+    this.params = net.parameters();
+  }
+
+  /** Hyperparameters recorded in checkpoints (for reading; restore only takes the step count). */
+  protected abstract hyperparameters(): Record<string, number>;
+  /** Applies the update to one parameter with its buffers at this learning rate (layer rate included). */
+  protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number): void;
+  /** Runs before the updates of a step (LARS measures its trust ratios here). */
+  protected prepare(): void {}
+
+  step(net: Network, learningRate: number, _batch: number): void {
+    if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
+    const buffers = (this.buffers ??= this.allocate());
+    this.t++;
+    this.prepare();
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      this.update(p, buffers[i], learningRate * this.layerRates[p.layer]);
+    }
+  }
+
+  private allocate(): Tensor[][] {
+    const k = this.net.kernels;
+    const buffers = this.params.map((p) => Array.from({ length: this.bufferCount }, () => k.alloc(p.length)));
+    this.net.onDispose.push(this.release);
+    return buffers;
+  }
+
+  state(): OptimizerState {
+    const k = this.net.kernels;
+    return {
+      name: this.name,
+      scalars: { step: this.t, ...this.hyperparameters() },
+      tensors: (this.buffers ?? []).flatMap((list) => list.map((b) => Float32Array.from(k.view(b)))),
+    };
+  }
+
+  restore(state: OptimizerState): void {
+    const where = `${this.name}: restore`;
+    if (typeof state !== 'object' || state === null || state.name !== this.name) {
+      throw new GradscopeError('INVALID_OPTION', `${where}: expected a state of '${this.name}', got '${String(state?.name)}'`);
+    }
+    const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
+    const tensors = state.tensors ?? [];
+    const expected = tensors.length === 0 ? 0 : this.params.length * this.bufferCount;
+    if (tensors.length !== expected) {
+      throw invalidOption(`${where}: expected ${this.params.length * this.bufferCount} tensors (or none), got ${tensors.length}`);
+    }
+    tensors.forEach((t, j) => {
+      const p = this.params[Math.floor(j / this.bufferCount)];
+      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, layer ${p.layer} ${p.kind} needs ${p.length}`);
+    });
+    // Checked: now change things.
+    this.t = step;
+    if (tensors.length === 0) {
+      this.dispose();
+      return;
+    }
+    const k = this.net.kernels;
+    const buffers = (this.buffers ??= this.allocate());
+    tensors.forEach((t, j) => k.write(buffers[Math.floor(j / this.bufferCount)][j % this.bufferCount], t));
+  }
+
+  dispose(): void {
+    this.freeBuffers();
+    const at = this.net.onDispose.indexOf(this.release);
+    if (at >= 0) this.net.onDispose.splice(at, 1);
+  }
+
+  private freeBuffers(): void {
+    if (!this.buffers) return;
+    const k = this.net.kernels;
+    if (!this.net.isDisposed) this.buffers.forEach((list) => list.forEach((b) => k.free(b)));
+    this.buffers = undefined;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Generalised Gauss-Newton products G·v = (1/m)·Σ_x J_xᵀ·H_L·J_x·v (Schraudolph 2002, Martens 2010),
+ * without ever forming J: a forward pass of the R-operator gives R{z} = J·v layer by layer,
+ *   R{z^l} = W^l·R{a^{l-1}} + V^l·a^{l-1} + v_b^l,   R{a^l} = f'(z^l) ⊙ R{z^l}   (R{a^0} = 0),
+ * the loss's curvature H_L turns R{z} of the output layer into a backward seed, and an ordinary
+ * backward pass with that seed gives Jᵀ·(H_L·J·v). H_L with respect to the output's z:
+ *   softmax + cross-entropy:  diag(a) − a·aᵀ  (= the softmax's Jacobian, so the seed is R{a});
+ *   sigmoid + binary CE:      diag(a(1 − a)) (= σ', so again the seed is R{a});
+ *   MSE with output f:        f'ᵀ·I·f' = diag(f'(z)²)  (linear output: the identity).
+ * G is positive semi-definite for every one of these, unlike the Hessian.
+ *
+ * Uses the network's zs and activations as the last feedforward left them: the first `rows` rows
+ * must be the forward pass of the rows whose curvature is wanted. Allocates nothing per product.
+ */
+import type { Activation, Kernels, Tensor } from '../kernels.js';
+import type { Network } from '../network/network.js';
+import type { ParamVector } from './param-vector.js';
+
+export class GaussNewtonProduct<T extends Tensor = Tensor> {
+  private readonly k: Kernels<T>;
+  /** Rows the buffers hold. */
+  readonly capacity: number;
+  private readonly rz: T;
+  private ra: T;
+  private raNext: T;
+  private readonly product: T;
+  private delta: T;
+  private deltaNext: T;
+  private readonly backflow: T;
+  private readonly zeroBias: T;
+
+  constructor(
+    private readonly net: Network<T>,
+    rows: number,
+  ) {
+    const k = (this.k = net.kernels);
+    const width = Math.max(...net.sizes);
+    this.capacity = rows;
+    const buffer = () => k.alloc(rows * width);
+    this.rz = buffer();
+    this.ra = buffer();
+    this.raNext = buffer();
+    this.product = buffer();
+    this.delta = buffer();
+    this.deltaNext = buffer();
+    this.backflow = buffer();
+    this.zeroBias = k.alloc(width);
+  }
+
+  /** out = G·v over the first `rows` rows of the last feedforward (mean over those rows). */
+  apply(out: ParamVector<T>, v: ParamVector<T>, rows: number): void {
+    const { k, net } = this;
+    const L = net.depth;
+    const sizes = net.sizes;
+    // Forward R-pass: rz holds R{z^l}, ra holds R{a^l} of the layer below.
+    for (let l = 0; l < L; l++) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      if (l === 0) {
+        k.denseForward(this.rz, net.activations[0], v[0], v[1], rows, nIn, nOut);
+      } else {
+        k.denseForward(this.rz, this.ra, net.weights[l], v[2 * l + 1], rows, nIn, nOut);
+        k.denseForward(this.product, net.activations[l], v[2 * l], this.zeroBias, rows, nIn, nOut);
+        k.axpy(this.rz, this.product, rows * nOut, 1);
+      }
+      if (l < L - 1) {
+        k.zero(this.raNext, rows * nOut);
+        k.activationBackward(net.activationFunctions[l] as Activation, this.raNext, this.rz, net.zs[l], net.activations[l + 1], rows, nOut);
+        [this.ra, this.raNext] = [this.raNext, this.ra];
+      }
+    }
+    this.outputSeed(rows);
+    // Backward pass of the seed: the same chain rule as backprop.
+    for (let l = L - 1; l >= 0; l--) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      k.zero(out[2 * l]);
+      k.zero(out[2 * l + 1]);
+      k.denseBackwardWeights(out[2 * l], this.delta, net.activations[l], rows, nIn, nOut);
+      k.denseBackwardBias(out[2 * l + 1], this.delta, rows, nOut);
+      if (l > 0) {
+        k.zero(this.backflow, rows * nIn);
+        k.denseBackwardInput(this.backflow, this.delta, net.weights[l], rows, nIn, nOut);
+        k.zero(this.deltaNext, rows * nIn);
+        k.activationBackward(net.activationFunctions[l - 1] as Activation, this.deltaNext, this.backflow, net.zs[l - 1], net.activations[l], rows, nIn);
+        [this.delta, this.deltaNext] = [this.deltaNext, this.delta];
+      }
+    }
+  }
+
+  /** delta = H_L·R{z}/rows for the output layer (see the file comment). */
+  private outputSeed(rows: number): void {
+    const { k, net } = this;
+    const L = net.depth;
+    const n = net.outputSize;
+    const z = net.zs[L - 1];
+    const a = net.activations[L];
+    const output = net.activationFunctions[L - 1];
+    if (net.loss === 'cross-entropy') {
+      k.softmaxJvp(this.delta, a, this.rz, rows, n);
+      k.scale(this.delta, rows * n, 1 / rows);
+      return;
+    }
+    k.zero(this.delta, rows * n);
+    if (net.loss === 'binary-cross-entropy') {
+      k.activationBackward('sigmoid', this.delta, this.rz, z, a, rows, n);
+      k.scale(this.delta, rows * n, 1 / rows);
+      return;
+    }
+    // MSE: R{a} = f'·R{z}, then through f' once more.
+    k.zero(this.product, rows * n);
+    k.activationBackward(output as Activation, this.product, this.rz, z, a, rows, n);
+    k.scale(this.product, rows * n, 1 / rows);
+    k.activationBackward(output as Activation, this.delta, this.product, z, a, rows, n);
+  }
+
+  dispose(): void {
+    const k = this.k;
+    for (const t of [this.rz, this.ra, this.raNext, this.product, this.delta, this.deltaNext, this.backflow, this.zeroBias]) k.free(t);
+  }
+}

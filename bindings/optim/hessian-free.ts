@@ -1,0 +1,382 @@
+/**
+ * Hessian-free optimisation (Martens 2010, "Deep learning via Hessian-free optimization"): each
+ * step minimises the damped quadratic model
+ *   q(p) = gᵀp + ½·pᵀ(G + λI)p
+ * of the loss by preconditioned conjugate gradient, where G is the generalised Gauss-Newton matrix,
+ * reached only through products G·v (gauss-newton.ts). The model's scale is the curvature's own, so
+ * the first layer's tiny gradient is met by its tiny curvature: the vanishing gradient is divided
+ * out rather than followed.
+ *
+ * Martens' ingredients, each here:
+ * - the gradient over the whole loaded batch, curvature products over a prefix of it;
+ * - CG started from `decay`·(the previous step's last CG iterate);
+ * - his relative-progress stopping rule: stop at iteration i once q < 0 and
+ *   (q_i − q_{i−k})/q_i < k·ε with k = max(10, ⌈0.1·i⌉), ε = 5·10⁻⁴;
+ * - CG backtracking: iterates stored at i = ⌈1.3^j⌉; walking back from the last, the one with the
+ *   lowest loss on the batch is taken;
+ * - Levenberg-Marquardt damping from ρ = (f(θ+p) − f(θ))/q(p): ρ < ¼ → λ·3/2, ρ > ¾ → λ·2/3;
+ * - the preconditioner M = (diag(mean_x g_x²) + λ)^¾, g_x the per-sample gradients (the empirical
+ *   Fisher's diagonal, from squared deltas and squared activations: one GEMM per layer).
+ * A step that would raise the batch loss is not taken (λ still grows). The step's scale is the
+ * model's: the learning rate passed to step() is not used.
+ */
+import { invalidOption } from '../errors.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Network } from '../network/network.js';
+import { GaussNewtonProduct } from './gauss-newton.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
+import {
+  allocVector,
+  axpyVectors,
+  copyVector,
+  dotVectors,
+  freeVector,
+  gradientsOf,
+  mulVectors,
+  parameterLengths,
+  scaleVector,
+  valuesOf,
+  vectorToArrays,
+  type ParamVector,
+} from './param-vector.js';
+
+export interface HessianFreeOptions {
+  /** Starting Levenberg-Marquardt damping λ (default 1). */
+  damping?: number;
+  /** Most CG iterations per step (default 250, Martens' value). */
+  maxIterations?: number;
+  /** Fewest CG iterations before the stopping rule may end CG (default 1). */
+  minIterations?: number;
+  /** CG starts from decay × the previous solution (default 0.95). */
+  decay?: number;
+  /** Fraction of the loaded batch used for curvature products (default 0.25; at least 32 rows or the whole batch). */
+  curvatureFraction?: number;
+  /** Use Martens' diagonal preconditioner (default true). */
+  preconditioner?: boolean;
+  /** Backtrack over stored CG iterates (default true). */
+  backtracking?: boolean;
+}
+
+export const HESSIAN_FREE_DEFAULTS = {
+  damping: 1,
+  maxIterations: 250,
+  minIterations: 1,
+  decay: 0.95,
+  curvatureFraction: 0.25,
+  preconditioner: true,
+  backtracking: true,
+} as const;
+
+/** Martens' stopping rule: relative progress per iteration below this, over a window of k. */
+const PROGRESS_EPSILON = 5e-4;
+const MIN_WINDOW = 10;
+/** Iterates are stored for backtracking at i = ⌈BACKTRACK_GROWTH^j⌉. */
+const BACKTRACK_GROWTH = 1.3;
+/** Levenberg-Marquardt: below LM_LOW the model was too trusting, above LM_HIGH too timid. */
+const LM_LOW = 0.25;
+const LM_HIGH = 0.75;
+const LM_GROW = 3 / 2;
+const LM_SHRINK = 2 / 3;
+/** Curvature prefix never smaller than this (or the batch). */
+const MIN_CURVATURE_ROWS = 32;
+/** λ is kept inside [LAMBDA_MIN, LAMBDA_MAX] so it can neither underflow the preconditioner nor freeze learning. */
+const LAMBDA_MIN = 1e-8;
+const LAMBDA_MAX = 1e8;
+
+/** What the last step did, for studies and logs. */
+export interface HessianFreeReport {
+  /** CG iterations run. */
+  iterations: number;
+  /** The stored iterate taken after backtracking. */
+  chosenIteration: number;
+  /** Loss over the batch before and after the step. */
+  lossBefore: number;
+  lossAfter: number;
+  /** Reduction ratio (actual / predicted decrease). */
+  rho: number;
+  /** Damping used by this step, and the one the next step will use. */
+  lambda: number;
+  nextLambda: number;
+  /** false when even the best iterate raised the loss, so θ was left unchanged. */
+  accepted: boolean;
+  curvatureRows: number;
+}
+
+/** CG iterations at which iterates are stored: ⌈1.3^j⌉, distinct, up to maxIterations. */
+export function backtrackSchedule(maxIterations: number): number[] {
+  const schedule: number[] = [];
+  for (let x = BACKTRACK_GROWTH; Math.ceil(x) <= maxIterations; x *= BACKTRACK_GROWTH) {
+    const i = Math.ceil(x);
+    if (schedule[schedule.length - 1] !== i) schedule.push(i);
+  }
+  return schedule;
+}
+
+interface Buffers<T extends Tensor> {
+  /** CG iterate (kept across steps: the warm start). */
+  x: ParamVector<T>;
+  r: ParamVector<T>;
+  y: ParamVector<T>;
+  p: ParamVector<T>;
+  ap: ParamVector<T>;
+  /** The preconditioner's inverse M⁻¹ = (diag + λ)^(−¾), and the diagonal itself. */
+  inverseM: ParamVector<T>;
+  diagonal: ParamVector<T>;
+  /** θ at the start of the step. */
+  theta: ParamVector<T>;
+  /** Stored iterates for backtracking (allocated on first use). */
+  snapshots: ParamVector<T>[];
+}
+
+export class HessianFree implements Optimizer {
+  readonly name = 'hessian-free';
+  readonly options: Readonly<Required<HessianFreeOptions>>;
+  /** Current damping λ. */
+  lambda: number;
+  lastReport: HessianFreeReport | undefined;
+  private readonly schedule: number[];
+  /** q at each CG iteration (index 0: q(x₀)), and at each stored iterate. */
+  private readonly q: Float64Array;
+  private readonly snapshotQ: Float64Array;
+  private readonly snapshotIteration: Int32Array;
+  private buffers: Buffers<Tensor> | undefined;
+  private product: GaussNewtonProduct | undefined;
+  /** Squared deltas and squared activations of the gradient batch, for the preconditioner. */
+  private squares: { deltas: Tensor; inputs: Tensor; rows: number } | undefined;
+
+  constructor(
+    private readonly net: Network,
+    options: HessianFreeOptions = {},
+  ) {
+    checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
+    const d = HESSIAN_FREE_DEFAULTS;
+    const maxIterations = checkNumber(options.maxIterations, 'hessian-free: maxIterations', { min: 1, max: 10000, integer: true }, d.maxIterations);
+    this.options = {
+      damping: checkNumber(options.damping, 'hessian-free: damping', { min: LAMBDA_MIN, max: LAMBDA_MAX }, d.damping),
+      maxIterations,
+      minIterations: checkNumber(options.minIterations, 'hessian-free: minIterations', { min: 1, max: maxIterations, integer: true }, d.minIterations),
+      decay: checkNumber(options.decay, 'hessian-free: decay', { min: 0, max: 1 }, d.decay),
+      curvatureFraction: checkNumber(options.curvatureFraction, 'hessian-free: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
+      preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', d.preconditioner),
+      backtracking: checkBoolean(options.backtracking, 'hessian-free: backtracking', d.backtracking),
+    };
+    this.lambda = this.options.damping;
+    this.schedule = backtrackSchedule(maxIterations);
+    this.q = new Float64Array(maxIterations + 1);
+    this.snapshotQ = new Float64Array(this.schedule.length + 1);
+    this.snapshotIteration = new Int32Array(this.schedule.length + 1);
+    net.onDispose.push(() => this.dispose());
+  }
+
+  /** Rows of a batch of `batch` used for curvature products. */
+  curvatureRows(batch: number): number {
+    return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
+  }
+
+  step(net: Network, _learningRate: number, batch: number): void {
+    const k = net.kernels;
+    const m = this.curvatureRows(batch);
+    const b = this.ensureBuffers(net, batch, m);
+    const L = net.depth;
+    const lossBefore = k.loss(net.loss, net.activationFunctions[L - 1], net.zs[L - 1], net.activations[L], net.targets!, batch, net.outputSize);
+    const g = gradientsOf(net);
+    const lambda = this.lambda;
+    if (this.options.preconditioner) this.updatePreconditioner(net, batch, lambda);
+
+    const stored = this.conjugateGradient(k, b, g, m, lambda);
+    copyVector(k, b.theta, valuesOf(net));
+
+    // Backtracking: from the last stored iterate back, while the loss keeps falling.
+    let chosen = stored - 1;
+    let lossAfter = this.lossAt(net, b, b.snapshots[chosen], batch);
+    if (this.options.backtracking) {
+      while (chosen > 0) {
+        const earlier = this.lossAt(net, b, b.snapshots[chosen - 1], batch);
+        if (!(earlier < lossAfter)) break;
+        lossAfter = earlier;
+        chosen--;
+      }
+    }
+    const predicted = this.snapshotQ[chosen];
+    const rho = (lossAfter - lossBefore) / predicted;
+    const accepted = lossAfter < lossBefore;
+    copyVector(k, valuesOf(net), b.theta);
+    if (accepted) axpyVectors(k, valuesOf(net), b.snapshots[chosen], 1);
+    if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda * LM_GROW, LAMBDA_MAX);
+    else if (rho > LM_HIGH) this.lambda = Math.max(lambda * LM_SHRINK, LAMBDA_MIN);
+    this.lastReport = {
+      iterations: this.snapshotIteration[stored - 1],
+      chosenIteration: this.snapshotIteration[chosen],
+      lossBefore,
+      lossAfter: accepted ? lossAfter : lossBefore,
+      rho,
+      lambda,
+      nextLambda: this.lambda,
+      accepted,
+      curvatureRows: m,
+    };
+  }
+
+  /**
+   * Preconditioned CG on (G + λI)·x = −g from x = decay·x_prev; returns how many iterates it stored
+   * in b.snapshots (the last one is the final iterate).
+   */
+  private conjugateGradient(k: Kernels, b: Buffers<Tensor>, g: ParamVector, m: number, lambda: number): number {
+    const { maxIterations, minIterations, decay } = this.options;
+    const product = this.product!;
+    const curvature = (out: ParamVector, v: ParamVector) => {
+      product.apply(out, v, m);
+      axpyVectors(k, out, v, lambda);
+    };
+    const precondition = () => {
+      if (this.options.preconditioner) mulVectors(k, b.y, b.inverseM, b.r);
+      else copyVector(k, b.y, b.r);
+    };
+    // r = A·x₀ + g: the gradient of q at x₀.
+    scaleVector(k, b.x, decay);
+    curvature(b.r, b.x);
+    axpyVectors(k, b.r, g, 1);
+    let xg = dotVectors(k, b.x, g);
+    this.q[0] = 0.5 * (dotVectors(k, b.x, b.r) + xg);
+    if (!(this.q[0] < 0)) {
+      // A warm start that does not lower q is worse than none.
+      scaleVector(k, b.x, 0);
+      copyVector(k, b.r, g);
+      xg = 0;
+      this.q[0] = 0;
+    }
+    precondition();
+    copyVector(k, b.p, b.y);
+    scaleVector(k, b.p, -1);
+    let ry = dotVectors(k, b.r, b.y);
+    let stored = 0;
+    let i = 0;
+    while (i < maxIterations) {
+      curvature(b.ap, b.p);
+      const pAp = dotVectors(k, b.p, b.ap);
+      // G + λI is positive definite: anything else is rounding or a non-finite value; stop here.
+      if (!(pAp > 0) || !Number.isFinite(ry)) break;
+      const alpha = ry / pAp;
+      axpyVectors(k, b.x, b.p, alpha);
+      axpyVectors(k, b.r, b.ap, alpha);
+      i++;
+      xg = dotVectors(k, b.x, g);
+      const q = 0.5 * (dotVectors(k, b.x, b.r) + xg);
+      this.q[i] = q;
+      if (stored < this.schedule.length && this.schedule[stored] === i) stored = this.store(k, b, stored, i, q);
+      const window = Math.max(MIN_WINDOW, Math.ceil(0.1 * i));
+      if (i >= minIterations && i > window && q < 0 && (q - this.q[i - window]) / q < window * PROGRESS_EPSILON) break;
+      precondition();
+      const ryNext = dotVectors(k, b.r, b.y);
+      scaleVector(k, b.p, ryNext / ry);
+      axpyVectors(k, b.p, b.y, -1);
+      ry = ryNext;
+    }
+    // The final iterate is always a candidate (unless it was just stored).
+    if (stored === 0 || this.snapshotIteration[stored - 1] !== i) stored = this.store(k, b, stored, i, this.q[i]);
+    return stored;
+  }
+
+  private store(k: Kernels, b: Buffers<Tensor>, slot: number, iteration: number, q: number): number {
+    b.snapshots[slot] ??= allocVector(k, b.x.map((t) => t.length));
+    copyVector(k, b.snapshots[slot], b.x);
+    this.snapshotQ[slot] = q;
+    this.snapshotIteration[slot] = iteration;
+    return slot + 1;
+  }
+
+  /** Mean loss over the batch at θ₀ + step (θ₀ in b.theta); leaves θ there. */
+  private lossAt(net: Network, b: Buffers<Tensor>, step: ParamVector, batch: number): number {
+    const k = net.kernels;
+    const theta = valuesOf(net);
+    copyVector(k, theta, b.theta);
+    axpyVectors(k, theta, step, 1);
+    net.feedforward(batch);
+    const L = net.depth;
+    const loss = k.loss(net.loss, net.activationFunctions[L - 1], net.zs[L - 1], net.activations[L], net.targets!, batch, net.outputSize);
+    return Number.isFinite(loss) ? loss : Infinity;
+  }
+
+  /**
+   * M⁻¹ = (diag(mean_x g_x²) + λ)^(−¾). Per-sample gradients of a dense layer are δ_x·a_xᵀ with
+   * δ_x = batch·deltas[x] (deltas hold ∂(mean loss)/∂z), so mean_x g_x² = batch·Σ_x δ²·(a²)ᵀ.
+   */
+  private updatePreconditioner(net: Network, batch: number, lambda: number): void {
+    const k = net.kernels;
+    const b = this.buffers!;
+    const s = this.squares!;
+    for (let l = 0; l < net.depth; l++) {
+      const nIn = net.sizes[l];
+      const nOut = net.sizes[l + 1];
+      k.mul(s.deltas, net.deltas[l], net.deltas[l], batch * nOut);
+      k.mul(s.inputs, net.activations[l], net.activations[l], batch * nIn);
+      k.zero(b.diagonal[2 * l]);
+      k.zero(b.diagonal[2 * l + 1]);
+      k.denseBackwardWeights(b.diagonal[2 * l], s.deltas, s.inputs, batch, nIn, nOut);
+      k.denseBackwardBias(b.diagonal[2 * l + 1], s.deltas, batch, nOut);
+    }
+    for (let i = 0; i < b.diagonal.length; i++) k.martensPreconditioner(b.inverseM[i], b.diagonal[i], b.diagonal[i].length, batch, lambda);
+  }
+
+  private ensureBuffers(net: Network, batch: number, m: number): Buffers<Tensor> {
+    const k = net.kernels;
+    if (!this.buffers) {
+      const lengths = parameterLengths(net);
+      const vector = () => allocVector(k, lengths);
+      this.buffers = {
+        x: vector(), r: vector(), y: vector(), p: vector(), ap: vector(),
+        inverseM: vector(), diagonal: vector(), theta: vector(), snapshots: [],
+      };
+    }
+    if (!this.product || this.product.capacity < m) {
+      this.product?.dispose();
+      this.product = new GaussNewtonProduct(net, m);
+    }
+    if (this.options.preconditioner && (!this.squares || this.squares.rows < batch)) {
+      if (this.squares) [this.squares.deltas, this.squares.inputs].forEach((t) => k.free(t));
+      const width = Math.max(...net.sizes);
+      this.squares = { deltas: k.alloc(batch * width), inputs: k.alloc(batch * width), rows: batch };
+    }
+    return this.buffers;
+  }
+
+  state(): OptimizerState {
+    const k = this.net.kernels;
+    return {
+      name: this.name,
+      scalars: { lambda: this.lambda },
+      tensors: this.buffers ? vectorToArrays(k, this.buffers.x) : [],
+    };
+  }
+
+  restore(state: OptimizerState): void {
+    const lambda = checkNumber(state.scalars.lambda, 'hessian-free state: lambda', { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
+    const lengths = parameterLengths(this.net);
+    if (state.tensors.length !== 0 && (state.tensors.length !== lengths.length || state.tensors.some((t, i) => t.length !== lengths[i]))) {
+      throw invalidOption(`hessian-free state: expected ${lengths.length} tensors of lengths ${lengths.join(', ')}`);
+    }
+    this.lambda = lambda;
+    if (state.tensors.length === 0) {
+      if (this.buffers) scaleVector(this.net.kernels, this.buffers.x, 0);
+      return;
+    }
+    const k = this.net.kernels;
+    this.buffers ??= this.ensureBuffers(this.net, 1, 1);
+    this.buffers.x.forEach((t, i) => k.write(t, state.tensors[i]));
+  }
+
+  dispose(): void {
+    const k = this.net.kernels;
+    if (this.buffers) {
+      const { snapshots, ...vectors } = this.buffers;
+      Object.values(vectors).forEach((v) => freeVector(k, v));
+      snapshots.forEach((v) => freeVector(k, v));
+      this.buffers = undefined;
+    }
+    this.product?.dispose();
+    this.product = undefined;
+    if (this.squares) [this.squares.deltas, this.squares.inputs].forEach((t) => k.free(t));
+    this.squares = undefined;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The optimiser registry: every optimiser by name, so `train(x, y, { optimizer: 'adam' })` or
+ * `{ optimizer: { name: 'adam', beta2: 0.99 } }` works, and the CLI and studies can list them.
+ * Adding one: a file in bindings/optim/ with its class, and one entry in OPTIMIZERS below.
+ */
+import { invalidOption } from '../errors.js';
+import type { Network } from '../network/network.js';
+import { Adagrad } from './adagrad.js';
+import { Adam, AdamW } from './adam.js';
+import { HessianFree } from './hessian-free.js';
+import { Lars } from './lars.js';
+import { Lbfgs } from './lbfgs.js';
+import { LevenbergMarquardt } from './levenberg-marquardt.js';
+import type { Optimizer } from './optimizer.js';
+import { Rmsprop } from './rmsprop.js';
+import { Sgd } from './sgd.js';
+
+export interface OptimizerDefinition {
+  name: string;
+  /** One line for listings. */
+  summary: string;
+  /** First-order methods take layerRates and work with gradient clipping. */
+  kind: 'first-order' | 'second-order';
+  /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
+  create(net: Network, options: Record<string, unknown>): Optimizer;
+}
+
+/** A name, or a name with options: 'adam' or { name: 'adam', beta1: 0.8 }. */
+export type OptimizerSpec = string | ({ name: string } & Record<string, unknown>);
+
+export const OPTIMIZERS: OptimizerDefinition[] = [
+  { name: 'sgd', kind: 'first-order', summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
+  { name: 'lars', kind: 'first-order', summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
+  { name: 'adagrad', kind: 'first-order', summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
+  { name: 'rmsprop', kind: 'first-order', summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
+  { name: 'adam', kind: 'first-order', summary: 'Adam', create: (net, o) => new Adam(net, o) },
+  { name: 'adamw', kind: 'first-order', summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
+  { name: 'lbfgs', kind: 'second-order', summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
+  {
+    name: 'levenberg-marquardt',
+    kind: 'second-order',
+    summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
+    create: (net, o) => new LevenbergMarquardt(net, o),
+  },
+  {
+    name: 'hessian-free',
+    kind: 'second-order',
+    summary: 'Hessian-free (Martens 2010): CG on Gauss-Newton products, LM damping, backtracking',
+    create: (net, o) => new HessianFree(net, o),
+  },
+  // 'kfac' is added here by its file's owner.
+];
+
+/** Adds an optimiser to the registry (a plugin's, or one defined outside this folder). */
+export function registerOptimizer(definition: OptimizerDefinition): void {
+  if (OPTIMIZERS.some((d) => d.name === definition.name)) throw invalidOption(`optimizer '${definition.name}' is already registered`);
+  OPTIMIZERS.push(definition);
+}
+
+export function optimizerNames(): string[] {
+  return OPTIMIZERS.map((d) => d.name);
+}
+
+export function findOptimizer(name: string): OptimizerDefinition {
+  const definition = OPTIMIZERS.find((d) => d.name === name);
+  if (!definition) throw invalidOption(`optimizer: unknown optimiser ${JSON.stringify(name)} (known: ${optimizerNames().join(', ')})`);
+  return definition;
+}
+
+/** An optimiser for `net` from a name or { name, ...options }. */
+export function createOptimizer(net: Network, spec: OptimizerSpec): Optimizer {
+  if (typeof spec === 'string') return findOptimizer(spec).create(net, {});
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.name !== 'string') {
+    throw invalidOption(
+      `optimizer: expected a name, { name, ...options } or an Optimizer; ${JSON.stringify(spec)} has no name and is missing step()`,
+    );
+  }
+  const { name, ...options } = spec;
+  return findOptimizer(name).create(net, options);
+}
+
+/** True for an Optimizer instance (as opposed to a spec). */
+export function isOptimizer(value: unknown): value is Optimizer {
+  return typeof value === 'object' && value !== null && typeof (value as Optimizer).step === 'function';
+}
+
+export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop, Sgd };
+export { clipGradientNorm } from './clip.js';
+export type { Optimizer, OptimizerState } from './optimizer.js';

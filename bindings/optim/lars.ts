@@ -1,0 +1,52 @@
+/**
+ * LARS, layer-wise adaptive rate scaling (You, Gitman & Ginsburg 2017): each layer's learning rate
+ * is scaled by its trust ratio η·‖W‖ / (‖∇W‖ + λ·‖W‖), so every layer moves by about the same
+ * fraction of its weights whatever the size of its gradient: the vanishing gradient no longer sets
+ * the step. Norms are over a layer's weights and biases together; a layer whose weights or gradient
+ * are all zero gets ratio 1. The step itself is SGD with momentum (PyTorch's convention).
+ */
+import type { Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { checkNumber } from './options.js';
+
+export interface LarsOptions extends FirstOrderOptions {
+  /** Trust coefficient η (default 0.001, as in the paper). */
+  eta?: number;
+  /** Momentum in [0, 1) (default 0.9). */
+  momentum?: number;
+}
+
+export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
+
+export class Lars extends FirstOrderOptimizer {
+  readonly eta: number;
+  readonly momentum: number;
+  /** This step's trust ratio per layer. */
+  readonly trust: Float64Array;
+
+  constructor(net: Network, options: LarsOptions = {}) {
+    super('lars', net, options, ['eta', 'momentum'], 1, LARS_DEFAULTS.learningRate);
+    this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true }, LARS_DEFAULTS.eta);
+    this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true }, LARS_DEFAULTS.momentum);
+    this.trust = new Float64Array(net.depth);
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { eta: this.eta, momentum: this.momentum, weightDecay: this.weightDecay };
+  }
+
+  protected prepare(): void {
+    const k = this.net.kernels;
+    const { weights, biases, nablaW, nablaB } = this.net;
+    for (let l = 0; l < this.trust.length; l++) {
+      const w = Math.sqrt(k.sumSquares(weights[l], weights[l].length) + k.sumSquares(biases[l], biases[l].length));
+      const g = Math.sqrt(k.sumSquares(nablaW[l], nablaW[l].length) + k.sumSquares(nablaB[l], nablaB[l].length));
+      this.trust[l] = w > 0 && g > 0 ? (this.eta * w) / (g + this.weightDecay * w) : 1;
+    }
+  }
+
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+    this.net.kernels.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate * this.trust[p.layer], this.momentum, this.weightDecay);
+  }
+}

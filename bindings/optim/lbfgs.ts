@@ -1,0 +1,328 @@
+/**
+ * L-BFGS (Liu & Nocedal 1989) with a strong-Wolfe line search, after PyTorch's torch.optim.LBFGS:
+ * one iteration per step on the loaded batch (use the full data set or a large batch), history of
+ * the last `memory` pairs s = Δw, y = Δ∇C, the two-loop recursion with H₀ = (sᵀy / yᵀy)·I, and
+ * cubic interpolation in the line search. Each trial point is a feedforward + backprop of the loaded
+ * batch. Vectors live in the backend's memory and go through the dot/axpy/scale kernels.
+ */
+import { invalidOption } from '../errors.js';
+import type { Network, Parameter } from '../network/network.js';
+import type { Tensor } from '../kernels.js';
+import { lossAndGradient, lossOfLastForward } from './loaded-batch.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { checkKnownKeys, checkNumber } from './options.js';
+import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
+
+export interface LbfgsOptions {
+  /** Pairs (s, y) kept (default 10). */
+  memory?: number;
+  /** The first trial step of each line search (default 1; the first iteration starts at min(1, 1/‖g‖₁)·lr). */
+  learningRate?: number;
+  /** Sufficient decrease (Armijo) constant c1 (default 1e-4). */
+  c1?: number;
+  /** Curvature constant c2 of the strong Wolfe conditions (default 0.9). */
+  c2?: number;
+  /** Loss-and-gradient evaluations allowed per line search (default 25). */
+  maxEvaluations?: number;
+}
+
+export const LBFGS_DEFAULTS = { memory: 10, learningRate: 1, c1: 1e-4, c2: 0.9, maxEvaluations: 25 } as const;
+/** The line search stops when the bracket is this narrow (times max |d|): PyTorch's tolerance_change. */
+const BRACKET_TOLERANCE = 1e-9;
+/** A pair with sᵀy below this is not positive curvature and is not stored. */
+const CURVATURE_FLOOR = 1e-10;
+
+export class Lbfgs implements Optimizer {
+  readonly name = 'lbfgs';
+  readonly recomputesGradient = true;
+  readonly defaultLearningRate: number;
+  readonly memory: number;
+  readonly c1: number;
+  readonly c2: number;
+  readonly maxEvaluations: number;
+  /** Loss-and-gradient evaluations of the last step's line search. */
+  lastEvaluations = 0;
+
+  private readonly params: Parameter[];
+  private readonly values: Vectors;
+  private readonly grads: Vectors;
+  private work: { d: Vectors; w0: Vectors; g0: Vectors; s: Vectors[]; y: Vectors[] } | undefined;
+  private readonly rho: Float64Array;
+  private readonly alpha: Float64Array;
+  private count = 0;
+  private newest = -1;
+  private gamma = 1;
+  /** Loss and directional derivative of the last evaluate(). */
+  private f = 0;
+  private gtd = 0;
+  /** Bracket of the zoom phase: [t, f, gtd] of two points. */
+  private readonly bracket = new Float64Array(6);
+  private readonly release = () => this.freeWork();
+
+  constructor(
+    private readonly net: Network,
+    options: LbfgsOptions = {},
+  ) {
+    checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
+    this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
+    this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true }, LBFGS_DEFAULTS.learningRate);
+    this.c1 = checkNumber(options.c1, 'lbfgs: c1', { min: 0, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c1);
+    this.c2 = checkNumber(options.c2, 'lbfgs: c2', { min: this.c1, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c2);
+    this.maxEvaluations = checkNumber(options.maxEvaluations, 'lbfgs: maxEvaluations', { min: 1, integer: true }, LBFGS_DEFAULTS.maxEvaluations);
+    this.params = net.parameters();
+    this.values = this.params.map((p) => p.value);
+    this.grads = this.params.map((p) => p.grad);
+    this.rho = new Float64Array(this.memory);
+    this.alpha = new Float64Array(this.memory);
+  }
+
+  private buffers() {
+    if (this.work) return this.work;
+    const k = this.net.kernels;
+    const vectors = () => allocVectors(k, this.params);
+    this.work = {
+      d: vectors(),
+      w0: vectors(),
+      g0: vectors(),
+      s: Array.from({ length: this.memory }, vectors),
+      y: Array.from({ length: this.memory }, vectors),
+    };
+    this.net.onDispose.push(this.release);
+    return this.work;
+  }
+
+  step(net: Network, learningRate: number, batch: number): void {
+    if (net !== this.net) throw invalidOption('lbfgs: this optimiser was created for another network');
+    const k = net.kernels;
+    const { d, w0, g0, s, y } = this.buffers();
+    const f0 = lossOfLastForward(net, batch);
+    this.lastEvaluations = 0;
+
+    this.direction(d);
+    let gtd0 = dotAll(k, this.grads, d);
+    if (!(gtd0 < 0)) {
+      // Not a descent direction (stale curvature after a change of batch): start over from −g.
+      this.count = 0;
+      setAll(k, d, this.grads);
+      scaleAll(k, d, -1);
+      gtd0 = dotAll(k, this.grads, d);
+      if (!(gtd0 < 0)) return; // ∇C = 0: at a stationary point
+    }
+    const t0 = this.count === 0 ? Math.min(1, 1 / sumAbsAll(k, this.grads)) * learningRate : learningRate;
+
+    setAll(k, w0, this.values);
+    setAll(k, g0, this.grads);
+    const t = this.lineSearch(batch, t0, f0, gtd0, maxAbsAll(k, d));
+    if (!(this.f < f0)) {
+      // No decrease found: stay at w0 and forget the curvature pairs that proposed this direction.
+      setAll(k, this.values, w0);
+      this.count = 0;
+      return;
+    }
+
+    const slot = (this.newest + 1) % this.memory;
+    setAll(k, s[slot], d);
+    scaleAll(k, s[slot], t);
+    setAll(k, y[slot], this.grads);
+    axpyAll(k, y[slot], g0, -1);
+    const sy = dotAll(k, s[slot], y[slot]);
+    if (sy > CURVATURE_FLOOR) {
+      this.newest = slot;
+      this.count = Math.min(this.count + 1, this.memory);
+      this.rho[slot] = 1 / sy;
+      this.gamma = sy / dotAll(k, y[slot], y[slot]);
+    }
+  }
+
+  /** d = −H·g by the two-loop recursion over the stored pairs (−g when there are none). */
+  private direction(d: Vectors): void {
+    const k = this.net.kernels;
+    const { s, y } = this.work!;
+    setAll(k, d, this.grads);
+    const m = this.memory;
+    for (let j = 0; j < this.count; j++) {
+      const i = (this.newest - j + m) % m;
+      this.alpha[i] = this.rho[i] * dotAll(k, s[i], d);
+      axpyAll(k, d, y[i], -this.alpha[i]);
+    }
+    if (this.count > 0) scaleAll(k, d, this.gamma);
+    for (let j = this.count - 1; j >= 0; j--) {
+      const i = (this.newest - j + m) % m;
+      const beta = this.rho[i] * dotAll(k, y[i], d);
+      axpyAll(k, d, s[i], this.alpha[i] - beta);
+    }
+    scaleAll(k, d, -1);
+  }
+
+  /** Moves the weights to w0 + t·d and sets f, gtd (and the gradient) there. */
+  private evaluate(batch: number, t: number): void {
+    const k = this.net.kernels;
+    const { d, w0 } = this.work!;
+    setAll(k, this.values, w0, d, t);
+    this.f = lossAndGradient(this.net, batch);
+    this.gtd = dotAll(k, this.grads, d);
+    this.lastEvaluations++;
+    // An overflowing trial point is just a bad one: as +Inf it brackets the minimum and loses every comparison.
+    if (!(this.f < Infinity) || Number.isNaN(this.gtd)) {
+      this.f = Infinity;
+      this.gtd = Infinity;
+    }
+  }
+
+  /**
+   * PyTorch's _strong_wolfe: extrapolate until the minimum is bracketed, then zoom by cubic
+   * interpolation. Leaves the weights at w0 + t·d for the returned t, with f and the gradient there.
+   */
+  private lineSearch(batch: number, t: number, f0: number, gtd0: number, dMax: number): number {
+    const { c1, c2 } = this;
+    const b = this.bracket;
+    let tPrev = 0;
+    let fPrev = f0;
+    let gPrev = gtd0;
+    this.evaluate(batch, t);
+    let done = false;
+    let bracketed = false;
+    while (this.lastEvaluations < this.maxEvaluations) {
+      if (this.f > f0 + c1 * t * gtd0 || (this.lastEvaluations > 1 && this.f >= fPrev) || this.gtd >= 0) {
+        setPoint(b, 0, tPrev, fPrev, gPrev);
+        setPoint(b, 1, t, this.f, this.gtd);
+        bracketed = true;
+        break;
+      }
+      if (Math.abs(this.gtd) <= -c2 * gtd0) {
+        done = true;
+        break;
+      }
+      const next = cubicMinimum(tPrev, fPrev, gPrev, t, this.f, this.gtd, t + 0.01 * (t - tPrev), 10 * t);
+      tPrev = t;
+      fPrev = this.f;
+      gPrev = this.gtd;
+      t = next;
+      this.evaluate(batch, t);
+    }
+    if (done) return t;
+    if (!bracketed) {
+      if (this.f < f0 && Number.isFinite(this.f)) return t; // out of evaluations while still descending
+      setPoint(b, 0, 0, f0, gtd0);
+      setPoint(b, 1, t, this.f, this.gtd);
+    }
+
+    // Zoom: low is the point of the bracket with the smaller loss.
+    let low = b[1] <= b[4] ? 0 : 1;
+    let insufficientProgress = false;
+    let lastT = t;
+    while (this.lastEvaluations < this.maxEvaluations) {
+      if (Math.abs(b[3] - b[0]) * dMax < BRACKET_TOLERANCE) break;
+      const lo = Math.min(b[0], b[3]);
+      const hi = Math.max(b[0], b[3]);
+      t = cubicMinimum(b[0], b[1], b[2], b[3], b[4], b[5], lo, hi);
+      // Keep away from the ends of the bracket, so it shrinks by at least a tenth.
+      const margin = 0.1 * (hi - lo);
+      if (Math.min(hi - t, t - lo) < margin) {
+        if (insufficientProgress || t >= hi || t <= lo) {
+          t = Math.abs(t - hi) < Math.abs(t - lo) ? hi - margin : lo + margin;
+          insufficientProgress = false;
+        } else insufficientProgress = true;
+      } else insufficientProgress = false;
+      this.evaluate(batch, t);
+      lastT = t;
+      const high = 1 - low;
+      if (this.f > f0 + c1 * t * gtd0 || this.f >= b[3 * low + 1]) {
+        setPoint(b, high, t, this.f, this.gtd);
+        low = b[1] <= b[4] ? 0 : 1;
+      } else {
+        if (Math.abs(this.gtd) <= -c2 * gtd0) done = true;
+        else if (this.gtd * (b[3 * high] - b[3 * low]) >= 0) setPoint(b, high, b[3 * low], b[3 * low + 1], b[3 * low + 2]);
+        setPoint(b, low, t, this.f, this.gtd);
+        if (done) break;
+      }
+    }
+    const best = b[3 * low];
+    if (best !== lastT) this.evaluate(batch, best); // the gradient must be the one at the accepted point
+    return best;
+  }
+
+  state(): OptimizerState {
+    const k = this.net.kernels;
+    const tensors: Float32Array[] = [];
+    if (this.work) {
+      // Oldest pair first, s then y, one tensor per parameter.
+      for (let j = this.count - 1; j >= 0; j--) {
+        const i = (this.newest - j + this.memory) % this.memory;
+        for (const list of [this.work.s[i], this.work.y[i]]) list.forEach((t: Tensor) => tensors.push(Float32Array.from(k.view(t))));
+      }
+    }
+    return { name: this.name, scalars: { memory: this.memory, pairs: this.count }, tensors };
+  }
+
+  restore(state: OptimizerState): void {
+    const where = 'lbfgs: restore';
+    if (typeof state !== 'object' || state === null || state.name !== this.name) {
+      throw invalidOption(`${where}: expected a state of 'lbfgs', got '${String(state?.name)}'`);
+    }
+    const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);
+    const tensors = state.tensors ?? [];
+    const perPair = 2 * this.params.length;
+    if (tensors.length !== pairs * perPair) throw invalidOption(`${where}: ${pairs} pairs need ${pairs * perPair} tensors, got ${tensors.length}`);
+    tensors.forEach((t, j) => {
+      const p = this.params[j % this.params.length];
+      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, layer ${p.layer} ${p.kind} needs ${p.length}`);
+    });
+    if (pairs === 0) {
+      this.count = 0;
+      this.newest = -1;
+      return;
+    }
+    const k = this.net.kernels;
+    const { s, y } = this.buffers();
+    for (let i = 0; i < pairs; i++) {
+      this.params.forEach((_, p) => {
+        k.write(s[i][p], tensors[i * perPair + p]);
+        k.write(y[i][p], tensors[i * perPair + this.params.length + p]);
+      });
+      const sy = dotAll(k, s[i], y[i]);
+      this.rho[i] = 1 / sy;
+      if (i === pairs - 1) this.gamma = sy / dotAll(k, y[i], y[i]);
+    }
+    this.count = pairs;
+    this.newest = pairs - 1;
+  }
+
+  dispose(): void {
+    this.freeWork();
+    const at = this.net.onDispose.indexOf(this.release);
+    if (at >= 0) this.net.onDispose.splice(at, 1);
+  }
+
+  private freeWork(): void {
+    if (!this.work) return;
+    const k = this.net.kernels;
+    if (!this.net.isDisposed) {
+      for (const v of [this.work.d, this.work.w0, this.work.g0, ...this.work.s, ...this.work.y]) freeVectors(k, v);
+    }
+    this.work = undefined;
+    this.count = 0;
+    this.newest = -1;
+  }
+}
+
+function setPoint(b: Float64Array, slot: number, t: number, f: number, gtd: number): void {
+  b[3 * slot] = t;
+  b[3 * slot + 1] = f;
+  b[3 * slot + 2] = gtd;
+}
+
+/**
+ * The minimiser, clamped to [lo, hi], of the cubic through (x1, f1) and (x2, f2) with slopes g1, g2
+ * (Nocedal & Wright eq. 3.59); the midpoint when the cubic has no minimum or a value is not finite.
+ */
+export function cubicMinimum(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, lo: number, hi: number): number {
+  const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
+  const d2Squared = d1 * d1 - g1 * g2;
+  if (d2Squared >= 0) {
+    const d2 = Math.sqrt(d2Squared);
+    const t = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    if (Number.isFinite(t)) return Math.min(Math.max(t, lo), hi);
+  }
+  return (lo + hi) / 2;
+}

@@ -1,0 +1,247 @@
+/**
+ * Levenberg-Marquardt for small networks with the quadratic cost, as MATLAB's trainlm: the exact
+ * Jacobian J = ∂a/∂θ of every output of every loaded row, then Δ = −(JᵀJ + μI)⁻¹·Jᵀe (e = a − y) by
+ * Cholesky in float64; a step that lowers the loss is kept and μ ÷= 10, else μ ×= 10 and retried,
+ * until μ passes μ_max (then the weights stay where they were). One step is one trainlm epoch, so
+ * give train() the whole data set as one batch.
+ *
+ * Row (x, j) of J comes from one backprop: with the targets set to a(x) − e_j, the quadratic cost's
+ * gradient ½‖a − y‖² is Σ_k (a_k − y_k)·∂a_k/∂θ = ∂a_j/∂θ, and backprop needs no new kernel.
+ */
+import { invalidOption } from '../errors.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import { choleskyFactor, choleskySolve } from './cholesky.js';
+import { lossOfLastForward } from './loaded-batch.js';
+import type { Optimizer, OptimizerState } from './optimizer.js';
+import { checkKnownKeys, checkNumber } from './options.js';
+
+export interface LevenbergMarquardtOptions {
+  /** Initial damping μ (default 1e-3). */
+  mu?: number;
+  /** Factor on μ after a failed trial (default 10). */
+  muIncrease?: number;
+  /** Factor on μ after a successful step (default 0.1). */
+  muDecrease?: number;
+  /** Largest μ tried (default 1e10). */
+  muMax?: number;
+}
+
+export const LM_DEFAULTS = { mu: 1e-3, muIncrease: 10, muDecrease: 0.1, muMax: 1e10 } as const;
+/** Largest parameter count accepted: JᵀJ is P² doubles (200 MB) and each Cholesky P³/3 flops. */
+export const LM_MAX_PARAMETERS = 5000;
+
+export class LevenbergMarquardt implements Optimizer {
+  readonly name = 'levenberg-marquardt';
+  readonly recomputesGradient = true;
+  /** Unused: the damping sets the step. */
+  readonly defaultLearningRate = 1;
+  readonly muIncrease: number;
+  readonly muDecrease: number;
+  readonly muMax: number;
+  mu: number;
+  /** Trials (Cholesky solves) of the last step; the last step found no decrease when it stalled. */
+  lastTrials = 0;
+  stalled = false;
+
+  private readonly params: Parameter[];
+  private readonly count: number;
+  private rows = 0;
+  private jacobian = new Float64Array(0);
+  private errors = new Float64Array(0);
+  private readonly normal: Float64Array;
+  private readonly factor: Float64Array;
+  private readonly gradient: Float64Array;
+  private readonly delta: Float64Array;
+  private readonly w0: Float64Array;
+  private saved: { inputs: Tensor; targets: Tensor; rows: number } | undefined;
+  private readonly row = new Uint32Array(1);
+  private readonly release = () => this.freeSaved();
+
+  constructor(
+    private readonly net: Network,
+    options: LevenbergMarquardtOptions = {},
+  ) {
+    const name = 'levenberg-marquardt';
+    checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
+    this.mu = checkNumber(options.mu, `${name}: mu`, { min: 0, above: true }, LM_DEFAULTS.mu);
+    this.muIncrease = checkNumber(options.muIncrease, `${name}: muIncrease`, { min: 1, above: true }, LM_DEFAULTS.muIncrease);
+    this.muDecrease = checkNumber(options.muDecrease, `${name}: muDecrease`, { min: 0, above: true, max: 1, below: true }, LM_DEFAULTS.muDecrease);
+    this.muMax = checkNumber(options.muMax, `${name}: muMax`, { min: this.mu }, LM_DEFAULTS.muMax);
+    if (net.loss !== 'mse') {
+      throw invalidOption(`${name}: needs the quadratic cost (loss 'mse'), this network uses '${net.loss}'`);
+    }
+    this.params = net.parameters();
+    this.count = this.params.reduce((sum, p) => sum + p.length, 0);
+    if (this.count > LM_MAX_PARAMETERS) {
+      throw invalidOption(
+        `${name}: handles up to ${LM_MAX_PARAMETERS} parameters (JᵀJ is P×P, its Cholesky P³/3 flops); this network has ${this.count}: use lbfgs or adam`,
+      );
+    }
+    const P = this.count;
+    this.normal = new Float64Array(P * P);
+    this.factor = new Float64Array(P * P);
+    this.gradient = new Float64Array(P);
+    this.delta = new Float64Array(P);
+    this.w0 = new Float64Array(P);
+  }
+
+  step(net: Network, _learningRate: number, batch: number): void {
+    if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
+    const k = net.kernels;
+    const nOut = net.outputSize;
+    const rows = batch * nOut;
+    const saved = this.saveBatch(batch);
+    if (rows > this.rows) {
+      this.jacobian = new Float64Array(rows * this.count);
+      this.errors = new Float64Array(rows);
+      this.rows = rows;
+    }
+    const f0 = lossOfLastForward(net, batch);
+    const a = k.view(net.activations[net.depth]);
+    const y = k.view(saved.targets);
+    for (let r = 0; r < rows; r++) this.errors[r] = a[r] - y[r];
+
+    this.fillJacobian(batch, saved);
+    this.formNormalEquations(rows);
+    readParameters(k, this.params, this.w0);
+
+    this.lastTrials = 0;
+    this.stalled = false;
+    const P = this.count;
+    for (;;) {
+      this.lastTrials++;
+      this.factor.set(this.normal);
+      for (let i = 0; i < P; i++) this.factor[i * P + i] += this.mu;
+      let f = Infinity;
+      if (choleskyFactor(this.factor, this.factor, P)) {
+        choleskySolve(this.delta, this.factor, this.gradient, P);
+        for (let i = 0; i < P; i++) this.delta[i] = this.w0[i] - this.delta[i];
+        writeParameters(k, this.params, this.delta);
+        net.feedforward(batch);
+        f = lossOfLastForward(net, batch);
+      }
+      if (f < f0) {
+        this.mu = Math.max(this.mu * this.muDecrease, Number.MIN_VALUE);
+        return;
+      }
+      this.mu *= this.muIncrease;
+      if (this.mu > this.muMax) {
+        this.mu = this.muMax;
+        this.stalled = true;
+        writeParameters(k, this.params, this.w0);
+        net.feedforward(batch);
+        return;
+      }
+    }
+  }
+
+  /** Copies the loaded rows and targets aside (the Jacobian passes overwrite them) and back. */
+  private saveBatch(batch: number): { inputs: Tensor; targets: Tensor } {
+    const k = this.net.kernels;
+    if (!this.saved || this.saved.rows < batch) {
+      this.freeSaved();
+      this.saved = { inputs: k.alloc(batch * this.net.inputSize), targets: k.alloc(batch * this.net.outputSize), rows: batch };
+      if (!this.net.onDispose.includes(this.release)) this.net.onDispose.push(this.release);
+    }
+    copyPrefix(k, this.saved.inputs, this.net.activations[0], batch * this.net.inputSize);
+    copyPrefix(k, this.saved.targets, this.net.targets!, batch * this.net.outputSize);
+    return this.saved;
+  }
+
+  /** J[x·nOut + j][θ] = ∂a_j(x)/∂θ, by one feedforward per row and one backprop per output. */
+  private fillJacobian(batch: number, saved: { inputs: Tensor; targets: Tensor }): void {
+    const net = this.net;
+    const k = net.kernels;
+    const nIn = net.inputSize;
+    const nOut = net.outputSize;
+    const shifted = new Float64Array(nOut);
+    for (let x = 0; x < batch; x++) {
+      this.row[0] = x;
+      k.copyRows(net.activations[0], saved.inputs, this.row, 0, 1, nIn);
+      net.feedforward(1);
+      for (let j = 0; j < nOut; j++) {
+        const a = k.view(net.activations[net.depth]);
+        for (let c = 0; c < nOut; c++) shifted[c] = a[c] - (c === j ? 1 : 0);
+        k.write(net.targets!, shifted);
+        net.backprop(1);
+        readGradients(k, this.params, this.jacobian, (x * nOut + j) * this.count);
+      }
+    }
+    copyPrefix(k, net.activations[0], saved.inputs, batch * nIn);
+    copyPrefix(k, net.targets!, saved.targets, batch * nOut);
+  }
+
+  /** normal = JᵀJ (full), gradient = Jᵀe. */
+  private formNormalEquations(rows: number): void {
+    const P = this.count;
+    const J = this.jacobian;
+    this.normal.fill(0);
+    this.gradient.fill(0);
+    for (let r = 0; r < rows; r++) {
+      const base = r * P;
+      const e = this.errors[r];
+      for (let i = 0; i < P; i++) {
+        const ji = J[base + i];
+        if (ji === 0) continue;
+        this.gradient[i] += ji * e;
+        const rowI = i * P;
+        for (let c = 0; c <= i; c++) this.normal[rowI + c] += ji * J[base + c];
+      }
+    }
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, scalars: { mu: this.mu }, tensors: [] };
+  }
+
+  restore(state: OptimizerState): void {
+    if (typeof state !== 'object' || state === null || state.name !== this.name) {
+      throw invalidOption(`levenberg-marquardt: restore: expected a state of 'levenberg-marquardt', got '${String(state?.name)}'`);
+    }
+    this.mu = checkNumber(state.scalars?.mu, 'levenberg-marquardt: restore: scalars.mu', { min: 0, above: true, max: this.muMax }, this.mu);
+  }
+
+  dispose(): void {
+    this.freeSaved();
+    const at = this.net.onDispose.indexOf(this.release);
+    if (at >= 0) this.net.onDispose.splice(at, 1);
+  }
+
+  private freeSaved(): void {
+    if (this.saved && !this.net.isDisposed) {
+      this.net.kernels.free(this.saved.inputs);
+      this.net.kernels.free(this.saved.targets);
+    }
+    this.saved = undefined;
+  }
+}
+
+/** dst[0..n) = src[0..n). */
+function copyPrefix(k: Kernels, dst: Tensor, src: Tensor, n: number): void {
+  k.zero(dst, n);
+  k.axpy(dst, src, n, 1);
+}
+
+function readParameters(k: Kernels, params: Parameter[], out: Float64Array): void {
+  let offset = 0;
+  for (const p of params) {
+    out.set(k.view(p.value), offset);
+    offset += p.length;
+  }
+}
+
+function readGradients(k: Kernels, params: Parameter[], out: Float64Array, offset: number): void {
+  for (const p of params) {
+    out.set(k.view(p.grad), offset);
+    offset += p.length;
+  }
+}
+
+function writeParameters(k: Kernels, params: Parameter[], values: Float64Array): void {
+  let offset = 0;
+  for (const p of params) {
+    k.write(p.value, values.subarray(offset, offset + p.length));
+    offset += p.length;
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * RMSProp (Tieleman & Hinton 2012), PyTorch's defaults: lr 0.01, α 0.99, ε 1e-8 (no momentum,
+ * not centred: those variants are not offered).
+ */
+import type { Tensor } from '../kernels.js';
+import type { Network, Parameter } from '../network/network.js';
+import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { checkNumber } from './options.js';
+
+export interface RmspropOptions extends FirstOrderOptions {
+  /** Decay of the running mean of g² (default 0.99). */
+  alpha?: number;
+  /** Added to √(mean g²) (default 1e-8). */
+  epsilon?: number;
+}
+
+export const RMSPROP_DEFAULTS = { learningRate: 0.01, alpha: 0.99, epsilon: 1e-8 } as const;
+
+export class Rmsprop extends FirstOrderOptimizer {
+  readonly alpha: number;
+  readonly epsilon: number;
+
+  constructor(net: Network, options: RmspropOptions = {}) {
+    super('rmsprop', net, options, ['alpha', 'epsilon'], 1, RMSPROP_DEFAULTS.learningRate);
+    this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true }, RMSPROP_DEFAULTS.alpha);
+    this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true }, RMSPROP_DEFAULTS.epsilon);
+  }
+
+  protected hyperparameters(): Record<string, number> {
+    return { alpha: this.alpha, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+    this.net.kernels.rmspropUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.alpha, this.epsilon, this.weightDecay);
+  }
+}

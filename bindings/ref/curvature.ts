@@ -1,0 +1,65 @@
+/**
+ * The reference twins of the curvature kernels (assembly/curvature.*.ts, assembly/cholesky.*.ts):
+ * one plain float64 loop per formula.
+ */
+import type { FloatArray } from '../kernels.js';
+
+export const curvatureKernels = {
+  mul(z: FloatArray, x: FloatArray, y: FloatArray, n: number): void {
+    for (let i = 0; i < n; i++) z[i] = x[i] * y[i];
+  },
+
+  softmaxJvp(ra: FloatArray, a: FloatArray, rz: FloatArray, batch: number, n: number): void {
+    for (let r = 0; r < batch; r++) {
+      const row = r * n;
+      let projection = 0;
+      for (let j = 0; j < n; j++) projection += a[row + j] * rz[row + j];
+      for (let j = 0; j < n; j++) ra[row + j] = a[row + j] * (rz[row + j] - projection);
+    }
+  },
+
+  martensPreconditioner(d: FloatArray, s: FloatArray, n: number, scale: number, lambda: number): void {
+    for (let i = 0; i < n; i++) d[i] = (scale * s[i] + lambda) ** -0.75;
+  },
+
+  copy2d(
+    dst: FloatArray, dstOffset: number, dstStride: number,
+    src: FloatArray, srcOffset: number, srcStride: number, rows: number, cols: number,
+  ): void {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) dst[dstOffset + r * dstStride + c] = src[srcOffset + r * srcStride + c];
+    }
+  },
+
+  cholesky(l: FloatArray, a: FloatArray, n: number): boolean {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = a[i * n + j];
+        for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+        if (i === j) {
+          if (!(s > 0)) return false;
+          l[i * n + i] = Math.sqrt(s);
+        } else {
+          l[i * n + j] = s / l[j * n + j];
+        }
+      }
+      for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
+    }
+    return true;
+  },
+
+  trilInverse(m: FloatArray, l: FloatArray, n: number): void {
+    // Forward substitution, L·M = I column by column.
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        if (i < j) {
+          m[i * n + j] = 0;
+          continue;
+        }
+        let s = i === j ? 1 : 0;
+        for (let k = j; k < i; k++) s -= l[i * n + k] * m[k * n + j];
+        m[i * n + j] = s / l[i * n + i];
+      }
+    }
+  },
+};

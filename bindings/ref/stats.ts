@@ -1,0 +1,91 @@
+/**
+ * The reference twins of the gradient-flow statistics kernels (assembly/stats.*.ts): one plain
+ * float64 loop per formula, except where the contract fixes f32 arithmetic (histogram bins).
+ */
+import { GradscopeError } from '../errors.js';
+import { ACTIVATION_STAT, WEIGHT_STAT, type Activation, type FloatArray } from '../kernels.js';
+import { activationPrime } from './activations.js';
+
+const f32 = Math.fround;
+
+export const statsKernels = {
+  activationStats(
+    out: Float64Array, alive: FloatArray, f: Activation, z: FloatArray, a: FloatArray, batch: number, n: number, threshold: number,
+  ): void {
+    const prime = activationPrime[f];
+    alive.fill(0, 0, n);
+    let sum = 0;
+    let sumSquares = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    let sumPrime = 0;
+    let maxPrime = 0;
+    let saturated = 0;
+    for (let x = 0; x < batch; x++) {
+      for (let j = 0; j < n; j++) {
+        const i = x * n + j;
+        const p = prime(z[i], a[i]);
+        sum += a[i];
+        sumSquares += a[i] * a[i];
+        min = Math.min(min, a[i]);
+        max = Math.max(max, a[i]);
+        sumPrime += p;
+        maxPrime = Math.max(maxPrime, p);
+        if (p < threshold) saturated++;
+        else if (p >= threshold) alive[j] = 1;
+      }
+    }
+    let aliveUnits = 0;
+    for (let j = 0; j < n; j++) aliveUnits += alive[j];
+    out[ACTIVATION_STAT.sum] = sum;
+    out[ACTIVATION_STAT.sumSquares] = sumSquares;
+    out[ACTIVATION_STAT.min] = min;
+    out[ACTIVATION_STAT.max] = max;
+    out[ACTIVATION_STAT.sumPrime] = sumPrime;
+    out[ACTIVATION_STAT.maxPrime] = maxPrime;
+    out[ACTIVATION_STAT.saturated] = saturated;
+    out[ACTIVATION_STAT.aliveUnits] = aliveUnits;
+  },
+
+  histogram(counts: FloatArray, x: FloatArray, n: number, lo: number, hi: number, bins: number): void {
+    // In f32, as the contract says, so a value on a bin edge lands in the same bin on every backend.
+    if (!(f32(hi) > f32(lo)) || !Number.isInteger(bins) || bins < 1 || bins > counts.length) {
+      throw new GradscopeError('INVALID_OPTION', `histogram: needs hi > lo and 1 ≤ bins ≤ ${counts.length}, got lo ${lo}, hi ${hi}, bins ${bins}`);
+    }
+    const low = f32(lo);
+    const scale = f32(bins / f32(f32(hi) - low));
+    for (let i = 0; i < n; i++) {
+      const v = f32(x[i]);
+      if (Number.isNaN(v)) continue;
+      const t = f32(f32(v - low) * scale);
+      counts[Math.trunc(Math.min(Math.max(t, 0), bins - 1))] += 1;
+    }
+  },
+
+  sumSquaredDifference(x: FloatArray, y: FloatArray, n: number): number {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (x[i] - y[i]) ** 2;
+    return sum;
+  },
+
+  weightStats(out: Float64Array, snapshot: FloatArray, w: FloatArray, g: FloatArray, n: number): void {
+    let gradSquares = 0;
+    let gradAbs = 0;
+    let gradMaxAbs = 0;
+    let weightSquares = 0;
+    let changeSquares = 0;
+    for (let i = 0; i < n; i++) {
+      gradSquares += g[i] * g[i];
+      gradAbs += Math.abs(g[i]);
+      if (!(Math.abs(g[i]) <= gradMaxAbs)) gradMaxAbs = Math.abs(g[i]); // a NaN wins, so it is never hidden
+      weightSquares += w[i] * w[i];
+      changeSquares += (w[i] - snapshot[i]) ** 2;
+      snapshot[i] = w[i];
+    }
+    out[WEIGHT_STAT.gradSquares] = gradSquares;
+    out[WEIGHT_STAT.gradAbs] = gradAbs;
+    out[WEIGHT_STAT.gradMaxAbs] = gradMaxAbs;
+    out[WEIGHT_STAT.weightSquares] = weightSquares;
+    out[WEIGHT_STAT.changeSquares] = changeSquares;
+  },
+};

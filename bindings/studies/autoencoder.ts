@@ -1,0 +1,188 @@
+/**
+ * Martens' headline (2010): a deep sigmoid autoencoder trained from a plain random initialisation,
+ * no layer-wise pretraining, by Hessian-free, against first-order methods given the same
+ * wall-clock time. The reconstruction error (squared error per image, summed over pixels, as
+ * Martens reports it) is sampled over training time; the clock stops while the curve is measured.
+ */
+import type { BackendChoice } from '../backend.js';
+import { loadMnist, MNIST_PIXELS } from '../data/mnist.js';
+import type { Matrix } from '../data/matrix.js';
+import { invalidOption } from '../errors.js';
+import { createNetwork, type Network } from '../network/network.js';
+import type { HessianFreeOptions } from '../optim/hessian-free.js';
+import { findOptimizer } from '../optim/index.js';
+import type { Optimizer } from '../optim/optimizer.js';
+
+/** Hinton & Salakhutdinov's MNIST autoencoder shape, scaled down to train in minutes on a CPU. */
+export const AUTOENCODER_SIZES = [784, 256, 128, 64, 16, 64, 128, 256, 784] as const;
+
+export type AutoencoderLoss = 'mse' | 'binary-cross-entropy';
+
+export interface AutoencoderStudyOptions {
+  sizes?: readonly number[];
+  /** Default 'binary-cross-entropy' (Martens' objective for MNIST); sigmoid output either way. */
+  loss?: AutoencoderLoss;
+  /** Training wall-clock per optimiser, in seconds (default 30). */
+  seconds?: number;
+  /** Training digits (default 3000) and held-out digits for the test error (default 500). */
+  trainRows?: number;
+  testRows?: number;
+  /** Points on each curve (default 10, plus the start). */
+  points?: number;
+  /** Which optimisers, by name (default all of AUTOENCODER_OPTIMIZERS). */
+  optimizers?: readonly string[];
+  seed?: number;
+  backend?: BackendChoice;
+  /** Called after each curve point. */
+  onPoint?: (optimizer: string, point: CurvePoint) => void;
+}
+
+export interface CurvePoint {
+  /** Training seconds so far (measurement excluded). */
+  seconds: number;
+  steps: number;
+  /** Squared reconstruction error per image, on up to 500 training digits and on the test digits. */
+  trainError: number;
+  testError: number;
+}
+
+export interface AutoencoderRun {
+  optimizer: string;
+  /** Its settings, in words. */
+  settings: string;
+  curve: CurvePoint[];
+  secondsPerStep: number;
+}
+
+export interface AutoencoderStudyResult {
+  sizes: number[];
+  loss: AutoencoderLoss;
+  seconds: number;
+  trainRows: number;
+  testRows: number;
+  runs: AutoencoderRun[];
+}
+
+interface Contender {
+  settings: string;
+  /** Rows per optimiser step. */
+  batchSize: number;
+  learningRate: number;
+  create(net: Network): Optimizer;
+}
+
+/** Hessian-free settings for the study: a large gradient batch, a quarter of it for curvature. */
+const HF_STUDY: HessianFreeOptions = { maxIterations: 50, curvatureFraction: 0.25, damping: 1 };
+const HF_BATCH = 1000;
+const FIRST_ORDER_BATCH = 100;
+
+export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
+  'hessian-free': {
+    settings: `Hessian-free, gradient batch ${HF_BATCH}, curvature batch ${HF_BATCH * HF_STUDY.curvatureFraction!}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
+    batchSize: HF_BATCH,
+    learningRate: 1,
+    create: (net) => findOptimizer('hessian-free').create(net, { ...HF_STUDY }),
+  },
+  adam: {
+    settings: `Adam, batch ${FIRST_ORDER_BATCH}, lr 1e-3, β (0.9, 0.999)`,
+    batchSize: FIRST_ORDER_BATCH,
+    learningRate: 1e-3,
+    create: (net) => findOptimizer('adam').create(net, {}),
+  },
+  'sgd-momentum': {
+    settings: `SGD, batch ${FIRST_ORDER_BATCH}, lr 0.01, momentum 0.9`,
+    batchSize: FIRST_ORDER_BATCH,
+    learningRate: 0.01,
+    create: (net) => findOptimizer('sgd').create(net, { momentum: 0.9 }),
+  },
+};
+
+/** Rows of a matrix, as a matrix sharing its data. */
+function rowsOf(m: Matrix, start: number, count: number): Matrix {
+  return { data: m.data.subarray(start * m.cols, (start + count) * m.cols), rows: count, cols: m.cols };
+}
+
+/** Mean over rows of Σ_pixels (reconstruction − input)². */
+export function reconstructionError(net: Network, x: Matrix): number {
+  let total = 0;
+  net.predict(x).forEach((a, r) => {
+    for (let j = 0; j < x.cols; j++) total += (a[j] - x.data[r * x.cols + j]) ** 2;
+  });
+  return total / x.rows;
+}
+
+function checkStudyOptions(options: AutoencoderStudyOptions) {
+  const sizes = [...(options.sizes ?? AUTOENCODER_SIZES)];
+  if (sizes[0] !== MNIST_PIXELS || sizes[sizes.length - 1] !== MNIST_PIXELS) {
+    throw invalidOption(`autoencoder sizes: must start and end with ${MNIST_PIXELS} (the pixels), got [${sizes.join(', ')}]`);
+  }
+  const loss = options.loss ?? 'binary-cross-entropy';
+  if (loss !== 'mse' && loss !== 'binary-cross-entropy') throw invalidOption(`autoencoder loss: expected mse or binary-cross-entropy, got ${JSON.stringify(loss)}`);
+  const positive = (value: number | undefined, fallback: number, name: string, integer: boolean) => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+      throw invalidOption(`autoencoder ${name}: expected a ${integer ? 'whole number' : 'number'} > 0, got ${JSON.stringify(value)}`);
+    }
+    return v;
+  };
+  const optimizers = [...(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS))];
+  for (const name of optimizers) {
+    if (!(name in AUTOENCODER_OPTIMIZERS)) throw invalidOption(`autoencoder optimizers: unknown '${name}' (known: ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`);
+  }
+  return {
+    sizes,
+    loss,
+    seconds: positive(options.seconds, 30, 'seconds', false),
+    trainRows: positive(options.trainRows, 3000, 'trainRows', true),
+    testRows: positive(options.testRows, 500, 'testRows', true),
+    points: positive(options.points, 10, 'points', true),
+    optimizers,
+    seed: options.seed ?? 1,
+  };
+}
+
+export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
+  const o = checkStudyOptions(options);
+  const digits = await loadMnist({ train: o.trainRows, test: o.testRows });
+  const train = digits.train.x;
+  const test = digits.test.x;
+  const probe = rowsOf(train, 0, Math.min(500, train.rows));
+  const runs: AutoencoderRun[] = [];
+  for (const name of o.optimizers) {
+    const contender = AUTOENCODER_OPTIMIZERS[name];
+    // The same initial weights for every optimiser: the same seed.
+    const net = await createNetwork({ sizes: o.sizes, activation: 'sigmoid', output: 'sigmoid', loss: o.loss, seed: o.seed, backend: options.backend });
+    const optimizer = contender.create(net);
+    const batch = Math.min(contender.batchSize, train.rows);
+    const curve: CurvePoint[] = [];
+    let seconds = 0;
+    let steps = 0;
+    let start = 0;
+    const measure = () => {
+      const point = { seconds, steps, trainError: reconstructionError(net, probe), testError: reconstructionError(net, test) };
+      curve.push(point);
+      options.onPoint?.(name, point);
+    };
+    try {
+      measure();
+      for (let p = 1; p <= o.points; p++) {
+        const until = (o.seconds * p) / o.points;
+        while (seconds < until) {
+          if (start + batch > train.rows) start = 0;
+          const rows = rowsOf(train, start, batch);
+          start += batch;
+          const began = performance.now();
+          net.train(rows, rows, { optimizer, epochs: 1, batchSize: batch, learningRate: contender.learningRate, shuffle: false });
+          seconds += (performance.now() - began) / 1000;
+          steps++;
+        }
+        measure();
+      }
+    } finally {
+      optimizer.dispose();
+      net.dispose();
+    }
+    runs.push({ optimizer: name, settings: contender.settings, curve, secondsPerStep: seconds / Math.max(steps, 1) });
+  }
+  return { sizes: o.sizes, loss: o.loss, seconds: o.seconds, trainRows: o.trainRows, testRows: o.testRows, runs };
+}

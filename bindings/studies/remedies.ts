@@ -1,0 +1,236 @@
+/**
+ * The remedies study: a deep sigmoid network where plain SGD stalls ([784, 8 × 32, 10], standard
+ * init, softmax + cross-entropy, the bundled MNIST digits), trained by every optimiser for the same
+ * wall-clock time. Per optimiser it measures how far the first and the last hidden layer's weights
+ * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
+ * the time per step. It reports what it measures, whatever that shows.
+ */
+import type { BackendChoice } from '../backend.js';
+import { loadMnist } from '../data/mnist.js';
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Tensor } from '../kernels.js';
+import { createNetwork, type Network } from '../network/network.js';
+import { findOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
+
+export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
+
+export interface RemediesOptions {
+  /** Training wall-clock per optimiser, in seconds (default 6). */
+  seconds?: number;
+  /** Training and test digits (default 9000 and 1000). */
+  trainRows?: number;
+  testRows?: number;
+  /** Which contenders, by label (default: every one whose optimiser is registered). */
+  optimizers?: readonly string[];
+  seed?: number;
+  backend?: BackendChoice;
+  onRun?: (run: RemediesRun) => void;
+}
+
+export interface RemediesRun {
+  label: string;
+  /** The optimiser and its settings, in words. */
+  settings: string;
+  /** Why it did not run (e.g. Levenberg-Marquardt's parameter limit); the measurements are then absent. */
+  skipped?: string;
+  steps?: number;
+  secondsPerStep?: number;
+  /** Σ over steps of ‖ΔW‖ of the first hidden layer's weights (784 → 32) and of the last's (32 → 32). */
+  firstLayerMovement?: number;
+  lastLayerMovement?: number;
+  /** lastLayerMovement / firstLayerMovement: how many times further the last hidden layer moved. */
+  movementRatio?: number;
+  /** Mean loss over all training digits, before and after. */
+  initialLoss?: number;
+  trainLoss?: number;
+  testAccuracy?: number;
+}
+
+export interface RemediesResult {
+  sizes: number[];
+  seconds: number;
+  trainRows: number;
+  testRows: number;
+  runs: RemediesRun[];
+}
+
+interface Contender {
+  label: string;
+  settings: string;
+  batchSize: number;
+  learningRate?: number;
+  /** The spec, given the network (layer rates are measured on it). */
+  spec(net: Network, probe: Probe): OptimizerSpec;
+}
+
+interface Probe {
+  x: { data: Float32Array; rows: number; cols: number };
+  y: { data: Float32Array; rows: number; cols: number };
+}
+
+/** Rows per step of the first-order methods, and of the batch methods (L-BFGS, Hessian-free, K-FAC). */
+const MINI_BATCH = 32;
+const LARGE_BATCH = 1000;
+
+/**
+ * Per-layer rates from the gradient at initialisation: layer l's rate is ‖∇W‖ of the last hidden
+ * layer over its own, so every hidden layer starts with the step size of the last (output layer 1).
+ */
+export function equalisingLayerRates(net: Network, probe: Probe): number[] {
+  const norms = net.gradients(probe.x, probe.y).layers.map((layer) => layer.weightNorm);
+  const reference = norms[net.depth - 2];
+  return norms.map((norm, l) => (l === net.depth - 1 || !(norm > 0) ? 1 : reference / norm));
+}
+
+export const REMEDIES_CONTENDERS: Contender[] = [
+  { label: 'sgd', settings: 'SGD, lr 0.5', batchSize: MINI_BATCH, learningRate: 0.5, spec: () => 'sgd' },
+  {
+    label: 'sgd-momentum',
+    settings: 'SGD, momentum 0.9, lr 0.05',
+    batchSize: MINI_BATCH,
+    learningRate: 0.05,
+    spec: () => ({ name: 'sgd', momentum: 0.9 }),
+  },
+  {
+    label: 'nesterov',
+    settings: 'SGD, Nesterov momentum 0.9, lr 0.05',
+    batchSize: MINI_BATCH,
+    learningRate: 0.05,
+    spec: () => ({ name: 'sgd', momentum: 0.9, nesterov: true }),
+  },
+  {
+    label: 'layer-rates',
+    settings: 'SGD, momentum 0.9, lr 0.05, layer rates ‖∇W_last hidden‖/‖∇W_l‖ at init',
+    batchSize: MINI_BATCH,
+    learningRate: 0.05,
+    spec: (net, probe) => ({ name: 'sgd', momentum: 0.9, layerRates: equalisingLayerRates(net, probe) }),
+  },
+  { label: 'lars', settings: 'LARS, η 0.001, momentum 0.9, lr 2', batchSize: MINI_BATCH, learningRate: 2, spec: () => 'lars' },
+  { label: 'adagrad', settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01, spec: () => 'adagrad' },
+  { label: 'rmsprop', settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'rmsprop' },
+  { label: 'adam', settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'adam' },
+  { label: 'adamw', settings: 'AdamW, lr 0.001, weight decay 0.01', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'adamw' },
+  { label: 'lbfgs', settings: `L-BFGS, memory 10, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH, spec: () => 'lbfgs' },
+  { label: 'levenberg-marquardt', settings: 'Levenberg-Marquardt (trainlm)', batchSize: LARGE_BATCH, spec: () => 'levenberg-marquardt' },
+];
+
+/** Contenders for optimisers registered by others (Hessian-free, K-FAC): their defaults on large batches. */
+function registeredContenders(): Contender[] {
+  const known = new Set(REMEDIES_CONTENDERS.map((c) => c.label));
+  return OPTIMIZERS.filter((d) => !known.has(d.name) && !REMEDIES_CONTENDERS.some((c) => c.spec.length === 0 && c.label === d.name)).map((d) => ({
+    label: d.name,
+    settings: `${d.summary}, defaults, batch ${LARGE_BATCH}`,
+    batchSize: LARGE_BATCH,
+    spec: () => d.name,
+  }));
+}
+
+export function remediesContenders(): Contender[] {
+  return [...REMEDIES_CONTENDERS, ...registeredContenders()];
+}
+
+/** Σ‖ΔW‖ of one weight tensor over steps, from a snapshot taken after each step. */
+class Movement {
+  total = 0;
+  private readonly previous: Tensor;
+  constructor(
+    private readonly net: Network,
+    private readonly w: Tensor,
+  ) {
+    this.previous = net.kernels.alloc(w.length);
+    this.reset();
+  }
+  private reset(): void {
+    const k = this.net.kernels;
+    k.zero(this.previous);
+    k.axpy(this.previous, this.w, this.w.length, 1);
+  }
+  /** After a step: add ‖W − W_before‖ and take the new snapshot. */
+  record(): void {
+    const k = this.net.kernels;
+    k.axpy(this.previous, this.w, this.w.length, -1);
+    this.total += Math.sqrt(k.sumSquares(this.previous, this.w.length));
+    this.reset();
+  }
+  dispose(): void {
+    this.net.kernels.free(this.previous);
+  }
+}
+
+export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
+  const seconds = options.seconds ?? 6;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidOption(`seconds: expected a finite number > 0, got ${seconds}`);
+  const contenders = remediesContenders();
+  const chosen = options.optimizers ?? contenders.map((c) => c.label);
+  for (const label of chosen) {
+    if (!contenders.some((c) => c.label === label)) {
+      throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
+    }
+  }
+  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const probeRows = Math.min(1000, digits.train.x.rows);
+  const probe: Probe = {
+    x: { ...digits.train.x, data: digits.train.x.data.subarray(0, probeRows * 784), rows: probeRows },
+    y: { ...digits.train.y, data: digits.train.y.data.subarray(0, probeRows * 10), rows: probeRows },
+  };
+  const sizes = [...REMEDIES_SIZES];
+  const runs: RemediesRun[] = [];
+  for (const contender of contenders.filter((c) => chosen.includes(c.label))) {
+    const net = await createNetwork({ sizes, activation: 'sigmoid', init: 'standard', seed: options.seed ?? 1, backend: options.backend });
+    const run: RemediesRun = { label: contender.label, settings: contender.settings };
+    try {
+      let optimizer;
+      try {
+        optimizer = findOptimizer(nameOf(contender.spec(net, probe))).create(net, optionsOf(contender.spec(net, probe)));
+      } catch (error) {
+        if (!(error instanceof GradscopeError && error.code === 'INVALID_OPTION')) throw error;
+        run.skipped = error.message;
+      }
+      if (optimizer) {
+        run.initialLoss = net.evaluate(digits.train.x, digits.train.y).loss;
+        const first = new Movement(net, net.weights[0]);
+        const last = new Movement(net, net.weights[net.depth - 2]);
+        let steps = 0;
+        const started = performance.now();
+        net.train(digits.train.x, digits.train.y, {
+          optimizer,
+          learningRate: contender.learningRate,
+          batchSize: contender.batchSize,
+          epochs: Number.MAX_SAFE_INTEGER,
+          maxSeconds: seconds,
+          onBatch: () => {
+            first.record();
+            last.record();
+            steps++;
+          },
+        });
+        const elapsed = (performance.now() - started) / 1000;
+        optimizer.dispose();
+        first.dispose();
+        last.dispose();
+        run.steps = steps;
+        run.secondsPerStep = elapsed / steps;
+        run.firstLayerMovement = first.total;
+        run.lastLayerMovement = last.total;
+        run.movementRatio = last.total / first.total;
+        run.trainLoss = net.evaluate(digits.train.x, digits.train.y).loss;
+        run.testAccuracy = net.evaluate(digits.test.x, digits.test.y).accuracy;
+      }
+    } finally {
+      net.dispose();
+    }
+    runs.push(run);
+    options.onRun?.(run);
+  }
+  return { sizes, seconds, trainRows: digits.train.x.rows, testRows: digits.test.x.rows, runs };
+}
+
+function nameOf(spec: OptimizerSpec): string {
+  return typeof spec === 'string' ? spec : spec.name;
+}
+
+function optionsOf(spec: OptimizerSpec): Record<string, unknown> {
+  if (typeof spec === 'string') return {};
+  const { name: _name, ...rest } = spec;
+  return rest;
+}

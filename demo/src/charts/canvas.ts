@@ -1,0 +1,118 @@
+/** Shared drawing setup: canvases drawn at device resolution, one palette, one font. */
+
+/** Class 0 (orange) and class 1 (blue) of the 2-D data sets, as RGB. */
+export const CLASS_RGB = [
+  [242, 155, 56],
+  [63, 110, 232],
+] as const;
+
+export const COLORS = {
+  text: '#1f2933',
+  muted: '#7b8794',
+  grid: '#e4e7eb',
+  loss: '#d64545',
+  accuracy: '#2186eb',
+  bar: '#3f6ee8',
+  saturation: '#e0a000',
+  class0: `rgb(${CLASS_RGB[0].join(',')})`,
+  class1: `rgb(${CLASS_RGB[1].join(',')})`,
+} as const;
+
+export const FONT = '11px system-ui, sans-serif';
+
+/** Plot margins in CSS pixels: room for the axis labels. */
+export const MARGIN = { left: 44, right: 12, top: 10, bottom: 22 } as const;
+
+export interface Plot {
+  ctx: CanvasRenderingContext2D;
+  /** Drawing area in CSS pixels, inside the margins. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Sizes the canvas to its CSS box at the device's pixel ratio, clears it and returns the plot area. */
+export function beginPlot(canvas: HTMLCanvasElement, margin: { left: number; right: number; top: number; bottom: number } = MARGIN): Plot {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+  }
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = FONT;
+  return {
+    ctx,
+    x: margin.left,
+    y: margin.top,
+    width: Math.max(1, width - margin.left - margin.right),
+    height: Math.max(1, height - margin.top - margin.bottom),
+  };
+}
+
+/** A horizontal grid line with its label on the left axis. */
+export function yTick(plot: Plot, y: number, label: string): void {
+  const { ctx } = plot;
+  ctx.strokeStyle = COLORS.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(plot.x, Math.round(y) + 0.5);
+  ctx.lineTo(plot.x + plot.width, Math.round(y) + 0.5);
+  ctx.stroke();
+  ctx.fillStyle = COLORS.muted;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(label, plot.x - 6, y);
+}
+
+/** A label under the x axis. */
+export function xLabel(plot: Plot, x: number, label: string, align: CanvasTextAlign = 'center'): void {
+  const { ctx } = plot;
+  ctx.fillStyle = COLORS.muted;
+  ctx.textAlign = align;
+  ctx.textBaseline = 'top';
+  ctx.fillText(label, x, plot.y + plot.height + 6);
+}
+
+/** Text centred in the plot, for "no data yet" states. */
+export function placeholder(plot: Plot, text: string): void {
+  plot.ctx.fillStyle = COLORS.muted;
+  plot.ctx.textAlign = 'center';
+  plot.ctx.textBaseline = 'middle';
+  plot.ctx.fillText(text, plot.x + plot.width / 2, plot.y + plot.height / 2);
+}
+
+/** Powers of ten spanning [lo, hi] (log10 values), at most `max` of them. */
+export function decades(lo: number, hi: number, max = 6): number[] {
+  const first = Math.ceil(lo);
+  const last = Math.floor(hi);
+  const stride = Math.max(1, Math.ceil((last - first + 1) / max));
+  const out: number[] = [];
+  for (let e = first; e <= last; e += stride) out.push(e);
+  return out;
+}
+
+/** 10^e as a short label: 1e-3, 0.1, 1, 10, 1e3. */
+export function powerLabel(e: number): string {
+  return e >= -1 && e <= 2 ? String(10 ** e) : `1e${e}`;
+}
+
+/** Viridis-like colour for t in [0, 1] (dark purple → teal → yellow): readable in grey too. */
+export function heatColor(t: number): string {
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
+  const s = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
+  const i = Math.min(Math.floor(s), stops.length - 2);
+  const f = s - i;
+  const c = stops[i].map((v, j) => Math.round(v + f * (stops[i + 1][j] - v)));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}

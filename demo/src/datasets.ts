@@ -1,0 +1,97 @@
+/**
+ * The visualizer's data sets: three generated 2-D problems (seeded, so a shared link shows the
+ * same points) and a subset of the bundled MNIST digits, shipped as one JSON file at build time.
+ */
+import type { Matrix } from '../../bindings/data/matrix.js';
+import { GradscopeError } from '../../bindings/errors.js';
+import { Rng } from '../../bindings/init/rng.js';
+
+export const DATASETS = ['spirals', 'circles', 'xor', 'mnist'] as const;
+export type DatasetName = (typeof DATASETS)[number];
+
+export const DATASET_LABELS: Record<DatasetName, string> = {
+  spirals: 'Two spirals',
+  circles: 'Circles',
+  xor: 'XOR',
+  mnist: 'MNIST subset',
+};
+
+/** Points per generated 2-D set. */
+export const POINTS_2D = 400;
+/** Noise of the generated sets, in units of the [−1, 1]² plane. */
+const NOISE = 0.05;
+
+export interface Dataset {
+  x: Matrix;
+  /** One-hot targets. */
+  y: Matrix;
+  classes: number;
+  /** Class of each row (for drawing points). */
+  labels: Uint8Array;
+  /** True for inputs in the [−1, 1]² plane, which get a decision-boundary chart. */
+  planar: boolean;
+}
+
+/** The MNIST subset file the demo build writes: pixels 0..255 as base64, one byte each. */
+export interface MnistSubsetFile {
+  rows: number;
+  pixels: number;
+  classes: number;
+  data: string;
+  labels: number[];
+}
+
+export const MNIST_SUBSET_FILE = 'data/mnist-subset.json';
+
+function fromLabels(x: Float32Array, labels: Uint8Array, cols: number, classes: number, planar: boolean): Dataset {
+  const rows = labels.length;
+  const y = new Float32Array(rows * classes);
+  labels.forEach((label, r) => (y[r * classes + label] = 1));
+  return { x: { data: x, rows, cols }, y: { data: y, rows, cols: classes }, classes, labels, planar };
+}
+
+/** A generated 2-D set with two classes; `seed` fixes the points. */
+export function planarDataset(name: Exclude<DatasetName, 'mnist'>, seed: number, points = POINTS_2D): Dataset {
+  const rng = new Rng(seed);
+  const x = new Float32Array(points * 2);
+  const labels = new Uint8Array(points);
+  for (let i = 0; i < points; i++) {
+    const label = i % 2;
+    let px: number;
+    let py: number;
+    if (name === 'spirals') {
+      // Two interleaved arms, 1.5 turns each, the second the first rotated by π.
+      const t = rng.uniform();
+      const angle = 3 * Math.PI * t + label * Math.PI;
+      px = 0.9 * t * Math.cos(angle);
+      py = 0.9 * t * Math.sin(angle);
+    } else if (name === 'circles') {
+      const radius = label === 0 ? rng.uniformIn(0, 0.4) : rng.uniformIn(0.6, 0.9);
+      const angle = rng.uniformIn(0, 2 * Math.PI);
+      px = radius * Math.cos(angle);
+      py = radius * Math.sin(angle);
+    } else {
+      px = rng.uniformIn(-0.9, 0.9);
+      py = rng.uniformIn(-0.9, 0.9);
+      labels[i] = px * py > 0 ? 0 : 1;
+      x[2 * i] = px + NOISE * rng.normal();
+      x[2 * i + 1] = py + NOISE * rng.normal();
+      continue;
+    }
+    labels[i] = label;
+    x[2 * i] = px + NOISE * rng.normal();
+    x[2 * i + 1] = py + NOISE * rng.normal();
+  }
+  return fromLabels(x, labels, 2, 2, true);
+}
+
+/** The MNIST subset from its file's contents (checked: a truncated download must not train). */
+export function mnistDataset(file: MnistSubsetFile): Dataset {
+  const bytes = Uint8Array.from(atob(file.data), (c) => c.charCodeAt(0));
+  if (bytes.length !== file.rows * file.pixels || file.labels.length !== file.rows) {
+    throw new GradscopeError('BAD_DATA_FILE', `${MNIST_SUBSET_FILE}: ${bytes.length} pixels and ${file.labels.length} labels for ${file.rows} digits`);
+  }
+  const x = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) x[i] = bytes[i] / 255;
+  return fromLabels(x, Uint8Array.from(file.labels), file.pixels, file.classes, false);
+}

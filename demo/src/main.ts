@@ -1,0 +1,213 @@
+/**
+ * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
+ * every message from it redraws the charts on the next animation frame.
+ */
+import { WEIGHT_INITS } from '../../bindings/init/initializers.js';
+import { SATURATION_FRACTION } from '../../bindings/flow/metrics.js';
+import { ACTIVATIONS } from '../../bindings/kernels.js';
+import { OPTIMIZERS } from '../../bindings/optim/index.js';
+import { drawLayerBars } from './charts/bars.js';
+import { drawBoundary } from './charts/boundary.js';
+import { COLORS } from './charts/canvas.js';
+import { drawHeatmap } from './charts/heatmap.js';
+import { drawLossChart } from './charts/line.js';
+import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
+import { diagnose, fmt } from './diagnosis.js';
+import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
+import { History } from './history.js';
+import { LIMITS, PARAM, parseSettings, settingsQuery, type Settings } from './settings.js';
+
+const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E;
+
+const form = $<HTMLFormElement>('controls');
+const trainButton = $<HTMLButtonElement>('train');
+const status = $('status');
+const canvases = {
+  loss: $<HTMLCanvasElement>('chart-loss'),
+  gradients: $<HTMLCanvasElement>('chart-gradients'),
+  heatmap: $<HTMLCanvasElement>('chart-heatmap'),
+  saturation: $<HTMLCanvasElement>('chart-saturation'),
+  boundary: $<HTMLCanvasElement>('chart-boundary'),
+};
+
+fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
+fillSelect('init', WEIGHT_INITS.map((i) => [i, i]));
+fillSelect('optimizer', OPTIMIZERS.map((o) => [o.name, o.name]));
+$('saturation-rule').textContent = `units with σ′(z) < ${SATURATION_FRACTION * 100} % of its peak`;
+fillSelect('dataset', DATASETS.map((d) => [d, DATASET_LABELS[d]]));
+
+const parsed = parseSettings(location.search);
+let settings: Settings = parsed.settings;
+writeForm(settings);
+
+const history = new History();
+let snapshot: Snapshot | undefined;
+let points: { x: Float32Array; labels: Uint8Array } | null = null;
+let running = false;
+let drawPending = false;
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
+worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
+/** A problem with the settings, shown with the next status line until the network is rebuilt. */
+let notice = parsed.problems.length > 0 ? `Ignored in the link: ${parsed.problems.join('; ')}` : '';
+configure();
+
+form.addEventListener('change', () => {
+  settings = readForm();
+  history.clear();
+  snapshot = undefined;
+  window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
+  configure();
+});
+$<HTMLInputElement>('depth').addEventListener('input', (e) => ($('depth-value').textContent = (e.target as HTMLInputElement).value));
+trainButton.addEventListener('click', () => {
+  running = !running;
+  post({ type: running ? 'run' : 'pause' });
+  showRunning();
+});
+$('reset').addEventListener('click', () => configure());
+window.addEventListener('resize', scheduleDraw);
+
+function post(message: ToWorker): void {
+  worker.postMessage(message);
+}
+
+function configure(): void {
+  running = false;
+  showRunning();
+  trainButton.disabled = true;
+  document.body.dataset.state = 'loading';
+  setStatus(settings.dataset === 'mnist' ? 'Loading the digits and building the network…' : 'Building the network…');
+  post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href });
+}
+
+function receive(message: FromWorker): void {
+  if (message.type === 'ready') {
+    history.clear();
+    snapshot = message.snapshot;
+    points = message.points;
+    history.addAccuracy(snapshot.step, snapshot.accuracy);
+    trainButton.disabled = false;
+    document.body.dataset.state = 'ready';
+    if (notice !== '') setStatus(notice, true);
+    else setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
+    notice = '';
+  } else if (message.type === 'progress') {
+    history.addSteps(message.steps);
+    snapshot = message.snapshot;
+    history.addAccuracy(snapshot.step, snapshot.accuracy);
+    setStatus(`Training: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${(snapshot.accuracy * 100).toFixed(1)} %`);
+  } else {
+    running = false;
+    showRunning();
+    setStatus(`Stopped: ${message.reason}`, true);
+  }
+  scheduleDraw();
+}
+
+function showRunning(): void {
+  trainButton.textContent = running ? 'Pause' : 'Train';
+  if (document.body.dataset.state !== 'loading') document.body.dataset.state = running ? 'running' : 'ready';
+}
+
+function setStatus(text: string, error = false): void {
+  status.textContent = text;
+  status.classList.toggle('error', error);
+}
+
+function scheduleDraw(): void {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    draw();
+  });
+}
+
+function draw(): void {
+  if (!snapshot) return;
+  const { stats } = snapshot;
+  const L = stats.gradW.length;
+  $('step').textContent = `step ${snapshot.step}`;
+  drawLossChart(canvases.loss, history.lossSeries());
+  drawLayerBars(canvases.gradients, stats.gradW, { scale: 'log', color: COLORS.bar });
+  drawHeatmap(canvases.heatmap, { steps: history.steps, rows: history.gradW, layers: L }, $('heatmap-legend'));
+  drawLayerBars(canvases.saturation, stats.saturation.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
+  drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
+  explain(snapshot);
+}
+
+function explain(s: Snapshot): void {
+  const d = diagnose(s.stats, settings);
+  const panel = $('diagnosis');
+  panel.dataset.verdict = d.verdict;
+  panel.dataset.ratio = String(d.ratio);
+  $('diagnosis-headline').textContent = d.headline;
+  fillList('diagnosis-evidence', d.evidence);
+  fillList('diagnosis-remedies', d.remedies.length > 0 ? d.remedies : ['Nothing to fix: keep training.']);
+  const body = document.querySelector('#chain tbody')!;
+  body.replaceChildren(
+    ...Array.from(s.stats.gradW, (_, l) => {
+      const row = document.createElement('tr');
+      const chain = s.stats.chainFactor[l];
+      const cells = [
+        l === s.stats.gradW.length - 1 ? `${l + 1} (output)` : String(l + 1),
+        Number.isFinite(chain) ? fmt(chain) : '–',
+        Number.isFinite(s.stats.chainBound[l]) ? fmt(s.stats.chainBound[l]) : '–',
+        fmt(s.stats.gradW[l]),
+        fmt(s.stats.gradB[l]),
+        Number.isFinite(s.stats.saturation[l]) ? `${(s.stats.saturation[l] * 100).toFixed(0)} %` : '–',
+      ];
+      for (const [i, text] of cells.entries()) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        if (i === 1 && chain < 1) cell.className = 'small';
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+}
+
+function fillList(id: string, items: string[]): void {
+  $(id).replaceChildren(
+    ...items.map((text) => {
+      const li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }),
+  );
+}
+
+function fillSelect(id: string, options: [value: string, label: string][]): void {
+  $(id).replaceChildren(...options.map(([value, label]) => new Option(label, value)));
+}
+
+function writeForm(s: Settings): void {
+  $<HTMLInputElement>('depth').value = String(s.depth);
+  $('depth-value').textContent = String(s.depth);
+  $<HTMLInputElement>('width').value = String(s.width);
+  $<HTMLSelectElement>('activation').value = s.activation;
+  $<HTMLSelectElement>('init').value = s.init;
+  $<HTMLSelectElement>('optimizer').value = s.optimizer;
+  $<HTMLInputElement>('learningRate').value = String(s.learningRate);
+  $<HTMLInputElement>('batchSize').value = String(s.batchSize);
+  $<HTMLSelectElement>('dataset').value = s.dataset;
+}
+
+/** The form's values, through the same parser as the URL, so both accept exactly the same settings. */
+function readForm(): Settings {
+  const params = new URLSearchParams();
+  const fields = new FormData(form);
+  for (const key of Object.keys(PARAM) as (keyof Settings)[]) {
+    const value = fields.get(key);
+    params.set(PARAM[key], value === null ? String(settings[key]) : String(value));
+  }
+  const result = parseSettings(params);
+  if (result.problems.length > 0) {
+    notice = `Out of range (${LIMITS.width.min}–${LIMITS.width.max} units, ${LIMITS.batchSize.min}–${LIMITS.batchSize.max} rows): ${result.problems.join('; ')}`;
+    writeForm(result.settings);
+  }
+  return result.settings;
+}

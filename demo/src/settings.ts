@@ -1,0 +1,112 @@
+/**
+ * The visualizer's settings and their URL form (`?depth=10&act=relu&…`), so a view can be shared.
+ * Parsing never throws: a missing or bad parameter takes its default and is reported, so a
+ * hand-edited link still opens.
+ */
+import { WEIGHT_INITS, type WeightInitName } from '../../bindings/init/initializers.js';
+import { ACTIVATIONS, type Activation } from '../../bindings/kernels.js';
+import { DATASETS, type DatasetName } from './datasets.js';
+import { optimizerNames } from '../../bindings/optim/index.js';
+
+export interface Settings {
+  /** Hidden layers. */
+  depth: number;
+  /** Units per hidden layer. */
+  width: number;
+  activation: Activation;
+  init: WeightInitName;
+  /** A name from the optimiser registry (bindings/optim/index.ts). */
+  optimizer: string;
+  learningRate: number;
+  batchSize: number;
+  dataset: DatasetName;
+  seed: number;
+}
+
+export const DEFAULTS: Settings = {
+  depth: 6,
+  width: 16,
+  activation: 'sigmoid',
+  init: 'standard',
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  batchSize: 32,
+  dataset: 'spirals',
+  seed: 1,
+};
+
+export const LIMITS = {
+  depth: { min: 1, max: 12 },
+  width: { min: 2, max: 128 },
+  batchSize: { min: 1, max: 512 },
+  learningRate: { min: 1e-5, max: 10 },
+} as const;
+
+/** URL parameter of each setting: short, so links stay readable. */
+export const PARAM: Record<keyof Settings, string> = {
+  depth: 'depth',
+  width: 'width',
+  activation: 'act',
+  init: 'init',
+  optimizer: 'opt',
+  learningRate: 'lr',
+  batchSize: 'batch',
+  dataset: 'data',
+  seed: 'seed',
+};
+
+export interface ParsedSettings {
+  settings: Settings;
+  /** One line per parameter that was present but unusable (its default was taken). */
+  problems: string[];
+}
+
+export function parseSettings(search: string | URLSearchParams): ParsedSettings {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const problems: string[] = [];
+  const read = <K extends keyof Settings>(key: K, parse: (text: string) => Settings[K] | undefined): Settings[K] => {
+    const text = params.get(PARAM[key]);
+    if (text === null) return DEFAULTS[key];
+    const value = parse(text);
+    if (value === undefined) {
+      problems.push(`${PARAM[key]}=${text} is not usable; using ${DEFAULTS[key]}`);
+      return DEFAULTS[key];
+    }
+    return value;
+  };
+  const integer = (min: number, max: number) => (text: string) => {
+    const n = Number(text);
+    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+  };
+  const choice =
+    <T extends string>(allowed: readonly T[]) =>
+    (text: string) =>
+      (allowed as readonly string[]).includes(text) ? (text as T) : undefined;
+  return {
+    settings: {
+      depth: read('depth', integer(LIMITS.depth.min, LIMITS.depth.max)),
+      width: read('width', integer(LIMITS.width.min, LIMITS.width.max)),
+      activation: read('activation', choice(ACTIVATIONS)),
+      init: read('init', choice(WEIGHT_INITS)),
+      optimizer: read('optimizer', choice(optimizerNames())),
+      learningRate: read('learningRate', (text) => {
+        const n = Number(text);
+        return text.trim() !== '' && n >= LIMITS.learningRate.min && n <= LIMITS.learningRate.max ? n : undefined;
+      }),
+      batchSize: read('batchSize', integer(LIMITS.batchSize.min, LIMITS.batchSize.max)),
+      dataset: read('dataset', choice(DATASETS)),
+      seed: read('seed', integer(0, 2 ** 31 - 1)),
+    },
+    problems,
+  };
+}
+
+/** The query string for `settings`, listing only what differs from the defaults. */
+export function settingsQuery(settings: Settings): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(PARAM) as (keyof Settings)[]) {
+    if (settings[key] !== DEFAULTS[key]) params.set(PARAM[key], String(settings[key]));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

@@ -1,0 +1,88 @@
+// The package itself in headless Chromium, two ways a user would load it: bundled by Vite, and as
+// plain ES modules through an import map (the compiled dist/, no bundler). Each page trains XOR.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warningCollector } from '../../demo/build.js';
+import exampleConfig, { EXAMPLE_OUT } from '../../examples/browser-vite/vite.config.js';
+import { filesReachingNode } from './bundle.js';
+import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const ROOT = resolve('.');
+
+interface Report {
+  backend?: string;
+  before?: number;
+  after?: number;
+  accuracy?: number;
+  error?: string;
+}
+
+describe.skipIf(!CHROMIUM_PATH)(`the package in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
+  let browser: Browser;
+  let server: StaticServer;
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    await build({ ...exampleConfig, configFile: false, customLogger: warningCollector(warnings) });
+    // The import-map page loads dist/: compile it as `npm run build` does.
+    spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    server = await serveStatic({
+      '/example-vite/': EXAMPLE_OUT,
+      '/examples/': resolve('examples'),
+      '/dist/': resolve('dist'),
+      '/build/': resolve('build'),
+      // The same binaries under another path, for setWasmLocation.
+      '/elsewhere/': resolve('build'),
+      '/node_modules/@assemblyscript/loader/': resolve('node_modules/@assemblyscript/loader'),
+    });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function run(path: string): Promise<{ report: Report; errors: string[] }> {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
+    const report = JSON.parse(await page.locator('#result').innerText()) as Report;
+    await page.close();
+    return { report, errors };
+  }
+
+  function expectTrained({ report, errors }: { report: Report; errors: string[] }): void {
+    expect(report.error, 'the page reported an error').toBeUndefined();
+    expect(report.backend).toBe('wasm-simd');
+    expect(report.after).toBeLessThan(report.before! / 2);
+    expect(report.accuracy).toBe(1);
+    expect(errors).toEqual([]);
+  }
+
+  it('bundles with Vite with no Node built-in reached and no warning', async () => {
+    expect(warnings, warnings.join('\n')).toEqual([]);
+    expect(existsSync(resolve(EXAMPLE_OUT, 'index.html'))).toBe(true);
+    expect(await filesReachingNode(EXAMPLE_OUT)).toEqual([]);
+  });
+
+  it('trains in a Vite-built page', async () => {
+    expectTrained(await run('/example-vite/'));
+  }, 60_000);
+
+  it('trains in a plain page that imports dist/ through an import map', async () => {
+    expectTrained(await run('/examples/browser-importmap/'));
+  }, 60_000);
+
+  it('loads the .wasm from where setWasmLocation says, and names the problem when it is not there', async () => {
+    expectTrained(await run('/examples/browser-importmap/?wasm=/elsewhere/'));
+    const missing = await run('/examples/browser-importmap/?wasm=/nowhere/');
+    expect(missing.report.error).toBe('WASM_UNAVAILABLE');
+  }, 60_000);
+});

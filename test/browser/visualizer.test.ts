@@ -1,0 +1,149 @@
+// The visualizer in headless Chromium: built with Vite (no Node built-in may reach the bundle),
+// served on 127.0.0.1, driven like a user. Screenshots go to test-artifacts/, one to docs/images/.
+import { copyFile, mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDemo } from '../../demo/build.js';
+import { filesReachingNode } from './bundle.js';
+import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const ARTIFACTS = 'test-artifacts';
+const README_IMAGE = 'docs/images/visualizer.png';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const CHARTS = ['chart-loss', 'chart-gradients', 'chart-heatmap', 'chart-saturation', 'chart-boundary'];
+const STEPS = 200;
+
+describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
+  let browser: Browser;
+  let server: StaticServer;
+  let warnings: string[];
+  let outDir: string;
+
+  beforeAll(async () => {
+    const built = await buildDemo();
+    warnings = built.warnings;
+    outDir = built.outDir;
+    server = await serveStatic({ '/': built.outDir });
+    browser = await launchChromium();
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(query: string, viewport = DESKTOP): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport });
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/${query}`);
+    await ready(page);
+    return { page, errors };
+  }
+
+  it('bundles for the browser with no Node built-in and no bundler warning', async () => {
+    expect(warnings, warnings.join('\n')).toEqual([]);
+    expect(await filesReachingNode(outDir)).toEqual([]);
+  });
+
+  it('loads with no console error, looks right at 1280×800 and at a phone’s width', async () => {
+    const { page, errors } = await open('');
+    expect((await page.locator('#status').getAttribute('class')) ?? '').not.toContain('error');
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-initial-1280.png` });
+    await page.setViewportSize(PHONE);
+    // At a phone's width nothing may stick out sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-phone.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it(`updates every chart over ${STEPS} training steps, in a worker`, async () => {
+    const { page, errors } = await open('?depth=4&act=relu&init=he-normal&lr=0.05');
+    const before = await pictures(page);
+    const panelBefore = await page.locator('#diagnosis').innerText();
+    await page.click('#train');
+    await page.waitForFunction((steps) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= steps, STEPS, {
+      timeout: 60_000,
+    });
+    // The page stays responsive while the worker trains: a click is handled at once.
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"]');
+    const after = await pictures(page);
+    for (const id of CHARTS) expect(after[id], `${id} was not redrawn`).not.toBe(before[id]);
+    expect(await page.locator('#diagnosis').innerText()).not.toBe(panelBefore);
+    const status = await page.locator('#status').innerText();
+    expect(status).toMatch(/step \d+, loss [\d.e+-]+, accuracy/);
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-trained-1280.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('on 10 hidden layers, relu + he init moves the first/last gradient ratio ≥ 10× from sigmoid + standard, as diagnosed', async () => {
+    const { page, errors } = await open('?depth=10&act=sigmoid&init=standard');
+    const sigmoid = await verdict(page);
+    expect(sigmoid.verdict).toBe('vanishing');
+    await page.selectOption('#activation', 'relu');
+    await page.selectOption('#init', 'he-normal');
+    await page.waitForFunction(() => location.search.includes('act=relu') && location.search.includes('init=he-normal'));
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('relu + he-normal'));
+    const relu = await verdict(page);
+    expect(relu.verdict).not.toBe('vanishing');
+    expect(relu.ratio / sigmoid.ratio).toBeGreaterThanOrEqual(10);
+    console.log(`first/last ‖∂C/∂W‖: sigmoid+standard ${sigmoid.ratio.toExponential(2)}, relu+he ${relu.ratio.toExponential(2)}`);
+
+    // The URL holds the settings: reopening it shows the same view.
+    const shared = page.url();
+    await page.goto(shared);
+    await ready(page);
+    expect(await page.locator('#activation').inputValue()).toBe('relu');
+    expect(await page.locator('#init').inputValue()).toBe('he-normal');
+    expect(await page.locator('#depth').inputValue()).toBe('10');
+    expect((await verdict(page)).ratio).toBe(relu.ratio);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('trains on the bundled MNIST subset and takes the README screenshot', async () => {
+    const { page, errors } = await open('?depth=8&data=mnist&lr=0.5');
+    expect(await page.locator('#status').innerText()).toContain('784 →');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 100, null, { timeout: 60_000 });
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // The README picture: the vanishing gradient on 2-D data, after some training.
+    const shot = await open('?depth=6&lr=0.5');
+    await shot.page.click('#train');
+    await shot.page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 600, null, { timeout: 60_000 });
+    await shot.page.click('#train');
+    await shot.page.waitForSelector('body[data-state="ready"]');
+    await shot.page.screenshot({ path: `${ARTIFACTS}/visualizer-readme.png`, fullPage: true });
+    await mkdir('docs/images', { recursive: true });
+    await copyFile(`${ARTIFACTS}/visualizer-readme.png`, README_IMAGE);
+    expect(shot.errors).toEqual([]);
+    await shot.page.close();
+  }, 120_000);
+});
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+  await page.waitForFunction(() => document.getElementById('diagnosis')!.dataset.ratio !== '');
+}
+
+async function verdict(page: Page): Promise<{ verdict: string; ratio: number }> {
+  await ready(page);
+  return page.evaluate(() => {
+    const panel = document.getElementById('diagnosis')!;
+    return { verdict: panel.dataset.verdict!, ratio: Number(panel.dataset.ratio) };
+  });
+}
+
+async function pictures(page: Page): Promise<Record<string, string>> {
+  return page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, (document.getElementById(id) as HTMLCanvasElement).toDataURL()])), CHARTS);
+}

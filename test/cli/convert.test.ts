@@ -1,0 +1,55 @@
+// `gradscope convert` through every format and back leaves the model unchanged, the ONNX it writes
+// runs, and bad files or names get a one-line error and exit 1.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../bindings/network/network.js';
+import { runCli } from '../util/cli.js';
+import { expectClose } from '../util/close.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-'));
+const at = (name: string) => join(folder, name);
+
+describe('gradscope convert', async () => {
+  const net = await createNetwork({ sizes: [3, 5, 4, 2], activation: 'leaky-relu', loss: 'cross-entropy', backend: 'ref', seed: 9 });
+  const original = net.toJSON();
+  writeFileSync(at('start.json'), JSON.stringify(original));
+
+  it('goes gradscope → safetensors → tfjs folder → gradscope unchanged, and exports runnable ONNX', async () => {
+    const steps = [
+      ['start.json', 'model.safetensors'],
+      ['model.safetensors', 'tfjs/'],
+      ['tfjs', 'end.json'],
+      ['end.json', 'model.onnx'],
+    ];
+    for (const [input, output] of steps) {
+      const { code, stdout, stderr } = runCli(['convert', at(input), at(output)]);
+      expect(stderr, `${input} → ${output}`).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('[3, 5, 4, 2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
+    }
+    expect(readdirSync(at('tfjs')).sort()).toEqual(['model.json', 'weights.bin']);
+    expect(JSON.parse(readFileSync(at('end.json'), 'utf8'))).toEqual(original);
+
+    const session = await ort.InferenceSession.create(readFileSync(at('model.onnx')));
+    const x = [0.2, -1, 0.5];
+    const result = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x), [1, 3]) });
+    expectClose(result.output.data as Float32Array, net.predict([x])[0], { abs: 1e-5 }, 'onnx vs predict');
+    await session.release();
+  }, 120_000);
+
+  it.each([
+    ['a truncated safetensors file', () => (writeFileSync(at('cut.safetensors'), new Uint8Array([1, 2, 3])), ['cut.safetensors', 'x.json']), /^gradscope: BAD_MODEL_FILE: .*cut\.safetensors: safetensors: file is 3 bytes/],
+    ['a missing input', () => ['absent.json', 'x.json'], /^gradscope: BAD_MODEL_FILE: .*absent\.json: cannot read \(ENOENT\)/],
+    ['an ONNX input', () => ['model.onnx', 'x.json'], /^gradscope: INVALID_OPTION: .*ONNX is an export format/],
+    ['an unknown output extension', () => ['start.json', 'x.h5'], /^gradscope: INVALID_OPTION: .*x\.h5: cannot tell the output format/],
+  ])('refuses %s with one line and exit 1', (_label, setup, pattern) => {
+    const { code, stdout, stderr } = runCli(['convert', ...setup().map(at)]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(pattern);
+  }, 60_000);
+});

@@ -1,0 +1,20 @@
+// The visualizer's URL form of its settings: a round trip keeps every setting, and a bad or
+// out-of-range parameter falls back to its default and is reported, never thrown.
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
+
+describe('visualizer settings in the URL', () => {
+  it('round-trips non-default settings and writes nothing for the defaults', () => {
+    const settings: Settings = { depth: 10, width: 7, activation: 'relu', init: 'he-normal', optimizer: 'adam', learningRate: 0.003, batchSize: 64, dataset: 'mnist', seed: 42 };
+    const query = settingsQuery(settings);
+    expect(query).toContain('act=relu');
+    expect(parseSettings(query)).toEqual({ settings, problems: [] });
+    expect(settingsQuery(DEFAULTS)).toBe('');
+  });
+
+  it('takes the default for each unusable parameter and says which', () => {
+    const { settings, problems } = parseSettings('?depth=13&width=2.5&act=swish&lr=-1&batch=&data=spirals&opt=nope');
+    expect(settings).toEqual({ ...DEFAULTS, dataset: 'spirals' });
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'act', 'opt', 'lr', 'batch']);
+  });
+});

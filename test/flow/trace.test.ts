@@ -1,0 +1,179 @@
+/**
+ * The gradient-flow trace on every backend: each metric against an independent float64
+ * computation from the network's own tensors (gradients, activations, weights), the chain-rule
+ * bound, the record schedule, CSV/JSON, and refusal of bad options before anything changes.
+ */
+import { describe, expect, it } from 'vitest';
+import { Trace } from '../../bindings/flow/trace.js';
+import { LAYER_METRIC_NAMES, PRIME_MAX } from '../../bindings/flow/metrics.js';
+import { Rng } from '../../bindings/init/rng.js';
+import { createNetwork, type Network } from '../../bindings/network/network.js';
+import type { NetworkOptions } from '../../bindings/network/config.js';
+import { activationPrime } from '../../bindings/ref/activations.js';
+import type { Activation } from '../../bindings/kernels.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectClose } from '../util/close.js';
+
+const rng = new Rng(21);
+const ROWS = 48;
+const x = Array.from({ length: ROWS }, () => Array.from({ length: 12 }, () => rng.normal()));
+const y = x.map((row) => {
+  const t = [0, 0, 0];
+  t[(row[0] > 0 ? 1 : 0) + (row[1] > 0.5 ? 1 : 0)] = 1;
+  return t;
+});
+const OPTIONS: NetworkOptions = {
+  layers: [{ units: 9, activation: 'tanh' }, { units: 7, activation: 'sigmoid' }, { units: 5, activation: 'relu' }, { units: 3 }],
+  inputs: 12,
+  output: 'softmax',
+  loss: 'cross-entropy',
+  init: 'glorot-uniform',
+  biasInit: { name: 'normal', std: 0.5 },
+  seed: 9,
+};
+const LEARNING_RATE = 0.3;
+
+/** The f64 truth for the first traced step of a full-batch run: from a ref network in the same state. */
+async function truth() {
+  const ref = await createNetwork({ ...OPTIONS, backend: 'ref' });
+  const gradients = ref.gradients(x, y); // leaves zs, activations, deltas of the whole batch in place
+  const k = ref.kernels;
+  const layers = gradients.layers.map((g, l) => {
+    const w = Float64Array.from(k.view(ref.weights[l]));
+    const z = Float64Array.from(k.view(ref.zs[l])).subarray(0, ROWS * g.units);
+    const a = Float64Array.from(k.view(ref.activations[l + 1])).subarray(0, ROWS * g.units);
+    const delta = Float64Array.from(k.view(ref.deltas[l])).subarray(0, ROWS * g.units);
+    return { g, w, z, a, delta, nIn: g.inputs, nOut: g.units, f: ref.activationFunctions[l] };
+  });
+  ref.dispose();
+  return layers;
+}
+
+const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+
+/** ‖W‖₂ by 500 power iterations in plain float64, independent of the kernels. */
+function spectralNorm(w: Float64Array, nIn: number, nOut: number): number {
+  let v = Float64Array.from({ length: nIn }, (_, i) => 1 + i / nIn);
+  let sigma = 0;
+  for (let it = 0; it < 500; it++) {
+    const u = Float64Array.from({ length: nOut }, (_, j) => v.reduce((s, vi, i) => s + w[j * nIn + i] * vi, 0));
+    const next = Float64Array.from({ length: nIn }, (_, i) => u.reduce((s, uj, j) => s + w[j * nIn + i] * uj, 0));
+    const n = norm(next);
+    sigma = Math.sqrt(n / norm(v));
+    v = next.map((e) => e / n);
+  }
+  return sigma;
+}
+
+describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
+  const tolerance = kernels.precision === 'f64' ? 1e-9 : 2e-4;
+
+  it('records each metric of the first step as an independent float64 computation gives it', async () => {
+    const layers = await truth();
+    const net = await createNetwork({ ...OPTIONS, backend: kernels });
+    net.train(x, y, { epochs: 1, batchSize: ROWS, learningRate: LEARNING_RATE, trace: { every: 1 } });
+    const t = net.trace!;
+    expect(t.length).toBe(1);
+    const want = (fn: (l: (typeof layers)[number]) => number) => layers.map(fn);
+    const check = (metric: Parameters<Trace['row']>[0], values: number[], tol = tolerance) =>
+      expectClose(t.row(metric, 0), values, { rel: tol, abs: 1e-12 }, `${name} ${metric}`);
+    check('weightGradNorm', want((l) => l.g.weightNorm));
+    check('biasGradNorm', want((l) => l.g.biasNorm));
+    check('weightGradMeanAbs', want((l) => l.g.weights.reduce((s, v) => s + Math.abs(v), 0) / l.g.weights.length));
+    check('weightGradMaxAbs', want((l) => l.g.weights.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+    check('weightNorm', want((l) => norm(l.w)));
+    // Plain SGD: ΔW = −η∇W, so the ratio is η‖∇W‖/‖W‖.
+    check('updateRatio', want((l) => (LEARNING_RATE * l.g.weightNorm) / norm(l.w)));
+    check('deltaNorm', want((l) => norm(l.delta)));
+    check('activationMean', want((l) => l.a.reduce((s, v) => s + v, 0) / l.a.length));
+    check('activationStd', want((l) => {
+      const mean = l.a.reduce((s, v) => s + v, 0) / l.a.length;
+      return Math.sqrt(l.a.reduce((s, v) => s + (v - mean) ** 2, 0) / l.a.length);
+    }), Math.max(tolerance, 1e-6));
+    check('spectralNorm', want((l) => spectralNorm(l.w, l.nIn, l.nOut)), 1e-4);
+    // The percentile comes from a 256-bin histogram: within one bin of the sorted value.
+    layers.forEach((l, i) => {
+      const sorted = Array.from(l.a).sort((p, q) => p - q);
+      const exact = sorted[Math.ceil(0.98 * sorted.length) - 1];
+      const bin = (sorted[sorted.length - 1] - sorted[0]) / 256;
+      expect(Math.abs(t.at('activationP98', 0, i) - exact), `${name} p98 layer ${i}`).toBeLessThanOrEqual(bin * 1.01 + 1e-7);
+    });
+    // σ' statistics: hidden layers only (the output is softmax: NaN by definition).
+    layers.slice(0, -1).forEach((l, i) => {
+      const f = l.f as Activation;
+      const primes = Array.from(l.z, (z, j) => activationPrime[f](z, l.a[j]));
+      const threshold = 0.01 * PRIME_MAX[f];
+      expect(t.at('meanPrime', 0, i), `${name} meanPrime ${i}`).toBeCloseTo(primes.reduce((s, p) => s + p, 0) / primes.length, 4);
+      expect(t.at('maxPrime', 0, i), `${name} maxPrime ${i}`).toBeCloseTo(Math.max(...primes), 4);
+      expect(t.at('saturatedFraction', 0, i), `${name} saturated ${i}`).toBeCloseTo(primes.filter((p) => p < threshold).length / primes.length, 6);
+      const dead = Array.from({ length: l.nOut }, (_, j) => primes.every((_, r) => r % l.nOut !== j || primes[r] < threshold)).filter(Boolean).length;
+      expect(t.at('deadFraction', 0, i), `${name} dead ${i}`).toBeCloseTo(dead / l.nOut, 6);
+    });
+    expect(t.at('meanPrime', 0, 3)).toBeNaN();
+    // The chain-rule factor, and the bound it must respect (δ^l = σ'(z^l) ⊙ W^{l+1}ᵀδ^{l+1}).
+    for (let l = 0; l < 3; l++) {
+      const factor = norm(layers[l].delta) / norm(layers[l + 1].delta);
+      expect(t.at('chainFactor', 0, l) / factor, `${name} chainFactor ${l}`).toBeCloseTo(1, 3);
+      expect(t.at('chainFactor', 0, l), `${name} factor ≤ bound at ${l}`).toBeLessThanOrEqual(t.at('chainBound', 0, l) * (1 + 1e-6));
+    }
+    expect(t.at('chainFactor', 0, 3)).toBeNaN();
+    // Histograms of δ at step 1: every value of every layer counted once.
+    expect(t.histograms.map((h) => h.step)).toEqual([1]);
+    t.histograms[0].counts.forEach((c, l) => expect(c.reduce((s, v) => s + v, 0), `histogram ${l}`).toBe(ROWS * layers[l].nOut));
+    net.dispose();
+  });
+
+  it('records every k-th step from the first, across epochs, and frees its buffers after training', async () => {
+    const net = await createNetwork({ ...OPTIONS, backend: kernels });
+    const bytes = () => ('bytesInUse' in kernels ? (kernels as { bytesInUse: number }).bytesInUse : 0);
+    // A first traced run leaves only what the backend keeps for reuse (batch buffers, kernel scratch) …
+    net.train(x, y, { epochs: 1, batchSize: 10, learningRate: 0.1, trace: {} });
+    const before = bytes();
+    net.train(x, y, { epochs: 3, batchSize: 10, learningRate: 0.1, trace: { every: 4, spectralEvery: 2, histogramSteps: [6, 14] } });
+    const t = net.trace!;
+    // … and the second, with the network at step 5, records steps 6, 10, 14, 18 of its 15.
+    expect(Array.from(t.steps)).toEqual([6, 10, 14, 18]);
+    expect(t.histograms.map((h) => h.step)).toEqual([6, 14]);
+    // spectralEvery 2: records 1 and 3 carry the estimate of records 0 and 2.
+    expect(t.at('spectralNorm', 1, 0)).toBe(t.at('spectralNorm', 0, 0));
+    expect(t.at('spectralNorm', 2, 0)).not.toBe(t.at('spectralNorm', 1, 0));
+    for (const metric of ['weightGradNorm', 'updateRatio', 'activationP98', 'spectralNorm'] as const) {
+      expect(Array.from(t.metric(metric)).every(Number.isFinite), `${name} ${metric} finite`).toBe(true);
+    }
+    if ('bytesInUse' in kernels) expect(bytes(), 'trace buffers freed').toBe(before);
+    net.dispose();
+  });
+
+  it('exports CSV and JSON, and reads its JSON back', async () => {
+    const net = await createNetwork({ ...OPTIONS, backend: kernels });
+    net.train(x, y, { epochs: 1, batchSize: 16, trace: {} });
+    const t = net.trace!;
+    const csv = t.toCSV().trim().split('\n');
+    expect(csv[0].split(',')).toEqual(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES]);
+    expect(csv.length).toBe(1 + t.length * t.layers);
+    const line = csv[1 + 1 * t.layers + 2].split(','); // record 1, layer 2
+    expect(Number(line[0])).toBe(t.steps[1]);
+    expect(Number(line[4 + LAYER_METRIC_NAMES.indexOf('biasGradNorm')])).toBe(t.at('biasGradNorm', 1, 2));
+    const back = Trace.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
+    expect(back.toCSV()).toBe(t.toCSV());
+    expect(back.histograms).toEqual(t.histograms);
+    net.dispose();
+  });
+});
+
+describe('trace options', () => {
+  it.each([{ every: 0 }, { every: 1.5 }, { spectralEvery: -1 }, { histogramSteps: [0] }, null])('refuses %j before training changes anything', async (trace) => {
+    const net: Network = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    const weights = Float64Array.from(net.kernels.view(net.weights[0]));
+    expect(() => net.train(x, y, { trace: trace as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(Float64Array.from(net.kernels.view(net.weights[0]))).toEqual(weights);
+    expect(net.step).toBe(0);
+    expect(net.trace).toBeUndefined();
+  });
+
+  it('is absent without the option', async () => {
+    const net = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    net.train(x, y, { epochs: 1 });
+    expect(net.trace).toBeUndefined();
+  });
+});

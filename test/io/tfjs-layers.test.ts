@@ -1,0 +1,153 @@
+// tfjs-layers: gradscope's export loads in @tensorflow/tfjs and predicts the same; a model built and
+// saved by tfjs itself loads here and predicts the same; faults are BAD_MODEL_FILE naming the layer.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GradscopeError } from '../../bindings/errors.js';
+import { modelOf, networkFromModel } from '../../bindings/io/model-data.js';
+import { fromTfjsLayers, toTfjsLayers } from '../../bindings/io/tfjs-layers.js';
+import { createNetwork } from '../../bindings/network/network.js';
+import { expectClose } from '../util/close.js';
+
+const X = [
+  [0.5, -1.2, 2, 0.1, -0.4],
+  [-2, 0.3, 0.7, 1.1, 0],
+  [1, 1, -1, -1, 0.25],
+];
+
+function tfPredict(model: tf.LayersModel, x: number[][]): number[] {
+  return Array.from((model.predict(tf.tensor2d(x)) as tf.Tensor).dataSync());
+}
+
+/** model.json and its one shard, as tfjs' own save writes them. */
+async function savedByTfjs(model: tf.LayersModel, includeOptimizer = false): Promise<{ modelJson: Record<string, unknown>; weightData: Uint8Array }> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+    { includeOptimizer },
+  );
+  const data = saved!.weightData!;
+  const weightData = new Uint8Array(Array.isArray(data) ? await new Blob(data).arrayBuffer() : data);
+  const { modelTopology, weightSpecs, trainingConfig, format, generatedBy } = saved!;
+  return { modelJson: { format, generatedBy, modelTopology, trainingConfig, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] }, weightData };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('tfjs-layers', () => {
+  it('exports a model that tf.loadLayersModel reads and that predicts the same', async () => {
+    const net = await createNetwork({
+      inputs: 5,
+      layers: [
+        { units: 7, activation: 'leaky-relu' },
+        { units: 6, activation: 'softsign' },
+        { units: 4, activation: 'tanh' },
+        { units: 3, activation: 'softmax' },
+      ],
+      backend: 'ref',
+      biasInit: { name: 'normal', std: 0.5 },
+    });
+    const { modelJson, weightData } = toTfjsLayers(net);
+    // Through JSON text, as model.json travels.
+    const json = JSON.parse(JSON.stringify(modelJson));
+    const weightSpecs = json.weightsManifest.flatMap((group: { weights: unknown[] }) => group.weights);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData: weightData.slice().buffer }));
+    expect(loaded.layers.map((layer) => layer.getClassName())).toEqual(['Dense', 'LeakyReLU', 'Dense', 'Dense', 'Dense']);
+    expectClose(tfPredict(loaded, X), net.predict(X).flatMap((r) => Array.from(r)), { abs: 1e-5, rel: 1e-5 }, 'tfjs vs predict');
+
+    const back = fromTfjsLayers(json, weightData);
+    expect(back).toEqual(modelOf(net));
+    loaded.dispose();
+    net.dispose();
+  });
+
+  it('imports a Sequential built and saved by tfjs (Dense, LeakyReLU, Activation layers, compiled loss)', async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 6, inputShape: [5], activation: 'relu', biasInitializer: 'randomNormal' }),
+        tf.layers.dense({ units: 4, biasInitializer: 'randomNormal' }),
+        tf.layers.leakyReLU({ alpha: 0.01 }),
+        tf.layers.dense({ units: 3, useBias: false }),
+        tf.layers.activation({ activation: 'sigmoid' }),
+      ],
+    });
+    model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+    const { modelJson, weightData } = await savedByTfjs(model, true);
+    const data = fromTfjsLayers(JSON.stringify(modelJson), weightData);
+    expect(data.sizes).toEqual([5, 6, 4, 3]);
+    expect(data.activations).toEqual(['relu', 'leaky-relu', 'sigmoid']);
+    expect(data.loss).toBe('binary-cross-entropy');
+    const net = await networkFromModel(data, { backend: 'ref' });
+    expectClose(net.predict(X).flatMap((r) => Array.from(r)), tfPredict(model, X), { abs: 1e-5, rel: 1e-5 }, 'gradscope vs tfjs');
+    net.dispose();
+    model.dispose();
+  });
+
+  it('reads a Keras-converter model.json (model_config wrapper, InputLayer, scoped weight names)', () => {
+    const modelJson = {
+      format: 'layers-model',
+      modelTopology: {
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'sequential',
+            layers: [
+              { class_name: 'InputLayer', config: { name: 'in', batch_shape: [null, 2] } },
+              { class_name: 'Dense', config: { name: 'hidden', units: 2, activation: 'relu' } },
+              { class_name: 'Dense', config: { name: 'out', units: 1, activation: 'linear' } },
+            ],
+          },
+        },
+      },
+      weightsManifest: [
+        { paths: ['group1-shard1of2.bin'], weights: [{ name: 'sequential/hidden/kernel', shape: [2, 2], dtype: 'float32' }, { name: 'sequential/hidden/bias', shape: [2], dtype: 'float32' }] },
+        { paths: ['group1-shard2of2.bin'], weights: [{ name: 'sequential/out/kernel', shape: [2, 1], dtype: 'float32' }, { name: 'sequential/out/bias', shape: [1], dtype: 'float32' }] },
+      ],
+    };
+    // kernel [in][out]: hidden unit 0 reads (1, 3), unit 1 reads (2, -4).
+    const weightData = new Uint8Array(Float32Array.from([1, 2, 3, -4, 0.5, -0.5, 2, -1, 0.25]).buffer);
+    const model = fromTfjsLayers(modelJson, weightData);
+    expect(model).toMatchObject({ sizes: [2, 2, 1], activations: ['relu', 'linear'], loss: 'mse' });
+    expect(Array.from(model.weights[0])).toEqual([1, 3, 2, -4]);
+    expect(Array.from(model.weights[1])).toEqual([2, -1]);
+    expect(Array.from(model.biases[1])).toEqual([0.25]);
+  });
+
+  it('refuses what it cannot represent, naming the layer or weight', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+    const { modelJson, weightData } = await savedByTfjs(model);
+    model.dispose();
+    const edited = (edit: (json: any) => void) => {
+      const json = structuredClone(modelJson);
+      edit(json);
+      return json;
+    };
+    const layers = (json: any) => json.modelTopology.config.layers;
+    const cases: [unknown, Uint8Array, RegExp][] = [
+      [modelJson, weightData.subarray(4), /weights: the manifest describes 68 bytes but 64 were given/],
+      [edited((j) => (layers(j)[1].config.activation = 'elu')), weightData, /layer 1 \(dense_Dense\d+\)\.activation: "elu" is not one of/],
+      [edited((j) => layers(j).push({ class_name: 'Dropout', config: { name: 'drop', rate: 0.5 } })), weightData, /layer 2 \(drop\): layer class "Dropout" is not supported/],
+      [edited((j) => layers(j).push({ class_name: 'LeakyReLU', config: { name: 'lr', alpha: 0.3 } })), weightData, /\(lr\)\.alpha: gradscope's leaky-relu has slope 0.01, got 0.3/],
+      [edited((j) => delete layers(j)[0].config.batch_input_shape), weightData, /declares no input shape/],
+      [edited((j) => (j.weightsManifest[0].weights[2].shape = [2, 3])), weightData, /weights dense_Dense\d+\/kernel: shape \[2, 3\] should be \[3, 2\]/],
+      [edited((j) => (j.weightsManifest[0].weights[0].dtype = 'int32')), weightData, /weights dense_Dense\d+\/kernel: dtype int32 should be float32/],
+      [edited((j) => (j.weightsManifest[0].weights[0].dtype = 'string')), weightData, /weight 0 \(dense_Dense\d+\/kernel\): dtype "string" is not supported/],
+      ['{"modelTopology": ', weightData, /model.json: not valid JSON/],
+    ];
+    for (const [json, bytes, pattern] of cases) {
+      let thrown: unknown;
+      try {
+        fromTfjsLayers(json, bytes);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, String(pattern)).toBeInstanceOf(GradscopeError);
+      expect((thrown as GradscopeError).code).toBe('BAD_MODEL_FILE');
+      expect((thrown as GradscopeError).message).toMatch(pattern);
+    }
+  });
+});

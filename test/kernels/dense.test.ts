@@ -1,0 +1,287 @@
+/**
+ * The dense-layer products (forward, ∂input, ∂weights, ∂bias) and the raw f32_gemm driver on every
+ * backend against the float64 oracle, over a sweep of shapes from 1×1×1 to 64×784×100 that hits
+ * every edge of the 4×8 (SIMD) and 4×4 (scalar) tiles and the K blocking (K > 256).
+ *
+ * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
+ * k ascending within equal K blocks), so they must also agree bit for bit. Through raw pointers
+ * they are run at 4-byte-aligned (not 16) addresses, with NaN in the scratch and canaries around
+ * every output and past the declared scratch.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../bindings/init/rng.js';
+import type { Kernels, Tensor } from '../../bindings/kernels.js';
+import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { expectClose } from '../util/close.js';
+
+const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
+const backends = await backendsUnderTest();
+const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
+
+const CANARY = 7777.5;
+
+/** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch above 256. */
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [1, 1, 2], [2, 1, 1], [1, 3, 1], [3, 5, 7], [4, 4, 4], [4, 8, 8], [5, 9, 17],
+  [7, 3, 2], [8, 16, 8], [9, 8, 15], [12, 1, 31], [13, 17, 9], [16, 33, 1], [1, 300, 7], [2, 257, 3],
+  [31, 29, 27], [32, 64, 10], [33, 65, 129], [47, 101, 100], [64, 784, 100], [64, 100, 10], [100, 10, 100],
+  [128, 12, 5], [3, 513, 4], [257, 9, 5], [260, 40, 8], [300, 7, 33], [299, 3, 300], [6, 6, 300],
+  [17, 255, 256], [20, 256, 257], [11, 520, 13], [15, 1, 1], [1, 64, 64], [2, 2, 200], [63, 31, 15],
+  [96, 24, 40], [5, 700, 3], [40, 40, 40],
+];
+
+/** f32 values (so the oracle sees exactly what the backends see), N(0, 1). */
+function normals(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal());
+}
+
+interface Layer {
+  batch: number;
+  nIn: number;
+  nOut: number;
+  a: Float32Array; // (batch, nIn)
+  w: Float32Array; // (nOut, nIn)
+  b: Float32Array; // (nOut)
+  dz: Float32Array; // (batch, nOut)
+  // Non-zero destinations of the accumulating kernels: overwriting instead of adding would show.
+  da0: Float32Array; // (batch, nIn)
+  dw0: Float32Array; // (nOut, nIn)
+  db0: Float32Array; // (nOut)
+}
+
+function randomLayer(rng: Rng, [batch, nIn, nOut]: [number, number, number]): Layer {
+  return {
+    batch, nIn, nOut,
+    a: normals(rng, batch * nIn),
+    w: normals(rng, nOut * nIn),
+    b: normals(rng, nOut),
+    dz: normals(rng, batch * nOut),
+    da0: normals(rng, batch * nIn),
+    dw0: normals(rng, nOut * nIn),
+    db0: normals(rng, nOut),
+  };
+}
+
+interface Products {
+  z: Float64Array;
+  da: Float64Array;
+  dw: Float64Array;
+  db: Float64Array;
+}
+
+/** The four products through the Kernels contract. */
+function products(k: Kernels, l: Layer): Products {
+  const { batch, nIn, nOut } = l;
+  const t = {
+    z: k.alloc(batch * nOut), a: tensorOf(k, l.a), w: tensorOf(k, l.w), b: tensorOf(k, l.b), dz: tensorOf(k, l.dz),
+    da: tensorOf(k, l.da0), dw: tensorOf(k, l.dw0), db: tensorOf(k, l.db0),
+  };
+  k.write(t.z, new Float32Array(batch * nOut).fill(CANARY)); // overwritten entirely
+  k.denseForward(t.z, t.a, t.w, t.b, batch, nIn, nOut);
+  k.denseBackwardInput(t.da, t.dz, t.w, batch, nIn, nOut);
+  k.denseBackwardWeights(t.dw, t.dz, t.a, batch, nIn, nOut);
+  k.denseBackwardBias(t.db, t.dz, batch, nOut);
+  const read = (x: Tensor) => Float64Array.from(k.view(x));
+  const result = { z: read(t.z), da: read(t.da), dw: read(t.dw), db: read(t.db) };
+  for (const x of Object.values(t)) k.free(x);
+  return result;
+}
+
+/** f32 tolerance of a K-term product: 1e-5·√K of the oracle's RMS value. */
+function tolerance(expected: ArrayLike<number>, K: number): { abs: number } {
+  let sum = 0;
+  for (let i = 0; i < expected.length; i++) sum += expected[i] ** 2;
+  const rms = Math.sqrt(sum / Math.max(1, expected.length));
+  return { abs: 1e-5 * Math.sqrt(Math.max(1, K)) * Math.max(rms, 1e-30) };
+}
+
+function expectProducts(got: Products, expected: Products, l: Layer, label: string): void {
+  expectClose(got.z, expected.z, tolerance(expected.z, l.nIn), `${label} z = a·wᵀ + b`);
+  expectClose(got.da, expected.da, tolerance(expected.da, l.nOut), `${label} da += dz·w`);
+  expectClose(got.dw, expected.dw, tolerance(expected.dw, l.batch), `${label} dw += dzᵀ·a`);
+  expectClose(got.db, expected.db, tolerance(expected.db, l.batch), `${label} db += Σ dz`);
+}
+
+const shapeName = ([batch, nIn, nOut]: [number, number, number]) => `${batch}×${nIn}→${nOut}`;
+
+// One layer and its float64 products per shape, shared by every backend.
+const cases = (() => {
+  const rng = new Rng(40);
+  return SHAPES.map((shape) => {
+    const layer = randomLayer(rng, shape);
+    return { shape, layer, expected: products(oracle, layer) };
+  });
+})();
+
+describe.each(backends)('$name', ({ kernels: k }) => {
+  it('matches the float64 oracle on every shape of the sweep', () => {
+    for (const { shape, layer, expected } of cases) {
+      expectProducts(products(k, layer), expected, layer, `${k.name} ${shapeName(shape)}`);
+    }
+  });
+
+  it('accumulates: a second backward call adds the same increment again', () => {
+    const l = randomLayer(new Rng(41), [13, 17, 9]);
+    const { batch, nIn, nOut } = l;
+    const once = products(k, l);
+    const twice = products(k, {
+      ...l,
+      da0: Float32Array.from(once.da),
+      dw0: Float32Array.from(once.dw),
+      db0: Float32Array.from(once.db),
+    });
+    const increment = (after: ArrayLike<number>, before: ArrayLike<number>) => Array.from(after, (x, i) => x - before[i]);
+    const tol = { abs: 1e-4 };
+    expectClose(increment(twice.da, once.da), increment(once.da, l.da0), tol, `${k.name} da increment (${batch}×${nIn})`);
+    expectClose(increment(twice.dw, once.dw), increment(once.dw, l.dw0), tol, `${k.name} dw increment (${nOut}×${nIn})`);
+    expectClose(increment(twice.db, once.db), increment(once.db, l.db0), tol, `${k.name} db increment (${nOut})`);
+  });
+});
+
+// ---- the wasm variants through raw pointers ----
+
+/** `values` at a pointer 4 bytes into a fresh block, between two canaries: [CANARY, …values, CANARY]. */
+function placeUnaligned(k: WasmKernels, values: ArrayLike<number>): { t: WasmTensor; ptr: number } {
+  const t = k.alloc(values.length + 2);
+  k.write(t, [CANARY]);
+  k.write(t, values, 1);
+  k.write(t, [CANARY], values.length + 1);
+  return { t, ptr: t.ptr + 4 };
+}
+
+/** The values between the canaries, after checking both canaries. */
+function readUnaligned(k: WasmKernels, t: WasmTensor, label: string): Float32Array {
+  const view = k.view(t);
+  const n = t.length - 2;
+  expect(view[0], `${label}: canary before`).toBe(CANARY);
+  expect(view[n + 1], `${label}: canary after`).toBe(CANARY);
+  return view.slice(1, n + 1);
+}
+
+/** `bytes` of scratch at a 4-byte-aligned pointer, filled with NaN (nothing may depend on it), and canaries after it. */
+function placeScratch(k: WasmKernels, bytes: number): { t: WasmTensor; ptr: number; check: (label: string) => void } {
+  expect(bytes % 4, 'scratch bytes are whole floats').toBe(0);
+  const floats = bytes / 4;
+  const t = k.alloc(floats + 5);
+  k.write(t, new Float32Array(floats).fill(NaN), 1);
+  k.write(t, [CANARY], 0);
+  k.write(t, [CANARY, CANARY, CANARY, CANARY], floats + 1);
+  return {
+    t,
+    ptr: t.ptr + 4,
+    check: (label) => expect(Array.from(k.view(t).subarray(floats + 1)), `${label}: past the declared scratch`).toEqual([CANARY, CANARY, CANARY, CANARY]),
+  };
+}
+
+/** The four dense products through the raw exports, every array unaligned and fenced by canaries. */
+function rawProducts(k: WasmKernels, l: Layer, label: string): { z: Float32Array; da: Float32Array; dw: Float32Array; db: Float32Array } {
+  const { batch, nIn, nOut } = l;
+  const m = k.module;
+  const p = {
+    z: placeUnaligned(k, new Float32Array(batch * nOut).fill(CANARY)),
+    a: placeUnaligned(k, l.a), w: placeUnaligned(k, l.w), b: placeUnaligned(k, l.b), dz: placeUnaligned(k, l.dz),
+    da: placeUnaligned(k, l.da0), dw: placeUnaligned(k, l.dw0), db: placeUnaligned(k, l.db0),
+  };
+  const scratch = placeScratch(k, k.exports.dense_scratch_bytes(batch, nIn, nOut));
+  m.f32_dense_fwd(p.z.ptr, p.a.ptr, p.w.ptr, p.b.ptr, scratch.ptr, batch, nIn, nOut);
+  m.f32_dense_bwd_input(p.da.ptr, p.dz.ptr, p.w.ptr, scratch.ptr, batch, nIn, nOut);
+  m.f32_dense_bwd_weights(p.dw.ptr, p.dz.ptr, p.a.ptr, scratch.ptr, batch, nIn, nOut);
+  m.f32_dense_bwd_bias(p.db.ptr, p.dz.ptr, batch, nOut);
+  scratch.check(label);
+  // The inputs are read, never written.
+  expect(readUnaligned(k, p.a.t, `${label} a`)).toEqual(l.a);
+  expect(readUnaligned(k, p.w.t, `${label} w`)).toEqual(l.w);
+  expect(readUnaligned(k, p.b.t, `${label} b`)).toEqual(l.b);
+  expect(readUnaligned(k, p.dz.t, `${label} dz`)).toEqual(l.dz);
+  const result = {
+    z: readUnaligned(k, p.z.t, `${label} z`),
+    da: readUnaligned(k, p.da.t, `${label} da`),
+    dw: readUnaligned(k, p.dw.t, `${label} dw`),
+    db: readUnaligned(k, p.db.t, `${label} db`),
+  };
+  for (const x of [...Object.values(p).map((q) => q.t), scratch.t]) k.free(x);
+  return result;
+}
+
+/** c[m][n] = c0 + a[m][kk]·b[kk][n] in float64 (c0 = 0 when not accumulating). */
+function gemmOracle(a: Float32Array, b: Float32Array, c0: Float32Array, m: number, n: number, kk: number, accumulate: boolean): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = accumulate ? c0[i * n + j] : 0;
+      for (let p = 0; p < kk; p++) sum += a[i * kk + p] * b[p * n + j];
+      c[i * n + j] = sum;
+    }
+  }
+  return c;
+}
+
+function rawGemm(k: WasmKernels, a: Float32Array, b: Float32Array, c0: Float32Array, m: number, n: number, kk: number, accumulate: boolean, label: string): Float32Array {
+  const pa = placeUnaligned(k, a), pb = placeUnaligned(k, b), pc = placeUnaligned(k, c0);
+  const scratch = placeScratch(k, k.exports.gemm_scratch_bytes(m, n, kk));
+  k.module.f32_gemm(pc.ptr, pa.ptr, pb.ptr, scratch.ptr, m, n, kk, accumulate ? 1 : 0);
+  scratch.check(label);
+  expect(readUnaligned(k, pa.t, `${label} a`)).toEqual(a);
+  expect(readUnaligned(k, pb.t, `${label} b`)).toEqual(b);
+  const c = readUnaligned(k, pc.t, `${label} c`);
+  for (const x of [pa.t, pb.t, pc.t, scratch.t]) k.free(x);
+  return c;
+}
+
+describe('the wasm variants through raw pointers', () => {
+  it('match the oracle at 4-byte-aligned addresses, touch nothing outside their outputs, and agree bit for bit', () => {
+    for (const { shape, layer, expected } of cases) {
+      const [first, ...others] = wasmBackends.map(({ kernels: k }) => {
+        const label = `${k.name} raw ${shapeName(shape)}`;
+        const got = rawProducts(k, layer, label);
+        expectProducts(
+          { z: Float64Array.from(got.z), da: Float64Array.from(got.da), dw: Float64Array.from(got.dw), db: Float64Array.from(got.db) },
+          expected,
+          layer,
+          label,
+        );
+        return got;
+      });
+      for (const other of others) expect(other, `wasm variants agree on ${shapeName(shape)}`).toEqual(first);
+    }
+  });
+
+  it('f32_gemm overwrites or accumulates c = a·b on every shape of the sweep', () => {
+    const rng = new Rng(42);
+    // (m, n, k) from the sweep, so the same edges and K blocks are hit.
+    for (const [m, kk, n] of SHAPES) {
+      const a = normals(rng, m * kk), b = normals(rng, kk * n), c0 = normals(rng, m * n);
+      for (const accumulate of [false, true]) {
+        const expected = gemmOracle(a, b, c0, m, n, kk, accumulate);
+        const results = wasmBackends.map(({ kernels: k }) => {
+          const label = `${k.name} f32_gemm ${m}×${kk}·${kk}×${n}${accumulate ? ' +=' : ''}`;
+          const c = rawGemm(k, a, b, c0, m, n, kk, accumulate, label);
+          expectClose(c, expected, tolerance(expected, kk), label);
+          return c;
+        });
+        for (const other of results.slice(1)) expect(other).toEqual(results[0]);
+      }
+    }
+  });
+
+  it('handle empty products: K = 0 leaves z = b and the gradients unchanged; M or N = 0 touches nothing', () => {
+    for (const { kernels: k } of wasmBackends) {
+      const m = k.module;
+      const b = [1.5, -2, 3];
+      const z = placeUnaligned(k, [CANARY, CANARY, CANARY, CANARY, CANARY, CANARY]);
+      const bias = placeUnaligned(k, b);
+      const scratch = placeScratch(k, k.exports.dense_scratch_bytes(2, 0, 3));
+      m.f32_dense_fwd(z.ptr, 0, 0, bias.ptr, scratch.ptr, 2, 0, 3);
+      expect(Array.from(readUnaligned(k, z.t, `${k.name} nIn=0 z`))).toEqual([...b, ...b]);
+      const dw = placeUnaligned(k, [1, 2, 3]);
+      m.f32_dense_bwd_weights(dw.ptr, 0, 0, scratch.ptr, 0, 1, 3);
+      m.f32_gemm(dw.ptr, 0, 0, scratch.ptr, 0, 3, 5, 0);
+      m.f32_gemm(dw.ptr, 0, 0, scratch.ptr, 3, 0, 5, 0);
+      m.f32_dense_bwd_bias(dw.ptr, 0, 0, 3);
+      expect(Array.from(readUnaligned(k, dw.t, `${k.name} empty dw`))).toEqual([1, 2, 3]);
+      scratch.check(`${k.name} empty`);
+      for (const x of [z.t, bias.t, dw.t, scratch.t]) k.free(x);
+    }
+  });
+});

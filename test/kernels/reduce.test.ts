@@ -1,0 +1,88 @@
+/**
+ * Reductions (Σx², Σ|x|, max|x|) on every backend against the float64 oracle, on short tensors of
+ * every length up to 300 and on 1M elements, where an f32 accumulator would drift.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Kernels } from '../../bindings/kernels.js';
+import { Rng } from '../../bindings/init/rng.js';
+import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { expectClose } from '../util/close.js';
+
+const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
+const backends = await backendsUnderTest();
+const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
+
+/** tensorOf for a wasm backend, typed so that its pointer can be used. */
+const wasmTensorOf = (k: WasmKernels, values: ArrayLike<number>) => tensorOf(k, values) as WasmTensor;
+
+const REDUCTIONS = ['sumSquares', 'sumAbs', 'maxAbs'] as const;
+type Reduction = (typeof REDUCTIONS)[number];
+
+/** Values over many magnitudes (N(0,1)·e^N(0,2)), as gradients are: a harder sum than N(0,1). */
+function spread(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal() * Math.exp(2 * rng.normal()));
+}
+
+function reduce(k: Kernels, r: Reduction, values: ArrayLike<number>, n = values.length): number {
+  const t = tensorOf(k, values);
+  const result = k[r](t, n);
+  k.free(t);
+  return result;
+}
+
+describe.each(backends)('$name', ({ kernels: k }) => {
+  describe.each(REDUCTIONS)('%s', (r) => {
+    it('matches the float64 oracle for n = 0..300, reading only the first n', () => {
+      const rng = new Rng(20);
+      for (let n = 0; n <= 300; n++) {
+        // Elements past n are huge: any of them read would show.
+        const x = Float32Array.from([...spread(rng, n), 1e30, -1e30, 1e30]);
+        const label = `${k.name} ${r} n=${n}`;
+        const got = reduce(k, r, x, n);
+        const expected = reduce(oracle, r, x, n);
+        if (r === 'maxAbs') expect(got, label).toBe(expected);
+        else expectClose([got], [expected], { rel: 1e-6 }, label);
+      }
+    });
+
+    it('is within 1e-6 relative of float64 on 1M elements', () => {
+      const x = spread(new Rng(21), 1_000_003);
+      const got = reduce(k, r, x);
+      const expected = reduce(oracle, r, x);
+      if (r === 'maxAbs') expect(got).toBe(expected);
+      else expectClose([got], [expected], { rel: 1e-6 }, `${k.name} ${r} on 1M`);
+    });
+
+    it('propagates a NaN wherever it is', () => {
+      for (const at of [0, 1, 2, 3, 4, 15, 16, 17, 500, 1022, 1023, 1024, 1025, 1026]) {
+        const x = spread(new Rng(22), 1027);
+        x[at] = NaN;
+        expect(reduce(k, r, x), `${k.name} ${r} with a NaN at ${at}`).toBeNaN();
+      }
+    });
+  });
+
+  it('maxAbs sees infinities and is 0 on nothing', () => {
+    expect(reduce(k, 'maxAbs', [1, -Infinity, 2, 3, 4])).toBe(Infinity);
+    expect(reduce(k, 'maxAbs', [1, 2, 3, 4, -5, 6])).toBe(6);
+    expect(reduce(k, 'maxAbs', [-7, 2, 3, 4, -5, 6])).toBe(7);
+    expect(reduce(k, 'maxAbs', [], 0)).toBe(0);
+    expect(reduce(k, 'sumSquares', [], 0)).toBe(0);
+    expect(reduce(k, 'sumAbs', [], 0)).toBe(0);
+  });
+});
+
+describe.each(wasmBackends)('$name raw exports', ({ kernels: k }) => {
+  it('give the same result through pointers that are only 4-byte aligned', () => {
+    const rng = new Rng(23);
+    for (const n of [1, 3, 4, 5, 16, 17, 1023, 1024, 1025, 3001]) {
+      const x = spread(rng, n);
+      const t = wasmTensorOf(k, [7, ...x, 1e30]);
+      expect(k.module.f32_sum_squares(t.ptr + 4, n), `sum_squares n=${n}`).toBe(reduce(k, 'sumSquares', x));
+      expect(k.module.f32_sum_abs(t.ptr + 4, n), `sum_abs n=${n}`).toBe(reduce(k, 'sumAbs', x));
+      expect(k.module.f32_max_abs(t.ptr + 4, n), `max_abs n=${n}`).toBe(reduce(k, 'maxAbs', x));
+      k.free(t);
+    }
+  });
+});

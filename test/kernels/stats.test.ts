@@ -1,0 +1,143 @@
+/**
+ * The gradient-flow statistics kernels (activationStats, histogram, sumSquaredDifference) on every
+ * backend against the float64 oracle: odd and aligned sizes, an unaligned offset (a tensor starting
+ * one float into a block), each activation, outputs that must be overwritten, canaries after them.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../bindings/init/rng.js';
+import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, type Activation, type Kernels } from '../../bindings/kernels.js';
+import { activation } from '../../bindings/ref/activations.js';
+import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { expectClose } from '../util/close.js';
+
+const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
+const CANARY = 7777.5;
+const SHAPES: [batch: number, n: number][] = [[1, 1], [3, 5], [4, 8], [7, 33], [64, 100], [2, 1030]];
+
+/** z of a layer (mostly N(0, 2²), some exact zeros and saturating values) and a = f(z), f32-rounded. */
+function layer(rng: Rng, f: Activation, length: number): { z: Float32Array; a: Float32Array } {
+  const z = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const kind = rng.below(10);
+    z[i] = kind === 0 ? 0 : kind === 1 ? rng.uniformIn(-30, 30) : 2 * rng.normal();
+  }
+  return { z, a: z.map(activation[f]) };
+}
+
+/** A tensor whose values start `offset` floats in, followed by a canary; returns the tensor and a reader. */
+function placed(k: Kernels, values: ArrayLike<number>, offset: number) {
+  const t = k.alloc(offset + values.length + 1);
+  k.write(t, values, offset);
+  k.write(t, [CANARY], offset + values.length);
+  return t;
+}
+
+describe.each(await backendsUnderTest())('gradient-flow statistics on $name', ({ name, kernels: k }) => {
+  it.each(ACTIVATIONS)('activationStats(%s) matches the oracle', (f) => {
+    const rng = new Rng(11);
+    for (const [batch, n] of SHAPES) {
+      const { z, a } = layer(rng, f, batch * n);
+      const threshold = 0.01 * (f === 'sigmoid' ? 0.25 : 1);
+      const want = new Float64Array(ACTIVATION_STAT_COUNT);
+      const wantAlive = new Float64Array(n);
+      statsOf(oracle, want, wantAlive, f, z, a, batch, n, threshold);
+      // Filled with garbage first: the kernel must overwrite both outputs.
+      const got = new Float64Array(ACTIVATION_STAT_COUNT).fill(-5);
+      const gotAlive = new Float64Array(n).fill(3);
+      statsOf(k, got, gotAlive, f, z, a, batch, n, threshold);
+      const label = `${name} ${f} batch ${batch} n ${n}`;
+      expectClose(got, want, { rel: 2e-6, abs: 1e-9 }, `${label}: stats`);
+      expect(Array.from(gotAlive), `${label}: alive units`).toEqual(Array.from(wantAlive));
+      // The counts must be the exact counts of the definition, not just close to the oracle's.
+      let saturated = 0;
+      for (let i = 0; i < z.length; i++) if (primeOf(f, z[i], a[i]) < Math.fround(threshold)) saturated++;
+      expect(got[ACTIVATION_STAT.saturated], `${label}: saturated`).toBe(saturated);
+    }
+  });
+
+  it('activationStats stays inside its alive tensor and reads z, a from any offset', () => {
+    const rng = new Rng(12);
+    const [batch, n] = [5, 13];
+    const { z, a } = layer(rng, 'tanh', batch * n);
+    const zt = placed(k, z, 1);
+    const at = placed(k, a, 3);
+    const alive = placed(k, new Float32Array(n).fill(9), 0);
+    // Unaligned inputs: views one and three floats into their blocks.
+    const zView = sub(k, zt, 1, batch * n);
+    const aView = sub(k, at, 3, batch * n);
+    if (!zView || !aView) return; // ref tensors have no offsets to test
+    const got = new Float64Array(ACTIVATION_STAT_COUNT);
+    k.activationStats(got, alive, 'tanh', zView, aView, batch, n, 0.01);
+    expect(k.view(alive)[n], 'canary after alive').toBe(CANARY);
+    const want = new Float64Array(ACTIVATION_STAT_COUNT);
+    statsOf(oracle, want, new Float64Array(n), 'tanh', z, a, batch, n, 0.01);
+    expectClose(got, want, { rel: 2e-6, abs: 1e-9 }, `${name} unaligned`);
+  });
+
+  it('histogram accumulates the f32 bins of the definition, with clamping and NaN skipped', () => {
+    const rng = new Rng(13);
+    for (const n of [0, 1, 3, 4, 17, 1000]) {
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = rng.below(20) === 0 ? NaN : rng.below(20) === 0 ? 50 * rng.normal() : rng.normal();
+      const [lo, hi, bins] = [-2.5, 3, 37];
+      const start = Array.from({ length: bins }, (_, b) => b); // += into non-zero counts
+      const counts = placed(k, start, 0);
+      const xt = tensorOf(k, x);
+      k.histogram(counts, xt, n, lo, hi, bins);
+      const want = Float64Array.from(start);
+      oracle.histogram(want, Float64Array.from(x), n, lo, hi, bins);
+      const got = k.view(counts);
+      expect(got[bins], 'canary after counts').toBe(CANARY);
+      expect(Array.from(got.subarray(0, bins)), `${name} histogram n ${n}`).toEqual(Array.from(want));
+      const counted = want.reduce((s, c) => s + c, 0) - start.reduce((s, c) => s + c, 0);
+      expect(counted, 'every non-NaN value counted once').toBe(x.filter((v) => !Number.isNaN(v)).length);
+      k.free(counts);
+      k.free(xt);
+    }
+  });
+
+  it('histogram refuses an empty range instead of trapping', () => {
+    const counts = k.alloc(4);
+    const x = tensorOf(k, [1, 2]);
+    expect(() => k.histogram(counts, x, 2, 1, 1, 4)).toThrow(/hi > lo/);
+  });
+
+  it('sumSquaredDifference matches Σ(x − y)²', () => {
+    const rng = new Rng(14);
+    for (const n of [0, 1, 3, 8, 9, 1023, 5000]) {
+      const x = Float32Array.from({ length: n }, () => rng.normal());
+      const y = x.map((v) => v + 1e-3 * rng.normal());
+      const got = k.sumSquaredDifference(tensorOf(k, x), tensorOf(k, y), n);
+      const want = oracle.sumSquaredDifference(Float64Array.from(x), Float64Array.from(y), n);
+      expectClose([got], [want], { rel: 1e-5, abs: 1e-30 }, `${name} n ${n}`);
+    }
+  });
+});
+
+function statsOf(
+  k: Kernels, out: Float64Array, alive: Float64Array, f: Activation, z: Float32Array, a: Float32Array, batch: number, n: number, threshold: number,
+): void {
+  const aliveT = k.alloc(n);
+  k.activationStats(out, aliveT, f, tensorOf(k, z), tensorOf(k, a), batch, n, threshold);
+  alive.set(k.view(aliveT));
+}
+
+function primeOf(f: Activation, z: number, a: number): number {
+  // In f32, as the kernels compute it (the saturation count is compared exactly).
+  const r = Math.fround;
+  switch (f) {
+    case 'sigmoid': return r(a * r(1 - a));
+    case 'tanh': return r(1 - r(a * a));
+    case 'relu': return z > 0 ? 1 : 0;
+    case 'leaky-relu': return z > 0 ? 1 : r(0.01);
+    case 'softsign': { const d = r(1 + Math.abs(z)); return r(1 / r(d * d)); }
+    case 'linear': return 1;
+  }
+}
+
+/** A tensor handle `offset` floats into t (wasm only: ref tensors are arrays). */
+function sub(k: Kernels, t: unknown, offset: number, length: number) {
+  if (!('exports' in k)) return undefined;
+  const w = t as { ptr: number };
+  return { ptr: w.ptr + 4 * offset, length } as never;
+}

@@ -1,0 +1,162 @@
+// Gauss-Newton products by the R-operator against G·v built explicitly in float64 from
+// central-difference Jacobians of the output layer's z and the loss's own curvature H_L:
+// (1/m)·Σ_x J_xᵀ·H_x·J_x·v. Every loss, every activation, on small random networks.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../bindings/init/rng.js';
+import { LOSSES, type Kernels, type Loss } from '../../bindings/kernels.js';
+import { createNetwork, type Network } from '../../bindings/network/network.js';
+import { activationPrime } from '../../bindings/ref/activations.js';
+import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
+import { GaussNewtonProduct } from '../../bindings/optim/gauss-newton.js';
+import { allocVector, freeVector, parameterLengths } from '../../bindings/optim/param-vector.js';
+import { backendsUnderTest } from '../util/backends.js';
+import { relativeError } from '../util/close.js';
+import { randomCase, type RandomCase } from '../util/random-network.js';
+
+const STEP = 1e-5;
+const CASES = 12;
+const LIMITS = { maxDepth: 3, maxWidth: 5, maxBatch: 4 };
+
+/** Loads the rows of c into the network and runs the forward pass. */
+function load(net: Network, c: RandomCase): void {
+  const k = net.kernels;
+  net.ensureCapacity(c.x.length);
+  k.write(net.activations[0], c.x.flat());
+  net.feedforward(c.x.length);
+}
+
+/** The network's G·v by the R-operator, as float64 arrays per parameter tensor. */
+function gaussNewton(net: Network, c: RandomCase, v: Float64Array[]): Float64Array[] {
+  const k = net.kernels;
+  load(net, c);
+  const lengths = parameterLengths(net);
+  const vector = allocVector(k, lengths);
+  const out = allocVector(k, lengths);
+  vector.forEach((t, i) => k.write(t, v[i]));
+  const product = new GaussNewtonProduct(net, c.x.length);
+  product.apply(out, vector, c.x.length);
+  const result = out.map((t) => Float64Array.from(k.view(t)));
+  product.dispose();
+  freeVector(k, vector);
+  freeVector(k, out);
+  return result;
+}
+
+/** The explicit (1/m)·Σ_x J_xᵀ·H_x·J_x·v on the float64 reference. */
+function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float64Array[]): Float64Array[] {
+  const k = net.kernels;
+  const m = c.x.length;
+  const L = net.depth;
+  const n = net.outputSize;
+  const outputZ = () => {
+    load(net, c);
+    return Float64Array.from(k.view(net.zs[L - 1]).subarray(0, m * n));
+  };
+  // J·v column by column of J: Σ_p (∂z/∂θ_p)·v_p
+  const jv = new Float64Array(m * n);
+  const params = net.parameters();
+  const columns: Float64Array[][] = params.map((p) => {
+    const values = k.view(p.value);
+    return Array.from({ length: p.length }, (_, i) => {
+      const saved = values[i];
+      values[i] = saved + STEP;
+      const plus = outputZ();
+      values[i] = saved - STEP;
+      const minus = outputZ();
+      values[i] = saved;
+      return plus.map((zp, r) => (zp - minus[r]) / (2 * STEP));
+    });
+  });
+  columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
+  // H_L·(J·v) per sample, from z and a at θ
+  const z = outputZ();
+  const a = Float64Array.from(k.view(net.activations[L]).subarray(0, m * n));
+  const hjv = new Float64Array(m * n);
+  const output = net.activationFunctions[L - 1];
+  for (let x = 0; x < m; x++) {
+    const row = x * n;
+    let projection = 0;
+    for (let j = 0; j < n; j++) projection += a[row + j] * jv[row + j];
+    for (let j = 0; j < n; j++) {
+      const i = row + j;
+      if (net.loss === 'cross-entropy') hjv[i] = a[i] * jv[i] - a[i] * projection;
+      else if (net.loss === 'binary-cross-entropy') hjv[i] = a[i] * (1 - a[i]) * jv[i];
+      else hjv[i] = activationPrime[output as 'linear'](z[i], a[i]) ** 2 * jv[i];
+    }
+  }
+  // Jᵀ·(H·J·v)/m
+  return columns.map((tensor) => Float64Array.from(tensor, (column) => column.reduce((sum, d, r) => sum + d * hjv[r], 0) / m));
+}
+
+function randomVector(rng: Rng, lengths: number[]): Float64Array[] {
+  return lengths.map((n) => Float64Array.from({ length: n }, () => rng.normal()));
+}
+
+function flat(tensors: Float64Array[]): Float64Array {
+  return Float64Array.from(tensors.flatMap((t) => Array.from(t)));
+}
+
+describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
+  it('equals the explicit Jᵀ·H_L·J·v in float64 (relative error ≤ 1e-8)', async () => {
+    const kernels = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(101 + LOSSES.indexOf(loss));
+    let worst = 0;
+    const seen = new Set<string>();
+    for (let n = 0; n < CASES; n++) {
+      const c = randomCase(rng, LIMITS, loss);
+      c.options.layers!.forEach((layer) => seen.add(layer.activation!));
+      const net = (await createNetwork({ ...c.options, backend: kernels })) as unknown as Network<Float64Array>;
+      const v = randomVector(rng, parameterLengths(net as unknown as Network));
+      const want = flat(explicitGaussNewton(net, c, v));
+      const got = flat(gaussNewton(net as unknown as Network, c, v));
+      net.dispose();
+      const error = relativeError(got, want);
+      worst = Math.max(worst, error);
+      expect(error, `network ${n} ${JSON.stringify(c.options.layers)}`).toBeLessThanOrEqual(1e-8);
+    }
+    console.log(`Gv vs explicit, ${loss}: largest relative error ${worst.toExponential(2)}; activations seen ${[...seen].join(', ')}`);
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('is symmetric positive semi-definite: uᵀ(G·v) = vᵀ(G·u), vᵀ(G·v) ≥ 0', async () => {
+    const kernels = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(301 + LOSSES.indexOf(loss));
+    for (let n = 0; n < CASES; n++) {
+      const c = randomCase(rng, { maxDepth: 4, maxWidth: 8, maxBatch: 8 }, loss);
+      const net = await createNetwork({ ...c.options, backend: kernels });
+      const lengths = parameterLengths(net);
+      const u = randomVector(rng, lengths);
+      const v = randomVector(rng, lengths);
+      const gu = flat(gaussNewton(net, c, u));
+      const gv = flat(gaussNewton(net, c, v));
+      net.dispose();
+      const dot = (x: Float64Array, y: Float64Array) => x.reduce((s, xi, i) => s + xi * y[i], 0);
+      const uGv = dot(flat(u), gv);
+      expect(Math.abs(uGv - dot(flat(v), gu))).toBeLessThanOrEqual(1e-10 * (Math.abs(uGv) + 1e-12) + 1e-14);
+      expect(dot(flat(v), gv)).toBeGreaterThanOrEqual(-1e-12);
+    }
+  });
+});
+
+describe.each(await backendsUnderTest())('Gauss-Newton product on $name', ({ kernels }: { kernels: Kernels }) => {
+  it('matches the float64 reference (relative error ≤ 1e-4)', async () => {
+    const oracle = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(17);
+    let worst = 0;
+    for (let n = 0; n < 40; n++) {
+      const loss = LOSSES[n % LOSSES.length];
+      const c = randomCase(rng, { maxDepth: 5, maxWidth: 40, maxBatch: 33 }, loss);
+      const net = await createNetwork({ ...c.options, backend: kernels });
+      const ref = await createNetwork({ ...c.options, backend: oracle });
+      const v = randomVector(rng, parameterLengths(ref));
+      const got = flat(gaussNewton(net, c, v));
+      const want = flat(gaussNewton(ref, c, v));
+      net.dispose();
+      ref.dispose();
+      const error = relativeError(got, want);
+      worst = Math.max(worst, error);
+      expect(error, `network ${n} (${loss}) ${JSON.stringify(c.options.layers)}`).toBeLessThanOrEqual(1e-4);
+    }
+    console.log(`Gv on ${kernels.name} vs float64: largest relative error ${worst.toExponential(2)}`);
+  });
+});

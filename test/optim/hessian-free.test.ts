@@ -1,0 +1,127 @@
+// Hessian-free on problems with known answers, on the float64 reference and on wasm (f32).
+import { describe, expect, it } from 'vitest';
+import type { BackendChoice } from '../../bindings/backend.js';
+import { createNetwork, Network } from '../../bindings/network/network.js';
+import { backtrackSchedule, HessianFree } from '../../bindings/optim/hessian-free.js';
+import { findOptimizer } from '../../bindings/optim/index.js';
+import { leastSquaresProblem, logisticOptimum, normalEquations, overlappingClasses, separableClasses, XOR, type Problem } from './second-order-problems.js';
+
+function parameters(net: Network): { weights: number[]; biases: number[] } {
+  const k = net.kernels;
+  return { weights: Array.from(k.view(net.weights[0])), biases: Array.from(k.view(net.biases[0])) };
+}
+
+function train(net: Network, p: Problem, optimizer: HessianFree, epochs: number): number {
+  net.train(p.x, p.y, { optimizer, epochs, batchSize: p.x.length, shuffle: false });
+  return net.evaluate(p.x, p.y).loss;
+}
+
+const BACKENDS: { backend: BackendChoice; tolerance: number }[] = [
+  { backend: 'ref', tolerance: 1e-7 },
+  { backend: 'wasm', tolerance: 2e-4 },
+];
+
+describe.each(BACKENDS)('Hessian-free on $backend', ({ backend, tolerance }) => {
+  it('reaches the least-squares solution of the normal equations (linear net, MSE)', async () => {
+    const p = leastSquaresProblem(5);
+    const net = await createNetwork({ sizes: [3, 2], output: 'linear', loss: 'mse', backend, seed: 2 });
+    const hf = new HessianFree(net, { damping: 1e-2 });
+    train(net, p, hf, 12);
+    const want = normalEquations(p);
+    const got = parameters(net);
+    const error = Math.max(
+      ...want.weights.flat().map((w, i) => Math.abs(got.weights[i] - w)),
+      ...want.biases.map((b, i) => Math.abs(got.biases[i] - b)),
+    );
+    console.log(`least squares on ${backend}: largest |θ − θ*| ${error.toExponential(2)}, λ ${hf.lambda.toExponential(2)}`);
+    expect(error).toBeLessThanOrEqual(tolerance);
+    net.dispose();
+  });
+
+  it("reaches Newton's logistic-regression optimum on overlapping classes", async () => {
+    const p = overlappingClasses(8);
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 3 });
+    const hf = new HessianFree(net, { damping: 1e-2 });
+    train(net, p, hf, 25);
+    const want = logisticOptimum(p);
+    const got = parameters(net);
+    const error = Math.max(Math.abs(got.weights[0] - want[0]), Math.abs(got.weights[1] - want[1]), Math.abs(got.biases[0] - want[2]));
+    console.log(`logistic regression on ${backend}: largest |θ − θ*| ${error.toExponential(2)}`);
+    expect(error).toBeLessThanOrEqual(10 * tolerance);
+    net.dispose();
+  });
+
+  it('drives the loss on separable data with a margin below 1e-3, every point right', async () => {
+    const p = separableClasses(4);
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
+    const loss = train(net, p, new HessianFree(net), 40);
+    expect(loss).toBeLessThan(1e-3);
+    expect(net.evaluate(p.x, p.y).accuracy).toBe(1);
+    net.dispose();
+  });
+
+  it('solves XOR (loss < 0.01)', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 1 });
+    const hf = new HessianFree(net);
+    const loss = train(net, XOR, hf, 60);
+    console.log(`XOR on ${backend}: loss ${loss.toExponential(2)} after 60 steps, λ ${hf.lambda.toExponential(2)}`);
+    expect(loss).toBeLessThan(0.01);
+    net.dispose();
+  });
+});
+
+describe('Hessian-free mechanics', () => {
+  it("is in the optimiser registry as 'hessian-free'", async () => {
+    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const hf = findOptimizer('hessian-free').create(net, { damping: 0.5 });
+    expect(hf).toBeInstanceOf(HessianFree);
+    expect((hf as HessianFree).lambda).toBe(0.5);
+    net.dispose();
+  });
+
+  it('stores iterates at ⌈1.3^j⌉', () => {
+    expect(backtrackSchedule(20)).toEqual([2, 3, 4, 5, 7, 9, 11, 14, 18]);
+  });
+
+  it('never raises the batch loss, and moves λ by Levenberg-Marquardt', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', loss: 'mse', backend: 'ref', seed: 9 });
+    const hf = new HessianFree(net, { maxIterations: 3, damping: 1e-6, backtracking: false });
+    net.train(XOR.x, XOR.y, {
+      optimizer: hf,
+      epochs: 15,
+      batchSize: 4,
+      onBatch: () => {
+        const r = hf.lastReport!;
+        expect(r.lossAfter).toBeLessThanOrEqual(r.lossBefore);
+        if (r.rho < 0.25) expect(r.nextLambda).toBeCloseTo(r.lambda * 1.5, 12);
+        else if (r.rho > 0.75) expect(r.nextLambda).toBeCloseTo((r.lambda * 2) / 3, 12);
+        else expect(r.nextLambda).toBe(r.lambda);
+      },
+    });
+    net.dispose();
+  });
+
+  it('refuses bad options with INVALID_OPTION before touching the network', async () => {
+    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    for (const options of [{ damping: 0 }, { maxIterations: 0.5 }, { decay: 2 }, { curvatureFraction: 0 }, { preconditoner: true }]) {
+      expect(() => new HessianFree(net, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    }
+    net.dispose();
+  });
+
+  // On wasm: OptimizerState holds float32 tensors, which round-trip f32 state exactly.
+  it('state() and restore() continue a run bit for bit', async () => {
+    const make = () => createNetwork({ sizes: [2, 4, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'wasm', seed: 6 });
+    const a = await make();
+    const hfA = new HessianFree(a);
+    a.train(XOR.x, XOR.y, { optimizer: hfA, epochs: 3, batchSize: 4, shuffle: false });
+    const b = await Network.fromJSON(a.toJSON(), { backend: 'wasm' });
+    const hfB = new HessianFree(b);
+    hfB.restore(hfA.state());
+    a.train(XOR.x, XOR.y, { optimizer: hfA, epochs: 2, batchSize: 4, shuffle: false });
+    b.train(XOR.x, XOR.y, { optimizer: hfB, epochs: 2, batchSize: 4, shuffle: false });
+    expect(Array.from(b.kernels.view(b.weights[1]))).toEqual(Array.from(a.kernels.view(a.weights[1])));
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The optimisers' contracts beyond convergence: the registry and its errors (raised before any
+ * weight moves), each option doing what it says (learning-rate defaults, layerRates, LARS's trust
+ * ratio, clipping by global norm), checkpoints that continue bit for bit, and no leaked memory.
+ */
+import { describe, expect, it } from 'vitest';
+import { GradscopeError } from '../../bindings/errors.js';
+import type { NetworkOptions } from '../../bindings/network/config.js';
+import { createNetwork, type Network } from '../../bindings/network/network.js';
+import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../bindings/optim/index.js';
+import { LM_MAX_PARAMETERS } from '../../bindings/optim/levenberg-marquardt.js';
+import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { XOR, leastSquares } from './problems.js';
+
+const problem = leastSquares();
+
+function snapshot(net: Network): number[][] {
+  return net.parameters().map((p) => Array.from(net.kernels.view(p.value)));
+}
+
+function norm(values: number[]): number {
+  return Math.hypot(...values);
+}
+
+describe('the optimiser registry', () => {
+  it('lists every optimiser of the issue', () => {
+    expect(optimizerNames()).toEqual(expect.arrayContaining(['sgd', 'lars', 'adagrad', 'rmsprop', 'adam', 'adamw', 'lbfgs', 'levenberg-marquardt']));
+  });
+
+  const bad: [string, OptimizerSpec | undefined, Record<string, unknown>, RegExp, number[]?][] = [
+    ['an unknown name', 'adamm', {}, /unknown optimiser "adamm"/],
+    ['an unknown option', { name: 'adam', beta_1: 0.8 }, {}, /adam: unknown option 'beta_1'/],
+    ['beta1 out of range', { name: 'adam', beta1: 1.5 }, {}, /adam: beta1: expected a finite number ≥ 0 and < 1, got 1.5/],
+    ['layerRates of the wrong length', { name: 'adam', layerRates: [1, 2] }, {}, /adam: layerRates: the network has 1 weight layers, got 2/],
+    ['a layer rate ≤ 0', { name: 'rmsprop', layerRates: [0] }, {}, /rmsprop: layerRates\[0\]/],
+    ['Nesterov without momentum', { name: 'sgd', nesterov: true }, {}, /nesterov: .*momentum > 0/],
+    ['clipNorm with L-BFGS', 'lbfgs', { clipNorm: 1 }, /clipNorm: 'lbfgs' evaluates its own gradients/],
+    ['clipNorm ≤ 0', 'adam', { clipNorm: 0 }, /clipNorm: expected a finite number > 0/],
+    ['maxSeconds ≤ 0', 'adam', { maxSeconds: -1 }, /maxSeconds: expected a finite number > 0/],
+    ['a spec with no name', { beta1: 0.5 } as never, {}, /optimizer: .*no name/],
+  ];
+  it.each(bad)('refuses %s with INVALID_OPTION before any weight moves', async (_, spec, extra, message) => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
+    const before = snapshot(net);
+    let error: unknown;
+    try {
+      net.train(problem.x, problem.y, { optimizer: spec, ...extra });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GradscopeError);
+    expect((error as GradscopeError).code).toBe('INVALID_OPTION');
+    expect((error as Error).message).toMatch(message);
+    expect(snapshot(net)).toEqual(before);
+    net.dispose();
+  });
+
+  it('refuses Levenberg-Marquardt without the quadratic cost, or beyond its parameter count', async () => {
+    const xent = await createNetwork({ sizes: [2, 3], loss: 'cross-entropy' });
+    expect(() => createOptimizer(xent, 'levenberg-marquardt')).toThrow(/needs the quadratic cost \(loss 'mse'\), this network uses 'cross-entropy'/);
+    const big = await createNetwork({ sizes: [100, 50, 1], loss: 'mse', output: 'linear' });
+    expect(() => createOptimizer(big, 'levenberg-marquardt')).toThrow(new RegExp(`handles up to ${LM_MAX_PARAMETERS} parameters.*has 5101`));
+    xent.dispose();
+    big.dispose();
+  });
+});
+
+describe('options', () => {
+  it("take the optimiser's default learning rate when train gets none (Adam: 1e-3, so the first step moves each weight by 1e-3)", async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse', backend: 'ref' });
+    const before = snapshot(net).flat();
+    net.train(problem.x, problem.y, { optimizer: 'adam', epochs: 1, batchSize: 64 });
+    const moved = snapshot(net).flat().map((v, i) => Math.abs(v - before[i]));
+    // Adam's first step is lr·g/(|g| + ε): lr for every parameter with a gradient.
+    moved.forEach((d) => expect(d).toBeCloseTo(1e-3, 9));
+    net.dispose();
+  });
+
+  it('layerRates multiply each layer’s step', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', loss: 'mse', backend: 'ref', seed: 5 });
+    const g = net.gradients(XOR.x, XOR.y);
+    const before = snapshot(net);
+    net.train(XOR.x, XOR.y, { optimizer: { name: 'sgd', layerRates: [3, 0.5] }, learningRate: 0.1, batchSize: 4, shuffle: false });
+    const after = snapshot(net);
+    const expected = [
+      [...g.layers[0].weights].map((v) => -0.1 * 3 * v),
+      [...g.layers[0].biases].map((v) => -0.1 * 3 * v),
+      [...g.layers[1].weights].map((v) => -0.1 * 0.5 * v),
+      [...g.layers[1].biases].map((v) => -0.1 * 0.5 * v),
+    ];
+    after.forEach((values, p) => values.forEach((v, i) => expect(v - before[p][i]).toBeCloseTo(expected[p][i], 12)));
+    net.dispose();
+  });
+
+  it("LARS moves each layer by lr·η·‖θ_l‖ (its trust ratio), whatever the layer's gradient", async () => {
+    const net = await createNetwork({ sizes: [2, 4, 4, 1], output: 'sigmoid', loss: 'mse', backend: 'ref', seed: 3 });
+    const before = snapshot(net);
+    net.train(XOR.x, XOR.y, { optimizer: { name: 'lars', eta: 0.01, momentum: 0 }, learningRate: 0.5, batchSize: 4 });
+    const after = snapshot(net);
+    for (let l = 0; l < net.depth; l++) {
+      const theta = [...before[2 * l], ...before[2 * l + 1]];
+      const step = [...after[2 * l], ...after[2 * l + 1]].map((v, i) => v - theta[i]);
+      expect(norm(step) / (0.5 * 0.01 * norm(theta)), `layer ${l}`).toBeCloseTo(1, 10);
+    }
+    net.dispose();
+  });
+
+  it('clipNorm caps the global gradient norm: one SGD step of lr 1 moves θ by exactly clipNorm', async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse', backend: 'ref' });
+    const gradientNorm = norm(net.gradients(problem.x, problem.y).layers.flatMap((l) => [...l.weights, ...l.biases]));
+    expect(gradientNorm).toBeGreaterThan(0.1);
+    const before = snapshot(net).flat();
+    net.train(problem.x, problem.y, { optimizer: 'sgd', learningRate: 1, batchSize: 64, clipNorm: 0.01 });
+    const step = snapshot(net).flat().map((v, i) => v - before[i]);
+    expect(norm(step)).toBeCloseTo(0.01 * (gradientNorm / (gradientNorm + 1e-6)), 12);
+    net.dispose();
+  });
+
+  it('maxSeconds stops training after the batch that crosses it', async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
+    let steps = 0;
+    const result = net.train(problem.x, problem.y, { epochs: 1e6, batchSize: 8, maxSeconds: 0.05, onBatch: () => steps++ });
+    expect(steps).toBeGreaterThan(0);
+    expect(result.epochs.length).toBeLessThan(1e6);
+    net.dispose();
+  });
+});
+
+describe('checkpoints and memory', () => {
+  const SPECS: OptimizerSpec[] = [
+    { name: 'sgd', momentum: 0.9, nesterov: true },
+    'lars',
+    'adagrad',
+    'rmsprop',
+    'adam',
+    'adamw',
+    'lbfgs',
+    'levenberg-marquardt',
+  ];
+  it.each(SPECS.map((s) => [JSON.stringify(s), s] as const))('%s: restore(state()) continues bit for bit', async (_, spec) => {
+    const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9 };
+    const train = { epochs: 5, batchSize: 4, shuffle: false, learningRate: 0.05 };
+    const straight = await createNetwork(options);
+    const o1 = createOptimizer(straight, spec);
+    straight.train(XOR.x, XOR.y, { ...train, epochs: 10, optimizer: o1 });
+
+    const resumed = await createNetwork(options);
+    const o2 = createOptimizer(resumed, spec);
+    resumed.train(XOR.x, XOR.y, { ...train, optimizer: o2 });
+    const state = o2.state();
+    o2.dispose();
+    const o3 = createOptimizer(resumed, spec);
+    o3.restore(state);
+    resumed.train(XOR.x, XOR.y, { ...train, optimizer: o3 });
+
+    expect(snapshot(resumed)).toEqual(snapshot(straight));
+    expect(() => o3.restore({ ...state, name: 'other' })).toThrow(GradscopeError);
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it('optimiser buffers are freed with the network (no leak across create/train/dispose)', async () => {
+    const kernels = await createWasmKernels();
+    const cycle = async (spec?: 'adam' | 'lbfgs' | 'levenberg-marquardt') => {
+      const net = await createNetwork({ sizes: [2, 5, 1], output: 'sigmoid', loss: 'mse', backend: kernels });
+      const optimizer = spec && createOptimizer(net, spec);
+      net.train(XOR.x, XOR.y, { optimizer, epochs: 3, batchSize: 4 });
+      net.dispose();
+    };
+    await cycle(); // grows the kernels' scratch block once
+    const baseline = kernels.bytesInUse;
+    for (const spec of ['adam', 'lbfgs', 'levenberg-marquardt'] as const) {
+      await cycle(spec);
+      expect(kernels.bytesInUse, spec).toBe(baseline);
+    }
+  });
+});

@@ -1,0 +1,140 @@
+// Every public entry point refuses bad input with the right GradscopeError code, a message naming
+// what and where, and leaves the network, its optimiser and its RNG exactly as they were (hash).
+import { describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../bindings/errors.js';
+import { createNetwork, Network } from '../../bindings/network/network.js';
+import { Sgd } from '../../bindings/optim/sgd.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const X = [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0, 1], [-1, 2, 0.5]];
+const Y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+
+describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
+  const trained = async () => {
+    const net = await createNetwork({ sizes: [3, 5, 2], activation: 'tanh', loss: 'cross-entropy', seed: 9, backend: kernels });
+    const sgd = new Sgd(net, { momentum: 0.9 });
+    net.train(X, Y, { epochs: 2, batchSize: 2, optimizer: sgd });
+    return { net, sgd };
+  };
+
+  const cases: [string, ErrorCode, RegExp, (net: Network, sgd: Sgd) => unknown][] = [
+    ['predict: short row', 'SHAPE_MISMATCH', /inputs: row 1 has 2 values, expected 3/, (n) => n.predict([[1, 2, 3], [1, 2]])],
+    ['predict: NaN', 'NON_FINITE_INPUT', /inputs: row 1, column 2 is NaN/, (n) => n.predict([[1, 2, 3], [1, 2, NaN]])],
+    ['predict: beyond float32', 'NON_FINITE_INPUT', /row 0, column 0 is 1e\+39, beyond the float32 range/, (n) => n.predict([[1e39, 0, 0]])],
+    ['predict: a string', 'NON_FINITE_INPUT', /row 0, column 1/, (n) => n.predict([[1, '2' as unknown as number, 3]])],
+    ['predict: not rows', 'SHAPE_MISMATCH', /inputs: expected an array of rows/, (n) => n.predict(42 as never)],
+    ['predict: flat, null data', 'SHAPE_MISMATCH', /inputs: data is not an array/, (n) => n.predict({ data: null as never, rows: 1, cols: 3 })],
+    ['predict: flat, wrong cols', 'SHAPE_MISMATCH', /has 4 columns, expected 3/, (n) => n.predict({ data: new Float32Array(8), rows: 2, cols: 4 })],
+    ['predict: flat, Inf', 'NON_FINITE_INPUT', /row 1, column 0 is Infinity/, (n) => n.predict({ data: [0, 0, 0, Infinity, 0, 0], rows: 2, cols: 3 })],
+    ['gradients: rows differ', 'SHAPE_MISMATCH', /inputs have 4 rows but targets have 3/, (n) => n.gradients(X, Y.slice(0, 3))],
+    ['gradients: target NaN', 'NON_FINITE_INPUT', /targets: row 2, column 1 is NaN/, (n) => n.gradients(X, [[1, 0], [0, 1], [1, NaN], [0, 1]])],
+    ['evaluate: no rows', 'SHAPE_MISMATCH', /no rows/, (n) => n.evaluate([], [])],
+    ['evaluate: wide target', 'SHAPE_MISMATCH', /targets: row 0 has 3 values, expected 2/, (n) => n.evaluate([X[0]], [[1, 0, 0]])],
+    ['train: options null', 'INVALID_OPTION', /options must be an object/, (n) => n.train(X, Y, null as never)],
+    ['train: epochs 0', 'INVALID_OPTION', /epochs: expected a whole number ≥ 1, got 0/, (n) => n.train(X, Y, { epochs: 0 })],
+    ['train: batchSize 1.5', 'INVALID_OPTION', /batchSize/, (n) => n.train(X, Y, { batchSize: 1.5 })],
+    ['train: learningRate NaN', 'INVALID_OPTION', /learningRate/, (n) => n.train(X, Y, { learningRate: NaN })],
+    ['train: learningRate −1', 'INVALID_OPTION', /learningRate/, (n) => n.train(X, Y, { learningRate: -1 })],
+    ['train: momentum 1', 'INVALID_OPTION', /momentum.*got 1/, (n) => n.train(X, Y, { momentum: 1 })],
+    ['train: weightDecay −1', 'INVALID_OPTION', /weightDecay/, (n) => n.train(X, Y, { weightDecay: -1 })],
+    ['train: shuffle "yes"', 'INVALID_OPTION', /shuffle/, (n) => n.train(X, Y, { shuffle: 'yes' as never })],
+    ['train: onBatch 5', 'INVALID_OPTION', /onBatch: expected a function/, (n) => n.train(X, Y, { onBatch: 5 as never })],
+    ['train: optimizer {}', 'INVALID_OPTION', /optimizer/, (n) => n.train(X, Y, { optimizer: {} as never })],
+    ['train: optimizer lacks restore', 'INVALID_OPTION', /missing restore\(\)/, (n) => n.train(X, Y, { optimizer: { name: 'x', step() {}, state() {}, dispose() {} } as never })],
+    ['train: onNonFinite', 'INVALID_OPTION', /onNonFinite: expected one of throw, skip, halve/, (n) => n.train(X, Y, { onNonFinite: 'retry' as never })],
+    ['train: maxHalvings −1', 'INVALID_OPTION', /maxHalvings/, (n) => n.train(X, Y, { onNonFinite: 'halve', maxHalvings: -1 })],
+    ['train: bad validation', 'SHAPE_MISMATCH', /row 0 has 1 values/, (n) => n.train(X, Y, { validation: { x: [[1]], y: [[1, 0]] } })],
+    ['train: NaN target', 'NON_FINITE_INPUT', /targets: row 3, column 0/, (n) => n.train(X, [...Y.slice(0, 3), [NaN, 1]])],
+    ['train: with optimiser, bad lr', 'INVALID_OPTION', /learningRate/, (n, sgd) => n.train(X, Y, { optimizer: sgd, learningRate: Infinity })],
+  ];
+
+  it.each(cases)('%s → %s, nothing changed', async (_name, code, where, call) => {
+    const { net, sgd } = await trained();
+    const before = stateHash(net, sgd);
+    await expectError(() => call(net, sgd), code, where);
+    expect(stateHash(net, sgd)).toBe(before);
+    // Still usable afterwards.
+    expect(net.predict(X).every((row) => row.every(Number.isFinite))).toBe(true);
+    net.dispose();
+    sgd.dispose();
+  });
+
+  it('createNetwork refuses bad options, naming the option', async () => {
+    const bad: [object, RegExp][] = [
+      [{ sizes: [3] }, /sizes: expected at least/],
+      [{ sizes: [3, 0, 2] }, /sizes\[1\]: expected a whole number of units/],
+      [{ sizes: [3, 2.5] }, /sizes\[1\]/],
+      [{ inputs: 3, layers: [{ units: 4, activation: 'swish' }] }, /layers\[0\]\.activation/],
+      [{ sizes: [3, 2], loss: 'hinge' }, /loss: expected one of/],
+      [{ sizes: [3, 2], output: 'relu', loss: 'cross-entropy' }, /needs a 'softmax' output/],
+      [{ sizes: [3, 2], seed: 1.5 }, /seed/],
+      [{ sizes: [3, 2], init: 'zeros' }, /init/],
+      [{ sizes: [3, 2], backend: 'gpu' }, /backend/],
+    ];
+    for (const [options, where] of bad) {
+      await expectError(() => createNetwork({ ...options, backend: (options as { backend?: never }).backend ?? kernels }), 'INVALID_OPTION', where);
+    }
+    await expectError(() => createNetwork(null as never), 'INVALID_OPTION', /options object/);
+  });
+
+  it('fromJSON refuses bad models with BAD_MODEL_FILE, naming the field', async () => {
+    const good = (await trained()).net.toJSON();
+    const bad: [unknown, RegExp][] = [
+      ['{not json', /not valid JSON/],
+      [[], /expected a JSON object/],
+      [{ ...good, format: 'x' }, /format/],
+      [{ ...good, version: 2 }, /version/],
+      [{ ...good, layers: [{ ...good.layers[0], inputs: 4 }, good.layers[1]] }, /layers\[0\]\.weights\[0\]: expected 4 numbers/],
+      [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, NaN] }] }, /layers\[1\]\.biases\[1\]/],
+      [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, 1e39] }] }, /layers\[1\]\.biases\[1\]: 1e\+39 is beyond the float32 range/],
+    ];
+    for (const [json, where] of bad) await expectError(() => Network.fromJSON(json, { backend: kernels }), 'BAD_MODEL_FILE', where);
+    await expectError(() => Network.fromJSON(good, { backend: kernels, seed: 0.5 }), 'INVALID_OPTION', /seed/);
+  });
+
+  it('every call after dispose throws DISPOSED; dispose twice is harmless', async () => {
+    const { net, sgd } = await trained();
+    net.dispose();
+    net.dispose();
+    const calls: (() => unknown)[] = [
+      () => net.predict(X),
+      () => net.gradients(X, Y),
+      () => net.evaluate(X, Y),
+      () => net.train(X, Y),
+      () => net.train(X, Y, { optimizer: sgd }),
+      () => net.toJSON(),
+      () => net.parameters(),
+    ];
+    for (const call of calls) await expectError(call, 'DISPOSED', /disposed/);
+  });
+});
+
+describe('OUT_OF_MEMORY up front', () => {
+  it.each(['ref', 'wasm'] as const)('a network too large for memory (%s) is refused before anything is allocated', async (backend) => {
+    const { createWasmKernels } = await import('../../bindings/wasm/wasm-kernels.js');
+    const kernels = backend === 'wasm' ? await createWasmKernels() : 'ref';
+    const inUse = () => (typeof kernels === 'object' ? kernels.bytesInUse : 0);
+    const before = inUse();
+    // 2^31 weights (8 GiB in float32, twice that with gradients): beyond 32-bit WebAssembly memory.
+    await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'OUT_OF_MEMORY', /sizes \[1048576, 2048\]/);
+    expect(inUse()).toBe(before);
+    if (typeof kernels === 'object') {
+      // A network that fits, then a batch that does not: refused, and the network still works.
+      const net = await createNetwork({ sizes: [1 << 12, 1 << 12], backend: kernels });
+      const inUseNet = kernels.bytesInUse;
+      await expectError(() => net.ensureCapacity(1 << 18), 'OUT_OF_MEMORY', /batch of 262144 rows/);
+      expect(kernels.bytesInUse).toBe(inUseNet);
+      expect(net.predict([new Array(1 << 12).fill(0.5)])[0].every(Number.isFinite)).toBe(true);
+      net.dispose();
+      // All that stays is the dense kernels' scratch, sized by the largest layer seen: a second
+      // network of the same sizes leaves exactly the same bytes in use.
+      const afterOne = kernels.bytesInUse;
+      const again = await createNetwork({ sizes: [1 << 12, 1 << 12], backend: kernels });
+      again.predict([new Array(1 << 12).fill(0.5)]);
+      again.dispose();
+      expect(kernels.bytesInUse).toBe(afterOne);
+    }
+  });
+});

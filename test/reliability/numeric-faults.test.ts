@@ -1,0 +1,123 @@
+// A step with a NaN or Inf loss or gradient is caught in that step and never applied; the
+// onNonFinite policy throws, skips or halves. Extreme finite inputs never give a silent NaN.
+import { describe, expect, it } from 'vitest';
+import { GradscopeError } from '../../bindings/errors.js';
+import { Rng } from '../../bindings/init/rng.js';
+import { ACTIVATIONS } from '../../bindings/kernels.js';
+import { createNetwork, type Network } from '../../bindings/network/network.js';
+import { Sgd } from '../../bindings/optim/sgd.js';
+import { kernelBackends } from '../util/backends.js';
+import { stateHash } from '../util/state-hash.js';
+import { expectError } from '../util/expect-error.js';
+
+/** 10 rows of 8 inputs; row 6 is 3e38 everywhere, so its first layer's sum overflows to Inf. */
+function dataWithOneOverflowingRow(): { x: number[][]; y: number[][] } {
+  const rng = new Rng(4);
+  const x = Array.from({ length: 10 }, (_, r) => Array.from({ length: 8 }, () => (r === 6 ? 3e38 : rng.normal())));
+  const y = Array.from({ length: 10 }, () => [rng.normal()]);
+  return { x, y };
+}
+
+const linear = { sizes: [8, 4, 1], activation: 'linear', output: 'linear', loss: 'mse', init: 'glorot-uniform', seed: 2 } as const;
+
+function finiteWeights(net: Network): boolean {
+  return [...net.weights, ...net.biases].every((t) => Array.from(net.kernels.view(t)).every(Number.isFinite));
+}
+
+describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) => {
+  // The overflowing row is finite in float64: the exact-step tests run where tensors are float32.
+  const f32 = kernels.precision === 'f32';
+
+  it.runIf(f32)("'throw': DIVERGED at the faulty step; the state is exactly the last good step's", async () => {
+    const { x, y } = dataWithOneOverflowingRow();
+    const net = await createNetwork({ ...linear, backend: kernels });
+    const sgd = new Sgd(net, { momentum: 0.5 });
+    let lastGood = stateHash(net, sgd);
+    await expectError(
+      () => net.train(x, y, { epochs: 1, batchSize: 1, shuffle: false, learningRate: 0.01, optimizer: sgd, onBatch: () => (lastGood = stateHash(net, sgd)) }),
+      'DIVERGED',
+      /epoch 0, batch 6 \(step 7\): the loss is (NaN|Infinity).*not applied/,
+    );
+    expect(net.step).toBe(6);
+    expect(stateHash(net, sgd)).toBe(lastGood);
+    expect(finiteWeights(net)).toBe(true);
+    net.dispose();
+  });
+
+  it.runIf(f32)("'skip': the faulty batch is left out, bit for bit as if it had never been there", async () => {
+    const { x, y } = dataWithOneOverflowingRow();
+    const options = { epochs: 3, batchSize: 1, shuffle: false, learningRate: 0.01 } as const;
+    const skipping = await createNetwork({ ...linear, backend: kernels });
+    const result = skipping.train(x, y, { ...options, onNonFinite: 'skip' });
+    const clean = await createNetwork({ ...linear, backend: kernels });
+    clean.train([...x.slice(0, 6), ...x.slice(7)], [...y.slice(0, 6), ...y.slice(7)], options);
+    expect(result.skipped).toBe(3);
+    expect(result.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);
+    expect(skipping.step).toBe(27);
+    for (let l = 0; l < skipping.depth; l++) {
+      expect(Array.from(kernels.view(skipping.weights[l]))).toEqual(Array.from(kernels.view(clean.weights[l])));
+      expect(Array.from(kernels.view(skipping.biases[l]))).toEqual(Array.from(kernels.view(clean.biases[l])));
+    }
+    skipping.dispose();
+    clean.dispose();
+  });
+
+  it("'halve': a learning rate that diverges is halved and the epoch retried until training converges", async () => {
+    // Least squares on x = ±2 with weight and bias: a step multiplies the error by up to
+    // |1 − 5·lr|: 9 at lr = 2, so it overflows within the epoch (float32 and float64 alike);
+    // 4 at lr 1, 1.5 at lr 0.5, and 0.25 at lr 0.25, which converges: three halvings.
+    const x = Array.from({ length: 1000 }, (_, r) => [r % 2 ? -2 : 2]);
+    const y = x.map(([v]) => [v / 2]);
+    const options = { epochs: 1, batchSize: 1, shuffle: false, learningRate: 2 } as const;
+    const make = () => createNetwork({ sizes: [1, 1], output: 'linear', loss: 'mse', seed: 3, backend: kernels });
+    const diverging = await make();
+    await expectError(() => diverging.train(x, y, options), 'DIVERGED', /not applied/);
+    const net = await make();
+    const result = net.train(x, y, { ...options, onNonFinite: 'halve' });
+    expect(result.halvings).toBe(3);
+    expect(result.learningRate).toBe(0.25);
+    expect(net.step).toBe(1000); // the faulty attempts' steps were taken back
+    expect(finiteWeights(net)).toBe(true);
+    expect(net.evaluate(x, y).loss).toBeLessThan(1e-6);
+    // The same as training at 0.25 from the start, bit for bit.
+    const direct = await make();
+    direct.train(x, y, { ...options, learningRate: 0.25 });
+    expect(stateHash(net)).toBe(stateHash(direct));
+    // Too few halvings allowed: DIVERGED, and the state is the epoch's start.
+    const stubborn = await make();
+    const before = stateHash(stubborn);
+    await expectError(() => stubborn.train(x, y, { ...options, onNonFinite: 'halve', maxHalvings: 2 }), 'DIVERGED', /after 2 halvings/);
+    expect(stateHash(stubborn)).toBe(before);
+    for (const n of [net, diverging, direct, stubborn]) n.dispose();
+  });
+
+  it('extreme finite inputs through every activation and loss: finite outputs, or NON_FINITE_INPUT naming the row', async () => {
+    const rng = new Rng(12);
+    const extremes = [1e4, -1e4, 1e30, -1e30, 3e38, -3e38, 1e-40];
+    let finite = 0;
+    for (const hidden of ACTIVATIONS) {
+      for (const [output, loss] of [['softmax', 'cross-entropy'], ['sigmoid', 'binary-cross-entropy'], ['tanh', 'mse'], ['linear', 'mse']] as const) {
+        const net = await createNetwork({ sizes: [3, 4, 3], activation: hidden, output, loss, init: 'he-normal', seed: rng.nextU32(), backend: kernels });
+        for (const big of extremes) {
+          const x = [[big, -big, 0.5], [0.1, 0.2, big]];
+          const y = [[1, 0, 0], [0, 0, 1]];
+          for (const call of [() => net.predict(x).flatMap((r) => Array.from(r)), () => [net.evaluate(x, y).loss], () => net.gradients(x, y).layers.flatMap((l) => [...l.weights, ...l.biases])]) {
+            try {
+              const values = call();
+              expect(values.every(Number.isFinite), `${hidden}→${output}/${loss}, input ${big}`).toBe(true);
+              finite++;
+            } catch (error) {
+              expect(error, `${hidden}→${output}/${loss}, input ${big}: ${String(error)}`).toBeInstanceOf(GradscopeError);
+              expect((error as GradscopeError).code).toBe('NON_FINITE_INPUT');
+              expect((error as GradscopeError).message).toMatch(/row [01]/);
+              // Saturating networks must never need the error: exp and log do not overflow.
+              expect(['sigmoid', 'tanh', 'softsign'].includes(hidden) && output !== 'linear').toBe(false);
+            }
+          }
+        }
+        net.dispose();
+      }
+    }
+    expect(finite).toBeGreaterThan(300);
+  });
+});

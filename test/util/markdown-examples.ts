@@ -1,0 +1,67 @@
+/**
+ * Runs the TypeScript examples of a markdown file as a reader would: each ```ts block becomes a
+ * module of its own, with `'gradscope'` mapped to this checkout's bindings/index.ts, run by tsx in
+ * a child process (so top-level await, console output and process exit behave as for a user).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const INDEX = pathToFileURL(fileURLToPath(new URL('../../bindings/index.ts', import.meta.url))).href;
+/** Put on the line before a block that is not meant to run on its own (a browser-only snippet). */
+export const SKIP_MARKER = '<!-- readme-test: skip -->';
+
+export interface CodeBlock {
+  /** 1-based line of the opening fence. */
+  line: number;
+  code: string;
+}
+
+/** The ```ts / ```typescript blocks of `markdown`, except those marked with SKIP_MARKER. */
+export function typescriptBlocks(markdown: string): CodeBlock[] {
+  const lines = markdown.split(/\r?\n/);
+  const blocks: CodeBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^ {0,3}(`{3,}|~{3,})\s*(\S*)/.exec(lines[i]);
+    if (!open) continue;
+    const fence = open[1];
+    let end = i + 1;
+    while (end < lines.length && !new RegExp(`^ {0,3}${fence[0]}{${fence.length},}\\s*$`).test(lines[end])) end++;
+    const language = open[2].toLowerCase();
+    if ((language === 'ts' || language === 'typescript') && lines[i - 1]?.trim() !== SKIP_MARKER) {
+      blocks.push({ line: i + 1, code: lines.slice(i + 1, end).join('\n') });
+    }
+    i = end;
+  }
+  return blocks;
+}
+
+/** The block with `'gradscope'` (import, export or dynamic import) pointing at bindings/index.ts. */
+export function withLocalGradscope(code: string): string {
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])gradscope\2/g, (_m, before: string, quote: string) => `${before}${quote}${INDEX}${quote}`);
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const workdir = mkdtempSync(join(tmpdir(), 'gradscope-readme-'));
+
+/** Runs one block in a fresh temporary folder (files an example writes land there). */
+export function runBlock(block: CodeBlock, timeoutMs: number): Promise<RunResult> {
+  const file = join(workdir, `line-${block.line}.mts`);
+  writeFileSync(file, withLocalGradscope(block.code) + '\n');
+  return new Promise((resolve) => {
+    const child = spawn(TSX, [file], { cwd: workdir, timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
