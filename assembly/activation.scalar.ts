@@ -5,23 +5,16 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32 } from './exp';
+import { expf32, sigmoidf32, tanhf32 } from './exp';
 import { LEAKY_RELU_SLOPE } from './constants';
 
 // ---- sigmoid ----
-
-// σ(z) from e = e^-|z| ≤ 1, which never overflows: 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0,
-// so σ(z) ≈ e^z keeps its relative precision far into the negative tail (σ(-69) ≈ 1e-30).
-@inline function sigmoid(z: f32): f32 {
-  const e = expf32(-abs(z));
-  return select<f32>(1, e, z >= 0) / (1 + e);
-}
 
 export function f32_sigmoid_fwd__scalar(a: usize, z: usize, n: i32): void {
   // a, z are (n)
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(a + o, sigmoid(load<f32>(z + o)));
+    store<f32>(a + o, sigmoidf32(load<f32>(z + o)));
   }
 }
 
@@ -36,38 +29,11 @@ export function f32_sigmoid_bwd__scalar(dz: usize, da: usize, z: usize, a: usize
 
 // ---- tanh ----
 
-// Below |z| = 0.625, (1 − e^-2|z|)/(1 + e^-2|z|) would cancel (tanh(1e-10) must be 1e-10, not 0),
-// so an odd polynomial takes over there: Cephes' tanhf, z + z³·P(z²), relative error ~1e-7.
-@inline const TANH_SMALL: f32 = 0.625;
-@inline const T0: f32 = -5.70498872745e-3;
-@inline const T1: f32 = 2.06390887954e-2;
-@inline const T2: f32 = -5.37397155531e-2;
-@inline const T3: f32 = 1.33314422036e-1;
-@inline const T4: f32 = -3.33332819422e-1;
-
-@inline function tanh(z: f32): f32 {
-  const x = abs(z);
-  let t: f32;
-  if (x < TANH_SMALL) {
-    const w = x * x;
-    let p = T0 * w + T1;
-    p = p * w + T2;
-    p = p * w + T3;
-    p = p * w + T4;
-    t = p * w * x + x;
-  } else {
-    // e ≤ e^-1.25: 1 − e does not cancel; for |z| ≳ 9, 1 − e rounds to 1 and tanh is exactly ±1.
-    const e = expf32(-2 * x);
-    t = (1 - e) / (1 + e);
-  }
-  return copysign<f32>(t, z);
-}
-
 export function f32_tanh_fwd__scalar(a: usize, z: usize, n: i32): void {
   // a, z are (n)
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(a + o, tanh(load<f32>(z + o)));
+    store<f32>(a + o, tanhf32(load<f32>(z + o)));
   }
 }
 

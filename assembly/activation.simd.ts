@@ -11,7 +11,7 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, expf32x4, maxLanes, sumLanesF64 } from './exp';
+import { expf32, expf32x4, sigmoidf32x4, tanhf32x4, maxLanes, sumLanesF64 } from './exp';
 import { LEAKY_RELU_SLOPE } from './constants';
 import {
   f32_sigmoid_fwd__scalar, f32_sigmoid_bwd__scalar,
@@ -22,17 +22,7 @@ import {
   f32_linear_bwd__scalar,
 } from './activation.scalar';
 
-@inline const SIGN: i32 = 0x80000000;
-
 // ---- sigmoid ----
-
-// σ(z) from e = e^-|z| ≤ 1, which never overflows: 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0,
-// so σ(z) ≈ e^z keeps its relative precision far into the negative tail (σ(-69) ≈ 1e-30).
-@inline function sigmoid4(z: v128): v128 {
-  const e = expf32x4(f32x4.neg(f32x4.abs(z)));
-  const one = f32x4.splat(1);
-  return f32x4.div(v128.bitselect(one, e, f32x4.ge(z, f32x4.splat(0))), f32x4.add(one, e));
-}
 
 export function f32_sigmoid_fwd__simd(a: usize, z: usize, n: i32): void {
   // a, z are (n)
@@ -40,14 +30,14 @@ export function f32_sigmoid_fwd__simd(a: usize, z: usize, n: i32): void {
   for (; i + 16 <= n; i += 16) {
     const o = <usize>i << 2;
     const v0 = v128.load(z + o), v1 = v128.load(z + o, 16), v2 = v128.load(z + o, 32), v3 = v128.load(z + o, 48);
-    v128.store(a + o, sigmoid4(v0));
-    v128.store(a + o, sigmoid4(v1), 16);
-    v128.store(a + o, sigmoid4(v2), 32);
-    v128.store(a + o, sigmoid4(v3), 48);
+    v128.store(a + o, sigmoidf32x4(v0));
+    v128.store(a + o, sigmoidf32x4(v1), 16);
+    v128.store(a + o, sigmoidf32x4(v2), 32);
+    v128.store(a + o, sigmoidf32x4(v3), 48);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(a + o, sigmoid4(v128.load(z + o)));
+    v128.store(a + o, sigmoidf32x4(v128.load(z + o)));
   }
   const o = <usize>i << 2;
   f32_sigmoid_fwd__scalar(a + o, z + o, n - i);
@@ -68,46 +58,20 @@ export function f32_sigmoid_bwd__simd(dz: usize, da: usize, z: usize, a: usize, 
 
 // ---- tanh ----
 
-// Below |z| = 0.625, (1 − e^-2|z|)/(1 + e^-2|z|) would cancel (tanh(1e-10) must be 1e-10, not 0),
-// so an odd polynomial takes over there: Cephes' tanhf, z + z³·P(z²), relative error ~1e-7.
-// Both branches are computed and the lane picks one; the sign goes back on at the end.
-@inline const TANH_SMALL: f32 = 0.625;
-@inline const T0: f32 = -5.70498872745e-3;
-@inline const T1: f32 = 2.06390887954e-2;
-@inline const T2: f32 = -5.37397155531e-2;
-@inline const T3: f32 = 1.33314422036e-1;
-@inline const T4: f32 = -3.33332819422e-1;
-
-@inline function tanh4(z: v128): v128 {
-  const x = f32x4.abs(z);
-  const w = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(T0), w), f32x4.splat(T1));
-  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T2));
-  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T3));
-  p = f32x4.add(f32x4.mul(p, w), f32x4.splat(T4));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, w), x), x);
-  // e ≤ e^-1.25: 1 − e does not cancel; for |z| ≳ 9, 1 − e rounds to 1 and tanh is exactly ±1.
-  const one = f32x4.splat(1);
-  const e = expf32x4(f32x4.mul(f32x4.splat(-2), x));
-  const large = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
-  const t = v128.bitselect(small, large, f32x4.lt(x, f32x4.splat(TANH_SMALL)));
-  return v128.or(t, v128.and(z, i32x4.splat(SIGN)));
-}
-
 export function f32_tanh_fwd__simd(a: usize, z: usize, n: i32): void {
   // a, z are (n)
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const o = <usize>i << 2;
     const v0 = v128.load(z + o), v1 = v128.load(z + o, 16), v2 = v128.load(z + o, 32), v3 = v128.load(z + o, 48);
-    v128.store(a + o, tanh4(v0));
-    v128.store(a + o, tanh4(v1), 16);
-    v128.store(a + o, tanh4(v2), 32);
-    v128.store(a + o, tanh4(v3), 48);
+    v128.store(a + o, tanhf32x4(v0));
+    v128.store(a + o, tanhf32x4(v1), 16);
+    v128.store(a + o, tanhf32x4(v2), 32);
+    v128.store(a + o, tanhf32x4(v3), 48);
   }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(a + o, tanh4(v128.load(z + o)));
+    v128.store(a + o, tanhf32x4(v128.load(z + o)));
   }
   const o = <usize>i << 2;
   f32_tanh_fwd__scalar(a + o, z + o, n - i);

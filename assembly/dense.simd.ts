@@ -10,7 +10,7 @@
 // The A values are packed already broadcast (each one stored as a whole f32x4), so the loop reads
 // them with plain loads. With v128.load32_splat instead, V8 emits vbroadcastss, which on this Zen 5
 // competes with the mul and add pipes: 4 broadcasts per 16 arithmetic ops cost ~15 % (51 vs
-// 58 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (16 KiB at KC = 256),
+// 58 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (24 KiB at KC = 384),
 // packed right before its row of tiles runs, so it is read from L1.
 
 import {
@@ -199,7 +199,6 @@ function gemm(
 
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = min32(kcBlock, k - k0);
-    // The whole B block (n·kc floats, ≤ 512 KiB for n ≤ 512) stays in L2 across the row panels.
     packBSimd(bp, b, bRow, bCol, n, k0, kc);
     const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
     const bPanelBytes = <usize>(NR * kc) << 2;
@@ -207,7 +206,7 @@ function gemm(
     let cRows = c;
     for (let i0 = 0; i0 < m; i0 += MR) {
       const mr = min32(MR, m - i0);
-      // Packed right before use: the panel (16 KiB at KC = 256) is read from L1 by every tile.
+      // Packed right before use, so every tile of this row reads it from L1.
       packASplat(ap, aRows, aRow, aCol, mr, kc);
       let bPanel = bp;
       for (let j0 = 0; j0 < n; j0 += NR) {

@@ -1,26 +1,29 @@
-// Packing shared by the SIMD and the scalar GEMM drivers (dense.simd.ts, dense.scalar.ts).
+// Packing shared by the SIMD and the scalar GEMM drivers (dense.simd.ts, dense.scalar.ts), and the
+// scratch sizes they need.
 //
 // Every dense product is one GEMM, C[m][n] (+)= A[m][k]·B[k][n], whose operands are read through
-// element strides so that a transposed operand (wᵀ in the forward pass, dzᵀ for the weight
-// gradient) costs nothing extra: it is transposed while it is packed. Packing copies a K block of
-// each operand into the panel order the microkernel walks, so its inner loop reads two streams of
-// consecutive floats whatever the layout of the arrays it was given:
-//   A panel: MR rows × kc, stored [kc][MR]   (MR floats per step of k: broadcast one at a time)
-//   B panel: nr columns × kc, stored [kc][nr] (nr floats per step of k: whole f32x4 loads)
-// Rows and columns past the edge of the matrix are packed as zeros, so the microkernel always runs
-// a full tile without reading outside the arrays; only its stores are clipped to the edge.
+// byte strides, so a transposed operand (wᵀ in the forward pass, dzᵀ for the weight gradient)
+// costs nothing extra: it is transposed while it is packed. For each K block the drivers pack
+//   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k),
+//   A: one panel of MR rows at a time, stored [kc][MR]       (the SIMD driver stores each value
+//      already broadcast to an f32x4: [kc][MR][4], see dense.simd.ts),
+// then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
+// in L2 (≤ 768 KiB for n ≤ 512; a larger one streams from L3 at little cost: 58 GFLOP/s at
+// 256×1024→1024 against 62 at 512³, so there is no blocking over n). Rows and columns past the edge of the matrix are packed as zeros,
+// so the microkernel always runs a full tile without reading outside the arrays; only the stores
+// of an edge tile are clipped.
 //
 // No v128 here: this file is compiled into the scalar binary too (through common.ts).
 
 /** Rows of C per microkernel tile (both variants). */
 export const MR: i32 = 4;
-/** Columns of C per tile in the SIMD microkernel (2 × f32x4); the scalar one uses 4. */
+/** Columns of C per tile in the SIMD microkernel (2 × f32x4); the scalar one uses 2. */
 export const NR: i32 = 8;
 /**
- * Depth of one K block. A packed B panel is KC·8 floats = 8 KiB, so it stays in L1 while every
- * A panel of the block streams past it; the whole packed A block (m·KC floats) stays in L2.
+ * Largest K block. At 384 the SIMD A panel (24 KiB, broadcast) and the B panel being read
+ * (12 KiB) share the 48 KiB L1; 384 measured 1–3 % faster than 256 or 512 here.
  */
-export const KC: i32 = 512;
+export const KC: i32 = 384;
 
 /** Bytes of the tile buffer at the start of the scratch: one MR×NR tile for clipped edge stores. */
 export const TILE_BYTES: i32 = MR * NR * 4;
@@ -43,7 +46,7 @@ export function alignScratch(scratch: usize): usize {
   return (scratch + 63) & ~(<usize>63);
 }
 
-// Scratch layout, from the aligned base (kc = min(k, KC)):
+// Scratch layout, from the aligned base (kc = min(k, KC), the deepest block kBlock can give):
 //   tile   TILE_BYTES
 //   bias   roundUp(n, NR) floats (zero padded, so the SIMD epilogue loads whole vectors)
 //   B      roundUp(n, NR)·kc floats
@@ -150,18 +153,12 @@ export function packBPanel(d: usize, s: usize, kStride: usize, colStride: usize,
       d += rowBytes;
     }
   } else {
-    // Transposed source (wᵀ): each column is a contiguous source row; walk four of them side by
-    // side so every source cache line is used while it is hot.
-    const c1 = colStride, c2 = colStride * 2, c3 = colStride * 3;
-    for (let j: usize = 0; j < rowBytes; j += 16) {
-      let sj = s + (j >> 2) * colStride;
-      let dj = d + j;
+    // Transposed source (wᵀ): each column is a contiguous source row, read in order.
+    for (let j = 0; j < nr; j++) {
+      let sj = s + <usize>j * colStride;
+      let dj = d + (<usize>j << 2);
       for (let p = 0; p < kc; p++) {
-        const x0 = load<u32>(sj), x1 = load<u32>(sj + c1), x2 = load<u32>(sj + c2), x3 = load<u32>(sj + c3);
-        store<u32>(dj, x0);
-        store<u32>(dj, x1, 4);
-        store<u32>(dj, x2, 8);
-        store<u32>(dj, x3, 12);
+        store<u32>(dj, load<u32>(sj));
         sj += kStride;
         dj += rowBytes;
       }
@@ -181,8 +178,8 @@ export function packB(dst: usize, src: usize, kStride: usize, colStride: usize, 
 }
 
 /**
- * Depth of the K blocks: K split into equal blocks of at most KC (784 → 4 × 196, not
- * 3 × 256 + 16: a thin last block would pay the packing and call overhead for little work).
+ * Depth of the K blocks: K split into equal blocks of at most KC (784 → 3 × 262, not
+ * 2 × 384 + 16: a thin last block would pay the packing and call overhead for little work).
  */
 @inline
 export function kBlock(k: i32): i32 {

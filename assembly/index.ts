@@ -17,6 +17,8 @@ export * from './curvature.simd';
 export * from './curvature.scalar';
 export * from './cholesky.simd';
 export * from './cholesky.scalar';
+export * from './sampling.simd';
+export * from './sampling.scalar';
 export * from './stats.simd';
 export * from './stats.scalar';
 export * from './common';

@@ -28,7 +28,7 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
 // max, and any ties) contribute exactly 1 each and stay out of the sum, so a row whose other
 // terms are tiny still gets L to full relative precision (log(1 + 1e-7) is not lost to rounding).
 // δ is rounded to f32, by up to |δ|·2^-24, and e^-δ would turn that into a relative error of
-// |δ|·6e-8 (2e-6 at δ = 30, enough to spoil a tiny loss): the rounding error ρ of m − z is
+// |δ|·6e-8 (about 2e-6 at δ = 40, enough to spoil a tiny loss): the rounding error ρ of m − z is
 // recovered exactly (Knuth's TwoSum, six operations) and applied as e^-(δ+ρ) ≈ e^-δ − e^-δ·ρ.
 @inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0 || n <= 0) return 0;
@@ -56,10 +56,12 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
       if (dj == 0) ties++;
       else {
         const e = expf32(-dj);
-        others += <f64>(e - e * differenceError(dj, m, zj));
+        // a term that underflows to 0 adds nothing (and its correction is NaN for δ = ∞)
+        if (e != 0) others += <f64>(e - e * differenceError(dj, m, zj));
       }
       sumY += <f64>yj;
-      sumYDelta += <f64>(yj * dj);
+      // y = 0 contributes 0 even where δ = ∞ (0·∞ would be NaN)
+      if (yj != 0) sumYDelta += <f64>(yj * dj);
     }
     total += Math.log1p(others + <f64>(ties - 1)) * sumY + sumYDelta;
     z += rowBytes;

@@ -63,13 +63,15 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       const yj = v128.load(y + o);
       const zj = v128.load(z + o);
       const dj = f32x4.sub(m4, zj);
-      const top = f32x4.eq(dj, zero);
       const e = expf32x4(f32x4.neg(dj));
       const term = f32x4.sub(e, f32x4.mul(e, differenceErrorx4(dj, m4, zj)));
-      others = f32x4.add(others, v128.andnot(term, top));
+      // leave out the top (δ = 0) and the terms that underflow to 0 (the correction is NaN for δ = ∞)
+      const top = f32x4.eq(dj, zero);
+      others = f32x4.add(others, v128.andnot(term, v128.or(top, f32x4.eq(e, zero))));
       ties = i32x4.add(ties, top);
       sumY = f32x4.add(sumY, yj);
-      sumYDelta = f32x4.add(sumYDelta, f32x4.mul(yj, dj));
+      // y = 0 contributes 0 even where δ = ∞ (0·∞ would be NaN)
+      sumYDelta = f32x4.add(sumYDelta, v128.andnot(f32x4.mul(yj, dj), f32x4.eq(yj, zero)));
     }
     let others64 = sumLanesF64(others), sumY64 = sumLanesF64(sumY), sumYDelta64 = sumLanesF64(sumYDelta);
     let tieCount = -(
@@ -84,10 +86,10 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       if (dj == 0) tieCount++;
       else {
         const e = expf32(-dj);
-        others64 += <f64>(e - e * differenceError(dj, m, zj));
+        if (e != 0) others64 += <f64>(e - e * differenceError(dj, m, zj));
       }
       sumY64 += <f64>yj;
-      sumYDelta64 += <f64>(yj * dj);
+      if (yj != 0) sumYDelta64 += <f64>(yj * dj);
     }
     total += Math.log1p(others64 + <f64>(tieCount - 1)) * sumY64 + sumYDelta64;
     z += rowBytes;

@@ -159,12 +159,31 @@ export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g:
   let i = 0;
   while (i + 4 <= n) {
     const end = min(n & ~3, i + STAT_BLOCK);
+    // Two sets of accumulators, eight floats a round: one set alone waits on the add latency.
     let sgg = f32x4.splat(0), sga = f32x4.splat(0), sww = f32x4.splat(0), sdd = f32x4.splat(0);
+    let tgg = f32x4.splat(0), tga = f32x4.splat(0), tww = f32x4.splat(0), tdd = f32x4.splat(0);
+    for (; i + 8 <= end; i += 8) {
+      const o = <usize>i << 2;
+      const g0 = v128.load(g + o), g1 = v128.load(g + o, 16);
+      const w0 = v128.load(w + o), w1 = v128.load(w + o, 16);
+      // Exact in f32 when w and the snapshot are within a factor 2 (Sterbenz): one step apart.
+      const d0 = f32x4.sub(w0, v128.load(snapshot + o)), d1 = f32x4.sub(w1, v128.load(snapshot + o, 16));
+      sgg = f32x4.add(sgg, f32x4.mul(g0, g0));
+      tgg = f32x4.add(tgg, f32x4.mul(g1, g1));
+      sga = f32x4.add(sga, f32x4.abs(g0));
+      tga = f32x4.add(tga, f32x4.abs(g1));
+      largest4 = i32x4.max_s(largest4, i32x4.max_s(v128.and(g0, magnitude), v128.and(g1, magnitude)));
+      sww = f32x4.add(sww, f32x4.mul(w0, w0));
+      tww = f32x4.add(tww, f32x4.mul(w1, w1));
+      sdd = f32x4.add(sdd, f32x4.mul(d0, d0));
+      tdd = f32x4.add(tdd, f32x4.mul(d1, d1));
+      v128.store(snapshot + o, w0);
+      v128.store(snapshot + o, w1, 16);
+    }
     for (; i < end; i += 4) {
       const o = <usize>i << 2;
       const gi = v128.load(g + o);
       const wi = v128.load(w + o);
-      // Exact in f32 when w and the snapshot are within a factor 2 (Sterbenz): one step apart.
       const d = f32x4.sub(wi, v128.load(snapshot + o));
       sgg = f32x4.add(sgg, f32x4.mul(gi, gi));
       sga = f32x4.add(sga, f32x4.abs(gi));
@@ -173,10 +192,10 @@ export function f32_weight_stats__simd(out: usize, snapshot: usize, w: usize, g:
       sdd = f32x4.add(sdd, f32x4.mul(d, d));
       v128.store(snapshot + o, wi);
     }
-    gg = addLanesF64(gg, sgg);
-    ga = addLanesF64(ga, sga);
-    ww = addLanesF64(ww, sww);
-    dd = addLanesF64(dd, sdd);
+    gg = addLanesF64(gg, f32x4.add(sgg, tgg));
+    ga = addLanesF64(ga, f32x4.add(sga, tga));
+    ww = addLanesF64(ww, f32x4.add(sww, tww));
+    dd = addLanesF64(dd, f32x4.add(sdd, tdd));
   }
   let largest = max(max(i32x4.extract_lane(largest4, 0), i32x4.extract_lane(largest4, 1)), max(i32x4.extract_lane(largest4, 2), i32x4.extract_lane(largest4, 3)));
   let tgg: f64 = 0, tga: f64 = 0, tww: f64 = 0, tdd: f64 = 0;

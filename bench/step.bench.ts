@@ -14,10 +14,14 @@ import { medianMs } from './median.js';
 export const STEP_SIZES = [784, 100, 100, 10];
 export const STEP_BATCH = 64;
 
-/** Floating-point operations of one step: three dense products of 2·in·out·batch each, per layer. */
+/**
+ * Floating-point operations of one step: per layer the forward product and ∂W, 2·in·out·batch
+ * each, and ∂input for every layer but the first (backprop never computes ∂C/∂x of the inputs).
+ * [784,100,100,10] at batch 64: 24.3 MFLOP. Elementwise work and the update are not counted.
+ */
 export function stepFlops(sizes: readonly number[], batch: number): number {
   let flops = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) flops += 3 * 2 * sizes[l] * sizes[l + 1] * batch;
+  for (let l = 0; l + 1 < sizes.length; l++) flops += (l === 0 ? 2 : 3) * 2 * sizes[l] * sizes[l + 1] * batch;
   return flops;
 }
 

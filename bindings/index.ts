@@ -20,6 +20,9 @@ export type { Rows, Matrix } from './data/matrix.js';
 export { toMatrix } from './data/matrix.js';
 export { Sgd } from './optim/sgd.js';
 export type { Optimizer } from './optim/optimizer.js';
+export { createOptimizer, registerOptimizer, optimizerNames, OPTIMIZERS, clipGradientNorm } from './optim/index.js';
+export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop } from './optim/index.js';
+export type { OptimizerSpec, OptimizerDefinition, OptimizerState } from './optim/index.js';
 export { modelOf, networkFromModel } from './io/model-data.js';
 export { toSafetensors, fromSafetensors } from './io/safetensors.js';
 export type { SafetensorsImportOptions } from './io/safetensors.js';
@@ -30,3 +33,10 @@ export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
+export {
+  checkpointOf, checkpointToJSON, checkpointFromJSON, encodeBinary, decodeBinary, networkFromCheckpoint, restoreOptimizer,
+  BINARY_LIMITS, BINARY_VERSION,
+} from './io/checkpoint.js';
+export type { Checkpoint, CheckpointFile } from './io/checkpoint.js';
+export { NON_FINITE_POLICIES } from './network/numeric-faults.js';
+export type { NonFinitePolicy } from './network/numeric-faults.js';

@@ -138,6 +138,17 @@ export interface Kernels<T extends Tensor = Tensor> {
   cholesky(l: T, a: T, n: number): boolean;
   /** m[n][n] = l⁻¹ for a lower-triangular l with a non-zero diagonal (m is lower-triangular). */
   trilInverse(m: T, l: T, n: number): void;
+  /**
+   * y[batch][n] = targets drawn from the model's predictive distribution for `loss`, given the
+   * outputs a and noise u drawn by the caller (so every backend makes the same draw). Overwrites y.
+   * - cross-entropy (softmax): y[r] = one-hot of the first class j with u[r] < Σ_{k≤j} a[r][k]
+   *   (sum in f64; u is `[batch]` uniforms in [0, 1));
+   * - binary-cross-entropy (sigmoid): y = 1 where u < a, else 0 (u is `[batch][n]` uniforms);
+   * - mse: y = a + u (u is `[batch][n]` standard normals: a unit-variance Gaussian).
+   * K-FAC's G factor is the covariance of the gradients for such targets (the Fisher, not the
+   * empirical Fisher of the true targets).
+   */
+  sampleTargets(loss: Loss, y: T, a: T, u: T, batch: number, n: number): void;
 
   // ---- gradient-flow statistics (bindings/flow), one pass each over data a step already made ----
   /**

@@ -5,8 +5,9 @@ import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
 import { convertCommand } from './commands/convert.js';
 import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
+import { studyRemediesCommand } from './commands/study-remedies.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

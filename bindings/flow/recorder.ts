@@ -23,8 +23,12 @@ import { Trace } from './trace.js';
 export interface TraceOptions {
   /** Record every k-th step, from the first step of the train() call (default 1: every step). */
   every?: number;
-  /** Re-estimate the spectral norms every m-th record (default 1); in between the last estimate is kept. */
-  spectralEvery?: number;
+  /**
+   * The two costliest statistics, ‖W‖₂ (power iteration) and the 98th percentile (a histogram
+   * pass), are computed every m-th record (default 10, so that tracing every step costs about a
+   * tenth of a step); in between, spectralNorm keeps its last estimate and activationP98 is NaN.
+   */
+  refreshEvery?: number;
   /** Network steps (1 = the first) at which to keep histograms of the back-propagated gradients (default [1]). */
   histogramSteps?: number[];
 }
@@ -37,8 +41,8 @@ const POWER_SEED = 0x5eed;
 
 export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trace: expected an object such as { every: 10 }');
-  const { every = 1, spectralEvery = 1, histogramSteps = [1] } = options as TraceOptions;
-  for (const [name, value] of [['trace.every', every], ['trace.spectralEvery', spectralEvery]] as const) {
+  const { every = 1, refreshEvery = 10, histogramSteps = [1] } = options as TraceOptions;
+  for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw invalidOption(`${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
     }
@@ -46,7 +50,7 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 1)) {
     throw invalidOption(`trace.histogramSteps: expected an array of step numbers ≥ 1, got ${JSON.stringify(histogramSteps)}`);
   }
-  return { every, spectralEvery, histogramSteps };
+  return { every, refreshEvery, histogramSteps };
 }
 
 export class TraceRecorder {
@@ -117,7 +121,7 @@ export class TraceRecorder {
     if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
     this.recordedStep = step;
     const r = (this.record = trace.beginRecord(step, loss, this.batchAccuracy(batch)));
-    const spectral = r % this.options.spectralEvery === 0;
+    const refresh = r % this.options.refreshEvery === 0;
     for (let l = 0; l < L; l++) {
       const w = net.weights[l];
       const gw = net.nablaW[l];
@@ -132,7 +136,7 @@ export class TraceRecorder {
       if (this.changePending) trace.set('updateRatio', r - 1, l, Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]) / trace.at('weightNorm', r - 1, l));
       trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(net.nablaB[l], n)));
       trace.set('deltaNorm', r, l, Math.sqrt(k.sumSquares(net.deltas[l], batch * n)));
-      if (spectral) {
+      if (refresh) {
         const iterations = this.warm[l] ? WARM_ITERATIONS : COLD_ITERATIONS;
         this.warm[l] = true;
         const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], this.zeroBias, net.sizes[l], n, iterations);
@@ -140,7 +144,7 @@ export class TraceRecorder {
       } else {
         trace.set('spectralNorm', r, l, trace.at('spectralNorm', r - 1, l));
       }
-      this.activationStatistics(r, l, f, batch, n);
+      this.activationStatistics(r, l, f, batch, n, refresh);
     }
     this.changePending = false;
     for (let l = 0; l < L - 1; l++) {
@@ -173,7 +177,7 @@ export class TraceRecorder {
   }
 
   /** Activation moments, the 98th percentile, saturation and σ' of layer l's units. */
-  private activationStatistics(r: number, l: number, f: Network['activationFunctions'][number], batch: number, n: number): void {
+  private activationStatistics(r: number, l: number, f: Network['activationFunctions'][number], batch: number, n: number, refresh: boolean): void {
     const { net, k, trace, stats } = this;
     const count = batch * n;
     const a = net.activations[l + 1];
@@ -183,7 +187,7 @@ export class TraceRecorder {
     const mean = stats[ACTIVATION_STAT.sum] / count;
     trace.set('activationMean', r, l, mean);
     trace.set('activationStd', r, l, Math.sqrt(Math.max(0, stats[ACTIVATION_STAT.sumSquares] / count - mean * mean)));
-    trace.set('activationP98', r, l, this.percentile(a, count, stats[ACTIVATION_STAT.min], stats[ACTIVATION_STAT.max]));
+    if (refresh) trace.set('activationP98', r, l, this.percentile(a, count, stats[ACTIVATION_STAT.min], stats[ACTIVATION_STAT.max]));
     if (!elementwise) return; // σ' statistics stay NaN for softmax
     trace.set('saturatedFraction', r, l, stats[ACTIVATION_STAT.saturated] / count);
     trace.set('deadFraction', r, l, 1 - stats[ACTIVATION_STAT.aliveUnits] / n);

@@ -261,7 +261,7 @@ export class Network<T extends Tensor = Tensor> {
     this.checkOutputs(0, data.x.rows, 'inputs');
     const loss = this.backprop(data.x.rows);
     const fault = nonFiniteStep(this, loss);
-    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients: ${fault} (the inputs or targets are too large for float32)`);
+    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${data.x.rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
     const layers = Array.from({ length: this.depth }, (_, l) => {
       const weights = Float64Array.from(k.view(this.nablaW[l]));
       const biases = Float64Array.from(k.view(this.nablaB[l]));
@@ -334,7 +334,7 @@ export class Network<T extends Tensor = Tensor> {
           const row = first + Math.floor(i / n);
           throw new GradscopeError(
             'NON_FINITE_INPUT',
-            `${label}: row ${row} overflows float32 in layer ${l - 1} (unit ${i % n} is ${a[i]}); scale the inputs down`,
+            `${label}: row ${row} overflows float32 in layer ${l - 1} (unit ${i % n} is ${a[i]}); the inputs or the weights are too large`,
           );
         }
       }

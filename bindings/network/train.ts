@@ -161,7 +161,12 @@ export function runTraining(
     let outOfTime = false;
     for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
       const started = performance.now();
-      if (shuffle) net.rng.shuffle(order);
+      if (shuffle) {
+        // Each epoch's order depends only on the RNG state, not on the last epoch's order, so a
+        // run resumed from a checkpoint (which holds the RNG state) shuffles exactly as one that never stopped.
+        for (let i = 0; i < order.length; i++) order[i] = i;
+        net.rng.shuffle(order);
+      }
       undo?.save(optimizer);
       let lossSum = 0;
       let batches = 0;
@@ -191,12 +196,16 @@ export function runTraining(
           throw new GradscopeError('DIVERGED', `${where}: ${outcome}; the step was not applied (try a smaller learningRate, or onNonFinite 'skip' or 'halve')`);
         }
         if (policy === 'halve') {
+          // This attempt's weights led to the fault, so they go back either way.
+          undo!.restore(optimizer);
           if (halvings === maxHalvings) {
-            throw new GradscopeError('DIVERGED', `${where}: ${outcome} after ${halvings} halvings of the learning rate (now ${learningRate}); the step was not applied`);
+            throw new GradscopeError(
+              'DIVERGED',
+              `${where}: ${outcome} after ${halvings} halvings of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
+            );
           }
           halvings++;
           learningRate /= 2;
-          undo!.restore(optimizer);
           lossSum = 0;
           batches = 0;
           position = 0;

@@ -8,6 +8,7 @@ import type { Network } from '../network/network.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
+import { Kfac } from './kfac.js';
 import { Lars } from './lars.js';
 import { Lbfgs } from './lbfgs.js';
 import { LevenbergMarquardt } from './levenberg-marquardt.js';
@@ -48,7 +49,12 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     summary: 'Hessian-free (Martens 2010): CG on Gauss-Newton products, LM damping, backtracking',
     create: (net, o) => new HessianFree(net, o),
   },
-  // 'kfac' is added here by its file's owner.
+  {
+    name: 'kfac',
+    kind: 'second-order',
+    summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer (sampled Fisher, damped)',
+    create: (net, o) => new Kfac(net, o),
+  },
 ];
 
 /** Adds an optimiser to the registry (a plugin's, or one defined outside this folder). */
@@ -84,6 +90,6 @@ export function isOptimizer(value: unknown): value is Optimizer {
   return typeof value === 'object' && value !== null && typeof (value as Optimizer).step === 'function';
 }
 
-export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop, Sgd };
+export { Adagrad, Adam, AdamW, Kfac, Lars, Lbfgs, LevenbergMarquardt, Rmsprop, Sgd };
 export { clipGradientNorm } from './clip.js';
 export type { Optimizer, OptimizerState } from './optimizer.js';

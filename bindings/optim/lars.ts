@@ -3,7 +3,7 @@
  * is scaled by its trust ratio η·‖W‖ / (‖∇W‖ + λ·‖W‖), so every layer moves by about the same
  * fraction of its weights whatever the size of its gradient: the vanishing gradient no longer sets
  * the step. Norms are over a layer's weights and biases together; a layer whose weights or gradient
- * are all zero gets ratio 1. The step itself is SGD with momentum (PyTorch's convention).
+ * are all zero gets ratio 1. The gradient scaled by it goes through SGD with momentum.
  */
 import type { Tensor } from '../kernels.js';
 import type { Network, Parameter } from '../network/network.js';
@@ -16,6 +16,12 @@ export interface LarsOptions extends FirstOrderOptions {
   /** Momentum in [0, 1) (default 0.9). */
   momentum?: number;
 }
+
+/**
+ * A gradient below this fraction of ‖W‖ counts as zero (ratio 1): the ratio then stays below
+ * η·1e30, so trust·g_i stays finite in f32 (an Inf ratio times a zero element would be NaN).
+ */
+const NEGLIGIBLE_GRADIENT = 1e-30;
 
 export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
 
@@ -42,11 +48,19 @@ export class Lars extends FirstOrderOptimizer {
     for (let l = 0; l < this.trust.length; l++) {
       const w = Math.sqrt(k.sumSquares(weights[l], weights[l].length) + k.sumSquares(biases[l], biases[l].length));
       const g = Math.sqrt(k.sumSquares(nablaW[l], nablaW[l].length) + k.sumSquares(nablaB[l], nablaB[l].length));
-      this.trust[l] = w > 0 && g > 0 ? (this.eta * w) / (g + this.weightDecay * w) : 1;
+      this.trust[l] = w > 0 && g > NEGLIGIBLE_GRADIENT * w ? (this.eta * w) / (g + this.weightDecay * w) : 1;
     }
   }
 
+  /**
+   * The paper's v = μ·v + trust·(g + λ·w);  w −= lr·v: the trust ratio scales the gradient (in
+   * place, as clipping does) before it enters the momentum, not the learning rate after, so a
+   * layer whose gradient suddenly shrinks is not given a huge step on its old momentum.
+   */
   protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
-    this.net.kernels.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate * this.trust[p.layer], this.momentum, this.weightDecay);
+    const k = this.net.kernels;
+    const trust = this.trust[p.layer];
+    k.scale(p.grad, p.length, trust);
+    k.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.momentum, trust * this.weightDecay);
   }
 }

@@ -6,6 +6,7 @@
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
+import { samplingKernels } from './sampling.js';
 import { statsKernels } from './stats.js';
 
 export interface RefOptions {
@@ -98,7 +99,8 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
       let max = 0;
       for (let i = 0; i < n; i++) {
         const v = Math.abs(x[i]);
-        if (!(v <= max)) max = v; // a NaN wins, so it is never hidden
+        if (Number.isNaN(v)) return NaN; // a NaN wins, so it is never hidden (a later value must not replace it)
+        if (v > max) max = v;
       }
       return max;
     },
@@ -155,6 +157,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     },
 
     ...curvatureKernels,
+    ...samplingKernels,
     ...statsKernels,
   };
 }

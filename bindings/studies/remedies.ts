@@ -10,7 +10,8 @@ import { loadMnist } from '../data/mnist.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { createNetwork, type Network } from '../network/network.js';
-import { findOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
+import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
+import type { Optimizer } from '../optim/optimizer.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
@@ -105,7 +106,7 @@ export const REMEDIES_CONTENDERS: Contender[] = [
     learningRate: 0.05,
     spec: (net, probe) => ({ name: 'sgd', momentum: 0.9, layerRates: equalisingLayerRates(net, probe) }),
   },
-  { label: 'lars', settings: 'LARS, η 0.001, momentum 0.9, lr 2', batchSize: MINI_BATCH, learningRate: 2, spec: () => 'lars' },
+  { label: 'lars', settings: 'LARS, η 0.001, momentum 0.9, lr 1', batchSize: MINI_BATCH, learningRate: 1, spec: () => 'lars' },
   { label: 'adagrad', settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01, spec: () => 'adagrad' },
   { label: 'rmsprop', settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'rmsprop' },
   { label: 'adam', settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'adam' },
@@ -117,7 +118,7 @@ export const REMEDIES_CONTENDERS: Contender[] = [
 /** Contenders for optimisers registered by others (Hessian-free, K-FAC): their defaults on large batches. */
 function registeredContenders(): Contender[] {
   const known = new Set(REMEDIES_CONTENDERS.map((c) => c.label));
-  return OPTIMIZERS.filter((d) => !known.has(d.name) && !REMEDIES_CONTENDERS.some((c) => c.spec.length === 0 && c.label === d.name)).map((d) => ({
+  return OPTIMIZERS.filter((d) => !known.has(d.name)).map((d) => ({
     label: d.name,
     settings: `${d.summary}, defaults, batch ${LARGE_BATCH}`,
     batchSize: LARGE_BATCH,
@@ -179,9 +180,9 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
     const net = await createNetwork({ sizes, activation: 'sigmoid', init: 'standard', seed: options.seed ?? 1, backend: options.backend });
     const run: RemediesRun = { label: contender.label, settings: contender.settings };
     try {
-      let optimizer;
+      let optimizer: Optimizer | undefined;
       try {
-        optimizer = findOptimizer(nameOf(contender.spec(net, probe))).create(net, optionsOf(contender.spec(net, probe)));
+        optimizer = createOptimizer(net, contender.spec(net, probe));
       } catch (error) {
         if (!(error instanceof GradscopeError && error.code === 'INVALID_OPTION')) throw error;
         run.skipped = error.message;
@@ -223,14 +224,4 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
     options.onRun?.(run);
   }
   return { sizes, seconds, trainRows: digits.train.x.rows, testRows: digits.test.x.rows, runs };
-}
-
-function nameOf(spec: OptimizerSpec): string {
-  return typeof spec === 'string' ? spec : spec.name;
-}
-
-function optionsOf(spec: OptimizerSpec): Record<string, unknown> {
-  if (typeof spec === 'string') return {};
-  const { name: _name, ...rest } = spec;
-  return rest;
 }

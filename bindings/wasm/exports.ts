@@ -84,6 +84,9 @@ export interface VariantKernels {
   f32_cholesky(l: Ptr, a: Ptr, n: number): number;
   // m = l⁻¹ (lower-triangular)
   f32_tril_inverse(m: Ptr, l: Ptr, n: number): void;
+  // y = targets drawn from the predictive distribution of outputs a, from noise u; kind = index in LOSSES
+  // (assembly/sampling.*.ts)
+  f32_sample_targets(y: Ptr, a: Ptr, u: Ptr, kind: number, batch: number, n: number): void;
 
   // The gradient-flow statistics of assembly/stats.*.ts (kind: the index in ACTIVATIONS).
   // out (8 f64) = Σa, Σa², min a, max a, Σf'(z), max f'(z), #{f' < threshold}, #units alive;

@@ -5,7 +5,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Activation, Kernels, OutputActivation } from '../kernels.js';
-import { ACTIVATION_STAT_COUNT, ACTIVATIONS } from '../kernels.js';
+import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator } from './allocator.js';
 import {
   ACTIVATION_EXPORT_NAMES,
@@ -235,6 +235,9 @@ class WasmBackend implements WasmKernels {
   }
   trilInverse(m: WasmTensor, l: WasmTensor, n: number): void {
     this.module.f32_tril_inverse(m.ptr, l.ptr, n);
+  }
+  sampleTargets(loss: Loss, y: WasmTensor, a: WasmTensor, u: WasmTensor, batch: number, n: number): void {
+    this.module.f32_sample_targets(y.ptr, a.ptr, u.ptr, LOSSES.indexOf(loss), batch, n);
   }
 
   /** activationStats' f64 results in linear memory, allocated on first use, and a view of them. */

@@ -129,19 +129,37 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     // A first traced run leaves only what the backend keeps for reuse (batch buffers, kernel scratch) …
     net.train(x, y, { epochs: 1, batchSize: 10, learningRate: 0.1, trace: {} });
     const before = bytes();
-    net.train(x, y, { epochs: 3, batchSize: 10, learningRate: 0.1, trace: { every: 4, spectralEvery: 2, histogramSteps: [6, 14] } });
+    net.train(x, y, { epochs: 3, batchSize: 10, learningRate: 0.1, trace: { every: 4, refreshEvery: 2, histogramSteps: [6, 14] } });
     const t = net.trace!;
     // … and the second, with the network at step 5, records steps 6, 10, 14, 18 of its 15.
     expect(Array.from(t.steps)).toEqual([6, 10, 14, 18]);
     expect(t.histograms.map((h) => h.step)).toEqual([6, 14]);
-    // spectralEvery 2: records 1 and 3 carry the estimate of records 0 and 2.
+    // refreshEvery 2: records 1 and 3 carry the estimate of records 0 and 2.
     expect(t.at('spectralNorm', 1, 0)).toBe(t.at('spectralNorm', 0, 0));
     expect(t.at('spectralNorm', 2, 0)).not.toBe(t.at('spectralNorm', 1, 0));
-    for (const metric of ['weightGradNorm', 'updateRatio', 'activationP98', 'spectralNorm'] as const) {
+    for (const metric of ['weightGradNorm', 'updateRatio', 'spectralNorm'] as const) {
       expect(Array.from(t.metric(metric)).every(Number.isFinite), `${name} ${metric} finite`).toBe(true);
     }
+    expect([0, 1, 2, 3].map((r) => Number.isNaN(t.at('activationP98', r, 1)))).toEqual([false, true, false, true]);
     if ('bytesInUse' in kernels) expect(bytes(), 'trace buffers freed').toBe(before);
     net.dispose();
+  });
+
+  it('measures the update of every step, whether the next record or the end of training settles it', async () => {
+    // Plain SGD: ‖ΔW‖ = η‖∇W‖ exactly, step by step; every 1 defers the measurement, every 2 does not.
+    for (const every of [1, 2]) {
+      const net = await createNetwork({ ...OPTIONS, backend: kernels });
+      net.train(x, y, { epochs: 2, batchSize: 16, learningRate: LEARNING_RATE, trace: { every } });
+      const t = net.trace!;
+      expect(t.length).toBe(every === 1 ? 6 : 3);
+      for (let r = 0; r < t.length; r++) {
+        for (let l = 0; l < t.layers; l++) {
+          const want = (LEARNING_RATE * t.at('weightGradNorm', r, l)) / t.at('weightNorm', r, l);
+          expect(t.at('updateRatio', r, l) / want, `${name} every ${every} record ${r} layer ${l}`).toBeCloseTo(1, 3);
+        }
+      }
+      net.dispose();
+    }
   });
 
   it('exports CSV and JSON, and reads its JSON back', async () => {
@@ -162,7 +180,7 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
 });
 
 describe('trace options', () => {
-  it.each([{ every: 0 }, { every: 1.5 }, { spectralEvery: -1 }, { histogramSteps: [0] }, null])('refuses %j before training changes anything', async (trace) => {
+  it.each([{ every: 0 }, { every: 1.5 }, { refreshEvery: -1 }, { histogramSteps: [0] }, null])('refuses %j before training changes anything', async (trace) => {
     const net: Network = await createNetwork({ ...OPTIONS, backend: 'ref' });
     const weights = Float64Array.from(net.kernels.view(net.weights[0]));
     expect(() => net.train(x, y, { trace: trace as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

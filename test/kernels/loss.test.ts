@@ -196,6 +196,32 @@ describe.each(wasmBackends)('$name against exact float64 formulas', ({ kernels: 
     }
   });
 
+  it('stays finite at the ends of the f32 range', () => {
+    // The top logit carries the label, so the true loss is e^-(3.4e38 − 1) ≈ 0 (cross-entropy) or
+    // log1p(e^-3.4e38) ≈ 0 (binary); m − z overflows to ∞ for the bottom one.
+    const z = Float32Array.of(3.4e38, -3.4e38, -Infinity, 1);
+    const cases: Case[] = [
+      { loss: 'cross-entropy', output: 'softmax', batch: 1, n: 4, z, a: Float32Array.of(1, 0, 0, 0), y: Float32Array.of(1, 0, 0, 0) },
+      { loss: 'binary-cross-entropy', output: 'sigmoid', batch: 1, n: 2, z: z.subarray(0, 2), a: Float32Array.of(1, 0), y: Float32Array.of(1, 0) },
+    ];
+    for (const c of cases) {
+      const { value, dz } = runLoss(k, c, new Float32Array(c.n));
+      expect(value, `${k.name} ${c.loss}`).toBe(0);
+      expect(dz!.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('returns NaN when an input is NaN, wherever it is', () => {
+    for (const loss of LOSSES) {
+      for (const at of [0, 5, 13, 14]) {
+        const c = randomCase(new Rng(17), loss, 3, 5);
+        c.z[at] = NaN;
+        c.a[at] = NaN;
+        expect(runLoss(k, c).value, `${k.name} ${loss}, NaN at ${at}`).toBeNaN();
+      }
+    }
+  });
+
   it('treats an empty batch as loss 0 and touches nothing', () => {
     for (const loss of LOSSES) {
       const c = randomCase(new Rng(13), loss, 0, 4);

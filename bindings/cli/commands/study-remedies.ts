@@ -1,0 +1,51 @@
+/**
+ * gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
+ * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
+ */
+import { REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
+import { booleanFlag, numberFlag, stringFlag, type Command } from '../command.js';
+import { formatTable, sci } from '../table.js';
+
+function row(run: RemediesRun): string[] {
+  if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
+  return [
+    run.label,
+    String(run.steps),
+    `${(1000 * run.secondsPerStep!).toFixed(2)} ms`,
+    sci(run.firstLayerMovement!),
+    sci(run.lastLayerMovement!),
+    `${run.movementRatio!.toFixed(1)}×`,
+    `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
+    `${(100 * run.testAccuracy!).toFixed(1)} %`,
+  ];
+}
+
+export const studyRemediesCommand: Command = {
+  words: ['study', 'remedies'],
+  summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
+  usage: 'gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]',
+  async run(args) {
+    const json = booleanFlag(args, 'json');
+    const seconds = numberFlag(args, 'seconds', 6);
+    if (!json) {
+      console.log(`Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
+      console.log(`${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
+    }
+    const result = await runRemediesStudy({
+      seconds,
+      trainRows: numberFlag(args, 'train', 9000),
+      testRows: numberFlag(args, 'test', 1000),
+      seed: numberFlag(args, 'seed', 1),
+      optimizers: stringFlag(args, 'optimizers')?.split(','),
+      onRun: json ? undefined : (run) => process.stderr.write(`${run.label} done\n`),
+    });
+    if (json) {
+      process.stdout.write(JSON.stringify(result) + '\n');
+      return;
+    }
+    const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
+    console.log(formatTable(header, result.runs.map(row)));
+    console.log('\nSettings:');
+    for (const run of result.runs) console.log(`  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
+  },
+};

@@ -1,0 +1,52 @@
+/** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
+import type { Diagnosis } from '../flow/diagnose.js';
+import type { Trace } from '../flow/trace.js';
+import { formatTable, sci } from './table.js';
+
+const percent = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
+const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
+
+/** Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer, the chain factor, saturation. */
+export function traceTable(trace: Trace, record = trace.length - 1): string {
+  const L = trace.layers;
+  const lastHidden = Math.max(0, L - 2);
+  const at = (metric: Parameters<Trace['at']>[0], l: number) => trace.at(metric, record, l);
+  const rows = Array.from({ length: L }, (_, l) => [
+    l === L - 1 ? `output (${trace.activations[l]})` : `hidden ${l + 1} (${trace.activations[l]})`,
+    num(at('weightGradNorm', l)),
+    num(at('biasGradNorm', l)),
+    l === L - 1 ? '' : `${(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)).toPrecision(3)}×`,
+    num(at('chainFactor', l)),
+    num(at('chainBound', l)),
+    num(at('updateRatio', l)),
+    percent(at('saturatedFraction', l)),
+    percent(at('deadFraction', l)),
+  ]);
+  return formatTable(
+    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', '÷ last hidden', "factor ‖δˡ‖/‖δˡ⁺¹‖", "bound ‖W‖₂·max σ'", '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
+    rows,
+  );
+}
+
+/** The verdict, the summary and the remedies, wrapped for a terminal. */
+export function diagnosisText(d: Diagnosis): string {
+  const lines = [`Diagnosis: ${d.verdict.toUpperCase()}`, wrap(d.summary, 100, '  ')];
+  if (d.remedies.length) {
+    lines.push('  What to try:');
+    for (const r of d.remedies) lines.push(`  • ${r.option}`, wrap(r.why, 100, '      '));
+  }
+  return lines.join('\n');
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}

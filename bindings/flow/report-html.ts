@@ -1,0 +1,219 @@
+/**
+ * The HTML report: one self-contained file (inline SVG and CSS, no script, no network) with the
+ * studies' charts and diagnoses. Each chart's values are on its elements as data attributes.
+ */
+import type { Diagnosis } from './diagnose.js';
+import type { ActivationStudyResult } from './study-activations.js';
+import type { DepthStudyResult } from './study-depth.js';
+import { escapeHtml, heatmap, histograms, lineChart } from './svg.js';
+import type { Trace } from './trace.js';
+
+export interface ReportRun {
+  label: string;
+  trace: Trace;
+  diagnosis: Diagnosis;
+}
+
+export interface ReportInput {
+  title?: string;
+  depth?: DepthStudyResult;
+  activations?: ActivationStudyResult;
+  /** Traces of other runs (`gradscope study --model … --data …`). */
+  runs?: ReportRun[];
+}
+
+const layerName = (trace: Trace, l: number) => (l === trace.layers - 1 ? 'output' : `hidden ${l + 1}`);
+const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
+
+/** Every chart of one trace, ids prefixed with `id`. */
+export function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
+  const steps = trace.steps;
+  const layers = Array.from({ length: trace.layers }, (_, l) => l);
+  const parts = [`<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>`, diagnosisHtml(diagnosis)];
+  parts.push(
+    lineChart({
+      id: `${id}-norm-vs-layer`,
+      title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
+      xLabel: 'layer (1 = first hidden)',
+      yLabel: '‖∂C/∂b‖',
+      logY: true,
+      series: [0, trace.length - 1]
+        .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
+        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((l) => l + 1), ys: Array.from(trace.row('biasGradNorm', r)) })),
+    }),
+    heatmap({
+      id: `${id}-heatmap`,
+      title: 'log10 ‖∂C/∂b‖, steps × layers (first layer at the bottom)',
+      xLabel: 'step',
+      yLabel: 'layer',
+      rowLabels: layers.map((l) => layerName(trace, l)),
+      colValues: steps,
+      values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
+    }),
+    lineChart({
+      id: `${id}-norm-over-time`,
+      title: '‖∂C/∂b‖ of each layer over training (log scale)',
+      xLabel: 'step',
+      yLabel: '‖∂C/∂b‖',
+      logY: true,
+      series: layers.map((l) => ({ name: layerName(trace, l), xs: steps, ys: trace.series('biasGradNorm', l) })),
+    }),
+    lineChart({
+      id: `${id}-saturation`,
+      title: "Saturated fraction of each hidden layer over training (σ'(z) < 1 % of its maximum)",
+      xLabel: 'step',
+      yLabel: 'saturated fraction',
+      series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: steps, ys: trace.series('saturatedFraction', l) })),
+    }),
+    lineChart({
+      id: `${id}-chain`,
+      title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) (log scale)",
+      xLabel: 'layer (1 = first hidden)',
+      yLabel: 'factor',
+      logY: true,
+      series: [
+        { name: 'measured', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainFactor', 0, l)) },
+        { name: 'bound', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainBound', 0, l)) },
+      ],
+    }),
+    lineChart({
+      id: `${id}-loss`,
+      title: 'Loss and accuracy of the batch at each traced step',
+      xLabel: 'step',
+      yLabel: 'loss / accuracy',
+      series: [
+        { name: 'loss', xs: steps, ys: trace.losses },
+        { name: 'accuracy', xs: steps, ys: trace.accuracy },
+      ],
+    }),
+  );
+  for (const h of trace.histograms) {
+    parts.push(
+      histograms({
+        id: `${id}-hist-${h.step}`,
+        title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${h.step}`,
+        lo: h.lo,
+        hi: h.hi,
+        labels: layers.map((l) => layerName(trace, l)),
+        counts: h.counts,
+      }),
+    );
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function diagnosisHtml(d: Diagnosis): string {
+  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(r.option)}</code>: ${escapeHtml(r.why)}</li>`).join('');
+  return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${escapeHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
+}
+
+function depthSection(result: DepthStudyResult): string {
+  const parts = [
+    `<section id="depth"><h2>Study (a): depth</h2><p>Sigmoid networks with sigmoid outputs and binary cross-entropy, weights N(0, 1/n<sub>in</sub>), biases N(0, 1); ‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits, mean over ${result.seeds} seeds.</p>`,
+    lineChart({
+      id: 'depth-init',
+      title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${result.seeds} seeds)`,
+      xLabel: 'hidden layer',
+      yLabel: '‖∂C/∂b‖',
+      logY: true,
+      series: result.networks.map((n) => ({ name: `[${n.sizes.join(',')}]`, xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
+    }),
+    table(
+      ['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4'],
+      result.networks.map((n) => [`[${n.sizes.join(',')}]`, ...n.biasGradNorms.map((m, l) => `${m.toExponential(2)} ± ${n.biasGradNormsStd[l].toExponential(1)}`)]),
+    ),
+  ];
+  for (const n of result.networks) {
+    if (n.training) {
+      parts.push(
+        traceSection(
+          `depth-${n.sizes.length - 2}`,
+          `[${n.sizes.join(',')}]: full-batch gradient descent, η = ${result.learningRate}, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
+          n.training.trace,
+          n.training.diagnosis,
+        ),
+      );
+    }
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function activationsSection(result: ActivationStudyResult): string {
+  const parts = [
+    `<section id="activations"><h2>Study (b): activations × initialisations</h2><p>[${result.sizes.join(',')}], softmax + cross-entropy, ${result.epochs} epoch(s) of SGD (batch ${result.batchSize}, η = ${result.learningRate}) on ${result.trainRows} digits; test error on ${result.testRows}.</p>`,
+    table(
+      ['activation', 'init', 'test error', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],
+      result.runs.map((r) => [
+        r.activation,
+        r.init,
+        r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
+        r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(3) : '—',
+        r.diagnosis?.verdict ?? '—',
+      ]),
+    ),
+  ];
+  result.runs.forEach((r, i) => {
+    if (!r.trace || !r.diagnosis) return;
+    const trace = r.trace;
+    parts.push(`<section class="run" id="act-${i}"><h3>${escapeHtml(r.label)}</h3>`, diagnosisHtml(r.diagnosis));
+    parts.push(
+      lineChart({
+        id: `act-${i}-saturation`,
+        title: 'Saturated fraction per hidden layer over training',
+        xLabel: 'step',
+        yLabel: 'saturated fraction',
+        series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('saturatedFraction', l) })),
+      }),
+    );
+    for (const h of trace.histograms) {
+      parts.push(
+        histograms({
+          id: `act-${i}-hist-${h.step}`,
+          title: `Back-propagated gradients per layer at step ${h.step}`,
+          lo: h.lo,
+          hi: h.hi,
+          labels: Array.from({ length: trace.layers }, (_, l) => layerName(trace, l)),
+          counts: h.counts,
+        }),
+      );
+    }
+    parts.push('</section>');
+  });
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+figure.chart{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figcaption{font-weight:600;font-size:13px;max-width:560px}
+.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}
+.diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
+.diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}section.run{border-top:1px solid #eee;margin-top:1.5em}`;
+
+export function renderReport(input: ReportInput): string {
+  const title = input.title ?? 'gradscope: gradient flow report';
+  const sections = [
+    input.depth ? depthSection(input.depth) : '',
+    input.activations ? activationsSection(input.activations) : '',
+    ...(input.runs ?? []).map((run, i) => traceSection(`run-${i}`, run.label, run.trace, run.diagnosis)),
+  ];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through.</p>${sections.join('\n')}</body></html>\n`;
+}
+
+/** Writes the report to `path` (creating its folder); returns the absolute path. */
+export async function writeReport(path: string, input: ReportInput): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path');
+  const file = resolve(path);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, renderReport(input));
+  return file;
+}

@@ -1,0 +1,75 @@
+/**
+ * The dense linear algebra of K-FAC's Kronecker factors, written with the existing kernels only
+ * (no new GEMM): covariances by `denseBackwardWeights` (C += XᵀY), products by
+ * `denseBackwardInput` (C += X·Y), inverses by `cholesky` + `trilInverse` and one more XᵀX.
+ * Every function works on caller-owned buffers and allocates nothing.
+ *
+ * Matrices are `[rows][cols]` row-major tensors; `n` is the side of a square one.
+ */
+import type { Kernels, Tensor } from '../kernels.js';
+
+/** Scratch for the square-matrix routines, each at least side² long (`column` at least side). */
+export interface SquareScratch<T extends Tensor = Tensor> {
+  /** The damped copy being factorised. */
+  damped: T;
+  /** Its Cholesky factor L, then L⁻¹. */
+  factor: T;
+  inverseFactor: T;
+  /** A diagonal, read out and written back by strided copy2d. */
+  column: T;
+  /** All ones: adds a constant to a diagonal through axpy, and sums one through dot. */
+  ones: T;
+}
+
+/** c[n][n] = scale·xᵀx for x `[rows][n]` (overwrites c): E[x xᵀ] over rows with scale 1/rows. */
+export function covariance<T extends Tensor>(k: Kernels<T>, c: T, x: T, rows: number, n: number, scale: number): void {
+  k.zero(c, n * n);
+  k.denseBackwardWeights(c, x, x, rows, n, n);
+  k.scale(c, n * n, scale);
+}
+
+/** tr(m) for m `[n][n]`: the diagonal copied out with stride n + 1, then summed against ones. */
+export function trace<T extends Tensor>(k: Kernels<T>, m: T, n: number, s: SquareScratch<T>): number {
+  k.copy2d(s.column, 0, 1, m, 0, n + 1, n, 1);
+  return k.dot(s.column, s.ones, n);
+}
+
+/**
+ * inverse = (m + shift·I)⁻¹ for a symmetric positive semi-definite m `[n][n]`, by Cholesky:
+ * (L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹ = XᵀX with X = L⁻¹. If rounding leaves the damped matrix not positive
+ * definite, the shift grows ×10 (at most `retries` times). Returns the shift used, or NaN if none
+ * worked (inverse is then unspecified).
+ */
+export function dampedInverse<T extends Tensor>(
+  k: Kernels<T>, inverse: T, m: T, n: number, shift: number, s: SquareScratch<T>, retries = 6,
+): number {
+  let used = shift;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    k.copy2d(s.damped, 0, 0, m, 0, 0, 1, n * n);
+    k.copy2d(s.column, 0, 1, m, 0, n + 1, n, 1);
+    k.axpy(s.column, s.ones, n, used);
+    k.copy2d(s.damped, 0, n + 1, s.column, 0, 1, n, 1);
+    if (k.cholesky(s.factor, s.damped, n)) {
+      k.trilInverse(s.inverseFactor, s.factor, n);
+      covariance(k, inverse, s.inverseFactor, n, n, 1);
+      return used;
+    }
+    // A zero shift cannot grow by scaling: start from a tiny multiple of the mean diagonal (or 1).
+    used = used > 0 ? used * 10 : Math.max(trace(k, m, n, s) / n, 1) * 1e-6;
+  }
+  return NaN;
+}
+
+/**
+ * out[rows][cols] = left[rows][rows] · x[rows][cols] · right[cols][cols] (overwrites out; `middle`
+ * is scratch of rows·cols): K-FAC's G⁻¹·∇W̄·A⁻¹, as two plain products.
+ */
+export function sandwich<T extends Tensor>(
+  k: Kernels<T>, out: T, left: T, x: T, right: T, middle: T, rows: number, cols: number,
+): void {
+  // middle[rows][cols] = left[rows][rows]·x[rows][cols]: denseBackwardInput's da += dz·w.
+  k.zero(middle, rows * cols);
+  k.denseBackwardInput(middle, left, x, rows, cols, rows);
+  k.zero(out, rows * cols);
+  k.denseBackwardInput(out, middle, right, rows, cols, cols);
+}

@@ -1,0 +1,201 @@
+// K-FAC: factors against a float64 oracle, the step against an explicit Kronecker solve, known
+// optima, every backend, options, state and the registry.
+import { describe, expect, it } from 'vitest';
+import type { BackendChoice } from '../../bindings/backend.js';
+import { Rng } from '../../bindings/init/rng.js';
+import type { Kernels, Loss, OutputActivation } from '../../bindings/kernels.js';
+import { createNetwork, Network } from '../../bindings/network/network.js';
+import { findOptimizer } from '../../bindings/optim/index.js';
+import { Kfac, type KfacOptions } from '../../bindings/optim/kfac.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectClose } from '../util/close.js';
+import { expectError } from '../util/expect-error.js';
+import { explicitFactors, type Layers } from './kfac-oracle.js';
+import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './second-order-problems.js';
+
+function layersOf(net: Network): Layers {
+  const k = net.kernels;
+  return {
+    weights: net.weights.map((w, l) => {
+      const v = Array.from(k.view(w));
+      return Array.from({ length: net.sizes[l + 1] }, (_, j) => v.slice(j * net.sizes[l], (j + 1) * net.sizes[l]));
+    }),
+    biases: net.biases.map((b) => Array.from(k.view(b))),
+  };
+}
+
+/** Loads the rows as train() does (feedforward and backprop of the true targets), then one K-FAC step. */
+function oneStep(net: Network, kfac: Kfac, x: number[][], y: number[][], learningRate: number): void {
+  const k = net.kernels;
+  net.ensureCapacity(x.length);
+  k.write(net.activations[0], x.flat());
+  k.write(net.targets!, y.flat());
+  net.feedforward(x.length);
+  net.backprop(x.length);
+  kfac.step(net, learningRate, x.length);
+}
+
+/** Rows of f32-representable values: train() and gradients() store data as float32, so oneStep must see the same numbers. */
+function randomRows(rng: Rng, rows: number, n: number, f: () => number = () => rng.normal()): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: n }, () => Math.fround(f())));
+}
+
+const CASES: { loss: Loss; output: OutputActivation; targets: (rng: Rng) => number[] }[] = [
+  { loss: 'cross-entropy', output: 'softmax', targets: (rng) => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)) },
+  { loss: 'binary-cross-entropy', output: 'sigmoid', targets: (rng) => [rng.below(2), rng.below(2), rng.below(2)] },
+  { loss: 'mse', output: 'tanh', targets: (rng) => [rng.normal(), rng.normal(), rng.normal()] },
+];
+
+describe('K-FAC factors against explicit float64 sums', () => {
+  it.each(CASES)('$loss: A = E[ā āᵀ], G = E[g gᵀ] for the sampled draw, then the moving average', async ({ loss, output, targets }) => {
+    const net = await createNetwork({ sizes: [4, 5, 3], activation: 'sigmoid', output, loss, backend: 'ref', seed: 7 });
+    const rng = new Rng(21);
+    const batch = 6;
+    const x = randomRows(rng, batch, 4);
+    const y = Array.from({ length: batch }, () => targets(rng));
+    const kfac = new Kfac(net, { decay: 0.9 });
+    const draw = new Rng(0);
+    draw.setState(net.rng.getState());
+    const before = layersOf(net);
+    const first = explicitFactors(before, x, loss, output, draw);
+    oneStep(net, kfac, x, y, 0.05);
+    for (let l = 0; l < net.depth; l++) {
+      const got = kfac.factors(l);
+      expectClose(got.a, first[l].a, { rel: 1e-12, abs: 1e-14 }, `${loss} layer ${l} A`);
+      expectClose(got.g, first[l].g, { rel: 1e-10, abs: 1e-14 }, `${loss} layer ${l} G`);
+    }
+    // Second step: A ← 0.9·A + 0.1·A_batch, G likewise, with the new weights and the next draw.
+    const x2 = randomRows(rng, batch, 4);
+    const y2 = Array.from({ length: batch }, () => targets(rng));
+    draw.setState(net.rng.getState());
+    const second = explicitFactors(layersOf(net), x2, loss, output, draw);
+    oneStep(net, kfac, x2, y2, 0.05);
+    for (let l = 0; l < net.depth; l++) {
+      const got = kfac.factors(l);
+      expectClose(got.a, first[l].a.map((v, i) => 0.9 * v + 0.1 * second[l].a[i]), { rel: 1e-12, abs: 1e-14 }, `${loss} layer ${l} averaged A`);
+      expectClose(got.g, first[l].g.map((v, i) => 0.9 * v + 0.1 * second[l].g[i]), { rel: 1e-10, abs: 1e-14 }, `${loss} layer ${l} averaged G`);
+    }
+    net.dispose();
+  });
+
+  it('leaves the true targets and the true gradient in place after the sampled pass', async () => {
+    const net = await createNetwork({ sizes: [3, 4, 3], output: 'softmax', backend: 'ref', seed: 3 });
+    const rng = new Rng(5);
+    const x = randomRows(rng, 5, 3);
+    const y = Array.from({ length: 5 }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
+    const want = net.gradients(x, y);
+    const kfac = new Kfac(net);
+    oneStep(net, kfac, x, y, 0.1);
+    const k = net.kernels;
+    expect(Array.from(k.view(net.targets!)).slice(0, 15)).toEqual(y.flat());
+    for (let l = 0; l < net.depth; l++) {
+      expect(Array.from(k.view(net.nablaW[l]))).toEqual(Array.from(want.layers[l].weights));
+      expect(Array.from(k.view(net.nablaB[l]))).toEqual(Array.from(want.layers[l].biases));
+    }
+    net.dispose();
+  });
+});
+
+/** The Kronecker product M ⊗ N of row-major square matrices. */
+function kron(m: ArrayLike<number>, dm: number, n: ArrayLike<number>, dn: number): number[][] {
+  const d = dm * dn;
+  return Array.from({ length: d }, (_, r) =>
+    Array.from({ length: d }, (_, c) => m[Math.floor(r / dn) * dm + Math.floor(c / dn)] * n[(r % dn) * dn + (c % dn)]),
+  );
+}
+
+function damped(m: Float64Array, d: number, shift: number): Float64Array {
+  const out = Float64Array.from(m);
+  for (let i = 0; i < d; i++) out[i * d + i] += shift;
+  return out;
+}
+
+function traceOf(m: ArrayLike<number>, d: number): number {
+  let t = 0;
+  for (let i = 0; i < d; i++) t += m[i * d + i];
+  return t;
+}
+
+const STEP_BACKENDS: { backend: BackendChoice; rel: number }[] = [
+  { backend: 'ref', rel: 1e-9 },
+  { backend: 'wasm', rel: 2e-3 },
+];
+
+describe.each(STEP_BACKENDS)('the K-FAC step on $backend', ({ backend, rel }) => {
+  it('equals the explicit solve (G_d ⊗ A_d)·vec(ΔW̄) = vec([∇W | ∇b]) with π-split damping', async () => {
+    const net = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
+    const damping = 0.01;
+    const kfac = new Kfac(net, { damping });
+    const rng = new Rng(8);
+    const x = randomRows(rng, 7, 3);
+    const y = randomRows(rng, 7, 2, () => rng.below(2));
+    const gradient = net.gradients(x, y).layers[0];
+    const before = layersOf(net);
+    const learningRate = 0.5;
+    oneStep(net, kfac, x, y, learningRate);
+    const after = layersOf(net);
+    const { a, g } = kfac.factors(0);
+    const pi = Math.sqrt(traceOf(a, 4) / 4 / (traceOf(g, 2) / 2));
+    const root = Math.sqrt(damping);
+    const packed = [0, 1].flatMap((j) => [...gradient.weights.slice(3 * j, 3 * j + 3), gradient.biases[j]]);
+    const want = solve(kron(damped(g, 2, root / pi), 2, damped(a, 4, pi * root), 4), packed);
+    const got = [0, 1].flatMap((j) => [
+      ...before.weights[0][j].map((w, i) => (w - after.weights[0][j][i]) / learningRate),
+      (before.biases[0][j] - after.biases[0][j]) / learningRate,
+    ]);
+    expect(kfac.pi[0]).toBeCloseTo(pi, 5);
+    expectClose(got, want, { rel, scale: Math.max(...want.map(Math.abs)) }, `ΔW̄ on ${backend}`);
+    net.dispose();
+  });
+});
+
+function firstLayer(net: Network): { weights: number[]; biases: number[] } {
+  const k = net.kernels;
+  return { weights: Array.from(k.view(net.weights[0])), biases: Array.from(k.view(net.biases[0])) };
+}
+
+function train(net: Network, p: Problem, kfac: Kfac, epochs: number, learningRate?: number): number {
+  net.train(p.x, p.y, { optimizer: kfac, epochs, batchSize: p.x.length, shuffle: false, learningRate });
+  return net.evaluate(p.x, p.y).loss;
+}
+
+const PROBLEM_BACKENDS: { backend: BackendChoice; tolerance: number }[] = [
+  { backend: 'ref', tolerance: 1e-7 },
+  { backend: 'wasm', tolerance: 2e-4 },
+];
+
+describe.each(PROBLEM_BACKENDS)('K-FAC on $backend', ({ backend, tolerance }) => {
+  it('reaches the least-squares solution of the normal equations (linear net, MSE)', async () => {
+    const p = leastSquaresProblem(5);
+    const net = await createNetwork({ sizes: [3, 2], output: 'linear', loss: 'mse', backend, seed: 2 });
+    const kfac = new Kfac(net, { inverseEvery: 5 });
+    train(net, p, kfac, 150, 0.5);
+    const want = normalEquations(p);
+    const got = firstLayer(net);
+    const error = Math.max(
+      ...want.weights.flat().map((w, i) => Math.abs(got.weights[i] - w)),
+      ...want.biases.map((b, i) => Math.abs(got.biases[i] - b)),
+    );
+    console.log(`K-FAC least squares on ${backend}: largest |θ − θ*| ${error.toExponential(2)} after 150 steps`);
+    expect(error).toBeLessThanOrEqual(tolerance);
+    net.dispose();
+  });
+
+  it('drives the loss on separable data with a margin below 1e-3, every point right', async () => {
+    const p = separableClasses(4);
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
+    const loss = train(net, p, new Kfac(net, { inverseEvery: 1 }), 100, 1);
+    console.log(`K-FAC separable logistic regression on ${backend}: loss ${loss.toExponential(2)} after 100 steps`);
+    expect(loss).toBeLessThan(1e-3);
+    expect(net.evaluate(p.x, p.y).accuracy).toBe(1);
+    net.dispose();
+  });
+
+  it('solves XOR (loss < 0.01)', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 1 });
+    const loss = train(net, XOR, new Kfac(net, { inverseEvery: 1, damping: 1e-2 }), 300, 0.5);
+    console.log(`K-FAC XOR on ${backend}: loss ${loss.toExponential(2)} after 300 steps`);
+    expect(loss).toBeLessThan(0.01);
+    net.dispose();
+  });
+});

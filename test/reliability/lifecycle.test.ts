@@ -1,0 +1,31 @@
+// dispose() returns the network's WASM memory: 1,000 create/train/dispose cycles leave the bytes in
+// use and the size of linear memory exactly where the first cycle left them.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../bindings/network/network.js';
+import { Sgd } from '../../bindings/optim/sgd.js';
+import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+
+const SHAPES = [[4, 8, 3], [4, 16, 16, 3], [4, 3]];
+const X = Array.from({ length: 12 }, (_, r) => [r / 12, Math.sin(r), -r / 7, 1]);
+const Y = X.map((_, r) => [r % 3 === 0 ? 1 : 0, r % 3 === 1 ? 1 : 0, r % 3 === 2 ? 1 : 0]);
+
+describe('lifecycle on wasm', () => {
+  it('1,000 create/train/predict/dispose cycles keep memory flat', async () => {
+    const kernels = await createWasmKernels(); // a private instance: other suites cannot disturb its memory
+    const cycle = async (i: number) => {
+      const net = await createNetwork({ sizes: SHAPES[i % SHAPES.length], activation: 'relu', loss: 'cross-entropy', seed: i, backend: kernels });
+      const sgd = new Sgd(net, { momentum: 0.9 });
+      net.train(X, Y, { epochs: 1, batchSize: 5, optimizer: sgd, onNonFinite: i % 2 ? 'halve' : 'skip' });
+      net.predict(X);
+      net.gradients(X, Y);
+      if (i % 3 === 0) sgd.dispose(); // and otherwise net.dispose() releases it
+      net.dispose();
+    };
+    for (let i = 0; i < SHAPES.length; i++) await cycle(i); // scratch reaches its largest size
+    const inUse = kernels.bytesInUse;
+    const memory = kernels.exports.memory.buffer.byteLength;
+    for (let i = SHAPES.length; i < 1000; i++) await cycle(i);
+    expect(kernels.bytesInUse).toBe(inUse);
+    expect(kernels.exports.memory.buffer.byteLength).toBe(memory);
+  });
+});

@@ -1,0 +1,161 @@
+// Saving and loading: bit-exact round trips, checkpoints that resume training bit for bit, atomic
+// writes, and hostile files refused with BAD_MODEL_FILE.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../bindings/init/rng.js';
+import { crc32 } from '../../bindings/io/crc32.js';
+import { decodeBinary, encodeBinary, restoreOptimizer, checkpointOf } from '../../bindings/io/checkpoint.js';
+import { loadCheckpoint, loadModel, saveModel } from '../../bindings/io/files.js';
+import { createNetwork, type Network } from '../../bindings/network/network.js';
+import { Sgd } from '../../bindings/optim/sgd.js';
+import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-files-'));
+const kernels = await createWasmKernels();
+const rng = new Rng(21);
+const X = Array.from({ length: 40 }, () => Array.from({ length: 5 }, () => rng.normal()));
+const Y = X.map((row) => (row[0] + row[1] > 0 ? [1, 0, 0] : row[2] > 0 ? [0, 1, 0] : [0, 0, 1]));
+const config = { sizes: [5, 7, 6, 3], activation: 'tanh', loss: 'cross-entropy', seed: 17, backend: kernels } as const;
+
+function bits(net: Network): number[] {
+  return [...net.weights, ...net.biases].flatMap((t) => Array.from(new Uint32Array(Float32Array.from(net.kernels.view(t)).buffer)));
+}
+
+describe('persistence (wasm)', () => {
+  it.each(['json', 'binary'] as const)('%s: round trips are bit-exact (parameters, step, RNG state)', async (format) => {
+    const net = await createNetwork(config);
+    net.train(X, Y, { epochs: 2, batchSize: 8 });
+    const path = join(folder, `round.${format}`);
+    await saveModel(net, path, { format });
+    const loaded = await loadModel(path, { backend: kernels });
+    expect(bits(loaded)).toEqual(bits(net));
+    expect(loaded.step).toBe(net.step);
+    expect(loaded.rng.getState()).toEqual(net.rng.getState());
+    expect(stateHash(loaded)).toBe(stateHash(net));
+    net.dispose();
+    loaded.dispose();
+  });
+
+  it('binary keeps −0 and denormals bit for bit', async () => {
+    const net = await createNetwork(config);
+    net.kernels.write(net.biases[0], [-0, 1e-45, -1e-40, 3.4e38, -3.4e38, 0.1, -0]);
+    const back = decodeBinary(encodeBinary(checkpointOf(net)));
+    expect(Array.from(new Uint32Array(back.model.biases[0].buffer))).toEqual(Array.from(new Uint32Array(Float32Array.from(net.kernels.view(net.biases[0])).buffer)));
+    net.dispose();
+  });
+
+  it.each(['json', 'binary'] as const)('%s: train 10 epochs == train 5, save, load, train 5, bit for bit', async (format) => {
+    const options = { epochs: 5, batchSize: 6, learningRate: 0.05 } as const; // shuffled by the network's RNG
+    const straight = await createNetwork(config);
+    const sgd = new Sgd(straight, { momentum: 0.9, weightDecay: 1e-3 });
+    straight.train(X, Y, { ...options, epochs: 10, optimizer: sgd });
+
+    const first = await createNetwork(config);
+    const firstSgd = new Sgd(first, { momentum: 0.9, weightDecay: 1e-3 });
+    first.train(X, Y, { ...options, optimizer: firstSgd });
+    const path = join(folder, `checkpoint.${format}`);
+    await saveModel(first, path, { format, optimizer: firstSgd });
+    first.dispose();
+
+    const { network: resumed, checkpoint } = await loadCheckpoint(path, { backend: kernels });
+    const resumedSgd = new Sgd(resumed, { momentum: 0.9, weightDecay: 1e-3 });
+    restoreOptimizer(resumedSgd, checkpoint.optimizer);
+    resumed.train(X, Y, { ...options, optimizer: resumedSgd });
+
+    expect(bits(resumed)).toEqual(bits(straight));
+    expect(stateHash(resumed, resumedSgd)).toBe(stateHash(straight, sgd));
+    expect(resumed.step).toBe(straight.step);
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it('saves atomically: a failed save leaves the previous file and no temporary behind', async () => {
+    const net = await createNetwork(config);
+    const path = join(folder, 'atomic.bin');
+    await saveModel(net, path);
+    const before = readFileSync(path);
+    net.train(X, Y, { epochs: 1 });
+    const dead = await createNetwork(config);
+    dead.dispose();
+    await expectError(() => saveModel(dead, path), 'DISPOSED', /disposed/);
+    await expectError(() => saveModel(net, path, { format: 'yaml' as never }), 'INVALID_OPTION', /format/);
+    await expectError(() => saveModel(net, join(folder, 'missing', 'x.bin')), 'INVALID_OPTION', /cannot write \(ENOENT\)/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    await saveModel(net, path);
+    expect(readFileSync(path).equals(before)).toBe(false);
+    net.dispose();
+  });
+});
+
+describe('hostile model files → BAD_MODEL_FILE', async () => {
+  const net = await createNetwork({ ...config, sizes: [3, 4, 2] });
+  const sgd = new Sgd(net, { momentum: 0.5 });
+  net.train(X.map((r) => r.slice(0, 3)), Y.map((r) => [r[0], r[1] + r[2]]), { epochs: 1, optimizer: sgd });
+  const good = encodeBinary(checkpointOf(net, sgd));
+  const file = (name: string, bytes: Uint8Array | string) => {
+    const path = join(folder, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+  /** The file with its header replaced and the checksum redone, so only the header's content is wrong. */
+  const withHeader = (header: object, payloadBytes = 0) => {
+    const text = new TextEncoder().encode(JSON.stringify(header));
+    const start = (16 + text.length + 3) & ~3;
+    const bytes = new Uint8Array(start + payloadBytes + 4);
+    bytes.set(good.subarray(0, 8));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, 1, true);
+    view.setUint32(12, text.length, true);
+    bytes.set(text, 16);
+    view.setUint32(bytes.length - 4, crc32(bytes, 0, bytes.length - 4), true);
+    return bytes;
+  };
+  const header = { loss: 'cross-entropy', sizes: [3, 4, 2], activations: ['tanh', 'softmax'], step: 1, rng: [1, 2, 3, 4], optimizer: null };
+
+  it('every truncation and every single-byte corruption', () => {
+    for (let n = 0; n < good.length; n++) expect(() => decodeBinary(good.subarray(0, n)), `truncated to ${n}`).toThrow(/truncated|checksum|magic/);
+    for (let i = 0; i < good.length; i++) {
+      const bad = good.slice();
+      bad[i] ^= 1 << (i % 8);
+      expect(() => decodeBinary(bad), `byte ${i} flipped`).toThrow(expect.objectContaining({ code: 'BAD_MODEL_FILE' }));
+    }
+  });
+
+  it('wrong version, huge header, huge dimensions, short payload, NaN weights, bad RNG', async () => {
+    const version = good.slice();
+    new DataView(version.buffer).setUint32(8, 2, true);
+    await expectError(() => loadModel(file('v2.bin', version)), 'BAD_MODEL_FILE', /v2\.bin: version: this gradscope reads binary version 1, got 2/);
+    const hugeHeader = good.slice();
+    new DataView(hugeHeader.buffer).setUint32(12, 0xffffffff, true);
+    await expectError(() => loadModel(file('hh.bin', hugeHeader)), 'BAD_MODEL_FILE', /header: 4294967295 bytes exceeds/);
+    await expectError(() => loadModel(file('wide.bin', withHeader({ ...header, sizes: [1 << 20, 1 << 20, 2] }))), 'BAD_MODEL_FILE', /more than 268435456 parameters/);
+    // Within the parameter limit but far beyond the file: refused before allocating 2^26 floats.
+    await expectError(() => loadModel(file('big.bin', withHeader({ ...header, sizes: [1 << 13, 1 << 13, 2] }))), 'BAD_MODEL_FILE', /payload: 0 bytes, but the header describes/);
+    const nanPayload = withHeader(header, 4 * (3 * 4 + 4 + 4 * 2 + 2));
+    const view = new DataView(nanPayload.buffer);
+    const payloadStart = nanPayload.length - 4 - 4 * 26;
+    view.setFloat32(payloadStart + 4 * 5, NaN, true);
+    view.setUint32(nanPayload.length - 4, crc32(nanPayload, 0, nanPayload.length - 4), true);
+    await expectError(() => loadModel(file('nan.bin', nanPayload)), 'BAD_MODEL_FILE', /layers\[0\]\.weights\[5\]: NaN is not a finite number/);
+    await expectError(() => loadModel(file('rng.bin', withHeader({ ...header, rng: [0, 0, 0, 0] }, 104))), 'BAD_MODEL_FILE', /header\.rng/);
+    await expectError(() => loadModel(file('lengths.bin', withHeader({ ...header, optimizer: { name: 'sgd', scalars: {}, lengths: [-1] } }, 104))), 'BAD_MODEL_FILE', /lengths\[0\]/);
+    await expectError(() => loadModel(file('text.bin', withHeader({ ...header, sizes: 'many' }))), 'BAD_MODEL_FILE', /sizes/);
+  });
+
+  it('hostile JSON: deep nesting, empty rows of a huge layer, not JSON, not a file', async () => {
+    const deep = `{"format":"gradscope.model","version":1,"loss":"mse","layers":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+    await expectError(() => loadModel(file('deep.json', deep)), 'BAD_MODEL_FILE', /layers\[0\]/);
+    const rows = `[${Array((1 << 14) - 1).fill('[]').join(',')}]`;
+    const wide = `{"format":"gradscope.model","version":1,"loss":"mse","layers":[{"inputs":16384,"units":16383,"activation":"linear","weights":${rows},"biases":[]}]}`;
+    await expectError(() => loadModel(file('wide.json', wide)), 'BAD_MODEL_FILE', /weights\[0\]: expected 16384 numbers/);
+    await expectError(() => loadModel(file('junk.json', '\u0000\u00ff garbage')), 'BAD_MODEL_FILE', /junk\.json/);
+    await expectError(() => loadModel(folder), 'BAD_MODEL_FILE', /not a regular file/);
+    await expectError(() => loadModel(join(folder, 'nope.bin')), 'BAD_MODEL_FILE', /cannot read \(ENOENT\)/);
+    await expectError(() => restoreOptimizer(sgd, { name: 'adam', scalars: {}, tensors: [] }), 'BAD_MODEL_FILE', /'adam' state, not 'sgd'/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Run by steady-memory.test.ts in a child process started with `--expose-gc` and a 64 MiB young
+ * generation, so it can collect garbage on demand and see every byte a loop allocates before any
+ * scavenge hides it. Prints one JSON line of measurements; the test judges them.
+ *
+ * 1. The training loop as train() runs it (copy a batch in by index, feedforward, backprop, the
+ *    non-finite check, the SGD update), 10,000 steps: bytes the JS heap allocated per step and
+ *    the WASM memory size before and after.
+ * 2. train() itself for 10,000 steps after a warm-up call: WASM pages and the JS heap after a full
+ *    collection, before and after (nothing retained, nothing grown).
+ */
+import { getHeapSpaceStatistics } from 'node:v8';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { Rng } from '../../bindings/init/rng.js';
+import { createNetwork } from '../../bindings/network/network.js';
+import { nonFiniteStep } from '../../bindings/network/numeric-faults.js';
+import { Sgd } from '../../bindings/optim/sgd.js';
+import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+
+const STEPS = 10_000;
+const SIZES = [100, 64, 64, 10];
+const BATCH = 32;
+const ROWS = 320;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
+let collections = 0;
+new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
+/** Lets the gc observer deliver what it saw. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+const kernels = await createWasmKernels({ variant: 'simd' });
+const net = await createNetwork({ sizes: SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
+const rng = new Rng(3);
+const x = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[0] }, () => rng.uniform()));
+const y = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[SIZES.length - 1] }, () => rng.uniform()));
+
+// ---- 1. the step, as runTraining's forwardBackward + optimizer.step ----
+const data = net.matrices(x, y);
+const inputs = kernels.alloc(data.x.data.length);
+const targets = kernels.alloc(data.y.data.length);
+kernels.write(inputs, data.x.data);
+kernels.write(targets, data.y.data);
+net.ensureCapacity(BATCH);
+const sgd = new Sgd(net, { momentum: 0.9 });
+const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
+let faults = 0;
+const step = (i: number) => {
+  const start = (i * BATCH) % ROWS;
+  kernels.copyRows(net.activations[0], inputs, order, start, BATCH, SIZES[0]);
+  kernels.copyRows(net.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
+  net.feedforward(BATCH);
+  const loss = net.backprop(BATCH);
+  if (nonFiniteStep(net, loss) !== null) faults++;
+  sgd.step(net, 0.05, BATCH);
+  net.step++;
+};
+// Warm up until the optimiser has its buffers and the JIT has compiled the loop.
+for (let i = 0; i < 2_000; i++) step(i);
+gc();
+await settle();
+const stepPages0 = kernels.exports.memory.buffer.byteLength / 65536;
+const collectionsBefore = collections;
+const young0 = youngBytes();
+for (let i = 0; i < STEPS; i++) step(i);
+const young1 = youngBytes();
+await settle();
+const stepCollections = collections - collectionsBefore;
+const stepPages1 = kernels.exports.memory.buffer.byteLength / 65536;
+sgd.dispose();
+kernels.free(inputs);
+kernels.free(targets);
+
+// ---- 2. train() ----
+const options = { epochs: 10, batchSize: BATCH, learningRate: 0.05, momentum: 0.9 };
+net.train(x, y, options);
+gc();
+await settle();
+const trainPages0 = kernels.exports.memory.buffer.byteLength / 65536;
+const heap0 = process.memoryUsage().heapUsed;
+const result = net.train(x, y, { ...options, epochs: (STEPS * BATCH) / ROWS });
+const trainSteps = result.epochs.length * (ROWS / BATCH);
+const finalLoss = result.epochs[result.epochs.length - 1].loss;
+gc();
+await settle();
+const heap1 = process.memoryUsage().heapUsed;
+const trainPages1 = kernels.exports.memory.buffer.byteLength / 65536;
+
+console.log(
+  JSON.stringify({
+    steps: STEPS,
+    faults,
+    stepBytesPerStep: (young1 - young0) / STEPS,
+    stepCollections,
+    stepPages: [stepPages0, stepPages1],
+    trainSteps,
+    finalLoss,
+    trainPages: [trainPages0, trainPages1],
+    trainHeapGrowth: heap1 - heap0,
+  }),
+);

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Suites train real networks and drive a browser on a shared 2-core machine: generous timeouts,
+// since speed is measured by `npm run bench`, never by tests.
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    include: ['test/**/*.test.ts'],
+  },
+});
