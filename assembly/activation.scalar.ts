@@ -5,7 +5,7 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, sigmoidf32, tanhf32 } from './exp';
+import { expf32, sigmoidf32, tanhf32, pick } from './exp';
 import { LEAKY_RELU_SLOPE } from './constants';
 
 // ---- sigmoid ----
@@ -60,7 +60,7 @@ export function f32_relu_bwd__scalar(dz: usize, da: usize, z: usize, _a: usize, 
   // dz, da, z are (n); relu'(z) = z > 0 ? 1 : 0 (0 at z = 0)
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
-    const g = select<f32>(load<f32>(da + o), 0, load<f32>(z + o) > 0);
+    const g = pick(load<f32>(da + o), 0, load<f32>(z + o) > 0);
     store<f32>(dz + o, load<f32>(dz + o) + g);
   }
 }
@@ -72,7 +72,7 @@ export function f32_leaky_relu_fwd__scalar(a: usize, z: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const zi = load<f32>(z + o);
-    store<f32>(a + o, select<f32>(zi, zi * LEAKY_RELU_SLOPE, zi > 0));
+    store<f32>(a + o, pick(zi, zi * LEAKY_RELU_SLOPE, zi > 0));
   }
 }
 
@@ -81,7 +81,7 @@ export function f32_leaky_relu_bwd__scalar(dz: usize, da: usize, z: usize, _a: u
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const dai = load<f32>(da + o);
-    const g = select<f32>(dai, dai * LEAKY_RELU_SLOPE, load<f32>(z + o) > 0);
+    const g = pick(dai, dai * LEAKY_RELU_SLOPE, load<f32>(z + o) > 0);
     store<f32>(dz + o, load<f32>(dz + o) + g);
   }
 }

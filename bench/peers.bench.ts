@@ -88,7 +88,7 @@ function rawOpsTask(batch: number): { step: () => void; dispose: () => void } {
   const optimizer = tf.train.sgd(LEARNING_RATE);
   const loss = () =>
     tf.tidy(() => {
-      let a: tf.Tensor2D = xs;
+      let a: tf.Tensor = xs;
       for (let l = 0; l < weights.length; l++) a = tf.sigmoid(tf.add(tf.matMul(a, weights[l]), biases[l]));
       return tf.losses.meanSquaredError(ys, a) as tf.Scalar;
     });

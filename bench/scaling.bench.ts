@@ -29,8 +29,22 @@ export interface ScalingRow {
   ofPeak: number;
 }
 
-/** Trips of f32_peak_madd per call (~1 ms). */
-const PEAK_ITERATIONS = 1_000_000;
+/**
+ * The peak is measured with as many flops per call as the case's step, so both calls last about as
+ * long: on a shared machine a call longer than the scheduler's time slice is preempted in every
+ * sample, and the median of a 1 ms peak beside a 10 ms step would overstate the step's loss.
+ */
+/** Rounds of (peak, step) per case. */
+const ROUNDS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+function peakIterationsFor(stepFlopCount: number, flopsPerIteration: number): number {
+  return Math.max(1000, Math.round(stepFlopCount / flopsPerIteration));
+}
 
 export function depthSizes(hidden: number): number[] {
   return [784, ...Array.from({ length: hidden }, () => DEPTH_WIDTH), 10];
@@ -44,29 +58,38 @@ export async function runScalingBench(opts: { time?: number } = {}): Promise<{ p
     ...SCALING_DEPTHS.map((depth) => ({ axis: 'depth' as const, value: depth, sizes: depthSizes(depth), batch: DEPTH_BATCH })),
   ];
   const out = kernels.alloc(16);
-  const peakFlops = kernels.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS);
-  const peak = () => {
-    kernels.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS);
-  };
+  const flopsPerIteration = kernels.module.f32_peak_madd(out.ptr, 1000) / 1000;
   // The machine is shared: each case is measured beside its own peak, in one small bench, so a
   // burst of someone else's work shows in both and cancels in the fraction.
   const rows: ScalingRow[] = [];
   const peaks: number[] = [];
   for (const c of cases) {
     const { net, step } = await stepOn(kernels, c.sizes, c.batch);
-    const bench = new Bench({ time: opts.time ?? 250, warmupTime: 100 });
-    bench.add('peak', peak);
-    bench.add('step', step);
-    await bench.run();
+    const flops = stepFlops(c.sizes, c.batch);
+    const iterations = peakIterationsFor(flops, flopsPerIteration);
+    const peakTask = () => {
+      kernels.module.f32_peak_madd(out.ptr, iterations);
+    };
+    // Rounds of (peak, step) side by side; the fraction is the median of the rounds' fractions.
+    const stepMs: number[] = [];
+    const fractions: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const bench = new Bench({ time: (opts.time ?? 300) / ROUNDS, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
+      bench.add('peak', peakTask);
+      bench.add('step', step);
+      await bench.run();
+      const peakGflops = (iterations * flopsPerIteration) / medianMs(bench, 'peak') / 1e6;
+      peaks.push(peakGflops);
+      stepMs.push(medianMs(bench, 'step'));
+      fractions.push(flops / stepMs[round] / 1e6 / peakGflops);
+    }
     net.dispose();
-    const peakGflops = peakFlops / medianMs(bench, 'peak') / 1e6;
-    peaks.push(peakGflops);
-    const ms = medianMs(bench, 'step');
-    const gflops = stepFlops(c.sizes, c.batch) / ms / 1e6;
-    rows.push({ ...c, sizes: [...c.sizes], medianMs: ms, samplesPerSecond: (c.batch * 1000) / ms, gflops, ofPeak: gflops / peakGflops });
+    const ms = median(stepMs);
+    const gflops = flops / ms / 1e6;
+    rows.push({ ...c, sizes: [...c.sizes], medianMs: ms, samplesPerSecond: (c.batch * 1000) / ms, gflops, ofPeak: median(fractions) });
   }
   kernels.free(out);
-  const peakGflops = peaks.sort((a, b) => a - b)[peaks.length >> 1];
+  const peakGflops = median(peaks);
   return { peakGflops, rows };
 }
 

@@ -40,3 +40,12 @@ export {
 export type { Checkpoint, CheckpointFile } from './io/checkpoint.js';
 export { NON_FINITE_POLICIES } from './network/numeric-faults.js';
 export type { NonFinitePolicy } from './network/numeric-faults.js';
+export { Trace } from './flow/trace.js';
+export type { TraceJSON, GradientHistogram } from './flow/trace.js';
+export type { TraceOptions } from './flow/recorder.js';
+export { LAYER_METRICS, SATURATION_FRACTION, PRIME_MAX } from './flow/metrics.js';
+export type { LayerMetric } from './flow/metrics.js';
+export { diagnose } from './flow/diagnose.js';
+export type { Diagnosis, Verdict, LayerEvidence } from './flow/diagnose.js';
+export { renderReport } from './flow/report-html.js';
+export type { ReportInput, ReportRun } from './flow/report-html.js';

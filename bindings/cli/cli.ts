@@ -3,11 +3,14 @@ import { GradscopeError } from '../errors.js';
 import { parseArgs, UsageError, type Command } from './command.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
+import { studyDepthCommand } from './commands/study-depth.js';
+import { studyActivationsCommand } from './commands/study-activations.js';
+import { studyModelCommand } from './commands/study-model.js';
 import { convertCommand } from './commands/convert.js';
 import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
 import { studyRemediesCommand } from './commands/study-remedies.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

@@ -16,6 +16,8 @@ export const VANISHING_RATIO = 0.1;
 export const EXPLODING_RATIO = 10;
 /** A layer counts as saturated when more than this fraction of its units' σ' is below 1 % of its max. */
 export const SATURATED_LAYER = 0.5;
+/** The last hidden layer's gradient falling below this fraction of its start: a plateau. */
+export const PLATEAU_DROP = 0.01;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */
 const MAX_LAYER_RATE = 1000;
 
@@ -26,6 +28,8 @@ export interface LayerEvidence {
   biasGradNorm: number;
   /** That median over the last hidden layer's. */
   ratioToLast: number;
+  /** ‖∂C/∂b‖ over the last hidden layer's at the first record. */
+  ratioToLastAtStart: number;
   /** Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound ‖W^{l+1}‖₂·max σ'(z^l) (NaN for the output layer). */
   chainFactor: number;
   chainBound: number;
@@ -49,6 +53,8 @@ export interface Diagnosis {
     trendDecades: number;
     /** Geometric mean of the hidden layers' chain factors: the shrink (< 1) or growth per layer. */
     meanChainFactor: number;
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau. */
+    lastHiddenChange: number;
     layers: LayerEvidence[];
     /** Hidden layers whose saturated fraction exceeds SATURATED_LAYER at the last record. */
     saturatedLayers: number[];
@@ -81,6 +87,7 @@ export function diagnose(trace: Trace): Diagnosis {
     activation: trace.activations[l],
     biasGradNorm: median(series('biasGradNorm', l)),
     ratioToLast: NaN,
+    ratioToLastAtStart: records === 0 ? NaN : trace.at('biasGradNorm', 0, l) / trace.at('biasGradNorm', 0, lastHidden),
     chainFactor: median(series('chainFactor', l)),
     chainBound: median(series('chainBound', l)),
     saturatedFraction: lastOf('saturatedFraction', l),
@@ -106,7 +113,8 @@ export function diagnose(trace: Trace): Diagnosis {
   const worstHigh = Math.max(firstToLast.first, firstToLast.median);
   const verdict: Verdict =
     nonFinite || worstHigh > EXPLODING_RATIO ? 'exploding' : hidden >= 2 && worstLow < VANISHING_RATIO ? 'vanishing' : 'healthy';
-  const evidence = { hiddenLayers: hidden, records, firstToLast, trendDecades, meanChainFactor, layers, saturatedLayers, nonFinite };
+  const lastHiddenChange = records === 0 ? NaN : trace.at('biasGradNorm', records - 1, lastHidden) / trace.at('biasGradNorm', 0, lastHidden);
+  const evidence = { hiddenLayers: hidden, records, firstToLast, trendDecades, meanChainFactor, lastHiddenChange, layers, saturatedLayers, nonFinite };
   return { verdict, summary: summarise(verdict, evidence), evidence, remedies: remediesFor(verdict, trace, evidence) };
 }
 
@@ -128,6 +136,10 @@ function summarise(verdict: Verdict, e: Diagnosis['evidence']): string {
       : e.trendDecades < 0
         ? `and the gap widened ${fmt(10 ** -e.trendDecades)}× during training`
         : `and the gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
+  const plateau =
+    e.lastHiddenChange < PLATEAU_DROP
+      ? `, while the last hidden layer's own gradient fell ${fmt(1 / e.lastHiddenChange)}× (a plateau: every layer now learns slowly)`
+      : '';
   const chain = Number.isFinite(e.meanChainFactor)
     ? ` Passing back through one hidden layer multiplies the gradient by ${fmt(e.meanChainFactor)} on average (the chain-rule factor σ'(z)·W).`
     : '';
@@ -137,7 +149,7 @@ function summarise(verdict: Verdict, e: Diagnosis['evidence']): string {
   const head =
     verdict === 'vanishing' ? 'Vanishing gradients: ' : verdict === 'exploding' ? 'Exploding gradients: ' : 'Healthy gradient flow: ';
   const nonFinite = e.nonFinite ? ' Some gradients or weights became Inf or NaN.' : '';
-  return `${head}${speed} (‖∂C/∂b‖ of the first over the last hidden layer, ${when}: ${fmt(ratio)}), ${trend}.${chain}${saturated}${nonFinite}`;
+  return `${head}${speed} (‖∂C/∂b‖ of the first over the last hidden layer, ${when}: ${fmt(ratio)}), ${trend}${plateau}.${chain}${saturated}${nonFinite}`;
 }
 
 function remediesFor(verdict: Verdict, trace: Trace, e: Diagnosis['evidence']): Diagnosis['remedies'] {
@@ -158,7 +170,7 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Diagnosis['evidence']): 
       option: allRelu ? "init: 'he-normal'" : "init: 'glorot-uniform' (for relu: 'he-normal')",
       why: 'these scale the initial weights so that activations and back-propagated gradients keep the same variance from layer to layer, making the chain-rule factor close to 1.',
     });
-    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / l.ratioToLast))));
+    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
     rates.push(1);
     remedies.push({
       option: `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,

@@ -10,31 +10,126 @@
  *
  * Each step: A and G of the batch (one extra backward pass with sampled targets), exponential
  * moving averages, every `inverseEvery` steps the inverses of the factored-Tikhonov-damped factors
- *   A + π√λ·I,  G + (1/π)√λ·I,  π = √((tr A / dim A) / (tr G / dim G)),
- * then ΔW̄ = G⁻¹·∇W̄·A⁻¹ and w −= learningRate·v with v = momentum·v + ΔW̄ (sgdUpdate).
+ *   A + π·γ·I,  G + (γ/π)·I,  π = √((tr A / dim A) / (tr G / dim G)),  γ = √(λ + η),
+ * then the proposal Δ = −G⁻¹·∇W̄·A⁻¹ per layer (∇ of h = loss + ½η‖θ‖²).
+ *
+ * With `rescale` (the default) the step is what M&G take, not Δ itself:
+ * - §6.4: the proposal's length comes from the quadratic model M(δ) = ½δᵀ(F + (λ+η)I)δ + ∇hᵀδ
+ *   with the exact Fisher/GGN F (Gauss-Newton products by the R-operator on a prefix of the
+ *   batch, gauss-newton.ts), α* = −∇hᵀΔ / Δᵀ(F + (λ+η)I)Δ. This matters on a deep sigmoid
+ *   network: π spans seven decades across layers, so the damped Kronecker inverse is far from F⁻¹
+ *   in scale and no fixed learning rate suits it; the exact F measures what the step will do.
+ * - §7 (`quadraticMomentum`, default on): δ = αΔ + μδ₀ with δ₀ the previous step and (α, μ) the
+ *   minimiser of M over that plane: one more F product.
+ * - §6.5 (`adaptDamping`, default on): every T₁ = `adaptEvery` steps, ρ = (h(θ+δ) − h(θ)) /
+ *   (M(δ) − M(0)) on the batch; ρ > ¾ → λ ← ω·λ, ρ < ¼ → λ ← λ/ω, ω = (19/20)^T₁. λ is what lets
+ *   the first layers' tiny curvature be seen: it falls while the model predicts well.
+ * Without `rescale` (the first version's behaviour): w −= learningRate·v, v = momentum·v + ΔW̄.
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Network } from '../network/network.js';
+import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
+import { lossOfLastForward } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { checkKnownKeys, checkNumber } from './options.js';
+import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
+import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
 export interface KfacOptions {
-  /** Tikhonov damping λ (default 1e-3): each factor gets √λ, split by π. */
+  /**
+   * Starting Tikhonov / Levenberg-Marquardt damping λ (default 1e-3): each factor gets √(λ + η),
+   * split by π; with `rescale`, λ also damps the quadratic model, and `adaptDamping` moves it.
+   */
   damping?: number;
   /** Moving-average decay of A and G (default 0.95); the first step takes its batch's factors whole. */
   decay?: number;
   /** Steps between refreshes of the damped inverses (default 20; the first step always inverts). */
   inverseEvery?: number;
-  /** Momentum of the preconditioned step, in [0, 1) (default 0). */
+  /**
+   * Rescale each proposal by the quadratic model with exact Gauss-Newton products, M&G §6.4
+   * (default true). The step is then learningRate·α*·Δ (default learning rate 1: the model's minimiser).
+   */
+  rescale?: boolean;
+  /** With `rescale`: choose momentum by the 2-D quadratic model, M&G §7 (default: true with rescale). */
+  quadraticMomentum?: boolean;
+  /** With `rescale`: the Levenberg-Marquardt rule for λ, M&G §6.5 (default: true with rescale). */
+  adaptDamping?: boolean;
+  /** T₁: steps between λ adjustments (default 5, M&G's value); ω = (19/20)^T₁. */
+  adaptEvery?: number;
+  /** Weight decay η: h = loss + ½η‖θ‖², and η joins λ in the damping (default 0). */
+  weightDecay?: number;
+  /** Fraction of the batch used for the exact curvature products (default 0.25; at least 32 rows or the whole batch). */
+  curvatureFraction?: number;
+  /** Fixed momentum of the unscaled step, in [0, 1) (default 0; only with rescale: false). */
   momentum?: number;
+  /**
+   * Scale λ per layer by that layer's curvature, λ_l = λ·(tr A/dim A)·(tr G/dim G), so each factor
+   * is damped by √λ times its own mean eigenvalue (default false: one λ for all layers).
+   */
+  relativeDamping?: boolean;
+  /**
+   * KL clipping (as kfac-pytorch's kl_clip), only with rescale: false: the step is scaled by
+   * ν = min(1, √(κ / (lr²·Σ_l ΔW̄_l·∇W̄_l))) so the model's predicted change of the predictive
+   * distribution stays below κ. 0 (default): off.
+   */
+  klClip?: number;
 }
 
-export const KFAC_DEFAULTS = { damping: 1e-3, decay: 0.95, inverseEvery: 20, momentum: 0 } as const;
+export const KFAC_DEFAULTS = {
+  damping: 1e-3,
+  decay: 0.95,
+  inverseEvery: 20,
+  rescale: true,
+  quadraticMomentum: true,
+  adaptDamping: true,
+  adaptEvery: 5,
+  weightDecay: 0,
+  curvatureFraction: 0.25,
+  momentum: 0,
+  relativeDamping: false,
+  klClip: 0,
+} as const;
 
-/** train()'s learning rate for K-FAC when it is given none: the preconditioned step is already scaled. */
+/** train()'s learning rate for K-FAC when it is given none: 1 with rescaling (the model's own step), else 0.2. */
 export const KFAC_LEARNING_RATE = 0.2;
+export const KFAC_RESCALED_LEARNING_RATE = 1;
+
+/** Bounds of the adapted λ: below, f32 factors cannot tell it from 0; above, nothing would move. */
+export const KFAC_LAMBDA_MIN = 1e-12;
+export const KFAC_LAMBDA_MAX = 1e6;
+/** Levenberg-Marquardt thresholds on ρ (M&G §6.5). */
+const LM_LOW = 0.25;
+const LM_HIGH = 0.75;
+/** Curvature prefix never smaller than this (or the batch). */
+const MIN_CURVATURE_ROWS = 32;
+/**
+ * The 2×2 momentum system is solved only when det > this × c₁₁·c₂₂, i.e. Δ and δ₀ are not nearly
+ * parallel in the model's metric; otherwise the 1-D rescaling alone (a near-singular solve would
+ * return huge, cancelling α and μ).
+ */
+const MOMENTUM_CONDITION = 1e-6;
+
+/** What the last step did (with rescale), for studies, logs and tests. */
+export interface KfacReport {
+  /** Loss h over the batch before the step. */
+  lossBefore: number;
+  /** ∇hᵀΔ, Δᵀ(F + (λ+η)I)Δ of the proposal. */
+  slope: number;
+  curvature: number;
+  /** The coefficients taken: δ = learningRate·(alpha·Δ + mu·δ₀). */
+  alpha: number;
+  mu: number;
+  /** M(δ) − M(0). */
+  predicted: number;
+  /** h(θ+δ) − h(θ) and ρ, on steps that adapt λ (else NaN). */
+  actual: number;
+  rho: number;
+  /** λ used by this step, and the next step's. */
+  lambda: number;
+  nextLambda: number;
+  curvatureRows: number;
+}
 
 /** Largest side of a Kronecker factor: A of a layer with 2048 inputs (and its bias). */
 export const KFAC_MAX_FACTOR_SIDE = 2049;
@@ -68,10 +163,14 @@ interface BatchScratch<T extends Tensor> {
 
 export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   readonly name = 'kfac';
-  readonly defaultLearningRate = KFAC_LEARNING_RATE;
+  readonly defaultLearningRate: number;
   readonly options: Readonly<Required<KfacOptions>>;
   /** Steps taken (drives the moving average's first step and the inverse refreshes). */
   steps = 0;
+  /** Current damping λ (adapted with adaptDamping). */
+  lambda: number;
+  /** The last step's quadratic model, α, μ and ρ (with rescale). */
+  lastReport: KfacReport | undefined;
   /** π of each layer at the last inverse refresh, and the factor shifts actually used (for reports). */
   readonly pi: Float64Array;
   readonly shifts: Float64Array;
@@ -87,6 +186,17 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   /** One statistic of the batch before it enters the moving average (largest factor). */
   private statistic: T | undefined;
   private batchScratch: BatchScratch<T> | undefined;
+  /**
+   * With rescale: the proposal Δ, and F·v, as parameter vectors (W⁰, b⁰, W¹, …) for the Gauss-Newton
+   * product; the previous step δ₀ lives in the layers' velocity buffers (`previous` lists them).
+   */
+  private proposal: ParamVector<T> = [];
+  private curvatureProduct: ParamVector<T> = [];
+  private previous: ParamVector<T> = [];
+  /** θ and ∇loss as parameter vectors: the network's own tensors, listed once so a step builds no arrays. */
+  private theta: ParamVector<T> = [];
+  private gradient: ParamVector<T> = [];
+  private product: GaussNewtonProduct<T> | undefined;
   private disposed = false;
 
   constructor(
@@ -99,8 +209,31 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       damping: checkNumber(options.damping, 'kfac: damping', { min: 0, above: true, max: 1e6 }, d.damping),
       decay: checkNumber(options.decay, 'kfac: decay', { min: 0, max: 1, below: true }, d.decay),
       inverseEvery: checkNumber(options.inverseEvery, 'kfac: inverseEvery', { min: 1, max: 1e6, integer: true }, d.inverseEvery),
+      rescale: checkBoolean(options.rescale, 'kfac: rescale', d.rescale),
+      quadraticMomentum: false,
+      adaptDamping: false,
+      adaptEvery: checkNumber(options.adaptEvery, 'kfac: adaptEvery', { min: 1, max: 1e6, integer: true }, d.adaptEvery),
+      weightDecay: checkNumber(options.weightDecay, 'kfac: weightDecay', { min: 0, max: 1e6 }, d.weightDecay),
+      curvatureFraction: checkNumber(options.curvatureFraction, 'kfac: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
       momentum: checkNumber(options.momentum, 'kfac: momentum', { min: 0, max: 1, below: true }, d.momentum),
+      relativeDamping: checkBoolean(options.relativeDamping, 'kfac: relativeDamping', d.relativeDamping),
+      klClip: checkNumber(options.klClip, 'kfac: klClip', { min: 0, max: 1e6 }, d.klClip),
     };
+    const o = this.options as Required<KfacOptions>;
+    // The model-based parts need the model: they default on with rescale and cannot be had without it.
+    o.quadraticMomentum = checkBoolean(options.quadraticMomentum, 'kfac: quadraticMomentum', o.rescale && d.quadraticMomentum);
+    o.adaptDamping = checkBoolean(options.adaptDamping, 'kfac: adaptDamping', o.rescale && d.adaptDamping);
+    if (!o.rescale) {
+      for (const key of ['quadraticMomentum', 'adaptDamping'] as const) {
+        if (o[key]) throw invalidOption(`kfac: ${key} needs the quadratic model of rescale: true`);
+      }
+    } else {
+      // A fixed momentum or a KL clip would change the step after the model chose its length.
+      if (o.momentum > 0) throw invalidOption('kfac: momentum applies to the unscaled step (rescale: false); with rescale use quadraticMomentum');
+      if (o.klClip > 0) throw invalidOption('kfac: klClip applies to the unscaled step (rescale: false); rescale already sets the step length');
+    }
+    this.lambda = this.options.damping;
+    this.defaultLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
     for (let l = 0; l < net.depth; l++) {
       const nIn = net.sizes[l];
       const nOut = net.sizes[l + 1];
@@ -133,6 +266,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       packed = Math.max(packed, dG * dA);
     }
     elements += 4 * side * side + 2 * side + 4 * packed;
+    if (this.options.rescale) elements += 2 * net.parameterCount;
     net.checkFits(elements, `K-FAC's Kronecker factors for sizes [${net.sizes.join(', ')}]`);
     for (let l = 0; l < net.depth; l++) {
       const nIn = net.sizes[l];
@@ -158,6 +292,19 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.step_ = k.alloc(packed);
     this.stepW = k.alloc(packed);
     this.stepB = k.alloc(side);
+    if (this.options.rescale) {
+      const lengths = parameterLengths(net);
+      this.proposal = allocVector(k, lengths);
+      this.curvatureProduct = allocVector(k, lengths);
+      this.previous = this.layers.flatMap((layer) => [layer.velocityW, layer.velocityB]);
+      this.theta = valuesOf(net);
+      this.gradient = gradientsOf(net);
+    }
+  }
+
+  /** Rows of a batch of `batch` used for the exact curvature products. */
+  curvatureRows(batch: number): number {
+    return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
   }
 
   /** Batch-sized scratch: allocated on the first step and when a larger batch comes. */
@@ -167,7 +314,9 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.freeBatchScratch();
     const widest = Math.max(...net.sizes.slice(0, -1)) + 1;
     const noiseLength = rows * net.outputSize;
-    net.checkFits(rows * widest + 2 * noiseLength + rows, `K-FAC's buffers for a batch of ${rows} rows`);
+    // The Gauss-Newton product holds 7 buffers of its rows × the widest layer, and one of the widest.
+    const productElements = this.options.rescale ? (7 * this.curvatureRows(rows) + 1) * Math.max(...net.sizes) : 0;
+    net.checkFits(rows * widest + 2 * noiseLength + rows + productElements, `K-FAC's buffers for a batch of ${rows} rows`);
     this.batchScratch = {
       rows,
       augmented: k.alloc(rows * widest),
@@ -175,6 +324,10 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       noise: k.alloc(noiseLength),
       noiseValues: new Float64Array(noiseLength),
     };
+    if (this.options.rescale) {
+      this.product?.dispose();
+      this.product = new GaussNewtonProduct(net, this.curvatureRows(rows));
+    }
     // The bias column of ā reads from `ones`, which must cover a batch.
     if (this.square!.ones.length < rows) {
       k.free(this.square!.ones);
@@ -186,8 +339,12 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
 
   step(net: Network<T>, learningRate: number, batch: number): void {
     if (this.disposed) throw new GradscopeError('DISPOSED', 'this K-FAC optimiser was disposed; create a new one');
+    if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
     const k = this.k;
     const s = this.scratchFor(batch);
+    const { rescale, weightDecay } = this.options;
+    // h(θ) on the batch, from the forward pass train() made (the sampled pass below keeps it).
+    const lossBefore = rescale ? lossOfLastForward(net, batch) : 0;
     // Moving-average weight of this batch; the first step has no history to average with.
     const fresh = this.steps === 0 ? 1 : 1 - this.options.decay;
     for (let l = 0; l < net.depth; l++) {
@@ -212,10 +369,120 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       const dA = layer.nIn + 1;
       k.copy2d(net.nablaW[l], 0, layer.nIn, this.packedGradient[l], 0, dA, layer.nOut, layer.nIn);
       k.copy2d(net.nablaB[l], 0, 1, this.packedGradient[l], layer.nIn, dA, layer.nOut, 1);
+      if (weightDecay > 0) {
+        // ∇h = ∇loss + η·[W | b], staged through `middle` (the sandwich overwrites it later anyway).
+        k.copy2d(this.middle!, 0, dA, net.weights[l], 0, layer.nIn, layer.nOut, layer.nIn);
+        k.copy2d(this.middle!, layer.nIn, dA, net.biases[l], 0, 1, layer.nOut, 1);
+        k.axpy(this.packedGradient[l], this.middle!, layer.nOut * dA, weightDecay);
+      }
     }
     if (this.steps % this.options.inverseEvery === 0) this.refreshInverses();
-    for (let l = 0; l < net.depth; l++) this.update(l, learningRate);
+    if (rescale) {
+      this.rescaledStep(net, learningRate, batch, lossBefore);
+    } else {
+      const rate = this.options.klClip > 0 ? learningRate * this.klScale(learningRate) : learningRate;
+      for (let l = 0; l < net.depth; l++) this.update(l, rate);
+    }
     this.steps++;
+  }
+
+  /**
+   * M&G §6.4, §7 and §6.5: Δ from the Kronecker inverses, (α, μ) minimising the quadratic model
+   * M(αΔ + μδ₀) with exact Gauss-Newton products, θ += δ, then (every T₁ steps) λ from ρ.
+   */
+  private rescaledStep(net: Network<T>, learningRate: number, batch: number, lossBefore: number): void {
+    const k = this.k;
+    const { weightDecay: eta, quadraticMomentum, adaptDamping, adaptEvery } = this.options;
+    const lambda = this.lambda;
+    const shift = lambda + eta;
+    const delta = this.proposal;
+    const previous = this.previous;
+    const theta = this.theta;
+    const gradient = this.gradient;
+    for (let l = 0; l < net.depth; l++) {
+      const layer = this.layers[l];
+      const dA = layer.nIn + 1;
+      sandwich(k, this.step_!, layer.gInverse, this.packedGradient[l], layer.aInverse, this.middle!, layer.nOut, dA);
+      k.copy2d(delta[2 * l], 0, layer.nIn, this.step_!, 0, dA, layer.nOut, layer.nIn);
+      k.copy2d(delta[2 * l + 1], 0, 1, this.step_!, layer.nIn, dA, layer.nOut, 1);
+      k.scale(delta[2 * l], layer.nOut * layer.nIn, -1);
+      k.scale(delta[2 * l + 1], layer.nOut, -1);
+    }
+    // The model's coefficients: c = [Δ, δ₀]ᵀ(F + (λ+η)I)[Δ, δ₀] and g = [Δ, δ₀]ᵀ∇h, ∇h = ∇loss + ηθ.
+    const m = this.curvatureRows(batch);
+    const product = this.product!;
+    product.apply(this.curvatureProduct, delta, m);
+    const deltaDelta = dotVectors(k, delta, delta);
+    const thetaDelta = eta > 0 ? dotVectors(k, theta, delta) : 0;
+    const c11 = dotVectors(k, delta, this.curvatureProduct) + shift * deltaDelta;
+    const g1 = dotVectors(k, gradient, delta) + eta * thetaDelta;
+    let c12 = 0;
+    let c22 = 0;
+    let g2 = 0;
+    let previousPrevious = 0;
+    let deltaPrevious = 0;
+    let thetaPrevious = 0;
+    // δ₀ = 0 on the first step (and after a restore without one): then only the 1-D model.
+    const hasPrevious = quadraticMomentum && this.steps > 0 && (previousPrevious = dotVectors(k, previous, previous)) > 0;
+    if (hasPrevious) {
+      deltaPrevious = dotVectors(k, delta, previous);
+      thetaPrevious = eta > 0 ? dotVectors(k, theta, previous) : 0;
+      c12 = dotVectors(k, previous, this.curvatureProduct) + shift * deltaPrevious;
+      product.apply(this.curvatureProduct, previous, m);
+      c22 = dotVectors(k, previous, this.curvatureProduct) + shift * previousPrevious;
+      g2 = dotVectors(k, gradient, previous) + eta * thetaPrevious;
+    }
+    let alpha = 0;
+    let mu = 0;
+    const determinant = c11 * c22 - c12 * c12;
+    if (hasPrevious && determinant > MOMENTUM_CONDITION * c11 * c22) {
+      // [c11 c12; c12 c22]·[α; μ] = −[g1; g2] by Cramer's rule (2×2, positive definite here).
+      alpha = (-g1 * c22 + g2 * c12) / determinant;
+      mu = (-g2 * c11 + g1 * c12) / determinant;
+    } else if (c11 > 0) {
+      alpha = -g1 / c11;
+    }
+    // A zero gradient or a non-finite model (NaN in the statistics) leaves θ and δ₀ unchanged.
+    if (!Number.isFinite(alpha) || !Number.isFinite(mu)) alpha = mu = 0;
+    const a = learningRate * alpha;
+    const b = learningRate * mu;
+    const predicted = 0.5 * (a * a * c11 + 2 * a * b * c12 + b * b * c22) + a * g1 + b * g2;
+    if (a !== 0 || b !== 0) {
+      // δ = aΔ + bδ₀, kept in place of δ₀ for the next step; θ += δ.
+      for (let i = 0; i < previous.length; i++) {
+        const n = previous[i].length;
+        k.scale(previous[i], n, b);
+        k.axpy(previous[i], delta[i], n, a);
+        k.axpy(theta[i], previous[i], n, 1);
+      }
+    }
+    let actual = NaN;
+    let rho = NaN;
+    if (adaptDamping && (this.steps + 1) % adaptEvery === 0) {
+      // h(θ+δ) − h(θ): the loss by a new forward pass, the decay term from dot products already taken
+      // (½η(‖θ+δ‖² − ‖θ‖²) = η·θᵀδ + ½η‖δ‖²).
+      net.feedforward(batch);
+      const thetaStep = a * thetaDelta + b * thetaPrevious;
+      const stepStep = a * a * deltaDelta + 2 * a * b * deltaPrevious + b * b * previousPrevious;
+      actual = lossOfLastForward(net, batch) - lossBefore + eta * (thetaStep + 0.5 * stepStep);
+      rho = actual / predicted;
+      const omega = Math.pow(19 / 20, adaptEvery);
+      // NaN ρ (a non-finite loss, or no step) counts as a poor prediction: more damping.
+      if (rho > LM_HIGH) this.lambda = Math.max(lambda * omega, KFAC_LAMBDA_MIN);
+      else if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda / omega, KFAC_LAMBDA_MAX);
+    }
+    const report = (this.lastReport ??= {} as KfacReport);
+    report.lossBefore = lossBefore;
+    report.slope = g1;
+    report.curvature = c11;
+    report.alpha = alpha;
+    report.mu = mu;
+    report.predicted = predicted;
+    report.actual = actual;
+    report.rho = rho;
+    report.lambda = lambda;
+    report.nextLambda = this.lambda;
+    report.curvatureRows = m;
   }
 
   /** factor = (1 − w)·factor + w·statistic. */
@@ -252,17 +519,22 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   private refreshInverses(): void {
     const k = this.k;
     const sq = this.square!;
-    const root = Math.sqrt(this.options.damping);
+    // γ = √(λ + η): the current λ (adapted or not) with the weight decay's own curvature η.
+    const root = Math.sqrt(this.lambda + this.options.weightDecay);
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
       const dA = layer.nIn + 1;
       const dG = layer.nOut;
-      const ratio = trace(k, layer.a, dA, sq) / dA / (trace(k, layer.g, dG, sq) / dG);
+      const meanA = trace(k, layer.a, dA, sq) / dA;
+      const meanG = trace(k, layer.g, dG, sq) / dG;
+      const ratio = meanA / meanG;
       // A zero or non-finite trace (a dead layer, an all-zero output gradient) leaves π undefined: split evenly.
       const pi = ratio > 0 && Number.isFinite(ratio) ? Math.sqrt(ratio) : 1;
+      const scale = Math.sqrt(meanA * meanG);
+      const layerRoot = this.options.relativeDamping && scale > 0 && Number.isFinite(scale) ? root * scale : root;
       this.pi[l] = pi;
-      const shiftA = dampedInverse(k, layer.aInverse, layer.a, dA, pi * root, sq);
-      const shiftG = dampedInverse(k, layer.gInverse, layer.g, dG, root / pi, sq);
+      const shiftA = dampedInverse(k, layer.aInverse, layer.a, dA, pi * layerRoot, sq);
+      const shiftG = dampedInverse(k, layer.gInverse, layer.g, dG, layerRoot / pi, sq);
       if (!(shiftA > 0) || !(shiftG > 0)) {
         throw new GradscopeError(
           'DIVERGED',
@@ -273,6 +545,20 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       this.shifts[2 * l] = shiftA;
       this.shifts[2 * l + 1] = shiftG;
     }
+  }
+
+  /** ν of the KL clip; costs one extra pair of small products per layer (ΔW̄ is not kept between passes). */
+  private klScale(learningRate: number): number {
+    const k = this.k;
+    let predicted = 0;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      const dA = layer.nIn + 1;
+      sandwich(k, this.step_!, layer.gInverse, this.packedGradient[l], layer.aInverse, this.middle!, layer.nOut, dA);
+      predicted += k.dot(this.step_!, this.packedGradient[l], layer.nOut * dA);
+    }
+    const quadratic = learningRate * learningRate * predicted;
+    return quadratic > 0 && Number.isFinite(quadratic) ? Math.min(1, Math.sqrt(this.options.klClip / quadratic)) : 1;
   }
 
   /** ΔW̄ = G⁻¹·∇W̄·A⁻¹, then w −= lr·v, v = momentum·v + ΔW̄ for W and b. */
@@ -304,7 +590,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.assertAlive();
     return {
       name: this.name,
-      scalars: { steps: this.steps },
+      scalars: { steps: this.steps, lambda: this.lambda },
       tensors: this.stateTensors().map((t) => Float32Array.from(this.k.view(t))),
     };
   }
@@ -316,12 +602,15 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     }
     const steps = checkNumber(state.scalars?.steps, 'kfac state: steps', { min: 0, integer: true }, NaN);
     if (Number.isNaN(steps)) throw invalidOption('kfac state: steps is missing');
+    // States saved before λ adapted have none: they ran at the configured damping.
+    const lambda = checkNumber(state.scalars?.lambda, 'kfac state: lambda', { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX }, this.options.damping);
     const tensors = this.stateTensors();
     if (!Array.isArray(state.tensors) || state.tensors.length !== tensors.length || state.tensors.some((t, i) => t?.length !== tensors[i].length)) {
       throw invalidOption(`kfac state: expected ${tensors.length} tensors of lengths ${tensors.map((t) => t.length).join(', ')}`);
     }
     tensors.forEach((t, i) => this.k.write(t, state.tensors[i]));
     this.steps = steps;
+    this.lambda = lambda;
   }
 
   private assertAlive(): void {
@@ -341,6 +630,11 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     const k = this.k;
     this.freeBatchScratch();
     this.stateTensors().forEach((t) => k.free(t));
+    freeVector(k, this.proposal);
+    freeVector(k, this.curvatureProduct);
+    this.product?.dispose();
+    this.product = undefined;
+    this.proposal = this.curvatureProduct = this.previous = this.theta = this.gradient = [];
     this.packedGradient.forEach((t) => k.free(t));
     if (this.square) Object.values(this.square).forEach((t) => k.free(t));
     [this.statistic, this.middle, this.step_, this.stepW, this.stepB].forEach((t) => t && k.free(t));

@@ -11,7 +11,7 @@ export function sigmoid(z: number): number {
 export const activation: Record<Activation, (z: number) => number> = {
   sigmoid,
   tanh: Math.tanh,
-  relu: (z) => (z > 0 ? z : 0),
+  relu: (z) => Math.max(z, 0), // max, not a comparison, so a NaN passes through as in the wasm kernels
   'leaky-relu': (z) => (z > 0 ? z : LEAKY_RELU_SLOPE * z),
   softsign: (z) => z / (1 + Math.abs(z)),
   linear: (z) => z,

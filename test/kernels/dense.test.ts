@@ -1,7 +1,7 @@
 /**
  * The dense-layer products (forward, ∂input, ∂weights, ∂bias) and the raw f32_gemm driver on every
  * backend against the float64 oracle, over a sweep of shapes from 1×1×1 to 64×784×100 that hits
- * every edge of the 4×8 (SIMD) and 4×4 (scalar) tiles and the K blocking (K > 256).
+ * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles and the K blocking (K > 384) of each product.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
  * k ascending within equal K blocks), so they must also agree bit for bit. Through raw pointers
@@ -21,14 +21,14 @@ const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: s
 
 const CANARY = 7777.5;
 
-/** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch above 256. */
+/** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch in 2 or 3 blocks (KC = 384). */
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 2], [2, 1, 1], [1, 3, 1], [3, 5, 7], [4, 4, 4], [4, 8, 8], [5, 9, 17],
   [7, 3, 2], [8, 16, 8], [9, 8, 15], [12, 1, 31], [13, 17, 9], [16, 33, 1], [1, 300, 7], [2, 257, 3],
   [31, 29, 27], [32, 64, 10], [33, 65, 129], [47, 101, 100], [64, 784, 100], [64, 100, 10], [100, 10, 100],
   [128, 12, 5], [3, 513, 4], [257, 9, 5], [260, 40, 8], [300, 7, 33], [299, 3, 300], [6, 6, 300],
   [17, 255, 256], [20, 256, 257], [11, 520, 13], [15, 1, 1], [1, 64, 64], [2, 2, 200], [63, 31, 15],
-  [96, 24, 40], [5, 700, 3], [40, 40, 40],
+  [96, 24, 40], [5, 700, 3], [40, 40, 40], [400, 21, 9], [5, 11, 777], [800, 5, 3],
 ];
 
 /** f32 values (so the oracle sees exactly what the backends see), N(0, 1). */
@@ -103,6 +103,16 @@ function expectProducts(got: Products, expected: Products, l: Layer, label: stri
   expectClose(got.db, expected.db, tolerance(expected.db, l.batch), `${label} db += Σ dz`);
 }
 
+/** Same f32 bits everywhere (NaN included), failing with the first difference and where it is. */
+function expectSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
+  expect(actual.length, `${label}: length`).toBe(expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== e[i]) expect.fail(`${label}: first difference at index ${i} (got ${actual[i]}, expected ${expected[i]})`);
+  }
+}
+
 const shapeName = ([batch, nIn, nOut]: [number, number, number]) => `${batch}×${nIn}→${nOut}`;
 
 // One layer and its float64 products per shape, shared by every backend.
@@ -119,7 +129,7 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     for (const { shape, layer, expected } of cases) {
       expectProducts(products(k, layer), expected, layer, `${k.name} ${shapeName(shape)}`);
     }
-  });
+  }, 60_000);
 
   it('accumulates: a second backward call adds the same increment again', () => {
     const l = randomLayer(new Rng(41), [13, 17, 9]);
@@ -156,7 +166,7 @@ function readUnaligned(k: WasmKernels, t: WasmTensor, label: string): Float32Arr
   const n = t.length - 2;
   expect(view[0], `${label}: canary before`).toBe(CANARY);
   expect(view[n + 1], `${label}: canary after`).toBe(CANARY);
-  return view.slice(1, n + 1);
+  return Float32Array.from(view.subarray(1, n + 1));
 }
 
 /** `bytes` of scratch at a 4-byte-aligned pointer, filled with NaN (nothing may depend on it), and canaries after it. */
@@ -190,10 +200,10 @@ function rawProducts(k: WasmKernels, l: Layer, label: string): { z: Float32Array
   m.f32_dense_bwd_bias(p.db.ptr, p.dz.ptr, batch, nOut);
   scratch.check(label);
   // The inputs are read, never written.
-  expect(readUnaligned(k, p.a.t, `${label} a`)).toEqual(l.a);
-  expect(readUnaligned(k, p.w.t, `${label} w`)).toEqual(l.w);
-  expect(readUnaligned(k, p.b.t, `${label} b`)).toEqual(l.b);
-  expect(readUnaligned(k, p.dz.t, `${label} dz`)).toEqual(l.dz);
+  expectSameBits(readUnaligned(k, p.a.t, `${label} a`), l.a, `${label} a unchanged`);
+  expectSameBits(readUnaligned(k, p.w.t, `${label} w`), l.w, `${label} w unchanged`);
+  expectSameBits(readUnaligned(k, p.b.t, `${label} b`), l.b, `${label} b unchanged`);
+  expectSameBits(readUnaligned(k, p.dz.t, `${label} dz`), l.dz, `${label} dz unchanged`);
   const result = {
     z: readUnaligned(k, p.z.t, `${label} z`),
     da: readUnaligned(k, p.da.t, `${label} da`),
@@ -222,8 +232,8 @@ function rawGemm(k: WasmKernels, a: Float32Array, b: Float32Array, c0: Float32Ar
   const scratch = placeScratch(k, k.exports.gemm_scratch_bytes(m, n, kk));
   k.module.f32_gemm(pc.ptr, pa.ptr, pb.ptr, scratch.ptr, m, n, kk, accumulate ? 1 : 0);
   scratch.check(label);
-  expect(readUnaligned(k, pa.t, `${label} a`)).toEqual(a);
-  expect(readUnaligned(k, pb.t, `${label} b`)).toEqual(b);
+  expectSameBits(readUnaligned(k, pa.t, `${label} a`), a, `${label} a unchanged`);
+  expectSameBits(readUnaligned(k, pb.t, `${label} b`), b, `${label} b unchanged`);
   const c = readUnaligned(k, pc.t, `${label} c`);
   for (const x of [pa.t, pb.t, pc.t, scratch.t]) k.free(x);
   return c;
@@ -243,9 +253,13 @@ describe('the wasm variants through raw pointers', () => {
         );
         return got;
       });
-      for (const other of others) expect(other, `wasm variants agree on ${shapeName(shape)}`).toEqual(first);
+      for (const [i, other] of others.entries()) {
+        for (const key of ['z', 'da', 'dw', 'db'] as const) {
+          expectSameBits(other[key], first[key], `${wasmBackends[i + 1].name} vs ${wasmBackends[0].name} ${key} ${shapeName(shape)}`);
+        }
+      }
     }
-  });
+  }, 60_000);
 
   it('f32_gemm overwrites or accumulates c = a·b on every shape of the sweep', () => {
     const rng = new Rng(42);
@@ -260,10 +274,12 @@ describe('the wasm variants through raw pointers', () => {
           expectClose(c, expected, tolerance(expected, kk), label);
           return c;
         });
-        for (const other of results.slice(1)) expect(other).toEqual(results[0]);
+        for (const [i, other] of results.slice(1).entries()) {
+          expectSameBits(other, results[0], `${wasmBackends[i + 1].name} vs ${wasmBackends[0].name} f32_gemm ${m}×${kk}·${kk}×${n}`);
+        }
       }
     }
-  });
+  }, 60_000);
 
   it('handle empty products: K = 0 leaves z = b and the gradients unchanged; M or N = 0 touches nothing', () => {
     for (const { kernels: k } of wasmBackends) {

@@ -199,3 +199,133 @@ describe.each(PROBLEM_BACKENDS)('K-FAC on $backend', ({ backend, tolerance }) =>
     net.dispose();
   });
 });
+
+const ALL_BACKENDS = await kernelBackends();
+const oracle = ALL_BACKENDS.find((b) => b.name === 'ref')!.kernels;
+
+/** Five K-FAC steps (inverses refreshed every 2) on a small softmax network from fixed weights; its weights after. */
+function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Network; weights: number[] } {
+  const config = { sizes: [5, 6, 4], activations: ['sigmoid', 'softmax'] as OutputActivation[], loss: 'cross-entropy' as Loss, init: 'standard' as const, biasInit: 'zero' as const, seed: 12 };
+  const parameters = initial && {
+    weights: initial.weights.map((w) => Array.from(initial.kernels.view(w))),
+    biases: initial.biases.map((b) => Array.from(initial.kernels.view(b))),
+  };
+  const net = new Network(kernels, config, parameters);
+  const rng = new Rng(30);
+  const x = randomRows(rng, 9, 5);
+  const y = Array.from({ length: 9 }, () => [0, 1, 2, 3].map((j) => (j === rng.below(4) ? 1 : 0)));
+  const kfac = new Kfac(net, { inverseEvery: 2, momentum: 0.5 });
+  net.train(x, y, { optimizer: kfac, epochs: 5, batchSize: 9, learningRate: 0.3, shuffle: false });
+  kfac.dispose();
+  return { net, weights: net.weights.flatMap((w) => Array.from(kernels.view(w))) };
+}
+
+describe.each(ALL_BACKENDS)('K-FAC on backend $name', ({ name, kernels }) => {
+  it('takes the same five steps as the float64 oracle, and frees what it allocated', () => {
+    const reference = fiveSteps(oracle, undefined);
+    const got = fiveSteps(kernels, reference.net);
+    const init = fiveSteps(oracle, reference.net);
+    // Same start, same draws: only the arithmetic's precision separates the backends.
+    const rel = kernels.precision === 'f64' ? 1e-12 : 2e-3;
+    expectClose(got.weights, init.weights, { rel, scale: 1 }, `weights after 5 K-FAC steps on ${name}`);
+    // and the steps did move the weights (else agreeing would prove nothing)
+    const start = reference.net.weights.flatMap((w) => Array.from(oracle.view(w)));
+    expect(Math.max(...start.map((v, i) => Math.abs(v - init.weights[i])))).toBeGreaterThan(1e-2);
+    for (const n of [reference.net, got.net, init.net]) n.dispose();
+  });
+});
+
+describe('K-FAC mechanics', () => {
+  it("is in the optimiser registry as 'kfac' and train() takes it by name", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'ref', seed: 2 });
+    const kfac = findOptimizer('kfac').create(net, { damping: 0.5, inverseEvery: 3 });
+    expect(kfac).toBeInstanceOf(Kfac);
+    expect((kfac as Kfac).options).toMatchObject({ damping: 0.5, inverseEvery: 3 });
+    const before = net.evaluate(XOR.x, XOR.y).loss;
+    net.train(XOR.x, XOR.y, { optimizer: { name: 'kfac', inverseEvery: 1 }, epochs: 20, batchSize: 4 });
+    expect(net.evaluate(XOR.x, XOR.y).loss).toBeLessThan(before);
+    net.dispose();
+  });
+
+  it('refuses bad options with INVALID_OPTION naming the option', async () => {
+    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const bad: [KfacOptions, RegExp][] = [
+      [{ damping: 0 }, /damping/],
+      [{ damping: Number.NaN }, /damping/],
+      [{ decay: 1 }, /decay/],
+      [{ decay: -0.1 }, /decay/],
+      [{ inverseEvery: 0 }, /inverseEvery/],
+      [{ inverseEvery: 2.5 }, /inverseEvery/],
+      [{ momentum: 1 }, /momentum/],
+      [{ klClip: -1 }, /klClip/],
+      [{ relativeDamping: 1 } as unknown as KfacOptions, /relativeDamping/],
+      [{ inversEvery: 3 } as KfacOptions, /unknown option 'inversEvery'/],
+    ];
+    for (const [options, where] of bad) await expectError(() => new Kfac(net, options), 'INVALID_OPTION', where);
+    net.dispose();
+  });
+
+  it('refuses a layer whose A would exceed 2049×2049, naming the layer and other optimisers', async () => {
+    const net = await createNetwork({ sizes: [3, 2049, 1], backend: 'ref' });
+    await expectError(() => new Kfac(net), 'INVALID_OPTION', /layer 1 \(2049 → 1\).*2050×2050.*factor A.*'adam'/);
+    net.dispose();
+    const fits = await createNetwork({ sizes: [2048, 1], backend: 'ref' });
+    expect(() => new Kfac(fits).dispose()).not.toThrow();
+    fits.dispose();
+  });
+
+  it('refuses a state of another optimiser or of other sizes, changing nothing', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', backend: 'ref' });
+    const kfac = new Kfac(net);
+    const other = await createNetwork({ sizes: [2, 4, 1], output: 'sigmoid', backend: 'ref' });
+    const otherState = new Kfac(other).state();
+    await expectError(() => kfac.restore(otherState), 'INVALID_OPTION', /kfac state: expected 12 tensors/);
+    await expectError(() => kfac.restore({ ...kfac.state(), name: 'adam' }), 'INVALID_OPTION', /'kfac'/);
+    await expectError(() => kfac.restore({ ...kfac.state(), scalars: { steps: -1 } }), 'INVALID_OPTION', /steps/);
+    expect(kfac.steps).toBe(0);
+    net.dispose();
+    other.dispose();
+  });
+
+  // On wasm: OptimizerState holds float32 tensors, which round-trip f32 state exactly. The network's
+  // Rng (shuffles and K-FAC's draws) is the network's to save: copied here as a checkpoint would.
+  it('state() and restore() continue a run bit for bit on wasm', async () => {
+    const make = () => createNetwork({ sizes: [2, 4, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'wasm', seed: 6 });
+    const a = await make();
+    const kfacA = new Kfac(a, { inverseEvery: 3, momentum: 0.9 });
+    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 4, batchSize: 4, learningRate: 0.2 });
+    const b = await Network.fromJSON(a.toJSON(), { backend: 'wasm' });
+    b.rng.setState(a.rng.getState());
+    const kfacB = new Kfac(b, { inverseEvery: 3, momentum: 0.9 });
+    kfacB.restore(kfacA.state());
+    expect(kfacB.steps).toBe(4);
+    // The next steps start on the restored inverses (refreshed at steps 0 and 3, next at 6) and factors.
+    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 5, batchSize: 4, learningRate: 0.2 });
+    b.train(XOR.x, XOR.y, { optimizer: kfacB, epochs: 5, batchSize: 4, learningRate: 0.2 });
+    for (let l = 0; l < a.depth; l++) {
+      expect(Array.from(b.kernels.view(b.weights[l]))).toEqual(Array.from(a.kernels.view(a.weights[l])));
+      expect(Array.from(b.kernels.view(b.biases[l]))).toEqual(Array.from(a.kernels.view(a.biases[l])));
+    }
+    expect(Array.from(kfacB.state().tensors[0])).toEqual(Array.from(kfacA.state().tensors[0]));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('allocates nothing in the backend after the first step, and returns it all on dispose', async () => {
+    const net = await createNetwork({ sizes: [3, 5, 2], output: 'softmax', backend: 'wasm', seed: 1 });
+    const k = net.kernels as import('../../bindings/wasm/wasm-kernels.js').WasmKernels;
+    const rng = new Rng(2);
+    const x = randomRows(rng, 8, 3);
+    const y = Array.from({ length: 8 }, () => [0, 1].map((j) => (j === rng.below(2) ? 1 : 0)));
+    net.ensureCapacity(8);
+    const start = k.bytesInUse;
+    const kfac = new Kfac(net);
+    oneStep(net, kfac, x, y, 0.1);
+    const afterFirst = k.bytesInUse;
+    for (let i = 0; i < 5; i++) oneStep(net, kfac, x, y, 0.1);
+    expect(k.bytesInUse).toBe(afterFirst);
+    kfac.dispose();
+    expect(k.bytesInUse).toBe(start);
+    net.dispose();
+  });
+});

@@ -38,19 +38,20 @@ const x = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[0] }, ()
 const y = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[SIZES.length - 1] }, () => rng.uniform()));
 
 // ---- 1. the step, as runTraining's forwardBackward + optimizer.step ----
+const k = net.kernels;
 const data = net.matrices(x, y);
-const inputs = kernels.alloc(data.x.data.length);
-const targets = kernels.alloc(data.y.data.length);
-kernels.write(inputs, data.x.data);
-kernels.write(targets, data.y.data);
+const inputs = k.alloc(data.x.data.length);
+const targets = k.alloc(data.y.data.length);
+k.write(inputs, data.x.data);
+k.write(targets, data.y.data);
 net.ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
 let faults = 0;
 const step = (i: number) => {
   const start = (i * BATCH) % ROWS;
-  kernels.copyRows(net.activations[0], inputs, order, start, BATCH, SIZES[0]);
-  kernels.copyRows(net.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
+  k.copyRows(net.activations[0], inputs, order, start, BATCH, SIZES[0]);
+  k.copyRows(net.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
   net.feedforward(BATCH);
   const loss = net.backprop(BATCH);
   if (nonFiniteStep(net, loss) !== null) faults++;
@@ -70,8 +71,8 @@ await settle();
 const stepCollections = collections - collectionsBefore;
 const stepPages1 = kernels.exports.memory.buffer.byteLength / 65536;
 sgd.dispose();
-kernels.free(inputs);
-kernels.free(targets);
+k.free(inputs);
+k.free(targets);
 
 // ---- 2. train() ----
 const options = { epochs: 10, batchSize: BATCH, learningRate: 0.05, momentum: 0.9 };

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: every suite in one run, one table on the console, and bench/RESULTS.md with the
+ * machine, the Node version, the date and the goals of issue #5 checked against this run.
+ *
+ * The machine may be shared: every ratio and every fraction of the peak is taken between
+ * measurements made side by side in the same suite (the scaling suite measures the peak beside
+ * each case), never between suites minutes apart. Absolute times are only indicative.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
+import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
+import { PEER_SIZES, runPeersBench } from './peers.bench.js';
+import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
+import { runRelaxedBench } from './relaxed.bench.js';
+import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench } from './scaling.bench.js';
+import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
+import { runTraceBench } from './trace.bench.js';
+
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+
+interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const started = performance.now();
+const load0 = os.loadavg()[0];
+const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+
+log('dense products and the in-run peak');
+const dense = await runDenseBench();
+const peakOf = (variant: string) => dense.find((r) => r.name === `wasm-${variant} peak_madd`)!.gflops;
+const denseRows: ReportRow[] = dense.map((r) => {
+  const variant = r.name.split(' ')[0].replace('wasm-', '');
+  const isPeak = r.name.endsWith('peak_madd');
+  return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ofPeak: isPeak ? undefined : r.gflops / peakOf(variant) };
+});
+
+log('exp-bound activations');
+const elementwise = await runElementwiseBench();
+const elementwiseRows: ReportRow[] = elementwise.map((r) => ({ suite: 'elementwise', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
+
+log('training step per backend');
+const step = await runStepBench();
+const flops = stepFlops(STEP_SIZES, STEP_BATCH);
+const simdStep = step.find((r) => r.name === 'step wasm-simd')!;
+const stepRows: ReportRow[] = step.map((r) => ({
+  suite: 'step',
+  task: r.name,
+  medianMs: r.medianMs,
+  gflops: flops / r.medianMs / 1e6,
+  samplesPerSecond: r.samplesPerSecond,
+  ratio: r.medianMs / simdStep.medianMs,
+}));
+
+log('gradient-flow trace cost');
+const trace = await runTraceBench();
+const traceRows: ReportRow[] = trace.map((r) => ({ suite: 'trace', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
+
+log('peers: tfjs-wasm, tfjs-cpu, brain.js');
+const peers = await runPeersBench();
+const peerRows: ReportRow[] = peers.rows.map((r) => ({
+  suite: 'peers',
+  task: `batch ${r.batch}: ${r.name}`,
+  medianMs: r.medianMs,
+  samplesPerSecond: r.samplesPerSecond,
+  ratio: r.ratio,
+}));
+
+log('scaling with batch and depth');
+const scaling = await runScalingBench();
+const scalingRows: ReportRow[] = scaling.rows.map((r) => ({
+  suite: 'scaling',
+  task: r.axis === 'batch' ? `batch ${r.value} [${STEP_SIZES.join(',')}]` : `${r.value} hidden × ${DEPTH_WIDTH}, batch ${DEPTH_BATCH}`,
+  medianMs: r.medianMs,
+  gflops: r.gflops,
+  ofPeak: r.ofPeak,
+  samplesPerSecond: r.samplesPerSecond,
+}));
+
+log('relaxed SIMD: the 4×8 tile with relaxed_madd against mul+add');
+const relaxed = await runRelaxedBench();
+const relaxedRows: ReportRow[] = [
+  { suite: 'relaxed', task: '4×8 tile, f32x4.mul + f32x4.add (shipped)', medianMs: relaxed.mulAddMs, gflops: relaxed.mulAddGflops, ratio: 1 },
+  { suite: 'relaxed', task: '4×8 tile, f32x4.relaxed_madd', medianMs: relaxed.relaxedMs, gflops: relaxed.relaxedGflops, ratio: relaxed.ratio },
+];
+
+const seconds = (performance.now() - started) / 1000;
+const all = [...denseRows, ...elementwiseRows, ...stepRows, ...traceRows, ...peerRows, ...scalingRows, ...relaxedRows];
+console.log(consoleTable(all));
+
+// ---- the goals of issue #5, against this run ----
+const goals: Goal[] = [];
+const simdPeak = peakOf('simd');
+for (const [batch, nIn, nOut] of DENSE_SHAPES) {
+  const shape = `${batch}×${nIn}→${nOut}`;
+  const rows = denseRows.filter((r) => r.task.startsWith('wasm-simd dense_') && r.task.endsWith(shape));
+  const worst = Math.min(...rows.map((r) => r.ofPeak!));
+  goals.push({ goal: `dense products at ${shape} (worst of fwd, ∂input, ∂W)`, target: '≥ 90 % of peak', measured: percent(worst), met: worst >= 0.9 });
+}
+const batch64 = scaling.rows.find((r) => r.axis === 'batch' && r.value === STEP_BATCH)!;
+goals.push({
+  goal: `training step [${STEP_SIZES.join(',')}] batch ${STEP_BATCH}, one thread`,
+  target: '≥ 60 % of the FLOP limit',
+  measured: `${percent(batch64.ofPeak)} (${Math.round(batch64.samplesPerSecond).toLocaleString('en')} samples/s)`,
+  met: batch64.ofPeak >= 0.6,
+});
+const peerRatio = (batch: number, name: string) => peers.rows.find((r) => r.batch === batch && r.name.startsWith(name))?.ratio ?? NaN;
+for (const [batch, name, target] of [
+  [64, 'tfjs-wasm trainOnBatch', 8],
+  [64, 'brain.js', 50],
+  [1, 'tfjs-wasm trainOnBatch', 10],
+  [8, 'tfjs-wasm trainOnBatch', 10],
+] as const) {
+  const ratio = peerRatio(batch, name);
+  goals.push({ goal: `step vs ${name}, batch ${batch}`, target: `≥ ${target}×`, measured: times(ratio), met: ratio >= target });
+}
+for (const name of ['sigmoid', 'tanh', 'softmax n=10', 'softmax n=100']) {
+  const ratio = elementwise.find((r) => r.name === `${name} wasm-simd`)?.ratio ?? NaN;
+  goals.push({ goal: `${name} on ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats vs Math.exp loop`, target: '≥ 5×', measured: times(ratio), met: ratio >= 5 });
+}
+const traced = trace.find((r) => r.name === 'step, trace every step')?.ratio ?? NaN;
+goals.push({ goal: 'trace every step (issue #3)', target: '≤ 1.10× the untraced step', measured: times(traced), met: traced <= 1.1 });
+
+goals.push({
+  goal: 'relaxed SIMD: keep a relaxed_madd build only if faster',
+  target: 'relaxed time < mul+add time',
+  measured: `${times(relaxed.ratio)} the mul+add time${relaxed.validatesWithoutFlag ? '' : '; needs --experimental-wasm-relaxed-simd in this Node'}`,
+  met: true,
+});
+
+console.log('\ngoals:');
+for (const g of goals) console.log(`  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${g.measured} (${g.target})`);
+
+// ---- bench/RESULTS.md ----
+const cpu = os.cpus();
+const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}`;
+const load1 = os.loadavg()[0];
+const md = `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts); do not edit by hand.
+
+- Date: ${new Date().toISOString()}
+- Machine: ${machine}
+- Node ${process.version} (V8 ${process.versions.v8}); one thread for every gradscope row; tfjs ${peers.environment.tfjsVersion} (wasm backend: ${peers.environment.tfjsWasmThreads} thread, SIMD ${peers.environment.tfjsWasmSimd ? 'on' : 'off'}), brain.js ${peers.environment.brainVersion}
+- Load average at start and end: ${load0.toFixed(1)}, ${load1.toFixed(1)} (on ${cpu.length} cores; above ${cpu.length} other processes shared the CPU, so absolute times are high, and only ratios measured side by side are meaningful)
+- Whole run: ${seconds.toFixed(0)} s
+
+Median times (tinybench). "of peak" is GFLOP/s over the in-run f32x4 mul+add ceiling
+(\`f32_peak_madd\`, the microkernel's own instruction mix with its operands in L1); a training step's
+FLOPs count the two dense products per layer and the ∂input product of every layer but the first
+(${(flops / 1e6).toFixed(1)} MFLOP for [${STEP_SIZES.join(',')}] at batch ${STEP_BATCH}).
+
+## Goals of issue #5 in this run
+
+${simpleTable(['goal', 'target', 'measured', ''], goals.map((g) => [g.goal, g.target, g.measured, g.met ? 'met' : '**not met**']))}
+
+Not measured here: two threads (no \`threads\` option yet); the no-allocation goal is a test
+(test/reliability/steady-memory.test.ts), not a benchmark.
+
+## Dense products (one thread)
+
+In-run peak: wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
+
+${markdownTable(denseRows)}
+
+## Training step per backend
+
+[${STEP_SIZES.join(',')}] sigmoid, MSE, SGD, batch ${STEP_BATCH}; ratio = time over wasm-simd's.
+
+${markdownTable(stepRows)}
+
+## Peers
+
+The same network [${PEER_SIZES.join(',')}] (sigmoid, MSE, SGD lr 0.01), the same batch, in the same
+process. ratio = gradscope wasm-simd samples/s over the row's, measured right before it. brain.js
+trains sample by sample, so its row is one \`train\` call of one epoch over the batch (64 updates).
+
+${markdownTable(peerRows)}
+
+## Scaling
+
+One wasm-simd step (sigmoid, MSE, SGD), each case measured beside its own peak (median peak
+${scaling.peakGflops.toFixed(1)} GFLOP/s). Against batch on [${STEP_SIZES.join(',')}]: below ~32 rows
+the step is bound by per-call and per-pass costs (activation, loss, update, packing), above it by
+the multiply-adds. Against depth: [784, ${DEPTH_WIDTH} × depth, 10] at batch ${DEPTH_BATCH}.
+
+${markdownTable(scalingRows)}
+
+## Relaxed SIMD
+
+The dense microkernel's 4×8 tile loop over L1-resident packed panels, once with f32x4.mul +
+f32x4.add (what gradscope ships) and once with f32x4.relaxed_madd, side by side in a child Node
+started with --experimental-wasm-relaxed-simd (this Node ${relaxed.validatesWithoutFlag ? 'accepts relaxed SIMD without a flag' : 'rejects the relaxed module without that flag'}).
+ratio = time over the mul+add loop's; the fused rounding moves results by up to
+${relaxed.maxRelDiff.toExponential(1)} (relative). Verdict: ${relaxed.ratio < 0.97 ? 'relaxed_madd is faster here; a relaxed build would earn its place' : 'no relaxed build: it is not faster here (Zen 5 issues two multiplies and two adds per cycle on separate pipes, the same 16 flops per cycle as two FMAs), it needs a flag in Node 20, and it would make results differ between engines'}.
+
+${markdownTable(relaxedRows)}
+
+## Exp-bound activations
+
+${ELEMENTWISE_LENGTH.toLocaleString('en')} floats; ratio = speed-up over a TypeScript loop calling Math.exp.
+
+${markdownTable(elementwiseRows)}
+
+## Gradient-flow trace
+
+ratio = traced step over the untraced one.
+
+${markdownTable(traceRows)}
+`;
+writeFileSync(RESULTS, md);
+log(`wrote ${RESULTS} (${ms(seconds * 1000)} ms of benchmarks)`);

@@ -1,0 +1,29 @@
+/**
+ * The activation study at a toy size: every activation × init run is traced, diagnosed and
+ * scored, with gradient histograms at the first and the last traced step.
+ */
+import { describe, expect, it } from 'vitest';
+import { runActivationStudy } from '../../bindings/flow/study-activations.js';
+
+describe('runActivationStudy', () => {
+  it('traces, diagnoses and scores each activation × init', async () => {
+    const result = await runActivationStudy({
+      width: 16, epochs: 1, trainRows: 300, testRows: 100, batchSize: 10, records: 5,
+      activations: ['sigmoid', 'relu'], inits: ['standard', 'he-normal'],
+    });
+    expect(result.sizes).toEqual([784, 16, 16, 16, 16, 16, 10]);
+    expect(result.runs.map((r) => r.label)).toEqual(['sigmoid + standard', 'sigmoid + he-normal', 'relu + standard', 'relu + he-normal']);
+    for (const run of result.runs) {
+      expect(run.diverged).toBeUndefined();
+      expect(run.testError).toBeGreaterThanOrEqual(0);
+      expect(run.testError).toBeLessThanOrEqual(1);
+      const trace = run.trace!;
+      // 30 steps, every 6th from the first: steps 1, 7, 13, 19, 25.
+      expect(Array.from(trace.steps)).toEqual([1, 7, 13, 19, 25]);
+      expect(trace.histograms.map((h) => h.step)).toEqual([1, 25]);
+      expect(['vanishing', 'exploding', 'healthy']).toContain(run.diagnosis!.verdict);
+    }
+    // Five sigmoid layers with standard init: the textbook case.
+    expect(result.runs[0].diagnosis!.verdict).toBe('vanishing');
+  });
+});
