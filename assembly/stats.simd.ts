@@ -40,10 +40,12 @@ export function f32_activation_stats__simd(
         const p = primef32x4(kind, v128.load(z + o), ai);
         s = f32x4.add(s, ai);
         s2 = f32x4.add(s2, f32x4.mul(ai, ai));
-        lo4 = f32x4.min(lo4, ai);
-        hi4 = f32x4.max(hi4, ai);
+        // pmin/pmax are one instruction each on x86 (min/max are several, for NaN): a NaN is not
+        // kept here, but it still shows, in the sums.
+        lo4 = f32x4.pmin(lo4, ai);
+        hi4 = f32x4.pmax(hi4, ai);
         sp = f32x4.add(sp, p);
-        maxPrime4 = f32x4.max(maxPrime4, p);
+        maxPrime4 = f32x4.pmax(maxPrime4, p);
         // Comparison masks are −1 where true: subtracting one counts it.
         sat = i32x4.sub(sat, f32x4.lt(p, limit));
         const flag = alive + (<usize>j << 2);

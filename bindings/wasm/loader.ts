@@ -77,6 +77,25 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
   }
 }
 
+/**
+ * The SIMD core built on an imported shared memory (asconfig target 'threads'): one module that
+ * the main thread and every worker of a thread pool instantiate over the same memory.
+ */
+export function sharedCoreUrl(): URL {
+  if (location) return new URL('gradscope.simd-shared.wasm', location);
+  return new URL('../../build/gradscope.simd-shared.wasm', import.meta.url);
+}
+
+let sharedCompiled: Promise<WebAssembly.Module> | undefined;
+
+export function compileSharedCore(): Promise<WebAssembly.Module> {
+  if (!sharedCompiled) {
+    sharedCompiled = compileFrom(sharedCoreUrl());
+    sharedCompiled.catch(() => (sharedCompiled = undefined));
+  }
+  return sharedCompiled;
+}
+
 /** A fresh instance of the core, with its own memory. */
 export async function instantiateCore(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
   if (binary === 'simd' && !simdSupported()) {

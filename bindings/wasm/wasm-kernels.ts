@@ -51,7 +51,8 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   return new WasmBackend(exports, variant, binary);
 }
 
-class WasmBackend implements WasmKernels {
+/** Exported for the thread pool's backend (bindings/wasm/threads), which splits its dense products. */
+export class WasmBackend implements WasmKernels {
   readonly name: string;
   readonly precision = 'f32' as const;
   readonly module: VariantKernels;
