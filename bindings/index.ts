@@ -1,4 +1,4 @@
-/** gradscope's public API. */
+/** gradscope's public API, the same in browsers and Node. Node-only additions (files, the bundled digits, the studies) are in './node.js'. */
 export { createNetwork, Network } from './network/network.js';
 export type { Evaluation, Gradients, LayerGradient, Parameter } from './network/network.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
@@ -31,8 +31,6 @@ export { toTfjsLayers, fromTfjsLayers, TFJS_WEIGHTS_FILE } from './io/tfjs-layer
 export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions } from './io/tfjs-layers.js';
 export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';
-export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
-export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
 export {
   checkpointOf, checkpointToJSON, checkpointFromJSON, encodeBinary, decodeBinary, networkFromCheckpoint, restoreOptimizer,
   BINARY_LIMITS, BINARY_VERSION,

@@ -3,8 +3,8 @@
  * studies' charts and diagnoses. Each chart's values are on its elements as data attributes.
  */
 import type { Diagnosis } from './diagnose.js';
-import type { ActivationStudyResult } from './study-activations.js';
-import type { DepthStudyResult } from './study-depth.js';
+import type { ActivationStudyResult } from '../studies/activations.js';
+import type { DepthStudyResult } from '../studies/depth.js';
 import { escapeHtml, heatmap, histograms, lineChart } from './svg.js';
 import type { Trace } from './trace.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows } from '../../bindings/flow/study-depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows } from '../../bindings/studies/depth.js';
 import { LAYER_METRIC_NAMES } from '../../bindings/flow/metrics.js';
 import { loadMnist } from '../../bindings/data/mnist.js';
 import { createNetwork } from '../../bindings/network/network.js';

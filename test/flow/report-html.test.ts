@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../bindings/flow/diagnose.js';
 import { renderReport, type ReportRun } from '../../bindings/flow/report-html.js';
-import type { DepthStudyResult } from '../../bindings/flow/study-depth.js';
+import type { DepthStudyResult } from '../../bindings/studies/depth.js';
 import { Rng } from '../../bindings/init/rng.js';
 import { createNetwork } from '../../bindings/network/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';

@@ -10,7 +10,7 @@ import { Kfac, type KfacOptions } from '../../bindings/optim/kfac.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
-import { explicitFactors, type Layers } from './kfac-oracle.js';
+import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
 import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './second-order-problems.js';
 
 function layersOf(net: Network): Layers {
@@ -122,10 +122,12 @@ const STEP_BACKENDS: { backend: BackendChoice; rel: number }[] = [
 ];
 
 describe.each(STEP_BACKENDS)('the K-FAC step on $backend', ({ backend, rel }) => {
+  // rescale: false takes learningRate·ΔW̄ itself, so the Kronecker solve is seen alone (the rescaled
+  // step, α*·ΔW̄, is checked against the explicit quadratic model below).
   it('equals the explicit solve (G_d ⊗ A_d)·vec(ΔW̄) = vec([∇W | ∇b]) with π-split damping', async () => {
     const net = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
     const damping = 0.01;
-    const kfac = new Kfac(net, { damping });
+    const kfac = new Kfac(net, { damping, rescale: false });
     const rng = new Rng(8);
     const x = randomRows(rng, 7, 3);
     const y = randomRows(rng, 7, 2, () => rng.below(2));
@@ -203,7 +205,7 @@ describe.each(PROBLEM_BACKENDS)('K-FAC on $backend', ({ backend, tolerance }) =>
 const ALL_BACKENDS = await kernelBackends();
 const oracle = ALL_BACKENDS.find((b) => b.name === 'ref')!.kernels;
 
-/** Five K-FAC steps (inverses refreshed every 2) on a small softmax network from fixed weights; its weights after. */
+/** Five K-FAC steps (inverses refreshed every 2, defaults otherwise) on a small softmax network from fixed weights; its weights after. */
 function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Network; weights: number[] } {
   const config = { sizes: [5, 6, 4], activations: ['sigmoid', 'softmax'] as OutputActivation[], loss: 'cross-entropy' as Loss, init: 'standard' as const, biasInit: 'zero' as const, seed: 12 };
   const parameters = initial && {
@@ -214,7 +216,10 @@ function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Netwo
   const rng = new Rng(30);
   const x = randomRows(rng, 9, 5);
   const y = Array.from({ length: 9 }, () => [0, 1, 2, 3].map((j) => (j === rng.below(4) ? 1 : 0)));
-  const kfac = new Kfac(net, { inverseEvery: 2, momentum: 0.5 });
+  // The default path: rescaled steps with the 2-D momentum model, λ adapted at steps 2 and 4. A
+  // learning rate of 0.3 × the model's step keeps the 9 rows from being fitted outright, which would
+  // grow the weights into the saturated region where float32 rounding is amplified step by step.
+  const kfac = new Kfac(net, { inverseEvery: 2, adaptEvery: 2 });
   net.train(x, y, { optimizer: kfac, epochs: 5, batchSize: 9, learningRate: 0.3, shuffle: false });
   kfac.dispose();
   return { net, weights: net.weights.flatMap((w) => Array.from(kernels.view(w))) };
@@ -292,16 +297,19 @@ describe('K-FAC mechanics', () => {
   it('state() and restore() continue a run bit for bit on wasm', async () => {
     const make = () => createNetwork({ sizes: [2, 4, 1], output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'wasm', seed: 6 });
     const a = await make();
-    const kfacA = new Kfac(a, { inverseEvery: 3, momentum: 0.9 });
-    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 4, batchSize: 4, learningRate: 0.2 });
+    // adaptEvery 2: λ changes before and after the checkpoint, so restoring it is part of the check.
+    const kfacA = new Kfac(a, { inverseEvery: 3, adaptEvery: 2 });
+    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 4, batchSize: 4 });
     const b = await Network.fromJSON(a.toJSON(), { backend: 'wasm' });
     b.rng.setState(a.rng.getState());
-    const kfacB = new Kfac(b, { inverseEvery: 3, momentum: 0.9 });
+    const kfacB = new Kfac(b, { inverseEvery: 3, adaptEvery: 2 });
     kfacB.restore(kfacA.state());
     expect(kfacB.steps).toBe(4);
+    expect(kfacB.lambda).toBe(kfacA.lambda);
     // The next steps start on the restored inverses (refreshed at steps 0 and 3, next at 6) and factors.
-    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 5, batchSize: 4, learningRate: 0.2 });
-    b.train(XOR.x, XOR.y, { optimizer: kfacB, epochs: 5, batchSize: 4, learningRate: 0.2 });
+    a.train(XOR.x, XOR.y, { optimizer: kfacA, epochs: 5, batchSize: 4 });
+    b.train(XOR.x, XOR.y, { optimizer: kfacB, epochs: 5, batchSize: 4 });
+    expect(kfacB.lambda).toBe(kfacA.lambda);
     for (let l = 0; l < a.depth; l++) {
       expect(Array.from(b.kernels.view(b.weights[l]))).toEqual(Array.from(a.kernels.view(a.weights[l])));
       expect(Array.from(b.kernels.view(b.biases[l]))).toEqual(Array.from(a.kernels.view(a.biases[l])));
@@ -326,6 +334,157 @@ describe('K-FAC mechanics', () => {
     expect(k.bytesInUse).toBe(afterFirst);
     kfac.dispose();
     expect(k.bytesInUse).toBe(start);
+    net.dispose();
+  });
+});
+
+// ---- The rescaled step (M&G §6.4, §7) and the Levenberg-Marquardt rule (§6.5), against float64 ----
+
+/** θ in net.parameters() order (W⁰ row-major, b⁰, W¹, b¹, …), as one float64 array. */
+function flatParameters(p: Layers): number[] {
+  return p.weights.flatMap((w, l) => [...w.flat(), ...p.biases[l]]);
+}
+
+/**
+ * The exact Gauss-Newton matrix of a sigmoid-hidden, softmax + cross-entropy network over the rows,
+ * F = (1/m)·Σ_x J_xᵀ·(diag(a) − a·aᵀ)·J_x, with J_x = ∂z_out/∂θ by backpropagating each unit vector
+ * of the output's z through the oracle's forward pass (no kernels, no R-operator).
+ */
+function explicitGaussNewton(p: Layers, x: number[][]): number[][] {
+  const L = p.weights.length;
+  const n = flatParameters(p).length;
+  const F = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (const row of x) {
+    const { as } = forward(p, row, 'softmax');
+    const out = as[L];
+    const J = out.map((_, j) => {
+      const gs: number[][] = new Array(L);
+      gs[L - 1] = out.map((_, q) => (q === j ? 1 : 0));
+      for (let l = L - 1; l > 0; l--) gs[l - 1] = as[l].map((a, i) => p.weights[l].reduce((s, w, o) => s + w[i] * gs[l][o], 0) * a * (1 - a));
+      return p.weights.flatMap((w, l) => [...w.flatMap((_, o) => as[l].map((ai) => gs[l][o] * ai)), ...gs[l]]);
+    });
+    for (let j = 0; j < out.length; j++) {
+      for (let q = 0; q < out.length; q++) {
+        const h = (j === q ? out[j] : 0) - out[j] * out[q];
+        if (h === 0) continue;
+        for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) F[r][c] += (J[j][r] * h * J[q][c]) / x.length;
+      }
+    }
+  }
+  return F;
+}
+
+const dot = (u: ArrayLike<number>, v: ArrayLike<number>) => Array.from(u).reduce((s, ui, i) => s + ui * v[i], 0);
+const times = (M: number[][], v: number[]) => M.map((row) => dot(row, v));
+
+/** The K-FAC proposal Δ = −(G_d ⊗ A_d)⁻¹·vec ∇h per layer, from the optimiser's factors and π, in parameter order. */
+function explicitProposal(net: Network, kfac: Kfac, gradient: number[], shift: number): number[] {
+  const out: number[] = [];
+  let offset = 0;
+  for (let l = 0; l < net.depth; l++) {
+    const nIn = net.sizes[l];
+    const nOut = net.sizes[l + 1];
+    const dA = nIn + 1;
+    const { a, g } = kfac.factors(l);
+    const pi = Math.sqrt(traceOf(a, dA) / dA / (traceOf(g, nOut) / nOut));
+    // [∇W | ∇b] row by row, solved, then unpacked back to W's and b's order.
+    const packed = Array.from({ length: nOut }, (_, o) => [...gradient.slice(offset + o * nIn, offset + (o + 1) * nIn), gradient[offset + nOut * nIn + o]]).flat();
+    const solved = solve(kron(damped(g, nOut, Math.sqrt(shift) / pi), nOut, damped(a, dA, pi * Math.sqrt(shift)), dA), packed);
+    for (let o = 0; o < nOut; o++) out.push(...solved.slice(o * dA, o * dA + nIn).map((v) => -v));
+    for (let o = 0; o < nOut; o++) out.push(-solved[o * dA + nIn]);
+    offset += nOut * nIn + nOut;
+  }
+  return out;
+}
+
+describe('the rescaled K-FAC step against the explicit quadratic model (ref, float64)', () => {
+  it('takes α*·Δ, then α·Δ + μ·δ₀, with (α, μ) the minimisers of M(δ) = ½δᵀ(F + (λ+η)I)δ + ∇hᵀδ', async () => {
+    const net = await createNetwork({ sizes: [3, 4, 3], activation: 'sigmoid', output: 'softmax', backend: 'ref', seed: 9 });
+    const rng = new Rng(17);
+    const batch = 6;
+    const damping = 0.05;
+    const weightDecay = 0.01;
+    // inverseEvery 1: the proposal uses this step's factors; no λ change within the two steps.
+    const kfac = new Kfac(net, { damping, weightDecay, inverseEvery: 1, adaptDamping: false });
+    const shift = damping + weightDecay;
+    let previous: number[] | undefined;
+    for (let step = 0; step < 2; step++) {
+      const x = randomRows(rng, batch, 3);
+      const y = Array.from({ length: batch }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
+      const before = layersOf(net);
+      const theta = flatParameters(before);
+      const gradients = net.gradients(x, y).layers;
+      // ∇h = ∇loss + η·θ
+      const gradient = gradients.flatMap((g) => [...g.weights, ...g.biases]).map((v, i) => v + weightDecay * theta[i]);
+      oneStep(net, kfac, x, y, 1);
+      const proposal = explicitProposal(net, kfac, gradient, shift);
+      const F = explicitGaussNewton(before, x);
+      const C = (u: number[], v: number[]) => dot(u, times(F, v)) + shift * dot(u, v);
+      let want: number[];
+      let alpha: number;
+      let mu = 0;
+      if (previous === undefined) {
+        // The 1-D model's minimiser: α* = −∇hᵀΔ / Δᵀ(F + (λ+η)I)Δ.
+        alpha = -dot(gradient, proposal) / C(proposal, proposal);
+        want = proposal.map((d) => alpha * d);
+      } else {
+        // The 2-D model's minimiser: [ΔᵀCΔ ΔᵀCδ₀; δ₀ᵀCΔ δ₀ᵀCδ₀]·[α; μ] = −[∇hᵀΔ; ∇hᵀδ₀].
+        const d0 = previous;
+        [alpha, mu] = solve(
+          [
+            [C(proposal, proposal), C(proposal, d0)],
+            [C(d0, proposal), C(d0, d0)],
+          ],
+          [-dot(gradient, proposal), -dot(gradient, d0)],
+        );
+        want = proposal.map((d, i) => alpha * d + mu * d0[i]);
+        expect(Math.abs(mu)).toBeGreaterThan(1e-3);
+      }
+      const got = flatParameters(layersOf(net)).map((v, i) => v - theta[i]);
+      expect(kfac.lastReport!.alpha).toBeCloseTo(alpha, 9);
+      expect(kfac.lastReport!.mu).toBeCloseTo(mu, 9);
+      expectClose(got, want, { rel: 1e-8, scale: Math.max(...want.map(Math.abs)) }, `step ${step + 1}: δ against the explicit model's minimiser`);
+      // and the model value the optimiser reports is M(δ) − M(0) of that δ
+      const predicted = 0.5 * C(want, want) + dot(gradient, want);
+      expect(kfac.lastReport!.predicted).toBeCloseTo(predicted, 10);
+      expect(predicted).toBeLessThan(0);
+      previous = got;
+    }
+    net.dispose();
+  });
+
+  it('adapts λ every T₁ steps by ρ = (h(θ+δ) − h(θ)) / (M(δ) − M(0)): ×ω above ¾, ÷ω below ¼, ω = (19/20)^T₁', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 1], activation: 'sigmoid', output: 'sigmoid', loss: 'binary-cross-entropy', backend: 'ref', seed: 3 });
+    const adaptEvery = 3;
+    const weightDecay = 1e-3;
+    const omega = Math.pow(19 / 20, adaptEvery);
+    // lr 1.6 × the model's step: large enough that the model is sometimes wrong (ρ < ¼), so both branches run.
+    const kfac = new Kfac(net, { damping: 1e-2, adaptEvery, weightDecay, inverseEvery: 1 });
+    const h = () => net.evaluate(XOR.x, XOR.y).loss + 0.5 * weightDecay * flatParameters(layersOf(net)).reduce((s, v) => s + v * v, 0);
+    let grew = 0;
+    let shrank = 0;
+    for (let step = 0; step < 60; step++) {
+      const lambda = kfac.lambda;
+      const before = h();
+      oneStep(net, kfac, XOR.x, XOR.y, 1.6);
+      const r = kfac.lastReport!;
+      expect(r.lambda).toBe(lambda);
+      if ((step + 1) % adaptEvery !== 0) {
+        expect(kfac.lambda).toBe(lambda);
+        expect(r.rho).toBeNaN();
+        continue;
+      }
+      const rho = (h() - before) / r.predicted;
+      // ρ's numerator is a difference of two nearby losses: agreement to 1e-6 relative is all f64 gives here.
+      expect(Math.abs(r.rho - rho)).toBeLessThan(1e-6 * Math.max(1, Math.abs(rho)));
+      const want = rho > 0.75 ? lambda * omega : rho < 0.25 ? lambda / omega : lambda;
+      expect(kfac.lambda).toBeCloseTo(want, 15);
+      if (rho > 0.75) shrank++;
+      if (rho < 0.25) grew++;
+    }
+    console.log(`K-FAC λ rule on XOR: ${shrank} decreases, ${grew} increases in 20 adjustments; λ ${kfac.lambda.toExponential(2)}`);
+    expect(shrank).toBeGreaterThan(0);
+    expect(grew).toBeGreaterThan(0);
     net.dispose();
   });
 });

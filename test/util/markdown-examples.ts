@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const INDEX = pathToFileURL(fileURLToPath(new URL('../../bindings/index.ts', import.meta.url))).href;
+const NODE_ENTRY = pathToFileURL(fileURLToPath(new URL('../../bindings/node.ts', import.meta.url))).href;
 /** Put on the line before a block that is not meant to run on its own (a browser-only snippet). */
 export const SKIP_MARKER = '<!-- readme-test: skip -->';
 
@@ -39,9 +40,12 @@ export function typescriptBlocks(markdown: string): CodeBlock[] {
   return blocks;
 }
 
-/** The block with `'gradscope'` (import, export or dynamic import) pointing at bindings/index.ts. */
+/** The block with `'gradscope'` and `'gradscope/node'` (import, export or dynamic import) pointing at this checkout's entries. */
 export function withLocalGradscope(code: string): string {
-  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])gradscope\2/g, (_m, before: string, quote: string) => `${before}${quote}${INDEX}${quote}`);
+  return code.replace(
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])gradscope(\/node)?\2/g,
+    (_m, before: string, quote: string, node: string | undefined) => `${before}${quote}${node ? NODE_ENTRY : INDEX}${quote}`,
+  );
 }
 
 export interface RunResult {

@@ -4,8 +4,8 @@
  * diagnoses and writes the HTML report (reports/gradscope-report.html by default).
  */
 import { writeReport } from '../../flow/report-html.js';
-import { runActivationStudy } from '../../flow/study-activations.js';
-import { runDepthStudy } from '../../flow/study-depth.js';
+import { runActivationStudy } from '../../studies/activations.js';
+import { runDepthStudy } from '../../studies/depth.js';
 import { numberFlag, stringFlag, UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { activationTable } from './study-activations.js';

@@ -2,7 +2,7 @@
  * gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
-import { runActivationStudy, type ActivationStudyResult } from '../../flow/study-activations.js';
+import { runActivationStudy, type ActivationStudyResult } from '../../studies/activations.js';
 import { writeReport } from '../../flow/report-html.js';
 import { booleanFlag, numberFlag, stringFlag, UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress.js';

@@ -3,7 +3,7 @@
  * The classic experiment: ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4 hidden layers deep, at
  * initialisation (mean ± std over seeds) and along full-batch gradient descent.
  */
-import { runDepthStudy, DEPTH_ROWS, type DepthStudyResult } from '../../flow/study-depth.js';
+import { runDepthStudy, DEPTH_ROWS, type DepthStudyResult } from '../../studies/depth.js';
 import { writeReport } from '../../flow/report-html.js';
 import { booleanFlag, numberFlag, stringFlag, UsageError, type Command } from '../command.js';
 import { ProgressBar } from '../progress.js';

@@ -35,6 +35,12 @@ interface Lane {
   exited: boolean;
 }
 
+/** Workers started by any pool that have not exited yet (for tests and leak checks). */
+let live = 0;
+export function liveWorkerCount(): number {
+  return live;
+}
+
 /** Why threads cannot run here, or null when they can. */
 export function threadsUnavailable(): string | null {
   if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available (in browsers it needs cross-origin isolation)';
@@ -63,7 +69,11 @@ export class ThreadPool {
         const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, names } }) as unknown as NodeWorker;
         const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), job: 0, exited: false };
         lanes.push(lane);
-        worker.on('exit', () => (lane.exited = true));
+        live++;
+        worker.on('exit', () => {
+          lane.exited = true;
+          live--;
+        });
         await new Promise<void>((resolve, reject) => {
           worker.once('message', () => resolve());
           worker.once('error', (error) => reject(new GradscopeError('WASM_UNAVAILABLE', `threads: a worker failed to start: ${String(error)}`)));

@@ -10,8 +10,8 @@ import { loadMnist } from '../data/mnist.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
 import { createNetwork } from '../network/network.js';
-import { diagnose, type Diagnosis } from './diagnose.js';
-import type { Trace } from './trace.js';
+import { diagnose, type Diagnosis } from '../flow/diagnose.js';
+import type { Trace } from '../flow/trace.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
 export const STUDY_INITS: { name: WeightInitName; label: string }[] = [

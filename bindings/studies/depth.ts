@@ -9,8 +9,8 @@ import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createNetwork } from '../network/network.js';
-import { diagnose, type Diagnosis } from './diagnose.js';
-import type { Trace } from './trace.js';
+import { diagnose, type Diagnosis } from '../flow/diagnose.js';
+import type { Trace } from '../flow/trace.js';
 
 export const DEPTH_NETWORKS = [
   [784, 30, 10],

@@ -1,0 +1,18 @@
+/**
+ * gradscope for Node (`import … from 'gradscope/node'`): everything in the browser-safe entry, plus
+ * what needs the file system: the bundled MNIST digits, saving and loading models and checkpoints,
+ * other formats' files, the HTML report on disk and the built-in studies.
+ */
+export * from './index.js';
+export { loadMnist, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
+export type { Digits, MnistSplit } from './data/mnist.js';
+export { saveModel, loadModel, loadCheckpoint, readCheckpoint, writeFileAtomic, FILE_LIMITS } from './io/files.js';
+export type { ModelFormat, SaveOptions } from './io/files.js';
+export { readModelFile, readTfjsLayersFile, writeModelFile, modelFormatOf, INTEROP_FORMATS } from './io/model-formats.js';
+export type { InteropFormat, ImportOptions } from './io/model-formats.js';
+export { writeReport } from './flow/report-html.js';
+export { runDepthStudy } from './studies/depth.js';
+export { runActivationStudy } from './studies/activations.js';
+export { runRemediesStudy } from './studies/remedies.js';
+export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
+export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';

@@ -1,0 +1,169 @@
+/**
+ * The wasm backend on two (or more) cores: the core on a shared WebAssembly.Memory, instantiated
+ * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
+ * nearly all of a training step's time, are split across the threads when they are large enough
+ * to pay for the hand-off; everything else runs on the main thread as in the one-thread backend.
+ *
+ * Splits (every thread runs the same one-thread kernel on its part, with its own scratch):
+ * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
+ *   rows and the results are bit-identical to one thread's;
+ * - dw += dzᵀ·a: by batch rows too (the sum over the batch), each worker into a private partial
+ *   dw that the main thread adds in afterwards (the sum's rounding differs from one thread's).
+ *
+ * Without SharedArrayBuffer or Node worker_threads (browsers: not yet), createThreadedWasmKernels
+ * falls back to the one-thread backend and says why in `threadsFallback`.
+ */
+import { invalidOption } from '../../errors.js';
+import { compileSharedCore } from '../loader.js';
+import type { CommonExports } from '../exports.js';
+import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
+import { ThreadPool, threadsUnavailable } from './pool.js';
+
+export interface ThreadedOptions {
+  /** Threads in all, the main thread included (default 2). 1 gives the one-thread backend. */
+  threads?: number;
+  /** Dense products below this many flops run on the main thread alone (default 2²¹). */
+  minFlops?: number;
+}
+
+export interface ThreadedWasmKernels extends WasmKernels {
+  /** Threads the dense products are split across (1 after a fallback). */
+  readonly threads: number;
+  /** Why threads are not used, when they are not. */
+  readonly threadsFallback: string | null;
+  /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
+  close(): Promise<void>;
+}
+
+const F32 = 4;
+/** Batch rows per microkernel tile: parts are cut at multiples of it, so no tile straddles two. */
+const MR = 4;
+const DEFAULT_MIN_FLOPS = 1 << 21;
+const INITIAL_PAGES = 16;
+const MAX_PAGES = 65536;
+
+/** The exports the workers call, by index. */
+const WORKER_EXPORTS = ['f32_dense_fwd__simd', 'f32_dense_bwd_input__simd', 'f32_dense_bwd_weights__simd', 'f32_zero'] as const;
+const FWD = 0;
+const BWD_INPUT = 1;
+const BWD_WEIGHTS = 2;
+const ZERO = 3;
+
+export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
+  if (typeof options !== 'object' || options === null) throw invalidOption('threads: options must be an object');
+  const threads = options.threads ?? 2;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw invalidOption(`threads: expected a whole number from 1 to 64, got ${JSON.stringify(threads)}`);
+  const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
+  if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${JSON.stringify(minFlops)}`);
+  const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
+  if (reason) return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, close: async () => {} });
+
+  const module = await compileSharedCore();
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as unknown as CommonExports & Record<string, unknown>;
+  const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS);
+  return new ThreadedWasmBackend(exports, pool, minFlops);
+}
+
+class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
+  override readonly name = 'wasm-simd-threads';
+  readonly threadsFallback = null;
+  private pool: ThreadPool | null;
+  /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
+  private readonly scratches: WasmTensor[] = [];
+  private readonly partials: WasmTensor[] = [];
+
+  constructor(
+    exports: CommonExports & Record<string, unknown>,
+    pool: ThreadPool,
+    private readonly minFlops: number,
+  ) {
+    super(exports, 'simd', 'simd');
+    this.pool = pool;
+    for (let t = 0; t <= pool.size; t++) this.scratches.push(this.alloc(0));
+    for (let t = 0; t < pool.size; t++) this.partials.push(this.alloc(0));
+  }
+
+  get threads(): number {
+    return (this.pool?.size ?? 0) + 1;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+
+  /** Rows [start(t), start(t + 1)) go to thread t (0 = main): equal parts, cut at multiples of MR. */
+  private rowStart(t: number, batch: number): number {
+    if (t >= this.threads) return batch;
+    return Math.min(batch, Math.ceil((batch * t) / this.threads / MR) * MR);
+  }
+
+  /** Whether this product is split, after making every thread's scratch (and partial) large enough. */
+  private splits(batch: number, nIn: number, nOut: number, partial: boolean): boolean {
+    if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < 2 * MR) return false;
+    const bytes = this.exports.dense_scratch_bytes(batch, nIn, nOut);
+    // Grown only when a larger layer comes along, never in a steady training loop.
+    for (let t = 0; t < this.scratches.length; t++) {
+      if (this.scratches[t].length * F32 < bytes) this.scratches[t] = this.regrow(this.scratches[t], Math.ceil(bytes / F32));
+    }
+    if (partial) {
+      for (let t = 0; t < this.partials.length; t++) {
+        if (this.partials[t].length < nIn * nOut) this.partials[t] = this.regrow(this.partials[t], nIn * nOut);
+      }
+    }
+    return true;
+  }
+
+  private regrow(t: WasmTensor, length: number): WasmTensor {
+    this.free(t);
+    return this.alloc(length);
+  }
+
+  override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    if (!this.splits(batch, nIn, nOut, false)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const rows = this.rowStart(t + 1, batch) - r0;
+      pool.setCall(t - 1, 0, FWD, z.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, w.ptr, b.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, 1);
+    }
+    this.module.f32_dense_fwd(z.ptr, a.ptr, w.ptr, b.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  override denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    if (!this.splits(batch, nIn, nOut, false)) return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const rows = this.rowStart(t + 1, batch) - r0;
+      pool.setCall(t - 1, 0, BWD_INPUT, da.ptr + r0 * nIn * F32, dz.ptr + r0 * nOut * F32, w.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, 1);
+    }
+    this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+    const pool = this.pool!;
+    const n = nIn * nOut;
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const rows = this.rowStart(t + 1, batch) - r0;
+      const partial = this.partials[t - 1].ptr;
+      pool.setCall(t - 1, 0, ZERO, partial, n);
+      pool.setCall(t - 1, 1, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, 2);
+    }
+    this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
+    for (let t = 1; t < this.threads; t++) {
+      pool.wait(t - 1);
+      this.module.f32_axpy(dw.ptr, this.partials[t - 1].ptr, n, 1);
+    }
+  }
+}
