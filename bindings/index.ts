@@ -12,6 +12,8 @@ export type { Activation, OutputActivation, Loss, Kernels, Tensor } from './kern
 export { createRefKernels } from './ref/ref-kernels.js';
 export { createWasmKernels } from './wasm/wasm-kernels.js';
 export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';
+export { createThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
+export type { ThreadedOptions, ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 export { simdSupported, setWasmLocation } from './wasm/loader.js';
 export { WEIGHT_INITS } from './init/initializers.js';
 export type { WeightInit, BiasInit } from './init/initializers.js';

@@ -52,7 +52,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
   {
     name: 'kfac',
     kind: 'second-order',
-    summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer (sampled Fisher, damped)',
+    summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping',
     create: (net, o) => new Kfac(net, o),
   },
 ];

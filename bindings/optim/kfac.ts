@@ -59,7 +59,11 @@ export interface KfacOptions {
   adaptEvery?: number;
   /** Weight decay η: h = loss + ½η‖θ‖², and η joins λ in the damping (default 0). */
   weightDecay?: number;
-  /** Fraction of the batch used for the exact curvature products (default 0.25; at least 32 rows or the whole batch). */
+  /**
+   * Fraction of the batch used for the exact curvature products (default 1: the whole batch; at least
+   * 32 rows). Measured on the remedies network (33k parameters): with ¼ of 1000 rows, F has rank
+   * ≤ 2250 and, once λ has fallen, α* grows without bound along its null space and the run diverges.
+   */
   curvatureFraction?: number;
   /** Fixed momentum of the unscaled step, in [0, 1) (default 0; only with rescale: false). */
   momentum?: number;
@@ -85,7 +89,7 @@ export const KFAC_DEFAULTS = {
   adaptDamping: true,
   adaptEvery: 5,
   weightDecay: 0,
-  curvatureFraction: 0.25,
+  curvatureFraction: 1,
   momentum: 0,
   relativeDamping: false,
   klClip: 0,

@@ -1,0 +1,157 @@
+/**
+ * The two-thread wasm backend (bindings/wasm/threads): its split dense products against the
+ * float64 oracle and against the one-thread SIMD kernels (forward and ∂input bit for bit, since
+ * each row is computed by the same kernel; ∂W within rounding, since its sum over the batch is
+ * split), a training run against the one-thread backend, and a pool started and stopped many
+ * times without a hang or a leaked worker.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../bindings/init/rng.js';
+import { createNetwork } from '../../bindings/network/network.js';
+import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
+import { liveWorkerCount } from '../../bindings/wasm/threads/pool.js';
+import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../bindings/wasm/threads/threaded-kernels.js';
+import { createWasmKernels, type WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import type { Kernels, Tensor } from '../../bindings/kernels.js';
+import { expectClose } from '../util/close.js';
+import { expectError } from '../util/expect-error.js';
+
+const oracle = createRefKernels();
+const one = await createWasmKernels({ variant: 'simd' });
+// minFlops 0: every product with at least 8 rows is split, however small.
+const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+const CANARY = 7777.5;
+
+afterAll(() => two.close());
+
+/** (batch, nIn, nOut): split points at and off multiples of 4, odd sizes, K blocking. */
+const SHAPES: [number, number, number][] = [
+  [8, 3, 5], [9, 17, 9], [13, 1, 31], [37, 29, 27], [64, 784, 100], [64, 100, 10], [101, 513, 7], [256, 40, 300],
+];
+
+/** A tensor of `k` holding `values`, typed as that backend's tensors. */
+function tensorOf<T extends Tensor>(k: Kernels<T>, values: ArrayLike<number>): T {
+  const t = k.alloc(values.length);
+  k.write(t, values);
+  return t;
+}
+
+function normals(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal());
+}
+
+/** A tensor holding `values` followed by one canary float, so an overrun shows. */
+function guarded(k: ThreadedWasmKernels, values: Float32Array) {
+  const t = k.alloc(values.length + 1);
+  k.write(t, values);
+  k.write(t, [CANARY], values.length);
+  return t;
+}
+
+function contents(k: ThreadedWasmKernels, t: WasmTensor, n: number): { values: Float32Array; canary: number } {
+  const view = k.view(t);
+  return { values: Float32Array.from(view.subarray(0, n)), canary: view[n] };
+}
+
+describe('wasm-simd-threads', () => {
+  it('runs on two threads here', () => {
+    expect(two.threadsFallback).toBeNull();
+    expect(two.threads).toBe(2);
+    expect(two.name).toBe('wasm-simd-threads');
+  });
+
+  for (const [batch, nIn, nOut] of SHAPES) {
+    it(`dense products ${batch}×${nIn}→${nOut} match the oracle and the one-thread kernels`, () => {
+      const rng = new Rng(batch * 1000 + nIn + nOut);
+      const a = normals(rng, batch * nIn), w = normals(rng, nOut * nIn), b = normals(rng, nOut), dz = normals(rng, batch * nOut);
+      const da0 = normals(rng, batch * nIn), dw0 = normals(rng, nOut * nIn);
+      const label = `${batch}×${nIn}→${nOut}`;
+
+      // The oracle, in f64 on the same f32 inputs.
+      const [oa, ow, ob, odz] = [a, w, b, dz].map((v) => tensorOf(oracle, v));
+      const oz = oracle.alloc(batch * nOut);
+      const oda = tensorOf(oracle, da0);
+      const odw = tensorOf(oracle, dw0);
+      oracle.denseForward(oz, oa, ow, ob, batch, nIn, nOut);
+      oracle.denseBackwardInput(oda, odz, ow, batch, nIn, nOut);
+      oracle.denseBackwardWeights(odw, odz, oa, batch, nIn, nOut);
+
+      // One thread, for the bitwise comparison.
+      const [sa, sw, sb, sdz] = [a, w, b, dz].map((v) => tensorOf(one, v));
+      const sz = one.alloc(batch * nOut), sda = tensorOf(one, da0), sdw = tensorOf(one, dw0);
+      one.denseForward(sz, sa, sw, sb, batch, nIn, nOut);
+      one.denseBackwardInput(sda, sdz, sw, batch, nIn, nOut);
+      one.denseBackwardWeights(sdw, sdz, sa, batch, nIn, nOut);
+
+      // Two threads; accumulating destinations start non-zero, outputs carry a canary.
+      const [ta, tw, tb, tdz] = [a, w, b, dz].map((v) => tensorOf(two, v));
+      const tz = guarded(two, new Float32Array(batch * nOut).fill(NaN));
+      const tda = guarded(two, da0), tdw = guarded(two, dw0);
+      two.denseForward(tz, ta, tw, tb, batch, nIn, nOut);
+      two.denseBackwardInput(tda, tdz, tw, batch, nIn, nOut);
+      two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
+
+      const z = contents(two, tz, batch * nOut), da = contents(two, tda, batch * nIn), dw = contents(two, tdw, nOut * nIn);
+      for (const [name, got] of [['z', z], ['da', da], ['dw', dw]] as const) expect(got.canary, `${label} ${name} canary`).toBe(CANARY);
+      const tol = { rel: 1e-5, abs: 1e-5 * Math.sqrt(Math.max(nIn, nOut, batch)) * 10 };
+      expectClose(z.values, oracle.view(oz), tol, `${label} z`);
+      expectClose(da.values, oracle.view(oda), tol, `${label} da`);
+      expectClose(dw.values, oracle.view(odw), tol, `${label} dw`);
+      expect(Array.from(z.values), `${label} z bitwise`).toEqual(Array.from(one.view(sz)));
+      expect(Array.from(da.values), `${label} da bitwise`).toEqual(Array.from(one.view(sda)));
+      // Two partial sums over the batch round differently from one: close, not equal.
+      expectClose(dw.values, one.view(sdw), { rel: 1e-4, abs: 1e-4 }, `${label} dw vs one thread`);
+
+      for (const t of [sa, sw, sb, sdz, sz, sda, sdw]) one.free(t);
+      for (const t of [ta, tw, tb, tdz, tz, tda, tdw]) two.free(t);
+    });
+  }
+
+  it('trains a network as the one-thread backend does', async () => {
+    const options = { sizes: [30, 24, 16, 3], activation: 'sigmoid' as const, output: 'sigmoid' as const, loss: 'mse' as const, seed: 5 };
+    const rng = new Rng(9);
+    const x = Array.from({ length: 96 }, () => Array.from({ length: 30 }, () => rng.uniform()));
+    const y = Array.from({ length: 96 }, (_, r) => [r % 3 === 0 ? 1 : 0, r % 3 === 1 ? 1 : 0, r % 3 === 2 ? 1 : 0]);
+    const runs = [];
+    for (const backend of [one, two]) {
+      const net = await createNetwork({ ...options, backend });
+      const result = net.train(x, y, { epochs: 5, batchSize: 32, learningRate: 0.5 });
+      runs.push({ loss: result.epochs.map((e) => e.loss), weights: Float32Array.from(backend.view(net.weights[0] as never)) });
+      net.dispose();
+    }
+    expectClose(runs[1].loss, runs[0].loss, { rel: 1e-5 }, 'epoch losses');
+    expectClose(runs[1].weights, runs[0].weights, { rel: 1e-4, abs: 1e-6 }, 'first-layer weights');
+  });
+
+  it('starts and stops a pool 20 times without a hang or a leaked worker', async () => {
+    const before = liveWorkerCount();
+    for (let i = 0; i < 20; i++) {
+      const k = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+      expect(liveWorkerCount()).toBe(before + 1);
+      // One split product, so every pool has really run a job before it stops.
+      const a = tensorOf(k, new Float32Array(16 * 8).fill(1)), w = tensorOf(k, new Float32Array(4 * 8).fill(0.5));
+      const b = k.alloc(4), z = k.alloc(16 * 4);
+      k.denseForward(z, a, w, b, 16, 8, 4);
+      expect(Array.from(k.view(z))).toEqual(new Array(64).fill(4));
+      await k.close();
+      await k.close(); // idempotent
+      expect(liveWorkerCount()).toBe(before);
+      // After close the kernels still work, on the main thread alone.
+      k.denseForward(z, a, w, b, 16, 8, 4);
+      expect(k.view(z)[63]).toBe(4);
+    }
+  });
+
+  it('refuses bad options with a GradscopeError', async () => {
+    await expectError(() => createThreadedWasmKernels({ threads: 0 }), 'INVALID_OPTION', /threads/);
+    await expectError(() => createThreadedWasmKernels({ threads: 2.5 }), 'INVALID_OPTION', /threads/);
+    await expectError(() => createThreadedWasmKernels({ minFlops: -1 }), 'INVALID_OPTION', /minFlops/);
+  });
+
+  it('falls back to one thread when asked for one, and says so', async () => {
+    const k = await createThreadedWasmKernels({ threads: 1 });
+    expect(k.threads).toBe(1);
+    expect(k.threadsFallback).toMatch(/one thread/);
+    await k.close();
+  });
+});
