@@ -5,7 +5,7 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, sigmoidf32, tanhf32, pick } from './exp';
+import { expf32, sigmoidf32, tanhf32, pick, rowMaxf32 } from './exp';
 import { LEAKY_RELU_SLOPE } from './constants';
 
 // ---- sigmoid ----
@@ -128,11 +128,7 @@ export function f32_softmax_fwd__scalar(a: usize, z: usize, batch: i32, n: i32):
   if (n <= 0) return;
   const rowBytes = <usize>n << 2;
   for (let r = 0; r < batch; r++) {
-    let m: f32 = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const zj = load<f32>(z + (<usize>j << 2));
-      m = m < zj ? zj : m;
-    }
+    const m = rowMaxf32(z, n);
     let sum: f64 = 0;
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;

@@ -11,7 +11,7 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, expf32x4, sigmoidf32x4, tanhf32x4, maxLanes, sumLanesF64 } from './exp';
+import { expf32, expf32x4, sigmoidf32x4, tanhf32x4, rowMaxf32x4, sumLanesF64 } from './exp';
 import { LEAKY_RELU_SLOPE } from './constants';
 import {
   f32_sigmoid_fwd__scalar, f32_sigmoid_bwd__scalar,
@@ -220,16 +220,9 @@ export function f32_softmax_fwd__simd(a: usize, z: usize, batch: i32, n: i32): v
 // a[0..n) = z[0..n) − max z.
 @inline function subtractRowMax(a: usize, z: usize, n: i32): void {
   // pmax skips a NaN, but then z − max is NaN and the whole row comes out NaN, as it should.
-  let mv = f32x4.splat(-Infinity);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) mv = f32x4.pmax(mv, v128.load(z + (<usize>j << 2)));
-  let m = maxLanes(mv);
-  for (let k = j; k < n; k++) {
-    const zk = load<f32>(z + (<usize>k << 2));
-    m = m < zk ? zk : m;
-  }
+  const m = rowMaxf32x4(z, n);
   const m4 = f32x4.splat(m);
-  j = 0;
+  let j = 0;
   for (; j + 4 <= n; j += 4) {
     const o = <usize>j << 2;
     v128.store(a + o, f32x4.sub(v128.load(z + o), m4));

@@ -2,7 +2,7 @@
 // of cholesky.simd.ts (no v128 in this file). K-FAC inverts its damped Kronecker factors with
 // them: A⁻¹ = (L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹, the last product a dense GEMM.
 
-import { dotPrefix } from './curvature.common';
+import { axpyRange, choleskyEntry, dotPrefix, scaleRange } from './curvature.common';
 
 // The Cholesky–Banachiewicz order: row j of L needs only rows < j, and each entry is one dot
 // product of two contiguous row prefixes (the part the SIMD twin vectorises).
@@ -15,15 +15,8 @@ export function f32_cholesky__scalar(l: usize, a: usize, n: i32): i32 {
     const ai = a + <usize>i * rowBytes;
     for (let j = 0; j <= i; j++) {
       const lj = l + <usize>j * rowBytes;
-      const dot = dotPrefix(li, lj, j);
-      const s = <f64>load<f32>(ai + (<usize>j << 2)) - dot;
-      if (i == j) {
-        // not positive definite (or NaN): report the failing row instead of taking √ of it
-        if (!(s > 0)) return i + 1;
-        store<f32>(li + (<usize>i << 2), <f32>Math.sqrt(s));
-      } else {
-        store<f32>(li + (<usize>j << 2), <f32>(s / <f64>load<f32>(lj + (<usize>j << 2))));
-      }
+      // not positive definite (or NaN): report the failing row
+      if (!choleskyEntry(li, lj, i, j, <f64>load<f32>(ai + (<usize>j << 2)) - dotPrefix(li, lj, j))) return i + 1;
     }
     for (let j = i + 1; j < n; j++) store<f32>(li + (<usize>j << 2), 0);
   }
@@ -39,17 +32,10 @@ export function f32_tril_inverse__scalar(m: usize, l: usize, n: i32): void {
     memory.fill(mi, 0, rowBytes);
     for (let k = 0; k < i; k++) {
       const c = -load<f32>(l + <usize>i * rowBytes + (<usize>k << 2));
-      const mk = m + <usize>k * rowBytes;
-      for (let j = 0; j <= k; j++) {
-        const o = <usize>j << 2;
-        store<f32>(mi + o, load<f32>(mi + o) + c * load<f32>(mk + o));
-      }
+      axpyRange(mi, m + <usize>k * rowBytes, c, 0, k + 1);
     }
     const inv = <f32>1 / load<f32>(l + <usize>i * rowBytes + (<usize>i << 2));
-    for (let j = 0; j < i; j++) {
-      const o = <usize>j << 2;
-      store<f32>(mi + o, load<f32>(mi + o) * inv);
-    }
+    scaleRange(mi, inv, 0, i);
     store<f32>(mi + (<usize>i << 2), inv);
   }
 }

@@ -1,7 +1,7 @@
 // Cholesky factorisation and the inverse of a triangular factor on f32x4: the loops of
 // cholesky.scalar.ts with their inner row-prefix dot products and axpys four lanes at a time.
 
-import { dotPrefix } from './curvature.common';
+import { axpyRange, choleskyEntry, dotPrefix, scaleRange } from './curvature.common';
 
 // Σ_{k<len} x_k·y_k with lanes promoted to f64 before the multiply (exact products, as the twin).
 @inline function dotPrefix4(x: usize, y: usize, len: i32): f64 {
@@ -27,13 +27,7 @@ export function f32_cholesky__simd(l: usize, a: usize, n: i32): i32 {
     const ai = a + <usize>i * rowBytes;
     for (let j = 0; j <= i; j++) {
       const lj = l + <usize>j * rowBytes;
-      const s = <f64>load<f32>(ai + (<usize>j << 2)) - dotPrefix4(li, lj, j);
-      if (i == j) {
-        if (!(s > 0)) return i + 1;
-        store<f32>(li + (<usize>i << 2), <f32>Math.sqrt(s));
-      } else {
-        store<f32>(li + (<usize>j << 2), <f32>(s / <f64>load<f32>(lj + (<usize>j << 2))));
-      }
+      if (!choleskyEntry(li, lj, i, j, <f64>load<f32>(ai + (<usize>j << 2)) - dotPrefix4(li, lj, j))) return i + 1;
     }
     for (let j = i + 1; j < n; j++) store<f32>(li + (<usize>j << 2), 0);
   }
@@ -55,10 +49,7 @@ export function f32_tril_inverse__simd(m: usize, l: usize, n: i32): void {
         const o = <usize>j << 2;
         v128.store(mi + o, f32x4.add(v128.load(mi + o), f32x4.mul(cv, v128.load(mk + o))));
       }
-      for (; j <= k; j++) {
-        const o = <usize>j << 2;
-        store<f32>(mi + o, load<f32>(mi + o) + c * load<f32>(mk + o));
-      }
+      axpyRange(mi, mk, c, j, k + 1);
     }
     const inv = <f32>1 / load<f32>(l + <usize>i * rowBytes + (<usize>i << 2));
     const iv = f32x4.splat(inv);
@@ -67,10 +58,7 @@ export function f32_tril_inverse__simd(m: usize, l: usize, n: i32): void {
       const o = <usize>j << 2;
       v128.store(mi + o, f32x4.mul(v128.load(mi + o), iv));
     }
-    for (; j < i; j++) {
-      const o = <usize>j << 2;
-      store<f32>(mi + o, load<f32>(mi + o) * inv);
-    }
+    scaleRange(mi, inv, j, i);
     store<f32>(mi + (<usize>i << 2), inv);
   }
 }

@@ -1,5 +1,6 @@
-// Reductions shared by the curvature and Cholesky kernels of both variants, so the twins compute
-// them with the same bits. Not re-exported by the entries: nothing here is a kernel.
+// What the curvature and Cholesky kernels of both variants share (reductions, the Cholesky entry,
+// row axpys), so the twins compute them with the same bits. Not re-exported by the entries: nothing
+// here is a kernel.
 
 // Σ_j a_j·rz_j of one row, in f64: shared by both twins so the row's projection has the same bits.
 @inline export function rowProjection(a: usize, rz: usize, n: i32): f32 {
@@ -21,3 +22,32 @@
   return sum;
 }
 
+
+// One entry L_ij of the Cholesky–Banachiewicz order, from s = a_ij − Σ_{k<j} L_ik·L_jk (li, lj the
+// rows i and j of L): the pivot √s on the diagonal, s / L_jj below it. Returns false, storing
+// nothing, where a pivot is not > 0 (not positive definite, or NaN) instead of taking √ of it.
+@inline export function choleskyEntry(li: usize, lj: usize, i: i32, j: i32, s: f64): bool {
+  if (i == j) {
+    if (!(s > 0)) return false;
+    store<f32>(li + (<usize>i << 2), <f32>Math.sqrt(s));
+  } else {
+    store<f32>(li + (<usize>j << 2), <f32>(s / <f64>load<f32>(lj + (<usize>j << 2))));
+  }
+  return true;
+}
+
+// y[from..to) += c·x[from..to) in f32: the row axpys of the triangular inverse.
+@inline export function axpyRange(y: usize, x: usize, c: f32, from: i32, to: i32): void {
+  for (let j = from; j < to; j++) {
+    const o = <usize>j << 2;
+    store<f32>(y + o, load<f32>(y + o) + c * load<f32>(x + o));
+  }
+}
+
+// x[from..to) *= c in f32.
+@inline export function scaleRange(x: usize, c: f32, from: i32, to: i32): void {
+  for (let j = from; j < to; j++) {
+    const o = <usize>j << 2;
+    store<f32>(x + o, load<f32>(x + o) * c);
+  }
+}

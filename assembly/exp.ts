@@ -253,3 +253,27 @@
   const m = f32x4.pmax(v, f32x4.shuffle(v, v, 2, 3, 0, 1));
   return f32x4.extract_lane(f32x4.pmax(m, f32x4.shuffle(m, m, 1, 0, 3, 2)), 0);
 }
+
+// ---- the largest entry of a row ----
+
+/** m folded with z[from..n) in order as pmax folds (m < z ? z : m): a NaN z may be passed over. */
+@inline function maxFrom(m: f32, z: usize, from: i32, n: i32): f32 {
+  for (let j = from; j < n; j++) {
+    const zj = load<f32>(z + (<usize>j << 2));
+    m = m < zj ? zj : m;
+  }
+  return m;
+}
+
+/** max z[0..n) (−Infinity for n = 0). A NaN may be passed over, but then z − max is NaN. */
+@inline export function rowMaxf32(z: usize, n: i32): f32 {
+  return maxFrom(-Infinity, z, 0, n);
+}
+
+/** rowMaxf32 four lanes at a time (pmax), the last n mod 4 entries by the scalar fold. */
+@inline export function rowMaxf32x4(z: usize, n: i32): f32 {
+  let mv = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) mv = f32x4.pmax(mv, v128.load(z + (<usize>j << 2)));
+  return maxFrom(maxLanes(mv), z, j, n);
+}

@@ -8,7 +8,10 @@
 // and the loss keeps its relative precision even when it is tiny (a confident, right prediction).
 // An empty batch has loss 0.
 
-import { expf32, log1pUnitf32, differenceError, pick } from './exp';
+import { rowMaxf32 } from './exp';
+import {
+  addGradient, addOthers, addTies, addTargets, addTargetDeltas, rowCrossEntropy, addBinaryCrossEntropy, addSquaredErrors,
+} from './loss.common';
 
 // ---- softmax + cross-entropy ----
 
@@ -36,34 +39,9 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;
   for (let r = 0; r < batch; r++) {
-    if (delta) {
-      for (let j = 0; j < n; j++) {
-        const o = <usize>j << 2;
-        store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - load<f32>(y + o)) * invBatch);
-      }
-    }
-    let m: f32 = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const zj = load<f32>(z + (<usize>j << 2));
-      m = m < zj ? zj : m;
-    }
-    let others: f64 = 0, ties = 0, sumY: f64 = 0, sumYDelta: f64 = 0;
-    for (let j = 0; j < n; j++) {
-      const o = <usize>j << 2;
-      const yj = load<f32>(y + o);
-      const zj = load<f32>(z + o);
-      const dj = m - zj;
-      if (dj == 0) ties++;
-      else {
-        const e = expf32(-dj);
-        // a term that underflows to 0 adds nothing (and its correction is NaN for δ = ∞)
-        if (e != 0) others += <f64>(e - e * differenceError(dj, m, zj));
-      }
-      sumY += <f64>yj;
-      // y = 0 contributes 0 even where δ = ∞ (0·∞ would be NaN)
-      if (yj != 0) sumYDelta += <f64>(yj * dj);
-    }
-    total += Math.log1p(others + <f64>(ties - 1)) * sumY + sumYDelta;
+    if (delta) addGradient(dz, a, y, 0, n, invBatch);
+    const m = rowMaxf32(z, n);
+    total += rowCrossEntropy(addOthers(0, z, m, 0, n), addTies(0, z, m, 0, n), addTargets(0, y, 0, n), addTargetDeltas(0, y, z, m, 0, n));
     z += rowBytes;
     y += rowBytes;
     a += rowBytes;
@@ -89,17 +67,7 @@ export function f32_bce_sigmoid_bwd__scalar(dz: usize, z: usize, a: usize, y: us
 // for z < 0, i.e. (h − y)·z with h = [z ≥ 0]: non-negative, where max(z, 0) − y·z would cancel.
 @inline function binaryCrossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0) return 0;
-  const count = batch * n;
-  const invBatch = <f32>1 / <f32>batch;
-  let total: f64 = 0;
-  for (let i = 0; i < count; i++) {
-    const o = <usize>i << 2;
-    const zi = load<f32>(z + o), yi = load<f32>(y + o);
-    if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
-    const linear = (pick(1, 0, zi >= 0) - yi) * zi;
-    total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
-  }
-  return total / <f64>batch;
+  return addBinaryCrossEntropy(0, dz, z, a, y, 0, batch * n, <f32>1 / <f32>batch, delta) / <f64>batch;
 }
 
 // ---- mean squared error ----
@@ -117,15 +85,5 @@ export function f32_mse_bwd__scalar(da: usize, a: usize, y: usize, batch: i32, n
 // a − y in f32 (as the gradient uses it), squared in f64: exact, and no overflow for large errors.
 @inline function meanSquaredError(da: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0) return 0;
-  const count = batch * n;
-  const invBatch = <f32>1 / <f32>batch;
-  let total: f64 = 0;
-  for (let i = 0; i < count; i++) {
-    const o = <usize>i << 2;
-    const d = load<f32>(a + o) - load<f32>(y + o);
-    if (delta) store<f32>(da + o, load<f32>(da + o) + d * invBatch);
-    const d64 = <f64>d;
-    total += d64 * d64;
-  }
-  return 0.5 * total / <f64>batch;
+  return 0.5 * addSquaredErrors(0, da, a, y, 0, batch * n, <f32>1 / <f32>batch, delta) / <f64>batch;
 }

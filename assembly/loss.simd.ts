@@ -4,10 +4,10 @@
 // here are the same f32 operations, four lanes at a time; tails use the scalar helpers.
 // An empty batch has loss 0.
 
+import { expf32x4, log1pUnitf32x4, differenceErrorx4, rowMaxf32x4, sumLanesF64, sumLanes64, addLanesF64 } from './exp';
 import {
-  expf32, expf32x4, log1pUnitf32, log1pUnitf32x4, differenceError, differenceErrorx4, pick,
-  maxLanes, sumLanesF64, sumLanes64, addLanesF64,
-} from './exp';
+  addGradient, addOthers, addTies, addTargets, addTargetDeltas, rowCrossEntropy, addBinaryCrossEntropy, addSquaredErrors,
+} from './loss.common';
 
 // ---- softmax + cross-entropy ----
 
@@ -38,26 +38,16 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
         const g = f32x4.mul(f32x4.sub(v128.load(a + o), v128.load(y + o)), invBatch4);
         v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
       }
-      for (; j < n; j++) {
-        const o = <usize>j << 2;
-        store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - load<f32>(y + o)) * invBatch);
-      }
+      addGradient(dz, a, y, j, n, invBatch);
     }
 
     // m = max z (pmax skips a NaN, but then δ is NaN and so is the loss)
-    let mv = f32x4.splat(-Infinity);
-    let j = 0;
-    for (; j + 4 <= n; j += 4) mv = f32x4.pmax(mv, v128.load(z + (<usize>j << 2)));
-    let m = maxLanes(mv);
-    for (let k = j; k < n; k++) {
-      const zk = load<f32>(z + (<usize>k << 2));
-      m = m < zk ? zk : m;
-    }
+    const m = rowMaxf32x4(z, n);
 
     const m4 = f32x4.splat(m), zero = f32x4.splat(0);
     let others = f32x4.splat(0), sumY = f32x4.splat(0), sumYDelta = f32x4.splat(0);
     let ties = i32x4.splat(0); // minus the count per lane: a true compare lane is -1
-    j = 0;
+    let j = 0;
     for (; j + 4 <= n; j += 4) {
       const o = <usize>j << 2;
       const yj = v128.load(y + o);
@@ -73,25 +63,15 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       // y = 0 contributes 0 even where δ = ∞ (0·∞ would be NaN)
       sumYDelta = f32x4.add(sumYDelta, v128.andnot(f32x4.mul(yj, dj), f32x4.eq(yj, zero)));
     }
-    let others64 = sumLanesF64(others), sumY64 = sumLanesF64(sumY), sumYDelta64 = sumLanesF64(sumYDelta);
-    let tieCount = -(
+    const tieCount = -(
       i32x4.extract_lane(ties, 0) + i32x4.extract_lane(ties, 1) +
       i32x4.extract_lane(ties, 2) + i32x4.extract_lane(ties, 3)
     );
-    for (; j < n; j++) {
-      const o = <usize>j << 2;
-      const yj = load<f32>(y + o);
-      const zj = load<f32>(z + o);
-      const dj = m - zj;
-      if (dj == 0) tieCount++;
-      else {
-        const e = expf32(-dj);
-        if (e != 0) others64 += <f64>(e - e * differenceError(dj, m, zj));
-      }
-      sumY64 += <f64>yj;
-      if (yj != 0) sumYDelta64 += <f64>(yj * dj);
-    }
-    total += Math.log1p(others64 + <f64>(tieCount - 1)) * sumY64 + sumYDelta64;
+    // the last n mod 4 columns carry on each sum, as the scalar twin runs it
+    total += rowCrossEntropy(
+      addOthers(sumLanesF64(others), z, m, j, n), addTies(tieCount, z, m, j, n),
+      addTargets(sumLanesF64(sumY), y, j, n), addTargetDeltas(sumLanesF64(sumYDelta), y, z, m, j, n),
+    );
     z += rowBytes;
     y += rowBytes;
     a += rowBytes;
@@ -133,15 +113,7 @@ export function f32_bce_sigmoid_bwd__simd(dz: usize, z: usize, a: usize, y: usiz
     const softplus = log1pUnitf32x4(expf32x4(f32x4.neg(f32x4.abs(zi))));
     acc = addLanesF64(acc, f32x4.add(linear, softplus));
   }
-  let total = sumLanes64(acc);
-  for (; i < count; i++) {
-    const o = <usize>i << 2;
-    const zi = load<f32>(z + o), yi = load<f32>(y + o);
-    if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
-    const linear = (pick(1, 0, zi >= 0) - yi) * zi;
-    total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
-  }
-  return total / <f64>batch;
+  return addBinaryCrossEntropy(sumLanes64(acc), dz, z, a, y, i, count, invBatch, delta) / <f64>batch;
 }
 
 // ---- mean squared error ----
@@ -172,13 +144,5 @@ export function f32_mse_bwd__simd(da: usize, a: usize, y: usize, batch: i32, n: 
     acc0 = f64x2.add(acc0, f64x2.mul(lo, lo));
     acc1 = f64x2.add(acc1, f64x2.mul(hi, hi));
   }
-  let total = sumLanes64(f64x2.add(acc0, acc1));
-  for (; i < count; i++) {
-    const o = <usize>i << 2;
-    const d = load<f32>(a + o) - load<f32>(y + o);
-    if (delta) store<f32>(da + o, load<f32>(da + o) + d * invBatch);
-    const d64 = <f64>d;
-    total += d64 * d64;
-  }
-  return 0.5 * total / <f64>batch;
+  return 0.5 * addSquaredErrors(sumLanes64(f64x2.add(acc0, acc1)), da, a, y, i, count, invBatch, delta) / <f64>batch;
 }

@@ -11,30 +11,21 @@ import { f32_sum_squares__scalar, f32_sum_abs__scalar, f32_max_abs__scalar } fro
 
 export function f32_sum_squares__simd(x: usize, n: i32): f64 {
   // x is (n); Σ x²
-  let total = f64x2.splat(0);
-  let i = 0;
-  while (i + 4 <= n) {
-    const end = min(n, i + SUM_BLOCK);
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (; i + 16 <= end; i += 16) {
-      const p = x + (<usize>i << 2);
-      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-      s0 = f32x4.add(s0, f32x4.mul(v0, v0));
-      s1 = f32x4.add(s1, f32x4.mul(v1, v1));
-      s2 = f32x4.add(s2, f32x4.mul(v2, v2));
-      s3 = f32x4.add(s3, f32x4.mul(v3, v3));
-    }
-    for (; i + 4 <= end; i += 4) {
-      const v = v128.load(x + (<usize>i << 2));
-      s0 = f32x4.add(s0, f32x4.mul(v, v));
-    }
-    total = addLanesF64(total, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  }
-  return sumLanes64(total) + f32_sum_squares__scalar(x + (<usize>i << 2), n - i);
+  return blockSum(x, n, true);
 }
 
 export function f32_sum_abs__simd(x: usize, n: i32): f64 {
   // x is (n); Σ |x|
+  return blockSum(x, n, false);
+}
+
+/** x² (squares) or |x| lane by lane: the term of each sum. */
+@inline function term(v: v128, squares: bool): v128 {
+  return squares ? f32x4.mul(v, v) : f32x4.abs(v);
+}
+
+// Σ x² or Σ |x| (squares is a constant at each call, so each kernel compiles to its own loop).
+@inline function blockSum(x: usize, n: i32, squares: bool): f64 {
   let total = f64x2.splat(0);
   let i = 0;
   while (i + 4 <= n) {
@@ -42,15 +33,16 @@ export function f32_sum_abs__simd(x: usize, n: i32): f64 {
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
     for (; i + 16 <= end; i += 16) {
       const p = x + (<usize>i << 2);
-      s0 = f32x4.add(s0, f32x4.abs(v128.load(p)));
-      s1 = f32x4.add(s1, f32x4.abs(v128.load(p, 16)));
-      s2 = f32x4.add(s2, f32x4.abs(v128.load(p, 32)));
-      s3 = f32x4.add(s3, f32x4.abs(v128.load(p, 48)));
+      s0 = f32x4.add(s0, term(v128.load(p), squares));
+      s1 = f32x4.add(s1, term(v128.load(p, 16), squares));
+      s2 = f32x4.add(s2, term(v128.load(p, 32), squares));
+      s3 = f32x4.add(s3, term(v128.load(p, 48), squares));
     }
-    for (; i + 4 <= end; i += 4) s0 = f32x4.add(s0, f32x4.abs(v128.load(x + (<usize>i << 2))));
+    for (; i + 4 <= end; i += 4) s0 = f32x4.add(s0, term(v128.load(x + (<usize>i << 2)), squares));
     total = addLanesF64(total, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
   }
-  return sumLanes64(total) + f32_sum_abs__scalar(x + (<usize>i << 2), n - i);
+  const tail = x + (<usize>i << 2);
+  return sumLanes64(total) + (squares ? f32_sum_squares__scalar(tail, n - i) : f32_sum_abs__scalar(tail, n - i));
 }
 
 export function f32_max_abs__simd(x: usize, n: i32): f64 {

@@ -32,6 +32,13 @@ const PEAK_ITERATIONS: Record<Variant, number> = { simd: 1_000_000, scalar: 1_00
 export const denseTaskName = (variant: Variant, product: Product, [batch, nIn, nOut]: readonly number[]) =>
   `wasm-${variant} dense_${product} ${batch}×${nIn}→${nOut}`;
 export const peakTaskName = (variant: Variant) => `wasm-${variant} peak_madd`;
+/**
+ * The peak again with the same flops as one product of `shape`, run right before that shape's
+ * products: on a shared machine a call longer than the scheduler's slice is preempted in every
+ * sample, so a 12 ms product must be compared with a peak call that lasts as long, not a 1 ms one.
+ */
+export const shapePeakTaskName = (variant: Variant, [batch, nIn, nOut]: readonly number[]) =>
+  `wasm-${variant} peak_madd ${batch}×${nIn}→${nOut}`;
 
 /** Random values in [−1, 1) into a fresh tensor. */
 function filled(k: WasmKernels, length: number, seed: number) {
@@ -67,6 +74,12 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
       const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
       const z = k.alloc(batch * nOut), dz = filled(k, batch * nOut, 4);
       const da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn);
+      const shapeIterations = Math.max(1000, Math.round((2 * batch * nIn * nOut) / (flops.get(peak)! / PEAK_ITERATIONS[variant])));
+      const shapePeak = shapePeakTaskName(variant, shape);
+      flops.set(shapePeak, k.module.f32_peak_madd(out.ptr, shapeIterations));
+      bench.add(shapePeak, () => {
+        k.module.f32_peak_madd(out.ptr, shapeIterations);
+      });
       const run: Record<Product, () => void> = {
         fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
         // The gradients only grow by a bounded amount per call: no overflow however long it runs.
@@ -90,10 +103,12 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await runDenseBench();
-  const peak = new Map(rows.filter((r) => r.name.endsWith('peak_madd')).map((r) => [r.name.split(' ')[0], r.gflops]));
+  const peak = new Map(rows.filter((r) => r.name.includes(' peak_madd')).map((r) => [r.name.replace(' peak_madd', ''), r.gflops]));
   console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'of peak'.padStart(8)}`);
   for (const row of rows) {
-    const fraction = row.gflops / peak.get(row.name.split(' ')[0])!;
+    // A product against the peak measured beside it with the same flops (its shape's).
+    const [variant, , shape] = row.name.split(' ');
+    const fraction = row.gflops / (peak.get(`${variant} ${shape}`) ?? peak.get(variant)!);
     console.log(
       `${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)} ${`${(100 * fraction).toFixed(0)} %`.padStart(8)}`,
     );

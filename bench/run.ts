@@ -16,6 +16,7 @@ import { consoleTable, markdownTable, ms, percent, simpleTable, times, type Repo
 import { runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
+import { runThreadsBench } from './threads.bench.js';
 import { runTraceBench } from './trace.bench.js';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -34,10 +35,14 @@ const log = (message: string) => console.error(`[bench ${((performance.now() - s
 log('dense products and the in-run peak');
 const dense = await runDenseBench();
 const peakOf = (variant: string) => dense.find((r) => r.name === `wasm-${variant} peak_madd`)!.gflops;
+// Each product against the peak run beside it with the same flops (dense.bench.ts' shapePeakTaskName).
+const shapePeakOf = (name: string) => {
+  const [variant, , shape] = name.split(' ');
+  return dense.find((r) => r.name === `${variant} peak_madd ${shape}`)?.gflops ?? peakOf(variant.replace('wasm-', ''));
+};
 const denseRows: ReportRow[] = dense.map((r) => {
-  const variant = r.name.split(' ')[0].replace('wasm-', '');
-  const isPeak = r.name.endsWith('peak_madd');
-  return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ofPeak: isPeak ? undefined : r.gflops / peakOf(variant) };
+  const isPeak = r.name.includes(' peak_madd');
+  return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ofPeak: isPeak ? undefined : r.gflops / shapePeakOf(r.name) };
 });
 
 log('exp-bound activations');
@@ -82,6 +87,13 @@ const scalingRows: ReportRow[] = scaling.rows.map((r) => ({
   samplesPerSecond: r.samplesPerSecond,
 }));
 
+log('two threads against one');
+const threads = await runThreadsBench();
+const threadRows: ReportRow[] = threads.rows.flatMap((r) => [
+  { suite: 'threads', task: `${r.name}, one thread`, medianMs: r.oneMs },
+  { suite: 'threads', task: `${r.name}, two threads`, medianMs: r.twoMs, ratio: r.ratio },
+]);
+
 log('relaxed SIMD: the 4×8 tile with relaxed_madd against mul+add');
 const relaxed = await runRelaxedBench();
 const relaxedRows: ReportRow[] = [
@@ -90,7 +102,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...stepRows, ...traceRows, ...peerRows, ...scalingRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...stepRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -98,7 +110,7 @@ const goals: Goal[] = [];
 const simdPeak = peakOf('simd');
 for (const [batch, nIn, nOut] of DENSE_SHAPES) {
   const shape = `${batch}×${nIn}→${nOut}`;
-  const rows = denseRows.filter((r) => r.task.startsWith('wasm-simd dense_') && r.task.endsWith(shape));
+  const rows = denseRows.filter((r) => r.task.startsWith('wasm-simd dense_') && r.task.endsWith(` ${shape}`));
   const worst = Math.min(...rows.map((r) => r.ofPeak!));
   goals.push({ goal: `dense products at ${shape} (worst of fwd, ∂input, ∂W)`, target: '≥ 90 % of peak', measured: percent(worst), met: worst >= 0.9 });
 }
@@ -123,9 +135,12 @@ for (const name of ['sigmoid', 'tanh', 'softmax n=10', 'softmax n=100']) {
   const ratio = elementwise.find((r) => r.name === `${name} wasm-simd`)?.ratio ?? NaN;
   goals.push({ goal: `${name} on ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats vs Math.exp loop`, target: '≥ 5×', measured: times(ratio), met: ratio >= 5 });
 }
-const traced = trace.find((r) => r.name === 'step, trace every step')?.ratio ?? NaN;
+const traced = trace.find((r) => r.name.startsWith('step, trace every step'))?.ratio ?? NaN;
 goals.push({ goal: 'trace every step (issue #3)', target: '≤ 1.10× the untraced step', measured: times(traced), met: traced <= 1.1 });
 
+for (const r of threads.rows.filter((row) => /batch (256|1024)/.test(row.name))) {
+  goals.push({ goal: `two threads: ${r.name}`, target: '≥ 1.7× one thread', measured: times(r.ratio), met: r.ratio >= 1.7 });
+}
 goals.push({
   goal: 'relaxed SIMD: keep a relaxed_madd build only if faster',
   target: 'relaxed time < mul+add time',
@@ -159,12 +174,15 @@ FLOPs count the two dense products per layer and the ∂input product of every l
 
 ${simpleTable(['goal', 'target', 'measured', ''], goals.map((g) => [g.goal, g.target, g.measured, g.met ? 'met' : '**not met**']))}
 
-Not measured here: two threads (no \`threads\` option yet); the no-allocation goal is a test
-(test/reliability/steady-memory.test.ts), not a benchmark.
+The no-allocation goal is a test (test/reliability/steady-memory.test.ts), not a benchmark.
+Threads run on Node worker_threads only; in browsers createThreadedWasmKernels falls back to one
+thread and says why.
 
 ## Dense products (one thread)
 
-In-run peak: wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
+In-run peak (1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
+Each product's "of peak" is against the \`peak_madd\` row of its own shape, run just before it with
+the same flops, so a product and its peak last as long and are preempted alike on a busy machine.
 
 ${markdownTable(denseRows)}
 
@@ -190,6 +208,16 @@ the step is bound by per-call and per-pass costs (activation, loss, update, pack
 the multiply-adds. Against depth: [784, ${DEPTH_WIDTH} × depth, 10] at batch ${DEPTH_BATCH}.
 
 ${markdownTable(scalingRows)}
+
+## Two threads
+
+\`createThreadedWasmKernels({ threads: 2 })\`: the core on a shared WebAssembly.Memory, the dense
+products split by batch rows between the main thread and one worker. One thread and two threads
+alternate in ${5} rounds; ratio = one-thread time over two-thread time (median of the rounds).
+Load average during this suite: ${threads.load.map((l) => l.toFixed(1)).join(' → ')} on ${threads.cores} cores: when
+another process keeps the second core busy, two threads cannot be faster than one.${threads.fallback ? ` Fallback: ${threads.fallback}.` : ''}
+
+${markdownTable(threadRows)}
 
 ## Relaxed SIMD
 

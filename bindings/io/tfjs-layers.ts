@@ -8,7 +8,7 @@
  */
 import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE } from '../kernels.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelData } from '../network/model-file.js';
+import { MODEL_FORMAT, MODEL_VERSION, parseModelJson, type ModelData } from '../network/model-file.js';
 import type { Network } from '../network/network.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
@@ -123,7 +123,7 @@ interface DenseLayer {
  * Also takes tfjs ModelArtifacts' `weightSpecs` in place of `weightsManifest`.
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
-  const json = parseJson(modelJson);
+  const json = parseModelJson(modelJson, 'model.json');
   const dense = readTopology(json);
   const inputs = dense[0].inputs;
   if (inputs === undefined) throw badModel('modelTopology', 'the first layer declares no input shape (batch_input_shape)');
@@ -167,19 +167,6 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
     model.biases.push(layer.useBias ? read(layer, 'bias', [sizes[l + 1]]) : new Float32Array(sizes[l + 1]));
   });
   return model;
-}
-
-function parseJson(modelJson: unknown): Record<string, unknown> {
-  let json = modelJson;
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (error) {
-      throw badModel('model.json', `not valid JSON (${(error as Error).message})`);
-    }
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw badModel('model.json', 'expected a JSON object');
-  return json as Record<string, unknown>;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

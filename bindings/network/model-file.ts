@@ -76,17 +76,22 @@ function rethrowAsBad<R>(where: string, check: () => R): R {
   }
 }
 
-/** Reads and checks a model (parsed JSON or its text). */
-export function modelFromJSON(json: unknown): ModelData {
+/** JSON text parsed, or parsed JSON taken as it is; a BAD_MODEL_FILE error at `where` unless it is an object. */
+export function parseModelJson(json: unknown, where: string): Record<string, unknown> {
   if (typeof json === 'string') {
     try {
       json = JSON.parse(json);
     } catch (error) {
-      throw bad('model', `not valid JSON (${(error as Error).message})`);
+      throw bad(where, `not valid JSON (${(error as Error).message})`);
     }
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('model', 'expected a JSON object');
-  const file = json as Record<string, unknown>;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'expected a JSON object');
+  return json as Record<string, unknown>;
+}
+
+/** Reads and checks a model (parsed JSON or its text). */
+export function modelFromJSON(json: unknown): ModelData {
+  const file = parseModelJson(json, 'model');
   if (file.format !== MODEL_FORMAT) throw bad('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(file.format)}`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));

@@ -18,8 +18,9 @@ import { expectError } from '../util/expect-error.js';
 
 const oracle = createRefKernels();
 const one = await createWasmKernels({ variant: 'simd' });
-// minFlops 0: every product with at least 8 rows is split, however small.
-const two = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+// Every product with at least 8 rows is split, however small.
+const SPLIT_ALL = { minFlops: 0, minRowsPerThread: 4 };
+const two = await createThreadedWasmKernels({ threads: 2, ...SPLIT_ALL });
 const CANARY = 7777.5;
 
 afterAll(() => two.close());
@@ -87,9 +88,11 @@ describe('wasm-simd-threads', () => {
       const [ta, tw, tb, tdz] = [a, w, b, dz].map((v) => tensorOf(two, v));
       const tz = guarded(two, new Float32Array(batch * nOut).fill(NaN));
       const tda = guarded(two, da0), tdw = guarded(two, dw0);
+      const splitBefore = two.splitProducts;
       two.denseForward(tz, ta, tw, tb, batch, nIn, nOut);
       two.denseBackwardInput(tda, tdz, tw, batch, nIn, nOut);
       two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
+      expect(two.splitProducts - splitBefore, `${label}: products split across the threads`).toBe(3);
 
       const z = contents(two, tz, batch * nOut), da = contents(two, tda, batch * nIn), dw = contents(two, tdw, nOut * nIn);
       for (const [name, got] of [['z', z], ['da', da], ['dw', dw]] as const) expect(got.canary, `${label} ${name} canary`).toBe(CANARY);
@@ -126,7 +129,7 @@ describe('wasm-simd-threads', () => {
   it('starts and stops a pool 20 times without a hang or a leaked worker', async () => {
     const before = liveWorkerCount();
     for (let i = 0; i < 20; i++) {
-      const k = await createThreadedWasmKernels({ threads: 2, minFlops: 0 });
+      const k = await createThreadedWasmKernels({ threads: 2, ...SPLIT_ALL });
       expect(liveWorkerCount()).toBe(before + 1);
       // One split product, so every pool has really run a job before it stops.
       const a = tensorOf(k, new Float32Array(16 * 8).fill(1)), w = tensorOf(k, new Float32Array(4 * 8).fill(0.5));
@@ -142,10 +145,23 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('keeps small products on the main thread by default', async () => {
+    const k = await createThreadedWasmKernels({ threads: 2 });
+    const put = (n: number) => tensorOf(k, new Float32Array(n).fill(0.25));
+    // 64 rows: 32 per thread, below the default 64.
+    k.denseForward(k.alloc(64 * 100), put(64 * 784), put(100 * 784), put(100), 64, 784, 100);
+    expect(k.splitProducts).toBe(0);
+    // 256 rows of a 784→100 layer: split.
+    k.denseForward(k.alloc(256 * 100), put(256 * 784), put(100 * 784), put(100), 256, 784, 100);
+    expect(k.splitProducts).toBe(1);
+    await k.close();
+  });
+
   it('refuses bad options with a GradscopeError', async () => {
     await expectError(() => createThreadedWasmKernels({ threads: 0 }), 'INVALID_OPTION', /threads/);
     await expectError(() => createThreadedWasmKernels({ threads: 2.5 }), 'INVALID_OPTION', /threads/);
     await expectError(() => createThreadedWasmKernels({ minFlops: -1 }), 'INVALID_OPTION', /minFlops/);
+    await expectError(() => createThreadedWasmKernels({ minRowsPerThread: 0 }), 'INVALID_OPTION', /minRowsPerThread/);
   });
 
   it('falls back to one thread when asked for one, and says so', async () => {

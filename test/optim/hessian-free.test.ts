@@ -4,7 +4,7 @@ import type { BackendChoice } from '../../bindings/backend.js';
 import { createNetwork, Network } from '../../bindings/network/network.js';
 import { backtrackSchedule, HessianFree } from '../../bindings/optim/hessian-free.js';
 import { findOptimizer } from '../../bindings/optim/index.js';
-import { leastSquaresProblem, logisticOptimum, normalEquations, overlappingClasses, separableClasses, XOR, type Problem } from './second-order-problems.js';
+import { leastSquaresProblem, logisticOptimum, normalEquations, overlappingClasses, separableClasses, XOR, type Problem } from './problems.js';
 
 function parameters(net: Network): { weights: number[]; biases: number[] } {
   const k = net.kernels;

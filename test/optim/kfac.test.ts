@@ -11,7 +11,7 @@ import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
-import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './second-order-problems.js';
+import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './problems.js';
 
 function layersOf(net: Network): Layers {
   const k = net.kernels;

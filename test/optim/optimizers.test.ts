@@ -10,9 +10,9 @@ import { createNetwork, type Network } from '../../bindings/network/network.js';
 import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../bindings/optim/index.js';
 import { LM_MAX_PARAMETERS } from '../../bindings/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
-import { XOR, leastSquares } from './problems.js';
+import { leastSquaresProblem, ONE_OUTPUT, XOR } from './problems.js';
 
-const problem = leastSquares();
+const problem = leastSquaresProblem(3, 64, ONE_OUTPUT);
 
 function snapshot(net: Network): number[][] {
   return net.parameters().map((p) => Array.from(net.kernels.view(p.value)));

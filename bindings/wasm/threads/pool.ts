@@ -17,10 +17,12 @@ const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
 /**
- * Loads of the counter before a thread sleeps on it (~20 µs): a step's products follow each other
- * within microseconds, and a wake-up from Atomics.wait costs tens of them.
+ * Loads of the counter before a thread sleeps on it (tens of µs): a step's products follow each
+ * other within microseconds, and a wake-up from Atomics.wait costs tens of them. Measured
+ * (bench/threads.bench.ts, [784,100,100,10]): without spinning two threads gave 1.09× at batch 64
+ * and 1.42× at 256; with 20,000 loads 1.34× and 1.77×; 100,000 added little.
  */
-const SPIN = Number(process.env.GS_SPIN ?? 20_000);
+const SPIN = 20_000;
 /** How long close() waits for a worker to leave its loop before terminating it. */
 const CLOSE_TIMEOUT_MS = 5_000;
 

@@ -24,6 +24,13 @@ export interface ThreadedOptions {
   threads?: number;
   /** Dense products below this many flops run on the main thread alone (default 2²¹). */
   minFlops?: number;
+  /**
+   * Products are split only when every thread gets at least this many batch rows (default 64).
+   * Each thread packs the whole weight matrix for its rows, and waking a worker costs tens of µs,
+   * so thin parts lose: at batch 64 on [784,100,100,10] two threads ran 0.6–1.3× one thread
+   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md).
+   */
+  minRowsPerThread?: number;
 }
 
 export interface ThreadedWasmKernels extends WasmKernels {
@@ -31,6 +38,8 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly threads: number;
   /** Why threads are not used, when they are not. */
   readonly threadsFallback: string | null;
+  /** Dense products split across threads so far (the others ran on the main thread alone). */
+  readonly splitProducts: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
 }
@@ -39,6 +48,7 @@ const F32 = 4;
 /** Batch rows per microkernel tile: parts are cut at multiples of it, so no tile straddles two. */
 const MR = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
+const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 const MAX_PAGES = 65536;
 
@@ -55,20 +65,25 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw invalidOption(`threads: expected a whole number from 1 to 64, got ${JSON.stringify(threads)}`);
   const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${JSON.stringify(minFlops)}`);
+  const minRows = options.minRowsPerThread ?? DEFAULT_MIN_ROWS;
+  if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${JSON.stringify(minRows)}`);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
-  if (reason) return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, close: async () => {} });
+  if (reason) {
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, close: async () => {} });
+  }
 
   const module = await compileSharedCore();
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as CommonExports & Record<string, unknown>;
   const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS);
-  return new ThreadedWasmBackend(exports, pool, minFlops);
+  return new ThreadedWasmBackend(exports, pool, minFlops, Math.max(minRows, MR));
 }
 
 class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override readonly name = 'wasm-simd-threads';
   readonly threadsFallback = null;
+  splitProducts = 0;
   private pool: ThreadPool | null;
   /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
@@ -78,6 +93,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     exports: CommonExports & Record<string, unknown>,
     pool: ThreadPool,
     private readonly minFlops: number,
+    private readonly minRows: number,
   ) {
     super(exports, 'simd', 'simd');
     this.pool = pool;
@@ -103,7 +119,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
 
   /** Whether this product is split, after making every thread's scratch (and partial) large enough. */
   private splits(batch: number, nIn: number, nOut: number, partial: boolean): boolean {
-    if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < 2 * MR) return false;
+    if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < this.threads * this.minRows) return false;
+    this.splitProducts++;
     const bytes = this.exports.dense_scratch_bytes(batch, nIn, nOut);
     // Grown only when a larger layer comes along, never in a steady training loop.
     for (let t = 0; t < this.scratches.length; t++) {

@@ -1,0 +1,91 @@
+/**
+ * Where a wasm-simd training step's time goes, to decide what fusing would earn: the step of
+ * [784,100,100,10] (sigmoid, MSE, SGD) beside the same kernel calls the step makes, in groups:
+ * the dense products (forward, ∂W, ∂input), the activation passes, the small passes (zeroing,
+ * loss and output gradient, bias gradient, activation derivative) and the SGD update. Each group
+ * is a share of the whole step, measured side by side in alternating rounds, at batches 1, 8, 64.
+ */
+import { Bench } from 'tinybench';
+import type { Activation } from '../bindings/kernels.js';
+import { Sgd } from '../bindings/optim/sgd.js';
+import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { medianMs } from './median.js';
+import { STEP_SIZES, stepOn } from './step.bench.js';
+
+export const PROFILE_BATCHES = [1, 8, 64];
+const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', 'SGD update'] as const;
+const ROUNDS = 5;
+
+export interface ProfileRow {
+  batch: number;
+  group: (typeof GROUPS)[number];
+  medianMs: number;
+  /** Median time over the whole step's (1 for the step). */
+  share: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+export async function runProfileBench(opts: { time?: number } = {}): Promise<ProfileRow[]> {
+  const k = await createWasmKernels({ variant: 'simd' });
+  const rows: ProfileRow[] = [];
+  for (const B of PROFILE_BATCHES) {
+    const { net, step } = await stepOn(k, STEP_SIZES, B);
+    const s = net.sizes;
+    const L = net.depth;
+    const f = net.activationFunctions;
+    const sgd = new Sgd(net);
+    // The calls of Network.feedforward and Network.backprop, grouped (same order, same tensors).
+    const groups: Record<(typeof GROUPS)[number], () => void> = {
+      step,
+      'dense products': () => {
+        for (let l = 0; l < L; l++) k.denseForward(net.zs[l], net.activations[l], net.weights[l], net.biases[l], B, s[l], s[l + 1]);
+        for (let l = L - 1; l >= 0; l--) {
+          k.denseBackwardWeights(net.nablaW[l], net.deltas[l], net.activations[l], B, s[l], s[l + 1]);
+          if (l > 0) k.denseBackwardInput(net.deltas[l - 1], net.deltas[l], net.weights[l], B, s[l], s[l + 1]);
+        }
+      },
+      'activation passes': () => {
+        for (let l = 0; l < L; l++) k.activationForward(f[l], net.activations[l + 1], net.zs[l], B, s[l + 1]);
+      },
+      'small passes': () => {
+        for (let l = 0; l < L; l++) {
+          k.zero(net.nablaW[l]);
+          k.zero(net.nablaB[l]);
+          k.zero(net.deltas[l], B * s[l + 1]);
+        }
+        k.lossBackward(net.loss, f[L - 1], net.deltas[L - 1], net.zs[L - 1], net.activations[L], net.targets!, B, s[L]);
+        for (let l = L - 1; l >= 0; l--) {
+          k.denseBackwardBias(net.nablaB[l], net.deltas[l], B, s[l + 1]);
+          if (l > 0) k.activationBackward(f[l - 1] as Activation, net.deltas[l - 1], net.deltas[l - 1], net.zs[l - 1], net.activations[l], B, s[l]);
+        }
+      },
+      'SGD update': () => sgd.step(net, 0.01, B),
+    };
+    const times = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
+    const shares = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const bench = new Bench({ time: (opts.time ?? 400) / ROUNDS / GROUPS.length, warmupTime: round === 0 ? 50 : 0 });
+      for (const g of GROUPS) bench.add(g, groups[g]);
+      await bench.run();
+      const stepMs = medianMs(bench, 'step');
+      for (const g of GROUPS) {
+        times.get(g)!.push(medianMs(bench, g));
+        shares.get(g)!.push(medianMs(bench, g) / stepMs);
+      }
+    }
+    sgd.dispose();
+    net.dispose();
+    for (const g of GROUPS) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await runProfileBench()) {
+    console.log(`batch ${String(r.batch).padStart(3)}  ${r.group.padEnd(18)} ${(r.medianMs * 1000).toFixed(1).padStart(8)} µs  ${(100 * r.share).toFixed(1).padStart(5)} %`);
+  }
+}
