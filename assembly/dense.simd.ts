@@ -83,6 +83,27 @@ function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize,
   v128.store(c3, c31, 16);
 }
 
+// The left half of microkernel4x8's tile, for a B panel with at most 4 real columns: the same
+// mul and add per term in the same order (so the same bits), stored to the tile buffer (row
+// stride NR floats) for storeEdge; its columns 4..7 are left as they were and never read.
+function microkernel4x4(tile: usize, ap: usize, bp: usize, kc: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const bEnd = bp + (<usize>kc << 5);
+  while (bp < bEnd) {
+    const b0 = v128.load(bp);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(ap), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(ap, 16), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load(ap, 32), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load(ap, 48), b0));
+    ap += 64;
+    bp += 32;
+  }
+  v128.store(tile, c0);
+  v128.store(tile, c1, NR << 2);
+  v128.store(tile, c2, NR << 3);
+  v128.store(tile, c3, (NR << 3) + (NR << 2));
+}
+
 // An edge tile, computed whole into the tile buffer (row stride NR floats): write only its
 // mr × nr corner that lies inside C.
 function storeEdge(c: usize, ldc: usize, tile: usize, bias: usize, mr: i32, nr: i32, mode: i32): void {
@@ -216,7 +237,10 @@ function gemm(
         if (mr == MR && nr == NR) {
           microkernel4x8(cTile, ldcBytes, ap, bPanel, biasJ, kc, mode);
         } else {
-          microkernel4x8(tile, NR << 2, ap, bPanel, biasJ, kc, STORE);
+          // A last panel of at most 4 columns (n = 100 leaves 4, n = 10 leaves 2) runs half the
+          // tile: the other 4 columns would be multiplies by the zero padding.
+          if (nr <= 4) microkernel4x4(tile, ap, bPanel, kc);
+          else microkernel4x8(tile, NR << 2, ap, bPanel, biasJ, kc, STORE);
           storeEdge(cTile, ldcBytes, tile, biasJ, mr, nr, mode);
         }
         bPanel += bPanelBytes;

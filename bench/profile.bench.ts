@@ -6,7 +6,7 @@
  * is a share of the whole step, measured side by side in alternating rounds, at batches 1, 8, 64.
  */
 import { Bench } from 'tinybench';
-import type { Activation } from '../bindings/kernels.js';
+import type { Activation, Kernels } from '../bindings/kernels.js';
 import { Sgd } from '../bindings/optim/sgd.js';
 import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
@@ -30,7 +30,7 @@ function median(values: number[]): number {
 }
 
 export async function runProfileBench(opts: { time?: number } = {}): Promise<ProfileRow[]> {
-  const k = await createWasmKernels({ variant: 'simd' });
+  const k: Kernels = await createWasmKernels({ variant: 'simd' });
   const rows: ProfileRow[] = [];
   for (const B of PROFILE_BATCHES) {
     const { net, step } = await stepOn(k, STEP_SIZES, B);

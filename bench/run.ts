@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
 import { PEER_SIZES, runPeersBench } from './peers.bench.js';
+import { runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench } from './scaling.bench.js';
@@ -62,6 +63,12 @@ const stepRows: ReportRow[] = step.map((r) => ({
   ratio: r.medianMs / simdStep.medianMs,
 }));
 
+log('where the step goes');
+const profile = await runProfileBench();
+const sigmoidNs = ((elementwise.find((r) => r.name === 'sigmoid wasm-simd')?.medianMs ?? NaN) * 1e6) / ELEMENTWISE_LENGTH;
+const share = (batch: number, group: string) => profile.find((r) => r.batch === batch && r.group === group)?.share ?? NaN;
+const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
+
 log('gradient-flow trace cost');
 const trace = await runTraceBench();
 const traceRows: ReportRow[] = trace.map((r) => ({ suite: 'trace', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
@@ -102,7 +109,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...stepRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -161,8 +168,8 @@ Written by \`npm run bench\` (bench/run.ts); do not edit by hand.
 
 - Date: ${new Date().toISOString()}
 - Machine: ${machine}
-- Node ${process.version} (V8 ${process.versions.v8}); one thread for every gradscope row; tfjs ${peers.environment.tfjsVersion} (wasm backend: ${peers.environment.tfjsWasmThreads} thread, SIMD ${peers.environment.tfjsWasmSimd ? 'on' : 'off'}), brain.js ${peers.environment.brainVersion}
-- Load average at start and end: ${load0.toFixed(1)}, ${load1.toFixed(1)} (on ${cpu.length} cores; above ${cpu.length} other processes shared the CPU, so absolute times are high, and only ratios measured side by side are meaningful)
+- Node ${process.version} (V8 ${process.versions.v8}); one thread for every gradscope row but the two-thread suite's; tfjs ${peers.environment.tfjsVersion} (wasm backend: ${peers.environment.tfjsWasmThreads} thread, SIMD ${peers.environment.tfjsWasmSimd ? 'on' : 'off'}), brain.js ${peers.environment.brainVersion}
+- Load average at start and end: ${load0.toFixed(1)}, ${load1.toFixed(1)} on ${cpu.length} cores (${Math.max(load0, load1) > cpu.length - 0.5 ? 'other processes shared the CPU: absolute times are high, and only ratios measured side by side are meaningful' : 'mostly quiet'})
 - Whole run: ${seconds.toFixed(0)} s
 
 Median times (tinybench). "of peak" is GFLOP/s over the in-run f32x4 mul+add ceiling
@@ -191,6 +198,21 @@ ${markdownTable(denseRows)}
 [${STEP_SIZES.join(',')}] sigmoid, MSE, SGD, batch ${STEP_BATCH}; ratio = time over wasm-simd's.
 
 ${markdownTable(stepRows)}
+
+## Where the step's time goes
+
+The step's kernel calls in groups, each timed beside the whole step (alternating rounds);
+ratio = the group's share of the step. At batch 64 the dense products take ${percent(share(64, 'dense products'))} of the step
+(and run near the peak, see above), so fusing the other passes could win at most their share,
+and less: the activation passes (${percent(share(64, 'activation passes'))}) are bound by their exp, not by memory (sigmoid takes
+${sigmoidNs.toFixed(2)} ns per float, a pass over memory a fraction of that), so moving them into the
+forward product's epilogue would save only their loads and stores; the small passes are
+${percent(share(64, 'small passes'))}; and the SGD update (${percent(share(64, 'SGD update'))}) cannot be fused into the ∂W product without
+giving up what train() does between them (the non-finite gradient check, clipping and the trace
+read ∂W before it is applied). No fusion earned its place, so none was added. The update is a
+fixed pass over every parameter, which is why it weighs ${percent(share(1, 'SGD update'))} of the step at batch 1.
+
+${markdownTable(profileRows)}
 
 ## Peers
 

@@ -5,7 +5,7 @@
  * split), a training run against the one-thread backend, and a pool started and stopped many
  * times without a hang or a leaked worker.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../bindings/init/rng.js';
 import { createNetwork } from '../../bindings/network/network.js';
 import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
@@ -162,6 +162,22 @@ describe('wasm-simd-threads', () => {
     await expectError(() => createThreadedWasmKernels({ threads: 2.5 }), 'INVALID_OPTION', /threads/);
     await expectError(() => createThreadedWasmKernels({ minFlops: -1 }), 'INVALID_OPTION', /minFlops/);
     await expectError(() => createThreadedWasmKernels({ minRowsPerThread: 0 }), 'INVALID_OPTION', /minRowsPerThread/);
+  });
+
+  it('falls back to one thread without SharedArrayBuffer (a page without cross-origin isolation), and says so', async () => {
+    vi.stubGlobal('SharedArrayBuffer', undefined);
+    try {
+      const k = await createThreadedWasmKernels({ threads: 2 });
+      expect(k.threads).toBe(1);
+      expect(k.threadsFallback).toMatch(/SharedArrayBuffer/);
+      // Still a working backend.
+      const z = k.alloc(2);
+      k.denseForward(z, tensorOf(k, [1, 2]), tensorOf(k, [3, 4, 5, 6]), tensorOf(k, [0.5, -0.5]), 1, 2, 2);
+      expect(Array.from(k.view(z))).toEqual([11.5, 16.5]);
+      await k.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('falls back to one thread when asked for one, and says so', async () => {

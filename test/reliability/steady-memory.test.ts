@@ -1,8 +1,9 @@
 /**
  * The training loop allocates nothing: over 10,000 steps the WASM memory does not grow and the JS
- * heap neither grows nor churns. Measured in a child process (steady-memory.run.ts) started with
- * --expose-gc and a 64 MiB young generation, so every byte the loop allocates is still counted
- * when it ends (no scavenge ran in between; the run checks that too).
+ * heap neither grows nor churns, on one thread and on two. Measured in child processes
+ * (steady-memory.run.ts, one per backend) started with --expose-gc and a 64 MiB young generation,
+ * so every byte the loop allocates is still counted when it ends (no scavenge ran in between; the
+ * run checks that too).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,46 +18,65 @@ const SCRIPT = fileURLToPath(new URL('./steady-memory.run.ts', import.meta.url))
  * costs ~100 bytes more, a closure 32, an empty array 16: any of them fails this bound.
  */
 const STEP_BYTES = 24;
-/** Retained heap growth allowed over 10,000 train() steps: a byte per step would be 10,000. */
-const TRAIN_HEAP_BYTES = 64 * 1024;
+/**
+ * Retained heap growth allowed over a 10,000-step train() call: a view or a small array kept per
+ * step would be over 1 MB. Below it is noise: 14–330 KB were seen between identical calls after a
+ * full collection (code and type feedback V8 compiles at its own pace). The per-step allocation
+ * bound above is the precise check; this one catches leaks.
+ */
+const TRAIN_HEAP_BYTES = 1024 * 1024;
 
 interface Measurements {
+  backend: string;
   steps: number;
   faults: number;
-  stepBytesPerStep: number;
-  stepCollections: number;
-  stepPages: [number, number];
-  trainSteps: number;
-  finalLoss: number;
-  trainPages: [number, number];
-  trainHeapGrowth: number;
+  bytesPerStep: number;
+  collections: number;
+  pages: [number, number];
+  splitProducts: number;
+  train?: { steps: number; finalLoss: number; pages: [number, number]; heapGrowth: number };
+}
+
+function measure(backend: 'wasm' | 'threads'): () => Measurements {
+  const run = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
+    { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
+  );
+  return () => {
+    expect(run.status, `child (${backend}) failed: ${run.stderr}`).toBe(0);
+    return JSON.parse(run.stdout.trim().split('\n').pop()!) as Measurements;
+  };
+}
+
+function expectQuietLoop(m: Measurements): void {
+  expect(m.faults).toBe(0);
+  // A scavenge during the loop would hide allocations: the measurement is only valid without one.
+  expect(m.collections, 'a garbage collection ran during the measured loop').toBe(0);
+  expect(m.bytesPerStep, `JS heap bytes allocated per step (${m.backend})`).toBeLessThan(STEP_BYTES);
+  expect(m.pages[1], `WASM pages after 10,000 steps (${m.backend})`).toBe(m.pages[0]);
 }
 
 describe('steady memory over 10,000 training steps', () => {
-  const run = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT],
-    { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
-  );
-  const measured = (): Measurements => {
-    expect(run.status, `child failed: ${run.stderr}`).toBe(0);
-    return JSON.parse(run.stdout.trim().split('\n').pop()!) as Measurements;
-  };
+  const one = measure('wasm');
+  const two = measure('threads');
 
   it('the step loop (copy, feedforward, backprop, check, SGD) allocates at most the returned loss', () => {
-    const m = measured();
-    expect(m.faults).toBe(0);
-    // A scavenge during the loop would hide allocations: the measurement is only valid without one.
-    expect(m.stepCollections, 'a garbage collection ran during the measured loop').toBe(0);
-    expect(m.stepBytesPerStep, `JS heap bytes allocated per step`).toBeLessThan(STEP_BYTES);
-    expect(m.stepPages[1], 'WASM pages after 10,000 steps').toBe(m.stepPages[0]);
+    expectQuietLoop(one());
+  });
+
+  it('the same loop on two threads allocates no more, with every product split', () => {
+    const m = two();
+    expectQuietLoop(m);
+    // 3 forward + 3 ∂W + 2 ∂input products per step, all split: the pool really ran.
+    expect(m.splitProducts).toBe(10_000 * 8);
   });
 
   it('train() for 10,000 steps keeps WASM pages and the collected JS heap flat', () => {
-    const m = measured();
-    expect(m.trainSteps).toBe(10_000);
-    expect(Number.isFinite(m.finalLoss)).toBe(true);
-    expect(m.trainPages[1], 'WASM pages after train()').toBe(m.trainPages[0]);
-    expect(m.trainHeapGrowth, 'JS heap retained by train()').toBeLessThan(TRAIN_HEAP_BYTES);
+    const t = one().train!;
+    expect(t.steps).toBe(10_000);
+    expect(Number.isFinite(t.finalLoss)).toBe(true);
+    expect(t.pages[1], 'WASM pages after train()').toBe(t.pages[0]);
+    expect(t.heapGrowth, 'JS heap retained by train()').toBeLessThan(TRAIN_HEAP_BYTES);
   });
 });
