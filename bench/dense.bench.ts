@@ -1,13 +1,16 @@
 /**
- * The dense-layer products (forward, ∂input, ∂weights) on the wasm SIMD and scalar variants at
- * 64×784→100 (MNIST's first layer at batch 64), 256³ and 512³, in GFLOP/s, beside the in-run
- * arithmetic ceiling of each variant (f32_peak_madd) measured in the same run.
+ * The dense-layer products (forward, ∂input, ∂weights) on the plain-TypeScript reference (float32
+ * storage) and on the wasm SIMD and scalar variants at 64×784→100 (MNIST's first layer at batch
+ * 64), 256³ and 512³, in GFLOP/s, beside the in-run arithmetic ceiling of each wasm variant
+ * (f32_peak_madd) measured in the same run.
  *
  *   npx tsx bench/dense.bench.ts
  */
 import { Bench } from 'tinybench';
+import type { Kernels, Tensor } from '../bindings/kernels.js';
+import { createRefKernels } from '../bindings/ref/ref-kernels.js';
 import type { Variant } from '../bindings/wasm/exports.js';
-import { createWasmKernels, type WasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 
 export interface DenseRow {
@@ -29,8 +32,8 @@ type Product = (typeof PRODUCTS)[number];
 /** Trips of the peak loop per call: ~1 ms on either variant. */
 const PEAK_ITERATIONS: Record<Variant, number> = { simd: 1_000_000, scalar: 1_000_000 };
 
-export const denseTaskName = (variant: Variant, product: Product, [batch, nIn, nOut]: readonly number[]) =>
-  `wasm-${variant} dense_${product} ${batch}×${nIn}→${nOut}`;
+export const denseTaskName = (backend: string, product: Product, [batch, nIn, nOut]: readonly number[]) =>
+  `${backend} dense_${product} ${batch}×${nIn}→${nOut}`;
 export const peakTaskName = (variant: Variant) => `wasm-${variant} peak_madd`;
 /**
  * The peak again with the same flops as one product of `shape`, run right before that shape's
@@ -41,7 +44,7 @@ export const shapePeakTaskName = (variant: Variant, [batch, nIn, nOut]: readonly
   `wasm-${variant} peak_madd ${batch}×${nIn}→${nOut}`;
 
 /** Random values in [−1, 1) into a fresh tensor. */
-function filled(k: WasmKernels, length: number, seed: number) {
+function filled<T extends Tensor>(k: Kernels<T>, length: number, seed: number): T {
   const t = k.alloc(length);
   const values = new Float32Array(length);
   let x = seed >>> 0 || 1;
@@ -71,34 +74,47 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
 
     for (const shape of DENSE_SHAPES) {
       const [batch, nIn, nOut] = shape;
-      const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
-      const z = k.alloc(batch * nOut), dz = filled(k, batch * nOut, 4);
-      const da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn);
       const shapeIterations = Math.max(1000, Math.round((2 * batch * nIn * nOut) / (flops.get(peak)! / PEAK_ITERATIONS[variant])));
       const shapePeak = shapePeakTaskName(variant, shape);
       flops.set(shapePeak, k.module.f32_peak_madd(out.ptr, shapeIterations));
       bench.add(shapePeak, () => {
         k.module.f32_peak_madd(out.ptr, shapeIterations);
       });
-      const run: Record<Product, () => void> = {
-        fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
-        // The gradients only grow by a bounded amount per call: no overflow however long it runs.
-        bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
-        bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),
-      };
-      for (const product of PRODUCTS) {
-        const name = denseTaskName(variant, product, shape);
-        flops.set(name, 2 * batch * nIn * nOut);
-        bench.add(name, run[product]);
-      }
+      addProducts(bench, flops, k, shape);
     }
   }
+  // The reference takes up to a second per 512³ product: a few iterations, in a bench of its own.
+  const refBench = new Bench({ time: 0, iterations: 3, warmupIterations: 1 });
+  const ref = createRefKernels({ precision: 'f32' });
+  for (const shape of DENSE_SHAPES) addProducts(refBench, flops, ref, shape);
 
   await bench.run();
-  return bench.tasks.map((task) => {
-    const ms = medianMs(bench, task.name);
-    return { name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms };
-  });
+  await refBench.run();
+  return [bench, refBench].flatMap((b) =>
+    b.tasks.map((task) => {
+      const ms = medianMs(b, task.name);
+      return { name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms };
+    }),
+  );
+}
+
+/** The three products of one shape on one backend, as tasks of `bench`. */
+function addProducts<T extends Tensor>(bench: Bench, flops: Map<string, number>, k: Kernels<T>, shape: readonly [number, number, number]): void {
+  const [batch, nIn, nOut] = shape;
+  const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
+  const z = k.alloc(batch * nOut), dz = filled(k, batch * nOut, 4);
+  const da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn);
+  const run: Record<Product, () => void> = {
+    fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
+    // The gradients only grow by a bounded amount per call: no overflow however long it runs.
+    bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
+    bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),
+  };
+  for (const product of PRODUCTS) {
+    const name = denseTaskName(k.name, product, shape);
+    flops.set(name, 2 * batch * nIn * nOut);
+    bench.add(name, run[product]);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -107,10 +123,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'of peak'.padStart(8)}`);
   for (const row of rows) {
     // A product against the peak measured beside it with the same flops (its shape's).
-    const [variant, , shape] = row.name.split(' ');
-    const fraction = row.gflops / (peak.get(`${variant} ${shape}`) ?? peak.get(variant)!);
-    console.log(
-      `${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)} ${`${(100 * fraction).toFixed(0)} %`.padStart(8)}`,
-    );
+    const [backend, , shape] = row.name.split(' ');
+    const ceiling = peak.get(`${backend} ${shape}`) ?? peak.get(backend);
+    const fraction = ceiling === undefined ? '' : `${(100 * row.gflops / ceiling).toFixed(0)} %`;
+    console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)} ${fraction.padStart(8)}`);
   }
 }

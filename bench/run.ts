@@ -41,7 +41,10 @@ const shapePeakOf = (name: string) => {
   const [variant, , shape] = name.split(' ');
   return dense.find((r) => r.name === `${variant} peak_madd ${shape}`)?.gflops ?? peakOf(variant.replace('wasm-', ''));
 };
+// The reference has no peak of its own: its rows carry the ratio of its time over wasm-simd's.
+const simdTimeOf = (name: string) => dense.find((r) => r.name === name.replace(/^ref-f32 /, 'wasm-simd '))!.medianMs;
 const denseRows: ReportRow[] = dense.map((r) => {
+  if (r.name.startsWith('ref-f32 ')) return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ratio: r.medianMs / simdTimeOf(r.name) };
   const isPeak = r.name.includes(' peak_madd');
   return { suite: 'dense', task: r.name, medianMs: r.medianMs, gflops: r.gflops, ofPeak: isPeak ? undefined : r.gflops / shapePeakOf(r.name) };
 });
@@ -182,14 +185,17 @@ FLOPs count the two dense products per layer and the ∂input product of every l
 ${simpleTable(['goal', 'target', 'measured', ''], goals.map((g) => [g.goal, g.target, g.measured, g.met ? 'met' : '**not met**']))}
 
 The no-allocation goal is a test (test/reliability/steady-memory.test.ts), not a benchmark.
-Threads run on Node worker_threads only; in browsers createThreadedWasmKernels falls back to one
-thread and says why.
+Threads run on Node worker_threads here; in browsers they run on Web Workers where the page is
+cross-origin isolated (measured by \`tsx bench/browser-threads.ts\`, not by this run) and fall
+back to one thread, saying why, where it is not.
 
 ## Dense products (one thread)
 
 In-run peak (1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
 Each product's "of peak" is against the \`peak_madd\` row of its own shape, run just before it with
 the same flops, so a product and its peak last as long and are preempted alike on a busy machine.
+The ref-f32 rows are the plain-TypeScript reference (float32 storage, the loops of
+bindings/ref/ref-kernels.ts); their ratio is their time over wasm-simd's for the same product.
 
 ${markdownTable(denseRows)}
 

@@ -1,5 +1,6 @@
 /** gradscope's public API, the same in browsers and Node. Node-only additions (files, the bundled digits, the studies) are in './node.js'. */
 export { createNetwork, Network } from './network/network.js';
+export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient, Parameter } from './network/network.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './network/train.js';

@@ -43,11 +43,30 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
   return value;
 }
 
-export function numberFlag(args: ParsedArgs, name: string, fallback: number): number {
+/** What a numeric flag accepts: whole numbers only, and a least value. */
+export interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  /** The least value is itself refused (e.g. a learning rate must be > 0). */
+  exclusive?: boolean;
+}
+
+/** Counts: whole numbers ≥ 1. */
+export const COUNT: NumberRule = { integer: true, min: 1 };
+/** Seeds: any whole number. */
+export const WHOLE: NumberRule = { integer: true };
+/** Rates and durations: > 0. */
+export const POSITIVE: NumberRule = { min: 0, exclusive: true };
+
+export function numberFlag(args: ParsedArgs, name: string, fallback: number, rule: NumberRule = {}): number {
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${text}'`);
+  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`--${name} needs a whole number, got '${text}'`);
+  if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
+    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${text}'`);
+  }
   return value;
 }
 

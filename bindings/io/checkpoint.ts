@@ -16,7 +16,7 @@
  *   end−4 u32    CRC-32 of every byte before it
  * Every size is checked against the file's length before anything is allocated.
  */
-import type { BackendChoice } from '../backend.js';
+import type { BackendOptions } from '../backend.js';
 import { GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
@@ -61,7 +61,7 @@ export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
 }
 
 /** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
-export async function networkFromCheckpoint(checkpoint: Checkpoint, options: { backend?: BackendChoice } = {}): Promise<Network> {
+export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
   const net = await networkFromModel(checkpoint.model, options);
   net.rng.setState(checkpoint.rng);
   net.step = checkpoint.step;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { BackendChoice } from '../backend.js';
+import type { BackendOptions } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Network } from '../network/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -79,14 +79,14 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
 }
 
 /** A network from a model or checkpoint file, with its step and RNG state. */
-export async function loadModel(path: string, options: { backend?: BackendChoice; seed?: number } = {}): Promise<Network> {
+export async function loadModel(path: string, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
   return (await loadCheckpoint(path, options)).network;
 }
 
 /** A network and the optimiser state saved with it (restore it with restoreOptimizer). */
 export async function loadCheckpoint(
   path: string,
-  options: { backend?: BackendChoice; seed?: number } = {},
+  options: BackendOptions & { seed?: number } = {},
 ): Promise<{ network: Network; checkpoint: Checkpoint }> {
   if (typeof options !== 'object' || options === null) throw invalidOption('loadModel: options must be an object');
   const checkpoint = await readCheckpoint(path, options);

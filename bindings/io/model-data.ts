@@ -2,7 +2,7 @@
  * The bridge between a Network and its in-memory ModelData, and the checks every converter runs on
  * an architecture it read from a foreign file, so all formats report errors the same way.
  */
-import { resolveBackend, type BackendChoice } from '../backend.js';
+import { networkOn, type BackendOptions } from '../backend.js';
 import { GradscopeError } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkLoss, checkLossPairing, checkUnits } from '../network/config.js';
@@ -77,14 +77,13 @@ export function modelOf(net: Network): ModelData {
 }
 
 /** A network holding `model`'s parameters on the chosen backend (default 'wasm'). */
-export async function networkFromModel(model: ModelData, options: { backend?: BackendChoice; seed?: number } = {}): Promise<Network> {
+export async function networkFromModel(model: ModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
   checkArchitecture(model, 'model');
-  const kernels = await resolveBackend(options.backend);
-  return new Network(
+  return networkOn(options, (kernels) => new Network(
     kernels,
     { sizes: model.sizes, activations: model.activations, loss: model.loss, init: 'standard', biasInit: 'zero', seed: options.seed ?? 1 },
     { weights: model.weights, biases: model.biases },
-  );
+  ));
 }
 
 /** The model of either a Network or ModelData, so every exporter takes both. */

@@ -6,7 +6,7 @@
  * weights[l] (`[sizes[l+1]][sizes[l]]`) and biases[l]. All tensors live in the backend's memory and
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
-import { resolveBackend, type BackendChoice } from '../backend.js';
+import { networkOn, type BackendOptions } from '../backend.js';
 import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { initBiases, initWeights } from '../init/initializers.js';
@@ -364,11 +364,10 @@ export class Network<T extends Tensor = Tensor> {
   }
 
   /** A network from gradscope's JSON model format (an object or its text). */
-  static async fromJSON(json: unknown, options: { backend?: BackendChoice; seed?: number } = {}): Promise<Network> {
+  static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
     if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
     if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
     const model = modelFromJSON(json);
-    const kernels = await resolveBackend(options.backend);
     const config: NetworkConfig = {
       sizes: model.sizes,
       activations: model.activations,
@@ -377,7 +376,7 @@ export class Network<T extends Tensor = Tensor> {
       biasInit: 'zero',
       seed: options.seed ?? 1,
     };
-    return new Network(kernels, config, { weights: model.weights, biases: model.biases });
+    return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
   }
 
   /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
@@ -405,8 +404,12 @@ export function predictedClass(values: ArrayLike<number>, offset: number, n: num
   return best;
 }
 
-export async function createNetwork(options: NetworkOptions & { backend?: BackendChoice }): Promise<Network> {
+/**
+ * A new network. `backend` picks the kernels ('wasm' by default); `threads: n` runs the wasm
+ * backend's large products on n threads, on kernels shared by every network of the same n and
+ * closed when the last of them is disposed (bindings/backend.ts).
+ */
+export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
   const config = resolveConfig(options);
-  const kernels = await resolveBackend(options.backend);
-  return new Network(kernels, config);
+  return networkOn(options, (kernels) => new Network(kernels, config));
 }

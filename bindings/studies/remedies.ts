@@ -11,6 +11,7 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { createNetwork, type Network } from '../network/network.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
+import { equalisingLayerRates } from '../optim/layer-rates.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
@@ -72,16 +73,6 @@ interface Probe {
 /** Rows per step of the first-order methods, and of the batch methods (L-BFGS, Hessian-free, K-FAC). */
 const MINI_BATCH = 32;
 const LARGE_BATCH = 1000;
-
-/**
- * Per-layer rates from the gradient at initialisation: layer l's rate is ‖∇W‖ of the last hidden
- * layer over its own, so every hidden layer starts with the step size of the last (output layer 1).
- */
-export function equalisingLayerRates(net: Network, probe: Probe): number[] {
-  const norms = net.gradients(probe.x, probe.y).layers.map((layer) => layer.weightNorm);
-  const reference = norms[net.depth - 2];
-  return norms.map((norm, l) => (l === net.depth - 1 || !(norm > 0) ? 1 : reference / norm));
-}
 
 export const REMEDIES_CONTENDERS: Contender[] = [
   { label: 'sgd', settings: 'SGD, lr 0.5', batchSize: MINI_BATCH, learningRate: 0.5, spec: () => 'sgd' },

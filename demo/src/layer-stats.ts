@@ -26,8 +26,3 @@ export function statsFromTrace(trace: Trace, record: number): LayerStats {
     chainBound: trace.row('chainBound', record),
   };
 }
-
-/** ‖∂C/∂W‖ of the first layer over that of the last: ≪ 1 is a vanishing gradient. */
-export function firstLastRatio(stats: LayerStats): number {
-  return stats.gradW[0] / stats.gradW[stats.gradW.length - 1];
-}

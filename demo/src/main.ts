@@ -5,17 +5,26 @@
 import { WEIGHT_INITS } from '../../bindings/init/initializers.js';
 import { SATURATION_FRACTION } from '../../bindings/flow/metrics.js';
 import { ACTIVATIONS } from '../../bindings/kernels.js';
-import { OPTIMIZERS } from '../../bindings/optim/index.js';
+import { optimizerNames } from '../../bindings/optim/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { COLORS } from './charts/canvas.js';
 import { drawHeatmap } from './charts/heatmap.js';
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
-import { diagnose, fmt } from './diagnosis.js';
+import { fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import { LIMITS, PARAM, parseSettings, settingsQuery, type Settings } from './settings.js';
+import {
+  LAYER_RATES,
+  LIMITS,
+  optimizerChoices,
+  PARAM,
+  parseSettings,
+  settingsQuery,
+  UNAVAILABLE_OPTIMIZERS,
+  type Settings,
+} from './settings.js';
 
 const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E;
 
@@ -32,7 +41,13 @@ const canvases = {
 
 fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
 fillSelect('init', WEIGHT_INITS.map((i) => [i, i]));
-fillSelect('optimizer', OPTIMIZERS.map((o) => [o.name, o.name]));
+fillSelect('optimizer', optimizerChoices().map((o) => [o, o === LAYER_RATES ? 'sgd, per-layer rates' : o]));
+// Shown but not selectable, so the reason is in front of whoever looks for them.
+for (const name of optimizerNames().filter((n) => n in UNAVAILABLE_OPTIMIZERS)) {
+  const option = new Option(`${name} (${UNAVAILABLE_OPTIMIZERS[name]})`, name);
+  option.disabled = true;
+  $('optimizer').append(option);
+}
 $('saturation-rule').textContent = `units with σ′(z) < ${SATURATION_FRACTION * 100} % of its peak`;
 fillSelect('dataset', DATASETS.map((d) => [d, DATASET_LABELS[d]]));
 
@@ -67,6 +82,9 @@ trainButton.addEventListener('click', () => {
   showRunning();
 });
 $('reset').addEventListener('click', () => configure());
+$('download-trace').addEventListener('click', () => post({ type: 'trace' }));
+/** The object URL of the last downloaded trace, released when the next one is made. */
+let traceUrl: string | undefined;
 window.addEventListener('resize', scheduleDraw);
 
 function post(message: ToWorker): void {
@@ -88,6 +106,7 @@ function receive(message: FromWorker): void {
     snapshot = message.snapshot;
     points = message.points;
     history.addAccuracy(snapshot.step, snapshot.accuracy);
+    explain(snapshot);
     trainButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (notice !== '') setStatus(notice, true);
@@ -97,7 +116,11 @@ function receive(message: FromWorker): void {
     history.addSteps(message.steps);
     snapshot = message.snapshot;
     history.addAccuracy(snapshot.step, snapshot.accuracy);
+    explain(snapshot);
     setStatus(`Training: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${(snapshot.accuracy * 100).toFixed(1)} %`);
+  } else if (message.type === 'trace') {
+    saveTrace(message.json);
+    return;
   } else {
     running = false;
     showRunning();
@@ -135,17 +158,31 @@ function draw(): void {
   drawHeatmap(canvases.heatmap, { steps: history.steps, rows: history.gradW, layers: L }, $('heatmap-legend'));
   drawLayerBars(canvases.saturation, stats.saturation.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
   drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
-  explain(snapshot);
 }
 
+/**
+ * The panel, updated as each message arrives rather than on the next frame, so that it always
+ * speaks for the trace the worker holds now (and that 'Download the trace' saves).
+ */
 function explain(s: Snapshot): void {
-  const d = diagnose(s.stats, settings);
+  const d = s.diagnosis;
   const panel = $('diagnosis');
   panel.dataset.verdict = d.verdict;
-  panel.dataset.ratio = String(d.ratio);
-  $('diagnosis-headline').textContent = d.headline;
-  fillList('diagnosis-evidence', d.evidence);
-  fillList('diagnosis-remedies', d.remedies.length > 0 ? d.remedies : ['Nothing to fix: keep training.']);
+  panel.dataset.ratio = String(d.evidence.firstToLast.median);
+  panel.dataset.records = String(d.evidence.records);
+  $('diagnosis-summary').textContent = d.summary;
+  $('diagnosis-try').hidden = d.remedies.length === 0;
+  $('diagnosis-remedies').replaceChildren(
+    ...d.remedies.map(({ option, why }) => {
+      const li = document.createElement('li');
+      const code = document.createElement('code');
+      code.textContent = option;
+      li.append(code, `: ${why}`);
+      return li;
+    }),
+  );
+  $('layer-rates-note').hidden = s.layerRates === null;
+  $('chain').classList.toggle('rates', s.layerRates !== null);
   const body = document.querySelector('#chain tbody')!;
   body.replaceChildren(
     ...Array.from(s.stats.gradW, (_, l) => {
@@ -158,11 +195,13 @@ function explain(s: Snapshot): void {
         fmt(s.stats.gradW[l]),
         fmt(s.stats.gradB[l]),
         Number.isFinite(s.stats.saturation[l]) ? `${(s.stats.saturation[l] * 100).toFixed(0)} %` : '–',
+        s.layerRates ? fmt(s.layerRates[l]) : '',
       ];
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
         cell.textContent = text;
         if (i === 1 && chain < 1) cell.className = 'small';
+        if (i === cells.length - 1) cell.className = 'rate';
         row.append(cell);
       }
       return row;
@@ -170,14 +209,14 @@ function explain(s: Snapshot): void {
   );
 }
 
-function fillList(id: string, items: string[]): void {
-  $(id).replaceChildren(
-    ...items.map((text) => {
-      const li = document.createElement('li');
-      li.textContent = text;
-      return li;
-    }),
-  );
+/** Offers the trace JSON from the worker as a file, named after the settings. */
+function saveTrace(json: string): void {
+  if (traceUrl) URL.revokeObjectURL(traceUrl);
+  traceUrl = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = traceUrl;
+  link.download = `gradscope-trace-${settings.depth}x${settings.width}-${settings.activation}-${settings.init}-${settings.optimizer}.json`;
+  link.click();
 }
 
 function fillSelect(id: string, options: [value: string, label: string][]): void {

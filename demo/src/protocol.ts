@@ -1,4 +1,5 @@
 /** Messages between the page and the training worker. */
+import type { Diagnosis } from '../../bindings/flow/diagnose.js';
 import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
 
@@ -6,7 +7,9 @@ export type ToWorker =
   /** Build a fresh network and data set (and stop any run). */
   | { type: 'configure'; settings: Settings; mnistUrl: string }
   | { type: 'run' }
-  | { type: 'pause' };
+  | { type: 'pause' }
+  /** Send the trace the panel's diagnosis was made from, as JSON (for download). */
+  | { type: 'trace' };
 
 /** One training step, as the heatmap and the loss chart need it. */
 export interface StepRecord {
@@ -21,7 +24,12 @@ export interface Snapshot {
   step: number;
   loss: number;
   accuracy: number;
+  /** The latest record's per-layer statistics, for the chain-rule table. */
   stats: LayerStats;
+  /** diagnose() of the run's trace (see run-trace.ts). */
+  diagnosis: Diagnosis;
+  /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
+  layerRates: number[] | null;
   /** Units per layer, input first. */
   sizes: number[];
   /** P(class 1) on a BOUNDARY_GRID² grid over [−1, 1]², row by row from the top; empty for non-planar data. */
@@ -31,7 +39,9 @@ export interface Snapshot {
 export type FromWorker =
   | { type: 'ready'; snapshot: Snapshot; points: { x: Float32Array; labels: Uint8Array } | null }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
-  | { type: 'stopped'; reason: string };
+  | { type: 'stopped'; reason: string }
+  /** Trace.toJSON() of the diagnosed trace, as text. */
+  | { type: 'trace'; json: string };
 
 /** Cells per side of the decision-boundary grid. */
 export const BOUNDARY_GRID = 48;

@@ -15,7 +15,7 @@ export interface Settings {
   width: number;
   activation: Activation;
   init: WeightInitName;
-  /** A name from the optimiser registry (bindings/optim/index.ts). */
+  /** One of optimizerChoices(): a registry name (bindings/optim/index.ts) or LAYER_RATES. */
   optimizer: string;
   learningRate: number;
   batchSize: number;
@@ -34,6 +34,25 @@ export const DEFAULTS: Settings = {
   dataset: 'spirals',
   seed: 1,
 };
+
+/** SGD whose per-layer rates equalise the gradient norms measured at initialisation (equalisingLayerRates). */
+export const LAYER_RATES = 'layer-rates';
+
+/**
+ * Registry optimisers the page cannot run, with the reason the control shows beside them (short:
+ * it sits in the option's label). The page always trains softmax + cross-entropy, since its data
+ * sets are classification problems.
+ */
+export const UNAVAILABLE_OPTIMIZERS: Readonly<Record<string, string>> = {
+  'levenberg-marquardt': "needs loss 'mse'",
+};
+
+/** The optimiser control's choices, in the registry's order, with per-layer rates right after SGD. */
+export function optimizerChoices(): string[] {
+  return optimizerNames()
+    .filter((name) => !(name in UNAVAILABLE_OPTIMIZERS))
+    .flatMap((name) => (name === 'sgd' ? [name, LAYER_RATES] : [name]));
+}
 
 export const LIMITS = {
   depth: { min: 1, max: 12 },
@@ -88,7 +107,7 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       width: read('width', integer(LIMITS.width.min, LIMITS.width.max)),
       activation: read('activation', choice(ACTIVATIONS)),
       init: read('init', choice(WEIGHT_INITS)),
-      optimizer: read('optimizer', choice(optimizerNames())),
+      optimizer: read('optimizer', choice(optimizerChoices())),
       learningRate: read('learningRate', (text) => {
         const n = Number(text);
         return text.trim() !== '' && n >= LIMITS.learningRate.min && n <= LIMITS.learningRate.max ? n : undefined;

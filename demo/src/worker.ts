@@ -1,24 +1,28 @@
 /**
  * The training worker: owns the network, trains it in slices of about SLICE_MS and posts what the
- * charts need after each slice, so the page never waits on the WASM core.
+ * charts need after each slice, with diagnose() of the run's trace, so the page never waits on the
+ * WASM core and says what the library (and its CLI) would say about the same trace.
  */
 import { GradscopeError } from '../../bindings/errors.js';
-import { TraceRecorder } from '../../bindings/flow/recorder.js';
+import { diagnose } from '../../bindings/flow/diagnose.js';
+import { TraceRecorder, type TraceOptions } from '../../bindings/flow/recorder.js';
 import type { Trace } from '../../bindings/flow/trace.js';
 import { createNetwork, type Network } from '../../bindings/network/network.js';
 import { createOptimizer } from '../../bindings/optim/index.js';
+import { equalisingLayerRates } from '../../bindings/optim/layer-rates.js';
 import type { Optimizer } from '../../bindings/optim/optimizer.js';
 import { mnistDataset, planarDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
-import type { Settings } from './settings.js';
+import { RunTrace } from './run-trace.js';
+import { LAYER_RATES, type Settings } from './settings.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
 /** Rows of the fixed batch that measures the gradients at step 0. */
 const PROBE_ROWS = 256;
 /** Every step is traced (the charts show each); the spectral norms behind chainBound every few. */
-const TRACE = { every: 1, spectralEvery: 4, histogramSteps: [] };
+const TRACE: TraceOptions = { every: 1, refreshEvery: 4, histogramSteps: [] };
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -30,9 +34,13 @@ interface Session {
   net: Network;
   data: Dataset;
   optimizer: Optimizer;
+  /** The multipliers given to SGD for the per-layer-rates choice, else null. */
+  layerRates: number[] | null;
   settings: Settings;
   /** Statistics of the latest traced step. */
   stats: LayerStats;
+  /** The run so far, as diagnose() reads it. */
+  run: RunTrace;
   grid: { data: Float32Array; rows: number; cols: number };
 }
 
@@ -51,6 +59,7 @@ scope.onmessage = (event) => {
       void runLoop(generation);
     }
   } else if (message.type === 'pause') running = false;
+  else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
 };
 
 function loadMnist(url: string): Promise<Dataset> {
@@ -84,23 +93,26 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     if (session) {
       session.optimizer.dispose();
       session.net.dispose();
+      // Until the new one is ready, so that a 'run' or 'trace' cannot reach disposed memory.
+      session = undefined;
     }
-    const optimizer = createOptimizer(net, settings.optimizer);
     // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
-    const probe = Math.min(PROBE_ROWS, data.x.rows);
-    const gradients = net.gradients(
-      { data: data.x.data.subarray(0, probe * data.x.cols), rows: probe, cols: data.x.cols },
-      { data: data.y.data.subarray(0, probe * data.y.cols), rows: probe, cols: data.y.cols },
-    );
+    const rows = Math.min(PROBE_ROWS, data.x.rows);
+    const probe = {
+      x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
+      y: { data: data.y.data.subarray(0, rows * data.y.cols), rows, cols: data.y.cols },
+    };
+    const gradients = net.gradients(probe.x, probe.y);
     const recorder = new TraceRecorder(net, TRACE);
-    let stats: LayerStats;
     try {
-      recorder.afterBackprop(probe, gradients.loss);
-      stats = statsFromTrace(recorder.trace, 0);
+      recorder.afterBackprop(rows, gradients.loss);
     } finally {
       recorder.close();
     }
-    session = { net, data, settings, optimizer, stats, grid: boundaryGrid() };
+    const layerRates = settings.optimizer === LAYER_RATES ? equalisingLayerRates(net, probe) : null;
+    const optimizer = createOptimizer(net, layerRates ? { name: 'sgd', layerRates } : settings.optimizer);
+    const run = new RunTrace(recorder.trace);
+    session = { net, data, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid: boundaryGrid() };
     const snapshot = snapshotOf(session, gradients.loss);
     const points = data.planar ? { x: data.x.data.slice(), labels: data.labels.slice() } : null;
     scope.postMessage({ type: 'ready', snapshot, points }, transfers(snapshot));
@@ -138,13 +150,14 @@ async function runLoop(mine: number): Promise<void> {
   }
 }
 
-/** Appends the trace's records to `steps`, keeps the last one's statistics; returns its loss. */
+/** Appends the trace's records to `steps` and to the run, keeps the last one's statistics; returns its loss. */
 function collectSteps(s: Session, trace: Trace, steps: StepRecord[]): number {
   const gradW = trace.metric('weightGradNorm');
   const L = trace.layers;
   for (let r = 0; r < trace.length; r++) {
     steps.push({ step: trace.steps[r], loss: trace.losses[r], gradW: gradW.slice(r * L, (r + 1) * L) });
   }
+  s.run.append(trace);
   s.stats = statsFromTrace(trace, trace.length - 1);
   return trace.losses[trace.length - 1];
 }
@@ -157,7 +170,16 @@ function postProgress(s: Session, steps: StepRecord[], loss: number): void {
 function snapshotOf(s: Session, loss: number): Snapshot {
   const { stats } = s;
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
-  return { step: s.net.step, loss, accuracy, stats, sizes: [...s.net.sizes], boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0) };
+  return {
+    step: s.net.step,
+    loss,
+    accuracy,
+    stats,
+    diagnosis: diagnose(s.run.trace),
+    layerRates: s.layerRates,
+    sizes: [...s.net.sizes],
+    boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
+  };
 }
 
 /** Centres of the boundary grid's cells over [−1, 1]², top row first. */

@@ -1,6 +1,8 @@
 /**
  * A minimal static file server on 127.0.0.1 for the end-to-end suites: serves `.wasm` as
- * application/wasm (so compileStreaming is exercised) and maps URL prefixes to folders.
+ * application/wasm (so compileStreaming is exercised) and maps URL prefixes to folders. With
+ * `crossOriginIsolated`, every response carries the two headers that make a page cross-origin
+ * isolated, which browsers require before they hand out SharedArrayBuffer (threads).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -19,13 +21,22 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+export interface ServeOptions {
+  /** Send Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp. */
+  crossOriginIsolated?: boolean;
+}
+
+/** The headers of a cross-origin isolated page (same-origin subresources need nothing more). */
+export const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } as const;
+
 export interface StaticServer {
   url: string;
   close(): Promise<void>;
 }
 
 /** Serves each `prefix → folder` of `mounts` (longest prefix first); folders are absolute paths. */
-export async function serveStatic(mounts: Record<string, string>): Promise<StaticServer> {
+export async function serveStatic(mounts: Record<string, string>, options: ServeOptions = {}): Promise<StaticServer> {
+  const extra = options.crossOriginIsolated ? ISOLATION_HEADERS : {};
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -43,7 +54,7 @@ export async function serveStatic(mounts: Record<string, string>): Promise<Stati
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...extra });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,9 +1,11 @@
 // The visualizer in headless Chromium: built with Vite (no Node built-in may reach the bundle),
 // served on 127.0.0.1, driven like a user. Screenshots go to test-artifacts/, one to docs/images/.
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
+import { diagnose } from '../../bindings/flow/diagnose.js';
+import { Trace } from '../../bindings/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
@@ -86,6 +88,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('?depth=10&act=sigmoid&init=standard');
     const sigmoid = await verdict(page);
     expect(sigmoid.verdict).toBe('vanishing');
+    expect(await page.locator('#diagnosis-summary').innerText()).toMatch(/^Vanishing gradients: the first hidden layer learns [\d.e+-]+× slower than the last one/);
     await page.selectOption('#activation', 'relu');
     await page.selectOption('#init', 'he-normal');
     await page.waitForFunction(() => location.search.includes('act=relu') && location.search.includes('init=he-normal'));
@@ -93,7 +96,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const relu = await verdict(page);
     expect(relu.verdict).not.toBe('vanishing');
     expect(relu.ratio / sigmoid.ratio).toBeGreaterThanOrEqual(10);
-    console.log(`first/last ‖∂C/∂W‖: sigmoid+standard ${sigmoid.ratio.toExponential(2)}, relu+he ${relu.ratio.toExponential(2)}`);
+    console.log(`‖∂C/∂b‖ first/last hidden layer: sigmoid+standard ${sigmoid.ratio.toExponential(2)}, relu+he ${relu.ratio.toExponential(2)}`);
 
     // The URL holds the settings: reopening it shows the same view.
     const shared = page.url();
@@ -106,6 +109,62 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('says what diagnose() says about the trace it was made from', async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await trainFor(page, 150);
+    // First the trace: its message comes after any progress still on its way, and the panel
+    // follows each progress message as it arrives, so afterwards the two are of the same moment.
+    const trace = await downloadTrace(page);
+    const panel = await page.evaluate(() => {
+      const element = document.getElementById('diagnosis')!;
+      return {
+        verdict: element.dataset.verdict,
+        records: Number(element.dataset.records),
+        summary: document.getElementById('diagnosis-summary')!.textContent,
+        remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.textContent),
+      };
+    });
+    expect(trace.length).toBe(panel.records);
+    expect(trace.steps[0]).toBe(1);
+    expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
+    const d = diagnose(trace);
+    expect(panel.verdict).toBe(d.verdict);
+    expect(panel.summary).toBe(d.summary);
+    expect(panel.remedies).toEqual(d.remedies.map((r) => `${r.option}: ${r.why}`));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('trains with every optimiser it offers, per-layer rates among them; Levenberg-Marquardt shown with why not', async () => {
+    const { page, errors } = await open('');
+    const offered = await page.$$eval('#optimizer option:not([disabled])', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(['sgd', 'layer-rates', 'adam', 'hessian-free', 'kfac']));
+    const lm = page.locator('#optimizer option[value="levenberg-marquardt"]');
+    expect(await lm.isDisabled()).toBe(true);
+    expect(await lm.innerText()).toContain("needs loss 'mse'");
+    for (const optimizer of offered) {
+      await page.selectOption('#optimizer', optimizer);
+      await ready(page);
+      const rates = page.locator('#chain td.rate');
+      expect(await page.locator('#layer-rates-note').isVisible(), optimizer).toBe(optimizer === 'layer-rates');
+      if (optimizer === 'layer-rates') {
+        // Sigmoid + standard init (the defaults): the first hidden layer's gradient is the smallest,
+        // so its rate is the largest; the output layer keeps rate 1.
+        const values = (await rates.allInnerTexts()).map(Number);
+        expect(values.at(-1)).toBe(1);
+        expect(values[0]).toBeGreaterThan(values[values.length - 2]);
+        expect(values[0]).toBeGreaterThan(1);
+      } else {
+        expect(await rates.first().isVisible(), optimizer).toBe(false);
+      }
+      await trainFor(page, 20);
+      expect((await page.locator('#status').getAttribute('class')) ?? '', optimizer).not.toContain('error');
+      expect(await page.locator('#status').innerText(), optimizer).toMatch(/step \d+, loss [\d.e+-]+, accuracy/);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 
   it('trains on the bundled MNIST subset and takes the README screenshot', async () => {
     const { page, errors } = await open('?depth=8&data=mnist&lr=0.5');
@@ -134,6 +193,20 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => document.getElementById('diagnosis')!.dataset.ratio !== '');
+}
+
+/** Trains until the page shows `steps` steps, then pauses and waits for the worker to stop. */
+async function trainFor(page: Page, steps: number): Promise<void> {
+  await page.click('#train');
+  await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n, steps, { timeout: 60_000 });
+  await page.click('#train');
+  await page.waitForSelector('body[data-state="ready"]');
+}
+
+/** The trace behind the panel, through its download button, read back as the library reads a trace file. */
+async function downloadTrace(page: Page): Promise<Trace> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-trace')]);
+  return Trace.fromJSON(JSON.parse(await readFile(await download.path(), 'utf8')));
 }
 
 async function verdict(page: Page): Promise<{ verdict: string; ratio: number }> {

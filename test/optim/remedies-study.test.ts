@@ -2,7 +2,8 @@
 // reports why one cannot run instead of failing.
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../bindings/errors.js';
-import { equalisingLayerRates, runRemediesStudy } from '../../bindings/studies/remedies.js';
+import { equalisingLayerRates } from '../../bindings/optim/layer-rates.js';
+import { runRemediesStudy } from '../../bindings/studies/remedies.js';
 import { createNetwork } from '../../bindings/network/network.js';
 
 describe('study remedies', () => {

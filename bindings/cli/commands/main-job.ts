@@ -6,7 +6,7 @@
 import { writeReport } from '../../flow/report-html.js';
 import { runActivationStudy } from '../../studies/activations.js';
 import { runDepthStudy } from '../../studies/depth.js';
-import { numberFlag, stringFlag, UsageError, type Command } from '../command.js';
+import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { activationTable } from './study-activations.js';
 import { depthTables } from './study-depth.js';
@@ -21,9 +21,9 @@ export const mainJobCommand: Command = {
   usage: 'gradscope [--seeds 5] [--epochs 300] [--width 256] [--html reports/gradscope-report.html]',
   async run(args) {
     const started = performance.now();
-    const seeds = numberFlag(args, 'seeds', 5);
-    const epochs = numberFlag(args, 'epochs', 300);
-    const width = numberFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width);
+    const seeds = numberFlag(args, 'seeds', 5, COUNT);
+    const epochs = numberFlag(args, 'epochs', 300, { integer: true, min: 0 });
+    const width = numberFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width, COUNT);
     for (const [name, value, min] of [['seeds', seeds, 1], ['epochs', epochs, 0], ['width', width, 1]] as const) {
       if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}, got ${value}`);
     }

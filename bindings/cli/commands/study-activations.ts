@@ -4,7 +4,7 @@
  */
 import { runActivationStudy, type ActivationStudyResult } from '../../studies/activations.js';
 import { writeReport } from '../../flow/report-html.js';
-import { booleanFlag, numberFlag, stringFlag, UsageError, type Command } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 
@@ -35,8 +35,8 @@ export const studyActivationsCommand: Command = {
   usage: 'gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]',
   async run(args) {
     const json = booleanFlag(args, 'json');
-    const width = numberFlag(args, 'width', 256);
-    const epochs = numberFlag(args, 'epochs', 2);
+    const width = numberFlag(args, 'width', 256, COUNT);
+    const epochs = numberFlag(args, 'epochs', 2, COUNT);
     for (const [name, value] of [['width', width], ['epochs', epochs]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} needs a whole number ≥ 1, got ${value}`);
     }
@@ -45,8 +45,8 @@ export const studyActivationsCommand: Command = {
     const result = await runActivationStudy({
       width,
       epochs,
-      trainRows: numberFlag(args, 'train', 9000),
-      testRows: numberFlag(args, 'test', 1000),
+      trainRows: numberFlag(args, 'train', 9000, COUNT),
+      testRows: numberFlag(args, 'test', 1000, COUNT),
       onRun: json
         ? undefined
         : (label, done, total) => {

@@ -5,7 +5,7 @@
  * SGD with momentum for the same training time; reconstruction error against seconds.
  */
 import { AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, numberFlag, stringFlag, UsageError, type Command } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
 import { formatTable } from '../table.js';
 
 const LOSS_FLAG: Record<string, AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
@@ -20,7 +20,7 @@ export const studyAutoencoderCommand: Command = {
     if (!loss) throw new UsageError(`--loss must be bce or mse, got '${lossName}'`);
     const json = booleanFlag(args, 'json');
     const optimizers = stringFlag(args, 'optimizers')?.split(',');
-    const seconds = numberFlag(args, 'seconds', 30);
+    const seconds = numberFlag(args, 'seconds', 30, POSITIVE);
     if (!json) {
       console.log(`Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training per optimiser.`);
       console.log('Squared reconstruction error per image (sum over the 784 pixels), on training digits / held-out digits:\n');
@@ -28,10 +28,10 @@ export const studyAutoencoderCommand: Command = {
     const result = await runAutoencoderStudy({
       seconds,
       loss,
-      trainRows: numberFlag(args, 'train', 3000),
-      testRows: numberFlag(args, 'test', 500),
-      points: numberFlag(args, 'points', 10),
-      seed: numberFlag(args, 'seed', 1),
+      trainRows: numberFlag(args, 'train', 3000, COUNT),
+      testRows: numberFlag(args, 'test', 500, COUNT),
+      points: numberFlag(args, 'points', 10, COUNT),
+      seed: numberFlag(args, 'seed', 1, WHOLE),
       optimizers,
       onPoint: json ? undefined : (name, p) => process.stderr.write(`\r${name}: ${p.seconds.toFixed(1)} s, error ${p.trainError.toFixed(2)}\x1b[K`),
     });

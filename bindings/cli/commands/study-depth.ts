@@ -5,7 +5,7 @@
  */
 import { runDepthStudy, DEPTH_ROWS, type DepthStudyResult } from '../../studies/depth.js';
 import { writeReport } from '../../flow/report-html.js';
-import { booleanFlag, numberFlag, stringFlag, UsageError, type Command } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
@@ -72,8 +72,8 @@ export const studyDepthCommand: Command = {
   usage: 'gradscope study depth [--seeds 5] [--epochs 300] [--json] [--html FILE]',
   async run(args) {
     const json = booleanFlag(args, 'json');
-    const seeds = numberFlag(args, 'seeds', 5);
-    const epochs = numberFlag(args, 'epochs', json ? 0 : 300);
+    const seeds = numberFlag(args, 'seeds', 5, COUNT);
+    const epochs = numberFlag(args, 'epochs', json ? 0 : 300, { integer: true, min: 0 });
     if (!Number.isInteger(seeds) || seeds < 1) throw new UsageError(`--seeds needs a whole number ≥ 1, got ${seeds}`);
     if (!Number.isInteger(epochs) || epochs < 0) throw new UsageError(`--epochs needs a whole number ≥ 0, got ${epochs}`);
     const html = stringFlag(args, 'html');

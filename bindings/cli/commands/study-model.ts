@@ -8,7 +8,7 @@ import { writeReport } from '../../flow/report-html.js';
 import { dataFromJSON } from '../../io/data-file.js';
 import { Network } from '../../network/network.js';
 import { createOptimizer } from '../../optim/index.js';
-import { booleanFlag, numberFlag, readJsonFile, stringFlag, UsageError, type Command } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readJsonFile, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 
@@ -20,8 +20,8 @@ export const studyModelCommand: Command = {
     if (args.positional.length) throw new UsageError(`unknown study '${args.positional[0]}' (depth, activations, or --model with --data)`);
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
-    const epochs = numberFlag(args, 'epochs', 10);
-    const every = numberFlag(args, 'every', 1);
+    const epochs = numberFlag(args, 'epochs', 10, COUNT);
+    const every = numberFlag(args, 'every', 1, COUNT);
     const json = booleanFlag(args, 'json');
     const data = dataFromJSON(await readJsonFile(dataPath, 'BAD_DATA_FILE'), dataPath);
     const net = await Network.fromJSON(await readJsonFile(modelPath, 'BAD_MODEL_FILE'));
@@ -31,8 +31,8 @@ export const studyModelCommand: Command = {
       const bar = json ? undefined : new ProgressBar('training', epochs);
       net.train(data.inputs, data.targets, {
         epochs,
-        batchSize: numberFlag(args, 'batch-size', 32),
-        learningRate: numberFlag(args, 'learning-rate', 0.1),
+        batchSize: numberFlag(args, 'batch-size', 32, COUNT),
+        learningRate: numberFlag(args, 'learning-rate', 0.1, POSITIVE),
         optimizer,
         trace: { every },
         onEpoch: ({ epoch, loss }) => bar?.update(epoch + 1, `loss ${loss.toFixed(4)}`),

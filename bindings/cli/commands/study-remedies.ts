@@ -3,7 +3,7 @@
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
 import { REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, numberFlag, stringFlag, type Command } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, WHOLE } from '../command.js';
 import { formatTable, sci } from '../table.js';
 
 function row(run: RemediesRun): string[] {
@@ -26,16 +26,16 @@ export const studyRemediesCommand: Command = {
   usage: 'gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]',
   async run(args) {
     const json = booleanFlag(args, 'json');
-    const seconds = numberFlag(args, 'seconds', 6);
+    const seconds = numberFlag(args, 'seconds', 6, POSITIVE);
     if (!json) {
       console.log(`Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
       console.log(`${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
     }
     const result = await runRemediesStudy({
       seconds,
-      trainRows: numberFlag(args, 'train', 9000),
-      testRows: numberFlag(args, 'test', 1000),
-      seed: numberFlag(args, 'seed', 1),
+      trainRows: numberFlag(args, 'train', 9000, COUNT),
+      testRows: numberFlag(args, 'test', 1000, COUNT),
+      seed: numberFlag(args, 'seed', 1, WHOLE),
       optimizers: stringFlag(args, 'optimizers')?.split(','),
       onRun: json ? undefined : (run) => process.stderr.write(`${run.label} done\n`),
     });

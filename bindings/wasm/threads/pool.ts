@@ -1,13 +1,19 @@
 /**
- * A pool of workers running the core on one shared WebAssembly.Memory (Node worker_threads).
- * The main thread posts a job (up to MAX_CALLS export calls with numeric arguments) to a worker
- * through a control block in a SharedArrayBuffer, does its own share of the work, then waits for
- * the worker's done counter. Posting and waiting allocate nothing.
+ * A pool of workers running the core on one shared WebAssembly.Memory: Node worker_threads, or Web
+ * Workers in a cross-origin isolated page. The main thread posts a job (up to MAX_CALLS export
+ * calls with numeric arguments) to a worker through a control block in a SharedArrayBuffer, does
+ * its own share of the work, then waits for the worker's done counter. Posting and waiting
+ * allocate nothing.
+ *
+ * The job protocol is one piece of code for both platforms (worker-source.ts); what differs —
+ * how a worker is started, handed its module and memory, and seen to exit — is a `Platform`
+ * adapter below. One more difference: browsers forbid Atomics.wait on the main thread, so there
+ * the pool spins on the done counter (workers may still sleep).
  *
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
 
 /** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
 const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, args: 8 } as const;
@@ -23,18 +29,41 @@ const JOB_TIMEOUT_MS = 30_000;
  * and 1.42× at 256; with 20,000 loads 1.34× and 1.77×; 100,000 added little.
  */
 const SPIN = 20_000;
+/**
+ * A thread that may not block reads the clock once per this many loads of the counter (a few ms),
+ * to notice a dead worker: reading it on every load would allocate a boxed double each time.
+ */
+const LOADS_PER_CLOCK_READ = 1 << 20;
 /** How long close() waits for a worker to leave its loop before terminating it. */
 const CLOSE_TIMEOUT_MS = 5_000;
 
-interface NodeWorker {
-  on(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
-  once(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): void;
-  terminate(): Promise<number>;
-  unref(): void;
+/** What a worker is started with: posted as workerData (Node) or as its first message (browsers). */
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  names: readonly string[];
+  spin: number;
+}
+
+/** One started worker, whatever the platform. */
+interface PoolWorker {
+  /** Resolves when the worker has instantiated the core; rejects if it fails or exits first. */
+  readonly ready: Promise<void>;
+  /** Resolves when the worker is gone (left its loop, or terminated). */
+  readonly gone: Promise<void>;
+  terminate(): void;
+}
+
+/** The platform difference, and nothing else: how to start a worker running the job protocol. */
+interface Platform {
+  start(init: WorkerInit): PoolWorker;
+  /** Called once every worker is ready (or the start failed). */
+  started(): void;
 }
 
 interface Lane {
-  worker: NodeWorker;
+  worker: PoolWorker;
   ctrl: Int32Array;
   args: Float64Array;
   /** The job counter of the last job posted. */
@@ -48,52 +77,135 @@ export function liveWorkerCount(): number {
   return live;
 }
 
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+const ISOLATION_HEADERS = 'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+
 /** Why threads cannot run here, or null when they can. */
 export function threadsUnavailable(): string | null {
-  if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available (in browsers it needs cross-origin isolation)';
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
-    return 'the thread pool runs on Node worker_threads; Web Workers are not supported yet';
+  if (isNode()) return typeof SharedArrayBuffer === 'undefined' ? 'SharedArrayBuffer is not available in this Node' : null;
+  // Checked before SharedArrayBuffer: without isolation browsers withhold it, and the fix is the headers.
+  if (globalThis.crossOriginIsolated === false) {
+    return `this page is not cross-origin isolated, so the browser withholds SharedArrayBuffer (serve it with ${ISOLATION_HEADERS})`;
   }
+  if (typeof SharedArrayBuffer === 'undefined') return `SharedArrayBuffer is not available (in browsers it needs cross-origin isolation: ${ISOLATION_HEADERS})`;
+  if (typeof Worker !== 'function') return 'Web Workers are not available here';
   return null;
+}
+
+/** Whether this thread may block in Atomics.wait: a browser's main thread throws instead. */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface NodeWorker {
+  on(event: 'message', listener: (value: unknown) => void): void;
+  once(event: 'error' | 'exit', listener: (value: unknown) => void): void;
+  terminate(): Promise<number>;
+  unref(): void;
+}
+
+async function nodePlatform(): Promise<Platform> {
+  // A specifier in a variable, so bundlers building for browsers neither follow nor stub it.
+  const specifier = 'node:worker_threads';
+  const { Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:worker_threads');
+  return {
+    start(init) {
+      const worker = new NodeWorkerClass(NODE_WORKER_SOURCE, { eval: true, workerData: init }) as unknown as NodeWorker;
+      const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      const ready = new Promise<void>((resolve, reject) => {
+        worker.on('message', (message) => message === 'ready' && resolve());
+        worker.once('error', (error) => reject(new GradscopeError('WASM_UNAVAILABLE', `threads: a worker failed to start: ${String(error)}`)));
+        worker.once('exit', () => reject(new GradscopeError('WASM_UNAVAILABLE', 'threads: a worker exited while starting')));
+      });
+      // An idle pool must not keep the process alive: close() is the clean way out, exit the other.
+      ready.then(() => worker.unref(), () => {});
+      return { ready, gone, terminate: () => void worker.terminate() };
+    },
+    started() {},
+  };
+}
+
+function browserPlatform(): Platform {
+  // A Blob URL rather than a file next to the package: nothing to serve or to tell a bundler about.
+  const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
+  return {
+    start(init) {
+      const worker = new Worker(url, { name: 'gradscope-thread' });
+      let markGone!: () => void;
+      const gone = new Promise<void>((resolve) => (markGone = resolve));
+      const end = () => {
+        worker.terminate();
+        markGone();
+      };
+      const ready = new Promise<void>((resolve, reject) => {
+        worker.onmessage = (event: MessageEvent) => {
+          if (event.data === 'ready') resolve();
+          else if (event.data === 'stopped') end();
+          else {
+            reject(new GradscopeError('WASM_UNAVAILABLE', `threads: a worker failed to start: ${String(event.data)}`));
+            end();
+          }
+        };
+        worker.onerror = (event: ErrorEvent) => {
+          // Handled here: the pool reports it as a GradscopeError, not as an uncaught page error.
+          event.preventDefault();
+          reject(new GradscopeError('WASM_UNAVAILABLE', `threads: a worker failed to start (a Content-Security-Policy without worker-src blob:?): ${event.message}`));
+          end();
+        };
+      });
+      worker.postMessage(init);
+      return { ready, gone, terminate: end };
+    },
+    started() {
+      URL.revokeObjectURL(url);
+    },
+  };
 }
 
 export class ThreadPool {
   private closed = false;
 
-  private constructor(private readonly lanes: Lane[]) {}
+  private constructor(
+    private readonly lanes: Lane[],
+    /** False on a browser's main thread, where waiting for a worker means spinning. */
+    private readonly blocking: boolean,
+  ) {}
 
   /** Workers, each with its own instance of `module` on `memory`, ready when this resolves. */
   static async start(workers: number, module: WebAssembly.Module, memory: WebAssembly.Memory, names: readonly string[]): Promise<ThreadPool> {
     const reason = threadsUnavailable();
     if (reason) throw new GradscopeError('WASM_UNAVAILABLE', `threads: ${reason}`);
-    // A specifier in a variable, so bundlers building for browsers neither follow nor stub it.
-    const specifier = 'node:worker_threads';
-    const { Worker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:worker_threads');
+    const platform = isNode() ? await nodePlatform() : browserPlatform();
     const lanes: Lane[] = [];
     try {
       for (let i = 0; i < workers; i++) {
         const control = new SharedArrayBuffer(CONTROL_BYTES);
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, names, spin: SPIN } }) as unknown as NodeWorker;
+        const worker = platform.start({ module, memory, control, names, spin: SPIN });
         const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), job: 0, exited: false };
         lanes.push(lane);
         live++;
-        worker.on('exit', () => {
+        void worker.gone.then(() => {
           lane.exited = true;
           live--;
         });
-        await new Promise<void>((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', (error) => reject(new GradscopeError('WASM_UNAVAILABLE', `threads: a worker failed to start: ${String(error)}`)));
-          worker.once('exit', () => reject(new GradscopeError('WASM_UNAVAILABLE', 'threads: a worker exited while starting')));
-        });
-        // An idle pool must not keep the process alive: close() is the clean way out, exit the other.
-        worker.unref();
       }
+      await Promise.all(lanes.map((lane) => lane.worker.ready));
     } catch (error) {
-      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+      lanes.forEach((lane) => lane.worker.terminate());
+      await Promise.all(lanes.map((lane) => lane.worker.gone));
       throw error;
+    } finally {
+      platform.started();
     }
-    return new ThreadPool(lanes);
+    return new ThreadPool(lanes, mayBlock());
   }
 
   get size(): number {
@@ -129,7 +241,10 @@ export class ThreadPool {
   wait(w: number): void {
     const lane = this.lanes[w];
     for (let spin = 0; spin < SPIN && Atomics.load(lane.ctrl, CONTROL.done) !== lane.job; spin++);
-    if (Atomics.load(lane.ctrl, CONTROL.done) !== lane.job) this.sleepUntilDone(w, lane);
+    if (Atomics.load(lane.ctrl, CONTROL.done) !== lane.job) {
+      if (this.blocking) this.sleepUntilDone(w, lane);
+      else this.spinUntilDone(w, lane);
+    }
     if (Atomics.exchange(lane.ctrl, CONTROL.error, 0) !== 0) {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} failed while running a kernel`);
     }
@@ -146,9 +261,24 @@ export class ThreadPool {
       if (done === lane.job) return;
       // Sleeps only while the counter still holds the value just read.
       if (Atomics.wait(lane.ctrl, CONTROL.done, done, 1000) === 'timed-out' && ++timeouts * 1000 >= JOB_TIMEOUT_MS) {
-        throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} did not finish its job in ${JOB_TIMEOUT_MS / 1000} s (it may have died)`);
+        throw this.deadWorker(w);
       }
     }
+  }
+
+  /** The slow path where this thread may not block (a browser's main thread): keep loading the counter. */
+  private spinUntilDone(w: number, lane: Lane): void {
+    let deadline = 0;
+    for (let loads = 1; Atomics.load(lane.ctrl, CONTROL.done) !== lane.job; loads++) {
+      if (loads % LOADS_PER_CLOCK_READ !== 0) continue;
+      const now = performance.now();
+      if (deadline === 0) deadline = now + JOB_TIMEOUT_MS;
+      else if (now > deadline) throw this.deadWorker(w);
+    }
+  }
+
+  private deadWorker(w: number): GradscopeError {
+    return new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} did not finish its job in ${JOB_TIMEOUT_MS / 1000} s (it may have died)`);
   }
 
   /** Stops every worker and resolves when all have exited. Idempotent. */
@@ -158,13 +288,15 @@ export class ThreadPool {
     await Promise.all(
       this.lanes.map(async (lane) => {
         if (lane.exited) return;
-        const exited = new Promise<void>((resolve) => lane.worker.once('exit', () => resolve()));
         Atomics.store(lane.ctrl, CONTROL.calls, -1);
         Atomics.store(lane.ctrl, CONTROL.job, (lane.job + 1) | 0);
         Atomics.notify(lane.ctrl, CONTROL.job);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)));
-        if ((await Promise.race([exited, timeout])) === 'timeout') await lane.worker.terminate();
+        if ((await Promise.race([lane.worker.gone, timeout])) === 'timeout') {
+          lane.worker.terminate();
+          await lane.worker.gone;
+        }
         clearTimeout(timer);
       }),
     );

@@ -10,8 +10,13 @@
  * - dw += dzᵀ·a: by batch rows too (the sum over the batch), each worker into a private partial
  *   dw that the main thread adds in afterwards (the sum's rounding differs from one thread's).
  *
- * Without SharedArrayBuffer or Node worker_threads (browsers: not yet), createThreadedWasmKernels
- * falls back to the one-thread backend and says why in `threadsFallback`.
+ * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
+ * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
+ * createThreadedWasmKernels falls back to the one-thread backend and says why in `threadsFallback`.
+ *
+ * Ownership: the kernels own their pool; `close()` stops it. Networks given these kernels as
+ * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
+ * bindings/backend.ts.)
  */
 import { invalidOption } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
@@ -59,10 +64,24 @@ const BWD_INPUT = 1;
 const BWD_WEIGHTS = 2;
 const ZERO = 3;
 
+/** The most threads a pool takes: far past any core count the split products scale to. */
+export const MAX_THREADS = 64;
+
+/**
+ * A valid thread count, or INVALID_OPTION. More threads than cores (os.cpus(),
+ * navigator.hardwareConcurrency) are allowed, since a page cannot always tell how many it gets,
+ * but they only add hand-offs.
+ */
+export function checkThreads(threads: unknown): number {
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw invalidOption(`threads: expected a whole number from 1 to ${MAX_THREADS}, got ${JSON.stringify(threads)}`);
+  }
+  return threads;
+}
+
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
   if (typeof options !== 'object' || options === null) throw invalidOption('threads: options must be an object');
-  const threads = options.threads ?? 2;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw invalidOption(`threads: expected a whole number from 1 to 64, got ${JSON.stringify(threads)}`);
+  const threads = checkThreads(options.threads ?? 2);
   const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${JSON.stringify(minFlops)}`);
   const minRows = options.minRowsPerThread ?? DEFAULT_MIN_ROWS;

@@ -1,0 +1,53 @@
+/**
+ * The trace the explanation panel diagnoses: the whole run since the network was built, gathered
+ * from the trace of each train() call, in bounded memory. diagnose() reads the first record, the
+ * median over all records and the last, so the run is thinned evenly rather than cut to a window:
+ * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept.
+ */
+import { LAYER_METRIC_NAMES } from '../../bindings/flow/metrics.js';
+import { Trace } from '../../bindings/flow/trace.js';
+
+/** Records kept before the run is thinned to every other kept step. */
+export const MAX_RECORDS = 1024;
+
+export class RunTrace {
+  /** What diagnose() reads: the probe at initialisation until the first training step is recorded. */
+  trace: Trace;
+  /** A training step s is kept when (s − 1) is a multiple of stride (= trace.every). */
+  private stride = 1;
+
+  constructor(private readonly probe: Trace) {
+    this.trace = probe;
+  }
+
+  /** Adds the records of one train() call's trace. */
+  append(from: Trace): void {
+    if (this.trace === this.probe) this.trace = emptyLike(from, 1);
+    for (let r = 0; r < from.length; r++) {
+      if ((from.steps[r] - 1) % this.stride !== 0) continue;
+      copyRecord(this.trace, from, r);
+      if (this.trace.length >= MAX_RECORDS) this.thin();
+    }
+  }
+
+  private thin(): void {
+    this.stride *= 2;
+    const kept = emptyLike(this.trace, this.stride);
+    for (let r = 0; r < this.trace.length; r++) {
+      if ((this.trace.steps[r] - 1) % this.stride === 0) copyRecord(kept, this.trace, r);
+    }
+    this.trace = kept;
+  }
+}
+
+function emptyLike(trace: Trace, every: number): Trace {
+  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every });
+}
+
+function copyRecord(to: Trace, from: Trace, r: number): void {
+  const record = to.beginRecord(from.steps[r], from.losses[r], from.accuracy[r]);
+  for (const name of LAYER_METRIC_NAMES) {
+    const row = from.row(name, r);
+    for (let l = 0; l < row.length; l++) to.set(name, record, l, row[l]);
+  }
+}

@@ -1,0 +1,109 @@
+// Threads in headless Chromium: the package (dist/ through an import map) on a page served with the
+// cross-origin isolation headers runs split products on two Web Workers, bit for bit as one thread
+// (∂W within rounding), trains a network created with `threads: 2` and closes every worker; the
+// same page served without the headers falls back to one thread and says why.
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const ROOT = resolve('.');
+const MOUNTS = {
+  '/pages/': resolve('test/browser/pages'),
+  '/dist/': resolve('dist'),
+  '/build/': resolve('build'),
+  '/node_modules/@assemblyscript/loader/': resolve('node_modules/@assemblyscript/loader'),
+};
+
+interface Report {
+  isolated: boolean;
+  sharedArrayBuffer: boolean;
+  threads: number;
+  fallback: string | null;
+  products?: { shape: number[]; zSame: boolean; daSame: boolean; dwDifference: number }[];
+  splitProducts?: number;
+  train: { threads: number; fallback: string | null; splitProducts: number; before: number; after: number; lossDifference: number };
+  threadsAfterClose: number;
+  error?: string;
+}
+
+describe.skipIf(!CHROMIUM_PATH)(`threads in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
+  let browser: Browser;
+  let isolated: StaticServer;
+  let plain: StaticServer;
+
+  beforeAll(async () => {
+    // The page loads dist/: compile it as `npm run build` does.
+    const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    expect(tsc.status, 'tsc -p tsconfig.build.json').toBe(0);
+    isolated = await serveStatic(MOUNTS, { crossOriginIsolated: true });
+    plain = await serveStatic(MOUNTS);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await isolated?.close();
+    await plain?.close();
+  });
+
+  async function run(server: StaticServer): Promise<{ report: Report; errors: string[]; workersStarted: number; page: Page }> {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    let workersStarted = 0;
+    page.on('worker', () => workersStarted++);
+    await page.goto(`${server.url}/pages/threads.html`);
+    await page.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 60_000 });
+    const report = JSON.parse(await page.locator('#result').innerText()) as Report;
+    return { report, errors, workersStarted, page };
+  }
+
+  it('runs on two Web Workers in a cross-origin isolated page, as one thread does, and closes them', async () => {
+    const { report, errors, workersStarted, page } = await run(isolated);
+    expect(report.error, 'the page reported an error').toBeUndefined();
+    expect(report.isolated).toBe(true);
+    expect(report.fallback).toBeNull();
+    expect(report.threads).toBe(2);
+
+    expect(report.products).toHaveLength(4);
+    for (const p of report.products!) {
+      const shape = p.shape.join('×');
+      expect(p.zSame, `${shape}: z bit for bit`).toBe(true);
+      expect(p.daSame, `${shape}: ∂input bit for bit`).toBe(true);
+      // Two partial sums over the batch round differently from one: close, not equal.
+      expect(p.dwDifference, `${shape}: ∂W, largest relative difference`).toBeLessThan(1e-4);
+    }
+    expect(report.splitProducts).toBe(3 * 4);
+
+    expect(report.train.threads).toBe(2);
+    expect(report.train.fallback).toBeNull();
+    expect(report.train.splitProducts).toBeGreaterThan(0);
+    expect(report.train.after).toBeLessThan(report.train.before);
+    expect(report.train.lossDifference, 'epoch losses on two threads vs one').toBeLessThan(1e-5);
+    expect(report.threadsAfterClose).toBe(1);
+
+    // One worker for the kernels, one for the network's pool; both gone after close and dispose.
+    expect(workersStarted).toBe(2);
+    await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('falls back to one thread without the headers, and says which headers are missing', async () => {
+    const { report, errors, workersStarted, page } = await run(plain);
+    expect(report.error, 'the page reported an error').toBeUndefined();
+    expect(report.isolated).toBe(false);
+    expect(report.sharedArrayBuffer).toBe(false);
+    expect(report.threads).toBe(1);
+    expect(report.fallback).toMatch(/not cross-origin isolated.*Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/);
+    // A network asked for two threads trains on one, with the same reason.
+    expect(report.train.threads).toBe(1);
+    expect(report.train.fallback).toBe(report.fallback);
+    expect(report.train.after).toBeLessThan(report.train.before);
+    expect(workersStarted).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});
