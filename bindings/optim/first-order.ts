@@ -56,6 +56,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected prepare(): void {}
 
   step(net: Network, learningRate: number, _batch: number): void {
+    net.assertAlive();
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
     const buffers = (this.buffers ??= this.allocate());
     this.t++;

@@ -175,6 +175,7 @@ export class HessianFree implements Optimizer {
   }
 
   step(net: Network, _learningRate: number, batch: number): void {
+    net.assertAlive();
     const k = net.kernels;
     const m = this.curvatureRows(batch);
     const b = this.ensureBuffers(net, batch, m);

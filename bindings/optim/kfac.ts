@@ -342,6 +342,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   step(net: Network<T>, learningRate: number, batch: number): void {
+    net.assertAlive();
     if (this.disposed) throw new GradscopeError('DISPOSED', 'this K-FAC optimiser was disposed; create a new one');
     if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
     const k = this.k;

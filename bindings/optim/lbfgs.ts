@@ -92,6 +92,7 @@ export class Lbfgs implements Optimizer {
   }
 
   step(net: Network, learningRate: number, batch: number): void {
+    net.assertAlive();
     if (net !== this.net) throw invalidOption('lbfgs: this optimiser was created for another network');
     const k = net.kernels;
     const { d, w0, g0, s, y } = this.buffers();

@@ -87,6 +87,7 @@ export class LevenbergMarquardt implements Optimizer {
   }
 
   step(net: Network, _learningRate: number, batch: number): void {
+    net.assertAlive();
     if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
     const k = net.kernels;
     const nOut = net.outputSize;

@@ -2,6 +2,7 @@
 // use and the size of linear memory exactly where the first cycle left them.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../bindings/network/network.js';
+import { createOptimizer } from '../../bindings/optim/index.js';
 import { Sgd } from '../../bindings/optim/sgd.js';
 import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
 
@@ -27,5 +28,14 @@ describe('lifecycle on wasm', () => {
     for (let i = SHAPES.length; i < 1000; i++) await cycle(i);
     expect(kernels.bytesInUse).toBe(inUse);
     expect(kernels.exports.memory.buffer.byteLength).toBe(memory);
+  });
+});
+
+describe('optimisers after dispose', () => {
+  it.each(['sgd', 'adam', 'lars', 'lbfgs', 'hessian-free', 'kfac'] as const)('%s.step on a disposed network throws DISPOSED', async (name) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const optimizer = createOptimizer(net, name);
+    net.dispose();
+    expect(() => optimizer.step(net, 0.1, 1)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
   });
 });
