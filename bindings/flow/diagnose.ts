@@ -172,12 +172,14 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Diagnosis['evidence']): 
     });
     const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
     rates.push(1);
-    remedies.push({
-      option: `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-      why: 'a larger step for the layers with the smaller gradients, in proportion to the measured gap, so every layer moves at about the same speed.',
-    });
     remedies.push({ option: "optimizer: 'adam' (or 'rmsprop')", why: 'divides each weight\'s step by the size of its recent gradients, so a small gradient still gives a normal-sized step.' });
     remedies.push({ option: "optimizer: 'lars'", why: 'scales each layer\'s step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.' });
+    remedies.push({
+      option: `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
+      why:
+        'a larger step for the layers with the smaller gradients, in proportion to the gap measured now. Fixed rates fit only the gradients of this moment: ' +
+        'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+    });
     remedies.push({
       option: "optimizer: 'kfac' or 'hessian-free'",
       why: 'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
