@@ -3,19 +3,15 @@
 // (∂W within rounding), trains a network created with `threads: 2` and closes every worker; the
 // same page served without the headers falls back to one thread and says why.
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 const ROOT = resolve('.');
-const MOUNTS = {
-  '/pages/': resolve('test/browser/pages'),
-  '/dist/': resolve('dist'),
-  '/build/': resolve('build'),
-  '/node_modules/@assemblyscript/loader/': resolve('node_modules/@assemblyscript/loader'),
-};
 
 interface Report {
   isolated: boolean;
@@ -33,13 +29,23 @@ describe.skipIf(!CHROMIUM_PATH)(`threads in Chromium${CHROMIUM_PATH ? '' : ` (${
   let browser: Browser;
   let isolated: StaticServer;
   let plain: StaticServer;
+  let dist: string;
 
   beforeAll(async () => {
-    // The page loads dist/: compile it as `npm run build` does.
-    const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    // The page loads dist/, compiled as `npm run build` does, into a folder of its own: the package
+    // suite compiles dist/ at the same time, and a page must not load a half-written file.
+    dist = await mkdtemp(join(tmpdir(), 'gradscope-dist-'));
+    const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', dist], { cwd: ROOT, stdio: 'inherit' });
     expect(tsc.status, 'tsc -p tsconfig.build.json').toBe(0);
-    isolated = await serveStatic(MOUNTS, { crossOriginIsolated: true });
-    plain = await serveStatic(MOUNTS);
+    const mounts = {
+      '/pages/': resolve('test/browser/pages'),
+      '/dist/': dist,
+      // dist/wasm/loader.js finds the core at ../../build/, i.e. /build/.
+      '/build/': resolve('build'),
+      '/node_modules/@assemblyscript/loader/': resolve('node_modules/@assemblyscript/loader'),
+    };
+    isolated = await serveStatic(mounts, { crossOriginIsolated: true });
+    plain = await serveStatic(mounts);
     browser = await launchChromium();
   }, 120_000);
 
@@ -47,6 +53,7 @@ describe.skipIf(!CHROMIUM_PATH)(`threads in Chromium${CHROMIUM_PATH ? '' : ` (${
     await browser?.close();
     await isolated?.close();
     await plain?.close();
+    if (dist) await rm(dist, { recursive: true, force: true });
   });
 
   async function run(server: StaticServer): Promise<{ report: Report; errors: string[]; workersStarted: number; page: Page }> {

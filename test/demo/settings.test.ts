@@ -1,7 +1,7 @@
 // The visualizer's URL form of its settings: a round trip keeps every setting, and a bad or
 // out-of-range parameter falls back to its default and is reported, never thrown.
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
+import { DEFAULTS, LAYER_RATES, optimizerChoices, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
 
 describe('visualizer settings in the URL', () => {
   it('round-trips non-default settings and writes nothing for the defaults', () => {
@@ -10,6 +10,14 @@ describe('visualizer settings in the URL', () => {
     expect(query).toContain('act=relu');
     expect(parseSettings(query)).toEqual({ settings, problems: [] });
     expect(settingsQuery(DEFAULTS)).toBe('');
+  });
+
+  it('offers per-layer rates and refuses Levenberg-Marquardt, which the page cannot run', () => {
+    expect(optimizerChoices().slice(0, 2)).toEqual(['sgd', LAYER_RATES]);
+    expect(parseSettings(`?opt=${LAYER_RATES}`)).toEqual({ settings: { ...DEFAULTS, optimizer: LAYER_RATES }, problems: [] });
+    const lm = parseSettings('?opt=levenberg-marquardt');
+    expect(lm.settings.optimizer).toBe(DEFAULTS.optimizer);
+    expect(lm.problems).toHaveLength(1);
   });
 
   it('takes the default for each unusable parameter and says which', () => {

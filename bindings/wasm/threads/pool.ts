@@ -13,7 +13,7 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
+import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
 const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, args: 8 } as const;
@@ -116,9 +116,10 @@ async function nodePlatform(): Promise<Platform> {
   // A specifier in a variable, so bundlers building for browsers neither follow nor stub it.
   const specifier = 'node:worker_threads';
   const { Worker: NodeWorkerClass } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:worker_threads');
+  const source = nodeWorkerSource(specifier);
   return {
     start(init) {
-      const worker = new NodeWorkerClass(NODE_WORKER_SOURCE, { eval: true, workerData: init }) as unknown as NodeWorker;
+      const worker = new NodeWorkerClass(source, { eval: true, workerData: init }) as unknown as NodeWorker;
       const gone = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const ready = new Promise<void>((resolve, reject) => {
         worker.on('message', (message) => message === 'ready' && resolve());

@@ -50,11 +50,17 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
 }
 `;
 
-/** Node worker_threads: the start-up data arrives as workerData. */
-export const NODE_WORKER_SOURCE = `${WORKER_PROTOCOL}
-const { parentPort, workerData } = require('node:worker_threads');
+/**
+ * Node worker_threads: the start-up data arrives as workerData. The module name comes from the
+ * caller's variable, as for pool.ts's own import of it, so a browser bundle holds no literal
+ * require of a Node built-in (test/browser/bundle.ts checks for one).
+ */
+export function nodeWorkerSource(workerThreads: string): string {
+  return `${WORKER_PROTOCOL}
+const { parentPort, workerData } = require(${JSON.stringify(workerThreads)});
 gradscopeWorker(workerData, (message) => parentPort.postMessage(message));
 `;
+}
 
 /**
  * Web Workers: the start-up data arrives as the first message (a WebAssembly.Module and a shared
