@@ -84,7 +84,7 @@ describe('gradscope study --model --data', async () => {
     [['study', 'sideways'], /unknown study 'sideways'/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], /BAD_MODEL_FILE: .*nope\.json/],
     [['study', '--model', modelPath], /missing --data/],
-    [['study', 'depth', '--seeds', '0'], /--seeds needs a whole number ≥ 1/],
+    [['study', 'depth', '--seeds', '0'], /--seeds must be ≥ 1, got '0'/],
   ])('%j fails with one line', (args, message) => {
     const { code, stderr } = runCli(args as string[]);
     expect(code).toBe(1);

@@ -4,7 +4,7 @@
  */
 import { runActivationStudy, type ActivationStudyResult } from '../../studies/activations.js';
 import { writeReport } from '../../flow/report-html.js';
-import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 
@@ -37,9 +37,6 @@ export const studyActivationsCommand: Command = {
     const json = booleanFlag(args, 'json');
     const width = numberFlag(args, 'width', 256, COUNT);
     const epochs = numberFlag(args, 'epochs', 2, COUNT);
-    for (const [name, value] of [['width', width], ['epochs', epochs]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} needs a whole number ≥ 1, got ${value}`);
-    }
     const html = stringFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runActivationStudy({
