@@ -14,8 +14,16 @@ export const WEIGHT_INITS = [
   'orthogonal',
 ] as const;
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
-/** A named initialiser, or N(0, std²). */
-export type WeightInit = WeightInitName | { name: 'normal'; std: number };
+/**
+ * Martens' (2010) sparse initialisation: each unit gets `connections` (default 15, or all of n_in
+ * if fewer) nonzero incoming weights drawn from N(0, 1), the rest 0. The weights are large enough
+ * that a deep sigmoid net's units do not all sit in the linear middle of the sigmoid (where
+ * U[±1/√n_in] leaves them and a deep autoencoder's code carries nothing), while the fan-in stays
+ * small enough not to saturate them; Hessian-free without pretraining depends on it.
+ */
+export const SPARSE_CONNECTIONS = 15;
+/** A named initialiser, N(0, std²), or Martens' sparse initialisation. */
+export type WeightInit = WeightInitName | { name: 'normal'; std: number } | { name: 'sparse'; connections?: number };
 export type BiasInit = 'zero' | { name: 'constant'; value: number } | { name: 'normal'; std: number };
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */
@@ -24,8 +32,13 @@ export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rn
   const fill = (draw: () => number) => {
     for (let i = 0; i < w.length; i++) w[i] = Math.fround(draw());
   };
+  if (typeof init === 'object' && init.name === 'sparse') {
+    sparse(w, nIn, nOut, Math.min(init.connections ?? SPARSE_CONNECTIONS, nIn), rng);
+    return w;
+  }
   if (typeof init === 'object') {
-    fill(() => init.std * rng.normal());
+    const std = init.std;
+    fill(() => std * rng.normal());
     return w;
   }
   switch (init) {
@@ -99,6 +112,18 @@ function orthogonal(w: Float64Array, nIn: number, nOut: number, rng: Rng): void 
   }
 }
 
+/** Each row (unit) gets `count` distinct inputs, chosen by a partial Fisher–Yates shuffle, weighted N(0, 1). */
+function sparse(w: Float64Array, nIn: number, nOut: number, count: number, rng: Rng): void {
+  const columns = Int32Array.from({ length: nIn }, (_, i) => i);
+  for (let row = 0; row < nOut; row++) {
+    for (let c = 0; c < count; c++) {
+      const pick = c + rng.below(nIn - c);
+      [columns[c], columns[pick]] = [columns[pick], columns[c]];
+      w[row * nIn + columns[c]] = Math.fround(rng.normal());
+    }
+  }
+}
+
 export function checkWeightInit(init: unknown): WeightInit {
   if (typeof init === 'string' && (WEIGHT_INITS as readonly string[]).includes(init)) return init as WeightInitName;
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
@@ -106,7 +131,13 @@ export function checkWeightInit(init: unknown): WeightInit {
     if (typeof std === 'number' && Number.isFinite(std) && std > 0) return { name: 'normal', std };
     throw invalidOption(`init: { name: 'normal' } needs a finite std > 0, got ${String(std)}`);
   }
-  throw invalidOption(`init: expected one of ${WEIGHT_INITS.join(', ')} or { name: 'normal', std }, got ${JSON.stringify(init)}`);
+  if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'sparse') {
+    const connections = (init as { connections?: unknown }).connections;
+    if (connections === undefined) return { name: 'sparse' };
+    if (typeof connections === 'number' && Number.isInteger(connections) && connections >= 1) return { name: 'sparse', connections };
+    throw invalidOption(`init: { name: 'sparse' } needs connections, a whole number ≥ 1, got ${String(connections)}`);
+  }
+  throw invalidOption(`init: expected one of ${WEIGHT_INITS.join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${JSON.stringify(init)}`);
 }
 
 export function checkBiasInit(init: unknown): BiasInit {

@@ -5,7 +5,7 @@ import { WEIGHT_INITS, type WeightInit } from '../../bindings/init/initializers.
 import { createNetwork } from '../../bindings/network/network.js';
 import { kernelBackends } from '../util/backends.js';
 
-const INITS: WeightInit[] = [...WEIGHT_INITS, { name: 'normal', std: 0.3 }];
+const INITS: WeightInit[] = [...WEIGHT_INITS, { name: 'normal', std: 0.3 }, { name: 'sparse' }];
 const SIZES = [300, 200, 10];
 
 describe('initialisation', () => {
@@ -41,5 +41,40 @@ describe('initialisation', () => {
     net.dispose();
     expect(Math.abs(mean)).toBeLessThan(0.05 * std);
     expect(std / expectedStd(SIZES[0], SIZES[1])).toBeCloseTo(1, 1);
+  });
+
+  it("sparse (Martens 2010): exactly 15 N(0, 1) weights into each unit, at distinct inputs, biases 0", async () => {
+    const net = await createNetwork({ sizes: SIZES, init: { name: 'sparse' }, seed: 5, backend: 'ref' });
+    const w = Array.from(net.kernels.view(net.weights[0]));
+    const nonzero: number[] = [];
+    for (let row = 0; row < SIZES[1]; row++) {
+      const values = w.slice(row * SIZES[0], (row + 1) * SIZES[0]).filter((v) => v !== 0);
+      expect(values).toHaveLength(15);
+      nonzero.push(...values);
+    }
+    const mean = nonzero.reduce((a, b) => a + b, 0) / nonzero.length;
+    const std = Math.sqrt(nonzero.reduce((a, b) => a + (b - mean) ** 2, 0) / nonzero.length);
+    // 3000 draws: the sample mean's standard error is ~0.018, the std's ~0.013.
+    expect(Math.abs(mean)).toBeLessThan(0.08);
+    expect(std).toBeGreaterThan(0.95);
+    expect(std).toBeLessThan(1.05);
+    // The 10-unit output layer has 200 inputs: 15 of them each, again.
+    const w1 = Array.from(net.kernels.view(net.weights[1]));
+    for (let row = 0; row < SIZES[2]; row++) expect(w1.slice(row * SIZES[1], (row + 1) * SIZES[1]).filter((v) => v !== 0)).toHaveLength(15);
+    expect(Array.from(net.kernels.view(net.biases[0])).every((b) => b === 0)).toBe(true);
+    net.dispose();
+  });
+
+  it('sparse: a layer with fewer inputs than connections is dense; connections is honoured and checked', async () => {
+    const net = await createNetwork({ sizes: [6, 40, 3], init: { name: 'sparse', connections: 4 }, seed: 8, backend: 'ref' });
+    const w0 = Array.from(net.kernels.view(net.weights[0]));
+    for (let row = 0; row < 40; row++) expect(w0.slice(row * 6, row * 6 + 6).filter((v) => v !== 0)).toHaveLength(4);
+    net.dispose();
+    const dense = await createNetwork({ sizes: [6, 40, 3], init: { name: 'sparse' }, seed: 8, backend: 'ref' });
+    expect(Array.from(dense.kernels.view(dense.weights[0])).filter((v) => v !== 0)).toHaveLength(6 * 40);
+    dense.dispose();
+    for (const connections of [0, 2.5, -1, Number.NaN]) {
+      await expect(createNetwork({ sizes: [6, 3], init: { name: 'sparse', connections }, backend: 'ref' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    }
   });
 });
