@@ -13,13 +13,14 @@ import { studyRemediesCommand } from './commands/study-remedies.js';
 export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  // Usage on its own line and the summary indented under it: usages are too long for columns.
   return [
     'gradscope: see, explain and fix vanishing gradients in feed-forward networks',
     '',
     'Usage:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    '  gradscope --help'.padEnd(width + 2) + '  this text',
+    ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    '  gradscope --help',
+    '      this text',
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 // `gradscope gradients` equals net.gradients for a saved model, and bad input gets a one-line error.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,9 +54,11 @@ describe('gradscope gradients', async () => {
 });
 
 describe('gradscope --help', () => {
-  it('lists the commands', () => {
+  it('lists the commands, exactly as the README shows them', () => {
     const { code, stdout } = runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/gradscope gradients --model M\.json --data D\.json/);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(stdout.split('Usage:\n')[1]);
   });
 });
