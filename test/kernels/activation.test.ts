@@ -3,22 +3,20 @@
  * and the vectorised exp behind sigmoid, tanh and softmax swept over the whole f32 range.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, type Activation, type Kernels, type OutputActivation, type Tensor } from '../../bindings/kernels.js';
+import { ACTIVATIONS, type Activation, type Kernels, type OutputActivation } from '../../bindings/kernels.js';
 import { Rng } from '../../bindings/init/rng.js';
 import { ACTIVATION_EXPORT_NAMES, exportName } from '../../bindings/wasm/exports.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { CANARY, guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
 /** tensorOf for a wasm backend, typed so that its pointer can be used. */
-const wasmTensorOf = (k: WasmKernels, values: ArrayLike<number>) => tensorOf(k, values) as WasmTensor;
 
-const CANARY = 7777.5;
-const CANARIES = 4;
 const SIZES = Array.from({ length: 301 }, (_, n) => n);
 
 // Forward: a relative error of 1e-6 where the result's magnitude is ≥ 1e-30; below that only
@@ -39,21 +37,6 @@ function randomInputs(rng: Rng, length: number): Float32Array {
     z[i] = kind === 0 ? 0 : kind === 1 ? rng.uniformIn(-120, 120) : 3 * rng.normal();
   }
   return z;
-}
-
-/** A tensor of `length` values followed by canaries, for checking that kernels stay in bounds. */
-function guarded(k: Kernels, values: ArrayLike<number>): Tensor {
-  const t = k.alloc(values.length + CANARIES);
-  k.write(t, values);
-  k.write(t, new Array(CANARIES).fill(CANARY), values.length);
-  return t;
-}
-
-/** The tensor's first `length` values; fails if a canary after them was touched. */
-function readGuarded(k: Kernels, t: Tensor, length: number, label: string): Float64Array {
-  const view = k.view(t);
-  expect(Array.from(view.subarray(length)), `${label}: canaries after the output`).toEqual(new Array(CANARIES).fill(CANARY));
-  return Float64Array.from(view.subarray(0, length));
 }
 
 function forward(k: Kernels, f: OutputActivation, z: ArrayLike<number>, batch: number, n: number, label: string): Float64Array {

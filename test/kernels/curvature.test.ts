@@ -5,29 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../bindings/init/rng.js';
-import type { Kernels, Tensor } from '../../bindings/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
-const CANARY = 7777.5;
-const CANARIES = 4;
 const SIZES = [0, 1, 3, 4, 5, 8, 13, 16, 31, 64, 67];
-
-function guarded(k: Kernels, values: ArrayLike<number>): Tensor {
-  const t = k.alloc(values.length + CANARIES);
-  k.write(t, values);
-  k.write(t, new Array(CANARIES).fill(CANARY), values.length);
-  return t;
-}
-
-function read(k: Kernels, t: Tensor, length: number, label: string): Float64Array {
-  const view = k.view(t);
-  expect(Array.from(view.subarray(length, length + CANARIES)), `${label}: canaries`).toEqual(new Array(CANARIES).fill(CANARY));
-  return Float64Array.from(view.subarray(0, length));
-}
 
 /** Values exactly representable in f32, so every backend starts from the same numbers. */
 function randomF32(rng: Rng, n: number, scale = 1): Float32Array {
@@ -59,10 +44,10 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       const want = Float64Array.from(x, (xi, i) => Math.fround(xi * y[i]));
       const z = guarded(k, new Float32Array(n).fill(-3));
       k.mul(z, tensorOf(k, x), tensorOf(k, y), n);
-      expectClose(read(k, z, n, `mul n=${n}`), want, { rel: 0 }, `mul n=${n}`);
+      expectClose(readGuarded(k, z, n, `mul n=${n}`), want, { rel: 0 }, `mul n=${n}`);
       const inPlace = guarded(k, x);
       k.mul(inPlace, inPlace, tensorOf(k, y), n);
-      expectClose(read(k, inPlace, n, 'in place'), want, { rel: 0 }, `mul in place n=${n}`);
+      expectClose(readGuarded(k, inPlace, n, 'in place'), want, { rel: 0 }, `mul in place n=${n}`);
     }
   });
 
@@ -80,7 +65,7 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       const ra = guarded(k, new Float32Array(batch * n).fill(9));
       k.softmaxJvp(ra, tensorOf(k, a), tensorOf(k, rz), batch, n);
       // f32 rounding of a·(rz − s): relative to the row's scale max|rz|·max a ≤ max|rz|
-      expectClose(read(k, ra, batch * n, `jvp n=${n}`), oracle.view(want), { rel: 1e-6, abs: 1e-6 }, `softmaxJvp ${batch}×${n}`);
+      expectClose(readGuarded(k, ra, batch * n, `jvp n=${n}`), oracle.view(want), { rel: 1e-6, abs: 1e-6 }, `softmaxJvp ${batch}×${n}`);
     }
   });
 
@@ -92,7 +77,7 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       oracle.martensPreconditioner(want, tensorOf(oracle, s), n, 7, 1e-3);
       const d = guarded(k, new Float32Array(n));
       k.martensPreconditioner(d, tensorOf(k, s), n, 7, 1e-3);
-      expectClose(read(k, d, n, `precond n=${n}`), oracle.view(want), { rel: 1e-6 }, `martensPreconditioner n=${n}`);
+      expectClose(readGuarded(k, d, n, `precond n=${n}`), oracle.view(want), { rel: 1e-6 }, `martensPreconditioner n=${n}`);
     }
   });
 
@@ -111,7 +96,7 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) want[dstOffset + r * dstStride + c] = src[srcOffset + r * srcStride + c];
       const dst = guarded(k, initial);
       k.copy2d(dst, dstOffset, dstStride, tensorOf(k, src), srcOffset, srcStride, rows, cols);
-      expectClose(read(k, dst, dstLength, 'copy2d'), want, { rel: 0 }, `copy2d ${rows}×${cols}`);
+      expectClose(readGuarded(k, dst, dstLength, 'copy2d'), want, { rel: 0 }, `copy2d ${rows}×${cols}`);
     }
   });
 
@@ -123,7 +108,7 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       expect(oracle.cholesky(want, tensorOf(oracle, a), n)).toBe(true);
       const l = guarded(k, new Float32Array(n * n).fill(5));
       expect(k.cholesky(l, tensorOf(k, a), n), `n=${n}`).toBe(true);
-      expectClose(read(k, l, n * n, `cholesky n=${n}`), oracle.view(want), { rel: 1e-5, scale: 1 }, `cholesky n=${n}`);
+      expectClose(readGuarded(k, l, n * n, `cholesky n=${n}`), oracle.view(want), { rel: 1e-5, scale: 1 }, `cholesky n=${n}`);
     }
     const indefinite = Float32Array.from([1, 2, 2, 1]);
     expect(k.cholesky(k.alloc(4), tensorOf(k, indefinite), 2)).toBe(false);
@@ -140,7 +125,7 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       oracle.trilInverse(want, tensorOf(oracle, l), n);
       const m = guarded(k, new Float32Array(n * n).fill(5));
       k.trilInverse(m, tensorOf(k, l), n);
-      expectClose(read(k, m, n * n, `trilInverse n=${n}`), oracle.view(want), { rel: 1e-5, scale: 1 }, `trilInverse n=${n}`);
+      expectClose(readGuarded(k, m, n * n, `trilInverse n=${n}`), oracle.view(want), { rel: 1e-5, scale: 1 }, `trilInverse n=${n}`);
     }
   });
 });
@@ -156,10 +141,10 @@ describe.each(wasm)('curvature kernels on $name at an unaligned pointer', ({ ker
     const yt = tensorOf(k, [0, ...y]) as WasmTensor;
     const out = guarded(k, new Float32Array(n + 1)) as WasmTensor;
     k.module.f32_mul(out.ptr + 4, xt.ptr + 4, yt.ptr + 4, n);
-    expectClose(read(k, out, n + 1, 'unaligned mul').subarray(1), Float64Array.from(x, (xi, i) => Math.fround(xi * y[i])), { rel: 0 }, 'unaligned mul');
+    expectClose(readGuarded(k, out, n + 1, 'unaligned mul').subarray(1), Float64Array.from(x, (xi, i) => Math.fround(xi * y[i])), { rel: 0 }, 'unaligned mul');
     const want = oracle.alloc(n);
     oracle.martensPreconditioner(want, tensorOf(oracle, y), n, 2, 0.5);
     k.module.f32_martens_preconditioner(out.ptr + 4, yt.ptr + 4, n, 2, 0.5);
-    expectClose(read(k, out, n + 1, 'unaligned preconditioner').subarray(1), oracle.view(want), { rel: 1e-6 }, 'unaligned preconditioner');
+    expectClose(readGuarded(k, out, n + 1, 'unaligned preconditioner').subarray(1), oracle.view(want), { rel: 1e-6 }, 'unaligned preconditioner');
   });
 });

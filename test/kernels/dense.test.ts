@@ -14,12 +14,12 @@ import type { Kernels, Tensor } from '../../bindings/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { CANARY } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
-const CANARY = 7777.5;
 
 /** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch in 2 or 3 blocks (KC = 384). */
 const SHAPES: [number, number, number][] = [

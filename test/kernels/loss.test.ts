@@ -7,18 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { LOSS_OUTPUT, LOSSES, type Kernels, type Loss, type OutputActivation } from '../../bindings/kernels.js';
 import { Rng } from '../../bindings/init/rng.js';
 import { sigmoid } from '../../bindings/ref/activations.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { CANARY } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
 /** tensorOf for a wasm backend, typed so that its pointer can be used. */
-const wasmTensorOf = (k: WasmKernels, values: ArrayLike<number>) => tensorOf(k, values) as WasmTensor;
 
-const CANARY = 7777.5;
 const SHAPES: [batch: number, n: number][] = [
   [1, 1], [1, 2], [2, 3], [3, 4], [5, 5], [4, 7], [16, 10], [3, 33], [2, 100], [1, 301],
 ];

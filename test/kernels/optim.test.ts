@@ -10,12 +10,11 @@ import type { Kernels, Tensor } from '../../bindings/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
 
-const CANARY = 7777.5;
-const CANARIES = 4;
 const SIZES = [0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 63, 64, 65, 1000, 1029];
 /**
  * Each result is a sum of f32 terms of magnitude up to a few units (the inputs are N(0, 1)), so
@@ -67,19 +66,6 @@ const UPDATES: UpdateCase[] = [
 /** Values exactly representable in f32, so every backend starts from the same numbers. */
 function randomF32(rng: Rng, n: number, positive = false): Float64Array {
   return Float64Array.from({ length: n }, () => Math.fround(positive ? rng.uniform() * 0.1 : rng.normal()));
-}
-
-function guarded(k: Kernels, values: ArrayLike<number>): Tensor {
-  const t = k.alloc(values.length + CANARIES);
-  k.write(t, values);
-  k.write(t, new Array(CANARIES).fill(CANARY), values.length);
-  return t;
-}
-
-function readGuarded(k: Kernels, t: Tensor, n: number, label: string): Float64Array {
-  const view = k.view(t);
-  expect(Array.from(view.subarray(n)), `${label}: canaries`).toEqual(new Array(CANARIES).fill(CANARY));
-  return Float64Array.from(view.subarray(0, n));
 }
 
 /** Runs `steps` updates from the given start on `k`; returns w and the state buffers after. */

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../bindings/kernels.js';
 import { Rng } from '../../bindings/init/rng.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
-import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
@@ -14,7 +14,6 @@ const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
 
 /** tensorOf for a wasm backend, typed so that its pointer can be used. */
-const wasmTensorOf = (k: WasmKernels, values: ArrayLike<number>) => tensorOf(k, values) as WasmTensor;
 
 const REDUCTIONS = ['sumSquares', 'sumAbs', 'maxAbs'] as const;
 type Reduction = (typeof REDUCTIONS)[number];

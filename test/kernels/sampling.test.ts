@@ -5,15 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../bindings/init/rng.js';
-import type { Kernels, Loss, Tensor } from '../../bindings/kernels.js';
+import type { Loss } from '../../bindings/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
-const CANARY = 7777.5;
-const CANARIES = 4;
 const SHAPES = [
   [1, 1], [1, 3], [2, 4], [3, 5], [4, 8], [5, 10], [7, 13], [16, 16], [3, 67],
 ];
@@ -36,13 +35,6 @@ function noise(rng: Rng, loss: Loss, batch: number, n: number): Float32Array {
   return Float32Array.from({ length: count }, () => (loss === 'mse' ? rng.normal() : rng.uniform()));
 }
 
-function guarded(k: Kernels, length: number): Tensor {
-  const t = k.alloc(length + CANARIES);
-  k.write(t, new Float32Array(length).fill(-5));
-  k.write(t, new Array(CANARIES).fill(CANARY), length);
-  return t;
-}
-
 const LOSSES_UNDER_TEST: Loss[] = ['cross-entropy', 'binary-cross-entropy', 'mse'];
 
 describe.each(backends)('sampleTargets on $name', ({ kernels: k }) => {
@@ -53,12 +45,11 @@ describe.each(backends)('sampleTargets on $name', ({ kernels: k }) => {
       const u = noise(rng, loss, batch, n);
       const want = oracle.alloc(batch * n);
       oracle.sampleTargets(loss, want, tensorOf(oracle, a), tensorOf(oracle, u), batch, n);
-      const y = guarded(k, batch * n);
+      const y = guarded(k, new Float32Array(batch * n).fill(-5));
       k.sampleTargets(loss, y, tensorOf(k, a), tensorOf(k, u), batch, n);
-      const view = k.view(y);
-      expect(Array.from(view.subarray(batch * n)), `${loss} ${batch}×${n}: canaries`).toEqual(new Array(CANARIES).fill(CANARY));
+      const got = readGuarded(k, y, batch * n, `${loss} ${batch}×${n}`);
       const exact = Float64Array.from(oracle.view(want), (v) => Math.fround(v));
-      expectClose(view.subarray(0, batch * n), exact, { rel: 0 }, `${loss} ${batch}×${n}`);
+      expectClose(got, exact, { rel: 0 }, `${loss} ${batch}×${n}`);
     }
   });
 

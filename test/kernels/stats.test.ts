@@ -9,9 +9,9 @@ import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, type Activation, t
 import { activation } from '../../bindings/ref/activations.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { CANARY } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
-const CANARY = 7777.5;
 const SHAPES: [batch: number, n: number][] = [[1, 1], [3, 5], [4, 8], [7, 33], [64, 100], [2, 1030]];
 
 /** z of a layer (mostly N(0, 2²), some exact zeros and saturating values) and a = f(z), f32-rounded. */

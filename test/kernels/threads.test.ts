@@ -15,13 +15,13 @@ import { createWasmKernels, type WasmTensor } from '../../bindings/wasm/wasm-ker
 import type { Kernels, Tensor } from '../../bindings/kernels.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
+import { CANARY } from '../util/canaries.js';
 
 const oracle = createRefKernels();
 const one = await createWasmKernels({ variant: 'simd' });
 // Every product with at least 8 rows is split, however small.
 const SPLIT_ALL = { minFlops: 0, minRowsPerThread: 4 };
 const two = await createThreadedWasmKernels({ threads: 2, ...SPLIT_ALL });
-const CANARY = 7777.5;
 
 afterAll(() => two.close());
 

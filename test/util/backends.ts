@@ -4,7 +4,7 @@
  */
 import type { Kernels } from '../../bindings/kernels.js';
 import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
-import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { createWasmKernels, type WasmKernels, type WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
 
 export interface NamedBackend {
   name: string;
@@ -38,3 +38,6 @@ export function tensorOf(kernels: Kernels, values: ArrayLike<number>) {
   kernels.write(t, values);
   return t;
 }
+
+/** tensorOf on a wasm backend, typed so that its pointer can be handed to raw exports. */
+export const wasmTensorOf = (k: WasmKernels, values: ArrayLike<number>) => tensorOf(k, values) as WasmTensor;

@@ -1,0 +1,25 @@
+/**
+ * Canaries: known values written just past a kernel's output, so a test can check that the kernel
+ * stayed inside the sizes it was given.
+ */
+import { expect } from 'vitest';
+import type { Kernels, Tensor } from '../../bindings/kernels.js';
+
+/** Exactly representable in f32 and unlike anything a kernel computes here. */
+export const CANARY = 7777.5;
+export const CANARIES = 4;
+
+/** A tensor holding `values` followed by CANARIES canaries. */
+export function guarded(k: Kernels, values: ArrayLike<number>): Tensor {
+  const t = k.alloc(values.length + CANARIES);
+  k.write(t, values);
+  k.write(t, new Array(CANARIES).fill(CANARY), values.length);
+  return t;
+}
+
+/** The first `length` values of a guarded tensor; fails if a canary after them was touched. */
+export function readGuarded(k: Kernels, t: Tensor, length: number, label: string): Float64Array {
+  const view = k.view(t);
+  expect(Array.from(view.subarray(length)), `${label}: canaries after the output`).toEqual(new Array(CANARIES).fill(CANARY));
+  return Float64Array.from(view.subarray(0, length));
+}
