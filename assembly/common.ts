@@ -1,4 +1,4 @@
-// Exports without a variant. Memory is managed from TypeScript (bindings/wasm/allocator.ts): the
+// Exports without a variant. Memory is managed from TypeScript (src/wasm/allocator.ts): the
 // core never allocates, it only reads and writes the pointers it is given.
 export { dense_scratch_bytes, gemm_scratch_bytes } from './gemm.pack';
 

@@ -1,7 +1,7 @@
 // Shared by both twins of the target-sampling kernels (sampling.*.ts), so they draw the same
 // classes from the same bits. Not re-exported by the entries: nothing here is a kernel.
 
-// Codes of the `kind` argument: the index of the loss in bindings/kernels.ts LOSSES.
+// Codes of the `kind` argument: the index of the loss in src/kernels.ts LOSSES.
 export const SAMPLE_GAUSSIAN: i32 = 0; // mse
 export const SAMPLE_CATEGORICAL: i32 = 1; // cross-entropy (softmax)
 export const SAMPLE_BERNOULLI: i32 = 2; // binary-cross-entropy (sigmoid)

@@ -4,7 +4,7 @@
 
 import { LEAKY_RELU_SLOPE } from './constants';
 
-// Activation codes: the index of each name in ACTIVATIONS (bindings/kernels.ts); the binding
+// Activation codes: the index of each name in ACTIVATIONS (src/kernels.ts); the binding
 // passes that index, so the two lists cannot drift apart unnoticed (the parity test covers each).
 @inline export const SIGMOID: i32 = 0;
 @inline export const TANH: i32 = 1;
@@ -12,7 +12,7 @@ import { LEAKY_RELU_SLOPE } from './constants';
 @inline export const LEAKY_RELU: i32 = 3;
 @inline export const SOFTSIGN: i32 = 4;
 
-// Slots of the f64 results of f32_activation_stats; twin of ACTIVATION_STAT in bindings/kernels.ts.
+// Slots of the f64 results of f32_activation_stats; twin of ACTIVATION_STAT in src/kernels.ts.
 @inline export const STAT_SUM: i32 = 0;
 @inline export const STAT_SUM_SQUARES: i32 = 1;
 @inline export const STAT_MIN: i32 = 2;
@@ -22,7 +22,7 @@ import { LEAKY_RELU_SLOPE } from './constants';
 @inline export const STAT_SATURATED: i32 = 6;
 @inline export const STAT_ALIVE_UNITS: i32 = 7;
 
-// Slots of the f64 results of f32_weight_stats; twin of WEIGHT_STAT in bindings/kernels.ts.
+// Slots of the f64 results of f32_weight_stats; twin of WEIGHT_STAT in src/kernels.ts.
 @inline export const WSTAT_GRAD_SQUARES: i32 = 0;
 @inline export const WSTAT_GRAD_ABS: i32 = 1;
 @inline export const WSTAT_GRAD_MAX_ABS: i32 = 2;

@@ -7,10 +7,10 @@
  *   npx tsx bench/dense.bench.ts
  */
 import { Bench } from 'tinybench';
-import type { Kernels, Tensor } from '../bindings/kernels.js';
-import { createRefKernels } from '../bindings/ref/ref-kernels.js';
-import type { Variant } from '../bindings/wasm/exports.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import type { Kernels, Tensor } from '../src/kernels.js';
+import { createRefKernels } from '../src/ref/ref-kernels.js';
+import type { Variant } from '../src/wasm/exports.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 
 export interface DenseRow {

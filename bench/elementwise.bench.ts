@@ -5,9 +5,9 @@
  * wasm-simd on all three.
  */
 import { Bench } from 'tinybench';
-import { Rng } from '../bindings/init/rng.js';
-import type { Kernels, OutputActivation } from '../bindings/kernels.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../src/init/rng.js';
+import type { Kernels, OutputActivation } from '../src/kernels.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 
 export const ELEMENTWISE_LENGTH = 1_000_000;

@@ -18,8 +18,8 @@ import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { Rng } from '../bindings/init/rng.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../src/init/rng.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 import { stepOn } from './step.bench.js';
 

@@ -6,9 +6,9 @@
  * is a share of the whole step, measured side by side in alternating rounds, at batches 1, 8, 64.
  */
 import { Bench } from 'tinybench';
-import type { Activation, Kernels } from '../bindings/kernels.js';
-import { Sgd } from '../bindings/optim/sgd.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import type { Activation, Kernels } from '../src/kernels.js';
+import { Sgd } from '../src/optim/sgd.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 import { STEP_SIZES, stepOn } from './step.bench.js';
 

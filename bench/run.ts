@@ -195,7 +195,7 @@ In-run peak (1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar 
 Each product's "of peak" is against the \`peak_madd\` row of its own shape, run just before it with
 the same flops, so a product and its peak last as long and are preempted alike on a busy machine.
 The ref-f32 rows are the plain-TypeScript reference (float32 storage, the loops of
-bindings/ref/ref-kernels.ts); their ratio is their time over wasm-simd's for the same product.
+src/ref/ref-kernels.ts); their ratio is their time over wasm-simd's for the same product.
 
 ${markdownTable(denseRows)}
 

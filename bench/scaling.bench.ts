@@ -6,7 +6,7 @@
  * small batches are bound by calls and passes over memory, large ones by the multiply-adds.
  */
 import { Bench } from 'tinybench';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 import { STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
 

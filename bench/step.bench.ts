@@ -3,12 +3,12 @@
  * batch 64, on each backend: samples per second, measured side by side in one run.
  */
 import { Bench } from 'tinybench';
-import { Rng } from '../bindings/init/rng.js';
-import type { Kernels } from '../bindings/kernels.js';
-import { createNetwork, type Network } from '../bindings/network/network.js';
-import { Sgd } from '../bindings/optim/sgd.js';
-import { createRefKernels } from '../bindings/ref/ref-kernels.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../src/init/rng.js';
+import type { Kernels } from '../src/kernels.js';
+import { createNetwork, type Network } from '../src/network/network.js';
+import { Sgd } from '../src/optim/sgd.js';
+import { createRefKernels } from '../src/ref/ref-kernels.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 
 export const STEP_SIZES = [784, 100, 100, 10];

@@ -8,9 +8,9 @@
  */
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import { createThreadedWasmKernels } from '../bindings/wasm/threads/threaded-kernels.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
-import type { Kernels } from '../bindings/kernels.js';
+import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import type { Kernels } from '../src/kernels.js';
 import { medianMs } from './median.js';
 import { stepOn } from './step.bench.js';
 

@@ -5,11 +5,11 @@
  * `ratio` is the traced step's median time over the untraced one's; the goal is ≤ 1.10 at every step.
  */
 import { Bench } from 'tinybench';
-import { TraceRecorder, type TraceOptions } from '../bindings/flow/recorder.js';
-import { Rng } from '../bindings/init/rng.js';
-import { createNetwork, type Network } from '../bindings/network/network.js';
-import { Sgd } from '../bindings/optim/sgd.js';
-import { createWasmKernels } from '../bindings/wasm/wasm-kernels.js';
+import { TraceRecorder, type TraceOptions } from '../src/flow/recorder.js';
+import { Rng } from '../src/init/rng.js';
+import { createNetwork, type Network } from '../src/network/network.js';
+import { Sgd } from '../src/optim/sgd.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 
 export const TRACE_BENCH_SIZES = [784, 100, 100, 10];

@@ -20,8 +20,8 @@ describe('the example harness', () => {
     const markdown = ['# t', '```ts', "import { createNetwork } from 'gradscope';", '```', '```sh', 'npm i', '```', '<!-- readme-test: skip -->', '```ts', 'window.x', '```', '````typescript', 'const a = 1;', '````'].join('\n');
     const blocks = typescriptBlocks(markdown);
     expect(blocks.map((b) => b.line)).toEqual([2, 12]);
-    expect(withLocalGradscope(blocks[0].code)).toMatch(/from 'file:\/\/.*\/bindings\/index\.ts'/);
-    expect(withLocalGradscope('await import("gradscope")')).toMatch(/import\("file:\/\/.*\/bindings\/index\.ts"\)/);
+    expect(withLocalGradscope(blocks[0].code)).toMatch(/from 'file:\/\/.*\/src\/index\.ts'/);
+    expect(withLocalGradscope('await import("gradscope")')).toMatch(/import\("file:\/\/.*\/src\/index\.ts"\)/);
   });
 
   it('reports a block that throws, with its line', async () => {

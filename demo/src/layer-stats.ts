@@ -1,8 +1,8 @@
 /**
  * What the visualizer shows per layer, read from one record of a gradient-flow trace
- * (bindings/flow), so the page and the library define every quantity the same way.
+ * (src/flow), so the page and the library define every quantity the same way.
  */
-import type { Trace } from '../../bindings/flow/trace.js';
+import type { Trace } from '../../src/flow/trace.js';
 
 export interface LayerStats {
   /** ‖∂C/∂W^l‖ (Frobenius) per weight layer. */

@@ -2,10 +2,10 @@
  * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
  * every message from it redraws the charts on the next animation frame.
  */
-import { WEIGHT_INITS } from '../../bindings/init/initializers.js';
-import { SATURATION_FRACTION } from '../../bindings/flow/metrics.js';
-import { ACTIVATIONS } from '../../bindings/kernels.js';
-import { optimizerNames } from '../../bindings/optim/index.js';
+import { WEIGHT_INITS } from '../../src/init/initializers.js';
+import { SATURATION_FRACTION } from '../../src/flow/metrics.js';
+import { ACTIVATIONS } from '../../src/kernels.js';
+import { optimizerNames } from '../../src/optim/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { COLORS } from './charts/canvas.js';

@@ -3,10 +3,10 @@
  * Parsing never throws: a missing or bad parameter takes its default and is reported, so a
  * hand-edited link still opens.
  */
-import { WEIGHT_INITS, type WeightInitName } from '../../bindings/init/initializers.js';
-import { ACTIVATIONS, type Activation } from '../../bindings/kernels.js';
+import { WEIGHT_INITS, type WeightInitName } from '../../src/init/initializers.js';
+import { ACTIVATIONS, type Activation } from '../../src/kernels.js';
 import { DATASETS, type DatasetName } from './datasets.js';
-import { optimizerNames } from '../../bindings/optim/index.js';
+import { optimizerNames } from '../../src/optim/index.js';
 
 export interface Settings {
   /** Hidden layers. */
@@ -15,7 +15,7 @@ export interface Settings {
   width: number;
   activation: Activation;
   init: WeightInitName;
-  /** One of optimizerChoices(): a registry name (bindings/optim/index.ts) or LAYER_RATES. */
+  /** One of optimizerChoices(): a registry name (src/optim/index.ts) or LAYER_RATES. */
   optimizer: string;
   learningRate: number;
   batchSize: number;

@@ -11,6 +11,6 @@ export default defineConfig({
   base: './',
   publicDir: false,
   logLevel: 'warn',
-  resolve: { alias: { gradscope: here('../../bindings/index.ts') } },
+  resolve: { alias: { gradscope: here('../../src/index.ts') } },
   build: { outDir: EXAMPLE_OUT, emptyOutDir: true, target: 'es2022' },
 });

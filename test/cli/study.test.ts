@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows } from '../../bindings/studies/depth.js';
-import { LAYER_METRIC_NAMES } from '../../bindings/flow/metrics.js';
-import { loadMnist } from '../../bindings/data/mnist.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import { Rng } from '../../bindings/init/rng.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { createNetwork } from '../../src/network/network.js';
+import { Rng } from '../../src/init/rng.js';
 import { runCli } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));

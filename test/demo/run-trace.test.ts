@@ -2,10 +2,10 @@
 // thinned evenly (every 2nd, 4th, … step from the first) once it reaches MAX_RECORDS, values copied
 // unchanged.
 import { describe, expect, it } from 'vitest';
-import { LAYER_METRIC_NAMES } from '../../bindings/flow/metrics.js';
-import { diagnose } from '../../bindings/flow/diagnose.js';
-import { TraceRecorder } from '../../bindings/flow/recorder.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { TraceRecorder } from '../../src/flow/recorder.js';
+import { createNetwork } from '../../src/network/network.js';
 import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
 
 describe('visualizer run trace', () => {

@@ -4,10 +4,10 @@
  * glorot init is healthy, a deep relu net with large weights explodes.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnose, EXPLODING_RATIO, VANISHING_RATIO } from '../../bindings/flow/diagnose.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import type { NetworkOptions } from '../../bindings/network/config.js';
+import { diagnose, EXPLODING_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/network/network.js';
+import type { NetworkOptions } from '../../src/network/config.js';
 
 const rng = new Rng(31);
 const ROWS = 64;

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { diagnose } from '../../bindings/flow/diagnose.js';
-import { renderReport, type ReportRun } from '../../bindings/flow/report-html.js';
-import type { DepthStudyResult } from '../../bindings/studies/depth.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
+import type { DepthStudyResult } from '../../src/studies/depth.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/network/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
 
 const rng = new Rng(41);

@@ -3,7 +3,7 @@
  * scored, with gradient histograms at the first and the last traced step.
  */
 import { describe, expect, it } from 'vitest';
-import { runActivationStudy } from '../../bindings/studies/activations.js';
+import { runActivationStudy } from '../../src/studies/activations.js';
 
 describe('runActivationStudy', () => {
   it('traces, diagnoses and scores each activation × init', async () => {

@@ -4,13 +4,13 @@
  * bound, the record schedule, CSV/JSON, and refusal of bad options before anything changes.
  */
 import { describe, expect, it } from 'vitest';
-import { Trace } from '../../bindings/flow/trace.js';
-import { LAYER_METRIC_NAMES, PRIME_MAX } from '../../bindings/flow/metrics.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork, type Network } from '../../bindings/network/network.js';
-import type { NetworkOptions } from '../../bindings/network/config.js';
-import { activationPrime } from '../../bindings/ref/activations.js';
-import type { Activation } from '../../bindings/kernels.js';
+import { Trace } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, PRIME_MAX } from '../../src/flow/metrics.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork, type Network } from '../../src/network/network.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import { activationPrime } from '../../src/ref/activations.js';
+import type { Activation } from '../../src/kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 

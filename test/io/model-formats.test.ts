@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { modelFormatOf, readModelFile, writeModelFile } from '../../bindings/io/model-formats.js';
-import { toTfjsLayers } from '../../bindings/io/tfjs-layers.js';
-import { modelOf } from '../../bindings/io/model-data.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { GradscopeError } from '../../src/errors.js';
+import { modelFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { modelOf } from '../../src/io/model-data.js';
+import { createNetwork } from '../../src/network/network.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-formats-'));
 mkdirSync(join(folder, 'existing'));

@@ -2,10 +2,10 @@
 // for every activation, at two batch sizes through one session (the batch dimension is symbolic).
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { toOnnx } from '../../bindings/io/onnx.js';
-import { ACTIVATIONS, type OutputActivation } from '../../bindings/kernels.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import { Rng } from '../../bindings/init/rng.js';
+import { toOnnx } from '../../src/io/onnx.js';
+import { ACTIVATIONS, type OutputActivation } from '../../src/kernels.js';
+import { createNetwork } from '../../src/network/network.js';
+import { Rng } from '../../src/init/rng.js';
 import { expectClose } from '../util/close.js';
 
 const CASES: { hidden: OutputActivation[]; output: OutputActivation }[] = [

@@ -3,11 +3,11 @@
 // structural fault is refused with BAD_MODEL_FILE naming the tensor or field.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { fromSafetensors, toSafetensors } from '../../bindings/io/safetensors.js';
-import { modelOf, networkFromModel } from '../../bindings/io/model-data.js';
-import type { ModelData } from '../../bindings/network/model-file.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { GradscopeError } from '../../src/errors.js';
+import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
+import { modelOf, networkFromModel } from '../../src/io/model-data.js';
+import type { ModelData } from '../../src/network/model-file.js';
+import { createNetwork } from '../../src/network/network.js';
 import { expectClose } from '../util/close.js';
 
 /** [u64 LE header length][header JSON][buffer], assembled by hand from the spec. */

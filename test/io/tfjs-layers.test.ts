@@ -2,10 +2,10 @@
 // saved by tfjs itself loads here and predicts the same; faults are BAD_MODEL_FILE naming the layer.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { modelOf, networkFromModel } from '../../bindings/io/model-data.js';
-import { fromTfjsLayers, toTfjsLayers } from '../../bindings/io/tfjs-layers.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { GradscopeError } from '../../src/errors.js';
+import { modelOf, networkFromModel } from '../../src/io/model-data.js';
+import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { createNetwork } from '../../src/network/network.js';
 import { expectClose } from '../util/close.js';
 
 const X = [

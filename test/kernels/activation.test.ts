@@ -3,10 +3,10 @@
  * and the vectorised exp behind sigmoid, tanh and softmax swept over the whole f32 range.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, type Activation, type Kernels, type OutputActivation } from '../../bindings/kernels.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { ACTIVATION_EXPORT_NAMES, exportName } from '../../bindings/wasm/exports.js';
-import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { ACTIVATIONS, type Activation, type Kernels, type OutputActivation } from '../../src/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATION_EXPORT_NAMES, exportName } from '../../src/wasm/exports.js';
+import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY, guarded, readGuarded } from '../util/canaries.js';

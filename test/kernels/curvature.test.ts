@@ -4,8 +4,8 @@
  * and for wasm an unaligned pointer.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { guarded, readGuarded } from '../util/canaries.js';

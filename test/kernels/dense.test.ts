@@ -9,9 +9,9 @@
  * every output and past the declared scratch.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import type { Kernels, Tensor } from '../../bindings/kernels.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
+import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY } from '../util/canaries.js';

@@ -4,10 +4,10 @@
  * that they stay exact on confident predictions and extreme logits, where the loss is tiny.
  */
 import { describe, expect, it } from 'vitest';
-import { LOSS_OUTPUT, LOSSES, type Kernels, type Loss, type OutputActivation } from '../../bindings/kernels.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { sigmoid } from '../../bindings/ref/activations.js';
-import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { LOSS_OUTPUT, LOSSES, type Kernels, type Loss, type OutputActivation } from '../../src/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { sigmoid } from '../../src/ref/activations.js';
+import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY } from '../util/canaries.js';

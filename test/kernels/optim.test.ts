@@ -5,9 +5,9 @@
  * output, and on wasm an unaligned pointer giving the same bits as an aligned one.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import type { Kernels, Tensor } from '../../bindings/kernels.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
+import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { guarded, readGuarded } from '../util/canaries.js';

@@ -3,9 +3,9 @@
  * every length up to 300 and on 1M elements, where an f32 accumulator would drift.
  */
 import { describe, expect, it } from 'vitest';
-import type { Kernels } from '../../bindings/kernels.js';
-import { Rng } from '../../bindings/init/rng.js';
-import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import type { Kernels } from '../../src/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 

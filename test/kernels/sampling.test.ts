@@ -4,9 +4,9 @@
  * canaries after the output, an unaligned pointer for wasm; and the draws have the right law.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import type { Loss } from '../../bindings/kernels.js';
-import type { WasmKernels, WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { Loss } from '../../src/kernels.js';
+import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { guarded, readGuarded } from '../util/canaries.js';

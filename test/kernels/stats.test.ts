@@ -4,9 +4,9 @@
  * one float into a block), each activation, outputs that must be overwritten, canaries after them.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, type Activation, type Kernels } from '../../bindings/kernels.js';
-import { activation } from '../../bindings/ref/activations.js';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, type Activation, type Kernels } from '../../src/kernels.js';
+import { activation } from '../../src/ref/activations.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY } from '../util/canaries.js';

@@ -1,18 +1,18 @@
 /**
- * The two-thread wasm backend (bindings/wasm/threads): its split dense products against the
+ * The two-thread wasm backend (src/wasm/threads): its split dense products against the
  * float64 oracle and against the one-thread SIMD kernels (forward and ∂input bit for bit, since
  * each row is computed by the same kernel; ∂W within rounding, since its sum over the batch is
  * split), a training run against the one-thread backend, and a pool started and stopped many
  * times without a hang or a leaked worker.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
-import { liveWorkerCount } from '../../bindings/wasm/threads/pool.js';
-import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../bindings/wasm/threads/threaded-kernels.js';
-import { createWasmKernels, type WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
-import type { Kernels, Tensor } from '../../bindings/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/network/network.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
+import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { CANARY } from '../util/canaries.js';

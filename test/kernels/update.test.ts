@@ -3,9 +3,9 @@
  * wasm variants must agree bit for bit, as they run the same f32 operations.
  */
 import { describe, expect, it } from 'vitest';
-import type { Kernels } from '../../bindings/kernels.js';
-import { Rng } from '../../bindings/init/rng.js';
-import type { WasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import type { Kernels } from '../../src/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { CANARY } from '../util/canaries.js';

@@ -1,10 +1,10 @@
 // The float64 reference's backprop against central differences of its own loss: the oracle is
 // checked by something independent of backprop.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { LOSSES } from '../../bindings/kernels.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { LOSSES } from '../../src/kernels.js';
+import { createNetwork } from '../../src/network/network.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { relativeError } from '../util/close.js';
 import { randomCase } from '../util/random-network.js';
 

@@ -1,8 +1,8 @@
 // Network gradients on every backend against the float64 reference: per tensor ‖Δ‖/‖g‖ ≤ 1e-4,
 // however small ‖g‖ is, so vanishing gradients are measured, not rounded away.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork, type Gradients } from '../../bindings/network/network.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork, type Gradients } from '../../src/network/network.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { randomCase } from '../util/random-network.js';

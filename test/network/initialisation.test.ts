@@ -1,8 +1,8 @@
 // The same seed gives bit-identical initial weights on every backend, for every initialiser, and
 // each initialiser draws from the distribution it names.
 import { describe, expect, it } from 'vitest';
-import { WEIGHT_INITS, type WeightInit } from '../../bindings/init/initializers.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { WEIGHT_INITS, type WeightInit } from '../../src/init/initializers.js';
+import { createNetwork } from '../../src/network/network.js';
 import { kernelBackends } from '../util/backends.js';
 
 const INITS: WeightInit[] = [...WEIGHT_INITS, { name: 'normal', std: 0.3 }, { name: 'sparse' }];

@@ -2,9 +2,9 @@
  * Run in a child process by threads-option.test.ts: a network created with `threads: 2` trains,
  * is disposed, and then the process must end by itself with no worker left. Prints one JSON line.
  */
-import { createNetwork } from '../../bindings/network/network.js';
-import { liveWorkerCount } from '../../bindings/wasm/threads/pool.js';
-import type { ThreadedWasmKernels } from '../../bindings/wasm/threads/threaded-kernels.js';
+import { createNetwork } from '../../src/network/network.js';
+import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
+import type { ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 
 const x = Array.from({ length: 256 }, (_, r) => Array.from({ length: 64 }, (_, c) => ((r * 31 + c * 7) % 17) / 17));
 const y = x.map((row) => [row[0] > 0.5 ? 1 : 0, row[0] > 0.5 ? 0 : 1]);

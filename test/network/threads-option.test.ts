@@ -7,10 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork, Network } from '../../bindings/network/network.js';
-import { liveWorkerCount } from '../../bindings/wasm/threads/pool.js';
-import type { ThreadedWasmKernels } from '../../bindings/wasm/threads/threaded-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork, Network } from '../../src/network/network.js';
+import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
+import type { ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 

@@ -7,8 +7,8 @@
  * - XOR with a [2, 8, 1] tanh network: loss < 0.01.
  */
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../bindings/network/network.js';
-import type { OptimizerSpec } from '../../bindings/optim/index.js';
+import { createNetwork } from '../../src/network/network.js';
+import type { OptimizerSpec } from '../../src/optim/index.js';
 import { leastSquaresProblem, normalEquations, ONE_OUTPUT, separableClasses, TILTED, XOR } from './problems.js';
 
 interface Setting {

@@ -2,13 +2,13 @@
 // central-difference Jacobians of the output layer's z and the loss's own curvature H_L:
 // (1/m)·Σ_x J_xᵀ·H_x·J_x·v. Every loss, every activation, on small random networks.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../bindings/init/rng.js';
-import { LOSSES, type Kernels, type Loss } from '../../bindings/kernels.js';
-import { createNetwork, type Network } from '../../bindings/network/network.js';
-import { activationPrime } from '../../bindings/ref/activations.js';
-import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
-import { GaussNewtonProduct } from '../../bindings/optim/gauss-newton.js';
-import { allocVector, freeVector, parameterLengths } from '../../bindings/optim/param-vector.js';
+import { Rng } from '../../src/init/rng.js';
+import { LOSSES, type Kernels, type Loss } from '../../src/kernels.js';
+import { createNetwork, type Network } from '../../src/network/network.js';
+import { activationPrime } from '../../src/ref/activations.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
+import { allocVector, freeVector, parameterLengths } from '../../src/optim/param-vector.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';

@@ -3,8 +3,8 @@
  * pass of a small sigmoid-hidden network, targets drawn from its predictive distribution with a copy
  * of the network's Rng (the draw order K-FAC documents), and E[ā āᵀ], E[g gᵀ] by explicit sums.
  */
-import type { Rng } from '../../bindings/init/rng.js';
-import type { Loss, OutputActivation } from '../../bindings/kernels.js';
+import type { Rng } from '../../src/init/rng.js';
+import type { Loss, OutputActivation } from '../../src/kernels.js';
 
 export interface Layers {
   /** weights[l][out][in], biases[l][out]. */

@@ -1,12 +1,12 @@
 // K-FAC: factors against a float64 oracle, the step against an explicit Kronecker solve, known
 // optima, every backend, options, state and the registry.
 import { describe, expect, it } from 'vitest';
-import type { BackendChoice } from '../../bindings/backend.js';
-import { Rng } from '../../bindings/init/rng.js';
-import type { Kernels, Loss, OutputActivation } from '../../bindings/kernels.js';
-import { createNetwork, Network } from '../../bindings/network/network.js';
-import { findOptimizer } from '../../bindings/optim/index.js';
-import { Kfac, type KfacOptions } from '../../bindings/optim/kfac.js';
+import type { BackendChoice } from '../../src/backend.js';
+import { Rng } from '../../src/init/rng.js';
+import type { Kernels, Loss, OutputActivation } from '../../src/kernels.js';
+import { createNetwork, Network } from '../../src/network/network.js';
+import { findOptimizer } from '../../src/optim/index.js';
+import { Kfac, type KfacOptions } from '../../src/optim/kfac.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
@@ -330,7 +330,7 @@ describe('K-FAC mechanics', () => {
 
   it('allocates nothing in the backend after the first step, and returns it all on dispose', async () => {
     const net = await createNetwork({ sizes: [3, 5, 2], output: 'softmax', backend: 'wasm', seed: 1 });
-    const k = net.kernels as import('../../bindings/wasm/wasm-kernels.js').WasmKernels;
+    const k = net.kernels as import('../../src/wasm/wasm-kernels.js').WasmKernels;
     const rng = new Rng(2);
     const x = randomRows(rng, 8, 3);
     const y = Array.from({ length: 8 }, () => [0, 1].map((j) => (j === rng.below(2) ? 1 : 0)));

@@ -4,12 +4,12 @@
  * ratio, clipping by global norm), checkpoints that continue bit for bit, and no leaked memory.
  */
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import type { NetworkOptions } from '../../bindings/network/config.js';
-import { createNetwork, type Network } from '../../bindings/network/network.js';
-import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../bindings/optim/index.js';
-import { LM_MAX_PARAMETERS } from '../../bindings/optim/levenberg-marquardt.js';
-import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { GradscopeError } from '../../src/errors.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import { createNetwork, type Network } from '../../src/network/network.js';
+import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
+import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { leastSquaresProblem, ONE_OUTPUT, XOR } from './problems.js';
 
 const problem = leastSquaresProblem(3, 64, ONE_OUTPUT);

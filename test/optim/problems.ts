@@ -3,7 +3,7 @@
  * logistic regression (separable data with a margin, and overlapping classes with Newton's optimum
  * in float64) and XOR. Each optimiser's test trains on these and compares.
  */
-import { Rng } from '../../bindings/init/rng.js';
+import { Rng } from '../../src/init/rng.js';
 
 export interface Problem {
   x: number[][];

@@ -1,10 +1,10 @@
 // The remedies study on a tiny budget: it measures every field for a contender that runs, and
 // reports why one cannot run instead of failing.
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { equalisingLayerRates } from '../../bindings/optim/layer-rates.js';
-import { runRemediesStudy } from '../../bindings/studies/remedies.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { GradscopeError } from '../../src/errors.js';
+import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
+import { runRemediesStudy } from '../../src/studies/remedies.js';
+import { createNetwork } from '../../src/network/network.js';
 
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step; skips Levenberg-Marquardt with its reason', async () => {

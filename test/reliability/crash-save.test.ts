@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveModel } from '../../bindings/io/files.js';
-import { createNetwork } from '../../bindings/network/network.js';
+import { loadModel, saveModel } from '../../src/io/files.js';
+import { createNetwork } from '../../src/network/network.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CHILD = fileURLToPath(new URL('./crash-save.run.ts', import.meta.url));

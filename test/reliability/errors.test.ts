@@ -1,9 +1,9 @@
 // Every public entry point refuses bad input with the right GradscopeError code, a message naming
 // what and where, and leaves the network, its optimiser and its RNG exactly as they were (hash).
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../bindings/errors.js';
-import { createNetwork, Network } from '../../bindings/network/network.js';
-import { Sgd } from '../../bindings/optim/sgd.js';
+import type { ErrorCode } from '../../src/errors.js';
+import { createNetwork, Network } from '../../src/network/network.js';
+import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
@@ -113,7 +113,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
 
 describe('OUT_OF_MEMORY up front', () => {
   it.each(['ref', 'wasm'] as const)('a network too large for memory (%s) is refused before anything is allocated', async (backend) => {
-    const { createWasmKernels } = await import('../../bindings/wasm/wasm-kernels.js');
+    const { createWasmKernels } = await import('../../src/wasm/wasm-kernels.js');
     const kernels = backend === 'wasm' ? await createWasmKernels() : 'ref';
     const inUse = () => (typeof kernels === 'object' ? kernels.bytesInUse : 0);
     const before = inUse();

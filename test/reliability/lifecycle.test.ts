@@ -1,10 +1,10 @@
 // dispose() returns the network's WASM memory: 1,000 create/train/dispose cycles leave the bytes in
 // use and the size of linear memory exactly where the first cycle left them.
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../bindings/network/network.js';
-import { createOptimizer } from '../../bindings/optim/index.js';
-import { Sgd } from '../../bindings/optim/sgd.js';
-import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { createNetwork } from '../../src/network/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { Sgd } from '../../src/optim/sgd.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 
 const SHAPES = [[4, 8, 3], [4, 16, 16, 3], [4, 3]];
 const X = Array.from({ length: 12 }, (_, r) => [r / 12, Math.sin(r), -r / 7, 1]);

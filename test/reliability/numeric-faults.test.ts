@@ -1,11 +1,11 @@
 // A step with a NaN or Inf loss or gradient is caught in that step and never applied; the
 // onNonFinite policy throws, skips or halves. Extreme finite inputs never give a silent NaN.
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { Rng } from '../../bindings/init/rng.js';
-import { ACTIVATIONS } from '../../bindings/kernels.js';
-import { createNetwork, type Network } from '../../bindings/network/network.js';
-import { Sgd } from '../../bindings/optim/sgd.js';
+import { GradscopeError } from '../../src/errors.js';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATIONS } from '../../src/kernels.js';
+import { createNetwork, type Network } from '../../src/network/network.js';
+import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';

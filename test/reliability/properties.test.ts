@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GradscopeError } from '../../bindings/errors.js';
-import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeBinary, encodeBinary } from '../../bindings/io/checkpoint.js';
-import { crc32 } from '../../bindings/io/crc32.js';
-import { createNetwork, type Network } from '../../bindings/network/network.js';
-import { Sgd } from '../../bindings/optim/sgd.js';
-import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { GradscopeError } from '../../src/errors.js';
+import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeBinary, encodeBinary } from '../../src/io/checkpoint.js';
+import { crc32 } from '../../src/io/crc32.js';
+import { createNetwork, type Network } from '../../src/network/network.js';
+import { Sgd } from '../../src/optim/sgd.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { stateHash } from '../util/state-hash.js';
 import { seededRunHash } from './determinism-run.js';
 

@@ -15,12 +15,12 @@
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Rng } from '../../bindings/init/rng.js';
-import { createNetwork } from '../../bindings/network/network.js';
-import { nonFiniteStep } from '../../bindings/network/numeric-faults.js';
-import { Sgd } from '../../bindings/optim/sgd.js';
-import { createThreadedWasmKernels } from '../../bindings/wasm/threads/threaded-kernels.js';
-import { createWasmKernels } from '../../bindings/wasm/wasm-kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/network/network.js';
+import { nonFiniteStep } from '../../src/network/numeric-faults.js';
+import { Sgd } from '../../src/optim/sgd.js';
+import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 
 const STEPS = 10_000;
 const SIZES = [100, 64, 64, 10];

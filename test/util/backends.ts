@@ -2,9 +2,9 @@
  * Every backend the shared suites run over, as tfjs runs core's tests on each backend.
  * ref (float64) is the oracle; the others must agree with it.
  */
-import type { Kernels } from '../../bindings/kernels.js';
-import { createRefKernels } from '../../bindings/ref/ref-kernels.js';
-import { createWasmKernels, type WasmKernels, type WasmTensor } from '../../bindings/wasm/wasm-kernels.js';
+import type { Kernels } from '../../src/kernels.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { createWasmKernels, type WasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 
 export interface NamedBackend {
   name: string;

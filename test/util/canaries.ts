@@ -3,7 +3,7 @@
  * stayed inside the sizes it was given.
  */
 import { expect } from 'vitest';
-import type { Kernels, Tensor } from '../../bindings/kernels.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
 
 /** Exactly representable in f32 and unlike anything a kernel computes here. */
 export const CANARY = 7777.5;

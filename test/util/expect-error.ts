@@ -1,6 +1,6 @@
 /** expectError: the call throws a GradscopeError with this code and a message naming what and where. */
 import { expect } from 'vitest';
-import { GradscopeError, type ErrorCode } from '../../bindings/errors.js';
+import { GradscopeError, type ErrorCode } from '../../src/errors.js';
 
 /** Runs `call`, expects a GradscopeError with `code` and a message matching `where`. */
 export async function expectError(call: () => unknown, code: ErrorCode, where: RegExp): Promise<GradscopeError> {

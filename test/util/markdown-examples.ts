@@ -1,6 +1,6 @@
 /**
  * Runs the TypeScript examples of a markdown file as a reader would: each ```ts block becomes a
- * module of its own, with `'gradscope'` mapped to this checkout's bindings/index.ts, run by tsx in
+ * module of its own, with `'gradscope'` mapped to this checkout's src/index.ts, run by tsx in
  * a child process (so top-level await, console output and process exit behave as for a user).
  */
 import { spawn } from 'node:child_process';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-const INDEX = pathToFileURL(fileURLToPath(new URL('../../bindings/index.ts', import.meta.url))).href;
-const NODE_ENTRY = pathToFileURL(fileURLToPath(new URL('../../bindings/node.ts', import.meta.url))).href;
+const INDEX = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.meta.url))).href;
+const NODE_ENTRY = pathToFileURL(fileURLToPath(new URL('../../src/node.ts', import.meta.url))).href;
 /** Put on the line before a block that is not meant to run on its own (a browser-only snippet). */
 export const SKIP_MARKER = '<!-- readme-test: skip -->';
 

@@ -1,8 +1,8 @@
 /** Random network configurations and data for the parity suites, from a seeded Rng. */
-import { Rng } from '../../bindings/init/rng.js';
-import { WEIGHT_INITS } from '../../bindings/init/initializers.js';
-import { ACTIVATIONS, LOSSES, type Loss, type OutputActivation } from '../../bindings/kernels.js';
-import type { NetworkOptions } from '../../bindings/network/config.js';
+import { Rng } from '../../src/init/rng.js';
+import { WEIGHT_INITS } from '../../src/init/initializers.js';
+import { ACTIVATIONS, LOSSES, type Loss, type OutputActivation } from '../../src/kernels.js';
+import type { NetworkOptions } from '../../src/network/config.js';
 
 export interface RandomCase {
   options: NetworkOptions;

@@ -3,8 +3,8 @@
  * state, the RNG state and the step count. Equal hashes before and after = nothing changed.
  */
 import { createHash } from 'node:crypto';
-import type { Network } from '../../bindings/network/network.js';
-import type { Optimizer } from '../../bindings/optim/optimizer.js';
+import type { Network } from '../../src/network/network.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
 
 export function stateHash(net: Network, optimizer?: Optimizer): string {
   const hash = createHash('sha256');

@@ -16,7 +16,7 @@
  *
  * Ownership: the kernels own their pool; `close()` stops it. Networks given these kernels as
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
- * bindings/backend.ts.)
+ * src/backend.ts.)
  */
 import { invalidOption } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';

@@ -150,7 +150,7 @@ export interface Kernels<T extends Tensor = Tensor> {
    */
   sampleTargets(loss: Loss, y: T, a: T, u: T, batch: number, n: number): void;
 
-  // ---- gradient-flow statistics (bindings/flow), one pass each over data a step already made ----
+  // ---- gradient-flow statistics (src/flow), one pass each over data a step already made ----
   /**
    * Statistics of one layer over z, a = f(z) (`[batch][n]`), written to out[ACTIVATION_STAT.*]:
    * Σa, Σa², min a, max a, Σf'(z), max f'(z), the count of f'(z) < threshold, and the count of

@@ -392,7 +392,7 @@ export class Network<T extends Tensor = Tensor> {
   /** Releases of state that others (optimisers, traces) keep in the backend's memory. */
   readonly onDispose: (() => void)[] = [];
 
-  /** The gradient-flow trace of the last train() call given `trace` options (see bindings/flow). */
+  /** The gradient-flow trace of the last train() call given `trace` options (see src/flow). */
   trace: Trace | undefined;
 }
 
@@ -407,7 +407,7 @@ export function predictedClass(values: ArrayLike<number>, offset: number, n: num
 /**
  * A new network. `backend` picks the kernels ('wasm' by default); `threads: n` runs the wasm
  * backend's large products on n threads, on kernels shared by every network of the same n and
- * closed when the last of them is disposed (bindings/backend.ts).
+ * closed when the last of them is disposed (src/backend.ts).
  */
 export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
   const config = resolveConfig(options);

@@ -45,7 +45,7 @@ export interface TrainOptions {
   shuffle?: boolean;
   /**
    * An optimiser instance (keeps its state across calls), or a name / { name, ...options } from the
-   * registry in bindings/optim/index.ts (created for this call); default: SGD from momentum/weightDecay.
+   * registry in src/optim/index.ts (created for this call); default: SGD from momentum/weightDecay.
    */
   optimizer?: Optimizer | OptimizerSpec;
   /** Clip the gradient to this global norm before each step (first-order optimisers only). */
@@ -60,7 +60,7 @@ export interface TrainOptions {
   onNonFinite?: NonFinitePolicy;
   /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
   maxHalvings?: number;
-  /** Record a gradient-flow trace into net.trace (see bindings/flow/recorder.ts), e.g. { every: 10 }. */
+  /** Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }. */
   trace?: TraceOptions;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The optimiser registry: every optimiser by name, so `train(x, y, { optimizer: 'adam' })` or
  * `{ optimizer: { name: 'adam', beta2: 0.99 } }` works, and the CLI and studies can list them.
- * Adding one: a file in bindings/optim/ with its class, and one entry in OPTIMIZERS below.
+ * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
 import { invalidOption } from '../errors.js';
 import type { Network } from '../network/network.js';

@@ -51,7 +51,7 @@ export async function createWasmKernels(options: WasmOptions = {}): Promise<Wasm
   return new WasmBackend(exports, variant, binary);
 }
 
-/** Exported for the thread pool's backend (bindings/wasm/threads), which splits its dense products. */
+/** Exported for the thread pool's backend (src/wasm/threads), which splits its dense products. */
 export class WasmBackend implements WasmKernels {
   readonly name: string;
   readonly precision = 'f32' as const;

@@ -3,7 +3,7 @@
  * Gemm (Y = X·Wᵀ + b, transB = 1, because gradscope stores W as [out][in]) followed by its
  * activation op; 'linear' adds no op. Input "input" and output "output" are float32
  * [batch, features] with a symbolic batch dimension. The protobuf is written by hand
- * (bindings/io/protobuf.ts) with the field numbers of onnx/onnx.proto.
+ * (src/io/protobuf.ts) with the field numbers of onnx/onnx.proto.
  */
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
 import type { ModelData } from '../network/model-file.js';
