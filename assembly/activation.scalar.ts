@@ -5,8 +5,8 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, sigmoidf32, tanhf32, pick, rowMaxf32 } from './exp';
-import { LEAKY_RELU_SLOPE } from './constants';
+import { expf32, expm1f32, sigmoidf32, tanhf32, pick, rowMaxf32 } from './exp';
+import { LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_LAMBDA_ALPHA } from './constants';
 
 // ---- sigmoid ----
 
@@ -118,6 +118,28 @@ export function f32_linear_bwd__scalar(dz: usize, da: usize, _z: usize, _a: usiz
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     store<f32>(dz + o, load<f32>(dz + o) + load<f32>(da + o));
+  }
+}
+
+// ---- selu ----
+
+export function f32_selu_fwd__scalar(a: usize, z: usize, n: i32): void {
+  // a, z are (n); selu(z) = λz for z > 0, λα(eᶻ − 1) otherwise (NaN stays NaN: it takes the second)
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const zi = load<f32>(z + o);
+    store<f32>(a + o, pick(zi * SELU_LAMBDA, SELU_LAMBDA_ALPHA * expm1f32(zi), zi > 0));
+  }
+}
+
+export function f32_selu_bwd__scalar(dz: usize, da: usize, z: usize, _a: usize, n: i32): void {
+  // dz, da, z are (n); selu'(z) = λ for z > 0, λα·eᶻ otherwise (λα at z = 0, as PyTorch). From z,
+  // not from a + λα, which cancels in the negative tail.
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const zi = load<f32>(z + o);
+    const prime = pick(SELU_LAMBDA, SELU_LAMBDA_ALPHA * expf32(zi), zi > 0);
+    store<f32>(dz + o, load<f32>(dz + o) + load<f32>(da + o) * prime);
   }
 }
 

@@ -11,8 +11,8 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, expf32x4, sigmoidf32x4, tanhf32x4, rowMaxf32x4, sumLanesF64 } from './exp';
-import { LEAKY_RELU_SLOPE } from './constants';
+import { expf32, expf32x4, expm1f32x4, sigmoidf32x4, tanhf32x4, rowMaxf32x4, sumLanesF64 } from './exp';
+import { LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_LAMBDA_ALPHA } from './constants';
 import {
   f32_sigmoid_fwd__scalar, f32_sigmoid_bwd__scalar,
   f32_tanh_fwd__scalar, f32_tanh_bwd__scalar,
@@ -20,6 +20,7 @@ import {
   f32_leaky_relu_fwd__scalar, f32_leaky_relu_bwd__scalar,
   f32_softsign_fwd__scalar, f32_softsign_bwd__scalar,
   f32_linear_bwd__scalar,
+  f32_selu_fwd__scalar, f32_selu_bwd__scalar,
 } from './activation.scalar';
 
 // ---- sigmoid ----
@@ -191,6 +192,36 @@ export function f32_linear_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n
   }
   const o = <usize>i << 2;
   f32_linear_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
+}
+
+// ---- selu ----
+
+export function f32_selu_fwd__simd(a: usize, z: usize, n: i32): void {
+  // a, z are (n); selu(z) = λz for z > 0, λα(eᶻ − 1) otherwise
+  const zero = f32x4.splat(0), lambda = f32x4.splat(SELU_LAMBDA), lambdaAlpha = f32x4.splat(SELU_LAMBDA_ALPHA);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const zi = v128.load(z + o);
+    const negative = f32x4.mul(lambdaAlpha, expm1f32x4(zi));
+    v128.store(a + o, v128.bitselect(f32x4.mul(zi, lambda), negative, f32x4.gt(zi, zero)));
+  }
+  const o = <usize>i << 2;
+  f32_selu_fwd__scalar(a + o, z + o, n - i);
+}
+
+export function f32_selu_bwd__simd(dz: usize, da: usize, z: usize, a: usize, n: i32): void {
+  // dz, da, z are (n); selu'(z) = λ for z > 0, λα·eᶻ otherwise (λα at z = 0)
+  const zero = f32x4.splat(0), lambda = f32x4.splat(SELU_LAMBDA), lambdaAlpha = f32x4.splat(SELU_LAMBDA_ALPHA);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const zi = v128.load(z + o);
+    const prime = v128.bitselect(lambda, f32x4.mul(lambdaAlpha, expf32x4(zi)), f32x4.gt(zi, zero));
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), f32x4.mul(v128.load(da + o), prime)));
+  }
+  const o = <usize>i << 2;
+  f32_selu_bwd__scalar(dz + o, da + o, z + o, a + o, n - i);
 }
 
 // ---- softmax ----

@@ -1,4 +1,4 @@
-// The vector maths the elementwise kernels share: e^x, σ, tanh and log(1 + u) in f32, each twice,
+// The vector maths the elementwise kernels share: e^x, e^x − 1, σ, tanh and log(1 + u) in f32, each twice,
 // as an f32x4 version for the SIMD kernels and an f32 version for the scalar twins and the SIMD
 // tails. Both versions run the same f32 operations in the same order (no fma: wasm SIMD has none
 // without relaxed-simd), so a lane of the vector result has the same bits as the scalar result.
@@ -84,6 +84,37 @@
   const s1 = i32x4.shl(i32x4.add(k1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(k2, bias), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+// ---- eᵡ − 1 ----
+//
+// SELU's negative side, λα(eᶻ − 1). expf32(x) − 1 cancels as x → 0 (at x = −1e-4 it would keep
+// three digits), so for |x| < ln2/2, where expf32's reduction takes k = 0 and r = x, the
+// polynomial's own form r + r²·P(r) gives eᵡ − 1 without the leading 1: relative error ~1e-7.
+// Farther out, eᵡ − 1 ≤ −0.29 or ≥ 0.41 and the subtraction loses under two bits.
+@inline const EXPM1_SMALL: f32 = 0.34657359;
+
+/** eᵡ − 1 in f32 (relative error < 3e-7). */
+@inline export function expm1f32(x: f32): f32 {
+  let p = E0 * x + E1;
+  p = p * x + E2;
+  p = p * x + E3;
+  p = p * x + E4;
+  p = p * x + E5;
+  const small = p * (x * x) + x;
+  return pick(small, expf32(x) - 1, abs(x) < EXPM1_SMALL);
+}
+
+/** eᵡ − 1 lane by lane: expm1f32 on f32x4, both branches computed and each lane picking one. */
+@inline export function expm1f32x4(x: v128): v128 {
+  let p = f32x4.add(f32x4.mul(f32x4.splat(E0), x), f32x4.splat(E1));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(E2));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(E3));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(E4));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(E5));
+  const small = f32x4.add(f32x4.mul(p, f32x4.mul(x, x)), x);
+  const large = f32x4.sub(expf32x4(x), f32x4.splat(1));
+  return v128.bitselect(small, large, f32x4.lt(f32x4.abs(x), f32x4.splat(EXPM1_SMALL)));
 }
 
 // ---- log(1 + u) for u ∈ [0, 1] ----

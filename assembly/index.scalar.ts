@@ -10,4 +10,6 @@ export * from './curvature.scalar';
 export * from './cholesky.scalar';
 export * from './sampling.scalar';
 export * from './stats.scalar';
+export * from './normalization.scalar';
+export * from './residual.scalar';
 export * from './common';

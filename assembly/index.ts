@@ -21,4 +21,8 @@ export * from './sampling.simd';
 export * from './sampling.scalar';
 export * from './stats.simd';
 export * from './stats.scalar';
+export * from './normalization.simd';
+export * from './normalization.scalar';
+export * from './residual.simd';
+export * from './residual.scalar';
 export * from './common';

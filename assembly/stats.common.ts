@@ -2,7 +2,8 @@
 // σ'(z) for each, once as f32 and once as f32x4 with the same operations in the same order, so a
 // lane of the vector version has the same bits as the scalar one. Nothing here is a module export.
 
-import { LEAKY_RELU_SLOPE } from './constants';
+import { LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_LAMBDA_ALPHA } from './constants';
+import { expf32, expf32x4, pick } from './exp';
 
 // Activation codes: the index of each name in ACTIVATIONS (src/kernels.ts); the binding
 // passes that index, so the two lists cannot drift apart unnoticed (the parity test covers each).
@@ -11,6 +12,7 @@ import { LEAKY_RELU_SLOPE } from './constants';
 @inline export const RELU: i32 = 2;
 @inline export const LEAKY_RELU: i32 = 3;
 @inline export const SOFTSIGN: i32 = 4;
+@inline export const SELU: i32 = 6;
 
 // Slots of the f64 results of f32_activation_stats; twin of ACTIVATION_STAT in src/kernels.ts.
 @inline export const STAT_SUM: i32 = 0;
@@ -39,6 +41,7 @@ import { LEAKY_RELU_SLOPE } from './constants';
     const d: f32 = 1 + abs(z);
     return 1 / (d * d);
   }
+  if (kind == SELU) return pick(SELU_LAMBDA, SELU_LAMBDA_ALPHA * expf32(z), z > 0);
   return 1;
 }
 
@@ -52,6 +55,9 @@ import { LEAKY_RELU_SLOPE } from './constants';
   if (kind == SOFTSIGN) {
     const d = f32x4.add(one, f32x4.abs(z));
     return f32x4.div(one, f32x4.mul(d, d));
+  }
+  if (kind == SELU) {
+    return v128.bitselect(f32x4.splat(SELU_LAMBDA), f32x4.mul(f32x4.splat(SELU_LAMBDA_ALPHA), expf32x4(z)), f32x4.gt(z, f32x4.splat(0)));
   }
   return one;
 }

@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
 import { PEER_SIZES, runPeersBench } from './peers.bench.js';
@@ -52,6 +53,10 @@ const denseRows: ReportRow[] = dense.map((r) => {
 log('exp-bound activations');
 const elementwise = await runElementwiseBench();
 const elementwiseRows: ReportRow[] = elementwise.map((r) => ({ suite: 'elementwise', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
+
+log('block kernels: normalisation, SELU, residual');
+const blocks = await runBlocksBench();
+const blockRows: ReportRow[] = blocks.map((r) => ({ suite: 'blocks', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
 
 log('training step per backend');
 const step = await runStepBench();
@@ -112,7 +117,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...blockRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -262,6 +267,13 @@ ${markdownTable(relaxedRows)}
 ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats; ratio = speed-up over a TypeScript loop calling Math.exp.
 
 ${markdownTable(elementwiseRows)}
+
+## Block kernels
+
+The kernels of the blocks (issue 13) on [${BLOCKS_BATCH}][${BLOCKS_WIDTH}] floats; ratio = the plain-TypeScript
+reference's time (src/ref over Float32Arrays) over the row's.
+
+${markdownTable(blockRows)}
 
 ## Gradient-flow trace
 

@@ -8,7 +8,7 @@ export { modelFromJSON, MODEL_FORMAT, MODEL_VERSION, MODEL_LIMITS } from './netw
 export type { ModelFile, ModelData } from './network/model-file.js';
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE } from './kernels.js';
+export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';
 export type { Activation, OutputActivation, Loss, Kernels, Tensor } from './kernels.js';
 export { createRefKernels } from './ref/ref-kernels.js';
 export { createWasmKernels } from './wasm/wasm-kernels.js';

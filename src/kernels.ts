@@ -11,7 +11,7 @@
  *   until the next `alloc` (WASM memory may grow and detach it): take a fresh view, never keep one.
  */
 
-export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear'] as const;
+export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export const OUTPUT_ACTIVATIONS = [...ACTIVATIONS, 'softmax'] as const;
 export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
@@ -20,6 +20,13 @@ export type Loss = (typeof LOSSES)[number];
 
 /** Slope of leaky-relu for negative inputs; the one place this constant lives. */
 export const LEAKY_RELU_SLOPE = 0.01;
+
+/**
+ * SELU's constants (Klambauer et al. 2017, eq. 14): selu(z) = λz for z > 0, λα(eᶻ − 1) otherwise.
+ * The one place these live (twins in assembly/constants.ts).
+ */
+export const SELU_LAMBDA = 1.0507009873554805;
+export const SELU_ALPHA = 1.6732632423543772;
 
 /** Which output activation each loss is fused with; `null` means any elementwise activation. */
 export const LOSS_OUTPUT: Record<Loss, OutputActivation | null> = {
@@ -75,6 +82,47 @@ export interface Kernels<T extends Tensor = Tensor> {
   activationForward(f: OutputActivation, a: T, z: T, batch: number, n: number): void;
   /** dz += da ⊙ f'(z), elementwise over batch·n (a = f(z) is given so f' can reuse it). Not softmax. */
   activationBackward(f: Activation, dz: T, da: T, z: T, a: T, batch: number, n: number): void;
+
+  // ---- normalisation over features (x, y are [batch][n]; x̂ = (x − mean)·invStd; y = γ ⊙ x̂ + β) ----
+  /**
+   * Batch normalisation, training mode. Per feature j over the batch: mean[j] = μⱼ, the biased
+   * variance σⱼ², invStd[j] = 1/√(σⱼ² + eps); y = γ ⊙ x̂ + β. Overwrites y, mean and invStd (`[n]`,
+   * what batchNormBackward needs). The running statistics (`[n]`) move as PyTorch's do:
+   * runningMean = (1 − momentum)·runningMean + momentum·μ, runningVar likewise with the unbiased
+   * σ²·batch/(batch − 1) (a batch of one, which PyTorch refuses in training, gives σ² = 0).
+   * Sums in f64: constant features give σ² = 0 (y = β), and huge inputs no NaN. batch 0: nothing.
+   */
+  batchNormForward(
+    y: T, mean: T, invStd: T, runningMean: T, runningVar: T,
+    x: T, gamma: T, beta: T, batch: number, n: number, momentum: number, eps: number,
+  ): void;
+  /** Batch normalisation, evaluation mode: y = γ ⊙ (x − runningMean)/√(runningVar + eps) + β. Overwrites y. */
+  batchNormInference(y: T, x: T, gamma: T, beta: T, runningMean: T, runningVar: T, batch: number, n: number, eps: number): void;
+  /**
+   * Through batchNormForward (training mode), per feature j with mean, invStd as it saved them:
+   * dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy;  dx += γ·invStd·(dy − Σ dy/batch − x̂·Σ(dy ⊙ x̂)/batch).
+   */
+  batchNormBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, gamma: T, batch: number, n: number): void;
+  /**
+   * Layer normalisation: per row x over its n features, mean[x] = μ, invStd[x] = 1/√(σ² + eps)
+   * (biased σ², `[batch]` each, overwritten), y = γ ⊙ x̂ + β with γ, β `[n]`. Sums in f64.
+   */
+  layerNormForward(y: T, mean: T, invStd: T, x: T, gamma: T, beta: T, batch: number, n: number, eps: number): void;
+  /**
+   * Through layerNormForward, per row with g = dy ⊙ γ: dx += invStd·(g − Σg/n − x̂·Σ(g ⊙ x̂)/n);
+   * dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy.
+   */
+  layerNormBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, gamma: T, batch: number, n: number): void;
+
+  // ---- residual connections (every tensor [n], n = batch·width) ----
+  /** y = x + branch: the skip connection. Overwrites y (y may be x or branch). */
+  residualForward(y: T, x: T, branch: T, n: number): void;
+  /** dx += dy;  dbranch += dy. */
+  residualBackward(dx: T, dbranch: T, dy: T, n: number): void;
+  /** ReZero (Bachlechner et al. 2020): y = x + α·branch, α = alpha[0]. Overwrites y. */
+  rezeroForward(y: T, x: T, branch: T, alpha: T, n: number): void;
+  /** dx += dy;  dbranch += α·dy;  dalpha[0] += Σ dy ⊙ branch (summed in f64). */
+  rezeroBackward(dx: T, dbranch: T, dalpha: T, dy: T, branch: T, alpha: T, n: number): void;
 
   // ---- loss, fused with the output layer ----
   /** Mean over the batch of the per-sample loss (a = output(z) already computed). */

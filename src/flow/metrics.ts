@@ -2,7 +2,7 @@
  * What a gradient-flow trace records: the per-layer metrics, in one list that the trace, its CSV and
  * JSON, the diagnosis and the HTML report all read, and the constants behind their definitions.
  */
-import type { Activation, OutputActivation } from '../kernels.js';
+import { SELU_ALPHA, SELU_LAMBDA, type Activation, type OutputActivation } from '../kernels.js';
 
 /** Per layer l (weights[l], the units after it), at every traced step. */
 export const LAYER_METRICS = {
@@ -38,6 +38,7 @@ export const PRIME_MAX: Record<Activation, number> = {
   'leaky-relu': 1,
   softsign: 1,
   linear: 1,
+  selu: SELU_LAMBDA * SELU_ALPHA, // at z → 0⁻; λ above 0
 };
 
 /** Whether σ' is defined elementwise (softmax's Jacobian is not diagonal: no σ' statistics for it). */

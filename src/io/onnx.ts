@@ -5,7 +5,7 @@
  * [batch, features] with a symbolic batch dimension. The protobuf is written by hand
  * (src/io/protobuf.ts) with the field numbers of onnx/onnx.proto.
  */
-import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
+import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_LAMBDA, type OutputActivation } from '../kernels.js';
 import type { ModelData } from '../network/model-file.js';
 import type { Network } from '../network/network.js';
 import { asModelData } from './model-data.js';
@@ -42,6 +42,7 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
   relu: { op: 'Relu' },
   'leaky-relu': { op: 'LeakyRelu', attributes: { alpha: { float: LEAKY_RELU_SLOPE } } },
   softsign: { op: 'Softsign' },
+  selu: { op: 'Selu', attributes: { alpha: { float: SELU_ALPHA }, gamma: { float: SELU_LAMBDA } } },
   softmax: { op: 'Softmax', attributes: { axis: { int: -1 } } },
   linear: null,
 };

@@ -29,6 +29,7 @@ const TORCH_MODULE: Record<OutputActivation, string> = {
   relu: 'nn.ReLU()',
   'leaky-relu': 'nn.LeakyReLU(0.01)',
   softsign: 'nn.Softsign()',
+  selu: 'nn.SELU()',
   linear: 'nn.Identity()',
   softmax: 'nn.Softmax(dim=-1)',
 };

@@ -44,7 +44,7 @@ export interface TfjsImportOptions {
 }
 
 /** Activation strings tfjs and gradscope share; tfjs spells leaky-relu as a layer, not a string. */
-const TFJS_ACTIVATIONS: readonly OutputActivation[] = ['sigmoid', 'tanh', 'relu', 'softsign', 'linear', 'softmax'];
+const TFJS_ACTIVATIONS: readonly OutputActivation[] = ['sigmoid', 'tanh', 'relu', 'softsign', 'linear', 'selu', 'softmax'];
 
 /** Keras/tfjs loss names, in both the Python (snake_case) and tfjs (camelCase) spellings. */
 const TFJS_LOSSES: Record<string, Loss> = {

@@ -1,5 +1,5 @@
 // The activation functions and their derivatives in plain float64 arithmetic: the oracle's formulas.
-import { LEAKY_RELU_SLOPE, type Activation } from '../kernels.js';
+import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_LAMBDA, type Activation } from '../kernels.js';
 
 export function sigmoid(z: number): number {
   // Written two ways so that neither branch overflows and small results keep their relative accuracy.
@@ -15,6 +15,7 @@ export const activation: Record<Activation, (z: number) => number> = {
   'leaky-relu': (z) => (z > 0 ? z : LEAKY_RELU_SLOPE * z),
   softsign: (z) => z / (1 + Math.abs(z)),
   linear: (z) => z,
+  selu: (z) => (z > 0 ? SELU_LAMBDA * z : SELU_LAMBDA * SELU_ALPHA * Math.expm1(z)),
 };
 
 /** f'(z), given z and a = f(z). */
@@ -25,6 +26,7 @@ export const activationPrime: Record<Activation, (z: number, a: number) => numbe
   'leaky-relu': (z) => (z > 0 ? 1 : LEAKY_RELU_SLOPE),
   softsign: (z) => 1 / ((1 + Math.abs(z)) * (1 + Math.abs(z))),
   linear: () => 1,
+  selu: (z) => (z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z)),
 };
 
 /** log(1 + e^x) without overflow. */

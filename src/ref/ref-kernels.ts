@@ -6,6 +6,8 @@
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
+import { normalizationKernels } from './normalization.js';
+import { residualKernels } from './residual.js';
 import { samplingKernels } from './sampling.js';
 import { statsKernels } from './stats.js';
 
@@ -156,6 +158,8 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
       return sum;
     },
 
+    ...normalizationKernels,
+    ...residualKernels,
     ...curvatureKernels,
     ...samplingKernels,
     ...statsKernels,

@@ -14,6 +14,7 @@ export const ACTIVATION_EXPORT_NAMES = {
   'leaky-relu': 'leaky_relu',
   softsign: 'softsign',
   linear: 'linear',
+  selu: 'selu',
 } as const;
 export type ActivationExportName = (typeof ACTIVATION_EXPORT_NAMES)[keyof typeof ACTIVATION_EXPORT_NAMES];
 
@@ -34,6 +35,30 @@ export interface VariantKernels {
 
   // a[batch][n] = softmax(z) row by row
   f32_softmax_fwd(a: Ptr, z: Ptr, batch: number, n: number): void;
+
+  // The normalisation kernels of assembly/normalization.*.ts (momentum and eps are f64; statistics
+  // are summed in f64). Batch norm, training: y = γ·x̂ + β with the batch's mean and invStd
+  // (saved, (n) each), running statistics moved by momentum
+  f32_batchnorm_fwd(
+    y: Ptr, mean: Ptr, invStd: Ptr, runningMean: Ptr, runningVar: Ptr,
+    x: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number, momentum: number, eps: number,
+  ): void;
+  // … evaluation: y = γ·(x − runningMean)/√(runningVar + eps) + β
+  f32_batchnorm_infer(y: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, runningMean: Ptr, runningVar: Ptr, batch: number, n: number, eps: number): void;
+  // … backward: dx, dgamma, dbeta += (see Kernels.batchNormBackward)
+  f32_batchnorm_bwd(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, batch: number, n: number): void;
+  // Layer norm: per row, y = γ·x̂ + β; mean, invStd are (batch)
+  f32_layernorm_fwd(y: Ptr, mean: Ptr, invStd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number, eps: number): void;
+  // … backward: dx, dgamma, dbeta += (see Kernels.layerNormBackward)
+  f32_layernorm_bwd(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, batch: number, n: number): void;
+  // The residual kernels of assembly/residual.*.ts. y = x + branch
+  f32_residual_fwd(y: Ptr, x: Ptr, branch: Ptr, n: number): void;
+  // dx += dy;  dbranch += dy
+  f32_residual_bwd(dx: Ptr, dbranch: Ptr, dy: Ptr, n: number): void;
+  // y = x + alpha[0]·branch
+  f32_rezero_fwd(y: Ptr, x: Ptr, branch: Ptr, alpha: Ptr, n: number): void;
+  // dx += dy;  dbranch += α·dy;  dalpha[0] += Σ dy·branch
+  f32_rezero_bwd(dx: Ptr, dbranch: Ptr, dalpha: Ptr, dy: Ptr, branch: Ptr, alpha: Ptr, n: number): void;
 
   // losses: the mean over the batch of the per-sample loss, returned as f64
   f32_xent_softmax_loss(z: Ptr, y: Ptr, batch: number, n: number): number;

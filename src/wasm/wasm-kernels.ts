@@ -149,6 +149,49 @@ export class WasmBackend implements WasmKernels {
     this.activations[f].bwd(dz.ptr, da.ptr, z.ptr, a.ptr, batch * n);
   }
 
+  batchNormForward(
+    y: WasmTensor, mean: WasmTensor, invStd: WasmTensor, runningMean: WasmTensor, runningVar: WasmTensor,
+    x: WasmTensor, gamma: WasmTensor, beta: WasmTensor, batch: number, n: number, momentum: number, eps: number,
+  ): void {
+    this.module.f32_batchnorm_fwd(y.ptr, mean.ptr, invStd.ptr, runningMean.ptr, runningVar.ptr, x.ptr, gamma.ptr, beta.ptr, batch, n, momentum, eps);
+  }
+  batchNormInference(
+    y: WasmTensor, x: WasmTensor, gamma: WasmTensor, beta: WasmTensor, runningMean: WasmTensor, runningVar: WasmTensor,
+    batch: number, n: number, eps: number,
+  ): void {
+    this.module.f32_batchnorm_infer(y.ptr, x.ptr, gamma.ptr, beta.ptr, runningMean.ptr, runningVar.ptr, batch, n, eps);
+  }
+  batchNormBackward(
+    dx: WasmTensor, dgamma: WasmTensor, dbeta: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor,
+    gamma: WasmTensor, batch: number, n: number,
+  ): void {
+    this.module.f32_batchnorm_bwd(dx.ptr, dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, batch, n);
+  }
+  layerNormForward(
+    y: WasmTensor, mean: WasmTensor, invStd: WasmTensor, x: WasmTensor, gamma: WasmTensor, beta: WasmTensor, batch: number, n: number, eps: number,
+  ): void {
+    this.module.f32_layernorm_fwd(y.ptr, mean.ptr, invStd.ptr, x.ptr, gamma.ptr, beta.ptr, batch, n, eps);
+  }
+  layerNormBackward(
+    dx: WasmTensor, dgamma: WasmTensor, dbeta: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor,
+    gamma: WasmTensor, batch: number, n: number,
+  ): void {
+    this.module.f32_layernorm_bwd(dx.ptr, dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, batch, n);
+  }
+
+  residualForward(y: WasmTensor, x: WasmTensor, branch: WasmTensor, n: number): void {
+    this.module.f32_residual_fwd(y.ptr, x.ptr, branch.ptr, n);
+  }
+  residualBackward(dx: WasmTensor, dbranch: WasmTensor, dy: WasmTensor, n: number): void {
+    this.module.f32_residual_bwd(dx.ptr, dbranch.ptr, dy.ptr, n);
+  }
+  rezeroForward(y: WasmTensor, x: WasmTensor, branch: WasmTensor, alpha: WasmTensor, n: number): void {
+    this.module.f32_rezero_fwd(y.ptr, x.ptr, branch.ptr, alpha.ptr, n);
+  }
+  rezeroBackward(dx: WasmTensor, dbranch: WasmTensor, dalpha: WasmTensor, dy: WasmTensor, branch: WasmTensor, alpha: WasmTensor, n: number): void {
+    this.module.f32_rezero_bwd(dx.ptr, dbranch.ptr, dalpha.ptr, dy.ptr, branch.ptr, alpha.ptr, n);
+  }
+
   loss(loss: string, _output: OutputActivation, z: WasmTensor, a: WasmTensor, y: WasmTensor, batch: number, n: number): number {
     const k = this.module;
     if (loss === 'cross-entropy') return k.f32_xent_softmax_loss(z.ptr, y.ptr, batch, n);

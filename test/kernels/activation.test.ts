@@ -3,12 +3,13 @@
  * and the vectorised exp behind sigmoid, tanh and softmax swept over the whole f32 range.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, type Activation, type Kernels, type OutputActivation } from '../../src/kernels.js';
+import { ACTIVATIONS, SELU_ALPHA, SELU_LAMBDA, type Activation, type Kernels, type OutputActivation } from '../../src/kernels.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATION_EXPORT_NAMES, exportName } from '../../src/wasm/exports.js';
 import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf, wasmTensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { firstBitDifference } from '../util/bits.js';
 import { CANARY, guarded, readGuarded } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
@@ -106,7 +107,7 @@ describe.each(backends)('$name', ({ kernels: k }) => {
 
     it('takes the conventional derivative at z = 0', () => {
       const dz = backward(k, f, [0, 0, 0, 0, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0], forward(oracle, f, [0, 0, 0, 0, 0], 1, 5, 'a'), f);
-      const expected = { sigmoid: 0.25, tanh: 1, relu: 0, 'leaky-relu': 0.01, softsign: 1, linear: 1 }[f];
+      const expected = { sigmoid: 0.25, tanh: 1, relu: 0, 'leaky-relu': 0.01, softsign: 1, linear: 1, selu: SELU_LAMBDA * SELU_ALPHA }[f];
       expectClose(dz, new Array(5).fill(expected), { rel: 1e-6 }, `${k.name} ${f}'(0)`);
     });
   });
@@ -131,6 +132,25 @@ describe.each(backends)('$name', ({ kernels: k }) => {
         expect([a[0], a[1], a[2], a[3]]).toEqual([1, -1, 1, -1]);
         expectClose([a[4], a[5]], [1e-10, -1e-10], { rel: 1e-6 }, 'tanh near 0');
       }
+    });
+  });
+
+  describe('selu over the whole f32 range', () => {
+    // λz overflows f32 above 3.2e38 (and selu(±∞) = ±∞): those points are left out.
+    const z = expSweep().filter((v) => Math.abs(v) < 3e38);
+
+    it(`is within 1e-6 relative of float64 on ${z.length} points (eᶻ − 1 near 0 included), and always finite`, () => {
+      const a = forward(k, 'selu', z, 1, z.length, `${k.name} selu`);
+      const finite = z.map((_, i) => (Number.isFinite(a[i]) ? 1 : 0));
+      expect(finite.indexOf(0), `${k.name} selu: first non-finite output (index)`).toBe(-1);
+      expectClose(a, forward(oracle, 'selu', z, 1, z.length, 'oracle'), FORWARD, `${k.name} selu sweep`);
+    });
+
+    it('saturates at −λα and is λz above 0', () => {
+      const a = forward(k, 'selu', [-100, -1e4, 2, 1e-10, -1e-10], 1, 5, 'selu');
+      const lambdaAlpha = Math.fround(SELU_LAMBDA * SELU_ALPHA);
+      expect([a[0], a[1]]).toEqual([-lambdaAlpha, -lambdaAlpha]);
+      expectClose([a[2], a[3], a[4]], [2 * SELU_LAMBDA, 1e-10 * SELU_LAMBDA, -1e-10 * SELU_LAMBDA * SELU_ALPHA], { rel: 1e-6 }, 'selu');
     });
   });
 
@@ -240,8 +260,3 @@ describe('the SIMD kernels and their scalar twins', () => {
     }
   });
 });
-
-function firstBitDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return a.length === b.length ? -1 : a.length;
-}

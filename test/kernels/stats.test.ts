@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, type Activation, type Kernels } from '../../src/kernels.js';
+import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, ACTIVATIONS, SELU_ALPHA, SELU_LAMBDA, type Activation, type Kernels } from '../../src/kernels.js';
 import { activation } from '../../src/ref/activations.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
@@ -132,6 +132,7 @@ function primeOf(f: Activation, z: number, a: number): number {
     case 'leaky-relu': return z > 0 ? 1 : r(0.01);
     case 'softsign': { const d = r(1 + Math.abs(z)); return r(1 / r(d * d)); }
     case 'linear': return 1;
+    case 'selu': return z > 0 ? r(SELU_LAMBDA) : r(r(SELU_LAMBDA * SELU_ALPHA) * r(Math.exp(z)));
   }
 }
 

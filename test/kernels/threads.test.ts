@@ -110,6 +110,31 @@ describe('wasm-simd-threads', () => {
     });
   }
 
+  it('runs the block kernels (normalisation, residual, selu) on its shared memory as the one-thread backend does, bit for bit', () => {
+    const [batch, n] = [13, 10];
+    const rng = new Rng(21);
+    const x = normals(rng, batch * n), dy = normals(rng, batch * n), gamma = normals(rng, n), beta = normals(rng, n);
+    const run = <T extends Tensor>(k: Kernels<T>) => {
+      const [tx, tdy, tg, tb] = [x, dy, gamma, beta].map((v) => tensorOf(k, v));
+      const [y, dx, dg, db, a, dz] = [0, 0, 0, 0, 0, 0].map(() => k.alloc(batch * n));
+      const [mean, invStd, runningMean, runningVar, rowMean, rowInvStd, alpha, dalpha] = [n, n, n, n, batch, batch, 1, 1].map((m) => k.alloc(m));
+      k.write(alpha, [0.5]);
+      k.batchNormForward(y, mean, invStd, runningMean, runningVar, tx, tg, tb, batch, n, 0.1, 1e-5);
+      k.batchNormBackward(dx, dg, db, tdy, tx, mean, invStd, tg, batch, n);
+      k.batchNormInference(y, tx, tg, tb, runningMean, runningVar, batch, n, 1e-5);
+      k.layerNormForward(a, rowMean, rowInvStd, y, tg, tb, batch, n, 1e-5);
+      k.layerNormBackward(dx, dg, db, tdy, y, rowMean, rowInvStd, tg, batch, n);
+      k.activationForward('selu', a, a, batch, n);
+      k.activationBackward('selu', dz, tdy, y, a, batch, n);
+      k.rezeroForward(a, a, y, alpha, batch * n);
+      k.rezeroBackward(dx, dz, dalpha, tdy, y, alpha, batch * n);
+      k.residualForward(a, a, tx, batch * n);
+      k.residualBackward(dx, dz, tdy, batch * n);
+      return [y, dx, dg, db, a, dz, runningMean, runningVar, dalpha].map((t) => Array.from(k.view(t)));
+    };
+    expect(run(two)).toEqual(run(one));
+  });
+
   it('trains a network as the one-thread backend does', async () => {
     const options = { sizes: [30, 24, 16, 3], activation: 'sigmoid' as const, output: 'sigmoid' as const, loss: 'mse' as const, seed: 5 };
     const rng = new Rng(9);
