@@ -5,11 +5,13 @@
 import { Bench } from 'tinybench';
 import { Rng } from '../src/init/rng.js';
 import type { Kernels } from '../src/kernels.js';
-import { createNetwork, type Network } from '../src/network/network.js';
+import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
+import { MODEL } from '../src/model.js';
+import { toMatrix } from '../src/data/matrix.js';
 
 export const STEP_SIZES = [784, 100, 100, 10];
 export const STEP_BATCH = 64;
@@ -37,17 +39,17 @@ export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_
   const rng = new Rng(2);
   const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
   const y = Array.from({ length: batch }, () => Array.from({ length: sizes[sizes.length - 1] }, () => rng.uniform()));
-  const data = net.matrices(x, y);
-  net.ensureCapacity(batch);
-  kernels.write(net.activations[0], data.x.data);
-  kernels.write(net.targets!, data.y.data);
+  const data = { x: toMatrix(x, net.inputSize, 'inputs'), y: toMatrix(y, net.outputSize, 'targets') };
+  net[MODEL].ensureCapacity(batch);
+  kernels.write(net[MODEL].activations[0], data.x.data);
+  kernels.write(net[MODEL].targets!, data.y.data);
   const sgd = new Sgd(net);
   return {
     net,
     step: () => {
-      net.feedforward(batch);
-      net.backprop(batch);
-      sgd.step(net, 0.01, batch);
+      net[MODEL].feedforward(batch);
+      net[MODEL].backprop(batch);
+      sgd.step(net[MODEL], 0.01, batch);
     },
   };
 }

@@ -10,6 +10,7 @@
  */
 import { invalidOption } from './errors.js';
 import type { Kernels } from './kernels.js';
+import { MODEL, type ModelOwner } from './model.js';
 import { createRefKernels } from './ref/ref-kernels.js';
 import { checkThreads, createThreadedWasmKernels, type ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmKernels } from './wasm/wasm-kernels.js';
@@ -89,7 +90,7 @@ async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kerne
  * A network built by `build` on the backend `options` choose, whose dispose() gives back its share
  * of counted kernels; nothing is held if `build` throws.
  */
-export async function networkOn<N extends { onDispose: (() => void)[] }>(options: BackendOptions, build: (kernels: Kernels) => N): Promise<N> {
+export async function networkOn<N extends ModelOwner>(options: BackendOptions, build: (kernels: Kernels) => N): Promise<N> {
   const { kernels, release } = await acquireBackend(options);
   let network: N;
   try {
@@ -98,6 +99,6 @@ export async function networkOn<N extends { onDispose: (() => void)[] }>(options
     release();
     throw error;
   }
-  network.onDispose.push(release);
+  network[MODEL].onDispose.add(release);
   return network;
 }

@@ -1,9 +1,11 @@
 /** gradscope's public API, the same in browsers and Node. Node-only additions (files, the bundled digits, the studies) are in './node.js'. */
-export { createNetwork, Network } from './network/network.js';
+export { createNetwork, Network } from './api/network.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
-export type { Evaluation, Gradients, LayerGradient, Parameter } from './network/network.js';
+export type { Evaluation, Gradients, LayerGradient } from './api/network.js';
+export { MODEL } from './model.js';
+export type { Model, ModelOwner, Parameter } from './model.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
-export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './network/train.js';
+export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';
 export { modelFromJSON, MODEL_FORMAT, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export type { ModelFile, ModelData } from './network/model-file.js';
 export { GradscopeError } from './errors.js';
@@ -39,8 +41,8 @@ export {
   BINARY_LIMITS, BINARY_VERSION,
 } from './io/checkpoint.js';
 export type { Checkpoint, CheckpointFile } from './io/checkpoint.js';
-export { NON_FINITE_POLICIES } from './network/numeric-faults.js';
-export type { NonFinitePolicy } from './network/numeric-faults.js';
+export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
+export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';
 export type { TraceJSON, GradientHistogram } from './flow/trace.js';
 export type { TraceOptions } from './flow/recorder.js';

@@ -7,7 +7,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder, type TraceOptions } from '../../src/flow/recorder.js';
 import type { Trace } from '../../src/flow/trace.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';

@@ -7,8 +7,7 @@
 import { invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
-import { predictedClass } from '../network/network.js';
+import { MODEL, predictedClass, type Model, type ModelOwner } from '../model.js';
 import {
   GRADIENT_BINS,
   isElementwise,
@@ -75,10 +74,10 @@ export class TraceRecorder {
   private record = -1;
   private readonly firstStep: number;
 
-  constructor(
-    private readonly net: Network,
-    options: TraceOptions,
-  ) {
+  private readonly net: Model;
+
+  constructor(owner: ModelOwner, options: TraceOptions) {
+    const net = (this.net = owner[MODEL]);
     this.options = checkTraceOptions(options);
     this.k = net.kernels;
     const sizes = net.sizes;
@@ -177,7 +176,7 @@ export class TraceRecorder {
   }
 
   /** Activation moments, the 98th percentile, saturation and σ' of layer l's units. */
-  private activationStatistics(r: number, l: number, f: Network['activationFunctions'][number], batch: number, n: number, refresh: boolean): void {
+  private activationStatistics(r: number, l: number, f: Model['activationFunctions'][number], batch: number, n: number, refresh: boolean): void {
     const { net, k, trace, stats } = this;
     const count = batch * n;
     const a = net.activations[l + 1];

@@ -21,7 +21,7 @@ import { GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { modelFromJSON, modelToJSON, type ModelData, type ModelFile } from '../network/model-file.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { badModel, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';

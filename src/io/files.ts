@@ -10,7 +10,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BackendOptions } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import {
   checkpointFromJSON,

@@ -7,7 +7,7 @@ import { GradscopeError } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkLoss, checkLossPairing, checkUnits } from '../network/config.js';
 import { MODEL_LIMITS, type ModelData } from '../network/model-file.js';
-import { Network } from '../network/network.js';
+import { Network } from '../api/network.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
 export function badModel(where: string, message: string): GradscopeError {

@@ -7,7 +7,7 @@
  */
 import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_LAMBDA, type OutputActivation } from '../kernels.js';
 import type { ModelData } from '../network/model-file.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import { asModelData } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
 

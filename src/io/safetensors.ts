@@ -13,7 +13,7 @@
  */
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelData } from '../network/model-file.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
 /** The safetensors reference implementation refuses larger headers; so do we. */

@@ -9,7 +9,7 @@
 import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE } from '../kernels.js';
 import { MODEL_FORMAT, MODEL_VERSION, parseModelJson, type ModelData } from '../network/model-file.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */

@@ -1,6 +1,6 @@
 /** Adagrad (Duchi et al. 2011), PyTorch's defaults: lr 0.01, ε 1e-10, accumulator starting at 0. */
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
@@ -14,7 +14,7 @@ export const ADAGRAD_DEFAULTS = { learningRate: 0.01, epsilon: 1e-10 } as const;
 export class Adagrad extends FirstOrderOptimizer {
   readonly epsilon: number;
 
-  constructor(net: Network, options: AdagradOptions = {}) {
+  constructor(net: ModelOwner, options: AdagradOptions = {}) {
     super('adagrad', net, options, ['epsilon'], 1, ADAGRAD_DEFAULTS.learningRate);
     this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true }, ADAGRAD_DEFAULTS.epsilon);
   }

@@ -4,7 +4,7 @@
  * for AdamW (decoupled: w ← w·(1 − lr·λ) before the Adam step).
  */
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
@@ -23,7 +23,7 @@ export class Adam extends FirstOrderOptimizer {
   readonly epsilon: number;
 
   constructor(
-    net: Network,
+    net: ModelOwner,
     options: AdamOptions = {},
     /** AdamW: weight decay decoupled from the adaptive step. */
     readonly decoupled = false,
@@ -49,7 +49,7 @@ export class Adam extends FirstOrderOptimizer {
 }
 
 export class AdamW extends Adam {
-  constructor(net: Network, options: AdamOptions = {}) {
+  constructor(net: ModelOwner, options: AdamOptions = {}) {
     super(net, options, true);
   }
 }

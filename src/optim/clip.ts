@@ -4,8 +4,7 @@
  * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
  */
 import { invalidOption } from '../errors.js';
-import type { Network } from '../network/network.js';
-import { gradientSquaredNorm } from '../network/numeric-faults.js';
+import { MODEL, type Model, type ModelOwner } from '../model.js';
 
 /** PyTorch's guard against dividing by a zero norm. */
 const NORM_EPSILON = 1e-6;
@@ -19,7 +18,18 @@ export function checkClipNorm(value: unknown): number | undefined {
 }
 
 /** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
-export function clipGradientNorm(net: Network, maxNorm: number): number {
+/** ‖∇C‖² over every weight and bias gradient (NaN or Inf if any element is). Allocates nothing. */
+function gradientSquaredNorm(net: Model): number {
+  const k = net.kernels;
+  let sum = 0;
+  for (let l = 0; l < net.depth; l++) {
+    sum += k.sumSquares(net.nablaW[l], net.nablaW[l].length) + k.sumSquares(net.nablaB[l], net.nablaB[l].length);
+  }
+  return sum;
+}
+
+export function clipGradientNorm(owner: ModelOwner, maxNorm: number): number {
+  const net = owner[MODEL];
   const norm = Math.sqrt(gradientSquaredNorm(net));
   if (!(norm > maxNorm)) return norm;
   const k = net.kernels;

@@ -6,7 +6,7 @@
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 
@@ -25,6 +25,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   readonly defaultLearningRate: number;
   readonly layerRates: Float64Array;
   readonly weightDecay: number;
+  protected readonly net: Model;
   protected readonly params: Parameter[];
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
   protected buffers: Tensor[][] | undefined;
@@ -35,12 +36,13 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   constructor(
     readonly name: string,
-    protected readonly net: Network,
+    owner: ModelOwner,
     options: FirstOrderOptions & object,
     known: readonly string[],
     private readonly bufferCount: number,
     defaultLearningRate: number,
   ) {
+    const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.depth, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);
@@ -55,7 +57,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** Runs before the updates of a step (LARS measures its trust ratios here). */
   protected prepare(): void {}
 
-  step(net: Network, learningRate: number, _batch: number): void {
+  step(net: Model, learningRate: number, _batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
     const buffers = (this.buffers ??= this.allocate());
@@ -70,7 +72,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   private allocate(): Tensor[][] {
     const k = this.net.kernels;
     const buffers = this.params.map((p) => Array.from({ length: this.bufferCount }, () => k.alloc(p.length)));
-    this.net.onDispose.push(this.release);
+    this.net.onDispose.add(this.release);
     return buffers;
   }
 
@@ -111,8 +113,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   dispose(): void {
     this.freeBuffers();
-    const at = this.net.onDispose.indexOf(this.release);
-    if (at >= 0) this.net.onDispose.splice(at, 1);
+    this.net.onDispose.delete(this.release);
   }
 
   private freeBuffers(): void {

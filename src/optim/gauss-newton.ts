@@ -13,7 +13,7 @@
  * must be the forward pass of the rows whose curvature is wanted. Allocates nothing per product.
  */
 import type { Activation, Kernels, Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
+import type { Model } from '../model.js';
 import type { ParamVector } from './param-vector.js';
 
 export class GaussNewtonProduct<T extends Tensor = Tensor> {
@@ -30,7 +30,7 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
   private readonly zeroBias: T;
 
   constructor(
-    private readonly net: Network<T>,
+    private readonly net: Model<T>,
     rows: number,
   ) {
     const k = (this.k = net.kernels);

@@ -22,7 +22,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
+import { MODEL, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
@@ -145,10 +145,10 @@ export class HessianFree implements Optimizer {
   /** Squared deltas and squared activations of the gradient batch, for the preconditioner. */
   private squares: { deltas: Tensor; inputs: Tensor; rows: number } | undefined;
 
-  constructor(
-    private readonly net: Network,
-    options: HessianFreeOptions = {},
-  ) {
+  private readonly net: Model;
+
+  constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
+    const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;
     const maxIterations = checkNumber(options.maxIterations, 'hessian-free: maxIterations', { min: 1, max: 10000, integer: true }, d.maxIterations);
@@ -166,7 +166,7 @@ export class HessianFree implements Optimizer {
     this.q = new Float64Array(maxIterations + 1);
     this.snapshotQ = new Float64Array(this.schedule.length + 1);
     this.snapshotIteration = new Int32Array(this.schedule.length + 1);
-    net.onDispose.push(() => this.dispose());
+    net.onDispose.add(() => this.dispose());
   }
 
   /** Rows of a batch of `batch` used for curvature products. */
@@ -174,7 +174,7 @@ export class HessianFree implements Optimizer {
     return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
   }
 
-  step(net: Network, _learningRate: number, batch: number): void {
+  step(net: Model, _learningRate: number, batch: number): void {
     net.assertAlive();
     const k = net.kernels;
     const m = this.curvatureRows(batch);
@@ -288,7 +288,7 @@ export class HessianFree implements Optimizer {
   }
 
   /** Mean loss over the batch at θ₀ + step (θ₀ in b.theta); leaves θ there. */
-  private lossAt(net: Network, b: Buffers<Tensor>, step: ParamVector, batch: number): number {
+  private lossAt(net: Model, b: Buffers<Tensor>, step: ParamVector, batch: number): number {
     const k = net.kernels;
     const theta = valuesOf(net);
     copyVector(k, theta, b.theta);
@@ -303,7 +303,7 @@ export class HessianFree implements Optimizer {
    * M⁻¹ = (diag(mean_x g_x²) + λ)^(−¾). Per-sample gradients of a dense layer are δ_x·a_xᵀ with
    * δ_x = batch·deltas[x] (deltas hold ∂(mean loss)/∂z), so mean_x g_x² = batch·Σ_x δ²·(a²)ᵀ.
    */
-  private updatePreconditioner(net: Network, batch: number, lambda: number): void {
+  private updatePreconditioner(net: Model, batch: number, lambda: number): void {
     const k = net.kernels;
     const b = this.buffers!;
     const s = this.squares!;
@@ -320,7 +320,7 @@ export class HessianFree implements Optimizer {
     for (let i = 0; i < b.diagonal.length; i++) k.martensPreconditioner(b.inverseM[i], b.diagonal[i], b.diagonal[i].length, batch, lambda);
   }
 
-  private ensureBuffers(net: Network, batch: number, m: number): Buffers<Tensor> {
+  private ensureBuffers(net: Model, batch: number, m: number): Buffers<Tensor> {
     const k = net.kernels;
     if (!this.buffers) {
       const lengths = parameterLengths(net);

@@ -4,7 +4,7 @@
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
 import { invalidOption } from '../errors.js';
-import type { Network } from '../network/network.js';
+import type { ModelOwner } from '../model.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
@@ -23,7 +23,7 @@ export interface OptimizerDefinition {
   /** First-order methods take layerRates and work with gradient clipping. */
   kind: 'first-order' | 'second-order';
   /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
-  create(net: Network, options: Record<string, unknown>): Optimizer;
+  create(net: ModelOwner, options: Record<string, unknown>): Optimizer;
 }
 
 /** A name, or a name with options: 'adam' or { name: 'adam', beta1: 0.8 }. */
@@ -74,7 +74,7 @@ export function findOptimizer(name: string): OptimizerDefinition {
 }
 
 /** An optimiser for `net` from a name or { name, ...options }. */
-export function createOptimizer(net: Network, spec: OptimizerSpec): Optimizer {
+export function createOptimizer(net: ModelOwner, spec: OptimizerSpec): Optimizer {
   if (typeof spec === 'string') return findOptimizer(spec).create(net, {});
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.name !== 'string') {
     throw invalidOption(

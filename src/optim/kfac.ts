@@ -28,7 +28,7 @@
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
+import { MODEL, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
 import { lossOfLastForward } from './loaded-batch.js';
@@ -203,10 +203,10 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   private product: GaussNewtonProduct<T> | undefined;
   private disposed = false;
 
-  constructor(
-    private readonly net: Network<T>,
-    options: KfacOptions = {},
-  ) {
+  private readonly net: Model<T>;
+
+  constructor(owner: ModelOwner<T>, options: KfacOptions = {}) {
+    const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
     const d = KFAC_DEFAULTS;
     this.options = {
@@ -253,7 +253,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.pi = new Float64Array(net.depth);
     this.shifts = new Float64Array(2 * net.depth);
     this.allocate();
-    net.onDispose.push(() => this.dispose());
+    net.onDispose.add(() => this.dispose());
   }
 
   /** Everything but the batch scratch, checked against the backend's memory first. */
@@ -341,7 +341,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     return this.batchScratch;
   }
 
-  step(net: Network<T>, learningRate: number, batch: number): void {
+  step(net: Model<T>, learningRate: number, batch: number): void {
     net.assertAlive();
     if (this.disposed) throw new GradscopeError('DISPOSED', 'this K-FAC optimiser was disposed; create a new one');
     if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
@@ -395,7 +395,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
    * M&G §6.4, §7 and §6.5: Δ from the Kronecker inverses, (α, μ) minimising the quadratic model
    * M(αΔ + μδ₀) with exact Gauss-Newton products, θ += δ, then (every T₁ steps) λ from ρ.
    */
-  private rescaledStep(net: Network<T>, learningRate: number, batch: number, lossBefore: number): void {
+  private rescaledStep(net: Model<T>, learningRate: number, batch: number, lossBefore: number): void {
     const k = this.k;
     const { weightDecay: eta, quadraticMomentum, adaptDamping, adaptEvery } = this.options;
     const lambda = this.lambda;
@@ -501,7 +501,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
    * pass of the batch is already there), then the true targets back in place. deltas are left
    * holding the sampled pass; nablaW/nablaB are restored by the caller.
    */
-  private sampledBackward(net: Network<T>, batch: number, s: BatchScratch<T>): void {
+  private sampledBackward(net: Model<T>, batch: number, s: BatchScratch<T>): void {
     const k = this.k;
     const n = net.outputSize;
     const targets = net.targets!;

@@ -6,7 +6,7 @@
  * are all zero gets ratio 1. The gradient scaled by it goes through SGD with momentum.
  */
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
@@ -31,11 +31,11 @@ export class Lars extends FirstOrderOptimizer {
   /** This step's trust ratio per layer. */
   readonly trust: Float64Array;
 
-  constructor(net: Network, options: LarsOptions = {}) {
+  constructor(net: ModelOwner, options: LarsOptions = {}) {
     super('lars', net, options, ['eta', 'momentum'], 1, LARS_DEFAULTS.learningRate);
     this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true }, LARS_DEFAULTS.eta);
     this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true }, LARS_DEFAULTS.momentum);
-    this.trust = new Float64Array(net.depth);
+    this.trust = new Float64Array(this.net.depth);
   }
 
   protected hyperparameters(): Record<string, number> {

@@ -6,7 +6,7 @@
  * batch. Vectors live in the backend's memory and go through the dot/axpy/scale kernels.
  */
 import { invalidOption } from '../errors.js';
-import type { Network, Parameter } from '../network/network.js';
+import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient, lossOfLastForward } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
@@ -59,10 +59,10 @@ export class Lbfgs implements Optimizer {
   private readonly bracket = new Float64Array(6);
   private readonly release = () => this.freeWork();
 
-  constructor(
-    private readonly net: Network,
-    options: LbfgsOptions = {},
-  ) {
+  private readonly net: Model;
+
+  constructor(owner: ModelOwner, options: LbfgsOptions = {}) {
+    const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
     this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
     this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true }, LBFGS_DEFAULTS.learningRate);
@@ -87,11 +87,11 @@ export class Lbfgs implements Optimizer {
       s: Array.from({ length: this.memory }, vectors),
       y: Array.from({ length: this.memory }, vectors),
     };
-    this.net.onDispose.push(this.release);
+    this.net.onDispose.add(this.release);
     return this.work;
   }
 
-  step(net: Network, learningRate: number, batch: number): void {
+  step(net: Model, learningRate: number, batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption('lbfgs: this optimiser was created for another network');
     const k = net.kernels;
@@ -291,8 +291,7 @@ export class Lbfgs implements Optimizer {
 
   dispose(): void {
     this.freeWork();
-    const at = this.net.onDispose.indexOf(this.release);
-    if (at >= 0) this.net.onDispose.splice(at, 1);
+    this.net.onDispose.delete(this.release);
   }
 
   private freeWork(): void {

@@ -10,7 +10,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
 import { lossOfLastForward } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
@@ -58,10 +58,10 @@ export class LevenbergMarquardt implements Optimizer {
   private readonly row = new Uint32Array(1);
   private readonly release = () => this.freeSaved();
 
-  constructor(
-    private readonly net: Network,
-    options: LevenbergMarquardtOptions = {},
-  ) {
+  private readonly net: Model;
+
+  constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
+    const net = (this.net = owner[MODEL]);
     const name = 'levenberg-marquardt';
     checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
     this.mu = checkNumber(options.mu, `${name}: mu`, { min: 0, above: true }, LM_DEFAULTS.mu);
@@ -86,7 +86,7 @@ export class LevenbergMarquardt implements Optimizer {
     this.w0 = new Float64Array(P);
   }
 
-  step(net: Network, _learningRate: number, batch: number): void {
+  step(net: Model, _learningRate: number, batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
     const k = net.kernels;
@@ -143,7 +143,7 @@ export class LevenbergMarquardt implements Optimizer {
     if (!this.saved || this.saved.rows < batch) {
       this.freeSaved();
       this.saved = { inputs: k.alloc(batch * this.net.inputSize), targets: k.alloc(batch * this.net.outputSize), rows: batch };
-      if (!this.net.onDispose.includes(this.release)) this.net.onDispose.push(this.release);
+      this.net.onDispose.add(this.release);
     }
     copyPrefix(k, this.saved.inputs, this.net.activations[0], batch * this.net.inputSize);
     copyPrefix(k, this.saved.targets, this.net.targets!, batch * this.net.outputSize);
@@ -205,8 +205,7 @@ export class LevenbergMarquardt implements Optimizer {
 
   dispose(): void {
     this.freeSaved();
-    const at = this.net.onDispose.indexOf(this.release);
-    if (at >= 0) this.net.onDispose.splice(at, 1);
+    this.net.onDispose.delete(this.release);
   }
 
   private freeSaved(): void {

@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import type { Network } from '../network/network.js';
+import type { Model } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -24,7 +24,7 @@ export interface Optimizer {
    * feedforward and backprop, so nablaW/nablaB hold the gradients of the batch's mean loss.
    * It may run further passes over the loaded batch (line searches, curvature products).
    */
-  step(net: Network, learningRate: number, batch: number): void;
+  step(net: Model, learningRate: number, batch: number): void;
   state(): OptimizerState;
   restore(state: OptimizerState): void;
   /** Frees the optimiser's buffers in the backend's memory. */

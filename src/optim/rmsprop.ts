@@ -3,7 +3,7 @@
  * not centred: those variants are not offered).
  */
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
@@ -20,7 +20,7 @@ export class Rmsprop extends FirstOrderOptimizer {
   readonly alpha: number;
   readonly epsilon: number;
 
-  constructor(net: Network, options: RmspropOptions = {}) {
+  constructor(net: ModelOwner, options: RmspropOptions = {}) {
     super('rmsprop', net, options, ['alpha', 'epsilon'], 1, RMSPROP_DEFAULTS.learningRate);
     this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true }, RMSPROP_DEFAULTS.alpha);
     this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true }, RMSPROP_DEFAULTS.epsilon);

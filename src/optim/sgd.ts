@@ -4,7 +4,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Network, Parameter } from '../network/network.js';
+import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean, checkNumber } from './options.js';
 
@@ -30,7 +30,7 @@ export class Sgd extends FirstOrderOptimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
 
-  constructor(net: Network, options: SgdOptions = {}) {
+  constructor(net: ModelOwner, options: SgdOptions = {}) {
     const checked = checkSgdOptions(options);
     super('sgd', net, options, ['momentum', 'nesterov'], 1, SGD_LEARNING_RATE);
     this.momentum = checked.momentum;

@@ -4,7 +4,7 @@
  * quasi-Newton updates need. Nothing here allocates except allocVectors.
  */
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Parameter } from '../network/network.js';
+import type { Parameter } from '../model.js';
 
 export type Vectors = Tensor[];
 

@@ -9,7 +9,7 @@ import { GradscopeError } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
-import { createNetwork } from '../network/network.js';
+import { createNetwork } from '../api/network.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 

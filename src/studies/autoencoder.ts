@@ -9,7 +9,7 @@ import { loadMnist, MNIST_PIXELS } from '../data/mnist.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
-import { createNetwork, type Network } from '../network/network.js';
+import { createNetwork, type Network } from '../api/network.js';
 import type { HessianFreeOptions } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';

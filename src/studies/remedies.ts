@@ -9,7 +9,7 @@ import type { BackendChoice } from '../backend.js';
 import { loadMnist } from '../data/mnist.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { createNetwork, type Network } from '../network/network.js';
+import { createNetwork, type Network } from '../api/network.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
 import { equalisingLayerRates } from '../optim/layer-rates.js';
 import type { Optimizer } from '../optim/optimizer.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { runCli } from '../util/cli.js';
 import { expectClose } from '../util/close.js';
 

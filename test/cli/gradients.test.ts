@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNetwork, Network } from '../../src/network/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));

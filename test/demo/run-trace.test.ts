@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
 
 describe('visualizer run trace', () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 
 const rng = new Rng(31);

@@ -13,7 +13,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
 
 const rng = new Rng(41);

@@ -7,12 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES, PRIME_MAX } from '../../src/flow/metrics.js';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { activationPrime } from '../../src/ref/activations.js';
 import type { Activation } from '../../src/kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
+import { MODEL } from '../../src/model.js';
 
 const rng = new Rng(21);
 const ROWS = 48;
@@ -40,9 +41,9 @@ async function truth() {
   const k = ref.kernels;
   const layers = gradients.layers.map((g, l) => {
     const w = Float64Array.from(k.view(ref.weights[l]));
-    const z = Float64Array.from(k.view(ref.zs[l])).subarray(0, ROWS * g.units);
-    const a = Float64Array.from(k.view(ref.activations[l + 1])).subarray(0, ROWS * g.units);
-    const delta = Float64Array.from(k.view(ref.deltas[l])).subarray(0, ROWS * g.units);
+    const z = Float64Array.from(k.view(ref[MODEL].zs[l])).subarray(0, ROWS * g.units);
+    const a = Float64Array.from(k.view(ref[MODEL].activations[l + 1])).subarray(0, ROWS * g.units);
+    const delta = Float64Array.from(k.view(ref[MODEL].deltas[l])).subarray(0, ROWS * g.units);
     return { g, w, z, a, delta, nIn: g.inputs, nOut: g.units, f: ref.activationFunctions[l] };
   });
   ref.dispose();

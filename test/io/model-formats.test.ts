@@ -8,7 +8,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { modelFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { modelOf } from '../../src/io/model-data.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-formats-'));
 mkdirSync(join(folder, 'existing'));

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { toOnnx } from '../../src/io/onnx.js';
 import { ACTIVATIONS, type OutputActivation } from '../../src/kernels.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectClose } from '../util/close.js';
 

@@ -7,7 +7,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
 import type { ModelData } from '../../src/network/model-file.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { expectClose } from '../util/close.js';
 
 /** [u64 LE header length][header JSON][buffer], assembled by hand from the spec. */

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { modelOf, networkFromModel } from '../../src/io/model-data.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { expectClose } from '../util/close.js';
 
 const X = [

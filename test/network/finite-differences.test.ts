@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES } from '../../src/kernels.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { relativeError } from '../util/close.js';
 import { randomCase } from '../util/random-network.js';

@@ -2,7 +2,7 @@
 // however small ‖g‖ is, so vanishing gradients are measured, not rounded away.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork, type Gradients } from '../../src/network/network.js';
+import { createNetwork, type Gradients } from '../../src/api/network.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { randomCase } from '../util/random-network.js';

@@ -2,7 +2,7 @@
 // each initialiser draws from the distribution it names.
 import { describe, expect, it } from 'vitest';
 import { WEIGHT_INITS, type WeightInit } from '../../src/init/initializers.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { kernelBackends } from '../util/backends.js';
 
 const INITS: WeightInit[] = [...WEIGHT_INITS, { name: 'normal', std: 0.3 }, { name: 'sparse' }];

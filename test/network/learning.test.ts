@@ -1,7 +1,7 @@
 // Learning end to end on every backend: XOR, and the bundled MNIST digits.
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { kernelBackends } from '../util/backends.js';
 
 const XOR = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };

@@ -2,7 +2,7 @@
  * Run in a child process by threads-option.test.ts: a network created with `threads: 2` trains,
  * is disposed, and then the process must end by itself with no worker left. Prints one JSON line.
  */
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
 import type { ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 

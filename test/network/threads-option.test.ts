@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork, Network } from '../../src/network/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
 import type { ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { expectClose } from '../util/close.js';

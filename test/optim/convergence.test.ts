@@ -7,7 +7,7 @@
  * - XOR with a [2, 8, 1] tanh network: loss < 0.01.
  */
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import type { OptimizerSpec } from '../../src/optim/index.js';
 import { leastSquaresProblem, normalEquations, ONE_OUTPUT, separableClasses, TILTED, XOR } from './problems.js';
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES, type Kernels, type Loss } from '../../src/kernels.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { activationPrime } from '../../src/ref/activations.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
@@ -12,6 +12,7 @@ import { allocVector, freeVector, parameterLengths } from '../../src/optim/param
 import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
+import { MODEL } from '../../src/model.js';
 
 const STEP = 1e-5;
 const CASES = 12;
@@ -20,20 +21,20 @@ const LIMITS = { maxDepth: 3, maxWidth: 5, maxBatch: 4 };
 /** Loads the rows of c into the network and runs the forward pass. */
 function load(net: Network, c: RandomCase): void {
   const k = net.kernels;
-  net.ensureCapacity(c.x.length);
-  k.write(net.activations[0], c.x.flat());
-  net.feedforward(c.x.length);
+  net[MODEL].ensureCapacity(c.x.length);
+  k.write(net[MODEL].activations[0], c.x.flat());
+  net[MODEL].feedforward(c.x.length);
 }
 
 /** The network's G·v by the R-operator, as float64 arrays per parameter tensor. */
 function gaussNewton(net: Network, c: RandomCase, v: Float64Array[]): Float64Array[] {
   const k = net.kernels;
   load(net, c);
-  const lengths = parameterLengths(net);
+  const lengths = parameterLengths(net[MODEL]);
   const vector = allocVector(k, lengths);
   const out = allocVector(k, lengths);
   vector.forEach((t, i) => k.write(t, v[i]));
-  const product = new GaussNewtonProduct(net, c.x.length);
+  const product = new GaussNewtonProduct(net[MODEL], c.x.length);
   product.apply(out, vector, c.x.length);
   const result = out.map((t) => Float64Array.from(k.view(t)));
   product.dispose();
@@ -50,7 +51,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   const n = net.outputSize;
   const outputZ = () => {
     load(net, c);
-    return Float64Array.from(k.view(net.zs[L - 1]).subarray(0, m * n));
+    return Float64Array.from(k.view(net[MODEL].zs[L - 1]).subarray(0, m * n));
   };
   // J·v column by column of J: Σ_p (∂z/∂θ_p)·v_p
   const jv = new Float64Array(m * n);
@@ -70,7 +71,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
   // H_L·(J·v) per sample, from z and a at θ
   const z = outputZ();
-  const a = Float64Array.from(k.view(net.activations[L]).subarray(0, m * n));
+  const a = Float64Array.from(k.view(net[MODEL].activations[L]).subarray(0, m * n));
   const hjv = new Float64Array(m * n);
   const output = net.activationFunctions[L - 1];
   for (let x = 0; x < m; x++) {
@@ -106,7 +107,7 @@ describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
       const c = randomCase(rng, LIMITS, loss);
       c.options.layers!.forEach((layer) => seen.add(layer.activation!));
       const net = (await createNetwork({ ...c.options, backend: kernels })) as unknown as Network<Float64Array>;
-      const v = randomVector(rng, parameterLengths(net as unknown as Network));
+      const v = randomVector(rng, parameterLengths((net as unknown as Network)[MODEL]));
       const want = flat(explicitGaussNewton(net, c, v));
       const got = flat(gaussNewton(net as unknown as Network, c, v));
       net.dispose();
@@ -124,7 +125,7 @@ describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
     for (let n = 0; n < CASES; n++) {
       const c = randomCase(rng, { maxDepth: 4, maxWidth: 8, maxBatch: 8 }, loss);
       const net = await createNetwork({ ...c.options, backend: kernels });
-      const lengths = parameterLengths(net);
+      const lengths = parameterLengths(net[MODEL]);
       const u = randomVector(rng, lengths);
       const v = randomVector(rng, lengths);
       const gu = flat(gaussNewton(net, c, u));
@@ -148,7 +149,7 @@ describe.each(await backendsUnderTest())('Gauss-Newton product on $name', ({ ker
       const c = randomCase(rng, { maxDepth: 5, maxWidth: 40, maxBatch: 33 }, loss);
       const net = await createNetwork({ ...c.options, backend: kernels });
       const ref = await createNetwork({ ...c.options, backend: oracle });
-      const v = randomVector(rng, parameterLengths(ref));
+      const v = randomVector(rng, parameterLengths(ref[MODEL]));
       const got = flat(gaussNewton(net, c, v));
       const want = flat(gaussNewton(ref, c, v));
       net.dispose();

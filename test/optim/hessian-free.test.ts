@@ -1,7 +1,7 @@
 // Hessian-free on problems with known answers, on the float64 reference and on wasm (f32).
 import { describe, expect, it } from 'vitest';
 import type { BackendChoice } from '../../src/backend.js';
-import { createNetwork, Network } from '../../src/network/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { backtrackSchedule, HessianFree } from '../../src/optim/hessian-free.js';
 import { findOptimizer } from '../../src/optim/index.js';
 import { leastSquaresProblem, logisticOptimum, normalEquations, overlappingClasses, separableClasses, XOR, type Problem } from './problems.js';

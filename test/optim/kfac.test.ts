@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendChoice } from '../../src/backend.js';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Loss, OutputActivation } from '../../src/kernels.js';
-import { createNetwork, Network } from '../../src/network/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { findOptimizer } from '../../src/optim/index.js';
 import { Kfac, type KfacOptions } from '../../src/optim/kfac.js';
 import { kernelBackends } from '../util/backends.js';
@@ -12,6 +12,7 @@ import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
 import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './problems.js';
+import { MODEL } from '../../src/model.js';
 
 function layersOf(net: Network): Layers {
   const k = net.kernels;
@@ -27,12 +28,12 @@ function layersOf(net: Network): Layers {
 /** Loads the rows as train() does (feedforward and backprop of the true targets), then one K-FAC step. */
 function oneStep(net: Network, kfac: Kfac, x: number[][], y: number[][], learningRate: number): void {
   const k = net.kernels;
-  net.ensureCapacity(x.length);
-  k.write(net.activations[0], x.flat());
-  k.write(net.targets!, y.flat());
-  net.feedforward(x.length);
-  net.backprop(x.length);
-  kfac.step(net, learningRate, x.length);
+  net[MODEL].ensureCapacity(x.length);
+  k.write(net[MODEL].activations[0], x.flat());
+  k.write(net[MODEL].targets!, y.flat());
+  net[MODEL].feedforward(x.length);
+  net[MODEL].backprop(x.length);
+  kfac.step(net[MODEL], learningRate, x.length);
 }
 
 /** Rows of f32-representable values: train() and gradients() store data as float32, so oneStep must see the same numbers. */
@@ -87,10 +88,10 @@ describe('K-FAC factors against explicit float64 sums', () => {
     const kfac = new Kfac(net);
     oneStep(net, kfac, x, y, 0.1);
     const k = net.kernels;
-    expect(Array.from(k.view(net.targets!)).slice(0, 15)).toEqual(y.flat());
+    expect(Array.from(k.view(net[MODEL].targets!)).slice(0, 15)).toEqual(y.flat());
     for (let l = 0; l < net.depth; l++) {
-      expect(Array.from(k.view(net.nablaW[l]))).toEqual(Array.from(want.layers[l].weights));
-      expect(Array.from(k.view(net.nablaB[l]))).toEqual(Array.from(want.layers[l].biases));
+      expect(Array.from(k.view(net[MODEL].nablaW[l]))).toEqual(Array.from(want.layers[l].weights));
+      expect(Array.from(k.view(net[MODEL].nablaB[l]))).toEqual(Array.from(want.layers[l].biases));
     }
     net.dispose();
   });
@@ -334,7 +335,7 @@ describe('K-FAC mechanics', () => {
     const rng = new Rng(2);
     const x = randomRows(rng, 8, 3);
     const y = Array.from({ length: 8 }, () => [0, 1].map((j) => (j === rng.below(2) ? 1 : 0)));
-    net.ensureCapacity(8);
+    net[MODEL].ensureCapacity(8);
     const start = k.bytesInUse;
     const kfac = new Kfac(net);
     oneStep(net, kfac, x, y, 0.1);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import type { NetworkOptions } from '../../src/network/config.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';

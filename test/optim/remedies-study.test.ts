@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { runRemediesStudy } from '../../src/studies/remedies.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step; skips Levenberg-Marquardt with its reason', async () => {

@@ -2,7 +2,7 @@
  * One seeded training run, hashed: the property tests run it in-process and, once, in a child
  * `tsx` process, to check that the same seed gives the same bits across runs and processes.
  */
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { Rng } from '../../src/init/rng.js';
 import { stateHash } from '../util/state-hash.js';

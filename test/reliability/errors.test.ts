@@ -2,11 +2,12 @@
 // what and where, and leaves the network, its optimiser and its RNG exactly as they were (hash).
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
-import { createNetwork, Network } from '../../src/network/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
+import { MODEL } from '../../src/model.js';
 
 const X = [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0, 1], [-1, 2, 0.5]];
 const Y = [[1, 0], [0, 1], [1, 0], [0, 1]];
@@ -124,7 +125,7 @@ describe('OUT_OF_MEMORY up front', () => {
       // A network that fits, then a batch that does not: refused, and the network still works.
       const net = await createNetwork({ sizes: [1 << 12, 1 << 12], backend: kernels });
       const inUseNet = kernels.bytesInUse;
-      await expectError(() => net.ensureCapacity(1 << 18), 'OUT_OF_MEMORY', /batch of 262144 rows/);
+      await expectError(() => net[MODEL].ensureCapacity(1 << 18), 'OUT_OF_MEMORY', /batch of 262144 rows/);
       expect(kernels.bytesInUse).toBe(inUseNet);
       expect(net.predict([new Array(1 << 12).fill(0.5)])[0].every(Number.isFinite)).toBe(true);
       net.dispose();

@@ -1,10 +1,11 @@
 // dispose() returns the network's WASM memory: 1,000 create/train/dispose cycles leave the bytes in
 // use and the size of linear memory exactly where the first cycle left them.
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { MODEL } from '../../src/model.js';
 
 const SHAPES = [[4, 8, 3], [4, 16, 16, 3], [4, 3]];
 const X = Array.from({ length: 12 }, (_, r) => [r / 12, Math.sin(r), -r / 7, 1]);
@@ -36,6 +37,6 @@ describe('optimisers after dispose', () => {
     const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
     const optimizer = createOptimizer(net, name);
     net.dispose();
-    expect(() => optimizer.step(net, 0.1, 1)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => optimizer.step(net[MODEL], 0.1, 1)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
   });
 });

@@ -8,7 +8,7 @@ import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { decodeBinary, encodeBinary, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { expectError } from '../util/expect-error.js';

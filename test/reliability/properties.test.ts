@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeBinary, encodeBinary } from '../../src/io/checkpoint.js';
 import { crc32 } from '../../src/io/crc32.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { stateHash } from '../util/state-hash.js';

@@ -16,11 +16,13 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork } from '../../src/network/network.js';
-import { nonFiniteStep } from '../../src/network/numeric-faults.js';
+import { createNetwork } from '../../src/api/network.js';
+import { nonFiniteStep } from '../../src/training/numeric-faults.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { MODEL } from '../../src/model.js';
+import { toMatrix } from '../../src/data/matrix.js';
 
 const STEPS = 10_000;
 const SIZES = [100, 64, 64, 10];
@@ -48,23 +50,23 @@ const y = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[SIZES.le
 
 // ---- 1. the step, as runTraining's forwardBackward + optimizer.step ----
 const k = net.kernels;
-const data = net.matrices(x, y);
+const data = { x: toMatrix(x, net.inputSize, 'inputs'), y: toMatrix(y, net.outputSize, 'targets') };
 const inputs = k.alloc(data.x.data.length);
 const targets = k.alloc(data.y.data.length);
 k.write(inputs, data.x.data);
 k.write(targets, data.y.data);
-net.ensureCapacity(BATCH);
+net[MODEL].ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
 let faults = 0;
 const step = (i: number) => {
   const start = (i * BATCH) % ROWS;
-  k.copyRows(net.activations[0], inputs, order, start, BATCH, SIZES[0]);
-  k.copyRows(net.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
-  net.feedforward(BATCH);
-  const loss = net.backprop(BATCH);
-  if (nonFiniteStep(net, loss) !== null) faults++;
-  sgd.step(net, 0.05, BATCH);
+  k.copyRows(net[MODEL].activations[0], inputs, order, start, BATCH, SIZES[0]);
+  k.copyRows(net[MODEL].targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
+  net[MODEL].feedforward(BATCH);
+  const loss = net[MODEL].backprop(BATCH);
+  if (nonFiniteStep(net[MODEL], loss) !== null) faults++;
+  sgd.step(net[MODEL], 0.05, BATCH);
   net.step++;
 };
 // Warm up until the optimiser has its buffers and the JIT has compiled the loop.

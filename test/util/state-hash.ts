@@ -3,7 +3,7 @@
  * state, the RNG state and the step count. Equal hashes before and after = nothing changed.
  */
 import { createHash } from 'node:crypto';
-import type { Network } from '../../src/network/network.js';
+import type { Network } from '../../src/api/network.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 
 export function stateHash(net: Network, optimizer?: Optimizer): string {

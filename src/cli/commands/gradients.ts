@@ -1,7 +1,7 @@
 /** gradscope gradients --model M.json --data D.json [--backend wasm|ref] */
 import { GradscopeError } from '../../errors.js';
 import { dataFromJSON } from '../../io/data-file.js';
-import { Network } from '../../network/network.js';
+import { Network } from '../../api/network.js';
 import { readJsonFile, stringFlag, UsageError, type Command } from '../command.js';
 
 export const gradientsCommand: Command = {

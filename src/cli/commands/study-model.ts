@@ -6,7 +6,7 @@
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../flow/report-html.js';
 import { dataFromJSON } from '../../io/data-file.js';
-import { Network } from '../../network/network.js';
+import { Network } from '../../api/network.js';
 import { createOptimizer } from '../../optim/index.js';
 import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readJsonFile, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';

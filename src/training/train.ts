@@ -1,5 +1,5 @@
 /**
- * The mini-batch training loop: shuffle, copy a batch in by index, feedforward, backprop, check,
+ * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import type { Matrix, Rows } from '../data/matrix.js';
@@ -9,9 +9,10 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import type { Evaluation, Network } from './network.js';
+import type { Engine, Evaluation } from '../network/engine.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
+import type { Trace } from '../flow/trace.js';
 
 export interface BatchInfo {
   epoch: number;
@@ -90,12 +91,17 @@ export function checkLearningRate(value: unknown, fallback = 0.1, name = 'learni
   return value;
 }
 
+/**
+ * Trains `net` on (x, y), checked against its sizes by the caller. `onTrace` receives the trace
+ * being recorded (with `options.trace`) before the first step, so it is kept even if training fails.
+ */
 export function runTraining(
-  net: Network,
+  net: Engine,
   x: Matrix,
   y: Matrix,
   options: TrainOptions,
-  validation?: { x: Matrix; y: Matrix },
+  validation: { x: Matrix; y: Matrix } | undefined,
+  onTrace: (trace: Trace) => void,
 ): TrainResult {
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const batchSize = Math.min(positiveInteger(options.batchSize, 'batchSize', 32), x.rows);
@@ -141,7 +147,7 @@ export function runTraining(
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
       tracer = new TraceRecorder(net, options.trace);
-      net.trace = tracer.trace;
+      onTrace(tracer.trace);
     }
 
     /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */

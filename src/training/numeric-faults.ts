@@ -7,7 +7,8 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
-import type { Network } from './network.js';
+import type { Model } from '../model.js';
+import type { Engine } from '../network/engine.js';
 
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
 /**
@@ -37,22 +38,12 @@ export function checkMaxHalvings(value: unknown): number {
   return value;
 }
 
-/** ‖∇C‖² over every weight and bias gradient (NaN or Inf if any element is). Allocates nothing. */
-export function gradientSquaredNorm(net: Network): number {
-  const k = net.kernels;
-  let sum = 0;
-  for (let l = 0; l < net.depth; l++) {
-    sum += k.sumSquares(net.nablaW[l], net.nablaW[l].length) + k.sumSquares(net.nablaB[l], net.nablaB[l].length);
-  }
-  return sum;
-}
-
 /**
  * Whether every weight and bias gradient is finite. A boolean rather than gradientSquaredNorm's
  * number: a double returned from a function V8 does not inline is boxed on the heap, and this
  * runs every step (test/reliability/steady-memory.test.ts counts the bytes a step allocates).
  */
-function gradientIsFinite(net: Network): boolean {
+function gradientIsFinite(net: Model): boolean {
   const k = net.kernels;
   let sum = 0;
   for (let l = 0; l < net.depth; l++) {
@@ -65,7 +56,7 @@ function gradientIsFinite(net: Network): boolean {
  * Why the step after backprop must not be applied, or null when loss and gradient are finite.
  * The message names the first layer at fault (found only on this rare path).
  */
-export function nonFiniteStep(net: Network, loss: number): string | null {
+export function nonFiniteStep(net: Model, loss: number): string | null {
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   if (gradientIsFinite(net)) return null;
   const k = net.kernels;
@@ -91,7 +82,7 @@ export class EpochUndo {
   private optimizerState: OptimizerState | undefined;
   step = 0;
 
-  constructor(private readonly net: Network) {
+  constructor(private readonly net: Engine) {
     const k = net.kernels;
     this.shadows = [];
     try {

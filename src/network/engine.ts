@@ -1,62 +1,39 @@
 /**
- * The feed-forward network, written once against the Kernels contract. Names follow Nielsen's
- * network.py: sizes, weights, biases, zs, activations, deltas, nablaW, nablaB.
+ * The engine: the feed-forward network written once against the Kernels contract, behind the
+ * public Network (src/api/network.ts). It implements the Model contract (src/model.ts) that
+ * optimisers and the trace see. Names follow Nielsen's network.py: sizes, weights, biases, zs,
+ * activations, deltas, nablaW, nablaB.
  *
  * Layer l (0-based) maps activations[l] (sizes[l] units) to activations[l + 1] through
  * weights[l] (`[sizes[l+1]][sizes[l]]`) and biases[l]. All tensors live in the backend's memory and
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
-import { networkOn, type BackendOptions } from '../backend.js';
-import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import type { Matrix } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
-import { resolveConfig, type NetworkConfig, type NetworkOptions } from './config.js';
-import { modelFromJSON, modelToJSON, type ModelFile } from './model-file.js';
-import { runTraining, type TrainOptions, type TrainResult } from './train.js';
+import { MODEL, predictedClass, type Model, type Parameter } from '../model.js';
+import type { NetworkConfig } from './config.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
-import { nonFiniteStep } from './numeric-faults.js';
-import type { Trace } from '../flow/trace.js';
 
-export interface LayerGradient {
-  /** ∂C/∂W, `[units][inputs]` row-major. */
-  weights: Float64Array;
-  /** ∂C/∂b. */
-  biases: Float64Array;
-  inputs: number;
-  units: number;
-  /** ‖∂C/∂W‖ (Frobenius). */
-  weightNorm: number;
-  /** ‖∂C/∂b‖: Nielsen's "speed of learning" of the layer. */
-  biasNorm: number;
-}
+/** Rows processed at once by predict and evaluate when no larger capacity exists. */
+const INFERENCE_CHUNK = 256;
 
-/** Gradients of the mean loss over the given rows. */
-export interface Gradients {
-  loss: number;
-  layers: LayerGradient[];
-}
-
+/** Mean loss and accuracy over a data set. */
 export interface Evaluation {
   loss: number;
   /** Fraction of rows whose largest output is the target's (one output: both on the same side of ½). */
   accuracy: number;
 }
 
-/** One trainable tensor and its gradient, as optimisers see them. */
-export interface Parameter<T extends Tensor = Tensor> {
-  layer: number;
-  kind: 'weights' | 'biases';
-  value: T;
-  grad: T;
-  length: number;
+/** The parameters a network starts from instead of initialising them. */
+export interface InitialParameters {
+  weights: ArrayLike<number>[];
+  biases: ArrayLike<number>[];
 }
 
-/** Rows processed at once by predict and evaluate when no larger capacity exists. */
-const INFERENCE_CHUNK = 256;
-
-export class Network<T extends Tensor = Tensor> {
+export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly sizes: readonly number[];
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
@@ -69,20 +46,17 @@ export class Network<T extends Tensor = Tensor> {
   readonly nablaW: T[];
   readonly nablaB: T[];
   /** Per-layer activation buffers for `capacity` rows: zs[l], activations[l] (activations[0] is the input), deltas[l] = ∂C/∂zs[l]. */
-  zs: T[] = [];
-  activations: T[] = [];
-  deltas: T[] = [];
+  private buffers: { zs: T[]; activations: T[]; deltas: T[]; targets: T | undefined } = { zs: [], activations: [], deltas: [], targets: undefined };
   /** ∂C/∂activations[l] while it flows back through a layer (one buffer, reused). */
   private backflow: T | undefined;
-  /** Targets of the current batch. */
-  targets: T | undefined;
   /** Rows the activation buffers hold. */
-  capacity = 0;
+  private capacity = 0;
   /** Training steps taken (persisted, so a resumed run continues the count). */
   step = 0;
   private disposed = false;
+  readonly onDispose = new Set<() => void>();
 
-  constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: { weights: ArrayLike<number>[]; biases: ArrayLike<number>[] }) {
+  constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
     this.kernels = kernels;
     this.sizes = config.sizes;
     this.activationFunctions = config.activations;
@@ -109,6 +83,26 @@ export class Network<T extends Tensor = Tensor> {
       for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) kernels.free(t);
       throw asOutOfMemory(error, `a network of sizes [${this.sizes.join(', ')}]`);
     }
+  }
+
+  get [MODEL](): Model<T> {
+    return this;
+  }
+
+  get zs(): readonly T[] {
+    return this.buffers.zs;
+  }
+
+  get activations(): readonly T[] {
+    return this.buffers.activations;
+  }
+
+  get deltas(): readonly T[] {
+    return this.buffers.deltas;
+  }
+
+  get targets(): T | undefined {
+    return this.buffers.targets;
   }
 
   /** Weights and biases in all layers. */
@@ -156,27 +150,26 @@ export class Network<T extends Tensor = Tensor> {
     checkFits(this.kernels, needed, 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
     this.freeActivations();
     const k = this.kernels;
-    this.activations = [k.alloc(rows * this.sizes[0])];
+    const b = this.buffers;
+    b.activations.push(k.alloc(rows * this.sizes[0]));
     for (let l = 0; l < this.depth; l++) {
-      this.zs.push(k.alloc(rows * this.sizes[l + 1]));
-      this.activations.push(k.alloc(rows * this.sizes[l + 1]));
-      this.deltas.push(k.alloc(rows * this.sizes[l + 1]));
+      b.zs.push(k.alloc(rows * this.sizes[l + 1]));
+      b.activations.push(k.alloc(rows * this.sizes[l + 1]));
+      b.deltas.push(k.alloc(rows * this.sizes[l + 1]));
     }
     this.backflow = k.alloc(rows * Math.max(...this.sizes));
-    this.targets = k.alloc(rows * this.outputSize);
+    b.targets = k.alloc(rows * this.outputSize);
     this.capacity = rows;
   }
 
   private freeActivations(): void {
     const k = this.kernels;
-    for (const t of [...this.zs, ...this.activations, ...this.deltas]) k.free(t);
+    const b = this.buffers;
+    for (const t of [...b.zs, ...b.activations, ...b.deltas]) k.free(t);
     if (this.backflow) k.free(this.backflow);
-    if (this.targets) k.free(this.targets);
-    this.zs = [];
-    this.activations = [];
-    this.deltas = [];
+    if (b.targets) k.free(b.targets);
+    this.buffers = { zs: [], activations: [], deltas: [], targets: undefined };
     this.backflow = undefined;
-    this.targets = undefined;
     this.capacity = 0;
   }
 
@@ -229,62 +222,32 @@ export class Network<T extends Tensor = Tensor> {
     return out;
   }
 
-  /** Checks inputs (and targets) against the network's sizes. */
-  matrices(x: Rows, y: Rows): { x: Matrix; y: Matrix } {
-    const inputs = toMatrix(x, this.inputSize, 'inputs');
-    const targets = toMatrix(y, this.outputSize, 'targets');
-    checkPairs(inputs, targets);
-    return { x: inputs, y: targets };
-  }
-
-  /** The network's outputs for each row of x. */
-  predict(x: Rows): FloatArray[] {
+  /** The outputs for each row of x. */
+  predictMatrix(x: Matrix): FloatArray[] {
     this.assertAlive();
-    const inputs = toMatrix(x, this.inputSize, 'inputs');
     const out: FloatArray[] = [];
-    this.forEachChunk(inputs, (_start, count) => {
+    this.forEachChunk(x, (_start, count) => {
       const a = this.kernels.view(this.activations[this.depth]);
       for (let r = 0; r < count; r++) out.push(a.slice(r * this.outputSize, (r + 1) * this.outputSize));
     });
     return out;
   }
 
-  /** Gradients of the mean loss over all rows of (x, y), in one batch. */
-  gradients(x: Rows, y: Rows): Gradients {
+  /** Loads all rows of (x, y) as one batch, runs feedforward (checking the outputs) and backprop; returns the mean loss. */
+  backpropMatrices(x: Matrix, y: Matrix): number {
     this.assertAlive();
-    const data = this.matrices(x, y);
-    this.ensureCapacity(data.x.rows);
+    this.ensureCapacity(x.rows);
     const k = this.kernels;
-    k.write(this.activations[0], data.x.data);
-    k.write(this.targets!, data.y.data);
-    this.feedforward(data.x.rows);
-    this.checkOutputs(0, data.x.rows, 'inputs');
-    const loss = this.backprop(data.x.rows);
-    const fault = nonFiniteStep(this, loss);
-    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${data.x.rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
-    const layers = Array.from({ length: this.depth }, (_, l) => {
-      const weights = Float64Array.from(k.view(this.nablaW[l]));
-      const biases = Float64Array.from(k.view(this.nablaB[l]));
-      return {
-        weights,
-        biases,
-        inputs: this.sizes[l],
-        units: this.sizes[l + 1],
-        weightNorm: Math.sqrt(k.sumSquares(this.nablaW[l], weights.length)),
-        biasNorm: Math.sqrt(k.sumSquares(this.nablaB[l], biases.length)),
-      };
-    });
-    return { loss, layers };
+    k.write(this.activations[0], x.data);
+    k.write(this.targets!, y.data);
+    this.feedforward(x.rows);
+    this.checkOutputs(0, x.rows, 'inputs');
+    return this.backprop(x.rows);
   }
 
   /** Mean loss and accuracy over all rows of (x, y). */
-  evaluate(x: Rows, y: Rows): Evaluation {
-    this.assertAlive();
-    const data = this.matrices(x, y);
-    return this.evaluateMatrices(data.x, data.y);
-  }
-
   evaluateMatrices(x: Matrix, y: Matrix): Evaluation {
+    this.assertAlive();
     let lossSum = 0;
     let correct = 0;
     const n = this.outputSize;
@@ -341,44 +304,6 @@ export class Network<T extends Tensor = Tensor> {
     }
   }
 
-  /** Mini-batch training; see TrainOptions. */
-  train(x: Rows, y: Rows, options: TrainOptions = {}): TrainResult {
-    this.assertAlive();
-    if (typeof options !== 'object' || options === null) throw invalidOption('train: options must be an object');
-    const data = this.matrices(x, y);
-    const validation = options.validation && this.matrices(options.validation.x, options.validation.y);
-    return runTraining(this, data.x, data.y, options, validation);
-  }
-
-  /** The model in gradscope's JSON file format (see README). */
-  toJSON(): ModelFile {
-    this.assertAlive();
-    const k = this.kernels;
-    return modelToJSON({
-      loss: this.loss,
-      sizes: this.sizes,
-      activations: this.activationFunctions,
-      weights: this.weights.map((w) => k.view(w)),
-      biases: this.biases.map((b) => k.view(b)),
-    });
-  }
-
-  /** A network from gradscope's JSON model format (an object or its text). */
-  static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
-    if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
-    const model = modelFromJSON(json);
-    const config: NetworkConfig = {
-      sizes: model.sizes,
-      activations: model.activations,
-      loss: model.loss,
-      init: 'standard',
-      biasInit: 'zero',
-      seed: options.seed ?? 1,
-    };
-    return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
-  }
-
   /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
   dispose(): void {
     if (this.disposed) return;
@@ -388,28 +313,4 @@ export class Network<T extends Tensor = Tensor> {
     this.onDispose.forEach((release) => release());
     this.disposed = true;
   }
-
-  /** Releases of state that others (optimisers, traces) keep in the backend's memory. */
-  readonly onDispose: (() => void)[] = [];
-
-  /** The gradient-flow trace of the last train() call given `trace` options (see src/flow). */
-  trace: Trace | undefined;
-}
-
-/** The class an output row predicts (one output: 1 at or above ½); also used by the trace. */
-export function predictedClass(values: ArrayLike<number>, offset: number, n: number): number {
-  if (n === 1) return values[offset] >= 0.5 ? 1 : 0;
-  let best = 0;
-  for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
-  return best;
-}
-
-/**
- * A new network. `backend` picks the kernels ('wasm' by default); `threads: n` runs the wasm
- * backend's large products on n threads, on kernels shared by every network of the same n and
- * closed when the last of them is disposed (src/backend.ts).
- */
-export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
-  const config = resolveConfig(options);
-  return networkOn(options, (kernels) => new Network(kernels, config));
 }

@@ -1,0 +1,227 @@
+/**
+ * The public Network: what a user holds. It owns an engine (src/network/engine.ts) and adds the
+ * checked, row-level API (predict, gradients, evaluate, train, JSON). Its buffers are not public:
+ * optimisers and the trace reach the engine's Model contract through `net[MODEL]` (src/model.ts).
+ */
+import { networkOn, type BackendOptions } from '../backend.js';
+import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Rng } from '../init/rng.js';
+import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
+import { MODEL, type ModelOwner, type Parameter } from '../model.js';
+import { resolveConfig, type NetworkConfig, type NetworkOptions } from '../network/config.js';
+import { Engine, type Evaluation, type InitialParameters } from '../network/engine.js';
+import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
+import type { Trace } from '../flow/trace.js';
+import { nonFiniteStep } from '../training/numeric-faults.js';
+import { runTraining, type TrainOptions, type TrainResult } from '../training/train.js';
+
+export type { Evaluation };
+
+export interface LayerGradient {
+  /** ∂C/∂W, `[units][inputs]` row-major. */
+  weights: Float64Array;
+  /** ∂C/∂b. */
+  biases: Float64Array;
+  inputs: number;
+  units: number;
+  /** ‖∂C/∂W‖ (Frobenius). */
+  weightNorm: number;
+  /** ‖∂C/∂b‖: Nielsen's "speed of learning" of the layer. */
+  biasNorm: number;
+}
+
+/** Gradients of the mean loss over the given rows. */
+export interface Gradients {
+  loss: number;
+  layers: LayerGradient[];
+}
+
+export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
+  readonly #engine: Engine<T>;
+
+  constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
+    this.#engine = new Engine(kernels, config, parameters);
+  }
+
+  /** The engine behind its Model contract, for optimisers and the trace (throws DISPOSED after dispose()). */
+  get [MODEL](): Engine<T> {
+    this.#engine.assertAlive();
+    return this.#engine;
+  }
+
+  /** Units per layer, input first. */
+  get sizes(): readonly number[] {
+    return this.#engine.sizes;
+  }
+
+  /** activationFunctions[l] follows weights[l]; the last is the output activation. */
+  get activationFunctions(): readonly OutputActivation[] {
+    return this.#engine.activationFunctions;
+  }
+
+  get loss(): Loss {
+    return this.#engine.loss;
+  }
+
+  get kernels(): Kernels<T> {
+    return this.#engine.kernels;
+  }
+
+  /** The RNG behind initialisation and shuffling (its state is part of a checkpoint). */
+  get rng(): Rng {
+    return this.#engine.rng;
+  }
+
+  /** Training steps taken (persisted, so a resumed run continues the count). */
+  get step(): number {
+    return this.#engine.step;
+  }
+
+  set step(value: number) {
+    this.#engine.step = value;
+  }
+
+  /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory). */
+  get weights(): readonly T[] {
+    return this.#engine.weights;
+  }
+
+  /** The bias tensors. */
+  get biases(): readonly T[] {
+    return this.#engine.biases;
+  }
+
+  /** Weights and biases in all layers. */
+  get parameterCount(): number {
+    return this.#engine.parameterCount;
+  }
+
+  /** Number of weight layers. */
+  get depth(): number {
+    return this.#engine.depth;
+  }
+
+  get inputSize(): number {
+    return this.#engine.inputSize;
+  }
+
+  get outputSize(): number {
+    return this.#engine.outputSize;
+  }
+
+  get isDisposed(): boolean {
+    return this.#engine.isDisposed;
+  }
+
+  /** Throws DISPOSED after dispose(). */
+  assertAlive(): void {
+    this.#engine.assertAlive();
+  }
+
+  /** The trainable tensors, weights then biases of each layer, first layer first. */
+  parameters(): Parameter<T>[] {
+    return this.#engine.parameters();
+  }
+
+  /** Checks inputs (and targets) against the network's sizes. */
+  private matrices(x: Rows, y: Rows): { x: Matrix; y: Matrix } {
+    const inputs = toMatrix(x, this.inputSize, 'inputs');
+    const targets = toMatrix(y, this.outputSize, 'targets');
+    checkPairs(inputs, targets);
+    return { x: inputs, y: targets };
+  }
+
+  /** The network's outputs for each row of x. */
+  predict(x: Rows): FloatArray[] {
+    this.assertAlive();
+    return this.#engine.predictMatrix(toMatrix(x, this.inputSize, 'inputs'));
+  }
+
+  /** Gradients of the mean loss over all rows of (x, y), in one batch. */
+  gradients(x: Rows, y: Rows): Gradients {
+    this.assertAlive();
+    const data = this.matrices(x, y);
+    const engine = this.#engine;
+    const loss = engine.backpropMatrices(data.x, data.y);
+    const fault = nonFiniteStep(engine, loss);
+    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${data.x.rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
+    const k = engine.kernels;
+    const layers = Array.from({ length: engine.depth }, (_, l) => {
+      const weights = Float64Array.from(k.view(engine.nablaW[l]));
+      const biases = Float64Array.from(k.view(engine.nablaB[l]));
+      return {
+        weights,
+        biases,
+        inputs: engine.sizes[l],
+        units: engine.sizes[l + 1],
+        weightNorm: Math.sqrt(k.sumSquares(engine.nablaW[l], weights.length)),
+        biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], biases.length)),
+      };
+    });
+    return { loss, layers };
+  }
+
+  /** Mean loss and accuracy over all rows of (x, y). */
+  evaluate(x: Rows, y: Rows): Evaluation {
+    this.assertAlive();
+    const data = this.matrices(x, y);
+    return this.#engine.evaluateMatrices(data.x, data.y);
+  }
+
+  /** Mini-batch training; see TrainOptions. */
+  train(x: Rows, y: Rows, options: TrainOptions = {}): TrainResult {
+    this.assertAlive();
+    if (typeof options !== 'object' || options === null) throw invalidOption('train: options must be an object');
+    const data = this.matrices(x, y);
+    const validation = options.validation && this.matrices(options.validation.x, options.validation.y);
+    return runTraining(this.#engine, data.x, data.y, options, validation, (trace) => (this.trace = trace));
+  }
+
+  /** The model in gradscope's JSON file format (see README). */
+  toJSON(): ModelFile {
+    this.assertAlive();
+    const k = this.kernels;
+    return modelToJSON({
+      loss: this.loss,
+      sizes: this.sizes,
+      activations: this.activationFunctions,
+      weights: this.weights.map((w) => k.view(w)),
+      biases: this.biases.map((b) => k.view(b)),
+    });
+  }
+
+  /** A network from gradscope's JSON model format (an object or its text). */
+  static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+    if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
+    const model = modelFromJSON(json);
+    const config: NetworkConfig = {
+      sizes: model.sizes,
+      activations: model.activations,
+      loss: model.loss,
+      init: 'standard',
+      biasInit: 'zero',
+      seed: options.seed ?? 1,
+    };
+    return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
+  }
+
+  /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
+  dispose(): void {
+    this.#engine.dispose();
+  }
+
+  /** The gradient-flow trace of the last train() call given `trace` options (see src/flow). */
+  trace: Trace | undefined;
+}
+
+/**
+ * A new network. `backend` picks the kernels ('wasm' by default); `threads: n` runs the wasm
+ * backend's large products on n threads, on kernels shared by every network of the same n and
+ * closed when the last of them is disposed (src/backend.ts).
+ */
+export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
+  const config = resolveConfig(options);
+  return networkOn(options, (kernels) => new Network(kernels, config));
+}
