@@ -51,4 +51,4 @@ export type { LayerMetric } from './flow/metrics.js';
 export { diagnose } from './flow/diagnose.js';
 export type { Diagnosis, Verdict, LayerEvidence } from './flow/diagnose.js';
 export { renderReport } from './flow/report-html.js';
-export type { ReportInput, ReportRun } from './flow/report-html.js';
+export type { ReportChart, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';

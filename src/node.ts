@@ -12,7 +12,9 @@ export { readModelFile, readTfjsLayersFile, writeModelFile, modelFormatOf, INTER
 export type { InteropFormat, ImportOptions } from './io/model-formats.js';
 export { writeReport } from './flow/report-html.js';
 export { runDepthStudy } from './studies/depth.js';
+export { depthReportSection } from './studies/depth-report.js';
 export { runActivationStudy } from './studies/activations.js';
+export { activationsReportSection } from './studies/activations-report.js';
 export { runRemediesStudy } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';

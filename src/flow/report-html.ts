@@ -1,24 +1,53 @@
 /**
- * The HTML report: one self-contained file (inline SVG and CSS, no script, no network) with the
- * studies' charts and diagnoses. Each chart's values are on its elements as data attributes.
+ * The HTML report: one self-contained file (inline SVG and CSS, no script, no network) with
+ * charts, tables, traces and diagnoses given as plain data (the studies build their own sections).
+ * Each chart's values are on its elements as data attributes.
  */
 import type { Diagnosis } from './diagnose.js';
-import type { ActivationStudyResult } from '../studies/activations.js';
-import type { DepthStudyResult } from '../studies/depth.js';
-import { escapeHtml, heatmap, histograms, lineChart } from './svg.js';
+import { escapeHtml, heatmap, histograms, lineChart, type Series } from './svg.js';
 import type { Trace } from './trace.js';
 
 export interface ReportRun {
   label: string;
   trace: Trace;
   diagnosis: Diagnosis;
+  /** The element id of the run's section (default: from its position). */
+  id?: string;
+  /** 'full' (default): every chart of the trace; 'summary': saturation and gradient histograms only. */
+  detail?: 'full' | 'summary';
+}
+
+/** A line chart as data: one line per series. */
+export interface ReportChart {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** Log-scale y axis (default false). */
+  logY?: boolean;
+  series: Series[];
+}
+
+export interface ReportTable {
+  header: string[];
+  rows: string[][];
+}
+
+/** A section of the report: a heading, a paragraph, then its charts, tables and runs in that order. */
+export interface ReportSection {
+  id: string;
+  heading: string;
+  /** Plain text (escaped, not HTML). */
+  text?: string;
+  charts?: ReportChart[];
+  tables?: ReportTable[];
+  runs?: ReportRun[];
 }
 
 export interface ReportInput {
   title?: string;
-  depth?: DepthStudyResult;
-  activations?: ActivationStudyResult;
-  /** Traces of other runs (`gradscope study --model … --data …`). */
+  sections?: ReportSection[];
+  /** Traces of other runs (`gradscope study --model … --data …`), after the sections. */
   runs?: ReportRun[];
 }
 
@@ -108,79 +137,45 @@ function diagnosisHtml(d: Diagnosis): string {
   return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${escapeHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-function depthSection(result: DepthStudyResult): string {
-  const parts = [
-    `<section id="depth"><h2>Study (a): depth</h2><p>Sigmoid networks with sigmoid outputs and binary cross-entropy, weights N(0, 1/n<sub>in</sub>), biases N(0, 1); ‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits, mean over ${result.seeds} seeds.</p>`,
+/** The saturation chart and gradient histograms of one run: the short form for runs shown side by side. */
+function summarySection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
+  const parts = [`<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>`, diagnosisHtml(diagnosis)];
+  parts.push(
     lineChart({
-      id: 'depth-init',
-      title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${result.seeds} seeds)`,
-      xLabel: 'hidden layer',
-      yLabel: '‖∂C/∂b‖',
-      logY: true,
-      series: result.networks.map((n) => ({ name: `[${n.sizes.join(',')}]`, xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
+      id: `${id}-saturation`,
+      title: 'Saturated fraction per hidden layer over training',
+      xLabel: 'step',
+      yLabel: 'saturated fraction',
+      series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('saturatedFraction', l) })),
     }),
-    table(
-      ['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4'],
-      result.networks.map((n) => [`[${n.sizes.join(',')}]`, ...n.biasGradNorms.map((m, l) => `${m.toExponential(2)} ± ${n.biasGradNormsStd[l].toExponential(1)}`)]),
-    ),
-  ];
-  for (const n of result.networks) {
-    if (n.training) {
-      parts.push(
-        traceSection(
-          `depth-${n.sizes.length - 2}`,
-          `[${n.sizes.join(',')}]: full-batch gradient descent, η = ${result.learningRate}, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
-          n.training.trace,
-          n.training.diagnosis,
-        ),
-      );
-    }
+  );
+  for (const h of trace.histograms) {
+    parts.push(
+      histograms({
+        id: `${id}-hist-${h.step}`,
+        title: `Back-propagated gradients per layer at step ${h.step}`,
+        lo: h.lo,
+        hi: h.hi,
+        labels: Array.from({ length: trace.layers }, (_, l) => layerName(trace, l)),
+        counts: h.counts,
+      }),
+    );
   }
   parts.push('</section>');
   return parts.join('\n');
 }
 
-function activationsSection(result: ActivationStudyResult): string {
-  const parts = [
-    `<section id="activations"><h2>Study (b): activations × initialisations</h2><p>[${result.sizes.join(',')}], softmax + cross-entropy, ${result.epochs} epoch(s) of SGD (batch ${result.batchSize}, η = ${result.learningRate}) on ${result.trainRows} digits; test error on ${result.testRows}.</p>`,
-    table(
-      ['activation', 'init', 'test error', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],
-      result.runs.map((r) => [
-        r.activation,
-        r.init,
-        r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
-        r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(3) : '—',
-        r.diagnosis?.verdict ?? '—',
-      ]),
-    ),
-  ];
-  result.runs.forEach((r, i) => {
-    if (!r.trace || !r.diagnosis) return;
-    const trace = r.trace;
-    parts.push(`<section class="run" id="act-${i}"><h3>${escapeHtml(r.label)}</h3>`, diagnosisHtml(r.diagnosis));
-    parts.push(
-      lineChart({
-        id: `act-${i}-saturation`,
-        title: 'Saturated fraction per hidden layer over training',
-        xLabel: 'step',
-        yLabel: 'saturated fraction',
-        series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('saturatedFraction', l) })),
-      }),
-    );
-    for (const h of trace.histograms) {
-      parts.push(
-        histograms({
-          id: `act-${i}-hist-${h.step}`,
-          title: `Back-propagated gradients per layer at step ${h.step}`,
-          lo: h.lo,
-          hi: h.hi,
-          labels: Array.from({ length: trace.layers }, (_, l) => layerName(trace, l)),
-          counts: h.counts,
-        }),
-      );
-    }
-    parts.push('</section>');
-  });
+function runHtml(run: ReportRun, fallbackId: string): string {
+  const id = run.id ?? fallbackId;
+  return run.detail === 'summary' ? summarySection(id, run.label, run.trace, run.diagnosis) : traceSection(id, run.label, run.trace, run.diagnosis);
+}
+
+function sectionHtml(section: ReportSection): string {
+  const parts = [`<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`];
+  if (section.text) parts.push(`<p>${escapeHtml(section.text)}</p>`);
+  for (const chart of section.charts ?? []) parts.push(lineChart(chart));
+  for (const t of section.tables ?? []) parts.push(table(t.header, t.rows));
+  (section.runs ?? []).forEach((run, i) => parts.push(runHtml(run, `${section.id}-${i}`)));
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -201,9 +196,8 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding
 export function renderReport(input: ReportInput): string {
   const title = input.title ?? 'gradscope: gradient flow report';
   const sections = [
-    input.depth ? depthSection(input.depth) : '',
-    input.activations ? activationsSection(input.activations) : '',
-    ...(input.runs ?? []).map((run, i) => traceSection(`run-${i}`, run.label, run.trace, run.diagnosis)),
+    ...(input.sections ?? []).map(sectionHtml),
+    ...(input.runs ?? []).map((run, i) => runHtml(run, `run-${i}`)),
   ];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through.</p>${sections.join('\n')}</body></html>\n`;
 }

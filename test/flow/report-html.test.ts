@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
+import { depthReportSection } from '../../src/studies/depth-report.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
@@ -52,7 +53,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
   beforeAll(async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-'));
     const file = join(folder, 'report.html');
-    await writeFile(file, renderReport({ depth, runs }));
+    await writeFile(file, renderReport({ sections: [depthReportSection(depth)], runs }));
     browser = await launchChromium();
     page = await browser.newPage();
     errors = collectErrors(page);

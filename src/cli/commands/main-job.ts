@@ -4,6 +4,8 @@
  * diagnoses and writes the HTML report (reports/gradscope-report.html by default).
  */
 import { writeReport } from '../../flow/report-html.js';
+import { activationsReportSection } from '../../studies/activations-report.js';
+import { depthReportSection } from '../../studies/depth-report.js';
 import { runActivationStudy } from '../../studies/activations.js';
 import { runDepthStudy } from '../../studies/depth.js';
 import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
@@ -51,7 +53,7 @@ export const mainJobCommand: Command = {
     console.log(activationTable(activations));
     console.log("\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
 
-    const file = await writeReport(html, { depth, activations });
+    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations)] });
     console.log(`\nReport: ${file}`);
     console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | --model M.json --data D.json (see --help).`);
   },

@@ -4,6 +4,7 @@
  */
 import { runActivationStudy, type ActivationStudyResult } from '../../studies/activations.js';
 import { writeReport } from '../../flow/report-html.js';
+import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
@@ -67,6 +68,6 @@ export const studyActivationsCommand: Command = {
     console.log(`[${result.sizes.join(',')}], softmax + cross-entropy; ${result.epochs} epoch(s), batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
     console.log(activationTable(result));
     console.log("\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
-    if (html) console.log(`\nReport: ${await writeReport(html, { activations: result })}`);
+    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
   },
 };

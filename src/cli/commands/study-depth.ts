@@ -5,6 +5,7 @@
  */
 import { runDepthStudy, DEPTH_ROWS, type DepthStudyResult } from '../../studies/depth.js';
 import { writeReport } from '../../flow/report-html.js';
+import { depthReportSection } from '../../studies/depth-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
@@ -94,6 +95,6 @@ export const studyDepthCommand: Command = {
     }
     console.log(`Sigmoid networks, sigmoid outputs + binary cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
     console.log(depthTables(result));
-    if (html) console.log(`\nReport: ${await writeReport(html, { depth: result })}`);
+    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
   },
 };

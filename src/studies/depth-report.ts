@@ -1,0 +1,42 @@
+/** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import type { ReportSection } from '../flow/report-html.js';
+import type { DepthStudyResult } from './depth.js';
+
+export function depthReportSection(result: DepthStudyResult): ReportSection {
+  const name = (sizes: number[]) => `[${sizes.join(',')}]`;
+  return {
+    id: 'depth',
+    heading: 'Study (a): depth',
+    text:
+      `Sigmoid networks with sigmoid outputs and binary cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
+      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits, mean over ${result.seeds} seeds.`,
+    charts: [
+      {
+        id: 'depth-init',
+        title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${result.seeds} seeds)`,
+        xLabel: 'hidden layer',
+        yLabel: '‖∂C/∂b‖',
+        logY: true,
+        series: result.networks.map((n) => ({ name: name(n.sizes), xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })),
+      },
+    ],
+    tables: [
+      {
+        header: ['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4'],
+        rows: result.networks.map((n) => [name(n.sizes), ...n.biasGradNorms.map((m, l) => `${m.toExponential(2)} ± ${n.biasGradNormsStd[l].toExponential(1)}`)]),
+      },
+    ],
+    runs: result.networks.flatMap((n) =>
+      n.training
+        ? [
+            {
+              id: `depth-${n.sizes.length - 2}`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
+              trace: n.training.trace,
+              diagnosis: n.training.diagnosis,
+            },
+          ]
+        : [],
+    ),
+  };
+}
