@@ -55,19 +55,20 @@ const inputs = k.alloc(data.x.data.length);
 const targets = k.alloc(data.y.data.length);
 k.write(inputs, data.x.data);
 k.write(targets, data.y.data);
-net[MODEL].ensureCapacity(BATCH);
+const model = net[MODEL];
+model.ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
 let faults = 0;
 const step = (i: number) => {
   const start = (i * BATCH) % ROWS;
-  k.copyRows(net[MODEL].activations[0], inputs, order, start, BATCH, SIZES[0]);
-  k.copyRows(net[MODEL].targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
-  net[MODEL].feedforward(BATCH);
-  const loss = net[MODEL].backprop(BATCH);
-  if (nonFiniteStep(net[MODEL], loss) !== null) faults++;
-  sgd.step(net[MODEL], 0.05, BATCH);
-  net.step++;
+  k.copyRows(model.activations[0], inputs, order, start, BATCH, SIZES[0]);
+  k.copyRows(model.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
+  model.feedforward(BATCH);
+  const loss = model.backprop(BATCH);
+  if (nonFiniteStep(model, loss) !== null) faults++;
+  sgd.step(model, 0.05, BATCH);
+  model.step++;
 };
 // Warm up until the optimiser has its buffers and the JIT has compiled the loop.
 for (let i = 0; i < 2_000; i++) step(i);
