@@ -2,6 +2,8 @@
 // row axpys), so the twins compute them with the same bits. Not re-exported by the entries: nothing
 // here is a kernel.
 
+import { SIGMOID, TANH, SOFTSIGN } from './stats.common';
+
 // Σ_j a_j·rz_j of one row, in f64: shared by both twins so the row's projection has the same bits.
 @inline export function rowProjection(a: usize, rz: usize, n: i32): f32 {
   let sum: f64 = 0;
@@ -50,4 +52,36 @@
     const o = <usize>j << 2;
     store<f32>(x + o, load<f32>(x + o) * c);
   }
+}
+
+// f''(z) given z and a = f(z), for the Hessian's R-operator (kind: the activation codes of
+// stats.common.ts). Zero for the piecewise-linear activations (relu, leaky-relu, linear).
+//   sigmoid: a(1 − a)(1 − 2a);  tanh: −2a(1 − a)(1 + a);  softsign: −2·sign(z)/(1 + |z|)³.
+@inline export function secondf32(kind: i32, z: f32, a: f32): f32 {
+  if (kind == SIGMOID) return a * (1 - a) * (1 - 2 * a);
+  if (kind == TANH) return -2 * a * ((1 - a) * (1 + a));
+  if (kind == SOFTSIGN) {
+    const d: f32 = 1 + abs(z);
+    const sign: f32 = select<f32>(1, 0, z > 0) - select<f32>(1, 0, z < 0);
+    return (-2 * sign) / (d * d * d);
+  }
+  return 0;
+}
+
+/** secondf32 lane by lane. */
+@inline export function secondf32x4(kind: i32, z: v128, a: v128): v128 {
+  const one = f32x4.splat(1), two = f32x4.splat(2), zero = f32x4.splat(0);
+  if (kind == SIGMOID) return f32x4.mul(f32x4.mul(a, f32x4.sub(one, a)), f32x4.sub(one, f32x4.mul(two, a)));
+  if (kind == TANH) return f32x4.mul(f32x4.mul(f32x4.splat(-2), a), f32x4.mul(f32x4.sub(one, a), f32x4.add(one, a)));
+  if (kind == SOFTSIGN) {
+    const d = f32x4.add(one, f32x4.abs(z));
+    const sign = f32x4.sub(v128.and(f32x4.gt(z, zero), one), v128.and(f32x4.lt(z, zero), one));
+    return f32x4.div(f32x4.mul(f32x4.splat(-2), sign), f32x4.mul(f32x4.mul(d, d), d));
+  }
+  return zero;
+}
+
+/** Whether f'' is zero everywhere (the curvature kernel then leaves dz as it is). */
+@inline export function secondIsZero(kind: i32): bool {
+  return kind != SIGMOID && kind != TANH && kind != SOFTSIGN;
 }

@@ -3,7 +3,7 @@
 // in this file). Elementwise kernels run the same f32 operations as their SIMD twins, so both give
 // the same bits; reductions sum exact f64 products, so only the order of summation differs.
 
-import { rowProjection } from './curvature.common';
+import { rowProjection, secondf32, secondIsZero } from './curvature.common';
 
 export function f32_mul__scalar(z: usize, x: usize, y: usize, n: i32): void {
   // z, x, y are (n); z = x ⊙ y (z may be x or y)
@@ -45,5 +45,16 @@ export function f32_copy2d__scalar(
   const bytes = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     memory.copy(dst + ((<usize>r * <usize>dstStride) << 2), src + ((<usize>r * <usize>srcStride) << 2), bytes);
+  }
+}
+
+export function f32_activation_curvature__scalar(dz: usize, g: usize, rz: usize, z: usize, a: usize, n: i32, kind: i32): void {
+  // dz, g, rz, z, a are (n); dz += (g ⊙ rz) ⊙ f''(z), a = f(z): the term of the Hessian's R-operator
+  // that the Gauss-Newton product leaves out (kind: the index in ACTIVATIONS)
+  if (secondIsZero(kind)) return;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const second = secondf32(kind, load<f32>(z + o), load<f32>(a + o));
+    store<f32>(dz + o, load<f32>(dz + o) + load<f32>(g + o) * load<f32>(rz + o) * second);
   }
 }

@@ -3,9 +3,9 @@
 // n mod 4 elements go to the scalar twin.
 
 import {
-  f32_mul__scalar, f32_martens_preconditioner__scalar, f32_copy2d__scalar,
+  f32_mul__scalar, f32_martens_preconditioner__scalar, f32_copy2d__scalar, f32_activation_curvature__scalar,
 } from './curvature.scalar';
-import { rowProjection } from './curvature.common';
+import { rowProjection, secondf32x4, secondIsZero } from './curvature.common';
 
 export function f32_mul__simd(z: usize, x: usize, y: usize, n: i32): void {
   // z, x, y are (n); z = x ⊙ y (z may be x or y)
@@ -56,4 +56,18 @@ export function f32_copy2d__simd(
 ): void {
   // A strided copy is memory.copy per row in both variants: bulk memory is already the fast path.
   f32_copy2d__scalar(dst, dstStride, src, srcStride, rows, cols);
+}
+
+export function f32_activation_curvature__simd(dz: usize, g: usize, rz: usize, z: usize, a: usize, n: i32, kind: i32): void {
+  // dz, g, rz, z, a are (n); dz += (g ⊙ rz) ⊙ f''(z)
+  if (secondIsZero(kind)) return;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const second = secondf32x4(kind, v128.load(z + o), v128.load(a + o));
+    const term = f32x4.mul(f32x4.mul(v128.load(g + o), v128.load(rz + o)), second);
+    v128.store(dz + o, f32x4.add(v128.load(dz + o), term));
+  }
+  const o = <usize>i << 2;
+  f32_activation_curvature__scalar(dz + o, g + o, rz + o, z + o, a + o, n - i, kind);
 }

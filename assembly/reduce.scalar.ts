@@ -26,3 +26,10 @@ export function f32_max_abs__scalar(x: usize, n: i32): f64 {
   for (let i = 0; i < n; i++) largest = max(largest, load<i32>(x + (<usize>i << 2)) & 0x7fffffff);
   return <f64>reinterpret<f32>(largest);
 }
+
+export function f32_row_sum_squares__scalar(out: usize, x: usize, batch: i32, n: i32): void {
+  // out is (batch), x is (batch, n); out[r] = Σ_j x[r][j]² (overwrites out): per-example norms
+  for (let r = 0; r < batch; r++) {
+    store<f32>(out + (<usize>r << 2), <f32>f32_sum_squares__scalar(x + ((<usize>r * <usize>n) << 2), n));
+  }
+}

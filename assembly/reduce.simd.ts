@@ -68,3 +68,10 @@ export function f32_max_abs__simd(x: usize, n: i32): f64 {
   // f64 max propagates NaN from either side
   return max(vector, f32_max_abs__scalar(x + (<usize>i << 2), n - i));
 }
+
+export function f32_row_sum_squares__simd(out: usize, x: usize, batch: i32, n: i32): void {
+  // out is (batch), x is (batch, n); out[r] = Σ_j x[r][j]² (overwrites out)
+  for (let r = 0; r < batch; r++) {
+    store<f32>(out + (<usize>r << 2), <f32>f32_sum_squares__simd(x + ((<usize>r * <usize>n) << 2), n));
+  }
+}

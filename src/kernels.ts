@@ -134,6 +134,8 @@ export interface Kernels<T extends Tensor = Tensor> {
   sumSquares(x: T, n: number): number;
   sumAbs(x: T, n: number): number;
   maxAbs(x: T, n: number): number;
+  /** out[r] = Σ_j x[r][j]² for r < batch (x is `[batch][n]`; overwrites out): per-example norms. */
+  rowSumSquares(out: T, x: T, batch: number, n: number): void;
 
   // ---- optimiser updates ----
   /**
@@ -174,6 +176,12 @@ export interface Kernels<T extends Tensor = Tensor> {
    * applied to rz, i.e. R{a} = a ⊙ (R{z} − aᵀR{z}). Overwrites ra.
    */
   softmaxJvp(ra: T, a: T, rz: T, batch: number, n: number): void;
+  /**
+   * dz += (g ⊙ rz) ⊙ f''(z), elementwise over batch·n (a = f(z) is given, as in activationBackward):
+   * the Hessian R-operator's term for the activation's curvature, R{δ} ∋ (Wᵀδ) ⊙ f''(z) ⊙ R{z}.
+   * f'' is 0 for relu, leaky-relu and linear (dz is left as it is). Not softmax.
+   */
+  activationCurvature(f: Activation, dz: T, g: T, rz: T, z: T, a: T, batch: number, n: number): void;
   /** d[0..n) = (scale·s + lambda)^(−3/4): Martens' diagonal preconditioner, inverted. Overwrites d. */
   martensPreconditioner(d: T, s: T, n: number, scale: number, lambda: number): void;
   /** dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c], r < rows, c < cols. */

@@ -29,6 +29,16 @@ export const activationPrime: Record<Activation, (z: number, a: number) => numbe
   selu: (z) => (z > 0 ? SELU_LAMBDA : SELU_LAMBDA * SELU_ALPHA * Math.exp(z)),
 };
 
+/** f''(z), given z and a = f(z): the Hessian R-operator's activation curvature. */
+export const activationSecond: Record<Activation, (z: number, a: number) => number> = {
+  sigmoid: (_z, a) => a * (1 - a) * (1 - 2 * a),
+  tanh: (_z, a) => -2 * a * (1 - a * a),
+  relu: () => 0,
+  'leaky-relu': () => 0,
+  softsign: (z) => (-2 * Math.sign(z)) / (1 + Math.abs(z)) ** 3,
+  linear: () => 0,
+};
+
 /** log(1 + e^x) without overflow. */
 export function softplus(x: number): number {
   return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -2,7 +2,11 @@
  * The reference twins of the curvature kernels (assembly/curvature.*.ts, assembly/cholesky.*.ts):
  * one plain float64 loop per formula.
  */
-import type { FloatArray } from '../kernels.js';
+import type { Activation, FloatArray } from '../kernels.js';
+import { activationSecond } from './activations.js';
+
+/** Activations whose f'' is 0 everywhere: the curvature kernel leaves dz alone, as the wasm one does. */
+const PIECEWISE_LINEAR: readonly Activation[] = ['relu', 'leaky-relu', 'linear'];
 
 export const curvatureKernels = {
   mul(z: FloatArray, x: FloatArray, y: FloatArray, n: number): void {
@@ -16,6 +20,12 @@ export const curvatureKernels = {
       for (let j = 0; j < n; j++) projection += a[row + j] * rz[row + j];
       for (let j = 0; j < n; j++) ra[row + j] = a[row + j] * (rz[row + j] - projection);
     }
+  },
+
+  activationCurvature(f: Activation, dz: FloatArray, g: FloatArray, rz: FloatArray, z: FloatArray, a: FloatArray, batch: number, n: number): void {
+    if (PIECEWISE_LINEAR.includes(f)) return;
+    const second = activationSecond[f];
+    for (let i = 0; i < batch * n; i++) dz[i] += g[i] * rz[i] * second(z[i], a[i]);
   },
 
   martensPreconditioner(d: FloatArray, s: FloatArray, n: number, scale: number, lambda: number): void {

@@ -97,6 +97,13 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
       for (let i = 0; i < n; i++) sum += Math.abs(x[i]);
       return sum;
     },
+    rowSumSquares(out, x, batch, n) {
+      for (let r = 0; r < batch; r++) {
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += x[r * n + j] ** 2;
+        out[r] = sum;
+      }
+    },
     maxAbs(x, n) {
       let max = 0;
       for (let i = 0; i < n; i++) {

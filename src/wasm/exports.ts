@@ -74,6 +74,8 @@ export interface VariantKernels {
   f32_sum_squares(x: Ptr, n: number): number;
   f32_sum_abs(x: Ptr, n: number): number;
   f32_max_abs(x: Ptr, n: number): number;
+  // out[r] = Σ_j x[r][j]² (out is (batch) f32)
+  f32_row_sum_squares(out: Ptr, x: Ptr, batch: number, n: number): void;
 
   // v = momentum·v + g + weightDecay·w;  w -= learningRate·v
   f32_sgd_update(w: Ptr, v: Ptr, g: Ptr, n: number, learningRate: number, momentum: number, weightDecay: number): void;
@@ -101,6 +103,8 @@ export interface VariantKernels {
   f32_mul(z: Ptr, x: Ptr, y: Ptr, n: number): void;
   // ra = a ⊙ (rz − aᵀrz) row by row (the softmax's Jacobian-vector product)
   f32_softmax_jvp(ra: Ptr, a: Ptr, rz: Ptr, batch: number, n: number): void;
+  // dz += (g ⊙ rz) ⊙ f''(z), a = f(z); kind = index in ACTIVATIONS
+  f32_activation_curvature(dz: Ptr, g: Ptr, rz: Ptr, z: Ptr, a: Ptr, n: number, kind: number): void;
   // d = (scale·s + λ)^(−3/4)
   f32_martens_preconditioner(d: Ptr, s: Ptr, n: number, scale: number, lambda: number): void;
   // dst[r·dstStride + c] = src[r·srcStride + c] (strides in elements)

@@ -229,6 +229,10 @@ export class WasmBackend implements WasmKernels {
     return this.module.f32_max_abs(x.ptr, n);
   }
 
+  rowSumSquares(out: WasmTensor, x: WasmTensor, batch: number, n: number): void {
+    this.module.f32_row_sum_squares(out.ptr, x.ptr, batch, n);
+  }
+
   sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
     this.module.f32_sgd_update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
   }
@@ -264,6 +268,11 @@ export class WasmBackend implements WasmKernels {
   }
   softmaxJvp(ra: WasmTensor, a: WasmTensor, rz: WasmTensor, batch: number, n: number): void {
     this.module.f32_softmax_jvp(ra.ptr, a.ptr, rz.ptr, batch, n);
+  }
+  activationCurvature(
+    f: Activation, dz: WasmTensor, g: WasmTensor, rz: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number,
+  ): void {
+    this.module.f32_activation_curvature(dz.ptr, g.ptr, rz.ptr, z.ptr, a.ptr, batch * n, ACTIVATIONS.indexOf(f));
   }
   martensPreconditioner(d: WasmTensor, s: WasmTensor, n: number, scale: number, lambda: number): void {
     this.module.f32_martens_preconditioner(d.ptr, s.ptr, n, scale, lambda);

@@ -1,10 +1,12 @@
 /**
- * The curvature kernels (mul, softmaxJvp, martensPreconditioner, copy2d, cholesky, trilInverse) on
+ * The curvature kernels (mul, softmaxJvp, activationCurvature, martensPreconditioner, copy2d,
+ * cholesky, trilInverse, and rowSumSquares for per-example norms) on
  * every backend against the float64 oracle: odd and aligned sizes, canaries after every output,
  * and for wasm an unaligned pointer.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
+import { ACTIVATIONS } from '../../src/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
@@ -66,6 +68,42 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
       k.softmaxJvp(ra, tensorOf(k, a), tensorOf(k, rz), batch, n);
       // f32 rounding of a·(rz − s): relative to the row's scale max|rz|·max a ≤ max|rz|
       expectClose(readGuarded(k, ra, batch * n, `jvp n=${n}`), oracle.view(want), { rel: 1e-6, abs: 1e-6 }, `softmaxJvp ${batch}×${n}`);
+    }
+  });
+
+  it.each(ACTIVATIONS)("activationCurvature %s: dz += (g ⊙ rz) ⊙ f''(z), accumulating", (f) => {
+    const rng = new Rng(8 + ACTIVATIONS.indexOf(f));
+    for (const n of SIZES) {
+      const batch = 1 + rng.below(3);
+      const length = batch * n;
+      const z = randomF32(rng, length, 2);
+      // a = f(z) rounded to f32, as every backend stores it
+      const a64 = oracle.alloc(length);
+      oracle.activationForward(f, a64, tensorOf(oracle, z), batch, n);
+      const a = Float32Array.from(oracle.view(a64));
+      const g = randomF32(rng, length);
+      const rz = randomF32(rng, length);
+      const initial = randomF32(rng, length);
+      const want = tensorOf(oracle, initial);
+      oracle.activationCurvature(f, want, tensorOf(oracle, g), tensorOf(oracle, rz), tensorOf(oracle, z), tensorOf(oracle, a), batch, n);
+      const dz = guarded(k, initial);
+      k.activationCurvature(f, dz, tensorOf(k, g), tensorOf(k, rz), tensorOf(k, z), tensorOf(k, a), batch, n);
+      // f32 rounding of three products and the sum, relative to |dz| + |g·rz·f''| ≤ |dz| + 2|g·rz|
+      const scale = Math.max(...initial.map(Math.abs), ...g.map((gi, i) => 2 * Math.abs(gi * rz[i])), 1e-30);
+      expectClose(readGuarded(k, dz, length, `${f} n=${n}`), oracle.view(want), { rel: 1e-6, scale }, `activationCurvature ${f} ${batch}×${n}`);
+    }
+  });
+
+  it('rowSumSquares: Σ_j x[r][j]² per row, overwriting', () => {
+    const rng = new Rng(20);
+    for (const n of SIZES) {
+      const batch = 1 + rng.below(5);
+      const x = randomF32(rng, batch * n);
+      const want = oracle.alloc(batch);
+      oracle.rowSumSquares(want, tensorOf(oracle, x), batch, n);
+      const out = guarded(k, new Float32Array(batch).fill(-2));
+      k.rowSumSquares(out, tensorOf(k, x), batch, n);
+      expectClose(readGuarded(k, out, batch, `rows n=${n}`), oracle.view(want), { rel: 1e-6 }, `rowSumSquares ${batch}×${n}`);
     }
   });
 
@@ -132,6 +170,19 @@ describe.each(backends)('curvature kernels on $name', ({ kernels: k }) => {
 
 const wasm = backends.filter((b) => 'exports' in b.kernels) as unknown as { name: string; kernels: WasmKernels }[];
 describe.each(wasm)('curvature kernels on $name at an unaligned pointer', ({ kernels: k }) => {
+  it('activationCurvature (sigmoid) gives the aligned results', () => {
+    const rng = new Rng(9);
+    const n = 37;
+    const [z, g, rz] = [randomF32(rng, n), randomF32(rng, n), randomF32(rng, n)];
+    const a = Float32Array.from(z, (zi) => Math.fround(1 / (1 + Math.exp(-zi))));
+    const at = (values: Float32Array) => (tensorOf(k, [0, ...values]) as WasmTensor).ptr + 4;
+    const want = oracle.alloc(n);
+    oracle.activationCurvature('sigmoid', want, tensorOf(oracle, g), tensorOf(oracle, rz), tensorOf(oracle, z), tensorOf(oracle, a), 1, n);
+    const out = guarded(k, new Float32Array(n + 1)) as WasmTensor;
+    k.module.f32_activation_curvature(out.ptr + 4, at(g), at(rz), at(z), at(a), n, ACTIVATIONS.indexOf('sigmoid'));
+    expectClose(readGuarded(k, out, n + 1, 'unaligned curvature').subarray(1), oracle.view(want), { rel: 1e-6, scale: 1 }, 'unaligned curvature');
+  });
+
   it('mul and martensPreconditioner give the aligned results', () => {
     const rng = new Rng(7);
     const n = 37;
