@@ -20,9 +20,10 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
   private readonly k: Kernels<T>;
   /** Rows the buffers hold. */
   readonly capacity: number;
-  private readonly rz: T;
-  private ra: T;
-  private raNext: T;
+  /** R{z^l} of every layer after forward(): J·v at each layer's pre-activations. */
+  readonly rz: T[];
+  /** R{a^{l+1}} = f'(z^l) ⊙ R{z^l} of every hidden layer l after forward() (R{a^0} = 0). */
+  readonly ra: T[];
   private readonly product: T;
   private delta: T;
   private deltaNext: T;
@@ -37,9 +38,8 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     const width = Math.max(...net.sizes);
     this.capacity = rows;
     const buffer = () => k.alloc(rows * width);
-    this.rz = buffer();
-    this.ra = buffer();
-    this.raNext = buffer();
+    this.rz = net.sizes.slice(1).map((units) => k.alloc(rows * units));
+    this.ra = net.sizes.slice(1, -1).map((units) => k.alloc(rows * units));
     this.product = buffer();
     this.delta = buffer();
     this.deltaNext = buffer();
@@ -52,24 +52,8 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     const { k, net } = this;
     const L = net.depth;
     const sizes = net.sizes;
-    // Forward R-pass: rz holds R{z^l}, ra holds R{a^l} of the layer below.
-    for (let l = 0; l < L; l++) {
-      const nIn = sizes[l];
-      const nOut = sizes[l + 1];
-      if (l === 0) {
-        k.denseForward(this.rz, net.activations[0], v[0], v[1], rows, nIn, nOut);
-      } else {
-        k.denseForward(this.rz, this.ra, net.weights[l], v[2 * l + 1], rows, nIn, nOut);
-        k.denseForward(this.product, net.activations[l], v[2 * l], this.zeroBias, rows, nIn, nOut);
-        k.axpy(this.rz, this.product, rows * nOut, 1);
-      }
-      if (l < L - 1) {
-        k.zero(this.raNext, rows * nOut);
-        k.activationBackward(net.activationFunctions[l] as Activation, this.raNext, this.rz, net.zs[l], net.activations[l + 1], rows, nOut);
-        [this.ra, this.raNext] = [this.raNext, this.ra];
-      }
-    }
-    this.outputSeed(rows);
+    this.forward(v, rows);
+    this.outputSeed(this.delta, rows);
     // Backward pass of the seed: the same chain rule as backprop.
     for (let l = L - 1; l >= 0; l--) {
       const nIn = sizes[l];
@@ -88,34 +72,58 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     }
   }
 
-  /** delta = H_L·R{z}/rows for the output layer (see the file comment). */
-  private outputSeed(rows: number): void {
+  /** The forward R-pass: rz[l] = R{z^l} and ra[l] = R{a^{l+1}} for direction v (see the file comment). */
+  forward(v: ParamVector<T>, rows: number): void {
+    const { k, net } = this;
+    const L = net.depth;
+    const sizes = net.sizes;
+    for (let l = 0; l < L; l++) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      const rz = this.rz[l];
+      if (l === 0) {
+        k.denseForward(rz, net.activations[0], v[0], v[1], rows, nIn, nOut);
+      } else {
+        k.denseForward(rz, this.ra[l - 1], net.weights[l], v[2 * l + 1], rows, nIn, nOut);
+        k.denseForward(this.product, net.activations[l], v[2 * l], this.zeroBias, rows, nIn, nOut);
+        k.axpy(rz, this.product, rows * nOut, 1);
+      }
+      if (l < L - 1) {
+        k.zero(this.ra[l], rows * nOut);
+        k.activationBackward(net.activationFunctions[l] as Activation, this.ra[l], rz, net.zs[l], net.activations[l + 1], rows, nOut);
+      }
+    }
+  }
+
+  /** delta = H_L·R{z}/rows for the output layer after forward() (see the file comment); overwrites delta. */
+  outputSeed(delta: T, rows: number): void {
     const { k, net } = this;
     const L = net.depth;
     const n = net.outputSize;
     const z = net.zs[L - 1];
     const a = net.activations[L];
+    const rz = this.rz[L - 1];
     const output = net.activationFunctions[L - 1];
     if (net.loss === 'cross-entropy') {
-      k.softmaxJvp(this.delta, a, this.rz, rows, n);
-      k.scale(this.delta, rows * n, 1 / rows);
+      k.softmaxJvp(delta, a, rz, rows, n);
+      k.scale(delta, rows * n, 1 / rows);
       return;
     }
-    k.zero(this.delta, rows * n);
+    k.zero(delta, rows * n);
     if (net.loss === 'binary-cross-entropy') {
-      k.activationBackward('sigmoid', this.delta, this.rz, z, a, rows, n);
-      k.scale(this.delta, rows * n, 1 / rows);
+      k.activationBackward('sigmoid', delta, rz, z, a, rows, n);
+      k.scale(delta, rows * n, 1 / rows);
       return;
     }
     // MSE: R{a} = f'·R{z}, then through f' once more.
     k.zero(this.product, rows * n);
-    k.activationBackward(output as Activation, this.product, this.rz, z, a, rows, n);
+    k.activationBackward(output as Activation, this.product, rz, z, a, rows, n);
     k.scale(this.product, rows * n, 1 / rows);
-    k.activationBackward(output as Activation, this.delta, this.product, z, a, rows, n);
+    k.activationBackward(output as Activation, delta, this.product, z, a, rows, n);
   }
 
   dispose(): void {
     const k = this.k;
-    for (const t of [this.rz, this.ra, this.raNext, this.product, this.delta, this.deltaNext, this.backflow, this.zeroBias]) k.free(t);
+    for (const t of [...this.rz, ...this.ra, this.product, this.delta, this.deltaNext, this.backflow, this.zeroBias]) k.free(t);
   }
 }

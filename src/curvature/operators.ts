@@ -1,0 +1,120 @@
+/**
+ * The Hessian and the Gauss-Newton matrix of a network's mean loss over a data set, as float64
+ * operators on flat parameter vectors (W⁰, b⁰, W¹, b¹, … in net.parameters() order), for the
+ * Krylov methods of this folder. One forward and backward pass over all rows fixes the point θ;
+ * each product then costs one R-pass on the backend. Nothing the network holds for training
+ * (weights, optimiser state, RNG) changes; its activation buffers hold the rows until dispose().
+ */
+import type { Rows } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
+import type { Tensor } from '../kernels.js';
+import type { Network } from '../network/network.js';
+import { allocVector, freeVector, parameterLengths, type ParamVector } from '../optim/param-vector.js';
+import { HessianProduct } from './hessian-product.js';
+
+/** A symmetric linear map on float64 vectors: out = A·v (out and v do not alias). */
+export type LinearOperator = (out: Float64Array, v: Float64Array) => void;
+
+/** One layer's parameters (its weights, then its biases) in the flat vector. */
+export interface ParameterBlock {
+  layer: number;
+  offset: number;
+  length: number;
+}
+
+export class CurvatureOperators<T extends Tensor = Tensor> {
+  /** Number of parameters n: the operators act on R^n. */
+  readonly size: number;
+  /** Mean loss over the rows at θ. */
+  readonly loss: number;
+  /** ∇C at θ, flat. */
+  readonly gradient: Float64Array;
+  /** Rows the mean is taken over. */
+  readonly rows: number;
+  /** Each layer's slice of the flat vector (the Hessian's diagonal blocks). */
+  readonly blocks: ParameterBlock[];
+  /** out = H·v (the exact Hessian of the mean loss). */
+  readonly hessian: LinearOperator;
+  /** out = G·v (the generalised Gauss-Newton matrix, positive semi-definite). */
+  readonly gaussNewton: LinearOperator;
+  private readonly product: HessianProduct<T>;
+  private readonly input: ParamVector<T>;
+  private readonly output: ParamVector<T>;
+  private readonly lengths: number[];
+  private disposed = false;
+  private readonly release = () => this.free();
+
+  constructor(
+    private readonly net: Network<T>,
+    x: Rows,
+    y: Rows,
+  ) {
+    // gradients() checks shapes and finiteness, runs feedforward and backprop over every row and
+    // throws before anything is allocated here if the data or the network is bad.
+    const point = net.gradients(x, y);
+    this.loss = point.loss;
+    this.rows = net.matrices(x, y).x.rows;
+    this.gradient = Float64Array.from(point.layers.flatMap((layer) => [...layer.weights, ...layer.biases]));
+    this.lengths = parameterLengths(net);
+    this.size = this.gradient.length;
+    let offset = 0;
+    this.blocks = point.layers.map((layer, l) => {
+      const length = layer.weights.length + layer.biases.length;
+      const block = { layer: l, offset, length };
+      offset += length;
+      return block;
+    });
+    const k = net.kernels;
+    this.product = new HessianProduct(net, this.rows);
+    this.product.prepare(this.rows);
+    this.input = allocVector(k, this.lengths);
+    this.output = allocVector(k, this.lengths);
+    this.hessian = (out, v) => this.apply(out, v, () => this.product.apply(this.output, this.input));
+    this.gaussNewton = (out, v) => this.apply(out, v, () => this.product.applyGaussNewton(this.output, this.input));
+    net.onDispose.push(this.release);
+  }
+
+  /** The operator restricted to one diagonal block: v and out have the block's length. */
+  restrict(operator: LinearOperator, block: ParameterBlock): LinearOperator {
+    const full = new Float64Array(this.size);
+    const product = new Float64Array(this.size);
+    return (out, v) => {
+      full.set(v, block.offset);
+      operator(product, full);
+      full.fill(0, block.offset, block.offset + block.length);
+      out.set(product.subarray(block.offset, block.offset + block.length));
+    };
+  }
+
+  private apply(out: Float64Array, v: Float64Array, product: () => void): void {
+    if (this.disposed || this.net.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
+    const k = this.net.kernels;
+    let offset = 0;
+    this.lengths.forEach((length, i) => {
+      k.write(this.input[i], v.subarray(offset, offset + length));
+      offset += length;
+    });
+    product();
+    offset = 0;
+    this.lengths.forEach((length, i) => {
+      out.set(k.view(this.output[i]).subarray(0, length), offset);
+      offset += length;
+    });
+  }
+
+  /** Frees the backend memory of the products (the network stays usable). */
+  dispose(): void {
+    if (this.disposed) return;
+    const hooks = this.net.onDispose;
+    hooks.splice(hooks.indexOf(this.release), 1);
+    this.free();
+  }
+
+  /** Also run when the network is disposed first. */
+  private free(): void {
+    this.disposed = true;
+    this.product.dispose();
+    freeVector(this.net.kernels, this.input);
+    freeVector(this.net.kernels, this.output);
+  }
+}
