@@ -52,3 +52,4 @@ export { diagnose } from './flow/diagnose.js';
 export type { Diagnosis, Verdict, LayerEvidence } from './flow/diagnose.js';
 export { renderReport } from './flow/report-html.js';
 export type { ReportChart, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
+export * from './curvature/index.js';

@@ -1,0 +1,121 @@
+/**
+ * measureCurvature: the curvature of a network's mean loss over a data set at its current weights:
+ * the extreme eigenvalues and the trace of the Hessian and of the Gauss-Newton matrix, for the
+ * whole network and for each layer's diagonal block. A negative smallest Hessian eigenvalue means
+ * a direction in which the loss curves down: at a plateau, a saddle rather than a minimum
+ * (Dauphin et al. 2014).
+ */
+import type { Rows } from '../data/matrix.js';
+import { invalidOption } from '../errors.js';
+import type { Network } from '../network/network.js';
+import { lanczos } from './lanczos.js';
+import { CurvatureOperators, type LinearOperator } from './operators.js';
+import { traceOf, type TraceEstimate } from './trace.js';
+
+export interface CurvatureOptions {
+  /** Eigenvalues at each end of the spectrum. Default 5; at most the parameter count. */
+  k?: number;
+  /** Hutchinson probes when the trace is estimated. Default 100. */
+  probes?: number;
+  /** Exact traces (n products) up to this many parameters. Default 2000. */
+  exactTraceLimit?: number;
+  /** Largest Lanczos basis. Default 300. */
+  maxSteps?: number;
+  /** Seed of the Lanczos start vectors and the probes. Default 1. */
+  seed?: number;
+  /** Also measure each layer's diagonal block. Default true. */
+  layers?: boolean;
+}
+
+export interface HessianSummary {
+  /** The k largest eigenvalues, descending. */
+  largest: number[];
+  /** The k smallest eigenvalues, ascending. */
+  smallest: number[];
+  trace: number;
+  /** Standard error of the trace (0 when exact). */
+  traceStdError: number;
+  /** Share of the |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass). */
+  negativeMass: number;
+  /** Whether Lanczos met its tolerance for every value reported. */
+  converged: boolean;
+}
+
+export interface GaussNewtonSummary {
+  /** The k largest eigenvalues, descending. */
+  largest: number[];
+  trace: number;
+  traceStdError: number;
+  converged: boolean;
+}
+
+export interface LayerCurvature {
+  layer: number;
+  parameters: number;
+  hessian: HessianSummary;
+  gaussNewton: GaussNewtonSummary;
+}
+
+export interface CurvatureReport {
+  /** Mean loss over the rows. */
+  loss: number;
+  parameters: number;
+  rows: number;
+  /** Whether the traces are exact (parameters ≤ exactTraceLimit) or Hutchinson estimates. */
+  traceExact: boolean;
+  hessian: HessianSummary;
+  gaussNewton: GaussNewtonSummary;
+  /** Per layer: its diagonal block of H and G (empty when `layers` is false). */
+  layers: LayerCurvature[];
+}
+
+export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
+  net.assertAlive();
+  if (typeof options !== 'object' || options === null) throw invalidOption('curvature: options must be an object');
+  const k = options.k ?? 5;
+  if (!Number.isInteger(k) || k < 1 || k > net.parameterCount) {
+    throw invalidOption(`k: expected an integer from 1 to the parameter count ${net.parameterCount}, got ${k}`);
+  }
+  const ops = new CurvatureOperators(net, x, y);
+  try {
+    const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
+    // One trace run per matrix gives every layer's block trace too (see trace.ts).
+    const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed };
+    const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
+    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
+    const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
+      const eigen = eigenOf(operator, n);
+      return {
+        largest: eigen.largest,
+        smallest: eigen.smallest,
+        trace: trace.trace,
+        traceStdError: trace.standardError,
+        negativeMass: eigen.negativeMass,
+        converged: eigen.converged,
+      };
+    };
+    const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate): GaussNewtonSummary => {
+      const eigen = eigenOf(operator, n);
+      return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.converged };
+    };
+    const layers = (options.layers ?? true)
+      ? ops.blocks.map((block, l) => ({
+          layer: block.layer,
+          parameters: block.length,
+          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l]),
+          gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l]),
+        }))
+      : [];
+    return {
+      loss: ops.loss,
+      parameters: ops.size,
+      rows: ops.rows,
+      traceExact: hessianTrace.exact,
+      hessian: hessianOf(ops.hessian, ops.size, hessianTrace),
+      gaussNewton: gaussNewtonOf(ops.gaussNewton, ops.size, gaussNewtonTrace),
+      layers,
+    };
+  } finally {
+    ops.dispose();
+  }
+}

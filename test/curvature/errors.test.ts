@@ -1,0 +1,49 @@
+// Bad input to the curvature instruments gets a typed GradscopeError before anything held changes;
+// measuring changes nothing the network holds for training.
+import { describe, expect, it } from 'vitest';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { CurvatureOperators } from '../../src/curvature/operators.js';
+import { createNetwork } from '../../src/network/network.js';
+
+const x = [[0.1, 0.2], [0.3, -0.4], [1, 0]];
+const y = [[1], [0], [1]];
+const make = (backend: 'ref' | 'wasm') => createNetwork({ sizes: [2, 3, 1], loss: 'binary-cross-entropy', backend, seed: 4 });
+
+describe.each(['ref', 'wasm'] as const)('curvature on %s: bad input', (backend) => {
+  it('non-finite data: NON_FINITE_INPUT naming the row and column', async () => {
+    const net = await make(backend);
+    expect(() => measureCurvature(net, [[0, Number.NaN], ...x.slice(1)], y)).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT', message: expect.stringMatching(/row 0, column 1/) }));
+    expect(() => measureCurvature(net, x, [[Infinity], [0], [1]])).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
+    net.dispose();
+  });
+
+  it('k larger than the parameter count, or not a whole number: INVALID_OPTION', async () => {
+    const net = await make(backend);
+    expect(net.parameterCount).toBe(13);
+    expect(() => measureCurvature(net, x, y, { k: 14 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/parameter count 13/) }));
+    for (const k of [0, 2.5, Number.NaN]) expect(() => measureCurvature(net, x, y, { k })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => measureCurvature(net, x, y, { probes: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    net.dispose();
+  });
+
+  it('a disposed network: DISPOSED, also for operators made before the dispose', async () => {
+    const net = await make(backend);
+    const ops = new CurvatureOperators(net, x, y);
+    net.dispose();
+    expect(() => measureCurvature(net, x, y)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => ops.hessian(new Float64Array(13), new Float64Array(13))).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    ops.dispose();
+  });
+
+  it('measuring leaves the weights and the RNG as they were', async () => {
+    const net = await make(backend);
+    const before = JSON.stringify(net.toJSON());
+    const rng = net.rng.getState();
+    const report = measureCurvature(net, x, y, { k: 3 });
+    expect(report.parameters).toBe(13);
+    expect(report.hessian.largest).toHaveLength(3);
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    expect(net.rng.getState()).toEqual(rng);
+    net.dispose();
+  });
+});
