@@ -2,7 +2,9 @@
 // row axpys), so the twins compute them with the same bits. Not re-exported by the entries: nothing
 // here is a kernel.
 
-import { SIGMOID, TANH, SOFTSIGN } from './stats.common';
+import { SIGMOID, TANH, SOFTSIGN, SELU } from './stats.common';
+import { SELU_LAMBDA_ALPHA } from './constants';
+import { expf32, expf32x4, pick } from './exp';
 
 // Σ_j a_j·rz_j of one row, in f64: shared by both twins so the row's projection has the same bits.
 @inline export function rowProjection(a: usize, rz: usize, n: i32): f32 {
@@ -56,7 +58,8 @@ import { SIGMOID, TANH, SOFTSIGN } from './stats.common';
 
 // f''(z) given z and a = f(z), for the Hessian's R-operator (kind: the activation codes of
 // stats.common.ts). Zero for the piecewise-linear activations (relu, leaky-relu, linear).
-//   sigmoid: a(1 − a)(1 − 2a);  tanh: −2a(1 − a)(1 + a);  softsign: −2·sign(z)/(1 + |z|)³.
+//   sigmoid: a(1 − a)(1 − 2a);  tanh: −2a(1 − a)(1 + a);  softsign: −2·sign(z)/(1 + |z|)³;
+//   selu: 0 for z > 0, λα·eᶻ otherwise.
 @inline export function secondf32(kind: i32, z: f32, a: f32): f32 {
   if (kind == SIGMOID) return a * (1 - a) * (1 - 2 * a);
   if (kind == TANH) return -2 * a * ((1 - a) * (1 + a));
@@ -65,6 +68,7 @@ import { SIGMOID, TANH, SOFTSIGN } from './stats.common';
     const sign: f32 = select<f32>(1, 0, z > 0) - select<f32>(1, 0, z < 0);
     return (-2 * sign) / (d * d * d);
   }
+  if (kind == SELU) return pick(0, SELU_LAMBDA_ALPHA * expf32(z), z > 0);
   return 0;
 }
 
@@ -78,10 +82,11 @@ import { SIGMOID, TANH, SOFTSIGN } from './stats.common';
     const sign = f32x4.sub(v128.and(f32x4.gt(z, zero), one), v128.and(f32x4.lt(z, zero), one));
     return f32x4.div(f32x4.mul(f32x4.splat(-2), sign), f32x4.mul(f32x4.mul(d, d), d));
   }
+  if (kind == SELU) return v128.bitselect(zero, f32x4.mul(f32x4.splat(SELU_LAMBDA_ALPHA), expf32x4(z)), f32x4.gt(z, zero));
   return zero;
 }
 
 /** Whether f'' is zero everywhere (the curvature kernel then leaves dz as it is). */
 @inline export function secondIsZero(kind: i32): bool {
-  return kind != SIGMOID && kind != TANH && kind != SOFTSIGN;
+  return kind != SIGMOID && kind != TANH && kind != SOFTSIGN && kind != SELU;
 }

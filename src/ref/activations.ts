@@ -37,6 +37,7 @@ export const activationSecond: Record<Activation, (z: number, a: number) => numb
   'leaky-relu': () => 0,
   softsign: (z) => (-2 * Math.sign(z)) / (1 + Math.abs(z)) ** 3,
   linear: () => 0,
+  selu: (z) => (z > 0 ? 0 : SELU_LAMBDA * SELU_ALPHA * Math.exp(z)),
 };
 
 /** log(1 + e^x) without overflow. */
