@@ -7,7 +7,7 @@
  */
 import type { Rows } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
-import type { Network } from '../network/network.js';
+import type { Network } from '../api/network.js';
 import { lanczos } from './lanczos.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { traceOf, type TraceEstimate } from './trace.js';

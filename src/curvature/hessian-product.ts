@@ -17,7 +17,7 @@
  * nothing per product.
  */
 import type { Activation, Kernels, Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
+import type { Model } from '../model.js';
 import { GaussNewtonProduct } from '../optim/gauss-newton.js';
 import type { ParamVector } from '../optim/param-vector.js';
 
@@ -36,14 +36,14 @@ export class HessianProduct<T extends Tensor = Tensor> {
   private rows = 0;
 
   constructor(
-    private readonly net: Network<T>,
+    private readonly net: Model<T>,
     rows: number,
   ) {
     const k = (this.k = net.kernels);
     this.capacity = rows;
     const width = Math.max(...net.sizes);
     this.gaussNewton = new GaussNewtonProduct(net, rows);
-    this.backflow = net.sizes.slice(1, -1).map((units) => k.alloc(rows * units));
+    this.backflow = net.sizes.slice(1, -1).map((units: number) => k.alloc(rows * units));
     this.lossSlope = k.alloc(rows * net.outputSize);
     this.rdelta = k.alloc(rows * width);
     this.rdeltaNext = k.alloc(rows * width);

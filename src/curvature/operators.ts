@@ -8,8 +8,9 @@
 import type { Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Network } from '../network/network.js';
-import { allocVector, freeVector, parameterLengths, type ParamVector } from '../optim/param-vector.js';
+import type { Network } from '../api/network.js';
+import { MODEL, type Model } from '../model.js';
+import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { HessianProduct } from './hessian-product.js';
 
 /** A symmetric linear map on float64 vectors: out = A·v (out and v do not alias). */
@@ -43,19 +44,17 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private readonly lengths: number[];
   private disposed = false;
   private readonly release = () => this.free();
+  private readonly model: Model<T>;
 
-  constructor(
-    private readonly net: Network<T>,
-    x: Rows,
-    y: Rows,
-  ) {
+  constructor(net: Network<T>, x: Rows, y: Rows) {
     // gradients() checks shapes and finiteness, runs feedforward and backprop over every row and
     // throws before anything is allocated here if the data or the network is bad.
     const point = net.gradients(x, y);
+    const model = (this.model = net[MODEL]);
     this.loss = point.loss;
-    this.rows = net.matrices(x, y).x.rows;
+    this.rows = Array.isArray(x) ? x.length : x.rows;
     this.gradient = Float64Array.from(point.layers.flatMap((layer) => [...layer.weights, ...layer.biases]));
-    this.lengths = parameterLengths(net);
+    this.lengths = model.parameters().map((p) => p.length);
     this.size = this.gradient.length;
     let offset = 0;
     this.blocks = point.layers.map((layer, l) => {
@@ -64,14 +63,14 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
       offset += length;
       return block;
     });
-    const k = net.kernels;
-    this.product = new HessianProduct(net, this.rows);
+    const k = model.kernels;
+    this.product = new HessianProduct(model, this.rows);
     this.product.prepare(this.rows);
     this.input = allocVector(k, this.lengths);
     this.output = allocVector(k, this.lengths);
     this.hessian = (out, v) => this.apply(out, v, () => this.product.apply(this.output, this.input));
     this.gaussNewton = (out, v) => this.apply(out, v, () => this.product.applyGaussNewton(this.output, this.input));
-    net.onDispose.push(this.release);
+    model.onDispose.add(this.release);
   }
 
   /** The operator restricted to one diagonal block: v and out have the block's length. */
@@ -87,8 +86,8 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   }
 
   private apply(out: Float64Array, v: Float64Array, product: () => void): void {
-    if (this.disposed || this.net.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
-    const k = this.net.kernels;
+    if (this.disposed || this.model.isDisposed) throw new GradscopeError('DISPOSED', 'curvature: the network or its curvature operators were disposed');
+    const k = this.model.kernels;
     let offset = 0;
     this.lengths.forEach((length, i) => {
       k.write(this.input[i], v.subarray(offset, offset + length));
@@ -105,8 +104,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   /** Frees the backend memory of the products (the network stays usable). */
   dispose(): void {
     if (this.disposed) return;
-    const hooks = this.net.onDispose;
-    hooks.splice(hooks.indexOf(this.release), 1);
+    this.model.onDispose.delete(this.release);
     this.free();
   }
 
@@ -114,7 +112,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private free(): void {
     this.disposed = true;
     this.product.dispose();
-    freeVector(this.net.kernels, this.input);
-    freeVector(this.net.kernels, this.output);
+    freeVector(this.model.kernels, this.input);
+    freeVector(this.model.kernels, this.output);
   }
 }

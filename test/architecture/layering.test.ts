@@ -21,6 +21,7 @@ const RANK: Record<string, number> = {
   training: 3,
   api: 4,
   io: 5,
+  curvature: 5,
   studies: 6,
   cli: 7,
 };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { CurvatureOperators } from '../../src/curvature/operators.js';
-import { createNetwork } from '../../src/network/network.js';
+import { createNetwork } from '../../src/api/network.js';
 
 const x = [[0.1, 0.2], [0.3, -0.4], [1, 0]];
 const y = [[1], [0], [1]];

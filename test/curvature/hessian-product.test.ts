@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES, type Loss } from '../../src/kernels.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';

@@ -7,7 +7,7 @@ import { lanczos } from '../../src/curvature/lanczos.js';
 import { CurvatureOperators, type LinearOperator } from '../../src/curvature/operators.js';
 import { traceOf } from '../../src/curvature/trace.js';
 import { Rng } from '../../src/init/rng.js';
-import { createNetwork, type Network } from '../../src/network/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { jacobiEigenvalues } from '../util/jacobi.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
