@@ -14,7 +14,9 @@
  *   (q_i − q_{i−k})/q_i < k·ε with k = max(10, ⌈0.1·i⌉), ε = 5·10⁻⁴;
  * - CG backtracking: iterates stored at i = ⌈1.3^j⌉; walking back from the last, the one with the
  *   lowest loss on the batch is taken;
- * - Levenberg-Marquardt damping from ρ = (f(θ+p) − f(θ))/q(p): ρ < ¼ → λ·3/2, ρ > ¾ → λ·2/3;
+ * - Levenberg-Marquardt damping from ρ = (f(θ+p) − f(θ))/q₀(p), where q₀ is the *undamped* model
+ *   gᵀp + ½·pᵀGp (his nnet_train_2.m turns the damping off for this denominator): ρ < ¼ → λ·3/2,
+ *   ρ > ¾ → λ·2/3, from λ₀ = 45 (his initlambda; λ is added to the curvature of the mean loss);
  * - the preconditioner M = (diag(mean_x g_x²) + λ)^¾, g_x the per-sample gradients (the empirical
  *   Fisher's diagonal, from squared deltas and squared activations: one GEMM per layer).
  * A step that would raise the batch loss is not taken (λ still grows). The step's scale is the
@@ -42,7 +44,7 @@ import {
 } from './param-vector.js';
 
 export interface HessianFreeOptions {
-  /** Starting Levenberg-Marquardt damping λ (default 1). */
+  /** Starting Levenberg-Marquardt damping λ (default 45, Martens' initlambda). */
   damping?: number;
   /** Most CG iterations per step (default 250, Martens' value). */
   maxIterations?: number;
@@ -59,7 +61,7 @@ export interface HessianFreeOptions {
 }
 
 export const HESSIAN_FREE_DEFAULTS = {
-  damping: 1,
+  damping: 45,
   maxIterations: 250,
   minIterations: 1,
   decay: 0.95,
@@ -93,7 +95,7 @@ export interface HessianFreeReport {
   /** Loss over the batch before and after the step. */
   lossBefore: number;
   lossAfter: number;
-  /** Reduction ratio (actual / predicted decrease). */
+  /** Reduction ratio: actual decrease / the decrease predicted by the undamped quadratic model. */
   rho: number;
   /** Damping used by this step, and the one the next step will use. */
   lambda: number;
@@ -199,11 +201,14 @@ export class HessianFree implements Optimizer {
         chosen--;
       }
     }
-    const predicted = this.snapshotQ[chosen];
+    // Martens' ρ divides by the undamped model q₀(p) = q(p) − ½λ‖p‖²: the damping shapes the step,
+    // but is not part of the loss whose decrease ρ predicts.
+    const step = b.snapshots[chosen];
+    const predicted = this.snapshotQ[chosen] - 0.5 * lambda * dotVectors(k, step, step);
     const rho = (lossAfter - lossBefore) / predicted;
     const accepted = lossAfter < lossBefore;
     copyVector(k, valuesOf(net), b.theta);
-    if (accepted) axpyVectors(k, valuesOf(net), b.snapshots[chosen], 1);
+    if (accepted) axpyVectors(k, valuesOf(net), step, 1);
     if (!(rho >= LM_LOW)) this.lambda = Math.min(lambda * LM_GROW, LAMBDA_MAX);
     else if (rho > LM_HIGH) this.lambda = Math.max(lambda * LM_SHRINK, LAMBDA_MIN);
     this.lastReport = {

@@ -79,6 +79,26 @@ describe('Hessian-free mechanics', () => {
     net.dispose();
   });
 
+  it("starts from Martens' λ₀ = 45 (initlambda in his nnet_train_2.m)", async () => {
+    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    expect(new HessianFree(net).lambda).toBe(45);
+    net.dispose();
+  });
+
+  // On a quadratic loss (linear net, MSE, curvature on the whole batch) the undamped model is the
+  // loss itself, so Martens' ρ is 1 whatever λ is; a ρ divided by the damped model would be
+  // q₀/(q₀ + ½λ‖p‖²), far below 1 at λ = 45.
+  it('divides ρ by the undamped quadratic model', async () => {
+    const p = leastSquaresProblem(5);
+    const net = await createNetwork({ sizes: [3, 2], output: 'linear', loss: 'mse', backend: 'ref', seed: 2 });
+    const hf = new HessianFree(net, { damping: 45, backtracking: false, curvatureFraction: 1 });
+    const rhos: number[] = [];
+    net.train(p.x, p.y, { optimizer: hf, epochs: 4, batchSize: p.x.length, shuffle: false, onBatch: () => rhos.push(hf.lastReport!.rho) });
+    expect(hf.lastReport!.lambda).toBeGreaterThan(1);
+    for (const rho of rhos) expect(rho).toBeCloseTo(1, 9);
+    net.dispose();
+  });
+
   it('stores iterates at ⌈1.3^j⌉', () => {
     expect(backtrackSchedule(20)).toEqual([2, 3, 4, 5, 7, 9, 11, 14, 18]);
   });
