@@ -23,7 +23,7 @@ export class Adagrad extends FirstOrderOptimizer {
     return { epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
-    this.net.kernels.adagradUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.epsilon, this.weightDecay);
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
+    this.net.kernels.adagradUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.epsilon, weightDecay);
   }
 }

@@ -40,10 +40,10 @@ export class Adam extends FirstOrderOptimizer {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
     this.net.kernels.adamUpdate(
       p.value, buffers[0], buffers[1], p.grad, p.length,
-      learningRate, this.beta1, this.beta2, this.epsilon, this.weightDecay, this.decoupled, this.t,
+      learningRate, this.beta1, this.beta2, this.epsilon, weightDecay, this.decoupled, this.t,
     );
   }
 }

@@ -8,25 +8,35 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
-import { checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
+import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 
 export interface FirstOrderOptions {
   /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
   layerRates?: ArrayLike<number>;
-  /** Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one). */
+  /** Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one; default 0). */
   weightDecay?: number;
+  /**
+   * Whether weightDecay applies to the biases too (default true, PyTorch's convention: every
+   * parameter). false decays the weights only, as L2 regularisation is usually written and as
+   * Nielsen's network2.py does: w ← (1 − η·λ/n)·w − η·∂C/∂w, b ← b − η·∂C/∂b, which is
+   * `{ weightDecay: λ / n, decayBiases: false }` with plain SGD.
+   */
+  decayBiases?: boolean;
   /** The learning rate used when train() is given none. */
   learningRate?: number;
 }
 
-export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'learningRate'] as const;
+export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
 export abstract class FirstOrderOptimizer implements Optimizer {
   readonly defaultLearningRate: number;
   readonly layerRates: Float64Array;
   readonly weightDecay: number;
   protected readonly net: Model;
+  readonly decayBiases: boolean;
   protected readonly params: Parameter[];
+  /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
+  private readonly decays: Float64Array;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
@@ -46,14 +56,16 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.depth, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);
+    this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
     this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
     this.params = net.parameters();
+    this.decays = Float64Array.from(this.params, (p) => (p.kind === 'biases' && !this.decayBiases ? 0 : this.weightDecay));
   }
 
   /** Hyperparameters recorded in checkpoints (for reading; restore only takes the step count). */
   protected abstract hyperparameters(): Record<string, number>;
-  /** Applies the update to one parameter with its buffers at this learning rate (layer rate included). */
-  protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number): void;
+  /** Applies the update to one parameter with its buffers at this learning rate (layer rate included) and weight decay. */
+  protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void;
   /** Runs before the updates of a step (LARS measures its trust ratios here). */
   protected prepare(): void {}
 
@@ -65,7 +77,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     this.prepare();
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      this.update(p, buffers[i], learningRate * this.layerRates[p.layer]);
+      this.update(p, buffers[i], learningRate * this.layerRates[p.layer], this.decays[i]);
     }
   }
 
@@ -80,7 +92,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     const k = this.net.kernels;
     return {
       name: this.name,
-      scalars: { step: this.t, ...this.hyperparameters() },
+      scalars: { step: this.t, ...this.hyperparameters(), decayBiases: this.decayBiases ? 1 : 0 },
       tensors: (this.buffers ?? []).flatMap((list) => list.map((b) => Float32Array.from(k.view(b)))),
     };
   }

@@ -57,10 +57,10 @@ export class Lars extends FirstOrderOptimizer {
    * place, as clipping does) before it enters the momentum, not the learning rate after, so a
    * layer whose gradient suddenly shrinks is not given a huge step on its old momentum.
    */
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
     const k = this.net.kernels;
     const trust = this.trust[p.layer];
     k.scale(p.grad, p.length, trust);
-    k.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.momentum, trust * this.weightDecay);
+    k.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.momentum, trust * weightDecay);
   }
 }

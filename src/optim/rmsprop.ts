@@ -30,7 +30,7 @@ export class Rmsprop extends FirstOrderOptimizer {
     return { alpha: this.alpha, epsilon: this.epsilon, weightDecay: this.weightDecay };
   }
 
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
-    this.net.kernels.rmspropUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.alpha, this.epsilon, this.weightDecay);
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
+    this.net.kernels.rmspropUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.alpha, this.epsilon, weightDecay);
   }
 }

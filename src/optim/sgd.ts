@@ -41,10 +41,10 @@ export class Sgd extends FirstOrderOptimizer {
     return { momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov ? 1 : 0 };
   }
 
-  protected update(p: Parameter, buffers: Tensor[], learningRate: number): void {
+  protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
     const k = this.net.kernels;
     const velocity = buffers[0];
-    if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, this.weightDecay);
-    else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, this.weightDecay);
+    if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
+    else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
   }
 }

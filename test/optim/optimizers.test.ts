@@ -33,6 +33,7 @@ describe('the optimiser registry', () => {
     ['beta1 out of range', { name: 'adam', beta1: 1.5 }, {}, /adam: beta1: expected a finite number ≥ 0 and < 1, got 1.5/],
     ['layerRates of the wrong length', { name: 'adam', layerRates: [1, 2] }, {}, /adam: layerRates: the network has 1 weight layers, got 2/],
     ['a layer rate ≤ 0', { name: 'rmsprop', layerRates: [0] }, {}, /rmsprop: layerRates\[0\]/],
+    ['decayBiases not a boolean', { name: 'sgd', weightDecay: 0.1, decayBiases: 'no' } as never, {}, /sgd: decayBiases: expected true or false, got "no"/],
     ['Nesterov without momentum', { name: 'sgd', nesterov: true }, {}, /nesterov: .*momentum > 0/],
     ['clipNorm with L-BFGS', 'lbfgs', { clipNorm: 1 }, /clipNorm: 'lbfgs' evaluates its own gradients/],
     ['clipNorm ≤ 0', 'adam', { clipNorm: 0 }, /clipNorm: expected a finite number > 0/],
@@ -66,6 +67,42 @@ describe('the optimiser registry', () => {
 });
 
 describe('options', () => {
+  // Nielsen's network2.py: w ← (1 − η·λ/n)·w − η·∂C/∂w and b ← b − η·∂C/∂b. Fails if the biases were
+  // decayed, or the decay missing or scaled differently.
+  it('weightDecay with decayBiases: false is L2 on the weights only (one step of plain SGD, explicit)', async () => {
+    const net = await createNetwork({ sizes: [3, 4, 1], activation: 'sigmoid', output: 'linear', loss: 'mse', backend: 'ref', seed: 8, biasInit: { name: 'normal', std: 1 } });
+    const [eta, decay] = [0.1, 0.5];
+    const gradients = net.gradients(problem.x, problem.y).layers;
+    const before = net.parameters().map((p) => Array.from(net.kernels.view(p.value)));
+    net.train(problem.x, problem.y, { optimizer: { name: 'sgd', weightDecay: decay, decayBiases: false }, learningRate: eta, epochs: 1, batchSize: 64, shuffle: false });
+    net.parameters().forEach((p, i) => {
+      const g = p.kind === 'weights' ? gradients[p.layer].weights : gradients[p.layer].biases;
+      const shrink = p.kind === 'weights' ? 1 - eta * decay : 1;
+      const want = before[i].map((v, j) => shrink * v - eta * g[j]);
+      Array.from(net.kernels.view(p.value)).forEach((v, j) => expect(v, `layer ${p.layer} ${p.kind}[${j}]`).toBeCloseTo(want[j], 12));
+    });
+    net.dispose();
+  });
+
+  // One full-batch step, so the biases' update depends only on the initial weights and the gradient.
+  // LARS is left out: its trust ratio η‖w‖/(‖g‖ + λ‖w‖) is per layer, so λ changes the biases' step too.
+  it.each(['sgd', 'adagrad', 'rmsprop', 'adam', 'adamw'])('%s: decayBiases false leaves the biases as with no decay; true (default) decays them', async (name) => {
+    const step = async (options: Record<string, unknown>) => {
+      const net = await createNetwork({ sizes: [3, 4, 1], activation: 'tanh', output: 'linear', loss: 'mse', backend: 'ref', seed: 8, biasInit: { name: 'normal', std: 1 } });
+      net.train(problem.x, problem.y, { optimizer: { name, ...options } as OptimizerSpec, learningRate: 0.05, epochs: 1, batchSize: 64, shuffle: false });
+      const of = (kind: string) => net.parameters().filter((p) => p.kind === kind).map((p) => Array.from(net.kernels.view(p.value)));
+      const values = { weights: of('weights'), biases: of('biases') };
+      net.dispose();
+      return values;
+    };
+    const none = await step({ weightDecay: 0 });
+    const weightsOnly = await step({ weightDecay: 0.5, decayBiases: false });
+    const every = await step({ weightDecay: 0.5 });
+    expect(weightsOnly.biases).toEqual(none.biases);
+    expect(weightsOnly.weights).toEqual(every.weights);
+    expect(every.biases).not.toEqual(none.biases);
+    expect(weightsOnly.weights).not.toEqual(none.weights);
+  });
   it("take the optimiser's default learning rate when train gets none (Adam: 1e-3, so the first step moves each weight by 1e-3)", async () => {
     const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse', backend: 'ref' });
     const before = snapshot(net).flat();
