@@ -8,8 +8,8 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     id: 'depth',
     heading: 'Study (a): depth',
     text:
-      `Sigmoid networks with sigmoid outputs and binary cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
-      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits, mean over ${result.seeds} seeds.`,
+      `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
+      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits (the mean of each digit's δ), mean over ${result.seeds} seeds.`,
     charts: [
       {
         id: 'depth-init',
@@ -31,7 +31,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

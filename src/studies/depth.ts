@@ -1,14 +1,17 @@
 /**
- * Study (a), the classic vanishing-gradient experiment (Nielsen, ch. 5) on the bundled MNIST digits:
- * sigmoid networks of 1 to 4 hidden layers of 30, sigmoid outputs with binary cross-entropy, weights
- * N(0, 1/n_in), biases N(0, 1). ‖∂C/∂b‖ of each hidden layer for the batch of the first 1,000
- * training digits at initialisation (over several seeds), then along full-batch gradient descent on
- * those digits.
+ * Study (a), the classic vanishing-gradient experiment: Nielsen's fig/generate_gradient.py
+ * (Neural Networks and Deep Learning, ch. 5) on the bundled MNIST digits. Sigmoid networks of 1 to
+ * 4 hidden layers of 30, sigmoid outputs with his cross-entropy cost, weights N(0, 1/n_in), biases
+ * N(0, 1). ‖∂C/∂b‖ of each hidden layer over the first 1,000 training digits (∂C/∂b is the mean over
+ * those digits of each one's δ, as his get_average_gradient) at initialisation, over many seeds;
+ * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
+ * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createNetwork } from '../api/network.js';
+import { checkNumber } from '../optim/options.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 
@@ -19,7 +22,7 @@ export const DEPTH_NETWORKS = [
   [784, 30, 30, 30, 30, 10],
 ];
 
-/** Nielsen's setup: sigmoid units, weights N(0, 1/n_in) ('lecun-normal'), biases N(0, 1). */
+/** Nielsen's network2.Network defaults: sigmoid units, CrossEntropyCost, weights N(0, 1/n_in) ('lecun-normal'), biases N(0, 1). */
 export const DEPTH_NETWORK_OPTIONS = {
   activation: 'sigmoid',
   output: 'sigmoid',
@@ -28,32 +31,61 @@ export const DEPTH_NETWORK_OPTIONS = {
   biasInit: { name: 'normal', std: 1 },
 } as const satisfies NetworkOptions;
 
-/** The batch the norms are measured on, and trained on: the first 1,000 training digits. */
+/** The batch the norms are measured on, and trained on: the first 1,000 training digits (his `full_td[:1000]`). */
 export const DEPTH_ROWS = 1000;
-export const DEPTH_LEARNING_RATE = 0.1;
+
+/**
+ * His training call, once per epoch: `net.SGD(td, 1, 1000, 0.1, lmbda=5.0)`, for 500 epochs. With one
+ * mini-batch of all n = 1,000 digits, network2.py's update is w ← (1 − η·λ/n)·w − η·∂C/∂w and
+ * b ← b − η·∂C/∂b: plain SGD with weightDecay λ/n on the weights only.
+ */
+export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } as const;
+
+/** Seeds at initialisation by default: enough for a median and a range of the per-seed ratios. */
+export const DEPTH_SEEDS = 20;
+
+/**
+ * First ÷ last hidden ‖∂C/∂b‖ in Nielsen's own recorded runs (fig/norms_during_training_{2,3,4}_layers.json
+ * in mnielsen/neural-networks-and-deep-learning): one network each, at epoch 0 and at epoch 499.
+ * Indexed like DEPTH_NETWORKS; the one-hidden-layer network has no ratio.
+ */
+export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] = [
+  null,
+  { start: 0.0657 / 0.309, end: 0.00343 / 0.00963 },
+  { start: 0.0118 / 0.283, end: 8.56e-5 / 1.26e-3 },
+  { start: 0.00298 / 0.285, end: 8.21e-6 / 9.25e-4 },
+];
 
 export interface DepthStudyOptions {
-  /** Seeds averaged at initialisation (default 5: 1..5). */
+  /** Seeds 1..seeds at initialisation (default DEPTH_SEEDS = 20). */
   seeds?: number;
-  /** Full-batch gradient-descent epochs (= steps) for the training part; 0 skips it (default 300). */
+  /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's). */
   epochs?: number;
-  /** Trace every k-th epoch (default: about 30 records per run). */
+  /**
+   * Nielsen's L2 parameter λ (default 5): weight decay λ/n on the weights, none on the biases.
+   * 0 trains without regularisation, which is not his set-up (the networks then sit on a plateau
+   * where every layer's gradient vanishes together).
+   */
+  lambda?: number;
+  /** Trace every k-th epoch (default 1: every epoch, as he records). */
   every?: number;
   onProgress?: (network: number, epoch: number, epochs: number) => void;
 }
 
 export interface DepthNetworkResult {
   sizes: number[];
-  /** ‖∂C/∂b‖ per hidden layer, first to last: mean over the seeds, and standard deviation. */
+  /** ‖∂C/∂b‖ per hidden layer at initialisation, first to last: mean over the seeds, and standard deviation. */
   biasGradNorms: number[];
   biasGradNormsStd: number[];
   /** Per seed, the same norms. */
   perSeed: number[][];
-  /** Full-batch gradient descent with seed 1 (absent with epochs 0). */
+  /** Per seed, first ÷ last hidden layer's ‖∂C/∂b‖ at initialisation. */
+  seedRatios: number[];
+  /** Nielsen's training with seed 1 (absent with epochs 0). */
   training?: {
     trace: Trace;
     diagnosis: Diagnosis;
-    /** Loss on the 1,000 digits before and after, and accuracy on the held-out test digits after. */
+    /** Cross-entropy on the 1,000 digits (without the L2 term) before and after, and accuracy on the held-out test digits after. */
     initialLoss: number;
     finalLoss: number;
     testAccuracy: number;
@@ -66,13 +98,15 @@ export interface DepthStudyResult {
   seeds: number;
   epochs: number;
   learningRate: number;
+  lambda: number;
   networks: DepthNetworkResult[];
 }
 
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
-  const seeds = options.seeds ?? 5;
-  const epochs = options.epochs ?? 300;
-  const every = options.every ?? Math.max(1, Math.round(epochs / 30));
+  const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS);
+  const epochs = checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
+  const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
+  const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
   const digits = await loadMnist();
   const probe = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
   const networks: DepthNetworkResult[] = [];
@@ -86,7 +120,8 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
     const hidden = sizes.length - 2;
     const mean = Array.from({ length: hidden }, (_, l) => perSeed.reduce((s, norms) => s + norms[l], 0) / seeds);
     const std = Array.from({ length: hidden }, (_, l) => Math.sqrt(perSeed.reduce((s, norms) => s + (norms[l] - mean[l]) ** 2, 0) / Math.max(1, seeds - 1)));
-    const result: DepthNetworkResult = { sizes, biasGradNorms: mean, biasGradNormsStd: std, perSeed };
+    const seedRatios = perSeed.map(firstToLast);
+    const result: DepthNetworkResult = { sizes, biasGradNorms: mean, biasGradNormsStd: std, perSeed, seedRatios };
     if (epochs > 0) {
       const net = await createNetwork({ sizes, seed: 1, ...DEPTH_NETWORK_OPTIONS });
       const started = performance.now();
@@ -94,7 +129,9 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
       net.train(probe.x, probe.y, {
         epochs,
         batchSize: DEPTH_ROWS,
-        learningRate: DEPTH_LEARNING_RATE,
+        learningRate: NIELSEN_TRAINING.learningRate,
+        optimizer: { name: 'sgd', weightDecay: lambda / probe.x.rows, decayBiases: false },
+        // One batch of all the rows: the order changes nothing but the rounding of the sum.
         shuffle: false,
         trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
         onEpoch: ({ epoch }) => options.onProgress?.(index, epoch + 1, epochs),
@@ -113,7 +150,15 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
     }
     networks.push(result);
   }
-  return { rows: DEPTH_ROWS, seeds, epochs, learningRate: DEPTH_LEARNING_RATE, networks };
+  return { rows: DEPTH_ROWS, seeds, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda, networks };
+}
+
+/** The median and the range of `values`. */
+export function spread(values: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 export function firstRows(x: Matrix, y: Matrix, rows: number): { x: Matrix; y: Matrix } {
@@ -122,4 +167,20 @@ export function firstRows(x: Matrix, y: Matrix, rows: number): { x: Matrix; y: M
     x: { data: x.data.subarray(0, n * x.cols), rows: n, cols: x.cols },
     y: { data: y.data.subarray(0, n * y.cols), rows: n, cols: y.cols },
   };
+}
+
+/**
+ * ‖∂C/∂b‖ per hidden layer at the start of each traced epoch (before that epoch's update, as
+ * Nielsen records them), first hidden layer first.
+ */
+export function trainingNorms(trace: Trace): { epochs: number[]; biasGradNorms: number[][] } {
+  const hidden = trace.layers - 1;
+  const epochs = Array.from(trace.steps, (step) => step - 1);
+  const biasGradNorms = epochs.map((_, r) => Array.from({ length: hidden }, (_, l) => trace.at('biasGradNorm', r, l)));
+  return { epochs, biasGradNorms };
+}
+
+/** First ÷ last hidden layer of one record's norms. */
+export function firstToLast(norms: readonly number[]): number {
+  return norms[0] / norms[norms.length - 1];
 }

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import type { Matrix } from '../../src/data/matrix.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -17,30 +18,75 @@ import { runCli } from '../util/cli.js';
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
 describe('gradscope study depth --json', () => {
-  it('prints { networks: [{ sizes, biasGradNorms }] }, the seed-averaged norms at initialisation', async () => {
-    const { code, stdout, stderr } = runCli(['study', 'depth', '--json', '--seeds', '2']);
+  // A large λ (η·λ/n = 0.05 per epoch) so that decayed biases, or a missing or mis-scaled decay, move
+  // the recorded norms by percents, far above float32 rounding.
+  const lambda = 500;
+  const epochs = 4;
+
+  /**
+   * Nielsen's network2.py in float64, written out by hand: per epoch the average ∂C/∂b of each hidden
+   * layer over the batch, then w ← (1 − η·λ/n)·w − η·∂C/∂w, b ← b − η·∂C/∂b.
+   */
+  async function nielsenByHand(sizes: number[], seed: number, x: Matrix, y: Matrix): Promise<number[][]> {
+    const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS, backend: 'ref' });
+    const eta = NIELSEN_TRAINING.learningRate;
+    const norms: number[][] = [];
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const { layers } = net.gradients(x, y);
+      norms.push(layers.slice(0, -1).map((layer) => layer.biasNorm));
+      for (const p of net.parameters()) {
+        const g = p.kind === 'weights' ? layers[p.layer].weights : layers[p.layer].biases;
+        const shrink = p.kind === 'weights' ? 1 - (eta * lambda) / x.rows : 1;
+        net.kernels.write(p.value, Float64Array.from(net.kernels.view(p.value), (v, j) => shrink * v - eta * g[j]));
+      }
+    }
+    net.dispose();
+    return norms;
+  }
+
+  it("prints the issue's shape: sizes, biasGradNorms (seed mean), seedRatios, training { epochs, biasGradNorms } — each matching float64", async () => {
+    const { code, stdout, stderr } = runCli(['study', 'depth', '--json', '--seeds', '3', '--epochs', String(epochs), '--lambda', String(lambda)]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    const printed = JSON.parse(stdout) as { networks: { sizes: number[]; biasGradNorms: number[] }[] };
-    expect(Object.keys(printed)).toEqual(['networks']);
+    type Printed = { sizes: number[]; biasGradNorms: number[]; seedRatios: number[]; training: { epochs: number[]; biasGradNorms: number[][] } };
+    const printed = JSON.parse(stdout) as { rows: number; seeds: number; epochs: number; learningRate: number; lambda: number; networks: Printed[] };
+    expect(printed).toMatchObject({ rows: DEPTH_ROWS, seeds: 3, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda });
     expect(printed.networks.map((n) => n.sizes)).toEqual(DEPTH_NETWORKS);
     for (const n of printed.networks) {
-      expect(Object.keys(n)).toEqual(['sizes', 'biasGradNorms']);
-      expect(n.biasGradNorms).toHaveLength(n.sizes.length - 2);
+      expect(Object.keys(n)).toEqual(['sizes', 'biasGradNorms', 'seedRatios', 'training']);
+      const hidden = n.sizes.length - 2;
+      expect(n.biasGradNorms).toHaveLength(hidden);
+      expect(n.seedRatios).toHaveLength(3);
+      expect(n.training.epochs).toEqual([0, 1, 2, 3]);
+      n.training.biasGradNorms.forEach((norms) => expect(norms).toHaveLength(hidden));
       // The vanishing gradient itself: each hidden layer learns slower than the next.
-      for (let l = 0; l + 1 < n.biasGradNorms.length; l++) expect(n.biasGradNorms[l]).toBeLessThan(n.biasGradNorms[l + 1]);
+      for (let l = 0; l + 1 < hidden; l++) expect(n.biasGradNorms[l]).toBeLessThan(n.biasGradNorms[l + 1]);
     }
-    // The deepest network's norms, recomputed in float64 on the reference backend.
     const digits = await loadMnist();
     const probe = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
-    const sizes = DEPTH_NETWORKS[3];
-    const perSeed: number[][] = [];
-    for (const seed of [1, 2]) {
-      const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS, backend: 'ref' });
-      perSeed.push(net.gradients(probe.x, probe.y).layers.slice(0, -1).map((layer) => layer.biasNorm));
+    const close = (got: number, want: number, what: string) => expect(Math.abs(got - want) / want, `${what}: ${got} vs ${want}`).toBeLessThan(1e-4);
+    for (const index of [1, 3]) {
+      const sizes = DEPTH_NETWORKS[index];
+      const n = printed.networks[index];
+      // At initialisation, per seed, recomputed in float64 on the reference backend.
+      const perSeed: number[][] = [];
+      for (const seed of [1, 2, 3]) {
+        const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS, backend: 'ref' });
+        perSeed.push(net.gradients(probe.x, probe.y).layers.slice(0, -1).map((layer) => layer.biasNorm));
+        net.dispose();
+      }
+      perSeed.forEach((norms, s) => close(n.seedRatios[s], norms[0] / norms[norms.length - 1], `[${sizes}] seed ${s + 1} ratio`));
+      n.biasGradNorms.forEach((v, l) => close(v, (perSeed[0][l] + perSeed[1][l] + perSeed[2][l]) / 3, `[${sizes}] mean layer ${l + 1}`));
+      // Along Nielsen's training (seed 1), against his update written out by hand.
+      const want = await nielsenByHand(sizes, 1, probe.x, probe.y);
+      want.forEach((norms, e) => norms.forEach((v, l) => close(n.training.biasGradNorms[e][l], v, `[${sizes}] epoch ${e} layer ${l + 1}`)));
     }
-    const mean = perSeed[0].map((v, l) => (v + perSeed[1][l]) / 2);
-    printed.networks[3].biasGradNorms.forEach((v, l) => expect(Math.abs(v - mean[l]) / mean[l], `layer ${l}`).toBeLessThan(1e-4));
+  });
+
+  it('refuses a negative --lambda with one line and exit 1', () => {
+    const bad = runCli(['study', 'depth', '--lambda', '-1']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--lambda must be ≥ 0, got '-1'/);
   });
 });
 

@@ -35,9 +35,10 @@ const depth: DepthStudyResult = {
   seeds: 2,
   epochs: 0,
   learningRate: 0.1,
+  lambda: 5,
   networks: [
-    { sizes: [10, 8, 2], biasGradNorms: [0.3], biasGradNormsStd: [0.01], perSeed: [[0.29], [0.31]] },
-    { sizes: [10, 8, 8, 2], biasGradNorms: [0.05, 0.28], biasGradNormsStd: [0.01, 0.02], perSeed: [] },
+    { sizes: [10, 8, 2], biasGradNorms: [0.3], biasGradNormsStd: [0.01], perSeed: [[0.29], [0.31]], seedRatios: [1, 1] },
+    { sizes: [10, 8, 8, 2], biasGradNorms: [0.05, 0.28], biasGradNormsStd: [0.01, 0.02], perSeed: [], seedRatios: [] },
   ],
 };
 

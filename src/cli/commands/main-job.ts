@@ -7,7 +7,7 @@ import { writeReport } from '../../flow/report-html.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import { runActivationStudy } from '../../studies/activations.js';
-import { runDepthStudy } from '../../studies/depth.js';
+import { DEPTH_SEEDS, NIELSEN_TRAINING, runDepthStudy } from '../../studies/depth.js';
 import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { activationTable } from './study-activations.js';
@@ -20,11 +20,11 @@ export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
 export const mainJobCommand: Command = {
   words: [],
   summary: 'the main job (npm start): study depth, a short study activations, tables, diagnoses, HTML report',
-  usage: 'gradscope [--seeds 5] [--epochs 300] [--width 256] [--html reports/gradscope-report.html]',
+  usage: `gradscope [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--width ${MAIN_JOB_ACTIVATIONS.width}] [--html ${MAIN_JOB_REPORT}]`,
   async run(args) {
     const started = performance.now();
-    const seeds = numberFlag(args, 'seeds', 5, COUNT);
-    const epochs = numberFlag(args, 'epochs', 300, { integer: true, min: 0 });
+    const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
+    const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
     const width = numberFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width, COUNT);
     for (const [name, value, min] of [['seeds', seeds, 1], ['epochs', epochs, 0], ['width', width, 1]] as const) {
       if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}, got ${value}`);
@@ -32,7 +32,7 @@ export const mainJobCommand: Command = {
     const html = stringFlag(args, 'html') ?? MAIN_JOB_REPORT;
 
     console.log('gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
-    console.log('Study (a), depth: sigmoid networks, sigmoid outputs + binary cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n');
+    console.log("Study (a), depth (Nielsen's generate_gradient.py): sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n");
     let bar: ProgressBar | undefined;
     const depth = await runDepthStudy({
       seeds,

@@ -1,48 +1,74 @@
 /**
- * gradscope study depth [--seeds 5] [--epochs 300] [--json] [--html FILE]
- * The classic experiment: ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4 hidden layers deep, at
- * initialisation (mean ± std over seeds) and along full-batch gradient descent.
+ * gradscope study depth [--seeds 20] [--epochs 500] [--lambda 5] [--json] [--html FILE]
+ * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
+ * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
-import { runDepthStudy, DEPTH_ROWS, type DepthStudyResult } from '../../studies/depth.js';
 import { writeReport } from '../../flow/report-html.js';
 import { depthReportSection } from '../../studies/depth-report.js';
+import {
+  DEPTH_ROWS,
+  DEPTH_SEEDS,
+  firstToLast,
+  NIELSEN_RATIOS,
+  NIELSEN_TRAINING,
+  runDepthStudy,
+  spread,
+  trainingNorms,
+  type DepthStudyResult,
+} from '../../studies/depth.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 
+const ratio = (value: number) => value.toPrecision(2);
+
+/** The study's setting in one line, with where it departs from Nielsen's. */
+export function depthSetting(result: DepthStudyResult): string {
+  const l2 = result.lambda === NIELSEN_TRAINING.lambda ? `λ = ${result.lambda} (Nielsen's)` : `λ = ${result.lambda} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
+  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, L2 ${l2} on the weights only, ${result.epochs} epochs (seed 1):`;
+}
+
 export function depthTables(result: DepthStudyResult): string {
   const out: string[] = [];
   out.push(
-    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (mean ± std over ${result.seeds} seeds), on the first ${result.rows} MNIST training digits:`,
+    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (mean ± std over seeds 1–${result.seeds}), on the first ${result.rows} MNIST training digits.`,
+    "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.",
     '',
   );
   const width = Math.max(...result.networks.map((n) => n.biasGradNorms.length));
-  const header = ['network', ...Array.from({ length: width }, (_, l) => `layer ${l + 1}`), 'first ÷ last'];
+  const header = ['network', ...Array.from({ length: width }, (_, l) => `layer ${l + 1}`), 'first ÷ last', "Nielsen's"];
   out.push(
     formatTable(
       header,
-      result.networks.map((n) => [
-        `[${n.sizes.join(',')}]`,
-        ...n.biasGradNorms.map((m, l) => `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`),
-        ...Array(width - n.biasGradNorms.length).fill(''),
-        `${(n.biasGradNorms[0] / n.biasGradNorms[n.biasGradNorms.length - 1]).toPrecision(2)}`,
-      ]),
+      result.networks.map((n, i) => {
+        const s = spread(n.seedRatios);
+        const nielsen = NIELSEN_RATIOS[i];
+        return [
+          `[${n.sizes.join(',')}]`,
+          ...n.biasGradNorms.map((m, l) => `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`),
+          ...Array(width - n.biasGradNorms.length).fill(''),
+          `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
+          nielsen ? ratio(nielsen.start) : '',
+        ];
+      }),
     ),
   );
   const trained = result.networks.filter((n) => n.training);
   if (trained.length) {
-    out.push('', `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, ${result.epochs} epochs (seed 1):`, '');
+    out.push('', depthSetting(result), '');
     out.push(
       formatTable(
-        ['network', 'first ÷ last at start', 'at end', 'loss start → end', 'test accuracy', 'verdict', 'seconds'],
+        ['network', 'first ÷ last, first epoch', 'last epoch', "Nielsen's", 'cross-entropy start → end', 'test accuracy', 'verdict', 'seconds'],
         trained.map((n) => {
           const t = n.training!;
-          const e = t.diagnosis.evidence.firstToLast;
+          const { epochs, biasGradNorms } = trainingNorms(t.trace);
+          const nielsen = NIELSEN_RATIOS[result.networks.indexOf(n)];
           return [
             `[${n.sizes.join(',')}]`,
-            e.first.toPrecision(2),
-            e.last.toPrecision(2),
+            `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${epochs[0]})`,
+            `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${epochs[epochs.length - 1]})`,
+            nielsen ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
             `${(100 * t.testAccuracy).toFixed(1)} %`,
             t.diagnosis.verdict,
@@ -52,14 +78,15 @@ export function depthTables(result: DepthStudyResult): string {
       ),
     );
     const deepest = trained[trained.length - 1];
+    const { epochs, biasGradNorms } = trainingNorms(deepest.training!.trace);
     const trace = deepest.training!.trace;
-    out.push('', `[${deepest.sizes.join(',')}], ‖∂C/∂b‖ per hidden layer along training:`, '');
+    out.push('', `[${deepest.sizes.join(',')}], ‖∂C/∂b‖ per hidden layer at the start of an epoch:`, '');
     const hidden = deepest.sizes.length - 2;
-    const picks = [...new Set([0, 1, 2, Math.floor(trace.length / 2), trace.length - 1].filter((r) => r < trace.length))];
+    const picks = [...new Set([0, 1, 10, 50, 100, 250, epochs.length - 1].map((e) => epochs.findIndex((x) => x >= e)).filter((r) => r >= 0))];
     out.push(
       formatTable(
-        ['epoch', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}`), 'batch loss'],
-        picks.map((r) => [String(trace.steps[r] - 1), ...Array.from({ length: hidden }, (_, l) => sci(trace.at('biasGradNorm', r, l))), trace.losses[r].toFixed(3)]),
+        ['epoch', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}`), 'first ÷ last', 'cross-entropy'],
+        picks.map((r) => [String(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
       ),
     );
     out.push('', `At the first step:`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis));
@@ -67,19 +94,33 @@ export function depthTables(result: DepthStudyResult): string {
   return out.join('\n');
 }
 
+/** The JSON of `study depth --json`: per network the sizes, the mean norms at initialisation, the per-seed ratios and the training record. */
+export function depthJSON(result: DepthStudyResult): object {
+  const { rows, seeds, epochs, learningRate, lambda } = result;
+  const networks = result.networks.map((n) => ({
+    sizes: n.sizes,
+    biasGradNorms: n.biasGradNorms,
+    seedRatios: n.seedRatios,
+    ...(n.training ? { training: trainingNorms(n.training.trace) } : {}),
+  }));
+  return { rows, seeds, epochs, learningRate, lambda, networks };
+}
+
 export const studyDepthCommand: Command = {
   words: ['study', 'depth'],
-  summary: 'vanishing gradients vs depth: ‖∂C/∂b‖ per hidden layer of sigmoid nets 1–4 hidden layers deep',
-  usage: 'gradscope study depth [--seeds 5] [--epochs 300] [--json] [--html FILE]',
+  summary: "Nielsen's vanishing-gradient experiment: ‖∂C/∂b‖ per hidden layer of sigmoid nets 1–4 hidden layers deep",
+  usage: `gradscope study depth [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--lambda ${NIELSEN_TRAINING.lambda}] [--json] [--html FILE]`,
   async run(args) {
     const json = booleanFlag(args, 'json');
-    const seeds = numberFlag(args, 'seeds', 5, COUNT);
-    const epochs = numberFlag(args, 'epochs', json ? 0 : 300, { integer: true, min: 0 });
+    const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
+    const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
+    const lambda = numberFlag(args, 'lambda', NIELSEN_TRAINING.lambda, { min: 0 });
     const html = stringFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runDepthStudy({
       seeds,
       epochs,
+      lambda,
       onProgress: json
         ? undefined
         : (network, epoch, total) => {
@@ -89,11 +130,10 @@ export const studyDepthCommand: Command = {
           },
     });
     if (json) {
-      const networks = result.networks.map((n) => ({ sizes: n.sizes, biasGradNorms: n.biasGradNorms }));
-      process.stdout.write(JSON.stringify({ networks }) + '\n');
+      process.stdout.write(JSON.stringify(depthJSON(result)) + '\n');
       return;
     }
-    console.log(`Sigmoid networks, sigmoid outputs + binary cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
+    console.log(`Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
     console.log(depthTables(result));
     if (html) console.log(`\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
   },
