@@ -1,18 +1,39 @@
 // The front door never lies: every ```ts block of README.md runs (tsx, 'gradscope' mapped to this
-// checkout) and exits 0. A failure names the block's line in README.md and shows its stderr.
+// checkout) and exits 0, and every number its comments promise (~50×, 9,000, 85 %, 2 s) is measured
+// from what the block printed and checked within a stated tolerance. A failure names the block's
+// line in README.md and shows its stderr.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runBlock, typescriptBlocks, withLocalGradscope, type CodeBlock } from './util/markdown-examples.js';
+import { loadMnist } from '../src/data/mnist.js';
+import { runBlock, typescriptBlocks, withLocalGradscope, type CodeBlock, type RunResult } from './util/markdown-examples.js';
 
 const README = fileURLToPath(new URL('../README.md', import.meta.url));
 const BLOCK_TIMEOUT_MS = 120_000;
 
-async function expectRuns(block: CodeBlock, source: string): Promise<void> {
-  const result = await runBlock(block, BLOCK_TIMEOUT_MS);
+function expectExitedZero(result: RunResult, block: CodeBlock, source: string): void {
   if (result.code !== 0) {
     expect.fail(`${source} line ${block.line}: the example exited with ${result.code ?? 'a timeout'}\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`);
   }
+}
+
+async function expectRuns(block: CodeBlock, source: string): Promise<void> {
+  expectExitedZero(await runBlock(block, BLOCK_TIMEOUT_MS), block, source);
+}
+
+/**
+ * A number a comment promises: one followed by × or %, a duration in s or ms, one written with a
+ * thousands separator, or one marked approximate with ~. Option values in comments (`units: 16`)
+ * are code, not promises.
+ */
+const PROMISE = /~\s*\d|\d\s*(?:×|%|m?s\b)|\d{1,3}(?:,\d{3})+/;
+
+/** The comments of `code` that promise a number. */
+function numericPromises(code: string): string[] {
+  return code.split('\n').flatMap((line) => {
+    const comment = /\/\/(.*)$/.exec(line)?.[1];
+    return comment && PROMISE.test(comment) ? [comment.trim()] : [];
+  });
 }
 
 describe('the example harness', () => {
@@ -22,6 +43,11 @@ describe('the example harness', () => {
     expect(blocks.map((b) => b.line)).toEqual([2, 12]);
     expect(withLocalGradscope(blocks[0].code)).toMatch(/from 'file:\/\/.*\/src\/index\.ts'/);
     expect(withLocalGradscope('await import("gradscope")')).toMatch(/import\("file:\/\/.*\/src\/index\.ts"\)/);
+  });
+
+  it('finds the numbers comments promise, not option values', () => {
+    const code = ['const a = 1; // ~50× slower', 'f(); // 9,000 + 1,000 digits', 'g(); // 85 % accurate', 'h(); // takes 2 s', "x({ units: 16 }); // or inputs: 4, layers: [{ units: 16 }]", '// 2+: split large products'].join('\n');
+    expect(numericPromises(code)).toEqual(['~50× slower', '9,000 + 1,000 digits', '85 % accurate', 'takes 2 s']);
   });
 
   it('reports a block that throws, with its line', async () => {
@@ -34,7 +60,61 @@ describe('the example harness', () => {
 
 const blocks = existsSync(README) ? typescriptBlocks(readFileSync(README, 'utf8')) : [];
 
+/** Each block runs once; the "runs" test and the promise checks share the result. */
+const results = new Map<number, Promise<RunResult>>();
+const resultOf = (block: CodeBlock) => {
+  if (!results.has(block.line)) results.set(block.line, runBlock(block, BLOCK_TIMEOUT_MS));
+  return results.get(block.line)!;
+};
+
+/** The numbers `console.log` printed as quoted strings on the line starting with `label`. */
+function printedNumbers(stdout: string, label: string): number[] {
+  const line = stdout.split('\n').find((l) => l.startsWith(label));
+  if (!line) expect.fail(`the example printed no line starting with '${label}'`);
+  return [...line.matchAll(/'([-+\d.e]+)'/g)].map((m) => Number(m[1]));
+}
+
+interface Promised {
+  /** The comment, exactly as README.md writes it. */
+  comment: string;
+  /** Checks the promise against the block's output; throws (expect) if it is not kept. */
+  check(stdout: string): Promise<void> | void;
+}
+
+/** Tolerance of a "~N×" promise: the measured value within ±20 % of N. */
+const APPROXIMATE = 0.2;
+
+const PROMISED: Promised[] = [
+  {
+    comment: '9,000 + 1,000 bundled digits',
+    async check() {
+      const { train, test } = await loadMnist();
+      expect([train.x.rows, test.x.rows]).toEqual([9000, 1000]);
+    },
+  },
+  {
+    comment: 'the first hidden layer learns ~50× slower than the last hidden one',
+    check(stdout) {
+      const before = printedNumbers(stdout, '‖∂C/∂b‖ per layer before:');
+      const ratio = before[before.length - 2] / before[0];
+      expect(Math.abs(ratio / 50 - 1), `last ÷ first hidden layer: ${ratio.toFixed(1)}×`).toBeLessThanOrEqual(APPROXIMATE);
+    },
+  },
+];
+
 describe('README.md examples', () => {
   it('README.md exists and shows code', () => expect(blocks.length).toBeGreaterThan(0));
-  it.each(blocks)('the example at line $line runs', (block) => expectRuns(block, 'README.md'), BLOCK_TIMEOUT_MS + 10_000);
+  it.each(blocks)('the example at line $line runs', async (block) => expectExitedZero(await resultOf(block), block, 'README.md'), BLOCK_TIMEOUT_MS + 10_000);
+
+  const promises = blocks.flatMap((block) => numericPromises(block.code).map((comment) => ({ line: block.line, comment, block })));
+  it('every number a comment promises has a check, and every check a comment', () => {
+    const checked = PROMISED.map((p) => p.comment);
+    expect(promises.map((p) => p.comment).filter((c) => !checked.includes(c)), 'promises without a check').toEqual([]);
+    expect(checked.filter((c) => !promises.some((p) => p.comment === c)), 'checks whose comment README.md no longer has').toEqual([]);
+  });
+  it.each(promises)('line $line keeps its promise: $comment', async ({ block, comment }) => {
+    const result = await resultOf(block);
+    expectExitedZero(result, block, 'README.md');
+    await PROMISED.find((p) => p.comment === comment)?.check(result.stdout);
+  }, BLOCK_TIMEOUT_MS + 10_000);
 });

@@ -25,8 +25,11 @@ const ratio = (value: number) => value.toPrecision(2);
 
 /** The study's setting in one line, with where it departs from Nielsen's. */
 export function depthSetting(result: DepthStudyResult): string {
-  const l2 = result.lambda === NIELSEN_TRAINING.lambda ? `λ = ${result.lambda} (Nielsen's)` : `λ = ${result.lambda} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
-  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, L2 ${l2} on the weights only, ${result.epochs} epochs (seed 1):`;
+  const l2 =
+    result.lambda === NIELSEN_TRAINING.lambda
+      ? `L2 λ = ${result.lambda} on the weights only (Nielsen's)`
+      : `${result.lambda === 0 ? 'no L2' : `L2 λ = ${result.lambda} on the weights only`} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
+  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, ${l2}, ${result.epochs} epochs (seed 1):`;
 }
 
 export function depthTables(result: DepthStudyResult): string {
