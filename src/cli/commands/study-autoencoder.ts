@@ -2,7 +2,7 @@
  * gradscope study autoencoder [--seconds 30] [--loss bce|mse] [--train 3000] [--test 500]
  *   [--points 10] [--optimizers hessian-free,adam,sgd-momentum] [--seed 1] [--json]
  * Martens' headline: a deep sigmoid autoencoder with no pretraining, Hessian-free against Adam and
- * SGD with momentum for the same training time; reconstruction error against seconds.
+ * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
 import { AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
 import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
@@ -22,7 +22,7 @@ export const studyAutoencoderCommand: Command = {
     const optimizers = stringFlag(args, 'optimizers')?.split(',');
     const seconds = numberFlag(args, 'seconds', 30, POSITIVE);
     if (!json) {
-      console.log(`Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training per optimiser.`);
+      console.log(`Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`);
       console.log('Squared reconstruction error per image (sum over the 784 pixels), on training digits / held-out digits:\n');
     }
     const result = await runAutoencoderStudy({
@@ -40,7 +40,7 @@ export const studyAutoencoderCommand: Command = {
       return;
     }
     process.stderr.write('\r\x1b[K');
-    const header = ['seconds', ...result.runs.map((r) => `${r.optimizer} train / test`)];
+    const header = ['CPU seconds', ...result.runs.map((r) => `${r.optimizer} train / test`)];
     const points = result.runs[0].curve.length;
     const rows = Array.from({ length: points }, (_, i) => [
       ((result.seconds * i) / (points - 1)).toFixed(1),
@@ -48,7 +48,7 @@ export const studyAutoencoderCommand: Command = {
     ]);
     console.log(formatTable(header, rows));
     console.log('');
-    console.log(formatTable(['optimizer', 'steps', 's/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings])));
-    console.log('\nEach curve point is taken when its optimiser has trained for at least that many seconds (a step is never cut short).');
+    console.log(formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings])));
+    console.log('\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
   },
 };
