@@ -23,9 +23,13 @@ export const LAYER_METRICS = {
   deltaNorm: '‖δ‖ = ‖∂C/∂z‖ over the batch',
   chainFactor: "‖δ^l‖/‖δ^{l+1}‖: how much the gradient shrinks (< 1) or grows passing back into layer l",
   chainBound: "‖W^{l+1}‖₂ · max σ'(z^l): the bound the chain rule puts on chainFactor",
+  exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise; else NaN)',
+  gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise; else NaN)',
 } as const;
 export type LayerMetric = keyof typeof LAYER_METRICS;
 export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
+/** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
+export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];
 
 /** A unit counts as saturated where σ'(z) is below this fraction of σ''s maximum. */
 export const SATURATION_FRACTION = 0.01;

@@ -16,6 +16,7 @@ import {
   PRIME_MAX,
   SATURATION_FRACTION,
 } from './metrics.js';
+import { GradientNoiseMeter } from './gradient-noise.js';
 import { powerIteration } from './spectral.js';
 import { Trace } from './trace.js';
 
@@ -30,6 +31,8 @@ export interface TraceOptions {
   refreshEvery?: number;
   /** Network steps (1 = the first) at which to keep histograms of the back-propagated gradients (default [1]). */
   histogramSteps?: number[];
+  /** Also record per-example gradient norms and the gradient signal-to-noise ratio per layer (gradient-noise.ts). Default false. */
+  gradientNoise?: boolean;
 }
 
 /** Power iterations at the first estimate (from a random vector) and at each later one (warm-started). */
@@ -40,7 +43,7 @@ const POWER_SEED = 0x5eed;
 
 export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trace: expected an object such as { every: 10 }');
-  const { every = 1, refreshEvery = 10, histogramSteps = [1] } = options as TraceOptions;
+  const { every = 1, refreshEvery = 10, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
   for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw invalidOption(`${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
@@ -49,7 +52,8 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 1)) {
     throw invalidOption(`trace.histogramSteps: expected an array of step numbers ≥ 1, got ${JSON.stringify(histogramSteps)}`);
   }
-  return { every, refreshEvery, histogramSteps };
+  if (typeof gradientNoise !== 'boolean') throw invalidOption(`trace.gradientNoise: expected true or false, got ${JSON.stringify(gradientNoise)}`);
+  return { every, refreshEvery, histogramSteps, gradientNoise };
 }
 
 export class TraceRecorder {
@@ -75,6 +79,7 @@ export class TraceRecorder {
   private readonly firstStep: number;
 
   private readonly net: Model;
+  private readonly noise: GradientNoiseMeter | undefined;
 
   constructor(owner: ModelOwner, options: TraceOptions) {
     const net = (this.net = owner[MODEL]);
@@ -104,6 +109,7 @@ export class TraceRecorder {
     this.warm = this.rightVectors.map(() => false);
     this.firstStep = net.step + 1;
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every });
+    if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(net);
   }
 
   /** Whether network step `step` is traced: every k-th step, from the first step of this train() call. */
@@ -151,6 +157,10 @@ export class TraceRecorder {
       trace.set('chainBound', r, l, trace.at('spectralNorm', r, l + 1) * trace.at('maxPrime', r, l));
     }
     if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
+    this.noise?.measure(batch).forEach((layer, l) => {
+      trace.set('exampleGradNorm', r, l, layer.exampleGradNorm);
+      trace.set('gradientSNR', r, l, layer.gradientSNR);
+    });
   }
 
   /**
@@ -243,5 +253,6 @@ export class TraceRecorder {
     if (this.held.length > 0) this.settleChange();
     this.held.forEach((t) => this.k.free(t));
     this.held.length = 0;
+    this.noise?.free();
   }
 }

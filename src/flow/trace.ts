@@ -5,7 +5,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { LAYER_METRIC_NAMES, LAYER_METRICS, type LayerMetric } from './metrics.js';
+import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, type LayerMetric } from './metrics.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -198,6 +198,7 @@ export class Trace {
     t.steps.forEach((step, r) => {
       trace.beginRecord(step, t.losses?.[r] ?? NaN, t.accuracy?.[r] ?? NaN);
       for (const name of LAYER_METRIC_NAMES) {
+        if (t.metrics![name] === undefined && OPT_IN_METRICS.includes(name)) continue;
         const row = t.metrics![name]?.[r];
         if (!Array.isArray(row) || row.length !== trace.layers) throw bad(`metrics.${name}[${r}] must hold ${trace.layers} values`);
         row.forEach((v, l) => trace.set(name, r, l, v === null ? NaN : v));
