@@ -47,7 +47,8 @@ export function randomCase(rng: Rng, limits: CaseLimits, loss: Loss = LOSSES[rng
   };
 }
 
-function randomTarget(rng: Rng, loss: Loss, n: number): number[] {
+/** A target row for `loss`: one-hot, probabilities, or N(0, 1) values. */
+export function randomTarget(rng: Rng, loss: Loss, n: number): number[] {
   if (loss === 'cross-entropy') {
     const y = new Array(n).fill(0);
     y[rng.below(n)] = 1;

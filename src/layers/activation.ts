@@ -1,0 +1,57 @@
+/** An activation as a layer of its own: a = f(x), elementwise (softmax row by row), as its PyTorch module. */
+import { GradscopeError } from '../errors.js';
+import type { Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
+import type { FusedOutputLayer } from './layer.js';
+import { RowTensor } from './tensors.js';
+
+export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
+  readonly type = 'activation';
+  readonly parameters = [];
+  readonly buffers = [];
+  readonly inputs: number;
+  private readonly a: RowTensor<T>;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly units: number,
+    readonly activation: OutputActivation,
+    capacity: number,
+  ) {
+    this.inputs = units;
+    this.a = new RowTensor(k, units, capacity);
+  }
+
+  get output(): T {
+    return this.a.tensor;
+  }
+
+  forward(x: T, batch: number): void {
+    this.k.activationForward(this.activation, this.a.tensor, x, batch, this.units);
+  }
+
+  backward(dy: T, dx: T | null, x: T, batch: number): void {
+    if (this.activation === 'softmax') {
+      throw new GradscopeError('INVALID_OPTION', 'softmax layer: its gradient exists only fused with the cross-entropy loss (lossBackward)');
+    }
+    if (dx) this.k.activationBackward(this.activation, dx, dy, x, this.a.tensor, batch, this.units);
+  }
+
+  /** The mean loss of the output against y, the activation fused in (its input x is the z). */
+  loss(loss: Loss, y: T, x: T, batch: number): number {
+    return this.k.loss(loss, this.activation, x, this.a.tensor, y, batch, this.units);
+  }
+
+  /** As `loss`, and dx += ∂L/∂x from the fused loss kernel (dx null: only the value). */
+  lossBackward(loss: Loss, y: T, dx: T | null, x: T, batch: number): number {
+    if (!dx) return this.loss(loss, y, x, batch);
+    return this.k.lossBackward(loss, this.activation, dx, x, this.a.tensor, y, batch, this.units);
+  }
+
+  reserve(batch: number): void {
+    this.a.reserve(batch);
+  }
+
+  dispose(): void {
+    this.a.dispose();
+  }
+}

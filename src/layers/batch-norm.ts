@@ -1,0 +1,102 @@
+/**
+ * Batch normalisation over features (Ioffe & Szegedy 2015), as PyTorch's nn.BatchNorm1d: weight γ
+ * and bias β `[n]` (1 and 0), buffers running_mean (0), running_var (1) and num_batches_tracked.
+ * 'train' normalises with the batch's mean and biased variance and moves the running statistics by
+ * BATCH_NORM_MOMENTUM (the variance unbiased, as PyTorch); 'batch' does the same without touching
+ * them; 'eval' normalises with the running statistics. A batch of one normalises every feature to
+ * β (variance 0; PyTorch refuses such a batch in training).
+ */
+import { GradscopeError } from '../errors.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
+import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
+import { createParameter, freeParameter, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
+
+export class BatchNormLayer<T extends Tensor> implements Layer<T> {
+  readonly type = 'batch-norm';
+  readonly inputs: number;
+  readonly weight: Parameter<T>;
+  readonly bias: Parameter<T>;
+  readonly runningMean: StateBuffer<T>;
+  readonly runningVar: StateBuffer<T>;
+  readonly batchesTracked: StateBuffer<T>;
+  readonly parameters: readonly Parameter<T>[];
+  readonly buffers: readonly StateBuffer<T>[];
+  private readonly y: RowTensor<T>;
+  /** What backward needs from the last batch-statistics forward: its mean and 1/√(σ² + ε), `[n]` each. */
+  private readonly mean: T;
+  private readonly invStd: T;
+  /** Where 'batch' mode's kernel call moves "running statistics" that are then thrown away. */
+  private readonly discardMean: T;
+  private readonly discardVar: T;
+  /** num_batches_tracked as a number, and its one-element staging array for the tensor. */
+  private count = 0;
+  private readonly countValue = new Float64Array(1);
+  private lastMode: Mode | null = null;
+  /** The kernel writes dx with dγ and dβ: where dx goes when no one wants it (the network's first layer). */
+  private readonly unwantedDx: LazyRowTensor<T>;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly units: number,
+    capacity: number,
+  ) {
+    this.inputs = units;
+    this.weight = createParameter(k, 'weight', [units], new Float64Array(units).fill(1));
+    this.bias = createParameter(k, 'bias', [units], new Float64Array(units));
+    this.runningMean = { name: 'running_mean', shape: [units], dtype: 'float', value: k.alloc(units) };
+    this.runningVar = { name: 'running_var', shape: [units], dtype: 'float', value: tensorFrom(k, new Float64Array(units).fill(1)) };
+    this.batchesTracked = { name: 'num_batches_tracked', shape: [], dtype: 'i64', value: k.alloc(1) };
+    this.parameters = [this.weight, this.bias];
+    this.buffers = [this.runningMean, this.runningVar, this.batchesTracked];
+    this.y = new RowTensor(k, units, capacity);
+    this.unwantedDx = new LazyRowTensor(k, units);
+    [this.mean, this.invStd, this.discardMean, this.discardVar] = [0, 0, 0, 0].map(() => k.alloc(units));
+  }
+
+  get output(): T {
+    return this.y.tensor;
+  }
+
+  forward(x: T, batch: number, mode: Mode): void {
+    const k = this.k;
+    this.lastMode = mode;
+    if (mode === 'eval') {
+      k.batchNormInference(this.y.tensor, x, this.weight.value, this.bias.value, this.runningMean.value, this.runningVar.value, batch, this.units, NORM_EPSILON);
+      return;
+    }
+    const [runningMean, runningVar] = mode === 'train' ? [this.runningMean.value, this.runningVar.value] : [this.discardMean, this.discardVar];
+    k.batchNormForward(this.y.tensor, this.mean, this.invStd, runningMean, runningVar, x, this.weight.value, this.bias.value, batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    if (mode === 'train' && batch > 0) {
+      this.countValue[0] = ++this.count;
+      k.write(this.batchesTracked.value, this.countValue);
+    }
+  }
+
+  backward(dy: T, dx: T | null, x: T, batch: number): void {
+    if (this.lastMode === 'eval' || this.lastMode === null) {
+      throw new GradscopeError('INVALID_OPTION', "batch-norm: backward needs a forward with batch statistics ('train' or 'batch'), not 'eval'");
+    }
+    this.k.batchNormBackward(dx ?? this.unwantedDx.get(batch), this.weight.grad, this.bias.grad, dy, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+  }
+
+  /** Sets num_batches_tracked (a checkpoint's value). */
+  setBatchesTracked(count: number): void {
+    this.count = count;
+    this.countValue[0] = count;
+    this.k.write(this.batchesTracked.value, this.countValue);
+  }
+
+  reserve(batch: number): void {
+    this.y.reserve(batch);
+    this.unwantedDx.reserve(batch);
+  }
+
+  dispose(): void {
+    for (const p of this.parameters) freeParameter(this.k, p);
+    for (const b of this.buffers) this.k.free(b.value);
+    for (const t of [this.mean, this.invStd, this.discardMean, this.discardVar]) this.k.free(t);
+    this.y.dispose();
+    this.unwantedDx.dispose();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What every layer of src/layers is: a small object over the Kernels contract that owns its
+ * parameters, their gradients and its activation buffers (allocated once, grown only for a larger
+ * batch), runs forward in a stated mode and backward by accumulation, and names its tensors as
+ * PyTorch's state_dict does.
+ */
+import type { Loss, OutputActivation, Tensor } from '../kernels.js';
+
+/**
+ * How normalisation layers treat a forward pass (the others ignore it):
+ * - 'train': batch statistics, and the running statistics move (what a training step does);
+ * - 'batch': batch statistics, running statistics untouched (gradients, line searches and
+ *   Hessian-free's repeated passes over one batch, which must not count as training steps);
+ * - 'eval': the running statistics (predict, evaluate).
+ */
+export type Mode = 'train' | 'batch' | 'eval';
+export const MODES: readonly Mode[] = ['train', 'batch', 'eval'];
+
+/** A trained tensor with its gradient (same length), by its PyTorch state_dict name. */
+export interface Parameter<T extends Tensor = Tensor> {
+  /** e.g. 'weight', or prefixed by its container: '3.weight', '2.branch.0.bias', '4.alpha'. */
+  readonly name: string;
+  /** PyTorch's shape: [out, in] for a weight matrix, [n] for a vector, [] for a scalar. */
+  readonly shape: readonly number[];
+  readonly value: T;
+  readonly grad: T;
+}
+
+/** State that is not trained (batch norm's running statistics and its batch counter). */
+export interface StateBuffer<T extends Tensor = Tensor> {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** 'i64' for num_batches_tracked (PyTorch's dtype; held here as an f32/f64 count, exact to 2²⁴ batches in f32). */
+  readonly dtype: 'float' | 'i64';
+  readonly value: T;
+}
+
+export interface Layer<T extends Tensor = Tensor> {
+  readonly type: 'dense' | 'batch-norm' | 'layer-norm' | 'activation' | 'residual';
+  /** Features in and out. */
+  readonly inputs: number;
+  readonly units: number;
+  /** The result of the last forward, `[batch][units]` (valid until the next reserve). */
+  readonly output: T;
+  /** Trained tensors and non-trained state, in PyTorch's state_dict order (a module's own first, then its children's). */
+  readonly parameters: readonly Parameter<T>[];
+  readonly buffers: readonly StateBuffer<T>[];
+  /** Runs the layer on x (`[batch][inputs]`) into `output`. */
+  forward(x: T, batch: number, mode: Mode): void;
+  /**
+   * Given dy = ∂L/∂output of the last forward on this same x: parameter gradients += their share,
+   * and dx += ∂L/∂x (skipped when dx is null: nothing needs the gradient of the network's input).
+   * dy is read only.
+   */
+  backward(dy: T, dx: T | null, x: T, batch: number): void;
+  /** Room for `batch` rows in the activation buffers; allocates only when batch exceeds the capacity. */
+  reserve(batch: number): void;
+  /** Frees every tensor the layer owns. */
+  dispose(): void;
+}
+
+/** An output layer whose activation is fused with the loss (dense and activation layers): softmax + cross-entropy, sigmoid + binary cross-entropy. */
+export interface FusedOutputLayer<T extends Tensor = Tensor> extends Layer<T> {
+  readonly activation: OutputActivation;
+  /** The mean loss over the batch of the last forward's output against y (`[batch][units]`); x is that forward's input. */
+  loss(loss: Loss, y: T, x: T, batch: number): number;
+  /** As `loss`, and backward from it: parameter gradients and dx += their share of ∂(mean loss). */
+  lossBackward(loss: Loss, y: T, dx: T | null, x: T, batch: number): number;
+}

@@ -1,0 +1,76 @@
+/**
+ * A residual block (He et al. 2016): y = x + branch(x), or with the ReZero gate (Bachlechner et
+ * al. 2020) y = x + α·branch(x) with a learned scalar α starting at 0, so the block starts as the
+ * identity. PyTorch's equivalent is the `Residual` module of issue 13 (docs/interop.md): `alpha`
+ * (shape []) first, then `branch.j.…`.
+ */
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
+import type { Sequential } from './sequential.js';
+import type { ResidualGate } from './spec.js';
+import { createParameter, freeParameter, LazyRowTensor, prefixed, RowTensor } from './tensors.js';
+
+export class ResidualBlock<T extends Tensor> implements Layer<T> {
+  readonly type = 'residual';
+  readonly inputs: number;
+  /** ReZero's α (shape []), absent with gate 'none'. */
+  readonly alpha: Parameter<T> | null;
+  readonly parameters: readonly Parameter<T>[];
+  readonly buffers: readonly StateBuffer<T>[];
+  private readonly y: RowTensor<T>;
+  /** ∂L/∂branch(x) during backward. */
+  private readonly dBranch: RowTensor<T>;
+  private readonly unwantedDx: LazyRowTensor<T>;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly branch: Sequential<T>,
+    readonly gate: ResidualGate,
+    capacity: number,
+  ) {
+    this.inputs = branch.inputs;
+    this.alpha = gate === 'rezero' ? createParameter(k, 'alpha', [], [0]) : null;
+    this.parameters = [...(this.alpha ? [this.alpha] : []), ...prefixed('branch.', branch.parameters)];
+    this.buffers = prefixed('branch.', branch.buffers);
+    this.y = new RowTensor(k, this.inputs, capacity);
+    this.dBranch = new RowTensor(k, this.inputs, capacity);
+    this.unwantedDx = new LazyRowTensor(k, this.inputs);
+  }
+
+  get units(): number {
+    return this.inputs;
+  }
+
+  get output(): T {
+    return this.y.tensor;
+  }
+
+  forward(x: T, batch: number, mode: Mode): void {
+    this.branch.forward(x, batch, mode);
+    const n = batch * this.inputs;
+    if (this.alpha) this.k.rezeroForward(this.y.tensor, x, this.branch.output, this.alpha.value, n);
+    else this.k.residualForward(this.y.tensor, x, this.branch.output, n);
+  }
+
+  backward(dy: T, dx: T | null, x: T, batch: number): void {
+    const n = batch * this.inputs;
+    const dBranch = this.dBranch.tensor;
+    this.k.zero(dBranch, n);
+    // The skip's share goes to dx here; the branch's share is added to it by the branch's backward.
+    const dSkip = dx ?? this.unwantedDx.get(batch);
+    if (this.alpha) this.k.rezeroBackward(dSkip, dBranch, this.alpha.grad, dy, this.branch.output, this.alpha.value, n);
+    else this.k.residualBackward(dSkip, dBranch, dy, n);
+    this.branch.backward(dBranch, dx, x, batch);
+  }
+
+  reserve(batch: number): void {
+    this.branch.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.unwantedDx]) t.reserve(batch);
+  }
+
+  dispose(): void {
+    this.branch.dispose();
+    if (this.alpha) freeParameter(this.k, this.alpha);
+    for (const t of [this.y, this.dBranch, this.unwantedDx]) t.dispose();
+  }
+}

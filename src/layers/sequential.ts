@@ -1,0 +1,185 @@
+/**
+ * Layers in order, as one PyTorch nn.Sequential built from the specs: a dense layer is nn.Linear at
+ * index k followed by its activation module at k + 1; every other spec is one module. Tensor names
+ * carry the module index (`0.weight`, `2.running_mean`, `3.branch.0.bias`, `3.alpha`).
+ *
+ * `buildSequential` makes one from checked specs: dense weights and biases from the initialisers in
+ * layer order (depth first, so one seed gives the same network on every backend), batch and layer
+ * norm γ = 1, β = 0, running statistics 0 and 1, ReZero's α = 0.
+ */
+import { GradscopeError } from '../errors.js';
+import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
+import type { Rng } from '../init/rng.js';
+import { LOSS_OUTPUT, type Kernels, type Loss, type Tensor } from '../kernels.js';
+import { ActivationLayer } from './activation.js';
+import { BatchNormLayer } from './batch-norm.js';
+import { DenseLayer } from './dense.js';
+import type { FusedOutputLayer, Layer, Mode, Parameter, StateBuffer } from './layer.js';
+import { LayerNormLayer } from './layer-norm.js';
+import { ResidualBlock } from './residual.js';
+import { widthAfter, type CheckedSpec } from './spec.js';
+import { LazyRowTensor, prefixed, RowTensor } from './tensors.js';
+
+export interface BuildOptions {
+  /** Initial weights of dense layers (default 'standard'). */
+  init?: WeightInit;
+  /** Initial biases of dense layers (default 'zero'). */
+  biasInit?: BiasInit;
+  /** Rows the activation buffers hold at first (default 1; `reserve` grows them). */
+  capacity?: number;
+}
+
+export class Sequential<T extends Tensor> {
+  readonly units: number;
+  /** Every trained tensor and every state buffer, named as in PyTorch's state_dict, in its order. */
+  readonly parameters: readonly Parameter<T>[];
+  readonly buffers: readonly StateBuffer<T>[];
+  /** The PyTorch module index of each layer. */
+  readonly moduleIndex: readonly number[];
+  /** ∂L/∂(output of layer i) during backward, for every layer but the last (whose gradient is given). */
+  private readonly grads: RowTensor<T>[];
+  /** ∂L/∂output when the loss is not fused with the last layer (never needed by a residual branch). */
+  private readonly outputGrad: LazyRowTensor<T>;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly inputs: number,
+    readonly layers: readonly Layer<T>[],
+    capacity: number,
+  ) {
+    if (layers.length === 0) throw new GradscopeError('INVALID_OPTION', 'a layer stack needs at least one layer');
+    this.units = layers[layers.length - 1].units;
+    const index: number[] = [];
+    let next = 0;
+    for (const layer of layers) {
+      index.push(next);
+      next += layer.type === 'dense' ? 2 : 1; // nn.Linear, then its activation's module
+    }
+    this.moduleIndex = index;
+    this.parameters = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.parameters));
+    this.buffers = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.buffers));
+    this.grads = layers.slice(0, -1).map((layer) => new RowTensor(k, layer.units, capacity));
+    this.outputGrad = new LazyRowTensor(k, this.units);
+  }
+
+  get output(): T {
+    return this.layers[this.layers.length - 1].output;
+  }
+
+  /** The input of layer i in the last forward on x. */
+  private inputOf(i: number, x: T): T {
+    return i === 0 ? x : this.layers[i - 1].output;
+  }
+
+  forward(x: T, batch: number, mode: Mode): void {
+    this.layers.forEach((layer, i) => layer.forward(this.inputOf(i, x), batch, mode));
+  }
+
+  /** Given dy = ∂L/∂output of the last forward on x: every parameter gradient += its share; dx += ∂L/∂x unless null. */
+  backward(dy: T, dx: T | null, x: T, batch: number): void {
+    this.backwardFrom(this.layers.length - 1, dy, dx, x, batch);
+  }
+
+  /** Backward through layers last, last − 1, …, 0, where dy is ∂L/∂(output of layer `last`). */
+  private backwardFrom(last: number, dy: T, dx: T | null, x: T, batch: number): void {
+    for (let i = last; i >= 0; i--) {
+      const dIn = i > 0 ? this.grads[i - 1].tensor : dx;
+      if (i > 0) this.k.zero(this.grads[i - 1].tensor, batch * this.layers[i - 1].units);
+      this.layers[i].backward(i === last ? dy : this.grads[i].tensor, dIn, this.inputOf(i, x), batch);
+    }
+  }
+
+  /**
+   * Refuses a loss the output cannot pair with (INVALID_OPTION): cross-entropy needs a softmax
+   * output layer, binary cross-entropy a sigmoid one; mse takes any output but softmax.
+   */
+  checkLoss(loss: Loss): void {
+    const last = this.layers[this.layers.length - 1];
+    const output = isFused(last) ? last.activation : 'linear';
+    const required = LOSS_OUTPUT[loss];
+    if ((required !== null && output !== required) || (required === null && output === 'softmax')) {
+      const wanted = required === null ? 'any output but softmax' : `a '${required}' output layer (dense or activation)`;
+      throw new GradscopeError('INVALID_OPTION', `loss '${loss}' needs ${wanted}, but the last layer is a ${last.type} layer with '${output}' output`);
+    }
+  }
+
+  /** The mean loss over the batch of the last forward (on x) against y (`[batch][units]`). */
+  loss(loss: Loss, y: T, x: T, batch: number): number {
+    this.checkLoss(loss);
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (isFused(last)) return last.loss(loss, y, this.inputOf(n, x), batch);
+    return this.k.loss(loss, 'linear', last.output, last.output, y, batch, this.units);
+  }
+
+  /**
+   * As `loss`, and backward from it through every layer: parameter gradients += ∂(mean loss), dx
+   * += ∂(mean loss)/∂x unless null. The output activation is fused with the loss where there is one.
+   */
+  lossBackward(loss: Loss, y: T, x: T, batch: number, dx: T | null = null): number {
+    this.checkLoss(loss);
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (isFused(last)) {
+      const dIn = n > 0 ? this.grads[n - 1].tensor : dx;
+      if (n > 0) this.k.zero(dIn!, batch * this.layers[n - 1].units);
+      const value = last.lossBackward(loss, y, dIn, this.inputOf(n, x), batch);
+      if (n > 0) this.backwardFrom(n - 1, dIn!, dx, x, batch);
+      return value;
+    }
+    const dy = this.outputGrad.get(batch);
+    this.k.zero(dy, batch * this.units);
+    const value = this.k.lossBackward(loss, 'linear', dy, last.output, last.output, y, batch, this.units);
+    this.backward(dy, dx, x, batch);
+    return value;
+  }
+
+  /** Every parameter gradient = 0. */
+  zeroGradients(): void {
+    for (const p of this.parameters) this.k.zero(p.grad);
+  }
+
+  reserve(batch: number): void {
+    for (const layer of this.layers) layer.reserve(batch);
+    for (const g of [...this.grads, this.outputGrad]) g.reserve(batch);
+  }
+
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+    for (const g of [...this.grads, this.outputGrad]) g.dispose();
+  }
+}
+
+function isFused<T extends Tensor>(layer: Layer<T>): layer is FusedOutputLayer<T> {
+  return layer instanceof DenseLayer || layer instanceof ActivationLayer;
+}
+
+/** A Sequential of checked specs taking `inputs` features, initialised from `rng`. */
+export function buildSequential<T extends Tensor>(k: Kernels<T>, specs: readonly CheckedSpec[], inputs: number, rng: Rng, options: BuildOptions = {}): Sequential<T> {
+  const capacity = options.capacity ?? 1;
+  const layers: Layer<T>[] = [];
+  let width = inputs;
+  for (const spec of specs) {
+    layers.push(buildLayer(k, spec, width, rng, options, capacity));
+    width = widthAfter([spec], width);
+  }
+  return new Sequential(k, inputs, layers, capacity);
+}
+
+function buildLayer<T extends Tensor>(k: Kernels<T>, spec: CheckedSpec, width: number, rng: Rng, options: BuildOptions, capacity: number): Layer<T> {
+  switch (spec.type) {
+    case 'dense': {
+      const weights = initWeights(options.init ?? 'standard', width, spec.units, rng);
+      const biases = initBiases(options.biasInit ?? 'zero', spec.units, rng);
+      return new DenseLayer(k, width, spec.units, spec.activation, weights, biases, capacity);
+    }
+    case 'batch-norm':
+      return new BatchNormLayer(k, width, capacity);
+    case 'layer-norm':
+      return new LayerNormLayer(k, width, capacity);
+    case 'activation':
+      return new ActivationLayer(k, width, spec.activation, capacity);
+    case 'residual':
+      return new ResidualBlock(k, buildSequential(k, spec.layers, width, rng, options), spec.gate, capacity);
+  }
+}

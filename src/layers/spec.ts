@@ -1,0 +1,117 @@
+/**
+ * The layer specs of issue 13's API (`layers: [{ type: 'dense', units, activation }, …]`), checked
+ * and normalised, with the paths of bad entries in their errors (`layers[2].layers[0].units`).
+ */
+import { invalidOption } from '../errors.js';
+import type { OutputActivation } from '../kernels.js';
+// The network's own checks of a width and an activation name, so both APIs accept the same values.
+import { checkActivation, checkUnits } from '../network/config.js';
+
+/** ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
+export const NORM_EPSILON = 1e-5;
+/** How far batch norm's running statistics move per training step (PyTorch's default). */
+export const BATCH_NORM_MOMENTUM = 0.1;
+
+export const RESIDUAL_GATES = ['none', 'rezero'] as const;
+export type ResidualGate = (typeof RESIDUAL_GATES)[number];
+
+/** A dense layer z = Wx + b followed by its activation (default 'linear'). */
+export interface DenseSpec {
+  type: 'dense';
+  units: number;
+  activation?: OutputActivation;
+}
+/** Batch normalisation over features: batch statistics in training (biased variance), running ones in evaluation (momentum 0.1, ε 1e-5). */
+export interface BatchNormSpec {
+  type: 'batch-norm';
+}
+/** Layer normalisation over features, with a learned scale and shift (ε 1e-5). */
+export interface LayerNormSpec {
+  type: 'layer-norm';
+}
+/** An activation as a layer of its own. */
+export interface ActivationSpec {
+  type: 'activation';
+  activation: OutputActivation;
+}
+/** x + branch(x) ('none', the default) or x + α·branch(x) with a learned scalar α starting at 0 ('rezero'); the branch must keep the width. */
+export interface ResidualSpec {
+  type: 'residual';
+  gate?: ResidualGate;
+  layers: LayerSpec[];
+}
+export type LayerSpec = DenseSpec | BatchNormSpec | LayerNormSpec | ActivationSpec | ResidualSpec;
+export type LayerType = LayerSpec['type'];
+export const LAYER_TYPES: readonly LayerType[] = ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual'];
+
+/** A spec with its defaults filled in. */
+export type CheckedSpec =
+  | { type: 'dense'; units: number; activation: OutputActivation }
+  | { type: 'batch-norm' }
+  | { type: 'layer-norm' }
+  | { type: 'activation'; activation: OutputActivation }
+  | { type: 'residual'; gate: ResidualGate; layers: CheckedSpec[] };
+
+/**
+ * Checks specs for a stack taking `inputs` features (`where` names the list in errors) and returns
+ * them with defaults filled in. Softmax must be the last layer of the outermost stack, and a
+ * residual branch must end at the width it starts from.
+ */
+export function checkLayerSpecs(specs: unknown, inputs: number, where = 'layers'): CheckedSpec[] {
+  const checked = checkList(specs, inputs, where);
+  checked.forEach((spec, i) => {
+    if (i < checked.length - 1 && activationOf(spec) === 'softmax') {
+      throw invalidOption(`${where}[${i}]: softmax only as the output layer (it is fused with the cross-entropy loss)`);
+    }
+  });
+  return checked;
+}
+
+/** Features out of a checked stack that takes `inputs` features. */
+export function widthAfter(specs: readonly CheckedSpec[], inputs: number): number {
+  return specs.reduce((width, spec) => (spec.type === 'dense' ? spec.units : width), inputs);
+}
+
+/** The activation a spec ends with, if it has one. */
+export function activationOf(spec: CheckedSpec): OutputActivation | undefined {
+  return spec.type === 'dense' || spec.type === 'activation' ? spec.activation : undefined;
+}
+
+function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[] {
+  if (!Array.isArray(specs) || specs.length === 0) throw invalidOption(`${where}: expected a non-empty array of layer specs, got ${JSON.stringify(specs)}`);
+  const checked: CheckedSpec[] = [];
+  let width = inputs;
+  specs.forEach((spec, i) => {
+    const here = `${where}[${i}]`;
+    const one = checkSpec(spec, width, here);
+    checked.push(one);
+    width = widthAfter([one], width);
+  });
+  return checked;
+}
+
+function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
+  if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${JSON.stringify(spec)}`);
+  const s = spec as Record<string, unknown>;
+  switch (s.type) {
+    case 'dense':
+      return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
+    case 'batch-norm':
+    case 'layer-norm':
+      return { type: s.type };
+    case 'activation':
+      return { type: 'activation', activation: checkActivation(s.activation, `${where}.activation`) };
+    case 'residual': {
+      const gate = s.gate === undefined ? 'none' : s.gate;
+      if (!(RESIDUAL_GATES as readonly unknown[]).includes(gate)) throw invalidOption(`${where}.gate: expected one of ${RESIDUAL_GATES.join(', ')}, got ${JSON.stringify(gate)}`);
+      const layers = checkList(s.layers, width, `${where}.layers`);
+      const out = widthAfter(layers, width);
+      if (out !== width) throw invalidOption(`${where}.layers: a residual branch must keep the width (${width}), but it ends with ${out} units`);
+      const softmax = layers.findIndex((l) => activationOf(l) === 'softmax');
+      if (softmax >= 0) throw invalidOption(`${where}.layers[${softmax}]: softmax only as the output layer, not inside a residual branch`);
+      return { type: 'residual', gate: gate as ResidualGate, layers };
+    }
+    default:
+      throw invalidOption(`${where}.type: expected one of ${LAYER_TYPES.join(', ')}, got ${JSON.stringify(s.type)}`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The two kinds of tensor a layer owns: activation buffers of `[rows][width]` that grow with the
+ * batch (and never shrink, so a training loop allocates only on its first step), and parameters
+ * with their gradients, written once from their initial values.
+ */
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Parameter, StateBuffer } from './layer.js';
+
+/** A `[rows][width]` tensor that `reserve` keeps large enough for the batch. Read `.tensor` after each reserve. */
+export class RowTensor<T extends Tensor> {
+  tensor: T;
+  private rows: number;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly width: number,
+    rows: number,
+  ) {
+    this.rows = Math.max(rows, 1);
+    this.tensor = k.alloc(this.rows * width);
+  }
+
+  reserve(rows: number): void {
+    if (rows <= this.rows) return;
+    this.k.free(this.tensor);
+    this.tensor = this.k.alloc(rows * this.width);
+    this.rows = rows;
+  }
+
+  dispose(): void {
+    this.k.free(this.tensor);
+  }
+}
+
+/**
+ * A RowTensor allocated on first use (then kept and grown like one): for a gradient a kernel must
+ * write but nobody reads, which only the network's first layer has.
+ */
+export class LazyRowTensor<T extends Tensor> {
+  private rows: RowTensor<T> | null = null;
+  private capacity = 0;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly width: number,
+  ) {}
+
+  /** The tensor, with room for at least `batch` rows. */
+  get(batch: number): T {
+    this.rows ??= new RowTensor(this.k, this.width, Math.max(batch, this.capacity));
+    this.rows.reserve(batch);
+    return this.rows.tensor;
+  }
+
+  reserve(batch: number): void {
+    this.capacity = Math.max(this.capacity, batch);
+    this.rows?.reserve(batch);
+  }
+
+  dispose(): void {
+    this.rows?.dispose();
+  }
+}
+
+/** A tensor holding `values`. */
+export function tensorFrom<T extends Tensor>(k: Kernels<T>, values: ArrayLike<number>): T {
+  const t = k.alloc(values.length);
+  k.write(t, values);
+  return t;
+}
+
+/** A parameter named `name` (PyTorch's), of `shape`, holding `values`, with a zero gradient. */
+export function createParameter<T extends Tensor>(k: Kernels<T>, name: string, shape: readonly number[], values: ArrayLike<number>): Parameter<T> {
+  return { name, shape, value: tensorFrom(k, values), grad: k.alloc(values.length) };
+}
+
+/** The same tensors under `prefix` + name: how a container names its children's tensors. */
+export function prefixed<P extends Parameter<Tensor> | StateBuffer<Tensor>>(prefix: string, entries: readonly P[]): P[] {
+  return entries.map((entry) => ({ ...entry, name: `${prefix}${entry.name}` }));
+}
+
+/** Frees a parameter's value and gradient. */
+export function freeParameter<T extends Tensor>(k: Kernels<T>, p: Parameter<T>): void {
+  k.free(p.value);
+  k.free(p.grad);
+}
