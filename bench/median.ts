@@ -1,6 +1,7 @@
-/** Median latency of a tinybench task, in milliseconds; throws if the task did not complete. */
-import type { Bench } from 'tinybench';
+/** Medians: of a tinybench task's latency, of a list, and of two tasks run side by side. */
+import { Bench } from 'tinybench';
 
+/** Median latency of a tinybench task, in milliseconds; throws if the task did not complete. */
 export function medianMs(bench: Bench, name: string): number {
   const task = bench.getTask(name);
   const result = task?.result;
@@ -8,4 +9,27 @@ export function medianMs(bench: Bench, name: string): number {
     throw new Error(`benchmark '${name}' did not complete: ${result && 'error' in result ? String(result.error) : result?.state}`);
   }
   return result.latency.p50;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+/**
+ * Tasks a and b in `rounds` alternating rounds (a, b, a, b, …), so load on a shared machine hits
+ * both alike: the median time of each, and the median of the per-round ratios a/b.
+ */
+export async function sideBySide(a: () => void, b: () => void, time: number, rounds = 5): Promise<{ aMs: number; bMs: number; ratio: number }> {
+  const aMs: number[] = [];
+  const bMs: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ time: time / rounds, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
+    bench.add('a', a);
+    bench.add('b', b);
+    await bench.run();
+    aMs.push(medianMs(bench, 'a'));
+    bMs.push(medianMs(bench, 'b'));
+  }
+  return { aMs: median(aMs), bMs: median(bMs), ratio: median(aMs.map((ms, i) => ms / bMs[i])) };
 }

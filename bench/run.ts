@@ -9,6 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
@@ -57,6 +58,14 @@ const elementwiseRows: ReportRow[] = elementwise.map((r) => ({ suite: 'elementwi
 log('block kernels: normalisation, SELU, residual');
 const blocks = await runBlocksBench();
 const blockRows: ReportRow[] = blocks.map((r) => ({ suite: 'blocks', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
+
+log('training step with batch norm after every hidden layer, and without');
+const bnStep = await runBatchNormStepBench();
+const bnShape = `[784, ${BN_STEP_WIDTH}×${BN_STEP_HIDDEN}, 10] batch ${BN_STEP_BATCH}`;
+const bnStepRows: ReportRow[] = [
+  { suite: 'blocks', task: `step ${bnShape}, without batch norm`, medianMs: bnStep.withoutMs, ratio: 1 },
+  { suite: 'blocks', task: `step ${bnShape}, batch norm after each hidden`, medianMs: bnStep.withMs, ratio: bnStep.ratio },
+];
 
 log('training step per backend');
 const step = await runStepBench();
@@ -117,7 +126,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...blockRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...blockRows, ...bnStepRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -150,6 +159,7 @@ for (const name of ['sigmoid', 'tanh', 'softmax n=10', 'softmax n=100']) {
   const ratio = elementwise.find((r) => r.name === `${name} wasm-simd`)?.ratio ?? NaN;
   goals.push({ goal: `${name} on ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats vs Math.exp loop`, target: '≥ 5×', measured: times(ratio), met: ratio >= 5 });
 }
+goals.push({ goal: `step ${bnShape} with batch norm after every hidden dense layer (issue 13)`, target: '≤ 1.3× the step without', measured: times(bnStep.ratio), met: bnStep.ratio <= 1.3 });
 const traced = trace.find((r) => r.name.startsWith('step, trace every step'))?.ratio ?? NaN;
 goals.push({ goal: 'trace every step (issue #3)', target: '≤ 1.10× the untraced step', measured: times(traced), met: traced <= 1.1 });
 
@@ -274,6 +284,12 @@ The kernels of the blocks (issue 13) on [${BLOCKS_BATCH}][${BLOCKS_WIDTH}] float
 reference's time (src/ref over Float32Arrays) over the row's.
 
 ${markdownTable(blockRows)}
+
+One training step (forward, cross-entropy backward, SGD) of ${bnShape} on wasm-simd, relu hidden
+layers, with a batch-norm layer after each hidden dense layer and without, in alternating rounds;
+ratio = the time with batch norm over the time without (median of the rounds).
+
+${markdownTable(bnStepRows)}
 
 ## Gradient-flow trace
 

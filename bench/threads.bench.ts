@@ -7,11 +7,10 @@
  * the load average so a reader can tell.
  */
 import os from 'node:os';
-import { Bench } from 'tinybench';
 import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import type { Kernels } from '../src/kernels.js';
-import { medianMs } from './median.js';
+import { sideBySide } from './median.js';
 import { stepOn } from './step.bench.js';
 
 export interface ThreadsRow {
@@ -39,24 +38,10 @@ const CASES = [
 ];
 const ROUNDS = 5;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
-
-/** Medians of alternating rounds of the two tasks, and the median of the per-round ratios. */
-async function sideBySide(name: string, one: () => void, two: () => void, time: number): Promise<ThreadsRow> {
-  const oneMs: number[] = [];
-  const twoMs: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const bench = new Bench({ time: time / ROUNDS, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
-    bench.add('one', one);
-    bench.add('two', two);
-    await bench.run();
-    oneMs.push(medianMs(bench, 'one'));
-    twoMs.push(medianMs(bench, 'two'));
-  }
-  return { name, oneMs: median(oneMs), twoMs: median(twoMs), ratio: median(oneMs.map((ms, i) => ms / twoMs[i])) };
+/** The two tasks in alternating rounds (bench/median.ts). */
+async function sideBySideRow(name: string, one: () => void, two: () => void, time: number): Promise<ThreadsRow> {
+  const { aMs, bMs, ratio } = await sideBySide(one, two, time, ROUNDS);
+  return { name, oneMs: aMs, twoMs: bMs, ratio };
 }
 
 function product(k: Kernels, n: number) {
@@ -79,13 +64,13 @@ export async function runThreadsBench(opts: { time?: number } = {}): Promise<Thr
     for (const c of CASES) {
       const a = await stepOn(one, c.sizes, c.batch);
       const b = await stepOn(two, c.sizes, c.batch);
-      rows.push(await sideBySide(`step [${c.sizes.join(',')}] batch ${c.batch}`, a.step, b.step, time));
+      rows.push(await sideBySideRow(`step [${c.sizes.join(',')}] batch ${c.batch}`, a.step, b.step, time));
       a.net.dispose();
       b.net.dispose();
     }
     const p1 = product(one, 512);
     const p2 = product(two, 512);
-    rows.push(await sideBySide('dense forward 512×512→512', p1.run, p2.run, time));
+    rows.push(await sideBySideRow('dense forward 512×512→512', p1.run, p2.run, time));
     p1.free();
     p2.free();
   } finally {

@@ -1,0 +1,91 @@
+/**
+ * Layer-sequential unit-variance initialisation (Mishkin & Matas 2015, "All you need is a good
+ * init", Algorithm 1): start from orthonormal weights (build the stack with LSUV_BUILD), then for
+ * each dense layer in forward order, run one batch through the stack and divide the layer's
+ * weights by √Var(its output) until |Var − 1| < tolerance or maxIterations rescalings are done.
+ *
+ * As in the authors' code (ducha-aiki/LSUV-pytorch) the output measured is the dense layer's own,
+ * before its activation, and its variance is taken over every entry of the batch (biased); biases
+ * stay at 0. Where this differs: batch norm runs on the batch's statistics ('batch' mode, what a
+ * training step sees; the authors' code runs the model in eval mode), and dense layers inside
+ * residual branches are rescaled too, in the order a forward pass reaches them.
+ */
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Kernels, Tensor } from '../kernels.js';
+import { DenseLayer } from './dense.js';
+import { ResidualBlock } from './residual.js';
+import type { Sequential } from './sequential.js';
+
+/** Build options for a stack LSUV starts from: orthonormal weights, zero biases (Algorithm 1's pre-initialisation). */
+export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
+
+export interface LsuvOptions {
+  /** Stop rescaling a layer once |Var − 1| is below this (default 0.1, Tol_var of Algorithm 1). */
+  tolerance?: number;
+  /** At most this many rescalings per layer (default 10, T_max of Algorithm 1). */
+  maxIterations?: number;
+}
+
+export interface LsuvLayerReport {
+  /** The dense layer's module path, as its parameters are named: '0', '3.branch.0'. */
+  name: string;
+  /** Var of its output before and after. */
+  initialVariance: number;
+  finalVariance: number;
+  /** Rescalings applied (0: already within tolerance, or a variance of 0 that no scale can fix). */
+  iterations: number;
+}
+
+/**
+ * Rescales every dense layer of `stack` on one batch x (`[batch][inputs]`) as described above, and
+ * reports each layer. Weights change only by a positive factor per layer; nothing else changes
+ * (the forward passes do not move batch norm's running statistics).
+ */
+export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, x: T, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+  const tolerance = options.tolerance ?? 0.1;
+  const maxIterations = options.maxIterations ?? 10;
+  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${tolerance}`);
+  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 0, got ${maxIterations}`);
+  if (!Number.isInteger(batch) || batch < 1 || batch * stack.inputs > x.length) {
+    throw new GradscopeError('SHAPE_MISMATCH', `lsuv: a batch of ${batch} rows of ${stack.inputs} inputs needs ${batch * stack.inputs} values, the data tensor holds ${x.length}`);
+  }
+  stack.reserve(batch);
+  const reports: LsuvLayerReport[] = [];
+  for (const { name, layer } of denseLayers(stack, '')) {
+    const variance = () => {
+      stack.forward(x, batch, 'batch');
+      return varianceOf(k.view(layer.preActivation), batch * layer.units);
+    };
+    let v = variance();
+    if (!Number.isFinite(v)) throw new GradscopeError('NON_FINITE_INPUT', `lsuv: the output of layer ${name} is not finite on this batch (variance ${v})`);
+    const report = { name, initialVariance: v, finalVariance: v, iterations: 0 };
+    while (Math.abs(v - 1) >= tolerance && v > 0 && report.iterations < maxIterations) {
+      k.scale(layer.weight.value, layer.weight.value.length, 1 / Math.sqrt(v));
+      report.iterations++;
+      v = variance();
+    }
+    report.finalVariance = v;
+    reports.push(report);
+  }
+  return reports;
+}
+
+/** Every dense layer of the stack in forward order, with its module path. */
+function denseLayers<T extends Tensor>(stack: Sequential<T>, prefix: string): { name: string; layer: DenseLayer<T> }[] {
+  return stack.layers.flatMap((layer, i) => {
+    const name = `${prefix}${stack.moduleIndex[i]}`;
+    if (layer instanceof DenseLayer) return [{ name, layer }];
+    if (layer instanceof ResidualBlock) return denseLayers(layer.branch, `${name}.branch.`);
+    return [];
+  });
+}
+
+/** Biased variance of the first n values, in f64. */
+function varianceOf(values: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
+  return squares / n;
+}

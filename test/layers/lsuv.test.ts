@@ -1,0 +1,93 @@
+/**
+ * LSUV initialisation (src/layers/lsuv.ts): after it, every dense layer's output has unit variance
+ * on the batch (within the tolerance), each weight matrix only changed by a positive factor, biases
+ * and running statistics untouched; a layer whose output cannot be rescaled is reported, not
+ * divided by zero; bad input refused.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/init/rng.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
+import { DenseLayer } from '../../src/layers/dense.js';
+import { lsuvInit, LSUV_BUILD } from '../../src/layers/lsuv.js';
+import { ResidualBlock } from '../../src/layers/residual.js';
+import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
+import { checkLayerSpecs, type LayerSpec } from '../../src/layers/spec.js';
+import { kernelBackends, tensorOf } from '../util/backends.js';
+import { expectError } from '../util/expect-error.js';
+
+const SPECS: LayerSpec[] = [
+  { type: 'dense', units: 24, activation: 'tanh' },
+  { type: 'dense', units: 24, activation: 'tanh' },
+  { type: 'batch-norm' },
+  { type: 'residual', gate: 'none', layers: [{ type: 'dense', units: 24, activation: 'selu' }] },
+  { type: 'dense', units: 24, activation: 'relu' },
+  { type: 'dense', units: 5, activation: 'softmax' },
+];
+const [INPUTS, BATCH] = [30, 64];
+
+/** Inputs of mean 0.3 and spread 4: far from what orthonormal weights keep at unit variance. */
+function data<T extends Tensor>(k: Kernels<T>): T {
+  const rng = new Rng(4);
+  return tensorOf(k, Array.from({ length: BATCH * INPUTS }, () => 0.3 + 4 * rng.normal())) as T;
+}
+
+function denseOf<T extends Tensor>(stack: Sequential<T>): DenseLayer<T>[] {
+  return stack.layers.flatMap((l) => (l instanceof DenseLayer ? [l] : l instanceof ResidualBlock ? denseOf(l.branch) : []));
+}
+
+const variance = (v: ArrayLike<number>, n: number) => {
+  const values = Array.from(v).slice(0, n);
+  const mean = values.reduce((s, x) => s + x, 0) / n;
+  return values.reduce((s, x) => s + (x - mean) ** 2, 0) / n;
+};
+
+describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
+  it('gives every dense layer unit output variance on the batch, by rescaling its weights alone', () => {
+    const stack = buildSequential(k, checkLayerSpecs(SPECS, INPUTS), INPUTS, new Rng(1), { ...LSUV_BUILD, capacity: BATCH });
+    const x = data(k);
+    const before = stack.parameters.map((p) => Float64Array.from(k.view(p.value)));
+    const buffers = stack.buffers.map((b) => Array.from(k.view(b.value)));
+    const reports = lsuvInit(k, stack, x, BATCH);
+
+    expect(reports.map((r) => r.name)).toEqual(['0', '2', '5.branch.0', '6', '8']);
+    expect(reports[0].iterations, 'the first layer needed rescaling').toBeGreaterThan(0);
+    expect(Math.abs(reports[0].initialVariance - 1), 'initial variance far from 1').toBeGreaterThan(1);
+    stack.forward(x, BATCH, 'batch');
+    denseOf(stack).forEach((layer, i) => {
+      const v = variance(k.view(layer.preActivation), BATCH * layer.units);
+      expect(Math.abs(v - 1), `layer ${reports[i].name}: variance ${v}`).toBeLessThan(0.1);
+      expect(v).toBeCloseTo(reports[i].finalVariance, 5);
+    });
+    stack.parameters.forEach((p, i) => {
+      const now = k.view(p.value);
+      if (!p.name.endsWith('weight') || p.shape.length !== 2) {
+        expect(Array.from(now), `${p.name} unchanged`).toEqual(Array.from(before[i]));
+        return;
+      }
+      // w = c·w₀ with one c > 0 for the whole matrix
+      const c = now[0] / before[i][0];
+      expect(c).toBeGreaterThan(0);
+      now.forEach((v, j) => expect(Math.abs(v - c * before[i][j]), `${p.name}[${j}]`).toBeLessThanOrEqual(2e-6 * Math.abs(c * before[i][j]) + 1e-12));
+    });
+    expect(stack.buffers.map((b) => Array.from(k.view(b.value))), 'running statistics untouched').toEqual(buffers);
+    stack.dispose();
+  });
+
+  it('reports a layer whose output has variance 0 instead of dividing by it', () => {
+    const stack = buildSequential(k, checkLayerSpecs([{ type: 'dense', units: 3 }], 2), 2, new Rng(1), LSUV_BUILD);
+    const zeros = tensorOf(k, new Float64Array(2 * 4)) as typeof stack.output;
+    const [report] = lsuvInit(k, stack, zeros, 4);
+    expect(report).toEqual({ name: '0', initialVariance: 0, finalVariance: 0, iterations: 0 });
+    expect(Array.from(k.view(stack.parameters[0].value)).every(Number.isFinite)).toBe(true);
+    stack.dispose();
+  });
+
+  it('refuses a batch the data does not hold, and bad options', async () => {
+    const stack = buildSequential(k, checkLayerSpecs(SPECS, INPUTS), INPUTS, new Rng(1), LSUV_BUILD);
+    const x = data(k);
+    await expectError(() => lsuvInit(k, stack, x, BATCH + 1), 'SHAPE_MISMATCH', /lsuv: a batch of 65 rows of 30 inputs needs 1950 values, the data tensor holds 1920/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { tolerance: 0 }), 'INVALID_OPTION', /lsuv tolerance/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 1.5 }), 'INVALID_OPTION', /lsuv maxIterations/);
+    stack.dispose();
+  });
+});
