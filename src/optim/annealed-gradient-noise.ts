@@ -4,6 +4,9 @@
  * noise of variance σₜ² = η/(1 + t)^γ before the update; the paper takes η ∈ {0.01, 0.3, 1} and
  * γ = 0.55.
  *
+ * The train option `gradientNoise: { eta, gamma }` of issue 13 (not the trace's `gradientNoise`,
+ * which measures the noise a mini-batch gradient has: src/flow/gradient-noise.ts).
+ *
  * The noise is drawn in TypeScript from a seeded Rng, so every backend adds the same draw (rounded
  * to f32 on wasm), and added by the axpy kernel from a scratch tensor. Everything is allocated by
  * the constructor for the gradients it is given: `add` allocates nothing.
@@ -15,7 +18,7 @@ import type { FloatArray, Kernels, Tensor } from '../kernels.js';
 /** The paper's decay exponent. */
 export const GRADIENT_NOISE_GAMMA = 0.55;
 
-export interface GradientNoiseOptions {
+export interface AnnealedGradientNoiseOptions {
   /** η, the noise variance at step 0 (≥ 0). */
   eta: number;
   /** γ, how fast the variance decays with the step (≥ 0; default 0.55, the paper's). */
@@ -25,7 +28,7 @@ export interface GradientNoiseOptions {
 }
 
 /** Checks options; returns them with defaults filled in. */
-export function checkGradientNoise(options: unknown): Required<GradientNoiseOptions> {
+export function checkGradientNoiseOption(options: unknown): Required<AnnealedGradientNoiseOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption(`gradientNoise: expected { eta, gamma? }, got ${JSON.stringify(options)}`);
   const { eta, gamma = GRADIENT_NOISE_GAMMA, seed = 1 } = options as Record<string, unknown>;
   if (typeof eta !== 'number' || !(eta >= 0) || !Number.isFinite(eta)) throw invalidOption(`gradientNoise.eta: expected a finite number ≥ 0, got ${JSON.stringify(eta)}`);
@@ -39,7 +42,7 @@ export function gradientNoiseVariance(eta: number, gamma: number, step: number):
   return eta / (1 + step) ** gamma;
 }
 
-export class GradientNoise<T extends Tensor> {
+export class AnnealedGradientNoise<T extends Tensor> {
   readonly eta: number;
   readonly gamma: number;
   private readonly rng: Rng;
@@ -51,9 +54,9 @@ export class GradientNoise<T extends Tensor> {
   constructor(
     private readonly k: Kernels<T>,
     private readonly gradients: readonly T[],
-    options: GradientNoiseOptions,
+    options: AnnealedGradientNoiseOptions,
   ) {
-    const { eta, gamma, seed } = checkGradientNoise(options);
+    const { eta, gamma, seed } = checkGradientNoiseOption(options);
     this.eta = eta;
     this.gamma = gamma;
     this.rng = new Rng(seed);

@@ -1,10 +1,10 @@
 /**
- * Annealed gradient noise (src/optim/gradient-noise.ts): the variance η/(1 + t)^γ measured on
+ * Annealed gradient noise (src/optim/annealed-gradient-noise.ts): the variance η/(1 + t)^γ measured on
  * many draws, zero mean, the same draw on every backend for one seed, η = 0 leaving gradients
  * bit for bit, and bad options refused.
  */
 import { describe, expect, it } from 'vitest';
-import { GradientNoise, GRADIENT_NOISE_GAMMA, gradientNoiseVariance } from '../../src/optim/gradient-noise.js';
+import { AnnealedGradientNoise, GRADIENT_NOISE_GAMMA, gradientNoiseVariance } from '../../src/optim/annealed-gradient-noise.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
@@ -16,7 +16,7 @@ const LENGTHS = [70_001, 30_000, 5];
 /** Gradients holding `start`, noised once at `step`; returns what was added to each. */
 function noiseAt<T extends Tensor>(k: Kernels<T>, step: number, options: { eta: number; gamma?: number; seed?: number }, start = 0.5): Float64Array[] {
   const grads = LENGTHS.map((n) => tensorOf(k, new Float64Array(n).fill(start)) as T);
-  const noise = new GradientNoise(k, grads, options);
+  const noise = new AnnealedGradientNoise(k, grads, options);
   noise.add(step);
   const added = grads.map((g) => Float64Array.from(k.view(g), (v) => v - start));
   noise.dispose();
