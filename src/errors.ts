@@ -25,3 +25,15 @@ export class GradscopeError extends Error {
 export function invalidOption(message: string): GradscopeError {
   return new GradscopeError('INVALID_OPTION', message);
 }
+
+/**
+ * A value as an error message shows it, safely for anything a caller may pass (JSON.stringify
+ * throws on BigInt and on cycles, and recurses without bound): numbers as they print, strings
+ * quoted and cut at 20 characters, arrays and objects named by kind.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
+  return String(value);
+}

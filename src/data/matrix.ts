@@ -2,7 +2,7 @@
  * Rows of numbers in, one flat float32 block out: every public entry point passes its inputs and
  * targets through here, so shape and finiteness are checked before anything touches memory.
  */
-import { GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError } from '../errors.js';
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows = ArrayLike<number>[] | { data: ArrayLike<number>; rows: number; cols: number };
@@ -20,43 +20,48 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
     const data = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) {
       const row = input[r];
-      if (row == null || typeof row.length !== 'number') {
-        throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} is not an array of numbers`);
-      }
+      if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} is ${describeValue(row)}, not an array of numbers`);
       if (row.length !== cols) {
         throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${row.length} values, expected ${cols}`);
       }
-      for (let c = 0; c < cols; c++) {
-        const v = row[c];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw nonFinite(label, r, c, v);
-        data[r * cols + c] = v;
-        // Finite in float64 but beyond float32's ±3.4e38: stored as ±Inf.
-        if (!Number.isFinite(data[r * cols + c])) throw nonFinite(label, r, c, v);
-      }
+      for (let c = 0; c < cols; c++) store(data, r * cols + c, row[c], label, cols);
     }
     return { data, rows, cols };
   }
   if (input && typeof input === 'object' && 'data' in input) {
     const { data, rows } = input;
-    if (data == null || typeof data.length !== 'number') throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is not an array of numbers`);
+    if (!isNumberArray(data)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is ${describeValue(data)}, not an array of numbers`);
     if (input.cols !== cols) {
       throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
     }
     if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * cols) {
       throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${data.length} values, not ${rows} rows × ${cols}`);
     }
-    const flat = Float32Array.from(data);
-    for (let i = 0; i < flat.length; i++) {
-      if (!Number.isFinite(flat[i])) throw nonFinite(label, Math.floor(i / cols), i % cols, data[i]);
-    }
+    const flat = new Float32Array(data.length);
+    // Element by element, as for rows: Float32Array.from would turn '1' into 1, null into 0 and [2] into 2.
+    for (let i = 0; i < flat.length; i++) store(flat, i, data[i], label, cols);
     return { data: flat, rows, cols };
   }
   throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }`);
 }
 
+/** data[i] = value, refusing anything but a number that is finite in float32. */
+function store(data: Float32Array, i: number, value: unknown, label: string, cols: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw nonFinite(label, Math.floor(i / cols), i % cols, value);
+  data[i] = value;
+  // Finite in float64 but beyond float32's ±3.4e38: stored as ±Inf.
+  if (!Number.isFinite(data[i])) throw nonFinite(label, Math.floor(i / cols), i % cols, value);
+}
+
+/** A plain array or a typed array of numbers (not a string, a DataView or a BigInt64Array). */
+function isNumberArray(data: unknown): data is ArrayLike<unknown> {
+  if (Array.isArray(data)) return true;
+  return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
+}
+
 function nonFinite(label: string, row: number, col: number, value: unknown): GradscopeError {
-  const why = typeof value === 'number' && Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
-  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${String(value)}, ${why}`);
+  const why = typeof value !== 'number' ? 'not a number' : Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
+  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${describeValue(value)}, ${why}`);
 }
 
 /** Checks that inputs and targets pair up row for row. */

@@ -3,6 +3,7 @@
  * float32, so every backend starts from bit-identical weights.
  */
 import { invalidOption } from '../errors.js';
+import { FLOAT32_MAX } from '../model-limits.js';
 import type { Rng } from './rng.js';
 
 export const WEIGHT_INITS = [
@@ -124,12 +125,21 @@ function sparse(w: Float64Array, nIn: number, nOut: number, count: number, rng: 
   }
 }
 
+/** |Rng.normal()| ≤ √(−2·ln 2⁻⁵³) ≈ 8.57: its uniform draws are multiples of 2⁻⁵³. */
+const NORMAL_DRAW_BOUND = 8.58;
+/** The largest std whose draws all stay within float32 (≈ 4e37), so an initialised network can be saved and loaded. */
+export const MAX_INIT_STD = FLOAT32_MAX / NORMAL_DRAW_BOUND;
+
+function isStd(std: unknown, zeroAllowed: boolean): std is number {
+  return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;
+}
+
 export function checkWeightInit(init: unknown): WeightInit {
   if (typeof init === 'string' && (WEIGHT_INITS as readonly string[]).includes(init)) return init as WeightInitName;
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
     const std = (init as { std?: unknown }).std;
-    if (typeof std === 'number' && Number.isFinite(std) && std > 0) return { name: 'normal', std };
-    throw invalidOption(`init: { name: 'normal' } needs a finite std > 0, got ${String(std)}`);
+    if (isStd(std, false)) return { name: 'normal', std };
+    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws must fit in float32), got ${String(std)}`);
   }
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'sparse') {
     const connections = (init as { connections?: unknown }).connections;
@@ -144,8 +154,14 @@ export function checkBiasInit(init: unknown): BiasInit {
   if (init === 'zero') return init;
   if (typeof init === 'object' && init !== null) {
     const { name, value, std } = init as { name?: unknown; value?: unknown; std?: unknown };
-    if (name === 'constant' && typeof value === 'number' && Number.isFinite(value)) return { name, value };
-    if (name === 'normal' && typeof std === 'number' && Number.isFinite(std) && std >= 0) return { name, std };
+    if (name === 'constant' && typeof value === 'number' && Number.isFinite(value)) {
+      if (Number.isFinite(Math.fround(value))) return { name, value };
+      throw invalidOption(`biasInit: value ${value} is beyond the float32 range (±${FLOAT32_MAX.toPrecision(2)}): the network could be neither trained nor saved`);
+    }
+    if (name === 'normal' && isStd(std, true)) return { name, std };
+    if (name === 'normal' && typeof std === 'number' && std > MAX_INIT_STD) {
+      throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws must fit in float32), got ${std}`);
+    }
   }
   throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${JSON.stringify(init)}`);
 }

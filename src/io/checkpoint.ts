@@ -17,10 +17,11 @@
  * Every size is checked against the file's length before anything is allocated.
  */
 import type { BackendOptions } from '../backend.js';
-import { GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { modelFromJSON, modelToJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkModelData, modelFromJSON, modelToJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
 import type { Network } from '../api/network.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
@@ -48,16 +49,34 @@ export interface Checkpoint {
   optimizer?: OptimizerState;
 }
 
-/** A checkpoint of `net` (and `optimizer`'s state, if given): copies, so training may go on. */
+/**
+ * A checkpoint of `net` (and `optimizer`'s state, if given): copies, so training may go on.
+ * Refuses (INVALID_OPTION, naming the value) what the readers would refuse, so whatever saves, loads.
+ */
 export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
   const model = modelOf(net); // throws DISPOSED first
   const state = optimizer?.state();
-  return {
+  const checkpoint = {
     model,
     step: net.step,
     rng: net.rng.getState(),
     optimizer: state && { name: state.name, scalars: { ...state.scalars }, tensors: state.tensors.map((t) => Float32Array.from(t)) },
   };
+  checkCheckpoint(checkpoint, optionFault);
+  return checkpoint;
+}
+
+/** Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse). */
+export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): void {
+  checkModelData(checkpoint.model, 'net', fail);
+  readStep(checkpoint.step, 'step', fail);
+  readRng(checkpoint.rng, 'rng', fail);
+  const o = checkpoint.optimizer;
+  if (!o) return;
+  readName(o.name, 'optimizer.name', fail);
+  readScalars(o.scalars, 'optimizer.scalars', fail);
+  if (o.tensors.length > BINARY_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${BINARY_LIMITS.maxOptimizerTensors} tensors`);
+  o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
 }
 
 /** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
@@ -118,7 +137,8 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   if (!Array.isArray(o.tensors) || o.tensors.length > BINARY_LIMITS.maxOptimizerTensors) {
     throw badModel('training.optimizer.tensors', `expected an array of at most ${BINARY_LIMITS.maxOptimizerTensors} arrays`);
   }
-  const tensors = o.tensors.map((values: unknown, i) => {
+  // Array.from, not map: a hole of a sparse array must be refused, not skipped.
+  const tensors = Array.from(o.tensors as unknown[], (values, i) => {
     const where = `training.optimizer.tensors[${i}]`;
     if (!Array.isArray(values)) throw badModel(where, 'expected an array of numbers');
     const t = Float32Array.from(values, (v) => (typeof v === 'number' ? v : NaN));
@@ -237,31 +257,33 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readStep(value: unknown, where: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw badModel(where, `expected a whole number ≥ 0, got ${JSON.stringify(value)}`);
+function readStep(value: unknown, where: string, fail: Fail = badModel): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw fail(where, `expected a whole number ≥ 0, got ${describeValue(value)}`);
   return value;
 }
 
-function readRng(value: unknown, where: string): number[] {
-  const ok = Array.isArray(value) && value.length === 4 && value.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
-  if (!ok || value.every((w) => w === 0)) throw badModel(where, 'expected four 32-bit state words, not all zero');
-  return [...value];
+function readRng(value: unknown, where: string, fail: Fail = badModel): number[] {
+  // Array.from reads the holes of a sparse array as undefined (every() would skip them).
+  const words = Array.isArray(value) ? Array.from(value as unknown[]) : [];
+  const ok = words.length === 4 && words.every((w) => Number.isInteger(w) && (w as number) >= 0 && (w as number) <= 0xffffffff);
+  if (!ok || words.every((w) => w === 0)) throw fail(where, 'expected four 32-bit state words, not all zero');
+  return words as number[];
 }
 
-function readName(value: unknown, where: string): string {
+function readName(value: unknown, where: string, fail: Fail = badModel): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > BINARY_LIMITS.maxNameLength) {
-    throw badModel(where, `expected a name of 1 to ${BINARY_LIMITS.maxNameLength} characters`);
+    throw fail(where, `expected a name of 1 to ${BINARY_LIMITS.maxNameLength} characters`);
   }
   return value;
 }
 
-function readScalars(value: unknown, where: string): Record<string, number> {
-  if (!isRecord(value)) throw badModel(where, 'expected an object of numbers');
+function readScalars(value: unknown, where: string, fail: Fail = badModel): Record<string, number> {
+  if (!isRecord(value)) throw fail(where, 'expected an object of numbers');
   const entries = Object.entries(value);
-  if (entries.length > BINARY_LIMITS.maxOptimizerScalars) throw badModel(where, `more than ${BINARY_LIMITS.maxOptimizerScalars} entries`);
+  if (entries.length > BINARY_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${BINARY_LIMITS.maxOptimizerScalars} entries`);
   const scalars: Record<string, number> = {};
   for (const [key, v] of entries) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw badModel(`${where}.${key}`, `${JSON.stringify(v)} is not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}.${key}`, `${describeValue(v)} is not a finite number`);
     scalars[key] = v;
   }
   return scalars;

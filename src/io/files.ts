@@ -10,6 +10,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { BackendOptions } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
+import { modelJsonText } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import {
@@ -41,8 +42,12 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   if (typeof options !== 'object' || options === null) throw invalidOption('saveModel: options must be an object');
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${JSON.stringify(format)}`);
-  const checkpoint = checkpointOf(net, options.optimizer);
-  const bytes = format === 'binary' ? encodeBinary(checkpoint) : new TextEncoder().encode(JSON.stringify(checkpointToJSON(checkpoint)));
+  const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
+  const bytes = format === 'binary' ? encodeBinary(checkpoint) : new TextEncoder().encode(modelJsonText(checkpointToJSON(checkpoint)));
+  const limit = format === 'binary' ? FILE_LIMITS.maxBinaryBytes : FILE_LIMITS.maxJsonBytes;
+  if (bytes.length > limit) {
+    throw invalidOption(`${path}: a ${format} model of ${bytes.length} bytes exceeds the limit of ${limit} that loadModel reads${format === 'json' ? "; use format 'binary'" : ''}; nothing was written`);
+  }
   await writeFileAtomic(path, bytes);
 }
 

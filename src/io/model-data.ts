@@ -6,7 +6,8 @@ import { networkOn, type BackendOptions } from '../backend.js';
 import { GradscopeError } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkLoss, checkLossPairing, checkUnits } from '../network/config.js';
-import { MODEL_LIMITS, type ModelData } from '../network/model-file.js';
+import { checkModelData, type ModelData } from '../network/model-file.js';
+import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
 import { Network } from '../api/network.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
@@ -38,13 +39,9 @@ export function readActivation(value: unknown, where: string): OutputActivation 
  */
 export function checkSizes(sizes: readonly number[], where: string): void {
   if (sizes.length < 2) throw badModel(where, 'no dense layers found');
-  if (sizes.length - 1 > MODEL_LIMITS.maxLayers) throw badModel(where, `${sizes.length - 1} layers exceeds the limit of ${MODEL_LIMITS.maxLayers}`);
-  let parameters = 0;
-  sizes.forEach((units, l) => {
-    asModelError(`${where}: layer sizes[${l}]`, () => checkUnits(units, 'units'));
-    if (l > 0) parameters += sizes[l - 1] * units + units;
-  });
-  if (parameters > MODEL_LIMITS.maxParameters) throw badModel(where, `more than ${MODEL_LIMITS.maxParameters} parameters`);
+  checkModelLimits(Array<number>(sizes.length).fill(0), where, badModel); // the depth, before reading each size
+  for (let l = 0; l < sizes.length; l++) asModelError(`${where}: layer sizes[${l}]`, () => checkUnits(sizes[l], 'units'));
+  checkModelLimits(sizes, where, badModel);
 }
 
 /** The whole architecture: sizes, one activation per layer, and the loss that fits the output. */
@@ -58,9 +55,7 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
 
 /** Throws naming the first non-finite value: NaN weights would only surface later as a NaN loss. */
 export function checkFinite(values: Float32Array, where: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw badModel(`${where}[${i}]`, `${values[i]} is not a finite number`);
-  }
+  checkFloat32Values(values, where, badModel);
 }
 
 /** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`). */
@@ -78,7 +73,7 @@ export function modelOf(net: Network): ModelData {
 
 /** A network holding `model`'s parameters on the chosen backend (default 'wasm'). */
 export async function networkFromModel(model: ModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
-  checkArchitecture(model, 'model');
+  checkModelData(model, 'model', badModel);
   return networkOn(options, (kernels) => new Network(
     kernels,
     { sizes: model.sizes, activations: model.activations, loss: model.loss, init: 'standard', biasInit: 'zero', seed: options.seed ?? 1 },
@@ -86,7 +81,9 @@ export async function networkFromModel(model: ModelData, options: BackendOptions
   ));
 }
 
-/** The model of either a Network or ModelData, so every exporter takes both. */
+/** The model of either a Network or ModelData, so every exporter takes both; refuses (INVALID_OPTION) what no format could read back. */
 export function asModelData(source: Network | ModelData): ModelData {
-  return source instanceof Network ? modelOf(source) : source;
+  const model = source instanceof Network ? modelOf(source) : source;
+  checkModelData(model, source instanceof Network ? 'net' : 'model');
+  return model;
 }

@@ -12,7 +12,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { modelFromJSON, modelToJSON, type ModelData } from '../network/model-file.js';
+import { checkModelData, modelFromJSON, modelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
 import { fromSafetensors, toSafetensors } from './safetensors.js';
@@ -136,7 +136,8 @@ export async function writeModelFile(model: ModelData, path: string, format?: In
   const chosen = format ?? (await modelFormatOf(path));
   switch (chosen) {
     case 'gradscope':
-      await writeFile(path, JSON.stringify(modelToJSON(model)) + '\n');
+      checkModelData(model);
+      await writeFile(path, modelJsonText(modelToJSON(model)) + '\n');
       return [path];
     case 'safetensors':
       await writeFile(path, toSafetensors(model));

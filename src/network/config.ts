@@ -3,6 +3,7 @@
  * activation per layer, the loss and how to initialise.
  */
 import { invalidOption } from '../errors.js';
+import { checkModelLimits } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
 import {
   ACTIVATIONS,
@@ -94,17 +95,19 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
   if (options.layers !== undefined) {
     if (options.sizes !== undefined) throw invalidOption('give either sizes or inputs + layers, not both');
     if (!Array.isArray(options.layers) || options.layers.length === 0) throw invalidOption('layers: expected a non-empty array');
-    sizes = [checkUnits(options.inputs, 'inputs'), ...options.layers.map((layer, l) => checkUnits(layer?.units, `layers[${l}].units`))];
-    perLayer = options.layers.map((layer, l) =>
+    // Array.from visits the holes of a sparse array (as undefined), where map would skip them.
+    sizes = [checkUnits(options.inputs, 'inputs'), ...Array.from(options.layers, (layer, l) => checkUnits(layer?.units, `layers[${l}].units`))];
+    perLayer = Array.from(options.layers, (layer, l) =>
       layer.activation === undefined ? undefined : checkActivation(layer.activation, `layers[${l}].activation`),
     );
   } else {
     if (!Array.isArray(options.sizes) || options.sizes.length < 2) {
       throw invalidOption('sizes: expected at least an input and an output size, e.g. [784, 30, 10]');
     }
-    sizes = options.sizes.map((units, l) => checkUnits(units, `sizes[${l}]`));
+    sizes = Array.from(options.sizes, (units, l) => checkUnits(units, `sizes[${l}]`));
     perLayer = sizes.slice(1).map(() => undefined);
   }
+  checkModelLimits(sizes, options.layers !== undefined ? 'layers' : 'sizes');
   const loss =
     options.loss !== undefined ? checkLoss(options.loss) : options.output === 'softmax' || options.output === undefined ? 'cross-entropy' : 'mse';
   const output =

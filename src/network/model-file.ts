@@ -7,11 +7,12 @@
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkLoss, checkLossPairing, checkUnits } from './config.js';
+import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+
+export { MODEL_LIMITS } from '../model-limits.js';
 
 export const MODEL_FORMAT = 'gradscope.model';
 export const MODEL_VERSION = 1;
-/** Limits enforced on load, so a hostile file cannot ask for unbounded memory. */
-export const MODEL_LIMITS = { maxLayers: 1024, maxParameters: 1 << 28 } as const;
 
 export interface ModelFileLayer {
   inputs: number;
@@ -68,12 +69,7 @@ function bad(where: string, message: string): GradscopeError {
 }
 
 function rethrowAsBad<R>(where: string, check: () => R): R {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof GradscopeError) throw bad(where, error.message);
-    throw error;
-  }
+  return rethrowThrough(bad, where, check);
 }
 
 /** JSON text parsed, or parsed JSON taken as it is; a BAD_MODEL_FILE error at `where` unless it is an object. */
@@ -95,15 +91,17 @@ export function modelFromJSON(json: unknown): ModelData {
   if (file.format !== MODEL_FORMAT) throw bad('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(file.format)}`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
-  const layers = file.layers;
+  const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');
-  if (layers.length > MODEL_LIMITS.maxLayers) throw bad('layers', `${layers.length} layers exceeds the limit of ${MODEL_LIMITS.maxLayers}`);
+  checkModelLimits(Array<number>(layers.length + 1).fill(0), 'layers', bad); // the depth, before reading each layer
 
+  // Index loops throughout: forEach and map skip the holes of sparse arrays, which would read as zeros.
   const sizes: number[] = [];
   const activations: OutputActivation[] = [];
-  let parameters = 0;
-  layers.forEach((layer: unknown, l) => {
+  const fields: Record<string, unknown>[] = [];
+  for (let l = 0; l < layers.length; l++) {
     const where = `layers[${l}]`;
+    const layer: unknown = layers[l];
     if (typeof layer !== 'object' || layer === null) throw bad(where, 'expected an object');
     const { inputs, units, activation } = layer as Record<string, unknown>;
     const nIn = rethrowAsBad(`${where}.inputs`, () => checkUnits(inputs, 'inputs'));
@@ -112,41 +110,82 @@ export function modelFromJSON(json: unknown): ModelData {
     else if (nIn !== sizes[l]) throw bad(`${where}.inputs`, `is ${nIn} but the previous layer has ${sizes[l]} units`);
     sizes.push(nOut);
     activations.push(rethrowAsBad(`${where}.activation`, () => checkActivation(activation, 'activation')));
-    parameters += nIn * nOut + nOut;
-    if (parameters > MODEL_LIMITS.maxParameters) throw bad(where, `more than ${MODEL_LIMITS.maxParameters} parameters`);
-  });
+    fields.push(layer as Record<string, unknown>);
+  }
+  checkModelLimits(sizes, 'layers', bad);
   rethrowAsBad('loss', () => checkLossPairing(loss, activations));
 
-  const weights = layers.map((layer: Record<string, unknown>, l) => {
+  const weights: Float32Array[] = [];
+  const biases: Float32Array[] = [];
+  for (let l = 0; l < fields.length; l++) {
     const where = `layers[${l}].weights`;
-    const rows = layer.weights;
+    const rows = fields[l].weights;
     const nIn = sizes[l];
     const nOut = sizes[l + 1];
     if (!Array.isArray(rows) || rows.length !== nOut) throw bad(where, `expected ${nOut} rows (one per unit)`);
     // Every row's length before the allocation: a file of empty rows must not buy nIn·nOut floats.
-    rows.forEach((row: unknown, j) => {
-      if (!Array.isArray(row) || row.length !== nIn) throw bad(`${where}[${j}]`, `expected ${nIn} numbers (one per input)`);
-    });
+    for (let j = 0; j < nOut; j++) {
+      if (!Array.isArray(rows[j]) || rows[j].length !== nIn) throw bad(`${where}[${j}]`, `expected ${nIn} numbers (one per input)`);
+    }
     const flat = new Float32Array(nIn * nOut);
-    rows.forEach((row: unknown[], j) => copyFinite(flat, j * nIn, row, `${where}[${j}]`));
-    return flat;
-  });
-  const biases = layers.map((layer: Record<string, unknown>, l) => {
-    const where = `layers[${l}].biases`;
-    const values = layer.biases;
-    if (!Array.isArray(values) || values.length !== sizes[l + 1]) throw bad(where, `expected ${sizes[l + 1]} numbers`);
-    const flat = new Float32Array(values.length);
-    copyFinite(flat, 0, values, where);
-    return flat;
-  });
+    for (let j = 0; j < nOut; j++) copyValues(flat, j * nIn, rows[j], `${where}[${j}]`);
+    weights.push(flat);
+    const values = fields[l].biases;
+    if (!Array.isArray(values) || values.length !== nOut) throw bad(`layers[${l}].biases`, `expected ${nOut} numbers`);
+    const b = new Float32Array(nOut);
+    copyValues(b, 0, values, `layers[${l}].biases`);
+    biases.push(b);
+  }
   return { loss, sizes, activations, weights, biases };
 }
 
-function copyFinite(target: Float32Array, offset: number, values: unknown[], where: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${where}[${i}]`, `${JSON.stringify(v)} is not a finite number`);
-    target[offset + i] = v;
-    if (!Number.isFinite(target[offset + i])) throw bad(`${where}[${i}]`, `${v} is beyond the float32 range`);
+/** target[offset…] = values, after checking them with the rules every format shares. */
+function copyValues(target: Float32Array, offset: number, values: unknown[], where: string): void {
+  checkFloat32Values(values, where, bad);
+  target.set(values as number[], offset);
+}
+
+/**
+ * `model` holds what every model format stores and reads back: an architecture within
+ * MODEL_LIMITS whose loss fits its output, and one tensor of finite float32 values of the right
+ * length per weight and bias. Run on create, save and load, so whatever saves, loads.
+ */
+export function checkModelData(model: ModelData, where = 'model', fail: Fail = optionFault): void {
+  const { sizes, activations, weights, biases } = model;
+  if (!Array.isArray(sizes) || sizes.length < 2) throw fail(`${where}.sizes`, 'expected at least an input and an output size');
+  checkModelLimits(Array<number>(sizes.length).fill(0), `${where}.sizes`, fail); // the depth, before reading each size
+  for (let l = 0; l < sizes.length; l++) rethrowThrough(fail, `${where}.sizes[${l}]`, () => checkUnits(sizes[l], 'units'));
+  checkModelLimits(sizes, `${where}.sizes`, fail);
+  const depth = sizes.length - 1;
+  if (!Array.isArray(activations) || activations.length !== depth) throw fail(`${where}.activations`, `expected ${depth}, one per layer`);
+  for (let l = 0; l < depth; l++) rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(activations[l], 'activation'));
+  const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
+  rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
+  if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
+  if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
+  for (let l = 0; l < depth; l++) {
+    const tensors = [[weights[l], sizes[l] * sizes[l + 1], `${where}.weights[${l}]`], [biases[l], sizes[l + 1], `${where}.biases[${l}]`]] as const;
+    for (const [values, length, at] of tensors) {
+      if (values?.length !== length) throw fail(at, `expected ${length} values, got ${describeLength(values)}`);
+      checkFloat32Values(values, at, fail);
+    }
   }
+}
+
+function describeLength(values: { length?: unknown } | undefined): string {
+  return typeof values?.length === 'number' ? String(values.length) : 'none';
+}
+
+/**
+ * The JSON text of a model or checkpoint file. As JSON.stringify, except that −0 is written as
+ * `-0` (JSON.stringify writes 0; JSON.parse reads `-0` back as −0), so a JSON round trip is bit-exact.
+ */
+export function modelJsonText(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(modelJsonText).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${modelJsonText(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

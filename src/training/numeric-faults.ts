@@ -1,11 +1,14 @@
 /**
- * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf is caught before the
- * optimiser sees it, and the `onNonFinite` policy decides what happens next. The gradient check is
- * one sumSquares per parameter tensor: it accumulates in f64 (no overflow from f32 values) and a
- * NaN or Inf anywhere propagates into the sum, so a finite sum proves every element finite.
+ * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, or one that shows
+ * training running away with finite numbers (see runawayStep), is caught before the optimiser sees
+ * it, and the `onNonFinite` policy decides what happens next. The gradient check is one sumSquares
+ * per parameter tensor: it accumulates in f64 (no overflow from f32 values) and a NaN or Inf
+ * anywhere propagates into the sum, so a finite sum proves every element finite.
  */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
+import { MAX_UNITS } from '../network/config.js';
+import { FLOAT32_MAX } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Model } from '../model.js';
 import type { Engine } from '../network/engine.js';
@@ -67,6 +70,49 @@ export function nonFiniteStep(net: Model, loss: number): string | null {
     if (!Number.isFinite(b)) return `layer ${l}: ∂C/∂b holds ${Number.isNaN(b) ? 'NaN' : 'Inf'}`;
   }
   return 'the gradient is not finite';
+}
+
+/**
+ * A batch loss this many times the first batch's of the train call (or 1, if that was smaller) is
+ * a runaway: a learning rate of 1e30 reaches losses of 1e30 with every number still finite.
+ */
+export const RUNAWAY_LOSS_FACTOR = 1e6;
+
+/**
+ * The largest |weight| or |bias| training keeps: a dense layer of up to MAX_UNITS inputs whose
+ * inputs and weights both stay within it sums to at most FLOAT32_MAX (n·B² ≤ FLOAT32_MAX), so the
+ * kernels' products cannot overflow. About 1.8e16.
+ */
+export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
+
+/** Whether every weight and bias is within RUNAWAY_PARAMETER (a boolean: see gradientIsFinite). */
+function parametersWithinRange(net: Model): boolean {
+  const k = net.kernels;
+  let largest = 0;
+  for (let l = 0; l < net.depth; l++) {
+    largest = Math.max(largest, k.maxAbs(net.weights[l], net.weights[l].length), k.maxAbs(net.biases[l], net.biases[l].length));
+  }
+  return largest <= RUNAWAY_PARAMETER;
+}
+
+/**
+ * Why training is running away although loss and gradient are finite, or null: the loss is
+ * RUNAWAY_LOSS_FACTOR× the first batch's `firstLoss` (or 1), or a parameter left
+ * RUNAWAY_PARAMETER. Checked after nonFiniteStep, so `loss` is finite. Allocates nothing when all is well.
+ */
+export function runawayStep(net: Model, loss: number, firstLoss: number): string | null {
+  if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
+    return `the loss ${loss.toPrecision(3)} is over 10⁶× the first batch's (${firstLoss.toPrecision(3)}): training is running away`;
+  }
+  if (parametersWithinRange(net)) return null;
+  const k = net.kernels;
+  for (let l = 0; l < net.depth; l++) {
+    const largest = Math.max(k.maxAbs(net.weights[l], net.weights[l].length), k.maxAbs(net.biases[l], net.biases[l].length));
+    if (!(largest <= RUNAWAY_PARAMETER)) {
+      return `layer ${l}: a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow: training is running away`;
+    }
+  }
+  return 'a parameter left the float32 range: training is running away';
 }
 
 /**

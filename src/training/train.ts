@@ -10,7 +10,7 @@ import { Sgd } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import type { Engine, Evaluation } from '../network/engine.js';
-import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, type NonFinitePolicy } from './numeric-faults.js';
+import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 
@@ -150,13 +150,16 @@ export function runTraining(
       onTrace(tracer.trace);
     }
 
+    /** The first finite batch loss of this call: the scale a runaway loss is measured against. */
+    let firstLoss = NaN;
     /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
       k.copyRows(net.activations[0], inputs, rows, start, size, x.cols);
       k.copyRows(net.targets!, targets, rows, start, size, y.cols);
       net.feedforward(size);
       const loss = net.backprop(size);
-      const fault = nonFiniteStep(net, loss);
+      if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
+      const fault = nonFiniteStep(net, loss) ?? runawayStep(net, loss, firstLoss);
       if (fault === null && clipNorm !== undefined) clipGradientNorm(net, clipNorm);
       return fault ?? loss;
     };
@@ -199,7 +202,10 @@ export function runTraining(
         }
         const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
         if (policy === 'throw') {
-          throw new GradscopeError('DIVERGED', `${where}: ${outcome}; the step was not applied (try a smaller learningRate, or onNonFinite 'skip' or 'halve')`);
+          throw new GradscopeError(
+            'DIVERGED',
+            `${where}: ${outcome}; the step was not applied (try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers)`,
+          );
         }
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
@@ -222,7 +228,9 @@ export function runTraining(
         position++;
         start += size;
       }
-      if (batches === 0) throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite loss or gradient; nothing was applied`);
+      if (batches === 0) {
+        throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite or runaway loss or gradient; nothing was applied (try a learningRate below ${learningRate})`);
+      }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = net.evaluateMatrices(validation.x, validation.y);
       history.push(info);

@@ -26,7 +26,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['predict: beyond float32', 'NON_FINITE_INPUT', /row 0, column 0 is 1e\+39, beyond the float32 range/, (n) => n.predict([[1e39, 0, 0]])],
     ['predict: a string', 'NON_FINITE_INPUT', /row 0, column 1/, (n) => n.predict([[1, '2' as unknown as number, 3]])],
     ['predict: not rows', 'SHAPE_MISMATCH', /inputs: expected an array of rows/, (n) => n.predict(42 as never)],
-    ['predict: flat, null data', 'SHAPE_MISMATCH', /inputs: data is not an array/, (n) => n.predict({ data: null as never, rows: 1, cols: 3 })],
+    ['predict: flat, null data', 'SHAPE_MISMATCH', /inputs: data is null, not an array of numbers/, (n) => n.predict({ data: null as never, rows: 1, cols: 3 })],
     ['predict: flat, wrong cols', 'SHAPE_MISMATCH', /has 4 columns, expected 3/, (n) => n.predict({ data: new Float32Array(8), rows: 2, cols: 4 })],
     ['predict: flat, Inf', 'NON_FINITE_INPUT', /row 1, column 0 is Infinity/, (n) => n.predict({ data: [0, 0, 0, Infinity, 0, 0], rows: 2, cols: 3 })],
     ['gradients: rows differ', 'SHAPE_MISMATCH', /inputs have 4 rows but targets have 3/, (n) => n.gradients(X, Y.slice(0, 3))],
@@ -115,13 +115,19 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
 describe('OUT_OF_MEMORY up front', () => {
   it.each(['ref', 'wasm'] as const)('a network too large for memory (%s) is refused before anything is allocated', async (backend) => {
     const { createWasmKernels } = await import('../../src/wasm/wasm-kernels.js');
-    const kernels = backend === 'wasm' ? await createWasmKernels() : 'ref';
-    const inUse = () => (typeof kernels === 'object' ? kernels.bytesInUse : 0);
+    const { createRefKernels } = await import('../../src/ref/ref-kernels.js');
+    const kernels = backend === 'wasm' ? await createWasmKernels() : createRefKernels();
+    const inUse = () => ('bytesInUse' in kernels ? (kernels.bytesInUse as number) : 0);
     const before = inUse();
-    // 2^31 weights (8 GiB in float32, twice that with gradients): beyond 32-bit WebAssembly memory.
-    await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'OUT_OF_MEMORY', /sizes \[1048576, 2048\]/);
+    // Beyond what the model formats store (2^31 weights): refused as an option before memory is asked.
+    await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'INVALID_OPTION', /sizes: 2147485696 parameters exceeds the limit of 268435456/);
+    // Within it, but beyond what the backend has left (16 MiB here): OUT_OF_MEMORY, nothing allocated.
+    const small = Object.create(kernels, { bytesAvailable: { value: () => 1 << 24 } }) as typeof kernels;
+    await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096, 4096\] needs \d+\.\d MiB but the [\w-]+ backend has 16\.0 MiB left/);
     expect(inUse()).toBe(before);
-    if (typeof kernels === 'object') {
+    const kernels2 = kernels;
+    if (backend === 'wasm') {
+      const kernels = kernels2 as Awaited<ReturnType<typeof createWasmKernels>>;
       // A network that fits, then a batch that does not: refused, and the network still works.
       const net = await createNetwork({ sizes: [1 << 12, 1 << 12], backend: kernels });
       const inUseNet = kernels.bytesInUse;

@@ -5,6 +5,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS } from '../../src/kernels.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
+import { RUNAWAY_PARAMETER } from '../../src/training/numeric-faults.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
@@ -90,6 +91,45 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     await expectError(() => stubborn.train(x, y, { ...options, onNonFinite: 'halve', maxHalvings: 2 }), 'DIVERGED', /after 2 halvings/);
     expect(stateHash(stubborn)).toBe(before);
     for (const n of [net, diverging, direct, stubborn]) n.dispose();
+  });
+
+  describe('runaway with finite numbers', () => {
+    const xor = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };
+    const sigmoidNet = (loss: 'mse' | 'binary-cross-entropy') => createNetwork({ sizes: [2, 4, 1], activation: 'sigmoid', output: 'sigmoid', loss, seed: 1, backend: kernels });
+    const largestParameter = (net: Network) => Math.max(...[...net.weights, ...net.biases].map((t) => kernels.maxAbs(t, t.length)));
+
+    it("a learning rate of 1e30: DIVERGED once the loss is 10⁶× the first batch's, saying what to change", async () => {
+      const net = await sigmoidNet('binary-cross-entropy');
+      await expectError(
+        () => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }),
+        'DIVERGED',
+        /epoch 1, batch 0 \(step 2\): the loss \S+ is over 10⁶× the first batch's \(0\.\d+\): training is running away; the step was not applied \(try a learningRate below 1e\+30/,
+      );
+      expect(net.step).toBe(1);
+      net.dispose();
+    });
+
+    it('a loss that cannot grow (mse on a sigmoid output): DIVERGED once a weight is too large for float32 products', async () => {
+      const net = await sigmoidNet('mse');
+      const error = await expectError(() => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }), 'DIVERGED', /layer 0: a parameter reached \S+, beyond 1\.8e\+16 where float32 products overflow/);
+      expect(error.message).toMatch(/learningRate below 1e\+30/);
+      net.dispose();
+    });
+
+    it("'halve' takes the runaway steps back and trains on at a learning rate that stays finite; 'skip' leaves those batches out", async () => {
+      const halving = await sigmoidNet('binary-cross-entropy');
+      const result = halving.train(xor.x, xor.y, { epochs: 20, batchSize: 1, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 60 });
+      expect(result.halvings).toBeGreaterThan(0);
+      expect(result.learningRate).toBe(1e8 / 2 ** result.halvings);
+      expect(halving.step).toBe(80);
+      expect(result.epochs.every((e) => e.loss < 1e6 * result.epochs[0].loss)).toBe(true);
+      expect(largestParameter(halving)).toBeLessThanOrEqual(RUNAWAY_PARAMETER);
+      const skipping = await sigmoidNet('binary-cross-entropy');
+      const skipped = skipping.train(xor.x, xor.y, { epochs: 20, batchSize: 1, learningRate: 1e8, onNonFinite: 'skip' });
+      expect(skipped.skipped).toBeGreaterThan(0);
+      expect(skipping.step).toBe(80 - skipped.skipped);
+      for (const n of [halving, skipping]) n.dispose();
+    });
   });
 
   it('extreme finite inputs through every activation and loss: finite outputs, or NON_FINITE_INPUT naming the row', async () => {

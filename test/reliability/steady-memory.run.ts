@@ -8,7 +8,7 @@
  * code polymorphic, and what V8 then allocates says nothing about either backend.
  *
  * 1. The training loop as train() runs it (copy a batch in by index, feedforward, backprop, the
- *    non-finite check, the SGD update), 10,000 steps: bytes the JS heap allocated per step and
+ *    non-finite and runaway checks, the SGD update), 10,000 steps: bytes the JS heap allocated per step and
  *    the WASM memory size before and after.
  * 2. ('wasm' only) train() itself for 10,000 steps after a warm-up call of the same size: WASM pages and the JS
  *    heap after a full collection, before and after (nothing retained, nothing grown).
@@ -17,7 +17,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
-import { nonFiniteStep } from '../../src/training/numeric-faults.js';
+import { nonFiniteStep, runawayStep } from '../../src/training/numeric-faults.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -66,7 +66,7 @@ const step = (i: number) => {
   k.copyRows(model.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
   model.feedforward(BATCH);
   const loss = model.backprop(BATCH);
-  if (nonFiniteStep(model, loss) !== null) faults++;
+  if ((nonFiniteStep(model, loss) ?? runawayStep(model, loss, 1)) !== null) faults++;
   sgd.step(model, 0.05, BATCH);
   model.step++;
 };

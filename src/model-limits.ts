@@ -1,0 +1,57 @@
+/**
+ * What a network may hold so that every model format stores it and reads it back: the one set of
+ * rules createNetwork, the savers (saveModel, the exporters) and the loaders share, so whatever
+ * saves, loads. Each check throws through `fail`, so a caller's code (INVALID_OPTION for options
+ * and networks, BAD_MODEL_FILE for files) goes with one message.
+ */
+import { describeValue, GradscopeError, invalidOption } from './errors.js';
+
+/** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
+export const MODEL_LIMITS = { maxLayers: 1024, maxParameters: 1 << 28 } as const;
+
+/** The largest finite float32, 3.4028234663852886e38: every weight, bias and input must fit. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Builds the error of a failed check: `where` names the field, `message` the fault. */
+export type Fail = (where: string, message: string) => GradscopeError;
+
+/** INVALID_OPTION `where: message`, the default of every check here. */
+export const optionFault: Fail = (where, message) => invalidOption(`${where}: ${message}`);
+
+/** Runs a check that throws INVALID_OPTION and rethrows its message through `fail` at `where`. */
+export function rethrowThrough<R>(fail: Fail, where: string, check: () => R): R {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof GradscopeError) throw fail(where, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Depth and parameter count of `sizes` (units per layer, input first, each already a whole number)
+ * within MODEL_LIMITS. Cheap: run it before allocating anything.
+ */
+export function checkModelLimits(sizes: readonly number[], where: string, fail: Fail = optionFault): void {
+  const depth = sizes.length - 1;
+  if (depth > MODEL_LIMITS.maxLayers) {
+    throw fail(where, `${depth} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+  }
+  let parameters = 0;
+  for (let l = 0; l < depth; l++) parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
+  if (parameters > MODEL_LIMITS.maxParameters) {
+    throw fail(where, `${parameters} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+  }
+}
+
+/**
+ * Every element of `values` a number that is finite in float32, holes of sparse arrays included
+ * (they read as undefined). Names the first bad element as `where[i]`.
+ */
+export function checkFloat32Values(values: ArrayLike<unknown>, where: string, fail: Fail = optionFault): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}[${i}]`, `${describeValue(v)} is not a finite number`);
+    if (Math.abs(v) > FLOAT32_MAX && !Number.isFinite(Math.fround(v))) throw fail(`${where}[${i}]`, `${v} is beyond the float32 range`);
+  }
+}

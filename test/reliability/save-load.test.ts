@@ -1,0 +1,170 @@
+// Whatever saves, loads: createNetwork, saveModel and the exporters refuse what a reader would
+// refuse (one set of rules, src/model-limits.ts), and a save that succeeds loads back bit
+// for bit, in every format that can be read (property test over random configurations).
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GradscopeError } from '../../src/errors.js';
+import { loadCheckpoint, saveModel } from '../../src/io/files.js';
+import { modelOf } from '../../src/io/model-data.js';
+import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { toSafetensors } from '../../src/io/safetensors.js';
+import { ACTIVATIONS, type Loss, type OutputActivation } from '../../src/kernels.js';
+import { MODEL_LIMITS } from '../../src/network/model-file.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { Sgd } from '../../src/optim/sgd.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { expectError } from '../util/expect-error.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-save-load-'));
+const kernels = await createWasmKernels();
+
+/** The float32 bits of every value, so −0 and 0 differ. */
+function bits(tensors: ArrayLike<number>[]): number[] {
+  return tensors.flatMap((t) => Array.from(new Uint32Array(Float32Array.from(t).buffer)));
+}
+
+function parameterBits(net: Network): number[] {
+  return bits([...net.weights, ...net.biases].map((t) => net.kernels.view(t)));
+}
+
+describe('whatever saves, loads', () => {
+  it('a network deeper than the model formats store is refused at creation; the deepest allowed saves and loads', async () => {
+    const deepest = MODEL_LIMITS.maxLayers;
+    await expectError(() => createNetwork({ sizes: new Array(deepest + 2).fill(1), backend: kernels }), 'INVALID_OPTION', /sizes: 1025 layers exceeds the limit of 1024/);
+    await expectError(
+      () => createNetwork({ inputs: 1, layers: new Array(deepest + 1).fill({ units: 1, activation: 'tanh' }), loss: 'mse', backend: kernels }),
+      'INVALID_OPTION',
+      /layers: 1025 layers exceeds the limit/,
+    );
+    const net = await createNetwork({ sizes: new Array(deepest + 1).fill(1), output: 'linear', loss: 'mse', backend: kernels });
+    const path = join(folder, 'deep.gsc');
+    await saveModel(net, path);
+    const { network } = await loadCheckpoint(path, { backend: kernels });
+    expect(network.depth).toBe(deepest);
+    expect(parameterBits(network)).toEqual(parameterBits(net));
+    net.dispose();
+    network.dispose();
+  });
+
+  it('initialisations that would not fit in float32 are refused at creation', async () => {
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 1e39 }, backend: kernels }), 'INVALID_OPTION', /biasInit: value 1e\+39 is beyond the float32 range/);
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'normal', std: 1e38 }, backend: kernels }), 'INVALID_OPTION', /biasInit: \{ name: 'normal' \} needs a std ≤ 4\.0e\+37/);
+    await expectError(() => createNetwork({ sizes: [2, 3], init: { name: 'normal', std: 1e38 }, backend: kernels }), 'INVALID_OPTION', /init: \{ name: 'normal' \} needs a std > 0 and ≤ 4\.0e\+37/);
+    // The largest float32 itself is fine.
+    const net = await createNetwork({ sizes: [2, 3], output: 'linear', loss: 'mse', biasInit: { name: 'constant', value: -3.4028234663852886e38 }, backend: kernels });
+    net.dispose();
+  });
+
+  it('a network holding a non-finite value is refused by saveModel and every exporter, and no file is written', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'linear', loss: 'mse', backend: kernels });
+    net.kernels.write(net.biases[0], [0, Infinity, 0]); // what an overflowing update leaves behind
+    for (const format of ['json', 'binary'] as const) {
+      const path = join(folder, `inf.${format}`);
+      await expectError(() => saveModel(net, path, { format }), 'INVALID_OPTION', /net\.biases\[0\]\[1\]: Infinity is not a finite number/);
+      expect(existsSync(path)).toBe(false);
+    }
+    await expectError(() => toSafetensors(net), 'INVALID_OPTION', /net\.biases\[0\]\[1\]: Infinity/);
+    await expectError(() => writeModelFile(modelOf(net), join(folder, 'inf-model.json')), 'INVALID_OPTION', /model\.biases\[0\]\[1\]: Infinity/);
+    expect(existsSync(join(folder, 'inf-model.json'))).toBe(false);
+    net.dispose();
+  });
+
+  it("an optimiser state holding a non-finite value is refused with the optimiser's tensor named", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'linear', loss: 'mse', backend: kernels });
+    const sgd = new Sgd(net, { momentum: 0.9 });
+    net.train([[1, 2]], [[3]], { optimizer: sgd });
+    const state = sgd.state();
+    state.tensors[1][0] = NaN;
+    sgd.restore(state);
+    await expectError(() => saveModel(net, join(folder, 'nan-momentum.gsc'), { optimizer: sgd }), 'INVALID_OPTION', /optimizer\.tensors\[1\]\[0\]: NaN is not a finite number/);
+    sgd.dispose();
+    net.dispose();
+  });
+
+  it('JSON keeps −0 (JSON.stringify would write 0)', async () => {
+    const net = await createNetwork({ sizes: [2, 2], output: 'linear', loss: 'mse', biasInit: { name: 'constant', value: -0 }, backend: kernels });
+    const path = join(folder, 'negative-zero.json');
+    await saveModel(net, path);
+    const { network } = await loadCheckpoint(path, { backend: kernels });
+    expect(Object.is(network.kernels.view(network.biases[0])[0], -0)).toBe(true);
+    expect(parameterBits(network)).toEqual(parameterBits(net));
+    await writeModelFile(modelOf(net), path);
+    expect(Object.is((await readModelFile(path)).biases[0][1], -0)).toBe(true);
+    net.dispose();
+    network.dispose();
+  });
+
+  it('property: for random configurations, creation or saving refuses, or the load is bit-exact (300 cases, 5 formats)', async () => {
+    const huge = fc.constantFrom(-0, 3.4e38, -3.4028234663852886e38, 3.5e38, 1e39, 5e-324, 1e-45);
+    const biasInit = fc.oneof(
+      fc.constant('zero' as const),
+      fc.record({ name: fc.constant('constant' as const), value: fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), huge) }),
+      fc.record({ name: fc.constant('normal' as const), std: fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.constantFrom(1e30, 3e37, 1e38)) }),
+    );
+    const init = fc.oneof(
+      fc.constantFrom('standard', 'glorot-uniform', 'he-normal', 'orthogonal') as fc.Arbitrary<string>,
+      fc.record({ name: fc.constant('normal'), std: fc.oneof(fc.double({ min: 1e-3, max: 3, noNaN: true }), fc.constantFrom(1e37, 1e38)) }),
+      fc.record({ name: fc.constant('sparse'), connections: fc.integer({ min: 1, max: 3 }) }),
+    );
+    const widths = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 });
+    const head = fc.constantFrom<[OutputActivation, Loss]>(['softmax', 'cross-entropy'], ['sigmoid', 'binary-cross-entropy'], ['linear', 'mse'], ['tanh', 'mse']);
+    const format = fc.constantFrom('json', 'binary', 'gradscope.json', 'model.safetensors', 'tfjs/');
+    let saved = 0;
+    await fc.assert(
+      fc.asyncProperty(widths, fc.constantFrom(...ACTIVATIONS), head, init, biasInit, fc.boolean(), format, fc.integer(), async (sizes, hidden, [output, loss], w, b, train, where, seed) => {
+        let net: Network;
+        try {
+          net = await createNetwork({ sizes, activation: hidden, output, loss, init: w as never, biasInit: b, seed, backend: kernels });
+        } catch (error) {
+          expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
+          return;
+        }
+        const sgd = new Sgd(net, { momentum: 0.5 });
+        try {
+          if (train) {
+            const x = [new Array(sizes[0]).fill(0.5)];
+            const y = [Array.from({ length: sizes[sizes.length - 1] }, (_, j) => (j === 0 ? 1 : 0))];
+            try {
+              net.train(x, y, { optimizer: sgd, learningRate: 0.01 });
+            } catch (error) {
+              expect((error as GradscopeError).code, String(error)).toMatch(/DIVERGED|NON_FINITE_INPUT/);
+            }
+          }
+          const path = join(folder, `p${saved}-${where}`);
+          if (where === 'json' || where === 'binary') {
+            try {
+              await saveModel(net, path, { format: where, optimizer: sgd });
+            } catch (error) {
+              expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
+              return;
+            }
+            const { network, checkpoint } = await loadCheckpoint(path, { backend: kernels });
+            expect(parameterBits(network)).toEqual(parameterBits(net));
+            expect([network.step, network.rng.getState()]).toEqual([net.step, net.rng.getState()]);
+            expect(bits(checkpoint.optimizer!.tensors)).toEqual(bits(sgd.state().tensors));
+            network.dispose();
+          } else {
+            try {
+              await writeModelFile(modelOf(net), path);
+            } catch (error) {
+              expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
+              return;
+            }
+            const model = await readModelFile(path);
+            expect(bits([...model.weights, ...model.biases])).toEqual(parameterBits(net));
+            expect([model.sizes, model.activations, model.loss]).toEqual([net.sizes, net.activationFunctions, net.loss]);
+          }
+          saved++;
+        } finally {
+          sgd.dispose();
+          net.dispose();
+        }
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+    expect(saved).toBeGreaterThan(150); // most random configurations are valid and round-trip
+  });
+});
