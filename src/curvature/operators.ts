@@ -5,7 +5,7 @@
  * each product then costs one R-pass on the backend. Nothing the network holds for training
  * (weights, optimiser state, RNG) changes; its activation buffers hold the rows until dispose().
  */
-import type { Rows } from '../data/matrix.js';
+import { rowCount, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Network } from '../api/network.js';
@@ -52,7 +52,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     const point = net.gradients(x, y);
     const model = (this.model = net[MODEL]);
     this.loss = point.loss;
-    this.rows = Array.isArray(x) ? x.length : x.rows;
+    this.rows = rowCount(x);
     this.gradient = Float64Array.from(point.layers.flatMap((layer) => [...layer.weights, ...layer.biases]));
     this.lengths = model.parameters().map((p) => p.length);
     this.size = this.gradient.length;

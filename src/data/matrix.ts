@@ -71,3 +71,8 @@ export function checkPairs(x: Matrix, y: Matrix): void {
   }
   if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'no rows: inputs and targets are empty');
 }
+
+/** The number of rows of `input` (not checked: toMatrix checks). */
+export function rowCount(input: Rows): number {
+  return Array.isArray(input) ? input.length : input.rows;
+}
