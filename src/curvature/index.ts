@@ -7,3 +7,7 @@ export { lanczos } from './lanczos.js';
 export type { LanczosOptions, LanczosResult } from './lanczos.js';
 export { traceOf } from './trace.js';
 export type { TraceOptions as CurvatureTraceOptions, TraceEstimate, TraceResult } from './trace.js';
+export { meanFieldPrediction } from './mean-field.js';
+export type { MeanFieldLayer } from './mean-field.js';
+export { jacobianSpectrum } from './jacobian.js';
+export type { JacobianOptions, JacobianSpectrum, ExampleJacobian } from './jacobian.js';

@@ -1,0 +1,163 @@
+/**
+ * The input–output Jacobian J = ∂z^L/∂x of a network at an input x (z^L: the output layer's
+ * pre-activations, the logits, so a softmax's built-in zero singular value stays out) and its
+ * singular values: dynamical isometry (Pennington, Schoenholz & Ganguli 2017) means all of them
+ * near 1, so a gradient keeps its size through every layer. Products J·v run the forward pass's
+ * chain rule R{z^l} = W^l·(f'(z^{l−1}) ⊙ R{z^{l−1}}) on the backend, Jᵀ·u the backward pass's;
+ * Lanczos takes the eigenvalues of the smaller of JᵀJ (n₀×n₀) and JJᵀ (n_L×n_L), whose non-zero
+ * eigenvalues are the same σ².
+ */
+import type { Network } from '../api/network.js';
+import { toMatrix, type Rows } from '../data/matrix.js';
+import { invalidOption } from '../errors.js';
+import type { Activation, Tensor } from '../kernels.js';
+import { MODEL, type Model } from '../model.js';
+import { lanczos } from './lanczos.js';
+import type { LinearOperator } from './operators.js';
+
+export interface JacobianOptions {
+  /** Singular values wanted at each end. Default 5 (at most min(n₀, n_L)). */
+  k?: number;
+  /** Rows of x measured (the first ones). Default 4. */
+  examples?: number;
+  /** Seed of the Lanczos start vectors. Default 1. */
+  seed?: number;
+}
+
+export interface ExampleJacobian {
+  /** The row of x. */
+  row: number;
+  /** The k largest singular values of J, descending. */
+  largest: number[];
+  /** The k smallest of the min(n₀, n_L) singular values, ascending. */
+  smallest: number[];
+  /** Mean σ² over the min(n₀, n_L) singular values: ‖J‖_F² / min(n₀, n_L). 1 under dynamical isometry. */
+  meanSquared: number;
+}
+
+export interface JacobianSpectrum {
+  /** min(n₀, n_L): how many singular values J has. */
+  singularValues: number;
+  examples: ExampleJacobian[];
+}
+
+export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions = {}): JacobianSpectrum {
+  net.assertAlive();
+  const inputs = toMatrix(x, net.inputSize, 'inputs');
+  const model = net[MODEL];
+  const n0 = model.inputSize;
+  const nL = model.outputSize;
+  const count = Math.min(n0, nL);
+  const k = options.k ?? Math.min(5, count);
+  const examples = options.examples ?? 4;
+  if (!Number.isInteger(k) || k < 1 || k > count) throw invalidOption(`k: expected an integer from 1 to min(inputs, outputs) = ${count}, got ${k}`);
+  if (!Number.isInteger(examples) || examples < 1) throw invalidOption(`examples: expected a whole number ≥ 1, got ${examples}`);
+  const product = new JacobianProduct(model);
+  try {
+    const rows = Math.min(examples, inputs.rows);
+    return {
+      singularValues: count,
+      examples: Array.from({ length: rows }, (_, row) => {
+        net.predict({ data: inputs.data.subarray(row * n0, (row + 1) * n0), rows: 1, cols: n0 });
+        const gram: LinearOperator = nL <= n0 ? (out, u) => product.jjt(out, u) : (out, v) => product.jtj(out, v);
+        const eigen = lanczos(gram, count, { k, seed: options.seed });
+        const trace = traceByColumns(gram, count);
+        const sigma = (values: number[]) => values.map((lambda) => Math.sqrt(Math.max(lambda, 0)));
+        return { row, largest: sigma(eigen.largest), smallest: sigma(eigen.smallest), meanSquared: trace / count };
+      }),
+    };
+  } finally {
+    product.dispose();
+  }
+}
+
+/** Σ_i e_iᵀ·A·e_i. */
+function traceByColumns(operator: LinearOperator, n: number): number {
+  const e = new Float64Array(n);
+  const column = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    e.fill(0);
+    e[i] = 1;
+    operator(column, e);
+    sum += column[i];
+  }
+  return sum;
+}
+
+/** J·v and Jᵀ·u at the first row of the network's last forward pass. */
+class JacobianProduct<T extends Tensor = Tensor> {
+  private readonly rz: T[];
+  private readonly ra: T[];
+  private readonly back: T;
+  private readonly input: T;
+  private readonly zeroBias: T;
+  private readonly column: Float64Array;
+
+  constructor(private readonly model: Model<T>) {
+    this.column = new Float64Array(model.inputSize);
+    const k = model.kernels;
+    this.rz = model.sizes.slice(1).map((n) => k.alloc(n));
+    this.ra = model.sizes.slice(1).map((n) => k.alloc(n));
+    this.back = k.alloc(Math.max(...model.sizes));
+    this.input = k.alloc(model.inputSize);
+    this.zeroBias = k.alloc(Math.max(...model.sizes));
+  }
+
+  /** out = JᵀJ·v (n₀). */
+  jtj(out: Float64Array, v: Float64Array): void {
+    this.model.kernels.write(this.input, v);
+    this.forward();
+    this.backward(this.rz[this.model.depth - 1], out);
+  }
+
+  /** out = JJᵀ·u (n_L). */
+  jjt(out: Float64Array, u: Float64Array): void {
+    const k = this.model.kernels;
+    const L = this.model.depth;
+    k.write(this.rz[L - 1], u);
+    this.backward(this.rz[L - 1], this.column);
+    k.write(this.input, this.column);
+    this.forward();
+    out.set(k.view(this.rz[L - 1]).subarray(0, this.model.outputSize));
+  }
+
+  /** rz[L−1] = J·input. */
+  private forward(): void {
+    const { model } = this;
+    const k = model.kernels;
+    const sizes = model.sizes;
+    for (let l = 0; l < model.depth; l++) {
+      const below = l === 0 ? this.input : this.ra[l - 1];
+      k.denseForward(this.rz[l], below, model.weights[l], this.zeroBias, 1, sizes[l], sizes[l + 1]);
+      if (l < model.depth - 1) {
+        k.zero(this.ra[l]);
+        k.activationBackward(model.activationFunctions[l] as Activation, this.ra[l], this.rz[l], model.zs[l], model.activations[l + 1], 1, sizes[l + 1]);
+      }
+    }
+  }
+
+  /** out = Jᵀ·u for u on the output layer's z (u is overwritten on the way). */
+  private backward(u: T, out: Float64Array): void {
+    const { model } = this;
+    const k = model.kernels;
+    const sizes = model.sizes;
+    let delta = u;
+    for (let l = model.depth - 1; l >= 1; l--) {
+      k.zero(this.back, sizes[l]);
+      k.denseBackwardInput(this.back, delta, model.weights[l], 1, sizes[l], sizes[l + 1]);
+      const next = this.ra[l - 1];
+      k.zero(next);
+      k.activationBackward(model.activationFunctions[l - 1] as Activation, next, this.back, model.zs[l - 1], model.activations[l], 1, sizes[l]);
+      delta = next;
+    }
+    k.zero(this.back, sizes[0]);
+    k.denseBackwardInput(this.back, delta, model.weights[0], 1, sizes[0], sizes[1]);
+    out.set(k.view(this.back).subarray(0, sizes[0]));
+  }
+
+  dispose(): void {
+    const k = this.model.kernels;
+    for (const t of [...this.rz, ...this.ra, this.back, this.input, this.zeroBias]) k.free(t);
+  }
+}
