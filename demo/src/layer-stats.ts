@@ -1,7 +1,8 @@
 /**
- * What the visualizer shows per layer, read from one record of a gradient-flow trace
- * (src/flow), so the page and the library define every quantity the same way.
+ * What the visualizer shows per layer, read from a gradient-flow trace (src/flow), so the page and
+ * the library define every quantity the same way.
  */
+import { unitFailureMetric } from '../../src/flow/metrics.js';
 import type { Trace } from '../../src/flow/trace.js';
 
 export interface LayerStats {
@@ -9,20 +10,33 @@ export interface LayerStats {
   gradW: Float64Array;
   /** ‖∂C/∂b^l‖ per weight layer: Nielsen's speed of learning. */
   gradB: Float64Array;
-  /** Fraction of (row, unit) pairs with σ'(z) near 0, per layer (NaN for a softmax output). */
-  saturation: Float64Array;
-  /** ‖δ^l‖/‖δ^{l+1}‖: what passing back into layer l did to the gradient (NaN for the output layer). */
+  /**
+   * Per layer, the fraction of it that passes no gradient: saturated activations for sigmoid, tanh
+   * and softsign, dead units for the relu family (see unitFailureMetric); NaN for others.
+   */
+  unitFailure: Float64Array;
+  /** What unitFailure measures in each layer. */
+  unitFailureKind: ('saturated' | 'dead' | null)[];
+  /** ‖δ^l‖/‖δ^{l+1}‖ (per-example RMS): what passing back into layer l did to the gradient (NaN for the output layer). */
   chainFactor: Float64Array;
-  /** ‖W^{l+1}‖₂ · max σ'(z^l): the chain rule's bound on chainFactor (NaN for the output layer). */
+  /** ‖W^{l+1}‖₂ · max σ'(z^l): the chain rule's bound on chainFactor, of the same record (NaN for the output layer). */
   chainBound: Float64Array;
+  /** The step of the record chainFactor and chainBound come from: the latest with ‖W‖₂ computed. */
+  chainStep: number;
 }
 
+/** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound. */
 export function statsFromTrace(trace: Trace, record: number): LayerStats {
+  const kinds = trace.activations.map(unitFailureMetric);
+  let chainRecord = record;
+  while (chainRecord > 0 && Number.isNaN(trace.at('spectralNorm', chainRecord, 0))) chainRecord--;
   return {
     gradW: trace.row('weightGradNorm', record),
     gradB: trace.row('biasGradNorm', record),
-    saturation: trace.row('saturatedFraction', record),
-    chainFactor: trace.row('chainFactor', record),
-    chainBound: trace.row('chainBound', record),
+    unitFailure: Float64Array.from(kinds, (metric, l) => (metric ? trace.at(metric, record, l) : NaN)),
+    unitFailureKind: kinds.map((metric) => (metric === 'saturatedFraction' ? 'saturated' : metric === 'deadFraction' ? 'dead' : null)),
+    chainFactor: trace.row('chainFactor', chainRecord),
+    chainBound: trace.row('chainBound', chainRecord),
+    chainStep: trace.steps[chainRecord],
   };
 }

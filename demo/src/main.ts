@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { WEIGHT_INITS } from '../../src/init/initializers.js';
-import { SATURATION_FRACTION } from '../../src/flow/metrics.js';
+import { SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import { ACTIVATIONS } from '../../src/kernels.js';
 import { optimizerNames } from '../../src/optim/index.js';
 import { drawLayerBars } from './charts/bars.js';
@@ -48,7 +48,6 @@ for (const name of optimizerNames().filter((n) => n in UNAVAILABLE_OPTIMIZERS)) 
   option.disabled = true;
   $('optimizer').append(option);
 }
-$('saturation-rule').textContent = `units with σ′(z) < ${SATURATION_FRACTION * 100} % of its peak`;
 fillSelect('dataset', DATASETS.map((d) => [d, DATASET_LABELS[d]]));
 
 const parsed = parseSettings(location.search);
@@ -156,7 +155,8 @@ function draw(): void {
   drawLossChart(canvases.loss, history.lossSeries());
   drawLayerBars(canvases.gradients, stats.gradW, { scale: 'log', color: COLORS.bar });
   drawHeatmap(canvases.heatmap, { steps: history.steps, rows: history.gradW, layers: L }, $('heatmap-legend'));
-  drawLayerBars(canvases.saturation, stats.saturation.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
+  drawLayerBars(canvases.saturation, stats.unitFailure.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
+  describeUnitFailure(stats.unitFailureKind[0]);
   drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
 }
 
@@ -183,6 +183,8 @@ function explain(s: Snapshot): void {
   );
   $('layer-rates-note').hidden = s.layerRates === null;
   $('chain').classList.toggle('rates', s.layerRates !== null);
+  // The factor and its bound come from one record, the latest with ‖W‖₂ (see statsFromTrace).
+  $('chain-step').textContent = `traced step ${s.stats.chainStep}`;
   const body = document.querySelector('#chain tbody')!;
   body.replaceChildren(
     ...Array.from(s.stats.gradW, (_, l) => {
@@ -194,7 +196,7 @@ function explain(s: Snapshot): void {
         Number.isFinite(s.stats.chainBound[l]) ? fmt(s.stats.chainBound[l]) : '–',
         fmt(s.stats.gradW[l]),
         fmt(s.stats.gradB[l]),
-        Number.isFinite(s.stats.saturation[l]) ? `${(s.stats.saturation[l] * 100).toFixed(0)} %` : '–',
+        Number.isFinite(s.stats.unitFailure[l]) ? `${(s.stats.unitFailure[l] * 100).toFixed(0)} % ${s.stats.unitFailureKind[l]}` : '–',
         s.layerRates ? fmt(s.layerRates[l]) : '',
       ];
       for (const [i, text] of cells.entries()) {
@@ -207,6 +209,17 @@ function explain(s: Snapshot): void {
       return row;
     }),
   );
+}
+
+/** Titles the units card by what the hidden activation can suffer: saturation, or dead units. */
+function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
+  $('saturation-title').textContent = kind === 'dead' ? 'Dead units per hidden layer' : kind === 'saturated' ? 'Saturated units per hidden layer' : 'Units per hidden layer';
+  $('saturation-rule').textContent =
+    kind === 'dead'
+      ? 'z ≤ 0 on every row of the batch: no gradient passes'
+      : kind === 'saturated'
+        ? `activations within ${SATURATION_MARGIN} of their limits, where σ′ ≈ 0`
+        : 'linear units neither saturate nor die';
 }
 
 /** Offers the trace JSON from the worker as a file, named after the settings. */

@@ -41,7 +41,7 @@ export class RunTrace {
 }
 
 function emptyLike(trace: Trace, every: number): Trace {
-  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every });
+  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every, run: trace.run });
 }
 
 function copyRecord(to: Trace, from: Trace, r: number): void {

@@ -21,7 +21,7 @@ import { LAYER_RATES, type Settings } from './settings.js';
 const SLICE_MS = 100;
 /** Rows of the fixed batch that measures the gradients at step 0. */
 const PROBE_ROWS = 256;
-/** Every step is traced (the charts show each); the spectral norms behind chainBound every few. */
+/** Every step is traced (the charts show each); the spectral norms behind chainBound every few, shown with their own record's factor. */
 const TRACE: TraceOptions = { every: 1, refreshEvery: 4, histogramSteps: [] };
 
 interface WorkerScope {

@@ -1,68 +1,123 @@
 /**
- * diagnose(trace): vanishing, exploding or healthy, with the evidence that decided it and the
- * remedies that fit, by the names gradscope's options take. Worded for a learner.
+ * diagnose(trace): what the gradient flow of a run looks like (vanishing, exploding, dead or
+ * saturated units, or healthy), the evidence that decided it, and the remedies the evidence points
+ * to, by the names gradscope's options take, leaving out what the run already uses. Worded for a
+ * learner. The thresholds follow from σ' ≤ 1/4 (docs/gradient-flow.md, "The diagnosis").
  */
 import type { Activation, OutputActivation } from '../kernels.js';
-import type { LayerMetric } from './metrics.js';
-import type { Trace } from './trace.js';
-
-export type Verdict = 'vanishing' | 'exploding' | 'healthy';
+import { isReluFamily, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
+import type { Trace, TraceRun } from './trace.js';
 
 /**
- * First hidden layer learning this many times slower than the last, at the first step or for most
- * of the run (the median over the records): vanishing; this many times faster: exploding.
+ * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
+ * dead: relu-family units pass no gradient at all; saturated: sigmoid, tanh or softsign units sit
+ * at their limits, where σ' ≈ 0; healthy: none of these.
  */
-export const VANISHING_RATIO = 0.1;
-export const EXPLODING_RATIO = 10;
-/** A layer counts as saturated when more than this fraction of its units' σ' is below 1 % of its max. */
+export type Verdict = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'healthy';
+/** How far past its threshold a vanishing or exploding gap is. */
+export type Severity = 'mild' | 'severe';
+
+/**
+ * A sigmoid layer multiplies each example's gradient by σ'(z)·W with σ' ≤ 1/4: even with weights
+ * that pass a vector on at full length, one sigmoid layer shrinks the gradient 4×. A gap of that
+ * size between the first and the last hidden layer (per-example ‖δ‖) is vanishing; the mirror
+ * image, the first hidden layer's gradient 4× the last's, is exploding.
+ */
+export const VANISHING_RATIO = PRIME_MAX.sigmoid;
+export const EXPLODING_RATIO = 1 / VANISHING_RATIO;
+/** Past two sigmoid layers' worth (1/16, or 16×) the gap is severe; below it, mild. */
+export const SEVERE_RATIO = VANISHING_RATIO ** 2;
+/** A hidden layer counts as saturated (or dead) when more than this fraction of it is, over most of the run (the median over records). */
 export const SATURATED_LAYER = 0.5;
-/** The last hidden layer's gradient falling below this fraction of its start: a plateau. */
+export const DEAD_LAYER = 0.5;
+/** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: a plateau. */
 export const PLATEAU_DROP = 0.01;
+/** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
+export const CANCELLATION = 10;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */
 const MAX_LAYER_RATE = 1000;
 
 export interface LayerEvidence {
   layer: number;
   activation: OutputActivation;
-  /** Median over the records of ‖∂C/∂b‖. */
+  /** Median over the records of ‖∂C/∂b‖ (the batch gradient: the layer's speed of learning). */
   biasGradNorm: number;
   /** That median over the last hidden layer's. */
   ratioToLast: number;
   /** ‖∂C/∂b‖ over the last hidden layer's at the first record. */
   ratioToLastAtStart: number;
-  /** Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound ‖W^{l+1}‖₂·max σ'(z^l) (NaN for the output layer). */
+  /** Median over the records of the per-example RMS ‖δ‖ (what the chain rule multiplies). */
+  deltaRms: number;
+  /**
+   * Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound ‖W^{l+1}‖₂·max σ'(z^l), both over the
+   * records where the bound was computed, so that each bound stands beside the factor of its own
+   * weights (NaN for the output layer).
+   */
   chainFactor: number;
   chainBound: number;
-  /** At the last record. */
+  /** Medians over the records; NaN where the activation has no such measure (see LAYER_METRICS). */
   saturatedFraction: number;
+  inactiveFraction: number;
   deadFraction: number;
   /** Median ‖ΔW‖/‖W‖. */
   updateRatio: number;
 }
 
+/** A ratio of the first hidden layer's value over the last hidden layer's, at the first record, the last, and the median over records. */
+export interface FirstToLast {
+  first: number;
+  last: number;
+  median: number;
+}
+
 export interface Diagnosis {
   verdict: Verdict;
+  /** For vanishing and exploding: mild within 1/16–1/4 (or 4–16×), severe beyond (or on Inf/NaN). */
+  severity?: Severity;
   /** One paragraph: what was measured and what it means. */
   summary: string;
   evidence: {
     hiddenLayers: number;
     records: number;
-    /** ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: at the first record, the last, and the median. */
-    firstToLast: { first: number; last: number; median: number };
-    /** log10(last/first) of that ratio: negative means the gap between the layers widened during training. */
+    /**
+     * Per-example RMS ‖δ‖ of the first hidden layer over the last hidden layer's: the verdict's
+     * measure, since the chain rule and its σ' ≤ 1/4 bound are about each example's δ, and
+     * cancellation between examples cannot lower it.
+     */
+    deltaFirstToLast: FirstToLast;
+    /** ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer learns (Nielsen's measure). */
+    firstToLast: FirstToLast;
+    /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
     trendDecades: number;
     /** Geometric mean of the hidden layers' chain factors: the shrink (< 1) or growth per layer. */
     meanChainFactor: number;
     /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau. */
     lastHiddenChange: number;
+    /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
+    lastHiddenDeltaChange: number;
+    /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
+    updateFirstToLast: number;
+    /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
+    gradientFirstToLast: number;
+    /**
+     * The gradient vanishes or explodes and the optimiser evens the steps out: plain gradient steps
+     * would differ more than 4× between the first and the last hidden layer (gradientFirstToLast),
+     * the steps taken differ less (updateFirstToLast), as Adam, LARS, second-order methods and
+     * per-layer rates do.
+     */
+    compensated: boolean;
     layers: LayerEvidence[];
-    /** Hidden layers whose saturated fraction exceeds SATURATED_LAYER at the last record. */
+    /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
     saturatedLayers: number[];
+    /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records). */
+    deadLayers: number[];
     nonFinite: boolean;
   };
-  /** What to change, by gradscope's option names, and why. */
+  /** What to change, by gradscope's option names, and why: most pointed-to first, nothing the run already uses. */
   remedies: { option: string; why: string }[];
 }
+
+type Evidence = Diagnosis['evidence'];
 
 const median = (values: number[]): number => {
   const finite = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -71,131 +126,268 @@ const median = (values: number[]): number => {
   return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
 };
 
-const saturating = (f: OutputActivation) => f === 'sigmoid' || f === 'tanh' || f === 'softsign';
 const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+const percent = (v: number) => `${Math.round(100 * v)} %`;
+const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
 
 export function diagnose(trace: Trace): Diagnosis {
   const L = trace.layers;
   const hidden = L - 1;
   const records = trace.length;
   const series = (metric: LayerMetric, l: number) => (records === 0 ? [] : Array.from(trace.series(metric, l)));
-  const lastOf = (metric: LayerMetric, l: number) => (records === 0 ? NaN : trace.at(metric, records - 1, l));
   const lastHidden = Math.max(0, hidden - 1);
+  const ratioSeries = (metric: LayerMetric, per?: LayerMetric) => {
+    const at = (r: number, l: number) => trace.at(metric, r, l) / (per ? trace.at(per, r, l) : 1);
+    return Array.from({ length: records }, (_, r) => at(r, 0) / at(r, lastHidden));
+  };
+  const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: values[records - 1] ?? NaN, median: median(values) });
+  const change = (metric: LayerMetric) => (records === 0 ? NaN : trace.at(metric, records - 1, lastHidden) / trace.at(metric, 0, lastHidden));
 
-  const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => ({
-    layer: l,
-    activation: trace.activations[l],
-    biasGradNorm: median(series('biasGradNorm', l)),
-    ratioToLast: NaN,
-    ratioToLastAtStart: records === 0 ? NaN : trace.at('biasGradNorm', 0, l) / trace.at('biasGradNorm', 0, lastHidden),
-    chainFactor: median(series('chainFactor', l)),
-    chainBound: median(series('chainBound', l)),
-    saturatedFraction: lastOf('saturatedFraction', l),
-    deadFraction: lastOf('deadFraction', l),
-    updateRatio: median(series('updateRatio', l)),
-  }));
+  const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => {
+    const bounds = series('chainBound', l);
+    const factors = series('chainFactor', l).filter((_, r) => !Number.isNaN(bounds[r]));
+    return {
+      layer: l,
+      activation: trace.activations[l],
+      biasGradNorm: median(series('biasGradNorm', l)),
+      ratioToLast: NaN,
+      ratioToLastAtStart: records === 0 ? NaN : trace.at('biasGradNorm', 0, l) / trace.at('biasGradNorm', 0, lastHidden),
+      deltaRms: median(series('deltaRms', l)),
+      chainFactor: median(factors),
+      chainBound: median(bounds),
+      saturatedFraction: median(series('saturatedFraction', l)),
+      inactiveFraction: median(series('inactiveFraction', l)),
+      deadFraction: median(series('deadFraction', l)),
+      updateRatio: median(series('updateRatio', l)),
+    };
+  });
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
 
-  const ratios = Array.from({ length: records }, (_, r) => trace.at('biasGradNorm', r, 0) / trace.at('biasGradNorm', r, lastHidden));
-  const firstToLast = { first: ratios[0] ?? NaN, last: ratios[records - 1] ?? NaN, median: median(ratios) };
-  const trendDecades = Math.log10(firstToLast.last / firstToLast.first);
-  const factors = layers.slice(0, Math.max(0, hidden - 1)).map((e) => e.chainFactor).filter((f) => f > 0);
-  const meanChainFactor = factors.length ? Math.exp(factors.reduce((s, f) => s + Math.log(f), 0) / factors.length) : NaN;
-  const saturatedLayers = layers.slice(0, hidden).filter((e) => e.saturatedFraction > SATURATED_LAYER).map((e) => e.layer);
+  const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
+  const factors = layers.slice(0, Math.max(0, hidden - 1)).map((e) => median(series('chainFactor', e.layer))).filter((f) => f > 0);
+  const hiddenEvidence = layers.slice(0, hidden);
   let nonFinite = false;
   for (const metric of ['weightGradNorm', 'biasGradNorm', 'weightNorm'] as const) {
     if (records > 0 && !Array.from(trace.metric(metric)).every(Number.isFinite)) nonFinite = true;
   }
+  const updateFirstToLast = median(ratioSeries('updateRatio'));
+  const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
+  const evidence: Evidence = {
+    hiddenLayers: hidden,
+    records,
+    deltaFirstToLast,
+    firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
+    trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
+    meanChainFactor: factors.length ? Math.exp(factors.reduce((s, f) => s + Math.log(f), 0) / factors.length) : NaN,
+    lastHiddenChange: change('biasGradNorm'),
+    lastHiddenDeltaChange: change('deltaRms'),
+    updateFirstToLast,
+    gradientFirstToLast,
+    compensated: false,
+    layers,
+    saturatedLayers: hiddenEvidence.filter((e) => e.saturatedFraction > SATURATED_LAYER).map((e) => e.layer),
+    deadLayers: hiddenEvidence.filter((e) => e.deadFraction > DEAD_LAYER).map((e) => e.layer),
+    nonFinite,
+  };
 
-  // At the start or for most of the run: a gap that closes later (often because every layer's
-  // gradient has fallen onto a plateau) does not undo the slow start of the first layers.
-  const worstLow = Math.min(firstToLast.first, firstToLast.median);
-  const worstHigh = Math.max(firstToLast.first, firstToLast.median);
-  const verdict: Verdict =
-    nonFinite || worstHigh > EXPLODING_RATIO ? 'exploding' : hidden >= 2 && worstLow < VANISHING_RATIO ? 'vanishing' : 'healthy';
-  const lastHiddenChange = records === 0 ? NaN : trace.at('biasGradNorm', records - 1, lastHidden) / trace.at('biasGradNorm', 0, lastHidden);
-  const evidence = { hiddenLayers: hidden, records, firstToLast, trendDecades, meanChainFactor, lastHiddenChange, layers, saturatedLayers, nonFinite };
-  return { verdict, summary: summarise(verdict, evidence), evidence, remedies: remediesFor(verdict, trace, evidence) };
+  const gap = decisiveGap(evidence);
+  const verdict: Verdict = nonFinite
+    ? 'exploding'
+    : evidence.deadLayers.length
+      ? 'dead'
+      : gap >= EXPLODING_RATIO
+        ? 'exploding'
+        : evidence.saturatedLayers.length
+          ? 'saturated'
+          : gap <= VANISHING_RATIO
+            ? 'vanishing'
+            : 'healthy';
+  const severity: Severity | undefined =
+    verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite || gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild') : undefined;
+  const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
+  evidence.compensated = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
+  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace.run), evidence, remedies: remediesFor(verdict, trace, evidence) };
+  if (severity) diagnosis.severity = severity;
+  return diagnosis;
 }
 
-function summarise(verdict: Verdict, e: Diagnosis['evidence']): string {
+/**
+ * The per-example gap that decides vanishing or exploding: of the first record's and the median,
+ * the one further from 1 (a gap that closes later, often on a plateau where every gradient has
+ * fallen, does not undo the slow start of the first layers). NaN without two hidden layers.
+ */
+function decisiveGap(e: Evidence): number {
+  if (e.hiddenLayers < 2) return NaN;
+  const { first, median: mid } = e.deltaFirstToLast;
+  if (Number.isNaN(first)) return mid;
+  if (Number.isNaN(mid)) return first;
+  return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
+}
+
+function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, run: TraceRun): string {
   if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
-  if (e.hiddenLayers < 2) {
-    return `With ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish along.`;
+  const gap = decisiveGap(e);
+  const head: Record<Verdict, string> = {
+    vanishing: `Vanishing gradients (${severity}): `,
+    exploding: `Exploding gradients (${severity}): `,
+    dead: 'Dead units: ',
+    saturated: 'Saturated units: ',
+    healthy: 'Healthy gradient flow: ',
+  };
+  const parts: string[] = [];
+  if (verdict === 'dead') {
+    const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
+    parts.push(
+      `in hidden ${layerList(e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+        'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.',
+    );
   }
-  // The figure that decided the verdict: the start when it is the more extreme one.
-  const ratio = Math.abs(Math.log10(e.firstToLast.first)) > Math.abs(Math.log10(e.firstToLast.median)) ? e.firstToLast.first : e.firstToLast.median;
-  const when = ratio === e.firstToLast.first ? 'at the first step' : `median over ${e.records} records`;
-  const speed =
-    ratio < 1
-      ? `the first hidden layer learns ${fmt(1 / ratio)}× slower than the last one`
-      : `the first hidden layer learns ${fmt(ratio)}× faster than the last one`;
+  if (verdict === 'saturated') {
+    const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
+    parts.push(
+      `in hidden ${layerList(e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
+        "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves.",
+    );
+  }
+  if (e.hiddenLayers < 2) {
+    parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish or explode along.`);
+  } else if (Number.isFinite(gap) && gap > 0) {
+    parts.push(gapSentence(gap, e));
+    const trend = trendSentence(e);
+    if (trend) parts.push(trend);
+  }
+  if (e.compensated) {
+    parts.push(
+      `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
+        `the first hidden layer's steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the last hidden layer's (median), ` +
+        'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
+    );
+  }
+  if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
+  return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
+}
+
+/** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it. */
+function gapSentence(gap: number, e: Evidence): string {
+  const when = gap === e.deltaFirstToLast.first ? 'at the first step' : `median over ${e.records} records`;
+  const relation = gap < 0.5 ? `1/${fmt(1 / gap)} of` : `${fmt(gap)}×`;
+  const speed = gap === e.deltaFirstToLast.first ? e.firstToLast.first : e.firstToLast.median;
+  const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+  const chain = Number.isFinite(e.meanChainFactor) ? `, a factor of ${fmt(e.meanChainFactor)} per hidden layer on average (σ'(z)·W, the chain rule)` : '';
+  return (
+    `one example's gradient δ at the first hidden layer is ${relation} the last hidden layer's (RMS over the batch, ${when})${chain}. ` +
+    `Its batch gradient ‖∂C/∂b‖ says the first hidden layer learns ${learns} the last (${when}).`
+  );
+}
+
+function trendSentence(e: Evidence): string {
   const trend =
     Math.abs(e.trendDecades) < 0.3
-      ? 'and the gap stayed about the same during training'
+      ? 'The per-example gap stayed about the same during training'
       : e.trendDecades < 0
-        ? `and the gap widened ${fmt(10 ** -e.trendDecades)}× during training`
-        : `and the gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
-  const plateau =
-    e.lastHiddenChange < PLATEAU_DROP
-      ? `, while the last hidden layer's own gradient fell ${fmt(1 / e.lastHiddenChange)}× (a plateau: every layer now learns slowly)`
+        ? `The per-example gap widened ${fmt(10 ** -e.trendDecades)}× during training`
+        : `The per-example gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
+  if (!(e.lastHiddenChange < PLATEAU_DROP)) return `${trend}.`;
+  const cancellation =
+    e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
+      ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
       : '';
-  const chain = Number.isFinite(e.meanChainFactor)
-    ? ` Passing back through one hidden layer multiplies the gradient by ${fmt(e.meanChainFactor)} on average (the chain-rule factor σ'(z)·W).`
-    : '';
-  const saturated = e.saturatedLayers.length
-    ? ` Hidden layer${e.saturatedLayers.length > 1 ? 's' : ''} ${e.saturatedLayers.map((l) => l + 1).join(', ')} ${e.saturatedLayers.length > 1 ? 'are' : 'is'} saturated: most units sit where σ' ≈ 0 and pass almost no gradient back.`
-    : '';
-  const head =
-    verdict === 'vanishing' ? 'Vanishing gradients: ' : verdict === 'exploding' ? 'Exploding gradients: ' : 'Healthy gradient flow: ';
-  const nonFinite = e.nonFinite ? ' Some gradients or weights became Inf or NaN.' : '';
-  return `${head}${speed} (‖∂C/∂b‖ of the first over the last hidden layer, ${when}: ${fmt(ratio)}), ${trend}${plateau}.${chain}${saturated}${nonFinite}`;
+  return `${trend}; the last hidden layer's ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation} (a plateau: every layer now learns slowly).`;
 }
 
-function remediesFor(verdict: Verdict, trace: Trace, e: Diagnosis['evidence']): Diagnosis['remedies'] {
+const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
+const ADAPTIVE = ['adam', 'adamw', 'rmsprop', 'adagrad'];
+
+function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['remedies'] {
+  const run = trace.run;
   const hiddenActivations = trace.activations.slice(0, -1) as Activation[];
-  const anySigmoid = hiddenActivations.includes('sigmoid');
-  const allRelu = hiddenActivations.every((f) => f === 'relu' || f === 'leaky-relu');
+  const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Diagnosis['remedies'] = [];
+  const add = (option: string, why: string) => remedies.push({ option, why });
+  const usesInit = (name: string) => initName(run.init) === name;
+  const normalisedInit = hiddenActivations.every((f) => isReluFamily(f)) ? 'he-normal' : hiddenActivations.every((f) => f === 'linear') ? 'orthogonal' : 'glorot-uniform';
+  const initRemedy = (why: string) => {
+    if (!usesInit(normalisedInit)) add(`init: '${normalisedInit}'`, why);
+  };
+  const optimizerRemedy = (name: string, why: string) => {
+    if (run.optimizer !== name) add(`optimizer: '${name}'`, why);
+  };
+
   if (verdict === 'vanishing') {
-    if (anySigmoid) {
-      remedies.push({
-        option: "activation: 'tanh' (or 'relu' / 'leaky-relu')",
-        why: "σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks the gradient at least 4×; tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.",
-      });
-    } else if (hiddenActivations.some(saturating)) {
-      remedies.push({ option: "activation: 'relu' or 'leaky-relu'", why: "relu's σ' is exactly 1 on active units, so it cannot shrink the gradient by saturating." });
+    const sigmoidCap = uses('sigmoid');
+    const activationRemedy = () => {
+      const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
+      if (sigmoidCap && better.length) {
+        add(
+          `activation: '${better[0]}'${better[1] ? ` (or '${better[1]}')` : ''}`,
+          "σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4× (the measured factor is " +
+            `${fmt(e.meanChainFactor)} per layer); tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.`,
+        );
+      }
+    };
+    // With sigmoid layers the σ' ceiling is the cause, which no initialisation lifts; otherwise the weights' scale.
+    if (sigmoidCap) activationRemedy();
+    else {
+      initRemedy(
+        `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1; measured: ${fmt(e.meanChainFactor)}).`,
+      );
     }
-    remedies.push({
-      option: allRelu ? "init: 'he-normal'" : "init: 'glorot-uniform' (for relu: 'he-normal')",
-      why: 'these scale the initial weights so that activations and back-propagated gradients keep the same variance from layer to layer, making the chain-rule factor close to 1.',
-    });
-    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
-    rates.push(1);
-    remedies.push({ option: "optimizer: 'adam' (or 'rmsprop')", why: 'divides each weight\'s step by the size of its recent gradients, so a small gradient still gives a normal-sized step.' });
-    remedies.push({ option: "optimizer: 'lars'", why: 'scales each layer\'s step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.' });
-    remedies.push({
-      option: `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-      why:
-        'a larger step for the layers with the smaller gradients, in proportion to the gap measured now. Fixed rates fit only the gradients of this moment: ' +
-        'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
-    });
-    remedies.push({
-      option: "optimizer: 'kfac' or 'hessian-free'",
-      why: 'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
-    });
+    if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
   } else if (verdict === 'exploding') {
-    remedies.push({
-      option: allRelu ? "init: 'he-normal'" : "init: 'glorot-uniform' or 'orthogonal'",
-      why: `the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; these inits make that factor about 1.`,
-    });
-    remedies.push({ option: 'learningRate: a smaller value', why: 'large gradients times a normal step size give steps that overshoot; see updateRatio in the trace (about 1e-3 is typical).' });
-    remedies.push({ option: "optimizer: 'lars' or 'adam'", why: 'both bound the size of each step whatever the size of the gradient.' });
-  } else if (e.saturatedLayers.length) {
-    remedies.push({
-      option: "init: 'glorot-uniform', biasInit: 'zero'",
-      why: 'saturated units start with large |z|; smaller initial weights and biases keep z where σ\' is large.',
-    });
+    if (e.nonFinite) add('learningRate: a smaller value', 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
+    initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes that factor about 1.`);
+    add('clipNorm: 1', 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+  } else if (verdict === 'dead') {
+    const diedLater = e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER);
+    const smallerSteps = () =>
+      add('learningRate: a smaller value', `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
+    if (diedLater) smallerSteps();
+    if (run.biasInit === undefined || run.biasInit !== 'zero') {
+      add("biasInit: 'zero'", 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
+    }
+    if (!uses('leaky-relu')) add("activation: 'leaky-relu'", 'passes a small gradient (slope 0.01) where z ≤ 0, so a unit that goes inactive can recover.');
+    initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
+  } else if (verdict === 'saturated') {
+    initRemedy("weights that are too large push |z| to where σ'(z) ≈ 0; this init keeps the variance of z near 1 from layer to layer.");
+    if (run.biasInit !== undefined && run.biasInit !== 'zero') add("biasInit: 'zero'", "large biases also push z away from 0, where σ' is largest.");
+    const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
+    if (nonSaturating.length) {
+      add(
+        `activation: '${nonSaturating[0]}'${nonSaturating[1] ? ` (or '${nonSaturating[1]}')` : ''}`,
+        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).',
+      );
+    }
   }
   return remedies;
+}
+
+/** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
+function vanishingOptimizerRemedies(
+  trace: Trace,
+  e: Evidence,
+  optimizerRemedy: (name: string, why: string) => void,
+  add: (option: string, why: string) => void,
+): void {
+  const run = trace.run;
+  optimizerRemedy('lars', "scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.");
+  if (!ADAPTIVE.includes(run.optimizer ?? '')) {
+    add("optimizer: 'adam'", "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
+  }
+  if (!run.layerRates) {
+    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
+    rates.push(1);
+    add(
+      `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
+      'a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to the gap measured now. Fixed rates fit only the gradients of this moment: ' +
+        'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+    );
+  }
+  const secondOrder = ['kfac', 'hessian-free'].filter((name) => run.optimizer !== name);
+  if (secondOrder.length) {
+    add(
+      `optimizer: ${secondOrder.map((name) => `'${name}'`).join(' or ')}`,
+      'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
+    );
+  }
 }

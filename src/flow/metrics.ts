@@ -7,22 +7,26 @@ import { SELU_ALPHA, SELU_LAMBDA, type Activation, type OutputActivation } from 
 /** Per layer l (weights[l], the units after it), at every traced step. */
 export const LAYER_METRICS = {
   weightGradNorm: '‖∂C/∂W‖ (Frobenius)',
-  biasGradNorm: "‖∂C/∂b‖: the layer's speed of learning",
+  biasGradNorm:
+    "‖∂C/∂b‖ of the batch, the mean over its examples of δˡₓ: the layer's speed of learning (Nielsen); it falls when examples' gradients cancel",
   weightGradMeanAbs: 'mean |∂C/∂W|',
   weightGradMaxAbs: 'max |∂C/∂W|',
   updateRatio: '‖ΔW‖/‖W‖: the step the optimiser took, relative to the weights',
   activationMean: 'mean of the activations a over batch and units',
   activationStd: 'standard deviation of a',
   activationP98: '98th percentile of a (from a 256-bin histogram between min and max; NaN between refreshes)',
-  saturatedFraction: "fraction of (row, unit) pairs with σ'(z) below 1 % of its maximum",
-  deadFraction: "fraction of units with σ'(z) below 1 % of its maximum on every row of the batch",
+  saturatedFraction:
+    'sigmoid, tanh, softsign: fraction of (row, unit) pairs whose activation is within 0.01 of one of its limits (Glorot & Bengio 2010), where σ\' ≈ 0; NaN for other activations',
+  inactiveFraction: 'relu, leaky-relu: fraction of (row, unit) pairs with z ≤ 0 (about half in a healthy layer); NaN for other activations',
+  deadFraction: 'relu, leaky-relu: fraction of units with z ≤ 0 on every row of the batch (relu: zero output and zero gradient); NaN for other activations',
   meanPrime: "mean σ'(z)",
   maxPrime: "max σ'(z)",
   weightNorm: '‖W‖ (Frobenius)',
-  spectralNorm: '‖W‖₂, the largest singular value (power iteration, warm-started; kept between refreshes)',
-  deltaNorm: '‖δ‖ = ‖∂C/∂z‖ over the batch',
-  chainFactor: "‖δ^l‖/‖δ^{l+1}‖: how much the gradient shrinks (< 1) or grows passing back into layer l",
-  chainBound: "‖W^{l+1}‖₂ · max σ'(z^l): the bound the chain rule puts on chainFactor",
+  spectralNorm: "‖W‖₂, the largest singular value of this record's weights (power iteration); NaN between refreshes",
+  deltaRms:
+    "per-example RMS ‖δˡₓ‖ = √(mean over the batch of ‖∂Cₓ/∂zˡ‖²): what the chain rule multiplies, which cancellation between examples cannot lower",
+  chainFactor: "deltaRms of layer l over layer l+1's: how much one example's gradient shrinks (< 1) or grows passing back into layer l",
+  chainBound: "‖W^{l+1}‖₂ · max σ'(z^l), both of this record: the bound the chain rule puts on chainFactor; NaN between refreshes",
   exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise; else NaN)',
   gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise; else NaN)',
 } as const;
@@ -31,8 +35,42 @@ export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
 /** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];
 
-/** A unit counts as saturated where σ'(z) is below this fraction of σ''s maximum. */
-export const SATURATION_FRACTION = 0.01;
+/**
+ * A saturating unit is saturated where its activation is within this distance of one of its limits
+ * (sigmoid 0 and 1; tanh and softsign −1 and 1): Glorot & Bengio's (2010) measure.
+ */
+export const SATURATION_MARGIN = 0.01;
+
+/** Activations that saturate: σ' → 0 as |z| grows, on both sides. */
+export const SATURATING = ['sigmoid', 'tanh', 'softsign'] as const satisfies readonly Activation[];
+export type SaturatingActivation = (typeof SATURATING)[number];
+/** Activations of the relu family: σ' is its maximum 1 where z > 0 and 0 (relu) or the leak (leaky-relu) where z ≤ 0. */
+export const RELU_FAMILY: readonly Activation[] = ['relu', 'leaky-relu'];
+
+export const isSaturating = (f: OutputActivation): f is SaturatingActivation => (SATURATING as readonly string[]).includes(f);
+export const isReluFamily = (f: OutputActivation): f is Activation => (RELU_FAMILY as readonly string[]).includes(f);
+
+/**
+ * σ' at an activation `margin` from its limit, as a function of the margin m: the threshold on σ'
+ * equivalent to "within m of a limit", since σ' falls monotonically towards both limits.
+ * sigmoid: a(1 − a) at a = m; tanh: 1 − a² at |a| = 1 − m; softsign: (1 − |a|)² at |a| = 1 − m.
+ */
+export const PRIME_AT_MARGIN: Record<SaturatingActivation, (m: number) => number> = {
+  sigmoid: (m) => m * (1 - m),
+  tanh: (m) => 1 - (1 - m) ** 2,
+  softsign: (m) => m * m,
+};
+
+/**
+ * The σ' threshold the activation-statistics kernel counts below, per activation: saturation for
+ * the saturating ones, inactivity (σ' below its maximum 1, i.e. z ≤ 0) for the relu family, and
+ * none (0) for linear units.
+ */
+export function primeThreshold(f: Activation): number {
+  if (isSaturating(f)) return PRIME_AT_MARGIN[f](SATURATION_MARGIN);
+  if (isReluFamily(f)) return PRIME_MAX[f];
+  return 0;
+}
 
 /** The maximum of σ' over all z: σ' ≤ 1/4 is the root of the vanishing gradient in sigmoid nets. */
 export const PRIME_MAX: Record<Activation, number> = {
@@ -50,8 +88,18 @@ export function isElementwise(f: OutputActivation): f is Activation {
   return f !== 'softmax';
 }
 
+/**
+ * The metric that says whether a hidden layer's units pass gradient at all: the saturated fraction
+ * for saturating activations, the dead fraction for the relu family, none for linear units.
+ */
+export function unitFailureMetric(f: OutputActivation): 'saturatedFraction' | 'deadFraction' | undefined {
+  return isSaturating(f) ? 'saturatedFraction' : isReluFamily(f) ? 'deadFraction' : undefined;
+}
+
 /** Bins of the activation histogram behind activationP98 (its resolution is (max − min)/bins). */
 export const PERCENTILE_BINS = 256;
 export const PERCENTILE = 0.98;
 /** Bins of the back-propagated gradient histograms kept at chosen steps. */
 export const GRADIENT_BINS = 41;
+/** ‖W‖₂ (and with it chainBound and activationP98) is recomputed about every this many steps by default. */
+export const REFRESH_STEPS = 10;

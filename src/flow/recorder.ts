@@ -11,22 +11,27 @@ import { MODEL, predictedClass, type Model, type ModelOwner } from '../model.js'
 import {
   GRADIENT_BINS,
   isElementwise,
+  isReluFamily,
+  isSaturating,
   PERCENTILE,
   PERCENTILE_BINS,
-  PRIME_MAX,
-  SATURATION_FRACTION,
+  primeThreshold,
+  REFRESH_STEPS,
 } from './metrics.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
 import { powerIteration } from './spectral.js';
-import { Trace } from './trace.js';
+import { Trace, type TraceRun } from './trace.js';
 
 export interface TraceOptions {
   /** Record every k-th step, from the first step of the train() call (default 1: every step). */
   every?: number;
   /**
    * The two costliest statistics, ‖W‖₂ (power iteration) and the 98th percentile (a histogram
-   * pass), are computed every m-th record (default 10, so that tracing every step costs about a
-   * tenth of a step); in between, spectralNorm keeps its last estimate and activationP98 is NaN.
+   * pass), are computed every m-th record, the first included; in between, spectralNorm,
+   * chainBound and activationP98 are NaN, so a bound is only ever shown beside the factor of its
+   * own weights. Default: about every 10 steps, max(1, round(10 / every)) records (every 10th
+   * record when tracing every step, which then costs about a tenth of a step; every record when
+   * tracing every 10th step or rarer).
    */
   refreshEvery?: number;
   /** Network steps (1 = the first) at which to keep histograms of the back-propagated gradients (default [1]). */
@@ -35,15 +40,19 @@ export interface TraceOptions {
   gradientNoise?: boolean;
 }
 
-/** Power iterations at the first estimate (from a random vector) and at each later one (warm-started). */
-const COLD_ITERATIONS = 30;
-const WARM_ITERATIONS = 2;
+/**
+ * Most power iterations at the first estimate (from a random vector) and at each later one
+ * (warm-started from the last vector); both stop earlier once the estimate has converged.
+ */
+const COLD_ITERATIONS = 60;
+const WARM_ITERATIONS = 30;
 /** Seed of the power iteration's start vectors: fixed, and separate from the network's RNG. */
 const POWER_SEED = 0x5eed;
 
 export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trace: expected an object such as { every: 10 }');
-  const { every = 1, refreshEvery = 10, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
+  const { every = 1, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
+  const refreshEvery = (options as TraceOptions).refreshEvery ?? (Number.isInteger(every) && every >= 1 ? Math.max(1, Math.round(REFRESH_STEPS / every)) : 1);
   for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       throw invalidOption(`${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
@@ -81,7 +90,8 @@ export class TraceRecorder {
   private readonly net: Model;
   private readonly noise: GradientNoiseMeter | undefined;
 
-  constructor(owner: ModelOwner, options: TraceOptions) {
+  /** `run`: how the run was set up (optimiser, layer rates, initialisation), recorded with the trace. */
+  constructor(owner: ModelOwner, options: TraceOptions, run: TraceRun = {}) {
     const net = (this.net = owner[MODEL]);
     this.options = checkTraceOptions(options);
     this.k = net.kernels;
@@ -108,7 +118,7 @@ export class TraceRecorder {
     for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
     this.warm = this.rightVectors.map(() => false);
     this.firstStep = net.step + 1;
-    this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every });
+    this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
     if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(net);
   }
 
@@ -140,20 +150,20 @@ export class TraceRecorder {
       trace.set('weightNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.weightSquares]));
       if (this.changePending) trace.set('updateRatio', r - 1, l, Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]) / trace.at('weightNorm', r - 1, l));
       trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(net.nablaB[l], n)));
-      trace.set('deltaNorm', r, l, Math.sqrt(k.sumSquares(net.deltas[l], batch * n)));
+      // deltas hold ∂(mean C)/∂z = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ deltas².
+      trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
       if (refresh) {
         const iterations = this.warm[l] ? WARM_ITERATIONS : COLD_ITERATIONS;
         this.warm[l] = true;
         const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], this.zeroBias, net.sizes[l], n, iterations);
         trace.set('spectralNorm', r, l, sigma);
-      } else {
-        trace.set('spectralNorm', r, l, trace.at('spectralNorm', r - 1, l));
       }
       this.activationStatistics(r, l, f, batch, n, refresh);
     }
     this.changePending = false;
     for (let l = 0; l < L - 1; l++) {
-      trace.set('chainFactor', r, l, trace.at('deltaNorm', r, l) / trace.at('deltaNorm', r, l + 1));
+      trace.set('chainFactor', r, l, trace.at('deltaRms', r, l) / trace.at('deltaRms', r, l + 1));
+      // NaN between refreshes: the bound is only ever set beside the factor of its own weights.
       trace.set('chainBound', r, l, trace.at('spectralNorm', r, l + 1) * trace.at('maxPrime', r, l));
     }
     if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
@@ -185,21 +195,24 @@ export class TraceRecorder {
     this.changePending = false;
   }
 
-  /** Activation moments, the 98th percentile, saturation and σ' of layer l's units. */
+  /** Activation moments, the 98th percentile, saturation or inactivity, and σ' of layer l's units. */
   private activationStatistics(r: number, l: number, f: Model['activationFunctions'][number], batch: number, n: number, refresh: boolean): void {
     const { net, k, trace, stats } = this;
     const count = batch * n;
     const a = net.activations[l + 1];
     const elementwise = isElementwise(f);
-    const threshold = elementwise ? SATURATION_FRACTION * PRIME_MAX[f] : 0;
-    k.activationStats(stats, this.alive, elementwise ? f : 'linear', net.zs[l], a, batch, n, threshold);
+    k.activationStats(stats, this.alive, elementwise ? f : 'linear', net.zs[l], a, batch, n, elementwise ? primeThreshold(f) : 0);
     const mean = stats[ACTIVATION_STAT.sum] / count;
     trace.set('activationMean', r, l, mean);
     trace.set('activationStd', r, l, Math.sqrt(Math.max(0, stats[ACTIVATION_STAT.sumSquares] / count - mean * mean)));
     if (refresh) trace.set('activationP98', r, l, this.percentile(a, count, stats[ACTIVATION_STAT.min], stats[ACTIVATION_STAT.max]));
     if (!elementwise) return; // σ' statistics stay NaN for softmax
-    trace.set('saturatedFraction', r, l, stats[ACTIVATION_STAT.saturated] / count);
-    trace.set('deadFraction', r, l, 1 - stats[ACTIVATION_STAT.aliveUnits] / n);
+    // The kernel counts σ' below primeThreshold(f): saturation, or inactivity for the relu family.
+    if (isSaturating(f)) trace.set('saturatedFraction', r, l, stats[ACTIVATION_STAT.saturated] / count);
+    if (isReluFamily(f)) {
+      trace.set('inactiveFraction', r, l, stats[ACTIVATION_STAT.saturated] / count);
+      trace.set('deadFraction', r, l, 1 - stats[ACTIVATION_STAT.aliveUnits] / n);
+    }
     trace.set('meanPrime', r, l, stats[ACTIVATION_STAT.sumPrime] / count);
     trace.set('maxPrime', r, l, stats[ACTIVATION_STAT.maxPrime]);
   }
@@ -256,3 +269,4 @@ export class TraceRecorder {
     this.noise?.free();
   }
 }
+

@@ -4,10 +4,14 @@
  */
 import type { Kernels, Tensor } from '../kernels.js';
 
+/** Power iteration stops once two successive estimates differ by less than this, relatively. */
+export const POWER_CONVERGED = 1e-6;
+
 /**
- * Runs `iterations` rounds of v ← WᵀWv/‖WᵀWv‖ from the unit-or-not vector in `v` (`[nIn]`, kept
- * for a warm start next time) with `u` (`[nOut]`) and a zero bias (≥ nOut) as scratch, and returns
- * √‖WᵀWv‖ for the final unit v: a lower bound on ‖W‖₂ that converges to it from below.
+ * Runs up to `iterations` rounds of v ← WᵀWv/‖WᵀWv‖ from the unit-or-not vector in `v` (`[nIn]`,
+ * kept for a warm start next time) with `u` (`[nOut]`) and a zero bias (≥ nOut) as scratch, and
+ * returns √‖WᵀWv‖ for the final unit v: an estimate of ‖W‖₂ that converges to it from below.
+ * Stops earlier, after at least two rounds, once the estimate changes by less than POWER_CONVERGED.
  */
 export function powerIteration(k: Kernels, w: Tensor, v: Tensor, u: Tensor, zeroBias: Tensor, nIn: number, nOut: number, iterations: number): number {
   let norm = Math.sqrt(k.sumSquares(v, nIn));
@@ -21,8 +25,10 @@ export function powerIteration(k: Kernels, w: Tensor, v: Tensor, u: Tensor, zero
     norm = Math.sqrt(k.sumSquares(v, nIn));
     // W = 0 (or a v orthogonal to W's row space): ‖W‖₂ is what the last product measured.
     if (!(norm > 0)) return 0;
+    const previous = sigma;
     sigma = Math.sqrt(norm);
     k.scale(v, nIn, 1 / norm);
+    if (i > 0 && Math.abs(sigma - previous) <= POWER_CONVERGED * sigma) break;
   }
   return sigma;
 }

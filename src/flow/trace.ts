@@ -4,6 +4,7 @@
  * (recorder.ts), read by diagnose(), the reports and the user (`net.trace`).
  */
 import { GradscopeError } from '../errors.js';
+import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, type LayerMetric } from './metrics.js';
 
@@ -17,13 +18,30 @@ export interface GradientHistogram {
   counts: Float64Array[];
 }
 
+/**
+ * How the traced run was set up, as far as the trace can know it: diagnose() never suggests what
+ * the run already uses. Each field is absent when unknown (a trace read from an older file, or a
+ * network loaded from a checkpoint, whose initialisation is not stored).
+ */
+export interface TraceRun {
+  /** The optimiser's name ('sgd', 'adam', …). */
+  optimizer?: string;
+  /** The optimiser's per-layer learning-rate multipliers, present only when some differs from 1. */
+  layerRates?: number[];
+  /** The initialisers the network was created with. */
+  init?: WeightInit;
+  biasInit?: BiasInit;
+}
+
 export interface TraceJSON {
   format: 'gradscope.trace';
-  version: 1;
+  /** 2: per-example deltaRms (was deltaNorm), saturation by value, inactive/dead for relu only, run. */
+  version: 2;
   sizes: number[];
   activations: OutputActivation[];
   loss: Loss;
   every: number;
+  run: TraceRun;
   steps: number[];
   losses: number[];
   accuracy: number[];
@@ -39,6 +57,8 @@ export class Trace {
   readonly activations: readonly OutputActivation[];
   readonly loss: Loss;
   readonly every: number;
+  /** How the run was set up (optimiser, layer rates, initialisation), where known. */
+  readonly run: TraceRun;
   readonly histograms: GradientHistogram[] = [];
   private count = 0;
   private capacity = INITIAL_CAPACITY;
@@ -47,11 +67,12 @@ export class Trace {
   private accuracyData = new Float64Array(INITIAL_CAPACITY);
   private readonly metricData = {} as Record<LayerMetric, Float64Array>;
 
-  constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number }) {
+  constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun }) {
     this.sizes = [...info.sizes];
     this.activations = [...info.activations];
     this.loss = info.loss;
     this.every = info.every;
+    this.run = { ...info.run };
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
   }
 
@@ -158,11 +179,12 @@ export class Trace {
     }
     return {
       format: 'gradscope.trace',
-      version: 1,
+      version: 2,
       sizes: [...this.sizes],
       activations: [...this.activations],
       loss: this.loss,
       every: this.every,
+      run: { ...this.run },
       steps: Array.from(this.steps),
       losses: Array.from(this.losses),
       accuracy: Array.from(this.accuracy),
@@ -191,10 +213,12 @@ export class Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
     const t = json as Partial<TraceJSON> | null;
     if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
+    if (t.version !== 2) throw bad(`version ${JSON.stringify(t.version)} is not readable (this gradscope reads version 2); record the trace again`);
     if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object') {
       throw bad('missing sizes, activations, steps or metrics');
     }
-    const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1 });
+    if (t.run !== undefined && (typeof t.run !== 'object' || t.run === null)) throw bad('run must be an object');
+    const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run });
     t.steps.forEach((step, r) => {
       trace.beginRecord(step, t.losses?.[r] ?? NaN, t.accuracy?.[r] ?? NaN);
       for (const name of LAYER_METRIC_NAMES) {

@@ -10,7 +10,7 @@
  */
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
-import { initBiases, initWeights } from '../init/initializers.js';
+import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { MODEL, predictedClass, type Model, type Parameter } from '../model.js';
@@ -40,6 +40,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly loss: Loss;
   readonly kernels: Kernels<T>;
   readonly rng: Rng;
+  /** The initialisers the weights and biases were drawn with (absent when they were given, e.g. from a checkpoint). */
+  readonly initialisation?: { weights: WeightInit; biases: BiasInit };
 
   readonly weights: T[];
   readonly biases: T[];
@@ -62,6 +64,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.activationFunctions = config.activations;
     this.loss = config.loss;
     this.rng = new Rng(config.seed);
+    if (!parameters) this.initialisation = { weights: config.init, biases: config.biasInit };
     this.weights = [];
     this.biases = [];
     this.nablaW = [];

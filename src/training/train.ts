@@ -13,6 +13,7 @@ import type { Engine, Evaluation } from '../network/engine.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
+import { describeRun } from './trace-run.js';
 
 export interface BatchInfo {
   epoch: number;
@@ -146,7 +147,7 @@ export function runTraining(
     net.ensureCapacity(batchSize);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace);
+      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer));
       onTrace(tracer.trace);
     }
 

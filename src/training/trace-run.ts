@@ -1,0 +1,18 @@
+/**
+ * The trace's description of a run (optimiser, per-layer rates, initialisation), built here in the
+ * training loop, which sees the engine and the optimiser; the trace (src/flow) sees neither.
+ */
+import type { TraceRun } from '../flow/trace.js';
+import type { Engine } from '../network/engine.js';
+import type { Optimizer } from '../optim/optimizer.js';
+
+export function describeRun(net: Engine, optimizer: Optimizer): TraceRun {
+  const run: TraceRun = { optimizer: optimizer.name };
+  const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
+  if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
+  if (net.initialisation) {
+    run.init = net.initialisation.weights;
+    run.biasInit = net.initialisation.biases;
+  }
+  return run;
+}
