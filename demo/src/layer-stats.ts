@@ -28,8 +28,7 @@ export interface LayerStats {
 /** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound. */
 export function statsFromTrace(trace: Trace, record: number): LayerStats {
   const kinds = trace.activations.map(unitFailureMetric);
-  let chainRecord = record;
-  while (chainRecord > 0 && Number.isNaN(trace.at('spectralNorm', chainRecord, 0))) chainRecord--;
+  const chainRecord = trace.lastRefreshed(record);
   return {
     gradW: trace.row('weightGradNorm', record),
     gradB: trace.row('biasGradNorm', record),

@@ -6,24 +6,31 @@ import { formatTable, sci } from './table.js';
 const percent = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 
-/** Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer, the chain factor, saturation. */
+/**
+ * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer,
+ * the chain factor beside its bound (both of the latest record with ‖W‖₂, named in the header),
+ * saturation (sigmoid, tanh, softsign) and dead units (relu family).
+ */
 export function traceTable(trace: Trace, record = trace.length - 1): string {
   const L = trace.layers;
   const lastHidden = Math.max(0, L - 2);
-  const at = (metric: Parameters<Trace['at']>[0], l: number) => trace.at(metric, record, l);
+  const chainRecord = trace.lastRefreshed(record);
+  const at = (metric: Parameters<Trace['at']>[0], l: number, r = record) => trace.at(metric, r, l);
   const rows = Array.from({ length: L }, (_, l) => [
     l === L - 1 ? `output (${trace.activations[l]})` : `hidden ${l + 1} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
+    num(at('deltaRms', l)),
     l === L - 1 ? '' : `${(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)).toPrecision(3)}×`,
-    num(at('chainFactor', l)),
-    num(at('chainBound', l)),
+    num(at('chainFactor', l, chainRecord)),
+    num(at('chainBound', l, chainRecord)),
     num(at('updateRatio', l)),
     percent(at('saturatedFraction', l)),
     percent(at('deadFraction', l)),
   ]);
+  const chainStep = chainRecord === record ? '' : ` (step ${trace.steps[chainRecord]})`;
   return formatTable(
-    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', '÷ last hidden', "factor ‖δˡ‖/‖δˡ⁺¹‖", "bound ‖W‖₂·max σ'", '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
+    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, `bound ‖W‖₂·max σ'${chainStep}`, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
   );
 }

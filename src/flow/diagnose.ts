@@ -237,9 +237,12 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   const parts: string[] = [];
   if (verdict === 'dead') {
     const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
+    const leaky = e.deadLayers.every((l) => e.layers[l].activation === 'leaky-relu');
     parts.push(
       `in hidden ${layerList(e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
-        'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.',
+        (leaky
+          ? 'Such a leaky-relu unit passes back only its leak, 0.01 of the gradient, so it and the layers below it learn 100× slower through it.'
+          : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.'),
     );
   }
   if (verdict === 'saturated') {
@@ -251,7 +254,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   }
   if (e.hiddenLayers < 2) {
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish or explode along.`);
-  } else if (Number.isFinite(gap) && gap > 0) {
+  } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
     parts.push(gapSentence(gap, e));
     const trend = trendSentence(e);
     if (trend) parts.push(trend);
@@ -281,13 +284,14 @@ function gapSentence(gap: number, e: Evidence): string {
 }
 
 function trendSentence(e: Evidence): string {
+  if (!Number.isFinite(e.trendDecades)) return '';
   const trend =
     Math.abs(e.trendDecades) < 0.3
       ? 'The per-example gap stayed about the same during training'
       : e.trendDecades < 0
         ? `The per-example gap widened ${fmt(10 ** -e.trendDecades)}× during training`
         : `The per-example gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
-  if (!(e.lastHiddenChange < PLATEAU_DROP)) return `${trend}.`;
+  if (!(e.lastHiddenChange > 0 && e.lastHiddenChange < PLATEAU_DROP)) return `${trend}.`;
   const cancellation =
     e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
       ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`

@@ -5,6 +5,7 @@
  */
 import type { Diagnosis } from './diagnose.js';
 import { escapeHtml, heatmap, histograms, lineChart, type Series } from './svg.js';
+import { SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import type { Trace } from './trace.js';
 
 export interface ReportRun {
@@ -54,6 +55,22 @@ export interface ReportInput {
 const layerName = (trace: Trace, l: number) => (l === trace.layers - 1 ? 'output' : `hidden ${l + 1}`);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
 
+/** Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead fraction (relu family). */
+function unitFailureChart(id: string, trace: Trace): string {
+  const series = hiddenLayers(trace).flatMap((l) => {
+    const metric = unitFailureMetric(trace.activations[l]);
+    if (!metric) return [];
+    return [{ name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) }];
+  });
+  return lineChart({
+    id,
+    title: `Saturated activations (within ${SATURATION_MARGIN} of a limit: sigmoid, tanh, softsign) or dead units (z ≤ 0 on every row: relu family), per hidden layer over training`,
+    xLabel: 'step',
+    yLabel: 'fraction',
+    series,
+  });
+}
+
 /** Every chart of one trace, ids prefixed with `id`. */
 export function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
   const steps = trace.steps;
@@ -87,16 +104,10 @@ export function traceSection(id: string, label: string, trace: Trace, diagnosis:
       logY: true,
       series: layers.map((l) => ({ name: layerName(trace, l), xs: steps, ys: trace.series('biasGradNorm', l) })),
     }),
-    lineChart({
-      id: `${id}-saturation`,
-      title: "Saturated fraction of each hidden layer over training (σ'(z) < 1 % of its maximum)",
-      xLabel: 'step',
-      yLabel: 'saturated fraction',
-      series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: steps, ys: trace.series('saturatedFraction', l) })),
-    }),
+    unitFailureChart(`${id}-saturation`, trace),
     lineChart({
       id: `${id}-chain`,
-      title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) (log scale)",
+      title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) of the same step (log scale)",
       xLabel: 'layer (1 = first hidden)',
       yLabel: 'factor',
       logY: true,
@@ -137,18 +148,10 @@ function diagnosisHtml(d: Diagnosis): string {
   return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${escapeHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** The saturation chart and gradient histograms of one run: the short form for runs shown side by side. */
+/** The saturation (or dead units) chart and gradient histograms of one run: the short form for runs shown side by side. */
 function summarySection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
   const parts = [`<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>`, diagnosisHtml(diagnosis)];
-  parts.push(
-    lineChart({
-      id: `${id}-saturation`,
-      title: 'Saturated fraction per hidden layer over training',
-      xLabel: 'step',
-      yLabel: 'saturated fraction',
-      series: hiddenLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('saturatedFraction', l) })),
-    }),
-  );
+  parts.push(unitFailureChart(`${id}-saturation`, trace));
   for (const h of trace.histograms) {
     parts.push(
       histograms({
@@ -191,7 +194,7 @@ figure.chart{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figc
 .tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
-.diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}section.run{border-top:1px solid #eee;margin-top:1.5em}`;
+.diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}`;
 
 export function renderReport(input: ReportInput): string {
   const title = input.title ?? 'gradscope: gradient flow report';

@@ -128,6 +128,16 @@ export class Trace {
     return this.metric(name)[record * this.layers + layer];
   }
 
+  /**
+   * The latest record up to `record` whose ‖W‖₂ was computed (and with it chainBound and
+   * activationP98): where a factor is shown beside its bound, both come from this record.
+   */
+  lastRefreshed(record: number = this.count - 1): number {
+    let r = record;
+    while (r > 0 && Number.isNaN(this.at('spectralNorm', r, 0))) r--;
+    return r;
+  }
+
   private checkLayer(layer: number): void {
     if (!Number.isInteger(layer) || layer < 0 || layer >= this.layers) {
       throw new GradscopeError('INVALID_OPTION', `trace: layer ${layer} out of range 0..${this.layers - 1}`);

@@ -10,26 +10,29 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { unitFailureMetric } from '../../src/flow/metrics.js';
 import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const rng = new Rng(41);
 const x = Array.from({ length: 40 }, () => Array.from({ length: 10 }, () => rng.uniform()));
 const y = x.map((row) => (row[0] > 0.5 ? [1, 0] : [0, 1]));
 
-async function run(label: string, activation: 'sigmoid' | 'tanh', depth: number): Promise<ReportRun> {
+async function run(label: string, activation: 'sigmoid' | 'tanh' | 'relu', depth: number): Promise<ReportRun> {
   const net = await createNetwork({ sizes: [10, ...Array(depth).fill(8), 2], activation, output: 'softmax', backend: 'ref', seed: 3 });
   net.train(x, y, { epochs: 4, batchSize: 10, learningRate: 0.5, trace: { every: 3, histogramSteps: [1, 13] } });
   const trace = net.trace!;
   net.dispose();
+  expectTraceInvariants(trace, label);
   return { label, trace, diagnosis: diagnose(trace) };
 }
 
-const runs = [await run('deep sigmoid', 'sigmoid', 5), await run('shallow tanh', 'tanh', 2)];
+const runs = [await run('deep sigmoid', 'sigmoid', 5), await run('shallow tanh', 'tanh', 2), await run('relu', 'relu', 3)];
 const depth: DepthStudyResult = {
   rows: 40,
   seeds: 2,
@@ -91,7 +94,10 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       const overTime = await numbers(page, `#run-${i}-norm-over-time circle.point`);
       expect(overTime).toEqual(Array.from({ length: trace.layers }, (_, l) => Array.from(trace.series('biasGradNorm', l))).flat());
       const saturation = await numbers(page, `#run-${i}-saturation circle.point`);
-      expect(saturation).toEqual(Array.from({ length: trace.layers - 1 }, (_, l) => Array.from(trace.series('saturatedFraction', l))).flat());
+      // Saturation for saturating units, dead units for relu: never one for the other.
+      const metric = unitFailureMetric(trace.activations[0])!;
+      expect(metric).toBe(trace.activations[0] === 'relu' ? 'deadFraction' : 'saturatedFraction');
+      expect(saturation).toEqual(Array.from({ length: trace.layers - 1 }, (_, l) => Array.from(trace.series(metric, l))).flat());
       const loss = await numbers(page, `#run-${i}-loss g.series:nth-of-type(1) circle.point`);
       expect(loss).toEqual(Array.from(trace.losses));
     }

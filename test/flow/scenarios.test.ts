@@ -1,0 +1,212 @@
+/**
+ * diagnose() on labelled scenarios with known answers, each a small run on the bundled MNIST digits:
+ * Nielsen's networks (ch. 5) with 1 to 4 hidden layers, textbook healthy nets, exploding, dead and
+ * saturated nets, and vanishing nets whose optimiser compensates. Each must get its verdict (and
+ * severity), keep the trace's invariants, and never be told to use what it already uses.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist.js';
+import { diagnose, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
+import type { Trace } from '../../src/flow/trace.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import { createNetwork } from '../../src/api/network.js';
+import type { TrainOptions } from '../../src/training/train.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_LEARNING_RATE, DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
+
+interface Scenario {
+  name: string;
+  network: NetworkOptions;
+  /** 'nielsen': his 1,000 digits, full batch; 'digits': 256 digits in batches of 32. */
+  data: 'nielsen' | 'digits';
+  train: TrainOptions;
+  verdict: Verdict;
+  severity?: Severity;
+  compensated?: boolean;
+  saturatedLayers?: number[];
+  deadLayers?: number[];
+  /** The remedy the evidence points to first (undefined: no remedies at all). */
+  first?: RegExp | null;
+}
+
+const nielsen = (hidden: number) => ({ sizes: [784, ...Array(hidden).fill(30), 10], ...DEPTH_NETWORK_OPTIONS });
+const NIELSEN_TRAINING: TrainOptions = { epochs: 20, batchSize: DEPTH_ROWS, learningRate: DEPTH_LEARNING_RATE, shuffle: false, trace: { every: 5 } };
+const softmax = (sizes: number[], options: Omit<NetworkOptions, 'sizes'>): NetworkOptions => ({ sizes, output: 'softmax', loss: 'cross-entropy', ...options });
+const deep = (hidden: number, width = 32) => [784, ...Array(hidden).fill(width), 10];
+const SGD: TrainOptions = { epochs: 2, batchSize: 32, learningRate: 0.05, trace: { every: 4 } };
+const SIGMOID_5 = softmax(deep(5), { activation: 'sigmoid', init: 'glorot-uniform' });
+
+const SCENARIOS: Scenario[] = [
+  { name: "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along", network: nielsen(1), data: 'nielsen', train: NIELSEN_TRAINING, verdict: 'healthy', first: null },
+  { name: "Nielsen's [784,30,30,10]: about 5× between the hidden layers", network: nielsen(2), data: 'nielsen', train: NIELSEN_TRAINING, verdict: 'vanishing', severity: 'mild', first: /activation: 'relu'/ },
+  { name: "Nielsen's [784,30,30,30,10]", network: nielsen(3), data: 'nielsen', train: NIELSEN_TRAINING, verdict: 'vanishing', severity: 'severe', first: /activation: 'relu'/ },
+  { name: "Nielsen's [784,30,30,30,30,10]", network: nielsen(4), data: 'nielsen', train: NIELSEN_TRAINING, verdict: 'vanishing', severity: 'severe', first: /activation: 'relu'/ },
+  {
+    name: 'relu + he-normal + adam: healthy, its inactive units neither saturated nor dead',
+    network: softmax(deep(3), { activation: 'relu', init: 'he-normal' }),
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, learningRate: 1e-3, optimizer: 'adam', trace: { every: 4 } },
+    verdict: 'healthy',
+    saturatedLayers: [],
+    deadLayers: [],
+    first: null,
+  },
+  { name: 'tanh + glorot-uniform: healthy', network: softmax(deep(3), { activation: 'tanh', init: 'glorot-uniform' }), data: 'digits', train: SGD, verdict: 'healthy', first: null },
+  { name: 'linear + orthogonal: every factor 1, healthy', network: softmax(deep(4), { activation: 'linear', init: 'orthogonal' }), data: 'digits', train: { ...SGD, learningRate: 0.01 }, verdict: 'healthy', first: null },
+  {
+    name: 'tanh with σ_w = 3 (chaotic phase): exploding',
+    network: softmax(deep(8), { activation: 'tanh', init: { name: 'normal', std: 3 / Math.sqrt(32) } }),
+    data: 'digits',
+    train: { ...SGD, learningRate: 1e-3 },
+    verdict: 'exploding',
+    first: /init: 'glorot-uniform'/,
+  },
+  {
+    name: 'relu with N(0, 0.45²) weights: exploding',
+    network: softmax(deep(8), { activation: 'relu', init: { name: 'normal', std: 0.45 } }),
+    data: 'digits',
+    train: { epochs: 1, batchSize: 32, learningRate: 1e-5, trace: { every: 2 } },
+    verdict: 'exploding',
+    severity: 'severe',
+    first: /init: 'he-normal'/,
+  },
+  {
+    name: 'tanh with small weights N(0, 0.25/n): vanishing, the init first',
+    network: softmax(deep(6), { activation: 'tanh', init: { name: 'normal', std: 0.5 / Math.sqrt(32) } }),
+    data: 'digits',
+    train: SGD,
+    verdict: 'vanishing',
+    severity: 'severe',
+    first: /init: 'glorot-uniform'/,
+  },
+  {
+    name: 'relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing',
+    network: softmax(deep(8), { activation: 'relu', init: 'glorot-uniform' }),
+    data: 'digits',
+    train: { ...SGD, learningRate: 0.01 },
+    verdict: 'vanishing',
+    first: /init: 'he-normal'/,
+  },
+  {
+    name: 'relu with biases −8: dead from the start',
+    network: softmax(deep(3), { activation: 'relu', init: 'he-normal', biasInit: { name: 'constant', value: -8 } }),
+    data: 'digits',
+    train: SGD,
+    verdict: 'dead',
+    deadLayers: [0, 1, 2],
+    first: /biasInit: 'zero'/,
+  },
+  {
+    name: 'relu + he-normal killed by a learning rate of 3: dead during training',
+    network: softmax(deep(3), { activation: 'relu', init: 'he-normal' }),
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, learningRate: 3, onNonFinite: 'skip', trace: { every: 2 } },
+    verdict: 'dead',
+    first: /learningRate: a smaller value/,
+  },
+  {
+    name: 'sigmoid with N(0, 1) weights: saturated',
+    network: softmax(deep(3), { activation: 'sigmoid', init: { name: 'normal', std: 1 } }),
+    data: 'digits',
+    train: SGD,
+    verdict: 'saturated',
+    first: /init: 'glorot-uniform'/,
+  },
+  {
+    name: 'sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered',
+    network: SIGMOID_5,
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, learningRate: 0.1, trace: { every: 4 } },
+    verdict: 'vanishing',
+    severity: 'severe',
+    compensated: false,
+    first: /activation: 'relu'/,
+  },
+  {
+    name: 'sigmoid, 5 hidden layers, adam: vanishing, compensated',
+    network: SIGMOID_5,
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, learningRate: 1e-3, optimizer: 'adam', trace: { every: 4 } },
+    verdict: 'vanishing',
+    severity: 'severe',
+    compensated: true,
+  },
+  {
+    name: 'sigmoid, 5 hidden layers, lars: vanishing, compensated',
+    network: SIGMOID_5,
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, optimizer: 'lars', trace: { every: 4 } },
+    verdict: 'vanishing',
+    severity: 'severe',
+    compensated: true,
+  },
+  {
+    name: 'sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated',
+    network: SIGMOID_5,
+    data: 'digits',
+    train: { epochs: 4, batchSize: 32, learningRate: 0.1, optimizer: { name: 'sgd', layerRates: [300, 100, 20, 5, 1, 1] }, trace: { every: 4 } },
+    verdict: 'vanishing',
+    severity: 'severe',
+    compensated: true,
+  },
+];
+
+const OPTIMIZER_REMEDY = /optimizer:/;
+
+/** No remedy names what the run already uses: its activation, initialiser, optimiser or per-layer rates. */
+function expectNothingAlreadyUsed(d: Diagnosis, trace: Trace, label: string): void {
+  const options = d.remedies.map((r) => r.option);
+  for (const f of new Set(trace.activations.slice(0, -1))) {
+    expect(options.filter((o) => o.startsWith('activation:') && o.includes(`'${f}'`)), `${label}: suggests its own activation`).toEqual([]);
+  }
+  const init = trace.run.init;
+  if (typeof init === 'string') expect(options, `${label}: suggests its own init`).not.toContain(`init: '${init}'`);
+  // (SGD with per-layer rates is a layer-rates remedy, offered to plain SGD runs.)
+  const named = options.filter((o) => o.startsWith("optimizer: '"));
+  if (trace.run.optimizer) expect(named.filter((o) => o.includes(`'${trace.run.optimizer}'`)), `${label}: suggests its own optimiser`).toEqual([]);
+  if (trace.run.layerRates) expect(options.join('\n'), `${label}: suggests layer rates again`).not.toMatch(/layerRates/);
+}
+
+describe('diagnose() names each labelled scenario right', () => {
+  let digits: { nielsen: ReturnType<typeof firstRows>; digits: ReturnType<typeof firstRows> };
+  beforeAll(async () => {
+    const mnist = await loadMnist({ train: DEPTH_ROWS, test: 1 });
+    digits = { nielsen: firstRows(mnist.train.x, mnist.train.y, DEPTH_ROWS), digits: firstRows(mnist.train.x, mnist.train.y, 256) };
+  });
+
+  it('has at least 12 scenarios', () => expect(SCENARIOS.length).toBeGreaterThanOrEqual(12));
+
+  it.each(SCENARIOS)('$name', async (scenario) => {
+    const net = await createNetwork({ seed: 1, ...scenario.network });
+    const data = digits[scenario.data];
+    net.train(data.x, data.y, scenario.train);
+    const trace = net.trace!;
+    net.dispose();
+    expectTraceInvariants(trace, scenario.name);
+    const d = diagnose(trace);
+    const e = d.evidence;
+    const summary = `${d.verdict}/${d.severity}: ${d.summary}\n${d.remedies.map((r) => r.option).join('\n')}`;
+    expect(d.verdict, summary).toBe(scenario.verdict);
+    if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
+    expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', healthy: 'Healthy' }[d.verdict])).toBe(true);
+    if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
+    if (scenario.saturatedLayers) expect(e.saturatedLayers).toEqual(scenario.saturatedLayers);
+    if (scenario.deadLayers) expect(e.deadLayers).toEqual(scenario.deadLayers);
+    // Saturation belongs to saturating units, death to the relu family.
+    for (const l of e.saturatedLayers) expect(['sigmoid', 'tanh', 'softsign']).toContain(trace.activations[l]);
+    for (const l of e.deadLayers) expect(['relu', 'leaky-relu']).toContain(trace.activations[l]);
+    expectNothingAlreadyUsed(d, trace, scenario.name);
+    if (scenario.first === null) expect(d.remedies, summary).toEqual([]);
+    else if (scenario.first) expect(d.remedies[0]?.option, summary).toMatch(scenario.first);
+    if (e.compensated) {
+      // The run is described, not prescribed for: no optimiser is offered to a run whose optimiser already evens the steps.
+      expect(d.summary).toMatch(/compensates/);
+      expect(d.remedies.filter((r) => OPTIMIZER_REMEDY.test(r.option))).toEqual([]);
+    }
+    if (d.verdict === 'vanishing' || d.verdict === 'exploding') {
+      // The verdict's measure is named: per-example δ, beside the batch gradient ‖∂C/∂b‖.
+      expect(d.summary).toMatch(/one example's gradient δ .* \(RMS over the batch/);
+      expect(d.summary).toMatch(/‖∂C\/∂b‖/);
+    }
+  });
+});
