@@ -15,13 +15,14 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
       `η = ${result.learningRate}) on ${result.trainRows} digits; test error on ${result.testRows}.`,
     tables: [
       {
-        header: ['activation', 'init', 'test error', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],
+        header: ['activation', 'init', 'test error', 'first ÷ last hidden RMS ‖δₓ‖ at start', 'first ÷ last hidden ‖∂C/∂b‖ at start', 'verdict'],
         rows: result.runs.map((r) => [
           r.activation,
           r.init,
           r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
+          r.diagnosis ? r.diagnosis.evidence.deltaFirstToLast.first.toPrecision(3) : '—',
           r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(3) : '—',
-          r.diagnosis?.verdict ?? '—',
+          r.diagnosis ? `${r.diagnosis.verdict}${r.diagnosis.severity ? ` (${r.diagnosis.severity})` : ''}` : '—',
         ]),
       },
     ],

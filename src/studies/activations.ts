@@ -2,8 +2,10 @@
  * Study (b), Glorot & Bengio (2010) scaled to this machine: 5 hidden layers (default 256 wide),
  * softmax output, sigmoid / tanh / softsign / relu × standard init U[−1/√n, 1/√n] / normalised
  * init (glorot-uniform) / he-normal, trained for the same budget on the bundled MNIST digits.
- * Per run: saturation of each layer over training, histograms of back-propagated gradients at the
- * first and the last traced step, test error after the budget, and the diagnosis.
+ * Per run: Glorot & Bengio's own measure of each hidden layer over training (the mean activation,
+ * its 98th percentile, and the fraction saturated by value, within 0.01 of the activation's limits),
+ * dead units for relu, histograms of back-propagated gradients at the first and the last traced
+ * step, test error after the budget, and the diagnosis.
  */
 import { GradscopeError } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
@@ -36,6 +38,26 @@ export interface ActivationStudyOptions {
   onRun?: (label: string, done: number, total: number) => void;
 }
 
+/**
+ * Glorot & Bengio's (2010, figures 2–4) view of a run, `[record][hidden layer]`: the mean activation
+ * over batch and units, its 98th percentile, and the fraction of activations within 0.01 of the
+ * activation's limits (sigmoid 0 and 1, tanh and softsign ±1; NaN for relu, which has no upper
+ * limit: see the trace's deadFraction instead).
+ */
+export interface ActivationProfile {
+  steps: number[];
+  mean: number[][];
+  p98: number[][];
+  saturated: number[][];
+}
+
+export function activationProfile(trace: Trace): ActivationProfile {
+  const hidden = trace.layers - 1;
+  const rows = (metric: 'activationMean' | 'activationP98' | 'saturatedFraction') =>
+    Array.from({ length: trace.length }, (_, r) => Array.from(trace.row(metric, r).subarray(0, hidden)));
+  return { steps: Array.from(trace.steps), mean: rows('activationMean'), p98: rows('activationP98'), saturated: rows('saturatedFraction') };
+}
+
 export interface ActivationRun {
   activation: Activation;
   init: WeightInitName;
@@ -46,6 +68,8 @@ export interface ActivationRun {
   seconds: number;
   diverged?: string;
   trace?: Trace;
+  /** Glorot & Bengio's measure of the hidden layers over training (from the trace). */
+  profile?: ActivationProfile;
   diagnosis?: Diagnosis;
 }
 
@@ -84,7 +108,8 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
           epochs,
           batchSize,
           learningRate,
-          trace: { every, histogramSteps: [1, lastTraced] },
+          // The percentile on every record: Glorot & Bengio follow it over the whole of training.
+          trace: { every, refreshEvery: 1, histogramSteps: [1, lastTraced] },
         });
         run.trainLoss = result.epochs[result.epochs.length - 1].loss;
         run.testError = 1 - net.evaluate(digits.test.x, digits.test.y).accuracy;
@@ -95,6 +120,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
       run.seconds = (performance.now() - started) / 1000;
       if (net.trace && net.trace.length > 0) {
         run.trace = net.trace;
+        run.profile = activationProfile(net.trace);
         run.diagnosis = diagnose(net.trace);
       }
       net.dispose();

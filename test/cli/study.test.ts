@@ -108,12 +108,12 @@ describe('gradscope study --model --data', async () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/At the first step:\nlayer +‖∂C\/∂W‖/);
-    expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|HEALTHY)/);
+    expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers.
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES].join(','));
     expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual([1, 3, 5, 7, 9].flatMap((s) => [s, s, s, s]));
-    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|healthy)"/s);
+    expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
   });
 
   it('prints the diagnosis and the trace as JSON', () => {
@@ -123,7 +123,7 @@ describe('gradscope study --model --data', async () => {
     expect(printed.trace.format).toBe('gradscope.trace');
     expect(printed.trace.steps).toEqual([1]);
     expect(printed.trace.metrics.biasGradNorm[0]).toHaveLength(4);
-    expect(['vanishing', 'exploding', 'healthy']).toContain(printed.diagnosis.verdict);
+    expect(['vanishing', 'exploding', 'dead', 'saturated', 'healthy']).toContain(printed.diagnosis.verdict);
   });
 
   it.each([

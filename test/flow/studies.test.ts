@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runActivationStudy } from '../../src/studies/activations.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 describe('runActivationStudy', () => {
   it('traces, diagnoses and scores each activation × init', async () => {
@@ -21,7 +22,24 @@ describe('runActivationStudy', () => {
       // 30 steps, every 6th from the first: steps 1, 7, 13, 19, 25.
       expect(Array.from(trace.steps)).toEqual([1, 7, 13, 19, 25]);
       expect(trace.histograms.map((h) => h.step)).toEqual([1, 25]);
-      expect(['vanishing', 'exploding', 'healthy']).toContain(run.diagnosis!.verdict);
+      expect(['vanishing', 'exploding', 'dead', 'saturated', 'healthy']).toContain(run.diagnosis!.verdict);
+      expectTraceInvariants(trace, run.label);
+      // Glorot & Bengio's measure on every record, hidden layers only: the mean activation, its
+      // 98th percentile, and saturation by value for sigmoid (relu has no upper limit: NaN).
+      const profile = run.profile!;
+      expect(profile.steps).toEqual([1, 7, 13, 19, 25]);
+      profile.mean.forEach((row, r) => expect(row).toEqual(Array.from(trace.row('activationMean', r)).slice(0, 5)));
+      for (const [r, row] of profile.p98.entries()) {
+        expect(row).toHaveLength(5);
+        // On every record, not only every 10th step: the study refreshes it each time.
+        row.forEach((p98, l) => expect(Number.isFinite(p98), `p98 record ${r} layer ${l}`).toBe(true));
+      }
+      for (const row of profile.saturated) {
+        for (const v of row) {
+          if (run.activation === 'relu') expect(v).toBeNaN();
+          else expect(v).toBeGreaterThanOrEqual(0);
+        }
+      }
     }
     // Five sigmoid layers with standard init: the textbook case.
     expect(result.runs[0].diagnosis!.verdict).toBe('vanishing');

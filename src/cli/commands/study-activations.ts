@@ -2,7 +2,8 @@
  * gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
-import { runActivationStudy, type ActivationStudyResult } from '../../studies/activations.js';
+import { runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
+import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../flow/report-html.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
@@ -14,20 +15,39 @@ export function activationTable(result: ActivationStudyResult): string {
     const t = r.trace;
     const last = t ? t.length - 1 : -1;
     const hidden = t ? t.layers - 1 : 0;
-    const saturation = (record: number) =>
-      t ? Array.from({ length: hidden }, (_, l) => Math.round(100 * t.at('saturatedFraction', record, l))).join('/') : '—';
+    // Saturation for saturating units, dead units for relu: the one the activation can suffer.
+    const metric = unitFailureMetric(r.activation);
+    const failure = (record: number) =>
+      t && metric ? Array.from({ length: hidden }, (_, l) => Math.round(100 * t.at(metric, record, l))).join('/') : '—';
+    const verdict = r.diagnosis ? `${r.diagnosis.verdict}${r.diagnosis.severity ? ` (${r.diagnosis.severity})` : ''}` : '—';
     return [
       r.activation,
       r.init,
       r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
+      r.diagnosis ? r.diagnosis.evidence.deltaFirstToLast.first.toPrecision(2) : '—',
       r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(2) : '—',
-      saturation(0),
-      saturation(last),
-      r.diagnosis?.verdict ?? '—',
+      `${metric === 'deadFraction' ? 'dead' : 'saturated'} ${failure(0)} → ${failure(last)}`,
+      verdict,
       r.seconds.toFixed(1),
     ];
   });
-  return formatTable(['activation', 'init', 'test error', 'first÷last ‖∂C/∂b‖', 'saturated % start', 'saturated % end', 'verdict', 's'], rows);
+  return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows);
+}
+
+/** Glorot & Bengio's measure per run, at the first and the last record: mean activation, 98th percentile and % saturated by value, per hidden layer. */
+export function profileTable(result: ActivationStudyResult): string {
+  const cell = (p: ActivationProfile, record: number, l: number) => {
+    const saturated = p.saturated[record][l];
+    return `${p.mean[record][l].toFixed(2)} ${p.p98[record][l].toFixed(2)} ${Number.isNaN(saturated) ? '—' : `${Math.round(100 * saturated)}%`}`;
+  };
+  const rows = result.runs.flatMap((r) => {
+    const p = r.profile;
+    if (!p) return [];
+    const hidden = p.mean[0].length;
+    return [0, p.steps.length - 1].map((record) => [r.activation, r.init, `step ${p.steps[record]}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
+  });
+  const hidden = result.sizes.length - 2;
+  return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows);
 }
 
 export const studyActivationsCommand: Command = {
@@ -59,15 +79,24 @@ export const studyActivationsCommand: Command = {
         init: r.init,
         testError: r.diverged ? null : r.testError,
         verdict: r.diagnosis?.verdict ?? null,
+        severity: r.diagnosis?.severity ?? null,
+        deltaFirstToLastAtStart: r.diagnosis?.evidence.deltaFirstToLast.first ?? null,
         firstToLastAtStart: r.diagnosis?.evidence.firstToLast.first ?? null,
-        saturatedFraction: r.trace ? [0, r.trace.length - 1].map((rec) => Array.from(r.trace!.row('saturatedFraction', rec)).slice(0, -1)) : null,
+        // [record][hidden layer]; saturated is null (NaN) for relu, deadFraction null for the others.
+        profile: r.profile ?? null,
+        deadFraction: r.trace ? Array.from({ length: r.trace.length }, (_, rec) => Array.from(r.trace!.row('deadFraction', rec)).slice(0, -1)) : null,
       }));
       process.stdout.write(JSON.stringify({ sizes: result.sizes, epochs: result.epochs, runs }) + '\n');
       return;
     }
     console.log(`[${result.sizes.join(',')}], softmax + cross-entropy; ${result.epochs} epoch(s), batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
     console.log(activationTable(result));
-    console.log("\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
+    console.log(
+      `\nsaturated %: activations within ${SATURATION_MARGIN} of their limits; dead %: relu units with z ≤ 0 on every row of the batch; per hidden layer, first/…/last.` +
+        '\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.',
+    );
+    console.log(`\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
+    console.log(profileTable(result));
     if (html) console.log(`\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
   },
 };
