@@ -9,6 +9,7 @@ import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const ARTIFACTS = 'test-artifacts';
 const README_IMAGE = 'docs/images/visualizer.png';
@@ -88,7 +89,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('?depth=10&act=sigmoid&init=standard');
     const sigmoid = await verdict(page);
     expect(sigmoid.verdict).toBe('vanishing');
-    expect(await page.locator('#diagnosis-summary').innerText()).toMatch(/^Vanishing gradients: the first hidden layer learns [\d.e+-]+× slower than the last one/);
+    expect(await page.locator('#diagnosis-summary').innerText()).toMatch(
+      /^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/[\d.e+-]+ of the last hidden layer's .* the first hidden layer learns [\d.e+-]+× slower than the last/,
+    );
     await page.selectOption('#activation', 'relu');
     await page.selectOption('#init', 'he-normal');
     await page.waitForFunction(() => location.search.includes('act=relu') && location.search.includes('init=he-normal'));
@@ -126,6 +129,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       };
     });
     expect(trace.length).toBe(panel.records);
+    expectTraceInvariants(trace, 'visualizer');
+    expect(trace.run.optimizer).toBe('sgd');
     expect(trace.steps[0]).toBe(1);
     expect(trace.steps[trace.length - 1]).toBeGreaterThanOrEqual(150);
     const d = diagnose(trace);

@@ -14,6 +14,8 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli } from '../util/cli.js';
+import { Trace } from '../../src/flow/trace.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -124,6 +126,7 @@ describe('gradscope study --model --data', async () => {
     expect(printed.trace.steps).toEqual([1]);
     expect(printed.trace.metrics.biasGradNorm[0]).toHaveLength(4);
     expect(['vanishing', 'exploding', 'dead', 'saturated', 'healthy']).toContain(printed.diagnosis.verdict);
+    expectTraceInvariants(Trace.fromJSON(printed.trace), 'study --json');
   });
 
   it.each([

@@ -7,6 +7,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { createNetwork } from '../../src/api/network.js';
 import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 describe('visualizer run trace', () => {
   it('diagnoses the probe until training, then keeps the whole run evenly thinned', async () => {
@@ -24,6 +25,7 @@ describe('visualizer run trace', () => {
     // step, at step 2047 to every 4th.
     for (let call = 0; call < 11; call++) {
       net.train(x, y, { epochs: 100, batchSize: 4, learningRate: 0.5, trace: { every: 1 } });
+      expectTraceInvariants(net.trace!, `call ${call}`);
       run.append(net.trace!);
     }
     const { trace } = run;
@@ -40,6 +42,9 @@ describe('visualizer run trace', () => {
       for (const name of LAYER_METRIC_NAMES) expect(trace.row(name, r)).toEqual(last.row(name, source));
     }
     expect(diagnose(trace).evidence.records).toBe(trace.length);
+    expectTraceInvariants(trace, 'run trace');
+    // The run description travels with the records (here: SGD, the default init and biases).
+    expect(trace.run).toEqual({ optimizer: 'sgd', init: 'standard', biasInit: 'zero' });
     net.dispose();
   });
 });
