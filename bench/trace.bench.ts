@@ -52,7 +52,7 @@ export async function runTraceBench(opts: { time?: number } = {}): Promise<Trace
     { name: 'step, no trace' },
     { name: 'step, trace every step (‖W‖₂ and p98 every 10th)', trace: { every: 1 } },
     { name: 'step, trace every step, everything every step', trace: { every: 1, refreshEvery: 1 } },
-    { name: 'step, trace every 10th step', trace: { every: 10 } },
+    { name: 'step, trace every 10th step (‖W‖₂ and p98 every record)', trace: { every: 10 } },
   ];
   const bench = new Bench({ time: opts.time ?? 1500, warmupTime: 300 });
   const opened: { net: Network; recorder?: TraceRecorder }[] = [];
