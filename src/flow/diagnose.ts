@@ -309,7 +309,14 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
   const remedies: Diagnosis['remedies'] = [];
   const add = (option: string, why: string) => remedies.push({ option, why });
   const usesInit = (name: string) => initName(run.init) === name;
-  const normalisedInit = hiddenActivations.every((f) => isReluFamily(f)) ? 'he-normal' : hiddenActivations.every((f) => f === 'linear') ? 'orthogonal' : 'glorot-uniform';
+  // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
+  const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
+    ? 'he-normal'
+    : hiddenActivations.every((f) => f === 'linear')
+      ? 'orthogonal'
+      : hiddenActivations.every((f) => f === 'selu')
+        ? 'lecun-normal'
+        : 'glorot-uniform';
   const initRemedy = (why: string) => {
     if (!usesInit(normalisedInit)) add(`init: '${normalisedInit}'`, why);
   };
