@@ -8,6 +8,7 @@ import { Rng } from '../../src/init/rng.js';
 import { MODEL } from '../../src/model.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 /** Per layer: the mean ‖g_x‖ and ‖E g‖² / E‖g − E g‖² from per-example gradients, one row at a time. */
 function explicitNoise(net: Network, c: RandomCase) {
@@ -74,6 +75,7 @@ describe('gradient noise', () => {
     expect(measured(net, { options: {}, x: [x[0]], y: [y[0]] })[0].gradientSNR).toBeNaN();
     net.train(x, y, { epochs: 1, batchSize: 2, trace: { gradientNoise: true } });
     const traced = net.trace!;
+    expectTraceInvariants(traced, 'gradientNoise');
     expect(traced.steps.length).toBe(2);
     for (let r = 0; r < traced.steps.length; r++) {
       for (let l = 0; l < 2; l++) {
@@ -82,6 +84,7 @@ describe('gradient noise', () => {
       }
     }
     net.train(x, y, { epochs: 1, batchSize: 2, trace: {} });
+    expectTraceInvariants(net.trace!, 'without gradientNoise');
     expect(net.trace!.at('gradientSNR', 0, 0)).toBeNaN();
     expect(() => net.train(x, y, { trace: { gradientNoise: 'yes' as unknown as boolean } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     net.dispose();
