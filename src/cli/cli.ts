@@ -9,8 +9,9 @@ import { studyModelCommand } from './commands/study-model.js';
 import { convertCommand } from './commands/convert.js';
 import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
 import { studyRemediesCommand } from './commands/study-remedies.js';
+import { curvatureCommand } from './commands/curvature.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 function help(): string {
   // Usage on its own line and the summary indented under it: usages are too long for columns.

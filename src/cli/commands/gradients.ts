@@ -27,7 +27,7 @@ export const gradientsCommand: Command = {
 };
 
 /** Prefixes a GradscopeError's message with the file it came from. */
-async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+export async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -1,0 +1,56 @@
+// `gradscope curvature` prints what measureCurvature measures, as JSON or as a table; bad input gets
+// one line and exit 1.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNetwork, Network } from '../../src/api/network.js';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { runCli } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
+const file = (name: string, content: unknown) => {
+  const path = join(folder, name);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+};
+
+describe('gradscope curvature', async () => {
+  const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
+  const model = net.toJSON();
+  const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1]], targets: [[1, 0], [0, 1], [0, 1]] };
+  const modelPath = file('model.json', model);
+  const dataPath = file('data.json', data);
+
+  it.each(['wasm', 'ref'] as const)('--json prints measureCurvature of the model (--backend %s)', async (backend) => {
+    const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '3', '--backend', backend, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    const expected = measureCurvature(await Network.fromJSON(model, { backend }), data.inputs, data.targets, { k: 3 });
+    expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(Object.keys(printed)).toEqual(expect.arrayContaining(['loss', 'parameters', 'hessian', 'gaussNewton', 'layers']));
+    expect(printed.hessian.largest).toHaveLength(3);
+    expect(printed.layers).toHaveLength(2);
+  });
+
+  it('prints a table without --json', () => {
+    const { code, stdout } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^loss .* over 3 rows; 26 parameters; traces exact/);
+    expect(stdout).toMatch(/Hessian/);
+    expect(stdout).toMatch(/layer 1 \(10\) G/);
+  });
+
+  it.each([
+    ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], /INVALID_OPTION: .*parameter count 26/],
+    ['k of 0', () => ['--data', dataPath, '--k', '0'], /--k must be ≥ 1/],
+    ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], /NON_FINITE_INPUT: .*row 0, column 2/],
+    ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], /--backend must be wasm or ref/],
+  ])('rejects %s with one line and exit 1', (_what, args, message) => {
+    const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, ...args()]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')[0]).toMatch(message);
+  });
+});
