@@ -217,6 +217,16 @@ describe('trace options', () => {
     expect(checkTraceOptions({ every: 50, refreshEvery: 3 }).refreshEvery).toBe(3);
   });
 
+  it('sets every bound of a sparse trace beside its own weights: with every 20, each record has its ‖W‖₂', async () => {
+    const net = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    net.train(x, y, { epochs: 20, batchSize: 16, learningRate: 0.5, trace: { every: 20 } });
+    const t = net.trace!;
+    expect(Array.from(t.steps)).toEqual([1, 21, 41]);
+    for (let r = 0; r < t.length; r++) expect(Array.from(t.row('chainBound', r)).slice(0, 3).every(Number.isFinite), `record ${r}`).toBe(true);
+    expect(expectTraceInvariants(t, 'every 20')).toBe(9);
+    net.dispose();
+  });
+
   it('is absent without the option', async () => {
     const net = await createNetwork({ ...OPTIONS, backend: 'ref' });
     net.train(x, y, { epochs: 1 });
