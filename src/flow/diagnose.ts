@@ -4,7 +4,7 @@
  * to, by the names gradscope's options take, leaving out what the run already uses. Worded for a
  * learner. The thresholds follow from σ' ≤ 1/4 (docs/gradient-flow.md, "The diagnosis").
  */
-import type { Activation, OutputActivation } from '../kernels.js';
+import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
 import { isReluFamily, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import type { Trace, TraceRun } from './trace.js';
 
@@ -164,7 +164,7 @@ export function diagnose(trace: Trace): Diagnosis {
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
-  const factors = layers.slice(0, Math.max(0, hidden - 1)).map((e) => median(series('chainFactor', e.layer))).filter((f) => f > 0);
+  const hiddenFactors = layers.slice(0, Math.max(0, hidden - 1)).map((e) => median(series('chainFactor', e.layer))).filter((f) => f > 0);
   const hiddenEvidence = layers.slice(0, hidden);
   let nonFinite = false;
   for (const metric of ['weightGradNorm', 'biasGradNorm', 'weightNorm'] as const) {
@@ -178,7 +178,7 @@ export function diagnose(trace: Trace): Diagnosis {
     deltaFirstToLast,
     firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
-    meanChainFactor: factors.length ? Math.exp(factors.reduce((s, f) => s + Math.log(f), 0) / factors.length) : NaN,
+    meanChainFactor: hiddenFactors.length ? Math.exp(hiddenFactors.reduce((s, f) => s + Math.log(f), 0) / hiddenFactors.length) : NaN,
     lastHiddenChange: change('biasGradNorm'),
     lastHiddenDeltaChange: change('deltaRms'),
     updateFirstToLast,
@@ -241,7 +241,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     parts.push(
       `in hidden ${layerList(e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
         (leaky
-          ? 'Such a leaky-relu unit passes back only its leak, 0.01 of the gradient, so it and the layers below it learn 100× slower through it.'
+          ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
           : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.'),
     );
   }
@@ -357,7 +357,7 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (run.biasInit === undefined || run.biasInit !== 'zero') {
       add("biasInit: 'zero'", 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
     }
-    if (!uses('leaky-relu')) add("activation: 'leaky-relu'", 'passes a small gradient (slope 0.01) where z ≤ 0, so a unit that goes inactive can recover.');
+    if (!uses('leaky-relu')) add("activation: 'leaky-relu'", `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.`);
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   } else if (verdict === 'saturated') {
     initRemedy("weights that are too large push |z| to where σ'(z) ≈ 0; this init keeps the variance of z near 1 from layer to layer.");
