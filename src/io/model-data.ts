@@ -5,7 +5,8 @@
 import { networkOn, type BackendOptions } from '../backend.js';
 import { GradscopeError } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkActivation, checkLoss, checkLossPairing, checkUnits } from '../network/config.js';
+import { checkActivation, checkUnits } from '../checks.js';
+import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
 import { Network } from '../api/network.js';

@@ -67,3 +67,18 @@ export interface FusedOutputLayer<T extends Tensor = Tensor> extends Layer<T> {
   /** As `loss`, and backward from it: parameter gradients and dx += their share of ∂(mean loss). */
   lossBackward(loss: Loss, y: T, dx: T | null, x: T, batch: number): number;
 }
+
+/** Layers in order, with their PyTorch module indices: a residual block's branch (Sequential implements it). */
+export interface LayerStack<T extends Tensor = Tensor> {
+  readonly inputs: number;
+  readonly units: number;
+  readonly output: T;
+  readonly layers: readonly Layer<T>[];
+  readonly moduleIndex: readonly number[];
+  readonly parameters: readonly Parameter<T>[];
+  readonly buffers: readonly StateBuffer<T>[];
+  forward(x: T, batch: number, mode: Mode): void;
+  backward(dy: T, dx: T | null, x: T, batch: number): void;
+  reserve(batch: number): void;
+  dispose(): void;
+}

@@ -13,8 +13,8 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { DenseLayer } from './dense.js';
+import type { LayerStack } from './layer.js';
 import { ResidualBlock } from './residual.js';
-import type { Sequential } from './sequential.js';
 
 /** Build options for a stack LSUV starts from: orthonormal weights, zero biases (Algorithm 1's pre-initialisation). */
 export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
@@ -41,7 +41,7 @@ export interface LsuvLayerReport {
  * reports each layer. Weights change only by a positive factor per layer; nothing else changes
  * (the forward passes do not move batch norm's running statistics).
  */
-export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, x: T, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${tolerance}`);
@@ -71,7 +71,7 @@ export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, 
 }
 
 /** Every dense layer of the stack in forward order, with its module path. */
-function denseLayers<T extends Tensor>(stack: Sequential<T>, prefix: string): { name: string; layer: DenseLayer<T> }[] {
+function denseLayers<T extends Tensor>(stack: LayerStack<T>, prefix: string): { name: string; layer: DenseLayer<T> }[] {
   return stack.layers.flatMap((layer, i) => {
     const name = `${prefix}${stack.moduleIndex[i]}`;
     if (layer instanceof DenseLayer) return [{ name, layer }];

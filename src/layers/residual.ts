@@ -5,8 +5,7 @@
  * (shape []) first, then `branch.j.…`.
  */
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
-import type { Sequential } from './sequential.js';
+import type { Layer, LayerStack, Mode, Parameter, StateBuffer } from './layer.js';
 import type { ResidualGate } from './spec.js';
 import { createParameter, freeParameter, LazyRowTensor, prefixed, RowTensor } from './tensors.js';
 
@@ -24,7 +23,7 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
 
   constructor(
     private readonly k: Kernels<T>,
-    readonly branch: Sequential<T>,
+    readonly branch: LayerStack<T>,
     readonly gate: ResidualGate,
     capacity: number,
   ) {

@@ -14,7 +14,7 @@ import { LOSS_OUTPUT, type Kernels, type Loss, type Tensor } from '../kernels.js
 import { ActivationLayer } from './activation.js';
 import { BatchNormLayer } from './batch-norm.js';
 import { DenseLayer } from './dense.js';
-import type { FusedOutputLayer, Layer, Mode, Parameter, StateBuffer } from './layer.js';
+import type { FusedOutputLayer, Layer, LayerStack, Mode, Parameter, StateBuffer } from './layer.js';
 import { LayerNormLayer } from './layer-norm.js';
 import { ResidualBlock } from './residual.js';
 import { widthAfter, type CheckedSpec } from './spec.js';
@@ -29,7 +29,7 @@ export interface BuildOptions {
   capacity?: number;
 }
 
-export class Sequential<T extends Tensor> {
+export class Sequential<T extends Tensor> implements LayerStack<T> {
   readonly units: number;
   /** Every trained tensor and every state buffer, named as in PyTorch's state_dict, in its order. */
   readonly parameters: readonly Parameter<T>[];

@@ -4,8 +4,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
-// The network's own checks of a width and an activation name, so both APIs accept the same values.
-import { checkActivation, checkUnits } from '../network/config.js';
+import { checkActivation, checkChoice, checkUnits } from '../checks.js';
 
 /** ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
 export const NORM_EPSILON = 1e-5;
@@ -93,25 +92,23 @@ function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[]
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
   if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${JSON.stringify(spec)}`);
   const s = spec as Record<string, unknown>;
-  switch (s.type) {
+  const type = checkChoice(s.type, LAYER_TYPES, `${where}.type`);
+  switch (type) {
     case 'dense':
       return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
     case 'batch-norm':
     case 'layer-norm':
-      return { type: s.type };
+      return { type };
     case 'activation':
       return { type: 'activation', activation: checkActivation(s.activation, `${where}.activation`) };
     case 'residual': {
-      const gate = s.gate === undefined ? 'none' : s.gate;
-      if (!(RESIDUAL_GATES as readonly unknown[]).includes(gate)) throw invalidOption(`${where}.gate: expected one of ${RESIDUAL_GATES.join(', ')}, got ${JSON.stringify(gate)}`);
+      const gate = s.gate === undefined ? 'none' : checkChoice(s.gate, RESIDUAL_GATES, `${where}.gate`);
       const layers = checkList(s.layers, width, `${where}.layers`);
       const out = widthAfter(layers, width);
       if (out !== width) throw invalidOption(`${where}.layers: a residual branch must keep the width (${width}), but it ends with ${out} units`);
       const softmax = layers.findIndex((l) => activationOf(l) === 'softmax');
       if (softmax >= 0) throw invalidOption(`${where}.layers[${softmax}]: softmax only as the output layer, not inside a residual branch`);
-      return { type: 'residual', gate: gate as ResidualGate, layers };
+      return { type: 'residual', gate, layers };
     }
-    default:
-      throw invalidOption(`${where}.type: expected one of ${LAYER_TYPES.join(', ')}, got ${JSON.stringify(s.type)}`);
   }
 }

@@ -2,6 +2,7 @@
  * The options of createNetwork, checked and normalised into one NetworkConfig: the sizes, one
  * activation per layer, the loss and how to initialise.
  */
+import { checkActivation, checkChoice, checkUnits } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkModelLimits } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
@@ -9,7 +10,6 @@ import {
   ACTIVATIONS,
   LOSSES,
   LOSS_OUTPUT,
-  OUTPUT_ACTIVATIONS,
   type Activation,
   type Loss,
   type OutputActivation,
@@ -47,25 +47,6 @@ export interface NetworkConfig {
   init: WeightInit;
   biasInit: BiasInit;
   seed: number;
-}
-
-/** Largest layer width accepted (keeps a typo from asking for gigabytes). */
-export const MAX_UNITS = 1 << 20;
-
-export function checkUnits(units: unknown, where: string): number {
-  if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_UNITS) {
-    throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${JSON.stringify(units)}`);
-  }
-  return units;
-}
-
-function checkChoice<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-}
-
-export function checkActivation(value: unknown, where: string): OutputActivation {
-  return checkChoice(value, OUTPUT_ACTIVATIONS, where);
 }
 
 export function checkLoss(value: unknown, where = 'loss'): Loss {

@@ -6,7 +6,8 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
-import { checkActivation, checkLoss, checkLossPairing, checkUnits } from './config.js';
+import { checkActivation, checkUnits } from '../checks.js';
+import { checkLoss, checkLossPairing } from './config.js';
 import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';

@@ -7,7 +7,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { MAX_UNITS } from '../network/config.js';
+import { MAX_UNITS } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Model } from '../model.js';

@@ -10,7 +10,8 @@ import type { Kernels, Tensor } from '../../src/kernels.js';
 import { DenseLayer } from '../../src/layers/dense.js';
 import { lsuvInit, LSUV_BUILD } from '../../src/layers/lsuv.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
-import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
+import type { LayerStack } from '../../src/layers/layer.js';
+import { buildSequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, type LayerSpec } from '../../src/layers/spec.js';
 import { kernelBackends, tensorOf } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -31,7 +32,7 @@ function data<T extends Tensor>(k: Kernels<T>): T {
   return tensorOf(k, Array.from({ length: BATCH * INPUTS }, () => 0.3 + 4 * rng.normal())) as T;
 }
 
-function denseOf<T extends Tensor>(stack: Sequential<T>): DenseLayer<T>[] {
+function denseOf<T extends Tensor>(stack: LayerStack<T>): DenseLayer<T>[] {
   return stack.layers.flatMap((l) => (l instanceof DenseLayer ? [l] : l instanceof ResidualBlock ? denseOf(l.branch) : []));
 }
 
