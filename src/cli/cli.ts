@@ -10,8 +10,9 @@ import { convertCommand } from './commands/convert.js';
 import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
 import { studyRemediesCommand } from './commands/study-remedies.js';
 import { curvatureCommand } from './commands/curvature.js';
+import { studyPlateauCommand } from './commands/study-plateau.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 function help(): string {
   // Usage on its own line and the summary indented under it: usages are too long for columns.

@@ -54,3 +54,20 @@ describe('gradscope curvature', async () => {
     expect(stderr.trim().split('\n')[0]).toMatch(message);
   });
 });
+
+describe('gradscope study plateau', () => {
+  it('prints the table and a summary counted from its points (one point, epoch 0)', () => {
+    const { code, stdout, stderr } = runCli(['study', 'plateau', '--epochs', '0', '--points', '1', '--k', '1']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/λ_min/);
+    expect(stdout).toMatch(/GSNR 5/);
+    expect(stdout).toMatch(/of 1 points are saddles/);
+  });
+
+  it('rejects --points 0 with one line', () => {
+    const { code, stderr } = runCli(['study', 'plateau', '--points', '0']);
+    expect(code).toBe(1);
+    expect(stderr.split('\n')[0]).toMatch(/--points must be ≥ 1/);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json]
+ * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
+ */
+import { NEGLIGIBLE_CURVATURE, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
+import { NIELSEN_TRAINING } from '../../studies/depth.js';
+import { booleanFlag, type Command, COUNT, numberFlag, WHOLE } from '../command.js';
+import { ProgressBar } from '../progress.js';
+import { formatTable, sci } from '../table.js';
+
+/** The step along ±v that lowered the objective most on its better side, as text. */
+function bestProbe(point: PlateauPoint): string {
+  const best = point.probes.reduce((a, b) => (Math.min(b.plus, b.minus) < Math.min(a.plus, a.minus) ? b : a));
+  return `t=${best.step}: ${sci(best.plus)} / ${sci(best.minus)}`;
+}
+
+export function plateauTable(result: PlateauResult): string {
+  const layers = result.points[0]?.gradientSNR.length ?? 0;
+  const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
+  const rows = result.points.map((p) => [
+    String(p.epoch),
+    p.loss.toFixed(4),
+    sci(p.gradientNorm),
+    sci(p.largest[0]),
+    sci(p.smallest[0]),
+    `${(100 * p.negativeMass).toFixed(1)} %`,
+    ...p.gradientSNR.map((s) => s.toPrecision(2)),
+    bestProbe(p),
+    p.verdict + (p.converged ? '' : ' (not converged)'),
+  ]);
+  return formatTable(header, rows);
+}
+
+/** What the table says, in words: counted from the points, nothing assumed. */
+export function plateauSummary(result: PlateauResult): string {
+  const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
+  const last = result.points[result.points.length - 1];
+  return [
+    `${count('saddle')} of ${result.points.length} points are saddles (λ_min < −${NEGLIGIBLE_CURVATURE}·λ_max and a step along ±v lowers the objective on both sides),`,
+    `${count('negative curvature')} have negative curvature that no step tried exploits on both sides, ${count('minimum-like')} look like minima.`,
+    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${(100 * last.negativeMass).toFixed(1)} % of the spectral mass negative; test accuracy ${(100 * result.testAccuracy).toFixed(1)} %.` : '',
+  ].join('\n');
+}
+
+export const studyPlateauCommand: Command = {
+  words: ['study', 'plateau'],
+  summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
+  usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json]',
+  async run(args) {
+    const json = booleanFlag(args, 'json');
+    const points = numberFlag(args, 'points', 5, COUNT);
+    const progress = new ProgressBar('plateau', points);
+    const result = await runPlateauStudy({
+      epochs: numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 }),
+      points,
+      lambda: numberFlag(args, 'lambda', NIELSEN_TRAINING.lambda, { min: 0 }),
+      k: numberFlag(args, 'k', 3, COUNT),
+      seed: numberFlag(args, 'seed', 1, WHOLE),
+      onProgress: json ? undefined : (done) => progress.update(done),
+    });
+    progress.done();
+    if (json) {
+      process.stdout.write(JSON.stringify(result) + '\n');
+      return;
+    }
+    console.log(`Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${result.rows} digits,`);
+    console.log(`η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs. Curvature of the objective C + (λ/2n)‖w‖²;`);
+    console.log('v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
+    console.log(plateauTable(result));
+    console.log('\n' + plateauSummary(result));
+  },
+};

@@ -1,0 +1,236 @@
+/**
+ * Study: saddle or minimum? Nielsen's 4-hidden-layer sigmoid network [784, 30, 30, 30, 30, 10]
+ * under his set-up (fig/generate_gradient.py with network2.py: weights N(0, 1/n_in), biases
+ * N(0, 1), sigmoid outputs with the cross-entropy cost, full-batch gradient descent on the first
+ * 1,000 training digits, η = 0.1, L2 λ = 5 on the weights), where every layer's gradient shrinks
+ * together: the plateau. At several epochs along his training it measures the curvature of the
+ * objective he minimises, C + (λ/2n)·‖w‖² (the data loss's Hessian plus λ/n on the weights):
+ * its extreme eigenvalues (Lanczos), the share of negative curvature, each layer's gradient
+ * signal-to-noise ratio, and whether a step along the most negative eigenvector v lowers the
+ * objective on both sides (f(θ ± t·v) < f(θ): the curvature, not the gradient, does it: a
+ * saddle, Dauphin et al. 2014) or not.
+ */
+import { createNetwork, type Network } from '../api/network.js';
+import { lanczos } from '../curvature/lanczos.js';
+import { CurvatureOperators } from '../curvature/operators.js';
+import type { Matrix } from '../data/matrix.js';
+import { loadMnist } from '../data/mnist.js';
+import { GradientNoiseMeter } from '../flow/gradient-noise.js';
+import { MODEL } from '../model.js';
+import { checkNumber } from '../optim/options.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
+
+export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
+/** Step lengths ‖θ' − θ‖ tried along the most negative eigenvector. */
+export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
+/** Below this fraction of λ_max a negative eigenvalue is within float32 rounding of the products (see docs/curvature.md). */
+export const NEGLIGIBLE_CURVATURE = 1e-3;
+
+export interface PlateauOptions {
+  /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his). */
+  epochs?: number;
+  /** Measurements, spread evenly from epoch 0 to the last. Default 5. */
+  points?: number;
+  /** L2 λ (default 5, his). */
+  lambda?: number;
+  /** Eigenvalues at each end. Default 3. */
+  k?: number;
+  /** Training rows: the first n digits (default 1,000, his; fewer only to test quickly). */
+  rows?: number;
+  /** Largest Lanczos basis. Default 200. */
+  maxSteps?: number;
+  seed?: number;
+  onProgress?: (done: number, points: number) => void;
+}
+
+export interface SaddleProbe {
+  /** ‖θ' − θ‖ along ±v. */
+  step: number;
+  /** f(θ + t·v) − f(θ) and f(θ − t·v) − f(θ), f the regularised objective. */
+  plus: number;
+  minus: number;
+  /** (plus + minus)/t²: the curvature along v from function values, to set beside λ_min. */
+  curvature: number;
+}
+
+export interface PlateauPoint {
+  epoch: number;
+  /** Cross-entropy on the rows, and with the L2 term: the objective. */
+  loss: number;
+  objective: number;
+  /** ‖∇ objective‖. */
+  gradientNorm: number;
+  /** Eigenvalues of the objective's Hessian: the k largest (descending) and smallest (ascending). */
+  largest: number[];
+  smallest: number[];
+  /** Whether Lanczos met its tolerance. */
+  converged: boolean;
+  /** Share of |λ|-weighted spectral mass below zero (stochastic Lanczos quadrature, one probe). */
+  negativeMass: number;
+  /** Largest eigenvalue of the Gauss-Newton matrix of the data loss. */
+  gaussNewtonLargest: number;
+  /** Gradient signal-to-noise ratio of each layer over the rows (flow/gradient-noise.ts). */
+  gradientSNR: number[];
+  /** vᵀ∇f for the most negative eigenvector v (sign fixed so that it is ≤ 0). */
+  slopeAlongV: number;
+  probes: SaddleProbe[];
+  /**
+   * 'saddle': λ_min < −NEGLIGIBLE_CURVATURE·λ_max and some step lowers the objective on both sides;
+   * 'negative curvature': λ_min is that negative but no step tried lowers both sides;
+   * 'minimum-like': no negative eigenvalue beyond float32 rounding.
+   */
+  verdict: 'saddle' | 'negative curvature' | 'minimum-like';
+}
+
+export interface PlateauResult {
+  sizes: number[];
+  rows: number;
+  epochs: number;
+  learningRate: number;
+  lambda: number;
+  points: PlateauPoint[];
+  testAccuracy: number;
+  seconds: number;
+}
+
+export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
+  const epochs = checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
+  const points = checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, 5);
+  const lambda = checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
+  const k = checkNumber(options.k, 'plateau study: k', { min: 1, integer: true }, 3);
+  const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);
+  const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
+  const started = performance.now();
+  const digits = await loadMnist();
+  const data = firstRows(digits.train.x, digits.train.y, rows);
+  const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? 1, ...DEPTH_NETWORK_OPTIONS });
+  try {
+    const marks = Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1))));
+    const measured: PlateauPoint[] = [];
+    let epoch = 0;
+    for (const mark of marks) {
+      if (mark > epoch) {
+        net.train(data.x, data.y, {
+          epochs: mark - epoch,
+          batchSize: data.x.rows,
+          learningRate: NIELSEN_TRAINING.learningRate,
+          optimizer: { name: 'sgd', weightDecay: lambda / data.x.rows, decayBiases: false },
+          shuffle: false,
+        });
+        epoch = mark;
+      }
+      measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? 1 }));
+      options.onProgress?.(measured.length, points);
+    }
+    return {
+      sizes: PLATEAU_SIZES,
+      rows: data.x.rows,
+      epochs,
+      learningRate: NIELSEN_TRAINING.learningRate,
+      lambda,
+      points: measured,
+      testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    net.dispose();
+  }
+}
+
+interface PointSettings {
+  epoch: number;
+  lambda: number;
+  k: number;
+  maxSteps: number;
+  seed: number;
+}
+
+/** Everything at one point of training; the weights are left as they were. */
+export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, settings: PointSettings): PlateauPoint {
+  const { lambda, k } = settings;
+  const ops = new CurvatureOperators(net, data.x, data.y);
+  try {
+    const decay = lambda / ops.rows;
+    // 1 on the weights' entries of the flat vector, 0 on the biases': where the L2 term acts.
+    const onWeights = new Float64Array(ops.size);
+    let offset = 0;
+    for (const p of net[MODEL].parameters()) {
+      if (p.kind === 'weights') onWeights.fill(1, offset, offset + p.length);
+      offset += p.length;
+    }
+    const weights = flatWeights(net);
+    let l2 = 0;
+    for (let i = 0; i < ops.size; i++) l2 += onWeights[i] * weights[i] ** 2;
+    const objective = ops.loss + 0.5 * decay * l2;
+    const gradient = ops.gradient.map((g, i) => g + decay * onWeights[i] * weights[i]);
+    const hessian = (out: Float64Array, v: Float64Array) => {
+      ops.hessian(out, v);
+      for (let i = 0; i < out.length; i++) out[i] += decay * onWeights[i] * v[i];
+    };
+    const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true });
+    const gaussNewton = lanczos(ops.gaussNewton, ops.size, { k: 1, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed });
+    const v = eigen.smallestVector!;
+    let slope = 0;
+    for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
+    if (slope > 0) v.forEach((x, i) => (v[i] = -x));
+    // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
+    const meter = new GradientNoiseMeter(net[MODEL]);
+    const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
+    meter.free();
+    const probes = SADDLE_STEPS.map((step) => {
+      const plus = objectiveAt(net, data, weights, v, step, decay, onWeights) - objective;
+      const minus = objectiveAt(net, data, weights, v, -step, decay, onWeights) - objective;
+      return { step, plus, minus, curvature: (plus + minus) / (step * step) };
+    });
+    restore(net, weights);
+    const lambdaMin = eigen.smallest[0];
+    const significant = lambdaMin < -NEGLIGIBLE_CURVATURE * Math.abs(eigen.largest[0]);
+    const bothSides = probes.some((p) => p.plus < 0 && p.minus < 0);
+    return {
+      epoch: settings.epoch,
+      loss: ops.loss,
+      objective,
+      gradientNorm: Math.hypot(...gradient),
+      largest: eigen.largest,
+      smallest: eigen.smallest,
+      converged: eigen.converged,
+      negativeMass: eigen.negativeMass,
+      gaussNewtonLargest: gaussNewton.largest[0],
+      gradientSNR,
+      slopeAlongV: -Math.abs(slope),
+      probes,
+      verdict: !significant ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature',
+    };
+  } finally {
+    ops.dispose();
+  }
+}
+
+/** The network's parameters, flat in parameters() order. */
+function flatWeights(net: Network): Float64Array {
+  const model = net[MODEL];
+  return Float64Array.from(model.parameters().flatMap((p) => Array.from(model.kernels.view(p.value))));
+}
+
+/** Writes `base + t·v` into the network's parameters. */
+function setWeights(net: Network, base: Float64Array, v: Float64Array | undefined, t: number): void {
+  const model = net[MODEL];
+  let offset = 0;
+  for (const p of model.parameters()) {
+    const values = base.subarray(offset, offset + p.length).map((w, i) => (v ? w + t * v[offset + i] : w));
+    model.kernels.write(p.value, values);
+    offset += p.length;
+  }
+}
+
+function restore(net: Network, base: Float64Array): void {
+  setWeights(net, base, undefined, 0);
+}
+
+/** The regularised objective at θ + t·v. */
+function objectiveAt(net: Network, data: { x: Matrix; y: Matrix }, base: Float64Array, v: Float64Array, t: number, decay: number, onWeights: Float64Array): number {
+  setWeights(net, base, v, t);
+  let l2 = 0;
+  for (let i = 0; i < base.length; i++) l2 += onWeights[i] * (base[i] + t * v[i]) ** 2;
+  return net.evaluate(data.x, data.y).loss + 0.5 * decay * l2;
+}
