@@ -7,7 +7,7 @@ export type { Model, ModelOwner, Parameter } from './model.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';
 export { modelFromJSON, MODEL_FORMAT, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
-export type { ModelFile, ModelData } from './network/model-file.js';
+export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js';
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';

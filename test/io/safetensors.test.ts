@@ -75,7 +75,7 @@ describe('safetensors import', () => {
   it('takes the architecture from options when a plain PyTorch state_dict has no metadata', () => {
     const header = SAMPLE_HEADER.replace('"__metadata__":{"activations":"tanh,sigmoid","loss":"mse"},', '');
     const bytes = handWritten(header, sampleBuffer());
-    badFile(bytes, /__metadata__: has no "activations"/);
+    badFile(bytes, /__metadata__: has no gradscope "activations"/);
     const model = fromSafetensors(bytes, { activation: 'relu', output: 'linear', loss: 'mse' });
     expect(model.activations).toEqual(['relu', 'linear']);
   });
@@ -154,8 +154,9 @@ describe('safetensors export', () => {
     const original: ModelData = modelOf(net);
     expect(view.getFloat32(8 + n + begin + 4 * 6, true)).toBe(original.weights[1][6]);
 
-    const model = fromSafetensors(bytes);
+    const { imported, ...model } = fromSafetensors(bytes);
     expect(model).toEqual(original);
+    expect(imported).toEqual({ lossFrom: '__metadata__.loss', notes: [] });
     const copy = await networkFromModel(model, { backend: 'ref' });
     const x = [[0.1, -0.3, 2, 0.7], [1, 1, -1, 0]];
     expect(copy.predict(x)).toEqual(net.predict(x));

@@ -12,7 +12,7 @@ function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: r
 export const convertCommand: Command = {
   words: ['convert'],
   summary: 'convert a model between gradscope .json, .safetensors, tfjs and .onnx (export only)',
-  usage: 'gradscope convert IN OUT [--from F] [--to F] [--activation A --output A --loss L]',
+  usage: 'gradscope convert IN OUT [--from F] [--to F] [--activation A --output A --loss L] [--layers fc1,fc2]',
   async run(args) {
     if (args.positional.length !== 2) throw new UsageError(`convert needs an input and an output path, got ${args.positional.length}`);
     const [input, output] = args.positional;
@@ -23,8 +23,13 @@ export const convertCommand: Command = {
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
       loss: choiceFlag<Loss>(args, 'loss', LOSSES),
+      layers: stringFlag(args, 'layers')?.split(','),
     });
     const written = await writeModelFile(model, output, to);
     process.stdout.write(`${input} → ${written.join(', ')}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}\n`);
+    if (model.imported) {
+      process.stdout.write(`  loss ${model.loss} from ${model.imported.lossFrom}\n`);
+      for (const note of model.imported.notes) process.stdout.write(`  ${note}\n`);
+    }
   },
 };
