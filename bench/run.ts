@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
+import { runCurvatureBench } from './curvature.bench.js';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
 import { PEER_SIZES, runPeersBench } from './peers.bench.js';
@@ -66,6 +67,9 @@ const bnStepRows: ReportRow[] = [
   { suite: 'blocks', task: `step ${bnShape}, without batch norm`, medianMs: bnStep.withoutMs, ratio: 1 },
   { suite: 'blocks', task: `step ${bnShape}, batch norm after each hidden`, medianMs: bnStep.withMs, ratio: bnStep.ratio },
 ];
+
+log('curvature products beside a training step');
+const curvatureRows: ReportRow[] = (await runCurvatureBench()).map((r) => ({ suite: 'curvature', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
 
 log('training step per backend');
 const step = await runStepBench();
@@ -126,7 +130,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...blockRows, ...bnStepRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...blockRows, ...bnStepRows, ...curvatureRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -290,6 +294,14 @@ layers, with a batch-norm layer after each hidden dense layer and without, in al
 ratio = the time with batch norm over the time without (median of the rounds).
 
 ${markdownTable(bnStepRows)}
+
+## Curvature products
+
+One Hessian-vector product (R-operator) and one Gauss-Newton product of ${STEP_SIZES.join('-')} sigmoid at batch
+${STEP_BATCH}, from the forward and backward pass already made (as in Lanczos); ratio = time over one
+training step on the same backend (goal for H·v: ≤ 2.5).
+
+${markdownTable(curvatureRows)}
 
 ## Gradient-flow trace
 

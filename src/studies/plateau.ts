@@ -23,8 +23,6 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
 /** Step lengths ‖θ' − θ‖ tried along the most negative eigenvector. */
 export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
-/** Below this fraction of λ_max a negative eigenvalue is within float32 rounding of the products (see docs/curvature.md). */
-export const NEGLIGIBLE_CURVATURE = 1e-3;
 
 export interface PlateauOptions {
   /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his). */
@@ -75,9 +73,11 @@ export interface PlateauPoint {
   slopeAlongV: number;
   probes: SaddleProbe[];
   /**
-   * 'saddle': λ_min < −NEGLIGIBLE_CURVATURE·λ_max and some step lowers the objective on both sides;
-   * 'negative curvature': λ_min is that negative but no step tried lowers both sides;
-   * 'minimum-like': no negative eigenvalue beyond float32 rounding.
+   * Negative curvature counts as confirmed when λ_min < 0 and the objective's own second difference
+   * along v at the shortest step is negative too (function values, independent of the products'
+   * rounding). Then 'saddle': some step lowers the objective on both sides of θ; 'negative
+   * curvature': none does (the gradient's slope along v outweighs the curvature at the steps tried).
+   * 'minimum-like': no confirmed negative curvature.
    */
   verdict: 'saddle' | 'negative curvature' | 'minimum-like';
 }
@@ -183,8 +183,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       return { step, plus, minus, curvature: (plus + minus) / (step * step) };
     });
     restore(net, weights);
-    const lambdaMin = eigen.smallest[0];
-    const significant = lambdaMin < -NEGLIGIBLE_CURVATURE * Math.abs(eigen.largest[0]);
+    const confirmed = eigen.smallest[0] < 0 && probes[0].curvature < 0;
     const bothSides = probes.some((p) => p.plus < 0 && p.minus < 0);
     return {
       epoch: settings.epoch,
@@ -199,7 +198,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       gradientSNR,
       slopeAlongV: -Math.abs(slope),
       probes,
-      verdict: !significant ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature',
+      verdict: !confirmed ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature',
     };
   } finally {
     ops.dispose();

@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
-import { measurePoint, NEGLIGIBLE_CURVATURE, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
+import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
 
 function expectVerdictRule(p: PlateauPoint): void {
-  const significant = p.smallest[0] < -NEGLIGIBLE_CURVATURE * Math.abs(p.largest[0]);
+  const confirmed = p.smallest[0] < 0 && p.probes[0].curvature < 0;
   const bothSides = p.probes.some((probe) => probe.plus < 0 && probe.minus < 0);
-  expect(p.verdict).toBe(!significant ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature');
+  expect(p.verdict).toBe(!confirmed ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature');
 }
 
 describe('plateau study', () => {

@@ -2,7 +2,7 @@
  * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
-import { NEGLIGIBLE_CURVATURE, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
+import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { booleanFlag, type Command, COUNT, numberFlag, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
@@ -16,13 +16,14 @@ function bestProbe(point: PlateauPoint): string {
 
 export function plateauTable(result: PlateauResult): string {
   const layers = result.points[0]?.gradientSNR.length ?? 0;
-  const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
+  const header = ['epoch', 'loss', '‖∇f‖', 'λ_max', 'λ_min', 'λ_min/λ_max', 'neg. mass', ...Array.from({ length: layers }, (_, l) => `GSNR ${l + 1}`), 'f(θ±t·v) − f(θ)', 'verdict'];
   const rows = result.points.map((p) => [
     String(p.epoch),
     p.loss.toFixed(4),
     sci(p.gradientNorm),
     sci(p.largest[0]),
     sci(p.smallest[0]),
+    sci(p.smallest[0] / p.largest[0]),
     `${(100 * p.negativeMass).toFixed(1)} %`,
     ...p.gradientSNR.map((s) => s.toPrecision(2)),
     bestProbe(p),
@@ -36,8 +37,8 @@ export function plateauSummary(result: PlateauResult): string {
   const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
   const last = result.points[result.points.length - 1];
   return [
-    `${count('saddle')} of ${result.points.length} points are saddles (λ_min < −${NEGLIGIBLE_CURVATURE}·λ_max and a step along ±v lowers the objective on both sides),`,
-    `${count('negative curvature')} have negative curvature that no step tried exploits on both sides, ${count('minimum-like')} look like minima.`,
+    `${count('saddle')} of ${result.points.length} points are saddles (negative curvature along v, confirmed by objective values, and a step along ±v lowers the objective on both sides),`,
+    `${count('negative curvature')} have confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${count('minimum-like')} show no negative curvature.`,
     last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${(100 * last.negativeMass).toFixed(1)} % of the spectral mass negative; test accuracy ${(100 * result.testAccuracy).toFixed(1)} %.` : '',
   ].join('\n');
 }
