@@ -4,6 +4,7 @@
  * to, by the names gradscope's options take, leaving out what the run already uses. Worded for a
  * learner. The thresholds follow from σ' ≤ 1/4 (docs/gradient-flow.md, "The diagnosis").
  */
+import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
 import { isReluFamily, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import type { Trace, TraceRun } from './trace.js';
@@ -95,6 +96,8 @@ export interface Diagnosis {
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;
+    /** The curvature where the run ended, when the caller measured it (diagnose's options). */
+    curvature?: CurvatureEvidence;
     /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
     updateFirstToLast: number;
     /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
@@ -130,7 +133,8 @@ const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrec
 const percent = (v: number) => `${Math.round(100 * v)} %`;
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
 
-export function diagnose(trace: Trace): Diagnosis {
+/** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
+export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   const L = trace.layers;
   const hidden = L - 1;
   const records = trace.length;
@@ -207,6 +211,10 @@ export function diagnose(trace: Trace): Diagnosis {
   const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
   evidence.compensated = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
   const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace.run), evidence, remedies: remediesFor(verdict, trace, evidence) };
+  if (options.curvature) {
+    evidence.curvature = options.curvature;
+    diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
+  }
   if (severity) diagnosis.severity = severity;
   return diagnosis;
 }

@@ -15,7 +15,10 @@ import { lanczos } from '../curvature/lanczos.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
+import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
+import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { GradientNoiseMeter } from '../flow/gradient-noise.js';
+import type { Trace } from '../flow/trace.js';
 import { MODEL } from '../model.js';
 import { checkNumber } from '../optim/options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
@@ -89,8 +92,15 @@ export interface PlateauResult {
   learningRate: number;
   lambda: number;
   points: PlateauPoint[];
+  /** diagnose() of the last stretch of training (traced every ~2 % of it), with the last point's curvature; absent without training. */
+  diagnosis?: Diagnosis;
   testAccuracy: number;
   seconds: number;
+}
+
+/** The last point's curvature as diagnose() takes it. */
+export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
+  return { lambdaMin: point.smallest[0], lambdaMax: point.largest[0], confirmed: point.verdict !== 'minimum-like', exploitable: point.verdict === 'saddle' };
 }
 
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
@@ -108,6 +118,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
     const marks = Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1))));
     const measured: PlateauPoint[] = [];
     let epoch = 0;
+    let trace: Trace | undefined;
     for (const mark of marks) {
       if (mark > epoch) {
         net.train(data.x, data.y, {
@@ -116,7 +127,9 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
           learningRate: NIELSEN_TRAINING.learningRate,
           optimizer: { name: 'sgd', weightDecay: lambda / data.x.rows, decayBiases: false },
           shuffle: false,
+          trace: { every: Math.max(1, Math.floor((mark - epoch) / 50)) },
         });
+        trace = net.trace;
         epoch = mark;
       }
       measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? 1 }));
@@ -129,6 +142,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       learningRate: NIELSEN_TRAINING.learningRate,
       lambda,
       points: measured,
+      diagnosis: trace && diagnose(trace, { curvature: curvatureEvidence(measured[measured.length - 1]) }),
       testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
       seconds: (performance.now() - started) / 1000,
     };

@@ -52,6 +52,10 @@ describe('plateau study', () => {
     }
     // full-batch descent lowers the objective
     expect(result.points[1].objective).toBeLessThan(result.points[0].objective);
+    // the diagnosis of the last stretch carries the last point's curvature
+    const last = result.points[1];
+    expect(result.diagnosis!.evidence.curvature).toEqual({ lambdaMin: last.smallest[0], lambdaMax: last.largest[0], confirmed: last.verdict !== 'minimum-like', exploitable: last.verdict === 'saddle' });
+    expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
   });
 
   it('bad options: INVALID_OPTION', async () => {

@@ -7,6 +7,7 @@ import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { booleanFlag, type Command, COUNT, numberFlag, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
+import { diagnosisText } from '../trace-table.js';
 
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
@@ -69,5 +70,6 @@ export const studyPlateauCommand: Command = {
     console.log('v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     console.log(plateauTable(result));
     console.log('\n' + plateauSummary(result));
+    if (result.diagnosis) console.log(`\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
   },
 };

@@ -1,0 +1,29 @@
+/**
+ * What the curvature of the loss where a run ended adds to its diagnosis (src/curvature measures
+ * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point of
+ * weak negative curvature, or a minimum of the measured loss. Plain data, so flow/ needs nothing
+ * from the curvature folder above it.
+ */
+export interface CurvatureEvidence {
+  /** The smallest and the largest eigenvalue of the Hessian of the objective. */
+  lambdaMin: number;
+  lambdaMax: number;
+  /** λ_min < 0, and the objective's second difference along its eigenvector agrees (function values). */
+  confirmed: boolean;
+  /** Some step along ±the eigenvector lowered the objective on both sides. */
+  exploitable: boolean;
+}
+
+const sci = (v: number) => v.toExponential(1);
+
+/** One or two sentences for the diagnosis' summary. */
+export function curvatureSentence(c: CurvatureEvidence): string {
+  const values = `λ_min = ${sci(c.lambdaMin)} against λ_max = ${sci(c.lambdaMax)}`;
+  if (c.confirmed && c.exploitable) {
+    return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers the loss on both sides, so following negative curvature leaves it.`;
+  }
+  if (c.confirmed) {
+    return `Curvature where the run ended: not a minimum, the loss curves down along one direction (${values}, confirmed by loss values along its eigenvector), but weakly: no step tried along it lowers the loss on both sides, the gradient outweighs it.`;
+  }
+  return `Curvature where the run ended: no direction curves down beyond rounding (${values}): a minimum of the measured loss, not a saddle.`;
+}
