@@ -7,6 +7,8 @@
  * created with `threads: n` (n ≥ 2) instead share one set of n-thread kernels per n, counted: each
  * such network holds a share until its dispose(), and the last dispose closes the pool, so one
  * network's dispose never stops a pool another still trains on. A later network starts a new one.
+ * The default 'wasm' instance is counted the same way: when its last network is disposed nothing
+ * here holds it, so its linear memory (which WebAssembly never shrinks) can be collected.
  */
 import { invalidOption } from './errors.js';
 import type { Kernels } from './kernels.js';
@@ -28,62 +30,69 @@ export interface BackendOptions {
   threads?: number;
 }
 
-let sharedWasm: Promise<WasmKernels> | undefined;
+/**
+ * Kernels shared by counted users: created for the first, kept while any holds a share, and let go
+ * (closed, and no longer referenced here) when the last releases it, so their memory can be
+ * collected; the next user starts a new instance.
+ */
+class CountedKernels<K extends Kernels> {
+  private kernels: Promise<K> | undefined;
+  private users = 0;
 
-/** The wasm backend shared by every network that asks for 'wasm': one instance, one memory. */
-export function defaultWasmKernels(): Promise<WasmKernels> {
-  sharedWasm ??= createWasmKernels();
-  sharedWasm.catch(() => (sharedWasm = undefined));
-  return sharedWasm;
+  constructor(
+    private readonly create: () => Promise<K>,
+    private readonly close: (kernels: K) => void,
+  ) {}
+
+  async acquire(): Promise<{ kernels: K; release: () => void }> {
+    const kernels = (this.kernels ??= this.create());
+    this.users++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      if (--this.users > 0 || this.kernels !== kernels) return;
+      this.kernels = undefined;
+      // dispose() is synchronous: whatever closing involves (workers leaving) finishes in the background.
+      kernels.then(this.close).catch(() => {});
+    };
+    try {
+      return { kernels: await kernels, release };
+    } catch (error) {
+      if (this.kernels === kernels) this.kernels = undefined;
+      release();
+      throw error;
+    }
+  }
 }
 
-export async function resolveBackend(choice: BackendChoice | undefined): Promise<Kernels> {
-  if (choice === undefined || choice === 'wasm') return defaultWasmKernels();
-  if (choice === 'ref') return createRefKernels();
-  if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return choice;
-  throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${JSON.stringify(choice)}`);
-}
-
-interface SharedThreads {
-  kernels: Promise<ThreadedWasmKernels>;
-  /** Networks holding a share. */
-  users: number;
-}
+/** The wasm backend shared by every network that asks for 'wasm': one instance, one memory, dropped with its last network. */
+const sharedWasm = new CountedKernels<WasmKernels>(() => createWasmKernels(), () => {});
 
 /** The counted n-thread kernels of `threads: n`, by n. */
-const sharedThreads = new Map<number, SharedThreads>();
+const sharedThreads = new Map<number, CountedKernels<ThreadedWasmKernels>>();
 
 /** Kernels for `options`, and the release the network calls on dispose (a no-op unless counted). */
 async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
   const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
-  if (threads === 1) return { kernels: await resolveBackend(options.backend), release: () => {} };
-  if (options.backend !== undefined && options.backend !== 'wasm') {
+  const choice = options.backend;
+  if (threads === 1) {
+    if (choice === undefined || choice === 'wasm') return sharedWasm.acquire();
+    if (choice === 'ref') return { kernels: createRefKernels(), release: () => {} };
+    if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return { kernels: choice, release: () => {} };
+    throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${JSON.stringify(choice)}`);
+  }
+  if (choice !== undefined && choice !== 'wasm') {
     throw invalidOption(
       `threads: applies to backend 'wasm' only; for your own kernels use createThreadedWasmKernels({ threads: ${threads} }) as the backend`,
     );
   }
   let shared = sharedThreads.get(threads);
   if (!shared) {
-    shared = { kernels: createThreadedWasmKernels({ threads }), users: 0 };
+    shared = new CountedKernels(() => createThreadedWasmKernels({ threads }), (k) => k.close());
     sharedThreads.set(threads, shared);
   }
-  shared.users++;
-  const entry = shared;
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    if (--entry.users > 0) return;
-    if (sharedThreads.get(threads) === entry) sharedThreads.delete(threads);
-    // dispose() is synchronous: the workers finish leaving in the background.
-    entry.kernels.then((k) => k.close()).catch(() => {});
-  };
-  try {
-    return { kernels: await entry.kernels, release };
-  } catch (error) {
-    release();
-    throw error;
-  }
+  return shared.acquire();
 }
 
 /**

@@ -82,13 +82,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine.step = value;
   }
 
-  /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory). */
+  /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory; DISPOSED after dispose()). */
   get weights(): readonly T[] {
+    this.assertAlive();
     return this.#engine.weights;
   }
 
-  /** The bias tensors. */
+  /** The bias tensors (DISPOSED after dispose()). */
   get biases(): readonly T[] {
+    this.assertAlive();
     return this.#engine.biases;
   }
 

@@ -263,7 +263,8 @@ export class TraceRecorder {
 
   /** Measures the last step's update if pending, then frees the recorder's buffers; the trace stays. */
   close(): void {
-    if (this.held.length > 0) this.settleChange();
+    // A disposed network's weights are gone: its last update stays unmeasured (NaN, as never measured).
+    if (this.held.length > 0 && !this.net.isDisposed) this.settleChange();
     this.held.forEach((t) => this.k.free(t));
     this.held.length = 0;
     this.noise?.free();

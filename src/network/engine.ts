@@ -9,12 +9,13 @@
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
 import type { Matrix } from '../data/matrix.js';
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { MODEL, predictedClass, type Model, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
+import { MODEL_LIMITS } from './model-file.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
@@ -38,7 +39,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
   readonly loss: Loss;
-  readonly kernels: Kernels<T>;
+  /** The backend's kernels until dispose(); then a stand-in whose every member throws DISPOSED. */
+  private k: Kernels<T>;
   readonly rng: Rng;
   /** The initialisers the weights and biases were drawn with (absent when they were given, e.g. from a checkpoint). */
   readonly initialisation?: { weights: WeightInit; biases: BiasInit };
@@ -59,7 +61,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly onDispose = new Set<() => void>();
 
   constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
-    this.kernels = kernels;
+    const depth = config.sizes.length - 1;
+    if (depth > MODEL_LIMITS.maxLayers) {
+      throw invalidOption(`sizes: ${depth} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} (the most a model file can hold)`);
+    }
+    this.k = kernels;
     this.sizes = config.sizes;
     this.activationFunctions = config.activations;
     this.loss = config.loss;
@@ -90,6 +96,10 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   get [MODEL](): Model<T> {
     return this;
+  }
+
+  get kernels(): Kernels<T> {
+    return this.k;
   }
 
   get zs(): readonly T[] {
@@ -143,11 +153,12 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** Throws DISPOSED after dispose(); every public method starts here. */
   assertAlive(): void {
-    if (this.disposed) throw new GradscopeError('DISPOSED', 'this network was disposed; create or load a new one');
+    if (this.disposed) throw disposedError();
   }
 
   /** Makes the activation buffers hold at least `rows` rows. */
   ensureCapacity(rows: number): void {
+    this.assertAlive();
     if (rows <= this.capacity) return;
     const needed = rows * rowBufferElements(this.sizes) - this.capacity * rowBufferElements(this.sizes);
     checkFits(this.kernels, needed, 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
@@ -178,6 +189,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** Forward pass of the `batch` rows in activations[0]. */
   feedforward(batch: number): void {
+    this.assertAlive();
     const k = this.kernels;
     for (let l = 0; l < this.depth; l++) {
       k.denseForward(this.zs[l], this.activations[l], this.weights[l], this.biases[l], batch, this.sizes[l], this.sizes[l + 1]);
@@ -190,6 +202,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * gradients of the mean loss over the batch (and deltas[l] to ∂C/∂zs[l]); returns the mean loss.
    */
   backprop(batch: number): number {
+    this.assertAlive();
     const k = this.kernels;
     const L = this.depth;
     for (let l = 0; l < L; l++) {
@@ -307,13 +320,31 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     }
   }
 
-  /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
+  /**
+   * Returns every tensor's memory to the backend, runs the releases of onDispose, and lets go of
+   * the kernels and tensors (so an unreferenced backend's memory can be collected); any later
+   * call throws DISPOSED. Linear in the number of tensors.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.freeActivations();
     const k = this.kernels;
     for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) k.free(t);
     this.onDispose.forEach((release) => release());
+    this.onDispose.clear();
     this.disposed = true;
+    for (const list of [this.weights, this.biases, this.nablaW, this.nablaB]) list.length = 0;
+    this.k = DISPOSED_KERNELS as Kernels<T>;
   }
+}
+
+/** What a disposed engine holds instead of its kernels: any use throws DISPOSED, never touches memory. */
+const DISPOSED_KERNELS = new Proxy({} as Kernels, {
+  get() {
+    throw disposedError();
+  },
+});
+
+function disposedError(): GradscopeError {
+  return new GradscopeError('DISPOSED', 'this network was disposed; create or load a new one');
 }

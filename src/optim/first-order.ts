@@ -34,6 +34,11 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   readonly weightDecay: number;
   protected readonly net: Model;
   readonly decayBiases: boolean;
+
+  /** The model this optimiser was created for. */
+  get model(): Model {
+    return this.net;
+  }
   protected readonly params: Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   private readonly decays: Float64Array;

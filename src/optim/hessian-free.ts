@@ -149,6 +149,14 @@ export class HessianFree implements Optimizer {
 
   private readonly net: Model;
 
+  /** Run by net.dispose(); dispose() takes it off the network's list. */
+  private readonly release = () => this.dispose();
+
+  /** The model this optimiser was created for. */
+  get model(): Model {
+    return this.net;
+  }
+
   constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
     const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
@@ -168,7 +176,7 @@ export class HessianFree implements Optimizer {
     this.q = new Float64Array(maxIterations + 1);
     this.snapshotQ = new Float64Array(this.schedule.length + 1);
     this.snapshotIteration = new Int32Array(this.schedule.length + 1);
-    net.onDispose.add(() => this.dispose());
+    net.onDispose.add(this.release);
   }
 
   /** Rows of a batch of `batch` used for curvature products. */
@@ -373,6 +381,7 @@ export class HessianFree implements Optimizer {
   }
 
   dispose(): void {
+    this.net.onDispose.delete(this.release);
     const k = this.net.kernels;
     if (this.buffers) {
       const { snapshots, ...vectors } = this.buffers;

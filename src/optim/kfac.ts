@@ -205,6 +205,14 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
 
   private readonly net: Model<T>;
 
+  /** Run by net.dispose(); dispose() takes it off the network's list. */
+  private readonly release = () => this.dispose();
+
+  /** The model this optimiser was created for. */
+  get model(): Model<T> {
+    return this.net;
+  }
+
   constructor(owner: ModelOwner<T>, options: KfacOptions = {}) {
     const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
@@ -253,7 +261,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.pi = new Float64Array(net.depth);
     this.shifts = new Float64Array(2 * net.depth);
     this.allocate();
-    net.onDispose.add(() => this.dispose());
+    net.onDispose.add(this.release);
   }
 
   /** Everything but the batch scratch, checked against the backend's memory first. */
@@ -632,6 +640,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.net.onDispose.delete(this.release);
     const k = this.k;
     this.freeBatchScratch();
     this.stateTensors().forEach((t) => k.free(t));

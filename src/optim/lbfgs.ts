@@ -61,6 +61,11 @@ export class Lbfgs implements Optimizer {
 
   private readonly net: Model;
 
+  /** The model this optimiser was created for. */
+  get model(): Model {
+    return this.net;
+  }
+
   constructor(owner: ModelOwner, options: LbfgsOptions = {}) {
     const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');

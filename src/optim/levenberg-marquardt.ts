@@ -60,6 +60,11 @@ export class LevenbergMarquardt implements Optimizer {
 
   private readonly net: Model;
 
+  /** The model this optimiser was created for. */
+  get model(): Model {
+    return this.net;
+  }
+
   constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
     const net = (this.net = owner[MODEL]);
     const name = 'levenberg-marquardt';

@@ -12,6 +12,8 @@ export interface OptimizerState {
 
 export interface Optimizer {
   readonly name: string;
+  /** The model it was created for: train() refuses it on any other before changing anything (absent: not checked). */
+  readonly model?: Model;
   /** The learning rate train() uses when it is given none (absent: train's own default). */
   readonly defaultLearningRate?: number;
   /**

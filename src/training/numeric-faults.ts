@@ -6,7 +6,7 @@
  * anywhere propagates into the sum, so a finite sum proves every element finite.
  */
 import { invalidOption } from '../errors.js';
-import type { Tensor } from '../kernels.js';
+import type { Kernels, Tensor } from '../kernels.js';
 import { MAX_UNITS } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
@@ -127,9 +127,11 @@ export class EpochUndo {
   private readonly wholeTensor = new Uint32Array(1);
   private optimizerState: OptimizerState | undefined;
   step = 0;
+  /** Held apart from the network's, so the copies are freed even after the network was disposed. */
+  private readonly k: Kernels;
 
   constructor(private readonly net: Engine) {
-    const k = net.kernels;
+    const k = (this.k = net.kernels);
     this.shadows = [];
     try {
       for (const p of net.parameters()) this.shadows.push(k.alloc(p.length));
@@ -140,7 +142,7 @@ export class EpochUndo {
   }
 
   save(optimizer: Optimizer): void {
-    const k = this.net.kernels;
+    const k = this.k;
     this.net.parameters().forEach((p, i) => k.copyRows(this.shadows[i], p.value, this.wholeTensor, 0, 1, p.length));
     this.optimizerState = optimizer.state();
     this.step = this.net.step;
@@ -148,14 +150,14 @@ export class EpochUndo {
 
   /** Puts the parameters, the optimiser and the step count back as they were at the last save. */
   restore(optimizer: Optimizer): void {
-    const k = this.net.kernels;
+    const k = this.k;
     this.net.parameters().forEach((p, i) => k.copyRows(p.value, this.shadows[i], this.wholeTensor, 0, 1, p.length));
     optimizer.restore(this.optimizerState!);
     this.net.step = this.step;
   }
 
   dispose(): void {
-    this.shadows.forEach((t) => this.net.kernels.free(t));
+    this.shadows.forEach((t) => this.k.free(t));
     this.shadows.length = 0;
   }
 }

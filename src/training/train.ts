@@ -9,6 +9,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
+import type { Model } from '../model.js';
 import type { Engine, Evaluation } from '../network/engine.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
@@ -112,7 +113,7 @@ export function runTraining(
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
   }
-  if (isOptimizer(options.optimizer)) checkOptimizer(options.optimizer);
+  if (isOptimizer(options.optimizer)) checkOptimizer(options.optimizer, net);
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
   const policy = checkNonFinitePolicy(options.onNonFinite);
@@ -128,8 +129,13 @@ export function runTraining(
       : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
   if (options.learningRate === undefined && optimizer.defaultLearningRate !== undefined) learningRate = optimizer.defaultLearningRate;
   if (clipNorm !== undefined && optimizer.recomputesGradient) {
+    if (ownsOptimizer) optimizer.dispose();
     throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
   }
+  // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
+  const rngAtStart = net.rng.getState();
+  /** Whether an update has been applied (and not rolled back) in this call. */
+  let applied = false;
 
   const k = net.kernels;
   const held: Tensor[] = [];
@@ -187,11 +193,13 @@ export function runTraining(
         if (typeof outcome === 'number') {
           const traced = tracer?.wants(net.step + 1) === true;
           if (traced) tracer!.afterBackprop(size, outcome);
+          applied = true;
           optimizer.step(net, learningRate, size);
           net.step++;
           if (traced) tracer!.afterStep();
           lossSum += outcome;
           options.onBatch?.({ epoch, batch: position, step: net.step, loss: outcome, size });
+          net.assertAlive(); // onBatch may have disposed the network
           batches++;
           position++;
           start += size;
@@ -211,6 +219,7 @@ export function runTraining(
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
           undo!.restore(optimizer);
+          if (epoch === 0) applied = false;
           if (halvings === maxHalvings) {
             throw new GradscopeError(
               'DIVERGED',
@@ -236,8 +245,12 @@ export function runTraining(
       if (validation) info.validation = net.evaluateMatrices(validation.x, validation.y);
       history.push(info);
       options.onEpoch?.(info);
+      net.assertAlive();
     }
     return { epochs: history, skipped, halvings, learningRate };
+  } catch (error) {
+    if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
+    throw error;
   } finally {
     held.forEach((t) => k.free(t));
     undo?.dispose();
@@ -246,12 +259,13 @@ export function runTraining(
   }
 }
 
-/** An optimiser passed in must be one: checked before training touches anything. */
-function checkOptimizer(optimizer: unknown): void {
+/** An optimiser passed in must be one, made for this network: checked before training touches anything. */
+function checkOptimizer(optimizer: unknown, net: Model): void {
   const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
     if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
       throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), missing ${method}()`);
     }
   }
+  if (o!.model !== undefined && o!.model !== net) throw invalidOption(`optimizer: this '${String(o!.name)}' optimiser was created for another network`);
 }

@@ -1,7 +1,10 @@
 /**
  * Memory for tensors in the core's linear memory, managed from TypeScript so the WASM side never
- * allocates. First fit over an address-ordered free list with coalescing: a disposed network's
- * blocks are reused by the next one, so create/dispose cycles keep memory flat.
+ * allocates. A bump pointer with a free list whose blocks are indexed by their start and by their
+ * end, so a release coalesces with both neighbours in constant time (a disposed network of n
+ * tensors is freed in O(n), whatever the order) and a free block reaching the top goes back to the
+ * bump pointer. Allocation takes the first free block that fits; a disposed network's blocks are
+ * reused by the next one, so create/dispose cycles keep memory flat.
  */
 import { GradscopeError } from '../errors.js';
 
@@ -10,14 +13,14 @@ const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 lets memory grow to 65536 pages. */
 const MAX_PAGES = 65536;
 
-interface Block {
-  start: number;
-  size: number;
-}
-
 export class Allocator {
-  private readonly freeBlocks: Block[] = [];
+  /** Free blocks below the top: size by start, and start by end (no free block ends at the top). */
+  private readonly freeByStart = new Map<number, number>();
+  private readonly freeByEnd = new Map<number, number>();
+  /** Size of every block handed out, by start. */
   private readonly sizes = new Map<number, number>();
+  private inUse = 0;
+  private freeBytes = 0;
   private top: number;
 
   constructor(
@@ -29,67 +32,80 @@ export class Allocator {
 
   /** Bytes handed out and not yet released. */
   get bytesInUse(): number {
-    let used = 0;
-    for (const size of this.sizes.values()) used += size;
-    return used;
+    return this.inUse;
   }
 
   /** Bytes that can still be handed out: the free blocks and everything above the top, up to 4 GiB. */
   get bytesAvailable(): number {
-    let free = MAX_PAGES * PAGE - this.top;
-    for (const block of this.freeBlocks) free += block.size;
-    return free;
+    return MAX_PAGES * PAGE - this.top + this.freeBytes;
+  }
+
+  /** Free blocks below the top (for tests of coalescing). */
+  get freeBlockCount(): number {
+    return this.freeByStart.size;
   }
 
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, ALIGN));
-    const index = this.freeBlocks.findIndex((block) => block.size >= size);
-    let start: number;
-    if (index >= 0) {
-      const block = this.freeBlocks[index];
-      start = block.start;
-      if (block.size === size) this.freeBlocks.splice(index, 1);
-      else {
-        block.start += size;
-        block.size -= size;
+    let start = -1;
+    if (this.freeBytes >= size) {
+      for (const [blockStart, blockSize] of this.freeByStart) {
+        if (blockSize < size) continue;
+        start = blockStart;
+        this.freeByStart.delete(blockStart);
+        this.freeBytes -= size;
+        // The rest keeps its end: its freeByEnd entry is updated in place (see release).
+        if (blockSize > size) {
+          this.freeByStart.set(blockStart + size, blockSize - size);
+          this.freeByEnd.set(blockStart + blockSize, blockStart + size);
+        } else this.freeByEnd.delete(blockStart + blockSize);
+        break;
       }
-    } else {
+    }
+    if (start < 0) {
       start = this.top;
       this.ensureCapacity(start + size);
       this.top = start + size;
     }
     this.sizes.set(start, size);
+    this.inUse += size;
     new Uint8Array(this.memory.buffer, start, size).fill(0);
     return start;
   }
 
+  /**
+   * Frees the block at `ptr` (a no-op for anything not handed out). Entries whose key survives a
+   * merge are updated in place, never deleted and added again: V8's Map keeps a deleted entry in
+   * its hash chain until it rehashes, so re-adding one key over and over makes lookups linear.
+   */
   release(ptr: number): void {
     const size = this.sizes.get(ptr);
     if (size === undefined) return;
     this.sizes.delete(ptr);
-    let index = this.freeBlocks.findIndex((block) => block.start > ptr);
-    if (index < 0) index = this.freeBlocks.length;
-    this.freeBlocks.splice(index, 0, { start: ptr, size });
-    this.coalesce(index);
-  }
-
-  private coalesce(index: number): void {
-    const blocks = this.freeBlocks;
-    if (index + 1 < blocks.length && blocks[index].start + blocks[index].size === blocks[index + 1].start) {
-      blocks[index].size += blocks[index + 1].size;
-      blocks.splice(index + 1, 1);
+    this.inUse -= size;
+    this.freeBytes += size;
+    let start = ptr;
+    let end = ptr + size;
+    const after = this.freeByStart.get(end);
+    if (after !== undefined) {
+      this.freeByStart.delete(end);
+      end += after; // its freeByEnd entry becomes this block's
     }
-    if (index > 0 && blocks[index - 1].start + blocks[index - 1].size === blocks[index].start) {
-      blocks[index - 1].size += blocks[index].size;
-      blocks.splice(index, 1);
-      index--;
+    const before = this.freeByEnd.get(start);
+    if (before !== undefined) {
+      this.freeByEnd.delete(start);
+      start = before; // its freeByStart entry becomes this block's
     }
-    // A free block at the top goes back to the bump pointer.
-    const last = blocks[blocks.length - 1];
-    if (last && last.start + last.size === this.top) {
-      this.top = last.start;
-      blocks.pop();
+    if (end === this.top) {
+      // Back to the bump pointer.
+      if (before !== undefined) this.freeByStart.delete(start);
+      if (after !== undefined) this.freeByEnd.delete(end);
+      this.freeBytes -= end - start;
+      this.top = start;
+      return;
     }
+    this.freeByStart.set(start, end - start);
+    this.freeByEnd.set(end, start);
   }
 
   private ensureCapacity(end: number): void {

@@ -6,6 +6,8 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { MODEL } from '../../src/model.js';
+import { MODEL_LIMITS } from '../../src/network/model-file.js';
+import { expectError } from '../util/expect-error.js';
 
 const SHAPES = [[4, 8, 3], [4, 16, 16, 3], [4, 3]];
 const X = Array.from({ length: 12 }, (_, r) => [r / 12, Math.sin(r), -r / 7, 1]);
@@ -36,7 +38,18 @@ describe('optimisers after dispose', () => {
   it.each(['sgd', 'adam', 'lars', 'lbfgs', 'hessian-free', 'kfac'] as const)('%s.step on a disposed network throws DISPOSED', async (name) => {
     const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
     const optimizer = createOptimizer(net, name);
+    const model = net[MODEL];
     net.dispose();
-    expect(() => optimizer.step(net[MODEL], 0.1, 1)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => optimizer.step(model, 0.1, 1)).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+  });
+});
+
+describe('depth', () => {
+  it('refuses at creation a depth no model file can hold, naming the limit (MODEL_LIMITS.maxLayers)', async () => {
+    const sizes = (layers: number) => Array(layers + 1).fill(1);
+    await expectError(() => createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers + 1), backend: 'ref' }), 'INVALID_OPTION', /1025 layers exceeds the limit of 1024/);
+    const deepest = await createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers), backend: 'ref' });
+    expect(deepest.depth).toBe(MODEL_LIMITS.maxLayers);
+    deepest.dispose();
   });
 });

@@ -1,0 +1,85 @@
+// The allocator of WASM linear memory against a model of what it must hold: blocks handed out never
+// overlap and stay inside memory, the counters are exact, freed neighbours coalesce whatever the
+// order of release, and freeing everything returns the memory to where it started.
+import { describe, expect, it } from 'vitest';
+import { Allocator } from '../../src/wasm/allocator.js';
+import { Rng } from '../../src/init/rng.js';
+
+const BASE = 1000; // not a multiple of 16: the allocator aligns it
+const PAGE = 65536;
+
+function fresh(): { allocator: Allocator; memory: WebAssembly.Memory } {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+  return { allocator: new Allocator(memory, BASE), memory };
+}
+
+describe('Allocator', () => {
+  it('hands out aligned, disjoint, zeroed blocks; counters exact; everything freed in random order coalesces back', () => {
+    const rng = new Rng(12);
+    const { allocator, memory } = fresh();
+    const available = allocator.bytesAvailable;
+    const live = new Map<number, number>(); // start → requested bytes
+    const wrong: string[] = [];
+    for (let round = 0; round < 4000; round++) {
+      if (live.size === 0 || rng.uniform() < 0.55) {
+        const bytes = 1 + Math.floor(rng.uniform() ** 3 * 5000);
+        const start = allocator.alloc(bytes);
+        const block = new Uint8Array(memory.buffer, start, bytes);
+        if (start % 16 !== 0 || start < BASE || start + bytes > memory.buffer.byteLength) wrong.push(`${start}+${bytes} misplaced`);
+        if (!block.every((b) => b === 0)) wrong.push(`${start} not zeroed`);
+        block.fill(0xab); // dirty, so reuse must zero it again
+        for (const [other, size] of live) if (start + bytes > other && other + size > start) wrong.push(`${start}+${bytes} overlaps ${other}+${size}`);
+        live.set(start, bytes);
+      } else {
+        const starts = [...live.keys()];
+        const start = starts[Math.floor(rng.uniform() * starts.length)];
+        allocator.release(start);
+        live.delete(start);
+      }
+      const inUse = [...live.values()].reduce((sum, bytes) => sum + Math.ceil(Math.max(bytes, 16) / 16) * 16, 0);
+      if (allocator.bytesInUse !== inUse) wrong.push(`round ${round}: bytesInUse ${allocator.bytesInUse}, expected ${inUse}`);
+    }
+    expect(wrong).toEqual([]);
+    for (const start of [...live.keys()].sort(() => rng.uniform() - 0.5)) allocator.release(start);
+    expect(allocator.bytesInUse).toBe(0);
+    expect(allocator.freeBlockCount).toBe(0);
+    expect(allocator.bytesAvailable).toBe(available);
+  });
+
+  it('coalesces interleaved blocks freed in any order into one, and gives the top back to the bump pointer', () => {
+    const { allocator } = fresh();
+    const available = allocator.bytesAvailable;
+    const keep = allocator.alloc(16); // below everything: the rest can never reach the base
+    const blocks = Array.from({ length: 3000 }, (_, i) => allocator.alloc(16 * (1 + (i % 7))));
+    const guard = allocator.alloc(16); // above everything: freed blocks stay below the top
+    // Every other block first (3000 separate holes would be the worst case for a list), then the rest.
+    blocks.filter((_, i) => i % 2 === 0).forEach((b) => allocator.release(b));
+    expect(allocator.freeBlockCount).toBe(1500);
+    blocks.filter((_, i) => i % 2 === 1).reverse().forEach((b) => allocator.release(b));
+    expect(allocator.freeBlockCount).toBe(1);
+    // The one hole is reused by the next allocation that fits.
+    expect(allocator.alloc(16)).toBe(blocks[0]);
+    allocator.release(blocks[0]);
+    allocator.release(guard);
+    expect(allocator.freeBlockCount).toBe(0);
+    allocator.release(keep);
+    expect(allocator.bytesAvailable).toBe(available);
+  });
+
+  it('grows memory by whole pages, and refuses beyond 4 GiB with OUT_OF_MEMORY', () => {
+    const { allocator, memory } = fresh();
+    allocator.alloc(3 * PAGE);
+    expect(memory.buffer.byteLength).toBe(4 * PAGE);
+    expect(() => allocator.alloc(2 ** 32)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+  });
+
+  it('ignores a release of what it never handed out (or handed back already)', () => {
+    const { allocator } = fresh();
+    const start = allocator.alloc(64);
+    allocator.release(start + 16);
+    allocator.release(start);
+    allocator.release(start);
+    expect(allocator.bytesInUse).toBe(0);
+    expect(allocator.freeBlockCount).toBe(0);
+  });
+});
