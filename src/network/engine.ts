@@ -9,13 +9,13 @@
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
 import type { Matrix } from '../data/matrix.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
+import { checkModelLimits } from '../model-limits.js';
 import { MODEL, predictedClass, type Model, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
-import { MODEL_LIMITS } from './model-file.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
@@ -61,10 +61,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly onDispose = new Set<() => void>();
 
   constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
-    const depth = config.sizes.length - 1;
-    if (depth > MODEL_LIMITS.maxLayers) {
-      throw invalidOption(`sizes: ${depth} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} (the most a model file can hold)`);
-    }
+    checkModelLimits(config.sizes, 'sizes'); // whichever way the network is built
     this.k = kernels;
     this.sizes = config.sizes;
     this.activationFunctions = config.activations;

@@ -1,12 +1,13 @@
 // dispose() returns the network's WASM memory: 1,000 create/train/dispose cycles leave the bytes in
 // use and the size of linear memory exactly where the first cycle left them.
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { MODEL } from '../../src/model.js';
-import { MODEL_LIMITS } from '../../src/network/model-file.js';
+import { MODEL_LIMITS } from '../../src/model-limits.js';
 import { expectError } from '../util/expect-error.js';
 
 const SHAPES = [[4, 8, 3], [4, 16, 16, 3], [4, 3]];
@@ -45,9 +46,11 @@ describe('optimisers after dispose', () => {
 });
 
 describe('depth', () => {
-  it('refuses at creation a depth no model file can hold, naming the limit (MODEL_LIMITS.maxLayers)', async () => {
+  it('refuses a depth no model file can hold however the network is built (MODEL_LIMITS.maxLayers)', async () => {
     const sizes = (layers: number) => Array(layers + 1).fill(1);
     await expectError(() => createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers + 1), backend: 'ref' }), 'INVALID_OPTION', /1025 layers exceeds the limit of 1024/);
+    const config = { sizes: sizes(MODEL_LIMITS.maxLayers + 1), activations: Array(MODEL_LIMITS.maxLayers + 1).fill('sigmoid'), loss: 'mse', init: 'standard', biasInit: 'zero', seed: 1 } as const;
+    await expectError(() => new Network(createRefKernels(), config), 'INVALID_OPTION', /1025 layers exceeds the limit of 1024/);
     const deepest = await createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers), backend: 'ref' });
     expect(deepest.depth).toBe(MODEL_LIMITS.maxLayers);
     deepest.dispose();
