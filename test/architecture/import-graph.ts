@@ -15,17 +15,31 @@ function filesUnder(folder: string): string[] {
   });
 }
 
-const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.[^'"]+)['"]/gm;
+/** `import … from './x.js'` and `export … from './x.js'` (type-only when written `import type` / `export type`). */
+const STATEMENT = /^\s*(?:import|export)\s+(type\s+)?[^;]*?\bfrom\s*['"](\.[^'"]+)['"]/gms;
+/** `import('./x.js')` and the side-effect `import './x.js'`. */
+const BARE = /(?:\bimport\s*\(\s*|^\s*import\s+)['"](\.[^'"]+)['"]/gm;
 
-/** file (relative to src/, e.g. 'optim/sgd.ts') → the src files it imports. */
-export function importGraph(root = SRC): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
+export interface ImportGraph {
+  /** file (relative to src/, e.g. 'optim/sgd.ts') → every src file it imports, types included. */
+  all: Map<string, string[]>;
+  /** The same, without type-only imports: what runs when the module loads. */
+  runtime: Map<string, string[]>;
+}
+
+export function importGraph(root = SRC): ImportGraph {
+  const all = new Map<string, string[]>();
+  const runtime = new Map<string, string[]>();
   for (const file of filesUnder(root)) {
     const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)].map((m) => relative(root, resolve(dirname(file), m[1].replace(/\.js$/, '.ts'))));
-    graph.set(relative(root, file), [...new Set(targets)]);
+    const target = (spec: string) => relative(root, resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+    const statements = [...text.matchAll(STATEMENT)].map((m) => ({ to: target(m[2]), typeOnly: m[1] !== undefined }));
+    const bare = [...text.matchAll(BARE)].map((m) => ({ to: target(m[1]), typeOnly: false }));
+    const edges = [...statements, ...bare];
+    all.set(relative(root, file), [...new Set(edges.map((e) => e.to))]);
+    runtime.set(relative(root, file), [...new Set(edges.filter((e) => !e.typeOnly).map((e) => e.to))]);
   }
-  return graph;
+  return { all, runtime };
 }
 
 /** The folder a src file lives in ('' for the top level). */

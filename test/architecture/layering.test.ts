@@ -3,6 +3,8 @@
  * optimisers (optim/) and the gradient-flow trace (flow/) share one rank, so none of them imports
  * another; they meet in the Model contract (src/model.ts) below them, and the training loop
  * (training/) above them. Before this rule those three folders formed one import cycle of 21 files.
+ * Type-only imports count for the direction (a type is a dependency too) but not for cycles: a
+ * residual block and the stack it holds refer to each other's types, which erases at run time.
  */
 import { describe, expect, it } from 'vitest';
 import { cycles, folderOf, importGraph } from './import-graph.js';
@@ -43,11 +45,11 @@ function violations(graph: Map<string, string[]>): string[] {
   return wrong;
 }
 
-const graph = importGraph();
+const { all: graph, runtime } = importGraph();
 
 describe('import layering of src/', () => {
-  it('has no import cycle', () => {
-    expect(cycles(graph)).toEqual([]);
+  it('has no import cycle among the modules as they load (type-only imports of a recursive type excepted)', () => {
+    expect(cycles(runtime)).toEqual([]);
   });
 
   it('places every folder in the layering', () => {
