@@ -10,7 +10,7 @@ export { saveModel, loadModel, loadCheckpoint, readCheckpoint, writeFileAtomic, 
 export type { ModelFormat, SaveOptions } from './io/files.js';
 export { readModelFile, readTfjsLayersFile, writeModelFile, modelFormatOf, INTEROP_FORMATS } from './io/model-formats.js';
 export type { InteropFormat, ImportOptions } from './io/model-formats.js';
-export { writeReport } from './flow/report-html.js';
+export { writeReport } from './io/report-file.js';
 export { runDepthStudy } from './studies/depth.js';
 export { depthReportSection } from './studies/depth-report.js';
 export { runActivationStudy } from './studies/activations.js';

@@ -236,18 +236,25 @@ export class TraceRecorder {
     return max;
   }
 
+  /** Per layer, the counts of δ over ± that layer's largest |δ| (a layer with δ all 0 gets ±0 and every count in the middle bin). */
   private gradientHistograms(step: number, batch: number): void {
     const { net, k } = this;
-    let largest = 0;
-    for (let l = 0; l < net.depth; l++) largest = Math.max(largest, k.maxAbs(net.deltas[l], batch * net.sizes[l + 1]));
-    if (!(largest > 0) || !Number.isFinite(largest)) return;
+    const lo: number[] = [];
+    const hi: number[] = [];
     const counts: Float64Array[] = [];
     for (let l = 0; l < net.depth; l++) {
+      const n = batch * net.sizes[l + 1];
+      const largest = k.maxAbs(net.deltas[l], n);
+      if (!Number.isFinite(largest)) return;
       k.zero(this.counts, GRADIENT_BINS);
-      k.histogram(this.counts, net.deltas[l], batch * net.sizes[l + 1], -largest, largest, GRADIENT_BINS);
-      counts.push(Float64Array.from(k.view(this.counts).subarray(0, GRADIENT_BINS)));
+      if (largest > 0) k.histogram(this.counts, net.deltas[l], n, -largest, largest, GRADIENT_BINS);
+      const layerCounts = Float64Array.from(k.view(this.counts).subarray(0, GRADIENT_BINS));
+      if (!(largest > 0)) layerCounts[GRADIENT_BINS >> 1] = n;
+      lo.push(-largest);
+      hi.push(largest);
+      counts.push(layerCounts);
     }
-    this.trace.histograms.push({ step, lo: -largest, hi: largest, counts });
+    this.trace.histograms.push({ step, lo, hi, counts });
   }
 
   /** Fraction of the batch whose output's class is the target's, before the update. */

@@ -1,12 +1,15 @@
 /**
- * The HTML report: one self-contained file (inline SVG and CSS, no script, no network) with
- * charts, tables, traces and diagnoses given as plain data (the studies build their own sections).
- * Each chart's values are on its elements as data attributes.
+ * The HTML report: one self-contained file (inline SVG, CSS and a small script; no network) with
+ * charts, tables, traces and diagnoses given as plain data (the studies build their own sections):
+ * a contents bar beside a section per study, charts in a grid on wide screens. The data behind the
+ * page (every trace, chart and table) is in it as gzipped JSON, downloadable as JSON and CSV; numbers
+ * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import type { Diagnosis } from './diagnose.js';
-import { escapeHtml, heatmap, histograms, lineChart, type Series } from './svg.js';
 import { SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
-import type { Trace } from './trace.js';
+import { REPORT_SCRIPT } from './report-script.js';
+import { escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
+import type { Trace, TraceJSON } from './trace.js';
 
 export interface ReportRun {
   label: string;
@@ -14,7 +17,10 @@ export interface ReportRun {
   diagnosis: Diagnosis;
   /** The element id of the run's section (default: from its position). */
   id?: string;
-  /** 'full' (default): every chart of the trace; 'summary': saturation and gradient histograms only. */
+  /**
+   * 'full' (default): every chart of the trace; 'summary': ‖∂C/∂b‖ per layer, saturation, loss,
+   * accuracy and gradient histograms, for runs shown many at a time.
+   */
   detail?: 'full' | 'summary';
 }
 
@@ -46,37 +52,86 @@ export interface ReportSection {
 }
 
 export interface ReportInput {
+  /** Default 'gradscope: gradient flow report'. */
   title?: string;
   sections?: ReportSection[];
-  /** Traces of other runs (`gradscope study --model … --data …`), after the sections. */
+  /** Traces of other runs (`gradscope study --model … --data …`), after the sections, under "Runs". */
   runs?: ReportRun[];
+}
+
+/**
+ * What the page's "All data" link downloads: the sections as given (charts and tables as data, each
+ * run by its id), and every run's label, diagnosis and Trace.toJSON(); numbers at float32 precision.
+ */
+export interface ReportData {
+  format: 'gradscope.report';
+  version: 1;
+  title: string;
+  sections: (Omit<ReportSection, 'runs'> & { runs: string[] })[];
+  runs: Record<string, { label: string; diagnosis: Diagnosis; trace: TraceJSON }>;
 }
 
 const layerName = (trace: Trace, l: number) => (l === trace.layers - 1 ? 'output' : `hidden ${l + 1}`);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
+const allLayers = (trace: Trace) => Array.from({ length: trace.layers }, (_, l) => l);
+
+function normOverTime(id: string, trace: Trace): string {
+  return lineChart({
+    id: `${id}-norm-over-time`,
+    title: '‖∂C/∂b‖ of each layer over training (log scale)',
+    xLabel: 'step',
+    yLabel: '‖∂C/∂b‖',
+    logY: true,
+    time: true,
+    series: allLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('biasGradNorm', l) })),
+  });
+}
 
 /** Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead fraction (relu family). */
-function unitFailureChart(id: string, trace: Trace): string {
+function saturation(id: string, trace: Trace): string {
   const series = hiddenLayers(trace).flatMap((l) => {
     const metric = unitFailureMetric(trace.activations[l]);
     if (!metric) return [];
     return [{ name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) }];
   });
   return lineChart({
-    id,
-    title: `Saturated activations (within ${SATURATION_MARGIN} of a limit: sigmoid, tanh, softsign) or dead units (z ≤ 0 on every row: relu family), per hidden layer over training`,
+    id: `${id}-saturation`,
+    title: `Saturated activations (within ${SATURATION_MARGIN} of a limit: sigmoid, tanh, softsign) or dead units (z ≤ 0 on every row: relu family), per hidden layer`,
     xLabel: 'step',
     yLabel: 'fraction',
+    time: true,
+    yRange: [0, 1],
     series,
   });
 }
 
+function lossAndAccuracy(id: string, trace: Trace): string[] {
+  return [
+    lineChart({ id: `${id}-loss`, title: 'Loss of the batch at each traced step', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: trace.steps, ys: trace.losses }] }),
+    lineChart({ id: `${id}-accuracy`, title: 'Accuracy of the batch at each traced step', xLabel: 'step', yLabel: 'accuracy', time: true, yRange: [0, 1], series: [{ name: 'accuracy', xs: trace.steps, ys: trace.accuracy }] }),
+  ];
+}
+
+function gradientHistograms(id: string, trace: Trace): string[] {
+  return trace.histograms.map((h) =>
+    histograms({
+      id: `${id}-hist-${h.step}`,
+      title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${h.step}`,
+      layers: h.counts.map((counts, l) => ({ label: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
+    }),
+  );
+}
+
+/** The run's own section: diagnosis, downloads, step-range control and charts. */
+function runSection(id: string, label: string, diagnosis: Diagnosis, charts: string[]): string {
+  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosisHtml(diagnosis)}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
+}
+
 /** Every chart of one trace, ids prefixed with `id`. */
-export function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
+function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
   const steps = trace.steps;
-  const layers = Array.from({ length: trace.layers }, (_, l) => l);
-  const parts = [`<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>`, diagnosisHtml(diagnosis)];
-  parts.push(
+  const layers = allLayers(trace);
+  return runSection(id, label, diagnosis, [
     lineChart({
       id: `${id}-norm-vs-layer`,
       title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
@@ -90,21 +145,13 @@ export function traceSection(id: string, label: string, trace: Trace, diagnosis:
     heatmap({
       id: `${id}-heatmap`,
       title: 'log10 ‖∂C/∂b‖, steps × layers (first layer at the bottom)',
-      xLabel: 'step',
       yLabel: 'layer',
       rowLabels: layers.map((l) => layerName(trace, l)),
-      colValues: steps,
+      steps,
       values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
     }),
-    lineChart({
-      id: `${id}-norm-over-time`,
-      title: '‖∂C/∂b‖ of each layer over training (log scale)',
-      xLabel: 'step',
-      yLabel: '‖∂C/∂b‖',
-      logY: true,
-      series: layers.map((l) => ({ name: layerName(trace, l), xs: steps, ys: trace.series('biasGradNorm', l) })),
-    }),
-    unitFailureChart(`${id}-saturation`, trace),
+    normOverTime(id, trace),
+    saturation(id, trace),
     lineChart({
       id: `${id}-chain`,
       title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) of the same step (log scale)",
@@ -116,31 +163,9 @@ export function traceSection(id: string, label: string, trace: Trace, diagnosis:
         { name: 'bound', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainBound', 0, l)) },
       ],
     }),
-    lineChart({
-      id: `${id}-loss`,
-      title: 'Loss and accuracy of the batch at each traced step',
-      xLabel: 'step',
-      yLabel: 'loss / accuracy',
-      series: [
-        { name: 'loss', xs: steps, ys: trace.losses },
-        { name: 'accuracy', xs: steps, ys: trace.accuracy },
-      ],
-    }),
-  );
-  for (const h of trace.histograms) {
-    parts.push(
-      histograms({
-        id: `${id}-hist-${h.step}`,
-        title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${h.step}`,
-        lo: h.lo,
-        hi: h.hi,
-        labels: layers.map((l) => layerName(trace, l)),
-        counts: h.counts,
-      }),
-    );
-  }
-  parts.push('</section>');
-  return parts.join('\n');
+    ...lossAndAccuracy(id, trace),
+    ...gradientHistograms(id, trace),
+  ]);
 }
 
 function diagnosisHtml(d: Diagnosis): string {
@@ -148,69 +173,78 @@ function diagnosisHtml(d: Diagnosis): string {
   return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${escapeHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** The saturation (or dead units) chart and gradient histograms of one run: the short form for runs shown side by side. */
+/** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms. */
 function summarySection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
-  const parts = [`<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>`, diagnosisHtml(diagnosis)];
-  parts.push(unitFailureChart(`${id}-saturation`, trace));
-  for (const h of trace.histograms) {
-    parts.push(
-      histograms({
-        id: `${id}-hist-${h.step}`,
-        title: `Back-propagated gradients per layer at step ${h.step}`,
-        lo: h.lo,
-        hi: h.hi,
-        labels: Array.from({ length: trace.layers }, (_, l) => layerName(trace, l)),
-        counts: h.counts,
-      }),
-    );
-  }
-  parts.push('</section>');
-  return parts.join('\n');
+  return runSection(id, label, diagnosis, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
 }
 
-function runHtml(run: ReportRun, fallbackId: string): string {
-  const id = run.id ?? fallbackId;
+function runHtml(run: ReportRun, id: string, data: ReportData): string {
+  data.runs[id] = { label: run.label, diagnosis: run.diagnosis, trace: run.trace.toJSON() };
   return run.detail === 'summary' ? summarySection(id, run.label, run.trace, run.diagnosis) : traceSection(id, run.label, run.trace, run.diagnosis);
 }
 
-function sectionHtml(section: ReportSection): string {
-  const parts = [`<section id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`];
-  if (section.text) parts.push(`<p>${escapeHtml(section.text)}</p>`);
-  for (const chart of section.charts ?? []) parts.push(lineChart(chart));
-  for (const t of section.tables ?? []) parts.push(table(t.header, t.rows));
-  (section.runs ?? []).forEach((run, i) => parts.push(runHtml(run, `${section.id}-${i}`)));
-  parts.push('</section>');
-  return parts.join('\n');
+/** A section's HTML, its entry in the contents bar, and its data. */
+function sectionHtml(section: ReportSection, data: ReportData): { html: string; contents: string } {
+  const ids = (section.runs ?? []).map((run, i) => run.id ?? `${section.id}-${i}`);
+  const { runs: _, ...rest } = section;
+  data.sections.push({ ...rest, runs: ids });
+  const figures = [...(section.charts ?? []).map(lineChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
+  const html = [
+    `<section class="study" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`,
+    section.text ? `<p>${escapeHtml(section.text)}</p>` : '',
+    figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
+    ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data)),
+    '</section>',
+  ].join('\n');
+  const children = (section.runs ?? []).map((run, i) => `<li><a href="#${escapeHtml(ids[i])}">${escapeHtml(shortLabel(run.label))}</a></li>`).join('');
+  const contents = `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.heading)}</a>${children ? `<ul>${children}</ul>` : ''}</li>`;
+  return { html, contents };
 }
+
+/** A run's label up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
+const shortLabel = (label: string) => label.split(':')[0];
 
 function table(header: string[], rows: string[][]): string {
   const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
-  return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="table"><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-figure.chart{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}figcaption{font-weight:600;font-size:13px;max-width:560px}
-.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}
+function contents(items: string[]): string {
+  return `<nav class="contents" aria-label="Contents"><strong>Contents</strong><ul>${items.join('')}</ul><p><a href="#" data-download="all" data-format="json" download="gradscope-report-data.json">All data (JSON)</a></p></nav>`;
+}
+
+const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
+nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
+main{padding:0 1.5em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+@media (min-width:1000px){body{display:grid;grid-template-columns:16rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.8em 1.5em;align-items:start}
+figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;height:auto}
+figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
+.grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
+.plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
+.plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
+.table{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right;white-space:nowrap}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
-.diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}`;
+.diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 
-export function renderReport(input: ReportInput): string {
-  const title = input.title ?? 'gradscope: gradient flow report';
-  const sections = [
-    ...(input.sections ?? []).map(sectionHtml),
-    ...(input.runs ?? []).map((run, i) => runHtml(run, `run-${i}`)),
-  ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through.</p>${sections.join('\n')}</body></html>\n`;
+/** The data as gzipped, base64-encoded JSON, numbers at float32 precision (CompressionStream: browsers and Node ≥ 18). */
+async function packData(data: ReportData): Promise<string> {
+  const json = JSON.stringify(data, (_, v: unknown) => (typeof v === 'number' ? Number(float32Text(v)) : v));
+  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
-/** Writes the report to `path` (creating its folder); returns the absolute path. */
-export async function writeReport(path: string, input: ReportInput): Promise<string> {
-  const { mkdir, writeFile } = await import('node:fs/promises');
-  const { dirname, resolve } = await import('node:path');
-  const file = resolve(path);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, renderReport(input));
-  return file;
+/** The report as one HTML page. */
+export async function renderReport(input: ReportInput): Promise<string> {
+  const title = input.title ?? 'gradscope: gradient flow report';
+  const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
+  const sections = [...(input.sections ?? [])];
+  if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
+  const parts = sections.map((section) => sectionHtml(section, data));
+  const body = parts.map((p) => p.html).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base64">${await packData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

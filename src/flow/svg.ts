@@ -1,6 +1,12 @@
 /**
- * Small inline-SVG charts for the HTML report: no library, no network. Every plotted value is also
- * a data attribute (data-value) on its element, so the report can be checked (and scraped) exactly.
+ * Small inline-SVG charts for the HTML report: no library, no network. The values themselves are in
+ * the report's data (downloadable); a chart carries what it takes to read them back from the drawing:
+ * a line's points are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
+ * units with data-log), a heatmap cell has its data-value, a histogram's bars are % of its tallest.
+ *
+ * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
+ * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step
+ * range by changing that viewBox alone.
  */
 
 export interface Series {
@@ -9,22 +15,48 @@ export interface Series {
   ys: ArrayLike<number>;
 }
 
-const W = 560;
-const H = 300;
-const M = { left: 64, right: 150, top: 28, bottom: 40 };
+/** The charts' drawing box (they scale to their column's width) and the plot inside it. */
+export const CHART = { width: 560, height: 300, left: 64, right: 150, top: 28, bottom: 40 } as const;
+const PLOT_W = CHART.width - CHART.left - CHART.right;
+const PLOT_H = CHART.height - CHART.top - CHART.bottom;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
+/** Layers per row of a histograms chart: three fit one column of the report's grid. */
+const HISTOGRAMS_PER_ROW = 3;
+/** Series with at most this many points also get a dot at each point. */
+const DOTTED_POINTS = 12;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(1));
+/**
+ * The shortest decimal that is the same float32 as `v` (at most 9 significant digits): the precision
+ * the WASM core computes in, and what the report writes its values with.
+ */
+export function float32Text(v: number): string {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
+  const single = Math.fround(v);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(+single.toPrecision(digits));
+    if (Math.fround(+text) === single) return text;
+  }
+  return String(+single.toPrecision(9));
+}
+
+/** A tick or legend number: 3 significant digits, exponent form outside [0.01, 10⁴). */
+export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(1));
+const px = (v: number) => String(Math.round(v * 10) / 10);
 
 function extent(values: number[], log: boolean): [number, number] {
-  const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (usable.length === 0) return log ? [0, 1] : [0, 1];
-  let lo = Math.min(...usable.map((v) => (log ? Math.log10(v) : v)));
-  let hi = Math.max(...usable.map((v) => (log ? Math.log10(v) : v)));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v) || (log && !(v > 0))) continue;
+    const t = log ? Math.log10(v) : v;
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
+  if (lo > hi) return [0, 1];
   if (log) {
     lo = Math.floor(lo);
     hi = Math.ceil(hi);
@@ -33,92 +65,155 @@ function extent(values: number[], log: boolean): [number, number] {
   return [lo, hi];
 }
 
-/** A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out. */
-export function lineChart(o: { id: string; title: string; xLabel: string; yLabel: string; logY?: boolean; series: Series[]; xTicks?: string[] }): string {
+/** Evenly spaced x ticks over [x0, x1], at whole steps when the axis is steps. */
+export function ticksBetween(x0: number, x1: number, count: number): number[] {
+  return [...new Set(Array.from({ length: count }, (_, i) => Math.round(x0 + ((x1 - x0) * i) / (count - 1))))];
+}
+
+export interface LineChartOptions {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  /** A log10 y axis (non-positive values are left out of the line). Default false. */
+  logY?: boolean;
+  /** x is the training step: the step range can be selected. Default false. */
+  time?: boolean;
+  /** A fixed range of a linear y axis (e.g. [0, 1] for a fraction). Default: the data's range. */
+  yRange?: [number, number];
+  series: Series[];
+}
+
+/** A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its line. */
+export function lineChart(o: LineChartOptions): string {
   const log = o.logY ?? false;
   const allX = o.series.flatMap((s) => Array.from(s.xs));
   const [x0, x1] = extent(allX, false);
-  const [y0, y1] = extent(o.series.flatMap((s) => Array.from(s.ys)), log);
-  const px = (x: number) => M.left + ((x - x0) / (x1 - x0 || 1)) * (W - M.left - M.right);
-  const py = (y: number) => H - M.bottom - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * (H - M.top - M.bottom);
-  const parts: string[] = [];
+  const [y0, y1] = o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log);
+  const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
+  const outer: string[] = [];
+  const grid: string[] = [];
   const ticks = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4);
   for (const t of ticks) {
-    const y = py(t);
-    parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y}" y2="${y}" stroke="#eee"/><text x="${M.left - 6}" y="${y + 4}" text-anchor="end" class="tick">${log ? `1e${Math.round(Math.log10(t))}` : fmt(t)}</text>`);
+    const y = CHART.top + py(t);
+    grid.push(`M${CHART.left} ${px(y)}h${PLOT_W}`);
+    outer.push(`<text x="${CHART.left - 6}" y="${px(y + 4)}" class="tick y">${log ? `1e${Math.round(Math.log10(t))}` : fmt(t)}</text>`);
   }
+  outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  const xTickValues = xs.length <= 12 ? xs : Array.from({ length: 6 }, (_, i) => x0 + ((x1 - x0) * i) / 5);
-  xTickValues.forEach((t, i) => parts.push(`<text x="${px(t)}" y="${H - M.bottom + 16}" text-anchor="middle" class="tick">${escapeHtml(o.xTicks?.[i] ?? fmt(t))}</text>`));
+  outer.push(xTicks(xs.length <= 12 ? xs : ticksBetween(x0, x1, 6), x0, x1));
+  const inner: string[] = [];
   o.series.forEach((s, k) => {
     const color = COLORS[k % COLORS.length];
     const points: string[] = [];
-    const dots: string[] = [];
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
-      if (!Number.isFinite(y) || (log && !(y > 0))) continue;
-      points.push(`${px(s.xs[i]).toFixed(1)},${py(y).toFixed(1)}`);
-      dots.push(`<circle class="point" cx="${px(s.xs[i]).toFixed(1)}" cy="${py(y).toFixed(1)}" r="2.5" fill="${color}" data-series="${k}" data-x="${s.xs[i]}" data-value="${y}"><title>${escapeHtml(s.name)}: ${fmt(y)}</title></circle>`);
+      if (Number.isFinite(y) && (!log || y > 0)) points.push(`${s.xs[i]},${Math.round(py(y))}`);
     }
-    parts.push(`<g class="series" data-name="${escapeHtml(s.name)}"><polyline fill="none" stroke="${color}" stroke-width="1.5" points="${points.join(' ')}"/>${dots.join('')}</g>`);
-    parts.push(`<rect x="${W - M.right + 10}" y="${M.top + k * 16}" width="10" height="10" fill="${color}"/><text x="${W - M.right + 24}" y="${M.top + k * 16 + 9}" class="legend">${escapeHtml(s.name)}</text>`);
+    const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${color}"/>` : '';
+    inner.push(`<g class="series" data-name="${escapeHtml(s.name)}"><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${color}"/>${dots}</g>`);
+    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + k * 16}" width="10" height="10" fill="${color}"/><text x="${CHART.width - CHART.right + 24}" y="${CHART.top + k * 16 + 9}" class="legend">${escapeHtml(s.name)}</text>`);
   });
-  return frame(o.id, o.title, o.xLabel, o.yLabel, parts.join(''), 'line');
+  const yAxis = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}`;
+  return frame(o, outer.join(''), plot(x0, x1, inner.join(''), o.time ?? false, yAxis), 'line');
 }
 
-/** A rows × columns heatmap of `values[row][col]` (NaN cells grey), with a colour scale. */
-export function heatmap(o: { id: string; title: string; xLabel: string; yLabel: string; rowLabels: string[]; colValues: ArrayLike<number>; values: number[][] }): string {
+export interface HeatmapOptions {
+  id: string;
+  title: string;
+  yLabel: string;
+  rowLabels: string[];
+  /** The training step of each column. */
+  steps: ArrayLike<number>;
+  /** values[row][col]; NaN cells are grey. */
+  values: number[][];
+}
+
+/** A rows × steps heatmap (first row at the bottom) with a colour scale; its step range can be selected. */
+export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
-  const cols = o.colValues.length;
+  const cols = o.steps.length;
   const finite = o.values.flat().filter(Number.isFinite);
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
-  const cw = (W - M.left - M.right) / Math.max(cols, 1);
-  const ch = (H - M.top - M.bottom) / Math.max(rows, 1);
-  const color = (v: number) => {
-    if (!Number.isFinite(v)) return '#ccc';
-    const t = hi === lo ? 0.5 : (v - lo) / (hi - lo);
-    // dark blue (slow learning) to yellow (fast)
-    return `hsl(${Math.round(240 - 180 * t)},80%,${Math.round(25 + 45 * t)}%)`;
-  };
-  const parts: string[] = [];
+  const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : '#ccc');
+  // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
+  const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;
+  const edge = (c: number) => (c < cols ? o.steps[c] : o.steps[cols - 1] + gap);
+  const x0 = cols > 0 ? o.steps[0] : 0;
+  const x1 = cols > 0 ? edge(cols) : 1;
+  const ch = PLOT_H / Math.max(rows, 1);
+  const outer: string[] = [];
+  const inner: string[] = [];
   o.values.forEach((row, r) => {
-    const y = M.top + (rows - 1 - r) * ch; // first layer at the bottom
-    parts.push(`<text x="${M.left - 6}" y="${y + ch / 2 + 4}" text-anchor="end" class="tick">${escapeHtml(o.rowLabels[r])}</text>`);
+    const y = (rows - 1 - r) * ch;
+    outer.push(`<text x="${CHART.left - 6}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${escapeHtml(o.rowLabels[r])}</text>`);
     row.forEach((v, c) => {
-      parts.push(`<rect class="cell" x="${(M.left + c * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.3).toFixed(1)}" height="${ch.toFixed(1)}" fill="${color(v)}" data-row="${r}" data-col="${c}" data-value="${v}"><title>${escapeHtml(o.rowLabels[r])}, ${fmt(o.colValues[c])}: ${fmt(v)}</title></rect>`);
+      inner.push(`<rect class="cell" x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-row="${r}" data-col="${c}" data-value="${float32Text(v)}"/>`);
     });
   });
-  for (const c of [0, Math.floor((cols - 1) / 2), cols - 1]) {
-    if (cols > 0) parts.push(`<text x="${M.left + (c + 0.5) * cw}" y="${H - M.bottom + 16}" text-anchor="middle" class="tick">${fmt(o.colValues[c])}</text>`);
-  }
+  outer.push(xTicks(cols > 0 ? ticksBetween(x0, x1, 6) : [], x0, x1));
   for (let i = 0; i <= 4; i++) {
     const v = lo + ((hi - lo) * i) / 4;
-    parts.push(`<rect x="${W - M.right + 10}" y="${M.top + (4 - i) * 20}" width="14" height="20" fill="${color(v)}"/><text x="${W - M.right + 28}" y="${M.top + (4 - i) * 20 + 14}" class="legend">${fmt(v)}</text>`);
+    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + (4 - i) * 20}" width="14" height="20" fill="${color(v)}"/><text x="${CHART.width - CHART.right + 28}" y="${CHART.top + (4 - i) * 20 + 14}" class="legend">${fmt(v)}</text>`);
   }
-  return frame(o.id, o.title, o.xLabel, o.yLabel, parts.join(''), 'heatmap');
+  return frame({ ...o, xLabel: 'step' }, outer.join(''), plot(x0, x1, inner.join(''), true), 'heatmap');
 }
 
-/** One small histogram per layer (counts over equal bins of [lo, hi]), side by side. */
-export function histograms(o: { id: string; title: string; lo: number; hi: number; labels: string[]; counts: ArrayLike<number>[] }): string {
-  const cellW = 150;
-  const cellH = 110;
-  const width = Math.max(cellW * o.counts.length, 300);
-  const parts: string[] = [];
-  o.counts.forEach((counts, l) => {
+/** Dark blue (t = 0, slow learning) through teal to yellow (t = 1, fast), as #rrggbb. */
+function heatColor(t: number): string {
+  const stops = [[13, 8, 135], [33, 145, 140], [250, 230, 35]];
+  const at = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
+  const i = Math.min(Math.floor(at), stops.length - 2);
+  const f = at - i;
+  return `#${stops[i].map((c, k) => Math.round(c + f * (stops[i + 1][k] - c)).toString(16).padStart(2, '0')).join('')}`;
+}
+
+export interface HistogramsOptions {
+  id: string;
+  title: string;
+  /** Per layer: its label, its range [lo, hi] and its counts over equal bins of that range. */
+  layers: { label: string; lo: number; hi: number; counts: ArrayLike<number> }[];
+}
+
+/** One small histogram per layer, each over its own range (written under it), HISTOGRAMS_PER_ROW to a row. */
+export function histograms(o: HistogramsOptions): string {
+  const cellW = 140;
+  const cellH = 90;
+  const rowH = cellH + 34;
+  const columns = Math.min(o.layers.length, HISTOGRAMS_PER_ROW);
+  const parts = o.layers.map(({ label, lo, hi, counts }, l) => {
     const max = Math.max(1, ...Array.from(counts));
-    const bw = (cellW - 20) / counts.length;
-    const x0 = l * cellW + 10;
-    parts.push(`<g class="histogram" data-layer="${l}"><text x="${x0 + (cellW - 20) / 2}" y="${cellH + 14}" text-anchor="middle" class="tick">${escapeHtml(o.labels[l])}</text>`);
+    const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
+    const base = Math.floor(l / HISTOGRAMS_PER_ROW) * rowH + cellH;
+    // The bars as one filled outline in (bin, % of the tallest bin) units, stretched over the cell:
+    // "V-h" rises or falls to the next bin's height, "Hb" runs to the end of bin b.
+    let outline = '';
+    let last = 0;
     for (let b = 0; b < counts.length; b++) {
-      const h = (counts[b] / max) * (cellH - 10);
-      parts.push(`<rect class="bar" x="${(x0 + b * bw).toFixed(1)}" y="${(cellH - h).toFixed(1)}" width="${Math.max(bw - 0.5, 0.5).toFixed(1)}" height="${h.toFixed(1)}" fill="#1f77b4" data-layer="${l}" data-bin="${b}" data-value="${counts[b]}"/>`);
+      const h = Math.round((100 * counts[b]) / max);
+      outline += `${h === last ? '' : `V-${h}`}H${b + 1}`;
+      last = h;
     }
-    parts.push(`<line x1="${x0}" x2="${x0 + cellW - 20}" y1="${cellH}" y2="${cellH}" stroke="#999"/></g>`);
+    const bars = `<svg x="${x0}" y="${base - cellH + 10}" width="${cellW - 20}" height="${cellH - 10}" viewBox="0 -100 ${counts.length} 100" preserveAspectRatio="none"><path d="M0 0${outline}V0Z"/></svg>`;
+    return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
-  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(range ${fmt(o.lo)} … ${fmt(o.hi)}, same for every layer)</span></figcaption><svg viewBox="0 0 ${width} ${cellH + 22}" width="${width}" height="${cellH + 22}">${parts.join('')}</svg></figure>`;
+  const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
+  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${columns * cellW} ${height}">${parts.join('')}</svg></figure>`;
 }
 
-function frame(id: string, title: string, xLabel: string, yLabel: string, body: string, kind: string): string {
-  return `<figure class="chart" id="${id}" data-kind="${kind}"><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${body}<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#999"/><line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#999"/><text x="${(M.left + W - M.right) / 2}" y="${H - 6}" text-anchor="middle" class="axis">${escapeHtml(xLabel)}</text><text transform="translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="axis">${escapeHtml(yLabel)}</text></svg></figure>`;
+function xTicks(values: number[], x0: number, x1: number): string {
+  const text = values.map((t) => `<text x="${px(CHART.left + ((t - x0) / (x1 - x0 || 1)) * PLOT_W)}">${fmt(t)}</text>`);
+  return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${text.join('')}</g>`;
+}
+
+/** The inner plot: x in data units over [x0, x1], y in pixels (0 at the top); a time plot's empty area takes the pointer too. */
+function plot(x0: number, x1: number, body: string, time: boolean, attributes = ''): string {
+  const span = x1 - x0 || 1;
+  return `<svg class="plot"${attributes} x="${CHART.left}" y="${CHART.top}" width="${PLOT_W}" height="${PLOT_H}" viewBox="${x0} 0 ${span} ${PLOT_H}" preserveAspectRatio="none"${time ? ` data-time data-x0="${x0}" data-x1="${x0 + span}"><rect class="hit" x="${x0}" width="${span}" height="${PLOT_H}"/` : ''}>${body}</svg>`;
+}
+
+function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, outer: string, inner: string, kind: string): string {
+  const { width: W, height: H, left, top, bottom } = CHART;
+  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(o.title)}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${PLOT_W}"/><text x="${left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
 }

@@ -11,9 +11,13 @@ import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, type LayerMetric } f
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
   step: number;
-  /** The common range of all layers' bins: [lo, hi], equal-width bins. */
-  lo: number;
-  hi: number;
+  /**
+   * Each layer's range [lo[l], hi[l]] (symmetric about 0: ± that layer's largest |δ|), cut into
+   * equal-width bins, so a layer whose gradients are 1,000× smaller than the output's still
+   * spreads over all its bins.
+   */
+  lo: number[];
+  hi: number[];
   /** counts[layer][bin]. */
   counts: Float64Array[];
 }
@@ -35,8 +39,11 @@ export interface TraceRun {
 
 export interface TraceJSON {
   format: 'gradscope.trace';
-  /** 2: per-example deltaRms (was deltaNorm), saturation by value, inactive/dead for relu only, run. */
-  version: 2;
+  /**
+   * 3: histogram ranges per layer (version 2 had one range for every layer: read as each layer's).
+   * 2: per-example deltaRms (was deltaNorm), saturation by value, inactive/dead for relu only, run.
+   */
+  version: 3;
   sizes: number[];
   activations: OutputActivation[];
   loss: Loss;
@@ -47,7 +54,7 @@ export interface TraceJSON {
   accuracy: number[];
   /** metrics[name][record][layer]. */
   metrics: Record<LayerMetric, number[][]>;
-  histograms: { step: number; lo: number; hi: number; counts: number[][] }[];
+  histograms: { step: number; lo: number[]; hi: number[]; counts: number[][] }[];
 }
 
 const INITIAL_CAPACITY = 64;
@@ -189,7 +196,7 @@ export class Trace {
     }
     return {
       format: 'gradscope.trace',
-      version: 2,
+      version: 3,
       sizes: [...this.sizes],
       activations: [...this.activations],
       loss: this.loss,
@@ -199,7 +206,7 @@ export class Trace {
       losses: Array.from(this.losses),
       accuracy: Array.from(this.accuracy),
       metrics,
-      histograms: this.histograms.map((h) => ({ step: h.step, lo: h.lo, hi: h.hi, counts: h.counts.map((c) => Array.from(c)) })),
+      histograms: this.histograms.map((h) => ({ step: h.step, lo: [...h.lo], hi: [...h.hi], counts: h.counts.map((c) => Array.from(c)) })),
     };
   }
 
@@ -223,7 +230,8 @@ export class Trace {
     const bad = (what: string) => new GradscopeError('INVALID_OPTION', `trace JSON: ${what}`);
     const t = json as Partial<TraceJSON> | null;
     if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
-    if (t.version !== 2) throw bad(`version ${JSON.stringify(t.version)} is not readable (this gradscope reads version 2); record the trace again`);
+    const version: unknown = t.version;
+    if (version !== 2 && version !== 3) throw bad(`version ${JSON.stringify(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
     if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object') {
       throw bad('missing sizes, activations, steps or metrics');
     }
@@ -238,7 +246,10 @@ export class Trace {
         row.forEach((v, l) => trace.set(name, r, l, v === null ? NaN : v));
       }
     });
-    for (const h of t.histograms ?? []) trace.histograms.push({ ...h, counts: h.counts.map((c) => Float64Array.from(c)) });
+    const perLayer = (range: number | number[]) => (typeof range === 'number' ? Array<number>(trace.layers).fill(range) : [...range]);
+    for (const h of t.histograms ?? []) {
+      trace.histograms.push({ step: h.step, lo: perLayer(h.lo), hi: perLayer(h.hi), counts: h.counts.map((c) => Float64Array.from(c)) });
+    }
     return trace;
   }
 }

@@ -1,6 +1,6 @@
 // The package itself in headless Chromium, two ways a user would load it: bundled by Vite, and as
 // plain ES modules through an import map (the compiled dist/, no bundler). Each page trains XOR.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -19,6 +19,8 @@ interface Report {
   before?: number;
   after?: number;
   accuracy?: number;
+  verdict?: string;
+  reportBytes?: number;
   error?: string;
 }
 
@@ -72,8 +74,32 @@ describe.skipIf(!CHROMIUM_PATH)(`the package in Chromium${CHROMIUM_PATH ? '' : `
     expect(await filesReachingNode(EXAMPLE_OUT)).toEqual([]);
   });
 
-  it('trains in a Vite-built page', async () => {
-    expectTrained(await run('/example-vite/'));
+  it('trains in a Vite-built page and renders the HTML report there', async () => {
+    const vite = await run('/example-vite/');
+    expectTrained(vite);
+    expect(['healthy', 'vanishing', 'exploding']).toContain(vite.report.verdict);
+    expect(vite.report.reportBytes).toBeGreaterThan(10_000);
+  }, 60_000);
+
+  it('serves the Vite example with `npm run example:vite`, printing its URL', async () => {
+    // One process (node with tsx's loader), so that killing it stops the server.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/browser-vite/serve.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk) => {
+          out += chunk;
+          const found = /http:\/\/127\.0\.0\.1:\d+\//.exec(out);
+          if (found) resolve(found[0]);
+        });
+        child.on('exit', (code) => reject(new Error(`serve.ts exited (${code}) before printing a URL: ${out}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Training XOR with gradscope');
+    } finally {
+      child.kill();
+    }
   }, 60_000);
 
   it('trains in a plain page that imports dist/ through an import map', async () => {

@@ -1,9 +1,11 @@
 /**
  * The HTML report rendered in headless Chromium: it opens offline (no request but the file itself,
- * no console error), and its charts hold the trace's values: one heatmap cell per (step, layer)
- * with log10 ‖∂C/∂b‖, the per-layer norm lines, every histogram count, every diagnosis.
+ * no console error); its charts draw the trace's values, read back from the drawing: one heatmap
+ * cell per (step, layer) with log10 ‖∂C/∂b‖, the per-layer norm lines, loss and accuracy on charts
+ * of their own, each layer's histogram over its own range, every diagnosis; it uses a wide page (contents bar,
+ * a grid of charts) and fits a phone; its data downloads as JSON and CSV; a step range can be selected.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,9 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { unitFailureMetric } from '../../src/flow/metrics.js';
-import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
+import { renderReport, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
+import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
@@ -44,31 +47,83 @@ const depth: DepthStudyResult = {
     { sizes: [10, 8, 8, 2], biasGradNorms: [0.05, 0.28], biasGradNormsStd: [0.01, 0.02], perSeed: [], seedRatios: [] },
   ],
 };
+/** A study whose runs are shown in short ('summary'), as study (b)'s are. */
+const study: ReportSection = {
+  id: 'activations',
+  heading: 'Study (b)',
+  tables: [{ header: ['run', 'verdict'], rows: [['sigmoid + standard', runs[0].diagnosis.verdict]] }],
+  runs: [{ ...runs[0], id: 'act-0', label: 'sigmoid + standard', detail: 'summary' }],
+};
 
-const numbers = (page: Page, selector: string, attribute = 'data-value') =>
-  page.$$eval(selector, (elements, a) => elements.map((e) => Number(e.getAttribute(a))), attribute);
+/** What the report writes for a value: the same float32. */
+const single = (values: ArrayLike<number>) => Array.from(values, (v) => Math.fround(v));
+const attribute = (page: Page, selector: string, name: string) => page.$$eval(selector, (elements, a) => elements.map((e) => e.getAttribute(a)!), name);
+const numbers = async (page: Page, selector: string, name = 'data-value') => (await attribute(page, selector, name)).map(Number);
+const viewBoxX = (page: Page, selector: string) =>
+  page.$$eval(selector, (plots) => plots.map((p) => [(p as SVGSVGElement).viewBox.baseVal.x, (p as SVGSVGElement).viewBox.baseVal.x + (p as SVGSVGElement).viewBox.baseVal.width]));
+
+/**
+ * Checks that a line chart draws `series`: per series, a point at each x with a drawable value, at
+ * the height that value has on the chart's y axis (read from the plot: data-y0..data-y1, data-log),
+ * to within half a pixel (the points are whole pixels).
+ */
+async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<number>; ys: ArrayLike<number> }[]): Promise<void> {
+  const drawn = await page.$eval(`${chart} svg.plot`, (plot) => {
+    const svg = plot as SVGSVGElement;
+    const points = Array.from(svg.querySelectorAll('g.series polyline'), (line) => {
+      const list = (line as SVGPolylineElement).points;
+      return Array.from({ length: list.numberOfItems }, (_, i) => [list.getItem(i).x, list.getItem(i).y]);
+    });
+    return { y0: Number(svg.dataset.y0), y1: Number(svg.dataset.y1), log: svg.hasAttribute('data-log'), height: svg.viewBox.baseVal.height, points };
+  });
+  expect(drawn.points.length, `${chart}: series`).toBe(series.length);
+  series.forEach(({ xs, ys }, k) => {
+    const want = Array.from(xs, (x, i) => [x, ys[i]]).filter(([, v]) => Number.isFinite(v) && (!drawn.log || v > 0));
+    expect(drawn.points[k].map(([x]) => x), `${chart} series ${k}: x`).toEqual(want.map(([x]) => Math.fround(x)));
+    want.forEach(([, v], i) => {
+      const y = drawn.height - (((drawn.log ? Math.log10(v) : v) - drawn.y0) / (drawn.y1 - drawn.y0)) * drawn.height;
+      expect(Math.abs(drawn.points[k][i][1] - y), `${chart} series ${k} point ${i}: ${v}`).toBeLessThanOrEqual(0.5);
+    });
+  });
+}
+
+/** The bar heights (% of the tallest) of each layer's histogram, read back from its outline path. */
+async function histogramBars(page: Page, chart: string): Promise<number[][]> {
+  const paths = await attribute(page, `${chart} g.histogram svg path`, 'd');
+  return paths.map((d) => {
+    const heights: number[] = [];
+    let h = 0;
+    for (const [, command, value] of d.matchAll(/([VH])(-?[\d.]+)/g)) {
+      if (command === 'V') h = -Number(value);
+      else heights.push(h);
+    }
+    return heights;
+  });
+}
 
 describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
   let browser: Browser;
   let page: Page;
   let errors: string[];
+  let url: string;
   const requests: string[] = [];
 
   beforeAll(async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-'));
     const file = join(folder, 'report.html');
-    await writeFile(file, renderReport({ sections: [depthReportSection(depth)], runs }));
+    await writeFile(file, await renderReport({ sections: [depthReportSection(depth), study], runs }));
+    url = pathToFileURL(file).href;
     browser = await launchChromium();
-    page = await browser.newPage();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
     errors = collectErrors(page);
     page.on('request', (request) => requests.push(request.url()));
-    await page.goto(pathToFileURL(file).href);
+    await page.goto(url);
+    await page.waitForSelector('body[data-data="ready"]');
   });
   afterAll(async () => browser?.close());
 
   it('opens offline: no request but the file, no error', () => {
-    expect(requests.length).toBe(1);
-    expect(requests[0]).toMatch(/^file:.*report\.html$/);
+    expect(requests.filter((r) => !r.startsWith('blob:'))).toEqual([url]);
     expect(errors).toEqual([]);
   });
 
@@ -78,47 +133,125 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
         rects.map((r) => ({ row: Number(r.getAttribute('data-row')), col: Number(r.getAttribute('data-col')), value: Number(r.getAttribute('data-value')) })),
       );
       expect(cells.length).toBe(trace.length * trace.layers);
-      for (const cell of cells) expect(cell.value).toBe(Math.log10(trace.at('biasGradNorm', cell.col, cell.row)));
+      for (const cell of cells) expect(Math.fround(cell.value)).toBe(Math.fround(Math.log10(trace.at('biasGradNorm', cell.col, cell.row))));
       // The cells are drawn: a real box in the laid-out page.
       const box = await page.locator(`#run-${i}-heatmap rect.cell`).first().boundingBox();
       expect(box!.width).toBeGreaterThan(0);
     }
   });
 
-  it('draws ‖∂C/∂b‖ vs layer at the first and last traced step, and each layer over time', async () => {
+  it('draws ‖∂C/∂b‖ vs layer at the first and last traced step, each layer over time, loss and accuracy apart', async () => {
     for (const [i, { trace }] of runs.entries()) {
-      const first = await numbers(page, `#run-${i}-norm-vs-layer g.series:nth-of-type(1) circle.point`);
-      const last = await numbers(page, `#run-${i}-norm-vs-layer g.series:nth-of-type(2) circle.point`);
-      expect(first).toEqual(Array.from(trace.row('biasGradNorm', 0)));
-      expect(last).toEqual(Array.from(trace.row('biasGradNorm', trace.length - 1)));
-      const overTime = await numbers(page, `#run-${i}-norm-over-time circle.point`);
-      expect(overTime).toEqual(Array.from({ length: trace.layers }, (_, l) => Array.from(trace.series('biasGradNorm', l))).flat());
-      const saturation = await numbers(page, `#run-${i}-saturation circle.point`);
+      const layers = Array.from({ length: trace.layers }, (_, l) => l + 1);
+      await expectLines(page, `#run-${i}-norm-vs-layer`, [0, trace.length - 1].map((r) => ({ xs: layers, ys: trace.row('biasGradNorm', r) })));
+      const byLayer = (metric: 'biasGradNorm' | 'saturatedFraction' | 'deadFraction', count: number) =>
+        Array.from({ length: count }, (_, l) => ({ xs: trace.steps, ys: trace.series(metric, l) }));
+      await expectLines(page, `#run-${i}-norm-over-time`, byLayer('biasGradNorm', trace.layers));
       // Saturation for saturating units, dead units for relu: never one for the other.
       const metric = unitFailureMetric(trace.activations[0])!;
       expect(metric).toBe(trace.activations[0] === 'relu' ? 'deadFraction' : 'saturatedFraction');
-      expect(saturation).toEqual(Array.from({ length: trace.layers - 1 }, (_, l) => Array.from(trace.series(metric, l))).flat());
-      const loss = await numbers(page, `#run-${i}-loss g.series:nth-of-type(1) circle.point`);
-      expect(loss).toEqual(Array.from(trace.losses));
+      await expectLines(page, `#run-${i}-saturation`, byLayer(metric, trace.layers - 1));
+      // One quantity per axis: the loss chart holds the loss alone, the accuracy chart the accuracy.
+      await expectLines(page, `#run-${i}-loss`, [{ xs: trace.steps, ys: trace.losses }]);
+      await expectLines(page, `#run-${i}-accuracy`, [{ xs: trace.steps, ys: trace.accuracy }]);
+      expect(await numbers(page, `#run-${i}-accuracy svg.plot`, 'data-y1')).toEqual([1]);
     }
   });
 
-  it('holds every count of the gradient histograms, per layer, at each chosen step', async () => {
+  it("draws each layer's gradient histogram over its own range", async () => {
     for (const [i, { trace }] of runs.entries()) {
       expect(trace.histograms.map((h) => h.step)).toEqual([1, 13]);
       for (const h of trace.histograms) {
-        const bars = await numbers(page, `#run-${i}-hist-${h.step} rect.bar`);
-        expect(bars).toEqual(h.counts.flatMap((c) => Array.from(c)));
+        const want = h.counts.map((c) => Array.from(c, (n) => Math.round((100 * n) / Math.max(1, ...c))));
+        expect(await histogramBars(page, `#run-${i}-hist-${h.step}`)).toEqual(want);
+        expect(single(await numbers(page, `#run-${i}-hist-${h.step} g.histogram`, 'data-hi'))).toEqual(single(h.hi));
       }
     }
+    // In the deep sigmoid net the first hidden layer's δ are far smaller than the output's, yet its
+    // histogram spreads over several bins (with one range for all layers it was a single bar).
+    const [first] = runs[0].trace.histograms;
+    expect(first.hi[0]).toBeLessThan(first.hi[first.hi.length - 1] / 10);
+    expect((await histogramBars(page, '#run-0-hist-1'))[0].filter((h) => h > 0).length).toBeGreaterThan(3);
   });
 
-  it('shows the depth study lines and every diagnosis', async () => {
-    const init = await numbers(page, '#depth-init circle.point');
-    expect(init).toEqual(depth.networks.flatMap((n) => n.biasGradNorms));
-    const verdicts = await page.$$eval('section.run .diagnosis', (ds) => ds.map((d) => d.getAttribute('data-verdict')));
+  it('shows the depth study lines, the per-layer gradient chart of study (b), and every diagnosis', async () => {
+    await expectLines(page, '#depth-init', depth.networks.map((n) => ({ xs: n.biasGradNorms.map((_, l) => l + 1), ys: n.biasGradNorms })));
+    const { trace } = runs[0];
+    await expectLines(page, '#act-0-norm-over-time', Array.from({ length: trace.layers }, (_, l) => ({ xs: trace.steps, ys: trace.series('biasGradNorm', l) })));
+    const verdicts = await page.$$eval('#runs section.run .diagnosis', (ds) => ds.map((d) => d.getAttribute('data-verdict')));
     expect(verdicts).toEqual(runs.map((r) => r.diagnosis.verdict));
     const text = await page.locator('#run-0 .diagnosis').innerText();
     expect(text).toContain(runs[0].diagnosis.summary.slice(0, 40));
+  });
+
+  it('uses a wide page: a contents bar beside the sections, charts in a grid, nothing sticking out', async () => {
+    const nav = (await page.locator('nav.contents').boundingBox())!;
+    const main = (await page.locator('main').boundingBox())!;
+    expect(nav.x).toBe(0);
+    expect(main.x).toBeGreaterThanOrEqual(nav.x + nav.width);
+    expect(await page.locator('nav.contents a[href="#run-1"]').count()).toBe(1);
+    const lefts = await page.$$eval('#run-0 figure.chart', (figures) => figures.map((f) => Math.round(f.getBoundingClientRect().left)));
+    expect(new Set(lefts).size).toBeGreaterThanOrEqual(3);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(url);
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const chart = (await phone.locator('#run-0-loss svg').first().boundingBox())!;
+    expect(chart.width).toBeGreaterThan(300);
+    await phone.close();
+  });
+
+  it('downloads each trace as JSON and CSV, and all the data as JSON', async () => {
+    const download = async (selector: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return readFile((await file.path())!, 'utf8');
+    };
+    const { trace } = runs[0];
+    const json = Trace.fromJSON(JSON.parse(await download('#run-0 a[data-format="json"]')));
+    expect(single(json.metric('biasGradNorm'))).toEqual(single(trace.metric('biasGradNorm')));
+    expect(json.histograms.map((h) => h.counts)).toEqual(trace.histograms.map((h) => h.counts));
+    // The CSV is Trace.toCSV()'s, value for value at float32 precision.
+    const csv = (await download('#run-0 a[data-format="csv"]')).trim().split('\n');
+    const want = trace.toCSV().trim().split('\n');
+    expect(csv[0]).toBe(want[0]);
+    expect(csv.length).toBe(want.length);
+    const cells = (line: string) => line.split(',').map((c) => (c === '' ? NaN : Math.fround(Number(c))));
+    for (let i = 1; i < want.length; i++) expect(cells(csv[i]), `CSV line ${i}`).toEqual(cells(want[i]));
+    const all = JSON.parse(await download('nav a[data-download="all"]'));
+    expect(all.format).toBe('gradscope.report');
+    expect(Object.keys(all.runs)).toEqual(['act-0', 'run-0', 'run-1', 'run-2']);
+    expect(all.sections.map((s: { id: string }) => s.id)).toEqual(['depth', 'activations', 'runs']);
+    expect(all.sections[0].charts[0].series.map((s: { ys: number[] }) => s.ys)).toEqual(depth.networks.map((n) => n.biasGradNorms));
+  });
+
+  it('zooms every chart over steps of a run to a dragged step range, and back', async () => {
+    const plots = '#run-0 svg.plot[data-time]';
+    const whole = await viewBoxX(page, plots);
+    expect(whole.length).toBe(5); // heatmap, norms over time, saturation, loss, accuracy
+    const plot = page.locator('#run-0-norm-over-time svg.plot');
+    await plot.scrollIntoViewIfNeeded();
+    const box = (await plot.boundingBox())!;
+    const [x0, x1] = whole[1];
+    const stepAt = (f: number) => x0 + f * (x1 - x0);
+    await page.mouse.move(box.x + 0.3 * box.width, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 0.5 * box.width, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.move(box.x + 0.7 * box.width, box.y + box.height / 2, { steps: 4 });
+    await page.mouse.up();
+    const zoomed = await viewBoxX(page, plots);
+    for (const [a, b] of zoomed) {
+      expect(a).toBeCloseTo(stepAt(0.3), 0);
+      expect(b).toBeCloseTo(stepAt(0.7), 0);
+    }
+    expect(await page.locator('#run-0 .range output').innerText()).toBe(`${Math.round(zoomed[0][0])}–${Math.round(zoomed[0][1])}`);
+    const ticks = (await page.$$eval('#run-0-loss g.xticks text', (t) => t.map((e) => Number(e.textContent)))) as number[];
+    for (const t of ticks) expect(t).toBeGreaterThanOrEqual(Math.floor(stepAt(0.3)));
+    // The other run keeps all its steps.
+    const domains = await page.$$eval('#run-1 svg.plot[data-time]', (ps) => ps.map((p) => [Number((p as SVGSVGElement).dataset.x0), Number((p as SVGSVGElement).dataset.x1)]));
+    expect(await viewBoxX(page, '#run-1 svg.plot[data-time]')).toEqual(domains);
+    expect(domains[1][0]).toBe(runs[1].trace.steps[0]);
+    await page.click('#run-0 .range button');
+    expect(await viewBoxX(page, plots)).toEqual(whole);
+    expect(await page.locator('#run-0 .range').isHidden()).toBe(true);
   });
 });

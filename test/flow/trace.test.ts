@@ -135,6 +135,14 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     // Histograms of δ at step 1: every value of every layer counted once.
     expect(t.histograms.map((h) => h.step)).toEqual([1]);
     t.histograms[0].counts.forEach((c, l) => expect(c.reduce((s, v) => s + v, 0), `histogram ${l}`).toBe(ROWS * layers[l].nOut));
+    // Each layer over its own range, ± its largest |δ|, so a small layer's δ spreads over the bins too.
+    const [histogram] = t.histograms;
+    layers.forEach((l, i) => {
+      const largest = Math.max(...Array.from(l.delta, Math.abs));
+      expect(histogram.hi[i] / largest, `histogram range ${i}`).toBeCloseTo(1, 5);
+      expect(histogram.lo[i]).toBe(-histogram.hi[i]);
+      expect(histogram.counts[i].filter((c) => c > 0).length, `bins used by layer ${i}`).toBeGreaterThan(3);
+    });
     net.dispose();
   });
 
@@ -196,6 +204,9 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     expect(back.run).toEqual({ optimizer: 'sgd', init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 } });
     expect(() => Trace.fromJSON({ ...t.toJSON(), version: 1 })).toThrow(/version 1 is not readable/);
     expectTraceInvariants(t, name);
+    // A version-2 trace held one histogram range for all layers: it is read as every layer's range.
+    const v2 = { ...t.toJSON(), version: 2, histograms: [{ step: 1, lo: -0.5, hi: 0.5, counts: t.histograms[0].counts.map((c) => Array.from(c)) }] };
+    expect(Trace.fromJSON(v2).histograms[0].hi).toEqual(Array(t.layers).fill(0.5));
     net.dispose();
   });
 });

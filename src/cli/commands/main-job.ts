@@ -3,7 +3,7 @@
  * study (b), activations × initialisations, on the bundled MNIST digits; prints the tables and the
  * diagnoses and writes the HTML report (reports/gradscope-report.html by default).
  */
-import { writeReport } from '../../flow/report-html.js';
+import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import { runActivationStudy } from '../../studies/activations.js';

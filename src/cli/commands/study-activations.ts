@@ -4,7 +4,7 @@
  */
 import { runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
-import { writeReport } from '../../flow/report-html.js';
+import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';

@@ -3,7 +3,7 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
-import { writeReport } from '../../flow/report-html.js';
+import { writeReport } from '../../io/report-file.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import {
   DEPTH_ROWS,

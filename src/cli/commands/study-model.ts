@@ -4,7 +4,7 @@
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
 import { diagnose } from '../../flow/diagnose.js';
-import { writeReport } from '../../flow/report-html.js';
+import { writeReport } from '../../io/report-file.js';
 import { dataFromJSON } from '../../io/data-file.js';
 import { Network } from '../../api/network.js';
 import { createOptimizer } from '../../optim/index.js';

@@ -1,0 +1,109 @@
+/**
+ * The report's inline script (no dependency, no network), in two parts:
+ * - downloads: the page's #report-data (gzipped JSON in base64) is unpacked once; a link with
+ *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
+ *   when clicked; the CSV is Trace.toCSV()'s layout (one line per step and layer, NaN as an empty
+ *   cell). <body data-data="ready"> says the data is unpacked;
+ * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
+ *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
+ * fmt and ticksBetween are svg.ts's own, so the ticks it redraws read as the ones it replaces.
+ */
+import { CHART, fmt, ticksBetween } from './svg.js';
+
+const script = `
+const fmt = ${fmt.toString()};
+const ticksBetween = ${ticksBetween.toString()};
+const CHART = ${JSON.stringify(CHART)};
+let data = null;
+(async () => {
+  const bytes = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));
+  const json = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
+  data = JSON.parse(json);
+  document.body.dataset.data = 'ready';
+})();
+
+function csvOf(trace) {
+  const names = Object.keys(trace.metrics);
+  const cell = (v) => (v === null ? '' : String(v));
+  const lines = [['step', 'layer', 'loss', 'accuracy', ...names].join(',')];
+  const layers = trace.sizes.length - 1;
+  trace.steps.forEach((step, r) => {
+    for (let l = 0; l < layers; l++) {
+      lines.push([step, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...names.map((n) => cell(trace.metrics[n][r][l]))].join(','));
+    }
+  });
+  return lines.join('\\n') + '\\n';
+}
+
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('a[data-download]');
+  if (!link) return;
+  if (!data) return event.preventDefault();
+  const which = link.dataset.download;
+  const value = which === 'all' ? data : data.runs[which].trace;
+  const text = link.dataset.format === 'csv' ? csvOf(value) : JSON.stringify(value, null, 1);
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
+});
+
+function showSteps(run, range) {
+  for (const plot of run.querySelectorAll('svg.plot[data-time]')) {
+    const x0 = Number(plot.dataset.x0);
+    const x1 = Number(plot.dataset.x1);
+    const [a, b] = range ? [Math.max(x0, range[0]), Math.min(x1, range[1])] : [x0, x1];
+    if (!(b > a)) continue;
+    const height = plot.viewBox.baseVal.height;
+    plot.setAttribute('viewBox', a + ' 0 ' + (b - a) + ' ' + height);
+    const ticks = plot.parentNode.querySelector('g.xticks');
+    const plotWidth = CHART.width - CHART.left - CHART.right;
+    ticks.innerHTML = ticksBetween(a, b, 6)
+      .map((t) => '<text x="' + (CHART.left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
+      .join('');
+  }
+  const label = run.querySelector('.range');
+  label.hidden = !range;
+  if (range) label.querySelector('output').textContent = Math.round(range[0]) + '–' + Math.round(range[1]);
+}
+
+function stepAt(plot, clientX) {
+  const box = plot.getBoundingClientRect();
+  const view = plot.viewBox.baseVal;
+  return view.x + ((clientX - box.left) / box.width) * view.width;
+}
+
+for (const run of document.querySelectorAll('section.run')) {
+  run.querySelector('.range button').addEventListener('click', () => showSteps(run, null));
+  for (const plot of run.querySelectorAll('svg.plot[data-time]')) {
+    let start = null;
+    let brush = null;
+    plot.addEventListener('pointerdown', (event) => {
+      start = stepAt(plot, event.clientX);
+      brush = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+      brush.setAttribute('class', 'brush');
+      brush.setAttribute('y', '0');
+      brush.setAttribute('height', String(plot.viewBox.baseVal.height));
+      plot.append(brush);
+      plot.setPointerCapture(event.pointerId);
+    });
+    plot.addEventListener('pointermove', (event) => {
+      if (start === null) return;
+      const x = stepAt(plot, event.clientX);
+      brush.setAttribute('x', String(Math.min(start, x)));
+      brush.setAttribute('width', String(Math.abs(x - start)));
+    });
+    plot.addEventListener('pointerup', (event) => {
+      if (start === null) return;
+      const end = stepAt(plot, event.clientX);
+      brush.remove();
+      const [a, b] = [Math.min(start, end), Math.max(start, end)];
+      start = null;
+      // A click, or a drag narrower than 1 % of the view, is not a selection.
+      if (b - a > plot.viewBox.baseVal.width / 100) showSteps(run, [a, b]);
+    });
+    plot.addEventListener('dblclick', () => showSteps(run, null));
+  }
+}
+`;
+
+/** The script's source, inlined in the report's last <script> element. */
+export const REPORT_SCRIPT = script.replace(/<\//g, '<\\/');
