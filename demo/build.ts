@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build } from 'vite';
-import { loadMnist, MNIST_CLASSES, MNIST_PIXELS } from '../src/data/mnist.js';
+import { loadMnist, MNIST_CLASSES, MNIST_PIXELS } from '../src/node.js';
 import { MNIST_SUBSET_FILE, type MnistSubsetFile } from './src/datasets.js';
 import config, { DEMO_OUT, DEMO_PUBLIC } from './vite.config.js';
 

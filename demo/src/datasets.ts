@@ -2,9 +2,8 @@
  * The visualizer's data sets: three generated 2-D problems (seeded, so a shared link shows the
  * same points) and a subset of the bundled MNIST digits, shipped as one JSON file at build time.
  */
-import type { Matrix } from '../../src/data/matrix.js';
-import { GradscopeError } from '../../src/errors.js';
-import { Rng } from '../../src/init/rng.js';
+import { GradscopeError, Rng } from '../../src/index.js';
+import type { Matrix } from '../../src/index.js';
 
 export const DATASETS = ['spirals', 'circles', 'xor', 'mnist'] as const;
 export type DatasetName = (typeof DATASETS)[number];

@@ -2,8 +2,8 @@
  * What the visualizer shows per layer, read from a gradient-flow trace (src/flow), so the page and
  * the library define every quantity the same way.
  */
-import { unitFailureMetric } from '../../src/flow/metrics.js';
-import type { Trace } from '../../src/flow/trace.js';
+import { unitFailureMetric } from '../../src/index.js';
+import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
   /** ‖∂C/∂W^l‖ (Frobenius) per weight layer. */

@@ -2,10 +2,7 @@
  * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
  * every message from it redraws the charts on the next animation frame.
  */
-import { WEIGHT_INITS } from '../../src/init/initializers.js';
-import { SATURATION_MARGIN } from '../../src/flow/metrics.js';
-import { ACTIVATIONS } from '../../src/kernels.js';
-import { optimizerNames } from '../../src/optim/index.js';
+import { WEIGHT_INITS, SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { COLORS } from './charts/canvas.js';

@@ -1,5 +1,5 @@
 /** Messages between the page and the training worker. */
-import type { Diagnosis } from '../../src/flow/diagnose.js';
+import type { Diagnosis } from '../../src/index.js';
 import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
 

@@ -4,8 +4,7 @@
  * median over all records and the last, so the run is thinned evenly rather than cut to a window:
  * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept.
  */
-import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, Trace } from '../../src/index.js';
 
 /** Records kept before the run is thinned to every other kept step. */
 export const MAX_RECORDS = 1024;

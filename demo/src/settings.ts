@@ -3,10 +3,9 @@
  * Parsing never throws: a missing or bad parameter takes its default and is reported, so a
  * hand-edited link still opens.
  */
-import { WEIGHT_INITS, type WeightInitName } from '../../src/init/initializers.js';
-import { ACTIVATIONS, type Activation } from '../../src/kernels.js';
+import { WEIGHT_INITS, ACTIVATIONS, optimizerNames } from '../../src/index.js';
+import type { WeightInitName, Activation } from '../../src/index.js';
 import { DATASETS, type DatasetName } from './datasets.js';
-import { optimizerNames } from '../../src/optim/index.js';
 
 export interface Settings {
   /** Hidden layers. */

@@ -3,14 +3,8 @@
  * charts need after each slice, with diagnose() of the run's trace, so the page never waits on the
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
-import { GradscopeError } from '../../src/errors.js';
-import { diagnose } from '../../src/flow/diagnose.js';
-import { TraceRecorder, type TraceOptions } from '../../src/flow/recorder.js';
-import type { Trace } from '../../src/flow/trace.js';
-import { createNetwork, type Network } from '../../src/api/network.js';
-import { createOptimizer } from '../../src/optim/index.js';
-import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
-import type { Optimizer } from '../../src/optim/optimizer.js';
+import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer, equalisingLayerRates } from '../../src/index.js';
+import type { TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { mnistDataset, planarDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';

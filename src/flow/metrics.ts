@@ -31,6 +31,7 @@ export const LAYER_METRICS = {
   gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise; else NaN)',
 } as const;
 export type LayerMetric = keyof typeof LAYER_METRICS;
+/** The metrics' names in LAYER_METRICS' order: the order of a trace's CSV columns and JSON keys. */
 export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
 /** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];

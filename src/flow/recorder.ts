@@ -65,6 +65,13 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   return { every, refreshEvery, histogramSteps, gradientNoise };
 }
 
+/**
+ * Records a network's gradient flow into a Trace. train() uses one when given `trace` options; use
+ * one yourself to trace a step train() does not make, e.g. the gradients at initialisation:
+ * `const r = new TraceRecorder(net, { every: 1 }); const g = net.gradients(x, y);
+ * r.afterBackprop(x.rows, g.loss); r.close();` then read `r.trace`. It holds backend memory until
+ * close(), which also measures the last record's update ratio.
+ */
 export class TraceRecorder {
   readonly trace: Trace;
   private readonly options: Required<TraceOptions>;
