@@ -23,10 +23,10 @@ async function reportImages(browser: Browser): Promise<void> {
     const job = spawnSync(process.execPath, ['bin/gradscope.js'], { stdio: 'inherit' });
     if (job.status !== 0) throw new Error(`the main job failed (exit ${job.status})`);
   }
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 2 });
   await page.goto(pathToFileURL(resolve(MAIN_JOB_REPORT)).href);
   await page.waitForSelector('body[data-data="ready"]');
-  await page.screenshot({ path: `${IMAGES}/report.png` });
+  await page.screenshot({ path: `${IMAGES}/report.png`, scale: 'css' });
   await page.locator('#depth-init').screenshot({ path: `${IMAGES}/report-depth.png` });
   await page.locator('#depth-4-heatmap').screenshot({ path: `${IMAGES}/report-heatmap.png` });
   await page.close();

@@ -17,8 +17,6 @@ export const DATASET_LABELS: Record<DatasetName, string> = {
 
 /** Points per generated 2-D set. */
 export const POINTS_2D = 400;
-/** Noise of the generated sets, in units of the [−1, 1]² plane. */
-const NOISE = 0.05;
 
 export interface Dataset {
   x: Matrix;
@@ -49,8 +47,8 @@ function fromLabels(x: Float32Array, labels: Uint8Array, cols: number, classes: 
   return { x: { data: x, rows, cols }, y: { data: y, rows, cols: classes }, classes, labels, planar };
 }
 
-/** A generated 2-D set with two classes; `seed` fixes the points. */
-export function planarDataset(name: Exclude<DatasetName, 'mnist'>, seed: number, points = POINTS_2D): Dataset {
+/** A generated 2-D set with two classes; `seed` fixes the points, `noise` is the std of the Gaussian added to each. */
+export function planarDataset(name: Exclude<DatasetName, 'mnist'>, seed: number, noise: number, points = POINTS_2D): Dataset {
   const rng = new Rng(seed);
   const x = new Float32Array(points * 2);
   const labels = new Uint8Array(points);
@@ -73,13 +71,13 @@ export function planarDataset(name: Exclude<DatasetName, 'mnist'>, seed: number,
       px = rng.uniformIn(-0.9, 0.9);
       py = rng.uniformIn(-0.9, 0.9);
       labels[i] = px * py > 0 ? 0 : 1;
-      x[2 * i] = px + NOISE * rng.normal();
-      x[2 * i + 1] = py + NOISE * rng.normal();
+      x[2 * i] = px + noise * rng.normal();
+      x[2 * i + 1] = py + noise * rng.normal();
       continue;
     }
     labels[i] = label;
-    x[2 * i] = px + NOISE * rng.normal();
-    x[2 * i + 1] = py + NOISE * rng.normal();
+    x[2 * i] = px + noise * rng.normal();
+    x[2 * i + 1] = py + noise * rng.normal();
   }
   return fromLabels(x, labels, 2, 2, true);
 }
@@ -93,4 +91,17 @@ export function mnistDataset(file: MnistSubsetFile): Dataset {
   const x = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) x[i] = bytes[i] / 255;
   return fromLabels(x, Uint8Array.from(file.labels), file.pixels, file.classes, false);
+}
+
+/** The rows before `trainPercent` % of the way as the training set, the rest as the test set (the sets' rows are in random order). */
+export function splitDataset(data: Dataset, trainPercent: number): { train: Dataset; test: Dataset } {
+  const cut = Math.min(data.x.rows - 1, Math.max(1, Math.round((data.x.rows * trainPercent) / 100)));
+  const part = (from: number, to: number): Dataset => ({
+    x: { data: data.x.data.subarray(from * data.x.cols, to * data.x.cols), rows: to - from, cols: data.x.cols },
+    y: { data: data.y.data.subarray(from * data.y.cols, to * data.y.cols), rows: to - from, cols: data.y.cols },
+    classes: data.classes,
+    labels: data.labels.subarray(from, to),
+    planar: data.planar,
+  });
+  return { train: part(0, cut), test: part(cut, data.x.rows) };
 }

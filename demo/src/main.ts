@@ -15,6 +15,7 @@ import { History } from './history.js';
 import {
   LAYER_RATES,
   LIMITS,
+  needsRebuild,
   optimizerChoices,
   PARAM,
   parseSettings,
@@ -27,6 +28,9 @@ const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 const form = $<HTMLFormElement>('controls');
 const trainButton = $<HTMLButtonElement>('train');
+const stepButton = $<HTMLButtonElement>('step-once');
+/** Steps per second while running (not a setting: the URL does not keep it). */
+const speed = $<HTMLSelectElement>('speed');
 const status = $('status');
 const canvases = {
   loss: $<HTMLCanvasElement>('chart-loss'),
@@ -64,12 +68,19 @@ worker.onerror = (event) => setStatus(`The training worker failed: ${event.messa
 let notice = parsed.problems.length > 0 ? `Ignored in the link: ${parsed.problems.join('; ')}` : '';
 configure();
 
-form.addEventListener('change', () => {
+form.addEventListener('change', (event) => {
+  if (event.target === speed) return;
+  const before = settings;
   settings = readForm();
-  history.clear();
-  snapshot = undefined;
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
-  configure();
+  if (needsRebuild(before, settings)) {
+    history.clear();
+    snapshot = undefined;
+    configure();
+  } else {
+    // The step's size or rule changed: same network, the run goes on (a running run keeps running).
+    post({ type: 'update', settings });
+  }
 });
 $<HTMLInputElement>('depth').addEventListener('input', (e) => ($('depth-value').textContent = (e.target as HTMLInputElement).value));
 trainButton.addEventListener('click', () => {
@@ -77,6 +88,12 @@ trainButton.addEventListener('click', () => {
   post({ type: running ? 'run' : 'pause' });
   showRunning();
 });
+stepButton.addEventListener('click', () => {
+  running = false;
+  showRunning();
+  post({ type: 'step' });
+});
+speed.addEventListener('change', () => post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) }));
 $('reset').addEventListener('click', () => configure());
 $('download-trace').addEventListener('click', () => post({ type: 'trace' }));
 /** The object URL of the last downloaded trace, released when the next one is made. */
@@ -90,8 +107,9 @@ function post(message: ToWorker): void {
 function configure(): void {
   running = false;
   showRunning();
-  trainButton.disabled = true;
+  trainButton.disabled = stepButton.disabled = true;
   document.body.dataset.state = 'loading';
+  post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) });
   setStatus(settings.dataset === 'mnist' ? 'Loading the digits and building the network…' : 'Building the network…');
   post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href });
 }
@@ -101,9 +119,9 @@ function receive(message: FromWorker): void {
     history.clear();
     snapshot = message.snapshot;
     points = message.points;
-    history.addAccuracy(snapshot.step, snapshot.accuracy);
+    history.addSnapshot(snapshot);
     explain(snapshot);
-    trainButton.disabled = false;
+    trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (notice !== '') setStatus(notice, true);
     else setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
@@ -111,9 +129,11 @@ function receive(message: FromWorker): void {
   } else if (message.type === 'progress') {
     history.addSteps(message.steps);
     snapshot = message.snapshot;
-    history.addAccuracy(snapshot.step, snapshot.accuracy);
+    if (message.steps.length > 0) history.addSnapshot(snapshot);
     explain(snapshot);
-    setStatus(`Training: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${(snapshot.accuracy * 100).toFixed(1)} %`);
+    setStatus(
+      `${running ? 'Training' : 'Paused'}: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${(snapshot.accuracy * 100).toFixed(1)} % (test: loss ${fmt(snapshot.testLoss)}, accuracy ${(snapshot.testAccuracy * 100).toFixed(1)} %)`,
+    );
   } else if (message.type === 'trace') {
     saveTrace(message.json);
     return;
@@ -147,11 +167,15 @@ function scheduleDraw(): void {
 function draw(): void {
   if (!snapshot) return;
   const { stats } = snapshot;
-  const L = stats.gradW.length;
+  const L = stats.gradB.length;
   $('step').textContent = `step ${snapshot.step}`;
-  drawLossChart(canvases.loss, history.lossSeries());
-  drawLayerBars(canvases.gradients, stats.gradW, { scale: 'log', color: COLORS.bar });
-  drawHeatmap(canvases.heatmap, { steps: history.steps, rows: history.gradW, layers: L }, $('heatmap-legend'));
+  $('epoch').textContent = `epoch ${snapshot.epoch.toFixed(snapshot.epoch < 10 ? 2 : 1)}`;
+  drawLossChart(canvases.loss, history);
+  // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer.
+  drawLayerBars(canvases.gradients, stats.gradB, { scale: 'log', color: COLORS.bar });
+  const [first, last] = history.range;
+  const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
+  drawHeatmap(canvases.heatmap, { first, last, rows, layers: L }, $('heatmap-legend'));
   drawLayerBars(canvases.saturation, stats.unitFailure.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
   describeUnitFailure(stats.unitFailureKind[0]);
   drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
@@ -243,6 +267,9 @@ function writeForm(s: Settings): void {
   $<HTMLInputElement>('learningRate').value = String(s.learningRate);
   $<HTMLInputElement>('batchSize').value = String(s.batchSize);
   $<HTMLSelectElement>('dataset').value = s.dataset;
+  $<HTMLInputElement>('trainPercent').value = String(s.trainPercent);
+  $<HTMLInputElement>('noise').value = String(s.noise);
+  $<HTMLInputElement>('l2').value = String(s.l2);
 }
 
 /** The form's values, through the same parser as the URL, so both accept exactly the same settings. */

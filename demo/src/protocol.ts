@@ -6,8 +6,14 @@ import type { Settings } from './settings.js';
 export type ToWorker =
   /** Build a fresh network and data set (and stop any run). */
   | { type: 'configure'; settings: Settings; mnistUrl: string }
+  /** Continue the run with new step settings (CONTINUING in settings.ts): same network, same history. */
+  | { type: 'update'; settings: Settings }
   | { type: 'run' }
   | { type: 'pause' }
+  /** Train exactly one batch step (pausing a run). */
+  | { type: 'step' }
+  /** Steps per second while running; null: as fast as the core goes. */
+  | { type: 'speed'; stepsPerSecond: number | null }
   /** Send the trace the panel's diagnosis was made from, as JSON (for download). */
   | { type: 'trace' };
 
@@ -15,15 +21,21 @@ export type ToWorker =
 export interface StepRecord {
   step: number;
   loss: number;
-  /** ‖∂C/∂W^l‖ per layer, before the step's update. */
-  gradW: Float64Array;
+  /** ‖∂C/∂b^l‖ per layer, before the step's update: the quantity diagnose() compares. */
+  gradB: Float64Array;
 }
 
 /** The state after the latest step (or at initialisation, step 0). */
 export interface Snapshot {
   step: number;
+  /** Passes over the training rows so far (fractional). */
+  epoch: number;
   loss: number;
+  /** On the training rows. */
   accuracy: number;
+  /** Loss and accuracy on the held-out test rows. */
+  testLoss: number;
+  testAccuracy: number;
   /** The latest record's per-layer statistics, for the chain-rule table. */
   stats: LayerStats;
   /** diagnose() of the run's trace (see run-trace.ts). */
@@ -37,7 +49,8 @@ export interface Snapshot {
 }
 
 export type FromWorker =
-  | { type: 'ready'; snapshot: Snapshot; points: { x: Float32Array; labels: Uint8Array } | null }
+  /** points: the 2-D rows (training rows first, then `trainRows`… the test rows); null for MNIST. */
+  | { type: 'ready'; snapshot: Snapshot; points: { x: Float32Array; labels: Uint8Array; trainRows: number } | null }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
   | { type: 'stopped'; reason: string }
   /** Trace.toJSON() of the diagnosed trace, as text. */

@@ -20,6 +20,12 @@ export interface Settings {
   batchSize: number;
   dataset: DatasetName;
   seed: number;
+  /** Share of the rows trained on, in percent; the others are the test set. */
+  trainPercent: number;
+  /** Standard deviation of the Gaussian noise added to the 2-D points ([−1, 1]² units; MNIST has none). */
+  noise: number;
+  /** L2 weight decay given to the optimiser (0: none). */
+  l2: number;
 }
 
 export const DEFAULTS: Settings = {
@@ -32,7 +38,21 @@ export const DEFAULTS: Settings = {
   batchSize: 32,
   dataset: 'spirals',
   seed: 1,
+  trainPercent: 70,
+  noise: 0.05,
+  l2: 0,
 };
+
+/**
+ * Settings whose change keeps the network and continues the run (TensorFlow Playground's habit):
+ * the step's size and rule. Any other setting rebuilds the network or the data, and starts again.
+ */
+export const CONTINUING: readonly (keyof Settings)[] = ['learningRate', 'batchSize', 'optimizer', 'l2'];
+
+/** Whether going from `a` to `b` needs a new network or new data. */
+export function needsRebuild(a: Settings, b: Settings): boolean {
+  return (Object.keys(a) as (keyof Settings)[]).some((key) => !CONTINUING.includes(key) && a[key] !== b[key]);
+}
 
 /** SGD whose per-layer rates equalise the gradient norms measured at initialisation (equalisingLayerRates). */
 export const LAYER_RATES = 'layer-rates';
@@ -58,6 +78,9 @@ export const LIMITS = {
   width: { min: 2, max: 128 },
   batchSize: { min: 1, max: 512 },
   learningRate: { min: 1e-5, max: 10 },
+  trainPercent: { min: 10, max: 90 },
+  noise: { min: 0, max: 0.5 },
+  l2: { min: 0, max: 0.1 },
 } as const;
 
 /** URL parameter of each setting: short, so links stay readable. */
@@ -71,6 +94,9 @@ export const PARAM: Record<keyof Settings, string> = {
   batchSize: 'batch',
   dataset: 'data',
   seed: 'seed',
+  trainPercent: 'train',
+  noise: 'noise',
+  l2: 'l2',
 };
 
 export interface ParsedSettings {
@@ -96,6 +122,10 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
     const n = Number(text);
     return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
   };
+  const between = (min: number, max: number) => (text: string) => {
+    const n = Number(text);
+    return text.trim() !== '' && n >= min && n <= max ? n : undefined;
+  };
   const choice =
     <T extends string>(allowed: readonly T[]) =>
     (text: string) =>
@@ -107,13 +137,13 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
       activation: read('activation', choice(ACTIVATIONS)),
       init: read('init', choice(WEIGHT_INITS)),
       optimizer: read('optimizer', choice(optimizerChoices())),
-      learningRate: read('learningRate', (text) => {
-        const n = Number(text);
-        return text.trim() !== '' && n >= LIMITS.learningRate.min && n <= LIMITS.learningRate.max ? n : undefined;
-      }),
+      learningRate: read('learningRate', between(LIMITS.learningRate.min, LIMITS.learningRate.max)),
       batchSize: read('batchSize', integer(LIMITS.batchSize.min, LIMITS.batchSize.max)),
       dataset: read('dataset', choice(DATASETS)),
       seed: read('seed', integer(0, 2 ** 31 - 1)),
+      trainPercent: read('trainPercent', integer(LIMITS.trainPercent.min, LIMITS.trainPercent.max)),
+      noise: read('noise', between(LIMITS.noise.min, LIMITS.noise.max)),
+      l2: read('l2', between(LIMITS.l2.min, LIMITS.l2.max)),
     },
     problems,
   };

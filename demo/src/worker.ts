@@ -5,7 +5,7 @@
  */
 import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer, equalisingLayerRates } from '../../src/index.js';
 import type { TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
-import { mnistDataset, planarDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
+import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { RunTrace } from './run-trace.js';
@@ -27,6 +27,10 @@ const scope = self as unknown as WorkerScope;
 interface Session {
   net: Network;
   data: Dataset;
+  test: Dataset;
+  /** Training rows seen so far (for the epoch counter), and where the next single step's batch starts. */
+  rowsSeen: number;
+  cursor: number;
   optimizer: Optimizer;
   /** The multipliers given to SGD for the per-layer-rates choice, else null. */
   layerRates: number[] | null;
@@ -40,6 +44,8 @@ interface Session {
 
 let session: Session | undefined;
 let running = false;
+/** Steps per second while running; null: as fast as the core goes (whole epochs per train() call). */
+let stepsPerSecond: number | null = null;
 /** Bumped by every configure, so a slice of an old session never posts. */
 let generation = 0;
 let mnist: Promise<Dataset> | undefined;
@@ -47,14 +53,54 @@ let mnist: Promise<Dataset> | undefined;
 scope.onmessage = (event) => {
   const message = event.data;
   if (message.type === 'configure') void configure(message.settings, message.mnistUrl);
+  else if (message.type === 'update') update(message.settings);
   else if (message.type === 'run') {
     if (session && !running) {
       running = true;
       void runLoop(generation);
     }
   } else if (message.type === 'pause') running = false;
+  else if (message.type === 'step') {
+    running = false;
+    if (session) trainAndPost(session, () => stepOnce(session!));
+  } else if (message.type === 'speed') stepsPerSecond = message.stepsPerSecond;
   else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
 };
+
+/** The optimiser for `settings` on the network as it is now (per-layer rates measured on its current gradients). */
+function optimizerFor(net: Network, settings: Settings, probe: { x: Dataset['x']; y: Dataset['y'] }): { optimizer: Optimizer; layerRates: number[] | null } {
+  const layerRates = settings.optimizer === LAYER_RATES ? equalisingLayerRates(net, probe) : null;
+  const weightDecay = settings.l2 > 0 ? { weightDecay: settings.l2 } : {};
+  const name = layerRates ? 'sgd' : settings.optimizer;
+  return { optimizer: createOptimizer(net, { name, ...weightDecay, ...(layerRates ? { layerRates } : {}) }), layerRates };
+}
+
+/** New step settings for the same network: the run continues (a new optimiser starts with fresh state). */
+function update(settings: Settings): void {
+  if (!session) return;
+  const s = session;
+  try {
+    if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) {
+      const { optimizer, layerRates } = optimizerFor(s.net, settings, probeOf(s.data));
+      s.optimizer.dispose();
+      s.optimizer = optimizer;
+      s.layerRates = layerRates;
+    }
+    s.settings = settings;
+    scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
+  } catch (error) {
+    running = false;
+    scope.postMessage({ type: 'stopped', reason: describe(error) });
+  }
+}
+
+function probeOf(data: Dataset): { x: Dataset['x']; y: Dataset['y'] } {
+  const rows = Math.min(PROBE_ROWS, data.x.rows);
+  return {
+    x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
+    y: { data: data.y.data.subarray(0, rows * data.y.cols), rows, cols: data.y.cols },
+  };
+}
 
 function loadMnist(url: string): Promise<Dataset> {
   mnist ??= fetch(url)
@@ -71,7 +117,8 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
   const mine = ++generation;
   running = false;
   try {
-    const data = settings.dataset === 'mnist' ? await loadMnist(mnistUrl) : planarDataset(settings.dataset, settings.seed);
+    const all = settings.dataset === 'mnist' ? await loadMnist(mnistUrl) : planarDataset(settings.dataset, settings.seed, settings.noise);
+    const { train: data, test } = splitDataset(all, settings.trainPercent);
     const net = await createNetwork({
       sizes: [data.x.cols, ...Array.from({ length: settings.depth }, () => settings.width), data.classes],
       activation: settings.activation,
@@ -91,24 +138,19 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
       session = undefined;
     }
     // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
-    const rows = Math.min(PROBE_ROWS, data.x.rows);
-    const probe = {
-      x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
-      y: { data: data.y.data.subarray(0, rows * data.y.cols), rows, cols: data.y.cols },
-    };
+    const probe = probeOf(data);
     const gradients = net.gradients(probe.x, probe.y);
     const recorder = new TraceRecorder(net, TRACE);
     try {
-      recorder.afterBackprop(rows, gradients.loss);
+      recorder.afterBackprop(probe.x.rows, gradients.loss);
     } finally {
       recorder.close();
     }
-    const layerRates = settings.optimizer === LAYER_RATES ? equalisingLayerRates(net, probe) : null;
-    const optimizer = createOptimizer(net, layerRates ? { name: 'sgd', layerRates } : settings.optimizer);
+    const { optimizer, layerRates } = optimizerFor(net, settings, probe);
     const run = new RunTrace(recorder.trace);
-    session = { net, data, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid: boundaryGrid() };
+    session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid: boundaryGrid() };
     const snapshot = snapshotOf(session, gradients.loss);
-    const points = data.planar ? { x: data.x.data.slice(), labels: data.labels.slice() } : null;
+    const points = all.planar ? { x: all.x.data.slice(), labels: all.labels.slice(), trainRows: data.x.rows } : null;
     scope.postMessage({ type: 'ready', snapshot, points }, transfers(snapshot));
   } catch (error) {
     scope.postMessage({ type: 'stopped', reason: describe(error) });
@@ -116,58 +158,104 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
 }
 
 async function runLoop(mine: number): Promise<void> {
+  let started = performance.now();
+  let done = 0;
+  let paced = stepsPerSecond;
   while (running && mine === generation && session) {
     const s = session;
-    const steps: StepRecord[] = [];
-    const started = performance.now();
-    let loss = NaN;
-    try {
-      while (performance.now() - started < SLICE_MS) {
-        s.net.train(s.data.x, s.data.y, {
-          epochs: 1,
-          batchSize: s.settings.batchSize,
-          learningRate: s.settings.learningRate,
-          optimizer: s.optimizer,
-          trace: TRACE,
-        });
-        loss = collectSteps(s, s.net.trace!, steps);
-      }
-    } catch (error) {
-      running = false;
-      if (steps.length > 0) postProgress(s, steps, loss);
-      scope.postMessage({ type: 'stopped', reason: describe(error) });
-      return;
+    if (stepsPerSecond !== paced) {
+      // A new speed counts from now.
+      paced = stepsPerSecond;
+      started = performance.now();
+      done = 0;
     }
-    postProgress(s, steps, loss);
-    // Let 'pause' and 'configure' messages in between slices.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const ok = trainAndPost(s, () => {
+      if (paced === null) {
+        const sliceStart = performance.now();
+        while (performance.now() - sliceStart < SLICE_MS) epoch(s);
+      } else {
+        const due = Math.floor(((performance.now() - started) / 1000) * paced) - done;
+        for (let i = 0; i < due; i++) stepOnce(s);
+        done += Math.max(due, 0);
+      }
+    });
+    if (!ok) return;
+    // Let 'pause', 'step', 'speed' and 'configure' messages in between slices.
+    await new Promise((resolve) => setTimeout(resolve, paced === null ? 0 : Math.min(SLICE_MS, 1000 / paced)));
   }
+}
+
+/** Runs `train` (which trains by epoch() or stepOnce()), then posts the steps it made; false if it failed. */
+function trainAndPost(s: Session, train: () => void): boolean {
+  const steps: StepRecord[] = [];
+  collecting = steps;
+  try {
+    train();
+  } catch (error) {
+    running = false;
+    if (steps.length > 0) postProgress(s, steps);
+    scope.postMessage({ type: 'stopped', reason: describe(error) });
+    return false;
+  } finally {
+    collecting = undefined;
+  }
+  if (steps.length > 0) postProgress(s, steps);
+  return true;
+}
+
+/** Where the records of the train() calls of one trainAndPost go. */
+let collecting: StepRecord[] | undefined;
+
+/** One pass over the training rows (the core's own batching and shuffling). */
+function epoch(s: Session): void {
+  s.net.train(s.data.x, s.data.y, trainOptions(s));
+  s.rowsSeen += s.data.x.rows;
+  collectSteps(s, s.net.trace!, collecting!);
+}
+
+/** One batch step, on the next `batchSize` training rows in order (wrapping round). */
+function stepOnce(s: Session): void {
+  const { x, y } = s.data;
+  const rows = Math.min(s.settings.batchSize, x.rows);
+  if (s.cursor + rows > x.rows) s.cursor = 0;
+  const batch = (m: Dataset['x']) => ({ data: m.data.subarray(s.cursor * m.cols, (s.cursor + rows) * m.cols), rows, cols: m.cols });
+  s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });
+  s.cursor += rows;
+  s.rowsSeen += rows;
+  collectSteps(s, s.net.trace!, collecting!);
+}
+
+function trainOptions(s: Session) {
+  return { epochs: 1, batchSize: s.settings.batchSize, learningRate: s.settings.learningRate, optimizer: s.optimizer, trace: TRACE };
 }
 
 /** Appends the trace's records to `steps` and to the run, keeps the last one's statistics; returns its loss. */
-function collectSteps(s: Session, trace: Trace, steps: StepRecord[]): number {
-  const gradW = trace.metric('weightGradNorm');
+function collectSteps(s: Session, trace: Trace, steps: StepRecord[]): void {
+  const gradB = trace.metric('biasGradNorm');
   const L = trace.layers;
   for (let r = 0; r < trace.length; r++) {
-    steps.push({ step: trace.steps[r], loss: trace.losses[r], gradW: gradW.slice(r * L, (r + 1) * L) });
+    steps.push({ step: trace.steps[r], loss: trace.losses[r], gradB: gradB.slice(r * L, (r + 1) * L) });
   }
   s.run.append(trace);
   s.stats = statsFromTrace(trace, trace.length - 1);
-  return trace.losses[trace.length - 1];
 }
 
-function postProgress(s: Session, steps: StepRecord[], loss: number): void {
-  const snapshot = snapshotOf(s, loss);
+function postProgress(s: Session, steps: StepRecord[]): void {
+  const snapshot = snapshotOf(s, steps[steps.length - 1].loss);
   scope.postMessage({ type: 'progress', steps, snapshot }, transfers(snapshot));
 }
 
 function snapshotOf(s: Session, loss: number): Snapshot {
   const { stats } = s;
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
+  const test = s.net.evaluate(s.test.x, s.test.y);
   return {
     step: s.net.step,
+    epoch: s.rowsSeen / s.data.x.rows,
     loss,
     accuracy,
+    testLoss: test.loss,
+    testAccuracy: test.accuracy,
     stats,
     diagnosis: diagnose(s.run.trace),
     layerRates: s.layerRates,

@@ -5,6 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
+import { BUCKETS } from '../../demo/src/history.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
@@ -182,7 +183,104 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
 
   }, 120_000);
+
+  it('keeps the whole run: after thousands of steps the loss chart still starts at step 1', async () => {
+    const { page, errors } = await open('?depth=2&width=8&batch=4');
+    await trainFor(page, 3 * BUCKETS);
+    const span = await page.evaluate(() => ({ ...document.getElementById('chart-loss')!.dataset }));
+    expect(Number(span.first)).toBe(1);
+    expect(Number(span.last)).toBe(await stepOf(page));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('steps one batch at a time, counts epochs, and paces a run at the chosen speed', async () => {
+    const { page, errors } = await open('?batch=28');
+    await stepTimes(page, 3);
+    // 70 % of the 400 points train: 280 rows, 28 a step, so 3 steps are 0.30 epochs.
+    expect(await page.locator('#epoch').innerText()).toBe('epoch 0.30');
+    await page.selectOption('#speed', '10');
+    const started = Date.now();
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 6, null, { timeout: 20_000 });
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"]');
+    const seconds = (Date.now() - started) / 1000;
+    // Never faster than 10 steps a second (one step of slack for the slice in flight).
+    expect(await stepOf(page)).toBeLessThanOrEqual(3 + Math.ceil(10 * seconds) + 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('continues the run when the learning rate changes, and starts again when the structure does', async () => {
+    const { page, errors } = await open('?depth=3&act=tanh&init=glorot-uniform');
+    await trainFor(page, 100);
+    const before = await stepOf(page);
+    await page.fill('#learningRate', '0.3');
+    await page.locator('#learningRate').dispatchEvent('change');
+    await page.waitForFunction(() => location.search.includes('lr=0.3'));
+    expect(await stepOf(page)).toBe(before);
+    await trainFor(page, before + 50);
+    expect(Number(await page.locator('#chart-loss').getAttribute('data-first'))).toBe(1);
+    // A structural change (the depth) builds a new network: back to step 0.
+    await page.locator('#depth').fill('4');
+    await page.locator('#depth').dispatchEvent('change');
+    await page.waitForFunction(() => document.getElementById('step')!.textContent === 'step 0');
+    await ready(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('holds out a test set and reports its loss and accuracy beside the training ones', async () => {
+    const { page, errors } = await open('?depth=2&act=tanh&init=glorot-uniform&data=circles&train=50&noise=0.1');
+    expect(await page.locator('#trainPercent').inputValue()).toBe('50');
+    expect(await page.locator('#noise').inputValue()).toBe('0.1');
+    await trainFor(page, 300);
+    const status = await page.locator('#status').innerText();
+    const test = /test: loss ([\d.e+-]+), accuracy ([\d.]+) %/.exec(status);
+    expect(test, status).not.toBeNull();
+    expect(Number(test![2])).toBeGreaterThan(50);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('applies L2 weight decay: the same 20 steps end with smaller weights', async () => {
+    const norms: number[] = [];
+    for (const l2 of [0, 0.05]) {
+      const { page, errors } = await open(`?depth=2&l2=${l2}&lr=0.5`);
+      await stepTimes(page, 20);
+      const trace = await downloadTrace(page);
+      norms.push(trace.row('weightNorm', trace.length - 1).reduce((a, b) => a + b, 0));
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+    expect(norms[1]).toBeLessThan(norms[0]);
+  }, 60_000);
+
+  it('shows in its bars the quantity the diagnosis compares: ‖∂C/∂b‖ per layer at the latest step', async () => {
+    const { page, errors } = await open('?depth=5');
+    await stepTimes(page, 10);
+    const trace = await downloadTrace(page);
+    expect(trace.steps[trace.length - 1]).toBe(10);
+    const bars = (await page.locator('#chart-gradients').getAttribute('data-values'))!.split(',').map(Number);
+    expect(bars).toEqual(Array.from(trace.row('biasGradNorm', trace.length - 1)));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
+
+/** Presses Step `times` times, each time waiting for the page to show the step it made. */
+async function stepTimes(page: Page, times: number): Promise<void> {
+  const from = await stepOf(page);
+  for (let i = 1; i <= times; i++) {
+    await page.click('#step-once');
+    await page.waitForFunction((n) => document.getElementById('step')!.textContent === `step ${n}`, from + i);
+  }
+}
+
+async function stepOf(page: Page): Promise<number> {
+  return Number((await page.locator('#step').innerText()).replace(/\D/g, ''));
+}
 
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });

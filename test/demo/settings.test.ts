@@ -1,11 +1,11 @@
 // The visualizer's URL form of its settings: a round trip keeps every setting, and a bad or
 // out-of-range parameter falls back to its default and is reported, never thrown.
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, LAYER_RATES, optimizerChoices, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
+import { DEFAULTS, LAYER_RATES, needsRebuild, optimizerChoices, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
 
 describe('visualizer settings in the URL', () => {
   it('round-trips non-default settings and writes nothing for the defaults', () => {
-    const settings: Settings = { depth: 10, width: 7, activation: 'relu', init: 'he-normal', optimizer: 'adam', learningRate: 0.003, batchSize: 64, dataset: 'mnist', seed: 42 };
+    const settings: Settings = { depth: 10, width: 7, activation: 'relu', init: 'he-normal', optimizer: 'adam', learningRate: 0.003, batchSize: 64, dataset: 'mnist', seed: 42, trainPercent: 50, noise: 0.2, l2: 0.001 };
     const query = settingsQuery(settings);
     expect(query).toContain('act=relu');
     expect(parseSettings(query)).toEqual({ settings, problems: [] });
@@ -21,8 +21,15 @@ describe('visualizer settings in the URL', () => {
   });
 
   it('takes the default for each unusable parameter and says which', () => {
-    const { settings, problems } = parseSettings('?depth=13&width=2.5&act=swish&lr=-1&batch=&data=spirals&opt=nope');
+    const { settings, problems } = parseSettings('?depth=13&width=2.5&act=swish&lr=-1&batch=&data=spirals&opt=nope&train=95&noise=x&l2=1');
     expect(settings).toEqual({ ...DEFAULTS, dataset: 'spirals' });
-    expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'act', 'opt', 'lr', 'batch']);
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'act', 'opt', 'lr', 'batch', 'train', 'noise', 'l2']);
+  });
+
+  it('continues the run for the step size and rule, and rebuilds for anything else', () => {
+    expect(needsRebuild(DEFAULTS, { ...DEFAULTS, learningRate: 0.5, batchSize: 8, optimizer: 'adam', l2: 0.01 })).toBe(false);
+    for (const change of [{ depth: 3 }, { width: 9 }, { activation: 'relu' }, { dataset: 'xor' }, { noise: 0.2 }, { trainPercent: 50 }] as const) {
+      expect(needsRebuild(DEFAULTS, { ...DEFAULTS, ...change }), JSON.stringify(change)).toBe(true);
+    }
   });
 });

@@ -6,11 +6,12 @@ export interface BarOptions {
   color: string;
 }
 
-/** `values[l]` for layer l + 1; NaN entries (layers the quantity does not apply to) are left empty. */
+/** `values[l]` for layer l + 1 (also on the canvas as data-values); NaN entries (layers the quantity does not apply to) are left empty. */
 export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<number>, options: BarOptions): void {
   const plot = beginPlot(canvas);
   const { ctx } = plot;
   const n = values.length;
+  canvas.dataset.values = Array.from(values).join(',');
   const shown = Array.from(values).filter((v) => Number.isFinite(v) && (options.scale === 'fraction' || v > 0));
   if (n === 0 || shown.length === 0) {
     placeholder(plot, 'No data');

@@ -11,6 +11,7 @@ export const COLORS = {
   muted: '#7b8794',
   grid: '#e4e7eb',
   loss: '#d64545',
+  lossBand: 'rgba(214, 69, 69, 0.25)',
   accuracy: '#2186eb',
   bar: '#3f6ee8',
   saturation: '#e0a000',

@@ -1,9 +1,11 @@
-/** Steps × layers: the colour of each cell is log10 ‖∂C/∂W‖ of that layer at that step. */
+/** Steps × layers over the whole run: the colour of each cell is log10 ‖∂C/∂b‖ of that layer at that step. */
 import { beginPlot, COLORS, heatColor, placeholder, xLabel } from './canvas.js';
 
 export interface HeatmapData {
-  steps: number[];
-  /** rows[i][l]: ‖∂C/∂W^l‖ at steps[i]. */
+  /** The first and the last step of the run. */
+  first: number;
+  last: number;
+  /** rows[i][l]: ‖∂C/∂b^l‖ at the i-th of evenly spaced steps from first to last. */
   rows: ArrayLike<number>[];
   layers: number;
 }
@@ -45,7 +47,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, legend
   ctx.textBaseline = 'middle';
   const every = Math.ceil(data.layers / 8);
   for (let l = 0; l < data.layers; l += every) ctx.fillText(`L${l + 1}`, plot.x - 6, plot.y + (l + 0.5) * ch);
-  xLabel(plot, plot.x, String(data.steps[0]), 'left');
-  xLabel(plot, plot.x + plot.width, `${data.steps[data.steps.length - 1]} steps`, 'right');
-  legend.textContent = `colour: log₁₀ ‖∂C/∂W‖ from ${lo.toFixed(1)} (dark) to ${hi.toFixed(1)} (yellow)`;
+  xLabel(plot, plot.x, String(data.first), 'left');
+  xLabel(plot, plot.x + plot.width, `${data.last} steps`, 'right');
+  legend.textContent = `colour: log₁₀ ‖∂C/∂b‖ from ${lo.toFixed(1)} (dark) to ${hi.toFixed(1)} (yellow)`;
 }
