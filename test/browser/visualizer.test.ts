@@ -215,7 +215,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('continues the run when the learning rate changes, and starts again when the structure does', async () => {
     const { page, errors } = await open('?depth=3&act=tanh&init=glorot-uniform');
     await trainFor(page, 100);
-    const before = await stepOf(page);
+    const before = await settledStep(page);
     await page.fill('#learningRate', '0.3');
     await page.locator('#learningRate').dispatchEvent('change');
     await page.waitForFunction(() => location.search.includes('lr=0.3'));
@@ -275,6 +275,17 @@ async function stepTimes(page: Page, times: number): Promise<void> {
   for (let i = 1; i <= times; i++) {
     await page.click('#step-once');
     await page.waitForFunction((n) => document.getElementById('step')!.textContent === `step ${n}`, from + i);
+  }
+}
+
+/** The step once the worker has posted the slice it was in when paused (the step shown stops changing). */
+async function settledStep(page: Page): Promise<number> {
+  let last = -1;
+  for (;;) {
+    const now = await stepOf(page);
+    if (now === last) return now;
+    last = now;
+    await page.waitForTimeout(300);
   }
 }
 
