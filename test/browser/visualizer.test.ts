@@ -152,6 +152,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     for (const optimizer of offered) {
       await page.selectOption('#optimizer', optimizer);
       await ready(page);
+      // A new optimiser continues the run: the panel follows once the worker has switched.
+      await page.waitForFunction((layerRates) => document.getElementById('layer-rates-note')!.hidden !== layerRates, optimizer === 'layer-rates');
       const rates = page.locator('#chain td.rate');
       expect(await page.locator('#layer-rates-note').isVisible(), optimizer).toBe(optimizer === 'layer-rates');
       if (optimizer === 'layer-rates') {
