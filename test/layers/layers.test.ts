@@ -8,6 +8,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { BatchNormLayer } from '../../src/layers/batch-norm.js';
 import { buildSequential } from '../../src/layers/sequential.js';
+import { stateDict } from '../../src/layers/state-dict.js';
 import { BATCH_NORM_MOMENTUM, checkLayerSpecs, NORM_EPSILON, type LayerSpec } from '../../src/layers/spec.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
@@ -50,6 +51,14 @@ describe('layer stacks: names, shapes and initial values', () => {
       '6.branch.0.running_mean [6]', '6.branch.0.running_var [6]', '6.branch.0.num_batches_tracked []',
     ]);
     expect(stack.moduleIndex).toEqual([0, 2, 3, 4, 5, 6, 7]);
+    // state_dict(): each module's parameters, then its buffers, then its children's
+    expect(stateDict(stack).map((e) => e.name)).toEqual([
+      '0.weight', '0.bias', '2.weight', '2.bias', '2.running_mean', '2.running_var', '2.num_batches_tracked',
+      '3.alpha', '3.branch.0.weight', '3.branch.0.bias', '3.branch.2.weight', '3.branch.2.bias', '4.weight', '4.bias',
+      '6.branch.0.weight', '6.branch.0.bias', '6.branch.0.running_mean', '6.branch.0.running_var', '6.branch.0.num_batches_tracked',
+      '7.weight', '7.bias',
+    ]);
+    expect(stateDict(stack).find((e) => e.name === '6.branch.0.running_var')!.value).toBe(stack.buffers[4].value);
     stack.dispose();
   });
 
