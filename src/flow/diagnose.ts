@@ -286,8 +286,8 @@ function gapSentence(gap: number, e: Evidence): string {
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
   const chain = Number.isFinite(e.meanChainFactor) ? `, a factor of ${fmt(e.meanChainFactor)} per hidden layer on average (σ'(z)·W, the chain rule)` : '';
   return (
-    `one example's gradient δ at the first hidden layer is ${relation} the last hidden layer's (RMS over the batch, ${when})${chain}. ` +
-    `Its batch gradient ‖∂C/∂b‖ says the first hidden layer learns ${learns} the last (${when}).`
+    `one example's gradient δ at the first hidden layer is ${relation} the last hidden layer's (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ` +
+    `The batch gradient ‖∂C/∂b‖, which the update uses, says the first hidden layer learns ${learns} the last (${when}).`
   );
 }
 
