@@ -195,6 +195,11 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   return model;
 }
 
+/** A name as messages print it: a string in quotes, anything else described (never JSON.stringify'd whole). */
+function quoted(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -262,7 +267,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
           notes.push(`skipped ${layer.class_name} layer '${name}': the identity at inference, so gradients are those of the network without it`);
           break;
         }
-        throw badModel(`${where} (${name})`, `layer class ${describeValue(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer, ${INFERENCE_IDENTITY_LAYERS.join(', ')})`);
+        throw badModel(`${where} (${name})`, `layer class ${quoted(layer.class_name)} is not supported (Dense, Activation, LeakyReLU, InputLayer, ${INFERENCE_IDENTITY_LAYERS.join(', ')})`);
     }
   });
   if (dense.length === 0) throw badModel('modelTopology', 'no Dense layers');
@@ -323,7 +328,7 @@ function kerasLoss(training: unknown, where: string, activations: OutputActivati
   const fromLogits = isObject(value) && isObject(value.config) && value.config.from_logits === true;
   const loss = name === undefined ? undefined : KERAS_LOSSES[name];
   if (loss === undefined) {
-    throw badModel(where, `${describeValue(name ?? value)} has no gradscope equivalent (${Object.keys(KERAS_LOSSES).filter((k) => k.includes('_') || k === 'mse').join(', ')}); pass { loss } (--loss) to choose one`);
+    throw badModel(where, `${quoted(name ?? value)} has no gradscope equivalent (${Object.keys(KERAS_LOSSES).filter((k) => k.includes('_') || k === 'mse').join(', ')}); pass { loss } (--loss) to choose one`);
   }
   if (name!.startsWith('sparse') || name!.startsWith('Sparse')) notes.push(`${name} is cross-entropy on class indices: give gradscope one-hot targets`);
   if (fromLogits) {

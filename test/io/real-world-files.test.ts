@@ -120,7 +120,7 @@ describe('real-world tfjs model.json', () => {
     expect(logits).toMatchObject({ activations: ['tanh', 'softmax'], loss: 'cross-entropy' });
     expect(logits.imported!.notes[0]).toMatch(/from_logits: the output layer's softmax moved into the model/);
     expect(refusal(() => fromTfjsLayers(classifier('hinge', 'linear'), bytes)).message).toMatch(
-      /modelTopology\.training_config\.loss: the string "hinge" has no gradscope equivalent \(mse, mean_squared_error, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy\); pass \{ loss \}/,
+      /modelTopology\.training_config\.loss: "hinge" has no gradscope equivalent \(mse, mean_squared_error, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy\); pass \{ loss \}/,
     );
     // The caller's loss wins over the file's training config, and the note says so.
     const chosen = fromTfjsLayers(classifier('hinge', 'linear'), bytes, { loss: 'mse' });
