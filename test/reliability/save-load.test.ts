@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { loadCheckpoint, saveModel } from '../../src/io/files.js';
+import { FILE_LIMITS, loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
@@ -81,6 +81,23 @@ describe('whatever saves, loads', () => {
     sgd.restore(state);
     await expectError(() => saveModel(net, join(folder, 'nan-momentum.gsc'), { optimizer: sgd }), 'INVALID_OPTION', /optimizer\.tensors\[1\]\[0\]: NaN is not a finite number/);
     sgd.dispose();
+    net.dispose();
+  });
+
+  it('a file larger than loadModel reads is refused on save, and nothing is written', async () => {
+    const net = await createNetwork({ sizes: [20, 20, 2], backend: kernels });
+    const path = join(folder, 'too-big.json');
+    // The real limit is 256 MiB of JSON; lowered here so the test needs kilobytes, not a 30M-weight network.
+    const limits = FILE_LIMITS as { maxJsonBytes: number };
+    const real = limits.maxJsonBytes;
+    limits.maxJsonBytes = 1000;
+    try {
+      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: a json model of \d+ bytes exceeds the limit of 1000 that loadModel reads; use format 'binary'; nothing was written/);
+      expect(existsSync(path)).toBe(false);
+      await saveModel(net, join(folder, 'not-too-big.gsc'));
+    } finally {
+      limits.maxJsonBytes = real;
+    }
     net.dispose();
   });
 
