@@ -52,7 +52,7 @@ export function profileTable(result: ActivationStudyResult): string {
 
 export const studyActivationsCommand: Command = {
   words: ['study', 'activations'],
-  summary: 'Glorot & Bengio scaled down: saturation, gradient histograms and test error per activation × init',
+  summary: 'Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init',
   usage: 'gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]',
   async run(args) {
     const json = booleanFlag(args, 'json');
