@@ -1,0 +1,28 @@
+// What the visualizer shows per layer: saturation for saturating units, dead units for relu, never
+// one for the other; the chain factor beside the bound of its own record.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { statsFromTrace } from '../../demo/src/layer-stats.js';
+import { expectTraceInvariants } from '../util/trace-invariants.js';
+
+const x = Array.from({ length: 16 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
+const y = x.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1]));
+
+describe('visualizer layer statistics', () => {
+  it.each(['sigmoid', 'relu'] as const)('%s: the failure the activation can suffer, and each bound with its own factor', async (activation) => {
+    const net = await createNetwork({ sizes: [2, 6, 6, 6, 2], activation, output: 'softmax', backend: 'ref', seed: 5 });
+    net.train(x, y, { epochs: 5, batchSize: 4, learningRate: 0.3, trace: { every: 1, refreshEvery: 4 } });
+    const trace = net.trace!;
+    expectTraceInvariants(trace, activation);
+    const record = 6; // refreshed at records 0, 4, 8, …: its bound comes from record 4
+    const stats = statsFromTrace(trace, record);
+    const metric = activation === 'relu' ? 'deadFraction' : 'saturatedFraction';
+    expect(stats.unitFailureKind).toEqual([...Array(3).fill(activation === 'relu' ? 'dead' : 'saturated'), null]);
+    expect(Array.from(stats.unitFailure.subarray(0, 3))).toEqual(Array.from(trace.row(metric, record)).slice(0, 3));
+    expect(stats.chainStep).toBe(trace.steps[4]);
+    expect(Array.from(stats.chainFactor)).toEqual(Array.from(trace.row('chainFactor', 4)));
+    expect(Array.from(stats.chainBound)).toEqual(Array.from(trace.row('chainBound', 4)));
+    expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', record)));
+    net.dispose();
+  });
+});
