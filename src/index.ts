@@ -6,7 +6,7 @@ export { MODEL } from './model.js';
 export type { Model, ModelOwner, Parameter } from './model.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';
-export { modelFromJSON, MODEL_FORMAT, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
+export { modelFromJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js';
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -38,8 +38,8 @@ export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions 
 export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';
 export {
-  checkpointOf, checkpointToJSON, checkpointFromJSON, encodeBinary, decodeBinary, networkFromCheckpoint, restoreOptimizer,
-  BINARY_LIMITS, BINARY_VERSION,
+  checkpointOf, checkpointToJSON, checkpointFromJSON, encodeCheckpoint, decodeCheckpoint, networkFromCheckpoint, restoreOptimizer,
+  CHECKPOINT_LIMITS, CHECKPOINT_BINARY_VERSION,
 } from './io/checkpoint.js';
 export type { Checkpoint, CheckpointFile } from './io/checkpoint.js';
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';

@@ -7,7 +7,7 @@
  * Binary format, version 1, all integers little-endian:
  *   0   8 bytes  magic "GSCOPE\r\n" (the CR LF catches text-mode mangling, as PNG's magic does)
  *   8   u32      format version (1)
- *   12  u32      header length H (≤ BINARY_LIMITS.maxHeaderBytes)
+ *   12  u32      header length H (≤ CHECKPOINT_LIMITS.maxHeaderBytes)
  *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
  *                { name, scalars, lengths } }
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
@@ -27,10 +27,10 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { badModel, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
-export const BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
-export const BINARY_VERSION = 1;
+export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
+export const CHECKPOINT_BINARY_VERSION = 1;
 /** Limits enforced on load (the architecture's own limits are MODEL_LIMITS). */
-export const BINARY_LIMITS = {
+export const CHECKPOINT_LIMITS = {
   maxHeaderBytes: 1 << 20,
   maxOptimizerTensors: 1 << 14,
   maxOptimizerScalars: 256,
@@ -75,7 +75,7 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
   if (!o) return;
   readName(o.name, 'optimizer.name', fail);
   readScalars(o.scalars, 'optimizer.scalars', fail);
-  if (o.tensors.length > BINARY_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${BINARY_LIMITS.maxOptimizerTensors} tensors`);
+  if (o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${CHECKPOINT_LIMITS.maxOptimizerTensors} tensors`);
   o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
 }
 
@@ -134,8 +134,8 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   if (!isRecord(o)) throw badModel('training.optimizer', 'expected an object or null');
   const name = readName(o.name, 'training.optimizer.name');
   const scalars = readScalars(o.scalars, 'training.optimizer.scalars');
-  if (!Array.isArray(o.tensors) || o.tensors.length > BINARY_LIMITS.maxOptimizerTensors) {
-    throw badModel('training.optimizer.tensors', `expected an array of at most ${BINARY_LIMITS.maxOptimizerTensors} arrays`);
+  if (!Array.isArray(o.tensors) || o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
+    throw badModel('training.optimizer.tensors', `expected an array of at most ${CHECKPOINT_LIMITS.maxOptimizerTensors} arrays`);
   }
   // Array.from, not map: a hole of a sparse array must be refused, not skipped.
   const tensors = Array.from(o.tensors as unknown[], (values, i) => {
@@ -151,10 +151,10 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
 // ---- binary ----
 
 export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
-  return bytes.length >= BINARY_MAGIC.length && BINARY_MAGIC.every((b, i) => bytes[i] === b);
+  return bytes.length >= CHECKPOINT_BINARY_MAGIC.length && CHECKPOINT_BINARY_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-export function encodeBinary(checkpoint: Checkpoint): Uint8Array {
+export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const { model, optimizer } = checkpoint;
   const header = new TextEncoder().encode(
     JSON.stringify({
@@ -171,8 +171,8 @@ export function encodeBinary(checkpoint: Checkpoint): Uint8Array {
   const floats = tensors.reduce((sum, t) => sum + t.length, 0);
   const bytes = new Uint8Array(payloadStart + 4 * floats + TRAILER);
   const view = new DataView(bytes.buffer);
-  bytes.set(BINARY_MAGIC, 0);
-  view.setUint32(8, BINARY_VERSION, true);
+  bytes.set(CHECKPOINT_BINARY_MAGIC, 0);
+  view.setUint32(8, CHECKPOINT_BINARY_VERSION, true);
   view.setUint32(12, header.length, true);
   bytes.set(header, FIXED_HEADER);
   let at = payloadStart;
@@ -183,14 +183,14 @@ export function encodeBinary(checkpoint: Checkpoint): Uint8Array {
   return bytes;
 }
 
-export function decodeBinary(bytes: Uint8Array): Checkpoint {
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${bytes.length} bytes is shorter than any model`);
   if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== BINARY_VERSION) throw badModel('version', `this gradscope reads binary version ${BINARY_VERSION}, got ${version}`);
+  if (version !== CHECKPOINT_BINARY_VERSION) throw badModel('version', `this gradscope reads binary version ${CHECKPOINT_BINARY_VERSION}, got ${version}`);
   const headerLength = view.getUint32(12, true);
-  if (headerLength > BINARY_LIMITS.maxHeaderBytes) throw badModel('header', `${headerLength} bytes exceeds the limit of ${BINARY_LIMITS.maxHeaderBytes}`);
+  if (headerLength > CHECKPOINT_LIMITS.maxHeaderBytes) throw badModel('header', `${headerLength} bytes exceeds the limit of ${CHECKPOINT_LIMITS.maxHeaderBytes}`);
   const payloadStart = alignTo4(FIXED_HEADER + headerLength);
   if (payloadStart + TRAILER > bytes.length) throw badModel('file', `truncated: the header alone needs ${payloadStart + TRAILER} bytes, the file has ${bytes.length}`);
   const stored = view.getUint32(bytes.length - TRAILER, true);
@@ -215,8 +215,8 @@ export function decodeBinary(bytes: Uint8Array): Checkpoint {
   const o = header.optimizer;
   if (o !== null && o !== undefined) {
     if (!isRecord(o)) throw badModel('header.optimizer', 'expected an object or null');
-    if (!Array.isArray(o.lengths) || o.lengths.length > BINARY_LIMITS.maxOptimizerTensors) {
-      throw badModel('header.optimizer.lengths', `expected an array of at most ${BINARY_LIMITS.maxOptimizerTensors} lengths`);
+    if (!Array.isArray(o.lengths) || o.lengths.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
+      throw badModel('header.optimizer.lengths', `expected an array of at most ${CHECKPOINT_LIMITS.maxOptimizerTensors} lengths`);
     }
     const lengths = (o.lengths as unknown[]).map((n, i) => {
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${JSON.stringify(n)}`);
@@ -271,8 +271,8 @@ function readRng(value: unknown, where: string, fail: Fail = badModel): number[]
 }
 
 function readName(value: unknown, where: string, fail: Fail = badModel): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > BINARY_LIMITS.maxNameLength) {
-    throw fail(where, `expected a name of 1 to ${BINARY_LIMITS.maxNameLength} characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > CHECKPOINT_LIMITS.maxNameLength) {
+    throw fail(where, `expected a name of 1 to ${CHECKPOINT_LIMITS.maxNameLength} characters`);
   }
   return value;
 }
@@ -280,7 +280,7 @@ function readName(value: unknown, where: string, fail: Fail = badModel): string 
 function readScalars(value: unknown, where: string, fail: Fail = badModel): Record<string, number> {
   if (!isRecord(value)) throw fail(where, 'expected an object of numbers');
   const entries = Object.entries(value);
-  if (entries.length > BINARY_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${BINARY_LIMITS.maxOptimizerScalars} entries`);
+  if (entries.length > CHECKPOINT_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${CHECKPOINT_LIMITS.maxOptimizerScalars} entries`);
   const scalars: Record<string, number> = {};
   for (const [key, v] of entries) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}.${key}`, `${describeValue(v)} is not a finite number`);

@@ -17,21 +17,21 @@ import {
   checkpointFromJSON,
   checkpointOf,
   checkpointToJSON,
-  decodeBinary,
-  encodeBinary,
+  decodeCheckpoint,
+  encodeCheckpoint,
   isBinaryCheckpoint,
   networkFromCheckpoint,
   type Checkpoint,
 } from './checkpoint.js';
 
-export type ModelFormat = 'json' | 'binary';
+export type CheckpointEncoding = 'json' | 'binary';
 
 /** Files larger than this are refused before they are read (JSON text must also fit in one string). */
 export const FILE_LIMITS = { maxJsonBytes: 256 * 2 ** 20, maxBinaryBytes: 2 ** 31 } as const;
 
 export interface SaveOptions {
   /** Default: 'json' for a path ending in .json, 'binary' otherwise. */
-  format?: ModelFormat;
+  format?: CheckpointEncoding;
   /** Also save this optimiser's state (a checkpoint to resume training from). */
   optimizer?: Optimizer;
 }
@@ -43,7 +43,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${JSON.stringify(format)}`);
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
-  const bytes = format === 'binary' ? encodeBinary(checkpoint) : new TextEncoder().encode(modelJsonText(checkpointToJSON(checkpoint)));
+  const bytes = format === 'binary' ? encodeCheckpoint(checkpoint) : new TextEncoder().encode(modelJsonText(checkpointToJSON(checkpoint)));
   const limit = format === 'binary' ? FILE_LIMITS.maxBinaryBytes : FILE_LIMITS.maxJsonBytes;
   if (bytes.length > limit) {
     throw invalidOption(`${path}: a ${format} model of ${bytes.length} bytes exceeds the limit of ${limit} that loadModel reads${format === 'json' ? "; use format 'binary'" : ''}; nothing was written`);
@@ -68,7 +68,7 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
   if (size > FILE_LIMITS.maxBinaryBytes) throw new GradscopeError('BAD_MODEL_FILE', `${path}: ${size} bytes exceeds the limit of ${FILE_LIMITS.maxBinaryBytes}`);
   const bytes = await readBytes(path, size);
   try {
-    if (isBinaryCheckpoint(bytes)) return decodeBinary(bytes);
+    if (isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes);
     if (size > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${size} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
     let text: string;
     try {

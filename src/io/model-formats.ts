@@ -39,7 +39,7 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 /** The format a path stands for (see the module comment); `undefined` when the rule gives none. */
-export async function modelFormatOf(path: string): Promise<InteropFormat | undefined> {
+export async function interopFormatOf(path: string): Promise<InteropFormat | undefined> {
   if (path.endsWith('/') || path.endsWith(sep) || basename(path) === 'model.json' || (await isDirectory(path))) return 'tfjs';
   switch (extname(path).toLowerCase()) {
     case '.safetensors':
@@ -80,7 +80,7 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
 
 /** Reads a model from any readable format; `format` overrides the path rule. */
 export async function readModelFile(path: string, options: ImportOptions & { format?: InteropFormat } = {}): Promise<ModelData> {
-  const format = options.format ?? (await modelFormatOf(path));
+  const format = options.format ?? (await interopFormatOf(path));
   if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   if (format === 'safetensors') {
     const bytes = await readBytes(path);
@@ -140,7 +140,7 @@ function parseOrThrow(text: string): Record<string, unknown> {
 
 /** Writes `model` in `format` (default: from the path rule); returns the files written. */
 export async function writeModelFile(model: ModelData, path: string, format?: InteropFormat): Promise<string[]> {
-  const chosen = format ?? (await modelFormatOf(path));
+  const chosen = format ?? (await interopFormatOf(path));
   switch (chosen) {
     case 'gradscope':
       checkModelData(model);

@@ -18,7 +18,7 @@
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelData } from '../network/model-file.js';
+import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
@@ -63,7 +63,7 @@ export function toSafetensors(source: Network | ModelData): Uint8Array {
   const model = asModelData(source);
   const header: Record<string, unknown> = {
     __metadata__: {
-      format: MODEL_FORMAT,
+      format: MODEL_FILE_TAG,
       version: String(MODEL_VERSION),
       loss: model.loss,
       activations: model.activations.join(','),
@@ -313,10 +313,10 @@ function readArchitecture(
   notes: string[],
 ): { loss: Loss; lossFrom: string; activations: OutputActivation[] } {
   let ours = metadata;
-  if (metadata.format !== undefined && metadata.format !== MODEL_FORMAT) {
+  if (metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG) {
     notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
     ours = {};
-  } else if (metadata.format === MODEL_FORMAT && metadata.version !== String(MODEL_VERSION)) {
+  } else if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION)) {
     throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(metadata.version)}`);
   }
   let activations: OutputActivation[];

@@ -12,7 +12,7 @@
  */
 import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
-import { MODEL_FORMAT, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
+import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { describeValue } from '../errors.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
@@ -116,7 +116,7 @@ export function toTfjsLayers(source: Network | ModelData): TfjsLayersModel {
       convertedBy: null,
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
       weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights }],
-      userDefinedMetadata: { gradscope: { format: MODEL_FORMAT, version: MODEL_VERSION, loss: model.loss } },
+      userDefinedMetadata: { gradscope: { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss } },
     },
     weightData,
   };

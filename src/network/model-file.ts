@@ -12,7 +12,7 @@ import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
-export const MODEL_FORMAT = 'gradscope.model';
+export const MODEL_FILE_TAG = 'gradscope.model';
 export const MODEL_VERSION = 1;
 
 export interface ModelFileLayer {
@@ -24,7 +24,7 @@ export interface ModelFileLayer {
 }
 
 export interface ModelFile {
-  format: typeof MODEL_FORMAT;
+  format: typeof MODEL_FILE_TAG;
   version: typeof MODEL_VERSION;
   loss: Loss;
   layers: ModelFileLayer[];
@@ -57,7 +57,7 @@ export function modelToJSON(model: {
   biases: FloatArray[];
 }): ModelFile {
   return {
-    format: MODEL_FORMAT,
+    format: MODEL_FILE_TAG,
     version: MODEL_VERSION,
     loss: model.loss,
     layers: model.activations.map((activation, l) => {
@@ -99,7 +99,7 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
 /** Reads and checks a model (parsed JSON or its text). */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
-  if (file.format !== MODEL_FORMAT) throw bad('format', `expected "${MODEL_FORMAT}", got ${JSON.stringify(file.format)}`);
+  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${JSON.stringify(file.format)}`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;

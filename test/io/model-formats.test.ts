@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { modelFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { interopFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -27,7 +27,7 @@ describe('model file formats', async () => {
     ['existing', 'tfjs'],
     ['m.h5', undefined],
   ])('%s is %s', async (name, format) => {
-    expect(await modelFormatOf(join(folder, name) + (name.endsWith('/') ? '/' : ''))).toBe(format);
+    expect(await interopFormatOf(join(folder, name) + (name.endsWith('/') ? '/' : ''))).toBe(format);
   });
 
   it('reads a tfjs model.json under another .json name by its content, shards beside it', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
-import { decodeBinary, encodeBinary, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -43,7 +43,7 @@ describe('persistence (wasm)', () => {
   it('binary keeps −0 and denormals bit for bit', async () => {
     const net = await createNetwork(config);
     net.kernels.write(net.biases[0], [-0, 1e-45, -1e-40, 3.4e38, -3.4e38, 0.1, -0]);
-    const back = decodeBinary(encodeBinary(checkpointOf(net)));
+    const back = decodeCheckpoint(encodeCheckpoint(checkpointOf(net)));
     expect(Array.from(new Uint32Array(back.model.biases[0].buffer))).toEqual(Array.from(new Uint32Array(Float32Array.from(net.kernels.view(net.biases[0])).buffer)));
     net.dispose();
   });
@@ -96,7 +96,7 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
   const net = await createNetwork({ ...config, sizes: [3, 4, 2] });
   const sgd = new Sgd(net, { momentum: 0.5 });
   net.train(X.map((r) => r.slice(0, 3)), Y.map((r) => [r[0], r[1] + r[2]]), { epochs: 1, optimizer: sgd });
-  const good = encodeBinary(checkpointOf(net, sgd));
+  const good = encodeCheckpoint(checkpointOf(net, sgd));
   const file = (name: string, bytes: Uint8Array | string) => {
     const path = join(folder, name);
     writeFileSync(path, bytes);
@@ -118,11 +118,11 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
   const header = { loss: 'cross-entropy', sizes: [3, 4, 2], activations: ['tanh', 'softmax'], step: 1, rng: [1, 2, 3, 4], optimizer: null };
 
   it('every truncation and every single-byte corruption', () => {
-    for (let n = 0; n < good.length; n++) expect(() => decodeBinary(good.subarray(0, n)), `truncated to ${n}`).toThrow(/truncated|checksum|magic/);
+    for (let n = 0; n < good.length; n++) expect(() => decodeCheckpoint(good.subarray(0, n)), `truncated to ${n}`).toThrow(/truncated|checksum|magic/);
     for (let i = 0; i < good.length; i++) {
       const bad = good.slice();
       bad[i] ^= 1 << (i % 8);
-      expect(() => decodeBinary(bad), `byte ${i} flipped`).toThrow(expect.objectContaining({ code: 'BAD_MODEL_FILE' }));
+      expect(() => decodeCheckpoint(bad), `byte ${i} flipped`).toThrow(expect.objectContaining({ code: 'BAD_MODEL_FILE' }));
     }
   });
 

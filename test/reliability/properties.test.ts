@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeBinary, encodeBinary } from '../../src/io/checkpoint.js';
+import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint } from '../../src/io/checkpoint.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -142,7 +142,7 @@ describe('property-based', () => {
     const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 8, backend: kernels });
     const sgd = new Sgd(net, { momentum: 0.5 });
     net.train([[1, 2, 3], [3, 2, 1]], [[1, 0], [0, 1]], { optimizer: sgd });
-    const good = encodeBinary(checkpointOf(net, sgd));
+    const good = encodeCheckpoint(checkpointOf(net, sgd));
     const json = JSON.stringify(checkpointToJSON(checkpointOf(net, sgd)));
     const headerEnd = 16 + new DataView(good.buffer).getUint32(12, true);
     const edits = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 });
@@ -163,11 +163,11 @@ describe('property-based', () => {
           return;
         }
         const bytes = good.slice();
-        if (where === 'truncate') return accept(() => decodeBinary(bytes.subarray(0, changes[0][0] % bytes.length)));
+        if (where === 'truncate') return accept(() => decodeCheckpoint(bytes.subarray(0, changes[0][0] % bytes.length)));
         const span = where === 'header' ? headerEnd : bytes.length;
         for (const [at, value] of changes) bytes[at % span] = value;
         if (where === 'header') new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes, 0, bytes.length - 4), true);
-        accept(() => decodeBinary(bytes));
+        accept(() => decodeCheckpoint(bytes));
       }),
       { numRuns: 2000, seed: SEED + 3 },
     );
