@@ -12,6 +12,7 @@ import { lanczos } from './lanczos.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { traceOf, type TraceEstimate } from './trace.js';
 
+/** Options of measureCurvature; every one has a default. */
 export interface CurvatureOptions {
   /** Eigenvalues at each end of the spectrum. Default 5; at most the parameter count. */
   k?: number;
@@ -27,11 +28,13 @@ export interface CurvatureOptions {
   layers?: boolean;
 }
 
+/** The Hessian's extreme eigenvalues and trace (whole network or one layer's block). */
 export interface HessianSummary {
   /** The k largest eigenvalues, descending. */
   largest: number[];
   /** The k smallest eigenvalues, ascending. */
   smallest: number[];
+  /** tr H: exact, or Hutchinson's estimate. */
   trace: number;
   /** Standard error of the trace (0 when exact). */
   traceStdError: number;
@@ -41,34 +44,52 @@ export interface HessianSummary {
   converged: boolean;
 }
 
+/** The Gauss-Newton matrix's largest eigenvalues and trace (it has no negative eigenvalues). */
 export interface GaussNewtonSummary {
   /** The k largest eigenvalues, descending. */
   largest: number[];
+  /** tr G: exact, or Hutchinson's estimate. */
   trace: number;
+  /** Standard error of the trace (0 when exact). */
   traceStdError: number;
+  /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
 }
 
+/** One layer's diagonal block of H and G (its weights and biases). */
 export interface LayerCurvature {
+  /** The layer (weights[layer]). */
   layer: number;
+  /** Its weights and biases. */
   parameters: number;
+  /** The layer's diagonal block of the Hessian. */
   hessian: HessianSummary;
+  /** The layer's diagonal block of the Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
 }
 
+/** What measureCurvature measured. */
 export interface CurvatureReport {
   /** Mean loss over the rows. */
   loss: number;
+  /** Parameters n of the network: H and G are n×n. */
   parameters: number;
+  /** Rows of data the mean is over. */
   rows: number;
   /** Whether the traces are exact (parameters ≤ exactTraceLimit) or Hutchinson estimates. */
   traceExact: boolean;
+  /** The whole network's Hessian. */
   hessian: HessianSummary;
+  /** The whole network's Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
   /** Per layer: its diagonal block of H and G (empty when `layers` is false). */
   layers: LayerCurvature[];
 }
 
+/**
+ * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
+ * the weights, the RNG and any optimiser state are left as they were.
+ */
 export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
   net.assertAlive();
   if (typeof options !== 'object' || options === null) throw invalidOption('curvature: options must be an object');

@@ -15,6 +15,7 @@ import { MODEL, type Model } from '../model.js';
 import { lanczos } from './lanczos.js';
 import type { LinearOperator } from './operators.js';
 
+/** Options of jacobianSpectrum; every one has a default. */
 export interface JacobianOptions {
   /** Singular values wanted at each end. Default 5 (at most min(n₀, n_L)). */
   k?: number;
@@ -24,6 +25,7 @@ export interface JacobianOptions {
   seed?: number;
 }
 
+/** The Jacobian's singular values at one input row. */
 export interface ExampleJacobian {
   /** The row of x. */
   row: number;
@@ -35,12 +37,15 @@ export interface ExampleJacobian {
   meanSquared: number;
 }
 
+/** The Jacobian's singular values at each row measured. */
 export interface JacobianSpectrum {
   /** min(n₀, n_L): how many singular values J has. */
   singularValues: number;
+  /** One per row measured, in row order. */
   examples: ExampleJacobian[];
 }
 
+/** The singular values of ∂z^L/∂x at the first `examples` rows of x (see the file comment). */
 export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions = {}): JacobianSpectrum {
   net.assertAlive();
   const inputs = toMatrix(x, net.inputSize, 'inputs');

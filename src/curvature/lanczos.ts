@@ -13,6 +13,7 @@ import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
 
+/** Options of lanczos; every one has a default. */
 export interface LanczosOptions {
   /** Eigenvalues wanted at each end of the spectrum. Default 5 (at most n). */
   k?: number;
@@ -26,6 +27,7 @@ export interface LanczosOptions {
   vectors?: boolean;
 }
 
+/** The extreme eigenvalues found. */
 export interface LanczosResult {
   /** The k largest eigenvalues, descending. */
   largest: number[];
@@ -49,6 +51,7 @@ export interface LanczosResult {
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
 
+/** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? 300;

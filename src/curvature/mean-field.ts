@@ -13,11 +13,13 @@ import { MODEL } from '../model.js';
 import { activation, activationPrime } from '../ref/activations.js';
 import { gaussianExpectation } from './gaussian.js';
 
+/** One hidden layer's mean-field prediction beside the measurement. */
 export interface MeanFieldLayer {
   /** The hidden layer (its weights are weights[layer]). */
   layer: number;
   /** Mean μ and variance q of the layer's pre-activations z over rows and units. */
   preactivationMean: number;
+  /** q, the variance of z. */
   preactivationVariance: number;
   /** σ_w² of the next layer's weights: fan-in · E[W²]. */
   weightVariance: number;

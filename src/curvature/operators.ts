@@ -18,11 +18,18 @@ export type LinearOperator = (out: Float64Array, v: Float64Array) => void;
 
 /** One layer's parameters (its weights, then its biases) in the flat vector. */
 export interface ParameterBlock {
+  /** The layer (weights[layer]). */
   layer: number;
+  /** Index of its first entry in the flat vector. */
   offset: number;
+  /** Its weights and biases. */
   length: number;
 }
 
+/**
+ * H·v and G·v at the network's current weights over the rows given; the rows stay in the backend
+ * until dispose(), and any later forward pass through the network (training, predict) replaces them.
+ */
 export class CurvatureOperators<T extends Tensor = Tensor> {
   /** Number of parameters n: the operators act on R^n. */
   readonly size: number;

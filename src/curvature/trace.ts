@@ -9,6 +9,7 @@ import { invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
 
+/** Options of traceOf; every one has a default. */
 export interface TraceOptions {
   /** Rademacher probes for Hutchinson's estimate. Default 100 (at least 2). */
   probes?: number;
@@ -18,12 +19,15 @@ export interface TraceOptions {
   seed?: number;
 }
 
+/** A trace and its standard error. */
 export interface TraceEstimate {
+  /** The trace, or its estimate. */
   trace: number;
   /** Standard error of the estimate: 0 when exact. */
   standardError: number;
 }
 
+/** The whole operator's trace and each block's. */
 export interface TraceResult extends TraceEstimate {
   /** Whether the trace was computed exactly (n ≤ exactLimit). */
   exact: boolean;
@@ -33,6 +37,7 @@ export interface TraceResult extends TraceEstimate {
   blocks: TraceEstimate[];
 }
 
+/** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly ParameterBlock[], options: TraceOptions = {}): TraceResult {
   const probes = options.probes ?? 100;
   const exactLimit = options.exactLimit ?? 2000;
