@@ -12,6 +12,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import { lanczos } from '../curvature/lanczos.js';
+import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
@@ -92,6 +93,8 @@ export interface PlateauResult {
   learningRate: number;
   lambda: number;
   points: PlateauPoint[];
+  /** The mean-field prediction of the gradient decay over depth at initialisation, beside the measured one. */
+  meanField: MeanFieldLayer[];
   /** diagnose() of the last stretch of training (traced every ~2 % of it), with the last point's curvature; absent without training. */
   diagnosis?: Diagnosis;
   testAccuracy: number;
@@ -119,6 +122,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
     const measured: PlateauPoint[] = [];
     let epoch = 0;
     let trace: Trace | undefined;
+    const meanField = meanFieldPrediction(net, data.x, data.y);
     for (const mark of marks) {
       if (mark > epoch) {
         net.train(data.x, data.y, {
@@ -142,6 +146,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       learningRate: NIELSEN_TRAINING.learningRate,
       lambda,
       points: measured,
+      meanField,
       diagnosis: trace && diagnose(trace, { curvature: curvatureEvidence(measured[measured.length - 1]) }),
       testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
       seconds: (performance.now() - started) / 1000,

@@ -1,6 +1,6 @@
 // `gradscope curvature` prints what measureCurvature measures, as JSON or as a table; bad input gets
 // one line and exit 1.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,12 +57,15 @@ describe('gradscope curvature', async () => {
 
 describe('gradscope study plateau', () => {
   it('prints the table and a summary counted from its points (one point, epoch 0)', () => {
-    const { code, stdout, stderr } = runCli(['study', 'plateau', '--epochs', '0', '--points', '1', '--k', '1']);
+    const html = join(folder, 'plateau.html');
+    const { code, stdout, stderr } = runCli(['study', 'plateau', '--epochs', '0', '--points', '1', '--k', '1', '--html', html]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/λ_min/);
     expect(stdout).toMatch(/GSNR 5/);
     expect(stdout).toMatch(/of 1 points are saddles/);
+    const page = readFileSync(html, 'utf8');
+    for (const chart of ['plateau-mean-field', 'plateau-curvature', 'plateau-gsnr']) expect(page).toContain(chart);
   });
 
   it('rejects --points 0 with one line', () => {

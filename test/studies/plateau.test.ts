@@ -44,6 +44,7 @@ describe('plateau study', () => {
     const result = await runPlateauStudy({ epochs: 2, points: 2, rows: 30, maxSteps: 20, k: 2 });
     expect(result.sizes).toEqual(PLATEAU_SIZES);
     expect(result.points.map((p) => p.epoch)).toEqual([0, 2]);
+    expect(result.meanField.map((l) => l.layer)).toEqual([0, 1, 2, 3]);
     for (const p of result.points) {
       expect(p.gradientSNR).toHaveLength(5);
       expect(p.largest).toHaveLength(2);

@@ -1,10 +1,12 @@
 /**
- * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json]
+ * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
 import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
-import { booleanFlag, type Command, COUNT, numberFlag, WHOLE } from '../command.js';
+import { plateauReportSection } from '../../studies/plateau-report.js';
+import { writeReport } from '../../io/report-file.js';
+import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText } from '../trace-table.js';
@@ -47,9 +49,10 @@ export function plateauSummary(result: PlateauResult): string {
 export const studyPlateauCommand: Command = {
   words: ['study', 'plateau'],
   summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
-  usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json]',
+  usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]',
   async run(args) {
     const json = booleanFlag(args, 'json');
+    const html = stringFlag(args, 'html');
     const points = numberFlag(args, 'points', 5, COUNT);
     const progress = new ProgressBar('plateau', points);
     const result = await runPlateauStudy({
@@ -71,5 +74,6 @@ export const studyPlateauCommand: Command = {
     console.log(plateauTable(result));
     console.log('\n' + plateauSummary(result));
     if (result.diagnosis) console.log(`\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
+    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 };

@@ -1,0 +1,59 @@
+/** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import type { ReportSection } from '../flow/report-html.js';
+import type { PlateauResult } from './plateau.js';
+
+export function plateauReportSection(result: PlateauResult): ReportSection {
+  const epochs = result.points.map((p) => p.epoch);
+  const layers = result.points[0]?.gradientSNR.length ?? 0;
+  const hidden = result.meanField.map((l) => l.layer + 1);
+  return {
+    id: 'plateau',
+    heading: 'Saddle or minimum: the plateau',
+    text:
+      `Nielsen's [${result.sizes.join(',')}] sigmoid network, full-batch gradient descent on ${result.rows} digits, η = ${result.learningRate}, ` +
+      `L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs. The Hessian of the regularised objective by Lanczos, ` +
+      `each layer's gradient signal-to-noise ratio, and at initialisation the mean-field prediction of the gradient decay (Schoenholz et al. 2017).`,
+    charts: [
+      {
+        id: 'plateau-mean-field',
+        title: '‖δ^l‖/‖δ^output‖ at initialisation by hidden layer (log scale): mean-field √χ products vs measured',
+        xLabel: 'hidden layer',
+        yLabel: '‖δ^l‖/‖δ^L‖',
+        logY: true,
+        series: [
+          { name: 'predicted', xs: hidden, ys: result.meanField.map((l) => l.predictedDecay) },
+          { name: 'measured', xs: hidden, ys: result.meanField.map((l) => l.measuredDecay) },
+        ],
+      },
+      {
+        id: 'plateau-curvature',
+        title: 'λ_max and |λ_min| of the Hessian over training (log scale; the sign of λ_min is in the table)',
+        xLabel: 'epoch',
+        yLabel: '|λ|',
+        logY: true,
+        series: [
+          { name: 'λ_max', xs: epochs, ys: result.points.map((p) => p.largest[0]) },
+          { name: '|λ_min|', xs: epochs, ys: result.points.map((p) => Math.abs(p.smallest[0])) },
+        ],
+      },
+      {
+        id: 'plateau-gsnr',
+        title: 'Gradient signal-to-noise ratio per layer over training (log scale)',
+        xLabel: 'epoch',
+        yLabel: 'GSNR',
+        logY: true,
+        series: Array.from({ length: layers }, (_, l) => ({
+          name: l === layers - 1 ? 'output' : `hidden ${l + 1}`,
+          xs: epochs,
+          ys: result.points.map((p) => p.gradientSNR[l]),
+        })),
+      },
+    ],
+    tables: [
+      {
+        header: ['epoch', 'loss', 'λ_max', 'λ_min', 'negative mass', 'verdict'],
+        rows: result.points.map((p) => [String(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), `${(100 * p.negativeMass).toFixed(1)} %`, p.verdict]),
+      },
+    ],
+  };
+}
