@@ -80,3 +80,11 @@ export function predictedClass(values: ArrayLike<number>, offset: number, n: num
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
   return best;
 }
+
+/**
+ * The PyTorch state_dict name of dense layer l's weight or bias in a chain of dense layers: one
+ * nn.Sequential where layer l is the nn.Linear at index 2l, followed by its activation's module.
+ */
+export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
+  return `${2 * l}.${tensor}`;
+}

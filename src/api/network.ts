@@ -8,7 +8,7 @@ import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js'
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
-import { MODEL, type ModelOwner, type Parameter } from '../model.js';
+import { denseTensorName, MODEL, type ModelOwner, type Parameter } from '../model.js';
 import { resolveConfig, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type Evaluation, type InitialParameters } from '../network/engine.js';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
@@ -35,6 +35,8 @@ export interface LayerGradient {
 export interface Gradients {
   loss: number;
   layers: LayerGradient[];
+  /** Every gradient by its PyTorch state_dict name (`0.weight`, `0.bias`, `2.weight`, …, as in the safetensors export). */
+  parameters: Record<string, Float64Array>;
 }
 
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
@@ -60,10 +62,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.activationFunctions;
   }
 
+  /** The cost the network is trained on. */
   get loss(): Loss {
     return this.#engine.loss;
   }
 
+  /** The backend it runs on (after dispose(), a stand-in whose every member throws DISPOSED). */
   get kernels(): Kernels<T> {
     return this.#engine.kernels;
   }
@@ -104,14 +108,17 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.depth;
   }
 
+  /** Features per input row: sizes[0]. */
   get inputSize(): number {
     return this.#engine.inputSize;
   }
 
+  /** Outputs per row: the last of sizes. */
   get outputSize(): number {
     return this.#engine.outputSize;
   }
 
+  /** Whether dispose() has run. */
   get isDisposed(): boolean {
     return this.#engine.isDisposed;
   }
@@ -161,7 +168,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], biases.length)),
       };
     });
-    return { loss, layers };
+    const parameters: Record<string, Float64Array> = {};
+    layers.forEach((layer, l) => {
+      parameters[denseTensorName(l, 'weight')] = layer.weights;
+      parameters[denseTensorName(l, 'bias')] = layer.biases;
+    });
+    return { loss, layers, parameters };
   }
 
   /** Mean loss and accuracy over all rows of (x, y). */

@@ -21,6 +21,7 @@ import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
+import { denseTensorName } from '../model.js';
 
 /** The safetensors reference implementation refuses larger headers; so do we. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -80,8 +81,8 @@ export function toSafetensors(source: Network | ModelData): Uint8Array {
     offset += 4 * values.length;
   };
   model.activations.forEach((_, l) => {
-    add(`${2 * l}.weight`, [model.sizes[l + 1], model.sizes[l]], model.weights[l]);
-    add(`${2 * l}.bias`, [model.sizes[l + 1]], model.biases[l]);
+    add(denseTensorName(l, 'weight'), [model.sizes[l + 1], model.sizes[l]], model.weights[l]);
+    add(denseTensorName(l, 'bias'), [model.sizes[l + 1]], model.biases[l]);
   });
   let json = new TextEncoder().encode(JSON.stringify(header));
   // Pad with spaces so the tensor data starts 8-byte aligned, as the reference writer does.
