@@ -63,8 +63,8 @@ export interface DepthStudyOptions {
   epochs?: number;
   /**
    * Nielsen's L2 parameter λ (default 5): weight decay λ/n on the weights, none on the biases.
-   * 0 trains without regularisation, which is not his set-up (the networks then sit on a plateau
-   * where every layer's gradient vanishes together).
+   * 0 trains without regularisation, which is not his set-up: on the plateau the deep networks
+   * reach, every layer's gradient then falls towards the same floor and first ÷ last climbs towards 1.
    */
   lambda?: number;
   /** Trace every k-th epoch (default 1: every epoch, as he records). */
