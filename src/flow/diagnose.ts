@@ -120,6 +120,11 @@ export interface Diagnosis {
   remedies: { option: string; why: string }[];
 }
 
+/** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'. */
+export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity'>): string {
+  return d.severity ? `${d.verdict} (${d.severity})` : d.verdict;
+}
+
 type Evidence = Diagnosis['evidence'];
 
 const median = (values: number[]): number => {

@@ -1,4 +1,5 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationStudyResult } from './activations.js';
 
@@ -22,7 +23,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
           r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
           r.diagnosis ? r.diagnosis.evidence.deltaFirstToLast.first.toPrecision(3) : '—',
           r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(3) : '—',
-          r.diagnosis ? `${r.diagnosis.verdict}${r.diagnosis.severity ? ` (${r.diagnosis.severity})` : ''}` : '—',
+          r.diagnosis ? verdictLabel(r.diagnosis) : '—',
         ]),
       },
     ],

@@ -3,6 +3,7 @@
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
 import { runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
+import { verdictLabel } from '../../flow/diagnose.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
@@ -19,7 +20,7 @@ export function activationTable(result: ActivationStudyResult): string {
     const metric = unitFailureMetric(r.activation);
     const failure = (record: number) =>
       t && metric ? Array.from({ length: hidden }, (_, l) => Math.round(100 * t.at(metric, record, l))).join('/') : '—';
-    const verdict = r.diagnosis ? `${r.diagnosis.verdict}${r.diagnosis.severity ? ` (${r.diagnosis.severity})` : ''}` : '—';
+    const verdict = r.diagnosis ? verdictLabel(r.diagnosis) : '—';
     return [
       r.activation,
       r.init,

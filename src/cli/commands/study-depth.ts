@@ -3,6 +3,7 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
+import { verdictLabel } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import {
@@ -74,7 +75,7 @@ export function depthTables(result: DepthStudyResult): string {
             nielsen ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
             `${(100 * t.testAccuracy).toFixed(1)} %`,
-            t.diagnosis.verdict,
+            verdictLabel(t.diagnosis),
             t.seconds.toFixed(1),
           ];
         }),
