@@ -17,9 +17,12 @@ import { createRefKernels } from './ref/ref-kernels.js';
 import { checkThreads, createThreadedWasmKernels, type ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 import { createWasmKernels, type WasmKernels } from './wasm/wasm-kernels.js';
 
+/** Where a network's arithmetic runs: 'wasm' (the SIMD WebAssembly core, or its scalar build without SIMD), 'ref' (plain TypeScript, float64: the oracle) or your own Kernels object. */
 export type BackendChoice = 'wasm' | 'ref' | Kernels;
 
+/** How to pick the kernels: createNetwork's and the loaders' backend options. */
 export interface BackendOptions {
+  /** The kernels to run on (default 'wasm'). */
   backend?: BackendChoice;
   /**
    * Threads for the 'wasm' backend, the main thread included (default 1, at most 64): its large

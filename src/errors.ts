@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'OUT_OF_MEMORY'
   | 'WASM_UNAVAILABLE';
 
+/** The error gradscope throws on bad input or a failed run: a stable `code` and a message saying what and where. */
 export class GradscopeError extends Error {
+  /** What went wrong, stable across versions (branch on it, not on the message). */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
     super(message);

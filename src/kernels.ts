@@ -11,11 +11,17 @@
  *   until the next `alloc` (WASM memory may grow and detach it): take a fresh view, never keep one.
  */
 
+/** The hidden-layer activations. */
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const;
+/** A hidden-layer activation. */
 export type Activation = (typeof ACTIVATIONS)[number];
+/** The output-layer activations: the hidden ones and softmax. */
 export const OUTPUT_ACTIVATIONS = [...ACTIVATIONS, 'softmax'] as const;
+/** An output-layer activation. */
 export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
+/** The losses: mean squared error, cross-entropy (with softmax), binary cross-entropy (with sigmoid). */
 export const LOSSES = ['mse', 'cross-entropy', 'binary-cross-entropy'] as const;
+/** A loss. */
 export type Loss = (typeof LOSSES)[number];
 
 /** Slope of leaky-relu for negative inputs; the one place this constant lives. */
@@ -23,9 +29,10 @@ export const LEAKY_RELU_SLOPE = 0.01;
 
 /**
  * SELU's constants (Klambauer et al. 2017, eq. 14): selu(z) = λz for z > 0, λα(eᶻ − 1) otherwise.
- * The one place these live (twins in assembly/constants.ts).
+ * The one place these live (twins in assembly/constants.ts). This is λ.
  */
 export const SELU_LAMBDA = 1.0507009873554805;
+/** SELU's α (see SELU_LAMBDA for the formula). */
 export const SELU_ALPHA = 1.6732632423543772;
 
 /** Which output activation each loss is fused with; `null` means any elementwise activation. */
@@ -35,13 +42,16 @@ export const LOSS_OUTPUT: Record<Loss, OutputActivation | null> = {
   mse: null,
 };
 
+/** A backend's opaque handle to a tensor in its memory. */
 export interface Tensor {
   /** Number of elements. */
   readonly length: number;
 }
 
+/** The typed array a backend's views and results use (f32 for wasm, f32 or f64 for ref). */
 export type FloatArray = Float32Array | Float64Array;
 
+/** The kernel contract every backend implements (see the module comment for its rules). */
 export interface Kernels<T extends Tensor = Tensor> {
   /** 'ref', 'wasm-simd', 'wasm-scalar', … */
   readonly name: string;
@@ -131,8 +141,11 @@ export interface Kernels<T extends Tensor = Tensor> {
   lossBackward(loss: Loss, output: OutputActivation, dz: T, z: T, a: T, y: T, batch: number, n: number): number;
 
   // ---- reductions (returned in f64) ----
+  /** Σ x[i]² over the first n elements. */
   sumSquares(x: T, n: number): number;
+  /** Σ |x[i]| over the first n elements. */
   sumAbs(x: T, n: number): number;
+  /** max |x[i]| over the first n elements. */
   maxAbs(x: T, n: number): number;
   /** out[r] = Σ_j x[r][j]² for r < batch (x is `[batch][n]`; overwrites out): per-example norms. */
   rowSumSquares(out: T, x: T, batch: number, n: number): void;

@@ -10,10 +10,15 @@ import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
 
 /** One trainable tensor and its gradient, as optimisers see them. */
 export interface Parameter<T extends Tensor = Tensor> {
+  /** Weight layer index, first layer 0. */
   layer: number;
+  /** Whether it is a layer's weight matrix or its bias vector. */
   kind: 'weights' | 'biases';
+  /** The values (weights `[out][in]` row-major, or biases). */
   value: T;
+  /** Its gradient ∂C/∂value after backprop, same length. */
   grad: T;
+  /** Number of values. */
   length: number;
 }
 
@@ -22,19 +27,25 @@ export const MODEL: unique symbol = Symbol('gradscope.model');
 
 /** Anything that can hand out a Model: the public Network, or a Model itself. */
 export interface ModelOwner<T extends Tensor = Tensor> {
+  /** The Model it hands out (for optimisers and the trace). */
   readonly [MODEL]: Model<T>;
 }
 
+/** A network as optimisers and the gradient-flow trace see it (implemented by the engine; reach it as `net[MODEL]`). */
 export interface Model<T extends Tensor = Tensor> extends ModelOwner<T> {
+  /** The kernels its tensors live on. */
   readonly kernels: Kernels<T>;
   /** Units per layer, input first. */
   readonly sizes: readonly number[];
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
+  /** The loss it is trained on. */
   readonly loss: Loss;
   /** Number of weight layers. */
   readonly depth: number;
+  /** Units of the input layer. */
   readonly inputSize: number;
+  /** Units of the output layer. */
   readonly outputSize: number;
   /** Weights and biases in all layers. */
   readonly parameterCount: number;
@@ -42,16 +53,22 @@ export interface Model<T extends Tensor = Tensor> extends ModelOwner<T> {
   readonly rng: Rng;
   /** Training steps taken. */
   readonly step: number;
+  /** Whether the network has been disposed. */
   readonly isDisposed: boolean;
 
+  /** Weight tensors, `[sizes[l+1]][sizes[l]]` each. */
   readonly weights: readonly T[];
+  /** Bias tensors, sizes[l+1] each. */
   readonly biases: readonly T[];
-  /** ∂C/∂W and ∂C/∂b after backprop. */
+  /** ∂C/∂W after backprop. */
   readonly nablaW: readonly T[];
+  /** ∂C/∂b after backprop. */
   readonly nablaB: readonly T[];
-  /** Per-layer buffers for the loaded batch: zs[l], activations[l] (activations[0] = input), deltas[l] = ∂C/∂zs[l]. */
+  /** Weighted inputs zs[l] = weights[l]·activations[l] + biases[l] of the loaded batch. */
   readonly zs: readonly T[];
+  /** Activations of the loaded batch, activations[0] being the input rows. */
   readonly activations: readonly T[];
+  /** deltas[l] = ∂C/∂zs[l] for the loaded batch. */
   readonly deltas: readonly T[];
   /** Targets of the loaded batch. */
   readonly targets: T | undefined;

@@ -18,12 +18,15 @@ import { runTraining, type TrainOptions, type TrainResult } from '../training/tr
 
 export type { Evaluation };
 
+/** One weight layer's gradient, from Network.gradients(). */
 export interface LayerGradient {
   /** ∂C/∂W, `[units][inputs]` row-major. */
   weights: Float64Array;
   /** ∂C/∂b. */
   biases: Float64Array;
+  /** Inputs of the layer (units of the layer before). */
   inputs: number;
+  /** Units of the layer. */
   units: number;
   /** ‖∂C/∂W‖ (Frobenius). */
   weightNorm: number;
@@ -33,12 +36,15 @@ export interface LayerGradient {
 
 /** Gradients of the mean loss over the given rows. */
 export interface Gradients {
+  /** Mean loss over the rows. */
   loss: number;
+  /** Per weight layer, first layer first. */
   layers: LayerGradient[];
   /** Every gradient by its PyTorch state_dict name (`0.weight`, `0.bias`, `2.weight`, …, as in the safetensors export). */
   parameters: Record<string, Float64Array>;
 }
 
+/** A feed-forward network on a backend's kernels. Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose(). */
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T>;
 
@@ -82,6 +88,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.step;
   }
 
+  /** Sets the step count (e.g. to resume a run's numbering). */
   set step(value: number) {
     this.#engine.step = value;
   }

@@ -6,6 +6,7 @@ import { invalidOption } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import type { Rng } from './rng.js';
 
+/** The named weight initialisers (see WeightInitName). */
 export const WEIGHT_INITS = [
   'standard',
   'glorot-uniform',
@@ -14,6 +15,10 @@ export const WEIGHT_INITS = [
   'lecun-normal',
   'orthogonal',
 ] as const;
+/**
+ * A named weight initialiser: 'standard' U[±1/√n_in]; Glorot's uniform and normal (variance 2/(n_in+n_out));
+ * He normal (2/n_in); LeCun normal (1/n_in); 'orthogonal' (a random semi-orthogonal matrix).
+ */
 export type WeightInitName = (typeof WEIGHT_INITS)[number];
 /**
  * Martens' (2010) sparse initialisation: each unit gets `connections` (default 15, or all of n_in
@@ -24,8 +29,15 @@ export type WeightInitName = (typeof WEIGHT_INITS)[number];
  */
 export const SPARSE_CONNECTIONS = 15;
 /** A named initialiser, N(0, std²), or Martens' sparse initialisation. */
-export type WeightInit = WeightInitName | { name: 'normal'; std: number } | { name: 'sparse'; connections?: number };
-export type BiasInit = 'zero' | { name: 'constant'; value: number } | { name: 'normal'; std: number };
+export type WeightInit =
+  | WeightInitName
+  | { /** N(0, std²). */ name: 'normal'; /** Standard deviation, > 0. */ std: number }
+  | { /** Martens' sparse initialisation. */ name: 'sparse'; /** Nonzero incoming weights per unit (default 15, capped at n_in). */ connections?: number };
+/** How biases start: all zero, all `value`, or drawn from N(0, std²). */
+export type BiasInit =
+  | 'zero'
+  | { /** Every bias equal to `value`. */ name: 'constant'; /** The bias value (finite in float32). */ value: number }
+  | { /** N(0, std²). */ name: 'normal'; /** Standard deviation, > 0. */ std: number };
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */
 export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rng): Float64Array {

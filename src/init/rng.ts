@@ -66,10 +66,12 @@ export class Rng {
     }
   }
 
+  /** The generator's state, four 32-bit words (for checkpoints). */
   getState(): number[] {
     return Array.from(this.s);
   }
 
+  /** Restores a state from getState(): the stream continues from where it was taken. */
   setState(state: readonly number[]): void {
     this.s.set(state);
   }

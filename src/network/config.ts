@@ -15,25 +15,31 @@ import {
   type OutputActivation,
 } from '../kernels.js';
 
+/** One layer of NetworkOptions.layers. */
 export interface LayerOptions {
+  /** Units (neurons) in this layer. */
   units: number;
+  /** This layer's activation (default: NetworkOptions.activation, or for the last layer NetworkOptions.output). */
   activation?: OutputActivation;
 }
 
+/** Options of createNetwork(): the architecture, the loss, the initialisation and the seed. */
 export interface NetworkOptions {
   /** Units per layer, input first: [784, 30, 10]. Or give `inputs` and `layers`. */
   sizes?: readonly number[];
+  /** Input size, with `layers` (instead of `sizes`). */
   inputs?: number;
+  /** The layers after the input, each with its units and optionally its activation. */
   layers?: readonly LayerOptions[];
   /** Activation of the hidden layers (default 'sigmoid'). */
   activation?: Activation;
-  /** Activation of the output layer (default: the one the loss is fused with, else 'sigmoid'). */
+  /** Activation of the output layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). */
   output?: OutputActivation;
-  /** Default 'cross-entropy' when the output is softmax, else 'mse'. */
+  /** Loss (default 'cross-entropy' when `output` is softmax or not given, else 'mse'). */
   loss?: Loss;
-  /** Default 'standard': U[−1/√n_in, 1/√n_in]. */
+  /** Weight initialisation (default 'standard': U[−1/√n_in, 1/√n_in]). */
   init?: WeightInit;
-  /** Default 'zero'. */
+  /** Bias initialisation (default 'zero'). */
   biasInit?: BiasInit;
   /** Seed of the RNG behind initialisation and shuffling (default 1). */
   seed?: number;

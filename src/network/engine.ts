@@ -22,7 +22,9 @@ import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from '.
 const INFERENCE_CHUNK = 256;
 
 /** Mean loss and accuracy over a data set. */
+/** Network.evaluate()'s result (also each epoch's validation). */
 export interface Evaluation {
+  /** Mean loss over the rows. */
   loss: number;
   /** Fraction of rows whose largest output is the target's (one output: both on the same side of ½). */
   accuracy: number;

@@ -16,7 +16,9 @@ import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/rec
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 
+/** Passed to TrainOptions.onBatch after each batch's update. */
 export interface BatchInfo {
+  /** Epoch number, from 0. */
   epoch: number;
   /** Index of the batch within the epoch. */
   batch: number;
@@ -28,21 +30,29 @@ export interface BatchInfo {
   size: number;
 }
 
+/** Passed to TrainOptions.onEpoch after each epoch. */
 export interface EpochInfo {
+  /** Epoch number, from 0. */
   epoch: number;
   /** Mean of the batch losses (each before its update). */
   loss: number;
+  /** Wall-clock time the epoch took, in seconds. */
   seconds: number;
+  /** Loss (and accuracy) on TrainOptions.validation after this epoch; absent without validation. */
   validation?: Evaluation;
 }
 
+/** Options of Network.train(); every field is optional. */
 export interface TrainOptions {
+  /** Passes over the training data (default 1). */
   epochs?: number;
+  /** Rows per mini-batch (default 32; capped at the number of rows). */
   batchSize?: number;
+  /** Step size (default: the optimiser's own default, e.g. Adam 1e-3, else 0.1 as for SGD). */
   learningRate?: number;
-  /** SGD momentum (ignored when `optimizer` is given). */
+  /** SGD momentum in [0, 1) (default 0; ignored when `optimizer` is given). */
   momentum?: number;
-  /** L2 weight decay (ignored when `optimizer` is given). */
+  /** L2 weight decay λ ≥ 0 (default 0; ignored when `optimizer` is given). */
   weightDecay?: number;
   /** Reshuffle the rows every epoch with the network's seeded RNG (default true). */
   shuffle?: boolean;
@@ -56,8 +66,10 @@ export interface TrainOptions {
   /** Stop after the first batch that ends this many seconds after training started. */
   maxSeconds?: number;
   /** Evaluated after every epoch. */
-  validation?: { x: Rows; y: Rows };
+  validation?: { /** Inputs, one row per example. */ x: Rows; /** Targets, one row per example. */ y: Rows };
+  /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
+  /** Called after every epoch, after validation. */
   onEpoch?: (info: EpochInfo) => void;
   /** What to do when a step's loss or gradient is NaN or Inf (never applied): see NonFinitePolicy. Default 'throw'. */
   onNonFinite?: NonFinitePolicy;
@@ -67,7 +79,9 @@ export interface TrainOptions {
   trace?: TraceOptions;
 }
 
+/** What Network.train() returns. */
 export interface TrainResult {
+  /** One entry per epoch completed. */
   epochs: EpochInfo[];
   /** Batches left out for a non-finite loss or gradient ('skip'). */
   skipped: number;
