@@ -11,7 +11,9 @@ export interface AdagradOptions extends FirstOrderOptions {
 
 export const ADAGRAD_DEFAULTS = { learningRate: 0.01, epsilon: 1e-10 } as const;
 
+/** Adagrad; PyTorch's defaults (lr 0.01, ε 1e-10). */
 export class Adagrad extends FirstOrderOptimizer {
+  /** Added to √(Σg²) (default 1e-10). */
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {

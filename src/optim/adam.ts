@@ -17,9 +17,13 @@ export interface AdamOptions extends FirstOrderOptions {
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 export const ADAMW_WEIGHT_DECAY = 0.01;
 
+/** Adam with L2 weight decay; PyTorch's defaults (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0). */
 export class Adam extends FirstOrderOptimizer {
+  /** Decay of the first-moment (mean) estimate (default 0.9). */
   readonly beta1: number;
+  /** Decay of the second-moment estimate (default 0.999). */
   readonly beta2: number;
+  /** Added to √v̂ in the denominator (default 1e-8). */
   readonly epsilon: number;
 
   constructor(
@@ -48,6 +52,7 @@ export class Adam extends FirstOrderOptimizer {
   }
 }
 
+/** Adam with decoupled weight decay (default 0.01): w ← w·(1 − lr·λ) before the Adam step. */
 export class AdamW extends Adam {
   constructor(net: ModelOwner, options: AdamOptions = {}) {
     super(net, options, true);

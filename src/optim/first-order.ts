@@ -29,16 +29,22 @@ export interface FirstOrderOptions {
 export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
 export abstract class FirstOrderOptimizer implements Optimizer {
+  /** The learning rate train() uses when it is given none (the optimiser's default unless options.learningRate). */
   readonly defaultLearningRate: number;
+  /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
   readonly layerRates: Float64Array;
+  /** Weight decay λ (default 0; AdamW 0.01). */
   readonly weightDecay: number;
+  /** The model it updates. */
   protected readonly net: Model;
+  /** Whether weightDecay applies to the biases too (default true). */
   readonly decayBiases: boolean;
 
   /** The model this optimiser was created for. */
   get model(): Model {
     return this.net;
   }
+  /** The model's parameters, taken once at construction. */
   protected readonly params: Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   private readonly decays: Float64Array;
@@ -50,6 +56,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   private readonly release = () => this.freeBuffers();
 
   constructor(
+    /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
     readonly name: string,
     owner: ModelOwner,
     options: FirstOrderOptions & object,
@@ -74,6 +81,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** Runs before the updates of a step (LARS measures its trust ratios here). */
   protected prepare(): void {}
 
+  /** One update of every parameter from the gradients in the model (see Optimizer.step). */
   step(net: Model, learningRate: number, _batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
@@ -93,6 +101,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     return buffers;
   }
 
+  /** The step count, hyperparameters and buffers as plain data (for checkpoints). */
   state(): OptimizerState {
     const k = this.net.kernels;
     return {
@@ -102,6 +111,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     };
   }
 
+  /** Continues from a state() of the same optimiser on the same architecture (checked before anything changes). */
   restore(state: OptimizerState): void {
     const where = `${this.name}: restore`;
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
@@ -128,6 +138,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     tensors.forEach((t, j) => k.write(buffers[Math.floor(j / this.bufferCount)][j % this.bufferCount], t));
   }
 
+  /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void {
     this.freeBuffers();
     this.net.onDispose.delete(this.release);

@@ -43,6 +43,7 @@ import {
   type ParamVector,
 } from './param-vector.js';
 
+/** Options of HessianFree; every field is optional, defaults in HESSIAN_FREE_DEFAULTS. */
 export interface HessianFreeOptions {
   /** Starting Levenberg-Marquardt damping λ (default 45, Martens' initlambda). */
   damping?: number;
@@ -60,13 +61,21 @@ export interface HessianFreeOptions {
   backtracking?: boolean;
 }
 
+/** HessianFreeOptions' defaults (Martens 2010's values where he gives one). */
 export const HESSIAN_FREE_DEFAULTS = {
+  /** Starting damping λ: Martens' initlambda. */
   damping: 45,
+  /** Most CG iterations per step. */
   maxIterations: 250,
+  /** Fewest CG iterations before the stopping rule may end CG. */
   minIterations: 1,
+  /** CG starts from decay × the previous solution. */
   decay: 0.95,
+  /** Fraction of the loaded batch used for curvature products. */
   curvatureFraction: 0.25,
+  /** Martens' diagonal preconditioner on. */
   preconditioner: true,
+  /** Backtracking over stored CG iterates on. */
   backtracking: true,
 } as const;
 
@@ -92,16 +101,19 @@ export interface HessianFreeReport {
   iterations: number;
   /** The stored iterate taken after backtracking. */
   chosenIteration: number;
-  /** Loss over the batch before and after the step. */
+  /** Loss over the batch before the step. */
   lossBefore: number;
+  /** Loss over the batch after the step (equal to lossBefore when it was not accepted). */
   lossAfter: number;
   /** Reduction ratio: actual decrease / the decrease predicted by the undamped quadratic model. */
   rho: number;
-  /** Damping used by this step, and the one the next step will use. */
+  /** Damping used by this step. */
   lambda: number;
+  /** Damping the next step will use. */
   nextLambda: number;
   /** false when even the best iterate raised the loss, so θ was left unchanged. */
   accepted: boolean;
+  /** Rows of the batch used for curvature products. */
   curvatureRows: number;
 }
 
@@ -131,11 +143,14 @@ interface Buffers<T extends Tensor> {
   snapshots: ParamVector<T>[];
 }
 
+/** Martens' Hessian-free optimiser: damped Gauss–Newton steps by preconditioned CG (see the module comment; the learning rate is not used). */
 export class HessianFree implements Optimizer {
   readonly name = 'hessian-free';
+  /** The options in force, defaults filled in. */
   readonly options: Readonly<Required<HessianFreeOptions>>;
   /** Current damping λ. */
   lambda: number;
+  /** What the last step did; undefined before the first. */
   lastReport: HessianFreeReport | undefined;
   private readonly schedule: number[];
   /** q at each CG iteration (index 0: q(x₀)), and at each stored iterate. */

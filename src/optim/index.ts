@@ -16,7 +16,9 @@ import type { Optimizer } from './optimizer.js';
 import { Rmsprop } from './rmsprop.js';
 import { Sgd } from './sgd.js';
 
+/** A registry entry: how to build an optimiser by name. */
 export interface OptimizerDefinition {
+  /** The name train(), createOptimizer() and the CLI know it by. */
   name: string;
   /** One line for listings. */
   summary: string;
@@ -27,8 +29,9 @@ export interface OptimizerDefinition {
 }
 
 /** A name, or a name with options: 'adam' or { name: 'adam', beta1: 0.8 }. */
-export type OptimizerSpec = string | ({ name: string } & Record<string, unknown>);
+export type OptimizerSpec = string | ({ /** A registered optimiser's name. */ name: string } & Record<string, unknown>);
 
+/** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
   { name: 'sgd', kind: 'first-order', summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
   { name: 'lars', kind: 'first-order', summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
@@ -63,6 +66,7 @@ export function registerOptimizer(definition: OptimizerDefinition): void {
   OPTIMIZERS.push(definition);
 }
 
+/** The registered optimisers' names, in listing order. */
 export function optimizerNames(): string[] {
   return OPTIMIZERS.map((d) => d.name);
 }

@@ -25,8 +25,11 @@ const NEGLIGIBLE_GRADIENT = 1e-30;
 
 export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
 
+/** LARS: SGD with momentum on a gradient scaled per layer by its trust ratio (defaults lr 0.1, η 0.001, momentum 0.9). */
 export class Lars extends FirstOrderOptimizer {
+  /** Trust coefficient η (default 0.001). */
   readonly eta: number;
+  /** Momentum μ in [0, 1) (default 0.9). */
   readonly momentum: number;
   /** This step's trust ratio per layer. */
   readonly trust: Float64Array;

@@ -32,13 +32,18 @@ const BRACKET_TOLERANCE = 1e-9;
 /** A pair with sᵀy below this is not positive curvature and is not stored. */
 const CURVATURE_FLOOR = 1e-10;
 
+/** L-BFGS with a strong-Wolfe line search, one iteration per step on the loaded batch (defaults: memory 10, lr 1, c1 1e-4, c2 0.9, 25 evaluations). */
 export class Lbfgs implements Optimizer {
   readonly name = 'lbfgs';
   readonly recomputesGradient = true;
   readonly defaultLearningRate: number;
+  /** Pairs (s, y) kept (default 10). */
   readonly memory: number;
+  /** Sufficient-decrease (Armijo) constant (default 1e-4). */
   readonly c1: number;
+  /** Curvature constant of the strong Wolfe conditions (default 0.9). */
   readonly c2: number;
+  /** Loss-and-gradient evaluations allowed per line search (default 25). */
   readonly maxEvaluations: number;
   /** Loss-and-gradient evaluations of the last step's line search. */
   lastEvaluations = 0;

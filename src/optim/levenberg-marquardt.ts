@@ -31,17 +31,23 @@ export const LM_DEFAULTS = { mu: 1e-3, muIncrease: 10, muDecrease: 0.1, muMax: 1
 /** Largest parameter count accepted: JᵀJ is P² doubles (200 MB) and each Cholesky P³/3 flops. */
 export const LM_MAX_PARAMETERS = 5000;
 
+/** Levenberg–Marquardt on the MSE loss: damped Gauss–Newton steps solved by Cholesky (defaults μ 1e-3, ×10 on failure, ×0.1 on success, μ ≤ 1e10). */
 export class LevenbergMarquardt implements Optimizer {
   readonly name = 'levenberg-marquardt';
   readonly recomputesGradient = true;
   /** Unused: the damping sets the step. */
   readonly defaultLearningRate = 1;
+  /** Factor on μ after a failed trial (default 10). */
   readonly muIncrease: number;
+  /** Factor on μ after a successful step (default 0.1). */
   readonly muDecrease: number;
+  /** Largest μ tried (default 1e10). */
   readonly muMax: number;
+  /** The damping μ the next step starts from (initially 1e-3 unless options.mu). */
   mu: number;
   /** Trials (Cholesky solves) of the last step; the last step found no decrease when it stalled. */
   lastTrials = 0;
+  /** Whether the last step found no decrease up to muMax (the weights were left unchanged). */
   stalled = false;
 
   private readonly params: Parameter[];

@@ -3,6 +3,7 @@ import type { Model } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
+  /** The optimiser's registry name ('sgd', 'adam', …): restore() refuses another's state. */
   name: string;
   /** Scalars such as a step count or a damping λ. */
   scalars: Record<string, number>;
@@ -10,7 +11,9 @@ export interface OptimizerState {
   tensors: Float32Array[];
 }
 
+/** What train() asks of an optimiser: one update per batch, its state as data, and dispose(). */
 export interface Optimizer {
+  /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
   readonly name: string;
   /** The model it was created for: train() refuses it on any other before changing anything (absent: not checked). */
   readonly model?: Model;
@@ -27,7 +30,9 @@ export interface Optimizer {
    * It may run further passes over the loaded batch (line searches, curvature products).
    */
   step(net: Model, learningRate: number, batch: number): void;
+  /** Its state as plain data (for checkpoints). */
   state(): OptimizerState;
+  /** Continues from a state() taken earlier; refuses a mismatched one before changing anything. */
   restore(state: OptimizerState): void;
   /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void;

@@ -16,8 +16,11 @@ export interface RmspropOptions extends FirstOrderOptions {
 
 export const RMSPROP_DEFAULTS = { learningRate: 0.01, alpha: 0.99, epsilon: 1e-8 } as const;
 
+/** RMSProp; PyTorch's defaults (lr 0.01, α 0.99, ε 1e-8). */
 export class Rmsprop extends FirstOrderOptimizer {
+  /** Decay of the running mean of g² (default 0.99). */
   readonly alpha: number;
+  /** Added to √(mean g²) (default 1e-8). */
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: RmspropOptions = {}) {

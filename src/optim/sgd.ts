@@ -26,8 +26,11 @@ export function checkSgdOptions(options: SgdOptions): { momentum: number; weight
   return { momentum, weightDecay, nesterov };
 }
 
+/** Stochastic gradient descent with optional momentum, Nesterov and weight decay (defaults lr 0.1, momentum 0, no Nesterov). */
 export class Sgd extends FirstOrderOptimizer {
+  /** Momentum μ in [0, 1) (default 0: plain gradient descent). */
   readonly momentum: number;
+  /** Nesterov's look-ahead momentum (default false). */
   readonly nesterov: boolean;
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
