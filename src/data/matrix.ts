@@ -7,7 +7,14 @@ import { describeValue, GradscopeError } from '../errors.js';
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
   | ArrayLike<number>[]
-  | { /** rows × cols values, row-major. */ data: ArrayLike<number>; /** Number of rows. */ rows: number; /** Values per row. */ cols: number };
+  | {
+      /** rows × cols values, row-major. */
+      data: ArrayLike<number>;
+      /** Number of rows. */
+      rows: number;
+      /** Values per row. */
+      cols: number;
+    };
 
 /** A checked, flat float32 block of rows. */
 export interface Matrix {

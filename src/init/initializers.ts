@@ -31,13 +31,33 @@ export const SPARSE_CONNECTIONS = 15;
 /** A named initialiser, N(0, std²), or Martens' sparse initialisation. */
 export type WeightInit =
   | WeightInitName
-  | { /** N(0, std²). */ name: 'normal'; /** Standard deviation, > 0. */ std: number }
-  | { /** Martens' sparse initialisation. */ name: 'sparse'; /** Nonzero incoming weights per unit (default 15, capped at n_in). */ connections?: number };
+  | {
+      /** N(0, std²). */
+      name: 'normal';
+      /** Standard deviation, > 0. */
+      std: number;
+    }
+  | {
+      /** Martens' sparse initialisation. */
+      name: 'sparse';
+      /** Nonzero incoming weights per unit (default 15, capped at n_in). */
+      connections?: number;
+    };
 /** How biases start: all zero, all `value`, or drawn from N(0, std²). */
 export type BiasInit =
   | 'zero'
-  | { /** Every bias equal to `value`. */ name: 'constant'; /** The bias value (finite in float32). */ value: number }
-  | { /** N(0, std²). */ name: 'normal'; /** Standard deviation, > 0. */ std: number };
+  | {
+      /** Every bias equal to `value`. */
+      name: 'constant';
+      /** The bias value (finite in float32). */
+      value: number;
+    }
+  | {
+      /** N(0, std²). */
+      name: 'normal';
+      /** Standard deviation, > 0. */
+      std: number;
+    };
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */
 export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rng): Float64Array {

@@ -17,7 +17,6 @@ export function checkClipNorm(value: unknown): number | undefined {
   return value;
 }
 
-/** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
 /** ‖∇C‖² over every weight and bias gradient (NaN or Inf if any element is). Allocates nothing. */
 function gradientSquaredNorm(net: Model): number {
   const k = net.kernels;
@@ -28,6 +27,7 @@ function gradientSquaredNorm(net: Model): number {
   return sum;
 }
 
+/** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
 export function clipGradientNorm(owner: ModelOwner, maxNorm: number): number {
   const net = owner[MODEL];
   const norm = Math.sqrt(gradientSquaredNorm(net));

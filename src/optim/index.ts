@@ -29,7 +29,12 @@ export interface OptimizerDefinition {
 }
 
 /** A name, or a name with options: 'adam' or { name: 'adam', beta1: 0.8 }. */
-export type OptimizerSpec = string | ({ /** A registered optimiser's name. */ name: string } & Record<string, unknown>);
+export type OptimizerSpec =
+  | string
+  | ({
+      /** A registered optimiser's name. */
+      name: string;
+    } & Record<string, unknown>);
 
 /** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [

@@ -66,7 +66,12 @@ export interface TrainOptions {
   /** Stop after the first batch that ends this many seconds after training started. */
   maxSeconds?: number;
   /** Evaluated after every epoch. */
-  validation?: { /** Inputs, one row per example. */ x: Rows; /** Targets, one row per example. */ y: Rows };
+  validation?: {
+    /** Inputs, one row per example. */
+    x: Rows;
+    /** Targets, one row per example. */
+    y: Rows;
+  };
   /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
   /** Called after every epoch, after validation. */
