@@ -7,7 +7,12 @@
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
-export const MODEL_LIMITS = { maxLayers: 1024, maxParameters: 1 << 28 } as const;
+export const MODEL_LIMITS = {
+  /** Most weight layers. */
+  maxLayers: 1024,
+  /** Most weights and biases in all (2²⁸, 1 GiB of float32). */
+  maxParameters: 1 << 28,
+} as const;
 
 /** The largest finite float32, 3.4028234663852886e38: every weight, bias and input must fit. */
 export const FLOAT32_MAX = 3.4028234663852886e38;

@@ -7,21 +7,28 @@
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
 
+/** Pixels per digit (28 × 28). */
 export const MNIST_PIXELS = 784;
+/** Classes (the digits 0 to 9). */
 export const MNIST_CLASSES = 10;
 /** Seed of the one fixed order, so every run and every machine splits the digits the same way. */
 const ORDER_SEED = 20261129;
 
+/** Some digits: pixels, one-hot targets and labels, row for row. */
 export interface Digits {
   /** Pixels, one row per digit. */
   x: Matrix;
   /** One-hot targets. */
   y: Matrix;
+  /** The digit (0–9) of each row. */
   labels: Uint8Array;
 }
 
+/** What loadMnist returns: disjoint training and test digits. */
 export interface MnistSplit {
+  /** The training digits. */
   train: Digits;
+  /** The test digits (the ones after the training digits in the fixed order). */
   test: Digits;
 }
 

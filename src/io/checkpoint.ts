@@ -27,25 +27,34 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { badModel, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
+/** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
+/** The binary checkpoint format version this gradscope writes and reads. */
 export const CHECKPOINT_BINARY_VERSION = 1;
 /** Limits enforced on load (the architecture's own limits are MODEL_LIMITS). */
 export const CHECKPOINT_LIMITS = {
+  /** Largest JSON header of a binary checkpoint, in bytes (1 MiB). */
   maxHeaderBytes: 1 << 20,
+  /** Most optimiser state tensors. */
   maxOptimizerTensors: 1 << 14,
+  /** Most optimiser state scalars. */
   maxOptimizerScalars: 256,
+  /** Longest optimiser name, in characters. */
   maxNameLength: 64,
 } as const;
 
 const FIXED_HEADER = 16;
 const TRAILER = 4;
 
+/** A model plus what training needs to continue bit for bit. */
 export interface Checkpoint {
+  /** The architecture, loss and parameters. */
   model: ModelData;
   /** Training steps taken. */
   step: number;
   /** The network RNG's four state words (shuffling continues where it stopped). */
   rng: number[];
+  /** The optimiser's state(), when one was saved. */
   optimizer?: OptimizerState;
 }
 
@@ -98,10 +107,27 @@ export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | u
 
 // ---- JSON ----
 
+/** A checkpoint as JSON: the model file plus a `training` section. */
 export interface CheckpointFile extends ModelFile {
-  training: { step: number; rng: number[]; optimizer: null | { name: string; scalars: Record<string, number>; tensors: number[][] } };
+  /** What training needs to continue. */
+  training: {
+    /** Training steps taken. */
+    step: number;
+    /** The RNG's four state words. */
+    rng: number[];
+    /** The optimiser's state, or null when none was saved. */
+    optimizer: null | {
+      /** The optimiser's registry name. */
+      name: string;
+      /** Its scalars (step count, hyperparameters). */
+      scalars: Record<string, number>;
+      /** Its buffers, as plain number arrays. */
+      tensors: number[][];
+    };
+  };
 }
 
+/** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
   const { model, optimizer } = checkpoint;
   return {
@@ -150,10 +176,12 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
 
 // ---- binary ----
 
+/** Whether `bytes` start with the binary checkpoint's magic. */
 export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
   return bytes.length >= CHECKPOINT_BINARY_MAGIC.length && CHECKPOINT_BINARY_MAGIC.every((b, i) => bytes[i] === b);
 }
 
+/** A checkpoint in gradscope's binary format (see the module comment for the layout). */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const { model, optimizer } = checkpoint;
   const header = new TextEncoder().encode(
@@ -183,6 +211,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   return bytes;
 }
 
+/** Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${bytes.length} bytes is shorter than any model`);
   if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');

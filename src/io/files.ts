@@ -24,11 +24,18 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 
+/** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
 
 /** Files larger than this are refused before they are read (JSON text must also fit in one string). */
-export const FILE_LIMITS = { maxJsonBytes: 256 * 2 ** 20, maxBinaryBytes: 2 ** 31 } as const;
+export const FILE_LIMITS = {
+  /** Largest JSON model file read, in bytes (256 MiB). */
+  maxJsonBytes: 256 * 2 ** 20,
+  /** Largest binary checkpoint read, in bytes (2 GiB). */
+  maxBinaryBytes: 2 ** 31,
+} as const;
 
+/** Options of saveModel. */
 export interface SaveOptions {
   /** Default: 'json' for a path ending in .json, 'binary' otherwise. */
   format?: CheckpointEncoding;
@@ -92,7 +99,12 @@ export async function loadModel(path: string, options: BackendOptions & { seed?:
 export async function loadCheckpoint(
   path: string,
   options: BackendOptions & { seed?: number } = {},
-): Promise<{ network: Network; checkpoint: Checkpoint }> {
+): Promise<{
+  /** The network, on the backend asked for. */
+  network: Network;
+  /** The whole checkpoint, its optimiser state included. */
+  checkpoint: Checkpoint;
+}> {
   if (typeof options !== 'object' || options === null) throw invalidOption('loadModel: options must be an object');
   const checkpoint = await readCheckpoint(path, options);
   return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };

@@ -18,13 +18,18 @@ import { toOnnx } from './onnx.js';
 import { fromSafetensors, toSafetensors } from './safetensors.js';
 import { fromTfjsLayers, TFJS_WEIGHTS_FILE, toTfjsLayers } from './tfjs-layers.js';
 
+/** The model file formats readModelFile and writeModelFile know (ONNX is written only). */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
+/** A model file format: gradscope's JSON model, safetensors, ONNX or a tfjs layers model. */
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 
 /** Architecture to assume when a foreign file does not record it (see fromSafetensors, fromTfjsLayers). */
 export interface ImportOptions {
+  /** Hidden layers' activation. */
   activation?: Activation;
+  /** Output layer's activation. */
   output?: OutputActivation;
+  /** The loss. */
   loss?: Loss;
   /** safetensors: the dense layers' names in order (see SafetensorsImportOptions.layers). */
   layers?: readonly string[];

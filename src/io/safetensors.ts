@@ -47,6 +47,7 @@ export interface SafetensorsImportOptions {
   activation?: Activation;
   /** Activation of the output layer. */
   output?: OutputActivation;
+  /** The loss the model was trained on (needed when the file does not record it). */
   loss?: Loss;
   /**
    * The dense layers' names in order, input first (`['fc1', 'fc2', 'head']`: the tensors

@@ -20,23 +20,64 @@ import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, read
 /** The shard file name toTfjsLayers puts in the manifest. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
+/** One tensor's entry in a tfjs weights manifest. */
 export interface TfjsWeightSpec {
+  /** The tensor's name, e.g. `dense_1/kernel`. */
   name: string;
+  /** Its shape (a Dense kernel is `[in, out]`). */
   shape: number[];
+  /** Its element type. */
   dtype: 'float32';
 }
 
 /** The parts of a tfjs `model.json` this module reads and writes. */
 export interface TfjsModelJson {
+  /** Always 'layers-model'. */
   format: 'layers-model';
+  /** The writer ('gradscope' when gradscope wrote it). */
   generatedBy: string;
+  /** null: written directly, not by a converter. */
   convertedBy: null;
-  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: unknown[] }; keras_version: string; backend: string };
-  weightsManifest: { paths: string[]; weights: TfjsWeightSpec[] }[];
-  userDefinedMetadata: { gradscope: { format: string; version: number; loss: Loss } };
+  /** The Keras model: a Sequential of Dense layers. */
+  modelTopology: {
+    /** Always 'Sequential'. */
+    class_name: 'Sequential';
+    /** The model's name and its layers' Keras configs. */
+    config: {
+      /** The model's name. */
+      name: string;
+      /** Keras layer configs, in order. */
+      layers: unknown[];
+    };
+    /** The Keras version the topology follows ('tfjs-layers' as gradscope writes it). */
+    keras_version: string;
+    /** The backend named in the topology ('tensor_flow.js' as gradscope writes it). */
+    backend: string;
+  };
+  /** Weight groups: the shard files and the tensors they hold, in order. */
+  weightsManifest: {
+    /** Shard file names, relative to model.json. */
+    paths: string[];
+    /** The tensors in the shards, in order. */
+    weights: TfjsWeightSpec[];
+  }[];
+  /** gradscope's own metadata, so a round trip keeps the loss. */
+  userDefinedMetadata: {
+    /** What gradscope records. */
+    gradscope: {
+      /** MODEL_FILE_TAG. */
+      format: string;
+      /** MODEL_VERSION. */
+      version: number;
+      /** The loss the model was trained on. */
+      loss: Loss;
+    };
+  };
 }
 
+/** A tfjs layers model in memory: model.json as an object and its one weight shard. */
 export interface TfjsLayersModel {
+  /** model.json, as an object. */
   modelJson: TfjsModelJson;
   /** The bytes of the one shard, `weights.bin`, named in the manifest. */
   weightData: Uint8Array;

@@ -12,30 +12,48 @@ import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
+/** The `format` tag of gradscope's JSON model file: a reader checks it before anything else. */
 export const MODEL_FILE_TAG = 'gradscope.model';
+/** The model file's version this gradscope writes and reads; a newer file is refused. */
 export const MODEL_VERSION = 1;
 
+/** One weight layer in the JSON model file. */
 export interface ModelFileLayer {
+  /** Inputs of the layer. */
   inputs: number;
+  /** Units of the layer. */
   units: number;
+  /** The layer's activation. */
   activation: OutputActivation;
+  /** `[units][inputs]` rows of weights. */
   weights: number[][];
+  /** One bias per unit. */
   biases: number[];
 }
 
+/** gradscope's JSON model file (Network.toJSON, saveModel with format 'json'). */
 export interface ModelFile {
+  /** Always MODEL_FILE_TAG. */
   format: typeof MODEL_FILE_TAG;
+  /** Always MODEL_VERSION. */
   version: typeof MODEL_VERSION;
+  /** The loss the model is trained on. */
   loss: Loss;
+  /** The weight layers, first first. */
   layers: ModelFileLayer[];
 }
 
 /** A model's contents in memory: flat float32 weights `[units][inputs]` per layer. */
 export interface ModelData {
+  /** The loss the model is trained on. */
   loss: Loss;
+  /** Units per layer, input first. */
   sizes: number[];
+  /** activations[l] follows weights[l]; the last is the output activation. */
   activations: OutputActivation[];
+  /** Per layer, `[units][inputs]` row-major. */
   weights: Float32Array[];
+  /** Per layer, one bias per unit. */
   biases: Float32Array[];
   /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
   imported?: ImportNotes;

@@ -11,13 +11,16 @@ import { residualKernels } from './residual.js';
 import { samplingKernels } from './sampling.js';
 import { statsKernels } from './stats.js';
 
+/** Options of createRefKernels. */
 export interface RefOptions {
   /** 'f64' (default) for the oracle; 'f32' to mimic the storage precision of wasm. */
   precision?: 'f32' | 'f64';
 }
 
+/** A tensor of the ref backend: a plain typed array. */
 export type RefTensor = FloatArray;
 
+/** The reference kernels in plain TypeScript (float64 by default): the oracle the wasm core is tested against. */
 export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
   const precision = options.precision ?? 'f64';
   const Array = precision === 'f64' ? Float64Array : Float32Array;

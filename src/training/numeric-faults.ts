@@ -13,6 +13,7 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Model } from '../model.js';
 import type { Engine } from '../network/engine.js';
 
+/** The choices of TrainOptions.onNonFinite (see NonFinitePolicy). */
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
 /**
  * - 'throw' (default): DIVERGED; the faulty step is not applied.

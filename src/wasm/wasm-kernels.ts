@@ -17,11 +17,15 @@ import {
 } from './exports.js';
 import { instantiateCore, simdSupported, type Binary } from './loader.js';
 
+/** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
 export interface WasmTensor {
+  /** Byte offset in the core's linear memory. */
   readonly ptr: number;
+  /** Number of float32 values. */
   readonly length: number;
 }
 
+/** Options of createWasmKernels. */
 export interface WasmOptions {
   /** Which kernels to run: 'simd' (default where supported) or their 'scalar' twins. */
   variant?: Variant;
@@ -29,7 +33,9 @@ export interface WasmOptions {
   binary?: Binary;
 }
 
+/** Kernels over the AssemblyScript core's linear memory (float32). */
 export interface WasmKernels extends Kernels<WasmTensor> {
+  /** 'simd' or 'scalar': the kernels this instance runs. */
   readonly variant: Variant;
   /** The chosen variant's raw kernels, suffix stripped. */
   readonly module: VariantKernels;
@@ -41,6 +47,7 @@ export interface WasmKernels extends Kernels<WasmTensor> {
 
 const F32 = 4;
 
+/** Loads the core (SIMD binary where supported) and returns its kernels; `variant: 'scalar'` runs the scalar twins. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
   const binary = options.binary ?? (variant === 'simd' ? 'simd' : simdSupported() ? 'simd' : 'scalar');

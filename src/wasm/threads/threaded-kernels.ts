@@ -24,6 +24,7 @@ import type { CommonExports } from '../exports.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { ThreadPool, threadsUnavailable } from './pool.js';
 
+/** Options of createThreadedWasmKernels. */
 export interface ThreadedOptions {
   /** Threads in all, the main thread included (default 2). 1 gives the one-thread backend. */
   threads?: number;
@@ -38,6 +39,7 @@ export interface ThreadedOptions {
   minRowsPerThread?: number;
 }
 
+/** Wasm kernels that split large dense products across worker threads. */
 export interface ThreadedWasmKernels extends WasmKernels {
   /** Threads the dense products are split across (1 after a fallback). */
   readonly threads: number;
@@ -79,6 +81,7 @@ export function checkThreads(threads: unknown): number {
   return threads;
 }
 
+/** Wasm kernels on `threads` threads (default 2); falls back to one thread, saying why in threadsFallback, where workers or shared memory are unavailable. The caller stops the workers with close(). */
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
   if (typeof options !== 'object' || options === null) throw invalidOption('threads: options must be an object');
   const threads = checkThreads(options.threads ?? 2);
