@@ -3,7 +3,7 @@
  * layers, the block specs of src/layers, model files): a width, an activation, a choice from a
  * list. Each throws INVALID_OPTION naming `where` and what it got.
  */
-import { invalidOption } from './errors.js';
+import { describeValue, invalidOption, quoted } from './errors.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 
 /** Largest layer width accepted (keeps a typo from asking for gigabytes). */
@@ -11,7 +11,7 @@ export const MAX_UNITS = 1 << 20;
 
 export function checkUnits(units: unknown, where: string): number {
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_UNITS) {
-    throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${JSON.stringify(units)}`);
+    throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${describeValue(units)}`);
   }
   return units;
 }
@@ -19,7 +19,7 @@ export function checkUnits(units: unknown, where: string): number {
 /** `value` if it is one of `allowed`. */
 export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], where: string): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  throw invalidOption(`${where}: expected one of ${allowed.join(', ')}, got ${quoted(value)}`);
 }
 
 export function checkActivation(value: unknown, where: string): OutputActivation {

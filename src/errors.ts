@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'BAD_MODEL_FILE'
   | 'BAD_DATA_FILE'
+  | 'IO_ERROR'
   | 'DIVERGED'
   | 'DISPOSED'
   | 'OUT_OF_MEMORY'
@@ -38,4 +39,17 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
   return String(value);
+}
+
+/** A name as messages print it: a string in quotes as written, anything else described (never JSON.stringify'd whole). */
+export function quoted(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+}
+
+/** A file-system failure (missing file, no permission, disk full…) on `path`: IO_ERROR, naming the file and the system's reason. */
+export function ioError(path: string, action: 'read' | 'write', error: unknown): GradscopeError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // Node's message reads "ENOENT: no such file or directory, open 'x'": keep the reason, not the call.
+  const reason = code ? String((error as Error).message).split(',')[0] : String(error);
+  return new GradscopeError('IO_ERROR', `${path}: cannot ${action} (${reason})`);
 }

@@ -1,18 +1,29 @@
-/** The gradscope command line: `gradscope <command> [--flags]`; no command runs the main job. */
+/**
+ * The gradscope command line: `gradscope <command> [--flags]`; no command runs the main job.
+ * Exit codes: 0 done; 1 the work failed (a bad file, bad data, a diverged run: one line naming
+ * the file and the problem); 2 the command line is wrong (unknown command or flag, a bad value:
+ * one line, before any work starts). Nothing ever prints a stack trace.
+ */
 import { GradscopeError } from '../errors.js';
-import { parseArgs, UsageError, type Command } from './command.js';
+import { parseArgs, positionalsOf, shorten, UsageError, type Command } from './command.js';
+import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
-import { studyDepthCommand } from './commands/study-depth.js';
 import { studyActivationsCommand } from './commands/study-activations.js';
-import { studyModelCommand } from './commands/study-model.js';
-import { convertCommand } from './commands/convert.js';
 import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
+import { studyDepthCommand } from './commands/study-depth.js';
+import { studyModelCommand } from './commands/study-model.js';
 import { studyRemediesCommand } from './commands/study-remedies.js';
 import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
+import { editDistance } from './suggest.js';
+import { print, processTerminal, type Terminal } from './terminal.js';
+import { gradscopeVersion } from './version.js';
 
 export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
+
+/** Exit codes of main(). */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 function help(): string {
   // Usage on its own line and the summary indented under it: usages are too long for columns.
@@ -23,33 +34,61 @@ function help(): string {
     ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '  gradscope --help',
     '      this text',
+    '  gradscope --version',
+    '      the version of gradscope',
   ].join('\n');
 }
 
-/** The command whose words start argv, longest match first. */
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  const sorted = [...COMMANDS].sort((a, b) => b.words.length - a.words.length);
-  for (const command of sorted) {
-    if (command.words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(command.words.length) };
+/** The command `argv` names (its words first, longest match wins), or a UsageError saying what is closest. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } {
+  const firstFlag = argv.findIndex((word) => word.startsWith('-'));
+  const leading = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
+  const matches = COMMANDS.filter((c) => c.words.every((word, i) => leading[i] === word));
+  const command = matches.reduce((best, c) => (c.words.length > best.words.length ? c : best));
+  // Extra words go to a command that takes them (convert IN OUT), which checks their number.
+  if (leading.length === command.words.length || positionalsOf(command).length > 0) return { command, rest: argv.slice(command.words.length) };
+  // Words that no command takes: a mistyped command, never the main job's 30 s of work.
+  const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
+  let guess: string | undefined;
+  let distance = Infinity;
+  for (const c of COMMANDS.filter((c) => c.words.length)) {
+    const name = c.words.join(' ');
+    const d = editDistance(typed.slice(0, 64), name);
+    if (d < distance && d <= Math.max(1, Math.floor(name.length / 3))) [guess, distance] = [name, d];
   }
-  return undefined;
+  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guess ? `; did you mean 'gradscope ${guess}'?` : ' (see gradscope --help)'}`);
 }
 
-/** Runs the command line `argv`; returns the exit code (errors the user can fix print one line and give 1). */
-export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
-    process.stdout.write(help() + '\n');
-    return 0;
-  }
-  const found = argv.length === 0 || argv[0].startsWith('--') ? { command: mainJobCommand, rest: argv } : findCommand(argv);
+/** One line, whatever the message holds. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
+}
+
+/**
+ * Runs the command line `argv`, writing to `terminal`; returns the exit code (see the module
+ * comment). Never exits the process and never throws.
+ */
+export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
   try {
-    if (!found) throw new UsageError(`unknown command '${argv.join(' ')}' (see gradscope --help)`);
-    await found.command.run(parseArgs(found.rest));
-    return 0;
+    if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+      print(terminal, help());
+      return EXIT.ok;
+    }
+    if (argv.includes('--version')) {
+      print(terminal, gradscopeVersion());
+      return EXIT.ok;
+    }
+    const { command, rest } = findCommand(argv);
+    await command.run(parseArgs(command, rest), terminal);
+    return EXIT.ok;
   } catch (error) {
-    if (error instanceof UsageError) process.stderr.write(`gradscope: ${error.message}\nusage: ${found?.command.usage ?? 'gradscope --help'}\n`);
-    else if (error instanceof GradscopeError) process.stderr.write(`gradscope: ${error.code}: ${error.message}\n`);
-    else throw error;
-    return 1;
+    if (error instanceof UsageError) {
+      terminal.err(`gradscope: ${oneLine(error.message)}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof GradscopeError) terminal.err(`gradscope: ${error.code}: ${oneLine(error.message)}\n`);
+    else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
+    return EXIT.failed;
   }
 }

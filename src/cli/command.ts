@@ -1,38 +1,90 @@
-/** A CLI command: one file per command under cli/commands, listed once in cli/main.ts. */
+/**
+ * A CLI command and its command line: one file per command under cli/commands, listed once in
+ * cli/cli.ts. A command's usage line is also its grammar: the flags and positional words it
+ * names are the only ones it accepts (`--name VALUE` takes a value, `[--name]` stands alone).
+ */
 import { GradscopeError } from '../errors.js';
+import { dataFromJSON, type DataFile } from '../io/data-file.js';
+import { parseJsonBytes, readFileBytes } from '../io/file-access.js';
+import { FILE_LIMITS } from '../io/files.js';
+import { didYouMean } from './suggest.js';
+import type { Terminal } from './terminal.js';
 
 export interface Command {
   /** Words that select it, e.g. ['gradients'] or ['study', 'depth']. */
   words: string[];
   summary: string;
+  /** `gradscope <words> POSITIONAL… [--flag VALUE] [--switch]`: shown by --help and parsed for the flags. */
   usage: string;
-  run(args: ParsedArgs): Promise<void>;
+  run(args: ParsedArgs, terminal: Terminal): Promise<void>;
 }
 
 export interface ParsedArgs {
   /** Positional words after the command's own. */
   positional: string[];
-  /** --name value and --flag (true). */
+  /** --name value and --switch (true). */
   flags: Map<string, string | true>;
 }
 
-export function parseArgs(argv: string[]): ParsedArgs {
+/** An error in the user's command line: printed as one line, exit 2, before any work. */
+export class UsageError extends Error {}
+
+/** The flags a usage line names, and whether each takes a value. */
+export function flagsOf(usage: string): Map<string, 'value' | 'switch'> {
+  const flags = new Map<string, 'value' | 'switch'>();
+  for (const [, name, value] of usage.matchAll(/--([a-z][a-z-]*)(?: ([^\s[\]]+))?/g)) {
+    flags.set(name, value === undefined || value.startsWith('--') ? 'switch' : 'value');
+  }
+  return flags;
+}
+
+/** The positional words a usage line names after the command's words (e.g. IN OUT). */
+export function positionalsOf(command: Command): string[] {
+  const words = command.usage.split(' ').slice(1 + command.words.length);
+  const end = words.findIndex((word) => word.startsWith('[') || word.startsWith('-'));
+  return end < 0 ? words : words.slice(0, end);
+}
+
+/** The command line after the command's words, checked against its usage line (UsageError otherwise). */
+export function parseArgs(command: Command, argv: string[]): ParsedArgs {
+  const known = flagsOf(command.usage);
+  const name = ['gradscope', ...command.words].join(' ');
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
-    if (word.startsWith('--')) {
-      const eq = word.indexOf('=');
-      if (eq > 0) flags.set(word.slice(2, eq), word.slice(eq + 1));
-      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(word.slice(2), argv[++i]);
-      else flags.set(word.slice(2), true);
-    } else positional.push(word);
+    if (!word.startsWith('-') || word === '-') {
+      positional.push(word);
+      continue;
+    }
+    const eq = word.indexOf('=');
+    const flag = word.slice(word.startsWith('--') ? 2 : 1, eq > 0 ? eq : undefined);
+    const kind = known.get(flag);
+    if (kind === undefined || !word.startsWith('--')) {
+      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...known.keys()], (f) => `--${f}`) || ' (see gradscope --help)'}`);
+    }
+    if (flags.has(flag)) throw new UsageError(`--${flag} is given twice`);
+    if (kind === 'switch') {
+      if (eq > 0) throw new UsageError(`--${flag} takes no value`);
+      flags.set(flag, true);
+      continue;
+    }
+    const value = eq > 0 ? word.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${flag} needs a value`);
+    flags.set(flag, value);
+  }
+  const expected = positionalsOf(command);
+  if (positional.length !== expected.length) {
+    const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
+    throw new UsageError(`'${name}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`);
   }
   return { positional, flags };
 }
 
-/** An error for the user's command line: printed as one line, exit 1. */
-export class UsageError extends Error {}
+/** A word of the user's as an error message shows it: at most 40 characters. */
+export function shorten(word: string): string {
+  return word.length > 40 ? `${word.slice(0, 40)}…` : word;
+}
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;
 export function stringFlag(args: ParsedArgs, name: string, required?: false): string | undefined;
@@ -49,6 +101,8 @@ export interface NumberRule {
   min?: number;
   /** The least value is itself refused (e.g. a learning rate must be > 0). */
   exclusive?: boolean;
+  /** The largest value accepted. */
+  max?: number;
 }
 
 /** Counts: whole numbers ≥ 1. */
@@ -62,11 +116,12 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number, rul
   const text = stringFlag(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${text}'`);
-  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`--${name} needs a whole number, got '${text}'`);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${shorten(text)}'`);
+  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`--${name} needs a whole number, got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
-    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${text}'`);
+    throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
+  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}, got '${shorten(text)}'`);
   return value;
 }
 
@@ -74,18 +129,14 @@ export function booleanFlag(args: ParsedArgs, name: string): boolean {
   return args.flags.get(name) === true;
 }
 
-/** Reads and parses a JSON file, naming the file in any error. */
-export async function readJsonFile(path: string, code: 'BAD_MODEL_FILE' | 'BAD_DATA_FILE'): Promise<unknown> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
+/** Reads a data file (`{ "inputs": [[…]], "targets": [[…]] }`), naming the file in any error. */
+export async function readDataFile(path: string): Promise<DataFile> {
+  const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxJsonBytes, code: 'BAD_DATA_FILE' });
+  let json: unknown;
   try {
-    text = await readFile(path, 'utf8');
+    json = parseJsonBytes(bytes, 'BAD_DATA_FILE');
   } catch (error) {
-    throw new GradscopeError(code, `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new GradscopeError('BAD_DATA_FILE', `${path}: ${(error as Error).message}`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new GradscopeError(code, `${path}: not valid JSON (${(error as Error).message})`);
-  }
+  return dataFromJSON(json, path);
 }

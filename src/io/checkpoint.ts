@@ -248,7 +248,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       throw badModel('header.optimizer.lengths', `expected an array of at most ${CHECKPOINT_LIMITS.maxOptimizerTensors} lengths`);
     }
     const lengths = (o.lengths as unknown[]).map((n, i) => {
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${JSON.stringify(n)}`);
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${describeValue(n)}`);
       return n;
     });
     optimizerHeader = { name: readName(o.name, 'header.optimizer.name'), scalars: readScalars(o.scalars, 'header.optimizer.scalars'), lengths };

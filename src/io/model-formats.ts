@@ -1,27 +1,37 @@
 /**
- * Node file helpers over the byte-level converters: which format a path means, and reading or
+ * Node file helpers over the byte-level converters: which format a file holds, and reading or
  * writing a model in any of them. The rule (also in docs/interop.md):
  *
- * - `.safetensors`: safetensors; `.onnx`: ONNX (export only);
- * - a directory, a path ending in `/`, or a file named exactly `model.json`: a tfjs layers model
- *   (`model.json` plus its weight shards; written as `model.json` + `weights.bin`);
- * - any other `.json`: gradscope's JSON model, except that an input whose JSON is a tfjs model
- *   (`"format": "layers-model"` or a `modelTopology`) is read as tfjs.
+ * - Reading, the content decides: gradscope's binary magic, a JSON object (gradscope's model, or a
+ *   tfjs model when it has `"format": "layers-model"` or a `modelTopology`), or a safetensors
+ *   header. A folder is a tfjs model (its `model.json`). Only content that is none of these (a
+ *   truncated file, an ONNX file) falls back to the name, as for writing.
+ * - Writing, the name decides: `.safetensors`: safetensors; `.onnx`: ONNX (export only); a folder
+ *   or a path ending in `/`: a tfjs layers model (written as `model.json` + `weights.bin` in it);
+ *   `.json`: gradscope's JSON model (a file named model.json too: name the folder for tfjs).
+ *
+ * Files are read and written through file-access.ts (atomic writes, IO_ERROR).
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelFromJSON, modelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
+import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
+import { parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
+import { FILE_LIMITS } from './files.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
 import { fromSafetensors, toSafetensors } from './safetensors.js';
 import { fromTfjsLayers, TFJS_WEIGHTS_FILE, toTfjsLayers } from './tfjs-layers.js';
 
-/** The model file formats readModelFile and writeModelFile know (ONNX is written only). */
+/** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
 /** A model file format: gradscope's JSON model, safetensors, ONNX or a tfjs layers model. */
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
+/** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
+export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /** Architecture to assume when a foreign file does not record it (see fromSafetensors, fromTfjsLayers). */
 export interface ImportOptions {
@@ -43,9 +53,9 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** The format a path stands for (see the module comment); `undefined` when the rule gives none. */
+/** The format a path stands for by its name (see the module comment); `undefined` when the rule gives none. */
 export async function interopFormatOf(path: string): Promise<InteropFormat | undefined> {
-  if (path.endsWith('/') || path.endsWith(sep) || basename(path) === 'model.json' || (await isDirectory(path))) return 'tfjs';
+  if (path.endsWith('/') || path.endsWith(sep) || (await isDirectory(path))) return 'tfjs';
   switch (extname(path).toLowerCase()) {
     case '.safetensors':
       return 'safetensors';
@@ -58,12 +68,30 @@ export async function interopFormatOf(path: string): Promise<InteropFormat | und
   }
 }
 
-async function readBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new GradscopeError('BAD_MODEL_FILE', `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const OPEN_BRACE = 0x7b;
+
+/** The format the bytes themselves show, or `undefined` when they show none of them (see the module comment). */
+export function contentFormatOf(bytes: Uint8Array): InputFormat | undefined {
+  if (isBinaryCheckpoint(bytes)) return 'gradscope';
+  let first = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
+  while (first < bytes.length && BLANK.has(bytes[first])) first++;
+  if (bytes[first] === OPEN_BRACE) return 'json';
+  if (bytes.length > 8 && bytes[8] === OPEN_BRACE) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerBytes = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+    if (8 + headerBytes <= bytes.length) return 'safetensors';
   }
+  return undefined;
+}
+
+function isTfjsJson(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && ((json as Record<string, unknown>).format === 'layers-model' || 'modelTopology' in json);
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  if (bytes.length > FILE_LIMITS.maxJsonBytes) throw badModel('JSON', `${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
+  return parseJsonBytes(bytes, 'BAD_MODEL_FILE');
 }
 
 /**
@@ -83,37 +111,32 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
   }
 }
 
-/** Reads a model from any readable format; `format` overrides the path rule. */
-export async function readModelFile(path: string, options: ImportOptions & { format?: InteropFormat } = {}): Promise<ModelData> {
-  const format = options.format ?? (await interopFormatOf(path));
+/** Reads a model from any readable format; `format` overrides what the content and the name say. */
+export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData> {
+  if (options.format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+  if (await isDirectory(path)) {
+    if (options.format !== undefined && options.format !== 'tfjs' && options.format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${options.format}`);
+    return readTfjsLayersFile(path, options);
+  }
+  const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
+  let format = options.format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
+  if (format === undefined) throw badModel(path, 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors');
   if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
-  if (format === 'safetensors') {
-    const bytes = await readBytes(path);
-    return inFile(path, () => fromSafetensors(bytes, options));
-  }
-  if (format === 'tfjs') return readTfjsLayersFile(path, options);
-  if (format === 'gradscope') {
-    const text = new TextDecoder().decode(await readBytes(path));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw badModel(path, `not valid JSON (${(error as Error).message})`);
-    }
-    if (typeof json === 'object' && json !== null && ((json as Record<string, unknown>).format === 'layers-model' || 'modelTopology' in json)) {
-      return readTfjsLayersFile(path, options, json);
-    }
-    return inFile(path, () => modelFromJSON(json));
-  }
-  throw invalidOption(`${path}: cannot tell the model format from the name (use .json, .safetensors, a tfjs model.json or its folder)`);
+  return inFile(path, () => {
+    if (format === 'safetensors') return fromSafetensors(bytes, options);
+    if (format === 'gradscope' && isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes).model;
+    const json = parseJson(bytes);
+    if (format === 'json') format = isTfjsJson(json) ? 'tfjs' : 'gradscope';
+    return format === 'tfjs' ? readTfjsLayersFile(path, options, json) : modelFromJSON(json);
+  });
 }
 
 /** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder. */
 export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData> {
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
-  const json = parsed ?? new TextDecoder().decode(await readBytes(jsonPath));
+  const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }));
   return inFile(jsonPath, async () => {
-    const model = typeof json === 'string' ? parseOrThrow(json) : (json as Record<string, unknown>);
+    const model = (json instanceof Uint8Array ? parseJson(json) : json) as Record<string, unknown>;
     const shards: Uint8Array[] = [];
     const manifest = Array.isArray(model.weightsManifest) ? model.weightsManifest : [];
     for (const [g, group] of manifest.entries()) {
@@ -122,9 +145,9 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
       for (const shard of paths) {
         // A model file may only point inside its own folder.
         if (typeof shard !== 'string' || isAbsolute(shard) || normalize(shard).split(/[\\/]/).includes('..')) {
-          throw badModel(`weightsManifest[${g}].paths`, `${JSON.stringify(shard)} is not a file name inside the model's folder`);
+          throw badModel(`weightsManifest[${g}].paths`, `${quoted(shard)} is not a file name inside the model's folder`);
         }
-        shards.push(await readBytes(join(dirname(jsonPath), shard)));
+        shards.push(await readFileBytes(join(dirname(jsonPath), shard), { maxBytes: FILE_LIMITS.maxBinaryBytes }));
       }
     }
     const total = shards.reduce((n, s) => n + s.length, 0);
@@ -135,38 +158,28 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   });
 }
 
-function parseOrThrow(text: string): Record<string, unknown> {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badModel('model.json', `not valid JSON (${(error as Error).message})`);
-  }
-}
-
 /** Writes `model` in `format` (default: from the path rule); returns the files written. */
 export async function writeModelFile(model: ModelData, path: string, format?: InteropFormat): Promise<string[]> {
   const chosen = format ?? (await interopFormatOf(path));
   switch (chosen) {
     case 'gradscope':
       checkModelData(model);
-      await writeFile(path, modelJsonText(modelToJSON(model)) + '\n');
+      await writeFileAtomic(path, modelJsonText(modelToJSON(model)) + '\n');
       return [path];
     case 'safetensors':
-      await writeFile(path, toSafetensors(model));
+      await writeFileAtomic(path, toSafetensors(model));
       return [path];
     case 'onnx':
-      await writeFile(path, toOnnx(model));
+      await writeFileAtomic(path, toOnnx(model));
       return [path];
     case 'tfjs': {
       const dir = basename(path) === 'model.json' ? dirname(path) : path;
-      await mkdir(dir, { recursive: true });
       const { modelJson, weightData } = toTfjsLayers(model);
-      const files = [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
-      await writeFile(files[0], JSON.stringify(modelJson) + '\n');
-      await writeFile(files[1], weightData);
-      return files;
+      // model.json last: into an existing folder, it is what makes the new weights count.
+      await writeFolderAtomic(dir, [[TFJS_WEIGHTS_FILE, weightData], ['model.json', JSON.stringify(modelJson) + '\n']]);
+      return [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
     }
     default:
-      throw invalidOption(`${path}: cannot tell the output format from the name (use .json, .safetensors, .onnx, a folder/ or model.json for tfjs)`);
+      throw invalidOption(`${path}: cannot tell the output format from the name (use .json, .safetensors, .onnx, or a folder/ for tfjs)`);
   }
 }

@@ -4,13 +4,18 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ioError } from '../errors.js';
 import { renderReport, type ReportInput } from '../flow/report-html.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from './file-access.js';
 
-/** Writes the report to `path` (creating its folder, replacing any file there atomically); returns the absolute path. */
+/** Writes the report to `path` (creating its folder; atomically, IO_ERROR on failure); returns the absolute path. */
 export async function writeReport(path: string, input: ReportInput): Promise<string> {
   const file = resolve(path);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, new TextEncoder().encode(await renderReport(input)));
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (error) {
+    throw ioError(dirname(file), 'write', error);
+  }
+  await writeFileAtomic(file, await renderReport(input));
   return file;
 }

@@ -20,6 +20,7 @@
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
+import { describeValue, quoted } from '../errors.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 import { denseTensorName } from '../model.js';
 
@@ -169,7 +170,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
 function readMetadata(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badModel('__metadata__', 'expected an object of strings');
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw badModel(`__metadata__.${key}`, `expected a string, got ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'string') throw badModel(`__metadata__.${key}`, `expected a string, got ${describeValue(entry)}`);
   }
   return value as Record<string, string>;
 }
@@ -178,12 +179,12 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badModel(name, 'expected { dtype, shape, data_offsets }');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-    throw badModel(`${name}.dtype`, `${JSON.stringify(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
+    throw badModel(`${name}.dtype`, `${quoted(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${describeValue(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${JSON.stringify(offsets)}`);
+    throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
   }
   const [begin, end] = offsets as number[];
   if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${bufferLength}-byte data buffer`);

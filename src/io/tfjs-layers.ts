@@ -14,7 +14,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { describeValue } from '../errors.js';
+import { describeValue, quoted } from '../errors.js';
 import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */
@@ -236,10 +236,6 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   return model;
 }
 
-/** A name as messages print it: a string in quotes, anything else described (never JSON.stringify'd whole). */
-function quoted(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -254,7 +250,7 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
   // Keras' converter wraps the model as { model_config: { class_name, config } }.
   if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
   if (!isObject(topology)) throw badModel('modelTopology', 'missing or not an object');
-  if (topology.class_name !== 'Sequential') throw badModel('modelTopology.class_name', `only Sequential models are supported, got ${JSON.stringify(topology.class_name)}`);
+  if (topology.class_name !== 'Sequential') throw badModel('modelTopology.class_name', `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
   const config = topology.config;
   // Older Keras writes the layer list as the config itself.
   const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
@@ -273,10 +269,10 @@ function readTopology(json: Record<string, unknown>, notes: string[]): DenseLaye
         declaredInputs = inputWidth(c, `${where} (${name})`);
         break;
       case 'Dense': {
-        if (typeof c.units !== 'number') throw badModel(`${where} (${name}).units`, `expected a number, got ${JSON.stringify(c.units)}`);
+        if (typeof c.units !== 'number') throw badModel(`${where} (${name}).units`, `expected a number, got ${describeValue(c.units)}`);
         const activation = c.activation ?? 'linear';
         if (!TFJS_ACTIVATIONS.includes(activation as OutputActivation)) {
-          throw badModel(`${where} (${name}).activation`, `${JSON.stringify(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
+          throw badModel(`${where} (${name}).activation`, `${quoted(activation)} is not one of ${TFJS_ACTIVATIONS.join(', ')}`);
         }
         dense.push({
           name,
@@ -320,7 +316,7 @@ function inputWidth(c: Record<string, unknown>, where: string): number | undefin
   const shape = c.batch_input_shape ?? c.batch_shape;
   if (shape === undefined) return undefined;
   if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${JSON.stringify(shape)}`);
+    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${describeValue(shape)}`);
   }
   return shape[1];
 }
@@ -408,11 +404,11 @@ function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
     if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
     const bytes = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
     if (bytes === undefined || spec.quantization !== undefined) {
-      throw badModel(`${where} (${spec.name})`, `dtype ${JSON.stringify(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
+      throw badModel(`${where} (${spec.name})`, `dtype ${quoted(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
     }
     const shape = spec.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${JSON.stringify(shape)}`);
+      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${describeValue(shape)}`);
     }
     // BigInt: a hostile shape's product must neither round nor print as 4e+24.
     const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);

@@ -3,7 +3,7 @@
  * activation per layer, the loss and how to initialise.
  */
 import { checkActivation, checkChoice, checkUnits } from '../checks.js';
-import { invalidOption } from '../errors.js';
+import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
 import {
@@ -104,7 +104,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
   const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
   checkLossPairing(loss, activations);
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(seed)}`);
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
   return {
     sizes,
     activations,

@@ -4,7 +4,7 @@
  *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ] }
  * The output activation is the last layer's. Reading checks every field and names the first bad one.
  */
-import { GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from './config.js';
@@ -117,8 +117,8 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
 /** Reads and checks a model (parsed JSON or its text). */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
-  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${JSON.stringify(file.format)}`);
-  if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(file.version)}`);
+  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}`);
+  if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${describeValue(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');

@@ -26,7 +26,7 @@
  *   the first layers' tiny curvature be seen: it falls while the model predicts well.
  * Without `rescale` (the first version's behaviour): w −= learningRate·v, v = momentum·v + ΔW̄.
  */
-import { GradscopeError, invalidOption } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { MODEL, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
@@ -611,7 +611,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   restore(state: OptimizerState): void {
     this.assertAlive();
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`kfac state: expected a state saved by 'kfac', got ${JSON.stringify((state as OptimizerState | null)?.name)}`);
+      throw invalidOption(`kfac state: expected a state saved by 'kfac', got ${describeValue((state as OptimizerState | null)?.name)}`);
     }
     const steps = checkNumber(state.scalars?.steps, 'kfac state: steps', { min: 0, integer: true }, NaN);
     if (Number.isNaN(steps)) throw invalidOption('kfac state: steps is missing');

@@ -1,12 +1,15 @@
 // `gradscope convert` through every format and back leaves the model unchanged, the ONNX it writes
-// runs, and bad files or names get a one-line error and exit 1.
+// runs, the content decides what an input holds (docs/interop.md's `convert model.json
+// model.safetensors` failed: model.json was taken for tfjs), and bad files or names get a one-line
+// error and exit 1.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { saveModel } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
-import { runCli } from '../util/cli.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
 import { expectClose } from '../util/close.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-'));
@@ -42,14 +45,38 @@ describe('gradscope convert', async () => {
 
   it.each([
     ['a truncated safetensors file', () => (writeFileSync(at('cut.safetensors'), new Uint8Array([1, 2, 3])), ['cut.safetensors', 'x.json']), /^gradscope: BAD_MODEL_FILE: .*cut\.safetensors: safetensors: file is 3 bytes/],
-    ['a missing input', () => ['absent.json', 'x.json'], /^gradscope: BAD_MODEL_FILE: .*absent\.json: cannot read \(ENOENT\)/],
+    ['a missing input', () => ['absent.json', 'x.json'], /^gradscope: IO_ERROR: .*absent\.json: cannot read \(ENOENT: no such file or directory\)/],
     ['an ONNX input', () => ['model.onnx', 'x.json'], /^gradscope: INVALID_OPTION: .*ONNX is an export format/],
     ['an unknown output extension', () => ['start.json', 'x.h5'], /^gradscope: INVALID_OPTION: .*x\.h5: cannot tell the output format/],
-  ])('refuses %s with one line and exit 1', (_label, setup, pattern) => {
-    const { code, stdout, stderr } = runCli(['convert', ...setup().map(at)]);
+  ])('refuses %s with one line and exit 1', async (_label, setup, pattern) => {
+    const { code, stdout, stderr } = await runCliInProcess(['convert', ...setup().map(at)]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(pattern);
   }, 60_000);
+
+  it("reads docs/interop.md's model.json as the gradscope model it is, and --from json, and binary checkpoints", async () => {
+    writeFileSync(at('model.json'), JSON.stringify(original));
+    const plain = await runCliInProcess(['convert', at('model.json'), at('from-name.safetensors')]);
+    expect(plain.stderr).toBe('');
+    expect(plain.code).toBe(0);
+    const told = await runCliInProcess(['convert', at('model.json'), at('from-json.safetensors'), '--from', 'json']);
+    expect(told.code).toBe(0);
+    expect(readFileSync(at('from-json.safetensors'))).toEqual(readFileSync(at('from-name.safetensors')));
+    await saveModel(net, at('checkpoint.gsc'));
+    const binary = await runCliInProcess(['convert', at('checkpoint.gsc'), at('from-binary.json')]);
+    expect(binary.code).toBe(0);
+    expect(JSON.parse(readFileSync(at('from-binary.json'), 'utf8'))).toEqual(original);
+  });
+
+  it('writes a tfjs folder whole: into a new folder by renaming a finished one, leaving no temporary behind', async () => {
+    const { code } = await runCliInProcess(['convert', at('start.json'), at('fresh/nested/web/')]);
+    expect(code).toBe(0);
+    expect(readdirSync(at('fresh/nested'))).toEqual(['web']);
+    expect(readdirSync(at('fresh/nested/web')).sort()).toEqual(['model.json', 'weights.bin']);
+    const again = await runCliInProcess(['convert', at('fresh/nested/web'), at('fresh/nested/web/')]);
+    expect(again.code).toBe(0);
+    expect(readdirSync(at('fresh/nested/web')).sort()).toEqual(['model.json', 'weights.bin']);
+  });
 });

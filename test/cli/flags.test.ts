@@ -1,4 +1,4 @@
-// Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 1.
+// Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 2.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../util/cli.js';
 
@@ -12,7 +12,7 @@ describe('numeric flags', () => {
     [['study', 'activations', '--width', '1e400'], /--width needs a number, got '1e400'/],
   ])('gradscope %j is refused', (args, message) => {
     const { code, stdout, stderr } = runCli(args);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toMatch(message);
   });

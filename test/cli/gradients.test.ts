@@ -1,10 +1,12 @@
-// `gradscope gradients` equals net.gradients for a saved model, and bad input gets a one-line error.
+// `gradscope gradients` equals net.gradients for a saved model (JSON or binary): a table of norms,
+// everything with --json; bad input gets a one-line error.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
-import { runCli } from '../util/cli.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
+import { saveModel } from '../../src/io/files.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
 const file = (name: string, content: unknown) => {
@@ -21,7 +23,7 @@ describe('gradscope gradients', async () => {
   const dataPath = file('data.json', data);
 
   it.each(['wasm', 'ref'] as const)('prints the gradients of the mean loss (--backend %s)', async (backend) => {
-    const { code, stdout, stderr } = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', backend]);
+    const { code, stdout, stderr } = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', backend, '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
@@ -36,20 +38,42 @@ describe('gradscope gradients', async () => {
   });
 
   it.each([
-    ['a missing model file', () => ['--model', join(folder, 'nope.json'), '--data', dataPath], /BAD_MODEL_FILE: .*nope\.json: cannot read/],
+    ['a missing model file', () => ['--model', join(folder, 'nope.json'), '--data', dataPath], /IO_ERROR: .*nope\.json: cannot read \(ENOENT/],
     ['a model that is not JSON', () => ['--model', file('broken.json', '{"format":'), '--data', dataPath], /BAD_MODEL_FILE: .*not valid JSON/],
     ['a model of the wrong format', () => ['--model', file('other.json', { format: 'keras' }), '--data', dataPath], /BAD_MODEL_FILE: .*other\.json: format: expected "gradscope.model"/],
     ['weights of the wrong shape', () => ['--model', file('shape.json', { ...model, layers: [{ ...model.layers[0], weights: model.layers[0].weights.slice(1) }, model.layers[1]] }), '--data', dataPath], /BAD_MODEL_FILE: .*shape\.json: layers\[0\]\.weights: expected 4 rows/],
     ['inputs of the wrong width', () => ['--model', modelPath, '--data', file('wide.json', { inputs: [[1, 2]], targets: [[1, 0]] })], /SHAPE_MISMATCH: .*inputs: row 0 has 2 values, expected 3/],
     ['a non-finite input', () => ['--model', modelPath, '--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], /NON_FINITE_INPUT: .*row 0, column 2/],
     ['a data file without targets', () => ['--model', modelPath, '--data', file('half.json', { inputs: [[1, 2, 3]] })], /BAD_DATA_FILE: .*"targets" must be a non-empty array/],
-    ['a missing --data flag', () => ['--model', modelPath], /missing --data/],
-  ])('rejects %s with one line and exit 1', (_what, args, message) => {
-    const { code, stdout, stderr } = runCli(['gradients', ...args()]);
+  ])('rejects %s with one line and exit 1', async (_what, args, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', ...args()]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
-    expect(stderr.trim().split('\n')[0]).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a missing --data flag as a command-line error: exit 2', async () => {
+    const { code, stderr } = await runCliInProcess(['gradients', '--model', modelPath]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('gradscope: missing --data\n');
+  });
+
+  it('prints a table of the norms per layer, for a JSON or a binary checkpoint alike', async () => {
+    const binaryPath = join(folder, 'model.gsc');
+    await saveModel(net, binaryPath);
+    const expected = net.gradients(data.inputs, data.targets);
+    const runs = [await runCliInProcess(['gradients', '--model', modelPath, '--data', dataPath]), await runCliInProcess(['gradients', '--model', binaryPath, '--data', dataPath])];
+    for (const { code, stdout, stderr } of runs) {
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe(`[3,4,2], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on the 2 rows of ${lines[0].split(' rows of ')[1]}`);
+      const row = (name: string) => lines.find((line) => line.startsWith(name))!.split(/\s{2,}/);
+      expect(row('hidden 1 (tanh)').slice(1, 4)).toEqual(['4 × 3', expected.layers[0].weightNorm.toExponential(2), expected.layers[0].biasNorm.toExponential(2)]);
+      expect(row('output (softmax)').slice(1, 4)).toEqual(['2 × 4', expected.layers[1].weightNorm.toExponential(2), expected.layers[1].biasNorm.toExponential(2)]);
+    }
+    expect(runs[1].stdout.split('\n').slice(1)).toEqual(runs[0].stdout.split('\n').slice(1));
   });
 });
 
@@ -57,7 +81,7 @@ describe('gradscope --help', () => {
   it('lists the commands, exactly as the README shows them', () => {
     const { code, stdout } = runCli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/gradscope gradients --model M\.json --data D\.json/);
+    expect(stdout).toMatch(/gradscope gradients --model M --data D\.json/);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(stdout.split('Usage:\n')[1]);
   });

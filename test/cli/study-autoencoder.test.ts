@@ -20,9 +20,9 @@ describe('gradscope study autoencoder', () => {
     }
   });
 
-  it('refuses a bad --loss and an unknown optimiser with one line and exit 1', () => {
+  it('refuses a bad --loss (exit 2, a command-line error) and an unknown optimiser (exit 1) with one line', () => {
     const bad = runCli(['study', 'autoencoder', '--loss', 'hinge']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--loss must be bce or mse/);
     const unknown = runCli(['study', 'autoencoder', '--optimizers', 'newton', '--seconds', '0.1']);
     expect(unknown.code).toBe(1);

@@ -11,9 +11,9 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, NIELSEN_T
 import type { Matrix } from '../../src/data/matrix.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
-import { runCli } from '../util/cli.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
@@ -102,14 +102,16 @@ describe('gradscope study --model --data', async () => {
   writeFileSync(modelPath, JSON.stringify(net.toJSON()));
   writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
 
-  it('traces, diagnoses and writes the CSV and the report', () => {
+  it('traces, diagnoses, prints loss and accuracy from start to end, and writes the CSV and the report', () => {
     const csv = join(folder, 'trace.csv');
     const html = join(folder, 'report.html');
     const args = ['study', '--model', modelPath, '--data', dataPath, '--epochs', '3', '--batch-size', '10', '--every', '2', '--csv', csv, '--html', html];
     const { code, stdout, stderr } = runCli(args);
-    expect(stderr).toBe('');
+    // Not a terminal: progress is a plain line per tenth of the epochs, on stderr.
+    expect(stderr.trimEnd().split('\n').map((line) => line.replace(/, loss .*/, ''))).toEqual(['training: 33 %', 'training: 67 %', 'training: 100 %']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/At the first step:\nlayer +‖∂C\/∂W‖/);
+    expect(stdout).toMatch(/Loss and accuracy on all 30 rows, from start to end:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n1 .*\n2 .*\n3 +\d\.\d+ +\d+\.\d %\n/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers.
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
@@ -129,14 +131,26 @@ describe('gradscope study --model --data', async () => {
     expectTraceInvariants(Trace.fromJSON(printed.trace), 'study --json');
   });
 
+  it('prints the same start-to-end loss and accuracy as evaluate() before and after the same training', async () => {
+    const run = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--json']);
+    expect(run.code).toBe(0);
+    const { curve } = JSON.parse(run.stdout) as { curve: { loss: number; accuracy: number }[] };
+    const twin = await Network.fromJSON(net.toJSON());
+    expect(curve[0]).toEqual(twin.evaluate(inputs, targets));
+    twin.train(inputs, targets, { epochs: 2, batchSize: 10, learningRate: 0.1 });
+    expect(curve).toHaveLength(3);
+    expect(curve[2]).toEqual(twin.evaluate(inputs, targets));
+    twin.dispose();
+  });
+
   it.each([
-    [['study', 'sideways'], /unknown study 'sideways'/],
-    [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], /BAD_MODEL_FILE: .*nope\.json/],
-    [['study', '--model', modelPath], /missing --data/],
-    [['study', 'depth', '--seeds', '0'], /--seeds must be ≥ 1, got '0'/],
-  ])('%j fails with one line', (args, message) => {
-    const { code, stderr } = runCli(args as string[]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(message as RegExp);
+    [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \(see gradscope --help\)$/],
+    [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
+    [['study', '--model', modelPath], 2, /^gradscope: missing --data$/],
+    [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
+  ])('%j fails with one line, exit %i', async (args, exit, message) => {
+    const { code, stderr } = await runCliInProcess(args as string[]);
+    expect(code).toBe(exit);
+    expect(stderr.trimEnd()).toMatch(message as RegExp);
   });
 });

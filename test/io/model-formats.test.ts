@@ -1,11 +1,14 @@
-// The path rule of `gradscope convert` and the Node file helpers: which format a name means, tfjs
-// model.json sniffed by content, and weight shards that may not leave the model's folder.
+// The format rule of `gradscope convert` and the Node file helpers: the content decides what a file
+// holds (a gradscope model named model.json was taken for tfjs), the name what to write; weight
+// shards may not leave the model's folder.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
-import { interopFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { saveModel } from '../../src/io/files.js';
+import { contentFormatOf, interopFormatOf, readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { toSafetensors } from '../../src/io/safetensors.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -22,7 +25,7 @@ describe('model file formats', async () => {
     ['m.json', 'gradscope'],
     ['m.safetensors', 'safetensors'],
     ['M.ONNX', 'onnx'],
-    ['web/model.json', 'tfjs'],
+    ['web/model.json', 'gradscope'],
     ['web/', 'tfjs'],
     ['existing', 'tfjs'],
     ['m.h5', undefined],
@@ -43,6 +46,34 @@ describe('model file formats', async () => {
       const { imported, ...read } = await readModelFile(join(folder, name));
       expect(read, name).toEqual(model);
     }
+  });
+
+  it('reads by content: a gradscope model named model.json, binary checkpoints, safetensors under any name', async () => {
+    const named = join(folder, 'plain');
+    mkdirSync(named);
+    await writeModelFile(model, join(named, 'model.json'));
+    expect(await readModelFile(join(named, 'model.json'))).toEqual(model);
+    expect(await readModelFile(join(named, 'model.json'), { format: 'json' })).toEqual(model);
+    const net2 = await createNetwork({ sizes: [2, 3, 1], activation: 'relu', output: 'linear', loss: 'mse', backend: 'ref', seed: 4 });
+    await saveModel(net2, join(folder, 'checkpoint.bin'), { format: 'binary' });
+    await saveModel(net2, join(folder, 'checkpoint.data'), { format: 'json' });
+    const saved = modelOf(net2);
+    net2.dispose();
+    expect(await readModelFile(join(folder, 'checkpoint.bin'))).toEqual(saved);
+    expect(await readModelFile(join(folder, 'checkpoint.data'))).toEqual(saved);
+    writeFileSync(join(folder, 'weights.pt'), toSafetensors(model));
+    expect(await readModelFile(join(folder, 'weights.pt'))).toEqual(model);
+  });
+
+  it.each([
+    ['binary', [0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a, 1, 0, 0, 0], 'gradscope'],
+    ['JSON after blanks and a byte order mark', [0xef, 0xbb, 0xbf, 0x20, 0x0a, 0x7b, 0x7d], 'json'],
+    ['a safetensors header', [2, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d], 'safetensors'],
+    ['a safetensors length past the end', [9, 0, 0, 0, 0, 0, 0, 0, 0x7b, 0x7d], undefined],
+    ['three bytes', [1, 2, 3], undefined],
+    ['nothing', [], undefined],
+  ])('content %s is %s', (_label, bytes, format) => {
+    expect(contentFormatOf(Uint8Array.from(bytes))).toBe(format);
   });
 
   it('refuses shard paths outside the model folder', async () => {

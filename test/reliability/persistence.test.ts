@@ -83,7 +83,7 @@ describe('persistence (wasm)', () => {
     dead.dispose();
     await expectError(() => saveModel(dead, path), 'DISPOSED', /disposed/);
     await expectError(() => saveModel(net, path, { format: 'yaml' as never }), 'INVALID_OPTION', /format/);
-    await expectError(() => saveModel(net, join(folder, 'missing', 'x.bin')), 'INVALID_OPTION', /cannot write \(ENOENT\)/);
+    await expectError(() => saveModel(net, join(folder, 'missing', 'x.bin')), 'IO_ERROR', /x\.bin: cannot write \(the folder .*missing does not exist\)/);
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     await saveModel(net, path);
@@ -154,8 +154,8 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     const wide = `{"format":"gradscope.model","version":1,"loss":"mse","layers":[{"inputs":16384,"units":16383,"activation":"linear","weights":${rows},"biases":[]}]}`;
     await expectError(() => loadModel(file('wide.json', wide)), 'BAD_MODEL_FILE', /weights\[0\]: expected 16384 numbers/);
     await expectError(() => loadModel(file('junk.json', '\u0000\u00ff garbage')), 'BAD_MODEL_FILE', /junk\.json/);
-    await expectError(() => loadModel(folder), 'BAD_MODEL_FILE', /not a regular file/);
-    await expectError(() => loadModel(join(folder, 'nope.bin')), 'BAD_MODEL_FILE', /cannot read \(ENOENT\)/);
+    await expectError(() => loadModel(folder), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
+    await expectError(() => loadModel(join(folder, 'nope.bin')), 'IO_ERROR', /nope\.bin: cannot read \(ENOENT: no such file or directory\)/);
     await expectError(() => restoreOptimizer(sgd, { name: 'adam', scalars: {}, tensors: [] }), 'BAD_MODEL_FILE', /'adam' state, not 'sgd'/);
   });
 });

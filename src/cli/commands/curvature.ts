@@ -1,27 +1,27 @@
-/** gradscope curvature --model M.json --data D.json [--k 5] [--backend wasm|ref] [--json] */
-import { Network } from '../../api/network.js';
+/** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
 import { measureCurvature, type CurvatureReport } from '../../curvature/curvature.js';
-import { dataFromJSON } from '../../io/data-file.js';
-import { booleanFlag, COUNT, numberFlag, readJsonFile, stringFlag, UsageError, type Command } from '../command.js';
+import { networkFromModel } from '../../io/model-data.js';
+import { readModelFile } from '../../io/model-formats.js';
+import { booleanFlag, COUNT, numberFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { withFile } from './gradients.js';
 
 export const curvatureCommand: Command = {
   words: ['curvature'],
   summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on a data set, whole and per layer',
-  usage: 'gradscope curvature --model M.json --data D.json [--k 5] [--backend wasm|ref] [--json]',
-  async run(args) {
+  usage: 'gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json]',
+  async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
     const backend = stringFlag(args, 'backend') ?? 'wasm';
     if (backend !== 'wasm' && backend !== 'ref') throw new UsageError(`--backend must be wasm or ref, got '${backend}'`);
     const k = numberFlag(args, 'k', 5, COUNT);
-    const model = await readJsonFile(modelPath, 'BAD_MODEL_FILE');
-    const data = dataFromJSON(await readJsonFile(dataPath, 'BAD_DATA_FILE'), dataPath);
-    const net = await withFile(modelPath, () => Network.fromJSON(model, { backend }));
+    const model = await readModelFile(modelPath);
+    const data = await readDataFile(dataPath);
+    const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
-      process.stdout.write((booleanFlag(args, 'json') ? JSON.stringify(report) : curvatureTable(report)) + '\n');
+      terminal.out((booleanFlag(args, 'json') ? JSON.stringify(report) : curvatureTable(report)) + '\n');
     } finally {
       net.dispose();
     }

@@ -1,28 +1,57 @@
-/** gradscope gradients --model M.json --data D.json [--backend wasm|ref] */
+/** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
 import { GradscopeError } from '../../errors.js';
-import { dataFromJSON } from '../../io/data-file.js';
-import { Network } from '../../api/network.js';
-import { readJsonFile, stringFlag, UsageError, type Command } from '../command.js';
+import { networkFromModel } from '../../io/model-data.js';
+import { readModelFile } from '../../io/model-formats.js';
+import type { Gradients } from '../../api/network.js';
+import { booleanFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
+import { formatTable, sci } from '../table.js';
+import { print } from '../terminal.js';
+
+/** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's. */
+export function gradientTable(gradients: Gradients, activations: readonly string[]): string {
+  const layers = gradients.layers;
+  const lastHidden = Math.max(0, layers.length - 2);
+  return formatTable(
+    ['layer', 'units × inputs', '‖∂C/∂W‖', '‖∂C/∂b‖', '‖∂C/∂b‖ ÷ last hidden'],
+    layers.map((layer, l) => [
+      l === layers.length - 1 ? `output (${activations[l]})` : `hidden ${l + 1} (${activations[l]})`,
+      `${layer.units} × ${layer.inputs}`,
+      sci(layer.weightNorm),
+      sci(layer.biasNorm),
+      l === layers.length - 1 ? '' : `${(layer.biasNorm / layers[lastHidden].biasNorm).toPrecision(3)}×`,
+    ]),
+  );
+}
 
 export const gradientsCommand: Command = {
   words: ['gradients'],
-  summary: 'print the gradients of the mean loss of a model on a data set, as JSON',
-  usage: 'gradscope gradients --model M.json --data D.json [--backend wasm|ref]',
-  async run(args) {
+  summary: 'the gradients of the mean loss of a model on a data set: a table of norms per layer (everything with --json)',
+  usage: 'gradscope gradients --model M --data D.json [--backend wasm|ref] [--json]',
+  async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
     const backend = stringFlag(args, 'backend') ?? 'wasm';
     if (backend !== 'wasm' && backend !== 'ref') throw new UsageError(`--backend must be wasm or ref, got '${backend}'`);
-    const model = await readJsonFile(modelPath, 'BAD_MODEL_FILE');
-    const data = dataFromJSON(await readJsonFile(dataPath, 'BAD_DATA_FILE'), dataPath);
-    const net = await withFile(modelPath, () => Network.fromJSON(model, { backend }));
-    const gradients = await withFile(dataPath, async () => net.gradients(data.inputs, data.targets));
-    net.dispose();
-    const layers = gradients.layers.map((layer) => ({
-      weights: Array.from({ length: layer.units }, (_, j) => Array.from(layer.weights.subarray(j * layer.inputs, (j + 1) * layer.inputs))),
-      biases: Array.from(layer.biases),
-    }));
-    process.stdout.write(JSON.stringify({ loss: gradients.loss, layers }) + '\n');
+    const model = await readModelFile(modelPath);
+    const data = await readDataFile(dataPath);
+    const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
+    try {
+      const gradients = await withFile(dataPath, async () => net.gradients(data.inputs, data.targets));
+      if (!booleanFlag(args, 'json')) {
+        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${data.inputs.length} rows of ${dataPath}.`, '');
+        print(terminal, gradientTable(gradients, model.activations));
+        return;
+      }
+      const layers = gradients.layers.map((layer) => ({
+        weights: Array.from({ length: layer.units }, (_, j) => Array.from(layer.weights.subarray(j * layer.inputs, (j + 1) * layer.inputs))),
+        biases: Array.from(layer.biases),
+        weightNorm: layer.weightNorm,
+        biasNorm: layer.biasNorm,
+      }));
+      terminal.out(JSON.stringify({ loss: gradients.loss, layers }) + '\n');
+    } finally {
+      net.dispose();
+    }
   },
 };
 

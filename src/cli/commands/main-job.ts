@@ -10,6 +10,7 @@ import { runActivationStudy } from '../../studies/activations.js';
 import { DEPTH_SEEDS, NIELSEN_TRAINING, runDepthStudy } from '../../studies/depth.js';
 import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { print } from '../terminal.js';
 import { activationTable } from './study-activations.js';
 import { depthTables } from './study-depth.js';
 
@@ -21,7 +22,7 @@ export const mainJobCommand: Command = {
   words: [],
   summary: 'the main job (npm start): study depth, a short study activations, tables, diagnoses, HTML report',
   usage: `gradscope [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--width ${MAIN_JOB_ACTIVATIONS.width}] [--html ${MAIN_JOB_REPORT}]`,
-  async run(args) {
+  async run(args, terminal) {
     const started = performance.now();
     const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
     const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
@@ -31,30 +32,30 @@ export const mainJobCommand: Command = {
     }
     const html = stringFlag(args, 'html') ?? MAIN_JOB_REPORT;
 
-    console.log('gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
-    console.log("Study (a), depth (Nielsen's generate_gradient.py): sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n");
+    print(terminal, 'gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
+    print(terminal, "Study (a), depth (Nielsen's generate_gradient.py): sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n");
     let bar: ProgressBar | undefined;
     const depth = await runDepthStudy({
       seeds,
       epochs,
       onProgress: (network, epoch, total) => {
-        if (epoch === 1) bar = new ProgressBar(`depth: network ${network + 1}/4`, total);
+        if (epoch === 1) bar = new ProgressBar(terminal, `depth: network ${network + 1}/4`, total);
         bar!.update(epoch);
         if (epoch === total) bar!.done();
       },
     });
-    console.log(depthTables(depth));
+    print(terminal, depthTables(depth));
 
-    console.log(`\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
-    const study = new ProgressBar('activations', 12);
+    print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
+    const study = new ProgressBar(terminal, 'activations', 12);
     const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, onRun: (label, done) => study.update(done, label) });
     study.done();
-    console.log(`[${activations.sizes.join(',')}], softmax + cross-entropy; ${activations.epochs} epoch, batch ${activations.batchSize}, η ${activations.learningRate}, ${activations.trainRows} digits, test error on ${activations.testRows}.\n`);
-    console.log(activationTable(activations));
-    console.log("\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
+    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${activations.epochs} epoch, batch ${activations.batchSize}, η ${activations.learningRate}, ${activations.trainRows} digits, test error on ${activations.testRows}.\n`);
+    print(terminal, activationTable(activations));
+    print(terminal, "\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
 
     const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations)] });
-    console.log(`\nReport: ${file}`);
-    console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | --model M.json --data D.json (see --help).`);
+    print(terminal, `\nReport: ${file}`);
+    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | --model M.json --data D.json (see --help).`);
   },
 };

@@ -9,6 +9,7 @@ import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
 export function activationTable(result: ActivationStudyResult): string {
@@ -55,7 +56,7 @@ export const studyActivationsCommand: Command = {
   words: ['study', 'activations'],
   summary: 'Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init',
   usage: 'gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]',
-  async run(args) {
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const width = numberFlag(args, 'width', 256, COUNT);
     const epochs = numberFlag(args, 'epochs', 2, COUNT);
@@ -69,7 +70,7 @@ export const studyActivationsCommand: Command = {
       onRun: json
         ? undefined
         : (label, done, total) => {
-            bar ??= new ProgressBar('activations', total);
+            bar ??= new ProgressBar(terminal, 'activations', total);
             bar.update(done, label);
           },
     });
@@ -87,17 +88,18 @@ export const studyActivationsCommand: Command = {
         profile: r.profile ?? null,
         deadFraction: r.trace ? Array.from({ length: r.trace.length }, (_, rec) => Array.from(r.trace!.row('deadFraction', rec)).slice(0, -1)) : null,
       }));
-      process.stdout.write(JSON.stringify({ sizes: result.sizes, epochs: result.epochs, runs }) + '\n');
+      terminal.out(JSON.stringify({ sizes: result.sizes, epochs: result.epochs, runs }) + '\n');
       return;
     }
-    console.log(`[${result.sizes.join(',')}], softmax + cross-entropy; ${result.epochs} epoch(s), batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
-    console.log(activationTable(result));
-    console.log(
+    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${result.epochs} epoch(s), batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
+    print(terminal, activationTable(result));
+    print(
+      terminal,
       `\nsaturated %: activations within ${SATURATION_MARGIN} of their limits; dead %: relu units with z ≤ 0 on every row of the batch; per hidden layer, first/…/last.` +
         '\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.',
     );
-    console.log(`\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
-    console.log(profileTable(result));
-    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
+    print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
+    print(terminal, profileTable(result));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
   },
 };

@@ -19,6 +19,7 @@ import {
 } from '../../studies/depth.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 
@@ -36,7 +37,7 @@ export function depthSetting(result: DepthStudyResult): string {
 export function depthTables(result: DepthStudyResult): string {
   const out: string[] = [];
   out.push(
-    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (mean ± std over seeds 1–${result.seeds}), on the first ${result.rows} MNIST training digits.`,
+    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${result.rows} MNIST training digits.`,
     "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.",
     '',
   );
@@ -50,7 +51,8 @@ export function depthTables(result: DepthStudyResult): string {
         const nielsen = NIELSEN_RATIOS[i];
         return [
           `[${n.sizes.join(',')}]`,
-          ...n.biasGradNorms.map((m, l) => `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`),
+          // One seed has no spread to show: "± 0e+0" would read as a measured zero.
+          ...n.biasGradNorms.map((m, l) => (result.seeds === 1 ? sci(m) : `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`)),
           ...Array(width - n.biasGradNorms.length).fill(''),
           `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
           nielsen ? ratio(nielsen.start) : '',
@@ -114,7 +116,7 @@ export const studyDepthCommand: Command = {
   words: ['study', 'depth'],
   summary: "Nielsen's vanishing-gradient experiment: ‖∂C/∂b‖ per hidden layer of sigmoid nets 1–4 hidden layers deep",
   usage: `gradscope study depth [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--lambda ${NIELSEN_TRAINING.lambda}] [--json] [--html FILE]`,
-  async run(args) {
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
     const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
@@ -128,17 +130,17 @@ export const studyDepthCommand: Command = {
       onProgress: json
         ? undefined
         : (network, epoch, total) => {
-            if (epoch === 1) bar = new ProgressBar(`network ${network + 1}/4`, total);
+            if (epoch === 1) bar = new ProgressBar(terminal, `network ${network + 1}/4`, total);
             bar!.update(epoch);
             if (epoch === total) bar!.done();
           },
     });
     if (json) {
-      process.stdout.write(JSON.stringify(depthJSON(result)) + '\n');
+      terminal.out(JSON.stringify(depthJSON(result)) + '\n');
       return;
     }
-    console.log(`Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
-    console.log(depthTables(result));
-    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
+    print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
+    print(terminal, depthTables(result));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
   },
 };

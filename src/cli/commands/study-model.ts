@@ -1,63 +1,85 @@
 /**
- * gradscope study --model M.json --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1]
+ * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1]
  *   [--optimizer NAME] [--every 1] [--json] [--csv FILE] [--html FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
-import { dataFromJSON } from '../../io/data-file.js';
-import { Network } from '../../api/network.js';
+import { checkWritable, writeFileAtomic } from '../../io/file-access.js';
+import { networkFromModel } from '../../io/model-data.js';
+import { readModelFile } from '../../io/model-formats.js';
+import type { Evaluation } from '../../network/engine.js';
 import { createOptimizer } from '../../optim/index.js';
-import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readJsonFile, stringFlag, UsageError } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { formatTable } from '../table.js';
+import { print } from '../terminal.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
+import { withFile } from './gradients.js';
+
+/** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
+export function learningCurveTable(curve: Evaluation[]): string {
+  const epochs = curve.length - 1;
+  const rows = Math.min(epochs, 10);
+  const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * epochs) / rows)));
+  return formatTable(
+    ['epoch', 'loss', 'accuracy'],
+    picks.map((e) => [String(e), curve[e].loss.toPrecision(4), `${(100 * curve[e].accuracy).toFixed(1)} %`]),
+  );
+}
 
 export const studyModelCommand: Command = {
   words: ['study'],
-  summary: "trace, diagnose and report the gradient flow of your own model on your own data",
-  usage: 'gradscope study --model M.json --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1] [--optimizer NAME] [--every 1] [--json] [--csv FILE] [--html FILE]',
-  async run(args) {
-    if (args.positional.length) throw new UsageError(`unknown study '${args.positional[0]}' (depth, activations, or --model with --data)`);
+  summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
+  usage: 'gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1] [--optimizer NAME] [--every 1] [--json] [--csv FILE] [--html FILE]',
+  async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
     const epochs = numberFlag(args, 'epochs', 10, COUNT);
     const every = numberFlag(args, 'every', 1, COUNT);
+    const batchSize = numberFlag(args, 'batch-size', 32, COUNT);
+    const learningRate = numberFlag(args, 'learning-rate', 0.1, POSITIVE);
+    const optimizerName = stringFlag(args, 'optimizer');
+    const csv = stringFlag(args, 'csv');
+    const html = stringFlag(args, 'html');
     const json = booleanFlag(args, 'json');
-    const data = dataFromJSON(await readJsonFile(dataPath, 'BAD_DATA_FILE'), dataPath);
-    const net = await Network.fromJSON(await readJsonFile(modelPath, 'BAD_MODEL_FILE'));
+    if (csv) await checkWritable(csv);
+    const data = await readDataFile(dataPath);
+    const model = await readModelFile(modelPath);
+    const net = await withFile(modelPath, () => networkFromModel(model));
     try {
-      const optimizerName = stringFlag(args, 'optimizer');
+      const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
       const optimizer = optimizerName ? createOptimizer(net, optimizerName) : undefined;
-      const bar = json ? undefined : new ProgressBar('training', epochs);
+      const bar = json ? undefined : new ProgressBar(terminal, 'training', epochs);
       net.train(data.inputs, data.targets, {
         epochs,
-        batchSize: numberFlag(args, 'batch-size', 32, COUNT),
-        learningRate: numberFlag(args, 'learning-rate', 0.1, POSITIVE),
+        batchSize,
+        learningRate,
         optimizer,
         trace: { every },
-        onEpoch: ({ epoch, loss }) => bar?.update(epoch + 1, `loss ${loss.toFixed(4)}`),
+        validation: { x: data.inputs, y: data.targets },
+        onEpoch: ({ epoch, validation }) => {
+          curve.push(validation!);
+          bar?.update(epoch + 1, `loss ${validation!.loss.toFixed(4)}`);
+        },
       });
       bar?.done();
       optimizer?.dispose();
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
-      const csv = stringFlag(args, 'csv');
-      if (csv) {
-        const { writeFile } = await import('node:fs/promises');
-        await writeFile(csv, trace.toCSV());
-      }
-      const html = stringFlag(args, 'html');
+      if (csv) await writeFileAtomic(csv, trace.toCSV());
       const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }] }) : undefined;
       if (json) {
-        process.stdout.write(JSON.stringify({ diagnosis, trace: trace.toJSON() }) + '\n');
+        terminal.out(JSON.stringify({ diagnosis, curve, trace: trace.toJSON() }) + '\n');
         return;
       }
-      console.log(`[${net.sizes.join(',')}] on ${data.inputs.length} rows, ${epochs} epochs, ${trace.length} traced steps.\n`);
-      console.log('At the first step:\n' + traceTable(trace, 0));
-      console.log('\nAt the last traced step:\n' + traceTable(trace));
-      console.log('\n' + diagnosisText(diagnosis));
-      if (csv) console.log(`\nTrace (CSV): ${csv}`);
-      if (report) console.log(`Report: ${report}`);
+      print(terminal, `[${net.sizes.join(',')}] on ${data.inputs.length} rows, ${epochs} epochs, ${trace.length} traced steps.`, '');
+      print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
+      print(terminal, 'At the first step:', traceTable(trace, 0));
+      print(terminal, '', 'At the last traced step:', traceTable(trace));
+      print(terminal, '', diagnosisText(diagnosis));
+      if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
+      if (report) print(terminal, `Report: ${report}`);
     } finally {
       net.dispose();
     }

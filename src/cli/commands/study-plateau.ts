@@ -8,6 +8,7 @@ import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
+import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText } from '../trace-table.js';
 
@@ -50,11 +51,11 @@ export const studyPlateauCommand: Command = {
   words: ['study', 'plateau'],
   summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
   usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]',
-  async run(args) {
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = stringFlag(args, 'html');
     const points = numberFlag(args, 'points', 5, COUNT);
-    const progress = new ProgressBar('plateau', points);
+    const progress = new ProgressBar(terminal, 'plateau', points);
     const result = await runPlateauStudy({
       epochs: numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 }),
       points,
@@ -65,15 +66,15 @@ export const studyPlateauCommand: Command = {
     });
     progress.done();
     if (json) {
-      process.stdout.write(JSON.stringify(result) + '\n');
+      terminal.out(JSON.stringify(result) + '\n');
       return;
     }
-    console.log(`Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${result.rows} digits,`);
-    console.log(`η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs. Curvature of the objective C + (λ/2n)‖w‖²;`);
-    console.log('v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
-    console.log(plateauTable(result));
-    console.log('\n' + plateauSummary(result));
-    if (result.diagnosis) console.log(`\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
-    if (html) console.log(`\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
+    print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${result.rows} digits,`);
+    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs. Curvature of the objective C + (λ/2n)‖w‖²;`);
+    print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
+    print(terminal, plateauTable(result));
+    print(terminal, '\n' + plateauSummary(result));
+    if (result.diagnosis) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 };

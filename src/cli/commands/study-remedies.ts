@@ -5,6 +5,7 @@
 import { REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
 import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, WHOLE } from '../command.js';
 import { formatTable, sci } from '../table.js';
+import { print } from '../terminal.js';
 
 function row(run: RemediesRun): string[] {
   if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
@@ -24,28 +25,31 @@ export const studyRemediesCommand: Command = {
   words: ['study', 'remedies'],
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
   usage: 'gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]',
-  async run(args) {
+  async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const seconds = numberFlag(args, 'seconds', 6, POSITIVE);
-    if (!json) {
-      console.log(`Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
-      console.log(`${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
-    }
-    const result = await runRemediesStudy({
+    const options = {
       seconds,
       trainRows: numberFlag(args, 'train', 9000, COUNT),
       testRows: numberFlag(args, 'test', 1000, COUNT),
       seed: numberFlag(args, 'seed', 1, WHOLE),
       optimizers: stringFlag(args, 'optimizers')?.split(','),
-      onRun: json ? undefined : (run) => process.stderr.write(`${run.label} done\n`),
+    };
+    if (!json) {
+      print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
+      print(terminal, `${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
+    }
+    const result = await runRemediesStudy({
+      ...options,
+      onRun: json ? undefined : (run) => terminal.err(`remedies: ${run.label} done\n`),
     });
     if (json) {
-      process.stdout.write(JSON.stringify(result) + '\n');
+      terminal.out(JSON.stringify(result) + '\n');
       return;
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
-    console.log(formatTable(header, result.runs.map(row)));
-    console.log('\nSettings:');
-    for (const run of result.runs) console.log(`  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
+    print(terminal, formatTable(header, result.runs.map(row)));
+    print(terminal, '\nSettings:');
+    for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },
 };

@@ -1,0 +1,33 @@
+/** "Did you mean …": the known word closest to a mistyped one, when it is close enough to be a typo. */
+
+/** Edit distance counting an insertion, deletion, substitution or swap of two neighbours as one. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > 64) return undefined; // no one mistypes 64 characters; the distance table would be large
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** `; did you mean X?` when a candidate is close, else ''. */
+export function didYouMean(word: string, candidates: readonly string[], show: (candidate: string) => string = (c) => c): string {
+  const match = closest(word, candidates);
+  return match === undefined ? '' : `; did you mean ${show(match)}?`;
+}

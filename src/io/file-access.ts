@@ -1,0 +1,196 @@
+/**
+ * Every file gradscope reads or writes in Node goes through here (models, checkpoints, converted
+ * models, tfjs folders, reports, CSV), so three promises hold everywhere:
+ *
+ * - Writes are atomic. The bytes go to a temporary file in the same folder (rename is atomic only
+ *   within one file system), are fsynced, and the temporary file is renamed over the target; a
+ *   folder is filled under a temporary name and renamed into place. A process killed mid-write
+ *   leaves the previous file whole, and the next write to the same path removes what the killed
+ *   one left behind.
+ * - Reads take what was opened: the size comes from the open file (fstat), so a file replaced by a
+ *   concurrent atomic save is read whole, old or new, never "grown while being read".
+ * - A file-system failure (missing folder, no permission, disk full, a folder where a file should
+ *   be) is an IO_ERROR naming the file and the system's reason, never an uncaught exception.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { GradscopeError, ioError, type ErrorCode } from '../errors.js';
+
+/** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
+function temporaryName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
+  }
+}
+
+/**
+ * Removes temporary files and folders that a killed write to `path` left behind: those named for
+ * `path` whose process is gone. Writes still running (their process alive) are left alone.
+ */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return; // the write itself will report the folder's problem
+  }
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (match && !isAlive(Number(match[1]))) await rm(join(dirname(path), name), { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** Why a write into `path` failed, in the user's terms. */
+async function writeError(path: string, error: unknown): Promise<GradscopeError> {
+  // ENOENT alone reads as if the file were missing: a missing folder is named as such (checkWritable throws).
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') await checkWritable(path);
+  const failure = ioError(path, 'write', error);
+  return new GradscopeError('IO_ERROR', `${failure.message}; any previous file is unchanged`);
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    await handle.sync().finally(() => handle.close());
+  } catch {
+    // Some systems cannot fsync a folder; the data itself is already synced.
+  }
+}
+
+async function writeSynced(path: string, bytes: Uint8Array | string): Promise<void> {
+  const handle = await open(path, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The file a write to `path` replaces: a symbolic link's target (the link stays a link), and
+ * never anything but a regular file (a device, a pipe or a folder is refused, not replaced).
+ */
+async function replaceable(path: string): Promise<string> {
+  const target = await realpath(path).catch(() => path); // a path that does not exist yet is written as it is
+  const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (it is a folder)`);
+  if (info && !info.isFile()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (not a regular file; gradscope replaces only files)`);
+  return target;
+}
+
+/** Writes `bytes` (or UTF-8 text) to `path` atomically (see the module comment); IO_ERROR on failure. */
+export async function writeFileAtomic(destination: string, bytes: Uint8Array | string): Promise<void> {
+  const path = await replaceable(destination);
+  await removeStaleTemporaries(path);
+  const temporary = temporaryName(path);
+  try {
+    await writeSynced(temporary, bytes);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => {});
+    throw await writeError(destination, error);
+  }
+  await syncFolder(dirname(path));
+}
+
+/**
+ * Writes `files` (name → content) into the folder `path`. A new folder is filled under a temporary
+ * name and renamed into place, so it appears whole or not at all; its parent folders are created.
+ * Into an existing folder (which may hold other files) each file is written atomically, in the
+ * order given: put the file that points at the others last.
+ */
+export async function writeFolderAtomic(path: string, files: [name: string, content: Uint8Array | string][]): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write a folder there (a file of that name exists)`);
+  if (existing) {
+    for (const [name, content] of files) await writeFileAtomic(join(path, name), content);
+    return;
+  }
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    throw ioError(dirname(path), 'write', error);
+  }
+  await removeStaleTemporaries(path);
+  const temporary = temporaryName(path);
+  try {
+    await mkdir(temporary);
+    for (const [name, content] of files) await writeSynced(join(temporary, name), content);
+    await syncFolder(temporary);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true }).catch(() => {});
+    throw await writeError(path, error);
+  }
+  await syncFolder(dirname(path));
+}
+
+/** Refuses, before any work, a path whose folder does not exist (so a long run does not end unable to save). */
+export async function checkWritable(path: string): Promise<void> {
+  const folder = await stat(dirname(path)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (the folder ${dirname(path)} does not exist)`);
+}
+
+/** What a read refuses before reading, and the error code for content problems. */
+export interface ReadLimits {
+  /** Files larger than this are refused unread. */
+  maxBytes: number;
+  /** The code for a file that is too large or not a regular file (default BAD_MODEL_FILE). */
+  code?: ErrorCode;
+}
+
+/**
+ * The bytes of the file at `path`, exactly as large as the file was when opened (see the module
+ * comment). Devices, pipes and folders are refused without blocking on them.
+ */
+export async function readFileBytes(path: string, limits: ReadLimits): Promise<Uint8Array> {
+  const code = limits.code ?? 'BAD_MODEL_FILE';
+  let handle;
+  try {
+    // O_NONBLOCK: opening a pipe must not wait for a writer; regular files ignore it.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file)`);
+    if (!info.isFile()) throw new GradscopeError(code, `${path}: not a regular file`);
+    if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${info.size} bytes exceeds the limit of ${limits.maxBytes}`);
+    const bytes = new Uint8Array(info.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break; // shortened by an in-place writer: the content checks will say what is missing
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
+  } catch (error) {
+    if (error instanceof GradscopeError) throw error;
+    throw ioError(path, 'read', error);
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/** JSON from a file's bytes; `code` (e.g. BAD_MODEL_FILE) when they are not UTF-8 or not JSON. */
+export function parseJsonBytes(bytes: Uint8Array, code: ErrorCode): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new GradscopeError(code, 'not UTF-8 text, so not JSON');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GradscopeError(code, `not valid JSON (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,96 @@
+// The command line itself (issue 12.1): an unknown command or flag is one line with a "did you mean",
+// exit 2 and no work (today the main job's command matched every word and ran for 30 s); --version;
+// hostile files and unwritable places are one line naming the file, exit 1, never a stack trace.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/cli.js';
+import { flagsOf, positionalsOf } from '../../src/cli/command.js';
+import { createNetwork } from '../../src/api/network.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-command-line-'));
+const at = (name: string) => join(folder, name);
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** One line on stderr, nothing on stdout, the expected code. */
+function expectOneLine(run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp): void {
+  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
+  expect(run.stderr.trimEnd()).toMatch(message);
+  expect(run.stdout).toBe('');
+  expect(run.code).toBe(code);
+}
+
+describe('the command line', () => {
+  it.each([
+    [['studdy'], /^gradscope: unknown command 'studdy'; did you mean 'gradscope study'\?/],
+    [['gradeints', '--model', 'm.json'], /^gradscope: unknown command 'gradeints'; did you mean 'gradscope gradients'\?/],
+    [['study', 'depthh', '--seeds', '1'], /^gradscope: unknown command 'study depthh'; did you mean 'gradscope study depth'\?/],
+    [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(see gradscope --help\)/],
+    [['gradients', '--model', 'm.json', '--data', 'd.json', '--bakend', 'ref'], /^gradscope: unknown flag --bakend for 'gradscope gradients'; did you mean --backend\?/],
+    [['--seed', '3'], /^gradscope: unknown flag --seed for 'gradscope'; did you mean --seeds\?/],
+    [['study', 'depth', '--json', '--seeds', '1', '--seeds', '2'], /^gradscope: --seeds is given twice/],
+    [['study', 'depth', '--html'], /^gradscope: --html needs a value/],
+    [['study', 'depth', '--json=yes'], /^gradscope: --json takes no value/],
+    [['convert', 'a.json'], /^gradscope: 'gradscope convert' takes IN OUT \(2 words\), got 'a\.json'/],
+    [['convert', 'a.json', 'b.json', '--from', 'keras'], /^gradscope: --from must be one of json, gradscope, safetensors, onnx, tfjs, got 'keras'/],
+  ])('gradscope %j: one line, exit 2, no work', async (args, message) => {
+    expectOneLine(await runCliInProcess(args), 2, message);
+  });
+
+  it('gradscope --version prints the version from package.json', async () => {
+    const run = await runCliInProcess(['--version']);
+    expect(run).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('every flag a command reads is in its usage line, and --help shows every usage', async () => {
+    const help = (await runCliInProcess(['--help'])).stdout;
+    const folder = new URL('../../src/cli/commands/', import.meta.url);
+    const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
+    for (const command of COMMANDS) {
+      expect(help).toContain(command.usage);
+      const source = sources.find((text) => text.includes(`usage: '${command.usage}'`))!;
+      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
+      expect(new Set(read), command.usage).toEqual(new Set(flagsOf(command.usage).keys()));
+    }
+    expect(positionalsOf(COMMANDS.find((c) => c.words[0] === 'convert')!)).toEqual(['IN', 'OUT']);
+  });
+});
+
+describe('hostile files and unwritable places', async () => {
+  const net = await createNetwork({ sizes: [2, 3, 1], backend: 'ref', seed: 1 });
+  writeFileSync(at('model.json'), JSON.stringify(net.toJSON()));
+  net.dispose();
+  // A model JSON nested 100,000 levels deep: a RangeError from JSON.stringify inside an error message.
+  writeFileSync(at('deep.json'), `{"format":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+  writeFileSync(at('deep-loss.json'), `{"format":"gradscope.model","version":1,"loss":${'['.repeat(100_000)}${']'.repeat(100_000)},"layers":[]}`);
+  // A safetensors header with no tensors: a TypeError.
+  const header = new TextEncoder().encode('{"__metadata__":{"format":"gradscope.model"}}');
+  const empty = new Uint8Array(8 + header.length);
+  new DataView(empty.buffer).setUint32(0, header.length, true);
+  empty.set(header, 8);
+  writeFileSync(at('empty.safetensors'), empty);
+  writeFileSync(at('data.json'), JSON.stringify({ inputs: [[0, 1]], targets: [[1]] }));
+  execFileSync('mkfifo', [at('fifo')]);
+
+  it.each([
+    [['convert', at('deep.json'), at('x.safetensors')], /^gradscope: BAD_MODEL_FILE: .*deep\.json: format: expected "gradscope\.model", got an array$/],
+    [['gradients', '--model', at('deep-loss.json'), '--data', at('data.json')], /^gradscope: BAD_MODEL_FILE: .*deep-loss\.json: loss: /],
+    [['convert', at('empty.safetensors'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*empty\.safetensors: safetensors: holds no tensors/],
+    [['convert', at('model.json'), at('missing/x.safetensors')], /^gradscope: IO_ERROR: .*missing\/x\.safetensors: cannot write \(the folder .*missing does not exist\)/],
+    [['convert', at('model.json'), '/proc/x.json'], /^gradscope: IO_ERROR: \/proc\/x\.json: cannot write \(ENOENT/],
+    [['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--csv', at('missing/trace.csv')], /^gradscope: IO_ERROR: .*trace\.csv: cannot write/],
+    [['convert', at('nothing.json'), at('x.json')], /^gradscope: IO_ERROR: .*nothing\.json: cannot read \(ENOENT: no such file or directory\)$/],
+    [['convert', at('fifo'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*fifo: not a regular file$/],
+    [['convert', at('model.json'), at('fifo'), '--to', 'gradscope'], /^gradscope: IO_ERROR: .*fifo: cannot write \(not a regular file; gradscope replaces only files\)$/],
+  ])('gradscope %j: one line naming the file, exit 1', async (args, message) => {
+    expectOneLine(await runCliInProcess(args), 1, message);
+  });
+
+  it('says the same through a real process, with no stack trace', () => {
+    const run = runCli(['convert', at('deep.json'), at('x.safetensors')]);
+    expectOneLine(run, 1, /deep\.json: format: expected "gradscope\.model", got an array/);
+  });
+});

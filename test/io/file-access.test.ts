@@ -1,0 +1,68 @@
+// The file layer every write and read goes through (src/io/file-access.ts): atomic writes that
+// clean up after killed ones, write through symbolic links, never replace a device, a pipe or a
+// folder; reads of exactly what was opened; IO_ERROR naming the file.
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFileBytes, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { expectError } from '../util/expect-error.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-file-access-'));
+const at = (name: string) => join(folder, name);
+
+/** A process id that is certainly not running: a child that has already exited. */
+const deadPid = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+
+describe('writeFileAtomic', () => {
+  it("removes what killed writes to the same path left behind, and leaves running writes' files alone", async () => {
+    const stale = `.model.json.${deadPid}.0123456789ab.tmp`;
+    const running = `.model.json.${process.pid}.ba9876543210.tmp`;
+    const otherPath = `.other.json.${deadPid}.0123456789ab.tmp`;
+    for (const name of [stale, running, otherPath]) writeFileSync(at(name), 'half a model');
+    mkdirSync(at(`.model.json.${deadPid}.aaaaaaaaaaaa.tmp`)); // a killed folder write
+    await writeFileAtomic(at('model.json'), '{"new":true}');
+    expect(readdirSync(folder).sort()).toEqual([running, otherPath, 'model.json'].sort());
+    expect(readFileSync(at('model.json'), 'utf8')).toBe('{"new":true}');
+  });
+
+  it('writes through a symbolic link (the link stays) and refuses a pipe or a folder, leaving them as they were', async () => {
+    mkdirSync(at('real'));
+    writeFileSync(at('real/target.json'), 'old');
+    symlinkSync(at('real/target.json'), at('link.json'));
+    await writeFileAtomic(at('link.json'), 'new');
+    expect(lstatSync(at('link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(at('real/target.json'), 'utf8')).toBe('new');
+    execFileSync('mkfifo', [at('pipe')]);
+    await expectError(() => writeFileAtomic(at('pipe'), 'x'), 'IO_ERROR', /pipe: cannot write \(not a regular file; gradscope replaces only files\)/);
+    expect(lstatSync(at('pipe')).isFIFO()).toBe(true);
+    await expectError(() => writeFileAtomic(at('real'), 'x'), 'IO_ERROR', /real: cannot write \(it is a folder\)/);
+    await expectError(() => writeFileAtomic(at('absent/x.json'), 'x'), 'IO_ERROR', /x\.json: cannot write \(the folder .*absent does not exist\)/);
+  });
+});
+
+describe('writeFolderAtomic', () => {
+  it('creates a new folder whole (parents included) and writes into an existing one file by file', async () => {
+    await writeFolderAtomic(at('a/b/web'), [['weights.bin', new Uint8Array([1, 2])], ['model.json', '{}']]);
+    expect(readdirSync(at('a/b'))).toEqual(['web']);
+    expect(readdirSync(at('a/b/web')).sort()).toEqual(['model.json', 'weights.bin']);
+    writeFileSync(at('a/b/web/index.html'), 'the user’s page');
+    await writeFolderAtomic(at('a/b/web'), [['weights.bin', new Uint8Array([3])], ['model.json', '{"v":2}']]);
+    expect(readdirSync(at('a/b/web')).sort()).toEqual(['index.html', 'model.json', 'weights.bin']);
+    expect([...readFileSync(at('a/b/web/weights.bin'))]).toEqual([3]);
+    writeFileSync(at('plain'), 'a file');
+    await expectError(() => writeFolderAtomic(at('plain'), [['model.json', '{}']]), 'IO_ERROR', /plain: cannot write a folder there/);
+  });
+});
+
+describe('readFileBytes', () => {
+  it('reads the whole file, refuses pipes and folders without blocking, and names the file', async () => {
+    writeFileSync(at('bytes'), new Uint8Array([1, 2, 3]));
+    expect([...(await readFileBytes(at('bytes'), { maxBytes: 3 }))]).toEqual([1, 2, 3]);
+    await expectError(() => readFileBytes(at('bytes'), { maxBytes: 2 }), 'BAD_MODEL_FILE', /bytes: 3 bytes exceeds the limit of 2/);
+    await expectError(() => readFileBytes(at('pipe'), { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /pipe: not a regular file/);
+    await expectError(() => readFileBytes(folder, { maxBytes: 10 }), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
+    await expectError(() => readFileBytes(at('nothing'), { maxBytes: 10 }), 'IO_ERROR', /nothing: cannot read \(ENOENT: no such file or directory\)/);
+  });
+});
