@@ -51,7 +51,7 @@ describe('the command line', () => {
     const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
-      const source = sources.find((text) => text.includes(`usage: '${command.usage}'`))!;
+      const source = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
       const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
       expect(new Set(read), command.usage).toEqual(new Set(flagsOf(command.usage).keys()));
     }

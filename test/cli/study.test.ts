@@ -85,9 +85,9 @@ describe('gradscope study depth --json', () => {
     }
   });
 
-  it('refuses a negative --lambda with one line and exit 1', () => {
-    const bad = runCli(['study', 'depth', '--lambda', '-1']);
-    expect(bad.code).toBe(1);
+  it('refuses a negative --lambda with one line and exit 2 (a command-line error)', async () => {
+    const bad = await runCliInProcess(['study', 'depth', '--lambda', '-1']);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lambda must be ≥ 0, got '-1'/);
   });
 });
