@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { runCli } from '../util/cli.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
 const file = (name: string, content: unknown) => {
@@ -43,15 +43,16 @@ describe('gradscope curvature', async () => {
   });
 
   it.each([
-    ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], /INVALID_OPTION: .*parameter count 26/],
-    ['k of 0', () => ['--data', dataPath, '--k', '0'], /--k must be ≥ 1/],
-    ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], /NON_FINITE_INPUT: .*row 0, column 2/],
-    ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], /--backend must be wasm or ref/],
-  ])('rejects %s with one line and exit 1', (_what, args, message) => {
-    const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, ...args()]);
-    expect(code).toBe(1);
+    ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], 1, /INVALID_OPTION: .*parameter count 26/],
+    ['k of 0', () => ['--data', dataPath, '--k', '0'], 2, /--k must be ≥ 1/],
+    ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], 1, /NON_FINITE_INPUT: .*row 0, column 2/],
+    ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], 2, /--backend must be wasm or ref/],
+  ])('rejects %s with one line and exit %i', async (_what, args, exit, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, ...args()]);
+    expect(code).toBe(exit);
     expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')[0]).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
   });
 });
 
