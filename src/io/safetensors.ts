@@ -144,7 +144,9 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   checkLayout(entries, bufferLength);
 
   const notes: string[] = [];
-  const layers = orderLayers(groupLayers(entries), options.layers, notes);
+  const grouped = groupLayers(entries);
+  if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
+  const layers = orderLayers(grouped, options.layers, notes);
   const sizes = [layers[0].weight.shape[1], ...layers.map((layer) => layer.weight.shape[0])];
   layers.forEach((layer, l) => {
     const [out, inputs] = layer.weight.shape;

@@ -60,7 +60,7 @@ describe('gradscope study plateau', () => {
   it('prints the table and a summary counted from its points (one point, epoch 0)', () => {
     const html = join(folder, 'plateau.html');
     const { code, stdout, stderr } = runCli(['study', 'plateau', '--epochs', '0', '--points', '1', '--k', '1', '--html', html]);
-    expect(stderr).toBe('');
+    expect(stderr).toBe('plateau: 100 %\n'); // progress off a terminal: a line per tenth
     expect(code).toBe(0);
     expect(stdout).toMatch(/λ_min/);
     expect(stdout).toMatch(/GSNR 5/);
@@ -69,9 +69,9 @@ describe('gradscope study plateau', () => {
     for (const chart of ['plateau-mean-field', 'plateau-curvature', 'plateau-gsnr']) expect(page).toContain(chart);
   });
 
-  it('rejects --points 0 with one line', () => {
-    const { code, stderr } = runCli(['study', 'plateau', '--points', '0']);
-    expect(code).toBe(1);
+  it('rejects --points 0 with one line, exit 2', async () => {
+    const { code, stderr } = await runCliInProcess(['study', 'plateau', '--points', '0']);
+    expect(code).toBe(2);
     expect(stderr.split('\n')[0]).toMatch(/--points must be ≥ 1/);
   });
 });
