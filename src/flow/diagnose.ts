@@ -38,8 +38,11 @@ export const CANCELLATION = 10;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */
 const MAX_LAYER_RATE = 1000;
 
+/** What diagnose() measured in one weight layer, over the trace's records. */
 export interface LayerEvidence {
+  /** Weight layer index, first layer 0. */
   layer: number;
+  /** The layer's activation. */
   activation: OutputActivation;
   /** Median over the records of ‖∂C/∂b‖ (the batch gradient: the layer's speed of learning). */
   biasGradNorm: number;
@@ -55,10 +58,13 @@ export interface LayerEvidence {
    * weights (NaN for the output layer).
    */
   chainFactor: number;
+  /** The chain-rule bound beside chainFactor (see there). */
   chainBound: number;
-  /** Medians over the records; NaN where the activation has no such measure (see LAYER_METRICS). */
+  /** Median over the records of the saturated fraction; NaN where the activation does not saturate (see LAYER_METRICS). */
   saturatedFraction: number;
+  /** Median over the records of the inactive fraction; NaN outside the relu family. */
   inactiveFraction: number;
+  /** Median over the records of the dead fraction; NaN outside the relu family. */
   deadFraction: number;
   /** Median ‖ΔW‖/‖W‖. */
   updateRatio: number;
@@ -66,19 +72,27 @@ export interface LayerEvidence {
 
 /** A ratio of the first hidden layer's value over the last hidden layer's, at the first record, the last, and the median over records. */
 export interface FirstToLast {
+  /** At the first record. */
   first: number;
+  /** At the last record. */
   last: number;
+  /** Median over the records. */
   median: number;
 }
 
+/** diagnose()'s reading of a trace: a verdict, the evidence behind it and the remedies to try. */
 export interface Diagnosis {
+  /** What the gradient flow shows (see Verdict). */
   verdict: Verdict;
   /** For vanishing and exploding: mild within 1/16–1/4 (or 4–16×), severe beyond (or on Inf/NaN). */
   severity?: Severity;
   /** One paragraph: what was measured and what it means. */
   summary: string;
+  /** The measurements the verdict rests on. */
   evidence: {
+    /** Hidden layers in the network. */
     hiddenLayers: number;
+    /** Trace records read. */
     records: number;
     /**
      * Per-example RMS ‖δ‖ of the first hidden layer over the last hidden layer's: the verdict's
@@ -109,15 +123,22 @@ export interface Diagnosis {
      * per-layer rates do.
      */
     compensated: boolean;
+    /** Per weight layer, first first. */
     layers: LayerEvidence[];
     /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
     saturatedLayers: number[];
     /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records). */
     deadLayers: number[];
+    /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
   };
   /** What to change, by gradscope's option names, and why: most pointed-to first, nothing the run already uses. */
-  remedies: { option: string; why: string }[];
+  remedies: {
+    /** The option to set, e.g. `optimizer: 'adam'`. */
+    option: string;
+    /** Why it helps, from the evidence. */
+    why: string;
+  }[];
 }
 
 /** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'. */

@@ -4,32 +4,53 @@
  */
 import { SELU_ALPHA, SELU_LAMBDA, type Activation, type OutputActivation } from '../kernels.js';
 
-/** Per layer l (weights[l], the units after it), at every traced step. */
+/** The per-layer metrics, each with its definition as reports print it: per layer l (weights[l], the units after it), at every traced step. */
 export const LAYER_METRICS = {
+  /** Size of the weight gradient. */
   weightGradNorm: '‖∂C/∂W‖ (Frobenius)',
+  /** Size of the bias gradient: Nielsen's speed of learning. */
   biasGradNorm:
     "‖∂C/∂b‖ of the batch, the mean over its examples of δˡₓ: the layer's speed of learning (Nielsen); it falls when examples' gradients cancel",
+  /** Mean absolute weight gradient. */
   weightGradMeanAbs: 'mean |∂C/∂W|',
+  /** Largest absolute weight gradient. */
   weightGradMaxAbs: 'max |∂C/∂W|',
+  /** Relative size of the optimiser's step. */
   updateRatio: '‖ΔW‖/‖W‖: the step the optimiser took, relative to the weights',
+  /** Mean activation. */
   activationMean: 'mean of the activations a over batch and units',
+  /** Spread of the activations. */
   activationStd: 'standard deviation of a',
+  /** 98th percentile of the activations. */
   activationP98: '98th percentile of a (from a 256-bin histogram between min and max; NaN between refreshes)',
+  /** Share of saturated units (saturating activations). */
   saturatedFraction:
     'sigmoid, tanh, softsign: fraction of (row, unit) pairs whose activation is within 0.01 of one of its limits (Glorot & Bengio 2010), where σ\' ≈ 0; NaN for other activations',
+  /** Share of inactive units (relu family). */
   inactiveFraction: 'relu, leaky-relu: fraction of (row, unit) pairs with z ≤ 0 (about half in a healthy layer); NaN for other activations',
+  /** Share of dead units (relu family). */
   deadFraction: 'relu, leaky-relu: fraction of units with z ≤ 0 on every row of the batch (relu: zero output and zero gradient); NaN for other activations',
+  /** Mean derivative of the activation. */
   meanPrime: "mean σ'(z)",
+  /** Largest derivative of the activation. */
   maxPrime: "max σ'(z)",
+  /** Size of the weights. */
   weightNorm: '‖W‖ (Frobenius)',
+  /** Largest singular value of the weights. */
   spectralNorm: "‖W‖₂, the largest singular value of this record's weights (power iteration); NaN between refreshes",
+  /** Per-example size of the back-propagated gradient δ. */
   deltaRms:
     "per-example RMS ‖δˡₓ‖ = √(mean over the batch of ‖∂Cₓ/∂zˡ‖²): what the chain rule multiplies, which cancellation between examples cannot lower",
+  /** How much δ shrinks or grows passing back into this layer. */
   chainFactor: "deltaRms of layer l over layer l+1's: how much one example's gradient shrinks (< 1) or grows passing back into layer l",
+  /** The chain rule's bound on chainFactor. */
   chainBound: "‖W^{l+1}‖₂ · max σ'(z^l), both of this record: the bound the chain rule puts on chainFactor; NaN between refreshes",
+  /** Mean per-example gradient norm (opt-in). */
   exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise; else NaN)',
+  /** Gradient signal-to-noise ratio (opt-in). */
   gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise; else NaN)',
 } as const;
+/** A per-layer metric's name (a key of LAYER_METRICS). */
 export type LayerMetric = keyof typeof LAYER_METRICS;
 /** The metrics' names in LAYER_METRICS' order: the order of a trace's CSV columns and JSON keys. */
 export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];

@@ -22,6 +22,7 @@ import { GradientNoiseMeter } from './gradient-noise.js';
 import { powerIteration } from './spectral.js';
 import { Trace, type TraceRun } from './trace.js';
 
+/** What a gradient-flow trace records (TrainOptions.trace, TraceRecorder); every field is optional. */
 export interface TraceOptions {
   /** Record every k-th step, from the first step of the train() call (default 1: every step). */
   every?: number;
@@ -73,6 +74,7 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
  * close(), which also measures the last record's update ratio.
  */
 export class TraceRecorder {
+  /** The trace being recorded. */
   readonly trace: Trace;
   private readonly options: Required<TraceOptions>;
   private readonly k: Kernels;

@@ -10,6 +10,7 @@ import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, type LayerMetric } f
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
+  /** The network step it was taken at. */
   step: number;
   /**
    * Each layer's range [lo[l], hi[l]] (symmetric about 0: ± that layer's largest |δ|), cut into
@@ -17,6 +18,7 @@ export interface GradientHistogram {
    * spreads over all its bins.
    */
   lo: number[];
+  /** Each layer's upper bound (see lo). */
   hi: number[];
   /** counts[layer][bin]. */
   counts: Float64Array[];
@@ -34,38 +36,65 @@ export interface TraceRun {
   layerRates?: number[];
   /** The initialisers the network was created with. */
   init?: WeightInit;
+  /** The bias initialiser the network was created with. */
   biasInit?: BiasInit;
 }
 
+/** A trace as JSON data (Trace.toJSON; Trace.fromJSON reads it back). */
 export interface TraceJSON {
+  /** Always 'gradscope.trace'. */
   format: 'gradscope.trace';
   /**
    * 3: histogram ranges per layer (version 2 had one range for every layer: read as each layer's).
    * 2: per-example deltaRms (was deltaNorm), saturation by value, inactive/dead for relu only, run.
    */
   version: 3;
+  /** Units per layer, input first. */
   sizes: number[];
+  /** Activation of each weight layer. */
   activations: OutputActivation[];
+  /** The loss trained on. */
   loss: Loss;
+  /** A record was taken every this many steps. */
   every: number;
+  /** How the run was set up, where known. */
   run: TraceRun;
+  /** The network step of each record. */
   steps: number[];
+  /** Mean batch loss of each record, before its update. */
   losses: number[];
+  /** Batch accuracy of each record, before its update. */
   accuracy: number[];
   /** metrics[name][record][layer]. */
   metrics: Record<LayerMetric, number[][]>;
-  histograms: { step: number; lo: number[]; hi: number[]; counts: number[][] }[];
+  /** The δ histograms, as in GradientHistogram. */
+  histograms: {
+    /** The network step. */
+    step: number;
+    /** Each layer's lower bound. */
+    lo: number[];
+    /** Each layer's upper bound. */
+    hi: number[];
+    /** counts[layer][bin]. */
+    counts: number[][];
+  }[];
 }
 
 const INITIAL_CAPACITY = 64;
 
+/** A gradient-flow trace: per traced step and weight layer, every metric of LAYER_METRICS (see the module comment). */
 export class Trace {
+  /** Units per layer, input first. */
   readonly sizes: readonly number[];
+  /** Activation of each weight layer. */
   readonly activations: readonly OutputActivation[];
+  /** The loss trained on. */
   readonly loss: Loss;
+  /** A record is taken every this many steps. */
   readonly every: number;
   /** How the run was set up (optimiser, layer rates, initialisation), where known. */
   readonly run: TraceRun;
+  /** The δ histograms taken (at TraceOptions.histogramSteps). */
   readonly histograms: GradientHistogram[] = [];
   private count = 0;
   private capacity = INITIAL_CAPACITY;
@@ -130,6 +159,7 @@ export class Trace {
     return this.metric(name).slice(record * this.layers, (record + 1) * this.layers);
   }
 
+  /** One value of a metric: at `record`, in `layer` (NaN where it was not computed). */
   at(name: LayerMetric, record: number, layer: number): number {
     this.checkLayer(layer);
     return this.metric(name)[record * this.layers + layer];
@@ -163,6 +193,7 @@ export class Trace {
     return r;
   }
 
+  /** Stores one value of a metric (the recorder's writer). */
   set(name: LayerMetric, record: number, layer: number, value: number): void {
     this.metricData[name][record * this.layers + layer] = value;
   }
@@ -188,6 +219,7 @@ export class Trace {
 
   // ---- export ----
 
+  /** The trace as JSON data (JSON.stringify it to save; Trace.fromJSON reads it back). */
   toJSON(): TraceJSON {
     const metrics = {} as Record<LayerMetric, number[][]>;
     for (const name of LAYER_METRIC_NAMES) {
