@@ -3,6 +3,7 @@ import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationStudyResult } from './activations.js';
 
+/** Study (b)'s result as an HTML report section. */
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
   const runs: ReportRun[] = [];
   result.runs.forEach((r, i) => {

@@ -83,6 +83,7 @@ export interface ActivationStudyResult {
   runs: ActivationRun[];
 }
 
+/** Study (b), Glorot & Bengio's activation × initialisation grid (see the module comment): one traced, diagnosed run per pair. */
 export async function runActivationStudy(options: ActivationStudyOptions = {}): Promise<ActivationStudyResult> {
   const width = options.width ?? 256;
   const epochs = options.epochs ?? 2;

@@ -27,48 +27,67 @@ export const AUTOENCODER_INIT: WeightInit = { name: 'sparse' };
 
 export type AutoencoderLoss = 'mse' | 'binary-cross-entropy';
 
+/** Options of runAutoencoderStudy; every field is optional. */
 export interface AutoencoderStudyOptions {
+  /** Units per layer, 784 at both ends (default AUTOENCODER_SIZES). */
   sizes?: readonly number[];
   /** Default 'binary-cross-entropy' (Martens' objective for MNIST); sigmoid output either way. */
   loss?: AutoencoderLoss;
   /** Training time per optimiser, in CPU seconds of this process (default 30). */
   seconds?: number;
-  /** Training digits (default 3000) and held-out digits for the test error (default 500). */
+  /** Training digits (default 3000). */
   trainRows?: number;
+  /** Held-out digits for the test error (default 500). */
   testRows?: number;
   /** Points on each curve (default 10, plus the start). */
   points?: number;
   /** Which optimisers, by name (default all of AUTOENCODER_OPTIMIZERS). */
   optimizers?: readonly string[];
+  /** Seed of every network (default 1): each optimiser starts from the same weights. */
   seed?: number;
+  /** The kernels to run on (default 'wasm'). */
   backend?: BackendChoice;
   /** Called after each curve point. */
   onPoint?: (optimizer: string, point: CurvePoint) => void;
 }
 
+/** One point of an optimiser's learning curve. */
 export interface CurvePoint {
   /** Training CPU seconds so far (measurement excluded). */
   seconds: number;
+  /** Optimiser steps so far. */
   steps: number;
-  /** Squared reconstruction error per image, on up to 500 training digits and on the test digits. */
+  /** Squared reconstruction error per image, on up to 500 training digits. */
   trainError: number;
+  /** Squared reconstruction error per image, on the test digits. */
   testError: number;
 }
 
+/** One optimiser's run in the autoencoder study. */
 export interface AutoencoderRun {
+  /** The optimiser's name (a key of AUTOENCODER_OPTIMIZERS). */
   optimizer: string;
   /** Its settings, in words. */
   settings: string;
+  /** The learning curve, from the start. */
   curve: CurvePoint[];
+  /** Mean training CPU seconds per optimiser step. */
   secondsPerStep: number;
 }
 
+/** What runAutoencoderStudy returns: the settings used and one run per optimiser. */
 export interface AutoencoderStudyResult {
+  /** Units per layer. */
   sizes: number[];
+  /** The loss trained on. */
   loss: AutoencoderLoss;
+  /** Training CPU seconds given to each optimiser. */
   seconds: number;
+  /** Training digits. */
   trainRows: number;
+  /** Held-out digits. */
   testRows: number;
+  /** One run per optimiser, in the order asked for. */
   runs: AutoencoderRun[];
 }
 
@@ -157,6 +176,10 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   };
 }
 
+/**
+ * Martens' (2010) deep-autoencoder comparison, scaled down: each optimiser trains the same sigmoid
+ * autoencoder on MNIST for the same CPU time, with a learning curve of reconstruction errors.
+ */
 export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
   const o = checkStudyOptions(options);
   const digits = await loadMnist({ train: o.trainRows, test: o.testRows });

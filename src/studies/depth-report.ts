@@ -2,6 +2,7 @@
 import type { ReportSection } from '../flow/report-html.js';
 import type { DepthStudyResult } from './depth.js';
 
+/** Study (a)'s result as an HTML report section. */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
   const name = (sizes: number[]) => `[${sizes.join(',')}]`;
   return {

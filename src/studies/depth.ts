@@ -102,6 +102,7 @@ export interface DepthStudyResult {
   networks: DepthNetworkResult[];
 }
 
+/** Study (a), Nielsen's vanishing-gradient experiment (see the module comment): per depth, ‖∂C/∂b‖ per hidden layer at initialisation and over training. */
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
   const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS);
   const epochs = checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);

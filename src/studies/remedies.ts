@@ -149,6 +149,7 @@ class Movement {
   }
 }
 
+/** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same wall-clock time. */
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
   const seconds = options.seconds ?? 6;
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidOption(`seconds: expected a finite number > 0, got ${seconds}`);
