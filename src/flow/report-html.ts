@@ -11,9 +11,13 @@ import { REPORT_SCRIPT } from './report-script.js';
 import { escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
 import type { Trace, TraceJSON } from './trace.js';
 
+/** A traced run shown in the report: its charts and its diagnosis. */
 export interface ReportRun {
+  /** The run's heading. */
   label: string;
+  /** Its gradient-flow trace. */
   trace: Trace;
+  /** diagnose(trace), shown beside the charts. */
   diagnosis: Diagnosis;
   /** The element id of the run's section (default: from its position). */
   id?: string;
@@ -26,34 +30,49 @@ export interface ReportRun {
 
 /** A line chart as data: one line per series. */
 export interface ReportChart {
+  /** Element id, unique in the page. */
   id: string;
+  /** The chart's title. */
   title: string;
+  /** Label of the x axis. */
   xLabel: string;
+  /** Label of the y axis. */
   yLabel: string;
   /** Log-scale y axis (default false). */
   logY?: boolean;
+  /** The lines, each a name and its points. */
   series: Series[];
 }
 
+/** A table as data: plain-text cells. */
 export interface ReportTable {
+  /** Column headings. */
   header: string[];
+  /** Rows of cells, as many as the header. */
   rows: string[][];
 }
 
 /** A section of the report: a heading, a paragraph, then its charts, tables and runs in that order. */
 export interface ReportSection {
+  /** Element id, unique in the page (the contents bar links to it). */
   id: string;
+  /** The section's heading. */
   heading: string;
   /** Plain text (escaped, not HTML). */
   text?: string;
+  /** Charts, in order. */
   charts?: ReportChart[];
+  /** Tables, in order. */
   tables?: ReportTable[];
+  /** Traced runs, in order. */
   runs?: ReportRun[];
 }
 
+/** What renderReport draws; every field is optional. */
 export interface ReportInput {
   /** Default 'gradscope: gradient flow report'. */
   title?: string;
+  /** The sections, in order (the studies build theirs, e.g. depthReportSection). */
   sections?: ReportSection[];
   /** Traces of other runs (`gradscope study --model … --data …`), after the sections, under "Runs". */
   runs?: ReportRun[];
@@ -64,11 +83,29 @@ export interface ReportInput {
  * run by its id), and every run's label, diagnosis and Trace.toJSON(); numbers at float32 precision.
  */
 export interface ReportData {
+  /** Always 'gradscope.report'. */
   format: 'gradscope.report';
+  /** This layout's version. */
   version: 1;
+  /** The report's title. */
   title: string;
-  sections: (Omit<ReportSection, 'runs'> & { runs: string[] })[];
-  runs: Record<string, { label: string; diagnosis: Diagnosis; trace: TraceJSON }>;
+  /** The sections as given, each run replaced by its id. */
+  sections: (Omit<ReportSection, 'runs'> & {
+    /** Ids of the section's runs (keys of ReportData.runs). */
+    runs: string[];
+  })[];
+  /** Every run by its id. */
+  runs: Record<
+    string,
+    {
+      /** The run's heading. */
+      label: string;
+      /** Its diagnosis. */
+      diagnosis: Diagnosis;
+      /** Its trace, as Trace.toJSON() gives it. */
+      trace: TraceJSON;
+    }
+  >;
 }
 
 const layerName = (trace: Trace, l: number) => (l === trace.layers - 1 ? 'output' : `hidden ${l + 1}`);
