@@ -23,18 +23,29 @@ export const STUDY_INITS: { name: WeightInitName; label: string }[] = [
 ];
 export const ACTIVATIONS_HIDDEN_LAYERS = 5;
 
+/** Options of runActivationStudy; every field is optional. */
 export interface ActivationStudyOptions {
+  /** Units in each hidden layer (default 256). */
   width?: number;
+  /** Epochs per run (default 2). */
   epochs?: number;
+  /** Training digits (default 9000). */
   trainRows?: number;
+  /** Test digits (default 1000). */
   testRows?: number;
+  /** Rows per mini-batch (default 10). */
   batchSize?: number;
+  /** SGD's learning rate (default 0.05). */
   learningRate?: number;
+  /** Seed of every network (default 1). */
   seed?: number;
   /** Records per run (default 20). */
   records?: number;
+  /** Hidden activations to try (default STUDY_ACTIVATIONS: sigmoid, tanh, softsign, relu). */
   activations?: Activation[];
+  /** Initialisations to try (default STUDY_INITS: standard, glorot-uniform, he-normal). */
   inits?: WeightInitName[];
+  /** Called before each run with its label, the runs done and the total. */
   onRun?: (label: string, done: number, total: number) => void;
 }
 
@@ -45,12 +56,17 @@ export interface ActivationStudyOptions {
  * limit: see the trace's deadFraction instead).
  */
 export interface ActivationProfile {
+  /** The network step of each record. */
   steps: number[];
+  /** Mean activation, `[record][hidden layer]`. */
   mean: number[][];
+  /** 98th percentile of the activations, `[record][hidden layer]`. */
   p98: number[][];
+  /** Saturated fraction, `[record][hidden layer]` (NaN for relu). */
   saturated: number[][];
 }
 
+/** Glorot & Bengio's measure of a trace's hidden layers (see ActivationProfile). */
 export function activationProfile(trace: Trace): ActivationProfile {
   const hidden = trace.layers - 1;
   const rows = (metric: 'activationMean' | 'activationP98' | 'saturatedFraction') =>
@@ -58,28 +74,45 @@ export function activationProfile(trace: Trace): ActivationProfile {
   return { steps: Array.from(trace.steps), mean: rows('activationMean'), p98: rows('activationP98'), saturated: rows('saturatedFraction') };
 }
 
+/** One activation × initialisation run of the study. */
 export interface ActivationRun {
+  /** The hidden layers' activation. */
   activation: Activation;
+  /** The weight initialisation. */
   init: WeightInitName;
+  /** `activation + init`, as tables show it. */
   label: string;
   /** Test error after the budget; NaN if training diverged. */
   testError: number;
+  /** Mean batch loss of the last epoch; NaN if training diverged. */
   trainLoss: number;
+  /** Wall-clock time of the run, in seconds. */
   seconds: number;
+  /** The DIVERGED error's message, when training diverged. */
   diverged?: string;
+  /** The run's gradient-flow trace (absent when nothing was recorded). */
   trace?: Trace;
   /** Glorot & Bengio's measure of the hidden layers over training (from the trace). */
   profile?: ActivationProfile;
+  /** diagnose(trace). */
   diagnosis?: Diagnosis;
 }
 
+/** What runActivationStudy returns: the settings used and one run per activation × initialisation. */
 export interface ActivationStudyResult {
+  /** Units per layer. */
   sizes: number[];
+  /** Epochs per run. */
   epochs: number;
+  /** Training digits. */
   trainRows: number;
+  /** Test digits. */
   testRows: number;
+  /** Rows per mini-batch. */
   batchSize: number;
+  /** SGD's learning rate. */
   learningRate: number;
+  /** The runs, activation by activation, each over the initialisations. */
   runs: ActivationRun[];
 }
 
