@@ -6,7 +6,7 @@ import type { Matrix, Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { Sgd } from '../optim/sgd.js';
+import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import type { Model } from '../model.js';
@@ -104,7 +104,7 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
   return value;
 }
 
-export function checkLearningRate(value: unknown, fallback = 0.1, name = 'learningRate'): number {
+export function checkLearningRate(value: unknown, fallback: number = SGD_LEARNING_RATE, name = 'learningRate'): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
     throw invalidOption(`${name}: expected a finite number > 0, got ${JSON.stringify(value)}`);
