@@ -12,6 +12,7 @@ import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
+import { remedySetting } from './remedies.js';
 import {
   LAYER_RATES,
   LIMITS,
@@ -60,6 +61,8 @@ let snapshot: Snapshot | undefined;
 let points: { x: Float32Array; labels: Uint8Array } | null = null;
 let running = false;
 let drawPending = false;
+/** Set by a remedy's button: train as soon as the rebuilt network is ready. */
+let runWhenReady = false;
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
@@ -123,6 +126,7 @@ function receive(message: FromWorker): void {
     explain(snapshot);
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
+    if (runWhenReady) startRun();
     if (notice !== '') setStatus(notice, true);
     else setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
     notice = '';
@@ -196,9 +200,22 @@ function explain(s: Snapshot): void {
   $('diagnosis-remedies').replaceChildren(
     ...d.remedies.map(({ option, why }) => {
       const li = document.createElement('li');
+      const text = document.createElement('span');
+      text.className = 'remedy';
       const code = document.createElement('code');
       code.textContent = option;
-      li.append(code, `: ${why}`);
+      text.append(code, `: ${why}`);
+      li.append(text);
+      const change = remedySetting(option, settings);
+      if (change) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'apply';
+        button.textContent = 'Apply and rerun';
+        button.dataset.change = JSON.stringify(change);
+        button.addEventListener('click', () => applyRemedy(change, option));
+        li.append(' ', button);
+      }
       return li;
     }),
   );
@@ -241,6 +258,44 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
       : kind === 'saturated'
         ? `activations within ${SATURATION_MARGIN} of their limits, where σ′ ≈ 0`
         : 'linear units neither saturate nor die';
+}
+
+/**
+ * A remedy applied: the current flow map is kept as a picture beside the live one (with what it was
+ * and what the diagnosis said), the settings change, and the new run starts training at once.
+ */
+function applyRemedy(change: Partial<Settings>, option: string): void {
+  const before = $<HTMLCanvasElement>('chart-heatmap-before');
+  const now = canvases.heatmap;
+  before.width = now.width;
+  before.height = now.height;
+  before.getContext('2d')!.drawImage(now, 0, 0);
+  $('flow-before-caption').textContent = `before: ${describeRun(settings)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
+  $('flow-before').hidden = false;
+  const previous = settings;
+  settings = { ...settings, ...change };
+  writeForm(settings);
+  window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
+  $('flow-now-caption').textContent = `after ${option}`;
+  runWhenReady = true;
+  if (needsRebuild(previous, settings)) {
+    history.clear();
+    snapshot = undefined;
+    configure();
+  } else {
+    post({ type: 'update', settings });
+    startRun();
+  }
+}
+
+const describeRun = (s: Settings) => `${s.depth}×${s.width} ${s.activation} + ${s.init}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
+
+function startRun(): void {
+  runWhenReady = false;
+  if (running) return;
+  running = true;
+  post({ type: 'run' });
+  showRunning();
 }
 
 /** Offers the trace JSON from the worker as a file, named after the settings. */

@@ -126,7 +126,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
         verdict: element.dataset.verdict,
         records: Number(element.dataset.records),
         summary: document.getElementById('diagnosis-summary')!.textContent,
-        remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li'), (li) => li.textContent),
+        remedies: Array.from(document.querySelectorAll('#diagnosis-remedies li .remedy'), (li) => li.textContent),
       };
     });
     expect(trace.length).toBe(panel.records);
@@ -266,6 +266,29 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(trace.steps[trace.length - 1]).toBe(10);
     const bars = (await page.locator('#chart-gradients').getAttribute('data-values'))!.split(',').map(Number);
     expect(bars).toEqual(Array.from(trace.row('biasGradNorm', trace.length - 1)));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("applies a remedy of the diagnosis with a button and reruns beside the old run's flow map", async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await trainFor(page, 150);
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('vanishing');
+    const blank = await page.evaluate(() => (document.getElementById('chart-heatmap-before') as HTMLCanvasElement).toDataURL());
+    const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).locator('button.apply');
+    const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string };
+    await apply.click();
+    // The new network trains at once, the old run's map stays beside it, the URL holds the change.
+    await page.waitForFunction(() => document.body.dataset.state === 'running');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 150, null, { timeout: 60_000 });
+    await page.click('#train');
+    expect(new URL(page.url()).searchParams.get('act')).toBe(change.activation);
+    expect(await page.locator('#flow-before').isVisible()).toBe(true);
+    expect(await page.locator('#flow-before-caption').innerText()).toContain('sigmoid');
+    expect(await page.locator('#flow-before-caption').innerText()).toContain('vanishing');
+    expect(await page.evaluate(() => (document.getElementById('chart-heatmap-before') as HTMLCanvasElement).toDataURL())).not.toBe(blank);
+    const [before, now] = await Promise.all(['#flow-before', '#flow-now'].map((id) => page.locator(id).boundingBox()));
+    expect(now!.x).toBeGreaterThan(before!.x + before!.width - 1); // side by side
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
