@@ -5,6 +5,7 @@
 import { WEIGHT_INITS, SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
+import { drawDigits } from './charts/digits.js';
 import { COLORS } from './charts/canvas.js';
 import { drawHeatmap } from './charts/heatmap.js';
 import { drawLossChart } from './charts/line.js';
@@ -59,6 +60,8 @@ writeForm(settings);
 const history = new History();
 let snapshot: Snapshot | undefined;
 let points: { x: Float32Array; labels: Uint8Array } | null = null;
+/** MNIST mode: the test digits shown with their predictions. */
+let digits: { pixels: Float32Array; labels: Uint8Array } | null = null;
 let running = false;
 let drawPending = false;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
@@ -122,6 +125,8 @@ function receive(message: FromWorker): void {
     history.clear();
     snapshot = message.snapshot;
     points = message.points;
+    digits = message.digits;
+    $('boundary-title').textContent = digits ? 'Test digits and what the network predicts' : 'Decision boundary';
     history.addSnapshot(snapshot);
     explain(snapshot);
     trainButton.disabled = stepButton.disabled = false;
@@ -182,7 +187,8 @@ function draw(): void {
   drawHeatmap(canvases.heatmap, { first, last, rows, layers: L }, $('heatmap-legend'));
   drawLayerBars(canvases.saturation, stats.unitFailure.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
   describeUnitFailure(stats.unitFailureKind[0]);
-  drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
+  if (digits) drawDigits(canvases.boundary, digits, snapshot.predictions);
+  else drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
 }
 
 /**

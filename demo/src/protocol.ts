@@ -46,15 +46,26 @@ export interface Snapshot {
   sizes: number[];
   /** P(class 1) on a BOUNDARY_GRID² grid over [−1, 1]², row by row from the top; empty for non-planar data. */
   boundary: Float32Array;
+  /** MNIST: the class predicted for each of the DIGITS_SHOWN test digits of 'ready'; empty for 2-D data. */
+  predictions: Uint8Array;
 }
 
 export type FromWorker =
   /** points: the 2-D rows (training rows first, then `trainRows`… the test rows); null for MNIST. */
-  | { type: 'ready'; snapshot: Snapshot; points: { x: Float32Array; labels: Uint8Array; trainRows: number } | null }
+  | {
+      type: 'ready';
+      snapshot: Snapshot;
+      points: { x: Float32Array; labels: Uint8Array; trainRows: number } | null;
+      /** MNIST: the first DIGITS_SHOWN test digits (pixels 0..1) and their labels; null for 2-D data. */
+      digits: { pixels: Float32Array; labels: Uint8Array } | null;
+    }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
   | { type: 'stopped'; reason: string }
   /** Trace.toJSON() of the diagnosed trace, as text. */
   | { type: 'trace'; json: string };
+
+/** Test digits shown with their predictions in MNIST mode. */
+export const DIGITS_SHOWN = 24;
 
 /** Cells per side of the decision-boundary grid. */
 export const BOUNDARY_GRID = 48;

@@ -7,7 +7,7 @@ import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer
 import type { TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
 import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
-import { BOUNDARY_GRID, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
+import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { RunTrace } from './run-trace.js';
 import { LAYER_RATES, type Settings } from './settings.js';
 
@@ -151,7 +151,9 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid: boundaryGrid() };
     const snapshot = snapshotOf(session, gradients.loss);
     const points = all.planar ? { x: all.x.data.slice(), labels: all.labels.slice(), trainRows: data.x.rows } : null;
-    scope.postMessage({ type: 'ready', snapshot, points }, transfers(snapshot));
+    const shown = shownDigits(test);
+    const digits = all.planar ? null : { pixels: shown.x.data.slice(), labels: test.labels.slice(0, shown.x.rows) };
+    scope.postMessage({ type: 'ready', snapshot, points, digits }, transfers(snapshot));
   } catch (error) {
     scope.postMessage({ type: 'stopped', reason: describe(error) });
   }
@@ -261,6 +263,7 @@ function snapshotOf(s: Session, loss: number): Snapshot {
     layerRates: s.layerRates,
     sizes: [...s.net.sizes],
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
+    predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),
   };
 }
 
@@ -280,6 +283,18 @@ function boundaryGrid(): { data: Float32Array; rows: number; cols: number } {
 function boundaryOf(s: Session): Float32Array {
   const outputs = s.net.predict(s.grid);
   return Float32Array.from(outputs, (p) => p[1]);
+}
+
+/** The first DIGITS_SHOWN test rows. */
+function shownDigits(test: Dataset): { x: Dataset['x'] } {
+  const rows = Math.min(DIGITS_SHOWN, test.x.rows);
+  return { x: { data: test.x.data.subarray(0, rows * test.x.cols), rows, cols: test.x.cols } };
+}
+
+/** The class the network gives each shown test digit (the largest output). */
+function predictedClasses(s: Session): Uint8Array {
+  const outputs = s.net.predict(shownDigits(s.test).x);
+  return Uint8Array.from(outputs, (p) => p.indexOf(Math.max(...p)));
 }
 
 function transfers(snapshot: Snapshot): Transferable[] {

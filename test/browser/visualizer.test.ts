@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
 import { BUCKETS } from '../../demo/src/history.js';
+import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
@@ -174,13 +175,24 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 120_000);
 
-  it('trains on the bundled MNIST subset', async () => {
-    const { page, errors } = await open('?depth=8&data=mnist&lr=0.5');
+  it('trains on the bundled MNIST subset and shows test digits with what it predicts', async () => {
+    const { page, errors } = await open('?depth=3&act=relu&init=he-normal&data=mnist&lr=0.1');
     expect(await page.locator('#status').innerText()).toContain('784 →');
+    // Digits and their predictions instead of an empty decision-boundary card.
+    expect(await page.locator('#boundary-title').innerText()).toContain('digits');
+    const shown = async () => page.evaluate(() => ({ ...document.getElementById('chart-boundary')!.dataset }));
+    const before = await shown();
+    expect(before.labels!.split(',')).toHaveLength(DIGITS_SHOWN);
+    expect(before.predictions!.split(',')).toHaveLength(DIGITS_SHOWN);
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 100, null, { timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 300, null, { timeout: 60_000 });
     await page.click('#train');
     await page.waitForSelector('body[data-state="ready"]');
+    await settledStep(page);
+    // After training most shown digits are predicted right (the test digits were not trained on).
+    const after = await shown();
+    const right = after.predictions!.split(',').filter((p, i) => p === after.labels!.split(',')[i]).length;
+    expect(right).toBeGreaterThan(DIGITS_SHOWN / 2);
     expect(errors).toEqual([]);
     await page.close();
 

@@ -12,6 +12,8 @@ export const COLORS = {
   grid: '#e4e7eb',
   loss: '#d64545',
   lossBand: 'rgba(214, 69, 69, 0.25)',
+  right: '#2f9e44',
+  wrong: '#d64545',
   accuracy: '#2186eb',
   bar: '#3f6ee8',
   saturation: '#e0a000',
