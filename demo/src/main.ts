@@ -15,6 +15,7 @@ import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './
 import { History } from './history.js';
 import { remedySetting } from './remedies.js';
 import {
+  hiddenSizes,
   LAYER_RATES,
   LIMITS,
   needsRebuild,
@@ -294,7 +295,7 @@ function applyRemedy(change: Partial<Settings>, option: string): void {
   }
 }
 
-const describeRun = (s: Settings) => `${s.depth}×${s.width} ${s.activation} + ${s.init}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
+const describeRun = (s: Settings) => `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
 
 function startRun(): void {
   runWhenReady = false;
@@ -310,7 +311,7 @@ function saveTrace(json: string): void {
   traceUrl = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = traceUrl;
-  link.download = `gradscope-trace-${settings.depth}x${settings.width}-${settings.activation}-${settings.init}-${settings.optimizer}.json`;
+  link.download = `gradscope-trace-${hiddenSizes(settings).join('-')}-${settings.activation}-${settings.init}-${settings.optimizer}.json`;
   link.click();
 }
 
@@ -322,6 +323,7 @@ function writeForm(s: Settings): void {
   $<HTMLInputElement>('depth').value = String(s.depth);
   $('depth-value').textContent = String(s.depth);
   $<HTMLInputElement>('width').value = String(s.width);
+  $<HTMLInputElement>('widths').value = s.widths;
   $<HTMLSelectElement>('activation').value = s.activation;
   $<HTMLSelectElement>('init').value = s.init;
   $<HTMLSelectElement>('optimizer').value = s.optimizer;

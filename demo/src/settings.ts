@@ -12,6 +12,8 @@ export interface Settings {
   depth: number;
   /** Units per hidden layer. */
   width: number;
+  /** Units of each hidden layer, first to last, as "16,8,4" (depth many); '' for `width` in every layer. */
+  widths: string;
   activation: Activation;
   init: WeightInitName;
   /** One of optimizerChoices(): a registry name (src/optim/index.ts) or LAYER_RATES. */
@@ -31,6 +33,7 @@ export interface Settings {
 export const DEFAULTS: Settings = {
   depth: 6,
   width: 16,
+  widths: '',
   activation: 'sigmoid',
   init: 'standard',
   optimizer: 'sgd',
@@ -87,6 +90,7 @@ export const LIMITS = {
 export const PARAM: Record<keyof Settings, string> = {
   depth: 'depth',
   width: 'width',
+  widths: 'widths',
   activation: 'act',
   init: 'init',
   optimizer: 'opt',
@@ -134,6 +138,10 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
     settings: {
       depth: read('depth', integer(LIMITS.depth.min, LIMITS.depth.max)),
       width: read('width', integer(LIMITS.width.min, LIMITS.width.max)),
+      widths: read('widths', (text) => {
+        const each = text.split(',').map(integer(LIMITS.width.min, LIMITS.width.max));
+        return text === '' || each.every((w) => w !== undefined) ? each.join(',') : undefined;
+      }),
       activation: read('activation', choice(ACTIVATIONS)),
       init: read('init', choice(WEIGHT_INITS)),
       optimizer: read('optimizer', choice(optimizerChoices())),
@@ -147,6 +155,12 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
     },
     problems,
   };
+}
+
+/** Units of each hidden layer: `widths` when it lists depth of them, else `width` in every layer. */
+export function hiddenSizes(settings: Settings): number[] {
+  const listed = settings.widths === '' ? [] : settings.widths.split(',').map(Number);
+  return listed.length === settings.depth ? listed : Array<number>(settings.depth).fill(settings.width);
 }
 
 /** The query string for `settings`, listing only what differs from the defaults. */

@@ -9,7 +9,7 @@ import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubs
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { RunTrace } from './run-trace.js';
-import { LAYER_RATES, type Settings } from './settings.js';
+import { hiddenSizes, LAYER_RATES, type Settings } from './settings.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -120,7 +120,7 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     const all = settings.dataset === 'mnist' ? await loadMnist(mnistUrl) : planarDataset(settings.dataset, settings.seed, settings.noise);
     const { train: data, test } = splitDataset(all, settings.trainPercent);
     const net = await createNetwork({
-      sizes: [data.x.cols, ...Array.from({ length: settings.depth }, () => settings.width), data.classes],
+      sizes: [data.x.cols, ...hiddenSizes(settings), data.classes],
       activation: settings.activation,
       init: settings.init,
       output: 'softmax',

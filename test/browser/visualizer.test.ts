@@ -304,6 +304,15 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('gives each hidden layer the width the list says', async () => {
+    const { page, errors } = await open('?depth=3&widths=12,6,3');
+    expect(await page.locator('#widths').inputValue()).toBe('12,6,3');
+    expect(await page.locator('#status').innerText()).toContain('2 → 12 → 6 → 3 → 2 network');
+    await stepTimes(page, 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 /** Presses Step `times` times, each time waiting for the page to show the step it made. */
