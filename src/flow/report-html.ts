@@ -6,10 +6,10 @@
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import type { Diagnosis } from './diagnose.js';
-import { SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
+import { LAYER_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import { escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
-import type { Trace, TraceJSON } from './trace.js';
+import { Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
 export interface ReportRun {
@@ -215,9 +215,30 @@ function summarySection(id: string, label: string, trace: Trace, diagnosis: Diag
   return runSection(id, label, diagnosis, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
 }
 
+/** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */
+export const REPORT_RECORDS = 50;
+
+/** At most REPORT_RECORDS records of `trace`, evenly spaced, its first and last included (the trace itself when shorter). */
+function thinned(trace: Trace): Trace {
+  if (trace.length <= REPORT_RECORDS) return trace;
+  const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run });
+  for (let i = 0; i < REPORT_RECORDS; i++) {
+    const r = Math.round((i * (trace.length - 1)) / (REPORT_RECORDS - 1));
+    const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r]);
+    for (const name of LAYER_METRIC_NAMES) for (let l = 0; l < trace.layers; l++) out.set(name, k, l, trace.at(name, r, l));
+  }
+  out.histograms.push(...trace.histograms);
+  return out;
+}
+
 function runHtml(run: ReportRun, id: string, data: ReportData): string {
-  data.runs[id] = { label: run.label, diagnosis: run.diagnosis, trace: run.trace.toJSON() };
-  return run.detail === 'summary' ? summarySection(id, run.label, run.trace, run.diagnosis) : traceSection(id, run.label, run.trace, run.diagnosis);
+  const trace = thinned(run.trace);
+  data.runs[id] = { label: run.label, diagnosis: run.diagnosis, trace: trace.toJSON() };
+  const html = run.detail === 'summary' ? summarySection(id, run.label, trace, run.diagnosis) : traceSection(id, run.label, trace, run.diagnosis);
+  if (trace === run.trace) return html;
+  // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
+  const note = `<p class="note thinned">${run.trace.length} traced steps: ${trace.length} of them, evenly spaced (the first and the last included), are drawn and in the downloads; the diagnosis read them all.</p>`;
+  return html.replace('<p class="tools">', `${note}<p class="tools">`);
 }
 
 /** A section's HTML, its entry in the contents bar, and its data. */
@@ -261,7 +282,7 @@ figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
-.table{overflow-x:auto}.charts>.table{grid-column:1/-1}.cell{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right;white-space:nowrap}
+.table{overflow-x:auto}.charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right;white-space:nowrap}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 

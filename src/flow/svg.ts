@@ -2,7 +2,8 @@
  * Small inline-SVG charts for the HTML report: no library, no network. The values themselves are in
  * the report's data (downloadable); a chart carries what it takes to read them back from the drawing:
  * a line's points are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
- * units with data-log), a heatmap cell has its data-value, a histogram's bars are % of its tallest.
+ * units with data-log), a heatmap cell has its data-value (its row's data-row, its index the column),
+ * a histogram's bars are % of its tallest.
  *
  * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
  * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step
@@ -148,9 +149,9 @@ export function heatmap(o: HeatmapOptions): string {
   o.values.forEach((row, r) => {
     const y = (rows - 1 - r) * ch;
     outer.push(`<text x="${CHART.left - 6}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${escapeHtml(o.rowLabels[r])}</text>`);
-    row.forEach((v, c) => {
-      inner.push(`<rect class="cell" x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-row="${r}" data-col="${c}" data-value="${float32Text(v)}"/>`);
-    });
+    // A row per layer (data-row); its cells in step order, so a cell's column is its index in the row.
+    const cells = row.map((v, c) => `<rect x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
+    inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
   });
   outer.push(xTicks(cols > 0 ? ticksBetween(x0, x1, 6) : [], x0, x1));
   for (let i = 0; i <= 4; i++) {

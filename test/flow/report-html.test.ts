@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { unitFailureMetric } from '../../src/flow/metrics.js';
-import { renderReport, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
+import { renderReport, REPORT_RECORDS, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { Trace } from '../../src/flow/trace.js';
@@ -26,9 +26,9 @@ const rng = new Rng(41);
 const x = Array.from({ length: 40 }, () => Array.from({ length: 10 }, () => rng.uniform()));
 const y = x.map((row) => (row[0] > 0.5 ? [1, 0] : [0, 1]));
 
-async function run(label: string, activation: 'sigmoid' | 'tanh' | 'relu', depth: number): Promise<ReportRun> {
+async function run(label: string, activation: 'sigmoid' | 'tanh' | 'relu', depth: number, epochs = 4, every = 3): Promise<ReportRun> {
   const net = await createNetwork({ sizes: [10, ...Array(depth).fill(8), 2], activation, output: 'softmax', backend: 'ref', seed: 3 });
-  net.train(x, y, { epochs: 4, batchSize: 10, learningRate: 0.5, trace: { every: 3, histogramSteps: [1, 13] } });
+  net.train(x, y, { epochs, batchSize: 10, learningRate: 0.5, trace: { every, histogramSteps: [1, 13] } });
   const trace = net.trace!;
   net.dispose();
   expectTraceInvariants(trace, label);
@@ -47,6 +47,8 @@ const depth: DepthStudyResult = {
     { sizes: [10, 8, 8, 2], biasGradNorms: [0.05, 0.28], biasGradNormsStd: [0.01, 0.02], perSeed: [], seedRatios: [] },
   ],
 };
+/** A run longer than the report draws: 160 records. */
+const long = await run('long', 'tanh', 2, 40, 1);
 /** A study whose runs are shown in short ('summary'), as study (b)'s are. */
 const study: ReportSection = {
   id: 'activations',
@@ -111,7 +113,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
   beforeAll(async () => {
     const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-'));
     const file = join(folder, 'report.html');
-    await writeFile(file, await renderReport({ sections: [depthReportSection(depth), study], runs }));
+    await writeFile(file, await renderReport({ sections: [depthReportSection(depth), study, { id: 'long', heading: 'Long', runs: [{ ...long, id: 'long-0' }] }], runs }));
     url = pathToFileURL(file).href;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
@@ -129,13 +131,13 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
 
   it('holds a heatmap cell of log10 ‖∂C/∂b‖ for every traced step and layer', async () => {
     for (const [i, { trace }] of runs.entries()) {
-      const cells = await page.$$eval(`#run-${i}-heatmap rect.cell`, (rects) =>
-        rects.map((r) => ({ row: Number(r.getAttribute('data-row')), col: Number(r.getAttribute('data-col')), value: Number(r.getAttribute('data-value')) })),
+      const cells = await page.$$eval(`#run-${i}-heatmap g.row`, (rows) =>
+        rows.flatMap((g) => Array.from(g.querySelectorAll('rect'), (r, col) => ({ row: Number(g.getAttribute('data-row')), col, value: Number(r.getAttribute('data-value')) }))),
       );
       expect(cells.length).toBe(trace.length * trace.layers);
       for (const cell of cells) expect(Math.fround(cell.value)).toBe(Math.fround(Math.log10(trace.at('biasGradNorm', cell.col, cell.row))));
       // The cells are drawn: a real box in the laid-out page.
-      const box = await page.locator(`#run-${i}-heatmap rect.cell`).first().boundingBox();
+      const box = await page.locator(`#run-${i}-heatmap g.row rect`).first().boundingBox();
       expect(box!.width).toBeGreaterThan(0);
     }
   });
@@ -219,9 +221,22 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     for (let i = 1; i < want.length; i++) expect(cells(csv[i]), `CSV line ${i}`).toEqual(cells(want[i]));
     const all = JSON.parse(await download('nav a[data-download="all"]'));
     expect(all.format).toBe('gradscope.report');
-    expect(Object.keys(all.runs)).toEqual(['act-0', 'run-0', 'run-1', 'run-2']);
-    expect(all.sections.map((s: { id: string }) => s.id)).toEqual(['depth', 'activations', 'runs']);
+    expect(Object.keys(all.runs)).toEqual(['act-0', 'long-0', 'run-0', 'run-1', 'run-2']);
+    expect(all.sections.map((s: { id: string }) => s.id)).toEqual(['depth', 'activations', 'long', 'runs']);
     expect(all.sections[0].charts[0].series.map((s: { ys: number[] }) => s.ys)).toEqual(depth.networks.map((n) => n.biasGradNorms));
+  });
+
+  it(`draws and holds at most ${REPORT_RECORDS} evenly spaced records of a longer trace, and says so`, async () => {
+    const { trace } = long;
+    expect(trace.length).toBe(160);
+    const picked = Array.from({ length: REPORT_RECORDS }, (_, i) => Math.round((i * (trace.length - 1)) / (REPORT_RECORDS - 1)));
+    await expectLines(page, '#long-0-loss', [{ xs: picked.map((r) => trace.steps[r]), ys: picked.map((r) => trace.losses[r]) }]);
+    expect(await page.locator('#long-0 .thinned').innerText()).toContain(`160 traced steps: ${REPORT_RECORDS} of them`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#long-0 a[data-format="json"]')]);
+    const held = Trace.fromJSON(JSON.parse(await readFile((await download.path())!, 'utf8')));
+    expect(Array.from(held.steps)).toEqual(picked.map((r) => trace.steps[r]));
+    // The diagnosis is of the whole trace.
+    expect(await page.locator('#long-0 .diagnosis').getAttribute('data-verdict')).toBe(long.diagnosis.verdict);
   });
 
   it('zooms every chart over steps of a run to a dragged step range, and back', async () => {
