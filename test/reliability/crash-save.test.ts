@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -44,5 +44,28 @@ describe('a crash during save', () => {
     small.dispose();
     console.log(`after 5 kills the file held: ${[...sizesSeen].join(' / ')}; leftover temporary files: ${readdirSync(folder).length - 1}`);
     expect(readdirSync(folder)).toContain('model.bin');
+  });
+
+  it('loads whole models while another process saves the same file over and over (read what was opened)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-concurrent-'));
+    const path = join(folder, 'model.bin');
+    const small = await createNetwork({ sizes: [3, 2], seed: 1 });
+    await saveModel(small, path, { format: 'binary' });
+    small.dispose();
+    // node itself with tsx as a loader, so the kill at the end lands on the saving process.
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    let loads = 0;
+    try {
+      // Before, 11 of 260 loads said "the file grew while being read": the size came from a stat of
+      // the path, the bytes from a later open of what was by then another file.
+      for (; loads < 60; loads++) {
+        const { model } = await readCheckpoint(path);
+        expect(['3,2', '1024,2048,1024']).toContain(model.sizes.join(','));
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(loads).toBe(60);
   });
 });
