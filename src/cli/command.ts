@@ -101,8 +101,6 @@ export interface NumberRule {
   min?: number;
   /** The least value is itself refused (e.g. a learning rate must be > 0). */
   exclusive?: boolean;
-  /** The largest value accepted. */
-  max?: number;
 }
 
 /** Counts: whole numbers ≥ 1. */
@@ -121,7 +119,6 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number, rul
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
-  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}, got '${shorten(text)}'`);
   return value;
 }
 
