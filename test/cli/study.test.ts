@@ -14,6 +14,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { saveModel } from '../../src/io/files.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
@@ -141,6 +142,15 @@ describe('gradscope study --model --data', async () => {
     expect(curve).toHaveLength(3);
     expect(curve[2]).toEqual(twin.evaluate(inputs, targets));
     twin.dispose();
+  });
+
+  it('reads a binary checkpoint as --model and studies it as the JSON model', async () => {
+    const binaryPath = join(folder, 'model.gsc');
+    await saveModel(net, binaryPath);
+    const args = ['--data', dataPath, '--epochs', '2', '--batch-size', '10', '--json'];
+    const [fromJson, fromBinary] = [await runCliInProcess(['study', '--model', modelPath, ...args]), await runCliInProcess(['study', '--model', binaryPath, ...args])];
+    expect(fromBinary.code).toBe(0);
+    expect(JSON.parse(fromBinary.stdout).curve).toEqual(JSON.parse(fromJson.stdout).curve);
   });
 
   it.each([
