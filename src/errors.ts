@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'DIVERGED'
   | 'DISPOSED'
   | 'OUT_OF_MEMORY'
-  | 'WASM_UNAVAILABLE';
+  | 'WASM_UNAVAILABLE'
+  /** An optional package a feature needs is not installed (the message names it and the install command). */
+  | 'MISSING_DEPENDENCY';
 
 /** The error gradscope throws on bad input or a failed run: a stable `code` and a message saying what and where. */
 export class GradscopeError extends Error {

