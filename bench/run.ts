@@ -9,11 +9,13 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { API_ROWS, runApiBench } from './api.bench.js';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { runCurvatureBench } from './curvature.bench.js';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
+import { JAX_SIZES, runJaxBench } from './jax.bench.js';
 import { PEER_SIZES, runPeersBench } from './peers.bench.js';
 import { runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
@@ -84,6 +86,10 @@ const stepRows: ReportRow[] = step.map((r) => ({
   ratio: r.medianMs / simdStep.medianMs,
 }));
 
+log('the public API: train(), evaluate(), predict()');
+const api = await runApiBench();
+const apiRows: ReportRow[] = api.map((r) => ({ suite: 'api', task: r.task, medianMs: r.medianMs, ratio: r.ratio }));
+
 log('where the step goes');
 const profile = await runProfileBench();
 const sigmoidNs = ((elementwise.find((r) => r.name === 'sigmoid wasm-simd')?.medianMs ?? NaN) * 1e6) / ELEMENTWISE_LENGTH;
@@ -103,6 +109,13 @@ const peerRows: ReportRow[] = peers.rows.map((r) => ({
   samplesPerSecond: r.samplesPerSecond,
   ratio: r.ratio,
 }));
+
+log('jax-js: matmul and a jitted SGD step');
+const jax = await runJaxBench();
+const jaxRows: ReportRow[] = jax.rows.flatMap((r) => [
+  { suite: 'jax-js', task: `${r.task}: gradscope`, medianMs: r.gradscopeMs },
+  { suite: 'jax-js', task: `${r.task}: jax-js`, medianMs: r.jaxMs, ratio: r.ratio },
+]);
 
 log('scaling with batch and depth');
 const scaling = await runScalingBench();
@@ -130,7 +143,7 @@ const relaxedRows: ReportRow[] = [
 ];
 
 const seconds = (performance.now() - started) / 1000;
-const all = [...denseRows, ...elementwiseRows, ...blockRows, ...bnStepRows, ...curvatureRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows];
+const all = [...denseRows, ...elementwiseRows, ...blockRows, ...bnStepRows, ...curvatureRows, ...stepRows, ...profileRows, ...traceRows, ...peerRows, ...scalingRows, ...threadRows, ...relaxedRows, ...apiRows, ...jaxRows];
 console.log(consoleTable(all));
 
 // ---- the goals of issue #5, against this run ----
@@ -158,6 +171,17 @@ for (const [batch, name, target] of [
 ] as const) {
   const ratio = peerRatio(batch, name);
   goals.push({ goal: `step vs ${name}, batch ${batch}`, target: `≥ ${target}×`, measured: times(ratio), met: ratio >= target });
+}
+const oneEpochCall = api.find((r) => r.task === 'train() 1 epoch per call')!;
+goals.push({
+  goal: `train() per step, one epoch over ${API_ROWS.toLocaleString('en')} rows per call, batch ${STEP_BATCH} (issue #16)`,
+  target: '≤ 1.10× the inner step',
+  measured: times(oneEpochCall.ratio!),
+  met: oneEpochCall.ratio! <= 1.1,
+});
+for (const r of jax.rows) {
+  const target = r.task.startsWith('matmul') ? 1.5 : 2;
+  goals.push({ goal: `vs jax-js ${jax.version}: ${r.task}`, target: `≥ ${target}×`, measured: times(r.ratio), met: r.ratio >= target });
 }
 for (const name of ['sigmoid', 'tanh', 'softmax n=10', 'softmax n=100']) {
   const ratio = elementwise.find((r) => r.name === `${name} wasm-simd`)?.ratio ?? NaN;
@@ -223,6 +247,24 @@ ${markdownTable(denseRows)}
 [${STEP_SIZES.join(',')}] sigmoid, MSE, SGD, batch ${STEP_BATCH}; ratio = time over wasm-simd's.
 
 ${markdownTable(stepRows)}
+
+## The public API
+
+What users call, on ${API_ROWS.toLocaleString('en')} of the bundled digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
+batch ${STEP_BATCH}, one thread; ratio = time per training step over the inner step's (one batch loaded once).
+
+${markdownTable(apiRows)}
+
+## jax-js
+
+jax-js ${jax.version} on its wasm device (single-threaded in Node) against gradscope's one-thread
+binary, side by side: a jitted \`np.matmul\` against gradscope's dense product of the same shape, and
+a jitted \`valueAndGrad\` + SGD update of [${JAX_SIZES.join(',')}] sigmoid/MSE against the public
+\`net.train(x, y, { epochs: 1, batchSize })\` on the same batch (one step per call, both reading the
+loss back). One step from the same weights gives the same updated weights in both (largest
+difference ${jax.stepMaxDiff.toExponential(1)}). ratio = jax-js' time over gradscope's.
+
+${markdownTable(jaxRows)}
 
 ## Where the step's time goes
 

@@ -1,0 +1,67 @@
+/**
+ * What users run, beside the inner step: the public `net.train(x, y, options)` over 9,000 MNIST
+ * digits (shuffled, batch 64; one epoch per call and ten epochs per call), `evaluate` over the same
+ * rows and `predict` of one row, on [784,100,100,10] sigmoid/MSE/SGD, one thread.
+ *
+ * `ratio` is the public call's time per training step over the inner step's (one batch loaded
+ * once and stepped from cache, bench/step.bench.ts): what the API costs on top of the kernels
+ * (copying and checking the data set, shuffling, gathering batches, bookkeeping).
+ */
+import { Bench } from 'tinybench';
+import { loadMnist } from '../src/data/mnist.js';
+import { createNetwork } from '../src/network/network.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { medianMs } from './median.js';
+import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
+
+export const API_ROWS = 9000;
+
+export interface ApiRow {
+  task: string;
+  medianMs: number;
+  /** Training steps in one call (0 for inference). */
+  steps: number;
+  /** Time per training step over the inner step's (training rows only). */
+  ratio?: number;
+}
+
+export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[]> {
+  const kernels = await createWasmKernels({ variant: 'simd' });
+  const { train } = await loadMnist({ train: API_ROWS, test: 0 });
+  const stepsPerEpoch = Math.ceil(API_ROWS / STEP_BATCH);
+  const net = await createNetwork({ sizes: STEP_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
+  const inner = await stepOn(kernels);
+  const one = { x: [train.x.data.subarray(0, STEP_SIZES[0])] };
+
+  // Long calls: a few samples each is enough for a median, and keeps the suite short.
+  const bench = new Bench({ time: opts.time ?? 1000, iterations: 5, warmupIterations: 1 });
+  bench
+    .add('inner step', inner.step)
+    .add('train() 1 epoch per call', () => void net.train(train.x, train.y, { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 }))
+    .add('train() 10 epochs per call', () => void net.train(train.x, train.y, { epochs: 10, batchSize: STEP_BATCH, learningRate: 0.01 }))
+    .add(`evaluate() ${API_ROWS.toLocaleString('en')} rows`, () => void net.evaluate(train.x, train.y))
+    .add('predict() 1 row', () => void net.predict(one.x));
+  await bench.run();
+
+  const innerMs = medianMs(bench, 'inner step');
+  const row = (task: string, steps: number): ApiRow => {
+    const ms = medianMs(bench, task);
+    return { task, medianMs: ms, steps, ratio: steps ? ms / steps / innerMs : undefined };
+  };
+  const rows = [
+    { task: `inner step, batch ${STEP_BATCH}`, medianMs: innerMs, steps: 1, ratio: 1 },
+    row('train() 1 epoch per call', stepsPerEpoch),
+    row('train() 10 epochs per call', 10 * stepsPerEpoch),
+    row(`evaluate() ${API_ROWS.toLocaleString('en')} rows`, 0),
+    row('predict() 1 row', 0),
+  ];
+  net.dispose();
+  inner.net.dispose();
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await runApiBench()) {
+    console.log(`${r.task.padEnd(32)} ${r.medianMs.toFixed(3)} ms${r.ratio === undefined ? '' : `  ${(r.medianMs / r.steps).toFixed(3)} ms/step  ${r.ratio.toFixed(2)}× the inner step`}`);
+  }
+}

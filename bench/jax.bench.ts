@@ -1,0 +1,183 @@
+/**
+ * gradscope against jax-js (`@jax-js/jax`: JAX-style arrays, autodiff and jit, kernels generated
+ * in WebAssembly), its closest peer, side by side in one run:
+ *
+ * - matmul at 256³ and 512³: a jitted `np.matmul` on the wasm device, the result read back, against
+ *   gradscope's dense product (`matmul_nt` on the same shapes, f32x4).
+ * - one SGD step of [784,100,100,10] sigmoid/MSE at batches 1, 8, 64 and 256: jax-js' jitted
+ *   `valueAndGrad` + update (parameters replaced by the step's output, the loss read back) against
+ *   gradscope's public `net.train(x, y, { epochs: 1, batchSize: batch })` on the same batch.
+ *
+ * Both sides start from the same weights, and before timing the bench checks that one jax-js step
+ * and one gradscope step give the same updated weights (within float32 rounding), so the two rows
+ * do the same work. jax-js runs single-threaded in Node (no Web Workers there); gradscope runs its
+ * one-thread binary. `ratio` is jax-js' time over gradscope's.
+ */
+import { defaultDevice, init, jit, nn, numpy as np, tree, valueAndGrad, type Array as JaxArray } from '@jax-js/jax';
+import { Bench } from 'tinybench';
+import { Rng } from '../src/init/rng.js';
+import { createNetwork, type Network } from '../src/network/network.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+import { medianMs } from './median.js';
+
+export const JAX_SIZES = [784, 100, 100, 10];
+export const JAX_BATCHES = [1, 8, 64, 256];
+export const JAX_MATMULS = [256, 512];
+const LEARNING_RATE = 0.01;
+
+export interface JaxRow {
+  task: string;
+  gradscopeMs: number;
+  jaxMs: number;
+  /** jax-js' median over gradscope's: how many times faster gradscope is. */
+  ratio: number;
+}
+
+export interface JaxResult {
+  version: string;
+  rows: JaxRow[];
+  /** Largest |Δ| between the two libraries' weights after one identical step. */
+  stepMaxDiff: number;
+}
+
+type Params = { w: JaxArray[]; b: JaxArray[] };
+
+function uniformRows(rng: Rng, rows: number, cols: number): Float32Array {
+  return Float32Array.from({ length: rows * cols }, () => rng.uniform());
+}
+
+/** gradscope's weights `[out][in]` as jax-js arrays `[in, out]` (x @ W), biases as `[out]`. */
+function paramsOf(net: Network): Params {
+  const { layers } = net.toJSON();
+  return {
+    w: layers.map(({ weights, inputs, units }) => np.array(Float32Array.from(transpose(weights))).reshape([inputs, units])),
+    b: layers.map(({ biases }) => np.array(Float32Array.from(biases))),
+  };
+}
+
+function transpose(rows: number[][]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < rows[0].length; i++) for (const row of rows) out.push(row[i]);
+  return out;
+}
+
+/** gradscope's MSE: mean over the batch of ½‖σ(…) − y‖². */
+function mseLoss(params: Params, x: JaxArray, y: JaxArray): JaxArray {
+  let a = x;
+  params.w.forEach((w, l) => {
+    a = nn.sigmoid(np.add(np.matmul(a, w), params.b[l]));
+  });
+  const batch = y.shape[0];
+  return np.sum(np.square(np.subtract(a, y))).mul(0.5 / batch);
+}
+
+const sgdStep = jit((params: Params, x: JaxArray, y: JaxArray) => {
+  const [loss, grads] = valueAndGrad(mseLoss)(tree.ref(params), x, y);
+  return [loss, tree.map((p: JaxArray, g: JaxArray) => np.subtract(p, g.mul(LEARNING_RATE)), params, grads as Params)] as const;
+});
+
+export async function runJaxBench(opts: { time?: number } = {}): Promise<JaxResult> {
+  await init('wasm'); // Node 20 has no `navigator`: ask for the wasm device only
+  defaultDevice('wasm');
+  const kernels = await createWasmKernels({ variant: 'simd' });
+  const bench = new Bench({ time: opts.time ?? 1000 });
+  const rng = new Rng(3);
+  const disposers: (() => void)[] = [];
+
+  for (const n of JAX_MATMULS) {
+    const a = np.array(uniformRows(rng, n, n)).reshape([n, n]);
+    const b = np.array(uniformRows(rng, n, n)).reshape([n, n]);
+    const product = jit((p: JaxArray, q: JaxArray) => np.matmul(p, q));
+    bench.add(`jax matmul ${n}³`, async () => {
+      await product(a.ref, b.ref).data();
+    });
+    const [z, rows, weights, bias] = [kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n)];
+    kernels.write(rows, uniformRows(rng, n, n));
+    kernels.write(weights, uniformRows(rng, n, n));
+    kernels.zero(bias);
+    bench.add(`gradscope matmul ${n}³`, () => kernels.denseForward(z, rows, weights, bias, n, n, n));
+    disposers.push(() => {
+      tree.dispose([a, b]);
+      for (const tensor of [z, rows, weights, bias]) kernels.free(tensor);
+    });
+  }
+
+  let stepMaxDiff = 0;
+  for (const batch of JAX_BATCHES) {
+    const net = await createNetwork({ sizes: JAX_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
+    const x = { data: uniformRows(rng, batch, JAX_SIZES[0]), rows: batch, cols: JAX_SIZES[0] };
+    const y = { data: uniformRows(rng, batch, JAX_SIZES.at(-1)!), rows: batch, cols: JAX_SIZES.at(-1)! };
+    const xs = np.array(x.data).reshape([batch, x.cols]);
+    const ys = np.array(y.data).reshape([batch, y.cols]);
+    let params = paramsOf(net);
+    const options = { epochs: 1, batchSize: batch, learningRate: LEARNING_RATE, shuffle: false };
+    if (batch === JAX_BATCHES.at(-1)) stepMaxDiff = await sameStep(net, params, xs, ys, x, y, options);
+
+    bench.add(`jax step batch ${batch}`, async () => {
+      const [loss, next] = sgdStep(params, xs.ref, ys.ref);
+      params = next as Params;
+      await loss.data();
+    });
+    bench.add(`gradscope step batch ${batch}`, () => {
+      net.train(x, y, options);
+    });
+    disposers.push(() => {
+      tree.dispose([params, xs, ys]);
+      net.dispose();
+    });
+  }
+
+  await bench.run();
+  const pair = (task: string, jaxName: string, gradscopeName: string): JaxRow => {
+    const [jaxMs, gradscopeMs] = [medianMs(bench, jaxName), medianMs(bench, gradscopeName)];
+    return { task, jaxMs, gradscopeMs, ratio: jaxMs / gradscopeMs };
+  };
+  const rows = [
+    ...JAX_MATMULS.map((n) => pair(`matmul ${n}³`, `jax matmul ${n}³`, `gradscope matmul ${n}³`)),
+    ...JAX_BATCHES.map((b) => pair(`SGD step [${JAX_SIZES.join(',')}] batch ${b}`, `jax step batch ${b}`, `gradscope step batch ${b}`)),
+  ];
+  for (const dispose of disposers) dispose();
+  const version = await jaxVersion();
+  return { version, rows, stepMaxDiff };
+}
+
+/** The installed version (the package exports no package.json: read it beside its entry point). */
+async function jaxVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const entry = new URL(import.meta.resolve('@jax-js/jax'));
+  return (JSON.parse(await readFile(new URL('../package.json', entry), 'utf8')) as { version: string }).version;
+}
+
+/** One step on both sides from the same weights; the largest difference of the updated weights. */
+async function sameStep(
+  net: Network,
+  params: Params,
+  xs: JaxArray,
+  ys: JaxArray,
+  x: { data: Float32Array; rows: number; cols: number },
+  y: { data: Float32Array; rows: number; cols: number },
+  options: object,
+): Promise<number> {
+  const twin = await createNetwork({ sizes: JAX_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: net.kernels });
+  twin.train(x, y, options);
+  const [loss, next] = sgdStep(tree.ref(params), xs.ref, ys.ref);
+  loss.dispose();
+  const ours = twin.toJSON().layers.map(({ weights }) => transpose(weights));
+  let worst = 0;
+  const updated = next as Params;
+  tree.dispose(updated.b);
+  for (const [l, w] of updated.w.entries()) {
+    const theirs = await w.data(); // consumes w
+    for (let i = 0; i < theirs.length; i++) worst = Math.max(worst, Math.abs(theirs[i] - ours[l][i]));
+  }
+  twin.dispose();
+  return worst;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await runJaxBench();
+  console.log(`jax-js ${result.version}; one-step weight difference ${result.stepMaxDiff.toExponential(1)}`);
+  for (const row of result.rows) {
+    console.log(`${row.task.padEnd(40)} gradscope ${row.gradscopeMs.toFixed(3)} ms  jax-js ${row.jaxMs.toFixed(3)} ms  ${row.ratio.toFixed(2)}×`);
+  }
+}
