@@ -22,6 +22,16 @@ const STORE: i32 = 0; //  C = acc
 const ADD: i32 = 1; //    C += acc
 const BIAS: i32 = 2; //   C = acc + bias
 
+// acc + a·b, the microkernels' one arithmetic step. The relaxed binary (asconfig target 'relaxed',
+// built with relaxed-simd) fuses it into f32x4.relaxed_madd, which one CPU runs faster (an Intel
+// Xeon: 1.19×) and another slower (AMD Zen 5: 1.03×); the loader picks the faster binary per CPU
+// (src/wasm/calibrate.ts). Every other binary keeps the separate mul and add, rounded the same on
+// every engine.
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 // c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
 // bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded).
 // Edge tiles are not handled here: with a clipped-store path in the same function TurboFan
@@ -36,20 +46,18 @@ function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize,
   const bEnd = bp + (<usize>kc << 5);
   while (bp < bEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    // Separate mul and add: relaxed-SIMD fma is not available everywhere and would change
-    // rounding between engines.
     let a = v128.load(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd(c00, a, b0);
+    c01 = madd(c01, a, b1);
     a = v128.load(ap, 16);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd(c10, a, b0);
+    c11 = madd(c11, a, b1);
     a = v128.load(ap, 32);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd(c20, a, b0);
+    c21 = madd(c21, a, b1);
     a = v128.load(ap, 48);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd(c30, a, b0);
+    c31 = madd(c31, a, b1);
     ap += 64;
     bp += 32;
   }
@@ -91,10 +99,10 @@ function microkernel4x4(tile: usize, ap: usize, bp: usize, kc: i32): void {
   const bEnd = bp + (<usize>kc << 5);
   while (bp < bEnd) {
     const b0 = v128.load(bp);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load(ap), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load(ap, 16), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load(ap, 32), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load(ap, 48), b0));
+    c0 = madd(c0, v128.load(ap), b0);
+    c1 = madd(c1, v128.load(ap, 16), b0);
+    c2 = madd(c2, v128.load(ap, 32), b0);
+    c3 = madd(c3, v128.load(ap, 48), b0);
     ap += 64;
     bp += 32;
   }

@@ -20,6 +20,7 @@ const force = process.argv.includes('--force');
 const steps = [
   ...[
     ['release', 'assembly/index.ts', 'build/gradscope.simd.wasm'],
+    ['relaxed', 'assembly/index.ts', 'build/gradscope.simd-relaxed.wasm'],
     ['scalar', 'assembly/index.scalar.ts', 'build/gradscope.scalar.wasm'],
     ['threads', 'assembly/index.ts', 'build/gradscope.simd-shared.wasm'],
   ].map(([target, entry, output]) => ({

@@ -8,7 +8,11 @@ import { instantiate } from '@assemblyscript/loader';
 import { GradscopeError } from '../errors.js';
 import type { CommonExports } from './exports.js';
 
-export type Binary = 'simd' | 'scalar';
+/**
+ * The single-threaded binaries: 'simd' (f32x4, separate multiply and add), 'simd-relaxed' (the same
+ * with relaxed_madd in the dense microkernel, where the engine has relaxed SIMD) and 'scalar'.
+ */
+export type Binary = 'simd' | 'simd-relaxed' | 'scalar';
 
 /** A minimal module using v128 (i8x16.splat + i8x16.popcnt…): it validates only where WebAssembly SIMD is available. */
 const SIMD_PROBE = new Uint8Array([
@@ -18,6 +22,16 @@ const SIMD_PROBE = new Uint8Array([
 /** Whether this engine runs WebAssembly SIMD (validates a tiny v128 module). */
 export function simdSupported(): boolean {
   return WebAssembly.validate(SIMD_PROBE);
+}
+
+/** A minimal module using f32x4.relaxed_madd: it validates only where relaxed SIMD is available. */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0, 65, 0, 253, 15, 65, 0, 253, 15, 65, 0,
+  253, 15, 253, 133, 2, 11,
+]);
+
+export function relaxedSimdSupported(): boolean {
+  return simdSupported() && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
 let location: URL | undefined;
@@ -34,9 +48,9 @@ export function wasmUrl(binary: Binary): URL {
   if (location) return new URL(`gradscope.${binary}.wasm`, location);
   // Literal `new URL('…', import.meta.url)` calls, which bundlers (Vite, webpack, Parcel) recognise
   // and copy into their output as assets.
-  return binary === 'simd'
-    ? new URL('../../build/gradscope.simd.wasm', import.meta.url)
-    : new URL('../../build/gradscope.scalar.wasm', import.meta.url);
+  if (binary === 'simd') return new URL('../../build/gradscope.simd.wasm', import.meta.url);
+  if (binary === 'simd-relaxed') return new URL('../../build/gradscope.simd-relaxed.wasm', import.meta.url);
+  return new URL('../../build/gradscope.scalar.wasm', import.meta.url);
 }
 
 const compiled = new Map<Binary, Promise<WebAssembly.Module>>();
@@ -101,6 +115,12 @@ export function compileSharedCore(): Promise<WebAssembly.Module> {
 export async function instantiateCore(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
   if (binary === 'simd' && !simdSupported()) {
     throw new GradscopeError('WASM_UNAVAILABLE', 'this engine does not support WebAssembly SIMD; use the scalar binary');
+  }
+  if (binary === 'simd-relaxed' && !relaxedSimdSupported()) {
+    throw new GradscopeError(
+      'WASM_UNAVAILABLE',
+      "this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use binary 'simd'",
+    );
   }
   const module = await compileCore(binary);
   const { exports } = await instantiate<Record<string, unknown>>(module, {});

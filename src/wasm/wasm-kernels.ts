@@ -15,7 +15,8 @@ import {
   type Variant,
   type VariantKernels,
 } from './exports.js';
-import { instantiateCore, simdSupported, type Binary } from './loader.js';
+import { fastest } from './calibrate.js';
+import { instantiateCore, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
 
 /** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
 export interface WasmTensor {
@@ -29,7 +30,11 @@ export interface WasmTensor {
 export interface WasmOptions {
   /** Which kernels to run: 'simd' (default where supported) or their 'scalar' twins. */
   variant?: Variant;
-  /** Which binary to load: the SIMD one holds both variants, the scalar one only 'scalar'. */
+  /**
+   * Which binary to load: a SIMD one holds both variants, the scalar one only 'scalar'. Default for
+   * 'simd': the faster of 'simd' and 'simd-relaxed' on this CPU where the engine has relaxed SIMD
+   * (measured once per process, ~15 ms), else 'simd'.
+   */
   binary?: Binary;
 }
 
@@ -37,6 +42,8 @@ export interface WasmOptions {
 export interface WasmKernels extends Kernels<WasmTensor> {
   /** 'simd' or 'scalar': the kernels this instance runs. */
   readonly variant: Variant;
+  /** The binary the kernels run in. */
+  readonly binary: Binary;
   /** The chosen variant's raw kernels, suffix stripped. */
   readonly module: VariantKernels;
   /** Every raw export of the instance. */
@@ -50,12 +57,33 @@ const F32 = 4;
 /** Loads the core (SIMD binary where supported) and returns its kernels; `variant: 'scalar'` runs the scalar twins. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
-  const binary = options.binary ?? (variant === 'simd' ? 'simd' : simdSupported() ? 'simd' : 'scalar');
+  const binary = options.binary ?? (!simdSupported() ? 'scalar' : variant === 'simd' ? await defaultSimdBinary() : 'simd');
   if (variant === 'simd' && binary === 'scalar') {
     throw new GradscopeError('INVALID_OPTION', "the scalar binary has no SIMD kernels: use variant 'scalar'");
   }
   const exports = await instantiateCore(binary);
   return new WasmBackend(exports, variant, binary);
+}
+
+let simdBinaryChoice: Promise<'simd' | 'simd-relaxed'> | undefined;
+
+/** The SIMD binary this process loads by default: the faster of the two on this CPU (calibrate.ts). */
+export function defaultSimdBinary(): Promise<'simd' | 'simd-relaxed'> {
+  simdBinaryChoice ??= (async () => {
+    if (!relaxedSimdSupported()) return 'simd';
+    const candidates = await Promise.all(
+      (['simd', 'simd-relaxed'] as const).map(async (binary) => {
+        // A product of ~4 MFLOP (~0.1 ms): long enough for a browser's coarse clock over 16 calls.
+        const [batch, nIn, nOut] = [64, 256, 128];
+        const k = new WasmBackend(await instantiateCore(binary), 'simd', binary);
+        const [z, a, w, b] = [k.alloc(batch * nOut), k.alloc(batch * nIn), k.alloc(nOut * nIn), k.alloc(nOut)];
+        for (const t of [a, w, b]) k.write(t, new Float32Array(t.length).fill(0.5));
+        return { name: binary, run: () => k.denseForward(z, a, w, b, batch, nIn, nOut) };
+      }),
+    );
+    return fastest(candidates);
+  })();
+  return simdBinaryChoice;
 }
 
 /** Exported for the thread pool's backend (src/wasm/threads), which splits its dense products. */
@@ -71,7 +99,7 @@ export class WasmBackend implements WasmKernels {
   constructor(
     readonly exports: CommonExports & Record<string, unknown>,
     readonly variant: Variant,
-    binary: Binary,
+    readonly binary: Binary,
   ) {
     this.name = binary === 'scalar' ? 'wasm-scalar-binary' : `wasm-${variant}`;
     this.module = bindVariant(exports, variant);

@@ -4,7 +4,8 @@
  * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles and the K blocking (K > 384) of each product.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
- * k ascending within equal K blocks), so they must also agree bit for bit. Through raw pointers
+ * k ascending within equal K blocks), so they must also agree bit for bit; the relaxed binary
+ * fuses each mul and add (relaxed_madd), so it is held to the oracle's tolerance only. Through raw pointers
  * they are run at 4-byte-aligned (not 16) addresses, with NaN in the scratch and canaries around
  * every output and past the declared scratch.
  */
@@ -19,6 +20,8 @@ import { CANARY } from '../util/canaries.js';
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
+/** Whether a wasm backend rounds every term as the first one does (all but the fused relaxed binary). */
+const roundsAlike = (b: { kernels: WasmKernels }) => b.kernels.binary !== 'simd-relaxed';
 
 
 /** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch in 2 or 3 blocks (KC = 384). */
@@ -254,6 +257,7 @@ describe('the wasm variants through raw pointers', () => {
         return got;
       });
       for (const [i, other] of others.entries()) {
+        if (!roundsAlike(wasmBackends[i + 1])) continue;
         for (const key of ['z', 'da', 'dw', 'db'] as const) {
           expectSameBits(other[key], first[key], `${wasmBackends[i + 1].name} vs ${wasmBackends[0].name} ${key} ${shapeName(shape)}`);
         }
@@ -275,6 +279,7 @@ describe('the wasm variants through raw pointers', () => {
           return c;
         });
         for (const [i, other] of results.slice(1).entries()) {
+          if (!roundsAlike(wasmBackends[i + 1])) continue;
           expectSameBits(other, results[0], `${wasmBackends[i + 1].name} vs ${wasmBackends[0].name} f32_gemm ${m}×${kk}·${kk}×${n}`);
         }
       }

@@ -4,6 +4,7 @@
  */
 import type { Kernels } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { relaxedSimdSupported } from '../../src/wasm/loader.js';
 import { createWasmKernels, type WasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 
 export interface NamedBackend {
@@ -15,14 +16,16 @@ let cached: Promise<NamedBackend[]> | undefined;
 
 export function kernelBackends(): Promise<NamedBackend[]> {
   cached ??= (async () => {
-    const all: Kernels[] = [
+    const all: NamedBackend[] = [
       createRefKernels({ precision: 'f64' }),
       createRefKernels({ precision: 'f32' }),
-      await createWasmKernels({ variant: 'simd' }),
+      await createWasmKernels({ variant: 'simd', binary: 'simd' }),
       await createWasmKernels({ variant: 'scalar' }),
       await createWasmKernels({ variant: 'scalar', binary: 'scalar' }),
-    ];
-    return all.map((kernels) => ({ name: kernels.name, kernels }));
+    ].map((kernels) => ({ name: kernels.name, kernels }));
+    // The relaxed binary where the engine has relaxed SIMD (vitest.config.ts passes Node 20 the flag).
+    if (relaxedSimdSupported()) all.push({ name: 'wasm-simd-relaxed', kernels: await createWasmKernels({ variant: 'simd', binary: 'simd-relaxed' }) });
+    return all;
   })();
   return cached;
 }
