@@ -6,12 +6,15 @@
  * `ratio` is the public call's time per training step over the inner step's (one batch loaded
  * once and stepped from cache, bench/step.bench.ts): what the API costs on top of the kernels
  * (copying and checking the data set, shuffling, gathering batches, bookkeeping).
+ *
+ * Threads through the API: the same train() call at batch 256 on a network created with
+ * `threads: 2` against one with one thread, alternating (runThreadsApiBench).
  */
 import { Bench } from 'tinybench';
 import { loadMnist } from '../src/data/mnist.js';
 import { createNetwork } from '../src/network/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { medianMs, sideBySide } from './median.js';
 import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
 
 export const API_ROWS = 9000;
@@ -64,4 +67,27 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await runApiBench()) {
     console.log(`${r.task.padEnd(32)} ${r.medianMs.toFixed(3)} ms${r.ratio === undefined ? '' : `  ${(r.medianMs / r.steps).toFixed(3)} ms/step  ${r.ratio.toFixed(2)}× the inner step`}`);
   }
+}
+
+export const THREADS_API_BATCH = 256;
+
+export interface ThreadsApiResult {
+  oneMs: number;
+  twoMs: number;
+  /** One-thread time over two-thread time (median of alternating rounds). */
+  ratio: number;
+  fallback?: string;
+}
+
+/** train() of one epoch over the digits at batch 256, one thread against two, in alternating rounds. */
+export async function runThreadsApiBench(time = 4000): Promise<ThreadsApiResult> {
+  const { train } = await loadMnist({ train: API_ROWS, test: 0 });
+  const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
+  const make = (threads: number) => createNetwork({ sizes: STEP_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
+  const [one, two] = [await make(1), await make(2)];
+  const { aMs, bMs, ratio } = await sideBySide(() => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options), time);
+  const fallback = (two.kernels as { threadsFallback?: string }).threadsFallback;
+  one.dispose();
+  two.dispose();
+  return { oneMs: aMs, twoMs: bMs, ratio, fallback };
 }

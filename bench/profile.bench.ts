@@ -9,7 +9,7 @@ import { Bench } from 'tinybench';
 import type { Activation, Kernels } from '../src/kernels.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { median, medianMs } from './median.js';
 import { STEP_SIZES, stepOn } from './step.bench.js';
 import { MODEL } from '../src/model.js';
 
@@ -23,11 +23,6 @@ export interface ProfileRow {
   medianMs: number;
   /** Median time over the whole step's (1 for the step). */
   share: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 export async function runProfileBench(opts: { time?: number } = {}): Promise<ProfileRow[]> {

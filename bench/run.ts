@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { API_ROWS, runApiBench } from './api.bench.js';
+import { API_ROWS, runApiBench, runThreadsApiBench, THREADS_API_BATCH } from './api.bench.js';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { runCurvatureBench } from './curvature.bench.js';
@@ -135,6 +135,13 @@ const threadRows: ReportRow[] = threads.rows.flatMap((r) => [
   { suite: 'threads', task: `${r.name}, two threads`, medianMs: r.twoMs, ratio: r.ratio },
 ]);
 
+log('two threads through train()');
+const threadsApi = await runThreadsApiBench();
+threadRows.push(
+  { suite: 'threads', task: `train() 1 epoch, batch ${THREADS_API_BATCH}, one thread`, medianMs: threadsApi.oneMs },
+  { suite: 'threads', task: `train() 1 epoch, batch ${THREADS_API_BATCH}, threads: 2`, medianMs: threadsApi.twoMs, ratio: threadsApi.ratio },
+);
+
 log('relaxed SIMD: the 4×8 tile with relaxed_madd against mul+add');
 const relaxed = await runRelaxedBench();
 const relaxedRows: ReportRow[] = [
@@ -195,8 +202,14 @@ for (const r of threads.rows.filter((row) => /batch (256|1024)/.test(row.name)))
   goals.push({ goal: `two threads: ${r.name}`, target: '≥ 1.7× one thread', measured: times(r.ratio), met: r.ratio >= 1.7 });
 }
 goals.push({
-  goal: 'relaxed SIMD: keep a relaxed_madd build only if faster',
-  target: 'relaxed time < mul+add time',
+  goal: `two threads through train(), batch ${THREADS_API_BATCH} (issue #16)`,
+  target: '≥ 1.7× one thread',
+  measured: `${times(threadsApi.ratio)}${threadsApi.fallback ? ` (fallback: ${threadsApi.fallback})` : ''}`,
+  met: threadsApi.ratio >= 1.7,
+});
+goals.push({
+  goal: 'relaxed SIMD: the relaxed_madd tile against mul+add (the loader picks the faster binary per CPU)',
+  target: 'measured',
   measured: `${times(relaxed.ratio)} the mul+add time${relaxed.validatesWithoutFlag ? '' : '; needs --experimental-wasm-relaxed-simd in this Node'}`,
   met: true,
 });
@@ -314,7 +327,10 @@ The dense microkernel's 4×8 tile loop over L1-resident packed panels, once with
 f32x4.add (what gradscope ships) and once with f32x4.relaxed_madd, side by side in a child Node
 started with --experimental-wasm-relaxed-simd (this Node ${relaxed.validatesWithoutFlag ? 'accepts relaxed SIMD without a flag' : 'rejects the relaxed module without that flag'}).
 ratio = time over the mul+add loop's; the fused rounding moves results by up to
-${relaxed.maxRelDiff.toExponential(1)} (relative). Verdict: ${relaxed.ratio < 0.97 ? 'relaxed_madd is faster here; a relaxed build would earn its place' : 'no relaxed build: it is not faster here (Zen 5 issues two multiplies and two adds per cycle on separate pipes, the same 16 flops per cycle as two FMAs), it needs a flag in Node 20, and it would make results differ between engines'}.
+${relaxed.maxRelDiff.toExponential(1)} (relative). gradscope ships both binaries: where the engine has relaxed SIMD
+(Chrome; Node 20 only with the flag) the loader times one dense product in each at the first SIMD
+backend (src/wasm/calibrate.ts, ~15 ms once per process) and keeps the relaxed one only when it is at
+least 3 % faster. On this CPU the tile says it would ${relaxed.ratio <= 0.97 ? 'pick the relaxed binary' : 'keep the mul+add binary'}.
 
 ${markdownTable(relaxedRows)}
 

@@ -7,7 +7,7 @@
  */
 import { Bench } from 'tinybench';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { median, medianMs } from './median.js';
 import { STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
 
 export const SCALING_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -36,11 +36,6 @@ export interface ScalingRow {
  */
 /** Rounds of (peak, step) per case. */
 const ROUNDS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
 
 function peakIterationsFor(stepFlopCount: number, flopsPerIteration: number): number {
   return Math.max(1000, Math.round(stepFlopCount / flopsPerIteration));
