@@ -12,7 +12,7 @@
  */
 import { Bench } from 'tinybench';
 import { loadMnist } from '../src/data/mnist.js';
-import { createNetwork } from '../src/network/network.js';
+import { createNetwork } from '../src/api/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs, sideBySide } from './median.js';
 import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';

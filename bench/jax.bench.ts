@@ -16,7 +16,7 @@
 import { defaultDevice, init, jit, nn, numpy as np, tree, valueAndGrad, type Array as JaxArray } from '@jax-js/jax';
 import { Bench } from 'tinybench';
 import { Rng } from '../src/init/rng.js';
-import { createNetwork, type Network } from '../src/network/network.js';
+import { createNetwork, type Network } from '../src/api/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 

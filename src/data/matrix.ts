@@ -60,10 +60,10 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
 
 /** data[i] = value, refusing anything but a number that is finite in float32. */
 function store(data: Float32Array, i: number, value: unknown, label: string, cols: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw nonFinite(label, Math.floor(i / cols), i % cols, value);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value);
   data[i] = value;
   // Finite in float64 but beyond float32's ±3.4e38: stored as ±Inf.
-  if (!Number.isFinite(data[i])) throw nonFinite(label, Math.floor(i / cols), i % cols, value);
+  if (!Number.isFinite(data[i])) throw nonFiniteInput(label, Math.floor(i / cols), i % cols, value);
 }
 
 /** A plain array or a typed array of numbers (not a string, a DataView or a BigInt64Array). */
@@ -72,13 +72,14 @@ function isNumberArray(data: unknown): data is ArrayLike<unknown> {
   return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
 }
 
-function nonFinite(label: string, row: number, col: number, value: unknown): GradscopeError {
+/** NON_FINITE_INPUT naming the value at (row, col) of `label` and why it cannot be stored. */
+export function nonFiniteInput(label: string, row: number, col: number, value: unknown): GradscopeError {
   const why = typeof value !== 'number' ? 'not a number' : Number.isFinite(value) ? 'beyond the float32 range' : 'not a finite number';
   return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${describeValue(value)}, ${why}`);
 }
 
 /** Checks that inputs and targets pair up row for row. */
-export function checkPairs(x: Matrix, y: Matrix): void {
+export function checkPairs(x: { rows: number }, y: { rows: number }): void {
   if (x.rows !== y.rows) {
     throw new GradscopeError('SHAPE_MISMATCH', `inputs have ${x.rows} rows but targets have ${y.rows}`);
   }
