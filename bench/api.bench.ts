@@ -1,7 +1,8 @@
 /**
  * What users run, beside the inner step: the public `net.train(x, y, options)` over 9,000 MNIST
- * digits (shuffled, batch 64; one epoch per call and ten epochs per call), `evaluate` over the same
- * rows and `predict` of one row, on [784,100,100,10] sigmoid/MSE/SGD, one thread.
+ * digits (shuffled, batch 64; one epoch per call and ten epochs per call), the same on a dataset
+ * uploaded once (`net.dataset(x, y)`, and the upload itself), `evaluate` over the same rows and
+ * `predict` of one row, on [784,100,100,10] sigmoid/MSE/SGD, one thread.
  *
  * `ratio` is the public call's time per training step over the inner step's (one batch loaded
  * once and stepped from cache, bench/step.bench.ts): what the API costs on top of the kernels
@@ -38,8 +39,12 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
 
   // Long calls: a few samples each is enough for a median, and keeps the suite short.
   const bench = new Bench({ time: opts.time ?? 1000, iterations: 5, warmupIterations: 1 });
+  const resident = net.dataset(train.x, train.y);
   bench
     .add('inner step', inner.step)
+    .add(`ingest: net.dataset() of ${API_ROWS.toLocaleString('en')} rows`, () => net.dataset(train.x, train.y).dispose())
+    .add('train(dataset) 1 epoch per call', () => void net.train(resident, { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 }))
+    .add(`evaluate(dataset) ${API_ROWS.toLocaleString('en')} rows`, () => void net.evaluate(resident))
     .add('train() 1 epoch per call', () => void net.train(train.x, train.y, { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 }))
     .add('train() 10 epochs per call', () => void net.train(train.x, train.y, { epochs: 10, batchSize: STEP_BATCH, learningRate: 0.01 }))
     .add(`evaluate() ${API_ROWS.toLocaleString('en')} rows`, () => void net.evaluate(train.x, train.y))
@@ -53,11 +58,15 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
   };
   const rows = [
     { task: `inner step, batch ${STEP_BATCH}`, medianMs: innerMs, steps: 1, ratio: 1 },
+    row(`ingest: net.dataset() of ${API_ROWS.toLocaleString('en')} rows`, 0),
+    row('train(dataset) 1 epoch per call', stepsPerEpoch),
     row('train() 1 epoch per call', stepsPerEpoch),
     row('train() 10 epochs per call', 10 * stepsPerEpoch),
+    row(`evaluate(dataset) ${API_ROWS.toLocaleString('en')} rows`, 0),
     row(`evaluate() ${API_ROWS.toLocaleString('en')} rows`, 0),
     row('predict() 1 row', 0),
   ];
+  resident.dispose();
   net.dispose();
   inner.net.dispose();
   return rows;

@@ -75,8 +75,8 @@ const sharedWasm = new CountedKernels<WasmKernels>(() => createWasmKernels(), ()
 /** The counted n-thread kernels of `threads: n`, by n. */
 const sharedThreads = new Map<number, CountedKernels<ThreadedWasmKernels>>();
 
-/** Kernels for `options`, and the release the network calls on dispose (a no-op unless counted). */
-async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
+/** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
+export async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
   const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
   const choice = options.backend;
   if (threads === 1) {

@@ -1,5 +1,7 @@
 /** gradscope's public API, the same in browsers and Node. Node-only additions (files, the bundled digits, the studies) are in './node.js'. */
 export { createNetwork, Network } from './api/network.js';
+export { createDataset } from './api/dataset.js';
+export { Dataset } from './training/dataset.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient } from './api/network.js';
 export { MODEL } from './model.js';
@@ -17,7 +19,7 @@ export { createWasmKernels } from './wasm/wasm-kernels.js';
 export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';
 export { createThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
 export type { ThreadedOptions, ThreadedWasmKernels } from './wasm/threads/threaded-kernels.js';
-export { simdSupported, setWasmLocation } from './wasm/loader.js';
+export { simdSupported, relaxedSimdSupported, setWasmLocation } from './wasm/loader.js';
 export { WEIGHT_INITS } from './init/initializers.js';
 export type { WeightInit, WeightInitName, BiasInit } from './init/initializers.js';
 export { Rng } from './init/rng.js';

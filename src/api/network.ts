@@ -4,7 +4,7 @@
  * optimisers and the trace reach the engine's Model contract through `net[MODEL]` (src/model.ts).
  */
 import { networkOn, type BackendOptions } from '../backend.js';
-import { checkPairs, toMatrix, type Matrix, type Rows } from '../data/matrix.js';
+import { toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
@@ -14,7 +14,8 @@ import { Engine, type Evaluation, type InitialParameters } from '../network/engi
 import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
-import { runTraining, type TrainOptions, type TrainResult } from '../training/train.js';
+import { Dataset, uploadDataset } from '../training/dataset.js';
+import { runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -140,12 +141,42 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.parameters();
   }
 
-  /** Checks inputs (and targets) against the network's sizes. */
-  private matrices(x: Rows, y: Rows): { x: Matrix; y: Matrix } {
-    const inputs = toMatrix(x, this.inputSize, 'inputs');
-    const targets = toMatrix(y, this.outputSize, 'targets');
-    checkPairs(inputs, targets);
-    return { x: inputs, y: targets };
+  /**
+   * Inputs and targets checked and copied into this network's backend memory once, for repeated
+   * train(), evaluate() and gradients() calls that then copy nothing. Free it with dispose().
+   */
+  dataset(x: Rows, y: Rows): Dataset<T> {
+    this.assertAlive();
+    return uploadDataset(this.kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize });
+  }
+
+  /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
+  private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R): R {
+    if (x instanceof Dataset) return use(this.residentOf(x));
+    if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', 'targets: missing (pass x and y, or a Dataset)');
+    const upload = this.dataset(x, y);
+    try {
+      return use(upload.resident());
+    } finally {
+      upload.dispose();
+    }
+  }
+
+  /** A dataset's rows, checked to be in this network's memory and of its sizes. */
+  private residentOf(data: Dataset): TrainingRows<T> {
+    if (data.kernels !== this.kernels) {
+      throw invalidOption(
+        `dataset: its rows live in another backend's memory (${data.kernels.name}); make it with net.dataset(x, y), or createDataset(x, y) with the network's backend and threads`,
+      );
+    }
+    const rows = (data as Dataset<T>).resident();
+    if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
+      throw new GradscopeError(
+        'SHAPE_MISMATCH',
+        `dataset: rows of ${rows.inputs.cols} inputs and ${rows.targets.cols} targets, but the network takes ${this.inputSize} and gives ${this.outputSize}`,
+      );
+    }
+    return rows;
   }
 
   /** The network's outputs for each row of x. */
@@ -154,14 +185,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.#engine.predictMatrix(toMatrix(x, this.inputSize, 'inputs'));
   }
 
-  /** Gradients of the mean loss over all rows of (x, y), in one batch. */
-  gradients(x: Rows, y: Rows): Gradients {
+  /** Gradients of the mean loss over all rows of (x, y), or of a Dataset, in one batch. */
+  gradients(data: Dataset): Gradients;
+  gradients(x: Rows, y: Rows): Gradients;
+  gradients(x: Rows | Dataset, y?: Rows): Gradients {
     this.assertAlive();
-    const data = this.matrices(x, y);
     const engine = this.#engine;
-    const loss = engine.backpropMatrices(data.x, data.y);
+    const { loss, rows } = this.withRows(x, y, (data) => ({ loss: engine.backpropResident(data.inputs, data.targets), rows: data.inputs.rows }));
     const fault = nonFiniteStep(engine, loss);
-    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${data.x.rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
+    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
     const k = engine.kernels;
     const layers = Array.from({ length: engine.depth }, (_, l) => {
       const weights = Float64Array.from(k.view(engine.nablaW[l]));
@@ -183,20 +215,30 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return { loss, layers, parameters };
   }
 
-  /** Mean loss and accuracy over all rows of (x, y). */
-  evaluate(x: Rows, y: Rows): Evaluation {
+  /** Mean loss and accuracy over all rows of (x, y), or of a Dataset. */
+  evaluate(data: Dataset): Evaluation;
+  evaluate(x: Rows, y: Rows): Evaluation;
+  evaluate(x: Rows | Dataset, y?: Rows): Evaluation {
     this.assertAlive();
-    const data = this.matrices(x, y);
-    return this.#engine.evaluateMatrices(data.x, data.y);
+    return this.withRows(x, y, (data) => this.#engine.evaluateResident(data.inputs, data.targets));
   }
 
-  /** Mini-batch training; see TrainOptions. */
-  train(x: Rows, y: Rows, options: TrainOptions = {}): TrainResult {
+  /** Mini-batch training on (x, y), or on a Dataset (which copies nothing per call); see TrainOptions. */
+  train(data: Dataset, options?: TrainOptions): TrainResult;
+  train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
+  train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
-    if (typeof options !== 'object' || options === null) throw invalidOption('train: options must be an object');
-    const data = this.matrices(x, y);
-    const validation = options.validation && this.matrices(options.validation.x, options.validation.y);
-    return runTraining(this.#engine, data.x, data.y, options, validation, (trace) => (this.trace = trace));
+    const opts = ((x instanceof Dataset ? y : options) ?? {}) as TrainOptions;
+    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw invalidOption('train: options must be an object');
+    const targets = x instanceof Dataset ? undefined : (y as Rows);
+    const { validation } = opts;
+    return this.withRows(x, targets, (data) =>
+      validation === undefined
+        ? runTraining(this.#engine, data, opts, undefined, (trace) => (this.trace = trace))
+        : this.withRows(validation instanceof Dataset ? validation : validation.x, validation instanceof Dataset ? undefined : validation.y, (held) =>
+            runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace)),
+          ),
+    );
   }
 
   /** The model in gradscope's JSON file format (see README). */

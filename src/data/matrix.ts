@@ -3,6 +3,7 @@
  * targets through here, so shape and finiteness are checked before anything touches memory.
  */
 import { describeValue, GradscopeError } from '../errors.js';
+import type { Tensor } from '../kernels.js';
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
@@ -24,6 +25,13 @@ export interface Matrix {
   rows: number;
   /** Values per row. */
   cols: number;
+}
+
+/** Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major. */
+export interface ResidentRows<T extends Tensor = Tensor> {
+  readonly tensor: T;
+  readonly rows: number;
+  readonly cols: number;
 }
 
 /** Flattens and checks `rows` (named `label` in errors) to `cols` columns. */

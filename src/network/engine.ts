@@ -8,7 +8,7 @@
  * weights[l] (`[sizes[l+1]][sizes[l]]`) and biases[l]. All tensors live in the backend's memory and
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
-import type { Matrix } from '../data/matrix.js';
+import type { Matrix, ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
@@ -241,54 +241,58 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   predictMatrix(x: Matrix): FloatArray[] {
     this.assertAlive();
     const out: FloatArray[] = [];
-    this.forEachChunk(x, (_start, count) => {
+    const load = (start: number, count: number) => this.kernels.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
+    this.forEachChunk(x.rows, load, (_start, count) => {
       const a = this.kernels.view(this.activations[this.depth]);
       for (let r = 0; r < count; r++) out.push(a.slice(r * this.outputSize, (r + 1) * this.outputSize));
     });
     return out;
   }
 
-  /** Loads all rows of (x, y) as one batch, runs feedforward (checking the outputs) and backprop; returns the mean loss. */
-  backpropMatrices(x: Matrix, y: Matrix): number {
+  /** Loads all rows of a resident data set as one batch, runs feedforward (checking the outputs) and backprop; returns the mean loss. */
+  backpropResident(x: ResidentRows<T>, y: ResidentRows<T>): number {
     this.assertAlive();
     this.ensureCapacity(x.rows);
+    const all = identity(x.rows);
     const k = this.kernels;
-    k.write(this.activations[0], x.data);
-    k.write(this.targets!, y.data);
+    k.copyRows(this.activations[0], x.tensor, all, 0, x.rows, x.cols);
+    k.copyRows(this.targets!, y.tensor, all, 0, x.rows, y.cols);
     this.feedforward(x.rows);
     this.checkOutputs(0, x.rows, 'inputs');
     return this.backprop(x.rows);
   }
 
-  /** Mean loss and accuracy over all rows of (x, y). */
-  evaluateMatrices(x: Matrix, y: Matrix): Evaluation {
+  /** Mean loss and accuracy over all rows of a resident data set. */
+  evaluateResident(x: ResidentRows<T>, y: ResidentRows<T>): Evaluation {
     this.assertAlive();
     let lossSum = 0;
     let correct = 0;
     const n = this.outputSize;
-    this.forEachChunk(x, (start, count) => {
-      const k = this.kernels;
-      k.write(this.targets!, y.data.subarray(start * n, (start + count) * n));
+    const all = identity(x.rows);
+    const k = this.kernels;
+    const load = (start: number, count: number) => k.copyRows(this.activations[0], x.tensor, all, start, count, x.cols);
+    this.forEachChunk(x.rows, load, (start, count) => {
+      k.copyRows(this.targets!, y.tensor, all, start, count, n);
       const L = this.depth;
       const loss = k.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets!, count, n);
       if (!Number.isFinite(loss)) {
         throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
       }
       lossSum += count * loss;
-      const a = k.view(this.activations[L]);
+      const [a, t] = [k.view(this.activations[L]), k.view(this.targets!)];
       for (let r = 0; r < count; r++) {
-        if (predictedClass(a, r * n, n) === predictedClass(y.data, (start + r) * n, n)) correct++;
+        if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
       }
     });
     return { loss: lossSum / x.rows, accuracy: correct / x.rows };
   }
 
-  /** Runs feedforward over x in chunks of at most the buffer capacity, calling `visit` after each. */
-  private forEachChunk(x: Matrix, visit: (start: number, count: number) => void): void {
-    this.ensureCapacity(Math.min(Math.max(this.capacity, INFERENCE_CHUNK), Math.max(x.rows, 1)));
-    for (let start = 0; start < x.rows; start += this.capacity) {
-      const count = Math.min(this.capacity, x.rows - start);
-      this.kernels.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
+  /** Runs feedforward over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer, `visit` reads each chunk. */
+  private forEachChunk(rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void): void {
+    this.ensureCapacity(Math.min(Math.max(this.capacity, INFERENCE_CHUNK), Math.max(rows, 1)));
+    for (let start = 0; start < rows; start += this.capacity) {
+      const count = Math.min(this.capacity, rows - start);
+      load(start, count);
       this.feedforward(count);
       this.checkOutputs(start, count, 'inputs');
       visit(start, count);
@@ -346,4 +350,9 @@ const DISPOSED_KERNELS = new Proxy({} as Kernels, {
 
 function disposedError(): GradscopeError {
   return new GradscopeError('DISPOSED', 'this network was disposed; create or load a new one');
+}
+
+/** Row indices 0..rows-1, for copying a resident block's rows in order. */
+function identity(rows: number): Uint32Array {
+  return Uint32Array.from({ length: rows }, (_, i) => i);
 }

@@ -2,7 +2,8 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
-import type { Matrix, Rows } from '../data/matrix.js';
+import type { ResidentRows, Rows } from '../data/matrix.js';
+import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -65,13 +66,15 @@ export interface TrainOptions {
   clipNorm?: number;
   /** Stop after the first batch that ends this many seconds after training started. */
   maxSeconds?: number;
-  /** Evaluated after every epoch. */
-  validation?: {
-    /** Inputs, one row per example. */
-    x: Rows;
-    /** Targets, one row per example. */
-    y: Rows;
-  };
+  /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call). */
+  validation?:
+    | {
+        /** Inputs, one row per example. */
+        x: Rows;
+        /** Targets, one row per example. */
+        y: Rows;
+      }
+    | Dataset;
   /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
   /** Called after every epoch, after validation. */
@@ -112,18 +115,24 @@ export function checkLearningRate(value: unknown, fallback: number = SGD_LEARNIN
   return value;
 }
 
+/** Inputs and targets in the network's backend memory (a Dataset's, or a call's own upload). */
+export interface TrainingRows<T extends Tensor = Tensor> {
+  inputs: ResidentRows<T>;
+  targets: ResidentRows<T>;
+}
+
 /**
- * Trains `net` on (x, y), checked against its sizes by the caller. `onTrace` receives the trace
+ * Trains `net` on resident (x, y), checked against its sizes by the caller. `onTrace` receives the trace
  * being recorded (with `options.trace`) before the first step, so it is kept even if training fails.
  */
 export function runTraining(
   net: Engine,
-  x: Matrix,
-  y: Matrix,
+  data: TrainingRows,
   options: TrainOptions,
-  validation: { x: Matrix; y: Matrix } | undefined,
+  validation: TrainingRows | undefined,
   onTrace: (trace: Trace) => void,
 ): TrainResult {
+  const { inputs: x, targets: y } = data;
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const batchSize = Math.min(positiveInteger(options.batchSize, 'batchSize', 32), x.rows);
   let learningRate = checkLearningRate(options.learningRate);
@@ -139,7 +148,7 @@ export function runTraining(
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
   if (options.trace !== undefined) checkTraceOptions(options.trace);
   // Everything this call will allocate, checked before the first allocation.
-  net.checkFits(x.data.length + y.data.length + (policy === 'halve' ? net.parameterCount : 0), 'the training data');
+  if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
   const ownsOptimizer = !isOptimizer(options.optimizer);
   const optimizer: Optimizer = isOptimizer(options.optimizer)
     ? options.optimizer
@@ -163,12 +172,6 @@ export function runTraining(
   let skipped = 0;
   let halvings = 0;
   try {
-    const inputs = k.alloc(x.data.length);
-    held.push(inputs);
-    const targets = k.alloc(y.data.length);
-    held.push(targets);
-    k.write(inputs, x.data);
-    k.write(targets, y.data);
     net.ensureCapacity(batchSize);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
@@ -180,8 +183,8 @@ export function runTraining(
     let firstLoss = NaN;
     /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
-      k.copyRows(net.activations[0], inputs, rows, start, size, x.cols);
-      k.copyRows(net.targets!, targets, rows, start, size, y.cols);
+      k.copyRows(net.activations[0], x.tensor, rows, start, size, x.cols);
+      k.copyRows(net.targets!, y.tensor, rows, start, size, y.cols);
       net.feedforward(size);
       const loss = net.backprop(size);
       if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
@@ -261,7 +264,7 @@ export function runTraining(
         throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite or runaway loss or gradient; nothing was applied (try a learningRate below ${learningRate})`);
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
-      if (validation) info.validation = net.evaluateMatrices(validation.x, validation.y);
+      if (validation) info.validation = net.evaluateResident(validation.inputs, validation.targets);
       history.push(info);
       options.onEpoch?.(info);
       net.assertAlive();

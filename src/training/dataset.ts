@@ -7,14 +7,8 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { checkPairs, nonFiniteInput, toMatrix, type Rows } from './matrix.js';
-
-/** One side of a data set in backend memory: `rows` × `cols` floats, row-major. */
-export interface ResidentRows<T extends Tensor = Tensor> {
-  readonly tensor: T;
-  readonly rows: number;
-  readonly cols: number;
-}
+import { checkPairs, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
+import { checkFits } from '../network/memory-budget.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -107,6 +101,7 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
   const rowsTyped = Array.isArray(input) && input.length > 0 && input.every(isTypedNumbers);
   if (!flatTyped && !rowsTyped) {
     const matrix = toMatrix(input, cols, label);
+    checkFits(k, matrix.data.length, 1, `the ${label} (${matrix.rows} rows × ${cols})`);
     const tensor = k.alloc(matrix.data.length);
     k.write(tensor, matrix.data);
     return { tensor, rows: matrix.rows, cols };
@@ -129,6 +124,7 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
     rows = list.length;
     source = (r) => list[r];
   }
+  checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
   const tensor = k.alloc(rows * cols);
   if (flatTyped) k.write(tensor, (input as unknown as { data: TypedNumbers }).data);
   else for (let r = 0; r < rows; r++) k.write(tensor, source(r), r * cols);

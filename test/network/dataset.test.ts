@@ -1,0 +1,111 @@
+// Data sets uploaded once (createDataset, net.dataset): the same results as passing rows, nothing
+// copied per call, the same checks and errors as every other entry point, and clean ownership.
+import { describe, expect, it } from 'vitest';
+import { createDataset } from '../../src/api/dataset.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import type { Kernels } from '../../src/kernels.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const SIZES = [6, 5, 3];
+
+function data(rows: number, seed = 4) {
+  const rng = new Rng(seed);
+  const x = Array.from({ length: rows }, () => Float32Array.from({ length: SIZES[0] }, () => rng.normal()));
+  const y = Array.from({ length: rows }, (_, r) => Float32Array.from({ length: SIZES[2] }, (_, j) => (j === r % SIZES[2] ? 1 : 0)));
+  return { x, y, flat: { x: { data: Float32Array.from(x.flatMap((row) => [...row])), rows, cols: SIZES[0] }, y: { data: Float32Array.from(y.flatMap((row) => [...row])), rows, cols: SIZES[2] } } };
+}
+
+const net = (backend: Kernels | 'wasm' = 'wasm') =>
+  createNetwork({ sizes: SIZES, activation: 'tanh', output: 'softmax', loss: 'cross-entropy', init: 'glorot-uniform', seed: 9, backend });
+
+const options = { epochs: 3, batchSize: 7, learningRate: 0.2 };
+
+describe('datasets uploaded once', () => {
+  for (const backend of ['wasm', 'ref'] as const) {
+    it(`train, evaluate and gradients on a dataset equal the same calls on rows, bit for bit (${backend})`, async () => {
+      const kernels = backend === 'ref' ? createRefKernels() : await createWasmKernels();
+      const { x, y, flat } = data(40);
+      const [a, b] = [await net(kernels), await net(kernels)];
+      const set = b.dataset(flat.x, flat.y);
+      const epochs = (result: { epochs: { seconds: number }[] }) => result.epochs.map(({ seconds: _, ...rest }) => rest);
+      expect(epochs(b.train(set, { ...options, validation: set }))).toEqual(epochs(a.train(x, y, { ...options, validation: { x, y } })));
+      expect(stateHash(b)).toBe(stateHash(a));
+      expect(b.evaluate(set)).toEqual(a.evaluate(x, y));
+      expect(b.gradients(set).layers).toEqual(a.gradients(x, y).layers);
+      set.dispose();
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it('copies nothing into backend memory per call: only batches move', async () => {
+    const writes: number[] = [];
+    const base = createRefKernels({ precision: 'f32' }) as Kernels;
+    const counting: Kernels = { ...base, write: (t, src, offset) => (writes.push(src.length), base.write(t, src, offset)) };
+    const { flat } = data(64);
+    const n = await net(counting);
+    const set = n.dataset(flat.x, flat.y);
+    writes.length = 0;
+    n.train(set, { epochs: 2, batchSize: 16 });
+    n.evaluate(set);
+    expect(writes.filter((length) => length >= 64)).toEqual([]);
+    set.dispose();
+    n.dispose();
+  });
+
+  it('refuses what rows are refused for, naming the row and column, and leaves nothing allocated', async () => {
+    const kernels = await createWasmKernels();
+    const n = await net(kernels);
+    const before = kernels.bytesInUse;
+    const { flat } = data(8);
+    for (const [value, why] of [[NaN, /row 5, column 2 is NaN, not a finite number/], [Infinity, /row 5, column 2 is Infinity/]] as const) {
+      const bad = Float32Array.from(flat.x.data);
+      bad[5 * SIZES[0] + 2] = value;
+      await expectError(() => n.dataset({ ...flat.x, data: bad }, flat.y), 'NON_FINITE_INPUT', why);
+    }
+    const wide = Float64Array.from(flat.x.data);
+    wide[3 * SIZES[0]] = 1e39;
+    await expectError(() => n.dataset({ ...flat.x, data: wide }, flat.y), 'NON_FINITE_INPUT', /inputs: row 3, column 0 is 1e\+39, beyond the float32 range/);
+    await expectError(() => n.dataset({ ...flat.x, rows: 7 }, flat.y), 'SHAPE_MISMATCH', /inputs: data has 48 values, not 7 rows × 6/);
+    await expectError(() => n.dataset(flat.x, { ...flat.y, data: flat.y.data.subarray(0, 21), rows: 7 }), 'SHAPE_MISMATCH', /inputs have 8 rows but targets have 7/);
+    await expectError(() => n.dataset([new Float32Array(6), new Float32Array(5)], flat.y), 'SHAPE_MISMATCH', /inputs: row 1 has 5 values, expected 6/);
+    await expectError(() => n.dataset({ data: ['1', 2, 3, 4, 5, 6] as unknown as number[], rows: 1, cols: 6 }, [[1, 0, 0]]), 'NON_FINITE_INPUT', /not a number/);
+    expect(kernels.bytesInUse).toBe(before);
+    n.dispose();
+  });
+
+  it("refuses a dataset of other sizes or in another backend's memory, and a disposed one", async () => {
+    const { flat } = data(8);
+    const [a, b] = [await net(createRefKernels()), await net(createRefKernels())];
+    const set = a.dataset(flat.x, flat.y);
+    const before = stateHash(b);
+    await expectError(() => b.train(set), 'INVALID_OPTION', /another backend's memory/);
+    expect(stateHash(b)).toBe(before);
+    const other = await createNetwork({ sizes: [6, 4], backend: a.kernels, seed: 1 });
+    await expectError(() => other.evaluate(set), 'SHAPE_MISMATCH', /3 targets, but the network takes 6 and gives 4/);
+    set.dispose();
+    set.dispose();
+    await expectError(() => a.train(set), 'DISPOSED', /dataset was disposed/);
+    for (const m of [a, b, other]) m.dispose();
+  });
+
+  it('createDataset holds its kernels: networks come and go, the rows stay until dispose()', async () => {
+    const { flat } = data(16);
+    const set = await createDataset(flat.x, flat.y);
+    const first: Network = await net();
+    expect(first.kernels).toBe(set.kernels);
+    const accuracy = first.evaluate(set).accuracy;
+    first.dispose();
+    const second = await net();
+    expect(second.kernels).toBe(set.kernels);
+    expect(second.evaluate(set).accuracy).toBe(accuracy);
+    second.dispose();
+    expect(set.rows).toBe(16);
+    set.dispose();
+    expect(set.isDisposed).toBe(true);
+  });
+});
