@@ -228,8 +228,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
-    const opts = ((x instanceof Dataset ? y : options) ?? {}) as TrainOptions;
-    if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw invalidOption('train: options must be an object');
+    const given: unknown = x instanceof Dataset ? y : options;
+    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) throw invalidOption('train: options must be an object');
+    const opts = (given ?? {}) as TrainOptions;
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     return this.withRows(x, targets, (data) =>
