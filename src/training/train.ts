@@ -89,7 +89,7 @@ export interface TrainOptions {
 
 /** What Network.train() returns. */
 export interface TrainResult {
-  /** One entry per epoch completed. */
+  /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
   epochs: EpochInfo[];
   /** Batches left out for a non-finite loss or gradient ('skip'). */
   skipped: number;
