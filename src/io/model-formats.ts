@@ -27,7 +27,7 @@ import { fromTfjsLayers, TFJS_WEIGHTS_FILE, toTfjsLayers } from './tfjs-layers.j
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
-/** A model file format: gradscope's JSON model, safetensors, ONNX or a tfjs layers model. */
+/** A model file format: gradscope's own (JSON or binary), safetensors, ONNX or a tfjs layers model. */
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 /** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
 export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
