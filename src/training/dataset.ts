@@ -45,12 +45,18 @@ export class Dataset<T extends Tensor = Tensor> {
     return this.resident().targets.cols;
   }
 
+  /** Whether dispose() has run. */
   get isDisposed(): boolean {
     return this.#inputs === undefined;
   }
 
   /** The two resident blocks; throws DISPOSED after dispose(). */
-  resident(): { inputs: ResidentRows<T>; targets: ResidentRows<T> } {
+  resident(): {
+    /** The input rows in the backend's memory. */
+    inputs: ResidentRows<T>;
+    /** The target rows in the backend's memory. */
+    targets: ResidentRows<T>;
+  } {
     if (!this.#inputs || !this.#targets) throw new GradscopeError('DISPOSED', 'this dataset was disposed; create it again');
     return { inputs: this.#inputs, targets: this.#targets };
   }

@@ -30,6 +30,7 @@ const RELAXED_SIMD_PROBE = new Uint8Array([
   253, 15, 253, 133, 2, 11,
 ]);
 
+/** Whether this engine runs WebAssembly relaxed SIMD as well (Node 20 needs --experimental-wasm-relaxed-simd). */
 export function relaxedSimdSupported(): boolean {
   return simdSupported() && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
