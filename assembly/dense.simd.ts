@@ -24,7 +24,7 @@ const BIAS: i32 = 2; //   C = acc + bias
 
 // acc + a·b, the microkernels' one arithmetic step. The relaxed binary (asconfig target 'relaxed',
 // built with relaxed-simd) fuses it into f32x4.relaxed_madd, which one CPU runs faster (an Intel
-// Xeon: 1.19×) and another slower (AMD Zen 5: 1.03×); the loader picks the faster binary per CPU
+// Xeon: 1.19×) and another slower (AMD Zen 5: 1.03×); `binary: 'fastest'` picks the faster per CPU
 // (src/wasm/calibrate.ts). Every other binary keeps the separate mul and add, rounded the same on
 // every engine.
 @inline function madd(acc: v128, a: v128, b: v128): v128 {

@@ -1,8 +1,9 @@
 /**
  * Which SIMD binary is faster on this CPU: the one with separate f32x4 mul and add, or the relaxed
  * one whose dense microkernel fuses them into relaxed_madd (an Intel Xeon ran it 1.19× faster, an
- * AMD Zen 5 1.03× slower, same tile). Measured once per process, at the first SIMD backend, on the
- * engines that have relaxed SIMD (Chrome ships it; Node 20 needs --experimental-wasm-relaxed-simd).
+ * AMD Zen 5 1.03× slower, same tile). Measured once per process, when `binary: 'fastest'` is first
+ * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs
+ * --experimental-wasm-relaxed-simd).
  */
 
 /** One candidate: its name and one call of the product it is judged on (~0.1 ms). */

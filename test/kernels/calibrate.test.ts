@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fastest, RELAXED_MARGIN } from '../../src/wasm/calibrate.js';
 import { relaxedSimdSupported } from '../../src/wasm/loader.js';
-import { createWasmKernels, defaultSimdBinary } from '../../src/wasm/wasm-kernels.js';
+import { createWasmKernels, fastestSimdBinary } from '../../src/wasm/wasm-kernels.js';
 
 function race(costs: Record<string, number>, margin?: number): string {
   let clock = 0;
@@ -21,14 +21,15 @@ describe('the binary chosen per CPU', () => {
     expect(race({ simd: 1, 'simd-relaxed': 0.99 }, 1)).toBe('simd-relaxed');
   });
 
-  it('is measured once per process and is what createWasmKernels loads by default', async () => {
-    const choice = await defaultSimdBinary();
-    expect(await defaultSimdBinary()).toBe(choice);
+  it("is measured once per process and is what binary 'fastest' loads; the default stays 'simd', which rounds alike everywhere", async () => {
+    const choice = await fastestSimdBinary();
+    expect(await fastestSimdBinary()).toBe(choice);
     expect(relaxedSimdSupported()).toBe(true); // vitest.config.ts passes Node 20 the flag
     expect(['simd', 'simd-relaxed']).toContain(choice);
-    const kernels = await createWasmKernels();
-    expect(kernels.binary).toBe(choice);
-    expect(kernels.name).toBe('wasm-simd');
+    const fastest = await createWasmKernels({ binary: 'fastest' });
+    expect(fastest.binary).toBe(choice);
+    expect(fastest.name).toBe('wasm-simd');
+    expect((await createWasmKernels()).binary).toBe('simd');
   });
 
   it('without relaxed SIMD (Node 20 without the flag) loads the plain binary and refuses the relaxed one, saying how to get it', () => {
