@@ -166,7 +166,6 @@ export function runTraining(
   let applied = false;
 
   const k = net.kernels;
-  const held: Tensor[] = [];
   let undo: EpochUndo | undefined;
   let tracer: TraceRecorder | undefined;
   let skipped = 0;
@@ -274,7 +273,6 @@ export function runTraining(
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
   } finally {
-    held.forEach((t) => k.free(t));
     undo?.dispose();
     tracer?.close();
     if (ownsOptimizer) optimizer.dispose();
