@@ -233,13 +233,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const opts = (given ?? {}) as TrainOptions;
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
-    return this.withRows(x, targets, (data) =>
-      validation === undefined
-        ? runTraining(this.#engine, data, opts, undefined, (trace) => (this.trace = trace))
-        : this.withRows(validation instanceof Dataset ? validation : validation.x, validation instanceof Dataset ? undefined : validation.y, (held) =>
-            runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace)),
-          ),
-    );
+    const run = (data: TrainingRows<T>, held?: TrainingRows<T>) => runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace));
+    return this.withRows(x, targets, (data) => {
+      if (validation === undefined) return run(data);
+      if (validation instanceof Dataset) return run(data, this.residentOf(validation));
+      return this.withRows(validation.x, validation.y, (held) => run(data, held));
+    });
   }
 
   /** The model in gradscope's JSON file format (see README). */
