@@ -42,9 +42,7 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
     for (let r = 0; r < rows; r++) {
       const row = input[r];
       if (!isNumberArray(row)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} is ${describeValue(row)}, not an array of numbers`);
-      if (row.length !== cols) {
-        throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${row.length} values, expected ${cols}`);
-      }
+      checkRowLength(row, r, cols, label);
       for (let c = 0; c < cols; c++) store(data, r * cols + c, row[c], label, cols);
     }
     return { data, rows, cols };
@@ -52,12 +50,7 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
   if (input && typeof input === 'object' && 'data' in input) {
     const { data, rows } = input;
     if (!isNumberArray(data)) throw new GradscopeError('SHAPE_MISMATCH', `${label}: data is ${describeValue(data)}, not an array of numbers`);
-    if (input.cols !== cols) {
-      throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
-    }
-    if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * cols) {
-      throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${data.length} values, not ${rows} rows × ${cols}`);
-    }
+    checkFlatShape({ data, rows, cols: input.cols }, cols, label);
     const flat = new Float32Array(data.length);
     // Element by element, as for rows: Float32Array.from would turn '1' into 1, null into 0 and [2] into 2.
     for (let i = 0; i < flat.length; i++) store(flat, i, data[i], label, cols);
@@ -76,8 +69,26 @@ function store(data: Float32Array, i: number, value: unknown, label: string, col
 
 /** A plain array or a typed array of numbers (not a string, a DataView or a BigInt64Array). */
 function isNumberArray(data: unknown): data is ArrayLike<unknown> {
-  if (Array.isArray(data)) return true;
+  return Array.isArray(data) || isTypedNumberArray(data);
+}
+
+/** A typed array of numbers (any but DataView and the BigInt arrays): every element is a number. */
+export function isTypedNumberArray(data: unknown): data is Exclude<ArrayBufferView, DataView | BigInt64Array | BigUint64Array> & ArrayLike<number> {
   return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
+}
+
+/** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */
+export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number, label: string): void {
+  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${row.length} values, expected ${cols}`);
+}
+
+/** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
+export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; cols: number }, cols: number, label: string): void {
+  if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
+  const { data, rows } = input;
+  if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * cols) {
+    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${data.length} values, not ${rows} rows × ${cols}`);
+  }
 }
 
 /** NON_FINITE_INPUT naming the value at (row, col) of `label` and why it cannot be stored. */

@@ -7,7 +7,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { checkPairs, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
+import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 
 /**
@@ -95,45 +95,24 @@ export function uploadDataset<T extends Tensor>(
   return new Dataset(kernels, inputs, targets, release);
 }
 
-type TypedNumbers = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
-
-function isTypedNumbers(data: unknown): data is TypedNumbers {
-  return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
-}
-
 /** One side into backend memory, checked: the fast path for typed arrays, toMatrix otherwise. */
 function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, label: string): ResidentRows<T> {
-  const flatTyped = !Array.isArray(input) && input && typeof input === 'object' && isTypedNumbers((input as { data?: unknown }).data);
-  const rowsTyped = Array.isArray(input) && input.length > 0 && input.every(isTypedNumbers);
-  if (!flatTyped && !rowsTyped) {
+  const flat = !Array.isArray(input) && input !== null && typeof input === 'object' && isTypedNumberArray(input.data) ? input : undefined;
+  const list = Array.isArray(input) && input.length > 0 && input.every(isTypedNumberArray) ? input : undefined;
+  if (!flat && !list) {
     const matrix = toMatrix(input, cols, label);
     checkFits(k, matrix.data.length, 1, `the ${label} (${matrix.rows} rows × ${cols})`);
     const tensor = k.alloc(matrix.data.length);
     k.write(tensor, matrix.data);
     return { tensor, rows: matrix.rows, cols };
   }
-  let rows: number;
-  let source: (r: number) => ArrayLike<number>;
-  if (flatTyped) {
-    const flat = input as unknown as { data: TypedNumbers; rows: number; cols: number };
-    if (flat.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${flat.cols} columns, expected ${cols}`);
-    if (!Number.isInteger(flat.rows) || flat.rows < 0 || flat.data.length !== flat.rows * cols) {
-      throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${flat.data.length} values, not ${flat.rows} rows × ${cols}`);
-    }
-    rows = flat.rows;
-    source = (r) => flat.data.subarray(r * cols, (r + 1) * cols);
-  } else {
-    const list = input as TypedNumbers[];
-    list.forEach((row, r) => {
-      if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${row.length} values, expected ${cols}`);
-    });
-    rows = list.length;
-    source = (r) => list[r];
-  }
+  if (flat) checkFlatShape(flat, cols, label);
+  else list!.forEach((row, r) => checkRowLength(row, r, cols, label));
+  const rows = flat ? flat.rows : list!.length;
   checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
   const tensor = k.alloc(rows * cols);
-  if (flatTyped) k.write(tensor, (input as unknown as { data: TypedNumbers }).data);
-  else for (let r = 0; r < rows; r++) k.write(tensor, source(r), r * cols);
+  if (flat) k.write(tensor, flat.data);
+  else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
   // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32
   // (a float64 beyond ±3.4e38 became ±Infinity on the way in).
   if (!Number.isFinite(k.maxAbs(tensor, rows * cols))) {
@@ -141,7 +120,8 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
     const at = stored.findIndex((v) => !Number.isFinite(v));
     k.free(tensor);
     const row = Math.floor(at / cols);
-    throw nonFiniteInput(label, row, at % cols, source(row)[at % cols]);
+    // Named by the caller's value (a float64 beyond the float32 range is finite there).
+    throw nonFiniteInput(label, row, at % cols, flat ? flat.data[at] : list![row][at % cols]);
   }
   return { tensor, rows, cols };
 }
