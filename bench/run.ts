@@ -337,7 +337,7 @@ ratio = time over the mul+add loop's; the fused rounding moves results by up to
 ${relaxed.maxRelDiff.toExponential(1)} (relative). gradscope ships both binaries; the default is mul+add (it rounds
 alike in every process, which bit-for-bit resumes rely on). \`binary: 'fastest'\`, where the engine has
 relaxed SIMD (Chrome; Node 20 only with the flag), times one dense product in each (src/wasm/calibrate.ts,
-~15 ms once per process) and keeps the relaxed one only when it is at least 3 % faster. On this CPU the
+about 70 ms once per process) and keeps the relaxed one only when it is at least 3 % faster. On this CPU the
 tile says it would ${relaxed.ratio <= 0.97 ? 'pick the relaxed binary' : 'keep the mul+add binary'}.
 
 ${markdownTable(relaxedRows)}

@@ -34,8 +34,9 @@ export interface WasmOptions {
    * Which binary to load: a SIMD one holds both variants, the scalar one only 'scalar'. Default
    * 'simd' where the engine has SIMD (its results round alike in every process and engine, so runs
    * and checkpoint resumes are bit-for-bit), else 'scalar'. 'fastest' measures once per process
-   * (~15 ms) whether 'simd-relaxed' (relaxed_madd in the dense products) is at least 3 % faster on
-   * this CPU and loads it if so: faster on some CPUs, but rounding may then differ between processes.
+   * (about 70 ms with the two instantiations) whether 'simd-relaxed' (relaxed_madd in the dense
+   * products) is at least 3 % faster on this CPU and loads it if so: faster on some CPUs, but
+   * rounding may then differ between processes.
    */
   binary?: Binary | 'fastest';
 }
