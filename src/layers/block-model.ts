@@ -1,0 +1,33 @@
+/**
+ * A block network's contents as plain data (float32 copies, no backend): what model files, the
+ * exporters (safetensors, ONNX, tfjs-layers) and checkpoints read and write for networks built
+ * from layer specs. Tensors carry PyTorch's state_dict names, shapes and order (src/layers/state-dict.ts).
+ */
+import type { Loss } from '../kernels.js';
+import type { CheckedSpec } from './spec.js';
+
+/** One named tensor of a block network: a trained parameter or a state buffer (batch norm's running statistics). */
+export interface BlockTensor {
+  /** PyTorch's state_dict name, e.g. '0.weight', '2.running_mean', '3.branch.0.bias', '3.alpha'. */
+  name: string;
+  /** PyTorch's shape: [out, in] for a weight matrix, [n] for a vector, [] for a scalar. */
+  shape: number[];
+  /** 'i64' for batch norm's num_batches_tracked (PyTorch's dtype), else 'float'. */
+  dtype: 'float' | 'i64';
+  /** The values, row-major. */
+  values: Float32Array;
+}
+
+/** A network built from layer specs, as data. */
+export interface BlockModelData {
+  /** Tells it apart from the dense ModelData (sizes, activations, weights, biases). */
+  kind: 'blocks';
+  /** The loss the model is trained on. */
+  loss: Loss;
+  /** Features of the input. */
+  inputs: number;
+  /** The layer specs, checked, defaults filled in. */
+  layers: CheckedSpec[];
+  /** Every parameter and state buffer, in PyTorch's state_dict order. */
+  tensors: BlockTensor[];
+}
