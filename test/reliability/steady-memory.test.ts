@@ -3,7 +3,8 @@
  * heap neither grows nor churns, on one thread and on two. Measured in child processes
  * (steady-memory.run.ts, one per backend) started with --expose-gc and a 64 MiB young generation,
  * so every byte the loop allocates is still counted when it ends (no scavenge ran in between; the
- * run checks that too).
+ * run checks that too), and without V8's memory reducer, whose timer (8 s after start) otherwise
+ * schedules a collection into a loop that a loaded machine has slowed past it.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ interface Measurements {
 function measure(backend: 'wasm' | 'threads'): () => Measurements {
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
+    ['--expose-gc', '--no-memory-reducer', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
     { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
   );
   return () => {
