@@ -4,6 +4,7 @@ export { createDataset } from './api/dataset.js';
 export { Dataset } from './training/dataset.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient } from './api/network.js';
+export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
 export { MODEL } from './model.js';
 export type { Model, ModelOwner, Parameter } from './model.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';

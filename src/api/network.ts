@@ -11,6 +11,7 @@ import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../ker
 import { denseTensorName, MODEL, type ModelOwner, type Parameter } from '../model.js';
 import { resolveConfig, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type Evaluation, type InitialParameters } from '../network/engine.js';
+import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
@@ -183,6 +184,18 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   predict(x: Rows): FloatArray[] {
     this.assertAlive();
     return this.#engine.predictMatrix(toMatrix(x, this.inputSize, 'inputs'));
+  }
+
+  /**
+   * Each layer's outputs for each row of x: what every unit gives after its activation function (a
+   * network diagram's "neuron outputs"), computed as predict() computes the last layer's.
+   */
+  layerOutputs(x: Rows, options?: LayerOutputsOptions): LayerOutputs {
+    this.assertAlive();
+    const matrix = toMatrix(x, this.inputSize, 'inputs');
+    const out = layerOutputsFor(matrix.rows, this.sizes, this.activationFunctions, this.kernels.precision, options);
+    this.#engine.layerOutputsMatrix(matrix, out.layers.map((layer) => layer.values));
+    return out;
   }
 
   /** Gradients of the mean loss over all rows of (x, y), or of a Dataset, in one batch. */

@@ -249,6 +249,23 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return out;
   }
 
+  /**
+   * Feedforward of the rows of x, writing each layer's outputs (after its activation function) into
+   * `out[l]`, `[x.rows][sizes[l + 1]]` row-major, chunk by chunk: the buffers a forward pass fills anyway,
+   * copied out, so the last layer's rows are predictMatrix's.
+   */
+  layerOutputsMatrix(x: Matrix, out: readonly FloatArray[]): void {
+    this.assertAlive();
+    const k = this.kernels;
+    const load = (start: number, count: number) => k.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
+    this.forEachChunk(x.rows, load, (start, count) => {
+      for (let l = 0; l < this.depth; l++) {
+        const n = this.sizes[l + 1];
+        out[l].set(k.view(this.activations[l + 1]).subarray(0, count * n), start * n);
+      }
+    });
+  }
+
   /** Loads all rows of a resident data set as one batch, runs feedforward (checking the outputs) and backprop; returns the mean loss. */
   backpropResident(x: ResidentRows<T>, y: ResidentRows<T>): number {
     this.assertAlive();

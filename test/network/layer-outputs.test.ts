@@ -1,0 +1,130 @@
+// Network.layerOutputs() on every backend: layer l's outputs are what a network made of the first
+// l + 1 layers predicts (predict() as the oracle of each layer) and what the float64 reference gives
+// within float32 rounding, in the backend's precision, over
+// more rows than one inference chunk; `into` is overwritten in place; bad input is refused whole.
+import { describe, expect, it } from 'vitest';
+import { createNetwork, Network } from '../../src/api/network.js';
+import type { LayerOutputs } from '../../src/api/layer-outputs.js';
+import { Rng } from '../../src/init/rng.js';
+import type { ModelFile } from '../../src/network/model-file.js';
+import { backendsUnderTest, kernelBackends } from '../util/backends.js';
+import { relativeError } from '../util/close.js';
+import { expectError } from '../util/expect-error.js';
+import { randomCase } from '../util/random-network.js';
+
+const NETWORKS = 40;
+/** More than the engine's inference chunk (256 rows), so rows from two chunks land in their place. */
+const MANY_ROWS = 600;
+
+describe.each(await kernelBackends())('layerOutputs on $name', ({ kernels }) => {
+  it(`gives each layer what the network cut after it predicts, on ${NETWORKS} random networks`, async () => {
+    const rng = new Rng(11);
+    let worst = 0;
+    for (let n = 0; n < NETWORKS; n++) {
+      const c = randomCase(rng, { maxDepth: 6, maxWidth: 24, maxBatch: 40 });
+      const net = await createNetwork({ ...c.options, backend: kernels });
+      const got = net.layerOutputs(c.x);
+      expect(got.rows).toBe(c.x.length);
+      expect(got.layers.map((l) => l.units)).toEqual(net.sizes.slice(1));
+      expect(got.layers.map((l) => l.activation)).toEqual(net.activationFunctions);
+      const model = net.toJSON();
+      for (let l = 0; l < net.depth; l++) {
+        const layer = got.layers[l];
+        expect(layer.values).toBeInstanceOf(kernels.precision === 'f64' ? Float64Array : Float32Array);
+        const want = (await cutAfter(model, l, kernels)).predict(c.x);
+        const error = relativeError(layer.values, want.flatMap((row) => Array.from(row)));
+        worst = Math.max(worst, error);
+        expect(error, `network ${n}, layer ${l}`).toBeLessThanOrEqual(1e-6);
+      }
+      // And the float64 oracle, built from the same seed, agrees within float32's rounding.
+      const oracle = await createNetwork({ ...c.options, backend: (await kernelBackends())[0].kernels });
+      oracle.layerOutputs(c.x).layers.forEach((layer, l) => {
+        expect(relativeError(got.layers[l].values, layer.values), `network ${n}, layer ${l} against float64`).toBeLessThanOrEqual(1e-4);
+      });
+      oracle.dispose();
+      // The last layer is predict()'s output, bit for bit.
+      expect(Array.from(got.layers[net.depth - 1].values)).toEqual(net.predict(c.x).flatMap((row) => Array.from(row)));
+      net.dispose();
+    }
+    console.log(`largest ‖Δ‖/‖a‖ against the cut networks: ${worst.toExponential(2)}`);
+  });
+
+  it(`puts each of ${MANY_ROWS} rows in its place, row-major`, async () => {
+    const net = await createNetwork({ inputs: 3, layers: [{ units: 5, activation: 'tanh' }, { units: 2, activation: 'linear' }], loss: 'mse', seed: 4, backend: kernels });
+    const rng = new Rng(5);
+    const x = Array.from({ length: MANY_ROWS }, () => [rng.normal(), rng.normal(), rng.normal()]);
+    const all = net.layerOutputs({ data: x.flat(), rows: MANY_ROWS, cols: 3 });
+    for (const r of [0, 255, 256, 511, MANY_ROWS - 1]) {
+      const one = net.layerOutputs([x[r]]);
+      for (const [l, layer] of all.layers.entries()) {
+        expect(Array.from(layer.values.subarray(r * layer.units, (r + 1) * layer.units)), `row ${r}, layer ${l}`).toEqual(Array.from(one.layers[l].values));
+      }
+    }
+    net.dispose();
+  });
+});
+
+describe.each(await backendsUnderTest())('layerOutputs into a previous result on $name', ({ kernels }) => {
+  it('overwrites the same arrays, which follow the network as it trains', async () => {
+    const net = await xorNetwork(kernels);
+    const first = net.layerOutputs(XOR.x);
+    const arrays = first.layers.map((l) => l.values);
+    const before = arrays.map((a) => Array.from(a));
+    net.train(XOR.x, XOR.y, { epochs: 20, batchSize: 4, learningRate: 0.5 });
+    const again = net.layerOutputs(XOR.x, { into: first });
+    expect(again).toBe(first);
+    again.layers.forEach((layer, l) => {
+      expect(layer.values).toBe(arrays[l]);
+      expect(Array.from(layer.values)).not.toEqual(before[l]);
+    });
+    expect(Array.from(again.layers.map((l) => Array.from(l.values)))).toEqual(net.layerOutputs(XOR.x).layers.map((l) => Array.from(l.values)));
+    net.dispose();
+  });
+
+  it('gives empty arrays for no rows', async () => {
+    const net = await xorNetwork(kernels);
+    const none = net.layerOutputs([]);
+    expect(none.rows).toBe(0);
+    expect(none.layers.map((l) => l.values.length)).toEqual([0, 0]);
+    net.dispose();
+  });
+});
+
+describe('layerOutputs refuses bad input, changing nothing', async () => {
+  const [{ kernels }] = await backendsUnderTest();
+
+  it('names what is wrong with the rows, the options or `into`', async () => {
+    const net = await xorNetwork(kernels);
+    const weights = JSON.stringify(net.toJSON());
+    const into = net.layerOutputs(XOR.x);
+    const kept = into.layers.map((l) => Array.from(l.values));
+    await expectError(() => net.layerOutputs([[1, 2, 3]]), 'SHAPE_MISMATCH', /inputs: row 0 has 3 values/);
+    await expectError(() => net.layerOutputs([[0, Number.NaN]]), 'NON_FINITE_INPUT', /inputs/);
+    const linear = await Network.fromJSON({ ...net.toJSON(), layers: [{ inputs: 2, units: 1, activation: 'linear', weights: [[10, 10]], biases: [0] }] }, { backend: kernels });
+    await expectError(() => linear.layerOutputs([[0, 0], [3e38, 3e38]]), 'NON_FINITE_INPUT', /inputs: row 1 overflows float32 in layer 0/);
+    linear.dispose();
+    await expectError(() => net.layerOutputs(XOR.x, 'fast' as never), 'INVALID_OPTION', /layerOutputs: options must be an object/);
+    await expectError(() => net.layerOutputs(XOR.x.slice(1), { into }), 'SHAPE_MISMATCH', /options\.into is not a result for 3 rows of 3, 1 units/);
+    await expectError(() => net.layerOutputs(XOR.x, { into: { rows: 4 } as LayerOutputs }), 'SHAPE_MISMATCH', /options\.into is not a result/);
+    const wrongWidth = { rows: 4, layers: [into.layers[0], { ...into.layers[1], units: 2, values: new Float32Array(8) }] };
+    await expectError(() => net.layerOutputs(XOR.x, { into: wrongWidth }), 'SHAPE_MISMATCH', /options\.into\.layers\[1\] does not hold 4 × 1 values/);
+    const wrongPrecision = { rows: 4, layers: into.layers.map((l) => ({ ...l, values: new Float64Array(l.values.length) })) };
+    await expectError(() => net.layerOutputs(XOR.x, { into: wrongPrecision }), 'SHAPE_MISMATCH', /in a Float32Array/);
+    expect(into.layers.map((l) => Array.from(l.values))).toEqual(kept);
+    expect(JSON.stringify(net.toJSON())).toBe(weights);
+    net.dispose();
+    await expectError(() => net.layerOutputs(XOR.x), 'DISPOSED', /disposed/);
+  });
+});
+
+const XOR = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };
+
+function xorNetwork(backend: Network['kernels']): Promise<Network> {
+  return createNetwork({ inputs: 2, layers: [{ units: 3, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], loss: 'mse', seed: 3, backend });
+}
+
+/** The network of `model`'s first `last` + 1 layers, with layer `last`'s activation as its output. */
+function cutAfter(model: ModelFile, last: number, backend: Network['kernels']): Promise<Network> {
+  const layers = model.layers.slice(0, last + 1);
+  return Network.fromJSON({ ...model, loss: layers[last].activation === 'softmax' ? 'cross-entropy' : 'mse', layers }, { backend });
+}
