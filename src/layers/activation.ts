@@ -1,8 +1,8 @@
 /** An activation as a layer of its own: a = f(x), elementwise (softmax row by row), as its PyTorch module. */
 import { GradscopeError } from '../errors.js';
-import type { Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
+import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import type { FusedOutputLayer } from './layer.js';
-import { RowTensor } from './tensors.js';
+import { LazyRowTensor, RowTensor } from './tensors.js';
 
 export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
   readonly type = 'activation';
@@ -10,6 +10,8 @@ export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
   readonly buffers = [];
   readonly inputs: number;
   private readonly a: RowTensor<T>;
+  /** R{a} of the last rForward (allocated by the first). */
+  private readonly ra: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -19,10 +21,27 @@ export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
   ) {
     this.inputs = units;
     this.a = new RowTensor(k, units, capacity);
+    this.ra = new LazyRowTensor(k, units);
   }
 
   get output(): T {
     return this.a.tensor;
+  }
+
+  get rOutput(): T {
+    return this.ra.get(0);
+  }
+
+  /** R{a} = f'(x) ⊙ R{x} (softmax: its Jacobian applied to R{x}); 0 when the input does not move. */
+  rForward(rx: T | null, _v: readonly T[], _offset: number, x: T, batch: number): void {
+    const k = this.k;
+    const ra = this.ra.get(batch);
+    if (this.activation === 'softmax' && rx) {
+      k.softmaxJvp(ra, this.a.tensor, rx, batch, this.units);
+      return;
+    }
+    k.zero(ra, batch * this.units);
+    if (rx) k.activationBackward(this.activation as Activation, ra, rx, x, this.a.tensor, batch, this.units);
   }
 
   forward(x: T, batch: number): void {
@@ -49,9 +68,11 @@ export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
 
   reserve(batch: number): void {
     this.a.reserve(batch);
+    this.ra.reserve(batch);
   }
 
   dispose(): void {
     this.a.dispose();
+    this.ra.dispose();
   }
 }

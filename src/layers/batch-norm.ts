@@ -35,6 +35,10 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
   private lastMode: Mode | null = null;
   /** The kernel writes dx with dγ and dβ: where dx goes when no one wants it (the network's first layer). */
   private readonly unwantedDx: LazyRowTensor<T>;
+  /** R{y} of the last rForward, and two `[n]` scratch tensors for the statistics and sums its kernel calls also write. */
+  private readonly ry: LazyRowTensor<T>;
+  private readonly rScratchA: LazyRowTensor<T>;
+  private readonly rScratchB: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -51,6 +55,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.buffers = [this.runningMean, this.runningVar, this.batchesTracked];
     this.y = new RowTensor(k, units, capacity);
     this.unwantedDx = new LazyRowTensor(k, units);
+    [this.ry, this.rScratchA, this.rScratchB] = [0, 0, 0].map(() => new LazyRowTensor(k, units));
     [this.mean, this.invStd, this.discardMean, this.discardVar] = [0, 0, 0, 0].map(() => k.alloc(units));
   }
 
@@ -73,11 +78,35 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     }
   }
 
+  get rOutput(): T {
+    return this.ry.get(0);
+  }
+
   backward(dy: T, dx: T | null, x: T, batch: number): void {
-    if (this.lastMode === 'eval' || this.lastMode === null) {
-      throw new GradscopeError('INVALID_OPTION', "batch-norm: backward needs a forward with batch statistics ('train' or 'batch'), not 'eval'");
-    }
+    this.assertBatchStatistics('backward');
     this.k.batchNormBackward(dx ?? this.unwantedDx.get(batch), this.weight.grad, this.bias.grad, dy, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+  }
+
+  /**
+   * R{y} = γ ⊙ R{x̂} + v_γ ⊙ x̂ + v_β through the batch statistics: per feature,
+   * R{x̂} = invStd·(R{x} − mean(R{x}) − x̂·mean(x̂ ⊙ R{x})), which is the backward kernel's dx
+   * formula (the map x → x̂ of one feature has a symmetric Jacobian), so batchNormBackward with dy =
+   * R{x} adds γ ⊙ R{x̂}; batchNormForward with γ, β replaced by v_γ, v_β gives the rest.
+   */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    this.assertBatchStatistics('the R-operator');
+    const k = this.k;
+    const ry = this.ry.get(batch);
+    const [a, b] = [this.rScratchA.get(1), this.rScratchB.get(1)];
+    // The statistics it recomputes (the same as the forward's) and the running-statistics update go to scratch.
+    k.batchNormForward(ry, a, b, this.discardMean, this.discardVar, x, v[offset], v[offset + 1], batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+  }
+
+  private assertBatchStatistics(what: string): void {
+    if (this.lastMode === 'eval' || this.lastMode === null) {
+      throw new GradscopeError('INVALID_OPTION', `batch-norm: ${what} needs a forward with batch statistics ('train' or 'batch'), not 'eval'`);
+    }
   }
 
   /** Sets num_batches_tracked (a checkpoint's value). */
@@ -90,13 +119,13 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
   reserve(batch: number): void {
     this.y.reserve(batch);
     this.unwantedDx.reserve(batch);
+    this.ry.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
     for (const b of this.buffers) this.k.free(b.value);
     for (const t of [this.mean, this.invStd, this.discardMean, this.discardVar]) this.k.free(t);
-    this.y.dispose();
-    this.unwantedDx.dispose();
+    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB]) t.dispose();
   }
 }

@@ -5,7 +5,7 @@
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import type { FusedOutputLayer, Parameter } from './layer.js';
-import { createParameter, freeParameter, RowTensor } from './tensors.js';
+import { createParameter, freeParameter, LazyRowTensor, RowTensor } from './tensors.js';
 
 export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   readonly type = 'dense';
@@ -17,6 +17,11 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   private readonly a: RowTensor<T>;
   /** ∂L/∂z during backward. */
   private readonly dz: RowTensor<T>;
+  /** The R-operator's R{z} and R{a} (allocated by the first rForward). */
+  private readonly rz: LazyRowTensor<T>;
+  private readonly ra: LazyRowTensor<T>;
+  /** A zero bias `[units]`, for the R-pass's second product (allocated by the first rForward). */
+  private readonly zeroBias: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -33,6 +38,9 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     this.z = new RowTensor(k, units, capacity);
     this.a = new RowTensor(k, units, capacity);
     this.dz = new RowTensor(k, units, capacity);
+    this.rz = new LazyRowTensor(k, units);
+    this.ra = new LazyRowTensor(k, units);
+    this.zeroBias = new LazyRowTensor(k, units);
   }
 
   get output(): T {
@@ -42,6 +50,15 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   /** The pre-activations of the last forward, `[batch][units]`. */
   get preActivation(): T {
     return this.z.tensor;
+  }
+
+  /** R{z} of the last rForward, `[batch][units]`. */
+  get rPreActivation(): T {
+    return this.rz.get(0);
+  }
+
+  get rOutput(): T {
+    return this.ra.get(0);
   }
 
   forward(x: T, batch: number): void {
@@ -55,7 +72,30 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     }
     this.k.zero(this.dz.tensor, batch * this.units);
     this.k.activationBackward(this.activation, this.dz.tensor, dy, this.z.tensor, this.a.tensor, batch, this.units);
-    this.backwardFromPreActivation(dx, x, batch);
+    this.backwardFromPreActivation(this.dz.tensor, dx, x, batch);
+  }
+
+  /** R{z} = R{x}·Wᵀ + x·Vᵀ + v_b and R{a} = f'(z) ⊙ R{z} (softmax: its Jacobian applied to R{z}); v_W, v_b at v[offset], v[offset + 1]. */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    const k = this.k;
+    const n = batch * this.units;
+    const rz = this.rz.get(batch);
+    const ra = this.ra.get(batch);
+    // The dense Model's order of sums (src/optim/gauss-newton.ts), so both give the same bits;
+    // ra holds x·V_Wᵀ until R{a} overwrites it.
+    if (rx) {
+      k.denseForward(rz, rx, this.weight.value, v[offset + 1], batch, this.inputs, this.units);
+      k.denseForward(ra, x, v[offset], this.zeroBias.get(1), batch, this.inputs, this.units);
+      k.axpy(rz, ra, n, 1);
+    } else {
+      k.denseForward(rz, x, v[offset], v[offset + 1], batch, this.inputs, this.units);
+    }
+    if (this.activation === 'softmax') {
+      k.softmaxJvp(ra, this.a.tensor, rz, batch, this.units);
+      return;
+    }
+    k.zero(ra, n);
+    k.activationBackward(this.activation, ra, rz, this.z.tensor, this.a.tensor, batch, this.units);
   }
 
   /** The mean loss of the output against y (`[batch][units]`), with the output activation fused in. */
@@ -67,23 +107,23 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   lossBackward(loss: Loss, y: T, dx: T | null, x: T, batch: number): number {
     this.k.zero(this.dz.tensor, batch * this.units);
     const value = this.k.lossBackward(loss, this.activation, this.dz.tensor, this.z.tensor, this.a.tensor, y, batch, this.units);
-    this.backwardFromPreActivation(dx, x, batch);
+    this.backwardFromPreActivation(this.dz.tensor, dx, x, batch);
     return value;
   }
 
-  private backwardFromPreActivation(dx: T | null, x: T, batch: number): void {
-    const dz = this.dz.tensor;
+  /** Given dz = ∂L/∂z of the last forward on x: weight and bias gradients += their share, dx += ∂L/∂x unless null. dz is read only. */
+  backwardFromPreActivation(dz: T, dx: T | null, x: T, batch: number): void {
     this.k.denseBackwardWeights(this.weight.grad, dz, x, batch, this.inputs, this.units);
     this.k.denseBackwardBias(this.bias.grad, dz, batch, this.units);
     if (dx) this.k.denseBackwardInput(dx, dz, this.weight.value, batch, this.inputs, this.units);
   }
 
   reserve(batch: number): void {
-    for (const t of [this.z, this.a, this.dz]) t.reserve(batch);
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.z, this.a, this.dz]) t.dispose();
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.zeroBias]) t.dispose();
   }
 }

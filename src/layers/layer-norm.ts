@@ -20,6 +20,14 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
   private readonly mean: RowTensor<T>;
   private readonly invStd: RowTensor<T>;
   private readonly unwantedDx: LazyRowTensor<T>;
+  /** The R-operator's buffers (allocated by the first rForward): R{y}; R{x̂}; γ tiled over the rows; recomputed row statistics `[batch]`; dγ, dβ sums nobody reads `[n]`; ones `[n]`. */
+  private readonly ry: LazyRowTensor<T>;
+  private readonly rxhat: LazyRowTensor<T>;
+  private readonly gammaRows: LazyRowTensor<T>;
+  private readonly rMean: LazyRowTensor<T>;
+  private readonly rInvStd: LazyRowTensor<T>;
+  private readonly unwantedSums: LazyRowTensor<T>;
+  private readonly ones: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -34,6 +42,14 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     this.mean = new RowTensor(k, 1, capacity);
     this.invStd = new RowTensor(k, 1, capacity);
     this.unwantedDx = new LazyRowTensor(k, units);
+    [this.ry, this.rxhat, this.gammaRows] = [0, 0, 0].map(() => new LazyRowTensor(k, units));
+    [this.rMean, this.rInvStd] = [0, 0].map(() => new LazyRowTensor(k, 1));
+    this.unwantedSums = new LazyRowTensor(k, units);
+    this.ones = new LazyRowTensor(k, units);
+  }
+
+  get rOutput(): T {
+    return this.ry.get(0);
   }
 
   get output(): T {
@@ -50,12 +66,42 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     );
   }
 
+  /**
+   * R{y} = γ ⊙ R{x̂} + v_γ ⊙ x̂ + v_β through each row's statistics, where
+   * R{x̂} = invStd·(R{x} − mean(R{x}) − x̂·mean(x̂ ⊙ R{x})) over the row: layerNormBackward's dx
+   * formula with γ = 1 and dy = R{x} (x → x̂ has a symmetric Jacobian; γ comes after it, so it is
+   * multiplied in afterwards). layerNormForward with γ, β replaced by v_γ, v_β gives the rest.
+   */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    const k = this.k;
+    const n = batch * this.units;
+    const ry = this.ry.get(batch);
+    k.layerNormForward(ry, this.rMean.get(batch), this.rInvStd.get(batch), x, v[offset], v[offset + 1], batch, this.units, NORM_EPSILON);
+    if (!rx) return;
+    const rxhat = this.rxhat.get(batch);
+    const gammaRows = this.gammaRows.get(batch);
+    const sums = this.unwantedSums.get(1);
+    k.zero(rxhat, n);
+    k.layerNormBackward(rxhat, sums, sums, rx, x, this.mean.tensor, this.invStd.tensor, this.onesTensor(), batch, this.units);
+    k.copy2d(gammaRows, 0, this.units, this.weight.value, 0, 0, batch, this.units);
+    k.mul(rxhat, rxhat, gammaRows, n);
+    k.axpy(ry, rxhat, n, 1);
+  }
+
+  /** A `[n]` tensor of ones (written on first use). */
+  private onesTensor(): T {
+    const fresh = !this.ones.allocated;
+    const ones = this.ones.get(1);
+    if (fresh) this.k.write(ones, new Float64Array(this.units).fill(1));
+    return ones;
+  }
+
   reserve(batch: number): void {
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx]) t.reserve(batch);
+    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx]) t.dispose();
+    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones]) t.dispose();
   }
 }

@@ -53,6 +53,17 @@ export interface Layer<T extends Tensor = Tensor> {
    * dy is read only.
    */
   backward(dy: T, dx: T | null, x: T, batch: number): void;
+  /**
+   * The forward pass of Pearlmutter's R-operator (1994), R{·} = ∂/∂r (·)(θ + r·v) at r = 0: after a
+   * forward on x in 'train' or 'batch' mode, `rOutput` = R{output} = J·v, the output's derivative
+   * along the direction v of the parameters and rx = R{x} of the input (null: the input does not
+   * move, as the network's own input). v holds one tensor per parameter of the whole network; this
+   * layer's own are v[offset], v[offset + 1], … in the order of `parameters`. Normalisation layers
+   * differentiate through their batch statistics. Allocates only on the first call for a batch size.
+   */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
+  /** R{output} of the last rForward, `[batch][units]`. */
+  readonly rOutput: T;
   /** Room for `batch` rows in the activation buffers; allocates only when batch exceeds the capacity. */
   reserve(batch: number): void;
   /** Frees every tensor the layer owns. */
@@ -79,6 +90,9 @@ export interface LayerStack<T extends Tensor = Tensor> {
   readonly buffers: readonly StateBuffer<T>[];
   forward(x: T, batch: number, mode: Mode): void;
   backward(dy: T, dx: T | null, x: T, batch: number): void;
+  /** The R-operator's forward pass through every layer in order (as Layer.rForward). */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
+  readonly rOutput: T;
   reserve(batch: number): void;
   dispose(): void;
 }

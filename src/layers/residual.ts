@@ -20,6 +20,8 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   /** ∂L/∂branch(x) during backward. */
   private readonly dBranch: RowTensor<T>;
   private readonly unwantedDx: LazyRowTensor<T>;
+  /** R{y} of the last rForward (allocated by the first). */
+  private readonly ry: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -34,6 +36,7 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     this.y = new RowTensor(k, this.inputs, capacity);
     this.dBranch = new RowTensor(k, this.inputs, capacity);
     this.unwantedDx = new LazyRowTensor(k, this.inputs);
+    this.ry = new LazyRowTensor(k, this.inputs);
   }
 
   get units(): number {
@@ -51,6 +54,27 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     else this.k.residualForward(this.y.tensor, x, this.branch.output, n);
   }
 
+  get rOutput(): T {
+    return this.ry.get(0);
+  }
+
+  /** R{y} = R{x} + R{branch(x)}; with ReZero R{y} = R{x} + α·R{branch(x)} + v_α·branch(x) (v_α at v[offset], the branch's after it). */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    const k = this.k;
+    const n = batch * this.inputs;
+    const ry = this.ry.get(batch);
+    this.branch.rForward(rx, v, this.alpha ? offset + 1 : offset, x, batch);
+    const rBranch = this.branch.rOutput;
+    if (!this.alpha) {
+      if (rx) k.residualForward(ry, rx, rBranch, n);
+      else k.copy2d(ry, 0, 0, rBranch, 0, 0, 1, n);
+      return;
+    }
+    if (!rx) k.zero(ry, n);
+    k.rezeroForward(ry, rx ?? ry, rBranch, this.alpha.value, n);
+    k.rezeroForward(ry, ry, this.branch.output, v[offset], n);
+  }
+
   backward(dy: T, dx: T | null, x: T, batch: number): void {
     const n = batch * this.inputs;
     const dBranch = this.dBranch.tensor;
@@ -64,12 +88,12 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
 
   reserve(batch: number): void {
     this.branch.reserve(batch);
-    for (const t of [this.y, this.dBranch, this.unwantedDx]) t.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.unwantedDx, this.ry]) t.reserve(batch);
   }
 
   dispose(): void {
     this.branch.dispose();
     if (this.alpha) freeParameter(this.k, this.alpha);
-    for (const t of [this.y, this.dBranch, this.unwantedDx]) t.dispose();
+    for (const t of [this.y, this.dBranch, this.unwantedDx, this.ry]) t.dispose();
   }
 }

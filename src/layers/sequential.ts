@@ -10,7 +10,7 @@
 import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import type { Rng } from '../init/rng.js';
-import { LOSS_OUTPUT, type Kernels, type Loss, type Tensor } from '../kernels.js';
+import { LOSS_OUTPUT, type Kernels, type Loss, type OutputActivation, type Tensor } from '../kernels.js';
 import { ActivationLayer } from './activation.js';
 import { BatchNormLayer } from './batch-norm.js';
 import { DenseLayer } from './dense.js';
@@ -36,6 +36,8 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   readonly buffers: readonly StateBuffer<T>[];
   /** The PyTorch module index of each layer. */
   readonly moduleIndex: readonly number[];
+  /** Index in `parameters` of each layer's first parameter. */
+  private readonly parameterOffset: readonly number[];
   /** ∂L/∂(output of layer i) during backward, for every layer but the last (whose gradient is given). */
   private readonly grads: RowTensor<T>[];
   /** ∂L/∂output when the loss is not fused with the last layer (never needed by a residual branch). */
@@ -57,6 +59,8 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     }
     this.moduleIndex = index;
     this.parameters = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.parameters));
+    let offset = 0;
+    this.parameterOffset = layers.map((layer) => (offset += layer.parameters.length) - layer.parameters.length);
     this.buffers = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.buffers));
     this.grads = layers.slice(0, -1).map((layer) => new RowTensor(k, layer.units, capacity));
     this.outputGrad = new LazyRowTensor(k, this.units);
@@ -66,13 +70,63 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     return this.layers[this.layers.length - 1].output;
   }
 
+  get rOutput(): T {
+    return this.layers[this.layers.length - 1].rOutput;
+  }
+
   /** The input of layer i in the last forward on x. */
-  private inputOf(i: number, x: T): T {
+  inputOf(i: number, x: T): T {
     return i === 0 ? x : this.layers[i - 1].output;
   }
 
   forward(x: T, batch: number, mode: Mode): void {
     this.layers.forEach((layer, i) => layer.forward(this.inputOf(i, x), batch, mode));
+  }
+
+  /** R{·} through every layer in order (Layer.rForward); layer i's directions start at v[offset + its first parameter's index]. */
+  rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    for (let i = 0; i < this.layers.length; i++) {
+      this.layers[i].rForward(i === 0 ? rx : this.layers[i - 1].rOutput, v, offset + this.parameterOffset[i], this.inputOf(i, x), batch);
+    }
+  }
+
+  /**
+   * The loss's input after forward and rForward (what a fused loss differentiates): the output
+   * layer's pre-activation when it is fused with the loss (a dense layer's z, an activation layer's
+   * input), else the output; with its R{·} (null when nothing before it moves) and the activation
+   * from it to the output ('linear' when the loss is not fused).
+   */
+  lossInput(x: T): { z: T; rz: T | null; activation: OutputActivation } {
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (last instanceof DenseLayer) return { z: last.preActivation, rz: last.rPreActivation, activation: last.activation };
+    if (last instanceof ActivationLayer) return { z: this.inputOf(n, x), rz: n > 0 ? this.layers[n - 1].rOutput : null, activation: last.activation };
+    return { z: last.output, rz: last.rOutput, activation: 'linear' };
+  }
+
+  /**
+   * Given dz = ∂L/∂(the loss's input, see lossInput) of the last forward on x: every parameter
+   * gradient += its share, dx += ∂L/∂x unless null. dz is read only.
+   */
+  lossInputBackward(dz: T, dx: T | null, x: T, batch: number): void {
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (!isFused(last)) {
+      this.backward(dz, dx, x, batch);
+      return;
+    }
+    if (last instanceof ActivationLayer) {
+      if (n === 0) {
+        if (dx) this.k.axpy(dx, dz, batch * this.inputs, 1);
+      } else {
+        this.backwardFrom(n - 1, dz, dx, x, batch);
+      }
+      return;
+    }
+    const dIn = n > 0 ? this.grads[n - 1].tensor : dx;
+    if (n > 0) this.k.zero(dIn!, batch * this.layers[n - 1].units);
+    (last as DenseLayer<T>).backwardFromPreActivation(dz, dIn, this.inputOf(n, x), batch);
+    if (n > 0) this.backwardFrom(n - 1, dIn!, dx, x, batch);
   }
 
   /** Given dy = ∂L/∂output of the last forward on x: every parameter gradient += its share; dx += ∂L/∂x unless null. */

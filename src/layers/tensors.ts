@@ -45,6 +45,11 @@ export class LazyRowTensor<T extends Tensor> {
     readonly width: number,
   ) {}
 
+  /** Whether the tensor exists yet. */
+  get allocated(): boolean {
+    return this.rows !== null;
+  }
+
   /** The tensor, with room for at least `batch` rows. */
   get(batch: number): T {
     this.rows ??= new RowTensor(this.k, this.width, Math.max(batch, this.capacity));

@@ -1,18 +1,17 @@
 /**
- * Generalised Gauss-Newton products G·v = (1/m)·Σ_x J_xᵀ·H_L·J_x·v (Schraudolph 2002, Martens 2010),
- * without ever forming J: a forward pass of the R-operator gives R{z} = J·v layer by layer,
+ * Generalised Gauss-Newton products G·v = (1/m)·Σ_x J_xᵀ·H_L·J_x·v (Schraudolph 2002, Martens 2010)
+ * of a dense Model, without ever forming J: a forward pass of the R-operator gives R{z} = J·v layer
+ * by layer,
  *   R{z^l} = W^l·R{a^{l-1}} + V^l·a^{l-1} + v_b^l,   R{a^l} = f'(z^l) ⊙ R{z^l}   (R{a^0} = 0),
- * the loss's curvature H_L turns R{z} of the output layer into a backward seed, and an ordinary
- * backward pass with that seed gives Jᵀ·(H_L·J·v). H_L with respect to the output's z:
- *   softmax + cross-entropy:  diag(a) − a·aᵀ  (= the softmax's Jacobian, so the seed is R{a});
- *   sigmoid + binary CE:      diag(a(1 − a)) (= σ', so again the seed is R{a});
- *   MSE with output f:        f'ᵀ·I·f' = diag(f'(z)²)  (linear output: the identity).
- * G is positive semi-definite for every one of these, unlike the Hessian.
+ * the loss's curvature H_L (src/layers/loss-curvature.ts) turns R{z} of the output layer into a
+ * backward seed, and an ordinary backward pass with that seed gives Jᵀ·(H_L·J·v). Block networks
+ * have their own product over their layers (src/layers/gauss-newton.ts).
  *
  * Uses the network's zs and activations as the last feedforward left them: the first `rows` rows
  * must be the forward pass of the rows whose curvature is wanted. Allocates nothing per product.
  */
 import type { Activation, Kernels, Tensor } from '../kernels.js';
+import { gaussNewtonSeed } from '../layers/loss-curvature.js';
 import type { Model } from '../model.js';
 import type { ParamVector } from './param-vector.js';
 
@@ -95,31 +94,11 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     }
   }
 
-  /** delta = H_L·R{z}/rows for the output layer after forward() (see the file comment); overwrites delta. */
+  /** delta = H_L·R{z}/rows for the output layer after forward() (src/layers/loss-curvature.ts); overwrites delta. */
   outputSeed(delta: T, rows: number): void {
     const { k, net } = this;
     const L = net.depth;
-    const n = net.outputSize;
-    const z = net.zs[L - 1];
-    const a = net.activations[L];
-    const rz = this.rz[L - 1];
-    const output = net.activationFunctions[L - 1];
-    if (net.loss === 'cross-entropy') {
-      k.softmaxJvp(delta, a, rz, rows, n);
-      k.scale(delta, rows * n, 1 / rows);
-      return;
-    }
-    k.zero(delta, rows * n);
-    if (net.loss === 'binary-cross-entropy') {
-      k.activationBackward('sigmoid', delta, rz, z, a, rows, n);
-      k.scale(delta, rows * n, 1 / rows);
-      return;
-    }
-    // MSE: R{a} = f'·R{z}, then through f' once more.
-    k.zero(this.product, rows * n);
-    k.activationBackward(output as Activation, this.product, rz, z, a, rows, n);
-    k.scale(this.product, rows * n, 1 / rows);
-    k.activationBackward(output as Activation, delta, this.product, z, a, rows, n);
+    gaussNewtonSeed(k, net.loss, net.activationFunctions[L - 1], delta, this.rz[L - 1], net.zs[L - 1], net.activations[L], this.product, rows, net.outputSize);
   }
 
   dispose(): void {

@@ -6,10 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES, type Kernels, type Tensor } from '../../src/kernels.js';
-import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import { backendsUnderTest, tensorOf } from '../util/backends.js';
-import { randomBlockCase, type BlockCase } from '../util/random-blocks.js';
+import { backendsUnderTest } from '../util/backends.js';
+import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
 
 /**
  * Five-point central differences, error O(h⁴): normalisation over a small spread has large higher
@@ -42,17 +41,9 @@ function gradientError(got: ArrayLike<number>, want: ArrayLike<number>, largest:
   return Math.sqrt(diff) / Math.max(norm(want), floor * largest, Number.MIN_VALUE);
 }
 
-/** The case's stack on k, with its ReZero α set and a batch loaded. */
-function stackOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number) {
-  const stack: Sequential<T> = buildSequential(k, c.specs, c.inputs, new Rng(seed), { init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, capacity: c.batch });
-  const alphas = stack.parameters.filter((p) => p.name.endsWith('alpha'));
-  alphas.forEach((p, i) => k.write(p.value, [c.alphas[i]]));
-  return { stack, x: tensorOf(k, c.x) as T, y: tensorOf(k, c.y) as T };
-}
-
 /** Every parameter's gradient (and ∂L/∂x) of the mean loss, in 'batch' mode. */
 function gradientsOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Map<string, Float64Array> {
-  const { stack, x, y } = stackOf(k, c, seed);
+  const { stack, x, y } = blockStackOf(k, c, seed);
   const dx = k.alloc(c.batch * c.inputs);
   stack.zeroGradients();
   stack.forward(x, c.batch, 'batch');
@@ -73,7 +64,7 @@ describe('layer stacks: float64 finite differences', () => {
       const c = randomBlockCase(rng, { maxLayers: 3, maxWidth: 5, minBatch: 3, maxBatch: 5 }, loss);
       const seed = rng.nextU32();
       const analytic = gradientsOf(k, c, seed);
-      const { stack, x, y } = stackOf(k, c, seed);
+      const { stack, x, y } = blockStackOf(k, c, seed);
       const lossAt = () => {
         stack.forward(x, c.batch, 'batch');
         return stack.loss(c.loss, y, x, c.batch);

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES, type Kernels, type Loss } from '../../src/kernels.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { activationPrime } from '../../src/ref/activations.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
 import { allocVector, freeVector, parameterLengths } from '../../src/optim/param-vector.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
+import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
 import { MODEL } from '../../src/model.js';
 
@@ -72,19 +72,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   // H_L·(J·v) per sample, from z and a at θ
   const z = outputZ();
   const a = Float64Array.from(k.view(net[MODEL].activations[L]).subarray(0, m * n));
-  const hjv = new Float64Array(m * n);
-  const output = net.activationFunctions[L - 1];
-  for (let x = 0; x < m; x++) {
-    const row = x * n;
-    let projection = 0;
-    for (let j = 0; j < n; j++) projection += a[row + j] * jv[row + j];
-    for (let j = 0; j < n; j++) {
-      const i = row + j;
-      if (net.loss === 'cross-entropy') hjv[i] = a[i] * jv[i] - a[i] * projection;
-      else if (net.loss === 'binary-cross-entropy') hjv[i] = a[i] * (1 - a[i]) * jv[i];
-      else hjv[i] = activationPrime[output as 'linear'](z[i], a[i]) ** 2 * jv[i];
-    }
-  }
+  const hjv = lossCurvatureTimes(net.loss, net.activationFunctions[L - 1], z, a, jv, m, n);
   // Jᵀ·(H·J·v)/m
   return columns.map((tensor) => Float64Array.from(tensor, (column) => column.reduce((sum, d, r) => sum + d * hjv[r], 0) / m));
 }

@@ -1,7 +1,9 @@
 /** Random block stacks (issue 13's layer specs) and data for them, from a seeded Rng. */
-import type { Rng } from '../../src/init/rng.js';
-import { ACTIVATIONS, LOSSES, type Activation, type Loss } from '../../src/kernels.js';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATIONS, LOSSES, type Activation, type Kernels, type Loss, type Tensor } from '../../src/kernels.js';
+import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../../src/layers/spec.js';
+import { tensorOf } from './backends.js';
 import { randomTarget } from './random-network.js';
 
 export interface BlockCase {
@@ -74,4 +76,12 @@ export function randomBlockCase(rng: Rng, limits: BlockLimits, loss: Loss = LOSS
 
 function countRezero(specs: readonly CheckedSpec[]): number {
   return specs.reduce((n, s) => n + (s.type === 'residual' ? (s.gate === 'rezero' ? 1 : 0) + countRezero(s.layers) : 0), 0);
+}
+
+/** The case's stack on k (initialised from `seed`), with its ReZero α set and its batch loaded. */
+export function blockStackOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number) {
+  const stack: Sequential<T> = buildSequential(k, c.specs, c.inputs, new Rng(seed), { init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, capacity: c.batch });
+  const alphas = stack.parameters.filter((p) => p.name.endsWith('alpha'));
+  alphas.forEach((p, i) => k.write(p.value, [c.alphas[i]]));
+  return { stack, x: tensorOf(k, c.x) as T, y: tensorOf(k, c.y) as T };
 }

@@ -1,0 +1,356 @@
+/**
+ * Gauss-Newton products G·v = Jᵀ·H_L·J·v of layer stacks (src/layers/gauss-newton.ts) through the
+ * R-operator of every layer: R{z} = J·v of the loss's input against central differences of the
+ * float64 reference along v; G·v against Jᵀ·H_L·J·v built from a central-difference Jacobian; the
+ * R-pass and the backward pass as each other's adjoints; every backend against float64; the same
+ * bits as the dense Model's product on chains of dense layers; no allocation after the first product.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATIONS, LOSSES, type Kernels, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
+import { BatchNormLayer } from '../../src/layers/batch-norm.js';
+import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
+import type { Layer } from '../../src/layers/layer.js';
+import { LayerNormLayer } from '../../src/layers/layer-norm.js';
+import { ResidualBlock } from '../../src/layers/residual.js';
+import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
+import { checkLayerSpecs, widthAfter, type LayerSpec } from '../../src/layers/spec.js';
+import { MODEL } from '../../src/model.js';
+import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
+import { allocVector, freeVector } from '../../src/optim/param-vector.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { relativeError } from '../util/close.js';
+import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
+import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
+import { randomTarget } from '../util/random-network.js';
+
+/** Five-point central differences (error O(h⁴)), as the stacks' gradient test: normalisation over a small spread has large higher derivatives. */
+const STEP = 1e-4;
+/** Float64 R-operator and G·v against their finite-difference oracles (relative error of the whole vector; measured 2.3e-11 at most, 2026-11-30). */
+const FD_TOLERANCE = 1e-8;
+/** Every backend's G·v against the float64 reference (relative error of the whole vector; measured 3.0e-6 at most on wasm, 2026-11-30). */
+const PARITY_TOLERANCE = 1e-4;
+const RANDOM_CASES = 30;
+
+/** A case from explicit specs, with data and ReZero α values drawn from rng. */
+function fixedCase(rng: Rng, inputs: number, loss: Loss, layers: LayerSpec[], batch = 5): BlockCase {
+  const specs = checkLayerSpecs(layers, inputs);
+  const nOut = widthAfter(specs, inputs);
+  const x = Float64Array.from({ length: batch * inputs }, () => Math.fround(rng.normal()));
+  const y = Float64Array.from(Array.from({ length: batch }, () => randomTarget(rng, loss, nOut)).flat(), Math.fround);
+  const alphas = Array.from({ length: JSON.stringify(specs).split('"rezero"').length - 1 }, () => Math.fround(rng.uniformIn(-1, 1)));
+  return { inputs, specs, loss, batch, x, y, alphas };
+}
+
+/** Every layer type, every activation (as a dense layer's and as a layer of its own), both gates, nested residual blocks, every loss. */
+function fixedCases(rng: Rng): BlockCase[] {
+  const dense = (units: number, activation: OutputActivation): LayerSpec => ({ type: 'dense', units, activation });
+  return [
+    fixedCase(rng, 4, 'cross-entropy', [dense(5, 'tanh'), { type: 'batch-norm' }, dense(3, 'softmax')]),
+    fixedCase(rng, 4, 'binary-cross-entropy', [{ type: 'layer-norm' }, { type: 'activation', activation: 'selu' }, dense(2, 'sigmoid')]),
+    fixedCase(rng, 3, 'mse', [
+      { type: 'residual', layers: [dense(3, 'relu'), { type: 'batch-norm' }] },
+      { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, dense(3, 'selu')] },
+    ]),
+    fixedCase(rng, 4, 'mse', [
+      dense(4, 'sigmoid'),
+      {
+        type: 'residual', gate: 'rezero', layers: [
+          { type: 'residual', layers: [dense(4, 'tanh'), { type: 'layer-norm' }] },
+          { type: 'activation', activation: 'softsign' },
+          { type: 'residual', gate: 'rezero', layers: [{ type: 'batch-norm' }, dense(4, 'leaky-relu')] },
+        ],
+      },
+      dense(2, 'linear'),
+    ]),
+    fixedCase(rng, 3, 'cross-entropy', [{ type: 'batch-norm' }, dense(4, 'selu'), dense(3, 'linear'), { type: 'activation', activation: 'softmax' }]),
+    fixedCase(rng, 3, 'mse', [dense(3, 'softsign'), { type: 'activation', activation: 'sigmoid' }]),
+    ...ACTIVATIONS.map((f) => fixedCase(rng, 3, 'mse', [dense(4, f), { type: 'batch-norm' }, { type: 'activation', activation: f }, { type: 'layer-norm' }, dense(2, f)])),
+  ];
+}
+
+function allCases(seed: number, limits = { maxLayers: 3, maxWidth: 5, minBatch: 3, maxBatch: 5 }): BlockCase[] {
+  const rng = new Rng(seed);
+  return [...fixedCases(rng), ...Array.from({ length: RANDOM_CASES }, () => randomBlockCase(rng, limits))];
+}
+
+const flat = (tensors: ArrayLike<number>[]) => Float64Array.from(tensors.flatMap((t) => Array.from(t)));
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, ai, i) => s + ai * b[i], 0);
+
+/** A random direction per parameter of the stack (float64 values rounded to f32, so every backend gets the same v). */
+function randomDirection(rng: Rng, stack: Sequential<Tensor>): Float64Array[] {
+  return stack.parameters.map((p) => Float64Array.from({ length: p.value.length }, () => Math.fround(rng.normal())));
+}
+
+interface Loaded<T extends Tensor> {
+  k: Kernels<T>;
+  stack: Sequential<T>;
+  x: T;
+  c: BlockCase;
+}
+
+/**
+ * The case's stack with a batch loaded and run in 'batch' mode. Normalisation layers' γ and β are
+ * moved off their initial 1 and 0: with β = 0, a dead unit before batch norm comes out exactly 0
+ * and sits on relu's kink, where central differences take half the slope.
+ */
+function load<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Loaded<T> {
+  const { stack, x } = blockStackOf(k, c, seed);
+  const rng = new Rng(seed);
+  for (const layer of normalisationLayers(stack.layers)) {
+    k.write(layer.weight.value, Array.from({ length: layer.units }, () => Math.fround(1 + 0.3 * rng.normal())));
+    k.write(layer.bias.value, Array.from({ length: layer.units }, () => Math.fround(0.3 * rng.normal())));
+  }
+  stack.forward(x, c.batch, 'batch');
+  return { k, stack, x, c };
+}
+
+/** Every batch-norm and layer-norm layer, residual branches included. */
+function normalisationLayers<T extends Tensor>(layers: readonly Layer<T>[]): (BatchNormLayer<T> | LayerNormLayer<T>)[] {
+  return layers.flatMap((layer) => {
+    if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer) return [layer];
+    return layer instanceof ResidualBlock ? normalisationLayers(layer.branch.layers) : [];
+  });
+}
+
+/** The loss input z (`[batch][n]`) of a forward pass, as float64. */
+function lossInputAt<T extends Tensor>({ k, stack, x, c }: Loaded<T>): Float64Array {
+  stack.forward(x, c.batch, 'batch');
+  return Float64Array.from(k.view(stack.lossInput(x).z).subarray(0, c.batch * stack.units));
+}
+
+/** G·v by the R-operator, as float64 arrays per parameter. */
+function gaussNewtonOf<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float64Array[]): Float64Array[] {
+  const lengths = stack.parameters.map((p) => p.value.length);
+  const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+  vector.forEach((t, i) => k.write(t, v[i]));
+  const product = new StackGaussNewton(k, stack, c.loss);
+  product.apply(out, vector, x, c.batch);
+  const result = out.map((t) => Float64Array.from(k.view(t)));
+  product.dispose();
+  freeVector(k, vector);
+  freeVector(k, out);
+  return result;
+}
+
+/** R{z} = J·v at the loss's input by the R-operator (zeros when nothing before it has parameters). */
+function jacobianTimes<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float64Array[]): Float64Array {
+  const vector = v.map((values) => tensorOf(k, values) as T);
+  stack.rForward(null, vector, 0, x, c.batch);
+  const { rz } = stack.lossInput(x);
+  const result = rz ? Float64Array.from(k.view(rz).subarray(0, c.batch * stack.units)) : new Float64Array(c.batch * stack.units);
+  vector.forEach((t) => k.free(t));
+  return result;
+}
+
+/** ∂z/∂θ along v by five-point central differences: (8·(z(θ+hv) − z(θ−hv)) − (z(θ+2hv) − z(θ−2hv)))/(12h). */
+function directionalDifference(loaded: Loaded<Tensor>, v: Float64Array[]): Float64Array {
+  const { k, stack } = loaded;
+  const saved = stack.parameters.map((p) => Float64Array.from(k.view(p.value)));
+  const at = (offset: number) => {
+    stack.parameters.forEach((p, t) => k.write(p.value, saved[t].map((w, i) => w + offset * STEP * v[t][i])));
+    return lossInputAt(loaded);
+  };
+  const [p1, m1, p2, m2] = [at(1), at(-1), at(2), at(-2)];
+  stack.parameters.forEach((p, t) => k.write(p.value, saved[t]));
+  lossInputAt(loaded);
+  return p1.map((_, i) => (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * STEP));
+}
+
+/** Jᵀ·H_L·J·v/m with J (`[batch·n]` per parameter) from five-point central differences, in float64. */
+function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64Array[] {
+  const { k, stack, x, c } = loaded;
+  const columns = stack.parameters.map((p) => {
+    const values = k.view(p.value);
+    return Array.from({ length: values.length }, (_, i) => {
+      const saved = values[i];
+      const at = (offset: number) => {
+        values[i] = saved + offset * STEP;
+        return lossInputAt(loaded);
+      };
+      const [p1, m1, p2, m2] = [at(1), at(-1), at(2), at(-2)];
+      values[i] = saved;
+      return p1.map((_, r) => (8 * (p1[r] - m1[r]) - (p2[r] - m2[r])) / (12 * STEP));
+    });
+  });
+  const n = stack.units;
+  const jv = new Float64Array(c.batch * n);
+  columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
+  const z = lossInputAt(loaded);
+  const a = Float64Array.from(k.view(stack.output).subarray(0, c.batch * n));
+  const hjv = lossCurvatureTimes(c.loss, stack.lossInput(x).activation, z, a, jv, c.batch, n);
+  return columns.map((tensor) => Float64Array.from(tensor, (column) => dot(column, hjv) / c.batch));
+}
+
+/** Layer types and gates the cases cover. */
+function coverage(cases: BlockCase[]): Set<string> {
+  const seen = new Set<string>();
+  for (const c of cases) JSON.stringify(c.specs).match(/"(type|gate|activation)":"[a-z-]+"/g)?.forEach((t) => seen.add(t));
+  return seen;
+}
+
+describe('layer stacks: the R-operator and G·v in float64', () => {
+  const cases = allCases(41);
+
+  it('covers every layer type, both gates and every activation', () => {
+    const seen = coverage(cases);
+    for (const t of ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual']) expect(seen.has(`"type":"${t}"`), t).toBe(true);
+    for (const g of ['none', 'rezero']) expect(seen.has(`"gate":"${g}"`), g).toBe(true);
+    for (const f of [...ACTIVATIONS, 'softmax']) expect(seen.has(`"activation":"${f}"`), f).toBe(true);
+    for (const loss of LOSSES) expect(cases.some((c) => c.loss === loss), loss).toBe(true);
+  });
+
+  it(`gives R{z} = J·v within ${FD_TOLERANCE} of central differences along v`, () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(5);
+    let worst = 0;
+    cases.forEach((c, n) => {
+      const loaded = load(k, c, 1000 + n);
+      const v = randomDirection(rng, loaded.stack);
+      const want = directionalDifference(loaded, v);
+      const error = relativeError(jacobianTimes(loaded, v), want);
+      worst = Math.max(worst, error);
+      expect(error, `stack ${n} (${c.loss}) ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(FD_TOLERANCE);
+      loaded.stack.dispose();
+    });
+    console.log(`R{z} vs central differences: largest relative error ${worst.toExponential(2)} over ${cases.length} stacks`);
+  });
+
+  it(`gives G·v within ${FD_TOLERANCE} of Jᵀ·H_L·J·v from a central-difference Jacobian`, () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(6);
+    let worst = 0;
+    cases.forEach((c, n) => {
+      const loaded = load(k, c, 2000 + n);
+      const v = randomDirection(rng, loaded.stack);
+      const want = flat(explicitGaussNewton(loaded, v));
+      const got = flat(gaussNewtonOf(loaded, v));
+      const error = relativeError(got, want);
+      worst = Math.max(worst, error);
+      expect(error, `stack ${n} (${c.loss}) ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(FD_TOLERANCE);
+      loaded.stack.dispose();
+    });
+    console.log(`G·v vs explicit Jᵀ·H_L·J·v: largest relative error ${worst.toExponential(2)} over ${cases.length} stacks`);
+  });
+
+  it('is symmetric positive semi-definite: uᵀ(G·v) = vᵀ(G·u), vᵀ(G·v) ≥ 0', () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(7);
+    cases.forEach((c, n) => {
+      const loaded = load(k, c, 3000 + n);
+      const [u, v] = [randomDirection(rng, loaded.stack), randomDirection(rng, loaded.stack)];
+      const [gu, gv] = [flat(gaussNewtonOf(loaded, u)), flat(gaussNewtonOf(loaded, v))];
+      const uGv = dot(flat(u), gv);
+      expect(Math.abs(uGv - dot(flat(v), gu)), `stack ${n}`).toBeLessThanOrEqual(1e-10 * (Math.abs(uGv) + 1e-12));
+      expect(dot(flat(v), gv), `stack ${n}`).toBeGreaterThanOrEqual(-1e-12);
+      loaded.stack.dispose();
+    });
+  });
+});
+
+describe.each(await kernelBackends())('layer stacks: G·v on $name', ({ name, kernels: k }) => {
+  it('runs the R-pass as the adjoint of the backward pass: ⟨J·v, u⟩ = ⟨v, Jᵀ·u⟩', () => {
+    const rng = new Rng(8);
+    const tolerance = k.precision === 'f64' ? 1e-12 : 1e-4;
+    allCases(43).forEach((c, n) => {
+      const loaded = load(k, c, 4000 + n);
+      const { stack, x } = loaded;
+      const v = randomDirection(rng, stack);
+      const u = Float64Array.from({ length: c.batch * stack.units }, () => Math.fround(rng.normal()));
+      const jv = jacobianTimes(loaded, v);
+      const seed = tensorOf(k, u);
+      stack.zeroGradients();
+      stack.lossInputBackward(seed, null, x, c.batch);
+      const jtu = flat(stack.parameters.map((p) => k.view(p.grad)));
+      k.free(seed);
+      const scale = Math.hypot(...jv) * Math.hypot(...u) + Math.hypot(...flat(v)) * Math.hypot(...jtu);
+      expect(Math.abs(dot(jv, u) - dot(flat(v), jtu)), `${name} stack ${n} ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(tolerance * scale);
+      stack.dispose();
+    });
+  });
+
+  it('allocates nothing after the first product', () => {
+    let allocations = 0;
+    const counting = new Proxy(k, {
+      get(target, key) {
+        if (key === 'alloc') return (length: number) => (allocations++, target.alloc(length));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const rng = new Rng(9);
+    for (const c of fixedCases(rng)) {
+      const loaded = load(counting, c, 5000);
+      const lengths = loaded.stack.parameters.map((p) => p.value.length);
+      const [vector, out] = [allocVector(counting, lengths), allocVector(counting, lengths)];
+      const product = new StackGaussNewton(counting, loaded.stack, c.loss);
+      product.apply(out, vector, loaded.x, c.batch);
+      const before = allocations;
+      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, c.batch);
+      expect(allocations - before, JSON.stringify(c.specs)).toBe(0);
+      product.dispose();
+      loaded.stack.dispose();
+    }
+  });
+});
+
+describe.each(await backendsUnderTest())('layer stacks: G·v on $name against float64', ({ name, kernels: k }) => {
+  it(`is within ${PARITY_TOLERANCE} of the float64 reference (relative error of the whole vector)`, () => {
+    const oracle = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(10);
+    let worst = 0;
+    allCases(44, { maxLayers: 4, maxWidth: 9, minBatch: 4, maxBatch: 12 }).forEach((c, n) => {
+      const [want, got] = [load(oracle, c, 6000 + n), load(k, c, 6000 + n)];
+      const v = randomDirection(rng, want.stack);
+      const error = relativeError(flat(gaussNewtonOf(got, v)), flat(gaussNewtonOf(want, v)));
+      worst = Math.max(worst, error);
+      expect(error, `${name} stack ${n} (${c.loss}, batch ${c.batch}) ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(PARITY_TOLERANCE);
+      want.stack.dispose();
+      got.stack.dispose();
+    });
+    console.log(`G·v on ${name} vs float64: largest relative error ${worst.toExponential(2)}`);
+  });
+});
+
+describe.each(await kernelBackends())('a chain of dense layers on $name', ({ name, kernels: k }) => {
+  it("gives the dense Model's G·v bit for bit", async () => {
+    const rng = new Rng(11);
+    for (let n = 0; n < 12; n++) {
+      const loss = LOSSES[n % LOSSES.length];
+      const inputs = 2 + rng.below(6);
+      const hidden = Array.from({ length: rng.below(3) }, () => ({ units: 1 + rng.below(7), activation: ACTIVATIONS[rng.below(ACTIVATIONS.length)] as OutputActivation }));
+      const output: OutputActivation = loss === 'cross-entropy' ? 'softmax' : loss === 'binary-cross-entropy' ? 'sigmoid' : ACTIVATIONS[rng.below(ACTIVATIONS.length)];
+      const layers = [...hidden, { units: 2 + rng.below(3), activation: output }];
+      const batch = 1 + rng.below(9);
+      const net = await createNetwork({ inputs, layers, loss, backend: k, seed: n, biasInit: { name: 'normal', std: 0.5 } });
+      const model = net[MODEL];
+      const x = Float64Array.from({ length: batch * inputs }, () => Math.fround(rng.normal()));
+      model.ensureCapacity(batch);
+      k.write(model.activations[0], x);
+      model.feedforward(batch);
+      const lengths = model.parameters().map((p) => p.length);
+      const v = lengths.map((length) => Float64Array.from({ length }, () => Math.fround(rng.normal())));
+      const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+      vector.forEach((t, i) => k.write(t, v[i]));
+      const dense = new GaussNewtonProduct(model, batch);
+      dense.apply(out, vector, batch);
+      const want = out.map((t) => Float64Array.from(k.view(t)));
+      dense.dispose();
+      freeVector(k, vector);
+      freeVector(k, out);
+
+      const specs = checkLayerSpecs(layers.map((l) => ({ type: 'dense', ...l })), inputs);
+      const stack = buildSequential(k, specs, inputs, new Rng(0), { capacity: batch });
+      stack.parameters.forEach((p, i) => k.write(p.value, k.view(i % 2 === 0 ? model.weights[i >> 1] : model.biases[i >> 1]).slice()));
+      const xs = tensorOf(k, x);
+      stack.forward(xs, batch, 'batch');
+      const got = gaussNewtonOf({ k, stack, x: xs, c: { loss, batch } as BlockCase }, v);
+      expect(got, `${name} network ${n} ${JSON.stringify(layers)} (${loss})`).toEqual(want);
+      stack.dispose();
+      k.free(xs);
+      net.dispose();
+    }
+  });
+});
