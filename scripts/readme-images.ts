@@ -1,7 +1,8 @@
 /**
  * Regenerates the README's pictures (docs/images/) with headless Chromium: the report's charts from
  * the report `npm start` writes (run first if it is not there), and the visualizer after 600 steps.
- * Run by hand (`npm run readme-images`), never by the tests: the pictures change only when asked.
+ * Run by hand (`npm run readme-images`, or `npm run readme-images -- report` / `-- visualizer` for
+ * one set), never by the tests: the pictures change only when asked.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -52,10 +53,17 @@ async function visualizerImage(browser: Browser): Promise<void> {
 
 await mkdir(IMAGES, { recursive: true });
 const browser = await launchChromium();
+const only = process.argv[2];
+if (only !== undefined && only !== 'report' && only !== 'visualizer') throw new Error(`expected 'report', 'visualizer' or nothing, got '${only}'`);
 try {
-  await reportImages(browser);
-  await visualizerImage(browser);
-  console.log(`Wrote ${IMAGES}/report.png, report-depth.png, report-heatmap.png and visualizer.png.`);
+  if (only !== 'visualizer') {
+    await reportImages(browser);
+    console.log(`Wrote ${IMAGES}/report.png, report-depth.png and report-heatmap.png.`);
+  }
+  if (only !== 'report') {
+    await visualizerImage(browser);
+    console.log(`Wrote ${IMAGES}/visualizer.png.`);
+  }
 } finally {
   await browser.close();
 }

@@ -14,7 +14,7 @@ export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js'
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';
-export type { Activation, OutputActivation, Loss, Kernels, Tensor } from './kernels.js';
+export type { Activation, FloatArray, OutputActivation, Loss, Kernels, Tensor } from './kernels.js';
 export { createRefKernels } from './ref/ref-kernels.js';
 export { createWasmKernels } from './wasm/wasm-kernels.js';
 export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';

@@ -5,11 +5,13 @@
 import { WEIGHT_INITS, SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
+import { drawDiagram } from './charts/diagram.js';
 import { drawDigits } from './charts/digits.js';
 import { COLORS } from './charts/canvas.js';
 import { drawHeatmap } from './charts/heatmap.js';
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
+import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
@@ -41,6 +43,7 @@ const canvases = {
   heatmap: $<HTMLCanvasElement>('chart-heatmap'),
   saturation: $<HTMLCanvasElement>('chart-saturation'),
   boundary: $<HTMLCanvasElement>('chart-boundary'),
+  diagram: $<HTMLCanvasElement>('chart-diagram'),
 };
 
 fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
@@ -130,6 +133,7 @@ function receive(message: FromWorker): void {
     $('boundary-title').textContent = digits ? 'Test digits and what the network predicts' : 'Decision boundary';
     history.addSnapshot(snapshot);
     explain(snapshot);
+    describeDiagram(snapshot.diagram);
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) startRun();
@@ -188,6 +192,7 @@ function draw(): void {
   drawHeatmap(canvases.heatmap, { first, last, rows, layers: L }, $('heatmap-legend'));
   drawLayerBars(canvases.saturation, stats.unitFailure.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
   describeUnitFailure(stats.unitFailureKind[0]);
+  $('diagram-scale').textContent = `largest |∂C/∂w| ${fmt(drawDiagram(canvases.diagram, snapshot.diagram))}`;
   if (digits) drawDigits(canvases.boundary, digits, snapshot.predictions);
   else drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
 }
@@ -254,6 +259,23 @@ function explain(s: Snapshot): void {
       return row;
     }),
   );
+}
+
+/** Says what the diagram leaves out (units past MAX_DRAWN_UNITS, a wide input as one bar) and where its numbers come from. */
+function describeDiagram(d: DiagramSnapshot): void {
+  const cut = d.sizes.map((size, l) => ({ size, l })).filter(({ size, l }) => d.shown[l] > 0 && d.shown[l] < size);
+  const rows = `the first ${d.gradientRows} training rows`;
+  const parts = [
+    d.cells > 1 ? 'Each unit shows its output over the input plane [−1, 1]², as the decision boundary does.' : `Each unit shows its mean output over ${rows}.`,
+    `Edges: |∂C/∂w| of the mean loss over ${d.cells > 1 ? rows : 'the same rows'}, recomputed at every update.`,
+  ];
+  if (cut.length > 0) {
+    const same = cut.every(({ size }) => size === cut[0].size);
+    const layers = same ? `${cut.length > 1 ? 'layers' : 'layer'} ${cut.map(({ l }) => l).join(', ')} (${cut[0].size} units each)` : cut.map(({ l, size }) => `layer ${l} (${size})`).join(', ');
+    parts.push(`Showing the first ${MAX_DRAWN_UNITS} units of ${layers}.`);
+  }
+  if (d.shown[0] === 0) parts.push(`The ${d.sizes[0]} inputs are one bar; its edge to a unit is the RMS of the unit's ${d.sizes[0]} input gradients (grey: no single weight).`);
+  $('diagram-note').textContent = parts.join(' ');
 }
 
 /** Titles the units card by what the hidden activation can suffer: saturation, or dead units. */

@@ -1,5 +1,6 @@
 /** Messages between the page and the training worker. */
 import type { Diagnosis } from '../../src/index.js';
+import type { DiagramSnapshot } from './diagram-data.js';
 import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
 
@@ -48,6 +49,8 @@ export interface Snapshot {
   boundary: Float32Array;
   /** MNIST: the class predicted for each of the DIGITS_SHOWN test digits of 'ready'; empty for 2-D data. */
   predictions: Uint8Array;
+  /** The network diagram: each drawn unit's output and each drawn edge's |∂C/∂w| over the probe rows. */
+  diagram: DiagramSnapshot;
 }
 
 export type FromWorker =

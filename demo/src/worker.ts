@@ -4,7 +4,8 @@
  * WASM core and says what the library (and its CLI) would say about the same trace.
  */
 import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer, equalisingLayerRates } from '../../src/index.js';
-import type { TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
+import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
+import { diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
@@ -39,7 +40,11 @@ interface Session {
   stats: LayerStats;
   /** The run so far, as diagnose() reads it. */
   run: RunTrace;
-  grid: { data: Float32Array; rows: number; cols: number };
+  grid: Matrix;
+  /** The fixed training rows the step-0 gradients, the diagram's edges and MNIST's unit means are measured on. */
+  probe: { x: Matrix; y: Matrix };
+  /** The diagram's unit outputs, overwritten at each snapshot (on the UNIT_MAP_GRID² grid, or MNIST's probe rows). */
+  unitOutputs: LayerOutputs | undefined;
 }
 
 let session: Session | undefined;
@@ -81,7 +86,7 @@ function update(settings: Settings): void {
   const s = session;
   try {
     if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) {
-      const { optimizer, layerRates } = optimizerFor(s.net, settings, probeOf(s.data));
+      const { optimizer, layerRates } = optimizerFor(s.net, settings, s.probe);
       s.optimizer.dispose();
       s.optimizer = optimizer;
       s.layerRates = layerRates;
@@ -94,7 +99,7 @@ function update(settings: Settings): void {
   }
 }
 
-function probeOf(data: Dataset): { x: Dataset['x']; y: Dataset['y'] } {
+function probeOf(data: Dataset): { x: Matrix; y: Matrix } {
   const rows = Math.min(PROBE_ROWS, data.x.rows);
   return {
     x: { data: data.x.data.subarray(0, rows * data.x.cols), rows, cols: data.x.cols },
@@ -148,8 +153,9 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     }
     const { optimizer, layerRates } = optimizerFor(net, settings, probe);
     const run = new RunTrace(recorder.trace);
-    session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid: boundaryGrid() };
-    const snapshot = snapshotOf(session, gradients.loss);
+    const grid = planeGrid(BOUNDARY_GRID);
+    session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid, probe, unitOutputs: undefined };
+    const snapshot = snapshotOf(session, gradients.loss, gradients);
     const points = all.planar ? { x: all.x.data.slice(), labels: all.labels.slice(), trainRows: data.x.rows } : null;
     const shown = shownDigits(test);
     const digits = all.planar ? null : { pixels: shown.x.data.slice(), labels: test.labels.slice(0, shown.x.rows) };
@@ -247,7 +253,8 @@ function postProgress(s: Session, steps: StepRecord[]): void {
   scope.postMessage({ type: 'progress', steps, snapshot }, transfers(snapshot));
 }
 
-function snapshotOf(s: Session, loss: number): Snapshot {
+/** The state now; `gradients`: the probe's, if the caller has them already. */
+function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   const { stats } = s;
   const { accuracy } = s.net.evaluate(s.data.x, s.data.y);
   const test = s.net.evaluate(s.test.x, s.test.y);
@@ -264,12 +271,23 @@ function snapshotOf(s: Session, loss: number): Snapshot {
     sizes: [...s.net.sizes],
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
     predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),
+    diagram: diagramNow(s, gradients ?? s.net.gradients(s.probe.x, s.probe.y)),
   };
 }
 
-/** Centres of the boundary grid's cells over [−1, 1]², top row first. */
-function boundaryGrid(): { data: Float32Array; rows: number; cols: number } {
-  const n = BOUNDARY_GRID;
+/** Rows of the unit maps over the input plane (2-D data). */
+const UNIT_GRID = planeGrid(UNIT_MAP_GRID);
+
+/** Each drawn unit's output (over the plane, or its mean over the probe rows for MNIST) and each drawn edge's |∂C/∂w| on the probe rows. */
+function diagramNow(s: Session, gradients: Gradients): DiagramSnapshot {
+  const rows = s.data.planar ? UNIT_GRID : s.probe.x;
+  s.unitOutputs = s.net.layerOutputs(rows, { into: s.unitOutputs });
+  const weights = s.net.weights.map((w) => s.net.kernels.view(w));
+  return diagramOf(s.data.planar ? 'map' : 'mean', rows, s.unitOutputs, gradients, s.probe.x.rows, weights);
+}
+
+/** Centres of an n × n grid's cells over [−1, 1]², top row first. */
+function planeGrid(n: number): Matrix {
   const data = new Float32Array(n * n * 2);
   for (let row = 0; row < n; row++) {
     for (let col = 0; col < n; col++) {
@@ -298,7 +316,8 @@ function predictedClasses(s: Session): Uint8Array {
 }
 
 function transfers(snapshot: Snapshot): Transferable[] {
-  return [snapshot.boundary.buffer as ArrayBuffer];
+  const { units, gradients, weights } = snapshot.diagram;
+  return [snapshot.boundary, ...units, ...gradients, ...weights].map((a) => a.buffer as ArrayBuffer);
 }
 
 function describe(error: unknown): string {

@@ -5,6 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemo } from '../../demo/build.js';
+import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { BUCKETS } from '../../demo/src/history.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -17,7 +18,7 @@ import { expectTraceInvariants } from '../util/trace-invariants.js';
 const ARTIFACTS = 'test-artifacts';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const CHARTS = ['chart-loss', 'chart-gradients', 'chart-heatmap', 'chart-saturation', 'chart-boundary'];
+const CHARTS = ['chart-loss', 'chart-gradients', 'chart-heatmap', 'chart-saturation', 'chart-boundary', 'chart-diagram'];
 const STEPS = 200;
 
 describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
@@ -196,6 +197,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const after = await shown();
     const right = after.predictions!.split(',').filter((p, i) => p === after.labels!.split(',')[i]).length;
     expect(right).toBeGreaterThan(DIGITS_SHOWN / 2);
+    // The diagram: the 784 pixels as one bar with an edge to each drawn unit of the first layer.
+    const m = Math.min(Number(await page.locator('#width').inputValue()), MAX_DRAWN_UNITS);
+    expect(await drawn(page)).toMatchObject({ nodes: 1 + 3 * m + 10, edges: m + 2 * m * m + m * 10 });
+    expect(await page.locator('#diagram-note').innerText()).toContain('The 784 inputs are one bar');
     expect(errors).toEqual([]);
     await page.close();
 
@@ -308,6 +313,29 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('draws the network: a unit per neuron and an edge per weight, redrawn as it trains', async () => {
+    const { page, errors } = await open('?depth=2&width=4');
+    // 2 inputs, 4 and 4 hidden units, 2 outputs; 2·4 + 4·4 + 4·2 weights.
+    expect(await drawn(page)).toMatchObject({ nodes: 12, edges: 32 });
+    expect(await page.locator('#diagram-note').innerText()).not.toContain('Showing the first');
+    const before = await pictures(page);
+    await stepTimes(page, 5);
+    const after = await drawn(page);
+    expect((await pictures(page))['chart-diagram']).not.toBe(before['chart-diagram']);
+    expect(after.largest).toBeGreaterThan(0);
+    expect(await page.locator('#diagram-scale').innerText()).toMatch(/^largest \|∂C\/∂w\| [\d.e+-]+$/);
+    await page.close();
+
+    // Wider layers are cut to their first units, and the page says so.
+    const wide = await open(`?depth=2&width=${MAX_DRAWN_UNITS + 8}`);
+    const m = MAX_DRAWN_UNITS;
+    expect(await drawn(wide.page)).toMatchObject({ nodes: 2 + 2 * m + 2, edges: 2 * m + m * m + m * 2 });
+    expect(await wide.page.locator('#diagram-note').innerText()).toContain(`Showing the first ${m} units of layers 1, 2 (${m + 8} units each)`);
+    errors.push(...wide.errors);
+    await wide.page.close();
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('gives each hidden layer the width the list says', async () => {
     const { page, errors } = await open('?depth=3&widths=12,6,3');
     expect(await page.locator('#widths').inputValue()).toBe('12,6,3');
@@ -367,6 +395,12 @@ async function verdict(page: Page): Promise<{ verdict: string; ratio: number }> 
     const panel = document.getElementById('diagnosis')!;
     return { verdict: panel.dataset.verdict!, ratio: Number(panel.dataset.ratio) };
   });
+}
+
+/** What the network diagram drew: units, edges and the largest |∂C/∂w| (its dataset). */
+async function drawn(page: Page): Promise<{ nodes: number; edges: number; largest: number }> {
+  const data = await page.locator('#chart-diagram').evaluate((canvas) => ({ ...(canvas as HTMLCanvasElement).dataset }));
+  return { nodes: Number(data.nodes), edges: Number(data.edges), largest: Number(data.largest) };
 }
 
 async function pictures(page: Page): Promise<Record<string, string>> {
