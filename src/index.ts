@@ -35,6 +35,9 @@ export type { OptimizerSpec, OptimizerDefinition, OptimizerState } from './optim
 export { modelOf, networkFromModel } from './io/model-data.js';
 export { toSafetensors, fromSafetensors } from './io/safetensors.js';
 export type { SafetensorsImportOptions } from './io/safetensors.js';
+export { blockModelFromSafetensors, blockModelToSafetensors } from './io/safetensors-blocks.js';
+export { PYTORCH_RESIDUAL_CLASS } from './io/pytorch-module.js';
+export type { BlockModelData, BlockTensor } from './layers/block-model.js';
 export { toOnnx, ONNX_OPSET } from './io/onnx.js';
 export { toTfjsLayers, fromTfjsLayers, TFJS_WEIGHTS_FILE } from './io/tfjs-layers.js';
 export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions } from './io/tfjs-layers.js';

@@ -1,10 +1,8 @@
 /**
- * safetensors (https://github.com/huggingface/safetensors) with PyTorch nn.Sequential naming, so a
- * PyTorch MLP's state_dict comes here for a gradient-flow diagnosis and goes back unchanged:
- *
- *   [u64 little-endian header length N][N bytes of JSON header][tensor bytes]
- *   header: { "__metadata__": { string: string }, "0.weight": { "dtype": "F32", "shape": [out, in],
- *             "data_offsets": [begin, end] }, "0.bias": …, "2.weight": … }
+ * safetensors (https://github.com/huggingface/safetensors; the container is safetensors-format.ts)
+ * with PyTorch nn.Sequential naming, so a PyTorch MLP's state_dict comes here for a gradient-flow
+ * diagnosis and goes back unchanged. This module holds dense chains (ModelData); block networks
+ * (BlockModelData) are safetensors-blocks.ts', which `toSafetensors` hands them to.
  *
  * Linear layers sit at Sequential indices 0, 2, 4, … with one activation module between each pair
  * (nn.Identity for 'linear'), so `nn.Sequential(...).load_state_dict(load_file(path))` works. The
@@ -20,27 +18,14 @@
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { describeValue, quoted } from '../errors.js';
-import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
+import { asModelData, badModel, checkArchitecture, checkSizes, readActivation, readLoss } from './model-data.js';
 import { denseTensorName } from '../model.js';
-
-/** The safetensors reference implementation refuses larger headers; so do we. */
-const MAX_HEADER_BYTES = 100_000_000;
-
-const DTYPE_BYTES = { F64: 8, F32: 4, F16: 2, BF16: 2 } as const;
-type Dtype = keyof typeof DTYPE_BYTES;
-
-/** PyTorch modules matching each activation, for the human-readable `pytorch` metadata entry. */
-const TORCH_MODULE: Record<OutputActivation, string> = {
-  sigmoid: 'nn.Sigmoid()',
-  tanh: 'nn.Tanh()',
-  relu: 'nn.ReLU()',
-  'leaky-relu': 'nn.LeakyReLU(0.01)',
-  softsign: 'nn.Softsign()',
-  selu: 'nn.SELU()',
-  linear: 'nn.Identity()',
-  softmax: 'nn.Softmax(dim=-1)',
-};
+import type { BlockModelData } from '../layers/block-model.js';
+import type { CheckedSpec } from '../layers/spec.js';
+import { pytorchExpression } from './pytorch-module.js';
+import { blockModelToSafetensors, isBlockFile } from './safetensors-blocks.js';
+import { isBlockModel } from './block-model-check.js';
+import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
 /** Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict). */
 export interface SafetensorsImportOptions {
@@ -58,91 +43,34 @@ export interface SafetensorsImportOptions {
 }
 
 /**
- * A model as safetensors bytes: float32 tensors `<2l>.weight` `[out, in]` and `<2l>.bias` `[out]`;
- * `__metadata__` holds format, version, loss, activations (comma-separated) and the PyTorch
- * Sequential that matches.
+ * A model as safetensors bytes. A dense chain: float32 tensors `<2l>.weight` `[out, in]` and
+ * `<2l>.bias` `[out]`; `__metadata__` holds format, version, loss, activations (comma-separated)
+ * and the PyTorch Sequential that matches. A block model: its state_dict, as `blockModelToSafetensors`.
  */
-export function toSafetensors(source: Network | ModelData): Uint8Array {
+export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
+  if (isBlockModel(source)) return blockModelToSafetensors(source);
   const model = asModelData(source);
-  const header: Record<string, unknown> = {
-    __metadata__: {
-      format: MODEL_FILE_TAG,
-      version: String(MODEL_VERSION),
-      loss: model.loss,
-      activations: model.activations.join(','),
-      pytorch: `nn.Sequential(${model.activations
-        .map((f, l) => `nn.Linear(${model.sizes[l]}, ${model.sizes[l + 1]}), ${TORCH_MODULE[f]}`)
-        .join(', ')})`,
-    },
+  const metadata = {
+    format: MODEL_FILE_TAG,
+    version: String(MODEL_VERSION),
+    loss: model.loss,
+    activations: model.activations.join(','),
+    pytorch: pytorchExpression(denseSpecs(model), model.sizes[0]),
   };
-  const tensors: Float32Array[] = [];
-  let offset = 0;
-  const add = (name: string, shape: number[], values: Float32Array) => {
-    header[name] = { dtype: 'F32', shape, data_offsets: [offset, offset + 4 * values.length] };
-    tensors.push(values);
-    offset += 4 * values.length;
-  };
-  model.activations.forEach((_, l) => {
-    add(denseTensorName(l, 'weight'), [model.sizes[l + 1], model.sizes[l]], model.weights[l]);
-    add(denseTensorName(l, 'bias'), [model.sizes[l + 1]], model.biases[l]);
-  });
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  // Pad with spaces so the tensor data starts 8-byte aligned, as the reference writer does.
-  const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) {
-    const spaced = new Uint8Array(padded).fill(0x20);
-    spaced.set(json);
-    json = spaced;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, json.length, true);
-  view.setUint32(4, 0, true);
-  out.set(json, 8);
-  let at = 8 + json.length;
-  for (const values of tensors) {
-    for (let i = 0; i < values.length; i++, at += 4) view.setFloat32(at, values[i], true);
-  }
-  return out;
-}
-
-interface TensorEntry {
-  name: string;
-  dtype: Dtype;
-  shape: number[];
-  begin: number;
-  end: number;
+  return encodeSafetensors(
+    metadata,
+    model.activations.flatMap((_, l) => [
+      { name: denseTensorName(l, 'weight'), dtype: 'F32', shape: [model.sizes[l + 1], model.sizes[l]], values: model.weights[l] },
+      { name: denseTensorName(l, 'bias'), dtype: 'F32', shape: [model.sizes[l + 1]], values: model.biases[l] },
+    ]),
+  );
 }
 
 /** Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. */
 export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions = {}): ModelData {
-  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (data.length < 8) throw badModel('safetensors', `file is ${data.length} bytes, shorter than the 8-byte header length`);
-  const headerLength = view.getBigUint64(0, true); // a BigInt prints every byte count as the integer it is
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw badModel('safetensors header length', `${headerLength} bytes exceeds the limit of ${MAX_HEADER_BYTES}`);
-  const headerBytes = Number(headerLength);
-  if (8 + headerBytes > data.length) {
-    throw badModel('safetensors header length', `says ${headerBytes} bytes but only ${data.length - 8} follow the length field`);
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data.subarray(8, 8 + headerBytes)));
-  } catch (error) {
-    throw badModel('safetensors header', `not valid UTF-8 JSON (${(error as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw badModel('safetensors header', 'expected a JSON object');
-
-  const bufferStart = 8 + headerBytes;
-  const bufferLength = data.length - bufferStart;
-  const entries: TensorEntry[] = [];
-  let metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(header)) {
-    if (name === '__metadata__') metadata = readMetadata(value);
-    else entries.push(readEntry(name, value, bufferLength));
-  }
-  checkLayout(entries, bufferLength);
-
+  const file = parseSafetensors(bytes);
+  const { metadata, entries } = file;
+  if (isBlockFile(metadata)) throw badModel('safetensors', 'holds a block network (__metadata__ with "layers"): read it with blockModelFromSafetensors');
   const notes: string[] = [];
   const grouped = groupLayers(entries);
   if (grouped.length === 0) throw badModel('safetensors', 'holds no tensors: expected dense layers ("0.weight", "0.bias", …)');
@@ -163,53 +91,10 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   checkArchitecture(model, 'safetensors __metadata__');
   layers.forEach((layer, l) => {
-    model.weights.push(decode(view, bufferStart, layer.weight));
-    model.biases.push(layer.bias ? decode(view, bufferStart, layer.bias) : new Float32Array(sizes[l + 1]));
+    model.weights.push(decodeFloats(file, layer.weight));
+    model.biases.push(layer.bias ? decodeFloats(file, layer.bias) : new Float32Array(sizes[l + 1]));
   });
   return model;
-}
-
-function readMetadata(value: unknown): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badModel('__metadata__', 'expected an object of strings');
-  for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw badModel(`__metadata__.${key}`, `expected a string, got ${describeValue(entry)}`);
-  }
-  return value as Record<string, string>;
-}
-
-function readEntry(name: string, value: unknown, bufferLength: number): TensorEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badModel(name, 'expected { dtype, shape, data_offsets }');
-  const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-    throw badModel(`${name}.dtype`, `${quoted(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
-  }
-  const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${describeValue(shape)}`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
-  }
-  const [begin, end] = offsets as number[];
-  if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${bufferLength}-byte data buffer`);
-  // BigInt: a hostile shape's product must neither round nor print as 4e+24.
-  const bytes = BigInt(DTYPE_BYTES[dtype as Dtype]) * shape.reduce((n: bigint, d: number) => n * BigInt(d), 1n);
-  if (bytes !== BigInt(end - begin)) {
-    throw badModel(name, `shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets span ${end - begin}`);
-  }
-  return { name, dtype: dtype as Dtype, shape, begin, end };
-}
-
-/** The format requires the tensors to tile the buffer exactly: no overlaps, no holes. */
-function checkLayout(entries: TensorEntry[], bufferLength: number): void {
-  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let covered = 0;
-  let previous = '';
-  for (const entry of sorted) {
-    if (entry.begin < covered) throw badModel(entry.name, `data_offsets [${entry.begin}, ${entry.end}] overlap ${previous} (which ends at ${covered})`);
-    if (entry.begin > covered) throw badModel(entry.name, `data_offsets start at ${entry.begin}, leaving a hole after byte ${covered}`);
-    covered = entry.end;
-    previous = entry.name;
-  }
-  if (covered !== bufferLength) throw badModel('safetensors', `tensors cover ${covered} of the ${bufferLength} data bytes`);
 }
 
 interface LayerEntries {
@@ -340,43 +225,7 @@ function readArchitecture(
   return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
 }
 
-function decode(view: DataView, bufferStart: number, entry: TensorEntry): Float32Array {
-  const n = (entry.end - entry.begin) / DTYPE_BYTES[entry.dtype];
-  const out = new Float32Array(n);
-  const at = bufferStart + entry.begin;
-  for (let i = 0; i < n; i++) {
-    switch (entry.dtype) {
-      case 'F64':
-        out[i] = view.getFloat64(at + 8 * i, true);
-        break;
-      case 'F32':
-        out[i] = view.getFloat32(at + 4 * i, true);
-        break;
-      case 'F16':
-        out[i] = halfToFloat(view.getUint16(at + 2 * i, true));
-        break;
-      case 'BF16':
-        // bfloat16 is the top half of a float32.
-        out[i] = bfloatScratch(view.getUint16(at + 2 * i, true));
-        break;
-    }
-  }
-  checkFinite(out, entry.name);
-  return out;
-}
-
-const scratch = new DataView(new ArrayBuffer(4));
-
-function bfloatScratch(bits: number): number {
-  scratch.setUint32(0, bits << 16);
-  return scratch.getFloat32(0);
-}
-
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+/** A dense chain's layers as block specs: what names its modules in PyTorch. */
+function denseSpecs(model: ModelData): CheckedSpec[] {
+  return model.activations.map((activation, l) => ({ type: 'dense', units: model.sizes[l + 1], activation }));
 }

@@ -13,6 +13,7 @@ import type { Rng } from '../init/rng.js';
 import { LOSS_OUTPUT, type Kernels, type Loss, type OutputActivation, type Tensor } from '../kernels.js';
 import { ActivationLayer } from './activation.js';
 import { BatchNormLayer } from './batch-norm.js';
+import { moduleIndices } from './block-layout.js';
 import { DenseLayer } from './dense.js';
 import type { FusedOutputLayer, Layer, LayerStack, Mode, Parameter, StateBuffer } from './layer.js';
 import { LayerNormLayer } from './layer-norm.js';
@@ -51,12 +52,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   ) {
     if (layers.length === 0) throw new GradscopeError('INVALID_OPTION', 'a layer stack needs at least one layer');
     this.units = layers[layers.length - 1].units;
-    const index: number[] = [];
-    let next = 0;
-    for (const layer of layers) {
-      index.push(next);
-      next += layer.type === 'dense' ? 2 : 1; // nn.Linear, then its activation's module
-    }
+    const index = moduleIndices(layers);
     this.moduleIndex = index;
     this.parameters = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.parameters));
     let offset = 0;

@@ -93,7 +93,7 @@ describe('safetensors import', () => {
     badFile(handWritten('{"0.weight": ', new Uint8Array()), /header: not valid UTF-8 JSON/);
     badFile(withHeader((h) => (h['2.bias'].data_offsets = [84, 92])), /2\.bias\.data_offsets: \[84, 92\] runs past the 88-byte data buffer/);
     badFile(withHeader((h) => (h['2.bias'].data_offsets = [80, 84])), /2\.(bias|weight): data_offsets \[\d+, \d+\] overlap/);
-    badFile(withHeader((h) => (h['2.bias'].dtype = 'I64')), /2\.bias\.dtype: "I64" is not supported/);
+    badFile(withHeader((h) => (h['2.bias'].dtype = 'I32')), /2\.bias\.dtype: "I32" is not supported/);
     badFile(withHeader((h) => (h['0.bias'].shape = [4])), /0\.bias: shape \[4\] of F64 needs 32 bytes but data_offsets span 24/);
     badFile(withHeader((h) => (h['2.weight'].shape = [3, 1])), /2\.weight: shape \[3, 1\] takes 1 inputs but the previous layer has 3 outputs/);
     badFile(withHeader((h) => (h['1.running_mean'] = { dtype: 'F32', shape: [0], data_offsets: [88, 88] })), /1\.running_mean: not a dense layer tensor/);

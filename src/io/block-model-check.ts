@@ -1,0 +1,103 @@
+/**
+ * The checks every exporter and reader of block models runs (BlockModelData, src/layers/block-model.ts):
+ * the architecture (loss, inputs, layer specs and the loss's output layer) within MODEL_LIMITS
+ * before anything is allocated, then the tensors against the state_dict the specs imply. Each
+ * check throws through `fail`: INVALID_OPTION for data handed to an exporter, BAD_MODEL_FILE for
+ * a file.
+ */
+import { describeValue } from '../errors.js';
+import { checkUnits } from '../checks.js';
+import type { Loss } from '../kernels.js';
+import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
+import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
+import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
+import { checkFloat32Values, MODEL_LIMITS, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { checkLoss, checkLossPairing } from '../network/config.js';
+
+/** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
+export interface BlockArchitecture {
+  loss: Loss;
+  inputs: number;
+  layers: CheckedSpec[];
+  layout: TensorSlot[];
+}
+
+/**
+ * Checks loss, inputs and layer specs (`where` prefixes each field's name), the specs' count and
+ * their tensors' size within MODEL_LIMITS, and that the last layer is the output the loss needs.
+ */
+export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; layers: unknown }, where: string, fail: Fail = optionFault): BlockArchitecture {
+  const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss, 'loss'));
+  const inputs = rethrowThrough(fail, `${where}.inputs`, () => checkUnits(model.inputs, 'inputs'));
+  const count = countSpecs(model.layers);
+  if (count > MODEL_LIMITS.maxLayers) throw fail(`${where}.layers`, `${count} layers (nested ones included) exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+  const layers = rethrowThrough(fail, `${where}.layers`, () => checkLayerSpecs(model.layers, inputs));
+  const layout = blockTensorLayout(layers, inputs);
+  const elements = layout.reduce((n, slot) => n + elementsOf(slot.shape), 0);
+  if (elements > MODEL_LIMITS.maxParameters) {
+    throw fail(`${where}.layers`, `${elements} parameters and state values exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+  }
+  const output = activationOf(layers[layers.length - 1]) ?? 'linear';
+  rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, [output]));
+  return { loss, inputs, layers, layout };
+}
+
+/** Specs in a list, nested ones included, counted without recursion (a hostile file may nest without bound); stops past the limit. */
+function countSpecs(specs: unknown): number {
+  let count = 0;
+  const lists: unknown[] = [specs];
+  while (lists.length > 0 && count <= MODEL_LIMITS.maxLayers) {
+    const list = lists.pop();
+    if (!Array.isArray(list)) continue;
+    count += list.length;
+    for (const spec of list) if (typeof spec === 'object' && spec !== null) lists.push((spec as { layers?: unknown }).layers);
+  }
+  return count;
+}
+
+/**
+ * Each tensor where the layout puts it: name, dtype, shape and length; floats finite in float32,
+ * counts whole and non-negative. Names the tensor at fault.
+ */
+export function checkBlockTensors(tensors: readonly BlockTensor[], layout: readonly TensorSlot[], where: string, fail: Fail = optionFault): void {
+  if (!Array.isArray(tensors)) throw fail(`${where}.tensors`, `expected an array, got ${describeValue(tensors)}`);
+  layout.forEach((slot, i) => {
+    const tensor = tensors[i];
+    if (tensor === undefined) throw fail(`${where}.tensors[${i}]`, `missing: the layers need ${describeSlot(slot)} here`);
+    if (tensor.name !== slot.name || tensor.dtype !== slot.dtype || String(tensor.shape) !== String(slot.shape)) {
+      throw fail(`${where}.tensors[${i}] (${String(tensor.name)})`, `the layers need ${describeSlot(slot)} here, got ${tensor.dtype} [${String(tensor.shape)}]`);
+    }
+    checkTensorValues(tensor.values, slot, fail);
+  });
+  if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${layout.length} tensors, got ${tensors.length}`);
+}
+
+/** Values of the slot's length: floats finite in float32; counts (i64) whole and non-negative. */
+export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail): void {
+  const length = elementsOf(slot.shape);
+  if (!(values instanceof Float32Array) || values.length !== length) {
+    throw fail(slot.name, `expected a Float32Array of ${length} values, got ${values instanceof Float32Array ? `${values.length} values` : describeValue(values)}`);
+  }
+  checkFloat32Values(values, slot.name, fail);
+  if (slot.dtype === 'i64') {
+    const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
+    if (bad >= 0) throw fail(`${slot.name}[${bad}]`, `${values[bad]} is not a count (a whole number ≥ 0)`);
+  }
+}
+
+/** The whole model: architecture, then tensors. */
+export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fail = optionFault): BlockArchitecture {
+  if (typeof model !== 'object' || model === null || model.kind !== 'blocks') throw fail(`${where}.kind`, `expected 'blocks', got ${describeValue(model?.kind)}`);
+  const architecture = checkBlockArchitecture(model, where, fail);
+  checkBlockTensors(model.tensors, architecture.layout, where, fail);
+  return architecture;
+}
+
+function describeSlot(slot: TensorSlot): string {
+  return `${slot.name} (${slot.dtype} [${slot.shape.join(', ')}])`;
+}
+
+/** Whether an exporter's source is a block model (BlockModelData) rather than a Network or dense ModelData. */
+export function isBlockModel(source: unknown): source is BlockModelData {
+  return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'blocks';
+}
