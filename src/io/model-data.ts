@@ -10,6 +10,8 @@ import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
 import { Network } from '../api/network.js';
+import type { BlockModelData } from '../layers/block-model.js';
+import { denseTensorName } from '../model.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
 export function badModel(where: string, message: string): GradscopeError {
@@ -87,4 +89,18 @@ export function asModelData(source: Network | ModelData): ModelData {
   const model = source instanceof Network ? modelOf(source) : source;
   checkModelData(model, source instanceof Network ? 'net' : 'model');
   return model;
+}
+
+/** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied). */
+export function denseAsBlockModel(model: ModelData): BlockModelData {
+  return {
+    kind: 'blocks',
+    loss: model.loss,
+    inputs: model.sizes[0],
+    layers: model.activations.map((activation, l) => ({ type: 'dense', units: model.sizes[l + 1], activation })),
+    tensors: model.activations.flatMap((_, l) => [
+      { name: denseTensorName(l, 'weight'), shape: [model.sizes[l + 1], model.sizes[l]], dtype: 'float', values: model.weights[l] },
+      { name: denseTensorName(l, 'bias'), shape: [model.sizes[l + 1]], dtype: 'float', values: model.biases[l] },
+    ]),
+  };
 }

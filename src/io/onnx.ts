@@ -1,14 +1,23 @@
 /**
- * ONNX export for inference in ONNX Runtime (or anything else that reads ONNX): each layer is a
- * Gemm (Y = X·Wᵀ + b, transB = 1, because gradscope stores W as [out][in]) followed by its
- * activation op; 'linear' adds no op. Input "input" and output "output" are float32
- * [batch, features] with a symbolic batch dimension. The protobuf is written by hand
- * (src/io/protobuf.ts) with the field numbers of onnx/onnx.proto.
+ * ONNX export for inference in ONNX Runtime (or anything else that reads ONNX), of dense chains and
+ * block networks alike, in evaluation mode: a dense layer is a Gemm (Y = X·Wᵀ + b, transB = 1,
+ * because gradscope stores W as [out][in]) followed by its activation op ('linear' adds none); batch
+ * norm is BatchNormalization in inference form (the running statistics, ε 1e-5); layer norm is
+ * LayerNormalization (axis −1, ε 1e-5; opset 17); an activation layer is its op; a residual block is
+ * its branch, then Add of the block's input (after Mul by α for the ReZero gate). Initializers carry
+ * the PyTorch state_dict names (`0.weight`, `2.running_mean`, `3.alpha`, `3.branch.0.bias`), nodes
+ * their module's path. Input "input" and output "output" are float32 [batch, features] with a
+ * symbolic batch dimension. The protobuf is written by hand (src/io/protobuf.ts) with the field
+ * numbers of onnx/onnx.proto.
  */
 import { LEAKY_RELU_SLOPE, SELU_ALPHA, SELU_LAMBDA, type OutputActivation } from '../kernels.js';
 import type { ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { asModelData } from './model-data.js';
+import { moduleIndices } from '../layers/block-layout.js';
+import type { BlockModelData } from '../layers/block-model.js';
+import { NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { checkBlockModel, isBlockModel } from './block-model-check.js';
+import { asModelData, denseAsBlockModel } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
 
 /** Opset 17 (ONNX 1.12) has every op used here with today's semantics (Softmax over one axis). */
@@ -48,40 +57,103 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
 };
 
 /** The model as ONNX bytes (a serialized ModelProto); see the module comment for the graph. */
-export function toOnnx(source: Network | ModelData): Uint8Array {
-  const model = asModelData(source);
-  const depth = model.activations.length;
-  const graph = new ProtoWriter().string(Graph.name, 'gradscope');
-  let current = 'input';
-  model.activations.forEach((activation, l) => {
-    const last = l === depth - 1;
-    const op = ACTIVATION_OPS[activation];
-    const gemmOut = last && op === null ? 'output' : `layer${l}.z`;
-    const w = `layer${l}.weight`;
-    const b = `layer${l}.bias`;
-    graph.message(Graph.initializer, (t) => tensor(t, w, [model.sizes[l + 1], model.sizes[l]], model.weights[l]));
-    graph.message(Graph.initializer, (t) => tensor(t, b, [model.sizes[l + 1]], model.biases[l]));
-    graph.message(Graph.node, (n) => node(n, 'Gemm', `layer${l}.gemm`, [current, w, b], gemmOut, { transB: { int: 1 } }));
-    current = gemmOut;
-    if (op !== null) {
-      const out = last ? 'output' : `layer${l}.a`;
-      graph.message(Graph.node, (n) => node(n, op.op, `layer${l}.${activation}`, [current], out, op.attributes ?? {}));
-      current = out;
-    }
-  });
-  graph.message(Graph.input, (v) => valueInfo(v, 'input', model.sizes[0]));
-  graph.message(Graph.output, (v) => valueInfo(v, 'output', model.sizes[depth]));
+export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array {
+  const dense = isBlockModel(source) ? null : asModelData(source);
+  const model = dense ? denseAsBlockModel(dense) : (source as BlockModelData);
+  const { inputs, layers, loss } = checkBlockModel(model);
+  const values = new Map(model.tensors.map((t) => [t.name, t]));
+  const graph = new GraphBuilder((name) => values.get(name)!);
+  graph.finish(graph.stack(layers, '', 'input'));
+  graph.proto.message(Graph.input, (v) => valueInfo(v, 'input', inputs));
+  graph.proto.message(Graph.output, (v) => valueInfo(v, 'output', widthAfter(layers, inputs)));
 
   const onnx = new ProtoWriter()
     .int(Model.irVersion, IR_VERSION)
     .string(Model.producerName, 'gradscope')
     .message(Model.opsetImport, (o) => o.string(OpsetId.domain, '').int(OpsetId.version, ONNX_OPSET))
-    .bytes(Model.graph, graph.finish());
+    .bytes(Model.graph, graph.proto.finish());
   // Training-only facts ONNX has no place for, kept so a reader knows what the model was fit to.
-  for (const [key, value] of [['gradscope.loss', model.loss], ['gradscope.activations', model.activations.join(',')]]) {
+  const facts = dense ? [['gradscope.activations', dense.activations.join(',')]] : [['gradscope.layers', JSON.stringify(layers)]];
+  for (const [key, value] of [['gradscope.loss', loss], ...facts]) {
     onnx.message(Model.metadataProps, (e) => e.string(Entry.key, key).string(Entry.value, value));
   }
   return onnx.finish();
+}
+
+interface PendingNode {
+  op: string;
+  name: string;
+  inputs: string[];
+  output: string;
+  attributes: Record<string, AttributeValue>;
+}
+
+/** Nodes and initializers of one graph, named by module path; nodes are written at `finish`, once the output's name is known. */
+class GraphBuilder {
+  readonly proto = new ProtoWriter().string(Graph.name, 'gradscope');
+  private readonly nodes: PendingNode[] = [];
+
+  constructor(private readonly tensorNamed: (name: string) => { shape: number[]; values: Float32Array }) {}
+
+  /** Emits the ops of `specs` on the value `input`; returns the name of their result. */
+  stack(specs: readonly CheckedSpec[], prefix: string, input: string): string {
+    const index = moduleIndices(specs);
+    let current = input;
+    specs.forEach((spec, i) => {
+      const here = `${prefix}${index[i]}`;
+      switch (spec.type) {
+        case 'dense':
+          current = this.node('Gemm', `${here}.linear`, [current, this.initializer(`${here}.weight`), this.initializer(`${here}.bias`)], { transB: { int: 1 } });
+          current = this.activation(spec.activation, `${prefix}${index[i] + 1}`, current);
+          break;
+        case 'batch-norm': {
+          const tensors = ['weight', 'bias', 'running_mean', 'running_var'].map((t) => this.initializer(`${here}.${t}`));
+          current = this.node('BatchNormalization', `${here}.batch_norm`, [current, ...tensors], { epsilon: { float: NORM_EPSILON } });
+          break;
+        }
+        case 'layer-norm':
+          current = this.node('LayerNormalization', `${here}.layer_norm`, [current, this.initializer(`${here}.weight`), this.initializer(`${here}.bias`)], {
+            axis: { int: -1 },
+            epsilon: { float: NORM_EPSILON },
+          });
+          break;
+        case 'activation':
+          current = this.activation(spec.activation, here, current);
+          break;
+        case 'residual': {
+          let branch = this.stack(spec.layers, `${here}.branch.`, current);
+          if (spec.gate === 'rezero') branch = this.node('Mul', `${here}.gate`, [this.initializer(`${here}.alpha`), branch], {});
+          current = this.node('Add', `${here}.add`, [current, branch], {});
+          break;
+        }
+      }
+    });
+    return current;
+  }
+
+  private activation(activation: OutputActivation, name: string, input: string): string {
+    const op = ACTIVATION_OPS[activation];
+    return op === null ? input : this.node(op.op, `${name}.${activation}`, [input], op.attributes ?? {});
+  }
+
+  private node(op: string, name: string, inputs: string[], attributes: Record<string, AttributeValue>): string {
+    this.nodes.push({ op, name, inputs, output: name, attributes });
+    return name;
+  }
+
+  private initializer(name: string): string {
+    const t = this.tensorNamed(name);
+    this.proto.message(Graph.initializer, (w) => tensor(w, name, t.shape, t.values));
+    return name;
+  }
+
+  /** Writes the nodes, the one that yields `result` renamed to "output" (an Identity when the graph is the input itself). */
+  finish(result: string): void {
+    const last = this.nodes[this.nodes.length - 1];
+    if (last?.output === result) last.output = 'output';
+    else this.nodes.push({ op: 'Identity', name: 'identity', inputs: [result], output: 'output', attributes: {} });
+    for (const n of this.nodes) this.proto.message(Graph.node, (w) => node(w, n.op, n.name, n.inputs, n.output, n.attributes));
+  }
 }
 
 function tensor(t: ProtoWriter, name: string, dims: number[], values: Float32Array): void {

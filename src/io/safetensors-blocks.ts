@@ -16,7 +16,7 @@ import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { checkBlockArchitecture, checkBlockModel } from './block-model-check.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
-import { decodeCounts, decodeFloats, encodeSafetensors, parseSafetensors } from './safetensors-format.js';
+import { decodeCounts, decodeFloats, encodeSafetensors, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -38,10 +38,12 @@ export function blockModelToSafetensors(model: BlockModelData): Uint8Array {
     pytorch: pytorchExpression(layers, inputs),
   };
   if (usesResidual(layers)) metadata.pytorch_residual = PYTORCH_RESIDUAL_CLASS;
-  return encodeSafetensors(
-    metadata,
-    model.tensors.map((t) => ({ name: t.name, dtype: t.dtype === 'i64' ? 'I64' : 'F32', shape: t.shape, values: t.values })),
-  );
+  return encodeSafetensors(metadata, tensorsToWrite(model.tensors));
+}
+
+/** Block tensors as the container writes them: floats as F32, counts as I64. */
+export function tensorsToWrite(tensors: readonly BlockTensor[]): TensorToWrite[] {
+  return tensors.map((t) => ({ name: t.name, dtype: t.dtype === 'i64' ? 'I64' : 'F32', shape: t.shape, values: t.values }));
 }
 
 /** Reads a block network's safetensors file; BAD_MODEL_FILE names the metadata field or tensor at fault. */

@@ -18,12 +18,10 @@
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { asModelData, badModel, checkArchitecture, checkSizes, readActivation, readLoss } from './model-data.js';
-import { denseTensorName } from '../model.js';
+import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import type { CheckedSpec } from '../layers/spec.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { blockModelToSafetensors, isBlockFile } from './safetensors-blocks.js';
+import { blockModelToSafetensors, isBlockFile, tensorsToWrite } from './safetensors-blocks.js';
 import { isBlockModel } from './block-model-check.js';
 import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
@@ -50,20 +48,15 @@ export interface SafetensorsImportOptions {
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   if (isBlockModel(source)) return blockModelToSafetensors(source);
   const model = asModelData(source);
+  const blocks = denseAsBlockModel(model);
   const metadata = {
     format: MODEL_FILE_TAG,
     version: String(MODEL_VERSION),
     loss: model.loss,
     activations: model.activations.join(','),
-    pytorch: pytorchExpression(denseSpecs(model), model.sizes[0]),
+    pytorch: pytorchExpression(blocks.layers, blocks.inputs),
   };
-  return encodeSafetensors(
-    metadata,
-    model.activations.flatMap((_, l) => [
-      { name: denseTensorName(l, 'weight'), dtype: 'F32', shape: [model.sizes[l + 1], model.sizes[l]], values: model.weights[l] },
-      { name: denseTensorName(l, 'bias'), dtype: 'F32', shape: [model.sizes[l + 1]], values: model.biases[l] },
-    ]),
-  );
+  return encodeSafetensors(metadata, tensorsToWrite(blocks.tensors));
 }
 
 /** Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. */
@@ -223,9 +216,4 @@ function readArchitecture(
   if (ours.loss !== undefined) return { loss: readLoss(ours.loss, '__metadata__.loss'), lossFrom: '__metadata__.loss', activations };
   if (options.loss === undefined) throw badModel('__metadata__', 'has no gradscope "loss"; pass { loss } to say what the model was trained on');
   return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
-}
-
-/** A dense chain's layers as block specs: what names its modules in PyTorch. */
-function denseSpecs(model: ModelData): CheckedSpec[] {
-  return model.activations.map((activation, l) => ({ type: 'dense', units: model.sizes[l + 1], activation }));
 }
