@@ -21,23 +21,33 @@ export interface CodeBlock {
   code: string;
 }
 
-/** The ```ts / ```typescript blocks of `markdown`, except those marked with SKIP_MARKER. */
-export function typescriptBlocks(markdown: string): CodeBlock[] {
+/** A fenced block of a markdown file, with its language and whether SKIP_MARKER precedes it. */
+export interface FencedBlock extends CodeBlock {
+  language: string;
+  skipped: boolean;
+}
+
+/** Every fenced block (``` or ~~~) of `markdown`, in order. */
+export function fencedBlocks(markdown: string): FencedBlock[] {
   const lines = markdown.split(/\r?\n/);
-  const blocks: CodeBlock[] = [];
+  const blocks: FencedBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^ {0,3}(`{3,}|~{3,})\s*(\S*)/.exec(lines[i]);
     if (!open) continue;
     const fence = open[1];
     let end = i + 1;
     while (end < lines.length && !new RegExp(`^ {0,3}${fence[0]}{${fence.length},}\\s*$`).test(lines[end])) end++;
-    const language = open[2].toLowerCase();
-    if ((language === 'ts' || language === 'typescript') && lines[i - 1]?.trim() !== SKIP_MARKER) {
-      blocks.push({ line: i + 1, code: lines.slice(i + 1, end).join('\n') });
-    }
+    blocks.push({ line: i + 1, code: lines.slice(i + 1, end).join('\n'), language: open[2].toLowerCase(), skipped: lines[i - 1]?.trim() === SKIP_MARKER });
     i = end;
   }
   return blocks;
+}
+
+/** The ```ts / ```typescript blocks of `markdown`, except those marked with SKIP_MARKER. */
+export function typescriptBlocks(markdown: string): CodeBlock[] {
+  return fencedBlocks(markdown)
+    .filter((b) => (b.language === 'ts' || b.language === 'typescript') && !b.skipped)
+    .map(({ line, code }) => ({ line, code }));
 }
 
 /** The block with `'gradscope'` and `'gradscope/node'` (import, export or dynamic import) pointing at this checkout's entries. */
