@@ -59,5 +59,5 @@ export type { LayerMetric } from './flow/metrics.js';
 export { diagnose } from './flow/diagnose.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { renderReport } from './flow/report-html.js';
-export type { ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
+export type { ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
 export * from './curvature/index.js';

@@ -20,3 +20,8 @@ export { activationsReportSection } from './studies/activations-report.js';
 export { runRemediesStudy } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
+export { runTrainableDepthStudy, deepestTrainable, TRAINABLE_DEPTHS, TRAINABLE_WIDTH, TRAINABLE_EPOCHS, ACCURACY_GOAL } from './studies/trainable-depth.js';
+export type { TrainableDepthOptions, TrainableDepthResult, TrainableDepthRow, DeepestTrainable, GoalCheck } from './studies/trainable-depth.js';
+export { TRAINABLE_DEPTH_REMEDIES } from './studies/trainable-depth-remedies.js';
+export type { TrainableDepthRemedy, RemedyTraining } from './studies/trainable-depth-remedies.js';
+export { trainableDepthReportSection } from './studies/trainable-depth-report.js';

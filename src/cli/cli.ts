@@ -14,13 +14,14 @@ import { studyAutoencoderCommand } from './commands/study-autoencoder.js';
 import { studyDepthCommand } from './commands/study-depth.js';
 import { studyModelCommand } from './commands/study-model.js';
 import { studyRemediesCommand } from './commands/study-remedies.js';
+import { studyTrainableDepthCommand } from './commands/study-trainable-depth.js';
 import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
 import { editDistance } from './suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
 import { gradscopeVersion } from './version.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
+export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 /** Exit codes of main(). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

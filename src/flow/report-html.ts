@@ -8,7 +8,7 @@
 import type { Diagnosis } from './diagnose.js';
 import { LAYER_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { REPORT_SCRIPT } from './report-script.js';
-import { escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
+import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
 import { Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -40,8 +40,29 @@ export interface ReportChart {
   yLabel: string;
   /** Log-scale y axis (default false). */
   logY?: boolean;
+  /** Log-scale x axis, ticked at the data's x values (default false). */
+  logX?: boolean;
   /** The lines, each a name and its points. */
   series: Series[];
+}
+
+/** Horizontal bars as data: one per labelled row, its length a value on a log axis (e.g. the deepest trainable depth per remedy). */
+export interface ReportBars {
+  /** Element id, unique in the page. */
+  id: string;
+  /** The chart's title. */
+  title: string;
+  /** Label of the value axis. */
+  xLabel: string;
+  /** Values the log axis is ticked at; it spans them. */
+  ticks: number[];
+  /** The bars, top to bottom. */
+  bars: {
+    /** The row's label. */
+    label: string;
+    /** The bar's length on the axis (null: no bar, "none" is written). */
+    value: number | null;
+  }[];
 }
 
 /** A table as data: plain-text cells. */
@@ -52,7 +73,7 @@ export interface ReportTable {
   rows: string[][];
 }
 
-/** A section of the report: a heading, a paragraph, then its charts, tables and runs in that order. */
+/** A section of the report: a heading, a paragraph, then its charts, bar charts, tables and runs in that order. */
 export interface ReportSection {
   /** Element id, unique in the page (the contents bar links to it). */
   id: string;
@@ -62,6 +83,8 @@ export interface ReportSection {
   text?: string;
   /** Charts, in order. */
   charts?: ReportChart[];
+  /** Bar charts, after the charts. */
+  bars?: ReportBars[];
   /** Tables, in order. */
   tables?: ReportTable[];
   /** Traced runs, in order. */
@@ -246,7 +269,7 @@ function sectionHtml(section: ReportSection, data: ReportData): { html: string; 
   const ids = (section.runs ?? []).map((run, i) => run.id ?? `${section.id}-${i}`);
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: ids });
-  const figures = [...(section.charts ?? []).map(lineChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
+  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`,
     section.text ? `<p>${escapeHtml(section.text)}</p>` : '',

@@ -2,7 +2,7 @@
  * Small inline-SVG charts for the HTML report: no library, no network. The values themselves are in
  * the report's data (downloadable); a chart carries what it takes to read them back from the drawing:
  * a line's points are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
- * units with data-log), a heatmap cell has its data-value (its row's data-row, its index the column),
+ * units with data-log; its x is log10 of the value when the plot has data-logx), a heatmap cell has its data-value (its row's data-row, its index the column),
  * a histogram's bars are % of its tallest.
  *
  * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
@@ -78,6 +78,8 @@ export interface LineChartOptions {
   yLabel: string;
   /** A log10 y axis (non-positive values are left out of the line). Default false. */
   logY?: boolean;
+  /** A log10 x axis, ticked at the data's x values (points with x ≤ 0 are left out). Default false. */
+  logX?: boolean;
   /** x is the training step: the step range can be selected. Default false. */
   time?: boolean;
   /** A fixed range of a linear y axis (e.g. [0, 1] for a fraction). Default: the data's range. */
@@ -88,8 +90,11 @@ export interface LineChartOptions {
 /** A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its line. */
 export function lineChart(o: LineChartOptions): string {
   const log = o.logY ?? false;
-  const allX = o.series.flatMap((s) => Array.from(s.xs));
-  const [x0, x1] = extent(allX, false);
+  const logX = o.logX ?? false;
+  const tx = (x: number) => (logX ? Math.log10(x) : x);
+  const keptX = (x: number) => Number.isFinite(x) && (!logX || x > 0);
+  const allX = o.series.flatMap((s) => Array.from(s.xs)).filter(keptX);
+  const [x0, x1] = extent(allX.map(tx), false);
   const [y0, y1] = o.yRange ?? extent(o.series.flatMap((s) => Array.from(s.ys)), log);
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
@@ -102,21 +107,60 @@ export function lineChart(o: LineChartOptions): string {
   }
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  outer.push(xTicks(xs.length <= 12 ? xs : ticksBetween(x0, x1, 6), x0, x1));
+  outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : ticksBetween(x0, x1, 6), x0, x1));
   const inner: string[] = [];
   o.series.forEach((s, k) => {
     const color = COLORS[k % COLORS.length];
     const points: string[] = [];
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
-      if (Number.isFinite(y) && (!log || y > 0)) points.push(`${s.xs[i]},${Math.round(py(y))}`);
+      if (Number.isFinite(y) && (!log || y > 0) && keptX(s.xs[i])) points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
     }
     const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${color}"/>` : '';
     inner.push(`<g class="series" data-name="${escapeHtml(s.name)}"><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${color}"/>${dots}</g>`);
     outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + k * 16}" width="10" height="10" fill="${color}"/><text x="${CHART.width - CHART.right + 24}" y="${CHART.top + k * 16 + 9}" class="legend">${escapeHtml(s.name)}</text>`);
   });
-  const yAxis = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}`;
-  return frame(o, outer.join(''), plot(x0, x1, inner.join(''), o.time ?? false, yAxis), 'line');
+  const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
+  return frame(o, outer.join(''), plot(x0, x1, inner.join(''), o.time ?? false, axes), 'line');
+}
+
+/** Options of barChart: one horizontal bar per row, its length a value on a log10 axis. */
+export interface BarChartOptions {
+  id: string;
+  title: string;
+  /** Label of the value axis. */
+  xLabel: string;
+  /** The values the axis is ticked at (e.g. every depth run); the axis spans them. */
+  ticks: number[];
+  /** One bar per row, top to bottom: its label and value (null: no bar, `none` is written instead). */
+  bars: { label: string; value: number | null }[];
+}
+
+/** Rows of a bar chart, in pixels. */
+const BAR_ROW = 18;
+
+/** Horizontal bars on a log10 axis, one per labelled row: how far each row reaches (e.g. the deepest trainable depth). */
+export function barChart(o: BarChartOptions): string {
+  const [x0, x1] = extent(o.ticks.map(Math.log10), false);
+  // The bars start a quarter of the axis left of the first tick, so a bar that reaches only it still shows.
+  const start = x0 - 0.25 * (x1 - x0 || 1);
+  const height = o.bars.length * BAR_ROW;
+  const H = CHART.top + height + CHART.bottom;
+  const at = (v: number) => CHART.left + ((Math.log10(v) - start) / (x1 - start || 1)) * PLOT_W;
+  const parts: string[] = [];
+  const grid = o.ticks.map((t) => `M${px(at(t))} ${CHART.top}v${height}`).join('');
+  parts.push(`<path class="grid" d="${grid}"/>`);
+  o.bars.forEach((bar, i) => {
+    const y = CHART.top + i * BAR_ROW;
+    parts.push(`<text x="${CHART.left - 6}" y="${y + 13}" class="tick y">${escapeHtml(bar.label)}</text>`);
+    if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${CHART.left + 4}" y="${y + 13}" class="legend">none</text>`);
+    else parts.push(`<rect class="bar" x="${CHART.left}" y="${y + 3}" width="${px(at(bar.value) - CHART.left)}" height="${BAR_ROW - 6}" fill="${COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
+  });
+  const ticks = o.ticks.map((t) => `<text x="${px(at(t))}">${fmt(t)}</text>`).join('');
+  parts.push(`<g class="xticks" transform="translate(0 ${CHART.top + height + 16})">${ticks}</g>`);
+  parts.push(`<path class="axes" d="M${CHART.left} ${CHART.top}V${CHART.top + height}h${PLOT_W}"/>`);
+  parts.push(`<text x="${CHART.left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
+  return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(o.title)}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
 }
 
 export interface HeatmapOptions {
@@ -203,8 +247,9 @@ export function histograms(o: HistogramsOptions): string {
   return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${columns * cellW} ${height}">${parts.join('')}</svg></figure>`;
 }
 
-function xTicks(values: number[], x0: number, x1: number): string {
-  const text = values.map((t) => `<text x="${px(CHART.left + ((t - x0) / (x1 - x0 || 1)) * PLOT_W)}">${fmt(t)}</text>`);
+/** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 (a log axis passes log10). */
+function xTicks(values: number[], x0: number, x1: number, at: (t: number) => number = (t) => t): string {
+  const text = values.map((t) => `<text x="${px(CHART.left + ((at(t) - x0) / (x1 - x0 || 1)) * PLOT_W)}">${fmt(t)}</text>`);
   return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${text.join('')}</g>`;
 }
 

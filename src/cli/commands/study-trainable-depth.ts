@@ -1,0 +1,92 @@
+/**
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget (issue 14).
+ */
+import { writeReport } from '../../io/report-file.js';
+import {
+  ACCURACY_GOAL,
+  QUICK_STUDY,
+  runTrainableDepthStudy,
+  TRAINABLE_DEPTHS,
+  TRAINABLE_EPOCHS,
+  TRAINABLE_WIDTH,
+  type GoalCheck,
+  type TrainableDepthResult,
+} from '../../studies/trainable-depth.js';
+import { deepestTable, epochsText, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
+import { print } from '../terminal.js';
+import { formatTable } from '../table.js';
+
+/** --depths as whole numbers ≥ 1, or undefined when absent. */
+function depthsFlag(args: ParsedArgs): number[] | undefined {
+  const text = stringFlag(args, 'depths');
+  if (text === undefined) return undefined;
+  return text.split(',').map((word) => {
+    const depth = Number(word);
+    if (word.trim() === '' || !Number.isInteger(depth) || depth < 1) throw new UsageError(`--depths needs whole numbers ≥ 1 separated by commas, got '${shorten(text)}'`);
+    return depth;
+  });
+}
+
+const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
+
+/** The goal of issue 14, each part with its verdict and the numbers behind it. */
+export function goalText(goal: GoalCheck): string {
+  const { plainSigmoidStops: stops, hundredLayers: hundred } = goal;
+  const percent = `${100 * ACCURACY_GOAL} %`;
+  return [
+    `Goal: plain sigmoid stops training between 5 and 20 hidden layers (its deepest depth reaching ${percent} is ≥ 5 and < 20): ${verdict(stops.met)}` +
+      `${stops.met === null ? '' : ` (deepest: ${stops.deepest ?? 'none'})`}; ${stops.why}.`,
+    `Goal: at least one remedy trains 100 hidden layers to ≥ ${percent}: ${verdict(hundred.met)}${hundred.remedies.length ? ` (${hundred.remedies.join(', ')})` : ''}; ${hundred.why}.`,
+  ].join('\n');
+}
+
+/** The study's tables, the goal check and the remedies' settings, as the terminal shows them. */
+export function trainableDepthText(result: TrainableDepthResult): string {
+  const deepest = deepestTable(result);
+  return [
+    `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units, 784 inputs, 10 softmax outputs + cross-entropy; ` +
+      `${epochsText(result.epochs)} over ${result.trainRows} digits (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
+    `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
+    '',
+    formatTable(ROWS_HEADER, result.rows.map(rowCells)),
+    '',
+    formatTable(deepest.header, deepest.rows),
+    '',
+    goalText(result.goal),
+    '',
+    'Remedies:',
+    ...result.remedies.map((r) => `  ${r.key}: ${r.settings}${r.limit ? `; ${r.limit}` : ''}`),
+  ].join('\n');
+}
+
+export const studyTrainableDepthCommand: Command = {
+  words: ['study', 'trainable-depth'],
+  summary: 'how deep each remedy trains a feed-forward net on the digits, for a fixed step budget',
+  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
+  async run(args, terminal) {
+    const json = booleanFlag(args, 'json');
+    const quick = booleanFlag(args, 'quick');
+    const options = {
+      depths: depthsFlag(args) ?? (quick ? QUICK_STUDY.depths : undefined),
+      width: numberFlag(args, 'width', TRAINABLE_WIDTH, COUNT),
+      epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : TRAINABLE_EPOCHS, COUNT),
+      remedies: stringFlag(args, 'remedies')?.split(',') ?? (quick ? QUICK_STUDY.remedies : undefined),
+      trainRows: numberFlag(args, 'train', 9000, COUNT),
+      testRows: numberFlag(args, 'test', 1000, COUNT),
+      seed: numberFlag(args, 'seed', 1, WHOLE),
+    };
+    const html = stringFlag(args, 'html');
+    const result = await runTrainableDepthStudy({
+      ...options,
+      onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${row.depth} hidden layers done\n`),
+    });
+    if (json) {
+      terminal.out(JSON.stringify(result) + '\n');
+      return;
+    }
+    print(terminal, trainableDepthText(result));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [trainableDepthReportSection(result)] })}`);
+  },
+};

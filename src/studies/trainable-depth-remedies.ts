@@ -1,0 +1,135 @@
+/**
+ * The remedies of the trainable-depth study (issue 14), by the issue's keys: for each, the network
+ * it builds at a depth (hidden layers of one width, 784 inputs, 10 softmax outputs with
+ * cross-entropy) and how it is trained. Everything goes through the public API (createNetwork's
+ * options, train's options, the optimiser registry), as a user would write it.
+ *
+ * One training recipe for every remedy that changes the network rather than the optimiser: SGD with
+ * momentum 0.9, learning rate 0.01, batches of 32 (SGD_RECIPE). The optimiser remedies train the
+ * plain sigmoid network with their own settings. Nothing is tuned per depth.
+ */
+import type { NetworkOptions } from '../network/config.js';
+import type { OptimizerSpec } from '../optim/index.js';
+import type { TrainOptions } from '../training/train.js';
+
+/** What a remedy trains with: the optimiser, its learning rate, the batch size and any other train() option. */
+export interface RemedyTraining {
+  /** The optimiser, as train() and createOptimizer() take it. */
+  optimizer: OptimizerSpec;
+  /** Step size (absent: the optimiser's own default). */
+  learningRate?: number;
+  /** Rows per step. */
+  batchSize: number;
+  /** Further train() options (e.g. gradientNoise), passed as they are. */
+  extra?: Partial<TrainOptions> & Record<string, unknown>;
+}
+
+/** One remedy of the study. */
+export interface TrainableDepthRemedy {
+  /** The issue's key, e.g. 'relu-he'. */
+  key: string;
+  /** Network, initialisation and training in words (the report's and README's settings column). */
+  settings: string;
+  /** createNetwork's options for `depth` hidden layers of `width` units (seed and backend are added by the study). */
+  network(depth: number, width: number): NetworkOptions;
+  /** How it is trained. */
+  training: RemedyTraining;
+  /**
+   * The deepest network it runs on, and why not deeper: a second-order step costs many first-order
+   * ones, so within the study's budget it only runs where its cost fits (absent: every depth).
+   */
+  maxDepth?: {
+    /** Hidden layers of the deepest network it runs on. */
+    depth: number;
+    /** Why not deeper. */
+    why: string;
+  };
+  /**
+   * Why the remedy cannot run in this build (a feature of the public API it needs is missing);
+   * absent when it can. Its rows then say so instead of showing numbers.
+   */
+  unavailable?: string;
+}
+
+/** The shared recipe of the architecture and initialisation remedies. */
+export const SGD_RECIPE: RemedyTraining = { optimizer: { name: 'sgd', momentum: 0.9 }, learningRate: 0.01, batchSize: 32 };
+const SGD_WORDS = 'SGD, momentum 0.9, lr 0.01, batch 32';
+
+/** Rows per step of the second-order remedies (as the remedies study's batch methods). */
+export const SECOND_ORDER_BATCH = 1000;
+
+/** Neelakantan et al.'s annealed gradient noise: η (the smallest of the paper's three values) and γ. */
+export const GRADIENT_NOISE = { eta: 0.01, gamma: 0.55 } as const;
+/** The "poor" initialisation the gradient-noise remedy starts from: N(0, 0.1²) for every weight (the paper's simple init). */
+export const POOR_INIT_STD = 0.1;
+
+/** A plain dense network: `depth` hidden layers of `width` units with one activation, softmax outputs. */
+function dense(activation: NonNullable<NetworkOptions['activation']>, init: NetworkOptions['init']) {
+  return (depth: number, width: number): NetworkOptions => ({
+    sizes: [784, ...Array.from({ length: depth }, () => width), 10],
+    activation,
+    init,
+    loss: 'cross-entropy',
+  });
+}
+
+const plainSigmoid = dense('sigmoid', 'standard');
+const NEEDS_BLOCKS = 'needs the block layers of issue 13 (createNetwork layers of type batch-norm, layer-norm, residual; init lsuv), not in this build';
+const NEEDS_GRADIENT_NOISE = "needs train()'s gradientNoise option (issue 13), not in this build";
+
+/** Every remedy, in the study's order: baselines, initialisations, activations, blocks, optimisers. */
+export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
+  { key: 'plain-sigmoid', settings: `sigmoid, standard init U[±1/√n_in], ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE },
+  { key: 'plain-tanh', settings: `tanh, Glorot uniform init, ${SGD_WORDS}`, network: dense('tanh', 'glorot-uniform'), training: SGD_RECIPE },
+  { key: 'relu-he', settings: `relu, He normal init, ${SGD_WORDS}`, network: dense('relu', 'he-normal'), training: SGD_RECIPE },
+  {
+    key: 'orthogonal-tanh',
+    settings: `tanh, orthogonal init (gain 1), ${SGD_WORDS}`,
+    network: dense('tanh', 'orthogonal'),
+    training: SGD_RECIPE,
+  },
+  { key: 'selu', settings: `SELU, LeCun normal init N(0, 1/n_in), ${SGD_WORDS}`, network: dense('selu', 'lecun-normal'), training: SGD_RECIPE },
+  { key: 'lsuv', settings: `relu, LSUV init, ${SGD_WORDS}`, network: dense('relu', 'orthogonal'), training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'batch-norm-sigmoid', settings: `dense → batch norm → sigmoid per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'batch-norm-relu', settings: `dense → batch norm → relu per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'layer-norm', settings: `dense → layer norm → relu per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'residual', settings: `x + relu(Wx + b) blocks, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'rezero', settings: `x + α·relu(Wx + b) blocks, α = 0 at init, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  {
+    key: 'relu-poor-init',
+    settings: `relu, every weight N(0, ${POOR_INIT_STD}²), ${SGD_WORDS} (gradient-noise's control)`,
+    network: dense('relu', { name: 'normal', std: POOR_INIT_STD }),
+    training: SGD_RECIPE,
+  },
+  {
+    key: 'gradient-noise',
+    settings: `relu, every weight N(0, ${POOR_INIT_STD}²), ${SGD_WORDS}, annealed gradient noise η ${GRADIENT_NOISE.eta}, γ ${GRADIENT_NOISE.gamma}`,
+    network: dense('relu', { name: 'normal', std: POOR_INIT_STD }),
+    training: { ...SGD_RECIPE, extra: { gradientNoise: { ...GRADIENT_NOISE } } },
+    unavailable: NEEDS_GRADIENT_NOISE,
+  },
+  { key: 'adam', settings: 'plain sigmoid network, Adam, lr 0.001, batch 32', network: plainSigmoid, training: { optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
+  {
+    key: 'lars',
+    settings: 'plain sigmoid network, LARS, η 0.001, momentum 0.9, lr 1, batch 32',
+    network: plainSigmoid,
+    training: { optimizer: 'lars', learningRate: 1, batchSize: 32 },
+  },
+  {
+    key: 'hessian-free',
+    settings: `plain sigmoid network, Hessian-free (defaults), batch ${SECOND_ORDER_BATCH}`,
+    network: plainSigmoid,
+    training: { optimizer: 'hessian-free', batchSize: SECOND_ORDER_BATCH },
+    maxDepth: { depth: 10, why: 'a Hessian-free step runs up to 250 CG iterations of Gauss-Newton products on 1,000 rows' },
+  },
+  {
+    key: 'kfac',
+    settings: `plain sigmoid network, K-FAC (defaults), batch ${SECOND_ORDER_BATCH}`,
+    network: plainSigmoid,
+    training: { optimizer: 'kfac', batchSize: SECOND_ORDER_BATCH },
+    maxDepth: { depth: 20, why: 'a K-FAC step inverts two Kronecker factors per layer and rescales by an exact quadratic model' },
+  },
+];
+
+/** The remedies' keys, in the study's order. */
+export const REMEDY_KEYS: readonly string[] = TRAINABLE_DEPTH_REMEDIES.map((r) => r.key);

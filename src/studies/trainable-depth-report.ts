@@ -1,0 +1,109 @@
+/** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import type { ReportChart, ReportSection } from '../flow/report-html.js';
+import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
+
+/** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
+const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
+
+export const epochsText = (epochs: number) => `${epochs} epoch${epochs === 1 ? '' : 's'}`;
+/** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
+export const shortReason = (notRun: string) => notRun.split(':')[0];
+const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
+const ratio = (v: number | null) => (v === null ? '—' : v.toPrecision(2));
+
+/** The rows table's header (terminal, report and README). */
+export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];
+
+/** One row of the rows table: the numbers, or why there are none. */
+export function rowCells(row: TrainableDepthRow): string[] {
+  if (row.notRun !== undefined) return [row.remedy, String(row.depth), '—', '—', '—', '—', '—', '—', shortReason(row.notRun)];
+  return [
+    row.remedy,
+    String(row.depth),
+    percent(row.testAccuracy),
+    row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
+    `${ratio(row.firstToLastAtInit)} → ${ratio(row.firstToLastAtEnd)}`,
+    `${ratio(row.deltaFirstToLastAtInit)} → ${ratio(row.deltaFirstToLastAtEnd)}`,
+    String(row.steps),
+    row.seconds === null ? '—' : row.seconds.toFixed(1),
+    row.stopped ?? '',
+  ];
+}
+
+/**
+ * Per remedy, the deepest depth reaching the goal beside the gradient ratios that explain it: first ÷
+ * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
+ * where it fell short (with the accuracy there).
+ */
+export function deepestTable(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
+  const header = [
+    'remedy',
+    `deepest ≥ ${100 * ACCURACY_GOAL} %`,
+    'its first ÷ last ‖∂C/∂b‖, init → end',
+    'next depth run',
+    'its accuracy',
+    'its first ÷ last ‖∂C/∂b‖, init → end',
+  ];
+  const rows = result.deepest.map(({ remedy, depth }) => {
+    const ran = result.rows.filter((r) => r.remedy === remedy && r.notRun === undefined);
+    if (ran.length === 0) return [remedy, shortReason(result.rows.find((r) => r.remedy === remedy)?.notRun ?? 'not run'), '', '', '', ''];
+    const at = ran.find((r) => r.depth === depth);
+    const next = ran.find((r) => r.depth > (depth ?? 0));
+    const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratio(r.firstToLastAtInit)} → ${ratio(r.firstToLastAtEnd)}` : '');
+    return [remedy, depth === null ? 'none' : String(depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
+  });
+  return { header, rows };
+}
+
+/** A line per remedy of `keys` over depth (log axis), of one number of the rows. */
+function overDepth(result: TrainableDepthResult, id: string, title: string, yLabel: string, keys: string[], value: (r: TrainableDepthRow) => number | null, logY: boolean): ReportChart {
+  return {
+    id,
+    title,
+    xLabel: 'hidden layers (log scale)',
+    yLabel,
+    logX: true,
+    logY,
+    series: keys.map((key) => {
+      const rows = result.rows.filter((r) => r.remedy === key && r.notRun === undefined);
+      return { name: key, xs: rows.map((r) => r.depth), ys: rows.map((r) => value(r) ?? NaN) };
+    }),
+  };
+}
+
+/** The study's result as an HTML report section. */
+export function trainableDepthReportSection(result: TrainableDepthResult): ReportSection {
+  const run = result.remedies.map((r) => r.key).filter((key) => result.rows.some((row) => row.remedy === key && row.notRun === undefined));
+  const networks = run.filter((key) => !OPTIMIZER_REMEDIES.has(key));
+  const optimizers = run.filter((key) => OPTIMIZER_REMEDIES.has(key));
+  const goal = `${100 * ACCURACY_GOAL} %`;
+  return {
+    id: 'trainable-depth',
+    heading: 'Trainable depth: how deep each remedy trains',
+    text:
+      `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
+      `${epochsText(result.epochs)} over ${result.trainRows} digits per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
+      `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`,
+    charts: [
+      overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: remedies that change the network', 'accuracy', networks, (r) => r.testAccuracy, false),
+      overDepth(result, 'trainable-depth-accuracy-optimizers', 'Held-out accuracy by depth: the plain sigmoid network and the optimisers', 'accuracy', optimizers, (r) => r.testAccuracy, false),
+      overDepth(result, 'trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): remedies that change the network', 'first ÷ last', networks, (r) => r.firstToLastAtInit, true),
+    ].filter((chart) => chart.series.length > 0),
+    bars: [
+      {
+        id: 'trainable-depth-deepest',
+        title: `Deepest network reaching ${goal} held-out accuracy, per remedy (hidden layers, log scale)`,
+        xLabel: 'hidden layers',
+        ticks: result.depths,
+        bars: result.deepest.map((d) => ({ label: d.remedy, value: d.depth })),
+      },
+    ],
+    tables: [
+      deepestTable(result),
+      {
+        header: ROWS_HEADER,
+        rows: result.rows.map(rowCells),
+      },
+    ],
+  };
+}

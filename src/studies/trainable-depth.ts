@@ -1,0 +1,326 @@
+/**
+ * The trainable-depth study (issue 14): how deep each remedy can train a feed-forward network on the
+ * bundled digits. Networks of 2 to 100 hidden layers of one width, each remedy of
+ * trainable-depth-remedies.ts, trained for a fixed number of STEPS (whole epochs over the training
+ * digits, so the same seed gives the same table on any machine; only `seconds` differs). Per
+ * (remedy, depth) it measures held-out accuracy, the final training loss, and first ÷ last hidden
+ * layer of ‖∂C/∂b‖ and of one example's ‖δ‖ at initialisation and at the end; per remedy, the
+ * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
+ */
+import { createNetwork, type Network } from '../api/network.js';
+import type { BackendChoice } from '../backend.js';
+import type { Matrix } from '../data/matrix.js';
+import { loadMnist } from '../data/mnist.js';
+import { GradscopeError, invalidOption } from '../errors.js';
+import type { Dataset } from '../training/dataset.js';
+import { gradientRatios, type GradientRatios } from './gradient-ratios.js';
+import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
+
+/** Hidden layers of the networks, by default. */
+export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
+/** Units per hidden layer, by default. */
+export const TRAINABLE_WIDTH = 64;
+/** The step budget, by default: epochs over the training digits (10 × ⌈9,000 / 32⌉ = 2,820 steps of batch 32). */
+export const TRAINABLE_EPOCHS = 10;
+/** Held-out accuracy a depth must reach to count as trained. */
+export const ACCURACY_GOAL = 0.9;
+/** Rows the gradient ratios are measured on: the first 1,000 training digits (as study (a)). */
+export const PROBE_ROWS = 1000;
+
+/** The `--quick` subset: a few remedies at three depths, on a third of the budget. */
+export const QUICK_STUDY = {
+  depths: [2, 10, 50],
+  remedies: ['plain-sigmoid', 'relu-he', 'orthogonal-tanh', 'adam', 'batch-norm-relu', 'rezero'],
+  epochs: 3,
+} as const;
+
+/** Options of runTrainableDepthStudy; every field is optional. */
+export interface TrainableDepthOptions {
+  /** Hidden layers of the networks (default TRAINABLE_DEPTHS). */
+  depths?: readonly number[];
+  /** Units per hidden layer (default TRAINABLE_WIDTH = 64). */
+  width?: number;
+  /** The step budget in epochs over the training digits (default TRAINABLE_EPOCHS = 10). */
+  epochs?: number;
+  /** Remedies by key (default: all of TRAINABLE_DEPTH_REMEDIES, in their order). */
+  remedies?: readonly string[];
+  /** Training digits (default 9,000). */
+  trainRows?: number;
+  /** Held-out digits, the ones after the training digits (default 1,000). */
+  testRows?: number;
+  /** Seed of every network (default 1). */
+  seed?: number;
+  /** Backend of the networks (default 'wasm'). */
+  backend?: BackendChoice;
+  /** Called after each (remedy, depth), in order. */
+  onRow?: (row: TrainableDepthRow) => void;
+}
+
+/** One (remedy, depth) of the study. The measurements are null where it did not run (notRun says why). */
+export interface TrainableDepthRow {
+  /** The remedy's key. */
+  remedy: string;
+  /** Hidden layers. */
+  depth: number;
+  /** Accuracy on the held-out digits after training, as a fraction. */
+  testAccuracy: number | null;
+  /** Mean cross-entropy over all training digits after training. */
+  trainLoss: number | null;
+  /** Training steps taken. */
+  steps: number | null;
+  /** Wall-clock seconds of training (the only number that differs between machines). */
+  seconds: number | null;
+  /** First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first PROBE_ROWS training digits. */
+  firstToLastAtInit: number | null;
+  /** The same after training. */
+  firstToLastAtEnd: number | null;
+  /** First ÷ last hidden per-example RMS ‖δ‖ at initialisation. */
+  deltaFirstToLastAtInit: number | null;
+  /** The same after training. */
+  deltaFirstToLastAtEnd: number | null;
+  /** Why there are no numbers: not run at this depth (cost), or not available in this build. */
+  notRun?: string;
+  /** Training stopped before the budget (a non-finite step, DIVERGED): the numbers are of the last good weights. */
+  stopped?: string;
+}
+
+/** Per remedy, the deepest depth that reached ACCURACY_GOAL (null: none did). */
+export interface DeepestTrainable {
+  /** The remedy's key. */
+  remedy: string;
+  /** The deepest depth whose held-out accuracy is ≥ ACCURACY_GOAL, or null. */
+  depth: number | null;
+}
+
+/** The issue's goal, checked on the rows: each part met, not met, or not measured (with the reason). */
+export interface GoalCheck {
+  /** Plain sigmoid stops training between 5 and 20 hidden layers: its deepest trained depth d has 5 ≤ d < 20. */
+  plainSigmoidStops: {
+    /** Met, not met, or null: not measured (plain-sigmoid not run on both sides of 20 layers). */
+    met: boolean | null;
+    /** plain-sigmoid's deepest depth reaching ACCURACY_GOAL (null: none). */
+    deepest: number | null;
+    /** The numbers behind the verdict, or why there is none. */
+    why: string;
+  };
+  /** At least one remedy trains 100 hidden layers to ≥ ACCURACY_GOAL. */
+  hundredLayers: {
+    /** Met, not met, or null: not measured (no network of 100 hidden layers trained). */
+    met: boolean | null;
+    /** The remedies that did. */
+    remedies: string[];
+    /** The numbers behind the verdict, or why there is none. */
+    why: string;
+  };
+}
+
+/** What runTrainableDepthStudy returns. */
+export interface TrainableDepthResult {
+  /** Hidden layers, as run. */
+  depths: number[];
+  /** Units per hidden layer. */
+  width: number;
+  /** The step budget in epochs. */
+  epochs: number;
+  /** Training digits. */
+  trainRows: number;
+  /** Held-out digits. */
+  testRows: number;
+  /** Rows the gradient ratios are measured on. */
+  probeRows: number;
+  /** Seed of every network. */
+  seed: number;
+  /** The remedies run. */
+  remedies: {
+    /** The remedy's key. */
+    key: string;
+    /** Its network, initialisation and training in words. */
+    settings: string;
+    /** What keeps it from some or all depths (not available in this build, or a depth limit), if anything. */
+    limit?: string;
+  }[];
+  /** One row per (remedy, depth), remedies in order, depths ascending. */
+  rows: TrainableDepthRow[];
+  /** Per remedy, the deepest depth reaching ACCURACY_GOAL. */
+  deepest: DeepestTrainable[];
+  /** The issue's goal, checked. */
+  goal: GoalCheck;
+}
+
+function checkWhole(value: number, name: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The remedies to run, by key, checked. */
+export function chooseRemedies(keys: readonly string[] | undefined): TrainableDepthRemedy[] {
+  if (keys === undefined) return [...TRAINABLE_DEPTH_REMEDIES];
+  if (!Array.isArray(keys) || keys.length === 0) throw invalidOption('remedies: expected a non-empty list of remedy keys');
+  return keys.map((key) => {
+    const remedy = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === key);
+    if (!remedy) throw invalidOption(`remedies: unknown remedy '${key}' (known: ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')})`);
+    return remedy;
+  });
+}
+
+/** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
+export function deepestTrainable(rows: readonly TrainableDepthRow[], remedy: string, goal = ACCURACY_GOAL): number | null {
+  let deepest: number | null = null;
+  for (const row of rows) {
+    if (row.remedy === remedy && row.testAccuracy !== null && row.testAccuracy >= goal && (deepest === null || row.depth > deepest)) deepest = row.depth;
+  }
+  return deepest;
+}
+
+/** The issue's goal on these rows. */
+export function checkGoal(rows: readonly TrainableDepthRow[]): GoalCheck {
+  const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
+  const sigmoid = rows.filter((r) => r.remedy === 'plain-sigmoid');
+  const deepest = deepestTrainable(rows, 'plain-sigmoid');
+  const accuracies = sigmoid.map((r) => `${r.depth}: ${percent(r.testAccuracy)}`).join(', ');
+  const spans = sigmoid.some((r) => r.depth < 20) && sigmoid.some((r) => r.depth >= 20);
+  const plainSigmoidStops =
+    sigmoid.length === 0 || !spans
+      ? { met: null, deepest, why: 'plain-sigmoid was not run on both sides of 20 hidden layers' }
+      : { met: deepest !== null && deepest >= 5 && deepest < 20, deepest, why: `plain-sigmoid held-out accuracy by depth: ${accuracies}` };
+  const hundred = rows.filter((r) => r.depth === 100 && r.testAccuracy !== null);
+  const trained = hundred.filter((r) => r.testAccuracy! >= ACCURACY_GOAL).map((r) => r.remedy);
+  const hundredLayers =
+    hundred.length === 0
+      ? { met: null, remedies: [], why: 'no network of 100 hidden layers was trained' }
+      : {
+          met: trained.length > 0,
+          remedies: trained,
+          why: `best at 100 hidden layers: ${percent(Math.max(...hundred.map((r) => r.testAccuracy!)))}`,
+        };
+  return { plainSigmoidStops, hundredLayers };
+}
+
+const EMPTY = {
+  testAccuracy: null,
+  trainLoss: null,
+  steps: null,
+  seconds: null,
+  firstToLastAtInit: null,
+  firstToLastAtEnd: null,
+  deltaFirstToLastAtInit: null,
+  deltaFirstToLastAtEnd: null,
+} as const;
+
+/** The digits of one study, in the networks' memory once per network. */
+interface Rows {
+  x: Matrix;
+  y: Matrix;
+}
+interface StudyData {
+  train: Rows;
+  test: Rows;
+  probe: Rows;
+}
+
+/** What keeps a remedy from some or all depths, as its rows' notRun says it. */
+function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
+  if (remedy.unavailable !== undefined) return { limit: `not available in this build: ${remedy.unavailable}` };
+  if (remedy.maxDepth !== undefined) return { limit: `not run above ${remedy.maxDepth.depth} hidden layers: ${remedy.maxDepth.why}` };
+  return {};
+}
+
+/** Gradient ratios, or nulls when the network's numbers are no longer finite. */
+function ratiosOrNull(net: Network, probe: Dataset): GradientRatios | { biasGradient: null; delta: null } {
+  try {
+    return gradientRatios(net, probe);
+  } catch (error) {
+    if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return { biasGradient: null, delta: null };
+    throw error;
+  }
+}
+
+/** Trains one (remedy, depth) and measures it. */
+async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
+  const net = await createNetwork({ ...remedy.network(depth, width), seed, backend });
+  const held: Dataset[] = [];
+  const upload = (rows: Rows) => {
+    const d = net.dataset(rows.x, rows.y);
+    held.push(d);
+    return d;
+  };
+  try {
+    const train = upload(data.train);
+    const test = upload(data.test);
+    const probe = upload(data.probe);
+    const atInit = ratiosOrNull(net, probe);
+    let steps = 0;
+    let stopped: string | undefined;
+    const { optimizer, learningRate, batchSize, extra } = remedy.training;
+    const started = performance.now();
+    try {
+      net.train(train, { ...extra, optimizer, learningRate, batchSize, epochs, onBatch: () => void steps++ });
+    } catch (error) {
+      if (!(error instanceof GradscopeError && error.code === 'DIVERGED')) throw error;
+      stopped = error.message;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const atEnd = ratiosOrNull(net, probe);
+    return {
+      remedy: remedy.key,
+      depth,
+      testAccuracy: net.evaluate(test).accuracy,
+      trainLoss: net.evaluate(train).loss,
+      steps,
+      seconds,
+      firstToLastAtInit: atInit.biasGradient,
+      firstToLastAtEnd: atEnd.biasGradient,
+      deltaFirstToLastAtInit: atInit.delta,
+      deltaFirstToLastAtEnd: atEnd.delta,
+      ...(stopped === undefined ? {} : { stopped }),
+    };
+  } finally {
+    for (const d of held) d.dispose();
+    net.dispose();
+  }
+}
+
+/** The trainable-depth study (see the module comment). */
+export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}): Promise<TrainableDepthResult> {
+  if (typeof options !== 'object' || options === null) throw invalidOption('trainable-depth: options must be an object');
+  const depths = [...(options.depths ?? TRAINABLE_DEPTHS)];
+  if (depths.length === 0) throw invalidOption('depths: expected at least one depth');
+  depths.forEach((d, i) => checkWhole(d, `depths[${i}]`, 1));
+  depths.sort((a, b) => a - b);
+  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
+  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${JSON.stringify(seed)}`);
+  const remedies = chooseRemedies(options.remedies);
+  const digits = await loadMnist({ train: checkWhole(options.trainRows ?? 9000, 'trainRows', 1), test: checkWhole(options.testRows ?? 1000, 'testRows', 1) });
+  const probeRows = Math.min(PROBE_ROWS, digits.train.x.rows);
+  const first = (m: Matrix): Matrix => ({ ...m, data: m.data.subarray(0, probeRows * m.cols), rows: probeRows });
+  const data: StudyData = {
+    train: digits.train,
+    test: digits.test,
+    probe: { x: first(digits.train.x), y: first(digits.train.y) },
+  };
+  const rows: TrainableDepthRow[] = [];
+  for (const remedy of remedies) {
+    for (const depth of depths) {
+      const limit = limitOf(remedy).limit;
+      const skipped = remedy.unavailable !== undefined || (remedy.maxDepth !== undefined && depth > remedy.maxDepth.depth);
+      const row = skipped ? { remedy: remedy.key, depth, ...EMPTY, notRun: limit } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
+      rows.push(row);
+      options.onRow?.(row);
+    }
+  }
+  return {
+    depths,
+    width,
+    epochs,
+    trainRows: digits.train.x.rows,
+    testRows: digits.test.x.rows,
+    probeRows,
+    seed,
+    remedies: remedies.map((r) => ({ key: r.key, settings: r.settings, ...limitOf(r) })),
+    rows,
+    deepest: remedies.map((r) => ({ remedy: r.key, depth: deepestTrainable(rows, r.key) })),
+    goal: checkGoal(rows),
+  };
+}

@@ -1,0 +1,26 @@
+// The report's log-x line chart and its bar chart: points sit at log10 of their x (the plot says so
+// with data-logx), ticks are the data's x values; a bar per row whose length grows with its value on
+// the log axis, and "none" where a row has no value.
+import { describe, expect, it } from 'vitest';
+import { barChart, lineChart } from '../../src/flow/svg.js';
+
+describe('charts on a log axis', () => {
+  it('lineChart with logX: points at log10 x, ticks at the data x values, non-positive x left out', () => {
+    const svg = lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', logX: true, series: [{ name: 's', xs: [1, 10, 100, 0], ys: [0.1, 0.5, 0.9, 0.7] }] });
+    expect(svg).toMatch(/data-logx/);
+    const points = /<polyline points="([^"]*)"/.exec(svg)![1].split(' ').map((p) => Number(p.split(',')[0]));
+    expect(points).toEqual([0, 1, 2]);
+    const ticks = [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(['1', '10', '100']);
+  });
+
+  it('barChart: a bar per valued row, longer for a larger value, "none" for a row without one', () => {
+    const svg = barChart({ id: 'b', title: 't', xLabel: 'depth', ticks: [2, 5, 10, 100], bars: [{ label: 'a', value: 5 }, { label: 'b', value: null }, { label: 'c', value: 100 }, { label: 'd', value: 2 }] });
+    const widths = [...svg.matchAll(/<rect class="bar"[^>]* width="([^"]+)"[^>]* data-value="([^"]+)"/g)].map((m) => [Number(m[2]), Number(m[1])]);
+    expect(widths.map(([v]) => v)).toEqual([5, 100, 2]);
+    const byValue = [...widths].sort((p, q) => p[0] - q[0]).map(([, w]) => w);
+    expect(byValue).toEqual([...byValue].sort((p, q) => p - q));
+    expect(byValue[0]).toBeGreaterThan(0);
+    expect(svg).toMatch(/>none</);
+  });
+});

@@ -1,0 +1,132 @@
+// The trainable-depth study's machinery on tiny budgets: the same seed gives the same rows (only
+// seconds differ), one row per (remedy, depth) in order, the cost rule and unavailable remedies give
+// rows without numbers, the deepest-depth rule and the goal check follow their definitions, the
+// gradient ratios agree with per-example gradients computed one row at a time, and bad options are
+// typed errors.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { toMatrix } from '../../src/data/matrix.js';
+import { Rng } from '../../src/init/rng.js';
+import { gradientRatios } from '../../src/studies/gradient-ratios.js';
+import {
+  ACCURACY_GOAL,
+  checkGoal,
+  deepestTrainable,
+  runTrainableDepthStudy,
+  type TrainableDepthRow,
+} from '../../src/studies/trainable-depth.js';
+import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
+import { expectError } from '../util/expect-error.js';
+
+const TINY = { depths: [1, 3], width: 6, epochs: 1, trainRows: 96, testRows: 32 } as const;
+const withoutSeconds = (rows: TrainableDepthRow[]) => rows.map(({ seconds: _, ...rest }) => rest);
+
+/** A row with only what the rules read. */
+function row(remedy: string, depth: number, testAccuracy: number | null): TrainableDepthRow {
+  return {
+    remedy,
+    depth,
+    testAccuracy,
+    trainLoss: null,
+    steps: null,
+    seconds: null,
+    firstToLastAtInit: null,
+    firstToLastAtEnd: null,
+    deltaFirstToLastAtInit: null,
+    deltaFirstToLastAtEnd: null,
+  };
+}
+
+describe('trainable-depth study', () => {
+  it('gives the same rows for the same seed (seconds aside), one per (remedy, depth) in order', async () => {
+    const options = { ...TINY, remedies: ['plain-sigmoid', 'relu-he', 'adam'] };
+    const first = await runTrainableDepthStudy(options);
+    const second = await runTrainableDepthStudy(options);
+    expect(withoutSeconds(second.rows)).toEqual(withoutSeconds(first.rows));
+    expect(first.rows.map((r) => [r.remedy, r.depth])).toEqual(options.remedies.flatMap((k) => TINY.depths.map((d) => [k, d])));
+    for (const r of first.rows) {
+      // ⌈96 / 32⌉ steps of batch 32 in the one epoch
+      expect(r.steps).toBe(3);
+      expect(r.seconds).toBeGreaterThan(0);
+      for (const v of [r.testAccuracy, r.trainLoss, r.firstToLastAtInit, r.firstToLastAtEnd, r.deltaFirstToLastAtInit, r.deltaFirstToLastAtEnd]) {
+        expect(Number.isFinite(v), JSON.stringify(r)).toBe(true);
+      }
+      expect(r.testAccuracy).toBeGreaterThanOrEqual(0);
+      expect(r.testAccuracy).toBeLessThanOrEqual(1);
+    }
+    // a network of one hidden layer: its first hidden layer is its last
+    for (const r of first.rows.filter((r) => r.depth === 1)) expect(r.firstToLastAtInit).toBe(1);
+    // another seed, other networks
+    const other = await runTrainableDepthStudy({ ...options, seed: 2 });
+    expect(withoutSeconds(other.rows)).not.toEqual(withoutSeconds(first.rows));
+  });
+
+  it('runs a remedy only up to its cost limit, and names the reason in the rows it leaves out', async () => {
+    const limited = TRAINABLE_DEPTH_REMEDIES.find((r) => r.maxDepth !== undefined && r.unavailable === undefined)!;
+    const limit = limited.maxDepth!.depth;
+    const result = await runTrainableDepthStudy({ ...TINY, depths: [1, limit + 1], remedies: [limited.key] });
+    const [within, beyond] = result.rows;
+    expect(within.notRun).toBeUndefined();
+    expect(Number.isFinite(within.testAccuracy)).toBe(true);
+    expect(beyond.notRun).toMatch(new RegExp(`not run above ${limit} hidden layers`));
+    expect([beyond.testAccuracy, beyond.steps, beyond.firstToLastAtInit]).toEqual([null, null, null]);
+  });
+
+  it('says "not available in this build" for a remedy whose API is missing, without numbers', async () => {
+    const missing = TRAINABLE_DEPTH_REMEDIES.filter((r) => r.unavailable !== undefined);
+    if (missing.length === 0) return; // every remedy runs in this build
+    const result = await runTrainableDepthStudy({ ...TINY, depths: [1], remedies: [missing[0].key] });
+    expect(result.rows[0].notRun).toMatch(/^not available in this build/);
+    expect(result.rows[0].testAccuracy).toBeNull();
+    expect(result.deepest).toEqual([{ remedy: missing[0].key, depth: null }]);
+  });
+
+  it('deepest trainable depth: the largest depth at or above the goal, whatever the shallower ones did', () => {
+    const rows = [row('a', 2, 0.95), row('a', 5, 0.4), row('a', 10, ACCURACY_GOAL), row('a', 20, 0.89999), row('b', 2, 0.5), row('c', 2, null)];
+    expect(deepestTrainable(rows, 'a')).toBe(10);
+    expect(deepestTrainable(rows, 'b')).toBeNull();
+    expect(deepestTrainable(rows, 'c')).toBeNull();
+    expect(deepestTrainable(rows, 'a', 0.3)).toBe(20);
+  });
+
+  it('goal check: plain sigmoid stops between 5 and 20 layers; some remedy trains 100 layers', () => {
+    const sigmoid = (accuracies: number[]) => [2, 5, 10, 20].map((d, i) => row('plain-sigmoid', d, accuracies[i]));
+    expect(checkGoal(sigmoid([0.95, 0.93, 0.92, 0.1])).plainSigmoidStops).toMatchObject({ met: true, deepest: 10 });
+    expect(checkGoal(sigmoid([0.95, 0.5, 0.1, 0.1])).plainSigmoidStops).toMatchObject({ met: false, deepest: 2 });
+    expect(checkGoal(sigmoid([0.95, 0.95, 0.95, 0.95])).plainSigmoidStops).toMatchObject({ met: false, deepest: 20 });
+    expect(checkGoal(sigmoid([0.5, 0.1, 0.1, 0.1])).plainSigmoidStops).toMatchObject({ met: false, deepest: null });
+    expect(checkGoal([row('plain-sigmoid', 2, 0.95)]).plainSigmoidStops.met).toBeNull();
+    const hundred = checkGoal([row('x', 100, 0.95), row('y', 100, 0.2), row('z', 50, 0.99)]).hundredLayers;
+    expect(hundred).toMatchObject({ met: true, remedies: ['x'] });
+    expect(checkGoal([row('y', 100, 0.2), row('w', 100, null)]).hundredLayers.met).toBe(false);
+    expect(checkGoal([row('z', 50, 0.99)]).hundredLayers.met).toBeNull();
+  });
+
+  it('gradient ratios: ‖∂C/∂b‖ from the batch gradient, ‖δ‖ as the RMS of one-row gradients (ref backend)', async () => {
+    const net = await createNetwork({ sizes: [5, 4, 4, 4, 3], activation: 'tanh', init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, backend: 'ref', seed: 3 });
+    const rng = new Rng(4);
+    const rows = 7;
+    const xs = Array.from({ length: rows }, () => Array.from({ length: 5 }, () => rng.normal()));
+    const ys = Array.from({ length: rows }, (_, r) => [0, 1, 2].map((j) => (j === r % 3 ? 1 : 0)));
+    const probe = net.dataset(toMatrix(xs, 5, 'inputs'), toMatrix(ys, 3, 'targets'));
+    const batch = net.gradients(probe);
+    const ratios = gradientRatios(net, probe);
+    expect(ratios.biasGradient).toBeCloseTo(batch.layers[0].biasNorm / batch.layers[2].biasNorm, 12);
+    // for one row, ∂C/∂b of a layer is that row's δ
+    const rms = (l: number) => Math.sqrt(xs.reduce((sum, x, r) => sum + net.gradients([x], [ys[r]]).layers[l].biasNorm ** 2, 0) / rows);
+    expect(ratios.delta).toBeCloseTo(rms(0) / rms(2), 10);
+    // the weights are untouched
+    expect(net.gradients(probe).loss).toBe(batch.loss);
+    probe.dispose();
+    net.dispose();
+  });
+
+  it('refuses bad options with INVALID_OPTION naming the option', async () => {
+    await expectError(() => runTrainableDepthStudy({ remedies: ['newton'] }), 'INVALID_OPTION', /remedies: unknown remedy 'newton'/);
+    await expectError(() => runTrainableDepthStudy({ depths: [2, 0] }), 'INVALID_OPTION', /depths\[1\]/);
+    await expectError(() => runTrainableDepthStudy({ depths: [] }), 'INVALID_OPTION', /depths/);
+    await expectError(() => runTrainableDepthStudy({ width: 1.5 }), 'INVALID_OPTION', /width/);
+    await expectError(() => runTrainableDepthStudy({ epochs: 0 }), 'INVALID_OPTION', /epochs/);
+    await expectError(() => runTrainableDepthStudy({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
+  });
+});
