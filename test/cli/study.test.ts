@@ -86,6 +86,15 @@ describe('gradscope study depth --json', () => {
     }
   });
 
+  it('with one seed prints each measured value alone: no "± 0e+0" and no "[a – a]" range', async () => {
+    const { code, stdout } = await runCliInProcess(['study', 'depth', '--seeds', '1', '--epochs', '1']);
+    expect(code).toBe(0);
+    const table = stdout.slice(0, stdout.indexOf('Full-batch'));
+    expect(table).toContain('First ÷ last: the ratio;');
+    expect(table).toMatch(/\[784,30,30,10\] +[\d.e+-]+ +[\d.e+-]+ +[\d.]+ +0\.21\n/);
+    expect(table).not.toMatch(/±|–/);
+  });
+
   it('refuses a negative --lambda with one line and exit 2 (a command-line error)', async () => {
     const bad = await runCliInProcess(['study', 'depth', '--lambda', '-1']);
     expect(bad.code).toBe(2);

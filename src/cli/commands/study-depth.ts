@@ -38,7 +38,7 @@ export function depthTables(result: DepthStudyResult): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${result.rows} MNIST training digits.`,
-    "First ÷ last: the per-seed ratio's median [range]; Nielsen's: his one recorded network.",
+    `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
     '',
   );
   const width = Math.max(...result.networks.map((n) => n.biasGradNorms.length));
@@ -54,7 +54,8 @@ export function depthTables(result: DepthStudyResult): string {
           // One seed has no spread to show: "± 0e+0" would read as a measured zero.
           ...n.biasGradNorms.map((m, l) => (result.seeds === 1 ? sci(m) : `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`)),
           ...Array(width - n.biasGradNorms.length).fill(''),
-          `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
+          // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
+          result.seeds === 1 ? ratio(s.median) : `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
           nielsen ? ratio(nielsen.start) : '',
         ];
       }),
