@@ -14,7 +14,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, legend
   const plot = beginPlot(canvas, { left: 44, right: 12, top: 10, bottom: 22 });
   const { ctx } = plot;
   if (data.rows.length === 0) {
-    placeholder(plot, 'Press Train');
+    placeholder(plot, 'Press Train or Step');
     legend.textContent = '';
     return;
   }
