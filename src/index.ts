@@ -40,6 +40,7 @@ export { PYTORCH_RESIDUAL_CLASS } from './io/pytorch-module.js';
 export type { BlockModelData, BlockTensor } from './layers/block-model.js';
 export { toOnnx, ONNX_OPSET } from './io/onnx.js';
 export { toTfjsLayers, fromTfjsLayers, TFJS_WEIGHTS_FILE } from './io/tfjs-layers.js';
+export { blockModelFromTfjsLayers, blockModelToTfjsLayers } from './io/tfjs-blocks.js';
 export type { TfjsLayersModel, TfjsModelJson, TfjsWeightSpec, TfjsImportOptions } from './io/tfjs-layers.js';
 export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';

@@ -1,5 +1,6 @@
 /**
- * TensorFlow.js layers models (`model.json` + weight shards), Sequential stacks of Dense layers only.
+ * TensorFlow.js layers models (`model.json` + weight shards) of dense chains: Sequential stacks of
+ * Dense layers (block networks are tfjs-blocks.ts'; the container is tfjs-format.ts).
  * tfjs (and Keras) store a Dense kernel as [in, out], gradscope as [out][in]: both directions
  * transpose. A hidden 'leaky-relu' is written as a linear Dense followed by a LeakyReLU layer
  * (alpha 0.01), since tfjs has no leaky-relu activation string; reading accepts that pair (Keras 3
@@ -15,73 +16,13 @@ import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { describeValue, quoted } from '../errors.js';
-import { asModelData, badModel, checkArchitecture, checkFinite, checkSizes, readActivation, readLoss } from './model-data.js';
+import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
+import type { BlockModelData } from '../layers/block-model.js';
+import { isBlockModel } from './block-model-check.js';
+import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
+import { isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 
-/** The shard file name toTfjsLayers puts in the manifest. */
-export const TFJS_WEIGHTS_FILE = 'weights.bin';
-
-/** One tensor's entry in a tfjs weights manifest. */
-export interface TfjsWeightSpec {
-  /** The tensor's name, e.g. `dense_1/kernel`. */
-  name: string;
-  /** Its shape (a Dense kernel is `[in, out]`). */
-  shape: number[];
-  /** Its element type. */
-  dtype: 'float32';
-}
-
-/** The parts of a tfjs `model.json` this module reads and writes. */
-export interface TfjsModelJson {
-  /** Always 'layers-model'. */
-  format: 'layers-model';
-  /** The writer ('gradscope' when gradscope wrote it). */
-  generatedBy: string;
-  /** null: written directly, not by a converter. */
-  convertedBy: null;
-  /** The Keras model: a Sequential of Dense layers. */
-  modelTopology: {
-    /** Always 'Sequential'. */
-    class_name: 'Sequential';
-    /** The model's name and its layers' Keras configs. */
-    config: {
-      /** The model's name. */
-      name: string;
-      /** Keras layer configs, in order. */
-      layers: unknown[];
-    };
-    /** The Keras version the topology follows ('tfjs-layers' as gradscope writes it). */
-    keras_version: string;
-    /** The backend named in the topology ('tensor_flow.js' as gradscope writes it). */
-    backend: string;
-  };
-  /** Weight groups: the shard files and the tensors they hold, in order. */
-  weightsManifest: {
-    /** Shard file names, relative to model.json. */
-    paths: string[];
-    /** The tensors in the shards, in order. */
-    weights: TfjsWeightSpec[];
-  }[];
-  /** gradscope's own metadata, so a round trip keeps the loss. */
-  userDefinedMetadata: {
-    /** What gradscope records. */
-    gradscope: {
-      /** MODEL_FILE_TAG. */
-      format: string;
-      /** MODEL_VERSION. */
-      version: number;
-      /** The loss the model was trained on. */
-      loss: Loss;
-    };
-  };
-}
-
-/** A tfjs layers model in memory: model.json as an object and its one weight shard. */
-export interface TfjsLayersModel {
-  /** model.json, as an object. */
-  modelJson: TfjsModelJson;
-  /** The bytes of the one shard, `weights.bin`, named in the manifest. */
-  weightData: Uint8Array;
-}
+export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
 /** What to assume when model.json does not say which loss the model was trained with. */
 export interface TfjsImportOptions {
@@ -119,55 +60,11 @@ const KERAS_LOSSES: Record<string, Loss> = {
 /** Keras layers that are the identity at inference: skipped on import, with a note. */
 const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise'];
 
-/** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes. */
-export function toTfjsLayers(source: Network | ModelData): TfjsLayersModel {
+/** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`. */
+export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
+  if (isBlockModel(source)) return blockModelToTfjsLayers(source);
   const model = asModelData(source);
-  const layers: unknown[] = [];
-  const weights: TfjsWeightSpec[] = [];
-  const shards: Float32Array[] = [];
-  model.activations.forEach((activation, l) => {
-    const nIn = model.sizes[l];
-    const nOut = model.sizes[l + 1];
-    const name = `dense_${l + 1}`;
-    layers.push({
-      class_name: 'Dense',
-      config: {
-        name,
-        units: nOut,
-        activation: activation === 'leaky-relu' ? 'linear' : activation,
-        use_bias: true,
-        dtype: 'float32',
-        trainable: true,
-        ...(l === 0 ? { batch_input_shape: [null, nIn] } : {}),
-      },
-    });
-    if (activation === 'leaky-relu') layers.push({ class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${l + 1}`, alpha: LEAKY_RELU_SLOPE, trainable: true } });
-    weights.push({ name: `${name}/kernel`, shape: [nIn, nOut], dtype: 'float32' }, { name: `${name}/bias`, shape: [nOut], dtype: 'float32' });
-    shards.push(transpose(model.weights[l], nOut, nIn), model.biases[l]);
-  });
-  const total = shards.reduce((n, s) => n + s.length, 0);
-  const weightData = new Uint8Array(4 * total);
-  const view = new DataView(weightData.buffer);
-  let at = 0;
-  for (const shard of shards) for (let i = 0; i < shard.length; i++, at += 4) view.setFloat32(at, shard[i], true);
-  return {
-    modelJson: {
-      format: 'layers-model',
-      generatedBy: 'gradscope',
-      convertedBy: null,
-      modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: 'tfjs-layers', backend: 'tensor_flow.js' },
-      weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights }],
-      userDefinedMetadata: { gradscope: { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss } },
-    },
-    weightData,
-  };
-}
-
-/** rows×cols row-major to cols×rows. */
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
-  return out;
+  return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss });
 }
 
 interface DenseLayer {
@@ -186,6 +83,7 @@ interface DenseLayer {
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
   const json = parseModelJson(modelJson, 'model.json');
+  if (isBlockTfjsModel(json)) throw badModel('userDefinedMetadata.gradscope', 'a block network (version 2, with "layers"): read it with blockModelFromTfjsLayers');
   if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {
     throw badModel('format', 'this is a tfjs graph model (a converted TensorFlow graph); gradscope reads tfjs layers models (tensorflowjs_converter --output_format tfjs_layers_model)');
   }
@@ -206,39 +104,12 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported };
   checkArchitecture(model, 'modelTopology');
 
-  const specs = readWeightSpecs(json);
-  const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
-  const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
-  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${needed} bytes but ${bytes.length} were given`);
-  const offsets = new Map<string, { at: number; spec: WeightSpec }>();
-  let at = 0;
-  for (const spec of specs) {
-    offsets.set(spec.name, { at, spec });
-    at += Number(spec.bytes); // exact: the total matched the bytes given
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const read = (layer: DenseLayer, kind: 'kernel' | 'bias', shape: number[]): Float32Array => {
-    const found = findWeight(offsets, layer.name, kind);
-    if (!found) throw badModel(`weights`, `no "${layer.name}/${kind}" in the manifest`);
-    if (found.spec.dtype !== 'float32') throw badModel(`weights ${found.spec.name}`, `dtype ${found.spec.dtype} should be float32`);
-    if (found.spec.shape.join() !== shape.join()) {
-      throw badModel(`weights ${found.spec.name}`, `shape [${found.spec.shape.join(', ')}] should be [${shape.join(', ')}]`);
-    }
-    const values = new Float32Array(Number(found.spec.size));
-    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(found.at + 4 * i, true);
-    checkFinite(values, `weights ${found.spec.name}`);
-    return values;
-  };
+  const read = weightReader(json, weightData);
   dense.forEach((layer, l) => {
-    model.weights.push(transpose(read(layer, 'kernel', [sizes[l], sizes[l + 1]]), sizes[l], sizes[l + 1]));
-    model.biases.push(layer.useBias ? read(layer, 'bias', [sizes[l + 1]]) : new Float32Array(sizes[l + 1]));
+    model.weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]]), sizes[l], sizes[l + 1]));
+    model.biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]]) : new Float32Array(sizes[l + 1]));
   });
   return model;
-}
-
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -246,15 +117,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * layers that are the identity at inference are skipped, with a line in `notes`.
  */
 function readTopology(json: Record<string, unknown>, notes: string[]): DenseLayer[] {
-  let topology = json.modelTopology;
-  // Keras' converter wraps the model as { model_config: { class_name, config } }.
-  if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
-  if (!isObject(topology)) throw badModel('modelTopology', 'missing or not an object');
-  if (topology.class_name !== 'Sequential') throw badModel('modelTopology.class_name', `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
-  const config = topology.config;
-  // Older Keras writes the layer list as the config itself.
-  const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(layers)) throw badModel('modelTopology.config.layers', 'expected an array of layers');
+  const layers = topologyLayers(json);
 
   const dense: DenseLayer[] = [];
   let declaredInputs: number | undefined;
@@ -378,48 +241,3 @@ function kerasLoss(training: unknown, where: string, activations: OutputActivati
   return { loss, lossFrom: `${where} '${name}'` };
 }
 
-/** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
-
-interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  size: bigint;
-  bytes: bigint;
-}
-
-function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
-  let raw: unknown[];
-  if (json.weightsManifest !== undefined) {
-    if (!Array.isArray(json.weightsManifest)) throw badModel('weightsManifest', 'expected an array of { paths, weights }');
-    raw = json.weightsManifest.flatMap((group: unknown, g) => {
-      if (!isObject(group) || !Array.isArray(group.weights)) throw badModel(`weightsManifest[${g}]`, 'expected { paths, weights: [...] }');
-      return group.weights;
-    });
-  } else if (Array.isArray(json.weightSpecs)) raw = json.weightSpecs;
-  else throw badModel('weightsManifest', 'missing: expected an array of { paths, weights }');
-  return raw.map((spec, i) => {
-    const where = `weightsManifest weight ${i}`;
-    if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
-    const bytes = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
-    if (bytes === undefined || spec.quantization !== undefined) {
-      throw badModel(`${where} (${spec.name})`, `dtype ${quoted(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
-    }
-    const shape = spec.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${describeValue(shape)}`);
-    }
-    // BigInt: a hostile shape's product must neither round nor print as 4e+24.
-    const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
-    return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: BigInt(bytes) * size };
-  });
-}
-
-/** tfjs names weights `<layer>/kernel`; Keras' converter may add scopes in front (`sequential/<layer>/kernel`). */
-function findWeight<V>(offsets: Map<string, V>, layer: string, kind: string): V | undefined {
-  const exact = offsets.get(`${layer}/${kind}`);
-  if (exact) return exact;
-  for (const [name, value] of offsets) if (name.endsWith(`/${layer}/${kind}`)) return value;
-  return undefined;
-}

@@ -1,0 +1,186 @@
+/**
+ * The tfjs layers-model container shared by the readers and writers of dense chains and block
+ * networks: model.json's types, the Sequential's layer list (as tfjs, Keras 2 and Keras' converter
+ * wrap it), and the weights of a manifest read by name from the concatenated shards.
+ */
+import type { Loss } from '../kernels.js';
+import type { CheckedSpec } from '../layers/spec.js';
+import { describeValue, quoted } from '../errors.js';
+import { badModel, checkFinite } from './model-data.js';
+
+/** The shard file name toTfjsLayers puts in the manifest. */
+export const TFJS_WEIGHTS_FILE = 'weights.bin';
+
+/** One tensor's entry in a tfjs weights manifest. */
+export interface TfjsWeightSpec {
+  /** The tensor's name, e.g. `dense_1/kernel`. */
+  name: string;
+  /** Its shape (a Dense kernel is `[in, out]`). */
+  shape: number[];
+  /** Its element type. */
+  dtype: 'float32';
+}
+
+/** The parts of a tfjs `model.json` this module reads and writes. */
+export interface TfjsModelJson {
+  /** Always 'layers-model'. */
+  format: 'layers-model';
+  /** The writer ('gradscope' when gradscope wrote it). */
+  generatedBy: string;
+  /** null: written directly, not by a converter. */
+  convertedBy: null;
+  /** The Keras model: a Sequential of Dense, BatchNormalization, LayerNormalization, Activation and LeakyReLU layers. */
+  modelTopology: {
+    /** Always 'Sequential'. */
+    class_name: 'Sequential';
+    /** The model's name and its layers' Keras configs. */
+    config: {
+      /** The model's name. */
+      name: string;
+      /** Keras layer configs, in order. */
+      layers: unknown[];
+    };
+    /** The Keras version the topology follows ('tfjs-layers' as gradscope writes it). */
+    keras_version: string;
+    /** The backend named in the topology ('tensor_flow.js' as gradscope writes it). */
+    backend: string;
+  };
+  /** Weight groups: the shard files and the tensors they hold, in order. */
+  weightsManifest: {
+    /** Shard file names, relative to model.json. */
+    paths: string[];
+    /** The tensors in the shards, in order. */
+    weights: TfjsWeightSpec[];
+  }[];
+  /** gradscope's own metadata, so a round trip keeps the loss (and a block network's specs). */
+  userDefinedMetadata: {
+    /** What gradscope records. */
+    gradscope: {
+      /** MODEL_FILE_TAG. */
+      format: string;
+      /** MODEL_VERSION for a dense chain, BLOCK_FILE_VERSION (2) for a block network. */
+      version: number;
+      /** The loss the model was trained on. */
+      loss: Loss;
+      /** A block network's features of input (absent for a dense chain). */
+      inputs?: number;
+      /** A block network's layer specs, checked (absent for a dense chain). */
+      layers?: CheckedSpec[];
+      /** A block network's batch norm counters, by state_dict name (`2.num_batches_tracked`), which Keras has no place for. */
+      batchesTracked?: Record<string, number>;
+    };
+  };
+}
+
+/** A tfjs layers model in memory: model.json as an object and its one weight shard. */
+export interface TfjsLayersModel {
+  /** model.json, as an object. */
+  modelJson: TfjsModelJson;
+  /** The bytes of the one shard, `weights.bin`, named in the manifest. */
+  weightData: Uint8Array;
+}
+
+/** A model.json object, as its readers index it. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** rows×cols row-major to cols×rows. */
+export function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
+}
+
+/** The layer configs of a Sequential topology (unwrapping Keras' converter's model_config, and Keras 2's bare list). */
+export function topologyLayers(json: Record<string, unknown>): unknown[] {
+  let topology = json.modelTopology;
+  // Keras' converter wraps the model as { model_config: { class_name, config } }.
+  if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
+  if (!isObject(topology)) throw badModel('modelTopology', 'missing or not an object');
+  if (topology.class_name !== 'Sequential') throw badModel('modelTopology.class_name', `only Sequential models are supported, got ${describeValue(topology.class_name)}`);
+  const config = topology.config;
+  // Older Keras writes the layer list as the config itself.
+  const layers = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(layers)) throw badModel('modelTopology.config.layers', 'expected an array of layers');
+  return layers;
+}
+
+/** Reads `<layer>/<kind>` (float32 of `shape`, finite) from the manifest's weights; BAD_MODEL_FILE names the weight. */
+export type WeightReader = (layer: string, kind: string, shape: readonly number[]) => Float32Array;
+
+/**
+ * A reader of the weights of model.json's manifest (or tfjs ModelArtifacts' `weightSpecs`) in
+ * `weightData`, every shard concatenated in manifest order; checks the byte count first.
+ */
+export function weightReader(json: Record<string, unknown>, weightData: Uint8Array | ArrayBuffer): WeightReader {
+  const specs = readWeightSpecs(json);
+  const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
+  const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
+  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${needed} bytes but ${bytes.length} were given`);
+  const offsets = new Map<string, { at: number; spec: WeightSpec }>();
+  let at = 0;
+  for (const spec of specs) {
+    offsets.set(spec.name, { at, spec });
+    at += Number(spec.bytes); // exact: the total matched the bytes given
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (layer, kind, shape) => {
+    const found = findWeight(offsets, layer, kind);
+    if (!found) throw badModel(`weights`, `no "${layer}/${kind}" in the manifest`);
+    if (found.spec.dtype !== 'float32') throw badModel(`weights ${found.spec.name}`, `dtype ${found.spec.dtype} should be float32`);
+    if (found.spec.shape.join() !== shape.join()) {
+      throw badModel(`weights ${found.spec.name}`, `shape [${found.spec.shape.join(', ')}] should be [${shape.join(', ')}]`);
+    }
+    const values = new Float32Array(Number(found.spec.size));
+    for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(found.at + 4 * i, true);
+    checkFinite(values, `weights ${found.spec.name}`);
+    return values;
+  };
+}
+
+/** Bytes per element of the dtypes a shard may hold; optimizer state (e.g. int32 `iter`) rides along with the weights. */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  size: bigint;
+  bytes: bigint;
+}
+
+function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
+  let raw: unknown[];
+  if (json.weightsManifest !== undefined) {
+    if (!Array.isArray(json.weightsManifest)) throw badModel('weightsManifest', 'expected an array of { paths, weights }');
+    raw = json.weightsManifest.flatMap((group: unknown, g) => {
+      if (!isObject(group) || !Array.isArray(group.weights)) throw badModel(`weightsManifest[${g}]`, 'expected { paths, weights: [...] }');
+      return group.weights;
+    });
+  } else if (Array.isArray(json.weightSpecs)) raw = json.weightSpecs;
+  else throw badModel('weightsManifest', 'missing: expected an array of { paths, weights }');
+  return raw.map((spec, i) => {
+    const where = `weightsManifest weight ${i}`;
+    if (!isObject(spec) || typeof spec.name !== 'string') throw badModel(where, 'expected { name, shape, dtype }');
+    const bytes = typeof spec.dtype === 'string' ? DTYPE_BYTES[spec.dtype] : undefined;
+    if (bytes === undefined || spec.quantization !== undefined) {
+      throw badModel(`${where} (${spec.name})`, `dtype ${quoted(spec.dtype)}${spec.quantization ? ' (quantized)' : ''} is not supported (${Object.keys(DTYPE_BYTES).join(', ')})`);
+    }
+    const shape = spec.shape;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${describeValue(shape)}`);
+    }
+    // BigInt: a hostile shape's product must neither round nor print as 4e+24.
+    const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
+    return { name: spec.name, shape: shape as number[], dtype: spec.dtype as string, size, bytes: BigInt(bytes) * size };
+  });
+}
+
+/** tfjs names weights `<layer>/kernel`; Keras' converter may add scopes in front (`sequential/<layer>/kernel`). */
+function findWeight<V>(offsets: Map<string, V>, layer: string, kind: string): V | undefined {
+  const exact = offsets.get(`${layer}/${kind}`);
+  if (exact) return exact;
+  for (const [name, value] of offsets) if (name.endsWith(`/${layer}/${kind}`)) return value;
+  return undefined;
+}

@@ -1,0 +1,116 @@
+// tfjs layers export of block networks: what a Sequential can express (Dense, BatchNormalization
+// with the running statistics, LayerNormalization, Activation and LeakyReLU layers) loads in
+// @tensorflow/tfjs and predicts the eval-mode forward of the float64 reference within 1e-5; the
+// same files read back to the very tensors; a residual block is refused naming it; damaged and
+// mismatched files are refused with BAD_MODEL_FILE naming the layer, weight or field.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/init/rng.js';
+import type { BlockModelData } from '../../src/layers/block-model.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
+import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
+import { blockModelOf, EXAMPLE_SPECS, evalForward, randomBlockModel } from '../util/block-model.js';
+import { expectClose } from '../util/close.js';
+import { expectError } from '../util/expect-error.js';
+
+/** Every layer a Sequential can hold, leaky-relu both as a dense activation and as a layer of its own. */
+const SEQUENTIAL_SPECS: LayerSpec[] = [
+  { type: 'dense', units: 6, activation: 'relu' },
+  { type: 'batch-norm' },
+  { type: 'layer-norm' },
+  { type: 'activation', activation: 'selu' },
+  { type: 'dense', units: 5, activation: 'leaky-relu' },
+  { type: 'activation', activation: 'leaky-relu' },
+  { type: 'dense', units: 5 },
+  { type: 'activation', activation: 'tanh' },
+  { type: 'dense', units: 3, activation: 'softmax' },
+];
+
+const sequentialModel = () => blockModelOf(SEQUENTIAL_SPECS, 4, 'cross-entropy', 9);
+
+const hasResidual = (model: BlockModelData) => model.layers.some((spec) => spec.type === 'residual');
+
+/** Random block networks a Sequential can express. */
+function sequentialRandomModels(count: number, rng: Rng): BlockModelData[] {
+  const models: BlockModelData[] = [];
+  while (models.length < count) {
+    const model = randomBlockModel(rng, { maxLayers: 6, maxWidth: 6, minBatch: 1, maxBatch: 1 });
+    if (!hasResidual(model)) models.push(model);
+  }
+  return models;
+}
+
+async function expectTfjsPredicts(model: BlockModelData, rng: Rng, label: string): Promise<void> {
+  const { modelJson, weightData } = toTfjsLayers(model);
+  const loaded = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weightData.slice().buffer }),
+  );
+  const batch = 5;
+  const x = Float32Array.from({ length: batch * model.inputs }, () => 2 * rng.normal());
+  const output = loaded.predict(tf.tensor2d(x, [batch, model.inputs])) as tf.Tensor;
+  expectClose(output.dataSync(), evalForward(model, x, batch), { abs: 1e-5, rel: 1e-5 }, label);
+  loaded.dispose();
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('tfjs layers export of block networks', () => {
+  it('loads in tfjs and predicts the eval-mode forward within 1e-5 (every Sequential layer)', async () => {
+    const model = sequentialModel();
+    const classes = (toTfjsLayers(model).modelJson.modelTopology.config.layers as { class_name: string }[]).map((l) => l.class_name);
+    expect(classes).toEqual(['Dense', 'BatchNormalization', 'LayerNormalization', 'Activation', 'Dense', 'LeakyReLU', 'LeakyReLU', 'Dense', 'Activation', 'Dense']);
+    await expectTfjsPredicts(model, new Rng(1), 'every Sequential layer');
+  });
+
+  it('does so for 15 random block networks without residual blocks', async () => {
+    const rng = new Rng(50);
+    for (const [i, model] of sequentialRandomModels(15, rng).entries()) await expectTfjsPredicts(model, rng, `random network ${i}`);
+  });
+
+  it('refuses a residual block with INVALID_OPTION naming it', async () => {
+    await expectError(() => toTfjsLayers(blockModelOf(EXAMPLE_SPECS, 4, 'cross-entropy')), 'INVALID_OPTION', /^layers\[2\]: a residual block cannot be written as a tfjs Sequential/);
+  });
+});
+
+describe('tfjs layers import of block networks', () => {
+  it('reads back the very tensors written, counters included', () => {
+    const model = sequentialModel();
+    model.tensors.find((t) => t.dtype === 'i64')!.values[0] = 12;
+    const { modelJson, weightData } = toTfjsLayers(model);
+    expect(blockModelFromTfjsLayers(JSON.parse(JSON.stringify(modelJson)), weightData)).toEqual(model);
+    for (const random of sequentialRandomModels(30, new Rng(51))) {
+      const file = toTfjsLayers(random);
+      expect(blockModelFromTfjsLayers(file.modelJson, file.weightData)).toEqual(random);
+    }
+  });
+
+  it('refuses mismatched and damaged files, naming the layer, weight or field', async () => {
+    const bad = async (edit: (json: any) => void, where: RegExp, cut = 0) => {
+      const { modelJson, weightData } = toTfjsLayers(sequentialModel());
+      const json = JSON.parse(JSON.stringify(modelJson));
+      edit(json);
+      await expectError(() => blockModelFromTfjsLayers(json, weightData.subarray(0, weightData.length - cut)), 'BAD_MODEL_FILE', where);
+    };
+    const layers = (json: any) => json.modelTopology.config.layers;
+    await bad((j) => (layers(j)[4].config.units = 4), /^modelTopology layer 4 \(dense_2\)\.units: the specs make 5, got 4/);
+    await bad((j) => (layers(j)[2].class_name = 'BatchNormalization'), /^modelTopology layer 2 \(layer_normalization_1\): the specs in userDefinedMetadata\.gradscope\.layers make a LayerNormalization/);
+    await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology layer 1 \(batch_normalization_1\)\.epsilon: the specs make 0\.00001, got 0\.001/);
+    await bad((j) => layers(j).pop(), /^modelTopology\.config\.layers: 9 layers, but the specs .* make 10/);
+    await bad((j) => (j.weightsManifest[0].weights[4].shape = [3, 2]), /^weights batch_normalization_1\/moving_mean: shape \[3, 2\] should be \[6\]/);
+    await bad(() => {}, /^weights: the manifest describes \d+ bytes but \d+ were given/, 4);
+    await bad((j) => delete j.userDefinedMetadata.gradscope.batchesTracked, /^userDefinedMetadata\.gradscope\.batchesTracked: no count for 1\.num_batches_tracked|^userDefinedMetadata\.gradscope\.batchesTracked: no count for 2\.num_batches_tracked/);
+    await bad((j) => (j.userDefinedMetadata.gradscope.batchesTracked['2.num_batches_tracked'] = -1), /^userDefinedMetadata\.gradscope\.batchesTracked\.2\.num_batches_tracked\[0\]: -1 is not a count/);
+    await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers: layers\[0\]\.units/);
+    await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers: layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
+  });
+
+  it('sends a block file away from the dense reader, and a dense file away from the block reader', async () => {
+    const blocks = toTfjsLayers(sequentialModel());
+    await expectError(() => fromTfjsLayers(blocks.modelJson, blocks.weightData), 'BAD_MODEL_FILE', /blockModelFromTfjsLayers/);
+    const dense = toTfjsLayers({ loss: 'mse', sizes: [2, 3], activations: ['tanh'], weights: [new Float32Array(6)], biases: [new Float32Array(3)] });
+    await expectError(() => blockModelFromTfjsLayers(dense.modelJson, dense.weightData), 'BAD_MODEL_FILE', /^userDefinedMetadata\.gradscope: not gradscope's for a block network.*fromTfjsLayers/);
+  });
+});
