@@ -197,7 +197,8 @@ export function heatmap(o: HeatmapOptions): string {
     const cells = row.map((v, c) => `<rect x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
   });
-  outer.push(xTicks(cols > 0 ? ticksBetween(x0, x1, 6) : [], x0, x1));
+  // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
+  outer.push(xTicks(cols > 0 ? ticksBetween(x0, o.steps[cols - 1], 6) : [], x0, x1));
   for (let i = 0; i <= 4; i++) {
     const v = lo + ((hi - lo) * i) / 4;
     outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + (4 - i) * 20}" width="14" height="20" fill="${color(v)}"/><text x="${CHART.width - CHART.right + 28}" y="${CHART.top + (4 - i) * 20 + 14}" class="legend">${fmt(v)}</text>`);

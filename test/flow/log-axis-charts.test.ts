@@ -1,8 +1,8 @@
 // The report's log-x line chart and its bar chart: points sit at log10 of their x (the plot says so
 // with data-logx), ticks are the data's x values; a bar per row whose length grows with its value on
-// the log axis, and "none" where a row has no value.
+// the log axis, and "none" where a row has no value; the heatmap's step ticks end at the last step.
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart } from '../../src/flow/svg.js';
+import { barChart, heatmap, lineChart } from '../../src/flow/svg.js';
 
 describe('charts on a log axis', () => {
   it('lineChart with logX: points at log10 x, ticks at the data x values, non-positive x left out', () => {
@@ -22,5 +22,12 @@ describe('charts on a log axis', () => {
     expect(byValue).toEqual([...byValue].sort((p, q) => p - q));
     expect(byValue[0]).toBeGreaterThan(0);
     expect(svg).toMatch(/>none</);
+  });
+
+  it('heatmap: step ticks from the first traced step to the last, none past it', () => {
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 3, 5, 7, 9], values: [[1, 2, 3, 4, 5]] });
+    const ticks = [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => Number(m[1]));
+    expect(ticks[0]).toBe(1);
+    expect(ticks.at(-1)).toBe(9);
   });
 });
