@@ -151,6 +151,8 @@ export interface CommonExports {
   gemm_scratch_bytes(m: number, n: number, k: number): number;
   /** x[0..n) = 0. */
   f32_zero(x: Ptr, n: number): void;
+  /** dst[i][rowLen] = src[rows[i]][rowLen] for i < count; `rows` points at `count` u32 row numbers. */
+  f32_copy_rows(dst: Ptr, src: Ptr, rows: Ptr, count: number, rowLen: number): void;
 }
 
 /** Export name of a kernel: e.g. exportName('f32_dense_fwd', 'simd') = 'f32_dense_fwd__simd'. */

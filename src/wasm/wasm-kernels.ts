@@ -98,7 +98,10 @@ export class WasmBackend implements WasmKernels {
   private readonly activations: Record<Activation, ActivationKernels>;
   private readonly allocator: Allocator;
   private heapF32: Float32Array;
+  private heapU32: Uint32Array;
   private scratch: WasmTensor;
+  /** The row numbers of the last copyRows, as u32 for f32_copy_rows (grown like the scratch). */
+  private rowNumbers: WasmTensor;
 
   constructor(
     readonly exports: CommonExports & Record<string, unknown>,
@@ -110,7 +113,9 @@ export class WasmBackend implements WasmKernels {
     this.activations = bindActivations(exports, variant);
     this.allocator = new Allocator(exports.memory, exports.heap_base());
     this.heapF32 = new Float32Array(exports.memory.buffer);
+    this.heapU32 = new Uint32Array(exports.memory.buffer);
     this.scratch = this.alloc(0);
+    this.rowNumbers = this.alloc(0);
   }
 
   get bytesInUse(): number {
@@ -155,13 +160,23 @@ export class WasmBackend implements WasmKernels {
     this.exports.f32_zero(t.ptr, n);
   }
   copyRows(dst: WasmTensor, src: WasmTensor, rows: ArrayLike<number>, start: number, count: number, rowLen: number): void {
-    const heap = this.heap();
-    const dst0 = dst.ptr >> 2;
-    const src0 = src.ptr >> 2;
-    for (let i = 0; i < count; i++) {
-      const from = src0 + rows[start + i] * rowLen;
-      heap.copyWithin(dst0 + i * rowLen, from, from + rowLen);
+    this.exports.f32_copy_rows(dst.ptr, src.ptr, this.rowNumbersOf(rows, start, count), count, rowLen);
+  }
+
+  /**
+   * rows[start .. start+count) written as u32 into the core's memory, where f32_copy_rows (on any
+   * thread) reads them; returns their address. Grows, like the scratch, only when `count` does.
+   */
+  protected rowNumbersOf(rows: ArrayLike<number>, start: number, count: number): number {
+    if (count > this.rowNumbers.length) {
+      this.free(this.rowNumbers);
+      this.rowNumbers = this.alloc(count);
     }
+    if (this.heapU32.buffer !== this.exports.memory.buffer) this.heapU32 = new Uint32Array(this.exports.memory.buffer);
+    const heap = this.heapU32;
+    const at = this.rowNumbers.ptr >> 2;
+    for (let i = 0; i < count; i++) heap[at + i] = rows[start + i];
+    return this.rowNumbers.ptr;
   }
 
   denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {

@@ -110,6 +110,32 @@ describe('wasm-simd-threads', () => {
     });
   }
 
+  it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
+    for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {
+      const sourceRows = 3 * count;
+      const rng = new Rng(count + rowLen);
+      const values = normals(rng, sourceRows * rowLen);
+      const rows = Uint32Array.from({ length: sourceRows }, (_, i) => i);
+      rng.shuffle(rows);
+      const gather = <T extends Tensor>(k: Kernels<T>, dst: T) => {
+        const src = tensorOf(k, values);
+        k.copyRows(dst, src, rows, 5, count, rowLen);
+        k.free(src);
+      };
+      const single = one.alloc(count * rowLen);
+      gather(one, single);
+      const split = guarded(two, new Float32Array(count * rowLen).fill(NaN));
+      const before = two.splitCopies;
+      gather(two, split);
+      expect(two.splitCopies - before, `${count} rows of ${rowLen}: gathered across the threads`).toBe(1);
+      const got = contents(two, split, count * rowLen);
+      expect(got.canary).toBe(CANARY);
+      expect(Array.from(got.values), `${count} rows of ${rowLen}`).toEqual(Array.from(one.view(single)));
+      one.free(single);
+      two.free(split);
+    }
+  });
+
   it('runs the block kernels (normalisation, residual, selu) on its shared memory as the one-thread backend does, bit for bit', () => {
     const [batch, n] = [13, 10];
     const rng = new Rng(21);
@@ -179,6 +205,12 @@ describe('wasm-simd-threads', () => {
     // 256 rows of a 784→100 layer: split.
     k.denseForward(k.alloc(256 * 100), put(256 * 784), put(100 * 784), put(100), 256, 784, 100);
     expect(k.splitProducts).toBe(1);
+    // A batch's targets (256 rows of 10) stay on the main thread; its inputs (256 rows of 784) are split.
+    const order = Uint32Array.from({ length: 256 }, (_, i) => 255 - i);
+    k.copyRows(k.alloc(256 * 10), put(256 * 10), order, 0, 256, 10);
+    expect(k.splitCopies).toBe(0);
+    k.copyRows(k.alloc(256 * 784), put(256 * 784), order, 0, 256, 784);
+    expect(k.splitCopies).toBe(1);
     await k.close();
   });
 

@@ -47,11 +47,15 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly threadsFallback: string | null;
   /** Dense products split across threads so far (the others ran on the main thread alone). */
   readonly splitProducts: number;
+  /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
+  readonly splitCopies: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
 }
 
 const F32 = 4;
+/** Bytes of one row number (u32) of copyRows. */
+const U32 = 4;
 /** Batch rows per microkernel tile: parts are cut at multiples of it, so no tile straddles two. */
 const MR = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
@@ -60,11 +64,17 @@ const INITIAL_PAGES = 16;
 const MAX_PAGES = 65536;
 
 /** The exports the workers call, by index. */
-const WORKER_EXPORTS = ['f32_dense_fwd__simd', 'f32_dense_bwd_input__simd', 'f32_dense_bwd_weights__simd', 'f32_zero'] as const;
+const WORKER_EXPORTS = ['f32_dense_fwd__simd', 'f32_dense_bwd_input__simd', 'f32_dense_bwd_weights__simd', 'f32_zero', 'f32_copy_rows'] as const;
 const FWD = 0;
 const BWD_INPUT = 1;
 const BWD_WEIGHTS = 2;
 const ZERO = 3;
+const COPY_ROWS = 4;
+/**
+ * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
+ * below it (a batch's targets) the hand-off costs more than the copy.
+ */
+const MIN_SPLIT_COPY = 1 << 14;
 
 /** The most threads a pool takes: far past any core count the split products scale to. */
 export const MAX_THREADS = 64;
@@ -91,7 +101,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${JSON.stringify(minRows)}`);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
-    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, close: async () => {} });
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, close: async () => {} });
   }
 
   const module = await compileSharedCore();
@@ -106,6 +116,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override readonly name = 'wasm-simd-threads';
   readonly threadsFallback = null;
   splitProducts = 0;
+  splitCopies = 0;
   private pool: ThreadPool | null;
   /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
@@ -159,6 +170,25 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private regrow(t: WasmTensor, length: number): WasmTensor {
     this.free(t);
     return this.alloc(length);
+  }
+
+  /**
+   * Gathers a batch with each thread copying the rows that the split products give it (the same
+   * rowStart cut), so the rows a worker reads in the forward and ∂W products are already in its
+   * core's cache instead of in the main thread's, and the copy itself runs in parallel.
+   */
+  override copyRows(dst: WasmTensor, src: WasmTensor, rows: ArrayLike<number>, start: number, count: number, rowLen: number): void {
+    if (!this.pool || count < this.threads * this.minRows || count * rowLen < MIN_SPLIT_COPY) return super.copyRows(dst, src, rows, start, count, rowLen);
+    this.splitCopies++;
+    const pool = this.pool;
+    const numbers = this.rowNumbersOf(rows, start, count);
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, count);
+      pool.setCall(t - 1, 0, COPY_ROWS, dst.ptr + r0 * rowLen * F32, src.ptr, numbers + r0 * U32, this.rowStart(t + 1, count) - r0, rowLen);
+      pool.post(t - 1, 1);
+    }
+    this.exports.f32_copy_rows(dst.ptr, src.ptr, numbers, this.rowStart(1, count), rowLen);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
