@@ -12,6 +12,8 @@ import { loadMnist } from '../data/mnist.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
+import { createDataset } from '../api/dataset.js';
+import type { Dataset } from '../training/dataset.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 
@@ -130,36 +132,45 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
   const activations = options.activations ?? STUDY_ACTIVATIONS;
   const inits = options.inits ?? STUDY_INITS.map((i) => i.name);
   const runs: ActivationRun[] = [];
-  for (const activation of activations) {
-    for (const init of inits) {
-      const label = `${activation} + ${init}`;
-      options.onRun?.(label, runs.length, activations.length * inits.length);
-      const net = await createNetwork({ sizes, activation, output: 'softmax', loss: 'cross-entropy', init, seed: options.seed ?? 1 });
-      const started = performance.now();
-      const run: ActivationRun = { activation, init, label, testError: NaN, trainLoss: NaN, seconds: 0 };
-      try {
-        const result = net.train(digits.train.x, digits.train.y, {
-          epochs,
-          batchSize,
-          learningRate,
-          // The percentile on every record: Glorot & Bengio follow it over the whole of training.
-          trace: { every, refreshEvery: 1, histogramSteps: [1, lastTraced] },
-        });
-        run.trainLoss = result.epochs[result.epochs.length - 1].loss;
-        run.testError = 1 - net.evaluate(digits.test.x, digits.test.y).accuracy;
-      } catch (error) {
-        if (!(error instanceof GradscopeError) || error.code !== 'DIVERGED') throw error;
-        run.diverged = error.message;
+  // Uploaded once: every run trains and is scored on the same rows, which then copy nothing.
+  const train = await createDataset(digits.train.x, digits.train.y);
+  let test: Dataset | undefined;
+  try {
+    test = await createDataset(digits.test.x, digits.test.y);
+    for (const activation of activations) {
+      for (const init of inits) {
+        const label = `${activation} + ${init}`;
+        options.onRun?.(label, runs.length, activations.length * inits.length);
+        const net = await createNetwork({ sizes, activation, output: 'softmax', loss: 'cross-entropy', init, seed: options.seed ?? 1 });
+        const started = performance.now();
+        const run: ActivationRun = { activation, init, label, testError: NaN, trainLoss: NaN, seconds: 0 };
+        try {
+          const result = net.train(train, {
+            epochs,
+            batchSize,
+            learningRate,
+            // The percentile on every record: Glorot & Bengio follow it over the whole of training.
+            trace: { every, refreshEvery: 1, histogramSteps: [1, lastTraced] },
+          });
+          run.trainLoss = result.epochs[result.epochs.length - 1].loss;
+          run.testError = 1 - net.evaluate(test).accuracy;
+        } catch (error) {
+          if (!(error instanceof GradscopeError) || error.code !== 'DIVERGED') throw error;
+          run.diverged = error.message;
+        }
+        run.seconds = (performance.now() - started) / 1000;
+        if (net.trace && net.trace.length > 0) {
+          run.trace = net.trace;
+          run.profile = activationProfile(net.trace);
+          run.diagnosis = diagnose(net.trace);
+        }
+        net.dispose();
+        runs.push(run);
       }
-      run.seconds = (performance.now() - started) / 1000;
-      if (net.trace && net.trace.length > 0) {
-        run.trace = net.trace;
-        run.profile = activationProfile(net.trace);
-        run.diagnosis = diagnose(net.trace);
-      }
-      net.dispose();
-      runs.push(run);
     }
+  } finally {
+    train.dispose();
+    test?.dispose();
   }
   return { sizes, epochs, trainRows: digits.train.x.rows, testRows: digits.test.x.rows, batchSize, learningRate, runs };
 }

@@ -11,6 +11,8 @@ import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createNetwork } from '../api/network.js';
+import { createDataset } from '../api/dataset.js';
+import type { Dataset } from '../training/dataset.js';
 import { checkNumber } from '../optim/options.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
@@ -109,47 +111,56 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
   const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
   const digits = await loadMnist();
-  const probe = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
+  const rows = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
+  // Uploaded once: every network's gradients, training and evaluations read them in place.
+  const probe = await createDataset(rows.x, rows.y);
+  let test: Dataset | undefined;
   const networks: DepthNetworkResult[] = [];
-  for (const [index, sizes] of DEPTH_NETWORKS.entries()) {
-    const perSeed: number[][] = [];
-    for (let seed = 1; seed <= seeds; seed++) {
-      const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS });
-      perSeed.push(net.gradients(probe.x, probe.y).layers.slice(0, -1).map((layer) => layer.biasNorm));
-      net.dispose();
+  try {
+    if (epochs > 0) test = await createDataset(digits.test.x, digits.test.y);
+    for (const [index, sizes] of DEPTH_NETWORKS.entries()) {
+      const perSeed: number[][] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        const net = await createNetwork({ sizes, seed, ...DEPTH_NETWORK_OPTIONS });
+        perSeed.push(net.gradients(probe).layers.slice(0, -1).map((layer) => layer.biasNorm));
+        net.dispose();
+      }
+      const hidden = sizes.length - 2;
+      const mean = Array.from({ length: hidden }, (_, l) => perSeed.reduce((s, norms) => s + norms[l], 0) / seeds);
+      const std = Array.from({ length: hidden }, (_, l) => Math.sqrt(perSeed.reduce((s, norms) => s + (norms[l] - mean[l]) ** 2, 0) / Math.max(1, seeds - 1)));
+      const seedRatios = perSeed.map(firstToLast);
+      const result: DepthNetworkResult = { sizes, biasGradNorms: mean, biasGradNormsStd: std, perSeed, seedRatios };
+      if (test) {
+        const net = await createNetwork({ sizes, seed: 1, ...DEPTH_NETWORK_OPTIONS });
+        const started = performance.now();
+        const initialLoss = net.evaluate(probe).loss;
+        net.train(probe, {
+          epochs,
+          batchSize: DEPTH_ROWS,
+          learningRate: NIELSEN_TRAINING.learningRate,
+          optimizer: { name: 'sgd', weightDecay: lambda / probe.rows, decayBiases: false },
+          // One batch of all the rows: the order changes nothing but the rounding of the sum.
+          shuffle: false,
+          trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
+          onEpoch: ({ epoch }) => options.onProgress?.(index, epoch + 1, epochs),
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const trace = net.trace!;
+        result.training = {
+          trace,
+          diagnosis: diagnose(trace),
+          initialLoss,
+          finalLoss: net.evaluate(probe).loss,
+          testAccuracy: net.evaluate(test).accuracy,
+          seconds,
+        };
+        net.dispose();
+      }
+      networks.push(result);
     }
-    const hidden = sizes.length - 2;
-    const mean = Array.from({ length: hidden }, (_, l) => perSeed.reduce((s, norms) => s + norms[l], 0) / seeds);
-    const std = Array.from({ length: hidden }, (_, l) => Math.sqrt(perSeed.reduce((s, norms) => s + (norms[l] - mean[l]) ** 2, 0) / Math.max(1, seeds - 1)));
-    const seedRatios = perSeed.map(firstToLast);
-    const result: DepthNetworkResult = { sizes, biasGradNorms: mean, biasGradNormsStd: std, perSeed, seedRatios };
-    if (epochs > 0) {
-      const net = await createNetwork({ sizes, seed: 1, ...DEPTH_NETWORK_OPTIONS });
-      const started = performance.now();
-      const initialLoss = net.evaluate(probe.x, probe.y).loss;
-      net.train(probe.x, probe.y, {
-        epochs,
-        batchSize: DEPTH_ROWS,
-        learningRate: NIELSEN_TRAINING.learningRate,
-        optimizer: { name: 'sgd', weightDecay: lambda / probe.x.rows, decayBiases: false },
-        // One batch of all the rows: the order changes nothing but the rounding of the sum.
-        shuffle: false,
-        trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
-        onEpoch: ({ epoch }) => options.onProgress?.(index, epoch + 1, epochs),
-      });
-      const seconds = (performance.now() - started) / 1000;
-      const trace = net.trace!;
-      result.training = {
-        trace,
-        diagnosis: diagnose(trace),
-        initialLoss,
-        finalLoss: net.evaluate(probe.x, probe.y).loss,
-        testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
-        seconds,
-      };
-      net.dispose();
-    }
-    networks.push(result);
+  } finally {
+    probe.dispose();
+    test?.dispose();
   }
   return { rows: DEPTH_ROWS, seeds, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda, networks };
 }

@@ -22,6 +22,7 @@ import { GradientNoiseMeter } from '../flow/gradient-noise.js';
 import type { Trace } from '../flow/trace.js';
 import { MODEL } from '../model.js';
 import { checkNumber } from '../optim/options.js';
+import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
 
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
@@ -117,7 +118,10 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const digits = await loadMnist();
   const data = firstRows(digits.train.x, digits.train.y, rows);
   const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? 1, ...DEPTH_NETWORK_OPTIONS });
+  let resident: Dataset | undefined;
   try {
+    // Uploaded once for the training calls between the points.
+    const dataset = (resident = net.dataset(data.x, data.y));
     const marks = Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1))));
     const measured: PlateauPoint[] = [];
     let epoch = 0;
@@ -125,7 +129,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
     const meanField = meanFieldPrediction(net, data.x, data.y);
     for (const mark of marks) {
       if (mark > epoch) {
-        net.train(data.x, data.y, {
+        net.train(dataset, {
           epochs: mark - epoch,
           batchSize: data.x.rows,
           learningRate: NIELSEN_TRAINING.learningRate,
@@ -152,6 +156,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
+    resident?.dispose();
     net.dispose();
   }
 }
@@ -168,7 +173,10 @@ interface PointSettings {
 export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, settings: PointSettings): PlateauPoint {
   const { lambda, k } = settings;
   const ops = new CurvatureOperators(net, data.x, data.y);
+  let resident: Dataset | undefined;
   try {
+    // The objective is evaluated on both sides of every probe step: the rows are uploaded once.
+    const dataset = (resident = net.dataset(data.x, data.y));
     const decay = lambda / ops.rows;
     // 1 on the weights' entries of the flat vector, 0 on the biases': where the L2 term acts.
     const onWeights = new Float64Array(ops.size);
@@ -197,8 +205,8 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
     const probes = SADDLE_STEPS.map((step) => {
-      const plus = objectiveAt(net, data, weights, v, step, decay, onWeights) - objective;
-      const minus = objectiveAt(net, data, weights, v, -step, decay, onWeights) - objective;
+      const plus = objectiveAt(net, dataset, weights, v, step, decay, onWeights) - objective;
+      const minus = objectiveAt(net, dataset, weights, v, -step, decay, onWeights) - objective;
       return { step, plus, minus, curvature: (plus + minus) / (step * step) };
     });
     restore(net, weights);
@@ -220,6 +228,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       verdict: !confirmed ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature',
     };
   } finally {
+    resident?.dispose();
     ops.dispose();
   }
 }
@@ -246,9 +255,9 @@ function restore(net: Network, base: Float64Array): void {
 }
 
 /** The regularised objective at θ + t·v. */
-function objectiveAt(net: Network, data: { x: Matrix; y: Matrix }, base: Float64Array, v: Float64Array, t: number, decay: number, onWeights: Float64Array): number {
+function objectiveAt(net: Network, data: Dataset, base: Float64Array, v: Float64Array, t: number, decay: number, onWeights: Float64Array): number {
   setWeights(net, base, v, t);
   let l2 = 0;
   for (let i = 0; i < base.length; i++) l2 += onWeights[i] * (base[i] + t * v[i]) ** 2;
-  return net.evaluate(data.x, data.y).loss + 0.5 * decay * l2;
+  return net.evaluate(data).loss + 0.5 * decay * l2;
 }
