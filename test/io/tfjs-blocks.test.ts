@@ -4,7 +4,9 @@
 // same files read back to the very tensors; a residual block is refused naming it; damaged and
 // mismatched files are refused with BAD_MODEL_FILE naming the layer, weight or field.
 import * as tf from '@tensorflow/tfjs';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { BlockModelData } from '../../src/layers/block-model.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -105,6 +107,25 @@ describe('tfjs layers import of block networks', () => {
     await bad((j) => (j.userDefinedMetadata.gradscope.batchesTracked['2.num_batches_tracked'] = -1), /^userDefinedMetadata\.gradscope\.batchesTracked\.2\.num_batches_tracked\[0\]: -1 is not a count/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers: layers\[0\]\.units/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers: layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
+  });
+
+  it('gives a model or a BAD_MODEL_FILE, never another error, for any byte change of model.json or cut of the weights', () => {
+    const { modelJson, weightData } = toTfjsLayers(sequentialModel());
+    const text = new TextEncoder().encode(JSON.stringify(modelJson));
+    fc.assert(
+      fc.property(fc.nat(weightData.length), fc.array(fc.tuple(fc.nat(text.length - 1), fc.integer({ min: 0x20, max: 0x7e })), { maxLength: 3 }), (cut, changes) => {
+        const json = text.slice();
+        for (const [at, value] of changes) json[at] = value;
+        try {
+          const model = blockModelFromTfjsLayers(new TextDecoder().decode(json), weightData.subarray(0, cut));
+          expect(model.tensors.every((t) => t.values.every(Number.isFinite))).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(GradscopeError);
+          expect((error as GradscopeError).code).toBe('BAD_MODEL_FILE');
+        }
+      }),
+      { numRuns: 300, seed: 10 },
+    );
   });
 
   it('sends a block file away from the dense reader, and a dense file away from the block reader', async () => {
