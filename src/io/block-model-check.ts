@@ -72,7 +72,7 @@ export function checkBlockTensors(tensors: readonly BlockTensor[], layout: reado
   if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${layout.length} tensors, got ${tensors.length}`);
 }
 
-/** Values of the slot's length: floats finite in float32; counts (i64) whole and non-negative. */
+/** Values of the slot's length: floats finite in float32; counts (i64) whole and non-negative; running variances non-negative (their square root normalises). */
 export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail): void {
   const length = elementsOf(slot.shape);
   if (!(values instanceof Float32Array) || values.length !== length) {
@@ -82,6 +82,10 @@ export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail)
   if (slot.dtype === 'i64') {
     const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
     if (bad >= 0) throw fail(`${slot.name}[${bad}]`, `${values[bad]} is not a count (a whole number ≥ 0)`);
+  }
+  if (slot.name.endsWith('running_var')) {
+    const negative = values.findIndex((v) => v < 0);
+    if (negative >= 0) throw fail(`${slot.name}[${negative}]`, `${values[negative]} is negative: a variance is ≥ 0`);
   }
 }
 

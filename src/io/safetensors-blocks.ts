@@ -13,7 +13,7 @@
  */
 import { MODEL_FILE_TAG } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkBlockArchitecture, checkBlockModel } from './block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
@@ -69,6 +69,7 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer): Bloc
     if (String(entry.shape) !== String(slot.shape)) throw badModel(slot.name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers in __metadata__`);
     entries.delete(slot.name);
     const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry);
+    checkTensorValues(values, slot, badModel);
     return { ...slot, shape: [...slot.shape], values };
   });
   const extra = entries.keys().next();

@@ -193,7 +193,7 @@ describe('safetensors of block networks: reading back', () => {
     await bad(edited((h) => ((h.__metadata__.layers = withoutNorm)), normed), /^2\.weight: is not a tensor of the layers in __metadata__/);
   });
 
-  it('refuses a negative or fractional counter, and a non-finite value, by name', async () => {
+  it('refuses a negative counter, a non-finite value and a negative variance, by name', async () => {
     const model = example();
     const counter = model.tensors.find((t) => t.dtype === 'i64')!;
     const bytes = toSafetensors(model);
@@ -204,6 +204,10 @@ describe('safetensors of block networks: reading back', () => {
     const file = readByHand(again);
     file.view.setFloat32(file.start + file.header['4.bias'].data_offsets[0] + 4, NaN, true);
     await expectError(() => blockModelFromSafetensors(again), 'BAD_MODEL_FILE', /^4\.bias\[1\]: NaN is not a finite number/);
+    const negative = toSafetensors(model);
+    const third = readByHand(negative);
+    third.view.setFloat32(third.start + third.header['2.running_var'].data_offsets[0] + 8, -0.5, true);
+    await expectError(() => blockModelFromSafetensors(negative), 'BAD_MODEL_FILE', /^2\.running_var\[2\]: -0\.5 is negative: a variance is ≥ 0/);
   });
 
   it('sends a block file away from the dense reader, and a dense file away from the block reader, saying where to go', async () => {
