@@ -120,6 +120,7 @@ describe('gradscope study --model --data', async () => {
     // Not a terminal: progress is a plain line per tenth of the epochs, on stderr.
     expect(stderr.trimEnd().split('\n').map((line) => line.replace(/, loss .*/, ''))).toEqual(['training: 33 %', 'training: 67 %', 'training: 100 %']);
     expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 3 epochs, 5 traced steps\.\n/);
     expect(stdout).toMatch(/At the first step:\nlayer +‖∂C\/∂W‖/);
     expect(stdout).toMatch(/Loss and accuracy on all 30 rows, from start to end:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n1 .*\n2 .*\n3 +\d\.\d+ +\d+\.\d %\n/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
@@ -128,6 +129,12 @@ describe('gradscope study --model --data', async () => {
     expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES].join(','));
     expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual([1, 3, 5, 7, 9].flatMap((s) => [s, s, s, s]));
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
+  });
+
+  it('counts one epoch and one traced step in the singular', async () => {
+    const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '30']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 1 epoch, 1 traced step\.\n/);
   });
 
   it('prints the diagnosis and the trace as JSON', () => {

@@ -12,7 +12,7 @@ import type { Evaluation } from '../../network/engine.js';
 import { createOptimizer } from '../../optim/index.js';
 import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
-import { formatTable } from '../table.js';
+import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { withFile } from './gradients.js';
@@ -73,7 +73,7 @@ export const studyModelCommand: Command = {
         terminal.out(JSON.stringify({ diagnosis, curve, trace: trace.toJSON() }) + '\n');
         return;
       }
-      print(terminal, `[${net.sizes.join(',')}] on ${data.inputs.length} rows, ${epochs} epochs, ${trace.length} traced steps.`, '');
+      print(terminal, `[${net.sizes.join(',')}] on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, 'At the first step:', traceTable(trace, 0));
       print(terminal, '', 'At the last traced step:', traceTable(trace));
