@@ -222,12 +222,14 @@ export interface HistogramsOptions {
   layers: { label: string; lo: number; hi: number; counts: ArrayLike<number> }[];
 }
 
-/** One small histogram per layer, each over its own range (written under it), HISTOGRAMS_PER_ROW to a row. */
+/**
+ * One small histogram per layer, each over its own range (written under it), HISTOGRAMS_PER_ROW to a
+ * row. The drawing is always a full row wide, so its text is the same size for 2 layers as for 6.
+ */
 export function histograms(o: HistogramsOptions): string {
   const cellW = 140;
   const cellH = 90;
   const rowH = cellH + 34;
-  const columns = Math.min(o.layers.length, HISTOGRAMS_PER_ROW);
   const parts = o.layers.map(({ label, lo, hi, counts }, l) => {
     const max = Math.max(1, ...Array.from(counts));
     const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
@@ -245,7 +247,7 @@ export function histograms(o: HistogramsOptions): string {
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${columns * cellW} ${height}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 (a log axis passes log10). */
