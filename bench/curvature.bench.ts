@@ -9,7 +9,7 @@ import { Bench } from 'tinybench';
 import { HessianProduct } from '../src/curvature/hessian-product.js';
 import { Rng } from '../src/init/rng.js';
 import type { Kernels } from '../src/kernels.js';
-import { MODEL } from '../src/model.js';
+import { denseModelOf } from '../src/model.js';
 import { allocVector } from '../src/optim/param-vector.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
@@ -29,7 +29,7 @@ export async function runCurvatureBench(opts: { time?: number } = {}): Promise<C
     const { step } = await stepOn(kernels);
     // a second network with the same batch for the products: the step moves its own weights
     const { net: fixed } = await stepOn(kernels);
-    const model = fixed[MODEL];
+    const model = denseModelOf(fixed, 'test');
     model.feedforward(STEP_BATCH);
     model.backprop(STEP_BATCH);
     const product = new HessianProduct(model, STEP_BATCH);

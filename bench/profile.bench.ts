@@ -11,7 +11,7 @@ import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median, medianMs } from './median.js';
 import { STEP_SIZES, stepOn } from './step.bench.js';
-import { MODEL } from '../src/model.js';
+import { denseModelOf } from '../src/model.js';
 
 export const PROFILE_BATCHES = [1, 8, 64];
 const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', 'SGD update'] as const;
@@ -38,28 +38,28 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
     const groups: Record<(typeof GROUPS)[number], () => void> = {
       step,
       'dense products': () => {
-        for (let l = 0; l < L; l++) k.denseForward(net[MODEL].zs[l], net[MODEL].activations[l], net.weights[l], net.biases[l], B, s[l], s[l + 1]);
+        for (let l = 0; l < L; l++) k.denseForward(denseModelOf(net, 'test').zs[l], denseModelOf(net, 'test').activations[l], net.weights[l], net.biases[l], B, s[l], s[l + 1]);
         for (let l = L - 1; l >= 0; l--) {
-          k.denseBackwardWeights(net[MODEL].nablaW[l], net[MODEL].deltas[l], net[MODEL].activations[l], B, s[l], s[l + 1]);
-          if (l > 0) k.denseBackwardInput(net[MODEL].deltas[l - 1], net[MODEL].deltas[l], net.weights[l], B, s[l], s[l + 1]);
+          k.denseBackwardWeights(denseModelOf(net, 'test').nablaW[l], denseModelOf(net, 'test').deltas[l], denseModelOf(net, 'test').activations[l], B, s[l], s[l + 1]);
+          if (l > 0) k.denseBackwardInput(denseModelOf(net, 'test').deltas[l - 1], denseModelOf(net, 'test').deltas[l], net.weights[l], B, s[l], s[l + 1]);
         }
       },
       'activation passes': () => {
-        for (let l = 0; l < L; l++) k.activationForward(f[l], net[MODEL].activations[l + 1], net[MODEL].zs[l], B, s[l + 1]);
+        for (let l = 0; l < L; l++) k.activationForward(f[l], denseModelOf(net, 'test').activations[l + 1], denseModelOf(net, 'test').zs[l], B, s[l + 1]);
       },
       'small passes': () => {
         for (let l = 0; l < L; l++) {
-          k.zero(net[MODEL].nablaW[l]);
-          k.zero(net[MODEL].nablaB[l]);
-          k.zero(net[MODEL].deltas[l], B * s[l + 1]);
+          k.zero(denseModelOf(net, 'test').nablaW[l]);
+          k.zero(denseModelOf(net, 'test').nablaB[l]);
+          k.zero(denseModelOf(net, 'test').deltas[l], B * s[l + 1]);
         }
-        k.lossBackward(net.loss, f[L - 1], net[MODEL].deltas[L - 1], net[MODEL].zs[L - 1], net[MODEL].activations[L], net[MODEL].targets!, B, s[L]);
+        k.lossBackward(net.loss, f[L - 1], denseModelOf(net, 'test').deltas[L - 1], denseModelOf(net, 'test').zs[L - 1], denseModelOf(net, 'test').activations[L], denseModelOf(net, 'test').targets!, B, s[L]);
         for (let l = L - 1; l >= 0; l--) {
-          k.denseBackwardBias(net[MODEL].nablaB[l], net[MODEL].deltas[l], B, s[l + 1]);
-          if (l > 0) k.activationBackward(f[l - 1] as Activation, net[MODEL].deltas[l - 1], net[MODEL].deltas[l - 1], net[MODEL].zs[l - 1], net[MODEL].activations[l], B, s[l]);
+          k.denseBackwardBias(denseModelOf(net, 'test').nablaB[l], denseModelOf(net, 'test').deltas[l], B, s[l + 1]);
+          if (l > 0) k.activationBackward(f[l - 1] as Activation, denseModelOf(net, 'test').deltas[l - 1], denseModelOf(net, 'test').deltas[l - 1], denseModelOf(net, 'test').zs[l - 1], denseModelOf(net, 'test').activations[l], B, s[l]);
         }
       },
-      'SGD update': () => sgd.step(net[MODEL], 0.01, B),
+      'SGD update': () => sgd.step(denseModelOf(net, 'test'), 0.01, B),
     };
     const times = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
     const shares = new Map<string, number[]>(GROUPS.map((g) => [g, []]));

@@ -10,7 +10,7 @@ import { Sgd } from '../src/optim/sgd.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
-import { MODEL } from '../src/model.js';
+import { denseModelOf } from '../src/model.js';
 import { toMatrix } from '../src/data/matrix.js';
 
 export const STEP_SIZES = [784, 100, 100, 10];
@@ -40,16 +40,16 @@ export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_
   const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
   const y = Array.from({ length: batch }, () => Array.from({ length: sizes[sizes.length - 1] }, () => rng.uniform()));
   const data = { x: toMatrix(x, net.inputSize, 'inputs'), y: toMatrix(y, net.outputSize, 'targets') };
-  net[MODEL].ensureCapacity(batch);
-  kernels.write(net[MODEL].activations[0], data.x.data);
-  kernels.write(net[MODEL].targets!, data.y.data);
+  denseModelOf(net, 'test').ensureCapacity(batch);
+  kernels.write(denseModelOf(net, 'test').activations[0], data.x.data);
+  kernels.write(denseModelOf(net, 'test').targets!, data.y.data);
   const sgd = new Sgd(net);
   return {
     net,
     step: () => {
-      net[MODEL].feedforward(batch);
-      net[MODEL].backprop(batch);
-      sgd.step(net[MODEL], 0.01, batch);
+      denseModelOf(net, 'test').feedforward(batch);
+      denseModelOf(net, 'test').backprop(batch);
+      sgd.step(denseModelOf(net, 'test'), 0.01, batch);
     },
   };
 }

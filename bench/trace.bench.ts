@@ -11,7 +11,7 @@ import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
-import { MODEL } from '../src/model.js';
+import { denseModelOf } from '../src/model.js';
 
 export const TRACE_BENCH_SIZES = [784, 100, 100, 10];
 export const TRACE_BENCH_BATCH = 64;
@@ -30,17 +30,17 @@ async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: 
   const net = await createNetwork({ sizes: TRACE_BENCH_SIZES, activation: 'sigmoid', output: 'softmax', init: 'glorot-uniform', seed, backend: kernels });
   const rng = new Rng(seed);
   const [nIn, nOut] = [TRACE_BENCH_SIZES[0], TRACE_BENCH_SIZES[TRACE_BENCH_SIZES.length - 1]];
-  net[MODEL].ensureCapacity(TRACE_BENCH_BATCH);
-  net.kernels.write(net[MODEL].activations[0], Float32Array.from({ length: TRACE_BENCH_BATCH * nIn }, () => rng.uniform()));
-  net.kernels.write(net[MODEL].targets!, Float32Array.from({ length: TRACE_BENCH_BATCH * nOut }, (_, i) => (i % nOut === (i / nOut) % nOut ? 1 : 0)));
+  denseModelOf(net, 'test').ensureCapacity(TRACE_BENCH_BATCH);
+  net.kernels.write(denseModelOf(net, 'test').activations[0], Float32Array.from({ length: TRACE_BENCH_BATCH * nIn }, () => rng.uniform()));
+  net.kernels.write(denseModelOf(net, 'test').targets!, Float32Array.from({ length: TRACE_BENCH_BATCH * nOut }, (_, i) => (i % nOut === (i / nOut) % nOut ? 1 : 0)));
   const sgd = new Sgd(net);
   // The same sequence as train(): backprop, the recorder, the update, the recorder again.
   const step = (recorder?: TraceRecorder) => {
-    net[MODEL].feedforward(TRACE_BENCH_BATCH);
-    const loss = net[MODEL].backprop(TRACE_BENCH_BATCH);
+    denseModelOf(net, 'test').feedforward(TRACE_BENCH_BATCH);
+    const loss = denseModelOf(net, 'test').backprop(TRACE_BENCH_BATCH);
     const traced = recorder?.wants(net.step + 1) === true;
     if (traced) recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
-    sgd.step(net[MODEL], LEARNING_RATE, TRACE_BENCH_BATCH);
+    sgd.step(denseModelOf(net, 'test'), LEARNING_RATE, TRACE_BENCH_BATCH);
     net.step++;
     if (traced) recorder!.afterStep();
   };

@@ -1,60 +1,133 @@
 /**
- * The model contract: what optimisers (src/optim) and the gradient-flow trace (src/flow) may see
- * of a network. It is the engine's narrow face (src/network/engine.ts implements it); the public
- * Network (src/api/network.ts) hands it out only through the MODEL key, so its buffers are never
- * public fields. Layer l maps activations[l] (sizes[l] units) to activations[l + 1] through
- * weights[l] (`[sizes[l+1]][sizes[l]]`) and biases[l]; activations[0] holds the input rows.
+ * The model contracts. `Trainable` is what first-order optimisers, L-BFGS, clipping, the numeric
+ * fault checks and the training loop see of any network (dense or built from layer specs):
+ * named parameters, a loaded batch, forward in a mode, backprop, the loss of the last forward.
+ * `Model` extends it with a chain of dense layers' internals (weights[l], zs, deltas, nablaW, …)
+ * for the tools written for that chain: K-FAC, Levenberg–Marquardt, Hessian-free, the flow trace,
+ * src/curvature and diagnose. They reach it through denseModelOf(), the one place a block network
+ * is refused. The engines (src/network) implement these; the public Network (src/api/network.ts)
+ * hands them out only through the MODEL key, so its buffers are never public fields. Layer l of a
+ * dense Model maps activations[l] (sizes[l] units) to activations[l + 1] through weights[l]
+ * (`[sizes[l+1]][sizes[l]]`) and biases[l]; activations[0] holds the input rows.
  */
+import type { ResidentRows } from './data/matrix.js';
+import { invalidOption } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
 
-/** One trainable tensor and its gradient, as optimisers see them. */
+/**
+ * How normalisation layers treat a forward pass (the other layers ignore it):
+ * - 'train': batch statistics, and the running statistics move (what a training step does);
+ * - 'batch': batch statistics, running statistics untouched (gradients, line searches and
+ *   Hessian-free's repeated passes over one batch, which must not count as training steps);
+ * - 'eval': the running statistics (predict, evaluate, validation).
+ */
+export type Mode = 'train' | 'batch' | 'eval';
+/** Every Mode. */
+export const MODES: readonly Mode[] = ['train', 'batch', 'eval'];
+
+/** One trainable tensor and its gradient, as layers, optimisers and exporters see them. */
 export interface Parameter<T extends Tensor = Tensor> {
-  /** Weight layer index, first layer 0. */
-  layer: number;
-  /** Whether it is a layer's weight matrix or its bias vector. */
-  kind: 'weights' | 'biases';
-  /** The values (weights `[out][in]` row-major, or biases). */
-  value: T;
+  /** Its PyTorch state_dict name: '0.weight', '3.branch.0.bias', '4.alpha' (a lone layer's own: 'weight'). */
+  readonly name: string;
+  /** PyTorch's shape: [out, in] for a weight matrix, [n] for a vector, [] for a scalar. */
+  readonly shape: readonly number[];
+  /** The values (a weight matrix `[out][in]` row-major). */
+  readonly value: T;
   /** Its gradient ∂C/∂value after backprop, same length. */
-  grad: T;
+  readonly grad: T;
   /** Number of values. */
-  length: number;
+  readonly length: number;
+  /**
+   * Index of the parameterised layer it belongs to, in forward order (nested layers included):
+   * what layerRates and LARS's trust ratios go by. A dense network's weight layer l. Set by the
+   * network; 0 in a lone layer's own list.
+   */
+  readonly group: number;
+  /** Whether it is a dense layer's weight matrix: the only tensors weight decay reaches with decayBiases: false. */
+  readonly weightMatrix: boolean;
 }
 
-/** The key under which a network (or the engine itself) gives its Model to optimisers and the trace. */
+/** The key under which a network (or an engine itself) gives its Trainable to optimisers and the trace. */
 export const MODEL: unique symbol = Symbol('gradscope.model');
 
-/** Anything that can hand out a Model: the public Network, or a Model itself. */
+/** Anything that can hand out its Trainable: the public Network, or an engine itself. */
 export interface ModelOwner<T extends Tensor = Tensor> {
-  /** The Model it hands out (for optimisers and the trace). */
-  readonly [MODEL]: Model<T>;
+  /** The Trainable it hands out (for optimisers, the training loop and, if dense, the trace). */
+  readonly [MODEL]: Trainable<T>;
 }
 
-/** A network as optimisers and the gradient-flow trace see it (implemented by the engine; reach it as `net[MODEL]`). */
-export interface Model<T extends Tensor = Tensor> extends ModelOwner<T> {
+/** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
+export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
+  /** 'dense': a chain of dense layers, a full Model; 'blocks': built from layer specs with at least one other layer. */
+  readonly kind: 'dense' | 'blocks';
   /** The kernels its tensors live on. */
   readonly kernels: Kernels<T>;
+  /** The loss it is trained on. */
+  readonly loss: Loss;
+  /** Features per input row. */
+  readonly inputSize: number;
+  /** Outputs per row. */
+  readonly outputSize: number;
+  /** Trained values in all layers (state buffers such as running statistics not counted). */
+  readonly parameterCount: number;
+  /** Parameterised layers: the length of layerRates, one more than the largest Parameter.group. */
+  readonly groupCount: number;
+  /** The network's RNG (shuffling; K-FAC's sampled targets). */
+  readonly rng: Rng;
+  /** Training steps taken (the training loop counts them; persisted in checkpoints). */
+  step: number;
+  /** Whether the network has been disposed. */
+  readonly isDisposed: boolean;
+  /** The loaded batch's input rows, `[capacity][inputSize]` (after ensureCapacity). */
+  readonly input: T;
+  /** The loaded batch's targets, `[capacity][outputSize]` (after ensureCapacity). */
+  readonly targets: T;
+  /** The output of the last forward, `[batch][outputSize]`. */
+  readonly output: T;
+  /**
+   * For a block network, the first layer a dense-only tool cannot take, as "layers[1] is
+   * batch-norm" (what denseModelOf's refusal says); absent for a dense one.
+   */
+  readonly firstNonDense?: string;
+
+  /** The trainable tensors in PyTorch's state_dict order (a dense layer: weight, then bias); the same array on every call. */
+  parameters(): readonly Parameter<T>[];
+  /** Makes the batch buffers hold at least `rows` rows (allocates only when they grow). */
+  ensureCapacity(rows: number): void;
+  /** Copies rows order[start .. start+count) of x and y into input and targets. */
+  loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void;
+  /** Forward pass of the `batch` rows in input, normalisation layers in `mode`. */
+  forward(batch: number, mode: Mode): void;
+  /** After forward(batch, 'train' | 'batch'): sets every parameter's grad for the mean loss against targets; returns it. */
+  backprop(batch: number): number;
+  /** The mean loss of the last forward's output against targets (no new pass). */
+  lossOfLastForward(batch: number): number;
+  /** After forward of `count` rows (the first being row `first` of the caller's data): NON_FINITE_INPUT naming the row and layer if the output is not finite. */
+  checkOutputs(first: number, count: number, label: string): void;
+  /** Throws DISPOSED after dispose(). */
+  assertAlive(): void;
+  /** Throws OUT_OF_MEMORY unless `elements` more floats fit in the backend (checked before allocating them). */
+  checkFits(elements: number, what: string): void;
+  /**
+   * Releases run once when the network is disposed: state that optimisers and traces keep in the
+   * backend's memory. A release may delete itself (or others) while they run.
+   */
+  readonly onDispose: Set<() => void>;
+}
+
+/** A chain of dense layers as K-FAC, Levenberg–Marquardt, Hessian-free, the trace and src/curvature see it: a Trainable with its internals. */
+export interface Model<T extends Tensor = Tensor> extends Trainable<T> {
+  /** Always 'dense'. */
+  readonly kind: 'dense';
+  /** The Model itself. */
+  readonly [MODEL]: Model<T>;
   /** Units per layer, input first. */
   readonly sizes: readonly number[];
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
-  /** The loss it is trained on. */
-  readonly loss: Loss;
   /** Number of weight layers. */
   readonly depth: number;
-  /** Units of the input layer. */
-  readonly inputSize: number;
-  /** Units of the output layer. */
-  readonly outputSize: number;
-  /** Weights and biases in all layers. */
-  readonly parameterCount: number;
-  /** The network's RNG (shuffling; K-FAC's sampled targets). */
-  readonly rng: Rng;
-  /** Training steps taken. */
-  readonly step: number;
-  /** Whether the network has been disposed. */
-  readonly isDisposed: boolean;
 
   /** Weight tensors, `[sizes[l+1]][sizes[l]]` each. */
   readonly weights: readonly T[];
@@ -70,24 +143,21 @@ export interface Model<T extends Tensor = Tensor> extends ModelOwner<T> {
   readonly activations: readonly T[];
   /** deltas[l] = ∂C/∂zs[l] for the loaded batch. */
   readonly deltas: readonly T[];
-  /** Targets of the loaded batch. */
-  readonly targets: T | undefined;
 
-  /** The trainable tensors, weights then biases of each layer, first layer first. */
-  parameters(): Parameter<T>[];
-  /** Forward pass of the `batch` rows in activations[0]. */
+  /** Forward pass of the `batch` rows in activations[0] (forward in any mode: a dense chain has none). */
   feedforward(batch: number): void;
-  /** After feedforward(batch): sets nablaW, nablaB (and deltas) for the mean loss against targets; returns it. */
-  backprop(batch: number): number;
-  /** Throws DISPOSED after dispose(). */
-  assertAlive(): void;
-  /** Throws OUT_OF_MEMORY unless `elements` more floats fit in the backend (checked before allocating them). */
-  checkFits(elements: number, what: string): void;
-  /**
-   * Releases run once when the network is disposed: state that optimisers and traces keep in the
-   * backend's memory. A release may delete itself (or others) while they run.
-   */
-  readonly onDispose: Set<() => void>;
+}
+
+/**
+ * The dense Model of `owner`, for a tool written for chains of dense layers (`who`, e.g. 'kfac');
+ * INVALID_OPTION naming the first other layer for a block network ("kfac supports dense layers
+ * only; layers[1] is batch-norm"). Tools call it before changing anything: the one place a block
+ * network is refused, so a tool that learns to handle blocks drops the call.
+ */
+export function denseModelOf<T extends Tensor>(owner: ModelOwner<T>, who: string): Model<T> {
+  const model = owner[MODEL];
+  if (model.kind === 'dense') return model as Model<T>;
+  throw invalidOption(`${who} supports dense layers only; ${model.firstNonDense ?? 'this network is built from layer specs'}`);
 }
 
 /** The class an output row predicts (one output: 1 at or above ½); used by evaluation and the trace. */

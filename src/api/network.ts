@@ -1,16 +1,21 @@
 /**
- * The public Network: what a user holds. It owns an engine (src/network/engine.ts) and adds the
+ * The public Network: what a user holds, of either kind. It owns an engine (a chain of dense layers,
+ * src/network/engine.ts, or a network of layer specs, src/network/block-engine.ts) and adds the
  * checked, row-level API (predict, gradients, evaluate, train, JSON). Its buffers are not public:
- * optimisers and the trace reach the engine's Model contract through `net[MODEL]` (src/model.ts).
+ * optimisers and the training loop reach the engine's Trainable contract through `net[MODEL]`, and
+ * the tools written for dense chains its dense Model through denseModelOf (src/model.ts).
  */
 import { networkOn, type BackendOptions } from '../backend.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
-import { denseTensorName, MODEL, type ModelOwner, type Parameter } from '../model.js';
-import { resolveConfig, type NetworkConfig, type NetworkOptions } from '../network/config.js';
-import { Engine, type Evaluation, type InitialParameters } from '../network/engine.js';
+import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import type { CheckedSpec } from '../layers/spec.js';
+import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
+import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
+import { Engine, type InitialParameters } from '../network/engine.js';
+import { backpropRows, evaluateRows, predictRows, type Evaluation } from '../network/rows.js';
 import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
 import type { Trace } from '../flow/trace.js';
@@ -40,34 +45,60 @@ export interface LayerGradient {
 export interface Gradients {
   /** Mean loss over the rows. */
   loss: number;
-  /** Per weight layer, first layer first. */
+  /** Per weight layer, first layer first (a network of dense layers only; empty for a block network: see `parameters`). */
   layers: LayerGradient[];
-  /** Every gradient by its PyTorch state_dict name (`0.weight`, `0.bias`, `2.weight`, …, as in the safetensors export). */
+  /** Every gradient by its PyTorch state_dict name (`0.weight`, `0.bias`, `2.weight`, `3.branch.0.bias`, `4.alpha`, …, as in the safetensors export), for every network. */
   parameters: Record<string, Float64Array>;
 }
 
-/** A feed-forward network on a backend's kernels. Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose(). */
+/**
+ * A feed-forward network on a backend's kernels: a chain of dense layers, or a network built from
+ * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
+ * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
+ */
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
-  readonly #engine: Engine<T>;
+  readonly #engine: Engine<T> | BlockEngine<T>;
 
-  constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
-    this.#engine = new Engine(kernels, config, parameters);
+  /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
+  constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters) {
+    this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters) : new BlockEngine(kernels, config);
   }
 
-  /** The engine behind its Model contract, for optimisers and the trace (throws DISPOSED after dispose()). */
-  get [MODEL](): Engine<T> {
+  /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
+  get [MODEL](): Trainable<T> {
     this.#engine.assertAlive();
     return this.#engine;
   }
 
-  /** Units per layer, input first. */
-  get sizes(): readonly number[] {
-    return this.#engine.sizes;
+  /** The dense engine, or a typed error naming `what` and its alternative for a block network. */
+  #dense(what: string, instead: string): Engine<T> {
+    if (this.#engine instanceof Engine) return this.#engine;
+    throw invalidOption(`net.${what}: a network built from layer specs has none (${this.#engine.firstNonDense}); ${instead}`);
   }
 
-  /** activationFunctions[l] follows weights[l]; the last is the output activation. */
+  /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
+  get kind(): 'dense' | 'blocks' {
+    return this.#engine.kind;
+  }
+
+  /**
+   * The layer specs, checked, defaults filled in: a block network's as given; a dense network's
+   * as the equivalent `{ type: 'dense', units, activation }` specs.
+   */
+  get layers(): readonly CheckedSpec[] {
+    const engine = this.#engine;
+    if (engine instanceof BlockEngine) return engine.specs;
+    return engine.activationFunctions.map((activation, l) => ({ type: 'dense', units: engine.sizes[l + 1], activation }));
+  }
+
+  /** Units per layer, input first (dense networks; a block network throws INVALID_OPTION: use layers, inputSize, outputSize). */
+  get sizes(): readonly number[] {
+    return this.#dense('sizes', 'use net.layers, net.inputSize and net.outputSize').sizes;
+  }
+
+  /** activationFunctions[l] follows weights[l]; the last is the output activation (dense networks; a block network throws INVALID_OPTION: use layers). */
   get activationFunctions(): readonly OutputActivation[] {
-    return this.#engine.activationFunctions;
+    return this.#dense('activationFunctions', 'use net.layers').activationFunctions;
   }
 
   /** The cost the network is trained on. */
@@ -95,34 +126,34 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine.step = value;
   }
 
-  /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory; DISPOSED after dispose()). */
+  /** The weight tensors, `[sizes[l+1]][sizes[l]]` each (handles into the backend's memory; DISPOSED after dispose(); a block network throws INVALID_OPTION: use parameters()). */
   get weights(): readonly T[] {
     this.assertAlive();
-    return this.#engine.weights;
+    return this.#dense('weights', 'use net.parameters(), every tensor by its PyTorch name').weights;
   }
 
-  /** The bias tensors (DISPOSED after dispose()). */
+  /** The bias tensors (DISPOSED after dispose(); a block network throws INVALID_OPTION: use parameters()). */
   get biases(): readonly T[] {
     this.assertAlive();
-    return this.#engine.biases;
+    return this.#dense('biases', 'use net.parameters(), every tensor by its PyTorch name').biases;
   }
 
-  /** Weights and biases in all layers. */
+  /** Trained values in all layers (weights and biases; in a block network also the norms' scales and shifts and ReZero's α). */
   get parameterCount(): number {
     return this.#engine.parameterCount;
   }
 
-  /** Number of weight layers. */
+  /** Number of weight layers (dense networks; a block network throws INVALID_OPTION: use layers). */
   get depth(): number {
-    return this.#engine.depth;
+    return this.#dense('depth', 'use net.layers').depth;
   }
 
-  /** Features per input row: sizes[0]. */
+  /** Features per input row. */
   get inputSize(): number {
     return this.#engine.inputSize;
   }
 
-  /** Outputs per row: the last of sizes. */
+  /** Outputs per row. */
   get outputSize(): number {
     return this.#engine.outputSize;
   }
@@ -137,8 +168,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine.assertAlive();
   }
 
-  /** The trainable tensors, weights then biases of each layer, first layer first. */
-  parameters(): Parameter<T>[] {
+  /** The trainable tensors in PyTorch's state_dict order, by name (a dense layer's weight, then its bias). */
+  parameters(): readonly Parameter<T>[] {
     return this.#engine.parameters();
   }
 
@@ -180,63 +211,58 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return rows;
   }
 
-  /** The network's outputs for each row of x. */
+  /** The network's outputs for each row of x (batch norm with its running statistics: 'eval' mode). */
   predict(x: Rows): FloatArray[] {
     this.assertAlive();
-    return this.#engine.predictMatrix(toMatrix(x, this.inputSize, 'inputs'));
+    return predictRows(this.#engine, toMatrix(x, this.inputSize, 'inputs'));
   }
 
   /**
    * Each layer's outputs for each row of x: what every unit gives after its activation function (a
-   * network diagram's "neuron outputs"), computed as predict() computes the last layer's.
+   * network diagram's "neuron outputs"), computed as predict() computes the last layer's (dense
+   * networks; a block network throws INVALID_OPTION).
    */
   layerOutputs(x: Rows, options?: LayerOutputsOptions): LayerOutputs {
     this.assertAlive();
     const matrix = toMatrix(x, this.inputSize, 'inputs');
-    const out = layerOutputsFor(matrix.rows, this.sizes, this.activationFunctions, this.kernels.precision, options);
-    this.#engine.layerOutputsMatrix(matrix, out.layers.map((layer) => layer.values));
+    const engine = this.#dense('layerOutputs', 'use predict() for the outputs');
+    const out = layerOutputsFor(matrix.rows, engine.sizes, engine.activationFunctions, this.kernels.precision, options);
+    engine.layerOutputsMatrix(matrix, out.layers.map((layer) => layer.values));
     return out;
   }
 
-  /** Gradients of the mean loss over all rows of (x, y), or of a Dataset, in one batch. */
+  /**
+   * Gradients of the mean loss over all rows of (x, y), or of a Dataset, in one batch; batch norm
+   * uses the batch's statistics and its running statistics do not move ('batch' mode).
+   */
   gradients(data: Dataset): Gradients;
   gradients(x: Rows, y: Rows): Gradients;
   gradients(x: Rows | Dataset, y?: Rows): Gradients {
     this.assertAlive();
     const engine = this.#engine;
-    const { loss, rows } = this.withRows(x, y, (data) => ({ loss: engine.backpropResident(data.inputs, data.targets), rows: data.inputs.rows }));
+    const { loss, rows } = this.withRows(x, y, (data) => ({ loss: backpropRows(engine, data.inputs, data.targets), rows: data.inputs.rows }));
     const fault = nonFiniteStep(engine, loss);
     if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
     const k = engine.kernels;
-    const layers = Array.from({ length: engine.depth }, (_, l) => {
-      const weights = Float64Array.from(k.view(engine.nablaW[l]));
-      const biases = Float64Array.from(k.view(engine.nablaB[l]));
-      return {
-        weights,
-        biases,
-        inputs: engine.sizes[l],
-        units: engine.sizes[l + 1],
-        weightNorm: Math.sqrt(k.sumSquares(engine.nablaW[l], weights.length)),
-        biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], biases.length)),
-      };
-    });
     const parameters: Record<string, Float64Array> = {};
-    layers.forEach((layer, l) => {
-      parameters[denseTensorName(l, 'weight')] = layer.weights;
-      parameters[denseTensorName(l, 'bias')] = layer.biases;
-    });
+    for (const p of engine.parameters()) parameters[p.name] = Float64Array.from(k.view(p.grad));
+    const layers = engine instanceof Engine ? denseLayerGradients(engine, engine.parameters().map((p) => parameters[p.name])) : [];
     return { loss, layers, parameters };
   }
 
-  /** Mean loss and accuracy over all rows of (x, y), or of a Dataset. */
+  /** Mean loss and accuracy over all rows of (x, y), or of a Dataset (batch norm with its running statistics: 'eval' mode). */
   evaluate(data: Dataset): Evaluation;
   evaluate(x: Rows, y: Rows): Evaluation;
   evaluate(x: Rows | Dataset, y?: Rows): Evaluation {
     this.assertAlive();
-    return this.withRows(x, y, (data) => this.#engine.evaluateResident(data.inputs, data.targets));
+    return this.withRows(x, y, (data) => evaluateRows(this.#engine, data.inputs, data.targets));
   }
 
-  /** Mini-batch training on (x, y), or on a Dataset (which copies nothing per call); see TrainOptions. */
+  /**
+   * Mini-batch training on (x, y), or on a Dataset (which copies nothing per call); see TrainOptions.
+   * Batch norm normalises with each batch's statistics and moves its running statistics once per
+   * step; validation uses the running ones.
+   */
   train(data: Dataset, options?: TrainOptions): TrainResult;
   train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
@@ -258,9 +284,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   toJSON(): ModelFile {
     this.assertAlive();
     const k = this.kernels;
+    const what = 'toJSON: use net.parameters()';
     return modelToJSON({
       loss: this.loss,
-      sizes: this.sizes,
+      sizes: this.#dense('sizes', what).sizes,
       activations: this.activationFunctions,
       weights: this.weights.map((w) => k.view(w)),
       biases: this.biases.map((b) => k.view(b)),
@@ -298,6 +325,19 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
  * closed when the last of them is disposed (src/backend.ts).
  */
 export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
-  const config = resolveConfig(options);
+  const { config } = resolveNetwork(options);
   return networkOn(options, (kernels) => new Network(kernels, config));
+}
+
+/** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */
+function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradient[] {
+  const k = engine.kernels;
+  return Array.from({ length: engine.depth }, (_, l) => ({
+    weights: grads[2 * l],
+    biases: grads[2 * l + 1],
+    inputs: engine.sizes[l],
+    units: engine.sizes[l + 1],
+    weightNorm: Math.sqrt(k.sumSquares(engine.nablaW[l], grads[2 * l].length)),
+    biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], grads[2 * l + 1].length)),
+  }));
 }

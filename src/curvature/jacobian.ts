@@ -11,7 +11,7 @@ import type { Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
-import { MODEL, type Model } from '../model.js';
+import { denseModelOf, type Model } from '../model.js';
 import { lanczos } from './lanczos.js';
 import type { LinearOperator } from './operators.js';
 
@@ -48,8 +48,8 @@ export interface JacobianSpectrum {
 /** The singular values of ∂z^L/∂x at the first `examples` rows of x (see the file comment). */
 export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions = {}): JacobianSpectrum {
   net.assertAlive();
+  const model = denseModelOf(net, 'jacobianSpectrum');
   const inputs = toMatrix(x, net.inputSize, 'inputs');
-  const model = net[MODEL];
   const n0 = model.inputSize;
   const nL = model.outputSize;
   const count = Math.min(n0, nL);

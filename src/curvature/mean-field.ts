@@ -9,7 +9,7 @@
 import type { Network } from '../api/network.js';
 import { rowCount, type Rows } from '../data/matrix.js';
 import type { Activation } from '../kernels.js';
-import { MODEL } from '../model.js';
+import { denseModelOf } from '../model.js';
 import { activation, activationPrime } from '../ref/activations.js';
 import { gaussianExpectation } from './gaussian.js';
 
@@ -39,9 +39,9 @@ export interface MeanFieldLayer {
 
 /** Per hidden layer, the mean-field χ and the decay it predicts beside the measured one. */
 export function meanFieldPrediction(net: Network, x: Rows, y: Rows): MeanFieldLayer[] {
+  const model = denseModelOf(net, 'the mean-field prediction');
   net.gradients(x, y);
   const rows = rowCount(x);
-  const model = net[MODEL];
   const k = model.kernels;
   const L = model.depth;
   const deltaNorm = model.deltas.map((delta, l) => Math.sqrt(k.sumSquares(delta, rows * model.sizes[l + 1])));

@@ -9,7 +9,7 @@ import { rowCount, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Network } from '../api/network.js';
-import { MODEL, type Model } from '../model.js';
+import { denseModelOf, type Model } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { HessianProduct } from './hessian-product.js';
 
@@ -56,8 +56,8 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   constructor(net: Network<T>, x: Rows, y: Rows) {
     // gradients() checks shapes and finiteness, runs feedforward and backprop over every row and
     // throws before anything is allocated here if the data or the network is bad.
+    const model = (this.model = denseModelOf(net, 'curvature'));
     const point = net.gradients(x, y);
-    const model = (this.model = net[MODEL]);
     this.loss = point.loss;
     this.rows = rowCount(x);
     this.gradient = Float64Array.from(point.layers.flatMap((layer) => [...layer.weights, ...layer.biases]));

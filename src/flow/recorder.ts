@@ -7,7 +7,7 @@
 import { invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
-import { MODEL, predictedClass, type Model, type ModelOwner } from '../model.js';
+import { denseModelOf, predictedClass, type Model, type ModelOwner } from '../model.js';
 import {
   GRADIENT_BINS,
   isElementwise,
@@ -101,7 +101,7 @@ export class TraceRecorder {
 
   /** `run`: how the run was set up (optimiser, layer rates, initialisation), recorded with the trace. */
   constructor(owner: ModelOwner, options: TraceOptions, run: TraceRun = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = denseModelOf(owner, 'the gradient-flow trace (trace)'));
     this.options = checkTraceOptions(options);
     this.k = net.kernels;
     const sizes = net.sizes;

@@ -32,7 +32,7 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     biases: ArrayLike<number>,
     capacity: number,
   ) {
-    this.weight = createParameter(k, 'weight', [units, inputs], weights);
+    this.weight = createParameter(k, 'weight', [units, inputs], weights, true);
     this.bias = createParameter(k, 'bias', [units], biases);
     this.parameters = [this.weight, this.bias];
     this.z = new RowTensor(k, units, capacity);

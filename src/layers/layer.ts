@@ -6,25 +6,8 @@
  */
 import type { Loss, OutputActivation, Tensor } from '../kernels.js';
 
-/**
- * How normalisation layers treat a forward pass (the others ignore it):
- * - 'train': batch statistics, and the running statistics move (what a training step does);
- * - 'batch': batch statistics, running statistics untouched (gradients, line searches and
- *   Hessian-free's repeated passes over one batch, which must not count as training steps);
- * - 'eval': the running statistics (predict, evaluate).
- */
-export type Mode = 'train' | 'batch' | 'eval';
-export const MODES: readonly Mode[] = ['train', 'batch', 'eval'];
-
-/** A trained tensor with its gradient (same length), by its PyTorch state_dict name. */
-export interface Parameter<T extends Tensor = Tensor> {
-  /** e.g. 'weight', or prefixed by its container: '3.weight', '2.branch.0.bias', '4.alpha'. */
-  readonly name: string;
-  /** PyTorch's shape: [out, in] for a weight matrix, [n] for a vector, [] for a scalar. */
-  readonly shape: readonly number[];
-  readonly value: T;
-  readonly grad: T;
-}
+export type { Mode, Parameter } from '../model.js';
+import type { Mode, Parameter } from '../model.js';
 
 /** State that is not trained (batch norm's running statistics and its batch counter). */
 export interface StateBuffer<T extends Tensor = Tensor> {

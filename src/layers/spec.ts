@@ -11,45 +11,65 @@ export const NORM_EPSILON = 1e-5;
 /** How far batch norm's running statistics move per training step (PyTorch's default). */
 export const BATCH_NORM_MOMENTUM = 0.1;
 
+/** A residual block's gates: 'none' (x + branch(x)) and 'rezero' (x + α·branch(x), α learned from 0). */
 export const RESIDUAL_GATES = ['none', 'rezero'] as const;
+/** One of RESIDUAL_GATES. */
 export type ResidualGate = (typeof RESIDUAL_GATES)[number];
 
 /** A dense layer z = Wx + b followed by its activation (default 'linear'). */
 export interface DenseSpec {
+  /** A dense layer (PyTorch: nn.Linear followed by its activation's module). */
   type: 'dense';
+  /** Units (outputs) of the layer. */
   units: number;
+  /** Its activation (default 'linear'). */
   activation?: OutputActivation;
 }
 /** Batch normalisation over features: batch statistics in training (biased variance), running ones in evaluation (momentum 0.1, ε 1e-5). */
 export interface BatchNormSpec {
+  /** Batch normalisation (PyTorch: nn.BatchNorm1d). */
   type: 'batch-norm';
 }
 /** Layer normalisation over features, with a learned scale and shift (ε 1e-5). */
 export interface LayerNormSpec {
+  /** Layer normalisation (PyTorch: nn.LayerNorm). */
   type: 'layer-norm';
 }
 /** An activation as a layer of its own. */
 export interface ActivationSpec {
+  /** An activation layer (PyTorch: its module, e.g. nn.SELU()). */
   type: 'activation';
+  /** The activation. */
   activation: OutputActivation;
 }
 /** x + branch(x) ('none', the default) or x + α·branch(x) with a learned scalar α starting at 0 ('rezero'); the branch must keep the width. */
 export interface ResidualSpec {
+  /** A residual block (PyTorch: the Residual module of docs/interop.md). */
   type: 'residual';
+  /** 'none' (default) or 'rezero'. */
   gate?: ResidualGate;
+  /** The branch: specs that end at the width they start from (no softmax). */
   layers: LayerSpec[];
 }
+/** One entry of createNetwork's `layers` in the spec form (with a `type`). */
 export type LayerSpec = DenseSpec | BatchNormSpec | LayerNormSpec | ActivationSpec | ResidualSpec;
+/** The type of a layer spec. */
 export type LayerType = LayerSpec['type'];
+/** Every layer type, in the order of LayerSpec. */
 export const LAYER_TYPES: readonly LayerType[] = ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual'];
 
-/** A spec with its defaults filled in. */
-export type CheckedSpec =
-  | { type: 'dense'; units: number; activation: OutputActivation }
-  | { type: 'batch-norm' }
-  | { type: 'layer-norm' }
-  | { type: 'activation'; activation: OutputActivation }
-  | { type: 'residual'; gate: ResidualGate; layers: CheckedSpec[] };
+/** A residual spec with its defaults filled in. */
+export interface CheckedResidualSpec {
+  /** A residual block. */
+  type: 'residual';
+  /** 'none' or 'rezero'. */
+  gate: ResidualGate;
+  /** The branch, checked. */
+  layers: CheckedSpec[];
+}
+
+/** A spec with its defaults filled in (what net.layers holds). */
+export type CheckedSpec = Required<DenseSpec> | BatchNormSpec | LayerNormSpec | ActivationSpec | CheckedResidualSpec;
 
 /**
  * Checks specs for a stack taking `inputs` features (`where` names the list in errors) and returns
@@ -69,6 +89,19 @@ export function checkLayerSpecs(specs: unknown, inputs: number, where = 'layers'
 /** Features out of a checked stack that takes `inputs` features. */
 export function widthAfter(specs: readonly CheckedSpec[], inputs: number): number {
   return specs.reduce((width, spec) => (spec.type === 'dense' ? spec.units : width), inputs);
+}
+
+/** Trained values (weights, biases, norms' scales and shifts, ReZero's α) of a checked stack taking `inputs` features. */
+export function parameterCountOfSpecs(specs: readonly CheckedSpec[], inputs: number): number {
+  let count = 0;
+  let width = inputs;
+  for (const spec of specs) {
+    if (spec.type === 'dense') count += spec.units * width + spec.units;
+    else if (spec.type === 'batch-norm' || spec.type === 'layer-norm') count += 2 * width;
+    else if (spec.type === 'residual') count += parameterCountOfSpecs(spec.layers, width) + (spec.gate === 'rezero' ? 1 : 0);
+    width = widthAfter([spec], width);
+  }
+  return count;
 }
 
 /** The activation a spec ends with, if it has one. */

@@ -74,9 +74,12 @@ export function tensorFrom<T extends Tensor>(k: Kernels<T>, values: ArrayLike<nu
   return t;
 }
 
-/** A parameter named `name` (PyTorch's), of `shape`, holding `values`, with a zero gradient. */
-export function createParameter<T extends Tensor>(k: Kernels<T>, name: string, shape: readonly number[], values: ArrayLike<number>): Parameter<T> {
-  return { name, shape, value: tensorFrom(k, values), grad: k.alloc(values.length) };
+/**
+ * A parameter named `name` (PyTorch's), of `shape`, holding `values`, with a zero gradient (group 0:
+ * the network numbers its layers). `weightMatrix` for a dense layer's weight.
+ */
+export function createParameter<T extends Tensor>(k: Kernels<T>, name: string, shape: readonly number[], values: ArrayLike<number>, weightMatrix = false): Parameter<T> {
+  return { name, shape, value: tensorFrom(k, values), grad: k.alloc(values.length), length: values.length, group: 0, weightMatrix };
 }
 
 /** The same tensors under `prefix` + name: how a container names its children's tensors. */

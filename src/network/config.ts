@@ -1,10 +1,13 @@
 /**
- * The options of createNetwork, checked and normalised into one NetworkConfig: the sizes, one
- * activation per layer, the loss and how to initialise.
+ * The options of createNetwork, checked and normalised: a NetworkConfig (sizes, one activation per
+ * layer, the loss, how to initialise) for a chain of dense layers, or a BlockConfig for layer specs
+ * with any other layer (src/network/block-engine.ts).
  */
 import { checkActivation, checkChoice, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
-import { checkModelLimits } from '../model-limits.js';
+import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
+import { activationOf, checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
+import type { BlockConfig } from './block-engine.js';
 import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
 import {
   ACTIVATIONS,
@@ -29,13 +32,18 @@ export interface NetworkOptions {
   sizes?: readonly number[];
   /** Input size, with `layers` (instead of `sizes`). */
   inputs?: number;
-  /** The layers after the input, each with its units and optionally its activation. */
-  layers?: readonly LayerOptions[];
-  /** Activation of the hidden layers (default 'sigmoid'). */
+  /**
+   * The layers after the input: each `{ units, activation? }` (a dense layer), or each a layer spec
+   * with a `type` ({ type: 'dense' | 'batch-norm' | 'layer-norm' | 'activation' | 'residual', … },
+   * see LayerSpec); one form for every entry. Specs of dense layers only build the same network as
+   * the `{ units }` form; any other spec builds a block network.
+   */
+  layers?: readonly (LayerOptions | LayerSpec)[];
+  /** Activation of the hidden `{ units }` layers (default 'sigmoid'; layer specs name their own, default 'linear'). */
   activation?: Activation;
-  /** Activation of the output layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). */
+  /** Activation of the output `{ units }` layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). Not with layer specs. */
   output?: OutputActivation;
-  /** Loss (default 'cross-entropy' when `output` is softmax or not given, else 'mse'). */
+  /** Loss (default 'cross-entropy' when the output is softmax or, without layer specs, `output` is not given; else 'mse'). */
   loss?: Loss;
   /** Weight initialisation (default 'standard': U[−1/√n_in, 1/√n_in]). */
   init?: WeightInit;
@@ -74,6 +82,58 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
   });
 }
 
+/** createNetwork's options checked: a chain of dense layers, or a network of layer specs with other layers. */
+export type ResolvedNetwork = { kind: 'dense'; config: NetworkConfig } | { kind: 'blocks'; config: BlockConfig };
+
+/** Checks createNetwork's options: layer specs (entries with `type`) go to resolveSpecs, the rest to resolveConfig. */
+export function resolveNetwork(options: NetworkOptions): ResolvedNetwork {
+  if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
+  const layers = options.layers;
+  if (!Array.isArray(layers) || !Array.from(layers).some(isSpec)) return { kind: 'dense', config: resolveConfig(options) };
+  return resolveSpecs(options, layers);
+}
+
+function isSpec(entry: unknown): boolean {
+  return typeof entry === 'object' && entry !== null && 'type' in entry;
+}
+
+/** Layer specs: a dense-only list is the same NetworkConfig as its `{ units }` form; any other builds a BlockConfig. */
+function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): ResolvedNetwork {
+  const form = isSpec(layers[0]);
+  Array.from(layers).forEach((entry, i) => {
+    if (isSpec(entry) !== form) {
+      throw invalidOption(`layers[${i}]: ${form ? 'a { units } layer among layer specs' : 'a layer spec (with type) among { units } layers'}; give every entry a type, or none`);
+    }
+  });
+  for (const key of ['sizes', 'activation', 'output'] as const) {
+    if (options[key] !== undefined) throw invalidOption(`${key}: not with layer specs (each spec names its own activation; the last layer's is the output)`);
+  }
+  const inputs = checkUnits(options.inputs, 'inputs');
+  const specs = checkLayerSpecs(layers, inputs);
+  if (parameterCountOfSpecs(specs, inputs) > MODEL_LIMITS.maxParameters) {
+    throw invalidOption(`layers: ${parameterCountOfSpecs(specs, inputs)} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+  }
+  const output = activationOf(specs[specs.length - 1]) ?? 'linear';
+  const loss = options.loss !== undefined ? checkLoss(options.loss) : output === 'softmax' ? 'cross-entropy' : 'mse';
+  const init = { init: checkWeightInit(options.init ?? 'standard'), biasInit: checkBiasInit(options.biasInit ?? 'zero'), seed: checkSeed(options.seed) };
+  if (specs.every((spec) => spec.type === 'dense')) {
+    const dense = specs as Extract<CheckedSpec, { type: 'dense' }>[];
+    const sizes = [inputs, ...dense.map((spec) => spec.units)];
+    checkModelLimits(sizes, 'layers');
+    const activations = dense.map((spec) => spec.activation);
+    checkLossPairing(loss, activations);
+    return { kind: 'dense', config: { sizes, activations, loss, ...init } };
+  }
+  if (specs.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${specs.length} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+  return { kind: 'blocks', config: { inputs, layers: specs, loss, ...init } };
+}
+
+function checkSeed(seed: unknown = 1): number {
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
+  return seed as number;
+}
+
+/** Checks the options of a chain of dense layers (`sizes`, or `inputs` with `{ units }` layers). */
 export function resolveConfig(options: NetworkOptions): NetworkConfig {
   if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
   const hidden = options.activation === undefined ? 'sigmoid' : checkChoice(options.activation, ACTIVATIONS, 'activation');
@@ -84,7 +144,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
     if (!Array.isArray(options.layers) || options.layers.length === 0) throw invalidOption('layers: expected a non-empty array');
     // Array.from visits the holes of a sparse array (as undefined), where map would skip them.
     sizes = [checkUnits(options.inputs, 'inputs'), ...Array.from(options.layers, (layer, l) => checkUnits(layer?.units, `layers[${l}].units`))];
-    perLayer = Array.from(options.layers, (layer, l) =>
+    perLayer = Array.from(options.layers as readonly LayerOptions[], (layer, l) =>
       layer.activation === undefined ? undefined : checkActivation(layer.activation, `layers[${l}].activation`),
     );
   } else {
@@ -103,8 +163,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
       : (perLayer[perLayer.length - 1] ?? LOSS_OUTPUT[loss] ?? 'sigmoid');
   const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
   checkLossPairing(loss, activations);
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
+  const seed = checkSeed(options.seed);
   return {
     sizes,
     activations,

@@ -14,21 +14,11 @@ import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init
 import { Rng } from '../init/rng.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
-import { MODEL, predictedClass, type Model, type Parameter } from '../model.js';
+import { denseTensorName, MODEL, type Mode, type Model, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
+import { DISPOSED_KERNELS, disposedError } from './disposed.js';
+import { forEachChunk } from './rows.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
-
-/** Rows processed at once by predict and evaluate when no larger capacity exists. */
-const INFERENCE_CHUNK = 256;
-
-/** Mean loss and accuracy over a data set. */
-/** Network.evaluate()'s result (also each epoch's validation). */
-export interface Evaluation {
-  /** Mean loss over the rows. */
-  loss: number;
-  /** Fraction of rows whose largest output is the target's (one output: both on the same side of ½). */
-  accuracy: number;
-}
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
@@ -37,6 +27,7 @@ export interface InitialParameters {
 }
 
 export class Engine<T extends Tensor = Tensor> implements Model<T> {
+  readonly kind = 'dense';
   readonly sizes: readonly number[];
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
@@ -56,7 +47,9 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** ∂C/∂activations[l] while it flows back through a layer (one buffer, reused). */
   private backflow: T | undefined;
   /** Rows the activation buffers hold. */
-  private capacity = 0;
+  capacity = 0;
+  /** Weights then bias of each layer, named as PyTorch's state_dict (built once). */
+  private readonly params: Parameter<T>[];
   /** Training steps taken (persisted, so a resumed run continues the count). */
   step = 0;
   private disposed = false;
@@ -91,6 +84,13 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
       for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) kernels.free(t);
       throw asOutOfMemory(error, `a network of sizes [${this.sizes.join(', ')}]`);
     }
+    this.params = [];
+    for (let l = 0; l < this.depth; l++) {
+      const [nIn, nOut] = [this.sizes[l], this.sizes[l + 1]];
+      const common = { group: l };
+      this.params.push({ ...common, name: denseTensorName(l, 'weight'), shape: [nOut, nIn], value: this.weights[l], grad: this.nablaW[l], length: nIn * nOut, weightMatrix: true });
+      this.params.push({ ...common, name: denseTensorName(l, 'bias'), shape: [nOut], value: this.biases[l], grad: this.nablaB[l], length: nOut, weightMatrix: false });
+    }
   }
 
   get [MODEL](): Model<T> {
@@ -113,8 +113,21 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.buffers.deltas;
   }
 
-  get targets(): T | undefined {
-    return this.buffers.targets;
+  get targets(): T {
+    return this.buffers.targets!;
+  }
+
+  get input(): T {
+    return this.buffers.activations[0];
+  }
+
+  get output(): T {
+    return this.buffers.activations[this.depth];
+  }
+
+  /** One group per weight layer. */
+  get groupCount(): number {
+    return this.depth;
   }
 
   /** Weights and biases in all layers. */
@@ -186,6 +199,22 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.capacity = 0;
   }
 
+  loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    const k = this.kernels;
+    k.copyRows(this.activations[0], x.tensor, order, start, count, x.cols);
+    k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
+  }
+
+  /** A chain of dense layers has no mode: forward is feedforward. */
+  forward(batch: number, _mode: Mode): void {
+    this.feedforward(batch);
+  }
+
+  lossOfLastForward(batch: number): number {
+    const L = this.depth;
+    return this.kernels.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets, batch, this.outputSize);
+  }
+
   /** Forward pass of the `batch` rows in activations[0]. */
   feedforward(batch: number): void {
     this.assertAlive();
@@ -226,39 +255,22 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return cost;
   }
 
-  /** The trainable tensors, weights then biases of each layer, first layer first. */
-  parameters(): Parameter<T>[] {
+  /** The trainable tensors: weight then bias of each layer, first layer first. */
+  parameters(): readonly Parameter<T>[] {
     this.assertAlive();
-    const out: Parameter<T>[] = [];
-    for (let l = 0; l < this.depth; l++) {
-      out.push({ layer: l, kind: 'weights', value: this.weights[l], grad: this.nablaW[l], length: this.weights[l].length });
-      out.push({ layer: l, kind: 'biases', value: this.biases[l], grad: this.nablaB[l], length: this.biases[l].length });
-    }
-    return out;
-  }
-
-  /** The outputs for each row of x. */
-  predictMatrix(x: Matrix): FloatArray[] {
-    this.assertAlive();
-    const out: FloatArray[] = [];
-    const load = (start: number, count: number) => this.kernels.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
-    this.forEachChunk(x.rows, load, (_start, count) => {
-      const a = this.kernels.view(this.activations[this.depth]);
-      for (let r = 0; r < count; r++) out.push(a.slice(r * this.outputSize, (r + 1) * this.outputSize));
-    });
-    return out;
+    return this.params;
   }
 
   /**
    * Feedforward of the rows of x, writing each layer's outputs (after its activation function) into
    * `out[l]`, `[x.rows][sizes[l + 1]]` row-major, chunk by chunk: the buffers a forward pass fills anyway,
-   * copied out, so the last layer's rows are predictMatrix's.
+   * copied out, so the last layer's rows are predict's.
    */
   layerOutputsMatrix(x: Matrix, out: readonly FloatArray[]): void {
     this.assertAlive();
     const k = this.kernels;
     const load = (start: number, count: number) => k.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
-    this.forEachChunk(x.rows, load, (start, count) => {
+    forEachChunk(this, x.rows, load, (start, count) => {
       for (let l = 0; l < this.depth; l++) {
         const n = this.sizes[l + 1];
         out[l].set(k.view(this.activations[l + 1]).subarray(0, count * n), start * n);
@@ -266,62 +278,12 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     });
   }
 
-  /** Loads all rows of a resident data set as one batch, runs feedforward (checking the outputs) and backprop; returns the mean loss. */
-  backpropResident(x: ResidentRows<T>, y: ResidentRows<T>): number {
-    this.assertAlive();
-    this.ensureCapacity(x.rows);
-    const all = identity(x.rows);
-    const k = this.kernels;
-    k.copyRows(this.activations[0], x.tensor, all, 0, x.rows, x.cols);
-    k.copyRows(this.targets!, y.tensor, all, 0, x.rows, y.cols);
-    this.feedforward(x.rows);
-    this.checkOutputs(0, x.rows, 'inputs');
-    return this.backprop(x.rows);
-  }
-
-  /** Mean loss and accuracy over all rows of a resident data set. */
-  evaluateResident(x: ResidentRows<T>, y: ResidentRows<T>): Evaluation {
-    this.assertAlive();
-    let lossSum = 0;
-    let correct = 0;
-    const n = this.outputSize;
-    const all = identity(x.rows);
-    const k = this.kernels;
-    const load = (start: number, count: number) => k.copyRows(this.activations[0], x.tensor, all, start, count, x.cols);
-    this.forEachChunk(x.rows, load, (start, count) => {
-      k.copyRows(this.targets!, y.tensor, all, start, count, n);
-      const L = this.depth;
-      const loss = k.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets!, count, n);
-      if (!Number.isFinite(loss)) {
-        throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
-      }
-      lossSum += count * loss;
-      const [a, t] = [k.view(this.activations[L]), k.view(this.targets!)];
-      for (let r = 0; r < count; r++) {
-        if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
-      }
-    });
-    return { loss: lossSum / x.rows, accuracy: correct / x.rows };
-  }
-
-  /** Runs feedforward over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer, `visit` reads each chunk. */
-  private forEachChunk(rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void): void {
-    this.ensureCapacity(Math.min(Math.max(this.capacity, INFERENCE_CHUNK), Math.max(rows, 1)));
-    for (let start = 0; start < rows; start += this.capacity) {
-      const count = Math.min(this.capacity, rows - start);
-      load(start, count);
-      this.feedforward(count);
-      this.checkOutputs(start, count, 'inputs');
-      visit(start, count);
-    }
-  }
-
   /**
    * After feedforward of `count` rows (the first being row `first` of the caller's data): throws
    * NON_FINITE_INPUT naming the row and layer if a finite input overflowed float32 on its way
    * through, so a NaN or Inf never reaches the caller. One maxAbs over the outputs when all is well.
    */
-  private checkOutputs(first: number, count: number, label: string): void {
+  checkOutputs(first: number, count: number, label: string): void {
     const k = this.kernels;
     const L = this.depth;
     if (Number.isFinite(k.maxAbs(this.activations[L], count * this.outputSize))) return;
@@ -356,20 +318,4 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     for (const list of [this.weights, this.biases, this.nablaW, this.nablaB]) list.length = 0;
     this.k = DISPOSED_KERNELS as Kernels<T>;
   }
-}
-
-/** What a disposed engine holds instead of its kernels: any use throws DISPOSED, never touches memory. */
-const DISPOSED_KERNELS = new Proxy({} as Kernels, {
-  get() {
-    throw disposedError();
-  },
-});
-
-function disposedError(): GradscopeError {
-  return new GradscopeError('DISPOSED', 'this network was disposed; create or load a new one');
-}
-
-/** Row indices 0..rows-1, for copying a resident block's rows in order. */
-function identity(rows: number): Uint32Array {
-  return Uint32Array.from({ length: rows }, (_, i) => i);
 }

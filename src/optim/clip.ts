@@ -1,10 +1,10 @@
 /**
  * Gradient clipping by global norm (Pascanu et al. 2013; PyTorch's clip_grad_norm_): when
- * ‖∇C‖ over every weight and bias exceeds maxNorm, all gradients are scaled by maxNorm/(‖∇C‖ + 1e-6).
+ * ‖∇C‖ over every parameter (weights, biases, norms' scales and shifts, ReZero's α) exceeds maxNorm, all gradients are scaled by maxNorm/(‖∇C‖ + 1e-6).
  * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
  */
 import { invalidOption } from '../errors.js';
-import { MODEL, type Model, type ModelOwner } from '../model.js';
+import { MODEL, type ModelOwner, type Trainable } from '../model.js';
 
 /** PyTorch's guard against dividing by a zero norm. */
 const NORM_EPSILON = 1e-6;
@@ -17,13 +17,12 @@ export function checkClipNorm(value: unknown): number | undefined {
   return value;
 }
 
-/** ‖∇C‖² over every weight and bias gradient (NaN or Inf if any element is). Allocates nothing. */
-function gradientSquaredNorm(net: Model): number {
+/** ‖∇C‖² over every parameter's gradient (NaN or Inf if any element is). Allocates nothing. */
+function gradientSquaredNorm(net: Trainable): number {
   const k = net.kernels;
+  const params = net.parameters();
   let sum = 0;
-  for (let l = 0; l < net.depth; l++) {
-    sum += k.sumSquares(net.nablaW[l], net.nablaW[l].length) + k.sumSquares(net.nablaB[l], net.nablaB[l].length);
-  }
+  for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
   return sum;
 }
 
@@ -34,9 +33,6 @@ export function clipGradientNorm(owner: ModelOwner, maxNorm: number): number {
   if (!(norm > maxNorm)) return norm;
   const k = net.kernels;
   const factor = maxNorm / (norm + NORM_EPSILON);
-  for (let l = 0; l < net.depth; l++) {
-    k.scale(net.nablaW[l], net.nablaW[l].length, factor);
-    k.scale(net.nablaB[l], net.nablaB[l].length, factor);
-  }
+  for (const p of net.parameters()) k.scale(p.grad, p.length, factor);
   return norm;
 }

@@ -6,18 +6,23 @@
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
+import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 
 export interface FirstOrderOptions {
-  /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
+  /**
+   * Learning-rate multiplier per weight layer, first layer first (default: all 1); in a block
+   * network, per parameterised layer in forward order (Parameter.group: dense, batch and layer
+   * norm, ReZero's α, nested ones included).
+   */
   layerRates?: ArrayLike<number>;
   /** Weight decay λ ≥ 0 (the L2 form g + λ·w, except AdamW's decoupled one; default 0). */
   weightDecay?: number;
   /**
    * Whether weightDecay applies to the biases too (default true, PyTorch's convention: every
-   * parameter). false decays the weights only, as L2 regularisation is usually written and as
+   * parameter). false decays the dense weight matrices only (not biases, nor batch or layer norm's
+   * scales and shifts, nor ReZero's α), as L2 regularisation is usually written and as
    * Nielsen's network2.py does: w ← (1 − η·λ/n)·w − η·∂C/∂w, b ← b − η·∂C/∂b, which is
    * `{ weightDecay: λ / n, decayBiases: false }` with plain SGD.
    */
@@ -36,16 +41,16 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** Weight decay λ (default 0; AdamW 0.01). */
   readonly weightDecay: number;
   /** The model it updates. */
-  protected readonly net: Model;
+  protected readonly net: Trainable;
   /** Whether weightDecay applies to the biases too (default true). */
   readonly decayBiases: boolean;
 
   /** The model this optimiser was created for. */
-  get model(): Model {
+  get model(): Trainable {
     return this.net;
   }
   /** The model's parameters, taken once at construction. */
-  protected readonly params: Parameter[];
+  protected readonly params: readonly Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   private readonly decays: Float64Array;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
@@ -66,12 +71,12 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   ) {
     const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
-    this.layerRates = checkLayerRates(options.layerRates, net.depth, name);
+    this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
     this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
     this.params = net.parameters();
-    this.decays = Float64Array.from(this.params, (p) => (p.kind === 'biases' && !this.decayBiases ? 0 : this.weightDecay));
+    this.decays = Float64Array.from(this.params, (p) => (!p.weightMatrix && !this.decayBiases ? 0 : this.weightDecay));
   }
 
   /** Hyperparameters recorded in checkpoints (for reading; restore only takes the step count). */
@@ -82,7 +87,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected prepare(): void {}
 
   /** One update of every parameter from the gradients in the model (see Optimizer.step). */
-  step(net: Model, learningRate: number, _batch: number): void {
+  step(net: Trainable, learningRate: number, _batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
     const buffers = (this.buffers ??= this.allocate());
@@ -90,7 +95,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     this.prepare();
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
-      this.update(p, buffers[i], learningRate * this.layerRates[p.layer], this.decays[i]);
+      this.update(p, buffers[i], learningRate * this.layerRates[p.group], this.decays[i]);
     }
   }
 
@@ -125,7 +130,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     }
     tensors.forEach((t, j) => {
       const p = this.params[Math.floor(j / this.bufferCount)];
-      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, layer ${p.layer} ${p.kind} needs ${p.length}`);
+      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.length} (${p.name})`);
     });
     // Checked: now change things.
     this.t = step;

@@ -24,7 +24,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MODEL, type Model, type ModelOwner } from '../model.js';
+import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
@@ -173,7 +173,7 @@ export class HessianFree implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = denseModelOf(owner, 'hessian-free'));
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;
     const maxIterations = checkNumber(options.maxIterations, 'hessian-free: maxIterations', { min: 1, max: 10000, integer: true }, d.maxIterations);

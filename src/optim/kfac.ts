@@ -28,10 +28,9 @@
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MODEL, type Model, type ModelOwner } from '../model.js';
+import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
-import { lossOfLastForward } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
@@ -214,7 +213,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   constructor(owner: ModelOwner<T>, options: KfacOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = denseModelOf(owner, 'kfac'));
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
     const d = KFAC_DEFAULTS;
     this.options = {
@@ -357,7 +356,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     const s = this.scratchFor(batch);
     const { rescale, weightDecay } = this.options;
     // h(θ) on the batch, from the forward pass train() made (the sampled pass below keeps it).
-    const lossBefore = rescale ? lossOfLastForward(net, batch) : 0;
+    const lossBefore = rescale ? net.lossOfLastForward(batch) : 0;
     // Moving-average weight of this batch; the first step has no history to average with.
     const fresh = this.steps === 0 ? 1 : 1 - this.options.decay;
     for (let l = 0; l < net.depth; l++) {
@@ -477,7 +476,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       net.feedforward(batch);
       const thetaStep = a * thetaDelta + b * thetaPrevious;
       const stepStep = a * a * deltaDelta + 2 * a * b * deltaPrevious + b * b * previousPrevious;
-      actual = lossOfLastForward(net, batch) - lossBefore + eta * (thetaStep + 0.5 * stepStep);
+      actual = net.lossOfLastForward(batch) - lossBefore + eta * (thetaStep + 0.5 * stepStep);
       rho = actual / predicted;
       const omega = Math.pow(19 / 20, adaptEvery);
       // NaN ρ (a non-finite loss, or no step) counts as a poor prediction: more damping.

@@ -2,7 +2,8 @@
  * LARS, layer-wise adaptive rate scaling (You, Gitman & Ginsburg 2017): each layer's learning rate
  * is scaled by its trust ratio η·‖W‖ / (‖∇W‖ + λ·‖W‖), so every layer moves by about the same
  * fraction of its weights whatever the size of its gradient: the vanishing gradient no longer sets
- * the step. Norms are over a layer's weights and biases together; a layer whose weights or gradient
+ * the step. Norms are over a layer's parameters together (weights and biases; a norm layer's scale
+ * and shift; ReZero's α alone); a layer whose weights or gradient
  * are all zero gets ratio 1. The gradient scaled by it goes through SGD with momentum.
  */
 import type { Tensor } from '../kernels.js';
@@ -31,14 +32,17 @@ export class Lars extends FirstOrderOptimizer {
   readonly eta: number;
   /** Momentum μ in [0, 1) (default 0.9). */
   readonly momentum: number;
-  /** This step's trust ratio per layer. */
+  /** This step's trust ratio per layer (per Parameter.group). */
   readonly trust: Float64Array;
+  /** ‖W‖² and ‖∇W‖² per layer, summed over its parameters while the ratios are measured. */
+  private readonly squares: { values: Float64Array; grads: Float64Array };
 
   constructor(net: ModelOwner, options: LarsOptions = {}) {
     super('lars', net, options, ['eta', 'momentum'], 1, LARS_DEFAULTS.learningRate);
     this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true }, LARS_DEFAULTS.eta);
     this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true }, LARS_DEFAULTS.momentum);
-    this.trust = new Float64Array(this.net.depth);
+    this.trust = new Float64Array(this.net.groupCount);
+    this.squares = { values: new Float64Array(this.net.groupCount), grads: new Float64Array(this.net.groupCount) };
   }
 
   protected hyperparameters(): Record<string, number> {
@@ -47,10 +51,17 @@ export class Lars extends FirstOrderOptimizer {
 
   protected prepare(): void {
     const k = this.net.kernels;
-    const { weights, biases, nablaW, nablaB } = this.net;
+    const { values, grads } = this.squares;
+    values.fill(0);
+    grads.fill(0);
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      values[p.group] += k.sumSquares(p.value, p.length);
+      grads[p.group] += k.sumSquares(p.grad, p.length);
+    }
     for (let l = 0; l < this.trust.length; l++) {
-      const w = Math.sqrt(k.sumSquares(weights[l], weights[l].length) + k.sumSquares(biases[l], biases[l].length));
-      const g = Math.sqrt(k.sumSquares(nablaW[l], nablaW[l].length) + k.sumSquares(nablaB[l], nablaB[l].length));
+      const w = Math.sqrt(values[l]);
+      const g = Math.sqrt(grads[l]);
       this.trust[l] = w > 0 && g > NEGLIGIBLE_GRADIENT * w ? (this.eta * w) / (g + this.weightDecay * w) : 1;
     }
   }
@@ -62,7 +73,7 @@ export class Lars extends FirstOrderOptimizer {
    */
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
     const k = this.net.kernels;
-    const trust = this.trust[p.layer];
+    const trust = this.trust[p.group];
     k.scale(p.grad, p.length, trust);
     k.sgdUpdate(p.value, buffers[0], p.grad, p.length, learningRate, this.momentum, trust * weightDecay);
   }

@@ -6,9 +6,9 @@
  * batch. Vectors live in the backend's memory and go through the dot/axpy/scale kernels.
  */
 import { invalidOption } from '../errors.js';
-import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
+import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
-import { lossAndGradient, lossOfLastForward } from './loaded-batch.js';
+import { lossAndGradient } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
@@ -48,7 +48,7 @@ export class Lbfgs implements Optimizer {
   /** Loss-and-gradient evaluations of the last step's line search. */
   lastEvaluations = 0;
 
-  private readonly params: Parameter[];
+  private readonly params: readonly Parameter[];
   private readonly values: Vectors;
   private readonly grads: Vectors;
   private work: { d: Vectors; w0: Vectors; g0: Vectors; s: Vectors[]; y: Vectors[] } | undefined;
@@ -64,10 +64,10 @@ export class Lbfgs implements Optimizer {
   private readonly bracket = new Float64Array(6);
   private readonly release = () => this.freeWork();
 
-  private readonly net: Model;
+  private readonly net: Trainable;
 
   /** The model this optimiser was created for. */
-  get model(): Model {
+  get model(): Trainable {
     return this.net;
   }
 
@@ -101,12 +101,12 @@ export class Lbfgs implements Optimizer {
     return this.work;
   }
 
-  step(net: Model, learningRate: number, batch: number): void {
+  step(net: Trainable, learningRate: number, batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption('lbfgs: this optimiser was created for another network');
     const k = net.kernels;
     const { d, w0, g0, s, y } = this.buffers();
-    const f0 = lossOfLastForward(net, batch);
+    const f0 = net.lossOfLastForward(batch);
     this.lastEvaluations = 0;
 
     this.direction(d);
@@ -277,7 +277,7 @@ export class Lbfgs implements Optimizer {
     if (tensors.length !== pairs * perPair) throw invalidOption(`${where}: ${pairs} pairs need ${pairs * perPair} tensors, got ${tensors.length}`);
     tensors.forEach((t, j) => {
       const p = this.params[j % this.params.length];
-      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, layer ${p.layer} ${p.kind} needs ${p.length}`);
+      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.name} needs ${p.length}`);
     });
     if (pairs === 0) {
       this.count = 0;

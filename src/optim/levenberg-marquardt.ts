@@ -10,9 +10,8 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MODEL, type Model, type ModelOwner, type Parameter } from '../model.js';
+import { denseModelOf, type Model, type ModelOwner, type Parameter } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
-import { lossOfLastForward } from './loaded-batch.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 
@@ -50,7 +49,7 @@ export class LevenbergMarquardt implements Optimizer {
   /** Whether the last step found no decrease up to muMax (the weights were left unchanged). */
   stalled = false;
 
-  private readonly params: Parameter[];
+  private readonly params: readonly Parameter[];
   private readonly count: number;
   private rows = 0;
   private jacobian = new Float64Array(0);
@@ -72,7 +71,7 @@ export class LevenbergMarquardt implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = denseModelOf(owner, 'levenberg-marquardt'));
     const name = 'levenberg-marquardt';
     checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
     this.mu = checkNumber(options.mu, `${name}: mu`, { min: 0, above: true }, LM_DEFAULTS.mu);
@@ -109,7 +108,7 @@ export class LevenbergMarquardt implements Optimizer {
       this.errors = new Float64Array(rows);
       this.rows = rows;
     }
-    const f0 = lossOfLastForward(net, batch);
+    const f0 = net.lossOfLastForward(batch);
     const a = k.view(net.activations[net.depth]);
     const y = k.view(saved.targets);
     for (let r = 0; r < rows; r++) this.errors[r] = a[r] - y[r];
@@ -131,7 +130,7 @@ export class LevenbergMarquardt implements Optimizer {
         for (let i = 0; i < P; i++) this.delta[i] = this.w0[i] - this.delta[i];
         writeParameters(k, this.params, this.delta);
         net.feedforward(batch);
-        f = lossOfLastForward(net, batch);
+        f = net.lossOfLastForward(batch);
       }
       if (f < f0) {
         this.mu = Math.max(this.mu * this.muDecrease, Number.MIN_VALUE);
@@ -234,7 +233,7 @@ function copyPrefix(k: Kernels, dst: Tensor, src: Tensor, n: number): void {
   k.axpy(dst, src, n, 1);
 }
 
-function readParameters(k: Kernels, params: Parameter[], out: Float64Array): void {
+function readParameters(k: Kernels, params: readonly Parameter[], out: Float64Array): void {
   let offset = 0;
   for (const p of params) {
     out.set(k.view(p.value), offset);
@@ -242,14 +241,14 @@ function readParameters(k: Kernels, params: Parameter[], out: Float64Array): voi
   }
 }
 
-function readGradients(k: Kernels, params: Parameter[], out: Float64Array, offset: number): void {
+function readGradients(k: Kernels, params: readonly Parameter[], out: Float64Array, offset: number): void {
   for (const p of params) {
     out.set(k.view(p.grad), offset);
     offset += p.length;
   }
 }
 
-function writeParameters(k: Kernels, params: Parameter[], values: Float64Array): void {
+function writeParameters(k: Kernels, params: readonly Parameter[], values: Float64Array): void {
   let offset = 0;
   for (const p of params) {
     k.write(p.value, values.subarray(offset, offset + p.length));

@@ -1,14 +1,11 @@
 /** Loss and gradient on the batch train() has loaded, for optimisers that evaluate more than once per step. */
-import type { Model } from '../model.js';
+import type { Trainable } from '../model.js';
 
-/** The mean loss of the loaded batch at the last feedforward (no new pass). */
-export function lossOfLastForward(net: Model, batch: number): number {
-  const L = net.depth;
-  return net.kernels.loss(net.loss, net.activationFunctions[L - 1], net.zs[L - 1], net.activations[L], net.targets!, batch, net.outputSize);
-}
-
-/** Feedforward and backprop of the loaded batch at the current weights: the mean loss, and nablaW/nablaB set. */
-export function lossAndGradient(net: Model, batch: number): number {
-  net.feedforward(batch);
+/**
+ * Forward ('batch' mode: batch norm's running statistics do not move on a re-evaluation) and
+ * backprop of the loaded batch at the current parameters: the mean loss, every grad set.
+ */
+export function lossAndGradient(net: Trainable, batch: number): number {
+  net.forward(batch, 'batch');
   return net.backprop(batch);
 }

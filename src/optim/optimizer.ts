@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import type { Model } from '../model.js';
+import type { Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -16,7 +16,7 @@ export interface Optimizer {
   /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
   readonly name: string;
   /** The model it was created for: train() refuses it on any other before changing anything (absent: not checked). */
-  readonly model?: Model;
+  readonly model?: Trainable;
   /** The learning rate train() uses when it is given none (absent: train's own default). */
   readonly defaultLearningRate?: number;
   /**
@@ -25,11 +25,12 @@ export interface Optimizer {
    */
   readonly recomputesGradient?: boolean;
   /**
-   * One update. Called with `batch` rows loaded in net.activations[0] and net.targets, after
-   * feedforward and backprop, so nablaW/nablaB hold the gradients of the batch's mean loss.
-   * It may run further passes over the loaded batch (line searches, curvature products).
+   * One update. Called with `batch` rows loaded in net.input and net.targets, after forward
+   * ('train') and backprop, so every parameter's grad holds the gradient of the batch's mean loss.
+   * It may run further passes over the loaded batch (line searches, curvature products) in 'batch'
+   * mode, so batch norm's running statistics move once per step.
    */
-  step(net: Model, learningRate: number, batch: number): void;
+  step(net: Trainable, learningRate: number, batch: number): void;
   /** Its state as plain data (for checkpoints). */
   state(): OptimizerState;
   /** Continues from a state() taken earlier; refuses a mismatched one before changing anything. */

@@ -20,7 +20,7 @@ import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { GradientNoiseMeter } from '../flow/gradient-noise.js';
 import type { Trace } from '../flow/trace.js';
-import { MODEL } from '../model.js';
+import { denseModelOf, MODEL } from '../model.js';
 import { checkNumber } from '../optim/options.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
@@ -182,7 +182,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     const onWeights = new Float64Array(ops.size);
     let offset = 0;
     for (const p of net[MODEL].parameters()) {
-      if (p.kind === 'weights') onWeights.fill(1, offset, offset + p.length);
+      if (p.weightMatrix) onWeights.fill(1, offset, offset + p.length);
       offset += p.length;
     }
     const weights = flatWeights(net);
@@ -201,7 +201,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
     if (slope > 0) v.forEach((x, i) => (v[i] = -x));
     // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
-    const meter = new GradientNoiseMeter(net[MODEL]);
+    const meter = new GradientNoiseMeter(denseModelOf(net, 'the plateau study'));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
     const probes = SADDLE_STEPS.map((step) => {

@@ -10,8 +10,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { MAX_UNITS } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
-import type { Model } from '../model.js';
-import type { Engine } from '../network/engine.js';
+import type { Parameter, Trainable } from '../model.js';
 
 /** The choices of TrainOptions.onNonFinite (see NonFinitePolicy). */
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
@@ -43,34 +42,37 @@ export function checkMaxHalvings(value: unknown): number {
 }
 
 /**
- * Whether every weight and bias gradient is finite. A boolean rather than gradientSquaredNorm's
- * number: a double returned from a function V8 does not inline is boxed on the heap, and this
- * runs every step (test/reliability/steady-memory.test.ts counts the bytes a step allocates).
+ * Whether every parameter's gradient is finite. A boolean rather than a norm: a double returned
+ * from a function V8 does not inline is boxed on the heap, and this runs every step
+ * (test/reliability/steady-memory.test.ts counts the bytes a step allocates).
  */
-function gradientIsFinite(net: Model): boolean {
+function gradientIsFinite(net: Trainable): boolean {
   const k = net.kernels;
+  const params = net.parameters();
   let sum = 0;
-  for (let l = 0; l < net.depth; l++) {
-    sum += k.sumSquares(net.nablaW[l], net.nablaW[l].length) + k.sumSquares(net.nablaB[l], net.nablaB[l].length);
-  }
+  for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
   return Number.isFinite(sum);
 }
 
 /**
  * Why the step after backprop must not be applied, or null when loss and gradient are finite.
- * The message names the first layer at fault (found only on this rare path).
+ * The message names the first parameter at fault (found only on this rare path).
  */
-export function nonFiniteStep(net: Model, loss: number): string | null {
+export function nonFiniteStep(net: Trainable, loss: number): string | null {
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
   if (gradientIsFinite(net)) return null;
   const k = net.kernels;
-  for (let l = 0; l < net.depth; l++) {
-    const w = k.sumSquares(net.nablaW[l], net.nablaW[l].length);
-    if (!Number.isFinite(w)) return `layer ${l}: ∂C/∂W holds ${Number.isNaN(w) ? 'NaN' : 'Inf'}`;
-    const b = k.sumSquares(net.nablaB[l], net.nablaB[l].length);
-    if (!Number.isFinite(b)) return `layer ${l}: ∂C/∂b holds ${Number.isNaN(b) ? 'NaN' : 'Inf'}`;
+  for (const p of net.parameters()) {
+    const sum = k.sumSquares(p.grad, p.length);
+    if (!Number.isFinite(sum)) return `layer ${p.group}: ∂C/∂${gradientSymbol(p)} holds ${Number.isNaN(sum) ? 'NaN' : 'Inf'}`;
   }
   return 'the gradient is not finite';
+}
+
+/** W or b for a dense network's weight or bias (as the maths writes them), else the parameter's PyTorch name. */
+function gradientSymbol(p: Parameter): string {
+  if (p.weightMatrix) return `W (${p.name})`;
+  return p.name.endsWith('.bias') ? `b (${p.name})` : p.name;
 }
 
 /**
@@ -86,13 +88,12 @@ export const RUNAWAY_LOSS_FACTOR = 1e6;
  */
 export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
 
-/** Whether every weight and bias is within RUNAWAY_PARAMETER (a boolean: see gradientIsFinite). */
-function parametersWithinRange(net: Model): boolean {
+/** Whether every parameter is within RUNAWAY_PARAMETER (a boolean: see gradientIsFinite). */
+function parametersWithinRange(net: Trainable): boolean {
   const k = net.kernels;
+  const params = net.parameters();
   let largest = 0;
-  for (let l = 0; l < net.depth; l++) {
-    largest = Math.max(largest, k.maxAbs(net.weights[l], net.weights[l].length), k.maxAbs(net.biases[l], net.biases[l].length));
-  }
+  for (let i = 0; i < params.length; i++) largest = Math.max(largest, k.maxAbs(params[i].value, params[i].length));
   return largest <= RUNAWAY_PARAMETER;
 }
 
@@ -101,16 +102,16 @@ function parametersWithinRange(net: Model): boolean {
  * RUNAWAY_LOSS_FACTOR× the first batch's `firstLoss` (or 1), or a parameter left
  * RUNAWAY_PARAMETER. Checked after nonFiniteStep, so `loss` is finite. Allocates nothing when all is well.
  */
-export function runawayStep(net: Model, loss: number, firstLoss: number): string | null {
+export function runawayStep(net: Trainable, loss: number, firstLoss: number): string | null {
   if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
     return `the loss ${loss.toPrecision(3)} is over 10⁶× the first batch's (${firstLoss.toPrecision(3)}): training is running away`;
   }
   if (parametersWithinRange(net)) return null;
   const k = net.kernels;
-  for (let l = 0; l < net.depth; l++) {
-    const largest = Math.max(k.maxAbs(net.weights[l], net.weights[l].length), k.maxAbs(net.biases[l], net.biases[l].length));
+  for (const p of net.parameters()) {
+    const largest = k.maxAbs(p.value, p.length);
     if (!(largest <= RUNAWAY_PARAMETER)) {
-      return `layer ${l}: a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow: training is running away`;
+      return `layer ${p.group}: a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow (${p.name}): training is running away`;
     }
   }
   return 'a parameter left the float32 range: training is running away';
@@ -131,7 +132,7 @@ export class EpochUndo {
   /** Held apart from the network's, so the copies are freed even after the network was disposed. */
   private readonly k: Kernels;
 
-  constructor(private readonly net: Engine) {
+  constructor(private readonly net: Trainable) {
     const k = (this.k = net.kernels);
     this.shadows = [];
     try {

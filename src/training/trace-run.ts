@@ -3,10 +3,10 @@
  * training loop, which sees the engine and the optimiser; the trace (src/flow) sees neither.
  */
 import type { TraceRun } from '../flow/trace.js';
-import type { Engine } from '../network/engine.js';
+import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
-export function describeRun(net: Engine, optimizer: Optimizer): TraceRun {
+export function describeRun(net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit } }, optimizer: Optimizer): TraceRun {
   const run: TraceRun = { optimizer: optimizer.name };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);

@@ -10,8 +10,9 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import type { Model } from '../model.js';
-import type { Engine, Evaluation } from '../network/engine.js';
+import { denseModelOf, type Trainable } from '../model.js';
+import type { BiasInit, WeightInit } from '../init/initializers.js';
+import { evaluateRows, type Evaluation, type RowEngine } from '../network/rows.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
@@ -121,12 +122,17 @@ export interface TrainingRows<T extends Tensor = Tensor> {
   targets: ResidentRows<T>;
 }
 
+/** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
+export type TrainingEngine = RowEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
+
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller. `onTrace` receives the trace
  * being recorded (with `options.trace`) before the first step, so it is kept even if training fails.
+ * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
+ * once); optimisers that evaluate again use 'batch'; validation uses 'eval'.
  */
 export function runTraining(
-  net: Engine,
+  net: TrainingEngine,
   data: TrainingRows,
   options: TrainOptions,
   validation: TrainingRows | undefined,
@@ -146,7 +152,10 @@ export function runTraining(
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
   const policy = checkNonFinitePolicy(options.onNonFinite);
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
-  if (options.trace !== undefined) checkTraceOptions(options.trace);
+  if (options.trace !== undefined) {
+    checkTraceOptions(options.trace);
+    denseModelOf(net, 'the gradient-flow trace (trace)');
+  }
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
   const ownsOptimizer = !isOptimizer(options.optimizer);
@@ -165,7 +174,6 @@ export function runTraining(
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
 
-  const k = net.kernels;
   let undo: EpochUndo | undefined;
   let tracer: TraceRecorder | undefined;
   let skipped = 0;
@@ -174,7 +182,7 @@ export function runTraining(
     net.ensureCapacity(batchSize);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer));
+      tracer = new TraceRecorder(denseModelOf(net, 'the gradient-flow trace (trace)'), options.trace, describeRun(net, optimizer));
       onTrace(tracer.trace);
     }
 
@@ -182,9 +190,8 @@ export function runTraining(
     let firstLoss = NaN;
     /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
-      k.copyRows(net.activations[0], x.tensor, rows, start, size, x.cols);
-      k.copyRows(net.targets!, y.tensor, rows, start, size, y.cols);
-      net.feedforward(size);
+      net.loadBatch(x, y, rows, start, size);
+      net.forward(size, 'train');
       const loss = net.backprop(size);
       if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
       const fault = nonFiniteStep(net, loss) ?? runawayStep(net, loss, firstLoss);
@@ -263,7 +270,7 @@ export function runTraining(
         throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite or runaway loss or gradient; nothing was applied (try a learningRate below ${learningRate})`);
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
-      if (validation) info.validation = net.evaluateResident(validation.inputs, validation.targets);
+      if (validation) info.validation = evaluateRows(net, validation.inputs, validation.targets);
       history.push(info);
       options.onEpoch?.(info);
       net.assertAlive();
@@ -280,7 +287,7 @@ export function runTraining(
 }
 
 /** An optimiser passed in must be one, made for this network: checked before training touches anything. */
-function checkOptimizer(optimizer: unknown, net: Model): void {
+function checkOptimizer(optimizer: unknown, net: Trainable): void {
   const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
     if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {

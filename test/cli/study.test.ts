@@ -38,8 +38,8 @@ describe('gradscope study depth --json', () => {
       const { layers } = net.gradients(x, y);
       norms.push(layers.slice(0, -1).map((layer) => layer.biasNorm));
       for (const p of net.parameters()) {
-        const g = p.kind === 'weights' ? layers[p.layer].weights : layers[p.layer].biases;
-        const shrink = p.kind === 'weights' ? 1 - (eta * lambda) / x.rows : 1;
+        const g = p.weightMatrix ? layers[p.group].weights : layers[p.group].biases;
+        const shrink = p.weightMatrix ? 1 - (eta * lambda) / x.rows : 1;
         net.kernels.write(p.value, Float64Array.from(net.kernels.view(p.value), (v, j) => shrink * v - eta * g[j]));
       }
     }

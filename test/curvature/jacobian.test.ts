@@ -6,7 +6,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { jacobianSpectrum } from '../../src/curvature/jacobian.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS, type Activation } from '../../src/kernels.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 import { jacobiEigenvalues } from '../util/jacobi.js';
 
 /** A power of two, so x ± STEP is exact for the float32 inputs every network stores. */
@@ -43,7 +43,7 @@ function singularValues(j: number[][]): Float64Array {
 function nearKink(net: Network, activation: Activation, x: number[]): boolean {
   if (!['relu', 'leaky-relu', 'selu'].includes(activation)) return false;
   net.predict([x]);
-  const model = net[MODEL];
+  const model = denseModelOf(net, 'test');
   return model.zs.slice(0, -1).some((z, l) => Array.from(model.kernels.view(z).subarray(0, net.sizes[l + 1])).some((v) => Math.abs(v) < 0.01));
 }
 

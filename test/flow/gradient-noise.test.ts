@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { GradientNoiseMeter } from '../../src/flow/gradient-noise.js';
 import { Rng } from '../../src/init/rng.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
@@ -26,7 +26,7 @@ function explicitNoise(net: Network, c: RandomCase) {
 
 function measured(net: Network, c: RandomCase) {
   net.gradients(c.x, c.y);
-  const meter = new GradientNoiseMeter(net[MODEL]);
+  const meter = new GradientNoiseMeter(denseModelOf(net, 'test'));
   const result = meter.measure(c.x.length);
   meter.free();
   return result;

@@ -14,7 +14,7 @@ import { activationPrime } from '../../src/ref/activations.js';
 import type { Activation } from '../../src/kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const rng = new Rng(21);
@@ -43,9 +43,9 @@ async function truth() {
   const k = ref.kernels;
   const layers = gradients.layers.map((g, l) => {
     const w = Float64Array.from(k.view(ref.weights[l]));
-    const z = Float64Array.from(k.view(ref[MODEL].zs[l])).subarray(0, ROWS * g.units);
-    const a = Float64Array.from(k.view(ref[MODEL].activations[l + 1])).subarray(0, ROWS * g.units);
-    const delta = Float64Array.from(k.view(ref[MODEL].deltas[l])).subarray(0, ROWS * g.units);
+    const z = Float64Array.from(k.view(denseModelOf(ref, 'test').zs[l])).subarray(0, ROWS * g.units);
+    const a = Float64Array.from(k.view(denseModelOf(ref, 'test').activations[l + 1])).subarray(0, ROWS * g.units);
+    const delta = Float64Array.from(k.view(denseModelOf(ref, 'test').deltas[l])).subarray(0, ROWS * g.units);
     return { g, w, z, a, delta, nIn: g.inputs, nOut: g.units, f: ref.activationFunctions[l] };
   });
   ref.dispose();

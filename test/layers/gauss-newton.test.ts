@@ -16,7 +16,7 @@ import { LayerNormLayer } from '../../src/layers/layer-norm.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
 import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, widthAfter, type LayerSpec } from '../../src/layers/spec.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
@@ -325,7 +325,7 @@ describe.each(await kernelBackends())('a chain of dense layers on $name', ({ nam
       const layers = [...hidden, { units: 2 + rng.below(3), activation: output }];
       const batch = 1 + rng.below(9);
       const net = await createNetwork({ inputs, layers, loss, backend: k, seed: n, biasInit: { name: 'normal', std: 0.5 } });
-      const model = net[MODEL];
+      const model = denseModelOf(net, 'test');
       const x = Float64Array.from({ length: batch * inputs }, () => Math.fround(rng.normal()));
       model.ensureCapacity(batch);
       k.write(model.activations[0], x);

@@ -12,7 +12,7 @@ import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 
 const STEP = 1e-5;
 const CASES = 12;
@@ -21,20 +21,20 @@ const LIMITS = { maxDepth: 3, maxWidth: 5, maxBatch: 4 };
 /** Loads the rows of c into the network and runs the forward pass. */
 function load(net: Network, c: RandomCase): void {
   const k = net.kernels;
-  net[MODEL].ensureCapacity(c.x.length);
-  k.write(net[MODEL].activations[0], c.x.flat());
-  net[MODEL].feedforward(c.x.length);
+  denseModelOf(net, 'test').ensureCapacity(c.x.length);
+  k.write(denseModelOf(net, 'test').activations[0], c.x.flat());
+  denseModelOf(net, 'test').feedforward(c.x.length);
 }
 
 /** The network's G·v by the R-operator, as float64 arrays per parameter tensor. */
 function gaussNewton(net: Network, c: RandomCase, v: Float64Array[]): Float64Array[] {
   const k = net.kernels;
   load(net, c);
-  const lengths = parameterLengths(net[MODEL]);
+  const lengths = parameterLengths(denseModelOf(net, 'test'));
   const vector = allocVector(k, lengths);
   const out = allocVector(k, lengths);
   vector.forEach((t, i) => k.write(t, v[i]));
-  const product = new GaussNewtonProduct(net[MODEL], c.x.length);
+  const product = new GaussNewtonProduct(denseModelOf(net, 'test'), c.x.length);
   product.apply(out, vector, c.x.length);
   const result = out.map((t) => Float64Array.from(k.view(t)));
   product.dispose();
@@ -51,7 +51,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   const n = net.outputSize;
   const outputZ = () => {
     load(net, c);
-    return Float64Array.from(k.view(net[MODEL].zs[L - 1]).subarray(0, m * n));
+    return Float64Array.from(k.view(denseModelOf(net, 'test').zs[L - 1]).subarray(0, m * n));
   };
   // J·v column by column of J: Σ_p (∂z/∂θ_p)·v_p
   const jv = new Float64Array(m * n);
@@ -71,7 +71,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
   // H_L·(J·v) per sample, from z and a at θ
   const z = outputZ();
-  const a = Float64Array.from(k.view(net[MODEL].activations[L]).subarray(0, m * n));
+  const a = Float64Array.from(k.view(denseModelOf(net, 'test').activations[L]).subarray(0, m * n));
   const hjv = lossCurvatureTimes(net.loss, net.activationFunctions[L - 1], z, a, jv, m, n);
   // Jᵀ·(H·J·v)/m
   return columns.map((tensor) => Float64Array.from(tensor, (column) => column.reduce((sum, d, r) => sum + d * hjv[r], 0) / m));
@@ -95,7 +95,7 @@ describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
       const c = randomCase(rng, LIMITS, loss);
       c.options.layers!.forEach((layer) => seen.add(layer.activation!));
       const net = (await createNetwork({ ...c.options, backend: kernels })) as unknown as Network<Float64Array>;
-      const v = randomVector(rng, parameterLengths((net as unknown as Network)[MODEL]));
+      const v = randomVector(rng, parameterLengths(denseModelOf(net as unknown as Network, 'test')));
       const want = flat(explicitGaussNewton(net, c, v));
       const got = flat(gaussNewton(net as unknown as Network, c, v));
       net.dispose();
@@ -113,7 +113,7 @@ describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
     for (let n = 0; n < CASES; n++) {
       const c = randomCase(rng, { maxDepth: 4, maxWidth: 8, maxBatch: 8 }, loss);
       const net = await createNetwork({ ...c.options, backend: kernels });
-      const lengths = parameterLengths(net[MODEL]);
+      const lengths = parameterLengths(denseModelOf(net, 'test'));
       const u = randomVector(rng, lengths);
       const v = randomVector(rng, lengths);
       const gu = flat(gaussNewton(net, c, u));
@@ -137,7 +137,7 @@ describe.each(await backendsUnderTest())('Gauss-Newton product on $name', ({ ker
       const c = randomCase(rng, { maxDepth: 5, maxWidth: 40, maxBatch: 33 }, loss);
       const net = await createNetwork({ ...c.options, backend: kernels });
       const ref = await createNetwork({ ...c.options, backend: oracle });
-      const v = randomVector(rng, parameterLengths(ref[MODEL]));
+      const v = randomVector(rng, parameterLengths(denseModelOf(ref, 'test')));
       const got = flat(gaussNewton(net, c, v));
       const want = flat(gaussNewton(ref, c, v));
       net.dispose();

@@ -12,7 +12,7 @@ import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
 import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './problems.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 
 function layersOf(net: Network): Layers {
   const k = net.kernels;
@@ -28,12 +28,12 @@ function layersOf(net: Network): Layers {
 /** Loads the rows as train() does (feedforward and backprop of the true targets), then one K-FAC step. */
 function oneStep(net: Network, kfac: Kfac, x: number[][], y: number[][], learningRate: number): void {
   const k = net.kernels;
-  net[MODEL].ensureCapacity(x.length);
-  k.write(net[MODEL].activations[0], x.flat());
-  k.write(net[MODEL].targets!, y.flat());
-  net[MODEL].feedforward(x.length);
-  net[MODEL].backprop(x.length);
-  kfac.step(net[MODEL], learningRate, x.length);
+  denseModelOf(net, 'test').ensureCapacity(x.length);
+  k.write(denseModelOf(net, 'test').activations[0], x.flat());
+  k.write(denseModelOf(net, 'test').targets!, y.flat());
+  denseModelOf(net, 'test').feedforward(x.length);
+  denseModelOf(net, 'test').backprop(x.length);
+  kfac.step(denseModelOf(net, 'test'), learningRate, x.length);
 }
 
 /** Rows of f32-representable values: train() and gradients() store data as float32, so oneStep must see the same numbers. */
@@ -88,10 +88,10 @@ describe('K-FAC factors against explicit float64 sums', () => {
     const kfac = new Kfac(net);
     oneStep(net, kfac, x, y, 0.1);
     const k = net.kernels;
-    expect(Array.from(k.view(net[MODEL].targets!)).slice(0, 15)).toEqual(y.flat());
+    expect(Array.from(k.view(denseModelOf(net, 'test').targets!)).slice(0, 15)).toEqual(y.flat());
     for (let l = 0; l < net.depth; l++) {
-      expect(Array.from(k.view(net[MODEL].nablaW[l]))).toEqual(Array.from(want.layers[l].weights));
-      expect(Array.from(k.view(net[MODEL].nablaB[l]))).toEqual(Array.from(want.layers[l].biases));
+      expect(Array.from(k.view(denseModelOf(net, 'test').nablaW[l]))).toEqual(Array.from(want.layers[l].weights));
+      expect(Array.from(k.view(denseModelOf(net, 'test').nablaB[l]))).toEqual(Array.from(want.layers[l].biases));
     }
     net.dispose();
   });
@@ -335,7 +335,7 @@ describe('K-FAC mechanics', () => {
     const rng = new Rng(2);
     const x = randomRows(rng, 8, 3);
     const y = Array.from({ length: 8 }, () => [0, 1].map((j) => (j === rng.below(2) ? 1 : 0)));
-    net[MODEL].ensureCapacity(8);
+    denseModelOf(net, 'test').ensureCapacity(8);
     // The backend's scratch grows to its size once per instance (this may be a fresh one).
     const warmUp = new Kfac(net);
     oneStep(net, warmUp, x, y, 0.1);

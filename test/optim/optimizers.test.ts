@@ -76,10 +76,10 @@ describe('options', () => {
     const before = net.parameters().map((p) => Array.from(net.kernels.view(p.value)));
     net.train(problem.x, problem.y, { optimizer: { name: 'sgd', weightDecay: decay, decayBiases: false }, learningRate: eta, epochs: 1, batchSize: 64, shuffle: false });
     net.parameters().forEach((p, i) => {
-      const g = p.kind === 'weights' ? gradients[p.layer].weights : gradients[p.layer].biases;
-      const shrink = p.kind === 'weights' ? 1 - eta * decay : 1;
+      const g = p.weightMatrix ? gradients[p.group].weights : gradients[p.group].biases;
+      const shrink = p.weightMatrix ? 1 - eta * decay : 1;
       const want = before[i].map((v, j) => shrink * v - eta * g[j]);
-      Array.from(net.kernels.view(p.value)).forEach((v, j) => expect(v, `layer ${p.layer} ${p.kind}[${j}]`).toBeCloseTo(want[j], 12));
+      Array.from(net.kernels.view(p.value)).forEach((v, j) => expect(v, `${p.name}[${j}]`).toBeCloseTo(want[j], 12));
     });
     net.dispose();
   });
@@ -90,8 +90,8 @@ describe('options', () => {
     const step = async (options: Record<string, unknown>) => {
       const net = await createNetwork({ sizes: [3, 4, 1], activation: 'tanh', output: 'linear', loss: 'mse', backend: 'ref', seed: 8, biasInit: { name: 'normal', std: 1 } });
       net.train(problem.x, problem.y, { optimizer: { name, ...options } as OptimizerSpec, learningRate: 0.05, epochs: 1, batchSize: 64, shuffle: false });
-      const of = (kind: string) => net.parameters().filter((p) => p.kind === kind).map((p) => Array.from(net.kernels.view(p.value)));
-      const values = { weights: of('weights'), biases: of('biases') };
+      const of = (weightMatrix: boolean) => net.parameters().filter((p) => p.weightMatrix === weightMatrix).map((p) => Array.from(net.kernels.view(p.value)));
+      const values = { weights: of(true), biases: of(false) };
       net.dispose();
       return values;
     };

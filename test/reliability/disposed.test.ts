@@ -40,7 +40,7 @@ describe.each(await kernelBackends())('a disposed network on $name', ({ kernels 
       ['biases', () => gone.biases],
       ['[MODEL]', () => gone[MODEL]],
       ['kernels', () => gone.kernels.view(parameters[0].value)],
-      ['model.feedforward', () => model.feedforward(2)],
+      ['model.forward', () => model.forward(2, 'batch')],
       ['model.backprop', () => model.backprop(2)],
       ['model.ensureCapacity', () => model.ensureCapacity(1000)],
       ['model.parameters', () => model.parameters()],

@@ -21,7 +21,7 @@ import { nonFiniteStep, runawayStep } from '../../src/training/numeric-faults.js
 import { Sgd } from '../../src/optim/sgd.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
-import { MODEL } from '../../src/model.js';
+import { denseModelOf } from '../../src/model.js';
 import { toMatrix } from '../../src/data/matrix.js';
 
 const STEPS = 10_000;
@@ -55,7 +55,7 @@ const inputs = k.alloc(data.x.data.length);
 const targets = k.alloc(data.y.data.length);
 k.write(inputs, data.x.data);
 k.write(targets, data.y.data);
-const model = net[MODEL];
+const model = denseModelOf(net, 'test');
 model.ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);

@@ -2,10 +2,10 @@
 import { Rng } from '../../src/init/rng.js';
 import { WEIGHT_INITS } from '../../src/init/initializers.js';
 import { ACTIVATIONS, LOSSES, type Loss, type OutputActivation } from '../../src/kernels.js';
-import type { NetworkOptions } from '../../src/network/config.js';
+import type { LayerOptions, NetworkOptions } from '../../src/network/config.js';
 
 export interface RandomCase {
-  options: NetworkOptions;
+  options: Omit<NetworkOptions, 'layers'> & { layers?: LayerOptions[] };
   x: number[][];
   y: number[][];
 }

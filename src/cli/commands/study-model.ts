@@ -8,7 +8,7 @@ import { writeReport } from '../../io/report-file.js';
 import { checkWritable, writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
-import type { Evaluation } from '../../network/engine.js';
+import type { Evaluation } from '../../network/rows.js';
 import { createOptimizer } from '../../optim/index.js';
 import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';

@@ -1,0 +1,220 @@
+/**
+ * The block engine: a network built from layer specs (issue 13: batch and layer norm, residual
+ * blocks, activation layers, dense layers) over one Sequential of src/layers, behind the public
+ * Network. It implements the Trainable contract (src/model.ts), so every first-order optimiser,
+ * L-BFGS, clipping and the training loop run on it; tools written for chains of dense layers refuse
+ * it through denseModelOf. Its tensors are allocated once per batch capacity: a step allocates nothing.
+ */
+import type { ResidentRows } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
+import { type BiasInit, type WeightInit } from '../init/initializers.js';
+import { Rng } from '../init/rng.js';
+import type { Kernels, Loss, Tensor } from '../kernels.js';
+import { buildSequential, type Sequential } from '../layers/sequential.js';
+import type { StateBuffer } from '../layers/layer.js';
+import { parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { RowTensor } from '../layers/tensors.js';
+import { MODEL, type Mode, type Parameter, type Trainable } from '../model.js';
+import { DISPOSED_KERNELS, disposedError } from './disposed.js';
+import { asOutOfMemory, checkFits } from './memory-budget.js';
+
+/** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
+export interface BlockConfig {
+  /** Features per input row. */
+  inputs: number;
+  /** The layer specs, checked, with at least one that is not dense. */
+  layers: CheckedSpec[];
+  /** The loss it is trained on (paired with the last layer's output activation). */
+  loss: Loss;
+  /** Initial weights of dense layers. */
+  init: WeightInit;
+  /** Initial biases of dense layers. */
+  biasInit: BiasInit;
+  /** Seed of the RNG behind initialisation and shuffling. */
+  seed: number;
+}
+
+export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
+  readonly kind = 'blocks';
+  readonly loss: Loss;
+  readonly rng: Rng;
+  /** The layer specs it was built from. */
+  readonly specs: readonly CheckedSpec[];
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly firstNonDense: string;
+  readonly parameterCount: number;
+  readonly groupCount: number;
+  /** The layers, as one PyTorch nn.Sequential. */
+  readonly stack: Sequential<T>;
+  /** The initialisers the dense layers were drawn with. */
+  readonly initialisation: { weights: WeightInit; biases: BiasInit };
+  step = 0;
+  capacity = 0;
+  readonly onDispose = new Set<() => void>();
+  private k: Kernels<T>;
+  private disposed = false;
+  /** The stack's parameters with their network-wide group numbers. */
+  private readonly params: Parameter<T>[];
+  private readonly inputRows: RowTensor<T>;
+  private readonly targetRows: RowTensor<T>;
+
+  constructor(kernels: Kernels<T>, config: BlockConfig) {
+    this.k = kernels;
+    this.loss = config.loss;
+    this.specs = config.layers;
+    this.inputSize = config.inputs;
+    this.outputSize = widthAfter(config.layers, config.inputs);
+    this.rng = new Rng(config.seed);
+    this.initialisation = { weights: config.init, biases: config.biasInit };
+    const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
+    this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
+    const what = `a network of layers [${config.layers.map((s) => s.type).join(', ')}]`;
+    this.parameterCount = parameterCountOfSpecs(config.layers, config.inputs);
+    // Parameters and gradients, plus at most six per-feature vectors per layer (batch norm's statistics).
+    const { perRow, tensors } = rowStorageOf(config.layers, config.inputs);
+    checkFits(kernels, 2 * this.parameterCount + 6 * perRow, 2 * tensors, what);
+    try {
+      this.stack = buildSequential(kernels, config.layers, config.inputs, this.rng, { init: config.init, biasInit: config.biasInit });
+    } catch (error) {
+      throw asOutOfMemory(error, what);
+    }
+    this.stack.checkLoss(config.loss);
+    this.params = withGroups(this.stack.parameters);
+    this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
+    this.inputRows = new RowTensor(kernels, this.inputSize, 1);
+    this.targetRows = new RowTensor(kernels, this.outputSize, 1);
+  }
+
+  get [MODEL](): Trainable<T> {
+    return this;
+  }
+
+  get kernels(): Kernels<T> {
+    return this.k;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  get input(): T {
+    return this.inputRows.tensor;
+  }
+
+  get targets(): T {
+    return this.targetRows.tensor;
+  }
+
+  get output(): T {
+    return this.stack.output;
+  }
+
+  /** Batch norm's running statistics and batch counters, in PyTorch's state_dict order. */
+  get buffers(): readonly StateBuffer<T>[] {
+    return this.stack.buffers;
+  }
+
+  parameters(): readonly Parameter<T>[] {
+    this.assertAlive();
+    return this.params;
+  }
+
+  assertAlive(): void {
+    if (this.disposed) throw disposedError();
+  }
+
+  checkFits(elements: number, what: string): void {
+    checkFits(this.kernels, elements, 2, what);
+  }
+
+  ensureCapacity(rows: number): void {
+    this.assertAlive();
+    if (rows <= this.capacity) return;
+    const { perRow, tensors } = rowStorageOf(this.specs, this.inputSize);
+    checkFits(this.kernels, (rows - this.capacity) * perRow, tensors, `buffers for a batch of ${rows} rows`);
+    this.stack.reserve(rows);
+    this.inputRows.reserve(rows);
+    this.targetRows.reserve(rows);
+    this.capacity = rows;
+  }
+
+  loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    this.k.copyRows(this.inputRows.tensor, x.tensor, order, start, count, x.cols);
+    this.k.copyRows(this.targetRows.tensor, y.tensor, order, start, count, y.cols);
+  }
+
+  forward(batch: number, mode: Mode): void {
+    this.assertAlive();
+    this.stack.forward(this.inputRows.tensor, batch, mode);
+  }
+
+  backprop(batch: number): number {
+    this.assertAlive();
+    this.stack.zeroGradients();
+    return this.stack.lossBackward(this.loss, this.targetRows.tensor, this.inputRows.tensor, batch);
+  }
+
+  lossOfLastForward(batch: number): number {
+    return this.stack.loss(this.loss, this.targetRows.tensor, this.inputRows.tensor, batch);
+  }
+
+  checkOutputs(first: number, count: number, label: string): void {
+    const k = this.kernels;
+    if (Number.isFinite(k.maxAbs(this.output, count * this.outputSize))) return;
+    const layers = this.stack.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const a = k.view(layers[i].output);
+      const n = layers[i].units;
+      for (let j = 0; j < count * n; j++) {
+        if (!Number.isFinite(a[j])) {
+          throw new GradscopeError(
+            'NON_FINITE_INPUT',
+            `${label}: row ${first + Math.floor(j / n)} overflows float32 in layers[${i}] (${layers[i].type}, unit ${j % n} is ${a[j]}); the inputs or the weights are too large`,
+          );
+        }
+      }
+    }
+  }
+
+  /** Returns every tensor's memory to the backend and runs the releases of onDispose; later calls throw DISPOSED. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.stack.dispose();
+    this.inputRows.dispose();
+    this.targetRows.dispose();
+    this.onDispose.forEach((release) => release());
+    this.onDispose.clear();
+    this.disposed = true;
+    this.k = DISPOSED_KERNELS as Kernels<T>;
+  }
+}
+
+/** The parameters with their group: one per parameterised module (a name's path up to its last dot), numbered in forward order. */
+function withGroups<T extends Tensor>(params: readonly Parameter<T>[]): Parameter<T>[] {
+  const groups = new Map<string, number>();
+  return params.map((p) => {
+    const module = p.name.slice(0, p.name.lastIndexOf('.'));
+    if (!groups.has(module)) groups.set(module, groups.size);
+    return { ...p, group: groups.get(module)! };
+  });
+}
+
+/** Floats per batch row the layers' activation buffers take (an upper bound: three per unit of every layer), input and targets included. */
+function rowStorageOf(specs: readonly CheckedSpec[], inputs: number): { perRow: number; tensors: number } {
+  let perRow = 0;
+  let tensors = 0;
+  let width = inputs;
+  for (const spec of specs) {
+    const out = widthAfter([spec], width);
+    if (spec.type === 'residual') {
+      const inner = rowStorageOf(spec.layers, width);
+      perRow += inner.perRow;
+      tensors += inner.tensors;
+    }
+    perRow += 4 * out;
+    tensors += 4;
+    width = out;
+  }
+  return { perRow: perRow + inputs + widthAfter(specs, inputs), tensors: tensors + 2 };
+}

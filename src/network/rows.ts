@@ -1,0 +1,93 @@
+/**
+ * Whole data sets through either engine (dense or block), written once against the Trainable
+ * contract: predict and evaluate in 'eval' mode, chunk by chunk within the batch buffers;
+ * gradients over every row as one batch in 'batch' mode (running statistics untouched).
+ */
+import type { Matrix, ResidentRows } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
+import type { FloatArray, Tensor } from '../kernels.js';
+import { predictedClass, type Trainable } from '../model.js';
+
+/** Rows processed at once by predict and evaluate when no larger capacity exists. */
+const INFERENCE_CHUNK = 256;
+
+/** Network.evaluate()'s result (also each epoch's validation). */
+export interface Evaluation {
+  /** Mean loss over the rows. */
+  loss: number;
+  /** Fraction of rows whose largest output is the target's (one output: both on the same side of ½). */
+  accuracy: number;
+}
+
+/** An engine: a Trainable that says how many rows its batch buffers hold. */
+export interface RowEngine<T extends Tensor = Tensor> extends Trainable<T> {
+  /** Rows the batch buffers hold now. */
+  readonly capacity: number;
+}
+
+/** The outputs for each row of x, in 'eval' mode. */
+export function predictRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix): FloatArray[] {
+  engine.assertAlive();
+  const out: FloatArray[] = [];
+  const n = engine.outputSize;
+  const load = (start: number, count: number) => engine.kernels.write(engine.input, x.data.subarray(start * engine.inputSize, (start + count) * engine.inputSize));
+  forEachChunk(engine, x.rows, load, (_start, count) => {
+    const a = engine.kernels.view(engine.output);
+    for (let r = 0; r < count; r++) out.push(a.slice(r * n, (r + 1) * n));
+  });
+  return out;
+}
+
+/** Mean loss and accuracy over all rows of a resident data set, in 'eval' mode. */
+export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): Evaluation {
+  engine.assertAlive();
+  let lossSum = 0;
+  let correct = 0;
+  const n = engine.outputSize;
+  const all = identity(x.rows);
+  const k = engine.kernels;
+  const load = (start: number, count: number) => engine.loadBatch(x, y, all, start, count);
+  forEachChunk(engine, x.rows, load, (start, count) => {
+    const loss = engine.lossOfLastForward(count);
+    if (!Number.isFinite(loss)) {
+      throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
+    }
+    lossSum += count * loss;
+    const [a, t] = [k.view(engine.output), k.view(engine.targets)];
+    for (let r = 0; r < count; r++) {
+      if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
+    }
+  });
+  return { loss: lossSum / x.rows, accuracy: correct / x.rows };
+}
+
+/**
+ * Loads all rows of a resident data set as one batch, runs forward in 'batch' mode (checking the
+ * outputs) and backprop; returns the mean loss, every parameter's grad set.
+ */
+export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): number {
+  engine.assertAlive();
+  engine.ensureCapacity(x.rows);
+  engine.loadBatch(x, y, identity(x.rows), 0, x.rows);
+  engine.forward(x.rows, 'batch');
+  engine.checkOutputs(0, x.rows, 'inputs');
+  return engine.backprop(x.rows);
+}
+
+/** Runs forward ('eval') over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer, `visit` reads each chunk. */
+export function forEachChunk(engine: RowEngine, rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void): void {
+  engine.ensureCapacity(Math.min(Math.max(engine.capacity, INFERENCE_CHUNK), Math.max(rows, 1)));
+  const chunk = engine.capacity;
+  for (let start = 0; start < rows; start += chunk) {
+    const count = Math.min(chunk, rows - start);
+    load(start, count);
+    engine.forward(count, 'eval');
+    engine.checkOutputs(start, count, 'inputs');
+    visit(start, count);
+  }
+}
+
+/** Row indices 0..rows-1, for copying a resident block's rows in order. */
+function identity(rows: number): Uint32Array {
+  return Uint32Array.from({ length: rows }, (_, i) => i);
+}
