@@ -4,11 +4,18 @@
  * suite's network, [784,100,100,10] sigmoid with MSE at batch 64, on each wasm variant, measured
  * side by side. The products start from the forward and backward pass already made (as in Lanczos,
  * where θ is fixed); ratio = the product's time over the step's. Goal: H·v ≤ 2.5 steps.
+ * A block network (src/layers) gets the same pair: one SGD step of BLOCK_SPECS (relu, batch norm,
+ * a plain and a ReZero residual block, layer norm; softmax and cross-entropy) at the same batch,
+ * and one Gauss-Newton product through its layers' R-operator (batch norm through its batch
+ * statistics); its ratio is over that block step.
  */
 import { Bench } from 'tinybench';
 import { HessianProduct } from '../src/curvature/hessian-product.js';
 import { Rng } from '../src/init/rng.js';
-import type { Kernels } from '../src/kernels.js';
+import type { Kernels, Tensor } from '../src/kernels.js';
+import { StackGaussNewton } from '../src/layers/gauss-newton.js';
+import { buildSequential } from '../src/layers/sequential.js';
+import { checkLayerSpecs, type LayerSpec } from '../src/layers/spec.js';
 import { denseModelOf } from '../src/model.js';
 import { allocVector } from '../src/optim/param-vector.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
@@ -20,6 +27,42 @@ export interface CurvatureRow {
   medianMs: number;
   /** The row's time over one training step's on the same backend (1 for the step). */
   ratio: number;
+}
+
+/** The block network of the block rows: 784 inputs, width 100, 10 classes. */
+export const BLOCK_SPECS: LayerSpec[] = [
+  { type: 'dense', units: 100, activation: 'relu' },
+  { type: 'batch-norm' },
+  { type: 'residual', layers: [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'batch-norm' }] },
+  { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'layer-norm' }] },
+  { type: 'dense', units: 10, activation: 'softmax' },
+];
+
+/** An SGD step of BLOCK_SPECS on a fixed batch, and a Gauss-Newton product at fixed weights (a second stack, forward already run). */
+function blockTasks<T extends Tensor>(k: Kernels<T>): { step: () => void; gaussNewton: () => void } {
+  const specs = checkLayerSpecs(BLOCK_SPECS, 784);
+  const rng = new Rng(2);
+  const x = k.alloc(STEP_BATCH * 784);
+  k.write(x, Float32Array.from({ length: STEP_BATCH * 784 }, () => rng.uniform()));
+  const y = k.alloc(STEP_BATCH * 10);
+  k.write(y, Float32Array.from({ length: STEP_BATCH * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)));
+  const [trained, fixed] = [1, 1].map((seed) => buildSequential(k, specs, 784, new Rng(seed), { init: 'he-normal', capacity: STEP_BATCH }));
+  const velocities = trained.parameters.map((p) => k.alloc(p.value.length));
+  const step = () => {
+    trained.zeroGradients();
+    trained.forward(x, STEP_BATCH, 'train');
+    trained.lossBackward('cross-entropy', y, x, STEP_BATCH);
+    for (let i = 0; i < trained.parameters.length; i++) {
+      const p = trained.parameters[i];
+      k.sgdUpdate(p.value, velocities[i], p.grad, p.value.length, 0.01, 0, 0);
+    }
+  };
+  fixed.forward(x, STEP_BATCH, 'batch');
+  const lengths = fixed.parameters.map((p) => p.value.length);
+  const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+  v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
+  const product = new StackGaussNewton(k, fixed, 'cross-entropy');
+  return { step, gaussNewton: () => product.apply(out, v, x, STEP_BATCH) };
 }
 
 export async function runCurvatureBench(opts: { time?: number } = {}): Promise<CurvatureRow[]> {
@@ -41,19 +84,26 @@ export async function runCurvatureBench(opts: { time?: number } = {}): Promise<C
     bench.add(`step ${kernels.name}`, step);
     bench.add(`Hessian-vector product ${kernels.name}`, () => product.apply(out, v));
     bench.add(`Gauss-Newton product ${kernels.name}`, () => product.applyGaussNewton(out, v));
+    const blocks = blockTasks(kernels);
+    bench.add(`step, block net ${kernels.name}`, blocks.step);
+    bench.add(`Gauss-Newton product, block net ${kernels.name}`, blocks.gaussNewton);
   }
   await bench.run();
-  return backends.flatMap((kernels) => {
-    const stepMs = medianMs(bench, `step ${kernels.name}`);
-    return ['step', 'Hessian-vector product', 'Gauss-Newton product'].map((task) => {
+  const rows = (kernels: Kernels, stepTask: string, tasks: string[]) => {
+    const stepMs = medianMs(bench, `${stepTask} ${kernels.name}`);
+    return [stepTask, ...tasks].map((task) => {
       const ms = medianMs(bench, `${task} ${kernels.name}`);
       return { name: `${task} ${kernels.name}`, medianMs: ms, ratio: ms / stepMs };
     });
-  });
+  };
+  return backends.flatMap((kernels) => [
+    ...rows(kernels, 'step', ['Hessian-vector product', 'Gauss-Newton product']),
+    ...rows(kernels, 'step, block net', ['Gauss-Newton product, block net']),
+  ]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(`[${STEP_SIZES.join(',')}] sigmoid, MSE, batch ${STEP_BATCH} (ratio: time over one training step)`);
+  console.log(`[${STEP_SIZES.join(',')}] sigmoid, MSE, batch ${STEP_BATCH}; block net ${JSON.stringify(BLOCK_SPECS)} (ratio: time over one training step of the same network)`);
   for (const row of await runCurvatureBench()) {
     console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio.toFixed(2).padStart(6)}×`);
   }
