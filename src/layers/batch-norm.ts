@@ -97,7 +97,8 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.assertBatchStatistics('the R-operator');
     const k = this.k;
     const ry = this.ry.get(batch);
-    const [a, b] = [this.rScratchA.get(1), this.rScratchB.get(1)];
+    const a = this.rScratchA.get(1);
+    const b = this.rScratchB.get(1);
     // The statistics it recomputes (the same as the forward's) and the running-statistics update go to scratch.
     k.batchNormForward(ry, a, b, this.discardMean, this.discardVar, x, v[offset], v[offset + 1], batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
     if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);

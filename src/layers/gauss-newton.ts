@@ -39,11 +39,11 @@ export class StackGaussNewton<T extends Tensor = Tensor> {
     const n = stack.units;
     stack.rForward(null, v, 0, x, rows);
     stack.zeroGradients();
-    const { z, rz, activation } = stack.lossInput(x);
+    const rz = stack.rLossInput;
     // Nothing before the loss's input has parameters (a lone activation layer): G = 0.
     if (rz) {
       const seed = this.seed.get(rows);
-      gaussNewtonSeed(k, this.loss, activation, seed, rz, z, stack.output, this.scratch.get(rows), rows, n);
+      gaussNewtonSeed(k, this.loss, stack.outputActivation, seed, rz, stack.lossInput(x), stack.output, this.scratch.get(rows), rows, n);
       stack.lossInputBackward(seed, null, x, rows);
     }
     const parameters = stack.parameters;

@@ -87,17 +87,30 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   }
 
   /**
-   * The loss's input after forward and rForward (what a fused loss differentiates): the output
+   * The loss's input in the last forward on x (what a fused loss differentiates): the output
    * layer's pre-activation when it is fused with the loss (a dense layer's z, an activation layer's
-   * input), else the output; with its R{·} (null when nothing before it moves) and the activation
-   * from it to the output ('linear' when the loss is not fused).
+   * input), else the output.
    */
-  lossInput(x: T): { z: T; rz: T | null; activation: OutputActivation } {
+  lossInput(x: T): T {
     const n = this.layers.length - 1;
     const last = this.layers[n];
-    if (last instanceof DenseLayer) return { z: last.preActivation, rz: last.rPreActivation, activation: last.activation };
-    if (last instanceof ActivationLayer) return { z: this.inputOf(n, x), rz: n > 0 ? this.layers[n - 1].rOutput : null, activation: last.activation };
-    return { z: last.output, rz: last.rOutput, activation: 'linear' };
+    if (last instanceof DenseLayer) return last.preActivation;
+    return last instanceof ActivationLayer ? this.inputOf(n, x) : last.output;
+  }
+
+  /** R{·} of the loss's input after rForward; null when nothing before it moves (a lone activation layer). */
+  get rLossInput(): T | null {
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (last instanceof DenseLayer) return last.rPreActivation;
+    if (last instanceof ActivationLayer) return n > 0 ? this.layers[n - 1].rOutput : null;
+    return last.rOutput;
+  }
+
+  /** The activation from the loss's input to the output ('linear' when the loss is not fused with the last layer). */
+  get outputActivation(): OutputActivation {
+    const last = this.layers[this.layers.length - 1];
+    return isFused(last) ? last.activation : 'linear';
   }
 
   /**
@@ -145,7 +158,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    */
   checkLoss(loss: Loss): void {
     const last = this.layers[this.layers.length - 1];
-    const output = isFused(last) ? last.activation : 'linear';
+    const output = this.outputActivation;
     const required = LOSS_OUTPUT[loss];
     if ((required !== null && output !== required) || (required === null && output === 'softmax')) {
       const wanted = required === null ? 'any output but softmax' : `a '${required}' output layer (dense or activation)`;

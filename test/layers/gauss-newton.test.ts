@@ -118,7 +118,7 @@ function normalisationLayers<T extends Tensor>(layers: readonly Layer<T>[]): (Ba
 /** The loss input z (`[batch][n]`) of a forward pass, as float64. */
 function lossInputAt<T extends Tensor>({ k, stack, x, c }: Loaded<T>): Float64Array {
   stack.forward(x, c.batch, 'batch');
-  return Float64Array.from(k.view(stack.lossInput(x).z).subarray(0, c.batch * stack.units));
+  return Float64Array.from(k.view(stack.lossInput(x)).subarray(0, c.batch * stack.units));
 }
 
 /** G·v by the R-operator, as float64 arrays per parameter. */
@@ -139,7 +139,7 @@ function gaussNewtonOf<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float
 function jacobianTimes<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float64Array[]): Float64Array {
   const vector = v.map((values) => tensorOf(k, values) as T);
   stack.rForward(null, vector, 0, x, c.batch);
-  const { rz } = stack.lossInput(x);
+  const rz = stack.rLossInput;
   const result = rz ? Float64Array.from(k.view(rz).subarray(0, c.batch * stack.units)) : new Float64Array(c.batch * stack.units);
   vector.forEach((t) => k.free(t));
   return result;
@@ -161,7 +161,7 @@ function directionalDifference(loaded: Loaded<Tensor>, v: Float64Array[]): Float
 
 /** Jᵀ·H_L·J·v/m with J (`[batch·n]` per parameter) from five-point central differences, in float64. */
 function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64Array[] {
-  const { k, stack, x, c } = loaded;
+  const { k, stack, c } = loaded;
   const columns = stack.parameters.map((p) => {
     const values = k.view(p.value);
     return Array.from({ length: values.length }, (_, i) => {
@@ -180,7 +180,7 @@ function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64
   columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
   const z = lossInputAt(loaded);
   const a = Float64Array.from(k.view(stack.output).subarray(0, c.batch * n));
-  const hjv = lossCurvatureTimes(c.loss, stack.lossInput(x).activation, z, a, jv, c.batch, n);
+  const hjv = lossCurvatureTimes(c.loss, stack.outputActivation, z, a, jv, c.batch, n);
   return columns.map((tensor) => Float64Array.from(tensor, (column) => dot(column, hjv) / c.batch));
 }
 
