@@ -114,6 +114,28 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
    * backend's memory. A release may delete itself (or others) while they run.
    */
   readonly onDispose: Set<() => void>;
+  /**
+   * Gauss-Newton products through the network's own layers (a block network's R-operator,
+   * src/layers/gauss-newton.ts); absent on a dense Model, whose product is src/optim/gauss-newton.ts.
+   */
+  gaussNewton?(): GaussNewtonOperator<T>;
+}
+
+/**
+ * Generalised Gauss-Newton products G·v = Jᵀ·H_L·J·v (Schraudolph 2002) of a network's mean loss
+ * over the first rows of its loaded batch, J the Jacobian of the outputs of all those rows together
+ * (batch norm's batch statistics included): what Hessian-free and src/curvature multiply by.
+ */
+export interface GaussNewtonOperator<T extends Tensor = Tensor> {
+  /**
+   * out = G·v over the `rows` rows of the network's last forward(rows, 'train' | 'batch'); v and
+   * out hold one tensor per entry of parameters(), in its order. Every parameter's grad is
+   * overwritten (the product runs through the backward pass). Allocates only on its first call for
+   * a number of rows.
+   */
+  apply(out: readonly T[], v: readonly T[], rows: number): void;
+  /** Frees the operator's own buffers. */
+  dispose(): void;
 }
 
 /** A chain of dense layers as K-FAC, Levenberg–Marquardt, Hessian-free, the trace and src/curvature see it: a Trainable with its internals. */

@@ -10,11 +10,12 @@ import { GradscopeError } from '../errors.js';
 import { type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
+import { StackGaussNewton } from '../layers/gauss-newton.js';
 import { buildSequential, type Sequential } from '../layers/sequential.js';
 import type { StateBuffer } from '../layers/layer.js';
 import { parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { RowTensor } from '../layers/tensors.js';
-import { MODEL, type Mode, type Parameter, type Trainable } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type Mode, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
 
@@ -157,6 +158,16 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   lossOfLastForward(batch: number): number {
     return this.stack.loss(this.loss, this.targetRows.tensor, this.inputRows.tensor, batch);
+  }
+
+  /** G·v through the layers' R-operator over the first rows of the loaded input (src/layers/gauss-newton.ts). */
+  gaussNewton(): GaussNewtonOperator<T> {
+    this.assertAlive();
+    const product = new StackGaussNewton(this.k, this.stack, this.loss);
+    return {
+      apply: (out, v, rows) => product.apply(out, v, this.inputRows.tensor, rows),
+      dispose: () => product.dispose(),
+    };
   }
 
   checkOutputs(first: number, count: number, label: string): void {

@@ -21,10 +21,16 @@
  *   Fisher's diagonal, from squared deltas and squared activations: one GEMM per layer).
  * A step that would raise the batch loss is not taken (λ still grows). The step's scale is the
  * model's: the learning rate passed to step() is not used.
+ *
+ * On a block network (batch and layer norm, residual blocks, activation layers) the products run
+ * through the layers' R-operator (net.gaussNewton(), src/layers/gauss-newton.ts) over a forward of
+ * the curvature rows alone in 'batch' mode, so batch norm's statistics are those rows' and J
+ * differentiates through them; there is no preconditioner (its diagonal needs per-example
+ * gradients of dense layers).
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { denseModelOf, type Model, type ModelOwner } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
@@ -55,7 +61,10 @@ export interface HessianFreeOptions {
   decay?: number;
   /** Fraction of the loaded batch used for curvature products (default 0.25; at least 32 rows or the whole batch). */
   curvatureFraction?: number;
-  /** Use Martens' diagonal preconditioner (default true). */
+  /**
+   * Use Martens' diagonal preconditioner (default true; false on a block network, which refuses
+   * true: the diagonal is built from per-example gradients of dense layers).
+   */
   preconditioner?: boolean;
   /** Backtrack over stored CG iterates (default true). */
   backtracking?: boolean;
@@ -139,6 +148,8 @@ interface Buffers<T extends Tensor> {
   diagonal: ParamVector<T>;
   /** θ at the start of the step. */
   theta: ParamVector<T>;
+  /** The step's gradient, kept aside on a block network (its curvature products overwrite the grads); null on a dense one. */
+  gradient: ParamVector<T> | null;
   /** Stored iterates for backtracking (allocated on first use). */
   snapshots: ParamVector<T>[];
 }
@@ -158,22 +169,27 @@ export class HessianFree implements Optimizer {
   private readonly snapshotQ: Float64Array;
   private readonly snapshotIteration: Int32Array;
   private buffers: Buffers<Tensor> | undefined;
-  private product: GaussNewtonProduct | undefined;
+  private product: GaussNewtonOperator | undefined;
+  /** Rows the product was made for (a dense Model's product has a fixed capacity). */
+  private productRows = 0;
   /** Squared deltas and squared activations of the gradient batch, for the preconditioner. */
   private squares: { deltas: Tensor; inputs: Tensor; rows: number } | undefined;
 
-  private readonly net: Model;
+  private readonly net: Trainable;
+  /** The network as a dense Model (preconditioner, products), or null for a block network (products through its layers). */
+  private readonly dense: Model | null;
 
   /** Run by net.dispose(); dispose() takes it off the network's list. */
   private readonly release = () => this.dispose();
 
   /** The model this optimiser was created for. */
-  get model(): Model {
+  get model(): Trainable {
     return this.net;
   }
 
   constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
-    const net = (this.net = denseModelOf(owner, 'hessian-free'));
+    const net = (this.net = owner[MODEL]);
+    this.dense = net.kind === 'dense' ? (net as Model) : null;
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;
     const maxIterations = checkNumber(options.maxIterations, 'hessian-free: maxIterations', { min: 1, max: 10000, integer: true }, d.maxIterations);
@@ -183,9 +199,12 @@ export class HessianFree implements Optimizer {
       minIterations: checkNumber(options.minIterations, 'hessian-free: minIterations', { min: 1, max: maxIterations, integer: true }, d.minIterations),
       decay: checkNumber(options.decay, 'hessian-free: decay', { min: 0, max: 1 }, d.decay),
       curvatureFraction: checkNumber(options.curvatureFraction, 'hessian-free: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
-      preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', d.preconditioner),
+      preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', this.dense !== null && d.preconditioner),
       backtracking: checkBoolean(options.backtracking, 'hessian-free: backtracking', d.backtracking),
     };
+    if (!this.dense && this.options.preconditioner) {
+      throw invalidOption(`hessian-free: preconditioner: Martens' diagonal is built from per-example gradients of dense layers, and this network has other layers (${net.firstNonDense}); leave it out or set it false`);
+    }
     this.lambda = this.options.damping;
     this.schedule = backtrackSchedule(maxIterations);
     this.q = new Float64Array(maxIterations + 1);
@@ -199,16 +218,22 @@ export class HessianFree implements Optimizer {
     return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
   }
 
-  step(net: Model, _learningRate: number, batch: number): void {
+  step(net: Trainable, _learningRate: number, batch: number): void {
     net.assertAlive();
     const k = net.kernels;
     const m = this.curvatureRows(batch);
     const b = this.ensureBuffers(net, batch, m);
-    const L = net.depth;
-    const lossBefore = k.loss(net.loss, net.activationFunctions[L - 1], net.zs[L - 1], net.activations[L], net.targets!, batch, net.outputSize);
-    const g = gradientsOf(net);
+    const lossBefore = net.lossOfLastForward(batch);
+    let g = gradientsOf(net);
     const lambda = this.lambda;
-    if (this.options.preconditioner) this.updatePreconditioner(net, batch, lambda);
+    if (this.options.preconditioner) this.updatePreconditioner(this.dense!, batch, lambda);
+    if (b.gradient) {
+      // A block network's products run through its backward pass, over the curvature rows' own
+      // forward (batch norm's statistics are those rows'); a dense Model's read the prefix of this one.
+      copyVector(k, b.gradient, g);
+      g = b.gradient;
+      if (m < batch) net.forward(m, 'batch');
+    }
 
     const stored = this.conjugateGradient(k, b, g, m, lambda);
     copyVector(k, b.theta, valuesOf(net));
@@ -316,14 +341,13 @@ export class HessianFree implements Optimizer {
   }
 
   /** Mean loss over the batch at θ₀ + step (θ₀ in b.theta); leaves θ there. */
-  private lossAt(net: Model, b: Buffers<Tensor>, step: ParamVector, batch: number): number {
+  private lossAt(net: Trainable, b: Buffers<Tensor>, step: ParamVector, batch: number): number {
     const k = net.kernels;
     const theta = valuesOf(net);
     copyVector(k, theta, b.theta);
     axpyVectors(k, theta, step, 1);
-    net.feedforward(batch);
-    const L = net.depth;
-    const loss = k.loss(net.loss, net.activationFunctions[L - 1], net.zs[L - 1], net.activations[L], net.targets!, batch, net.outputSize);
+    net.forward(batch, 'batch');
+    const loss = net.lossOfLastForward(batch);
     return Number.isFinite(loss) ? loss : Infinity;
   }
 
@@ -348,23 +372,25 @@ export class HessianFree implements Optimizer {
     for (let i = 0; i < b.diagonal.length; i++) k.martensPreconditioner(b.inverseM[i], b.diagonal[i], b.diagonal[i].length, batch, lambda);
   }
 
-  private ensureBuffers(net: Model, batch: number, m: number): Buffers<Tensor> {
+  private ensureBuffers(net: Trainable, batch: number, m: number): Buffers<Tensor> {
     const k = net.kernels;
+    const dense = this.dense;
     if (!this.buffers) {
       const lengths = parameterLengths(net);
       const vector = () => allocVector(k, lengths);
       this.buffers = {
         x: vector(), r: vector(), y: vector(), p: vector(), ap: vector(),
-        inverseM: vector(), diagonal: vector(), theta: vector(), snapshots: [],
+        inverseM: vector(), diagonal: vector(), theta: vector(), gradient: dense ? null : vector(), snapshots: [],
       };
     }
-    if (!this.product || this.product.capacity < m) {
+    if (!this.product || (dense && this.productRows < m)) {
       this.product?.dispose();
-      this.product = new GaussNewtonProduct(net, m);
+      this.product = dense ? new GaussNewtonProduct(dense, m) : net.gaussNewton!();
+      this.productRows = m;
     }
-    if (this.options.preconditioner && (!this.squares || this.squares.rows < batch)) {
+    if (dense && this.options.preconditioner && (!this.squares || this.squares.rows < batch)) {
       if (this.squares) [this.squares.deltas, this.squares.inputs].forEach((t) => k.free(t));
-      const width = Math.max(...net.sizes);
+      const width = Math.max(...dense.sizes);
       this.squares = { deltas: k.alloc(batch * width), inputs: k.alloc(batch * width), rows: batch };
     }
     return this.buffers;
@@ -399,8 +425,9 @@ export class HessianFree implements Optimizer {
     this.net.onDispose.delete(this.release);
     const k = this.net.kernels;
     if (this.buffers) {
-      const { snapshots, ...vectors } = this.buffers;
+      const { snapshots, gradient, ...vectors } = this.buffers;
       Object.values(vectors).forEach((v) => freeVector(k, v));
+      if (gradient) freeVector(k, gradient);
       snapshots.forEach((v) => freeVector(k, v));
       this.buffers = undefined;
     }

@@ -4,12 +4,12 @@
  * optimisers run their linear algebra (conjugate gradient, Kronecker-factored steps) on these.
  */
 import type { Kernels, Tensor } from '../kernels.js';
-import type { Model } from '../model.js';
+import type { Trainable } from '../model.js';
 
 export type ParamVector<T extends Tensor = Tensor> = T[];
 
 /** Lengths of the parameter tensors, in net.parameters() order. */
-export function parameterLengths(net: Model): number[] {
+export function parameterLengths(net: Trainable): number[] {
   return net.parameters().map((p) => p.length);
 }
 
@@ -50,12 +50,12 @@ export function copyVector<T extends Tensor>(k: Kernels<T>, dst: ParamVector<T>,
 }
 
 /** The network's parameter tensors (not copies) as a vector. */
-export function valuesOf<T extends Tensor>(net: Model<T>): ParamVector<T> {
+export function valuesOf<T extends Tensor>(net: Trainable<T>): ParamVector<T> {
   return net.parameters().map((p) => p.value);
 }
 
 /** The network's gradient tensors (∂C/∂W, ∂C/∂b, as backprop left them) as a vector. */
-export function gradientsOf<T extends Tensor>(net: Model<T>): ParamVector<T> {
+export function gradientsOf<T extends Tensor>(net: Trainable<T>): ParamVector<T> {
   return net.parameters().map((p) => p.grad);
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Hessian-free on networks built from layer specs: its Gauss-Newton products run through the
+ * layers' R-operator (src/layers/gauss-newton.ts; tested against finite differences in
+ * test/layers/gauss-newton.test.ts), batch norm in 'batch' mode through its batch statistics.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { HessianFree, type HessianFreeReport } from '../../src/optim/hessian-free.js';
+
+/** Batch norm, a ReZero and a plain residual block, layer norm and SELU, on 2 inputs. */
+const LAYERS: LayerSpec[] = [
+  { type: 'dense', units: 8, activation: 'tanh' },
+  { type: 'batch-norm' },
+  { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'batch-norm' }] },
+  { type: 'residual', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 8, activation: 'selu' }] },
+  { type: 'dense', units: 1, activation: 'sigmoid' },
+];
+
+/** 64 points of [−2, 2]², class 1 where x₀·x₁ > 0 (XOR by quadrant: no linear model separates it). */
+function quadrants(seed: number): { x: number[][]; y: number[][] } {
+  const rng = new Rng(seed);
+  const x = Array.from({ length: 64 }, () => [rng.uniformIn(-2, 2), rng.uniformIn(-2, 2)]);
+  return { x, y: x.map(([a, b]) => [a * b > 0 ? 1 : 0]) };
+}
+
+// curvatureFraction 0.25 takes 32 of the 64 rows (a forward of those rows alone, with their own
+// batch statistics, before the products); 1 takes the whole batch.
+describe.each(['ref', 'wasm'] as const)('Hessian-free on a block network (%s)', (backend) => {
+  it.each([0.25, 1])('never raises the batch loss and lowers it fivefold in 20 full-batch steps (curvatureFraction %s)', async (curvatureFraction) => {
+    const net = await createNetwork({ inputs: 2, loss: 'binary-cross-entropy', layers: LAYERS, backend, seed: 3 });
+    const { x, y } = quadrants(5);
+    const hf = new HessianFree(net, { maxIterations: 50, curvatureFraction });
+    const reports: HessianFreeReport[] = [];
+    net.train(x, y, { optimizer: hf, epochs: 20, batchSize: 64, shuffle: false, onBatch: () => reports.push(hf.lastReport!) });
+    for (const r of reports) expect(r.lossAfter).toBeLessThanOrEqual(r.lossBefore);
+    expect(reports[0].curvatureRows).toBe(curvatureFraction === 1 ? 64 : 32);
+    const [first, last] = [reports[0].lossBefore, reports[reports.length - 1].lossAfter];
+    console.log(`block network on ${backend}, curvature on ${reports[0].curvatureRows} rows: batch loss ${first.toFixed(4)} → ${last.toFixed(4)} in ${reports.length} steps, ${reports.filter((r) => r.accepted).length} accepted, λ ${hf.lambda.toExponential(2)}`);
+    expect(last).toBeLessThanOrEqual(0.2 * first);
+    net.dispose();
+  });
+});
+
+describe('Hessian-free on a block network: options', () => {
+  it("refuses Martens' preconditioner (it needs per-example gradients) before touching the network", async () => {
+    const net = await createNetwork({ inputs: 2, loss: 'binary-cross-entropy', layers: LAYERS, backend: 'ref', seed: 3 });
+    expect(() => new HessianFree(net, { preconditioner: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/preconditioner.*layers\[1\] is batch-norm/) }));
+    expect(new HessianFree(net).options.preconditioner).toBe(false);
+    net.dispose();
+  });
+});
