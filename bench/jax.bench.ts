@@ -19,6 +19,7 @@ import { Rng } from '../src/init/rng.js';
 import { createNetwork, type Network } from '../src/api/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
+import type { ModelFile } from '../src/network/model-file.js';
 
 export const JAX_SIZES = [784, 100, 100, 10];
 export const JAX_BATCHES = [1, 8, 64, 256];
@@ -48,7 +49,7 @@ function uniformRows(rng: Rng, rows: number, cols: number): Float32Array {
 
 /** gradscope's weights `[out][in]` as jax-js arrays `[in, out]` (x @ W), biases as `[out]`. */
 function paramsOf(net: Network): Params {
-  const { layers } = net.toJSON();
+  const { layers } = net.toJSON() as ModelFile;
   return {
     w: layers.map(({ weights, inputs, units }) => np.array(Float32Array.from(transpose(weights))).reshape([inputs, units])),
     b: layers.map(({ biases }) => np.array(Float32Array.from(biases))),
@@ -162,7 +163,7 @@ async function sameStep(
   twin.train(x, y, options);
   const [loss, next] = sgdStep(tree.ref(params), xs.ref, ys.ref);
   loss.dispose();
-  const ours = twin.toJSON().layers.map(({ weights }) => transpose(weights));
+  const ours = (twin.toJSON() as ModelFile).layers.map(({ weights }) => transpose(weights));
   let worst = 0;
   const updated = next as Params;
   tree.dispose(updated.b);

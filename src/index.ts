@@ -11,7 +11,9 @@ export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM } from '
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';
-export { modelFromJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
+export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
+export { BLOCK_MODEL_VERSION } from './network/block-model-file.js';
+export type { BlockModelFile, BlockModelFileTensor } from './network/block-model-file.js';
 export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js';
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
@@ -34,7 +36,7 @@ export type { Optimizer } from './optim/optimizer.js';
 export { createOptimizer, registerOptimizer, optimizerNames, OPTIMIZERS, clipGradientNorm } from './optim/index.js';
 export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop } from './optim/index.js';
 export type { OptimizerSpec, OptimizerDefinition, OptimizerState } from './optim/index.js';
-export { modelOf, networkFromModel } from './io/model-data.js';
+export { modelOf, networkFromModel, blockModelOf, networkFromBlockModel } from './io/model-data.js';
 export { toSafetensors, fromSafetensors } from './io/safetensors.js';
 export type { SafetensorsImportOptions } from './io/safetensors.js';
 export { blockModelFromSafetensors, blockModelToSafetensors } from './io/safetensors-blocks.js';
@@ -48,9 +50,9 @@ export { HessianFree, HESSIAN_FREE_DEFAULTS } from './optim/hessian-free.js';
 export type { HessianFreeOptions, HessianFreeReport } from './optim/hessian-free.js';
 export {
   checkpointOf, checkpointToJSON, checkpointFromJSON, encodeCheckpoint, decodeCheckpoint, networkFromCheckpoint, restoreOptimizer,
-  CHECKPOINT_LIMITS, CHECKPOINT_BINARY_VERSION,
+  CHECKPOINT_LIMITS, CHECKPOINT_BINARY_VERSION, CHECKPOINT_BINARY_BLOCK_VERSION,
 } from './io/checkpoint.js';
-export type { Checkpoint, CheckpointFile } from './io/checkpoint.js';
+export type { Checkpoint, CheckpointFile, CheckpointTraining } from './io/checkpoint.js';
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';

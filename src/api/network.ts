@@ -17,7 +17,10 @@ import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../netw
 import { Engine, type InitialParameters } from '../network/engine.js';
 import { backpropRows, evaluateRows, predictRows, type Evaluation } from '../network/rows.js';
 import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
-import { modelFromJSON, modelToJSON, type ModelFile } from '../network/model-file.js';
+import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
+import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
+import { checkFloat32Values } from '../model-limits.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { Dataset, uploadDataset } from '../training/dataset.js';
@@ -60,8 +63,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
-  constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters) {
-    this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters) : new BlockEngine(kernels, config);
+  constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
+    this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
   }
 
   /** The engine behind its Trainable contract, for optimisers and the training loop (throws DISPOSED after dispose()). */
@@ -280,34 +283,59 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     });
   }
 
-  /** The model in gradscope's JSON file format (see README). */
-  toJSON(): ModelFile {
+  /**
+   * The model in gradscope's JSON file format (see README): version 1 for a network of dense
+   * layers, version 2 (layer specs and every tensor by name, batch norm's running statistics
+   * included) for a block network.
+   */
+  toJSON(): ModelFile | BlockModelFile {
     this.assertAlive();
+    const engine = this.#engine;
+    if (engine instanceof BlockEngine) return blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state() });
     const k = this.kernels;
-    const what = 'toJSON: use net.parameters()';
     return modelToJSON({
       loss: this.loss,
-      sizes: this.#dense('sizes', what).sizes,
-      activations: this.activationFunctions,
-      weights: this.weights.map((w) => k.view(w)),
-      biases: this.biases.map((b) => k.view(b)),
+      sizes: engine.sizes,
+      activations: engine.activationFunctions,
+      weights: engine.weights.map((w) => k.view(w)),
+      biases: engine.biases.map((b) => k.view(b)),
     });
+  }
+
+  /** Every parameter and state buffer (batch norm's running statistics) as float32 copies, by PyTorch state_dict name and in its order. */
+  state(): BlockTensor[] {
+    this.assertAlive();
+    const engine = this.#engine;
+    if (engine instanceof BlockEngine) return engine.state();
+    const k = this.kernels;
+    return engine.parameters().map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float', values: Float32Array.from(k.view(p.value)) }));
+  }
+
+  /**
+   * Sets every parameter and state buffer from `tensors` (as state() gives them: every name, in
+   * order, of the same lengths), e.g. a checkpoint's. Checked whole before anything changes
+   * (BAD_MODEL_FILE naming the first mismatch).
+   */
+  loadState(tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
+    this.assertAlive();
+    const expected = this.state();
+    if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
+    expected.forEach((t, i) => {
+      if (tensors[i].name !== t.name || tensors[i].values.length !== t.values.length) {
+        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${t.values.length} values, got ${tensors[i].name} of ${tensors[i].values.length}`);
+      }
+      checkFloat32Values(tensors[i].values, `tensors[${i}] (${t.name})`, (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`));
+    });
+    const engine = this.#engine;
+    if (engine instanceof BlockEngine) engine.loadState(tensors);
+    else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
   }
 
   /** A network from gradscope's JSON model format (an object or its text). */
   static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
     if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
     if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
-    const model = modelFromJSON(json);
-    const config: NetworkConfig = {
-      sizes: model.sizes,
-      activations: model.activations,
-      loss: model.loss,
-      init: 'standard',
-      biasInit: 'zero',
-      seed: options.seed ?? 1,
-    };
-    return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
+    return networkOfData(readModelJSON(json), options);
   }
 
   /** Returns every tensor's memory to the backend; any later call throws DISPOSED. */
@@ -327,6 +355,28 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
   const { config } = resolveNetwork(options);
   return networkOn(options, (kernels) => new Network(kernels, config));
+}
+
+/**
+ * A network holding checked model data (a version 1 or 2 model file's, a checkpoint's) on the
+ * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
+ * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
+ */
+export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  const seed = options.seed ?? 1;
+  const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
+  if (!('kind' in model)) {
+    const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations };
+    return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));
+  }
+  if (model.layers.every((spec) => spec.type === 'dense')) {
+    const dense = model.layers as Extract<CheckedSpec, { type: 'dense' }>[];
+    const config: NetworkConfig = { ...common, sizes: [model.inputs, ...dense.map((spec) => spec.units)], activations: dense.map((spec) => spec.activation) };
+    const values = model.tensors.map((t) => t.values);
+    return networkOn(options, (kernels) => new Network(kernels, config, { weights: values.filter((_, i) => i % 2 === 0), biases: values.filter((_, i) => i % 2 === 1) }));
+  }
+  const config: BlockConfig = { ...common, inputs: model.inputs, layers: model.layers };
+  return networkOn(options, (kernels) => new Network(kernels, config, model.tensors));
 }
 
 /** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */

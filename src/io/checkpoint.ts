@@ -14,23 +14,34 @@
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
  *   end−4 u32    CRC-32 of every byte before it
+ * Version 2 holds a block network (built from layer specs), laid out the same way except: the
+ * header's { inputs, loss, layers } replace { loss, sizes, activations }, and the payload holds
+ * every parameter and state buffer in PyTorch's state_dict order (stateLayout of the layers; batch
+ * norm's running statistics and num_batches_tracked included) before the optimiser's tensors.
+ * Networks of dense layers keep writing version 1.
  * Every size is checked against the file's length before anything is allocated.
  */
 import type { BackendOptions } from '../backend.js';
 import { describeValue, GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkModelData, modelFromJSON, modelToJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
+import { checkBlockArchitecture, checkBlockModel } from '../network/block-model-check.js';
+import { elementsOf } from '../layers/block-layout.js';
+import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
 import type { Network } from '../api/network.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
-import { badModel, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
+import { badModel, blockModelOf, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
-/** The binary checkpoint format version this gradscope writes and reads. */
+/** The binary checkpoint format version of a network of dense layers (a block network's is CHECKPOINT_BINARY_BLOCK_VERSION). */
 export const CHECKPOINT_BINARY_VERSION = 1;
+/** The binary checkpoint format version of a block network. */
+export const CHECKPOINT_BINARY_BLOCK_VERSION = 2;
 /** Limits enforced on load (the architecture's own limits are MODEL_LIMITS). */
 export const CHECKPOINT_LIMITS = {
   /** Largest JSON header of a binary checkpoint, in bytes (1 MiB). */
@@ -48,8 +59,8 @@ const TRAILER = 4;
 
 /** A model plus what training needs to continue bit for bit. */
 export interface Checkpoint {
-  /** The architecture, loss and parameters. */
-  model: ModelData;
+  /** The architecture, loss and parameters (a block network's: BlockModelData, running statistics included). */
+  model: ModelData | BlockModelData;
   /** Training steps taken. */
   step: number;
   /** The network RNG's four state words (shuffling continues where it stopped). */
@@ -63,7 +74,7 @@ export interface Checkpoint {
  * Refuses (INVALID_OPTION, naming the value) what the readers would refuse, so whatever saves, loads.
  */
 export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
-  const model = modelOf(net); // throws DISPOSED first
+  const model = net.kind === 'blocks' ? blockModelOf(net) : modelOf(net); // throws DISPOSED first
   const state = optimizer?.state();
   const checkpoint = {
     model,
@@ -77,7 +88,8 @@ export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
 
 /** Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse). */
 export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): void {
-  checkModelData(checkpoint.model, 'net', fail);
+  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model, 'net', fail);
+  else checkModelData(checkpoint.model, 'net', fail);
   readStep(checkpoint.step, 'step', fail);
   readRng(checkpoint.rng, 'rng', fail);
   const o = checkpoint.optimizer;
@@ -90,7 +102,8 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
 
 /** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
-  const net = await networkFromModel(checkpoint.model, options);
+  const model = checkpoint.model;
+  const net = await networkFromModel(model, options);
   net.rng.setState(checkpoint.rng);
   net.step = checkpoint.step;
   return net;
@@ -107,8 +120,8 @@ export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | u
 
 // ---- JSON ----
 
-/** A checkpoint as JSON: the model file plus a `training` section. */
-export interface CheckpointFile extends ModelFile {
+/** The training section of a JSON checkpoint. */
+export interface CheckpointTraining {
   /** What training needs to continue. */
   training: {
     /** Training steps taken. */
@@ -127,11 +140,14 @@ export interface CheckpointFile extends ModelFile {
   };
 }
 
+/** A checkpoint as JSON: the model file (version 1, or 2 for a block network) plus a `training` section. */
+export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
+
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
   const { model, optimizer } = checkpoint;
   return {
-    ...modelToJSON(model),
+    ...('kind' in model ? blockModelToJSON(model) : modelToJSON(model)),
     training: {
       step: checkpoint.step,
       rng: [...checkpoint.rng],
@@ -149,7 +165,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
       throw badModel('model', `not valid JSON (${(error as Error).message})`);
     }
   }
-  const model = modelFromJSON(json);
+  const model = readModelJSON(json);
   const training = (json as Record<string, unknown>).training;
   if (training === undefined) return { model, step: 0, rng: freshRng(seed) };
   if (!isRecord(training)) throw badModel('training', 'expected an object');
@@ -184,23 +200,24 @@ export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
 /** A checkpoint in gradscope's binary format (see the module comment for the layout). */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
   const { model, optimizer } = checkpoint;
+  const blocks = 'kind' in model;
+  const architecture = blocks ? { inputs: model.inputs, loss: model.loss, layers: model.layers } : { loss: model.loss, sizes: model.sizes, activations: model.activations };
   const header = new TextEncoder().encode(
     JSON.stringify({
-      loss: model.loss,
-      sizes: model.sizes,
-      activations: model.activations,
+      ...architecture,
       step: checkpoint.step,
       rng: checkpoint.rng,
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
     }),
   );
-  const tensors = [...model.weights.flatMap((w, l) => [w, model.biases[l]]), ...(optimizer?.tensors ?? [])];
+  const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);
+  const tensors = [...modelTensors, ...(optimizer?.tensors ?? [])];
   const payloadStart = alignTo4(FIXED_HEADER + header.length);
   const floats = tensors.reduce((sum, t) => sum + t.length, 0);
   const bytes = new Uint8Array(payloadStart + 4 * floats + TRAILER);
   const view = new DataView(bytes.buffer);
   bytes.set(CHECKPOINT_BINARY_MAGIC, 0);
-  view.setUint32(8, CHECKPOINT_BINARY_VERSION, true);
+  view.setUint32(8, blocks ? CHECKPOINT_BINARY_BLOCK_VERSION : CHECKPOINT_BINARY_VERSION, true);
   view.setUint32(12, header.length, true);
   bytes.set(header, FIXED_HEADER);
   let at = payloadStart;
@@ -217,7 +234,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== CHECKPOINT_BINARY_VERSION) throw badModel('version', `this gradscope reads binary version ${CHECKPOINT_BINARY_VERSION}, got ${version}`);
+  if (version !== CHECKPOINT_BINARY_VERSION && version !== CHECKPOINT_BINARY_BLOCK_VERSION) {
+    throw badModel('version', `this gradscope reads binary versions ${CHECKPOINT_BINARY_VERSION} and ${CHECKPOINT_BINARY_BLOCK_VERSION}, got ${version}`);
+  }
   const headerLength = view.getUint32(12, true);
   if (headerLength > CHECKPOINT_LIMITS.maxHeaderBytes) throw badModel('header', `${headerLength} bytes exceeds the limit of ${CHECKPOINT_LIMITS.maxHeaderBytes}`);
   const payloadStart = alignTo4(FIXED_HEADER + headerLength);
@@ -234,10 +253,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   if (!isRecord(header)) throw badModel('header', 'expected a JSON object');
   const loss: Loss = readLoss(header.loss, 'header.loss');
-  if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
-  const sizes = header.sizes as number[];
-  const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
-  checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
+  const architecture = version === CHECKPOINT_BINARY_BLOCK_VERSION ? readBlockArchitecture(header, loss) : readDenseArchitecture(header, loss);
   const step = readStep(header.step, 'header.step');
   const rng = readRng(header.rng, 'header.rng');
   let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
@@ -255,8 +271,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
 
   // The payload must hold exactly what the header describes: checked before allocating it.
-  const layerLengths = sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]);
-  const lengths = [...layerLengths, ...(optimizerHeader?.lengths ?? [])];
+  const lengths = [...architecture.lengths, ...(optimizerHeader?.lengths ?? [])];
   const floats = lengths.reduce((sum, n) => sum + n, 0);
   const payloadBytes = bytes.length - TRAILER - payloadStart;
   if (payloadBytes !== 4 * floats) throw badModel('payload', `${payloadBytes} bytes, but the header describes ${4 * floats} (${floats} float32 values)`);
@@ -268,16 +283,43 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     checkFinite(t, where);
     return t;
   };
-  const weights: Float32Array[] = [];
-  const biases: Float32Array[] = [];
-  for (let l = 0; l + 1 < sizes.length; l++) {
-    weights.push(read(sizes[l] * sizes[l + 1], `layers[${l}].weights`));
-    biases.push(read(sizes[l + 1], `layers[${l}].biases`));
-  }
-  const model: ModelData = { loss, sizes, activations, weights, biases };
+  const model = architecture.read(read);
   if (!optimizerHeader) return { model, step, rng };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, `optimizer.tensors[${i}]`));
   return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors } };
+}
+
+/** The tensors' lengths a version 1 header describes, and how to read them into ModelData. */
+function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: (n: number, where: string) => Float32Array) => ModelData } {
+  if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
+  const sizes = header.sizes as number[];
+  const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
+  checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
+  return {
+    lengths: sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]),
+    read(read) {
+      const weights: Float32Array[] = [];
+      const biases: Float32Array[] = [];
+      for (let l = 0; l + 1 < sizes.length; l++) {
+        weights.push(read(sizes[l] * sizes[l + 1], `layers[${l}].weights`));
+        biases.push(read(sizes[l + 1], `layers[${l}].biases`));
+      }
+      return { loss, sizes, activations, weights, biases };
+    },
+  };
+}
+
+/** The tensors' lengths a version 2 header describes (its layers' stateLayout), and how to read them into BlockModelData (checked whole). */
+function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: (n: number, where: string) => Float32Array) => BlockModelData } {
+  const { inputs, layers, layout } = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
+  return {
+    lengths: layout.map((slot) => elementsOf(slot.shape)),
+    read(read) {
+      const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors: layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), `tensors[${JSON.stringify(slot.name)}]`) })) };
+      checkBlockModel(model, 'model', badModel);
+      return model;
+    },
+  };
 }
 
 // ---- field readers ----

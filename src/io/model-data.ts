@@ -2,15 +2,16 @@
  * The bridge between a Network and its in-memory ModelData, and the checks every converter runs on
  * an architecture it read from a foreign file, so all formats report errors the same way.
  */
-import { networkOn, type BackendOptions } from '../backend.js';
-import { GradscopeError } from '../errors.js';
+import type { BackendOptions } from '../backend.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
-import { Network } from '../api/network.js';
+import { Network, networkOfData } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
+import { checkBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
@@ -61,9 +62,10 @@ export function checkFinite(values: Float32Array, where: string): void {
   checkFloat32Values(values, where, badModel);
 }
 
-/** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`). */
+/** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
   net.assertAlive();
+  if (net.kind === 'blocks') throw invalidOption('modelOf: a network built from layer specs is not a chain of dense layers; use blockModelOf(net)');
   const k = net.kernels;
   return {
     loss: net.loss,
@@ -74,14 +76,27 @@ export function modelOf(net: Network): ModelData {
   };
 }
 
-/** A network holding `model`'s parameters on the chosen backend (default 'wasm'). */
-export async function networkFromModel(model: ModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+/**
+ * A copy of any network as BlockModelData: its layer specs (a dense network's as dense specs) and
+ * every parameter and state buffer by PyTorch state_dict name, in that order (float32 copies).
+ * What the exporters, model files and checkpoints of block networks take.
+ */
+export function blockModelOf(net: Network): BlockModelData {
+  net.assertAlive();
+  return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state() };
+}
+
+/** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
+export async function networkFromBlockModel(model: BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkBlockModel(model, 'model', badModel);
+  return networkOfData(model, options);
+}
+
+/** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
+export async function networkFromModel(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  if ('kind' in model) return networkFromBlockModel(model, options);
   checkModelData(model, 'model', badModel);
-  return networkOn(options, (kernels) => new Network(
-    kernels,
-    { sizes: model.sizes, activations: model.activations, loss: model.loss, init: 'standard', biasInit: 'zero', seed: options.seed ?? 1 },
-    { weights: model.weights, biases: model.biases },
-  ));
+  return networkOfData(model, options);
 }
 
 /** The model of either a Network or ModelData, so every exporter takes both; refuses (INVALID_OPTION) what no format could read back. */

@@ -16,7 +16,9 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkModelData, modelFromJSON, modelJsonText, modelToJSON, type ModelData } from '../network/model-file.js';
+import { checkModelData, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
+import { blockModelToJSON } from '../network/block-model-file.js';
+import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
 import { parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
 import { FILE_LIMITS } from './files.js';
@@ -112,7 +114,7 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
 }
 
 /** Reads a model from any readable format; `format` overrides what the content and the name say. */
-export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData> {
+export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
   if (options.format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   if (await isDirectory(path)) {
     if (options.format !== undefined && options.format !== 'tfjs' && options.format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${options.format}`);
@@ -127,7 +129,7 @@ export async function readModelFile(path: string, options: ImportOptions & { for
     if (format === 'gradscope' && isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes).model;
     const json = parseJson(bytes);
     if (format === 'json') format = isTfjsJson(json) ? 'tfjs' : 'gradscope';
-    return format === 'tfjs' ? readTfjsLayersFile(path, options, json) : modelFromJSON(json);
+    return format === 'tfjs' ? readTfjsLayersFile(path, options, json) : readModelJSON(json);
   });
 }
 
@@ -159,13 +161,18 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
 }
 
 /** Writes `model` in `format` (default: from the path rule); returns the files written. */
-export async function writeModelFile(model: ModelData, path: string, format?: InteropFormat): Promise<string[]> {
+export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
   const chosen = format ?? (await interopFormatOf(path));
-  switch (chosen) {
-    case 'gradscope':
+  if (chosen === 'gradscope') {
+    if ('kind' in model) await writeFileAtomic(path, modelJsonText(blockModelToJSON(model)) + '\n');
+    else {
       checkModelData(model);
       await writeFileAtomic(path, modelJsonText(modelToJSON(model)) + '\n');
-      return [path];
+    }
+    return [path];
+  }
+  if ('kind' in model) throw invalidOption(`${path}: ${chosen ?? 'this format'} does not take a network built from layer specs yet; write gradscope's JSON (.json)`);
+  switch (chosen) {
     case 'safetensors':
       await writeFileAtomic(path, toSafetensors(model));
       return [path];

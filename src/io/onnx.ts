@@ -16,7 +16,7 @@ import type { Network } from '../api/network.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
-import { checkBlockModel, isBlockModel } from './block-model-check.js';
+import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { asModelData, denseAsBlockModel } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
 

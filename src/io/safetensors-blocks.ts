@@ -13,7 +13,7 @@
  */
 import { MODEL_FILE_TAG } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from '../network/block-model-check.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, parseSafetensors, type TensorToWrite } from './safetensors-format.js';

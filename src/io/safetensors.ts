@@ -22,7 +22,7 @@ import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
 import { blockModelToSafetensors, isBlockFile, tensorsToWrite } from './safetensors-blocks.js';
-import { isBlockModel } from './block-model-check.js';
+import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
 /** Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict). */

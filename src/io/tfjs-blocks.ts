@@ -20,7 +20,7 @@ import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import { rethrowThrough } from '../model-limits.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from '../network/block-model-check.js';
 import { badModel } from './model-data.js';
 import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { isObject, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';

@@ -18,7 +18,7 @@ import type { Network } from '../api/network.js';
 import { describeValue, quoted } from '../errors.js';
 import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { isBlockModel } from './block-model-check.js';
+import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
 

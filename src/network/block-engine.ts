@@ -12,7 +12,11 @@ import { Rng } from '../init/rng.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { StackGaussNewton } from '../layers/gauss-newton.js';
 import { buildSequential, type Sequential } from '../layers/sequential.js';
-import type { StateBuffer } from '../layers/layer.js';
+import { BatchNormLayer } from '../layers/batch-norm.js';
+import type { BlockTensor } from '../layers/block-model.js';
+import type { LayerStack, StateBuffer } from '../layers/layer.js';
+import { ResidualBlock } from '../layers/residual.js';
+import { stateDict } from '../layers/state-dict.js';
 import { parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { RowTensor } from '../layers/tensors.js';
 import { MODEL, type GaussNewtonOperator, type Mode, type Parameter, type Trainable } from '../model.js';
@@ -48,26 +52,29 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly groupCount: number;
   /** The layers, as one PyTorch nn.Sequential. */
   readonly stack: Sequential<T>;
-  /** The initialisers the dense layers were drawn with. */
-  readonly initialisation: { weights: WeightInit; biases: BiasInit };
+  /** The initialisers the dense layers were drawn with (absent when the tensors were given, e.g. from a file). */
+  readonly initialisation?: { weights: WeightInit; biases: BiasInit };
   step = 0;
   capacity = 0;
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
   private disposed = false;
+  /** Batch norm layers by the name prefix of their tensors ('2.', '3.branch.0.'): where num_batches_tracked is set. */
+  private readonly batchNorms: Map<string, BatchNormLayer<T>>;
   /** The stack's parameters with their network-wide group numbers. */
   private readonly params: Parameter<T>[];
   private readonly inputRows: RowTensor<T>;
   private readonly targetRows: RowTensor<T>;
 
-  constructor(kernels: Kernels<T>, config: BlockConfig) {
+  /** A network of `config`'s layers, initialised from its seed, or holding `initial` (every tensor of stateLayout, in its order; checked by the caller). */
+  constructor(kernels: Kernels<T>, config: BlockConfig, initial?: readonly BlockTensor[]) {
     this.k = kernels;
     this.loss = config.loss;
     this.specs = config.layers;
     this.inputSize = config.inputs;
     this.outputSize = widthAfter(config.layers, config.inputs);
     this.rng = new Rng(config.seed);
-    this.initialisation = { weights: config.init, biases: config.biasInit };
+    if (!initial) this.initialisation = { weights: config.init, biases: config.biasInit };
     const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
     this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
     const what = `a network of layers [${config.layers.map((s) => s.type).join(', ')}]`;
@@ -76,13 +83,17 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     const { perRow, tensors } = rowStorageOf(config.layers, config.inputs);
     checkFits(kernels, 2 * this.parameterCount + 6 * perRow, 2 * tensors, what);
     try {
-      this.stack = buildSequential(kernels, config.layers, config.inputs, this.rng, { init: config.init, biasInit: config.biasInit });
+      // Given tensors replace the drawn ones, drawn from a copy of the RNG: a loaded network's RNG starts at its seed.
+      const draws = initial ? new Rng(config.seed) : this.rng;
+      this.stack = buildSequential(kernels, config.layers, config.inputs, draws, { init: config.init, biasInit: config.biasInit });
     } catch (error) {
       throw asOutOfMemory(error, what);
     }
     this.stack.checkLoss(config.loss);
     this.params = withGroups(this.stack.parameters);
     this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
+    this.batchNorms = batchNormsOf(this.stack, '');
+    if (initial) this.loadState(initial);
     this.inputRows = new RowTensor(kernels, this.inputSize, 1);
     this.targetRows = new RowTensor(kernels, this.outputSize, 1);
   }
@@ -114,6 +125,34 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   /** Batch norm's running statistics and batch counters, in PyTorch's state_dict order. */
   get buffers(): readonly StateBuffer<T>[] {
     return this.stack.buffers;
+  }
+
+  /** Every parameter and state buffer as float32 copies, in PyTorch's state_dict order. */
+  state(): BlockTensor[] {
+    this.assertAlive();
+    const k = this.kernels;
+    return stateDict(this.stack).map((entry) => ({
+      name: entry.name,
+      shape: [...entry.shape],
+      dtype: 'dtype' in entry ? entry.dtype : 'float',
+      values: Float32Array.from(k.view(entry.value)),
+    }));
+  }
+
+  /** Writes `tensors` (every entry of state(), in its order, checked by the caller) into the network. */
+  loadState(tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
+    const entries = stateDict(this.stack);
+    entries.forEach((entry, i) => {
+      const given = tensors[i];
+      if (given?.name !== entry.name || given.values.length !== entry.value.length) {
+        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${entry.name} of ${entry.value.length} values, got ${given?.name}`);
+      }
+    });
+    entries.forEach((entry, i) => {
+      const values = tensors[i].values;
+      if (entry.name.endsWith('num_batches_tracked')) this.batchNorms.get(entry.name.slice(0, -'num_batches_tracked'.length))!.setBatchesTracked(values[0]);
+      else this.kernels.write(entry.value, values);
+    });
   }
 
   parameters(): readonly Parameter<T>[] {
@@ -199,6 +238,17 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.disposed = true;
     this.k = DISPOSED_KERNELS as Kernels<T>;
   }
+}
+
+/** Every batch norm layer of the stack, nested ones included, by the prefix of its tensors' names. */
+function batchNormsOf<T extends Tensor>(stack: LayerStack<T>, prefix: string): Map<string, BatchNormLayer<T>> {
+  const found = new Map<string, BatchNormLayer<T>>();
+  stack.layers.forEach((layer, i) => {
+    const here = `${prefix}${stack.moduleIndex[i]}.`;
+    if (layer instanceof BatchNormLayer) found.set(here, layer);
+    if (layer instanceof ResidualBlock) for (const [name, inner] of batchNormsOf(layer.branch, `${here}branch.`)) found.set(name, inner);
+  });
+  return found;
 }
 
 /** The parameters with their group: one per parameterised module (a name's path up to its last dot), numbered in forward order. */

@@ -9,12 +9,14 @@ import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from './config.js';
 import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import type { BlockModelData } from '../layers/block-model.js';
+import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
 /** The `format` tag of gradscope's JSON model file: a reader checks it before anything else. */
 export const MODEL_FILE_TAG = 'gradscope.model';
-/** The model file's version this gradscope writes and reads; a newer file is refused. */
+/** The version of the model file of a network of dense layers (what modelFromJSON reads); block networks' files are version 2 (BLOCK_MODEL_VERSION). */
 export const MODEL_VERSION = 1;
 
 /** One weight layer in the JSON model file. */
@@ -114,11 +116,20 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
   return json as Record<string, unknown>;
 }
 
-/** Reads and checks a model (parsed JSON or its text). */
+/** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */
+export function readModelJSON(json: unknown): ModelData | BlockModelData {
+  const file = parseModelJson(json, 'model');
+  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}`);
+  if (file.version === BLOCK_MODEL_VERSION) return blockModelFromJSON(file);
+  return modelFromJSON(file);
+}
+
+/** Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it with readModelJSON). */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
   if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}`);
-  if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads version ${MODEL_VERSION}, got ${describeValue(file.version)}`);
+  if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
+  if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { saveModel } from '../../src/io/files.js';
+import type { ModelFile } from '../../src/network/model-file.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
 const file = (name: string, content: unknown) => {
@@ -17,7 +18,7 @@ const file = (name: string, content: unknown) => {
 
 describe('gradscope gradients', async () => {
   const net = await createNetwork({ sizes: [3, 4, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
-  const model = net.toJSON();
+  const model = net.toJSON() as ModelFile;
   const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1]], targets: [[1, 0], [0, 1]] };
   const modelPath = file('model.json', model);
   const dataPath = file('data.json', data);
@@ -74,6 +75,35 @@ describe('gradscope gradients', async () => {
       expect(row('output (softmax)').slice(1, 4)).toEqual(['2 × 4', expected.layers[1].weightNorm.toExponential(2), expected.layers[1].biasNorm.toExponential(2)]);
     }
     expect(runs[1].stdout.split('\n').slice(1)).toEqual(runs[0].stdout.split('\n').slice(1));
+  });
+});
+
+describe('gradscope gradients on a block network', async () => {
+  const net = await createNetwork({ inputs: 3, seed: 5, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 4, activation: 'relu' }] }, { type: 'dense', units: 2, activation: 'softmax' }] });
+  const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1]], targets: [[1, 0], [0, 1], [1, 0]] };
+  const modelPath = file('blocks.json', net.toJSON());
+  const dataPath = file('blocks-data.json', data);
+  const expected = net.gradients(data.inputs, data.targets);
+
+  it('prints one row per tensor by its PyTorch name: shape and norm', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath, '--data', dataPath]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`dense → batch-norm → residual → dense, loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on the 3 rows of ${dataPath}.`);
+    const rows = lines.slice(4).map((line) => line.trim().split(/\s{2,}/));
+    expect(rows.map((row) => row[0])).toEqual(Object.keys(expected.parameters));
+    const shapes = Object.fromEntries(net.parameters().map((p) => [p.name, `[${p.shape.join(', ')}]`]));
+    for (const [name, shape, norm] of rows) expect([shape, norm], name).toEqual([shapes[name], Math.hypot(...expected.parameters[name]).toExponential(2)]);
+  });
+
+  it('prints every gradient by name with --json', async () => {
+    const { code, stdout } = await runCliInProcess(['gradients', '--model', modelPath, '--data', dataPath, '--json']);
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { loss: number; parameters: Record<string, number[]> };
+    expect(printed.loss).toBe(expected.loss);
+    expect(Object.keys(printed.parameters)).toEqual(Object.keys(expected.parameters));
+    for (const [name, g] of Object.entries(expected.parameters)) expect(printed.parameters[name], name).toEqual(Array.from(g));
   });
 });
 

@@ -12,6 +12,7 @@ import { toSafetensors } from '../../src/io/safetensors.js';
 import { toTfjsLayers } from '../../src/io/tfjs-layers.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { createNetwork } from '../../src/api/network.js';
+import type { ModelData } from '../../src/network/model-file.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-formats-'));
 mkdirSync(join(folder, 'existing'));
@@ -43,7 +44,7 @@ describe('model file formats', async () => {
   it('writes and reads back every readable format unchanged', async () => {
     for (const name of ['a.json', 'a.safetensors', 'tfjs-out/']) {
       await writeModelFile(model, join(folder, name));
-      const { imported, ...read } = await readModelFile(join(folder, name));
+      const { imported, ...read } = (await readModelFile(join(folder, name))) as ModelData;
       expect(read, name).toEqual(model);
     }
   });

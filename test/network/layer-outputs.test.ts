@@ -27,7 +27,7 @@ describe.each(await kernelBackends())('layerOutputs on $name', ({ kernels }) => 
       expect(got.rows).toBe(c.x.length);
       expect(got.layers.map((l) => l.units)).toEqual(net.sizes.slice(1));
       expect(got.layers.map((l) => l.activation)).toEqual(net.activationFunctions);
-      const model = net.toJSON();
+      const model = net.toJSON() as ModelFile;
       for (let l = 0; l < net.depth; l++) {
         const layer = got.layers[l];
         expect(layer.values).toBeInstanceOf(kernels.precision === 'f64' ? Float64Array : Float32Array);

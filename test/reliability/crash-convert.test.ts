@@ -12,6 +12,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { saveModel } from '../../src/io/files.js';
 import { readModelFile } from '../../src/io/model-formats.js';
 import { runCliInProcess } from '../util/cli.js';
+import type { ModelData } from '../../src/network/model-file.js';
 
 const CHILD = fileURLToPath(new URL('./crash-convert.run.ts', import.meta.url));
 
@@ -45,7 +46,7 @@ describe('a kill during gradscope convert', () => {
     // Converting the large model takes a few hundred milliseconds: these delays land before, inside and after writes.
     for (const [runs, delayMs] of [[1, 150], [1, 300], [2, 50], [2, 250], [3, 100]] as const) {
       await killMidConvert(join(folder, 'large.gsc'), output, runs, delayMs);
-      const model = await readModelFile(output);
+      const model = (await readModelFile(output)) as ModelData;
       sizesSeen.add(model.sizes.join(','));
       expect(['3,2', '1024,2048,1024']).toContain(model.sizes.join(','));
     }

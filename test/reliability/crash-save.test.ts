@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
+import type { ModelData } from '../../src/network/model-file.js';
 
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const CHILD = fileURLToPath(new URL('./crash-save.run.ts', import.meta.url));
@@ -61,7 +62,7 @@ describe('a crash during save', () => {
       // the path, the bytes from a later open of what was by then another file.
       for (; loads < 60; loads++) {
         const { model } = await readCheckpoint(path);
-        expect(['3,2', '1024,2048,1024']).toContain(model.sizes.join(','));
+        expect(['3,2', '1024,2048,1024']).toContain((model as ModelData).sizes.join(','));
       }
     } finally {
       child.kill('SIGKILL');

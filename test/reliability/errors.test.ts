@@ -86,7 +86,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
       ['{not json', /not valid JSON/],
       [[], /expected a JSON object/],
       [{ ...good, format: 'x' }, /format/],
-      [{ ...good, version: 2 }, /version/],
+      [{ ...good, version: 3 }, /version/],
       [{ ...good, layers: [{ ...good.layers[0], inputs: 4 }, good.layers[1]] }, /layers\[0\]\.weights\[0\]: expected 4 numbers/],
       [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, NaN] }] }, /layers\[1\]\.biases\[1\]/],
       [{ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, 1e39] }] }, /layers\[1\]\.biases\[1\]: 1e\+39 is beyond the float32 range/],

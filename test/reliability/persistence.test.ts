@@ -13,6 +13,7 @@ import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
+import type { ModelData } from '../../src/network/model-file.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-files-'));
 const kernels = await createWasmKernels();
@@ -44,7 +45,7 @@ describe('persistence (wasm)', () => {
     const net = await createNetwork(config);
     net.kernels.write(net.biases[0], [-0, 1e-45, -1e-40, 3.4e38, -3.4e38, 0.1, -0]);
     const back = decodeCheckpoint(encodeCheckpoint(checkpointOf(net)));
-    expect(Array.from(new Uint32Array(back.model.biases[0].buffer))).toEqual(Array.from(new Uint32Array(Float32Array.from(net.kernels.view(net.biases[0])).buffer)));
+    expect(Array.from(new Uint32Array((back.model as ModelData).biases[0].buffer))).toEqual(Array.from(new Uint32Array(Float32Array.from(net.kernels.view(net.biases[0])).buffer)));
     net.dispose();
   });
 
@@ -128,8 +129,8 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
 
   it('wrong version, huge header, huge dimensions, short payload, NaN weights, bad RNG', async () => {
     const version = good.slice();
-    new DataView(version.buffer).setUint32(8, 2, true);
-    await expectError(() => loadModel(file('v2.bin', version)), 'BAD_MODEL_FILE', /v2\.bin: version: this gradscope reads binary version 1, got 2/);
+    new DataView(version.buffer).setUint32(8, 3, true);
+    await expectError(() => loadModel(file('v3.bin', version)), 'BAD_MODEL_FILE', /v3\.bin: version: this gradscope reads binary versions 1 and 2, got 3/);
     const hugeHeader = good.slice();
     new DataView(hugeHeader.buffer).setUint32(12, 0xffffffff, true);
     await expectError(() => loadModel(file('hh.bin', hugeHeader)), 'BAD_MODEL_FILE', /header: 4294967295 bytes exceeds/);

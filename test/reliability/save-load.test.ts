@@ -12,7 +12,7 @@ import { modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { ACTIVATIONS, type Loss, type OutputActivation } from '../../src/kernels.js';
-import { MODEL_LIMITS } from '../../src/network/model-file.js';
+import { MODEL_LIMITS, type ModelData } from '../../src/network/model-file.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -109,7 +109,7 @@ describe('whatever saves, loads', () => {
     expect(Object.is(network.kernels.view(network.biases[0])[0], -0)).toBe(true);
     expect(parameterBits(network)).toEqual(parameterBits(net));
     await writeModelFile(modelOf(net), path);
-    expect(Object.is((await readModelFile(path)).biases[0][1], -0)).toBe(true);
+    expect(Object.is(((await readModelFile(path)) as ModelData).biases[0][1], -0)).toBe(true);
     net.dispose();
     network.dispose();
   });
@@ -170,7 +170,7 @@ describe('whatever saves, loads', () => {
               expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
               return;
             }
-            const model = await readModelFile(path);
+            const model = (await readModelFile(path)) as ModelData;
             expect(bits([...model.weights, ...model.biases])).toEqual(parameterBits(net));
             expect([model.sizes, model.activations, model.loss]).toEqual([net.sizes, net.activationFunctions, net.loss]);
           }

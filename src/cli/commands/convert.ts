@@ -27,6 +27,10 @@ export const convertCommand: Command = {
     };
     const model = await readModelFile(input, options);
     const written = await writeModelFile(model, output, to);
+    if ('kind' in model) {
+      print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}`);
+      return;
+    }
     print(terminal, `${input} → ${written.join(', ')}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
     if (model.imported) {
       print(terminal, `  loss ${model.loss} from ${model.imported.lossFrom}`);

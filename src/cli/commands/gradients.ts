@@ -23,9 +23,17 @@ export function gradientTable(gradients: Gradients, activations: readonly string
   );
 }
 
+/** A block network's gradients: one row per tensor by its PyTorch name, with its shape and norm. */
+export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<string, readonly number[]>): string {
+  return formatTable(
+    ['tensor', 'shape', '‖∂C/∂θ‖'],
+    Object.entries(gradients.parameters).map(([name, g]) => [name, `[${shapes.get(name)!.join(', ')}]`, sci(Math.hypot(...g))]),
+  );
+}
+
 export const gradientsCommand: Command = {
   words: ['gradients'],
-  summary: 'the gradients of the mean loss of a model on a data set: a table of norms per layer (everything with --json)',
+  summary: 'the gradients of the mean loss of a model on a data set: a table of norms per layer (per tensor by name for a block network; everything with --json)',
   usage: 'gradscope gradients --model M --data D.json [--backend wasm|ref] [--json]',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
@@ -37,9 +45,19 @@ export const gradientsCommand: Command = {
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
       const gradients = await withFile(dataPath, async () => net.gradients(data.inputs, data.targets));
-      if (!booleanFlag(args, 'json')) {
+      const json = booleanFlag(args, 'json');
+      if (net.kind === 'blocks') {
+        const rows = data.inputs.length;
+        if (json) terminal.out(JSON.stringify({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }) + '\n');
+        else {
+          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${rows} rows of ${dataPath}.`, '');
+          print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape]))));
+        }
+        return;
+      }
+      if (!json) {
         print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${data.inputs.length} rows of ${dataPath}.`, '');
-        print(terminal, gradientTable(gradients, model.activations));
+        print(terminal, gradientTable(gradients, net.activationFunctions));
         return;
       }
       const layers = gradients.layers.map((layer) => ({

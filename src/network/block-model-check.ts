@@ -12,7 +12,7 @@ import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
 import { checkFloat32Values, MODEL_LIMITS, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
-import { checkLoss, checkLossPairing } from '../network/config.js';
+import { checkLoss, checkLossPairing } from './config.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
 export interface BlockArchitecture {

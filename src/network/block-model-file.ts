@@ -1,0 +1,85 @@
+/**
+ * gradscope's JSON model format, version 2: a network built from layer specs (issue 13).
+ * { "format": "gradscope.model", "version": 2, "inputs": n, "loss": "...",
+ *   "layers": [ the checked layer specs, defaults filled in ],
+ *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … } }
+ * The tensors are every parameter and state buffer (batch norm's running_mean, running_var and
+ * num_batches_tracked) in PyTorch's state_dict order; the file must hold exactly the tensors its
+ * layers have (src/layers/block-layout.ts), each of its shape, checked as every block model is
+ * (block-model-check.ts). Networks of dense layers
+ * only keep writing version 1 (model-file.ts), and read either. Reading checks every field and names the first bad one.
+ */
+import { describeValue, GradscopeError } from '../errors.js';
+import type { Loss } from '../kernels.js';
+import { elementsOf } from '../layers/block-layout.js';
+import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
+import type { CheckedSpec } from '../layers/spec.js';
+import { checkFloat32Values } from '../model-limits.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
+
+/** The model file version of a network built from layer specs. */
+export const BLOCK_MODEL_VERSION = 2;
+
+/** One tensor of a version 2 model file. */
+export interface BlockModelFileTensor {
+  /** PyTorch's shape ([] for a scalar). */
+  shape: number[];
+  /** The values, row-major (num_batches_tracked: one whole number). */
+  values: number[];
+}
+
+/** gradscope's JSON model file of a network built from layer specs (Network.toJSON of a block network). */
+export interface BlockModelFile {
+  /** Always 'gradscope.model'. */
+  format: 'gradscope.model';
+  /** Always BLOCK_MODEL_VERSION (2). */
+  version: typeof BLOCK_MODEL_VERSION;
+  /** Features per input row. */
+  inputs: number;
+  /** The loss the model is trained on. */
+  loss: Loss;
+  /** The layer specs, checked, defaults filled in. */
+  layers: CheckedSpec[];
+  /** Every parameter and state buffer by its PyTorch state_dict name, in that order. */
+  tensors: Record<string, BlockModelFileTensor>;
+}
+
+/** The version 2 file of `model` (checked first: what it writes, the reader takes back). */
+export function blockModelToJSON(model: BlockModelData): BlockModelFile {
+  checkBlockModel(model, 'model');
+  const tensors: Record<string, BlockModelFileTensor> = {};
+  for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: Array.from(t.values) };
+  return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors };
+}
+
+/** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
+export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
+  const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
+  const given = file.tensors;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');
+  const record = given as Record<string, unknown>;
+  const known = new Set(layout.map((slot) => slot.name));
+  const extra = Object.keys(record).find((name) => !known.has(name));
+  if (extra !== undefined) throw bad(`model.tensors[${JSON.stringify(extra)}]`, 'not a tensor of these layers');
+  const tensors = layout.map((slot): BlockTensor => {
+    const where = `model.tensors[${JSON.stringify(slot.name)}]`;
+    const t = record[slot.name];
+    if (typeof t !== 'object' || t === null) throw bad(where, `missing (the layers have a tensor of shape [${slot.shape.join(', ')}] here)`);
+    const { shape, values } = t as Record<string, unknown>;
+    if (!Array.isArray(shape) || String(shape) !== String(slot.shape) || shape.length !== slot.shape.length) {
+      throw bad(`${where}.shape`, `expected [${slot.shape.join(', ')}], got ${describeValue(shape)}`);
+    }
+    // The length before reading: a short array must not buy a large allocation, nor a long one be cut.
+    const length = elementsOf(slot.shape);
+    if (!Array.isArray(values) || values.length !== length) throw bad(`${where}.values`, `expected ${length} numbers`);
+    checkFloat32Values(values, `${where}.values`, bad);
+    const tensor = { ...slot, values: Float32Array.from(values as number[]) };
+    checkTensorValues(tensor.values, slot, (at, message) => bad(`${where}.values (${at})`, message));
+    return tensor;
+  });
+  return { kind: 'blocks', loss, inputs, layers, tensors };
+}
+
+function bad(where: string, message: string): GradscopeError {
+  return new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
+}
