@@ -73,7 +73,7 @@ export interface ReportTable {
   rows: string[][];
 }
 
-/** A section of the report: a heading, a paragraph, then its charts, bar charts, tables and runs in that order. */
+/** A section of the report: a heading, a paragraph and its notes, then its charts, bar charts, tables and runs in that order. */
 export interface ReportSection {
   /** Element id, unique in the page (the contents bar links to it). */
   id: string;
@@ -81,6 +81,8 @@ export interface ReportSection {
   heading: string;
   /** Plain text (escaped, not HTML). */
   text?: string;
+  /** Bullet points after the text, each plain text. */
+  notes?: string[];
   /** Charts, in order. */
   charts?: ReportChart[];
   /** Bar charts, after the charts. */
@@ -273,6 +275,7 @@ function sectionHtml(section: ReportSection, data: ReportData): { html: string; 
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`,
     section.text ? `<p>${escapeHtml(section.text)}</p>` : '',
+    section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '',
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
     ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data)),
     '</section>',

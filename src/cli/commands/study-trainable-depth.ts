@@ -1,6 +1,7 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
- * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget (issue 14).
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget, then
+ * the papers' own small experiments (issue 14).
  */
 import { writeReport } from '../../io/report-file.js';
 import {
@@ -13,6 +14,9 @@ import {
   type GoalCheck,
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
+import type { PaperExperiment } from '../../studies/paper-experiment.js';
+import { runPaperExperiments } from '../../studies/paper-experiments.js';
+import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { deepestTable, epochsText, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
@@ -61,10 +65,15 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   ].join('\n');
 }
 
+/** The papers' experiments as the terminal shows them: title, set-up, findings, differences. */
+export function papersText(experiments: readonly PaperExperiment[]): string {
+  return experiments.map((e) => [e.title, e.setup, ...paperNotes(e).map((n) => `  ${n}`)].join('\n')).join('\n\n');
+}
+
 export const studyTrainableDepthCommand: Command = {
   words: ['study', 'trainable-depth'],
   summary: 'how deep each remedy trains a feed-forward net on the digits, for a fixed step budget',
-  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
+  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
@@ -77,16 +86,26 @@ export const studyTrainableDepthCommand: Command = {
       testRows: numberFlag(args, 'test', 1000, COUNT),
       seed: numberFlag(args, 'seed', 1, WHOLE),
     };
+    // The papers' experiments' epochs are scaled by this (0: not run; --quick leaves them out).
+    const papers = numberFlag(args, 'papers', quick ? 0 : 1, { min: 0 });
     const html = stringFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
       onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${row.depth} hidden layers done\n`),
     });
+    const experiments =
+      papers > 0
+        ? await runPaperExperiments(
+            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, budget: papers },
+            json ? undefined : (e) => terminal.err(`trainable-depth: ${e.id} done\n`),
+          )
+        : [];
     if (json) {
-      terminal.out(JSON.stringify(result) + '\n');
+      terminal.out(JSON.stringify({ ...result, papers: experiments }) + '\n');
       return;
     }
     print(terminal, trainableDepthText(result));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [trainableDepthReportSection(result)] })}`);
+    if (experiments.length) print(terminal, '', papersText(experiments));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [trainableDepthReportSection(result), ...paperReportSections(experiments)] })}`);
   },
 };

@@ -1,0 +1,91 @@
+/**
+ * What the papers' small experiments of the trainable-depth study (issue 14) share: their result as
+ * plain data (set-up, where it differs from the paper, charts, findings with numbers), and the
+ * helpers they train with. Each experiment lives in its own paper-*.ts file.
+ */
+import { createNetwork, type Network } from '../api/network.js';
+import type { BackendChoice } from '../backend.js';
+import type { Matrix } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
+import type { ReportChart } from '../flow/report-html.js';
+import type { NetworkOptions } from '../network/config.js';
+
+/** One paper's experiment, as run: what it did, how it differs from the paper, what it found. */
+export interface PaperExperiment {
+  /** Element id of its report section, e.g. 'paper-batch-norm'. */
+  id: string;
+  /** The paper and the experiment, e.g. "Ioffe & Szegedy (2015), §4.1". */
+  title: string;
+  /** The set-up as run, in words. */
+  setup: string;
+  /** Where it differs from the paper's set-up. */
+  differences: string[];
+  /** Its curves. */
+  charts: ReportChart[];
+  /** What it found, each with its numbers and whether the paper's claim reproduces here. */
+  findings: string[];
+  /** Parts that could not run in this build, and why. */
+  unavailable: string[];
+}
+
+/** Shared options of the paper experiments. */
+export interface PaperOptions {
+  /** Training digits (default 9,000). */
+  trainRows?: number;
+  /** Held-out digits (default 1,000). */
+  testRows?: number;
+  /** Seed of every network (default 1). */
+  seed?: number;
+  /** Backend (default 'wasm'). */
+  backend?: BackendChoice;
+  /** Scales every experiment's epochs (default 1; tests use less), at least one epoch each. */
+  budget?: number;
+}
+
+/** `epochs` scaled by the budget, at least 1. */
+export const scaled = (epochs: number, budget = 1) => Math.max(1, Math.round(epochs * budget));
+
+/**
+ * The network, or why this build cannot make it: a layer type or option the public API does not
+ * have yet is INVALID_OPTION there (the block layers of issue 13 while they are missing).
+ */
+export async function networkOrReason(options: NetworkOptions & { backend?: BackendChoice }): Promise<Network | string> {
+  try {
+    return await createNetwork(options);
+  } catch (error) {
+    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') return `not available in this build: ${error.message}`;
+    throw error;
+  }
+}
+
+/** Per-column standardisation (sklearn's StandardScaler): mean and standard deviation of `fit`'s columns, applied to `m`; a constant column is only centred. */
+export function standardise(m: Matrix, fit: Matrix): Matrix {
+  const { cols } = fit;
+  const mean = new Float64Array(cols);
+  const square = new Float64Array(cols);
+  for (let r = 0; r < fit.rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = fit.data[r * cols + c];
+      mean[c] += v;
+      square[c] += v * v;
+    }
+  }
+  const scale = new Float64Array(cols);
+  for (let c = 0; c < cols; c++) {
+    mean[c] /= fit.rows;
+    const std = Math.sqrt(Math.max(0, square[c] / fit.rows - mean[c] * mean[c]));
+    scale[c] = std > 0 ? std : 1;
+  }
+  const data = new Float32Array(m.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = (m.data[i] - mean[i % cols]) / scale[i % cols];
+  return { data, rows: m.rows, cols };
+}
+
+/** The q-quantile (0..1) of `values`, linearly interpolated between order statistics (numpy's default). */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Float64Array.from(values).sort();
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+}

@@ -1,0 +1,54 @@
+// The papers' experiments of the trainable-depth study on a tiny budget: each reports its set-up,
+// how it differs from its paper, a curve per network it could build, and a finding with numbers for
+// every comparison whose two sides ran; the helpers standardise columns and interpolate quantiles as
+// sklearn's StandardScaler and numpy's quantile do.
+import { describe, expect, it } from 'vitest';
+import { runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { quantile, standardise } from '../../src/studies/paper-experiment.js';
+import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
+import { runSeluPaper } from '../../src/studies/paper-selu.js';
+
+const TINY = { trainRows: 60, testRows: 20, budget: 0.001 };
+
+describe("the papers' experiments", () => {
+  it('standardise: columns of the fitted rows to mean 0 and std 1, a constant column only centred', () => {
+    const fit = { data: Float32Array.from([1, 5, 3, 5, 5, 5]), rows: 3, cols: 2 };
+    const out = standardise(fit, fit);
+    const column = (c: number) => [0, 1, 2].map((r) => out.data[r * 2 + c]);
+    const std = Math.sqrt(8 / 3);
+    expect(column(0).map((v) => +v.toFixed(6))).toEqual([-2 / std, 0, 2 / std].map((v) => +v.toFixed(6)));
+    expect(column(1)).toEqual([0, 0, 0]);
+  });
+
+  it('quantile: linear between order statistics', () => {
+    expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
+    expect(quantile([4, 1, 3, 2], 0)).toBe(1);
+    expect(quantile([4, 1, 3, 2], 1)).toBe(4);
+    expect(quantile([0, 10], 0.15)).toBeCloseTo(1.5, 12);
+  });
+
+  for (const [name, run] of [
+    ['batch norm §4.1', runBatchNormPaper],
+    ['SELU Figure 1', runSeluPaper],
+    ['ReZero', runRezeroPaper],
+  ] as const) {
+    it(`${name}: set-up, differences, curves, and findings or the parts that did not run`, async () => {
+      const e = await run(TINY);
+      expect(e.setup.length).toBeGreaterThan(0);
+      expect(e.differences.length).toBeGreaterThan(0);
+      expect(e.charts.length).toBeGreaterThan(0);
+      for (const chart of e.charts) {
+        for (const s of chart.series) {
+          expect(s.xs.length).toBe(s.ys.length);
+          for (const y of Array.from(s.ys)) expect(Number.isFinite(y), `${chart.id} ${s.name}`).toBe(true);
+        }
+      }
+      // every finding says whether the paper's claim reproduces, and gives numbers
+      for (const f of e.findings) expect(f).toMatch(/reproduces|does NOT reproduce|is not seen/);
+      for (const f of e.findings) expect(f).toMatch(/\d/);
+      // a part that did not run says so; with none missing there is a finding
+      for (const u of e.unavailable) expect(u).toMatch(/not available in this build/);
+      if (e.unavailable.length === 0) expect(e.findings.length).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});
