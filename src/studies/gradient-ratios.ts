@@ -1,36 +1,110 @@
 /**
  * How much slower the first hidden layer learns than the last, at one moment of a network's life:
  * the batch gradient ‖∂C/∂b‖ of each hidden layer (Nielsen's speed of learning) and one example's
- * back-propagated gradient ‖δ‖ (RMS over the rows), both as first ÷ last hidden layer. Measured on
- * fixed rows through the public API: Network.gradients, and a TraceRecorder that reads the same
- * backward pass (the recorder's documented use for a step train() does not make). The weights are
- * left as they were.
+ * back-propagated gradient ‖δ‖ (RMS over rows), both as first ÷ last hidden layer. Read through the
+ * public API only: Network.gradients and its gradients by PyTorch name, so the same code measures a
+ * chain of dense layers and a block network.
+ *
+ * A hidden layer's "b" is the bias added last before its activation: the dense layer's own, or the
+ * shift β of a batch or layer norm that follows it. For one row, ∂C/∂b is that row's δ, so one
+ * example's ‖δ‖ is the norm of a one-row gradient. Batch norm couples the rows of a batch (a
+ * one-row batch normalises to 0), so a network with batch norm has no per-example δ here.
  */
 import type { Network } from '../api/network.js';
-import { TraceRecorder } from '../flow/recorder.js';
+import type { Matrix } from '../data/matrix.js';
+import { invalidOption } from '../errors.js';
+import { denseTensorName } from '../model.js';
+import type { NetworkOptions } from '../network/config.js';
 import type { Dataset } from '../training/dataset.js';
 
-/** First ÷ last hidden layer, of the batch gradient and of one example's δ. */
+/** First ÷ last hidden layer, of the batch gradient and of one example's δ (null: not defined for this network). */
 export interface GradientRatios {
   /** ‖∂C/∂b‖ of the first hidden layer ÷ that of the last hidden layer. */
   biasGradient: number;
-  /** Per-example RMS ‖δ‖ of the first hidden layer ÷ that of the last hidden layer. */
-  delta: number;
+  /** Per-example RMS ‖δ‖ of the first hidden layer ÷ that of the last (null with batch norm). */
+  delta: number | null;
 }
 
-/** First ÷ last hidden layer of `net` on the rows of `probe` (every layer but the output is hidden). */
-export function gradientRatios(net: Network, probe: Dataset): GradientRatios {
-  const recorder = new TraceRecorder(net, { every: 1, histogramSteps: [] });
-  try {
-    const gradients = net.gradients(probe);
-    recorder.afterBackprop(probe.rows, gradients.loss);
-    const last = net.depth - 2;
-    const trace = recorder.trace;
-    return {
-      biasGradient: gradients.layers[0].biasNorm / gradients.layers[last].biasNorm,
-      delta: trace.at('deltaRms', 0, 0) / trace.at('deltaRms', 0, last),
-    };
-  } finally {
-    recorder.close();
+/** A layer spec as far as naming needs it (createNetwork's `{ type, … }` entries). */
+interface NamedSpec {
+  type: string;
+  layers?: readonly NamedSpec[];
+}
+
+/** The layer specs of createNetwork options: given ones, or a dense layer per entry of `sizes` / `{ units }` layers. */
+function specsOf(options: NetworkOptions): NamedSpec[] {
+  const layers = options.layers as readonly (NamedSpec | { units: number })[] | undefined;
+  if (layers?.every((l) => 'type' in l)) return layers as NamedSpec[];
+  const count = layers ? layers.length : (options.sizes?.length ?? 1) - 1;
+  return Array.from({ length: count }, () => ({ type: 'dense' }));
+}
+
+/**
+ * The hidden layers' biases by PyTorch state_dict name, first hidden layer first, following the
+ * naming of createNetwork's one nn.Sequential: a dense layer is nn.Linear then its activation's
+ * module (two modules), a norm or an activation layer one module, a residual block one module whose
+ * branch is `k.branch.j`. The output layer (the last dense one) is not hidden.
+ */
+export function hiddenBiasNames(options: NetworkOptions): string[] {
+  const names: string[] = [];
+  const walk = (specs: readonly NamedSpec[], prefix: string) => {
+    let module = 0;
+    specs.forEach((spec, i) => {
+      const here = `${prefix}${module}`;
+      if (spec.type === 'dense') {
+        const next = specs[i + 1]?.type;
+        // A norm right after a dense layer shifts last: its β is the layer's bias (it is one module on).
+        names.push(next === 'batch-norm' || next === 'layer-norm' ? `${prefix}${module + 2}.bias` : `${here}.bias`);
+        module += 2;
+      } else if (spec.type === 'residual') {
+        walk(spec.layers ?? [], `${here}.branch.`);
+        module += 1;
+      } else module += 1;
+    });
+  };
+  const specs = specsOf(options);
+  if (specs.every((s) => s.type === 'dense')) return specs.slice(0, -1).map((_, l) => denseTensorName(l, 'bias'));
+  walk(specs, '');
+  return names.slice(0, -1);
+}
+
+/** Whether the network has batch norm anywhere (its rows are coupled: no per-example δ). */
+export function hasBatchNorm(options: NetworkOptions): boolean {
+  const any = (specs: readonly NamedSpec[]): boolean => specs.some((s) => s.type === 'batch-norm' || any(s.layers ?? []));
+  return any(specsOf(options));
+}
+
+function norm(v: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
+  return Math.sqrt(sum);
+}
+
+/** The gradient of `name`, which must exist. */
+function tensor(parameters: Record<string, Float64Array>, name: string): Float64Array {
+  const t = parameters[name];
+  if (t === undefined) throw invalidOption(`gradient ratios: the network has no parameter '${name}' (its parameters: ${Object.keys(parameters).slice(0, 6).join(', ')}, …)`);
+  return t;
+}
+
+/**
+ * First ÷ last hidden layer of `net`: ‖∂C/∂b‖ over the rows of `probe`, one example's RMS ‖δ‖ over
+ * the rows of `examples` (one gradient per row; skipped when `perExample` is false). `names` are the
+ * hidden biases, first to last (hiddenBiasNames). The weights are left as they were.
+ */
+export function gradientRatios(net: Network, probe: Dataset, examples: { x: Matrix; y: Matrix }, names: readonly string[], perExample: boolean): GradientRatios {
+  const first = names[0];
+  const last = names[names.length - 1];
+  const batch = net.gradients(probe).parameters;
+  const biasGradient = norm(tensor(batch, first)) / norm(tensor(batch, last));
+  if (!perExample) return { biasGradient, delta: null };
+  const { x, y } = examples;
+  let firstSquares = 0;
+  let lastSquares = 0;
+  for (let r = 0; r < x.rows; r++) {
+    const g = net.gradients([x.data.subarray(r * x.cols, (r + 1) * x.cols)], [y.data.subarray(r * y.cols, (r + 1) * y.cols)]).parameters;
+    firstSquares += norm(tensor(g, first)) ** 2;
+    lastSquares += norm(tensor(g, last)) ** 2;
   }
+  return { biasGradient, delta: Math.sqrt(firstSquares / lastSquares) };
 }

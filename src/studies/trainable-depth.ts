@@ -13,7 +13,7 @@ import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Dataset } from '../training/dataset.js';
-import { gradientRatios, type GradientRatios } from './gradient-ratios.js';
+import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 
 /** Hidden layers of the networks, by default. */
@@ -24,8 +24,10 @@ export const TRAINABLE_WIDTH = 64;
 export const TRAINABLE_EPOCHS = 10;
 /** Held-out accuracy a depth must reach to count as trained. */
 export const ACCURACY_GOAL = 0.9;
-/** Rows the gradient ratios are measured on: the first 1,000 training digits (as study (a)). */
+/** Rows the batch gradient ratio is measured on: the first 1,000 training digits (as study (a)). */
 export const PROBE_ROWS = 1000;
+/** Rows one example's δ is averaged over (a gradient per row): the first 100 training digits. */
+export const EXAMPLE_ROWS = 100;
 
 /** The `--quick` subset: a few remedies at three depths, on a third of the budget. */
 export const QUICK_STUDY = {
@@ -74,7 +76,7 @@ export interface TrainableDepthRow {
   firstToLastAtInit: number | null;
   /** The same after training. */
   firstToLastAtEnd: number | null;
-  /** First ÷ last hidden per-example RMS ‖δ‖ at initialisation. */
+  /** First ÷ last hidden per-example RMS ‖δ‖ at initialisation, over the first EXAMPLE_ROWS training digits (null with batch norm, which couples the rows). */
   deltaFirstToLastAtInit: number | null;
   /** The same after training. */
   deltaFirstToLastAtEnd: number | null;
@@ -126,8 +128,10 @@ export interface TrainableDepthResult {
   trainRows: number;
   /** Held-out digits. */
   testRows: number;
-  /** Rows the gradient ratios are measured on. */
+  /** Rows the batch gradient ratio is measured on. */
   probeRows: number;
+  /** Rows one example's δ is averaged over. */
+  exampleRows: number;
   /** Seed of every network. */
   seed: number;
   /** The remedies run. */
@@ -216,6 +220,7 @@ interface StudyData {
   train: Rows;
   test: Rows;
   probe: Rows;
+  examples: Rows;
 }
 
 /** What keeps a remedy from some or all depths, as its rows' notRun says it. */
@@ -226,9 +231,9 @@ function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
 }
 
 /** Gradient ratios, or nulls when the network's numbers are no longer finite. */
-function ratiosOrNull(net: Network, probe: Dataset): GradientRatios | { biasGradient: null; delta: null } {
+function ratiosOrNull(net: Network, probe: Dataset, data: StudyData, names: string[], perExample: boolean): { biasGradient: number | null; delta: number | null } {
   try {
-    return gradientRatios(net, probe);
+    return gradientRatios(net, probe, data.examples, names, perExample);
   } catch (error) {
     if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return { biasGradient: null, delta: null };
     throw error;
@@ -237,7 +242,10 @@ function ratiosOrNull(net: Network, probe: Dataset): GradientRatios | { biasGrad
 
 /** Trains one (remedy, depth) and measures it. */
 async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
-  const net = await createNetwork({ ...remedy.network(depth, width), seed, backend });
+  const options = remedy.network(depth, width);
+  const names = hiddenBiasNames(options);
+  const perExample = !hasBatchNorm(options);
+  const net = await createNetwork({ ...options, seed, backend });
   const held: Dataset[] = [];
   const upload = (rows: Rows) => {
     const d = net.dataset(rows.x, rows.y);
@@ -248,7 +256,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
     const train = upload(data.train);
     const test = upload(data.test);
     const probe = upload(data.probe);
-    const atInit = ratiosOrNull(net, probe);
+    const atInit = ratiosOrNull(net, probe, data, names, perExample);
     let steps = 0;
     let stopped: string | undefined;
     const { optimizer, learningRate, batchSize, extra } = remedy.training;
@@ -260,7 +268,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
       stopped = error.message;
     }
     const seconds = (performance.now() - started) / 1000;
-    const atEnd = ratiosOrNull(net, probe);
+    const atEnd = ratiosOrNull(net, probe, data, names, perExample);
     return {
       remedy: remedy.key,
       depth,
@@ -294,11 +302,13 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   const remedies = chooseRemedies(options.remedies);
   const digits = await loadMnist({ train: checkWhole(options.trainRows ?? 9000, 'trainRows', 1), test: checkWhole(options.testRows ?? 1000, 'testRows', 1) });
   const probeRows = Math.min(PROBE_ROWS, digits.train.x.rows);
-  const first = (m: Matrix): Matrix => ({ ...m, data: m.data.subarray(0, probeRows * m.cols), rows: probeRows });
+  const exampleRows = Math.min(EXAMPLE_ROWS, digits.train.x.rows);
+  const first = (m: Matrix, rows: number): Matrix => ({ ...m, data: m.data.subarray(0, rows * m.cols), rows });
   const data: StudyData = {
     train: digits.train,
     test: digits.test,
-    probe: { x: first(digits.train.x), y: first(digits.train.y) },
+    probe: { x: first(digits.train.x, probeRows), y: first(digits.train.y, probeRows) },
+    examples: { x: first(digits.train.x, exampleRows), y: first(digits.train.y, exampleRows) },
   };
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {
@@ -317,6 +327,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
     trainRows: digits.train.x.rows,
     testRows: digits.test.x.rows,
     probeRows,
+    exampleRows,
     seed,
     remedies: remedies.map((r) => ({ key: r.key, settings: r.settings, ...limitOf(r) })),
     rows,

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
-import { gradientRatios } from '../../src/studies/gradient-ratios.js';
+import { TraceRecorder } from '../../src/flow/recorder.js';
+import { gradientRatios, hiddenBiasNames } from '../../src/studies/gradient-ratios.js';
 import {
   ACCURACY_GOAL,
   checkGoal,
@@ -102,19 +103,25 @@ describe('trainable-depth study', () => {
     expect(checkGoal([row('z', 50, 0.99)]).hundredLayers.met).toBeNull();
   });
 
-  it('gradient ratios: ‖∂C/∂b‖ from the batch gradient, ‖δ‖ as the RMS of one-row gradients (ref backend)', async () => {
-    const net = await createNetwork({ sizes: [5, 4, 4, 4, 3], activation: 'tanh', init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, backend: 'ref', seed: 3 });
+  it('gradient ratios: ‖∂C/∂b‖ from the batch gradient; one example\'s ‖δ‖ as the trace records it over the same rows (ref backend)', async () => {
+    const options = { sizes: [5, 4, 4, 4, 3], activation: 'tanh', init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 }, loss: 'cross-entropy' } as const;
+    const net = await createNetwork({ ...options, backend: 'ref', seed: 3 });
     const rng = new Rng(4);
     const rows = 7;
-    const xs = Array.from({ length: rows }, () => Array.from({ length: 5 }, () => rng.normal()));
-    const ys = Array.from({ length: rows }, (_, r) => [0, 1, 2].map((j) => (j === r % 3 ? 1 : 0)));
-    const probe = net.dataset(toMatrix(xs, 5, 'inputs'), toMatrix(ys, 3, 'targets'));
+    const x = toMatrix(Array.from({ length: rows }, () => Array.from({ length: 5 }, () => rng.normal())), 5, 'inputs');
+    const y = toMatrix(Array.from({ length: rows }, (_, r) => [0, 1, 2].map((j) => (j === r % 3 ? 1 : 0))), 3, 'targets');
+    const probe = net.dataset(x, y);
+    const names = hiddenBiasNames(options);
+    expect(names).toEqual(['0.bias', '2.bias', '4.bias']);
     const batch = net.gradients(probe);
-    const ratios = gradientRatios(net, probe);
+    const ratios = gradientRatios(net, probe, { x, y }, names, true);
     expect(ratios.biasGradient).toBeCloseTo(batch.layers[0].biasNorm / batch.layers[2].biasNorm, 12);
-    // for one row, ∂C/∂b of a layer is that row's δ
-    const rms = (l: number) => Math.sqrt(xs.reduce((sum, x, r) => sum + net.gradients([x], [ys[r]]).layers[l].biasNorm ** 2, 0) / rows);
-    expect(ratios.delta).toBeCloseTo(rms(0) / rms(2), 10);
+    // the trace's per-example RMS ‖δ‖, from one backward pass over all rows
+    const recorder = new TraceRecorder(net, { every: 1, histogramSteps: [] });
+    recorder.afterBackprop(rows, net.gradients(probe).loss);
+    recorder.close();
+    expect(ratios.delta).toBeCloseTo(recorder.trace.at('deltaRms', 0, 0) / recorder.trace.at('deltaRms', 0, 2), 10);
+    expect(gradientRatios(net, probe, { x, y }, names, false).delta).toBeNull();
     // the weights are untouched
     expect(net.gradients(probe).loss).toBe(batch.loss);
     probe.dispose();
