@@ -49,8 +49,10 @@ export interface TrainableDepthRemedy {
     why: string;
   };
   /**
-   * Why the remedy cannot run in this build (a feature of the public API it needs is missing);
-   * absent when it can. Its rows then say so instead of showing numbers.
+   * Why the remedy cannot run in this build (a feature of the public API it needs is missing and
+   * would be ignored rather than refused); absent when it can. Its rows then say so instead of
+   * showing numbers. A network createNetwork refuses (INVALID_OPTION: a layer type it does not have)
+   * is found out when the study builds it, and reported the same way.
    */
   unavailable?: string;
 }
@@ -80,7 +82,39 @@ function dense(activation: NonNullable<NetworkOptions['activation']>, init: Netw
 }
 
 const plainSigmoid = dense('sigmoid', 'standard');
-const NEEDS_BLOCKS = 'needs the block layers of issue 13 (createNetwork layers of type batch-norm, layer-norm, residual; init lsuv), not in this build';
+const NEEDS_LSUV = "needs createNetwork's init 'lsuv' and its data call (issue 13), not in this build";
+
+type Spec = Record<string, unknown>;
+/** Block specs as createNetwork's layers (issue 13's `{ type, … }` entries). */
+const asLayers = (specs: Spec[]) => specs as unknown as NetworkOptions['layers'];
+const OUTPUT: Spec = { type: 'dense', units: 10, activation: 'softmax' };
+
+/** Each hidden layer dense (linear) → a norm → the activation, as batch norm's §3.1 places it (BN(Wu) before the nonlinearity). */
+function normalised(norm: 'batch-norm' | 'layer-norm', activation: string, init: NetworkOptions['init']) {
+  return (depth: number, width: number): NetworkOptions => ({
+    inputs: 784,
+    layers: asLayers([...Array.from({ length: depth }, () => [{ type: 'dense', units: width }, { type: norm }, { type: 'activation', activation }]).flat(), OUTPUT]),
+    init,
+    loss: 'cross-entropy',
+  });
+}
+
+/** The weights' variance of the plain residual stack: 0.25/width, the ReZero authors' choice for it (Xavier normal, gain √0.25), which keeps a deep sum of branches from blowing up. */
+export const RESIDUAL_INIT_VARIANCE = 0.25;
+
+/** A relu input layer, then depth − 1 blocks x + relu(Wx + b) (gate 'none') or x + α·relu(Wx + b) (gate 'rezero'): depth dense hidden layers in all. */
+function residual(gate: 'none' | 'rezero', init: (width: number) => NetworkOptions['init']) {
+  return (depth: number, width: number): NetworkOptions => ({
+    inputs: 784,
+    layers: asLayers([
+      { type: 'dense', units: width, activation: 'relu' },
+      ...Array.from({ length: depth - 1 }, () => ({ type: 'residual', gate, layers: [{ type: 'dense', units: width, activation: 'relu' }] })),
+      OUTPUT,
+    ]),
+    init: init(width),
+    loss: 'cross-entropy',
+  });
+}
 const NEEDS_GRADIENT_NOISE = "needs train()'s gradientNoise option (issue 13), not in this build";
 
 /** Every remedy, in the study's order: baselines, initialisations, activations, blocks, optimisers. */
@@ -95,12 +129,37 @@ export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
     training: SGD_RECIPE,
   },
   { key: 'selu', settings: `SELU, LeCun normal init N(0, 1/n_in), ${SGD_WORDS}`, network: dense('selu', 'lecun-normal'), training: SGD_RECIPE },
-  { key: 'lsuv', settings: `relu, LSUV init, ${SGD_WORDS}`, network: dense('relu', 'orthogonal'), training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
-  { key: 'batch-norm-sigmoid', settings: `dense → batch norm → sigmoid per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
-  { key: 'batch-norm-relu', settings: `dense → batch norm → relu per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
-  { key: 'layer-norm', settings: `dense → layer norm → relu per hidden layer, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
-  { key: 'residual', settings: `x + relu(Wx + b) blocks, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
-  { key: 'rezero', settings: `x + α·relu(Wx + b) blocks, α = 0 at init, ${SGD_WORDS}`, network: plainSigmoid, training: SGD_RECIPE, unavailable: NEEDS_BLOCKS },
+  { key: 'lsuv', settings: `relu, LSUV init, ${SGD_WORDS}`, network: dense('relu', 'orthogonal'), training: SGD_RECIPE, unavailable: NEEDS_LSUV },
+  {
+    key: 'batch-norm-sigmoid',
+    settings: `dense → batch norm → sigmoid per hidden layer, standard init, ${SGD_WORDS}`,
+    network: normalised('batch-norm', 'sigmoid', 'standard'),
+    training: SGD_RECIPE,
+  },
+  {
+    key: 'batch-norm-relu',
+    settings: `dense → batch norm → relu per hidden layer, He normal init, ${SGD_WORDS}`,
+    network: normalised('batch-norm', 'relu', 'he-normal'),
+    training: SGD_RECIPE,
+  },
+  {
+    key: 'layer-norm',
+    settings: `dense → layer norm → relu per hidden layer, He normal init, ${SGD_WORDS}`,
+    network: normalised('layer-norm', 'relu', 'he-normal'),
+    training: SGD_RECIPE,
+  },
+  {
+    key: 'residual',
+    settings: `relu input layer, then blocks x + relu(Wx + b); weights N(0, ${RESIDUAL_INIT_VARIANCE}/width); ${SGD_WORDS}`,
+    network: residual('none', (width) => ({ name: 'normal', std: Math.sqrt(RESIDUAL_INIT_VARIANCE / width) })),
+    training: SGD_RECIPE,
+  },
+  {
+    key: 'rezero',
+    settings: `relu input layer, then blocks x + α·relu(Wx + b), α = 0 at init; He normal init; ${SGD_WORDS}`,
+    network: residual('rezero', () => 'he-normal'),
+    training: SGD_RECIPE,
+  },
   {
     key: 'relu-poor-init',
     settings: `relu, every weight N(0, ${POOR_INIT_STD}²), ${SGD_WORDS} (gradient-noise's control)`,

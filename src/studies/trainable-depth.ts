@@ -7,13 +7,14 @@
  * layer of ‖∂C/∂b‖ and of one example's ‖δ‖ at initialisation and at the end; per remedy, the
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
-import { createNetwork, type Network } from '../api/network.js';
+import type { Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Dataset } from '../training/dataset.js';
 import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
+import { networkOrReason } from './paper-experiment.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 
 /** Hidden layers of the networks, by default. */
@@ -245,7 +246,8 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
   const options = remedy.network(depth, width);
   const names = hiddenBiasNames(options);
   const perExample = !hasBatchNorm(options);
-  const net = await createNetwork({ ...options, seed, backend });
+  const net = await networkOrReason({ ...options, seed, backend });
+  if (typeof net === 'string') return { remedy: remedy.key, depth, ...EMPTY, notRun: net };
   const held: Dataset[] = [];
   const upload = (rows: Rows) => {
     const d = net.dataset(rows.x, rows.y);
