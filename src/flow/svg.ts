@@ -144,22 +144,25 @@ export function barChart(o: BarChartOptions): string {
   const [x0, x1] = extent(o.ticks.map(Math.log10), false);
   // The bars start a quarter of the axis left of the first tick, so a bar that reaches only it still shows.
   const start = x0 - 0.25 * (x1 - x0 || 1);
+  // Room for the longest label at the tick font (about 6 px a character); no legend on the right.
+  const left = Math.max(CHART.left, 12 + 6 * Math.max(0, ...o.bars.map((b) => b.label.length)));
+  const width = CHART.width - left - 24;
   const height = o.bars.length * BAR_ROW;
   const H = CHART.top + height + CHART.bottom;
-  const at = (v: number) => CHART.left + ((Math.log10(v) - start) / (x1 - start || 1)) * PLOT_W;
+  const at = (v: number) => left + ((Math.log10(v) - start) / (x1 - start || 1)) * width;
   const parts: string[] = [];
   const grid = o.ticks.map((t) => `M${px(at(t))} ${CHART.top}v${height}`).join('');
   parts.push(`<path class="grid" d="${grid}"/>`);
   o.bars.forEach((bar, i) => {
     const y = CHART.top + i * BAR_ROW;
-    parts.push(`<text x="${CHART.left - 6}" y="${y + 13}" class="tick y">${escapeHtml(bar.label)}</text>`);
-    if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${CHART.left + 4}" y="${y + 13}" class="legend">none</text>`);
-    else parts.push(`<rect class="bar" x="${CHART.left}" y="${y + 3}" width="${px(at(bar.value) - CHART.left)}" height="${BAR_ROW - 6}" fill="${COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
+    parts.push(`<text x="${left - 6}" y="${y + 13}" class="tick y">${escapeHtml(bar.label)}</text>`);
+    if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${left + 4}" y="${y + 13}" class="legend">none</text>`);
+    else parts.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${px(at(bar.value) - left)}" height="${BAR_ROW - 6}" fill="${COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
   });
   const ticks = o.ticks.map((t) => `<text x="${px(at(t))}">${fmt(t)}</text>`).join('');
   parts.push(`<g class="xticks" transform="translate(0 ${CHART.top + height + 16})">${ticks}</g>`);
-  parts.push(`<path class="axes" d="M${CHART.left} ${CHART.top}V${CHART.top + height}h${PLOT_W}"/>`);
-  parts.push(`<text x="${CHART.left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
+  parts.push(`<path class="axes" d="M${left} ${CHART.top}V${CHART.top + height}h${width}"/>`);
+  parts.push(`<text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
   return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(o.title)}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
 }
 

@@ -14,7 +14,7 @@ import type { Network } from '../api/network.js';
 import { loadMnist } from '../data/mnist.js';
 import { GradscopeError } from '../errors.js';
 import type { NetworkOptions } from '../network/config.js';
-import { networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -24,6 +24,8 @@ export const BATCH_NORM_PAPER = {
   initStd: 0.1,
   /** 67 epochs of 9,000 digits ≈ 10,000 steps: about the paper's 50 epochs (50,000 steps of 60 on 60,000 digits) in epochs, a fifth in steps. */
   epochs: 67,
+  /** The paper's training: 50,000 steps. */
+  paperSteps: 50_000,
   /** The sigmoid whose input is followed: this unit of the last hidden layer. */
   unit: 0,
   /** Its percentiles. */
@@ -157,11 +159,11 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
     title: 'Ioffe & Szegedy (2015), batch normalisation, §4.1 and Figure 1',
     setup:
       `784-100-100-100-10, sigmoid hidden units, weights N(0, ${BATCH_NORM_PAPER.initStd}²), softmax + cross-entropy; SGD, learning rate ${BATCH_NORM_PAPER.learningRate}, ` +
-      `batches of ${BATCH_NORM_PAPER.batchSize}, ${epochs} epochs over ${digits.train.x.rows} digits (${steps[steps.length - 1] ?? 0} steps); with batch norm: dense → batch norm → sigmoid ` +
+      `batches of ${BATCH_NORM_PAPER.batchSize}, ${epochsText(epochs)} over ${digits.train.x.rows} digits (${steps[steps.length - 1] ?? 0} steps); with batch norm: dense → batch norm → sigmoid ` +
       `in each hidden layer. Recorded after every epoch on ${digits.test.x.rows} held-out digits.`,
     differences: [
-      'the digits: the bundled 9,000 training and 1,000 held-out digits, not MNIST\'s 60,000 and 10,000',
-      'about 10,000 steps instead of 50,000 (about as many epochs: 67 against their 50)',
+      `the digits: the bundled ${digits.train.x.rows} training and ${digits.test.x.rows} held-out digits, not MNIST's 60,000 and 10,000`,
+      `${steps[steps.length - 1] ?? 0} steps instead of ${BATCH_NORM_PAPER.paperSteps.toLocaleString('en')} (${epochsText(epochs)} against their 50)`,
       'the learning rate and the weights\' scale are not given in the paper; chosen as the module comment says',
       `the followed sigmoid is unit ${BATCH_NORM_PAPER.unit + 1} of the last hidden layer, its input recovered from its output as ln(a/(1 − a)) (float32), with batch norm in evaluation mode (running statistics)`,
     ],
@@ -177,7 +179,7 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
         .filter(({ record }) => !record.percentilesUnavailable)
         .map(({ name, record }, i) => ({
           id: `paper-batch-norm-input-${i}`,
-          title: `Input to one sigmoid of the last hidden layer over training, ${name}: 15th, 50th, 85th percentiles (their Fig. 1${name.startsWith('with') ? 'c' : 'b'})`,
+          title: `Input to one sigmoid of the last hidden layer over training, ${name}: 15th, 50th, 85th percentiles (their Fig. 1${name === 'with batch norm' ? 'c' : 'b'})`,
           xLabel: 'step',
           yLabel: 'z',
           series: record.percentiles.map((ys, k) => ({ name: `${names[k]} percentile`, xs: record.steps, ys })),

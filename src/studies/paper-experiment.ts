@@ -42,6 +42,9 @@ export interface PaperOptions {
   budget?: number;
 }
 
+/** "1 epoch", "10 epochs". */
+export const epochsText = (epochs: number) => `${epochs} epoch${epochs === 1 ? '' : 's'}`;
+
 /** `epochs` scaled by the budget, at least 1. */
 export const scaled = (epochs: number, budget = 1) => Math.max(1, Math.round(epochs * budget));
 

@@ -9,7 +9,7 @@
  */
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
 /** The set-up as run (see the module comment). */
 export const REZERO_PAPER = {
@@ -76,7 +76,7 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
     title: 'Bachlechner et al. (2020), ReZero against a plain residual network at depth 64',
     setup:
       `784 → ${REZERO_PAPER.width} relu, then ${REZERO_PAPER.blocks} blocks x + relu(Wx + b) or x + α·relu(Wx + b) (α from 0), then 10 softmax + cross-entropy; ` +
-      `Adagrad, learning rate ${REZERO_PAPER.learningRate}, batches of ${REZERO_PAPER.batchSize}, ${epochs} epochs over ${digits.train.x.rows} digits; ` +
+      `Adagrad, learning rate ${REZERO_PAPER.learningRate}, batches of ${REZERO_PAPER.batchSize}, ${epochsText(epochs)} over ${digits.train.x.rows} digits; ` +
       'weights N(0, 0.25/width) for the residual network, N(0, 2/n_in) for ReZero.',
     differences: [
       'the digits, not CIFAR-10',

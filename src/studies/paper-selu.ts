@@ -9,7 +9,7 @@
  */
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -86,12 +86,12 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
     title: 'Klambauer et al. (2017), self-normalising networks, the shape of Figure 1',
     setup:
       `${SELU_PAPER.depths.join(', ')} hidden layers of ${SELU_PAPER.width}; SNN: SELU, weights N(0, 1/n_in); against: ReLU followed by batch norm, weights N(0, 2/n_in); ` +
-      `softmax + cross-entropy; plain SGD, batches of ${SELU_PAPER.batchSize}, learning rate ${SELU_PAPER.learningRate.toPrecision(3)} on the mean loss, ${epochs} epochs over ` +
+      `softmax + cross-entropy; plain SGD, batches of ${SELU_PAPER.batchSize}, learning rate ${SELU_PAPER.learningRate.toPrecision(3)} on the mean loss, ${epochsText(epochs)} over ` +
       `${digits.train.x.rows} standardised digits; training loss over all of them after every epoch.`,
     differences: [
       `hidden layers of ${SELU_PAPER.width} units, not 784`,
-      `${epochs} epochs, not 2,000`,
-      'the bundled 9,000 digits, not MNIST\'s 60,000',
+      `${epochsText(epochs)}, not 2,000`,
+      `the bundled ${digits.train.x.rows} digits, not MNIST's 60,000`,
       'the training loss is measured with batch norm in evaluation mode (running statistics); their run.py measured it in training mode (each batch\'s statistics)',
       'the output layer is initialised like the hidden ones (theirs: TensorFlow\'s Glorot uniform default)',
     ],

@@ -1,11 +1,11 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
+import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
 
-export const epochsText = (epochs: number) => `${epochs} epoch${epochs === 1 ? '' : 's'}`;
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];
 const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);

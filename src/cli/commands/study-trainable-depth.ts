@@ -14,10 +14,10 @@ import {
   type GoalCheck,
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
-import type { PaperExperiment } from '../../studies/paper-experiment.js';
+import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { runPaperExperiments } from '../../studies/paper-experiments.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { deepestTable, epochsText, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
