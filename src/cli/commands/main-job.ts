@@ -1,7 +1,8 @@
 /**
- * The main job (`npm start`, or `gradscope` with no command): study (a), depth, and a short
- * study (b), activations × initialisations, on the bundled MNIST digits; prints the tables and the
- * diagnoses and writes the HTML report (reports/gradscope-report.html by default).
+ * The main job (`npm start`, or `gradscope` with no command): study (a), depth, a short study (b),
+ * activations × initialisations, and the quick trainable-depth study (c), on the bundled MNIST
+ * digits; prints the tables and the diagnoses and writes the HTML report
+ * (reports/gradscope-report.html by default).
  */
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
@@ -12,6 +13,9 @@ import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../comm
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { activationTable } from './study-activations.js';
+import { trainableDepthText } from './study-trainable-depth.js';
+import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
+import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { depthTables } from './study-depth.js';
 
 /** The short study (b) of the main job: small enough to run in seconds, deep enough to show the effect. */
@@ -20,7 +24,7 @@ export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
 
 export const mainJobCommand: Command = {
   words: [],
-  summary: 'the main job (npm start): study depth, a short study activations, tables, diagnoses, HTML report',
+  summary: 'the main job (npm start): study depth, a short study activations, quick trainable depth, tables, diagnoses, HTML report',
   usage: `gradscope [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--width ${MAIN_JOB_ACTIVATIONS.width}] [--html ${MAIN_JOB_REPORT}]`,
   async run(args, terminal) {
     const started = performance.now();
@@ -54,8 +58,15 @@ export const mainJobCommand: Command = {
     print(terminal, activationTable(activations));
     print(terminal, "\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
 
-    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations)] });
+    print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
+    const remedies = new ProgressBar(terminal, 'trainable depth', QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);
+    let rows = 0;
+    const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, onRow: (row) => remedies.update(++rows, `${row.remedy} ${row.depth}`) });
+    remedies.done();
+    print(terminal, trainableDepthText(trainable));
+
+    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations), trainableDepthReportSection(trainable)] });
     print(terminal, `\nReport: ${file}`);
-    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | --model M.json --data D.json (see --help).`);
+    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | --model M.json --data D.json (see --help).`);
   },
 };
