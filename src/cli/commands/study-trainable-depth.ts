@@ -100,12 +100,14 @@ export const studyTrainableDepthCommand: Command = {
             json ? undefined : (e) => terminal.err(`trainable-depth: ${e.id} done\n`),
           )
         : [];
+    // With --json too: the JSON goes to stdout, the report to its file.
+    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result), ...paperReportSections(experiments)] });
     if (json) {
       terminal.out(JSON.stringify({ ...result, papers: experiments }) + '\n');
       return;
     }
     print(terminal, trainableDepthText(result));
     if (experiments.length) print(terminal, '', papersText(experiments));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [trainableDepthReportSection(result), ...paperReportSections(experiments)] })}`);
+    if (report) print(terminal, `\nReport: ${report}`);
   },
 };
