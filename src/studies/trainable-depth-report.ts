@@ -55,6 +55,20 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
   return { header, rows };
 }
 
+/** Held-out accuracy per remedy (a row) and depth (a column), with each remedy's deepest depth reaching the goal; a cell says why a depth did not run. */
+export function accuracyMatrix(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
+  const header = ['remedy', ...result.depths.map((d) => `${d}`), `deepest ≥ ${100 * ACCURACY_GOAL} %`];
+  const rows = result.deepest.map(({ remedy, depth }) => [
+    remedy,
+    ...result.depths.map((d) => {
+      const row = result.rows.find((r) => r.remedy === remedy && r.depth === d);
+      return !row ? '' : row.notRun !== undefined ? shortReason(row.notRun).replace(/^not run above .*/, 'not run') : percent(row.testAccuracy);
+    }),
+    depth === null ? 'none' : String(depth),
+  ]);
+  return { header, rows };
+}
+
 /** A line per remedy of `keys` over depth (log axis), of one number of the rows. */
 function overDepth(result: TrainableDepthResult, id: string, title: string, yLabel: string, keys: string[], value: (r: TrainableDepthRow) => number | null, logY: boolean): ReportChart {
   return {
@@ -99,6 +113,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
       },
     ],
     tables: [
+      accuracyMatrix(result),
       deepestTable(result),
       {
         header: ROWS_HEADER,

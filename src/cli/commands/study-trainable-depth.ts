@@ -17,7 +17,7 @@ import {
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { runPaperExperiments } from '../../studies/paper-experiments.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -49,12 +49,16 @@ export function goalText(goal: GoalCheck): string {
 /** The study's tables, the goal check and the remedies' settings, as the terminal shows them. */
 export function trainableDepthText(result: TrainableDepthResult): string {
   const deepest = deepestTable(result);
+  const matrix = accuracyMatrix(result);
   return [
     `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units, 784 inputs, 10 softmax outputs + cross-entropy; ` +
       `${epochsText(result.epochs)} over ${result.trainRows} digits (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
     '',
     formatTable(ROWS_HEADER, result.rows.map(rowCells)),
+    '',
+    'Held-out accuracy by hidden layers:',
+    formatTable(matrix.header, matrix.rows),
     '',
     formatTable(deepest.header, deepest.rows),
     '',
