@@ -58,12 +58,14 @@ export interface GaussNewtonSummary {
 
 /** One layer's diagonal block of H and G (its weights and biases). */
 export interface LayerCurvature {
-  /** The layer (weights[layer]). */
+  /** The parameterised layer, in forward order (for a dense network weights[layer]). */
   layer: number;
+  /** Its PyTorch module name, the prefix of its tensors' names ('0', '2', '3.branch.0'). */
+  module: string;
   /** Its weights and biases. */
   parameters: number;
-  /** The layer's diagonal block of the Hessian. */
-  hessian: HessianSummary;
+  /** The layer's diagonal block of the Hessian; null for a block network. */
+  hessian: HessianSummary | null;
   /** The layer's diagonal block of the Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
 }
@@ -78,8 +80,11 @@ export interface CurvatureReport {
   rows: number;
   /** Whether the traces are exact (parameters ≤ exactTraceLimit) or Hutchinson estimates. */
   traceExact: boolean;
-  /** The whole network's Hessian. */
-  hessian: HessianSummary;
+  /**
+   * The whole network's Hessian; null for a block network (batch or layer norm, residual blocks,
+   * activation layers), whose R-operator gives Gauss-Newton products only.
+   */
+  hessian: HessianSummary | null;
   /** The whole network's Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
   /** Per layer: its diagonal block of H and G (empty when `layers` is false). */
@@ -102,7 +107,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
     // One trace run per matrix gives every layer's block trace too (see trace.ts).
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed };
-    const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
+    const exactHessian = ops.hessian;
+    const hessianTrace = exactHessian && traceOf(exactHessian, ops.size, ops.blocks, traceOptions);
     const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
     const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
       const eigen = eigenOf(operator, n);
@@ -122,8 +128,9 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const layers = (options.layers ?? true)
       ? ops.blocks.map((block, l) => ({
           layer: block.layer,
+          module: block.module,
           parameters: block.length,
-          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l]),
+          hessian: exactHessian && hessianOf(ops.restrict(exactHessian, block), block.length, hessianTrace!.blocks[l]),
           gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l]),
         }))
       : [];
@@ -131,8 +138,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       loss: ops.loss,
       parameters: ops.size,
       rows: ops.rows,
-      traceExact: hessianTrace.exact,
-      hessian: hessianOf(ops.hessian, ops.size, hessianTrace),
+      traceExact: gaussNewtonTrace.exact,
+      hessian: exactHessian && hessianOf(exactHessian, ops.size, hessianTrace!),
       gaussNewton: gaussNewtonOf(ops.gaussNewton, ops.size, gaussNewtonTrace),
       layers,
     };

@@ -4,12 +4,16 @@
  * Krylov methods of this folder. One forward and backward pass over all rows fixes the point θ;
  * each product then costs one R-pass on the backend. Nothing the network holds for training
  * (weights, optimiser state, RNG) changes; its activation buffers hold the rows until dispose().
+ *
+ * A block network (batch and layer norm, residual blocks, activation layers) has the Gauss-Newton
+ * operator only, through its layers' R-operator (batch norm in 'batch' mode, through its batch
+ * statistics): the exact Hessian would need the R-operator of every layer's backward pass too.
  */
 import { rowCount, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Network } from '../api/network.js';
-import { denseModelOf, type Model } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { HessianProduct } from './hessian-product.js';
 
@@ -18,8 +22,10 @@ export type LinearOperator = (out: Float64Array, v: Float64Array) => void;
 
 /** One layer's parameters (its weights, then its biases) in the flat vector. */
 export interface ParameterBlock {
-  /** The layer (weights[layer]). */
+  /** The parameterised layer, in forward order (Parameter.group; for a dense network weights[layer]). */
   layer: number;
+  /** Its PyTorch module name: the prefix of its tensors' state_dict names ('0', '2', '3.branch.0'). */
+  module: string;
   /** Index of its first entry in the flat vector. */
   offset: number;
   /** Its weights and biases. */
@@ -41,42 +47,44 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   readonly rows: number;
   /** Each layer's slice of the flat vector (the Hessian's diagonal blocks). */
   readonly blocks: ParameterBlock[];
-  /** out = H·v (the exact Hessian of the mean loss). */
-  readonly hessian: LinearOperator;
+  /** out = H·v (the exact Hessian of the mean loss); null for a block network (see the file comment). */
+  readonly hessian: LinearOperator | null;
   /** out = G·v (the generalised Gauss-Newton matrix, positive semi-definite). */
   readonly gaussNewton: LinearOperator;
-  private readonly product: HessianProduct<T>;
+  /** A dense network's products (H and G), or a block network's G. */
+  private readonly product: HessianProduct<T> | GaussNewtonOperator<T>;
   private readonly input: ParamVector<T>;
   private readonly output: ParamVector<T>;
   private readonly lengths: number[];
   private disposed = false;
   private readonly release = () => this.free();
-  private readonly model: Model<T>;
+  private readonly model: Trainable<T>;
 
   constructor(net: Network<T>, x: Rows, y: Rows) {
-    // gradients() checks shapes and finiteness, runs feedforward and backprop over every row and
-    // throws before anything is allocated here if the data or the network is bad.
-    const model = (this.model = denseModelOf(net, 'curvature'));
+    // gradients() checks shapes and finiteness, runs forward ('batch' mode) and backprop over every
+    // row and throws before anything is allocated here if the data or the network is bad.
     const point = net.gradients(x, y);
+    const model = (this.model = net[MODEL]);
     this.loss = point.loss;
     this.rows = rowCount(x);
-    this.gradient = Float64Array.from(point.layers.flatMap((layer) => [...layer.weights, ...layer.biases]));
-    this.lengths = model.parameters().map((p) => p.length);
+    const params = model.parameters();
+    this.gradient = Float64Array.from(params.flatMap((p) => Array.from(point.parameters[p.name])));
+    this.lengths = params.map((p) => p.length);
     this.size = this.gradient.length;
-    let offset = 0;
-    this.blocks = point.layers.map((layer, l) => {
-      const length = layer.weights.length + layer.biases.length;
-      const block = { layer: l, offset, length };
-      offset += length;
-      return block;
-    });
+    this.blocks = blocksOf(params);
     const k = model.kernels;
-    this.product = new HessianProduct(model, this.rows);
-    this.product.prepare(this.rows);
     this.input = allocVector(k, this.lengths);
     this.output = allocVector(k, this.lengths);
-    this.hessian = (out, v) => this.apply(out, v, () => this.product.apply(this.output, this.input));
-    this.gaussNewton = (out, v) => this.apply(out, v, () => this.product.applyGaussNewton(this.output, this.input));
+    if (model.kind === 'dense') {
+      const product = (this.product = new HessianProduct(model as Model<T>, this.rows));
+      product.prepare(this.rows);
+      this.hessian = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input));
+      this.gaussNewton = (out, v) => this.apply(out, v, () => product.applyGaussNewton(this.output, this.input));
+    } else {
+      const product = (this.product = model.gaussNewton!());
+      this.hessian = null;
+      this.gaussNewton = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input, this.rows));
+    }
     model.onDispose.add(this.release);
   }
 
@@ -122,4 +130,17 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     freeVector(this.model.kernels, this.input);
     freeVector(this.model.kernels, this.output);
   }
+}
+
+/** Each parameterised layer's slice of the flat vector: consecutive parameters of one group. */
+function blocksOf(params: readonly Parameter[]): ParameterBlock[] {
+  const blocks: ParameterBlock[] = [];
+  let offset = 0;
+  for (const p of params) {
+    const last = blocks[blocks.length - 1];
+    if (last && last.layer === p.group) last.length += p.length;
+    else blocks.push({ layer: p.group, module: p.name.slice(0, p.name.lastIndexOf('.')), offset, length: p.length });
+    offset += p.length;
+  }
+  return blocks;
 }

@@ -38,7 +38,7 @@ export interface TraceResult extends TraceEstimate {
 }
 
 /** tr A of the whole and of each block (see the file comment). */
-export function traceOf(operator: LinearOperator, n: number, blocks: readonly ParameterBlock[], options: TraceOptions = {}): TraceResult {
+export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: TraceOptions = {}): TraceResult {
   const probes = options.probes ?? 100;
   const exactLimit = options.exactLimit ?? 2000;
   if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);

@@ -15,6 +15,7 @@ import { lanczos } from '../curvature/lanczos.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import type { Matrix } from '../data/matrix.js';
+import { invalidOption } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
@@ -190,8 +191,10 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < ops.size; i++) l2 += onWeights[i] * weights[i] ** 2;
     const objective = ops.loss + 0.5 * decay * l2;
     const gradient = ops.gradient.map((g, i) => g + decay * onWeights[i] * weights[i]);
+    const exact = ops.hessian;
+    if (!exact) throw invalidOption('study plateau: needs the exact Hessian, which a block network does not have (Gauss-Newton products only)');
     const hessian = (out: Float64Array, v: Float64Array) => {
-      ops.hessian(out, v);
+      exact(out, v);
       for (let i = 0; i < out.length; i++) out[i] += decay * onWeights[i] * v[i];
     };
     const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true });

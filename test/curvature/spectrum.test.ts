@@ -87,7 +87,7 @@ function oracleOf(c: RandomCase): Promise<Oracle> {
     oracles.set(c, (async () => {
       const ref = await createNetwork({ ...c.options, backend: 'ref' });
       const ops = new CurvatureOperators(ref, c.x, c.y);
-      const [h, g] = [explicit(ops.hessian, ops.size), explicit(ops.gaussNewton, ops.size)];
+      const [h, g] = [explicit(ops.hessian!, ops.size), explicit(ops.gaussNewton, ops.size)];
       const oracle = {
         hessian: expectedOf(h),
         gaussNewton: expectedOf(g),
@@ -105,10 +105,10 @@ async function check(c: RandomCase, net: Network, tolerance: number): Promise<Cu
   const oracle = await oracleOf(c);
   const report = measureCurvature(net, c.x, c.y, { k: K });
   const label = `${net.kernels.name} sizes ${JSON.stringify(net.sizes)} ${net.activationFunctions.join('/')} ${net.loss}`;
-  expectAgreement(report.hessian, oracle.hessian, tolerance, `${label} H`);
+  expectAgreement(report.hessian!, oracle.hessian, tolerance, `${label} H`);
   expectAgreement(report.gaussNewton, oracle.gaussNewton, tolerance, `${label} G`);
   oracle.layers.forEach((layer, l) => {
-    expectAgreement(report.layers[l].hessian, layer.hessian, tolerance, `${label} H layer ${l}`);
+    expectAgreement(report.layers[l].hessian!, layer.hessian, tolerance, `${label} H layer ${l}`);
     expectAgreement(report.layers[l].gaussNewton, layer.gaussNewton, tolerance, `${label} G layer ${l}`);
   });
   return report;
@@ -123,7 +123,7 @@ describe('curvature spectrum against a dense eigendecomposition', () => {
     const net = await createNetwork({ ...c.options, backend: 'ref' });
     const report = await check(c, net, 1e-6);
     expect(report.traceExact).toBe(true);
-    expect(report.hessian.converged).toBe(true);
+    expect(report.hessian!.converged).toBe(true);
     net.dispose();
   });
 

@@ -1,5 +1,5 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
-import { measureCurvature, type CurvatureReport } from '../../curvature/curvature.js';
+import { measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { booleanFlag, COUNT, numberFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
@@ -31,21 +31,25 @@ export const curvatureCommand: Command = {
 const values = (list: number[]) => list.map(sci).join(' ');
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
 
-/** The report as a terminal table: one row per matrix, whole network first, then each layer. */
+/** The report as a terminal table: one row per matrix, whole network first, then each layer (a block network: Gauss-Newton rows only). */
 export function curvatureTable(report: CurvatureReport): string {
   const exact = report.traceExact;
+  const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), `${(100 * h.negativeMass).toFixed(1)} %`];
+  const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), '', traceText(g.trace, g.traceStdError, exact), ''];
   const rows: string[][] = [
-    ['Hessian', values(report.hessian.largest), values(report.hessian.smallest), traceText(report.hessian.trace, report.hessian.traceStdError, exact), `${(100 * report.hessian.negativeMass).toFixed(1)} %`],
-    ['Gauss-Newton', values(report.gaussNewton.largest), '', traceText(report.gaussNewton.trace, report.gaussNewton.traceStdError, exact), ''],
+    ...(report.hessian ? [hessianRow('Hessian', report.hessian)] : []),
+    gaussNewtonRow('Gauss-Newton', report.gaussNewton),
   ];
   for (const layer of report.layers) {
-    const name = `layer ${layer.layer} (${layer.parameters})`;
-    rows.push([`${name} H`, values(layer.hessian.largest), values(layer.hessian.smallest), traceText(layer.hessian.trace, layer.hessian.traceStdError, exact), `${(100 * layer.hessian.negativeMass).toFixed(1)} %`]);
-    rows.push([`${name} G`, values(layer.gaussNewton.largest), '', traceText(layer.gaussNewton.trace, layer.gaussNewton.traceStdError, exact), '']);
+    const name = report.hessian ? `layer ${layer.layer} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
+    if (layer.hessian) rows.push(hessianRow(`${name} H`, layer.hessian));
+    rows.push(gaussNewtonRow(`${name} G`, layer.gaussNewton));
   }
-  const unconverged = [report.hessian, report.gaussNewton, ...report.layers.flatMap((l) => [l.hessian, l.gaussNewton])].some((s) => !s.converged);
+  const summaries = [report.hessian, report.gaussNewton, ...report.layers.flatMap((l) => [l.hessian, l.gaussNewton])];
+  const unconverged = summaries.some((s) => s !== null && !s.converged);
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
+    ...(report.hessian ? [] : ['a block network: the Gauss-Newton matrix only (its layers\' R-operator gives G·v, not the exact Hessian)']),
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
     ...(unconverged ? ['some eigenvalues did not reach Lanczos\' tolerance within its step limit'] : []),
   ].join('\n');
