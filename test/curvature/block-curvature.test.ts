@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { CurvatureOperators, type LinearOperator } from '../../src/curvature/operators.js';
+import { CurvatureOperators } from '../../src/curvature/operators.js';
 import { Rng } from '../../src/init/rng.js';
 import type { Loss } from '../../src/kernels.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
-import { jacobiEigenvalues } from '../util/jacobi.js';
+import { explicitMatrix, jacobiEigenvalues } from '../util/jacobi.js';
 
 const K = 3;
 
@@ -42,7 +42,7 @@ const NETWORKS: { inputs: number; loss: Loss; layers: LayerSpec[] }[] = [
 
 function dataFor(rng: Rng, inputs: number, outputs: number, loss: Loss, rows = 9) {
   const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rng.normal()));
-  const y = x.map(() => Array.from({ length: outputs }, (_, j) => (loss === 'mse' ? rng.normal() : loss === 'cross-entropy' ? 0 : rng.uniform())));
+  const y = x.map(() => Array.from({ length: outputs }, () => (loss === 'mse' ? rng.normal() : loss === 'cross-entropy' ? 0 : rng.uniform())));
   if (loss === 'cross-entropy') y.forEach((row) => (row[rng.below(outputs)] = 1));
   return { x, y };
 }
@@ -50,16 +50,6 @@ function dataFor(rng: Rng, inputs: number, outputs: number, loss: Loss, rows = 9
 /** Rezero gates start at 0 (no curvature reaches their branch): open them. */
 function openGates(net: Network): void {
   for (const p of net.parameters()) if (p.name.endsWith('alpha')) net.kernels.write(p.value, [0.7]);
-}
-
-function explicit(operator: LinearOperator, n: number): Float64Array[] {
-  return Array.from({ length: n }, (_, i) => {
-    const e = new Float64Array(n);
-    e[i] = 1;
-    const column = new Float64Array(n);
-    operator(column, e);
-    return column;
-  });
 }
 
 describe.each(['ref', 'wasm'] as const)('curvature of block networks on %s', (backend) => {
@@ -73,7 +63,7 @@ describe.each(['ref', 'wasm'] as const)('curvature of block networks on %s', (ba
     openGates(oracle);
     const ops = new CurvatureOperators(oracle, x, y);
     expect(ops.hessian).toBeNull();
-    const g = explicit(ops.gaussNewton, ops.size);
+    const g = explicitMatrix(ops.gaussNewton, ops.size);
     for (let r = 0; r < ops.size; r++) for (let c = 0; c < r; c++) expect(Math.abs(g[r][c] - g[c][r])).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(g[r][c])));
     const blocks = ops.blocks.map((b) => ({ ...b, values: jacobiEigenvalues(g.slice(b.offset, b.offset + b.length).map((col) => col.slice(b.offset, b.offset + b.length))) }));
     const values = jacobiEigenvalues(g);

@@ -9,21 +9,10 @@ import { traceOf } from '../../src/curvature/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { backendsUnderTest } from '../util/backends.js';
-import { jacobiEigenvalues } from '../util/jacobi.js';
+import { explicitMatrix, jacobiEigenvalues } from '../util/jacobi.js';
 import { randomCase, type RandomCase } from '../util/random-network.js';
 
 const K = 4;
-
-/** The explicit n×n matrix of an operator, column by column. */
-function explicit(operator: LinearOperator, n: number): Float64Array[] {
-  return Array.from({ length: n }, (_, i) => {
-    const e = new Float64Array(n);
-    e[i] = 1;
-    const column = new Float64Array(n);
-    operator(column, e);
-    return column;
-  });
-}
 
 function block(matrix: Float64Array[], offset: number, length: number): Float64Array[] {
   return matrix.slice(offset, offset + length).map((column) => column.slice(offset, offset + length));
@@ -87,7 +76,7 @@ function oracleOf(c: RandomCase): Promise<Oracle> {
     oracles.set(c, (async () => {
       const ref = await createNetwork({ ...c.options, backend: 'ref' });
       const ops = new CurvatureOperators(ref, c.x, c.y);
-      const [h, g] = [explicit(ops.hessian!, ops.size), explicit(ops.gaussNewton, ops.size)];
+      const [h, g] = [explicitMatrix(ops.hessian!, ops.size), explicitMatrix(ops.gaussNewton, ops.size)];
       const oracle = {
         hessian: expectedOf(h),
         gaussNewton: expectedOf(g),

@@ -37,3 +37,14 @@ export function jacobiEigenvalues(matrix: readonly ArrayLike<number>[]): Float64
   }
   return Float64Array.from({ length: n }, (_, i) => a[i * n + i]).sort();
 }
+
+/** The explicit n×n matrix of a linear operator on float64 vectors, column by column. */
+export function explicitMatrix(operator: (out: Float64Array, v: Float64Array) => void, n: number): Float64Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const e = new Float64Array(n);
+    e[i] = 1;
+    const column = new Float64Array(n);
+    operator(column, e);
+    return column;
+  });
+}
