@@ -7,10 +7,14 @@
  *
  * Row (x, j) of J comes from one backprop: with the targets set to a(x) − e_j, the quadratic cost's
  * gradient ½‖a − y‖² is Σ_k (a_k − y_k)·∂a_k/∂θ = ∂a_j/∂θ, and backprop needs no new kernel.
+ * A dense network runs each row alone (one feedforward per row); a block network's rows depend on
+ * each other through batch norm's statistics, so it runs one forward of the whole batch ('batch'
+ * mode) and one backprop of the whole batch per output entry, the targets moved at that entry only:
+ * batch·outputs backward passes of the batch, each row of J exact through the batch statistics.
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { denseModelOf, type Model, type ModelOwner, type Parameter } from '../model.js';
+import { MODEL, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
@@ -63,15 +67,18 @@ export class LevenbergMarquardt implements Optimizer {
   private readonly row = new Uint32Array(1);
   private readonly release = () => this.freeSaved();
 
-  private readonly net: Model;
+  private readonly net: Trainable;
+  /** The network as a dense Model (its Jacobian row by row), or null for a block network (through the whole batch). */
+  private readonly dense: Model | null;
 
   /** The model this optimiser was created for. */
-  get model(): Model {
+  get model(): Trainable {
     return this.net;
   }
 
   constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
-    const net = (this.net = denseModelOf(owner, 'levenberg-marquardt'));
+    const net = (this.net = owner[MODEL]);
+    this.dense = net.kind === 'dense' ? (net as Model) : null;
     const name = 'levenberg-marquardt';
     checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);
     this.mu = checkNumber(options.mu, `${name}: mu`, { min: 0, above: true }, LM_DEFAULTS.mu);
@@ -96,7 +103,7 @@ export class LevenbergMarquardt implements Optimizer {
     this.w0 = new Float64Array(P);
   }
 
-  step(net: Model, _learningRate: number, batch: number): void {
+  step(net: Trainable, _learningRate: number, batch: number): void {
     net.assertAlive();
     if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
     const k = net.kernels;
@@ -109,11 +116,12 @@ export class LevenbergMarquardt implements Optimizer {
       this.rows = rows;
     }
     const f0 = net.lossOfLastForward(batch);
-    const a = k.view(net.activations[net.depth]);
+    const a = k.view(net.output);
     const y = k.view(saved.targets);
     for (let r = 0; r < rows; r++) this.errors[r] = a[r] - y[r];
 
-    this.fillJacobian(batch, saved);
+    if (this.dense) this.fillJacobian(this.dense, batch, saved);
+    else this.fillJacobianThroughBatch(batch, saved);
     this.formNormalEquations(rows);
     readParameters(k, this.params, this.w0);
 
@@ -129,7 +137,7 @@ export class LevenbergMarquardt implements Optimizer {
         choleskySolve(this.delta, this.factor, this.gradient, P);
         for (let i = 0; i < P; i++) this.delta[i] = this.w0[i] - this.delta[i];
         writeParameters(k, this.params, this.delta);
-        net.feedforward(batch);
+        net.forward(batch, 'batch');
         f = net.lossOfLastForward(batch);
       }
       if (f < f0) {
@@ -141,7 +149,7 @@ export class LevenbergMarquardt implements Optimizer {
         this.mu = this.muMax;
         this.stalled = true;
         writeParameters(k, this.params, this.w0);
-        net.feedforward(batch);
+        net.forward(batch, 'batch');
         return;
       }
     }
@@ -155,14 +163,13 @@ export class LevenbergMarquardt implements Optimizer {
       this.saved = { inputs: k.alloc(batch * this.net.inputSize), targets: k.alloc(batch * this.net.outputSize), rows: batch };
       this.net.onDispose.add(this.release);
     }
-    copyPrefix(k, this.saved.inputs, this.net.activations[0], batch * this.net.inputSize);
-    copyPrefix(k, this.saved.targets, this.net.targets!, batch * this.net.outputSize);
+    copyPrefix(k, this.saved.inputs, this.net.input, batch * this.net.inputSize);
+    copyPrefix(k, this.saved.targets, this.net.targets, batch * this.net.outputSize);
     return this.saved;
   }
 
   /** J[x·nOut + j][θ] = ∂a_j(x)/∂θ, by one feedforward per row and one backprop per output. */
-  private fillJacobian(batch: number, saved: { inputs: Tensor; targets: Tensor }): void {
-    const net = this.net;
+  private fillJacobian(net: Model, batch: number, saved: { inputs: Tensor; targets: Tensor }): void {
     const k = net.kernels;
     const nIn = net.inputSize;
     const nOut = net.outputSize;
@@ -181,6 +188,28 @@ export class LevenbergMarquardt implements Optimizer {
     }
     copyPrefix(k, net.activations[0], saved.inputs, batch * nIn);
     copyPrefix(k, net.targets!, saved.targets, batch * nOut);
+  }
+
+  /**
+   * J[x·nOut + j][θ] = ∂a_j(x)/∂θ of a block network, through the batch statistics (see the file
+   * comment): backprop of the mean cost over the batch gives ∂a_j(x)/∂θ / batch for targets a − e_{x,j}.
+   */
+  private fillJacobianThroughBatch(batch: number, saved: { inputs: Tensor; targets: Tensor }): void {
+    const net = this.net;
+    const k = net.kernels;
+    const entries = batch * net.outputSize;
+    net.forward(batch, 'batch');
+    const shifted = Float64Array.from(k.view(net.output).subarray(0, entries));
+    for (let r = 0; r < entries; r++) {
+      const a = shifted[r];
+      shifted[r] = a - 1;
+      k.write(net.targets, shifted);
+      net.backprop(batch);
+      readGradients(k, this.params, this.jacobian, r * this.count);
+      shifted[r] = a;
+    }
+    for (let i = 0; i < entries * this.count; i++) this.jacobian[i] *= batch;
+    copyPrefix(k, net.targets, saved.targets, entries);
   }
 
   /** normal = JᵀJ (full), gradient = Jᵀe. */
