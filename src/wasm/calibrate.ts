@@ -4,6 +4,15 @@
  * AMD Zen 5 1.03× slower, same tile). Measured once per process, when `binary: 'fastest'` is first
  * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs
  * --experimental-wasm-relaxed-simd).
+ *
+ * An engine runs a fresh module's functions in its baseline tier (V8: Liftoff, several times
+ * slower) until its optimising tier has compiled them in the background, and which candidate gets
+ * there first is luck. So rounds count only once every candidate is warm (a round within
+ * STABLE of its own previous round, and within WARM_SPREAD of the others'): a tie measured with
+ * one candidate still in baseline would pick the other by mistake. If that does not happen within
+ * the budget (MIN_ROUNDS warm rounds), the default is kept. The engine's optimised code belongs to the compiled module,
+ * which the kernels the caller then gets are instantiated from (loader.ts caches it), so the
+ * warm-up is not lost.
  */
 
 /** One candidate: its name and one call of the product it is judged on (~0.1 ms). */
@@ -12,34 +21,52 @@ export interface Candidate<Name extends string> {
   run: () => void;
 }
 
+/** Calls per timed round: ~0.3 ms of products, above a browser's coarsest clock step (0.1 ms). */
+const CALLS_PER_ROUND = 4;
+/** Rounds per candidate compared once all are warm (the best of each is what counts). */
+const ROUNDS = 8;
+/** Fewer warm rounds than this within the budget are too few to leave the default for. */
+const MIN_ROUNDS = 3;
+/** A candidate is warm when a round takes at most this times its previous round, and vice versa. */
+const STABLE = 1.25;
 /**
- * Calls per timed round and rounds per candidate: 17 ms in all for two, measured. The products may
- * still run in V8's baseline tier that early, so a difference of a few per cent can be missed.
+ * ...and when no warm candidate's round is more than this times another's: the binaries differ by
+ * a few per cent when both run optimised code, a baseline tier by several times.
  */
-const CALLS_PER_ROUND = 16;
-const ROUNDS = 4;
+const WARM_SPREAD = 1.5;
+/** Milliseconds of products at most: past it the rounds measured so far decide, or the default stays. */
+export const CALIBRATION_BUDGET_MS = 15;
 /** The relaxed binary must win by this much: a tie keeps the binary that rounds alike everywhere. */
 export const RELAXED_MARGIN = 0.97;
 
 /**
  * The fastest of `candidates` (the first is the default, kept unless another's best round is at
- * most `margin` of its best round). Rounds alternate, so a busy moment slows both alike; the best
- * round of each is compared, since interruptions only ever add time.
+ * most `margin` of its best round, measured once all are warm). Rounds alternate, so a busy moment
+ * slows both alike; the best round of each is compared, since interruptions only ever add time.
  */
 export function fastest<Name extends string>(
   candidates: readonly Candidate<Name>[],
-  { margin = RELAXED_MARGIN, now = () => performance.now() }: { margin?: number; now?: () => number } = {},
+  { margin = RELAXED_MARGIN, budgetMs = CALIBRATION_BUDGET_MS, now = () => performance.now() }: { margin?: number; budgetMs?: number; now?: () => number } = {},
 ): Name {
+  const previous = candidates.map(() => Infinity);
+  const latest = candidates.map(() => Infinity);
   const best = candidates.map(() => Infinity);
-  for (const candidate of candidates) candidate.run(); // compile tiers and warm caches
-  for (let round = 0; round < ROUNDS; round++) {
+  let counted = 0;
+  const started = now();
+  while (counted < ROUNDS && now() - started < budgetMs) {
     candidates.forEach((candidate, i) => {
-      const started = now();
+      const roundStarted = now();
       for (let call = 0; call < CALLS_PER_ROUND; call++) candidate.run();
-      best[i] = Math.min(best[i], now() - started);
+      previous[i] = latest[i];
+      latest[i] = now() - roundStarted;
     });
+    const stable = latest.every((ms, i) => ms <= STABLE * previous[i] && previous[i] <= STABLE * ms);
+    if (!stable || Math.max(...latest) > WARM_SPREAD * Math.min(...latest)) continue;
+    latest.forEach((ms, i) => (best[i] = Math.min(best[i], ms)));
+    counted++;
   }
   let chosen = 0;
+  if (counted < MIN_ROUNDS) return candidates[chosen].name;
   for (let i = 1; i < candidates.length; i++) if (best[i] <= margin * best[chosen]) chosen = i;
   return candidates[chosen].name;
 }
