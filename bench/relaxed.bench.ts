@@ -3,13 +3,15 @@
  * worth shipping? Builds assembly/eval/relaxed-tile.ts (the 4×8 tile loop twice, mul+add and
  * relaxed_madd) with asc, then times both side by side in a child Node started with
  * --experimental-wasm-relaxed-simd (Node 20 validates relaxed SIMD only behind that flag).
- * Also reports whether this Node accepts the module without the flag, which is what users get.
+ * Also reports whether this Node accepts the module without the flag, which is what users get, and
+ * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './median.js';
 
 export interface RelaxedResult {
   /** WebAssembly.validate of the relaxed module in this process (no flag). */
@@ -22,7 +24,19 @@ export interface RelaxedResult {
   relaxedGflops: number;
   /** Largest relative difference of the tile between the two (fused rounding). */
   maxRelDiff: number;
+  /** `binary: 'fastest'` in CALIBRATION_PROCESSES fresh processes. */
+  calibration: {
+    /** Median ms it adds, once per process, to loading the default binary. */
+    medianMs: number;
+    /** The largest of those. */
+    maxMs: number;
+    /** How many processes picked each binary. */
+    choices: Record<string, number>;
+  };
 }
+
+/** Fresh processes the calibration is measured in (it runs once per process). */
+export const CALIBRATION_PROCESSES = 7;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -47,6 +61,7 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
       flopsPerCall: number;
     };
     return {
+      calibration: measureCalibration(),
       validatesWithoutFlag,
       mulAddMs: m.mulAddMs,
       relaxedMs: m.relaxedMs,
@@ -58,6 +73,19 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function measureCalibration(): RelaxedResult['calibration'] {
+  const costs: number[] = [];
+  const choices: Record<string, number> = {};
+  for (let i = 0; i < CALIBRATION_PROCESSES; i++) {
+    const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/calibration.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    if (run.status !== 0) throw new Error(`calibration measurement failed: ${run.stderr}`);
+    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string };
+    costs.push(m.calibrationMs);
+    choices[m.chosen] = (choices[m.chosen] ?? 0) + 1;
+  }
+  return { medianMs: median(costs), maxMs: Math.max(...costs), choices };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
