@@ -136,6 +136,27 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('splits the elementwise activations by rows, bit for bit as one thread', () => {
+    const [batch, n] = [130, 129];
+    const rng = new Rng(17);
+    const z = normals(rng, batch * n), da = normals(rng, batch * n), dz0 = normals(rng, batch * n);
+    for (const f of ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const) {
+      const run = <T extends Tensor>(k: Kernels<T>) => {
+        const [tz, tda, tdz] = [z, da, dz0].map((v) => tensorOf(k, v));
+        const a = k.alloc(batch * n);
+        k.activationForward(f, a, tz, batch, n);
+        k.activationBackward(f, tdz, tda, tz, a, batch, n);
+        const out = [a, tdz].map((t) => Array.from(k.view(t)));
+        [tz, tda, tdz, a].forEach((t) => k.free(t));
+        return out;
+      };
+      const before = two.splitPasses;
+      const split = run(two);
+      expect(two.splitPasses - before, `${f}: forward and backward split`).toBe(2);
+      expect(split, f).toEqual(run(one));
+    }
+  });
+
   it('runs the block kernels (normalisation, residual, selu) on its shared memory as the one-thread backend does, bit for bit', () => {
     const [batch, n] = [13, 10];
     const rng = new Rng(21);

@@ -2,7 +2,9 @@
  * The wasm backend on two (or more) cores: the core on a shared WebAssembly.Memory, instantiated
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
- * to pay for the hand-off; everything else runs on the main thread as in the one-thread backend.
+ * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
+ * activations, by the same rows, so that the rows a thread works on stay in its own core's cache;
+ * everything else runs on the main thread as in the one-thread backend.
  *
  * Splits (every thread runs the same one-thread kernel on its part, with its own scratch):
  * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
@@ -20,7 +22,8 @@
  */
 import { invalidOption } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
-import type { CommonExports } from '../exports.js';
+import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
+import type { Activation, OutputActivation } from '../../kernels.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { ThreadPool, threadsUnavailable } from './pool.js';
 
@@ -49,6 +52,8 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
+  /** Elementwise activation passes (forward or backward) split across threads so far. */
+  readonly splitPasses: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
 }
@@ -63,13 +68,29 @@ const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 const MAX_PAGES = 65536;
 
+/** The elementwise activations, in the order their kernels follow COPY_ROWS in WORKER_EXPORTS (forward, then backward). */
+const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, by index. */
-const WORKER_EXPORTS = ['f32_dense_fwd__simd', 'f32_dense_bwd_input__simd', 'f32_dense_bwd_weights__simd', 'f32_zero', 'f32_copy_rows'] as const;
+const WORKER_EXPORTS = [
+  'f32_dense_fwd__simd',
+  'f32_dense_bwd_input__simd',
+  'f32_dense_bwd_weights__simd',
+  'f32_zero',
+  'f32_copy_rows',
+  ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
+];
 const FWD = 0;
 const BWD_INPUT = 1;
 const BWD_WEIGHTS = 2;
 const ZERO = 3;
 const COPY_ROWS = 4;
+/** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, COPY_ROWS + 1 + 2 * i]));
+/**
+ * An elementwise activation pass is split across the threads from this many values on (a 100-unit
+ * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
+ */
+const MIN_SPLIT_PASS = 1 << 14;
 /**
  * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
  * below it (a batch's targets) the hand-off costs more than the copy.
@@ -101,7 +122,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${JSON.stringify(minRows)}`);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
-    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, close: async () => {} });
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, close: async () => {} });
   }
 
   const module = await compileSharedCore();
@@ -117,6 +138,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   readonly threadsFallback = null;
   splitProducts = 0;
   splitCopies = 0;
+  splitPasses = 0;
   private pool: ThreadPool | null;
   /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
@@ -188,6 +210,48 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       pool.post(t - 1, 1);
     }
     this.exports.f32_copy_rows(dst.ptr, src.ptr, numbers, this.rowStart(1, count), rowLen);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows. */
+  private splitsPass(batch: number, n: number): boolean {
+    if (!this.pool || batch < this.threads * this.minRows || batch * n < MIN_SPLIT_PASS) return false;
+    this.splitPasses++;
+    return true;
+  }
+
+  /**
+   * The elementwise activations, split by the rows the split products give each thread, so each
+   * applies f to the rows its forward product wrote (and the next layer's product reads them from
+   * its own cache). Every value is computed by the same kernel as on one thread; the parts start at
+   * multiples of MR rows, so the SIMD lanes and the scalar tail fall where they do on one thread:
+   * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread.
+   */
+  override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
+    if (f === 'softmax' || !this.splitsPass(batch, n)) return super.activationForward(f, a, z, batch, n);
+    const pool = this.pool!;
+    const fwd = ACTIVATION_FWD.get(f)!;
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const at = r0 * n * F32;
+      pool.setCall(t - 1, 0, fwd, a.ptr + at, z.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.post(t - 1, 1);
+    }
+    super.activationForward(f, a, z, this.rowStart(1, batch), n);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
+    if (!this.splitsPass(batch, n)) return super.activationBackward(f, dz, da, z, a, batch, n);
+    const pool = this.pool!;
+    const bwd = ACTIVATION_FWD.get(f)! + 1;
+    for (let t = 1; t < this.threads; t++) {
+      const r0 = this.rowStart(t, batch);
+      const at = r0 * n * F32;
+      pool.setCall(t - 1, 0, bwd, dz.ptr + at, da.ptr + at, z.ptr + at, a.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.post(t - 1, 1);
+    }
+    super.activationBackward(f, dz, da, z, a, this.rowStart(1, batch), n);
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
