@@ -8,6 +8,7 @@ export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer
 export { MODEL, MODES, denseModelOf } from './model.js';
 export type { Model, ModelOwner, Parameter, Trainable, Mode } from './model.js';
 export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM } from './layers/spec.js';
+export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';

@@ -21,6 +21,8 @@ import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../n
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { checkFloat32Values } from '../model-limits.js';
+import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
+import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { Dataset, uploadDataset } from '../training/dataset.js';
@@ -232,6 +234,26 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const out = layerOutputsFor(matrix.rows, engine.sizes, engine.activationFunctions, this.kernels.precision, options);
     engine.layerOutputsMatrix(matrix, out.layers.map((layer) => layer.values));
     return out;
+  }
+
+  /**
+   * LSUV initialisation (Mishkin & Matas 2015, Algorithm 1) on the rows of x as one batch: for each
+   * dense layer in forward order (residual branches included), its weights are divided by the
+   * standard deviation of its output before the activation until that variance is within
+   * `tolerance` of 1 (default 0.1) or `maxIterations` rescalings are done (default 10). Batch norm
+   * uses the batch's statistics and its running statistics do not move. Starts from the current
+   * weights: orthonormal for a network created with `init: 'lsuv'`, which train() refuses until
+   * this (or train's `lsuv` option) has run. Returns each layer's variance before and after.
+   */
+  initLsuv(x: Rows, options: LsuvOptions = {}): LsuvLayerReport[] {
+    this.assertAlive();
+    checkLsuvOptions(options);
+    const matrix = toMatrix(x, this.inputSize, 'inputs');
+    if (matrix.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'inputs: LSUV needs at least one row');
+    const engine = this.#engine;
+    engine.ensureCapacity(matrix.rows);
+    this.kernels.write(engine.input, matrix.data);
+    return lsuvOnLoadedRows(engine, matrix.rows, options);
   }
 
   /**

@@ -19,6 +19,7 @@ import { ResidualBlock } from './residual.js';
 /** Build options for a stack LSUV starts from: orthonormal weights, zero biases (Algorithm 1's pre-initialisation). */
 export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
 
+/** Options of LSUV (net.initLsuv, train's lsuv option). */
 export interface LsuvOptions {
   /** Stop rescaling a layer once |Var − 1| is below this (default 0.1, Tol_var of Algorithm 1). */
   tolerance?: number;
@@ -26,14 +27,28 @@ export interface LsuvOptions {
   maxIterations?: number;
 }
 
+/** What LSUV did to one dense layer. */
 export interface LsuvLayerReport {
   /** The dense layer's module path, as its parameters are named: '0', '3.branch.0'. */
   name: string;
-  /** Var of its output before and after. */
+  /** Var of its output (before the activation) before the rescaling. */
   initialVariance: number;
+  /** Var of its output after the rescaling. */
   finalVariance: number;
   /** Rescalings applied (0: already within tolerance, or a variance of 0 that no scale can fix). */
   iterations: number;
+}
+
+/** One layer LSUV rescales: its weight matrix and where its pre-activation output is after a forward. */
+export interface LsuvTarget<T extends Tensor = Tensor> {
+  /** The layer's module path, as its parameters are named: '0', '3.branch.0'. */
+  name: string;
+  /** Its weight matrix (divided by √Var in place). */
+  weight: T;
+  /** Its output before the activation, `[batch][units]`, after a forward (a getter: buffers may move). */
+  output(): T;
+  /** Units of the layer. */
+  units: number;
 }
 
 /**
@@ -42,25 +57,47 @@ export interface LsuvLayerReport {
  * (the forward passes do not move batch norm's running statistics).
  */
 export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+  if (!Number.isInteger(batch) || batch < 1 || batch * stack.inputs > x.length) {
+    throw new GradscopeError('SHAPE_MISMATCH', `lsuv: a batch of ${batch} rows of ${stack.inputs} inputs needs ${batch * stack.inputs} values, the data tensor holds ${x.length}`);
+  }
+  checkLsuvOptions(options);
+  stack.reserve(batch);
+  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, options);
+}
+
+/** Every dense layer of the stack in forward order (nested ones included), as LSUV targets. */
+export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarget<T>[] {
+  return denseLayers(stack, '').map(({ name, layer }) => ({ name, weight: layer.weight.value, output: () => layer.preActivation, units: layer.units }));
+}
+
+/** The options with their defaults, checked (INVALID_OPTION). */
+export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
+  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${JSON.stringify(options)}`);
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${tolerance}`);
   if (!Number.isInteger(maxIterations) || maxIterations < 0) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 0, got ${maxIterations}`);
-  if (!Number.isInteger(batch) || batch < 1 || batch * stack.inputs > x.length) {
-    throw new GradscopeError('SHAPE_MISMATCH', `lsuv: a batch of ${batch} rows of ${stack.inputs} inputs needs ${batch * stack.inputs} values, the data tensor holds ${x.length}`);
-  }
-  stack.reserve(batch);
+  return { tolerance, maxIterations };
+}
+
+/**
+ * Algorithm 1's loop over any network: for each target in forward order, `forward()` (one batch of
+ * `batch` rows, batch statistics, running statistics untouched), Var of its output, and its weights
+ * divided by √Var until |Var − 1| < tolerance or maxIterations rescalings are done.
+ */
+export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly LsuvTarget<T>[], forward: () => void, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+  const { tolerance, maxIterations } = checkLsuvOptions(options);
   const reports: LsuvLayerReport[] = [];
-  for (const { name, layer } of denseLayers(stack, '')) {
+  for (const target of targets) {
     const variance = () => {
-      stack.forward(x, batch, 'batch');
-      return varianceOf(k.view(layer.preActivation), batch * layer.units);
+      forward();
+      return varianceOf(k.view(target.output()), batch * target.units);
     };
     let v = variance();
-    if (!Number.isFinite(v)) throw new GradscopeError('NON_FINITE_INPUT', `lsuv: the output of layer ${name} is not finite on this batch (variance ${v})`);
-    const report = { name, initialVariance: v, finalVariance: v, iterations: 0 };
+    if (!Number.isFinite(v)) throw new GradscopeError('NON_FINITE_INPUT', `lsuv: the output of layer ${target.name} is not finite on this batch (variance ${v})`);
+    const report = { name: target.name, initialVariance: v, finalVariance: v, iterations: 0 };
     while (Math.abs(v - 1) >= tolerance && v > 0 && report.iterations < maxIterations) {
-      k.scale(layer.weight.value, layer.weight.value.length, 1 / Math.sqrt(v));
+      k.scale(target.weight, target.weight.length, 1 / Math.sqrt(v));
       report.iterations++;
       v = variance();
     }

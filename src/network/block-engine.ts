@@ -19,6 +19,7 @@ import { ResidualBlock } from '../layers/residual.js';
 import { stateDict } from '../layers/state-dict.js';
 import { parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { RowTensor } from '../layers/tensors.js';
+import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { MODEL, type GaussNewtonOperator, type Mode, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
@@ -37,6 +38,8 @@ export interface BlockConfig {
   biasInit: BiasInit;
   /** Seed of the RNG behind initialisation and shuffling. */
   seed: number;
+  /** init 'lsuv': `init` is orthogonal and the network waits for LSUV (initLsuv, or train's lsuv option). */
+  lsuv?: boolean;
 }
 
 export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
@@ -56,6 +59,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly initialisation?: { weights: WeightInit; biases: BiasInit };
   step = 0;
   capacity = 0;
+  /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
+  awaitingLsuv: boolean;
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
   private disposed = false;
@@ -74,6 +79,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.inputSize = config.inputs;
     this.outputSize = widthAfter(config.layers, config.inputs);
     this.rng = new Rng(config.seed);
+    this.awaitingLsuv = config.lsuv === true && !initial;
     if (!initial) this.initialisation = { weights: config.init, biases: config.biasInit };
     const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
     this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
@@ -153,6 +159,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
       if (entry.name.endsWith('num_batches_tracked')) this.batchNorms.get(entry.name.slice(0, -'num_batches_tracked'.length))!.setBatchesTracked(values[0]);
       else this.kernels.write(entry.value, values);
     });
+  }
+
+  /** Every dense layer in forward order (nested ones included), as LSUV rescales it. */
+  lsuvTargets(): LsuvTarget<T>[] {
+    return lsuvTargetsOf(this.stack);
   }
 
   parameters(): readonly Parameter<T>[] {

@@ -8,6 +8,7 @@ import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
+import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
 import {
   ACTIVATIONS,
@@ -45,8 +46,12 @@ export interface NetworkOptions {
   output?: OutputActivation;
   /** Loss (default 'cross-entropy' when the output is softmax or, without layer specs, `output` is not given; else 'mse'). */
   loss?: Loss;
-  /** Weight initialisation (default 'standard': U[−1/√n_in, 1/√n_in]). */
-  init?: WeightInit;
+  /**
+   * Weight initialisation (default 'standard': U[−1/√n_in, 1/√n_in]). 'lsuv' (Mishkin & Matas 2015)
+   * needs data: the weights start orthonormal, and the network must be given a batch by
+   * net.initLsuv(x) or train's `lsuv` option before train() takes it.
+   */
+  init?: WeightInit | 'lsuv';
   /** Bias initialisation (default 'zero'). */
   biasInit?: BiasInit;
   /** Seed of the RNG behind initialisation and shuffling (default 1). */
@@ -61,6 +66,8 @@ export interface NetworkConfig {
   init: WeightInit;
   biasInit: BiasInit;
   seed: number;
+  /** init 'lsuv': `init` is orthogonal and the network waits for LSUV (initLsuv, or train's lsuv option). */
+  lsuv?: boolean;
 }
 
 export function checkLoss(value: unknown, where = 'loss'): Loss {
@@ -115,7 +122,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
   }
   const output = activationOf(specs[specs.length - 1]) ?? 'linear';
   const loss = options.loss !== undefined ? checkLoss(options.loss) : output === 'softmax' ? 'cross-entropy' : 'mse';
-  const init = { init: checkWeightInit(options.init ?? 'standard'), biasInit: checkBiasInit(options.biasInit ?? 'zero'), seed: checkSeed(options.seed) };
+  const init = { ...checkInit(options), seed: checkSeed(options.seed) };
   if (specs.every((spec) => spec.type === 'dense')) {
     const dense = specs as Extract<CheckedSpec, { type: 'dense' }>[];
     const sizes = [inputs, ...dense.map((spec) => spec.units)];
@@ -126,6 +133,13 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
   }
   if (specs.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${specs.length} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
   return { kind: 'blocks', config: { inputs, layers: specs, loss, ...init } };
+}
+
+/** init and biasInit checked; init 'lsuv' is Algorithm 1's start (orthonormal weights, zero biases by default) and a flag. */
+function checkInit(options: NetworkOptions): { init: WeightInit; biasInit: BiasInit; lsuv?: boolean } {
+  const biasInit = checkBiasInit(options.biasInit ?? LSUV_BUILD.biasInit);
+  if (options.init === 'lsuv') return { init: LSUV_BUILD.init, biasInit, lsuv: true };
+  return { init: checkWeightInit(options.init ?? 'standard'), biasInit };
 }
 
 function checkSeed(seed: unknown = 1): number {
@@ -168,8 +182,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
     sizes,
     activations,
     loss,
-    init: checkWeightInit(options.init ?? 'standard'),
-    biasInit: checkBiasInit(options.biasInit ?? 'zero'),
+    ...checkInit(options),
     seed,
   };
 }

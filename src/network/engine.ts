@@ -18,6 +18,7 @@ import { denseTensorName, MODEL, type Mode, type Model, type Parameter } from '.
 import type { NetworkConfig } from './config.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { forEachChunk } from './rows.js';
+import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
 /** The parameters a network starts from instead of initialising them. */
@@ -52,6 +53,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   private readonly params: Parameter<T>[];
   /** Training steps taken (persisted, so a resumed run continues the count). */
   step = 0;
+  /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
+  awaitingLsuv: boolean;
   private disposed = false;
   readonly onDispose = new Set<() => void>();
 
@@ -62,6 +65,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.activationFunctions = config.activations;
     this.loss = config.loss;
     this.rng = new Rng(config.seed);
+    this.awaitingLsuv = config.lsuv === true && !parameters;
     if (!parameters) this.initialisation = { weights: config.init, biases: config.biasInit };
     this.weights = [];
     this.biases = [];
@@ -213,6 +217,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   lossOfLastForward(batch: number): number {
     const L = this.depth;
     return this.kernels.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets, batch, this.outputSize);
+  }
+
+  /** Every weight layer, as LSUV rescales it: its output before the activation is zs[l]. */
+  lsuvTargets(): LsuvTarget<T>[] {
+    return this.weights.map((weight, l) => ({ name: String(2 * l), weight, output: () => this.zs[l], units: this.sizes[l + 1] }));
   }
 
   /** Forward pass of the `batch` rows in activations[0]. */

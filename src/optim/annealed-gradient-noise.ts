@@ -50,16 +50,21 @@ export class AnnealedGradientNoise<T extends Tensor> {
   /** Per gradient: the staging array of its length (one buffer, viewed once per gradient here). */
   private readonly staging: FloatArray[];
 
-  /** For these gradient tensors (each noised over its whole length). */
+  /**
+   * For these gradient tensors (each noised over its whole length), drawing from `rng` when given
+   * (train() passes the network's, which checkpoints hold, so a resumed run draws the same noise),
+   * else from an Rng seeded with options.seed.
+   */
   constructor(
     private readonly k: Kernels<T>,
     private readonly gradients: readonly T[],
     options: AnnealedGradientNoiseOptions,
+    rng?: Rng,
   ) {
     const { eta, gamma, seed } = checkGradientNoiseOption(options);
     this.eta = eta;
     this.gamma = gamma;
-    this.rng = new Rng(seed);
+    this.rng = rng ?? new Rng(seed);
     const longest = Math.max(0, ...gradients.map((g) => g.length));
     this.scratch = k.alloc(longest);
     const buffer = k.precision === 'f64' ? new Float64Array(longest) : new Float32Array(longest);

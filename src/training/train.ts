@@ -12,7 +12,11 @@ import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import { denseModelOf, type Trainable } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
-import { evaluateRows, type Evaluation, type RowEngine } from '../network/rows.js';
+import { evaluateRows, type Evaluation } from '../network/rows.js';
+import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
+import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
+import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
+import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
 import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
@@ -86,6 +90,19 @@ export interface TrainOptions {
   maxHalvings?: number;
   /** Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }. */
   trace?: TraceOptions;
+  /**
+   * LSUV initialisation (Mishkin & Matas 2015) before the first step, on the first batchSize rows of
+   * the data in their given order: true, or { tolerance, maxIterations } (defaults 0.1 and 10). It
+   * rescales the current weights; a network created with init 'lsuv' needs it (or net.initLsuv(x))
+   * before it trains. Default false.
+   */
+  lsuv?: boolean | LsuvOptions;
+  /**
+   * Annealed gradient noise (Neelakantan et al. 2015): N(0, η/(1 + t)^γ) added to every gradient
+   * entry at step t (net.step before the update, so a resumed run continues the schedule), drawn
+   * from the network's RNG, before clipping. First-order optimisers only. γ defaults to 0.55.
+   */
+  gradientNoise?: { eta: number; gamma?: number };
 }
 
 /** What Network.train() returns. */
@@ -98,6 +115,8 @@ export interface TrainResult {
   halvings: number;
   /** The learning rate in force at the end (the starting one unless halved). */
   learningRate: number;
+  /** With the `lsuv` option: each dense layer's variance before and after its rescaling. */
+  lsuv?: LsuvLayerReport[];
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
@@ -123,7 +142,7 @@ export interface TrainingRows<T extends Tensor = Tensor> {
 }
 
 /** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
-export type TrainingEngine = RowEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
+export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
 
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller. `onTrace` receives the trace
@@ -156,6 +175,11 @@ export function runTraining(
     checkTraceOptions(options.trace);
     denseModelOf(net, 'the gradient-flow trace (trace)');
   }
+  const lsuv = checkLsuvTrainOption(options.lsuv, net);
+  const noise = options.gradientNoise === undefined ? undefined : checkGradientNoiseOption(options.gradientNoise);
+  if (noise !== undefined && (options.gradientNoise as { seed?: unknown }).seed !== undefined) {
+    throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
+  }
   // Everything this call will allocate, checked before the first allocation.
   if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
   const ownsOptimizer = !isOptimizer(options.optimizer);
@@ -169,6 +193,10 @@ export function runTraining(
     if (ownsOptimizer) optimizer.dispose();
     throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
   }
+  if (noise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
+    if (ownsOptimizer) optimizer.dispose();
+    throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
+  }
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
   const rngAtStart = net.rng.getState();
   /** Whether an update has been applied (and not rolled back) in this call. */
@@ -176,10 +204,18 @@ export function runTraining(
 
   let undo: EpochUndo | undefined;
   let tracer: TraceRecorder | undefined;
+  let noiser: AnnealedGradientNoise<Tensor> | undefined;
+  let lsuvReports: LsuvLayerReport[] | undefined;
   let skipped = 0;
   let halvings = 0;
   try {
     net.ensureCapacity(batchSize);
+    const order = Uint32Array.from({ length: x.rows }, (_, i) => i);
+    if (lsuv) {
+      net.loadBatch(x, y, order, 0, batchSize);
+      lsuvReports = lsuvOnLoadedRows(net, batchSize, lsuv);
+    }
+    if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
       tracer = new TraceRecorder(denseModelOf(net, 'the gradient-flow trace (trace)'), options.trace, describeRun(net, optimizer));
@@ -195,11 +231,11 @@ export function runTraining(
       const loss = net.backprop(size);
       if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
       const fault = nonFiniteStep(net, loss) ?? runawayStep(net, loss, firstLoss);
+      if (fault === null) noiser?.add(net.step);
       if (fault === null && clipNorm !== undefined) clipGradientNorm(net, clipNorm);
       return fault ?? loss;
     };
 
-    const order = Uint32Array.from({ length: x.rows }, (_, i) => i);
     const history: EpochInfo[] = [];
     const deadline = performance.now() + 1000 * maxSeconds;
     let outOfTime = false;
@@ -275,12 +311,13 @@ export function runTraining(
       options.onEpoch?.(info);
       net.assertAlive();
     }
-    return { epochs: history, skipped, halvings, learningRate };
+    return { epochs: history, skipped, halvings, learningRate, ...(lsuvReports && { lsuv: lsuvReports }) };
   } catch (error) {
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
   } finally {
     undo?.dispose();
+    noiser?.dispose();
     tracer?.close();
     if (ownsOptimizer) optimizer.dispose();
   }

@@ -1,0 +1,46 @@
+/**
+ * LSUV initialisation (src/layers/lsuv.ts) of a whole network, dense or block, on rows its engine
+ * has loaded: what net.initLsuv(x) and train(x, y, { lsuv }) run. A network created with
+ * `init: 'lsuv'` starts from orthonormal weights and zero biases and waits for it (awaitingLsuv):
+ * train() refuses it until then.
+ */
+import { invalidOption } from '../errors.js';
+import type { Tensor } from '../kernels.js';
+import { checkLsuvOptions, lsuvRescale, type LsuvLayerReport, type LsuvOptions, type LsuvTarget } from '../layers/lsuv.js';
+import type { RowEngine } from './rows.js';
+
+/** An engine LSUV can run on: its dense layers as targets, and whether it waits for LSUV. */
+export interface LsuvEngine<T extends Tensor = Tensor> extends RowEngine<T> {
+  /** Created with init 'lsuv' and not yet rescaled: train() refuses it. */
+  awaitingLsuv: boolean;
+  /** Every dense layer in forward order, as LSUV rescales it. */
+  lsuvTargets(): LsuvTarget<T>[];
+}
+
+/**
+ * train()'s `lsuv` option checked (true, or LsuvOptions) with its defaults, or undefined when absent
+ * or false; INVALID_OPTION when absent and the network still waits for LSUV.
+ */
+export function checkLsuvTrainOption(value: unknown, engine: LsuvEngine): Required<LsuvOptions> | undefined {
+  if (value === undefined || value === false) {
+    if (engine.awaitingLsuv) {
+      throw invalidOption("lsuv: this network was created with init 'lsuv' and its weights are not rescaled yet; call net.initLsuv(x) first, or train with { lsuv: true }");
+    }
+    return undefined;
+  }
+  if (value === true) return checkLsuvOptions({});
+  if (typeof value !== 'object' || value === null) throw invalidOption(`lsuv: expected true, false or { tolerance?, maxIterations? }, got ${JSON.stringify(value)}`);
+  return checkLsuvOptions(value as LsuvOptions);
+}
+
+/**
+ * Runs LSUV on the `rows` rows loaded in engine.input (the caller loaded them and made room): the
+ * inputs are checked first (a forward whose outputs must be finite), so a bad batch changes nothing.
+ */
+export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+  engine.forward(rows, 'batch');
+  engine.checkOutputs(0, rows, 'inputs');
+  const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, options);
+  engine.awaitingLsuv = false;
+  return reports;
+}
