@@ -102,7 +102,12 @@ export interface TrainOptions {
    * entry at step t (net.step before the update, so a resumed run continues the schedule), drawn
    * from the network's RNG, before clipping. First-order optimisers only. γ defaults to 0.55.
    */
-  gradientNoise?: { eta: number; gamma?: number };
+  gradientNoise?: {
+    /** η ≥ 0, the noise variance at step 0 (the paper tries 0.01, 0.3 and 1). */
+    eta: number;
+    /** γ ≥ 0, how fast the variance decays with the step (default 0.55, the paper's). */
+    gamma?: number;
+  };
 }
 
 /** What Network.train() returns. */
