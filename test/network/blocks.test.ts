@@ -1,10 +1,11 @@
 // Block networks through the public API (issue 13): createNetwork with layer specs, the two kinds
 // of engine behind one Network, gradients by name, the modes of batch norm, training with every
 // first-order optimiser and L-BFGS, and the typed refusals of the tools written for dense chains
-// (Hessian-free trains block networks: test/optim/hessian-free-blocks.test.ts).
+// (Hessian-free and measureCurvature take block networks: test/optim/hessian-free-blocks.test.ts,
+// test/curvature/block-curvature.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { jacobianSpectrum, meanFieldPrediction, measureCurvature } from '../../src/curvature/index.js';
+import { jacobianSpectrum, meanFieldPrediction } from '../../src/curvature/index.js';
 import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -183,7 +184,6 @@ describe('refusals of the tools written for dense chains', () => {
     ['kfac', (net) => net.train(data.x, data.y, { optimizer: 'kfac' }), /^kfac supports dense layers only; layers\[1\] is batch-norm$/],
     ['levenberg-marquardt', (net) => net.train(data.x, data.y, { optimizer: 'levenberg-marquardt' }), /^levenberg-marquardt supports dense layers only; layers\[1\] is batch-norm$/],
     ['trace', (net) => net.train(data.x, data.y, { trace: { every: 1 } }), /^the gradient-flow trace \(trace\) supports dense layers only; layers\[1\] is batch-norm$/],
-    ['measureCurvature', (net) => measureCurvature(net, data.x, data.y), /^curvature supports dense layers only; layers\[1\] is batch-norm$/],
     ['meanFieldPrediction', (net) => meanFieldPrediction(net, data.x, data.y), /^the mean-field prediction supports dense layers only; layers\[1\] is batch-norm$/],
     ['jacobianSpectrum', (net) => jacobianSpectrum(net, data.x), /^jacobianSpectrum supports dense layers only; layers\[1\] is batch-norm$/],
   ];
