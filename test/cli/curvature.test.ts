@@ -56,6 +56,40 @@ describe('gradscope curvature', async () => {
   });
 });
 
+describe('gradscope curvature on a block network', async () => {
+  const net = await createNetwork({
+    inputs: 3, loss: 'cross-entropy', seed: 5, layers: [
+      { type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' },
+      { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }] },
+      { type: 'dense', units: 2, activation: 'softmax' },
+    ],
+  });
+  const model = net.toJSON();
+  const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1], [-1, 0.4, 0.2]], targets: [[1, 0], [0, 1], [0, 1], [1, 0]] };
+  const modelPath = file('blocks.json', model);
+  const dataPath = file('blocks-data.json', data);
+
+  it('--json prints the Gauss-Newton spectrum per module and no Hessian', async () => {
+    const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref', '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    const expected = measureCurvature(await Network.fromJSON(model, { backend: 'ref' }), data.inputs, data.targets, { k: 2 });
+    expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(printed.hessian).toBeNull();
+    expect(printed.gaussNewton.largest).toHaveLength(2);
+    expect(printed.layers.map((l: { module: string }) => l.module)).toEqual(['0', '2', '3', '3.branch.0', '4']);
+  });
+
+  it('prints a table of Gauss-Newton rows by module without --json', () => {
+    const { code, stdout } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^loss .* over 4 rows; 43 parameters; traces exact\na block network: the Gauss-Newton matrix only/);
+    expect(stdout).toMatch(/module 3\.branch\.0 \(8\) G/);
+    expect(stdout).not.toMatch(/ H /);
+  });
+});
+
 describe('gradscope study plateau', () => {
   it('prints the table and a summary counted from its points (one point, epoch 0)', () => {
     const html = join(folder, 'plateau.html');
