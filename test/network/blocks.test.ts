@@ -1,8 +1,8 @@
 // Block networks through the public API (issue 13): createNetwork with layer specs, the two kinds
 // of engine behind one Network, gradients by name, the modes of batch norm, training with every
 // first-order optimiser and L-BFGS, and the typed refusals of the tools written for dense chains
-// (Hessian-free and measureCurvature take block networks: test/optim/hessian-free-blocks.test.ts,
-// test/curvature/block-curvature.test.ts).
+// (Hessian-free, Levenberg–Marquardt and measureCurvature take block networks: test/optim/hessian-free-blocks.test.ts,
+// test/optim/levenberg-marquardt-blocks.test.ts, test/curvature/block-curvature.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { jacobianSpectrum, meanFieldPrediction } from '../../src/curvature/index.js';
@@ -182,7 +182,6 @@ describe('training a block network', () => {
 describe('refusals of the tools written for dense chains', () => {
   const refusals: [string, (net: Network) => unknown, RegExp][] = [
     ['kfac', (net) => net.train(data.x, data.y, { optimizer: 'kfac' }), /^kfac supports dense layers only; layers\[1\] is batch-norm$/],
-    ['levenberg-marquardt', (net) => net.train(data.x, data.y, { optimizer: 'levenberg-marquardt' }), /^levenberg-marquardt supports dense layers only; layers\[1\] is batch-norm$/],
     ['trace', (net) => net.train(data.x, data.y, { trace: { every: 1 } }), /^the gradient-flow trace \(trace\) supports dense layers only; layers\[1\] is batch-norm$/],
     ['meanFieldPrediction', (net) => meanFieldPrediction(net, data.x, data.y), /^the mean-field prediction supports dense layers only; layers\[1\] is batch-norm$/],
     ['jacobianSpectrum', (net) => jacobianSpectrum(net, data.x), /^jacobianSpectrum supports dense layers only; layers\[1\] is batch-norm$/],
