@@ -9,7 +9,8 @@
  * Writing pads the header with spaces so the tensor bytes start 8-byte aligned, and lays the
  * tensors out widest dtype first (as the reference writer does), so every tensor starts at a
  * multiple of its element size; the header lists them in the caller's order (PyTorch's state_dict
- * order). Reading checks the layout the format requires: offsets inside the buffer, byte counts
+ * order), which readers may: the reference reader sorts the entries by data_offsets before it checks
+ * them (safetensors/src/tensor.rs, Metadata's Deserialize, "any order"). Reading checks the layout the format requires: offsets inside the buffer, byte counts
  * that match shape × dtype, tensors that tile the buffer with no overlap and no hole.
  */
 import { describeValue, quoted } from '../errors.js';
