@@ -9,25 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { BlockModelData } from '../../src/layers/block-model.js';
-import type { LayerSpec } from '../../src/layers/spec.js';
 import { blockModelFromTfjsLayers } from '../../src/io/tfjs-blocks.js';
 import { fromTfjsLayers, toTfjsLayers } from '../../src/io/tfjs-layers.js';
-import { blockModelOf, EXAMPLE_SPECS, evalForward, randomBlockModel } from '../util/block-model.js';
+import { blockModelOf, EXAMPLE_SPECS, evalForward, randomBlockModel, SEQUENTIAL_SPECS } from '../util/block-model.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
-
-/** Every layer a Sequential can hold, leaky-relu both as a dense activation and as a layer of its own. */
-const SEQUENTIAL_SPECS: LayerSpec[] = [
-  { type: 'dense', units: 6, activation: 'relu' },
-  { type: 'batch-norm' },
-  { type: 'layer-norm' },
-  { type: 'activation', activation: 'selu' },
-  { type: 'dense', units: 5, activation: 'leaky-relu' },
-  { type: 'activation', activation: 'leaky-relu' },
-  { type: 'dense', units: 5 },
-  { type: 'activation', activation: 'tanh' },
-  { type: 'dense', units: 3, activation: 'softmax' },
-];
 
 const sequentialModel = () => blockModelOf(SEQUENTIAL_SPECS, 4, 'cross-entropy', 9);
 

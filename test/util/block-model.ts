@@ -66,3 +66,16 @@ export const EXAMPLE_SPECS: LayerSpec[] = [
   { type: 'residual', layers: [{ type: 'batch-norm' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 6, activation: 'leaky-relu' }] }] },
   { type: 'dense', units: 3, activation: 'softmax' },
 ];
+
+/** Every layer a tfjs Sequential can hold (no residual block), leaky-relu both as a dense activation and as a layer of its own. */
+export const SEQUENTIAL_SPECS: LayerSpec[] = [
+  { type: 'dense', units: 6, activation: 'relu' },
+  { type: 'batch-norm' },
+  { type: 'layer-norm' },
+  { type: 'activation', activation: 'selu' },
+  { type: 'dense', units: 5, activation: 'leaky-relu' },
+  { type: 'activation', activation: 'leaky-relu' },
+  { type: 'dense', units: 5 },
+  { type: 'activation', activation: 'tanh' },
+  { type: 'dense', units: 3, activation: 'softmax' },
+];
