@@ -11,7 +11,7 @@ import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
 import { Network, networkOfData } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkBlockModel } from '../network/block-model-check.js';
+import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
@@ -104,6 +104,16 @@ export function asModelData(source: Network | ModelData): ModelData {
   const model = source instanceof Network ? modelOf(source) : source;
   checkModelData(model, source instanceof Network ? 'net' : 'model');
   return model;
+}
+
+/**
+ * What an exporter writes: a block network (or BlockModelData) as BlockModelData, which the block
+ * writers check; a dense network (or ModelData) as checked ModelData.
+ */
+export function exportSource(source: Network | ModelData | BlockModelData): ModelData | BlockModelData {
+  // A Network has a `kind` too: ask it first.
+  if (source instanceof Network) return source.kind === 'blocks' ? blockModelOf(source) : asModelData(source);
+  return isBlockModel(source) ? source : asModelData(source);
 }
 
 /** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied). */

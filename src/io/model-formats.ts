@@ -24,7 +24,8 @@ import { parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } fro
 import { FILE_LIMITS } from './files.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
-import { fromSafetensors, toSafetensors } from './safetensors.js';
+import { readSafetensors, toSafetensors } from './safetensors.js';
+import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
 import { fromTfjsLayers, TFJS_WEIGHTS_FILE, toTfjsLayers } from './tfjs-layers.js';
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
@@ -125,7 +126,7 @@ export async function readModelFile(path: string, options: ImportOptions & { for
   if (format === undefined) throw badModel(path, 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors');
   if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   return inFile(path, () => {
-    if (format === 'safetensors') return fromSafetensors(bytes, options);
+    if (format === 'safetensors') return readSafetensors(bytes, options);
     if (format === 'gradscope' && isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes).model;
     const json = parseJson(bytes);
     if (format === 'json') format = isTfjsJson(json) ? 'tfjs' : 'gradscope';
@@ -133,8 +134,8 @@ export async function readModelFile(path: string, options: ImportOptions & { for
   });
 }
 
-/** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder. */
-export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData> {
+/** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain, or a block network gradscope wrote. */
+export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData | BlockModelData> {
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
   const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }));
   return inFile(jsonPath, async () => {
@@ -156,7 +157,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     const weightData = new Uint8Array(total);
     let at = 0;
     for (const shard of shards) (weightData.set(shard, at), (at += shard.length));
-    return fromTfjsLayers(model, weightData, options);
+    return isBlockTfjsModel(model) ? blockModelFromTfjsLayers(model, weightData) : fromTfjsLayers(model, weightData, options);
   });
 }
 
@@ -171,7 +172,6 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
     }
     return [path];
   }
-  if ('kind' in model) throw invalidOption(`${path}: ${chosen ?? 'this format'} does not take a network built from layer specs yet; write gradscope's JSON (.json)`);
   switch (chosen) {
     case 'safetensors':
       await writeFileAtomic(path, toSafetensors(model));

@@ -17,7 +17,7 @@ import { moduleIndices } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
-import { asModelData, denseAsBlockModel } from './model-data.js';
+import { denseAsBlockModel, exportSource } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
 
 /** Opset 17 (ONNX 1.12) has every op used here with today's semantics (Softmax over one axis). */
@@ -58,8 +58,9 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
 
 /** The model as ONNX bytes (a serialized ModelProto); see the module comment for the graph. */
 export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array {
-  const dense = isBlockModel(source) ? null : asModelData(source);
-  const model = dense ? denseAsBlockModel(dense) : (source as BlockModelData);
+  const given = exportSource(source);
+  const dense = isBlockModel(given) ? null : given;
+  const model = dense ? denseAsBlockModel(dense) : (given as BlockModelData);
   const { inputs, layers, loss } = checkBlockModel(model);
   const values = new Map(model.tensors.map((t) => [t.name, t]));
   const graph = new GraphBuilder((name) => values.get(name)!);

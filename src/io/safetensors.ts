@@ -18,10 +18,10 @@
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
+import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { blockModelToSafetensors, isBlockFile, tensorsToWrite } from './safetensors-blocks.js';
+import { blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
@@ -46,8 +46,8 @@ export interface SafetensorsImportOptions {
  * and the PyTorch Sequential that matches. A block model: its state_dict, as `blockModelToSafetensors`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
-  if (isBlockModel(source)) return blockModelToSafetensors(source);
-  const model = asModelData(source);
+  const model = exportSource(source);
+  if (isBlockModel(model)) return blockModelToSafetensors(model);
   const blocks = denseAsBlockModel(model);
   const metadata = {
     format: MODEL_FILE_TAG,
@@ -88,6 +88,11 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
     model.biases.push(layer.bias ? decodeFloats(file, layer.bias) : new Float32Array(sizes[l + 1]));
   });
   return model;
+}
+
+/** Reads either kind of safetensors file: a block network gradscope wrote (blockModelFromSafetensors), else a dense chain (fromSafetensors, `options` filling in what it lacks). */
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions = {}): ModelData | BlockModelData {
+  return isBlockFile(parseSafetensors(bytes).metadata) ? blockModelFromSafetensors(bytes) : fromSafetensors(bytes, options);
 }
 
 interface LayerEntries {

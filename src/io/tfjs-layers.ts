@@ -16,7 +16,7 @@ import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { describeValue, quoted } from '../errors.js';
-import { asModelData, badModel, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
+import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
@@ -62,8 +62,8 @@ const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout',
 
 /** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`. */
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
-  if (isBlockModel(source)) return blockModelToTfjsLayers(source);
-  const model = asModelData(source);
+  const model = exportSource(source);
+  if (isBlockModel(model)) return blockModelToTfjsLayers(model);
   return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss });
 }
 

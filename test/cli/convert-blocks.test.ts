@@ -1,0 +1,100 @@
+// `gradscope convert` of block networks between every pair of formats that can express them: a
+// network with residual blocks through gradscope JSON and safetensors (and out to ONNX), one a
+// Sequential can hold through tfjs as well; every file read back holds the very tensors of the
+// original, and every ONNX file computes its eval-mode forward. A residual block asked of tfjs is
+// refused in one line, writing nothing.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/api/network.js';
+import { saveModel } from '../../src/io/files.js';
+import { blockModelOf } from '../../src/io/model-data.js';
+import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
+import { toOnnx } from '../../src/io/onnx.js';
+import { toSafetensors } from '../../src/io/safetensors.js';
+import type { BlockModelData } from '../../src/layers/block-model.js';
+import { blockModelOf as randomModelOf, EXAMPLE_SPECS, evalForward, SEQUENTIAL_SPECS } from '../util/block-model.js';
+import { runCliInProcess } from '../util/cli.js';
+import { expectClose } from '../util/close.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-convert-blocks-'));
+const at = (name: string) => join(folder, name);
+
+/** Each readable format and the name a file of it gets. */
+const READABLE = { json: 'model.json', safetensors: 'model.safetensors', tfjs: 'tfjs/' } as const;
+type Readable = keyof typeof READABLE;
+
+async function expectComputes(onnxPath: string, model: BlockModelData, label: string): Promise<void> {
+  const session = await ort.InferenceSession.create(readFileSync(onnxPath));
+  const rng = new Rng(3);
+  const x = Float32Array.from({ length: 4 * model.inputs }, () => rng.normal());
+  const { output } = await session.run({ input: new ort.Tensor('float32', x, [4, model.inputs]) });
+  expectClose(output.data as Float32Array, evalForward(model, x, 4), { abs: 1e-5, rel: 1e-5 }, label);
+  await session.release();
+}
+
+const CASES: { name: string; model: BlockModelData; formats: Readable[] }[] = [
+  { name: 'residual blocks (nested, ReZero)', model: randomModelOf(EXAMPLE_SPECS, 4, 'cross-entropy', 21), formats: ['json', 'safetensors'] },
+  { name: 'a Sequential of every other block', model: randomModelOf(SEQUENTIAL_SPECS, 4, 'cross-entropy', 22), formats: ['json', 'safetensors', 'tfjs'] },
+];
+
+describe('gradscope convert of block networks', () => {
+  it.each(CASES)('converts $name between every pair of formats that express it, keeping every tensor', async ({ name, model, formats }) => {
+    const dir = at(name.replace(/\W+/g, '-'));
+    for (const source of formats) {
+      mkdirSync(join(dir, `from-${source}`), { recursive: true });
+      const input = join(dir, `from-${source}`, READABLE[source]);
+      await writeModelFile(model, input);
+      expect(await readModelFile(input), `${source} as written`).toEqual(model);
+      for (const target of [...formats.filter((f) => f !== source), 'onnx' as const]) {
+        const output = join(dir, `from-${source}`, target === 'onnx' ? 'model.onnx' : `to-${READABLE[target]}`);
+        const { code, stdout, stderr } = await runCliInProcess(['convert', input, output]);
+        expect(stderr, `${source} → ${target}`).toBe('');
+        expect(code).toBe(0);
+        expect(stdout).toContain(`loss ${model.loss}`);
+        if (target === 'onnx') await expectComputes(output, model, `${name}: ${source} → onnx`);
+        else expect(await readModelFile(output), `${source} → ${target}`).toEqual(model);
+      }
+    }
+  }, 120_000);
+
+  it('refuses to write a residual block as tfjs, in one line, writing nothing', async () => {
+    const input = at('residual.safetensors');
+    await writeModelFile(CASES[0].model, input);
+    const { code, stdout, stderr } = await runCliInProcess(['convert', input, at('refused/')]);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^gradscope: INVALID_OPTION: .*layers\[2\]: a residual block cannot be written as a tfjs Sequential/);
+    expect(existsSync(at('refused'))).toBe(false);
+  });
+});
+
+describe('block networks saved by saveModel and exported from a Network', () => {
+  it("converts a trained block network's binary checkpoint, keeping its running statistics, and exports the Network itself alike", async () => {
+    const net = await createNetwork({ inputs: 4, layers: EXAMPLE_SPECS, loss: 'cross-entropy', backend: 'ref', seed: 4 });
+    const rng = new Rng(8);
+    const x = Array.from({ length: 16 }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const y = x.map((_, i) => [0, 1, 2].map((c) => (c === i % 3 ? 1 : 0)));
+    net.train(x, y, { epochs: 2, batchSize: 8, optimizer: 'adam', learningRate: 0.01 });
+    const model = blockModelOf(net);
+    expect(model.tensors.find((t) => t.name === '2.num_batches_tracked')!.values[0]).toBe(4);
+    await saveModel(net, at('trained.bin'));
+    for (const output of ['trained.safetensors', 'trained.json', 'trained.onnx']) {
+      const { code, stdout, stderr } = await runCliInProcess(['convert', at('trained.bin'), at(output)]);
+      expect([code, stderr], output).toEqual([0, '']);
+      expect(stdout).toContain(': 4 inputs → dense → batch-norm → residual → layer-norm → activation → residual → dense, loss cross-entropy');
+    }
+    expect(await readModelFile(at('trained.safetensors'))).toEqual(model);
+    expect(await readModelFile(at('trained.json'))).toEqual(model);
+    expect(toSafetensors(net)).toEqual(toSafetensors(model));
+    expect(toOnnx(net)).toEqual(toOnnx(model));
+    const session = await ort.InferenceSession.create(readFileSync(at('trained.onnx')));
+    const { output } = await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.flat()), [16, 4]) });
+    expectClose(output.data as Float32Array, net.predict(x).flatMap((row) => Array.from(row)), { abs: 1e-5, rel: 1e-5 }, 'onnx vs predict');
+    await session.release();
+    net.dispose();
+  }, 60_000);
+});
