@@ -11,6 +11,7 @@
  * (`[sizes[l+1]][sizes[l]]`) and biases[l]; activations[0] holds the input rows.
  */
 import type { ResidentRows } from './data/matrix.js';
+import type { FlowTaps } from './flow-taps.js';
 import { invalidOption } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
@@ -119,6 +120,8 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
    * src/layers/gauss-newton.ts); absent on a dense Model, whose product is src/optim/gauss-newton.ts.
    */
   gaussNewton?(): GaussNewtonOperator<T>;
+  /** What the gradient-flow trace reads of a block network's layers (src/flow-taps.ts); absent on a dense Model, which the trace reads directly. */
+  flowTaps?(): FlowTaps<T>;
 }
 
 /**

@@ -58,6 +58,26 @@ export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];
 
 /**
+ * The metrics of each residual block of a block network's trace, at every traced step. The skip
+ * passes ∂C/∂y on unchanged, so how much of ∂C/∂x comes through the skip and how much through the
+ * branch says whether the block's input still gets the gradient when the branch's vanishes.
+ */
+export const RESIDUAL_METRICS = {
+  /** Per-example size of the skip's share of ∂C/∂x. */
+  skipGradRms: "per-example RMS ‖∂Cₓ/∂x‖ through the skip: the block's ∂C/∂y, passed on unchanged",
+  /** Per-example size of the branch's share of ∂C/∂x. */
+  branchGradRms: 'per-example RMS ‖∂Cₓ/∂x‖ through the branch (its Jacobian applied to ∂C/∂y, times α with ReZero)',
+  /** ReZero's gate. */
+  alpha: "ReZero's α (y = x + α·branch(x)); NaN with gate 'none'",
+  /** ReZero's gate gradient. */
+  alphaGrad: "∂C/∂α of the batch; NaN with gate 'none'",
+} as const;
+/** A residual block's metric (a key of RESIDUAL_METRICS). */
+export type ResidualMetric = keyof typeof RESIDUAL_METRICS;
+/** The residual metrics' names in RESIDUAL_METRICS' order. */
+export const RESIDUAL_METRIC_NAMES = Object.keys(RESIDUAL_METRICS) as ResidualMetric[];
+
+/**
  * A saturating unit is saturated where its activation is within this distance of one of its limits
  * (sigmoid 0 and 1; tanh and softsign −1 and 1): Glorot & Bengio's (2010) measure.
  */

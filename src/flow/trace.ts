@@ -6,7 +6,8 @@
 import { GradscopeError } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, type LayerMetric } from './metrics.js';
+import type { TappedLayerType } from '../flow-taps.js';
+import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, RESIDUAL_METRIC_NAMES, type LayerMetric, type ResidualMetric } from './metrics.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -38,6 +39,27 @@ export interface TraceRun {
   init?: WeightInit;
   /** The bias initialiser the network was created with. */
   biasInit?: BiasInit;
+}
+
+/**
+ * What a trace of a network built from layer specs adds: which layer each row is, and its residual
+ * blocks. A dense network's trace has none (its rows are its weight layers).
+ */
+export interface TraceBlocks {
+  /** Per row: its PyTorch module name ('0', '3.branch.0') and layer type. */
+  layers: {
+    /** PyTorch module name. */
+    name: string;
+    /** Layer type. */
+    type: TappedLayerType;
+  }[];
+  /** Per residual block (outer before inner): its module name and gate. */
+  residuals: {
+    /** PyTorch module name. */
+    name: string;
+    /** 'none' or 'rezero'. */
+    gate: 'none' | 'rezero';
+  }[];
 }
 
 /** A trace as JSON data (Trace.toJSON; Trace.fromJSON reads it back). */
@@ -78,11 +100,20 @@ export interface TraceJSON {
     /** counts[layer][bin]. */
     counts: number[][];
   }[];
+  /** Only in a block network's trace: its rows' names and types, its residual blocks, and residualMetrics[name][record][block]. */
+  blocks?: TraceBlocks & {
+    /** residualMetrics[name][record][block], as RESIDUAL_METRICS defines them. */
+    residualMetrics: Record<ResidualMetric, number[][]>;
+  };
 }
 
 const INITIAL_CAPACITY = 64;
 
-/** A gradient-flow trace: per traced step and weight layer, every metric of LAYER_METRICS (see the module comment). */
+/**
+ * A gradient-flow trace: per traced step and layer, every metric of LAYER_METRICS (see the module
+ * comment). A dense network's layers are its weight layers; a block network's are its parameterised
+ * and activation layers in forward order (`blocks` names them), with RESIDUAL_METRICS per residual block.
+ */
 export class Trace {
   /** Units per layer, input first. */
   readonly sizes: readonly number[];
@@ -96,20 +127,43 @@ export class Trace {
   readonly run: TraceRun;
   /** The δ histograms taken (at TraceOptions.histogramSteps). */
   readonly histograms: GradientHistogram[] = [];
+  /** A block network's rows and residual blocks; undefined in a dense network's trace. */
+  readonly blocks: TraceBlocks | undefined;
   private count = 0;
   private capacity = INITIAL_CAPACITY;
   private stepData = new Float64Array(INITIAL_CAPACITY);
   private lossData = new Float64Array(INITIAL_CAPACITY);
   private accuracyData = new Float64Array(INITIAL_CAPACITY);
   private readonly metricData = {} as Record<LayerMetric, Float64Array>;
+  private readonly residualData = {} as Record<ResidualMetric, Float64Array>;
 
-  constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun }) {
+  /** `sizes`: units of the input and of each row; `blocks`: a block network's rows and residual blocks (omitted for a dense network). */
+  constructor(info: { sizes: readonly number[]; activations: readonly OutputActivation[]; loss: Loss; every: number; run?: TraceRun; blocks?: TraceBlocks }) {
     this.sizes = [...info.sizes];
     this.activations = [...info.activations];
     this.loss = info.loss;
     this.every = info.every;
     this.run = { ...info.run };
+    if (info.blocks) {
+      const { layers, residuals } = info.blocks;
+      if (layers.length !== this.layers) throw new GradscopeError('INVALID_OPTION', `trace: ${layers.length} layer names for ${this.layers} layers`);
+      this.blocks = { layers: layers.map(({ name, type }) => ({ name, type })), residuals: residuals.map(({ name, gate }) => ({ name, gate })) };
+    }
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = new Float64Array(INITIAL_CAPACITY * this.layers).fill(NaN);
+    for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name] = new Float64Array(INITIAL_CAPACITY * this.residualBlocks).fill(NaN);
+  }
+
+  /** Residual blocks (0 in a dense network's trace). */
+  get residualBlocks(): number {
+    return this.blocks?.residuals.length ?? 0;
+  }
+
+  /** A row's label: its module name and type in a block network's trace ('3.branch.0 dense'); 'hidden l+1' or 'output' in a dense one's. */
+  layerLabel(layer: number): string {
+    this.checkLayer(layer);
+    const info = this.blocks?.layers[layer];
+    if (info) return `${info.name} ${info.type}`;
+    return layer === this.layers - 1 ? 'output' : `hidden ${layer + 1}`;
   }
 
   /** Weight layers (the output layer included). */
@@ -165,6 +219,16 @@ export class Trace {
     return this.metric(name)[record * this.layers + layer];
   }
 
+  /** One residual block's values of a metric over the records (see RESIDUAL_METRICS). */
+  residualSeries(name: ResidualMetric, block: number): Float64Array {
+    if (!Number.isInteger(block) || block < 0 || block >= this.residualBlocks) {
+      throw new GradscopeError('INVALID_OPTION', `trace: residual block ${block} out of range (the trace has ${this.residualBlocks})`);
+    }
+    const data = this.residualData[name];
+    if (!data) throw new GradscopeError('INVALID_OPTION', `trace: no residual metric '${String(name)}' (have ${RESIDUAL_METRIC_NAMES.join(', ')})`);
+    return Float64Array.from({ length: this.count }, (_, r) => data[r * this.residualBlocks + block]);
+  }
+
   /**
    * The latest record up to `record` whose ‖W‖₂ was computed (and with it chainBound and
    * activationP98): where a factor is shown beside its bound, both come from this record.
@@ -198,6 +262,11 @@ export class Trace {
     this.metricData[name][record * this.layers + layer] = value;
   }
 
+  /** Stores one value of a residual block's metric (the recorder's writer). */
+  setResidual(name: ResidualMetric, record: number, block: number, value: number): void {
+    this.residualData[name][record * this.residualBlocks + block] = value;
+  }
+
   /** The value stored for the latest record (NaN before any). */
   last(name: LayerMetric, layer: number): number {
     return this.count === 0 ? NaN : this.metricData[name][(this.count - 1) * this.layers + layer];
@@ -214,6 +283,7 @@ export class Trace {
     this.lossData = widen(this.lossData, 1);
     this.accuracyData = widen(this.accuracyData, 1);
     for (const name of LAYER_METRIC_NAMES) this.metricData[name] = widen(this.metricData[name], this.layers);
+    for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name] = widen(this.residualData[name], this.residualBlocks);
     this.capacity = capacity;
   }
 
@@ -226,7 +296,7 @@ export class Trace {
       const data = this.metric(name);
       metrics[name] = Array.from({ length: this.count }, (_, r) => Array.from(data.subarray(r * this.layers, (r + 1) * this.layers)));
     }
-    return {
+    const json: TraceJSON = {
       format: 'gradscope.trace',
       version: 3,
       sizes: [...this.sizes],
@@ -240,18 +310,34 @@ export class Trace {
       metrics,
       histograms: this.histograms.map((h) => ({ step: h.step, lo: [...h.lo], hi: [...h.hi], counts: h.counts.map((c) => Array.from(c)) })),
     };
+    if (this.blocks) {
+      const B = this.residualBlocks;
+      const residualMetrics = {} as Record<ResidualMetric, number[][]>;
+      for (const name of RESIDUAL_METRIC_NAMES) {
+        const data = this.residualData[name];
+        residualMetrics[name] = Array.from({ length: this.count }, (_, r) => Array.from(data.subarray(r * B, (r + 1) * B)));
+      }
+      json.blocks = { layers: this.blocks.layers.map((l) => ({ ...l })), residuals: this.blocks.residuals.map((b) => ({ ...b })), residualMetrics };
+    }
+    return json;
   }
 
-  /** One line per (step, layer): step, layer, loss, accuracy, then every metric; NaN as an empty cell. */
+  /**
+   * One line per (step, layer): step, layer, loss, accuracy, then every metric; NaN as an empty
+   * cell. A block network's trace adds the layer's name and type as the last two columns (its
+   * residual metrics are in toJSON).
+   */
   toCSV(): string {
-    const header = ['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES].join(',');
+    const names = this.blocks ? ['name', 'type'] : [];
+    const header = ['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...names].join(',');
     const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
     const lines = [header];
     const columns = LAYER_METRIC_NAMES.map((name) => this.metric(name));
     for (let r = 0; r < this.count; r++) {
       for (let l = 0; l < this.layers; l++) {
         const i = r * this.layers + l;
-        lines.push([this.stepData[r], l, cell(this.lossData[r]), cell(this.accuracyData[r]), ...columns.map((c) => cell(c[i]))].join(','));
+        const info = this.blocks ? [this.blocks.layers[l].name, this.blocks.layers[l].type] : [];
+        lines.push([this.stepData[r], l, cell(this.lossData[r]), cell(this.accuracyData[r]), ...columns.map((c) => cell(c[i])), ...info].join(','));
       }
     }
     return lines.join('\n') + '\n';
@@ -268,7 +354,11 @@ export class Trace {
       throw bad('missing sizes, activations, steps or metrics');
     }
     if (t.run !== undefined && (typeof t.run !== 'object' || t.run === null)) throw bad('run must be an object');
-    const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run });
+    const blocks = t.blocks;
+    if (blocks !== undefined && (typeof blocks !== 'object' || blocks === null || !Array.isArray(blocks.layers) || !Array.isArray(blocks.residuals))) {
+      throw bad('blocks must hold layers and residuals');
+    }
+    const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run, blocks });
     t.steps.forEach((step, r) => {
       trace.beginRecord(step, t.losses?.[r] ?? NaN, t.accuracy?.[r] ?? NaN);
       for (const name of LAYER_METRIC_NAMES) {
@@ -276,6 +366,11 @@ export class Trace {
         const row = t.metrics![name]?.[r];
         if (!Array.isArray(row) || row.length !== trace.layers) throw bad(`metrics.${name}[${r}] must hold ${trace.layers} values`);
         row.forEach((v, l) => trace.set(name, r, l, v === null ? NaN : v));
+      }
+      for (const name of blocks ? RESIDUAL_METRIC_NAMES : []) {
+        const row = blocks!.residualMetrics?.[name]?.[r];
+        if (!Array.isArray(row) || row.length !== trace.residualBlocks) throw bad(`blocks.residualMetrics.${name}[${r}] must hold ${trace.residualBlocks} values`);
+        row.forEach((v, b) => trace.setResidual(name, r, b, v === null ? NaN : v));
       }
     });
     const perLayer = (range: number | number[]) => (typeof range === 'number' ? Array<number>(trace.layers).fill(range) : [...range]);

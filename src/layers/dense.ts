@@ -52,6 +52,11 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     return this.z.tensor;
   }
 
+  /** ∂L/∂z of the last backward or lossBackward, `[batch][units]` (Nielsen's δ, as the loss's mean gives it). */
+  get preActivationGrad(): T {
+    return this.dz.tensor;
+  }
+
   /** R{z} of the last rForward, `[batch][units]`. */
   get rPreActivation(): T {
     return this.rz.get(0);

@@ -73,6 +73,8 @@ export interface LayerStack<T extends Tensor = Tensor> {
   readonly buffers: readonly StateBuffer<T>[];
   forward(x: T, batch: number, mode: Mode): void;
   backward(dy: T, dx: T | null, x: T, batch: number): void;
+  /** ∂L/∂(output of layer i) of the last backward, for every layer but the last. */
+  outputGradOf(i: number): T;
   /** The R-operator's forward pass through every layer in order (as Layer.rForward). */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
   readonly rOutput: T;

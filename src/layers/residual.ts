@@ -19,6 +19,16 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   private readonly y: RowTensor<T>;
   /** ∂L/∂branch(x) during backward. */
   private readonly dBranch: RowTensor<T>;
+  /**
+   * The branch's share of ∂L/∂x: the branch writes it here and it is then added to dx, traced or
+   * not, so the trace's probe measures it without changing a bit of any gradient.
+   */
+  private readonly branchDx: RowTensor<T>;
+  private probed = false;
+  /** Σ (skip's share of ∂L/∂x)² in the last backward while probed (NaN before one): see probe. */
+  skipSquares = NaN;
+  /** Σ (branch's share of ∂L/∂x)² in the last backward while probed (NaN before one). */
+  branchSquares = NaN;
   private readonly unwantedDx: LazyRowTensor<T>;
   /** R{y} of the last rForward (allocated by the first). */
   private readonly ry: LazyRowTensor<T>;
@@ -35,6 +45,7 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     this.buffers = prefixed('branch.', branch.buffers);
     this.y = new RowTensor(k, this.inputs, capacity);
     this.dBranch = new RowTensor(k, this.inputs, capacity);
+    this.branchDx = new RowTensor(k, this.inputs, capacity);
     this.unwantedDx = new LazyRowTensor(k, this.inputs);
     this.ry = new LazyRowTensor(k, this.inputs);
   }
@@ -83,17 +94,40 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     const dSkip = dx ?? this.unwantedDx.get(batch);
     if (this.alpha) this.k.rezeroBackward(dSkip, dBranch, this.alpha.grad, dy, this.branch.output, this.alpha.value, n);
     else this.k.residualBackward(dSkip, dBranch, dy, n);
-    this.branch.backward(dBranch, dx, x, batch);
+    if (dx === null && !this.probed) {
+      this.branch.backward(dBranch, null, x, batch);
+      return;
+    }
+    const branchDx = this.branchDx.tensor;
+    this.k.zero(branchDx, n);
+    this.branch.backward(dBranch, branchDx, x, batch);
+    if (dx) this.k.axpy(dx, branchDx, n, 1);
+    if (!this.probed) return;
+    // The skip passes dy on unchanged (y = x + …), so its share of ∂L/∂x is dy itself.
+    this.skipSquares = this.k.sumSquares(dy, n);
+    this.branchSquares = this.k.sumSquares(branchDx, n);
+  }
+
+  /** While on, backward measures skipSquares and branchSquares (two reductions); off at first. Both are NaN until the next backward. */
+  probe(on: boolean): void {
+    this.probed = on;
+    this.skipSquares = NaN;
+    this.branchSquares = NaN;
+  }
+
+  /** ∂L/∂branch(x) of the last backward, `[batch][inputs]`: the gradient at the branch's output. */
+  get branchOutputGrad(): T {
+    return this.dBranch.tensor;
   }
 
   reserve(batch: number): void {
     this.branch.reserve(batch);
-    for (const t of [this.y, this.dBranch, this.unwantedDx, this.ry]) t.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry]) t.reserve(batch);
   }
 
   dispose(): void {
     this.branch.dispose();
     if (this.alpha) freeParameter(this.k, this.alpha);
-    for (const t of [this.y, this.dBranch, this.unwantedDx, this.ry]) t.dispose();
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry]) t.dispose();
   }
 }

@@ -70,6 +70,11 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     return this.layers[this.layers.length - 1].rOutput;
   }
 
+  /** ∂L/∂(output of layer i) of the last backward, for every layer but the last (whose gradient its caller gives). */
+  outputGradOf(i: number): T {
+    return this.grads[i].tensor;
+  }
+
   /** The input of layer i in the last forward on x. */
   inputOf(i: number, x: T): T {
     return i === 0 ? x : this.layers[i - 1].output;

@@ -20,6 +20,8 @@ import { stateDict } from '../layers/state-dict.js';
 import { parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
+import { flowTapsOf } from '../layers/flow-taps.js';
+import type { FlowTaps } from '../flow-taps.js';
 import { MODEL, type GaussNewtonOperator, type Mode, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
@@ -70,6 +72,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   private readonly params: Parameter<T>[];
   private readonly inputRows: RowTensor<T>;
   private readonly targetRows: RowTensor<T>;
+  private taps: FlowTaps<T> | undefined;
 
   /** A network of `config`'s layers, initialised from its seed, or holding `initial` (every tensor of stateLayout, in its order; checked by the caller). */
   constructor(kernels: Kernels<T>, config: BlockConfig, initial?: readonly BlockTensor[]) {
@@ -208,6 +211,12 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   lossOfLastForward(batch: number): number {
     return this.stack.loss(this.loss, this.targetRows.tensor, this.inputRows.tensor, batch);
+  }
+
+  /** The gradient-flow trace's taps over the layers (src/layers/flow-taps.ts), built on the first call. */
+  flowTaps(): FlowTaps<T> {
+    this.assertAlive();
+    return (this.taps ??= flowTapsOf(this.stack, () => this.inputRows.tensor));
   }
 
   /** G·v through the layers' R-operator over the first rows of the loaded input (src/layers/gauss-newton.ts). */

@@ -10,7 +10,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import { denseModelOf, type Trainable } from '../model.js';
+import type { Trainable } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { evaluateRows, type Evaluation } from '../network/rows.js';
 import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
@@ -18,7 +18,7 @@ import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
-import { checkTraceOptions, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
+import { checkTraceable, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 
@@ -177,8 +177,7 @@ export function runTraining(
   const policy = checkNonFinitePolicy(options.onNonFinite);
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
   if (options.trace !== undefined) {
-    checkTraceOptions(options.trace);
-    denseModelOf(net, 'the gradient-flow trace (trace)');
+    checkTraceable(net, options.trace);
   }
   const lsuv = checkLsuvTrainOption(options.lsuv, net);
   const noise = options.gradientNoise === undefined ? undefined : checkGradientNoiseOption(options.gradientNoise);
@@ -223,7 +222,7 @@ export function runTraining(
     if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(denseModelOf(net, 'the gradient-flow trace (trace)'), options.trace, describeRun(net, optimizer));
+      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer));
       onTrace(tracer.trace);
     }
 
@@ -233,6 +232,7 @@ export function runTraining(
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
       net.loadBatch(x, y, rows, start, size);
       net.forward(size, 'train');
+      tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
       if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
       const fault = nonFiniteStep(net, loss) ?? runawayStep(net, loss, firstLoss);

@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { jacobianSpectrum, meanFieldPrediction } from '../../src/curvature/index.js';
 import { GradscopeError } from '../../src/errors.js';
-import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { MODEL } from '../../src/model.js';
 import type { BlockEngine } from '../../src/network/block-engine.js';
 import { OPTIMIZERS } from '../../src/optim/index.js';
+import { blobs } from '../util/blobs.js';
 import { expectError } from '../util/expect-error.js';
 
 const SPECS: LayerSpec[] = [
@@ -21,19 +21,6 @@ const SPECS: LayerSpec[] = [
   { type: 'activation', activation: 'selu' },
   { type: 'dense', units: 3, activation: 'softmax' },
 ];
-
-/** Three Gaussian blobs in 4 dimensions, one-hot targets. */
-function blobs(rows: number, seed: number): { x: number[][]; y: number[][] } {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[][] = [];
-  for (let r = 0; r < rows; r++) {
-    const c = r % 3;
-    x.push(Array.from({ length: 4 }, (_, j) => (j === c ? 2 : 0) + 0.5 * rng.normal()));
-    y.push([0, 1, 2].map((j) => (j === c ? 1 : 0)));
-  }
-  return { x, y };
-}
 
 const data = blobs(48, 3);
 
@@ -182,7 +169,7 @@ describe('training a block network', () => {
 describe('refusals of the tools written for dense chains', () => {
   const refusals: [string, (net: Network) => unknown, RegExp][] = [
     ['kfac', (net) => net.train(data.x, data.y, { optimizer: 'kfac' }), /^kfac supports dense layers only; layers\[1\] is batch-norm$/],
-    ['trace', (net) => net.train(data.x, data.y, { trace: { every: 1 } }), /^the gradient-flow trace \(trace\) supports dense layers only; layers\[1\] is batch-norm$/],
+    ['trace.gradientNoise', (net) => net.train(data.x, data.y, { trace: { every: 1, gradientNoise: true } }), /^trace\.gradientNoise supports dense networks only; layers\[1\] is batch-norm$/],
     ['meanFieldPrediction', (net) => meanFieldPrediction(net, data.x, data.y), /^the mean-field prediction supports dense layers only; layers\[1\] is batch-norm$/],
     ['jacobianSpectrum', (net) => jacobianSpectrum(net, data.x), /^jacobianSpectrum supports dense layers only; layers\[1\] is batch-norm$/],
   ];

@@ -1,0 +1,184 @@
+/**
+ * Records a block network's Trace (TraceRecorder picks this recorder for a network built from layer
+ * specs), through its taps (src/flow-taps.ts): one row per parameterised or activation layer in
+ * forward order, named as PyTorch names its module. "W" is a dense layer's weights, a norm layer's γ
+ * or ReZero's α; "b" a dense layer's bias or a norm layer's β; δ is ∂C/∂z of a dense layer and
+ * ∂C/∂output of the others. chainFactor goes from one dense layer to the next; ‖W‖₂ and its
+ * chain bound are not measured (NaN). Per residual block: the skip's and the branch's share of ∂C/∂x,
+ * and ReZero's α with its gradient. Every statistic is a kernel reduction of a tensor the step
+ * already holds; the buffers live in the backend's memory, allocated once when it opens.
+ */
+import type { FlowTaps, LayerTap } from '../flow-taps.js';
+import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
+import type { Trainable } from '../model.js';
+import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
+import type { FlowRecorder, TraceOptions } from './recorder.js';
+import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
+
+/** Slots of weightStats' output. */
+const WEIGHT_STAT_SLOTS = Math.max(...Object.values(WEIGHT_STAT)) + 1;
+
+export class BlockRecorder implements FlowRecorder {
+  readonly trace: Trace;
+  private readonly k: Kernels;
+  private readonly held: Tensor[] = [];
+  private readonly rows: readonly LayerTap[];
+  /** Each row's weight before the update (for ‖ΔW‖), null for a row without one. */
+  private readonly snapshots: (Tensor | null)[];
+  /** For each dense row, the next dense row of its chain (nextDenseInChain), else -1: chainFactor's pairs. */
+  private readonly nextDense: number[];
+  private readonly layerStatistics: LayerStatistics;
+  private readonly weightStats = new Float64Array(WEIGHT_STAT_SLOTS);
+  private changePending = false;
+  private recordedStep = -1;
+  private record = -1;
+  private readonly firstStep: number;
+
+  constructor(
+    private readonly net: Trainable,
+    private readonly taps: FlowTaps,
+    private readonly options: Required<TraceOptions>,
+    run: TraceRun,
+  ) {
+    this.k = net.kernels;
+    this.rows = taps.layers;
+    const widest = Math.max(net.inputSize, ...this.rows.map((t) => t.units));
+    const weights = this.rows.reduce((n, t) => n + (t.weight?.length ?? 0), 0);
+    net.checkFits(weights + widest + COUNT_BINS, 'the gradient-flow trace');
+    const alloc = (n: number) => {
+      const t = this.k.alloc(n);
+      this.held.push(t);
+      return t;
+    };
+    try {
+      this.snapshots = this.rows.map((t) => (t.weight ? alloc(t.weight.length) : null));
+      this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    this.nextDense = this.rows.map((_, l) => nextDenseInChain(this.rows, l));
+    this.firstStep = net.step + 1;
+    this.trace = new Trace({
+      sizes: [net.inputSize, ...this.rows.map((t) => t.units)],
+      activations: this.rows.map((t) => t.activation),
+      loss: net.loss,
+      every: options.every,
+      run,
+      blocks: { layers: this.rows.map(({ name, type }) => ({ name, type })), residuals: taps.residuals.map(({ name, gate }) => ({ name, gate })) },
+    });
+    for (const block of taps.residuals) block.probe(true);
+  }
+
+  wants(step: number): boolean {
+    return (step - this.firstStep) % this.options.every === 0;
+  }
+
+  beforeBackprop(step: number): void {
+    const on = this.wants(step);
+    for (const block of this.taps.residuals) block.probe(on);
+  }
+
+  afterBackprop(batch: number, loss: number): void {
+    const { net, k, trace, rows } = this;
+    const step = net.step + 1;
+    if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
+    this.recordedStep = step;
+    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.output, net.targets, net.outputSize, batch)));
+    const refresh = r % this.options.refreshEvery === 0;
+    for (let l = 0; l < rows.length; l++) {
+      const tap = rows[l];
+      const n = batch * tap.units;
+      if (tap.weight) {
+        // One pass: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
+        const w = tap.weight;
+        k.weightStats(this.weightStats, this.snapshots[l]!, w.value, w.grad, w.length);
+        trace.set('weightGradNorm', r, l, Math.sqrt(this.weightStats[WEIGHT_STAT.gradSquares]));
+        trace.set('weightGradMeanAbs', r, l, this.weightStats[WEIGHT_STAT.gradAbs] / w.length);
+        trace.set('weightGradMaxAbs', r, l, this.weightStats[WEIGHT_STAT.gradMaxAbs]);
+        trace.set('weightNorm', r, l, Math.sqrt(this.weightStats[WEIGHT_STAT.weightSquares]));
+        if (this.changePending) trace.set('updateRatio', r - 1, l, updateRatio(Math.sqrt(this.weightStats[WEIGHT_STAT.changeSquares]), trace.at('weightNorm', r - 1, l)));
+      }
+      if (tap.bias) trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(tap.bias.grad, tap.bias.length)));
+      const delta = tap.delta();
+      // δ holds ∂(mean C)/∂· = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ δ².
+      if (delta) trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(delta, n)));
+      this.layerStatistics.activations(trace, r, l, tap.activation, tap.z(), tap.output(), batch, tap.units, refresh);
+    }
+    this.changePending = false;
+    for (let l = 0; l < rows.length; l++) {
+      const next = this.nextDense[l];
+      if (next >= 0) trace.set('chainFactor', r, l, trace.at('deltaRms', r, l) / trace.at('deltaRms', r, next));
+    }
+    this.residuals(r, batch);
+    if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
+  }
+
+  /** Each residual block's skip and branch shares (per-example RMS, as deltaRms) and ReZero's α and ∂C/∂α. */
+  private residuals(r: number, batch: number): void {
+    const { trace, k } = this;
+    this.taps.residuals.forEach((block, b) => {
+      trace.setResidual('skipGradRms', r, b, Math.sqrt(batch * block.skipSquares));
+      trace.setResidual('branchGradRms', r, b, Math.sqrt(batch * block.branchSquares));
+      if (!block.alpha) return;
+      trace.setResidual('alpha', r, b, k.view(block.alpha.value)[0]);
+      trace.setResidual('alphaGrad', r, b, k.view(block.alpha.grad)[0]);
+    });
+  }
+
+  afterStep(): void {
+    this.changePending = true;
+    if (this.options.every > 1) this.settleChange();
+  }
+
+  private settleChange(): void {
+    if (!this.changePending) return;
+    const { k, trace, rows } = this;
+    const r = this.record;
+    rows.forEach((tap, l) => {
+      if (!tap.weight) return;
+      const delta = Math.sqrt(k.sumSquaredDifference(this.snapshots[l]!, tap.weight.value, tap.weight.length));
+      trace.set('updateRatio', r, l, updateRatio(delta, trace.at('weightNorm', r, l)));
+    });
+    this.changePending = false;
+  }
+
+  /** Per row, the counts of δ over ± its largest |δ| (a row without δ: ±0 and no counts). */
+  private gradientHistograms(step: number, batch: number): void {
+    const h: GradientHistogram = { step, lo: [], hi: [], counts: [] };
+    for (const tap of this.rows) if (!this.layerStatistics.deltaHistogram(h, tap.delta(), batch * tap.units)) return;
+    this.trace.histograms.push(h);
+  }
+
+  close(): void {
+    if (this.held.length > 0 && !this.net.isDisposed) {
+      this.settleChange();
+      for (const block of this.taps.residuals) block.probe(false);
+    }
+    this.held.forEach((t) => this.k.free(t));
+    this.held.length = 0;
+  }
+}
+
+/** ‖ΔW‖/‖W‖, NaN where ‖W‖ = 0 (ReZero's α at its start): a step relative to nothing has no size. */
+function updateRatio(change: number, weightNorm: number): number {
+  return weightNorm === 0 ? NaN : change / weightNorm;
+}
+
+/** A row's module path up to its own index: '' for '4', '3.branch.' for '3.branch.1'. */
+const parentOf = (name: string) => name.slice(0, name.lastIndexOf('.') + 1);
+
+/**
+ * For dense row l, the next dense row m through which every example's δ reaches l by the chain
+ * rule alone: in the same layer stack, with only batch norm, layer norm and activation layers
+ * between them (no residual block, whose skip would add a path). -1 otherwise.
+ */
+function nextDenseInChain(rows: readonly LayerTap[], l: number): number {
+  if (rows[l].type !== 'dense') return -1;
+  const parent = parentOf(rows[l].name);
+  for (let m = l + 1; m < rows.length; m++) {
+    if (rows[m].type === 'residual' || parentOf(rows[m].name) !== parent) return -1;
+    if (rows[m].type === 'dense') return m;
+  }
+  return -1;
+}

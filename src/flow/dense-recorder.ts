@@ -1,0 +1,173 @@
+/**
+ * Records a dense network's Trace (TraceRecorder picks this recorder for a dense Model): per weight
+ * layer, from nablaW, nablaB, deltas, zs and activations. Every statistic comes from backend kernels
+ * in passes over data the step already made; the buffers it needs live in the backend's memory,
+ * allocated once when it opens.
+ */
+import { Rng } from '../init/rng.js';
+import { WEIGHT_STAT, ACTIVATION_STAT_COUNT, type Kernels, type Tensor } from '../kernels.js';
+import type { Model } from '../model.js';
+import { GradientNoiseMeter } from './gradient-noise.js';
+import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
+import { PERCENTILE_BINS } from './metrics.js';
+import type { FlowRecorder, TraceOptions } from './recorder.js';
+import { powerIteration } from './spectral.js';
+import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
+
+/**
+ * Most power iterations at the first estimate (from a random vector) and at each later one
+ * (warm-started from the last vector); both stop earlier once the estimate has converged.
+ */
+const COLD_ITERATIONS = 60;
+const WARM_ITERATIONS = 30;
+/** Seed of the power iteration's start vectors: fixed, and separate from the network's RNG. */
+const POWER_SEED = 0x5eed;
+
+/** The recorder of a dense network's trace (TraceRecorder picks it): one row per weight layer. */
+export class DenseRecorder implements FlowRecorder {
+  /** The trace being recorded. */
+  readonly trace: Trace;
+  private readonly options: Required<TraceOptions>;
+  private readonly k: Kernels;
+  private readonly held: Tensor[] = [];
+  /** Weights before the update, for ‖ΔW‖. */
+  private readonly snapshots: Tensor[];
+  /** Power-iteration vectors, kept between records (warm starts). */
+  private readonly rightVectors: Tensor[];
+  private readonly leftVectors: Tensor[];
+  private readonly zeroBias: Tensor;
+  private readonly layerStatistics: LayerStatistics;
+  private readonly weights = new Float64Array(ACTIVATION_STAT_COUNT);
+  /** The last record's update is not measured yet (it is, by the next record or by close). */
+  private changePending = false;
+  private recordedStep = -1;
+  private readonly warm: boolean[];
+  private record = -1;
+  private readonly firstStep: number;
+
+  private readonly net: Model;
+  private readonly noise: GradientNoiseMeter | undefined;
+
+  /** `run`: how the run was set up (optimiser, layer rates, initialisation), recorded with the trace. */
+  constructor(net: Model, options: Required<TraceOptions>, run: TraceRun) {
+    this.net = net;
+    this.options = options;
+    this.k = net.kernels;
+    const sizes = net.sizes;
+    const widest = Math.max(...sizes);
+    net.checkFits(2 * net.parameterCount + 2 * sizes.reduce((a, b) => a + b, 0) + widest * 2 + PERCENTILE_BINS, 'the gradient-flow trace');
+    const alloc = (n: number) => {
+      const t = this.k.alloc(n);
+      this.held.push(t);
+      return t;
+    };
+    try {
+      this.snapshots = net.weights.map((w) => alloc(w.length));
+      this.rightVectors = sizes.slice(0, -1).map(alloc);
+      this.leftVectors = sizes.slice(1).map(alloc);
+      this.zeroBias = alloc(widest);
+      this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    const rng = new Rng(POWER_SEED);
+    for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
+    this.warm = this.rightVectors.map(() => false);
+    this.firstStep = net.step + 1;
+    this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
+    if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(net);
+  }
+
+  wants(step: number): boolean {
+    return (step - this.firstStep) % this.options.every === 0;
+  }
+
+  beforeBackprop(): void {}
+
+  afterBackprop(batch: number, loss: number): void {
+    const { net, k, trace } = this;
+    const L = net.depth;
+    const step = net.step + 1;
+    // A pending change belongs to the previous record only if this step directly follows it.
+    if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
+    this.recordedStep = step;
+    const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.activations[L], net.targets, net.outputSize, batch)));
+    const refresh = r % this.options.refreshEvery === 0;
+    for (let l = 0; l < L; l++) {
+      const w = net.weights[l];
+      const gw = net.nablaW[l];
+      const n = net.sizes[l + 1];
+      const f = net.activationFunctions[l];
+      // One pass: the gradient's statistics, ‖W‖, the change since the snapshot, and a new snapshot.
+      k.weightStats(this.weights, this.snapshots[l], w, gw, w.length);
+      trace.set('weightGradNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.gradSquares]));
+      trace.set('weightGradMeanAbs', r, l, this.weights[WEIGHT_STAT.gradAbs] / w.length);
+      trace.set('weightGradMaxAbs', r, l, this.weights[WEIGHT_STAT.gradMaxAbs]);
+      trace.set('weightNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.weightSquares]));
+      if (this.changePending) trace.set('updateRatio', r - 1, l, Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]) / trace.at('weightNorm', r - 1, l));
+      trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(net.nablaB[l], n)));
+      // deltas hold ∂(mean C)/∂z = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ deltas².
+      trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
+      if (refresh) {
+        const iterations = this.warm[l] ? WARM_ITERATIONS : COLD_ITERATIONS;
+        this.warm[l] = true;
+        const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], this.zeroBias, net.sizes[l], n, iterations);
+        trace.set('spectralNorm', r, l, sigma);
+      }
+      this.layerStatistics.activations(trace, r, l, f, net.zs[l], net.activations[l + 1], batch, n, refresh);
+    }
+    this.changePending = false;
+    for (let l = 0; l < L - 1; l++) {
+      trace.set('chainFactor', r, l, trace.at('deltaRms', r, l) / trace.at('deltaRms', r, l + 1));
+      // NaN between refreshes: the bound is only ever set beside the factor of its own weights.
+      trace.set('chainBound', r, l, trace.at('spectralNorm', r, l + 1) * trace.at('maxPrime', r, l));
+    }
+    if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
+    this.noise?.measure(batch).forEach((layer, l) => {
+      trace.set('exampleGradNorm', r, l, layer.exampleGradNorm);
+      trace.set('gradientSNR', r, l, layer.gradientSNR);
+    });
+  }
+
+  /**
+   * Tracing every step, the next record's weightStats pass measures the change (W has not moved
+   * since), so this costs nothing then; otherwise, or after the last step, one pass over the
+   * snapshot and W.
+   */
+  afterStep(): void {
+    this.changePending = true;
+    if (this.options.every > 1) this.settleChange();
+  }
+
+  private settleChange(): void {
+    if (!this.changePending) return;
+    const { net, k, trace } = this;
+    const r = this.record;
+    for (let l = 0; l < net.depth; l++) {
+      const w = net.weights[l];
+      const delta = Math.sqrt(k.sumSquaredDifference(this.snapshots[l], w, w.length));
+      trace.set('updateRatio', r, l, delta / trace.at('weightNorm', r, l));
+    }
+    this.changePending = false;
+  }
+
+  /** Per layer, the counts of δ over ± that layer's largest |δ| (a layer with δ all 0 gets ±0 and every count in the middle bin). */
+  private gradientHistograms(step: number, batch: number): void {
+    const { net } = this;
+    const h: GradientHistogram = { step, lo: [], hi: [], counts: [] };
+    for (let l = 0; l < net.depth; l++) {
+      if (!this.layerStatistics.deltaHistogram(h, net.deltas[l], batch * net.sizes[l + 1])) return;
+    }
+    this.trace.histograms.push(h);
+  }
+
+  close(): void {
+    // A disposed network's weights are gone: its last update stays unmeasured (NaN, as never measured).
+    if (this.held.length > 0 && !this.net.isDisposed) this.settleChange();
+    this.held.forEach((t) => this.k.free(t));
+    this.held.length = 0;
+    this.noise?.free();
+  }
+}
+

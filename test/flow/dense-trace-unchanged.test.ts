@@ -1,0 +1,58 @@
+/**
+ * A dense network's trace is the same, bit for bit, as before block networks could be traced: the
+ * SHA-256 of toJSON() and toCSV() of three traced runs (every option of TraceOptions, three
+ * activations, two optimisers) on three backends, recorded with main at bcadc12, the commit before
+ * the block trace. A change to a dense trace must be deliberate: record the hashes again and say why.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import type { TrainOptions } from '../../src/training/train.js';
+
+function rows(count: number, inputs: number, classes: number, seed: number): { x: number[][]; y: number[][] } {
+  const rng = new Rng(seed);
+  const x = Array.from({ length: count }, () => Array.from({ length: inputs }, () => rng.normal()));
+  const y = Array.from({ length: count }, (_, r) => Array.from({ length: classes }, (_, j) => (j === r % classes ? 1 : 0)));
+  return { x, y };
+}
+
+const CASES: { name: string; net: NetworkOptions; train: TrainOptions }[] = [
+  { name: 'sigmoid every 1', net: { sizes: [6, 8, 8, 8, 3], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy' }, train: { epochs: 3, batchSize: 8, trace: { every: 1 } } },
+  {
+    name: 'relu every 3 hist noise',
+    net: { sizes: [6, 10, 7, 3], activation: 'relu', output: 'softmax', loss: 'cross-entropy', init: 'he-normal' },
+    train: { epochs: 4, batchSize: 5, optimizer: 'adam', trace: { every: 3, histogramSteps: [1, 4], gradientNoise: true } },
+  },
+  { name: 'tanh mse refresh', net: { sizes: [6, 9, 9, 2], activation: 'tanh', output: 'linear', loss: 'mse' }, train: { epochs: 2, batchSize: 6, trace: { every: 2, refreshEvery: 3 } } },
+];
+
+/** Recorded at bcadc12 (see the file comment). */
+const BEFORE: Record<string, string> = {
+  'ref sigmoid every 1': '19f8135eed5b07cc308bd9534588aaaaa8bd42178945edf0f7c3f763b81cd81f',
+  'ref relu every 3 hist noise': '5d6f943f82deb934b2d4c42bde9dff98071f8a35a485fa2b5f69c6d3a586933f',
+  'ref tanh mse refresh': 'bafcae0ff298d1a56255fd647f9ef1b6fd2dca2c2643c1f1e18a77bcea6a6a49',
+  'ref-f32 sigmoid every 1': '62566cdb9dacb8da098d9e92241353569f03d864f0f497289c0dba511210f271',
+  'ref-f32 relu every 3 hist noise': 'cc9b31410da70b562c25a6ce68e2e10ffd744c5d17a20dc47a80d0ce1b036788',
+  'ref-f32 tanh mse refresh': 'a4b46256b58d91569f3cf8e811ffea02c978da3c99620b8e462aa336db73ef9e',
+  'wasm sigmoid every 1': '99d0795164586d7185a08fc8f0faacd7d5097bf0e6ec0a4f1e1a317fcd7c8006',
+  'wasm relu every 3 hist noise': 'b8ef6c36eecbe5e7d7b891b0325ac8be07f0fd717475a18c5009a8c565b7ad7b',
+  'wasm tanh mse refresh': '8cd7c5fdaa445e73b6dc94149ae80306f7d832fd2097643f0642d23a7b145667',
+};
+
+describe('dense traces are unchanged by the block trace', () => {
+  for (const backend of ['ref', 'ref-f32', 'wasm'] as const) {
+    it.each(CASES)(`${backend}: $name`, async ({ name, net: options, train }) => {
+      const net = await createNetwork({ seed: 7, backend: backend === 'ref-f32' ? createRefKernels({ precision: 'f32' }) : backend, ...options });
+      const data = rows(30, 6, options.sizes!.at(-1)!, 11);
+      if (options.loss === 'mse') data.y = data.y.map((r) => r.map((v) => v * 0.5));
+      net.train(data.x, data.y, train);
+      const trace = net.trace!;
+      net.dispose();
+      const hash = createHash('sha256').update(JSON.stringify(trace.toJSON())).update(trace.toCSV()).digest('hex');
+      expect(hash).toBe(BEFORE[`${backend} ${name}`]);
+    });
+  }
+});
