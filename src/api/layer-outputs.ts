@@ -4,18 +4,15 @@
  * between calls (`into`), so a page redrawing them on every frame allocates no new arrays.
  */
 import { GradscopeError, invalidOption } from '../errors.js';
-import type { FloatArray, OutputActivation } from '../kernels.js';
+import type { FloatArray } from '../kernels.js';
 
-/** One weight layer's outputs, from Network.layerOutputs(). */
+/** One layer's outputs, from Network.layerOutputs(). */
 export interface LayerOutput {
-  /** Units of the layer: `sizes[l + 1]`. */
+  /** Units of the layer's output (a dense network's layer l: `sizes[l + 1]`). */
   units: number;
-  /** The layer's activation function (the last layer's is the output activation). */
-  activation: OutputActivation;
   /**
-   * Each unit's output for each row, after the activation function: `[rows][units]` row-major, so
-   * unit u of row r is `values[r * units + u]`. In the backend's precision (float32 on wasm, as
-   * predict()).
+   * Each unit's output for each row: `[rows][units]` row-major, so unit u of row r is
+   * `values[r * units + u]`. In the backend's precision (float32 on wasm, as predict()).
    */
   values: FloatArray;
 }
@@ -24,7 +21,11 @@ export interface LayerOutput {
 export interface LayerOutputs {
   /** Rows given (the same for every layer). */
   rows: number;
-  /** Per weight layer, first hidden layer first (the inputs are not repeated); the last is predict()'s output. */
+  /**
+   * One per layer of `net.layers`, first first (the inputs are not repeated): a dense network's weight
+   * layers, after their activation; a block network's layer specs (a residual block's output is its
+   * input plus its branch's). The last is predict()'s output.
+   */
   layers: LayerOutput[];
 }
 
@@ -39,31 +40,22 @@ export interface LayerOutputsOptions {
 }
 
 /**
- * The result to fill for `rows` rows of a network of `sizes` (input first) and `activations`:
- * `options.into` once checked to have exactly that shape and precision, else new zeroed arrays.
+ * The result to fill for `rows` rows of a network whose layers give `widths` units: `options.into`
+ * once checked to have exactly that shape and precision, else new zeroed arrays.
  */
-export function layerOutputsFor(
-  rows: number,
-  sizes: readonly number[],
-  activations: readonly OutputActivation[],
-  precision: 'f32' | 'f64',
-  options: LayerOutputsOptions | undefined,
-): LayerOutputs {
+export function layerOutputsFor(rows: number, widths: readonly number[], precision: 'f32' | 'f64', options: LayerOutputsOptions | undefined): LayerOutputs {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalidOption('layerOutputs: options must be an object');
   const Float = precision === 'f64' ? Float64Array : Float32Array;
   const into = options?.into;
-  if (into === undefined) {
-    return { rows, layers: activations.map((activation, l) => ({ units: sizes[l + 1], activation, values: new Float(rows * sizes[l + 1]) })) };
-  }
+  if (into === undefined) return { rows, layers: widths.map((units) => ({ units, values: new Float(rows * units) })) };
   const layers = typeof into === 'object' && into !== null && Array.isArray(into.layers) ? into.layers : undefined;
-  const expected = `${rows} rows of ${sizes.slice(1).join(', ')} units in ${Float.name}s`;
-  if (layers === undefined || into.rows !== rows || layers.length !== activations.length) {
+  const expected = `${rows} rows of ${widths.join(', ')} units in ${Float.name}s`;
+  if (layers === undefined || into.rows !== rows || layers.length !== widths.length) {
     throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into is not a result for ${expected} (pass a previous result of this network for the same rows)`);
   }
   layers.forEach((layer, l) => {
-    const fits = layer?.units === sizes[l + 1] && layer.values instanceof Float && layer.values.length === rows * sizes[l + 1];
-    if (!fits) throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into.layers[${l}] does not hold ${rows} × ${sizes[l + 1]} values in a ${Float.name} (into must be for ${expected})`);
+    const fits = layer?.units === widths[l] && layer.values instanceof Float && layer.values.length === rows * widths[l];
+    if (!fits) throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into.layers[${l}] does not hold ${rows} × ${widths[l]} values in a ${Float.name} (into must be for ${expected})`);
   });
-  layers.forEach((layer, l) => (layer.activation = activations[l]));
   return into;
 }

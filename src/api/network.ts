@@ -15,7 +15,7 @@ import type { CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type InitialParameters } from '../network/engine.js';
-import { backpropRows, evaluateRows, predictRows, type Evaluation } from '../network/rows.js';
+import { backpropRows, evaluateRows, layerOutputRows, predictRows, type Evaluation } from '../network/rows.js';
 import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
@@ -223,16 +223,16 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /**
-   * Each layer's outputs for each row of x: what every unit gives after its activation function (a
-   * network diagram's "neuron outputs"), computed as predict() computes the last layer's (dense
-   * networks; a block network throws INVALID_OPTION).
+   * Each layer's outputs for each row of x: what every unit of `net.layers[l]` gives (a network
+   * diagram's "neuron outputs"), computed as predict() computes the last layer's ('eval' mode: batch
+   * norm with its running statistics).
    */
   layerOutputs(x: Rows, options?: LayerOutputsOptions): LayerOutputs {
     this.assertAlive();
+    const engine = this.#engine;
     const matrix = toMatrix(x, this.inputSize, 'inputs');
-    const engine = this.#dense('layerOutputs', 'use predict() for the outputs');
-    const out = layerOutputsFor(matrix.rows, engine.sizes, engine.activationFunctions, this.kernels.precision, options);
-    engine.layerOutputsMatrix(matrix, out.layers.map((layer) => layer.values));
+    const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.kernels.precision, options);
+    layerOutputRows(engine, matrix, out.layers.map((layer) => layer.values));
     return out;
   }
 

@@ -57,6 +57,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly groupCount: number;
   /** The layers, as one PyTorch nn.Sequential. */
   readonly stack: Sequential<T>;
+  /** Units of each layer spec's output. */
+  readonly layerWidths: readonly number[];
   /** The initialisers the dense layers were drawn with (absent when the tensors were given, e.g. from a file). */
   readonly initialisation?: { weights: WeightInit; biases: BiasInit };
   step = 0;
@@ -99,6 +101,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
       throw asOutOfMemory(error, what);
     }
     this.stack.checkLoss(config.loss);
+    this.layerWidths = this.stack.layers.map((layer) => layer.units);
     this.params = withGroups(this.stack.parameters);
     this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
     this.batchNorms = batchNormsOf(this.stack, '');
@@ -129,6 +132,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   get output(): T {
     return this.stack.output;
+  }
+
+  /** Layer spec l's output (a residual block's: input plus branch). */
+  layerOutput(l: number): T {
+    return this.stack.layers[l].output;
   }
 
   /** Batch norm's running statistics and batch counters, in PyTorch's state_dict order. */

@@ -8,16 +8,15 @@
  * weights[l] (`[sizes[l+1]][sizes[l]]`) and biases[l]. All tensors live in the backend's memory and
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
-import type { Matrix, ResidentRows } from '../data/matrix.js';
+import type { ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
-import type { Activation, FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
+import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseTensorName, MODEL, type Mode, type Model, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
-import { forEachChunk } from './rows.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
@@ -30,6 +29,8 @@ export interface InitialParameters {
 export class Engine<T extends Tensor = Tensor> implements Model<T> {
   readonly kind = 'dense';
   readonly sizes: readonly number[];
+  /** Units of each weight layer's output: sizes without the input. */
+  readonly layerWidths: readonly number[];
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
   readonly loss: Loss;
@@ -62,6 +63,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     checkModelLimits(config.sizes, 'sizes'); // whichever way the network is built
     this.k = kernels;
     this.sizes = config.sizes;
+    this.layerWidths = config.sizes.slice(1);
     this.activationFunctions = config.activations;
     this.loss = config.loss;
     this.rng = new Rng(config.seed);
@@ -127,6 +129,11 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   get output(): T {
     return this.buffers.activations[this.depth];
+  }
+
+  /** Weight layer l's output: activations[l + 1]. */
+  layerOutput(l: number): T {
+    return this.buffers.activations[l + 1];
   }
 
   /** One group per weight layer. */
@@ -268,23 +275,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   parameters(): readonly Parameter<T>[] {
     this.assertAlive();
     return this.params;
-  }
-
-  /**
-   * Feedforward of the rows of x, writing each layer's outputs (after its activation function) into
-   * `out[l]`, `[x.rows][sizes[l + 1]]` row-major, chunk by chunk: the buffers a forward pass fills anyway,
-   * copied out, so the last layer's rows are predict's.
-   */
-  layerOutputsMatrix(x: Matrix, out: readonly FloatArray[]): void {
-    this.assertAlive();
-    const k = this.kernels;
-    const load = (start: number, count: number) => k.write(this.activations[0], x.data.subarray(start * this.inputSize, (start + count) * this.inputSize));
-    forEachChunk(this, x.rows, load, (start, count) => {
-      for (let l = 0; l < this.depth; l++) {
-        const n = this.sizes[l + 1];
-        out[l].set(k.view(this.activations[l + 1]).subarray(0, count * n), start * n);
-      }
-    });
   }
 
   /**

@@ -19,10 +19,14 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** An engine: a Trainable that says how many rows its batch buffers hold. */
+/** An engine: a Trainable that says how many rows its batch buffers hold, and where each layer's output is. */
 export interface RowEngine<T extends Tensor = Tensor> extends Trainable<T> {
   /** Rows the batch buffers hold now. */
   readonly capacity: number;
+  /** Units of each layer's output, first layer first (a dense engine's weight layers, a block engine's layer specs). */
+  readonly layerWidths: readonly number[];
+  /** Layer l's output after the last forward, `[batch][layerWidths[l]]` (valid until the buffers grow). */
+  layerOutput(l: number): T;
 }
 
 /** The outputs for each row of x, in 'eval' mode. */
@@ -36,6 +40,16 @@ export function predictRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix): 
     for (let r = 0; r < count; r++) out.push(a.slice(r * n, (r + 1) * n));
   });
   return out;
+}
+
+/** Each layer's outputs for each row of x, in 'eval' mode, into `out[l]` (`[x.rows][layerWidths[l]]`), chunk by chunk. */
+export function layerOutputRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix, out: readonly FloatArray[]): void {
+  engine.assertAlive();
+  const k = engine.kernels;
+  const load = (start: number, count: number) => k.write(engine.input, x.data.subarray(start * engine.inputSize, (start + count) * engine.inputSize));
+  forEachChunk(engine, x.rows, load, (start, count) => {
+    engine.layerWidths.forEach((n, l) => out[l].set(k.view(engine.layerOutput(l)).subarray(0, count * n), start * n));
+  });
 }
 
 /** Mean loss and accuracy over all rows of a resident data set, in 'eval' mode. */

@@ -12,7 +12,6 @@
  */
 import type { Network } from '../api/network.js';
 import { loadMnist } from '../data/mnist.js';
-import { GradscopeError } from '../errors.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
@@ -50,17 +49,12 @@ const logit = (a: number) => Math.log(a / (1 - a));
  * (Network.layerOutputs), inverted. A string says why this network cannot give it.
  */
 function sigmoidInputs(net: Network, x: Parameters<Network['layerOutputs']>[0]): Float64Array | string {
-  let outputs;
-  try {
-    outputs = net.layerOutputs(x);
-  } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') return `not available in this build: ${error.message}`;
-    throw error;
-  }
-  const hidden = outputs.layers.slice(0, -1);
-  const last = hidden.map((l) => l.activation).lastIndexOf('sigmoid');
+  // A dense layer's or an activation layer's function: what net.layers[l] applies last.
+  const applies = net.layers.slice(0, -1).map((spec) => (spec.type === 'dense' || spec.type === 'activation' ? spec.activation : null));
+  const last = applies.lastIndexOf('sigmoid');
   if (last < 0) return 'no sigmoid layer in its outputs';
-  const { values, units } = hidden[last];
+  const outputs = net.layerOutputs(x);
+  const { values, units } = outputs.layers[last];
   return Float64Array.from({ length: outputs.rows }, (_, r) => logit(values[r * units + BATCH_NORM_PAPER.unit]));
 }
 

@@ -1,11 +1,14 @@
-// Network.layerOutputs() on every backend: layer l's outputs are what a network made of the first
-// l + 1 layers predicts (predict() as the oracle of each layer) and what the float64 reference gives
-// within float32 rounding, in the backend's precision, over
-// more rows than one inference chunk; `into` is overwritten in place; bad input is refused whole.
+// Network.layerOutputs() on every backend, of dense and block networks: layer l's outputs are what a
+// network made of the first l + 1 layers predicts (predict() as the oracle of each layer) and what
+// the float64 reference gives within float32 rounding, in the backend's precision, over more rows
+// than one inference chunk; `into` is overwritten in place; bad input is refused whole.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import type { LayerOutputs } from '../../src/api/layer-outputs.js';
 import { Rng } from '../../src/init/rng.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { MODEL } from '../../src/model.js';
+import type { BlockEngine } from '../../src/network/block-engine.js';
 import type { ModelFile } from '../../src/network/model-file.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
@@ -26,7 +29,6 @@ describe.each(await kernelBackends())('layerOutputs on $name', ({ kernels }) => 
       const got = net.layerOutputs(c.x);
       expect(got.rows).toBe(c.x.length);
       expect(got.layers.map((l) => l.units)).toEqual(net.sizes.slice(1));
-      expect(got.layers.map((l) => l.activation)).toEqual(net.activationFunctions);
       const model = net.toJSON() as ModelFile;
       for (let l = 0; l < net.depth; l++) {
         const layer = got.layers[l];
@@ -60,6 +62,28 @@ describe.each(await kernelBackends())('layerOutputs on $name', ({ kernels }) => 
         expect(Array.from(layer.values.subarray(r * layer.units, (r + 1) * layer.units)), `row ${r}, layer ${l}`).toEqual(Array.from(one.layers[l].values));
       }
     }
+    net.dispose();
+  });
+});
+
+describe.each(await kernelBackends())('layerOutputs of a block network on $name', ({ kernels }) => {
+  it("gives each layer spec's output: what the network cut after it predicts, trained, in eval mode", async () => {
+    const net = await createNetwork({ inputs: 4, layers: BLOCK_SPECS, loss: 'cross-entropy', seed: 6, backend: kernels });
+    const rng = new Rng(8);
+    const x = Array.from({ length: 40 }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const y = x.map((row) => (row[0] > 0 ? [1, 0, 0] : row[1] > 0 ? [0, 1, 0] : [0, 0, 1]));
+    // Trained, so batch norm's running statistics and ReZero's α are no longer their initial values.
+    net.train(x, y, { epochs: 3, batchSize: 8, learningRate: 0.1 });
+    const got = net.layerOutputs(x);
+    expect(got.layers.map((l) => l.units)).toEqual([6, 6, 6, 6, 3]);
+    for (let l = 0; l < BLOCK_SPECS.length; l++) {
+      const cut = await createNetwork({ inputs: 4, layers: BLOCK_SPECS.slice(0, l + 1), loss: l === BLOCK_SPECS.length - 1 ? 'cross-entropy' : 'mse', seed: 6, backend: kernels });
+      copyState(net, cut);
+      const want = cut.predict(x).flatMap((row) => Array.from(row));
+      expect(relativeError(got.layers[l].values, want), `layer ${l} (${BLOCK_SPECS[l].type})`).toBeLessThanOrEqual(1e-6);
+      cut.dispose();
+    }
+    expect(Array.from(got.layers[BLOCK_SPECS.length - 1].values)).toEqual(net.predict(x).flatMap((row) => Array.from(row)));
     net.dispose();
   });
 });
@@ -106,9 +130,9 @@ describe('layerOutputs refuses bad input, changing nothing', async () => {
     await expectError(() => net.layerOutputs(XOR.x, 'fast' as never), 'INVALID_OPTION', /layerOutputs: options must be an object/);
     await expectError(() => net.layerOutputs(XOR.x.slice(1), { into }), 'SHAPE_MISMATCH', /options\.into is not a result for 3 rows of 3, 1 units/);
     await expectError(() => net.layerOutputs(XOR.x, { into: { rows: 4 } as LayerOutputs }), 'SHAPE_MISMATCH', /options\.into is not a result/);
-    const wrongWidth = { rows: 4, layers: [into.layers[0], { ...into.layers[1], units: 2, values: new Float32Array(8) }] };
+    const wrongWidth = { rows: 4, layers: [into.layers[0], { units: 2, values: new Float32Array(8) }] };
     await expectError(() => net.layerOutputs(XOR.x, { into: wrongWidth }), 'SHAPE_MISMATCH', /options\.into\.layers\[1\] does not hold 4 × 1 values/);
-    const wrongPrecision = { rows: 4, layers: into.layers.map((l) => ({ ...l, values: new Float64Array(l.values.length) })) };
+    const wrongPrecision = { rows: 4, layers: into.layers.map((l) => ({ units: l.units, values: new Float64Array(l.values.length) })) };
     await expectError(() => net.layerOutputs(XOR.x, { into: wrongPrecision }), 'SHAPE_MISMATCH', /in a Float32Array/);
     expect(into.layers.map((l) => Array.from(l.values))).toEqual(kept);
     expect(JSON.stringify(net.toJSON())).toBe(weights);
@@ -116,6 +140,22 @@ describe('layerOutputs refuses bad input, changing nothing', async () => {
     await expectError(() => net.layerOutputs(XOR.x), 'DISPOSED', /disposed/);
   });
 });
+
+const BLOCK_SPECS: LayerSpec[] = [
+  { type: 'dense', units: 6, activation: 'tanh' },
+  { type: 'batch-norm' },
+  { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 6, activation: 'relu' }] },
+  { type: 'activation', activation: 'selu' },
+  { type: 'dense', units: 3, activation: 'softmax' },
+];
+
+/** Copies every parameter and state buffer of `from` that `to` has, by PyTorch name (`to` is a prefix of `from`). */
+function copyState(from: Network, to: Network): void {
+  const k = from.kernels;
+  const tensors = (net: Network) => [...net.parameters(), ...(net.kind === 'blocks' ? (net[MODEL] as BlockEngine).buffers : [])];
+  const source = new Map(tensors(from).map((t) => [t.name, t.value]));
+  for (const t of tensors(to)) k.write(t.value, k.view(source.get(t.name)!).slice());
+}
 
 const XOR = { x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]] };
 
