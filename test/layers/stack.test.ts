@@ -9,6 +9,7 @@ import { LOSSES, type Kernels, type Tensor } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest } from '../util/backends.js';
 import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
+import { gradientError, norm, NOISE_FLOOR, PARITY_TOLERANCE } from '../util/gradient-error.js';
 
 /**
  * Five-point central differences, error O(h⁴): normalisation over a small spread has large higher
@@ -16,30 +17,9 @@ import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-bl
  */
 const STEP = 1e-4;
 const FD_TOLERANCE = 1e-6;
-/** Issue 13: every tensor's gradient within 1e-4 of the float64 reference (relative, per tensor). */
-const PARITY_TOLERANCE = 1e-4;
 const CASES_PER_BACKEND = 200;
-/**
- * Each tensor's error is relative to its own norm, or to a tenth of the norm of its network's
- * largest gradient tensor where that is larger. Some gradients are zero in exact arithmetic (a bias
- * followed by batch norm, which removes any shift) and only rounding noise in f32; others, like
- * the bias of a layer feeding batch norm, sum terms that cancel to a small remainder, which f32
- * holds only to ~1e-7 of the terms. Measured on wasm-simd (2026-11-30): of the 1,685 tensors of
- * these 200 networks, 68 are off by more than 1e-4 of their own norm, 65 of them gradients below
- * 1e-4 of their network's largest; every tensor is within 6.1e-6 of its network's largest.
- */
-const NOISE_FLOOR = 0.1;
 /** The same floor for the float64 reference against finite differences, whose noise is far smaller. */
 const FD_NOISE_FLOOR = 1e-3;
-
-const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
-
-/** ‖got − want‖ / max(‖want‖, floor·largest), where largest is the norm of the network's largest gradient tensor. */
-function gradientError(got: ArrayLike<number>, want: ArrayLike<number>, largest: number, floor: number): number {
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) diff += (got[i] - want[i]) ** 2;
-  return Math.sqrt(diff) / Math.max(norm(want), floor * largest, Number.MIN_VALUE);
-}
 
 /** Every parameter's gradient (and ∂L/∂x) of the mean loss, in 'batch' mode. */
 function gradientsOf<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Map<string, Float64Array> {
