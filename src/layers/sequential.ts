@@ -81,7 +81,8 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   }
 
   forward(x: T, batch: number, mode: Mode): void {
-    this.layers.forEach((layer, i) => layer.forward(this.inputOf(i, x), batch, mode));
+    // Index loops on the training path: a closure or an iterator per call is garbage every step.
+    for (let i = 0; i < this.layers.length; i++) this.layers[i].forward(this.inputOf(i, x), batch, mode);
   }
 
   /** R{·} through every layer in order (Layer.rForward); layer i's directions start at v[offset + its first parameter's index]. */
@@ -204,7 +205,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
 
   /** Every parameter gradient = 0. */
   zeroGradients(): void {
-    for (const p of this.parameters) this.k.zero(p.grad);
+    for (let i = 0; i < this.parameters.length; i++) this.k.zero(this.parameters[i].grad);
   }
 
   reserve(batch: number): void {

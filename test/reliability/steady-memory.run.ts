@@ -3,8 +3,9 @@
  * generation, so it can collect garbage on demand and see every byte a loop allocates before any
  * scavenge hides it. Prints one JSON line of measurements; the test judges them.
  *
- * Argument: 'wasm' (the one-thread backend) or 'threads' (two threads, every product split). One
- * backend per process, as a program uses it: mixing both in one process makes the shared network
+ * Argument: 'wasm' (the one-thread backend), 'threads' (two threads, every product split) or
+ * 'blocks' (one thread, a block network: batch and layer norm, a ReZero block, an activation layer,
+ * through the same Trainable calls train() makes). One backend per process, as a program uses it: mixing both in one process makes the shared network
  * code polymorphic, and what V8 then allocates says nothing about either backend.
  *
  * 1. The training loop as train() runs it (copy a batch in by index, feedforward, backprop, the
@@ -21,7 +22,8 @@ import { nonFiniteStep, runawayStep } from '../../src/training/numeric-faults.js
 import { Sgd } from '../../src/optim/sgd.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
-import { denseModelOf } from '../../src/model.js';
+import { MODEL } from '../../src/model.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 import { toMatrix } from '../../src/data/matrix.js';
 
 const STEPS = 10_000;
@@ -32,7 +34,7 @@ const ROWS = 320;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
 const backend = process.argv[2];
-if (backend !== 'wasm' && backend !== 'threads') throw new Error(`expected 'wasm' or 'threads', got ${backend}`);
+if (backend !== 'wasm' && backend !== 'threads' && backend !== 'blocks') throw new Error(`expected 'wasm', 'threads' or 'blocks', got ${backend}`);
 
 let collections = 0;
 new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
@@ -43,7 +45,15 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 const threaded = backend === 'threads' ? await createThreadedWasmKernels({ threads: 2, minFlops: 0, minRowsPerThread: 4 }) : undefined;
 const kernels = threaded ?? (await createWasmKernels({ variant: 'simd' }));
 const pages = () => kernels.exports.memory.buffer.byteLength / 65536;
-const net = await createNetwork({ sizes: SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
+const BLOCKS: LayerSpec[] = [
+  { type: 'dense', units: SIZES[1], activation: 'relu' },
+  { type: 'batch-norm' },
+  { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, { type: 'dense', units: SIZES[2], activation: 'tanh' }, { type: 'batch-norm' }] },
+  { type: 'activation', activation: 'selu' },
+  { type: 'dense', units: SIZES[3], activation: 'sigmoid' },
+];
+const architecture = backend === 'blocks' ? { inputs: SIZES[0], layers: BLOCKS } : { sizes: SIZES, activation: 'sigmoid', output: 'sigmoid' } as const;
+const net = await createNetwork({ ...architecture, loss: 'mse', seed: 1, backend: kernels });
 const rng = new Rng(3);
 const x = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[0] }, () => rng.uniform()));
 const y = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[SIZES.length - 1] }, () => rng.uniform()));
@@ -51,20 +61,19 @@ const y = Array.from({ length: ROWS }, () => Array.from({ length: SIZES[SIZES.le
 // ---- 1. the step, as runTraining's forwardBackward + optimizer.step ----
 const k = net.kernels;
 const data = { x: toMatrix(x, net.inputSize, 'inputs'), y: toMatrix(y, net.outputSize, 'targets') };
-const inputs = k.alloc(data.x.data.length);
-const targets = k.alloc(data.y.data.length);
-k.write(inputs, data.x.data);
-k.write(targets, data.y.data);
-const model = denseModelOf(net, 'test');
+const inputs = { tensor: k.alloc(data.x.data.length), rows: ROWS, cols: SIZES[0] };
+const targets = { tensor: k.alloc(data.y.data.length), rows: ROWS, cols: SIZES[SIZES.length - 1] };
+k.write(inputs.tensor, data.x.data);
+k.write(targets.tensor, data.y.data);
+const model = net[MODEL];
 model.ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
 let faults = 0;
 const step = (i: number) => {
   const start = (i * BATCH) % ROWS;
-  k.copyRows(model.activations[0], inputs, order, start, BATCH, SIZES[0]);
-  k.copyRows(model.targets!, targets, order, start, BATCH, SIZES[SIZES.length - 1]);
-  model.feedforward(BATCH);
+  model.loadBatch(inputs, targets, order, start, BATCH);
+  model.forward(BATCH, 'train');
   const loss = model.backprop(BATCH);
   if ((nonFiniteStep(model, loss) ?? runawayStep(model, loss, 1)) !== null) faults++;
   sgd.step(model, 0.05, BATCH);
@@ -85,12 +94,12 @@ const stepCollections = collections - collectionsBefore;
 const stepPages1 = pages();
 const splitProducts = (threaded?.splitProducts ?? 0) - splits0;
 sgd.dispose();
-k.free(inputs);
-k.free(targets);
+k.free(inputs.tensor);
+k.free(targets.tensor);
 
 // ---- 2. train() ----
 let train: { steps: number; finalLoss: number; pages: [number, number]; heapGrowth: number } | undefined;
-if (backend === 'wasm') {
+if (backend !== 'threads') {
   // The warm-up call is the same size as the measured one, so whatever the first call leaves for
   // good (compiled code, feedback) is in the heap before the measurement starts.
   const options = { epochs: (STEPS * BATCH) / ROWS, batchSize: BATCH, learningRate: 0.05, momentum: 0.9 };

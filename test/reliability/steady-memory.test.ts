@@ -1,6 +1,6 @@
 /**
  * The training loop allocates nothing: over 10,000 steps the WASM memory does not grow and the JS
- * heap neither grows nor churns, on one thread and on two. Measured in child processes
+ * heap neither grows nor churns, on one thread and on two, for a dense network and a block network. Measured in child processes
  * (steady-memory.run.ts, one per backend) started with --expose-gc and a 64 MiB young generation,
  * so every byte the loop allocates is still counted when it ends (no scavenge ran in between; the
  * run checks that too), and without V8's memory reducer, whose timer (8 s after start) otherwise
@@ -38,7 +38,7 @@ interface Measurements {
   train?: { steps: number; finalLoss: number; pages: [number, number]; heapGrowth: number };
 }
 
-function measure(backend: 'wasm' | 'threads'): () => Measurements {
+function measure(backend: 'wasm' | 'threads' | 'blocks'): () => Measurements {
   const run = spawnSync(
     process.execPath,
     ['--expose-gc', '--no-memory-reducer', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
@@ -61,6 +61,7 @@ function expectQuietLoop(m: Measurements): void {
 describe('steady memory over 10,000 training steps', () => {
   const one = measure('wasm');
   const two = measure('threads');
+  const blocks = measure('blocks');
 
   it('the step loop (copy, feedforward, backprop, check, SGD) allocates at most the returned loss', () => {
     expectQuietLoop(one());
@@ -73,8 +74,12 @@ describe('steady memory over 10,000 training steps', () => {
     expect(m.splitProducts).toBe(10_000 * 8);
   });
 
-  it('train() for 10,000 steps keeps WASM pages and the collected JS heap flat', () => {
-    const t = one().train!;
+  it('a block network (batch and layer norm, ReZero, an activation layer) allocates no more per step', () => {
+    expectQuietLoop(blocks());
+  });
+
+  it.each([['dense', one], ['block', blocks]] as const)('train() of a %s network for 10,000 steps keeps WASM pages and the collected JS heap flat', (_kind, measured) => {
+    const t = measured().train!;
     expect(t.steps).toBe(10_000);
     expect(Number.isFinite(t.finalLoss)).toBe(true);
     expect(t.pages[1], 'WASM pages after train()').toBe(t.pages[0]);
