@@ -94,6 +94,10 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
 
   /** The trainable tensors in PyTorch's state_dict order (a dense layer: weight, then bias); the same array on every call. */
   parameters(): readonly Parameter<T>[];
+  /** The tensors training moves besides the parameters (batch norm's running statistics and batch counters), in state_dict order; none in a dense chain. */
+  stateTensors(): readonly T[];
+  /** After stateTensors() were written directly (an undo): the network re-reads what it keeps of them elsewhere (batch norm's counts). */
+  stateTensorsWritten(): void;
   /** Makes the batch buffers hold at least `rows` rows (allocates only when they grow). */
   ensureCapacity(rows: number): void;
   /** Copies rows order[start .. start+count) of x and y into input and targets. */

@@ -144,6 +144,14 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     return this.stack.buffers;
   }
 
+  stateTensors(): readonly T[] {
+    return this.stack.buffers.map((b) => b.value);
+  }
+
+  stateTensorsWritten(): void {
+    for (const layer of this.batchNorms.values()) layer.setBatchesTracked(this.kernels.view(layer.batchesTracked.value)[0]);
+  }
+
   /** Every parameter and state buffer as float32 copies, in PyTorch's state_dict order. */
   state(): BlockTensor[] {
     this.assertAlive();

@@ -226,6 +226,14 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.kernels.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets, batch, this.outputSize);
   }
 
+  /** A dense chain has no state besides its parameters. */
+  stateTensors(): readonly T[] {
+    return [];
+  }
+
+  /** Nothing to re-read. */
+  stateTensorsWritten(): void {}
+
   /** Every weight layer, as LSUV rescales it: its output before the activation is zs[l]. */
   lsuvTargets(): LsuvTarget<T>[] {
     return this.weights.map((weight, l) => ({ name: String(2 * l), weight, output: () => this.zs[l], units: this.sizes[l + 1] }));

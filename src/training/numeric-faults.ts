@@ -118,8 +118,8 @@ export function runawayStep(net: Trainable, loss: number, firstLoss: number): st
 }
 
 /**
- * What 'halve' needs to go back to the start of the epoch: the parameters then (a copy in the
- * backend's memory, allocated once per train call), the optimiser's state then and the step count.
+ * What 'halve' needs to go back to the start of the epoch: the parameters and state tensors (batch
+ * norm's running statistics and counters) then (copies in the backend's memory, allocated once per train call), the optimiser's state then and the step count.
  * Divergence builds up over many steps before anything overflows, so taking back only the last
  * step would land on weights that are already ruined; the start of the epoch is the last state
  * known good. Saved once per epoch, so steps allocate nothing.
@@ -136,7 +136,7 @@ export class EpochUndo {
     const k = (this.k = net.kernels);
     this.shadows = [];
     try {
-      for (const p of net.parameters()) this.shadows.push(k.alloc(p.length));
+      for (const t of this.tensors()) this.shadows.push(k.alloc(t.length));
     } catch (error) {
       this.dispose();
       throw error;
@@ -145,17 +145,23 @@ export class EpochUndo {
 
   save(optimizer: Optimizer): void {
     const k = this.k;
-    this.net.parameters().forEach((p, i) => k.copyRows(this.shadows[i], p.value, this.wholeTensor, 0, 1, p.length));
+    this.tensors().forEach((t, i) => k.copyRows(this.shadows[i], t, this.wholeTensor, 0, 1, t.length));
     this.optimizerState = optimizer.state();
     this.step = this.net.step;
   }
 
-  /** Puts the parameters, the optimiser and the step count back as they were at the last save. */
+  /** Puts the parameters, the state tensors, the optimiser and the step count back as they were at the last save. */
   restore(optimizer: Optimizer): void {
     const k = this.k;
-    this.net.parameters().forEach((p, i) => k.copyRows(p.value, this.shadows[i], this.wholeTensor, 0, 1, p.length));
+    this.tensors().forEach((t, i) => k.copyRows(t, this.shadows[i], this.wholeTensor, 0, 1, t.length));
+    this.net.stateTensorsWritten();
     optimizer.restore(this.optimizerState!);
     this.net.step = this.step;
+  }
+
+  /** The parameters' values, then the state tensors. */
+  private tensors(): Tensor[] {
+    return [...this.net.parameters().map((p) => p.value), ...this.net.stateTensors()];
   }
 
   dispose(): void {

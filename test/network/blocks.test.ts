@@ -184,3 +184,16 @@ describe('refusals of the tools written for dense chains', () => {
     net.dispose();
   });
 });
+
+describe("onNonFinite 'halve' on a block network", () => {
+  it('goes back to the start of the epoch with the running statistics and counters: the same as training at the halved rate from the start', async () => {
+    const halved = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    const result = halved.train(data.x, data.y, { epochs: 1, batchSize: 8, learningRate: 1e6, onNonFinite: 'halve', maxHalvings: 60, optimizer: { name: 'sgd', momentum: 0.9 } });
+    expect(result.halvings).toBeGreaterThan(0);
+    const straight = await createNetwork({ inputs: 4, layers: SPECS, seed: 2, backend: 'ref' });
+    straight.train(data.x, data.y, { epochs: 1, batchSize: 8, learningRate: result.learningRate, optimizer: { name: 'sgd', momentum: 0.9 } });
+    expect(snapshot(halved)).toEqual(snapshot(straight));
+    halved.dispose();
+    straight.dispose();
+  });
+});
