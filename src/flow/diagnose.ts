@@ -6,7 +6,7 @@
  */
 import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
-import { isReluFamily, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
+import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import type { Trace, TraceRun } from './trace.js';
 
 /**
@@ -90,8 +90,14 @@ export interface Diagnosis {
   summary: string;
   /** The measurements the verdict rests on. */
   evidence: {
-    /** Hidden layers in the network. */
+    /** Hidden layers in the network (in a block network's trace: hidden dense layers, the ones in `chain`). */
     hiddenLayers: number;
+    /**
+     * Only in a block network's diagnosis: the trace rows of its hidden dense layers in forward
+     * order, along which "first hidden" and "last hidden" are meant (a dense network's are rows
+     * 0 … hiddenLayers − 1).
+     */
+    chain?: number[];
     /** Trace records read. */
     records: number;
     /**
@@ -158,17 +164,32 @@ const median = (values: number[]): number => {
 const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const percent = (v: number) => `${Math.round(100 * v)} %`;
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
+/** Rows named for a sentence: 'hidden layers 1, 2' in a dense network's trace, "layers '3' (activation), '5.branch.0' (dense)" in a block network's. */
+const rowList = (trace: Trace, rows: number[]) =>
+  trace.blocks ? `${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}' (${trace.blocks!.layers[l].type})`).join(', ')}` : `hidden ${layerList(rows)}`;
+
+/**
+ * The hidden weight layers the gradient's gap is measured along, as trace rows in forward order:
+ * every row but the output in a dense network's trace; the dense rows but the last row in a block
+ * network's (its norm, activation and ReZero rows carry no δ = ∂C/∂z of a weight layer).
+ */
+export function hiddenChain(trace: Trace): number[] {
+  const hidden = Array.from({ length: Math.max(0, trace.layers - 1) }, (_, l) => l);
+  return trace.blocks ? hidden.filter((l) => trace.blocks!.layers[l].type === 'dense') : hidden;
+}
 
 /** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   const L = trace.layers;
-  const hidden = L - 1;
+  const chain = hiddenChain(trace);
+  const hidden = chain.length;
   const records = trace.length;
   const series = (metric: LayerMetric, l: number) => (records === 0 ? [] : Array.from(trace.series(metric, l)));
-  const lastHidden = Math.max(0, hidden - 1);
+  const firstHidden = chain[0] ?? 0;
+  const lastHidden = chain[chain.length - 1] ?? 0;
   const ratioSeries = (metric: LayerMetric, per?: LayerMetric) => {
     const at = (r: number, l: number) => trace.at(metric, r, l) / (per ? trace.at(per, r, l) : 1);
-    return Array.from({ length: records }, (_, r) => at(r, 0) / at(r, lastHidden));
+    return Array.from({ length: records }, (_, r) => at(r, firstHidden) / at(r, lastHidden));
   };
   const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: values[records - 1] ?? NaN, median: median(values) });
   const change = (metric: LayerMetric) => (records === 0 ? NaN : trace.at(metric, records - 1, lastHidden) / trace.at(metric, 0, lastHidden));
@@ -194,16 +215,19 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
-  const hiddenFactors = layers.slice(0, Math.max(0, hidden - 1)).map((e) => median(series('chainFactor', e.layer))).filter((f) => f > 0);
-  const hiddenEvidence = layers.slice(0, hidden);
+  const hiddenFactors = chain.slice(0, -1).map((l) => median(series('chainFactor', l))).filter((f) => f > 0);
+  // Every row but the output's can hold saturated or dead units (rows without an activation have none).
+  const hiddenEvidence = layers.slice(0, L - 1);
   let nonFinite = false;
   for (const metric of ['weightGradNorm', 'biasGradNorm', 'weightNorm'] as const) {
-    if (records > 0 && !Array.from(trace.metric(metric)).every(Number.isFinite)) nonFinite = true;
+    const values = trace.metric(metric);
+    if (records > 0 && !values.every((v, i) => Number.isFinite(v) || !recordsMetric(trace, metric, i % L))) nonFinite = true;
   }
   const updateFirstToLast = median(ratioSeries('updateRatio'));
   const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
   const evidence: Evidence = {
     hiddenLayers: hidden,
+    ...(trace.blocks && { chain }),
     records,
     deltaFirstToLast,
     firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
@@ -236,7 +260,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite || gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild') : undefined;
   const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
   evidence.compensated = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
-  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace.run), evidence, remedies: remediesFor(verdict, trace, evidence) };
+  const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
   if (options.curvature) {
     evidence.curvature = options.curvature;
     diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
@@ -258,8 +282,22 @@ function decisiveGap(e: Evidence): number {
   return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
 }
 
-function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, run: TraceRun): string {
+/** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden dense layer ('0')". */
+interface ChainEnds {
+  first: string;
+  last: string;
+}
+
+function chainEnds(trace: Trace, e: Evidence): ChainEnds {
+  if (!trace.blocks || !e.chain?.length) return { first: 'first hidden layer', last: 'last hidden layer' };
+  const name = (l: number) => trace.blocks!.layers[l].name;
+  return { first: `first hidden dense layer ('${name(e.chain[0])}')`, last: `last hidden dense layer ('${name(e.chain[e.chain.length - 1])}')` };
+}
+
+function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
   if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
+  const run = trace.run;
+  const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
   const head: Record<Verdict, string> = {
     vanishing: `Vanishing gradients (${severity}): `,
@@ -273,7 +311,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
     const leaky = e.deadLayers.every((l) => e.layers[l].activation === 'leaky-relu');
     parts.push(
-      `in hidden ${layerList(e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+      `in ${rowList(trace, e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
         (leaky
           ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
           : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.'),
@@ -282,21 +320,21 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   if (verdict === 'saturated') {
     const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
     parts.push(
-      `in hidden ${layerList(e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
+      `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
         "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves.",
     );
   }
   if (e.hiddenLayers < 2) {
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
-    parts.push(gapSentence(gap, e));
-    const trend = trendSentence(e);
+    parts.push(gapSentence(gap, e, ends));
+    const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
   if (e.compensated) {
     parts.push(
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
-        `the first hidden layer's steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the last hidden layer's (median), ` +
+        `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ` +
         'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
     );
   }
@@ -305,19 +343,19 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
 }
 
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it. */
-function gapSentence(gap: number, e: Evidence): string {
+function gapSentence(gap: number, e: Evidence, ends: ChainEnds): string {
   const when = gap === e.deltaFirstToLast.first ? 'at the first step' : `median over ${e.records} records`;
   const relation = gap < 0.5 ? `1/${fmt(1 / gap)} of` : `${fmt(gap)}×`;
   const speed = gap === e.deltaFirstToLast.first ? e.firstToLast.first : e.firstToLast.median;
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
   const chain = Number.isFinite(e.meanChainFactor) ? `, a factor of ${fmt(e.meanChainFactor)} per hidden layer on average (σ'(z)·W, the chain rule)` : '';
   return (
-    `one example's gradient δ at the first hidden layer is ${relation} the last hidden layer's (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ` +
-    `The batch gradient ‖∂C/∂b‖, which the update uses, says the first hidden layer learns ${learns} the last (${when}).`
+    `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ` +
+    `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`
   );
 }
 
-function trendSentence(e: Evidence): string {
+function trendSentence(e: Evidence, ends: ChainEnds): string {
   if (!Number.isFinite(e.trendDecades)) return '';
   const trend =
     Math.abs(e.trendDecades) < 0.3
@@ -330,7 +368,7 @@ function trendSentence(e: Evidence): string {
     e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
       ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
       : '';
-  return `${trend}; the last hidden layer's ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation} (a plateau: every layer now learns slowly).`;
+  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation} (a plateau: every layer now learns slowly).`;
 }
 
 const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
@@ -338,7 +376,7 @@ const ADAPTIVE = ['adam', 'adamw', 'rmsprop', 'adagrad'];
 
 function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['remedies'] {
   const run = trace.run;
-  const hiddenActivations = trace.activations.slice(0, -1) as Activation[];
+  const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Diagnosis['remedies'] = [];
   const add = (option: string, why: string) => remedies.push({ option, why });
@@ -364,7 +402,7 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
       if (sigmoidCap && better.length) {
         add(
-          `activation: '${better[0]}'${better[1] ? ` (or '${better[1]}')` : ''}`,
+          activationOption(trace, better),
           "σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4× (the measured factor is " +
             `${fmt(e.meanChainFactor)} per layer); tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.`,
         );
@@ -391,7 +429,7 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (run.biasInit === undefined || run.biasInit !== 'zero') {
       add("biasInit: 'zero'", 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
     }
-    if (!uses('leaky-relu')) add("activation: 'leaky-relu'", `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.`);
+    if (!uses('leaky-relu')) add(activationOption(trace, ['leaky-relu']), `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.`);
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   } else if (verdict === 'saturated') {
     initRemedy("weights that are too large push |z| to where σ'(z) ≈ 0; this init keeps the variance of z near 1 from layer to layer.");
@@ -399,12 +437,105 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
     if (nonSaturating.length) {
       add(
-        `activation: '${nonSaturating[0]}'${nonSaturating[1] ? ` (or '${nonSaturating[1]}')` : ''}`,
+        activationOption(trace, nonSaturating),
         'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).',
       );
     }
   }
+  architectureRemedies(verdict, trace, e, hiddenActivations, add);
   return remedies;
+}
+
+/**
+ * The activations of a network's hidden units: a dense network's hidden layers'; in a block
+ * network, those of its hidden dense and activation layers other than 'linear' (a linear dense
+ * layer followed by an activation layer is that activation's unit), or 'linear' if there are none.
+ */
+function hiddenNonlinearities(trace: Trace): Activation[] {
+  const hidden = trace.activations.slice(0, -1) as Activation[];
+  if (!trace.blocks) return hidden;
+  const types = trace.blocks.layers;
+  const units = hidden.filter((f, l) => (types[l].type === 'dense' || types[l].type === 'activation') && f !== 'linear');
+  return units.length ? units : ['linear'];
+}
+
+/** The option that switches the hidden units to `choices[0]` (or the second): createNetwork's `activation`, or the layer specs' in a block network. */
+function activationOption(trace: Trace, choices: readonly string[]): string {
+  const names = `'${choices[0]}'${choices[1] ? ` (or '${choices[1]}')` : ''}`;
+  return trace.blocks ? `layers: activation: ${names} in each hidden dense or activation layer` : `activation: ${names}`;
+}
+
+/** Whether row l of the trace records `metric` at all: every row of a dense network's; in a block network's, a row with a W (all but activation layers) or a b (dense and norm layers). */
+function recordsMetric(trace: Trace, metric: 'weightGradNorm' | 'biasGradNorm' | 'weightNorm', l: number): boolean {
+  const type = trace.blocks?.layers[l].type;
+  if (type === undefined) return true;
+  return metric === 'biasGradNorm' ? type !== 'activation' && type !== 'residual' : type !== 'activation';
+}
+
+/** Spread of the hidden activations, last hidden layer over first (median over records) beyond [1/DRIFT, DRIFT]: they drift with depth. */
+export const DRIFT = 2;
+
+/**
+ * The remedies of issue 13 that change the architecture or its initialisation (batch and layer
+ * norm, residual and ReZero blocks, SELU, LSUV), after the others, where the evidence points to
+ * them and the network does not have them yet. Each option names the change to createNetwork's
+ * layer specs.
+ */
+function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidden: readonly Activation[], add: (option: string, why: string) => void): void {
+  const types = new Set(trace.blocks?.layers.map((l) => l.type));
+  const gates = new Set(trace.blocks?.residuals.map((b) => b.gate));
+  const saturating = hidden.some(isSaturating);
+  const f = hidden.find((a) => a !== 'linear') ?? 'linear';
+  const normalised = (type: 'batch-norm' | 'layer-norm') =>
+    `layers: each hidden layer as { type: 'dense', units }, { type: '${type}' }, { type: 'activation', activation: '${f}' } (the norm before the nonlinearity)`;
+  if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
+    const why = {
+      dead: "centres each unit's z over the batch (mean β = 0 at the start), so a unit is active on part of every batch and cannot die for all of it (Ioffe & Szegedy 2015).",
+      saturated: "holds each unit's z at mean β and spread γ over the batch (0 and 1 at the start), so it cannot drift to where σ'(z) ≈ 0, whatever the weights do (Ioffe & Szegedy 2015).",
+      vanishing:
+        "gives each unit's z mean β and spread γ over the batch (0 and 1 at the start) whatever the scale of the weights, so the units work where σ' is large and the gradient's size no longer follows the weights' scale from layer to layer (Ioffe & Szegedy 2015).",
+    }[verdict as 'dead' | 'saturated' | 'vanishing'];
+    // Against saturation one normalisation is enough, so a network with either is offered neither
+    // again; against dead units only batch norm before the relu helps (a norm after it sees zeros).
+    const normalises = types.has('batch-norm') || types.has('layer-norm');
+    if (verdict === 'dead' ? !types.has('batch-norm') : !normalises) add(normalised('batch-norm'), why);
+    if (verdict !== 'dead' && !normalises) {
+      add(normalised('layer-norm'), "normalises each example's z over the layer's units instead of over the batch: the same effect on saturation, for any batch size, also at one example (Ba, Kiros & Hinton 2016).");
+    }
+  }
+  if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
+    add(
+      `layers: each hidden layer after the first as { type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (a branch keeps the width)`,
+      "the skip passes ∂C/∂y on unchanged, so each block's input gets the gradient of its output however much the branch shrinks it: the first layers learn at the speed of the last (He et al. 2016).",
+    );
+  }
+  if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
+    add(
+      `layers: { type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first`,
+      'each block starts as the identity (α = 0), so at the start every layer gets the output\'s gradient unchanged and nothing explodes; each α then learns how much of its branch to use (Bachlechner et al. 2020).',
+    );
+  }
+  const drift = activationDrift(trace, e);
+  if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
+    const measured = `the hidden activations' spread at the last hidden layer is ${fmt(drift)}× the first's (median)`;
+    if (!hidden.includes('selu')) {
+      add(
+        trace.blocks ? "layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'" : "activation: 'selu', init: 'lecun-normal'",
+        `${measured}; SELU units with LeCun-normal weights pull every layer's activations towards mean 0 and variance 1 (Klambauer et al. 2017), so neither they nor the gradient drift with depth.`,
+      );
+    }
+    if (!trace.run.lsuv) {
+      add("init: 'lsuv', and train(x, y, { lsuv: true }) (or net.initLsuv(x))", `${measured}; LSUV rescales each layer's orthonormal weights on a batch so that its output has variance 1 (Mishkin & Matas 2015).`);
+    }
+  }
+}
+
+/** The hidden activations' standard deviation at the last hidden layer over the first's, median over the records (NaN without two hidden layers). */
+function activationDrift(trace: Trace, e: Evidence): number {
+  const chain = e.chain ?? e.layers.slice(0, e.hiddenLayers).map((l) => l.layer);
+  if (chain.length < 2) return NaN;
+  const [first, last] = [chain[0], chain[chain.length - 1]];
+  return median(Array.from({ length: trace.length }, (_, r) => trace.at('activationStd', r, last) / trace.at('activationStd', r, first)));
 }
 
 /** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
@@ -419,7 +550,8 @@ function vanishingOptimizerRemedies(
   if (!ADAPTIVE.includes(run.optimizer ?? '')) {
     add("optimizer: 'adam'", "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
-  if (!run.layerRates) {
+  // Per-layer rates go by weight layer, which a block network's trace rows are not.
+  if (!run.layerRates && !trace.blocks) {
     const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
     rates.push(1);
     add(
@@ -428,7 +560,8 @@ function vanishingOptimizerRemedies(
         'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
     );
   }
-  const secondOrder = ['kfac', 'hessian-free'].filter((name) => run.optimizer !== name);
+  // K-FAC takes dense networks only.
+  const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
     add(
       `optimizer: ${secondOrder.map((name) => `'${name}'`).join(' or ')}`,

@@ -39,6 +39,8 @@ export interface TraceRun {
   init?: WeightInit;
   /** The bias initialiser the network was created with. */
   biasInit?: BiasInit;
+  /** True when train() rescaled the weights by LSUV first (its lsuv option); absent otherwise (also after a separate net.initLsuv(x), which the trace does not see). */
+  lsuv?: true;
 }
 
 /**

@@ -4,6 +4,7 @@
  * saturated nets, and vanishing nets whose optimiser compensates. Each must get its verdict (and
  * severity), keep the trace's invariants, and never be told to use what it already uses.
  */
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
@@ -27,7 +28,15 @@ interface Scenario {
   deadLayers?: number[];
   /** The remedy the evidence points to first (undefined: no remedies at all). */
   first?: RegExp | null;
+  /** Issue 13's remedies that must be among the rest (after the ones above). */
+  added?: RegExp[];
 }
+
+const BATCH_NORM = /^layers: each hidden layer as \{ type: 'dense', units \}, \{ type: 'batch-norm' \}/;
+const RESIDUAL = /^layers: each hidden layer after the first as \{ type: 'residual'/;
+const REZERO = /^layers: \{ type: 'residual', gate: 'rezero'/;
+const SELU = /^activation: 'selu', init: 'lecun-normal'/;
+const LSUV = /^init: 'lsuv'/;
 
 const nielsen = (hidden: number) => ({ sizes: [784, ...Array(hidden).fill(30), 10], ...DEPTH_NETWORK_OPTIONS });
 /** His training (η 0.1, L2 λ = 5 on the weights only, full batch), for 20 of his 500 epochs. */
@@ -47,7 +56,7 @@ const SIGMOID_5 = softmax(deep(5), { activation: 'sigmoid', init: 'glorot-unifor
 const SCENARIOS: Scenario[] = [
   { name: "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along", network: nielsen(1), data: 'nielsen', train: NIELSEN_RUN, verdict: 'healthy', first: null },
   { name: "Nielsen's [784,30,30,10]: about 5× between the hidden layers", network: nielsen(2), data: 'nielsen', train: NIELSEN_RUN, verdict: 'vanishing', severity: 'mild', first: /activation: 'relu'/ },
-  { name: "Nielsen's [784,30,30,30,10]", network: nielsen(3), data: 'nielsen', train: NIELSEN_RUN, verdict: 'vanishing', severity: 'severe', first: /activation: 'relu'/ },
+  { name: "Nielsen's [784,30,30,30,10]", network: nielsen(3), data: 'nielsen', train: NIELSEN_RUN, verdict: 'vanishing', severity: 'severe', first: /activation: 'relu'/, added: [BATCH_NORM, RESIDUAL, REZERO] },
   { name: "Nielsen's [784,30,30,30,30,10]", network: nielsen(4), data: 'nielsen', train: NIELSEN_RUN, verdict: 'vanishing', severity: 'severe', first: /activation: 'relu'/ },
   {
     name: 'relu + he-normal + adam: healthy, its inactive units neither saturated nor dead',
@@ -94,6 +103,7 @@ const SCENARIOS: Scenario[] = [
     train: { ...SGD, learningRate: 0.01 },
     verdict: 'vanishing',
     first: /init: 'he-normal'/,
+    added: [RESIDUAL, REZERO, SELU, LSUV],
   },
   {
     name: 'relu with biases −8: dead from the start',
@@ -103,6 +113,7 @@ const SCENARIOS: Scenario[] = [
     verdict: 'dead',
     deadLayers: [0, 1, 2],
     first: /biasInit: 'zero'/,
+    added: [BATCH_NORM],
   },
   {
     name: 'relu + he-normal killed by a learning rate of 2: dead during training',
@@ -120,6 +131,7 @@ const SCENARIOS: Scenario[] = [
     train: SGD,
     verdict: 'saturated',
     first: /init: 'glorot-uniform'/,
+    added: [BATCH_NORM],
   },
   {
     name: 'sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered',
@@ -162,6 +174,33 @@ const SCENARIOS: Scenario[] = [
 
 const OPTIMIZER_REMEDY = /optimizer:/;
 
+/**
+ * Each scenario's diagnosis before issue 13's remedies (recorded at bcadc12): SHA-256 (first 16
+ * hex digits) of its JSON without the remedies, of its remedies, and how many. The diagnosis must be
+ * the same but for remedies added after those.
+ */
+const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: number }> = {
+  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: 'd23506dbd03db7bd', remedies: '4f53cda18c2baa0c', count: 0 },
+  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '986bb40483f321ad', remedies: '42ac0beed8bc1a7e', count: 5 },
+  "Nielsen's [784,30,30,30,10]": { core: '12e45ad4c38646fb', remedies: '147ec4bd617fe648', count: 5 },
+  "Nielsen's [784,30,30,30,30,10]": { core: '260285174fc62a35', remedies: 'a2deb918afc5f3a2', count: 5 },
+  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: '735404f67d0a1c79', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh + glorot-uniform: healthy": { core: '0edb59f2b51d4e75', remedies: '4f53cda18c2baa0c', count: 0 },
+  "linear + orthogonal: every factor 1, healthy": { core: '68c09a89b9f7704c', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh with \u03c3_w = 3 (chaotic phase): exploding": { core: '3a23a2de9f666c33', remedies: '25afb0d99971cda8', count: 3 },
+  "relu with N(0, 0.45\u00b2) weights: exploding": { core: '375a8f142c41df15', remedies: 'a9b1d127b903af93', count: 3 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: 'e65603cb0d4cf6fb', remedies: '44599623bf006082', count: 5 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '9130a54c2a944074', remedies: 'bb03e8896c47df9f', count: 5 },
+  "relu with biases −8: dead from the start": { core: 'a4cf1d62878196a7', remedies: '4453bf5c3ad7d4d8', count: 2 },
+  "relu + he-normal killed by a learning rate of 2: dead during training": { core: 'ccd1c76db211cd63', remedies: '73240b7a655b7e7f', count: 2 },
+  "sigmoid with N(0, 1) weights: saturated": { core: '606a25c50f5fb447', remedies: 'd005598d85b1245c', count: 2 },
+  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: 'e7d751248b5177c8', remedies: 'f5e42c74fc82d3a8', count: 5 },
+  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: '57a4012bca95f810', remedies: 'fbd9a374bf35c321', count: 1 },
+  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: '734c8caa374d4d8f', remedies: '3217192deb0a2759', count: 1 },
+  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: 'ac926b3d7363631b', remedies: '3217192deb0a2759', count: 1 },
+};
+const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+
 /** No remedy names what the run already uses: its activation, initialiser, optimiser or per-layer rates. */
 function expectNothingAlreadyUsed(d: Diagnosis, trace: Trace, label: string): void {
   const options = d.remedies.map((r) => r.option);
@@ -196,6 +235,14 @@ describe('diagnose() names each labelled scenario right', () => {
     const e = d.evidence;
     const summary = `${d.verdict}/${d.severity}: ${d.summary}\n${d.remedies.map((r) => r.option).join('\n')}`;
     expect(d.verdict, summary).toBe(scenario.verdict);
+    const { remedies, ...core } = d;
+    const before = BEFORE_BLOCKS[scenario.name];
+    expect(hash16(core), 'the diagnosis but its remedies is as before').toBe(before.core);
+    expect(hash16(remedies.slice(0, before.count)), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
+    for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
+    // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change.
+    if (d.verdict === 'healthy') expect(remedies.length).toBe(before.count);
+    for (const r of remedies.slice(before.count)) expect(r.option).toMatch(/^(layers: .*\{ type: '|activation: 'selu'|init: 'lsuv')/);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
     expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', healthy: 'Healthy' }[d.verdict])).toBe(true);
     if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
