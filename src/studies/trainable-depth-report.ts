@@ -9,7 +9,7 @@ const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-fr
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];
 const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-const ratio = (v: number | null) => (v === null ? '—' : v.toPrecision(2));
+const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v.toPrecision(2));
 
 /** The rows table's header (terminal, report and README). */
 export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];

@@ -73,7 +73,11 @@ export interface TrainableDepthRow {
   steps: number | null;
   /** Wall-clock seconds of training (the only number that differs between machines). */
   seconds: number | null;
-  /** First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first PROBE_ROWS training digits. */
+  /**
+   * First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first PROBE_ROWS training digits. Infinity
+   * where the last hidden layer's gradient is exactly 0 (ReZero at initialisation: α = 0 stops the
+   * branches' gradient); JSON writes that as null.
+   */
   firstToLastAtInit: number | null;
   /** The same after training. */
   firstToLastAtEnd: number | null;
