@@ -8,7 +8,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
-import { gradientRatios, hiddenBiasNames } from '../../src/studies/gradient-ratios.js';
+import { gradientRatios, hasBatchNorm, hiddenBiasNames } from '../../src/studies/gradient-ratios.js';
 import {
   ACCURACY_GOAL,
   checkGoal,
@@ -126,6 +126,24 @@ describe('trainable-depth study', () => {
     expect(net.gradients(probe).loss).toBe(batch.loss);
     probe.dispose();
     net.dispose();
+  });
+
+  it("names each remedy's hidden biases as its network's gradients do, one per hidden layer, the norm's β after a dense layer", async () => {
+    for (const remedy of TRAINABLE_DEPTH_REMEDIES) {
+      const options = remedy.network(3, 4);
+      const names = hiddenBiasNames(options);
+      expect(names, remedy.key).toHaveLength(3);
+      const net = await createNetwork({ ...options, backend: 'ref', seed: 1 });
+      const parameters = net.gradients([Array.from({ length: 784 }, (_, i) => (i % 7) / 7)], [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0]]).parameters;
+      for (const name of names) expect(Object.keys(parameters), `${remedy.key}: ${name}`).toContain(name);
+      // a norm after a dense layer: its β is the bias named, not the dense layer's own
+      if (hasBatchNorm(options) || remedy.key === 'layer-norm') {
+        // modules per hidden layer: Linear, its Identity, the norm, the activation
+        for (const name of names) expect(Number(name.split('.')[0]) % 4, name).toBe(2);
+      }
+      expect(hasBatchNorm(options), remedy.key).toBe(remedy.key.startsWith('batch-norm'));
+      net.dispose();
+    }
   });
 
   it('refuses bad options with INVALID_OPTION naming the option', async () => {
