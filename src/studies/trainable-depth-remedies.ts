@@ -82,7 +82,6 @@ function dense(activation: NonNullable<NetworkOptions['activation']>, init: Netw
 }
 
 const plainSigmoid = dense('sigmoid', 'standard');
-const NEEDS_LSUV = "needs createNetwork's init 'lsuv' and its data call (issue 13), not in this build";
 
 type Spec = Record<string, unknown>;
 /** Block specs as createNetwork's layers (issue 13's `{ type, … }` entries). */
@@ -129,7 +128,12 @@ export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
     training: SGD_RECIPE,
   },
   { key: 'selu', settings: `SELU, LeCun normal init N(0, 1/n_in), ${SGD_WORDS}`, network: dense('selu', 'lecun-normal'), training: SGD_RECIPE },
-  { key: 'lsuv', settings: `relu, LSUV init, ${SGD_WORDS}`, network: dense('relu', 'orthogonal'), training: SGD_RECIPE, unavailable: NEEDS_LSUV },
+  {
+    key: 'lsuv',
+    settings: `relu, LSUV init (orthonormal, then each layer rescaled to unit output variance on the first training batch), ${SGD_WORDS}`,
+    network: dense('relu', 'lsuv' as NetworkOptions['init']),
+    training: { ...SGD_RECIPE, extra: { lsuv: true } },
+  },
   {
     key: 'batch-norm-sigmoid',
     settings: `dense → batch norm → sigmoid per hidden layer, standard init, ${SGD_WORDS}`,
