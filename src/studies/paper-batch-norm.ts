@@ -13,7 +13,7 @@
 import type { Network } from '../api/network.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { epochsText, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, epochsUntilFailure, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -37,6 +37,8 @@ interface Record {
   accuracy: number[];
   /** Per percentile of BATCH_NORM_PAPER.percentiles, its value at each record. */
   percentiles: number[][];
+  /** Where and why training stopped early, if it did. */
+  failed?: string;
 }
 
 /**
@@ -93,11 +95,11 @@ async function train(batchNorm: boolean, digits: Awaited<ReturnType<typeof loadM
       BATCH_NORM_PAPER.percentiles.forEach((q, i) => record.percentiles[i].push(quantile(z, q)));
     };
     measure();
-    for (let e = 0; e < epochs; e++) {
+    const failed = epochsUntilFailure(epochs, () => {
       net.train(train, { optimizer: 'sgd', learningRate: BATCH_NORM_PAPER.learningRate, batchSize: BATCH_NORM_PAPER.batchSize, onBatch: () => void steps++ });
       measure();
-    }
-    return record;
+    });
+    return failed ? { ...record, failed } : record;
   } finally {
     train.dispose();
     test.dispose();
@@ -136,7 +138,8 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
   const steps = runs[0]?.record.steps ?? [];
   const early = Math.max(1, Math.round(steps.length / 10));
   const findings: string[] = [];
-  if (typeof without !== 'string' && typeof withBn !== 'string') {
+  for (const { name, record } of runs) if (record.failed) findings.push(`Training ${name} ${record.failed}: its curves end there, and the paper's claims are not compared.`);
+  if (typeof without !== 'string' && typeof withBn !== 'string' && !without.failed && !withBn.failed) {
     const at = (r: Record, i: number) => `${pct(r.accuracy[i])} at step ${r.steps[i]}`;
     const last = steps.length - 1;
     const better = withBn.accuracy[early] >= without.accuracy[early] && withBn.accuracy[last] >= without.accuracy[last];

@@ -61,6 +61,28 @@ export async function networkOrReason(options: NetworkOptions & { backend?: Back
   }
 }
 
+/**
+ * The message of a numeric failure: a training step that DIVERGED (a non-finite loss or gradient,
+ * never applied), or a network whose outputs overflow float32 (NON_FINITE_INPUT). Any other error is
+ * rethrown. The studies record these as results: a remedy that blows up has failed, not crashed.
+ */
+export function numericFailure(error: unknown): string {
+  if (error instanceof GradscopeError && (error.code === 'DIVERGED' || error.code === 'NON_FINITE_INPUT')) return error.message;
+  throw error;
+}
+
+/** Runs `epoch(e)` for e = 0 … epochs − 1 and stops at the first numeric failure (numericFailure), returning where and why; undefined when every epoch ran. */
+export function epochsUntilFailure(epochs: number, epoch: (e: number) => void): string | undefined {
+  for (let e = 0; e < epochs; e++) {
+    try {
+      epoch(e);
+    } catch (error) {
+      return `stopped in epoch ${e + 1}: ${numericFailure(error)}`;
+    }
+  }
+  return undefined;
+}
+
 /** Per-column standardisation (sklearn's StandardScaler): mean and standard deviation of `fit`'s columns, applied to `m`; a constant column is only centred. */
 export function standardise(m: Matrix, fit: Matrix): Matrix {
   const { cols } = fit;

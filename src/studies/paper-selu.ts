@@ -9,7 +9,7 @@
  */
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { epochsText, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -31,26 +31,35 @@ function networkOptions(variant: 'selu' | 'batch-norm', depth: number): NetworkO
 
 const LABEL = { selu: 'SNN (SELU)', 'batch-norm': 'ReLU + batch norm' } as const;
 
-/** Training loss over the whole training set before training and after every epoch, or why the network cannot be built. */
-async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: Awaited<ReturnType<typeof loadMnist>>['train']['y'], epochs: number, options: PaperOptions): Promise<number[] | string> {
+/** A loss curve, and why it stops early if it does. */
+interface Curve {
+  losses: number[];
+  failed?: string;
+}
+
+/** Training loss over the whole training set before training and after every epoch (until a numeric failure), or why the network cannot be built. */
+async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: Awaited<ReturnType<typeof loadMnist>>['train']['y'], epochs: number, options: PaperOptions): Promise<Curve | string> {
   const net = await networkOrReason({ ...networkOptions(variant, depth), seed: options.seed ?? 1, backend: options.backend });
   if (typeof net === 'string') return net;
   const data = net.dataset(x, y);
   try {
     const losses = [net.evaluate(data).loss];
-    for (let e = 0; e < epochs; e++) {
+    const failed = epochsUntilFailure(epochs, () => {
       net.train(data, { optimizer: 'sgd', learningRate: SELU_PAPER.learningRate, batchSize: SELU_PAPER.batchSize });
       losses.push(net.evaluate(data).loss);
-    }
-    return losses;
+    });
+    return { losses, ...(failed ? { failed } : {}) };
   } finally {
     data.dispose();
     net.dispose();
   }
 }
 
-/** Epochs after which the training loss was higher than after the epoch before: the curve's jitter. */
-const rises = (losses: number[]) => losses.slice(1).filter((v, i) => v > losses[i]).length;
+/** Epochs after which the training loss was higher than after the epoch before: the curve's jitter (a run that stopped early counts its failure as one more). */
+const rises = (c: Curve) => c.losses.slice(1).filter((v, i) => v > c.losses[i]).length + (c.failed ? 1 : 0);
+/** The loss after `epochs` epochs; a run that stopped before them has none (Infinity: any finished run is lower). */
+const finalLoss = (c: Curve, epochs: number) => c.losses[epochs] ?? Infinity;
+const lossText = (c: Curve, epochs: number) => (c.losses[epochs] === undefined ? `none (${c.failed})` : c.losses[epochs].toFixed(3));
 
 /** The SELU paper's Figure 1 shape (see the module comment). */
 export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
@@ -61,21 +70,21 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
   const findings: string[] = [];
   const series: { name: string; xs: number[]; ys: number[] }[] = [];
   for (const depth of SELU_PAPER.depths) {
-    const curves: Partial<Record<'selu' | 'batch-norm', number[]>> = {};
+    const curves: Partial<Record<'selu' | 'batch-norm', Curve>> = {};
     for (const variant of ['selu', 'batch-norm'] as const) {
       const curve = await lossCurve(variant, depth, x, digits.train.y, epochs, options);
       if (typeof curve === 'string') unavailable.push(`${LABEL[variant]}, ${depth} layers: ${curve}`);
       else {
         curves[variant] = curve;
-        series.push({ name: `${LABEL[variant]}, ${depth} layers`, xs: curve.map((_, e) => e), ys: curve });
+        series.push({ name: `${LABEL[variant]}, ${depth} layers`, xs: curve.losses.map((_, e) => e), ys: curve.losses });
       }
     }
     const { selu, 'batch-norm': bn } = curves;
     if (selu && bn) {
-      const lower = selu[epochs] < bn[epochs];
+      const lower = finalLoss(selu, epochs) < finalLoss(bn, epochs);
       const smoother = rises(selu) <= rises(bn);
       findings.push(
-        `${depth} layers: training loss after ${epochs} epochs ${selu[epochs].toFixed(3)} (SNN) against ${bn[epochs].toFixed(3)} (ReLU + batch norm); ` +
+        `${depth} layers: training loss after ${epochsText(epochs)} ${lossText(selu, epochs)} (SNN) against ${lossText(bn, epochs)} (ReLU + batch norm); ` +
           `the loss rose after ${rises(selu)} and ${rises(bn)} epochs of ${epochs}. The paper's "SNNs learn faster" ${lower ? 'reproduces' : 'does NOT reproduce'} here, ` +
           `its "batch norm shows high variance" ${smoother ? (rises(selu) < rises(bn) ? 'reproduces' : 'is not seen (equally smooth)') : 'does NOT reproduce'}.`,
       );

@@ -11,10 +11,10 @@ import type { Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { invalidOption } from '../errors.js';
 import type { Dataset } from '../training/dataset.js';
 import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
-import { networkOrReason } from './paper-experiment.js';
+import { networkOrReason, numericFailure } from './paper-experiment.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 
 /** Hidden layers of the networks, by default. */
@@ -87,7 +87,11 @@ export interface TrainableDepthRow {
   deltaFirstToLastAtEnd: number | null;
   /** Why there are no numbers: not run at this depth (cost), or not available in this build. */
   notRun?: string;
-  /** Training stopped before the budget (a non-finite step, DIVERGED): the numbers are of the last good weights. */
+  /**
+   * What went wrong numerically: training stopped before the budget (a non-finite step, DIVERGED; the
+   * numbers are of the last good weights), or the trained network's outputs overflow float32 (then
+   * testAccuracy and trainLoss are null).
+   */
   stopped?: string;
 }
 
@@ -240,8 +244,8 @@ function ratiosOrNull(net: Network, probe: Dataset, data: StudyData, names: stri
   try {
     return gradientRatios(net, probe, data.examples, names, perExample);
   } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'NON_FINITE_INPUT') return { biasGradient: null, delta: null };
-    throw error;
+    numericFailure(error);
+    return { biasGradient: null, delta: null };
   }
 }
 
@@ -270,16 +274,22 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
     try {
       net.train(train, { ...extra, optimizer, learningRate, batchSize, epochs, onBatch: () => void steps++ });
     } catch (error) {
-      if (!(error instanceof GradscopeError && error.code === 'DIVERGED')) throw error;
-      stopped = error.message;
+      stopped = numericFailure(error);
     }
     const seconds = (performance.now() - started) / 1000;
     const atEnd = ratiosOrNull(net, probe, data, names, perExample);
+    let evaluation: { testAccuracy: number | null; trainLoss: number | null };
+    try {
+      evaluation = { testAccuracy: net.evaluate(test).accuracy, trainLoss: net.evaluate(train).loss };
+    } catch (error) {
+      // Outputs that overflow float32 classify nothing: no accuracy, and the row says why.
+      stopped = [stopped, numericFailure(error)].filter(Boolean).join('; ');
+      evaluation = { testAccuracy: null, trainLoss: null };
+    }
     return {
       remedy: remedy.key,
       depth,
-      testAccuracy: net.evaluate(test).accuracy,
-      trainLoss: net.evaluate(train).loss,
+      ...evaluation,
       steps,
       seconds,
       firstToLastAtInit: atInit.biasGradient,
