@@ -6,6 +6,8 @@ import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
 
+/** A numeric failure's first clause, e.g. "epoch 0, batch 1 (step 2): the loss is NaN" (the JSON has all of it). */
+const shortStop = (stopped: string) => stopped.split(';')[0];
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];
 const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
@@ -26,7 +28,7 @@ export function rowCells(row: TrainableDepthRow): string[] {
     `${ratio(row.deltaFirstToLastAtInit)} → ${ratio(row.deltaFirstToLastAtEnd)}`,
     String(row.steps),
     row.seconds === null ? '—' : row.seconds.toFixed(1),
-    row.stopped ?? '',
+    row.stopped === undefined ? '' : shortStop(row.stopped),
   ];
 }
 
