@@ -266,6 +266,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
     const train = upload(data.train);
     const test = upload(data.test);
     const probe = upload(data.probe);
+    remedy.initialise?.(net, data.examples.x);
     const atInit = ratiosOrNull(net, probe, data, names, perExample);
     let steps = 0;
     let stopped: string | undefined;
