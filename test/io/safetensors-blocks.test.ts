@@ -14,6 +14,7 @@ import type { CheckedSpec } from '../../src/layers/spec.js';
 import { PYTORCH_RESIDUAL_CLASS } from '../../src/io/pytorch-module.js';
 import { fromSafetensors, toSafetensors } from '../../src/io/safetensors.js';
 import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
+import { encodeSafetensors } from '../../src/io/safetensors-format.js';
 import { blockModelOf, EXAMPLE_SPECS, randomBlockModel } from '../util/block-model.js';
 import { expectError } from '../util/expect-error.js';
 import { moduleTree, parseCall, type ActivationModule } from '../util/torch-module-tree.js';
@@ -214,6 +215,19 @@ describe('safetensors of block networks: reading back', () => {
     await expectError(() => fromSafetensors(toSafetensors(example())), 'BAD_MODEL_FILE', /holds a block network .*blockModelFromSafetensors/);
     const dense = toSafetensors({ loss: 'mse', sizes: [2, 3], activations: ['tanh'], weights: [new Float32Array(6)], biases: [new Float32Array(3)] });
     await expectError(() => blockModelFromSafetensors(dense), 'BAD_MODEL_FILE', /^__metadata__: not gradscope's for a block network.*fromSafetensors/);
+  });
+
+  it("refuses a block network's state_dict that PyTorch saved itself (no layers in __metadata__), naming the first tensor a dense chain lacks", async () => {
+    // nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.ReLU()).state_dict(), as save_file writes it.
+    const tensors = [
+      { name: '0.weight', dtype: 'F32' as const, shape: [3, 2], values: new Float32Array(6) },
+      { name: '0.bias', dtype: 'F32' as const, shape: [3], values: new Float32Array(3) },
+      ...['weight', 'bias', 'running_mean', 'running_var'].map((t) => ({ name: `1.${t}`, dtype: 'F32' as const, shape: [3], values: new Float32Array(3).fill(1) })),
+      { name: '1.num_batches_tracked', dtype: 'I64' as const, shape: [], values: [7] },
+    ];
+    const bytes = encodeSafetensors({ format: 'pt' }, tensors);
+    await expectError(() => fromSafetensors(bytes, { activation: 'relu', output: 'linear', loss: 'mse' }), 'BAD_MODEL_FILE', /^1\.running_mean: not a dense layer tensor/);
+    await expectError(() => blockModelFromSafetensors(bytes), 'BAD_MODEL_FILE', /^__metadata__: not gradscope's for a block network/);
   });
 
   it('refuses to write inconsistent data (INVALID_OPTION naming the tensor), before writing anything', async () => {

@@ -114,6 +114,17 @@ describe('tfjs layers import of block networks', () => {
     );
   });
 
+  it('refuses a Keras model with BatchNormalization that tfjs itself saved: no specs to read it by', async () => {
+    const keras = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] }), tf.layers.batchNormalization(), tf.layers.activation({ activation: 'relu' })] });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await keras.save(tf.io.withSaveHandler(async (artifacts) => ((saved = artifacts), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const modelJson = { format: 'layers-model', modelTopology: saved!.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }] };
+    const weightData = new Uint8Array(saved!.weightData as ArrayBuffer);
+    await expectError(() => fromTfjsLayers(modelJson, weightData), 'BAD_MODEL_FILE', /layer class "BatchNormalization" is not supported/);
+    await expectError(() => blockModelFromTfjsLayers(modelJson, weightData), 'BAD_MODEL_FILE', /^userDefinedMetadata\.gradscope: not gradscope's for a block network/);
+    keras.dispose();
+  });
+
   it('sends a block file away from the dense reader, and a dense file away from the block reader', async () => {
     const blocks = toTfjsLayers(sequentialModel());
     await expectError(() => fromTfjsLayers(blocks.modelJson, blocks.weightData), 'BAD_MODEL_FILE', /blockModelFromTfjsLayers/);
