@@ -41,6 +41,7 @@ export { modelOf, networkFromModel, blockModelOf, networkFromBlockModel } from '
 export { toSafetensors, fromSafetensors } from './io/safetensors.js';
 export type { SafetensorsImportOptions } from './io/safetensors.js';
 export { blockModelFromSafetensors, blockModelToSafetensors } from './io/safetensors-blocks.js';
+export type { BlockSafetensorsOptions } from './io/safetensors-blocks.js';
 export { PYTORCH_RESIDUAL_CLASS } from './io/pytorch-module.js';
 export type { BlockModelData, BlockTensor } from './layers/block-model.js';
 export { toOnnx, ONNX_OPSET } from './io/onnx.js';

@@ -46,6 +46,8 @@ export interface ImportOptions {
   loss?: Loss;
   /** safetensors: the dense layers' names in order (see SafetensorsImportOptions.layers). */
   layers?: readonly string[];
+  /** safetensors: the PyTorch module expression a block network's state_dict is read by (see BlockSafetensorsOptions.pytorch). */
+  pytorch?: string;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

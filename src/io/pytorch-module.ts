@@ -15,8 +15,8 @@ import type { OutputActivation } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { widthAfter } from '../layers/spec.js';
 
-/** PyTorch's module for each activation. */
-const TORCH_MODULE: Record<OutputActivation, string> = {
+/** PyTorch's module for each activation (what the writer emits; the reader of module expressions maps the classes back). */
+export const TORCH_MODULE: Record<OutputActivation, string> = {
   sigmoid: 'nn.Sigmoid()',
   tanh: 'nn.Tanh()',
   relu: 'nn.ReLU()',

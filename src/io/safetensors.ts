@@ -21,7 +21,7 @@ import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite } from './safetensors-blocks.js';
+import { blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
@@ -90,9 +90,14 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   return model;
 }
 
-/** Reads either kind of safetensors file: a block network gradscope wrote (blockModelFromSafetensors), else a dense chain (fromSafetensors, `options` filling in what it lacks). */
-export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions = {}): ModelData | BlockModelData {
-  return isBlockFile(parseSafetensors(bytes).metadata) ? blockModelFromSafetensors(bytes) : fromSafetensors(bytes, options);
+/**
+ * Reads either kind of safetensors file: a block network gradscope wrote, or any file read by a
+ * PyTorch module expression (`options.pytorch`), as blockModelFromSafetensors; else a dense chain
+ * (fromSafetensors, `options` filling in what it lacks).
+ */
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions & BlockSafetensorsOptions = {}): ModelData | BlockModelData {
+  const blocks = options.pytorch !== undefined || isBlockFile(parseSafetensors(bytes).metadata);
+  return blocks ? blockModelFromSafetensors(bytes, options) : fromSafetensors(bytes, options);
 }
 
 interface LayerEntries {

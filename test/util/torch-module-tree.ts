@@ -1,8 +1,8 @@
 /**
  * An oracle for the `pytorch` metadata of safetensors files, independent of the code that writes
- * it: a parser for the Python call expressions gradscope emits (`nn.Sequential(nn.Linear(4, 6),
- * nn.ReLU(), Residual(nn.Sequential(…), gate="rezero"), …)`), and the state_dict PyTorch's modules
- * would hold, written from PyTorch's documentation: nn.Linear(in, out) holds weight [out, in] and
+ * and reads it: for the Python call expressions gradscope emits (`nn.Sequential(nn.Linear(4, 6),
+ * nn.ReLU(), Residual(nn.Sequential(…), gate="rezero"), …)`, parsed by src/io/python-call.ts, syntax
+ * only), the state_dict PyTorch's modules would hold, written from PyTorch's documentation: nn.Linear(in, out) holds weight [out, in] and
  * bias [out]; nn.BatchNorm1d(n) weight and bias [n], then the buffers running_mean, running_var [n]
  * and num_batches_tracked (int64, shape []); nn.LayerNorm(n) weight and bias [n]; activation
  * modules nothing; nn.Sequential numbers its children 0, 1, …; and issue 13's Residual holds
@@ -10,87 +10,15 @@
  * then its own buffers, then its children's entries. Widths are followed through the tree, so a
  * module that could not run on its input (nn.Linear(5, 3) after 6 features) fails the walk.
  */
+import { parsePythonCall, type PythonCall, type PythonValue } from '../../src/io/python-call.js';
 
-/** A call `head(args, key=value)`; leaves are numbers and strings. */
-export interface Call {
-  head: string;
-  args: Value[];
-  kwargs: Record<string, Value>;
-}
-export type Value = Call | number | string;
+/** A call `head(args, key=value)` (src/io/python-call.ts parses the syntax; what the calls mean is this oracle's own). */
+export type Call = PythonCall;
+export type Value = PythonValue;
 
-/** Names the expression may use: `eval` sees nn, torch and Residual only. */
-const ROOTS = ['nn', 'torch', 'Residual'];
-
-/** Parses one call expression; throws on anything outside the grammar (or trailing text). */
+/** Parses one call expression over nn, torch and Residual; throws on anything outside the grammar. */
 export function parseCall(text: string): Call {
-  let at = 0;
-  const blank = () => {
-    while (/\s/.test(text[at] ?? '')) at++;
-  };
-  const fail = (what: string): never => {
-    throw new Error(`${what} at ${at}: ${JSON.stringify(text.slice(at, at + 20))}`);
-  };
-  const expect = (token: string) => {
-    blank();
-    if (!text.startsWith(token, at)) fail(`expected ${token}`);
-    at += token.length;
-  };
-  const name = (): string => {
-    blank();
-    const m = /^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*/.exec(text.slice(at));
-    if (!m) return fail('expected a name');
-    at += m[0].length;
-    return m[0];
-  };
-  const value = (): Value => {
-    blank();
-    const number = /^-?\d+(\.\d+)?([eE]-?\d+)?/.exec(text.slice(at));
-    if (number) {
-      at += number[0].length;
-      return Number(number[0]);
-    }
-    if (text[at] === '"') {
-      const end = text.indexOf('"', at + 1);
-      if (end < 0) fail('unterminated string');
-      const s = text.slice(at + 1, end);
-      at = end + 1;
-      return s;
-    }
-    return call();
-  };
-  const call = (): Call => {
-    const head = name();
-    if (!ROOTS.includes(head.split('.')[0])) fail(`${head} is not over nn, torch or Residual`);
-    expect('(');
-    const result: Call = { head, args: [], kwargs: {} };
-    blank();
-    if (text[at] === ')') {
-      at++;
-      return result;
-    }
-    for (;;) {
-      blank();
-      const keyword = /^([A-Za-z_]\w*)\s*=/.exec(text.slice(at));
-      if (keyword) {
-        at += keyword[0].length;
-        result.kwargs[keyword[1]] = value();
-      } else {
-        if (Object.keys(result.kwargs).length > 0) fail('positional argument after a keyword one');
-        result.args.push(value());
-      }
-      blank();
-      if (text[at] === ',') at++;
-      else if (text[at] === ')') {
-        at++;
-        return result;
-      } else fail('expected , or )');
-    }
-  };
-  const root = call();
-  blank();
-  if (at !== text.length) fail('trailing text');
-  return root;
+  return parsePythonCall(text, 'pytorch');
 }
 
 /** One entry of the state_dict the module tree would hold. */

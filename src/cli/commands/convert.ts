@@ -13,7 +13,7 @@ function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: r
 export const convertCommand: Command = {
   words: ['convert'],
   summary: 'convert a model (gradscope .json or binary, .safetensors, tfjs) to gradscope .json, .safetensors, tfjs or .onnx',
-  usage: 'gradscope convert IN OUT [--from F] [--to F] [--activation A --output A --loss L] [--layers fc1,fc2]',
+  usage: 'gradscope convert IN OUT [--from F] [--to F] [--activation A --output A --loss L] [--layers fc1,fc2] [--pytorch EXPR]',
   async run(args, terminal) {
     const [input, output] = args.positional;
     const from = choiceFlag<InputFormat>(args, 'from', INPUT_FORMATS);
@@ -24,6 +24,7 @@ export const convertCommand: Command = {
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
       loss: choiceFlag<Loss>(args, 'loss', LOSSES),
       layers: stringFlag(args, 'layers')?.split(','),
+      pytorch: stringFlag(args, 'pytorch'),
     };
     const model = await readModelFile(input, options);
     const written = await writeModelFile(model, output, to);

@@ -1,0 +1,72 @@
+/**
+ * A parser for the Python expressions that describe PyTorch modules in safetensors metadata
+ * (`nn.Sequential(nn.Linear(784, 100), nn.BatchNorm1d(100), nn.ReLU(inplace=True), …)`): nested
+ * calls of dotted names over `nn`, `torch` and `Residual`, with positional then keyword arguments
+ * that are calls, numbers, strings ('…' or "…") or True/False. Nothing is evaluated. Syntax only:
+ * what the calls mean is the caller's (pytorch-import.ts; the tests' oracle).
+ */
+import { GradscopeError } from '../errors.js';
+
+/** A call `head(args…, key=value…)`. */
+export interface PythonCall {
+  /** The dotted name called, e.g. 'nn.Linear'. */
+  head: string;
+  /** Positional arguments, in order. */
+  args: PythonValue[];
+  /** Keyword arguments by name. */
+  kwargs: Record<string, PythonValue>;
+}
+/** An argument: a call, a number, a string or a boolean. */
+export type PythonValue = PythonCall | number | string | boolean;
+
+/** Names an expression may start from: what `eval` is given (nn, torch, and issue 13's Residual). */
+const ROOTS = ['nn', 'torch', 'Residual'];
+/** Deepest nesting of calls taken (a hostile text must not exhaust the stack). */
+const MAX_DEPTH = 200;
+
+/** Parses one call expression; BAD_MODEL_FILE at `where` for anything outside the grammar, saying where in the text. */
+export function parsePythonCall(text: string, where: string): PythonCall {
+  let at = 0;
+  const fail = (what: string): never => {
+    throw new GradscopeError('BAD_MODEL_FILE', `${where}: ${what} at character ${at} (${JSON.stringify(text.slice(at, at + 20))})`);
+  };
+  const blank = () => {
+    while (/\s/.test(text[at] ?? '')) at++;
+  };
+  const match = (pattern: RegExp): string | undefined => {
+    blank();
+    const m = pattern.exec(text.slice(at));
+    if (m) at += m[0].length;
+    return m?.[0];
+  };
+  const value = (depth: number): PythonValue => {
+    const number = match(/^-?\d+(\.\d+)?([eE][-+]?\d+)?/);
+    if (number !== undefined) return Number(number);
+    const quoted = match(/^("[^"\\\n]*"|'[^'\\\n]*')/);
+    if (quoted !== undefined) return quoted.slice(1, -1);
+    const boolean = match(/^(True|False)\b/);
+    if (boolean !== undefined) return boolean === 'True';
+    return call(depth + 1);
+  };
+  const call = (depth: number): PythonCall => {
+    if (depth > MAX_DEPTH) fail(`calls nested deeper than ${MAX_DEPTH}`);
+    const head = match(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*/) ?? fail('expected a module, such as nn.Linear(…)');
+    if (!ROOTS.includes(head.split('.')[0])) fail(`${head} is not a name over ${ROOTS.join(', ')}`);
+    if (match(/^\(/) === undefined) fail(`expected ( after ${head}`);
+    const result: PythonCall = { head, args: [], kwargs: {} };
+    if (match(/^\)/) !== undefined) return result;
+    for (;;) {
+      const keyword = match(/^[A-Za-z_]\w*\s*=(?!=)/);
+      if (keyword !== undefined) result.kwargs[keyword.slice(0, -1).trim()] = value(depth);
+      else if (Object.keys(result.kwargs).length > 0) fail('positional argument after a keyword one');
+      else result.args.push(value(depth));
+      if (match(/^\)/) !== undefined) return result;
+      if (match(/^,/) === undefined) fail('expected , or )');
+      if (match(/^\)/) !== undefined) return result; // a trailing comma
+    }
+  };
+  const root = call(0);
+  blank();
+  if (at !== text.length) fail('unexpected text after the expression');
+  return root;
+}

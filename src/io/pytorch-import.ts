@@ -1,0 +1,162 @@
+/**
+ * A block network's layer specs from the PyTorch module that holds its tensors, given as the Python
+ * expression that builds it (`nn.Sequential(nn.Linear(784, 100), nn.BatchNorm1d(100), nn.ReLU(),
+ * nn.Linear(100, 10), nn.Softmax(dim=-1))`), with the state_dict name that module gives each
+ * tensor: so a state_dict PyTorch saved itself reads into gradscope whatever its module indices.
+ *
+ * nn.Linear becomes a dense layer, taking the activation module right after it as its activation
+ * (else 'linear'); nn.BatchNorm1d, nn.LayerNorm, the activation modules and issue 13's Residual
+ * become their specs. Only what gradscope computes the same way is taken: PyTorch's defaults
+ * (eps 1e-5, momentum 0.1, affine, running statistics tracked, Linear with a bias), nn.LeakyReLU's
+ * slope 0.01, nn.Softmax over the last dimension; anything else is refused, naming the module.
+ */
+import { describeValue } from '../errors.js';
+import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
+import { BATCH_NORM_MOMENTUM, NORM_EPSILON, RESIDUAL_GATES, type LayerSpec } from '../layers/spec.js';
+import { badModel } from './model-data.js';
+import { parsePythonCall, type PythonCall, type PythonValue } from './python-call.js';
+import { TORCH_MODULE } from './pytorch-module.js';
+
+/** What the module expression says: the input width, the specs, and the state_dict name of each tensor of theirs, in state_dict order. */
+export interface PytorchArchitecture {
+  inputs: number;
+  layers: LayerSpec[];
+  names: string[];
+}
+
+/** Activation by PyTorch module class (`nn.ReLU` → 'relu'), from the one table the writer uses. */
+const ACTIVATION_OF_CLASS: Record<string, OutputActivation> = Object.fromEntries(
+  Object.entries(TORCH_MODULE).map(([activation, module]) => [module.slice(0, module.indexOf('(')), activation as OutputActivation]),
+);
+
+/** Reads `expression` (see the module comment); BAD_MODEL_FILE at `where`, naming the module path at fault. */
+export function architectureOfPytorch(expression: string, where: string): PytorchArchitecture {
+  const walk = new Walk(where);
+  const layers = walk.sequential(parsePythonCall(expression, where), '');
+  if (walk.width === undefined) throw badModel(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
+  return { inputs: walk.inputs!, layers, names: walk.names };
+}
+
+class Walk {
+  /** Features at the current module (undefined until a module with a size says). */
+  width: number | undefined;
+  inputs: number | undefined;
+  readonly names: string[] = [];
+
+  constructor(private readonly where: string) {}
+
+  private fail(path: string, message: string): never {
+    throw badModel(`${this.where} module ${path || '(root)'}`, message);
+  }
+
+  /** Takes a module of `n` features in at `path`. */
+  private takes(n: number, path: string): void {
+    if (this.width === undefined) this.inputs = this.width = n;
+    else if (n !== this.width) this.fail(path, `takes ${n} features but gets ${this.width}`);
+  }
+
+  private size(value: PythonValue | undefined, path: string, what: string): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) this.fail(path, `${what}: expected a whole number ≥ 1, got ${describeValue(value)}`);
+    return value;
+  }
+
+  /**
+   * PyTorch's defaults only: at most `positional` positional arguments (the sizes), and each
+   * keyword given, but the sizes', with its default value.
+   */
+  private defaults(call: PythonCall, path: string, positional: number, sizes: string[], allowed: Record<string, PythonValue>): void {
+    if (call.args.length > positional) this.fail(path, `${call.head} with ${call.args.length} positional arguments: give the options by name`);
+    for (const [key, value] of Object.entries(call.kwargs)) {
+      if (sizes.includes(key)) continue;
+      if (!(key in allowed)) this.fail(path, `${call.head}(${key}=…) is not taken`);
+      if (value !== allowed[key]) this.fail(path, `${call.head}(${key}=${python(value)}): gradscope computes it with ${key}=${python(allowed[key])}`);
+    }
+  }
+
+  sequential(call: PythonCall, prefix: string): LayerSpec[] {
+    const path = prefix.replace(/\.$/, '');
+    if (call.head !== 'nn.Sequential' || Object.keys(call.kwargs).length > 0) this.fail(path, `expected nn.Sequential(modules…), got ${call.head}`);
+    const layers: LayerSpec[] = [];
+    const modules = call.args;
+    for (let i = 0; i < modules.length; i++) {
+      const module = modules[i];
+      const here = `${prefix}${i}`;
+      if (typeof module !== 'object') this.fail(here, `expected a module, got ${describeValue(module)}`);
+      const name = (tensor: string) => this.names.push(`${here}.${tensor}`);
+      switch (module.head) {
+        case 'nn.Linear': {
+          const inputs = this.size(module.args[0] ?? module.kwargs.in_features, here, 'in_features');
+          const units = this.size(module.args[1] ?? module.kwargs.out_features, here, 'out_features');
+          this.defaults(module, here, 3, ['in_features', 'out_features'], { bias: true });
+          if ((module.args[2] ?? true) !== true) this.fail(here, "nn.Linear(bias=False): gradscope's dense layers have a bias");
+          this.takes(inputs, here);
+          this.width = units;
+          name('weight');
+          name('bias');
+          const next = modules[i + 1];
+          const activation = typeof next === 'object' ? this.activation(next, `${prefix}${i + 1}`) : undefined;
+          if (activation !== undefined) i++;
+          layers.push({ type: 'dense', units, activation: activation ?? 'linear' });
+          break;
+        }
+        case 'nn.BatchNorm1d':
+          this.takes(this.size(module.args[0] ?? module.kwargs.num_features, here, 'num_features'), here);
+          this.defaults(module, here, 1, ['num_features'], { eps: NORM_EPSILON, momentum: BATCH_NORM_MOMENTUM, affine: true, track_running_stats: true });
+          for (const tensor of ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']) name(tensor);
+          layers.push({ type: 'batch-norm' });
+          break;
+        case 'nn.LayerNorm':
+          this.takes(this.size(module.args[0] ?? module.kwargs.normalized_shape, here, 'normalized_shape'), here);
+          this.defaults(module, here, 1, ['normalized_shape'], { eps: NORM_EPSILON, elementwise_affine: true, bias: true });
+          name('weight');
+          name('bias');
+          layers.push({ type: 'layer-norm' });
+          break;
+        case 'Residual': {
+          this.defaults(module, here, 2, ['branch', 'gate'], {});
+          const gate = module.kwargs.gate ?? module.args[1] ?? 'none';
+          if (!(RESIDUAL_GATES as readonly PythonValue[]).includes(gate)) this.fail(here, `gate: expected ${RESIDUAL_GATES.map((g) => `"${g}"`).join(' or ')}, got ${describeValue(gate)}`);
+          const branch = module.args[0] ?? module.kwargs.branch;
+          if (typeof branch !== 'object') this.fail(here, 'expected Residual(nn.Sequential(…)…)');
+          if (gate === 'rezero') name('alpha');
+          const width = this.width;
+          const branchLayers = this.sequential(branch, `${here}.branch.`);
+          if (width !== undefined && this.width !== width) this.fail(here, `x + branch(x) needs the branch to keep ${width} features, it gives ${this.width}`);
+          layers.push({ type: 'residual', gate: gate as (typeof RESIDUAL_GATES)[number], layers: branchLayers });
+          break;
+        }
+        default: {
+          const activation = this.activation(module, here);
+          if (activation === undefined) {
+            this.fail(here, `${module.head} is not a module gradscope has (nn.Linear, nn.BatchNorm1d, nn.LayerNorm, Residual, ${Object.keys(ACTIVATION_OF_CLASS).join(', ')})`);
+          }
+          layers.push({ type: 'activation', activation });
+        }
+      }
+    }
+    return layers;
+  }
+
+  /** The activation an activation module computes (undefined for other modules); refuses one gradscope computes otherwise. */
+  private activation(call: PythonCall, path: string): OutputActivation | undefined {
+    const activation = ACTIVATION_OF_CLASS[call.head];
+    if (activation === undefined) return undefined;
+    if (activation === 'leaky-relu') {
+      const slope = call.args[0] ?? call.kwargs.negative_slope ?? LEAKY_RELU_SLOPE;
+      if (slope !== LEAKY_RELU_SLOPE) this.fail(path, `nn.LeakyReLU(${python(slope)}): gradscope's leaky-relu has slope ${LEAKY_RELU_SLOPE}`);
+    } else if (activation === 'softmax') {
+      const dim = call.args[0] ?? call.kwargs.dim;
+      if (dim !== -1 && dim !== 1) this.fail(path, `nn.Softmax(dim=${python(dim)}): gradscope's softmax is over the features (dim=-1)`);
+    } else if (call.args.length > 0 || Object.keys(call.kwargs).some((k) => k !== 'inplace')) {
+      this.fail(path, `${call.head} takes no arguments here`);
+    }
+    return activation;
+  }
+}
+
+/** An argument as Python spells it (True, not true), for messages. */
+function python(value: PythonValue | undefined): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'object') return `${value.head}(…)`;
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
