@@ -34,9 +34,10 @@ export interface WasmOptions {
    * Which binary to load: a SIMD one holds both variants, the scalar one only 'scalar'. Default
    * 'simd' where the engine has SIMD (its results round alike in every process and engine, so runs
    * and checkpoint resumes are bit-for-bit), else 'scalar'. 'fastest' measures once per process
-   * (about 70 ms with the two instantiations) whether 'simd-relaxed' (relaxed_madd in the dense
-   * products) is at least 3 % faster on this CPU and loads it if so: faster on some CPUs, but
-   * rounding may then differ between processes.
+   * whether 'simd-relaxed' (relaxed_madd in the dense products) is at least 3 % faster on this CPU,
+   * once both binaries run the engine's optimised code, and loads it if so (src/wasm/calibrate.ts:
+   * at most 15 ms of products; bench/RESULTS.md has what it adds to loading the default binary):
+   * faster on some CPUs, but rounding may then differ between processes.
    */
   binary?: Binary | 'fastest';
 }
@@ -77,7 +78,9 @@ export function fastestSimdBinary(): Promise<Binary> {
     if (!relaxedSimdSupported()) return 'simd';
     const candidates = await Promise.all(
       (['simd', 'simd-relaxed'] as const).map(async (binary) => {
-        // A product of ~4 MFLOP (~0.1 ms): long enough for a browser's coarse clock over 16 calls.
+        // A product of ~4 MFLOP (~0.08 ms): rounds of 4 calls outlast a browser's coarse clock step.
+        // Both binaries compile in parallel (loader.ts caches each module, so the kernels the
+        // caller then gets are instantiated from the same one, with the engine's optimised code).
         const [batch, nIn, nOut] = [64, 256, 128];
         const k = new WasmBackend(await instantiateCore(binary), 'simd', binary);
         const [z, a, w, b] = [k.alloc(batch * nOut), k.alloc(batch * nIn), k.alloc(nOut * nIn), k.alloc(nOut)];
