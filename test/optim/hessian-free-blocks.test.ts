@@ -4,7 +4,7 @@
  * test/layers/gauss-newton.test.ts), batch norm in 'batch' mode through its batch statistics.
  */
 import { describe, expect, it } from 'vitest';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { HessianFree, type HessianFreeReport } from '../../src/optim/hessian-free.js';
@@ -49,5 +49,24 @@ describe('Hessian-free on a block network: options', () => {
     expect(() => new HessianFree(net, { preconditioner: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/preconditioner.*layers\[1\] is batch-norm/) }));
     expect(new HessianFree(net).options.preconditioner).toBe(false);
     net.dispose();
+  });
+
+  // On wasm: OptimizerState holds float32 tensors, which round-trip f32 state exactly; the model
+  // JSON carries batch norm's running statistics.
+  it('state() and restore() continue a run bit for bit', async () => {
+    const { x, y } = quadrants(6);
+    const a = await createNetwork({ inputs: 2, loss: 'binary-cross-entropy', layers: LAYERS, backend: 'wasm', seed: 8 });
+    const hfA = new HessianFree(a, { maxIterations: 20 });
+    a.train(x, y, { optimizer: hfA, epochs: 3, batchSize: 64, shuffle: false });
+    const b = await Network.fromJSON(a.toJSON(), { backend: 'wasm' });
+    const hfB = new HessianFree(b, { maxIterations: 20 });
+    hfB.restore(hfA.state());
+    a.train(x, y, { optimizer: hfA, epochs: 2, batchSize: 64, shuffle: false });
+    b.train(x, y, { optimizer: hfB, epochs: 2, batchSize: 64, shuffle: false });
+    const values = (net: Network) => net.parameters().map((p) => Array.from(net.kernels.view(p.value)));
+    expect(values(b)).toEqual(values(a));
+    expect(hfB.lambda).toBe(hfA.lambda);
+    a.dispose();
+    b.dispose();
   });
 });
