@@ -1,10 +1,11 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
-import type { Diagnosis } from '../flow/diagnose.js';
+import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, sci } from './table.js';
 
 const percent = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
+const ratio = (v: number) => (Number.isNaN(v) ? '—' : `${v.toPrecision(3)}×`);
 
 /**
  * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer,
@@ -13,15 +14,15 @@ const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
  */
 export function traceTable(trace: Trace, record = trace.length - 1): string {
   const L = trace.layers;
-  const lastHidden = Math.max(0, L - 2);
+  const lastHidden = hiddenChain(trace).at(-1) ?? 0;
   const chainRecord = trace.lastRefreshed(record);
   const at = (metric: Parameters<Trace['at']>[0], l: number, r = record) => trace.at(metric, r, l);
   const rows = Array.from({ length: L }, (_, l) => [
-    l === L - 1 ? `output (${trace.activations[l]})` : `hidden ${l + 1} (${trace.activations[l]})`,
+    trace.blocks ? `${trace.layerLabel(l)} (${trace.activations[l]})` : l === L - 1 ? `output (${trace.activations[l]})` : `hidden ${l + 1} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
     num(at('deltaRms', l)),
-    l === L - 1 ? '' : `${(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)).toPrecision(3)}×`,
+    l === L - 1 ? '' : ratio(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
     num(at('chainFactor', l, chainRecord)),
     num(at('chainBound', l, chainRecord)),
     num(at('updateRatio', l)),
@@ -33,6 +34,18 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
     ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, `bound ‖W‖₂·max σ'${chainStep}`, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
   );
+}
+
+/**
+ * A block network's residual blocks at record `record` (default: the last): the per-example
+ * ‖∂C/∂x‖ through the skip and through the branch, their ratio, and ReZero's α.
+ */
+export function residualTable(trace: Trace, record = trace.length - 1): string {
+  const rows = (trace.blocks?.residuals ?? []).map((block, b) => {
+    const [skip, branch] = [trace.residualSeries('skipGradRms', b)[record], trace.residualSeries('branchGradRms', b)[record]];
+    return [block.name, block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];
+  });
+  return formatTable(['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows);
 }
 
 /** The verdict, the summary and the remedies, wrapped for a terminal. */

@@ -6,7 +6,7 @@
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import type { Diagnosis } from './diagnose.js';
-import { LAYER_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
+import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
 import { Trace, type TraceJSON } from './trace.js';
@@ -133,9 +133,11 @@ export interface ReportData {
   >;
 }
 
-const layerName = (trace: Trace, l: number) => (l === trace.layers - 1 ? 'output' : `hidden ${l + 1}`);
+const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
-const allLayers = (trace: Trace) => Array.from({ length: trace.layers }, (_, l) => l);
+/** The rows with a bias gradient ‖∂C/∂b‖: every layer of a dense network's trace; a block network's dense and norm layers (β). */
+const allLayers = (trace: Trace) =>
+  Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !trace.blocks || ['dense', 'batch-norm', 'layer-norm'].includes(trace.blocks.layers[l].type));
 
 function normOverTime(id: string, trace: Trace): string {
   return lineChart({
@@ -197,12 +199,12 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagno
     lineChart({
       id: `${id}-norm-vs-layer`,
       title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
-      xLabel: 'layer (1 = first hidden)',
+      xLabel: trace.blocks ? 'row of the trace (1 = first; names in the heatmap)' : 'layer (1 = first hidden)',
       yLabel: '‖∂C/∂b‖',
       logY: true,
       series: [0, trace.length - 1]
         .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((l) => l + 1), ys: Array.from(trace.row('biasGradNorm', r)) })),
+        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((l) => l + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
     }),
     heatmap({
       id: `${id}-heatmap`,
@@ -214,20 +216,71 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagno
     }),
     normOverTime(id, trace),
     saturation(id, trace),
-    lineChart({
-      id: `${id}-chain`,
-      title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) of the same step (log scale)",
-      xLabel: 'layer (1 = first hidden)',
-      yLabel: 'factor',
-      logY: true,
-      series: [
-        { name: 'measured', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainFactor', 0, l)) },
-        { name: 'bound', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainBound', 0, l)) },
-      ],
-    }),
+    ...(trace.blocks ? residualCharts(id, trace) : [chainChart(id, trace)]),
     ...lossAndAccuracy(id, trace),
     ...gradientHistograms(id, trace),
   ]);
+}
+
+/** The measured chain-rule factor per hidden layer beside its bound, at the first step (a dense network's trace). */
+function chainChart(id: string, trace: Trace): string {
+  return lineChart({
+    id: `${id}-chain`,
+    title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) of the same step (log scale)",
+    xLabel: 'layer (1 = first hidden)',
+    yLabel: 'factor',
+    logY: true,
+    series: [
+      { name: 'measured', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainFactor', 0, l)) },
+      { name: 'bound', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainBound', 0, l)) },
+    ],
+  });
+}
+
+/** Residual blocks drawn one chart each at most; a deeper network's are chosen evenly, the first and the last included. */
+export const REPORT_RESIDUAL_CHARTS = 8;
+
+/**
+ * A block network's residual blocks: for each (at most REPORT_RESIDUAL_CHARTS of them), the
+ * per-example ∂C/∂x through the skip and through the branch over training; with more blocks, the
+ * branch's share over depth at the first and the last step; with ReZero blocks, their α.
+ */
+function residualCharts(id: string, trace: Trace): string[] {
+  const blocks = trace.blocks!.residuals;
+  const B = blocks.length;
+  const shown = [...new Set(Array.from({ length: Math.min(B, REPORT_RESIDUAL_CHARTS) }, (_, i) => (B <= 1 ? 0 : Math.round((i * (B - 1)) / (Math.min(B, REPORT_RESIDUAL_CHARTS) - 1)))))];
+  const charts = shown.map((b) =>
+    lineChart({
+      id: `${id}-residual-${b}`,
+      title: `Residual block '${blocks[b].name}'${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
+      xLabel: 'step',
+      yLabel: '‖∂C/∂x‖',
+      logY: true,
+      time: true,
+      series: [
+        { name: 'skip', xs: trace.steps, ys: trace.residualSeries('skipGradRms', b) },
+        { name: 'branch', xs: trace.steps, ys: trace.residualSeries('branchGradRms', b) },
+      ],
+    }),
+  );
+  if (B > shown.length) {
+    const share = (r: number) => Array.from({ length: B }, (_, b) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]);
+    charts.push(
+      lineChart({
+        id: `${id}-residual-depth`,
+        title: `Branch ÷ skip share of ‖∂C/∂x‖ in each of the ${B} residual blocks, at the first and the last traced step (log scale)`,
+        xLabel: 'residual block (1 = first)',
+        yLabel: 'branch ÷ skip',
+        logY: true,
+        series: [0, trace.length - 1]
+          .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
+          .map((r) => ({ name: `step ${trace.steps[r]}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),
+      }),
+    );
+  }
+  const rezero = blocks.flatMap((block, b) => (block.gate === 'rezero' ? [{ name: `'${block.name}'`, xs: trace.steps, ys: trace.residualSeries('alpha', b) }] : []));
+  if (rezero.length) charts.push(lineChart({ id: `${id}-alpha`, title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series: rezero }));
+  return charts;
 }
 
 function diagnosisHtml(d: Diagnosis): string {
@@ -246,11 +299,13 @@ export const REPORT_RECORDS = 50;
 /** At most REPORT_RECORDS records of `trace`, evenly spaced, its first and last included (the trace itself when shorter). */
 function thinned(trace: Trace): Trace {
   if (trace.length <= REPORT_RECORDS) return trace;
-  const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run });
+  const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run, blocks: trace.blocks });
+  const residuals = RESIDUAL_METRIC_NAMES.flatMap((name) => Array.from({ length: trace.residualBlocks }, (_, b) => ({ name, b, values: trace.residualSeries(name, b) })));
   for (let i = 0; i < REPORT_RECORDS; i++) {
     const r = Math.round((i * (trace.length - 1)) / (REPORT_RECORDS - 1));
     const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r]);
     for (const name of LAYER_METRIC_NAMES) for (let l = 0; l < trace.layers; l++) out.set(name, k, l, trace.at(name, r, l));
+    for (const { name, b, values } of residuals) out.setResidual(name, k, b, values[r]);
   }
   out.histograms.push(...trace.histograms);
   return out;

@@ -25,11 +25,13 @@ let data = null;
 function csvOf(trace) {
   const names = Object.keys(trace.metrics);
   const cell = (v) => (v === null ? '' : String(v));
-  const lines = [['step', 'layer', 'loss', 'accuracy', ...names].join(',')];
+  const rows = trace.blocks ? trace.blocks.layers : null;
+  const lines = [['step', 'layer', 'loss', 'accuracy', ...names, ...(rows ? ['name', 'type'] : [])].join(',')];
   const layers = trace.sizes.length - 1;
   trace.steps.forEach((step, r) => {
     for (let l = 0; l < layers; l++) {
-      lines.push([step, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...names.map((n) => cell(trace.metrics[n][r][l]))].join(','));
+      const info = rows ? [rows[l].name, rows[l].type] : [];
+      lines.push([step, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...names.map((n) => cell(trace.metrics[n][r][l])), ...info].join(','));
     }
   });
   return lines.join('\\n') + '\\n';

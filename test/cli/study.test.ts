@@ -169,6 +169,38 @@ describe('gradscope study --model --data', async () => {
     expect(JSON.parse(fromBinary.stdout).curve).toEqual(JSON.parse(fromJson.stdout).curve);
   });
 
+  it('studies a block network: rows by module name, its residual blocks, the report and the CSV with names', async () => {
+    const blocks = await createNetwork({
+      inputs: 6,
+      seed: 2,
+      layers: [
+        { type: 'dense', units: 8 },
+        { type: 'batch-norm' },
+        { type: 'activation', activation: 'tanh' },
+        { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 8, activation: 'relu' }] },
+        { type: 'dense', units: 2, activation: 'softmax' },
+      ],
+    });
+    const blockPath = join(folder, 'blocks.json');
+    writeFileSync(blockPath, JSON.stringify(blocks.toJSON()));
+    blocks.dispose();
+    const csv = join(folder, 'blocks.csv');
+    const html = join(folder, 'blocks.html');
+    const { code, stdout, stderr } = await runCliInProcess(['study', '--model', blockPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--csv', csv, '--html', html]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^6 inputs → \[dense, batch-norm, activation, residual, dense\] on 30 rows, 2 epochs, 6 traced steps\.\n/);
+    expect(stdout).toMatch(/\n0 dense \(linear\) +/);
+    expect(stdout).toMatch(/\n4\.branch\.0 dense \(relu\) +/);
+    // A row without a bias has no ratio to show.
+    expect(stdout).toMatch(/\n3 activation \(tanh\) +— +— +\S+ +— /);
+    expect(stdout).toMatch(/Residual blocks at the last traced step:\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
+    expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type'].join(','));
+    expect(lines.slice(1, 7).map((line) => line.split(',').slice(-2).join(' '))).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);
+  });
+
   it.each([
     [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \(see gradscope --help\)$/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],

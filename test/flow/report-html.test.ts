@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { unitFailureMetric } from '../../src/flow/metrics.js';
-import { renderReport, REPORT_RECORDS, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
+import { renderReport, REPORT_RECORDS, REPORT_RESIDUAL_CHARTS, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 import type { DepthStudyResult } from '../../src/studies/depth.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { Trace } from '../../src/flow/trace.js';
@@ -56,6 +57,17 @@ const study: ReportSection = {
   tables: [{ header: ['run', 'verdict'], rows: [['sigmoid + standard', runs[0].diagnosis.verdict]] }],
   runs: [{ ...runs[0], id: 'act-0', label: 'sigmoid + standard', detail: 'summary' }],
 };
+
+/** A block network of ten residual blocks (five ReZero), more than the report draws one by one, traced over 60 steps (more records than it draws). */
+async function blockRun(): Promise<ReportRun> {
+  const blocks: LayerSpec[] = Array.from({ length: 10 }, (_, b) => ({ type: 'residual', gate: b % 2 ? 'none' : 'rezero', layers: [{ type: 'dense', units: 8, activation: 'relu' }] }));
+  const layers: LayerSpec[] = [{ type: 'dense', units: 8 }, { type: 'batch-norm' }, { type: 'activation', activation: 'tanh' }, ...blocks, { type: 'dense', units: 2, activation: 'softmax' }];
+  const net = await createNetwork({ inputs: 10, layers, backend: 'ref', seed: 3 });
+  net.train(x, y, { epochs: 15, batchSize: 10, learningRate: 0.1, trace: { every: 1, histogramSteps: [1] } });
+  const trace = net.trace!;
+  net.dispose();
+  return { label: 'residual blocks', trace, diagnosis: diagnose(trace) };
+}
 
 /** What the report writes for a value: the same float32. */
 const single = (values: ArrayLike<number>) => Array.from(values, (v) => Math.fround(v));
@@ -268,5 +280,90 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     await page.click('#run-0 .range button');
     expect(await viewBoxX(page, plots)).toEqual(whole);
     expect(await page.locator('#run-0 .range').isHidden()).toBe(true);
+  });
+});
+
+describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let html: string;
+  let blocks: ReportRun;
+  /** The records the report draws: every ⌈length/REPORT_RECORDS⌉-th, as it thins them. */
+  let drawn: number[];
+
+  beforeAll(async () => {
+    blocks = await blockRun();
+    const folder = await mkdtemp(join(tmpdir(), 'gradscope-report-blocks-'));
+    const file = join(folder, 'report.html');
+    html = await renderReport({ runs: [{ ...blocks, id: 'blocks' }] });
+    await writeFile(file, html);
+    const T = blocks.trace.length;
+    drawn = Array.from({ length: Math.min(T, REPORT_RECORDS) }, (_, i) => (T <= REPORT_RECORDS ? i : Math.round((i * (T - 1)) / (REPORT_RECORDS - 1))));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    errors = collectErrors(page);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('body[data-data="ready"]');
+  });
+  afterAll(async () => browser?.close());
+
+  it('opens with no error, within the size of a dense run\'s report', async () => {
+    expect(errors).toEqual([]);
+    expect(blocks.trace.length).toBeGreaterThan(REPORT_RECORDS);
+    // The main job's budget is 600 KB for its whole report; one block run takes a small part of it.
+    expect(html.length).toBeLessThan(300 * 1024);
+  });
+
+  it('labels the heatmap rows by module name and type, one per layer with a bias gradient', async () => {
+    const { trace } = blocks;
+    const rows = trace.blocks!.layers.flatMap((l, i) => (['dense', 'batch-norm', 'layer-norm'].includes(l.type) ? [i] : []));
+    const labels = await page.$$eval('#blocks-heatmap text.tick.y', (t) => t.map((e) => e.textContent));
+    for (const l of rows) expect(labels).toContain(trace.layerLabel(l));
+    expect(labels).toContain('0 dense');
+    expect(labels).toContain('4.branch.0 dense');
+    expect(labels).not.toContain('3 activation');
+    const cells = await page.$$eval('#blocks-heatmap g.row', (g) => g.map((row) => Array.from(row.querySelectorAll('rect'), (r) => Number(r.getAttribute('data-value')))));
+    expect(cells.length).toBe(rows.length);
+    cells.forEach((row, k) => expect(single(row)).toEqual(drawn.map((r) => Math.fround(Math.log10(trace.at('biasGradNorm', r, rows[k]))))));
+  });
+
+  it(`draws skip and branch per residual block (at most ${REPORT_RESIDUAL_CHARTS}), the branch's share over depth, and ReZero's α`, async () => {
+    const { trace } = blocks;
+    const B = trace.residualBlocks;
+    const charts = await attribute(page, '#blocks figure[id^="blocks-residual-"]', 'id');
+    const perBlock = charts.filter((id) => /-\d+$/.test(id));
+    expect(perBlock.length).toBe(REPORT_RESIDUAL_CHARTS);
+    expect(perBlock[0]).toBe('blocks-residual-0');
+    expect(perBlock.at(-1)).toBe(`blocks-residual-${B - 1}`);
+    const steps = drawn.map((r) => trace.steps[r]);
+    for (const id of perBlock) {
+      const b = Number(id.split('-').at(-1));
+      const series = (name: 'skipGradRms' | 'branchGradRms') => ({ xs: steps, ys: drawn.map((r) => trace.residualSeries(name, b)[r]) });
+      await expectLines(page, `#${id}`, [series('skipGradRms'), series('branchGradRms')]);
+      expect(await page.locator(`#${id} figcaption`).innerText()).toContain(`'${trace.blocks!.residuals[b].name}'`);
+    }
+    const share = (r: number) => Array.from({ length: B }, (_, b) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]);
+    const blocksAxis = Array.from({ length: B }, (_, b) => b + 1);
+    await expectLines(page, '#blocks-residual-depth', [{ xs: blocksAxis, ys: share(drawn[0]) }, { xs: blocksAxis, ys: share(drawn.at(-1)!) }]);
+    const rezero = trace.blocks!.residuals.flatMap((block, b) => (block.gate === 'rezero' ? [b] : []));
+    await expectLines(page, '#blocks-alpha', rezero.map((b) => ({ xs: steps, ys: drawn.map((r) => trace.residualSeries('alpha', b)[r]) })));
+    // No chain-rule chart: its bound is not measured through blocks.
+    expect(await page.locator('#blocks-chain').count()).toBe(0);
+  });
+
+  it('downloads the block trace with its names and residual metrics, and its CSV with the names', async () => {
+    const download = async (selector: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return readFile((await file.path())!, 'utf8');
+    };
+    const { trace } = blocks;
+    const json = Trace.fromJSON(JSON.parse(await download('#blocks a[data-format="json"]')));
+    expect(json.blocks).toEqual(trace.blocks);
+    expect(single(json.residualSeries('branchGradRms', 3))).toEqual(single(drawn.map((r) => trace.residualSeries('branchGradRms', 3)[r])));
+    const csv = (await download('#blocks a[data-format="csv"]')).trim().split('\n');
+    expect(csv[0]).toBe(trace.toCSV().split('\n')[0]);
+    expect(csv[1].endsWith(',0,dense')).toBe(true);
+    expect(csv.length).toBe(1 + drawn.length * trace.layers);
   });
 });

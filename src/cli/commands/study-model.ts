@@ -14,7 +14,7 @@ import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readDataFile, s
 import { ProgressBar } from '../progress.js';
 import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
-import { diagnosisText, traceTable } from '../trace-table.js';
+import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
 import { withFile } from './gradients.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
@@ -73,10 +73,12 @@ export const studyModelCommand: Command = {
         terminal.out(JSON.stringify({ diagnosis, curve, trace: trace.toJSON() }) + '\n');
         return;
       }
-      print(terminal, `[${net.sizes.join(',')}] on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`, '');
+      const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
+      print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, 'At the first step:', traceTable(trace, 0));
       print(terminal, '', 'At the last traced step:', traceTable(trace));
+      if (trace.residualBlocks > 0) print(terminal, '', 'Residual blocks at the last traced step:', residualTable(trace));
       print(terminal, '', diagnosisText(diagnosis));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
