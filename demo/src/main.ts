@@ -118,6 +118,8 @@ function configure(): void {
   running = false;
   showRunning();
   trainButton.disabled = stepButton.disabled = true;
+  // Noise moves the 2-D points only: for the digits it would rebuild the network and change nothing.
+  $<HTMLInputElement>('noise').disabled = settings.dataset === 'mnist';
   document.body.dataset.state = 'loading';
   post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) });
   setStatus(settings.dataset === 'mnist' ? 'Loading the digits and building the network…' : 'Building the network…');

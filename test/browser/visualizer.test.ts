@@ -184,6 +184,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#status').innerText()).toContain('784 →');
     // Digits and their predictions instead of an empty decision-boundary card.
     expect(await page.locator('#boundary-title').innerText()).toContain('digits');
+    // Noise is for the 2-D points: off for the digits.
+    expect(await page.locator('#noise').isDisabled()).toBe(true);
     const shown = async () => page.evaluate(() => ({ ...document.getElementById('chart-boundary')!.dataset }));
     const before = await shown();
     expect(before.labels!.split(',')).toHaveLength(DIGITS_SHOWN);
@@ -257,6 +259,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('?depth=2&act=tanh&init=glorot-uniform&data=circles&train=50&noise=0.1');
     expect(await page.locator('#trainPercent').inputValue()).toBe('50');
     expect(await page.locator('#noise').inputValue()).toBe('0.1');
+    expect(await page.locator('#noise').isDisabled()).toBe(false);
     await trainFor(page, 300);
     const status = await page.locator('#status').innerText();
     const test = /test: loss ([\d.e+-]+), accuracy ([\d.]+) %/.exec(status);
