@@ -298,7 +298,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await trainFor(page, 150);
     expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('vanishing');
     const blank = await page.evaluate(() => (document.getElementById('chart-heatmap-before') as HTMLCanvasElement).toDataURL());
-    const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).locator('button.apply');
+    // The first activation remedy: σ′ ≤ 1/4 (another, SELU, may follow).
+    const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).first().locator('button.apply');
     const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string };
     await apply.click();
     // The new network trains at once, the old run's map stays beside it, the URL holds the change.
