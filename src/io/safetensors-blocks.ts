@@ -8,8 +8,10 @@
  *   JSON), pytorch (the expression of src/io/pytorch-module.ts) and, when a residual block is in
  *   it, pytorch_residual (the Residual class to exec first).
  *
- * Reading needs gradscope's `layers` and `inputs`: the tensors are checked by name against the
- * state_dict those specs imply (every one present with its shape and dtype, none left over).
+ * Reading takes the specs from gradscope's `layers` and `inputs`, or, for a state_dict PyTorch saved
+ * itself, from the expression of its module (pytorch-import.ts), whose module indices name the
+ * tensors; either way every tensor the specs imply must be there with its shape and dtype, and
+ * none left over.
  */
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
