@@ -126,6 +126,12 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   gaussNewton?(): GaussNewtonOperator<T>;
   /** What the gradient-flow trace reads of a block network's layers (src/flow-taps.ts); absent on a dense Model, which the trace reads directly. */
   flowTaps?(): FlowTaps<T>;
+  /**
+   * After backprop(batch): out[i] += Σ_rows (the row's share of parameter i's gradient)², one
+   * tensor per entry of parameters(): the diagonal of Hessian-free's preconditioner (block
+   * networks; a dense Model's is built from its deltas).
+   */
+  squaredGradients?(out: readonly T[], batch: number): void;
 }
 
 /**

@@ -55,6 +55,9 @@ export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
     if (dx) this.k.activationBackward(this.activation, dx, dy, x, this.a.tensor, batch, this.units);
   }
 
+  /** No parameters: nothing to add. */
+  squaredGradients(): void {}
+
   /** The mean loss of the output against y, the activation fused in (its input x is the z). */
   loss(loss: Loss, y: T, x: T, batch: number): number {
     return this.k.loss(loss, this.activation, x, this.a.tensor, y, batch, this.units);

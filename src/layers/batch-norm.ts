@@ -10,7 +10,7 @@ import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
-import { createParameter, freeParameter, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
+import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
 
 export class BatchNormLayer<T extends Tensor> implements Layer<T> {
   readonly type = 'batch-norm';
@@ -39,6 +39,11 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
   private readonly ry: LazyRowTensor<T>;
   private readonly rScratchA: LazyRowTensor<T>;
   private readonly rScratchB: LazyRowTensor<T>;
+  /** squaredGradients' x̂ and scratch `[batch][n]`, and γ = 1, β = 0 `[n]` (allocated by its first call). */
+  private readonly xhat: LazyRowTensor<T>;
+  private readonly squares: LazyRowTensor<T>;
+  private readonly ones: LazyFilled<T>;
+  private readonly zeros: LazyFilled<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -55,7 +60,9 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.buffers = [this.runningMean, this.runningVar, this.batchesTracked];
     this.y = new RowTensor(k, units, capacity);
     this.unwantedDx = new LazyRowTensor(k, units);
-    [this.ry, this.rScratchA, this.rScratchB] = [0, 0, 0].map(() => new LazyRowTensor(k, units));
+    [this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares] = [0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, units));
+    this.ones = new LazyFilled(k, units, 1);
+    this.zeros = new LazyFilled(k, units, 0);
     [this.mean, this.invStd, this.discardMean, this.discardVar] = [0, 0, 0, 0].map(() => k.alloc(units));
   }
 
@@ -104,6 +111,14 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
   }
 
+  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed by the forward kernel with γ = 1, β = 0, its statistics and running-statistics update to scratch). */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
+    this.assertBatchStatistics('squaredGradients');
+    const xhat = this.xhat.get(batch);
+    this.k.batchNormForward(xhat, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    addAffineSquares(this.k, out, offset, dy, xhat, this.squares.get(batch), batch, this.units);
+  }
+
   private assertBatchStatistics(what: string): void {
     if (this.lastMode === 'eval' || this.lastMode === null) {
       throw new GradscopeError('INVALID_OPTION', `batch-norm: ${what} needs a forward with batch statistics ('train' or 'batch'), not 'eval'`);
@@ -121,12 +136,14 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.y.reserve(batch);
     this.unwantedDx.reserve(batch);
     this.ry.reserve(batch);
+    this.xhat.reserve(batch);
+    this.squares.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
     for (const b of this.buffers) this.k.free(b.value);
     for (const t of [this.mean, this.invStd, this.discardMean, this.discardVar]) this.k.free(t);
-    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB]) t.dispose();
+    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares, this.ones, this.zeros]) t.dispose();
   }
 }

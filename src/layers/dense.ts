@@ -22,6 +22,9 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   private readonly ra: LazyRowTensor<T>;
   /** A zero bias `[units]`, for the R-pass's second product (allocated by the first rForward). */
   private readonly zeroBias: LazyRowTensor<T>;
+  /** dz² and x² for squaredGradients (allocated by its first call). */
+  private readonly dzSquared: LazyRowTensor<T>;
+  private readonly xSquared: LazyRowTensor<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -41,6 +44,8 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     this.rz = new LazyRowTensor(k, units);
     this.ra = new LazyRowTensor(k, units);
     this.zeroBias = new LazyRowTensor(k, units);
+    this.dzSquared = new LazyRowTensor(k, units);
+    this.xSquared = new LazyRowTensor(k, inputs);
   }
 
   get output(): T {
@@ -103,6 +108,17 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     k.activationBackward(this.activation, ra, rz, this.z.tensor, this.a.tensor, batch, this.units);
   }
 
+  /** Row x's share of ∇W is dz_x·x_xᵀ, of ∇b dz_x: out += (dz²)ᵀ·x², Σ dz² (dz as the last backward left it; dy is not needed). */
+  squaredGradients(_dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
+    const k = this.k;
+    const dz2 = this.dzSquared.get(batch);
+    const x2 = this.xSquared.get(batch);
+    k.mul(dz2, this.dz.tensor, this.dz.tensor, batch * this.units);
+    k.mul(x2, x, x, batch * this.inputs);
+    k.denseBackwardWeights(out[offset], dz2, x2, batch, this.inputs, this.units);
+    k.denseBackwardBias(out[offset + 1], dz2, batch, this.units);
+  }
+
   /** The mean loss of the output against y (`[batch][units]`), with the output activation fused in. */
   loss(loss: Loss, y: T, _x: T, batch: number): number {
     return this.k.loss(loss, this.activation, this.z.tensor, this.a.tensor, y, batch, this.units);
@@ -124,11 +140,11 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   }
 
   reserve(batch: number): void {
-    for (const t of [this.z, this.a, this.dz, this.rz, this.ra]) t.reserve(batch);
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.dzSquared, this.xSquared]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.zeroBias]) t.dispose();
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.zeroBias, this.dzSquared, this.xSquared]) t.dispose();
   }
 }

@@ -6,7 +6,7 @@
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Parameter } from './layer.js';
 import { NORM_EPSILON } from './spec.js';
-import { createParameter, freeParameter, LazyRowTensor, RowTensor } from './tensors.js';
+import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor } from './tensors.js';
 
 export class LayerNormLayer<T extends Tensor> implements Layer<T> {
   readonly type = 'layer-norm';
@@ -20,14 +20,19 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
   private readonly mean: RowTensor<T>;
   private readonly invStd: RowTensor<T>;
   private readonly unwantedDx: LazyRowTensor<T>;
-  /** The R-operator's buffers (allocated by the first rForward): R{y}; R{x̂}; γ tiled over the rows; recomputed row statistics `[batch]`; dγ, dβ sums nobody reads `[n]`; ones `[n]`. */
+  /**
+   * Buffers of rForward and squaredGradients (allocated by their first call): R{y}; R{x̂} (or x̂);
+   * γ tiled over the rows (or scratch); recomputed row statistics `[batch]`; dγ, dβ sums nobody
+   * reads `[n]`; ones and zeros `[n]`.
+   */
   private readonly ry: LazyRowTensor<T>;
   private readonly rxhat: LazyRowTensor<T>;
   private readonly gammaRows: LazyRowTensor<T>;
   private readonly rMean: LazyRowTensor<T>;
   private readonly rInvStd: LazyRowTensor<T>;
   private readonly unwantedSums: LazyRowTensor<T>;
-  private readonly ones: LazyRowTensor<T>;
+  private readonly ones: LazyFilled<T>;
+  private readonly zeros: LazyFilled<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -45,7 +50,8 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     [this.ry, this.rxhat, this.gammaRows] = [0, 0, 0].map(() => new LazyRowTensor(k, units));
     [this.rMean, this.rInvStd] = [0, 0].map(() => new LazyRowTensor(k, 1));
     this.unwantedSums = new LazyRowTensor(k, units);
-    this.ones = new LazyRowTensor(k, units);
+    this.ones = new LazyFilled(k, units, 1);
+    this.zeros = new LazyFilled(k, units, 0);
   }
 
   get rOutput(): T {
@@ -82,18 +88,17 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     const gammaRows = this.gammaRows.get(batch);
     const sums = this.unwantedSums.get(1);
     k.zero(rxhat, n);
-    k.layerNormBackward(rxhat, sums, sums, rx, x, this.mean.tensor, this.invStd.tensor, this.onesTensor(), batch, this.units);
+    k.layerNormBackward(rxhat, sums, sums, rx, x, this.mean.tensor, this.invStd.tensor, this.ones.get(), batch, this.units);
     k.copy2d(gammaRows, 0, this.units, this.weight.value, 0, 0, batch, this.units);
     k.mul(rxhat, rxhat, gammaRows, n);
     k.axpy(ry, rxhat, n, 1);
   }
 
-  /** A `[n]` tensor of ones (written on first use). */
-  private onesTensor(): T {
-    const fresh = !this.ones.allocated;
-    const ones = this.ones.get(1);
-    if (fresh) this.k.write(ones, new Float64Array(this.units).fill(1));
-    return ones;
+  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed into scratch by the forward kernel with γ = 1, β = 0). */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
+    const xhat = this.rxhat.get(batch);
+    this.k.layerNormForward(xhat, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, NORM_EPSILON);
+    addAffineSquares(this.k, out, offset, dy, xhat, this.gammaRows.get(batch), batch, this.units);
   }
 
   reserve(batch: number): void {
@@ -102,6 +107,6 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones]) t.dispose();
+    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones, this.zeros]) t.dispose();
   }
 }

@@ -47,6 +47,12 @@ export interface Layer<T extends Tensor = Tensor> {
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
   /** R{output} of the last rForward, `[batch][units]`. */
   readonly rOutput: T;
+  /**
+   * After backward(dy, …, x, batch): out[offset + i] += Σ_rows (the row's share of parameter i's
+   * gradient)², elementwise: the diagonal Martens' Hessian-free preconditioner is built from (each
+   * row's share is its per-example gradient / batch where rows are independent). dy is read only.
+   */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void;
   /** Room for `batch` rows in the activation buffers; allocates only when batch exceeds the capacity. */
   reserve(batch: number): void;
   /** Frees every tensor the layer owns. */
@@ -78,6 +84,8 @@ export interface LayerStack<T extends Tensor = Tensor> {
   /** The R-operator's forward pass through every layer in order (as Layer.rForward). */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
   readonly rOutput: T;
+  /** Each layer's squaredGradients in order (as Layer.squaredGradients), after backward(dy, …, x, batch). */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void;
   reserve(batch: number): void;
   dispose(): void;
 }

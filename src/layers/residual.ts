@@ -7,7 +7,7 @@
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, LayerStack, Mode, Parameter, StateBuffer } from './layer.js';
 import type { ResidualGate } from './spec.js';
-import { createParameter, freeParameter, LazyRowTensor, prefixed, RowTensor } from './tensors.js';
+import { createParameter, freeParameter, LazyFilled, LazyRowTensor, prefixed, RowTensor } from './tensors.js';
 
 export class ResidualBlock<T extends Tensor> implements Layer<T> {
   readonly type = 'residual';
@@ -32,6 +32,11 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   private readonly unwantedDx: LazyRowTensor<T>;
   /** R{y} of the last rForward (allocated by the first). */
   private readonly ry: LazyRowTensor<T>;
+  /** squaredGradients' dy ⊙ branch `[batch][n]`, its row sums `[batch]`, ones `[n]` and a zero bias `[1]` (allocated by its first call). */
+  private readonly gateShares: LazyRowTensor<T>;
+  private readonly rowSums: LazyRowTensor<T>;
+  private readonly ones: LazyFilled<T>;
+  private readonly zeroBias: LazyFilled<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -48,6 +53,10 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     this.branchDx = new RowTensor(k, this.inputs, capacity);
     this.unwantedDx = new LazyRowTensor(k, this.inputs);
     this.ry = new LazyRowTensor(k, this.inputs);
+    this.gateShares = new LazyRowTensor(k, this.inputs);
+    this.rowSums = new LazyRowTensor(k, 1);
+    this.ones = new LazyFilled(k, this.inputs, 1);
+    this.zeroBias = new LazyFilled(k, 1, 0);
   }
 
   get units(): number {
@@ -86,6 +95,23 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     k.rezeroForward(ry, ry, this.branch.output, v[offset], n);
   }
 
+  /**
+   * ReZero's α: row x's share of ∇α is Σ_j dy ⊙ branch(x) over the row (row sums as a product with
+   * a row of ones); the branch's layers from the ∂L/∂branch the last backward left.
+   */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
+    const k = this.k;
+    if (this.alpha) {
+      const shares = this.gateShares.get(batch);
+      const sums = this.rowSums.get(batch);
+      k.mul(shares, dy, this.branch.output, batch * this.inputs);
+      k.denseForward(sums, shares, this.ones.get(), this.zeroBias.get(), batch, this.inputs, 1);
+      k.mul(sums, sums, sums, batch);
+      k.denseBackwardBias(out[offset], sums, batch, 1);
+    }
+    this.branch.squaredGradients(this.dBranch.tensor, x, batch, out, this.alpha ? offset + 1 : offset);
+  }
+
   backward(dy: T, dx: T | null, x: T, batch: number): void {
     const n = batch * this.inputs;
     const dBranch = this.dBranch.tensor;
@@ -122,12 +148,12 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
 
   reserve(batch: number): void {
     this.branch.reserve(batch);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry]) t.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.gateShares, this.rowSums]) t.reserve(batch);
   }
 
   dispose(): void {
     this.branch.dispose();
     if (this.alpha) freeParameter(this.k, this.alpha);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry]) t.dispose();
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.gateShares, this.rowSums, this.ones, this.zeroBias]) t.dispose();
   }
 }

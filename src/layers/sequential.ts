@@ -92,6 +92,25 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     }
   }
 
+  /** Each layer's squaredGradients after backward(dy, …, x, batch), layer i from the ∂L/∂(its output) that backward left. */
+  squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
+    const last = this.layers.length - 1;
+    for (let i = 0; i <= last; i++) {
+      this.layers[i].squaredGradients(i === last ? dy : this.grads[i].tensor, this.inputOf(i, x), batch, out, offset + this.parameterOffset[i]);
+    }
+  }
+
+  /**
+   * After lossBackward(…, x, batch): out[i] += Σ_rows (the row's share of parameter i's gradient of
+   * the mean loss)², for every parameter in `parameters` order (Martens' preconditioner's diagonal
+   * is batch times this).
+   */
+  lossSquaredGradients(x: T, batch: number, out: readonly T[]): void {
+    // A fused output layer keeps its own ∂L/∂z (a dense layer) or has no parameters (an activation
+    // layer); otherwise lossBackward's gradient at the output is in outputGrad.
+    this.squaredGradients(this.outputGrad.get(batch), x, batch, out, 0);
+  }
+
   /**
    * The loss's input in the last forward on x (what a fused loss differentiates): the output
    * layer's pre-activation when it is fused with the loss (a dense layer's z, an activation layer's

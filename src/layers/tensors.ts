@@ -45,11 +45,6 @@ export class LazyRowTensor<T extends Tensor> {
     readonly width: number,
   ) {}
 
-  /** Whether the tensor exists yet. */
-  get allocated(): boolean {
-    return this.rows !== null;
-  }
-
   /** The tensor, with room for at least `batch` rows. */
   get(batch: number): T {
     this.rows ??= new RowTensor(this.k, this.width, Math.max(batch, this.capacity));
@@ -65,6 +60,39 @@ export class LazyRowTensor<T extends Tensor> {
   dispose(): void {
     this.rows?.dispose();
   }
+}
+
+/** A `[width]` tensor of one value, written on first use (ones for normalising with γ = 1; zeros are what alloc gives). */
+export class LazyFilled<T extends Tensor> {
+  private t: T | null = null;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    readonly width: number,
+    readonly value: number,
+  ) {}
+
+  get(): T {
+    this.t ??= tensorFrom(this.k, new Float64Array(this.width).fill(this.value));
+    return this.t;
+  }
+
+  dispose(): void {
+    if (this.t) this.k.free(this.t);
+  }
+}
+
+/**
+ * Each row's share of an affine normalisation's γ and β gradients is dy ⊙ x̂ and dy:
+ * out[offset] += Σ_rows (dy ⊙ x̂)², out[offset + 1] += Σ_rows dy² (`[batch][n]` each; scratch as large).
+ */
+export function addAffineSquares<T extends Tensor>(k: Kernels<T>, out: readonly T[], offset: number, dy: T, xhat: T, scratch: T, batch: number, n: number): void {
+  const size = batch * n;
+  k.mul(scratch, dy, xhat, size);
+  k.mul(scratch, scratch, scratch, size);
+  k.denseBackwardBias(out[offset], scratch, batch, n);
+  k.mul(scratch, dy, dy, size);
+  k.denseBackwardBias(out[offset + 1], scratch, batch, n);
 }
 
 /** A tensor holding `values`. */

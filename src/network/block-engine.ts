@@ -245,6 +245,11 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     };
   }
 
+  /** Σ_rows (each row's share of every parameter's gradient)², after backprop (Sequential.lossSquaredGradients). */
+  squaredGradients(out: readonly T[], batch: number): void {
+    this.stack.lossSquaredGradients(this.inputRows.tensor, batch, out);
+  }
+
   checkOutputs(first: number, count: number, label: string): void {
     const k = this.kernels;
     if (Number.isFinite(k.maxAbs(this.output, count * this.outputSize))) return;

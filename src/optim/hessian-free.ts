@@ -25,8 +25,9 @@
  * On a block network (batch and layer norm, residual blocks, activation layers) the products run
  * through the layers' R-operator (net.gaussNewton(), src/layers/gauss-newton.ts) over a forward of
  * the curvature rows alone in 'batch' mode, so batch norm's statistics are those rows' and J
- * differentiates through them; there is no preconditioner (its diagonal needs per-example
- * gradients of dense layers).
+ * differentiates through them. The preconditioner's diagonal is Σ over rows of each row's share of
+ * the batch gradient, squared (net.squaredGradients(); the per-example gradients where rows are
+ * independent, as in a dense network; with batch norm the rows' shares of one coupled gradient).
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -61,10 +62,7 @@ export interface HessianFreeOptions {
   decay?: number;
   /** Fraction of the loaded batch used for curvature products (default 0.25; at least 32 rows or the whole batch). */
   curvatureFraction?: number;
-  /**
-   * Use Martens' diagonal preconditioner (default true; false on a block network, which refuses
-   * true: the diagonal is built from per-example gradients of dense layers).
-   */
+  /** Use Martens' diagonal preconditioner (default true). */
   preconditioner?: boolean;
   /** Backtrack over stored CG iterates (default true). */
   backtracking?: boolean;
@@ -199,12 +197,9 @@ export class HessianFree implements Optimizer {
       minIterations: checkNumber(options.minIterations, 'hessian-free: minIterations', { min: 1, max: maxIterations, integer: true }, d.minIterations),
       decay: checkNumber(options.decay, 'hessian-free: decay', { min: 0, max: 1 }, d.decay),
       curvatureFraction: checkNumber(options.curvatureFraction, 'hessian-free: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
-      preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', this.dense !== null && d.preconditioner),
+      preconditioner: checkBoolean(options.preconditioner, 'hessian-free: preconditioner', d.preconditioner),
       backtracking: checkBoolean(options.backtracking, 'hessian-free: backtracking', d.backtracking),
     };
-    if (!this.dense && this.options.preconditioner) {
-      throw invalidOption(`hessian-free: preconditioner: Martens' diagonal is built from per-example gradients of dense layers, and this network has other layers (${net.firstNonDense}); leave it out or set it false`);
-    }
     this.lambda = this.options.damping;
     this.schedule = backtrackSchedule(maxIterations);
     this.q = new Float64Array(maxIterations + 1);
@@ -226,7 +221,10 @@ export class HessianFree implements Optimizer {
     const lossBefore = net.lossOfLastForward(batch);
     let g = gradientsOf(net);
     const lambda = this.lambda;
-    if (this.options.preconditioner) this.updatePreconditioner(this.dense!, batch, lambda);
+    if (this.options.preconditioner) {
+      if (this.dense) this.updatePreconditioner(this.dense, batch, lambda);
+      else this.updateBlockPreconditioner(net, batch, lambda);
+    }
     if (b.gradient) {
       // A block network's products run through its backward pass, over the curvature rows' own
       // forward (batch norm's statistics are those rows'); a dense Model's read the prefix of this one.
@@ -369,6 +367,15 @@ export class HessianFree implements Optimizer {
       k.denseBackwardWeights(b.diagonal[2 * l], s.deltas, s.inputs, batch, nIn, nOut);
       k.denseBackwardBias(b.diagonal[2 * l + 1], s.deltas, batch, nOut);
     }
+    for (let i = 0; i < b.diagonal.length; i++) k.martensPreconditioner(b.inverseM[i], b.diagonal[i], b.diagonal[i].length, batch, lambda);
+  }
+
+  /** The same M⁻¹ on a block network, its diagonal from net.squaredGradients() (batch·Σ_rows share², as above). */
+  private updateBlockPreconditioner(net: Trainable, batch: number, lambda: number): void {
+    const k = net.kernels;
+    const b = this.buffers!;
+    for (const t of b.diagonal) k.zero(t);
+    net.squaredGradients!(b.diagonal, batch);
     for (let i = 0; i < b.diagonal.length; i++) k.martensPreconditioner(b.inverseM[i], b.diagonal[i], b.diagonal[i].length, batch, lambda);
   }
 
