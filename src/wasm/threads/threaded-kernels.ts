@@ -34,10 +34,11 @@ export interface ThreadedOptions {
   /** Dense products below this many flops run on the main thread alone (default 2²¹). */
   minFlops?: number;
   /**
-   * Products are split only when every thread gets at least this many batch rows (default 64).
+   * Products (and batch gathers and activation passes) are split only when every thread gets at
+   * least this many batch rows (default 64).
    * Each thread packs the whole weight matrix for its rows, and waking a worker costs tens of µs,
    * so thin parts lose: at batch 64 on [784,100,100,10] two threads ran 0.6–1.3× one thread
-   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md).
+   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md as of commit d5cbaeb, load 1.6).
    */
   minRowsPerThread?: number;
 }
