@@ -16,7 +16,7 @@
  *   end−4 u32    CRC-32 of every byte before it
  * Version 2 holds a block network (built from layer specs), laid out the same way except: the
  * header's { inputs, loss, layers } replace { loss, sizes, activations }, and the payload holds
- * every parameter and state buffer in PyTorch's state_dict order (stateLayout of the layers; batch
+ * every parameter and state buffer in PyTorch's state_dict order (blockTensorLayout of the layers; batch
  * norm's running statistics and num_batches_tracked included) before the optimiser's tensors.
  * Networks of dense layers keep writing version 1.
  * Every size is checked against the file's length before anything is allocated.
@@ -309,7 +309,7 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
   };
 }
 
-/** The tensors' lengths a version 2 header describes (its layers' stateLayout), and how to read them into BlockModelData (checked whole). */
+/** The tensors' lengths a version 2 header describes (its layers' blockTensorLayout), and how to read them into BlockModelData (checked whole). */
 function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: (n: number, where: string) => Float32Array) => BlockModelData } {
   const { inputs, layers, layout } = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
   return {

@@ -76,7 +76,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   private readonly targetRows: RowTensor<T>;
   private taps: FlowTaps<T> | undefined;
 
-  /** A network of `config`'s layers, initialised from its seed, or holding `initial` (every tensor of stateLayout, in its order; checked by the caller). */
+  /** A network of `config`'s layers, initialised from its seed, or holding `initial` (every tensor of blockTensorLayout, in its order; checked by the caller). */
   constructor(kernels: Kernels<T>, config: BlockConfig, initial?: readonly BlockTensor[]) {
     this.k = kernels;
     this.loss = config.loss;
