@@ -419,4 +419,4 @@ ratio = traced step over the untraced one.
 ${markdownTable(traceRows)}
 `;
 writeFileSync(RESULTS, md);
-log(`wrote ${RESULTS} (${ms(seconds * 1000)} ms of benchmarks)`);
+log(`wrote ${RESULTS} (${seconds.toFixed(0)} s of benchmarks)`);
