@@ -24,7 +24,7 @@ import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { runThreadsBench } from './threads.bench.js';
-import { runTraceBench } from './trace.bench.js';
+import { runBlockTraceBench, runTraceBench } from './trace.bench.js';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
@@ -101,7 +101,7 @@ const share = (batch: number, group: string) => profile.find((r) => r.batch === 
 const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
 
 log('gradient-flow trace cost');
-const trace = await runTraceBench();
+const trace = [...(await runTraceBench()), ...(await runBlockTraceBench())];
 const traceRows: ReportRow[] = trace.map((r) => ({ suite: 'trace', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
 
 log('peers: tfjs-wasm, tfjs-cpu, brain.js');

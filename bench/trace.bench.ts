@@ -11,7 +11,8 @@ import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
-import { denseModelOf } from '../src/model.js';
+import { denseModelOf, MODEL } from '../src/model.js';
+import type { LayerSpec } from '../src/layers/spec.js';
 
 export const TRACE_BENCH_SIZES = [784, 100, 100, 10];
 export const TRACE_BENCH_BATCH = 64;
@@ -74,9 +75,67 @@ export async function runTraceBench(opts: { time?: number } = {}): Promise<Trace
   });
 }
 
+/** The block network of the block rows: batch norm before relu, two residual blocks of two dense layers (one ReZero), softmax. */
+export const BLOCK_TRACE_BENCH_LAYERS: LayerSpec[] = [
+  { type: 'dense', units: 100 },
+  { type: 'batch-norm' },
+  { type: 'activation', activation: 'relu' },
+  { type: 'residual', layers: [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'dense', units: 100 }] },
+  { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'dense', units: 100 }] },
+  { type: 'dense', units: 10, activation: 'softmax' },
+];
+
+/** The same steps on a block network (784 inputs, BLOCK_TRACE_BENCH_LAYERS), batch 64: untraced, traced every step, every 10th. */
+export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<TraceBenchRow[]> {
+  const cases: { name: string; trace?: TraceOptions }[] = [
+    { name: 'block step, no trace' },
+    { name: 'block step, trace every step', trace: { every: 1 } },
+    { name: 'block step, trace every 10th step', trace: { every: 10 } },
+  ];
+  const bench = new Bench({ time: opts.time ?? 1500, warmupTime: 300 });
+  const opened: { net: Network; recorder?: TraceRecorder }[] = [];
+  for (const c of cases) {
+    const kernels = await createWasmKernels({ variant: 'simd' });
+    const net = await createNetwork({ inputs: 784, layers: BLOCK_TRACE_BENCH_LAYERS, init: 'he-normal', seed: 1, backend: kernels });
+    const model = net[MODEL];
+    const rng = new Rng(1);
+    model.ensureCapacity(TRACE_BENCH_BATCH);
+    net.kernels.write(model.input, Float32Array.from({ length: TRACE_BENCH_BATCH * 784 }, () => rng.uniform()));
+    net.kernels.write(model.targets, Float32Array.from({ length: TRACE_BENCH_BATCH * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)));
+    const sgd = new Sgd(net);
+    const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
+    opened.push({ net, recorder });
+    // As train() does it: forward, the probes set for this step, backprop, the recorder, the update.
+    bench.add(c.name, () => {
+      model.forward(TRACE_BENCH_BATCH, 'train');
+      recorder?.beforeBackprop(model.step + 1);
+      const loss = model.backprop(TRACE_BENCH_BATCH);
+      const traced = recorder?.wants(model.step + 1) === true;
+      if (traced) recorder!.afterBackprop(TRACE_BENCH_BATCH, loss);
+      sgd.step(model, LEARNING_RATE, TRACE_BENCH_BATCH);
+      model.step++;
+      if (traced) recorder!.afterStep();
+    });
+  }
+  await bench.run();
+  opened.forEach(({ net, recorder }) => {
+    recorder?.close();
+    net.dispose();
+  });
+  const base = medianMs(bench, cases[0].name);
+  return cases.map((c) => {
+    const ms = medianMs(bench, c.name);
+    return { name: c.name, medianMs: ms, ratio: ms / base };
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`trace cost on [${TRACE_BENCH_SIZES.join(',')}] batch ${TRACE_BENCH_BATCH}, wasm-simd (ratio: over the untraced step; goal ≤ 1.10)`);
   for (const row of await runTraceBench()) {
+    console.log(`${row.name.padEnd(52)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(3).padStart(6)}×`);
+  }
+  console.log(`block network: 784 → [${BLOCK_TRACE_BENCH_LAYERS.map((l) => l.type).join(', ')}], batch ${TRACE_BENCH_BATCH}`);
+  for (const row of await runBlockTraceBench()) {
     console.log(`${row.name.padEnd(52)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(3).padStart(6)}×`);
   }
 }
