@@ -486,46 +486,46 @@ function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidde
   const gates = new Set(trace.blocks?.residuals.map((b) => b.gate));
   const saturating = hidden.some(isSaturating);
   const f = hidden.find((a) => a !== 'linear') ?? 'linear';
-  const normalised = (type: 'batch-norm' | 'layer-norm') =>
-    `layers: each hidden layer as { type: 'dense', units }, { type: '${type}' }, { type: 'activation', activation: '${f}' } (the norm before the nonlinearity)`;
+  // The norm between the dense layer and its nonlinearity, as Ioffe & Szegedy place it.
+  const normalised = (alternative: string) =>
+    `layers: { type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`;
   if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
     const why = {
-      dead: "centres each unit's z over the batch (mean β = 0 at the start), so a unit is active on part of every batch and cannot die for all of it (Ioffe & Szegedy 2015).",
-      saturated: "holds each unit's z at mean β and spread γ over the batch (0 and 1 at the start), so it cannot drift to where σ'(z) ≈ 0, whatever the weights do (Ioffe & Szegedy 2015).",
-      vanishing:
-        "gives each unit's z mean β and spread γ over the batch (0 and 1 at the start) whatever the scale of the weights, so the units work where σ' is large and the gradient's size no longer follows the weights' scale from layer to layer (Ioffe & Szegedy 2015).",
+      dead: "centres each unit's z over the batch, so it is active on part of every batch (Ioffe & Szegedy 2015).",
+      saturated: "holds z at mean 0, spread 1 over the batch, away from where σ' ≈ 0 (Ioffe & Szegedy 2015)",
+      vanishing: "z gets mean 0, spread 1 over the batch whatever the weights' scale (Ioffe & Szegedy 2015)",
     }[verdict as 'dead' | 'saturated' | 'vanishing'];
     // Against saturation one normalisation is enough, so a network with either is offered neither
-    // again; against dead units only batch norm before the relu helps (a norm after it sees zeros).
+    // again, and layer norm is the alternative; against dead units only batch norm before the relu
+    // helps (a norm after it sees zeros).
     const normalises = types.has('batch-norm') || types.has('layer-norm');
-    if (verdict === 'dead' ? !types.has('batch-norm') : !normalises) add(normalised('batch-norm'), why);
-    if (verdict !== 'dead' && !normalises) {
-      add(normalised('layer-norm'), "normalises each example's z over the layer's units instead of over the batch: the same effect on saturation, for any batch size, also at one example (Ba, Kiros & Hinton 2016).");
+    if (verdict === 'dead') {
+      if (!types.has('batch-norm')) add(normalised(''), why);
+    } else if (!normalises) {
+      add(normalised(" (or 'layer-norm')"), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`);
     }
   }
+  const branch = `layers: [{ type: 'dense', units, activation: '${f}' }]`;
+  const rezeroWhy = "each block starts as the identity (α = 0): every layer gets the output's gradient (Bachlechner et al. 2020).";
   if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
     add(
-      `layers: each hidden layer after the first as { type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (a branch keeps the width)`,
-      "the skip passes ∂C/∂y on unchanged, so each block's input gets the gradient of its output however much the branch shrinks it: the first layers learn at the speed of the last (He et al. 2016).",
+      `layers: { type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`,
+      'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
     );
-  }
-  if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
-    add(
-      `layers: { type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first`,
-      'each block starts as the identity (α = 0), so at the start every layer gets the output\'s gradient unchanged and nothing explodes; each α then learns how much of its branch to use (Bachlechner et al. 2020).',
-    );
+  } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
+    add(gates.size ? "layers: gate: 'rezero' in each { type: 'residual' } block" : `layers: { type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`, rezeroWhy);
   }
   const drift = activationDrift(trace, e);
   if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
-    const measured = `the hidden activations' spread at the last hidden layer is ${fmt(drift)}× the first's (median)`;
+    const measured = `activations' spread, last ÷ first hidden layer: ${fmt(drift)}`;
     if (!hidden.includes('selu')) {
       add(
         trace.blocks ? "layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'" : "activation: 'selu', init: 'lecun-normal'",
-        `${measured}; SELU units with LeCun-normal weights pull every layer's activations towards mean 0 and variance 1 (Klambauer et al. 2017), so neither they nor the gradient drift with depth.`,
+        `${measured}; SELU with LeCun-normal weights keeps activations near mean 0, variance 1 with depth (Klambauer et al. 2017).`,
       );
     }
     if (!trace.run.lsuv) {
-      add("init: 'lsuv', and train(x, y, { lsuv: true }) (or net.initLsuv(x))", `${measured}; LSUV rescales each layer's orthonormal weights on a batch so that its output has variance 1 (Mishkin & Matas 2015).`);
+      add("init: 'lsuv', train(x, y, { lsuv: true })", `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
     }
   }
 }

@@ -32,9 +32,10 @@ interface Scenario {
   added?: RegExp[];
 }
 
-const BATCH_NORM = /^layers: each hidden layer as \{ type: 'dense', units \}, \{ type: 'batch-norm' \}/;
-const RESIDUAL = /^layers: each hidden layer after the first as \{ type: 'residual'/;
-const REZERO = /^layers: \{ type: 'residual', gate: 'rezero'/;
+const BATCH_NORM = /^layers: \{ type: 'dense', units \}, \{ type: 'batch-norm' \}( \(or 'layer-norm'\))?, \{ type: 'activation', activation: '[a-z-]+' \} for each hidden layer$/;
+const RESIDUAL = /^layers: \{ type: 'residual', layers: \[\{ type: 'dense', units, activation: '[a-z-]+' \}\] \} \(or with gate: 'rezero'\) for each hidden layer after the first$/;
+/** ReZero: as the residual remedy's alternative, as new blocks, or as the gate of the network's blocks. */
+const REZERO = /gate: 'rezero'/;
 const SELU = /^activation: 'selu', init: 'lecun-normal'/;
 const LSUV = /^init: 'lsuv'/;
 
