@@ -5,6 +5,8 @@ import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from
 
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
+/** The remedies that add layers (norms, residual blocks), charted apart from those that change activations and initialisations: at most ten lines a chart, one colour each. */
+const BLOCK_REMEDIES = new Set(['batch-norm-sigmoid', 'batch-norm-relu', 'layer-norm', 'residual', 'rezero']);
 
 /** A numeric failure's first clause, e.g. "epoch 0, batch 1 (step 2): the loss is NaN" (the JSON has all of it). */
 const shortStop = (stopped: string) => stopped.split(';')[0];
@@ -90,8 +92,9 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
 /** The study's result as an HTML report section. */
 export function trainableDepthReportSection(result: TrainableDepthResult): ReportSection {
   const run = result.remedies.map((r) => r.key).filter((key) => result.rows.some((row) => row.remedy === key && row.notRun === undefined));
-  const networks = run.filter((key) => !OPTIMIZER_REMEDIES.has(key));
   const optimizers = run.filter((key) => OPTIMIZER_REMEDIES.has(key));
+  const blocks = run.filter((key) => BLOCK_REMEDIES.has(key));
+  const inits = run.filter((key) => !OPTIMIZER_REMEDIES.has(key) && !BLOCK_REMEDIES.has(key));
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     id: 'trainable-depth',
@@ -101,9 +104,11 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
       `${epochsText(result.epochs)} over ${result.trainRows} digits per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
       `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`,
     charts: [
-      overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: remedies that change the network', 'accuracy', networks, (r) => r.testAccuracy, false),
+      overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
+      overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-optimizers', 'Held-out accuracy by depth: the plain sigmoid network and the optimisers', 'accuracy', optimizers, (r) => r.testAccuracy, false),
-      overDepth(result, 'trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): remedies that change the network', 'first ÷ last', networks, (r) => r.firstToLastAtInit, true),
+      overDepth(result, 'trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): activations and initialisations', 'first ÷ last', inits, (r) => r.firstToLastAtInit, true),
+      overDepth(result, 'trainable-depth-ratio-blocks', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): normalisation and residual blocks', 'first ÷ last', blocks, (r) => r.firstToLastAtInit, true),
     ].filter((chart) => chart.series.length > 0),
     bars: [
       {
