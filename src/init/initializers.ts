@@ -166,7 +166,8 @@ function isStd(std: unknown, zeroAllowed: boolean): std is number {
   return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;
 }
 
-export function checkWeightInit(init: unknown): WeightInit {
+/** `init` checked; `alsoAccepted` names the caller's own choices (createNetwork's 'lsuv') in the error, which it handles before calling. */
+export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] = []): WeightInit {
   if (typeof init === 'string' && (WEIGHT_INITS as readonly string[]).includes(init)) return init as WeightInitName;
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
     const std = (init as { std?: unknown }).std;
@@ -179,7 +180,7 @@ export function checkWeightInit(init: unknown): WeightInit {
     if (typeof connections === 'number' && Number.isInteger(connections) && connections >= 1) return { name: 'sparse', connections };
     throw invalidOption(`init: { name: 'sparse' } needs connections, a whole number ≥ 1, got ${String(connections)}`);
   }
-  throw invalidOption(`init: expected one of ${WEIGHT_INITS.join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${JSON.stringify(init)}`);
+  throw invalidOption(`init: expected one of ${[...WEIGHT_INITS, ...alsoAccepted].join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${JSON.stringify(init)}`);
 }
 
 export function checkBiasInit(init: unknown): BiasInit {

@@ -139,7 +139,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
 function checkInit(options: NetworkOptions): { init: WeightInit; biasInit: BiasInit; lsuv?: boolean } {
   const biasInit = checkBiasInit(options.biasInit ?? LSUV_BUILD.biasInit);
   if (options.init === 'lsuv') return { init: LSUV_BUILD.init, biasInit, lsuv: true };
-  return { init: checkWeightInit(options.init ?? 'standard'), biasInit };
+  return { init: checkWeightInit(options.init ?? 'standard', ['lsuv']), biasInit };
 }
 
 function checkSeed(seed: unknown = 1): number {

@@ -38,6 +38,10 @@ function snapshot(net: Network): unknown {
 }
 
 describe('LSUV', () => {
+  it("an unknown init is refused with the list createNetwork takes, 'lsuv' among them", async () => {
+    await expectError(() => createNetwork({ sizes: [10, 2], init: 'lsvu' as 'lsuv', backend: 'ref' }), 'INVALID_OPTION', /^init: expected one of .*\blsuv\b/);
+  });
+
   it("a dense network of init 'lsuv': refused by train() until initLsuv; then each layer's pre-activation variance is within 0.1 of 1", async () => {
     const net = await createNetwork({ sizes: [10, 20, 20, 2], activation: 'tanh', init: 'lsuv', seed: 4, backend: 'ref' });
     const before = snapshot(net);
