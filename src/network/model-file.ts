@@ -116,10 +116,17 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
   return json as Record<string, unknown>;
 }
 
+/** The `format` tag first; a data file ({ inputs, targets }) given where a model belongs is named as one. */
+function checkFormatTag(file: Record<string, unknown>): void {
+  if (file.format === MODEL_FILE_TAG) return;
+  const dataFile = file.format === undefined && 'inputs' in file && 'targets' in file;
+  throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}${dataFile ? ': this is a data file ({ inputs, targets }), not a model' : ''}`);
+}
+
 /** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */
 export function readModelJSON(json: unknown): ModelData | BlockModelData {
   const file = parseModelJson(json, 'model');
-  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}`);
+  checkFormatTag(file);
   if (file.version === BLOCK_MODEL_VERSION) return blockModelFromJSON(file);
   return modelFromJSON(file);
 }
@@ -127,7 +134,7 @@ export function readModelJSON(json: unknown): ModelData | BlockModelData {
 /** Reads and checks a version 1 model file, a network of dense layers (parsed JSON or its text); a version 2 file is refused (read it with readModelJSON). */
 export function modelFromJSON(json: unknown): ModelData {
   const file = parseModelJson(json, 'model');
-  if (file.format !== MODEL_FILE_TAG) throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}`);
+  checkFormatTag(file);
   if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
