@@ -25,3 +25,10 @@ export function checkChoice<T extends string>(value: unknown, allowed: readonly 
 export function checkActivation(value: unknown, where: string): OutputActivation {
   return checkChoice(value, OUTPUT_ACTIVATIONS, where);
 }
+
+/** Refuses a key of `value` not in `known` (a typo would otherwise be dropped silently), naming it and the known ones. */
+export function checkKnownKeys(value: object, known: readonly string[], where: string): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw invalidOption(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
+  }
+}

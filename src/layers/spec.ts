@@ -4,7 +4,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
-import { checkActivation, checkChoice, checkUnits } from '../checks.js';
+import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
 
 /** ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
 export const NORM_EPSILON = 1e-5;
@@ -122,10 +122,20 @@ function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[]
   return checked;
 }
 
+/** The keys each spec type takes (any other is a typo that would change the model silently). */
+const SPEC_KEYS: Record<LayerType, readonly string[]> = {
+  dense: ['type', 'units', 'activation'],
+  'batch-norm': ['type'],
+  'layer-norm': ['type'],
+  activation: ['type', 'activation'],
+  residual: ['type', 'gate', 'layers'],
+};
+
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
   if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${JSON.stringify(spec)}`);
   const s = spec as Record<string, unknown>;
   const type = checkChoice(s.type, LAYER_TYPES, `${where}.type`);
+  checkKnownKeys(s, SPEC_KEYS[type], where);
   switch (type) {
     case 'dense':
       return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };

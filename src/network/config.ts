@@ -3,7 +3,7 @@
  * layer, the loss, how to initialise) for a chain of dense layers, or a BlockConfig for layer specs
  * with any other layer (src/network/block-engine.ts).
  */
-import { checkActivation, checkChoice, checkUnits } from '../checks.js';
+import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
@@ -96,6 +96,14 @@ export type ResolvedNetwork = { kind: 'dense'; config: NetworkConfig } | { kind:
 export function resolveNetwork(options: NetworkOptions): ResolvedNetwork {
   if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
   const layers = options.layers;
+  if (Array.isArray(layers)) {
+    // Array.from visits a sparse array's holes (as undefined), where forEach would skip them.
+    Array.from(layers as unknown[]).forEach((entry, i) => {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        throw invalidOption(`layers[${i}]: expected a layer, { type, … } or { units, activation? }, got ${describeValue(entry)}`);
+      }
+    });
+  }
   if (!Array.isArray(layers) || !Array.from(layers).some(isSpec)) return { kind: 'dense', config: resolveConfig(options) };
   return resolveSpecs(options, layers);
 }
@@ -157,6 +165,7 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
     if (options.sizes !== undefined) throw invalidOption('give either sizes or inputs + layers, not both');
     if (!Array.isArray(options.layers) || options.layers.length === 0) throw invalidOption('layers: expected a non-empty array');
     // Array.from visits the holes of a sparse array (as undefined), where map would skip them.
+    options.layers.forEach((layer, l) => checkKnownKeys(layer, ['units', 'activation'], `layers[${l}]`));
     sizes = [checkUnits(options.inputs, 'inputs'), ...Array.from(options.layers, (layer, l) => checkUnits(layer?.units, `layers[${l}].units`))];
     perLayer = Array.from(options.layers as readonly LayerOptions[], (layer, l) =>
       layer.activation === undefined ? undefined : checkActivation(layer.activation, `layers[${l}].activation`),

@@ -3,6 +3,7 @@
  * optimiser knows, so a typo (`beta_1`) is an INVALID_OPTION naming it rather than a silent default.
  * All checks run in constructors, before the optimiser allocates or touches the network.
  */
+import { checkKnownKeys as checkOptionKeys } from '../checks.js';
 import { invalidOption } from '../errors.js';
 
 /** Throws INVALID_OPTION for the first key of `options` that is not in `known`. */
@@ -10,11 +11,7 @@ export function checkKnownKeys(options: object, known: readonly string[], optimi
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidOption(`${optimizer}: options must be an object, got ${JSON.stringify(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (key !== 'name' && !known.includes(key)) {
-      throw invalidOption(`${optimizer}: unknown option '${key}' (known: ${known.join(', ')})`);
-    }
-  }
+  checkOptionKeys(options, ['name', ...known], optimizer);
 }
 
 export interface Range {

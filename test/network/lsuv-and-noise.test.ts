@@ -135,6 +135,7 @@ describe('annealed gradient noise', () => {
     const before = snapshot(net);
     await expectError(() => net.train(X, Y, { optimizer, gradientNoise: { eta: 0.1 } }), 'INVALID_OPTION', new RegExp(`^gradientNoise: '${optimizer}' is not a first-order optimiser`));
     await expectError(() => net.train(X, Y, { gradientNoise: { eta: -1 } }), 'INVALID_OPTION', /gradientNoise\.eta/);
+    await expectError(() => net.train(X, Y, { gradientNoise: { eta: NaN } }), 'INVALID_OPTION', /^gradientNoise\.eta: expected a finite number ≥ 0, got NaN$/);
     await expectError(() => net.train(X, Y, { gradientNoise: { eta: 1, seed: 3 } as { eta: number } }), 'INVALID_OPTION', /gradientNoise\.seed/);
     expect(snapshot(net)).toEqual(before);
     net.dispose();
