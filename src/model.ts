@@ -91,6 +91,8 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
    * batch-norm" (what denseModelOf's refusal says); absent for a dense one.
    */
   readonly firstNonDense?: string;
+  /** The fewest rows a batch it trains on (or takes gradients or LSUV on) may have: 1, or 2 with batch norm (checkTrainingBatch). */
+  readonly minTrainingRows: number;
 
   /** The trainable tensors in PyTorch's state_dict order (a dense layer: weight, then bias); the same array on every call. */
   parameters(): readonly Parameter<T>[];
@@ -209,4 +211,15 @@ export function predictedClass(values: ArrayLike<number>, offset: number, n: num
  */
 export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
   return `${2 * l}.${tensor}`;
+}
+
+/**
+ * INVALID_OPTION unless `net` can run a training-mode forward on a batch of `rows` rows (batch norm
+ * needs two: one row's variance is 0). `batch` names the batch, as "gradients: the batch"; `fix` says what to do.
+ */
+export function checkTrainingBatch(net: Trainable, rows: number, batch: string, fix: string): void {
+  if (rows === 0 || rows >= net.minTrainingRows) return;
+  throw invalidOption(
+    `${batch} has ${rows} row${rows === 1 ? '' : 's'}, but batch norm in training needs at least ${net.minTrainingRows} per batch (one row's variance is 0: every feature would become β and the running variance would move toward 0); ${fix}`,
+  );
 }

@@ -10,7 +10,7 @@ import { toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
-import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
@@ -251,6 +251,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const matrix = toMatrix(x, this.inputSize, 'inputs');
     if (matrix.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'inputs: LSUV needs at least one row');
     const engine = this.#engine;
+    checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
     engine.ensureCapacity(matrix.rows);
     this.kernels.write(engine.input, matrix.data);
     return lsuvOnLoadedRows(engine, matrix.rows, options);

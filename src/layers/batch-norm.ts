@@ -3,13 +3,15 @@
  * and bias β `[n]` (1 and 0), buffers running_mean (0), running_var (1) and num_batches_tracked.
  * 'train' normalises with the batch's mean and biased variance and moves the running statistics by
  * BATCH_NORM_MOMENTUM (the variance unbiased, as PyTorch); 'batch' does the same without touching
- * them; 'eval' normalises with the running statistics. A batch of one normalises every feature to
- * β (variance 0; PyTorch refuses such a batch in training).
+ * them; 'eval' normalises with the running statistics. 'train' and 'batch' refuse a batch of one
+ * row (INVALID_OPTION, as PyTorch's "Expected more than 1 value per channel when training"): its
+ * variance is 0, so every feature would become β and the running variance would move toward 0.
+ * The network refuses such calls first (Trainable.minTrainingRows); this is the safety net.
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
-import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
+import { BATCH_NORM_MIN_ROWS, BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
 import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
 
 export class BatchNormLayer<T extends Tensor> implements Layer<T> {
@@ -72,6 +74,9 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
 
   forward(x: T, batch: number, mode: Mode): void {
     const k = this.k;
+    if (mode !== 'eval' && batch > 0 && batch < BATCH_NORM_MIN_ROWS) {
+      throw new GradscopeError('INVALID_OPTION', `batch-norm: a '${mode}' forward needs at least ${BATCH_NORM_MIN_ROWS} rows (one row's variance is 0), got ${batch}`);
+    }
     this.lastMode = mode;
     if (mode === 'eval') {
       k.batchNormInference(this.y.tensor, x, this.weight.value, this.bias.value, this.runningMean.value, this.runningVar.value, batch, this.units, NORM_EPSILON);

@@ -10,6 +10,8 @@ import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../che
 export const NORM_EPSILON = 1e-5;
 /** How far batch norm's running statistics move per training step (PyTorch's default). */
 export const BATCH_NORM_MOMENTUM = 0.1;
+/** The fewest rows batch norm normalises with batch statistics: one row's variance is 0 (PyTorch refuses it too). */
+export const BATCH_NORM_MIN_ROWS = 2;
 
 /** A residual block's gates: 'none' (x + branch(x)) and 'rezero' (x + α·branch(x), α learned from 0). */
 export const RESIDUAL_GATES = ['none', 'rezero'] as const;

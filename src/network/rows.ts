@@ -6,7 +6,7 @@
 import type { Matrix, ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Tensor } from '../kernels.js';
-import { predictedClass, type Trainable } from '../model.js';
+import { checkTrainingBatch, predictedClass, type Trainable } from '../model.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
 const INFERENCE_CHUNK = 256;
@@ -81,6 +81,7 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
  */
 export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): number {
   engine.assertAlive();
+  checkTrainingBatch(engine, x.rows, 'gradients: the batch', 'give at least 2 rows');
   engine.ensureCapacity(x.rows);
   engine.loadBatch(x, y, identity(x.rows), 0, x.rows);
   engine.forward(x.rows, 'batch');

@@ -10,7 +10,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import type { Trainable } from '../model.js';
+import { checkTrainingBatch, type Trainable } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { evaluateRows, type Evaluation } from '../network/rows.js';
 import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
@@ -52,7 +52,7 @@ export interface EpochInfo {
 export interface TrainOptions {
   /** Passes over the training data (default 1). */
   epochs?: number;
-  /** Rows per mini-batch (default 32; capped at the number of rows). */
+  /** Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may have one row (INVALID_OPTION). */
   batchSize?: number;
   /** Step size (default: the optimiser's own default, e.g. Adam 1e-3, else 0.1 as for SGD). */
   learningRate?: number;
@@ -164,7 +164,15 @@ export function runTraining(
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
-  const batchSize = Math.min(positiveInteger(options.batchSize, 'batchSize', 32), x.rows);
+  const requestedBatch = positiveInteger(options.batchSize, 'batchSize', 32);
+  const batchSize = Math.min(requestedBatch, x.rows);
+  const lastBatch = x.rows % batchSize || batchSize;
+  checkTrainingBatch(
+    net,
+    Math.min(batchSize, lastBatch),
+    `train: with ${x.rows} row${x.rows === 1 ? '' : 's'} and batchSize ${requestedBatch}, ${lastBatch < batchSize ? 'the last batch' : 'every batch'}`,
+    x.rows === 1 ? 'train on at least 2 rows' : lastBatch < batchSize ? 'choose a batchSize that leaves no one-row batch, or drop a row' : 'choose a batchSize of at least 2',
+  );
   let learningRate = checkLearningRate(options.learningRate);
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${JSON.stringify(shuffle)}`);

@@ -123,6 +123,20 @@ describe('batch norm layer', () => {
     expect(Array.from(ref.view(layer.batchesTracked.value))).toEqual([0]);
   });
 
+  it("refuses a one-row 'train' or 'batch' forward (variance 0) without moving its statistics; 'eval' takes one row", async () => {
+    const layer = new BatchNormLayer(ref, n, batch);
+    const one = refTensor(xs.slice(0, n));
+    for (const mode of ['train', 'batch'] as const) {
+      await expectError(() => layer.forward(one, 1, mode), 'INVALID_OPTION', new RegExp(`batch-norm: a '${mode}' forward needs at least 2 rows .*got 1`));
+    }
+    expect(Array.from(ref.view(layer.runningMean.value))).toEqual([0, 0, 0]);
+    expect(Array.from(ref.view(layer.runningVar.value))).toEqual([1, 1, 1]);
+    expect(Array.from(ref.view(layer.batchesTracked.value))).toEqual([0]);
+    await expectError(() => layer.backward(one, null, one, 1), 'INVALID_OPTION', /backward needs a forward with batch statistics/);
+    layer.forward(one, 1, 'eval');
+    expectClose(ref.view(layer.output).slice(0, n), xs.slice(0, n).map((x) => x / Math.sqrt(1 + NORM_EPSILON)), { rel: 1e-12 }, 'eval y');
+  });
+
   it('refuses backward after an evaluation-mode forward', async () => {
     const layer = new BatchNormLayer(ref, n, batch);
     const x = refTensor(xs);
