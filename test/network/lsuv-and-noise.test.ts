@@ -86,7 +86,7 @@ describe('LSUV', () => {
     const before = snapshot(net);
     await expectError(() => net.initLsuv(X, { tolerance: -1 }), 'INVALID_OPTION', /lsuv tolerance/);
     await expectError(() => net.initLsuv([[1, 2]]), 'SHAPE_MISMATCH', /inputs: row 0 has 2 values, expected 10/);
-    await expectError(() => net.initLsuv([X[0].map(() => 3e38)]), 'NON_FINITE_INPUT', /inputs: row 0 overflows float32/);
+    await expectError(() => net.initLsuv([X[0].map(() => 3e38), X[1]]), 'NON_FINITE_INPUT', /inputs: row 0 overflows float32/);
     await expectError(() => net.train(X, Y, { lsuv: 'yes' as unknown as boolean }), 'INVALID_OPTION', /^lsuv: expected true, false or/);
     expect(snapshot(net)).toEqual(before);
     net.dispose();
