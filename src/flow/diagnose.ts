@@ -98,6 +98,15 @@ export interface Diagnosis {
      * 0 … hiddenLayers − 1).
      */
     chain?: number[];
+    /**
+     * Only in a block network's diagnosis whose chain crosses batch- or layer-norm rows: those rows.
+     * A norm layer divides δ by its input's spread, so the layers before it are scale-invariant and
+     * their δ says nothing about how fast they learn; the gap is then read from
+     * relativeGradientFirstToLast instead of deltaFirstToLast.
+     */
+    normalisedBy?: number[];
+    /** Beside normalisedBy: ‖∂C/∂W‖/‖W‖ of the first hidden layer over the last hidden layer's, the gap's measure there. */
+    relativeGradientFirstToLast?: FirstToLast;
     /** Trace records read. */
     records: number;
     /**
@@ -175,7 +184,19 @@ const rowList = (trace: Trace, rows: number[]) =>
  */
 export function hiddenChain(trace: Trace): number[] {
   const hidden = Array.from({ length: Math.max(0, trace.layers - 1) }, (_, l) => l);
-  return trace.blocks ? hidden.filter((l) => trace.blocks!.layers[l].type === 'dense') : hidden;
+  if (!trace.blocks) return hidden;
+  // A ReZero branch's gradient is α times the block's (α starts at 0): its gap to the first layer measures the gate, not the chain.
+  const gated = trace.blocks.residuals.filter((b) => b.gate === 'rezero').map((b) => `${b.name}.branch.`);
+  const layers = trace.blocks.layers;
+  return hidden.filter((l) => layers[l].type === 'dense' && !gated.some((prefix) => layers[l].name.startsWith(prefix)));
+}
+
+/** The batch- and layer-norm rows between the chain's ends (none in a dense network's trace). */
+function normRows(trace: Trace, chain: number[]): number[] {
+  if (!trace.blocks || chain.length < 2) return [];
+  const type = (l: number) => trace.blocks!.layers[l].type;
+  const first = chain[0];
+  return Array.from({ length: chain[chain.length - 1] - first }, (_, i) => first + i).filter((l) => type(l) === 'batch-norm' || type(l) === 'layer-norm');
 }
 
 /** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
@@ -215,6 +236,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
+  const normalisedBy = normRows(trace, chain);
   const hiddenFactors = chain.slice(0, -1).map((l) => median(series('chainFactor', l))).filter((f) => f > 0);
   // Every row but the output's can hold saturated or dead units (rows without an activation have none).
   const hiddenEvidence = layers.slice(0, L - 1);
@@ -228,6 +250,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   const evidence: Evidence = {
     hiddenLayers: hidden,
     ...(trace.blocks && { chain }),
+    ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm')) }),
     records,
     deltaFirstToLast,
     firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
@@ -276,11 +299,15 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
  */
 function decisiveGap(e: Evidence): number {
   if (e.hiddenLayers < 2) return NaN;
-  const { first, median: mid } = e.deltaFirstToLast;
-  if (Number.isNaN(first)) return mid;
-  if (Number.isNaN(mid)) return first;
+  const { first, median: mid } = gapMeasure(e);
+  // A ratio of 0 or Inf is a layer that got no gradient at all, which the dead verdict and nonFinite read, not a gap.
+  if (!(first > 0 && Number.isFinite(first))) return mid;
+  if (!(mid > 0 && Number.isFinite(mid))) return first;
   return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
 }
+
+/** The ratio the gap is read from: per-example δ, or across norm layers ‖∂C/∂W‖/‖W‖ (see normalisedBy). */
+const gapMeasure = (e: Evidence): FirstToLast => e.relativeGradientFirstToLast ?? e.deltaFirstToLast;
 
 /** How the summary names the ends of the hidden chain: 'first hidden layer', or in a block network "first hidden dense layer ('0')". */
 interface ChainEnds {
@@ -327,7 +354,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   if (e.hiddenLayers < 2) {
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
-    parts.push(gapSentence(gap, e, ends));
+    parts.push(gapSentence(gap, e, ends, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
@@ -339,14 +366,24 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     );
   }
   if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
+  if (parts.length === 0) parts.push(`the gap between the ${ends.first} and the ${ends.last} could not be measured (a ratio of 0, Inf or NaN in every record).`);
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }
 
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it. */
-function gapSentence(gap: number, e: Evidence, ends: ChainEnds): string {
-  const when = gap === e.deltaFirstToLast.first ? 'at the first step' : `median over ${e.records} records`;
+function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const atFirst = gap === gapMeasure(e).first;
+  const when = atFirst ? 'at the first step' : `median over ${e.records} records`;
   const relation = gap < 0.5 ? `1/${fmt(1 / gap)} of` : `${fmt(gap)}×`;
-  const speed = gap === e.deltaFirstToLast.first ? e.firstToLast.first : e.firstToLast.median;
+  const speed = atFirst ? e.firstToLast.first : e.firstToLast.median;
+  if (e.normalisedBy) {
+    const delta = atFirst ? e.deltaFirstToLast.first : e.deltaFirstToLast.median;
+    return (
+      `the ${ends.first}'s relative gradient ‖∂C/∂W‖/‖W‖ is ${relation} the ${ends.last}'s (${when}). ` +
+      `Between them, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so the layers before a norm learn the same whatever their weights' scale, ` +
+      `and only the relative gradient says how fast they learn: the per-example δ (${fmt(delta)}×) and ‖∂C/∂b‖ (${fmt(speed)}×) gaps are not read against the σ' ≤ 1/4 thresholds.`
+    );
+  }
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
   const chain = Number.isFinite(e.meanChainFactor) ? `, a factor of ${fmt(e.meanChainFactor)} per hidden layer on average (σ'(z)·W, the chain rule)` : '';
   return (

@@ -12,6 +12,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
 import type { TrainOptions } from '../../src/training/train.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
 
 interface Scenario {
   name: string;
@@ -110,6 +111,7 @@ describe('diagnose() on block networks', () => {
     const d = diagnose(trace);
     const options = d.remedies.map((r) => r.option);
     const summary = `${d.verdict}/${d.severity}: ${d.summary}\n${options.join('\n')}`;
+    expectSummaryExplained(d, scenario.name);
     expect(d.verdict, summary).toBe(scenario.verdict);
     // The gap runs along the hidden dense layers, named in the summary.
     expect(d.evidence.chain).toEqual(trace.blocks!.layers.flatMap((l, i) => (l.type === 'dense' && i < trace.layers - 1 ? [i] : [])));

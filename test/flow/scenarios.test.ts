@@ -14,6 +14,7 @@ import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
 
 interface Scenario {
   name: string;
@@ -245,6 +246,7 @@ describe('diagnose() names each labelled scenario right', () => {
     if (d.verdict === 'healthy') expect(remedies.length).toBe(before.count);
     for (const r of remedies.slice(before.count)) expect(r.option).toMatch(/^(layers: .*\{ type: '|activation: 'selu'|init: 'lsuv')/);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
+    expectSummaryExplained(d, scenario.name);
     expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', healthy: 'Healthy' }[d.verdict])).toBe(true);
     if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
     if (scenario.saturatedLayers) expect(e.saturatedLayers).toEqual(scenario.saturatedLayers);

@@ -1,0 +1,63 @@
+/**
+ * A new user's block network (dense selu, batch norm, a residual block with layer norm, a ReZero
+ * block, on XOR) trained to high accuracy was diagnosed "Exploding gradients (severe): " with
+ * nothing after the colon: the ReZero branch's δ is 0 while α = 0, the first record's ratio Inf.
+ * ReZero branches are not links of the chain, and across norm layers the gap is read from
+ * ‖∂C/∂W‖/‖W‖, which the summary names with the layers and the ratio.
+ */
+import { expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
+
+function xor(count: number): { x: number[][]; y: number[][] } {
+  let s = 7;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const x: number[][] = [];
+  const y: number[][] = [];
+  for (let i = 0; i < count; i++) {
+    const [a, b] = [r(), r()];
+    x.push([a, b]);
+    y.push(a * b > 0 ? [1, 0] : [0, 1]);
+  }
+  return { x, y };
+}
+
+it('diagnoses a block network with norm layers and a ReZero block by the relative gradient, naming layers and ratio', async () => {
+  const net = await createNetwork({
+    inputs: 2,
+    loss: 'cross-entropy',
+    seed: 3,
+    layers: [
+      { type: 'dense', units: 16, activation: 'selu' },
+      { type: 'batch-norm' },
+      { type: 'residual', gate: 'none', layers: [{ type: 'layer-norm' }, { type: 'dense', units: 16 }, { type: 'activation', activation: 'selu' }] },
+      { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 16, activation: 'relu' }] },
+      { type: 'activation', activation: 'selu' },
+      { type: 'dense', units: 2, activation: 'softmax' },
+    ],
+  });
+  const { x, y } = xor(200);
+  net.train(x, y, { epochs: 60, batchSize: 32, optimizer: 'adam', learningRate: 0.01, gradientNoise: { eta: 0.001 }, trace: { every: 20 } });
+  const correct = net.predict(x).filter((p, i) => (p[0] > p[1]) === (y[i][0] === 1)).length;
+  const trace = net.trace!;
+  net.dispose();
+  expect(correct / x.length).toBeGreaterThan(0.9);
+  const d = diagnose(trace);
+  const e = d.evidence;
+  const name = (l: number) => trace.blocks!.layers[l].name;
+  expectSummaryExplained(d, d.summary);
+  // The ReZero branch's dense layer ('4.branch.0') is no link of the chain; the batch norm and layer norm lie on it.
+  expect(e.chain!.map(name)).toEqual(['0', '3.branch.1']);
+  expect(e.normalisedBy!.map(name)).toEqual(['2', '3.branch.0']);
+  // Per-example δ grows through the norms (> 4×) while the relative gradients stay within 4× of each other.
+  expect(e.deltaFirstToLast.median).toBeGreaterThan(4);
+  const relative = e.relativeGradientFirstToLast!;
+  expect(relative.median).toBeGreaterThan(1 / 4);
+  expect(relative.median).toBeLessThan(4);
+  expect(d.verdict, d.summary).toBe('healthy');
+  expect(d.summary).toContain("first hidden dense layer ('0')");
+  expect(d.summary).toContain("last hidden dense layer ('3.branch.1')");
+  expect(d.summary).toContain("layers '2' (batch-norm), '3.branch.0' (layer-norm)");
+  expect(d.summary).toMatch(/relative gradient ‖∂C\/∂W‖\/‖W‖ is (1\/)?\d\.\d\d×? (of )?the/);
+});
