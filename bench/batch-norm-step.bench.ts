@@ -11,6 +11,7 @@ import { buildSequential } from '../src/layers/sequential.js';
 import { checkLayerSpecs, type LayerSpec } from '../src/layers/spec.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { sideBySide } from './median.js';
+import { digitShapedBatch, sgdStepOf } from './sequential-step.js';
 
 export const BN_STEP_BATCH = 64;
 export const BN_STEP_HIDDEN = 4;
@@ -31,21 +32,8 @@ function specs(batchNorm: boolean): LayerSpec[] {
 /** One SGD training step of the stack on a fixed batch; everything allocated here, nothing per step. */
 function stepOf<T extends Tensor>(k: Kernels<T>, batchNorm: boolean): () => void {
   const stack = buildSequential(k, checkLayerSpecs(specs(batchNorm), 784), 784, new Rng(1), { init: 'he-normal', capacity: BN_STEP_BATCH });
-  const rng = new Rng(2);
-  const x = k.alloc(BN_STEP_BATCH * 784);
-  k.write(x, Float32Array.from({ length: BN_STEP_BATCH * 784 }, () => rng.uniform()));
-  const y = k.alloc(BN_STEP_BATCH * 10);
-  k.write(y, Float32Array.from({ length: BN_STEP_BATCH * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)));
-  const velocities = stack.parameters.map((p) => k.alloc(p.value.length));
-  return () => {
-    stack.zeroGradients();
-    stack.forward(x, BN_STEP_BATCH, 'train');
-    stack.lossBackward('cross-entropy', y, x, BN_STEP_BATCH);
-    for (let i = 0; i < stack.parameters.length; i++) {
-      const p = stack.parameters[i];
-      k.sgdUpdate(p.value, velocities[i], p.grad, p.value.length, 0.01, 0, 0);
-    }
-  };
+  const { x, y } = digitShapedBatch(k, BN_STEP_BATCH, new Rng(2));
+  return sgdStepOf(k, stack, x, y, BN_STEP_BATCH);
 }
 
 export async function runBatchNormStepBench(opts: { time?: number } = {}): Promise<BatchNormStepResult> {

@@ -20,6 +20,7 @@ import { denseModelOf } from '../src/model.js';
 import { allocVector } from '../src/optim/param-vector.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
+import { digitShapedBatch, sgdStepOf } from './sequential-step.js';
 import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
 
 export interface CurvatureRow {
@@ -42,21 +43,9 @@ export const BLOCK_SPECS: LayerSpec[] = [
 function blockTasks<T extends Tensor>(k: Kernels<T>): { step: () => void; gaussNewton: () => void } {
   const specs = checkLayerSpecs(BLOCK_SPECS, 784);
   const rng = new Rng(2);
-  const x = k.alloc(STEP_BATCH * 784);
-  k.write(x, Float32Array.from({ length: STEP_BATCH * 784 }, () => rng.uniform()));
-  const y = k.alloc(STEP_BATCH * 10);
-  k.write(y, Float32Array.from({ length: STEP_BATCH * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0)));
+  const { x, y } = digitShapedBatch(k, STEP_BATCH, rng);
   const [trained, fixed] = [1, 1].map((seed) => buildSequential(k, specs, 784, new Rng(seed), { init: 'he-normal', capacity: STEP_BATCH }));
-  const velocities = trained.parameters.map((p) => k.alloc(p.value.length));
-  const step = () => {
-    trained.zeroGradients();
-    trained.forward(x, STEP_BATCH, 'train');
-    trained.lossBackward('cross-entropy', y, x, STEP_BATCH);
-    for (let i = 0; i < trained.parameters.length; i++) {
-      const p = trained.parameters[i];
-      k.sgdUpdate(p.value, velocities[i], p.grad, p.value.length, 0.01, 0, 0);
-    }
-  };
+  const step = sgdStepOf(k, trained, x, y, STEP_BATCH);
   fixed.forward(x, STEP_BATCH, 'batch');
   const lengths = fixed.parameters.map((p) => p.value.length);
   const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];

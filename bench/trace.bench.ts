@@ -48,6 +48,20 @@ async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: 
   return { net, step };
 }
 
+/** Runs the cases, closes what they opened, and gives each its median and its ratio to the first (untraced) case. */
+async function runCases(bench: Bench, cases: readonly { name: string }[], opened: readonly { net: Network; recorder?: TraceRecorder }[]): Promise<TraceBenchRow[]> {
+  await bench.run();
+  opened.forEach(({ net, recorder }) => {
+    recorder?.close();
+    net.dispose();
+  });
+  const base = medianMs(bench, cases[0].name);
+  return cases.map((c) => {
+    const ms = medianMs(bench, c.name);
+    return { name: c.name, medianMs: ms, ratio: ms / base };
+  });
+}
+
 export async function runTraceBench(opts: { time?: number } = {}): Promise<TraceBenchRow[]> {
   const cases: { name: string; trace?: TraceOptions }[] = [
     { name: 'step, no trace' },
@@ -63,16 +77,7 @@ export async function runTraceBench(opts: { time?: number } = {}): Promise<Trace
     opened.push({ net, recorder });
     bench.add(c.name, () => step(recorder));
   }
-  await bench.run();
-  opened.forEach(({ net, recorder }) => {
-    recorder?.close();
-    net.dispose();
-  });
-  const base = medianMs(bench, cases[0].name);
-  return cases.map((c) => {
-    const ms = medianMs(bench, c.name);
-    return { name: c.name, medianMs: ms, ratio: ms / base };
-  });
+  return runCases(bench, cases, opened);
 }
 
 /** The block network of the block rows: batch norm before relu, two residual blocks of two dense layers (one ReZero), softmax. */
@@ -117,16 +122,7 @@ export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<
       if (traced) recorder!.afterStep();
     });
   }
-  await bench.run();
-  opened.forEach(({ net, recorder }) => {
-    recorder?.close();
-    net.dispose();
-  });
-  const base = medianMs(bench, cases[0].name);
-  return cases.map((c) => {
-    const ms = medianMs(bench, c.name);
-    return { name: c.name, medianMs: ms, ratio: ms / base };
-  });
+  return runCases(bench, cases, opened);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
