@@ -68,6 +68,12 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     known: readonly string[],
     private readonly bufferCount: number,
     defaultLearningRate: number,
+    /**
+     * Buffers per parameter a state to restore may hold: more than bufferCount when the extra ones
+     * cannot change an update (plain SGD's velocity, which only ever holds the last gradient); those
+     * are checked and dropped.
+     */
+    private readonly stateBufferCount = bufferCount,
   ) {
     const net = (this.net = owner[MODEL]);
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
@@ -124,23 +130,26 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     }
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
     const tensors = state.tensors ?? [];
-    const expected = tensors.length === 0 ? 0 : this.params.length * this.bufferCount;
-    if (tensors.length !== expected) {
-      throw invalidOption(`${where}: expected ${this.params.length * this.bufferCount} tensors (or none), got ${tensors.length}`);
+    const perParameter = tensors.length / this.params.length;
+    if (tensors.length !== 0 && perParameter !== this.bufferCount && perParameter !== this.stateBufferCount) {
+      throw invalidOption(`${where}: expected ${this.params.length * this.stateBufferCount} tensors (or none), got ${tensors.length}`);
     }
     tensors.forEach((t, j) => {
-      const p = this.params[Math.floor(j / this.bufferCount)];
+      const p = this.params[Math.floor(j / perParameter)];
       if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.length} (${p.name})`);
     });
     // Checked: now change things.
     this.t = step;
-    if (tensors.length === 0) {
+    if (tensors.length === 0 || this.bufferCount === 0) {
       this.dispose();
       return;
     }
     const k = this.net.kernels;
     const buffers = (this.buffers ??= this.allocate());
-    tensors.forEach((t, j) => k.write(buffers[Math.floor(j / this.bufferCount)][j % this.bufferCount], t));
+    tensors.forEach((t, j) => {
+      const b = j % perParameter;
+      if (b < this.bufferCount) k.write(buffers[Math.floor(j / perParameter)][b], t);
+    });
   }
 
   /** Frees the optimiser's buffers in the backend's memory. */

@@ -35,7 +35,11 @@ export class Sgd extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     const checked = checkSgdOptions(options);
-    super('sgd', net, options, ['momentum', 'nesterov'], 1, SGD_LEARNING_RATE);
+    // Plain SGD keeps no velocity: without momentum or weight decay v would only ever hold the
+    // gradient, so the update is w −= lr·g, one pass over w and g with no buffer to allocate,
+    // zero and stream through (a checkpoint's velocities are accepted and dropped).
+    const plain = checked.momentum === 0 && checked.weightDecay === 0;
+    super('sgd', net, options, ['momentum', 'nesterov'], plain ? 0 : 1, SGD_LEARNING_RATE, 1);
     this.momentum = checked.momentum;
     this.nesterov = checked.nesterov;
   }
@@ -46,6 +50,8 @@ export class Sgd extends FirstOrderOptimizer {
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
     const k = this.net.kernels;
+    // Plain SGD: w −= lr·g, what sgdUpdate gives with momentum and weight decay 0 (to the sign of a zero).
+    if (buffers.length === 0) return k.axpy(p.value, p.grad, p.length, -learningRate);
     const velocity = buffers[0];
     if (this.nesterov) k.nesterovUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);
     else k.sgdUpdate(p.value, velocity, p.grad, p.length, learningRate, this.momentum, weightDecay);

@@ -10,6 +10,8 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { Sgd } from '../../src/optim/sgd.js';
+import { kernelBackends } from '../util/backends.js';
 import { leastSquaresProblem, ONE_OUTPUT, XOR } from './problems.js';
 
 const problem = leastSquaresProblem(3, 64, ONE_OUTPUT);
@@ -194,6 +196,47 @@ describe('checkpoints and memory', () => {
     expect(() => o3.restore({ ...state, name: 'other' })).toThrow(GradscopeError);
     straight.dispose();
     resumed.dispose();
+  });
+
+  // Plain SGD keeps no velocity buffer (it would only hold the last gradient): its update must still
+  // be sgdUpdate's with momentum and weight decay 0, on every backend, and an earlier state that
+  // holds velocities must still restore.
+  it.each([0, 1, 2, 3, 4])('plain SGD on backend %i: no buffers, the values of sgdUpdate with momentum 0', async (index) => {
+    const { kernels: k } = (await kernelBackends())[index];
+    const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9, backend: k };
+    const [net, twin] = [await createNetwork(options), await createNetwork(options)];
+    const sgd = new Sgd(net);
+    net.gradients(XOR.x, XOR.y); // makes the network's buffers and the kernels' scratch
+    const used = k.bytesInUse;
+    net.train(XOR.x, XOR.y, { optimizer: sgd, batchSize: 4, shuffle: false, learningRate: 0.5 });
+    expect(k.bytesInUse).toBe(used);
+    expect(sgd.state().tensors).toEqual([]);
+    twin.gradients(XOR.x, XOR.y);
+    for (const p of twin.parameters()) {
+      const velocity = k.alloc(p.length);
+      k.sgdUpdate(p.value, velocity, p.grad, p.length, 0.5, 0, 0);
+      k.free(velocity);
+    }
+    expect(snapshot(net)).toEqual(snapshot(twin));
+    net.dispose();
+    twin.dispose();
+  });
+
+  it('plain SGD restores a state holding velocities (they cannot change its steps) and refuses one of the wrong lengths', async () => {
+    const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9 };
+    const [net, twin] = [await createNetwork(options), await createNetwork(options)];
+    const train = { batchSize: 4, shuffle: false, learningRate: 0.5, epochs: 3 };
+    const velocities = net.parameters().map((p) => new Float32Array(p.length).fill(7));
+    const restored = new Sgd(net);
+    restored.restore({ name: 'sgd', scalars: { step: 4 }, tensors: velocities });
+    net.train(XOR.x, XOR.y, { ...train, optimizer: restored });
+    twin.train(XOR.x, XOR.y, { ...train, optimizer: new Sgd(twin) });
+    expect(snapshot(net)).toEqual(snapshot(twin));
+    expect(restored.state().scalars.step).toBe(7);
+    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: velocities.slice(1) })).toThrow(/expected 4 tensors \(or none\), got 3/);
+    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: [new Float32Array(3), ...velocities.slice(1)] })).toThrow(/tensors\[0\] has 3 values/);
+    net.dispose();
+    twin.dispose();
   });
 
   it('optimiser buffers are freed with the network (no leak across create/train/dispose)', async () => {
