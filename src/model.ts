@@ -102,7 +102,11 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   stateTensorsWritten(): void;
   /** Makes the batch buffers hold at least `rows` rows (allocates only when they grow). */
   ensureCapacity(rows: number): void;
-  /** Copies rows order[start .. start+count) of x and y into input and targets. */
+  /**
+   * Copies rows order[start .. start+count) of x and y into input and targets. x and y may be input
+   * and targets themselves (rows loaded in place, in their own order: order[start + i] = i), which
+   * need no copy.
+   */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void;
   /** Forward pass of the `batch` rows in input, normalisation layers in `mode`. */
   forward(batch: number, mode: Mode): void;

@@ -6,7 +6,7 @@
  * the tools written for dense chains its dense Model through denseModelOf (src/model.ts).
  */
 import { networkOn, type BackendOptions } from '../backend.js';
-import { toMatrix, type Rows } from '../data/matrix.js';
+import { rowCount, toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
@@ -25,8 +25,8 @@ import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../lay
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
-import { Dataset, uploadDataset } from '../training/dataset.js';
-import { runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
+import { loadsOneBatchInOrder, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -299,6 +299,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     const run = (data: TrainingRows<T>, held?: TrainingRows<T>) => runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace));
+    // One batch in order (e.g. one call per batch): written once, into the batch buffers themselves.
+    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return run(loadInPlace(this.#engine, x, targets));
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return run(data);
       if (validation instanceof Dataset) return run(data, this.residentOf(validation));

@@ -105,7 +105,8 @@ export function checkPairs(x: { rows: number }, y: { rows: number }): void {
   if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'no rows: inputs and targets are empty');
 }
 
-/** The number of rows of `input` (not checked: toMatrix checks). */
+/** The number of rows of `input` (not checked: toMatrix checks; NaN for what is no Rows at all). */
 export function rowCount(input: Rows): number {
-  return Array.isArray(input) ? input.length : input.rows;
+  if (Array.isArray(input)) return input.length;
+  return typeof input === 'object' && input !== null && typeof input.rows === 'number' ? input.rows : NaN;
 }

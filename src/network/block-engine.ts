@@ -212,8 +212,9 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
-    this.k.copyRows(this.inputRows.tensor, x.tensor, order, start, count, x.cols);
-    this.k.copyRows(this.targetRows.tensor, y.tensor, order, start, count, y.cols);
+    // Rows loaded in place (loadInPlace) are where they belong already.
+    if (x.tensor !== this.input) this.k.copyRows(this.input, x.tensor, order, start, count, x.cols);
+    if (y.tensor !== this.targets) this.k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
   }
 
   forward(batch: number, mode: Mode): void {

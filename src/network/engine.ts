@@ -213,8 +213,9 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
     const k = this.kernels;
-    k.copyRows(this.activations[0], x.tensor, order, start, count, x.cols);
-    k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
+    // Rows loaded in place (loadInPlace) are where they belong already.
+    if (x.tensor !== this.input) k.copyRows(this.input, x.tensor, order, start, count, x.cols);
+    if (y.tensor !== this.targets) k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
   }
 
   /** A chain of dense layers has no mode: forward is feedforward. */

@@ -9,6 +9,7 @@ import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
+import type { Trainable } from '../model.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -95,33 +96,73 @@ export function uploadDataset<T extends Tensor>(
   return new Dataset(kernels, inputs, targets, release);
 }
 
-/** One side into backend memory, checked: the fast path for typed arrays, toMatrix otherwise. */
-function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, label: string): ResidentRows<T> {
+/** One side's rows, their shape checked, not yet in backend memory. */
+interface CheckedRows {
+  rows: number;
+  cols: number;
+  label: string;
+  /** Writes the rows into `tensor` (at least rows × cols long) and checks them finite: NON_FINITE_INPUT naming the first value that is not. */
+  writeInto<T extends Tensor>(k: Kernels<T>, tensor: T): void;
+}
+
+/** One side's shape, checked: the fast path for typed arrays, toMatrix (which checks every value) otherwise. */
+function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   const flat = !Array.isArray(input) && input !== null && typeof input === 'object' && isTypedNumberArray(input.data) ? input : undefined;
   const list = Array.isArray(input) && input.length > 0 && input.every(isTypedNumberArray) ? input : undefined;
   if (!flat && !list) {
     const matrix = toMatrix(input, cols, label);
-    checkFits(k, matrix.data.length, 1, `the ${label} (${matrix.rows} rows × ${cols})`);
-    const tensor = k.alloc(matrix.data.length);
-    k.write(tensor, matrix.data);
-    return { tensor, rows: matrix.rows, cols };
+    return { rows: matrix.rows, cols, label, writeInto: (k, tensor) => k.write(tensor, matrix.data) };
   }
   if (flat) checkFlatShape(flat, cols, label);
   else list!.forEach((row, r) => checkRowLength(row, r, cols, label));
   const rows = flat ? flat.rows : list!.length;
+  return {
+    rows,
+    cols,
+    label,
+    writeInto: (k, tensor) => {
+      if (flat) k.write(tensor, flat.data);
+      else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
+      // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32
+      // (a float64 beyond ±3.4e38 became ±Infinity on the way in).
+      if (Number.isFinite(k.maxAbs(tensor, rows * cols))) return;
+      const at = k.view(tensor).subarray(0, rows * cols).findIndex((v) => !Number.isFinite(v));
+      const row = Math.floor(at / cols);
+      // Named by the caller's value (a float64 beyond the float32 range is finite there).
+      throw nonFiniteInput(label, row, at % cols, flat ? flat.data[at] : list![row][at % cols]);
+    },
+  };
+}
+
+/** One side into backend memory, checked. */
+function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, label: string): ResidentRows<T> {
+  const checked = checkRows(input, cols, label);
+  const { rows } = checked;
   checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
   const tensor = k.alloc(rows * cols);
-  if (flat) k.write(tensor, flat.data);
-  else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
-  // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32
-  // (a float64 beyond ±3.4e38 became ±Infinity on the way in).
-  if (!Number.isFinite(k.maxAbs(tensor, rows * cols))) {
-    const stored = k.view(tensor);
-    const at = stored.findIndex((v) => !Number.isFinite(v));
+  try {
+    checked.writeInto(k, tensor);
+  } catch (error) {
     k.free(tensor);
-    const row = Math.floor(at / cols);
-    // Named by the caller's value (a float64 beyond the float32 range is finite there).
-    throw nonFiniteInput(label, row, at % cols, flat ? flat.data[at] : list![row][at % cols]);
+    throw error;
   }
   return { tensor, rows, cols };
+}
+
+/**
+ * x and y checked and written straight into `net`'s input and targets buffers (grown to hold
+ * them) instead of a dataset of their own: for a train() call whose rows are one batch in their
+ * own order, so loadBatch, given these buffers, has nothing to copy. What the buffers held before
+ * is lost (they are the loaded batch's, never state a network keeps).
+ */
+export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Rows): { inputs: ResidentRows<T>; targets: ResidentRows<T> } {
+  const k = net.kernels;
+  // Checked in uploadDataset's order, so a call fails with the same error either way.
+  const inputs = checkRows(x, net.inputSize, 'inputs');
+  net.ensureCapacity(inputs.rows);
+  inputs.writeInto(k, net.input);
+  const targets = checkRows(y, net.outputSize, 'targets');
+  checkPairs(inputs, targets);
+  targets.writeInto(k, net.targets);
+  return { inputs: { tensor: net.input, rows: inputs.rows, cols: inputs.cols }, targets: { tensor: net.targets, rows: targets.rows, cols: targets.cols } };
 }

@@ -124,6 +124,20 @@ export interface TrainResult {
   lsuv?: LsuvLayerReport[];
 }
 
+/** TrainOptions.batchSize's default. */
+export const DEFAULT_BATCH_SIZE = 32;
+
+/**
+ * Whether train() with these options loads its `rows` rows once, as one batch in their own order:
+ * one epoch, all rows in one batch, not shuffled (or one row), and no validation (evaluated between
+ * epochs through the same buffers). Such a call's rows may go straight into the network's batch
+ * buffers (loadInPlace in dataset.ts), with no dataset of their own to copy them from.
+ */
+export function loadsOneBatchInOrder(rows: number, options: TrainOptions): boolean {
+  const oneBatch = rows <= (options.batchSize ?? DEFAULT_BATCH_SIZE) && (options.shuffle === false || rows === 1);
+  return oneBatch && (options.epochs ?? 1) === 1 && options.validation === undefined;
+}
+
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -164,7 +178,7 @@ export function runTraining(
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
-  const requestedBatch = positiveInteger(options.batchSize, 'batchSize', 32);
+  const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = Math.min(requestedBatch, x.rows);
   const lastBatch = x.rows % batchSize || batchSize;
   checkTrainingBatch(

@@ -109,3 +109,93 @@ describe('datasets uploaded once', () => {
     expect(set.isDisposed).toBe(true);
   });
 });
+
+// train(x, y) whose rows are one batch in their own order (one call per batch) writes them straight
+// into the network's batch buffers: no dataset of their own, no copy from it into the batch.
+describe('train() on one batch in order', () => {
+  const inOrder = { epochs: 1, batchSize: 16, shuffle: false, learningRate: 0.2 };
+  const blockNet = (backend: Kernels) =>
+    createNetwork({ inputs: SIZES[0], layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 3, activation: 'softmax' }], loss: 'cross-entropy', seed: 9, backend });
+
+  for (const backend of ['wasm', 'ref'] as const) {
+    it(`trains exactly as on the same rows from a dataset, in every form of rows, dense and block networks (${backend})`, async () => {
+      const kernels = backend === 'ref' ? createRefKernels() : await createWasmKernels();
+      const { x, y, flat } = data(12);
+      const plain = { x: x.map((row) => Array.from(row)), y: y.map((row) => Array.from(row)) };
+      for (const make of [net, blockNet]) {
+        const reference = await make(kernels);
+        const set = reference.dataset(flat.x, flat.y);
+        const expected = [reference.train(set, inOrder).epochs[0].loss];
+        for (let call = 0; call < 2; call++) expected.push(reference.train(set, { ...inOrder, batchSize: undefined }).epochs[0].loss);
+        for (const [xs, ys] of [[flat.x, flat.y], [x, y], [plain.x, plain.y]] as const) {
+          const n = await make(kernels);
+          // batchSize as given, then the default (32 ≥ 12 rows); a second call reuses the buffers.
+          const losses = [n.train(xs, ys, inOrder).epochs[0].loss];
+          for (let call = 0; call < 2; call++) losses.push(n.train(xs, ys, { ...inOrder, batchSize: undefined }).epochs[0].loss);
+          expect(losses).toEqual(expected);
+          expect(n.state()).toEqual(reference.state());
+          n.dispose();
+        }
+        set.dispose();
+        reference.dispose();
+      }
+    });
+  }
+
+  it('copies the rows once (no dataset, no batch copy); shuffled, several epochs or with validation, it uploads them', async () => {
+    const base = createRefKernels({ precision: 'f32' }) as Kernels;
+    const calls = { alloc: 0, copyRows: 0 };
+    const counting: Kernels = {
+      ...base,
+      alloc: (length) => (calls.alloc++, base.alloc(length)),
+      copyRows: (...args) => (calls.copyRows++, base.copyRows(...args)),
+    };
+    const { flat } = data(12);
+    const n = await net(counting);
+    n.train(flat.x, flat.y, inOrder); // makes the batch buffers
+    const count = (options: object) => {
+      [calls.alloc, calls.copyRows] = [0, 0];
+      n.train(flat.x, flat.y, options);
+      return { ...calls };
+    };
+    expect(count(inOrder)).toEqual({ alloc: 0, copyRows: 0 });
+    expect(count({ ...inOrder, batchSize: 12 })).toEqual({ alloc: 0, copyRows: 0 });
+    expect(count({ ...inOrder, shuffle: true }).copyRows).toBe(2);
+    expect(count({ ...inOrder, epochs: 2 }).copyRows).toBe(4);
+    expect(count({ ...inOrder, batchSize: 6 }).copyRows).toBe(4);
+    expect(count({ ...inOrder, validation: { x: flat.x, y: flat.y } }).copyRows).toBeGreaterThan(0);
+    n.dispose();
+  });
+
+  it('refuses bad rows with the errors an upload gives, leaving the network as it was', async () => {
+    const n = await net(await createWasmKernels());
+    const { flat } = data(8);
+    n.train(flat.x, flat.y, inOrder);
+    const before = stateHash(n);
+    const bad = Float32Array.from(flat.x.data);
+    bad[5 * SIZES[0] + 2] = NaN;
+    const badTargets = Float32Array.from(flat.y.data);
+    badTargets[7 * SIZES[2] + 1] = Infinity;
+    const cases: [unknown, unknown][] = [
+      [{ ...flat.x, data: bad }, flat.y],
+      [flat.x, { ...flat.y, data: badTargets }],
+      [{ ...flat.x, data: bad }, { ...flat.y, rows: 7 }],
+      [{ ...flat.x, rows: 7 }, flat.y],
+      [flat.x, { ...flat.y, data: flat.y.data.subarray(0, 21), rows: 7 }],
+      [[new Float32Array(6), new Float32Array(5)], flat.y],
+      [null, flat.y],
+    ];
+    for (const [x, y] of cases) {
+      let uploadError: unknown;
+      try {
+        n.dataset(x as never, y as never).dispose();
+      } catch (error) {
+        uploadError = error;
+      }
+      expect(uploadError).toBeDefined();
+      expect(() => n.train(x as never, y as never, inOrder)).toThrow(uploadError as Error);
+      expect(stateHash(n)).toBe(before);
+    }
+    n.dispose();
+  });
+});
