@@ -18,7 +18,7 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
   const chainRecord = trace.lastRefreshed(record);
   const at = (metric: Parameters<Trace['at']>[0], l: number, r = record) => trace.at(metric, r, l);
   const rows = Array.from({ length: L }, (_, l) => [
-    trace.blocks ? `${trace.layerLabel(l)} (${trace.activations[l]})` : l === L - 1 ? `output (${trace.activations[l]})` : `hidden ${l + 1} (${trace.activations[l]})`,
+    `${trace.layerLabel(l)} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
     num(at('deltaRms', l)),

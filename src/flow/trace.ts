@@ -7,6 +7,7 @@ import { GradscopeError } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
+import { denseLayerName } from '../layer-names.js';
 import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, RESIDUAL_METRIC_NAMES, type LayerMetric, type ResidualMetric } from './metrics.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
@@ -165,7 +166,7 @@ export class Trace {
     this.checkLayer(layer);
     const info = this.blocks?.layers[layer];
     if (info) return `${info.name} ${info.type}`;
-    return layer === this.layers - 1 ? 'output' : `hidden ${layer + 1}`;
+    return denseLayerName(layer, this.layers);
   }
 
   /** Weight layers (the output layer included). */

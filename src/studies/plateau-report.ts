@@ -1,5 +1,6 @@
 /** The plateau study as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import type { ReportSection } from '../flow/report-html.js';
+import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
 
 export function plateauReportSection(result: PlateauResult): ReportSection {
@@ -43,7 +44,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
         yLabel: 'GSNR',
         logY: true,
         series: Array.from({ length: layers }, (_, l) => ({
-          name: l === layers - 1 ? 'output' : `hidden ${l + 1}`,
+          name: denseLayerName(l, layers),
           xs: epochs,
           ys: result.points.map((p) => p.gradientSNR[l]),
         })),

@@ -39,7 +39,22 @@ describe('gradscope curvature', async () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^loss .* over 3 rows; 26 parameters; traces exact/);
     expect(stdout).toMatch(/Hessian/);
-    expect(stdout).toMatch(/layer 1 \(10\) G/);
+    expect(stdout).toMatch(/output \(10\) G/);
+  });
+
+  it('names each layer as `gradscope gradients` does: hidden 1 … hidden L−1, output (JSON keeps the 0-based index)', () => {
+    const curvature = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    const gradients = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(curvature.code).toBe(0);
+    expect(gradients.code).toBe(0);
+    expect(gradients.stdout).toMatch(/hidden 1 \(tanh\)/);
+    expect(gradients.stdout).toMatch(/output \(softmax\)/);
+    expect(curvature.stdout).toMatch(/hidden 1 \(16\) H/);
+    expect(curvature.stdout).toMatch(/hidden 1 \(16\) G/);
+    expect(curvature.stdout).toMatch(/output \(10\) H/);
+    expect(curvature.stdout).not.toMatch(/layer \d/);
+    const json = JSON.parse(runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--json']).stdout);
+    expect(json.layers.map((l: { layer: number }) => l.layer)).toEqual([0, 1]);
   });
 
   it.each([

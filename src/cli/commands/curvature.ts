@@ -1,6 +1,7 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
 import { measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { networkFromModel } from '../../io/model-data.js';
+import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { booleanFlag, COUNT, numberFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
 import { formatTable, sci } from '../table.js';
@@ -40,8 +41,9 @@ export function curvatureTable(report: CurvatureReport): string {
     ...(report.hessian ? [hessianRow('Hessian', report.hessian)] : []),
     gaussNewtonRow('Gauss-Newton', report.gaussNewton),
   ];
+  // A dense network's layers are named as `gradscope gradients` names them (the CLI measures every layer).
   for (const layer of report.layers) {
-    const name = report.hessian ? `layer ${layer.layer} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
+    const name = report.hessian ? `${denseLayerName(layer.layer, report.layers.length)} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
     if (layer.hessian) rows.push(hessianRow(`${name} H`, layer.hessian));
     rows.push(gaussNewtonRow(`${name} G`, layer.gaussNewton));
   }

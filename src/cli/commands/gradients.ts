@@ -1,5 +1,6 @@
 /** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
 import { GradscopeError } from '../../errors.js';
+import { denseLayerName } from '../../layer-names.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
@@ -14,7 +15,7 @@ export function gradientTable(gradients: Gradients, activations: readonly string
   return formatTable(
     ['layer', 'units × inputs', '‖∂C/∂W‖', '‖∂C/∂b‖', '‖∂C/∂b‖ ÷ last hidden'],
     layers.map((layer, l) => [
-      l === layers.length - 1 ? `output (${activations[l]})` : `hidden ${l + 1} (${activations[l]})`,
+      `${denseLayerName(l, layers.length)} (${activations[l]})`,
       `${layer.units} × ${layer.inputs}`,
       sci(layer.weightNorm),
       sci(layer.biasNorm),
