@@ -116,24 +116,75 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
   }
 }
 
-/** Reads a model from any readable format; `format` overrides what the content and the name say. */
-export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
-  if (options.format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+/** A readable format, as a file's content (then its name) tells it. */
+type ReadableFormat = 'gradscope' | 'tfjs' | 'safetensors';
+
+/** Every option of ImportOptions. */
+const IMPORT_OPTION_NAMES = ['activation', 'output', 'loss', 'layers', 'pytorch'] as const satisfies readonly (keyof ImportOptions)[];
+type ImportOptionName = (typeof IMPORT_OPTION_NAMES)[number];
+
+/**
+ * The ImportOptions each readable format reads, and why it reads no others: a file that records
+ * what an option would say is refused the option, never overridden or ignored in silence.
+ */
+const IMPORT_OPTIONS_READ: Record<ReadableFormat, { reads: readonly ImportOptionName[]; records: string }> = {
+  gradscope: { reads: [], records: 'a gradscope model records its layers, activations and loss' },
+  tfjs: { reads: ['loss'], records: 'a tfjs model records its layers and activations (only the loss may be given)' },
+  safetensors: { reads: IMPORT_OPTION_NAMES, records: '' },
+};
+
+/** A model file opened and told apart (see the module comment), not yet read as a model. */
+export interface OpenedModelFile {
+  path: string;
+  format: ReadableFormat;
+  /** The file's bytes; undefined for a tfjs folder (readTfjsLayersFile reads its model.json). */
+  bytes?: Uint8Array;
+  /** The parsed JSON of a JSON file. */
+  json?: unknown;
+}
+
+/** Opens `path` and tells its format; `format` overrides what the content and the name say. */
+export async function openModelFile(path: string, format?: InputFormat): Promise<OpenedModelFile> {
+  if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   if (await isDirectory(path)) {
-    if (options.format !== undefined && options.format !== 'tfjs' && options.format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${options.format}`);
-    return readTfjsLayersFile(path, options);
+    if (format !== undefined && format !== 'tfjs' && format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${format}`);
+    return { path, format: 'tfjs' };
   }
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
-  let format = options.format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
-  if (format === undefined) throw badModel(path, 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors');
-  if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+  const told = format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
+  if (told === undefined) throw badModel(path, 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors');
+  if (told === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
+  if (told === 'safetensors' || (told === 'gradscope' && isBinaryCheckpoint(bytes))) return { path, format: told, bytes };
+  const json = await inFile(path, () => parseJson(bytes));
+  return { path, format: told === 'json' ? (isTfjsJson(json) ? 'tfjs' : 'gradscope') : told, bytes, json };
+}
+
+/** The options given that a file of this format does not read, each with why (empty: every one given applies). */
+export function unreadImportOptions(file: OpenedModelFile, options: ImportOptions): { option: ImportOptionName; why: string }[] {
+  const { reads, records } = IMPORT_OPTIONS_READ[file.format];
+  return IMPORT_OPTION_NAMES.filter((option) => options[option] !== undefined && !reads.includes(option)).map((option) => ({ option, why: records }));
+}
+
+/** Reads an opened model file; an option its format does not read is refused (INVALID_OPTION), before anything is built. */
+export async function readOpenedModelFile(file: OpenedModelFile, options: ImportOptions = {}): Promise<ModelData | BlockModelData> {
+  const unread = unreadImportOptions(file, options);
+  if (unread.length > 0) throw invalidOption(`${file.path}: the ${unread[0].option} option does not apply: ${unread[0].why}`);
+  const { path, bytes, json } = file;
+  if (bytes === undefined) return readTfjsLayersFile(path, options);
   return inFile(path, () => {
-    if (format === 'safetensors') return readSafetensors(bytes, options);
-    if (format === 'gradscope' && isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes).model;
-    const json = parseJson(bytes);
-    if (format === 'json') format = isTfjsJson(json) ? 'tfjs' : 'gradscope';
-    return format === 'tfjs' ? readTfjsLayersFile(path, options, json) : readModelJSON(json);
+    if (file.format === 'safetensors') return readSafetensors(bytes, options);
+    if (json === undefined) return decodeCheckpoint(bytes).model;
+    return file.format === 'tfjs' ? readTfjsLayersFile(path, options, json) : readModelJSON(json);
   });
+}
+
+/**
+ * Reads a model from any readable format; `format` overrides what the content and the name say.
+ * An option the file's format does not read is refused (INVALID_OPTION), never ignored.
+ */
+export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
+  const { format, ...importOptions } = options;
+  return readOpenedModelFile(await openModelFile(path, format), importOptions);
 }
 
 /** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain, or a block network gradscope wrote. */

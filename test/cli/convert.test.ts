@@ -2,7 +2,7 @@
 // runs, the content decides what an input holds (docs/interop.md's `convert model.json
 // model.safetensors` failed: model.json was taken for tfjs), and bad files or names get a one-line
 // error and exit 1.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -55,6 +55,24 @@ describe('gradscope convert', async () => {
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(pattern);
   }, 60_000);
+
+  it.each([
+    ['--activation', 'tanh', 'start.json', /^gradscope: --activation does not apply to .*start\.json: a gradscope model records its layers, activations and loss$/],
+    ['--output', 'sigmoid', 'start.json', /^gradscope: --output does not apply to .*start\.json: a gradscope model records/],
+    ['--loss', 'mse', 'start.json', /^gradscope: --loss does not apply to .*start\.json: a gradscope model records/],
+    ['--layers', 'fc1,fc2', 'start.json', /^gradscope: --layers does not apply to .*start\.json: a gradscope model records/],
+    ['--pytorch', 'nn.Linear(3, 2)', 'start.json', /^gradscope: --pytorch does not apply to .*start\.json: a gradscope model records/],
+    ['--activation', 'tanh', 'own-tfjs', /^gradscope: --activation does not apply to .*own-tfjs: a tfjs model records its layers and activations \(only the loss may be given\)$/],
+  ])('refuses %s for a file that records it (%s on %s): one line, exit 2, nothing written', async (flag, value, input, pattern) => {
+    if (input === 'own-tfjs' && !existsSync(at(input))) expect((await runCliInProcess(['convert', at('start.json'), at('own-tfjs/')])).code).toBe(0);
+    const output = at(`not-written-${flag.slice(2)}.json`);
+    const { code, stdout, stderr } = await runCliInProcess(['convert', at(input), output, flag, value]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(pattern);
+    expect(existsSync(output)).toBe(false);
+  });
 
   it("reads docs/interop.md's model.json as the gradscope model it is, and --from json, and binary checkpoints", async () => {
     writeFileSync(at('model.json'), JSON.stringify(original));

@@ -77,6 +77,32 @@ describe('model file formats', async () => {
     expect(contentFormatOf(Uint8Array.from(bytes))).toBe(format);
   });
 
+  it('refuses an import option the file records itself (INVALID_OPTION, naming it), and reads the ones that apply', async () => {
+    await writeModelFile(model, join(folder, 'own.json'));
+    await writeModelFile(model, join(folder, 'own-tfjs/'));
+    await writeModelFile(model, join(folder, 'own.safetensors'));
+    const net2 = await createNetwork({ sizes: [2, 3, 1], activation: 'relu', output: 'linear', loss: 'mse', backend: 'ref' });
+    await saveModel(net2, join(folder, 'own.bin'), { format: 'binary' });
+    net2.dispose();
+    const refusals: [string, object, RegExp][] = [
+      ['own.json', { activation: 'tanh' }, /own\.json: the activation option does not apply: a gradscope model records its layers, activations and loss/],
+      ['own.json', { loss: 'mse' }, /the loss option does not apply: a gradscope model/],
+      ['own.bin', { output: 'sigmoid' }, /own\.bin: the output option does not apply: a gradscope model/],
+      ['own.json', { layers: ['fc1'] }, /the layers option does not apply/],
+      ['own.json', { pytorch: 'nn.Linear(2, 1)' }, /the pytorch option does not apply/],
+      ['own-tfjs', { activation: 'tanh' }, /own-tfjs: the activation option does not apply: a tfjs model records its layers and activations \(only the loss may be given\)/],
+    ];
+    for (const [name, options, message] of refusals) {
+      const error = await readModelFile(join(folder, name), options).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(GradscopeError);
+      expect((error as GradscopeError).code).toBe('INVALID_OPTION');
+      expect((error as GradscopeError).message).toMatch(message);
+    }
+    expect(await readModelFile(join(folder, 'own-tfjs'), { loss: 'mse' })).toMatchObject(model);
+    expect(await readModelFile(join(folder, 'own.safetensors'), { layers: ['0', '2'] })).toMatchObject(model);
+    expect(await readModelFile(join(folder, 'own.json'), { activation: undefined })).toEqual(model);
+  });
+
   it('refuses shard paths outside the model folder', async () => {
     const { modelJson } = toTfjsLayers(model);
     modelJson.weightsManifest[0].paths = ['../../etc/passwd'];

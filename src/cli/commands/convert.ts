@@ -1,6 +1,6 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INPUT_FORMATS, INTEROP_FORMATS, openModelFile, readOpenedModelFile, unreadImportOptions, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { shorten, stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 
@@ -19,14 +19,17 @@ export const convertCommand: Command = {
     const from = choiceFlag<InputFormat>(args, 'from', INPUT_FORMATS);
     const to = choiceFlag<InteropFormat>(args, 'to', INTEROP_FORMATS);
     const options = {
-      format: from,
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
       loss: choiceFlag<Loss>(args, 'loss', LOSSES),
       layers: stringFlag(args, 'layers')?.split(','),
       pytorch: stringFlag(args, 'pytorch'),
     };
-    const model = await readModelFile(input, options);
+    const file = await openModelFile(input, from);
+    // A flag the file's format does not read would be ignored: the command line is wrong for this file.
+    const unread = unreadImportOptions(file, options);
+    if (unread.length > 0) throw new UsageError(`--${unread[0].option} does not apply to ${input}: ${unread[0].why}`);
+    const model = await readOpenedModelFile(file, options);
     const written = await writeModelFile(model, output, to);
     if ('kind' in model) {
       print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}`);
