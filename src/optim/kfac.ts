@@ -8,8 +8,9 @@
  * of the whole layer. As with Hessian-free, a layer whose gradient vanished has small G too, and the
  * step divides one by the other.
  *
- * Each step: A and G of the batch (one extra backward pass with sampled targets), exponential
- * moving averages, every `inverseEvery` steps the inverses of the factored-Tikhonov-damped factors
+ * Each step: A and G of the batch (one extra backward pass with sampled targets), averaged with
+ * ε = min(1 − 1/k, decay) at step k (M&G §5), every `inverseEvery` steps the inverses of the
+ * factored-Tikhonov-damped factors
  *   A + π·γ·I,  G + (γ/π)·I,  π = √((tr A / dim A) / (tr G / dim G)),  γ = √(λ + η),
  * then the proposal Δ = −G⁻¹·∇W̄·A⁻¹ per layer (∇ of h = loss + ½η‖θ‖²).
  *
@@ -41,7 +42,11 @@ export interface KfacOptions {
    * split by π; with `rescale`, λ also damps the quadratic model, and `adaptDamping` moves it.
    */
   damping?: number;
-  /** Moving-average decay of A and G (default 0.95); the first step takes its batch's factors whole. */
+  /**
+   * Largest moving-average decay of A and G (default 0.95): step k (from 1) keeps ε = min(1 − 1/k, decay)
+   * of the average and takes 1 − ε of its batch (Martens & Grosse §5), so the first step takes its
+   * batch whole and the first 1/(1 − decay) steps weigh their batches equally.
+   */
   decay?: number;
   /** Steps between refreshes of the damped inverses (default 20; the first step always inverts). */
   inverseEvery?: number;
@@ -357,8 +362,9 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     const { rescale, weightDecay } = this.options;
     // h(θ) on the batch, from the forward pass train() made (the sampled pass below keeps it).
     const lossBefore = rescale ? net.lossOfLastForward(batch) : 0;
-    // Moving-average weight of this batch; the first step has no history to average with.
-    const fresh = this.steps === 0 ? 1 : 1 - this.options.decay;
+    // Weight of this batch, 1 − ε with M&G's ε = min(1 − 1/k, decay) at step k = steps + 1: a plain
+    // mean of the batches seen while there are few, an exponential average after.
+    const fresh = 1 - Math.min(1 - 1 / (this.steps + 1), this.options.decay);
     for (let l = 0; l < net.depth; l++) {
       const layer = this.layers[l];
       const dA = layer.nIn + 1;

@@ -48,33 +48,32 @@ const CASES: { loss: Loss; output: OutputActivation; targets: (rng: Rng) => numb
 ];
 
 describe('K-FAC factors against explicit float64 sums', () => {
-  it.each(CASES)('$loss: A = E[ā āᵀ], G = E[g gᵀ] for the sampled draw, then the moving average', async ({ loss, output, targets }) => {
+  it.each(CASES)('$loss: A = E[ā āᵀ], G = E[g gᵀ] for the sampled draw, then M&G\'s average ε = min(1 − 1/k, decay)', async ({ loss, output, targets }) => {
     const net = await createNetwork({ sizes: [4, 5, 3], activation: 'sigmoid', output, loss, backend: 'ref', seed: 7 });
     const rng = new Rng(21);
     const batch = 6;
-    const x = randomRows(rng, batch, 4);
-    const y = Array.from({ length: batch }, () => targets(rng));
-    const kfac = new Kfac(net, { decay: 0.9 });
+    // decay 0.6: step 1 takes its batch whole (ε = 0), step 2 averages the two equally (ε = 1/2),
+    // step 3 is capped by the decay (min(2/3, 0.6) = 0.6), so both branches of the schedule are read.
+    const decay = 0.6;
+    const kfac = new Kfac(net, { decay });
     const draw = new Rng(0);
-    draw.setState(net.rng.getState());
-    const before = layersOf(net);
-    const first = explicitFactors(before, x, loss, output, draw);
-    oneStep(net, kfac, x, y, 0.05);
-    for (let l = 0; l < net.depth; l++) {
-      const got = kfac.factors(l);
-      expectClose(got.a, first[l].a, { rel: 1e-12, abs: 1e-14 }, `${loss} layer ${l} A`);
-      expectClose(got.g, first[l].g, { rel: 1e-10, abs: 1e-14 }, `${loss} layer ${l} G`);
-    }
-    // Second step: A ← 0.9·A + 0.1·A_batch, G likewise, with the new weights and the next draw.
-    const x2 = randomRows(rng, batch, 4);
-    const y2 = Array.from({ length: batch }, () => targets(rng));
-    draw.setState(net.rng.getState());
-    const second = explicitFactors(layersOf(net), x2, loss, output, draw);
-    oneStep(net, kfac, x2, y2, 0.05);
-    for (let l = 0; l < net.depth; l++) {
-      const got = kfac.factors(l);
-      expectClose(got.a, first[l].a.map((v, i) => 0.9 * v + 0.1 * second[l].a[i]), { rel: 1e-12, abs: 1e-14 }, `${loss} layer ${l} averaged A`);
-      expectClose(got.g, first[l].g.map((v, i) => 0.9 * v + 0.1 * second[l].g[i]), { rel: 1e-10, abs: 1e-14 }, `${loss} layer ${l} averaged G`);
+    let expected: { a: number[]; g: number[] }[] = [];
+    for (let k = 1; k <= 3; k++) {
+      const x = randomRows(rng, batch, 4);
+      const y = Array.from({ length: batch }, () => targets(rng));
+      draw.setState(net.rng.getState());
+      const batchFactors = explicitFactors(layersOf(net), x, loss, output, draw);
+      const epsilon = Math.min(1 - 1 / k, decay);
+      expected = batchFactors.map((f, l) => ({
+        a: f.a.map((v, i) => (k === 1 ? v : epsilon * expected[l].a[i] + (1 - epsilon) * v)),
+        g: f.g.map((v, i) => (k === 1 ? v : epsilon * expected[l].g[i] + (1 - epsilon) * v)),
+      }));
+      oneStep(net, kfac, x, y, 0.05);
+      for (let l = 0; l < net.depth; l++) {
+        const got = kfac.factors(l);
+        expectClose(got.a, expected[l].a, { rel: 1e-12, abs: 1e-14 }, `${loss} step ${k} layer ${l} A`);
+        expectClose(got.g, expected[l].g, { rel: 1e-10, abs: 1e-14 }, `${loss} step ${k} layer ${l} G`);
+      }
     }
     net.dispose();
   });
