@@ -40,7 +40,7 @@ export interface TraceRun {
   init?: WeightInit;
   /** The bias initialiser the network was created with. */
   biasInit?: BiasInit;
-  /** True when train() rescaled the weights by LSUV first (its lsuv option); absent otherwise (also after a separate net.initLsuv(x), which the trace does not see). */
+  /** True when LSUV rescaled the network's weights before or at the start of the run (net.initLsuv(x), or train's lsuv option); absent otherwise. */
   lsuv?: true;
 }
 

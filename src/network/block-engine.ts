@@ -66,6 +66,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   capacity = 0;
   /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
   awaitingLsuv: boolean;
+  /** LSUV has rescaled the weights (see lsuv-init.ts); the trace's run records it. */
+  lsuvApplied = false;
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
   private disposed = false;

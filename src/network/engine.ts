@@ -57,6 +57,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   step = 0;
   /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
   awaitingLsuv: boolean;
+  /** LSUV has rescaled the weights (see lsuv-init.ts); the trace's run records it. */
+  lsuvApplied = false;
   private disposed = false;
   readonly onDispose = new Set<() => void>();
 

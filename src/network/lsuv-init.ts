@@ -13,6 +13,8 @@ import type { RowEngine } from './rows.js';
 export interface LsuvEngine<T extends Tensor = Tensor> extends RowEngine<T> {
   /** Created with init 'lsuv' and not yet rescaled: train() refuses it. */
   awaitingLsuv: boolean;
+  /** LSUV has rescaled this network's weights (net.initLsuv or train's lsuv option): a trace records it. */
+  lsuvApplied: boolean;
   /** Every dense layer in forward order, as LSUV rescales it. */
   lsuvTargets(): LsuvTarget<T>[];
 }
@@ -42,5 +44,6 @@ export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: 
   engine.checkOutputs(0, rows, 'inputs');
   const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, options);
   engine.awaitingLsuv = false;
+  engine.lsuvApplied = true;
   return reports;
 }

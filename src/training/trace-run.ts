@@ -6,7 +6,7 @@ import type { TraceRun } from '../flow/trace.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
-export function describeRun(net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit } }, optimizer: Optimizer, lsuv = false): TraceRun {
+export function describeRun(net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean }, optimizer: Optimizer): TraceRun {
   const run: TraceRun = { optimizer: optimizer.name };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
@@ -14,6 +14,7 @@ export function describeRun(net: { readonly initialisation?: { weights: WeightIn
     run.init = net.initialisation.weights;
     run.biasInit = net.initialisation.biases;
   }
-  if (lsuv) run.lsuv = true;
+  // The network remembers LSUV (net.initLsuv(x) or train's lsuv option, in this call or an earlier one).
+  if (net.lsuvApplied) run.lsuv = true;
   return run;
 }

@@ -244,7 +244,7 @@ export function runTraining(
     if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, lsuv !== undefined));
+      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer));
       onTrace(tracer.trace);
     }
 
