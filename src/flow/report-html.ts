@@ -8,7 +8,7 @@
 import type { Diagnosis } from './diagnose.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { REPORT_SCRIPT } from './report-script.js';
-import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type Series } from './svg.js';
+import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type LineChartData } from './svg.js';
 import { Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -28,23 +28,11 @@ export interface ReportRun {
   detail?: 'full' | 'summary';
 }
 
-/** A line chart as data: one line per series. */
-export interface ReportChart {
-  /** Element id, unique in the page. */
-  id: string;
-  /** The chart's title. */
-  title: string;
-  /** Label of the x axis. */
-  xLabel: string;
-  /** Label of the y axis. */
-  yLabel: string;
-  /** Log-scale y axis (default false). */
-  logY?: boolean;
-  /** Log-scale x axis, ticked at the data's x values (default false). */
-  logX?: boolean;
-  /** The lines, each a name and its points. */
-  series: Series[];
-}
+/**
+ * A line chart as data, one line per series: its fields (id, title, xLabel, yLabel, logY, logX,
+ * series) are the ones svg.ts's lineChart draws, documented there once.
+ */
+export interface ReportChart extends LineChartData {}
 
 /** Horizontal bars as data: one per labelled row, its length a value on a log axis (e.g. the deepest trainable depth per remedy). */
 export interface ReportBars {

@@ -71,20 +71,30 @@ export function ticksBetween(x0: number, x1: number, count: number): number[] {
   return [...new Set(Array.from({ length: count }, (_, i) => Math.round(x0 + ((x1 - x0) * i) / (count - 1))))];
 }
 
-export interface LineChartOptions {
+/** A line chart as data (a report section's charts are these): one line per series. */
+export interface LineChartData {
+  /** Element id, unique in the page. */
   id: string;
+  /** The chart's title. */
   title: string;
+  /** Label of the x axis. */
   xLabel: string;
+  /** Label of the y axis. */
   yLabel: string;
   /** A log10 y axis (non-positive values are left out of the line). Default false. */
   logY?: boolean;
   /** A log10 x axis, ticked at the data's x values (points with x ≤ 0 are left out). Default false. */
   logX?: boolean;
+  /** The lines, each a name and its points. */
+  series: Series[];
+}
+
+/** Options of lineChart: the chart's data, and how the report draws a trace's charts over training. */
+export interface LineChartOptions extends LineChartData {
   /** x is the training step: the step range can be selected. Default false. */
   time?: boolean;
   /** A fixed range of a linear y axis (e.g. [0, 1] for a fraction). Default: the data's range. */
   yRange?: [number, number];
-  series: Series[];
 }
 
 /** A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its line. */
