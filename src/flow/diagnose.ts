@@ -6,8 +6,9 @@
  */
 import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
+import { describeValue, invalidOption } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
-import type { Trace, TraceRun } from './trace.js';
+import { Trace, type TraceRun } from './trace.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -119,7 +120,14 @@ export interface Diagnosis {
     firstToLast: FirstToLast;
     /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
     trendDecades: number;
-    /** Geometric mean of the hidden layers' chain factors: the shrink (< 1) or growth per layer. */
+    /**
+     * The shrink (< 1) or growth per layer of one example's δ on its way back from the last hidden
+     * layer to the first, at the records the decisive gap is read from (the first record, or the
+     * median over the records: the summary says which): deltaFirstToLast there to the power
+     * 1/(hiddenLayers − 1), the geometric mean of the measured chain factors of those links, whose
+     * product it is. NaN without two hidden layers or where a link has no measured factor (a
+     * residual block between two of them).
+     */
     meanChainFactor: number;
     /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau. */
     lastHiddenChange: number;
@@ -199,8 +207,26 @@ function normRows(trace: Trace, chain: number[]): number[] {
   return Array.from({ length: chain[chain.length - 1] - first }, (_, i) => first + i).filter((l) => type(l) === 'batch-norm' || type(l) === 'layer-norm');
 }
 
+/**
+ * diagnose() reads a Trace: net.trace after train(x, y, { trace: { every: k } }). net.trace is
+ * undefined before a traced run and after an untraced one, and a saved trace is plain JSON until
+ * Trace.fromJSON reads it back: each gets an INVALID_OPTION that says what to pass instead.
+ */
+function checkTrace(trace: unknown): asserts trace is Trace {
+  if (trace instanceof Trace) return;
+  const traced = 'net.trace is set by a traced run: train with net.train(x, y, { trace: { every: 10 } }), then call diagnose(net.trace)';
+  if (trace === undefined || trace === null) throw invalidOption(`diagnose(trace): trace is ${trace}; ${traced}`);
+  if (typeof trace === 'object' && 'metrics' in trace && 'steps' in trace) {
+    throw invalidOption('diagnose(trace): got a saved trace (plain JSON, as trace.toJSON() writes it); read it back with Trace.fromJSON(json) first');
+  }
+  const got = typeof trace === 'object' && !Array.isArray(trace) ? 'an object that is not one' : describeValue(trace);
+  throw invalidOption(`diagnose(trace): expected a Trace, got ${got}; ${traced}`);
+}
+
 /** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
+  checkTrace(trace);
+  if (typeof options !== 'object' || options === null) throw invalidOption(`diagnose(trace, options): options must be an object such as { curvature }, got ${describeValue(options)}`);
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;
@@ -237,7 +263,9 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
   const normalisedBy = normRows(trace, chain);
-  const hiddenFactors = chain.slice(0, -1).map((l) => median(series('chainFactor', l))).filter((f) => f > 0);
+  // The links first hidden → … → last hidden: each chain factor is a layer's δ over the next one's, so where every link is measured they multiply to the per-example gap.
+  const links = chain.slice(0, -1);
+  const linksMeasured = links.every((l) => series('chainFactor', l).some((f) => !Number.isNaN(f)));
   // Every row but the output's can hold saturated or dead units (rows without an activation have none).
   const hiddenEvidence = layers.slice(0, L - 1);
   let nonFinite = false;
@@ -255,7 +283,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     deltaFirstToLast,
     firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
-    meanChainFactor: hiddenFactors.length ? Math.exp(hiddenFactors.reduce((s, f) => s + Math.log(f), 0) / hiddenFactors.length) : NaN,
+    meanChainFactor: NaN,
     lastHiddenChange: change('biasGradNorm'),
     lastHiddenDeltaChange: change('deltaRms'),
     updateFirstToLast,
@@ -268,6 +296,9 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   };
 
   const gap = decisiveGap(evidence);
+  if (links.length && linksMeasured && Number.isFinite(gap)) {
+    evidence.meanChainFactor = (gap === gapMeasure(evidence).first ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
+  }
   const verdict: Verdict = nonFinite
     ? 'exploding'
     : evidence.deadLayers.length
@@ -334,23 +365,8 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     healthy: 'Healthy gradient flow: ',
   };
   const parts: string[] = [];
-  if (verdict === 'dead') {
-    const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
-    const leaky = e.deadLayers.every((l) => e.layers[l].activation === 'leaky-relu');
-    parts.push(
-      `in ${rowList(trace, e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
-        (leaky
-          ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
-          : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.'),
-    );
-  }
-  if (verdict === 'saturated') {
-    const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
-    parts.push(
-      `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
-        "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves.",
-    );
-  }
+  if (verdict === 'dead') parts.push(deadSentence(e, trace));
+  if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
   if (e.hiddenLayers < 2) {
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
@@ -365,12 +381,34 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
         'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
     );
   }
+  // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.
+  if (verdict !== 'dead' && e.deadLayers.length) parts.push(`also dead units: ${deadSentence(e, trace)}`);
+  if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
   if (parts.length === 0) parts.push(`the gap between the ${ends.first} and the ${ends.last} could not be measured (a ratio of 0, Inf or NaN in every record).`);
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }
 
-/** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it. */
+function deadSentence(e: Evidence, trace: Trace): string {
+  const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
+  const leaky = e.deadLayers.every((l) => e.layers[l].activation === 'leaky-relu');
+  return (
+    `in ${rowList(trace, e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+    (leaky
+      ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
+      : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
+  );
+}
+
+function saturatedSentence(e: Evidence, trace: Trace): string {
+  const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
+  return (
+    `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
+    "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves."
+  );
+}
+
+/** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
 function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
   const when = atFirst ? 'at the first step' : `median over ${e.records} records`;
@@ -385,7 +423,11 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     );
   }
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
-  const chain = Number.isFinite(e.meanChainFactor) ? `, a factor of ${fmt(e.meanChainFactor)} per hidden layer on average (σ'(z)·W, the chain rule)` : '';
+  const links = e.hiddenLayers - 1;
+  const chain = e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor)
+    ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
+      `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
+    : '';
   return (
     `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ` +
     `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`
@@ -433,6 +475,8 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (run.optimizer !== name) add(`optimizer: '${name}'`, why);
   };
 
+  // The per-layer factor as the summary states it (same records), where it could be measured.
+  const factor = (words: (f: string) => string) => (e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
   if (verdict === 'vanishing') {
     const sigmoidCap = uses('sigmoid');
     const activationRemedy = () => {
@@ -440,8 +484,8 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
       if (sigmoidCap && better.length) {
         add(
           activationOption(trace, better),
-          "σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4× (the measured factor is " +
-            `${fmt(e.meanChainFactor)} per layer); tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.`,
+          `σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4×${factor((f) => ` (the measured factor is ${f} per layer)`)}; ` +
+            "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.",
         );
       }
     };
@@ -449,13 +493,13 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (sigmoidCap) activationRemedy();
     else {
       initRemedy(
-        `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1; measured: ${fmt(e.meanChainFactor)}).`,
+        `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1${factor((f) => `; measured: ${f}`)}).`,
       );
     }
     if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
   } else if (verdict === 'exploding') {
     if (e.nonFinite) add('learningRate: a smaller value', 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
-    initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes that factor about 1.`);
+    initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
     add('clipNorm: 1', 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
     if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   } else if (verdict === 'dead') {

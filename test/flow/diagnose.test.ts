@@ -11,6 +11,8 @@ import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { expectError } from '../util/expect-error.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
 
 const rng = new Rng(31);
 const ROWS = 64;
@@ -98,7 +100,13 @@ describe('diagnose', () => {
       expect(e.layers[l].chainFactor, `factor ${l} ≤ bound`).toBeLessThanOrEqual(e.layers[l].chainBound * (1 + 1e-9));
     }
     expect(e.meanChainFactor).toBeLessThan(0.5);
+    // The stated factor is the geometric mean of the 8 links' measured factors at the record(s) of the stated gap.
+    const at = d.summary.includes('(RMS over the batch, at the first step;') ? [0] : null;
+    const geometricMean = (r: number) => Math.exp([...Array(8).keys()].reduce((sum, l) => sum + Math.log(trace.at('chainFactor', r, l)), 0) / 8);
+    if (at) expect(e.meanChainFactor).toBeCloseTo(geometricMean(0), 12);
+    else expect(e.meanChainFactor ** 8).toBeCloseTo(e.deltaFirstToLast.median, 12);
     expect(d.summary).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/\S+ of the last/);
+    expectSummaryExplained(d, '10-layer sigmoid');
     const options = d.remedies.map((r) => r.option);
     // The σ' ceiling is the cause: the activation first, and no initialisation, which cannot lift it.
     expect(options[0]).toMatch(/activation: 'relu' \(or 'tanh'\)/);
@@ -123,6 +131,43 @@ describe('diagnose', () => {
     const d = diagnose(net.trace!);
     expect(d.verdict).toBe('healthy');
     expect(d.summary).toMatch(/1 hidden layer there is no chain/);
+  });
+
+  it('states the gap and the factor per layer of the same record: the first, when it decides', () => {
+    // Record 1: δ 1/64 of the last over 2 links (1/8 per layer); record 2: even. The first record decides (further from 1), the median is 0.5.
+    const trace = handTrace([gap(1 / 64), gap(1)]);
+    for (const [r, factors] of [[0, [1 / 8, 1 / 8]], [1, [1, 1]]] as const) factors.forEach((f, l) => trace.set('chainFactor', r, l, f));
+    trace.set('deltaRms', 0, 1, 1 / 8);
+    const d = diagnose(trace);
+    expect(d.evidence.meanChainFactor).toBeCloseTo(1 / 8, 12);
+    expect(d.summary).toContain("is 1/64.0 of the last hidden layer's (RMS over the batch, at the first step;");
+    expect(d.summary).toContain('a factor of 0.125 per layer on its way back through 2 layers');
+    expectSummaryExplained(d, 'hand-built');
+  });
+
+  it('names saturated layers when another verdict wins: sigmoid with N(0, 30²) weights explodes and saturates', async () => {
+    // The new-user pass's network: four rows, three epochs, every step traced.
+    const rows = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [0.9, 0.1, 0.5, 0.2], [0.3, 0.3, 0.3, 0.3]];
+    const net = await createNetwork({ sizes: [4, 8, 8, 8, 3], seed: 1, activation: 'sigmoid', init: { name: 'normal', std: 30 }, backend: 'ref' });
+    net.train(rows, [[1, 0, 0], [0, 0, 1], [0, 1, 0], [1, 0, 0]], { epochs: 3, trace: { every: 1 } });
+    const d = diagnose(net.trace!);
+    net.dispose();
+    expect(d.verdict, d.summary).toBe('exploding');
+    expect(d.evidence.saturatedLayers.length, d.summary).toBeGreaterThan(0);
+    expect(d.summary).toMatch(/Also saturated units: in hidden layers? [\d, ]+, [\d %,]+ of the activations are within 0\.01 of their limits/);
+    expectSummaryExplained(d, 'sigmoid N(0, 30²)');
+  });
+
+  it('refuses what is not a Trace with a typed error saying how to get one', async () => {
+    const trained = /train with net\.train\(x, y, \{ trace: \{ every: 10 \} \}\), then call diagnose\(net\.trace\)/;
+    await expectError(() => diagnose(undefined as unknown as Trace), 'INVALID_OPTION', /diagnose\(trace\): trace is undefined; net\.trace is set by a traced run/);
+    await expectError(() => diagnose(undefined as unknown as Trace), 'INVALID_OPTION', trained);
+    await expectError(() => diagnose(null as unknown as Trace), 'INVALID_OPTION', /trace is null/);
+    await expectError(() => diagnose({} as Trace), 'INVALID_OPTION', /expected a Trace, got an object that is not one/);
+    await expectError(() => diagnose('trace' as unknown as Trace), 'INVALID_OPTION', /expected a Trace, got the string "trace"/);
+    const saved = JSON.parse(JSON.stringify(handTrace([gap(0.5)])));
+    await expectError(() => diagnose(saved), 'INVALID_OPTION', /a saved trace .* read it back with Trace\.fromJSON\(json\) first/);
+    await expectError(() => diagnose(handTrace([gap(0.5)]), null as never), 'INVALID_OPTION', /options must be an object/);
   });
 
   it('says so when the trace is empty', () => {

@@ -1,9 +1,61 @@
 import { expect } from 'vitest';
+import { SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import type { Diagnosis } from '../../src/flow/diagnose.js';
 
-/** A diagnosis' summary says, after its verdict's heading ('Exploding gradients (severe): '), the evidence behind it: never empty or ending at the colon. */
+/**
+ * A diagnosis' summary says, after its verdict's heading ('Exploding gradients (severe): '), the
+ * evidence behind it: never empty or ending at the colon; its numbers agree with each other
+ * (expectFactorMatchesGap); and it names every finding the evidence holds, not only the verdict's
+ * (expectFindingsNamed).
+ */
 export function expectSummaryExplained(d: Diagnosis, context: string): void {
   const [, explanation] = d.summary.match(/^[^:]*: ([\s\S]*)$/) ?? [];
   expect(explanation?.trim().length ?? 0, `${context}: ${JSON.stringify(d.summary)}`).toBeGreaterThan(20);
   expect(d.summary.trimEnd(), context).not.toMatch(/:$/);
+  expectFactorMatchesGap(d, context);
+  expectFindingsNamed(d, context);
+}
+
+const NUMBER = String.raw`(\d[\d.]*(?:e[-+]\d+)?)`;
+const WHEN = String.raw`(at the first step|median over \d+ records)`;
+/** "δ at the first hidden layer is 1/42.0 of the last hidden layer's (RMS over the batch, at the first step; …". */
+const GAP = new RegExp(String.raw`δ at the .*? is (1/)?${NUMBER}(?:×| of) the .*?\(RMS over the batch, ${WHEN};`);
+/** "…: a factor of 0.154 per layer on its way back through 2 layers (σ'(z)·W, …, at the first step)". */
+const FACTOR = new RegExp(String.raw`a factor of ${NUMBER} per [^(]*\((.*?)\)\.(?:\s|$)`);
+
+/**
+ * The gap and the per-layer chain factor a summary states are of the same record(s): the factor to
+ * the power of the links between the first and the last hidden layer is the gap, within the
+ * rounding of the printed digits (3 significant each), and both name the record(s) the gap is
+ * decided on.
+ */
+export function expectFactorMatchesGap(d: Diagnosis, context: string): void {
+  const e = d.evidence;
+  const links = e.hiddenLayers - 1;
+  const gapStated = GAP.exec(d.summary);
+  const factorStated = FACTOR.exec(d.summary);
+  if (!gapStated || !factorStated) {
+    // A factor is stated beside the per-example gap wherever every link of the chain has a measured one (not across residual blocks).
+    if (gapStated && e.meanChainFactor > 0) expect.fail(`${context}: the summary states the gap but no factor: ${d.summary}`);
+    return;
+  }
+  const [, inverse, gapText, gapWhen] = gapStated;
+  const [, factorText, factorWords] = factorStated;
+  const gap = inverse ? 1 / Number(gapText) : Number(gapText);
+  const factor = Number(factorText);
+  // Each printed number is within 0.5 % of its value; the factor's error grows with its power.
+  expect(Math.abs(Math.log(factor ** links / gap)), `${context}: ${factor}^${links} against ${gap}\n${d.summary}`).toBeLessThan(0.006 * (links + 1));
+  expect(factorWords, `${context}: the factor names the gap's record(s)`).toMatch(new RegExp(`${gapWhen}$`));
+  // The record(s) the decisive gap is read from (diagnose's decisiveGap): the first record's ratio or the median, the one further from 1.
+  const measure = e.relativeGradientFirstToLast ?? e.deltaFirstToLast;
+  const usable = (v: number) => v > 0 && Number.isFinite(v);
+  const atFirst = usable(measure.first) && (!usable(measure.median) || Math.abs(Math.log(measure.first)) >= Math.abs(Math.log(measure.median)));
+  expect(gapWhen === 'at the first step', `${context}: the record(s) named are those the gap is read from`).toBe(atFirst);
+}
+
+/** Saturated and dead layers in the evidence are named in the summary, whichever verdict won. */
+export function expectFindingsNamed(d: Diagnosis, context: string): void {
+  const e = d.evidence;
+  if (e.saturatedLayers.length) expect(d.summary, `${context}: saturated layers ${e.saturatedLayers}`).toContain(`of the activations are within ${SATURATION_MARGIN} of their limits`);
+  if (e.deadLayers.length) expect(d.summary, `${context}: dead layers ${e.deadLayers}`).toContain('of the units have z ≤ 0 on every row of the batch');
 }
