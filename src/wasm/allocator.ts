@@ -26,6 +26,13 @@ export class Allocator {
   constructor(
     private readonly memory: WebAssembly.Memory,
     heapBase: number,
+    /**
+     * Zeroes `bytes` (a multiple of 16) at `start`; default a Uint8Array fill. The wasm backend
+     * passes the core's memory.fill instead: on a shared memory (two threads) V8 fills a typed
+     * array element by element, about 15× slower (17 ms for 28 MB against 0.3–1 ms), and every
+     * train(x, y) zeroes the block its upload is copied into.
+     */
+    private readonly zero: (start: number, bytes: number) => void = (start, bytes) => void new Uint8Array(memory.buffer, start, bytes).fill(0),
   ) {
     this.top = alignUp(heapBase);
   }
@@ -69,7 +76,7 @@ export class Allocator {
     }
     this.sizes.set(start, size);
     this.inUse += size;
-    new Uint8Array(this.memory.buffer, start, size).fill(0);
+    this.zero(start, size);
     return start;
   }
 

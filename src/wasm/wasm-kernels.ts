@@ -114,7 +114,7 @@ export class WasmBackend implements WasmKernels {
     this.name = binary === 'scalar' ? 'wasm-scalar-binary' : `wasm-${variant}`;
     this.module = bindVariant(exports, variant);
     this.activations = bindActivations(exports, variant);
-    this.allocator = new Allocator(exports.memory, exports.heap_base());
+    this.allocator = new Allocator(exports.memory, exports.heap_base(), (start, bytes) => exports.f32_zero(start, bytes / F32));
     this.heapF32 = new Float32Array(exports.memory.buffer);
     this.heapU32 = new Uint32Array(exports.memory.buffer);
     this.scratch = this.alloc(0);

@@ -110,6 +110,18 @@ describe('wasm-simd-threads', () => {
     });
   }
 
+  it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {
+    for (const k of [one, two]) {
+      const length = 3 * 4096 + 5;
+      const first = tensorOf(k, new Float32Array(length).fill(7));
+      k.free(first);
+      const again = k.alloc(length);
+      expect(again.ptr, `${k.name}: the freed block is reused`).toBe(first.ptr);
+      expect(k.maxAbs(again, length), `${k.name}: reused block zeroed`).toBe(0);
+      k.free(again);
+    }
+  });
+
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {
       const sourceRows = 3 * count;
