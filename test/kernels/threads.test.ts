@@ -197,6 +197,25 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('splits the SGD and Nesterov updates of a large tensor, bit for bit as one thread', () => {
+    const n = (1 << 15) + 3; // the worker's part ends in the scalar tail, as one thread's does
+    const rng = new Rng(21);
+    const w = normals(rng, n), v = normals(rng, n), g = normals(rng, n);
+    for (const update of ['sgdUpdate', 'nesterovUpdate'] as const) {
+      const run = <T extends Tensor>(k: Kernels<T>) => {
+        const [tw, tv, tg] = [w, v, g].map((values) => tensorOf(k, values));
+        k[update](tw, tv, tg, n, 0.05, 0.9, 1e-3);
+        const out = [tw, tv].map((t) => Array.from(k.view(t)));
+        [tw, tv, tg].forEach((t) => k.free(t));
+        return out;
+      };
+      const before = two.splitPasses;
+      const split = run(two);
+      expect(two.splitPasses - before, `${update}: split`).toBe(1);
+      expect(split, update).toEqual(run(one));
+    }
+  });
+
   it('runs the block kernels (normalisation, residual, selu) on its shared memory as the one-thread backend does, bit for bit', () => {
     const [batch, n] = [13, 10];
     const rng = new Rng(21);

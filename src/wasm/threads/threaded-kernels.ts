@@ -53,7 +53,7 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
-  /** Elementwise activation passes (forward or backward) split across threads so far. */
+  /** Elementwise activation passes (forward or backward) and SGD updates split across threads so far. */
   readonly splitPasses: number;
   /** maxAbs passes (the check of an uploaded data set) split across threads so far. */
   readonly splitReductions: number;
@@ -81,6 +81,8 @@ const WORKER_EXPORTS = [
   'f32_zero',
   'f32_copy_rows',
   'f32_max_abs__simd',
+  'f32_sgd_update__simd',
+  'f32_nesterov_update__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
 ];
 const FWD = 0;
@@ -89,8 +91,10 @@ const BWD_WEIGHTS = 2;
 const ZERO = 3;
 const COPY_ROWS = 4;
 const MAX_ABS = 5;
+const SGD_UPDATE = 6;
+const NESTEROV_UPDATE = 7;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, MAX_ABS + 1 + 2 * i]));
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, NESTEROV_UPDATE + 1 + 2 * i]));
 /**
  * An elementwise activation pass is split across the threads from this many values on (a 100-unit
  * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
@@ -108,6 +112,13 @@ const MIN_SPLIT_COPY = 1 << 14;
  * step, where waking a worker would cost more than the pass.
  */
 const MIN_SPLIT_MAX_ABS = 1 << 20;
+
+/**
+ * An SGD update is split across the threads from this many parameters on (a 784→100 layer's
+ * weights are 78,400): the main thread's update sits between a step's last product and the next
+ * step's first, where the workers would otherwise wait.
+ */
+const MIN_SPLIT_UPDATE = 1 << 15;
 
 /** The most threads a pool takes: far past any core count the split products scale to. */
 export const MAX_THREADS = 64;
@@ -245,6 +256,41 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
       largest = Math.max(largest, pool.result(t - 1, 0));
     }
     return largest;
+  }
+
+  /**
+   * SGD (plain or Nesterov) on a large tensor, each thread updating its part: every value is
+   * computed by the same kernel as on one thread, and the parts start at multiples of 4 values, so
+   * the SIMD lanes and the scalar tail fall where they do on one thread: bit for bit the same.
+   */
+  override sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    if (!this.splitsUpdate(n)) return super.sgdUpdate(w, v, g, n, learningRate, momentum, weightDecay);
+    this.postUpdate(SGD_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
+    super.sgdUpdate(w, v, g, this.rowStart(1, n), learningRate, momentum, weightDecay);
+    for (let t = 1; t < this.threads; t++) this.pool!.wait(t - 1);
+  }
+
+  override nesterovUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    if (!this.splitsUpdate(n)) return super.nesterovUpdate(w, v, g, n, learningRate, momentum, weightDecay);
+    this.postUpdate(NESTEROV_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
+    super.nesterovUpdate(w, v, g, this.rowStart(1, n), learningRate, momentum, weightDecay);
+    for (let t = 1; t < this.threads; t++) this.pool!.wait(t - 1);
+  }
+
+  private splitsUpdate(n: number): boolean {
+    if (!this.pool || n < MIN_SPLIT_UPDATE) return false;
+    this.splitPasses++;
+    return true;
+  }
+
+  /** Starts each worker on its part (cut as rows of one value) of an update of w, v by g. */
+  private postUpdate(fn: number, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      const at = this.rowStart(t, n) * F32;
+      pool.setCall(t - 1, 0, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
+      pool.post(t - 1, 1);
+    }
   }
 
   /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows. */
