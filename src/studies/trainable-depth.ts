@@ -7,15 +7,10 @@
  * layer of ‖∂C/∂b‖ and of one example's ‖δ‖ at initialisation and at the end; per remedy, the
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
-import type { Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
-import type { Matrix } from '../data/matrix.js';
-import { loadMnist } from '../data/mnist.js';
 import { invalidOption } from '../errors.js';
-import type { Dataset } from '../training/dataset.js';
-import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
-import { networkOrReason, numericFailure } from './paper-experiment.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
+import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
@@ -25,10 +20,6 @@ export const TRAINABLE_WIDTH = 64;
 export const TRAINABLE_EPOCHS = 10;
 /** Held-out accuracy a depth must reach to count as trained. */
 export const ACCURACY_GOAL = 0.9;
-/** Rows the batch gradient ratio is measured on: the first 1,000 training digits (as study (a)). */
-export const PROBE_ROWS = 1000;
-/** Rows one example's δ is averaged over (a gradient per row): the first 100 training digits. */
-export const EXAMPLE_ROWS = 100;
 
 /** The `--quick` subset: a few remedies at three depths, on a third of the budget. */
 export const QUICK_STUDY = {
@@ -160,7 +151,7 @@ export interface TrainableDepthResult {
   goal: GoalCheck;
 }
 
-function checkWhole(value: number, name: string, min: number): number {
+export function checkWhole(value: number, name: string, min: number): number {
   if (!Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
   return value;
 }
@@ -220,18 +211,6 @@ const EMPTY = {
   deltaFirstToLastAtEnd: null,
 } as const;
 
-/** The digits of one study, in the networks' memory once per network. */
-interface Rows {
-  x: Matrix;
-  y: Matrix;
-}
-interface StudyData {
-  train: Rows;
-  test: Rows;
-  probe: Rows;
-  examples: Rows;
-}
-
 /** What keeps a remedy from some or all depths, as its rows' notRun says it. */
 function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
   if (remedy.unavailable !== undefined) return { limit: `not available in this build: ${remedy.unavailable}` };
@@ -239,70 +218,24 @@ function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
   return {};
 }
 
-/** Gradient ratios, or nulls when the network's numbers are no longer finite. */
-function ratiosOrNull(net: Network, probe: Dataset, data: StudyData, names: string[], perExample: boolean): { biasGradient: number | null; delta: number | null } {
-  try {
-    return gradientRatios(net, probe, data.examples, names, perExample);
-  } catch (error) {
-    numericFailure(error);
-    return { biasGradient: null, delta: null };
-  }
-}
-
-/** Trains one (remedy, depth) and measures it. */
+/** Trains one (remedy, depth) for the budget and measures it. */
 async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
-  const options = remedy.network(depth, width);
-  const names = hiddenBiasNames(options);
-  const perExample = !hasBatchNorm(options);
-  const net = await networkOrReason({ ...options, seed, backend });
-  if (typeof net === 'string') return { remedy: remedy.key, depth, ...EMPTY, notRun: net };
-  const held: Dataset[] = [];
-  const upload = (rows: Rows) => {
-    const d = net.dataset(rows.x, rows.y);
-    held.push(d);
-    return d;
+  const run = await runNetwork({ remedy, depth, width, seed, backend, checkpoints: [epochs] }, data);
+  if (typeof run === 'string') return { remedy: remedy.key, depth, ...EMPTY, notRun: run };
+  const [end] = run.checkpoints;
+  return {
+    remedy: remedy.key,
+    depth,
+    testAccuracy: end.testAccuracy,
+    trainLoss: end.trainLoss,
+    steps: end.steps,
+    seconds: end.seconds,
+    firstToLastAtInit: run.atInit.biasGradient,
+    firstToLastAtEnd: end.atEnd.biasGradient,
+    deltaFirstToLastAtInit: run.atInit.delta,
+    deltaFirstToLastAtEnd: end.atEnd.delta,
+    ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
   };
-  try {
-    const train = upload(data.train);
-    const test = upload(data.test);
-    const probe = upload(data.probe);
-    remedy.initialise?.(net, data.examples.x);
-    const atInit = ratiosOrNull(net, probe, data, names, perExample);
-    let steps = 0;
-    let stopped: string | undefined;
-    const { optimizer, learningRate, batchSize, extra } = remedy.training;
-    const started = performance.now();
-    try {
-      net.train(train, { ...extra, optimizer, learningRate, batchSize, epochs, onBatch: () => void steps++ });
-    } catch (error) {
-      stopped = numericFailure(error);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const atEnd = ratiosOrNull(net, probe, data, names, perExample);
-    let evaluation: { testAccuracy: number | null; trainLoss: number | null };
-    try {
-      evaluation = { testAccuracy: net.evaluate(test).accuracy, trainLoss: net.evaluate(train).loss };
-    } catch (error) {
-      // Outputs that overflow float32 classify nothing: no accuracy, and the row says why.
-      stopped = [stopped, numericFailure(error)].filter(Boolean).join('; ');
-      evaluation = { testAccuracy: null, trainLoss: null };
-    }
-    return {
-      remedy: remedy.key,
-      depth,
-      ...evaluation,
-      steps,
-      seconds,
-      firstToLastAtInit: atInit.biasGradient,
-      firstToLastAtEnd: atEnd.biasGradient,
-      deltaFirstToLastAtInit: atInit.delta,
-      deltaFirstToLastAtEnd: atEnd.delta,
-      ...(stopped === undefined ? {} : { stopped }),
-    };
-  } finally {
-    for (const d of held) d.dispose();
-    net.dispose();
-  }
 }
 
 /** The trainable-depth study (see the module comment). */
@@ -317,16 +250,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${JSON.stringify(seed)}`);
   const remedies = chooseRemedies(options.remedies);
-  const digits = await loadMnist({ train: checkWhole(options.trainRows ?? 9000, 'trainRows', 1), test: checkWhole(options.testRows ?? 1000, 'testRows', 1) });
-  const probeRows = Math.min(PROBE_ROWS, digits.train.x.rows);
-  const exampleRows = Math.min(EXAMPLE_ROWS, digits.train.x.rows);
-  const first = (m: Matrix, rows: number): Matrix => ({ ...m, data: m.data.subarray(0, rows * m.cols), rows });
-  const data: StudyData = {
-    train: digits.train,
-    test: digits.test,
-    probe: { x: first(digits.train.x, probeRows), y: first(digits.train.y, probeRows) },
-    examples: { x: first(digits.train.x, exampleRows), y: first(digits.train.y, exampleRows) },
-  };
+  const data = await loadStudyData(checkWhole(options.trainRows ?? 9000, 'trainRows', 1), checkWhole(options.testRows ?? 1000, 'testRows', 1));
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {
     for (const depth of depths) {
@@ -341,10 +265,10 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
     depths,
     width,
     epochs,
-    trainRows: digits.train.x.rows,
-    testRows: digits.test.x.rows,
-    probeRows,
-    exampleRows,
+    trainRows: data.train.x.rows,
+    testRows: data.test.x.rows,
+    probeRows: data.probe.x.rows,
+    exampleRows: data.examples.x.rows,
     seed,
     remedies: remedies.map((r) => ({ key: r.key, settings: r.settings, ...limitOf(r) })),
     rows,
