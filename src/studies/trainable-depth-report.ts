@@ -9,11 +9,13 @@ const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-fr
 const BLOCK_REMEDIES = new Set(['batch-norm-sigmoid', 'batch-norm-relu', 'layer-norm', 'residual', 'rezero']);
 
 /** A numeric failure's first clause, e.g. "epoch 0, batch 1 (step 2): the loss is NaN" (the JSON has all of it). */
-const shortStop = (stopped: string) => stopped.split(';')[0];
+export const shortStop = (stopped: string) => stopped.split(';')[0];
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];
-const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v.toPrecision(2));
+/** A fraction as a percentage with one decimal ("—" for null). */
+export const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
+/** A gradient ratio to two significant digits ("∞", "—" for null). */
+export const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v.toPrecision(2));
 
 /** The rows table's header (terminal, report and README). */
 export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];

@@ -218,6 +218,12 @@ function limitOf(remedy: TrainableDepthRemedy): { limit?: string } {
   return {};
 }
 
+/** Why `remedy` is not run at `depth` (not available in this build, or above its cost limit); undefined when it is. */
+export function skipReason(remedy: TrainableDepthRemedy, depth: number): string | undefined {
+  const skipped = remedy.unavailable !== undefined || (remedy.maxDepth !== undefined && depth > remedy.maxDepth.depth);
+  return skipped ? limitOf(remedy).limit : undefined;
+}
+
 /** Trains one (remedy, depth) for the budget and measures it. */
 async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
   const run = await runNetwork({ remedy, depth, width, seed, backend, checkpoints: [epochs] }, data);
@@ -254,9 +260,8 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {
     for (const depth of depths) {
-      const limit = limitOf(remedy).limit;
-      const skipped = remedy.unavailable !== undefined || (remedy.maxDepth !== undefined && depth > remedy.maxDepth.depth);
-      const row = skipped ? { remedy: remedy.key, depth, ...EMPTY, notRun: limit } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
+      const notRun = skipReason(remedy, depth);
+      const row = notRun !== undefined ? { remedy: remedy.key, depth, ...EMPTY, notRun } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
       rows.push(row);
       options.onRow?.(row);
     }

@@ -109,7 +109,7 @@ const BOUNDS: Record<string, string[]> = {
   'study remedies': ['--seconds', '0.01', '--train', '20', '--test', '10', '--optimizers', 'sgd,adam'],
   'study autoencoder': ['--seconds', '0.01', '--train', '20', '--test', '10', '--points', '1', '--optimizers', 'adam'],
   'study plateau': ['--points', '0'],
-  'study trainable-depth': ['--depths', '1', '--width', '2', '--epochs', '1', '--train', '20', '--test', '10', '--remedies', 'relu-he', '--papers', '0'],
+  'study trainable-depth': ['--depths', '1', '--width', '2', '--epochs', '1', '--train', '20', '--test', '10', '--remedies', 'relu-he', '--papers', '0', '--budget-depths', '1'],
   study: ['--epochs', '2'],
 };
 

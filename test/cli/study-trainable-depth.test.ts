@@ -1,6 +1,7 @@
 // `gradscope study trainable-depth` end to end on a tiny budget: --json prints { rows: [...] } with the
-// issue's fields per (remedy, depth); --quick picks its preset, which explicit flags override; bad
-// flags are refused with one line (exit 2 for the command line, 1 for an unknown remedy) before any work.
+// issue's fields per (remedy, depth), and the budget sweep as budgetSweep (null with --budgets 0 or
+// --quick); --quick picks its preset, which explicit flags override; bad flags are refused with one
+// line (exit 2 for the command line, 1 for an unknown remedy) before any work.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,10 @@ import { QUICK_STUDY } from '../../src/studies/trainable-depth.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const SMALL = ['--depths', '1,2', '--width', '4', '--epochs', '1', '--train', '64', '--test', '16'];
-const TINY = [...SMALL, '--papers', '0'];
+const TINY = [...SMALL, '--papers', '0', '--budgets', '0'];
 const FIELDS = ['remedy', 'depth', 'testAccuracy', 'trainLoss', 'steps', 'seconds', 'firstToLastAtInit', 'firstToLastAtEnd'];
+/** The budget sweep's row fields, as docs/trainable-depth.md documents them. */
+const SWEEP_FIELDS = ['remedy', 'depth', 'learningRate', 'ownLearningRate', 'budget', 'epochs', 'steps', 'seconds', 'testAccuracy', 'trainLoss', 'firstStepAtGoal', 'firstToLastAtInit', 'firstToLastAtEnd'];
 
 describe('gradscope study trainable-depth', () => {
   it('--json: a row per (remedy, depth) with the issue fields, accuracy as a fraction', async () => {
@@ -26,6 +29,35 @@ describe('gradscope study trainable-depth', () => {
     }
   });
 
+  it('--json: the budget sweep as budgetSweep, a row per (remedy, depth, budget) then the learning-rate grid, with curves and boundaries; null with --budgets 0', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '0', '--remedies', 'relu-he', '--budgets', '1,2', '--budget-depths', '2,1', '--json']);
+    expect(code, stderr).toBe(0);
+    const { budgetSweep } = JSON.parse(stdout) as { budgetSweep: { budgets: number[]; depths: number[]; rows: Record<string, unknown>[]; curves: unknown[]; boundaries: unknown[]; learningRateGrid: unknown } };
+    expect(budgetSweep.budgets).toEqual([1, 2]);
+    expect(budgetSweep.depths).toEqual([1, 2]);
+    expect(budgetSweep.rows.map((r) => [r.remedy, r.depth, r.budget, r.learningRate])).toEqual([
+      ['plain-sigmoid', 1, 1, 0.5],
+      ['plain-sigmoid', 1, 2, 0.5],
+      ['plain-sigmoid', 2, 1, 0.5],
+      ['plain-sigmoid', 2, 2, 0.5],
+      ['adam', 1, 1, 0.001],
+      ['adam', 1, 2, 0.001],
+      ['adam', 2, 1, 0.001],
+      ['adam', 2, 2, 0.001],
+      ['plain-sigmoid', 1, 1, 0.1],
+      ['plain-sigmoid', 1, 1, 2],
+    ]);
+    for (const row of budgetSweep.rows) {
+      expect(Object.keys(row).sort()).toEqual([...SWEEP_FIELDS].sort());
+      expect(row.steps).toBe(2 * (row.budget as number)); // ⌈64 / 32⌉ a epoch
+    }
+    expect(budgetSweep.curves).toHaveLength(6);
+    expect(budgetSweep.boundaries).toHaveLength(4);
+    expect(budgetSweep.learningRateGrid).toEqual({ remedy: 'plain-sigmoid', depth: 1, learningRates: [0.1, 0.5, 2] });
+    const off = await runCliInProcess(['study', 'trainable-depth', ...TINY, '--remedies', 'relu-he', '--json']);
+    expect(JSON.parse(off.stdout).budgetSweep).toBeNull();
+  });
+
   it('--quick runs its preset of remedies and depths; explicit flags override it', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--quick', '--depths', '1', '--width', '4', '--epochs', '1', '--train', '32', '--test', '8', '--json']);
     expect(code, stderr).toBe(0);
@@ -34,21 +66,26 @@ describe('gradscope study trainable-depth', () => {
     expect(rows.every((r) => r.depth === 1)).toBe(true);
     expect(epochs).toBe(1);
     expect(papers).toEqual([]); // --quick leaves the papers' experiments out
+    expect(JSON.parse(stdout).budgetSweep).toBeNull(); // and the budget sweep
   });
 
   it("prints the tables, the goal check and the papers' experiments, and writes the report with --html", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gradscope-trainable-depth-'));
     const report = join(folder, 'report.html');
-    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '0.01', '--remedies', 'plain-sigmoid', '--html', report]);
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '0.01', '--budgets', '1,2', '--budget-depths', '1', '--remedies', 'plain-sigmoid', '--html', report]);
     expect(code, stderr).toBe(0);
     const html = readFileSync(report, 'utf8');
     rmSync(folder, { recursive: true, force: true });
-    for (const id of ['trainable-depth', 'trainable-depth-deepest', 'paper-batch-norm', 'paper-selu', 'paper-rezero']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['trainable-depth', 'trainable-depth-deepest', 'trainable-depth-budget', 'trainable-depth-budget-accuracy', 'paper-batch-norm', 'paper-selu', 'paper-rezero']) expect(html).toContain(`id="${id}"`);
     expect(stdout).toMatch(/Ioffe & Szegedy/);
     expect(stdout).toMatch(/deepest ≥ 90 %/);
     expect(stdout).toMatch(/Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured/);
     expect(stdout).toMatch(/Goal: at least one remedy trains 100 hidden layers .*: not measured/);
     expect(stderr).toMatch(/trainable-depth: plain-sigmoid at 2 hidden layers done/);
+    expect(stdout).toMatch(/Budget sweep: plain-sigmoid \(lr 0\.5\) and adam \(lr 0\.001\) at 1 hidden layers/);
+    expect(stdout).toMatch(/remedy: deepest ≥ 90 % +1× \(2 steps\) +2× \(4 steps\)/);
+    expect(stdout).toMatch(/Learning rate of plain-sigmoid at 1 hidden layers, 1×:/);
+    expect(stderr).toMatch(/trainable-depth: budget sweep, adam at 1 hidden layers \(lr 0\.001\) done/);
   });
 
   it('refuses bad flags with one line: exit 2 for the command line, 1 for an unknown remedy', async () => {
@@ -59,6 +96,11 @@ describe('gradscope study trainable-depth', () => {
       [['--epochs', '1.5'], /--epochs needs a whole number/],
       [['--quick', '--quick'], /--quick is given twice/],
       [['--papers', '-1'], /--papers must be ≥ 0/],
+      [['--budgets', '1,0'], /--budgets needs whole numbers ≥ 1 separated by commas \(or 0: no budget sweep\)/],
+      [['--budgets', '1,x'], /--budgets needs whole numbers ≥ 1/],
+      [['--budgets', '2.5'], /--budgets needs whole numbers ≥ 1/],
+      [['--budgets'], /--budgets needs a value/],
+      [['--budget-depths', '0'], /--budget-depths needs whole numbers ≥ 1/],
     ] as const) {
       const run = await runCliInProcess(['study', 'trainable-depth', ...args]);
       expect(run.code, run.stderr).toBe(2);

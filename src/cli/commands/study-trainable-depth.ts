@@ -1,7 +1,8 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
- * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget, then
- * the papers' own small experiments (issue 14).
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16] [--budget-depths 5,10,20] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget; then
+ * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
+ * experiments (issue 14).
  */
 import { writeReport } from '../../io/report-file.js';
 import {
@@ -14,6 +15,8 @@ import {
   type GoalCheck,
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
+import { BUDGET_DEPTHS, BUDGET_MULTIPLES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
+import { boundaryTable, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { runPaperExperiments } from '../../studies/paper-experiments.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
@@ -22,15 +25,21 @@ import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, Usag
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
-/** --depths as whole numbers ≥ 1, or undefined when absent. */
-function depthsFlag(args: ParsedArgs): number[] | undefined {
-  const text = stringFlag(args, 'depths');
+/** A flag of whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
+function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
+  const text = stringFlag(args, name);
   if (text === undefined) return undefined;
   return text.split(',').map((word) => {
-    const depth = Number(word);
-    if (word.trim() === '' || !Number.isInteger(depth) || depth < 1) throw new UsageError(`--depths needs whole numbers ≥ 1 separated by commas, got '${shorten(text)}'`);
-    return depth;
+    const value = Number(word);
+    if (word.trim() === '' || !Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
+    return value;
   });
+}
+
+/** --budgets as multiples of the step budget; [] for '0' (no sweep); the default unless --quick. */
+function budgetsFlag(args: ParsedArgs, quick: boolean): number[] {
+  if (stringFlag(args, 'budgets')?.trim() === '0') return [];
+  return wholeListFlag(args, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
 }
 
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
@@ -69,6 +78,22 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   ].join('\n');
 }
 
+/** The budget sweep's tables as the terminal shows them. */
+export function budgetSweepText(result: BudgetSweepResult): string {
+  const boundary = boundaryTable(result);
+  const rates = learningRateTable(result);
+  return [
+    `Budget sweep: ${budgetSweepSetup(result)}`,
+    '',
+    formatTable(boundary.header, boundary.rows),
+    '',
+    `Learning rate of ${result.learningRateGrid.remedy} at ${result.learningRateGrid.depth} hidden layers, ${result.budgets[0]}×:`,
+    formatTable(rates.header, rates.rows),
+    '',
+    formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells)),
+  ].join('\n');
+}
+
 /** The papers' experiments as the terminal shows them: title, set-up, findings, differences. */
 export function papersText(experiments: readonly PaperExperiment[]): string {
   return experiments.map((e) => [e.title, e.setup, ...paperNotes(e).map((n) => `  ${n}`)].join('\n')).join('\n\n');
@@ -77,12 +102,12 @@ export function papersText(experiments: readonly PaperExperiment[]): string {
 export const studyTrainableDepthCommand: Command = {
   words: ['study', 'trainable-depth'],
   summary: 'how deep each remedy trains a feed-forward net on the digits, for a fixed step budget',
-  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
+  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--budgets ${BUDGET_MULTIPLES.join(',')}] [--budget-depths ${BUDGET_DEPTHS.join(',')}] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
     const options = {
-      depths: depthsFlag(args) ?? (quick ? QUICK_STUDY.depths : undefined),
+      depths: wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined),
       width: numberFlag(args, 'width', TRAINABLE_WIDTH, COUNT),
       epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : TRAINABLE_EPOCHS, COUNT),
       remedies: stringFlag(args, 'remedies')?.split(',') ?? (quick ? QUICK_STUDY.remedies : undefined),
@@ -90,6 +115,9 @@ export const studyTrainableDepthCommand: Command = {
       testRows: numberFlag(args, 'test', 1000, COUNT),
       seed: numberFlag(args, 'seed', 1, WHOLE),
     };
+    // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
+    const budgets = budgetsFlag(args, quick);
+    const budgetDepths = wholeListFlag(args, 'budget-depths', 1);
     // The papers' experiments' epochs are scaled by this (0: not run; --quick leaves them out).
     const papers = numberFlag(args, 'papers', quick ? 0 : 1, { min: 0 });
     const html = stringFlag(args, 'html');
@@ -97,6 +125,19 @@ export const studyTrainableDepthCommand: Command = {
       ...options,
       onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${row.depth} hidden layers done\n`),
     });
+    const sweep =
+      budgets.length > 0
+        ? await runBudgetSweep({
+            budgets,
+            depths: budgetDepths,
+            width: options.width,
+            epochs: options.epochs,
+            trainRows: options.trainRows,
+            testRows: options.testRows,
+            seed: options.seed,
+            onNetwork: json ? undefined : (n) => terminal.err(`trainable-depth: budget sweep, ${n.remedy} at ${n.depth} hidden layers (lr ${n.learningRate ?? 'default'}) done\n`),
+          })
+        : null;
     const experiments =
       papers > 0
         ? await runPaperExperiments(
@@ -105,12 +146,13 @@ export const studyTrainableDepthCommand: Command = {
           )
         : [];
     // With --json too: the JSON goes to stdout, the report to its file.
-    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result), ...paperReportSections(experiments)] });
+    const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] });
     if (json) {
-      terminal.out(JSON.stringify({ ...result, papers: experiments }) + '\n');
+      terminal.out(JSON.stringify({ ...result, budgetSweep: sweep, papers: experiments }) + '\n');
       return;
     }
     print(terminal, trainableDepthText(result));
+    if (sweep) print(terminal, '', budgetSweepText(sweep));
     if (experiments.length) print(terminal, '', papersText(experiments));
     if (report) print(terminal, `\nReport: ${report}`);
   },

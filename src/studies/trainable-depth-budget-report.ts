@@ -1,0 +1,103 @@
+/** The trainable-depth study's budget sweep as tables (terminal, report, README) and an HTML report section: plain data for src/flow/report-html.ts. */
+import type { ReportSection, ReportTable } from '../flow/report-html.js';
+import { ACCURACY_GOAL } from './trainable-depth.js';
+import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
+import { percent, ratio, shortReason, shortStop } from './trainable-depth-report.js';
+
+const goal = () => `${100 * ACCURACY_GOAL} %`;
+const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
+/** "2,820" */
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The steps of each budget, as its rows took them (null: no row ran at it). */
+function stepsOf(result: BudgetSweepResult, budget: number): number | null {
+  return result.rows.find((r) => r.budget === budget && r.steps !== null && r.stopped === undefined)?.steps ?? null;
+}
+
+/** A budget as a column header: "4× (11,280 steps)". */
+function budgetHeader(result: BudgetSweepResult, budget: number): string {
+  const steps = stepsOf(result, budget);
+  return `${budget}×${steps === null ? '' : ` (${count(steps)} steps)`}`;
+}
+
+/**
+ * Per remedy (its own learning rate) a column per budget: the deepest depth reaching the goal and the
+ * next depth, where it fell short, with its accuracy ("5, not 10 (10.5 %)"; "none (5: 10.5 %)": not
+ * even the shallowest depth of the sweep).
+ */
+export function boundaryTable(result: BudgetSweepResult): ReportTable {
+  const header = [`remedy: deepest ≥ ${goal()}`, ...result.budgets.map((b) => budgetHeader(result, b))];
+  const rows = result.remedies.map(({ key }) => [
+    key,
+    ...result.budgets.map((budget) => {
+      const boundary = result.boundaries.find((b) => b.remedy === key && b.budget === budget)!;
+      const at = (depth: number | null) => result.rows.find((r) => r.remedy === key && r.ownLearningRate && r.budget === budget && r.depth === depth);
+      if (boundary.deepest === null) {
+        const shallowest = at(boundary.firstShort);
+        return shallowest ? `none (${shallowest.depth}: ${percent(shallowest.testAccuracy)})` : 'not run';
+      }
+      const short = at(boundary.firstShort);
+      return short ? `${boundary.deepest}, not ${short.depth} (${percent(short.testAccuracy)})` : `${boundary.deepest} (every depth)`;
+    }),
+  ]);
+  return { header, rows };
+}
+
+/** The rows table's header. */
+export const BUDGET_ROWS_HEADER = ['remedy', 'depth', 'lr', 'budget', 'steps', 'held-out accuracy', 'train loss', `first step ≥ ${100 * ACCURACY_GOAL} %`, 'first ÷ last ‖∂C/∂b‖, init → end', 'seconds', 'note'];
+
+/** One row of the rows table: the numbers, or why there are none. */
+export function budgetRowCells(row: BudgetSweepRow): string[] {
+  const head = [row.remedy, String(row.depth), rate(row.learningRate), `${row.budget}×`];
+  if (row.notRun !== undefined) return [...head, '—', '—', '—', '—', '—', '—', shortReason(row.notRun)];
+  return [
+    ...head,
+    String(row.steps),
+    percent(row.testAccuracy),
+    row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
+    row.firstStepAtGoal === null ? 'never' : String(row.firstStepAtGoal),
+    `${ratio(row.firstToLastAtInit)} → ${ratio(row.firstToLastAtEnd)}`,
+    row.seconds === null ? '—' : row.seconds.toFixed(1),
+    row.stopped === undefined ? '' : shortStop(row.stopped),
+  ];
+}
+
+/** The learning-rate grid: the first remedy at the shallowest depth at the shortest budget, one row per rate of the grid and its own. */
+export function learningRateTable(result: BudgetSweepResult): ReportTable {
+  const { remedy, depth } = result.learningRateGrid;
+  const [budget] = result.budgets;
+  const rows = result.rows
+    .filter((r) => r.remedy === remedy && r.depth === depth && r.budget === budget)
+    .sort((a, b) => (a.learningRate ?? 0) - (b.learningRate ?? 0));
+  return { header: BUDGET_ROWS_HEADER, rows: rows.map(budgetRowCells) };
+}
+
+/** The sweep's set-up in one sentence. */
+export function budgetSweepSetup(result: BudgetSweepResult): string {
+  const { remedy, depth, learningRates } = result.learningRateGrid;
+  return (
+    `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${result.depths.join(', ')} hidden layers of ${result.width}, ` +
+    `each network trained once to ${Math.max(...result.budgets)}× the study's budget of ${result.epochs} epochs and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} ` +
+    `(seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch)` +
+    (learningRates.length ? `; ${remedy} at ${depth} layers also with lr ${learningRates.join(', ')} at ${result.budgets[0]}× (reported, not used to choose one).` : '.')
+  );
+}
+
+/** The sweep as an HTML report section: held-out accuracy over steps per network, the boundary per budget, the learning-rate grid and every row. */
+export function budgetSweepReportSection(result: BudgetSweepResult): ReportSection {
+  return {
+    id: 'trainable-depth-budget',
+    heading: 'Trainable depth: a longer step budget, or a shallower network?',
+    text: budgetSweepSetup(result),
+    charts: [
+      {
+        id: 'trainable-depth-budget-accuracy',
+        title: 'Held-out accuracy over training steps, per network',
+        xLabel: 'training steps',
+        yLabel: 'held-out accuracy',
+        series: result.curves.map((c) => ({ name: `${c.remedy}, ${c.depth} layers${c.learningRate === result.remedies.find((r) => r.key === c.remedy)?.learningRate ? '' : `, lr ${rate(c.learningRate)}`}`, xs: c.steps, ys: c.testAccuracy })),
+      },
+    ],
+    tables: [boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],
+  };
+}
