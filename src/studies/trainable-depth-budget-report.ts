@@ -1,5 +1,6 @@
 /** The trainable-depth study's budget sweep as tables (terminal, report, README) and an HTML report section: plain data for src/flow/report-html.ts. */
 import type { ReportSection, ReportTable } from '../flow/report-html.js';
+import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
 import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
 import { percent, ratio, shortReason, shortStop } from './trainable-depth-report.js';
@@ -43,6 +44,35 @@ export function boundaryTable(result: BudgetSweepResult): ReportTable {
   return { header, rows };
 }
 
+/**
+ * Per network at its own learning rate: held-out accuracy at each budget, the first step at which it
+ * reached the goal, and first ÷ last ‖∂C/∂b‖ at initialisation and after each budget.
+ */
+export function budgetMatrix(result: BudgetSweepResult): ReportTable {
+  const header = [
+    'remedy',
+    'depth',
+    ...result.budgets.map((b) => `accuracy ${budgetHeader(result, b)}`),
+    `first step ≥ ${goal()}`,
+    `first ÷ last ‖∂C/∂b‖, init → ${result.budgets.map((b) => `${b}×`).join(' → ')}`,
+  ];
+  const rows = result.remedies.flatMap(({ key }) =>
+    result.depths.map((depth) => {
+      const at = result.rows.filter((r) => r.remedy === key && r.depth === depth && r.ownLearningRate);
+      const ran = at.filter((r) => r.notRun === undefined);
+      const reached = ran.find((r) => r.firstStepAtGoal !== null);
+      return [
+        key,
+        String(depth),
+        ...at.map((r) => (r.notRun === undefined ? percent(r.testAccuracy) : shortReason(r.notRun))),
+        ran.length === 0 ? '—' : reached ? String(reached.firstStepAtGoal) : 'never',
+        ran.length === 0 ? '—' : [ratio(ran[0].firstToLastAtInit), ...ran.map((r) => ratio(r.firstToLastAtEnd))].join(' → '),
+      ];
+    }),
+  );
+  return { header, rows };
+}
+
 /** The rows table's header. */
 export const BUDGET_ROWS_HEADER = ['remedy', 'depth', 'lr', 'budget', 'steps', 'held-out accuracy', 'train loss', `first step ≥ ${100 * ACCURACY_GOAL} %`, 'first ÷ last ‖∂C/∂b‖, init → end', 'seconds', 'note'];
 
@@ -77,13 +107,13 @@ export function budgetSweepSetup(result: BudgetSweepResult): string {
   const { remedy, depth, learningRates } = result.learningRateGrid;
   return (
     `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${result.depths.join(', ')} hidden layers of ${result.width}, ` +
-    `each network trained once to ${Math.max(...result.budgets)}× the study's budget of ${result.epochs} epochs and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} ` +
+    `each network trained once to ${Math.max(...result.budgets)}× the study's budget of ${epochsText(result.epochs)} and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} ` +
     `(seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch)` +
     (learningRates.length ? `; ${remedy} at ${depth} layers also with lr ${learningRates.join(', ')} at ${result.budgets[0]}× (reported, not used to choose one).` : '.')
   );
 }
 
-/** The sweep as an HTML report section: held-out accuracy over steps per network, the boundary per budget, the learning-rate grid and every row. */
+/** The sweep as an HTML report section: held-out accuracy over steps per network, accuracy per budget, the boundary per budget, the learning-rate grid and every row. */
 export function budgetSweepReportSection(result: BudgetSweepResult): ReportSection {
   return {
     id: 'trainable-depth-budget',
@@ -98,6 +128,6 @@ export function budgetSweepReportSection(result: BudgetSweepResult): ReportSecti
         series: result.curves.map((c) => ({ name: `${c.remedy}, ${c.depth} layers${c.learningRate === result.remedies.find((r) => r.key === c.remedy)?.learningRate ? '' : `, lr ${rate(c.learningRate)}`}`, xs: c.steps, ys: c.testAccuracy })),
       },
     ],
-    tables: [boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],
+    tables: [budgetMatrix(result), boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],
   };
 }

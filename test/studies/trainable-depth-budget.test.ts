@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthRow } from '../../src/studies/trainable-depth.js';
 import { budgetBoundaries, firstStepAtGoal, runBudgetSweep, type BudgetSweepRow } from '../../src/studies/trainable-depth-budget.js';
-import { boundaryTable, learningRateTable } from '../../src/studies/trainable-depth-budget-report.js';
+import { boundaryTable, budgetMatrix, learningRateTable } from '../../src/studies/trainable-depth-budget-report.js';
 import { expectError } from '../util/expect-error.js';
 
 const TINY = { depths: [1, 3], budgets: [1, 2], width: 6, epochs: 1, trainRows: 96, testRows: 32, learningRates: [0.1, 2] } as const;
@@ -134,6 +134,19 @@ describe('trainable-depth budget sweep', () => {
     for (const [i, cell] of table.rows[0].slice(1).entries()) {
       const { deepest, firstShort } = sweep.boundaries[i];
       expect(cell).toMatch(deepest === null ? /^none \(1: .* %\)$/ : firstShort === null ? new RegExp(`^${deepest} \\(every depth\\)$`) : new RegExp(`^${deepest}, not ${firstShort} \\(`));
+    }
+  });
+
+  it('accuracy matrix: a row per (remedy, depth) at its own rate, its accuracy at each budget and ratios from its rows', async () => {
+    const sweep = await runBudgetSweep({ ...TINY, learningRates: [0.1] });
+    const table = budgetMatrix(sweep);
+    expect(table.header.slice(2, 4)).toEqual(['accuracy 1× (3 steps)', 'accuracy 2× (6 steps)']);
+    expect(table.rows.map((r) => r.slice(0, 2))).toEqual([['plain-sigmoid', '1'], ['plain-sigmoid', '3'], ['adam', '1'], ['adam', '3']]);
+    for (const cells of table.rows) {
+      const own = sweep.rows.filter((r) => r.remedy === cells[0] && r.depth === Number(cells[1]) && r.ownLearningRate);
+      expect(cells.slice(2, 4)).toEqual(own.map((r) => `${(100 * r.testAccuracy!).toFixed(1)} %`));
+      expect(cells[4]).toBe(own.find((r) => r.firstStepAtGoal !== null)?.firstStepAtGoal?.toString() ?? 'never');
+      expect(cells[5].split(' → ')).toHaveLength(3);
     }
   });
 

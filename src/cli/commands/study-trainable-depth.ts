@@ -16,7 +16,7 @@ import {
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
-import { boundaryTable, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
+import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { runPaperExperiments } from '../../studies/paper-experiments.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
@@ -80,10 +80,13 @@ export function trainableDepthText(result: TrainableDepthResult): string {
 
 /** The budget sweep's tables as the terminal shows them. */
 export function budgetSweepText(result: BudgetSweepResult): string {
+  const matrix = budgetMatrix(result);
   const boundary = boundaryTable(result);
   const rates = learningRateTable(result);
   return [
     `Budget sweep: ${budgetSweepSetup(result)}`,
+    '',
+    formatTable(matrix.header, matrix.rows),
     '',
     formatTable(boundary.header, boundary.rows),
     '',
