@@ -92,12 +92,11 @@ export function budgetRowCells(row: BudgetSweepRow): string[] {
   ];
 }
 
-/** The learning-rate grid: the first remedy at the shallowest depth at the shortest budget, one row per rate of the grid and its own. */
+/** The learning-rate grid: the first remedy at the shallowest depth at 1×, one row per rate of the grid and its own (when 1× is among the budgets). */
 export function learningRateTable(result: BudgetSweepResult): ReportTable {
   const { remedy, depth } = result.learningRateGrid;
-  const [budget] = result.budgets;
   const rows = result.rows
-    .filter((r) => r.remedy === remedy && r.depth === depth && r.budget === budget)
+    .filter((r) => r.remedy === remedy && r.depth === depth && r.budget === 1)
     .sort((a, b) => (a.learningRate ?? 0) - (b.learningRate ?? 0));
   return { header: BUDGET_ROWS_HEADER, rows: rows.map(budgetRowCells) };
 }
@@ -105,11 +104,13 @@ export function learningRateTable(result: BudgetSweepResult): ReportTable {
 /** The sweep's set-up in one sentence. */
 export function budgetSweepSetup(result: BudgetSweepResult): string {
   const { remedy, depth, learningRates } = result.learningRateGrid;
+  const contrast = result.budgets.filter((b) => b > result.contrastMaxBudget).length * (result.remedies.length - 1);
   return (
     `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${result.depths.join(', ')} hidden layers of ${result.width}, ` +
-    `each network trained once to ${Math.max(...result.budgets)}× the study's budget of ${epochsText(result.epochs)} and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} ` +
+    `each network trained once to its longest budget and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} the study's budget of ${epochsText(result.epochs)}` +
+    `${contrast > 0 ? ` (the remedies after ${result.remedies[0].key} up to ${result.contrastMaxBudget}×)` : ''} ` +
     `(seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch)` +
-    (learningRates.length ? `; ${remedy} at ${depth} layers also with lr ${learningRates.join(', ')} at ${result.budgets[0]}× (reported, not used to choose one).` : '.')
+    (learningRates.length ? `; ${remedy} at ${depth} hidden layers also with lr ${learningRates.join(', ')} at 1× (reported, not used to choose one).` : '.')
   );
 }
 

@@ -1,13 +1,13 @@
 /**
  * The trainable-depth study's budget sweep: does the step budget or the depth stop a remedy? The
- * plain sigmoid network (and Adam on it, as a contrast) at the depths around where it stops, trained
- * with its own learning rate to 1×, 4× and 16× the study's step budget. Each network is trained once,
- * to the longest budget, and measured on the way at every shorter one: a longer budget is the shorter
- * one trained on (same seed, learning rate, optimiser state and data order), so its 1× row is the
- * study's own row. Held-out accuracy is measured after every epoch, so each row also gives the step at
- * which the network first reached ACCURACY_GOAL. Beside it, the first remedy at the shallowest depth
- * at the shortest budget with other learning rates: reported to show whether the rate is what stops
- * it, never used to pick one.
+ * plain sigmoid network at the depths around where it stops, trained with its own learning rate to
+ * 1×, 4×, 16× and 64× the study's step budget, and Adam on it as a contrast to 16× (what the study's
+ * 15 minutes leave room for). Each network is trained once, to its longest budget, and measured on the
+ * way at every shorter one: a longer budget is the shorter one trained on (same seed, learning rate,
+ * optimiser state and data order), so its 1× row is the study's own row. Held-out accuracy is
+ * measured after every epoch, so each row also gives the step at which the network first reached
+ * ACCURACY_GOAL. Beside it, the first remedy at the shallowest depth at 1× with other learning rates:
+ * reported to show whether the rate is what stops it, never used to pick one.
  */
 import type { BackendChoice } from '../backend.js';
 import { invalidOption } from '../errors.js';
@@ -23,7 +23,9 @@ import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
 /** The budgets, by default, as multiples of the study's step budget. */
-export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16];
+export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16, 64];
+/** The longest budget of the contrast (every remedy after the first), by default. */
+export const CONTRAST_MAX_BUDGET = 16;
 /** The depths (hidden layers), by default: around where plain sigmoid stops in the study's table. */
 export const BUDGET_DEPTHS: readonly number[] = [5, 10, 20];
 /** The remedies, by default: the plain sigmoid network, and Adam on it as a contrast. */
@@ -33,13 +35,15 @@ export const LEARNING_RATE_GRID: readonly number[] = [0.1, 0.5, 2];
 
 /** Options of runBudgetSweep; every field is optional. */
 export interface BudgetSweepOptions {
-  /** The budgets as whole multiples of `epochs` (default BUDGET_MULTIPLES = 1, 4, 16). */
+  /** The budgets as whole multiples of `epochs` (default BUDGET_MULTIPLES = 1, 4, 16, 64). */
   budgets?: readonly number[];
+  /** The longest budget the remedies after the first (the contrast) are trained to (default CONTRAST_MAX_BUDGET = 16); their rows above it say so. */
+  contrastMaxBudget?: number;
   /** Hidden layers (default BUDGET_DEPTHS = 5, 10, 20). */
   depths?: readonly number[];
   /** Remedies by key (default BUDGET_REMEDIES). */
   remedies?: readonly string[];
-  /** Learning rates the first remedy also runs with, at the shallowest depth and the shortest budget (default LEARNING_RATE_GRID; [] for none). */
+  /** Learning rates the first remedy also runs with, at the shallowest depth, at 1× (default LEARNING_RATE_GRID; [] for none). */
   learningRates?: readonly number[];
   /** Units per hidden layer (default TRAINABLE_WIDTH = 64). */
   width?: number;
@@ -127,6 +131,8 @@ export interface BudgetSweepResult {
   depths: number[];
   /** Units per hidden layer. */
   width: number;
+  /** The longest budget of the remedies after the first. */
+  contrastMaxBudget: number;
   /** Training digits. */
   trainRows: number;
   /** Held-out digits. */
@@ -142,7 +148,7 @@ export interface BudgetSweepResult {
     /** Its own learning rate (null: the optimiser's default). */
     learningRate: number | null;
   }[];
-  /** The learning-rate grid: the rates the first remedy also ran with, at `depth`, at the shortest budget. */
+  /** The learning-rate grid: the rates the first remedy also ran with, at `depth`, at 1×. */
   learningRateGrid: {
     /** The remedy's key (the first remedy). */
     remedy: string;
@@ -151,7 +157,7 @@ export interface BudgetSweepResult {
     /** The rates, ascending (the remedy's own among them if the grid has it). */
     learningRates: number[];
   };
-  /** One row per (remedy, depth, budget) at the remedy's own rate, remedies in order, depths and budgets ascending; then the grid's other rates. */
+  /** One row per (remedy, depth, budget) at the remedy's own rate, remedies in order, depths and budgets ascending; then the grid's other rates (at 1×). */
   rows: BudgetSweepRow[];
   /** One curve per network. */
   curves: BudgetCurve[];
@@ -194,35 +200,38 @@ export function budgetBoundaries(rows: readonly BudgetSweepRow[], remedies: read
   );
 }
 
-/** Rows of one network at every budget: the measured ones, then (after a numeric failure) rows saying it stopped. */
+/** Rows of one network at every budget: the measured ones, then rows saying why not (above its longest budget, or after a numeric failure). */
 async function sweepNetwork(
   remedy: TrainableDepthRemedy,
   depth: number,
   learningRate: number | null,
   budgets: readonly number[],
+  maxBudget: number,
   common: { width: number; epochs: number; seed: number; backend?: BackendChoice },
   data: StudyData,
 ): Promise<{ rows: BudgetSweepRow[]; curve?: BudgetCurve }> {
   const ownLearningRate = learningRate === (remedy.training.learningRate ?? null);
   const base = { remedy: remedy.key, depth, learningRate, ownLearningRate };
   const empty = { steps: null, seconds: null, testAccuracy: null, trainLoss: null, firstStepAtGoal: null, firstToLastAtInit: null, firstToLastAtEnd: null };
-  const rowsWithout = (notRun: string) => budgets.map((budget) => ({ ...base, budget, epochs: budget * common.epochs, ...empty, notRun }));
+  const without = (budget: number, notRun: string): BudgetSweepRow => ({ ...base, budget, epochs: budget * common.epochs, ...empty, notRun });
+  const aboveMax = (budget: number) => without(budget, `not run above ${maxBudget}×: the contrast is trained to ${maxBudget}× only, to keep the study within its time`);
+  const trained = budgets.filter((b) => b <= maxBudget);
   const skipped = skipReason(remedy, depth);
-  if (skipped !== undefined) return { rows: rowsWithout(skipped) };
+  if (skipped !== undefined || trained.length === 0) return { rows: budgets.map((b) => (b > maxBudget ? aboveMax(b) : without(b, skipped!))) };
   const run = await runNetwork(
-    { remedy, depth, width: common.width, seed: common.seed, backend: common.backend, learningRate: learningRate ?? undefined, checkpoints: budgets.map((b) => b * common.epochs), curve: true },
+    { remedy, depth, width: common.width, seed: common.seed, backend: common.backend, learningRate: learningRate ?? undefined, checkpoints: trained.map((b) => b * common.epochs), curve: true },
     data,
   );
-  if (typeof run === 'string') return { rows: rowsWithout(run) };
+  if (typeof run === 'string') return { rows: budgets.map((b) => without(b, run)) };
   const curve = run.curve!;
   const rows = budgets.map((budget, i): BudgetSweepRow => {
-    const epochs = budget * common.epochs;
+    if (budget > maxBudget) return aboveMax(budget);
     const at = run.checkpoints[i];
-    if (at === undefined) return { ...base, budget, epochs, ...empty, firstToLastAtInit: run.atInit.biasGradient, notRun: `training stopped within ${budgets[run.checkpoints.length - 1]}× (see that row)` };
+    if (at === undefined) return { ...without(budget, `training stopped within ${budgets[run.checkpoints.length - 1]}× (see that row)`), firstToLastAtInit: run.atInit.biasGradient };
     return {
       ...base,
       budget,
-      epochs,
+      epochs: budget * common.epochs,
       steps: at.steps,
       seconds: at.seconds,
       testAccuracy: at.testAccuracy,
@@ -243,6 +252,7 @@ export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<
   const depths = wholeList(options.depths ?? BUDGET_DEPTHS, 'depths', 1);
   const remedies = chooseRemedies(options.remedies ?? BUDGET_REMEDIES);
   const grid = learningRateList(options.learningRates ?? LEARNING_RATE_GRID);
+  const contrastMaxBudget = checkWhole(options.contrastMaxBudget ?? CONTRAST_MAX_BUDGET, 'contrastMaxBudget', 1);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
   const seed = options.seed ?? 1;
@@ -251,23 +261,24 @@ export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<
   const common = { width, epochs, seed, backend: options.backend };
   const rows: BudgetSweepRow[] = [];
   const curves: BudgetCurve[] = [];
-  const sweep = async (remedy: TrainableDepthRemedy, depth: number, learningRate: number | null, at: readonly number[]) => {
-    const result = await sweepNetwork(remedy, depth, learningRate, at, common, data);
+  const sweep = async (remedy: TrainableDepthRemedy, depth: number, learningRate: number | null, at: readonly number[], maxBudget: number) => {
+    const result = await sweepNetwork(remedy, depth, learningRate, at, maxBudget, common, data);
     rows.push(...result.rows);
     if (result.curve) curves.push(result.curve);
     options.onNetwork?.({ remedy: remedy.key, depth, learningRate });
   };
-  for (const remedy of remedies) {
-    for (const depth of depths) await sweep(remedy, depth, remedy.training.learningRate ?? null, budgets);
-  }
   const [first] = remedies;
+  for (const remedy of remedies) {
+    for (const depth of depths) await sweep(remedy, depth, remedy.training.learningRate ?? null, budgets, remedy === first ? Infinity : contrastMaxBudget);
+  }
   const own = first.training.learningRate ?? null;
-  for (const learningRate of grid) if (learningRate !== own) await sweep(first, depths[0], learningRate, budgets.slice(0, 1));
+  for (const learningRate of grid) if (learningRate !== own) await sweep(first, depths[0], learningRate, [1], 1);
   return {
     budgets,
     epochs,
     depths,
     width,
+    contrastMaxBudget,
     trainRows: data.train.x.rows,
     testRows: data.test.x.rows,
     seed,

@@ -1,7 +1,7 @@
 // The trainable-depth budget sweep on tiny budgets: the same seed gives the same rows and curves
 // (only seconds differ); a longer budget is the shorter one trained on, so each budget's row equals the
-// study's row trained for that many epochs from scratch; the learning-rate grid runs at the shallowest
-// depth and the shortest budget only; the first step at the goal and the boundary per budget follow
+// study's row trained for that many epochs from scratch; the contrast stops at its longest budget; the
+// learning-rate grid runs at the shallowest depth at 1× only; the first step at the goal and the boundary per budget follow
 // their definitions; a numeric failure ends a network's budgets with a reason; bad options are typed errors.
 import { describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthRow } from '../../src/studies/trainable-depth.js';
@@ -91,9 +91,31 @@ describe('trainable-depth budget sweep', () => {
     }
   });
 
-  it('learning-rate grid: leaves out the remedy’s own rate (its row is the main one), and the table shows all of them by rate', async () => {
-    const sweep = await runBudgetSweep({ ...TINY, depths: [2], budgets: [1], learningRates: [2, 0.5, 0.1, 0.5] });
-    expect(sweep.rows.map((r) => r.learningRate)).toEqual([0.5, 0.001, 0.1, 2]);
+  it('trains the contrast (the remedies after the first) only up to contrastMaxBudget, saying so in the rows above it', async () => {
+    const sweep = await runBudgetSweep({ ...TINY, depths: [1], budgets: [1, 2, 4], contrastMaxBudget: 2, learningRates: [] });
+    expect(sweep.contrastMaxBudget).toBe(2);
+    expect(sweep.rows.map((r) => [r.remedy, r.budget, r.steps])).toEqual([
+      ['plain-sigmoid', 1, 3],
+      ['plain-sigmoid', 2, 6],
+      ['plain-sigmoid', 4, 12],
+      ['adam', 1, 3],
+      ['adam', 2, 6],
+      ['adam', 4, null],
+    ]);
+    expect(sweep.rows[5].notRun).toMatch(/^not run above 2×: the contrast is trained to 2× only/);
+    expect(sweep.curves.map((c) => c.steps.at(-1))).toEqual([12, 6]);
+    expect(sweep.boundaries.find((b) => b.remedy === 'adam' && b.budget === 4)).toEqual({ remedy: 'adam', budget: 4, deepest: null, firstShort: null });
+    expect(boundaryTable(sweep).rows[1][3]).toBe('not run');
+    expect(budgetMatrix(sweep).rows[1][4]).toBe('not run above 2×');
+    // every budget above it: the contrast is not trained at all
+    const above = await runBudgetSweep({ ...TINY, depths: [1], budgets: [3], contrastMaxBudget: 2, learningRates: [] });
+    expect(above.rows.map((r) => [r.remedy, r.steps])).toEqual([['plain-sigmoid', 9], ['adam', null]]);
+    expect(above.curves).toHaveLength(1);
+  });
+
+  it('learning-rate grid: at 1× whatever the budgets, without the remedy’s own rate (its row is the main one); the table shows all of them by rate', async () => {
+    const sweep = await runBudgetSweep({ ...TINY, depths: [2], budgets: [1, 2], learningRates: [2, 0.5, 0.1, 0.5] });
+    expect(sweep.rows.map((r) => [r.learningRate, r.budget])).toEqual([[0.5, 1], [0.5, 2], [0.001, 1], [0.001, 2], [0.1, 1], [2, 1]]);
     expect(sweep.learningRateGrid.learningRates).toEqual([0.1, 0.5, 2]);
     expect(learningRateTable(sweep).rows.map((cells) => cells[2])).toEqual(['0.1', '0.5', '2']);
   });
@@ -172,6 +194,7 @@ describe('trainable-depth budget sweep', () => {
     await expectError(() => runBudgetSweep({ learningRates: [0.1, 0] }), 'INVALID_OPTION', /learningRates\[1\]/);
     await expectError(() => runBudgetSweep({ learningRates: [Number.NaN] }), 'INVALID_OPTION', /learningRates\[0\]/);
     await expectError(() => runBudgetSweep({ learningRates: ['0.1' as unknown as number] }), 'INVALID_OPTION', /learningRates\[0\]/);
+    await expectError(() => runBudgetSweep({ contrastMaxBudget: 0 }), 'INVALID_OPTION', /contrastMaxBudget/);
     await expectError(() => runBudgetSweep({ width: 0 }), 'INVALID_OPTION', /width/);
     await expectError(() => runBudgetSweep({ epochs: 2.5 }), 'INVALID_OPTION', /epochs/);
     await expectError(() => runBudgetSweep({ seed: 0.5 }), 'INVALID_OPTION', /seed/);

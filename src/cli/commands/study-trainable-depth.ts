@@ -90,7 +90,7 @@ export function budgetSweepText(result: BudgetSweepResult): string {
     '',
     formatTable(boundary.header, boundary.rows),
     '',
-    `Learning rate of ${result.learningRateGrid.remedy} at ${result.learningRateGrid.depth} hidden layers, ${result.budgets[0]}×:`,
+    `Learning rate of ${result.learningRateGrid.remedy} at ${result.learningRateGrid.depth} hidden layers, 1×:`,
     formatTable(rates.header, rates.rows),
     '',
     formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells)),
