@@ -25,9 +25,8 @@ import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, Usag
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
-/** A flag of whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
-function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
-  const text = stringFlag(args, name);
+/** The text of flag --`name`, whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
+function wholeList(text: string | undefined, name: string, min: number, also = ''): number[] | undefined {
   if (text === undefined) return undefined;
   return text.split(',').map((word) => {
     const value = Number(word);
@@ -38,8 +37,9 @@ function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): 
 
 /** --budgets as multiples of the step budget; [] for '0' (no sweep); the default unless --quick. */
 function budgetsFlag(args: ParsedArgs, quick: boolean): number[] {
-  if (stringFlag(args, 'budgets')?.trim() === '0') return [];
-  return wholeListFlag(args, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
+  const text = stringFlag(args, 'budgets');
+  if (text?.trim() === '0') return [];
+  return wholeList(text, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
 }
 
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
@@ -110,7 +110,7 @@ export const studyTrainableDepthCommand: Command = {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
     const options = {
-      depths: wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined),
+      depths: wholeList(stringFlag(args, 'depths'), 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined),
       width: numberFlag(args, 'width', TRAINABLE_WIDTH, COUNT),
       epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : TRAINABLE_EPOCHS, COUNT),
       remedies: stringFlag(args, 'remedies')?.split(',') ?? (quick ? QUICK_STUDY.remedies : undefined),
@@ -120,7 +120,7 @@ export const studyTrainableDepthCommand: Command = {
     };
     // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
     const budgets = budgetsFlag(args, quick);
-    const budgetDepths = wholeListFlag(args, 'budget-depths', 1);
+    const budgetDepths = wholeList(stringFlag(args, 'budget-depths'), 'budget-depths', 1);
     // The papers' experiments' epochs are scaled by this (0: not run; --quick leaves them out).
     const papers = numberFlag(args, 'papers', quick ? 0 : 1, { min: 0 });
     const html = stringFlag(args, 'html');
