@@ -29,6 +29,7 @@
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
+import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
@@ -256,7 +257,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       const [which, side] = nIn + 1 > KFAC_MAX_FACTOR_SIDE ? ['A', nIn + 1] : nOut > KFAC_MAX_FACTOR_SIDE ? ['G', nOut] : ['', 0];
       if (which) {
         throw invalidOption(
-          `kfac: layer ${l} (${nIn} → ${nOut}) would need a ${side}×${side} Kronecker factor ${which}, more than ` +
+          `kfac: ${denseLayerName(l, net.depth)} (${nIn} → ${nOut}) would need a ${side}×${side} Kronecker factor ${which}, more than ` +
             `${KFAC_MAX_FACTOR_SIDE}×${KFAC_MAX_FACTOR_SIDE}; use 'adam', 'lbfgs' or 'hessian-free' for layers this wide`,
         );
       }
@@ -556,7 +557,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
       if (!(shiftA > 0) || !(shiftG > 0)) {
         throw new GradscopeError(
           'DIVERGED',
-          `kfac: layer ${l}'s damped factor ${shiftA > 0 ? 'G' : 'A'} is not positive definite even with its damping ×1e6 ` +
+          `kfac: ${denseLayerName(l, this.layers.length)}'s damped factor ${shiftA > 0 ? 'G' : 'A'} is not positive definite even with its damping ×1e6 ` +
             `(the statistics hold a NaN or Inf?); try a larger damping or a smaller learningRate`,
         );
       }

@@ -64,7 +64,8 @@ export function nonFiniteStep(net: Trainable, loss: number): string | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const sum = k.sumSquares(p.grad, p.length);
-    if (!Number.isFinite(sum)) return `layer ${p.group}: ∂C/∂${gradientSymbol(p)} holds ${Number.isNaN(sum) ? 'NaN' : 'Inf'}`;
+    // Named by its PyTorch name, as gradients().parameters and the model files name it (no 0-based 'layer l' beside the CLI's 'hidden 1').
+    if (!Number.isFinite(sum)) return `'${p.name}': ∂C/∂${gradientSymbol(p)} holds ${Number.isNaN(sum) ? 'NaN' : 'Inf'}`;
   }
   return 'the gradient is not finite';
 }
@@ -111,7 +112,7 @@ export function runawayStep(net: Trainable, loss: number, firstLoss: number): st
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
     if (!(largest <= RUNAWAY_PARAMETER)) {
-      return `layer ${p.group}: a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow (${p.name}): training is running away`;
+      return `'${p.name}': a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow: training is running away`;
     }
   }
   return 'a parameter left the float32 range: training is running away';

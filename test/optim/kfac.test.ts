@@ -281,7 +281,7 @@ describe('K-FAC mechanics', () => {
 
   it('refuses a layer whose A would exceed 2049×2049, naming the layer and other optimisers', async () => {
     const net = await createNetwork({ sizes: [3, 2049, 1], backend: 'ref' });
-    await expectError(() => new Kfac(net), 'INVALID_OPTION', /layer 1 \(2049 → 1\).*2050×2050.*factor A.*'adam'/);
+    await expectError(() => new Kfac(net), 'INVALID_OPTION', /kfac: output \(2049 → 1\).*2050×2050.*factor A.*'adam'/);
     net.dispose();
     const fits = await createNetwork({ sizes: [2048, 1], backend: 'ref' });
     expect(() => new Kfac(fits).dispose()).not.toThrow();

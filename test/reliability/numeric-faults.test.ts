@@ -111,8 +111,9 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
 
     it('a loss that cannot grow (mse on a sigmoid output): DIVERGED once a weight is too large for float32 products', async () => {
       const net = await sigmoidNet('mse');
-      const error = await expectError(() => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }), 'DIVERGED', /layer 0: a parameter reached \S+, beyond 1\.8e\+16 where float32 products overflow/);
+      const error = await expectError(() => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }), 'DIVERGED', /'0\.weight': a parameter reached \S+, beyond 1\.8e\+16 where float32 products overflow/);
       expect(error.message).toMatch(/learningRate below 1e\+30/);
+      expect(error.message, 'the tensor by its name, never a 0-based layer number').not.toMatch(/layer \d/);
       net.dispose();
     });
 
