@@ -102,7 +102,13 @@ export function forEachChunk(engine: RowEngine, rows: number, load: (start: numb
   }
 }
 
-/** Row indices 0..rows-1, for copying a resident block's rows in order. */
-function identity(rows: number): Uint32Array {
-  return Uint32Array.from({ length: rows }, (_, i) => i);
+/**
+ * Row indices 0..rows-1, for copying a resident block's rows in order. A loop: Uint32Array.from
+ * with a map function calls back once per row, over ten times slower (tens of µs for 256 rows,
+ * on every train() call).
+ */
+export function identity(rows: number): Uint32Array {
+  const order = new Uint32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i;
+  return order;
 }

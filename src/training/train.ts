@@ -12,7 +12,7 @@ import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import { checkTrainingBatch, type Trainable } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
-import { evaluateRows, type Evaluation } from '../network/rows.js';
+import { evaluateRows, identity, type Evaluation } from '../network/rows.js';
 import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
 import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
@@ -236,7 +236,7 @@ export function runTraining(
   let halvings = 0;
   try {
     net.ensureCapacity(batchSize);
-    const order = Uint32Array.from({ length: x.rows }, (_, i) => i);
+    const order = identity(x.rows);
     if (lsuv) {
       net.loadBatch(x, y, order, 0, batchSize);
       lsuvReports = lsuvOnLoadedRows(net, batchSize, lsuv);
