@@ -150,6 +150,31 @@ describe('wasm-simd-threads', () => {
     }
   });
 
+  it('sums ∂W as the main thread\'s rows into dw plus each worker\'s partial in thread order, exactly, on 2, 3 and 4 threads', async () => {
+    const [batch, nIn, nOut] = [37, 29, 27]; // parts off multiples of 4 rows; nIn·nOut = 783 values, odd
+    const rng = new Rng(31);
+    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
+    for (const threads of [2, 3, 4]) {
+      const k = threads === 2 ? two : await createThreadedWasmKernels({ threads, ...SPLIT_ALL });
+      // The rows thread t takes: equal parts cut at multiples of 4 (threaded-kernels.ts rowStart).
+      const start = (t: number) => Math.min(batch, Math.ceil((batch * t) / threads / 4) * 4);
+      const expected = tensorOf(one, dw0);
+      const rowsOf = (values: Float32Array, t: number, n: number) => tensorOf(one, values.subarray(start(t) * n, start(t + 1) * n));
+      one.denseBackwardWeights(expected, rowsOf(dz, 0, nOut), rowsOf(a, 0, nIn), start(1), nIn, nOut);
+      for (let t = 1; t < threads; t++) {
+        const partial = one.alloc(nOut * nIn);
+        one.denseBackwardWeights(partial, rowsOf(dz, t, nOut), rowsOf(a, t, nIn), start(t + 1) - start(t), nIn, nOut);
+        one.axpy(expected, partial, nOut * nIn, 1);
+      }
+      const tdw = guarded(k, dw0);
+      k.denseBackwardWeights(tdw, tensorOf(k, dz), tensorOf(k, a), batch, nIn, nOut);
+      const got = contents(k, tdw, nOut * nIn);
+      expect(got.canary, `${threads} threads: canary`).toBe(CANARY);
+      expect(Array.from(got.values), `${threads} threads`).toEqual(Array.from(one.view(expected)));
+      if (k !== two) await k.close();
+    }
+  });
+
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {
       const sourceRows = 3 * count;
