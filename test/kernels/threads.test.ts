@@ -110,34 +110,6 @@ describe('wasm-simd-threads', () => {
     });
   }
 
-  it("splits a data set's maxAbs across the threads: the one-thread value, a NaN or an infinity in either part included", () => {
-    const n = (1 << 20) + 7; // the worker's part does not end on a multiple of 4
-    const rng = new Rng(4);
-    const values = normals(rng, n);
-    const t1 = tensorOf(one, values);
-    const t2 = tensorOf(two, values);
-    const check = (label: string) => {
-      const before = two.splitReductions;
-      const got = two.maxAbs(t2, n);
-      expect(two.splitReductions - before, `${label}: split`).toBe(1);
-      expect(got, label).toBe(one.maxAbs(t1, n));
-    };
-    check('finite');
-    // The largest magnitude in the last value (the worker's part), then in the first (the main thread's).
-    for (const at of [n - 1, 0]) {
-      for (const value of [-40, Infinity, NaN]) {
-        one.write(t1, [value], at);
-        two.write(t2, [value], at);
-        check(`${value} at ${at}`);
-        one.write(t1, [values[at]], at);
-        two.write(t2, [values[at]], at);
-      }
-    }
-    expect(two.maxAbs(t2, 1000), 'small: on the main thread').toBe(one.maxAbs(t1, 1000));
-    one.free(t1);
-    two.free(t2);
-  });
-
   it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {
     for (const k of [one, two]) {
       const length = 3 * 4096 + 5;

@@ -15,14 +15,11 @@
 import { GradscopeError } from '../../errors.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
-/**
- * Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call, and what
- * call c returned is Float64 at RESULTS + c; worker-source.ts spells the same numbers).
- */
-const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, args: 8, results: 24 } as const;
+/** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
+const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, args: 8 } as const;
 const MAX_CALLS = 2;
 const ARGS_PER_CALL = 8;
-const CONTROL_BYTES = (CONTROL.results + MAX_CALLS) * 8;
+const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
 /**
@@ -229,11 +226,6 @@ export class ThreadPool {
     args[at + 5] = a5;
     args[at + 6] = a6;
     args[at + 7] = a7;
-  }
-
-  /** What call `c` of worker `w`'s last job returned (0 for an export that returns nothing); read after wait(w). */
-  result(w: number, c: number): number {
-    return this.lanes[w].args[CONTROL.results + c];
   }
 
   /** Starts worker `w` on the first `calls` calls set with setCall. */

@@ -55,8 +55,6 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitCopies: number;
   /** Elementwise activation passes (forward or backward) and SGD updates split across threads so far. */
   readonly splitPasses: number;
-  /** maxAbs passes (the check of an uploaded data set) split across threads so far. */
-  readonly splitReductions: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
 }
@@ -71,7 +69,7 @@ const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 const MAX_PAGES = 65536;
 
-/** The elementwise activations, in the order their kernels follow MAX_ABS in WORKER_EXPORTS (forward, then backward). */
+/** The elementwise activations, in the order their kernels follow NESTEROV_UPDATE in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, by index. */
 const WORKER_EXPORTS = [
@@ -80,7 +78,6 @@ const WORKER_EXPORTS = [
   'f32_dense_bwd_weights__simd',
   'f32_zero',
   'f32_copy_rows',
-  'f32_max_abs__simd',
   'f32_sgd_update__simd',
   'f32_nesterov_update__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
@@ -90,9 +87,8 @@ const BWD_INPUT = 1;
 const BWD_WEIGHTS = 2;
 const ZERO = 3;
 const COPY_ROWS = 4;
-const MAX_ABS = 5;
-const SGD_UPDATE = 6;
-const NESTEROV_UPDATE = 7;
+const SGD_UPDATE = 5;
+const NESTEROV_UPDATE = 6;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
 const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, NESTEROV_UPDATE + 1 + 2 * i]));
 /**
@@ -105,13 +101,6 @@ const MIN_SPLIT_PASS = 1 << 14;
  * below it (a batch's targets) the hand-off costs more than the copy.
  */
 const MIN_SPLIT_COPY = 1 << 14;
-
-/**
- * maxAbs is split across the threads from this many values (4 MiB) on: the check of an uploaded
- * data set (9,000 digits are 7 million values, ~1.5 ms on one thread), not the small checks of a
- * step, where waking a worker would cost more than the pass.
- */
-const MIN_SPLIT_MAX_ABS = 1 << 20;
 
 /**
  * An SGD update is split across the threads from this many parameters on (a 784→100 layer's
@@ -145,7 +134,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${JSON.stringify(minRows)}`);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
-    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, splitReductions: 0, close: async () => {} });
+    return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, close: async () => {} });
   }
 
   const module = await compileSharedCore();
@@ -162,7 +151,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   splitProducts = 0;
   splitCopies = 0;
   splitPasses = 0;
-  splitReductions = 0;
   private pool: ThreadPool | null;
   /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
@@ -235,27 +223,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     }
     this.exports.f32_copy_rows(dst.ptr, src.ptr, numbers, this.rowStart(1, count), rowLen);
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
-  }
-
-  /**
-   * max |x|, each thread over its part (cut as rows of one value): the largest of the parts'
-   * maxima is the whole's exactly, and a NaN in any part wins, as on one thread.
-   */
-  override maxAbs(x: WasmTensor, n: number): number {
-    if (!this.pool || n < MIN_SPLIT_MAX_ABS) return super.maxAbs(x, n);
-    this.splitReductions++;
-    const pool = this.pool;
-    for (let t = 1; t < this.threads; t++) {
-      const i0 = this.rowStart(t, n);
-      pool.setCall(t - 1, 0, MAX_ABS, x.ptr + i0 * F32, this.rowStart(t + 1, n) - i0);
-      pool.post(t - 1, 1);
-    }
-    let largest = super.maxAbs(x, this.rowStart(1, n));
-    for (let t = 1; t < this.threads; t++) {
-      pool.wait(t - 1);
-      largest = Math.max(largest, pool.result(t - 1, 0));
-    }
-    return largest;
   }
 
   /**

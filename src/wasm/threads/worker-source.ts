@@ -14,7 +14,6 @@
  * Control block (Int32 / Float64 views of one SharedArrayBuffer), see CONTROL in pool.ts:
  *   i32[0] job counter   i32[1] done counter   i32[2] calls (−1: stop)   i32[3] error flag
  *   i32[4 + 2c] export index of call c   i32[5 + 2c] unused   f64[8 + 8c .. 16 + 8c) its arguments
- *   f64[24 + c] what call c returned (0 if nothing)
  */
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
@@ -39,8 +38,7 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     try {
       for (let c = 0; c < calls; c++) {
         const a = 8 + 8 * c;
-        const result = fns[ctrl[4 + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
-        args[24 + c] = result === undefined ? 0 : result;
+        fns[ctrl[4 + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
       }
     } catch (error) {
       Atomics.store(ctrl, 3, 1);
