@@ -216,10 +216,14 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return rows;
   }
 
-  /** The network's outputs for each row of x (batch norm with its running statistics: 'eval' mode). */
-  predict(x: Rows): FloatArray[] {
+  /**
+   * The network's outputs for each row of x, or of a Dataset's inputs (as evaluate, gradients and
+   * train take one; its targets are not used), in order (batch norm with its running statistics:
+   * 'eval' mode).
+   */
+  predict(x: Rows | Dataset): FloatArray[] {
     this.assertAlive();
-    return predictRows(this.#engine, toMatrix(x, this.inputSize, 'inputs'));
+    return predictRows(this.#engine, x instanceof Dataset ? this.residentOf(x) : toMatrix(x, this.inputSize, 'inputs'));
   }
 
   /**
@@ -230,7 +234,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   layerOutputs(x: Rows, options?: LayerOutputsOptions): LayerOutputs {
     this.assertAlive();
     const engine = this.#engine;
-    const matrix = toMatrix(x, this.inputSize, 'inputs');
+    const matrix = toMatrix(rowsNotDataset(x, 'layerOutputs'), this.inputSize, 'inputs');
     const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.kernels.precision, options);
     layerOutputRows(engine, matrix, out.layers.map((layer) => layer.values));
     return out;
@@ -248,7 +252,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   initLsuv(x: Rows, options: LsuvOptions = {}): LsuvLayerReport[] {
     this.assertAlive();
     checkLsuvOptions(options);
-    const matrix = toMatrix(x, this.inputSize, 'inputs');
+    const matrix = toMatrix(rowsNotDataset(x, 'initLsuv'), this.inputSize, 'inputs');
     if (matrix.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'inputs: LSUV needs at least one row');
     const engine = this.#engine;
     checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
@@ -415,4 +419,12 @@ function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradie
     weightNorm: Math.sqrt(k.sumSquares(engine.nablaW[l], grads[2 * l].length)),
     biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], grads[2 * l + 1].length)),
   }));
+}
+
+/** A method that takes rows only (layerOutputs, initLsuv) names what a Dataset is taken by instead of the generic "expected an array of rows". */
+function rowsNotDataset(x: Rows, method: string): Rows {
+  if (x instanceof Dataset) {
+    throw new GradscopeError('SHAPE_MISMATCH', `${method}: takes rows (an array of rows or { data, rows, cols }), not a Dataset (which predict, evaluate, gradients and train take): pass the rows the dataset was made from`);
+  }
+  return x;
 }

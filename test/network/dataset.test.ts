@@ -36,11 +36,24 @@ describe('datasets uploaded once', () => {
       expect(stateHash(b)).toBe(stateHash(a));
       expect(b.evaluate(set)).toEqual(a.evaluate(x, y));
       expect(b.gradients(set).layers).toEqual(a.gradients(x, y).layers);
+      // predict takes a dataset as the others do: its inputs' outputs, in order, as from the rows (more rows than one inference chunk).
+      expect(b.predict(set)).toEqual(a.predict(x));
       set.dispose();
       a.dispose();
       b.dispose();
     });
   }
+
+  it('predicts a dataset of more rows than one inference chunk in order, and names what layerOutputs and initLsuv take instead', async () => {
+    const { x, flat } = data(600);
+    const n = await net();
+    const set = n.dataset(flat.x, flat.y);
+    expect(n.predict(set)).toEqual(n.predict(x));
+    await expectError(() => n.layerOutputs(set as never), 'SHAPE_MISMATCH', /layerOutputs: takes rows .*, not a Dataset \(which predict, evaluate, gradients and train take\)/);
+    await expectError(() => n.initLsuv(set as never), 'SHAPE_MISMATCH', /initLsuv: takes rows .*, not a Dataset/);
+    set.dispose();
+    n.dispose();
+  });
 
   it('copies nothing into backend memory per call: only batches move', async () => {
     const writes: number[] = [];
@@ -52,6 +65,7 @@ describe('datasets uploaded once', () => {
     writes.length = 0;
     n.train(set, { epochs: 2, batchSize: 16 });
     n.evaluate(set);
+    n.predict(set);
     expect(writes.filter((length) => length >= 64)).toEqual([]);
     set.dispose();
     n.dispose();
