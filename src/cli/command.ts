@@ -5,7 +5,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
-import { parseJsonBytes, readFileBytes } from '../io/file-access.js';
+import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { FILE_LIMITS } from '../io/files.js';
 import { didYouMean } from './suggest.js';
 import type { Terminal } from './terminal.js';
@@ -120,6 +120,23 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number, rul
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
   return value;
+}
+
+/**
+ * A flag naming a file the command writes (--html, --csv), or undefined when absent: checked before
+ * any work (checkWritable: its folder exists, it is no folder, the folder takes a new file), so a
+ * long run does not end unable to save. IO_ERROR naming the flag.
+ */
+export async function outputFileFlag(args: ParsedArgs, name: string): Promise<string | undefined> {
+  const path = stringFlag(args, name);
+  if (path === undefined) return undefined;
+  try {
+    await checkWritable(path);
+  } catch (error) {
+    if (error instanceof GradscopeError) throw new GradscopeError(error.code, `--${name} ${error.message}`);
+    throw error;
+  }
+  return path;
 }
 
 export function booleanFlag(args: ParsedArgs, name: string): boolean {

@@ -52,8 +52,8 @@ async function removeStaleTemporaries(path: string): Promise<void> {
 
 /** Why a write into `path` failed, in the user's terms. */
 async function writeError(path: string, error: unknown): Promise<GradscopeError> {
-  // ENOENT alone reads as if the file were missing: a missing folder is named as such (checkWritable throws).
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') await checkWritable(path);
+  // ENOENT alone reads as if the file were missing: a missing folder is named as such (checkFolder throws).
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') await checkFolder(path);
   const failure = ioError(path, 'write', error);
   return new GradscopeError('IO_ERROR', `${failure.message}; any previous file is unchanged`);
 }
@@ -106,7 +106,8 @@ export async function writeFileAtomic(destination: string, bytes: Uint8Array | s
 
 /**
  * Writes `files` (name → content) into the folder `path`. A new folder is filled under a temporary
- * name and renamed into place, so it appears whole or not at all; its parent folders are created.
+ * name and renamed into place, so it appears whole or not at all; the folder it goes in must exist
+ * (gradscope creates no folder above what it writes: checkFolder).
  * Into an existing folder (which may hold other files) each file is written atomically, in the
  * order given: put the file that points at the others last.
  */
@@ -117,11 +118,7 @@ export async function writeFolderAtomic(path: string, files: [name: string, cont
     for (const [name, content] of files) await writeFileAtomic(join(path, name), content);
     return;
   }
-  try {
-    await mkdir(dirname(path), { recursive: true });
-  } catch (error) {
-    throw ioError(dirname(path), 'write', error);
-  }
+  await checkFolder(path);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);
   try {
@@ -136,10 +133,37 @@ export async function writeFolderAtomic(path: string, files: [name: string, cont
   await syncFolder(dirname(path));
 }
 
-/** Refuses, before any work, a path whose folder does not exist (so a long run does not end unable to save). */
-export async function checkWritable(path: string): Promise<void> {
+/** Refuses a path whose folder does not exist: gradscope creates no folder above a file it writes (the user may have mistyped it). */
+export async function checkFolder(path: string): Promise<void> {
   const folder = await stat(dirname(path)).catch(() => undefined);
   if (!folder?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (the folder ${dirname(path)} does not exist)`);
+}
+
+/**
+ * Refuses, before any work, a file path a write would fail on, so a long run does not end unable
+ * to save: its folder missing (checkFolder), the path a folder or not a regular file, or the folder
+ * refusing a new file (no permission, read-only: probed by creating and removing an empty
+ * temporary file, named as writeFileAtomic names its own).
+ */
+export async function checkWritable(path: string): Promise<void> {
+  await checkFolder(path);
+  const probe = temporaryName(await replaceable(path));
+  try {
+    await writeSynced(probe, '');
+  } catch (error) {
+    throw ioError(path, 'write', error);
+  } finally {
+    await rm(probe, { force: true }).catch(() => {});
+  }
+}
+
+/** Creates the folder `path` and its parents if missing (only for gradscope's own default folders, such as the main job's reports/). */
+export async function createFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw ioError(path, 'write', error);
+  }
 }
 
 /** What a read refuses before reading, and the error code for content problems. */

@@ -52,7 +52,7 @@ describe('the command line', () => {
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
       const source = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
-      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
+      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
       expect(new Set(read), command.usage).toEqual(new Set(flagsOf(command.usage).keys()));
     }
     expect(positionalsOf(COMMANDS.find((c) => c.words[0] === 'convert')!)).toEqual(['IN', 'OUT']);
@@ -81,7 +81,15 @@ describe('hostile files and unwritable places', async () => {
     [['convert', at('empty.safetensors'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*empty\.safetensors: safetensors: holds no tensors/],
     [['convert', at('model.json'), at('missing/x.safetensors')], /^gradscope: IO_ERROR: .*missing\/x\.safetensors: cannot write \(the folder .*missing does not exist\)/],
     [['convert', at('model.json'), '/proc/x.json'], /^gradscope: IO_ERROR: \/proc\/x\.json: cannot write \(ENOENT/],
-    [['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--csv', at('missing/trace.csv')], /^gradscope: IO_ERROR: .*trace\.csv: cannot write/],
+    [['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--csv', at('missing/trace.csv')], /^gradscope: IO_ERROR: --csv .*trace\.csv: cannot write/],
+    // Every file a command writes is checked before its work starts, the flag named: a folder, a missing folder, a folder that takes no file.
+    [['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--csv', folder], /^gradscope: IO_ERROR: --csv .*: cannot write \(it is a folder\)$/],
+    [['study', '--model', at('model.json'), '--data', at('data.json'), '--epochs', '1', '--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*missing\/r\.html: cannot write \(the folder .*missing does not exist\)$/],
+    [['study', 'depth', '--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*r\.html: cannot write \(the folder .*missing does not exist\)$/],
+    [['study', 'activations', '--html', '/proc/r.html'], /^gradscope: IO_ERROR: --html \/proc\/r\.html: cannot write \(ENOENT/],
+    [['study', 'plateau', '--html', folder], /^gradscope: IO_ERROR: --html .*: cannot write \(it is a folder\)$/],
+    [['study', 'trainable-depth', '--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*r\.html: cannot write \(the folder .*missing does not exist\)$/],
+    [['--html', at('missing/r.html')], /^gradscope: IO_ERROR: --html .*r\.html: cannot write \(the folder .*missing does not exist\)$/],
     [['convert', at('nothing.json'), at('x.json')], /^gradscope: IO_ERROR: .*nothing\.json: cannot read \(ENOENT: no such file or directory\)$/],
     [['convert', at('fifo'), at('x.json')], /^gradscope: BAD_MODEL_FILE: .*fifo: not a regular file$/],
     [['convert', at('model.json'), at('fifo'), '--to', 'gradscope'], /^gradscope: IO_ERROR: .*fifo: cannot write \(not a regular file; gradscope replaces only files\)$/],

@@ -2,7 +2,7 @@
 // runs, the content decides what an input holds (docs/interop.md's `convert model.json
 // model.safetensors` failed: model.json was taken for tfjs), and bad files or names get a one-line
 // error and exit 1.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -89,6 +89,11 @@ describe('gradscope convert', async () => {
   });
 
   it('writes a tfjs folder whole: into a new folder by renaming a finished one, leaving no temporary behind', async () => {
+    // As for every file gradscope writes, the folder it goes in must exist: none is created above it.
+    const missing = await runCliInProcess(['convert', at('start.json'), at('fresh/nested/web/')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/IO_ERROR: .*web\/?: cannot write \(the folder .*fresh\/nested does not exist\)/);
+    mkdirSync(at('fresh/nested'), { recursive: true });
     const { code } = await runCliInProcess(['convert', at('start.json'), at('fresh/nested/web/')]);
     expect(code).toBe(0);
     expect(readdirSync(at('fresh/nested'))).toEqual(['web']);

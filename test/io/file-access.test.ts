@@ -6,7 +6,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileBytes, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { checkWritable, readFileBytes, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { writeReport } from '../../src/io/report-file.js';
 import { expectError } from '../util/expect-error.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-file-access-'));
@@ -42,8 +43,29 @@ describe('writeFileAtomic', () => {
   });
 });
 
+describe('checkWritable, before any work', () => {
+  it('refuses a missing folder, a folder, a pipe and a folder that takes no new file, and leaves nothing behind', async () => {
+    mkdirSync(at('check'));
+    await expectError(() => checkWritable(at('check/absent/r.html')), 'IO_ERROR', /r\.html: cannot write \(the folder .*absent does not exist\)/);
+    await expectError(() => checkWritable(at('check')), 'IO_ERROR', /check: cannot write \(it is a folder\)/);
+    execFileSync('mkfifo', [at('check/pipe')]);
+    await expectError(() => checkWritable(at('check/pipe')), 'IO_ERROR', /pipe: cannot write \(not a regular file/);
+    await expectError(() => checkWritable('/proc/r.html'), 'IO_ERROR', /\/proc\/r\.html: cannot write \(ENOENT/);
+    await checkWritable(at('check/r.html'));
+    expect(readdirSync(at('check'))).toEqual(['pipe']);
+  });
+
+  it('holds for reports too: writeReport creates no folder (as saveModel and convert)', async () => {
+    await expectError(() => writeReport(at('nowhere/r.html'), { runs: [] }), 'IO_ERROR', /r\.html: cannot write \(the folder .*nowhere does not exist\)/);
+    expect(readdirSync(folder)).not.toContain('nowhere');
+  });
+});
+
 describe('writeFolderAtomic', () => {
-  it('creates a new folder whole (parents included) and writes into an existing one file by file', async () => {
+  it('creates a new folder whole (not its parents: a missing one is refused) and writes into an existing one file by file', async () => {
+    await expectError(() => writeFolderAtomic(at('a/b/web'), [['model.json', '{}']]), 'IO_ERROR', /web: cannot write \(the folder .*a\/b does not exist\)/);
+    expect(readdirSync(folder)).not.toContain('a');
+    mkdirSync(at('a/b'), { recursive: true });
     await writeFolderAtomic(at('a/b/web'), [['weights.bin', new Uint8Array([1, 2])], ['model.json', '{}']]);
     expect(readdirSync(at('a/b'))).toEqual(['web']);
     expect(readdirSync(at('a/b/web')).sort()).toEqual(['model.json', 'weights.bin']);

@@ -4,12 +4,14 @@
  * digits; prints the tables and the diagnoses and writes the HTML report of (a) and (b)
  * (reports/gradscope-report.html by default).
  */
+import { dirname } from 'node:path';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import { runActivationStudy } from '../../studies/activations.js';
 import { DEPTH_SEEDS, NIELSEN_TRAINING, runDepthStudy } from '../../studies/depth.js';
-import { type Command, COUNT, numberFlag, stringFlag, UsageError } from '../command.js';
+import { createFolder, checkWritable } from '../../io/file-access.js';
+import { type Command, COUNT, numberFlag, outputFileFlag, UsageError } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { activationTable } from './study-activations.js';
@@ -20,6 +22,13 @@ import { depthTables } from './study-depth.js';
 /** The short study (b) of the main job: small enough to run in seconds, deep enough to show the effect. */
 export const MAIN_JOB_ACTIVATIONS = { width: 256, epochs: 1, trainRows: 9000, testRows: 1000 };
 export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
+
+/** The default report's path: its folder, reports/, is gradscope's own and the one folder it creates (a folder --html names must exist). */
+async function defaultReport(): Promise<string> {
+  await createFolder(dirname(MAIN_JOB_REPORT));
+  await checkWritable(MAIN_JOB_REPORT);
+  return MAIN_JOB_REPORT;
+}
 
 export const mainJobCommand: Command = {
   words: [],
@@ -33,7 +42,7 @@ export const mainJobCommand: Command = {
     for (const [name, value, min] of [['seeds', seeds, 1], ['epochs', epochs, 0], ['width', width, 1]] as const) {
       if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}, got ${value}`);
     }
-    const html = stringFlag(args, 'html') ?? MAIN_JOB_REPORT;
+    const html = (await outputFileFlag(args, 'html')) ?? (await defaultReport());
 
     print(terminal, 'gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
     print(terminal, "Study (a), depth (Nielsen's generate_gradient.py): sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1).\n");

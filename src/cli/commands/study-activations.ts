@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
-import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -60,7 +60,7 @@ export const studyActivationsCommand: Command = {
     const json = booleanFlag(args, 'json');
     const width = numberFlag(args, 'width', 256, COUNT);
     const epochs = numberFlag(args, 'epochs', 2, COUNT);
-    const html = stringFlag(args, 'html');
+    const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runActivationStudy({
       width,

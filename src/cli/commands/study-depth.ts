@@ -17,7 +17,7 @@ import {
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
-import { booleanFlag, type Command, COUNT, numberFlag, stringFlag } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -122,7 +122,7 @@ export const studyDepthCommand: Command = {
     const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
     const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
     const lambda = numberFlag(args, 'lambda', NIELSEN_TRAINING.lambda, { min: 0 });
-    const html = stringFlag(args, 'html');
+    const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runDepthStudy({
       seeds,

@@ -5,12 +5,12 @@
  */
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
-import { checkWritable, writeFileAtomic } from '../../io/file-access.js';
+import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { createOptimizer } from '../../optim/index.js';
-import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -40,10 +40,9 @@ export const studyModelCommand: Command = {
     const batchSize = numberFlag(args, 'batch-size', 32, COUNT);
     const learningRate = numberFlag(args, 'learning-rate', 0.1, POSITIVE);
     const optimizerName = stringFlag(args, 'optimizer');
-    const csv = stringFlag(args, 'csv');
-    const html = stringFlag(args, 'html');
     const json = booleanFlag(args, 'json');
-    if (csv) await checkWritable(csv);
+    const csv = await outputFileFlag(args, 'csv');
+    const html = await outputFileFlag(args, 'html');
     const data = await readDataFile(dataPath);
     const model = await readModelFile(modelPath);
     const net = await withFile(modelPath, () => networkFromModel(model));

@@ -6,7 +6,7 @@ import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult }
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, type Command, COUNT, numberFlag, stringFlag, WHOLE } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -53,7 +53,7 @@ export const studyPlateauCommand: Command = {
   usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const html = stringFlag(args, 'html');
+    const html = await outputFileFlag(args, 'html');
     const points = numberFlag(args, 'points', 5, COUNT);
     const progress = new ProgressBar(terminal, 'plateau', points);
     const result = await runPlateauStudy({

@@ -21,7 +21,7 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { runPaperExperiments } from '../../studies/paper-experiments.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, type Command, COUNT, numberFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
+import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
@@ -123,7 +123,7 @@ export const studyTrainableDepthCommand: Command = {
     const budgetDepths = wholeList(stringFlag(args, 'budget-depths'), 'budget-depths', 1);
     // The papers' experiments' epochs are scaled by this (0: not run; --quick leaves them out).
     const papers = numberFlag(args, 'papers', quick ? 0 : 1, { min: 0 });
-    const html = stringFlag(args, 'html');
+    const html = await outputFileFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
       onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${row.depth} hidden layers done\n`),
