@@ -1,5 +1,5 @@
 /**
- * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16] [--budget-depths 5,10,20] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
+ * gradscope study trainable-depth [--quick] [--depths 2,5,10,20,50,100] [--width 64] [--epochs 10] [--remedies a,b] [--budgets 1,4,16,64] [--budget-depths 5,10,20] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]
  * How deep each remedy trains a feed-forward network on the digits, for a fixed step budget; then
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
