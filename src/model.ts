@@ -12,7 +12,7 @@
  */
 import type { ResidentRows } from './data/matrix.js';
 import type { FlowTaps } from './flow-taps.js';
-import { invalidOption } from './errors.js';
+import { GradscopeError, invalidOption } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
 
@@ -59,6 +59,20 @@ export interface ModelOwner<T extends Tensor = Tensor> {
 }
 
 /** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
+/** Where a forward pass overflowed float32: the row within the batch and the layer (as messages name it, with the unit and its value). */
+export interface Overflow {
+  row: number;
+  layer: string;
+}
+
+/**
+ * NON_FINITE_INPUT for an overflow found after a forward over rows first.. of the caller's data:
+ * the one message predict, evaluate and layerOutputs give.
+ */
+export function overflowError(label: string, first: number, overflow: Overflow): GradscopeError {
+  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${first + overflow.row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
+}
+
 export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** 'dense': a chain of dense layers, a full Model; 'blocks': built from layer specs with at least one other layer. */
   readonly kind: 'dense' | 'blocks';
@@ -116,6 +130,8 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   lossOfLastForward(batch: number): number;
   /** After forward of `count` rows (the first being row `first` of the caller's data): NON_FINITE_INPUT naming the row and layer if the output is not finite. */
   checkOutputs(first: number, count: number, label: string): void;
+  /** After a forward of `count` rows: the first row (0-based in the batch) and layer whose output is not finite, or null. */
+  findOverflow(count: number): Overflow | null;
   /** Throws DISPOSED after dispose(). */
   assertAlive(): void;
   /** Throws OUT_OF_MEMORY unless `elements` more floats fit in the backend (checked before allocating them). */

@@ -271,8 +271,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertAlive();
     const engine = this.#engine;
     const { loss, rows } = this.withRows(x, y, (data) => ({ loss: backpropRows(engine, data.inputs, data.targets), rows: data.inputs.rows }));
+    // A forward overflow was named by backpropRows; what is left overflowed in the loss or in backprop.
     const fault = nonFiniteStep(engine, loss);
-    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (the inputs or targets are too large for float32)`);
+    if (fault) {
+      const cause = Number.isFinite(loss) ? 'backpropagation overflows float32: the weights or the inputs are too large' : 'the loss overflows float32: the targets, or the outputs they are compared with, are too large';
+      throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (${cause})`);
+    }
     const k = engine.kernels;
     const parameters: Record<string, Float64Array> = {};
     for (const p of engine.parameters()) parameters[p.name] = Float64Array.from(k.view(p.grad));
@@ -410,14 +414,13 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
 
 /** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */
 function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradient[] {
-  const k = engine.kernels;
   return Array.from({ length: engine.depth }, (_, l) => ({
     weights: grads[2 * l],
     biases: grads[2 * l + 1],
     inputs: engine.sizes[l],
     units: engine.sizes[l + 1],
-    weightNorm: Math.sqrt(k.sumSquares(engine.nablaW[l], grads[2 * l].length)),
-    biasNorm: Math.sqrt(k.sumSquares(engine.nablaB[l], grads[2 * l + 1].length)),
+    weightNorm: norm(grads[2 * l]),
+    biasNorm: norm(grads[2 * l + 1]),
   }));
 }
 
@@ -427,4 +430,11 @@ function rowsNotDataset(x: Rows, method: string): Rows {
     throw new GradscopeError('SHAPE_MISMATCH', `${method}: takes rows (an array of rows or { data, rows, cols }), not a Dataset (which predict, evaluate, gradients and train take): pass the rows the dataset was made from`);
   }
   return x;
+}
+
+/** ‖v‖₂ summed in float64: the kernels' sumSquares squares in float32, which overflows for an entry beyond 1.8e19 that gradients() returns. */
+function norm(values: Float64Array): number {
+  let sum = 0;
+  for (const v of values) sum += v * v;
+  return Math.sqrt(sum);
 }

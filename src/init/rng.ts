@@ -71,8 +71,13 @@ export class Rng {
     return Array.from(this.s);
   }
 
-  /** Restores a state from getState(): the stream continues from where it was taken. */
-  setState(state: readonly number[]): void {
+  /** The state into `out` (four words), allocating nothing: for a draw that may be taken back. */
+  saveState(out: Uint32Array): void {
+    out.set(this.s);
+  }
+
+  /** Restores a state from getState() or saveState(): the stream continues from where it was taken. */
+  setState(state: ArrayLike<number>): void {
     this.s.set(state);
   }
 }

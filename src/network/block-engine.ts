@@ -22,7 +22,7 @@ import { RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { MODEL, type GaussNewtonOperator, type Mode, type Parameter, type Trainable } from '../model.js';
+import { MODEL, overflowError, type GaussNewtonOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
 
@@ -256,21 +256,22 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   checkOutputs(first: number, count: number, label: string): void {
+    if (Number.isFinite(this.kernels.maxAbs(this.output, count * this.outputSize))) return;
+    const overflow = this.findOverflow(count);
+    if (overflow) throw overflowError(label, first, overflow);
+  }
+
+  findOverflow(count: number): Overflow | null {
     const k = this.kernels;
-    if (Number.isFinite(k.maxAbs(this.output, count * this.outputSize))) return;
     const layers = this.stack.layers;
     for (let i = 0; i < layers.length; i++) {
       const a = k.view(layers[i].output);
       const n = layers[i].units;
       for (let j = 0; j < count * n; j++) {
-        if (!Number.isFinite(a[j])) {
-          throw new GradscopeError(
-            'NON_FINITE_INPUT',
-            `${label}: row ${first + Math.floor(j / n)} overflows float32 in layers[${i}] (${layers[i].type}, unit ${j % n} is ${a[j]}); the inputs or the weights are too large`,
-          );
-        }
+        if (!Number.isFinite(a[j])) return { row: Math.floor(j / n), layer: `layers[${i}] (${layers[i].type}, unit ${j % n} is ${a[j]})` };
       }
     }
+    return null;
   }
 
   /** Returns every tensor's memory to the backend and runs the releases of onDispose; later calls throw DISPOSED. */

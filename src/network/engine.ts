@@ -9,12 +9,11 @@
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
 import type { ResidentRows } from '../data/matrix.js';
-import { GradscopeError } from '../errors.js';
 import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
-import { denseTensorName, MODEL, type Mode, type Model, type Parameter } from '../model.js';
+import { denseTensorName, MODEL, overflowError, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -295,22 +294,22 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * through, so a NaN or Inf never reaches the caller. One maxAbs over the outputs when all is well.
    */
   checkOutputs(first: number, count: number, label: string): void {
+    if (Number.isFinite(this.kernels.maxAbs(this.activations[this.depth], count * this.outputSize))) return;
+    const overflow = this.findOverflow(count);
+    if (overflow) throw overflowError(label, first, overflow);
+  }
+
+  /** The first row (of the `count` rows of the last feedforward) and layer whose output is not finite, or null. Rare path. */
+  findOverflow(count: number): Overflow | null {
     const k = this.kernels;
-    const L = this.depth;
-    if (Number.isFinite(k.maxAbs(this.activations[L], count * this.outputSize))) return;
-    for (let l = 1; l <= L; l++) {
+    for (let l = 1; l <= this.depth; l++) {
       const a = k.view(this.activations[l]);
       const n = this.sizes[l];
       for (let i = 0; i < count * n; i++) {
-        if (!Number.isFinite(a[i])) {
-          const row = first + Math.floor(i / n);
-          throw new GradscopeError(
-            'NON_FINITE_INPUT',
-            `${label}: row ${row} overflows float32 in layer ${l - 1} (unit ${i % n} is ${a[i]}); the inputs or the weights are too large`,
-          );
-        }
+        if (!Number.isFinite(a[i])) return { row: Math.floor(i / n), layer: `layer ${l - 1} (unit ${i % n} is ${a[i]})` };
       }
     }
+    return null;
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { fitsFloat32, provablyWithin, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface AdamOptions extends FirstOrderOptions {
@@ -42,6 +42,25 @@ export class Adam extends FirstOrderOptimizer {
 
   protected hyperparameters(): Record<string, number> {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  protected readonly squareBuffers = [1];
+
+  /**
+   * |m'| ≤ β₁·max|m| + (1 − β₁)·|g'| and the denominator √v̂' + ε ≥ ε, so the step is at most
+   * (lr/(1 − β₁ᵗ))·|m'|/ε (loose, as ε is small, but it needs no history); AdamW first scales w by 1 − lr·λ.
+   */
+  protected stepKeepsWithin(q: Float64Array): boolean {
+    const limit = q[QUERY.limit];
+    const gradientMax = q[QUERY.gradientMax];
+    const weightMax = q[QUERY.weightMax];
+    const learningRate = q[QUERY.learningRate];
+    const gradient = this.decoupled ? gradientMax : gradientMax + this.weightDecay * weightMax;
+    this.measureBuffer(0);
+    const moment = this.beta1 * q[QUERY.buffer] + (1 - this.beta1) * gradient;
+    const numerator = (learningRate / (1 - this.beta1 ** (this.t + 1))) * moment;
+    const shrunk = this.decoupled ? Math.max(1, Math.abs(1 - learningRate * this.weightDecay)) * weightMax : weightMax;
+    return fitsFloat32(numerator) && provablyWithin(shrunk + numerator / Math.fround(this.epsilon), limit);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -7,8 +7,41 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import { STEP_BOUNDS, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
+import { FLOAT32_MAX } from '../model-limits.js';
+
+/** Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest layer rate) and measureBuffer's result. */
+export const QUERY = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, buffer: 4 } as const;
+
+/**
+ * Slack on a bound computed in float64 for kernels that round every operation to float32: a bound
+ * is trusted only this far inside a limit (the kernels' relative rounding is below 2⁻²³ per operation).
+ */
+const ROUNDING_SLACK = 1 + 2 ** -16;
+
+/** Whether `bound` (a float64 upper bound of a float32 computation) is provably within `limit`. */
+export function provablyWithin(bound: number, limit: number): boolean {
+  return bound * ROUNDING_SLACK <= limit;
+}
+
+/** Whether float32 can hold every intermediate bounded by `bound` (a NaN or Inf bound says no). */
+export function fitsFloat32(bound: number): boolean {
+  return provablyWithin(bound, FLOAT32_MAX);
+}
+
+/**
+ * The largest |lr·g / (√s + ε)| of an adaptive step (Adagrad, RMSProp) whose sum of squares s
+ * holds at least `share`·g²: lr/√share while `share`·g² is a normal float32, else (g too small for
+ * its square to count) at most lr·2⁻⁶³/(√share·ε), ε as float32 holds it. Infinity when ε rounds
+ * to 0 in float32 or `share` does (nothing bounds the step then).
+ */
+export function adaptiveStepBound(learningRate: number, share: number, epsilon: number): number {
+  const epsilon32 = Math.fround(epsilon);
+  const share32 = Math.fround(share);
+  if (epsilon32 === 0 || share32 === 0) return Infinity;
+  return (learningRate / Math.sqrt(share32)) * Math.max(1, 2 ** -63 / epsilon32);
+}
 
 export interface FirstOrderOptions {
   /**
@@ -53,6 +86,8 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected readonly params: readonly Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
   private readonly decays: Float64Array;
+  /** The largest layer rate: keepsWithin bounds every layer's step by the largest. */
+  private readonly maxLayerRate: number;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
@@ -83,7 +118,46 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
     this.params = net.parameters();
     this.decays = Float64Array.from(this.params, (p) => (!p.weightMatrix && !this.decayBiases ? 0 : this.weightDecay));
+    this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
   }
+
+  /**
+   * See Optimizer.keepsWithin: the subclass's bound (stepKeepsWithin) at the largest layer rate,
+   * every parameter's weight decay at most `weightDecay`. Allocates nothing: the numbers travel in
+   * `this.query`, never as arguments or results.
+   */
+  keepsWithin(bounds: Float64Array): boolean {
+    const q = this.query;
+    q[QUERY.limit] = bounds[STEP_BOUNDS.limit];
+    q[QUERY.gradientMax] = bounds[STEP_BOUNDS.gradientMax];
+    q[QUERY.weightMax] = bounds[STEP_BOUNDS.weightMax];
+    q[QUERY.learningRate] = bounds[STEP_BOUNDS.learningRate] * this.maxLayerRate;
+    return this.stepKeepsWithin(q);
+  }
+
+  /**
+   * Whether this optimiser's next update provably keeps every |w| ≤ q[QUERY.limit] when every
+   * |g| ≤ q[QUERY.gradientMax] and |w| ≤ q[QUERY.weightMax], at a learning rate up to
+   * q[QUERY.learningRate] (layer rate included), with its buffers as they are; every float32
+   * intermediate of the kernel bounded too (fitsFloat32).
+   */
+  protected abstract stepKeepsWithin(q: Float64Array): boolean;
+
+  /** q[QUERY.buffer] = max |buffer b| over every parameter (0 before the first step: the buffers start at 0). One maxAbs per tensor. */
+  protected measureBuffer(b: number): void {
+    let largest = 0;
+    if (this.buffers !== undefined) {
+      const k = this.net.kernels;
+      for (let i = 0; i < this.params.length; i++) largest = Math.max(largest, k.maxAbs(this.buffers[i][b], this.params[i].length));
+    }
+    this.query[QUERY.buffer] = largest;
+  }
+
+  /** keepsWithin's numbers (see QUERY). */
+  private readonly query = new Float64Array(5);
+
+  /** Indices of the buffers that hold sums of squares (never negative): restore refuses a negative entry. */
+  protected readonly squareBuffers: readonly number[] = [];
 
   /** Hyperparameters recorded in checkpoints (for reading; restore only takes the step count). */
   protected abstract hyperparameters(): Record<string, number>;
@@ -137,6 +211,13 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     tensors.forEach((t, j) => {
       const p = this.params[Math.floor(j / perParameter)];
       if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.length} (${p.name})`);
+      // The update's bounds (keepsWithin) hold for finite buffers whose sums of squares are ≥ 0, as a step leaves them.
+      const squares = this.squareBuffers.includes(j % this.bufferCount);
+      for (let i = 0; i < t.length; i++) {
+        if (!Number.isFinite(t[i]) || (squares && t[i] < 0)) {
+          throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${p.name}); expected a finite number${squares ? ' ≥ 0 (a sum of squares)' : ''}`);
+        }
+      }
     });
     // Checked: now change things.
     this.t = step;

@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { FirstOrderOptimizer, QUERY, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface LarsOptions extends FirstOrderOptions {
@@ -34,6 +34,8 @@ export class Lars extends FirstOrderOptimizer {
   readonly momentum: number;
   /** This step's trust ratio per layer (per Parameter.group). */
   readonly trust: Float64Array;
+  /** Weights and biases in all (keepsWithin bounds a layer's norm by √ of it). */
+  private readonly parameterCount: number;
   /** ‖W‖² and ‖∇W‖² per layer, summed over its parameters while the ratios are measured. */
   private readonly squares: { values: Float64Array; grads: Float64Array };
 
@@ -42,6 +44,7 @@ export class Lars extends FirstOrderOptimizer {
     this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true }, LARS_DEFAULTS.eta);
     this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true }, LARS_DEFAULTS.momentum);
     this.trust = new Float64Array(this.net.groupCount);
+    this.parameterCount = this.params.reduce((n, p) => n + p.length, 0);
     this.squares = { values: new Float64Array(this.net.groupCount), grads: new Float64Array(this.net.groupCount) };
   }
 
@@ -64,6 +67,21 @@ export class Lars extends FirstOrderOptimizer {
       const g = Math.sqrt(grads[l]);
       this.trust[l] = w > 0 && g > NEGLIGIBLE_GRADIENT * w ? (this.eta * w) / (g + this.weightDecay * w) : 1;
     }
+  }
+
+  /**
+   * trust·|g + λw| ≤ η·‖W_l‖ ≤ η·√P·max|w| where the ratio is η‖W_l‖/(‖∇W_l‖ + λ‖W_l‖) (P parameters
+   * in all), and ≤ |g| + λ|w| where it is 1; |v'| ≤ μ·max|v| + that; the step lr·v'.
+   */
+  protected stepKeepsWithin(q: Float64Array): boolean {
+    const limit = q[QUERY.limit];
+    const gradientMax = q[QUERY.gradientMax];
+    const weightMax = q[QUERY.weightMax];
+    const learningRate = q[QUERY.learningRate];
+    const scaled = Math.max(this.eta * Math.sqrt(this.parameterCount) * weightMax, gradientMax + this.weightDecay * weightMax);
+    this.measureBuffer(0);
+    const velocity = this.momentum * q[QUERY.buffer] + scaled;
+    return fitsFloat32(velocity) && provablyWithin(weightMax + learningRate * velocity, limit);
   }
 
   /**

@@ -11,6 +11,9 @@ export interface OptimizerState {
   tensors: Float32Array[];
 }
 
+/** Where Optimizer.keepsWithin finds each number in its `bounds`. */
+export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3 } as const;
+
 /** What train() asks of an optimiser: one update per batch, its state as data, and dispose(). */
 export interface Optimizer {
   /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
@@ -31,6 +34,15 @@ export interface Optimizer {
    * mode, so batch norm's running statistics move once per step.
    */
   step(net: Trainable, learningRate: number, batch: number): void;
+  /**
+   * Whether the next step() provably leaves every parameter within a limit in magnitude: `bounds`
+   * holds [limit, gradientMax, weightMax, learningRate] (see STEP_BOUNDS): every gradient entry is
+   * within gradientMax and every parameter within weightMax now, the optimiser's own buffers as
+   * they are. A cheap bound, no update: when it says false (or is absent), train() copies what the
+   * step changes so it can take it back. The numbers come in an array because a double passed to a
+   * call V8 does not inline is boxed on the heap, and this runs every step.
+   */
+  keepsWithin?(bounds: Float64Array): boolean;
   /** Its state as plain data (for checkpoints). */
   state(): OptimizerState;
   /** Continues from a state() taken earlier; refuses a mismatched one before changing anything. */

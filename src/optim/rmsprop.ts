@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { adaptiveStepBound, QUERY, FirstOrderOptimizer, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface RmspropOptions extends FirstOrderOptions {
@@ -31,6 +31,22 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   protected hyperparameters(): Record<string, number> {
     return { alpha: this.alpha, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  protected readonly squareBuffers = [0];
+
+  /** s' = α·s + (1 − α)·g'² ≥ (1 − α)·g'², so |lr·g'/(√s' + ε)| ≤ lr/√(1 − α) (adaptiveStepBound). */
+  protected stepKeepsWithin(q: Float64Array): boolean {
+    const limit = q[QUERY.limit];
+    const gradientMax = q[QUERY.gradientMax];
+    const weightMax = q[QUERY.weightMax];
+    const learningRate = q[QUERY.learningRate];
+    const decayed = gradientMax + this.weightDecay * weightMax;
+    return (
+      fitsFloat32(decayed * decayed) &&
+      fitsFloat32(learningRate * decayed) &&
+      provablyWithin(weightMax + adaptiveStepBound(learningRate, 1 - this.alpha, this.epsilon), limit)
+    );
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

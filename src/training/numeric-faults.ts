@@ -1,8 +1,9 @@
 /**
- * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, or one that shows
- * training running away with finite numbers (see runawayStep), is caught before the optimiser sees
- * it, and the `onNonFinite` policy decides what happens next. The gradient check is one sumSquares
- * per parameter tensor: it accumulates in f64 (no overflow from f32 values) and a NaN or Inf
+ * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, whose loss shows
+ * training running away with finite numbers (runawayLoss), or which would take a parameter beyond
+ * RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
+ * next. The gradient check is one sumSquares per parameter tensor: each square is a float32 (so an
+ * entry beyond √FLOAT32_MAX ≈ 1.8e19 counts as a fault too) summed in f64, and a NaN or Inf
  * anywhere propagates into the sum, so a finite sum proves every element finite.
  */
 import { invalidOption } from '../errors.js';
@@ -42,30 +43,34 @@ export function checkMaxHalvings(value: unknown): number {
 }
 
 /**
- * Whether every parameter's gradient is finite. A boolean rather than a norm: a double returned
- * from a function V8 does not inline is boxed on the heap, and this runs every step
- * (test/reliability/steady-memory.test.ts counts the bytes a step allocates).
- */
-function gradientIsFinite(net: Trainable): boolean {
-  const k = net.kernels;
-  const params = net.parameters();
-  let sum = 0;
-  for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
-  return Number.isFinite(sum);
-}
-
-/**
- * Why the step after backprop must not be applied, or null when loss and gradient are finite.
- * The message names the first parameter at fault (found only on this rare path).
+ * gradients(): why the loss or a gradient is not finite (NaN or ±Inf), or null. A maxAbs per
+ * parameter tensor, so finite gradients of any size pass (training refuses entries whose square
+ * overflows: StepGuard.gradientFault).
  */
 export function nonFiniteStep(net: Trainable, loss: number): string | null {
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
-  if (gradientIsFinite(net)) return null;
   const k = net.kernels;
   for (const p of net.parameters()) {
-    const sum = k.sumSquares(p.grad, p.length);
+    const largest = k.maxAbs(p.grad, p.length);
     // Named by its PyTorch name, as gradients().parameters and the model files name it (no 0-based 'layer l' beside the CLI's 'hidden 1').
-    if (!Number.isFinite(sum)) return `'${p.name}': ∂C/∂${gradientSymbol(p)} holds ${Number.isNaN(sum) ? 'NaN' : 'Inf'}`;
+    if (!Number.isFinite(largest)) return `'${p.name}': ∂C/∂${gradientSymbol(p)} holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
+  }
+  return null;
+}
+
+/**
+ * Which parameter's gradient holds a NaN or Inf, or an entry beyond √FLOAT32_MAX (whose square,
+ * as the checks compute it, overflows), once a sum of squares over them all was not finite. Rare path.
+ */
+export function nonFiniteGradient(net: Trainable): string {
+  const k = net.kernels;
+  for (const p of net.parameters()) {
+    if (Number.isFinite(k.sumSquares(p.grad, p.length))) continue;
+    const largest = k.maxAbs(p.grad, p.length);
+    const what = Number.isFinite(largest)
+      ? `reaches ${largest.toPrecision(3)}, beyond ${Math.sqrt(FLOAT32_MAX).toPrecision(2)} where its square overflows float32`
+      : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
+    return `'${p.name}': ∂C/∂${gradientSymbol(p)} ${what}`;
   }
   return 'the gradient is not finite';
 }
@@ -89,33 +94,27 @@ export const RUNAWAY_LOSS_FACTOR = 1e6;
  */
 export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
 
-/** Whether every parameter is within RUNAWAY_PARAMETER (a boolean: see gradientIsFinite). */
-function parametersWithinRange(net: Trainable): boolean {
-  const k = net.kernels;
-  const params = net.parameters();
-  let largest = 0;
-  for (let i = 0; i < params.length; i++) largest = Math.max(largest, k.maxAbs(params[i].value, params[i].length));
-  return largest <= RUNAWAY_PARAMETER;
-}
-
 /**
  * Why training is running away although loss and gradient are finite, or null: the loss is
- * RUNAWAY_LOSS_FACTOR× the first batch's `firstLoss` (or 1), or a parameter left
- * RUNAWAY_PARAMETER. Checked after nonFiniteStep, so `loss` is finite. Allocates nothing when all is well.
+ * RUNAWAY_LOSS_FACTOR× the first batch's `firstLoss` (or 1). Checked after the loss was found finite.
  */
-export function runawayStep(net: Trainable, loss: number, firstLoss: number): string | null {
+export function runawayLoss(loss: number, firstLoss: number): string | null {
   if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
     return `the loss ${loss.toPrecision(3)} is over 10⁶× the first batch's (${firstLoss.toPrecision(3)}): training is running away`;
   }
-  if (parametersWithinRange(net)) return null;
+  return null;
+}
+
+/** The first parameter tensor beyond RUNAWAY_PARAMETER (or NaN), as `'name': <verb> <value>, beyond …`; null if none. Rare path. */
+export function parameterOutOfRange(net: Trainable, verb: string): string | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
     if (!(largest <= RUNAWAY_PARAMETER)) {
-      return `'${p.name}': a parameter reached ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow: training is running away`;
+      return `'${p.name}': ${verb} ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`;
     }
   }
-  return 'a parameter left the float32 range: training is running away';
+  return null;
 }
 
 /**

@@ -17,7 +17,8 @@ import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../netw
 import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
-import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, nonFiniteStep, runawayStep, type NonFinitePolicy } from './numeric-faults.js';
+import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, RUNAWAY_PARAMETER, runawayLoss, type NonFinitePolicy } from './numeric-faults.js';
+import { StepGuard } from './step-guard.js';
 import { checkTraceable, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
@@ -84,7 +85,7 @@ export interface TrainOptions {
   onBatch?: (info: BatchInfo) => void;
   /** Called after every epoch, after validation. */
   onEpoch?: (info: EpochInfo) => void;
-  /** What to do when a step's loss or gradient is NaN or Inf (never applied): see NonFinitePolicy. Default 'throw'. */
+  /** What to do when a step's loss or gradient is NaN or Inf, the loss runs away, or the step would take a parameter beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'. */
   onNonFinite?: NonFinitePolicy;
   /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
   maxHalvings?: number;
@@ -229,11 +230,14 @@ export function runTraining(
   let applied = false;
 
   let undo: EpochUndo | undefined;
+  let guard: StepGuard | undefined;
   let tracer: TraceRecorder | undefined;
   let noiser: AnnealedGradientNoise<Tensor> | undefined;
   let lsuvReports: LsuvLayerReport[] | undefined;
   let skipped = 0;
   let halvings = 0;
+  /** The last fault seen (named when every batch of an epoch had one). */
+  let lastFault: StepFault | undefined;
   try {
     net.ensureCapacity(batchSize);
     const order = identity(x.rows);
@@ -242,6 +246,8 @@ export function runTraining(
       lsuvReports = lsuvOnLoadedRows(net, batchSize, lsuv);
     }
     if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
+    guard = new StepGuard(net, optimizer);
+    const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
       tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer));
@@ -250,17 +256,55 @@ export function runTraining(
 
     /** The first finite batch loss of this call: the scale a runaway loss is measured against. */
     let firstLoss = NaN;
-    /** Loads rows[start .. start+size), runs feedforward and backprop; the loss, or why the step must not be applied. */
-    const forwardBackward = (rows: Uint32Array, start: number, size: number): number | string => {
+    const learningRateAdvice = () => `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
+    /**
+     * Loads rows[start .. start+size), runs feedforward and backprop, adds the gradient noise and
+     * clips; the loss, or why the step must not be applied (a fault, rare: allocated only then).
+     */
+    const forwardBackward = (rows: Uint32Array, start: number, size: number): number | StepFault => {
       net.loadBatch(x, y, rows, start, size);
       net.forward(size, 'train');
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
-      if (Number.isNaN(firstLoss) && Number.isFinite(loss)) firstLoss = loss;
-      const fault = nonFiniteStep(net, loss) ?? runawayStep(net, loss, firstLoss);
-      if (fault === null) noiser?.add(net.step);
-      if (fault === null && clipNorm !== undefined) clipGradientNorm(net, clipNorm);
-      return fault ?? loss;
+      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(loss, rows, start, size);
+      if (Number.isNaN(firstLoss)) firstLoss = loss;
+      const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
+      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice() };
+      if (noiser) {
+        net.rng.saveState(rngBeforeNoise);
+        noiser.add(net.step);
+        const noisy = guard!.gradientFault();
+        if (noisy !== null) {
+          net.rng.setState(rngBeforeNoise); // the step is not applied: its noise is not drawn either
+          return { reason: `with the gradient noise added, ${noisy}`, advice: `use a smaller gradientNoise.eta than ${noise!.eta}` };
+        }
+      }
+      if (clipNorm !== undefined) clipGradientNorm(net, clipNorm);
+      return loss;
+    };
+    /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
+    const refusedStepAdvice = (): string => {
+      if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice()}`;
+      if (guard!.gradientNorm > RUNAWAY_PARAMETER) {
+        return `the gradient itself (norm ${guard!.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice()}`;
+      }
+      return learningRateAdvice();
+    };
+    /**
+     * Why a batch's loss or gradient is not finite: an overflow in the forward pass names its row
+     * and layer (as predict does); before any step of this call the learning rate cannot be the cause.
+     */
+    const numericFault = (loss: number, rows: Uint32Array, start: number, size: number): StepFault => {
+      const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
+      const reason = overflow
+        ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
+        : Number.isFinite(loss)
+          ? guard!.gradientFault()!
+          : `the loss is ${loss}`;
+      const advice = applied
+        ? `the inputs or the weights are too large; if the weights grew in this call, ${learningRateAdvice()}`
+        : 'no step of this call had run, so the learning rate is not the cause: the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)';
+      return { reason, advice };
     };
 
     const history: EpochInfo[] = [];
@@ -280,14 +324,22 @@ export function runTraining(
       let position = 0;
       for (let start = 0; start < x.rows; ) {
         const size = Math.min(batchSize, x.rows - start);
-        const outcome = forwardBackward(order, start, size);
+        let outcome = forwardBackward(order, start, size);
         if (typeof outcome === 'number') {
+          const loss = outcome;
           const traced = tracer?.wants(net.step + 1) === true;
-          if (traced) tracer!.afterBackprop(size, outcome);
-          applied = true;
-          optimizer.step(net, learningRate, size);
-          net.step++;
-          if (traced) tracer!.afterStep();
+          if (traced) tracer!.afterBackprop(size, loss);
+          const refused = guard.step(learningRate, size);
+          if (refused === null) {
+            applied = true;
+            net.step++;
+            if (traced) tracer!.afterStep();
+          } else {
+            if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
+            outcome = { reason: refused, advice: refusedStepAdvice() };
+          }
+        }
+        if (typeof outcome === 'number') {
           lossSum += outcome;
           options.onBatch?.({ epoch, batch: position, step: net.step, loss: outcome, size });
           net.assertAlive(); // onBatch may have disposed the network
@@ -301,11 +353,9 @@ export function runTraining(
           continue;
         }
         const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
+        lastFault = outcome;
         if (policy === 'throw') {
-          throw new GradscopeError(
-            'DIVERGED',
-            `${where}: ${outcome}; the step was not applied (try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers)`,
-          );
+          throw new GradscopeError('DIVERGED', `${where}: ${outcome.reason}; the step was not applied (${outcome.advice})`);
         }
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
@@ -314,7 +364,7 @@ export function runTraining(
           if (halvings === maxHalvings) {
             throw new GradscopeError(
               'DIVERGED',
-              `${where}: ${outcome} after ${halvings} halvings of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
+              `${where}: ${outcome.reason} after ${halvings} halvings of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
             );
           }
           halvings++;
@@ -330,7 +380,10 @@ export function runTraining(
         start += size;
       }
       if (batches === 0) {
-        throw new GradscopeError('DIVERGED', `epoch ${epoch}: every batch had a non-finite or runaway loss or gradient; nothing was applied (try a learningRate below ${learningRate})`);
+        throw new GradscopeError(
+          'DIVERGED',
+          `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied (the last: ${lastFault!.reason}; ${lastFault!.advice})`,
+        );
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.inputs, validation.targets);
@@ -344,10 +397,17 @@ export function runTraining(
     throw error;
   } finally {
     undo?.dispose();
+    guard?.dispose();
     noiser?.dispose();
     tracer?.close();
     if (ownsOptimizer) optimizer.dispose();
   }
+}
+
+/** Why a step is not applied, and what to try instead (made only when a step faults). */
+interface StepFault {
+  reason: string;
+  advice: string;
 }
 
 /** An optimiser passed in must be one, made for this network: checked before training touches anything. */

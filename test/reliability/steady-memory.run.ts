@@ -9,7 +9,7 @@
  * code polymorphic, and what V8 then allocates says nothing about either backend.
  *
  * 1. The training loop as train() runs it (copy a batch in by index, feedforward, backprop, the
- *    non-finite and runaway checks, the SGD update), 10,000 steps: bytes the JS heap allocated per step and
+ *    non-finite and runaway checks, the SGD update through the step guard), 10,000 steps: bytes the JS heap allocated per step and
  *    the WASM memory size before and after.
  * 2. ('wasm' only) train() itself for 10,000 steps after a warm-up call of the same size: WASM pages and the JS
  *    heap after a full collection, before and after (nothing retained, nothing grown).
@@ -18,7 +18,8 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
-import { nonFiniteStep, runawayStep } from '../../src/training/numeric-faults.js';
+import { runawayLoss } from '../../src/training/numeric-faults.js';
+import { StepGuard } from '../../src/training/step-guard.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -68,6 +69,7 @@ k.write(targets.tensor, data.y.data);
 const model = net[MODEL];
 model.ensureCapacity(BATCH);
 const sgd = new Sgd(net, { momentum: 0.9 });
+const guard = new StepGuard(model, sgd);
 const order = Uint32Array.from({ length: ROWS }, (_, i) => i);
 let faults = 0;
 const step = (i: number) => {
@@ -75,8 +77,8 @@ const step = (i: number) => {
   model.loadBatch(inputs, targets, order, start, BATCH);
   model.forward(BATCH, 'train');
   const loss = model.backprop(BATCH);
-  if ((nonFiniteStep(model, loss) ?? runawayStep(model, loss, 1)) !== null) faults++;
-  sgd.step(model, 0.05, BATCH);
+  if (!Number.isFinite(loss) || (guard.gradientFault() ?? runawayLoss(loss, 1) ?? guard.parameterFault()) !== null) faults++;
+  if (guard.step(0.05, BATCH) !== null) faults++;
   model.step++;
 };
 // Warm up until the optimiser has its buffers and the JIT has compiled the loop.
@@ -93,6 +95,7 @@ await settle();
 const stepCollections = collections - collectionsBefore;
 const stepPages1 = pages();
 const splitProducts = (threaded?.splitProducts ?? 0) - splits0;
+guard.dispose();
 sgd.dispose();
 k.free(inputs.tensor);
 k.free(targets.tensor);

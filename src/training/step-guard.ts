@@ -1,0 +1,98 @@
+/**
+ * The checks around every training step that keep the weights usable: before the step, the loss
+ * and the gradient are finite; the step is kept only if it leaves every parameter finite and within
+ * RUNAWAY_PARAMETER. An optimiser that bounds its own step (Optimizer.keepsWithin) proves that
+ * from two numbers the checks measure anyway, so a step costs one maxAbs pass over the parameters
+ * and nothing else; when it cannot (a large step, or an optimiser without a bound) the guard copies
+ * what the step changes first and takes the step back if it went out of range.
+ */
+import { GradscopeError } from '../errors.js';
+import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
+import type { Trainable } from '../model.js';
+import { EpochUndo, nonFiniteGradient, parameterOutOfRange, RUNAWAY_PARAMETER } from './numeric-faults.js';
+
+export class StepGuard {
+  /**
+   * What Optimizer.keepsWithin is asked (STEP_BOUNDS): the limit; a bound on every gradient entry
+   * (‖g‖₂ over all parameters, set by gradientFault); max |parameter| now (measured after every
+   * step); the learning rate. Held in an array, never passed or returned: a double that crosses a
+   * call V8 does not inline is boxed on the heap, and this runs every step.
+   */
+  private readonly bounds = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0);
+  /** The copy a step that cannot be proved safe is taken back from (allocated the first time one is needed). */
+  private undo: EpochUndo | undefined;
+
+  constructor(
+    private readonly net: Trainable,
+    private readonly optimizer: Optimizer,
+  ) {
+    this.measureParameters();
+  }
+
+  /**
+   * Why the gradient as it is now (after backprop, or after the noise added to it) must not be
+   * applied, or null when every entry is finite. One sumSquares per parameter tensor: it
+   * accumulates in f64, so a finite sum proves every element finite; its root bounds every entry.
+   */
+  gradientFault(): string | null {
+    const k = this.net.kernels;
+    const params = this.net.parameters();
+    let sum = 0;
+    for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
+    if (!Number.isFinite(sum)) return nonFiniteGradient(this.net);
+    this.bounds[STEP_BOUNDS.gradientMax] = Math.sqrt(sum);
+    return null;
+  }
+
+  /** ‖g‖₂ over every parameter, as the last gradientFault measured it (a bound on every entry). */
+  get gradientNorm(): number {
+    return this.bounds[STEP_BOUNDS.gradientMax];
+  }
+
+  /** A parameter already out of range before the step (as train() was given the network), or null. */
+  parameterFault(): string | null {
+    return this.bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER ? null : parameterOutOfRange(this.net, 'a parameter is already');
+  }
+
+  /**
+   * Runs optimizer.step and measures the parameters. Returns null, or why the step went out of
+   * range; the step is then taken back (parameters, batch-norm statistics, optimiser state and step
+   * count as before it). After gradientFault and parameterFault found nothing, and after any
+   * clipping (which only shrinks the gradient the bound was measured on).
+   */
+  step(learningRate: number, batch: number): string | null {
+    const { net, optimizer, bounds } = this;
+    bounds[STEP_BOUNDS.learningRate] = learningRate;
+    const proved = optimizer.keepsWithin?.(bounds) === true;
+    if (!proved) (this.undo ??= new EpochUndo(net)).save(optimizer);
+    optimizer.step(net, learningRate, batch);
+    const before = bounds[STEP_BOUNDS.weightMax];
+    this.measureParameters();
+    if (bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER) return null;
+    const fault = parameterOutOfRange(net, 'the step would take a parameter to') ?? 'the step would take a parameter out of range';
+    if (proved) {
+      // Only an optimiser whose keepsWithin is wrong (one passed in by the caller) gets here.
+      throw new GradscopeError('DIVERGED', `${fault}; '${optimizer.name}' said its step stays within ${RUNAWAY_PARAMETER.toPrecision(2)} (keepsWithin), so no copy was kept and the step is applied`);
+    }
+    this.undo!.restore(optimizer);
+    bounds[STEP_BOUNDS.weightMax] = before;
+    return fault;
+  }
+
+  /** The weightMax bound = max |parameter| over every parameter tensor, one maxAbs each; NaN if any is NaN. */
+  private measureParameters(): void {
+    const k = this.net.kernels;
+    const params = this.net.parameters();
+    let largest = 0;
+    for (let i = 0; i < params.length; i++) {
+      const m = k.maxAbs(params[i].value, params[i].length);
+      largest = Math.max(largest, m); // NaN if either is
+    }
+    this.bounds[STEP_BOUNDS.weightMax] = largest;
+  }
+
+  /** Frees the copy, if one was made. */
+  dispose(): void {
+    this.undo?.dispose();
+  }
+}

@@ -1,0 +1,199 @@
+// A step that would leave a parameter non-finite or beyond RUNAWAY_PARAMETER is never applied:
+// each optimiser's bound (keepsWithin) proves most steps safe for free, and a step it cannot
+// prove is copied first and taken back. Forward overflows are named by layer, as predict names them.
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { createOptimizer, type OptimizerSpec } from '../../src/optim/index.js';
+import { STEP_BOUNDS, type Optimizer } from '../../src/optim/optimizer.js';
+import { MODEL } from '../../src/model.js';
+import { RUNAWAY_PARAMETER } from '../../src/training/numeric-faults.js';
+import { kernelBackends } from '../util/backends.js';
+import { stateHash } from '../util/state-hash.js';
+import { expectError } from '../util/expect-error.js';
+
+const x = [[0, 1], [1, 0], [1, 1]];
+const y = [[1, 0], [0, 1], [1, 0]];
+const FIRST_ORDER: OptimizerSpec[] = [
+  'sgd',
+  { name: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.1 },
+  'lars',
+  'adagrad',
+  { name: 'rmsprop', weightDecay: 0.01 },
+  'adam',
+  { name: 'adamw', weightDecay: 0.5 },
+];
+
+function largestParameter(net: Network): number {
+  const model = net[MODEL];
+  return Math.max(...model.parameters().map((p) => model.kernels.maxAbs(p.value, p.length)));
+}
+
+describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) => {
+  const make = (sizes = [2, 3, 2]) => createNetwork({ sizes, seed: 1, backend: kernels });
+
+  it.each([...FIRST_ORDER, 'kfac'])('learningRate 1e30 with %j: DIVERGED at step 1, weights, optimiser state and RNG as before', async (spec) => {
+    const net = await make();
+    const optimizer = createOptimizer(net, spec);
+    const before = stateHash(net, optimizer);
+    await expectError(
+      () => net.train(x, y, { learningRate: 1e30, epochs: 1, optimizer }),
+      'DIVERGED',
+      /^epoch 0, batch 0 \(step 1\): '\d\.(weight|bias)': the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied \(try a learningRate below 1e\+30/,
+    );
+    expect(stateHash(net, optimizer)).toBe(before);
+    expect(net.step).toBe(0);
+    // Still a working network: it trains on at a sane rate.
+    net.train(x, y, { learningRate: 0.01, epochs: 2, optimizer });
+    expect(largestParameter(net)).toBeLessThan(10);
+    optimizer.dispose();
+    net.dispose();
+  });
+
+  it("'skip' leaves a refused step out, 'halve' halves until the steps stay in range", async () => {
+    const skipping = await make();
+    const before = stateHash(skipping);
+    await expectError(() => skipping.train(x, y, { learningRate: 1e30, batchSize: 1, onNonFinite: 'skip' }), 'DIVERGED', /every batch .*nothing was applied \(the last: '\d\.(weight|bias)': the step would take/);
+    expect(stateHash(skipping)).toBe(before);
+    const halving = await make();
+    const result = halving.train(x, y, { learningRate: 1e30, batchSize: 3, onNonFinite: 'halve', maxHalvings: 60 });
+    expect(result.halvings).toBeGreaterThan(0);
+    expect(halving.step).toBe(1);
+    expect(largestParameter(halving)).toBeLessThanOrEqual(RUNAWAY_PARAMETER);
+    skipping.dispose();
+    halving.dispose();
+  });
+
+  it('gradient noise: a noisy gradient that is not finite, or a noisy step out of range, is refused naming gradientNoise.eta', async () => {
+    const x4 = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]];
+    const y4 = [[1, 0, 0], [0, 0, 1]];
+    const net = await make([4, 5, 3]);
+    const before = stateHash(net);
+    // σ = 1e40: Inf in float32; in float64 (ref) finite, and the step is what goes out of range.
+    const refused = kernels.precision === 'f32' ? /with the gradient noise added, '0\.weight': .*/ : /'\d\.(weight|bias)': the step would take a parameter to .*/;
+    const infinite = await expectError(() => net.train(x4, y4, { gradientNoise: { eta: 1e80 } }), 'DIVERGED', /^epoch 0, batch 0 \(step 1\): .*; the step was not applied \(use a smaller gradientNoise\.eta than 1e\+80/);
+    expect(infinite.message).toMatch(refused);
+    expect(stateHash(net)).toBe(before);
+    // σ = 1e17: every noisy entry is finite and squares within float32, the step is not.
+    await expectError(
+      () => net.train(x4, y4, { gradientNoise: { eta: 1e34 } }),
+      'DIVERGED',
+      /: '\d\.(weight|bias)': the step would take a parameter to .*; the step was not applied \(use a smaller gradientNoise\.eta than 1e\+34, or try a learningRate below 0\.1/,
+    );
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it('restore refuses what the bounds cannot hold: a non-finite buffer, a negative sum of squares', async () => {
+    const net = await make();
+    const adam = createOptimizer(net, 'adam');
+    net.train(x, y, { optimizer: adam });
+    const before = stateHash(net, adam);
+    const negative = adam.state();
+    negative.tensors[1][2] = -1; // parameter 0's second moment
+    await expectError(() => adam.restore(negative), 'INVALID_OPTION', /^adam: restore: tensors\[1\]\[2\] is -1 \(0\.weight\); expected a finite number ≥ 0 \(a sum of squares\)$/);
+    const infinite = adam.state();
+    infinite.tensors[0][0] = Infinity;
+    await expectError(() => adam.restore(infinite), 'INVALID_OPTION', /tensors\[0\]\[0\] is Infinity \(0\.weight\); expected a finite number$/);
+    expect(stateHash(net, adam)).toBe(before);
+    adam.dispose();
+    net.dispose();
+  });
+
+  it('an optimiser whose keepsWithin is wrong: DIVERGED says so (no copy was kept)', async () => {
+    const net = await make();
+    const sgd = createOptimizer(net, 'sgd');
+    const liar: Optimizer = {
+      name: 'liar',
+      model: net[MODEL],
+      keepsWithin: () => true,
+      step: (model, _rate, batch) => sgd.step(model, 1e30, batch),
+      state: () => sgd.state(),
+      restore: (state) => sgd.restore(state),
+      dispose: () => sgd.dispose(),
+    };
+    await expectError(() => net.train(x, y, { optimizer: liar }), 'DIVERGED', /the step would take a parameter to .*'liar' said its step stays within 1\.8e\+16 \(keepsWithin\), so no copy was kept and the step is applied/);
+    net.dispose();
+  });
+
+  it.each(FIRST_ORDER)('keepsWithin(%j) is an upper bound: no step it proves safe ends beyond the limit it was asked about', async (spec) => {
+    const rng = new Rng(7);
+    const net = await createNetwork({ sizes: [3, 6, 2], activation: 'tanh', seed: 3, backend: kernels });
+    const optimizer = createOptimizer(net, spec);
+    const rows = Array.from({ length: 8 }, () => [rng.normal(), rng.normal(), rng.normal()]);
+    const targets = rows.map((r) => (r[0] > 0 ? [1, 0] : [0, 1]));
+    let checked = 0;
+    // The smallest limit each step is proved within (bisection on a log scale), then the step.
+    const probe: Optimizer = {
+      name: optimizer.name,
+      model: net[MODEL],
+      keepsWithin: (bounds) => {
+        const asked = Float64Array.from(bounds);
+        const within = (limit: number) => optimizer.keepsWithin!(asked.fill(limit, STEP_BOUNDS.limit, STEP_BOUNDS.limit + 1));
+        let lo = bounds[STEP_BOUNDS.weightMax];
+        let hi = bounds[STEP_BOUNDS.limit];
+        if (!within(hi)) return false;
+        for (let i = 0; i < 60; i++) {
+          const mid = Math.sqrt(lo * hi);
+          if (within(mid)) hi = mid;
+          else lo = mid;
+        }
+        proved = hi;
+        return true;
+      },
+      step: (model, rate, batch) => {
+        optimizer.step(model, rate, batch);
+        if (proved !== undefined) {
+          expect(largestParameter(net)).toBeLessThanOrEqual(proved);
+          checked++;
+        }
+        proved = undefined;
+      },
+      state: () => optimizer.state(),
+      restore: (state) => optimizer.restore(state),
+      dispose: () => optimizer.dispose(),
+    };
+    let proved: number | undefined;
+    for (const learningRate of [1e-3, 0.1, 10, 1e3, 1e6]) {
+      try {
+        net.train(rows, targets, { optimizer: probe, learningRate, epochs: 3, batchSize: 4, onNonFinite: 'skip' });
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^epoch \d: every batch had/); // a rate so large nothing is applied
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    optimizer.dispose();
+    net.dispose();
+  });
+
+  // The overflows below are float32's: float64 (ref) holds these numbers.
+  const f32 = kernels.precision === 'f32';
+
+  it.runIf(f32)('an overflow in the forward pass before any step names its layer in train and gradients, as predict does, and does not blame the learning rate', async () => {
+    const net = await createNetwork({ sizes: [2, 8, 8, 8, 2], activation: 'linear', init: { name: 'normal', std: 1e12 }, seed: 1, backend: kernels });
+    const before = stateHash(net);
+    const predicted = await expectError(() => net.predict([[1, 1]]), 'NON_FINITE_INPUT', /row 0 overflows float32 in layer (\d)/);
+    const layer = predicted.message.match(/in (layer \d)/)![1];
+    const trained = await expectError(() => net.train([[1, 1]], [[1, 0]]), 'DIVERGED', new RegExp(`^epoch 0, batch 0 \\(step 1\\): row 0 overflows float32 in ${layer} .*no step of this call had run, so the learning rate is not the cause`));
+    expect(trained.message).not.toMatch(/learningRate below/);
+    await expectError(() => net.gradients([[1, 1]], [[1, 0]]), 'NON_FINITE_INPUT', new RegExp(`^inputs: row 0 overflows float32 in ${layer} `));
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it.runIf(f32)('a gradient too large for the checks at initialisation names its parameter and not the learning rate; gradients() returns it (finite)', async () => {
+    const net = await createNetwork({ sizes: [4, ...Array(40).fill(64), 3], activation: 'linear', init: { name: 'normal', std: 1 }, seed: 1, backend: kernels });
+    const x4 = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]];
+    const y4 = [[1, 0, 0], [0, 0, 1]];
+    // Where each square is a float32 (SIMD) the check itself refuses the gradient; where the squares
+    // are summed in float64 (scalar) the step is refused, and the gradient named as the cause.
+    await expectError(
+      () => net.train(x4, y4),
+      'DIVERGED',
+      /^epoch 0, batch 0 \(step 1\): '0\.weight': (∂C\/∂W \(0\.weight\) reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause|the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied \(the gradient itself \(norm \S+\) is beyond that: the inputs or the weights train\(\) was given are too large)/,
+    );
+    const { layers } = net.gradients(x4, y4);
+    expect(layers.every((l) => [...l.weights, ...l.biases].every(Number.isFinite))).toBe(true);
+    net.dispose();
+  });
+});
