@@ -3,6 +3,7 @@
  * cli/cli.ts. A command's usage line is also its grammar: the flags and positional words it
  * names are the only ones it accepts (`--name VALUE` takes a value, `[--name]` stands alone).
  */
+import { digitSplitProblem } from '../data/mnist.js';
 import { GradscopeError } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
@@ -137,6 +138,12 @@ export async function outputFileFlag(args: ParsedArgs, name: string): Promise<st
     throw error;
   }
   return path;
+}
+
+/** --train and --test of a study on the bundled digits: together they must fit in them (UsageError naming both flags, before any work). */
+export function checkDigitFlags(trainRows: number, testRows: number): void {
+  const problem = digitSplitProblem(trainRows, testRows, { train: '--train', test: '--test' });
+  if (problem) throw new UsageError(problem);
 }
 
 export function booleanFlag(args: ParsedArgs, name: string): boolean {

@@ -5,7 +5,7 @@
  * Node only: it reads the package's JSON files. `mnist` is an optional peer dependency, so browser
  * users of 'gradscope' never download its 41 MB; without it this module says how to install it.
  */
-import { GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
 
@@ -13,6 +13,8 @@ import type { Matrix } from './matrix.js';
 export const MNIST_PIXELS = 784;
 /** Classes (the digits 0 to 9). */
 export const MNIST_CLASSES = 10;
+/** Digits in the bundled set (the `mnist` package's): training and test digits share them. */
+export const MNIST_DIGITS = 10_000;
 /** Seed of the one fixed order, so every run and every machine splits the digits the same way. */
 const ORDER_SEED = 20261129;
 
@@ -90,12 +92,27 @@ function digits(pixels: Float32Array, labels: Uint8Array, from: number, to: numb
   };
 }
 
-/** The first `train` digits for training and the `test` after them (default 9,000 and 1,000). */
+/**
+ * Why `train` training and `test` held-out digits do not fit the bundled set, named as the caller
+ * names them (loadMnist's train and test, a command's --train and --test); undefined when they fit.
+ */
+export function digitSplitProblem(train: number, test: number, names = { train: 'train', test: 'test' }): string | undefined {
+  for (const [name, value] of [[names.train, train], [names.test, test]] as const) {
+    if (!Number.isInteger(value) || value < 0) return `${name}: expected a whole number of digits ≥ 0, got ${describeValue(value)}`;
+  }
+  if (train + test <= MNIST_DIGITS) return undefined;
+  const count = (n: number) => n.toLocaleString('en');
+  return `${names.train} ${train} + ${names.test} ${test} = ${count(train + test)} digits, more than the ${count(MNIST_DIGITS)} bundled (training and test digits share them): lower ${names.train} or ${names.test}`;
+}
+
+/** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000); more than the bundled 10,000 together is INVALID_OPTION. */
 export async function loadMnist(options: { train?: number; test?: number } = {}): Promise<MnistSplit> {
+  const trainRows = options.train ?? 9000;
+  const testRows = options.test ?? Math.max(0, MNIST_DIGITS - trainRows);
+  const problem = digitSplitProblem(trainRows, testRows);
+  if (problem) throw invalidOption(`loadMnist: ${problem}`);
   const { pixels, labels } = await loadAll();
-  const total = labels.length;
-  const trainRows = Math.min(options.train ?? 9000, total);
-  const testRows = Math.min(options.test ?? total - trainRows, total - trainRows);
+  if (trainRows + testRows > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${labels.length} digits, not the ${MNIST_DIGITS} expected`);
   return {
     train: digits(pixels, labels, 0, trainRows),
     test: digits(pixels, labels, trainRows, trainRows + testRows),

@@ -8,7 +8,10 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
+import { digitSplitProblem } from '../data/mnist.js';
 import { invalidOption } from '../errors.js';
+import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
+import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
@@ -160,11 +163,19 @@ export function checkWhole(value: number, name: string, min: number): number {
 export function chooseRemedies(keys: readonly string[] | undefined): TrainableDepthRemedy[] {
   if (keys === undefined) return [...TRAINABLE_DEPTH_REMEDIES];
   if (!Array.isArray(keys) || keys.length === 0) throw invalidOption('remedies: expected a non-empty list of remedy keys');
-  return keys.map((key) => {
+  return keys.map((key, i) => {
     const remedy = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === key);
     if (!remedy) throw invalidOption(`remedies: unknown remedy '${key}' (known: ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')})`);
+    if (keys.indexOf(key) !== i) throw invalidOption(`remedies: '${key}' is listed twice (each remedy runs once)`);
     return remedy;
   });
+}
+
+/** The chosen remedies (all by default) that train with batch norm, and their batch sizes: their training digits must leave no one-row batch. */
+export function remedyBatchNormRuns(keys: readonly string[] | undefined): BatchNormRun[] {
+  return chooseRemedies(keys)
+    .filter((r) => r.unavailable === undefined && hasBatchNorm(r.network(1, 1)))
+    .map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
 }
 
 /** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
@@ -250,13 +261,19 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   const depths = [...(options.depths ?? TRAINABLE_DEPTHS)];
   if (depths.length === 0) throw invalidOption('depths: expected at least one depth');
   depths.forEach((d, i) => checkWhole(d, `depths[${i}]`, 1));
+  const repeated = depths.find((d, i) => depths.indexOf(d) !== i);
+  if (repeated !== undefined) throw invalidOption(`depths: ${repeated} is listed twice (each depth runs once)`);
   depths.sort((a, b) => a - b);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${JSON.stringify(seed)}`);
   const remedies = chooseRemedies(options.remedies);
-  const data = await loadStudyData(checkWhole(options.trainRows ?? 9000, 'trainRows', 1), checkWhole(options.testRows ?? 1000, 'testRows', 1));
+  const trainRows = checkWhole(options.trainRows ?? 9000, 'trainRows', 1);
+  const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
+  const problem = digitSplitProblem(trainRows, testRows, { train: 'trainRows', test: 'testRows' }) ?? oneRowBatchProblem(trainRows, remedyBatchNormRuns(options.remedies), 'trainRows');
+  if (problem) throw invalidOption(problem);
+  const data = await loadStudyData(trainRows, testRows);
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {
     for (const depth of depths) {

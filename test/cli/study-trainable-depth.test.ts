@@ -1,7 +1,8 @@
 // `gradscope study trainable-depth` end to end on a tiny budget: --json prints { rows: [...] } with the
 // issue's fields per (remedy, depth), and the budget sweep as budgetSweep (null with --budgets 0 or
 // --quick); --quick picks its preset, which explicit flags override; bad flags are refused with one
-// line (exit 2 for the command line, 1 for an unknown remedy) before any work.
+// line (exit 2 for the command line, 1 for an unknown remedy) before any work: --train and --test
+// that do not fit in the bundled digits or leave a batch-norm run a one-row batch, duplicate depths.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,7 +73,7 @@ describe('gradscope study trainable-depth', () => {
   it("prints the tables, the goal check and the papers' experiments, and writes the report with --html", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gradscope-trainable-depth-'));
     const report = join(folder, 'report.html');
-    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '0.01', '--budgets', '1,2', '--budget-depths', '1', '--remedies', 'plain-sigmoid', '--html', report]);
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '1', '--budgets', '1,2', '--budget-depths', '1', '--remedies', 'plain-sigmoid', '--html', report]);
     expect(code, stderr).toBe(0);
     const html = readFileSync(report, 'utf8');
     rmSync(folder, { recursive: true, force: true });
@@ -95,7 +96,20 @@ describe('gradscope study trainable-depth', () => {
       [['--width', '0'], /--width must be ≥ 1/],
       [['--epochs', '1.5'], /--epochs needs a whole number/],
       [['--quick', '--quick'], /--quick is given twice/],
-      [['--papers', '-1'], /--papers must be ≥ 0/],
+      // --papers is on (1) or off (0): it is no budget (2 doubled the papers' epochs).
+      [['--papers', '-1'], /--papers takes 1 \(run the papers' experiments: the default without --quick\) or 0 \(leave them out\), got '-1'/],
+      [['--papers', '2'], /--papers takes 1 .* or 0 .*, got '2'/],
+      [['--papers', '0.01'], /--papers takes 1 .* or 0 .*, got '0\.01'/],
+      // Rows that do not fit, named by their flags (the study clamped to the bundled digits, then found none to test on).
+      [['--train', '100000'], /^gradscope: --train 100000 \+ --test 1000 = 101,000 digits, more than the 10,000 bundled \(training and test digits share them\): lower --train or --test$/m],
+      [['--train', '9500', '--test', '600'], /--train 9500 \+ --test 600 = 10,100 digits/],
+      // A last batch of one row for batch norm, named with the run, before the runs before it.
+      [['--train', '33', '--remedies', 'batch-norm-relu', '--papers', '0'], /--train 33 leaves a last batch of 1 digit for batch-norm-relu \(batches of 32\), and batch norm cannot normalise one row: .* \(e\.g\. --train 32 or 34\)/],
+      [['--train', '1', '--remedies', 'plain-sigmoid,batch-norm-sigmoid', '--papers', '0'], /--train 1 leaves a last batch of 1 digit for batch-norm-sigmoid/],
+      [['--train', '61', '--remedies', 'plain-sigmoid'], /--train 61 leaves a last batch of 1 digit for paper-batch-norm \(batches of 60\)/],
+      [['--train', '129', '--remedies', 'plain-sigmoid'], /--train 129 leaves a last batch of 1 digit for paper-selu \(ReLU \+ batch norm\) \(batches of 128\)/],
+      [['--depths', '2,5,2'], /--depths lists 2 twice/],
+      [['--budget-depths', '5,5'], /--budget-depths lists 5 twice/],
       [['--budgets', '1,0'], /--budgets needs whole numbers ≥ 1 separated by commas \(or 0: no budget sweep\)/],
       [['--budgets', '1,x'], /--budgets needs whole numbers ≥ 1/],
       [['--budgets', '2.5'], /--budgets needs whole numbers ≥ 1/],
@@ -110,5 +124,8 @@ describe('gradscope study trainable-depth', () => {
     const unknown = await runCliInProcess(['study', 'trainable-depth', '--remedies', 'newton', '--depths', '1']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/INVALID_OPTION.*unknown remedy 'newton'/);
+    const twice = await runCliInProcess(['study', 'trainable-depth', '--remedies', 'relu-he,relu-he', '--depths', '1']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/INVALID_OPTION: remedies: 'relu-he' is listed twice/);
   });
 });

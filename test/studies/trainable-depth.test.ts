@@ -19,6 +19,7 @@ import {
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import { networkOrReason } from '../../src/studies/paper-experiment.js';
 import { expectError } from '../util/expect-error.js';
+import { loadMnist } from '../../src/data/mnist.js';
 
 const TINY = { depths: [1, 3], width: 6, epochs: 1, trainRows: 96, testRows: 32 } as const;
 const withoutSeconds = (rows: TrainableDepthRow[]) => rows.map(({ seconds: _, ...rest }) => rest);
@@ -157,5 +158,15 @@ describe('trainable-depth study', () => {
     await expectError(() => runTrainableDepthStudy({ width: 1.5 }), 'INVALID_OPTION', /width/);
     await expectError(() => runTrainableDepthStudy({ epochs: 0 }), 'INVALID_OPTION', /epochs/);
     await expectError(() => runTrainableDepthStudy({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
+    await expectError(() => runTrainableDepthStudy({ depths: [2, 5, 2] }), 'INVALID_OPTION', /depths: 2 is listed twice/);
+    await expectError(() => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), 'INVALID_OPTION', /remedies: 'adam' is listed twice/);
+    await expectError(() => runTrainableDepthStudy({ trainRows: 100_000 }), 'INVALID_OPTION', /trainRows 100000 \+ testRows 1000 = 101,000 digits, more than the 10,000 bundled/);
+    await expectError(() => runTrainableDepthStudy({ trainRows: 33, remedies: ['batch-norm-relu'] }), 'INVALID_OPTION', /trainRows 33 leaves a last batch of 1 digit for batch-norm-relu \(batches of 32\)/);
+    // loadMnist refuses more digits than it bundles instead of clamping them (the study then found no test digits).
+    await expectError(() => loadMnist({ train: 9500, test: 600 }), 'INVALID_OPTION', /loadMnist: train 9500 \+ test 600 = 10,100 digits, more than the 10,000 bundled/);
+    await expectError(() => loadMnist({ train: 10_001 }), 'INVALID_OPTION', /loadMnist: train 10001 \+ test 0/);
+    await expectError(() => loadMnist({ train: 1.5 }), 'INVALID_OPTION', /loadMnist: train: expected a whole number of digits ≥ 0, got 1\.5/);
+    const split = await loadMnist({ train: 9990 });
+    expect([split.train.x.rows, split.test.x.rows]).toEqual([9990, 10]);
   });
 });

@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
-import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag } from '../command.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -60,13 +60,16 @@ export const studyActivationsCommand: Command = {
     const json = booleanFlag(args, 'json');
     const width = numberFlag(args, 'width', 256, COUNT);
     const epochs = numberFlag(args, 'epochs', 2, COUNT);
+    const trainRows = numberFlag(args, 'train', 9000, COUNT);
+    const testRows = numberFlag(args, 'test', 1000, COUNT);
+    checkDigitFlags(trainRows, testRows);
     const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runActivationStudy({
       width,
       epochs,
-      trainRows: numberFlag(args, 'train', 9000, COUNT),
-      testRows: numberFlag(args, 'test', 1000, COUNT),
+      trainRows,
+      testRows,
       onRun: json
         ? undefined
         : (label, done, total) => {

@@ -5,7 +5,7 @@
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
 import { AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -32,6 +32,7 @@ export const studyAutoencoderCommand: Command = {
       seed: numberFlag(args, 'seed', 1, WHOLE),
       optimizers,
     };
+    checkDigitFlags(options.trainRows, options.testRows);
     if (!json) {
       print(terminal, `Deep sigmoid autoencoder [${AUTOENCODER_SIZES.join('-')}], ${lossName}, no pretraining: ${seconds} s of training (CPU time of this process) per optimiser.`);
       print(terminal, 'Squared reconstruction error per image (sum over the 784 pixels), on training digits / held-out digits:\n');

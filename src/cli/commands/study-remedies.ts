@@ -3,7 +3,7 @@
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
 import { REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, type Command, COUNT, numberFlag, POSITIVE, stringFlag, WHOLE } from '../command.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, POSITIVE, stringFlag, WHOLE } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -35,6 +35,7 @@ export const studyRemediesCommand: Command = {
       seed: numberFlag(args, 'seed', 1, WHOLE),
       optimizers: stringFlag(args, 'optimizers')?.split(','),
     };
+    checkDigitFlags(options.trainRows, options.testRows);
     if (!json) {
       print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
       print(terminal, `${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);

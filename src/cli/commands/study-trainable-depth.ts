@@ -8,6 +8,7 @@ import { writeReport } from '../../io/report-file.js';
 import {
   ACCURACY_GOAL,
   QUICK_STUDY,
+  remedyBatchNormRuns,
   runTrainableDepthStudy,
   TRAINABLE_DEPTHS,
   TRAINABLE_EPOCHS,
@@ -18,21 +19,31 @@ import {
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
-import { runPaperExperiments } from '../../studies/paper-experiments.js';
+import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
+import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
+import { booleanFlag, checkDigitFlags, type Command, COUNT, numberFlag, outputFileFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
-/** The text of flag --`name`, whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
+/** The text of flag --`name`, distinct whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
 function wholeList(text: string | undefined, name: string, min: number, also = ''): number[] | undefined {
   if (text === undefined) return undefined;
-  return text.split(',').map((word) => {
+  return text.split(',').map((word, i, words) => {
     const value = Number(word);
     if (word.trim() === '' || !Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
+    if (words.findIndex((other) => Number(other) === value) !== i) throw new UsageError(`--${name} lists ${value} twice, got '${shorten(text)}' (each runs once)`);
     return value;
   });
+}
+
+/** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
+function papersFlag(args: ParsedArgs, quick: boolean): boolean {
+  const text = stringFlag(args, 'papers');
+  if (text === undefined) return !quick;
+  if (text !== '0' && text !== '1') throw new UsageError(`--papers takes 1 (run the papers' experiments: the default without --quick) or 0 (leave them out), got '${shorten(text)}'`);
+  return text === '1';
 }
 
 /** --budgets as multiples of the step budget; [] for '0' (no sweep); the default unless --quick. */
@@ -121,8 +132,11 @@ export const studyTrainableDepthCommand: Command = {
     // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
     const budgets = budgetsFlag(args, quick);
     const budgetDepths = wholeList(stringFlag(args, 'budget-depths'), 'budget-depths', 1);
-    // The papers' experiments' epochs are scaled by this (0: not run; --quick leaves them out).
-    const papers = numberFlag(args, 'papers', quick ? 0 : 1, { min: 0 });
+    const papers = papersFlag(args, quick);
+    checkDigitFlags(options.trainRows, options.testRows);
+    // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
+    const oneRow = oneRowBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
+    if (oneRow) throw new UsageError(oneRow);
     const html = await outputFileFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
@@ -142,9 +156,9 @@ export const studyTrainableDepthCommand: Command = {
           })
         : null;
     const experiments =
-      papers > 0
+      papers
         ? await runPaperExperiments(
-            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, budget: papers },
+            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed },
             json ? undefined : (e) => terminal.err(`trainable-depth: ${e.id} done\n`),
           )
         : [];
