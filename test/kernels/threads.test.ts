@@ -194,10 +194,13 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('splits the SGD and Nesterov updates of a large tensor, bit for bit as one thread', () => {
+  it('splits the SGD and Nesterov updates of a large tensor while the worker is awake, bit for bit as one thread; a sleeping worker is left asleep', async () => {
     const n = (1 << 15) + 3; // the worker's part ends in the scalar tail, as one thread's does
     const rng = new Rng(21);
     const w = normals(rng, n), v = normals(rng, n), g = normals(rng, n);
+    const pool = (two as unknown as { pool: { isAwake(w: number): boolean } }).pool;
+    // An idle worker goes to sleep after a short spin, and says so.
+    await vi.waitFor(() => expect(pool.isAwake(0), 'an idle worker sleeps').toBe(false), { timeout: 10_000, interval: 20 });
     for (const update of ['sgdUpdate', 'nesterovUpdate'] as const) {
       const run = <T extends Tensor>(k: Kernels<T>) => {
         const [tw, tv, tg] = [w, v, g].map((values) => tensorOf(k, values));
@@ -206,10 +209,16 @@ describe('wasm-simd-threads', () => {
         [tw, tv, tg].forEach((t) => k.free(t));
         return out;
       };
-      const before = two.splitPasses;
-      const split = run(two);
-      expect(two.splitPasses - before, `${update}: split`).toBe(1);
-      expect(split, update).toEqual(run(one));
+      const expected = run(one);
+      // Awake or asleep is timing; each case is set here so the rule is tested on a loaded machine too.
+      for (const awake of [true, false]) {
+        const spy = vi.spyOn(pool, 'isAwake').mockReturnValue(awake);
+        const before = two.splitPasses;
+        const got = run(two);
+        spy.mockRestore();
+        expect(two.splitPasses - before, `${update}, worker ${awake ? 'awake: split' : 'asleep: main thread alone'}`).toBe(awake ? 1 : 0);
+        expect(got, `${update}, worker ${awake ? 'awake' : 'asleep'}`).toEqual(expected);
+      }
     }
   });
 

@@ -16,7 +16,7 @@ import { GradscopeError } from '../../errors.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
-const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, args: 8 } as const;
+const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, args: 8 } as const;
 const MAX_CALLS = 2;
 const ARGS_PER_CALL = 8;
 const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
@@ -226,6 +226,15 @@ export class ThreadPool {
     args[at + 5] = a5;
     args[at + 6] = a6;
     args[at + 7] = a7;
+  }
+
+  /**
+   * Whether worker `w` is awake (working, or spinning for its next job): a job posted now starts
+   * within a microsecond, where a sleeping worker takes tens to wake. A hint: it may fall asleep
+   * right after, and post() wakes it either way.
+   */
+  isAwake(w: number): boolean {
+    return Atomics.load(this.lanes[w].ctrl, CONTROL.awake) === 1;
   }
 
   /** Starts worker `w` on the first `calls` calls set with setCall. */

@@ -104,8 +104,10 @@ const MIN_SPLIT_COPY = 1 << 14;
 
 /**
  * An SGD update is split across the threads from this many parameters on (a 784→100 layer's
- * weights are 78,400): the main thread's update sits between a step's last product and the next
- * step's first, where the workers would otherwise wait.
+ * weights are 78,400), when the workers are awake: the main thread's update sits between a step's
+ * last split product and the next step's first, where the workers would otherwise wait. At
+ * batches too small to split the products the workers sleep, and waking one would cost more than
+ * the half update it takes over.
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
@@ -246,6 +248,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
 
   private splitsUpdate(n: number): boolean {
     if (!this.pool || n < MIN_SPLIT_UPDATE) return false;
+    for (let w = 0; w < this.pool.size; w++) if (!this.pool.isAwake(w)) return false;
     this.splitPasses++;
     return true;
   }

@@ -13,7 +13,8 @@
  *
  * Control block (Int32 / Float64 views of one SharedArrayBuffer), see CONTROL in pool.ts:
  *   i32[0] job counter   i32[1] done counter   i32[2] calls (−1: stop)   i32[3] error flag
- *   i32[4 + 2c] export index of call c   i32[5 + 2c] unused   f64[8 + 8c .. 16 + 8c) its arguments
+ *   i32[4 + 2c] export index of call c   i32[5] 1 while the worker is awake (working or spinning),
+ *   0 while it sleeps or is about to   i32[7] unused   f64[8 + 8c .. 16 + 8c) the arguments of call c
  */
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
@@ -26,12 +27,15 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
   // The counter starts at 0 and only the main thread moves it, after 'ready': reading it here
   // instead could see a job already posted and then wait past it forever.
   let seen = 0;
+  Atomics.store(ctrl, 5, 1);
   say('ready');
   for (;;) {
     // Spin a little before sleeping: the next product of a step usually follows within
     // microseconds, and waking from a futex costs tens of them.
     for (let spin = 0; spin < SPIN && Atomics.load(ctrl, 0) === seen; spin++);
+    Atomics.store(ctrl, 5, 0);
     Atomics.wait(ctrl, 0, seen);
+    Atomics.store(ctrl, 5, 1);
     seen = Atomics.load(ctrl, 0);
     const calls = Atomics.load(ctrl, 2);
     if (calls < 0) break;
