@@ -27,19 +27,18 @@ const ADD: i32 = 1; //    C += acc
 const BIAS: i32 = 2; //   C = acc + bias
 
 // c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
-// bp: B panel [kc][8], row stride ldb bytes (32 packed; B's own row stride where read in place);
-// bias: bias[j0..j0+8) (padded).
+// bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded).
 // Edge tiles are not handled here: with a clipped-store path in the same function TurboFan
 // allocates the loop worse and the kernel loses a sixth of its speed (52 vs 62 GFLOP/s).
-function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, ldb: usize, bias: usize, kc: i32, mode: i32): void {
+function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, kc: i32, mode: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   // One step of k per trip: unrolling by two lets V8 hoist all the loads, spill, and lose a third.
-  // The A pointer doubles as the loop counter.
-  const aEnd = ap + (<usize>kc << 6);
-  while (ap < aEnd) {
+  // The B pointer doubles as the loop counter.
+  const bEnd = bp + (<usize>kc << 5);
+  while (bp < bEnd) {
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let a = v128.load(ap);
     c00 = madd(c00, a, b0);
@@ -54,7 +53,7 @@ function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, ldb: usize, 
     c30 = madd(c30, a, b0);
     c31 = madd(c31, a, b1);
     ap += 64;
-    bp += ldb;
+    bp += 32;
   }
 
   const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -193,18 +192,6 @@ function packBSimd(dst: usize, src: usize, kStride: usize, colStride: usize, n: 
   }
 }
 
-// Whether the GEMM reads B's whole panels where they lie instead of copying them: when B's rows
-// are rows in memory (bCol = 4 bytes: ∂input's w, ∂W's a, f32_gemm's b) and its row stride is not
-// a multiple of 128 bytes. Then the 8 floats of each step of k sit at a new cache line, and
-// consecutive lines fall in different L1 sets (784 floats: 3,136 bytes = 49 lines), so the copy is
-// saved: 64×784→100 ∂input 89.9 → 91.4 % of the in-run peak (A/B in one run, a loaded machine). At 256 or 512 floats (1 or 2 KiB) a
-// panel's rows would crowd into a few L1 sets and evict each other and the A panel, so those
-// strides are packed (256³ ∂input ran no faster read in place).
-@inline
-function readsBInPlace(bRow: usize, bCol: usize): bool {
-  return bCol == 4 && (bRow & 127) != 0;
-}
-
 // C[m][n] (+)= A[m][k]·B[k][n] with A(i, k) at a + i·aRow + k·aCol and B(k, j) at b + k·bRow +
 // j·bCol (strides in bytes), C row-major with row stride ldc floats. bias (when hasBias) is added
 // to every row of an overwritten C.
@@ -235,10 +222,7 @@ function gemm(
 
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = min32(kcBlock, k - k0);
-    // The whole panels of a B read in place, then the packed rest.
-    const inPlace = readsBInPlace(bRow, bCol) ? n & ~(NR - 1) : 0;
-    const bBlock = b + <usize>k0 * bRow;
-    if (inPlace < n) packBSimd(bp, b + <usize>inPlace * bCol, bRow, bCol, n - inPlace, k0, kc);
+    packBSimd(bp, b, bRow, bCol, n, k0, kc);
     const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
     const bPanelBytes = <usize>(NR * kc) << 2;
     let aRows = a + <usize>k0 * aCol;
@@ -247,23 +231,21 @@ function gemm(
       const mr = min32(MR, m - i0);
       // Packed right before use, so every tile of this row reads it from L1.
       packASplat(ap, aRows, aRow, aCol, mr, kc);
-      let bPacked = bp;
+      let bPanel = bp;
       for (let j0 = 0; j0 < n; j0 += NR) {
         const cTile = cRows + (<usize>j0 << 2);
         const biasJ = biasPacked + (<usize>j0 << 2);
         const nr = min32(NR, n - j0);
-        const bPanel = j0 < inPlace ? bBlock + (<usize>j0 << 2) : bPacked;
-        const ldb = j0 < inPlace ? bRow : <usize>NR << 2;
         if (mr == MR && nr == NR) {
-          microkernel4x8(cTile, ldcBytes, ap, bPanel, ldb, biasJ, kc, mode);
+          microkernel4x8(cTile, ldcBytes, ap, bPanel, biasJ, kc, mode);
         } else {
           // A last panel of at most 4 columns (n = 100 leaves 4, n = 10 leaves 2) runs half the
           // tile: the other 4 columns would be multiplies by the zero padding.
           if (nr <= 4) microkernel4x4(tile, ap, bPanel, kc);
-          else microkernel4x8(tile, NR << 2, ap, bPanel, ldb, biasJ, kc, STORE);
+          else microkernel4x8(tile, NR << 2, ap, bPanel, biasJ, kc, STORE);
           storeEdge(cTile, ldcBytes, tile, biasJ, mr, nr, mode);
         }
-        if (j0 >= inPlace) bPacked += bPanelBytes;
+        bPanel += bPanelBytes;
       }
       aRows += aRow * MR;
       cRows += ldcBytes * MR;

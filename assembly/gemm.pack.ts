@@ -4,9 +4,7 @@
 // Every dense product is one GEMM, C[m][n] (+)= A[m][k]·B[k][n], whose operands are read through
 // byte strides, so a transposed operand (wᵀ in the forward pass, dzᵀ for the weight gradient)
 // costs nothing extra: it is transposed while it is packed. For each K block the drivers pack
-//   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k;
-//      the SIMD driver reads B's whole panels in place instead where its rows are rows in memory
-//      and their stride suits the L1, see readsBInPlace in dense.simd.ts),
+//   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k),
 //   A: one panel of MR rows at a time, stored [kc][MR]       (the SIMD driver stores each value
 //      already broadcast to an f32x4: [kc][MR][4], see dense.simd.ts),
 // then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
