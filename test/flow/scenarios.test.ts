@@ -182,30 +182,27 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * many. The diagnosis must be the same but for remedies added after those. The summary, the
  * remedies' reasons and meanChainFactor are left out since the factor per layer came to be read at
  * the records of the stated gap (the rest compared equal to bcadc12's diagnosis on every scenario
- * then); expectSummaryExplained checks them instead. The cores were recorded again when the
- * forward product of layers of 256 or more inputs began to sum by row dots (assembly/dot.pack.ts,
- * issue 16): every number moved by at most 3e-5 relative (float32 rounding, grown by training),
- * every verdict, severity, summary and remedy stayed the same.
+ * then); expectSummaryExplained checks them instead.
  */
 const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: number }> = {
-  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: '2f025823bc32dbb3', remedies: '4f53cda18c2baa0c', count: 0 },
-  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '90f4065b4498d55a', remedies: '5440ac311686c76b', count: 5 },
-  "Nielsen's [784,30,30,30,10]": { core: 'ace274698ce32b27', remedies: '0de43c2e53f08f49', count: 5 },
-  "Nielsen's [784,30,30,30,30,10]": { core: 'ea3eeb3184ffbadc', remedies: 'eaeb7bda04cbb4e3', count: 5 },
-  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: '5cd4c6eba59697c9', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh + glorot-uniform: healthy": { core: 'b60c6c49488e2e70', remedies: '4f53cda18c2baa0c', count: 0 },
-  "linear + orthogonal: every factor 1, healthy": { core: '8d7b1ab219524179', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh with σ_w = 3 (chaotic phase): exploding": { core: '25b7bdbdae54bf11', remedies: '4f27ad30740a88b6', count: 3 },
-  "relu with N(0, 0.45²) weights: exploding": { core: '7bd0085a5c60b234', remedies: 'd1bc9b6d4ebd0426', count: 3 },
-  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '8eb64c2b365cb4b5', remedies: '07f2f6254be490c8', count: 5 },
-  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '7aee7d95c34a577b', remedies: 'ca34172792be6673', count: 5 },
+  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: '8849927a0e0d31a6', remedies: '4f53cda18c2baa0c', count: 0 },
+  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '0afe242e12aba30d', remedies: '5440ac311686c76b', count: 5 },
+  "Nielsen's [784,30,30,30,10]": { core: '75575199fb087016', remedies: '0de43c2e53f08f49', count: 5 },
+  "Nielsen's [784,30,30,30,30,10]": { core: 'e50973d693c094a2', remedies: 'eaeb7bda04cbb4e3', count: 5 },
+  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: 'ed320f793040a7f8', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh + glorot-uniform: healthy": { core: '3de1785dfe60f42f', remedies: '4f53cda18c2baa0c', count: 0 },
+  "linear + orthogonal: every factor 1, healthy": { core: '07f2a7e2d12c4bbe', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh with σ_w = 3 (chaotic phase): exploding": { core: 'b9855db2aede4a01', remedies: '4f27ad30740a88b6', count: 3 },
+  "relu with N(0, 0.45²) weights: exploding": { core: 'b468b345093df28c', remedies: 'd1bc9b6d4ebd0426', count: 3 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '8443ecdcd2f3319b', remedies: '07f2f6254be490c8', count: 5 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '478b36fd2d3cea20', remedies: 'ca34172792be6673', count: 5 },
   "relu with biases −8: dead from the start": { core: '8fe5f4c002aa2e9e', remedies: 'dcf71e3b4d2bf939', count: 2 },
-  "relu + he-normal killed by a learning rate of 2: dead during training": { core: 'bf0a2fdd2911120b', remedies: 'f27bcc4aef9c56e0', count: 2 },
-  "sigmoid with N(0, 1) weights: saturated": { core: '70a044f7d4c84003', remedies: 'c85c35df8699963b', count: 2 },
-  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '21b8ffaf12e85d8e', remedies: '8766797c7f29fa20', count: 5 },
-  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'e9b5f88c43beb801', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: '0a683e38e1625f28', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '34e1d83dae6affb0', remedies: '4561dd8bb6f3860d', count: 1 },
+  "relu + he-normal killed by a learning rate of 2: dead during training": { core: '546dbe4f34848453', remedies: 'f27bcc4aef9c56e0', count: 2 },
+  "sigmoid with N(0, 1) weights: saturated": { core: '34094dd91c329787', remedies: 'c85c35df8699963b', count: 2 },
+  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '2769d7b6eb39ea58', remedies: '8766797c7f29fa20', count: 5 },
+  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'dffc22be6b49019e', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'eadeac4d336a5841', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '40e6404804310ff4', remedies: '4561dd8bb6f3860d', count: 1 },
 };
 const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({ ...core, evidence: { ...core.evidence, meanChainFactor: undefined } });
 const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
