@@ -1,10 +1,7 @@
 // Dense-layer products on scalar f32, for engines without WebAssembly SIMD: the twin of
-// dense.simd.ts, with the same packed GEMM driver and a 4×2 register-blocked microkernel (and, for
-// the forward products dense.simd.ts runs as row dots, dot.scalar.ts).
+// dense.simd.ts, with the same packed GEMM driver and a 4×2 register-blocked microkernel.
 // No v128 anywhere: this file is compiled into the scalar binary.
 
-import { forwardByDots } from './dot.pack';
-import { denseForwardByDotsScalar } from './dot.scalar';
 import { MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB } from './gemm.pack';
 
 /**
@@ -138,12 +135,7 @@ export function f32_dense_fwd__scalar(
   z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
-  // z = a·wᵀ + b, by row dots where dot.simd.ts takes it (the same sums in the same order), else
-  // as the GEMM: B(k, j) = w[j][k], so the B panels are packed from w's rows.
-  if (batch > 0 && nOut > 0 && forwardByDots(nIn, nOut)) {
-    denseForwardByDotsScalar(z, a, w, b, scratch, batch, nIn, nOut);
-    return;
-  }
+  // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
 }

@@ -1,7 +1,6 @@
 // Dense-layer products on f32x4: every one is the same GEMM, C (+)= A·B, run by one 4×8
 // register-blocked microkernel over packed operands (gemm.pack.ts), so the two backward products
-// run as fast as the forward one; only the forward product of a long, narrow layer (nIn ≥ 256,
-// nOut < 128, as MNIST's 784 → 100) runs as row dot products instead (dot.simd.ts, dot.pack.ts).
+// run as fast as the forward one.
 //
 // Microkernel (after XNNPACK's f32-gemm-4x8-wasmsimd): the 4×8 tile of C lives in 8 f32x4
 // accumulators; each step of k loads one 8-float row of the B panel (2 × f32x4) and the four A
@@ -14,9 +13,6 @@
 // 60 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (24 KiB at KC = 384),
 // packed right before its row of tiles runs, so it is read from L1.
 
-import { madd } from './madd';
-import { forwardByDots } from './dot.pack';
-import { denseForwardByDots } from './dot.simd';
 import {
   MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel,
 } from './gemm.pack';
@@ -25,6 +21,16 @@ import {
 const STORE: i32 = 0; //  C = acc
 const ADD: i32 = 1; //    C += acc
 const BIAS: i32 = 2; //   C = acc + bias
+
+// acc + a·b, the microkernels' one arithmetic step. The relaxed binary (asconfig target 'relaxed',
+// built with relaxed-simd) fuses it into f32x4.relaxed_madd, which one CPU runs faster (an Intel
+// Xeon: 1.19×) and another slower (AMD Zen 5: 1.03×); `binary: 'fastest'` picks the faster per CPU
+// (src/wasm/calibrate.ts). Every other binary keeps the separate mul and add, rounded the same on
+// every engine.
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
 
 // c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
 // bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded).
@@ -257,12 +263,7 @@ export function f32_dense_fwd__simd(
   z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
-  // z = a·wᵀ + b, by row dots for a long, narrow layer (dot.pack.ts), else as the GEMM:
-  // B(k, j) = w[j][k], so the B panels are packed from w's rows.
-  if (batch > 0 && nOut > 0 && forwardByDots(nIn, nOut)) {
-    denseForwardByDots(z, a, w, b, scratch, batch, nIn, nOut);
-    return;
-  }
+  // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
 }

@@ -15,8 +15,6 @@
 //
 // No v128 here: this file is compiled into the scalar binary too (through common.ts).
 
-import { dotScratchBytes, forwardByDots } from './dot.pack';
-
 /** Rows of C per microkernel tile (both variants). */
 export const MR: i32 = 4;
 /** Columns of C per tile in the SIMD microkernel (2 × f32x4); the scalar one uses 2. */
@@ -30,7 +28,7 @@ export const KC: i32 = 384;
 /** Bytes of the tile buffer at the start of the scratch: one MR×NR tile for clipped edge stores. */
 export const TILE_BYTES: i32 = MR * NR * 4;
 /** The scratch may be only 4-byte aligned; it is rounded up to a cache line inside. */
-export const ALIGN_SLACK: i32 = 60;
+const ALIGN_SLACK: i32 = 60;
 
 @inline
 export function roundUp(x: i32, multiple: i32): i32 {
@@ -72,7 +70,7 @@ export function gemm_scratch_bytes(m: i32, n: i32, k: i32): i32 {
 
 /** Bytes of scratch every dense kernel needs for a layer of these sizes: the largest of its three products. */
 export function dense_scratch_bytes(batch: i32, nIn: i32, nOut: i32): i32 {
-  const forward = forwardByDots(nIn, nOut) ? dotScratchBytes(batch, nIn) : gemmScratchBytes(batch, nOut, nIn); // z = a·wᵀ
+  const forward = gemmScratchBytes(batch, nOut, nIn); // z = a·wᵀ
   const backwardInput = gemmScratchBytes(batch, nIn, nOut); // da = dz·w
   const backwardWeights = gemmScratchBytes(nOut, nIn, batch); // dw = dzᵀ·a
   const larger = forward > backwardInput ? forward : backwardInput;
