@@ -108,8 +108,8 @@ export function budgetSweepSetup(result: BudgetSweepResult): string {
   return (
     `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${result.depths.join(', ')} hidden layers of ${result.width}, ` +
     `each network trained once to its longest budget and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} the study's budget of ${epochsText(result.epochs)}` +
-    `${contrast > 0 ? ` (the remedies after ${result.remedies[0].key} up to ${result.contrastMaxBudget}×)` : ''} ` +
-    `(seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch)` +
+    `${contrast > 0 ? `, the remedies after ${result.remedies[0].key} only up to ${result.contrastMaxBudget}×` : ''}; ` +
+    `seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch` +
     (learningRates.length ? `; ${remedy} at ${depth} hidden layers also with lr ${learningRates.join(', ')} at 1× (reported, not used to choose one).` : '.')
   );
 }
