@@ -110,6 +110,41 @@ describe('wasm-simd-threads', () => {
     });
   }
 
+  it('runs a job the sleeping worker has not claimed on the main thread, bit for bit as the worker would', async () => {
+    const pool = (two as unknown as { pool: { jobsRunHere: number; isAwake(w: number): boolean } }).pool;
+    const [batch, nIn, nOut] = [64, 784, 100];
+    const rng = new Rng(8);
+    const a = normals(rng, batch * nIn), w = normals(rng, nOut * nIn), b = normals(rng, nOut), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
+    const single = (() => {
+      const [sa, sw, sb, sdz] = [a, w, b, dz].map((v) => tensorOf(one, v));
+      const z = one.alloc(batch * nOut), da = one.alloc(batch * nIn);
+      one.denseForward(z, sa, sw, sb, batch, nIn, nOut);
+      one.denseBackwardInput(da, sdz, sw, batch, nIn, nOut);
+      return [z, da].map((t) => Array.from(one.view(t)));
+    })();
+    const [ta, tw, tb, tdz] = [a, w, b, dz].map((v) => tensorOf(two, v));
+    const tz = two.alloc(batch * nOut), tda = two.alloc(batch * nIn), tdw = tensorOf(two, dw0);
+    let ranHere = 0;
+    // Whether the main thread gets there before the worker wakes is timing: tried until seen.
+    for (let attempt = 0; attempt < 20 && ranHere === 0; attempt++) {
+      await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
+      const before = pool.jobsRunHere;
+      two.zero(tda);
+      two.denseForward(tz, ta, tw, tb, batch, nIn, nOut);
+      two.denseBackwardInput(tda, tdz, tw, batch, nIn, nOut);
+      ranHere = pool.jobsRunHere - before;
+      expect([tz, tda].map((t) => Array.from(two.view(t))), `attempt ${attempt}`).toEqual(single);
+    }
+    expect(ranHere, 'a job run on the main thread').toBeGreaterThan(0);
+    // ∂W: the worker's partial, computed here, is added in as the worker's would be.
+    two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
+    const worker = tensorOf(two, dw0);
+    await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
+    two.denseBackwardWeights(worker, tdz, ta, batch, nIn, nOut);
+    expect(Array.from(two.view(worker))).toEqual(Array.from(two.view(tdw)));
+    [ta, tw, tb, tdz, tz, tda, tdw, worker].forEach((t) => two.free(t));
+  });
+
   it('hands out zeroed tensors on its shared memory, a block reused after free included', () => {
     for (const k of [one, two]) {
       const length = 3 * 4096 + 5;

@@ -2,8 +2,8 @@
  * A pool of workers running the core on one shared WebAssembly.Memory: Node worker_threads, or Web
  * Workers in a cross-origin isolated page. The main thread posts a job (up to MAX_CALLS export
  * calls with numeric arguments) to a worker through a control block in a SharedArrayBuffer, does
- * its own share of the work, then waits for the worker's done counter. Posting and waiting
- * allocate nothing.
+ * its own share of the work, then waits for the worker's done counter, or runs the job itself if
+ * the worker has not claimed it yet (asleep, or descheduled). Posting and waiting allocate nothing.
  *
  * The job protocol is one piece of code for both platforms (worker-source.ts); what differs —
  * how a worker is started, handed its module and memory, and seen to exit — is a `Platform`
@@ -16,7 +16,7 @@ import { GradscopeError } from '../../errors.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
 /** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
-const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, args: 8 } as const;
+const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, claim: 7, args: 8 } as const;
 const MAX_CALLS = 2;
 const ARGS_PER_CALL = 8;
 const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
@@ -61,6 +61,9 @@ interface Platform {
   /** Called once every worker is ready (or the start failed). */
   started(): void;
 }
+
+/** An export of the core as the main thread calls it: up to 8 numeric arguments. */
+export type LocalExport = (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => unknown;
 
 interface Lane {
   worker: PoolWorker;
@@ -173,15 +176,28 @@ function browserPlatform(): Platform {
 
 export class ThreadPool {
   private closed = false;
+  /** Jobs the main thread claimed and ran itself so far (see wait). */
+  jobsRunHere = 0;
 
   private constructor(
     private readonly lanes: Lane[],
     /** False on a browser's main thread, where waiting for a worker means spinning. */
     private readonly blocking: boolean,
+    /** The main thread's own instance of each export the workers call, by the same index. */
+    private readonly local: readonly LocalExport[],
   ) {}
 
-  /** Workers, each with its own instance of `module` on `memory`, ready when this resolves. */
-  static async start(workers: number, module: WebAssembly.Module, memory: WebAssembly.Memory, names: readonly string[]): Promise<ThreadPool> {
+  /**
+   * Workers, each with its own instance of `module` on `memory`, ready when this resolves. `local`
+   * holds the main thread's instance of each export in `names`, for the jobs it runs itself (see wait).
+   */
+  static async start(
+    workers: number,
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    names: readonly string[],
+    local: readonly LocalExport[],
+  ): Promise<ThreadPool> {
     const reason = threadsUnavailable();
     if (reason) throw new GradscopeError('WASM_UNAVAILABLE', `threads: ${reason}`);
     const platform = isNode() ? await nodePlatform() : browserPlatform();
@@ -206,7 +222,7 @@ export class ThreadPool {
     } finally {
       platform.started();
     }
-    return new ThreadPool(lanes, mayBlock());
+    return new ThreadPool(lanes, mayBlock(), local);
   }
 
   get size(): number {
@@ -247,9 +263,16 @@ export class ThreadPool {
     Atomics.notify(lane.ctrl, CONTROL.job);
   }
 
-  /** Blocks until worker `w` has finished its last job; throws if it failed or died. */
+  /**
+   * Returns once worker `w`'s last job is done; throws if it failed or died. A job the worker has
+   * not claimed yet (it is asleep, or the system has not given it a core) the main thread claims
+   * and runs itself, since its own part of the work is done: the same calls on the same memory,
+   * so the results are the same bit for bit, and the step does not wait for the worker to wake.
+   */
   wait(w: number): void {
     const lane = this.lanes[w];
+    const previous = (lane.job - 1) | 0;
+    if (Atomics.compareExchange(lane.ctrl, CONTROL.claim, previous, lane.job) === previous) return this.runHere(w, lane);
     for (let spin = 0; spin < SPIN && Atomics.load(lane.ctrl, CONTROL.done) !== lane.job; spin++);
     if (Atomics.load(lane.ctrl, CONTROL.done) !== lane.job) {
       if (this.blocking) this.sleepUntilDone(w, lane);
@@ -257,6 +280,21 @@ export class ThreadPool {
     }
     if (Atomics.exchange(lane.ctrl, CONTROL.error, 0) !== 0) {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} failed while running a kernel`);
+    }
+  }
+
+  /** Runs worker `w`'s claimed job on the main thread. */
+  private runHere(w: number, lane: Lane): void {
+    this.jobsRunHere++;
+    const { ctrl, args } = lane;
+    const calls = ctrl[CONTROL.calls];
+    try {
+      for (let c = 0; c < calls; c++) {
+        const a = CONTROL.args + ARGS_PER_CALL * c;
+        this.local[ctrl[CONTROL.fn + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
+      }
+    } catch {
+      throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w}'s job failed on the main thread`);
     }
   }
 

@@ -25,7 +25,7 @@ import { compileSharedCore } from '../loader.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation } from '../../kernels.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
-import { ThreadPool, threadsUnavailable } from './pool.js';
+import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedOptions {
@@ -143,7 +143,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as CommonExports & Record<string, unknown>;
-  const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS);
+  const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS, WORKER_EXPORTS.map((name) => exports[name] as LocalExport));
   return new ThreadedWasmBackend(exports, pool, minFlops, Math.max(minRows, MR));
 }
 

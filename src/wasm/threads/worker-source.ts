@@ -14,7 +14,8 @@
  * Control block (Int32 / Float64 views of one SharedArrayBuffer), see CONTROL in pool.ts:
  *   i32[0] job counter   i32[1] done counter   i32[2] calls (−1: stop)   i32[3] error flag
  *   i32[4 + 2c] export index of call c   i32[5] 1 while the worker is awake (working or spinning),
- *   0 while it sleeps or is about to   i32[7] unused   f64[8 + 8c .. 16 + 8c) the arguments of call c
+ *   0 while it sleeps or is about to   i32[7] the last job claimed (by the worker, or by the main
+ *   thread, which runs a job itself if it finds it unclaimed)   f64[8 + 8c .. 16 + 8c) the arguments of call c
  */
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
@@ -39,6 +40,8 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     seen = Atomics.load(ctrl, 0);
     const calls = Atomics.load(ctrl, 2);
     if (calls < 0) break;
+    // Jobs are claimed in order; one the main thread claimed first, it ran itself.
+    if (Atomics.compareExchange(ctrl, 7, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
     try {
       for (let c = 0; c < calls; c++) {
         const a = 8 + 8 * c;
