@@ -13,6 +13,7 @@ import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init
 import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
+import { denseLayerName } from '../layer-names.js';
 import { denseTensorName, MODEL, overflowError, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
@@ -306,7 +307,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
       const a = k.view(this.activations[l]);
       const n = this.sizes[l];
       for (let i = 0; i < count * n; i++) {
-        if (!Number.isFinite(a[i])) return { row: Math.floor(i / n), layer: `layer ${l - 1} (unit ${i % n} is ${a[i]})` };
+        // Named as the CLI's tables and the trace name it ('hidden 1' … 'output'), never a 0-based index.
+        if (!Number.isFinite(a[i])) return { row: Math.floor(i / n), layer: `${denseLayerName(l - 1, this.depth)} (unit ${i % n} is ${a[i]})` };
       }
     }
     return null;

@@ -125,7 +125,7 @@ describe('layerOutputs refuses bad input, changing nothing', async () => {
     await expectError(() => net.layerOutputs([[1, 2, 3]]), 'SHAPE_MISMATCH', /inputs: row 0 has 3 values/);
     await expectError(() => net.layerOutputs([[0, Number.NaN]]), 'NON_FINITE_INPUT', /inputs/);
     const linear = await Network.fromJSON({ ...net.toJSON(), layers: [{ inputs: 2, units: 1, activation: 'linear', weights: [[10, 10]], biases: [0] }] }, { backend: kernels });
-    await expectError(() => linear.layerOutputs([[0, 0], [3e38, 3e38]]), 'NON_FINITE_INPUT', /inputs: row 1 overflows float32 in layer 0/);
+    await expectError(() => linear.layerOutputs([[0, 0], [3e38, 3e38]]), 'NON_FINITE_INPUT', /inputs: row 1 overflows float32 in output \(unit/);
     linear.dispose();
     await expectError(() => net.layerOutputs(XOR.x, 'fast' as never), 'INVALID_OPTION', /layerOutputs: options must be an object/);
     await expectError(() => net.layerOutputs(XOR.x.slice(1), { into }), 'SHAPE_MISMATCH', /options\.into is not a result for 3 rows of 3, 1 units/);

@@ -37,7 +37,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     await expectError(
       () => net.train(x, y, { epochs: 1, batchSize: 1, shuffle: false, learningRate: 0.01, optimizer: sgd, onBatch: () => (lastGood = stateHash(net, sgd)) }),
       'DIVERGED',
-      /epoch 0, batch 6 \(step 7\): row 6 overflows float32 in layer 0 \(unit \d is -?Infinity\); the step was not applied \(the inputs or the weights are too large; if the weights grew/,
+      /epoch 0, batch 6 \(step 7\): row 6 overflows float32 in hidden 1 \(unit \d is -?Infinity\); the step was not applied \(the inputs or the weights are too large; if the weights grew/,
     );
     expect(net.step).toBe(6);
     expect(stateHash(net, sgd)).toBe(lastGood);

@@ -172,8 +172,8 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
   it.runIf(f32)('an overflow in the forward pass before any step names its layer in train and gradients, as predict does, and does not blame the learning rate', async () => {
     const net = await createNetwork({ sizes: [2, 8, 8, 8, 2], activation: 'linear', init: { name: 'normal', std: 1e12 }, seed: 1, backend: kernels });
     const before = stateHash(net);
-    const predicted = await expectError(() => net.predict([[1, 1]]), 'NON_FINITE_INPUT', /row 0 overflows float32 in layer (\d)/);
-    const layer = predicted.message.match(/in (layer \d)/)![1];
+    const predicted = await expectError(() => net.predict([[1, 1]]), 'NON_FINITE_INPUT', /row 0 overflows float32 in (hidden \d|output) \(unit/);
+    const layer = predicted.message.match(/in (hidden \d|output) /)![1];
     const trained = await expectError(() => net.train([[1, 1]], [[1, 0]]), 'DIVERGED', new RegExp(`^epoch 0, batch 0 \\(step 1\\): row 0 overflows float32 in ${layer} .*no step of this call had run, so the learning rate is not the cause`));
     expect(trained.message).not.toMatch(/learningRate below/);
     await expectError(() => net.gradients([[1, 1]], [[1, 0]]), 'NON_FINITE_INPUT', new RegExp(`^inputs: row 0 overflows float32 in ${layer} `));
