@@ -3,7 +3,8 @@
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
  * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
- * activations, by the same rows, so that the rows a thread works on stay in its own core's cache;
+ * activations, by the same rows, so that the rows a thread works on stay in its own core's cache,
+ * and the SGD update of a large tensor while the workers are awake (it sits between two steps);
  * everything else runs on the main thread as in the one-thread backend.
  *
  * Splits (every thread runs the same one-thread kernel on its part, with its own scratch):
