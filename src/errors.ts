@@ -5,6 +5,8 @@
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_FINITE_INPUT'
+  /** A target the network's loss cannot take (outside [0, 1] for cross-entropy and binary cross-entropy). */
+  | 'INVALID_TARGET'
   | 'INVALID_OPTION'
   | 'BAD_MODEL_FILE'
   | 'BAD_DATA_FILE'

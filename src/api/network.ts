@@ -25,7 +25,7 @@ import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../lay
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
-import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
+import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { loadsOneBatchInOrder, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
@@ -189,14 +189,22 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
   private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R): R {
-    if (x instanceof Dataset) return use(this.residentOf(x));
+    if (x instanceof Dataset) return use(this.targetsOf(x));
     if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', 'targets: missing (pass x and y, or a Dataset)');
     const upload = this.dataset(x, y);
     try {
+      checkTargetsFor(this.loss, upload.targetOutsideUnit);
       return use(upload.resident());
     } finally {
       upload.dispose();
     }
+  }
+
+  /** A dataset's rows for a call that reads its targets: residentOf, and targets this network's loss takes. */
+  private targetsOf(data: Dataset): TrainingRows<T> {
+    const rows = this.residentOf(data);
+    checkTargetsFor(this.loss, data.targetOutsideUnit);
+    return rows;
   }
 
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
@@ -311,7 +319,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return run(loadInPlace(this.#engine, x, targets));
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return run(data);
-      if (validation instanceof Dataset) return run(data, this.residentOf(validation));
+      if (validation instanceof Dataset) return run(data, this.targetsOf(validation));
       return this.withRows(validation.x, validation.y, (held) => run(data, held));
     });
   }

@@ -6,7 +6,7 @@
  * every other entry point checks them (toMatrix), then copied.
  */
 import { GradscopeError } from '../errors.js';
-import type { Kernels, Tensor } from '../kernels.js';
+import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
@@ -19,6 +19,12 @@ export class Dataset<T extends Tensor = Tensor> {
   #inputs: ResidentRows<T> | undefined;
   #targets: ResidentRows<T> | undefined;
 
+  /**
+   * The first target outside [0, 1] (row order), found once on upload: cross-entropy and binary
+   * cross-entropy refuse such a dataset (checkTargetsFor), mse takes it.
+   */
+  readonly targetOutsideUnit: OutsideUnit | null;
+
   /** @internal use createDataset */
   constructor(
     /** The kernels whose memory holds the rows. */
@@ -29,6 +35,7 @@ export class Dataset<T extends Tensor = Tensor> {
   ) {
     this.#inputs = inputs;
     this.#targets = targets;
+    this.targetOutsideUnit = firstOutsideUnit(kernels, targets);
   }
 
   /** Rows (examples). */
@@ -149,6 +156,37 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
   return { tensor, rows, cols };
 }
 
+/** A target outside [0, 1]: its row, column and value. */
+export interface OutsideUnit {
+  row: number;
+  col: number;
+  value: number;
+}
+
+/** The first value of `rows` (in backend memory, finite) outside [0, 1], or null. One pass in JavaScript over the targets, when they are checked. */
+function firstOutsideUnit<T extends Tensor>(k: Kernels<T>, rows: ResidentRows<T>): OutsideUnit | null {
+  const values = k.view(rows.tensor);
+  const n = rows.rows * rows.cols;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v < 0 || v > 1) return { row: Math.floor(i / rows.cols), col: i % rows.cols, value: v };
+  }
+  return null;
+}
+
+/**
+ * Refuses targets a loss cannot take: cross-entropy (softmax) and binary cross-entropy compare the
+ * outputs with probabilities, in [0, 1] as PyTorch documents them for CrossEntropyLoss (class
+ * probabilities) and BCELoss; outside it the loss has no lower bound (it reached −439 and fell on).
+ */
+export function checkTargetsFor(loss: Loss, outside: OutsideUnit | null): void {
+  if (outside === null || loss === 'mse') return;
+  throw new GradscopeError(
+    'INVALID_TARGET',
+    `targets: row ${outside.row}, column ${outside.col} is ${outside.value}, outside [0, 1]: the ${loss} loss takes probabilities as targets (mse takes any value)`,
+  );
+}
+
 /**
  * x and y checked and written straight into `net`'s input and targets buffers (grown to hold
  * them) instead of a dataset of their own: for a train() call whose rows are one batch in their
@@ -164,5 +202,7 @@ export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Row
   const targets = checkRows(y, net.outputSize, 'targets');
   checkPairs(inputs, targets);
   targets.writeInto(k, net.targets);
+  const resident = { tensor: net.targets, rows: targets.rows, cols: targets.cols };
+  checkTargetsFor(net.loss, firstOutsideUnit(k, resident));
   return { inputs: { tensor: net.input, rows: inputs.rows, cols: inputs.cols }, targets: { tensor: net.targets, rows: targets.rows, cols: targets.cols } };
 }

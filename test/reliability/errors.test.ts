@@ -48,8 +48,28 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['train: maxHalvings −1', 'INVALID_OPTION', /maxHalvings/, (n) => n.train(X, Y, { onNonFinite: 'halve', maxHalvings: -1 })],
     ['train: bad validation', 'SHAPE_MISMATCH', /row 0 has 1 values/, (n) => n.train(X, Y, { validation: { x: [[1]], y: [[1, 0]] } })],
     ['train: NaN target', 'NON_FINITE_INPUT', /targets: row 3, column 0/, (n) => n.train(X, [...Y.slice(0, 3), [NaN, 1]])],
+    ['train: target −1 (cross-entropy)', 'INVALID_TARGET', /^targets: row 0, column 0 is -1, outside \[0, 1\]: the cross-entropy loss takes probabilities as targets/, (n) => n.train(X, [[-1, 2], ...Y.slice(1)])],
+    ['train: one batch in order, target 2', 'INVALID_TARGET', /^targets: row 1, column 1 is 2, outside \[0, 1\]/, (n) => n.train(X, [Y[0], [0, 2], ...Y.slice(2)], { batchSize: 4, shuffle: false })],
+    ['train: validation target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]/, (n) => n.train(X, Y, { validation: { x: X, y: [[1.5, 0], ...Y.slice(1)] } })],
+    ['evaluate: target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]: the cross-entropy loss/, (n) => n.evaluate(X, [[1.5, 0], ...Y.slice(1)])],
+    ['gradients: target −0.5', 'INVALID_TARGET', /^targets: row 3, column 1 is -0\.5, outside \[0, 1\]/, (n) => n.gradients(X, [...Y.slice(0, 3), [0, -0.5]])],
+    ['train(dataset): target 2', 'INVALID_TARGET', /^targets: row 2, column 0 is 2, outside \[0, 1\]/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [2, 0], Y[3]]))],
     ['train: with optimiser, bad lr', 'INVALID_OPTION', /learningRate/, (n, sgd) => n.train(X, Y, { optimizer: sgd, learningRate: Infinity })],
   ];
+
+  it('binary cross-entropy refuses targets outside [0, 1]; mse takes them; a dataset is checked once, when it is used with such a loss', async () => {
+    const bce = await createNetwork({ sizes: [3, 4, 2], output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1, backend: kernels });
+    const before = stateHash(bce);
+    const wide = [[2, 0], ...Y.slice(1)];
+    await expectError(() => bce.train(X, wide), 'INVALID_TARGET', /^targets: row 0, column 0 is 2, outside \[0, 1\]: the binary-cross-entropy loss takes probabilities/);
+    expect(stateHash(bce)).toBe(before);
+    const mse = await createNetwork({ sizes: [3, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: kernels });
+    const data = mse.dataset(X, wide);
+    expect(Number.isFinite(mse.train(data).epochs[0].loss)).toBe(true);
+    expect(data.targetOutsideUnit).toEqual({ row: 0, col: 0, value: 2 });
+    bce.dispose();
+    mse.dispose();
+  });
 
   it.each(cases)('%s → %s, nothing changed', async (_name, code, where, call) => {
     const { net, sgd } = await trained();
