@@ -10,6 +10,7 @@
  * The default 'wasm' instance is counted the same way: when its last network is disposed nothing
  * here holds it, so its linear memory (which WebAssembly never shrinks) can be collected.
  */
+import { keysOf } from './checks.js';
 import { invalidOption } from './errors.js';
 import type { Kernels } from './kernels.js';
 import { MODEL, type ModelOwner } from './model.js';
@@ -76,6 +77,9 @@ const sharedWasm = new CountedKernels<WasmKernels>(() => createWasmKernels(), ()
 const sharedThreads = new Map<number, CountedKernels<ThreadedWasmKernels>>();
 
 /** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
+/** The keys of BackendOptions, for the calls that take them (createNetwork, createDataset, loadModel…) to refuse a misspelt one. */
+export const BACKEND_OPTIONS = keysOf<BackendOptions>({ backend: true, threads: true });
+
 export async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
   const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
   const choice = options.backend;

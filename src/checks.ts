@@ -5,6 +5,7 @@
  */
 import { describeValue, invalidOption, quoted } from './errors.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
+import { didYouMean } from './suggest.js';
 
 /** Largest layer width accepted (keeps a typo from asking for gigabytes). */
 export const MAX_UNITS = 1 << 20;
@@ -26,9 +27,19 @@ export function checkActivation(value: unknown, where: string): OutputActivation
   return checkChoice(value, OUTPUT_ACTIVATIONS, where);
 }
 
-/** Refuses a key of `value` not in `known` (a typo would otherwise be dropped silently), naming it and the known ones. */
+/** Refuses a key of `value` not in `known` (a typo would otherwise be dropped silently), naming it, the nearest known one if close, and the known ones. */
 export function checkKnownKeys(value: object, known: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw invalidOption(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
+    if (!known.includes(key)) throw invalidOption(`${where}: unknown option ${optionName(key)}${didYouMean(key, known, optionName)} (known: ${known.join(', ')})`);
   }
+}
+
+/** An option's name in quotes, a long one cut (a key is the caller's, of any length). */
+function optionName(key: string): string {
+  return `'${key.length > 40 ? `${key.slice(0, 40)}…` : key}'`;
+}
+
+/** The keys of an options type, listed once: a key added to the type and not here fails to compile. */
+export function keysOf<T>(keys: Record<keyof T, true>): readonly string[] {
+  return Object.keys(keys);
 }

@@ -2,7 +2,8 @@
  * createDataset: a data set uploaded once into the memory of the backend networks train on, so that
  * repeated train(), evaluate() and gradients() calls copy and check nothing.
  */
-import { acquireBackend, type BackendOptions } from '../backend.js';
+import { acquireBackend, BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
+import { checkKnownKeys } from '../checks.js';
 import type { Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { uploadDataset, type Dataset } from '../training/dataset.js';
@@ -16,6 +17,7 @@ import { uploadDataset, type Dataset } from '../training/dataset.js';
  */
 export async function createDataset(x: Rows, y: Rows, options: BackendOptions = {}): Promise<Dataset> {
   const sizes = { inputSize: columnsOf(x, 'inputs'), targetSize: columnsOf(y, 'targets') };
+  if (typeof options === 'object' && options !== null) checkKnownKeys(options, BACKEND_OPTIONS, 'createDataset');
   const { kernels, release } = await acquireBackend(options);
   try {
     return uploadDataset(kernels, x, y, sizes, release);

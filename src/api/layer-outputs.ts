@@ -3,6 +3,7 @@
  * diagram colours its units by (TensorFlow Playground's neuron heatmaps), and where they are kept
  * between calls (`into`), so a page redrawing them on every frame allocates no new arrays.
  */
+import { checkKnownKeys } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
 
@@ -45,6 +46,7 @@ export interface LayerOutputsOptions {
  */
 export function layerOutputsFor(rows: number, widths: readonly number[], precision: 'f32' | 'f64', options: LayerOutputsOptions | undefined): LayerOutputs {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalidOption('layerOutputs: options must be an object');
+  if (options !== undefined) checkKnownKeys(options, ['into'], 'layerOutputs');
   const Float = precision === 'f64' ? Float64Array : Float32Array;
   const into = options?.into;
   if (into === undefined) return { rows, layers: widths.map((units) => ({ units, values: new Float(rows * units) })) };

@@ -5,7 +5,8 @@
  * optimisers and the training loop reach the engine's Trainable contract through `net[MODEL]`, and
  * the tools written for dense chains its dense Model through denseModelOf (src/model.ts).
  */
-import { networkOn, type BackendOptions } from '../backend.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
+import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { rowCount, toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Rng } from '../init/rng.js';
@@ -320,6 +321,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return run(data);
       if (validation instanceof Dataset) return run(data, this.targetsOf(validation));
+      if (typeof validation === 'object' && validation !== null) checkKnownKeys(validation, ['x', 'y'], 'train: validation');
       return this.withRows(validation.x, validation.y, (held) => run(data, held));
     });
   }
@@ -388,12 +390,19 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   trace: Trace | undefined;
 }
 
+/** The options createNetwork takes: the architecture's (NetworkOptions) and the backend's. */
+const CREATE_NETWORK_OPTIONS = [
+  ...keysOf<NetworkOptions>({ sizes: true, inputs: true, layers: true, activation: true, output: true, loss: true, init: true, biasInit: true, seed: true }),
+  ...BACKEND_OPTIONS,
+];
+
 /**
  * A new network. `backend` picks the kernels ('wasm' by default); `threads: n` runs the wasm
  * backend's large products on n threads, on kernels shared by every network of the same n and
  * closed when the last of them is disposed (src/backend.ts).
  */
 export async function createNetwork(options: NetworkOptions & BackendOptions): Promise<Network> {
+  if (typeof options === 'object' && options !== null) checkKnownKeys(options, CREATE_NETWORK_OPTIONS, 'createNetwork');
   const { config } = resolveNetwork(options);
   return networkOn(options, (kernels) => new Network(kernels, config));
 }

@@ -17,7 +17,7 @@ import { studyRemediesCommand } from './commands/study-remedies.js';
 import { studyTrainableDepthCommand } from './commands/study-trainable-depth.js';
 import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
-import { editDistance } from './suggest.js';
+import { editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
 import { gradscopeVersion } from './version.js';
 

@@ -8,7 +8,7 @@ import { GradscopeError } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { FILE_LIMITS } from '../io/files.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../suggest.js';
 import type { Terminal } from './terminal.js';
 
 export interface Command {

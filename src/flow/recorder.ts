@@ -3,6 +3,7 @@
  * batch; weights not yet updated) and afterStep (weights updated) on traced steps only. A dense
  * network's trace is recorded by dense-recorder.ts, a block network's by block-recorder.ts.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { MODEL, type Model, type ModelOwner } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
@@ -31,6 +32,7 @@ export interface TraceOptions {
 
 export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trace: expected an object such as { every: 10 }');
+  checkKnownKeys(options, keysOf<TraceOptions>({ every: true, refreshEvery: true, histogramSteps: true, gradientNoise: true }), 'trace');
   const { every = 1, histogramSteps = [1], gradientNoise = false } = options as TraceOptions;
   const refreshEvery = (options as TraceOptions).refreshEvery ?? (Number.isInteger(every) && every >= 1 ? Math.max(1, Math.round(REFRESH_STEPS / every)) : 1);
   for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) {

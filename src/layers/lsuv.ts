@@ -10,7 +10,8 @@
  * training step sees; the authors' code runs the model in eval mode), and dense layers inside
  * residual branches are rescaled too, in the order a forward pass reaches them.
  */
-import { GradscopeError, invalidOption } from '../errors.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
+import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack } from './layer.js';
@@ -72,7 +73,8 @@ export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarge
 
 /** The options with their defaults, checked (INVALID_OPTION). */
 export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
-  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${JSON.stringify(options)}`);
+  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${describeValue(options)}`);
+  checkKnownKeys(options, keysOf<LsuvOptions>({ tolerance: true, maxIterations: true }), 'lsuv');
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${tolerance}`);

@@ -11,6 +11,7 @@
  * to f32 on wasm), and added by the axpy kernel from a scratch tensor. Everything is allocated by
  * the constructor for the gradients it is given: `add` allocates nothing.
  */
+import { checkKnownKeys } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Tensor } from '../kernels.js';
@@ -30,6 +31,7 @@ export interface AnnealedGradientNoiseOptions {
 /** Checks options; returns them with defaults filled in. */
 export function checkGradientNoiseOption(options: unknown): Required<AnnealedGradientNoiseOptions> {
   if (typeof options !== 'object' || options === null) throw invalidOption(`gradientNoise: expected { eta, gamma? }, got ${describeValue(options)}`);
+  checkKnownKeys(options, ['eta', 'gamma', 'seed'], 'gradientNoise');
   const { eta, gamma = GRADIENT_NOISE_GAMMA, seed = 1 } = options as Record<string, unknown>;
   if (typeof eta !== 'number' || !(eta >= 0) || !Number.isFinite(eta)) throw invalidOption(`gradientNoise.eta: expected a finite number ≥ 0, got ${describeValue(eta)}`);
   if (typeof gamma !== 'number' || !(gamma >= 0) || !Number.isFinite(gamma)) throw invalidOption(`gradientNoise.gamma: expected a finite number ≥ 0, got ${describeValue(gamma)}`);

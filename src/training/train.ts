@@ -2,6 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import type { ResidentRows, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption } from '../errors.js';
@@ -111,6 +112,27 @@ export interface TrainOptions {
   };
 }
 
+/** Every key of TrainOptions: train() refuses any other (a misspelt option would be ignored). */
+export const TRAIN_OPTIONS = keysOf<TrainOptions>({
+  epochs: true,
+  batchSize: true,
+  learningRate: true,
+  momentum: true,
+  weightDecay: true,
+  shuffle: true,
+  optimizer: true,
+  clipNorm: true,
+  maxSeconds: true,
+  validation: true,
+  onBatch: true,
+  onEpoch: true,
+  onNonFinite: true,
+  maxHalvings: true,
+  trace: true,
+  lsuv: true,
+  gradientNoise: true,
+});
+
 /** What Network.train() returns. */
 export interface TrainResult {
   /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
@@ -178,6 +200,7 @@ export function runTraining(
   onTrace: (trace: Trace) => void,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
+  checkKnownKeys(options, TRAIN_OPTIONS, 'train');
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = Math.min(requestedBatch, x.rows);

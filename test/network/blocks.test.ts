@@ -64,11 +64,11 @@ describe('createNetwork with layer specs', () => {
   it('refuses a key a spec does not take (a typo would change the model silently) and an entry that is not a layer, naming it', async () => {
     const out = { type: 'dense', units: 2, activation: 'softmax' } as const;
     const typos: [unknown[], RegExp][] = [
-      [[{ type: 'residual', gat: 'rezero', layers: [{ type: 'dense', units: 4 }] }, out], /^layers\[0\]: unknown option 'gat' \(known: type, gate, layers\)$/],
+      [[{ type: 'residual', gat: 'rezero', layers: [{ type: 'dense', units: 4 }] }, out], /^layers\[0\]: unknown option 'gat'; did you mean 'gate'\? \(known: type, gate, layers\)$/],
       [[{ type: 'dense', units: 4, activaton: 'relu' }, { type: 'batch-norm' }, out], /^layers\[0\]: unknown option 'activaton'/],
       [[{ type: 'batch-norm', momentum: 0.2 }, out], /^layers\[0\]: unknown option 'momentum' \(known: type\)$/],
       [[{ type: 'residual', layers: [{ type: 'layer-norm', units: 4 }] }, out], /^layers\[0\]\.layers\[0\]: unknown option 'units'/],
-      [[{ units: 4, activaton: 'relu' }, { units: 2 }], /^layers\[0\]: unknown option 'activaton' \(known: units, activation\)$/],
+      [[{ units: 4, activaton: 'relu' }, { units: 2 }], /^layers\[0\]: unknown option 'activaton'; did you mean 'activation'\? \(known: units, activation\)$/],
       [[null, out], /^layers\[0\]: expected a layer, \{ type, … \} or \{ units, activation\? \}, got null$/],
       [['dense'], /^layers\[0\]: expected a layer, .*got the string "dense"$/],
     ];

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/errors.js';
 import { createNetwork, Network } from '../../src/api/network.js';
+import { createDataset } from '../../src/api/dataset.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -54,8 +55,22 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['evaluate: target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]: the cross-entropy loss/, (n) => n.evaluate(X, [[1.5, 0], ...Y.slice(1)])],
     ['gradients: target −0.5', 'INVALID_TARGET', /^targets: row 3, column 1 is -0\.5, outside \[0, 1\]/, (n) => n.gradients(X, [...Y.slice(0, 3), [0, -0.5]])],
     ['train(dataset): target 2', 'INVALID_TARGET', /^targets: row 2, column 0 is 2, outside \[0, 1\]/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [2, 0], Y[3]]))],
+    ['train: misspelt learningRate', 'INVALID_OPTION', /^train: unknown option 'learningrate'; did you mean 'learningRate'\? \(known: epochs, batchSize, learningRate/, (n) => n.train(X, Y, { learningrate: 0.1 } as never)],
+    ['train: epoch for epochs', 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/, (n) => n.train(X, Y, { epoch: 3 } as never)],
+    ['train: validation with inputs', 'INVALID_OPTION', /^train: validation: unknown option 'inputs' \(known: x, y\)$/, (n) => n.train(X, Y, { validation: { x: X, y: Y, inputs: X } as never })],
+    ['train: trace evry', 'INVALID_OPTION', /^trace: unknown option 'evry'; did you mean 'every'\?/, (n) => n.train(X, Y, { trace: { evry: 5 } as never })],
+    ['train: gradientNoise gama', 'INVALID_OPTION', /^gradientNoise: unknown option 'gama'; did you mean 'gamma'\?/, (n) => n.train(X, Y, { gradientNoise: { eta: 0.1, gama: 0.5 } as never })],
+    ['layerOutputs: int', 'INVALID_OPTION', /^layerOutputs: unknown option 'int'; did you mean 'into'\?/, (n) => n.layerOutputs(X, { int: 1 } as never)],
     ['train: with optimiser, bad lr', 'INVALID_OPTION', /learningRate/, (n, sgd) => n.train(X, Y, { optimizer: sgd, learningRate: Infinity })],
   ];
+
+  it('createNetwork, createDataset and initLsuv refuse a misspelt option, naming the nearest known one', async () => {
+    await expectError(() => createNetwork({ sizes: [2, 3, 2], activaton: 'relu', backend: kernels } as never), 'INVALID_OPTION', /^createNetwork: unknown option 'activaton'; did you mean 'activation'\? \(known: sizes, inputs, layers, activation, output, loss, init, biasInit, seed, backend, threads\)$/);
+    await expectError(() => createDataset(X, Y, { thread: 2 } as never), 'INVALID_OPTION', /^createDataset: unknown option 'thread'; did you mean 'threads'\?/);
+    const lsuv = await createNetwork({ sizes: [3, 4, 2], init: 'lsuv', seed: 1, backend: kernels });
+    await expectError(() => lsuv.initLsuv(X, { tolerence: 0.1 } as never), 'INVALID_OPTION', /^lsuv: unknown option 'tolerence'; did you mean 'tolerance'\?/);
+    lsuv.dispose();
+  });
 
   it('binary cross-entropy refuses targets outside [0, 1]; mse takes them; a dataset is checked once, when it is used with such a loss', async () => {
     const bce = await createNetwork({ sizes: [3, 4, 2], output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1, backend: kernels });
