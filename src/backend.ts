@@ -11,7 +11,7 @@
  * here holds it, so its linear memory (which WebAssembly never shrinks) can be collected.
  */
 import { keysOf } from './checks.js';
-import { invalidOption } from './errors.js';
+import { invalidOption, shown } from './errors.js';
 import type { Kernels } from './kernels.js';
 import { MODEL, type ModelOwner } from './model.js';
 import { createRefKernels } from './ref/ref-kernels.js';
@@ -87,7 +87,7 @@ export async function acquireBackend(options: BackendOptions): Promise<{ kernels
     if (choice === undefined || choice === 'wasm') return sharedWasm.acquire();
     if (choice === 'ref') return { kernels: createRefKernels(), release: () => {} };
     if (typeof choice === 'object' && choice !== null && typeof choice.denseForward === 'function') return { kernels: choice, release: () => {} };
-    throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${JSON.stringify(choice)}`);
+    throw invalidOption(`backend: expected 'wasm', 'ref' or a Kernels object, got ${shown(choice)}`);
   }
   if (choice !== undefined && choice !== 'wasm') {
     throw invalidOption(

@@ -45,9 +45,44 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** A name as messages print it: a string in quotes as written, anything else described (never JSON.stringify'd whole). */
+/** A name as messages print it: a string in quotes as written (cut as `shown` cuts it), anything else described. */
 export function quoted(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+  return typeof value === 'string' ? shown(value) : describeValue(value);
+}
+
+/** The most characters `shown` gives a value. */
+export const SHOWN_CHARACTERS = 80;
+
+/**
+ * A value as an error message shows it ("got …"), whatever the caller passed: as JSON would write
+ * it for strings, numbers and small plain arrays and objects (but NaN and ±Infinity by name), an
+ * instance by its class ('a Network', 'a Float32Array'), and never more than SHOWN_CHARACTERS (cut
+ * with …): a network passed where options go must not put megabytes into a message. Walks at most
+ * a few levels and entries, so it is cheap on anything.
+ */
+export function shown(value: unknown): string {
+  const text = render(value, 3);
+  return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 1)}…` : text;
+}
+
+/** Entries of an array or object that `shown` writes before '…'. */
+const SHOWN_ENTRIES = 8;
+
+function render(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > SHOWN_CHARACTERS ? value.slice(0, SHOWN_CHARACTERS) : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value !== 'object' || value === null) return String(value);
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return describeValue(value);
+  if (depth === 0) return Array.isArray(value) ? '[…]' : '{…}';
+  if (Array.isArray(value)) {
+    const items = Array.from(value.slice(0, SHOWN_ENTRIES), (item) => render(item, depth - 1));
+    return `[${items.join(',')}${value.length > SHOWN_ENTRIES ? ',…' : ''}]`;
+  }
+  const keys = Object.keys(value);
+  const entries = keys.slice(0, SHOWN_ENTRIES).map((key) => `${JSON.stringify(key)}:${render((value as Record<string, unknown>)[key], depth - 1)}`);
+  return `{${entries.join(',')}${keys.length > SHOWN_ENTRIES ? ',…' : ''}}`;
 }
 
 /** A file-system failure (missing file, no permission, disk full…) on `path`: IO_ERROR, naming the file and the system's reason. */

@@ -8,7 +8,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { rowCount, toMatrix, type Rows } from '../data/matrix.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
@@ -377,7 +377,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /** A network from gradscope's JSON model format (an object or its text). */
   static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
     if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${JSON.stringify(options.seed)}`);
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${shown(options.seed)}`);
     return networkOfData(readModelJSON(json), options);
   }
 

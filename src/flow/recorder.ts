@@ -4,7 +4,7 @@
  * network's trace is recorded by dense-recorder.ts, a block network's by block-recorder.ts.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { MODEL, type Model, type ModelOwner } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
 import { DenseRecorder } from './dense-recorder.js';
@@ -37,13 +37,13 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
   const refreshEvery = (options as TraceOptions).refreshEvery ?? (Number.isInteger(every) && every >= 1 ? Math.max(1, Math.round(REFRESH_STEPS / every)) : 1);
   for (const [name, value] of [['trace.every', every], ['trace.refreshEvery', refreshEvery]] as const) {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw invalidOption(`${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+      throw invalidOption(`${name}: expected a whole number ≥ 1, got ${shown(value)}`);
     }
   }
   if (!Array.isArray(histogramSteps) || histogramSteps.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 1)) {
-    throw invalidOption(`trace.histogramSteps: expected an array of step numbers ≥ 1, got ${JSON.stringify(histogramSteps)}`);
+    throw invalidOption(`trace.histogramSteps: expected an array of step numbers ≥ 1, got ${shown(histogramSteps)}`);
   }
-  if (typeof gradientNoise !== 'boolean') throw invalidOption(`trace.gradientNoise: expected true or false, got ${JSON.stringify(gradientNoise)}`);
+  if (typeof gradientNoise !== 'boolean') throw invalidOption(`trace.gradientNoise: expected true or false, got ${shown(gradientNoise)}`);
   return { every, refreshEvery, histogramSteps, gradientNoise };
 }
 

@@ -3,7 +3,7 @@
  * Float64Array per metric, `[record][layer]` row-major. Written by the recorder during training
  * (recorder.ts), read by diagnose(), the reports and the user (`net.trace`).
  */
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, shown } from '../errors.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
@@ -352,7 +352,7 @@ export class Trace {
     const t = json as Partial<TraceJSON> | null;
     if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
     const version: unknown = t.version;
-    if (version !== 2 && version !== 3) throw bad(`version ${JSON.stringify(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
+    if (version !== 2 && version !== 3) throw bad(`version ${shown(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
     if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object') {
       throw bad('missing sizes, activations, steps or metrics');
     }

@@ -2,7 +2,7 @@
  * Weight and bias initialisers. Values are drawn in float64 from the seeded Rng and rounded to
  * float32, so every backend starts from bit-identical weights.
  */
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import type { Rng } from './rng.js';
 
@@ -180,7 +180,7 @@ export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] =
     if (typeof connections === 'number' && Number.isInteger(connections) && connections >= 1) return { name: 'sparse', connections };
     throw invalidOption(`init: { name: 'sparse' } needs connections, a whole number ≥ 1, got ${String(connections)}`);
   }
-  throw invalidOption(`init: expected one of ${[...WEIGHT_INITS, ...alsoAccepted].join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${JSON.stringify(init)}`);
+  throw invalidOption(`init: expected one of ${[...WEIGHT_INITS, ...alsoAccepted].join(', ')}, { name: 'normal', std } or { name: 'sparse', connections? }, got ${shown(init)}`);
 }
 
 export function checkBiasInit(init: unknown): BiasInit {
@@ -196,5 +196,5 @@ export function checkBiasInit(init: unknown): BiasInit {
       throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws must fit in float32), got ${std}`);
     }
   }
-  throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${JSON.stringify(init)}`);
+  throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${shown(init)}`);
 }

@@ -13,6 +13,7 @@
  * tensors; either way every tensor the specs imply must be there with its shape and dtype, and
  * none left over.
  */
+import { shown } from '../errors.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import type { Loss } from '../kernels.js';
@@ -72,7 +73,7 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const file = parseSafetensors(bytes);
   const { metadata } = file;
   if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION) && !isBlockFile(metadata)) {
-    throw badModel('__metadata__.version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_FILE_VERSION}, got ${JSON.stringify(metadata.version)}`);
+    throw badModel('__metadata__.version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_FILE_VERSION}, got ${shown(metadata.version)}`);
   }
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
   const { architecture, names } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);

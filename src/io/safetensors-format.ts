@@ -13,7 +13,7 @@
  * them (safetensors/src/tensor.rs, Metadata's Deserialize, "any order"). Reading checks the layout the format requires: offsets inside the buffer, byte counts
  * that match shape × dtype, tensors that tile the buffer with no overlap and no hole.
  */
-import { describeValue, quoted } from '../errors.js';
+import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, checkFinite } from './model-data.js';
 
 /** The safetensors reference implementation refuses larger headers; so do we. */
@@ -129,7 +129,7 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
     throw badModel(`${name}.dtype`, `${quoted(dtype)} is not supported (use ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
-  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${describeValue(shape)}`);
+  if (!Array.isArray(shape) || !shape.every(isIndex)) throw badModel(`${name}.shape`, `expected an array of non-negative integers, got ${shown(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
     throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
   }

@@ -15,6 +15,7 @@
  * which the shapes chain; an ambiguous file is refused, saying why. Metadata another tool wrote
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
+import { shown } from '../errors.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
@@ -210,7 +211,7 @@ function readArchitecture(
     notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
     ours = {};
   } else if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION)) {
-    throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${JSON.stringify(metadata.version)}`);
+    throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${shown(metadata.version)}`);
   }
   let activations: OutputActivation[];
   if (ours.activations !== undefined) {

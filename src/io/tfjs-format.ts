@@ -5,7 +5,7 @@
  */
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
-import { describeValue, quoted } from '../errors.js';
+import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, checkFinite } from './model-data.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */
@@ -169,7 +169,7 @@ function readWeightSpecs(json: Record<string, unknown>): WeightSpec[] {
     }
     const shape = spec.shape;
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${describeValue(shape)}`);
+      throw badModel(`${where} (${spec.name}).shape`, `expected non-negative integers, got ${shown(shape)}`);
     }
     // BigInt: a hostile shape's product must neither round nor print as 4e+24.
     const size = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);

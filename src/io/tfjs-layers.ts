@@ -15,7 +15,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
-import { describeValue, quoted } from '../errors.js';
+import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
@@ -179,7 +179,7 @@ function inputWidth(c: Record<string, unknown>, where: string): number | undefin
   const shape = c.batch_input_shape ?? c.batch_shape;
   if (shape === undefined) return undefined;
   if (!Array.isArray(shape) || shape.length !== 2 || typeof shape[1] !== 'number') {
-    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${describeValue(shape)}`);
+    throw badModel(`${where}.batch_input_shape`, `expected [null, features], got ${shown(shape)}`);
   }
   return shape[1];
 }

@@ -2,7 +2,7 @@
  * The layer specs of issue 13's API (`layers: [{ type: 'dense', units, activation }, …]`), checked
  * and normalised, with the paths of bad entries in their errors (`layers[2].layers[0].units`).
  */
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
 import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
 
@@ -112,7 +112,7 @@ export function activationOf(spec: CheckedSpec): OutputActivation | undefined {
 }
 
 function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[] {
-  if (!Array.isArray(specs) || specs.length === 0) throw invalidOption(`${where}: expected a non-empty array of layer specs, got ${JSON.stringify(specs)}`);
+  if (!Array.isArray(specs) || specs.length === 0) throw invalidOption(`${where}: expected a non-empty array of layer specs, got ${shown(specs)}`);
   const checked: CheckedSpec[] = [];
   let width = inputs;
   specs.forEach((spec, i) => {
@@ -134,7 +134,7 @@ const SPEC_KEYS: Record<LayerType, readonly string[]> = {
 };
 
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
-  if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${JSON.stringify(spec)}`);
+  if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${shown(spec)}`);
   const s = spec as Record<string, unknown>;
   const type = checkChoice(s.type, LAYER_TYPES, `${where}.type`);
   checkKnownKeys(s, SPEC_KEYS[type], where);

@@ -9,7 +9,7 @@
  * (block-model-check.ts). Networks of dense layers
  * only keep writing version 1 (model-file.ts), and read either. Reading checks every field and names the first bad one.
  */
-import { describeValue, GradscopeError } from '../errors.js';
+import { GradscopeError, shown } from '../errors.js';
 import type { Loss } from '../kernels.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
@@ -60,14 +60,14 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
   const record = given as Record<string, unknown>;
   const known = new Set(layout.map((slot) => slot.name));
   const extra = Object.keys(record).find((name) => !known.has(name));
-  if (extra !== undefined) throw bad(`model.tensors[${JSON.stringify(extra)}]`, 'not a tensor of these layers');
+  if (extra !== undefined) throw bad(`model.tensors[${shown(extra)}]`, 'not a tensor of these layers');
   const tensors = layout.map((slot): BlockTensor => {
     const where = `model.tensors[${JSON.stringify(slot.name)}]`;
     const t = record[slot.name];
     if (typeof t !== 'object' || t === null) throw bad(where, `missing (the layers have a tensor of shape [${slot.shape.join(', ')}] here)`);
     const { shape, values } = t as Record<string, unknown>;
     if (!Array.isArray(shape) || String(shape) !== String(slot.shape) || shape.length !== slot.shape.length) {
-      throw bad(`${where}.shape`, `expected [${slot.shape.join(', ')}], got ${describeValue(shape)}`);
+      throw bad(`${where}.shape`, `expected [${slot.shape.join(', ')}], got ${shown(shape)}`);
     }
     // The length before reading: a short array must not buy a large allocation, nor a long one be cut.
     const length = elementsOf(slot.shape);

@@ -4,7 +4,7 @@
  * `init: 'lsuv'` starts from orthonormal weights and zero biases and waits for it (awaitingLsuv):
  * train() refuses it until then.
  */
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { checkLsuvOptions, lsuvRescale, type LsuvLayerReport, type LsuvOptions, type LsuvTarget } from '../layers/lsuv.js';
 import type { RowEngine } from './rows.js';
@@ -31,7 +31,7 @@ export function checkLsuvTrainOption(value: unknown, engine: LsuvEngine): Requir
     return undefined;
   }
   if (value === true) return checkLsuvOptions({});
-  if (typeof value !== 'object' || value === null) throw invalidOption(`lsuv: expected true, false or { tolerance?, maxIterations? }, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null) throw invalidOption(`lsuv: expected true, false or { tolerance?, maxIterations? }, got ${shown(value)}`);
   return checkLsuvOptions(value as LsuvOptions);
 }
 

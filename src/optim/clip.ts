@@ -3,7 +3,7 @@
  * ‖∇C‖ over every parameter (weights, biases, norms' scales and shifts, ReZero's α) exceeds maxNorm, all gradients are scaled by maxNorm/(‖∇C‖ + 1e-6).
  * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
  */
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { MODEL, type ModelOwner, type Trainable } from '../model.js';
 
 /** PyTorch's guard against dividing by a zero norm. */
@@ -12,7 +12,7 @@ const NORM_EPSILON = 1e-6;
 export function checkClipNorm(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw invalidOption(`clipNorm: expected a finite number > 0, got ${JSON.stringify(value)}`);
+    throw invalidOption(`clipNorm: expected a finite number > 0, got ${shown(value)}`);
   }
   return value;
 }

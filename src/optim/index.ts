@@ -3,8 +3,8 @@
  * `{ optimizer: { name: 'adam', beta2: 0.99 } }` works, and the CLI and studies can list them.
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
-import { invalidOption } from '../errors.js';
-import type { ModelOwner } from '../model.js';
+import { invalidOption, shown } from '../errors.js';
+import { MODEL, type ModelOwner } from '../model.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
@@ -78,7 +78,7 @@ export function optimizerNames(): string[] {
 
 export function findOptimizer(name: string): OptimizerDefinition {
   const definition = OPTIMIZERS.find((d) => d.name === name);
-  if (!definition) throw invalidOption(`optimizer: unknown optimiser ${JSON.stringify(name)} (known: ${optimizerNames().join(', ')})`);
+  if (!definition) throw invalidOption(`optimizer: unknown optimiser ${shown(name)} (known: ${optimizerNames().join(', ')})`);
   return definition;
 }
 
@@ -87,7 +87,7 @@ export function createOptimizer(net: ModelOwner, spec: OptimizerSpec): Optimizer
   if (typeof spec === 'string') return findOptimizer(spec).create(net, {});
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.name !== 'string') {
     throw invalidOption(
-      `optimizer: expected a name, { name, ...options } or an Optimizer; ${JSON.stringify(spec)} has no name and is missing step()`,
+      `optimizer: expected a name, { name, ...options } or an Optimizer; ${shown(spec)} has no name and is missing step()${MODEL in Object(spec) ? ' (a network: createOptimizer takes the network first, then the spec)' : ''}`,
     );
   }
   const { name, ...options } = spec;

@@ -4,12 +4,12 @@
  * All checks run in constructors, before the optimiser allocates or touches the network.
  */
 import { checkKnownKeys as checkOptionKeys } from '../checks.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 
 /** Throws INVALID_OPTION for the first key of `options` that is not in `known`. */
 export function checkKnownKeys(options: object, known: readonly string[], optimizer: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption(`${optimizer}: options must be an object, got ${JSON.stringify(options)}`);
+    throw invalidOption(`${optimizer}: options must be an object, got ${shown(options)}`);
   }
   checkOptionKeys(options, ['name', ...known], optimizer);
 }
@@ -42,13 +42,13 @@ export function checkNumber(value: unknown, where: string, range: Range, fallbac
     (!range.integer || Number.isInteger(value)) &&
     (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
-  if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${JSON.stringify(value)}`);
+  if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
   return value as number;
 }
 
 export function checkBoolean(value: unknown, where: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(`${where}: expected true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw invalidOption(`${where}: expected true or false, got ${shown(value)}`);
   return value;
 }
 
@@ -59,7 +59,7 @@ export function checkBoolean(value: unknown, where: string, fallback: boolean): 
 export function checkLayerRates(value: unknown, depth: number, optimizer: string): Float64Array {
   if (value === undefined) return new Float64Array(depth).fill(1);
   if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
-    throw invalidOption(`${optimizer}: layerRates: expected an array of ${depth} numbers (one per weight layer), got ${JSON.stringify(value)}`);
+    throw invalidOption(`${optimizer}: layerRates: expected an array of ${depth} numbers (one per weight layer), got ${shown(value)}`);
   }
   const rates = value as ArrayLike<unknown>;
   if (rates.length !== depth) {

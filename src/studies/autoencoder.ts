@@ -9,7 +9,7 @@
 import type { BackendChoice } from '../backend.js';
 import { loadMnist, MNIST_PIXELS } from '../data/mnist.js';
 import type { Matrix } from '../data/matrix.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
 import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
@@ -153,11 +153,11 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
     throw invalidOption(`autoencoder sizes: must start and end with ${MNIST_PIXELS} (the pixels), got [${sizes.join(', ')}]`);
   }
   const loss = options.loss ?? 'binary-cross-entropy';
-  if (loss !== 'mse' && loss !== 'binary-cross-entropy') throw invalidOption(`autoencoder loss: expected mse or binary-cross-entropy, got ${JSON.stringify(loss)}`);
+  if (loss !== 'mse' && loss !== 'binary-cross-entropy') throw invalidOption(`autoencoder loss: expected mse or binary-cross-entropy, got ${shown(loss)}`);
   const positive = (value: number | undefined, fallback: number, name: string, integer: boolean) => {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-      throw invalidOption(`autoencoder ${name}: expected a ${integer ? 'whole number' : 'number'} > 0, got ${JSON.stringify(value)}`);
+      throw invalidOption(`autoencoder ${name}: expected a ${integer ? 'whole number' : 'number'} > 0, got ${shown(value)}`);
     }
     return v;
   };

@@ -10,7 +10,7 @@
  * reported to show whether the rate is what stops it, never used to pick one.
  */
 import type { BackendChoice } from '../backend.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import {
   ACCURACY_GOAL,
   checkWhole,
@@ -176,7 +176,7 @@ function wholeList(values: readonly number[], name: string, min: number): number
 function learningRateList(values: readonly number[]): number[] {
   if (!Array.isArray(values)) throw invalidOption('learningRates: expected a list of numbers > 0');
   values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidOption(`learningRates[${i}]: expected a number > 0, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidOption(`learningRates[${i}]: expected a number > 0, got ${shown(v)}`);
   });
   return [...new Set(values)].sort((a, b) => a - b);
 }
@@ -256,7 +256,7 @@ export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${JSON.stringify(seed)}`);
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
   const data = await loadStudyData(checkWhole(options.trainRows ?? 9000, 'trainRows', 1), checkWhole(options.testRows ?? 1000, 'testRows', 1));
   const common = { width, epochs, seed, backend: options.backend };
   const rows: BudgetSweepRow[] = [];

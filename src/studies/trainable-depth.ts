@@ -9,7 +9,7 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { digitSplitProblem } from '../data/mnist.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
@@ -155,7 +155,7 @@ export interface TrainableDepthResult {
 }
 
 export function checkWhole(value: number, name: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
   return value;
 }
 
@@ -267,7 +267,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${JSON.stringify(seed)}`);
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
   const remedies = chooseRemedies(options.remedies);
   const trainRows = checkWhole(options.trainRows ?? 9000, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);

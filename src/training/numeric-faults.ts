@@ -6,7 +6,7 @@
  * entry beyond √FLOAT32_MAX ≈ 1.8e19 counts as a fault too) summed in f64, and a NaN or Inf
  * anywhere propagates into the sum, so a finite sum proves every element finite.
  */
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { MAX_UNITS } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
@@ -31,13 +31,13 @@ export const DEFAULT_MAX_HALVINGS = 10;
 export function checkNonFinitePolicy(value: unknown): NonFinitePolicy {
   if (value === undefined) return 'throw';
   if (typeof value === 'string' && (NON_FINITE_POLICIES as readonly string[]).includes(value)) return value as NonFinitePolicy;
-  throw invalidOption(`onNonFinite: expected one of ${NON_FINITE_POLICIES.join(', ')}, got ${JSON.stringify(value)}`);
+  throw invalidOption(`onNonFinite: expected one of ${NON_FINITE_POLICIES.join(', ')}, got ${shown(value)}`);
 }
 
 export function checkMaxHalvings(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_HALVINGS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 60) {
-    throw invalidOption(`maxHalvings: expected a whole number from 0 to 60, got ${JSON.stringify(value)}`);
+    throw invalidOption(`maxHalvings: expected a whole number from 0 to 60, got ${shown(value)}`);
   }
   return value;
 }

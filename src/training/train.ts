@@ -5,7 +5,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import type { ResidentRows, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
@@ -164,7 +164,7 @@ export function loadsOneBatchInOrder(rows: number, options: TrainOptions): boole
 function positiveInteger(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw invalidOption(`${name}: expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+    throw invalidOption(`${name}: expected a whole number ≥ 1, got ${shown(value)}`);
   }
   return value;
 }
@@ -172,7 +172,7 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
 export function checkLearningRate(value: unknown, fallback: number = SGD_LEARNING_RATE, name = 'learningRate'): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw invalidOption(`${name}: expected a finite number > 0, got ${JSON.stringify(value)}`);
+    throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);
   }
   return value;
 }
@@ -213,7 +213,7 @@ export function runTraining(
   );
   let learningRate = checkLearningRate(options.learningRate);
   const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${JSON.stringify(shuffle)}`);
+  if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${shown(shuffle)}`);
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
   }

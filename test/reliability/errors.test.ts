@@ -1,7 +1,8 @@
 // Every public entry point refuses bad input with the right GradscopeError code, a message naming
 // what and where, and leaves the network, its optimiser and its RNG exactly as they were (hash).
 import { describe, expect, it } from 'vitest';
-import type { ErrorCode } from '../../src/errors.js';
+import { shown, SHOWN_CHARACTERS, type ErrorCode } from '../../src/errors.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -70,6 +71,20 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const lsuv = await createNetwork({ sizes: [3, 4, 2], init: 'lsuv', seed: 1, backend: kernels });
     await expectError(() => lsuv.initLsuv(X, { tolerence: 0.1 } as never), 'INVALID_OPTION', /^lsuv: unknown option 'tolerence'; did you mean 'tolerance'\?/);
     lsuv.dispose();
+  });
+
+  it('a value in a message is cut, whatever was passed: a network given as the optimiser spec, a transposed tensor shape shown as it is', async () => {
+    const { net } = await trained();
+    const byNetwork = await expectError(() => createOptimizer({ name: 'adam' } as never, net as never), 'INVALID_OPTION', /; a Network has no name and is missing step\(\) \(a network: createOptimizer takes the network first, then the spec\)$/);
+    expect(byNetwork.message.length).toBeLessThan(200);
+    const blocks = await createNetwork({ inputs: 4, loss: 'cross-entropy', seed: 1, backend: kernels, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 3, activation: 'softmax' }] });
+    const file = blocks.toJSON() as { tensors: Record<string, { shape: number[] }> };
+    file.tensors['0.weight'].shape = [4, 8];
+    await expectError(() => Network.fromJSON(file as never, { backend: kernels }), 'BAD_MODEL_FILE', /^model\.tensors\["0\.weight"\]\.shape: expected \[8, 4\], got \[4,8\]$/);
+    expect(shown({ a: 'x'.repeat(10_000), b: Array(100).fill(1) }).length).toBeLessThanOrEqual(SHOWN_CHARACTERS);
+    expect([shown(NaN), shown([1, 'a', null]), shown(new Float32Array(3)), shown(10n)]).toEqual(['NaN', '[1,"a",null]', 'a Float32Array', '10n']);
+    blocks.dispose();
+    net.dispose();
   });
 
   it('binary cross-entropy refuses targets outside [0, 1]; mse takes them; a dataset is checked once, when it is used with such a loss', async () => {

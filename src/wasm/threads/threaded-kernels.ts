@@ -21,7 +21,7 @@
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
  * src/backend.ts.)
  */
-import { invalidOption } from '../../errors.js';
+import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation } from '../../kernels.js';
@@ -122,7 +122,7 @@ export const MAX_THREADS = 64;
  */
 export function checkThreads(threads: unknown): number {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw invalidOption(`threads: expected a whole number from 1 to ${MAX_THREADS}, got ${JSON.stringify(threads)}`);
+    throw invalidOption(`threads: expected a whole number from 1 to ${MAX_THREADS}, got ${shown(threads)}`);
   }
   return threads;
 }
@@ -132,9 +132,9 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   if (typeof options !== 'object' || options === null) throw invalidOption('threads: options must be an object');
   const threads = checkThreads(options.threads ?? 2);
   const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
-  if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${JSON.stringify(minFlops)}`);
+  if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${shown(minFlops)}`);
   const minRows = options.minRowsPerThread ?? DEFAULT_MIN_ROWS;
-  if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${JSON.stringify(minRows)}`);
+  if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${shown(minRows)}`);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
     return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, close: async () => {} });
