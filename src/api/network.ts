@@ -82,6 +82,24 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     throw invalidOption(`net.${what}: a network built from layer specs has none (${this.#engine.firstNonDense}); ${instead}`);
   }
 
+  /**
+   * Whether this network was created with init 'lsuv' and waits for LSUV (net.initLsuv(x), or
+   * train's `lsuv` option): train() refuses it, and so does every way of saving it (toJSON,
+   * saveModel, the exporters), since a file holds no such state and its orthonormal weights are not
+   * the initialisation asked for.
+   */
+  get awaitingLsuv(): boolean {
+    this.assertAlive();
+    return this.#engine.awaitingLsuv;
+  }
+
+  /** Refuses to save a network that waits for LSUV (see awaitingLsuv), naming `what` saves it. */
+  assertSaveable(what: string): void {
+    if (this.awaitingLsuv) {
+      throw invalidOption(`${what}: this network was created with init 'lsuv' and waits for it (its weights are orthonormal, not rescaled yet); run net.initLsuv(x) or train with { lsuv: true } before saving it`);
+    }
+  }
+
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
   get kind(): 'dense' | 'blocks' {
     return this.#engine.kind;
@@ -332,7 +350,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * included) for a block network.
    */
   toJSON(): ModelFile | BlockModelFile {
-    this.assertAlive();
+    this.assertSaveable('toJSON');
     const engine = this.#engine;
     if (engine instanceof BlockEngine) return blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state() });
     const k = this.kernels;

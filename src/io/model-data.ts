@@ -64,7 +64,7 @@ export function checkFinite(values: Float32Array, where: string): void {
 
 /** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
-  net.assertAlive();
+  net.assertSaveable('save or export');
   if (net.kind === 'blocks') throw invalidOption('modelOf: a network built from layer specs is not a chain of dense layers; use blockModelOf(net)');
   const k = net.kernels;
   return {
@@ -82,7 +82,7 @@ export function modelOf(net: Network): ModelData {
  * What the exporters, model files and checkpoints of block networks take.
  */
 export function blockModelOf(net: Network): BlockModelData {
-  net.assertAlive();
+  net.assertSaveable('save or export');
   return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state() };
 }
 

@@ -90,13 +90,26 @@ export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
 export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly LsuvTarget<T>[], forward: () => void, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
   const { tolerance, maxIterations } = checkLsuvOptions(options);
   const reports: LsuvLayerReport[] = [];
+  // A refusal after some layers were rescaled puts their weights back: nothing held changes.
+  const saved = targets.map((target) => Float32Array.from(k.view(target.weight)));
+  const refuse = (error: GradscopeError): never => {
+    targets.forEach((target, i) => k.write(target.weight, saved[i]));
+    throw error;
+  };
   for (const target of targets) {
     const variance = () => {
       forward();
       return varianceOf(k.view(target.output()), batch * target.units);
     };
     let v = variance();
-    if (!Number.isFinite(v)) throw new GradscopeError('NON_FINITE_INPUT', `lsuv: the output of layer ${target.name} is not finite on this batch (variance ${v})`);
+    if (!Number.isFinite(v)) refuse(new GradscopeError('NON_FINITE_INPUT', `lsuv: the output of layer ${target.name} is not finite on this batch (variance ${v})`));
+    if (v === 0) {
+      refuse(
+        invalidOption(
+          `lsuv: the output of layer ${target.name} has variance 0 on this batch (every row gives it the same values), so no rescaling gives it unit variance; LSUV needs rows that differ (a batch of the training data); nothing was changed`,
+        ),
+      );
+    }
     const report = { name: target.name, initialVariance: v, finalVariance: v, iterations: 0 };
     while (Math.abs(v - 1) >= tolerance && v > 0 && report.iterations < maxIterations) {
       k.scale(target.weight, target.weight.length, 1 / Math.sqrt(v));

@@ -5,6 +5,7 @@ import { shown, SHOWN_CHARACTERS, type ErrorCode } from '../../src/errors.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
+import { blockModelOf } from '../../src/io/model-data.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -84,6 +85,23 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     expect(shown({ a: 'x'.repeat(10_000), b: Array(100).fill(1) }).length).toBeLessThanOrEqual(SHOWN_CHARACTERS);
     expect([shown(NaN), shown([1, 'a', null]), shown(new Float32Array(3)), shown(10n)]).toEqual(['NaN', '[1,"a",null]', 'a Float32Array', '10n']);
     blocks.dispose();
+    net.dispose();
+  });
+
+  it('init lsuv: saving before LSUV ran is refused; a batch LSUV cannot rescale (variance 0) is refused, weights as before', async () => {
+    const net = await createNetwork({ inputs: 4, loss: 'cross-entropy', seed: 1, init: 'lsuv', backend: kernels, layers: [{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'softmax' }] });
+    expect(net.awaitingLsuv).toBe(true);
+    await expectError(() => net.toJSON(), 'INVALID_OPTION', /^toJSON: this network was created with init 'lsuv' and waits for it .*run net\.initLsuv\(x\) or train with \{ lsuv: true \} before saving it$/);
+    await expectError(() => blockModelOf(net), 'INVALID_OPTION', /^save or export: this network was created with init 'lsuv'/);
+    const before = stateHash(net);
+    await expectError(() => net.initLsuv([[0, 0, 0, 0], [0, 0, 0, 0]]), 'INVALID_OPTION', /^lsuv: the output of layer 0 has variance 0 on this batch .*nothing was changed$/);
+    expect(stateHash(net)).toBe(before);
+    expect(net.awaitingLsuv).toBe(true);
+    net.initLsuv([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [0.9, 0.1, 0.5, 0.2]]);
+    expect(net.awaitingLsuv).toBe(false);
+    const copy = await Network.fromJSON(net.toJSON(), { backend: kernels });
+    expect(copy.awaitingLsuv).toBe(false);
+    copy.dispose();
     net.dispose();
   });
 
