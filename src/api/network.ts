@@ -339,7 +339,6 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return run(data);
       if (validation instanceof Dataset) return run(data, this.targetsOf(validation));
-      if (typeof validation === 'object' && validation !== null) checkKnownKeys(validation, ['x', 'y'], 'train: validation');
       return this.withRows(validation.x, validation.y, (held) => run(data, held));
     });
   }

@@ -74,12 +74,12 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     stack.dispose();
   });
 
-  it('reports a layer whose output has variance 0 instead of dividing by it', () => {
+  it('refuses a batch that gives a layer variance 0 (no rescaling reaches 1) instead of dividing by it, the weights as they were', async () => {
     const stack = buildSequential(k, checkLayerSpecs([{ type: 'dense', units: 3 }], 2), 2, new Rng(1), LSUV_BUILD);
     const zeros = tensorOf(k, new Float64Array(2 * 4)) as typeof stack.output;
-    const [report] = lsuvInit(k, stack, zeros, 4);
-    expect(report).toEqual({ name: '0', initialVariance: 0, finalVariance: 0, iterations: 0 });
-    expect(Array.from(k.view(stack.parameters[0].value)).every(Number.isFinite)).toBe(true);
+    const before = Array.from(k.view(stack.parameters[0].value));
+    await expectError(() => lsuvInit(k, stack, zeros, 4), 'INVALID_OPTION', /^lsuv: the output of layer 0 has variance 0 on this batch/);
+    expect(Array.from(k.view(stack.parameters[0].value))).toEqual(before);
     stack.dispose();
   });
 

@@ -59,7 +59,6 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['train(dataset): target 2', 'INVALID_TARGET', /^targets: row 2, column 0 is 2, outside \[0, 1\]/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [2, 0], Y[3]]))],
     ['train: misspelt learningRate', 'INVALID_OPTION', /^train: unknown option 'learningrate'; did you mean 'learningRate'\? \(known: epochs, batchSize, learningRate/, (n) => n.train(X, Y, { learningrate: 0.1 } as never)],
     ['train: epoch for epochs', 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/, (n) => n.train(X, Y, { epoch: 3 } as never)],
-    ['train: validation with inputs', 'INVALID_OPTION', /^train: validation: unknown option 'inputs' \(known: x, y\)$/, (n) => n.train(X, Y, { validation: { x: X, y: Y, inputs: X } as never })],
     ['train: trace evry', 'INVALID_OPTION', /^trace: unknown option 'evry'; did you mean 'every'\?/, (n) => n.train(X, Y, { trace: { evry: 5 } as never })],
     ['train: gradientNoise gama', 'INVALID_OPTION', /^gradientNoise: unknown option 'gama'; did you mean 'gamma'\?/, (n) => n.train(X, Y, { gradientNoise: { eta: 0.1, gama: 0.5 } as never })],
     ['layerOutputs: int', 'INVALID_OPTION', /^layerOutputs: unknown option 'int'; did you mean 'into'\?/, (n) => n.layerOutputs(X, { int: 1 } as never)],
