@@ -1,7 +1,7 @@
 /** Adagrad (Duchi et al. 2011), PyTorch's defaults: lr 0.01, ε 1e-10, accumulator starting at 0. */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { adaptiveStepBound, QUERY, FirstOrderOptimizer, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
+import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface AdagradOptions extends FirstOrderOptions {
@@ -29,16 +29,7 @@ export class Adagrad extends FirstOrderOptimizer {
 
   /** s' = s + g'² ≥ g'², so |lr·g'/(√s' + ε)| ≤ lr (adaptiveStepBound); g'² and lr·g' fit float32. */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const limit = q[QUERY.limit];
-    const gradientMax = q[QUERY.gradientMax];
-    const weightMax = q[QUERY.weightMax];
-    const learningRate = q[QUERY.learningRate];
-    const decayed = gradientMax + this.weightDecay * weightMax;
-    return (
-      fitsFloat32(decayed * decayed) &&
-      fitsFloat32(learningRate * decayed) &&
-      provablyWithin(weightMax + adaptiveStepBound(learningRate, 1, this.epsilon), limit)
-    );
+    return adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

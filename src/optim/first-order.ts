@@ -43,6 +43,22 @@ export function adaptiveStepBound(learningRate: number, share: number, epsilon: 
   return (learningRate / Math.sqrt(share32)) * Math.max(1, 2 ** -63 / epsilon32);
 }
 
+/**
+ * Whether an adaptive step (Adagrad, RMSProp) provably keeps the weights within the query's limit:
+ * the L2-decayed gradient g' = g + λw, its square and lr·g' fit float32, and the step is bounded by
+ * adaptiveStepBound(lr, share, ε) (its sum of squares holds at least `share`·g'²).
+ */
+export function adaptiveStepKeepsWithin(q: Float64Array, weightDecay: number, share: number, epsilon: number): boolean {
+  const weightMax = q[QUERY.weightMax];
+  const learningRate = q[QUERY.learningRate];
+  const decayed = q[QUERY.gradientMax] + weightDecay * weightMax;
+  return (
+    fitsFloat32(decayed * decayed) &&
+    fitsFloat32(learningRate * decayed) &&
+    provablyWithin(weightMax + adaptiveStepBound(learningRate, share, epsilon), q[QUERY.limit])
+  );
+}
+
 export interface FirstOrderOptions {
   /**
    * Learning-rate multiplier per weight layer, first layer first (default: all 1); in a block

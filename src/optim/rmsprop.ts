@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { adaptiveStepBound, QUERY, FirstOrderOptimizer, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
+import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface RmspropOptions extends FirstOrderOptions {
@@ -37,16 +37,7 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   /** s' = α·s + (1 − α)·g'² ≥ (1 − α)·g'², so |lr·g'/(√s' + ε)| ≤ lr/√(1 − α) (adaptiveStepBound). */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const limit = q[QUERY.limit];
-    const gradientMax = q[QUERY.gradientMax];
-    const weightMax = q[QUERY.weightMax];
-    const learningRate = q[QUERY.learningRate];
-    const decayed = gradientMax + this.weightDecay * weightMax;
-    return (
-      fitsFloat32(decayed * decayed) &&
-      fitsFloat32(learningRate * decayed) &&
-      provablyWithin(weightMax + adaptiveStepBound(learningRate, 1 - this.alpha, this.epsilon), limit)
-    );
+    return adaptiveStepKeepsWithin(q, this.weightDecay, 1 - this.alpha, this.epsilon);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {
