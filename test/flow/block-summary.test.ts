@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 
 function xor(count: number): { x: number[][]; y: number[][] } {
@@ -60,4 +61,22 @@ it('diagnoses a block network with norm layers and a ReZero block by the relativ
   expect(d.summary).toContain("last hidden dense layer ('3.branch.1')");
   expect(d.summary).toContain("layers '2' (batch-norm), '3.branch.0' (layer-norm)");
   expect(d.summary).toMatch(/relative gradient ‖∂C\/∂W‖\/‖W‖ is (1\/)?\d\.\d\d×? (of )?the/);
+});
+
+it('on a stack of ReZero blocks the summary says the branches are off the chain, not that the net has one hidden layer', async () => {
+  const block = (): LayerSpec => ({ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 8, activation: 'relu' }] });
+  const net = await createNetwork({
+    inputs: 2,
+    loss: 'cross-entropy',
+    seed: 5,
+    layers: [{ type: 'dense', units: 8, activation: 'relu' }, block(), block(), block(), { type: 'dense', units: 2, activation: 'softmax' }],
+  });
+  const { x, y } = xor(64);
+  net.train(x, y, { epochs: 3, batchSize: 16, optimizer: 'adam', learningRate: 0.01, trace: { every: 1 } });
+  const trace = net.trace!;
+  net.dispose();
+  const d = diagnose(trace);
+  expect(d.evidence.hiddenLayers).toBe(1);
+  expectSummaryExplained(d, d.summary);
+  expect(d.summary).toContain('with 1 hidden layer on the chain (the 3 dense layers in ReZero branches are off it');
 });
