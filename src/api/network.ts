@@ -6,6 +6,7 @@
  * the tools written for dense chains its dense Model through denseModelOf (src/model.ts).
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
+import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { rowCount, toMatrix, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -212,7 +213,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', 'targets: missing (pass x and y, or a Dataset)');
     const upload = this.dataset(x, y);
     try {
-      checkTargetsFor(this.loss, upload.targetOutsideUnit);
+      checkTargetsFor(this.loss, () => upload.targetOutsideUnit);
       return use(upload.resident());
     } finally {
       upload.dispose();
@@ -222,7 +223,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /** A dataset's rows for a call that reads its targets: residentOf, and targets this network's loss takes. */
   private targetsOf(data: Dataset): TrainingRows<T> {
     const rows = this.residentOf(data);
-    checkTargetsFor(this.loss, data.targetOutsideUnit);
+    checkTargetsFor(this.loss, () => data.targetOutsideUnit);
     return rows;
   }
 
@@ -250,7 +251,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    */
   predict(x: Rows | Dataset): FloatArray[] {
     this.assertAlive();
-    return predictRows(this.#engine, x instanceof Dataset ? this.residentOf(x) : toMatrix(x, this.inputSize, 'inputs'));
+    return predictRows(this.#engine, x instanceof Dataset ? this.residentOf(x).inputs : toMatrix(x, this.inputSize, 'inputs'));
   }
 
   /**
@@ -453,8 +454,8 @@ function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradie
     biases: grads[2 * l + 1],
     inputs: engine.sizes[l],
     units: engine.sizes[l + 1],
-    weightNorm: norm(grads[2 * l]),
-    biasNorm: norm(grads[2 * l + 1]),
+    weightNorm: euclideanNorm(grads[2 * l]),
+    biasNorm: euclideanNorm(grads[2 * l + 1]),
   }));
 }
 
@@ -464,11 +465,4 @@ function rowsNotDataset(x: Rows, method: string): Rows {
     throw new GradscopeError('SHAPE_MISMATCH', `${method}: takes rows (an array of rows or { data, rows, cols }), not a Dataset (which predict, evaluate, gradients and train take): pass the rows the dataset was made from`);
   }
   return x;
-}
-
-/** ‖v‖₂ summed in float64: the kernels' sumSquares squares in float32, which overflows for an entry beyond 1.8e19 that gradients() returns. */
-function norm(values: Float64Array): number {
-  let sum = 0;
-  for (const v of values) sum += v * v;
-  return Math.sqrt(sum);
 }

@@ -29,17 +29,17 @@ export interface RowEngine<T extends Tensor = Tensor> extends Trainable<T> {
   layerOutput(l: number): T;
 }
 
-/** The outputs for each row of x (rows in host memory, or a resident data set's, whose targets are loaded beside and not read), in 'eval' mode. */
-export function predictRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix | { inputs: ResidentRows<T>; targets: ResidentRows<T> }): FloatArray[] {
+/** The outputs for each row of x (rows in host memory, or a resident data set's inputs), in 'eval' mode. */
+export function predictRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix | ResidentRows<T>): FloatArray[] {
   engine.assertAlive();
   const out: FloatArray[] = [];
   const n = engine.outputSize;
-  const rows = 'data' in x ? x.rows : x.inputs.rows;
+  const { rows } = x;
   const all = 'data' in x ? undefined : identity(rows);
   const load = (start: number, count: number) =>
     'data' in x
       ? engine.kernels.write(engine.input, x.data.subarray(start * engine.inputSize, (start + count) * engine.inputSize))
-      : engine.loadBatch(x.inputs, x.targets, all!, start, count);
+      : engine.kernels.copyRows(engine.input, x.tensor, all!, start, count, x.cols);
   forEachChunk(engine, rows, load, (_start, count) => {
     const a = engine.kernels.view(engine.output);
     for (let r = 0; r < count; r++) out.push(a.slice(r * n, (r + 1) * n));

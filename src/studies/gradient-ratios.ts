@@ -14,6 +14,7 @@ import type { Network } from '../api/network.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
 import { denseTensorName } from '../model.js';
+import { euclideanNorm } from '../norm.js';
 import type { NetworkOptions } from '../network/config.js';
 import type { Dataset } from '../training/dataset.js';
 
@@ -74,12 +75,6 @@ export function hasBatchNorm(options: NetworkOptions): boolean {
   return any(specsOf(options));
 }
 
-function norm(v: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  return Math.sqrt(sum);
-}
-
 /** The gradient of `name`, which must exist. */
 function tensor(parameters: Record<string, Float64Array>, name: string): Float64Array {
   const t = parameters[name];
@@ -96,15 +91,15 @@ export function gradientRatios(net: Network, probe: Dataset, examples: { x: Matr
   const first = names[0];
   const last = names[names.length - 1];
   const batch = net.gradients(probe).parameters;
-  const biasGradient = norm(tensor(batch, first)) / norm(tensor(batch, last));
+  const biasGradient = euclideanNorm(tensor(batch, first)) / euclideanNorm(tensor(batch, last));
   if (!perExample) return { biasGradient, delta: null };
   const { x, y } = examples;
   let firstSquares = 0;
   let lastSquares = 0;
   for (let r = 0; r < x.rows; r++) {
     const g = net.gradients([x.data.subarray(r * x.cols, (r + 1) * x.cols)], [y.data.subarray(r * y.cols, (r + 1) * y.cols)]).parameters;
-    firstSquares += norm(tensor(g, first)) ** 2;
-    lastSquares += norm(tensor(g, last)) ** 2;
+    firstSquares += euclideanNorm(tensor(g, first)) ** 2;
+    lastSquares += euclideanNorm(tensor(g, last)) ** 2;
   }
   return { biasGradient, delta: Math.sqrt(firstSquares / lastSquares) };
 }

@@ -180,7 +180,9 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
       const atEnd = ratiosOrNull(net, probe, data.examples, names, perExample);
       let evaluation: { testAccuracy: number | null; trainLoss: number | null };
       try {
-        evaluation = { testAccuracy: net.evaluate(test).accuracy, trainLoss: net.evaluate(train).loss };
+        // A curve's last point, after a run that finished its epochs, is these weights' held-out accuracy already.
+        const measured = curve !== undefined && stopped === undefined ? curve.testAccuracy.at(-1) : undefined;
+        evaluation = { testAccuracy: measured ?? net.evaluate(test).accuracy, trainLoss: net.evaluate(train).loss };
       } catch (error) {
         // Outputs that overflow float32 classify nothing: no accuracy, and the checkpoint says why.
         stopped = [stopped, numericFailure(error)].filter(Boolean).join('; ');

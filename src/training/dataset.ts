@@ -19,11 +19,8 @@ export class Dataset<T extends Tensor = Tensor> {
   #inputs: ResidentRows<T> | undefined;
   #targets: ResidentRows<T> | undefined;
 
-  /**
-   * The first target outside [0, 1] (row order), found once on upload: cross-entropy and binary
-   * cross-entropy refuse such a dataset (checkTargetsFor), mse takes it.
-   */
-  readonly targetOutsideUnit: OutsideUnit | null;
+  /** targetOutsideUnit once found (undefined: not looked for yet). */
+  #outsideUnit: OutsideUnit | null | undefined;
 
   /** @internal use createDataset */
   constructor(
@@ -35,7 +32,16 @@ export class Dataset<T extends Tensor = Tensor> {
   ) {
     this.#inputs = inputs;
     this.#targets = targets;
-    this.targetOutsideUnit = firstOutsideUnit(kernels, targets);
+  }
+
+  /**
+   * The first target outside [0, 1] (row order), or null: cross-entropy and binary cross-entropy
+   * refuse such a dataset (checkTargetsFor), mse takes it. Looked for the first time a loss that
+   * needs it asks, once.
+   */
+  get targetOutsideUnit(): OutsideUnit | null {
+    if (this.#outsideUnit === undefined) this.#outsideUnit = firstOutsideUnit(this.kernels, this.resident().targets);
+    return this.#outsideUnit;
   }
 
   /** Rows (examples). */
@@ -163,7 +169,7 @@ export interface OutsideUnit {
   value: number;
 }
 
-/** The first value of `rows` (in backend memory, finite) outside [0, 1], or null. One pass in JavaScript over the targets, when they are checked. */
+/** The first value of `rows` (in backend memory, finite) outside [0, 1], or null. One pass in JavaScript over the targets, only for a loss that needs it. */
 function firstOutsideUnit<T extends Tensor>(k: Kernels<T>, rows: ResidentRows<T>): OutsideUnit | null {
   const values = k.view(rows.tensor);
   const n = rows.rows * rows.cols;
@@ -179,8 +185,10 @@ function firstOutsideUnit<T extends Tensor>(k: Kernels<T>, rows: ResidentRows<T>
  * outputs with probabilities, in [0, 1] as PyTorch documents them for CrossEntropyLoss (class
  * probabilities) and BCELoss; outside it the loss has no lower bound (it reached −439 and fell on).
  */
-export function checkTargetsFor(loss: Loss, outside: OutsideUnit | null): void {
-  if (outside === null || loss === 'mse') return;
+export function checkTargetsFor(loss: Loss, findOutside: () => OutsideUnit | null): void {
+  if (loss === 'mse') return;
+  const outside = findOutside();
+  if (outside === null) return;
   throw new GradscopeError(
     'INVALID_TARGET',
     `targets: row ${outside.row}, column ${outside.col} is ${outside.value}, outside [0, 1]: the ${loss} loss takes probabilities as targets (mse takes any value)`,
@@ -203,6 +211,6 @@ export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Row
   checkPairs(inputs, targets);
   targets.writeInto(k, net.targets);
   const resident = { tensor: net.targets, rows: targets.rows, cols: targets.cols };
-  checkTargetsFor(net.loss, firstOutsideUnit(k, resident));
+  checkTargetsFor(net.loss, () => firstOutsideUnit(k, resident));
   return { inputs: { tensor: net.input, rows: inputs.rows, cols: inputs.cols }, targets: { tensor: net.targets, rows: targets.rows, cols: targets.cols } };
 }
