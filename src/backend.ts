@@ -76,10 +76,10 @@ const sharedWasm = new CountedKernels<WasmKernels>(() => createWasmKernels(), ()
 /** The counted n-thread kernels of `threads: n`, by n. */
 const sharedThreads = new Map<number, CountedKernels<ThreadedWasmKernels>>();
 
-/** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
 /** The keys of BackendOptions, for the calls that take them (createNetwork, createDataset, loadModel…) to refuse a misspelt one. */
 export const BACKEND_OPTIONS = keysOf<BackendOptions>({ backend: true, threads: true });
 
+/** Kernels for `options`, and the release their holder calls on dispose (a no-op unless counted). */
 export async function acquireBackend(options: BackendOptions): Promise<{ kernels: Kernels; release: () => void }> {
   const threads = options.threads === undefined ? 1 : checkThreads(options.threads);
   const choice = options.backend;

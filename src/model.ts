@@ -58,7 +58,6 @@ export interface ModelOwner<T extends Tensor = Tensor> {
   readonly [MODEL]: Trainable<T>;
 }
 
-/** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
 /** Where a forward pass overflowed float32: the row within the batch and the layer (as messages name it, with the unit and its value). */
 export interface Overflow {
   row: number;
@@ -73,6 +72,7 @@ export function overflowError(label: string, first: number, overflow: Overflow):
   return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${first + overflow.row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
 }
 
+/** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
 export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** 'dense': a chain of dense layers, a full Model; 'blocks': built from layer specs with at least one other layer. */
   readonly kind: 'dense' | 'blocks';

@@ -199,11 +199,11 @@ export function hiddenChain(trace: Trace): number[] {
   return hidden.filter((l) => layers[l].type === 'dense' && !gated.some((prefix) => layers[l].name.startsWith(prefix)));
 }
 
-/** How many hidden dense rows hiddenChain leaves out because they sit in ReZero branches (0 in a dense network's trace). */
-function gatedBranchLayers(trace: Trace): number {
+/** How many hidden dense rows the chain (hiddenChain, `chainLength` rows) leaves out because they sit in ReZero branches (0 in a dense network's trace). */
+function gatedBranchLayers(trace: Trace, chainLength: number): number {
   if (!trace.blocks) return 0;
   const dense = trace.blocks.layers.slice(0, Math.max(0, trace.layers - 1)).filter((l) => l.type === 'dense').length;
-  return dense - hiddenChain(trace).length;
+  return dense - chainLength;
 }
 
 /** The batch- and layer-norm rows between the chain's ends (none in a dense network's trace). */
@@ -375,7 +375,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   if (verdict === 'dead') parts.push(deadSentence(e, trace));
   if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
   if (e.hiddenLayers < 2) {
-    const gated = gatedBranchLayers(trace);
+    const gated = gatedBranchLayers(trace, e.hiddenLayers);
     const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it: a branch's gradient is α times its block's, and the skips carry the gradient past it)` : '';
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
