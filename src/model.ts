@@ -65,11 +65,15 @@ export interface Overflow {
 }
 
 /**
- * NON_FINITE_INPUT for an overflow found after a forward over rows first.. of the caller's data:
- * the one message predict, evaluate and layerOutputs give.
+ * After a forward of `count` rows through `net` (the first being row `first` of the caller's data):
+ * throws NON_FINITE_INPUT naming the row and layer (net.findOverflow) if a finite input overflowed
+ * float32 on its way through, so a NaN or Inf never reaches the caller: the one message predict,
+ * evaluate, layerOutputs and LSUV give, for either engine. One maxAbs over the outputs when all is well.
  */
-export function overflowError(label: string, first: number, overflow: Overflow): GradscopeError {
-  return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${first + overflow.row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
+export function checkOutputs(net: Trainable, first: number, count: number, label: string): void {
+  if (Number.isFinite(net.kernels.maxAbs(net.output, count * net.outputSize))) return;
+  const overflow = net.findOverflow(count);
+  if (overflow) throw new GradscopeError('NON_FINITE_INPUT', `${label}: row ${first + overflow.row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
 }
 
 /** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
@@ -128,8 +132,6 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   backprop(batch: number): number;
   /** The mean loss of the last forward's output against targets (no new pass). */
   lossOfLastForward(batch: number): number;
-  /** After forward of `count` rows (the first being row `first` of the caller's data): NON_FINITE_INPUT naming the row and layer if the output is not finite. */
-  checkOutputs(first: number, count: number, label: string): void;
   /** After a forward of `count` rows: the first row (0-based in the batch) and layer whose output is not finite, or null. */
   findOverflow(count: number): Overflow | null;
   /** Throws DISPOSED after dispose(). */

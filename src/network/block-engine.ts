@@ -22,7 +22,7 @@ import { RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { MODEL, overflowError, type GaussNewtonOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
 
@@ -253,12 +253,6 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   /** Σ_rows (each row's share of every parameter's gradient)², after backprop (Sequential.lossSquaredGradients). */
   squaredGradients(out: readonly T[], batch: number): void {
     this.stack.lossSquaredGradients(this.inputRows.tensor, batch, out);
-  }
-
-  checkOutputs(first: number, count: number, label: string): void {
-    if (Number.isFinite(this.kernels.maxAbs(this.output, count * this.outputSize))) return;
-    const overflow = this.findOverflow(count);
-    if (overflow) throw overflowError(label, first, overflow);
   }
 
   findOverflow(count: number): Overflow | null {

@@ -14,7 +14,7 @@ import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
-import { denseTensorName, MODEL, overflowError, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
+import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -287,17 +287,6 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   parameters(): readonly Parameter<T>[] {
     this.assertAlive();
     return this.params;
-  }
-
-  /**
-   * After feedforward of `count` rows (the first being row `first` of the caller's data): throws
-   * NON_FINITE_INPUT naming the row and layer if a finite input overflowed float32 on its way
-   * through, so a NaN or Inf never reaches the caller. One maxAbs over the outputs when all is well.
-   */
-  checkOutputs(first: number, count: number, label: string): void {
-    if (Number.isFinite(this.kernels.maxAbs(this.activations[this.depth], count * this.outputSize))) return;
-    const overflow = this.findOverflow(count);
-    if (overflow) throw overflowError(label, first, overflow);
   }
 
   /** The first row (of the `count` rows of the last feedforward) and layer whose output is not finite, or null. Rare path. */

@@ -6,6 +6,7 @@
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
+import { checkOutputs } from '../model.js';
 import { checkLsuvOptions, lsuvRescale, type LsuvLayerReport, type LsuvOptions, type LsuvTarget } from '../layers/lsuv.js';
 import type { RowEngine } from './rows.js';
 
@@ -41,7 +42,7 @@ export function checkLsuvTrainOption(value: unknown, engine: LsuvEngine): Requir
  */
 export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: number, options: LsuvOptions = {}): LsuvLayerReport[] {
   engine.forward(rows, 'batch');
-  engine.checkOutputs(0, rows, 'inputs');
+  checkOutputs(engine, 0, rows, 'inputs');
   const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, options);
   engine.awaitingLsuv = false;
   engine.lsuvApplied = true;

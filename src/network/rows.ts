@@ -6,7 +6,7 @@
 import type { Matrix, ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Tensor } from '../kernels.js';
-import { checkTrainingBatch, predictedClass, type Trainable } from '../model.js';
+import { checkOutputs, checkTrainingBatch, predictedClass, type Trainable } from '../model.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
 const INFERENCE_CHUNK = 256;
@@ -90,7 +90,7 @@ export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
   engine.ensureCapacity(x.rows);
   engine.loadBatch(x, y, identity(x.rows), 0, x.rows);
   engine.forward(x.rows, 'batch');
-  engine.checkOutputs(0, x.rows, 'inputs');
+  checkOutputs(engine, 0, x.rows, 'inputs');
   return engine.backprop(x.rows);
 }
 
@@ -102,7 +102,7 @@ export function forEachChunk(engine: RowEngine, rows: number, load: (start: numb
     const count = Math.min(chunk, rows - start);
     load(start, count);
     engine.forward(count, 'eval');
-    engine.checkOutputs(start, count, 'inputs');
+    checkOutputs(engine, start, count, 'inputs');
     visit(start, count);
   }
 }
