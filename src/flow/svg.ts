@@ -23,6 +23,13 @@ const PLOT_H = CHART.height - CHART.top - CHART.bottom;
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
+/**
+ * Characters of a legend line: the legend's 126 px right of its swatch hold about 22 characters of
+ * its 10 px font (~5.5 px each); a longer name is wrapped between words.
+ */
+const LEGEND_CHARS = 22;
+/** Pixels between the lines of one wrapped legend name. */
+const LEGEND_LINE = 11;
 /** Series with at most this many points also get a dot at each point. */
 const DOTTED_POINTS = 12;
 
@@ -64,6 +71,21 @@ function extent(values: number[], log: boolean): [number, number] {
   }
   if (hi === lo) hi = lo + 1;
   return [lo, hi];
+}
+
+/**
+ * A series name as legend lines of at most LEGEND_CHARS characters, broken between words; a word
+ * longer than a line is cut with "…" (the whole name is the legend's <title>).
+ */
+export function legendLines(name: string): string[] {
+  const lines: string[] = [];
+  for (const word of name.split(' ')) {
+    const piece = word.length > LEGEND_CHARS ? `${word.slice(0, LEGEND_CHARS - 1)}…` : word;
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + piece.length <= LEGEND_CHARS) lines[last] += ` ${piece}`;
+    else lines.push(piece);
+  }
+  return lines;
 }
 
 /** Evenly spaced x ticks over [x0, x1], at whole steps when the axis is steps. */
@@ -119,6 +141,7 @@ export function lineChart(o: LineChartOptions): string {
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : ticksBetween(x0, x1, 6), x0, x1));
   const inner: string[] = [];
+  let legendY = CHART.top;
   o.series.forEach((s, k) => {
     const color = COLORS[k % COLORS.length];
     const points: string[] = [];
@@ -128,7 +151,14 @@ export function lineChart(o: LineChartOptions): string {
     }
     const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${color}"/>` : '';
     inner.push(`<g class="series" data-name="${escapeHtml(s.name)}"><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${color}"/>${dots}</g>`);
-    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + k * 16}" width="10" height="10" fill="${color}"/><text x="${CHART.width - CHART.right + 24}" y="${CHART.top + k * 16 + 9}" class="legend">${escapeHtml(s.name)}</text>`);
+    const lines = legendLines(s.name);
+    const textX = CHART.width - CHART.right + 24;
+    // A name that fits is written as is (the main report has ~150 of these and little room left).
+    const label = lines.length === 1 && lines[0] === s.name
+      ? escapeHtml(s.name)
+      : `<title>${escapeHtml(s.name)}</title>${lines.map((line, i) => `<tspan x="${textX}" dy="${i === 0 ? 0 : LEGEND_LINE}">${escapeHtml(line)}</tspan>`).join('')}`;
+    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${legendY}" width="10" height="10" fill="${color}"/><text x="${textX}" y="${legendY + 9}" class="legend">${label}</text>`);
+    legendY += 16 + LEGEND_LINE * (lines.length - 1);
   });
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, outer.join(''), plot(x0, x1, inner.join(''), o.time ?? false, axes), 'line');

@@ -1,0 +1,38 @@
+// A line chart's legend fits its right margin: a long series name (the trainable-depth study's
+// "plain-sigmoid, 5 layers, lr 0.1") is wrapped between words instead of running off the drawing,
+// the whole name stays in the legend's <title>, and the next entry starts below the wrapped lines.
+import { describe, expect, it } from 'vitest';
+import { legendLines, lineChart } from '../../src/flow/svg.js';
+
+/** Each legend entry: its swatch's y, its <title> (if wrapped) and its lines. */
+const legendOf = (svg: string) =>
+  [...svg.matchAll(/<rect x="[^"]+" y="([^"]+)" width="10"[^>]*\/><text [^>]*class="legend">(?:<title>([^<]*)<\/title>)?(.*?)<\/text>/g)].map((m) => ({
+    y: Number(m[1]),
+    title: m[2],
+    lines: m[2] === undefined ? [m[3]] : [...m[3].matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]),
+  }));
+
+describe('line chart legend', () => {
+  it('keeps a short name on one line and wraps a long one between words, every line within 22 characters', () => {
+    expect(legendLines('hidden 5 (saturated)')).toEqual(['hidden 5 (saturated)']);
+    const lines = legendLines('plain-sigmoid, 5 layers, lr 0.1');
+    expect(lines.length).toBe(2);
+    expect(lines.join(' ')).toBe('plain-sigmoid, 5 layers, lr 0.1');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(22);
+  });
+
+  it('cuts a single word longer than a line with an ellipsis', () => {
+    const [line] = legendLines('a'.repeat(40));
+    expect(line).toBe(`${'a'.repeat(21)}…`);
+  });
+
+  it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {
+    const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name) => ({ name, xs: [1, 2], ys: [0.1, 0.2] }));
+    const legend = legendOf(lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series }));
+    expect(legend.map((e) => e.title)).toEqual([series[0].name, series[1].name, undefined]);
+    expect(legend.map((e) => e.lines.join(' '))).toEqual(series.map((s) => s.name));
+    expect(legend[0].lines.length).toBe(2);
+    expect(legend[1].y - legend[0].y).toBe(16 + 11);
+    expect(legend[2].y - legend[1].y).toBe(16 + 11 * (legend[1].lines.length - 1));
+  });
+});
