@@ -234,17 +234,28 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * the SIMD lanes and the scalar tail fall where they do on one thread: bit for bit the same.
    */
   override sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    if (!this.splitsUpdate(n)) return super.sgdUpdate(w, v, g, n, learningRate, momentum, weightDecay);
-    this.postUpdate(SGD_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
-    super.sgdUpdate(w, v, g, this.rowStart(1, n), learningRate, momentum, weightDecay);
-    for (let t = 1; t < this.threads; t++) this.pool!.wait(t - 1);
+    this.momentumUpdate(SGD_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
   }
 
   override nesterovUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    if (!this.splitsUpdate(n)) return super.nesterovUpdate(w, v, g, n, learningRate, momentum, weightDecay);
-    this.postUpdate(NESTEROV_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
-    super.nesterovUpdate(w, v, g, this.rowStart(1, n), learningRate, momentum, weightDecay);
-    for (let t = 1; t < this.threads; t++) this.pool!.wait(t - 1);
+    this.momentumUpdate(NESTEROV_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
+  }
+
+  /**
+   * The update `fn` (SGD_UPDATE or NESTEROV_UPDATE) of w, v by g: on the main thread alone, or split
+   * (splitsUpdate), each worker taking its part cut as rows of one value.
+   */
+  private momentumUpdate(fn: typeof SGD_UPDATE | typeof NESTEROV_UPDATE, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
+    const update = fn === SGD_UPDATE ? this.module.f32_sgd_update : this.module.f32_nesterov_update;
+    if (!this.splitsUpdate(n)) return update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      const at = this.rowStart(t, n) * F32;
+      pool.setCall(t - 1, 0, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
+      pool.post(t - 1, 1);
+    }
+    update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   private splitsUpdate(n: number): boolean {
@@ -252,16 +263,6 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     for (let w = 0; w < this.pool.size; w++) if (!this.pool.isAwake(w)) return false;
     this.splitPasses++;
     return true;
-  }
-
-  /** Starts each worker on its part (cut as rows of one value) of an update of w, v by g. */
-  private postUpdate(fn: number, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    const pool = this.pool!;
-    for (let t = 1; t < this.threads; t++) {
-      const at = this.rowStart(t, n) * F32;
-      pool.setCall(t - 1, 0, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
-      pool.post(t - 1, 1);
-    }
   }
 
   /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows. */
