@@ -7,6 +7,10 @@ import { f32_sum_squares__scalar, f32_sum_abs__scalar, f32_max_abs__scalar } fro
 // Sums run in f32x4 over blocks of SUM_BLOCK elements and are promoted to f64 between blocks:
 // within a block each lane adds only SUM_BLOCK/16 = 64 terms, so its f32 rounding stays near
 // 1e-7 relative however long x is (a plain f32 sum of 1M squares would drift by ~1e-4).
+// A block's f32 terms and sums overflow where the scalar twin's f64 ones do not (a square of an
+// entry beyond √FLOAT32_MAX ≈ 1.8e19, or |x| summing past FLOAT32_MAX): a sum that is not finite
+// is taken again by the scalar twin, so both variants agree there too (Inf only for an Inf in x,
+// NaN for a NaN). Only a fault's sum pays for the second pass; a finite one costs one compare.
 @inline const SUM_BLOCK: i32 = 1024;
 
 export function f32_sum_squares__simd(x: usize, n: i32): f64 {
@@ -42,7 +46,9 @@ export function f32_sum_abs__simd(x: usize, n: i32): f64 {
     total = addLanesF64(total, f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
   }
   const tail = x + (<usize>i << 2);
-  return sumLanes64(total) + (squares ? f32_sum_squares__scalar(tail, n - i) : f32_sum_abs__scalar(tail, n - i));
+  const sum = sumLanes64(total) + (squares ? f32_sum_squares__scalar(tail, n - i) : f32_sum_abs__scalar(tail, n - i));
+  if (isFinite(sum)) return sum;
+  return squares ? f32_sum_squares__scalar(x, n) : f32_sum_abs__scalar(x, n);
 }
 
 export function f32_max_abs__simd(x: usize, n: i32): f64 {

@@ -1,4 +1,4 @@
-/** ‖v‖₂ summed in float64 (the kernels' sumSquares squares in float32, which overflows for an entry beyond 1.8e19). */
+/** ‖v‖₂ of values in host memory (gradients() results, a study's copies), summed in float64. */
 export function euclideanNorm(v: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < v.length; i++) sum += v[i] * v[i];

@@ -2,9 +2,10 @@
  * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, whose loss shows
  * training running away with finite numbers (runawayLoss), or which would take a parameter beyond
  * RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
- * next. The gradient check is one sumSquares per parameter tensor: each square is a float32 (so an
- * entry beyond √FLOAT32_MAX ≈ 1.8e19 counts as a fault too) summed in f64, and a NaN or Inf
- * anywhere propagates into the sum, so a finite sum proves every element finite.
+ * next. The gradient check is one sumSquares per parameter tensor: squares summed in float64 on
+ * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow), so any finite
+ * float32 entry passes, and a NaN or Inf anywhere propagates into the sum: a finite sum proves
+ * every element finite.
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -59,8 +60,9 @@ export function nonFiniteStep(net: Trainable, loss: number): string | null {
 }
 
 /**
- * Which parameter's gradient holds a NaN or Inf, or an entry beyond √FLOAT32_MAX (whose square,
- * as the checks compute it, overflows), once a sum of squares over them all was not finite. Rare path.
+ * Which parameter's gradient holds a NaN or Inf, or (on the float64 reference only: float32 entries
+ * square and sum within float64) entries whose sum of squares overflows float64, once a sum of
+ * squares over them all was not finite. Rare path.
  */
 export function nonFiniteGradient(net: Trainable): string {
   const k = net.kernels;
@@ -68,7 +70,7 @@ export function nonFiniteGradient(net: Trainable): string {
     if (Number.isFinite(k.sumSquares(p.grad, p.length))) continue;
     const largest = k.maxAbs(p.grad, p.length);
     const what = Number.isFinite(largest)
-      ? `reaches ${largest.toPrecision(3)}, beyond ${Math.sqrt(FLOAT32_MAX).toPrecision(2)} where its square overflows float32`
+      ? `reaches ${largest.toPrecision(3)}, and the sum of its squares overflows float64`
       : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
     return `'${p.name}': ∂C/∂${gradientSymbol(p)} ${what}`;
   }

@@ -62,6 +62,22 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     });
   });
 
+  it('sums beyond float32 in float64, as the oracle does: squares of entries above √FLOAT32_MAX ≈ 1.8e19, and |x| near FLOAT32_MAX', () => {
+    // Where each SIMD block sums in float32 these overflowed to Inf while the scalar twin's float64 sum did not.
+    for (const n of [1, 4, 5, 16, 1024, 1027, 3000]) {
+      for (const at of [0, n >> 1, n - 1]) {
+        const big = new Float32Array(n).fill(0.5);
+        big[at] = -2e19;
+        expectClose([reduce(k, 'sumSquares', big)], [reduce(oracle, 'sumSquares', big)], { rel: 1e-6 }, `${k.name} sumSquares n=${n} with 2e19 at ${at}`);
+      }
+      const many = new Float32Array(n).fill(1e19);
+      expectClose([reduce(k, 'sumSquares', many)], [reduce(oracle, 'sumSquares', many)], { rel: 1e-6 }, `${k.name} sumSquares of ${n} × 1e19`);
+      const huge = new Float32Array(n).fill(3e38);
+      expectClose([reduce(k, 'sumAbs', huge)], [reduce(oracle, 'sumAbs', huge)], { rel: 1e-6 }, `${k.name} sumAbs of ${n} × 3e38`);
+    }
+    expect(reduce(k, 'sumSquares', [1, Infinity, 2, 3, 4])).toBe(Infinity);
+  });
+
   it('maxAbs sees infinities and is 0 on nothing', () => {
     expect(reduce(k, 'maxAbs', [1, -Infinity, 2, 3, 4])).toBe(Infinity);
     expect(reduce(k, 'maxAbs', [1, 2, 3, 4, -5, 6])).toBe(6);
