@@ -131,6 +131,12 @@ export class BlockRecorder implements FlowRecorder {
     if (this.options.every > 1) this.settleChange();
   }
 
+  rewound(): void {
+    this.trace.dropRecordsAfter(this.net.step);
+    // The pending update was the dropped record's; a kept last record's stays pending.
+    if (this.record >= this.trace.length) [this.record, this.changePending] = [this.trace.length - 1, false];
+  }
+
   private settleChange(): void {
     if (!this.changePending) return;
     const { k, trace, rows } = this;

@@ -140,6 +140,12 @@ export class DenseRecorder implements FlowRecorder {
     if (this.options.every > 1) this.settleChange();
   }
 
+  rewound(): void {
+    this.trace.dropRecordsAfter(this.net.step);
+    // The pending update was the dropped record's; a kept last record's stays pending.
+    if (this.record >= this.trace.length) [this.record, this.changePending] = [this.trace.length - 1, false];
+  }
+
   private settleChange(): void {
     if (!this.changePending) return;
     const { net, k, trace } = this;

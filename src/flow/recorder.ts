@@ -69,6 +69,7 @@ export interface FlowRecorder {
   beforeBackprop(step: number): void;
   afterBackprop(batch: number, loss: number): void;
   afterStep(): void;
+  rewound(): void;
   close(): void;
 }
 
@@ -118,6 +119,20 @@ export class TraceRecorder {
   /** After the update: ‖ΔW‖/‖W‖ of each layer (see TraceRecorder's class comment). */
   afterStep(): void {
     this.recorder.afterStep();
+  }
+
+  /**
+   * After the network's step count went back (a step refused before it was applied; an epoch that
+   * onNonFinite 'halve' takes back): drops the records of the steps it no longer has taken. A trace
+   * holds the steps the network took: each record's step is a network step, strictly increasing;
+   * its loss and gradients are those its update was made from, and its updateRatio is that update's
+   * size; diagnose reads the first record as "the first step", the report draws the records as the
+   * run. A record of a step never applied would share its step number with the attempt after it and
+   * have no update to measure, so every reader would have to filter it out; rather than mark it,
+   * the trace leaves it out, and train() reports the refusal (DIVERGED, result.skipped, result.halvings).
+   */
+  rewound(): void {
+    this.recorder.rewound();
   }
 
   /** Measures the last step's update if pending, then frees the recorder's buffers; the trace stays. */

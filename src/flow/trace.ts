@@ -260,6 +260,20 @@ export class Trace {
     return r;
   }
 
+  /**
+   * Removes the records of steps after `step`, and their gradient histograms (the recorder's writer:
+   * steps the network did not keep; see TraceRecorder.rewound). Their slots read NaN again, as
+   * never written.
+   */
+  dropRecordsAfter(step: number): void {
+    while (this.count > 0 && this.stepData[this.count - 1] > step) {
+      const r = --this.count;
+      for (const name of LAYER_METRIC_NAMES) this.metricData[name].fill(NaN, r * this.layers, (r + 1) * this.layers);
+      for (const name of RESIDUAL_METRIC_NAMES) this.residualData[name].fill(NaN, r * this.residualBlocks, (r + 1) * this.residualBlocks);
+    }
+    for (let h = this.histograms.length - 1; h >= 0; h--) if (this.histograms[h].step > step) this.histograms.splice(h, 1);
+  }
+
   /** Stores one value of a metric (the recorder's writer). */
   set(name: LayerMetric, record: number, layer: number, value: number): void {
     this.metricData[name][record * this.layers + layer] = value;

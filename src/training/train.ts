@@ -359,6 +359,7 @@ export function runTraining(
             if (traced) tracer!.afterStep();
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
+            if (traced) tracer!.rewound(); // nor recorded
             outcome = { reason: refused, advice: refusedStepAdvice() };
           }
         }
@@ -383,6 +384,7 @@ export function runTraining(
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
           undo!.restore(optimizer);
+          tracer?.rewound();
           if (epoch === 0) applied = false;
           if (halvings === maxHalvings) {
             throw new GradscopeError(

@@ -1,0 +1,114 @@
+/**
+ * A trace records the steps the network took, and only those: a step the step guard refuses (it
+ * would take a parameter out of range) leaves no record, nor does a step 'halve' takes back with its
+ * epoch. Every record's step is then a step of the network, strictly increasing, each with its own
+ * update measured, and the trace of a run with refusals is the trace of the same steps without them.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import type { BackendOptions } from '../../src/backend.js';
+import { MODEL } from '../../src/model.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
+import type { NonFinitePolicy } from '../../src/training/numeric-faults.js';
+import type { Trace } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { Rng } from '../../src/init/rng.js';
+import { expectError } from '../util/expect-error.js';
+import { expectClose } from '../util/close.js';
+
+const rng = new Rng(5);
+const x = Array.from({ length: 24 }, () => [rng.normal(), rng.normal(), rng.normal()]);
+const y = x.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
+
+const NETWORKS: [string, NetworkOptions & BackendOptions][] = [
+  ['dense', { sizes: [3, 5, 4, 2], activation: 'tanh', seed: 2, backend: 'ref' }],
+  ['blocks', { inputs: 3, seed: 2, backend: 'ref', layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 5, activation: 'relu' }] }, { type: 'dense', units: 2, activation: 'softmax' }] }],
+];
+
+/**
+ * Plain SGD, but the attempts numbered in `refused` (1 = the first call) take a step of learning rate
+ * 1e30, which the step guard refuses and takes back (no keepsWithin: the guard keeps a copy).
+ */
+function sabotaged(net: Network, refused: Set<number>): Optimizer {
+  const sgd = createOptimizer(net, 'sgd');
+  let attempt = 0;
+  return {
+    name: 'sgd',
+    model: net[MODEL],
+    step: (model, rate, batch) => sgd.step(model, refused.has(++attempt) ? 1e30 : rate, batch),
+    state: () => sgd.state(),
+    restore: (state) => sgd.restore(state),
+    dispose: () => sgd.dispose(),
+  };
+}
+
+/**
+ * The power iteration behind ‖W‖₂ (and the chain bound) starts from the last record's vector: after a
+ * refused attempt at the same weights, from a converged one, so it agrees within its convergence.
+ */
+const POWER_ITERATED = new Set<LayerMetric>(['spectralNorm', 'chainBound']);
+
+/** A trace's values, those of the power iteration apart, for comparing two runs. */
+function expectSameTrace(trace: Trace, expected: Trace): void {
+  const valuesOf = (t: Trace) => ({ steps: [...t.steps], losses: [...t.losses], histograms: t.histograms, metrics: LAYER_METRIC_NAMES.filter((m) => !POWER_ITERATED.has(m)).map((m) => [...t.metric(m)]) });
+  expect(valuesOf(trace)).toEqual(valuesOf(expected));
+  for (const m of POWER_ITERATED) {
+    const [got, want] = [[...trace.metric(m)], [...expected.metric(m)]];
+    expect(got.map(Number.isNaN), `${m}: measured at the same records`).toEqual(want.map(Number.isNaN));
+    expectClose(got.filter((v) => !Number.isNaN(v)), want.filter((v) => !Number.isNaN(v)), { rel: 1e-5 }, m);
+  }
+}
+
+describe.each(NETWORKS)('a %s network', (_, options) => {
+  async function run(refused: number[], onNonFinite: NonFinitePolicy, every = 1) {
+    const net = await createNetwork(options);
+    const optimizer = sabotaged(net, new Set(refused));
+    const result = net.train(x, y, { optimizer, epochs: 3, batchSize: 8, shuffle: false, learningRate: 0.1, onNonFinite, trace: { every, histogramSteps: [1, 2, 5] } });
+    const trace = net.trace!;
+    const step = net[MODEL].step;
+    optimizer.dispose();
+    net.dispose();
+    return { trace, result, step };
+  }
+
+  it.each([1, 2])("'skip' (every %i): a refused step leaves no record; the trace is that of the steps taken", async (every) => {
+    const { trace, result, step } = await run([1, 3, 6], 'skip', every);
+    expect(result.skipped).toBe(3);
+    expect(step).toBe(9 - 3);
+    // Steps strictly increasing, every `every`-th of those taken, each update measured (updateRatio finite).
+    expect([...trace.steps]).toEqual([1, 2, 3, 4, 5, 6].filter((s) => (s - 1) % every === 0));
+    for (let r = 0; r < trace.length; r++) expect(Number.isFinite(trace.at('updateRatio', r, 0)), `record ${r}`).toBe(true);
+    expect(trace.histograms.map((h) => h.step)).toEqual(every === 1 ? [1, 2, 5] : [1, 5]);
+    // The same as the trace of one run over the batches that were applied: attempts 1, 3 and 6 were batches 0, 2 and 5 (of 3 per epoch).
+    const kept = [1, 3, 4, 6, 7, 8];
+    const net = await createNetwork(options);
+    const sgd = createOptimizer(net, 'sgd');
+    const rows = kept.flatMap((b) => [...Array(8).keys()].map((i) => (b % 3) * 8 + i));
+    net.train(rows.map((i) => x[i]), rows.map((i) => y[i]), { optimizer: sgd, epochs: 1, batchSize: 8, shuffle: false, learningRate: 0.1, trace: { every, histogramSteps: [1, 2, 5] } });
+    expectSameTrace(trace, net.trace!);
+    sgd.dispose();
+    net.dispose();
+  });
+
+  it("'throw': the refused first step leaves an empty trace", async () => {
+    const net = await createNetwork(options);
+    const optimizer = sabotaged(net, new Set([1]));
+    await expectError(() => net.train(x, y, { optimizer, trace: { every: 1 } }), 'DIVERGED', /the step would take a parameter to .*; the step was not applied/);
+    expect(net.trace!.length).toBe(0);
+    expect(net.trace!.histograms).toEqual([]);
+    optimizer.dispose();
+    net.dispose();
+  });
+
+  it("'halve': the records of the epoch it takes back go with it", async () => {
+    // Attempt 5 is epoch 1's second batch (step 5): epoch 1 restarts at step 4 with half the rate.
+    const { trace, result, step } = await run([5], 'halve');
+    expect(result.halvings).toBe(1);
+    expect(step).toBe(9);
+    expect([...trace.steps]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (let r = 0; r < trace.length; r++) expect(Number.isFinite(trace.at('updateRatio', r, 0)), `record ${r}`).toBe(true);
+    expect(trace.histograms.map((h) => h.step)).toEqual([1, 2, 5]);
+  });
+});
