@@ -1,9 +1,10 @@
 /**
  * Checks of option values that every way of describing a network shares (createNetwork's sizes and
- * layers, the block specs of src/layers, model files): a width, an activation, a choice from a
- * list. Each throws INVALID_OPTION naming `where` and what it got.
+ * layers, the block specs of src/layers, model files) and the options of train() and the studies:
+ * a width, a whole number, an activation, a choice from a list. Each throws INVALID_OPTION naming
+ * `where` and what it got.
  */
-import { describeValue, invalidOption, quoted } from './errors.js';
+import { describeValue, invalidOption, quoted, shown } from './errors.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
 
@@ -15,6 +16,12 @@ export function checkUnits(units: unknown, where: string): number {
     throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${describeValue(units)}`);
   }
   return units;
+}
+
+/** `value` if it is a whole number ≥ `min`, named `name` (a count, a size, a number of epochs). */
+export function checkWhole(value: unknown, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
+  return value;
 }
 
 /** `value` if it is one of `allowed`. */

@@ -11,14 +11,8 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { invalidOption, shown } from '../errors.js';
-import {
-  ACCURACY_GOAL,
-  checkWhole,
-  chooseRemedies,
-  skipReason,
-  TRAINABLE_EPOCHS,
-  TRAINABLE_WIDTH,
-} from './trainable-depth.js';
+import { checkWhole } from '../checks.js';
+import { ACCURACY_GOAL, checkStudySetup, distinctWholes, refuseRepeats, skipReason } from './trainable-depth.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
@@ -33,7 +27,7 @@ export const BUDGET_REMEDIES: readonly string[] = ['plain-sigmoid', 'adam'];
 /** The learning rates the first remedy is also run with, by default (plain sigmoid's own 0.5 among them). */
 export const LEARNING_RATE_GRID: readonly number[] = [0.1, 0.5, 2];
 
-/** Options of runBudgetSweep; every field is optional. */
+/** Options of runBudgetSweep; every field is optional (those it shares with the study are checked as the study checks them). */
 export interface BudgetSweepOptions {
   /** The budgets as whole multiples of `epochs` (default BUDGET_MULTIPLES = 1, 4, 16, 64). */
   budgets?: readonly number[];
@@ -165,20 +159,14 @@ export interface BudgetSweepResult {
   boundaries: BudgetBoundary[];
 }
 
-/** A non-empty list of whole numbers ≥ min, ascending, without repeats. */
-function wholeList(values: readonly number[], name: string, min: number): number[] {
-  if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of whole numbers ≥ ${min}`);
-  values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min));
-  return [...new Set(values)].sort((a, b) => a - b);
-}
-
-/** Learning rates: finite numbers > 0, ascending, without repeats (may be empty). */
+/** Learning rates: finite numbers > 0, each listed once, ascending (may be empty). */
 function learningRateList(values: readonly number[]): number[] {
   if (!Array.isArray(values)) throw invalidOption('learningRates: expected a list of numbers > 0');
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidOption(`learningRates[${i}]: expected a number > 0, got ${shown(v)}`);
   });
-  return [...new Set(values)].sort((a, b) => a - b);
+  refuseRepeats(values, 'learningRates');
+  return [...values].sort((a, b) => a - b);
 }
 
 /** The first step in `curve` at which held-out accuracy reached the goal, up to `steps`; null if none. */
@@ -248,16 +236,11 @@ async function sweepNetwork(
 /** The budget sweep (see the module comment). */
 export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<BudgetSweepResult> {
   if (typeof options !== 'object' || options === null) throw invalidOption('budget sweep: options must be an object');
-  const budgets = wholeList(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1);
-  const depths = wholeList(options.depths ?? BUDGET_DEPTHS, 'depths', 1);
-  const remedies = chooseRemedies(options.remedies ?? BUDGET_REMEDIES);
+  const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES });
+  const budgets = distinctWholes(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1);
   const grid = learningRateList(options.learningRates ?? LEARNING_RATE_GRID);
   const contrastMaxBudget = checkWhole(options.contrastMaxBudget ?? CONTRAST_MAX_BUDGET, 'contrastMaxBudget', 1);
-  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
-  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
-  const data = await loadStudyData(checkWhole(options.trainRows ?? 9000, 'trainRows', 1), checkWhole(options.testRows ?? 1000, 'testRows', 1));
+  const data = await loadStudyData(trainRows, testRows);
   const common = { width, epochs, seed, backend: options.backend };
   const rows: BudgetSweepRow[] = [];
   const curves: BudgetCurve[] = [];

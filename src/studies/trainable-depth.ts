@@ -8,6 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
+import { checkWhole } from '../checks.js';
 import { digitSplitProblem } from '../data/mnist.js';
 import { invalidOption, shown } from '../errors.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
@@ -154,9 +155,58 @@ export interface TrainableDepthResult {
   goal: GoalCheck;
 }
 
-export function checkWhole(value: number, name: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
-  return value;
+/** The options the study and its budget sweep share. */
+export type SharedStudyOptions = Pick<TrainableDepthOptions, 'depths' | 'width' | 'epochs' | 'remedies' | 'trainRows' | 'testRows' | 'seed'>;
+
+/** The shared options, checked and with their defaults. */
+export interface StudySetup {
+  /** Hidden layers, ascending. */
+  depths: number[];
+  /** Units per hidden layer. */
+  width: number;
+  /** The step budget in epochs. */
+  epochs: number;
+  /** Seed of every network. */
+  seed: number;
+  /** The remedies, in the order given. */
+  remedies: TrainableDepthRemedy[];
+  /** Training digits. */
+  trainRows: number;
+  /** Held-out digits. */
+  testRows: number;
+}
+
+/** `values` refused (INVALID_OPTION naming `name`) when one is listed twice: it would run twice. */
+export function refuseRepeats(values: readonly number[], name: string): void {
+  const repeated = values.find((v, i) => values.indexOf(v) !== i);
+  if (repeated !== undefined) throw invalidOption(`${name}: ${repeated} is listed twice (each runs once)`);
+}
+
+/** A non-empty list of whole numbers ≥ `min`, each listed once, ascending. */
+export function distinctWholes(values: readonly number[], name: string, min: number): number[] {
+  if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of whole numbers ≥ ${min}`);
+  values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min));
+  refuseRepeats(values, name);
+  return [...values].sort((a, b) => a - b);
+}
+
+/**
+ * The options the study and its budget sweep share, checked before any work (INVALID_OPTION naming
+ * the option), with their defaults (the two differ in `defaults`: their depths and remedies): the
+ * training digits must also leave every batch-norm remedy no one-row batch.
+ */
+export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
+  const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
+  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
+  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
+  const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
+  const trainRows = checkWhole(options.trainRows ?? 9000, 'trainRows', 1);
+  const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
+  const problem = digitSplitProblem(trainRows, testRows, { train: 'trainRows', test: 'testRows' }) ?? oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
+  if (problem) throw invalidOption(problem);
+  return { depths, width, epochs, seed, remedies, trainRows, testRows };
 }
 
 /** The remedies to run, by key, checked. */
@@ -173,9 +223,12 @@ export function chooseRemedies(keys: readonly string[] | undefined): TrainableDe
 
 /** The chosen remedies (all by default) that train with batch norm, and their batch sizes: their training digits must leave no one-row batch. */
 export function remedyBatchNormRuns(keys: readonly string[] | undefined): BatchNormRun[] {
-  return chooseRemedies(keys)
-    .filter((r) => r.unavailable === undefined && hasBatchNorm(r.network(1, 1)))
-    .map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
+  return batchNormRuns(chooseRemedies(keys));
+}
+
+/** Those of `remedies` that train with batch norm, and their batch sizes. */
+function batchNormRuns(remedies: readonly TrainableDepthRemedy[]): BatchNormRun[] {
+  return remedies.filter((r) => r.unavailable === undefined && hasBatchNorm(r.network(1, 1))).map((r) => ({ run: r.key, batchSize: r.training.batchSize }));
 }
 
 /** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
@@ -258,21 +311,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
 /** The trainable-depth study (see the module comment). */
 export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}): Promise<TrainableDepthResult> {
   if (typeof options !== 'object' || options === null) throw invalidOption('trainable-depth: options must be an object');
-  const depths = [...(options.depths ?? TRAINABLE_DEPTHS)];
-  if (depths.length === 0) throw invalidOption('depths: expected at least one depth');
-  depths.forEach((d, i) => checkWhole(d, `depths[${i}]`, 1));
-  const repeated = depths.find((d, i) => depths.indexOf(d) !== i);
-  if (repeated !== undefined) throw invalidOption(`depths: ${repeated} is listed twice (each depth runs once)`);
-  depths.sort((a, b) => a - b);
-  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
-  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
-  const remedies = chooseRemedies(options.remedies);
-  const trainRows = checkWhole(options.trainRows ?? 9000, 'trainRows', 1);
-  const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
-  const problem = digitSplitProblem(trainRows, testRows, { train: 'trainRows', test: 'testRows' }) ?? oneRowBatchProblem(trainRows, remedyBatchNormRuns(options.remedies), 'trainRows');
-  if (problem) throw invalidOption(problem);
+  const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: TRAINABLE_DEPTHS });
   const data = await loadStudyData(trainRows, testRows);
   const rows: TrainableDepthRow[] = [];
   for (const remedy of remedies) {

@@ -2,7 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import type { ResidentRows, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -162,11 +162,7 @@ export function loadsOneBatchInOrder(rows: number, options: TrainOptions): boole
 }
 
 function positiveInteger(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw invalidOption(`${name}: expected a whole number ≥ 1, got ${shown(value)}`);
-  }
-  return value;
+  return value === undefined ? fallback : checkWhole(value, name, 1);
 }
 
 export function checkLearningRate(value: unknown, fallback: number = SGD_LEARNING_RATE, name = 'learningRate'): number {

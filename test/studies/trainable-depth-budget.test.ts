@@ -114,7 +114,7 @@ describe('trainable-depth budget sweep', () => {
   });
 
   it('learning-rate grid: at 1× whatever the budgets, without the remedy’s own rate (its row is the main one); the table shows all of them by rate', async () => {
-    const sweep = await runBudgetSweep({ ...TINY, depths: [2], budgets: [1, 2], learningRates: [2, 0.5, 0.1, 0.5] });
+    const sweep = await runBudgetSweep({ ...TINY, depths: [2], budgets: [1, 2], learningRates: [2, 0.5, 0.1] });
     expect(sweep.rows.map((r) => [r.learningRate, r.budget])).toEqual([[0.5, 1], [0.5, 2], [0.001, 1], [0.001, 2], [0.1, 1], [2, 1]]);
     expect(sweep.learningRateGrid.learningRates).toEqual([0.1, 0.5, 2]);
     expect(learningRateTable(sweep).rows.map((cells) => cells[2])).toEqual(['0.1', '0.5', '2']);
@@ -199,5 +199,18 @@ describe('trainable-depth budget sweep', () => {
     await expectError(() => runBudgetSweep({ epochs: 2.5 }), 'INVALID_OPTION', /epochs/);
     await expectError(() => runBudgetSweep({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
     await expectError(() => runBudgetSweep(null as never), 'INVALID_OPTION', /options must be an object/);
+  });
+
+  it('checks the options it shares with the study as the study does: a repeat is refused, not run once, and a batch-norm remedy gets no one-row batch', async () => {
+    await expectError(() => runBudgetSweep({ depths: [5, 10, 5] }), 'INVALID_OPTION', /^depths: 5 is listed twice \(each runs once\)$/);
+    await expectError(() => runBudgetSweep({ budgets: [1, 4, 1] }), 'INVALID_OPTION', /^budgets: 1 is listed twice/);
+    await expectError(() => runBudgetSweep({ learningRates: [0.1, 0.1] }), 'INVALID_OPTION', /^learningRates: 0\.1 is listed twice/);
+    // before any network trains: the study's message, with the nearest counts that work
+    await expectError(
+      () => runBudgetSweep({ ...TINY, trainRows: 33, remedies: ['plain-sigmoid', 'batch-norm-relu'] }),
+      'INVALID_OPTION',
+      /^trainRows 33 leaves a last batch of 1 digit for batch-norm-relu \(batches of 32\), and batch norm cannot normalise one row: .* \(e\.g\. trainRows 32 or 34\)$/,
+    );
+    await expectError(() => runBudgetSweep({ trainRows: 9500, testRows: 600 }), 'INVALID_OPTION', /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the 10,000 bundled/);
   });
 });
