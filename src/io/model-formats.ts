@@ -134,7 +134,7 @@ const IMPORT_OPTIONS_READ: Record<ReadableFormat, { reads: readonly ImportOption
 };
 
 /** A model file opened and told apart (see the module comment), not yet read as a model. */
-export interface OpenedModelFile {
+interface OpenedModelFile {
   path: string;
   format: ReadableFormat;
   /** The file's bytes; undefined for a tfjs folder (readTfjsLayersFile reads its model.json). */
@@ -144,7 +144,7 @@ export interface OpenedModelFile {
 }
 
 /** Opens `path` and tells its format; `format` overrides what the content and the name say. */
-export async function openModelFile(path: string, format?: InputFormat): Promise<OpenedModelFile> {
+async function openModelFile(path: string, format?: InputFormat): Promise<OpenedModelFile> {
   if (format === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   if (await isDirectory(path)) {
     if (format !== undefined && format !== 'tfjs' && format !== 'json') throw invalidOption(`${path}: a folder can only be a tfjs model, not ${format}`);
@@ -159,32 +159,46 @@ export async function openModelFile(path: string, format?: InputFormat): Promise
   return { path, format: told === 'json' ? (isTfjsJson(json) ? 'tfjs' : 'gradscope') : told, bytes, json };
 }
 
-/** The options given that a file of this format does not read, each with why (empty: every one given applies). */
-export function unreadImportOptions(file: OpenedModelFile, options: ImportOptions): { option: ImportOptionName; why: string }[] {
-  const { reads, records } = IMPORT_OPTIONS_READ[file.format];
-  return IMPORT_OPTION_NAMES.filter((option) => options[option] !== undefined && !reads.includes(option)).map((option) => ({ option, why: records }));
+/**
+ * INVALID_OPTION for an import option the file's format does not read (it records what the option
+ * would say). `option` and `why` let a caller name the option its own way (the CLI: --loss).
+ */
+export class UnreadImportOption extends GradscopeError {
+  constructor(
+    /** The file. */
+    readonly path: string,
+    /** The option given. */
+    readonly option: ImportOptionName,
+    /** What the file records instead. */
+    readonly why: string,
+  ) {
+    super('INVALID_OPTION', `${path}: the ${option} option does not apply: ${why}`);
+  }
 }
 
-/** Reads an opened model file; an option its format does not read is refused (INVALID_OPTION), before anything is built. */
-export async function readOpenedModelFile(file: OpenedModelFile, options: ImportOptions = {}): Promise<ModelData | BlockModelData> {
-  const unread = unreadImportOptions(file, options);
-  if (unread.length > 0) throw invalidOption(`${file.path}: the ${unread[0].option} option does not apply: ${unread[0].why}`);
-  const { path, bytes, json } = file;
-  if (bytes === undefined) return readTfjsLayersFile(path, options);
-  return inFile(path, () => {
-    if (file.format === 'safetensors') return readSafetensors(bytes, options);
-    if (json === undefined) return decodeCheckpoint(bytes).model;
-    return file.format === 'tfjs' ? readTfjsLayersFile(path, options, json) : readModelJSON(json);
-  });
+/** Refuses the first option given that a file of this format does not read (UnreadImportOption). */
+function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): void {
+  const { reads, records } = IMPORT_OPTIONS_READ[file.format];
+  const unread = IMPORT_OPTION_NAMES.find((option) => options[option] !== undefined && !reads.includes(option));
+  if (unread !== undefined) throw new UnreadImportOption(file.path, unread, records);
 }
 
 /**
  * Reads a model from any readable format; `format` overrides what the content and the name say.
- * An option the file's format does not read is refused (INVALID_OPTION), never ignored.
+ * An option the file's format does not read is refused (INVALID_OPTION, an UnreadImportOption)
+ * before anything is built, never ignored.
  */
 export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
   const { format, ...importOptions } = options;
-  return readOpenedModelFile(await openModelFile(path, format), importOptions);
+  const file = await openModelFile(path, format);
+  refuseUnreadOptions(file, importOptions);
+  const { bytes, json } = file;
+  if (bytes === undefined) return readTfjsLayersFile(path, importOptions);
+  return inFile(path, () => {
+    if (file.format === 'safetensors') return readSafetensors(bytes, importOptions);
+    if (json === undefined) return decodeCheckpoint(bytes).model;
+    return file.format === 'tfjs' ? readTfjsLayersFile(path, importOptions, json) : readModelJSON(json);
+  });
 }
 
 /** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain, or a block network gradscope wrote. */

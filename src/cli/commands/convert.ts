@@ -1,6 +1,6 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INPUT_FORMATS, INTEROP_FORMATS, openModelFile, readOpenedModelFile, unreadImportOptions, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { shorten, stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 
@@ -25,11 +25,11 @@ export const convertCommand: Command = {
       layers: stringFlag(args, 'layers')?.split(','),
       pytorch: stringFlag(args, 'pytorch'),
     };
-    const file = await openModelFile(input, from);
-    // A flag the file's format does not read would be ignored: the command line is wrong for this file.
-    const unread = unreadImportOptions(file, options);
-    if (unread.length > 0) throw new UsageError(`--${unread[0].option} does not apply to ${input}: ${unread[0].why}`);
-    const model = await readOpenedModelFile(file, options);
+    const model = await readModelFile(input, { format: from, ...options }).catch((error: unknown) => {
+      // A flag the file's format does not read would be ignored: the command line is wrong for this file.
+      if (error instanceof UnreadImportOption) throw new UsageError(`--${error.option} does not apply to ${input}: ${error.why}`);
+      throw error;
+    });
     const written = await writeModelFile(model, output, to);
     if ('kind' in model) {
       print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}`);
