@@ -108,13 +108,21 @@ export function digitSplitProblem(train: number, test: number, names = { train: 
 /** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000); more than the bundled 10,000 together is INVALID_OPTION. */
 export async function loadMnist(options: { train?: number; test?: number } = {}): Promise<MnistSplit> {
   const trainRows = options.train ?? 9000;
-  const testRows = options.test ?? Math.max(0, MNIST_DIGITS - trainRows);
-  const problem = digitSplitProblem(trainRows, testRows);
-  if (problem) throw invalidOption(`loadMnist: ${problem}`);
+  return loadDigitSplit(trainRows, options.test ?? Math.max(0, MNIST_DIGITS - trainRows), { train: 'train', test: 'test' }, 'loadMnist: ');
+}
+
+/**
+ * The first `train` digits for training and the `test` after them. Counts that do not fit the
+ * bundled digits are refused here, before anything is read (INVALID_OPTION, the counts named as the
+ * caller names them, after `where`): every loader of the digits goes through this one check.
+ */
+export async function loadDigitSplit(train: number, test: number, names: { train: string; test: string }, where = ''): Promise<MnistSplit> {
+  const problem = digitSplitProblem(train, test, names);
+  if (problem) throw invalidOption(`${where}${problem}`);
   const { pixels, labels } = await loadAll();
-  if (trainRows + testRows > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${labels.length} digits, not the ${MNIST_DIGITS} expected`);
+  if (train + test > labels.length) throw new GradscopeError('BAD_DATA_FILE', `the installed 'mnist' package holds ${labels.length} digits, not the ${MNIST_DIGITS} expected`);
   return {
-    train: digits(pixels, labels, 0, trainRows),
-    test: digits(pixels, labels, trainRows, trainRows + testRows),
+    train: digits(pixels, labels, 0, train),
+    test: digits(pixels, labels, train, train + test),
   };
 }

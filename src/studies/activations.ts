@@ -8,7 +8,6 @@
  * step, test error after the budget, and the diagnosis.
  */
 import { GradscopeError } from '../errors.js';
-import { loadMnist } from '../data/mnist.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
@@ -16,6 +15,7 @@ import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
+import { loadStudyDigits } from './study-digits.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
 export const STUDY_INITS: { name: WeightInitName; label: string }[] = [
@@ -124,7 +124,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
   const epochs = options.epochs ?? 2;
   const batchSize = options.batchSize ?? 10;
   const learningRate = options.learningRate ?? 0.05;
-  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = [784, ...Array(ACTIVATIONS_HIDDEN_LAYERS).fill(width), 10];
   const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);
   const every = Math.max(1, Math.floor(steps / (options.records ?? 20)));

@@ -7,7 +7,8 @@
  * than another's (the training runs on one thread).
  */
 import type { BackendChoice } from '../backend.js';
-import { loadMnist, MNIST_PIXELS } from '../data/mnist.js';
+import { MNIST_PIXELS } from '../data/mnist.js';
+import { loadStudyDigits } from './study-digits.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
@@ -183,7 +184,7 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
  */
 export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
   const o = checkStudyOptions(options);
-  const digits = await loadMnist({ train: o.trainRows, test: o.testRows });
+  const digits = await loadStudyDigits(o.trainRows, o.testRows);
   const train = digits.train.x;
   const test = digits.test.x;
   const probe = rowsOf(train, 0, Math.min(500, train.rows));

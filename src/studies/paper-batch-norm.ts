@@ -11,9 +11,10 @@
  * trains in a pilot (N(0, 0.01²) barely moved in 20 epochs; N(0, 1) trained slower).
  */
 import type { Network } from '../api/network.js';
-import { loadMnist } from '../data/mnist.js';
+import type { MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { loadStudyDigits } from './study-digits.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -75,7 +76,7 @@ function networkOptions(batchNorm: boolean): NetworkOptions {
   return { inputs: 784, layers: layers as unknown as NetworkOptions['layers'], init, loss: 'cross-entropy' };
 }
 
-async function train(batchNorm: boolean, digits: Awaited<ReturnType<typeof loadMnist>>, epochs: number, options: PaperOptions): Promise<Record | string> {
+async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, options: PaperOptions): Promise<Record | string> {
   const net = await networkOrReason({ ...networkOptions(batchNorm), seed: options.seed ?? 1, backend: options.backend });
   if (typeof net === 'string') return net;
   const prefix = await networkOrReason({ ...prefixOptions(batchNorm), backend: options.backend });
@@ -120,7 +121,7 @@ function drift(r: Record, from = 0): { median: number; spread: number } {
 
 /** Batch norm's §4.1 experiment (see the module comment). */
 export async function runBatchNormPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
-  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const epochs = scaled(BATCH_NORM_PAPER.epochs, options.budget);
   const without = await train(false, digits, epochs, options);
   const withBn = await train(true, digits, epochs, options);

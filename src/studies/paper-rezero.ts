@@ -7,10 +7,10 @@
  * weights Xavier normal with gain √0.25 (variance 0.25/width), ReZero's with gain √2 (variance
  * 2/width, He's). Their claim: ReZero's training loss falls much faster.
  */
-import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { loadStudyDigits } from './study-digits.js';
 
 /** The set-up as run (see the module comment). */
 export const REZERO_PAPER = {
@@ -38,7 +38,7 @@ const LABEL: Record<Gate, string> = { none: 'residual', rezero: 'ReZero' };
 
 /** ReZero against a plain residual stack (see the module comment). */
 export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
-  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const epochs = scaled(REZERO_PAPER.epochs, options.budget);
   const unavailable: string[] = [];
   const curves: Partial<Record<Gate, number[]>> = {};

@@ -7,9 +7,10 @@
  * (TensorFlow differentiates the vector of losses as their sum), i.e. 1.28e-3 on the mean loss
  * gradscope trains on; 2,000 epochs; hidden layers as wide as the input (784).
  */
-import { loadMnist } from '../data/mnist.js';
+import type { MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { loadStudyDigits } from './study-digits.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -38,7 +39,7 @@ interface Curve {
 }
 
 /** Training loss over the whole training set before training and after every epoch (until a numeric failure), or why the network cannot be built. */
-async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: Awaited<ReturnType<typeof loadMnist>>['train']['y'], epochs: number, options: PaperOptions): Promise<Curve | string> {
+async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions): Promise<Curve | string> {
   const net = await networkOrReason({ ...networkOptions(variant, depth), seed: options.seed ?? 1, backend: options.backend });
   if (typeof net === 'string') return net;
   const data = net.dataset(x, y);
@@ -63,7 +64,7 @@ const lossText = (c: Curve, epochs: number) => (c.losses[epochs] === undefined ?
 
 /** The SELU paper's Figure 1 shape (see the module comment). */
 export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExperiment> {
-  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const x = standardise(digits.train.x, digits.train.x);
   const epochs = scaled(SELU_PAPER.epochs, options.budget);
   const unavailable: string[] = [];

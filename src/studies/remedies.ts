@@ -6,7 +6,6 @@
  * the time per step. It reports what it measures, whatever that shows.
  */
 import type { BackendChoice } from '../backend.js';
-import { loadMnist } from '../data/mnist.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { createNetwork, type Network } from '../api/network.js';
@@ -15,6 +14,7 @@ import type { Dataset } from '../training/dataset.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
 import { equalisingLayerRates } from '../optim/layer-rates.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { loadStudyDigits } from './study-digits.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
@@ -162,7 +162,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
       throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
     }
   }
-  const digits = await loadMnist({ train: options.trainRows ?? 9000, test: options.testRows ?? 1000 });
+  const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const probeRows = Math.min(1000, digits.train.x.rows);
   const probe: Probe = {
     x: { ...digits.train.x, data: digits.train.x.data.subarray(0, probeRows * 784), rows: probeRows },

@@ -9,12 +9,12 @@
 import type { Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
 import type { Matrix } from '../data/matrix.js';
-import { loadMnist } from '../data/mnist.js';
 import { createOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Dataset } from '../training/dataset.js';
 import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
 import { networkOrReason, numericFailure } from './paper-experiment.js';
+import { loadStudyDigits } from './study-digits.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 
 /** Rows the batch gradient ratio is measured on: the first 1,000 training digits (as study (a)). */
@@ -42,9 +42,9 @@ export interface StudyData {
   examples: Rows;
 }
 
-/** The bundled digits split as the study uses them. */
+/** The bundled digits split as the study uses them (INVALID_OPTION naming trainRows and testRows when they do not fit). */
 export async function loadStudyData(trainRows: number, testRows: number): Promise<StudyData> {
-  const digits = await loadMnist({ train: trainRows, test: testRows });
+  const digits = await loadStudyDigits(trainRows, testRows);
   const first = (m: Matrix, rows: number): Matrix => ({ ...m, data: m.data.subarray(0, rows * m.cols), rows });
   const rows = (count: number): Rows => {
     const n = Math.min(count, digits.train.x.rows);

@@ -9,7 +9,6 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { checkWhole } from '../checks.js';
-import { digitSplitProblem } from '../data/mnist.js';
 import { invalidOption, shown } from '../errors.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
@@ -193,7 +192,8 @@ export function distinctWholes(values: readonly number[], name: string, min: num
 /**
  * The options the study and its budget sweep share, checked before any work (INVALID_OPTION naming
  * the option), with their defaults (the two differ in `defaults`: their depths and remedies): the
- * training digits must also leave every batch-norm remedy no one-row batch.
+ * training digits must also leave every batch-norm remedy no one-row batch (whether they fit the
+ * bundled digits is checked as they load, before anything else: loadStudyData).
  */
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
@@ -204,8 +204,8 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? 9000, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
-  const problem = digitSplitProblem(trainRows, testRows, { train: 'trainRows', test: 'testRows' }) ?? oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
-  if (problem) throw invalidOption(problem);
+  const oneRow = oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
+  if (oneRow) throw invalidOption(oneRow);
   return { depths, width, epochs, seed, remedies, trainRows, testRows };
 }
 

@@ -1,0 +1,37 @@
+// Every study on the bundled digits refuses trainRows + testRows beyond them as it loads them, before
+// any network is built, naming its own options (it said "loadMnist: train … + test …", names the
+// caller never wrote); loadMnist names its own train and test.
+import { describe, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist.js';
+import { runActivationStudy } from '../../src/studies/activations.js';
+import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
+import { runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
+import { runSeluPaper } from '../../src/studies/paper-selu.js';
+import { runRemediesStudy } from '../../src/studies/remedies.js';
+import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
+import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
+import { expectError } from '../util/expect-error.js';
+
+const TOO_MANY = { trainRows: 9500, testRows: 600 };
+const NAMED = /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the 10,000 bundled \(training and test digits share them\): lower trainRows or testRows$/;
+
+describe('the digits a study asks for', () => {
+  it.each([
+    ['activations', () => runActivationStudy(TOO_MANY)],
+    ['autoencoder', () => runAutoencoderStudy(TOO_MANY)],
+    ['remedies', () => runRemediesStudy(TOO_MANY)],
+    ['paper-batch-norm', () => runBatchNormPaper(TOO_MANY)],
+    ['paper-selu', () => runSeluPaper(TOO_MANY)],
+    ['paper-rezero', () => runRezeroPaper(TOO_MANY)],
+    ['trainable-depth', () => runTrainableDepthStudy(TOO_MANY)],
+    ['budget sweep', () => runBudgetSweep(TOO_MANY)],
+  ])('%s: more than the bundled digits is INVALID_OPTION naming trainRows and testRows', async (_study, run) => {
+    await expectError(run, 'INVALID_OPTION', NAMED);
+  });
+
+  it('loadMnist names its own options', async () => {
+    await expectError(() => loadMnist({ train: 9500, test: 600 }), 'INVALID_OPTION', /^loadMnist: train 9500 \+ test 600 = 10,100 digits/);
+    await expectError(() => loadMnist({ train: -1 }), 'INVALID_OPTION', /^loadMnist: train: expected a whole number of digits ≥ 0, got -1$/);
+  });
+});
