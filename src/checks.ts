@@ -4,7 +4,7 @@
  * a width, a whole number, an activation, a choice from a list. Each throws INVALID_OPTION naming
  * `where` and what it got.
  */
-import { describeValue, invalidOption, quoted, shown } from './errors.js';
+import { describeValue, invalidOption, quoted, shorten, shown } from './errors.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
 
@@ -43,7 +43,7 @@ export function checkKnownKeys(value: object, known: readonly string[], where: s
 
 /** An option's name in quotes, a long one cut (a key is the caller's, of any length). */
 function optionName(key: string): string {
-  return `'${key.length > 40 ? `${key.slice(0, 40)}…` : key}'`;
+  return `'${shorten(key)}'`;
 }
 
 /** The keys of an options type, listed once: a key added to the type and not here fails to compile. */

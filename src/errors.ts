@@ -41,8 +41,24 @@ export function invalidOption(message: string): GradscopeError {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return `a ${value.constructor?.name ?? 'null-prototype object'}`;
+  if (typeof value === 'object' && value !== null) return instanceName(value);
   return String(value);
+}
+
+/** An object by its kind: 'an object' when plain (or without a prototype), else its class ('a Network', 'an Int32Array'). */
+function instanceName(value: object): string {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  const name = prototype === Object.prototype || prototype === null ? undefined : (value.constructor as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string' || name === '') return 'an object';
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
+/** The most characters `shorten` keeps of a word. */
+export const SHORTENED_CHARACTERS = 40;
+
+/** A word of the caller's (a flag, an option's name, a command) as a message shows it: at most SHORTENED_CHARACTERS, then …. */
+export function shorten(word: string): string {
+  return word.length > SHORTENED_CHARACTERS ? `${word.slice(0, SHORTENED_CHARACTERS)}…` : word;
 }
 
 /** A name as messages print it: a string in quotes as written (cut as `shown` cuts it), anything else described. */

@@ -4,8 +4,8 @@
  * the file and the problem); 2 the command line is wrong (unknown command or flag, a bad value:
  * one line, before any work starts). Nothing ever prints a stack trace.
  */
-import { GradscopeError } from '../errors.js';
-import { parseArgs, positionalsOf, shorten, UsageError, type Command } from './command.js';
+import { GradscopeError, shorten } from '../errors.js';
+import { parseArgs, positionalsOf, UsageError, type Command } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';

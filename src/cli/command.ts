@@ -4,7 +4,7 @@
  * names are the only ones it accepts (`--name VALUE` takes a value, `[--name]` stands alone).
  */
 import { digitSplitProblem } from '../data/mnist.js';
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { FILE_LIMITS } from '../io/files.js';
@@ -80,11 +80,6 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     throw new UsageError(`'${name}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`);
   }
   return { positional, flags };
-}
-
-/** A word of the user's as an error message shows it: at most 40 characters. */
-export function shorten(word: string): string {
-  return word.length > 40 ? `${word.slice(0, 40)}…` : word;
 }
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;

@@ -160,10 +160,13 @@ describe('diagnose', () => {
     await expectError(() => diagnose(undefined as unknown as Trace), 'INVALID_OPTION', trained);
     await expectError(() => diagnose(null as unknown as Trace), 'INVALID_OPTION', /trace is null/);
     await expectError(() => diagnose({} as Trace), 'INVALID_OPTION', /expected a Trace, got an object that is not one/);
-    await expectError(() => diagnose('trace' as unknown as Trace), 'INVALID_OPTION', /expected a Trace, got the string "trace"/);
+    // the value as every other message shows it (shown(): JSON-like, capped)
+    await expectError(() => diagnose('trace' as unknown as Trace), 'INVALID_OPTION', /expected a Trace, got "trace"; /);
+    await expectError(() => diagnose([1, 2] as unknown as Trace), 'INVALID_OPTION', /expected a Trace, got \[1,2\]; /);
     const saved = JSON.parse(JSON.stringify(handTrace([gap(0.5)])));
     await expectError(() => diagnose(saved), 'INVALID_OPTION', /a saved trace .* read it back with Trace\.fromJSON\(json\) first/);
     await expectError(() => diagnose(handTrace([gap(0.5)]), null as never), 'INVALID_OPTION', /options must be an object/);
+    await expectError(() => diagnose(handTrace([gap(0.5)]), 'x'.repeat(500) as never), 'INVALID_OPTION', /options must be an object such as \{ curvature \}, got "x{78}…$/);
   });
 
   it('says so when the trace is empty', () => {

@@ -1,7 +1,8 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
+import { shorten } from '../../errors.js';
 import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
-import { shorten, stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
+import { stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 
 function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {

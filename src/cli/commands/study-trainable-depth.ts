@@ -4,6 +4,7 @@
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
  */
+import { shorten } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
   ACCURACY_GOAL,
@@ -23,7 +24,7 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, type Command, COUNT, numberFlag, outputFileFlag, shorten, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
+import { booleanFlag, checkDigitFlags, type Command, COUNT, numberFlag, outputFileFlag, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
