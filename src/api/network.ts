@@ -279,14 +279,14 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    */
   initLsuv(x: Rows, options: LsuvOptions = {}): LsuvLayerReport[] {
     this.assertAlive();
-    checkLsuvOptions(options);
+    const checked = checkLsuvOptions(options);
     const matrix = toMatrix(rowsNotDataset(x, 'initLsuv'), this.inputSize, 'inputs');
     if (matrix.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'inputs: LSUV needs at least one row');
     const engine = this.#engine;
     checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
     engine.ensureCapacity(matrix.rows);
     this.kernels.write(engine.input, matrix.data);
-    return lsuvOnLoadedRows(engine, matrix.rows, options);
+    return lsuvOnLoadedRows(engine, matrix.rows, checked);
   }
 
   /**

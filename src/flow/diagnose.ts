@@ -6,7 +6,7 @@
  */
 import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
-import { describeValue, invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import { Trace, type TraceRun } from './trace.js';
 
@@ -226,14 +226,14 @@ function checkTrace(trace: unknown): asserts trace is Trace {
   if (typeof trace === 'object' && 'metrics' in trace && 'steps' in trace) {
     throw invalidOption('diagnose(trace): got a saved trace (plain JSON, as trace.toJSON() writes it); read it back with Trace.fromJSON(json) first');
   }
-  const got = typeof trace === 'object' && !Array.isArray(trace) ? 'an object that is not one' : describeValue(trace);
+  const got = typeof trace === 'object' && !Array.isArray(trace) ? 'an object that is not one' : shown(trace);
   throw invalidOption(`diagnose(trace): expected a Trace, got ${got}; ${traced}`);
 }
 
 /** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   checkTrace(trace);
-  if (typeof options !== 'object' || options === null) throw invalidOption(`diagnose(trace, options): options must be an object such as { curvature }, got ${describeValue(options)}`);
+  if (typeof options !== 'object' || options === null) throw invalidOption(`diagnose(trace, options): options must be an object such as { curvature }, got ${shown(options)}`);
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;

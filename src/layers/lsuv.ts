@@ -11,7 +11,7 @@
  * residual branches are rescaled too, in the order a forward pass reaches them.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { describeValue, GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack } from './layer.js';
@@ -61,9 +61,9 @@ export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, 
   if (!Number.isInteger(batch) || batch < 1 || batch * stack.inputs > x.length) {
     throw new GradscopeError('SHAPE_MISMATCH', `lsuv: a batch of ${batch} rows of ${stack.inputs} inputs needs ${batch * stack.inputs} values, the data tensor holds ${x.length}`);
   }
-  checkLsuvOptions(options);
+  const checked = checkLsuvOptions(options);
   stack.reserve(batch);
-  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, options);
+  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, checked);
 }
 
 /** Every dense layer of the stack in forward order (nested ones included), as LSUV targets. */
@@ -71,24 +71,25 @@ export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarge
   return denseLayers(stack, '').map(({ name, layer }) => ({ name, weight: layer.weight.value, output: () => layer.preActivation, units: layer.units }));
 }
 
-/** The options with their defaults, checked (INVALID_OPTION). */
+/** The options with their defaults, checked (INVALID_OPTION): once per call, by whatever the user called. */
 export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
-  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${shown(options)}`);
   checkKnownKeys(options, keysOf<LsuvOptions>({ tolerance: true, maxIterations: true }), 'lsuv');
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
-  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${tolerance}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 0, got ${maxIterations}`);
+  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${shown(tolerance)}`);
+  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 0, got ${shown(maxIterations)}`);
   return { tolerance, maxIterations };
 }
 
 /**
  * Algorithm 1's loop over any network: for each target in forward order, `forward()` (one batch of
  * `batch` rows, batch statistics, running statistics untouched), Var of its output, and its weights
- * divided by √Var until |Var − 1| < tolerance or maxIterations rescalings are done.
+ * divided by √Var until |Var − 1| < tolerance or maxIterations rescalings are done. `options` were
+ * checked by the caller (checkLsuvOptions).
  */
-export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly LsuvTarget<T>[], forward: () => void, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
-  const { tolerance, maxIterations } = checkLsuvOptions(options);
+export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly LsuvTarget<T>[], forward: () => void, batch: number, options: Required<LsuvOptions>): LsuvLayerReport[] {
+  const { tolerance, maxIterations } = options;
   const reports: LsuvLayerReport[] = [];
   // A refusal after some layers were rescaled puts their weights back: nothing held changes.
   const saved = targets.map((target) => Float32Array.from(k.view(target.weight)));
@@ -111,7 +112,8 @@ export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly L
       );
     }
     const report = { name: target.name, initialVariance: v, finalVariance: v, iterations: 0 };
-    while (Math.abs(v - 1) >= tolerance && v > 0 && report.iterations < maxIterations) {
+    // v is finite and > 0 here, and stays so: the layer's output scales with its weights.
+    while (Math.abs(v - 1) >= tolerance && report.iterations < maxIterations) {
       k.scale(target.weight, target.weight.length, 1 / Math.sqrt(v));
       report.iterations++;
       v = variance();

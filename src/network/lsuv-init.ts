@@ -39,8 +39,9 @@ export function checkLsuvTrainOption(value: unknown, engine: LsuvEngine): Requir
 /**
  * Runs LSUV on the `rows` rows loaded in engine.input (the caller loaded them and made room): the
  * inputs are checked first (a forward whose outputs must be finite), so a bad batch changes nothing.
+ * `options` were checked by the caller (checkLsuvOptions, checkLsuvTrainOption).
  */
-export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: number, options: LsuvOptions = {}): LsuvLayerReport[] {
+export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: number, options: Required<LsuvOptions>): LsuvLayerReport[] {
   engine.forward(rows, 'batch');
   checkOutputs(engine, 0, rows, 'inputs');
   const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, options);

@@ -1,7 +1,7 @@
 // Every public entry point refuses bad input with the right GradscopeError code, a message naming
 // what and where, and leaves the network, its optimiser and its RNG exactly as they were (hash).
 import { describe, expect, it } from 'vitest';
-import { shown, SHOWN_CHARACTERS, type ErrorCode } from '../../src/errors.js';
+import { describeValue, shorten, shown, SHOWN_CHARACTERS, type ErrorCode } from '../../src/errors.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
@@ -210,5 +210,37 @@ describe('OUT_OF_MEMORY up front', () => {
       again.dispose();
       expect(kernels.bytesInUse).toBe(afterOne);
     }
+  });
+});
+
+describe('values and names in messages', () => {
+  it("an object is named by its kind with its article ('an object', not 'a Object'), in a message too", async () => {
+    class Anonymous {}
+    expect([describeValue({ a: 1 }), describeValue(Object.create(null)), describeValue(new Int32Array(2)), describeValue(new Map()), describeValue(new (class {})()), describeValue(new Anonymous())]).toEqual([
+      'an object',
+      'an object',
+      'an Int32Array',
+      'a Map',
+      'an object',
+      'an Anonymous',
+    ]);
+    const net = await createNetwork({ sizes: [2, 2], seed: 1, backend: 'ref' });
+    await expectError(() => net.predict([{ a: 1 }] as never), 'SHAPE_MISMATCH', /^inputs: row 0 is an object, not an array of numbers$/);
+    net.dispose();
+  });
+
+  it('a word of the caller (an option, a flag) is cut at 40 characters, the same way everywhere', async () => {
+    expect(shorten('a'.repeat(40))).toBe('a'.repeat(40));
+    expect(shorten('a'.repeat(41))).toBe(`${'a'.repeat(40)}…`);
+    const net = await createNetwork({ sizes: [2, 2], seed: 1, backend: 'ref' });
+    await expectError(() => net.train([[0, 1]], [[1, 0]], { ['b'.repeat(100)]: 1 } as never), 'INVALID_OPTION', new RegExp(`^train: unknown option '${'b'.repeat(40)}…'`));
+    net.dispose();
+  });
+
+  it('lsuv options show the value given as every other option does', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], init: 'lsuv', seed: 1, backend: 'ref' });
+    await expectError(() => net.initLsuv([[0, 1], [1, 0]], { tolerance: 'tight' as never }), 'INVALID_OPTION', /^lsuv tolerance: expected a number > 0, got "tight"$/);
+    await expectError(() => net.initLsuv([[0, 1], [1, 0]], 'fast' as never), 'INVALID_OPTION', /^lsuv: options must be an object, got "fast"$/);
+    net.dispose();
   });
 });
