@@ -63,8 +63,6 @@ export interface Ratios {
 
 /** The network measured at one checkpoint. */
 export interface Checkpoint {
-  /** The checkpoint's total epochs (fewer ran when training stopped). */
-  epochs: number;
   /** Training steps taken so far. */
   steps: number;
   /** Wall-clock seconds of training so far. */
@@ -188,7 +186,7 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
         stopped = [stopped, numericFailure(error)].filter(Boolean).join('; ');
         evaluation = { testAccuracy: null, trainLoss: null };
       }
-      checkpoints.push({ epochs, steps, seconds, ...evaluation, atEnd, ...(stopped === undefined ? {} : { stopped }) });
+      checkpoints.push({ steps, seconds, ...evaluation, atEnd, ...(stopped === undefined ? {} : { stopped }) });
       if (stopped !== undefined) break;
     }
     return { atInit, checkpoints, ...(curve && { curve }) };
