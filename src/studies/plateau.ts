@@ -22,6 +22,7 @@ import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { GradientNoiseMeter } from '../flow/gradient-noise.js';
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
+import { euclideanNorm } from '../norm.js';
 import { checkNumber } from '../optim/options.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
@@ -219,7 +220,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       epoch: settings.epoch,
       loss: ops.loss,
       objective,
-      gradientNorm: Math.hypot(...gradient),
+      gradientNorm: euclideanNorm(gradient),
       largest: eigen.largest,
       smallest: eigen.smallest,
       converged: eigen.converged,

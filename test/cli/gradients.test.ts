@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { namedGradientTable } from '../../src/cli/commands/gradients.js';
 import { saveModel } from '../../src/io/files.js';
 import type { ModelFile } from '../../src/network/model-file.js';
 
@@ -95,6 +96,12 @@ describe('gradscope gradients on a block network', async () => {
     expect(rows.map((row) => row[0])).toEqual(Object.keys(expected.parameters));
     const shapes = Object.fromEntries(net.parameters().map((p) => [p.name, `[${p.shape.join(', ')}]`]));
     for (const [name, shape, norm] of rows) expect([shape, norm], name).toEqual([shapes[name], Math.hypot(...expected.parameters[name]).toExponential(2)]);
+  });
+
+  it('takes the norm of a tensor of any size (a spread into Math.hypot overflowed the call stack from ~125,000 entries)', () => {
+    const g = new Float32Array(300_000).fill(1e-3);
+    const table = namedGradientTable({ loss: 0, layers: [], parameters: { '0.weight': g } } as never, new Map([['0.weight', [300, 1000]]]));
+    expect(table.split('\n').at(-1)!.trim().split(/\s{2,}/)).toEqual(['0.weight', '[300, 1000]', Math.sqrt(300_000 * Math.fround(1e-3) ** 2).toExponential(2)]);
   });
 
   it('prints every gradient by name with --json', async () => {

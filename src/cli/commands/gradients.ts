@@ -1,6 +1,7 @@
 /** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
 import { GradscopeError } from '../../errors.js';
 import { denseLayerName } from '../../layer-names.js';
+import { euclideanNorm } from '../../norm.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
@@ -28,7 +29,7 @@ export function gradientTable(gradients: Gradients, activations: readonly string
 export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<string, readonly number[]>): string {
   return formatTable(
     ['tensor', 'shape', '‖∂C/∂θ‖'],
-    Object.entries(gradients.parameters).map(([name, g]) => [name, `[${shapes.get(name)!.join(', ')}]`, sci(Math.hypot(...g))]),
+    Object.entries(gradients.parameters).map(([name, g]) => [name, `[${shapes.get(name)!.join(', ')}]`, sci(euclideanNorm(g))]),
   );
 }
 
