@@ -11,7 +11,7 @@ export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM } from '
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
-export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train.js';
+export type { BatchInfo, EpochInfo, TrainOptions, TrainResult, ValidationRows } from './training/train.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export { BLOCK_MODEL_VERSION } from './network/block-model-file.js';
 export type { BlockModelFile, BlockModelFileTensor } from './network/block-model-file.js';

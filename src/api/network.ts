@@ -28,7 +28,7 @@ import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { loadsOneBatchInOrder, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { checkValidationRows, loadsOneBatchInOrder, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -334,6 +334,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const opts = (given ?? {}) as TrainOptions;
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
+    if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);
     const run = (data: TrainingRows<T>, held?: TrainingRows<T>) => runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace));
     // One batch in order (e.g. one call per batch): written once, into the batch buffers themselves.
     if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return run(loadInPlace(this.#engine, x, targets));

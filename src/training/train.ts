@@ -74,14 +74,7 @@ export interface TrainOptions {
   /** Stop after the first batch that ends this many seconds after training started. */
   maxSeconds?: number;
   /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call). */
-  validation?:
-    | {
-        /** Inputs, one row per example. */
-        x: Rows;
-        /** Targets, one row per example. */
-        y: Rows;
-      }
-    | Dataset;
+  validation?: ValidationRows | Dataset;
   /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
   /** Called after every epoch, after validation. */
@@ -110,6 +103,28 @@ export interface TrainOptions {
     /** γ ≥ 0, how fast the variance decays with the step (default 0.55, the paper's). */
     gamma?: number;
   };
+}
+
+/** TrainOptions.validation given as rows. */
+export interface ValidationRows {
+  /** Inputs, one row per example. */
+  x: Rows;
+  /** Targets, one row per example. */
+  y: Rows;
+  /** Not read: taken so that a loadMnist split ({ x, y, labels }) can be passed as it is. */
+  labels?: ArrayLike<number>;
+}
+
+/** Every key of ValidationRows: train() refuses any other (a misspelt `y` would be a missing one). */
+const VALIDATION_ROWS = keysOf<ValidationRows>({ x: true, y: true, labels: true });
+
+/** TrainOptions.validation given as rows (not a Dataset), checked before anything is copied: an object with x and y, and no other key but labels. */
+export function checkValidationRows(value: unknown): asserts value is ValidationRows {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`validation: expected { x, y } or a Dataset, got ${shown(value)}`);
+  checkKnownKeys(value, VALIDATION_ROWS, 'validation');
+  for (const key of ['x', 'y'] as const) {
+    if ((value as Partial<ValidationRows>)[key] === undefined) throw invalidOption(`validation: ${key} is missing (expected { x, y } or a Dataset)`);
+  }
 }
 
 /** Every key of TrainOptions: train() refuses any other (a misspelt option would be ignored). */

@@ -61,9 +61,26 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['train: epoch for epochs', 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/, (n) => n.train(X, Y, { epoch: 3 } as never)],
     ['train: trace evry', 'INVALID_OPTION', /^trace: unknown option 'evry'; did you mean 'every'\?/, (n) => n.train(X, Y, { trace: { evry: 5 } as never })],
     ['train: gradientNoise gama', 'INVALID_OPTION', /^gradientNoise: unknown option 'gama'; did you mean 'gamma'\?/, (n) => n.train(X, Y, { gradientNoise: { eta: 0.1, gama: 0.5 } as never })],
+    ['train: validation { X, Y }', 'INVALID_OPTION', /^validation: unknown option 'X'; did you mean 'x'\? \(known: x, y, labels\)$/, (n) => n.train(X, Y, { validation: { X, Y } as never })],
+    ['train: validation label', 'INVALID_OPTION', /^validation: unknown option 'label'; did you mean 'labels'\?/, (n) => n.train(X, Y, { validation: { x: X, y: Y, label: [0, 1, 0, 1] } as never })],
+    ['train: validation { inputs, targets }', 'INVALID_OPTION', /^validation: unknown option 'inputs' \(known: x, y, labels\)$/, (n) => n.train(X, Y, { validation: { inputs: X, targets: Y } as never })],
+    ['train: validation without y', 'INVALID_OPTION', /^validation: y is missing \(expected \{ x, y \} or a Dataset\)$/, (n) => n.train(X, Y, { validation: { x: X } as never })],
+    ['train: validation null', 'INVALID_OPTION', /^validation: expected \{ x, y \} or a Dataset, got null$/, (n) => n.train(X, Y, { validation: null as never })],
     ['layerOutputs: int', 'INVALID_OPTION', /^layerOutputs: unknown option 'int'; did you mean 'into'\?/, (n) => n.layerOutputs(X, { int: 1 } as never)],
     ['train: with optimiser, bad lr', 'INVALID_OPTION', /learningRate/, (n, sgd) => n.train(X, Y, { optimizer: sgd, learningRate: Infinity })],
   ];
+
+  it("train's validation takes a loadMnist-shaped { x, y, labels } (labels unread) as it takes { x, y }", async () => {
+    const run = async (validation: { x: number[][]; y: number[][]; labels?: Uint8Array }) => {
+      const net = await createNetwork({ sizes: [3, 5, 2], activation: 'tanh', loss: 'cross-entropy', seed: 9, backend: kernels });
+      const result = net.train(X, Y, { epochs: 2, batchSize: 2, validation });
+      net.dispose();
+      return result.epochs.map((e) => e.validation);
+    };
+    const plain = await run({ x: X, y: Y });
+    expect(plain.every((v) => v !== undefined)).toBe(true);
+    expect(await run({ x: X, y: Y, labels: Uint8Array.from([0, 1, 0, 1]) })).toEqual(plain);
+  });
 
   it('createNetwork, createDataset and initLsuv refuse a misspelt option, naming the nearest known one', async () => {
     await expectError(() => createNetwork({ sizes: [2, 3, 2], activaton: 'relu', backend: kernels } as never), 'INVALID_OPTION', /^createNetwork: unknown option 'activaton'; did you mean 'activation'\? \(known: sizes, inputs, layers, activation, output, loss, init, biasInit, seed, backend, threads\)$/);
