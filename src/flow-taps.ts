@@ -28,6 +28,8 @@ export interface LayerTap<T extends Tensor = Tensor> {
   readonly weight: Parameter<T> | null;
   /** The one recorded as "b": dense b, norm β; null for activation layers and ReZero α. */
   readonly bias: Parameter<T> | null;
+  /** Its input in the last forward, `[batch][width of its input]` (a dense layer's a, of weight.shape[1] units). */
+  input(): T;
   /** The input of its activation in the last forward, `[batch][units]`: a dense layer's z, an activation layer's input, else its output. */
   z(): T;
   /** Its output in the last forward, `[batch][units]`. */

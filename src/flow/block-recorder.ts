@@ -11,6 +11,7 @@
 import type { FlowTaps, LayerTap } from '../flow-taps.js';
 import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
 import type { Trainable } from '../model.js';
+import { GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
@@ -33,6 +34,8 @@ export class BlockRecorder implements FlowRecorder {
   private recordedStep = -1;
   private record = -1;
   private readonly firstStep: number;
+  /** Per-example gradient noise of the dense rows (TraceOptions.gradientNoise; checkTraceable refuses it with batch norm). */
+  private readonly noise: GradientNoiseMeter | undefined;
 
   constructor(
     private readonly net: Trainable,
@@ -68,6 +71,12 @@ export class BlockRecorder implements FlowRecorder {
       blocks: { layers: this.rows.map(({ name, type }) => ({ name, type })), residuals: taps.residuals.map(({ name, gate }) => ({ name, gate })) },
     });
     for (const block of taps.residuals) block.probe(true);
+    if (options.gradientNoise) {
+      const dense = this.rows.map((tap) =>
+        tap.type === 'dense' ? { inputs: tap.weight!.shape[1], units: tap.units, input: tap.input, delta: tap.delta, weightGrad: tap.weight!.grad, biasGrad: tap.bias!.grad } : null,
+      );
+      this.noise = new GradientNoiseMeter(this.k, dense);
+    }
   }
 
   wants(step: number): boolean {
@@ -112,6 +121,10 @@ export class BlockRecorder implements FlowRecorder {
     }
     this.residuals(r, batch);
     if (this.options.histogramSteps.includes(step)) this.gradientHistograms(step, batch);
+    this.noise?.measure(batch).forEach((layer, l) => {
+      trace.set('exampleGradNorm', r, l, layer.exampleGradNorm);
+      trace.set('gradientSNR', r, l, layer.gradientSNR);
+    });
   }
 
   /** Each residual block's skip and branch shares (per-example RMS, as deltaRms) and ReZero's α and ∂C/∂α. */
@@ -163,6 +176,7 @@ export class BlockRecorder implements FlowRecorder {
     }
     this.held.forEach((t) => this.k.free(t));
     this.held.length = 0;
+    this.noise?.free();
   }
 }
 

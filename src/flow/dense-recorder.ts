@@ -7,7 +7,7 @@
 import { Rng } from '../init/rng.js';
 import { WEIGHT_STAT, ACTIVATION_STAT_COUNT, type Kernels, type Tensor } from '../kernels.js';
 import type { Model } from '../model.js';
-import { GradientNoiseMeter } from './gradient-noise.js';
+import { denseChainNoiseLayers, GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
 import { PERCENTILE_BINS } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
@@ -76,7 +76,7 @@ export class DenseRecorder implements FlowRecorder {
     this.warm = this.rightVectors.map(() => false);
     this.firstStep = net.step + 1;
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
-    if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(net);
+    if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(this.k, denseChainNoiseLayers(net));
   }
 
   wants(step: number): boolean {

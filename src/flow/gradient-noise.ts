@@ -18,27 +18,62 @@ export interface LayerGradientNoise {
   gradientSNR: number;
 }
 
+/**
+ * A dense layer as the meter reads it after backprop. Its tensors are looked up at each call (a
+ * network's batch buffers move when a batch grows). The per-example formula holds where every
+ * example's δ is its own: in a chain of dense layers, and in a block network without batch norm,
+ * whose batch statistics mix the examples (checkTraceable refuses that).
+ */
+export interface NoiseLayer<T extends Tensor = Tensor> {
+  /** Width of its input. */
+  readonly inputs: number;
+  /** Width of its output. */
+  readonly units: number;
+  /** Its input a in the last forward, `[batch][inputs]`. */
+  input(): T;
+  /** δ = ∂(mean C)/∂z of the last backward, `[batch][units]`; null where backward never formed it. */
+  delta(): T | null;
+  /** ∂C/∂W of the batch, `[units][inputs]`. */
+  readonly weightGrad: T;
+  /** ∂C/∂b of the batch, `[units]`. */
+  readonly biasGrad: T;
+}
+
+/** The weight layers of a dense chain, as the meter reads them. */
+export function denseChainNoiseLayers<T extends Tensor>(net: Model<T>): NoiseLayer<T>[] {
+  return net.nablaW.map((weightGrad, l) => ({
+    inputs: net.sizes[l],
+    units: net.sizes[l + 1],
+    input: () => net.activations[l],
+    delta: () => net.deltas[l],
+    weightGrad,
+    biasGrad: net.nablaB[l],
+  }));
+}
+
+/** Each layer's per-example gradient norms and GSNR (module comment); NaN for a layer given as null. */
 export class GradientNoiseMeter {
-  private readonly k: Kernels;
   private deltaNorms: Tensor | undefined;
   private inputNorms: Tensor | undefined;
 
-  constructor(private readonly net: Model) {
-    this.k = net.kernels;
-  }
+  constructor(
+    private readonly k: Kernels,
+    private readonly layers: readonly (NoiseLayer | null)[],
+  ) {}
 
   /**
    * After backprop of `batch` rows: each layer's per-example gradient norms and GSNR, from the
-   * deltas, the layer inputs and the batch gradients (nablaW, nablaB) backprop left.
+   * deltas, the layer inputs and the batch gradients backprop left.
    */
   measure(batch: number): LayerGradientNoise[] {
-    const { k, net } = this;
+    const { k } = this;
     this.ensure(batch);
-    const out: LayerGradientNoise[] = [];
-    for (let l = 0; l < net.depth; l++) {
-      const [nIn, nOut] = [net.sizes[l], net.sizes[l + 1]];
-      k.rowSumSquares(this.deltaNorms!, net.deltas[l], batch, nOut);
-      k.rowSumSquares(this.inputNorms!, net.activations[l], batch, nIn);
+    return this.layers.map((layer) => {
+      const delta = layer?.delta();
+      if (!layer || !delta) return { exampleGradNorm: NaN, gradientSNR: NaN };
+      const { inputs: nIn, units: nOut } = layer;
+      k.rowSumSquares(this.deltaNorms!, delta, batch, nOut);
+      k.rowSumSquares(this.inputNorms!, layer.input(), batch, nIn);
       const deltas = k.view(this.deltaNorms!);
       const inputs = k.view(this.inputNorms!);
       let sumNorms = 0;
@@ -48,11 +83,10 @@ export class GradientNoiseMeter {
         sumNorms += Math.sqrt(squared);
         sumSquares += squared;
       }
-      const signal = k.sumSquares(net.nablaW[l], nIn * nOut) + k.sumSquares(net.nablaB[l], nOut);
+      const signal = k.sumSquares(layer.weightGrad, nIn * nOut) + k.sumSquares(layer.biasGrad, nOut);
       const noise = sumSquares / batch - signal;
-      out.push({ exampleGradNorm: sumNorms / batch, gradientSNR: batch > 1 ? signal / Math.max(noise, 0) : NaN });
-    }
-    return out;
+      return { exampleGradNorm: sumNorms / batch, gradientSNR: batch > 1 ? signal / Math.max(noise, 0) : NaN };
+    });
   }
 
   private ensure(batch: number): void {

@@ -46,9 +46,9 @@ export const LAYER_METRICS = {
   /** The chain rule's bound on chainFactor. */
   chainBound: "‖W^{l+1}‖₂ · max σ'(z^l), both of this record: the bound the chain rule puts on chainFactor; NaN between refreshes",
   /** Mean per-example gradient norm (opt-in). */
-  exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise; else NaN)',
+  exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',
   /** Gradient signal-to-noise ratio (opt-in). */
-  gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise; else NaN)',
+  gradientSNR: 'gradient signal-to-noise ratio ‖E g‖² / E‖g − E g‖² over the batch (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',
 } as const;
 /** A per-layer metric's name (a key of LAYER_METRICS). */
 export type LayerMetric = keyof typeof LAYER_METRICS;

@@ -26,7 +26,11 @@ export interface TraceOptions {
   refreshEvery?: number;
   /** Network steps (1 = the first) at which to keep histograms of the back-propagated gradients (default [1]). */
   histogramSteps?: number[];
-  /** Also record per-example gradient norms and the gradient signal-to-noise ratio per layer (gradient-noise.ts). Default false. */
+  /**
+   * Also record per-example gradient norms and the gradient signal-to-noise ratio per layer
+   * (gradient-noise.ts): of every weight layer of a dense network, of the dense rows of a block
+   * network (NaN in its other rows); refused with batch norm. Default false.
+   */
   gradientNoise?: boolean;
 }
 
@@ -50,15 +54,21 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
 
 /**
  * The trace options, checked for `owner`'s network (INVALID_OPTION otherwise): what TraceRecorder
- * and train() check before anything changes. A block network's trace takes every option but
- * gradientNoise (per-example gradients are not separable through batch norm's batch statistics).
+ * and train() check before anything changes. A block network's trace takes every option, but
+ * gradientNoise only without batch norm: through its batch statistics every example's δ depends on
+ * the others', so m·δ_x ⊗ [a_x, 1] is no longer example x's own gradient (gradient-noise.ts).
  */
 export function checkTraceable(owner: ModelOwner, options: unknown): Required<TraceOptions> {
   const checked = checkTraceOptions(options);
   const model = owner[MODEL];
   if (model.kind === 'dense') return checked;
   if (!model.flowTaps) throw invalidOption(`the gradient-flow trace (trace) cannot read this network's layers; ${model.firstNonDense ?? ''}`);
-  if (checked.gradientNoise) throw invalidOption(`trace.gradientNoise supports dense networks only; ${model.firstNonDense}`);
+  const batchNorm = checked.gradientNoise ? model.flowTaps().layers.find((tap) => tap.type === 'batch-norm') : undefined;
+  if (batchNorm) {
+    throw invalidOption(
+      `trace.gradientNoise: batch norm (module '${batchNorm.name}') mixes the examples' gradients through its batch statistics, so no example's own gradient can be read from the batch's; trace without gradientNoise, or normalise with layer-norm`,
+    );
+  }
   return checked;
 }
 

@@ -34,6 +34,7 @@ function walk<T extends Tensor>(stack: LayerStack<T>, prefix: string, input: () 
       activation,
       weight,
       bias,
+      input: inputOf,
       z,
       output,
       delta,

@@ -19,7 +19,7 @@ import { invalidOption } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
-import { GradientNoiseMeter } from '../flow/gradient-noise.js';
+import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-noise.js';
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
@@ -205,7 +205,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
     if (slope > 0) v.forEach((x, i) => (v[i] = -x));
     // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
-    const meter = new GradientNoiseMeter(denseModelOf(net, 'the plateau study'));
+    const meter = new GradientNoiseMeter(net.kernels, denseChainNoiseLayers(denseModelOf(net, 'the plateau study')));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
     const probes = SADDLE_STEPS.map((step) => {
