@@ -5,7 +5,7 @@
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
 
-import { expf32, expm1f32, sigmoidf32, tanhf32, pick, rowMaxf32 } from './exp';
+import { expf32, expNonPositivef32, expm1f32, sigmoidf32, tanhf32, pick, rowMaxf32 } from './exp';
 import { LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_LAMBDA_ALPHA } from './constants';
 
 // ---- sigmoid ----
@@ -154,7 +154,7 @@ export function f32_softmax_fwd__scalar(a: usize, z: usize, batch: i32, n: i32):
     let sum: f64 = 0;
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;
-      const e = expf32(load<f32>(z + o) - m);
+      const e = expNonPositivef32(load<f32>(z + o) - m);
       store<f32>(a + o, e);
       sum += <f64>e;
     }

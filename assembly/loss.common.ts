@@ -4,7 +4,7 @@
 // the same order as before. The formulas, and why each is arranged as it is, are in loss.scalar.ts.
 // No v128 here (the scalar binary compiles this file); nothing here is a module export.
 
-import { expf32, log1pUnitf32, differenceError, pick } from './exp';
+import { expNonPositivef32, log1pUnitf32, differenceError, pick } from './exp';
 
 /** dz[from..to) += (a − y)·invBatch: the gradient of the mean loss, for a fused output layer. */
 @inline export function addGradient(dz: usize, a: usize, y: usize, from: i32, to: i32, invBatch: f32): void {
@@ -22,7 +22,7 @@ import { expf32, log1pUnitf32, differenceError, pick } from './exp';
     const zj = load<f32>(z + (<usize>j << 2));
     const dj = m - zj;
     if (dj == 0) continue; // the max and its ties: counted by addTies
-    const e = expf32(-dj);
+    const e = expNonPositivef32(-dj);
     // a term that underflows to 0 adds nothing (and its correction is NaN for δ = ∞)
     if (e != 0) others += <f64>(e - e * differenceError(dj, m, zj));
   }
@@ -68,7 +68,7 @@ import { expf32, log1pUnitf32, differenceError, pick } from './exp';
     const zi = load<f32>(z + o), yi = load<f32>(y + o);
     if (delta) store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - yi) * invBatch);
     const linear = (pick(1, 0, zi >= 0) - yi) * zi;
-    total += <f64>(linear + log1pUnitf32(expf32(-abs(zi))));
+    total += <f64>(linear + log1pUnitf32(expNonPositivef32(-abs(zi))));
   }
   return total;
 }

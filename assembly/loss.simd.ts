@@ -4,7 +4,7 @@
 // here are the same f32 operations, four lanes at a time; tails use the scalar helpers.
 // An empty batch has loss 0.
 
-import { expf32x4, log1pUnitf32x4, differenceErrorx4, rowMaxf32x4, sumLanesF64, sumLanes64, addLanesF64 } from './exp';
+import { expNonPositivef32x4, log1pUnitf32x4, differenceErrorx4, rowMaxf32x4, sumLanesF64, sumLanes64, addLanesF64 } from './exp';
 import {
   addGradient, addOthers, addTies, addTargets, addTargetDeltas, rowCrossEntropy, addBinaryCrossEntropy, addSquaredErrors,
 } from './loss.common';
@@ -53,7 +53,7 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       const yj = v128.load(y + o);
       const zj = v128.load(z + o);
       const dj = f32x4.sub(m4, zj);
-      const e = expf32x4(f32x4.neg(dj));
+      const e = expNonPositivef32x4(f32x4.neg(dj));
       const term = f32x4.sub(e, f32x4.mul(e, differenceErrorx4(dj, m4, zj)));
       // leave out the top (δ = 0) and the terms that underflow to 0 (the correction is NaN for δ = ∞)
       const top = f32x4.eq(dj, zero);
@@ -110,7 +110,7 @@ export function f32_bce_sigmoid_bwd__simd(dz: usize, z: usize, a: usize, y: usiz
     }
     const h = v128.and(one, f32x4.ge(zi, zero));
     const linear = f32x4.mul(f32x4.sub(h, yi), zi);
-    const softplus = log1pUnitf32x4(expf32x4(f32x4.neg(f32x4.abs(zi))));
+    const softplus = log1pUnitf32x4(expNonPositivef32x4(v128.or(zi, f32x4.splat(-0.0))));
     acc = addLanesF64(acc, f32x4.add(linear, softplus));
   }
   return addBinaryCrossEntropy(sumLanes64(acc), dz, z, a, y, i, count, invBatch, delta) / <f64>batch;
