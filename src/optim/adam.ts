@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { fitsFloat32, provablyWithin, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface AdamOptions extends FirstOrderOptions {
@@ -51,7 +51,6 @@ export class Adam extends FirstOrderOptimizer {
    * (lr/(1 − β₁ᵗ))·|m'|/ε (loose, as ε is small, but it needs no history); AdamW first scales w by 1 − lr·λ.
    */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const limit = q[QUERY.limit];
     const gradientMax = q[QUERY.gradientMax];
     const weightMax = q[QUERY.weightMax];
     const learningRate = q[QUERY.learningRate];
@@ -60,7 +59,7 @@ export class Adam extends FirstOrderOptimizer {
     const moment = this.beta1 * q[QUERY.buffer] + (1 - this.beta1) * gradient;
     const numerator = (learningRate / (1 - this.beta1 ** (this.t + 1))) * moment;
     const shrunk = this.decoupled ? Math.max(1, Math.abs(1 - learningRate * this.weightDecay)) * weightMax : weightMax;
-    return fitsFloat32(numerator) && provablyWithin(shrunk + numerator / Math.fround(this.epsilon), limit);
+    return provesStep(q, fitsFloat32(numerator), shrunk + numerator / Math.fround(this.epsilon));
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -11,8 +11,11 @@ import { STEP_BOUNDS, type Optimizer, type OptimizerState } from './optimizer.js
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
-/** Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest layer rate) and measureBuffer's result. */
-export const QUERY = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, buffer: 4 } as const;
+/**
+ * Where stepKeepsWithin finds each number in its query: the step's (learning rate at the largest
+ * layer rate) and measureBuffer's result; and where provesStep writes the bound it proved (after).
+ */
+export const QUERY = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, buffer: 4, after: 5 } as const;
 
 /**
  * Slack on a bound computed in float64 for kernels that round every operation to float32: a bound
@@ -28,6 +31,16 @@ export function provablyWithin(bound: number, limit: number): boolean {
 /** Whether float32 can hold every intermediate bounded by `bound` (a NaN or Inf bound says no). */
 export function fitsFloat32(bound: number): boolean {
   return provablyWithin(bound, FLOAT32_MAX);
+}
+
+/**
+ * stepKeepsWithin's answer from its float64 bound on every |parameter| after the step: whether
+ * the float32 intermediates fit (`fits`) and the bound is provably within the query's limit. Writes
+ * q[QUERY.after], the bound with the kernels' rounding on it, which keepsWithin hands on.
+ */
+export function provesStep(q: Float64Array, fits: boolean, bound: number): boolean {
+  q[QUERY.after] = bound * ROUNDING_SLACK;
+  return fits && provablyWithin(bound, q[QUERY.limit]);
 }
 
 /**
@@ -52,11 +65,8 @@ export function adaptiveStepKeepsWithin(q: Float64Array, weightDecay: number, sh
   const weightMax = q[QUERY.weightMax];
   const learningRate = q[QUERY.learningRate];
   const decayed = q[QUERY.gradientMax] + weightDecay * weightMax;
-  return (
-    fitsFloat32(decayed * decayed) &&
-    fitsFloat32(learningRate * decayed) &&
-    provablyWithin(weightMax + adaptiveStepBound(learningRate, share, epsilon), q[QUERY.limit])
-  );
+  const fits = fitsFloat32(decayed * decayed) && fitsFloat32(learningRate * decayed);
+  return provesStep(q, fits, weightMax + adaptiveStepBound(learningRate, share, epsilon));
 }
 
 export interface FirstOrderOptions {
@@ -139,8 +149,8 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   /**
    * See Optimizer.keepsWithin: the subclass's bound (stepKeepsWithin) at the largest layer rate,
-   * every parameter's weight decay at most `weightDecay`. Allocates nothing: the numbers travel in
-   * `this.query`, never as arguments or results.
+   * every parameter's weight decay at most `weightDecay`; when it proves the step, the bound goes to
+   * bounds[after]. Allocates nothing: the numbers travel in `this.query`, never as arguments or results.
    */
   keepsWithin(bounds: Float64Array): boolean {
     const q = this.query;
@@ -148,14 +158,16 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     q[QUERY.gradientMax] = bounds[STEP_BOUNDS.gradientMax];
     q[QUERY.weightMax] = bounds[STEP_BOUNDS.weightMax];
     q[QUERY.learningRate] = bounds[STEP_BOUNDS.learningRate] * this.maxLayerRate;
-    return this.stepKeepsWithin(q);
+    if (!this.stepKeepsWithin(q)) return false;
+    bounds[STEP_BOUNDS.after] = q[QUERY.after];
+    return true;
   }
 
   /**
    * Whether this optimiser's next update provably keeps every |w| ≤ q[QUERY.limit] when every
    * |g| ≤ q[QUERY.gradientMax] and |w| ≤ q[QUERY.weightMax], at a learning rate up to
    * q[QUERY.learningRate] (layer rate included), with its buffers as they are; every float32
-   * intermediate of the kernel bounded too (fitsFloat32).
+   * intermediate of the kernel bounded too (fitsFloat32). Answered by provesStep, with the bound.
    */
   protected abstract stepKeepsWithin(q: Float64Array): boolean;
 
@@ -170,7 +182,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   }
 
   /** keepsWithin's numbers (see QUERY). */
-  private readonly query = new Float64Array(5);
+  private readonly query = new Float64Array(6);
 
   /** Indices of the buffers that hold sums of squares (never negative): restore refuses a negative entry. */
   protected readonly squareBuffers: readonly number[] = [];

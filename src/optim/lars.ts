@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { FirstOrderOptimizer, QUERY, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
+import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from './options.js';
 
 export interface LarsOptions extends FirstOrderOptions {
@@ -74,14 +74,13 @@ export class Lars extends FirstOrderOptimizer {
    * in all), and ≤ |g| + λ|w| where it is 1; |v'| ≤ μ·max|v| + that; the step lr·v'.
    */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const limit = q[QUERY.limit];
     const gradientMax = q[QUERY.gradientMax];
     const weightMax = q[QUERY.weightMax];
     const learningRate = q[QUERY.learningRate];
     const scaled = Math.max(this.eta * Math.sqrt(this.parameterCount) * weightMax, gradientMax + this.weightDecay * weightMax);
     this.measureBuffer(0);
     const velocity = this.momentum * q[QUERY.buffer] + scaled;
-    return fitsFloat32(velocity) && provablyWithin(weightMax + learningRate * velocity, limit);
+    return provesStep(q, fitsFloat32(velocity), weightMax + learningRate * velocity);
   }
 
   /**

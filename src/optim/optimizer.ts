@@ -11,8 +11,8 @@ export interface OptimizerState {
   tensors: Float32Array[];
 }
 
-/** Where Optimizer.keepsWithin finds each number in its `bounds`. */
-export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3 } as const;
+/** Where Optimizer.keepsWithin finds each number in its `bounds`, and where it may write `after`. */
+export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, after: 4 } as const;
 
 /** What train() asks of an optimiser: one update per batch, its state as data, and dispose(). */
 export interface Optimizer {
@@ -39,8 +39,10 @@ export interface Optimizer {
    * holds [limit, gradientMax, weightMax, learningRate] (see STEP_BOUNDS): every gradient entry is
    * within gradientMax and every parameter within weightMax now, the optimiser's own buffers as
    * they are. A cheap bound, no update: when it says false (or is absent), train() copies what the
-   * step changes so it can take it back. The numbers come in an array because a double passed to a
-   * call V8 does not inline is boxed on the heap, and this runs every step.
+   * step changes so it can take it back. When it says true it may also write bounds[after]: a bound
+   * on every |parameter| after the step, which train() then takes as the next step's weightMax
+   * instead of measuring the parameters (left NaN, they are measured). The numbers come in an array
+   * because a double passed to a call V8 does not inline is boxed on the heap, and this runs every step.
    */
   keepsWithin?(bounds: Float64Array): boolean;
   /** Its state as plain data (for checkpoints). */

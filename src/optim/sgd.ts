@@ -5,7 +5,7 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { FirstOrderOptimizer, QUERY, fitsFloat32, provablyWithin, type FirstOrderOptions } from './first-order.js';
+import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean, checkNumber } from './options.js';
 
 export interface SgdOptions extends FirstOrderOptions {
@@ -50,7 +50,6 @@ export class Sgd extends FirstOrderOptimizer {
 
   /** |g + λw| ≤ G + λW; |v'| ≤ μ·max|v| + that; the step lr·v' (Nesterov lr·(g' + μ·v')). */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    const limit = q[QUERY.limit];
     const gradientMax = q[QUERY.gradientMax];
     const weightMax = q[QUERY.weightMax];
     const learningRate = q[QUERY.learningRate];
@@ -58,7 +57,7 @@ export class Sgd extends FirstOrderOptimizer {
     if (this.momentum !== 0) this.measureBuffer(0);
     const velocity = (this.momentum === 0 ? 0 : this.momentum * q[QUERY.buffer]) + decayed;
     const direction = this.nesterov ? decayed + this.momentum * velocity : velocity;
-    return fitsFloat32(direction) && provablyWithin(weightMax + learningRate * direction, limit);
+    return provesStep(q, fitsFloat32(direction), weightMax + learningRate * direction);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -2,9 +2,12 @@
  * The checks around every training step that keep the weights usable: before the step, the loss
  * and the gradient are finite; the step is kept only if it leaves every parameter finite and within
  * RUNAWAY_PARAMETER. An optimiser that bounds its own step (Optimizer.keepsWithin) proves that
- * from two numbers the checks measure anyway, so a step costs one maxAbs pass over the parameters
- * and nothing else; when it cannot (a large step, or an optimiser without a bound) the guard copies
- * what the step changes first and takes the step back if it went out of range.
+ * from two numbers: ‖g‖₂, which the gradient check measures anyway, and a bound on max |parameter|,
+ * measured once per train() call and then carried from step to step as the proofs give it (the
+ * parameters are measured again only when a proof fails on the carried bound, or something else
+ * changed them), so a proved step reads no parameter; when it cannot (a large step, or an optimiser
+ * without a bound) the guard copies what the step changes first and takes the step back if it went
+ * out of range.
  */
 import { GradscopeError } from '../errors.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
@@ -14,11 +17,14 @@ import { EpochUndo, nonFiniteGradient, parameterOutOfRange, RUNAWAY_PARAMETER } 
 export class StepGuard {
   /**
    * What Optimizer.keepsWithin is asked (STEP_BOUNDS): the limit; a bound on every gradient entry
-   * (‖g‖₂ over all parameters, set by gradientFault); max |parameter| now (measured after every
-   * step); the learning rate. Held in an array, never passed or returned: a double that crosses a
-   * call V8 does not inline is boxed on the heap, and this runs every step.
+   * (‖g‖₂ over all parameters, set by gradientFault); a bound on max |parameter| now (measured, or
+   * the last proved step's `after`); the learning rate; and the `after` it answers. Held in an
+   * array, never passed or returned: a double that crosses a call V8 does not inline is boxed on
+   * the heap, and this runs every step.
    */
-  private readonly bounds = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0);
+  private readonly bounds = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0, NaN);
+  /** Whether bounds[weightMax] is max |parameter| itself (measured), not a bound carried from proofs. */
+  private measured = false;
   /** The copy a step that cannot be proved safe is taken back from (allocated the first time one is needed). */
   private undo: EpochUndo | undefined;
 
@@ -49,13 +55,19 @@ export class StepGuard {
     return this.bounds[STEP_BOUNDS.gradientMax];
   }
 
-  /** A parameter already out of range before the step (as train() was given the network), or null. */
+  /** A parameter already out of range before the step (as train() was given the network, or as onBatch left it), or null. */
   parameterFault(): string | null {
     return this.bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER ? null : parameterOutOfRange(this.net, 'a parameter is already');
   }
 
+  /** Something besides the steps changed the parameters (onBatch, an undo): measures them again. */
+  parametersChanged(): void {
+    this.measureParameters();
+  }
+
   /**
-   * Runs optimizer.step and measures the parameters. Returns null, or why the step went out of
+   * Runs optimizer.step and measures the parameters (unless the optimiser proved the step within
+   * range with a bound, which then stands in for the measurement). Returns null, or why the step went out of
    * range; the step is then taken back (parameters, batch-norm statistics, optimiser state and step
    * count as before it). After gradientFault and parameterFault found nothing, and after any
    * clipping (which only shrinks the gradient the bound was measured on).
@@ -63,10 +75,21 @@ export class StepGuard {
   step(learningRate: number, batch: number): string | null {
     const { net, optimizer, bounds } = this;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
-    const proved = optimizer.keepsWithin?.(bounds) === true;
+    let proved = this.proves();
+    // A proof that failed on a carried bound may hold on the parameters as they are.
+    if (!proved && !this.measured) {
+      this.measureParameters();
+      proved = this.proves();
+    }
     if (!proved) (this.undo ??= new EpochUndo(net)).save(optimizer);
     optimizer.step(net, learningRate, batch);
     const before = bounds[STEP_BOUNDS.weightMax];
+    if (proved && bounds[STEP_BOUNDS.after] <= RUNAWAY_PARAMETER) {
+      // Proved with a bound: the parameters need not be read.
+      bounds[STEP_BOUNDS.weightMax] = bounds[STEP_BOUNDS.after];
+      this.measured = false;
+      return null;
+    }
     this.measureParameters();
     if (bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER) return null;
     const fault = parameterOutOfRange(net, 'the step would take a parameter to') ?? 'the step would take a parameter out of range';
@@ -79,6 +102,12 @@ export class StepGuard {
     return fault;
   }
 
+  /** Whether the optimiser proves the next step within range; bounds[after] is its bound then, else NaN. */
+  private proves(): boolean {
+    this.bounds[STEP_BOUNDS.after] = NaN;
+    return this.optimizer.keepsWithin?.(this.bounds) === true;
+  }
+
   /** The weightMax bound = max |parameter| over every parameter tensor, one maxAbs each; NaN if any is NaN. */
   private measureParameters(): void {
     const k = this.net.kernels;
@@ -89,6 +118,7 @@ export class StepGuard {
       largest = Math.max(largest, m); // NaN if either is
     }
     this.bounds[STEP_BOUNDS.weightMax] = largest;
+    this.measured = true;
   }
 
   /** Frees the copy, if one was made. */

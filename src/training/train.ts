@@ -376,8 +376,11 @@ export function runTraining(
         }
         if (typeof outcome === 'number') {
           lossSum += outcome;
-          options.onBatch?.({ epoch, batch: position, step: net.step, loss: outcome, size });
-          net.assertAlive(); // onBatch may have disposed the network
+          if (options.onBatch) {
+            options.onBatch({ epoch, batch: position, step: net.step, loss: outcome, size });
+            net.assertAlive(); // onBatch may have disposed the network …
+            guard.parametersChanged(); // … or changed its parameters
+          }
           batches++;
           position++;
           start += size;
@@ -396,6 +399,7 @@ export function runTraining(
           // This attempt's weights led to the fault, so they go back either way.
           undo!.restore(optimizer);
           tracer?.rewound();
+          guard.parametersChanged();
           if (epoch === 0) applied = false;
           if (halvings === maxHalvings) {
             throw new GradscopeError(
@@ -424,8 +428,11 @@ export function runTraining(
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.inputs, validation.targets);
       history.push(info);
-      options.onEpoch?.(info);
-      net.assertAlive();
+      if (options.onEpoch) {
+        options.onEpoch(info);
+        net.assertAlive();
+        guard.parametersChanged();
+      }
     }
     return { epochs: history, skipped, halvings, learningRate, ...(lsuvReports && { lsuv: lsuvReports }) };
   } catch (error) {

@@ -116,7 +116,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     net.dispose();
   });
 
-  it.each(FIRST_ORDER)('keepsWithin(%j) is an upper bound: no step it proves safe ends beyond the limit it was asked about', async (spec) => {
+  it.each(FIRST_ORDER)('keepsWithin(%j) is an upper bound: no step it proves safe ends beyond the limit it was asked about, nor beyond the bound it gives (after)', async (spec) => {
     const rng = new Rng(7);
     const net = await createNetwork({ sizes: [3, 6, 2], activation: 'tanh', seed: 3, backend: kernels });
     const optimizer = createOptimizer(net, spec);
@@ -128,11 +128,14 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
       name: optimizer.name,
       model: net[MODEL],
       keepsWithin: (bounds) => {
+        // Asked as the guard asks (its weightMax may be a bound carried from the last proof): the
+        // answer and its `after` go back to the guard, which then reads no parameter.
+        if (!optimizer.keepsWithin!(bounds)) return false;
+        after = bounds[STEP_BOUNDS.after];
         const asked = Float64Array.from(bounds);
         const within = (limit: number) => optimizer.keepsWithin!(asked.fill(limit, STEP_BOUNDS.limit, STEP_BOUNDS.limit + 1));
         let lo = bounds[STEP_BOUNDS.weightMax];
         let hi = bounds[STEP_BOUNDS.limit];
-        if (!within(hi)) return false;
         for (let i = 0; i < 60; i++) {
           const mid = Math.sqrt(lo * hi);
           if (within(mid)) hi = mid;
@@ -144,16 +147,21 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
       step: (model, rate, batch) => {
         optimizer.step(model, rate, batch);
         if (proved !== undefined) {
-          expect(largestParameter(net)).toBeLessThanOrEqual(proved);
+          const largest = largestParameter(net);
+          expect(largest).toBeLessThanOrEqual(proved);
+          expect(largest).toBeLessThanOrEqual(after!);
+          expect(after!).toBeLessThanOrEqual(RUNAWAY_PARAMETER);
           checked++;
         }
         proved = undefined;
+        after = undefined;
       },
       state: () => optimizer.state(),
       restore: (state) => optimizer.restore(state),
       dispose: () => optimizer.dispose(),
     };
     let proved: number | undefined;
+    let after: number | undefined;
     for (const learningRate of [1e-3, 0.1, 10, 1e3, 1e6]) {
       try {
         net.train(rows, targets, { optimizer: probe, learningRate, epochs: 3, batchSize: 4, onNonFinite: 'skip' });
@@ -164,6 +172,21 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     expect(checked).toBeGreaterThan(10);
     optimizer.dispose();
     net.dispose();
+  });
+
+  it('the bound carried between proved steps is dropped when onBatch or onEpoch changes the parameters: a parameter set beyond range there is named before the next step', async () => {
+    // Three rows, one per batch: the next step after the first onBatch is step 2, after the first onEpoch step 4.
+    for (const [hook, next] of [['onBatch', 'epoch 0, batch 1 \\(step 2\\)'], ['onEpoch', 'epoch 1, batch 0 \\(step 4\\)']] as const) {
+      const net = await make();
+      const runaway = net.state().map((t, i) => ({ name: t.name, values: i === 0 ? t.values.map(() => 1e17) : t.values }));
+      const error = await expectError(
+        () => net.train(x, y, { batchSize: 1, epochs: 2, shuffle: false, [hook]: () => net.loadState(runaway) }),
+        'DIVERGED',
+        new RegExp(`^${next}: '0\\.weight': a parameter is already 1\\.00e\\+17, beyond 1\\.8e\\+16 where float32 products overflow; the step was not applied`),
+      );
+      expect(error.message).not.toMatch(/keepsWithin/);
+      net.dispose();
+    }
   });
 
   // The overflows below are float32's: float64 (ref) holds these numbers.
