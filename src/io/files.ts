@@ -46,10 +46,14 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
-  const bytes = format === 'binary' ? encodeCheckpoint(checkpoint) : new TextEncoder().encode(modelJsonText(checkpointToJSON(checkpoint)));
-  const limit = format === 'binary' ? FILE_LIMITS.maxBinaryBytes : FILE_LIMITS.maxJsonBytes;
-  if (bytes.length > limit) {
-    throw invalidOption(`${path}: a ${format} model of ${bytes.length} bytes exceeds the limit of ${limit} that loadModel reads${format === 'json' ? "; use format 'binary'" : ''}; nothing was written`);
+  if (format === 'json') {
+    const text = modelJsonText(checkpointToJSON(checkpoint), FILE_LIMITS.maxJsonBytes, path, "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written");
+    await writeFileAtomic(path, text);
+    return;
+  }
+  const bytes = encodeCheckpoint(checkpoint);
+  if (bytes.length > FILE_LIMITS.maxBinaryBytes) {
+    throw invalidOption(`${path}: a binary model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxBinaryBytes} that loadModel reads; nothing was written`);
   }
   await writeFileAtomic(path, bytes);
 }

@@ -232,11 +232,9 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
 export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
   const chosen = format ?? (await interopFormatOf(path));
   if (chosen === 'gradscope') {
-    if ('kind' in model) await writeFileAtomic(path, modelJsonText(blockModelToJSON(model)) + '\n');
-    else {
-      checkModelData(model);
-      await writeFileAtomic(path, modelJsonText(modelToJSON(model)) + '\n');
-    }
+    if (!('kind' in model)) checkModelData(model);
+    const json = 'kind' in model ? blockModelToJSON(model) : modelToJSON(model);
+    await writeFileAtomic(path, modelJsonText(json, FILE_LIMITS.maxJsonBytes - 1, path, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written') + '\n');
     return [path];
   }
   switch (chosen) {

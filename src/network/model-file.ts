@@ -4,7 +4,7 @@
  *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ] }
  * The output activation is the last layer's. Reading checks every field and names the first bad one.
  */
-import { describeValue, GradscopeError } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from './config.js';
@@ -226,13 +226,41 @@ function describeLength(values: { length?: unknown } | undefined): string {
 /**
  * The JSON text of a model or checkpoint file. As JSON.stringify, except that −0 is written as
  * `-0` (JSON.stringify writes 0; JSON.parse reads `-0` back as −0), so a JSON round trip is bit-exact.
+ * Counts the UTF-8 bytes as it goes and refuses (INVALID_OPTION, `where: …` and `advice`) as soon as
+ * they pass `maxBytes`: a large network's text would otherwise outgrow the longest string V8 builds
+ * (~2²⁹ characters) and end in a raw RangeError, after seconds of work.
  */
-export function modelJsonText(value: unknown): string {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(modelJsonText).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${modelJsonText(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+export function modelJsonText(value: unknown, maxBytes: number, where: string, advice: string): string {
+  let left = maxBytes;
+  const spend = (bytes: number): void => {
+    left -= bytes;
+    if (left < 0) throw invalidOption(`${where}: its JSON text passes ${maxBytes} bytes, the most a JSON model file may hold; ${advice}`);
+  };
+  const text = (v: unknown): string => {
+    if (typeof v === 'number') {
+      const digits = Object.is(v, -0) ? '-0' : JSON.stringify(v);
+      spend(digits.length); // ASCII
+      return digits;
+    }
+    if (Array.isArray(v)) {
+      spend(Math.max(2, v.length + 1)); // brackets and commas
+      return `[${v.map(text).join(',')}]`;
+    }
+    if (typeof v === 'object' && v !== null) {
+      const entries = Object.entries(v).filter(([, item]) => item !== undefined);
+      spend(Math.max(2, 2 * entries.length + 1)); // braces, colons and commas
+      return `{${entries.map(([key, item]) => `${counted(JSON.stringify(key))}:${text(item)}`).join(',')}}`;
+    }
+    return counted(JSON.stringify(v) ?? 'null');
+  };
+  const counted = (piece: string): string => {
+    spend(utf8Bytes(piece));
+    return piece;
+  };
+  return text(value);
+}
+
+/** UTF-8 length of a piece of JSON text (numbers and names are printable ASCII, a byte per character: no encoder needed). */
+function utf8Bytes(text: string): number {
+  return /^[ -~]*$/.test(text) ? text.length : new TextEncoder().encode(text).length;
 }

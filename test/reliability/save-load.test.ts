@@ -94,14 +94,27 @@ describe('whatever saves, loads', () => {
     const real = limits.maxJsonBytes;
     limits.maxJsonBytes = 1000;
     try {
-      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: a json model of \d+ bytes exceeds the limit of 1000 that loadModel reads; use format 'binary'; nothing was written/);
+      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: its JSON text passes 1000 bytes, the most a JSON model file may hold; save it in the binary format \(format: 'binary', or a path not ending in \.json\); nothing was written/);
       expect(existsSync(path)).toBe(false);
       await saveModel(net, join(folder, 'not-too-big.gsc'));
+      // convert's writer (gradscope convert IN OUT.json) had no limit at all.
+      const converted = join(folder, 'too-big-converted.json');
+      await expectError(() => writeModelFile(modelOf(net), converted), 'INVALID_OPTION', /too-big-converted\.json: its JSON text passes 999 bytes, .*write it as \.safetensors/);
+      expect(existsSync(converted)).toBe(false);
     } finally {
       limits.maxJsonBytes = real;
     }
     net.dispose();
   });
+
+  it('a network whose JSON text would outgrow the longest string V8 builds is refused on save as JSON (not a RangeError), and nothing is written', async () => {
+    // 28M parameters, well within MODEL_LIMITS: about 560 MB of JSON text, past V8's ~2²⁹ characters.
+    const net = await createNetwork({ sizes: [4000, 4000, 3000, 10], backend: kernels });
+    const path = join(folder, 'large.json');
+    await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268435456 bytes, .*binary format/);
+    expect(existsSync(path)).toBe(false);
+    net.dispose();
+  }, 120_000);
 
   it('JSON keeps −0 (JSON.stringify would write 0)', async () => {
     const net = await createNetwork({ sizes: [2, 2], output: 'linear', loss: 'mse', biasInit: { name: 'constant', value: -0 }, backend: kernels });
