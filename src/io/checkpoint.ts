@@ -32,7 +32,8 @@ import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
 import type { Network } from '../api/network.js';
-import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import { MODEL } from '../model.js';
+import { checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { badModel, blockModelOf, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
@@ -75,7 +76,7 @@ export interface Checkpoint {
  */
 export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
   const model = net.kind === 'blocks' ? blockModelOf(net) : modelOf(net); // throws DISPOSED first
-  const state = optimizer?.state();
+  const state = optimizer === undefined ? undefined : checkOptimizerFor(optimizer, net[MODEL]).state();
   const checkpoint = {
     model,
     step: net.step,

@@ -7,7 +7,7 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { STEP_BOUNDS, type Optimizer, type OptimizerState } from './optimizer.js';
+import { STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
@@ -234,11 +234,11 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     const tensors = state.tensors ?? [];
     const perParameter = tensors.length / this.params.length;
     if (tensors.length !== 0 && perParameter !== this.bufferCount && perParameter !== this.stateBufferCount) {
-      throw invalidOption(`${where}: expected ${this.params.length * this.stateBufferCount} tensors (or none), got ${tensors.length}`);
+      throw invalidOption(`${where}: expected ${this.params.length * this.stateBufferCount} tensors (${this.stateBufferCount} for each of this network's ${this.params.length} parameters) or none, got ${tensors.length}: the state does not fit this network`);
     }
     tensors.forEach((t, j) => {
       const p = this.params[Math.floor(j / perParameter)];
-      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.length} (${p.name})`);
+      if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
       // The update's bounds (keepsWithin) hold for finite buffers whose sums of squares are ≥ 0, as a step leaves them.
       const squares = this.squareBuffers.includes(j % this.bufferCount);
       for (let i = 0; i < t.length; i++) {

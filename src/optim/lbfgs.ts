@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import { stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
@@ -277,7 +277,7 @@ export class Lbfgs implements Optimizer {
     if (tensors.length !== pairs * perPair) throw invalidOption(`${where}: ${pairs} pairs need ${pairs * perPair} tensors, got ${tensors.length}`);
     tensors.forEach((t, j) => {
       const p = this.params[j % this.params.length];
-      if (t?.length !== p.length) throw invalidOption(`${where}: tensors[${j}] has ${t?.length} values, ${p.name} needs ${p.length}`);
+      if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
     });
     if (pairs === 0) {
       this.count = 0;

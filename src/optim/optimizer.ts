@@ -1,5 +1,6 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import type { Trainable } from '../model.js';
+import { invalidOption, type GradscopeError } from '../errors.js';
+import type { Parameter, Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -51,4 +52,26 @@ export interface Optimizer {
   restore(state: OptimizerState): void;
   /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void;
+}
+
+/**
+ * `optimizer` if it is an Optimizer made for `net` (INVALID_OPTION otherwise): what train() and
+ * checkpointOf (saveModel) check before they touch anything, so another network's state is never
+ * trained with nor saved beside this one's weights.
+ */
+export function checkOptimizerFor(optimizer: unknown, net: Trainable): Optimizer {
+  const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
+  for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
+    if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
+      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), missing ${method}()`);
+    }
+  }
+  if (o!.model !== undefined && o!.model !== net) throw invalidOption(`optimizer: this '${String(o!.name)}' optimiser was created for another network`);
+  return optimizer as Optimizer;
+}
+
+/** The refusal of a state tensor that does not fit parameter `p` (the state was taken from a network of another shape). */
+export function stateTensorMismatch(where: string, index: number, values: { length?: unknown } | undefined, p: Pick<Parameter, 'name' | 'length'>): GradscopeError {
+  const got = typeof values?.length === 'number' ? `${values.length} values` : 'no values';
+  return invalidOption(`${where}: tensors[${index}] holds ${got}, but this network's ${p.name} has ${p.length}: the state was saved from a network of another shape`);
 }

@@ -7,11 +7,11 @@ import type { ResidentRows, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizerFor, type Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import { checkTrainingBatch, type Trainable } from '../model.js';
+import { checkTrainingBatch } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { evaluateRows, identity, type Evaluation } from '../network/rows.js';
 import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
@@ -228,7 +228,7 @@ export function runTraining(
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
   }
-  if (isOptimizer(options.optimizer)) checkOptimizer(options.optimizer, net);
+  if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
   const policy = checkNonFinitePolicy(options.onNonFinite);
@@ -451,15 +451,4 @@ export function runTraining(
 interface StepFault {
   reason: string;
   advice: string;
-}
-
-/** An optimiser passed in must be one, made for this network: checked before training touches anything. */
-function checkOptimizer(optimizer: unknown, net: Trainable): void {
-  const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
-  for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
-    if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
-      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), missing ${method}()`);
-    }
-  }
-  if (o!.model !== undefined && o!.model !== net) throw invalidOption(`optimizer: this '${String(o!.name)}' optimiser was created for another network`);
 }

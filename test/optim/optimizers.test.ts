@@ -230,8 +230,8 @@ describe('checkpoints and memory', () => {
     twin.train(XOR.x, XOR.y, { ...train, optimizer: new Sgd(twin) });
     expect(snapshot(net)).toEqual(snapshot(twin));
     expect(restored.state().scalars.step).toBe(7);
-    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: velocities.slice(1) })).toThrow(/expected 4 tensors \(or none\), got 3/);
-    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: [new Float32Array(3), ...velocities.slice(1)] })).toThrow(/tensors\[0\] has 3 values/);
+    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: velocities.slice(1) })).toThrow(/expected 4 tensors \(1 for each of this network's 4 parameters\) or none, got 3: the state does not fit this network/);
+    expect(() => restored.restore({ name: 'sgd', scalars: { step: 0 }, tensors: [new Float32Array(3), ...velocities.slice(1)] })).toThrow(/tensors\[0\] holds 3 values, but this network's 0\.weight has/);
     net.dispose();
     twin.dispose();
   });

@@ -10,6 +10,7 @@ import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } fr
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
+import { Adam } from '../../src/optim/adam.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
@@ -146,6 +147,26 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     await expectError(() => loadModel(file('rng.bin', withHeader({ ...header, rng: [0, 0, 0, 0] }, 104))), 'BAD_MODEL_FILE', /header\.rng/);
     await expectError(() => loadModel(file('lengths.bin', withHeader({ ...header, optimizer: { name: 'sgd', scalars: {}, lengths: [-1] } }, 104))), 'BAD_MODEL_FILE', /lengths\[0\]/);
     await expectError(() => loadModel(file('text.bin', withHeader({ ...header, sizes: 'many' }))), 'BAD_MODEL_FILE', /sizes/);
+  });
+
+  it("saveModel and checkpointOf refuse another network's optimiser (as train does) before any file is touched; restore names the misfit", async () => {
+    const net = await createNetwork(config);
+    const other = await createNetwork({ ...config, sizes: [5, 8, 6, 3] });
+    const twin = await createNetwork(config); // the same shapes: its moments would fit and be wrong
+    for (const owner of [other, twin]) {
+      const adam = new Adam(owner);
+      owner.train(X, Y, { epochs: 1, optimizer: adam });
+      const path = join(folder, 'foreign-optimizer.gsc');
+      await expectError(() => saveModel(net, path, { optimizer: adam }), 'INVALID_OPTION', /^optimizer: this 'adam' optimiser was created for another network$/);
+      expect(readdirSync(folder)).not.toContain('foreign-optimizer.gsc');
+      await expectError(() => checkpointOf(net, adam), 'INVALID_OPTION', /created for another network/);
+      if (owner === other) {
+        const state = adam.state();
+        await expectError(() => restoreOptimizer(new Adam(net), state), 'INVALID_OPTION', /^adam: restore: tensors\[0\] holds 40 values, but this network's 0\.weight has 35: the state was saved from a network of another shape$/);
+      }
+      adam.dispose();
+    }
+    [net, other, twin].forEach((n) => n.dispose());
   });
 
   it('hostile JSON: deep nesting, empty rows of a huge layer, not JSON, not a file', async () => {
