@@ -5,6 +5,8 @@ export { Dataset } from './training/dataset.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient } from './api/network.js';
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
+export { PREDICT_LIMITS } from './api/predictions.js';
+export type { FlatPredictions, PredictOptions } from './api/predictions.js';
 export { MODEL, MODES, denseModelOf } from './model.js';
 export type { Model, ModelOwner, Parameter, Trainable, Mode } from './model.js';
 export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM } from './layers/spec.js';

@@ -17,7 +17,8 @@ import type { CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type InitialParameters } from '../network/engine.js';
-import { backpropRows, evaluateRows, layerOutputRows, predictRows, type Evaluation } from '../network/rows.js';
+import { backpropRows, evaluateRows, layerOutputRows, predictFlat, predictRows, type Evaluation } from '../network/rows.js';
+import { checkPredictOptions, checkPredictSize, type FlatPredictions, type PredictOptions } from './predictions.js';
 import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
@@ -247,11 +248,21 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * The network's outputs for each row of x, or of a Dataset's inputs (as evaluate, gradients and
    * train take one; its targets are not used), in order (batch norm with its running statistics:
-   * 'eval' mode).
+   * 'eval' mode): one array per row, or with `{ flat: true }` one { data, rows, cols } block.
+   * At most PREDICT_LIMITS.maxRowArrays rows as arrays and PREDICT_LIMITS.maxValues outputs in all:
+   * more is refused (OUT_OF_MEMORY) before anything is allocated.
    */
-  predict(x: Rows | Dataset): FloatArray[] {
+  predict(x: Rows | Dataset, options?: PredictOptions & { flat?: false }): FloatArray[];
+  predict(x: Rows | Dataset, options: PredictOptions & { flat: true }): FlatPredictions;
+  predict(x: Rows | Dataset, options?: PredictOptions): FloatArray[] | FlatPredictions;
+  predict(x: Rows | Dataset, options?: PredictOptions): FloatArray[] | FlatPredictions {
     this.assertAlive();
-    return predictRows(this.#engine, x instanceof Dataset ? this.residentOf(x).inputs : toMatrix(x, this.inputSize, 'inputs'));
+    const flat = checkPredictOptions(options);
+    const rows = x instanceof Dataset ? x.rows : rowCount(x);
+    if (Number.isSafeInteger(rows)) checkPredictSize(rows, this.outputSize, flat); // else toMatrix says what is wrong with x
+    const matrix = x instanceof Dataset ? this.residentOf(x).inputs : toMatrix(x, this.inputSize, 'inputs');
+    if (!flat) return predictRows(this.#engine, matrix);
+    return { data: predictFlat(this.#engine, matrix), rows: matrix.rows, cols: this.outputSize };
   }
 
   /**

@@ -29,22 +29,34 @@ export interface RowEngine<T extends Tensor = Tensor> extends Trainable<T> {
   layerOutput(l: number): T;
 }
 
-/** The outputs for each row of x (rows in host memory, or a resident data set's inputs), in 'eval' mode. */
+/** The outputs for each row of x (rows in host memory, or a resident data set's inputs), in 'eval' mode, one array per row. */
 export function predictRows<T extends Tensor>(engine: RowEngine<T>, x: Matrix | ResidentRows<T>): FloatArray[] {
-  engine.assertAlive();
   const out: FloatArray[] = [];
   const n = engine.outputSize;
+  predictChunks(engine, x, (_start, count, outputs) => {
+    for (let r = 0; r < count; r++) out.push(outputs.slice(r * n, (r + 1) * n));
+  });
+  return out;
+}
+
+/** The outputs of every row of x as one block, `[x.rows][outputSize]` row-major in the backend's precision, in 'eval' mode. */
+export function predictFlat<T extends Tensor>(engine: RowEngine<T>, x: Matrix | ResidentRows<T>): FloatArray {
+  const n = engine.outputSize;
+  const out = new (engine.kernels.precision === 'f64' ? Float64Array : Float32Array)(x.rows * n);
+  predictChunks(engine, x, (start, count, outputs) => out.set(outputs.subarray(0, count * n), start * n));
+  return out;
+}
+
+/** Runs x's rows forward in 'eval' mode, chunk by chunk, handing `take` each chunk's outputs (`[count][outputSize]`, valid until the next chunk). */
+function predictChunks<T extends Tensor>(engine: RowEngine<T>, x: Matrix | ResidentRows<T>, take: (start: number, count: number, outputs: FloatArray) => void): void {
+  engine.assertAlive();
   const { rows } = x;
   const all = 'data' in x ? undefined : identity(rows);
   const load = (start: number, count: number) =>
     'data' in x
       ? engine.kernels.write(engine.input, x.data.subarray(start * engine.inputSize, (start + count) * engine.inputSize))
       : engine.kernels.copyRows(engine.input, x.tensor, all!, start, count, x.cols);
-  forEachChunk(engine, rows, load, (_start, count) => {
-    const a = engine.kernels.view(engine.output);
-    for (let r = 0; r < count; r++) out.push(a.slice(r * n, (r + 1) * n));
-  });
-  return out;
+  forEachChunk(engine, rows, load, (start, count) => take(start, count, engine.kernels.view(engine.output)));
 }
 
 /** Each layer's outputs for each row of x, in 'eval' mode, into `out[l]` (`[x.rows][layerWidths[l]]`), chunk by chunk. */

@@ -1,0 +1,59 @@
+/**
+ * What Network.predict() returns and how large it may be: by default one array per row, which costs
+ * a JS object per row (a few hundred bytes of heap each), so a very long input is refused before
+ * anything is allocated, not left to abort the process when the heap runs out; `{ flat: true }`
+ * returns the outputs as one { data, rows, cols } block instead.
+ */
+import { checkKnownKeys, keysOf } from '../checks.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
+import type { FloatArray } from '../kernels.js';
+
+/** Network.predict()'s outputs as one block (what `{ flat: true }` asks for). */
+export interface FlatPredictions {
+  /** rows × cols outputs, row-major: output c of row r is `data[r * cols + c]`. In the backend's precision (float32 on wasm, float64 on ref). */
+  data: FloatArray;
+  /** Rows predicted (as many as given). */
+  rows: number;
+  /** Outputs per row (the network's outputSize). */
+  cols: number;
+}
+
+/** Options of Network.predict(). */
+export interface PredictOptions {
+  /** true: the outputs as one { data, rows, cols } block (FlatPredictions); false: one array per row. Default: false. */
+  flat?: boolean;
+}
+
+/** How much predict() returns at most: checked before it allocates anything. */
+export const PREDICT_LIMITS = {
+  /** Most rows returned as one array each (2²¹; each is its own JS object): pass `{ flat: true }` beyond. */
+  maxRowArrays: 2 ** 21,
+  /** Most output values returned in all, in either form (2²⁸: 1 GiB of float32). */
+  maxValues: 2 ** 28,
+} as const;
+
+const PREDICT_OPTION_KEYS = keysOf<PredictOptions>({ flat: true });
+
+/** Whether `options` asks for the flat form (INVALID_OPTION for anything but a PredictOptions object). */
+export function checkPredictOptions(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidOption(`predict: options must be an object, got ${shown(options)}`);
+  checkKnownKeys(options, PREDICT_OPTION_KEYS, 'predict');
+  const flat = (options as PredictOptions).flat ?? false;
+  if (typeof flat !== 'boolean') throw invalidOption(`predict: flat: expected true or false, got ${shown(flat)}`);
+  return flat;
+}
+
+/** OUT_OF_MEMORY unless `rows` rows of `cols` outputs fit PREDICT_LIMITS in the form asked for. */
+export function checkPredictSize(rows: number, cols: number, flat: boolean): void {
+  const values = rows * cols;
+  if (values > PREDICT_LIMITS.maxValues) {
+    throw new GradscopeError('OUT_OF_MEMORY', `predict: ${rows} rows of ${cols} outputs are ${values} values, more than PREDICT_LIMITS.maxValues (${PREDICT_LIMITS.maxValues}); predict the rows in slices; nothing was allocated`);
+  }
+  if (!flat && rows > PREDICT_LIMITS.maxRowArrays) {
+    throw new GradscopeError(
+      'OUT_OF_MEMORY',
+      `predict: ${rows} rows would come back as ${rows} arrays, more than PREDICT_LIMITS.maxRowArrays (${PREDICT_LIMITS.maxRowArrays}); pass { flat: true } for one { data, rows, cols } block, or predict the rows in slices; nothing was allocated`,
+    );
+  }
+}
