@@ -2,10 +2,11 @@
  * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, whose loss shows
  * training running away with finite numbers (runawayLoss), or which would take a parameter beyond
  * RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
- * next. The gradient check is one sumSquares per parameter tensor: squares summed in float64 on
- * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow), so any finite
- * float32 entry passes, and a NaN or Inf anywhere propagates into the sum: a finite sum proves
- * every element finite.
+ * next. The gradient check is one sumSquares per parameter tensor, squares summed in float64 on
+ * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow): a NaN or Inf
+ * anywhere propagates into the sum, and a sum within FLOAT32_MAX proves every entry finite and its
+ * square within float32, as the optimisers compute it. Only a larger sum is looked at entry by
+ * entry (nonFiniteGradient): an entry beyond √FLOAT32_MAX ≈ 1.8e19 is a fault on every backend.
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -60,22 +61,28 @@ export function nonFiniteStep(net: Trainable, loss: number): string | null {
 }
 
 /**
- * Which parameter's gradient holds a NaN or Inf, or (on the float64 reference only: float32 entries
- * square and sum within float64) entries whose sum of squares overflows float64, once a sum of
- * squares over them all was not finite. Rare path.
+ * Which parameter's gradient holds a NaN or Inf, or an entry beyond √FLOAT32_MAX ≈ 1.8e19, whose
+ * square overflows float32 where the optimisers square gradients (Adam's, RMSProp's and Adagrad's
+ * second moments would hold Inf, and the weights under them stop moving without a word); null when
+ * none does (a sum of squares beyond FLOAT32_MAX can come from many entries, each within). The
+ * same on every backend, the float64 reference included. Rare path: one maxAbs per tensor, run only
+ * when the sum of squares over them all exceeds FLOAT32_MAX.
  */
-export function nonFiniteGradient(net: Trainable): string {
+export function nonFiniteGradient(net: Trainable): string | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
-    if (Number.isFinite(k.sumSquares(p.grad, p.length))) continue;
     const largest = k.maxAbs(p.grad, p.length);
+    if (largest <= LARGEST_GRADIENT) continue;
     const what = Number.isFinite(largest)
-      ? `reaches ${largest.toPrecision(3)}, and the sum of its squares overflows float64`
+      ? `reaches ${largest.toPrecision(3)}, beyond ${LARGEST_GRADIENT.toPrecision(2)} where its square overflows float32`
       : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
     return `'${p.name}': ∂C/∂${gradientSymbol(p)} ${what}`;
   }
-  return 'the gradient is not finite';
+  return null;
 }
+
+/** The largest |gradient entry| training takes: √FLOAT32_MAX, where its square still fits float32. */
+export const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
 
 /** W or b for a dense network's weight or bias (as the maths writes them), else the parameter's PyTorch name. */
 function gradientSymbol(p: Parameter): string {

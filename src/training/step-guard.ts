@@ -10,6 +10,7 @@
  * out of range.
  */
 import { GradscopeError } from '../errors.js';
+import { FLOAT32_MAX } from '../model-limits.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 import { EpochUndo, nonFiniteGradient, parameterOutOfRange, RUNAWAY_PARAMETER } from './numeric-faults.js';
@@ -37,15 +38,19 @@ export class StepGuard {
 
   /**
    * Why the gradient as it is now (after backprop, or after the noise added to it) must not be
-   * applied, or null when every entry is finite. One sumSquares per parameter tensor: it
-   * accumulates in f64, so a finite sum proves every element finite; its root bounds every entry.
+   * applied, or null when every entry is finite and squares within float32. One sumSquares per
+   * parameter tensor, accumulated in f64: a sum within FLOAT32_MAX proves both, and only a larger
+   * one is looked at entry by entry (nonFiniteGradient); its root bounds every entry.
    */
   gradientFault(): string | null {
     const k = this.net.kernels;
     const params = this.net.parameters();
     let sum = 0;
     for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
-    if (!Number.isFinite(sum)) return nonFiniteGradient(this.net);
+    if (!(sum <= FLOAT32_MAX)) {
+      const fault = nonFiniteGradient(this.net);
+      if (fault !== null) return fault;
+    }
     this.bounds[STEP_BOUNDS.gradientMax] = Math.sqrt(sum);
     return null;
   }

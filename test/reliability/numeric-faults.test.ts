@@ -7,6 +7,9 @@ import { ACTIVATIONS } from '../../src/kernels.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { RUNAWAY_PARAMETER } from '../../src/training/numeric-faults.js';
 import { Sgd } from '../../src/optim/sgd.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { MODEL } from '../../src/model.js';
+import { StepGuard } from '../../src/training/step-guard.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';
@@ -28,6 +31,43 @@ function finiteWeights(net: Network): boolean {
 describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) => {
   // The overflowing row is finite in float64: the exact-step tests run where tensors are float32.
   const f32 = kernels.precision === 'f32';
+
+  it.each(['sgd', 'adam', 'rmsprop', 'adagrad'] as const)(
+    '%s: a gradient entry beyond √FLOAT32_MAX ≈ 1.8e19 is refused on every backend before the step; the optimiser state stays finite',
+    async (optimizer) => {
+      // 40 linear layers of N(0, 1) weights: the first weight gradient reaches ~3e35 at the first step (the forward stays finite).
+      const net = await createNetwork({ sizes: [4, ...Array(40).fill(64), 3], activation: 'linear', init: { name: 'normal', std: 1 }, seed: 1, backend: kernels });
+      const opt = createOptimizer(net, optimizer);
+      const before = stateHash(net, opt);
+      const x4 = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]];
+      const y4 = [[1, 0, 0], [0, 0, 1]];
+      // Adam's, RMSProp's and Adagrad's float32 second moments would hold Inf and freeze those weights silently.
+      await expectError(
+        () => net.train(x4, y4, { optimizer: opt }),
+        'DIVERGED',
+        /^epoch 0, batch 0 \(step 1\): '0\.weight': ∂C\/∂W \(0\.weight\) reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
+      );
+      expect(stateHash(net, opt)).toBe(before);
+      expect(opt.state().tensors.every((t) => t.every(Number.isFinite))).toBe(true);
+      opt.dispose();
+      net.dispose();
+    },
+  );
+
+  it('a sum of squares beyond FLOAT32_MAX from entries that each square within float32 is no fault; one entry beyond is', async () => {
+    const net = await createNetwork({ sizes: [64, 64, 2], seed: 1, backend: kernels });
+    const guard = new StepGuard(net[MODEL], createOptimizer(net, 'adam'));
+    const [weight] = net[MODEL].parameters();
+    for (const p of net[MODEL].parameters()) kernels.write(p.grad, new Float64Array(p.length).fill(1e19)); // Σ g² = 4,290 × 1e38
+    expect(guard.gradientFault()).toBeNull();
+    expect(guard.gradientNorm / (Math.sqrt(4290) * Math.fround(1e19)) - 1).toBeCloseTo(0, 6);
+    kernels.view(weight.grad)[70] = -2e19;
+    expect(guard.gradientFault()).toMatch(/^'0\.weight': ∂C\/∂W \(0\.weight\) reaches -?2\.00e\+19, beyond 1\.8e\+19 where its square overflows float32$/);
+    kernels.view(weight.grad)[70] = NaN;
+    expect(guard.gradientFault()).toMatch(/^'0\.weight': ∂C\/∂W \(0\.weight\) holds NaN$/);
+    guard.dispose();
+    net.dispose();
+  });
 
   it.runIf(f32)("'throw': DIVERGED at the faulty step; the state is exactly the last good step's", async () => {
     const { x, y } = dataWithOneOverflowingRow();
