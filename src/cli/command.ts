@@ -3,11 +3,13 @@
  * cli/cli.ts. A command's usage line is also its grammar: the flags and positional words it
  * names are the only ones it accepts (`--name VALUE` takes a value, `[--name]` stands alone).
  */
+import { MAX_UNITS } from '../checks.js';
 import { digitSplitProblem } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { FILE_LIMITS } from '../io/files.js';
+import { checkModelLimits } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import type { Terminal } from './terminal.js';
 
@@ -91,12 +93,14 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
   return value;
 }
 
-/** What a numeric flag accepts: whole numbers only, and a least value. */
+/** What a numeric flag accepts: whole numbers only, a least value and a greatest. */
 export interface NumberRule {
   integer?: boolean;
   min?: number;
   /** The least value is itself refused (e.g. a learning rate must be > 0). */
   exclusive?: boolean;
+  /** The greatest value taken (inclusive). */
+  max?: number;
 }
 
 /** Counts: whole numbers ≥ 1. */
@@ -115,7 +119,58 @@ export function numberFlag(args: ParsedArgs, name: string, fallback: number, rul
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
+  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}, got '${shorten(text)}'`);
   return value;
+}
+
+/**
+ * A library check of a flag's value (one that throws INVALID_OPTION, e.g. a network's size limits),
+ * run before any work: its refusal becomes a UsageError naming the flag (exit 2).
+ */
+export function checkFlag<R>(name: string, value: string | number, check: () => R): R {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') throw new UsageError(`--${name} ${shorten(String(value))}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The words of a list flag's `text` (comma-separated), each given once: a repeat would run twice (`same` says when two words are the same entry). */
+function listWords(name: string, text: string, same: (a: string, b: string) => boolean = (a, b) => a === b): string[] {
+  const words = text.split(',');
+  if (words.some((word) => word.trim() === '')) throw new UsageError(`--${name} has an empty entry, got '${shorten(text)}'`);
+  words.forEach((word, i) => {
+    if (words.findIndex((other) => same(other, word)) !== i) throw new UsageError(`--${name} lists ${shorten(word)} twice (each runs once), got '${shorten(text)}'`);
+  });
+  return words;
+}
+
+/**
+ * A comma-separated list flag (`--optimizers adam,sgd`), or undefined when absent: no empty entry,
+ * each entry once, and, given `known`, each one of them (with a "did you mean"). Every list flag
+ * reads through here (or wholeListFlag), so all refuse the same things the same way.
+ */
+export function listFlag(args: ParsedArgs, name: string, known?: readonly string[]): string[] | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  const words = listWords(name, text);
+  const unknown = known && words.find((word) => !known.includes(word));
+  if (unknown !== undefined) {
+    throw new UsageError(`--${name}: unknown '${shorten(unknown)}'${didYouMean(unknown, known!)} (one of ${known!.join(', ')})`);
+  }
+  return words;
+}
+
+/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`), or undefined when absent; `also` names another accepted value in the error. */
+export function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  const numbers = text.split(',').map(Number);
+  if (numbers.some((value, i) => text.split(',')[i].trim() === '' || !Number.isInteger(value) || value < min)) {
+    throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
+  }
+  return listWords(name, text, (a, b) => Number(a) === Number(b)).map(Number);
 }
 
 /**
@@ -133,6 +188,18 @@ export async function outputFileFlag(args: ParsedArgs, name: string): Promise<st
     throw error;
   }
   return path;
+}
+
+/**
+ * --`name`, the width of the hidden layers of the networks `sizesOf` builds (the largest the command
+ * runs): at most MAX_UNITS, and the network within the model limits (a UsageError otherwise, before any work).
+ */
+export function widthFlag(args: ParsedArgs, name: string, fallback: number, sizesOf: (width: number) => number[]): number {
+  const width = numberFlag(args, name, fallback, { ...COUNT, max: MAX_UNITS });
+  return checkFlag(name, width, () => {
+    checkModelLimits(sizesOf(width), 'its largest network');
+    return width;
+  });
 }
 
 /** --train and --test of a study on the bundled digits: together they must fit in them (UsageError naming both flags, before any work). */

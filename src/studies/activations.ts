@@ -25,6 +25,11 @@ export const STUDY_INITS: { name: WeightInitName; label: string }[] = [
 ];
 export const ACTIVATIONS_HIDDEN_LAYERS = 5;
 
+/** The sizes of the study's networks for hidden layers of `width` units: 784 inputs, 5 hidden layers, 10 outputs. */
+export function activationSizes(width: number): number[] {
+  return [784, ...Array<number>(ACTIVATIONS_HIDDEN_LAYERS).fill(width), 10];
+}
+
 /** Options of runActivationStudy; every field is optional. */
 export interface ActivationStudyOptions {
   /** Units in each hidden layer (default 256). */
@@ -125,7 +130,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
   const batchSize = options.batchSize ?? 10;
   const learningRate = options.learningRate ?? 0.05;
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
-  const sizes = [784, ...Array(ACTIVATIONS_HIDDEN_LAYERS).fill(width), 10];
+  const sizes = activationSizes(width);
   const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);
   const every = Math.max(1, Math.floor(steps / (options.records ?? 20)));
   const lastTraced = 1 + every * Math.floor((steps - 1) / every);

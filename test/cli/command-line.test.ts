@@ -56,7 +56,7 @@ describe('the command line', () => {
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
       const source = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
-      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
+      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
       expect(new Set(read), command.usage).toEqual(new Set(flagsOf(command.usage).keys()));
     }
     expect(positionalsOf(COMMANDS.find((c) => c.words[0] === 'convert')!)).toEqual(['IN', 'OUT']);

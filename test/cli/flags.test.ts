@@ -1,6 +1,6 @@
 // Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 2.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../util/cli.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
 
 describe('numeric flags', () => {
   it.each([
@@ -15,5 +15,30 @@ describe('numeric flags', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toMatch(message);
+  });
+});
+
+// Names and widths are checked by the command line before any work, as every other value is: exit 2
+// with a "did you mean", never the study's INVALID_OPTION (exit 1) after its first lines.
+describe('list and width flags', () => {
+  it.each([
+    [['study', 'remedies', '--optimizers', 'adma'], /^gradscope: --optimizers: unknown 'adma'; did you mean adam\? \(one of sgd, .*\)$/],
+    [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean hessian-free\? \(one of hessian-free, adam, sgd-momentum\)$/],
+    [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
+    [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],
+    [['study', 'activations', '--width', '9000'], /^gradscope: --width 9000: its largest network: 331191010 parameters exceeds the limit of 268435456/],
+    [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576/],
+    // Every list flag refuses a repeat the same way (--optimizers dropped it silently, --remedies refused it).
+    [['study', 'remedies', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\), got 'adam,adam'$/],
+    [['study', 'autoencoder', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\)/],
+    [['study', 'trainable-depth', '--remedies', 'adam,adam'], /^gradscope: --remedies lists adam twice \(each runs once\)/],
+    [['study', 'trainable-depth', '--depths', '5,05'], /^gradscope: --depths lists 05 twice \(each runs once\)/],
+    [['convert', 'a.json', 'b.json', '--layers', 'fc1,fc1'], /^gradscope: --layers lists fc1 twice \(each runs once\)/],
+  ])('gradscope %j: one line, exit 2, no work', async (args, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(args);
+    expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(message);
+    expect(stdout).toBe('');
+    expect(code).toBe(2);
   });
 });

@@ -2,7 +2,7 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { shorten } from '../../errors.js';
 import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
-import { stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
+import { listFlag, stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 
 function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
@@ -23,7 +23,7 @@ export const convertCommand: Command = {
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
       loss: choiceFlag<Loss>(args, 'loss', LOSSES),
-      layers: stringFlag(args, 'layers')?.split(','),
+      layers: listFlag(args, 'layers'),
       pytorch: stringFlag(args, 'pytorch'),
     };
     const model = await readModelFile(input, { format: from, ...options }).catch((error: unknown) => {

@@ -21,6 +21,8 @@ export const curvatureCommand: Command = {
     const data = await readDataFile(dataPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
+      // Lanczos finds at most as many eigenvalues as the matrices have rows: the flag, not the data file, is wrong.
+      if (k > net.parameterCount) throw new UsageError(`--k must be ≤ the ${net.parameterCount} parameters of ${modelPath}, got '${k}'`);
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
       terminal.out((booleanFlag(args, 'json') ? JSON.stringify(report) : curvatureTable(report)) + '\n');
     } finally {

@@ -8,10 +8,10 @@ import { dirname } from 'node:path';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
-import { runActivationStudy } from '../../studies/activations.js';
+import { activationSizes, runActivationStudy } from '../../studies/activations.js';
 import { DEPTH_SEEDS, NIELSEN_TRAINING, runDepthStudy } from '../../studies/depth.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
-import { type Command, COUNT, numberFlag, outputFileFlag, UsageError } from '../command.js';
+import { type Command, COUNT, numberFlag, outputFileFlag, UsageError, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { activationTable } from './study-activations.js';
@@ -38,7 +38,7 @@ export const mainJobCommand: Command = {
     const started = performance.now();
     const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
     const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
-    const width = numberFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width, COUNT);
+    const width = widthFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width, activationSizes);
     for (const [name, value, min] of [['seeds', seeds, 1], ['epochs', epochs, 0], ['width', width, 1]] as const) {
       if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}, got ${value}`);
     }

@@ -2,12 +2,12 @@
  * gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]
  * Glorot & Bengio (2010) scaled down: 5 hidden layers, sigmoid/tanh/softsign/relu × standard/glorot/he init.
  */
-import { runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
+import { activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
 import { verdictLabel } from '../../flow/diagnose.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, outputFileFlag } from '../command.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, outputFileFlag, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -58,7 +58,7 @@ export const studyActivationsCommand: Command = {
   usage: 'gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const width = numberFlag(args, 'width', 256, COUNT);
+    const width = widthFlag(args, 'width', 256, activationSizes);
     const epochs = numberFlag(args, 'epochs', 2, COUNT);
     const trainRows = numberFlag(args, 'train', 9000, COUNT);
     const testRows = numberFlag(args, 'test', 1000, COUNT);

@@ -4,8 +4,8 @@
  * Martens' headline: a deep sigmoid autoencoder with no pretraining, Hessian-free against Adam and
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
-import { AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
+import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, listFlag, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -21,7 +21,7 @@ export const studyAutoencoderCommand: Command = {
     const loss = LOSS_FLAG[lossName];
     if (!loss) throw new UsageError(`--loss must be bce or mse, got '${lossName}'`);
     const json = booleanFlag(args, 'json');
-    const optimizers = stringFlag(args, 'optimizers')?.split(',');
+    const optimizers = listFlag(args, 'optimizers', Object.keys(AUTOENCODER_OPTIMIZERS));
     const seconds = numberFlag(args, 'seconds', 30, POSITIVE);
     const options = {
       seconds,

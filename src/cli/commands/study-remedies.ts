@@ -2,8 +2,8 @@
  * gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
-import { REMEDIES_SIZES, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, POSITIVE, stringFlag, WHOLE } from '../command.js';
+import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
+import { booleanFlag, type Command, checkDigitFlags, COUNT, listFlag, numberFlag, POSITIVE, WHOLE } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -33,7 +33,7 @@ export const studyRemediesCommand: Command = {
       trainRows: numberFlag(args, 'train', 9000, COUNT),
       testRows: numberFlag(args, 'test', 1000, COUNT),
       seed: numberFlag(args, 'seed', 1, WHOLE),
-      optimizers: stringFlag(args, 'optimizers')?.split(','),
+      optimizers: listFlag(args, 'optimizers', remediesContenders().map((c) => c.label)),
     };
     checkDigitFlags(options.trainRows, options.testRows);
     if (!json) {

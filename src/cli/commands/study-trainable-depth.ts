@@ -17,6 +17,7 @@ import {
   type GoalCheck,
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
+import { TRAINABLE_DEPTH_REMEDIES } from '../../studies/trainable-depth-remedies.js';
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
@@ -24,20 +25,9 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, type Command, COUNT, numberFlag, outputFileFlag, stringFlag, UsageError, WHOLE, type ParsedArgs } from '../command.js';
+import { booleanFlag, checkDigitFlags, type Command, COUNT, listFlag, numberFlag, outputFileFlag, stringFlag, UsageError, WHOLE, wholeListFlag, widthFlag, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
-
-/** The text of flag --`name`, distinct whole numbers ≥ `min` separated by commas, or undefined when absent; `also` names another accepted value in the error. */
-function wholeList(text: string | undefined, name: string, min: number, also = ''): number[] | undefined {
-  if (text === undefined) return undefined;
-  return text.split(',').map((word, i, words) => {
-    const value = Number(word);
-    if (word.trim() === '' || !Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
-    if (words.findIndex((other) => Number(other) === value) !== i) throw new UsageError(`--${name} lists ${value} twice, got '${shorten(text)}' (each runs once)`);
-    return value;
-  });
-}
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
 function papersFlag(args: ParsedArgs, quick: boolean): boolean {
@@ -51,7 +41,7 @@ function papersFlag(args: ParsedArgs, quick: boolean): boolean {
 function budgetsFlag(args: ParsedArgs, quick: boolean): number[] {
   const text = stringFlag(args, 'budgets');
   if (text?.trim() === '0') return [];
-  return wholeList(text, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
+  return wholeListFlag(args, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
 }
 
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
@@ -121,18 +111,20 @@ export const studyTrainableDepthCommand: Command = {
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
+    const depths = wholeListFlag(args, 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined);
+    // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
+    const budgets = budgetsFlag(args, quick);
+    const budgetDepths = wholeListFlag(args, 'budget-depths', 1);
+    const deepest = Math.max(...(depths ?? TRAINABLE_DEPTHS), ...(budgets.length ? (budgetDepths ?? BUDGET_DEPTHS) : []));
     const options = {
-      depths: wholeList(stringFlag(args, 'depths'), 'depths', 1) ?? (quick ? QUICK_STUDY.depths : undefined),
-      width: numberFlag(args, 'width', TRAINABLE_WIDTH, COUNT),
+      depths,
+      width: widthFlag(args, 'width', TRAINABLE_WIDTH, (width) => [784, ...Array<number>(deepest).fill(width), 10]),
       epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : TRAINABLE_EPOCHS, COUNT),
-      remedies: stringFlag(args, 'remedies')?.split(',') ?? (quick ? QUICK_STUDY.remedies : undefined),
+      remedies: listFlag(args, 'remedies', TRAINABLE_DEPTH_REMEDIES.map((r) => r.key)) ?? (quick ? QUICK_STUDY.remedies : undefined),
       trainRows: numberFlag(args, 'train', 9000, COUNT),
       testRows: numberFlag(args, 'test', 1000, COUNT),
       seed: numberFlag(args, 'seed', 1, WHOLE),
     };
-    // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
-    const budgets = budgetsFlag(args, quick);
-    const budgetDepths = wholeList(stringFlag(args, 'budget-depths'), 'budget-depths', 1);
     const papers = papersFlag(args, quick);
     checkDigitFlags(options.trainRows, options.testRows);
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
