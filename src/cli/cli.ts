@@ -5,7 +5,7 @@
  * one line, before any work starts). Nothing ever prints a stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { parseArgs, positionalsOf, UsageError, type Command } from './command.js';
+import { commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
@@ -34,9 +34,12 @@ function help(): string {
     'Usage:',
     ...COMMANDS.flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
     '  gradscope --help',
-    '      this text',
+    '      this text; gradscope COMMAND --help: that command\'s flags, defaults and an example',
     '  gradscope --version',
     '      the version of gradscope',
+    '',
+    `The main job's flags (e.g. ${mainJobCommand.example}):`,
+    ...flagLines(mainJobCommand),
   ].join('\n');
 }
 
@@ -47,7 +50,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   const matches = COMMANDS.filter((c) => c.words.every((word, i) => leading[i] === word));
   const command = matches.reduce((best, c) => (c.words.length > best.words.length ? c : best));
   // Extra words go to a command that takes them (convert IN OUT), which checks their number.
-  if (leading.length === command.words.length || positionalsOf(command).length > 0) return { command, rest: argv.slice(command.words.length) };
+  if (leading.length === command.words.length || (command.positionals ?? []).length > 0) return { command, rest: argv.slice(command.words.length) };
   // Words that no command takes: a mistyped command, never the main job's 30 s of work.
   const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
   let guess: string | undefined;
@@ -73,7 +76,10 @@ function oneLine(text: string): string {
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
   try {
     if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
-      print(terminal, help());
+      // The words before the first flag name the command whose help is asked for (none: the general help).
+      const words = (argv[0] === 'help' ? argv.slice(1) : argv).filter((word) => word !== '--help' && word !== '-h');
+      const named = words.findIndex((word) => word.startsWith('-')) === 0 || words.length === 0 ? undefined : findCommand(words).command;
+      print(terminal, named && named.words.length > 0 ? commandHelp(named) : help());
       return EXIT.ok;
     }
     if (argv.includes('--version')) {

@@ -1,7 +1,8 @@
 /**
  * A CLI command and its command line: one file per command under cli/commands, listed once in
- * cli/cli.ts. A command's usage line is also its grammar: the flags and positional words it
- * names are the only ones it accepts (`--name VALUE` takes a value, `[--name]` stands alone).
+ * cli/cli.ts. A command's flag table is its grammar and its help: the flags it lists are the only
+ * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
+ * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
 import { MAX_UNITS } from '../checks.js';
 import { digitSplitProblem } from '../data/mnist.js';
@@ -13,13 +14,74 @@ import { checkModelLimits } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import type { Terminal } from './terminal.js';
 
-export interface Command {
+/** What a numeric flag accepts: whole numbers only, a least value and a greatest. */
+export interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  /** The least value is itself refused (e.g. a learning rate must be > 0). */
+  exclusive?: boolean;
+  /** The greatest value taken (inclusive). */
+  max?: number;
+}
+
+/** One flag of a command: its grammar, its rule and default, and its line of help. */
+export interface Flag {
+  name: string;
+  /** The value's placeholder (N, FILE, A,B) or choices (bce|mse); absent for a switch, which takes none. */
+  value?: string;
+  /** The value when the flag is absent, as the reader uses it (numberFlag reads it here); absent: none, `about` says what absence means. */
+  default?: string | number;
+  /** A numeric flag's rule (numberFlag applies it). */
+  rule?: NumberRule;
+  /** The flag must be given. */
+  required?: boolean;
+  /** What it sets, in a few words. */
+  about: string;
+}
+
+/** What a command declares; `command()` makes a Command of it. */
+export interface CommandSpec {
   /** Words that select it, e.g. ['gradients'] or ['study', 'depth']. */
   words: string[];
   summary: string;
-  /** `gradscope <words> POSITIONAL… [--flag VALUE] [--switch]`: shown by --help and parsed for the flags. */
-  usage: string;
+  /** Positional words after the command's own, in order, e.g. [{ name: 'IN', … }, { name: 'OUT', … }]. */
+  positionals?: { name: string; about: string }[];
+  /** Every flag it accepts. */
+  flags: Flag[];
+  /** One command line that runs it, shown by its --help (test/cli/command-line.test.ts parses it). */
+  example: string;
   run(args: ParsedArgs, terminal: Terminal): Promise<void>;
+}
+
+export interface Command extends CommandSpec {
+  /** `gradscope <words> POSITIONAL… [--flag DEFAULT] [--switch]`, printed from the flag table. */
+  usage: string;
+}
+
+/** A Command of `spec`, its usage line printed from its flag table. */
+export function command(spec: CommandSpec): Command {
+  // A value flag shows its default, or its choices (bce|mse) when it has some, else its placeholder.
+  const flag = (f: Flag) => `--${f.name}${f.value === undefined ? '' : ` ${f.value.includes('|') ? f.value : (f.default ?? f.value)}`}`;
+  const usage = ['gradscope', ...spec.words, ...(spec.positionals ?? []).map((p) => p.name), ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`))].join(' ');
+  return { ...spec, usage };
+}
+
+/** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
+export function flagLines(command: Command): string[] {
+  const rows = [
+    ...(command.positionals ?? []).map((p) => [p.name, p.about]),
+    ...command.flags.map((f) => [
+      `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`,
+      `${f.about}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
+    ]),
+  ];
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}
+
+/** A command's own help: its usage, each positional word and flag with its default, and an example. */
+export function commandHelp(command: Command): string {
+  return [`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...flagLines(command), '', 'Example:', `  ${command.example}`].join('\n');
 }
 
 export interface ParsedArgs {
@@ -27,30 +89,16 @@ export interface ParsedArgs {
   positional: string[];
   /** --name value and --switch (true). */
   flags: Map<string, string | true>;
+  /** The command's flag table, by name: the readers take rules and defaults from it. */
+  table: ReadonlyMap<string, Flag>;
 }
 
 /** An error in the user's command line: printed as one line, exit 2, before any work. */
 export class UsageError extends Error {}
 
-/** The flags a usage line names, and whether each takes a value. */
-export function flagsOf(usage: string): Map<string, 'value' | 'switch'> {
-  const flags = new Map<string, 'value' | 'switch'>();
-  for (const [, name, value] of usage.matchAll(/--([a-z][a-z-]*)(?: ([^\s[\]]+))?/g)) {
-    flags.set(name, value === undefined || value.startsWith('--') ? 'switch' : 'value');
-  }
-  return flags;
-}
-
-/** The positional words a usage line names after the command's words (e.g. IN OUT). */
-export function positionalsOf(command: Command): string[] {
-  const words = command.usage.split(' ').slice(1 + command.words.length);
-  const end = words.findIndex((word) => word.startsWith('[') || word.startsWith('-'));
-  return end < 0 ? words : words.slice(0, end);
-}
-
-/** The command line after the command's words, checked against its usage line (UsageError otherwise). */
+/** The command line after the command's words, checked against its flag table (UsageError otherwise). */
 export function parseArgs(command: Command, argv: string[]): ParsedArgs {
-  const known = flagsOf(command.usage);
+  const table = new Map(command.flags.map((f) => [f.name, f]));
   const name = ['gradscope', ...command.words].join(' ');
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
@@ -62,12 +110,12 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     }
     const eq = word.indexOf('=');
     const flag = word.slice(word.startsWith('--') ? 2 : 1, eq > 0 ? eq : undefined);
-    const kind = known.get(flag);
-    if (kind === undefined || !word.startsWith('--')) {
-      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...known.keys()], (f) => `--${f}`) || ' (see gradscope --help)'}`);
+    const spec = table.get(flag);
+    if (spec === undefined || !word.startsWith('--')) {
+      throw new UsageError(`unknown flag ${shorten(word.slice(0, eq > 0 ? eq : undefined))} for '${name}'${didYouMean(flag, [...table.keys()], (f) => `--${f}`) || ` (see ${name} --help)`}`);
     }
     if (flags.has(flag)) throw new UsageError(`--${flag} is given twice`);
-    if (kind === 'switch') {
+    if (spec.value === undefined) {
       if (eq > 0) throw new UsageError(`--${flag} takes no value`);
       flags.set(flag, true);
       continue;
@@ -76,17 +124,18 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${flag} needs a value`);
     flags.set(flag, value);
   }
-  const expected = positionalsOf(command);
+  const expected = (command.positionals ?? []).map((p) => p.name);
   if (positional.length !== expected.length) {
     const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
     throw new UsageError(`'${name}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`);
   }
-  return { positional, flags };
+  return { positional, flags, table };
 }
 
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;
 export function stringFlag(args: ParsedArgs, name: string, required?: false): string | undefined;
 export function stringFlag(args: ParsedArgs, name: string, required = false): string | undefined {
+  flagOf(args, name);
   const value = args.flags.get(name);
   if (value === true) throw new UsageError(`--${name} needs a value`);
   if (value === undefined && required) throw new UsageError(`missing --${name}`);
@@ -103,16 +152,42 @@ export interface NumberRule {
   max?: number;
 }
 
+/** Flags several commands share, each with its one meaning. */
+export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables' };
+export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist)' };
+export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: { integer: true }, about: 'the random seed (initial weights, batch order)' };
+export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'training digits (with --test, at most the 10,000 bundled)' });
+export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'held-out digits, the ones after the training digits' });
+export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };
+export const DATA_FLAG: Flag = { name: 'data', value: 'D.json', required: true, about: 'the data file: { "inputs": [[…]], "targets": [[…]] }' };
+export const BACKEND_FLAG: Flag = { name: 'backend', value: 'wasm|ref', default: 'wasm', about: 'the kernels: wasm (SIMD where supported) or ref (plain TypeScript, float64)' };
+
+/** The entry of flag `name` in the command's table (a bug when missing: every reader names a flag of its own command). */
+function flagOf(args: ParsedArgs, name: string): Flag {
+  const flag = args.table.get(name);
+  if (flag === undefined) throw new Error(`--${name} is read but not in the command's flag table`);
+  return flag;
+}
+
 /** Counts: whole numbers ≥ 1. */
 export const COUNT: NumberRule = { integer: true, min: 1 };
 /** Seeds: any whole number. */
 export const WHOLE: NumberRule = { integer: true };
 /** Rates and durations: > 0. */
 export const POSITIVE: NumberRule = { min: 0, exclusive: true };
+/** Widths of hidden layers: whole numbers from 1 to MAX_UNITS (widthFlag also checks the network's size). */
+export const WIDTH: NumberRule = { integer: true, min: 1, max: MAX_UNITS };
 
-export function numberFlag(args: ParsedArgs, name: string, fallback: number, rule: NumberRule = {}): number {
+/** A numeric flag, checked by its table rule; absent: `fallback` when given (a default that depends on another flag), else its table default. */
+export function numberFlag(args: ParsedArgs, name: string, fallback?: number): number {
+  const flag = flagOf(args, name);
+  const rule = flag.rule ?? {};
   const text = stringFlag(args, name);
-  if (text === undefined) return fallback;
+  if (text === undefined) {
+    if (fallback !== undefined) return fallback;
+    if (typeof flag.default !== 'number') throw new Error(`--${name} has no numeric default in the command's flag table`);
+    return flag.default;
+  }
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${shorten(text)}'`);
   if (rule.integer && !Number.isInteger(value)) throw new UsageError(`--${name} needs a whole number, got '${shorten(text)}'`);
@@ -192,10 +267,10 @@ export async function outputFileFlag(args: ParsedArgs, name: string): Promise<st
 
 /**
  * --`name`, the width of the hidden layers of the networks `sizesOf` builds (the largest the command
- * runs): at most MAX_UNITS, and the network within the model limits (a UsageError otherwise, before any work).
+ * runs; its table rule is WIDTH): at most MAX_UNITS, and the network within the model limits (a UsageError otherwise, before any work).
  */
-export function widthFlag(args: ParsedArgs, name: string, fallback: number, sizesOf: (width: number) => number[]): number {
-  const width = numberFlag(args, name, fallback, { ...COUNT, max: MAX_UNITS });
+export function widthFlag(args: ParsedArgs, name: string, sizesOf: (width: number) => number[]): number {
+  const width = numberFlag(args, name);
   return checkFlag(name, width, () => {
     checkModelLimits(sizesOf(width), 'its largest network');
     return width;
@@ -208,7 +283,22 @@ export function checkDigitFlags(trainRows: number, testRows: number): void {
   if (problem) throw new UsageError(problem);
 }
 
+/**
+ * A flag naming one of a few choices: those of its table value (`bce|mse`) unless `allowed` lists
+ * them; absent: its table default (or undefined). A UsageError with a "did you mean" otherwise.
+ */
+export function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed?: readonly T[]): T | undefined {
+  const flag = flagOf(args, name);
+  const choices = allowed ?? (flag.value!.split('|') as T[]);
+  const value = stringFlag(args, name) ?? (flag.default as T | undefined);
+  if (value !== undefined && !(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${shorten(value)}'${didYouMean(value, choices)}`);
+  }
+  return value as T | undefined;
+}
+
 export function booleanFlag(args: ParsedArgs, name: string): boolean {
+  flagOf(args, name);
   return args.flags.get(name) === true;
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
-import { flagsOf, positionalsOf } from '../../src/cli/command.js';
+import { parseArgs } from '../../src/cli/command.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
@@ -49,17 +49,46 @@ describe('the command line', () => {
     expect(run).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
-  it('every flag a command reads is in its usage line, and --help shows every usage', async () => {
+  it('every flag a command reads is in its flag table, and --help shows every usage', async () => {
     const help = (await runCliInProcess(['--help'])).stdout;
     const folder = new URL('../../src/cli/commands/', import.meta.url);
     const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
       const source = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
-      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<\w+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
-      expect(new Set(read), command.usage).toEqual(new Set(flagsOf(command.usage).keys()));
+      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
+      expect(new Set(read), command.usage).toEqual(new Set(command.flags.map((f) => f.name)));
     }
-    expect(positionalsOf(COMMANDS.find((c) => c.words[0] === 'convert')!)).toEqual(['IN', 'OUT']);
+    expect(COMMANDS.find((c) => c.words[0] === 'convert')!.usage).toMatch(/^gradscope convert IN OUT \[--from F\]/);
+  });
+
+  // Each command's own help, printed from the flag table that parses its command line: every flag it
+  // accepts (a switch alone, a value flag with its placeholder) with its default, and an example that parses.
+  it.each(COMMANDS.filter((c) => c.words.length > 0).map((c) => [c.words.join(' '), c] as const))('gradscope %s --help: its usage, every flag it accepts with its default, an example', async (_name, command) => {
+    const run = await runCliInProcess([...command.words, '--help']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Usage: ${command.usage}`);
+    expect(run.stdout).not.toContain('Usage:\n'); // not the general help
+    for (const flag of command.flags) {
+      const line = run.stdout.split('\n').find((l) => l.trimStart().startsWith(`--${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`}  `));
+      expect(line, `--${flag.name} in ${run.stdout}`).toBeDefined();
+      if (flag.default !== undefined) expect(line).toContain(`(default: ${flag.default})`);
+    }
+    for (const positional of command.positionals ?? []) expect(run.stdout).toMatch(new RegExp(`^  ${positional.name} `, 'm'));
+    expect(run.stdout).toContain(`Example:\n  ${command.example}`);
+    const example = command.example.split(' ');
+    expect(example.slice(0, 1 + command.words.length)).toEqual(['gradscope', ...command.words]);
+    expect(() => parseArgs(command, example.slice(1 + command.words.length))).not.toThrow();
+  });
+
+  it('gradscope --help shows the main job\'s flags with their defaults; help for a command that does not exist is a usage error', async () => {
+    const help = await runCliInProcess(['--help']);
+    expect(help.code).toBe(0);
+    for (const flag of COMMANDS.find((c) => c.words.length === 0)!.flags) expect(help.stdout).toMatch(new RegExp(`^  --${flag.name} .*\\(default: `, 'm'));
+    expectOneLine(await runCliInProcess(['xyz', '--help']), 2, /^gradscope: unknown command 'xyz' \(see gradscope --help\)$/);
+    expectOneLine(await runCliInProcess(['study', 'remedy', '--help']), 2, /^gradscope: unknown command 'study remedy'; did you mean 'gradscope study remedies'\?$/);
+    expectOneLine(await runCliInProcess(['help', 'gradeints']), 2, /did you mean 'gradscope gradients'\?/);
+    expect((await runCliInProcess(['help', 'study', 'remedies'])).stdout).toMatch(/^gradscope study remedies: /);
   });
 });
 

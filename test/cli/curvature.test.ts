@@ -62,7 +62,7 @@ describe('gradscope curvature', async () => {
     ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], 2, /^gradscope: --k must be ≤ the 26 parameters of .*model\.json, got '27'$/m],
     ['k of 0', () => ['--data', dataPath, '--k', '0'], 2, /--k must be ≥ 1/],
     ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], 1, /NON_FINITE_INPUT: .*row 0, column 2/],
-    ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], 2, /--backend must be wasm or ref/],
+    ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], 2, /--backend must be one of wasm, ref/],
   ])('rejects %s with one line and exit %i', async (_what, args, exit, message) => {
     const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, ...args()]);
     expect(code).toBe(exit);

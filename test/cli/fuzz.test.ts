@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
-import { flagsOf } from '../../src/cli/command.js';
 import { saveModel } from '../../src/io/files.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { writeModelFile } from '../../src/io/model-formats.js';
@@ -74,7 +73,7 @@ function materialise(spec: FileSpec): string {
   return path;
 }
 
-const ALL_FLAGS = [...new Set(COMMANDS.flatMap((c) => [...flagsOf(c.usage).keys()]))];
+const ALL_FLAGS = [...new Set(COMMANDS.flatMap((c) => c.flags.map((f) => f.name)))];
 const JUNK = ['', 'abc', '-1', '0.5', '1e400', 'NaN', '--json'];
 /** Plausible values per flag (files for file flags, small numbers for counts), and junk now and then. */
 const FILE_FLAGS = new Set(['model', 'data']);
@@ -119,7 +118,7 @@ const flagOf = (names: string[]): fc.Arbitrary<Flag> =>
   fc.constantFrom(...names).chain((name) => fc.record({ name: fc.constant(name), value: fc.option(valueArb(name), { nil: undefined, freq: 10 }), form: formArb }));
 /** Mostly the command's own flags (so cases get past the parser to the files), sometimes any or a stray word. */
 const flagsArb = (words: readonly string[]): fc.Arbitrary<(Flag | string)[]> => {
-  const own = [...flagsOf(COMMANDS.find((c) => c.words.join(' ') === words.join(' '))?.usage ?? '').keys()];
+  const own = (COMMANDS.find((c) => c.words.join(' ') === words.join(' '))?.flags ?? []).map((f) => f.name);
   const flag: fc.Arbitrary<Flag | string> = fc.oneof(
     { weight: own.length ? 12 : 0, arbitrary: flagOf(own.length ? own : ALL_FLAGS) },
     { weight: 1, arbitrary: flagOf(ALL_FLAGS) },
@@ -135,9 +134,8 @@ const wordsArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(['studdy'], ['gradeints'], ['study', 'depthh'], ['help'], ['convert', 'x'], ['']) },
   { weight: 1, arbitrary: fc.array(fc.string({ maxLength: 8 }), { maxLength: 2 }) },
 );
-/** Flags a usage line requires (outside brackets), e.g. --model and --data. */
-const required = (words: readonly string[]) =>
-  [...(COMMANDS.find((c) => c.words.join(' ') === words.join(' '))?.usage.replace(/\[[^\]]*\]/g, '').matchAll(/--([a-z-]+)/g) ?? [])].map((m) => m[1]);
+/** Flags a command requires, e.g. --model and --data. */
+const required = (words: readonly string[]) => (COMMANDS.find((c) => c.words.join(' ') === words.join(' '))?.flags ?? []).filter((f) => f.required).map((f) => f.name);
 const argvArb = wordsArb.chain((words) =>
   fc.record({
     words: fc.constant(words),

@@ -23,7 +23,7 @@ describe('gradscope study autoencoder', () => {
   it('refuses a bad --loss and an unknown optimiser with one line, exit 2 (command-line errors)', () => {
     const bad = runCli(['study', 'autoencoder', '--loss', 'hinge']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--loss must be bce or mse/);
+    expect(bad.stderr).toMatch(/--loss must be one of bce, mse/);
     const unknown = runCli(['study', 'autoencoder', '--optimizers', 'newton', '--seconds', '0.1']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^gradscope: --optimizers: unknown 'newton' \(one of hessian-free, adam, sgd-momentum\)$/m);

@@ -1,20 +1,26 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { shorten } from '../../errors.js';
 import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
-import { listFlag, stringFlag, UsageError, type Command, type ParsedArgs } from '../command.js';
+import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { print } from '../terminal.js';
 
-function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
-  const value = stringFlag(args, name);
-  if (value !== undefined && !(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${shorten(value)}'`);
-  return value as T | undefined;
-}
-
-export const convertCommand: Command = {
+export const convertCommand = command({
   words: ['convert'],
   summary: 'convert a model (gradscope .json or binary, .safetensors, tfjs) to gradscope .json, .safetensors, tfjs or .onnx',
-  usage: 'gradscope convert IN OUT [--from F] [--to F] [--activation A --output A --loss L] [--layers fc1,fc2] [--pytorch EXPR]',
+  positionals: [
+    { name: 'IN', about: 'the model to read; its content decides its format' },
+    { name: 'OUT', about: 'the file to write: .json gradscope, .safetensors, .onnx, a folder (ending in /) tfjs, unless --to says' },
+  ],
+  flags: [
+    { name: 'from', value: 'F', about: `IN's format, overriding what its content says: ${INPUT_FORMATS.join(', ')}` },
+    { name: 'to', value: 'F', about: `OUT's format, overriding its name: ${INTEROP_FORMATS.join(', ')}` },
+    { name: 'activation', value: 'A', about: `a safetensors import's hidden activation: ${ACTIVATIONS.join(', ')}` },
+    { name: 'output', value: 'A', about: `a safetensors import's output activation: ${OUTPUT_ACTIVATIONS.join(', ')}` },
+    { name: 'loss', value: 'L', about: `a safetensors or tfjs import's loss: ${LOSSES.join(', ')}` },
+    { name: 'layers', value: 'fc1,fc2', about: "a safetensors import's dense layers by name, input first, comma-separated" },
+    { name: 'pytorch', value: 'EXPR', about: "a safetensors import's PyTorch module expression (nn.Sequential(…); parsed as data, never run)" },
+  ],
+  example: 'gradscope convert model.json model.safetensors',
   async run(args, terminal) {
     const [input, output] = args.positional;
     const from = choiceFlag<InputFormat>(args, 'from', INPUT_FORMATS);
@@ -42,4 +48,4 @@ export const convertCommand: Command = {
       for (const note of model.imported.notes) print(terminal, `  ${note}`);
     }
   },
-};
+});

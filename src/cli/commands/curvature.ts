@@ -3,20 +3,26 @@ import { measureCurvature, type CurvatureReport, type GaussNewtonSummary, type H
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { booleanFlag, COUNT, numberFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, MODEL_FLAG, numberFlag, readDataFile, stringFlag, UsageError } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { withFile } from './gradients.js';
 
-export const curvatureCommand: Command = {
+export const curvatureCommand = command({
   words: ['curvature'],
   summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on a data set, whole and per layer',
-  usage: 'gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json]',
+  flags: [
+    MODEL_FLAG,
+    DATA_FLAG,
+    { name: 'k', value: 'N', default: 5, rule: COUNT, about: 'eigenvalues at each end of each spectrum (at most the parameter count)' },
+    BACKEND_FLAG,
+    JSON_FLAG,
+  ],
+  example: 'gradscope curvature --model model.json --data data.json --k 3',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
-    const backend = stringFlag(args, 'backend') ?? 'wasm';
-    if (backend !== 'wasm' && backend !== 'ref') throw new UsageError(`--backend must be wasm or ref, got '${backend}'`);
-    const k = numberFlag(args, 'k', 5, COUNT);
+    const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
+    const k = numberFlag(args, 'k');
     const model = await readModelFile(modelPath);
     const data = await readDataFile(dataPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
@@ -29,7 +35,7 @@ export const curvatureCommand: Command = {
       net.dispose();
     }
   },
-};
+});
 
 const values = (list: number[]) => list.map(sci).join(' ');
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);

@@ -5,7 +5,7 @@ import { euclideanNorm } from '../../norm.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
-import { booleanFlag, readDataFile, stringFlag, UsageError, type Command } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, MODEL_FLAG, readDataFile, stringFlag } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -33,15 +33,15 @@ export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<str
   );
 }
 
-export const gradientsCommand: Command = {
+export const gradientsCommand = command({
   words: ['gradients'],
   summary: 'the gradients of the mean loss of a model on a data set: a table of norms per layer (per tensor by name for a block network; everything with --json)',
-  usage: 'gradscope gradients --model M --data D.json [--backend wasm|ref] [--json]',
+  flags: [MODEL_FLAG, DATA_FLAG, BACKEND_FLAG, { ...JSON_FLAG, about: 'print every gradient entry and norm as one JSON object instead of the table' }],
+  example: 'gradscope gradients --model model.json --data data.json --backend ref',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
-    const backend = stringFlag(args, 'backend') ?? 'wasm';
-    if (backend !== 'wasm' && backend !== 'ref') throw new UsageError(`--backend must be wasm or ref, got '${backend}'`);
+    const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const model = await readModelFile(modelPath);
     const data = await readDataFile(dataPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
@@ -73,7 +73,7 @@ export const gradientsCommand: Command = {
       net.dispose();
     }
   },
-};
+});
 
 /** Prefixes a GradscopeError's message with the file it came from. */
 export async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {

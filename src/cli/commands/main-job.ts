@@ -9,15 +9,15 @@ import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import { activationSizes, runActivationStudy } from '../../studies/activations.js';
-import { DEPTH_SEEDS, NIELSEN_TRAINING, runDepthStudy } from '../../studies/depth.js';
+import { runDepthStudy } from '../../studies/depth.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
-import { type Command, COUNT, numberFlag, outputFileFlag, UsageError, widthFlag } from '../command.js';
+import { command, numberFlag, outputFileFlag, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { activationTable } from './study-activations.js';
+import { ACTIVATIONS_WIDTH_FLAG, activationTable } from './study-activations.js';
 import { trainableDepthText } from './study-trainable-depth.js';
 import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
-import { depthTables } from './study-depth.js';
+import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.js';
 
 /** The short study (b) of the main job: small enough to run in seconds, deep enough to show the effect. */
 export const MAIN_JOB_ACTIVATIONS = { width: 256, epochs: 1, trainRows: 9000, testRows: 1000 };
@@ -30,18 +30,21 @@ async function defaultReport(): Promise<string> {
   return MAIN_JOB_REPORT;
 }
 
-export const mainJobCommand: Command = {
+export const mainJobCommand = command({
   words: [],
   summary: 'the main job (npm start): study depth, a short study activations, quick trainable depth, tables, diagnoses, HTML report',
-  usage: `gradscope [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--width ${MAIN_JOB_ACTIVATIONS.width}] [--html ${MAIN_JOB_REPORT}]`,
+  flags: [
+    DEPTH_SEEDS_FLAG,
+    DEPTH_EPOCHS_FLAG,
+    { ...ACTIVATIONS_WIDTH_FLAG, default: MAIN_JOB_ACTIVATIONS.width, about: 'units of each of the 5 hidden layers of study (b)' },
+    { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: 'the HTML report of studies (a) and (b)' },
+  ],
+  example: 'gradscope --seeds 5 --epochs 100',
   async run(args, terminal) {
     const started = performance.now();
-    const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
-    const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
-    const width = widthFlag(args, 'width', MAIN_JOB_ACTIVATIONS.width, activationSizes);
-    for (const [name, value, min] of [['seeds', seeds, 1], ['epochs', epochs, 0], ['width', width, 1]] as const) {
-      if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}, got ${value}`);
-    }
+    const seeds = numberFlag(args, 'seeds');
+    const epochs = numberFlag(args, 'epochs');
+    const width = widthFlag(args, 'width', activationSizes);
     const html = (await outputFileFlag(args, 'html')) ?? (await defaultReport());
 
     print(terminal, 'gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
@@ -78,4 +81,4 @@ export const mainJobCommand: Command = {
     print(terminal, `\nReport: ${file}`);
     print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | --model M.json --data D.json (see --help).`);
   },
-};
+});

@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, numberFlag, outputFileFlag, widthFlag } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -52,16 +52,27 @@ export function profileTable(result: ActivationStudyResult): string {
   return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows);
 }
 
-export const studyActivationsCommand: Command = {
+/** --width of study activations, which the main job shares. */
+export const ACTIVATIONS_WIDTH_FLAG: Flag = { name: 'width', value: 'N', default: 256, rule: WIDTH, about: 'units of each of the 5 hidden layers' };
+
+export const studyActivationsCommand = command({
   words: ['study', 'activations'],
   summary: 'Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init',
-  usage: 'gradscope study activations [--width 256] [--epochs 2] [--train 9000] [--test 1000] [--json] [--html FILE]',
+  flags: [
+    ACTIVATIONS_WIDTH_FLAG,
+    { name: 'epochs', value: 'N', default: 2, rule: COUNT, about: 'epochs of SGD per network' },
+    TRAIN_FLAG(9000),
+    TEST_FLAG(1000),
+    JSON_FLAG,
+    HTML_FLAG,
+  ],
+  example: 'gradscope study activations --width 64 --epochs 1 --html activations.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const width = widthFlag(args, 'width', 256, activationSizes);
-    const epochs = numberFlag(args, 'epochs', 2, COUNT);
-    const trainRows = numberFlag(args, 'train', 9000, COUNT);
-    const testRows = numberFlag(args, 'test', 1000, COUNT);
+    const width = widthFlag(args, 'width', activationSizes);
+    const epochs = numberFlag(args, 'epochs');
+    const trainRows = numberFlag(args, 'train');
+    const testRows = numberFlag(args, 'test');
     checkDigitFlags(trainRows, testRows);
     const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
@@ -105,4 +116,4 @@ export const studyActivationsCommand: Command = {
     print(terminal, profileTable(result));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
   },
-};
+});

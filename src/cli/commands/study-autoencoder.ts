@@ -5,31 +5,40 @@
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
 import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, listFlag, numberFlag, POSITIVE, stringFlag, UsageError, WHOLE } from '../command.js';
+import { booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 
-const LOSS_FLAG: Record<string, AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
+const LOSS_FLAG: Record<'bce' | 'mse', AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
 
-export const studyAutoencoderCommand: Command = {
+export const studyAutoencoderCommand = command({
   words: ['study', 'autoencoder'],
   summary: 'deep sigmoid autoencoder on the digits: Hessian-free vs Adam vs SGD for the same time',
-  usage: 'gradscope study autoencoder [--seconds 30] [--loss bce|mse] [--train 3000] [--test 500] [--points 10] [--optimizers a,b] [--seed 1] [--json]',
+  flags: [
+    { name: 'seconds', value: 'S', default: 30, rule: POSITIVE, about: 'CPU seconds of training per optimiser' },
+    { name: 'loss', value: Object.keys(LOSS_FLAG).join('|'), default: 'bce', about: 'the reconstruction loss: binary cross-entropy or mean squared error' },
+    TRAIN_FLAG(3000),
+    TEST_FLAG(500),
+    { name: 'points', value: 'N', default: 10, rule: COUNT, about: 'points of each error curve after the start' },
+    { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')} (default: all)` },
+    SEED_FLAG,
+    JSON_FLAG,
+  ],
+  example: 'gradscope study autoencoder --seconds 10 --optimizers hessian-free,adam',
   async run(args, terminal) {
-    const lossName = stringFlag(args, 'loss') ?? 'bce';
+    const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
     const loss = LOSS_FLAG[lossName];
-    if (!loss) throw new UsageError(`--loss must be bce or mse, got '${lossName}'`);
     const json = booleanFlag(args, 'json');
     const optimizers = listFlag(args, 'optimizers', Object.keys(AUTOENCODER_OPTIMIZERS));
-    const seconds = numberFlag(args, 'seconds', 30, POSITIVE);
+    const seconds = numberFlag(args, 'seconds');
     const options = {
       seconds,
       loss,
-      trainRows: numberFlag(args, 'train', 3000, COUNT),
-      testRows: numberFlag(args, 'test', 500, COUNT),
-      points: numberFlag(args, 'points', 10, COUNT),
-      seed: numberFlag(args, 'seed', 1, WHOLE),
+      trainRows: numberFlag(args, 'train'),
+      testRows: numberFlag(args, 'test'),
+      points: numberFlag(args, 'points'),
+      seed: numberFlag(args, 'seed'),
       optimizers,
     };
     checkDigitFlags(options.trainRows, options.testRows);
@@ -66,4 +75,4 @@ export const studyAutoencoderCommand: Command = {
     print(terminal, formatTable(['optimizer', 'steps', 'CPU s/step', 'settings'], result.runs.map((r) => [r.optimizer, r.curve[r.curve.length - 1].steps, r.secondsPerStep.toFixed(3), r.settings])));
     print(terminal, '\nEach curve point is taken when its optimiser has trained for at least that many CPU seconds (a step is never cut short).');
   },
-};
+});

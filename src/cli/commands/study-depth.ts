@@ -17,7 +17,7 @@ import {
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
-import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag } from '../command.js';
+import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -113,15 +113,26 @@ export function depthJSON(result: DepthStudyResult): object {
   return { rows, seeds, epochs, learningRate, lambda, networks };
 }
 
-export const studyDepthCommand: Command = {
+/** --seeds and --epochs of study depth, which the main job shares. */
+export const DEPTH_SEEDS_FLAG: Flag = { name: 'seeds', value: 'N', default: DEPTH_SEEDS, rule: COUNT, about: 'seeds of the initial weights measured at initialisation (1 to N)' };
+export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0 }, about: "epochs of Nielsen's full-batch training (0: none)" };
+
+export const studyDepthCommand = command({
   words: ['study', 'depth'],
   summary: "Nielsen's vanishing-gradient experiment: ‖∂C/∂b‖ per hidden layer of sigmoid nets 1–4 hidden layers deep",
-  usage: `gradscope study depth [--seeds ${DEPTH_SEEDS}] [--epochs ${NIELSEN_TRAINING.epochs}] [--lambda ${NIELSEN_TRAINING.lambda}] [--json] [--html FILE]`,
+  flags: [
+    DEPTH_SEEDS_FLAG,
+    DEPTH_EPOCHS_FLAG,
+    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
+    JSON_FLAG,
+    HTML_FLAG,
+  ],
+  example: 'gradscope study depth --seeds 5 --epochs 100 --html depth.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const seeds = numberFlag(args, 'seeds', DEPTH_SEEDS, COUNT);
-    const epochs = numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 });
-    const lambda = numberFlag(args, 'lambda', NIELSEN_TRAINING.lambda, { min: 0 });
+    const seeds = numberFlag(args, 'seeds');
+    const epochs = numberFlag(args, 'epochs');
+    const lambda = numberFlag(args, 'lambda');
     const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
     const result = await runDepthStudy({
@@ -144,4 +155,4 @@ export const studyDepthCommand: Command = {
     print(terminal, depthTables(result));
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
   },
-};
+});

@@ -9,8 +9,8 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { createOptimizer } from '../../optim/index.js';
-import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
+import { createOptimizer, OPTIMIZERS } from '../../optim/index.js';
+import { booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, HTML_FLAG, JSON_FLAG, MODEL_FLAG, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -28,18 +28,30 @@ export function learningCurveTable(curve: Evaluation[]): string {
   );
 }
 
-export const studyModelCommand: Command = {
+export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
-  usage: 'gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1] [--optimizer NAME] [--every 1] [--json] [--csv FILE] [--html FILE]',
+  flags: [
+    MODEL_FLAG,
+    DATA_FLAG,
+    { name: 'epochs', value: 'N', default: 10, rule: COUNT, about: 'epochs of training' },
+    { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
+    { name: 'learning-rate', value: 'η', default: 0.1, rule: POSITIVE, about: 'the step size' },
+    { name: 'optimizer', value: 'NAME', about: `the optimiser, one of ${OPTIMIZERS.map((d) => d.name).join(', ')} (default: sgd)` },
+    { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
+    { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
+    { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE' },
+    HTML_FLAG,
+  ],
+  example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
     const dataPath = stringFlag(args, 'data', true);
-    const epochs = numberFlag(args, 'epochs', 10, COUNT);
-    const every = numberFlag(args, 'every', 1, COUNT);
-    const batchSize = numberFlag(args, 'batch-size', 32, COUNT);
-    const learningRate = numberFlag(args, 'learning-rate', 0.1, POSITIVE);
-    const optimizerName = stringFlag(args, 'optimizer');
+    const epochs = numberFlag(args, 'epochs');
+    const every = numberFlag(args, 'every');
+    const batchSize = numberFlag(args, 'batch-size');
+    const learningRate = numberFlag(args, 'learning-rate');
+    const optimizerName = choiceFlag(args, 'optimizer', OPTIMIZERS.map((d) => d.name));
     const json = booleanFlag(args, 'json');
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
@@ -85,4 +97,4 @@ export const studyModelCommand: Command = {
       net.dispose();
     }
   },
-};
+});

@@ -6,7 +6,7 @@ import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult }
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, type Command, COUNT, numberFlag, outputFileFlag, WHOLE } from '../command.js';
+import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -47,21 +47,30 @@ export function plateauSummary(result: PlateauResult): string {
   ].join('\n');
 }
 
-export const studyPlateauCommand: Command = {
+export const studyPlateauCommand = command({
   words: ['study', 'plateau'],
   summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
-  usage: 'gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]',
+  flags: [
+    { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0 }, about: "epochs of Nielsen's full-batch training" },
+    { name: 'points', value: 'N', default: 5, rule: COUNT, about: 'points along the training where the curvature is measured' },
+    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
+    { name: 'k', value: 'N', default: 3, rule: COUNT, about: 'eigenvalues at each end of the Hessian spectrum' },
+    SEED_FLAG,
+    JSON_FLAG,
+    HTML_FLAG,
+  ],
+  example: 'gradscope study plateau --epochs 100 --points 3',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = await outputFileFlag(args, 'html');
-    const points = numberFlag(args, 'points', 5, COUNT);
+    const points = numberFlag(args, 'points');
     const progress = new ProgressBar(terminal, 'plateau', points);
     const result = await runPlateauStudy({
-      epochs: numberFlag(args, 'epochs', NIELSEN_TRAINING.epochs, { integer: true, min: 0 }),
+      epochs: numberFlag(args, 'epochs'),
       points,
-      lambda: numberFlag(args, 'lambda', NIELSEN_TRAINING.lambda, { min: 0 }),
-      k: numberFlag(args, 'k', 3, COUNT),
-      seed: numberFlag(args, 'seed', 1, WHOLE),
+      lambda: numberFlag(args, 'lambda'),
+      k: numberFlag(args, 'k'),
+      seed: numberFlag(args, 'seed'),
       onProgress: json ? undefined : (done) => progress.update(done),
     });
     progress.done();
@@ -77,4 +86,4 @@ export const studyPlateauCommand: Command = {
     if (result.diagnosis) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
-};
+});

@@ -3,7 +3,7 @@
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
 import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, type Command, checkDigitFlags, COUNT, listFlag, numberFlag, POSITIVE, WHOLE } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, JSON_FLAG, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -21,18 +21,26 @@ function row(run: RemediesRun): string[] {
   ];
 }
 
-export const studyRemediesCommand: Command = {
+export const studyRemediesCommand = command({
   words: ['study', 'remedies'],
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
-  usage: 'gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]',
+  flags: [
+    { name: 'seconds', value: 'S', default: 6, rule: POSITIVE, about: 'wall-clock seconds of training per optimiser' },
+    { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${remediesContenders().map((c) => c.label).join(', ')} (default: all)` },
+    TRAIN_FLAG(9000),
+    TEST_FLAG(1000),
+    SEED_FLAG,
+    JSON_FLAG,
+  ],
+  example: 'gradscope study remedies --seconds 2 --optimizers sgd,adam',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
-    const seconds = numberFlag(args, 'seconds', 6, POSITIVE);
+    const seconds = numberFlag(args, 'seconds');
     const options = {
       seconds,
-      trainRows: numberFlag(args, 'train', 9000, COUNT),
-      testRows: numberFlag(args, 'test', 1000, COUNT),
-      seed: numberFlag(args, 'seed', 1, WHOLE),
+      trainRows: numberFlag(args, 'train'),
+      testRows: numberFlag(args, 'test'),
+      seed: numberFlag(args, 'seed'),
       optimizers: listFlag(args, 'optimizers', remediesContenders().map((c) => c.label)),
     };
     checkDigitFlags(options.trainRows, options.testRows);
@@ -53,4 +61,4 @@ export const studyRemediesCommand: Command = {
     print(terminal, '\nSettings:');
     for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },
-};
+});

@@ -25,7 +25,7 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, type Command, COUNT, listFlag, numberFlag, outputFileFlag, stringFlag, UsageError, WHOLE, wholeListFlag, widthFlag, type ParsedArgs } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, listFlag, numberFlag, outputFileFlag, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH, widthFlag, type ParsedArgs } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
@@ -104,10 +104,28 @@ export function papersText(experiments: readonly PaperExperiment[]): string {
   return experiments.map((e) => [e.title, e.setup, ...paperNotes(e).map((n) => `  ${n}`)].join('\n')).join('\n\n');
 }
 
-export const studyTrainableDepthCommand: Command = {
+export const studyTrainableDepthCommand = command({
   words: ['study', 'trainable-depth'],
   summary: 'how deep each remedy trains a feed-forward net on the digits, for a fixed step budget',
-  usage: `gradscope study trainable-depth [--quick] [--depths ${TRAINABLE_DEPTHS.join(',')}] [--width ${TRAINABLE_WIDTH}] [--epochs ${TRAINABLE_EPOCHS}] [--remedies a,b] [--budgets ${BUDGET_MULTIPLES.join(',')}] [--budget-depths ${BUDGET_DEPTHS.join(',')}] [--papers 1] [--train 9000] [--test 1000] [--seed 1] [--json] [--html FILE]`,
+  flags: [
+    {
+      name: 'quick',
+      about: `a quick subset: ${QUICK_STUDY.remedies.length} remedies at ${QUICK_STUDY.depths.join(', ')} hidden layers, ${QUICK_STUDY.epochs} epochs, no budget sweep, no papers (what npm start prints as study (c))`,
+    },
+    { name: 'depths', value: 'A,B', default: TRAINABLE_DEPTHS.join(','), about: 'hidden layers of the networks, comma-separated' },
+    { name: 'width', value: 'N', default: TRAINABLE_WIDTH, rule: WIDTH, about: 'units of each hidden layer' },
+    { name: 'epochs', value: 'N', default: TRAINABLE_EPOCHS, rule: COUNT, about: 'the step budget, in epochs of the training digits' },
+    { name: 'remedies', value: 'A,B', about: `the remedies to run, comma-separated, of ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')} (default: all)` },
+    { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
+    { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), about: "the budget sweep's hidden layers" },
+    { name: 'papers', value: '1|0', default: 1, about: "1 runs the papers' own small experiments, 0 leaves them out" },
+    TRAIN_FLAG(9000),
+    TEST_FLAG(1000),
+    SEED_FLAG,
+    JSON_FLAG,
+    HTML_FLAG,
+  ],
+  example: 'gradscope study trainable-depth --quick --html trainable-depth.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const quick = booleanFlag(args, 'quick');
@@ -118,12 +136,12 @@ export const studyTrainableDepthCommand: Command = {
     const deepest = Math.max(...(depths ?? TRAINABLE_DEPTHS), ...(budgets.length ? (budgetDepths ?? BUDGET_DEPTHS) : []));
     const options = {
       depths,
-      width: widthFlag(args, 'width', TRAINABLE_WIDTH, (width) => [784, ...Array<number>(deepest).fill(width), 10]),
-      epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : TRAINABLE_EPOCHS, COUNT),
+      width: widthFlag(args, 'width', (width) => [784, ...Array<number>(deepest).fill(width), 10]),
+      epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : undefined),
       remedies: listFlag(args, 'remedies', TRAINABLE_DEPTH_REMEDIES.map((r) => r.key)) ?? (quick ? QUICK_STUDY.remedies : undefined),
-      trainRows: numberFlag(args, 'train', 9000, COUNT),
-      testRows: numberFlag(args, 'test', 1000, COUNT),
-      seed: numberFlag(args, 'seed', 1, WHOLE),
+      trainRows: numberFlag(args, 'train'),
+      testRows: numberFlag(args, 'test'),
+      seed: numberFlag(args, 'seed'),
     };
     const papers = papersFlag(args, quick);
     checkDigitFlags(options.trainRows, options.testRows);
@@ -166,4 +184,4 @@ export const studyTrainableDepthCommand: Command = {
     if (experiments.length) print(terminal, '', papersText(experiments));
     if (report) print(terminal, `\nReport: ${report}`);
   },
-};
+});
