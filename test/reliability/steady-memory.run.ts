@@ -1,7 +1,7 @@
 /**
- * Run by steady-memory.test.ts in a child process started with `--expose-gc` and a 64 MiB young
- * generation, so it can collect garbage on demand and see every byte a loop allocates before any
- * scavenge hides it. Prints one JSON line of measurements; the test judges them.
+ * Run by steady-memory.test.ts in a child process started with `--expose-gc`, optimisation on the
+ * main thread and a 64 MiB young generation, so it can collect garbage on demand and see every
+ * byte a loop allocates before any scavenge hides it. Prints one JSON line of measurements; the test judges them.
  *
  * Argument: 'wasm' (the one-thread backend), 'threads' (two threads, every product split) or
  * 'blocks' (one thread, a block network: batch and layer norm, a ReZero block, an activation layer,
@@ -81,7 +81,7 @@ const step = (i: number) => {
   if (guard.step(0.05, BATCH) !== null) faults++;
   model.step++;
 };
-// Warm up until the optimiser has its buffers and the JIT has compiled the loop.
+// Warm up until the optimiser has its buffers and the JIT has compiled the loop (on this thread: see steady-memory.test.ts).
 for (let i = 0; i < 2_000; i++) step(i);
 gc();
 await settle();

@@ -5,6 +5,14 @@
  * so every byte the loop allocates is still counted when it ends (no scavenge ran in between; the
  * run checks that too), and without V8's memory reducer, whose timer (8 s after start) otherwise
  * schedules a collection into a loop that a loaded machine has slowed past it.
+ *
+ * The children also optimise on the main thread (--no-concurrent-recompilation): the warm-up's
+ * 2,000 steps make the loop's functions hot, and the measurement assumes their optimised code is
+ * in place when it starts. Compiled on a background thread, that code arrives whenever the thread
+ * gets a core: on a loaded machine after the measured loop has begun, which then runs unoptimised
+ * code that boxes its doubles (456–1,857 bytes a step and a scavenge, reproduced with
+ * --concurrent-recompilation-delay=200 or 1000; 16–17 bytes with this flag and that delay).
+ * Optimised code is the same either way; only when it arrives no longer depends on the load.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +49,7 @@ interface Measurements {
 function measure(backend: 'wasm' | 'threads' | 'blocks'): () => Measurements {
   const run = spawnSync(
     process.execPath,
-    ['--expose-gc', '--no-memory-reducer', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
+    ['--expose-gc', '--no-memory-reducer', '--no-concurrent-recompilation', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', 'tsx', SCRIPT, backend],
     { cwd: ROOT, encoding: 'utf8', timeout: 110_000 },
   );
   return () => {
