@@ -221,9 +221,17 @@ export interface HeatmapOptions {
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
   const cols = o.steps.length;
-  const finite = o.values.flat().filter(Number.isFinite);
-  const lo = finite.length ? Math.min(...finite) : 0;
-  const hi = finite.length ? Math.max(...finite) : 1;
+  // A loop, not Math.min(...values): a spread of ~125,000 values overflows the call stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of o.values) {
+    for (const v of row) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (lo > hi) [lo, hi] = [0, 1];
   const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : '#ccc');
   // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
   const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;

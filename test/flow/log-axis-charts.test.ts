@@ -24,6 +24,15 @@ describe('charts on a log axis', () => {
     expect(svg).toMatch(/>none</);
   });
 
+  it('heatmap: a colour scale over more values than a call can spread (300 rows × 1,000 steps), from the finite ones only', () => {
+    const steps = Array.from({ length: 1000 }, (_, i) => i);
+    const values = Array.from({ length: 300 }, (_, r) => steps.map((s) => (r === 7 && s === 3 ? NaN : r * 1000 + s)));
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: values.map((_, r) => String(r)), steps, values });
+    const legend = [...svg.matchAll(/class="legend">([^<]+)</g)].map((m) => Number(m[1]));
+    expect(Math.min(...legend)).toBe(0);
+    expect(Math.max(...legend)).toBeCloseTo(299_999, -3);
+  });
+
   it('heatmap: step ticks from the first traced step to the last, none past it', () => {
     const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 3, 5, 7, 9], values: [[1, 2, 3, 4, 5]] });
     const ticks = [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => Number(m[1]));
