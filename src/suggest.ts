@@ -16,6 +16,10 @@ export function editDistance(a: string, b: string): number {
 /** The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined; // no one mistypes 64 characters; the distance table would be large
+  // A word that differs only in case is the typo (`Y` for `y`), before any other at the same distance.
+  const lower = word.toLowerCase();
+  const sameLetters = candidates.find((candidate) => candidate.toLowerCase() === lower);
+  if (sameLetters !== undefined) return sameLetters;
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = limit + 1;
