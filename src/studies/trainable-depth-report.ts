@@ -131,3 +131,18 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
     ],
   };
 }
+
+/**
+ * The study as a report section without its charts: the set-up and the accuracy table, and where its
+ * charts are (`command`, which writes the full section). For a report that must stay small (the main
+ * job's, within 600 KB: test/cli/main-job-report.test.ts) yet say what became of the study.
+ */
+export function trainableDepthTablesSection(result: TrainableDepthResult, command: string): ReportSection {
+  const full = trainableDepthReportSection(result);
+  return {
+    id: full.id,
+    heading: `${full.heading} (tables only)`,
+    text: `${full.text} Its charts, the deepest-depth bars and the per-run ratios are not drawn here, to keep this report small: \`${command}\` writes them.`,
+    tables: [accuracyMatrix(result)],
+  };
+}

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/cli.js';
+import { runCliInProcess } from '../util/cli.js';
 
 const REPORT_BYTES = 600 * 1024;
 
@@ -20,8 +22,19 @@ describe('the main job', () => {
       console.log(`main job report: ${(bytes / 1024).toFixed(0)} KB`);
       expect(bytes).toBeGreaterThan(100 * 1024); // a real report, not an empty page
       expect(bytes).toBeLessThanOrEqual(REPORT_BYTES);
+      // Study (c) is in the report as its accuracy table, listed in the contents, with the command that draws its charts.
+      const page = readFileSync(report, 'utf8');
+      expect(page).toMatch(/<a href="#trainable-depth">Trainable depth: how deep each remedy trains \(tables only\)<\/a>/);
+      expect(page).toContain('gradscope study trainable-depth --quick --html FILE');
+      expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
   }, 600_000);
+
+  it('--help says what the report holds of study (c)', async () => {
+    const help = (await runCliInProcess(['--help'])).stdout;
+    expect(help).toContain("an HTML report of (a) and (b) with (c)'s accuracy table only");
+    expect(help).not.toMatch(/quick trainable depth, tables, diagnoses, HTML report/);
+  });
 });
