@@ -1,7 +1,7 @@
 // `gradscope study trainable-depth` end to end on a tiny budget: --json prints { rows: [...] } with the
 // issue's fields per (remedy, depth), and the budget sweep as budgetSweep (null with --budgets 0 or
 // --quick); --quick picks its preset, which explicit flags override; bad flags are refused with one
-// line (exit 2 for the command line, 1 for an unknown remedy) before any work: --train and --test
+// line, exit 2, before any work (an unknown or repeated remedy too): --train and --test
 // that do not fit in the bundled digits or leave a batch-norm run a one-row batch, duplicate depths.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,16 @@ describe('gradscope study trainable-depth', () => {
       expect(row.testAccuracy as number).toBeLessThanOrEqual(1);
       expect(row.steps).toBe(2); // ⌈64 / 32⌉
     }
+  });
+
+  // A run whose set-up differs from the goal's (here 1 epoch, not 10) cannot decide it: it printed
+  // 'NOT met (deepest: none)' whenever plain sigmoid ran on both sides of 20 layers, e.g. npm start's --quick.
+  it('the goal is not measured, and says why, when the run cannot decide it', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--depths', '2,20', '--width', '2', '--epochs', '1', '--train', '20', '--test', '10', '--remedies', 'plain-sigmoid', '--papers', '0', '--budgets', '0']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured; this run cannot decide it: 1 epoch, not the 10 of the budget it is stated for; 20 training digits, not 9000; hidden layers of 2 units, not 64\.$/m);
+    expect(stdout).toMatch(/^Goal: at least one remedy trains 100 hidden layers to ≥ 90 %: not measured; this run cannot decide it: 1 epoch/m);
+    expect(stdout).not.toMatch(/NOT met/);
   });
 
   it('--json: the budget sweep as budgetSweep, a row per (remedy, depth, budget) then the learning-rate grid, with curves and boundaries; null with --budgets 0', async () => {

@@ -12,6 +12,7 @@ import { gradientRatios, hasBatchNorm, hiddenBiasNames } from '../../src/studies
 import {
   ACCURACY_GOAL,
   checkGoal,
+  GOAL_SETUP,
   deepestTrainable,
   runTrainableDepthStudy,
   type TrainableDepthRow,
@@ -103,6 +104,22 @@ describe('trainable-depth study', () => {
     expect(hundred).toMatchObject({ met: true, remedies: ['x'] });
     expect(checkGoal([row('y', 100, 0.2), row('w', 100, null)]).hundredLayers.met).toBe(false);
     expect(checkGoal([row('z', 50, 0.99)]).hundredLayers.met).toBeNull();
+  });
+
+  it('goal check: not measured where the rows cannot decide it (another set-up, or plain sigmoid not trained at 5 and 20), with why', () => {
+    // npm start's --quick grid: 2, 10, 50 layers. Depth 5 never ran, so "stops before 5" is not shown.
+    const quickGrid = [row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 10, 0.1), row('plain-sigmoid', 50, 0.1)];
+    expect(checkGoal(quickGrid).plainSigmoidStops).toEqual({ met: null, deepest: 2, why: 'plain-sigmoid was not trained at both 5 and 20 hidden layers (trained at 2, 10, 50)' });
+    // Training 20 or more layers decides it (not met) without depth 5.
+    expect(checkGoal([row('plain-sigmoid', 2, 0.95), row('plain-sigmoid', 50, 0.95)]).plainSigmoidStops).toMatchObject({ met: false, deepest: 50 });
+    // Another budget decides neither part, whatever the rows say.
+    const full = [2, 5, 10, 20].map((d) => row('plain-sigmoid', d, d < 10 ? 0.95 : 0.1)).concat(row('x', 100, 0.95));
+    expect(checkGoal(full).plainSigmoidStops.met).toBe(true);
+    expect(checkGoal(full).hundredLayers.met).toBe(true);
+    const short = checkGoal(full, { ...GOAL_SETUP, epochs: 3 });
+    expect(short.plainSigmoidStops).toMatchObject({ met: null, why: 'this run cannot decide it: 3 epochs, not the 10 of the budget it is stated for' });
+    expect(short.hundredLayers).toMatchObject({ met: null, remedies: [] });
+    expect(checkGoal(full, { ...GOAL_SETUP, width: 32 }).plainSigmoidStops.why).toBe('this run cannot decide it: hidden layers of 32 units, not 64');
   });
 
   it('gradient ratios: ‖∂C/∂b‖ from the batch gradient; one example\'s ‖δ‖ as the trace records it over the same rows (ref backend)', async () => {
