@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/cli.js';
+import { unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const REPORT_BYTES = 600 * 1024;
@@ -16,7 +17,8 @@ describe('the main job', () => {
     try {
       const report = join(folder, 'gradscope-report.html');
       let errors = '';
-      const code = await main(['--html', report], { out: () => {}, err: (text) => void (errors += text), live: false });
+      let out = '';
+      const code = await main(['--html', report], { out: (text) => void (out += text), err: (text) => void (errors += text), live: false });
       expect(code, errors).toBe(0);
       const bytes = statSync(report).size;
       console.log(`main job report: ${(bytes / 1024).toFixed(0)} KB`);
@@ -27,6 +29,9 @@ describe('the main job', () => {
       expect(page).toMatch(/<a href="#trainable-depth">Trainable depth: how deep each remedy trains \(tables only\)<\/a>/);
       expect(page).toContain('gradscope study trainable-depth --quick --html FILE');
       expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
+      // Study (b)'s note says what the kernel counts (it said "units with σ'(z) < 1 % of its maximum") and explains dead %.
+      expect(out).toContain(unitFailureNote());
+      expect(out).not.toContain("σ'(z) < 1 %");
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@ import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { ACTIVATIONS_WIDTH_FLAG, activationTable } from './study-activations.js';
+import { ACTIVATIONS_WIDTH_FLAG, activationTable, unitFailureNote } from './study-activations.js';
 import { trainableDepthText } from './study-trainable-depth.js';
 import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthTablesSection } from '../../studies/trainable-depth-report.js';
@@ -70,7 +70,7 @@ export const mainJobCommand = command({
     study.done();
     print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${activations.epochs} epoch, batch ${activations.batchSize}, η ${activations.learningRate}, ${activations.trainRows} digits, test error on ${activations.testRows}.\n`);
     print(terminal, activationTable(activations));
-    print(terminal, "\nsaturated %: per hidden layer, first/…/last, units with σ'(z) < 1 % of its maximum.");
+    print(terminal, `\n${unitFailureNote()}`);
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
     const remedies = new ProgressBar(terminal, 'trainable depth', QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);

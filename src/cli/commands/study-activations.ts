@@ -4,7 +4,7 @@
  */
 import { activationSizes, runActivationStudy, type ActivationProfile, type ActivationStudyResult } from '../../studies/activations.js';
 import { verdictLabel } from '../../flow/diagnose.js';
-import { SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
+import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
@@ -34,6 +34,22 @@ export function activationTable(result: ActivationStudyResult): string {
     ];
   });
   return formatTable(['activation', 'init', 'test error', 'first÷last RMS ‖δₓ‖', 'first÷last ‖∂C/∂b‖', '% per layer, start → end', 'verdict', 's'], rows);
+}
+
+/**
+ * What the table's "% per layer" column counts, from the statistics kernel's own rule (flow/metrics.ts):
+ * saturated, the (row, unit) pairs whose activation is within SATURATION_MARGIN of a limit, i.e. σ'
+ * below PRIME_AT_MARGIN (a share of σ''s maximum that differs per activation); dead, relu units with
+ * z ≤ 0 on every row of the batch.
+ */
+export function unitFailureNote(): string {
+  const percent = (x: number) => `${Number((100 * x).toPrecision(x < 0.01 ? 1 : 2))} %`;
+  const below = SATURATING.map((f) => `${f} ${Number(PRIME_AT_MARGIN[f](SATURATION_MARGIN).toPrecision(2))}, ${percent(PRIME_AT_MARGIN[f](SATURATION_MARGIN) / PRIME_MAX[f])} of its maximum`);
+  return [
+    `saturated % (sigmoid, tanh, softsign): the share of the batch's (row, unit) pairs whose activation is within ${SATURATION_MARGIN} of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below ${below.join('; ')}.`,
+    "dead % (relu): the share of units whose z ≤ 0 on every row of the batch, so their output and σ' are 0 for all of it and no gradient passes them.",
+    'Per hidden layer, first/…/last, at the first → the last traced step.',
+  ].join('\n');
 }
 
 /** Glorot & Bengio's measure per run, at the first and the last record: mean activation, 98th percentile and % saturated by value, per hidden layer. */
@@ -109,8 +125,7 @@ export const studyActivationsCommand = command({
     print(terminal, activationTable(result));
     print(
       terminal,
-      `\nsaturated %: activations within ${SATURATION_MARGIN} of their limits; dead %: relu units with z ≤ 0 on every row of the batch; per hidden layer, first/…/last.` +
-        '\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.',
+      `\n${unitFailureNote()}\nRMS ‖δₓ‖: the per-example gradient the verdict uses; ‖∂C/∂b‖: the batch gradient, how fast each layer learns.`,
     );
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result));

@@ -1,0 +1,20 @@
+// `gradscope study activations` end to end on a tiny run: the table's "% per layer" column is
+// explained by what the statistics kernel counts (flow/metrics.ts primeThreshold), for saturating
+// and relu rows alike; npm start prints the same note (test/cli/main-job-report.test.ts).
+import { describe, expect, it } from 'vitest';
+import { PRIME_MAX, primeThreshold } from '../../src/flow/metrics.js';
+import { runCliInProcess } from '../util/cli.js';
+
+describe('gradscope study activations', () => {
+  it("explains saturated % by the kernel's rule (within 0.01 of a limit, 4 % of sigmoid's σ' maximum) and dead % for relu", async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^relu .* dead \d+\/\d+\/\d+\/\d+\/\d+ → /m);
+    // The threshold the kernel counts below, as the note states it (it said "< 1 % of its maximum").
+    expect(primeThreshold('sigmoid')).toBeCloseTo(0.0099, 12);
+    expect(primeThreshold('sigmoid') / PRIME_MAX.sigmoid).toBeCloseTo(0.0396, 12);
+    expect(stdout).toContain("within 0.01 of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below sigmoid 0.0099, 4 % of its maximum; tanh 0.02, 2 % of its maximum; softsign 0.0001, 0.01 % of its maximum.");
+    expect(stdout).toMatch(/^dead % \(relu\): the share of units whose z ≤ 0 on every row of the batch/m);
+    expect(stdout).not.toContain("σ'(z) < 1 %");
+  }, 120_000);
+});
