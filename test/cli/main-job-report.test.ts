@@ -31,6 +31,8 @@ describe('the main job', () => {
       expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
       // Study (b)'s note says what the kernel counts (it said "units with σ'(z) < 1 % of its maximum") and explains dead %.
       expect(out).toContain(unitFailureNote());
+      // At his 500 epochs, Nielsen's ratios at both his epochs sit beside ours (test/cli/study.test.ts: at 1 epoch, only his epoch 0).
+      expect(out).toContain("Nielsen's, epoch 0 → 499");
       expect(out).not.toContain("σ'(z) < 1 %");
     } finally {
       rmSync(folder, { recursive: true, force: true });

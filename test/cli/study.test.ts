@@ -95,6 +95,21 @@ describe('gradscope study depth --json', () => {
     expect(table).not.toMatch(/±|–/);
   });
 
+  // npm start --epochs 1 --seeds 1 printed "1 epochs" and Nielsen's epoch 0 → 499 beside our epoch 0 → 0.
+  it("with one epoch: '1 epoch', and Nielsen's ratio only at his epoch 0, saying why his epoch 499 is left out", async () => {
+    for (const args of [['study', 'depth'], []]) {
+      const { code, stdout, stderr } = await runCliInProcess([...args, '--seeds', '1', '--epochs', '1', ...(args.length ? [] : ['--width', '2', '--html', join(folder, 'one-epoch.html')])]);
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain("1 epoch (seed 1):");
+      expect(stdout).not.toMatch(/\b1 epochs\b/);
+      const training = stdout.slice(stdout.indexOf('Full-batch'));
+      expect(training).toMatch(/ Nielsen's, epoch 0 +cross-entropy/);
+      expect(training).toMatch(/^\[784,30,30,10\] +0\.\d+ \(epoch 0\) +0\.\d+ \(epoch 0\) +0\.21 +\d/m);
+      expect(training).not.toContain('0.21 → 0.36');
+      expect(training).toContain("Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is 0, so they would not compare like for like");
+    }
+  }, 300_000);
+
   it('refuses a negative --lambda with one line and exit 2 (a command-line error)', async () => {
     const bad = await runCliInProcess(['study', 'depth', '--lambda', '-1']);
     expect(bad.code).toBe(2);

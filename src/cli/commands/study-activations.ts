@@ -10,7 +10,7 @@ import { activationsReportSection } from '../../studies/activations-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { formatTable } from '../table.js';
+import { counted, formatTable } from '../table.js';
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -121,7 +121,7 @@ export const studyActivationsCommand = command({
       terminal.out(JSON.stringify({ sizes: result.sizes, epochs: result.epochs, runs }) + '\n');
       return;
     }
-    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${result.epochs} epoch(s), batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
+    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
     print(terminal, activationTable(result));
     print(
       terminal,

@@ -20,7 +20,7 @@ import {
 import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { formatTable, sci } from '../table.js';
+import { counted, formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 
 const ratio = (value: number) => value.toPrecision(2);
@@ -31,7 +31,7 @@ export function depthSetting(result: DepthStudyResult): string {
     result.lambda === NIELSEN_TRAINING.lambda
       ? `L2 λ = ${result.lambda} on the weights only (Nielsen's)`
       : `${result.lambda === 0 ? 'no L2' : `L2 λ = ${result.lambda} on the weights only`} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
-  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, ${l2}, ${result.epochs} epochs (seed 1):`;
+  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed 1):`;
 }
 
 export function depthTables(result: DepthStudyResult): string {
@@ -64,9 +64,12 @@ export function depthTables(result: DepthStudyResult): string {
   const trained = result.networks.filter((n) => n.training);
   if (trained.length) {
     out.push('', depthSetting(result), '');
+    // Nielsen published his ratios at epochs 0 and 499 only: his end sits beside ours only when ours is at 499 too.
+    const lastEpoch = Math.max(...trained.map((n) => trainingNorms(n.training!.trace).epochs.at(-1)!));
+    const likeForLike = lastEpoch === NIELSEN_TRAINING.epochs - 1;
     out.push(
       formatTable(
-        ['network', 'first ÷ last, first epoch', 'last epoch', "Nielsen's", 'cross-entropy start → end', 'test accuracy', 'verdict', 'seconds'],
+        ['network', 'first ÷ last, first epoch', 'last epoch', likeForLike ? "Nielsen's, epoch 0 → 499" : "Nielsen's, epoch 0", 'cross-entropy start → end', 'test accuracy', 'verdict', 'seconds'],
         trained.map((n) => {
           const t = n.training!;
           const { epochs, biasGradNorms } = trainingNorms(t.trace);
@@ -75,7 +78,7 @@ export function depthTables(result: DepthStudyResult): string {
             `[${n.sizes.join(',')}]`,
             `${ratio(firstToLast(biasGradNorms[0]))} (epoch ${epochs[0]})`,
             `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${epochs[epochs.length - 1]})`,
-            nielsen ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : '',
+            nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
             `${(100 * t.testAccuracy).toFixed(1)} %`,
             verdictLabel(t.diagnosis),
@@ -84,6 +87,9 @@ export function depthTables(result: DepthStudyResult): string {
         }),
       ),
     );
+    if (!likeForLike) {
+      out.push(`Nielsen's ratios at his last epoch (499) are left out: this run's last epoch is ${lastEpoch}, so they would not compare like for like (his ${NIELSEN_TRAINING.epochs} epochs: --epochs ${NIELSEN_TRAINING.epochs}).`);
+    }
     const deepest = trained[trained.length - 1];
     const { epochs, biasGradNorms } = trainingNorms(deepest.training!.trace);
     const trace = deepest.training!.trace;
