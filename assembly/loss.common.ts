@@ -6,11 +6,14 @@
 
 import { expNonPositivef32, log1pUnitf32, differenceError, pick } from './exp';
 
-/** dz[from..to) += (a − y)·invBatch: the gradient of the mean loss, for a fused output layer. */
-@inline export function addGradient(dz: usize, a: usize, y: usize, from: i32, to: i32, invBatch: f32): void {
+/**
+ * dz[from..to) += (a·sumY − y)·invBatch: the gradient of the mean cross-entropy over a softmax
+ * output, whose row's targets sum to sumY (a − y when they sum to 1; see loss.scalar.ts).
+ */
+@inline export function addGradient(dz: usize, a: usize, y: usize, from: i32, to: i32, sumY: f32, invBatch: f32): void {
   for (let j = from; j < to; j++) {
     const o = <usize>j << 2;
-    store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) - load<f32>(y + o)) * invBatch);
+    store<f32>(dz + o, load<f32>(dz + o) + (load<f32>(a + o) * sumY - load<f32>(y + o)) * invBatch);
   }
 }
 

@@ -21,7 +21,7 @@ export function f32_xent_softmax_loss__scalar(z: usize, y: usize, batch: i32, n:
 }
 
 export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
-  // dz, z, a, y are (batch, n); a = softmax(z); dz += (a − y)/batch
+  // dz, z, a, y are (batch, n); a = softmax(z); dz += (a·Σy − y)/batch, Σy the row's target sum
   return crossEntropy(dz, z, a, y, batch, n, true);
 }
 
@@ -33,15 +33,21 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
 // δ is rounded to f32, by up to |δ|·2^-24, and e^-δ would turn that into a relative error of
 // |δ|·6e-8 (about 2e-6 at δ = 40, enough to spoil a tiny loss): the rounding error ρ of m − z is
 // recovered exactly (Knuth's TwoSum, six operations) and applied as e^-(δ+ρ) ≈ e^-δ − e^-δ·ρ.
+// The gradient is ∂/∂z_j of L·Σy + Σ y·δ = softmax(z)_j·Σy − y_j. Targets are probabilities in
+// [0, 1] but a row need not sum to 1 (PyTorch's CrossEntropyLoss takes such rows and returns this
+// same gradient), so the row's Σy is taken, not assumed: a − y would be the gradient of another
+// loss, and a row of zeros (loss 0) would still pull. A one-hot row has Σy = 1 exactly and
+// a·1 = a, so its gradient is bit for bit a − y.
 @inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0 || n <= 0) return 0;
   const invBatch = <f32>1 / <f32>batch;
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;
   for (let r = 0; r < batch; r++) {
-    if (delta) addGradient(dz, a, y, 0, n, invBatch);
     const m = rowMaxf32(z, n);
-    total += rowCrossEntropy(addOthers(0, z, m, 0, n), addTies(0, z, m, 0, n), addTargets(0, y, 0, n), addTargetDeltas(0, y, z, m, 0, n));
+    const sumY = addTargets(0, y, 0, n);
+    total += rowCrossEntropy(addOthers(0, z, m, 0, n), addTies(0, z, m, 0, n), sumY, addTargetDeltas(0, y, z, m, 0, n));
+    if (delta) addGradient(dz, a, y, 0, n, <f32>sumY, invBatch);
     z += rowBytes;
     y += rowBytes;
     a += rowBytes;

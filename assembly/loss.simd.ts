@@ -17,13 +17,14 @@ export function f32_xent_softmax_loss__simd(z: usize, y: usize, batch: i32, n: i
 }
 
 export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32): f64 {
-  // dz, z, a, y are (batch, n); a = softmax(z); dz += (a − y)/batch
+  // dz, z, a, y are (batch, n); a = softmax(z); dz += (a·Σy − y)/batch, Σy the row's target sum
   return crossEntropy(dz, z, a, y, batch, n, true);
 }
 
 // Per row, with m = max z and δ = m − z ≥ 0: loss = L·Σy + Σ y·δ, L = log1p(Σ_{δ>0} e^-δ + ties − 1),
 // each e^-δ corrected for the rounding of δ.
-// The row sums are f32x4 partial sums of non-negative terms, folded in f64 at the end of the row.
+// The row sums are f32x4 partial sums of non-negative terms, folded in f64 at the end of the row
+// (Σy is summed in f64 throughout).
 @inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0 || n <= 0) return 0;
   const invBatch = <f32>1 / <f32>batch;
@@ -31,21 +32,14 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
   const rowBytes = <usize>n << 2;
   let total: f64 = 0;
   for (let r = 0; r < batch; r++) {
-    if (delta) {
-      let j = 0;
-      for (; j + 4 <= n; j += 4) {
-        const o = <usize>j << 2;
-        const g = f32x4.mul(f32x4.sub(v128.load(a + o), v128.load(y + o)), invBatch4);
-        v128.store(dz + o, f32x4.add(v128.load(dz + o), g));
-      }
-      addGradient(dz, a, y, j, n, invBatch);
-    }
-
     // m = max z (pmax skips a NaN, but then δ is NaN and so is the loss)
     const m = rowMaxf32x4(z, n);
 
     const m4 = f32x4.splat(m), zero = f32x4.splat(0);
-    let others = f32x4.splat(0), sumY = f32x4.splat(0), sumYDelta = f32x4.splat(0);
+    let others = f32x4.splat(0), sumYDelta = f32x4.splat(0);
+    // Σy in f64: the gradient scales a by it, so a row that sums to 1 must give 1 (f32 partial sums
+    // of 100 soft targets were ~1e-7 off, which a·Σy − y turned into a 2e-6 relative error)
+    let sumY = f64x2.splat(0);
     let ties = i32x4.splat(0); // minus the count per lane: a true compare lane is -1
     let j = 0;
     for (; j + 4 <= n; j += 4) {
@@ -59,7 +53,7 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       const top = f32x4.eq(dj, zero);
       others = f32x4.add(others, v128.andnot(term, v128.or(top, f32x4.eq(e, zero))));
       ties = i32x4.add(ties, top);
-      sumY = f32x4.add(sumY, yj);
+      sumY = addLanesF64(sumY, yj);
       // y = 0 contributes 0 even where δ = ∞ (0·∞ would be NaN)
       sumYDelta = f32x4.add(sumYDelta, v128.andnot(f32x4.mul(yj, dj), f32x4.eq(yj, zero)));
     }
@@ -68,10 +62,23 @@ export function f32_xent_softmax_bwd__simd(dz: usize, z: usize, a: usize, y: usi
       i32x4.extract_lane(ties, 2) + i32x4.extract_lane(ties, 3)
     );
     // the last n mod 4 columns carry on each sum, as the scalar twin runs it
+    const rowSumY = addTargets(sumLanes64(sumY), y, j, n);
     total += rowCrossEntropy(
       addOthers(sumLanesF64(others), z, m, j, n), addTies(tieCount, z, m, j, n),
-      addTargets(sumLanesF64(sumY), y, j, n), addTargetDeltas(sumLanesF64(sumYDelta), y, z, m, j, n),
+      rowSumY, addTargetDeltas(sumLanesF64(sumYDelta), y, z, m, j, n),
     );
+    if (delta) {
+      // after the sums: the gradient needs the row's Σy (loss.scalar.ts says why)
+      const s = <f32>rowSumY;
+      const s4 = f32x4.splat(s);
+      let g = 0;
+      for (; g + 4 <= n; g += 4) {
+        const o = <usize>g << 2;
+        const step = f32x4.mul(f32x4.sub(f32x4.mul(v128.load(a + o), s4), v128.load(y + o)), invBatch4);
+        v128.store(dz + o, f32x4.add(v128.load(dz + o), step));
+      }
+      addGradient(dz, a, y, g, n, s, invBatch);
+    }
     z += rowBytes;
     y += rowBytes;
     a += rowBytes;

@@ -192,10 +192,16 @@ function logSumExp(z: FloatArray, offset: number, n: number): number {
   return max + Math.log(sum);
 }
 
+function rowSum(v: FloatArray, offset: number, n: number): number {
+  let sum = 0;
+  for (let j = 0; j < n; j++) sum += v[offset + j];
+  return sum;
+}
+
 /**
  * The mean loss over the batch; with `delta`, also delta += ∂(mean loss)/∂z. The output layer's
- * error is (a − y) for softmax + cross-entropy and sigmoid + binary cross-entropy, and
- * (a − y) ⊙ σ'(z) for the quadratic cost (Nielsen's equation BP1).
+ * error is (a·Σy − y) for softmax + cross-entropy (Σy over the row's targets), (a − y) for sigmoid
+ * + binary cross-entropy, and (a − y) ⊙ σ'(z) for the quadratic cost (Nielsen's equation BP1).
  */
 function lossAndDelta(
   loss: Loss,
@@ -221,9 +227,14 @@ function lossAndDelta(
     }
   }
   if (delta) {
-    for (let i = 0; i < batch * n; i++) {
-      const error = (a[i] - y[i]) / batch;
-      delta[i] += loss === 'mse' ? error * activationPrime[output as Activation](z[i], a[i]) : error;
+    for (let x = 0; x < batch; x++) {
+      // Cross-entropy: ∂/∂z of −Σ y·log softmax(z) is a·Σy − y, which is a − y only for a row
+      // summing to 1 (assembly/loss.scalar.ts says why such rows are taken). BCE and MSE: a − y.
+      const scale = loss === 'cross-entropy' ? rowSum(y, x * n, n) : 1;
+      for (let i = x * n; i < (x + 1) * n; i++) {
+        const error = (a[i] * scale - y[i]) / batch;
+        delta[i] += loss === 'mse' ? error * activationPrime[output as Activation](z[i], a[i]) : error;
+      }
     }
   }
   return total / batch;

@@ -46,7 +46,9 @@ function softmaxRows(z: ArrayLike<number>, batch: number, n: number): Float32Arr
 
 /**
  * Random logits, some rows confident (one logit ahead by 15..40, so the loss is tiny and any
- * cancellation would show), with targets that are one-hot, soft or, for mse, arbitrary.
+ * cancellation would show), with targets that are one-hot, soft or, for mse, arbitrary; for
+ * cross-entropy a row may also be values in [0, 1] that do not sum to 1 (or all 0), which
+ * PyTorch's CrossEntropyLoss takes and whose gradient is a·Σy − y, not a − y.
  */
 function randomCase(rng: Rng, loss: Loss, batch: number, n: number, scale = 3): Case {
   const output: OutputActivation = LOSS_OUTPUT[loss] ?? 'linear';
@@ -56,19 +58,28 @@ function randomCase(rng: Rng, loss: Loss, batch: number, n: number, scale = 3): 
     const confident = rng.below(3) === 0;
     const label = rng.below(n);
     const soft = rng.below(2) === 0;
+    const unnormalised = rng.below(3) === 0 ? (rng.below(4) === 0 ? 'zeros' : 'free') : null;
     const weights = Array.from({ length: n }, () => rng.uniform());
     const total = weights.reduce((s, w) => s + w, 0);
     for (let j = 0; j < n; j++) {
       const i = x * n + j;
       z[i] = scale * rng.normal();
       if (confident && loss !== 'mse') z[i] += j === label ? 15 + 25 * rng.uniform() : 0;
-      if (loss === 'cross-entropy') y[i] = soft ? weights[j] / total : j === label ? 1 : 0;
+      if (loss === 'cross-entropy' && unnormalised) y[i] = unnormalised === 'zeros' ? 0 : weights[j];
+      else if (loss === 'cross-entropy') y[i] = soft ? weights[j] / total : j === label ? 1 : 0;
       else if (loss === 'binary-cross-entropy') y[i] = soft ? rng.uniform() : confident ? Number(z[i] > 0) : rng.below(2);
       else y[i] = rng.normal();
     }
   }
   const a = output === 'softmax' ? softmaxRows(z, batch, n) : Float32Array.from(z, output === 'sigmoid' ? sigmoid : (v) => v);
   return { loss, output, batch, n, z, a, y };
+}
+
+/** Whether some row of a cross-entropy case's targets does not sum to 1 (to f32 rounding). */
+function hasUnnormalisedRow({ loss, batch, n, y }: Case): boolean {
+  if (loss !== 'cross-entropy') return false;
+  for (let x = 0; x < batch; x++) if (Math.abs(y.subarray(x * n, (x + 1) * n).reduce((s, v) => s + v, 0) - 1) > 1e-6) return true;
+  return false;
 }
 
 /**
@@ -133,9 +144,11 @@ describe.each(backends)('$name', ({ kernels: k }) => {
         const expected = runLoss(oracle, c, dz0);
         expectClose([got.value], [expected.value], { rel: 1e-6, abs: 1e-12 }, `${label} loss from lossBackward`);
         expectClose(got.dz!, expected.dz!, { rel: 1e-6, scale: 1 }, `${label} dz`);
-        // dz starting at 0: the gradient alone, to 1e-6 of itself
+        // dz starting at 0: the gradient alone, to 1e-6 of itself; where a row's targets do not
+        // sum to 1, of a·Σy (up to n/batch) whose f32 rounding the difference a·Σy − y can expose
         const fresh = runLoss(k, c, new Float32Array(batch * n));
-        expectClose(fresh.dz!, runLoss(oracle, c, new Float32Array(batch * n)).dz!, { rel: 1e-6, abs: 1e-12 }, `${label} dz from 0`);
+        const scale = hasUnnormalisedRow(c) ? 1 / batch : 0;
+        expectClose(fresh.dz!, runLoss(oracle, c, new Float32Array(batch * n)).dz!, { rel: 1e-6, abs: 1e-12, scale }, `${label} dz from 0`);
       }
     });
 
@@ -246,6 +259,23 @@ describe.each(wasmBackends)('$name against exact float64 formulas', ({ kernels: 
       expect(value, `${k.name} ${loss} unaligned loss`).toBe(aligned.value);
       expect(Array.from(k.view(dzt)), `${k.name} ${loss} unaligned dz`).toEqual([CANARY, ...aligned.dz!, CANARY]);
       for (const t of [zt, at, yt, dzt]) k.free(t);
+    }
+  });
+
+  it('f32_xent_softmax_bwd accumulates dz += (a·Σy − y)/batch, Σy the row\'s target sum, one-hot or not', () => {
+    const rng = new Rng(18);
+    for (const [batch, n] of SHAPES) {
+      if (n < 2) continue;
+      const c = randomCase(rng, 'cross-entropy', batch, n);
+      // every other row free values in [0, 1], summing to anything in [0, n]
+      for (let x = 0; x < batch; x += 2) for (let j = 0; j < n; j++) c.y[x * n + j] = rng.uniform();
+      const dz0 = Float32Array.from({ length: batch * n }, () => rng.normal());
+      const expected = Array.from(dz0, (d, i) => {
+        const row = Math.floor(i / n);
+        const sumY = c.y.subarray(row * n, (row + 1) * n).reduce((s, v) => s + v, 0);
+        return d + (c.a[i] * sumY - c.y[i]) / batch;
+      });
+      expectClose(runLoss(k, c, dz0).dz!, expected, { rel: 1e-6, scale: 1 }, `${k.name} cross-entropy dz ${batch}×${n}`);
     }
   });
 

@@ -3,13 +3,42 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { LOSSES } from '../../src/kernels.js';
-import { createNetwork } from '../../src/api/network.js';
+import { createNetwork, type Network } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { relativeError } from '../util/close.js';
 import { randomCase } from '../util/random-network.js';
 
 const STEP = 1e-5;
 const TOLERANCE = 1e-6;
+
+/** (C(θ + h·eᵢ) − C(θ − h·eᵢ))/2h for each entry i of `values`, restored after each. */
+function centralDifferences(values: { length: number; [i: number]: number }, lossAt: () => number): Float64Array {
+  const numeric = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const saved = values[i];
+    values[i] = saved + STEP;
+    const plus = lossAt();
+    values[i] = saved - STEP;
+    const minus = lossAt();
+    values[i] = saved;
+    numeric[i] = (plus - minus) / (2 * STEP);
+  }
+  return numeric;
+}
+
+/**
+ * gradients() of a float64 ref network against central differences of evaluate(), parameter by
+ * parameter (by PyTorch name, so dense and block networks alike).
+ */
+function expectBackpropMatchesDifferences(net: Network, x: number[][], y: number[][], label: string): void {
+  const analytic = net.gradients(x, y).parameters;
+  const lossAt = () => net.evaluate(x, y).loss;
+  for (const p of net.parameters()) {
+    const numeric = centralDifferences(net.kernels.view(p.value) as Float64Array, lossAt);
+    // Below 1e-9 the difference quotient itself is mostly rounding noise.
+    if (Math.hypot(...numeric) > 1e-9) expect(relativeError(analytic[p.name], numeric), `${label}, ∂C/∂${p.name}`).toBeLessThanOrEqual(TOLERANCE);
+  }
+}
 
 describe.each(LOSSES)('finite differences, %s', (loss) => {
   it('match backprop on small random networks with every activation', async () => {
@@ -20,31 +49,46 @@ describe.each(LOSSES)('finite differences, %s', (loss) => {
       const c = randomCase(rng, { maxDepth: 3, maxWidth: 5, maxBatch: 4 }, loss);
       c.options.layers!.forEach((layer) => seen.add(layer.activation!));
       const net = await createNetwork({ ...c.options, backend: kernels });
-      const analytic = net.gradients(c.x, c.y);
-      const lossAt = () => net.evaluate(c.x, c.y).loss;
-      analytic.layers.forEach((layer, l) => {
-        for (const [what, tensor, grad] of [
-          ['W', net.weights[l], layer.weights],
-          ['b', net.biases[l], layer.biases],
-        ] as const) {
-          const values = kernels.view(tensor as Float64Array);
-          const numeric = new Float64Array(values.length);
-          for (let i = 0; i < values.length; i++) {
-            const saved = values[i];
-            values[i] = saved + STEP;
-            const plus = lossAt();
-            values[i] = saved - STEP;
-            const minus = lossAt();
-            values[i] = saved;
-            numeric[i] = (plus - minus) / (2 * STEP);
-          }
-          const error = relativeError(grad, numeric);
-          // Below 1e-9 the difference quotient itself is mostly rounding noise.
-          if (Math.hypot(...numeric) > 1e-9) expect(error, `network ${n}, layer ${l} ∂C/∂${what}`).toBeLessThanOrEqual(TOLERANCE);
-        }
-      });
+      expectBackpropMatchesDifferences(net, c.x, c.y, `network ${n}`);
       net.dispose();
     }
     expect(seen.size, 'activations covered').toBeGreaterThanOrEqual(loss === 'mse' ? 6 : 5);
+  });
+});
+
+// Softmax + cross-entropy with probability targets whose rows need not sum to 1 (PyTorch's
+// CrossEntropyLoss takes them): the loss is −Σ y·log p, so its gradient is p·Σy − y. A kernel that
+// took p − y (the one-hot case) reported −0.52 for a finite difference of −0.04 on y = [1, 1].
+describe('finite differences, cross-entropy with targets whose rows do not sum to 1', () => {
+  it('match gradients() on random networks (free rows, rows of 0, rows of 1)', async () => {
+    const kernels = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(29);
+    let unnormalised = 0;
+    for (let n = 0; n < 30; n++) {
+      const c = randomCase(rng, { maxDepth: 3, maxWidth: 5, maxBatch: 4 }, 'cross-entropy');
+      c.y = c.y.map((row) => {
+        const kind = rng.below(4);
+        return row.map(() => (kind === 0 ? 0 : kind === 1 ? 1 : rng.uniform()));
+      });
+      unnormalised += c.y.filter((row) => Math.abs(row.reduce((s, v) => s + v, 0) - 1) > 1e-3).length;
+      const net = await createNetwork({ ...c.options, backend: kernels });
+      expectBackpropMatchesDifferences(net, c.x, c.y, `network ${n}`);
+      net.dispose();
+    }
+    expect(unnormalised, 'rows not summing to 1').toBeGreaterThan(40);
+  });
+});
+
+describe('finite differences, block networks with softmax + cross-entropy and rows not summing to 1', () => {
+  it.each([
+    ['a dense softmax layer', [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'dense', units: 3, activation: 'softmax' }]],
+    ['an activation layer after layer norm', [{ type: 'dense', units: 3 }, { type: 'layer-norm' }, { type: 'activation', activation: 'softmax' }]],
+  ] as const)('match gradients() through %s', async (_, layers) => {
+    const kernels = createRefKernels({ precision: 'f64' });
+    const net = await createNetwork({ inputs: 2, loss: 'cross-entropy', seed: 3, layers: layers.map((l) => ({ ...l })), backend: kernels });
+    const x = [[0.5, -0.2], [1, 0.3], [-0.7, 0.9]];
+    const y = [[1, 1, 0], [0, 0, 0], [0.3, 0.3, 0.9]];
+    expectBackpropMatchesDifferences(net, x, y, 'block network');
+    net.dispose();
   });
 });
