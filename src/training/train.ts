@@ -56,17 +56,30 @@ export interface TrainOptions {
   epochs?: number;
   /** Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may have one row (INVALID_OPTION). */
   batchSize?: number;
-  /** Step size (default: the optimiser's own default, e.g. Adam 1e-3, else 0.1 as for SGD). */
+  /**
+   * Step size (default: the optimiser's own: its spec's or instance's learningRate, else e.g. Adam
+   * 1e-3, SGD 0.1). Given here, it wins over an optimiser instance's; beside a { name, learningRate }
+   * spec it is refused (INVALID_OPTION: give it once).
+   */
   learningRate?: number;
-  /** SGD momentum in [0, 1) (default 0; ignored when `optimizer` is given). */
+  /**
+   * Momentum in [0, 1) of the default SGD, used when no `optimizer` is given (default 0). With
+   * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
+   * { name: 'sgd', momentum }.
+   */
   momentum?: number;
-  /** L2 weight decay λ ≥ 0 (default 0; ignored when `optimizer` is given). */
+  /**
+   * L2 weight decay λ ≥ 0 of the default SGD, used when no `optimizer` is given (default 0). With
+   * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
+   * { name, weightDecay }.
+   */
   weightDecay?: number;
   /** Reshuffle the rows every epoch with the network's seeded RNG (default true). */
   shuffle?: boolean;
   /**
    * An optimiser instance (keeps its state across calls), or a name / { name, ...options } from the
-   * registry in src/optim/index.ts (created for this call); default: SGD from momentum/weightDecay.
+   * registry in src/optim/index.ts (created for this call); default: SGD with the top-level
+   * momentum and weightDecay.
    */
   optimizer?: Optimizer | OptimizerSpec;
   /** Clip the gradient to this global norm before each step (first-order optimisers only). */
@@ -124,6 +137,33 @@ export function checkValidationRows(value: unknown): asserts value is Validation
   checkKnownKeys(value, VALIDATION_ROWS, 'validation');
   for (const key of ['x', 'y'] as const) {
     if ((value as Partial<ValidationRows>)[key] === undefined) throw invalidOption(`validation: ${key} is missing (expected { x, y } or a Dataset)`);
+  }
+}
+
+/**
+ * momentum and weightDecay at the top level set up the default SGD; beside an `optimizer` they
+ * would be ignored (its own options decide), and a learningRate both at the top level and in a
+ * { name, learningRate } spec would leave one ignored: each is refused, saying where it goes.
+ * Refused rather than merged into the optimiser: an instance's settings are fixed when it is
+ * created, so merging could not be done the same way for every form of `optimizer`.
+ */
+function checkSettingsBesideOptimizer(options: TrainOptions): void {
+  const given = options.optimizer;
+  if (given === undefined) return;
+  const instance = isOptimizer(given);
+  const name = instance ? given.name : typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string') return; // not an optimiser or a spec: createOptimizer refuses it
+  for (const key of ['momentum', 'weightDecay'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const where = instance
+      ? `set it when the optimiser is created (createOptimizer(net, { name: '${name}', ${key}: ${shown(value)} }))`
+      : `give it in the optimizer: optimizer: { name: '${name}', ${key}: ${shown(value)} }`;
+    throw invalidOption(`${key}: a top-level ${key} sets up the default SGD and is not applied when optimizer is given; ${where}`);
+  }
+  const inSpec = !instance && typeof given === 'object' && given !== null ? (given as Record<string, unknown>).learningRate : undefined;
+  if (options.learningRate !== undefined && inSpec !== undefined) {
+    throw invalidOption(`learningRate: given twice, ${shown(options.learningRate)} at the top level and ${shown(inSpec)} in optimizer; give it once (the top level's would win)`);
   }
 }
 
@@ -229,6 +269,7 @@ export function runTraining(
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
   }
   if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
+  checkSettingsBesideOptimizer(options);
   const clipNorm = checkClipNorm(options.clipNorm);
   const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
   const policy = checkNonFinitePolicy(options.onNonFinite);

@@ -41,6 +41,11 @@ describe('the optimiser registry', () => {
     ['clipNorm ≤ 0', 'adam', { clipNorm: 0 }, /clipNorm: expected a finite number > 0/],
     ['maxSeconds ≤ 0', 'adam', { maxSeconds: -1 }, /maxSeconds: expected a finite number > 0/],
     ['a spec with no name', { beta1: 0.5 } as never, {}, /optimizer: .*no name/],
+    // top-level settings that the given optimiser would ignore (they set up the default SGD)
+    ["a top-level momentum beside 'sgd'", 'sgd', { momentum: 0.5 }, /momentum: a top-level momentum sets up the default SGD and is not applied when optimizer is given; give it in the optimizer: optimizer: \{ name: 'sgd', momentum: 0\.5 \}/],
+    ['a top-level weightDecay beside adam', 'adam', { weightDecay: 0.1 }, /weightDecay: .*optimizer: \{ name: 'adam', weightDecay: 0\.1 \}/],
+    ['a top-level weightDecay beside { name: lars }', { name: 'lars', eta: 0.01 }, { weightDecay: 0 }, /weightDecay: .*optimizer: \{ name: 'lars', weightDecay: 0 \}/],
+    ['a learningRate at the top level and in the spec', { name: 'sgd', learningRate: 0.1 }, { learningRate: 0.5 }, /learningRate: given twice, 0\.5 at the top level and 0\.1 in optimizer; give it once/],
   ];
   it.each(bad)('refuses %s with INVALID_OPTION before any weight moves', async (_, spec, extra, message) => {
     const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
@@ -55,6 +60,15 @@ describe('the optimiser registry', () => {
     expect((error as GradscopeError).code).toBe('INVALID_OPTION');
     expect((error as Error).message).toMatch(message);
     expect(snapshot(net)).toEqual(before);
+    net.dispose();
+  });
+
+  it('refuses a top-level momentum beside an optimiser instance, saying where it goes', async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
+    const sgd = new Sgd(net, {});
+    expect(() => net.train(problem.x, problem.y, { optimizer: sgd, momentum: 0.9 })).toThrow(
+      /momentum: .*set it when the optimiser is created \(createOptimizer\(net, \{ name: 'sgd', momentum: 0\.9 \}\)\)/,
+    );
     net.dispose();
   });
 
