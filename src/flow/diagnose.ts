@@ -146,6 +146,18 @@ export interface Diagnosis {
      * per-layer rates do.
      */
     compensated: boolean;
+    /**
+     * Median over the records of λ·‖W‖/‖∂C/∂W‖ of the first hidden layer, for a run with L2 weight
+     * decay λ (TraceRun.weightDecay; not AdamW's decoupled decay): above 1, the decay's pull on that
+     * layer outweighs its gradient, so its steps are mostly the decay's. NaN without L2 decay.
+     */
+    decayToGradient: number;
+    /**
+     * As compensated, but the first hidden layer's steps are mostly L2 weight decay's
+     * (decayToGradient > 1): the decay shrinks every layer's weights by the same fraction each
+     * step, which evens ‖ΔW‖/‖W‖ out whatever the gradients do, so the optimiser is not credited.
+     */
+    evenedByDecay: boolean;
     /** Per weight layer, first first. */
     layers: LayerEvidence[];
     /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
@@ -282,6 +294,10 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   }
   const updateFirstToLast = median(ratioSeries('updateRatio'));
   const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
+  // AdamW's decay is decoupled: it shrinks W beside Adam's normalised step rather than adding to the gradient.
+  const l2 = trace.run.optimizer === 'adamw' ? undefined : trace.run.weightDecay;
+  const decayToGradient =
+    l2 === undefined ? NaN : median(Array.from({ length: records }, (_, r) => (l2 * trace.at('weightNorm', r, firstHidden)) / trace.at('weightGradNorm', r, firstHidden)));
   const evidence: Evidence = {
     hiddenLayers: hidden,
     ...(trace.blocks && { chain }),
@@ -296,6 +312,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     updateFirstToLast,
     gradientFirstToLast,
     compensated: false,
+    decayToGradient,
+    evenedByDecay: false,
     layers,
     saturatedLayers: hiddenEvidence.filter((e) => e.saturatedFraction > SATURATED_LAYER).map((e) => e.layer),
     deadLayers: hiddenEvidence.filter((e) => e.deadFraction > DEAD_LAYER).map((e) => e.layer),
@@ -320,7 +338,9 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   const severity: Severity | undefined =
     verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite || gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild') : undefined;
   const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
-  evidence.compensated = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
+  const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
+  evidence.evenedByDecay = evened && decayToGradient > 1;
+  evidence.compensated = evened && !evidence.evenedByDecay;
   const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
   if (options.curvature) {
     evidence.curvature = options.curvature;
@@ -388,6 +408,13 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
         `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ` +
         'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
+    );
+  }
+  if (e.evenedByDecay) {
+    parts.push(
+      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), about even, ` +
+        `but by the weight decay, not the optimiser: L2 decay (λ = ${fmt(run.weightDecay!)}) shrinks every layer's weights by the same fraction each step, ` +
+        `and in the ${ends.first} its pull λ·‖W‖ is ${fmt(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
     );
   }
   // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.

@@ -42,6 +42,13 @@ export interface TraceRun {
   biasInit?: BiasInit;
   /** True when LSUV rescaled the network's weights before or at the start of the run (net.initLsuv(x), or train's lsuv option); absent otherwise. */
   lsuv?: true;
+  /**
+   * A first-order optimiser's weight decay λ, present only when > 0: L2 (λ·W added to the gradient)
+   * for every one but AdamW, whose decay is decoupled (W shrunk by learningRate·λ beside the step).
+   */
+  weightDecay?: number;
+  /** train()'s clipNorm, present only when the run clipped the gradient's global norm. */
+  clipNorm?: number;
 }
 
 /**

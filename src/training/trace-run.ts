@@ -1,15 +1,24 @@
 /**
- * The trace's description of a run (optimiser, per-layer rates, initialisation), built here in the
- * training loop, which sees the engine and the optimiser; the trace (src/flow) sees neither.
+ * The trace's description of a run (optimiser, per-layer rates, weight decay, clipping,
+ * initialisation), built here in the training loop, which sees the engine and the optimiser; the
+ * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
+ * nothing the run already uses.
  */
 import type { TraceRun } from '../flow/trace.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
+import { FirstOrderOptimizer } from '../optim/first-order.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
-export function describeRun(net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean }, optimizer: Optimizer): TraceRun {
+export function describeRun(
+  net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean },
+  optimizer: Optimizer,
+  clipNorm: number | undefined,
+): TraceRun {
   const run: TraceRun = { optimizer: optimizer.name };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
+  if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) run.weightDecay = optimizer.weightDecay;
+  if (clipNorm !== undefined) run.clipNorm = clipNorm;
   if (net.initialisation) {
     run.init = net.initialisation.weights;
     run.biasInit = net.initialisation.biases;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, PRIME_MAX, type LayerMetric } from '../../src/flow/metrics.js';
-import { Trace } from '../../src/flow/trace.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
@@ -36,15 +36,16 @@ async function traced(options: NetworkOptions, learningRate = 0.05) {
  * A hand-built trace of three tanh hidden layers: per record, the per-example ‖δ‖ and ‖∂C/∂b‖ of
  * each layer (first hidden first); everything else neutral (nothing saturated, even updates).
  */
-function handTrace(records: { delta: number[]; bias: number[] }[]): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', init: 'glorot-uniform' } });
-  records.forEach(({ delta, bias }, i) => {
+function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: number[] }[], run: TraceRun = { optimizer: 'sgd', init: 'glorot-uniform' }): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run });
+  records.forEach(({ delta, bias, weightGrad }, i) => {
     const r = trace.beginRecord(i + 1, 1, 0.5);
     const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0, chainFactor: NaN, chainBound: NaN };
     for (let l = 0; l < 4; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
       trace.set('deltaRms', r, l, delta[l] ?? 1);
       trace.set('biasGradNorm', r, l, bias[l] ?? 1);
+      trace.set('weightGradNorm', r, l, weightGrad?.[l] ?? 1);
     }
   });
   return trace;
@@ -66,6 +67,29 @@ describe('diagnose', () => {
     expect(verdictOf(3.9)).toBe('healthy');
     expect(verdictOf(4.1)).toBe('exploding mild');
     expect(verdictOf(17)).toBe('exploding severe');
+  });
+
+  it('credits even steps to L2 weight decay, not the optimiser, where the decay outweighs the first hidden layer\'s gradient', () => {
+    // The first hidden layer's gradient is 1/100 of the last's (‖W‖ = 1 everywhere), its steps ‖ΔW‖/‖W‖ even.
+    const records = [0, 1].map(() => ({ ...gap(0.01), weightGrad: [0.01, 1, 1] }));
+    const optimiserRemedies = (d: ReturnType<typeof diagnose>) => d.remedies.filter((r) => r.option.startsWith('optimizer:')).length;
+    const plain = diagnose(handTrace(records));
+    expect([plain.evidence.compensated, plain.evidence.evenedByDecay, plain.evidence.decayToGradient]).toEqual([true, false, NaN]);
+    expect(plain.summary).toMatch(/The optimiser \(sgd\) compensates/);
+    expect(optimiserRemedies(plain)).toBe(0);
+    // λ = 0.05: λ·‖W‖ = 0.05 against ‖∂C/∂W‖ = 0.01, 5×
+    const decayed = diagnose(handTrace(records, { optimizer: 'sgd', weightDecay: 0.05 }));
+    expect([decayed.evidence.compensated, decayed.evidence.evenedByDecay]).toEqual([false, true]);
+    expect(decayed.evidence.decayToGradient).toBeCloseTo(5, 12);
+    expect(decayed.summary).not.toMatch(/compensates/);
+    expect(decayed.summary).toMatch(/about even, but by the weight decay, not the optimiser: L2 decay \(λ = 0\.0500\) .* its pull λ·‖W‖ is 5\.00× the gradient ‖∂C\/∂W‖ \(median\)/);
+    expect(optimiserRemedies(decayed)).toBeGreaterThan(0);
+    expectSummaryExplained(decayed, 'decay');
+    // A decay weaker than the gradient (λ·‖W‖ = 0.005): the optimiser's doing after all.
+    expect(diagnose(handTrace(records, { optimizer: 'sgd', weightDecay: 0.005 })).evidence.compensated).toBe(true);
+    // AdamW's decay is decoupled (beside Adam's normalised step), not measured against the gradient.
+    const adamw = diagnose(handTrace(records, { optimizer: 'adamw', weightDecay: 0.05 }));
+    expect([adamw.evidence.compensated, adamw.evidence.decayToGradient]).toEqual([true, NaN]);
   });
 
   it('decides on the per-example ‖δ‖, not on the batch gradient, which cancellation between examples can lower', () => {

@@ -204,7 +204,11 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
   "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'eadeac4d336a5841', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '40e6404804310ff4', remedies: '4561dd8bb6f3860d', count: 1 },
 };
-const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({ ...core, evidence: { ...core.evidence, meanChainFactor: undefined } });
+// decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser).
+const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
+  ...core,
+  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined },
+});
 const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /** No remedy names what the run already uses: its activation, initialiser, optimiser or per-layer rates. */
