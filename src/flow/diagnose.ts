@@ -536,7 +536,10 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
   } else if (verdict === 'exploding') {
     if (e.nonFinite) add('learningRate: a smaller value', 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
     initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
-    add('clipNorm: 1', 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
+    const clipped = run.clipNorm;
+    if (clipped === undefined) add('clipNorm: 1', 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    else if (clipped > 1) add('clipNorm: 1', `a tighter cap than the run's clipNorm of ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   } else if (verdict === 'dead') {
     const diedLater = e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER);

@@ -92,6 +92,27 @@ describe('diagnose', () => {
     expect([adamw.evidence.compensated, adamw.evidence.decayToGradient]).toEqual([true, NaN]);
   });
 
+  it("records the run's weight decay and clipping in the trace, and reads them back from JSON", async () => {
+    const net = await createNetwork({ sizes: [16, 8, 8, 4], output: 'softmax', loss: 'cross-entropy', seed: 4, backend: 'ref' });
+    net.train(x, y, { epochs: 1, batchSize: 16, optimizer: { name: 'sgd', weightDecay: 0.01 }, clipNorm: 1, trace: { every: 2 } });
+    expect(net.trace!.run).toMatchObject({ optimizer: 'sgd', weightDecay: 0.01, clipNorm: 1 });
+    expect(Trace.fromJSON(JSON.parse(JSON.stringify(net.trace!.toJSON()))).run).toMatchObject({ weightDecay: 0.01, clipNorm: 1 });
+    net.train(x, y, { epochs: 1, batchSize: 16, trace: { every: 2 } });
+    expect(Object.keys(net.trace!.run)).not.toContain('weightDecay');
+    expect(Object.keys(net.trace!.run)).not.toContain('clipNorm');
+    net.dispose();
+  });
+
+  it('suggests clipNorm only to a run that does not clip at 1 or tighter already', () => {
+    const clipRemedy = (run: TraceRun) => diagnose(handTrace([gap(17)], run)).remedies.find((r) => r.option.startsWith('clipNorm'));
+    expect(clipRemedy({ optimizer: 'sgd' })?.option).toBe('clipNorm: 1');
+    expect(clipRemedy({ optimizer: 'sgd', clipNorm: 1 })).toBeUndefined();
+    expect(clipRemedy({ optimizer: 'sgd', clipNorm: 0.5 })).toBeUndefined();
+    const looser = clipRemedy({ optimizer: 'sgd', clipNorm: 10 });
+    expect(looser?.option).toBe('clipNorm: 1');
+    expect(looser?.why).toMatch(/tighter cap than the run's clipNorm of 10\.0/);
+  });
+
   it('decides on the per-example ‖δ‖, not on the batch gradient, which cancellation between examples can lower', () => {
     // The batch gradient of the first layer is 1/100 of the last's, each example's δ is not.
     const d = diagnose(handTrace([gap(0.8, 0.01), gap(0.8, 0.01)]));
