@@ -672,11 +672,18 @@ function vanishingOptimizerRemedies(
   }
   // Per-layer rates go by weight layer, which a block network's trace rows are not.
   if (!run.layerRates && !trace.blocks) {
-    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / Math.min(l.ratioToLast, l.ratioToLastAtStart)))));
+    // The gap at the last record: a train() call given these rates on this network starts from
+    // there, and fixed rates fit only the gradients of the moment they are measured at (the first
+    // record's gap would fit a fresh start, whose gradients the network no longer has).
+    const last = trace.length - 1;
+    const lastHidden = trace.layers - 2;
+    const now = (l: number) => trace.at('biasGradNorm', last, l) / trace.at('biasGradNorm', last, lastHidden);
+    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / now(l.layer)))));
     rates.push(1);
     add(
       `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-      'a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to the gap measured now. Fixed rates fit only the gradients of this moment: ' +
+      `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer at the last record (step ${trace.steps[last]}), ` +
+        'where training this network on would start. Fixed rates fit only the gradients of that moment: ' +
         'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
     );
   }

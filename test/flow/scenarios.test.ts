@@ -179,27 +179,29 @@ const OPTIMIZER_REMEDY = /optimizer:/;
 /**
  * Each scenario's diagnosis before issue 13's remedies (recorded at bcadc12): SHA-256 (first 16
  * hex digits) of its JSON without the remedies (comparableCore), of its remedies' options, and how
- * many. The diagnosis must be the same but for remedies added after those. The summary, the
+ * many. The options are hashed without layerRates' numbers (withoutRates; the hashes of the six
+ * scenarios offered layer rates were recorded so when the rates came to be read at the last record
+ * instead of the larger of the first record's and the median gap, all else the same). The diagnosis must be the same but for remedies added after those. The summary, the
  * remedies' reasons and meanChainFactor are left out since the factor per layer came to be read at
  * the records of the stated gap (the rest compared equal to bcadc12's diagnosis on every scenario
  * then); expectSummaryExplained checks them instead.
  */
 const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: number }> = {
   "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: '8849927a0e0d31a6', remedies: '4f53cda18c2baa0c', count: 0 },
-  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '0afe242e12aba30d', remedies: '5440ac311686c76b', count: 5 },
-  "Nielsen's [784,30,30,30,10]": { core: '75575199fb087016', remedies: '0de43c2e53f08f49', count: 5 },
-  "Nielsen's [784,30,30,30,30,10]": { core: 'e50973d693c094a2', remedies: 'eaeb7bda04cbb4e3', count: 5 },
+  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '0afe242e12aba30d', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,10]": { core: '75575199fb087016', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,30,10]": { core: 'e50973d693c094a2', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
   "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: 'ed320f793040a7f8', remedies: '4f53cda18c2baa0c', count: 0 },
   "tanh + glorot-uniform: healthy": { core: '3de1785dfe60f42f', remedies: '4f53cda18c2baa0c', count: 0 },
   "linear + orthogonal: every factor 1, healthy": { core: '07f2a7e2d12c4bbe', remedies: '4f53cda18c2baa0c', count: 0 },
   "tanh with σ_w = 3 (chaotic phase): exploding": { core: 'b9855db2aede4a01', remedies: '4f27ad30740a88b6', count: 3 },
   "relu with N(0, 0.45²) weights: exploding": { core: 'b468b345093df28c', remedies: 'd1bc9b6d4ebd0426', count: 3 },
-  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '8443ecdcd2f3319b', remedies: '07f2f6254be490c8', count: 5 },
-  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '478b36fd2d3cea20', remedies: 'ca34172792be6673', count: 5 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '8443ecdcd2f3319b', remedies: 'd6de3955efde4362', count: 5 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '478b36fd2d3cea20', remedies: 'cee30c934b75e0e7', count: 5 },
   "relu with biases −8: dead from the start": { core: '8fe5f4c002aa2e9e', remedies: 'dcf71e3b4d2bf939', count: 2 },
   "relu + he-normal killed by a learning rate of 2: dead during training": { core: '546dbe4f34848453', remedies: 'f27bcc4aef9c56e0', count: 2 },
   "sigmoid with N(0, 1) weights: saturated": { core: '34094dd91c329787', remedies: 'c85c35df8699963b', count: 2 },
-  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '2769d7b6eb39ea58', remedies: '8766797c7f29fa20', count: 5 },
+  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '2769d7b6eb39ea58', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
   "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'dffc22be6b49019e', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'eadeac4d336a5841', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '40e6404804310ff4', remedies: '4561dd8bb6f3860d', count: 1 },
@@ -209,6 +211,19 @@ const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Dia
   ...core,
   evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined },
 });
+/** A remedy's option with its layerRates' numbers left out (expectRatesFromLastRecord checks them). */
+const withoutRates = (option: string) => option.replace(/layerRates: \[[^\]]*\]/, 'layerRates: […]');
+
+/** The suggested layerRates are 1/(each hidden layer's ‖∂C/∂b‖ over the last hidden layer's) at the last record, rounded, within [1, 1000], and 1 for the output. */
+function expectRatesFromLastRecord(d: Diagnosis, trace: Trace, label: string): void {
+  const remedy = d.remedies.find((r) => r.option.includes('layerRates'));
+  if (!remedy) return;
+  const last = trace.length - 1;
+  const gap = (l: number) => trace.at('biasGradNorm', last, l) / trace.at('biasGradNorm', last, trace.layers - 2);
+  const expected = [...Array.from({ length: trace.layers - 1 }, (_, l) => Math.min(1000, Math.max(1, Math.round(1 / gap(l))))), 1];
+  expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', layerRates: [${expected.join(', ')}] }`);
+  expect(remedy.why, label).toContain(`at the last record (step ${trace.steps[last]})`);
+}
 const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /** No remedy names what the run already uses: its activation, initialiser, optimiser or per-layer rates. */
@@ -248,7 +263,8 @@ describe('diagnose() names each labelled scenario right', () => {
     const { remedies } = d;
     const before = BEFORE_BLOCKS[scenario.name];
     expect(hash16(comparableCore(d)), 'the diagnosis but its remedies is as before').toBe(before.core);
-    expect(hash16(remedies.slice(0, before.count).map((r) => r.option)), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
+    expect(hash16(remedies.slice(0, before.count).map((r) => withoutRates(r.option))), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
+    expectRatesFromLastRecord(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
     // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change.
     if (d.verdict === 'healthy') expect(remedies.length).toBe(before.count);
