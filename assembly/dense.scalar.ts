@@ -97,8 +97,8 @@ function gemm(
   const kcBlock = kBlock(k);
   const tile = tileOf(base);
   const biasPacked = biasOf(base);
-  const bp = packedBOf(base, n);
-  const ap = packedAOf(base, n, kcBlock);
+  const ap = packedAOf(base, n);
+  const bp = packedBOf(base, n, kcBlock);
   if (hasBias) packBias(biasPacked, bias, n);
 
   for (let k0 = 0; k0 < k; k0 += kcBlock) {

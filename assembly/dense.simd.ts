@@ -11,10 +11,19 @@
 // them with plain loads. With v128.load32_splat instead, V8 emits vbroadcastss, which on this Zen 5
 // competes with the mul and add pipes: 4 broadcasts per 16 arithmetic ops cost ~15 % (51 vs
 // 60 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (24 KiB at KC = 384),
-// packed right before its row of tiles runs, so it is read from L1.
+// packed right before its row of tiles runs, so it is read from L1. The first tile of each row packs
+// it while it computes (microkernel4x8Packing): a packing loop of its own is bound by its stores
+// and cost 7–9 % of the 64×784→100 forward product, the broadcasts riding along ~5 %.
+//
+// A layer's products have n = 100 or 10 columns where they are not n = 784: a half or mostly
+// empty edge panel, and a broadcast A panel reused over only 13 or 2 tiles. gemm then computes
+// Cᵀ = Bᵀ·Aᵀ instead where that runs fewer tiles (swapsRoles, gemm.pack.ts), storing each tile
+// transposed; the sums are the same, term for term, so the bits are too. Measured here (AMD EPYC
+// Zen 5, % of the in-run peak): the 256×784→100 forward 86 → 89 %, 256×100→100 forward and ∂input
+// 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel,
+  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles,
 } from './gemm.pack';
 
 // What the microkernel does with its tile when it stores it.
@@ -33,10 +42,13 @@ const BIAS: i32 = 2; //   C = acc + bias
 }
 
 // c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
-// bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded).
+// bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded). Transposed (swapped roles: the tile is a
+// block of Cᵀ), it is stored as 8 rows of 4 floats of C (row stride ldc) and bias[i0..i0+4) is one
+// vector added to each.
 // Edge tiles are not handled here: with a clipped-store path in the same function TurboFan
-// allocates the loop worse and the kernel loses a sixth of its speed (52 vs 62 GFLOP/s).
-function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, kc: i32, mode: i32): void {
+// allocates the loop worse and the kernel loses a sixth of its speed (52 vs 62 GFLOP/s). The
+// transposed store costs nothing measurable.
+function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, kc: i32, mode: i32, transposed: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -62,6 +74,11 @@ function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize,
     bp += 32;
   }
 
+  if (transposed) {
+    storeColumnsT(c, ldc, c00, c10, c20, c30, bias, mode);
+    storeColumnsT(c + (ldc << 2), ldc, c01, c11, c21, c31, bias, mode);
+    return;
+  }
   const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
   if (mode == ADD) {
     v128.store(c, f32x4.add(v128.load(c), c00));
@@ -91,6 +108,102 @@ function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize,
   v128.store(c3, c31, 16);
 }
 
+// Four columns of a tile (rows r0..r3 of Cᵀ, 4 lanes each) transposed into 4 rows of C.
+@inline
+function storeColumnsT(c: usize, ldc: usize, r0: v128, r1: v128, r2: v128, r3: v128, bias: usize, mode: i32): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  let q0 = i32x4.shuffle(t0, t2, 0, 1, 4, 5), q1 = i32x4.shuffle(t0, t2, 2, 3, 6, 7);
+  let q2 = i32x4.shuffle(t1, t3, 0, 1, 4, 5), q3 = i32x4.shuffle(t1, t3, 2, 3, 6, 7);
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+  if (mode == ADD) {
+    q0 = f32x4.add(v128.load(c), q0);
+    q1 = f32x4.add(v128.load(c1), q1);
+    q2 = f32x4.add(v128.load(c2), q2);
+    q3 = f32x4.add(v128.load(c3), q3);
+  } else if (mode == BIAS) {
+    const b = v128.load(bias);
+    q0 = f32x4.add(q0, b);
+    q1 = f32x4.add(q1, b);
+    q2 = f32x4.add(q2, b);
+    q3 = f32x4.add(q3, b);
+  }
+  v128.store(c, q0);
+  v128.store(c1, q1);
+  v128.store(c2, q2);
+  v128.store(c3, q3);
+}
+
+// microkernel4x8 for the first tile of a row of tiles, which packs the A panel as it goes: it reads
+// each A value from A itself (A(r, p) at a + r·aRow + p·aCol, bytes), stores it broadcast into
+// the panel (ap) for the other tiles of the row, and leaves its sums in the tile buffer (row stride
+// NR floats) for storeTile / storeTileT. The same mul and add per term in the same order as
+// microkernel4x8 (so the same bits). The broadcasts and stores ride along with the arithmetic
+// instead of running as a loop of their own (packASplat), which is bound by its stores.
+function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aCol: usize, bp: usize, kc: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const r2 = aRow << 1, r3 = r2 + aRow;
+  const bEnd = bp + (<usize>kc << 5);
+  while (bp < bEnd) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let x = v128.load32_splat(a);
+    v128.store(ap, x);
+    c00 = madd(c00, x, b0);
+    c01 = madd(c01, x, b1);
+    x = v128.load32_splat(a + aRow);
+    v128.store(ap, x, 16);
+    c10 = madd(c10, x, b0);
+    c11 = madd(c11, x, b1);
+    x = v128.load32_splat(a + r2);
+    v128.store(ap, x, 32);
+    c20 = madd(c20, x, b0);
+    c21 = madd(c21, x, b1);
+    x = v128.load32_splat(a + r3);
+    v128.store(ap, x, 48);
+    c30 = madd(c30, x, b0);
+    c31 = madd(c31, x, b1);
+    a += aCol;
+    ap += 64;
+    bp += 32;
+  }
+  v128.store(tile, c00);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64);
+  v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96);
+  v128.store(tile, c31, 112);
+}
+
+// A whole tile from the tile buffer into C (row stride ldc bytes), as microkernel4x8 stores it.
+function storeTile(c: usize, ldc: usize, tile: usize, bias: usize, mode: i32): void {
+  const bias0 = v128.load(bias), bias1 = v128.load(bias, 16);
+  for (let r = 0; r < MR; r++) {
+    let v0 = v128.load(tile), v1 = v128.load(tile, 16);
+    if (mode == ADD) {
+      v0 = f32x4.add(v128.load(c), v0);
+      v1 = f32x4.add(v128.load(c, 16), v1);
+    } else if (mode == BIAS) {
+      v0 = f32x4.add(v0, bias0);
+      v1 = f32x4.add(v1, bias1);
+    }
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    tile += NR << 2;
+    c += ldc;
+  }
+}
+
+// A whole tile from the tile buffer into C transposed, as microkernel4x8T stores it.
+function storeTileT(c: usize, ldc: usize, tile: usize, bias: usize, mode: i32): void {
+  storeColumnsT(c, ldc, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), bias, mode);
+  storeColumnsT(c + (ldc << 2), ldc, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), bias, mode);
+}
+
 // The left half of microkernel4x8's tile, for a B panel with at most 4 real columns: the same
 // mul and add per term in the same order (so the same bits), stored to the tile buffer (row
 // stride NR floats) for storeEdge; its columns 4..7 are left as they were and never read.
@@ -113,17 +226,21 @@ function microkernel4x4(tile: usize, ap: usize, bp: usize, kc: i32): void {
 }
 
 // An edge tile, computed whole into the tile buffer (row stride NR floats): write only its
-// mr × nr corner that lies inside C.
-function storeEdge(c: usize, ldc: usize, tile: usize, bias: usize, mr: i32, nr: i32, mode: i32): void {
+// mr × nr corner that lies inside C. Its element (r, j) is at c + r·cRow + j·cCol and its bias at
+// bias + r·biasRow + j·biasCol (strides in bytes: swapped roles store the tile transposed).
+function storeEdge(
+  c: usize, cRow: usize, cCol: usize, tile: usize, bias: usize, biasRow: usize, biasCol: usize, mr: i32, nr: i32, mode: i32,
+): void {
   for (let r = 0; r < mr; r++) {
     const t = tile + (<usize>(r * NR) << 2);
-    const cr = c + <usize>r * ldc;
+    const cr = c + <usize>r * cRow;
+    const br = bias + <usize>r * biasRow;
     for (let j = 0; j < nr; j++) {
-      const o = <usize>j << 2;
-      let v = load<f32>(t + o);
-      if (mode == ADD) v += load<f32>(cr + o);
-      else if (mode == BIAS) v += load<f32>(bias + o);
-      store<f32>(cr + o, v);
+      const o = cr + <usize>j * cCol;
+      let v = load<f32>(t + (<usize>j << 2));
+      if (mode == ADD) v += load<f32>(o);
+      else if (mode == BIAS) v += load<f32>(br + <usize>j * biasCol);
+      store<f32>(o, v);
     }
   }
 }
@@ -219,12 +336,27 @@ function gemm(
     }
     return;
   }
+  if (hasBias) packBias(biasOf(base), bias, n);
+  // Cᵀ = Bᵀ·Aᵀ: Aᵀ's rows are B's columns, C'(i, j) = C(j, i), the bias runs down the tile rows.
+  if (swapsRoles(m, n)) tiles(c, b, a, base, bCol, bRow, aCol, aRow, 4, ldcBytes, 4, 0, n, n, m, k, accumulate, hasBias, true);
+  else tiles(c, a, b, base, aRow, aCol, bRow, bCol, ldcBytes, 4, 0, 4, n, m, n, k, accumulate, hasBias, false);
+}
+
+// The blocked loops of gemm over C'[m][n] (+)= A[m][k]·B[k][n], with C'(i, j) at c + i·cRow + j·cCol
+// and its bias at the packed bias + i·biasRow + j·biasCol (bytes): C itself, or (transposed) Cᵀ.
+// biasCols is the packed bias's length (C's columns).
+function tiles(
+  c: usize, a: usize, b: usize, base: usize,
+  aRow: usize, aCol: usize, bRow: usize, bCol: usize, cRow: usize, cCol: usize, biasRow: usize, biasCol: usize,
+  biasCols: i32, m: i32, n: i32, k: i32, accumulate: bool, hasBias: bool, transposed: bool,
+): void {
   const kcBlock = kBlock(k);
   const tile = tileOf(base);
   const biasPacked = biasOf(base);
-  const bp = packedBOf(base, n);
-  const ap = packedAOf(base, n, kcBlock);
-  if (hasBias) packBias(biasPacked, bias, n);
+  const ap = packedAOf(base, biasCols);
+  const bp = packedBOf(base, biasCols, kcBlock);
+  // The microkernels step through a tile's rows (or, transposed, its columns) by this stride.
+  const ldc = transposed ? cCol : cRow;
 
   for (let k0 = 0; k0 < k; k0 += kcBlock) {
     const kc = min32(kcBlock, k - k0);
@@ -232,29 +364,38 @@ function gemm(
     const mode = k0 > 0 || accumulate ? ADD : hasBias ? BIAS : STORE;
     const bPanelBytes = <usize>(NR * kc) << 2;
     let aRows = a + <usize>k0 * aCol;
-    let cRows = c;
     for (let i0 = 0; i0 < m; i0 += MR) {
       const mr = min32(MR, m - i0);
-      // Packed right before use, so every tile of this row reads it from L1.
-      packASplat(ap, aRows, aRow, aCol, mr, kc);
       let bPanel = bp;
-      for (let j0 = 0; j0 < n; j0 += NR) {
-        const cTile = cRows + (<usize>j0 << 2);
-        const biasJ = biasPacked + (<usize>j0 << 2);
+      let j0 = 0;
+      // The A panel is packed right before use, so every tile of this row reads it from L1.
+      if (mr == MR && n >= NR) {
+        microkernel4x8Packing(tile, ap, aRows, aRow, aCol, bp, kc);
+        const cTile = c + <usize>i0 * cRow;
+        const biasTile = biasPacked + <usize>i0 * biasRow;
+        if (transposed) storeTileT(cTile, ldc, tile, biasTile, mode);
+        else storeTile(cTile, ldc, tile, biasTile, mode);
+        bPanel += bPanelBytes;
+        j0 = NR;
+      } else {
+        packASplat(ap, aRows, aRow, aCol, mr, kc);
+      }
+      for (; j0 < n; j0 += NR) {
+        const cTile = c + <usize>i0 * cRow + <usize>j0 * cCol;
+        const biasTile = biasPacked + <usize>i0 * biasRow + <usize>j0 * biasCol;
         const nr = min32(NR, n - j0);
         if (mr == MR && nr == NR) {
-          microkernel4x8(cTile, ldcBytes, ap, bPanel, biasJ, kc, mode);
+          microkernel4x8(cTile, ldc, ap, bPanel, biasTile, kc, mode, transposed);
         } else {
           // A last panel of at most 4 columns (n = 100 leaves 4, n = 10 leaves 2) runs half the
           // tile: the other 4 columns would be multiplies by the zero padding.
           if (nr <= 4) microkernel4x4(tile, ap, bPanel, kc);
-          else microkernel4x8(tile, NR << 2, ap, bPanel, biasJ, kc, STORE);
-          storeEdge(cTile, ldcBytes, tile, biasJ, mr, nr, mode);
+          else microkernel4x8(tile, NR << 2, ap, bPanel, 0, kc, STORE, false);
+          storeEdge(cTile, cRow, cCol, tile, biasTile, biasRow, biasCol, mr, nr, mode);
         }
         bPanel += bPanelBytes;
       }
       aRows += aRow * MR;
-      cRows += ldcBytes * MR;
     }
   }
 }

@@ -49,18 +49,49 @@ export function alignScratch(scratch: usize): usize {
 // Scratch layout, from the aligned base (kc = min(k, KC), the deepest block kBlock can give):
 //   tile   TILE_BYTES
 //   bias   roundUp(n, NR) floats (zero padded, so the SIMD epilogue loads whole vectors)
-//   B      roundUp(n, NR)·kc floats
 //   A      one panel, MR·kc·A_SPLAT floats: packed just before its row of tiles runs, so it is
 //          still in L1. The SIMD driver stores every A value already broadcast to an f32x4 (see
 //          dense.simd.ts); the scalar one uses the first quarter.
+//   B      roundUp(packedCols(m, n), NR)·kc floats, last because its size varies
 /** Floats per packed A value in the SIMD layout. */
 export const A_SPLAT: i32 = 4;
+
+/**
+ * Most rows of C for which the SIMD driver may swap the roles of A and B (swapsRoles): its B block
+ * then holds m columns, and a block of up to 512 (768 KiB at KC) still fits the L2.
+ */
+export const SWAP_MAX_ROWS: i32 = 512;
+
+/**
+ * Whether the SIMD driver computes C = A·B as Cᵀ = Bᵀ·Aᵀ (the same microkernel with the operands
+ * exchanged, each tile stored transposed). Every element is the same sum in the same order, so the
+ * bits do not change; only the cost does. It swaps when that runs fewer MR×NR tiles (padding
+ * included), or as many with A then the operand with fewer rows, which is packed broadcast (4 floats
+ * stored per value): the layer products with 100 or 10 outputs (n = 100 leaves a half panel, n = 10
+ * leaves most of two empty) run as 25 or 3 rows of whole tiles over the batch instead.
+ */
+export function swapsRoles(m: i32, n: i32): bool {
+  if (m > SWAP_MAX_ROWS) return false;
+  const tiles = ceilDiv(m, MR) * ceilDiv(n, NR);
+  const swapped = ceilDiv(n, MR) * ceilDiv(m, NR);
+  return swapped < tiles || (swapped == tiles && m > n);
+}
+
+@inline
+function ceilDiv(x: i32, d: i32): i32 {
+  return (x + d - 1) / d;
+}
+
+/** Columns of the B block for any product of at most m rows of n columns (the threads split m). */
+function packedCols(m: i32, n: i32): i32 {
+  const swapped = min32(m, SWAP_MAX_ROWS);
+  return n > swapped ? n : swapped;
+}
 
 function gemmScratchBytes(m: i32, n: i32, k: i32): i32 {
   if (m <= 0 || n <= 0) return 0;
   const kc = k < 1 ? 1 : min32(k, KC);
-  const nPad = roundUp(n, NR);
-  return ALIGN_SLACK + TILE_BYTES + (nPad + nPad * kc + MR * kc * A_SPLAT) * 4;
+  return ALIGN_SLACK + TILE_BYTES + (roundUp(n, NR) + MR * kc * A_SPLAT + roundUp(packedCols(m, n), NR) * kc) * 4;
 }
 
 /** Bytes of scratch f32_gemm needs for c[m][n] (+)= a[m][k]·b[k][n]. */
@@ -77,7 +108,7 @@ export function dense_scratch_bytes(batch: i32, nIn: i32, nOut: i32): i32 {
   return larger > backwardWeights ? larger : backwardWeights;
 }
 
-/** Where the pieces of the scratch start: the tile, the bias, the B block, the A block. */
+/** Where the pieces of the scratch start: the tile, the bias (n = C's columns), the A panel, the B block. */
 @inline
 export function tileOf(base: usize): usize {
   return base;
@@ -87,12 +118,12 @@ export function biasOf(base: usize): usize {
   return base + TILE_BYTES;
 }
 @inline
-export function packedBOf(base: usize, n: i32): usize {
+export function packedAOf(base: usize, n: i32): usize {
   return biasOf(base) + (<usize>roundUp(n, NR) << 2);
 }
 @inline
-export function packedAOf(base: usize, n: i32, kc: i32): usize {
-  return packedBOf(base, n) + (<usize>(roundUp(n, NR) * kc) << 2);
+export function packedBOf(base: usize, n: i32, kc: i32): usize {
+  return packedAOf(base, n) + (<usize>(MR * kc * A_SPLAT) << 2);
 }
 
 /** bias[0..nPad) = b[0..n), then zeros. */
