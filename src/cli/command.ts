@@ -152,8 +152,18 @@ export interface NumberRule {
   max?: number;
 }
 
+/**
+ * `value` as the one line every --json prints. JSON has no infinity and JSON.stringify writes it as
+ * null, which reads as "not measured": ±Infinity is written as the string "Infinity" / "-Infinity"
+ * (a ratio over a gradient of exactly 0, e.g. ReZero's first ÷ last at initialisation), and null
+ * stays for what was not measured or is not defined (NaN).
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Math.abs(v) === Infinity ? String(v) : v)) + '\n';
+}
+
 /** Flags several commands share, each with its one meaning. */
-export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables' };
+export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables (±Infinity as "Infinity", "-Infinity")' };
 export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist)' };
 export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: { integer: true }, about: 'the random seed (initial weights, batch order)' };
 export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'training digits (with --test, at most the 10,000 bundled)' });

@@ -73,7 +73,8 @@ export interface TrainableDepthRow {
   /**
    * First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first PROBE_ROWS training digits. Infinity
    * where the last hidden layer's gradient is exactly 0 (ReZero at initialisation: α = 0 stops the
-   * branches' gradient); JSON writes that as null.
+   * branches' gradient); `--json` writes that as the string "Infinity" (JSON.stringify would write
+   * null, which means not measured).
    */
   firstToLastAtInit: number | null;
   /** The same after training. */

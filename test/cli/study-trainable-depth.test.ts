@@ -40,6 +40,17 @@ describe('gradscope study trainable-depth', () => {
     expect(stdout).not.toMatch(/NOT met/);
   });
 
+  // ReZero's first ÷ last at initialisation is ∞ (α = 0: the last hidden layer gets no gradient); JSON
+  // wrote it as null, which reads as not measured. It is the string "Infinity"; null stays for what did not run.
+  it('--json writes an infinite ratio as "Infinity", distinct from null (not measured)', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...TINY, '--remedies', 'rezero', '--json']);
+    expect(code, stderr).toBe(0);
+    const { rows } = JSON.parse(stdout) as { rows: Record<string, unknown>[] };
+    // At 1 hidden layer the first is the last (1); at 2 the last hidden layer's gradient is exactly 0.
+    expect(rows.map((r) => [r.depth, r.firstToLastAtInit])).toEqual([[1, 1], [2, 'Infinity']]);
+    for (const row of rows) expect(typeof row.firstToLastAtEnd).toBe('number');
+  });
+
   it('--json: the budget sweep as budgetSweep, a row per (remedy, depth, budget) then the learning-rate grid, with curves and boundaries; null with --budgets 0', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', ...SMALL, '--papers', '0', '--remedies', 'relu-he', '--budgets', '1,2', '--budget-depths', '2,1', '--json']);
     expect(code, stderr).toBe(0);

@@ -3,7 +3,7 @@ import { measureCurvature, type CurvatureReport, type GaussNewtonSummary, type H
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, MODEL_FLAG, numberFlag, readDataFile, stringFlag, UsageError } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, UsageError } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { withFile } from './gradients.js';
 
@@ -30,7 +30,7 @@ export const curvatureCommand = command({
       // Lanczos finds at most as many eigenvalues as the matrices have rows: the flag, not the data file, is wrong.
       if (k > net.parameterCount) throw new UsageError(`--k must be ≤ the ${net.parameterCount} parameters of ${modelPath}, got '${k}'`);
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
-      terminal.out((booleanFlag(args, 'json') ? JSON.stringify(report) : curvatureTable(report)) + '\n');
+      terminal.out(booleanFlag(args, 'json') ? jsonLine(report) : `${curvatureTable(report)}\n`);
     } finally {
       net.dispose();
     }

@@ -5,7 +5,7 @@ import { euclideanNorm } from '../../norm.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, MODEL_FLAG, readDataFile, stringFlag } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -50,7 +50,7 @@ export const gradientsCommand = command({
       const json = booleanFlag(args, 'json');
       if (net.kind === 'blocks') {
         const rows = data.inputs.length;
-        if (json) terminal.out(JSON.stringify({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }) + '\n');
+        if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
           print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${rows} rows of ${dataPath}.`, '');
           print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape]))));
@@ -68,7 +68,7 @@ export const gradientsCommand = command({
         weightNorm: layer.weightNorm,
         biasNorm: layer.biasNorm,
       }));
-      terminal.out(JSON.stringify({ loss: gradients.loss, layers }) + '\n');
+      terminal.out(jsonLine({ loss: gradients.loss, layers }));
     } finally {
       net.dispose();
     }

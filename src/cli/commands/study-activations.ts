@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection } from '../../studies/activations-report.js';
-import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable } from '../table.js';
@@ -118,7 +118,7 @@ export const studyActivationsCommand = command({
         profile: r.profile ?? null,
         deadFraction: r.trace ? Array.from({ length: r.trace.length }, (_, rec) => Array.from(r.trace!.row('deadFraction', rec)).slice(0, -1)) : null,
       }));
-      terminal.out(JSON.stringify({ sizes: result.sizes, epochs: result.epochs, runs }) + '\n');
+      terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
     }
     print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);

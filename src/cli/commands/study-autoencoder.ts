@@ -5,7 +5,7 @@
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
 import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -60,7 +60,7 @@ export const studyAutoencoderCommand = command({
           },
     });
     if (json) {
-      terminal.out(JSON.stringify(result) + '\n');
+      terminal.out(jsonLine(result));
       return;
     }
     bar?.done();

@@ -17,7 +17,7 @@ import {
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
-import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag } from '../command.js';
+import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable, sci } from '../table.js';
@@ -154,7 +154,7 @@ export const studyDepthCommand = command({
           },
     });
     if (json) {
-      terminal.out(JSON.stringify(depthJSON(result)) + '\n');
+      terminal.out(jsonLine(depthJSON(result)));
       return;
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);

@@ -10,7 +10,7 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { createOptimizer, OPTIMIZERS } from '../../optim/index.js';
-import { booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, HTML_FLAG, JSON_FLAG, MODEL_FLAG, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
+import { booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, HTML_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -81,7 +81,7 @@ export const studyModelCommand = command({
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }] }) : undefined;
       if (json) {
-        terminal.out(JSON.stringify({ diagnosis, curve, trace: trace.toJSON() }) + '\n');
+        terminal.out(jsonLine({ diagnosis, curve, trace: trace.toJSON() }));
         return;
       }
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;

@@ -6,7 +6,7 @@ import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult }
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
+import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -75,7 +75,7 @@ export const studyPlateauCommand = command({
     });
     progress.done();
     if (json) {
-      terminal.out(JSON.stringify(result) + '\n');
+      terminal.out(jsonLine(result));
       return;
     }
     print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${result.rows} digits,`);

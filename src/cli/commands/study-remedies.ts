@@ -3,7 +3,7 @@
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
 import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, checkDigitFlags, command, JSON_FLAG, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -53,7 +53,7 @@ export const studyRemediesCommand = command({
       onRun: json ? undefined : (run) => terminal.err(`remedies: ${run.label} done\n`),
     });
     if (json) {
-      terminal.out(JSON.stringify(result) + '\n');
+      terminal.out(jsonLine(result));
       return;
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];

@@ -25,7 +25,7 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, listFlag, numberFlag, outputFileFlag, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH, widthFlag, type ParsedArgs } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH, widthFlag } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 
@@ -176,7 +176,7 @@ export const studyTrainableDepthCommand = command({
     // With --json too: the JSON goes to stdout, the report to its file.
     const report = html === undefined ? undefined : await writeReport(html, { sections: [trainableDepthReportSection(result), ...(sweep ? [budgetSweepReportSection(sweep)] : []), ...paperReportSections(experiments)] });
     if (json) {
-      terminal.out(JSON.stringify({ ...result, budgetSweep: sweep, papers: experiments }) + '\n');
+      terminal.out(jsonLine({ ...result, budgetSweep: sweep, papers: experiments }));
       return;
     }
     print(terminal, trainableDepthText(result));
