@@ -107,7 +107,7 @@ export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly L
     if (v === 0) {
       refuse(
         invalidOption(
-          `lsuv: the output of layer ${target.name} has variance 0 on this batch (every row gives it the same values), so no rescaling gives it unit variance; LSUV needs rows that differ (a batch of the training data); nothing was changed`,
+          `lsuv: the output of layer ${target.name} has variance 0 on this batch (all its values, over every row and unit, are one number), so no rescaling gives it unit variance; LSUV needs a batch of the training data; nothing was changed`,
         ),
       );
     }

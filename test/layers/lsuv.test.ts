@@ -83,6 +83,18 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     stack.dispose();
   });
 
+  // The variance is pooled over rows and units, as Mishkin & Matas' var(B): identical rows still give
+  // the units different outputs, so LSUV rescales them to unit variance (README said they were refused).
+  it('takes a batch of identical rows: the pooled variance of each layer is rescaled to 1', async () => {
+    const stack = buildSequential(k, checkLayerSpecs([{ type: 'dense', units: 8, activation: 'tanh' }, { type: 'dense', units: 4 }], 3), 3, new Rng(1), LSUV_BUILD);
+    const rows = 4;
+    const same = tensorOf(k, Float64Array.from({ length: rows * 3 }, (_, i) => [0.3, -0.7, 1.1][i % 3])) as typeof stack.output;
+    const reports = lsuvInit(k, stack, same, rows);
+    expect(reports.map((r) => r.initialVariance > 0)).toEqual([true, true]);
+    for (const report of reports) expect(Math.abs(report.finalVariance - 1), report.name).toBeLessThan(0.1);
+    stack.dispose();
+  });
+
   it('refuses a batch the data does not hold, and bad options', async () => {
     const stack = buildSequential(k, checkLayerSpecs(SPECS, INPUTS), INPUTS, new Rng(1), LSUV_BUILD);
     const x = data(k);
