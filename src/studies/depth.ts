@@ -45,6 +45,8 @@ export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } 
 
 /** Seeds at initialisation by default: enough for a median and a range of the per-seed ratios. */
 export const DEPTH_SEEDS = 20;
+/** Most seeds at initialisation: each builds and measures the 4 networks on 1,000 digits, so 1,000 seeds already take minutes (1e9 would never end). */
+export const DEPTH_SEEDS_LIMIT = 1000;
 
 /**
  * First ÷ last hidden ‖∂C/∂b‖ in Nielsen's own recorded runs (fig/norms_during_training_{2,3,4}_layers.json
@@ -59,7 +61,7 @@ export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] 
 ];
 
 export interface DepthStudyOptions {
-  /** Seeds 1..seeds at initialisation (default DEPTH_SEEDS = 20). */
+  /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_LIMIT = 1000 (default DEPTH_SEEDS = 20). */
   seeds?: number;
   /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's). */
   epochs?: number;
@@ -106,7 +108,7 @@ export interface DepthStudyResult {
 
 /** Study (a), Nielsen's vanishing-gradient experiment (see the module comment): per depth, ‖∂C/∂b‖ per hidden layer at initialisation and over training. */
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
-  const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS);
+  const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, max: DEPTH_SEEDS_LIMIT, integer: true }, DEPTH_SEEDS);
   const epochs = checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
   const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);

@@ -10,11 +10,18 @@ describe('numeric flags', () => {
     [['study', 'depth', '--seeds', 'many'], /--seeds needs a number, got 'many'/],
     [['study', 'remedies', '--seconds', '0'], /--seconds must be > 0, got '0'/],
     [['study', 'activations', '--width', '1e400'], /--width needs a number, got '1e400'/],
+    // A count of seeds has a limit, and the help says it (1e9 was taken and would never end).
+    [['--seeds', '1e9'], /^gradscope: --seeds must be ≤ 1000, got '1e9'$/],
+    [['study', 'depth', '--seeds', '1001'], /^gradscope: --seeds must be ≤ 1000, got '1001'$/],
   ])('gradscope %j is refused', (args, message) => {
     const { code, stdout, stderr } = runCli(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.split('\n')[0]).toMatch(message);
+  });
+
+  it('--seeds says its limit in the help', async () => {
+    expect((await runCliInProcess(['study', 'depth', '--help'])).stdout).toMatch(/^  --seeds N .*N at most 1000\) \(default: 20\)$/m);
   });
 });
 

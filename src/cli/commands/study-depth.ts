@@ -9,6 +9,7 @@ import { depthReportSection } from '../../studies/depth-report.js';
 import {
   DEPTH_ROWS,
   DEPTH_SEEDS,
+  DEPTH_SEEDS_LIMIT,
   firstToLast,
   NIELSEN_RATIOS,
   NIELSEN_TRAINING,
@@ -120,7 +121,13 @@ export function depthJSON(result: DepthStudyResult): object {
 }
 
 /** --seeds and --epochs of study depth, which the main job shares. */
-export const DEPTH_SEEDS_FLAG: Flag = { name: 'seeds', value: 'N', default: DEPTH_SEEDS, rule: COUNT, about: 'seeds of the initial weights measured at initialisation (1 to N)' };
+export const DEPTH_SEEDS_FLAG: Flag = {
+  name: 'seeds',
+  value: 'N',
+  default: DEPTH_SEEDS,
+  rule: { ...COUNT, max: DEPTH_SEEDS_LIMIT },
+  about: `seeds of the initial weights measured at initialisation (1 to N; N at most ${DEPTH_SEEDS_LIMIT})`,
+};
 export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0 }, about: "epochs of Nielsen's full-batch training (0: none)" };
 
 export const studyDepthCommand = command({
