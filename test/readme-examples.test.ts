@@ -112,6 +112,16 @@ describe('README.md examples', () => {
     expect(promises.map((p) => p.comment).filter((c) => !checked.includes(c)), 'promises without a check').toEqual([]);
     expect(checked.filter((c) => !promises.some((p) => p.comment === c)), 'checks whose comment README.md no longer has').toEqual([]);
   });
+  // Its comment says the diagnosis answers "what to change?": .summary holds no remedies (it printed only .summary), .remedies does.
+  it('the ten-line example prints the diagnosis with its remedies, as its comment says', async () => {
+    const block = blocks.find((b) => b.code.includes('diagnose(net.trace)'))!;
+    expect(block.code.split('\n').filter((line) => line.trim() !== '')).toHaveLength(10);
+    expect(block.code).toMatch(/const \{ summary, remedies \} = diagnose\(net\.trace\);.*what to change\? \(remedies\)/);
+    const result = await resultOf(block);
+    expectExitedZero(result, block, 'README.md');
+    expect(result.stdout).toMatch(/^(Vanishing|Saturated|Exploding|Dead)[^\n]*\[\n  "\w+: /m);
+  }, BLOCK_TIMEOUT_MS + 10_000);
+
   it.each(promises)('line $line keeps its promise: $comment', async ({ block, comment }) => {
     const result = await resultOf(block);
     expectExitedZero(result, block, 'README.md');
