@@ -74,14 +74,22 @@ let runWhenReady = false;
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
 worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
-/** A problem with the settings, shown with the next status line until the network is rebuilt. */
+/**
+ * A problem with the settings (the link's values that were ignored, or form values out of range),
+ * on a line of its own that the status line's training progress does not overwrite; it stays until
+ * the user changes the settings.
+ */
 let notice = parsed.problems.length > 0 ? `Ignored in the link: ${parsed.problems.join('; ')}` : '';
+const noticeLine = $('notice');
+showNotice();
 configure();
 
 form.addEventListener('change', (event) => {
   if (event.target === speed) return;
   const before = settings;
+  notice = '';
   settings = readForm();
+  showNotice();
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
   if (needsRebuild(before, settings)) {
     history.clear();
@@ -139,9 +147,7 @@ function receive(message: FromWorker): void {
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) startRun();
-    if (notice !== '') setStatus(notice, true);
-    else setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
-    notice = '';
+    setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
   } else if (message.type === 'progress') {
     history.addSteps(message.steps);
     snapshot = message.snapshot;
@@ -164,6 +170,11 @@ function receive(message: FromWorker): void {
 function showRunning(): void {
   trainButton.textContent = running ? 'Pause' : 'Train';
   if (document.body.dataset.state !== 'loading') document.body.dataset.state = running ? 'running' : 'ready';
+}
+
+function showNotice(): void {
+  noticeLine.textContent = notice;
+  noticeLine.hidden = notice === '';
 }
 
 function setStatus(text: string, error = false): void {

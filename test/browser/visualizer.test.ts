@@ -351,6 +351,24 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
   }, 60_000);
 
+  // The notice went to the status line, which the first training step overwrote.
+  it('keeps the notice of the link\'s ignored values visible while training, until the settings change', async () => {
+    const { page, errors } = await open('?depth=2&act=swish&lr=-1');
+    const notice = page.locator('#notice');
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.innerText()).toMatch(/^Ignored in the link: act=swish.*; lr=-1/);
+    expect(await page.locator('#status').innerText()).toContain('Press Train');
+    await trainFor(page, 5);
+    expect(await page.locator('#status').innerText()).toMatch(/step \d+, loss/);
+    expect(await notice.isVisible()).toBe(true);
+    expect(await notice.innerText()).toMatch(/^Ignored in the link: act=swish/);
+    await page.selectOption('#activation', 'tanh');
+    await ready(page);
+    expect(await notice.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('gives each hidden layer the width the list says', async () => {
     const { page, errors } = await open('?depth=3&widths=12,6,3');
     expect(await page.locator('#widths').inputValue()).toBe('12,6,3');
