@@ -34,8 +34,12 @@ export function checkActivation(value: unknown, where: string): OutputActivation
   return checkChoice(value, OUTPUT_ACTIVATIONS, where);
 }
 
-/** Refuses a key of `value` not in `known` (a typo would otherwise be dropped silently), naming it, the nearest known one if close, and the known ones. */
+/**
+ * Refuses a `value` that is no options object, and a key of it not in `known` (a typo would
+ * otherwise be dropped silently), naming it, the nearest known one if close, and the known ones.
+ */
 export function checkKnownKeys(value: object, known: readonly string[], where: string): void {
+  checkObjectArgument(value, where, 'an options object');
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) throw invalidOption(`${where}: unknown option ${optionName(key)}${didYouMean(key, known, optionName)} (known: ${known.join(', ')})`);
   }
@@ -49,4 +53,20 @@ function optionName(key: string): string {
 /** The keys of an options type, listed once: a key added to the type and not here fails to compile. */
 export function keysOf<T>(keys: Record<keyof T, true>): readonly string[] {
   return Object.keys(keys);
+}
+
+/**
+ * Refuses (INVALID_OPTION `who: expected what, got …`) anything but a plain object or an instance
+ * (null, undefined, a number, a string, an array): the first check of a public function taking an
+ * object, so a wrong argument is named instead of failing as a TypeError deep inside.
+ */
+export function checkObjectArgument(value: unknown, who: string, what: string): asserts value is object {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`${who}: expected ${what}, got ${shown(value)}`);
+}
+
+/** Refuses (INVALID_OPTION) anything but bytes (a Uint8Array or an ArrayBuffer), saying what it got: a string is not a path here. */
+export function checkBytesArgument(value: unknown, who: string): asserts value is Uint8Array | ArrayBuffer {
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return;
+  const hint = typeof value === 'string' ? ' (these take the bytes of a file, not a path: read the file first, or use readModelFile in gradscope/node)' : '';
+  throw invalidOption(`${who}: expected bytes (a Uint8Array or an ArrayBuffer), got ${shown(value)}${hint}`);
 }

@@ -12,7 +12,7 @@
  */
 import type { ResidentRows } from './data/matrix.js';
 import type { FlowTaps } from './flow-taps.js';
-import { GradscopeError, invalidOption } from './errors.js';
+import { GradscopeError, invalidOption, shown } from './errors.js';
 import type { Rng } from './init/rng.js';
 import type { Kernels, Loss, OutputActivation, Tensor } from './kernels.js';
 
@@ -214,9 +214,20 @@ export interface Model<T extends Tensor = Tensor> extends Trainable<T> {
  * network is refused, so a tool that learns to handle blocks drops the call.
  */
 export function denseModelOf<T extends Tensor>(owner: ModelOwner<T>, who: string): Model<T> {
-  const model = owner[MODEL];
+  const model = trainableOf(owner, who);
   if (model.kind === 'dense') return model as Model<T>;
   throw invalidOption(`${who} supports dense layers only; ${model.firstNonDense ?? 'this network is built from layer specs'}`);
+}
+
+/**
+ * The Trainable of `owner` (a Network from createNetwork, or an engine), or INVALID_OPTION naming
+ * `who` and what it got: the one check of every public entry that takes a network as a ModelOwner
+ * (optimisers, clipping, the trace), so null or a plain object is refused by name, not by TypeError.
+ */
+export function trainableOf<T extends Tensor>(owner: ModelOwner<T> | null | undefined, who: string): Trainable<T> {
+  const model: unknown = typeof owner === 'object' && owner !== null ? owner[MODEL] : undefined;
+  if (typeof model !== 'object' || model === null) throw invalidOption(`${who}: expected a network (from createNetwork), got ${shown(owner)}`);
+  return model as Trainable<T>;
 }
 
 /** The class an output row predicts (one output: 1 at or above ½); used by evaluation and the trace. */

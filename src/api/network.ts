@@ -60,6 +60,15 @@ export interface Gradients {
 }
 
 /**
+ * `value` if it is a Network, else INVALID_OPTION `who: expected a network …, got …`: the first check
+ * of every public function that takes a Network (savers, exporters, the curvature instruments), so
+ * null or a plain object is refused by name, never with a TypeError from deep inside.
+ */
+export function checkNetwork(value: unknown, who: string): asserts value is Network {
+  if (!(value instanceof Network)) throw invalidOption(`${who}: expected a network (from createNetwork or loadModel), got ${shown(value)}`);
+}
+
+/**
  * A feed-forward network on a backend's kernels: a chain of dense layers, or a network built from
  * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
  * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
@@ -69,6 +78,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
+    if (typeof config !== 'object' || config === null || !Array.isArray((config as Partial<NetworkConfig>).sizes ?? (config as Partial<BlockConfig>).layers)) throw invalidOption(`new Network(kernels, config): expected a checked config, got ${shown(config)}; create networks with createNetwork(options)`);
     this.#engine = 'sizes' in config ? new Engine(kernels, config, parameters as InitialParameters | undefined) : new BlockEngine(kernels, config, parameters as readonly BlockTensor[] | undefined);
   }
 

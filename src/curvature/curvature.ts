@@ -7,7 +7,7 @@
  */
 import type { Rows } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { lanczos } from './lanczos.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { traceOf, type TraceEstimate } from './trace.js';
@@ -96,6 +96,7 @@ export interface CurvatureReport {
  * the weights, the RNG and any optimiser state are left as they were.
  */
 export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
+  checkNetwork(net, 'measureCurvature');
   net.assertAlive();
   if (typeof options !== 'object' || options === null) throw invalidOption('curvature: options must be an object');
   const k = options.k ?? 5;

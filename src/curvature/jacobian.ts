@@ -7,7 +7,7 @@
  * Lanczos takes the eigenvalues of the smaller of JᵀJ (n₀×n₀) and JJᵀ (n_L×n_L), whose non-zero
  * eigenvalues are the same σ².
  */
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
@@ -47,6 +47,7 @@ export interface JacobianSpectrum {
 
 /** The singular values of ∂z^L/∂x at the first `examples` rows of x (see the file comment). */
 export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions = {}): JacobianSpectrum {
+  checkNetwork(net, 'jacobianSpectrum');
   net.assertAlive();
   const model = denseModelOf(net, 'jacobianSpectrum');
   const inputs = toMatrix(x, net.inputSize, 'inputs');

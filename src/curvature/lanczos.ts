@@ -8,7 +8,8 @@
  * smallest Ritz values have residuals below `tolerance`·max|θ|, and a repeated eigenvalue may then
  * appear once. Memory: 8·n·steps bytes for the basis.
  */
-import { invalidOption } from '../errors.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
 import { tridiagonalEigen } from './tridiagonal-eigen.js';
@@ -53,6 +54,8 @@ const CHECK_EVERY = 5;
 
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
+  if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
+  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true }), 'lanczos');
   const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? 300;
   const tolerance = options.tolerance ?? 1e-10;

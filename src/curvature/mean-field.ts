@@ -6,7 +6,7 @@
  * and variance of layer l's pre-activations: so ‖δ^l‖/‖δ^{l+1}‖ ≈ √χ_l (< 1: the gradient
  * vanishes, χ = 1: the edge of chaos). Measured beside it, from one backprop over the same rows.
  */
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { rowCount, type Rows } from '../data/matrix.js';
 import type { Activation } from '../kernels.js';
 import { denseModelOf } from '../model.js';
@@ -39,6 +39,7 @@ export interface MeanFieldLayer {
 
 /** Per hidden layer, the mean-field χ and the decay it predicts beside the measured one. */
 export function meanFieldPrediction(net: Network, x: Rows, y: Rows): MeanFieldLayer[] {
+  checkNetwork(net, 'meanFieldPrediction');
   const model = denseModelOf(net, 'the mean-field prediction');
   net.gradients(x, y);
   const rows = rowCount(x);

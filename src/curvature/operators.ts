@@ -12,7 +12,7 @@
 import { rowCount, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL, type GaussNewtonOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { HessianProduct } from './hessian-product.js';
@@ -61,6 +61,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   private readonly model: Trainable<T>;
 
   constructor(net: Network<T>, x: Rows, y: Rows) {
+    checkNetwork(net, 'CurvatureOperators');
     // gradients() checks shapes and finiteness, runs forward ('batch' mode) and backprop over every
     // row and throws before anything is allocated here if the data or the network is bad.
     const point = net.gradients(x, y);

@@ -5,7 +5,8 @@
  * error of the mean over the probes. A block's trace is E[Σ_{i∈block} z_i·(A·z)_i] (the cross
  * terms have mean 0), so every block's estimate comes with the whole's.
  */
-import { invalidOption } from '../errors.js';
+import { checkKnownKeys } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
 
@@ -39,6 +40,9 @@ export interface TraceResult extends TraceEstimate {
 
 /** tr A of the whole and of each block (see the file comment). */
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: TraceOptions = {}): TraceResult {
+  if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
+  if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
+  checkKnownKeys(options, ['probes', 'exactLimit', 'seed'], 'traceOf');
   const probes = options.probes ?? 100;
   const exactLimit = options.exactLimit ?? 2000;
   if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);

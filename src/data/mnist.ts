@@ -5,6 +5,7 @@
  * Node only: it reads the package's JSON files. `mnist` is an optional peer dependency, so browser
  * users of 'gradscope' never download its 41 MB; without it this module says how to install it.
  */
+import { checkKnownKeys } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
@@ -107,6 +108,7 @@ export function digitSplitProblem(train: number, test: number, names = { train: 
 
 /** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000); more than the bundled 10,000 together is INVALID_OPTION. */
 export async function loadMnist(options: { train?: number; test?: number } = {}): Promise<MnistSplit> {
+  checkKnownKeys(options, ['train', 'test'], 'loadMnist');
   const trainRows = options.train ?? 9000;
   return loadDigitSplit(trainRows, options.test ?? Math.max(0, MNIST_DIGITS - trainRows), { train: 'train', test: 'test' }, 'loadMnist: ');
 }

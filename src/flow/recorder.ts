@@ -5,7 +5,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
-import { MODEL, type Model, type ModelOwner } from '../model.js';
+import { trainableOf, type Model, type ModelOwner } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
 import { DenseRecorder } from './dense-recorder.js';
 import { REFRESH_STEPS } from './metrics.js';
@@ -59,8 +59,8 @@ export function checkTraceOptions(options: unknown): Required<TraceOptions> {
  * the others', so m·δ_x ⊗ [a_x, 1] is no longer example x's own gradient (gradient-noise.ts).
  */
 export function checkTraceable(owner: ModelOwner, options: unknown): Required<TraceOptions> {
+  const model = trainableOf(owner, 'trace');
   const checked = checkTraceOptions(options);
-  const model = owner[MODEL];
   if (model.kind === 'dense') return checked;
   if (!model.flowTaps) throw invalidOption(`the gradient-flow trace (trace) cannot read this network's layers; ${model.firstNonDense ?? ''}`);
   const batchNorm = checked.gradientNoise ? model.flowTaps().layers.find((tap) => tap.type === 'batch-norm') : undefined;
@@ -98,7 +98,7 @@ export class TraceRecorder {
   /** `run`: how the run was set up (optimiser, layer rates, initialisation), recorded with the trace. */
   constructor(owner: ModelOwner, options: TraceOptions, run: TraceRun = {}) {
     const checked = checkTraceable(owner, options);
-    const model = owner[MODEL];
+    const model = trainableOf(owner, 'TraceRecorder');
     this.recorder = model.kind === 'dense' ? new DenseRecorder(model as Model, checked, run) : new BlockRecorder(model, model.flowTaps!(), checked, run);
   }
 

@@ -6,6 +6,7 @@
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import type { Diagnosis } from './diagnose.js';
+import { checkObjectArgument } from '../checks.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { REPORT_SCRIPT } from './report-script.js';
 import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type LineChartData } from './svg.js';
@@ -367,6 +368,7 @@ async function packData(data: ReportData): Promise<string> {
 
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
+  checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
   const title = input.title ?? 'gradscope: gradient flow report';
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];

@@ -22,6 +22,7 @@
  * Every size is checked against the file's length before anything is allocated.
  */
 import type { BackendOptions } from '../backend.js';
+import { checkBytesArgument, checkObjectArgument } from '../checks.js';
 import { describeValue, GradscopeError } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
@@ -31,9 +32,9 @@ import { checkBlockArchitecture, checkBlockModel } from '../network/block-model-
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
-import { checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
+import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { badModel, blockModelOf, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
@@ -75,6 +76,7 @@ export interface Checkpoint {
  * Refuses (INVALID_OPTION, naming the value) what the readers would refuse, so whatever saves, loads.
  */
 export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
+  checkNetwork(net, 'checkpointOf');
   const model = net.kind === 'blocks' ? blockModelOf(net) : modelOf(net); // throws DISPOSED first
   const state = optimizer === undefined ? undefined : checkOptimizerFor(optimizer, net[MODEL]).state();
   const checkpoint = {
@@ -85,6 +87,12 @@ export function checkpointOf(net: Network, optimizer?: Optimizer): Checkpoint {
   };
   checkCheckpoint(checkpoint, optionFault);
   return checkpoint;
+}
+
+/** A checkpoint passed to `who`: an object whose model is one (INVALID_OPTION naming `who` otherwise); the fields are checked where they are read. */
+function checkCheckpointArgument(checkpoint: unknown, who: string): asserts checkpoint is Checkpoint {
+  checkObjectArgument(checkpoint, who, 'a Checkpoint (from checkpointOf or readCheckpoint)');
+  checkObjectArgument((checkpoint as Partial<Checkpoint>).model, `${who}: checkpoint.model`, 'ModelData or BlockModelData');
 }
 
 /** Every field of `checkpoint` by the rules the readers apply (the readers apply them as they parse). */
@@ -103,6 +111,7 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
 
 /** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
+  checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
   const model = checkpoint.model;
   const net = await networkFromModel(model, options);
   net.rng.setState(checkpoint.rng);
@@ -112,6 +121,7 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
 
 /** Restores an optimiser from a checkpoint's state, refusing another optimiser's state. */
 export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | undefined): void {
+  checkOptimizer(optimizer);
   if (!state) throw new GradscopeError('BAD_MODEL_FILE', 'optimizer: the checkpoint holds no optimiser state');
   if (state.name !== optimizer.name) {
     throw new GradscopeError('BAD_MODEL_FILE', `optimizer: the checkpoint holds '${state.name}' state, not '${optimizer.name}'`);
@@ -146,6 +156,7 @@ export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
 
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
+  checkCheckpointArgument(checkpoint, 'checkpointToJSON');
   const { model, optimizer } = checkpoint;
   return {
     ...('kind' in model ? blockModelToJSON(model) : modelToJSON(model)),
@@ -200,6 +211,7 @@ export function isBinaryCheckpoint(bytes: Uint8Array): boolean {
 
 /** A checkpoint in gradscope's binary format (see the module comment for the layout). */
 export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
+  checkCheckpointArgument(checkpoint, 'encodeCheckpoint');
   const { model, optimizer } = checkpoint;
   const blocks = 'kind' in model;
   const architecture = blocks ? { inputs: model.inputs, loss: model.loss, layers: model.layers } : { loss: model.loss, sizes: model.sizes, activations: model.activations };
@@ -231,6 +243,8 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 
 /** Reads a binary checkpoint, checking its magic, version, sizes (before allocating) and CRC-32; BAD_MODEL_FILE otherwise. */
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  checkBytesArgument(bytes, 'decodeCheckpoint');
+  if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
   if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${bytes.length} bytes is shorter than any model`);
   if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

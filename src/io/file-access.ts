@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { GradscopeError, ioError, type ErrorCode } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
 function temporaryName(path: string): string {
@@ -89,8 +89,15 @@ async function replaceable(path: string): Promise<string> {
   return target;
 }
 
+/** Refuses (INVALID_OPTION naming `who`) a path that is no non-empty string: the first check of every public function taking a file path. */
+export function checkPath(path: unknown, who: string): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw invalidOption(`${who}: path: expected a file path, got ${describeValue(path)}`);
+}
+
 /** Writes `bytes` (or UTF-8 text) to `path` atomically (see the module comment); IO_ERROR on failure. */
 export async function writeFileAtomic(destination: string, bytes: Uint8Array | string): Promise<void> {
+  checkPath(destination, 'writeFileAtomic');
+  if (typeof bytes !== 'string' && !(bytes instanceof Uint8Array)) throw invalidOption(`writeFileAtomic: expected bytes (a Uint8Array) or text, got ${describeValue(bytes)}`);
   const path = await replaceable(destination);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);

@@ -6,7 +6,7 @@
 import type { BackendOptions } from '../backend.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { modelJsonText } from '../network/model-file.js';
-import type { Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import {
   checkpointFromJSON,
@@ -18,7 +18,7 @@ import {
   networkFromCheckpoint,
   type Checkpoint,
 } from './checkpoint.js';
-import { readFileBytes, writeFileAtomic } from './file-access.js';
+import { checkPath, readFileBytes, writeFileAtomic } from './file-access.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
@@ -41,7 +41,8 @@ export interface SaveOptions {
 
 /** Saves `net` (with its step, RNG state and, if given, the optimiser's state) to `path`. */
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
-  if (typeof path !== 'string' || path.length === 0) throw invalidOption(`path: expected a file path, got ${describeValue(path)}`);
+  checkNetwork(net, 'saveModel');
+  checkPath(path, 'saveModel');
   if (typeof options !== 'object' || options === null) throw invalidOption('saveModel: options must be an object');
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
@@ -60,7 +61,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
 
 /** Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes). */
 export async function readCheckpoint(path: string, options: { seed?: number } = {}): Promise<Checkpoint> {
-  if (typeof path !== 'string' || path.length === 0) throw invalidOption(`path: expected a file path, got ${describeValue(path)}`);
+  checkPath(path, 'loadModel');
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });

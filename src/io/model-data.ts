@@ -5,11 +5,11 @@
 import type { BackendOptions } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
-import { checkActivation, checkUnits } from '../checks.js';
+import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
-import { Network, networkOfData } from '../api/network.js';
+import { checkNetwork, Network, networkOfData } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
@@ -64,6 +64,7 @@ export function checkFinite(values: Float32Array, where: string): void {
 
 /** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
+  checkNetwork(net, 'modelOf');
   net.assertSaveable('save or export');
   if (net.kind === 'blocks') throw invalidOption('modelOf: a network built from layer specs is not a chain of dense layers; use blockModelOf(net)');
   const k = net.kernels;
@@ -82,6 +83,7 @@ export function modelOf(net: Network): ModelData {
  * What the exporters, model files and checkpoints of block networks take.
  */
 export function blockModelOf(net: Network): BlockModelData {
+  checkNetwork(net, 'blockModelOf');
   net.assertSaveable('save or export');
   return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state() };
 }
@@ -94,6 +96,7 @@ export async function networkFromBlockModel(model: BlockModelData, options: Back
 
 /** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromModel(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkObjectArgument(model, 'networkFromModel', 'ModelData or BlockModelData (from modelOf, blockModelOf or a reader)');
   if ('kind' in model) return networkFromBlockModel(model, options);
   checkModelData(model, 'model', badModel);
   return networkOfData(model, options);
@@ -110,7 +113,8 @@ export function asModelData(source: Network | ModelData): ModelData {
  * What an exporter writes: a block network (or BlockModelData) as BlockModelData, which the block
  * writers check; a dense network (or ModelData) as checked ModelData.
  */
-export function exportSource(source: Network | ModelData | BlockModelData): ModelData | BlockModelData {
+export function exportSource(source: Network | ModelData | BlockModelData, who: string): ModelData | BlockModelData {
+  checkObjectArgument(source, who, 'a network, ModelData or BlockModelData');
   // A Network has a `kind` too: ask it first.
   if (source instanceof Network) return source.kind === 'blocks' ? blockModelOf(source) : asModelData(source);
   return isBlockModel(source) ? source : asModelData(source);

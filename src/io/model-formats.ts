@@ -15,12 +15,13 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
+import { checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
-import { parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
+import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
 import { FILE_LIMITS } from './files.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
@@ -60,6 +61,7 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /** The format a path stands for by its name (see the module comment); `undefined` when the rule gives none. */
 export async function interopFormatOf(path: string): Promise<InteropFormat | undefined> {
+  checkPath(path, 'interopFormatOf');
   if (path.endsWith('/') || path.endsWith(sep) || (await isDirectory(path))) return 'tfjs';
   switch (extname(path).toLowerCase()) {
     case '.safetensors':
@@ -189,6 +191,7 @@ function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): voi
  * before anything is built, never ignored.
  */
 export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
+  checkKnownKeys(options, [...IMPORT_OPTION_NAMES, 'format'], 'readModelFile');
   const { format, ...importOptions } = options;
   const file = await openModelFile(path, format);
   refuseUnreadOptions(file, importOptions);
@@ -203,6 +206,7 @@ export async function readModelFile(path: string, options: ImportOptions & { for
 
 /** Reads a tfjs model.json (or the folder holding it) and its weight shards, which must sit in its folder: a dense chain, or a block network gradscope wrote. */
 export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData | BlockModelData> {
+  checkPath(path, 'readTfjsLayersFile');
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
   const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }));
   return inFile(jsonPath, async () => {
@@ -230,6 +234,8 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
 
 /** Writes `model` in `format` (default: from the path rule); returns the files written. */
 export async function writeModelFile(model: ModelData | BlockModelData, path: string, format?: InteropFormat): Promise<string[]> {
+  checkObjectArgument(model, 'writeModelFile', 'ModelData or BlockModelData (from modelOf, blockModelOf or readModelFile)');
+  checkPath(path, 'writeModelFile');
   const chosen = format ?? (await interopFormatOf(path));
   if (chosen === 'gradscope') {
     if (!('kind' in model)) checkModelData(model);

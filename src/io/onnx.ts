@@ -58,7 +58,7 @@ const ACTIVATION_OPS: Record<OutputActivation, { op: string; attributes?: Record
 
 /** The model as ONNX bytes (a serialized ModelProto); see the module comment for the graph. */
 export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array {
-  const given = exportSource(source);
+  const given = exportSource(source, 'toOnnx');
   const dense = isBlockModel(given) ? null : given;
   const model = dense ? denseAsBlockModel(dense) : (given as BlockModelData);
   const { inputs, layers, loss } = checkBlockModel(model);

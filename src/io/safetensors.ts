@@ -47,7 +47,7 @@ export interface SafetensorsImportOptions {
  * and the PyTorch Sequential that matches. A block model: its state_dict, as `blockModelToSafetensors`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
-  const model = exportSource(source);
+  const model = exportSource(source, 'toSafetensors');
   if (isBlockModel(model)) return blockModelToSafetensors(model);
   const blocks = denseAsBlockModel(model);
   const metadata = {

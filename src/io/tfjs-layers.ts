@@ -62,7 +62,7 @@ const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout',
 
 /** The model as a tfjs layers model: model.json (as an object) and the weights.bin bytes; a block model as `blockModelToTfjsLayers`. */
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
-  const model = exportSource(source);
+  const model = exportSource(source, 'toTfjsLayers');
   if (isBlockModel(model)) return blockModelToTfjsLayers(model);
   return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss });
 }

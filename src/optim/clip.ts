@@ -4,7 +4,7 @@
  * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
  */
 import { invalidOption, shown } from '../errors.js';
-import { MODEL, type ModelOwner, type Trainable } from '../model.js';
+import { trainableOf, type ModelOwner, type Trainable } from '../model.js';
 
 /** PyTorch's guard against dividing by a zero norm. */
 const NORM_EPSILON = 1e-6;
@@ -28,7 +28,7 @@ function gradientSquaredNorm(net: Trainable): number {
 
 /** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
 export function clipGradientNorm(owner: ModelOwner, maxNorm: number): number {
-  const net = owner[MODEL];
+  const net = trainableOf(owner, 'clipGradientNorm');
   const norm = Math.sqrt(gradientSquaredNorm(net));
   if (!(norm > maxNorm)) return norm;
   const k = net.kernels;

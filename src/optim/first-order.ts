@@ -6,7 +6,7 @@
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 import { FLOAT32_MAX } from '../model-limits.js';
@@ -136,7 +136,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
      */
     private readonly stateBufferCount = bufferCount,
   ) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);

@@ -31,7 +31,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MODEL, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
+import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
@@ -186,7 +186,7 @@ export class HessianFree implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = trainableOf(owner, 'hessian-free'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
     const d = HESSIAN_FREE_DEFAULTS;

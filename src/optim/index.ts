@@ -4,6 +4,7 @@
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
 import { invalidOption, shown } from '../errors.js';
+import { checkObjectArgument } from '../checks.js';
 import { MODEL, type ModelOwner } from '../model.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
@@ -67,6 +68,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
 
 /** Adds an optimiser to the registry (a plugin's, or one defined outside this folder). */
 export function registerOptimizer(definition: OptimizerDefinition): void {
+  checkObjectArgument(definition, 'registerOptimizer', 'an OptimizerDefinition { name, create, … }');
   if (OPTIMIZERS.some((d) => d.name === definition.name)) throw invalidOption(`optimizer '${definition.name}' is already registered`);
   OPTIMIZERS.push(definition);
 }

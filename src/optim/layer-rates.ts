@@ -4,6 +4,8 @@
  * (which loads the digits through Node) so that browsers can use it too.
  */
 import type { Rows } from '../data/matrix.js';
+import { checkObjectArgument } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 
 /**
  * Per-layer rates from the gradient at initialisation: layer l's rate is ‖∇W‖ of the last hidden
@@ -12,6 +14,8 @@ import type { Rows } from '../data/matrix.js';
 export function equalisingLayerRates(
   net: { readonly depth: number; gradients(x: Rows, y: Rows): { layers: { weightNorm: number }[] } },
   probe: { x: Rows; y: Rows }): number[] {
+  if (typeof net?.gradients !== 'function') throw invalidOption(`equalisingLayerRates: expected a network (from createNetwork), got ${shown(net)}`);
+  checkObjectArgument(probe, 'equalisingLayerRates', 'probe rows { x, y }');
   const norms = net.gradients(probe.x, probe.y).layers.map((layer) => layer.weightNorm);
   const reference = norms[net.depth - 2];
   return norms.map((norm, l) => (l === net.depth - 1 || !(norm > 0) ? 1 : reference / norm));

@@ -6,7 +6,7 @@
  * batch. Vectors live in the backend's memory and go through the dot/axpy/scale kernels.
  */
 import { invalidOption } from '../errors.js';
-import { MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
 import { stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
@@ -72,7 +72,7 @@ export class Lbfgs implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: LbfgsOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = trainableOf(owner, 'lbfgs'));
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
     this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
     this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true }, LBFGS_DEFAULTS.learningRate);

@@ -14,7 +14,7 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MODEL, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
+import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
@@ -77,7 +77,7 @@ export class LevenbergMarquardt implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
-    const net = (this.net = owner[MODEL]);
+    const net = (this.net = trainableOf(owner, 'levenberg-marquardt'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     const name = 'levenberg-marquardt';
     checkKnownKeys(options, Object.keys(LM_DEFAULTS), name);

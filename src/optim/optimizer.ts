@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { invalidOption, type GradscopeError } from '../errors.js';
+import { invalidOption, shown, type GradscopeError } from '../errors.js';
 import type { Parameter, Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
@@ -60,13 +60,19 @@ export interface Optimizer {
  * trained with nor saved beside this one's weights.
  */
 export function checkOptimizerFor(optimizer: unknown, net: Trainable): Optimizer {
+  const o = checkOptimizer(optimizer);
+  if (o.model !== undefined && o.model !== net) throw invalidOption(`optimizer: this '${String(o.name)}' optimiser was created for another network`);
+  return o;
+}
+
+/** `optimizer` if it has an Optimizer's methods (INVALID_OPTION naming the first missing one otherwise). */
+export function checkOptimizer(optimizer: unknown): Optimizer {
   const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
     if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
-      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), missing ${method}()`);
+      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shown(o) : `one missing ${method}()`}`);
     }
   }
-  if (o!.model !== undefined && o!.model !== net) throw invalidOption(`optimizer: this '${String(o!.name)}' optimiser was created for another network`);
   return optimizer as Optimizer;
 }
 

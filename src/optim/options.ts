@@ -8,10 +8,13 @@ import { invalidOption, shown } from '../errors.js';
 
 /** Throws INVALID_OPTION for the first key of `options` that is not in `known`. */
 export function checkKnownKeys(options: object, known: readonly string[], optimizer: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw invalidOption(`${optimizer}: options must be an object, got ${shown(options)}`);
-  }
-  checkOptionKeys(options, ['name', ...known], optimizer);
+  checkOptionKeys(optionsObject(options, optimizer), ['name', ...known], optimizer);
+}
+
+/** `options` if it is an options object (INVALID_OPTION naming the optimiser otherwise), for a constructor that reads it before the shared checks run. */
+export function optionsObject<T>(options: T, optimizer: string): T & object {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidOption(`${optimizer}: options must be an object, got ${shown(options)}`);
+  return options;
 }
 
 export interface Range {

@@ -6,7 +6,7 @@ import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkBoolean, checkNumber } from './options.js';
+import { checkBoolean, checkNumber, optionsObject } from './options.js';
 
 export interface SgdOptions extends FirstOrderOptions {
   /** In [0, 1); 0 is plain gradient descent. */
@@ -34,7 +34,7 @@ export class Sgd extends FirstOrderOptimizer {
   readonly nesterov: boolean;
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
-    const checked = checkSgdOptions(options);
+    const checked = checkSgdOptions(optionsObject(options, 'sgd'));
     // Plain SGD keeps no velocity: without momentum or weight decay v would only ever hold the
     // gradient, so the update is w −= lr·g, one pass over w and g with no buffer to allocate,
     // zero and stream through (a checkpoint's velocities are accepted and dropped).

@@ -3,6 +3,7 @@
  * (names as in Nielsen's network.py). It is the oracle every other backend is tested against, and
  * in float64 it is precise enough to check gradients by finite differences.
  */
+import { checkChoice, checkKnownKeys } from '../checks.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
@@ -22,7 +23,8 @@ export type RefTensor = FloatArray;
 
 /** The reference kernels in plain TypeScript (float64 by default): the oracle the wasm core is tested against. */
 export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
-  const precision = options.precision ?? 'f64';
+  checkKnownKeys(options, ['precision'], 'createRefKernels');
+  const precision = checkChoice(options.precision ?? 'f64', ['f32', 'f64'] as const, 'createRefKernels: precision');
   const Array = precision === 'f64' ? Float64Array : Float32Array;
   return {
     name: precision === 'f64' ? 'ref' : 'ref-f32',

@@ -1,10 +1,12 @@
 /** Study (b) as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { checkStudyResult } from './study-result.js';
 import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationStudyResult } from './activations.js';
 
 /** Study (b)'s result as an HTML report section. */
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
+  checkStudyResult(result, 'runs', 'activationsReportSection', 'the result of runActivationStudy');
   const runs: ReportRun[] = [];
   result.runs.forEach((r, i) => {
     if (r.trace && r.diagnosis) runs.push({ id: `act-${i}`, label: r.label, trace: r.trace, diagnosis: r.diagnosis, detail: 'summary' });

@@ -7,14 +7,14 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
-import type { Trace } from '../flow/trace.js';
+import { Trace } from '../flow/trace.js';
 import { loadStudyDigits } from './study-digits.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
@@ -75,6 +75,7 @@ export interface ActivationProfile {
 
 /** Glorot & Bengio's measure of a trace's hidden layers (see ActivationProfile). */
 export function activationProfile(trace: Trace): ActivationProfile {
+  if (!(trace instanceof Trace)) throw invalidOption(`activationProfile: expected a Trace (a traced run's net.trace), got ${shown(trace)}`);
   const hidden = trace.layers - 1;
   const rows = (metric: 'activationMean' | 'activationP98' | 'saturatedFraction') =>
     Array.from({ length: trace.length }, (_, r) => Array.from(trace.row(metric, r).subarray(0, hidden)));

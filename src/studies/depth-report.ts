@@ -1,9 +1,11 @@
 /** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
 import type { DepthStudyResult } from './depth.js';
 
 /** Study (a)'s result as an HTML report section. */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
+  checkStudyResult(result, 'networks', 'depthReportSection', 'the result of runDepthStudy');
   const name = (sizes: number[]) => `[${sizes.join(',')}]`;
   return {
     id: 'depth',

@@ -1,4 +1,5 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
@@ -93,6 +94,7 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
 
 /** The study's result as an HTML report section. */
 export function trainableDepthReportSection(result: TrainableDepthResult): ReportSection {
+  checkStudyResult(result, 'remedies', 'trainableDepthReportSection', 'the result of runTrainableDepthStudy');
   const run = result.remedies.map((r) => r.key).filter((key) => result.rows.some((row) => row.remedy === key && row.notRun === undefined));
   const optimizers = run.filter((key) => OPTIMIZER_REMEDIES.has(key));
   const blocks = run.filter((key) => BLOCK_REMEDIES.has(key));

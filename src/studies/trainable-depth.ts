@@ -237,6 +237,7 @@ function batchNormRuns(remedies: readonly TrainableDepthRemedy[]): BatchNormRun[
 
 /** The deepest depth of `remedy` whose held-out accuracy reached `goal` (null: none did). */
 export function deepestTrainable(rows: readonly TrainableDepthRow[], remedy: string, goal = ACCURACY_GOAL): number | null {
+  if (!Array.isArray(rows)) throw invalidOption(`deepestTrainable: expected the rows of a trainable-depth result, got ${shown(rows)}`);
   let deepest: number | null = null;
   for (const row of rows) {
     if (row.remedy === remedy && row.testAccuracy !== null && row.testAccuracy >= goal && (deepest === null || row.depth > deepest)) deepest = row.depth;

@@ -5,7 +5,7 @@
  * a synchronous compile of a large module on the main thread).
  */
 import { instantiate } from '@assemblyscript/loader';
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { CommonExports } from './exports.js';
 
 /**
@@ -39,6 +39,7 @@ let location: URL | undefined;
 
 /** Tell gradscope where its `.wasm` files are served from (a folder URL, e.g. '/assets/gradscope/'). */
 export function setWasmLocation(folder: string | URL): void {
+  if (typeof folder !== 'string' && !(folder instanceof URL)) throw invalidOption(`setWasmLocation: expected a folder URL (a string or a URL), got ${shown(folder)}`);
   const base = typeof globalThis.location !== 'undefined' ? globalThis.location.href : import.meta.url;
   const url = new URL(folder, base);
   if (!url.pathname.endsWith('/')) url.pathname += '/';

@@ -3,6 +3,7 @@
  * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
  * the hot path copies and allocates nothing.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError } from '../errors.js';
 import type { Activation, Kernels, OutputActivation } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
@@ -60,6 +61,7 @@ const F32 = 4;
 
 /** Loads the core (SIMD binary where supported) and returns its kernels; `variant: 'scalar'` runs the scalar twins. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
+  checkKnownKeys(options, keysOf<WasmOptions>({ variant: true, binary: true }), 'createWasmKernels');
   const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
   const binary = !simdSupported() && options.binary === undefined ? 'scalar' : options.binary === 'fastest' ? await fastestSimdBinary() : (options.binary ?? 'simd');
   if (variant === 'simd' && binary === 'scalar') {

@@ -1,0 +1,83 @@
+// Every function and class the package exports ('gradscope/node', which re-exports 'gradscope'),
+// called with a wrong argument (null, undefined, a number, a string, an array, an empty object) in
+// its first place, and with a network first and the wrong argument second: each either works or
+// throws a GradscopeError naming what it got; none throws a raw TypeError from inside. The studies
+// (run*) are left to test/reliability/option-keys.test.ts: with undefined or {} they run whole.
+import { describe, expect, it } from 'vitest';
+import * as api from '../../src/node.js';
+import { GradscopeError } from '../../src/errors.js';
+
+const WRONG: [string, unknown][] = [['null', null], ['undefined', undefined], ['5', 5], ["'x'", 'x'], ['[]', []], ['{}', {}]];
+
+/** What a call did: 'ok', or the GradscopeError's code, or 'RAW <name>: <message>' for anything else; `release`: dispose what it made (kernels with workers, networks). */
+async function outcome(call: () => unknown, release: boolean): Promise<string> {
+  try {
+    const result = await call();
+    if (release && typeof (result as { dispose?: unknown } | null)?.dispose === 'function') (result as { dispose(): void }).dispose();
+    return 'ok';
+  } catch (error) {
+    return error instanceof GradscopeError ? error.code : `RAW ${(error as Error)?.name}: ${(error as Error)?.message}`;
+  }
+}
+
+const isClass = (f: unknown) => typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+const invoke = (f: unknown, args: unknown[]) => (isClass(f) ? new (f as new (...a: unknown[]) => unknown)(...args) : (f as (...a: unknown[]) => unknown)(...args));
+/** setWasmLocation('x') is a valid call that would point every later load at ./x/: tested on its own below. */
+const exported = Object.entries(api).filter(([name, value]) => typeof value === 'function' && !name.startsWith('run') && name !== 'setWasmLocation');
+
+describe('every export refuses a wrong argument with a GradscopeError', () => {
+  it('covers the exports (a sanity check of the loop itself)', () => {
+    expect(exported.length).toBeGreaterThan(50);
+  });
+
+  it('in the first place', async () => {
+    const raw: string[] = [];
+    for (const [name, f] of exported) {
+      for (const [label, wrong] of WRONG) {
+        const got = await outcome(() => invoke(f, [wrong]), true);
+        if (got.startsWith('RAW')) raw.push(`${name}(${label}) → ${got}`);
+      }
+    }
+    expect(raw).toEqual([]);
+  }, 120_000);
+
+  it('in the second place, after a network', async () => {
+    const net = await api.createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const raw: string[] = [];
+    for (const [name, f] of exported) {
+      for (const [label, wrong] of WRONG) {
+        const got = await outcome(() => invoke(f, [net, wrong]), false); // what it returns may be the network's own (denseModelOf)
+        if (got.startsWith('RAW')) raw.push(`${name}(net, ${label}) → ${got}`);
+      }
+    }
+    expect(raw).toEqual([]);
+    expect(net.isDisposed).toBe(false);
+    net.dispose();
+  }, 120_000);
+
+  it('names the argument and what it got (the new user\'s calls)', async () => {
+    const expectations: [() => unknown, RegExp][] = [
+      [() => api.saveModel(null as never, 'q.gsc'), /^saveModel: expected a network \(from createNetwork or loadModel\), got null$/],
+      [() => api.networkFromModel(null as never), /^networkFromModel: expected ModelData or BlockModelData .*got null$/],
+      [() => api.toOnnx(null as never), /^toOnnx: expected a network, ModelData or BlockModelData, got null$/],
+      [() => api.toSafetensors(null as never), /^toSafetensors: expected/],
+      [() => api.toTfjsLayers(null as never), /^toTfjsLayers: expected/],
+      [() => api.blockModelOf(null as never), /^blockModelOf: expected a network/],
+      [() => api.createOptimizer(null as never, 'adam'), /^adam: expected a network \(from createNetwork\), got null$/],
+      [() => api.measureCurvature(null as never, [[1, 2]], [[1, 0]]), /^measureCurvature: expected a network/],
+      [() => api.checkpointOf(null as never), /^checkpointOf: expected a network/],
+      [() => new api.Adam(5 as never), /^adam: expected a network \(from createNetwork\), got 5$/],
+      [() => api.setWasmLocation(5 as never), /^setWasmLocation: expected a folder URL \(a string or a URL\), got 5$/],
+    ];
+    for (const [call, message] of expectations) {
+      let caught: unknown;
+      try {
+        await call();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(GradscopeError);
+      expect((caught as GradscopeError).message).toMatch(message);
+    }
+  });
+});
