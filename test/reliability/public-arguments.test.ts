@@ -3,11 +3,16 @@
 // its first place, and with a network first and the wrong argument second: each either works or
 // throws a GradscopeError naming what it got; none throws a raw TypeError from inside. The studies
 // (run*) are left to test/reliability/option-keys.test.ts: with undefined or {} they run whole.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/node.js';
 import { GradscopeError } from '../../src/errors.js';
 
-const WRONG: [string, unknown][] = [['null', null], ['undefined', undefined], ['5', 5], ["'x'", 'x'], ['[]', []], ['{}', {}]];
+/** The string is a path in a folder that does not exist: a saver taking it second (saveModel(net, s)) must write nothing anywhere. */
+const MISSING = join(mkdtempSync(join(tmpdir(), 'gradscope-arguments-')), 'missing', 'x');
+const WRONG: [string, unknown][] = [['null', null], ['undefined', undefined], ['5', 5], ['a string', MISSING], ['[]', []], ['{}', {}]];
 
 /** What a call did: 'ok', or the GradscopeError's code, or 'RAW <name>: <message>' for anything else; `release`: dispose what it made (kernels with workers, networks). */
 async function outcome(call: () => unknown, release: boolean): Promise<string> {
