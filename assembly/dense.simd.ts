@@ -23,7 +23,7 @@
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles,
+  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows,
 } from './gemm.pack';
 
 // What the microkernel does with its tile when it stores it.
@@ -378,9 +378,17 @@ function gemm(
     return;
   }
   if (hasBias) packBias(biasOf(base), bias, n);
-  // Cᵀ = Bᵀ·Aᵀ: Aᵀ's rows are B's columns, C'(i, j) = C(j, i), the bias runs down the tile rows.
-  if (swapsRoles(m, n)) tiles(c, b, a, base, bCol, bRow, aCol, aRow, 4, ldcBytes, 4, 0, n, n, m, k, accumulate, hasBias, true);
-  else tiles(c, a, b, base, aRow, aCol, bRow, bCol, ldcBytes, 4, 0, 4, n, m, n, k, accumulate, hasBias, false);
+  if (!swapsRoles(m, n)) {
+    tiles(c, a, b, base, aRow, aCol, bRow, bCol, ldcBytes, 4, 0, 4, n, m, n, k, accumulate, hasBias, false);
+    return;
+  }
+  // Cᵀ = Bᵀ·Aᵀ: Aᵀ's rows are B's columns, C'(i, j) = C(j, i), the bias runs down the tile rows;
+  // C's rows in chunks (their columns of Cᵀ are the B block, which must stay in the L2).
+  const rows = swapChunkRows(m);
+  for (let r0 = 0; r0 < m; r0 += rows) {
+    const at = <usize>r0;
+    tiles(c + at * ldcBytes, b, a + at * aRow, base, bCol, bRow, aCol, aRow, 4, ldcBytes, 4, 0, n, n, min32(rows, m - r0), k, accumulate, hasBias, true);
+  }
 }
 
 // The blocked loops of gemm over C'[m][n] (+)= A[m][k]·B[k][n], with C'(i, j) at c + i·cRow + j·cCol

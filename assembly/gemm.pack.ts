@@ -57,24 +57,32 @@ export function alignScratch(scratch: usize): usize {
 export const A_SPLAT: i32 = 4;
 
 /**
- * Most rows of C for which the SIMD driver may swap the roles of A and B (swapsRoles): its B block
- * then holds m columns, and a block of up to 512 (768 KiB at KC) still fits the L2.
+ * Most rows of C per chunk when the SIMD driver swaps the roles of A and B (swapsRoles): the B
+ * block then holds the chunk's rows as its columns (256 × KC floats = 384 KiB, under half the L2
+ * of a Zen 5 core); 512 rows as one chunk ran no faster than as two.
  */
-export const SWAP_MAX_ROWS: i32 = 512;
+export const SWAP_MAX_ROWS: i32 = 256;
+
+/** Rows of C per swapped chunk: m in equal parts of at most SWAP_MAX_ROWS, rounded up to NR. */
+export function swapChunkRows(m: i32): i32 {
+  const parts = ceilDiv(m, SWAP_MAX_ROWS);
+  return min32(m, roundUp(ceilDiv(m, parts), NR));
+}
 
 /**
  * Whether the SIMD driver computes C = A·B as Cᵀ = Bᵀ·Aᵀ (the same microkernel with the operands
- * exchanged, each tile stored transposed). Every element is the same sum in the same order, so the
- * bits do not change; only the cost does. It swaps when that runs fewer MR×NR tiles (padding
- * included), or as many with A then the operand with fewer rows, which is packed broadcast (4 floats
- * stored per value): the layer products with 100 or 10 outputs (n = 100 leaves a half panel, n = 10
- * leaves most of two empty) run as 25 or 3 rows of whole tiles over the batch instead.
+ * exchanged, each tile stored transposed), chunk by chunk of C's rows. Every element is the same
+ * sum in the same order, so the bits do not change; only the cost does. It swaps when a chunk then
+ * runs fewer MR×NR tiles (padding included), or as many with A then the operand with fewer rows,
+ * which is packed broadcast (4 floats stored per value): the layer products with 100 or 10 outputs
+ * (n = 100 leaves a half panel, n = 10 leaves most of two empty) run as 25 or 3 rows of whole tiles
+ * over the batch instead.
  */
 export function swapsRoles(m: i32, n: i32): bool {
-  if (m > SWAP_MAX_ROWS) return false;
-  const tiles = ceilDiv(m, MR) * ceilDiv(n, NR);
-  const swapped = ceilDiv(n, MR) * ceilDiv(m, NR);
-  return swapped < tiles || (swapped == tiles && m > n);
+  const rows = swapChunkRows(m);
+  const tiles = ceilDiv(rows, MR) * ceilDiv(n, NR);
+  const swapped = ceilDiv(n, MR) * ceilDiv(rows, NR);
+  return swapped < tiles || (swapped == tiles && rows > n);
 }
 
 @inline
