@@ -182,8 +182,8 @@ function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aC
 // microkernel4x8 for the first row of tiles when B is read as is (consecutive columns): it reads
 // its B panel from B itself (row stride bRow bytes) and stores it packed (bp) for the other rows
 // of tiles, leaving its sums in the tile buffer. The loads are the ones the tile needs anyway and
-// the stores take no arithmetic slot, so B is packed for almost nothing (the plain copy it
-// replaces cost 5 % of the 256×784→100 ∂W product, whose B is the layer's input).
+// the stores take no arithmetic slot, so B is packed for almost nothing: the 256×784→100 ∂W
+// product (B is the layer's input) went from 88 to 91 % of the peak without its copy pass.
 function microkernel4x8PackingB(tile: usize, ap: usize, b: usize, bRow: usize, bp: usize, kc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
