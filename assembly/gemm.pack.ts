@@ -7,7 +7,9 @@
 //   B: all of it, as panels of nr columns stored [kc][nr]   (one row of a panel per step of k),
 //   A: one panel of MR rows at a time, stored [kc][MR]       (the SIMD driver stores each value
 //      already broadcast to an f32x4: [kc][MR][4], see dense.simd.ts),
-// then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
+// (the SIMD driver packs A in the first tile of each row of tiles, and B, where it is read as is,
+// in the first row of tiles, while they compute; it may also swap the roles of A and B:
+// swapsRoles) then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
 // in L2 (≤ 768 KiB for n ≤ 512; a larger one streams from L3 at little cost: 58 GFLOP/s at
 // 256×1024→1024 against 62 at 512³, so there is no blocking over n). Rows and columns past the edge of the matrix are packed as zeros,
 // so the microkernel always runs a full tile without reading outside the arrays; only the stores
