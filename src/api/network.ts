@@ -416,8 +416,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** A network from gradscope's JSON model format (an object or its text). */
   static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
-    if (typeof options !== 'object' || options === null) throw invalidOption('fromJSON: options must be an object');
-    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`seed: expected an integer, got ${shown(options.seed)}`);
+    checkLoadOptions(options, 'fromJSON');
     return networkOfData(readModelJSON(json), options);
   }
 
@@ -452,6 +451,12 @@ export async function createNetwork(options: NetworkOptions & BackendOptions): P
  * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
  * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
  */
+/** The options of every function that builds a network from model data (fromJSON, networkFromModel, loadModel…): the backend's and a whole-number seed, nothing else. */
+export function checkLoadOptions(options: BackendOptions & { seed?: number }, who: string): void {
+  checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`${who}: seed: expected an integer, got ${shown(options.seed)}`);
+}
+
 export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
   const seed = options.seed ?? 1;
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;

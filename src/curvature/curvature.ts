@@ -6,6 +6,7 @@
  * (Dauphin et al. 2014).
  */
 import type { Rows } from '../data/matrix.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { lanczos } from './lanczos.js';
@@ -98,7 +99,7 @@ export interface CurvatureReport {
 export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
-  if (typeof options !== 'object' || options === null) throw invalidOption('curvature: options must be an object');
+  checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true }), 'measureCurvature');
   const k = options.k ?? 5;
   if (!Number.isInteger(k) || k < 1 || k > net.parameterCount) {
     throw invalidOption(`k: expected an integer from 1 to the parameter count ${net.parameterCount}, got ${k}`);

@@ -9,6 +9,7 @@
  */
 import { checkNetwork, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
 import { denseModelOf, type Model } from '../model.js';
@@ -48,6 +49,7 @@ export interface JacobianSpectrum {
 /** The singular values of ∂z^L/∂x at the first `examples` rows of x (see the file comment). */
 export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions = {}): JacobianSpectrum {
   checkNetwork(net, 'jacobianSpectrum');
+  checkKnownKeys(options, keysOf<JacobianOptions>({ k: true, examples: true, seed: true }), 'jacobianSpectrum');
   net.assertAlive();
   const model = denseModelOf(net, 'jacobianSpectrum');
   const inputs = toMatrix(x, net.inputSize, 'inputs');

@@ -6,6 +6,7 @@
  */
 import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
+import { checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import { Trace, type TraceRun } from './trace.js';
@@ -245,7 +246,7 @@ function checkTrace(trace: unknown): asserts trace is Trace {
 /** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   checkTrace(trace);
-  if (typeof options !== 'object' || options === null) throw invalidOption(`diagnose(trace, options): options must be an object such as { curvature }, got ${shown(options)}`);
+  checkKnownKeys(options, ['curvature'], 'diagnose(trace, options)');
   const L = trace.layers;
   const chain = hiddenChain(trace);
   const hidden = chain.length;

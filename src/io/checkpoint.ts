@@ -32,7 +32,7 @@ import { checkBlockArchitecture, checkBlockModel } from '../network/block-model-
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
-import { checkNetwork, type Network } from '../api/network.js';
+import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
@@ -112,6 +112,7 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
 /** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
   checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
+  checkLoadOptions(options, 'networkFromCheckpoint');
   const model = checkpoint.model;
   const net = await networkFromModel(model, options);
   net.rng.setState(checkpoint.rng);

@@ -4,9 +4,10 @@
  * what was opened, IO_ERROR for file-system failures.
  */
 import type { BackendOptions } from '../backend.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { modelJsonText } from '../network/model-file.js';
-import { checkNetwork, type Network } from '../api/network.js';
+import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import {
   checkpointFromJSON,
@@ -43,7 +44,7 @@ export interface SaveOptions {
 export async function saveModel(net: Network, path: string, options: SaveOptions = {}): Promise<void> {
   checkNetwork(net, 'saveModel');
   checkPath(path, 'saveModel');
-  if (typeof options !== 'object' || options === null) throw invalidOption('saveModel: options must be an object');
+  checkKnownKeys(options, keysOf<SaveOptions>({ format: true, optimizer: true }), 'saveModel');
   const format = options.format ?? (path.toLowerCase().endsWith('.json') ? 'json' : 'binary');
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
@@ -61,7 +62,8 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
 
 /** Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes). */
 export async function readCheckpoint(path: string, options: { seed?: number } = {}): Promise<Checkpoint> {
-  checkPath(path, 'loadModel');
+  checkPath(path, 'readCheckpoint');
+  checkKnownKeys(options, ['seed'], 'readCheckpoint');
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
@@ -83,6 +85,7 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
 
 /** A network from a model or checkpoint file, with its step and RNG state. */
 export async function loadModel(path: string, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkLoadOptions(options, 'loadModel');
   return (await loadCheckpoint(path, options)).network;
 }
 
@@ -96,7 +99,7 @@ export async function loadCheckpoint(
   /** The whole checkpoint, its optimiser state included. */
   checkpoint: Checkpoint;
 }> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('loadModel: options must be an object');
-  const checkpoint = await readCheckpoint(path, options);
+  checkLoadOptions(options, 'loadCheckpoint');
+  const checkpoint = await readCheckpoint(path, { seed: options.seed });
   return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };
 }

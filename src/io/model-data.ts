@@ -9,7 +9,7 @@ import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
-import { checkNetwork, Network, networkOfData } from '../api/network.js';
+import { checkLoadOptions, checkNetwork, Network, networkOfData } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
@@ -90,6 +90,7 @@ export function blockModelOf(net: Network): BlockModelData {
 
 /** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromBlockModel(model: BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkLoadOptions(options, 'networkFromBlockModel');
   checkBlockModel(model, 'model', badModel);
   return networkOfData(model, options);
 }
@@ -97,6 +98,7 @@ export async function networkFromBlockModel(model: BlockModelData, options: Back
 /** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
 export async function networkFromModel(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
   checkObjectArgument(model, 'networkFromModel', 'ModelData or BlockModelData (from modelOf, blockModelOf or a reader)');
+  checkLoadOptions(options, 'networkFromModel');
   if ('kind' in model) return networkFromBlockModel(model, options);
   checkModelData(model, 'model', badModel);
   return networkOfData(model, options);

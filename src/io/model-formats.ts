@@ -228,7 +228,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     const weightData = new Uint8Array(total);
     let at = 0;
     for (const shard of shards) (weightData.set(shard, at), (at += shard.length));
-    return isBlockTfjsModel(model) ? blockModelFromTfjsLayers(model, weightData) : fromTfjsLayers(model, weightData, options);
+    return isBlockTfjsModel(model) ? blockModelFromTfjsLayers(model, weightData) : fromTfjsLayers(model, weightData, { loss: options.loss });
   });
 }
 

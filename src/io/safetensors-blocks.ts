@@ -13,6 +13,7 @@
  * tensors; either way every tensor the specs imply must be there with its shape and dtype, and
  * none left over.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
@@ -70,6 +71,7 @@ export interface BlockSafetensorsOptions {
  * (pytorch-import.ts). BAD_MODEL_FILE names the metadata field, module or tensor at fault.
  */
 export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, options: BlockSafetensorsOptions = {}): BlockModelData {
+  checkKnownKeys(options, keysOf<BlockSafetensorsOptions>({ pytorch: true, loss: true }), 'blockModelFromSafetensors');
   const file = parseSafetensors(bytes);
   const { metadata } = file;
   if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION) && !isBlockFile(metadata)) {

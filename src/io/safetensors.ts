@@ -15,6 +15,7 @@
  * which the shapes chain; an ambiguous file is refused, saying why. Metadata another tool wrote
  * (`{ "format": "pt" }`) is ignored; gradscope's own wins over the caller's options.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
@@ -62,6 +63,7 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
 
 /** Reads and checks safetensors bytes (see the module comment); `options` fill in missing metadata. */
 export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions = {}): ModelData {
+  checkKnownKeys(options, keysOf<SafetensorsImportOptions>({ activation: true, output: true, loss: true, layers: true }), 'fromSafetensors');
   const file = parseSafetensors(bytes);
   const { metadata, entries } = file;
   if (isBlockFile(metadata)) throw badModel('safetensors', 'holds a block network (__metadata__ with "layers"): read it with blockModelFromSafetensors');
@@ -98,7 +100,8 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
  */
 export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions & BlockSafetensorsOptions = {}): ModelData | BlockModelData {
   const blocks = options.pytorch !== undefined || isBlockFile(parseSafetensors(bytes).metadata);
-  return blocks ? blockModelFromSafetensors(bytes, options) : fromSafetensors(bytes, options);
+  const { activation, output, loss, layers, pytorch } = options; // each reader takes its own (readModelFile refuses one the file's format does not read)
+  return blocks ? blockModelFromSafetensors(bytes, { pytorch, loss }) : fromSafetensors(bytes, { activation, output, loss, layers });
 }
 
 interface LayerEntries {

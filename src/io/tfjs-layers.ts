@@ -15,6 +15,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { LEAKY_RELU_SLOPE, LOSS_OUTPUT } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, parseModelJson, type ImportNotes, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
@@ -82,6 +83,7 @@ interface DenseLayer {
  * Also takes tfjs ModelArtifacts' `weightSpecs` in place of `weightsManifest`.
  */
 export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | ArrayBuffer, options: TfjsImportOptions = {}): ModelData {
+  checkKnownKeys(options, keysOf<TfjsImportOptions>({ loss: true }), 'fromTfjsLayers');
   const json = parseModelJson(modelJson, 'model.json');
   if (isBlockTfjsModel(json)) throw badModel('userDefinedMetadata.gradscope', 'a block network (version 2, with "layers"): read it with blockModelFromTfjsLayers');
   if (json.format === 'graph-model' || (isObject(json.modelTopology) && Array.isArray(json.modelTopology.node))) {

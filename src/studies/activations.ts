@@ -7,6 +7,7 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
@@ -126,6 +127,11 @@ export interface ActivationStudyResult {
 
 /** Study (b), Glorot & Bengio's activation × initialisation grid (see the module comment): one traced, diagnosed run per pair. */
 export async function runActivationStudy(options: ActivationStudyOptions = {}): Promise<ActivationStudyResult> {
+  checkKnownKeys(
+    options,
+    keysOf<ActivationStudyOptions>({ width: true, epochs: true, trainRows: true, testRows: true, batchSize: true, learningRate: true, seed: true, records: true, activations: true, inits: true, onRun: true }),
+    'runActivationStudy',
+  );
   const width = options.width ?? 256;
   const epochs = options.epochs ?? 2;
   const batchSize = options.batchSize ?? 10;

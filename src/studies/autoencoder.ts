@@ -6,6 +6,7 @@
  * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
  * than another's (the training runs on one thread).
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -183,6 +184,11 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
  * autoencoder on MNIST for the same CPU time, with a learning curve of reconstruction errors.
  */
 export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {}): Promise<AutoencoderStudyResult> {
+  checkKnownKeys(
+    options,
+    keysOf<AutoencoderStudyOptions>({ sizes: true, loss: true, seconds: true, trainRows: true, testRows: true, points: true, optimizers: true, seed: true, backend: true, onPoint: true }),
+    'runAutoencoderStudy',
+  );
   const o = checkStudyOptions(options);
   const digits = await loadStudyDigits(o.trainRows, o.testRows);
   const train = digits.train.x;

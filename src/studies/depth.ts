@@ -7,6 +7,7 @@
  * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
+import { checkKnownKeys, keysOf } from '../checks.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
@@ -108,6 +109,7 @@ export interface DepthStudyResult {
 
 /** Study (a), Nielsen's vanishing-gradient experiment (see the module comment): per depth, ‖∂C/∂b‖ per hidden layer at initialisation and over training. */
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
+  checkKnownKeys(options, keysOf<DepthStudyOptions>({ seeds: true, epochs: true, lambda: true, every: true, onProgress: true }), 'runDepthStudy');
   const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, max: DEPTH_SEEDS_LIMIT, integer: true }, DEPTH_SEEDS);
   const epochs = checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);

@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { checkWhole } from '../checks.js';
+import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
@@ -337,7 +337,11 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
 
 /** The trainable-depth study (see the module comment). */
 export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}): Promise<TrainableDepthResult> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('trainable-depth: options must be an object');
+  checkKnownKeys(
+    options,
+    keysOf<TrainableDepthOptions>({ depths: true, width: true, epochs: true, remedies: true, trainRows: true, testRows: true, seed: true, backend: true, onRow: true }),
+    'runTrainableDepthStudy',
+  );
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: TRAINABLE_DEPTHS });
   const data = await loadStudyData(trainRows, testRows);
   const rows: TrainableDepthRow[] = [];

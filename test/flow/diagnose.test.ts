@@ -210,8 +210,8 @@ describe('diagnose', () => {
     await expectError(() => diagnose([1, 2] as unknown as Trace), 'INVALID_OPTION', /expected a Trace, got \[1,2\]; /);
     const saved = JSON.parse(JSON.stringify(handTrace([gap(0.5)])));
     await expectError(() => diagnose(saved), 'INVALID_OPTION', /a saved trace .* read it back with Trace\.fromJSON\(json\) first/);
-    await expectError(() => diagnose(handTrace([gap(0.5)]), null as never), 'INVALID_OPTION', /options must be an object/);
-    await expectError(() => diagnose(handTrace([gap(0.5)]), 'x'.repeat(500) as never), 'INVALID_OPTION', /options must be an object such as \{ curvature \}, got "x{78}…$/);
+    await expectError(() => diagnose(handTrace([gap(0.5)]), null as never), 'INVALID_OPTION', /^diagnose\(trace, options\): expected an options object, got null$/);
+    await expectError(() => diagnose(handTrace([gap(0.5)]), 'x'.repeat(500) as never), 'INVALID_OPTION', /^diagnose\(trace, options\): expected an options object, got "x{78}…$/);
   });
 
   it('says so when the trace is empty', () => {

@@ -21,6 +21,7 @@
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
  * src/backend.ts.)
  */
+import { checkKnownKeys, keysOf } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
@@ -129,7 +130,7 @@ export function checkThreads(threads: unknown): number {
 
 /** Wasm kernels on `threads` threads (default 2); falls back to one thread, saying why in threadsFallback, where workers or shared memory are unavailable. The caller stops the workers with close(). */
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('threads: options must be an object');
+  checkKnownKeys(options, keysOf<ThreadedOptions>({ threads: true, minFlops: true, minRowsPerThread: true }), 'createThreadedWasmKernels');
   const threads = checkThreads(options.threads ?? 2);
   const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
   if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${shown(minFlops)}`);
