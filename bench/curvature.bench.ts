@@ -51,7 +51,7 @@ function blockTasks<T extends Tensor>(k: Kernels<T>): { step: () => void; gaussN
   const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
   v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
   const product = new StackGaussNewton(k, fixed, 'cross-entropy');
-  return { step, gaussNewton: () => product.apply(out, v, x, STEP_BATCH) };
+  return { step, gaussNewton: () => product.apply(out, v, x, y, STEP_BATCH) };
 }
 
 export async function runCurvatureBench(opts: { time?: number } = {}): Promise<CurvatureRow[]> {

@@ -9,7 +9,7 @@
  * On a chain of dense layers this gives the same bits as the dense Model's product.
  */
 import type { Kernels, Loss, Tensor } from '../kernels.js';
-import { gaussNewtonSeed } from './loss-curvature.js';
+import { LossCurvature } from './loss-curvature.js';
 import type { Sequential } from './sequential.js';
 import { LazyRowTensor } from './tensors.js';
 
@@ -18,32 +18,33 @@ export class StackGaussNewton<T extends Tensor = Tensor> {
   /** H_L·R{z}/rows, and the seed's scratch (allocated by the first product, grown with the batch). */
   private readonly seed: LazyRowTensor<T>;
   private readonly scratch: LazyRowTensor<T>;
+  private readonly lossCurvature: LossCurvature<T>;
 
   constructor(
     private readonly k: Kernels<T>,
     private readonly stack: Sequential<T>,
-    private readonly loss: Loss,
+    loss: Loss,
   ) {
     stack.checkLoss(loss);
     this.seed = new LazyRowTensor(k, stack.units);
     this.scratch = new LazyRowTensor(k, stack.units);
+    this.lossCurvature = new LossCurvature(k, loss, stack.outputActivation, stack.units);
   }
 
   /**
-   * out = G·v of the mean loss over the `rows` rows of x, at the stack's last forward on x ('batch'
-   * or 'train' mode). v and out hold one tensor per entry of `stack.parameters`, in its order.
+   * out = G·v of the mean loss over the `rows` rows of x (targets y), at the stack's last forward on
+   * x ('batch' or 'train' mode). v and out hold one tensor per entry of `stack.parameters`, in its order.
    * The product runs through the stack's gradient tensors: they hold G·v afterwards, not the gradient.
    */
-  apply(out: readonly T[], v: readonly T[], x: T, rows: number): void {
+  apply(out: readonly T[], v: readonly T[], x: T, y: T, rows: number): void {
     const { k, stack } = this;
-    const n = stack.units;
     stack.rForward(null, v, 0, x, rows);
     stack.zeroGradients();
     const rz = stack.rLossInput;
     // Nothing before the loss's input has parameters (a lone activation layer): G = 0.
     if (rz) {
       const seed = this.seed.get(rows);
-      gaussNewtonSeed(k, this.loss, stack.outputActivation, seed, rz, stack.lossInput(x), stack.output, this.scratch.get(rows), rows, n);
+      this.lossCurvature.seed(seed, rz, stack.lossInput(x), stack.output, y, this.scratch.get(rows), rows);
       stack.lossInputBackward(seed, null, x, rows);
     }
     const parameters = stack.parameters;
@@ -54,5 +55,6 @@ export class StackGaussNewton<T extends Tensor = Tensor> {
   dispose(): void {
     this.seed.dispose();
     this.scratch.dispose();
+    this.lossCurvature.dispose();
   }
 }

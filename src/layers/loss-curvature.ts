@@ -3,7 +3,9 @@
  * maps a parameter direction to R{z} of the loss's input z (the output layer's pre-activation when
  * the loss is fused with its activation, else the output) and H_L is the Hessian of the mean loss
  * with respect to z, the output activation counted as part of the loss:
- *   softmax + cross-entropy:  diag(a) − a·aᵀ  (= the softmax's Jacobian, so the seed is R{a});
+ *   softmax + cross-entropy:  Σy·(diag(a) − a·aᵀ) per row, Σy its targets' sum (the softmax's
+ *                             Jacobian times Σy: the seed is Σy·R{a}; the gradient is a·Σy − y,
+ *                             see assembly/loss.scalar.ts, so a row not summing to 1 scales it);
  *   sigmoid + binary CE:      diag(a(1 − a)) (= σ', so again the seed is R{a});
  *   MSE with output f:        f'ᵀ·I·f' = diag(f'(z)²)  (linear output: the identity).
  * G is positive semi-definite for every one of these, unlike the Hessian. The one home of this
@@ -12,27 +14,56 @@
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 
 /**
- * seed = H_L·R{z}/rows (`[rows][n]`, overwritten): the backward pass's starting gradient for the
- * mean over `rows` rows, given the loss input z, the output a = f(z), R{z}, and a `[rows][n]`
- * scratch tensor (used for MSE).
+ * The seeds H_L·R{z}/rows of one loss over n outputs (see the file comment). Softmax +
+ * cross-entropy scales each row by its targets' sum, broadcast over the row as y·Onesᵀ by one dense
+ * product with an [n][n] matrix of ones, which this object owns (allocated once).
  */
-export function gaussNewtonSeed<T extends Tensor>(
-  k: Kernels<T>, loss: Loss, output: OutputActivation, seed: T, rz: T, z: T, a: T, scratch: T, rows: number, n: number,
-): void {
-  if (loss === 'cross-entropy') {
-    k.softmaxJvp(seed, a, rz, rows, n);
-    k.scale(seed, rows * n, 1 / rows);
-    return;
+export class LossCurvature<T extends Tensor> {
+  /** [n][n] ones and [n] zeros, for cross-entropy only. */
+  private readonly ones: T | null = null;
+  private readonly zeros: T | null = null;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    private readonly loss: Loss,
+    private readonly output: OutputActivation,
+    private readonly n: number,
+  ) {
+    if (loss !== 'cross-entropy') return;
+    this.ones = k.alloc(n * n);
+    k.view(this.ones).fill(1);
+    this.zeros = k.alloc(n);
   }
-  k.zero(seed, rows * n);
-  if (loss === 'binary-cross-entropy') {
-    k.activationBackward('sigmoid', seed, rz, z, a, rows, n);
-    k.scale(seed, rows * n, 1 / rows);
-    return;
+
+  /**
+   * seed = H_L·R{z}/rows (`[rows][n]`, overwritten): the backward pass's starting gradient for the
+   * mean over `rows` rows, given the loss input z, the output a = f(z), R{z}, the targets y and a
+   * `[rows][n]` scratch tensor.
+   */
+  seed(seed: T, rz: T, z: T, a: T, y: T, scratch: T, rows: number): void {
+    const { k, loss, output, n } = this;
+    if (loss === 'cross-entropy') {
+      k.softmaxJvp(seed, a, rz, rows, n);
+      k.denseForward(scratch, y, this.ones!, this.zeros!, rows, n, n);
+      k.mul(seed, seed, scratch, rows * n);
+      k.scale(seed, rows * n, 1 / rows);
+      return;
+    }
+    k.zero(seed, rows * n);
+    if (loss === 'binary-cross-entropy') {
+      k.activationBackward('sigmoid', seed, rz, z, a, rows, n);
+      k.scale(seed, rows * n, 1 / rows);
+      return;
+    }
+    // MSE: R{a} = f'·R{z}, then through f' once more.
+    k.zero(scratch, rows * n);
+    k.activationBackward(output as Activation, scratch, rz, z, a, rows, n);
+    k.scale(scratch, rows * n, 1 / rows);
+    k.activationBackward(output as Activation, seed, scratch, z, a, rows, n);
   }
-  // MSE: R{a} = f'·R{z}, then through f' once more.
-  k.zero(scratch, rows * n);
-  k.activationBackward(output as Activation, scratch, rz, z, a, rows, n);
-  k.scale(scratch, rows * n, 1 / rows);
-  k.activationBackward(output as Activation, seed, scratch, z, a, rows, n);
+
+  dispose(): void {
+    if (this.ones) this.k.free(this.ones);
+    if (this.zeros) this.k.free(this.zeros);
+  }
 }

@@ -245,7 +245,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.assertAlive();
     const product = new StackGaussNewton(this.k, this.stack, this.loss);
     return {
-      apply: (out, v, rows) => product.apply(out, v, this.inputRows.tensor, rows),
+      apply: (out, v, rows) => product.apply(out, v, this.inputRows.tensor, this.targetRows.tensor, rows),
       dispose: () => product.dispose(),
     };
   }

@@ -11,7 +11,7 @@
  * must be the forward pass of the rows whose curvature is wanted. Allocates nothing per product.
  */
 import type { Activation, Kernels, Tensor } from '../kernels.js';
-import { gaussNewtonSeed } from '../layers/loss-curvature.js';
+import { LossCurvature } from '../layers/loss-curvature.js';
 import type { Model } from '../model.js';
 import type { ParamVector } from './param-vector.js';
 
@@ -28,6 +28,7 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
   private deltaNext: T;
   private readonly backflow: T;
   private readonly zeroBias: T;
+  private readonly lossCurvature: LossCurvature<T>;
 
   constructor(
     private readonly net: Model<T>,
@@ -44,6 +45,7 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     this.deltaNext = buffer();
     this.backflow = buffer();
     this.zeroBias = k.alloc(width);
+    this.lossCurvature = new LossCurvature(k, net.loss, net.activationFunctions[net.depth - 1], net.outputSize);
   }
 
   /** out = G·v over the first `rows` rows of the last feedforward (mean over those rows). */
@@ -94,15 +96,16 @@ export class GaussNewtonProduct<T extends Tensor = Tensor> {
     }
   }
 
-  /** delta = H_L·R{z}/rows for the output layer after forward() (src/layers/loss-curvature.ts); overwrites delta. */
+  /** delta = H_L·R{z}/rows for the output layer after forward() (src/layers/loss-curvature.ts), with the network's targets; overwrites delta. */
   outputSeed(delta: T, rows: number): void {
-    const { k, net } = this;
+    const { net } = this;
     const L = net.depth;
-    gaussNewtonSeed(k, net.loss, net.activationFunctions[L - 1], delta, this.rz[L - 1], net.zs[L - 1], net.activations[L], this.product, rows, net.outputSize);
+    this.lossCurvature.seed(delta, this.rz[L - 1], net.zs[L - 1], net.activations[L], net.targets!, this.product, rows);
   }
 
   dispose(): void {
     const k = this.k;
     for (const t of [...this.rz, ...this.ra, this.product, this.delta, this.deltaNext, this.backflow, this.zeroBias]) k.free(t);
+    this.lossCurvature.dispose();
   }
 }

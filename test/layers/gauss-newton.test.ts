@@ -88,6 +88,7 @@ interface Loaded<T extends Tensor> {
   k: Kernels<T>;
   stack: Sequential<T>;
   x: T;
+  y: T;
   c: BlockCase;
 }
 
@@ -97,14 +98,14 @@ interface Loaded<T extends Tensor> {
  * and sits on relu's kink, where central differences take half the slope.
  */
 function load<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Loaded<T> {
-  const { stack, x } = blockStackOf(k, c, seed);
+  const { stack, x, y } = blockStackOf(k, c, seed);
   const rng = new Rng(seed);
   for (const layer of normalisationLayers(stack.layers)) {
     k.write(layer.weight.value, Array.from({ length: layer.units }, () => Math.fround(1 + 0.3 * rng.normal())));
     k.write(layer.bias.value, Array.from({ length: layer.units }, () => Math.fround(0.3 * rng.normal())));
   }
   stack.forward(x, c.batch, 'batch');
-  return { k, stack, x, c };
+  return { k, stack, x, y, c };
 }
 
 /** Every batch-norm and layer-norm layer, residual branches included. */
@@ -122,12 +123,12 @@ function lossInputAt<T extends Tensor>({ k, stack, x, c }: Loaded<T>): Float64Ar
 }
 
 /** G·v by the R-operator, as float64 arrays per parameter. */
-function gaussNewtonOf<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float64Array[]): Float64Array[] {
+function gaussNewtonOf<T extends Tensor>({ k, stack, x, y, c }: Loaded<T>, v: Float64Array[]): Float64Array[] {
   const lengths = stack.parameters.map((p) => p.value.length);
   const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
   vector.forEach((t, i) => k.write(t, v[i]));
   const product = new StackGaussNewton(k, stack, c.loss);
-  product.apply(out, vector, x, c.batch);
+  product.apply(out, vector, x, y, c.batch);
   const result = out.map((t) => Float64Array.from(k.view(t)));
   product.dispose();
   freeVector(k, vector);
@@ -180,7 +181,7 @@ function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64
   columns.forEach((tensor, t) => tensor.forEach((column, i) => column.forEach((d, r) => (jv[r] += d * v[t][i]))));
   const z = lossInputAt(loaded);
   const a = Float64Array.from(k.view(stack.output).subarray(0, c.batch * n));
-  const hjv = lossCurvatureTimes(c.loss, stack.outputActivation, z, a, jv, c.batch, n);
+  const hjv = lossCurvatureTimes(c.loss, stack.outputActivation, z, a, c.y, jv, c.batch, n);
   return columns.map((tensor) => Float64Array.from(tensor, (column) => dot(column, hjv) / c.batch));
 }
 
@@ -286,9 +287,9 @@ describe.each(await kernelBackends())('layer stacks: G·v on $name', ({ name, ke
       const lengths = loaded.stack.parameters.map((p) => p.value.length);
       const [vector, out] = [allocVector(counting, lengths), allocVector(counting, lengths)];
       const product = new StackGaussNewton(counting, loaded.stack, c.loss);
-      product.apply(out, vector, loaded.x, c.batch);
+      product.apply(out, vector, loaded.x, loaded.y, c.batch);
       const before = allocations;
-      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, c.batch);
+      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, loaded.y, c.batch);
       expect(allocations - before, JSON.stringify(c.specs)).toBe(0);
       product.dispose();
       loaded.stack.dispose();
@@ -327,8 +328,11 @@ describe.each(await kernelBackends())('a chain of dense layers on $name', ({ nam
       const net = await createNetwork({ inputs, layers, loss, backend: k, seed: n, biasInit: { name: 'normal', std: 0.5 } });
       const model = denseModelOf(net, 'test');
       const x = Float64Array.from({ length: batch * inputs }, () => Math.fround(rng.normal()));
+      // cross-entropy rows not summing to 1, which scale its curvature by Σy
+      const y = Float64Array.from({ length: batch * model.outputSize }, () => Math.fround(loss === 'mse' ? rng.normal() : rng.uniform()));
       model.ensureCapacity(batch);
       k.write(model.activations[0], x);
+      k.write(model.targets!, y);
       model.feedforward(batch);
       const lengths = model.parameters().map((p) => p.length);
       const v = lengths.map((length) => Float64Array.from({ length }, () => Math.fround(rng.normal())));
@@ -344,12 +348,13 @@ describe.each(await kernelBackends())('a chain of dense layers on $name', ({ nam
       const specs = checkLayerSpecs(layers.map((l) => ({ type: 'dense', ...l })), inputs);
       const stack = buildSequential(k, specs, inputs, new Rng(0), { capacity: batch });
       stack.parameters.forEach((p, i) => k.write(p.value, k.view(i % 2 === 0 ? model.weights[i >> 1] : model.biases[i >> 1]).slice()));
-      const xs = tensorOf(k, x);
+      const [xs, ys] = [tensorOf(k, x), tensorOf(k, y)];
       stack.forward(xs, batch, 'batch');
-      const got = gaussNewtonOf({ k, stack, x: xs, c: { loss, batch } as BlockCase }, v);
+      const got = gaussNewtonOf({ k, stack, x: xs, y: ys, c: { loss, batch } as BlockCase }, v);
       expect(got, `${name} network ${n} ${JSON.stringify(layers)} (${loss})`).toEqual(want);
       stack.dispose();
       k.free(xs);
+      k.free(ys);
       net.dispose();
     }
   });

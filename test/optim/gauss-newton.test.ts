@@ -11,18 +11,19 @@ import { allocVector, freeVector, parameterLengths } from '../../src/optim/param
 import { backendsUnderTest } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
-import { randomCase, type RandomCase } from '../util/random-network.js';
+import { randomCase, unnormalisedTargets, type RandomCase } from '../util/random-network.js';
 import { denseModelOf } from '../../src/model.js';
 
 const STEP = 1e-5;
 const CASES = 12;
 const LIMITS = { maxDepth: 3, maxWidth: 5, maxBatch: 4 };
 
-/** Loads the rows of c into the network and runs the forward pass. */
+/** Loads the rows of c (inputs and targets: cross-entropy's curvature scales by each row's Σy) into the network and runs the forward pass. */
 function load(net: Network, c: RandomCase): void {
   const k = net.kernels;
   denseModelOf(net, 'test').ensureCapacity(c.x.length);
   k.write(denseModelOf(net, 'test').activations[0], c.x.flat());
+  k.write(denseModelOf(net, 'test').targets, c.y.flat());
   denseModelOf(net, 'test').feedforward(c.x.length);
 }
 
@@ -72,7 +73,7 @@ function explicitGaussNewton(net: Network<Float64Array>, c: RandomCase, v: Float
   // H_L·(J·v) per sample, from z and a at θ
   const z = outputZ();
   const a = Float64Array.from(k.view(denseModelOf(net, 'test').activations[L]).subarray(0, m * n));
-  const hjv = lossCurvatureTimes(net.loss, net.activationFunctions[L - 1], z, a, jv, m, n);
+  const hjv = lossCurvatureTimes(net.loss, net.activationFunctions[L - 1], z, a, c.y.flat(), jv, m, n);
   // Jᵀ·(H·J·v)/m
   return columns.map((tensor) => Float64Array.from(tensor, (column) => column.reduce((sum, d, r) => sum + d * hjv[r], 0) / m));
 }
@@ -93,6 +94,7 @@ describe.each(LOSSES)('Gauss-Newton product, %s', (loss: Loss) => {
     const seen = new Set<string>();
     for (let n = 0; n < CASES; n++) {
       const c = randomCase(rng, LIMITS, loss);
+      if (loss === 'cross-entropy' && n % 2 === 1) c.y = unnormalisedTargets(rng, c.y.length, c.y[0].length);
       c.options.layers!.forEach((layer) => seen.add(layer.activation!));
       const net = (await createNetwork({ ...c.options, backend: kernels })) as unknown as Network<Float64Array>;
       const v = randomVector(rng, parameterLengths(denseModelOf(net as unknown as Network, 'test')));

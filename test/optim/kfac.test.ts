@@ -360,14 +360,16 @@ function flatParameters(p: Layers): number[] {
 
 /**
  * The exact Gauss-Newton matrix of a sigmoid-hidden, softmax + cross-entropy network over the rows,
- * F = (1/m)·Σ_x J_xᵀ·(diag(a) − a·aᵀ)·J_x, with J_x = ∂z_out/∂θ by backpropagating each unit vector
- * of the output's z through the oracle's forward pass (no kernels, no R-operator).
+ * F = (1/m)·Σ_x Σy_x·J_xᵀ·(diag(a) − a·aᵀ)·J_x, with J_x = ∂z_out/∂θ by backpropagating each unit
+ * vector of the output's z through the oracle's forward pass (no kernels, no R-operator), and Σy_x
+ * the row's target sum (the loss −Σ y·log a curves Σy times as much as for a row summing to 1).
  */
-function explicitGaussNewton(p: Layers, x: number[][]): number[][] {
+function explicitGaussNewton(p: Layers, x: number[][], y: number[][]): number[][] {
   const L = p.weights.length;
   const n = flatParameters(p).length;
   const F = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (const row of x) {
+  for (const [index, row] of x.entries()) {
+    const sumY = y[index].reduce((sum, v) => sum + v, 0);
     const { as } = forward(p, row, 'softmax');
     const out = as[L];
     const J = out.map((_, j) => {
@@ -378,7 +380,7 @@ function explicitGaussNewton(p: Layers, x: number[][]): number[][] {
     });
     for (let j = 0; j < out.length; j++) {
       for (let q = 0; q < out.length; q++) {
-        const h = (j === q ? out[j] : 0) - out[j] * out[q];
+        const h = sumY * ((j === q ? out[j] : 0) - out[j] * out[q]);
         if (h === 0) continue;
         for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) F[r][c] += (J[j][r] * h * J[q][c]) / x.length;
       }
@@ -423,6 +425,7 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     let previous: number[] | undefined;
     for (let step = 0; step < 2; step++) {
       const x = randomRows(rng, batch, 3);
+      // a draw per entry: rows of 0, 1, 2 or 3 ones, so Σy ≠ 1 scales the curvature as well
       const y = Array.from({ length: batch }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
       const before = layersOf(net);
       const theta = flatParameters(before);
@@ -431,7 +434,7 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
       const gradient = gradients.flatMap((g) => [...g.weights, ...g.biases]).map((v, i) => v + weightDecay * theta[i]);
       oneStep(net, kfac, x, y, 1);
       const proposal = explicitProposal(net, kfac, gradient, shift);
-      const F = explicitGaussNewton(before, x);
+      const F = explicitGaussNewton(before, x, y);
       const C = (u: number[], v: number[]) => dot(u, times(F, v)) + shift * dot(u, v);
       let want: number[];
       let alpha: number;

@@ -57,3 +57,12 @@ export function randomTarget(rng: Rng, loss: Loss, n: number): number[] {
   if (loss === 'binary-cross-entropy') return Array.from({ length: n }, () => rng.uniform());
   return Array.from({ length: n }, () => rng.normal());
 }
+
+/**
+ * Cross-entropy targets whose rows need not sum to 1 (values in [0, 1], as PyTorch's
+ * CrossEntropyLoss takes them), for `rows` rows of n: the loss's gradient is then a·Σy − y and its
+ * curvature Σy·(diag(a) − a·aᵀ), which one-hot rows (Σy = 1) cannot tell from a − y and diag(a) − a·aᵀ.
+ */
+export function unnormalisedTargets(rng: Rng, rows: number, n: number): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: n }, () => rng.uniform()));
+}
