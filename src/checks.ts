@@ -18,10 +18,39 @@ export function checkUnits(units: unknown, where: string): number {
   return units;
 }
 
-/** `value` if it is a whole number ≥ `min`, named `name` (a count, a size, a number of epochs). */
-export function checkWhole(value: unknown, name: string, min: number): number {
+/** `value` if it is a whole number ≥ `min` (and ≤ `bound.max`, given one), named `name` (a count, a size, a number of epochs). */
+export function checkWhole(value: unknown, name: string, min: number, bound?: Bound): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
+  if (bound) checkAtMost(value, name, bound);
   return value;
+}
+
+/**
+ * The greatest value an option takes and why (what a larger one would cost): one per option, read
+ * by the library's check of it and by its CLI flag (its rule, its refusal and its --help line).
+ */
+export interface Bound {
+  max: number;
+  /** What a larger value would cost, in a few words. */
+  why: string;
+}
+
+/** Refuses (INVALID_OPTION naming `name`) a `value` above `bound.max`, saying why the bound is there. */
+export function checkAtMost(value: number, name: string, bound: Bound): number {
+  if (value > bound.max) throw invalidOption(`${name}: at most ${bound.max} (${bound.why}), got ${shown(value)}`);
+  return value;
+}
+
+/**
+ * `values` if it is a non-empty list with each entry once (INVALID_OPTION naming `name` otherwise):
+ * a study runs each entry of its lists once, so a repeat would run twice or be dropped silently.
+ * `what` names the entries in the refusal of an empty list ("optimiser names").
+ */
+export function checkDistinctList<T>(values: readonly T[], name: string, what: string): readonly T[] {
+  if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of ${what}, got ${shown(values)}`);
+  const repeated = values.find((v, i) => values.indexOf(v) !== i);
+  if (repeated !== undefined) throw invalidOption(`${name}: ${shorten(String(repeated))} is listed twice (each runs once)`);
+  return values;
 }
 
 /** `value` if it is one of `allowed`. */

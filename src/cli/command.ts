@@ -22,6 +22,8 @@ export interface NumberRule {
   exclusive?: boolean;
   /** The greatest value taken (inclusive). */
   max?: number;
+  /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
+  why?: string;
 }
 
 /** One flag of a command: its grammar, its rule and default, and its line of help. */
@@ -72,7 +74,7 @@ export function flagLines(command: Command): string[] {
     ...(command.positionals ?? []).map((p) => [p.name, p.about]),
     ...command.flags.map((f) => [
       `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`,
-      `${f.about}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
+      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
     ]),
   ];
   const width = Math.max(...rows.map(([left]) => left.length));
@@ -142,16 +144,6 @@ export function stringFlag(args: ParsedArgs, name: string, required = false): st
   return value;
 }
 
-/** What a numeric flag accepts: whole numbers only, a least value and a greatest. */
-export interface NumberRule {
-  integer?: boolean;
-  min?: number;
-  /** The least value is itself refused (e.g. a learning rate must be > 0). */
-  exclusive?: boolean;
-  /** The greatest value taken (inclusive). */
-  max?: number;
-}
-
 /**
  * `value` as the one line every --json prints. JSON has no infinity and JSON.stringify writes it as
  * null, which reads as "not measured": ±Infinity is written as the string "Infinity" / "-Infinity"
@@ -204,7 +196,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
-  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}, got '${shorten(text)}'`);
+  if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got '${shorten(text)}'`);
   return value;
 }
 

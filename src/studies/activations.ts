@@ -7,7 +7,7 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { WeightInitName } from '../init/initializers.js';
 import type { Activation } from '../kernels.js';
@@ -16,6 +16,7 @@ import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { Trace } from '../flow/trace.js';
+import { ACTIVATION_EPOCHS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
@@ -35,7 +36,7 @@ export function activationSizes(width: number): number[] {
 export interface ActivationStudyOptions {
   /** Units in each hidden layer (default 256). */
   width?: number;
-  /** Epochs per run (default 2). */
+  /** Epochs per run (default 2, at most ACTIVATION_EPOCHS_BOUND.max = 100). */
   epochs?: number;
   /** Training digits (default 9000). */
   trainRows?: number;
@@ -49,9 +50,9 @@ export interface ActivationStudyOptions {
   seed?: number;
   /** Records per run (default 20). */
   records?: number;
-  /** Hidden activations to try (default STUDY_ACTIVATIONS: sigmoid, tanh, softsign, relu). */
+  /** Hidden activations to try, each once (default STUDY_ACTIVATIONS: sigmoid, tanh, softsign, relu). */
   activations?: Activation[];
-  /** Initialisations to try (default STUDY_INITS: standard, glorot-uniform, he-normal). */
+  /** Initialisations to try, each once (default STUDY_INITS: standard, glorot-uniform, he-normal). */
   inits?: WeightInitName[];
   /** Called before each run with its label, the runs done and the total. */
   onRun?: (label: string, done: number, total: number) => void;
@@ -133,16 +134,16 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
     'runActivationStudy',
   );
   const width = options.width ?? 256;
-  const epochs = options.epochs ?? 2;
+  const epochs = checkWhole(options.epochs ?? 2, 'activations study: epochs', 1, ACTIVATION_EPOCHS_BOUND);
   const batchSize = options.batchSize ?? 10;
   const learningRate = options.learningRate ?? 0.05;
+  const activations = checkDistinctList(options.activations ?? STUDY_ACTIVATIONS, 'activations study: activations', 'activations');
+  const inits = checkDistinctList(options.inits ?? STUDY_INITS.map((i) => i.name), 'activations study: inits', 'initialisations');
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = activationSizes(width);
   const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);
   const every = Math.max(1, Math.floor(steps / (options.records ?? 20)));
   const lastTraced = 1 + every * Math.floor((steps - 1) / every);
-  const activations = options.activations ?? STUDY_ACTIVATIONS;
-  const inits = options.inits ?? STUDY_INITS.map((i) => i.name);
   const runs: ActivationRun[] = [];
   // Uploaded once: every run trains and is scored on the same rows, which then copy nothing.
   const train = await createDataset(digits.train.x, digits.train.y);

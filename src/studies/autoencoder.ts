@@ -6,10 +6,11 @@
  * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
  * than another's (the training runs on one thread).
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkDistinctList, checkKnownKeys, keysOf, type Bound } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
+import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
@@ -36,15 +37,15 @@ export interface AutoencoderStudyOptions {
   sizes?: readonly number[];
   /** Default 'binary-cross-entropy' (Martens' objective for MNIST); sigmoid output either way. */
   loss?: AutoencoderLoss;
-  /** Training time per optimiser, in CPU seconds of this process (default 30). */
+  /** Training time per optimiser, in CPU seconds of this process (default 30, at most SECONDS_BOUND.max = 3600). */
   seconds?: number;
   /** Training digits (default 3000). */
   trainRows?: number;
   /** Held-out digits for the test error (default 500). */
   testRows?: number;
-  /** Points on each curve (default 10, plus the start). */
+  /** Points on each curve (default 10, plus the start; at most AUTOENCODER_POINTS_BOUND.max = 1000). */
   points?: number;
-  /** Which optimisers, by name (default all of AUTOENCODER_OPTIMIZERS). */
+  /** Which optimisers, by name, each once (default all of AUTOENCODER_OPTIMIZERS). */
   optimizers?: readonly string[];
   /** Seed of every network (default 1): each optimiser starts from the same weights. */
   seed?: number;
@@ -156,24 +157,24 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   }
   const loss = options.loss ?? 'binary-cross-entropy';
   if (loss !== 'mse' && loss !== 'binary-cross-entropy') throw invalidOption(`autoencoder loss: expected mse or binary-cross-entropy, got ${shown(loss)}`);
-  const positive = (value: number | undefined, fallback: number, name: string, integer: boolean) => {
+  const positive = (value: number | undefined, fallback: number, name: string, integer: boolean, bound?: Bound) => {
     const v = value ?? fallback;
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
       throw invalidOption(`autoencoder ${name}: expected a ${integer ? 'whole number' : 'number'} > 0, got ${shown(value)}`);
     }
-    return v;
+    return bound ? checkAtMost(v, `autoencoder ${name}`, bound) : v;
   };
-  const optimizers = [...(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS))];
+  const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
   for (const name of optimizers) {
     if (!(name in AUTOENCODER_OPTIMIZERS)) throw invalidOption(`autoencoder optimizers: unknown '${name}' (known: ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`);
   }
   return {
     sizes,
     loss,
-    seconds: positive(options.seconds, 30, 'seconds', false),
+    seconds: positive(options.seconds, 30, 'seconds', false, SECONDS_BOUND),
     trainRows: positive(options.trainRows, 3000, 'trainRows', true),
     testRows: positive(options.testRows, 500, 'testRows', true),
-    points: positive(options.points, 10, 'points', true),
+    points: positive(options.points, 10, 'points', true, AUTOENCODER_POINTS_BOUND),
     optimizers,
     seed: options.seed ?? 1,
   };

@@ -7,7 +7,7 @@
  * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkKnownKeys, keysOf } from '../checks.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
@@ -15,6 +15,7 @@ import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { checkNumber } from '../optim/options.js';
+import { NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 
@@ -64,7 +65,7 @@ export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] 
 export interface DepthStudyOptions {
   /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_LIMIT = 1000 (default DEPTH_SEEDS = 20). */
   seeds?: number;
-  /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's). */
+  /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's; at most NIELSEN_EPOCHS_BOUND.max = 10,000). */
   epochs?: number;
   /**
    * Nielsen's L2 parameter λ (default 5): weight decay λ/n on the weights, none on the biases.
@@ -111,7 +112,7 @@ export interface DepthStudyResult {
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
   checkKnownKeys(options, keysOf<DepthStudyOptions>({ seeds: true, epochs: true, lambda: true, every: true, onProgress: true }), 'runDepthStudy');
   const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, max: DEPTH_SEEDS_LIMIT, integer: true }, DEPTH_SEEDS);
-  const epochs = checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
+  const epochs = checkAtMost(checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'depth study: epochs', NIELSEN_EPOCHS_BOUND);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
   const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
   const digits = await loadMnist();

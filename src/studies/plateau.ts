@@ -23,7 +23,9 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
+import { checkAtMost } from '../checks.js';
 import { checkNumber } from '../optim/options.js';
+import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
 
@@ -32,9 +34,9 @@ export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
 export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
 
 export interface PlateauOptions {
-  /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his). */
+  /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most NIELSEN_EPOCHS_BOUND.max = 10,000. */
   epochs?: number;
-  /** Measurements, spread evenly from epoch 0 to the last. Default 5. */
+  /** Measurements, spread evenly from epoch 0 to the last. Default 5; at most PLATEAU_POINTS_BOUND.max = 100. */
   points?: number;
   /** L2 λ (default 5, his). */
   lambda?: number;
@@ -110,8 +112,8 @@ export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
 }
 
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
-  const epochs = checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs);
-  const points = checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, 5);
+  const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
+  const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, 5), 'plateau study: points', PLATEAU_POINTS_BOUND);
   const lambda = checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
   const k = checkNumber(options.k, 'plateau study: k', { min: 1, integer: true }, 3);
   const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);

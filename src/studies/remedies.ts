@@ -5,7 +5,7 @@
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkDistinctList, checkKnownKeys, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -15,17 +15,18 @@ import type { Dataset } from '../training/dataset.js';
 import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
 import { equalisingLayerRates } from '../optim/layer-rates.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { SECONDS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
 export interface RemediesOptions {
-  /** Training wall-clock per optimiser, in seconds (default 6). */
+  /** Training wall-clock per optimiser, in seconds (default 6, at most SECONDS_BOUND.max = 3600). */
   seconds?: number;
   /** Training and test digits (default 9000 and 1000). */
   trainRows?: number;
   testRows?: number;
-  /** Which contenders, by label (default: every one whose optimiser is registered). */
+  /** Which contenders, by label, each once (default: every one whose optimiser is registered). */
   optimizers?: readonly string[];
   seed?: number;
   backend?: BackendChoice;
@@ -157,8 +158,9 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
   const seconds = options.seconds ?? 6;
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidOption(`seconds: expected a finite number > 0, got ${seconds}`);
+  checkAtMost(seconds, 'seconds', SECONDS_BOUND);
   const contenders = remediesContenders();
-  const chosen = options.optimizers ?? contenders.map((c) => c.label);
+  const chosen = checkDistinctList(options.optimizers ?? contenders.map((c) => c.label), 'optimizers', 'contender labels');
   for (const label of chosen) {
     if (!contenders.some((c) => c.label === label)) {
       throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);

@@ -11,8 +11,8 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { invalidOption, shown } from '../errors.js';
-import { checkWhole } from '../checks.js';
-import { ACCURACY_GOAL, checkStudySetup, distinctWholes, refuseRepeats, skipReason } from './trainable-depth.js';
+import { checkDistinctList, checkWhole } from '../checks.js';
+import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './trainable-depth.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
@@ -165,7 +165,7 @@ function learningRateList(values: readonly number[]): number[] {
   values.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidOption(`learningRates[${i}]: expected a number > 0, got ${shown(v)}`);
   });
-  refuseRepeats(values, 'learningRates');
+  if (values.length > 0) checkDistinctList(values, 'learningRates', 'numbers > 0');
   return [...values].sort((a, b) => a - b);
 }
 

@@ -8,13 +8,14 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
+import { TRAINABLE_EPOCHS_BOUND } from './study-bounds.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
@@ -40,7 +41,7 @@ export interface TrainableDepthOptions {
   depths?: readonly number[];
   /** Units per hidden layer (default TRAINABLE_WIDTH = 64). */
   width?: number;
-  /** The step budget in epochs over the training digits (default TRAINABLE_EPOCHS = 10). */
+  /** The step budget in epochs over the training digits (default TRAINABLE_EPOCHS = 10, at most TRAINABLE_EPOCHS_BOUND.max = 1000). */
   epochs?: number;
   /** Remedies by key (default: all of TRAINABLE_DEPTH_REMEDIES, in their order). */
   remedies?: readonly string[];
@@ -179,17 +180,10 @@ export interface StudySetup {
   testRows: number;
 }
 
-/** `values` refused (INVALID_OPTION naming `name`) when one is listed twice: it would run twice. */
-export function refuseRepeats(values: readonly number[], name: string): void {
-  const repeated = values.find((v, i) => values.indexOf(v) !== i);
-  if (repeated !== undefined) throw invalidOption(`${name}: ${repeated} is listed twice (each runs once)`);
-}
-
 /** A non-empty list of whole numbers ≥ `min`, each listed once, ascending. */
 export function distinctWholes(values: readonly number[], name: string, min: number): number[] {
-  if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of whole numbers ≥ ${min}`);
+  checkDistinctList(values, name, `whole numbers ≥ ${min}`);
   values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min));
-  refuseRepeats(values, name);
   return [...values].sort((a, b) => a - b);
 }
 
@@ -202,7 +196,7 @@ export function distinctWholes(values: readonly number[], name: string, min: num
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
-  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1);
+  const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
@@ -216,11 +210,10 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
 /** The remedies to run, by key, checked. */
 export function chooseRemedies(keys: readonly string[] | undefined): TrainableDepthRemedy[] {
   if (keys === undefined) return [...TRAINABLE_DEPTH_REMEDIES];
-  if (!Array.isArray(keys) || keys.length === 0) throw invalidOption('remedies: expected a non-empty list of remedy keys');
-  return keys.map((key, i) => {
+  checkDistinctList(keys, 'remedies', 'remedy keys');
+  return keys.map((key) => {
     const remedy = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === key);
     if (!remedy) throw invalidOption(`remedies: unknown remedy '${key}' (known: ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')})`);
-    if (keys.indexOf(key) !== i) throw invalidOption(`remedies: '${key}' is listed twice (each remedy runs once)`);
     return remedy;
   });
 }

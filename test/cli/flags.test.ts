@@ -1,5 +1,16 @@
 // Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 2.
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/cli.js';
+import { numberFlag, parseArgs } from '../../src/cli/command.js';
+import type { Bound } from '../../src/checks.js';
+import {
+  ACTIVATION_EPOCHS_BOUND,
+  AUTOENCODER_POINTS_BOUND,
+  NIELSEN_EPOCHS_BOUND,
+  PLATEAU_POINTS_BOUND,
+  SECONDS_BOUND,
+  TRAINABLE_EPOCHS_BOUND,
+} from '../../src/studies/study-bounds.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
 describe('numeric flags', () => {
@@ -25,6 +36,35 @@ describe('numeric flags', () => {
   });
 });
 
+// Counts that set how long a study runs have a bound, the library's (study-bounds.ts): above it exit 2
+// saying why, at it taken; --help says both.
+describe('bounded count flags', () => {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  it.each<[string[], string, Bound]>([
+    [['study', 'remedies'], 'seconds', SECONDS_BOUND],
+    [['study', 'autoencoder'], 'seconds', SECONDS_BOUND],
+    [['study', 'autoencoder'], 'points', AUTOENCODER_POINTS_BOUND],
+    [['study', 'activations'], 'epochs', ACTIVATION_EPOCHS_BOUND],
+    [['study', 'depth'], 'epochs', NIELSEN_EPOCHS_BOUND],
+    [[], 'epochs', NIELSEN_EPOCHS_BOUND],
+    [['study', 'plateau'], 'epochs', NIELSEN_EPOCHS_BOUND],
+    [['study', 'plateau'], 'points', PLATEAU_POINTS_BOUND],
+    [['study', 'trainable-depth'], 'epochs', TRAINABLE_EPOCHS_BOUND],
+    [['study'], 'epochs', { max: 10_000, why: 'every traced step (--every) of every epoch is kept in memory for the report' }],
+  ])('gradscope %j --%s: above the bound exit 2 saying why; the bound itself taken; --help says it', async (words, name, bound) => {
+    // The model study needs its files named first (it reads none before checking its flags).
+    const files = words.join(' ') === 'study' ? ['--model', 'm.json', '--data', 'd.json'] : [];
+    const refused = await runCliInProcess([...words, ...files, `--${name}`, String(bound.max + 1)]);
+    expect(refused.stderr.trimEnd()).toBe(`gradscope: --${name} must be ≤ ${bound.max} (${bound.why}), got '${bound.max + 1}'`);
+    expect(refused.stdout).toBe('');
+    expect(refused.code).toBe(2);
+    const command = COMMANDS.find((c) => c.words.join(' ') === words.join(' '))!;
+    expect(numberFlag(parseArgs(command, [`--${name}`, String(bound.max)]), name)).toBe(bound.max);
+    const help = (await runCliInProcess([...words, '--help'])).stdout;
+    expect(help).toMatch(new RegExp(`^  --${name} \\S+ .*${literal(`(at most ${bound.max}: ${bound.why})`)} \\(default: [^)]+\\)$`, 'm'));
+  });
+});
+
 // Names and widths are checked by the command line before any work, as every other value is: exit 2
 // with a "did you mean", never the study's INVALID_OPTION (exit 1) after its first lines.
 describe('list and width flags', () => {
@@ -41,6 +81,9 @@ describe('list and width flags', () => {
     [['study', 'trainable-depth', '--remedies', 'adam,adam'], /^gradscope: --remedies lists adam twice \(each runs once\)/],
     [['study', 'trainable-depth', '--depths', '5,05'], /^gradscope: --depths lists 05 twice \(each runs once\)/],
     [['convert', 'a.json', 'b.json', '--layers', 'fc1,fc1'], /^gradscope: --layers lists fc1 twice \(each runs once\)/],
+    // An empty list is refused too (the library refuses [] the same way).
+    [['study', 'remedies', '--optimizers', ''], /^gradscope: --optimizers has an empty entry, got ''$/],
+    [['study', 'autoencoder', '--optimizers', ','], /^gradscope: --optimizers has an empty entry, got ','$/],
   ])('gradscope %j: one line, exit 2, no work', async (args, message) => {
     const { code, stdout, stderr } = await runCliInProcess(args);
     expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);

@@ -11,6 +11,7 @@ import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSO
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable } from '../table.js';
+import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -76,7 +77,7 @@ export const studyActivationsCommand = command({
   summary: 'Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init',
   flags: [
     ACTIVATIONS_WIDTH_FLAG,
-    { name: 'epochs', value: 'N', default: 2, rule: COUNT, about: 'epochs of SGD per network' },
+    { name: 'epochs', value: 'N', default: 2, rule: { ...COUNT, ...ACTIVATION_EPOCHS_BOUND }, about: 'epochs of SGD per network' },
     TRAIN_FLAG(9000),
     TEST_FLAG(1000),
     JSON_FLAG,

@@ -23,6 +23,7 @@ import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
+import { NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 const ratio = (value: number) => value.toPrecision(2);
 
@@ -128,7 +129,7 @@ export const DEPTH_SEEDS_FLAG: Flag = {
   rule: { ...COUNT, max: DEPTH_SEEDS_LIMIT },
   about: `seeds of the initial weights measured at initialisation (1 to N; N at most ${DEPTH_SEEDS_LIMIT})`,
 };
-export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0 }, about: "epochs of Nielsen's full-batch training (0: none)" };
+export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training (0: none)" };
 
 export const studyDepthCommand = command({
   words: ['study', 'depth'],

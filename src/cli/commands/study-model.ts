@@ -16,6 +16,7 @@ import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
 import { withFile } from './gradients.js';
+import type { Bound } from '../../checks.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
@@ -28,13 +29,19 @@ export function learningCurveTable(curve: Evaluation[]): string {
   );
 }
 
+/**
+ * --epochs of the model study: train() itself takes any number (a program may train for long), but
+ * this command also keeps the whole trace for its report.
+ */
+const MODEL_EPOCHS_BOUND: Bound = { max: 10_000, why: 'every traced step (--every) of every epoch is kept in memory for the report' };
+
 export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
   flags: [
     MODEL_FLAG,
     DATA_FLAG,
-    { name: 'epochs', value: 'N', default: 10, rule: COUNT, about: 'epochs of training' },
+    { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
     { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
     { name: 'learning-rate', value: 'η', default: 0.1, rule: POSITIVE, about: 'the step size' },
     { name: 'optimizer', value: 'NAME', about: `the optimiser, one of ${OPTIMIZERS.map((d) => d.name).join(', ')} (default: sgd)` },

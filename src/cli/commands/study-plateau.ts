@@ -11,6 +11,7 @@ import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText } from '../trace-table.js';
+import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
 
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
@@ -51,8 +52,8 @@ export const studyPlateauCommand = command({
   words: ['study', 'plateau'],
   summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
   flags: [
-    { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0 }, about: "epochs of Nielsen's full-batch training" },
-    { name: 'points', value: 'N', default: 5, rule: COUNT, about: 'points along the training where the curvature is measured' },
+    { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training" },
+    { name: 'points', value: 'N', default: 5, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },
     { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
     { name: 'k', value: 'N', default: 3, rule: COUNT, about: 'eigenvalues at each end of the Hessian spectrum' },
     SEED_FLAG,

@@ -6,6 +6,7 @@ import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun 
 import { booleanFlag, checkDigitFlags, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
+import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 
 function row(run: RemediesRun): string[] {
   if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
@@ -25,7 +26,7 @@ export const studyRemediesCommand = command({
   words: ['study', 'remedies'],
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
   flags: [
-    { name: 'seconds', value: 'S', default: 6, rule: POSITIVE, about: 'wall-clock seconds of training per optimiser' },
+    { name: 'seconds', value: 'S', default: 6, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'wall-clock seconds of training per optimiser' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${remediesContenders().map((c) => c.label).join(', ')} (default: all)` },
     TRAIN_FLAG(9000),
     TEST_FLAG(1000),

@@ -1,0 +1,24 @@
+/**
+ * The greatest value of each study option that sets how long a study runs, and why: without one, a
+ * typo (an extra zero or two) starts a run of days. The library's check of the option and its CLI
+ * flag (rule, refusal, --help) both read the bound here.
+ */
+import type { Bound } from '../checks.js';
+
+/** Training time per optimiser of the remedies and autoencoder studies, in seconds. */
+export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; the optimisers train one after another' };
+
+/** Epochs of Nielsen's full-batch training in the depth and plateau studies (his are 500). */
+export const NIELSEN_EPOCHS_BOUND: Bound = { max: 10_000, why: "20× Nielsen's 500, for every network trained" };
+
+/** Epochs of SGD per run of the activations study (default 2). */
+export const ACTIVATION_EPOCHS_BOUND: Bound = { max: 100, why: '50× the default 2, for each of the runs of the activation × initialisation grid' };
+
+/** The trainable-depth study's step budget in epochs (default 10). */
+export const TRAINABLE_EPOCHS_BOUND: Bound = { max: 1000, why: '100× the default 10, for every remedy and depth; the budget sweep trains multiples of it (up to 64× by default)' };
+
+/** Points of each autoencoder error curve. */
+export const AUTOENCODER_POINTS_BOUND: Bound = { max: 1000, why: 'each point pauses the training to measure the reconstruction error of up to 500 training digits and of the held-out ones' };
+
+/** Points of the plateau study's training where the curvature is measured. */
+export const PLATEAU_POINTS_BOUND: Bound = { max: 100, why: 'each point runs Lanczos twice, up to maxSteps Hessian and Gauss-Newton products over all the rows' };

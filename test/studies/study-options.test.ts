@@ -1,0 +1,72 @@
+// Every study entry point refuses a repeated or empty list and a count above its bound the same way
+// (INVALID_OPTION naming the option, one shared check in src/checks.ts), before any work: the
+// library says what the CLI says, instead of dropping a repeat (remedies) or running it twice (autoencoder).
+import { describe, it } from 'vitest';
+import { runActivationStudy } from '../../src/studies/activations.js';
+import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
+import { runDepthStudy } from '../../src/studies/depth.js';
+import { runPlateauStudy } from '../../src/studies/plateau.js';
+import { runRemediesStudy } from '../../src/studies/remedies.js';
+import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
+import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
+import {
+  ACTIVATION_EPOCHS_BOUND,
+  AUTOENCODER_POINTS_BOUND,
+  NIELSEN_EPOCHS_BOUND,
+  PLATEAU_POINTS_BOUND,
+  SECONDS_BOUND,
+  TRAINABLE_EPOCHS_BOUND,
+} from '../../src/studies/study-bounds.js';
+import type { Bound } from '../../src/checks.js';
+import { expectError } from '../util/expect-error.js';
+
+/** A pattern matching `text` literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('study list options', () => {
+  it.each<[string, () => Promise<unknown>, RegExp]>([
+    ['remedies optimizers repeated', () => runRemediesStudy({ optimizers: ['adam', 'sgd', 'adam'] }), /^optimizers: adam is listed twice \(each runs once\)$/],
+    ['remedies optimizers empty', () => runRemediesStudy({ optimizers: [] }), /^optimizers: expected a non-empty list of contender labels, got \[\]$/],
+    ['autoencoder optimizers repeated', () => runAutoencoderStudy({ optimizers: ['adam', 'adam'] }), /^autoencoder optimizers: adam is listed twice \(each runs once\)$/],
+    ['autoencoder optimizers empty', () => runAutoencoderStudy({ optimizers: [] }), /^autoencoder optimizers: expected a non-empty list of optimiser names/],
+    ['activations repeated', () => runActivationStudy({ activations: ['tanh', 'relu', 'tanh'] }), /^activations study: activations: tanh is listed twice \(each runs once\)$/],
+    ['activations empty', () => runActivationStudy({ activations: [] }), /^activations study: activations: expected a non-empty list of activations/],
+    ['inits repeated', () => runActivationStudy({ inits: ['he-normal', 'he-normal'] }), /^activations study: inits: he-normal is listed twice \(each runs once\)$/],
+    ['inits empty', () => runActivationStudy({ inits: [] }), /^activations study: inits: expected a non-empty list of initialisations/],
+    ['trainable-depth remedies repeated', () => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), /^remedies: adam is listed twice \(each runs once\)$/],
+    ['trainable-depth remedies empty', () => runTrainableDepthStudy({ remedies: [] }), /^remedies: expected a non-empty list of remedy keys/],
+    ['trainable-depth depths empty', () => runTrainableDepthStudy({ depths: [] }), /^depths: expected a non-empty list of whole numbers ≥ 1/],
+    ['budget sweep remedies repeated', () => runBudgetSweep({ remedies: ['adam', 'plain-sigmoid', 'adam'] }), /^remedies: adam is listed twice \(each runs once\)$/],
+    ['budget sweep budgets empty', () => runBudgetSweep({ budgets: [] }), /^budgets: expected a non-empty list of whole numbers ≥ 1/],
+  ])('%s: INVALID_OPTION naming the option', async (_name, run, message) => {
+    await expectError(run, 'INVALID_OPTION', message);
+  });
+
+  it('the budget sweep still takes no extra learning rates ([]), and refuses a repeated one', async () => {
+    await expectError(() => runBudgetSweep({ learningRates: [2, 0.5, 2] }), 'INVALID_OPTION', /^learningRates: 2 is listed twice \(each runs once\)$/);
+    // [] passes the list check: the sweep then stops at the next bad option, not at learningRates.
+    await expectError(() => runBudgetSweep({ learningRates: [], budgets: [] }), 'INVALID_OPTION', /^budgets:/);
+  });
+});
+
+describe('study count bounds', () => {
+  const above = (name: string, bound: Bound) => new RegExp(`^${literal(`${name}: at most ${bound.max} (${bound.why}), got ${bound.max + 1}`)}$`);
+  it.each<[string, (value: number) => Promise<unknown>, string, Bound]>([
+    ['remedies seconds', (v) => runRemediesStudy({ seconds: v }), 'seconds', SECONDS_BOUND],
+    ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', SECONDS_BOUND],
+    ['autoencoder points', (v) => runAutoencoderStudy({ points: v }), 'autoencoder points', AUTOENCODER_POINTS_BOUND],
+    ['activations epochs', (v) => runActivationStudy({ epochs: v }), 'activations study: epochs', ACTIVATION_EPOCHS_BOUND],
+    ['depth epochs', (v) => runDepthStudy({ epochs: v }), 'depth study: epochs', NIELSEN_EPOCHS_BOUND],
+    ['plateau epochs', (v) => runPlateauStudy({ epochs: v }), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND],
+    ['plateau points', (v) => runPlateauStudy({ points: v }), 'plateau study: points', PLATEAU_POINTS_BOUND],
+    ['trainable-depth epochs', (v) => runTrainableDepthStudy({ epochs: v }), 'epochs', TRAINABLE_EPOCHS_BOUND],
+    ['budget sweep epochs', (v) => runBudgetSweep({ epochs: v }), 'epochs', TRAINABLE_EPOCHS_BOUND],
+  ])('%s: one above the bound is INVALID_OPTION saying the bound and why', async (_name, run, option, bound) => {
+    await expectError(() => run(bound.max + 1), 'INVALID_OPTION', above(option, bound));
+  });
+
+  it('activations epochs are whole numbers ≥ 1 (the study checked none)', async () => {
+    await expectError(() => runActivationStudy({ epochs: 1.5 }), 'INVALID_OPTION', /^activations study: epochs: expected a whole number ≥ 1, got 1\.5$/);
+    await expectError(() => runActivationStudy({ epochs: 0 }), 'INVALID_OPTION', /^activations study: epochs: expected a whole number ≥ 1, got 0$/);
+  });
+});
