@@ -9,14 +9,7 @@ import { runPlateauStudy } from '../../src/studies/plateau.js';
 import { runRemediesStudy } from '../../src/studies/remedies.js';
 import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
 import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
-import {
-  ACTIVATION_EPOCHS_BOUND,
-  AUTOENCODER_POINTS_BOUND,
-  NIELSEN_EPOCHS_BOUND,
-  PLATEAU_POINTS_BOUND,
-  SECONDS_BOUND,
-  TRAINABLE_EPOCHS_BOUND,
-} from '../../src/studies/study-bounds.js';
+import * as bounds from '../../src/studies/study-bounds.js';
 import type { Bound } from '../../src/checks.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -52,15 +45,15 @@ describe('study list options', () => {
 describe('study count bounds', () => {
   const above = (name: string, bound: Bound) => new RegExp(`^${literal(`${name}: at most ${bound.max} (${bound.why}), got ${bound.max + 1}`)}$`);
   it.each<[string, (value: number) => Promise<unknown>, string, Bound]>([
-    ['remedies seconds', (v) => runRemediesStudy({ seconds: v }), 'seconds', SECONDS_BOUND],
-    ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', SECONDS_BOUND],
-    ['autoencoder points', (v) => runAutoencoderStudy({ points: v }), 'autoencoder points', AUTOENCODER_POINTS_BOUND],
-    ['activations epochs', (v) => runActivationStudy({ epochs: v }), 'activations study: epochs', ACTIVATION_EPOCHS_BOUND],
-    ['depth epochs', (v) => runDepthStudy({ epochs: v }), 'depth study: epochs', NIELSEN_EPOCHS_BOUND],
-    ['plateau epochs', (v) => runPlateauStudy({ epochs: v }), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND],
-    ['plateau points', (v) => runPlateauStudy({ points: v }), 'plateau study: points', PLATEAU_POINTS_BOUND],
-    ['trainable-depth epochs', (v) => runTrainableDepthStudy({ epochs: v }), 'epochs', TRAINABLE_EPOCHS_BOUND],
-    ['budget sweep epochs', (v) => runBudgetSweep({ epochs: v }), 'epochs', TRAINABLE_EPOCHS_BOUND],
+    ['remedies seconds', (v) => runRemediesStudy({ seconds: v }), 'seconds', bounds.SECONDS_BOUND],
+    ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', bounds.SECONDS_BOUND],
+    ['autoencoder points', (v) => runAutoencoderStudy({ points: v }), 'autoencoder points', bounds.AUTOENCODER_POINTS_BOUND],
+    ['activations epochs', (v) => runActivationStudy({ epochs: v }), 'activations study: epochs', bounds.ACTIVATION_EPOCHS_BOUND],
+    ['depth epochs', (v) => runDepthStudy({ epochs: v }), 'depth study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
+    ['plateau epochs', (v) => runPlateauStudy({ epochs: v }), 'plateau study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
+    ['plateau points', (v) => runPlateauStudy({ points: v }), 'plateau study: points', bounds.PLATEAU_POINTS_BOUND],
+    ['trainable-depth epochs', (v) => runTrainableDepthStudy({ epochs: v }), 'epochs', bounds.TRAINABLE_EPOCHS_BOUND],
+    ['budget sweep epochs', (v) => runBudgetSweep({ epochs: v }), 'epochs', bounds.TRAINABLE_EPOCHS_BOUND],
   ])('%s: one above the bound is INVALID_OPTION saying the bound and why', async (_name, run, option, bound) => {
     await expectError(() => run(bound.max + 1), 'INVALID_OPTION', above(option, bound));
   });
