@@ -8,7 +8,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
-import { rowCount, toMatrix, type Rows } from '../data/matrix.js';
+import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
@@ -29,7 +29,7 @@ import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { checkValidationRows, loadsOneBatchInOrder, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -215,16 +215,21 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    */
   dataset(x: Rows, y: Rows): Dataset<T> {
     this.assertAlive();
-    return uploadDataset(this.kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize });
+    return this.uploadRows(x, y, ROW_LABELS);
+  }
+
+  /** (x, y) checked and copied into this network's backend memory, named in errors by `labels`. */
+  private uploadRows(x: Rows, y: Rows, labels: RowLabels): Dataset<T> {
+    return uploadDataset(this.kernels, x, y, { inputSize: this.inputSize, targetSize: this.outputSize }, undefined, labels);
   }
 
   /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
-  private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R): R {
-    if (x instanceof Dataset) return use(this.targetsOf(x));
-    if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', 'targets: missing (pass x and y, or a Dataset)');
-    const upload = this.dataset(x, y);
+  private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R, labels: RowLabels = ROW_LABELS): R {
+    if (x instanceof Dataset) return use(this.targetsOf(x, labels));
+    if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: missing (pass x and y, or a Dataset)`);
+    const upload = this.uploadRows(x, y, labels);
     try {
-      checkTargetsFor(this.loss, () => upload.targetOutsideUnit);
+      checkTargetsFor(this.loss, () => upload.targetOutsideUnit, labels.targets);
       return use(upload.resident());
     } finally {
       upload.dispose();
@@ -232,24 +237,24 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /** A dataset's rows for a call that reads its targets: residentOf, and targets this network's loss takes. */
-  private targetsOf(data: Dataset): TrainingRows<T> {
-    const rows = this.residentOf(data);
-    checkTargetsFor(this.loss, () => data.targetOutsideUnit);
+  private targetsOf(data: Dataset, labels: RowLabels = ROW_LABELS): TrainingRows<T> {
+    const rows = this.residentOf(data, labels.dataset);
+    checkTargetsFor(this.loss, () => data.targetOutsideUnit, labels.targets);
     return rows;
   }
 
   /** A dataset's rows, checked to be in this network's memory and of its sizes. */
-  private residentOf(data: Dataset): TrainingRows<T> {
+  private residentOf(data: Dataset, label = ROW_LABELS.dataset): TrainingRows<T> {
     if (data.kernels !== this.kernels) {
       throw invalidOption(
-        `dataset: its rows live in another backend's memory (${data.kernels.name}); make it with net.dataset(x, y), or createDataset(x, y) with the network's backend and threads`,
+        `${label}: its rows live in another backend's memory (${data.kernels.name}); make it with net.dataset(x, y), or createDataset(x, y) with the network's backend and threads`,
       );
     }
     const rows = (data as Dataset<T>).resident();
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
         'SHAPE_MISMATCH',
-        `dataset: rows of ${rows.inputs.cols} inputs and ${rows.targets.cols} targets, but the network takes ${this.inputSize} and gives ${this.outputSize}`,
+        `${label}: rows of ${rows.inputs.cols} inputs and ${rows.targets.cols} targets, but the network takes ${this.inputSize} and gives ${this.outputSize}`,
       );
     }
     return rows;
@@ -361,8 +366,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return run(loadInPlace(this.#engine, x, targets));
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return run(data);
-      if (validation instanceof Dataset) return run(data, this.targetsOf(validation));
-      return this.withRows(validation.x, validation.y, (held) => run(data, held));
+      if (validation instanceof Dataset) return run(data, this.targetsOf(validation, VALIDATION_LABELS));
+      return this.withRows(validation.x, validation.y, (held) => run(data, held), VALIDATION_LABELS);
     });
   }
 

@@ -97,12 +97,25 @@ export function nonFiniteInput(label: string, row: number, col: number, value: u
   return new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row}, column ${col} is ${describeValue(value)}, ${why}`);
 }
 
+/** How messages name a call's inputs, its targets and a Dataset given whole (train's validation rows are named as such). */
+export interface RowLabels {
+  /** The input rows ('inputs'). */
+  inputs: string;
+  /** The target rows ('targets'). */
+  targets: string;
+  /** A Dataset given in their place ('dataset'). */
+  dataset: string;
+}
+
+/** The names of a call's own rows. */
+export const ROW_LABELS: RowLabels = { inputs: 'inputs', targets: 'targets', dataset: 'dataset' };
+
 /** Checks that inputs and targets pair up row for row. */
-export function checkPairs(x: { rows: number }, y: { rows: number }): void {
+export function checkPairs(x: { rows: number }, y: { rows: number }, labels: RowLabels = ROW_LABELS): void {
   if (x.rows !== y.rows) {
-    throw new GradscopeError('SHAPE_MISMATCH', `inputs have ${x.rows} rows but targets have ${y.rows}`);
+    throw new GradscopeError('SHAPE_MISMATCH', `${labels.inputs} (${x.rows} rows) and ${labels.targets} (${y.rows} rows) do not pair up row for row`);
   }
-  if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'no rows: inputs and targets are empty');
+  if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', `no rows: ${labels.inputs} and ${labels.targets} are empty`);
 }
 
 /** The number of rows of `input` (not checked: toMatrix checks; NaN for what is no Rows at all). */

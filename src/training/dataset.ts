@@ -7,7 +7,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
-import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, toMatrix, type ResidentRows, type Rows } from '../data/matrix.js';
+import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
 
@@ -95,12 +95,13 @@ export function uploadDataset<T extends Tensor>(
   y: Rows,
   sizes: { inputSize: number; targetSize: number },
   release?: () => void,
+  labels: RowLabels = ROW_LABELS,
 ): Dataset<T> {
-  const inputs = upload(kernels, x, sizes.inputSize, 'inputs');
+  const inputs = upload(kernels, x, sizes.inputSize, labels.inputs);
   let targets: ResidentRows<T>;
   try {
-    targets = upload(kernels, y, sizes.targetSize, 'targets');
-    checkPairs(inputs, targets);
+    targets = upload(kernels, y, sizes.targetSize, labels.targets);
+    checkPairs(inputs, targets, labels);
   } catch (error) {
     kernels.free(inputs.tensor);
     if (targets! !== undefined) kernels.free(targets.tensor);
@@ -185,13 +186,13 @@ function firstOutsideUnit<T extends Tensor>(k: Kernels<T>, rows: ResidentRows<T>
  * outputs with probabilities, in [0, 1] as PyTorch documents them for CrossEntropyLoss (class
  * probabilities) and BCELoss; outside it the loss has no lower bound (it reached −439 and fell on).
  */
-export function checkTargetsFor(loss: Loss, findOutside: () => OutsideUnit | null): void {
+export function checkTargetsFor(loss: Loss, findOutside: () => OutsideUnit | null, label = 'targets'): void {
   if (loss === 'mse') return;
   const outside = findOutside();
   if (outside === null) return;
   throw new GradscopeError(
     'INVALID_TARGET',
-    `targets: row ${outside.row}, column ${outside.col} is ${outside.value}, outside [0, 1]: the ${loss} loss takes probabilities as targets (mse takes any value)`,
+    `${label}: row ${outside.row}, column ${outside.col} is ${outside.value}, outside [0, 1]: the ${loss} loss takes probabilities as targets (mse takes any value)`,
   );
 }
 

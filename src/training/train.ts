@@ -3,7 +3,7 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
-import type { ResidentRows, Rows } from '../data/matrix.js';
+import type { ResidentRows, RowLabels, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -127,6 +127,9 @@ export interface ValidationRows {
   /** Not read: taken so that a loadMnist split ({ x, y, labels }) can be passed as it is. */
   labels?: ArrayLike<number>;
 }
+
+/** How messages name validation rows ('validation.x: row 0 has 2 values, expected 4'), so a fault there is not taken for one in the training rows. */
+export const VALIDATION_LABELS: RowLabels = { inputs: 'validation.x', targets: 'validation.y', dataset: 'validation' };
 
 /** Every key of ValidationRows: train() refuses any other (a misspelt `y` would be a missing one). */
 const VALIDATION_ROWS = keysOf<ValidationRows>({ x: true, y: true, labels: true });

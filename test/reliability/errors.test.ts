@@ -5,6 +5,7 @@ import { describeValue, shorten, shown, SHOWN_CHARACTERS, type ErrorCode } from 
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
+import { uploadDataset } from '../../src/training/dataset.js';
 import { blockModelOf } from '../../src/io/model-data.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
@@ -32,7 +33,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['predict: flat, null data', 'SHAPE_MISMATCH', /inputs: data is null, not an array of numbers/, (n) => n.predict({ data: null as never, rows: 1, cols: 3 })],
     ['predict: flat, wrong cols', 'SHAPE_MISMATCH', /has 4 columns, expected 3/, (n) => n.predict({ data: new Float32Array(8), rows: 2, cols: 4 })],
     ['predict: flat, Inf', 'NON_FINITE_INPUT', /row 1, column 0 is Infinity/, (n) => n.predict({ data: [0, 0, 0, Infinity, 0, 0], rows: 2, cols: 3 })],
-    ['gradients: rows differ', 'SHAPE_MISMATCH', /inputs have 4 rows but targets have 3/, (n) => n.gradients(X, Y.slice(0, 3))],
+    ['gradients: rows differ', 'SHAPE_MISMATCH', /inputs \(4 rows\) and targets \(3 rows\) do not pair up row for row/, (n) => n.gradients(X, Y.slice(0, 3))],
     ['gradients: target NaN', 'NON_FINITE_INPUT', /targets: row 2, column 1 is NaN/, (n) => n.gradients(X, [[1, 0], [0, 1], [1, NaN], [0, 1]])],
     ['evaluate: no rows', 'SHAPE_MISMATCH', /no rows/, (n) => n.evaluate([], [])],
     ['evaluate: wide target', 'SHAPE_MISMATCH', /targets: row 0 has 3 values, expected 2/, (n) => n.evaluate([X[0]], [[1, 0, 0]])],
@@ -53,7 +54,7 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['train: NaN target', 'NON_FINITE_INPUT', /targets: row 3, column 0/, (n) => n.train(X, [...Y.slice(0, 3), [NaN, 1]])],
     ['train: target −1 (cross-entropy)', 'INVALID_TARGET', /^targets: row 0, column 0 is -1, outside \[0, 1\]: the cross-entropy loss takes probabilities as targets/, (n) => n.train(X, [[-1, 2], ...Y.slice(1)])],
     ['train: one batch in order, target 2', 'INVALID_TARGET', /^targets: row 1, column 1 is 2, outside \[0, 1\]/, (n) => n.train(X, [Y[0], [0, 2], ...Y.slice(2)], { batchSize: 4, shuffle: false })],
-    ['train: validation target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]/, (n) => n.train(X, Y, { validation: { x: X, y: [[1.5, 0], ...Y.slice(1)] } })],
+    ['train: validation target 1.5', 'INVALID_TARGET', /^validation\.y: row 0, column 0 is 1\.5, outside \[0, 1\]/, (n) => n.train(X, Y, { validation: { x: X, y: [[1.5, 0], ...Y.slice(1)] } })],
     ['evaluate: target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]: the cross-entropy loss/, (n) => n.evaluate(X, [[1.5, 0], ...Y.slice(1)])],
     ['gradients: target −0.5', 'INVALID_TARGET', /^targets: row 3, column 1 is -0\.5, outside \[0, 1\]/, (n) => n.gradients(X, [...Y.slice(0, 3), [0, -0.5]])],
     ['train(dataset): target 2', 'INVALID_TARGET', /^targets: row 2, column 0 is 2, outside \[0, 1\]/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [2, 0], Y[3]]))],
@@ -66,6 +67,11 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['train: validation { inputs, targets }', 'INVALID_OPTION', /^validation: unknown option 'inputs' \(known: x, y, labels\)$/, (n) => n.train(X, Y, { validation: { inputs: X, targets: Y } as never })],
     ['train: validation without y', 'INVALID_OPTION', /^validation: y is missing \(expected \{ x, y \} or a Dataset\)$/, (n) => n.train(X, Y, { validation: { x: X } as never })],
     ['train: validation null', 'INVALID_OPTION', /^validation: expected \{ x, y \} or a Dataset, got null$/, (n) => n.train(X, Y, { validation: null as never })],
+    ['train: validation [x, y]', 'INVALID_OPTION', /^validation: expected \{ x, y \} or a Dataset, got \[\[\[/, (n) => n.train(X, Y, { validation: [X, Y] as never })],
+    ['train: validation short row', 'SHAPE_MISMATCH', /^validation\.x: row 0 has 2 values, expected 3$/, (n) => n.train(X, Y, { validation: { x: [[1, 2]], y: [[1, 0]] } })],
+    ['train: validation NaN', 'NON_FINITE_INPUT', /^validation\.x: row 1, column 2 is NaN/, (n) => n.train(X, Y, { validation: { x: [X[0], [1, 2, NaN]], y: Y.slice(0, 2) } })],
+    ['train: validation rows differ', 'SHAPE_MISMATCH', /^validation\.x \(4 rows\) and validation\.y \(1 rows\) do not pair up row for row$/, (n) => n.train(X, Y, { validation: { x: X, y: [Y[0]] } })],
+    ['train: validation dataset of other sizes', 'SHAPE_MISMATCH', /^validation: rows of 2 inputs and 2 targets, but the network takes 3 and gives 2$/, (n) => n.train(X, Y, { validation: uploadDataset(n.kernels, [[1, 2]], [[1, 0]], { inputSize: 2, targetSize: 2 }) })],
     ['layerOutputs: int', 'INVALID_OPTION', /^layerOutputs: unknown option 'int'; did you mean 'into'\?/, (n) => n.layerOutputs(X, { int: 1 } as never)],
     ['train: with optimiser, bad lr', 'INVALID_OPTION', /learningRate/, (n, sgd) => n.train(X, Y, { optimizer: sgd, learningRate: Infinity })],
   ];
