@@ -69,9 +69,14 @@ export function checkActivation(value: unknown, where: string): OutputActivation
  */
 export function checkKnownKeys(value: object, known: readonly string[], where: string): void {
   checkObjectArgument(value, where, 'an options object');
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) throw invalidOption(`${where}: unknown option ${optionName(key)}${didYouMean(key, known, optionName)} (known: ${known.join(', ')})`);
-  }
+  const problem = unknownKey(value, known, 'option');
+  if (problem !== undefined) throw invalidOption(`${where}: ${problem}`);
+}
+
+/** "unknown <noun> 'key'; did you mean …? (known: …)" for the first key of `value` not in `known`, else undefined. */
+export function unknownKey(value: object, known: readonly string[], noun: 'option' | 'field'): string | undefined {
+  const key = Object.keys(value).find((k) => !known.includes(k));
+  return key === undefined ? undefined : `unknown ${noun} ${optionName(key)}${didYouMean(key, known, optionName)} (known: ${known.join(', ')})`;
 }
 
 /** An option's name in quotes, a long one cut (a key is the caller's, of any length). */

@@ -4,6 +4,7 @@
  * saves, loads. Each check throws through `fail`, so a caller's code (INVALID_OPTION for options
  * and networks, BAD_MODEL_FILE for files) goes with one message.
  */
+import { unknownKey } from './checks.js';
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
@@ -47,6 +48,21 @@ export function checkModelLimits(sizes: readonly number[], where: string, fail: 
   if (parameters > MODEL_LIMITS.maxParameters) {
     throw fail(where, `${parameters} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
   }
+}
+
+/** The field a checkpoint adds to a model file (its step, RNG and optimiser state; src/io/checkpoint.ts): every model reader lets it through. */
+export const CHECKPOINT_FIELD = 'training';
+
+/**
+ * Refuses (through `fail`: BAD_MODEL_FILE for a file) a field of a gradscope model file that no
+ * reader reads, at the top level or in a layer: as PyTorch's load_state_dict refuses unexpected keys
+ * by default (strict=True), a setting gradscope does not have (a layer's `dropout`) is refused
+ * rather than dropped, so a file never loads as something other than what it says. Other formats'
+ * files (tfjs, safetensors metadata) are read tolerantly, and what was skipped is noted.
+ */
+export function checkFileFields(value: object, known: readonly string[], where: string, fail: Fail): void {
+  const problem = unknownKey(value, known, 'field');
+  if (problem !== undefined) throw fail(where, `${problem}; gradscope reads no such setting and will not drop it silently`);
 }
 
 /**

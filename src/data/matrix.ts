@@ -84,6 +84,11 @@ export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number,
 
 /** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
 export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; cols: number }, cols: number, label: string): void {
+  // rows and cols first, each by itself: '2' for rows would otherwise read "data has 8 values, not 2 rows × 4".
+  for (const key of ['rows', 'cols'] as const) {
+    const n: unknown = input[key];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: ${key}: expected a whole number, got ${describeValue(n)}`);
+  }
   if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
   const { data, rows } = input;
   if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * cols) {

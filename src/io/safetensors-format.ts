@@ -13,6 +13,7 @@
  * them (safetensors/src/tensor.rs, Metadata's Deserialize, "any order"). Reading checks the layout the format requires: offsets inside the buffer, byte counts
  * that match shape × dtype, tensors that tile the buffer with no overlap and no hole.
  */
+import { checkBytesArgument } from '../checks.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { badModel, checkFinite } from './model-data.js';
 
@@ -85,6 +86,7 @@ export function encodeSafetensors(metadata: Record<string, string>, tensors: rea
 
 /** Reads and checks the container (see the module comment); the tensors' values are read by `decodeFloats` and `decodeCounts`. */
 export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFile {
+  checkBytesArgument(bytes, 'safetensors');
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.length < 8) throw badModel('safetensors', `file is ${data.length} bytes, shorter than the 8-byte header length`);

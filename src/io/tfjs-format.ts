@@ -3,6 +3,7 @@
  * networks: model.json's types, the Sequential's layer list (as tfjs, Keras 2 and Keras' converter
  * wrap it), and the weights of a manifest read by name from the concatenated shards.
  */
+import { checkBytesArgument } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { describeValue, quoted, shown } from '../errors.js';
@@ -114,6 +115,7 @@ export type WeightReader = (layer: string, kind: string, shape: readonly number[
  * `weightData`, every shard concatenated in manifest order; checks the byte count first.
  */
 export function weightReader(json: Record<string, unknown>, weightData: Uint8Array | ArrayBuffer): WeightReader {
+  checkBytesArgument(weightData, 'weightData');
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);

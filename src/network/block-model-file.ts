@@ -14,7 +14,8 @@ import type { Loss } from '../kernels.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import type { CheckedSpec } from '../layers/spec.js';
-import { checkFloat32Values } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
+import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
 
 /** The model file version of a network built from layer specs. */
@@ -54,6 +55,7 @@ export function blockModelToJSON(model: BlockModelData): BlockModelFile {
 
 /** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
 export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
+  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true }), CHECKPOINT_FIELD], 'model', bad);
   const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
   const given = file.tensors;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');
@@ -65,6 +67,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     const where = `model.tensors[${JSON.stringify(slot.name)}]`;
     const t = record[slot.name];
     if (typeof t !== 'object' || t === null) throw bad(where, `missing (the layers have a tensor of shape [${slot.shape.join(', ')}] here)`);
+    checkFileFields(t, keysOf<BlockModelFileTensor>({ shape: true, values: true }), where, bad);
     const { shape, values } = t as Record<string, unknown>;
     if (!Array.isArray(shape) || String(shape) !== String(slot.shape) || shape.length !== slot.shape.length) {
       throw bad(`${where}.shape`, `expected [${slot.shape.join(', ')}], got ${shown(shape)}`);

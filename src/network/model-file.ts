@@ -6,9 +6,9 @@
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
-import { checkActivation, checkUnits } from '../checks.js';
+import { checkActivation, checkUnits, keysOf } from '../checks.js';
 import { checkLoss, checkLossPairing } from './config.js';
-import { checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 
@@ -137,6 +137,7 @@ export function modelFromJSON(json: unknown): ModelData {
   checkFormatTag(file);
   if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
+  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true }), CHECKPOINT_FIELD], 'model', bad);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');
@@ -150,6 +151,7 @@ export function modelFromJSON(json: unknown): ModelData {
     const where = `layers[${l}]`;
     const layer: unknown = layers[l];
     if (typeof layer !== 'object' || layer === null) throw bad(where, 'expected an object');
+    checkFileFields(layer, keysOf<ModelFileLayer>({ inputs: true, units: true, activation: true, weights: true, biases: true }), where, bad);
     const { inputs, units, activation } = layer as Record<string, unknown>;
     const nIn = rethrowAsBad(`${where}.inputs`, () => checkUnits(inputs, 'inputs'));
     const nOut = rethrowAsBad(`${where}.units`, () => checkUnits(units, 'units'));

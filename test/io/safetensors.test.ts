@@ -88,6 +88,9 @@ describe('safetensors import', () => {
       return handWritten(JSON.stringify(h), buf);
     };
     badFile(new Uint8Array(5), /shorter than the 8-byte header length/);
+    // Not bytes at all: said as such (a string read as 0 bytes: 'file is 0 bytes').
+    expect(() => fromSafetensors('model.safetensors' as never)).toThrow(/^safetensors: expected bytes \(a Uint8Array or an ArrayBuffer\), got "model\.safetensors" \(these take the bytes of a file, not a path/);
+    expect(() => fromSafetensors(null as never)).toThrow(/^safetensors: expected bytes \(a Uint8Array or an ArrayBuffer\), got null$/);
     badFile(handWritten(SAMPLE_HEADER, buffer, SAMPLE_HEADER.length + buffer.length + 1), /header length: says \d+ bytes but only/);
     badFile(handWritten(SAMPLE_HEADER, buffer, 2 ** 40), /header length: .* exceeds the limit/);
     badFile(handWritten('{"0.weight": ', new Uint8Array()), /header: not valid UTF-8 JSON/);

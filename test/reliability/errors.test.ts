@@ -26,6 +26,8 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
 
   const cases: [string, ErrorCode, RegExp, (net: Network, sgd: Sgd) => unknown][] = [
     ['predict: short row', 'SHAPE_MISMATCH', /inputs: row 1 has 2 values, expected 3/, (n) => n.predict([[1, 2, 3], [1, 2]])],
+    ['predict: rows a string', 'SHAPE_MISMATCH', /^inputs: rows: expected a whole number, got the string "2"$/, (n) => n.predict({ data: new Float32Array(6), rows: '2' as never, cols: 3 })],
+    ['predict: cols a string', 'SHAPE_MISMATCH', /^inputs: cols: expected a whole number, got the string "3"$/, (n) => n.predict({ data: new Float32Array(6), rows: 2, cols: '3' as never })],
     ['predict: NaN', 'NON_FINITE_INPUT', /inputs: row 1, column 2 is NaN/, (n) => n.predict([[1, 2, 3], [1, 2, NaN]])],
     ['predict: beyond float32', 'NON_FINITE_INPUT', /row 0, column 0 is 1e\+39, beyond the float32 range/, (n) => n.predict([[1e39, 0, 0]])],
     ['predict: a string', 'NON_FINITE_INPUT', /row 0, column 1/, (n) => n.predict([[1, '2' as unknown as number, 3]])],

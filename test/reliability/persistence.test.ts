@@ -8,7 +8,7 @@ import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
-import { createNetwork, type Network } from '../../src/api/network.js';
+import { createNetwork, Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -167,6 +167,25 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
       adam.dispose();
     }
     [net, other, twin].forEach((n) => n.dispose());
+  });
+
+  it("a field gradscope's model files do not have is refused, not dropped (a layer's dropout would load as no dropout)", async () => {
+    const net = await createNetwork(config);
+    const dense = net.toJSON() as unknown as { layers: Record<string, unknown>[] };
+    const layers = [{ ...dense.layers[0], dropout: 0.5 }, ...dense.layers.slice(1)];
+    await expectError(() => Network.fromJSON({ ...dense, layers }), 'BAD_MODEL_FILE', /^layers\[0\]: unknown field 'dropout' \(known: inputs, units, activation, weights, biases\); gradscope reads no such setting/);
+    await expectError(() => Network.fromJSON({ ...dense, optimiser: 'adam' }), 'BAD_MODEL_FILE', /^model: unknown field 'optimiser'/);
+    await expectError(() => loadModel(file('extra.json', JSON.stringify({ ...dense, trainig: {} }))), 'BAD_MODEL_FILE', /extra\.json: model: unknown field 'trainig'; did you mean 'training'\?/);
+    const blocks = await createNetwork({ inputs: 5, layers: [{ type: 'dense', units: 4 }, { type: 'layer-norm' }, { type: 'dense', units: 3, activation: 'softmax' }], seed: 3, backend: kernels });
+    const file2 = blocks.toJSON() as unknown as { tensors: Record<string, Record<string, unknown>> };
+    await expectError(() => Network.fromJSON({ ...file2, dropout: 0.1 }), 'BAD_MODEL_FILE', /^model: unknown field 'dropout'/);
+    const tensors = { ...file2.tensors, '0.bias': { ...file2.tensors['0.bias'], dtype: 'F16' } };
+    await expectError(() => Network.fromJSON({ ...file2, tensors }), 'BAD_MODEL_FILE', /^model\.tensors\["0\.bias"\]: unknown field 'dtype' \(known: shape, values\)/);
+    // A checkpoint's training section is the one field beyond the model's.
+    const path = join(folder, 'with-training.json');
+    await saveModel(net, path);
+    (await loadModel(path, { backend: kernels })).dispose();
+    [net, blocks].forEach((n) => n.dispose());
   });
 
   it('hostile JSON: deep nesting, empty rows of a huge layer, not JSON, not a file', async () => {
