@@ -85,6 +85,7 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
 
 /** A network from a model or checkpoint file, with its step and RNG state. */
 export async function loadModel(path: string, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkPath(path, 'loadModel');
   checkLoadOptions(options, 'loadModel');
   return (await loadCheckpoint(path, options)).network;
 }
@@ -99,6 +100,7 @@ export async function loadCheckpoint(
   /** The whole checkpoint, its optimiser state included. */
   checkpoint: Checkpoint;
 }> {
+  checkPath(path, 'loadCheckpoint');
   checkLoadOptions(options, 'loadCheckpoint');
   const checkpoint = await readCheckpoint(path, { seed: options.seed });
   return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };

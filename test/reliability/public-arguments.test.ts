@@ -72,6 +72,8 @@ describe('every export refuses a wrong argument with a GradscopeError', () => {
       [() => api.measureCurvature(null as never, [[1, 2]], [[1, 0]]), /^measureCurvature: expected a network/],
       [() => api.checkpointOf(null as never), /^checkpointOf: expected a network/],
       [() => new api.Adam(5 as never), /^adam: expected a network \(from createNetwork\), got 5$/],
+      [() => api.loadModel(undefined as never), /^loadModel: path: expected a file path, got undefined$/],
+      [() => api.loadCheckpoint(5 as never), /^loadCheckpoint: path: expected a file path, got 5$/],
       [() => api.setWasmLocation(5 as never), /^setWasmLocation: expected a folder URL \(a string or a URL\), got 5$/],
     ];
     for (const [call, message] of expectations) {
