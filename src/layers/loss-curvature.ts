@@ -15,11 +15,12 @@ import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../ker
 
 /**
  * The seeds H_L·R{z}/rows of one loss over n outputs (see the file comment). Softmax +
- * cross-entropy scales each row by its targets' sum, broadcast over the row as y·Onesᵀ by one dense
- * product with an [n][n] matrix of ones, which this object owns (allocated once).
+ * cross-entropy scales each row by its targets' sum: Σy per row by a dense product with a column of
+ * n ones (nOut = 1), broadcast over the row by one with a row of n ones (nIn = 1): O(n) memory and
+ * O(rows·n) work. The `[n]` ones and zeros are this object's (allocated once).
  */
 export class LossCurvature<T extends Tensor> {
-  /** [n][n] ones and [n] zeros, for cross-entropy only. */
+  /** [n] ones (read as a column `[n][1]` and as a row `[1][n]`) and [n] zeros, for cross-entropy only. */
   private readonly ones: T | null = null;
   private readonly zeros: T | null = null;
 
@@ -30,7 +31,7 @@ export class LossCurvature<T extends Tensor> {
     private readonly n: number,
   ) {
     if (loss !== 'cross-entropy') return;
-    this.ones = k.alloc(n * n);
+    this.ones = k.alloc(n);
     k.view(this.ones).fill(1);
     this.zeros = k.alloc(n);
   }
@@ -43,8 +44,11 @@ export class LossCurvature<T extends Tensor> {
   seed(seed: T, rz: T, z: T, a: T, y: T, scratch: T, rows: number): void {
     const { k, loss, output, n } = this;
     if (loss === 'cross-entropy') {
+      const ones = this.ones!, zeros = this.zeros!;
+      // Σy per row into seed's first `rows` entries, spread over each row of scratch; then the seed proper.
+      k.denseForward(seed, y, ones, zeros, rows, n, 1);
+      k.denseForward(scratch, seed, ones, zeros, rows, 1, n);
       k.softmaxJvp(seed, a, rz, rows, n);
-      k.denseForward(scratch, y, this.ones!, this.zeros!, rows, n, n);
       k.mul(seed, seed, scratch, rows * n);
       k.scale(seed, rows * n, 1 / rows);
       return;
