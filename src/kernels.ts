@@ -137,7 +137,11 @@ export interface Kernels<T extends Tensor = Tensor> {
   // ---- loss, fused with the output layer ----
   /** Mean over the batch of the per-sample loss (a = output(z) already computed). */
   loss(loss: Loss, output: OutputActivation, z: T, a: T, y: T, batch: number, n: number): number;
-  /** As `loss`, and dz += ∂(mean loss)/∂z in the same pass. */
+  /**
+   * As `loss`, and dz += ∂(mean loss)/∂z in the same pass, per row: (a·Σy − y)/batch for softmax +
+   * cross-entropy (Σy the row's target sum; a − y only when it is 1), (a − y)/batch for sigmoid +
+   * binary cross-entropy, and for MSE through the output: f'(z) ⊙ (a − y)/batch.
+   */
   lossBackward(loss: Loss, output: OutputActivation, dz: T, z: T, a: T, y: T, batch: number, n: number): number;
 
   // ---- reductions (returned in f64) ----

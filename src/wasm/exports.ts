@@ -62,7 +62,7 @@ export interface VariantKernels {
 
   // losses: the mean over the batch of the per-sample loss, returned as f64
   f32_xent_softmax_loss(z: Ptr, y: Ptr, batch: number, n: number): number;
-  // … and dz += (softmax(z) − y)/batch, where a = softmax(z) is given
+  // … and dz += (softmax(z)·Σy − y)/batch, Σy the row's target sum, where a = softmax(z) is given
   f32_xent_softmax_bwd(dz: Ptr, z: Ptr, a: Ptr, y: Ptr, batch: number, n: number): number;
   f32_bce_sigmoid_loss(z: Ptr, y: Ptr, batch: number, n: number): number;
   // … and dz += (σ(z) − y)/batch, where a = σ(z) is given
