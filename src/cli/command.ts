@@ -205,10 +205,15 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
  * run before any work: its refusal becomes a UsageError naming the flag (exit 2).
  */
 export function checkFlag<R>(name: string, value: string | number, check: () => R): R {
+  return checkAsUsage(`--${name} ${shorten(String(value))}`, check);
+}
+
+/** Runs a library check of what some flags give: its INVALID_OPTION becomes a UsageError (exit 2) starting with `flags`. */
+export function checkAsUsage<R>(flags: string, check: () => R): R {
   try {
     return check();
   } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') throw new UsageError(`--${name} ${shorten(String(value))}: ${error.message}`);
+    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') throw new UsageError(`${flags}: ${error.message}`);
     throw error;
   }
 }
@@ -239,7 +244,7 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   return words;
 }
 
-/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`), or undefined when absent; `also` names another accepted value in the error. */
+/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`) or undefined when absent; `also` names another accepted value in the error. */
 export function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;

@@ -8,8 +8,9 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
-import { invalidOption, shown } from '../errors.js';
+import { checkDistinctList, checkKnownKeys, checkWhole, keysOf, MAX_UNITS } from '../checks.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { resolveNetwork } from '../network/config.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
@@ -191,11 +192,12 @@ export function distinctWholes(values: readonly number[], name: string, min: num
  * The options the study and its budget sweep share, checked before any work (INVALID_OPTION naming
  * the option), with their defaults (the two differ in `defaults`: their depths and remedies): the
  * training digits must also leave every batch-norm remedy no one-row batch (whether they fit the
- * bundled digits is checked as they load, before anything else: loadStudyData).
+ * bundled digits is checked as they load, before anything else: loadStudyData), and every chosen
+ * remedy's deepest network must be one createNetwork makes (checkNetworksFit).
  */
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
-  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1);
+  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, { max: MAX_UNITS, why: 'the most units of a layer createNetwork makes' });
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
@@ -204,7 +206,27 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
   const oneRow = oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
   if (oneRow) throw invalidOption(oneRow);
+  checkNetworksFit(remedies, depths, width);
   return { depths, width, epochs, seed, remedies, trainRows, testRows };
+}
+
+/**
+ * Each remedy's network at the deepest of `depths` it runs (skipReason) passes createNetwork's checks
+ * (MODEL_LIMITS: layers and parameters): INVALID_OPTION naming depths and width otherwise, before any
+ * work, rather than a row that says the network is "not available in this build". Cheap: it checks
+ * the options, it builds nothing.
+ */
+export function checkNetworksFit(remedies: readonly TrainableDepthRemedy[], depths: readonly number[], width: number): void {
+  for (const remedy of remedies) {
+    const deepest = Math.max(0, ...depths.filter((depth) => skipReason(remedy, depth) === undefined));
+    if (deepest === 0) continue;
+    try {
+      resolveNetwork(remedy.network(deepest, width));
+    } catch (error) {
+      if (!(error instanceof GradscopeError) || error.code !== 'INVALID_OPTION') throw error;
+      throw invalidOption(`depths, width: ${remedy.key}'s network of ${deepest} hidden layers of ${width} units is one createNetwork refuses (${error.message})`);
+    }
+  }
 }
 
 /** The remedies to run, by key, checked. */

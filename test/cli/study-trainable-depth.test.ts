@@ -143,7 +143,10 @@ describe('gradscope study trainable-depth', () => {
       [['--remedies', 'relu-he,'], /^gradscope: --remedies has an empty entry, got 'relu-he,'/m],
       // A width whose deepest network the model limits refuse (it failed after the runs before it).
       [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/m],
-      [['--width', '5000'], /^gradscope: --width 5000: its largest network: \d+ parameters exceeds the limit of 268435456/m],
+      [['--width', '5000'], /^gradscope: --depths, --width: depths, width: plain-sigmoid's network of \d+ hidden layers of 5000 units is one createNetwork refuses \(.*\d+ parameters exceeds the limit of 268435456/m],
+      // A depth one remedy's network cannot have (batch norm's three layers per hidden layer), and the sweep's depths likewise: checked per remedy, not as a plain chain.
+      [['--depths', '600', '--remedies', 'batch-norm-relu'], /^gradscope: --depths, --width: depths, width: batch-norm-relu's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: \d+ layers exceeds the limit of 1024/m],
+      [['--budget-depths', '2000', '--remedies', 'relu-he'], /^gradscope: --budget-depths, --width: depths, width: plain-sigmoid's network of 2000 hidden layers/m],
     ] as const) {
       const run = await runCliInProcess(['study', 'trainable-depth', ...args]);
       expect(run.code, run.stderr).toBe(2);

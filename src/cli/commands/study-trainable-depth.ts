@@ -8,6 +8,7 @@ import { shorten } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
   ACCURACY_GOAL,
+  checkStudySetup,
   QUICK_STUDY,
   remedyBatchNormRuns,
   runTrainableDepthStudy,
@@ -18,14 +19,14 @@ import {
   type TrainableDepthResult,
 } from '../../studies/trainable-depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../studies/trainable-depth-remedies.js';
-import { BUDGET_DEPTHS, BUDGET_MULTIPLES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
+import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH, widthFlag } from '../command.js';
+import { booleanFlag, checkAsUsage, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 import { TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -134,10 +135,9 @@ export const studyTrainableDepthCommand = command({
     // The budget sweep's budgets as multiples of --epochs ([]: not run; --quick leaves it out), at its depths.
     const budgets = budgetsFlag(args, quick);
     const budgetDepths = wholeListFlag(args, 'budget-depths', 1);
-    const deepest = Math.max(...(depths ?? TRAINABLE_DEPTHS), ...(budgets.length ? (budgetDepths ?? BUDGET_DEPTHS) : []));
     const options = {
       depths,
-      width: widthFlag(args, 'width', (width) => [784, ...Array<number>(deepest).fill(width), 10]),
+      width: numberFlag(args, 'width'),
       epochs: numberFlag(args, 'epochs', quick ? QUICK_STUDY.epochs : undefined),
       remedies: listFlag(args, 'remedies', TRAINABLE_DEPTH_REMEDIES.map((r) => r.key)) ?? (quick ? QUICK_STUDY.remedies : undefined),
       trainRows: numberFlag(args, 'train'),
@@ -149,6 +149,9 @@ export const studyTrainableDepthCommand = command({
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
     const oneRow = oneRowBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
     if (oneRow) throw new UsageError(oneRow);
+    // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
+    checkAsUsage('--depths, --width', () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
+    if (budgets.length) checkAsUsage('--budget-depths, --width', () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
     const html = await outputFileFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
