@@ -88,16 +88,17 @@ async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, opt
   const test = net.dataset(digits.test.x, digits.test.y);
   try {
     const record: Record = { steps: [], accuracy: [], percentiles: BATCH_NORM_PAPER.percentiles.map(() => []) };
-    let steps = 0;
+    // Steps from the network's own count (onBatch would make train measure the parameters again after every batch).
+    const firstStep = net.step;
     const measure = () => {
-      record.steps.push(steps);
+      record.steps.push(net.step - firstStep);
       record.accuracy.push(net.evaluate(test).accuracy);
       const z = sigmoidInputs(net, prefix, digits.test.x);
       BATCH_NORM_PAPER.percentiles.forEach((q, i) => record.percentiles[i].push(quantile(z, q)));
     };
     measure();
     const failed = epochsUntilFailure(epochs, () => {
-      net.train(train, { optimizer: 'sgd', learningRate: BATCH_NORM_PAPER.learningRate, batchSize: BATCH_NORM_PAPER.batchSize, onBatch: () => void steps++ });
+      net.train(train, { optimizer: 'sgd', learningRate: BATCH_NORM_PAPER.learningRate, batchSize: BATCH_NORM_PAPER.batchSize });
       measure();
     });
     return failed ? { ...record, failed } : record;

@@ -195,7 +195,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
           run.initialLoss = net.evaluate(train).loss;
           const first = new Movement(net, net.weights[0]);
           const last = new Movement(net, net.weights[net.depth - 2]);
-          let steps = 0;
+          const firstStep = net.step;
           const started = performance.now();
           net.train(train, {
             optimizer,
@@ -206,13 +206,13 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
             onBatch: () => {
               first.record();
               last.record();
-              steps++;
             },
           });
           const elapsed = (performance.now() - started) / 1000;
           optimizer.dispose();
           first.dispose();
           last.dispose();
+          const steps = net.step - firstStep;
           run.steps = steps;
           run.secondsPerStep = elapsed / steps;
           run.firstLayerMovement = first.total;

@@ -148,7 +148,9 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
     const atInit = ratiosOrNull(net, probe, data.examples, names, perExample);
     const curve = options.curve ? { steps: [] as number[], testAccuracy: [] as number[] } : undefined;
     const checkpoints: Checkpoint[] = [];
-    let steps = 0;
+    // Steps from the network's own count (onBatch would make train measure the parameters again after every batch).
+    const firstStep = net.step;
+    const stepsTaken = () => net.step - firstStep;
     let epochs = 0;
     let seconds = 0;
     let stopped: string | undefined;
@@ -161,11 +163,10 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
           learningRate: options.learningRate ?? learningRate,
           batchSize,
           epochs: total - epochs,
-          onBatch: () => void steps++,
           ...(curve && {
             validation: test,
             onEpoch: (info) => {
-              curve.steps.push(steps);
+              curve.steps.push(stepsTaken());
               curve.testAccuracy.push(info.validation!.accuracy);
             },
           }),
@@ -186,7 +187,7 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
         stopped = [stopped, numericFailure(error)].filter(Boolean).join('; ');
         evaluation = { testAccuracy: null, trainLoss: null };
       }
-      checkpoints.push({ steps, seconds, ...evaluation, atEnd, ...(stopped === undefined ? {} : { stopped }) });
+      checkpoints.push({ steps: stepsTaken(), seconds, ...evaluation, atEnd, ...(stopped === undefined ? {} : { stopped }) });
       if (stopped !== undefined) break;
     }
     return { atInit, checkpoints, ...(curve && { curve }) };

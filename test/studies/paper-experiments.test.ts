@@ -3,7 +3,7 @@
 // every comparison whose two sides ran; the helpers standardise columns and interpolate quantiles as
 // sklearn's StandardScaler and numpy's quantile do.
 import { describe, expect, it } from 'vitest';
-import { runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { BATCH_NORM_PAPER, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
 import { quantile, standardise } from '../../src/studies/paper-experiment.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
 import { runSeluPaper } from '../../src/studies/paper-selu.js';
@@ -26,6 +26,15 @@ describe("the papers' experiments", () => {
     expect(quantile([4, 1, 3, 2], 1)).toBe(4);
     expect(quantile([0, 10], 0.15)).toBeCloseTo(1.5, 12);
   });
+
+  it('batch norm §4.1: its curves are at the steps taken, ⌈rows / batch⌉ an epoch from step 0', async () => {
+    const e = await runBatchNormPaper(TINY);
+    const perEpoch = Math.ceil(TINY.trainRows / BATCH_NORM_PAPER.batchSize);
+    for (const s of e.charts.flatMap((c) => c.series)) {
+      expect(s.xs.length).toBeGreaterThan(1);
+      expect(Array.from(s.xs), s.name).toEqual(Array.from(s.xs, (_, i) => i * perEpoch));
+    }
+  }, 120_000);
 
   for (const [name, run] of [
     ['batch norm §4.1', runBatchNormPaper],
