@@ -33,7 +33,7 @@ export interface Flag {
   value?: string;
   /** The value when the flag is absent, as the reader uses it (numberFlag reads it here); absent: none, `about` says what absence means. */
   default?: string | number;
-  /** A numeric flag's rule (numberFlag applies it). */
+  /** A numeric flag's rule (numberFlag applies it; wholeListFlag applies its max to each entry). */
   rule?: NumberRule;
   /** The flag must be given. */
   required?: boolean;
@@ -244,7 +244,7 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   return words;
 }
 
-/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`) or undefined when absent; `also` names another accepted value in the error. */
+/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`) and ≤ its table rule's max, if any, or undefined when absent; `also` names another accepted value in the error. */
 export function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;
@@ -252,6 +252,8 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
   if (numbers.some((value, i) => text.split(',')[i].trim() === '' || !Number.isInteger(value) || value < min)) {
     throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
   }
+  const { max, why } = flagOf(args, name).rule ?? {};
+  if (max !== undefined && numbers.some((value) => value > max)) throw new UsageError(`--${name} takes numbers ≤ ${max}${why === undefined ? '' : ` (${why})`}, got '${shorten(text)}'`);
   return listWords(name, text, (a, b) => Number(a) === Number(b)).map(Number);
 }
 

@@ -17,6 +17,9 @@ export const ACTIVATION_EPOCHS_BOUND: Bound = { max: 100, why: '50× the default
 /** The trainable-depth study's step budget in epochs (default 10). */
 export const TRAINABLE_EPOCHS_BOUND: Bound = { max: 1000, why: '100× the default 10, for every remedy and depth; the budget sweep trains multiples of it (up to 64× by default)' };
 
+/** The budget sweep's budgets, as multiples of the step budget (default 1, 4, 16, 64). */
+export const BUDGET_MULTIPLE_BOUND: Bound = { max: 256, why: '4× the default longest 64; the longest budget trains every network of the sweep for that many times the step budget' };
+
 /** Points of each autoencoder error curve. */
 export const AUTOENCODER_POINTS_BOUND: Bound = { max: 1000, why: 'each point pauses the training to measure the reconstruction error of up to 500 training digits and of the held-out ones' };
 

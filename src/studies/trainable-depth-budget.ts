@@ -13,6 +13,7 @@ import type { BackendChoice } from '../backend.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkDistinctList, checkWhole } from '../checks.js';
 import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './trainable-depth.js';
+import { BUDGET_MULTIPLE_BOUND } from './study-bounds.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
@@ -237,7 +238,7 @@ async function sweepNetwork(
 export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<BudgetSweepResult> {
   if (typeof options !== 'object' || options === null) throw invalidOption('budget sweep: options must be an object');
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES });
-  const budgets = distinctWholes(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1);
+  const budgets = distinctWholes(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1, BUDGET_MULTIPLE_BOUND);
   const grid = learningRateList(options.learningRates ?? LEARNING_RATE_GRID);
   const contrastMaxBudget = checkWhole(options.contrastMaxBudget ?? CONTRAST_MAX_BUDGET, 'contrastMaxBudget', 1);
   const data = await loadStudyData(trainRows, testRows);

@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { checkDistinctList, checkKnownKeys, checkWhole, keysOf, MAX_UNITS } from '../checks.js';
+import { type Bound, checkDistinctList, checkKnownKeys, checkWhole, keysOf, MAX_UNITS } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
@@ -181,10 +181,10 @@ export interface StudySetup {
   testRows: number;
 }
 
-/** A non-empty list of whole numbers ≥ `min`, each listed once, ascending. */
-export function distinctWholes(values: readonly number[], name: string, min: number): number[] {
+/** A non-empty list of whole numbers ≥ `min` (and within `bound`, if given), each listed once, ascending. */
+export function distinctWholes(values: readonly number[], name: string, min: number, bound?: Bound): number[] {
   checkDistinctList(values, name, `whole numbers ≥ ${min}`);
-  values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min));
+  values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min, bound));
   return [...values].sort((a, b) => a - b);
 }
 

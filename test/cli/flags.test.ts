@@ -1,11 +1,12 @@
 // Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 2.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
-import { numberFlag, parseArgs } from '../../src/cli/command.js';
+import { numberFlag, parseArgs, wholeListFlag } from '../../src/cli/command.js';
 import type { Bound } from '../../src/checks.js';
 import {
   ACTIVATION_EPOCHS_BOUND,
   AUTOENCODER_POINTS_BOUND,
+  BUDGET_MULTIPLE_BOUND,
   NIELSEN_EPOCHS_BOUND,
   PLATEAU_POINTS_BOUND,
   SECONDS_BOUND,
@@ -62,6 +63,19 @@ describe('bounded count flags', () => {
     expect(numberFlag(parseArgs(command, [`--${name}`, String(bound.max)]), name)).toBe(bound.max);
     const help = (await runCliInProcess([...words, '--help'])).stdout;
     expect(help).toMatch(new RegExp(`^  --${name} \\S+ .*${literal(`(at most ${bound.max}: ${bound.why})`)} \\(default: [^)]+\\)$`, 'm'));
+  });
+});
+
+// A list of counts has its bound too: --budgets multiplies --epochs (1000 × 100000 was taken).
+describe('bounded list flags', () => {
+  it('--budgets: an entry above the bound is exit 2 saying why; the bound itself taken; --help says it', async () => {
+    const { max, why } = BUDGET_MULTIPLE_BOUND;
+    const refused = await runCliInProcess(['study', 'trainable-depth', '--budgets', `1,${max + 1}`]);
+    expect(refused.stderr.trimEnd()).toBe(`gradscope: --budgets takes numbers ≤ ${max} (${why}), got '1,${max + 1}'`);
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    const command = COMMANDS.find((c) => c.words.join(' ') === 'study trainable-depth')!;
+    expect(wholeListFlag(parseArgs(command, ['--budgets', `1,${max}`]), 'budgets', 1)).toEqual([1, max]);
+    expect((await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout).toContain(`(at most ${max}: ${why})`);
   });
 });
 

@@ -54,6 +54,7 @@ describe('study count bounds', () => {
     ['plateau points', (v) => runPlateauStudy({ points: v }), 'plateau study: points', bounds.PLATEAU_POINTS_BOUND],
     ['trainable-depth epochs', (v) => runTrainableDepthStudy({ epochs: v }), 'epochs', bounds.TRAINABLE_EPOCHS_BOUND],
     ['budget sweep epochs', (v) => runBudgetSweep({ epochs: v }), 'epochs', bounds.TRAINABLE_EPOCHS_BOUND],
+    ['budget sweep budgets', (v) => runBudgetSweep({ budgets: [1, v] }), 'budgets[1]', bounds.BUDGET_MULTIPLE_BOUND],
   ])('%s: one above the bound is INVALID_OPTION saying the bound and why', async (_name, run, option, bound) => {
     await expectError(() => run(bound.max + 1), 'INVALID_OPTION', above(option, bound));
   });

@@ -29,7 +29,7 @@ import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthRepo
 import { booleanFlag, checkAsUsage, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
-import { TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
 function papersFlag(args: ParsedArgs, quick: boolean): boolean {
@@ -118,7 +118,7 @@ export const studyTrainableDepthCommand = command({
     { name: 'width', value: 'N', default: TRAINABLE_WIDTH, rule: WIDTH, about: 'units of each hidden layer' },
     { name: 'epochs', value: 'N', default: TRAINABLE_EPOCHS, rule: { ...COUNT, ...TRAINABLE_EPOCHS_BOUND }, about: 'the step budget, in epochs of the training digits' },
     { name: 'remedies', value: 'A,B', about: `the remedies to run, comma-separated, of ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')} (default: all)` },
-    { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
+    { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
     { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), about: "the budget sweep's hidden layers" },
     { name: 'papers', value: '1|0', default: 1, about: "1 runs the papers' own small experiments, 0 leaves them out" },
     TRAIN_FLAG(9000),
