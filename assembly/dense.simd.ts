@@ -239,7 +239,7 @@ function storeTile(c: usize, ldc: usize, tile: usize, bias: usize, mode: i32): v
   }
 }
 
-// A whole tile from the tile buffer into C transposed, as microkernel4x8T stores it.
+// A whole tile from the tile buffer into C transposed, as microkernel4x8(…, transposed) stores it.
 function storeTileT(c: usize, ldc: usize, tile: usize, bias: usize, mode: i32): void {
   storeColumnsT(c, ldc, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96), bias, mode);
   storeColumnsT(c + (ldc << 2), ldc, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112), bias, mode);

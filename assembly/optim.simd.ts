@@ -92,7 +92,7 @@ export function f32_adam_update__simd(
 }
 
 export function f32_axpy__simd(y: usize, x: usize, n: i32, alpha: f64): void {
-  // y, x are (n); y += α·x. Four vectors per trip, all loaded before any is stored (a = x in place
+  // y, x are (n); y += α·x. Four vectors per trip, all loaded before any is stored (y = x in place
   // still reads every input first): the loop's own instructions no longer outnumber the work, and
   // plain SGD's update of [784,100,100,10] takes 6.7 µs instead of 10.6.
   const a = f32x4.splat(<f32>alpha);
