@@ -54,7 +54,7 @@ function instanceName(value: object): string {
 }
 
 /** The most characters `shorten` keeps of a word. */
-export const SHORTENED_CHARACTERS = 40;
+const SHORTENED_CHARACTERS = 40;
 
 /** A word of the caller's (a flag, an option's name, a command) as a message shows it: at most SHORTENED_CHARACTERS, then …. */
 export function shorten(word: string): string {

@@ -82,7 +82,7 @@ export function nonFiniteGradient(net: Trainable): string | null {
 }
 
 /** The largest |gradient entry| training takes: √FLOAT32_MAX, where its square still fits float32. */
-export const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
+const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
 
 /** W or b for a dense network's weight or bias (as the maths writes them), else the parameter's PyTorch name. */
 function gradientSymbol(p: Parameter): string {
