@@ -6,7 +6,7 @@
  * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow): a NaN or Inf
  * anywhere propagates into the sum, and a sum within FLOAT32_MAX proves every entry finite and its
  * square within float32, as the optimisers compute it. Only a larger sum is looked at entry by
- * entry (nonFiniteGradient): an entry beyond √FLOAT32_MAX ≈ 1.8e19 is a fault on every backend.
+ * entry (gradientOutOfRange): an entry beyond √FLOAT32_MAX ≈ 1.8e19 is a fault on every backend.
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -45,19 +45,12 @@ export function checkMaxHalvings(value: unknown): number {
 }
 
 /**
- * gradients(): why the loss or a gradient is not finite (NaN or ±Inf), or null. A maxAbs per
- * parameter tensor, so finite gradients of any size pass (training refuses entries whose square
- * overflows: StepGuard.gradientFault).
+ * gradients(): why the loss or a gradient is not finite (NaN or ±Inf), or null. Finite gradients
+ * of any size pass (training refuses entries whose square overflows: gradientOutOfRange).
  */
 export function nonFiniteStep(net: Trainable, loss: number): string | null {
   if (!Number.isFinite(loss)) return `the loss is ${loss}`;
-  const k = net.kernels;
-  for (const p of net.parameters()) {
-    const largest = k.maxAbs(p.grad, p.length);
-    // Named by its PyTorch name, as gradients().parameters and the model files name it (no 0-based 'layer l' beside the CLI's 'hidden 1').
-    if (!Number.isFinite(largest)) return `'${p.name}': ∂C/∂${gradientSymbol(p)} holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
-  }
-  return null;
+  return gradientBeyond(net, Number.MAX_VALUE); // every finite entry is within: only NaN and ±Inf are beyond
 }
 
 /**
@@ -65,17 +58,23 @@ export function nonFiniteStep(net: Trainable, loss: number): string | null {
  * square overflows float32 where the optimisers square gradients (Adam's, RMSProp's and Adagrad's
  * second moments would hold Inf, and the weights under them stop moving without a word); null when
  * none does (a sum of squares beyond FLOAT32_MAX can come from many entries, each within). The
- * same on every backend, the float64 reference included. Rare path: one maxAbs per tensor, run only
- * when the sum of squares over them all exceeds FLOAT32_MAX.
+ * same on every backend, the float64 reference included. Rare path: run only when the sum of
+ * squares over them all exceeds FLOAT32_MAX.
  */
-export function nonFiniteGradient(net: Trainable): string | null {
+export function gradientOutOfRange(net: Trainable): string | null {
+  return gradientBeyond(net, LARGEST_GRADIENT);
+}
+
+/** The first parameter whose gradient holds a NaN or Inf or an entry beyond `limit` (one maxAbs per tensor), said; else null. */
+function gradientBeyond(net: Trainable, limit: number): string | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.grad, p.length);
-    if (largest <= LARGEST_GRADIENT) continue;
+    if (largest <= limit) continue;
     const what = Number.isFinite(largest)
-      ? `reaches ${largest.toPrecision(3)}, beyond ${LARGEST_GRADIENT.toPrecision(2)} where its square overflows float32`
+      ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
       : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
+    // Named by its PyTorch name, as gradients().parameters and the model files name it (no 0-based 'layer l' beside the CLI's 'hidden 1').
     return `'${p.name}': ∂C/∂${gradientSymbol(p)} ${what}`;
   }
   return null;

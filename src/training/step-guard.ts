@@ -13,7 +13,7 @@ import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
-import { EpochUndo, nonFiniteGradient, parameterOutOfRange, RUNAWAY_PARAMETER } from './numeric-faults.js';
+import { EpochUndo, gradientOutOfRange, parameterOutOfRange, RUNAWAY_PARAMETER } from './numeric-faults.js';
 
 export class StepGuard {
   /**
@@ -40,7 +40,7 @@ export class StepGuard {
    * Why the gradient as it is now (after backprop, or after the noise added to it) must not be
    * applied, or null when every entry is finite and squares within float32. One sumSquares per
    * parameter tensor, accumulated in f64: a sum within FLOAT32_MAX proves both, and only a larger
-   * one is looked at entry by entry (nonFiniteGradient); its root bounds every entry.
+   * one is looked at entry by entry (gradientOutOfRange); its root bounds every entry.
    */
   gradientFault(): string | null {
     const k = this.net.kernels;
@@ -48,7 +48,7 @@ export class StepGuard {
     let sum = 0;
     for (let i = 0; i < params.length; i++) sum += k.sumSquares(params[i].grad, params[i].length);
     if (!(sum <= FLOAT32_MAX)) {
-      const fault = nonFiniteGradient(this.net);
+      const fault = gradientOutOfRange(this.net);
       if (fault !== null) return fault;
     }
     this.bounds[STEP_BOUNDS.gradientMax] = Math.sqrt(sum);
