@@ -15,7 +15,7 @@ import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { checkNumber } from '../optim/options.js';
-import { NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
+import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 
@@ -47,8 +47,6 @@ export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } 
 
 /** Seeds at initialisation by default: enough for a median and a range of the per-seed ratios. */
 export const DEPTH_SEEDS = 20;
-/** Most seeds at initialisation: each builds and measures the 4 networks on 1,000 digits, so 1,000 seeds already take minutes (1e9 would never end). */
-export const DEPTH_SEEDS_LIMIT = 1000;
 
 /**
  * First ÷ last hidden ‖∂C/∂b‖ in Nielsen's own recorded runs (fig/norms_during_training_{2,3,4}_layers.json
@@ -63,7 +61,7 @@ export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] 
 ];
 
 export interface DepthStudyOptions {
-  /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_LIMIT = 1000 (default DEPTH_SEEDS = 20). */
+  /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_BOUND.max = 1000 (default DEPTH_SEEDS = 20). */
   seeds?: number;
   /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's; at most NIELSEN_EPOCHS_BOUND.max = 10,000). */
   epochs?: number;
@@ -111,7 +109,7 @@ export interface DepthStudyResult {
 /** Study (a), Nielsen's vanishing-gradient experiment (see the module comment): per depth, ‖∂C/∂b‖ per hidden layer at initialisation and over training. */
 export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<DepthStudyResult> {
   checkKnownKeys(options, keysOf<DepthStudyOptions>({ seeds: true, epochs: true, lambda: true, every: true, onProgress: true }), 'runDepthStudy');
-  const seeds = checkNumber(options.seeds, 'depth study: seeds', { min: 1, max: DEPTH_SEEDS_LIMIT, integer: true }, DEPTH_SEEDS);
+  const seeds = checkAtMost(checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS), 'depth study: seeds', DEPTH_SEEDS_BOUND);
   const epochs = checkAtMost(checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'depth study: epochs', NIELSEN_EPOCHS_BOUND);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
   const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);

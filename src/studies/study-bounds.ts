@@ -20,6 +20,15 @@ export const TRAINABLE_EPOCHS_BOUND: Bound = { max: 1000, why: '100× the defaul
 /** The budget sweep's budgets, as multiples of the step budget (default 1, 4, 16, 64). */
 export const BUDGET_MULTIPLE_BOUND: Bound = { max: 256, why: '4× the default longest 64; the longest budget trains every network of the sweep for that many times the step budget' };
 
+/** Seeds at initialisation of the depth study (and the main job). */
+export const DEPTH_SEEDS_BOUND: Bound = { max: 1000, why: 'each seed builds and measures the 4 networks on 1,000 digits; 1,000 seeds already take minutes' };
+
+/**
+ * Epochs of `gradscope study`, a model trained on the user's data: train() itself takes any number (a
+ * program may train for long), but this command also keeps the whole trace for its report.
+ */
+export const MODEL_EPOCHS_BOUND: Bound = { max: 10_000, why: 'every traced step (--every) of every epoch is kept in memory for the report' };
+
 /** Points of each autoencoder error curve. */
 export const AUTOENCODER_POINTS_BOUND: Bound = { max: 1000, why: 'each point pauses the training to measure the reconstruction error of up to 500 training digits and of the held-out ones' };
 

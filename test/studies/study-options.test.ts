@@ -49,6 +49,7 @@ describe('study count bounds', () => {
     ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', bounds.SECONDS_BOUND],
     ['autoencoder points', (v) => runAutoencoderStudy({ points: v }), 'autoencoder points', bounds.AUTOENCODER_POINTS_BOUND],
     ['activations epochs', (v) => runActivationStudy({ epochs: v }), 'activations study: epochs', bounds.ACTIVATION_EPOCHS_BOUND],
+    ['depth seeds', (v) => runDepthStudy({ seeds: v }), 'depth study: seeds', bounds.DEPTH_SEEDS_BOUND],
     ['depth epochs', (v) => runDepthStudy({ epochs: v }), 'depth study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
     ['plateau epochs', (v) => runPlateauStudy({ epochs: v }), 'plateau study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
     ['plateau points', (v) => runPlateauStudy({ points: v }), 'plateau study: points', bounds.PLATEAU_POINTS_BOUND],

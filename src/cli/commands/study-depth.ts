@@ -9,7 +9,6 @@ import { depthReportSection } from '../../studies/depth-report.js';
 import {
   DEPTH_ROWS,
   DEPTH_SEEDS,
-  DEPTH_SEEDS_LIMIT,
   firstToLast,
   NIELSEN_RATIOS,
   NIELSEN_TRAINING,
@@ -23,7 +22,7 @@ import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
-import { NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 const ratio = (value: number) => value.toPrecision(2);
 
@@ -126,8 +125,8 @@ export const DEPTH_SEEDS_FLAG: Flag = {
   name: 'seeds',
   value: 'N',
   default: DEPTH_SEEDS,
-  rule: { ...COUNT, max: DEPTH_SEEDS_LIMIT },
-  about: `seeds of the initial weights measured at initialisation (1 to N; N at most ${DEPTH_SEEDS_LIMIT})`,
+  rule: { ...COUNT, ...DEPTH_SEEDS_BOUND },
+  about: 'seeds of the initial weights measured at initialisation (1 to N)',
 };
 export const DEPTH_EPOCHS_FLAG: Flag = { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training (0: none)" };
 

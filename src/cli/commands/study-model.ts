@@ -16,7 +16,7 @@ import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
 import { withFile } from './gradients.js';
-import type { Bound } from '../../checks.js';
+import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
@@ -28,12 +28,6 @@ export function learningCurveTable(curve: Evaluation[]): string {
     picks.map((e) => [String(e), curve[e].loss.toPrecision(4), `${(100 * curve[e].accuracy).toFixed(1)} %`]),
   );
 }
-
-/**
- * --epochs of the model study: train() itself takes any number (a program may train for long), but
- * this command also keeps the whole trace for its report.
- */
-const MODEL_EPOCHS_BOUND: Bound = { max: 10_000, why: 'every traced step (--every) of every epoch is kept in memory for the report' };
 
 export const studyModelCommand = command({
   words: ['study'],
