@@ -44,12 +44,15 @@ export function checkAtMost(value: number, name: string, bound: Bound): number {
 /**
  * `values` if it is a non-empty list with each entry once (INVALID_OPTION naming `name` otherwise):
  * a study runs each entry of its lists once, so a repeat would run twice or be dropped silently.
- * `what` names the entries in the refusal of an empty list ("optimiser names").
+ * `what` names the entries in the refusal of an empty list ("optimiser names"); `checkEntry`, if
+ * given, checks each entry before repeats are looked for (so [NaN, NaN] is refused as no number).
+ * Repeats as Array.prototype.includes finds them: NaN is NaN, 0 is −0, undefined is undefined.
  */
-export function checkDistinctList<T>(values: readonly T[], name: string, what: string): readonly T[] {
+export function checkDistinctList<T>(values: readonly T[], name: string, what: string, checkEntry?: (value: T, index: number) => void): readonly T[] {
   if (!Array.isArray(values) || values.length === 0) throw invalidOption(`${name}: expected a non-empty list of ${what}, got ${shown(values)}`);
-  const repeated = values.find((v, i) => values.indexOf(v) !== i);
-  if (repeated !== undefined) throw invalidOption(`${name}: ${shorten(String(repeated))} is listed twice (each runs once)`);
+  if (checkEntry) values.forEach(checkEntry);
+  const repeated = values.findIndex((v, i) => values.slice(0, i).includes(v));
+  if (repeated !== -1) throw invalidOption(`${name}: ${shorten(String(values[repeated]))} is listed twice (each runs once)`);
   return values;
 }
 

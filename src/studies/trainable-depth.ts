@@ -183,8 +183,7 @@ export interface StudySetup {
 
 /** A non-empty list of whole numbers ≥ `min` (and within `bound`, if given), each listed once, ascending. */
 export function distinctWholes(values: readonly number[], name: string, min: number, bound?: Bound): number[] {
-  checkDistinctList(values, name, `whole numbers ≥ ${min}`);
-  values.forEach((v, i) => checkWhole(v, `${name}[${i}]`, min, bound));
+  checkDistinctList(values, name, `whole numbers ≥ ${min}`, (v, i) => checkWhole(v, `${name}[${i}]`, min, bound));
   return [...values].sort((a, b) => a - b);
 }
 

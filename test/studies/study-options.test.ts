@@ -1,7 +1,7 @@
 // Every study entry point refuses a repeated or empty list and a count above its bound the same way
 // (INVALID_OPTION naming the option, one shared check in src/checks.ts), before any work: the
 // library says what the CLI says, instead of dropping a repeat (remedies) or running it twice (autoencoder).
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runActivationStudy } from '../../src/studies/activations.js';
 import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
 import { runDepthStudy } from '../../src/studies/depth.js';
@@ -10,7 +10,7 @@ import { runRemediesStudy } from '../../src/studies/remedies.js';
 import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
 import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
 import * as bounds from '../../src/studies/study-bounds.js';
-import type { Bound } from '../../src/checks.js';
+import { checkDistinctList, type Bound } from '../../src/checks.js';
 import { expectError } from '../util/expect-error.js';
 
 /** A pattern matching `text` literally. */
@@ -39,6 +39,21 @@ describe('study list options', () => {
     await expectError(() => runBudgetSweep({ learningRates: [2, 0.5, 2] }), 'INVALID_OPTION', /^learningRates: 2 is listed twice \(each runs once\)$/);
     // [] passes the list check: the sweep then stops at the next bad option, not at learningRates.
     await expectError(() => runBudgetSweep({ learningRates: [], budgets: [] }), 'INVALID_OPTION', /^budgets:/);
+  });
+});
+
+describe('checkDistinctList', () => {
+  it('finds a repeat as includes does: a repeated undefined or NaN is one, a lone NaN is not', async () => {
+    await expectError(() => checkDistinctList([1, undefined, undefined], 'xs', 'numbers'), 'INVALID_OPTION', /^xs: undefined is listed twice \(each runs once\)$/);
+    await expectError(() => checkDistinctList([NaN, 1, NaN], 'xs', 'numbers'), 'INVALID_OPTION', /^xs: NaN is listed twice \(each runs once\)$/);
+    await expectError(() => checkDistinctList([0, -0], 'xs', 'numbers'), 'INVALID_OPTION', /^xs: 0 is listed twice/);
+    expect(checkDistinctList([NaN], 'xs', 'numbers')).toEqual([NaN]);
+  });
+
+  it('checks entries before repeats: depths [NaN, NaN] names the bad entry, not a repeat', async () => {
+    await expectError(() => runTrainableDepthStudy({ depths: [NaN] }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got NaN$/);
+    await expectError(() => runTrainableDepthStudy({ depths: [NaN, NaN] }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got NaN$/);
+    await expectError(() => runBudgetSweep({ depths: [undefined, undefined] as never }), 'INVALID_OPTION', /^depths\[0\]: expected a whole number ≥ 1, got undefined$/);
   });
 });
 
