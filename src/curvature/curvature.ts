@@ -93,6 +93,16 @@ export interface CurvatureReport {
 }
 
 /**
+ * `k`, the eigenvalues wanted at each end of a spectrum: a whole number from 1 to the network's
+ * `parameters` (Lanczos finds no more eigenvalues than the matrices have rows). INVALID_OPTION at
+ * `where` otherwise. measureCurvature and the plateau study both check it here.
+ */
+export function checkEigenCount(k: number, parameters: number, where = 'k'): number {
+  if (!Number.isInteger(k) || k < 1 || k > parameters) throw invalidOption(`${where}: expected an integer from 1 to the parameter count ${parameters}, got ${k}`);
+  return k;
+}
+
+/**
  * The curvature of the mean loss of `net` over (x, y) at its current weights (see the file comment);
  * the weights, the RNG and any optimiser state are left as they were.
  */
@@ -100,10 +110,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
   checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true }), 'measureCurvature');
-  const k = options.k ?? 5;
-  if (!Number.isInteger(k) || k < 1 || k > net.parameterCount) {
-    throw invalidOption(`k: expected an integer from 1 to the parameter count ${net.parameterCount}, got ${k}`);
-  }
+  const k = checkEigenCount(options.k ?? 5, net.parameterCount);
   const ops = new CurvatureOperators(net, x, y);
   try {
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });

@@ -23,24 +23,30 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { checkAtMost } from '../checks.js';
+import { type Bound, checkAtMost } from '../checks.js';
+import { checkEigenCount } from '../curvature/curvature.js';
+import { parameterCountOf } from '../network/memory-budget.js';
 import { checkNumber } from '../optim/options.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
 
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
+/** The study's defaults: measurements along the training, eigenvalues at each end of the spectrum. */
+export const PLATEAU_DEFAULTS = { points: 5, k: 3 } as const;
+/** The most eigenvalues at each end: the network's parameter count, the Hessian's size (checkEigenCount). */
+export const PLATEAU_K_BOUND: Bound = { max: parameterCountOf(PLATEAU_SIZES), why: "the network's parameter count: the Hessian has no more eigenvalues" };
 /** Step lengths ‖θ' − θ‖ tried along the most negative eigenvector. */
 export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
 
 export interface PlateauOptions {
   /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most NIELSEN_EPOCHS_BOUND.max = 10,000. */
   epochs?: number;
-  /** Measurements, spread evenly from epoch 0 to the last. Default 5; at most PLATEAU_POINTS_BOUND.max = 100. */
+  /** Measurements, spread evenly from epoch 0 to the last. Default PLATEAU_DEFAULTS.points = 5; at most PLATEAU_POINTS_BOUND.max = 100. */
   points?: number;
   /** L2 λ (default 5, his). */
   lambda?: number;
-  /** Eigenvalues at each end. Default 3. */
+  /** Eigenvalues at each end. Default PLATEAU_DEFAULTS.k = 3; at most PLATEAU_K_BOUND.max, the network's 26,650 parameters. */
   k?: number;
   /** Training rows: the first n digits (default 1,000, his; fewer only to test quickly). */
   rows?: number;
@@ -113,9 +119,9 @@ export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
 
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
   const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
-  const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, 5), 'plateau study: points', PLATEAU_POINTS_BOUND);
+  const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, PLATEAU_DEFAULTS.points), 'plateau study: points', PLATEAU_POINTS_BOUND);
   const lambda = checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
-  const k = checkNumber(options.k, 'plateau study: k', { min: 1, integer: true }, 3);
+  const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   const started = performance.now();

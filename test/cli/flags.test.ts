@@ -14,6 +14,7 @@ import {
   SECONDS_BOUND,
   TRAINABLE_EPOCHS_BOUND,
 } from '../../src/studies/study-bounds.js';
+import { PLATEAU_K_BOUND } from '../../src/studies/plateau.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
 describe('numeric flags', () => {
@@ -47,6 +48,7 @@ describe('bounded count flags', () => {
     [[], 'epochs', NIELSEN_EPOCHS_BOUND],
     [['study', 'plateau'], 'epochs', NIELSEN_EPOCHS_BOUND],
     [['study', 'plateau'], 'points', PLATEAU_POINTS_BOUND],
+    [['study', 'plateau'], 'k', PLATEAU_K_BOUND],
     [['study', 'trainable-depth'], 'epochs', TRAINABLE_EPOCHS_BOUND],
     [['study'], 'epochs', MODEL_EPOCHS_BOUND],
     [['study', 'depth'], 'seeds', DEPTH_SEEDS_BOUND],

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runActivationStudy } from '../../src/studies/activations.js';
 import { runAutoencoderStudy } from '../../src/studies/autoencoder.js';
 import { runDepthStudy } from '../../src/studies/depth.js';
-import { runPlateauStudy } from '../../src/studies/plateau.js';
+import { PLATEAU_K_BOUND, runPlateauStudy } from '../../src/studies/plateau.js';
 import { runRemediesStudy } from '../../src/studies/remedies.js';
 import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
 import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
@@ -73,6 +73,10 @@ describe('study count bounds', () => {
     ['budget sweep budgets', (v) => runBudgetSweep({ budgets: [1, v] }), 'budgets[1]', bounds.BUDGET_MULTIPLE_BOUND],
   ])('%s: one above the bound is INVALID_OPTION saying the bound and why', async (_name, run, option, bound) => {
     await expectError(() => run(bound.max + 1), 'INVALID_OPTION', above(option, bound));
+  });
+
+  it("plateau k: at most the network's parameter count, checked before the digits load (measureCurvature's rule)", async () => {
+    await expectError(() => runPlateauStudy({ k: PLATEAU_K_BOUND.max + 1 }), 'INVALID_OPTION', new RegExp(`^plateau study: k: expected an integer from 1 to the parameter count ${PLATEAU_K_BOUND.max}, got ${PLATEAU_K_BOUND.max + 1}$`));
   });
 
   it('activations epochs are whole numbers ≥ 1 (the study checked none)', async () => {

@@ -1,9 +1,9 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
-import { measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import { checkEigenCount, measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, UsageError } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { withFile } from './gradients.js';
 
@@ -27,8 +27,8 @@ export const curvatureCommand = command({
     const data = await readDataFile(dataPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
-      // Lanczos finds at most as many eigenvalues as the matrices have rows: the flag, not the data file, is wrong.
-      if (k > net.parameterCount) throw new UsageError(`--k must be ≤ the ${net.parameterCount} parameters of ${modelPath}, got '${k}'`);
+      // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
+      checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
       terminal.out(booleanFlag(args, 'json') ? jsonLine(report) : `${curvatureTable(report)}\n`);
     } finally {

@@ -2,7 +2,7 @@
  * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
-import { PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
+import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
@@ -53,9 +53,9 @@ export const studyPlateauCommand = command({
   summary: "saddle or minimum: Hessian spectrum, negative curvature and GSNR of Nielsen's 4-hidden-layer sigmoid net along his training",
   flags: [
     { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training" },
-    { name: 'points', value: 'N', default: 5, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },
+    { name: 'points', value: 'N', default: PLATEAU_DEFAULTS.points, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },
     { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
-    { name: 'k', value: 'N', default: 3, rule: COUNT, about: 'eigenvalues at each end of the Hessian spectrum' },
+    { name: 'k', value: 'N', default: PLATEAU_DEFAULTS.k, rule: { ...COUNT, ...PLATEAU_K_BOUND }, about: 'eigenvalues at each end of the Hessian spectrum' },
     SEED_FLAG,
     JSON_FLAG,
     HTML_FLAG,
