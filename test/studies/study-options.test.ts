@@ -37,8 +37,8 @@ describe('study list options', () => {
 
   it('the budget sweep still takes no extra learning rates ([]), and refuses a repeated one', async () => {
     await expectError(() => runBudgetSweep({ learningRates: [2, 0.5, 2] }), 'INVALID_OPTION', /^learningRates: 2 is listed twice \(each runs once\)$/);
-    // [] passes the list check: the sweep then stops at the next bad option, not at learningRates.
-    await expectError(() => runBudgetSweep({ learningRates: [], budgets: [] }), 'INVALID_OPTION', /^budgets:/);
+    // [] passes the list check: the sweep then stops at contrastMaxBudget, the option checked after learningRates (budgets are checked before it, so a bad one would not show that).
+    await expectError(() => runBudgetSweep({ learningRates: [], contrastMaxBudget: 0 }), 'INVALID_OPTION', /^contrastMaxBudget: expected a whole number ≥ 1, got 0$/);
   });
 });
 
