@@ -157,7 +157,6 @@ export function jsonLine(value: unknown): string {
 /** Flags several commands share, each with its one meaning. */
 export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables (±Infinity as "Infinity", "-Infinity")' };
 export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist)' };
-export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: { integer: true }, about: 'the random seed (initial weights, batch order)' };
 export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'training digits (with --test, at most the 10,000 bundled)' });
 export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'held-out digits, the ones after the training digits' });
 export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };
@@ -175,6 +174,7 @@ function flagOf(args: ParsedArgs, name: string): Flag {
 export const COUNT: NumberRule = { integer: true, min: 1 };
 /** Seeds: any whole number. */
 export const WHOLE: NumberRule = { integer: true };
+export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: WHOLE, about: 'the random seed (initial weights, batch order)' };
 /** Rates and durations: > 0. */
 export const POSITIVE: NumberRule = { min: 0, exclusive: true };
 /** Widths of hidden layers: whole numbers from 1 to MAX_UNITS (widthFlag also checks the network's size). */

@@ -18,6 +18,7 @@ import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { Trace } from '../flow/trace.js';
 import { ACTIVATION_EPOCHS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
+import { ACTIVATIONS_DEFAULTS } from './study-defaults.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
 export const STUDY_INITS: { name: WeightInitName; label: string }[] = [
@@ -34,13 +35,13 @@ export function activationSizes(width: number): number[] {
 
 /** Options of runActivationStudy; every field is optional. */
 export interface ActivationStudyOptions {
-  /** Units in each hidden layer (default 256). */
+  /** Units in each hidden layer (default ACTIVATIONS_DEFAULTS.width = 256). */
   width?: number;
-  /** Epochs per run (default 2, at most ACTIVATION_EPOCHS_BOUND.max = 100). */
+  /** Epochs per run (default ACTIVATIONS_DEFAULTS.epochs = 2, at most ACTIVATION_EPOCHS_BOUND.max = 100). */
   epochs?: number;
-  /** Training digits (default 9000). */
+  /** Training digits (default STUDY_DIGITS.trainRows = 9000). */
   trainRows?: number;
-  /** Test digits (default 1000). */
+  /** Test digits (default STUDY_DIGITS.testRows = 1000). */
   testRows?: number;
   /** Rows per mini-batch (default 10). */
   batchSize?: number;
@@ -133,8 +134,8 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
     keysOf<ActivationStudyOptions>({ width: true, epochs: true, trainRows: true, testRows: true, batchSize: true, learningRate: true, seed: true, records: true, activations: true, inits: true, onRun: true }),
     'runActivationStudy',
   );
-  const width = options.width ?? 256;
-  const epochs = checkWhole(options.epochs ?? 2, 'activations study: epochs', 1, ACTIVATION_EPOCHS_BOUND);
+  const width = options.width ?? ACTIVATIONS_DEFAULTS.width;
+  const epochs = checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, 'activations study: epochs', 1, ACTIVATION_EPOCHS_BOUND);
   const batchSize = options.batchSize ?? 10;
   const learningRate = options.learningRate ?? 0.05;
   const activations = checkDistinctList(options.activations ?? STUDY_ACTIVATIONS, 'activations study: activations', 'activations');

@@ -10,6 +10,7 @@ import { checkAtMost, checkDistinctList, checkKnownKeys, keysOf, type Bound } fr
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
+import { AUTOENCODER_DEFAULTS } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
@@ -171,10 +172,10 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   return {
     sizes,
     loss,
-    seconds: positive(options.seconds, 30, 'seconds', false, SECONDS_BOUND),
-    trainRows: positive(options.trainRows, 3000, 'trainRows', true),
-    testRows: positive(options.testRows, 500, 'testRows', true),
-    points: positive(options.points, 10, 'points', true, AUTOENCODER_POINTS_BOUND),
+    seconds: positive(options.seconds, AUTOENCODER_DEFAULTS.seconds, 'seconds', false, SECONDS_BOUND),
+    trainRows: positive(options.trainRows, AUTOENCODER_DEFAULTS.trainRows, 'trainRows', true),
+    testRows: positive(options.testRows, AUTOENCODER_DEFAULTS.testRows, 'testRows', true),
+    points: positive(options.points, AUTOENCODER_DEFAULTS.points, 'points', true, AUTOENCODER_POINTS_BOUND),
     optimizers,
     seed: options.seed ?? 1,
   };

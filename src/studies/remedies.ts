@@ -17,13 +17,14 @@ import { equalisingLayerRates } from '../optim/layer-rates.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SECONDS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
+import { REMEDIES_DEFAULTS } from './study-defaults.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
 export interface RemediesOptions {
   /** Training wall-clock per optimiser, in seconds (default 6, at most SECONDS_BOUND.max = 3600). */
   seconds?: number;
-  /** Training and test digits (default 9000 and 1000). */
+  /** Training and test digits (default STUDY_DIGITS: 9000 and 1000). */
   trainRows?: number;
   testRows?: number;
   /** Which contenders, by label, each once (default: every one whose optimiser is registered). */
@@ -156,7 +157,7 @@ class Movement {
 /** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same wall-clock time. */
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
-  const seconds = options.seconds ?? 6;
+  const seconds = options.seconds ?? REMEDIES_DEFAULTS.seconds;
   if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidOption(`seconds: expected a finite number > 0, got ${seconds}`);
   checkAtMost(seconds, 'seconds', SECONDS_BOUND);
   const contenders = remediesContenders();

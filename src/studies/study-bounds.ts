@@ -4,6 +4,9 @@
  * flag (rule, refusal, --help) both read the bound here.
  */
 import type { Bound } from '../checks.js';
+import { ACTIVATIONS_DEFAULTS, BUDGET_MULTIPLES, TRAINABLE_EPOCHS } from './study-defaults.js';
+
+const LONGEST_BUDGET = Math.max(...BUDGET_MULTIPLES);
 
 /** Training time per optimiser of the remedies and autoencoder studies, in seconds. */
 export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; the optimisers train one after another' };
@@ -11,14 +14,20 @@ export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; th
 /** Epochs of Nielsen's full-batch training in the depth and plateau studies (his are 500). */
 export const NIELSEN_EPOCHS_BOUND: Bound = { max: 10_000, why: "20× Nielsen's 500, for every network trained" };
 
-/** Epochs of SGD per run of the activations study (default 2). */
-export const ACTIVATION_EPOCHS_BOUND: Bound = { max: 100, why: '50× the default 2, for each of the runs of the activation × initialisation grid' };
+/** Epochs of SGD per run of the activations study (default ACTIVATIONS_DEFAULTS.epochs). */
+export const ACTIVATION_EPOCHS_BOUND: Bound = { max: 100, why: `${100 / ACTIVATIONS_DEFAULTS.epochs}× the default ${ACTIVATIONS_DEFAULTS.epochs}, for each of the runs of the activation × initialisation grid` };
 
-/** The trainable-depth study's step budget in epochs (default 10). */
-export const TRAINABLE_EPOCHS_BOUND: Bound = { max: 1000, why: '100× the default 10, for every remedy and depth; the budget sweep trains multiples of it (up to 64× by default)' };
+/** The trainable-depth study's step budget in epochs (default TRAINABLE_EPOCHS). */
+export const TRAINABLE_EPOCHS_BOUND: Bound = {
+  max: 1000,
+  why: `${1000 / TRAINABLE_EPOCHS}× the default ${TRAINABLE_EPOCHS}, for every remedy and depth; the budget sweep trains multiples of it, up to ${LONGEST_BUDGET}× by default`,
+};
 
-/** The budget sweep's budgets, as multiples of the step budget (default 1, 4, 16, 64). */
-export const BUDGET_MULTIPLE_BOUND: Bound = { max: 256, why: '4× the default longest 64; the longest budget trains every network of the sweep for that many times the step budget' };
+/** The budget sweep's budgets, as multiples of the step budget (default BUDGET_MULTIPLES). */
+export const BUDGET_MULTIPLE_BOUND: Bound = {
+  max: 256,
+  why: `${256 / LONGEST_BUDGET}× the default longest ${LONGEST_BUDGET}; the longest budget trains every network of the sweep for that many times the step budget`,
+};
 
 /** Seeds at initialisation of the depth study (and the main job). */
 export const DEPTH_SEEDS_BOUND: Bound = { max: 1000, why: 'each seed builds and measures the 4 networks on 1,000 digits; 1,000 seeds already take minutes' };

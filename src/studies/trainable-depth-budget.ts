@@ -14,11 +14,12 @@ import { invalidOption, shown } from '../errors.js';
 import { checkDistinctList, checkWhole } from '../checks.js';
 import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './trainable-depth.js';
 import { BUDGET_MULTIPLE_BOUND } from './study-bounds.js';
+import { BUDGET_MULTIPLES } from './study-defaults.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 
 /** The budgets, by default, as multiples of the study's step budget. */
-export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16, 64];
+export { BUDGET_MULTIPLES };
 /** The longest budget of the contrast (every remedy after the first), by default. */
 export const CONTRAST_MAX_BUDGET = 16;
 /** The depths (hidden layers), by default: around where plain sigmoid stops in the study's table. */

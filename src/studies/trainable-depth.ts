@@ -17,15 +17,15 @@ import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
 import { TRAINABLE_EPOCHS_BOUND } from './study-bounds.js';
+import { STUDY_DIGITS, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
 /** Units per hidden layer, by default. */
 export const TRAINABLE_WIDTH = 64;
-/** The step budget, by default: epochs over the training digits (10 × ⌈9,000 / 32⌉ = 2,820 steps of batch 32). */
-export const TRAINABLE_EPOCHS = 10;
+export { TRAINABLE_EPOCHS };
 /** Training digits, by default. */
-export const TRAINABLE_TRAIN_ROWS = 9000;
+export const TRAINABLE_TRAIN_ROWS = STUDY_DIGITS.trainRows;
 /** Held-out accuracy a depth must reach to count as trained. */
 export const ACCURACY_GOAL = 0.9;
 
@@ -202,7 +202,7 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
-  const testRows = checkWhole(options.testRows ?? 1000, 'testRows', 1);
+  const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);
   const oneRow = oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
   if (oneRow) throw invalidOption(oneRow);
   checkNetworksFit(remedies, depths, width);

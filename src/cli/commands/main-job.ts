@@ -10,6 +10,7 @@ import { activationsReportSection } from '../../studies/activations-report.js';
 import { depthReportSection } from '../../studies/depth-report.js';
 import { activationSizes, runActivationStudy } from '../../studies/activations.js';
 import { runDepthStudy } from '../../studies/depth.js';
+import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
@@ -21,8 +22,8 @@ import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-dep
 import { trainableDepthTablesSection } from '../../studies/trainable-depth-report.js';
 import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.js';
 
-/** The short study (b) of the main job: small enough to run in seconds, deep enough to show the effect. */
-export const MAIN_JOB_ACTIVATIONS = { width: 256, epochs: 1, trainRows: 9000, testRows: 1000 };
+/** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
+export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: 1, ...STUDY_DIGITS };
 export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
 /** The command that draws study (c)'s charts, which the main job's report leaves out. */
 const QUICK_CHARTS = 'gradscope study trainable-depth --quick --html FILE';

@@ -12,6 +12,7 @@ import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted, formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -70,16 +71,16 @@ export function profileTable(result: ActivationStudyResult): string {
 }
 
 /** --width of study activations, which the main job shares. */
-export const ACTIVATIONS_WIDTH_FLAG: Flag = { name: 'width', value: 'N', default: 256, rule: WIDTH, about: 'units of each of the 5 hidden layers' };
+export const ACTIVATIONS_WIDTH_FLAG: Flag = { name: 'width', value: 'N', default: ACTIVATIONS_DEFAULTS.width, rule: WIDTH, about: 'units of each of the 5 hidden layers' };
 
 export const studyActivationsCommand = command({
   words: ['study', 'activations'],
   summary: 'Glorot & Bengio scaled down: mean activation, 98th percentile, saturation or dead units, gradient histograms and test error per activation × init',
   flags: [
     ACTIVATIONS_WIDTH_FLAG,
-    { name: 'epochs', value: 'N', default: 2, rule: { ...COUNT, ...ACTIVATION_EPOCHS_BOUND }, about: 'epochs of SGD per network' },
-    TRAIN_FLAG(9000),
-    TEST_FLAG(1000),
+    { name: 'epochs', value: 'N', default: ACTIVATIONS_DEFAULTS.epochs, rule: { ...COUNT, ...ACTIVATION_EPOCHS_BOUND }, about: 'epochs of SGD per network' },
+    TRAIN_FLAG(STUDY_DIGITS.trainRows),
+    TEST_FLAG(STUDY_DIGITS.testRows),
     JSON_FLAG,
     HTML_FLAG,
   ],

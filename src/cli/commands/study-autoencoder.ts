@@ -10,6 +10,7 @@ import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
+import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
 
 const LOSS_FLAG: Record<'bce' | 'mse', AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
 
@@ -17,11 +18,11 @@ export const studyAutoencoderCommand = command({
   words: ['study', 'autoencoder'],
   summary: 'deep sigmoid autoencoder on the digits: Hessian-free vs Adam vs SGD for the same time',
   flags: [
-    { name: 'seconds', value: 'S', default: 30, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'CPU seconds of training per optimiser' },
+    { name: 'seconds', value: 'S', default: AUTOENCODER_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'CPU seconds of training per optimiser' },
     { name: 'loss', value: Object.keys(LOSS_FLAG).join('|'), default: 'bce', about: 'the reconstruction loss: binary cross-entropy or mean squared error' },
-    TRAIN_FLAG(3000),
-    TEST_FLAG(500),
-    { name: 'points', value: 'N', default: 10, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start' },
+    TRAIN_FLAG(AUTOENCODER_DEFAULTS.trainRows),
+    TEST_FLAG(AUTOENCODER_DEFAULTS.testRows),
+    { name: 'points', value: 'N', default: AUTOENCODER_DEFAULTS.points, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')} (default: all)` },
     SEED_FLAG,
     JSON_FLAG,

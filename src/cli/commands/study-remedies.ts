@@ -7,6 +7,7 @@ import { booleanFlag, checkDigitFlags, command, JSON_FLAG, jsonLine, listFlag, n
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
+import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 
 function row(run: RemediesRun): string[] {
   if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
@@ -26,10 +27,10 @@ export const studyRemediesCommand = command({
   words: ['study', 'remedies'],
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
   flags: [
-    { name: 'seconds', value: 'S', default: 6, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'wall-clock seconds of training per optimiser' },
+    { name: 'seconds', value: 'S', default: REMEDIES_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'wall-clock seconds of training per optimiser' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${remediesContenders().map((c) => c.label).join(', ')} (default: all)` },
-    TRAIN_FLAG(9000),
-    TEST_FLAG(1000),
+    TRAIN_FLAG(STUDY_DIGITS.trainRows),
+    TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
     JSON_FLAG,
   ],

@@ -30,6 +30,7 @@ import { booleanFlag, checkAsUsage, checkDigitFlags, command, COUNT, HTML_FLAG, 
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
 function papersFlag(args: ParsedArgs, quick: boolean): boolean {
@@ -121,8 +122,8 @@ export const studyTrainableDepthCommand = command({
     { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
     { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), about: "the budget sweep's hidden layers" },
     { name: 'papers', value: '1|0', default: 1, about: "1 runs the papers' own small experiments, 0 leaves them out" },
-    TRAIN_FLAG(9000),
-    TEST_FLAG(1000),
+    TRAIN_FLAG(STUDY_DIGITS.trainRows),
+    TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
     JSON_FLAG,
     HTML_FLAG,

@@ -1,0 +1,22 @@
+/**
+ * The defaults of the studies' options, one source for each: the study functions fall back to them,
+ * their CLI flags show them (--help) and the bounds of study-bounds.ts give their reasons in terms of them.
+ */
+
+/** The bundled digits the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
+export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
+
+/** The activations study (b): units of each of its 5 hidden layers, and epochs of SGD per run. */
+export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2 } as const;
+
+/** The remedies study: wall-clock seconds of training per optimiser. */
+export const REMEDIES_DEFAULTS = { seconds: 6 } as const;
+
+/** The autoencoder study: CPU seconds per optimiser, its own digits (fewer than the others': a deep autoencoder is slow), points of each curve. */
+export const AUTOENCODER_DEFAULTS = { seconds: 30, trainRows: 3000, testRows: 500, points: 10 } as const;
+
+/** The trainable-depth study's step budget, by default: epochs over the training digits (10 × ⌈9,000 / 32⌉ = 2,820 steps of batch 32). */
+export const TRAINABLE_EPOCHS = 10;
+
+/** The budget sweep's budgets, by default, as multiples of the step budget. */
+export const BUDGET_MULTIPLES: readonly number[] = [1, 4, 16, 64];
