@@ -451,17 +451,17 @@ export async function createNetwork(options: NetworkOptions & BackendOptions): P
   return networkOn(options, (kernels) => new Network(kernels, config));
 }
 
-/**
- * A network holding checked model data (a version 1 or 2 model file's, a checkpoint's) on the
- * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
- * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
- */
 /** The options of every function that builds a network from model data (fromJSON, networkFromModel, loadModel…): the backend's and a whole-number seed, nothing else. */
 export function checkLoadOptions(options: BackendOptions & { seed?: number }, who: string): void {
   checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw invalidOption(`${who}: seed: expected an integer, got ${shown(options.seed)}`);
 }
 
+/**
+ * A network holding checked model data (a version 1 or 2 model file's, a checkpoint's) on the
+ * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
+ * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
+ */
 export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
   const seed = options.seed ?? 1;
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
