@@ -145,9 +145,7 @@ export class BlockRecorder implements FlowRecorder {
   }
 
   rewound(): void {
-    this.trace.dropRecordsAfter(this.net.step);
-    // The pending update was the dropped record's; a kept last record's stays pending.
-    if (this.record >= this.trace.length) [this.record, this.changePending] = [this.trace.length - 1, false];
+    if (this.trace.rewindRecords(this.net.step, this.record)) [this.record, this.changePending] = [this.trace.length - 1, false];
   }
 
   private settleChange(): void {

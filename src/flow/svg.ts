@@ -55,7 +55,11 @@ export function float32Text(v: number): string {
 export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(1));
 const px = (v: number) => String(Math.round(v * 10) / 10);
 
-function extent(values: number[], log: boolean): [number, number] {
+/**
+ * The least and greatest finite values (with `log`, of log10 v over the v > 0), or undefined when
+ * there are none. A loop, not Math.min(...values): a spread of ~125,000 values overflows the call stack.
+ */
+function finiteRange(values: Iterable<number>, log = false): [number, number] | undefined {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -64,7 +68,14 @@ function extent(values: number[], log: boolean): [number, number] {
     lo = Math.min(lo, t);
     hi = Math.max(hi, t);
   }
-  if (lo > hi) return [0, 1];
+  return lo > hi ? undefined : [lo, hi];
+}
+
+/** A chart axis' range: finiteRange widened to whole decades on a log axis, and never empty. */
+function extent(values: number[], log: boolean): [number, number] {
+  const range = finiteRange(values, log);
+  if (range === undefined) return [0, 1];
+  let [lo, hi] = range;
   if (log) {
     lo = Math.floor(lo);
     hi = Math.ceil(hi);
@@ -217,21 +228,15 @@ export interface HeatmapOptions {
   values: number[][];
 }
 
+function* cellsOf(values: number[][]): Generator<number> {
+  for (const row of values) yield* row;
+}
+
 /** A rows × steps heatmap (first row at the bottom) with a colour scale; its step range can be selected. */
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
   const cols = o.steps.length;
-  // A loop, not Math.min(...values): a spread of ~125,000 values overflows the call stack.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const row of o.values) {
-    for (const v of row) {
-      if (!Number.isFinite(v)) continue;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-  }
-  if (lo > hi) [lo, hi] = [0, 1];
+  const [lo, hi] = finiteRange(cellsOf(o.values)) ?? [0, 1];
   const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : '#ccc');
   // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
   const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;

@@ -284,6 +284,16 @@ export class Trace {
     for (let h = this.histograms.length - 1; h >= 0; h--) if (this.histograms[h].step > step) this.histograms.splice(h, 1);
   }
 
+  /**
+   * A recorder's rewound(): dropRecordsAfter(step), and whether `record`, the one a pending weight
+   * update belongs to, went with them. If it did, the update goes too (the recorder then points at the
+   * last record kept, with nothing pending); a kept last record's update stays pending.
+   */
+  rewindRecords(step: number, record: number): boolean {
+    this.dropRecordsAfter(step);
+    return record >= this.length;
+  }
+
   /** Stores one value of a metric (the recorder's writer). */
   set(name: LayerMetric, record: number, layer: number, value: number): void {
     this.metricData[name][record * this.layers + layer] = value;

@@ -92,6 +92,18 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
   };
 }
 
+/** The id and heading of the study's report section, full or tables only. */
+export const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
+
+/** The study's set-up in words: the report section's text. */
+export function trainableDepthSetupText(result: TrainableDepthResult): string {
+  return (
+    `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
+    `${epochsText(result.epochs)} over ${result.trainRows} digits per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
+    `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`
+  );
+}
+
 /** The study's result as an HTML report section. */
 export function trainableDepthReportSection(result: TrainableDepthResult): ReportSection {
   checkStudyResult(result, 'remedies', 'trainableDepthReportSection', 'the result of runTrainableDepthStudy');
@@ -101,12 +113,8 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const inits = run.filter((key) => !OPTIMIZER_REMEDIES.has(key) && !BLOCK_REMEDIES.has(key));
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
-    id: 'trainable-depth',
-    heading: 'Trainable depth: how deep each remedy trains',
-    text:
-      `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
-      `${epochsText(result.epochs)} over ${result.trainRows} digits per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
-      `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`,
+    ...TRAINABLE_DEPTH_SECTION,
+    text: trainableDepthSetupText(result),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),
@@ -140,11 +148,11 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
  * job's, within 600 KB: test/cli/main-job-report.test.ts) yet say what became of the study.
  */
 export function trainableDepthTablesSection(result: TrainableDepthResult, command: string): ReportSection {
-  const full = trainableDepthReportSection(result);
+  checkStudyResult(result, 'remedies', 'trainableDepthTablesSection', 'the result of runTrainableDepthStudy');
   return {
-    id: full.id,
-    heading: `${full.heading} (tables only)`,
-    text: `${full.text} Its charts, the deepest-depth bars and the per-run ratios are not drawn here, to keep this report small: \`${command}\` writes them.`,
+    id: TRAINABLE_DEPTH_SECTION.id,
+    heading: `${TRAINABLE_DEPTH_SECTION.heading} (tables only)`,
+    text: `${trainableDepthSetupText(result)} Its charts, the deepest-depth bars and the per-run ratios are not drawn here, to keep this report small: \`${command}\` writes them.`,
     tables: [accuracyMatrix(result)],
   };
 }
