@@ -218,28 +218,34 @@ export function checkAsUsage<R>(flags: string, check: () => R): R {
   }
 }
 
-/** The words of a list flag's `text` (comma-separated), each given once: a repeat would run twice (`same` says when two words are the same entry). */
-function listWords(name: string, text: string, same: (a: string, b: string) => boolean = (a, b) => a === b): string[] {
+/** Why a study's list flag names each entry once: a repeat would run twice. */
+const EACH_RUNS_ONCE = 'each runs once';
+/** A flag's value as the hints show it, 'adam'. */
+const quotedWord = (word: string) => `'${word}'`;
+
+/** The words of a list flag's `text` (comma-separated), each given once (`once` says why, e.g. 'each runs once'; `same` says when two words are the same entry). */
+function listWords(name: string, text: string, once: string, same: (a: string, b: string) => boolean = (a, b) => a === b): string[] {
   const words = text.split(',');
   if (words.some((word) => word.trim() === '')) throw new UsageError(`--${name} has an empty entry, got '${shorten(text)}'`);
   words.forEach((word, i) => {
-    if (words.findIndex((other) => same(other, word)) !== i) throw new UsageError(`--${name} lists ${shorten(word)} twice (each runs once), got '${shorten(text)}'`);
+    if (words.findIndex((other) => same(other, word)) !== i) throw new UsageError(`--${name} lists ${shorten(word)} twice (${once}), got '${shorten(text)}'`);
   });
   return words;
 }
 
 /**
  * A comma-separated list flag (`--optimizers adam,sgd`), or undefined when absent: no empty entry,
- * each entry once, and, given `known`, each one of them (with a "did you mean"). Every list flag
- * reads through here (or wholeListFlag), so all refuse the same things the same way.
+ * each entry once (`once` says why: by default, a repeat would run twice), and, given `known`, each one
+ * of them (with a "did you mean"). Every list flag reads through here (or wholeListFlag), so all
+ * refuse the same things the same way.
  */
-export function listFlag(args: ParsedArgs, name: string, known?: readonly string[]): string[] | undefined {
+export function listFlag(args: ParsedArgs, name: string, known?: readonly string[], once = EACH_RUNS_ONCE): string[] | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;
-  const words = listWords(name, text);
+  const words = listWords(name, text, once);
   const unknown = known && words.find((word) => !known.includes(word));
   if (unknown !== undefined) {
-    throw new UsageError(`--${name}: unknown '${shorten(unknown)}'${didYouMean(unknown, known!)} (one of ${known!.join(', ')})`);
+    throw new UsageError(`--${name}: unknown '${shorten(unknown)}'${didYouMean(unknown, known!, quotedWord)} (one of ${known!.join(', ')})`);
   }
   return words;
 }
@@ -254,7 +260,7 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
   }
   const { max, why } = flagOf(args, name).rule ?? {};
   if (max !== undefined && numbers.some((value) => value > max)) throw new UsageError(`--${name} takes numbers ≤ ${max}${why === undefined ? '' : ` (${why})`}, got '${shorten(text)}'`);
-  return listWords(name, text, (a, b) => Number(a) === Number(b)).map(Number);
+  return listWords(name, text, EACH_RUNS_ONCE, (a, b) => Number(a) === Number(b)).map(Number);
 }
 
 /**
@@ -301,7 +307,7 @@ export function choiceFlag<T extends string>(args: ParsedArgs, name: string, all
   const choices = allowed ?? (flag.value!.split('|') as T[]);
   const value = stringFlag(args, name) ?? (flag.default as T | undefined);
   if (value !== undefined && !(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${shorten(value)}'${didYouMean(value, choices)}`);
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got '${shorten(value)}'${didYouMean(value, choices, quotedWord)}`);
   }
   return value as T | undefined;
 }

@@ -91,7 +91,7 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
   }
   if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
   const { data, rows } = input;
-  if (!Number.isInteger(rows) || rows < 0 || data.length !== rows * cols) {
+  if (data.length !== rows * cols) {
     throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${data.length} values, not ${rows} rows × ${cols}`);
   }
 }

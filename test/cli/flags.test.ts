@@ -79,12 +79,18 @@ describe('bounded list flags', () => {
   });
 });
 
+describe('defaults that depend on another flag', () => {
+  it("--papers says its default is 0 with --quick (the table's default 1 was shown alone)", async () => {
+    expect((await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout).toMatch(/^  --papers 1\|0 .*\(default: 1; 0 with --quick\)$/m);
+  });
+});
+
 // Names and widths are checked by the command line before any work, as every other value is: exit 2
 // with a "did you mean", never the study's INVALID_OPTION (exit 1) after its first lines.
 describe('list and width flags', () => {
   it.each([
-    [['study', 'remedies', '--optimizers', 'adma'], /^gradscope: --optimizers: unknown 'adma'; did you mean adam\? \(one of sgd, .*\)$/],
-    [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean hessian-free\? \(one of hessian-free, adam, sgd-momentum\)$/],
+    [['study', 'remedies', '--optimizers', 'adma'], /^gradscope: --optimizers: unknown 'adma'; did you mean 'adam'\? \(one of sgd, .*\)$/],
+    [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean 'hessian-free'\? \(one of hessian-free, adam, sgd-momentum\)$/],
     [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
     [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],
     [['study', 'activations', '--width', '9000'], /^gradscope: --width 9000: its largest network: 331191010 parameters exceeds the limit of 268435456/],
@@ -94,7 +100,8 @@ describe('list and width flags', () => {
     [['study', 'autoencoder', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\)/],
     [['study', 'trainable-depth', '--remedies', 'adam,adam'], /^gradscope: --remedies lists adam twice \(each runs once\)/],
     [['study', 'trainable-depth', '--depths', '5,05'], /^gradscope: --depths lists 05 twice \(each runs once\)/],
-    [['convert', 'a.json', 'b.json', '--layers', 'fc1,fc1'], /^gradscope: --layers lists fc1 twice \(each runs once\)/],
+    [['study', 'autoencoder', '--loss', 'bcee'], /^gradscope: --loss must be one of bce, mse, got 'bcee'; did you mean 'bce'\?$/],
+    [['convert', 'a.json', 'b.json', '--layers', 'fc1,fc1'], /^gradscope: --layers lists fc1 twice \(each layer is imported once\)/],
     // An empty list is refused too (the library refuses [] the same way).
     [['study', 'remedies', '--optimizers', ''], /^gradscope: --optimizers has an empty entry, got ''$/],
     [['study', 'autoencoder', '--optimizers', ','], /^gradscope: --optimizers has an empty entry, got ','$/],

@@ -138,7 +138,7 @@ describe('gradscope study trainable-depth', () => {
       [['--budget-depths', '0'], /--budget-depths needs whole numbers ≥ 1/],
       // Names are checked by the command line too: exit 2 with a "did you mean" (they were INVALID_OPTION, exit 1).
       [['--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of plain-sigmoid, .*\)$/m],
-      [['--remedies', 'rezro'], /^gradscope: --remedies: unknown 'rezro'; did you mean rezero\? \(one of /m],
+      [['--remedies', 'rezro'], /^gradscope: --remedies: unknown 'rezro'; did you mean 'rezero'\? \(one of /m],
       [['--remedies', 'relu-he,relu-he'], /^gradscope: --remedies lists relu-he twice \(each runs once\)/m],
       [['--remedies', 'relu-he,'], /^gradscope: --remedies has an empty entry, got 'relu-he,'/m],
       // A width whose deepest network the model limits refuse (it failed after the runs before it).

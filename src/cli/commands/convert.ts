@@ -29,7 +29,7 @@ export const convertCommand = command({
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),
       output: choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS),
       loss: choiceFlag<Loss>(args, 'loss', LOSSES),
-      layers: listFlag(args, 'layers'),
+      layers: listFlag(args, 'layers', undefined, 'each layer is imported once'),
       pytorch: stringFlag(args, 'pytorch'),
     };
     const model = await readModelFile(input, { format: from, ...options }).catch((error: unknown) => {

@@ -121,7 +121,7 @@ export const studyTrainableDepthCommand = command({
     { name: 'remedies', value: 'A,B', about: `the remedies to run, comma-separated, of ${TRAINABLE_DEPTH_REMEDIES.map((r) => r.key).join(', ')} (default: all)` },
     { name: 'budgets', value: 'A,B', default: BUDGET_MULTIPLES.join(','), rule: BUDGET_MULTIPLE_BOUND, about: 'the budget sweep: multiples of the step budget (0: no sweep)' },
     { name: 'budget-depths', value: 'A,B', default: BUDGET_DEPTHS.join(','), about: "the budget sweep's hidden layers" },
-    { name: 'papers', value: '1|0', default: 1, about: "1 runs the papers' own small experiments, 0 leaves them out" },
+    { name: 'papers', value: '1|0', about: "1 runs the papers' own small experiments, 0 leaves them out (default: 1; 0 with --quick)" },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
