@@ -67,11 +67,12 @@ export function checkActivation(value: unknown, where: string): OutputActivation
 }
 
 /**
- * Refuses a `value` that is no options object, and a key of it not in `known` (a typo would
- * otherwise be dropped silently), naming it, the nearest known one if close, and the known ones.
+ * Refuses a `value` that is no options object ('<where>: expected <what>, got …'; `what` defaults to
+ * 'an options object'), and a key of it not in `known` (a typo would otherwise be dropped
+ * silently), naming it, the nearest known one if close, and the known ones.
  */
-export function checkKnownKeys(value: object, known: readonly string[], where: string): void {
-  checkObjectArgument(value, where, 'an options object');
+export function checkKnownKeys(value: unknown, known: readonly string[], where: string, what = 'an options object'): asserts value is object {
+  checkObjectArgument(value, where, what);
   const problem = unknownKey(value, known, 'option');
   if (problem !== undefined) throw invalidOption(`${where}: ${problem}`);
 }

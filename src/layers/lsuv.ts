@@ -73,7 +73,6 @@ export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarge
 
 /** The options with their defaults, checked (INVALID_OPTION): once per call, by whatever the user called. */
 export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
-  if (typeof options !== 'object' || options === null) throw invalidOption(`lsuv: options must be an object, got ${shown(options)}`);
   checkKnownKeys(options, keysOf<LsuvOptions>({ tolerance: true, maxIterations: true }), 'lsuv');
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;

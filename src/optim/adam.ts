@@ -6,7 +6,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber, optionsObject } from './options.js';
+import { checkNumber } from './options.js';
 
 export interface AdamOptions extends FirstOrderOptions {
   beta1?: number;
@@ -33,8 +33,7 @@ export class Adam extends FirstOrderOptimizer {
     readonly decoupled = false,
   ) {
     const name = decoupled ? 'adamw' : 'adam';
-    const given = optionsObject(options, decoupled ? 'adamw' : 'adam');
-    super(name, net, { ...given, weightDecay: given.weightDecay ?? (decoupled ? ADAMW_WEIGHT_DECAY : 0) }, ['beta1', 'beta2', 'epsilon'], 2, ADAM_DEFAULTS.learningRate);
+    super(name, net, options, ['beta1', 'beta2', 'epsilon'], 2, ADAM_DEFAULTS.learningRate, undefined, decoupled ? ADAMW_WEIGHT_DECAY : 0);
     const unit = { min: 0, max: 1, below: true };
     this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
     this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);

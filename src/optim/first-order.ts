@@ -118,6 +118,9 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
   protected t = 0;
+  /** Buffers per parameter, and how many a state to restore may hold (see the constructor). */
+  private readonly bufferCount: number;
+  private readonly stateBufferCount: number;
   /** Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated. */
   private readonly release = () => this.freeBuffers();
 
@@ -125,26 +128,35 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
     readonly name: string,
     owner: ModelOwner,
-    options: FirstOrderOptions & object,
+    options: FirstOrderOptions,
     known: readonly string[],
-    private readonly bufferCount: number,
+    /**
+     * Buffers per parameter, or a function that reads them off the options (checked here first: an
+     * object with known keys, the base's own options valid) and the weight decay, for a subclass
+     * whose buffers depend on its options (plain SGD keeps none).
+     */
+    bufferCount: number | ((options: FirstOrderOptions & object, weightDecay: number) => number),
     defaultLearningRate: number,
     /**
-     * Buffers per parameter a state to restore may hold: more than bufferCount when the extra ones
-     * cannot change an update (plain SGD's velocity, which only ever holds the last gradient); those
-     * are checked and dropped.
+     * Buffers per parameter a state to restore may hold (default bufferCount): more when the extra
+     * ones cannot change an update (plain SGD's velocity, which only ever holds the last gradient);
+     * those are checked and dropped.
      */
-    private readonly stateBufferCount = bufferCount,
+    stateBufferCount?: number,
+    /** Weight decay when options give none (AdamW's differs). */
+    defaultWeightDecay = 0,
   ) {
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
-    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, 0);
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, defaultWeightDecay);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
     this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
     this.params = net.parameters();
     this.decays = Float64Array.from(this.params, (p) => (!p.weightMatrix && !this.decayBiases ? 0 : this.weightDecay));
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
+    this.bufferCount = typeof bufferCount === 'number' ? bufferCount : bufferCount(options, this.weightDecay);
+    this.stateBufferCount = stateBufferCount ?? this.bufferCount;
   }
 
   /**

@@ -6,15 +6,9 @@
 import { checkKnownKeys as checkOptionKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 
-/** Throws INVALID_OPTION for the first key of `options` that is not in `known`. */
-export function checkKnownKeys(options: object, known: readonly string[], optimizer: string): void {
-  checkOptionKeys(optionsObject(options, optimizer), ['name', ...known], optimizer);
-}
-
-/** `options` if it is an options object (INVALID_OPTION naming the optimiser otherwise), for a constructor that reads it before the shared checks run. */
-export function optionsObject<T>(options: T, optimizer: string): T & object {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidOption(`${optimizer}: options must be an object, got ${shown(options)}`);
-  return options;
+/** Throws INVALID_OPTION for options that are no object, and for the first key that is not `name` or in `known`. */
+export function checkKnownKeys(options: unknown, known: readonly string[], optimizer: string): asserts options is object {
+  checkOptionKeys(options, ['name', ...known], optimizer);
 }
 
 export interface Range {

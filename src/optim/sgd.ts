@@ -6,7 +6,7 @@ import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkBoolean, checkNumber, optionsObject } from './options.js';
+import { checkBoolean, checkNumber } from './options.js';
 
 export interface SgdOptions extends FirstOrderOptions {
   /** In [0, 1); 0 is plain gradient descent. */
@@ -18,12 +18,11 @@ export interface SgdOptions extends FirstOrderOptions {
 /** train()'s learning rate when neither it nor the optimiser names one. */
 export const SGD_LEARNING_RATE = 0.1;
 
-export function checkSgdOptions(options: SgdOptions): { momentum: number; weightDecay: number; nesterov: boolean } {
+function checkSgdOptions(options: SgdOptions): { momentum: number; nesterov: boolean } {
   const momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true }, 0);
-  const weightDecay = checkNumber(options.weightDecay, 'weightDecay', { min: 0 }, 0);
   const nesterov = checkBoolean(options.nesterov, 'nesterov', false);
   if (nesterov && momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
-  return { momentum, weightDecay, nesterov };
+  return { momentum, nesterov };
 }
 
 /** Stochastic gradient descent with optional momentum, Nesterov and weight decay (defaults lr 0.1, momentum 0, no Nesterov). */
@@ -34,12 +33,15 @@ export class Sgd extends FirstOrderOptimizer {
   readonly nesterov: boolean;
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
-    const checked = checkSgdOptions(optionsObject(options, 'sgd'));
+    let checked!: ReturnType<typeof checkSgdOptions>;
     // Plain SGD keeps no velocity: without momentum or weight decay v would only ever hold the
     // gradient, so the update is w −= lr·g, one pass over w and g with no buffer to allocate,
     // zero and stream through (a checkpoint's velocities are accepted and dropped).
-    const plain = checked.momentum === 0 && checked.weightDecay === 0;
-    super('sgd', net, options, ['momentum', 'nesterov'], plain ? 0 : 1, SGD_LEARNING_RATE, 1);
+    const velocities = (given: SgdOptions, weightDecay: number) => {
+      checked = checkSgdOptions(given);
+      return checked.momentum === 0 && weightDecay === 0 ? 0 : 1;
+    };
+    super('sgd', net, options, ['momentum', 'nesterov'], velocities, SGD_LEARNING_RATE, 1);
     this.momentum = checked.momentum;
     this.nesterov = checked.nesterov;
   }

@@ -136,8 +136,7 @@ const VALIDATION_ROWS = keysOf<ValidationRows>({ x: true, y: true, labels: true 
 
 /** TrainOptions.validation given as rows (not a Dataset), checked before anything is copied: an object with x and y, and no other key but labels. */
 export function checkValidationRows(value: unknown): asserts value is ValidationRows {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidOption(`validation: expected { x, y } or a Dataset, got ${shown(value)}`);
-  checkKnownKeys(value, VALIDATION_ROWS, 'validation');
+  checkKnownKeys(value, VALIDATION_ROWS, 'validation', '{ x, y } or a Dataset');
   for (const key of ['x', 'y'] as const) {
     if ((value as Partial<ValidationRows>)[key] === undefined) throw invalidOption(`validation: ${key} is missing (expected { x, y } or a Dataset)`);
   }

@@ -11,6 +11,7 @@ import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../src/o
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { Sgd } from '../../src/optim/sgd.js';
+import { Adam, AdamW } from '../../src/optim/adam.js';
 import { kernelBackends } from '../util/backends.js';
 import { leastSquaresProblem, ONE_OUTPUT, XOR } from './problems.js';
 
@@ -25,6 +26,19 @@ function norm(values: number[]): number {
 }
 
 describe('the optimiser registry', () => {
+  it('a class given options that are no object: INVALID_OPTION naming the optimiser; the weight decay defaults (AdamW 0.01)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], loss: 'mse', output: 'linear' });
+    for (const [name, create] of [['sgd', (o: never) => new Sgd(net, o)], ['adam', (o: never) => new Adam(net, o)], ['adamw', (o: never) => new AdamW(net, o)]] as const) {
+      for (const given of [null, 5, [0.9]]) {
+        expect(() => create(given as never), `${name} ${JSON.stringify(given)}`).toThrow(new RegExp(`^${name}: expected an options object, got `));
+      }
+    }
+    expect(new AdamW(net, {}).weightDecay).toBe(0.01);
+    expect(new Adam(net, {}).weightDecay).toBe(0);
+    expect(new Sgd(net, { weightDecay: 0.1 }).state().scalars.weightDecay).toBe(0.1);
+    net.dispose();
+  });
+
   it('lists every optimiser of the issue', () => {
     expect(optimizerNames()).toEqual(expect.arrayContaining(['sgd', 'lars', 'adagrad', 'rmsprop', 'adam', 'adamw', 'lbfgs', 'levenberg-marquardt']));
   });
