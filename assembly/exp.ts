@@ -37,6 +37,34 @@
 @inline const E4: f32 = 1.6666665459e-1;
 @inline const E5: f32 = 5.0000001201e-1;
 
+/**
+ * e^r for r = x − kf·ln2 (kf the nearest whole number to x/ln2, |r| ≤ ln2/2): the reduction and
+ * polynomial that expf32 and expNonPositivef32 share; they differ only in how they clamp x and
+ * build 2^k.
+ */
+@inline function expReducedf32(x: f32, kf: f32): f32 {
+  let r = x - kf * LN2_HI;
+  r = r - kf * LN2_LO;
+  let p = E0 * r + E1;
+  p = p * r + E2;
+  p = p * r + E3;
+  p = p * r + E4;
+  p = p * r + E5;
+  return p * (r * r) + r + 1;
+}
+
+/** expReducedf32 lane by lane, the same operations in the same order. */
+@inline function expReducedf32x4(x: v128, kf: v128): v128 {
+  let r = f32x4.sub(x, f32x4.mul(kf, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(kf, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(E0), r), f32x4.splat(E1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E5));
+  return f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+}
+
 /** e^x in f32 (relative error ~1e-7 where the result is normal; gradual underflow below). */
 @inline export function expf32(x: f32): f32 {
   // The same comparisons as f32x4.pmax / pmin in the vector version (NaN is left alone).
@@ -45,14 +73,7 @@
   const t = x * LOG2E + ROUND;
   const kf = t - ROUND;
   const k = reinterpret<i32>(t) - ROUND_BITS;
-  let r = x - kf * LN2_HI;
-  r = r - kf * LN2_LO;
-  let p = E0 * r + E1;
-  p = p * r + E2;
-  p = p * r + E3;
-  p = p * r + E4;
-  p = p * r + E5;
-  p = p * (r * r) + r + 1;
+  const p = expReducedf32(x, kf);
   // 2^k as two powers of two, each a normal float: k ranges over [-150, 128], where a single
   // 2^k would be Inf at the top and not representable at the bottom. The second product
   // underflows gradually, so e^x stays right (to the denormal's precision) down to 2^-149.
@@ -70,14 +91,7 @@
   const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND));
   const kf = f32x4.sub(t, f32x4.splat(ROUND));
   const k = i32x4.sub(t, i32x4.splat(ROUND_BITS));
-  let r = f32x4.sub(x, f32x4.mul(kf, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(kf, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(E0), r), f32x4.splat(E1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E5));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const p = expReducedf32x4(x, kf);
   const k1 = i32x4.shr_s(k, 1);
   const k2 = i32x4.sub(k, k1);
   const bias = i32x4.splat(127);
@@ -106,15 +120,7 @@
   x = x < EXP_MIN ? EXP_MIN : x;
   const t = x * LOG2E + ROUND_NONPOSITIVE;
   const kf = t - ROUND_NONPOSITIVE;
-  let r = x - kf * LN2_HI;
-  r = r - kf * LN2_LO;
-  let p = E0 * r + E1;
-  p = p * r + E2;
-  p = p * r + E3;
-  p = p * r + E4;
-  p = p * r + E5;
-  p = p * (r * r) + r + 1;
-  return p * reinterpret<f32>(reinterpret<i32>(t) << 23) * TWO_TO_MINUS_65;
+  return expReducedf32(x, kf) * reinterpret<f32>(reinterpret<i32>(t) << 23) * TWO_TO_MINUS_65;
 }
 
 /** e^x for x ≤ 0 lane by lane: expNonPositivef32 on f32x4, the same operations in the same order. */
@@ -122,15 +128,7 @@
   x = f32x4.pmax(x, f32x4.splat(EXP_MIN));
   const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUND_NONPOSITIVE));
   const kf = f32x4.sub(t, f32x4.splat(ROUND_NONPOSITIVE));
-  let r = f32x4.sub(x, f32x4.mul(kf, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(kf, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(E0), r), f32x4.splat(E1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(E5));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  return f32x4.mul(f32x4.mul(p, i32x4.shl(t, 23)), f32x4.splat(TWO_TO_MINUS_65));
+  return f32x4.mul(f32x4.mul(expReducedf32x4(x, kf), i32x4.shl(t, 23)), f32x4.splat(TWO_TO_MINUS_65));
 }
 
 // ---- eᵡ − 1 ----
