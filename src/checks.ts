@@ -25,6 +25,12 @@ export function checkWhole(value: unknown, name: string, min: number, bound?: Bo
   return value;
 }
 
+/** `value` if it is a finite number > 0 (a learning rate, a time limit), named `name`: INVALID_OPTION otherwise. */
+export function checkPositive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);
+  return value;
+}
+
 /**
  * The greatest value an option takes and why (what a larger one would cost): one per option, read
  * by the library's check of it and by its CLI flag (its rule, its refusal and its --help line).

@@ -3,8 +3,8 @@
  * diagram colours its units by (TensorFlow Playground's neuron heatmaps), and where they are kept
  * between calls (`into`), so a page redrawing them on every frame allocates no new arrays.
  */
-import { checkKnownKeys } from '../checks.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { checkKnownKeys, keysOf } from '../checks.js';
+import { GradscopeError } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
 
 /** One layer's outputs, from Network.layerOutputs(). */
@@ -40,13 +40,14 @@ export interface LayerOutputsOptions {
   into?: LayerOutputs;
 }
 
+const LAYER_OUTPUTS_OPTION_KEYS = keysOf<LayerOutputsOptions>({ into: true });
+
 /**
  * The result to fill for `rows` rows of a network whose layers give `widths` units: `options.into`
  * once checked to have exactly that shape and precision, else new zeroed arrays.
  */
 export function layerOutputsFor(rows: number, widths: readonly number[], precision: 'f32' | 'f64', options: LayerOutputsOptions | undefined): LayerOutputs {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw invalidOption('layerOutputs: options must be an object');
-  if (options !== undefined) checkKnownKeys(options, ['into'], 'layerOutputs');
+  if (options !== undefined) checkKnownKeys(options, LAYER_OUTPUTS_OPTION_KEYS, 'layerOutputs');
   const Float = precision === 'f64' ? Float64Array : Float32Array;
   const into = options?.into;
   if (into === undefined) return { rows, layers: widths.map((units) => ({ units, values: new Float(rows * units) })) };

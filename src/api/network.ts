@@ -29,7 +29,7 @@ import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { checkTrainOptions, checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -355,9 +355,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
-    const given: unknown = x instanceof Dataset ? y : options;
-    if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) throw invalidOption('train: options must be an object');
-    const opts = (given ?? {}) as TrainOptions;
+    const opts = checkTrainOptions(x instanceof Dataset ? y : options);
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);

@@ -37,7 +37,6 @@ const PREDICT_OPTION_KEYS = keysOf<PredictOptions>({ flat: true });
 /** Whether `options` asks for the flat form (INVALID_OPTION for anything but a PredictOptions object). */
 export function checkPredictOptions(options: unknown): boolean {
   if (options === undefined) return false;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalidOption(`predict: options must be an object, got ${shown(options)}`);
   checkKnownKeys(options, PREDICT_OPTION_KEYS, 'predict');
   const flat = (options as PredictOptions).flat ?? false;
   if (typeof flat !== 'boolean') throw invalidOption(`predict: flat: expected true or false, got ${shown(flat)}`);

@@ -11,7 +11,7 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { invalidOption, shown } from '../errors.js';
-import { checkDistinctList, checkWhole } from '../checks.js';
+import { checkDistinctList, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './trainable-depth.js';
 import { BUDGET_MULTIPLE_BOUND } from './study-bounds.js';
 import { BUDGET_MULTIPLES } from './study-defaults.js';
@@ -163,11 +163,8 @@ export interface BudgetSweepResult {
 
 /** Learning rates: finite numbers > 0, each listed once, ascending (may be empty). */
 function learningRateList(values: readonly number[]): number[] {
-  if (!Array.isArray(values)) throw invalidOption('learningRates: expected a list of numbers > 0');
-  values.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw invalidOption(`learningRates[${i}]: expected a number > 0, got ${shown(v)}`);
-  });
-  if (values.length > 0) checkDistinctList(values, 'learningRates', 'numbers > 0');
+  if (!Array.isArray(values)) throw invalidOption(`learningRates: expected a list of finite numbers > 0, got ${shown(values)}`);
+  if (values.length > 0) checkDistinctList(values, 'learningRates', 'finite numbers > 0', (v, i) => checkPositive(v, `learningRates[${i}]`));
   return [...values].sort((a, b) => a - b);
 }
 
@@ -235,9 +232,24 @@ async function sweepNetwork(
   return { rows, curve: { remedy: remedy.key, depth, learningRate, ...curve } };
 }
 
+const BUDGET_SWEEP_OPTION_KEYS = keysOf<BudgetSweepOptions>({
+  budgets: true,
+  contrastMaxBudget: true,
+  depths: true,
+  remedies: true,
+  learningRates: true,
+  width: true,
+  epochs: true,
+  trainRows: true,
+  testRows: true,
+  seed: true,
+  backend: true,
+  onNetwork: true,
+});
+
 /** The budget sweep (see the module comment). */
 export async function runBudgetSweep(options: BudgetSweepOptions = {}): Promise<BudgetSweepResult> {
-  if (typeof options !== 'object' || options === null) throw invalidOption('budget sweep: options must be an object');
+  checkKnownKeys(options, BUDGET_SWEEP_OPTION_KEYS, 'runBudgetSweep');
   const { depths, width, epochs, seed, remedies, trainRows, testRows } = checkStudySetup(options, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES });
   const budgets = distinctWholes(options.budgets ?? BUDGET_MULTIPLES, 'budgets', 1, BUDGET_MULTIPLE_BOUND);
   const grid = learningRateList(options.learningRates ?? LEARNING_RATE_GRID);

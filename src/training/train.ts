@@ -2,7 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
-import { checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import type { ResidentRows, RowLabels, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -190,6 +190,13 @@ export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   gradientNoise: true,
 });
 
+/** train()'s options as given (none: {}), refused (INVALID_OPTION) unless an options object with only TrainOptions' keys: the first check of train(), before any row is read. */
+export function checkTrainOptions(given: unknown): TrainOptions {
+  if (given === undefined) return {};
+  checkKnownKeys(given, TRAIN_OPTIONS, 'train');
+  return given;
+}
+
 /** What Network.train() returns. */
 export interface TrainResult {
   /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
@@ -222,14 +229,6 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
   return value === undefined ? fallback : checkWhole(value, name, 1);
 }
 
-export function checkLearningRate(value: unknown, fallback: number = SGD_LEARNING_RATE, name = 'learningRate'): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);
-  }
-  return value;
-}
-
 /** Inputs and targets in the network's backend memory (a Dataset's, or a call's own upload). */
 export interface TrainingRows<T extends Tensor = Tensor> {
   inputs: ResidentRows<T>;
@@ -240,7 +239,8 @@ export interface TrainingRows<T extends Tensor = Tensor> {
 export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
 
 /**
- * Trains `net` on resident (x, y), checked against its sizes by the caller. `onTrace` receives the trace
+ * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
+ * checkTrainOptions passed them (their values are checked here). `onTrace` receives the trace
  * being recorded (with `options.trace`) before the first step, so it is kept even if training fails.
  * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
  * once); optimisers that evaluate again use 'batch'; validation uses 'eval'.
@@ -253,7 +253,6 @@ export function runTraining(
   onTrace: (trace: Trace) => void,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
-  checkKnownKeys(options, TRAIN_OPTIONS, 'train');
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = Math.min(requestedBatch, x.rows);
@@ -264,7 +263,7 @@ export function runTraining(
     `train: with ${x.rows} row${x.rows === 1 ? '' : 's'} and batchSize ${requestedBatch}, ${lastBatch < batchSize ? 'the last batch' : 'every batch'}`,
     x.rows === 1 ? 'train on at least 2 rows' : lastBatch < batchSize ? 'choose a batchSize that leaves no one-row batch, or drop a row' : 'choose a batchSize of at least 2',
   );
-  let learningRate = checkLearningRate(options.learningRate);
+  let learningRate = options.learningRate === undefined ? SGD_LEARNING_RATE : checkPositive(options.learningRate, 'learningRate');
   const shuffle = options.shuffle ?? true;
   if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${shown(shuffle)}`);
   for (const name of ['onBatch', 'onEpoch'] as const) {
@@ -273,7 +272,7 @@ export function runTraining(
   if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
   checkSettingsBesideOptimizer(options);
   const clipNorm = checkClipNorm(options.clipNorm);
-  const maxSeconds = options.maxSeconds === undefined ? Infinity : checkLearningRate(options.maxSeconds, 0, 'maxSeconds');
+  const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
   const policy = checkNonFinitePolicy(options.onNonFinite);
   const maxHalvings = checkMaxHalvings(options.maxHalvings);
   if (options.trace !== undefined) {

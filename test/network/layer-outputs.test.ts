@@ -127,7 +127,7 @@ describe('layerOutputs refuses bad input, changing nothing', async () => {
     const linear = await Network.fromJSON({ ...net.toJSON(), layers: [{ inputs: 2, units: 1, activation: 'linear', weights: [[10, 10]], biases: [0] }] }, { backend: kernels });
     await expectError(() => linear.layerOutputs([[0, 0], [3e38, 3e38]]), 'NON_FINITE_INPUT', /inputs: row 1 overflows float32 in output \(unit/);
     linear.dispose();
-    await expectError(() => net.layerOutputs(XOR.x, 'fast' as never), 'INVALID_OPTION', /layerOutputs: options must be an object/);
+    await expectError(() => net.layerOutputs(XOR.x, 'fast' as never), 'INVALID_OPTION', /^layerOutputs: expected an options object, got "fast"$/);
     await expectError(() => net.layerOutputs(XOR.x.slice(1), { into }), 'SHAPE_MISMATCH', /options\.into is not a result for 3 rows of 3, 1 units/);
     await expectError(() => net.layerOutputs(XOR.x, { into: { rows: 4 } as LayerOutputs }), 'SHAPE_MISMATCH', /options\.into is not a result/);
     const wrongWidth = { rows: 4, layers: [into.layers[0], { units: 2, values: new Float32Array(8) }] };

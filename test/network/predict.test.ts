@@ -48,7 +48,7 @@ describe('predict refusals', () => {
     await expectError(() => net.predict({ data: { length: tooMany * 4 } as unknown as Float32Array, rows: tooMany, cols: 4 }, { flat: true }), 'OUT_OF_MEMORY', /more than PREDICT_LIMITS\.maxValues/);
     await expectError(() => net.predict([[1, 2, 3, 4]], { flatt: true } as never), 'INVALID_OPTION', /predict: unknown option 'flatt'; did you mean 'flat'\?/);
     await expectError(() => net.predict([[1, 2, 3, 4]], { flat: 'yes' } as never), 'INVALID_OPTION', /predict: flat: expected true or false, got "yes"/);
-    await expectError(() => net.predict([[1, 2, 3, 4]], 5 as never), 'INVALID_OPTION', /predict: options must be an object, got 5/);
+    await expectError(() => net.predict([[1, 2, 3, 4]], 5 as never), 'INVALID_OPTION', /^predict: expected an options object, got 5$/);
     expect(net.predict([[1, 2, 3, 4]], { flat: true }).rows).toBe(1);
     net.dispose();
   });

@@ -39,7 +39,10 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['gradients: target NaN', 'NON_FINITE_INPUT', /targets: row 2, column 1 is NaN/, (n) => n.gradients(X, [[1, 0], [0, 1], [1, NaN], [0, 1]])],
     ['evaluate: no rows', 'SHAPE_MISMATCH', /no rows/, (n) => n.evaluate([], [])],
     ['evaluate: wide target', 'SHAPE_MISMATCH', /targets: row 0 has 3 values, expected 2/, (n) => n.evaluate([X[0]], [[1, 0, 0]])],
-    ['train: options null', 'INVALID_OPTION', /options must be an object/, (n) => n.train(X, Y, null as never)],
+    ['train: options null', 'INVALID_OPTION', /^train: expected an options object, got null$/, (n) => n.train(X, Y, null as never)],
+    ['train: options an array', 'INVALID_OPTION', /^train: expected an options object, got \[1\]$/, (n) => n.train(X, Y, [1] as never)],
+    // The options are checked first, so a typo is named before the rows are read (it came after them).
+    ['train: misspelt option, bad rows', 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/, (n) => n.train(X, Y.slice(0, 3), { epoch: 2 } as never)],
     ['train: epochs 0', 'INVALID_OPTION', /epochs: expected a whole number ≥ 1, got 0/, (n) => n.train(X, Y, { epochs: 0 })],
     ['train: batchSize 1.5', 'INVALID_OPTION', /batchSize/, (n) => n.train(X, Y, { batchSize: 1.5 })],
     ['train: learningRate NaN', 'INVALID_OPTION', /learningRate/, (n) => n.train(X, Y, { learningRate: NaN })],

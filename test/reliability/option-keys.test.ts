@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/node.js';
+import { runBudgetSweep } from '../../src/studies/trainable-depth-budget.js';
 import { expectError } from '../util/expect-error.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-option-keys-'));
@@ -50,6 +51,8 @@ describe('misspelt options are refused by name', async () => {
     ['runRemediesStudy', () => api.runRemediesStudy({ second: 1 } as never), 'second', 'seconds'],
     ['runAutoencoderStudy', () => api.runAutoencoderStudy({ point: 2 } as never), 'point', 'points'],
     ['runTrainableDepthStudy', () => api.runTrainableDepthStudy({ depth: [2] } as never), 'depth', 'depths'],
+    // The CLI's budget sweep (not exported): it took any key (a misspelt budgets ran the default 64×).
+    ['runBudgetSweep', () => runBudgetSweep({ budget: [1] } as never), 'budget', 'budgets'],
   ];
 
   it.each(cases)('%s', async (name, call, key, suggestion) => {

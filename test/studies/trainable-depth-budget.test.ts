@@ -192,13 +192,15 @@ describe('trainable-depth budget sweep', () => {
     await expectError(() => runBudgetSweep({ remedies: ['newton'] }), 'INVALID_OPTION', /remedies: unknown remedy 'newton'/);
     await expectError(() => runBudgetSweep({ remedies: [] }), 'INVALID_OPTION', /remedies/);
     await expectError(() => runBudgetSweep({ learningRates: [0.1, 0] }), 'INVALID_OPTION', /learningRates\[1\]/);
-    await expectError(() => runBudgetSweep({ learningRates: [Number.NaN] }), 'INVALID_OPTION', /learningRates\[0\]/);
-    await expectError(() => runBudgetSweep({ learningRates: ['0.1' as unknown as number] }), 'INVALID_OPTION', /learningRates\[0\]/);
+    await expectError(() => runBudgetSweep({ learningRates: [Number.NaN] }), 'INVALID_OPTION', /^learningRates\[0\]: expected a finite number > 0, got NaN$/);
+    await expectError(() => runBudgetSweep({ learningRates: [Infinity] }), 'INVALID_OPTION', /^learningRates\[0\]: expected a finite number > 0, got Infinity$/);
+    await expectError(() => runBudgetSweep({ learningRates: ['0.1' as unknown as number] }), 'INVALID_OPTION', /^learningRates\[0\]: expected a finite number > 0, got "0\.1"$/);
+    await expectError(() => runBudgetSweep({ learningRates: 0.1 as never }), 'INVALID_OPTION', /^learningRates: expected a list of finite numbers > 0, got 0\.1$/);
     await expectError(() => runBudgetSweep({ contrastMaxBudget: 0 }), 'INVALID_OPTION', /contrastMaxBudget/);
     await expectError(() => runBudgetSweep({ width: 0 }), 'INVALID_OPTION', /width/);
     await expectError(() => runBudgetSweep({ epochs: 2.5 }), 'INVALID_OPTION', /epochs/);
     await expectError(() => runBudgetSweep({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
-    await expectError(() => runBudgetSweep(null as never), 'INVALID_OPTION', /options must be an object/);
+    await expectError(() => runBudgetSweep(null as never), 'INVALID_OPTION', /^runBudgetSweep: expected an options object, got null$/);
   });
 
   it('checks the options it shares with the study as the study does: a repeat is refused, not run once, and a batch-norm remedy gets no one-row batch', async () => {
