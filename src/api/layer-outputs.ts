@@ -6,6 +6,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
+import { checkReturnedValues } from './predictions.js';
 
 /** One layer's outputs, from Network.layerOutputs(). */
 export interface LayerOutput {
@@ -41,6 +42,15 @@ export interface LayerOutputsOptions {
 }
 
 const LAYER_OUTPUTS_OPTION_KEYS = keysOf<LayerOutputsOptions>({ into: true });
+
+/**
+ * OUT_OF_MEMORY unless `rows` rows of every layer's outputs (`widths` units: rows × Σ widths values)
+ * fit PREDICT_LIMITS.maxValues, as predict()'s do: checked before the rows are read or anything allocated.
+ */
+export function checkLayerOutputsSize(rows: number, widths: readonly number[]): void {
+  const units = widths.reduce((sum, w) => sum + w, 0);
+  checkReturnedValues('layerOutputs', rows, units, `${units} units over ${widths.length} layers`);
+}
 
 /**
  * The result to fill for `rows` rows of a network whose layers give `widths` units: `options.into`

@@ -19,7 +19,7 @@ import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../netw
 import { Engine, type InitialParameters } from '../network/engine.js';
 import { backpropRows, evaluateRows, layerOutputRows, predictFlat, predictRows, type Evaluation } from '../network/rows.js';
 import { checkPredictOptions, checkPredictSize, type FlatPredictions, type PredictOptions } from './predictions.js';
-import { layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
+import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
@@ -283,12 +283,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * Each layer's outputs for each row of x: what every unit of `net.layers[l]` gives (a network
    * diagram's "neuron outputs"), computed as predict() computes the last layer's ('eval' mode: batch
-   * norm with its running statistics).
+   * norm with its running statistics). At most PREDICT_LIMITS.maxValues values over every layer
+   * (rows × the sum of the layers' widths): more is refused (OUT_OF_MEMORY) before anything is allocated.
    */
   layerOutputs(x: Rows, options?: LayerOutputsOptions): LayerOutputs {
     this.assertAlive();
     const engine = this.#engine;
-    const matrix = toMatrix(rowsNotDataset(x, 'layerOutputs'), this.inputSize, 'inputs');
+    const rows = rowCount(rowsNotDataset(x, 'layerOutputs'));
+    if (Number.isSafeInteger(rows)) checkLayerOutputsSize(rows, engine.layerWidths); // else toMatrix says what is wrong with x
+    const matrix = toMatrix(x, this.inputSize, 'inputs');
     const out = layerOutputsFor(matrix.rows, engine.layerWidths, this.kernels.precision, options);
     layerOutputRows(engine, matrix, out.layers.map((layer) => layer.values));
     return out;

@@ -24,11 +24,11 @@ export interface PredictOptions {
   flat?: boolean;
 }
 
-/** How much predict() returns at most: checked before it allocates anything. */
+/** How much predict() (and layerOutputs(), over all its layers) returns at most: checked before anything is allocated. */
 export const PREDICT_LIMITS = {
-  /** Most rows returned as one array each (2²¹; each is its own JS object): pass `{ flat: true }` beyond. */
+  /** Most rows predict() returns as one array each (2²¹; each is its own JS object): pass `{ flat: true }` beyond. */
   maxRowArrays: 2 ** 21,
-  /** Most output values returned in all, in either form (2²⁸: 1 GiB of float32). */
+  /** Most values returned in all: predict()'s outputs in either form, layerOutputs()' over every layer (2²⁸: 1 GiB of float32). */
   maxValues: 2 ** 28,
 } as const;
 
@@ -43,12 +43,20 @@ export function checkPredictOptions(options: unknown): boolean {
   return flat;
 }
 
+/**
+ * OUT_OF_MEMORY unless `rows` rows of `perRow` values each (`what`: '5 outputs') fit
+ * PREDICT_LIMITS.maxValues: the refusal names `method` and says to pass the rows in slices.
+ */
+export function checkReturnedValues(method: string, rows: number, perRow: number, what: string): void {
+  const values = rows * perRow;
+  if (values > PREDICT_LIMITS.maxValues) {
+    throw new GradscopeError('OUT_OF_MEMORY', `${method}: ${rows} rows of ${what} are ${values} values, more than PREDICT_LIMITS.maxValues (${PREDICT_LIMITS.maxValues}); call ${method} on slices of the rows; nothing was allocated`);
+  }
+}
+
 /** OUT_OF_MEMORY unless `rows` rows of `cols` outputs fit PREDICT_LIMITS in the form asked for. */
 export function checkPredictSize(rows: number, cols: number, flat: boolean): void {
-  const values = rows * cols;
-  if (values > PREDICT_LIMITS.maxValues) {
-    throw new GradscopeError('OUT_OF_MEMORY', `predict: ${rows} rows of ${cols} outputs are ${values} values, more than PREDICT_LIMITS.maxValues (${PREDICT_LIMITS.maxValues}); predict the rows in slices; nothing was allocated`);
-  }
+  checkReturnedValues('predict', rows, cols, `${cols} outputs`);
   if (!flat && rows > PREDICT_LIMITS.maxRowArrays) {
     throw new GradscopeError(
       'OUT_OF_MEMORY',

@@ -4,7 +4,8 @@
 // than one inference chunk; `into` is overwritten in place; bad input is refused whole.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
-import type { LayerOutputs } from '../../src/api/layer-outputs.js';
+import { checkLayerOutputsSize, type LayerOutputs } from '../../src/api/layer-outputs.js';
+import { checkPredictSize, PREDICT_LIMITS } from '../../src/api/predictions.js';
 import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { MODEL } from '../../src/model.js';
@@ -138,6 +139,29 @@ describe('layerOutputs refuses bad input, changing nothing', async () => {
     expect(JSON.stringify(net.toJSON())).toBe(weights);
     net.dispose();
     await expectError(() => net.layerOutputs(XOR.x), 'DISPOSED', /disposed/);
+  });
+});
+
+describe('layerOutputs refuses more values than PREDICT_LIMITS.maxValues, before reading the rows or allocating', () => {
+  it('counts every layer (rows × the sum of the widths), not just the outputs as predict does', async () => {
+    const net = await createNetwork({ sizes: [4, 8, 3], backend: 'ref' });
+    const blocks = await createNetwork({ inputs: 4, layers: BLOCK_SPECS, backend: 'ref' });
+    const units = 8 + 3; // the block network's layers give 6 + 6 + 6 + 6 + 3
+    const rows = Math.floor(PREDICT_LIMITS.maxValues / units) + 1;
+    expect(() => checkPredictSize(rows, 3, true), 'predict would return these rows').not.toThrow();
+    // The data is never read: the size check comes first (it returned ~3 GiB of arrays or died trying).
+    const huge = { data: { length: rows * 4 } as unknown as Float32Array, rows, cols: 4 };
+    await expectError(
+      () => net.layerOutputs(huge),
+      'OUT_OF_MEMORY',
+      new RegExp(`^layerOutputs: ${rows} rows of 11 units over 2 layers are ${rows * units} values, more than PREDICT_LIMITS\\.maxValues \\(268435456\\); call layerOutputs on slices of the rows; nothing was allocated$`),
+    );
+    await expectError(() => blocks.layerOutputs({ ...huge, rows: Math.floor(PREDICT_LIMITS.maxValues / 27) + 1 }), 'OUT_OF_MEMORY', / rows of 27 units over 5 layers are /);
+    expect(() => checkLayerOutputsSize(PREDICT_LIMITS.maxValues / 2 ** 4, [8, 8]), 'exactly at the limit').not.toThrow();
+    expect(() => checkLayerOutputsSize(PREDICT_LIMITS.maxValues / 2 ** 4 + 1, [8, 8])).toThrow(/more than PREDICT_LIMITS\.maxValues/);
+    expect(net.layerOutputs(XOR.x.map((row) => [...row, ...row])).layers.map((l) => l.values.length)).toEqual([32, 12]);
+    net.dispose();
+    blocks.dispose();
   });
 });
 
