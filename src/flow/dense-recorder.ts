@@ -22,6 +22,8 @@ const COLD_ITERATIONS = 60;
 const WARM_ITERATIONS = 30;
 /** Seed of the power iteration's start vectors: fixed, and separate from the network's RNG. */
 const POWER_SEED = 0x5eed;
+/** copyRows' row list for copying a whole vector (one row). */
+const FIRST_ROW = [0];
 
 /** The recorder of a dense network's trace (TraceRecorder picks it): one row per weight layer. */
 export class DenseRecorder implements FlowRecorder {
@@ -35,13 +37,22 @@ export class DenseRecorder implements FlowRecorder {
   /** Power-iteration vectors, kept between records (warm starts). */
   private readonly rightVectors: Tensor[];
   private readonly leftVectors: Tensor[];
+  /**
+   * The right vectors and warm flags as they were before the latest refresh (made at record
+   * `powerRecord`): a rewind that drops that record puts them back, so a refused attempt leaves the
+   * next estimate exactly as if it had never been made.
+   */
+  private readonly powerStarts: Tensor[];
+  private warmBefore = false;
+  private powerRecord = -1;
   private readonly zeroBias: Tensor;
   private readonly layerStatistics: LayerStatistics;
   private readonly weights = new Float64Array(ACTIVATION_STAT_COUNT);
   /** The last record's update is not measured yet (it is, by the next record or by close). */
   private changePending = false;
   private recordedStep = -1;
-  private readonly warm: boolean[];
+  /** Whether a power iteration has run (every layer's vector is then warm). */
+  private warm = false;
   private record = -1;
   private readonly firstStep: number;
 
@@ -55,7 +66,7 @@ export class DenseRecorder implements FlowRecorder {
     this.k = net.kernels;
     const sizes = net.sizes;
     const widest = Math.max(...sizes);
-    net.checkFits(2 * net.parameterCount + 2 * sizes.reduce((a, b) => a + b, 0) + widest * 2 + PERCENTILE_BINS, 'the gradient-flow trace');
+    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest * 2 + PERCENTILE_BINS, 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
       this.held.push(t);
@@ -65,6 +76,7 @@ export class DenseRecorder implements FlowRecorder {
       this.snapshots = net.weights.map((w) => alloc(w.length));
       this.rightVectors = sizes.slice(0, -1).map(alloc);
       this.leftVectors = sizes.slice(1).map(alloc);
+      this.powerStarts = sizes.slice(0, -1).map(alloc);
       this.zeroBias = alloc(widest);
       this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
     } catch (error) {
@@ -73,7 +85,6 @@ export class DenseRecorder implements FlowRecorder {
     }
     const rng = new Rng(POWER_SEED);
     for (const v of this.rightVectors) this.k.write(v, Float64Array.from({ length: v.length }, () => rng.normal()));
-    this.warm = this.rightVectors.map(() => false);
     this.firstStep = net.step + 1;
     this.trace = new Trace({ sizes, activations: net.activationFunctions, loss: net.loss, every: this.options.every, run });
     if (this.options.gradientNoise) this.noise = new GradientNoiseMeter(this.k, denseChainNoiseLayers(net));
@@ -94,6 +105,7 @@ export class DenseRecorder implements FlowRecorder {
     this.recordedStep = step;
     const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.activations[L], net.targets, net.outputSize, batch)));
     const refresh = r % this.options.refreshEvery === 0;
+    if (refresh) this.savePowerStarts(r);
     for (let l = 0; l < L; l++) {
       const w = net.weights[l];
       const gw = net.nablaW[l];
@@ -110,14 +122,14 @@ export class DenseRecorder implements FlowRecorder {
       // deltas hold ∂(mean C)/∂z = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ deltas².
       trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
       if (refresh) {
-        const iterations = this.warm[l] ? WARM_ITERATIONS : COLD_ITERATIONS;
-        this.warm[l] = true;
+        const iterations = this.warm ? WARM_ITERATIONS : COLD_ITERATIONS;
         const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], this.zeroBias, net.sizes[l], n, iterations);
         trace.set('spectralNorm', r, l, sigma);
       }
       this.layerStatistics.activations(trace, r, l, f, net.zs[l], net.activations[l + 1], batch, n, refresh);
     }
     this.changePending = false;
+    if (refresh) this.warm = true;
     for (let l = 0; l < L - 1; l++) {
       trace.set('chainFactor', r, l, trace.at('deltaRms', r, l) / trace.at('deltaRms', r, l + 1));
       // NaN between refreshes: the bound is only ever set beside the factor of its own weights.
@@ -140,8 +152,27 @@ export class DenseRecorder implements FlowRecorder {
     if (this.options.every > 1) this.settleChange();
   }
 
+  /**
+   * Besides the records, a rewind takes back the power iteration's vectors if it dropped the record
+   * of their latest refresh. Exact for one refused step; after 'halve' takes back an epoch with
+   * several refreshes, the next starts warm from the vector of the latest one dropped (a warm start
+   * moves the estimate by at most its convergence, POWER_CONVERGED).
+   */
   rewound(): void {
     if (this.trace.rewindRecords(this.net.step, this.record)) [this.record, this.changePending] = [this.trace.length - 1, false];
+    if (this.powerRecord >= this.trace.length) this.restorePowerStarts();
+  }
+
+  private savePowerStarts(record: number): void {
+    this.rightVectors.forEach((v, l) => this.k.copyRows(this.powerStarts[l], v, FIRST_ROW, 0, 1, this.net.sizes[l]));
+    this.warmBefore = this.warm;
+    this.powerRecord = record;
+  }
+
+  private restorePowerStarts(): void {
+    this.powerStarts.forEach((v, l) => this.k.copyRows(this.rightVectors[l], v, FIRST_ROW, 0, 1, this.net.sizes[l]));
+    this.warm = this.warmBefore;
+    this.powerRecord = -1;
   }
 
   private settleChange(): void {
