@@ -13,6 +13,7 @@ import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
 import type { Trainable } from '../model.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
+import { updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
 
@@ -176,11 +177,6 @@ export class BlockRecorder implements FlowRecorder {
     this.held.length = 0;
     this.noise?.free();
   }
-}
-
-/** ‖ΔW‖/‖W‖, NaN where ‖W‖ = 0 (ReZero's α at its start): a step relative to nothing has no size. */
-function updateRatio(change: number, weightNorm: number): number {
-  return weightNorm === 0 ? NaN : change / weightNorm;
 }
 
 /** A row's module path up to its own index: '' for '4', '3.branch.' for '3.branch.1'. */

@@ -9,7 +9,7 @@ import { WEIGHT_STAT, ACTIVATION_STAT_COUNT, type Kernels, type Tensor } from '.
 import type { Model } from '../model.js';
 import { denseChainNoiseLayers, GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
-import { PERCENTILE_BINS } from './metrics.js';
+import { PERCENTILE_BINS, updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
@@ -117,7 +117,7 @@ export class DenseRecorder implements FlowRecorder {
       trace.set('weightGradMeanAbs', r, l, this.weights[WEIGHT_STAT.gradAbs] / w.length);
       trace.set('weightGradMaxAbs', r, l, this.weights[WEIGHT_STAT.gradMaxAbs]);
       trace.set('weightNorm', r, l, Math.sqrt(this.weights[WEIGHT_STAT.weightSquares]));
-      if (this.changePending) trace.set('updateRatio', r - 1, l, Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]) / trace.at('weightNorm', r - 1, l));
+      if (this.changePending) trace.set('updateRatio', r - 1, l, updateRatio(Math.sqrt(this.weights[WEIGHT_STAT.changeSquares]), trace.at('weightNorm', r - 1, l)));
       trace.set('biasGradNorm', r, l, Math.sqrt(k.sumSquares(net.nablaB[l], n)));
       // deltas hold ∂(mean C)/∂z = δₓ/batch row by row, so Σ_x ‖δₓ‖² = batch² · Σ deltas².
       trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
@@ -182,7 +182,7 @@ export class DenseRecorder implements FlowRecorder {
     for (let l = 0; l < net.depth; l++) {
       const w = net.weights[l];
       const delta = Math.sqrt(k.sumSquaredDifference(this.snapshots[l], w, w.length));
-      trace.set('updateRatio', r, l, delta / trace.at('weightNorm', r, l));
+      trace.set('updateRatio', r, l, updateRatio(delta, trace.at('weightNorm', r, l)));
     }
     this.changePending = false;
   }

@@ -15,8 +15,8 @@ export const LAYER_METRICS = {
   weightGradMeanAbs: 'mean |∂C/∂W|',
   /** Largest absolute weight gradient. */
   weightGradMaxAbs: 'max |∂C/∂W|',
-  /** Relative size of the optimiser's step. */
-  updateRatio: '‖ΔW‖/‖W‖: the step the optimiser took, relative to the weights',
+  /** Relative size of the optimiser's step (NaN where ‖W‖ = 0: see updateRatio). */
+  updateRatio: '‖ΔW‖/‖W‖: the step the optimiser took, relative to the weights; NaN where ‖W‖ = 0 (a step relative to nothing has no size)',
   /** Mean activation. */
   activationMean: 'mean of the activations a over batch and units',
   /** Spread of the activations. */
@@ -136,6 +136,18 @@ export function isElementwise(f: OutputActivation): f is Activation {
  */
 export function unitFailureMetric(f: OutputActivation): 'saturatedFraction' | 'deadFraction' | undefined {
   return isSaturating(f) ? 'saturatedFraction' : isReluFamily(f) ? 'deadFraction' : undefined;
+}
+
+/**
+ * The updateRatio metric, ‖ΔW‖/‖W‖ from ‖ΔW‖ (`change`) and the ‖W‖ the step started from, by one
+ * rule for every recorder. Where ‖W‖ = 0 (a zero-initialised layer; ReZero's α at its start) it is
+ * NaN, whether or not the layer moved: the ratio says how far a step moves the weights relative to
+ * where they are, and relative to nothing a step has no size (∞ would read as a diverging step,
+ * 0 as a frozen layer; neither is what happened). The next record's weightNorm shows whether the
+ * layer left 0; diagnose's medians skip the NaN.
+ */
+export function updateRatio(change: number, weightNorm: number): number {
+  return weightNorm === 0 ? NaN : change / weightNorm;
 }
 
 /** Bins of the activation histogram behind activationP98 (its resolution is (max − min)/bins). */
