@@ -39,6 +39,12 @@ export const PLATEAU_DROP = 0.01;
 export const CANCELLATION = 10;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */
 const MAX_LAYER_RATE = 1000;
+/**
+ * The suggested per-layer rates read each layer's gap from the median over this many last records
+ * (all of them in a shorter trace): one record of a mini-batch run is one batch's gradient, and one
+ * noisy batch would set every rate.
+ */
+export const LAYER_RATE_RECORDS = 20;
 
 /** What diagnose() measured in one weight layer, over the trace's records. */
 export interface LayerEvidence {
@@ -243,7 +249,12 @@ function checkTrace(trace: unknown): asserts trace is Trace {
   throw invalidOption(`diagnose(trace): expected a Trace, got ${got}; ${traced}`);
 }
 
-/** The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum (flow/curvature-evidence.ts). */
+/**
+ * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
+ * (flow/curvature-evidence.ts). The evidence is read over all records (medians) and at the first and
+ * the last; the per-layer rates a vanishing run is offered, from the median gap over the last
+ * LAYER_RATE_RECORDS records.
+ */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   checkTrace(trace);
   checkKnownKeys(options, ['curvature'], 'diagnose(trace, options)');
@@ -659,6 +670,19 @@ function activationDrift(trace: Trace, e: Evidence): number {
   return median(Array.from({ length: trace.length }, (_, r) => trace.at('activationStd', r, last) / trace.at('activationStd', r, first)));
 }
 
+/**
+ * Each weight layer's ‖∂C/∂b‖ over the last hidden layer's at the end of a dense network's trace:
+ * per layer, the median of that ratio over records `from`..`to`, the last LAYER_RATE_RECORDS.
+ */
+function recentGaps(trace: Trace): { from: number; to: number; gaps: number[] } {
+  const to = trace.length - 1;
+  const from = Math.max(0, to - LAYER_RATE_RECORDS + 1);
+  const lastHidden = trace.layers - 2;
+  const gap = (r: number, l: number) => trace.at('biasGradNorm', r, l) / trace.at('biasGradNorm', r, lastHidden);
+  const gaps = Array.from({ length: trace.layers }, (_, l) => median(Array.from({ length: to - from + 1 }, (_, i) => gap(from + i, l))));
+  return { from, to, gaps };
+}
+
 /** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
 function vanishingOptimizerRemedies(
   trace: Trace,
@@ -673,17 +697,16 @@ function vanishingOptimizerRemedies(
   }
   // Per-layer rates go by weight layer, which a block network's trace rows are not.
   if (!run.layerRates && !trace.blocks) {
-    // The gap at the last record: a train() call given these rates on this network starts from
+    // The gap at the end of the trace: a train() call given these rates on this network starts from
     // there, and fixed rates fit only the gradients of the moment they are measured at (the first
     // record's gap would fit a fresh start, whose gradients the network no longer has).
-    const last = trace.length - 1;
-    const lastHidden = trace.layers - 2;
-    const now = (l: number) => trace.at('biasGradNorm', last, l) / trace.at('biasGradNorm', last, lastHidden);
-    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / now(l.layer)))));
+    const { from, to, gaps } = recentGaps(trace);
+    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / gaps[l.layer]))));
     rates.push(1);
+    const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
     add(
       `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-      `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer at the last record (step ${trace.steps[last]}), ` +
+      `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer ${window}, ` +
         'where training this network on would start. Fixed rates fit only the gradients of that moment: ' +
         'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
     );

@@ -4,7 +4,7 @@
  * sigmoid net whose every layer's evidence must agree with the verdict.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnose, EXPLODING_RATIO, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { diagnose, EXPLODING_RATIO, LAYER_RATE_RECORDS, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, PRIME_MAX, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
@@ -111,6 +111,21 @@ describe('diagnose', () => {
     const looser = clipRemedy({ optimizer: 'sgd', clipNorm: 10 });
     expect(looser?.option).toBe('clipNorm: 1');
     expect(looser?.why).toMatch(/tighter cap than the run's clipNorm of 10\.0/);
+  });
+
+  it('sets per-layer rates from the median gap over the last records, not from one noisy batch', () => {
+    const layerRates = (trace: Trace) => diagnose(trace).remedies.find((r) => r.option.includes('layerRates'))!;
+    // 30 records: the first 15 at a gap of 0.01, the rest at 0.1 but the last, one batch at 0.5. The
+    // last record alone would say 2, the median over all records 18, over the last 20 records 10.
+    expect(LAYER_RATE_RECORDS).toBe(20);
+    const records = Array.from({ length: 30 }, (_, r) => gap(r < 15 ? 0.01 : r < 29 ? 0.1 : 0.5));
+    const remedy = layerRates(handTrace(records));
+    expect(remedy.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
+    expect(remedy.why).toContain('gap to the last hidden layer over the last 20 records (the median over steps 11–30, so no one batch sets it)');
+    // A trace of one record has only that record to read.
+    const single = layerRates(handTrace([gap(0.25)]));
+    expect(single.option).toBe("optimizer: { name: 'sgd', layerRates: [4, 1, 1, 1] }");
+    expect(single.why).toContain('gap to the last hidden layer at the last record (step 1)');
   });
 
   it('decides on the per-example ‖δ‖, not on the batch gradient, which cancellation between examples can lower', () => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { diagnose, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
+import { diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -181,7 +181,8 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * hex digits) of its JSON without the remedies (comparableCore), of its remedies' options, and how
  * many. The options are hashed without layerRates' numbers (withoutRates; the hashes of the six
  * scenarios offered layer rates were recorded so when the rates came to be read at the last record
- * instead of the larger of the first record's and the median gap, all else the same). The diagnosis must be the same but for remedies added after those. The summary, the
+ * instead of the larger of the first record's and the median gap, all else the same; they are now
+ * read over the last records: expectRatesFromLastRecords). The diagnosis must be the same but for remedies added after those. The summary, the
  * remedies' reasons and meanChainFactor are left out since the factor per layer came to be read at
  * the records of the stated gap (the rest compared equal to bcadc12's diagnosis on every scenario
  * then); expectSummaryExplained checks them instead.
@@ -211,18 +212,28 @@ const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Dia
   ...core,
   evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined },
 });
-/** A remedy's option with its layerRates' numbers left out (expectRatesFromLastRecord checks them). */
+/** A remedy's option with its layerRates' numbers left out (expectRatesFromLastRecords checks them). */
 const withoutRates = (option: string) => option.replace(/layerRates: \[[^\]]*\]/, 'layerRates: […]');
 
-/** The suggested layerRates are 1/(each hidden layer's ‖∂C/∂b‖ over the last hidden layer's) at the last record, rounded, within [1, 1000], and 1 for the output. */
-function expectRatesFromLastRecord(d: Diagnosis, trace: Trace, label: string): void {
+/**
+ * The suggested layerRates are 1/(each hidden layer's ‖∂C/∂b‖ over the last hidden layer's), the
+ * median over the last LAYER_RATE_RECORDS records, rounded, within [1, 1000], and 1 for the output.
+ */
+function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): void {
   const remedy = d.remedies.find((r) => r.option.includes('layerRates'));
   if (!remedy) return;
   const last = trace.length - 1;
-  const gap = (l: number) => trace.at('biasGradNorm', last, l) / trace.at('biasGradNorm', last, trace.layers - 2);
+  const window = Array.from({ length: Math.min(trace.length, LAYER_RATE_RECORDS) }, (_, i) => last - i);
+  const middle = (values: number[]) => {
+    const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+    const half = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+  };
+  const gap = (l: number) => middle(window.map((r) => trace.at('biasGradNorm', r, l) / trace.at('biasGradNorm', r, trace.layers - 2)));
   const expected = [...Array.from({ length: trace.layers - 1 }, (_, l) => Math.min(1000, Math.max(1, Math.round(1 / gap(l))))), 1];
   expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', layerRates: [${expected.join(', ')}] }`);
-  expect(remedy.why, label).toContain(`at the last record (step ${trace.steps[last]})`);
+  const first = window[window.length - 1];
+  expect(remedy.why, label).toContain(first === last ? `at the last record (step ${trace.steps[last]})` : `(the median over steps ${trace.steps[first]}–${trace.steps[last]}`);
 }
 const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
@@ -264,7 +275,7 @@ describe('diagnose() names each labelled scenario right', () => {
     const before = BEFORE_BLOCKS[scenario.name];
     expect(hash16(comparableCore(d)), 'the diagnosis but its remedies is as before').toBe(before.core);
     expect(hash16(remedies.slice(0, before.count).map((r) => withoutRates(r.option))), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
-    expectRatesFromLastRecord(d, trace, scenario.name);
+    expectRatesFromLastRecords(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
     // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change.
     if (d.verdict === 'healthy') expect(remedies.length).toBe(before.count);
