@@ -41,6 +41,8 @@ export interface HessianSummary {
   traceStdError: number;
   /** Share of the |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass). */
   negativeMass: number;
+  /** Whether negativeMass is exact (every eigenvalue found: n ≤ maxSteps) or a one-probe estimate. */
+  negativeMassExact: boolean;
   /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
 }
@@ -127,6 +129,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         trace: trace.trace,
         traceStdError: trace.standardError,
         negativeMass: eigen.negativeMass,
+        negativeMassExact: eigen.negativeMassExact,
         converged: eigen.converged,
       };
     };

@@ -41,12 +41,16 @@ export interface LanczosResult {
   /** Unit eigenvector estimate of smallest[0], when asked for. */
   smallestVector?: Float64Array;
   /**
-   * Share of the spectral density's |λ|-weighted mass below zero, Σ_{θ<0} τ·|θ| / Σ τ·|θ|, from
-   * the Gauss quadrature of the run (Ritz values θ with weights τ = the squared first components
-   * of T's eigenvectors): stochastic Lanczos quadrature with one probe (Ghorbani et al. 2019).
-   * 0 for a positive semi-definite operator.
+   * Share of the spectrum's |λ|-weighted mass below zero, Σ_{λ<0} |λ| / Σ |λ| over all n
+   * eigenvalues. Exact when the run found every eigenvalue (n ≤ maxSteps; see
+   * `negativeMassExact`); otherwise estimated from the run's Gauss quadrature, Σ_{θ<0} τ·|θ| /
+   * Σ τ·|θ| (Ritz values θ with weights τ = the squared first components of T's eigenvectors):
+   * stochastic Lanczos quadrature with one probe (Ghorbani et al. 2019), whose error is that of one
+   * random start vector's weights and is not estimated. 0 for a positive semi-definite operator.
    */
   negativeMass: number;
+  /** Whether `negativeMass` is exact (every eigenvalue found) or the one-probe estimate. */
+  negativeMassExact: boolean;
 }
 
 /** Steps between convergence checks once the basis exceeds 2k. */
@@ -100,7 +104,10 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     smallest: result.smallest,
     steps: alpha.length,
     converged: fullSpace || result.converged,
-    negativeMass: result.negativeMass,
+    // After n steps the Ritz values are the eigenvalues, each once: weigh them equally. (The
+    // quadrature weights would count only the start vector's Krylov space, not a restart's.)
+    negativeMass: fullSpace ? negativeShare(result.values, () => 1) : negativeShare(result.values, (j) => result.firstEntries[j] ** 2),
+    negativeMassExact: fullSpace,
   };
   if (options.vectors) {
     const m = alpha.length;
@@ -123,15 +130,9 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
   const count = Math.min(k, m);
   const wanted = [...Array.from({ length: count }, (_, i) => i), ...Array.from({ length: count }, (_, i) => m - 1 - i)];
   const converged = m >= k && wanted.every((j) => Math.abs(last * lastEntry(j)) <= tolerance * top);
-  let negative = 0;
-  let total = 0;
-  values.forEach((theta, j) => {
-    const weighted = vectors[j][0] ** 2 * Math.abs(theta);
-    total += weighted;
-    if (theta < 0) negative += weighted;
-  });
   return {
-    negativeMass: total > 0 ? negative / total : 0,
+    values,
+    firstEntries: vectors.map((v) => v[0]),
     largest: Array.from({ length: count }, (_, i) => values[m - 1 - i]),
     smallest: Array.from({ length: count }, (_, i) => values[i]),
     converged,
@@ -159,4 +160,21 @@ function dot(x: Float64Array, y: Float64Array): number {
 
 function axpy(y: Float64Array, x: Float64Array, alpha: number): void {
   for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
+}
+
+/** Σ_{θ<0} weight·|θ| / Σ weight·|θ| over the Ritz values (0 when they are all 0). */
+function negativeShare(values: ArrayLike<number>, weight: (j: number) => number): number {
+  let negative = 0;
+  let total = 0;
+  for (let j = 0; j < values.length; j++) {
+    const weighted = weight(j) * Math.abs(values[j]);
+    total += weighted;
+    if (values[j] < 0) negative += weighted;
+  }
+  return total > 0 ? negative / total : 0;
+}
+
+/** A negative mass as printed: a percentage, "≈" before a one-probe estimate. */
+export function negativeMassText(share: number, exact: boolean): string {
+  return `${exact ? '' : '≈'}${(100 * share).toFixed(1)} %`;
 }

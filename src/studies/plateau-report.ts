@@ -2,6 +2,7 @@
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
+import { negativeMassText } from '../curvature/lanczos.js';
 
 export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);
@@ -53,7 +54,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     tables: [
       {
         header: ['epoch', 'loss', 'λ_max', 'λ_min', 'negative mass', 'verdict'],
-        rows: result.points.map((p) => [String(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), `${(100 * p.negativeMass).toFixed(1)} %`, p.verdict]),
+        rows: result.points.map((p) => [String(p.epoch), p.loss.toFixed(4), p.largest[0].toExponential(2), p.smallest[0].toExponential(2), negativeMassText(p.negativeMass, p.negativeMassExact), p.verdict]),
       },
     ],
   };

@@ -78,8 +78,10 @@ export interface PlateauPoint {
   smallest: number[];
   /** Whether Lanczos met its tolerance. */
   converged: boolean;
-  /** Share of |λ|-weighted spectral mass below zero (stochastic Lanczos quadrature, one probe). */
+  /** Share of |λ|-weighted spectral mass below zero (see LanczosResult.negativeMass). */
   negativeMass: number;
+  /** Whether negativeMass is exact (every eigenvalue found) or the one-probe estimate. */
+  negativeMassExact: boolean;
   /** Largest eigenvalue of the Gauss-Newton matrix of the data loss. */
   gaussNewtonLargest: number;
   /** Gradient signal-to-noise ratio of each layer over the rows (flow/gradient-noise.ts). */
@@ -233,6 +235,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       smallest: eigen.smallest,
       converged: eigen.converged,
       negativeMass: eigen.negativeMass,
+      negativeMassExact: eigen.negativeMassExact,
       gaussNewtonLargest: gaussNewton.largest[0],
       gradientSNR,
       slopeAlongV: -Math.abs(slope),

@@ -40,6 +40,9 @@ describe('gradscope curvature', async () => {
     expect(stdout).toMatch(/^loss .* over 3 rows; 26 parameters; traces exact/);
     expect(stdout).toMatch(/Hessian/);
     expect(stdout).toMatch(/output \(10\) G/);
+    // 26 parameters ≤ Lanczos' 300 steps: every eigenvalue found, the negative mass exact
+    expect(stdout).toMatch(/ \d+\.\d % *$/m);
+    expect(stdout).not.toMatch(/≈/);
   });
 
   it('names each layer as `gradscope gradients` does: hidden 1 … hidden L−1, output (JSON keeps the 0-based index)', () => {
@@ -115,6 +118,8 @@ describe('gradscope study plateau', () => {
     expect(stdout).toMatch(/λ_min/);
     expect(stdout).toMatch(/GSNR 5/);
     expect(stdout).toMatch(/of 1 points are saddles/);
+    // 26,650 parameters: the negative mass is the one-probe estimate, marked as such
+    expect(stdout).toMatch(/≈\d+\.\d % of the spectral mass negative/);
     const page = readFileSync(html, 'utf8');
     for (const chart of ['plateau-mean-field', 'plateau-curvature', 'plateau-gsnr']) expect(page).toContain(chart);
   });

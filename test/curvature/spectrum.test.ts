@@ -21,10 +21,19 @@ function block(matrix: Float64Array[], offset: number, length: number): Float64A
 interface Expected {
   values: Float64Array;
   trace: number;
+  /** Σ_{λ<0} |λ| / Σ |λ| over every eigenvalue. */
+  negativeMass: number;
 }
 function expectedOf(matrix: Float64Array[]): Expected {
   const values = jacobiEigenvalues(matrix);
-  return { values, trace: matrix.reduce((s, column, i) => s + column[i], 0) };
+  const mass = (keep: (x: number) => boolean) => values.reduce((s, x) => s + (keep(x) ? Math.abs(x) : 0), 0);
+  return { values, trace: matrix.reduce((s, column, i) => s + column[i], 0), negativeMass: mass((x) => x < 0) / mass(() => true) };
+}
+
+/** Every eigenvalue was found (n ≤ maxSteps), so the negative mass is exact, not a one-probe estimate. */
+function expectExactNegativeMass(got: { negativeMass: number; negativeMassExact: boolean }, want: Expected, tolerance: number, label: string): void {
+  expect(got.negativeMassExact, label).toBe(true);
+  expect(Math.abs(got.negativeMass - want.negativeMass), `${label}: negative mass ${got.negativeMass} vs ${want.negativeMass}`).toBeLessThanOrEqual(tolerance);
 }
 
 function expectAgreement(
@@ -95,9 +104,11 @@ async function check(c: RandomCase, net: Network, tolerance: number): Promise<Cu
   const report = measureCurvature(net, c.x, c.y, { k: K });
   const label = `${net.kernels.name} sizes ${JSON.stringify(net.sizes)} ${net.activationFunctions.join('/')} ${net.loss}`;
   expectAgreement(report.hessian!, oracle.hessian, tolerance, `${label} H`);
+  expectExactNegativeMass(report.hessian!, oracle.hessian, tolerance, `${label} H`);
   expectAgreement(report.gaussNewton, oracle.gaussNewton, tolerance, `${label} G`);
   oracle.layers.forEach((layer, l) => {
     expectAgreement(report.layers[l].hessian!, layer.hessian, tolerance, `${label} H layer ${l}`);
+    expectExactNegativeMass(report.layers[l].hessian!, layer.hessian, tolerance, `${label} H layer ${l}`);
     expectAgreement(report.layers[l].gaussNewton, layer.gaussNewton, tolerance, `${label} G layer ${l}`);
   });
   return report;
@@ -144,6 +155,8 @@ describe('Lanczos and Hutchinson beyond the exact regime', () => {
     expect(result.smallest).toEqual([expect.closeTo(sorted[0], 8), expect.closeTo(sorted[1], 8)]);
     // the Ritz vector of −5 is ±e_0
     expect(Math.abs(result.smallestVector![0])).toBeCloseTo(1, 6);
+    // Stopped early: the negative mass is the one-probe quadrature estimate, and says so.
+    expect(result.negativeMassExact).toBe(false);
     expect(result.negativeMass).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,6 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
 import { checkEigenCount, measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import { negativeMassText } from '../../curvature/lanczos.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
@@ -43,7 +44,7 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
 /** The report as a terminal table: one row per matrix, whole network first, then each layer (a block network: Gauss-Newton rows only). */
 export function curvatureTable(report: CurvatureReport): string {
   const exact = report.traceExact;
-  const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), `${(100 * h.negativeMass).toFixed(1)} %`];
+  const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), '', traceText(g.trace, g.traceStdError, exact), ''];
   const rows: string[][] = [
     ...(report.hessian ? [hessianRow('Hessian', report.hessian)] : []),
@@ -57,10 +58,12 @@ export function curvatureTable(report: CurvatureReport): string {
   }
   const summaries = [report.hessian, report.gaussNewton, ...report.layers.flatMap((l) => [l.hessian, l.gaussNewton])];
   const unconverged = summaries.some((s) => s !== null && !s.converged);
+  const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => h !== null && !h.negativeMassExact);
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     ...(report.hessian ? [] : ['a block network: the Gauss-Newton matrix only (its layers\' R-operator gives G·v, not the exact Hessian)']),
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
     ...(unconverged ? ['some eigenvalues did not reach Lanczos\' tolerance within its step limit'] : []),
+    ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
   ].join('\n');
 }

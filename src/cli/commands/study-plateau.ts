@@ -10,6 +10,7 @@ import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
+import { negativeMassText } from '../../curvature/lanczos.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
 
@@ -29,7 +30,7 @@ export function plateauTable(result: PlateauResult): string {
     sci(p.largest[0]),
     sci(p.smallest[0]),
     sci(p.smallest[0] / p.largest[0]),
-    `${(100 * p.negativeMass).toFixed(1)} %`,
+    negativeMassText(p.negativeMass, p.negativeMassExact),
     ...p.gradientSNR.map((s) => s.toPrecision(2)),
     bestProbe(p),
     p.verdict + (p.converged ? '' : ' (not converged)'),
@@ -44,7 +45,7 @@ export function plateauSummary(result: PlateauResult): string {
   return [
     `${count('saddle')} of ${result.points.length} points are saddles (negative curvature along v, confirmed by objective values, and a step along ±v lowers the objective on both sides),`,
     `${count('negative curvature')} have confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${count('minimum-like')} show no negative curvature.`,
-    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${(100 * last.negativeMass).toFixed(1)} % of the spectral mass negative; test accuracy ${(100 * result.testAccuracy).toFixed(1)} %.` : '',
+    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${(100 * result.testAccuracy).toFixed(1)} %.` : '',
   ].join('\n');
 }
 
