@@ -148,6 +148,12 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
    * src/layers/gauss-newton.ts); absent on a dense Model, whose product is src/optim/gauss-newton.ts.
    */
   gaussNewton?(): GaussNewtonOperator<T>;
+  /**
+   * Exact Hessian-vector products through the network's own layers (a block network's R-operator,
+   * forward and reverse: src/layers/hessian.ts); absent on a dense Model, whose product is
+   * src/curvature/hessian-product.ts.
+   */
+  hessian?(): HessianOperator<T>;
   /** What the gradient-flow trace reads of a block network's layers (src/flow-taps.ts); absent on a dense Model, which the trace reads directly. */
   flowTaps?(): FlowTaps<T>;
   /**
@@ -166,6 +172,22 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
 export interface GaussNewtonOperator<T extends Tensor = Tensor> {
   /**
    * out = G·v over the `rows` rows of the network's last forward(rows, 'train' | 'batch'); v and
+   * out hold one tensor per entry of parameters(), in its order. Every parameter's grad is
+   * overwritten (the product runs through the backward pass). Allocates only on its first call for
+   * a number of rows.
+   */
+  apply(out: readonly T[], v: readonly T[], rows: number): void;
+  /** Frees the operator's own buffers. */
+  dispose(): void;
+}
+
+/**
+ * Exact Hessian-vector products H·v of a network's mean loss over the first rows of its loaded
+ * batch (batch norm's batch statistics included), by the R-operator: what src/curvature multiplies by.
+ */
+export interface HessianOperator<T extends Tensor = Tensor> {
+  /**
+   * out = H·v over the `rows` rows of the network's last forward(rows, 'train' | 'batch'); v and
    * out hold one tensor per entry of parameters(), in its order. Every parameter's grad is
    * overwritten (the product runs through the backward pass). Allocates only on its first call for
    * a number of rows.

@@ -5,15 +5,15 @@
  * each product then costs one R-pass on the backend. Nothing the network holds for training
  * (weights, optimiser state, RNG) changes; its activation buffers hold the rows until dispose().
  *
- * A block network (batch and layer norm, residual blocks, activation layers) has the Gauss-Newton
- * operator only, through its layers' R-operator (batch norm in 'batch' mode, through its batch
- * statistics): the exact Hessian would need the R-operator of every layer's backward pass too.
+ * A block network (batch and layer norm, residual blocks, activation layers) has both through its
+ * layers' R-operator, forward and reverse (src/layers/hessian.ts; batch norm in 'batch' mode,
+ * through its batch statistics).
  */
 import { rowCount, type Rows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { MODEL, type GaussNewtonOperator, type Model, type Parameter, type Trainable } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type HessianOperator, type Model, type Parameter, type Trainable } from '../model.js';
 import { allocVector, freeVector, type ParamVector } from '../optim/param-vector.js';
 import { HessianProduct } from './hessian-product.js';
 
@@ -47,12 +47,12 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   readonly rows: number;
   /** Each layer's slice of the flat vector (the Hessian's diagonal blocks). */
   readonly blocks: ParameterBlock[];
-  /** out = H·v (the exact Hessian of the mean loss); null for a block network (see the file comment). */
-  readonly hessian: LinearOperator | null;
+  /** out = H·v (the exact Hessian of the mean loss). */
+  readonly hessian: LinearOperator;
   /** out = G·v (the generalised Gauss-Newton matrix, positive semi-definite). */
   readonly gaussNewton: LinearOperator;
-  /** A dense network's products (H and G), or a block network's G. */
-  private readonly product: HessianProduct<T> | GaussNewtonOperator<T>;
+  /** A dense network's products (H and G), or a block network's H and G. */
+  private readonly products: (HessianProduct<T> | GaussNewtonOperator<T> | HessianOperator<T>)[];
   private readonly input: ParamVector<T>;
   private readonly output: ParamVector<T>;
   private readonly lengths: number[];
@@ -77,14 +77,16 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
     this.input = allocVector(k, this.lengths);
     this.output = allocVector(k, this.lengths);
     if (model.kind === 'dense') {
-      const product = (this.product = new HessianProduct(model as Model<T>, this.rows));
+      const product = new HessianProduct(model as Model<T>, this.rows);
+      this.products = [product];
       product.prepare(this.rows);
       this.hessian = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input));
       this.gaussNewton = (out, v) => this.apply(out, v, () => product.applyGaussNewton(this.output, this.input));
     } else {
-      const product = (this.product = model.gaussNewton!());
-      this.hessian = null;
-      this.gaussNewton = (out, v) => this.apply(out, v, () => product.apply(this.output, this.input, this.rows));
+      const [hessian, gaussNewton] = [model.hessian!(), model.gaussNewton!()];
+      this.products = [hessian, gaussNewton];
+      this.hessian = (out, v) => this.apply(out, v, () => hessian.apply(this.output, this.input, this.rows));
+      this.gaussNewton = (out, v) => this.apply(out, v, () => gaussNewton.apply(this.output, this.input, this.rows));
     }
     model.onDispose.add(this.release);
   }
@@ -127,7 +129,7 @@ export class CurvatureOperators<T extends Tensor = Tensor> {
   /** Also run when the network is disposed first. */
   private free(): void {
     this.disposed = true;
-    this.product.dispose();
+    for (const product of this.products) product.dispose();
     freeVector(this.model.kernels, this.input);
     freeVector(this.model.kernels, this.output);
   }

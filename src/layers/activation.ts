@@ -44,6 +44,16 @@ export class ActivationLayer<T extends Tensor> implements FusedOutputLayer<T> {
     if (rx) k.activationBackward(this.activation as Activation, ra, rx, x, this.a.tensor, batch, this.units);
   }
 
+  /** rdx += f'(x) ⊙ R{dy} + f''(x) ⊙ R{x} ⊙ dy (no parameters). */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, _v: readonly T[], _offset: number, x: T, batch: number): void {
+    if (this.activation === 'softmax') {
+      throw new GradscopeError('INVALID_OPTION', 'softmax layer: its Hessian exists only fused with the cross-entropy loss');
+    }
+    if (!rdx) return;
+    this.k.activationBackward(this.activation, rdx, rdy, x, this.a.tensor, batch, this.units);
+    if (rx) this.k.activationCurvature(this.activation, rdx, dy, rx, x, this.a.tensor, batch, this.units);
+  }
+
   forward(x: T, batch: number): void {
     this.k.activationForward(this.activation, this.a.tensor, x, batch, this.units);
   }

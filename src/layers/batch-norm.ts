@@ -11,10 +11,11 @@
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
+import { NormCurvature, type Normalisation } from './norm-curvature.js';
 import { BATCH_NORM_MIN_ROWS, BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
 import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
 
-export class BatchNormLayer<T extends Tensor> implements Layer<T> {
+export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation<T> {
   readonly type = 'batch-norm';
   readonly inputs: number;
   readonly weight: Parameter<T>;
@@ -46,6 +47,8 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
   private readonly squares: LazyRowTensor<T>;
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
+  /** The R-operator's reverse pass through the batch statistics (./norm-curvature.ts). */
+  private readonly curvature: NormCurvature<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -66,6 +69,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.ones = new LazyFilled(k, units, 1);
     this.zeros = new LazyFilled(k, units, 0);
     [this.mean, this.invStd, this.discardMean, this.discardVar] = [0, 0, 0, 0].map(() => k.alloc(units));
+    this.curvature = new NormCurvature(k, units, 'batch', this);
   }
 
   get output(): T {
@@ -116,12 +120,28 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
   }
 
-  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed by the forward kernel with γ = 1, β = 0, its statistics and running-statistics update to scratch). */
+  /** R{∂} through the batch statistics (./norm-curvature.ts); v_γ at v[offset]. */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    this.assertBatchStatistics('the R-operator');
+    this.curvature.rBackward(this.weight, this.bias, this.invStd, dy, rdy, rdx, rx, v[offset], x, batch);
+  }
+
+  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x. */
   squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
     this.assertBatchStatistics('squaredGradients');
     const xhat = this.xhat.get(batch);
-    this.k.batchNormForward(xhat, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    this.normalise(xhat, x, batch);
     addAffineSquares(this.k, out, offset, dy, xhat, this.squares.get(batch), batch, this.units);
+  }
+
+  /** The backward kernel at the last forward's statistics, γ given (NormCurvature's view of the layer). */
+  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
+    this.k.batchNormBackward(dx, dgamma, dbeta, dy, x, this.mean, this.invStd, gamma, batch, this.units);
+  }
+
+  /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its statistics and running-statistics update to scratch). */
+  normalise(out: T, x: T, batch: number): void {
+    this.k.batchNormForward(out, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
   }
 
   private assertBatchStatistics(what: string): void {
@@ -143,12 +163,13 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T> {
     this.ry.reserve(batch);
     this.xhat.reserve(batch);
     this.squares.reserve(batch);
+    this.curvature.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
     for (const b of this.buffers) this.k.free(b.value);
     for (const t of [this.mean, this.invStd, this.discardMean, this.discardVar]) this.k.free(t);
-    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares, this.ones, this.zeros]) t.dispose();
+    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares, this.ones, this.zeros, this.curvature]) t.dispose();
   }
 }

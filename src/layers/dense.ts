@@ -22,6 +22,8 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   private readonly ra: LazyRowTensor<T>;
   /** A zero bias `[units]`, for the R-pass's second product (allocated by the first rForward). */
   private readonly zeroBias: LazyRowTensor<T>;
+  /** R{∂L/∂z} of the R-operator's reverse pass (allocated by the first rBackward). */
+  private readonly rdz: LazyRowTensor<T>;
   /** dz² and x² for squaredGradients (allocated by its first call). */
   private readonly dzSquared: LazyRowTensor<T>;
   private readonly xSquared: LazyRowTensor<T>;
@@ -44,6 +46,7 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     this.rz = new LazyRowTensor(k, units);
     this.ra = new LazyRowTensor(k, units);
     this.zeroBias = new LazyRowTensor(k, units);
+    this.rdz = new LazyRowTensor(k, units);
     this.dzSquared = new LazyRowTensor(k, units);
     this.xSquared = new LazyRowTensor(k, inputs);
   }
@@ -108,6 +111,34 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
     k.activationBackward(this.activation, ra, rz, this.z.tensor, this.a.tensor, batch, this.units);
   }
 
+  /** R{dz} = f'(z) ⊙ R{dy} + f''(z) ⊙ R{z} ⊙ dy, then through W and b (rBackwardFromPreActivation). */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    if (this.activation === 'softmax') {
+      throw new GradscopeError('INVALID_OPTION', 'dense softmax layer: its Hessian exists only fused with the cross-entropy loss');
+    }
+    const k = this.k;
+    const rdz = this.rdz.get(batch);
+    k.zero(rdz, batch * this.units);
+    k.activationBackward(this.activation, rdz, rdy, this.z.tensor, this.a.tensor, batch, this.units);
+    k.activationCurvature(this.activation, rdz, dy, this.rz.get(batch), this.z.tensor, this.a.tensor, batch, this.units);
+    this.rBackwardFromPreActivation(rdz, rdx, rx, v, offset, x, batch);
+  }
+
+  /**
+   * Given rdz = R{∂L/∂z}, after backward (or lossBackward) and rForward on x: with dz = ∂L/∂z of
+   * that backward and V_W, v_b at v[offset], v[offset + 1],
+   * R{∇W} += rdzᵀ·x + dzᵀ·R{x},  R{∇b} += Σ_rows rdz,  rdx += rdz·W + dz·V_W (unless null). rdz is read only.
+   */
+  rBackwardFromPreActivation(rdz: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    const k = this.k;
+    k.denseBackwardWeights(this.weight.grad, rdz, x, batch, this.inputs, this.units);
+    k.denseBackwardBias(this.bias.grad, rdz, batch, this.units);
+    if (rx) k.denseBackwardWeights(this.weight.grad, this.dz.tensor, rx, batch, this.inputs, this.units);
+    if (!rdx) return;
+    k.denseBackwardInput(rdx, rdz, this.weight.value, batch, this.inputs, this.units);
+    k.denseBackwardInput(rdx, this.dz.tensor, v[offset], batch, this.inputs, this.units);
+  }
+
   /** Row x's share of ∇W is dz_x·x_xᵀ, of ∇b dz_x: out += (dz²)ᵀ·x², Σ dz² (dz as the last backward left it; dy is not needed). */
   squaredGradients(_dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
     const k = this.k;
@@ -140,11 +171,11 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
   }
 
   reserve(batch: number): void {
-    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.dzSquared, this.xSquared]) t.reserve(batch);
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.rdz, this.dzSquared, this.xSquared]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.zeroBias, this.dzSquared, this.xSquared]) t.dispose();
+    for (const t of [this.z, this.a, this.dz, this.rz, this.ra, this.zeroBias, this.rdz, this.dzSquared, this.xSquared]) t.dispose();
   }
 }

@@ -21,7 +21,7 @@ export class StackGaussNewton<T extends Tensor = Tensor> {
   private readonly lossCurvature: LossCurvature<T>;
 
   constructor(
-    private readonly k: Kernels<T>,
+    k: Kernels<T>,
     private readonly stack: Sequential<T>,
     loss: Loss,
   ) {
@@ -37,18 +37,25 @@ export class StackGaussNewton<T extends Tensor = Tensor> {
    * The product runs through the stack's gradient tensors: they hold G·v afterwards, not the gradient.
    */
   apply(out: readonly T[], v: readonly T[], x: T, y: T, rows: number): void {
-    const { k, stack } = this;
+    const seed = this.seedAlong(v, x, y, rows);
+    this.stack.zeroGradients();
+    if (seed) this.stack.lossInputBackward(seed, null, x, rows);
+    this.stack.copyGradients(out);
+  }
+
+  /**
+   * The R-operator's forward pass along v, then H_L·R{z}/rows at the loss's input z (`[rows][units]`,
+   * valid until the next call); null when nothing before the loss's input has parameters (a lone
+   * activation layer: G = 0).
+   */
+  seedAlong(v: readonly T[], x: T, y: T, rows: number): T | null {
+    const stack = this.stack;
     stack.rForward(null, v, 0, x, rows);
-    stack.zeroGradients();
     const rz = stack.rLossInput;
-    // Nothing before the loss's input has parameters (a lone activation layer): G = 0.
-    if (rz) {
-      const seed = this.seed.get(rows);
-      this.lossCurvature.seed(seed, rz, stack.lossInput(x), stack.output, y, this.scratch.get(rows), rows);
-      stack.lossInputBackward(seed, null, x, rows);
-    }
-    const parameters = stack.parameters;
-    for (let i = 0; i < parameters.length; i++) k.copy2d(out[i], 0, 0, parameters[i].grad, 0, 0, 1, parameters[i].grad.length);
+    if (!rz) return null;
+    const seed = this.seed.get(rows);
+    this.lossCurvature.seed(seed, rz, stack.lossInput(x), stack.output, y, this.scratch.get(rows), rows);
+    return seed;
   }
 
   /** Frees the product's own buffers (the stack keeps its R-operator buffers until it is disposed). */

@@ -5,10 +5,11 @@
  */
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Parameter } from './layer.js';
+import { NormCurvature, type Normalisation } from './norm-curvature.js';
 import { NORM_EPSILON } from './spec.js';
 import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor } from './tensors.js';
 
-export class LayerNormLayer<T extends Tensor> implements Layer<T> {
+export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation<T> {
   readonly type = 'layer-norm';
   readonly inputs: number;
   readonly weight: Parameter<T>;
@@ -33,6 +34,8 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
   private readonly unwantedSums: LazyRowTensor<T>;
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
+  /** The R-operator's reverse pass through each row's statistics (./norm-curvature.ts). */
+  private readonly curvature: NormCurvature<T>;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -52,6 +55,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     this.unwantedSums = new LazyRowTensor(k, units);
     this.ones = new LazyFilled(k, units, 1);
     this.zeros = new LazyFilled(k, units, 0);
+    this.curvature = new NormCurvature(k, units, 'features', this);
   }
 
   get rOutput(): T {
@@ -94,19 +98,34 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T> {
     k.axpy(ry, rxhat, n, 1);
   }
 
-  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed into scratch by the forward kernel with γ = 1, β = 0). */
+  /** R{∂} through each row's statistics (./norm-curvature.ts); v_γ at v[offset]. */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    this.curvature.rBackward(this.weight, this.bias, this.invStd.tensor, dy, rdy, rdx, rx, v[offset], x, batch);
+  }
+
+  /** The backward kernel at the last forward's statistics, γ given (NormCurvature's view of the layer). */
+  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
+    this.k.layerNormBackward(dx, dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
+  }
+
+  /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its row statistics to scratch). */
+  normalise(out: T, x: T, batch: number): void {
+    this.k.layerNormForward(out, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, NORM_EPSILON);
+  }
+
+  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed into scratch). */
   squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
     const xhat = this.rxhat.get(batch);
-    this.k.layerNormForward(xhat, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, NORM_EPSILON);
+    this.normalise(xhat, x, batch);
     addAffineSquares(this.k, out, offset, dy, xhat, this.gammaRows.get(batch), batch, this.units);
   }
 
   reserve(batch: number): void {
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd]) t.reserve(batch);
+    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.curvature]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones, this.zeros]) t.dispose();
+    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones, this.zeros, this.curvature]) t.dispose();
   }
 }

@@ -48,6 +48,14 @@ export interface Layer<T extends Tensor = Tensor> {
   /** R{output} of the last rForward, `[batch][units]`. */
   readonly rOutput: T;
   /**
+   * The reverse pass of the R-operator (exact Hessian-vector products, Pearlmutter 1994), after
+   * backward(dy, …, x, batch) and rForward(rx, v, offset, x, batch): given rdy = R{dy}, every
+   * parameter gradient += R{its gradient} and rdx += R{∂L/∂x} (skipped when rdx is null), the layer's
+   * second-derivative terms included (an activation's f'', a weight's V, normalisation through its
+   * statistics, ReZero's α times its branch). dy and rdy are read only.
+   */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
+  /**
    * After backward(dy, …, x, batch): out[offset + i] += Σ_rows (the row's share of parameter i's
    * gradient)², elementwise: the diagonal Martens' Hessian-free preconditioner is built from (each
    * row's share is its per-example gradient / batch where rows are independent). dy is read only.
@@ -84,6 +92,8 @@ export interface LayerStack<T extends Tensor = Tensor> {
   /** The R-operator's forward pass through every layer in order (as Layer.rForward). */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
   readonly rOutput: T;
+  /** The R-operator's reverse pass through every layer, last first (as Layer.rBackward), after backward and rForward. */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void;
   /** Each layer's squaredGradients in order (as Layer.squaredGradients), after backward(dy, …, x, batch). */
   squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void;
   reserve(batch: number): void;

@@ -32,6 +32,8 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   private readonly unwantedDx: LazyRowTensor<T>;
   /** R{y} of the last rForward (allocated by the first). */
   private readonly ry: LazyRowTensor<T>;
+  /** R{∂L/∂branch(x)} of the R-operator's reverse pass (allocated by the first rBackward). */
+  private readonly rdBranch: LazyRowTensor<T>;
   /** squaredGradients' dy ⊙ branch `[batch][n]`, its row sums `[batch]`, ones `[n]` and a zero bias `[1]` (allocated by its first call). */
   private readonly gateShares: LazyRowTensor<T>;
   private readonly rowSums: LazyRowTensor<T>;
@@ -53,6 +55,7 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     this.branchDx = new RowTensor(k, this.inputs, capacity);
     this.unwantedDx = new LazyRowTensor(k, this.inputs);
     this.ry = new LazyRowTensor(k, this.inputs);
+    this.rdBranch = new LazyRowTensor(k, this.inputs);
     this.gateShares = new LazyRowTensor(k, this.inputs);
     this.rowSums = new LazyRowTensor(k, 1);
     this.ones = new LazyFilled(k, this.inputs, 1);
@@ -93,6 +96,26 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     if (!rx) k.zero(ry, n);
     k.rezeroForward(ry, rx ?? ry, rBranch, this.alpha.value, n);
     k.rezeroForward(ry, ry, this.branch.output, v[offset], n);
+  }
+
+  /**
+   * rdx += R{dy} + the branch's R{∂L/∂x}, from R{∂L/∂branch} = R{dy}; with ReZero
+   * R{∂L/∂branch} = α·R{dy} + v_α·dy and R{∇α} += Σ R{dy} ⊙ branch(x) + Σ dy ⊙ R{branch(x)}
+   * (the second rezeroBackward: α replaced by v_α, branch(x) by its R{·}).
+   */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    const k = this.k;
+    const n = batch * this.inputs;
+    const rdBranch = this.rdBranch.get(batch);
+    const rdSkip = rdx ?? this.unwantedDx.get(batch);
+    k.zero(rdBranch, n);
+    if (this.alpha) {
+      k.rezeroBackward(rdSkip, rdBranch, this.alpha.grad, rdy, this.branch.output, this.alpha.value, n);
+      k.rezeroBackward(this.unwantedDx.get(batch), rdBranch, this.alpha.grad, dy, this.branch.rOutput, v[offset], n);
+    } else {
+      k.residualBackward(rdSkip, rdBranch, rdy, n);
+    }
+    this.branch.rBackward(this.dBranch.tensor, rdBranch, rdx, rx, v, this.alpha ? offset + 1 : offset, x, batch);
   }
 
   /**
@@ -148,12 +171,12 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
 
   reserve(batch: number): void {
     this.branch.reserve(batch);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.gateShares, this.rowSums]) t.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.rdBranch, this.gateShares, this.rowSums]) t.reserve(batch);
   }
 
   dispose(): void {
     this.branch.dispose();
     if (this.alpha) freeParameter(this.k, this.alpha);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.gateShares, this.rowSums, this.ones, this.zeroBias]) t.dispose();
+    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.rdBranch, this.gateShares, this.rowSums, this.ones, this.zeroBias]) t.dispose();
   }
 }

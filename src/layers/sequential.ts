@@ -43,6 +43,8 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   private readonly grads: RowTensor<T>[];
   /** ∂L/∂output when the loss is not fused with the last layer (never needed by a residual branch). */
   private readonly outputGrad: LazyRowTensor<T>;
+  /** R{∂L/∂(output of layer i)} during the R-operator's reverse pass, as `grads` (allocated by the first rBackward). */
+  private readonly rGrads: LazyRowTensor<T>[];
 
   constructor(
     private readonly k: Kernels<T>,
@@ -60,6 +62,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     this.buffers = layers.flatMap((layer, i) => prefixed(`${index[i]}.`, layer.buffers));
     this.grads = layers.slice(0, -1).map((layer) => new RowTensor(k, layer.units, capacity));
     this.outputGrad = new LazyRowTensor(k, this.units);
+    this.rGrads = layers.slice(0, -1).map((layer) => new LazyRowTensor(k, layer.units));
   }
 
   get output(): T {
@@ -89,6 +92,46 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
     for (let i = 0; i < this.layers.length; i++) {
       this.layers[i].rForward(i === 0 ? rx : this.layers[i - 1].rOutput, v, offset + this.parameterOffset[i], this.inputOf(i, x), batch);
+    }
+  }
+
+  /** The R-operator's reverse pass through every layer, last first (Layer.rBackward), from the ∂L/∂(output of layer i) the last backward left. */
+  rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    this.rBackwardFrom(this.layers.length - 1, dy, rdy, rdx, rx, v, offset, x, batch);
+  }
+
+  /**
+   * The R-operator's reverse pass from the loss's input (exact Hessian-vector products), after
+   * lossBackward(…, x, batch) and rForward(null, v, 0, x, batch): given rdz = R{∂L/∂z} at the
+   * loss's input z (see lossInput), every parameter gradient += R{its gradient}. rdz is read only.
+   */
+  lossInputRBackward(rdz: T, v: readonly T[], x: T, batch: number): void {
+    const n = this.layers.length - 1;
+    const last = this.layers[n];
+    if (!isFused(last)) {
+      this.rBackwardFrom(n, this.outputGrad.get(batch), rdz, null, null, v, 0, x, batch);
+      return;
+    }
+    // A lone activation layer has no parameters: nothing to add.
+    if (n === 0 && last instanceof ActivationLayer) return;
+    if (last instanceof ActivationLayer) {
+      this.rBackwardFrom(n - 1, this.grads[n - 1].tensor, rdz, null, null, v, 0, x, batch);
+      return;
+    }
+    const rdIn = n > 0 ? this.rGrads[n - 1].get(batch) : null;
+    if (rdIn) this.k.zero(rdIn, batch * this.layers[n - 1].units);
+    (last as DenseLayer<T>).rBackwardFromPreActivation(rdz, rdIn, n > 0 ? this.layers[n - 1].rOutput : null, v, this.parameterOffset[n], this.inputOf(n, x), batch);
+    if (rdIn) this.rBackwardFrom(n - 1, this.grads[n - 1].tensor, rdIn, null, null, v, 0, x, batch);
+  }
+
+  /** rBackward through layers last, last − 1, …, 0, where dy and rdy are ∂L/∂ and R{∂L/∂} of layer `last`'s output. */
+  private rBackwardFrom(last: number, dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
+    for (let i = last; i >= 0; i--) {
+      const rdIn = i > 0 ? this.rGrads[i - 1].get(batch) : rdx;
+      if (i > 0) this.k.zero(rdIn!, batch * this.layers[i - 1].units);
+      const dyOut = i === last ? dy : this.grads[i].tensor;
+      const rdyOut = i === last ? rdy : this.rGrads[i].get(batch);
+      this.layers[i].rBackward(dyOut, rdyOut, rdIn, i === 0 ? rx : this.layers[i - 1].rOutput, v, offset + this.parameterOffset[i], this.inputOf(i, x), batch);
     }
   }
 
@@ -222,6 +265,11 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     return value;
   }
 
+  /** out[i] = parameter i's gradient, for every entry of `parameters` (where the curvature products leave theirs). */
+  copyGradients(out: readonly T[]): void {
+    for (let i = 0; i < this.parameters.length; i++) this.k.copy2d(out[i], 0, 0, this.parameters[i].grad, 0, 0, 1, this.parameters[i].grad.length);
+  }
+
   /** Every parameter gradient = 0. */
   zeroGradients(): void {
     for (let i = 0; i < this.parameters.length; i++) this.k.zero(this.parameters[i].grad);
@@ -229,12 +277,12 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
 
   reserve(batch: number): void {
     for (const layer of this.layers) layer.reserve(batch);
-    for (const g of [...this.grads, this.outputGrad]) g.reserve(batch);
+    for (const g of [...this.grads, this.outputGrad, ...this.rGrads]) g.reserve(batch);
   }
 
   dispose(): void {
     for (const layer of this.layers) layer.dispose();
-    for (const g of [...this.grads, this.outputGrad]) g.dispose();
+    for (const g of [...this.grads, this.outputGrad, ...this.rGrads]) g.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { type BiasInit, type WeightInit } from '../init/initializers.js';
 import { Rng } from '../init/rng.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { StackGaussNewton } from '../layers/gauss-newton.js';
+import { StackHessian } from '../layers/hessian.js';
 import { buildSequential, type Sequential } from '../layers/sequential.js';
 import { BatchNormLayer } from '../layers/batch-norm.js';
 import type { BlockTensor } from '../layers/block-model.js';
@@ -22,7 +23,7 @@ import { RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
-import { MODEL, type GaussNewtonOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
+import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { DISPOSED_KERNELS, disposedError } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
 
@@ -243,7 +244,17 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   /** G·v through the layers' R-operator over the first rows of the loaded input (src/layers/gauss-newton.ts). */
   gaussNewton(): GaussNewtonOperator<T> {
     this.assertAlive();
-    const product = new StackGaussNewton(this.k, this.stack, this.loss);
+    return this.onLoadedRows(new StackGaussNewton(this.k, this.stack, this.loss));
+  }
+
+  /** Exact H·v through the layers' R-operator, forward and reverse, over the first rows of the loaded input (src/layers/hessian.ts). */
+  hessian(): HessianOperator<T> {
+    this.assertAlive();
+    return this.onLoadedRows(new StackHessian(this.k, this.stack, this.loss));
+  }
+
+  /** A stack's curvature product as the network's operator, over the loaded input and targets. */
+  private onLoadedRows(product: StackGaussNewton<T> | StackHessian<T>): GaussNewtonOperator<T> & HessianOperator<T> {
     return {
       apply: (out, v, rows) => product.apply(out, v, this.inputRows.tensor, this.targetRows.tensor, rows),
       dispose: () => product.dispose(),

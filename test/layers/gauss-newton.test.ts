@@ -8,23 +8,19 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
-import { ACTIVATIONS, LOSSES, type Kernels, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
-import { BatchNormLayer } from '../../src/layers/batch-norm.js';
+import { ACTIVATIONS, LOSSES, type OutputActivation, type Tensor } from '../../src/kernels.js';
 import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
-import type { Layer } from '../../src/layers/layer.js';
-import { LayerNormLayer } from '../../src/layers/layer-norm.js';
-import { ResidualBlock } from '../../src/layers/residual.js';
-import { buildSequential, type Sequential } from '../../src/layers/sequential.js';
-import { checkLayerSpecs, widthAfter, type LayerSpec } from '../../src/layers/spec.js';
+import { buildSequential } from '../../src/layers/sequential.js';
+import { checkLayerSpecs } from '../../src/layers/spec.js';
 import { denseModelOf } from '../../src/model.js';
 import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
+import { allCases, coverage, dot, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
-import { blockStackOf, randomBlockCase, type BlockCase } from '../util/random-blocks.js';
-import { randomTarget } from '../util/random-network.js';
+import type { BlockCase } from '../util/random-blocks.js';
 
 /** Five-point central differences (error O(h⁴)), as the stacks' gradient test: normalisation over a small spread has large higher derivatives. */
 const STEP = 1e-4;
@@ -32,89 +28,6 @@ const STEP = 1e-4;
 const FD_TOLERANCE = 1e-8;
 /** Every backend's G·v against the float64 reference (relative error of the whole vector; measured 3.0e-6 at most on wasm, 2026-11-30). */
 const PARITY_TOLERANCE = 1e-4;
-const RANDOM_CASES = 30;
-
-/** A case from explicit specs, with data and ReZero α values drawn from rng. */
-function fixedCase(rng: Rng, inputs: number, loss: Loss, layers: LayerSpec[], batch = 5): BlockCase {
-  const specs = checkLayerSpecs(layers, inputs);
-  const nOut = widthAfter(specs, inputs);
-  const x = Float64Array.from({ length: batch * inputs }, () => Math.fround(rng.normal()));
-  const y = Float64Array.from(Array.from({ length: batch }, () => randomTarget(rng, loss, nOut)).flat(), Math.fround);
-  const alphas = Array.from({ length: JSON.stringify(specs).split('"rezero"').length - 1 }, () => Math.fround(rng.uniformIn(-1, 1)));
-  return { inputs, specs, loss, batch, x, y, alphas };
-}
-
-/** Every layer type, every activation (as a dense layer's and as a layer of its own), both gates, nested residual blocks, every loss. */
-function fixedCases(rng: Rng): BlockCase[] {
-  const dense = (units: number, activation: OutputActivation): LayerSpec => ({ type: 'dense', units, activation });
-  return [
-    fixedCase(rng, 4, 'cross-entropy', [dense(5, 'tanh'), { type: 'batch-norm' }, dense(3, 'softmax')]),
-    fixedCase(rng, 4, 'binary-cross-entropy', [{ type: 'layer-norm' }, { type: 'activation', activation: 'selu' }, dense(2, 'sigmoid')]),
-    fixedCase(rng, 3, 'mse', [
-      { type: 'residual', layers: [dense(3, 'relu'), { type: 'batch-norm' }] },
-      { type: 'residual', gate: 'rezero', layers: [{ type: 'layer-norm' }, dense(3, 'selu')] },
-    ]),
-    fixedCase(rng, 4, 'mse', [
-      dense(4, 'sigmoid'),
-      {
-        type: 'residual', gate: 'rezero', layers: [
-          { type: 'residual', layers: [dense(4, 'tanh'), { type: 'layer-norm' }] },
-          { type: 'activation', activation: 'softsign' },
-          { type: 'residual', gate: 'rezero', layers: [{ type: 'batch-norm' }, dense(4, 'leaky-relu')] },
-        ],
-      },
-      dense(2, 'linear'),
-    ]),
-    fixedCase(rng, 3, 'cross-entropy', [{ type: 'batch-norm' }, dense(4, 'selu'), dense(3, 'linear'), { type: 'activation', activation: 'softmax' }]),
-    fixedCase(rng, 3, 'mse', [dense(3, 'softsign'), { type: 'activation', activation: 'sigmoid' }]),
-    ...ACTIVATIONS.map((f) => fixedCase(rng, 3, 'mse', [dense(4, f), { type: 'batch-norm' }, { type: 'activation', activation: f }, { type: 'layer-norm' }, dense(2, f)])),
-  ];
-}
-
-function allCases(seed: number, limits = { maxLayers: 3, maxWidth: 5, minBatch: 3, maxBatch: 5 }): BlockCase[] {
-  const rng = new Rng(seed);
-  return [...fixedCases(rng), ...Array.from({ length: RANDOM_CASES }, () => randomBlockCase(rng, limits))];
-}
-
-const flat = (tensors: ArrayLike<number>[]) => Float64Array.from(tensors.flatMap((t) => Array.from(t)));
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, ai, i) => s + ai * b[i], 0);
-
-/** A random direction per parameter of the stack (float64 values rounded to f32, so every backend gets the same v). */
-function randomDirection(rng: Rng, stack: Sequential<Tensor>): Float64Array[] {
-  return stack.parameters.map((p) => Float64Array.from({ length: p.value.length }, () => Math.fround(rng.normal())));
-}
-
-interface Loaded<T extends Tensor> {
-  k: Kernels<T>;
-  stack: Sequential<T>;
-  x: T;
-  y: T;
-  c: BlockCase;
-}
-
-/**
- * The case's stack with a batch loaded and run in 'batch' mode. Normalisation layers' γ and β are
- * moved off their initial 1 and 0: with β = 0, a dead unit before batch norm comes out exactly 0
- * and sits on relu's kink, where central differences take half the slope.
- */
-function load<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number): Loaded<T> {
-  const { stack, x, y } = blockStackOf(k, c, seed);
-  const rng = new Rng(seed);
-  for (const layer of normalisationLayers(stack.layers)) {
-    k.write(layer.weight.value, Array.from({ length: layer.units }, () => Math.fround(1 + 0.3 * rng.normal())));
-    k.write(layer.bias.value, Array.from({ length: layer.units }, () => Math.fround(0.3 * rng.normal())));
-  }
-  stack.forward(x, c.batch, 'batch');
-  return { k, stack, x, y, c };
-}
-
-/** Every batch-norm and layer-norm layer, residual branches included. */
-function normalisationLayers<T extends Tensor>(layers: readonly Layer<T>[]): (BatchNormLayer<T> | LayerNormLayer<T>)[] {
-  return layers.flatMap((layer) => {
-    if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer) return [layer];
-    return layer instanceof ResidualBlock ? normalisationLayers(layer.branch.layers) : [];
-  });
-}
 
 /** The loss input z (`[batch][n]`) of a forward pass, as float64. */
 function lossInputAt<T extends Tensor>({ k, stack, x, c }: Loaded<T>): Float64Array {
@@ -183,13 +96,6 @@ function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64
   const a = Float64Array.from(k.view(stack.output).subarray(0, c.batch * n));
   const hjv = lossCurvatureTimes(c.loss, stack.outputActivation, z, a, c.y, jv, c.batch, n);
   return columns.map((tensor) => Float64Array.from(tensor, (column) => dot(column, hjv) / c.batch));
-}
-
-/** Layer types and gates the cases cover. */
-function coverage(cases: BlockCase[]): Set<string> {
-  const seen = new Set<string>();
-  for (const c of cases) JSON.stringify(c.specs).match(/"(type|gate|activation)":"[a-z-]+"/g)?.forEach((t) => seen.add(t));
-  return seen;
 }
 
 describe('layer stacks: the R-operator and G·v in float64', () => {

@@ -1,0 +1,135 @@
+/**
+ * The R-operator's reverse pass (exact Hessian-vector products) through a normalisation
+ * y = γ ⊙ x̂ + β whose statistics are taken per group: batch norm's group is one feature over the
+ * batch, layer norm's one row over its features. Within a group, with s = 1/√(σ² + ε) and J the
+ * Jacobian of x → x̂ (symmetric: J·w = s·(w − mean(w) − x̂·mean(x̂ ⊙ w))), backward is
+ *   dx = J·(γ ⊙ dy),  ∇γ = Σ_rows dy ⊙ x̂,  ∇β = Σ_rows dy,
+ * so with g = γ ⊙ dy, R{x̂} = J·R{x} and R{s} = −s·ρ (σ² = mean((x − μ)²) gives
+ * R{σ²} = 2·mean((x − μ) ⊙ R{x})):
+ *   R{dx}  = J·(γ ⊙ R{dy}) + J·(v_γ ⊙ dy) + R{J}·g,
+ *   R{J}·g = −ρ·J·g − s·m·R{x̂} − s·q·x̂,   ρ = s·mean(x̂ ⊙ R{x}), m = mean(x̂ ⊙ g), q = mean(R{x̂} ⊙ g),
+ *   R{∇γ}  = Σ_rows (R{dy} ⊙ x̂ + dy ⊙ R{x̂}),   R{∇β} = Σ_rows R{dy}
+ * (means per group). The layer's own backward kernel gives J·(γ ⊙ R{dy}) with R{∇γ}'s first term
+ * and R{∇β}, J·(v_γ ⊙ dy) (γ replaced by v_γ), J·g and R{x̂} (γ = 1, dy = R{x}); the rest is
+ * composed from elementwise products, group means and spreading a group's value over it, so no
+ * new kernel is needed. Buffers are allocated by the first call and grown with the batch.
+ */
+import type { Kernels, Tensor } from '../kernels.js';
+import type { Parameter } from './layer.js';
+import { LazyFilled, LazyRowTensor } from './tensors.js';
+
+/** What the pass needs of the normalisation layer, at its last forward on x. */
+export interface Normalisation<T extends Tensor> {
+  /** Its backward kernel: dx += J·(gamma ⊙ dy), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
+  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
+  /** out = x̂ of x, `[batch][n]` (the forward kernel with γ = 1, β = 0; its statistics to scratch). */
+  normalise(out: T, x: T, batch: number): void;
+}
+
+/** What one group's statistics are taken over: 'batch' (batch norm, one group per feature) or 'features' (layer norm, one per row). */
+export type NormGroups = 'batch' | 'features';
+
+export class NormCurvature<T extends Tensor> {
+  /** x̂, R{x̂}, g = γ ⊙ dy, J·g and a scratch tensor, `[batch][n]` each. */
+  private readonly xhat: LazyRowTensor<T>;
+  private readonly rxhat: LazyRowTensor<T>;
+  private readonly g: LazyRowTensor<T>;
+  private readonly jg: LazyRowTensor<T>;
+  private readonly scratch: LazyRowTensor<T>;
+  /** Per group: ρ, s·m and s·q (`[n]` over the batch, `[batch]` over the features). */
+  private readonly rho: LazyRowTensor<T>;
+  private readonly sm: LazyRowTensor<T>;
+  private readonly sq: LazyRowTensor<T>;
+  /** Where the kernel writes what nobody reads: dx `[batch][n]`, dγ and dβ `[n]`. */
+  private readonly unwantedDx: LazyRowTensor<T>;
+  private readonly unwantedSums: LazyRowTensor<T>;
+  /** γ = 1 and β = 0 `[n]`, and a zero bias `[1]` for row sums. */
+  private readonly ones: LazyFilled<T>;
+  private readonly zeros: LazyFilled<T>;
+  private readonly zero: LazyFilled<T>;
+
+  constructor(
+    private readonly k: Kernels<T>,
+    private readonly n: number,
+    private readonly groups: NormGroups,
+    private readonly layer: Normalisation<T>,
+  ) {
+    [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedDx, this.unwantedSums] = [0, 0, 0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
+    [this.rho, this.sm, this.sq] = [0, 0, 0].map(() => new LazyRowTensor(k, groups === 'batch' ? n : 1));
+    this.ones = new LazyFilled(k, n, 1);
+    this.zeros = new LazyFilled(k, n, 0);
+    this.zero = new LazyFilled(k, 1, 0);
+  }
+
+  /**
+   * The layer's rBackward (see the file comment): weight and bias are its γ and β, vGamma is v_γ,
+   * invStd its last forward's s per group; rx = R{x} (null: the input does not move).
+   */
+  rBackward(weight: Parameter<T>, bias: Parameter<T>, invStd: T, dy: T, rdy: T, rdx: T | null, rx: T | null, vGamma: T, x: T, batch: number): void {
+    const { k, n } = this;
+    const size = batch * n;
+    const gamma = weight.value;
+    const sums = this.unwantedSums.get(1);
+    this.layer.normBackward(rdx ?? this.unwantedDx.get(batch), weight.grad, bias.grad, rdy, x, gamma, batch);
+    if (rdx) this.layer.normBackward(rdx, sums, sums, dy, x, vGamma, batch);
+    if (!rx) return;
+    const [xhat, rxhat, scratch] = [this.xhat.get(batch), this.rxhat.get(batch), this.scratch.get(batch)];
+    this.layer.normalise(xhat, x, batch);
+    k.zero(rxhat, size);
+    this.layer.normBackward(rxhat, sums, sums, rx, x, this.ones.get(), batch);
+    k.mul(scratch, dy, rxhat, size);
+    k.denseBackwardBias(weight.grad, scratch, batch, n);
+    if (!rdx) return;
+    const [g, jg] = [this.g.get(batch), this.jg.get(batch)];
+    k.copy2d(g, 0, n, gamma, 0, 0, batch, n);
+    k.mul(g, g, dy, size);
+    k.zero(jg, size);
+    this.layer.normBackward(jg, sums, sums, dy, x, gamma, batch);
+    const groupRows = this.groups === 'batch' ? 1 : batch;
+    const [rho, sm, sq] = [this.rho.get(groupRows), this.sm.get(groupRows), this.sq.get(groupRows)];
+    this.scaledMean(rho, xhat, rx, invStd, batch);
+    this.scaledMean(sm, xhat, g, invStd, batch);
+    this.scaledMean(sq, rxhat, g, invStd, batch);
+    this.subtractSpread(rdx, rho, jg, batch);
+    this.subtractSpread(rdx, sm, rxhat, batch);
+    this.subtractSpread(rdx, sq, xhat, batch);
+  }
+
+  /** out = s·mean(a ⊙ b) per group. */
+  private scaledMean(out: T, a: T, b: T, invStd: T, batch: number): void {
+    const { k, n } = this;
+    const scratch = this.scratch.get(batch);
+    k.mul(scratch, a, b, batch * n);
+    if (this.groups === 'batch') {
+      k.zero(out, n);
+      k.denseBackwardBias(out, scratch, batch, n);
+      k.scale(out, n, 1 / batch);
+      k.mul(out, out, invStd, n);
+    } else {
+      // Row sums: a product with a column of n ones (nOut = 1).
+      k.denseForward(out, scratch, this.ones.get(), this.zero.get(), batch, n, 1);
+      k.scale(out, batch, 1 / n);
+      k.mul(out, out, invStd, batch);
+    }
+  }
+
+  /** rdx −= (each group's value of perGroup, spread over the group) ⊙ t. */
+  private subtractSpread(rdx: T, perGroup: T, t: T, batch: number): void {
+    const { k, n } = this;
+    const scratch = this.scratch.get(batch);
+    // A feature's value tiled down the rows, or a row's across its features (a product with a row of n ones, nIn = 1).
+    if (this.groups === 'batch') k.copy2d(scratch, 0, n, perGroup, 0, 0, batch, n);
+    else k.denseForward(scratch, perGroup, this.ones.get(), this.zeros.get(), batch, 1, n);
+    k.mul(scratch, scratch, t, batch * n);
+    k.axpy(rdx, scratch, batch * n, -1);
+  }
+
+  reserve(batch: number): void {
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedDx]) t.reserve(batch);
+    if (this.groups === 'features') for (const t of [this.rho, this.sm, this.sq]) t.reserve(batch);
+  }
+
+  dispose(): void {
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.unwantedDx, this.unwantedSums, this.ones, this.zeros, this.zero]) t.dispose();
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Exact Hessian-vector products H·v of layer stacks (src/layers/hessian.ts) by the R-operator's
+ * forward and reverse passes through every layer kind: against central differences of the
+ * float64 gradient along v; the explicit Hessian built column by column (H·e_i) against one built
+ * from central differences of the gradient coordinate by coordinate, and symmetric; uᵀ(H·v) =
+ * vᵀ(H·u) on every backend; H = G where every layer is linear and the loss is MSE, H ≠ G where a
+ * layer curves; every backend against float64; no allocation after the first product.
+ */
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/init/rng.js';
+import { ACTIVATIONS, type Kernels, type Tensor } from '../../src/kernels.js';
+import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
+import { ActivationLayer } from '../../src/layers/activation.js';
+import { DenseLayer } from '../../src/layers/dense.js';
+import { StackHessian } from '../../src/layers/hessian.js';
+import type { LayerStack } from '../../src/layers/layer.js';
+import { ResidualBlock } from '../../src/layers/residual.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { allocVector, freeVector } from '../../src/optim/param-vector.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { backendsUnderTest, kernelBackends } from '../util/backends.js';
+import { allCases, coverage, dot, fixedCase, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
+import { relativeError } from '../util/close.js';
+
+/** Five-point central differences of the gradient (error O(h⁴)). */
+const STEP = 1e-4;
+/** Float64 H·v against its finite-difference oracles (relative error of the whole vector). */
+const FD_TOLERANCE = 1e-7;
+/** Every backend's H·v against the float64 reference (relative error of the whole vector). */
+const PARITY_TOLERANCE = 1e-3;
+
+/** ∇C at the stack's current parameters (a fresh 'batch' forward and backward), flat, float64. */
+function gradientAt<T extends Tensor>({ k, stack, x, y, c }: Loaded<T>): Float64Array {
+  stack.forward(x, c.batch, 'batch');
+  stack.zeroGradients();
+  stack.lossBackward(c.loss, y, x, c.batch);
+  return flat(stack.parameters.map((p) => k.view(p.grad).subarray(0, p.value.length)));
+}
+
+/** A curvature product (H or G) of the loaded stack times v, flat, float64 (the stack's forward is fresh). */
+function productOf<T extends Tensor>(loaded: Loaded<T>, v: Float64Array[], which: 'hessian' | 'gaussNewton'): Float64Array {
+  const { k, stack, x, y, c } = loaded;
+  stack.forward(x, c.batch, 'batch');
+  const lengths = stack.parameters.map((p) => p.value.length);
+  const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+  vector.forEach((t, i) => k.write(t, v[i]));
+  const product = which === 'hessian' ? new StackHessian(k, stack, c.loss) : new StackGaussNewton(k, stack, c.loss);
+  product.apply(out, vector, x, y, c.batch);
+  const result = flat(out.map((t, i) => k.view(t).subarray(0, lengths[i])));
+  product.dispose();
+  freeVector(k, vector);
+  freeVector(k, out);
+  return result;
+}
+
+/** (8·(g(θ + h·d) − g(θ − h·d)) − (g(θ + 2h·d) − g(θ − 2h·d)))/(12h) of the gradient g along d (one tensor per parameter). */
+function gradientDifference(loaded: Loaded<Tensor>, d: Float64Array[]): Float64Array {
+  const { k, stack } = loaded;
+  const saved = stack.parameters.map((p) => Float64Array.from(k.view(p.value)));
+  const at = (offset: number) => {
+    stack.parameters.forEach((p, t) => k.write(p.value, saved[t].map((w, i) => w + offset * STEP * d[t][i])));
+    return gradientAt(loaded);
+  };
+  const [p1, m1, p2, m2] = [at(1), at(-1), at(2), at(-2)];
+  stack.parameters.forEach((p, t) => k.write(p.value, saved[t]));
+  return p1.map((_, i) => (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * STEP));
+}
+
+/** The unit vector e_i as one tensor per parameter. */
+function unit(loaded: Loaded<Tensor>, i: number): Float64Array[] {
+  let offset = 0;
+  return loaded.stack.parameters.map((p) => {
+    const t = new Float64Array(p.value.length);
+    if (i >= offset && i < offset + t.length) t[i - offset] = 1;
+    offset += t.length;
+    return t;
+  });
+}
+
+/** The activations whose f' jumps at 0: a finite difference across the kink measures the jump, not f''. */
+const KINKED = new Set(['relu', 'leaky-relu', 'selu']);
+
+/** The smallest |input| of a kinked activation (dense or activation layer, residual branches included) in the last forward on x. */
+function kinkDistance<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number): number {
+  let nearest = Infinity;
+  stack.layers.forEach((layer, i) => {
+    const input = i === 0 ? x : stack.layers[i - 1].output;
+    if (layer instanceof ResidualBlock) nearest = Math.min(nearest, kinkDistance(k, layer.branch, input, batch));
+    const z = layer instanceof DenseLayer ? layer.preActivation : layer instanceof ActivationLayer ? input : null;
+    if (z && KINKED.has((layer as DenseLayer<T> | ActivationLayer<T>).activation)) {
+      for (const value of k.view(z).subarray(0, batch * layer.units)) nearest = Math.min(nearest, Math.abs(value));
+    }
+  });
+  return nearest;
+}
+
+const size = (loaded: Loaded<Tensor>) => loaded.stack.parameters.reduce((s, p) => s + p.value.length, 0);
+const label = (n: number, loaded: Loaded<Tensor>) => `stack ${n} (${loaded.c.loss}, batch ${loaded.c.batch}) ${JSON.stringify(loaded.c.specs)}`;
+
+describe('layer stacks: H·v in float64', () => {
+  const cases = allCases(51);
+
+  it('covers every layer type, both gates, every activation and every loss', () => {
+    const seen = coverage(cases);
+    for (const t of ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual']) expect(seen.has(`"type":"${t}"`), t).toBe(true);
+    for (const g of ['none', 'rezero']) expect(seen.has(`"gate":"${g}"`), g).toBe(true);
+    for (const f of [...ACTIVATIONS, 'softmax']) expect(seen.has(`"activation":"${f}"`), f).toBe(true);
+  });
+
+  it(`is within ${FD_TOLERANCE} of central differences of the gradient along v`, () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(12);
+    let worst = 0;
+    cases.forEach((c, n) => {
+      const loaded = load(k, c, 7000 + n);
+      const v = randomDirection(rng, loaded.stack);
+      const error = relativeError(productOf(loaded, v, 'hessian'), gradientDifference(loaded, v));
+      worst = Math.max(worst, error);
+      expect(error, label(n, loaded)).toBeLessThanOrEqual(FD_TOLERANCE);
+      loaded.stack.dispose();
+    });
+    console.log(`H·v vs central differences of the gradient: largest relative error ${worst.toExponential(2)} over ${cases.length} stacks`);
+  });
+
+  it('built column by column (H·e_i), is symmetric and equals the central-difference Hessian built column by column', () => {
+    const k = createRefKernels({ precision: 'f64' });
+    let worst = 0;
+    fixedCases(new Rng(13)).forEach((c, n) => {
+      const loaded = load(k, c, 8300 + n);
+      // Each coordinate moves by 2·STEP at most: the oracle needs every kink further away than that.
+      expect(kinkDistance(k, loaded.stack, loaded.x, c.batch), `${label(n, loaded)}: a kink within reach of the differences`).toBeGreaterThan(1e-3);
+      const columns = Array.from({ length: size(loaded) }, (_, i) => productOf(loaded, unit(loaded, i), 'hessian'));
+      const differences = columns.map((_, i) => gradientDifference(loaded, unit(loaded, i)));
+      const error = relativeError(flat(columns), flat(differences));
+      worst = Math.max(worst, error);
+      expect(error, label(n, loaded)).toBeLessThanOrEqual(FD_TOLERANCE);
+      let asymmetry = 0;
+      let largest = 0;
+      columns.forEach((column, i) => column.forEach((h, j) => {
+        asymmetry = Math.max(asymmetry, Math.abs(h - columns[j][i]));
+        largest = Math.max(largest, Math.abs(h));
+      }));
+      expect(asymmetry, label(n, loaded)).toBeLessThanOrEqual(1e-12 * Math.max(largest, 1));
+      loaded.stack.dispose();
+    });
+    console.log(`explicit H vs the central-difference Hessian: largest relative error ${worst.toExponential(2)}`);
+  });
+
+  it('equals G·v where the remainder Σ ∂C/∂out · ∇²out vanishes: at zero residual (every layer kind and loss), and for outputs linear in θ', () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(14);
+    fixedCases(rng).forEach((c, n) => {
+      const loaded = load(k, c, 9000 + n);
+      // Targets equal to the outputs (cross-entropy's softmax rows sum to 1): every loss's gradient at the output is 0.
+      k.write(loaded.y, k.view(loaded.stack.output).slice(0, c.batch * loaded.stack.units));
+      expect(Math.hypot(...gradientAt(loaded)), label(n, loaded)).toBeLessThanOrEqual(1e-12);
+      const v = randomDirection(rng, loaded.stack);
+      const [h, g] = [productOf(loaded, v, 'hessian'), productOf(loaded, v, 'gaussNewton')];
+      expect(relativeError(h, g), label(n, loaded)).toBeLessThanOrEqual(1e-12);
+      loaded.stack.dispose();
+    });
+    const linear = (units: number): LayerSpec => ({ type: 'dense', units, activation: 'linear' });
+    const linearInParameters = fixedCase(rng, 3, 'mse', [{ type: 'layer-norm' }, { type: 'activation', activation: 'tanh' }, linear(2), { type: 'activation', activation: 'linear' }]);
+    const loaded = load(k, linearInParameters, 9100);
+    const v = randomDirection(rng, loaded.stack);
+    // The output is linear in the dense layer's W and b: their diagonal block of H is G's (v = 0 on layer norm's γ, β, rows of W and b only).
+    v[0].fill(0);
+    v[1].fill(0);
+    const dense = v[0].length + v[1].length;
+    const [h, g] = [productOf(loaded, v, 'hessian').subarray(dense), productOf(loaded, v, 'gaussNewton').subarray(dense)];
+    expect(relativeError(h, g), 'the dense output layer').toBeLessThanOrEqual(1e-12);
+    expect(Math.hypot(...h), 'the dense output layer').toBeGreaterThan(1e-3);
+    loaded.stack.dispose();
+  });
+
+  it('differs from G·v by what each curved piece adds: f″, weights multiplied together, batch and layer norm, ReZero, a curved output', () => {
+    const k = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(18);
+    const linear = (units: number): LayerSpec => ({ type: 'dense', units, activation: 'linear' });
+    const curved: LayerSpec[][] = [
+      [linear(3), { type: 'activation', activation: 'tanh' }, linear(2)],
+      [linear(3), linear(2)],
+      [linear(3), { type: 'batch-norm' }, linear(2)],
+      [linear(3), { type: 'layer-norm' }, linear(2)],
+      [{ type: 'residual', gate: 'rezero', layers: [linear(3)] }, linear(2)],
+      [{ type: 'dense', units: 2, activation: 'sigmoid' }],
+    ];
+    for (const [n, layers] of curved.entries()) {
+      const loaded = load(k, fixedCase(rng, 3, 'mse', layers), 9200 + n);
+      const v = randomDirection(rng, loaded.stack);
+      const [h, g] = [productOf(loaded, v, 'hessian'), productOf(loaded, v, 'gaussNewton')];
+      expect(relativeError(h, g), label(n, loaded)).toBeGreaterThan(1e-3);
+      expect(relativeError(h, gradientDifference(loaded, v)), label(n, loaded)).toBeLessThanOrEqual(FD_TOLERANCE);
+      loaded.stack.dispose();
+    }
+  });
+});
+
+describe.each(await kernelBackends())('layer stacks: H·v on $name', ({ name, kernels: k }) => {
+  it('is symmetric: uᵀ(H·v) = vᵀ(H·u)', () => {
+    const rng = new Rng(15);
+    const tolerance = k.precision === 'f64' ? 1e-11 : 1e-3;
+    allCases(52).forEach((c, n) => {
+      const loaded = load(k, c, 9500 + n);
+      const [u, v] = [randomDirection(rng, loaded.stack), randomDirection(rng, loaded.stack)];
+      const [hu, hv] = [productOf(loaded, u, 'hessian'), productOf(loaded, v, 'hessian')];
+      const scale = Math.hypot(...flat(u)) * Math.hypot(...hv) + Math.hypot(...flat(v)) * Math.hypot(...hu);
+      expect(Math.abs(dot(flat(u), hv) - dot(flat(v), hu)), `${name} ${label(n, loaded)}`).toBeLessThanOrEqual(tolerance * scale);
+      loaded.stack.dispose();
+    });
+  });
+
+  it('allocates nothing after the first product', () => {
+    let allocations = 0;
+    const counting = new Proxy(k, {
+      get(target, key) {
+        if (key === 'alloc') return (length: number) => (allocations++, target.alloc(length));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as Kernels;
+    for (const c of fixedCases(new Rng(16))) {
+      const loaded = load(counting, c, 9600);
+      const lengths = loaded.stack.parameters.map((p) => p.value.length);
+      const [vector, out] = [allocVector(counting, lengths), allocVector(counting, lengths)];
+      const product = new StackHessian(counting, loaded.stack, c.loss);
+      product.apply(out, vector, loaded.x, loaded.y, c.batch);
+      const before = allocations;
+      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, loaded.y, c.batch);
+      expect(allocations - before, JSON.stringify(c.specs)).toBe(0);
+      product.dispose();
+      freeVector(counting, vector);
+      freeVector(counting, out);
+      loaded.stack.dispose();
+    }
+  });
+});
+
+describe.each(await backendsUnderTest())('layer stacks: H·v on $name against float64', ({ name, kernels: k }) => {
+  it(`is within ${PARITY_TOLERANCE} of the float64 reference (relative error of the whole vector)`, () => {
+    const oracle = createRefKernels({ precision: 'f64' });
+    const rng = new Rng(17);
+    let worst = 0;
+    allCases(53, { maxLayers: 4, maxWidth: 9, minBatch: 4, maxBatch: 12 }).forEach((c, n) => {
+      const [want, got] = [load(oracle, c, 9700 + n), load(k, c, 9700 + n)];
+      const v = randomDirection(rng, want.stack);
+      const error = relativeError(productOf(got, v, 'hessian'), productOf(want, v, 'hessian'));
+      worst = Math.max(worst, error);
+      expect(error, `${name} ${label(n, want)}`).toBeLessThanOrEqual(PARITY_TOLERANCE);
+      want.stack.dispose();
+      got.stack.dispose();
+    });
+    console.log(`H·v on ${name} vs float64: largest relative error ${worst.toExponential(2)}`);
+  });
+});
