@@ -67,8 +67,8 @@ export interface LayerCurvature {
   module: string;
   /** Its weights and biases. */
   parameters: number;
-  /** The layer's diagonal block of the Hessian; null for a block network. */
-  hessian: HessianSummary | null;
+  /** The layer's diagonal block of the Hessian. */
+  hessian: HessianSummary;
   /** The layer's diagonal block of the Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
 }
@@ -83,11 +83,8 @@ export interface CurvatureReport {
   rows: number;
   /** Whether the traces are exact (parameters ≤ exactTraceLimit) or Hutchinson estimates. */
   traceExact: boolean;
-  /**
-   * The whole network's Hessian; null for a block network (batch or layer norm, residual blocks,
-   * activation layers), whose R-operator gives Gauss-Newton products only.
-   */
-  hessian: HessianSummary | null;
+  /** The whole network's Hessian (a block network's through its layers' R-operator, forward and reverse). */
+  hessian: HessianSummary;
   /** The whole network's Gauss-Newton matrix. */
   gaussNewton: GaussNewtonSummary;
   /** Per layer: its diagonal block of H and G (empty when `layers` is false). */
@@ -118,8 +115,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
     // One trace run per matrix gives every layer's block trace too (see trace.ts).
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed };
-    const exactHessian = ops.hessian;
-    const hessianTrace = exactHessian && traceOf(exactHessian, ops.size, ops.blocks, traceOptions);
+    const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
     const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
     const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
       const eigen = eigenOf(operator, n);
@@ -142,7 +138,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
           layer: block.layer,
           module: block.module,
           parameters: block.length,
-          hessian: exactHessian && hessianOf(ops.restrict(exactHessian, block), block.length, hessianTrace!.blocks[l]),
+          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l]),
           gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l]),
         }))
       : [];
@@ -151,7 +147,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       parameters: ops.size,
       rows: ops.rows,
       traceExact: gaussNewtonTrace.exact,
-      hessian: exactHessian && hessianOf(exactHessian, ops.size, hessianTrace!),
+      hessian: hessianOf(ops.hessian, ops.size, hessianTrace),
       gaussNewton: gaussNewtonOf(ops.gaussNewton, ops.size, gaussNewtonTrace),
       layers,
     };

@@ -9,8 +9,8 @@
  * where δ^l = ∂C/∂z^l are the deltas of backprop and V^l, v_b^l the pieces of v. Unlike G, H can
  * be indefinite: its negative eigenvalues are the directions in which the loss curves down.
  *
- * Covers today's dense networks. Layers without weights of the [out][in] form (batch norm, layer
- * norm, residual blocks) would each need their own R-forward and R-backward rule.
+ * Covers dense networks; a block network's layers each have their own R-forward and R-backward
+ * rule (src/layers/hessian.ts).
  *
  * Uses the network's zs, activations, deltas and targets as the last feedforward and backprop
  * over the first `rows` rows left them; call prepare() after every such backprop. Allocates

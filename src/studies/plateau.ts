@@ -15,7 +15,6 @@ import { lanczos } from '../curvature/lanczos.js';
 import { meanFieldPrediction, type MeanFieldLayer } from '../curvature/mean-field.js';
 import { CurvatureOperators } from '../curvature/operators.js';
 import type { Matrix } from '../data/matrix.js';
-import { invalidOption } from '../errors.js';
 import { loadMnist } from '../data/mnist.js';
 import type { CurvatureEvidence } from '../flow/curvature-evidence.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
@@ -181,9 +180,15 @@ interface PointSettings {
   seed: number;
 }
 
-/** Everything at one point of training; the weights are left as they were. */
+/**
+ * Everything at one point of training; the weights are left as they were. A dense network only
+ * (INVALID_OPTION before anything is measured): the gradient noise is read per dense layer, and
+ * the probes evaluate the objective as `evaluate` does, which a batch-norm network runs on its
+ * running statistics rather than the batch statistics its Hessian is taken through.
+ */
 export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, settings: PointSettings): PlateauPoint {
   const { lambda, k } = settings;
+  const model = denseModelOf(net, 'study plateau');
   const ops = new CurvatureOperators(net, data.x, data.y);
   let resident: Dataset | undefined;
   try {
@@ -202,10 +207,8 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < ops.size; i++) l2 += onWeights[i] * weights[i] ** 2;
     const objective = ops.loss + 0.5 * decay * l2;
     const gradient = ops.gradient.map((g, i) => g + decay * onWeights[i] * weights[i]);
-    const exact = ops.hessian;
-    if (!exact) throw invalidOption('study plateau: needs the exact Hessian, which a block network does not have (Gauss-Newton products only)');
     const hessian = (out: Float64Array, v: Float64Array) => {
-      exact(out, v);
+      ops.hessian(out, v);
       for (let i = 0; i < out.length; i++) out[i] += decay * onWeights[i] * v[i];
     };
     const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true });
@@ -215,7 +218,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
     for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
     if (slope > 0) v.forEach((x, i) => (v[i] = -x));
     // GSNR from the backprop CurvatureOperators ran (the deltas are still those of all rows)
-    const meter = new GradientNoiseMeter(net.kernels, denseChainNoiseLayers(denseModelOf(net, 'the plateau study')));
+    const meter = new GradientNoiseMeter(net.kernels, denseChainNoiseLayers(model));
     const gradientSNR = meter.measure(ops.rows).map((layer) => layer.gradientSNR);
     meter.free();
     const probes = SADDLE_STEPS.map((step) => {

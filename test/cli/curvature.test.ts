@@ -88,24 +88,27 @@ describe('gradscope curvature on a block network', async () => {
   const modelPath = file('blocks.json', model);
   const dataPath = file('blocks-data.json', data);
 
-  it('--json prints the Gauss-Newton spectrum per module and no Hessian', async () => {
+  it('--json prints the Hessian and Gauss-Newton spectra per module', async () => {
     const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref', '--json']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
     const expected = measureCurvature(await Network.fromJSON(model, { backend: 'ref' }), data.inputs, data.targets, { k: 2 });
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
-    expect(printed.hessian).toBeNull();
+    expect(printed.hessian.smallest).toHaveLength(2);
     expect(printed.gaussNewton.largest).toHaveLength(2);
+    for (const layer of printed.layers) expect(layer.hessian.largest).toHaveLength(Math.min(2, layer.parameters));
     expect(printed.layers.map((l: { module: string }) => l.module)).toEqual(['0', '2', '3', '3.branch.0', '4']);
   });
 
-  it('prints a table of Gauss-Newton rows by module without --json', () => {
+  it('prints a table of Hessian and Gauss-Newton rows by module without --json', () => {
     const { code, stdout } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^loss .* over 4 rows; 43 parameters; traces exact\na block network: the Gauss-Newton matrix only/);
+    expect(stdout).toMatch(/^loss .* over 4 rows; 43 parameters; traces exact\n/);
+    expect(stdout).toMatch(/\nHessian {2,}/);
+    expect(stdout).toMatch(/module 3\.branch\.0 \(8\) H/);
     expect(stdout).toMatch(/module 3\.branch\.0 \(8\) G/);
-    expect(stdout).not.toMatch(/ H /);
+    expect(stdout).not.toMatch(/Gauss-Newton matrix only/);
   });
 });
 

@@ -59,6 +59,16 @@ describe('plateau study', () => {
     expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
   });
 
+  it('measurePoint refuses a block network before measuring anything (INVALID_OPTION; weights unchanged)', async () => {
+    const net = await createNetwork({ inputs: 3, loss: 'mse', layers: [{ type: 'dense', units: 3, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2 }], backend: 'ref', seed: 1 });
+    const x = toMatrix([[0.1, 0.2, 0.3], [1, -1, 0], [0.5, 0.5, -2]], 3, 'inputs');
+    const y = toMatrix([[0, 1], [1, 0], [0.5, 0.5]], 2, 'targets');
+    const before = JSON.stringify(net.toJSON());
+    expect(() => measurePoint(net, { x, y }, { epoch: 0, lambda: 5, k: 1, maxSteps: 20, seed: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/^study plateau supports dense layers only/) }));
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    net.dispose();
+  });
+
   it('bad options: INVALID_OPTION', async () => {
     await expect(runPlateauStudy({ points: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(runPlateauStudy({ lambda: -1 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });

@@ -31,7 +31,7 @@ export const curvatureCommand = command({
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
-      terminal.out(booleanFlag(args, 'json') ? jsonLine(report) : `${curvatureTable(report)}\n`);
+      terminal.out(booleanFlag(args, 'json') ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
     } finally {
       net.dispose();
     }
@@ -41,27 +41,25 @@ export const curvatureCommand = command({
 const values = (list: number[]) => list.map(sci).join(' ');
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
 
-/** The report as a terminal table: one row per matrix, whole network first, then each layer (a block network: Gauss-Newton rows only). */
-export function curvatureTable(report: CurvatureReport): string {
+/**
+ * The report as a terminal table: one row per matrix, whole network first, then each layer, named
+ * as `gradscope gradients` names a dense network's layers, or by PyTorch module for a block network.
+ */
+export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks'): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), '', traceText(g.trace, g.traceStdError, exact), ''];
-  const rows: string[][] = [
-    ...(report.hessian ? [hessianRow('Hessian', report.hessian)] : []),
-    gaussNewtonRow('Gauss-Newton', report.gaussNewton),
-  ];
-  // A dense network's layers are named as `gradscope gradients` names them (the CLI measures every layer).
+  const rows: string[][] = [hessianRow('Hessian', report.hessian), gaussNewtonRow('Gauss-Newton', report.gaussNewton)];
+  // The CLI measures every layer, so a dense network's layer index is its place among them.
   for (const layer of report.layers) {
-    const name = report.hessian ? `${denseLayerName(layer.layer, report.layers.length)} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
-    if (layer.hessian) rows.push(hessianRow(`${name} H`, layer.hessian));
-    rows.push(gaussNewtonRow(`${name} G`, layer.gaussNewton));
+    const name = network === 'dense' ? `${denseLayerName(layer.layer, report.layers.length)} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
+    rows.push(hessianRow(`${name} H`, layer.hessian), gaussNewtonRow(`${name} G`, layer.gaussNewton));
   }
   const summaries = [report.hessian, report.gaussNewton, ...report.layers.flatMap((l) => [l.hessian, l.gaussNewton])];
-  const unconverged = summaries.some((s) => s !== null && !s.converged);
-  const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => h !== null && !h.negativeMassExact);
+  const unconverged = summaries.some((s) => !s.converged);
+  const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => !h.negativeMassExact);
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
-    ...(report.hessian ? [] : ['a block network: the Gauss-Newton matrix only (its layers\' R-operator gives G·v, not the exact Hessian)']),
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
     ...(unconverged ? ['some eigenvalues did not reach Lanczos\' tolerance within its step limit'] : []),
     ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
