@@ -37,6 +37,15 @@ export const DEAD_LAYER = 0.5;
 export const PLATEAU_DROP = 0.01;
 /** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
 export const CANCELLATION = 10;
+/**
+ * Rows per batch at which batch norm in training passes no gradient to its input. Over n rows each
+ * feature's x̂ has mean 0 and spread 1, and batch norm's backward keeps only the part of ∂C/∂x̂
+ * orthogonal to the ones vector and to x̂ itself: n − 2 of its n directions. With 2 rows x̂ = ±1
+ * whatever the input and none is left (only what ε leaves: almost nothing).
+ */
+export const BATCH_NORM_BLOCKING_ROWS = 2;
+/** The batch size the remedy for BATCH_NORM_BLOCKING_ROWS suggests: batch norm passes on n − 2 of n directions, 14 of 16 here. */
+const BATCH_NORM_ROWS = 16;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */
 const MAX_LAYER_RATE = 1000;
 /**
@@ -113,6 +122,12 @@ export interface Diagnosis {
      * relativeGradientFirstToLast instead of deltaFirstToLast.
      */
     normalisedBy?: number[];
+    /**
+     * Only when the run's batches held BATCH_NORM_BLOCKING_ROWS (2) rows: the batch-norm rows of
+     * normalisedBy, which then pass (almost) no gradient to their input, so the batch size, not the
+     * activation, is what a vanishing gradient comes from (TraceRun.batchSize).
+     */
+    batchNormBlocking?: number[];
     /** Beside normalisedBy: ‖∂C/∂W‖/‖W‖ of the first hidden layer over the last hidden layer's, the gap's measure there. */
     relativeGradientFirstToLast?: FirstToLast;
     /** Trace records read. */
@@ -294,6 +309,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
   const normalisedBy = normRows(trace, chain);
+  const batchNormBlocking = (trace.run.batchSize ?? Infinity) <= BATCH_NORM_BLOCKING_ROWS ? normalisedBy.filter((l) => trace.blocks!.layers[l].type === 'batch-norm') : [];
   // The links first hidden → … → last hidden: each chain factor is a layer's δ over the next one's, so where every link is measured they multiply to the per-example gap.
   const links = chain.slice(0, -1);
   const linksMeasured = links.every((l) => series('chainFactor', l).some((f) => !Number.isNaN(f)));
@@ -314,6 +330,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     hiddenLayers: hidden,
     ...(trace.blocks && { chain }),
     ...(normalisedBy.length && { normalisedBy, relativeGradientFirstToLast: firstLastMedian(ratioSeries('weightGradNorm', 'weightNorm')) }),
+    ...(batchNormBlocking.length && { batchNormBlocking }),
     records,
     deltaFirstToLast,
     firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
@@ -412,6 +429,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && Number.isFinite(gap) && gap > 0) {
     parts.push(gapSentence(gap, e, ends, trace));
+    if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
@@ -453,6 +471,14 @@ function saturatedSentence(e: Evidence, trace: Trace): string {
   return (
     `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
     "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves."
+  );
+}
+
+/** Why batch norm over BATCH_NORM_BLOCKING_ROWS rows is the cause (see there). */
+function batchNormBlockingSentence(rows: number[], trace: Trace): string {
+  return (
+    `The cause is the batch size: the run's batches hold ${trace.run.batchSize} rows, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
+    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ')} pass (almost) no gradient back to their input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
   );
 }
 
@@ -525,6 +551,18 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
   const factor = (words: (f: string) => string) => (e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
+  if (verdict === 'vanishing' && e.batchNormBlocking) {
+    // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
+    add(
+      `batchSize: ${BATCH_NORM_ROWS} or more`,
+      `batch norm passes on n − 2 of the n directions of each feature's gradient over a batch of n rows: none with ${trace.run.batchSize}, ${BATCH_NORM_ROWS - 2} of ${BATCH_NORM_ROWS} with ${BATCH_NORM_ROWS}.`,
+    );
+    add(
+      "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }",
+      'layer norm normalises each example over its features, not each feature over the batch, so any batch size passes its gradient on (Ba et al. 2016).',
+    );
+    return remedies;
+  }
   if (verdict === 'vanishing') {
     const sigmoidCap = uses('sigmoid');
     const activationRemedy = () => {

@@ -34,6 +34,10 @@ export interface GradientHistogram {
 export interface TraceRun {
   /** The optimiser's name ('sgd', 'adam', …). */
   optimizer?: string;
+  /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later). */
+  learningRate?: number;
+  /** Rows per batch: train()'s batchSize, at most the rows trained on (the last batch of an epoch may hold fewer). */
+  batchSize?: number;
   /** The optimiser's per-layer learning-rate multipliers, present only when some differs from 1. */
   layerRates?: number[];
   /** The initialisers the network was created with. */

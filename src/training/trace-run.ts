@@ -1,6 +1,6 @@
 /**
- * The trace's description of a run (optimiser, per-layer rates, weight decay, clipping,
- * initialisation), built here in the training loop, which sees the engine and the optimiser; the
+ * The trace's description of a run (optimiser, learning rate, batch size, per-layer rates, weight
+ * decay, clipping, initialisation), built here in the training loop, which sees the engine and the optimiser; the
  * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
  * nothing the run already uses.
  */
@@ -12,9 +12,10 @@ import type { Optimizer } from '../optim/optimizer.js';
 export function describeRun(
   net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
-  clipNorm: number | undefined,
+  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number },
 ): TraceRun {
-  const run: TraceRun = { optimizer: optimizer.name };
+  const { clipNorm, batchSize, learningRate } = settings;
+  const run: TraceRun = { optimizer: optimizer.name, learningRate, batchSize };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
   if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) run.weightDecay = optimizer.weightDecay;

@@ -326,7 +326,7 @@ export function runTraining(
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, clipNorm));
+      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate }));
       onTrace(tracer.trace);
     }
 

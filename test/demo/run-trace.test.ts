@@ -43,8 +43,8 @@ describe('visualizer run trace', () => {
     }
     expect(diagnose(trace).evidence.records).toBe(trace.length);
     expectTraceInvariants(trace, 'run trace');
-    // The run description travels with the records (here: SGD, the default init and biases).
-    expect(trace.run).toEqual({ optimizer: 'sgd', init: 'standard', biasInit: 'zero' });
+    // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases).
+    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero' });
     net.dispose();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Trace } from '../../src/flow/trace.js';
+import { SGD_LEARNING_RATE } from '../../src/optim/sgd.js';
 import { checkTraceOptions } from '../../src/flow/recorder.js';
 import { isReluFamily, isSaturating, LAYER_METRIC_NAMES, SATURATION_MARGIN } from '../../src/flow/metrics.js';
 import { Rng } from '../../src/init/rng.js';
@@ -201,7 +202,7 @@ describe.each(await kernelBackends())('trace on $name', ({ name, kernels }) => {
     const back = Trace.fromJSON(JSON.parse(JSON.stringify(t.toJSON())));
     expect(back.toCSV()).toBe(t.toCSV());
     expect(back.histograms).toEqual(t.histograms);
-    expect(back.run).toEqual({ optimizer: 'sgd', init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 } });
+    expect(back.run).toEqual({ optimizer: 'sgd', learningRate: SGD_LEARNING_RATE, batchSize: 16, init: 'glorot-uniform', biasInit: { name: 'normal', std: 0.5 } });
     expect(() => Trace.fromJSON({ ...t.toJSON(), version: 1 })).toThrow(/version 1 is not readable/);
     expectTraceInvariants(t, name);
     // A version-2 trace held one histogram range for all layers: it is read as every layer's range.
