@@ -122,6 +122,20 @@ describe('README.md examples', () => {
     expect(result.stdout).toMatch(/^(Vanishing|Saturated|Exploding|Dead)[^\n]*\[\n  "\w+: /m);
   }, BLOCK_TIMEOUT_MS + 10_000);
 
+  // The paragraph after it quotes what it printed: each quoted piece (between … cuts) and each `[ … ]` array must be in the output.
+  it('the ten-line example prints what README says it prints', async () => {
+    const block = blocks.find((b) => b.code.includes('diagnose(net.trace)'))!;
+    const after = readFileSync(README, 'utf8').split('\n').slice(block.line).join('\n');
+    const paragraph = /\n\nIt prints ([\s\S]*?)\n\n/.exec(after)?.[1];
+    expect(paragraph, 'the paragraph after the ten-line example').toBeDefined();
+    const quoted = [...paragraph!.matchAll(/\*"([\s\S]*?)"\*|`(\[[^`]*\]|accuracy: [\d.]+)`/g)].flatMap((m) => (m[1] ?? m[2]).split('…'));
+    const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+    expect(quoted.length).toBeGreaterThanOrEqual(6);
+    const result = await resultOf(block);
+    expectExitedZero(result, block, 'README.md');
+    for (const piece of quoted) expect(flat(result.stdout), `README quotes: ${flat(piece)}`).toContain(flat(piece));
+  }, BLOCK_TIMEOUT_MS + 10_000);
+
   it.each(promises)('line $line keeps its promise: $comment', async ({ block, comment }) => {
     const result = await resultOf(block);
     expectExitedZero(result, block, 'README.md');

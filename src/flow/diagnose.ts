@@ -7,6 +7,7 @@
 import { curvatureSentence, type CurvatureEvidence } from './curvature-evidence.js';
 import { LEAKY_RELU_SLOPE, type Activation, type OutputActivation } from '../kernels.js';
 import { checkKnownKeys } from '../checks.js';
+import { weightInitStd, type WeightInitName } from '../init/initializers.js';
 import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import { Trace, type TraceRun } from './trace.js';
@@ -466,11 +467,18 @@ function deadSentence(e: Evidence, trace: Trace): string {
   );
 }
 
+/** The saturated fraction of each of evidence.saturatedLayers at the first record. */
+const saturationAtStart = (trace: Trace, e: Evidence) => e.saturatedLayers.map((l) => trace.at('saturatedFraction', 0, l));
+/** No saturated layer was saturated at the first record (saturationAtStart): training took the units there. */
+const saturatedLater = (atStart: number[]) => atStart.every((f) => f <= SATURATED_LAYER);
+
 function saturatedSentence(e: Evidence, trace: Trace): string {
   const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
+  const atStart = saturationAtStart(trace, e);
   return (
     `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
-    "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves."
+    "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves." +
+    (saturatedLater(atStart) ? ` They saturated during training: at the first record ${atStart.map(percent).join(', ')} were.` : '')
   );
 }
 
@@ -602,7 +610,23 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (!uses('leaky-relu')) add(activationOption(trace, ['leaky-relu']), `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.`);
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   } else if (verdict === 'saturated') {
-    initRemedy("weights that are too large push |z| to where σ'(z) ≈ 0; this init keeps the variance of z near 1 from layer to layer.");
+    // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
+    const first = saturationAtStart(trace, e);
+    if (saturatedLater(first)) {
+      const steps = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined).map((w) => e.layers[w].updateRatio);
+      const size = steps.length ? ` moved the weights by ${steps.map((r) => `${(100 * r).toPrecision(2)} %`).join(', ')} of their size per step (‖ΔW‖/‖W‖, median) and` : '';
+      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learningRate ${run.learningRate}`})` : '';
+      add(
+        'learningRate: a smaller value',
+        `the units saturated during training (${first.map(percent).join(', ')} at the first record): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+      );
+    }
+    const larger = weightsAboveInit(trace, e, normalisedInit);
+    if (larger) {
+      initRemedy(
+        `weights that are too large push |z| to where σ'(z) ≈ 0: at the first record ${larger}; this init keeps the variance of z near 1 from layer to layer.`,
+      );
+    }
     if (run.biasInit !== undefined && run.biasInit !== 'zero') add("biasInit: 'zero'", "large biases also push z away from 0, where σ' is largest.");
     const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
     if (nonSaturating.length) {
@@ -614,6 +638,35 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
   }
   architectureRemedies(verdict, trace, e, hiddenActivations, add);
   return remedies;
+}
+
+/**
+ * The trace row whose weights make row l's z: l itself in a dense network's trace or for a dense
+ * row; an activation row's dense row just before it; none after a norm row (which sets z's scale
+ * whatever the weights) or for any other row.
+ */
+function weightRowOf(trace: Trace, l: number): number | undefined {
+  if (!trace.blocks) return l;
+  const type = (row: number) => trace.blocks!.layers[row]?.type;
+  if (type(l) === 'dense') return l;
+  return type(l) === 'activation' && type(l - 1) === 'dense' ? l - 1 : undefined;
+}
+
+/**
+ * Where the weights feeding the saturated rows were larger at the first record than `init` draws
+ * them (RMS = ‖W‖/√(n_in·n_out) against weightInitStd), those layers' two scales, as a clause
+ * ("hidden layer 1's RMS weight is 0.09, 'glorot-uniform' draws 0.05"); undefined where none was.
+ */
+function weightsAboveInit(trace: Trace, e: Evidence, init: WeightInitName): string | undefined {
+  const clauses = e.saturatedLayers.flatMap((l) => {
+    const w = weightRowOf(trace, l);
+    if (w === undefined) return [];
+    const [nIn, nOut] = [trace.sizes[w], trace.sizes[w + 1]];
+    const rms = trace.at('weightNorm', 0, w) / Math.sqrt(nIn * nOut);
+    const drawn = weightInitStd(init, nIn, nOut);
+    return rms > drawn ? [`${rowList(trace, [w])}'s RMS weight is ${fmt(rms)}, '${init}' draws ${fmt(drawn)}`] : [];
+  });
+  return clauses.length ? clauses.join('; ') : undefined;
 }
 
 /**

@@ -108,6 +108,27 @@ export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rn
   return w;
 }
 
+/**
+ * The RMS of the weights a named initialiser draws for an nIn → nOut layer (its standard deviation;
+ * for 'orthogonal', whose rows or columns are unit vectors, 1/√max(nIn, nOut)): the scale diagnose()
+ * compares a run's weights with before it suggests an initialiser as smaller.
+ */
+export function weightInitStd(init: WeightInitName, nIn: number, nOut: number): number {
+  switch (init) {
+    case 'standard':
+      return 1 / Math.sqrt(3 * nIn); // U[±1/√n_in]
+    case 'glorot-uniform':
+    case 'glorot-normal':
+      return Math.sqrt(2 / (nIn + nOut));
+    case 'he-normal':
+      return Math.sqrt(2 / nIn);
+    case 'lecun-normal':
+      return Math.sqrt(1 / nIn);
+    case 'orthogonal':
+      return 1 / Math.sqrt(Math.max(nIn, nOut));
+  }
+}
+
 export function initBiases(init: BiasInit, nOut: number, rng: Rng): Float64Array {
   const b = new Float64Array(nOut);
   if (init === 'zero') return b;
