@@ -4,7 +4,7 @@
  * saves, loads. Each check throws through `fail`, so a caller's code (INVALID_OPTION for options
  * and networks, BAD_MODEL_FILE for files) goes with one message.
  */
-import { unknownKey } from './checks.js';
+import { MAX_UNITS, unknownKey } from './checks.js';
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
@@ -17,6 +17,13 @@ export const MODEL_LIMITS = {
 
 /** The largest finite float32, 3.4028234663852886e38: every weight, bias and input must fit. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The largest |weight| or |bias| training keeps (StepGuard) and LSUV may produce: a dense layer of
+ * up to MAX_UNITS inputs whose inputs and weights both stay within it sums to at most FLOAT32_MAX
+ * (n·B² ≤ FLOAT32_MAX), so the kernels' products cannot overflow. About 1.8e16.
+ */
+export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
 
 /** Builds the error of a failed check: `where` names the field, `message` the fault. */
 export type Fail = (where: string, message: string) => GradscopeError;

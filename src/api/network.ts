@@ -305,6 +305,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * uses the batch's statistics and its running statistics do not move. Starts from the current
    * weights: orthonormal for a network created with `init: 'lsuv'`, which train() refuses until
    * this (or train's `lsuv` option) has run. Returns each layer's variance before and after.
+   * Data so small or large that unit variance needs weights beyond what training keeps (about
+   * 1.8e16, RUNAWAY_PARAMETER) is refused (INVALID_OPTION, naming the batch's largest |x|) and
+   * nothing changes.
    */
   initLsuv(x: Rows, options: LsuvOptions = {}): LsuvLayerReport[] {
     this.assertAlive();

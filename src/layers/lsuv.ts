@@ -13,6 +13,7 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
+import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { DenseLayer } from './dense.js';
 import type { LayerStack } from './layer.js';
 import { ResidualBlock } from './residual.js';
@@ -24,7 +25,7 @@ export const LSUV_BUILD = { init: 'orthogonal', biasInit: 'zero' } as const;
 export interface LsuvOptions {
   /** Stop rescaling a layer once |Var − 1| is below this (default 0.1, Tol_var of Algorithm 1). */
   tolerance?: number;
-  /** At most this many rescalings per layer (default 10, T_max of Algorithm 1). */
+  /** At most this many rescalings per layer, a whole number ≥ 1 (default 10, T_max of Algorithm 1). */
   maxIterations?: number;
 }
 
@@ -36,7 +37,7 @@ export interface LsuvLayerReport {
   initialVariance: number;
   /** Var of its output after the rescaling. */
   finalVariance: number;
-  /** Rescalings applied (0: already within tolerance, or a variance of 0 that no scale can fix). */
+  /** Rescalings applied (0: already within tolerance). */
   iterations: number;
 }
 
@@ -63,7 +64,7 @@ export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, 
   }
   const checked = checkLsuvOptions(options);
   stack.reserve(batch);
-  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, checked);
+  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, () => k.maxAbs(x, batch * stack.inputs), checked);
 }
 
 /** Every dense layer of the stack in forward order (nested ones included), as LSUV targets. */
@@ -77,7 +78,8 @@ export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
   const tolerance = options.tolerance ?? 0.1;
   const maxIterations = options.maxIterations ?? 10;
   if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${shown(tolerance)}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 0, got ${shown(maxIterations)}`);
+  // 0 would rescale nothing yet mark the network as initialised (awaitingLsuv cleared).
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 1, got ${shown(maxIterations)}`);
   return { tolerance, maxIterations };
 }
 
@@ -85,9 +87,18 @@ export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
  * Algorithm 1's loop over any network: for each target in forward order, `forward()` (one batch of
  * `batch` rows, batch statistics, running statistics untouched), Var of its output, and its weights
  * divided by √Var until |Var − 1| < tolerance or maxIterations rescalings are done. `options` were
- * checked by the caller (checkLsuvOptions).
+ * checked by the caller (checkLsuvOptions); `largestInput` gives the batch's largest |x| (for the
+ * message of a refusal). A rescaling that takes weights beyond RUNAWAY_PARAMETER, which training
+ * would refuse, is refused (INVALID_OPTION) with every weight put back.
  */
-export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly LsuvTarget<T>[], forward: () => void, batch: number, options: Required<LsuvOptions>): LsuvLayerReport[] {
+export function lsuvRescale<T extends Tensor>(
+  k: Kernels<T>,
+  targets: readonly LsuvTarget<T>[],
+  forward: () => void,
+  batch: number,
+  largestInput: () => number,
+  options: Required<LsuvOptions>,
+): LsuvLayerReport[] {
   const { tolerance, maxIterations } = options;
   const reports: LsuvLayerReport[] = [];
   // A refusal after some layers were rescaled puts their weights back: nothing held changes.
@@ -114,6 +125,14 @@ export function lsuvRescale<T extends Tensor>(k: Kernels<T>, targets: readonly L
     // v is finite and > 0 here, and stays so: the layer's output scales with its weights.
     while (Math.abs(v - 1) >= tolerance && report.iterations < maxIterations) {
       k.scale(target.weight, target.weight.length, 1 / Math.sqrt(v));
+      const largest = k.maxAbs(target.weight, target.weight.length);
+      if (!(largest <= RUNAWAY_PARAMETER)) {
+        refuse(
+          invalidOption(
+            `lsuv: unit variance for layer ${target.name} (variance ${v.toPrecision(3)} on this batch) needs weights up to ${largest.toPrecision(3)}, beyond the ${RUNAWAY_PARAMETER.toPrecision(2)} that training allows (float32 products overflow); the batch's largest |x| is ${largestInput().toPrecision(3)}: scale the data to about unit size first (e.g. standardise each input); nothing was changed`,
+          ),
+        );
+      }
       report.iterations++;
       v = variance();
     }

@@ -44,7 +44,8 @@ export function checkLsuvTrainOption(value: unknown, engine: LsuvEngine): Requir
 export function lsuvOnLoadedRows<T extends Tensor>(engine: LsuvEngine<T>, rows: number, options: Required<LsuvOptions>): LsuvLayerReport[] {
   engine.forward(rows, 'batch');
   checkOutputs(engine, 0, rows, 'inputs');
-  const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, options);
+  const largestInput = () => engine.kernels.maxAbs(engine.input, rows * engine.inputSize);
+  const reports = lsuvRescale(engine.kernels, engine.lsuvTargets(), () => engine.forward(rows, 'batch'), rows, largestInput, options);
   engine.awaitingLsuv = false;
   engine.lsuvApplied = true;
   return reports;

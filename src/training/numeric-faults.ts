@@ -10,8 +10,7 @@
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
-import { MAX_UNITS } from '../checks.js';
-import { FLOAT32_MAX } from '../model-limits.js';
+import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Parameter, Trainable } from '../model.js';
 
@@ -95,12 +94,8 @@ function gradientSymbol(p: Parameter): string {
  */
 export const RUNAWAY_LOSS_FACTOR = 1e6;
 
-/**
- * The largest |weight| or |bias| training keeps: a dense layer of up to MAX_UNITS inputs whose
- * inputs and weights both stay within it sums to at most FLOAT32_MAX (n·B² ≤ FLOAT32_MAX), so the
- * kernels' products cannot overflow. About 1.8e16.
- */
-export const RUNAWAY_PARAMETER = Math.sqrt(FLOAT32_MAX / MAX_UNITS);
+/** The largest |weight| or |bias| training keeps (defined beside FLOAT32_MAX: LSUV refuses weights beyond it too). */
+export { RUNAWAY_PARAMETER };
 
 /**
  * Why training is running away although loss and gradient are finite, or null: the loss is

@@ -101,6 +101,7 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     await expectError(() => lsuvInit(k, stack, x, BATCH + 1), 'SHAPE_MISMATCH', /lsuv: a batch of 65 rows of 30 inputs needs 1950 values, the data tensor holds 1920/);
     await expectError(() => lsuvInit(k, stack, x, BATCH, { tolerance: 0 }), 'INVALID_OPTION', /lsuv tolerance/);
     await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 1.5 }), 'INVALID_OPTION', /lsuv maxIterations/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 0 }), 'INVALID_OPTION', /lsuv maxIterations: expected a whole number ≥ 1/);
     stack.dispose();
   });
 });

@@ -88,8 +88,26 @@ describe('LSUV', () => {
     await expectError(() => net.initLsuv([[1, 2]]), 'SHAPE_MISMATCH', /inputs: row 0 has 2 values, expected 10/);
     await expectError(() => net.initLsuv([X[0].map(() => 3e38), X[1]]), 'NON_FINITE_INPUT', /inputs: row 0 overflows float32/);
     await expectError(() => net.train(X, Y, { lsuv: 'yes' as unknown as boolean }), 'INVALID_OPTION', /^lsuv: expected true, false or/);
+    // 0 rescalings would leave the weights as they are yet clear the network's wait for LSUV.
+    await expectError(() => net.initLsuv(X, { maxIterations: 0 }), 'INVALID_OPTION', /^lsuv maxIterations: expected a whole number ≥ 1, got 0/);
+    await expectError(() => net.train(X, Y, { lsuv: { maxIterations: 0 } }), 'INVALID_OPTION', /^lsuv maxIterations/);
     expect(snapshot(net)).toEqual(before);
+    await expectError(() => net.train(X, Y), 'INVALID_OPTION', /^lsuv: this network was created with init 'lsuv'/);
     net.dispose();
+  });
+
+  it('refuses data whose scale needs weights beyond what training keeps (1e-30 inputs: weights of about 1e30), weights untouched', async () => {
+    for (const backend of ['ref', 'wasm'] as const) {
+      const net = await createNetwork({ sizes: [10, 8, 8, 2], activation: 'relu', init: 'lsuv', seed: 4, backend });
+      const before = snapshot(net);
+      const tiny = X.map((row) => row.map((v) => v * 1e-30));
+      await expectError(() => net.initLsuv(tiny), 'INVALID_OPTION', /^lsuv: unit variance for layer 0 .*needs weights up to \d\.\d+e\+\d+, beyond the 1\.8e\+16 that training allows.*largest \|x\| is \d\.\d+e-30: scale the data.*nothing was changed$/);
+      await expectError(() => net.train(tiny, Y, { lsuv: true }), 'INVALID_OPTION', /^lsuv: unit variance for layer 0 /);
+      expect(snapshot(net)).toEqual(before);
+      // The same data at a trainable scale goes through: the limit, not LSUV, refused it.
+      expect(net.initLsuv(X.map((row) => row.map((v) => v * 1e-10))).length).toBe(3);
+      net.dispose();
+    }
   });
 });
 
