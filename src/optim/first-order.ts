@@ -121,6 +121,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** Buffers per parameter, and how many a state to restore may hold (see the constructor). */
   private readonly bufferCount: number;
   private readonly stateBufferCount: number;
+  #disposed = false;
   /** Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated. */
   private readonly release = () => this.freeBuffers();
 
@@ -262,7 +263,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     // Checked: now change things.
     this.t = step;
     if (tensors.length === 0 || this.bufferCount === 0) {
-      this.dispose();
+      this.freeBuffers();
       return;
     }
     const k = this.net.kernels;
@@ -273,8 +274,14 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     });
   }
 
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
   /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void {
+    this.#disposed = true;
     this.freeBuffers();
     this.net.onDispose.delete(this.release);
   }

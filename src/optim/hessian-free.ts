@@ -428,7 +428,14 @@ export class HessianFree implements Optimizer {
     this.buffers.x.forEach((t, i) => k.write(t, state.tensors[i]));
   }
 
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+  #disposed = false;
+
   dispose(): void {
+    this.#disposed = true;
     this.net.onDispose.delete(this.release);
     const k = this.net.kernels;
     if (this.buffers) {

@@ -33,7 +33,7 @@ import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import { disposedOptimizer, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
@@ -356,7 +356,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
 
   step(net: Model<T>, learningRate: number, batch: number): void {
     net.assertAlive();
-    if (this.disposed) throw new GradscopeError('DISPOSED', 'this K-FAC optimiser was disposed; create a new one');
+    if (this.disposed) throw disposedOptimizer(this.name);
     if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
     const k = this.k;
     const s = this.scratchFor(batch);
@@ -633,7 +633,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new GradscopeError('DISPOSED', 'this K-FAC optimiser was disposed; create a new one');
+    if (this.disposed) throw disposedOptimizer(this.name);
   }
 
   private freeBatchScratch(): void {
@@ -641,6 +641,11 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     const { augmented, savedTargets, noise } = this.batchScratch;
     [augmented, savedTargets, noise].forEach((t) => this.k.free(t));
     this.batchScratch = undefined;
+  }
+
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   dispose(): void {

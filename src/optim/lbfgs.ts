@@ -299,7 +299,14 @@ export class Lbfgs implements Optimizer {
     this.newest = pairs - 1;
   }
 
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+  #disposed = false;
+
   dispose(): void {
+    this.#disposed = true;
     this.freeWork();
     this.net.onDispose.delete(this.release);
   }

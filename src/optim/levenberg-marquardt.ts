@@ -242,7 +242,14 @@ export class LevenbergMarquardt implements Optimizer {
     this.mu = checkNumber(state.scalars?.mu, 'levenberg-marquardt: restore: scalars.mu', { min: 0, above: true, max: this.muMax }, this.mu);
   }
 
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+  #disposed = false;
+
   dispose(): void {
+    this.#disposed = true;
     this.freeSaved();
     this.net.onDispose.delete(this.release);
   }

@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { invalidOption, shown, type GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Parameter, Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
@@ -50,8 +50,14 @@ export interface Optimizer {
   state(): OptimizerState;
   /** Continues from a state() taken earlier; refuses a mismatched one before changing anything. */
   restore(state: OptimizerState): void;
-  /** Frees the optimiser's buffers in the backend's memory. */
+  /** Frees the optimiser's buffers in the backend's memory; train(), saveModel and restoreOptimizer then refuse it (DISPOSED). */
   dispose(): void;
+  /**
+   * Whether dispose() has run: checkOptimizer refuses the optimiser then (DISPOSED), before
+   * anything changes, as networks and datasets refuse use after dispose(). Every built-in optimiser
+   * has it; absent (a plugin's optimiser), it is not checked.
+   */
+  readonly isDisposed?: boolean;
 }
 
 /**
@@ -65,7 +71,10 @@ export function checkOptimizerFor(optimizer: unknown, net: Trainable): Optimizer
   return o;
 }
 
-/** `optimizer` if it has an Optimizer's methods (INVALID_OPTION naming the first missing one otherwise). */
+/**
+ * `optimizer` if it has an Optimizer's methods (INVALID_OPTION naming the first missing one
+ * otherwise) and has not been disposed (DISPOSED): what train(), saveModel and restoreOptimizer check.
+ */
 export function checkOptimizer(optimizer: unknown): Optimizer {
   const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
@@ -73,7 +82,14 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
       throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shown(o) : `one missing ${method}()`}`);
     }
   }
-  return optimizer as Optimizer;
+  const checked = optimizer as Optimizer;
+  if (checked.isDisposed === true) throw disposedOptimizer(checked.name);
+  return checked;
+}
+
+/** The refusal of an optimiser used after its dispose(). */
+export function disposedOptimizer(name: string): GradscopeError {
+  return new GradscopeError('DISPOSED', `optimizer: this '${String(name)}' optimiser was disposed (its state is gone); create a new one`);
 }
 
 /** The refusal of a state tensor that does not fit parameter `p` (the state was taken from a network of another shape). */
