@@ -5,6 +5,7 @@
  * by itself).
  */
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
@@ -92,11 +93,36 @@ describe('createNetwork({ threads })', () => {
     await workersGone(0);
   });
 
-  it('allows more threads than cores', async () => {
-    const net = await createNetwork({ ...OPTIONS, threads: 3 });
-    expect((net.kernels as ThreadedWasmKernels).threads).toBe(3);
-    expect(liveWorkerCount()).toBe(2);
-    net.dispose();
+  it('refuses more threads than the machine runs at once (they only add hand-offs), starting no worker', async () => {
+    const cores = availableParallelism();
+    const where = new RegExp(`^threads: ${cores + 1} is more than the ${cores} threads this machine runs at once \\(os\\.availableParallelism\\(\\)\\);.*give at most ${cores}$`);
+    await expectError(() => createNetwork({ ...OPTIONS, threads: cores + 1 }), 'INVALID_OPTION', where);
+    const saved = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    await expectError(() => Network.fromJSON(saved.toJSON(), { threads: cores + 1 }), 'INVALID_OPTION', where);
+    saved.dispose();
+    expect(liveWorkerCount()).toBe(0);
+  });
+
+  it('reproducible for one thread count, not across counts; batches under 64 rows per thread give the one-thread bits', async () => {
+    const { x, y } = problem(256);
+    const weights = async (threads: number, batchSize: number) => {
+      const net = await createNetwork({ ...OPTIONS, threads });
+      net.train(x, y, { epochs: 2, batchSize, learningRate: 0.1 });
+      const split = (net.kernels as Partial<ThreadedWasmKernels>).splitProducts ?? 0;
+      const values = net.parameters().flatMap((p) => Array.from(net.kernels.view(p.value)));
+      net.dispose();
+      return { split, values };
+    };
+    const one = await weights(1, 128);
+    const [twoA, twoB] = [await weights(2, 128), await weights(2, 128)];
+    expect(twoA.split).toBeGreaterThan(0);
+    expect(twoB.values).toEqual(twoA.values);
+    expect(twoA.values, 'another thread count sums ∂W in another order').not.toEqual(one.values);
+    expectClose(twoA.values, one.values, { abs: 1e-6 }, 'last bits only');
+    // At batch 64 each of two threads would get 32 rows: nothing is split.
+    const [oneSmall, twoSmall] = [await weights(1, 64), await weights(2, 64)];
+    expect(twoSmall.split).toBe(0);
+    expect(twoSmall.values).toEqual(oneSmall.values);
     await workersGone(0);
   });
 

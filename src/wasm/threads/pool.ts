@@ -98,6 +98,22 @@ export function threadsUnavailable(): string | null {
   return null;
 }
 
+/**
+ * The threads this machine can run at once as the runtime reports them, with where the number comes
+ * from: Node's os.availableParallelism(), a browser's navigator.hardwareConcurrency; null where
+ * neither is known.
+ */
+export async function coresAvailable(): Promise<{ cores: number; source: string } | null> {
+  if (isNode()) {
+    // A specifier in a variable, so bundlers building for browsers neither follow nor stub it.
+    const specifier = 'node:os';
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import('node:os');
+    return { cores: os.availableParallelism(), source: 'os.availableParallelism()' };
+  }
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return typeof cores === 'number' && cores >= 1 ? { cores, source: 'navigator.hardwareConcurrency' } : null;
+}
+
 /** Whether this thread may block in Atomics.wait: a browser's main thread throws instead. */
 function mayBlock(): boolean {
   try {

@@ -31,7 +31,11 @@ import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedOptions {
-  /** Threads in all, the main thread included (default 2). 1 gives the one-thread backend. */
+  /**
+   * Threads in all, the main thread included (default 2, at most 64). 1 gives the one-thread
+   * backend. Unlike createNetwork's `threads`, not bounded by the machine's cores: these kernels
+   * run an n-way split anywhere (to test or time it), only slower past the cores.
+   */
   threads?: number;
   /** Dense products below this many flops run on the main thread alone (default 2²¹). */
   minFlops?: number;
@@ -117,9 +121,8 @@ const MIN_SPLIT_UPDATE = 1 << 15;
 export const MAX_THREADS = 64;
 
 /**
- * A valid thread count, or INVALID_OPTION. More threads than cores (os.cpus(),
- * navigator.hardwareConcurrency) are allowed, since a page cannot always tell how many it gets,
- * but they only add hand-offs.
+ * A valid thread count (1 to MAX_THREADS), or INVALID_OPTION. createNetwork's `threads` is also
+ * bounded by the machine's cores (src/backend.ts); these kernels are not (see ThreadedOptions.threads).
  */
 export function checkThreads(threads: unknown): number {
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
