@@ -1,7 +1,8 @@
 /** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
-import type { DepthStudyResult } from './depth.js';
+import { epochOfStep, type DepthStudyResult } from './depth.js';
+import type { Trace } from '../flow/trace.js';
 
 /** Study (a)'s result as an HTML report section. */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
@@ -34,7 +35,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },
@@ -42,4 +43,12 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         : [],
     ),
   };
+}
+
+/** What the charts' steps are in epochs: one step per epoch, each recorded before its update (epochOfStep). */
+export function stepsAsEpochs(trace: Trace): string {
+  if (trace.length === 0) return '';
+  const [first, last] = [trace.steps[0], trace.steps[trace.length - 1]];
+  const which = first === last ? `step ${first} is the start of epoch ${epochOfStep(first)}` : `steps ${first}–${last} are the starts of epochs ${epochOfStep(first)}–${epochOfStep(last)}`;
+  return `One step per epoch, each recorded before its update: ${which}.`;
 }

@@ -185,12 +185,20 @@ export function firstRows(x: Matrix, y: Matrix, rows: number): { x: Matrix; y: M
 }
 
 /**
+ * The epoch a record of the study's training trace belongs to: one full-batch step per epoch, and a
+ * trace records step s (1 = the first) at the weights before its update, so step s is the start of
+ * epoch s − 1 (0-based: epoch e is the state after e epochs). The last of 500 epochs' records is
+ * step 500, epoch 499; the weights after the 500th update are never traced (finalLoss is theirs).
+ */
+export const epochOfStep = (step: number): number => step - 1;
+
+/**
  * ‖∂C/∂b‖ per hidden layer at the start of each traced epoch (before that epoch's update, as
  * Nielsen records them), first hidden layer first.
  */
 export function trainingNorms(trace: Trace): { epochs: number[]; biasGradNorms: number[][] } {
   const hidden = trace.layers - 1;
-  const epochs = Array.from(trace.steps, (step) => step - 1);
+  const epochs = Array.from(trace.steps, epochOfStep);
   const biasGradNorms = epochs.map((_, r) => Array.from({ length: hidden }, (_, l) => trace.at('biasGradNorm', r, l)));
   return { epochs, biasGradNorms };
 }

@@ -33,6 +33,9 @@ describe('the main job', () => {
       expect(out).toContain(unitFailureNote());
       // At his 500 epochs, Nielsen's ratios at both his epochs sit beside ours (test/cli/study.test.ts: at 1 epoch, only his epoch 0).
       expect(out).toContain("Nielsen's, epoch 0 → 499");
+      // … and its records are labelled as what they are: step s (charts) is the start of epoch s − 1 (tables), before its update.
+      expect(out).toContain('At the first step (the start of epoch 0):');
+      expect(page).toContain('One step per epoch, each recorded before its update: steps 1–500 are the starts of epochs 0–499.');
       expect(out).not.toContain("σ'(z) < 1 %");
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { loadMnist } from '../../src/data/mnist.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING, runDepthStudy } from '../../src/studies/depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRows, NIELSEN_TRAINING, runDepthStudy, trainingNorms } from '../../src/studies/depth.js';
+import { expectClose } from '../util/close.js';
+import { depthReportSection } from '../../src/studies/depth-report.js';
 
 describe('depth study', () => {
   it('gives, from its datasets, exactly what the same calls give on rows', async () => {
@@ -38,6 +40,24 @@ describe('depth study', () => {
       expect(training.testAccuracy, `[${sizes}] test accuracy`).toBe(net.evaluate(digits.test.x, digits.test.y).accuracy);
       expect(JSON.stringify(training.trace), `[${sizes}] trace`).toBe(JSON.stringify(net.trace));
       net.dispose();
+    }
+  });
+
+  it('labels its records as what they are: step s is the start of epoch s − 1, before its update, in the table and the report', async () => {
+    const epochs = 3;
+    const result = await runDepthStudy({ seeds: 1, epochs });
+    const section = depthReportSection(result);
+    for (const [index, network] of result.networks.entries()) {
+      const trace = network.training!.trace;
+      expect([...trace.steps]).toEqual([1, 2, 3]);
+      expect(trainingNorms(trace).epochs).toEqual([0, 1, 2]);
+      expect(epochOfStep(trace.steps[trace.length - 1])).toBe(epochs - 1);
+      // Epoch 0 is the initial weights: the record of step 1 is seed 1's gradient at initialisation
+      // (the trace sums the squares in the backend, gradients() in float64), the next record not.
+      expectClose(trainingNorms(trace).biasGradNorms[0], network.perSeed[0], { rel: 1e-6 }, `[${network.sizes}] step 1`);
+      expect(Math.abs(trainingNorms(trace).biasGradNorms[1][0] / network.perSeed[0][0] - 1), `[${network.sizes}] step 2`).toBeGreaterThan(1e-4);
+      // The report's charts count steps; its run heading says which epochs they are.
+      expect(section.runs![index].label).toContain('One step per epoch, each recorded before its update: steps 1–3 are the starts of epochs 0–2.');
     }
   });
 });

@@ -9,6 +9,7 @@ import { depthReportSection } from '../../studies/depth-report.js';
 import {
   DEPTH_ROWS,
   DEPTH_SEEDS,
+  epochOfStep,
   firstToLast,
   NIELSEN_RATIOS,
   NIELSEN_TRAINING,
@@ -103,7 +104,7 @@ export function depthTables(result: DepthStudyResult): string {
         picks.map((r) => [String(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
       ),
     );
-    out.push('', `At the first step:`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis));
+    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis));
   }
   return out.join('\n');
 }
