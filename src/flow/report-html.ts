@@ -8,8 +8,9 @@
 import type { Diagnosis } from './diagnose.js';
 import { checkObjectArgument } from '../checks.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
+import { packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
-import { barChart, escapeHtml, float32Text, heatmap, histograms, lineChart, type LineChartData } from './svg.js';
+import { barChart, escapeHtml, heatmap, histograms, lineChart, type LineChartData } from './svg.js';
 import { Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -356,16 +357,6 @@ figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 
-/** The data as gzipped, base64-encoded JSON, numbers at float32 precision (CompressionStream: browsers and Node ≥ 18). */
-async function packData(data: ReportData): Promise<string> {
-  const json = JSON.stringify(data, (_, v: unknown) => (typeof v === 'number' ? Number(float32Text(v)) : v));
-  const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
@@ -375,5 +366,5 @@ export async function renderReport(input: ReportInput): Promise<string> {
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
   const parts = sections.map((section) => sectionHtml(section, data));
   const body = parts.map((p) => p.html).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base64">${await packData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base64, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

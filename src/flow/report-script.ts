@@ -1,24 +1,40 @@
 /**
  * The report's inline script (no dependency, no network), in two parts:
- * - downloads: the page's #report-data (gzipped JSON in base64) is unpacked once; a link with
+ * - downloads: the page's #report-data (report-data.ts: gzipped JSON and float32 series, in
+ *   base64) is unpacked once, each series back to the numbers the JSON would have held; a link with
  *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
  *   when clicked; the CSV is Trace.toCSV()'s layout (one line per step and layer, NaN as an empty
  *   cell). <body data-data="ready"> says the data is unpacked;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
- * fmt and ticksBetween are svg.ts's own, so the ticks it redraws read as the ones it replaces.
+ * fmt and ticksBetween are svg.ts's own, so the ticks it redraws read as the ones it replaces;
+ * float32Text is, so a value unpacks to the decimal the report writes for it.
  */
-import { CHART, fmt, ticksBetween } from './svg.js';
+import { CHART, float32Text, fmt, ticksBetween } from './svg.js';
 
 const script = `
 const fmt = ${fmt.toString()};
 const ticksBetween = ${ticksBetween.toString()};
 const CHART = ${JSON.stringify(CHART)};
 let data = null;
+const float32Text = ${float32Text.toString()};
 (async () => {
-  const bytes = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));
-  const json = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
-  data = JSON.parse(json);
+  const packed = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));
+  const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  const length = new DataView(bytes.buffer).getUint32(0, true);
+  const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
+  // The float32 values, from their four byte planes.
+  const planes = bytes.subarray(4 + length);
+  const count = planes.length / 4;
+  const single = new DataView(new ArrayBuffer(4));
+  const values = Array.from({ length: count }, (_, i) => {
+    for (let b = 0; b < 4; b++) single.setUint8(b, planes[b * count + i]);
+    const v = single.getFloat32(0, true);
+    return Number.isFinite(v) ? Number(float32Text(v)) : null;
+  });
+  const unpack = ({ $f32: offset, shape }) =>
+    shape.length === 1 ? values.slice(offset, offset + shape[0]) : Array.from({ length: shape[0] }, (_, r) => values.slice(offset + r * shape[1], offset + (r + 1) * shape[1]));
+  data = JSON.parse(json, (_, v) => (v !== null && typeof v === 'object' && '$f32' in v ? unpack(v) : v));
   document.body.dataset.data = 'ready';
 })();
 

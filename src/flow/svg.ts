@@ -290,14 +290,18 @@ export function histograms(o: HistogramsOptions): string {
     const max = Math.max(1, ...Array.from(counts));
     const x0 = (l % HISTOGRAMS_PER_ROW) * cellW + 10;
     const base = Math.floor(l / HISTOGRAMS_PER_ROW) * rowH + cellH;
-    // The bars as one filled outline in (bin, % of the tallest bin) units, stretched over the cell:
-    // "V-h" rises or falls to the next bin's height, "Hb" runs to the end of bin b.
+    // The bars as one filled outline in (bin, % of the tallest bin) units, stretched over the cell,
+    // relative to the pen: "v-d" rises (or "vd" falls) by d to the next bars' height, "hn" runs
+    // along n bars of that height.
     let outline = '';
     let last = 0;
-    for (let b = 0; b < counts.length; b++) {
+    for (let b = 0; b < counts.length; ) {
       const h = Math.round((100 * counts[b]) / max);
-      outline += `${h === last ? '' : `V-${h}`}H${b + 1}`;
+      let n = 1;
+      while (b + n < counts.length && Math.round((100 * counts[b + n]) / max) === h) n++;
+      outline += `${h === last ? '' : `v${last - h}`}h${n}`;
       last = h;
+      b += n;
     }
     const bars = `<svg x="${x0}" y="${base - cellH + 10}" width="${cellW - 20}" height="${cellH - 10}" viewBox="0 -100 ${counts.length} 100" preserveAspectRatio="none"><path d="M0 0${outline}V0Z"/></svg>`;
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;

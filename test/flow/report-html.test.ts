@@ -101,15 +101,16 @@ async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<nu
   });
 }
 
-/** The bar heights (% of the tallest) of each layer's histogram, read back from its outline path. */
+/** The bar heights (% of the tallest) of each layer's histogram, read back from its outline path (relative moves after "M0 0", then back to the axis). */
 async function histogramBars(page: Page, chart: string): Promise<number[][]> {
   const paths = await attribute(page, `${chart} g.histogram svg path`, 'd');
   return paths.map((d) => {
+    expect(d).toMatch(/^M0 0(v-?\d+|h\d+)*V0Z$/);
     const heights: number[] = [];
     let h = 0;
-    for (const [, command, value] of d.matchAll(/([VH])(-?[\d.]+)/g)) {
-      if (command === 'V') h = -Number(value);
-      else heights.push(h);
+    for (const [, command, value] of d.matchAll(/([vh])(-?\d+)/g)) {
+      if (command === 'v') h -= Number(value);
+      else heights.push(...Array<number>(Number(value)).fill(h));
     }
     return heights;
   });
