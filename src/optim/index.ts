@@ -6,16 +6,16 @@
 import { invalidOption, shown } from '../errors.js';
 import { checkObjectArgument } from '../checks.js';
 import { MODEL, type ModelOwner } from '../model.js';
-import { Adagrad } from './adagrad.js';
-import { Adam, AdamW } from './adam.js';
+import { Adagrad, ADAGRAD_DEFAULTS } from './adagrad.js';
+import { Adam, ADAM_DEFAULTS, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
-import { Kfac } from './kfac.js';
-import { Lars } from './lars.js';
-import { Lbfgs } from './lbfgs.js';
+import { Kfac, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
+import { Lars, LARS_DEFAULTS } from './lars.js';
+import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
 import { LevenbergMarquardt } from './levenberg-marquardt.js';
 import type { Optimizer } from './optimizer.js';
-import { Rmsprop } from './rmsprop.js';
-import { Sgd } from './sgd.js';
+import { Rmsprop, RMSPROP_DEFAULTS } from './rmsprop.js';
+import { Sgd, SGD_LEARNING_RATE } from './sgd.js';
 
 /** A registry entry: how to build an optimiser by name. */
 export interface OptimizerDefinition {
@@ -25,6 +25,12 @@ export interface OptimizerDefinition {
   summary: string;
   /** First-order methods take layerRates and work with gradient clipping. */
   kind: 'first-order' | 'second-order';
+  /**
+   * The learning rate train() uses with this optimiser's default options when it is given none (its
+   * instances' defaultLearningRate); absent: it takes none (Hessian-free and Levenberg-Marquardt
+   * choose their own steps).
+   */
+  learningRate?: number;
   /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
   create(net: ModelOwner, options: Record<string, unknown>): Optimizer;
 }
@@ -39,13 +45,13 @@ export type OptimizerSpec =
 
 /** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
-  { name: 'sgd', kind: 'first-order', summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
-  { name: 'lars', kind: 'first-order', summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
-  { name: 'adagrad', kind: 'first-order', summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
-  { name: 'rmsprop', kind: 'first-order', summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
-  { name: 'adam', kind: 'first-order', summary: 'Adam', create: (net, o) => new Adam(net, o) },
-  { name: 'adamw', kind: 'first-order', summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
-  { name: 'lbfgs', kind: 'second-order', summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
+  { name: 'sgd', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
+  { name: 'lars', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
+  { name: 'adagrad', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
+  { name: 'rmsprop', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
+  { name: 'adam', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', create: (net, o) => new Adam(net, o) },
+  { name: 'adamw', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
+  { name: 'lbfgs', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
   {
     name: 'levenberg-marquardt',
     kind: 'second-order',
@@ -61,6 +67,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
   {
     name: 'kfac',
     kind: 'second-order',
+    learningRate: KFAC_RESCALED_LEARNING_RATE,
     summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping',
     create: (net, o) => new Kfac(net, o),
   },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { createOptimizer, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
+import { createOptimizer, OPTIMIZERS, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -36,6 +36,33 @@ describe('the optimiser registry', () => {
     expect(new AdamW(net, {}).weightDecay).toBe(0.01);
     expect(new Adam(net, {}).weightDecay).toBe(0);
     expect(new Sgd(net, { weightDecay: 0.1 }).state().scalars.weightDecay).toBe(0.1);
+    net.dispose();
+  });
+
+  it("states each optimiser's own learning rate: what its instances default to; those without one train the same whatever the rate", async () => {
+    // mse with a linear output: Levenberg-Marquardt's problem, which every optimiser takes.
+    const options = { sizes: [2, 3, 1], loss: 'mse', output: 'linear', seed: 3 } as const;
+    const x = [[0, 1], [1, 0], [1, 1], [0.5, -1]];
+    const y = [[1], [0], [0.5], [2]];
+    const weightsAfter = async (name: string, learningRate: number) => {
+      const net = await createNetwork(options);
+      net.train(x, y, { optimizer: name, learningRate, epochs: 2, batchSize: 4 });
+      const weights = Array.from(net.kernels.view(net.weights[0]));
+      net.dispose();
+      return weights;
+    };
+    const net = await createNetwork(options);
+    for (const definition of OPTIMIZERS) {
+      if (definition.learningRate === undefined) {
+        expect(await weightsAfter(definition.name, 1e-3), definition.name).toEqual(await weightsAfter(definition.name, 1));
+        continue;
+      }
+      const optimizer = createOptimizer(net, definition.name);
+      expect(optimizer.defaultLearningRate, definition.name).toBe(definition.learningRate);
+      optimizer.dispose();
+    }
+    expect(OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name).sort()).toEqual(['hessian-free', 'levenberg-marquardt']);
+    expect(OPTIMIZERS.find((d) => d.name === 'adam')!.learningRate).toBe(1e-3);
     net.dispose();
   });
 
