@@ -12,8 +12,8 @@ import type { Tensor } from '../kernels.js';
 import { createNetwork, type Network } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
-import { createOptimizer, OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
-import { equalisingLayerRates } from '../optim/layer-rates.js';
+import { createOptimizer, findOptimizer } from '../optim/index.js';
+import { CHOICE_MOMENTUM, optimizerChoices, type OptimizerChoice } from './optimizer-choices.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SECONDS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -61,69 +61,46 @@ export interface RemediesResult {
   runs: RemediesRun[];
 }
 
-interface Contender {
-  label: string;
+/** How the study trains with one optimiser choice: its settings in words, batch size and learning rate. */
+interface ContenderSettings {
   settings: string;
   batchSize: number;
+  /** Absent: the optimiser's own default. */
   learningRate?: number;
-  /** The spec, given the network (layer rates are measured on it). */
-  spec(net: Network, probe: Probe): OptimizerSpec;
 }
 
-interface Probe {
-  x: { data: Float32Array; rows: number; cols: number };
-  y: { data: Float32Array; rows: number; cols: number };
+interface Contender extends ContenderSettings {
+  label: string;
+  /** The spec, given the network (layer rates are measured on it): the choice's (optimizer-choices.ts). */
+  spec: OptimizerChoice['spec'];
 }
 
 /** Rows per step of the first-order methods, and of the batch methods (L-BFGS, Hessian-free, K-FAC). */
 const MINI_BATCH = 32;
 const LARGE_BATCH = 1000;
 
-export const REMEDIES_CONTENDERS: Contender[] = [
-  { label: 'sgd', settings: 'SGD, lr 0.5', batchSize: MINI_BATCH, learningRate: 0.5, spec: () => 'sgd' },
-  {
-    label: 'sgd-momentum',
-    settings: 'SGD, momentum 0.9, lr 0.05',
-    batchSize: MINI_BATCH,
-    learningRate: 0.05,
-    spec: () => ({ name: 'sgd', momentum: 0.9 }),
-  },
-  {
-    label: 'nesterov',
-    settings: 'SGD, Nesterov momentum 0.9, lr 0.05',
-    batchSize: MINI_BATCH,
-    learningRate: 0.05,
-    spec: () => ({ name: 'sgd', momentum: 0.9, nesterov: true }),
-  },
-  {
-    label: 'layer-rates',
-    settings: 'SGD, momentum 0.9, lr 0.05, layer rates ‖∇W_last hidden‖/‖∇W_l‖ at init',
-    batchSize: MINI_BATCH,
-    learningRate: 0.05,
-    spec: (net, probe) => ({ name: 'sgd', momentum: 0.9, layerRates: equalisingLayerRates(net, probe) }),
-  },
-  { label: 'lars', settings: 'LARS, η 0.001, momentum 0.9, lr 1', batchSize: MINI_BATCH, learningRate: 1, spec: () => 'lars' },
-  { label: 'adagrad', settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01, spec: () => 'adagrad' },
-  { label: 'rmsprop', settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'rmsprop' },
-  { label: 'adam', settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'adam' },
-  { label: 'adamw', settings: 'AdamW, lr 0.001, weight decay 0.01', batchSize: MINI_BATCH, learningRate: 0.001, spec: () => 'adamw' },
-  { label: 'lbfgs', settings: `L-BFGS, memory 10, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH, spec: () => 'lbfgs' },
-  { label: 'levenberg-marquardt', settings: 'Levenberg-Marquardt (trainlm)', batchSize: LARGE_BATCH, spec: () => 'levenberg-marquardt' },
-];
+/** The study's settings per choice; a choice not listed (an optimiser registered by others: Hessian-free, K-FAC) runs on its defaults on large batches. */
+const REMEDIES_SETTINGS: Record<string, ContenderSettings> = {
+  sgd: { settings: 'SGD, lr 0.5', batchSize: MINI_BATCH, learningRate: 0.5 },
+  'sgd-momentum': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
+  nesterov: { settings: `SGD, Nesterov momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
+  'layer-rates': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05, layer rates ‖∇W_last hidden‖/‖∇W_l‖ at init`, batchSize: MINI_BATCH, learningRate: 0.05 },
+  lars: { settings: 'LARS, η 0.001, momentum 0.9, lr 1', batchSize: MINI_BATCH, learningRate: 1 },
+  adagrad: { settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01 },
+  rmsprop: { settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
+  adam: { settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
+  adamw: { settings: 'AdamW, lr 0.001, weight decay 0.01', batchSize: MINI_BATCH, learningRate: 0.001 },
+  lbfgs: { settings: `L-BFGS, memory 10, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH },
+  'levenberg-marquardt': { settings: 'Levenberg-Marquardt (trainlm)', batchSize: LARGE_BATCH },
+};
 
-/** Contenders for optimisers registered by others (Hessian-free, K-FAC): their defaults on large batches. */
-function registeredContenders(): Contender[] {
-  const known = new Set(REMEDIES_CONTENDERS.map((c) => c.label));
-  return OPTIMIZERS.filter((d) => !known.has(d.name)).map((d) => ({
-    label: d.name,
-    settings: `${d.summary}, defaults, batch ${LARGE_BATCH}`,
-    batchSize: LARGE_BATCH,
-    spec: () => d.name,
-  }));
-}
-
+/** Every optimiser choice (optimizer-choices.ts) with the study's settings for it. */
 export function remediesContenders(): Contender[] {
-  return [...REMEDIES_CONTENDERS, ...registeredContenders()];
+  return optimizerChoices().map((choice) => ({
+    label: choice.name,
+    ...(REMEDIES_SETTINGS[choice.name] ?? { settings: `${findOptimizer(choice.optimizer).summary}, defaults, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH }),
+    spec: choice.spec,
+  }));
 }
 
 /** Σ‖ΔW‖ of one weight tensor over steps, from a snapshot taken after each step. */
@@ -169,7 +146,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
   }
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const probeRows = Math.min(1000, digits.train.x.rows);
-  const probe: Probe = {
+  const probe = {
     x: { ...digits.train.x, data: digits.train.x.data.subarray(0, probeRows * 784), rows: probeRows },
     y: { ...digits.train.y, data: digits.train.y.data.subarray(0, probeRows * 10), rows: probeRows },
   };

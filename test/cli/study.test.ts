@@ -14,7 +14,8 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
-import { saveModel } from '../../src/io/files.js';
+import { loadModel, saveModel } from '../../src/io/files.js';
+import { ADAM_DEFAULTS } from '../../src/optim/adam.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
@@ -175,6 +176,64 @@ describe('gradscope study --model --data', async () => {
     twin.dispose();
   });
 
+  /** The curve of `study --json` with `flags`, and its twin's: the same model trained by train() with `options` (seed `seed`). */
+  async function curveAndTwin(flags: string[], options: Record<string, unknown>, seed = 1) {
+    const run = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--json', ...flags]);
+    expect(run.code, run.stderr).toBe(0);
+    const twin = await Network.fromJSON(net.toJSON(), { seed });
+    twin.train(inputs, targets, { epochs: 2, batchSize: 10, ...options });
+    const end = twin.evaluate(inputs, targets);
+    twin.dispose();
+    return { curve: (JSON.parse(run.stdout) as { curve: { loss: number; accuracy: number }[] }).curve, end };
+  }
+
+  it("trains at the optimiser's own learning rate without --learning-rate (Adam 1e-3, not SGD's 0.1), and says so", async () => {
+    const { curve, end } = await curveAndTwin(['--optimizer', 'adam'], { optimizer: 'adam', learningRate: ADAM_DEFAULTS.learningRate });
+    expect(curve[2]).toEqual(end);
+    const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'adam']);
+    expect(printed.stdout).toMatch(/\nadam, learning rate 0\.001 \(adam's default\), batches of 32, seed 1\.\n/);
+    const given = await curveAndTwin(['--optimizer', 'adam', '--learning-rate', '0.1'], { optimizer: 'adam', learningRate: 0.1 });
+    expect(given.curve[2]).toEqual(given.end);
+  });
+
+  it("takes the remedies study's names (sgd-momentum, nesterov, layer-rates) and --momentum, as the same optimisers", async () => {
+    const momentum = await curveAndTwin(['--optimizer', 'sgd-momentum'], { optimizer: { name: 'sgd', momentum: 0.9 } });
+    expect(momentum.curve[2]).toEqual(momentum.end);
+    const nesterov = await curveAndTwin(['--optimizer', 'nesterov', '--momentum', '0.5'], { optimizer: { name: 'sgd', momentum: 0.5, nesterov: true } });
+    expect(nesterov.curve[2]).toEqual(nesterov.end);
+    const rates = await curveAndTwin(['--optimizer', 'layer-rates'], {});
+    const plain = await curveAndTwin(['--optimizer', 'sgd-momentum'], {});
+    expect(rates.curve[2]).not.toEqual(plain.curve[2]);
+    const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--momentum', '0.5']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^gradscope: --optimizer adam --momentum 0\.5: adam: unknown option 'momentum'/);
+  });
+
+  it('shuffles the batches by --seed', async () => {
+    const seeded = await curveAndTwin(['--seed', '7'], {}, 7);
+    expect(seeded.curve[2]).toEqual(seeded.end);
+    const first = await curveAndTwin([], {});
+    expect(seeded.curve[2]).not.toEqual(first.curve[2]);
+  });
+
+  it('runs on --backend ref as on wasm (float64 against float32), and saves the trained model with --save', async () => {
+    const saved = join(folder, 'trained.json');
+    const [ref, wasm] = [
+      await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--json', '--backend', 'ref']),
+      await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10', '--save', saved]),
+    ];
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    expect(wasm.stdout).toMatch(/\nModel: .*trained\.json\n/);
+    const refEnd = (JSON.parse(ref.stdout) as { curve: { loss: number }[] }).curve[2].loss;
+    const trained = await loadModel(saved);
+    const end = trained.evaluate(inputs, targets);
+    trained.dispose();
+    expect(Math.abs(end.loss - refEnd)).toBeLessThan(1e-5);
+    const { end: twinEnd } = await curveAndTwin([], {});
+    expect(end).toEqual(twinEnd);
+  });
+
   it('reads a binary checkpoint as --model and studies it as the JSON model', async () => {
     const binaryPath = join(folder, 'model.gsc');
     await saveModel(net, binaryPath);
@@ -221,6 +280,9 @@ describe('gradscope study --model --data', async () => {
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
     [['study', '--model', modelPath], 2, /^gradscope: missing --data$/],
     [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1'], 2, /^gradscope: --learning-rate: hessian-free chooses its own steps and takes none$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--threads', '2'], 2, /^gradscope: --threads 2: threads apply to --backend wasm only$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--save', join(folder, 'missing', 'm.json')], 1, /^gradscope: IO_ERROR: --save .*m\.json: cannot write \(the folder .*missing does not exist\)$/],
   ])('%j fails with one line, exit %i', async (args, exit, message) => {
     const { code, stderr } = await runCliInProcess(args as string[]);
     expect(code).toBe(exit);

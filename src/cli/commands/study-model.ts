@@ -1,6 +1,7 @@
 /**
- * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate 0.1]
- *   [--optimizer NAME] [--every 1] [--json] [--csv FILE] [--html FILE]
+ * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate η]
+ *   [--optimizer sgd] [--momentum μ] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
+ *   [--csv FILE] [--html FILE] [--save FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
 import { diagnose } from '../../flow/diagnose.js';
@@ -9,8 +10,30 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { createOptimizer, OPTIMIZERS } from '../../optim/index.js';
-import { booleanFlag, choiceFlag, command, COUNT, DATA_FLAG, HTML_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, outputFileFlag, POSITIVE, readDataFile, stringFlag } from '../command.js';
+import { saveModel } from '../../io/files.js';
+import { createOptimizer, findOptimizer, OPTIMIZERS, type OptimizerSpec } from '../../optim/index.js';
+import { MAX_THREADS } from '../../wasm/threads/threaded-kernels.js';
+import { optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
+import {
+  BACKEND_FLAG,
+  booleanFlag,
+  checkAsUsage,
+  choiceFlag,
+  command,
+  COUNT,
+  DATA_FLAG,
+  HTML_FLAG,
+  JSON_FLAG,
+  jsonLine,
+  MODEL_FLAG,
+  numberFlag,
+  outputFileFlag,
+  POSITIVE,
+  readDataFile,
+  SEED_FLAG,
+  stringFlag,
+  UsageError,
+} from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted, formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -29,6 +52,17 @@ export function learningCurveTable(curve: Evaluation[]): string {
   );
 }
 
+/** Each registered optimiser's own learning rate, as --help lists it ('sgd 0.1, …'), and those that take none. */
+function defaultRatesText(): string {
+  const rates = OPTIMIZERS.filter((d) => d.learningRate !== undefined).map((d) => `${d.name} ${d.learningRate}`);
+  const none = OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name);
+  return `${rates.join(', ')}${none.length ? `; ${none.join(' and ')} choose their own steps and take none` : ''}`;
+}
+
+/** `spec` with `momentum` in place of its own, when given. */
+const withMomentum = (spec: OptimizerSpec, momentum: number | undefined): OptimizerSpec =>
+  momentum === undefined ? spec : typeof spec === 'string' ? { name: spec, momentum } : { ...spec, momentum };
+
 export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
@@ -37,12 +71,17 @@ export const studyModelCommand = command({
     DATA_FLAG,
     { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
     { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
-    { name: 'learning-rate', value: 'η', default: 0.1, rule: POSITIVE, about: 'the step size' },
-    { name: 'optimizer', value: 'NAME', about: `the optimiser, one of ${OPTIMIZERS.map((d) => d.name).join(', ')} (default: sgd)` },
+    { name: 'learning-rate', value: 'η', rule: POSITIVE, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
+    { name: 'optimizer', value: 'NAME', default: 'sgd', about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them)` },
+    { name: 'momentum', value: 'μ', rule: { min: 0 }, about: "the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates 0.9)" },
+    { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
+    BACKEND_FLAG,
+    { name: 'threads', value: 'N', default: 1, rule: { integer: true, min: 1, max: MAX_THREADS }, about: "threads of the wasm backend's large products, the main thread included" },
     { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE' },
     HTML_FLAG,
+    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary)' },
   ],
   example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
@@ -51,22 +90,33 @@ export const studyModelCommand = command({
     const epochs = numberFlag(args, 'epochs');
     const every = numberFlag(args, 'every');
     const batchSize = numberFlag(args, 'batch-size');
-    const learningRate = numberFlag(args, 'learning-rate');
-    const optimizerName = choiceFlag(args, 'optimizer', OPTIMIZERS.map((d) => d.name));
+    const givenRate = stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate');
+    const choice = optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!;
+    // Absent, train() uses the optimiser's own; one that takes none would ignore it.
+    if (givenRate !== undefined && findOptimizer(choice.optimizer).learningRate === undefined) throw new UsageError(`--learning-rate: ${choice.name} chooses its own steps and takes none`);
+    const momentum = stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum');
+    const seed = numberFlag(args, 'seed');
+    const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
+    const threads = numberFlag(args, 'threads');
+    if (threads > 1 && backend !== 'wasm') throw new UsageError(`--threads ${threads}: threads apply to --backend wasm only`);
     const json = booleanFlag(args, 'json');
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
+    const save = await outputFileFlag(args, 'save');
     const data = await readDataFile(dataPath);
     const model = await readModelFile(modelPath);
-    const net = await withFile(modelPath, () => networkFromModel(model));
+    const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     try {
+      // Built before any work: a --momentum this optimiser does not take is refused here (exit 2).
+      const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
+        createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
+      );
       const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
-      const optimizer = optimizerName ? createOptimizer(net, optimizerName) : undefined;
       const bar = json ? undefined : new ProgressBar(terminal, 'training', epochs);
       net.train(data.inputs, data.targets, {
         epochs,
         batchSize,
-        learningRate,
+        learningRate: givenRate,
         optimizer,
         trace: { every },
         validation: { x: data.inputs, y: data.targets },
@@ -76,7 +126,8 @@ export const studyModelCommand = command({
         },
       });
       bar?.done();
-      optimizer?.dispose();
+      if (save) await saveModel(net, save, { optimizer });
+      optimizer.dispose();
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
@@ -86,7 +137,10 @@ export const studyModelCommand = command({
         return;
       }
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
-      print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`, '');
+      print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
+      const ownRate = optimizer.defaultLearningRate;
+      const rate = givenRate !== undefined ? `learning rate ${givenRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
+      print(terminal, `${choice.name}${momentum === undefined ? '' : `, momentum ${momentum}`}, ${rate}, batches of ${batchSize}, seed ${seed}.`, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, 'At the first step:', traceTable(trace, 0));
       print(terminal, '', 'At the last traced step:', traceTable(trace));
@@ -94,6 +148,7 @@ export const studyModelCommand = command({
       print(terminal, '', diagnosisText(diagnosis));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
+      if (save) print(terminal, `Model: ${save}`);
     } finally {
       net.dispose();
     }

@@ -1,0 +1,42 @@
+/**
+ * The optimisers the studies and the CLI know by name: every registered one, and three settings of
+ * SGD (heavy-ball momentum, Nesterov momentum, equalising layer rates) with names of their own. One
+ * list, so `study --optimizer`, `study remedies --optimizers` and the remedies study take the same
+ * names and build the same optimiser from each.
+ */
+import type { Rows } from '../data/matrix.js';
+import { OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
+import { equalisingLayerRates } from '../optim/layer-rates.js';
+
+/** The momentum of the named SGD settings (sgd-momentum, nesterov, layer-rates). */
+export const CHOICE_MOMENTUM = 0.9;
+
+/** The network a choice is built for: what equalisingLayerRates measures. */
+type Measured = Parameters<typeof equalisingLayerRates>[0];
+
+/** One optimiser by name, as the studies and the CLI build it. */
+export interface OptimizerChoice {
+  /** Its name on the command line and in the studies' tables. */
+  name: string;
+  /** The registered optimiser it builds (its default learning rate is that one's). */
+  optimizer: string;
+  /** The spec for `net`: `probe` rows are what layer-rates measures the gradients on. */
+  spec(net: Measured, probe: { x: Rows; y: Rows }): OptimizerSpec;
+}
+
+/** SGD's named settings, listed right after 'sgd'. */
+const SGD_SETTINGS: OptimizerChoice[] = [
+  { name: 'sgd-momentum', optimizer: 'sgd', spec: () => ({ name: 'sgd', momentum: CHOICE_MOMENTUM }) },
+  { name: 'nesterov', optimizer: 'sgd', spec: () => ({ name: 'sgd', momentum: CHOICE_MOMENTUM, nesterov: true }) },
+  { name: 'layer-rates', optimizer: 'sgd', spec: (net, probe) => ({ name: 'sgd', momentum: CHOICE_MOMENTUM, layerRates: equalisingLayerRates(net, probe) }) },
+];
+
+/** Every choice, in the registry's order with SGD's settings after 'sgd' (registered optimisers included, at the time of the call). */
+export function optimizerChoices(): OptimizerChoice[] {
+  return OPTIMIZERS.flatMap((d) => [{ name: d.name, optimizer: d.name, spec: () => d.name }, ...(d.name === 'sgd' ? SGD_SETTINGS : [])]);
+}
+
+/** The choices' names, in order. */
+export function optimizerChoiceNames(): string[] {
+  return optimizerChoices().map((c) => c.name);
+}
