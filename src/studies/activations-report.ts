@@ -2,7 +2,24 @@
 import { checkStudyResult } from './study-result.js';
 import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
-import type { ActivationStudyResult } from './activations.js';
+import type { ActivationRun, ActivationStudyResult } from './activations.js';
+import { epochsText } from './paper-experiment.js';
+
+/** A ratio of two gradients that are both 0. */
+export const NO_GRADIENT = '— (no gradient)';
+
+/**
+ * A run's first ÷ last hidden gradient at the start (`which`: of one example's RMS ‖δₓ‖ or of
+ * ‖∂C/∂b‖), as the terminal and the report show it: NaN there is 0/0, both layers without any
+ * gradient (dead relu units pass none), shown as NO_GRADIENT (or '—' for a run that diverged, whose
+ * NaN may be the divergence's); '∞' where only the last's is 0.
+ */
+export function startRatioText(run: ActivationRun, which: 'deltaFirstToLast' | 'firstToLast', digits: number): string {
+  if (!run.diagnosis) return '—';
+  const value = run.diagnosis.evidence[which].first;
+  if (Number.isNaN(value)) return run.diverged ? '—' : NO_GRADIENT;
+  return value === Infinity ? '∞' : value.toPrecision(digits);
+}
 
 /** Study (b)'s result as an HTML report section. */
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
@@ -15,7 +32,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
     id: 'activations',
     heading: 'Study (b): activations × initialisations',
     text:
-      `[${result.sizes.join(',')}], softmax + cross-entropy, ${result.epochs} epoch(s) of SGD (batch ${result.batchSize}, ` +
+      `[${result.sizes.join(',')}], softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
       `η = ${result.learningRate}) on ${result.trainRows} digits; test error on ${result.testRows}.`,
     tables: [
       {
@@ -24,8 +41,8 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
           r.activation,
           r.init,
           r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
-          r.diagnosis ? r.diagnosis.evidence.deltaFirstToLast.first.toPrecision(3) : '—',
-          r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(3) : '—',
+          startRatioText(r, 'deltaFirstToLast', 3),
+          startRatioText(r, 'firstToLast', 3),
           r.diagnosis ? verdictLabel(r.diagnosis) : '—',
         ]),
       },

@@ -3,6 +3,10 @@
 // and relu rows alike; npm start prints the same note (test/cli/main-job-report.test.ts).
 import { describe, expect, it } from 'vitest';
 import { PRIME_MAX, primeThreshold } from '../../src/flow/metrics.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NO_GRADIENT } from '../../src/studies/activations-report.js';
 import { runCliInProcess } from '../util/cli.js';
 
 describe('gradscope study activations', () => {
@@ -16,5 +20,24 @@ describe('gradscope study activations', () => {
     expect(stdout).toContain("within 0.01 of a limit (sigmoid 0 or 1, tanh and softsign ±1), where σ' is below sigmoid 0.0099, 4 % of its maximum; tanh 0.02, 2 % of its maximum; softsign 0.0001, 0.01 % of its maximum.");
     expect(stdout).toMatch(/^dead % \(relu\): the share of units whose z ≤ 0 on every row of the batch/m);
     expect(stdout).not.toContain("σ'(z) < 1 %");
+  }, 120_000);
+
+  it('shows a first ÷ last of two zero gradients (dead relu nets) as no gradient, not NaN, and a single step once', async () => {
+    const html = join(mkdtempSync(join(tmpdir(), 'gradscope-activations-')), 'a.html');
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'activations', '--width', '1', '--epochs', '1', '--train', '10', '--test', '5', '--html', html]);
+    expect(code, stderr).toBe(0);
+    expect(stdout).not.toContain('NaN');
+    const deadRows = stdout.split('\n').filter((line) => /^relu .* dead .*100/.test(line) && !line.includes('step'));
+    expect(deadRows.length).toBeGreaterThan(0);
+    for (const row of deadRows) expect(row.split(NO_GRADIENT)).toHaveLength(3);
+    // 10 digits in batches of 10: one step, so the start and the end are one record.
+    const tableRows = stdout.split('\n').filter((line) => /^(sigmoid|tanh|softsign|relu) /.test(line) && !/ step \d+ /.test(line));
+    expect(tableRows).toHaveLength(12);
+    for (const row of tableRows) expect(row).not.toContain(' → ');
+    const profileRows = stdout.split('\n').filter((line) => / step \d+ /.test(line));
+    expect(profileRows).toHaveLength(12);
+    const report = readFileSync(html, 'utf8');
+    expect(report).not.toContain('NaN');
+    expect(report).toContain(NO_GRADIENT);
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { activationSizes, runActivationStudy, type ActivationProfile, type Activ
 import { verdictLabel } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
-import { activationsReportSection } from '../../studies/activations-report.js';
+import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
@@ -28,9 +28,10 @@ export function activationTable(result: ActivationStudyResult): string {
       r.activation,
       r.init,
       r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
-      r.diagnosis ? r.diagnosis.evidence.deltaFirstToLast.first.toPrecision(2) : '—',
-      r.diagnosis ? r.diagnosis.evidence.firstToLast.first.toPrecision(2) : '—',
-      `${metric === 'deadFraction' ? 'dead' : 'saturated'} ${failure(0)} → ${failure(last)}`,
+      startRatioText(r, 'deltaFirstToLast', 2),
+      startRatioText(r, 'firstToLast', 2),
+      // One traced step is both the start and the end.
+      `${metric === 'deadFraction' ? 'dead' : 'saturated'} ${failure(0)}${last > 0 ? ` → ${failure(last)}` : ''}`,
       verdict,
       r.seconds.toFixed(1),
     ];
@@ -64,7 +65,8 @@ export function profileTable(result: ActivationStudyResult): string {
     const p = r.profile;
     if (!p) return [];
     const hidden = p.mean[0].length;
-    return [0, p.steps.length - 1].map((record) => [r.activation, r.init, `step ${p.steps[record]}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
+    // One record (a single step) is both the first and the last: one row.
+    return [...new Set([0, p.steps.length - 1])].map((record) => [r.activation, r.init, `step ${p.steps[record]}`, ...Array.from({ length: hidden }, (_, l) => cell(p, record, l))]);
   });
   const hidden = result.sizes.length - 2;
   return formatTable(['activation', 'init', 'when', ...Array.from({ length: hidden }, (_, l) => `layer ${l + 1}: mean p98 sat`)], rows);
