@@ -10,6 +10,7 @@
  * dense Model maps activations[l] (sizes[l] units) to activations[l + 1] through weights[l]
  * (`[sizes[l+1]][sizes[l]]`) and biases[l]; activations[0] holds the input rows.
  */
+import { counted } from './counted.js';
 import type { ResidentRows } from './data/matrix.js';
 import type { FlowTaps } from './flow-taps.js';
 import { GradscopeError, invalidOption, shown } from './errors.js';
@@ -275,6 +276,6 @@ export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
 export function checkTrainingBatch(net: Trainable, rows: number, batch: string, fix: string): void {
   if (rows === 0 || rows >= net.minTrainingRows) return;
   throw invalidOption(
-    `${batch} has ${rows} row${rows === 1 ? '' : 's'}, but batch norm in training needs at least ${net.minTrainingRows} per batch (one row's variance is 0: every feature would become β and the running variance would move toward 0); ${fix}`,
+    `${batch} has ${counted(rows, 'row')}, but batch norm in training needs at least ${net.minTrainingRows} per batch (one row's variance is 0: every feature would become β and the running variance would move toward 0); ${fix}`,
   );
 }

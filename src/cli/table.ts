@@ -10,8 +10,3 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
 export function sci(value: number): string {
   return value.toExponential(2);
 }
-
-/** A count with its noun, singular for 1: "1 epoch", "3 epochs". */
-export function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

@@ -1,4 +1,5 @@
 /** Study (a) as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { counted } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { epochOfStep, type DepthStudyResult } from './depth.js';
@@ -13,11 +14,11 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     heading: 'Study (a): depth',
     text:
       `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
-      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits (the mean of each digit's δ), mean over ${result.seeds} seeds.`,
+      `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}.`,
     charts: [
       {
         id: 'depth-init',
-        title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${result.seeds} seeds)`,
+        title: `‖∂C/∂b‖ vs hidden layer at initialisation (log scale), a line per network (mean of ${counted(result.seeds, 'seed')})`,
         xLabel: 'hidden layer',
         yLabel: '‖∂C/∂b‖',
         logY: true,
@@ -35,7 +36,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %. ${stepsAsEpochs(n.training.trace)}`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

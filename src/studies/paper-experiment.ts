@@ -5,6 +5,7 @@
  */
 import { createNetwork, type Network } from '../api/network.js';
 import type { BackendChoice } from '../backend.js';
+import { counted } from '../counted.js';
 import type { Matrix } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { ReportChart } from '../flow/report-html.js';
@@ -43,7 +44,7 @@ export interface PaperOptions {
 }
 
 /** "1 epoch", "10 epochs". */
-export const epochsText = (epochs: number) => `${epochs} epoch${epochs === 1 ? '' : 's'}`;
+export const epochsText = (epochs: number) => counted(epochs, 'epoch');
 
 /** `epochs` scaled by the budget, at least 1. */
 export const scaled = (epochs: number, budget = 1) => Math.max(1, Math.round(epochs * budget));

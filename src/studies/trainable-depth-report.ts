@@ -1,4 +1,5 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
+import { counted } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
@@ -99,7 +100,7 @@ export const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Traina
 export function trainableDepthSetupText(result: TrainableDepthResult): string {
   return (
     `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
-    `${epochsText(result.epochs)} over ${result.trainRows} digits per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
+    `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
     `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`
   );
 }

@@ -2,6 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
+import { counted } from '../counted.js';
 import { checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import type { ResidentRows, RowLabels, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
@@ -260,7 +261,7 @@ export function runTraining(
   checkTrainingBatch(
     net,
     Math.min(batchSize, lastBatch),
-    `train: with ${x.rows} row${x.rows === 1 ? '' : 's'} and batchSize ${requestedBatch}, ${lastBatch < batchSize ? 'the last batch' : 'every batch'}`,
+    `train: with ${counted(x.rows, 'row')} and batchSize ${requestedBatch}, ${lastBatch < batchSize ? 'the last batch' : 'every batch'}`,
     x.rows === 1 ? 'train on at least 2 rows' : lastBatch < batchSize ? 'choose a batchSize that leaves no one-row batch, or drop a row' : 'choose a batchSize of at least 2',
   );
   let learningRate = options.learningRate === undefined ? SGD_LEARNING_RATE : checkPositive(options.learningRate, 'learningRate');
@@ -446,7 +447,7 @@ export function runTraining(
           if (halvings === maxHalvings) {
             throw new GradscopeError(
               'DIVERGED',
-              `${where}: ${outcome.reason} after ${halvings} halvings of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
+              `${where}: ${outcome.reason} after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
             );
           }
           halvings++;

@@ -14,7 +14,7 @@ import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
-import { counted } from '../table.js';
+import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
 import { ACTIVATIONS_WIDTH_FLAG, activationTable, unitFailureNote } from './study-activations.js';
 import { trainableDepthText } from './study-trainable-depth.js';
@@ -70,7 +70,7 @@ export const mainJobCommand = command({
     const study = new ProgressBar(terminal, 'activations', 12);
     const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, onRun: (label, done) => study.update(done, label) });
     study.done();
-    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${activations.trainRows} digits, test error on ${activations.testRows}.\n`);
+    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}.\n`);
     print(terminal, activationTable(activations));
     print(terminal, `\n${unitFailureNote()}`);
 

@@ -10,7 +10,8 @@ import { activationsReportSection, startRatioText } from '../../studies/activati
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { counted, formatTable } from '../table.js';
+import { counted } from '../../counted.js';
+import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 
@@ -125,7 +126,7 @@ export const studyActivationsCommand = command({
       terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
     }
-    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${result.trainRows} digits.\n`);
+    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}.\n`);
     print(terminal, activationTable(result));
     print(
       terminal,

@@ -21,7 +21,8 @@ import {
 import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { counted, formatTable, sci } from '../table.js';
+import { counted } from '../../counted.js';
+import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
@@ -33,7 +34,7 @@ export function depthSetting(result: DepthStudyResult): string {
     result.lambda === NIELSEN_TRAINING.lambda
       ? `L2 λ = ${result.lambda} on the weights only (Nielsen's)`
       : `${result.lambda === 0 ? 'no L2' : `L2 λ = ${result.lambda} on the weights only`} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
-  return `Full-batch gradient descent on those ${result.rows} digits, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed 1):`;
+  return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed 1):`;
 }
 
 export function depthTables(result: DepthStudyResult): string {

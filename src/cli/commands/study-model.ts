@@ -35,7 +35,8 @@ import {
   UsageError,
 } from '../command.js';
 import { ProgressBar } from '../progress.js';
-import { counted, formatTable } from '../table.js';
+import { counted } from '../../counted.js';
+import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
 import { withFile } from './gradients.js';

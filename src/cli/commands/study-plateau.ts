@@ -2,6 +2,7 @@
  * gradscope study plateau [--epochs 500] [--points 5] [--lambda 5] [--k 3] [--seed 1] [--json] [--html FILE]
  * Saddle or minimum: the curvature of Nielsen's 4-hidden-layer sigmoid net along his training.
  */
+import { counted } from '../../counted.js';
 import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
@@ -80,8 +81,8 @@ export const studyPlateauCommand = command({
       terminal.out(jsonLine(result));
       return;
     }
-    print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${result.rows} digits,`);
-    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${result.epochs} epochs. Curvature of the objective C + (λ/2n)‖w‖²;`);
+    print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
+    print(terminal, `η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}. Curvature of the objective C + (λ/2n)‖w‖²;`);
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     print(terminal, plateauTable(result));
     print(terminal, '\n' + plateauSummary(result));

@@ -4,6 +4,7 @@
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
  */
+import { counted } from '../../counted.js';
 import { shorten } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
@@ -66,7 +67,7 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   const matrix = accuracyMatrix(result);
   return [
     `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units, 784 inputs, 10 softmax outputs + cross-entropy; ` +
-      `${epochsText(result.epochs)} over ${result.trainRows} digits (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
+      `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
     '',
     formatTable(ROWS_HEADER, result.rows.map(rowCells)),

@@ -1,0 +1,6 @@
+/** Counts in words, for everything gradscope prints or writes (the CLI, the studies, the reports, errors). */
+
+/** A count with its noun, singular for exactly 1: "1 epoch", "3 epochs", "0 epochs" (`plural` for nouns that take no 's'). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
