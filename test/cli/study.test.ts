@@ -4,7 +4,7 @@
  * writes CSV and HTML; bad command lines get a one-line error.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
@@ -282,6 +282,7 @@ describe('gradscope study --model --data', async () => {
     [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
     [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1'], 2, /^gradscope: --learning-rate: hessian-free chooses its own steps and takes none$/],
     [['study', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--threads', '2'], 2, /^gradscope: --threads 2: threads apply to --backend wasm only$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--threads', String(availableParallelism() + 1)], 2, /^gradscope: --threads must be ≤ \d+ \(the threads this machine runs at once, os\.availableParallelism\(\)\), got '\d+'$/],
     [['study', '--model', modelPath, '--data', dataPath, '--save', join(folder, 'missing', 'm.json')], 1, /^gradscope: IO_ERROR: --save .*m\.json: cannot write \(the folder .*missing does not exist\)$/],
   ])('%j fails with one line, exit %i', async (args, exit, message) => {
     const { code, stderr } = await runCliInProcess(args as string[]);

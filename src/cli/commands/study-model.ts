@@ -4,6 +4,7 @@
  *   [--csv FILE] [--html FILE] [--save FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
+import { availableParallelism } from 'node:os';
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { writeFileAtomic } from '../../io/file-access.js';
@@ -12,7 +13,6 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import { createOptimizer, findOptimizer, OPTIMIZERS, type OptimizerSpec } from '../../optim/index.js';
-import { MAX_THREADS } from '../../wasm/threads/threaded-kernels.js';
 import { optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
@@ -77,7 +77,14 @@ export const studyModelCommand = command({
     { name: 'momentum', value: 'μ', rule: { min: 0 }, about: "the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates 0.9)" },
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
-    { name: 'threads', value: 'N', default: 1, rule: { integer: true, min: 1, max: MAX_THREADS }, about: "threads of the wasm backend's large products, the main thread included" },
+    {
+      name: 'threads',
+      value: 'N',
+      default: 1,
+      // createNetwork refuses more (they only add hand-offs): the flag says so before any work.
+      rule: { integer: true, min: 1, max: availableParallelism(), why: 'the threads this machine runs at once, os.availableParallelism()' },
+      about: "threads of the wasm backend's large products, the main thread included",
+    },
     { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE' },
