@@ -318,7 +318,9 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     checkTrainingBatch(engine, matrix.rows, 'initLsuv: the batch', 'give at least 2 rows');
     engine.ensureCapacity(matrix.rows);
     this.kernels.write(engine.input, matrix.data);
-    return lsuvOnLoadedRows(engine, matrix.rows, checked);
+    const reports = lsuvOnLoadedRows(engine, matrix.rows, checked);
+    this.trace = undefined; // it described the weights before the rescaling
+    return reports;
   }
 
   /**
@@ -421,6 +423,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const engine = this.#engine;
     if (engine instanceof BlockEngine) engine.loadState(tensors);
     else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
+    this.trace = undefined; // it described the weights before
   }
 
   /** A network from gradscope's JSON model format (an object or its text). */
@@ -434,7 +437,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.#engine.dispose();
   }
 
-  /** The gradient-flow trace of the last train() call given `trace` options (see src/flow). */
+  /**
+   * The gradient-flow trace of the last train() call given `trace` options (see src/flow), while it
+   * still describes this network's weights: undefined before a traced run, and set back to undefined
+   * by whatever changes the weights after it without tracing (a train() call without `trace` that
+   * applies a step or runs LSUV, initLsuv, loadState), so diagnose(net.trace) never reads a run the
+   * weights have since left. Keep a reference (`const t = net.trace`) to hold an earlier run's trace.
+   */
   trace: Trace | undefined;
 }
 

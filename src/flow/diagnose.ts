@@ -251,12 +251,14 @@ function normRows(trace: Trace, chain: number[]): number[] {
 
 /**
  * diagnose() reads a Trace: net.trace after train(x, y, { trace: { every: k } }). net.trace is
- * undefined before a traced run and after an untraced one, and a saved trace is plain JSON until
+ * undefined before a traced run and after an untraced one that moved the weights, and a saved trace is plain JSON until
  * Trace.fromJSON reads it back: each gets an INVALID_OPTION that says what to pass instead.
  */
 function checkTrace(trace: unknown): asserts trace is Trace {
   if (trace instanceof Trace) return;
-  const traced = 'net.trace is set by a traced run: train with net.train(x, y, { trace: { every: 10 } }), then call diagnose(net.trace)';
+  const traced =
+    'net.trace is set by a traced run (and unset when the weights change without one: an untraced train(), initLsuv, loadState): ' +
+    'train with net.train(x, y, { trace: { every: 10 } }), then call diagnose(net.trace)';
   if (trace === undefined || trace === null) throw invalidOption(`diagnose(trace): trace is ${trace}; ${traced}`);
   if (typeof trace === 'object' && 'metrics' in trace && 'steps' in trace) {
     throw invalidOption('diagnose(trace): got a saved trace (plain JSON, as trace.toJSON() writes it); read it back with Trace.fromJSON(json) first');

@@ -97,7 +97,11 @@ export interface TrainOptions {
   onNonFinite?: NonFinitePolicy;
   /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
   maxHalvings?: number;
-  /** Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }. */
+  /**
+   * Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }.
+   * Without it, a call that changes the weights sets net.trace back to undefined (an earlier run's
+   * trace would describe weights the network no longer has). Default: no trace.
+   */
   trace?: TraceOptions;
   /**
    * LSUV initialisation (Mishkin & Matas 2015) before the first step, on the first batchSize rows of
@@ -242,7 +246,8 @@ export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights:
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
  * checkTrainOptions passed them (their values are checked here). `onTrace` receives the trace
- * being recorded (with `options.trace`) before the first step, so it is kept even if training fails.
+ * being recorded (with `options.trace`) before the first step, so it is kept even if training fails,
+ * and undefined at the end of an untraced call that changed the weights (a step applied, or LSUV).
  * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
  * once); optimisers that evaluate again use 'batch'; validation uses 'eval'.
  */
@@ -251,7 +256,7 @@ export function runTraining(
   data: TrainingRows,
   options: TrainOptions,
   validation: TrainingRows | undefined,
-  onTrace: (trace: Trace) => void,
+  onTrace: (trace: Trace | undefined) => void,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
@@ -486,6 +491,8 @@ export function runTraining(
     guard?.dispose();
     noiser?.dispose();
     tracer?.close();
+    // An untraced call that moved the weights leaves no trace of an earlier run to describe weights it no longer has.
+    if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
     if (ownsOptimizer) optimizer.dispose();
   }
 }
