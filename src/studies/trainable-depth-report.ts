@@ -96,13 +96,17 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
 /** The id and heading of the study's report section, full or tables only. */
 export const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
 
-/** The study's set-up in words: the report section's text. */
+/** The study's set-up in words: the report section's text (the full section adds firstToLastText, for its ratio columns and charts). */
 export function trainableDepthSetupText(result: TrainableDepthResult): string {
   return (
     `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
-    `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}. ` +
-    `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`
+    `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}.`
   );
+}
+
+/** What the "first ÷ last" columns and charts of the full section hold. */
+function firstToLastText(result: TrainableDepthResult): string {
+  return `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`;
 }
 
 /** The study's result as an HTML report section. */
@@ -115,7 +119,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: trainableDepthSetupText(result),
+    text: `${trainableDepthSetupText(result)} ${firstToLastText(result)}`,
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),
@@ -153,7 +157,7 @@ export function trainableDepthTablesSection(result: TrainableDepthResult, comman
   return {
     id: TRAINABLE_DEPTH_SECTION.id,
     heading: `${TRAINABLE_DEPTH_SECTION.heading} (tables only)`,
-    text: `${trainableDepthSetupText(result)} Its charts, the deepest-depth bars and the per-run ratios are not drawn here, to keep this report small: \`${command}\` writes them.`,
+    text: `${trainableDepthSetupText(result)} Its charts, the deepest-depth bars and the first ÷ last gradient ratios of each run are not in this report, to keep it small: \`${command}\` writes them.`,
     tables: [accuracyMatrix(result)],
   };
 }
