@@ -206,13 +206,16 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagno
     }),
     normOverTime(id, trace),
     saturation(id, trace),
-    ...(trace.blocks ? residualCharts(id, trace) : [chainChart(id, trace)]),
+    ...(trace.blocks ? residualCharts(id, trace) : hiddenLayers(trace).length > 1 ? [chainChart(id, trace)] : []),
     ...lossAndAccuracy(id, trace),
     ...gradientHistograms(id, trace),
   ]);
 }
 
-/** The measured chain-rule factor per hidden layer beside its bound, at the first step (a dense network's trace). */
+/**
+ * The measured chain-rule factor per hidden layer beside its bound, at the first step (a dense
+ * network's trace of two or more hidden layers: with one there is no chain, as its diagnosis says).
+ */
 function chainChart(id: string, trace: Trace): string {
   return lineChart({
     id: `${id}-chain`,
@@ -348,7 +351,7 @@ nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;f
 main{padding:0 1.5em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 @media (min-width:1000px){body{display:grid;grid-template-columns:16rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.8em 1.5em;align-items:start}
-figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;height:auto}
+figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;height:auto;user-select:none;-webkit-user-select:none}
 figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}

@@ -7,6 +7,8 @@
  *   cell). <body data-data="ready"> says the data is unpacked;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
+ *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
+ *   across one selects no text.
  * fmt and ticksBetween are svg.ts's own, so the ticks it redraws read as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it.
  */

@@ -3,7 +3,8 @@
  * no console error); its charts draw the trace's values, read back from the drawing: one heatmap
  * cell per (step, layer) with log10 ‖∂C/∂b‖, the per-layer norm lines, loss and accuracy on charts
  * of their own, each layer's histogram over its own range, every diagnosis; it uses a wide page (contents bar,
- * a grid of charts) and fits a phone; its data downloads as JSON and CSV; a step range can be selected.
+ * a grid of charts) and fits a phone; its data downloads as JSON and CSV; a step range can be selected
+ * by dragging across a chart over steps, and a drag across any chart selects no text.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ async function run(label: string, activation: 'sigmoid' | 'tanh' | 'relu', depth
   return { label, trace, diagnosis: diagnose(trace) };
 }
 
-const runs = [await run('deep sigmoid', 'sigmoid', 5), await run('shallow tanh', 'tanh', 2), await run('relu', 'relu', 3)];
+const runs = [await run('deep sigmoid', 'sigmoid', 5), await run('shallow tanh', 'tanh', 2), await run('relu', 'relu', 3), await run('one hidden layer', 'sigmoid', 1)];
 const depth: DepthStudyResult = {
   rows: 40,
   seeds: 2,
@@ -234,7 +235,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     for (let i = 1; i < want.length; i++) expect(cells(csv[i]), `CSV line ${i}`).toEqual(cells(want[i]));
     const all = JSON.parse(await download('nav a[data-download="all"]'));
     expect(all.format).toBe('gradscope.report');
-    expect(Object.keys(all.runs)).toEqual(['act-0', 'long-0', 'run-0', 'run-1', 'run-2']);
+    expect(Object.keys(all.runs)).toEqual(['act-0', 'long-0', 'run-0', 'run-1', 'run-2', 'run-3']);
     expect(all.sections.map((s: { id: string }) => s.id)).toEqual(['depth', 'activations', 'long', 'runs']);
     expect(all.sections[0].charts[0].series.map((s: { ys: number[] }) => s.ys)).toEqual(depth.networks.map((n) => n.biasGradNorms));
   });
@@ -252,6 +253,30 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(await page.locator('#long-0 .diagnosis').getAttribute('data-verdict')).toBe(long.diagnosis.verdict);
   });
 
+  it('draws the chain-rule factors of two or more hidden layers, and none for one, whose diagnosis says there is no chain', async () => {
+    for (const id of ['run-0', 'run-1', 'run-2']) expect(await page.locator(`#${id}-chain`).count(), id).toBe(1);
+    expect(runs[3].diagnosis.summary).toContain('there is no chain of hidden layers');
+    expect(await page.locator('#run-3-chain').count()).toBe(0);
+    expect(await page.locator('#run-3-norm-vs-layer').count()).toBe(1);
+  });
+
+  it('a drag across a chart over layers selects no text and zooms nothing (only charts over steps take a drag)', async () => {
+    for (const chart of ['#run-0-norm-vs-layer', '#run-0-chain', '#depth figure.chart']) {
+      const svg = page.locator(`${chart} > svg`).first();
+      await svg.scrollIntoViewIfNeeded();
+      const box = (await svg.boundingBox())!;
+      const before = await page.$$eval(`${chart} svg`, (all) => all.map((e) => e.getAttribute('viewBox')));
+      await page.evaluate(() => window.getSelection()!.removeAllRanges());
+      await page.mouse.move(box.x + 0.05 * box.width, box.y + 0.1 * box.height);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 0.95 * box.width, box.y + 0.95 * box.height, { steps: 8 });
+      await page.mouse.up();
+      expect(await page.evaluate(() => window.getSelection()!.toString()), chart).toBe('');
+      expect(await page.$$eval(`${chart} svg`, (all) => all.map((e) => e.getAttribute('viewBox'))), chart).toEqual(before);
+    }
+    expect(await page.locator('#run-0 .range').isHidden()).toBe(true);
+  });
+
   it('zooms every chart over steps of a run to a dragged step range, and back', async () => {
     const plots = '#run-0 svg.plot[data-time]';
     const whole = await viewBoxX(page, plots);
@@ -266,6 +291,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     await page.mouse.move(box.x + 0.5 * box.width, box.y + box.height / 2, { steps: 4 });
     await page.mouse.move(box.x + 0.7 * box.width, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
+    expect(await page.evaluate(() => window.getSelection()!.toString())).toBe('');
     const zoomed = await viewBoxX(page, plots);
     for (const [a, b] of zoomed) {
       expect(a).toBeCloseTo(stepAt(0.3), 0);
