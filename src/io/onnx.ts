@@ -15,7 +15,7 @@ import type { ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseAsBlockModel, exportSource } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
@@ -109,13 +109,17 @@ class GraphBuilder {
           break;
         case 'batch-norm': {
           const tensors = ['weight', 'bias', 'running_mean', 'running_var'].map((t) => this.initializer(`${here}.${t}`));
-          current = this.node('BatchNormalization', `${here}.batch_norm`, [current, ...tensors], { epsilon: { float: NORM_EPSILON } });
+          // ONNX's momentum weighs the running statistics (as Keras'): 1 − PyTorch's, as torch.onnx writes it.
+          current = this.node('BatchNormalization', `${here}.batch_norm`, [current, ...tensors], {
+            epsilon: { float: spec.epsilon ?? NORM_EPSILON },
+            momentum: { float: 1 - (spec.momentum ?? BATCH_NORM_MOMENTUM) },
+          });
           break;
         }
         case 'layer-norm':
           current = this.node('LayerNormalization', `${here}.layer_norm`, [current, this.initializer(`${here}.weight`), this.initializer(`${here}.bias`)], {
             axis: { int: -1 },
-            epsilon: { float: NORM_EPSILON },
+            epsilon: { float: spec.epsilon ?? NORM_EPSILON },
           });
           break;
         case 'activation':

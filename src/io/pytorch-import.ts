@@ -12,7 +12,7 @@
  */
 import { describeValue } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
-import { BATCH_NORM_MOMENTUM, NORM_EPSILON, RESIDUAL_GATES, type LayerSpec } from '../layers/spec.js';
+import { RESIDUAL_GATES, type LayerSpec } from '../layers/spec.js';
 import { badModel } from './model-data.js';
 import { parsePythonCall, type PythonCall, type PythonValue } from './python-call.js';
 import { TORCH_MODULE } from './pytorch-module.js';
@@ -73,6 +73,20 @@ class Walk {
     }
   }
 
+  /**
+   * A norm's eps or momentum keyword as the spec's field (absent when not given: the default, which
+   * is PyTorch's), a number (checked by the spec checks after); momentum=None (PyTorch's cumulative
+   * average) is refused by name.
+   */
+  private normNumber(call: PythonCall, path: string, keyword: 'eps' | 'momentum', field: 'epsilon' | 'momentum'): { epsilon?: number; momentum?: number } {
+    const value = call.kwargs[keyword];
+    if (value === undefined) return {};
+    if (typeof value !== 'number') {
+      this.fail(path, `${call.head}(${keyword}=${python(value)}): expected a number${keyword === 'momentum' ? ' from 0 to 1 (momentum=None, a cumulative average, is not offered)' : ''}`);
+    }
+    return { [field]: value };
+  }
+
   sequential(call: PythonCall, prefix: string): LayerSpec[] {
     const path = prefix.replace(/\.$/, '');
     if (call.head !== 'nn.Sequential' || Object.keys(call.kwargs).length > 0) this.fail(path, `expected nn.Sequential(modules…), got ${call.head}`);
@@ -101,16 +115,16 @@ class Walk {
         }
         case 'nn.BatchNorm1d':
           this.takes(this.size(module.args[0] ?? module.kwargs.num_features, here, 'num_features'), here);
-          this.defaults(module, here, 1, ['num_features'], { eps: NORM_EPSILON, momentum: BATCH_NORM_MOMENTUM, affine: true, track_running_stats: true });
+          this.defaults(module, here, 1, ['num_features', 'eps', 'momentum'], { affine: true, track_running_stats: true });
           for (const tensor of ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']) name(tensor);
-          layers.push({ type: 'batch-norm' });
+          layers.push({ type: 'batch-norm', ...this.normNumber(module, here, 'eps', 'epsilon'), ...this.normNumber(module, here, 'momentum', 'momentum') });
           break;
         case 'nn.LayerNorm':
           this.takes(this.size(module.args[0] ?? module.kwargs.normalized_shape, here, 'normalized_shape'), here);
-          this.defaults(module, here, 1, ['normalized_shape'], { eps: NORM_EPSILON, elementwise_affine: true, bias: true });
+          this.defaults(module, here, 1, ['normalized_shape', 'eps'], { elementwise_affine: true, bias: true });
           name('weight');
           name('bias');
-          layers.push({ type: 'layer-norm' });
+          layers.push({ type: 'layer-norm', ...this.normNumber(module, here, 'eps', 'epsilon') });
           break;
         case 'Residual': {
           this.defaults(module, here, 2, ['branch', 'gate'], {});

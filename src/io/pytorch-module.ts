@@ -50,10 +50,10 @@ export function pytorchExpression(specs: readonly CheckedSpec[], inputs: number)
         modules.push(`nn.Linear(${width}, ${spec.units})`, TORCH_MODULE[spec.activation]);
         break;
       case 'batch-norm':
-        modules.push(`nn.BatchNorm1d(${width})`);
+        modules.push(`nn.BatchNorm1d(${width}${pythonKeyword('eps', spec.epsilon)}${pythonKeyword('momentum', spec.momentum)})`);
         break;
       case 'layer-norm':
-        modules.push(`nn.LayerNorm(${width})`);
+        modules.push(`nn.LayerNorm(${width}${pythonKeyword('eps', spec.epsilon)})`);
         break;
       case 'activation':
         modules.push(TORCH_MODULE[spec.activation]);
@@ -72,4 +72,9 @@ export function pytorchExpression(specs: readonly CheckedSpec[], inputs: number)
 /** Whether the specs hold a residual block (whose module is the Residual class). */
 export function usesResidual(specs: readonly CheckedSpec[]): boolean {
   return specs.some((spec) => spec.type === 'residual');
+}
+
+/** `, keyword=value` for a norm's setting given in its spec, nothing for one left at its default (PyTorch's too). */
+function pythonKeyword(keyword: string, value: number | undefined): string {
+  return value === undefined ? '' : `, ${keyword}=${value}`;
 }

@@ -3,8 +3,8 @@
  * a Dense (kernel `[in, out]`, transposed from PyTorch's `[out, in]`; a 'leaky-relu' one is a linear
  * Dense followed by a LeakyReLU layer, alpha 0.01), batch norm a BatchNormalization (gamma, beta,
  * moving_mean, moving_variance = PyTorch's weight, bias, running_mean, running_var; Keras'
- * momentum 0.9 is PyTorch's 0.1; epsilon 1e-5), layer norm a LayerNormalization (axis −1, epsilon
- * 1e-5), an activation layer an Activation (LeakyReLU for 'leaky-relu'). A residual block has no
+ * momentum is 1 − PyTorch's, 0.9 for the default 0.1; the spec's epsilon, default 1e-5), layer norm
+ * a LayerNormalization (axis −1, the spec's epsilon), an activation layer an Activation (LeakyReLU for 'leaky-relu'). A residual block has no
  * Sequential form (a Sequential cannot add a layer's input to its output) and is refused with
  * INVALID_OPTION naming it. Layers are named as Keras names them, by class: dense_1, dense_2,
  * batch_normalization_1, …
@@ -76,14 +76,22 @@ function tfjsPlan(specs: readonly CheckedSpec[], inputs: number, where = 'layers
       case 'batch-norm':
         plan.push({
           class_name: 'BatchNormalization',
-          config: { name: named('batch_normalization'), axis: -1, momentum: 1 - BATCH_NORM_MOMENTUM, epsilon: NORM_EPSILON, center: true, scale: true, trainable: true },
+          config: {
+            name: named('batch_normalization'),
+            axis: -1,
+            momentum: 1 - (spec.momentum ?? BATCH_NORM_MOMENTUM),
+            epsilon: spec.epsilon ?? NORM_EPSILON,
+            center: true,
+            scale: true,
+            trainable: true,
+          },
           weights: [vector('gamma', 'weight'), vector('beta', 'bias'), vector('moving_mean', 'running_mean'), vector('moving_variance', 'running_var')],
         });
         break;
       case 'layer-norm':
         plan.push({
           class_name: 'LayerNormalization',
-          config: { name: named('layer_normalization'), axis: -1, epsilon: NORM_EPSILON, center: true, scale: true, trainable: true },
+          config: { name: named('layer_normalization'), axis: -1, epsilon: spec.epsilon ?? NORM_EPSILON, center: true, scale: true, trainable: true },
           weights: [vector('gamma', 'weight'), vector('beta', 'bias')],
         });
         break;
@@ -152,7 +160,7 @@ export function isBlockTfjsModel(json: Record<string, unknown>): boolean {
 }
 
 /** The config fields that say what a layer computes: the topology must agree with the specs on them. */
-const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'center', 'scale', 'use_bias'];
+const MEANINGFUL = ['units', 'activation', 'alpha', 'axis', 'epsilon', 'momentum', 'center', 'scale', 'use_bias'];
 
 /**
  * Reads a block network gradscope wrote as a tfjs layers model (`userDefinedMetadata.gradscope`

@@ -2,7 +2,7 @@
  * Batch normalisation over features (Ioffe & Szegedy 2015), as PyTorch's nn.BatchNorm1d: weight γ
  * and bias β `[n]` (1 and 0), buffers running_mean (0), running_var (1) and num_batches_tracked.
  * 'train' normalises with the batch's mean and biased variance and moves the running statistics by
- * BATCH_NORM_MOMENTUM (the variance unbiased, as PyTorch); 'batch' does the same without touching
+ * its momentum (default BATCH_NORM_MOMENTUM; the variance unbiased, as PyTorch); 'batch' does the same without touching
  * them; 'eval' normalises with the running statistics. 'train' and 'batch' refuse a batch of one
  * row (INVALID_OPTION, as PyTorch's "Expected more than 1 value per channel when training"): its
  * variance is 0, so every feature would become β and the running variance would move toward 0.
@@ -54,6 +54,10 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     private readonly k: Kernels<T>,
     readonly units: number,
     capacity: number,
+    /** ε under the square root (BatchNormSpec.epsilon). */
+    private readonly epsilon = NORM_EPSILON,
+    /** How far 'train' moves the running statistics (BatchNormSpec.momentum). */
+    private readonly momentum = BATCH_NORM_MOMENTUM,
   ) {
     this.inputs = units;
     this.weight = createParameter(k, 'weight', [units], new Float64Array(units).fill(1));
@@ -83,11 +87,11 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     }
     this.lastMode = mode;
     if (mode === 'eval') {
-      k.batchNormInference(this.y.tensor, x, this.weight.value, this.bias.value, this.runningMean.value, this.runningVar.value, batch, this.units, NORM_EPSILON);
+      k.batchNormInference(this.y.tensor, x, this.weight.value, this.bias.value, this.runningMean.value, this.runningVar.value, batch, this.units, this.epsilon);
       return;
     }
     const [runningMean, runningVar] = mode === 'train' ? [this.runningMean.value, this.runningVar.value] : [this.discardMean, this.discardVar];
-    k.batchNormForward(this.y.tensor, this.mean, this.invStd, runningMean, runningVar, x, this.weight.value, this.bias.value, batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    k.batchNormForward(this.y.tensor, this.mean, this.invStd, runningMean, runningVar, x, this.weight.value, this.bias.value, batch, this.units, this.momentum, this.epsilon);
     if (mode === 'train' && batch > 0) {
       this.countValue[0] = ++this.count;
       k.write(this.batchesTracked.value, this.countValue);
@@ -116,7 +120,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     const a = this.rScratchA.get(1);
     const b = this.rScratchB.get(1);
     // The statistics it recomputes (the same as the forward's) and the running-statistics update go to scratch.
-    k.batchNormForward(ry, a, b, this.discardMean, this.discardVar, x, v[offset], v[offset + 1], batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    k.batchNormForward(ry, a, b, this.discardMean, this.discardVar, x, v[offset], v[offset + 1], batch, this.units, this.momentum, this.epsilon);
     if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
   }
 
@@ -141,7 +145,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
 
   /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its statistics and running-statistics update to scratch). */
   normalise(out: T, x: T, batch: number): void {
-    this.k.batchNormForward(out, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, BATCH_NORM_MOMENTUM, NORM_EPSILON);
+    this.k.batchNormForward(out, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, this.momentum, this.epsilon);
   }
 
   private assertBatchStatistics(what: string): void {

@@ -41,6 +41,8 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     private readonly k: Kernels<T>,
     readonly units: number,
     capacity: number,
+    /** ε under the square root (LayerNormSpec.epsilon). */
+    private readonly epsilon = NORM_EPSILON,
   ) {
     this.inputs = units;
     this.weight = createParameter(k, 'weight', [units], new Float64Array(units).fill(1));
@@ -67,7 +69,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   }
 
   forward(x: T, batch: number): void {
-    this.k.layerNormForward(this.y.tensor, this.mean.tensor, this.invStd.tensor, x, this.weight.value, this.bias.value, batch, this.units, NORM_EPSILON);
+    this.k.layerNormForward(this.y.tensor, this.mean.tensor, this.invStd.tensor, x, this.weight.value, this.bias.value, batch, this.units, this.epsilon);
   }
 
   backward(dy: T, dx: T | null, x: T, batch: number): void {
@@ -86,7 +88,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     const k = this.k;
     const n = batch * this.units;
     const ry = this.ry.get(batch);
-    k.layerNormForward(ry, this.rMean.get(batch), this.rInvStd.get(batch), x, v[offset], v[offset + 1], batch, this.units, NORM_EPSILON);
+    k.layerNormForward(ry, this.rMean.get(batch), this.rInvStd.get(batch), x, v[offset], v[offset + 1], batch, this.units, this.epsilon);
     if (!rx) return;
     const rxhat = this.rxhat.get(batch);
     const gammaRows = this.gammaRows.get(batch);
@@ -110,7 +112,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
 
   /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its row statistics to scratch). */
   normalise(out: T, x: T, batch: number): void {
-    this.k.layerNormForward(out, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, NORM_EPSILON);
+    this.k.layerNormForward(out, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, this.epsilon);
   }
 
   /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed into scratch). */

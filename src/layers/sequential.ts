@@ -310,9 +310,9 @@ function buildLayer<T extends Tensor>(k: Kernels<T>, spec: CheckedSpec, width: n
       return new DenseLayer(k, width, spec.units, spec.activation, weights, biases, capacity);
     }
     case 'batch-norm':
-      return new BatchNormLayer(k, width, capacity);
+      return new BatchNormLayer(k, width, capacity, spec.epsilon, spec.momentum);
     case 'layer-norm':
-      return new LayerNormLayer(k, width, capacity);
+      return new LayerNormLayer(k, width, capacity, spec.epsilon);
     case 'activation':
       return new ActivationLayer(k, width, spec.activation, capacity);
     case 'residual':

@@ -6,10 +6,12 @@ import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
 import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
 
-/** ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
+/** The default ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
 export const NORM_EPSILON = 1e-5;
-/** How far batch norm's running statistics move per training step (PyTorch's default). */
+/** The default of how far batch norm's running statistics move per training step (PyTorch's default). */
 export const BATCH_NORM_MOMENTUM = 0.1;
+/** The smallest ε a normalisation takes: float32's smallest normal number, 2⁻¹²⁶ (a smaller one is 0 or subnormal in float32). */
+export const MIN_NORM_EPSILON = 2 ** -126;
 /** The fewest rows batch norm normalises with batch statistics: one row's variance is 0 (PyTorch refuses it too). */
 export const BATCH_NORM_MIN_ROWS = 2;
 
@@ -27,15 +29,29 @@ export interface DenseSpec {
   /** Its activation (default 'linear'). */
   activation?: OutputActivation;
 }
-/** Batch normalisation over features: batch statistics in training (biased variance), running ones in evaluation (momentum 0.1, ε 1e-5). */
+/** Batch normalisation over features: batch statistics in training (biased variance), running ones in evaluation. */
 export interface BatchNormSpec {
-  /** Batch normalisation (PyTorch: nn.BatchNorm1d). */
+  /** Batch normalisation (PyTorch: nn.BatchNorm1d(n, eps, momentum)). */
   type: 'batch-norm';
+  /**
+   * ε in x̂ = (x − μ)/√(σ² + ε) (default 1e-5, NORM_EPSILON, as PyTorch's eps): a number from 2⁻¹²⁶
+   * (float32's smallest normal, MIN_NORM_EPSILON) to 1. Absent from the checked spec when not given.
+   */
+  epsilon?: number;
+  /**
+   * How far each training step moves the running statistics, running ← (1 − momentum)·running +
+   * momentum·batch (default 0.1, BATCH_NORM_MOMENTUM, as PyTorch's momentum; Keras' and ONNX's
+   * momentum is 1 − this): a number from 0 (never move) to 1 (the last batch's). PyTorch's
+   * momentum=None (a cumulative average) is not offered. Absent from the checked spec when not given.
+   */
+  momentum?: number;
 }
-/** Layer normalisation over features, with a learned scale and shift (ε 1e-5). */
+/** Layer normalisation over features, with a learned scale and shift. */
 export interface LayerNormSpec {
-  /** Layer normalisation (PyTorch: nn.LayerNorm). */
+  /** Layer normalisation (PyTorch: nn.LayerNorm(n, eps)). */
   type: 'layer-norm';
+  /** ε in x̂ = (x − μ)/√(σ² + ε) (default 1e-5, NORM_EPSILON, as PyTorch's eps): as BatchNormSpec.epsilon. */
+  epsilon?: number;
 }
 /** An activation as a layer of its own. */
 export interface ActivationSpec {
@@ -127,11 +143,28 @@ function checkList(specs: unknown, inputs: number, where: string): CheckedSpec[]
 /** The keys each spec type takes (any other is a typo that would change the model silently). */
 const SPEC_KEYS: Record<LayerType, readonly string[]> = {
   dense: ['type', 'units', 'activation'],
-  'batch-norm': ['type'],
-  'layer-norm': ['type'],
+  'batch-norm': ['type', 'epsilon', 'momentum'],
+  'layer-norm': ['type', 'epsilon'],
   activation: ['type', 'activation'],
   residual: ['type', 'gate', 'layers'],
 };
+
+/** { epsilon } when given (checked: MIN_NORM_EPSILON to 1), else nothing: the checked spec keeps only what was given. */
+function normEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
+  if (epsilon === undefined) return {};
+  if (typeof epsilon !== 'number' || !(epsilon >= MIN_NORM_EPSILON && epsilon <= 1)) {
+    throw invalidOption(`${where}.epsilon: expected a number from 2⁻¹²⁶ ≈ 1.2e-38 (float32's smallest normal) to 1 (default ${NORM_EPSILON}), got ${shown(epsilon)}`);
+  }
+  return { epsilon };
+}
+
+/** Batch norm's momentum, checked: 0 to 1. */
+function checkMomentum(momentum: unknown, where: string): number {
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+    throw invalidOption(`${where}: expected a number from 0 to 1 (how far a training step moves the running statistics; default ${BATCH_NORM_MOMENTUM}), got ${shown(momentum)}`);
+  }
+  return momentum;
+}
 
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
   if (typeof spec !== 'object' || spec === null) throw invalidOption(`${where}: expected a layer spec object, got ${shown(spec)}`);
@@ -142,8 +175,9 @@ function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
     case 'dense':
       return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
     case 'batch-norm':
+      return { type, ...normEpsilon(s.epsilon, where), ...(s.momentum === undefined ? {} : { momentum: checkMomentum(s.momentum, `${where}.momentum`) }) };
     case 'layer-norm':
-      return { type };
+      return { type, ...normEpsilon(s.epsilon, where) };
     case 'activation':
       return { type: 'activation', activation: checkActivation(s.activation, `${where}.activation`) };
     case 'residual': {

@@ -86,7 +86,10 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     const { bytes } = userStateDict();
     const read = (pytorch: string) => () => blockModelFromSafetensors(bytes, { pytorch, loss: 'cross-entropy' });
     const swap = (from: string, to: string) => read(USER_MODULE.replace(from, to));
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0.001)'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d\(eps=0\.001\): gradscope computes it with eps=0\.00001/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, affine=False)'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d\(affine=False\): gradscope computes it with affine=True/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum="x")'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d\(momentum="x"\): expected a number from 0 to 1 \(momentum=None, a cumulative average, is not offered\)/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum=1.5)'), 'BAD_MODEL_FILE', /momentum: expected a number from 0 to 1/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0)'), 'BAD_MODEL_FILE', /epsilon: expected a number from 2⁻¹²⁶/);
     await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, 0.001)'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d with 2 positional arguments/);
     await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(0.5)'), 'BAD_MODEL_FILE', /^pytorch option module 2: nn\.Dropout is not a module gradscope has/);
     await expectError(swap('nn.Tanh()', 'nn.LeakyReLU(0.2)'), 'BAD_MODEL_FILE', /^pytorch option module 3\.branch\.1: nn\.LeakyReLU\(0\.2\): gradscope's leaky-relu has slope 0\.01/);

@@ -66,7 +66,8 @@ describe('createNetwork with layer specs', () => {
     const typos: [unknown[], RegExp][] = [
       [[{ type: 'residual', gat: 'rezero', layers: [{ type: 'dense', units: 4 }] }, out], /^layers\[0\]: unknown option 'gat'; did you mean 'gate'\? \(known: type, gate, layers\)$/],
       [[{ type: 'dense', units: 4, activaton: 'relu' }, { type: 'batch-norm' }, out], /^layers\[0\]: unknown option 'activaton'/],
-      [[{ type: 'batch-norm', momentum: 0.2 }, out], /^layers\[0\]: unknown option 'momentum' \(known: type\)$/],
+      [[{ type: 'batch-norm', eps: 0.001 }, out], /^layers\[0\]: unknown option 'eps'.*\(known: type, epsilon, momentum\)$/],
+      [[{ type: 'layer-norm', momentum: 0.2 }, out], /^layers\[0\]: unknown option 'momentum'.*\(known: type, epsilon\)$/],
       [[{ type: 'residual', layers: [{ type: 'layer-norm', units: 4 }] }, out], /^layers\[0\]\.layers\[0\]: unknown option 'units'/],
       [[{ units: 4, activaton: 'relu' }, { units: 2 }], /^layers\[0\]: unknown option 'activaton'; did you mean 'activation'\? \(known: units, activation\)$/],
       [[null, out], /^layers\[0\]: expected a layer, \{ type, … \} or \{ units, activation\? \}, got null$/],
