@@ -4,7 +4,9 @@
  * sizes are element counts. Every kernel exists as a `__simd` and a `__scalar` variant; the scalar
  * binary (built without SIMD for engines that lack it) holds only the `__scalar` ones.
  */
-export type Variant = 'simd' | 'scalar';
+export type Variant = (typeof VARIANTS)[number];
+/** Every variant, as createWasmKernels' `variant` takes them. */
+export const VARIANTS = ['simd', 'scalar'] as const;
 
 /** Names of the elementwise activations as they appear in export names. */
 export const ACTIVATION_EXPORT_NAMES = {

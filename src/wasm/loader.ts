@@ -12,7 +12,9 @@ import type { CommonExports } from './exports.js';
  * The single-threaded binaries: 'simd' (f32x4, separate multiply and add), 'simd-relaxed' (the same
  * with relaxed_madd in the dense microkernel, where the engine has relaxed SIMD) and 'scalar'.
  */
-export type Binary = 'simd' | 'simd-relaxed' | 'scalar';
+export type Binary = (typeof BINARIES)[number];
+/** Every single-threaded binary, as createWasmKernels' `binary` takes them (with 'fastest'). */
+export const BINARIES = ['simd', 'simd-relaxed', 'scalar'] as const;
 
 /** A minimal module using v128 (i8x16.splat + i8x16.popcnt…): it validates only where WebAssembly SIMD is available. */
 const SIMD_PROBE = new Uint8Array([

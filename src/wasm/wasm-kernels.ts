@@ -3,8 +3,8 @@
  * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
  * the hot path copies and allocates nothing.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError } from '../errors.js';
+import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Activation, Kernels, OutputActivation } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator } from './allocator.js';
@@ -15,9 +15,10 @@ import {
   type CommonExports,
   type Variant,
   type VariantKernels,
+  VARIANTS,
 } from './exports.js';
 import { fastest } from './calibrate.js';
-import { instantiateCore, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
+import { BINARIES, instantiateCore, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
 
 /** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
 export interface WasmTensor {
@@ -29,7 +30,7 @@ export interface WasmTensor {
 
 /** Options of createWasmKernels. */
 export interface WasmOptions {
-  /** Which kernels to run: 'simd' (default where supported) or their 'scalar' twins. */
+  /** Which kernels to run: 'simd' or their 'scalar' twins. Default 'simd' where the engine has SIMD, except on the scalar binary (which holds only 'scalar'). */
   variant?: Variant;
   /**
    * Which binary to load: a SIMD one holds both variants, the scalar one only 'scalar'. Default
@@ -61,14 +62,31 @@ const F32 = 4;
 
 /** Loads the core (SIMD binary where supported) and returns its kernels; `variant: 'scalar'` runs the scalar twins. */
 export async function createWasmKernels(options: WasmOptions = {}): Promise<WasmKernels> {
-  checkKnownKeys(options, keysOf<WasmOptions>({ variant: true, binary: true }), 'createWasmKernels');
-  const variant = options.variant ?? (simdSupported() ? 'simd' : 'scalar');
-  const binary = !simdSupported() && options.binary === undefined ? 'scalar' : options.binary === 'fastest' ? await fastestSimdBinary() : (options.binary ?? 'simd');
-  if (variant === 'simd' && binary === 'scalar') {
-    throw new GradscopeError('INVALID_OPTION', "the scalar binary has no SIMD kernels: use variant 'scalar'");
-  }
+  const { variant, binary: asked } = checkWasmOptions(options);
+  const binary = asked === 'fastest' ? await fastestSimdBinary() : asked;
   const exports = await instantiateCore(binary);
   return new WasmBackend(exports, variant, binary);
+}
+
+const WASM_OPTION_KEYS = keysOf<WasmOptions>({ variant: true, binary: true });
+const BINARY_CHOICES = [...BINARIES, 'fastest'] as const;
+
+/**
+ * createWasmKernels' options checked, before anything is compiled or instantiated, with their
+ * defaults: INVALID_OPTION for an unknown key or value, or SIMD kernels asked of the scalar binary;
+ * WASM_UNAVAILABLE for SIMD kernels on an engine without SIMD (which loads the scalar binary only).
+ */
+function checkWasmOptions(options: WasmOptions): { variant: Variant; binary: Binary | 'fastest' } {
+  const who = 'createWasmKernels';
+  checkKnownKeys(options, WASM_OPTION_KEYS, who);
+  const variant = options.variant === undefined ? undefined : checkChoice(options.variant, VARIANTS, `${who}: variant`);
+  const binary = options.binary === undefined ? undefined : checkChoice(options.binary, BINARY_CHOICES, `${who}: binary`);
+  if (!simdSupported()) {
+    if (variant === 'simd') throw new GradscopeError('WASM_UNAVAILABLE', `${who}: variant 'simd': this engine does not support WebAssembly SIMD; use variant 'scalar'`);
+    return { variant: 'scalar', binary: binary ?? 'scalar' }; // a SIMD binary given is refused as it loads (instantiateCore)
+  }
+  if (variant === 'simd' && binary === 'scalar') throw invalidOption(`${who}: variant 'simd' with binary 'scalar': the scalar binary has no SIMD kernels; use variant 'scalar', or binary 'simd'`);
+  return { variant: variant ?? (binary === 'scalar' ? 'scalar' : 'simd'), binary: binary ?? 'simd' };
 }
 
 let simdBinaryChoice: Promise<Binary> | undefined;
