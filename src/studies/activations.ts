@@ -7,16 +7,17 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { checkChoice, checkDistinctList, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkModelLimits } from '../model-limits.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
-import type { WeightInitName } from '../init/initializers.js';
-import type { Activation } from '../kernels.js';
+import { WEIGHT_INITS, type WeightInitName } from '../init/initializers.js';
+import { ACTIVATIONS, type Activation } from '../kernels.js';
 import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { Trace } from '../flow/trace.js';
-import { ACTIVATION_EPOCHS_BOUND } from './study-bounds.js';
+import { ACTIVATION_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
 import { ACTIVATIONS_DEFAULTS } from './study-defaults.js';
 
@@ -35,7 +36,7 @@ export function activationSizes(width: number): number[] {
 
 /** Options of runActivationStudy; every field is optional. */
 export interface ActivationStudyOptions {
-  /** Units in each hidden layer (default ACTIVATIONS_DEFAULTS.width = 256). */
+  /** Units in each hidden layer (default ACTIVATIONS_DEFAULTS.width = 256; the network within MODEL_LIMITS). */
   width?: number;
   /** Epochs per run (default ACTIVATIONS_DEFAULTS.epochs = 2, at most ACTIVATION_EPOCHS_BOUND.max = 100). */
   epochs?: number;
@@ -43,13 +44,13 @@ export interface ActivationStudyOptions {
   trainRows?: number;
   /** Test digits (default STUDY_DIGITS.testRows = 1000). */
   testRows?: number;
-  /** Rows per mini-batch (default 10). */
+  /** Rows per mini-batch (default ACTIVATIONS_DEFAULTS.batchSize = 10). */
   batchSize?: number;
-  /** SGD's learning rate (default 0.05). */
+  /** SGD's learning rate, a finite number > 0 (default ACTIVATIONS_DEFAULTS.learningRate = 0.05). */
   learningRate?: number;
-  /** Seed of every network (default 1). */
+  /** Seed of every network, an integer (default 1). */
   seed?: number;
-  /** Records per run (default 20). */
+  /** Trace records per run, at most one per step (default ACTIVATIONS_DEFAULTS.records = 20). */
   records?: number;
   /** Hidden activations to try, each once (default STUDY_ACTIVATIONS: sigmoid, tanh, softsign, relu). */
   activations?: Activation[];
@@ -127,6 +128,31 @@ export interface ActivationStudyResult {
   runs: ActivationRun[];
 }
 
+const STUDY = 'activations study';
+
+/**
+ * The study's options checked before any work (INVALID_OPTION naming the option as
+ * 'activations study: <option>'), with ACTIVATIONS_DEFAULTS: the networks' width and seed, SGD's
+ * settings and the grid, which createNetwork and train() would otherwise refuse in their own terms
+ * (or, for a width past MODEL_LIMITS, after the digits have loaded).
+ */
+function checkActivationStudySetup(options: ActivationStudyOptions) {
+  const width = checkWhole(options.width ?? ACTIVATIONS_DEFAULTS.width, `${STUDY}: width`, 1, WIDTH_BOUND);
+  checkModelLimits(activationSizes(width), `${STUDY}: width ${width}`);
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw invalidOption(`${STUDY}: seed: expected an integer, got ${shown(seed)}`);
+  return {
+    width,
+    seed,
+    epochs: checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, `${STUDY}: epochs`, 1, ACTIVATION_EPOCHS_BOUND),
+    batchSize: checkWhole(options.batchSize ?? ACTIVATIONS_DEFAULTS.batchSize, `${STUDY}: batchSize`, 1),
+    learningRate: checkPositive(options.learningRate ?? ACTIVATIONS_DEFAULTS.learningRate, `${STUDY}: learningRate`),
+    records: checkWhole(options.records ?? ACTIVATIONS_DEFAULTS.records, `${STUDY}: records`, 1),
+    activations: checkDistinctList(options.activations ?? STUDY_ACTIVATIONS, `${STUDY}: activations`, 'activations', (a, i) => checkChoice(a, ACTIVATIONS, `${STUDY}: activations[${i}]`)),
+    inits: checkDistinctList(options.inits ?? STUDY_INITS.map((i) => i.name), `${STUDY}: inits`, 'initialisations', (init, i) => checkChoice(init, WEIGHT_INITS, `${STUDY}: inits[${i}]`)),
+  };
+}
+
 /** Study (b), Glorot & Bengio's activation × initialisation grid (see the module comment): one traced, diagnosed run per pair. */
 export async function runActivationStudy(options: ActivationStudyOptions = {}): Promise<ActivationStudyResult> {
   checkKnownKeys(
@@ -134,16 +160,11 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
     keysOf<ActivationStudyOptions>({ width: true, epochs: true, trainRows: true, testRows: true, batchSize: true, learningRate: true, seed: true, records: true, activations: true, inits: true, onRun: true }),
     'runActivationStudy',
   );
-  const width = options.width ?? ACTIVATIONS_DEFAULTS.width;
-  const epochs = checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, 'activations study: epochs', 1, ACTIVATION_EPOCHS_BOUND);
-  const batchSize = options.batchSize ?? 10;
-  const learningRate = options.learningRate ?? 0.05;
-  const activations = checkDistinctList(options.activations ?? STUDY_ACTIVATIONS, 'activations study: activations', 'activations');
-  const inits = checkDistinctList(options.inits ?? STUDY_INITS.map((i) => i.name), 'activations study: inits', 'initialisations');
+  const { width, epochs, batchSize, learningRate, records, seed, activations, inits } = checkActivationStudySetup(options);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const sizes = activationSizes(width);
   const steps = epochs * Math.ceil(digits.train.x.rows / batchSize);
-  const every = Math.max(1, Math.floor(steps / (options.records ?? 20)));
+  const every = Math.max(1, Math.floor(steps / records));
   const lastTraced = 1 + every * Math.floor((steps - 1) / every);
   const runs: ActivationRun[] = [];
   // Uploaded once: every run trains and is scored on the same rows, which then copy nothing.
@@ -155,7 +176,7 @@ export async function runActivationStudy(options: ActivationStudyOptions = {}): 
       for (const init of inits) {
         const label = `${activation} + ${init}`;
         options.onRun?.(label, runs.length, activations.length * inits.length);
-        const net = await createNetwork({ sizes, activation, output: 'softmax', loss: 'cross-entropy', init, seed: options.seed ?? 1 });
+        const net = await createNetwork({ sizes, activation, output: 'softmax', loss: 'cross-entropy', init, seed });
         const started = performance.now();
         const run: ActivationRun = { activation, init, label, testError: NaN, trainLoss: NaN, seconds: 0 };
         try {

@@ -3,10 +3,13 @@
  * typo (an extra zero or two) starts a run of days. The library's check of the option and its CLI
  * flag (rule, refusal, --help) both read the bound here.
  */
-import type { Bound } from '../checks.js';
+import { MAX_UNITS, type Bound } from '../checks.js';
 import { ACTIVATIONS_DEFAULTS, BUDGET_MULTIPLES, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 const LONGEST_BUDGET = Math.max(...BUDGET_MULTIPLES);
+
+/** Units per hidden layer of a study's networks (the activations and trainable-depth studies). */
+export const WIDTH_BOUND: Bound = { max: MAX_UNITS, why: 'the most units of a layer createNetwork makes' };
 
 /** Training time per optimiser of the remedies and autoencoder studies, in seconds. */
 export const SECONDS_BOUND: Bound = { max: 3600, why: 'an hour per optimiser; the optimisers train one after another' };

@@ -6,8 +6,8 @@
 /** The bundled digits the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
 export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
 
-/** The activations study (b): units of each of its 5 hidden layers, and epochs of SGD per run. */
-export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2 } as const;
+/** The activations study (b): units of each of its 5 hidden layers, epochs of SGD per run, SGD's batch and learning rate, and trace records per run. */
+export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2, batchSize: 10, learningRate: 0.05, records: 20 } as const;
 
 /** The remedies study: wall-clock seconds of training per optimiser. */
 export const REMEDIES_DEFAULTS = { seconds: 6 } as const;

@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { type Bound, checkDistinctList, checkKnownKeys, checkWhole, keysOf, MAX_UNITS } from '../checks.js';
+import { type Bound, checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
@@ -16,7 +16,7 @@ import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
-import { TRAINABLE_EPOCHS_BOUND } from './study-bounds.js';
+import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 /** Hidden layers of the networks, by default. */
@@ -196,7 +196,7 @@ export function distinctWholes(values: readonly number[], name: string, min: num
  */
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
-  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, { max: MAX_UNITS, why: 'the most units of a layer createNetwork makes' });
+  const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
   const seed = options.seed ?? 1;
   if (!Number.isInteger(seed)) throw invalidOption(`seed: expected a whole number, got ${shown(seed)}`);

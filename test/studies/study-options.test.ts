@@ -64,6 +64,8 @@ describe('study count bounds', () => {
     ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', bounds.SECONDS_BOUND],
     ['autoencoder points', (v) => runAutoencoderStudy({ points: v }), 'autoencoder points', bounds.AUTOENCODER_POINTS_BOUND],
     ['activations epochs', (v) => runActivationStudy({ epochs: v }), 'activations study: epochs', bounds.ACTIVATION_EPOCHS_BOUND],
+    ['activations width', (v) => runActivationStudy({ width: v }), 'activations study: width', bounds.WIDTH_BOUND],
+    ['trainable-depth width', (v) => runTrainableDepthStudy({ width: v }), 'width', bounds.WIDTH_BOUND],
     ['depth seeds', (v) => runDepthStudy({ seeds: v }), 'depth study: seeds', bounds.DEPTH_SEEDS_BOUND],
     ['depth epochs', (v) => runDepthStudy({ epochs: v }), 'depth study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
     ['plateau epochs', (v) => runPlateauStudy({ epochs: v }), 'plateau study: epochs', bounds.NIELSEN_EPOCHS_BOUND],
@@ -77,6 +79,27 @@ describe('study count bounds', () => {
 
   it("plateau k: at most the network's parameter count, checked before the digits load (measureCurvature's rule)", async () => {
     await expectError(() => runPlateauStudy({ k: PLATEAU_K_BOUND.max + 1 }), 'INVALID_OPTION', new RegExp(`^plateau study: k: expected an integer from 1 to the parameter count ${PLATEAU_K_BOUND.max}, got ${PLATEAU_K_BOUND.max + 1}$`));
+  });
+
+  it('the activations study checks what it hands createNetwork and train() itself, naming its own option, before the digits load', async () => {
+    // Each came back in createNetwork's or train()'s terms ('seed: …', 'learningRate: …'), after the digits had loaded.
+    const refusals: [object, RegExp][] = [
+      [{ width: 0 }, /^activations study: width: expected a whole number ≥ 1, got 0$/],
+      // 784·w + w, 4·(w² + w), 10·w + 10 at w = 100,000: 40,079,900,010
+      [{ width: 100_000 }, /^activations study: width 100000: 40079900010 parameters exceeds the limit of 268435456 that gradscope's model files store$/],
+      [{ batchSize: 0 }, /^activations study: batchSize: expected a whole number ≥ 1, got 0$/],
+      [{ batchSize: 2.5 }, /^activations study: batchSize: expected a whole number ≥ 1, got 2\.5$/],
+      [{ learningRate: 0 }, /^activations study: learningRate: expected a finite number > 0, got 0$/],
+      [{ learningRate: '0.1' }, /^activations study: learningRate: expected a finite number > 0, got "0\.1"$/],
+      [{ records: 0 }, /^activations study: records: expected a whole number ≥ 1, got 0$/],
+      [{ seed: 0.5 }, /^activations study: seed: expected an integer, got 0\.5$/],
+      [{ activations: ['sigmoid', 'sigmod'] }, /^activations study: activations\[1\]: expected one of sigmoid, tanh, relu, leaky-relu, softsign, linear, selu, got "sigmod"$/],
+      [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, he-normal, lecun-normal, orthogonal, got "xavier"$/],
+    ];
+    for (const [options, message] of refusals) {
+      // trainRows past the bundled digits: its refusal would come first if the digits loaded before the check.
+      await expectError(() => runActivationStudy({ ...options, trainRows: 20_000 } as never), 'INVALID_OPTION', message);
+    }
   });
 
   it('activations epochs are whole numbers ≥ 1 (the study checked none)', async () => {
