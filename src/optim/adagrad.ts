@@ -17,12 +17,17 @@ export class Adagrad extends FirstOrderOptimizer {
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {
-    super('adagrad', net, options, ['epsilon'], 1, ADAGRAD_DEFAULTS.learningRate);
+    super('adagrad', net, options, ['epsilon'], { learningRate: ADAGRAD_DEFAULTS.learningRate });
     this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true }, ADAGRAD_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {
     return { epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  /** The sum of g². */
+  protected buffersPerParameter(): number {
+    return 1;
   }
 
   protected readonly squareBuffers = [0];

@@ -33,7 +33,7 @@ export class Adam extends FirstOrderOptimizer {
     readonly decoupled = false,
   ) {
     const name = decoupled ? 'adamw' : 'adam';
-    super(name, net, options, ['beta1', 'beta2', 'epsilon'], 2, ADAM_DEFAULTS.learningRate, undefined, decoupled ? ADAMW_WEIGHT_DECAY : 0);
+    super(name, net, options, ['beta1', 'beta2', 'epsilon'], { learningRate: ADAM_DEFAULTS.learningRate, weightDecay: decoupled ? ADAMW_WEIGHT_DECAY : 0 });
     const unit = { min: 0, max: 1, below: true };
     this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
     this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);
@@ -42,6 +42,11 @@ export class Adam extends FirstOrderOptimizer {
 
   protected hyperparameters(): Record<string, number> {
     return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  /** m and v. */
+  protected buffersPerParameter(): number {
+    return 2;
   }
 
   protected readonly squareBuffers = [1];

@@ -1,7 +1,8 @@
 /**
  * What every first-order optimiser shares: the per-layer learning-rate multipliers, weight decay,
  * the step count, per-parameter state buffers in the backend's memory (allocated at the first step),
- * and checkpoints. A subclass says how many buffers a parameter needs and runs its update kernel.
+ * and checkpoints. A subclass checks its own options after the base's, says how many buffers a
+ * parameter needs (buffersPerParameter, asked when they are allocated) and runs its update kernel.
  * A step allocates nothing: the parameter list is taken once, the loop calls one kernel per tensor.
  */
 import { GradscopeError, invalidOption } from '../errors.js';
@@ -118,9 +119,6 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
   protected t = 0;
-  /** Buffers per parameter, and how many a state to restore may hold (see the constructor). */
-  private readonly bufferCount: number;
-  private readonly stateBufferCount: number;
   #disposed = false;
   /** Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated. */
   private readonly release = () => this.freeBuffers();
@@ -129,35 +127,37 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
     readonly name: string,
     owner: ModelOwner,
+    /** The options as given: checked here (an object, no key but the base's and `known`, the base's values), the subclass's own values by the subclass. */
     options: FirstOrderOptions,
     known: readonly string[],
-    /**
-     * Buffers per parameter, or a function that reads them off the options (checked here first: an
-     * object with known keys, the base's own options valid) and the weight decay, for a subclass
-     * whose buffers depend on its options (plain SGD keeps none).
-     */
-    bufferCount: number | ((options: FirstOrderOptions & object, weightDecay: number) => number),
-    defaultLearningRate: number,
-    /**
-     * Buffers per parameter a state to restore may hold (default bufferCount): more when the extra
-     * ones cannot change an update (plain SGD's velocity, which only ever holds the last gradient);
-     * those are checked and dropped.
-     */
-    stateBufferCount?: number,
-    /** Weight decay when options give none (AdamW's differs). */
-    defaultWeightDecay = 0,
+    /** The learning rate, and the weight decay (default 0; AdamW's differs), when options give none. */
+    defaults: { learningRate: number; weightDecay?: number },
   ) {
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
-    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, defaultWeightDecay);
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, defaults.weightDecay ?? 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
-    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaultLearningRate);
+    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaults.learningRate);
     this.params = net.parameters();
     this.decays = Float64Array.from(this.params, (p) => (!p.weightMatrix && !this.decayBiases ? 0 : this.weightDecay));
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
-    this.bufferCount = typeof bufferCount === 'number' ? bufferCount : bufferCount(options, this.weightDecay);
-    this.stateBufferCount = stateBufferCount ?? this.bufferCount;
+  }
+
+  /**
+   * Buffers each parameter's update keeps (Adam's m and v: 2). Asked when the buffers are allocated
+   * (the first step) or restored, never during construction, so a subclass may answer from the
+   * options it checked after the base's (plain SGD keeps none).
+   */
+  protected abstract buffersPerParameter(): number;
+
+  /**
+   * Buffers per parameter a state to restore may hold (default buffersPerParameter()): more when
+   * the extra ones cannot change an update (plain SGD's velocity, which only ever holds the last
+   * gradient); those are checked and dropped.
+   */
+  protected stateBuffersPerParameter(): number {
+    return this.buffersPerParameter();
   }
 
   /**
@@ -222,7 +222,8 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   private allocate(): Tensor[][] {
     const k = this.net.kernels;
-    const buffers = this.params.map((p) => Array.from({ length: this.bufferCount }, () => k.alloc(p.length)));
+    const count = this.buffersPerParameter();
+    const buffers = this.params.map((p) => Array.from({ length: count }, () => k.alloc(p.length)));
     this.net.onDispose.add(this.release);
     return buffers;
   }
@@ -245,15 +246,16 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     }
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
     const tensors = state.tensors ?? [];
+    const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];
     const perParameter = tensors.length / this.params.length;
-    if (tensors.length !== 0 && perParameter !== this.bufferCount && perParameter !== this.stateBufferCount) {
-      throw invalidOption(`${where}: expected ${this.params.length * this.stateBufferCount} tensors (${this.stateBufferCount} for each of this network's ${this.params.length} parameters) or none, got ${tensors.length}: the state does not fit this network`);
+    if (tensors.length !== 0 && perParameter !== kept && perParameter !== accepted) {
+      throw invalidOption(`${where}: expected ${this.params.length * accepted} tensors (${accepted} for each of this network's ${this.params.length} parameters) or none, got ${tensors.length}: the state does not fit this network`);
     }
     tensors.forEach((t, j) => {
       const p = this.params[Math.floor(j / perParameter)];
       if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
       // The update's bounds (keepsWithin) hold for finite buffers whose sums of squares are ≥ 0, as a step leaves them.
-      const squares = this.squareBuffers.includes(j % this.bufferCount);
+      const squares = this.squareBuffers.includes(j % perParameter);
       for (let i = 0; i < t.length; i++) {
         if (!Number.isFinite(t[i]) || (squares && t[i] < 0)) {
           throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${p.name}); expected a finite number${squares ? ' ≥ 0 (a sum of squares)' : ''}`);
@@ -262,7 +264,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     });
     // Checked: now change things.
     this.t = step;
-    if (tensors.length === 0 || this.bufferCount === 0) {
+    if (tensors.length === 0 || kept === 0) {
       this.freeBuffers();
       return;
     }
@@ -270,7 +272,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     const buffers = (this.buffers ??= this.allocate());
     tensors.forEach((t, j) => {
       const b = j % perParameter;
-      if (b < this.bufferCount) k.write(buffers[Math.floor(j / perParameter)][b], t);
+      if (b < kept) k.write(buffers[Math.floor(j / perParameter)][b], t);
     });
   }
 

@@ -24,13 +24,18 @@ export class Rmsprop extends FirstOrderOptimizer {
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: RmspropOptions = {}) {
-    super('rmsprop', net, options, ['alpha', 'epsilon'], 1, RMSPROP_DEFAULTS.learningRate);
+    super('rmsprop', net, options, ['alpha', 'epsilon'], { learningRate: RMSPROP_DEFAULTS.learningRate });
     this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true }, RMSPROP_DEFAULTS.alpha);
     this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true }, RMSPROP_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {
     return { alpha: this.alpha, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  /** The running mean of g². */
+  protected buffersPerParameter(): number {
+    return 1;
   }
 
   protected readonly squareBuffers = [0];

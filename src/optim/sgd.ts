@@ -18,13 +18,6 @@ export interface SgdOptions extends FirstOrderOptions {
 /** train()'s learning rate when neither it nor the optimiser names one. */
 export const SGD_LEARNING_RATE = 0.1;
 
-function checkSgdOptions(options: SgdOptions): { momentum: number; nesterov: boolean } {
-  const momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true }, 0);
-  const nesterov = checkBoolean(options.nesterov, 'nesterov', false);
-  if (nesterov && momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
-  return { momentum, nesterov };
-}
-
 /** Stochastic gradient descent with optional momentum, Nesterov and weight decay (defaults lr 0.1, momentum 0, no Nesterov). */
 export class Sgd extends FirstOrderOptimizer {
   /** Momentum μ in [0, 1) (default 0: plain gradient descent). */
@@ -33,17 +26,24 @@ export class Sgd extends FirstOrderOptimizer {
   readonly nesterov: boolean;
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
-    let checked!: ReturnType<typeof checkSgdOptions>;
-    // Plain SGD keeps no velocity: without momentum or weight decay v would only ever hold the
-    // gradient, so the update is w −= lr·g, one pass over w and g with no buffer to allocate,
-    // zero and stream through (a checkpoint's velocities are accepted and dropped).
-    const velocities = (given: SgdOptions, weightDecay: number) => {
-      checked = checkSgdOptions(given);
-      return checked.momentum === 0 && weightDecay === 0 ? 0 : 1;
-    };
-    super('sgd', net, options, ['momentum', 'nesterov'], velocities, SGD_LEARNING_RATE, 1);
-    this.momentum = checked.momentum;
-    this.nesterov = checked.nesterov;
+    super('sgd', net, options, ['momentum', 'nesterov'], { learningRate: SGD_LEARNING_RATE });
+    this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true }, 0);
+    this.nesterov = checkBoolean(options.nesterov, 'nesterov', false);
+    if (this.nesterov && this.momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
+  }
+
+  /**
+   * The velocity, or none for plain SGD: without momentum or weight decay v would only ever hold
+   * the gradient, so the update is w −= lr·g, one pass over w and g with no buffer to allocate,
+   * zero and stream through.
+   */
+  protected buffersPerParameter(): number {
+    return this.momentum === 0 && this.weightDecay === 0 ? 0 : 1;
+  }
+
+  /** A velocity per parameter, whether kept or not: plain SGD accepts a checkpoint's and drops it. */
+  protected stateBuffersPerParameter(): number {
+    return 1;
   }
 
   protected hyperparameters(): Record<string, number> {

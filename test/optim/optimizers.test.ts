@@ -274,6 +274,25 @@ describe('checkpoints and memory', () => {
     twin.dispose();
   });
 
+  it('SGD keeps one velocity per parameter with momentum, Nesterov or weight decay, allocated at the first step and not before', async () => {
+    const kernels = await createWasmKernels();
+    const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9 };
+    for (const [given, velocities] of [[{}, 0], [{ momentum: 0.9 }, 1], [{ momentum: 0.5, nesterov: true }, 1], [{ weightDecay: 0.01 }, 1]] as const) {
+      const net = await createNetwork({ ...options, backend: kernels });
+      const sgd = new Sgd(net, given);
+      const before = kernels.bytesInUse;
+      expect(sgd.state().tensors, JSON.stringify(given)).toEqual([]);
+      net.train(XOR.x, XOR.y, { optimizer: sgd, batchSize: 4 });
+      const lengths = net.parameters().map((p) => p.length);
+      expect(sgd.state().tensors.map((t) => t.length), JSON.stringify(given)).toEqual(velocities ? lengths : []);
+      const kept = kernels.bytesInUse;
+      net.train(XOR.x, XOR.y, { optimizer: sgd, batchSize: 4, epochs: 3 });
+      expect(kernels.bytesInUse, `${JSON.stringify(given)}: later steps allocate nothing`).toBe(kept);
+      expect(kept - before, JSON.stringify(given)).toBeGreaterThanOrEqual(velocities * 4 * lengths.reduce((a, b) => a + b));
+      net.dispose();
+    }
+  });
+
   it('plain SGD restores a state holding velocities (they cannot change its steps) and refuses one of the wrong lengths', async () => {
     const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9 };
     const [net, twin] = [await createNetwork(options), await createNetwork(options)];
