@@ -15,6 +15,7 @@ export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, A
 export type { LayerOptions, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TrainOptions, TrainResult, ValidationRows } from './training/train.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
+export { FILE_LIMITS } from './model-limits.js';
 export { BLOCK_MODEL_VERSION } from './network/block-model-file.js';
 export type { BlockModelFile, BlockModelFileTensor } from './network/block-model-file.js';
 export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js';

@@ -15,6 +15,17 @@ export const MODEL_LIMITS = {
   maxParameters: 1 << 28,
 } as const;
 
+/**
+ * Files larger than this are refused before they are read, and never written (JSON text must also
+ * fit in one string); Network.toJSON() refuses a model whose JSON text would pass maxJsonBytes.
+ */
+export const FILE_LIMITS = {
+  /** Largest JSON model file read or written, and JSON text toJSON() gives, in bytes (256 MiB). */
+  maxJsonBytes: 256 * 2 ** 20,
+  /** Largest binary checkpoint read, in bytes (2 GiB). */
+  maxBinaryBytes: 2 ** 31,
+} as const;
+
 /** The largest finite float32, 3.4028234663852886e38: every weight, bias and input must fit. */
 export const FLOAT32_MAX = 3.4028234663852886e38;
 

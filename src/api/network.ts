@@ -20,10 +20,10 @@ import { Engine, type InitialParameters } from '../network/engine.js';
 import { backpropRows, evaluateRows, layerOutputRows, predictFlat, predictRows, type Evaluation } from '../network/rows.js';
 import { checkPredictOptions, checkPredictSize, type FlatPredictions, type PredictOptions } from './predictions.js';
 import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
-import { modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values } from '../model-limits.js';
+import { checkFloat32Values, FILE_LIMITS } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -380,20 +380,20 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * The model in gradscope's JSON file format (see README): version 1 for a network of dense
    * layers, version 2 (layer specs and every tensor by name, batch norm's running statistics
-   * included) for a block network.
+   * included) for a block network. Refused (INVALID_OPTION) when its JSON text would pass
+   * FILE_LIMITS.maxJsonBytes (256 MiB), the most a JSON model file holds: past
+   * ~2²⁹ characters JSON.stringify fails with V8's RangeError; the binary formats take it.
    */
   toJSON(): ModelFile | BlockModelFile {
     this.assertSaveable('toJSON');
     const engine = this.#engine;
-    if (engine instanceof BlockEngine) return blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state() });
     const k = this.kernels;
-    return modelToJSON({
-      loss: this.loss,
-      sizes: engine.sizes,
-      activations: engine.activationFunctions,
-      weights: engine.weights.map((w) => k.view(w)),
-      biases: engine.biases.map((b) => k.view(b)),
-    });
+    const json =
+      engine instanceof BlockEngine
+        ? blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state() })
+        : modelToJSON({ loss: this.loss, sizes: engine.sizes, activations: engine.activationFunctions, weights: engine.weights.map((w) => k.view(w)), biases: engine.biases.map((b) => k.view(b)) });
+    checkModelJsonSize(json, FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path not ending in .json, or toSafetensors(net)');
+    return json;
   }
 
   /** Every parameter and state buffer (batch norm's running statistics) as float32 copies, by PyTorch state_dict name and in its order. */

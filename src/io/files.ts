@@ -6,6 +6,7 @@
 import type { BackendOptions } from '../backend.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
+import { FILE_LIMITS } from '../model-limits.js';
 import { modelJsonText } from '../network/model-file.js';
 import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -24,13 +25,7 @@ import { checkPath, readFileBytes, writeFileAtomic } from './file-access.js';
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
 
-/** Files larger than this are refused before they are read (JSON text must also fit in one string). */
-export const FILE_LIMITS = {
-  /** Largest JSON model file read, in bytes (256 MiB). */
-  maxJsonBytes: 256 * 2 ** 20,
-  /** Largest binary checkpoint read, in bytes (2 GiB). */
-  maxBinaryBytes: 2 ** 31,
-} as const;
+export { FILE_LIMITS };
 
 /** Options of saveModel. */
 export interface SaveOptions {

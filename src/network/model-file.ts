@@ -233,31 +233,68 @@ function describeLength(values: { length?: unknown } | undefined): string {
  * (~2²⁹ characters) and end in a raw RangeError, after seconds of work.
  */
 export function modelJsonText(value: unknown, maxBytes: number, where: string, advice: string): string {
+  return writeJson(value, budget(maxBytes, where, advice), numberText, true);
+}
+
+/**
+ * Refuses, as modelJsonText would (same count, same message), a `value` whose JSON text passes
+ * `maxBytes`, without building the text: first a bound with every number at its longest, which
+ * needs no string; the exact count (each number's text) only when that bound is past the limit.
+ * JSON.stringify's text is never longer than the one counted (it writes −0 as 0).
+ */
+export function checkModelJsonSize(value: unknown, maxBytes: number, where: string, advice: string): void {
+  let bound = 0;
+  writeJson(value, (bytes) => (bound += bytes), () => LONGEST_NUMBER, false);
+  if (bound > maxBytes) writeJson(value, budget(maxBytes, where, advice), numberText, false);
+}
+
+/** The longest text JSON.stringify writes for a number: a sign, 17 significant digits, a point and a 3-digit exponent. */
+const LONGEST_NUMBER = '-1.2345678901234567e-308';
+
+/** A number as model files write it: JSON's, but −0 as `-0`. */
+function numberText(v: number): string {
+  return Object.is(v, -0) ? '-0' : JSON.stringify(v);
+}
+
+/** Spends bytes of a budget of `maxBytes`, refusing (INVALID_OPTION naming `where`, then `advice`) once it passes. */
+function budget(maxBytes: number, where: string, advice: string): (bytes: number) => void {
   let left = maxBytes;
-  const spend = (bytes: number): void => {
+  return (bytes) => {
     left -= bytes;
     if (left < 0) throw invalidOption(`${where}: its JSON text passes ${maxBytes} bytes, the most a JSON model file may hold; ${advice}`);
   };
+}
+
+/**
+ * Walks `value` as JSON text, handing `spend` the UTF-8 bytes of every piece (numbers as `number`
+ * writes them), and returns the text, or '' without building it when `build` is false.
+ */
+function writeJson(value: unknown, spend: (bytes: number) => void, number: (v: number) => string, build: boolean): string {
+  const counted = (piece: string): string => {
+    spend(utf8Bytes(piece));
+    return piece;
+  };
   const text = (v: unknown): string => {
     if (typeof v === 'number') {
-      const digits = Object.is(v, -0) ? '-0' : JSON.stringify(v);
+      const digits = number(v);
       spend(digits.length); // ASCII
       return digits;
     }
     if (Array.isArray(v)) {
       spend(Math.max(2, v.length + 1)); // brackets and commas
-      return `[${v.map(text).join(',')}]`;
+      if (build) return `[${v.map(text).join(',')}]`;
+      for (const item of v) text(item);
+      return '';
     }
     if (typeof v === 'object' && v !== null) {
       const entries = Object.entries(v).filter(([, item]) => item !== undefined);
       spend(Math.max(2, 2 * entries.length + 1)); // braces, colons and commas
-      return `{${entries.map(([key, item]) => `${counted(JSON.stringify(key))}:${text(item)}`).join(',')}}`;
+      const member = ([key, item]: [string, unknown]) => `${counted(JSON.stringify(key))}:${text(item)}`;
+      if (build) return `{${entries.map(member).join(',')}}`;
+      for (const entry of entries) member(entry);
+      return '';
     }
     return counted(JSON.stringify(v) ?? 'null');
-  };
-  const counted = (piece: string): string => {
-    spend(utf8Bytes(piece));
-    return piece;
   };
   return text(value);
 }

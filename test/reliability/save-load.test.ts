@@ -12,7 +12,7 @@ import { modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { ACTIVATIONS, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
-import { MODEL_LIMITS, type ModelData } from '../../src/network/model-file.js';
+import { MODEL_LIMITS, modelJsonText, type ModelData } from '../../src/network/model-file.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -113,8 +113,37 @@ describe('whatever saves, loads', () => {
     const path = join(folder, 'large.json');
     await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268435456 bytes, .*binary format/);
     expect(existsSync(path)).toBe(false);
+    // JSON.stringify(net.toJSON()) threw V8's RangeError ('Invalid string length') in the caller's code.
+    await expectError(() => JSON.stringify(net), 'INVALID_OPTION', /^toJSON: its JSON text passes 268435456 bytes, the most a JSON model file may hold; save it in a binary format instead/);
     net.dispose();
   }, 120_000);
+
+  it('toJSON refuses a model whose JSON text would pass FILE_LIMITS.maxJsonBytes, counted as saveModel counts it, and nothing else', async () => {
+    const dense = await createNetwork({ sizes: [20, 20, 2], backend: kernels });
+    const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels });
+    const limits = FILE_LIMITS as { maxJsonBytes: number };
+    const real = limits.maxJsonBytes;
+    try {
+      for (const net of [dense, blocks]) {
+        const text = modelJsonText(net.toJSON(), Infinity, 'toJSON', '');
+        expect(JSON.stringify(net.toJSON()).length, net.kind).toBeLessThanOrEqual(text.length);
+        // Exactly the text's bytes fit (numbers are shorter than the bound toJSON tries first, so this is the exact count); one less does not.
+        limits.maxJsonBytes = text.length;
+        expect(JSON.stringify(net), net.kind).toBe(JSON.stringify(JSON.parse(text)));
+        limits.maxJsonBytes = text.length - 1;
+        await expectError(
+          () => net.toJSON(),
+          'INVALID_OPTION',
+          new RegExp(`^toJSON: its JSON text passes ${text.length - 1} bytes, the most a JSON model file may hold; save it in a binary format instead: saveModel\\(net, path\\) with a path not ending in \\.json, or toSafetensors\\(net\\)$`),
+        );
+        limits.maxJsonBytes = real;
+      }
+    } finally {
+      limits.maxJsonBytes = real;
+    }
+    dense.dispose();
+    blocks.dispose();
+  });
 
   it('JSON keeps −0 (JSON.stringify would write 0)', async () => {
     const net = await createNetwork({ sizes: [2, 2], output: 'linear', loss: 'mse', biasInit: { name: 'constant', value: -0 }, backend: kernels });
