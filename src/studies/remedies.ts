@@ -5,7 +5,7 @@
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.
  */
-import { checkAtMost, checkDistinctList, checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkDistinctList, checkKnownKeys, checkPositive, keysOf } from '../checks.js';
 import type { BackendChoice } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -134,9 +134,7 @@ class Movement {
 /** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same wall-clock time. */
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
-  const seconds = options.seconds ?? REMEDIES_DEFAULTS.seconds;
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw invalidOption(`seconds: expected a finite number > 0, got ${seconds}`);
-  checkAtMost(seconds, 'seconds', SECONDS_BOUND);
+  const seconds = checkAtMost(checkPositive(options.seconds ?? REMEDIES_DEFAULTS.seconds, 'seconds'), 'seconds', SECONDS_BOUND);
   const contenders = remediesContenders();
   const chosen = checkDistinctList(options.optimizers ?? contenders.map((c) => c.label), 'optimizers', 'contender labels');
   for (const label of chosen) {

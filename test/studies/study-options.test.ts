@@ -102,6 +102,11 @@ describe('study count bounds', () => {
     }
   });
 
+  it("remedies seconds: a finite number > 0, a string shown as one (it said 'got 5' of '5')", async () => {
+    await expectError(() => runRemediesStudy({ seconds: '5' as never }), 'INVALID_OPTION', /^seconds: expected a finite number > 0, got "5"$/);
+    await expectError(() => runRemediesStudy({ seconds: 0 }), 'INVALID_OPTION', /^seconds: expected a finite number > 0, got 0$/);
+  });
+
   it('activations epochs are whole numbers ≥ 1 (the study checked none)', async () => {
     await expectError(() => runActivationStudy({ epochs: 1.5 }), 'INVALID_OPTION', /^activations study: epochs: expected a whole number ≥ 1, got 1\.5$/);
     await expectError(() => runActivationStudy({ epochs: 0 }), 'INVALID_OPTION', /^activations study: epochs: expected a whole number ≥ 1, got 0$/);
