@@ -367,14 +367,18 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);
-    const run = (data: TrainingRows<T>, held?: TrainingRows<T>) => runTraining(this.#engine, data, opts, held, (trace) => (this.trace = trace));
     // One batch in order (e.g. one call per batch): written once, into the batch buffers themselves.
-    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return run(loadInPlace(this.#engine, x, targets));
+    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.runTraining(loadInPlace(this.#engine, x, targets), opts);
     return this.withRows(x, targets, (data) => {
-      if (validation === undefined) return run(data);
-      if (validation instanceof Dataset) return run(data, this.targetsOf(validation, VALIDATION_LABELS));
-      return this.withRows(validation.x, validation.y, (held) => run(data, held), VALIDATION_LABELS);
+      if (validation === undefined) return this.runTraining(data, opts);
+      if (validation instanceof Dataset) return this.runTraining(data, opts, this.targetsOf(validation, VALIDATION_LABELS));
+      return this.withRows(validation.x, validation.y, (held) => this.runTraining(data, opts, held), VALIDATION_LABELS);
     });
+  }
+
+  /** runTraining on this network's engine, keeping the trace it records. */
+  private runTraining(data: TrainingRows<T>, options: TrainOptions, held?: TrainingRows<T>): TrainResult {
+    return runTraining(this.#engine, data, options, held, (trace) => (this.trace = trace));
   }
 
   /**

@@ -120,8 +120,11 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** Updates taken (Adam's t). */
   protected t = 0;
   #disposed = false;
-  /** Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated. */
-  private readonly release = () => this.freeBuffers();
+  /**
+   * Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated.
+   * Made when the first buffers are (a step of plain SGD allocates none, and makes none).
+   */
+  private release: (() => void) | undefined;
 
   constructor(
     /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */
@@ -140,7 +143,10 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
     this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaults.learningRate);
     this.params = net.parameters();
-    this.decays = Float64Array.from(this.params, (p) => (!p.weightMatrix && !this.decayBiases ? 0 : this.weightDecay));
+    // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
+    // here), and train() makes an optimiser per call.
+    this.decays = new Float64Array(this.params.length);
+    for (let i = 0; i < this.params.length; i++) this.decays[i] = !this.params[i].weightMatrix && !this.decayBiases ? 0 : this.weightDecay;
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
   }
 
@@ -223,8 +229,12 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   private allocate(): Tensor[][] {
     const k = this.net.kernels;
     const count = this.buffersPerParameter();
-    const buffers = this.params.map((p) => Array.from({ length: count }, () => k.alloc(p.length)));
-    this.net.onDispose.add(this.release);
+    const buffers = this.params.map((p) => {
+      const list: Tensor[] = [];
+      for (let b = 0; b < count; b++) list.push(k.alloc(p.length));
+      return list;
+    });
+    if (count > 0) this.net.onDispose.add((this.release ??= () => this.freeBuffers()));
     return buffers;
   }
 
@@ -285,7 +295,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   dispose(): void {
     this.#disposed = true;
     this.freeBuffers();
-    this.net.onDispose.delete(this.release);
+    if (this.release) this.net.onDispose.delete(this.release);
   }
 
   private freeBuffers(): void {

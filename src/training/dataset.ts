@@ -115,7 +115,11 @@ interface CheckedRows {
   rows: number;
   cols: number;
   label: string;
-  /** Writes the rows into `tensor` (at least rows × cols long) and checks them finite: NON_FINITE_INPUT naming the first value that is not. */
+  /**
+   * Writes the rows into `tensor` (at least rows × cols long) and checks them finite: NON_FINITE_INPUT
+   * naming the first value that is not. (Method syntax where it is made, once per train() call: an
+   * arrow bound to a name costs a defineProperty each time under tsx, whose esbuild keeps names.)
+   */
   writeInto<T extends Tensor>(k: Kernels<T>, tensor: T): void;
 }
 
@@ -125,7 +129,14 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   const list = Array.isArray(input) && input.length > 0 && input.every(isTypedNumberArray) ? input : undefined;
   if (!flat && !list) {
     const matrix = toMatrix(input, cols, label);
-    return { rows: matrix.rows, cols, label, writeInto: (k, tensor) => k.write(tensor, matrix.data) };
+    return {
+      rows: matrix.rows,
+      cols,
+      label,
+      writeInto(k, tensor) {
+        k.write(tensor, matrix.data);
+      },
+    };
   }
   if (flat) checkFlatShape(flat, cols, label);
   else list!.forEach((row, r) => checkRowLength(row, r, cols, label));
@@ -134,7 +145,7 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
     rows,
     cols,
     label,
-    writeInto: (k, tensor) => {
+    writeInto(k, tensor) {
       if (flat) k.write(tensor, flat.data);
       else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
       // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32

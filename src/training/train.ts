@@ -307,7 +307,8 @@ export function runTraining(
     throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
   }
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
-  const rngAtStart = net.rng.getState();
+  const rngAtStart = new Uint32Array(4);
+  net.rng.saveState(rngAtStart);
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
 
@@ -338,7 +339,6 @@ export function runTraining(
 
     /** The first finite batch loss of this call: the scale a runaway loss is measured against. */
     let firstLoss = NaN;
-    const learningRateAdvice = () => `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
     /**
      * Loads rows[start .. start+size), runs feedforward and backprop, adds the gradient noise and
      * clips; the loss, or why the step must not be applied (a fault, rare: allocated only then).
@@ -348,10 +348,10 @@ export function runTraining(
       net.forward(size, 'train');
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
-      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(loss, rows, start, size);
+      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, loss, rows, start, size, applied, learningRate);
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
-      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice() };
+      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice(learningRate) };
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
         noiser.add(net.step);
@@ -363,30 +363,6 @@ export function runTraining(
       }
       if (clipNorm !== undefined) clipGradientNorm(net, clipNorm);
       return loss;
-    };
-    /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-    const refusedStepAdvice = (): string => {
-      if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice()}`;
-      if (guard!.gradientNorm > RUNAWAY_PARAMETER) {
-        return `the gradient itself (norm ${guard!.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice()}`;
-      }
-      return learningRateAdvice();
-    };
-    /**
-     * Why a batch's loss or gradient is not finite: an overflow in the forward pass names its row
-     * and layer (as predict does); before any step of this call the learning rate cannot be the cause.
-     */
-    const numericFault = (loss: number, rows: Uint32Array, start: number, size: number): StepFault => {
-      const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
-      const reason = overflow
-        ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
-        : Number.isFinite(loss)
-          ? guard!.gradientFault()!
-          : `the loss is ${loss}`;
-      const advice = applied
-        ? `the inputs or the weights are too large; if the weights grew in this call, ${learningRateAdvice()}`
-        : 'no step of this call had run, so the learning rate is not the cause: the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)';
-      return { reason, advice };
     };
 
     const history: EpochInfo[] = [];
@@ -419,7 +395,7 @@ export function runTraining(
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
-            outcome = { reason: refused, advice: refusedStepAdvice() };
+            outcome = { reason: refused, advice: refusedStepAdvice(guard, noise, applied, learningRate) };
           }
         }
         if (typeof outcome === 'number') {
@@ -501,4 +477,39 @@ export function runTraining(
 interface StepFault {
   reason: string;
   advice: string;
+}
+
+// The advice below is made only when a step faults, by functions of their own rather than closures
+// in runTraining: a closure is made on every call (and under tsx, whose esbuild keeps function
+// names, each named one costs a defineProperty, ~0.2 µs), and train() is called once per batch.
+
+function learningRateAdvice(learningRate: number): string {
+  return `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
+}
+
+/** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
+function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number): string {
+  if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice(learningRate)}`;
+  if (guard.gradientNorm > RUNAWAY_PARAMETER) {
+    return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice(learningRate)}`;
+  }
+  return learningRateAdvice(learningRate);
+}
+
+/**
+ * Why the loss or gradient of the batch rows[start .. start+size) is not finite: an overflow in the
+ * forward pass names its row and layer (as predict does); before any step of this call (`applied`
+ * false) the learning rate cannot be the cause.
+ */
+function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows: Uint32Array, start: number, size: number, applied: boolean, learningRate: number): StepFault {
+  const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
+  const reason = overflow
+    ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
+    : Number.isFinite(loss)
+      ? guard.gradientFault()!
+      : `the loss is ${loss}`;
+  const advice = applied
+    ? `the inputs or the weights are too large; if the weights grew in this call, ${learningRateAdvice(learningRate)}`
+    : 'no step of this call had run, so the learning rate is not the cause: the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)';
+  return { reason, advice };
 }
