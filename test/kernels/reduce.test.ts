@@ -78,6 +78,18 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     expect(reduce(k, 'sumSquares', [1, Infinity, 2, 3, 4])).toBe(Infinity);
   });
 
+  it('maxAbs sees an infinity or a negative NaN wherever it is, in the vector loop as in the tail', () => {
+    // Written as bits: a NaN stored through a Float32Array may lose its sign.
+    const bits = { Infinity: 0x7f800000, '-Infinity': 0xff800000, 'a NaN with its sign bit set': 0xffc00000 };
+    for (const at of [0, 3, 4, 31, 32, 33, 95, 500, 1023, 1024, 1026]) {
+      for (const [name, pattern] of Object.entries(bits)) {
+        const x = spread(new Rng(24), 1027);
+        new Uint32Array(x.buffer)[at] = pattern;
+        expect(reduce(k, 'maxAbs', x), `${k.name} maxAbs with ${name} at ${at}`).toBe(name.includes('NaN') ? NaN : Infinity);
+      }
+    }
+  });
+
   it('maxAbs sees infinities and is 0 on nothing', () => {
     expect(reduce(k, 'maxAbs', [1, -Infinity, 2, 3, 4])).toBe(Infinity);
     expect(reduce(k, 'maxAbs', [1, 2, 3, 4, -5, 6])).toBe(6);
