@@ -6,7 +6,8 @@
  * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
  * than another's (the training runs on one thread).
  */
-import { checkAtMost, checkDistinctList, checkKnownKeys, keysOf, type Bound } from '../checks.js';
+import { checkAtMost, checkChoice, checkDistinctList, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
+import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -30,7 +31,9 @@ export const AUTOENCODER_SIZES = [784, 256, 128, 64, 16, 64, 128, 256, 784] as c
  */
 export const AUTOENCODER_INIT: WeightInit = { name: 'sparse' };
 
-export type AutoencoderLoss = 'mse' | 'binary-cross-entropy';
+export type AutoencoderLoss = (typeof AUTOENCODER_LOSSES)[number];
+/** The losses the study trains with (default binary-cross-entropy). */
+export const AUTOENCODER_LOSSES = ['binary-cross-entropy', 'mse'] as const;
 
 /** Options of runAutoencoderStudy; every field is optional. */
 export interface AutoencoderStudyOptions {
@@ -151,20 +154,19 @@ export function reconstructionError(net: Network, x: Matrix): number {
   return total / x.rows;
 }
 
+/** The study's options checked before any work (INVALID_OPTION naming the option as 'autoencoder <option>'), with their defaults. */
 function checkStudyOptions(options: AutoencoderStudyOptions) {
-  const sizes = [...(options.sizes ?? AUTOENCODER_SIZES)];
+  const given = options.sizes ?? AUTOENCODER_SIZES;
+  if (!Array.isArray(given)) throw invalidOption(`autoencoder sizes: expected a list of layer widths, got ${shown(given)}`);
+  const sizes = given.map((units, l) => checkUnits(units, `autoencoder sizes[${l}]`));
   if (sizes[0] !== MNIST_PIXELS || sizes[sizes.length - 1] !== MNIST_PIXELS) {
     throw invalidOption(`autoencoder sizes: must start and end with ${MNIST_PIXELS} (the pixels), got [${sizes.join(', ')}]`);
   }
-  const loss = options.loss ?? 'binary-cross-entropy';
-  if (loss !== 'mse' && loss !== 'binary-cross-entropy') throw invalidOption(`autoencoder loss: expected mse or binary-cross-entropy, got ${shown(loss)}`);
-  const positive = (value: number | undefined, fallback: number, name: string, integer: boolean, bound?: Bound) => {
-    const v = value ?? fallback;
-    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
-      throw invalidOption(`autoencoder ${name}: expected a ${integer ? 'whole number' : 'number'} > 0, got ${shown(value)}`);
-    }
-    return bound ? checkAtMost(v, `autoencoder ${name}`, bound) : v;
-  };
+  checkModelLimits(sizes, 'autoencoder sizes');
+  const loss = checkChoice(options.loss ?? 'binary-cross-entropy', AUTOENCODER_LOSSES, 'autoencoder loss');
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw invalidOption(`autoencoder seed: expected an integer, got ${shown(seed)}`);
+  const count = (value: number | undefined, fallback: number, name: string, bound?: Bound) => checkWhole(value ?? fallback, `autoencoder ${name}`, 1, bound);
   const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
   for (const name of optimizers) {
     if (!(name in AUTOENCODER_OPTIMIZERS)) throw invalidOption(`autoencoder optimizers: unknown '${name}' (known: ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`);
@@ -172,12 +174,12 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   return {
     sizes,
     loss,
-    seconds: positive(options.seconds, AUTOENCODER_DEFAULTS.seconds, 'seconds', false, SECONDS_BOUND),
-    trainRows: positive(options.trainRows, AUTOENCODER_DEFAULTS.trainRows, 'trainRows', true),
-    testRows: positive(options.testRows, AUTOENCODER_DEFAULTS.testRows, 'testRows', true),
-    points: positive(options.points, AUTOENCODER_DEFAULTS.points, 'points', true, AUTOENCODER_POINTS_BOUND),
+    seconds: checkAtMost(checkPositive(options.seconds ?? AUTOENCODER_DEFAULTS.seconds, 'autoencoder seconds'), 'autoencoder seconds', SECONDS_BOUND),
+    trainRows: count(options.trainRows, AUTOENCODER_DEFAULTS.trainRows, 'trainRows'),
+    testRows: count(options.testRows, AUTOENCODER_DEFAULTS.testRows, 'testRows'),
+    points: count(options.points, AUTOENCODER_DEFAULTS.points, 'points', AUTOENCODER_POINTS_BOUND),
     optimizers,
-    seed: options.seed ?? 1,
+    seed,
   };
 }
 

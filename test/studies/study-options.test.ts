@@ -102,6 +102,24 @@ describe('study count bounds', () => {
     }
   });
 
+  it('the autoencoder study checks its sizes, loss, seed and counts itself, before the digits load', async () => {
+    // sizes 5 was a TypeError ('not iterable'), sizes [784, 0, 784] and seed 0.5 came back in createNetwork's terms.
+    const refusals: [object, RegExp][] = [
+      [{ sizes: 5 }, /^autoencoder sizes: expected a list of layer widths, got 5$/],
+      [{ sizes: [784, 0, 784] }, /^autoencoder sizes\[1\]: expected a whole number of units from 1 to 1048576, got 0$/],
+      // 784·w + w + w·784 + 784 at w = 1,000,000: 1,569,000,784
+      [{ sizes: [784, 1_000_000, 784] }, /^autoencoder sizes: 1569000784 parameters exceeds the limit of 268435456/],
+      [{ loss: 'bce' }, /^autoencoder loss: expected one of binary-cross-entropy, mse, got "bce"$/],
+      [{ seed: 1.5 }, /^autoencoder seed: expected an integer, got 1\.5$/],
+      [{ seconds: '30' }, /^autoencoder seconds: expected a finite number > 0, got "30"$/],
+      [{ points: 2.5 }, /^autoencoder points: expected a whole number ≥ 1, got 2\.5$/],
+      [{ testRows: 0 }, /^autoencoder testRows: expected a whole number ≥ 1, got 0$/],
+    ];
+    for (const [options, message] of refusals) {
+      await expectError(() => runAutoencoderStudy({ trainRows: 20_000, ...options } as never), 'INVALID_OPTION', message);
+    }
+  });
+
   it("remedies seconds: a finite number > 0, a string shown as one (it said 'got 5' of '5')", async () => {
     await expectError(() => runRemediesStudy({ seconds: '5' as never }), 'INVALID_OPTION', /^seconds: expected a finite number > 0, got "5"$/);
     await expectError(() => runRemediesStudy({ seconds: 0 }), 'INVALID_OPTION', /^seconds: expected a finite number > 0, got 0$/);
