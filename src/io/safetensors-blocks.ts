@@ -16,8 +16,9 @@
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
-import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import type { Loss } from '../kernels.js';
+import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
+import type { LayerSpec } from '../layers/spec.js';
+import { LOSS_OUTPUT, type Loss } from '../kernels.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
@@ -78,13 +79,15 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
     throw badModel('__metadata__.version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_FILE_VERSION}, got ${shown(metadata.version)}`);
   }
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
-  const { architecture, names } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
+  const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   const { loss, inputs, layers, layout } = architecture;
-  const entries = new Map(file.entries.map((e) => [e.name, e]));
+  const prefix = imported ? modulePrefix(file.entries.map((e) => e.name), names) : '';
+  if (prefix !== '') imported!.notes.push(`dropped the module prefix ${JSON.stringify(prefix)} that every tensor's name starts with (${prefix}${names[0]} read as ${names[0]})`);
+  const entries = new Map(file.entries.map((e) => [e.name.slice(prefix.length), e]));
   const tensors: BlockTensor[] = layout.map((slot, i) => {
     const name = names[i];
     const entry = entries.get(name);
-    if (!entry) throw badModel(name, `missing: the layers need it (shape [${slot.shape.join(', ')}])`);
+    if (!entry) throw badModel(name, `missing: the layers need it (shape [${slot.shape.join(', ')}]); the file has ${listNames(file.entries.map((e) => e.name))}`);
     if (String(entry.shape) !== String(slot.shape)) throw badModel(name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers`);
     entries.delete(name);
     const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry);
@@ -92,14 +95,42 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
     return { ...slot, shape: [...slot.shape], values };
   });
   const extra = entries.keys().next();
-  if (!extra.done) throw badModel(extra.value, 'is not a tensor of the layers');
-  return { kind: 'blocks', loss, inputs, layers, tensors };
+  if (!extra.done) throw badModel(`${prefix}${extra.value}`, 'is not a tensor of the layers');
+  const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors };
+  return imported && imported.notes.length > 0 ? { ...model, imported } : model;
+}
+
+/**
+ * The module prefix a state_dict saved from a module attribute carries (`net.` of `net.0.weight`),
+ * or '': the shortest `a.b.` that every one of `fileNames` starts with and under which every one of
+ * the expression's `wanted` names is there, when none of them is there as it is.
+ */
+function modulePrefix(fileNames: readonly string[], wanted: readonly string[]): string {
+  const present = new Set(fileNames);
+  if (wanted.some((name) => present.has(name)) || fileNames.length === 0) return '';
+  const first = fileNames[0];
+  for (let dot = first.indexOf('.'); dot >= 0; dot = first.indexOf('.', dot + 1)) {
+    const prefix = first.slice(0, dot + 1);
+    if (fileNames.every((name) => name.startsWith(prefix)) && wanted.every((name) => present.has(prefix + name))) return prefix;
+  }
+  return '';
+}
+
+/** The most tensor names a message lists. */
+const LISTED_NAMES = 6;
+
+/** Tensor names as a message lists them: the first LISTED_NAMES, then how many more. */
+function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED_NAMES).join(', ');
+  return names.length > LISTED_NAMES ? `${shown}, … (${names.length} tensors)` : shown || 'no tensors';
 }
 
 /** An architecture read from a file, and the file's name of each of its tensors (in state_dict order). */
 interface ReadArchitecture {
   architecture: BlockArchitecture;
   names: string[];
+  /** For a foreign file: where the loss came from and what was read by a rule of gradscope's. */
+  imported?: ImportNotes;
 }
 
 /** The architecture in gradscope's own metadata; the tensors carry gradscope's names. */
@@ -120,7 +151,7 @@ function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitectu
 function pytorchOf(metadata: Record<string, string>, options: BlockSafetensorsOptions): { expression: string; where: string } {
   if (options.pytorch !== undefined) return { expression: String(options.pytorch), where: 'pytorch option' };
   if (metadata.pytorch !== undefined) return { expression: metadata.pytorch, where: '__metadata__.pytorch' };
-  throw badModel('__metadata__', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version "${BLOCK_FILE_VERSION}" with "layers"), and no { pytorch } module expression to read it by; a dense chain reads with fromSafetensors`);
+  throw badModel('__metadata__', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version "${BLOCK_FILE_VERSION}" with "layers"), and no { pytorch } module expression (--pytorch) to read it by; a dense chain reads with fromSafetensors`);
 }
 
 /** The architecture of a foreign state_dict, from its module expression and the loss; the tensors carry the module's names. */
@@ -128,6 +159,30 @@ function pytorchArchitecture(metadata: Record<string, string>, options: BlockSaf
   const { expression, where } = pytorchOf(metadata, options);
   const { inputs, layers, names } = architectureOfPytorch(expression, where);
   const loss = options.loss ?? metadata.loss;
-  if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } to say what the model was trained on');
-  return { architecture: checkBlockArchitecture({ loss, inputs, layers }, options.loss !== undefined ? 'options' : '__metadata__', badModel), names };
+  if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } (--loss) to say what the model was trained on');
+  const imported: ImportNotes = { lossFrom: options.loss !== undefined ? 'the loss option' : '__metadata__.loss', notes: [] };
+  const read = outputForLogits(layers, loss, imported.notes);
+  return { architecture: checkBlockArchitecture({ loss, inputs, layers: read }, options.loss !== undefined ? 'options' : '__metadata__', badModel), names, imported };
+}
+
+/** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */
+const LOGITS_LOSS: Partial<Record<Loss, string>> = { 'cross-entropy': 'nn.CrossEntropyLoss', 'binary-cross-entropy': 'nn.BCEWithLogitsLoss' };
+
+/**
+ * A module ending in logits (a dense layer with no activation after it) trained with a loss that
+ * applies its own softmax or sigmoid (nn.CrossEntropyLoss: log-softmax; nn.BCEWithLogitsLoss:
+ * sigmoid) is read with that activation as its output layer: gradscope fuses it with its loss
+ * (LOSS_OUTPUT), and softmax + cross-entropy of the logits is nn.CrossEntropyLoss's function, with
+ * the same gradients (sigmoid + binary cross-entropy likewise). Noted: predict then gives the
+ * probabilities where the module gives logits.
+ */
+function outputForLogits(layers: LayerSpec[], loss: string, notes: string[]): LayerSpec[] {
+  const last = layers[layers.length - 1];
+  const torchLoss = LOGITS_LOSS[loss as Loss];
+  if (torchLoss === undefined || last?.type !== 'dense' || (last.activation ?? 'linear') !== 'linear') return layers;
+  const output = LOSS_OUTPUT[loss as Loss]!;
+  notes.push(
+    `the module ends in logits (its last nn.Linear has no activation) and the loss is ${loss}: read with a ${output} output layer, as ${torchLoss} applies ${output === 'softmax' ? 'log-softmax' : 'the sigmoid'} itself (the same loss and gradients); predict gives probabilities where the module gives logits`,
+  );
+  return [...layers.slice(0, -1), { ...last, activation: output }];
 }

@@ -198,6 +198,11 @@ function chainOrders(layers: LayerEntries[]): LayerEntries[][] | 'too many' {
   return steps > MAX_ORDER_SEARCH ? 'too many' : found;
 }
 
+/** Import options as a message asks for them, in the API's words and the command line's: `{ output, loss } (--output, --loss)`. */
+function optionsToPass(keys: readonly string[]): string {
+  return `{ ${keys.join(', ')} } (${keys.map((key) => `--${key}`).join(', ')})`;
+}
+
 /**
  * Activations and loss: from gradscope's own `__metadata__` (format "gradscope.model", or no format
  * at all), else from the options. Metadata another tool wrote (`{ "format": "pt" }`) says nothing
@@ -225,9 +230,11 @@ function readArchitecture(
     const hidden = depth > 1 ? readActivation(options.activation, 'activation option') : undefined;
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
-    throw badModel('__metadata__', 'has no gradscope "activations"; pass { activation, output, loss } to say what the layers compute');
+    // Name only what is missing: the hidden activation (with more than one layer), the output, and the loss if the file lacks it too.
+    const missing = [...(depth > 1 && options.activation === undefined ? ['activation'] : []), 'output', ...(ours.loss === undefined && options.loss === undefined ? ['loss'] : [])];
+    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing.filter((key) => key !== 'output' || options.output === undefined))} to say what the layers compute`);
   }
   if (ours.loss !== undefined) return { loss: readLoss(ours.loss, '__metadata__.loss'), lossFrom: '__metadata__.loss', activations };
-  if (options.loss === undefined) throw badModel('__metadata__', 'has no gradscope "loss"; pass { loss } to say what the model was trained on');
+  if (options.loss === undefined) throw badModel('__metadata__', `has no gradscope "loss"; pass ${optionsToPass(['loss'])} to say what the model was trained on`);
   return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
 }

@@ -18,6 +18,14 @@ export interface BlockTensor {
   values: Float32Array;
 }
 
+/** What a reader of a foreign file decided on the user's behalf; `gradscope convert` prints it. */
+export interface ImportNotes {
+  /** Where the loss came from, e.g. "modelTopology.training_config.loss 'binary_crossentropy'" or "the loss option". */
+  lossFrom: string;
+  /** Everything else done that the file did not say, e.g. "skipped Dropout layer 'dropout' (identity at inference)". */
+  notes: string[];
+}
+
 /** A network built from layer specs, as data. */
 export interface BlockModelData {
   /** Tells it apart from the dense ModelData (sizes, activations, weights, biases). */
@@ -30,4 +38,10 @@ export interface BlockModelData {
   layers: CheckedSpec[];
   /** Every parameter and state buffer, in PyTorch's state_dict order. */
   tensors: BlockTensor[];
+  /**
+   * Set by blockModelFromSafetensors when it read a PyTorch module by a rule the file does not
+   * spell out (a softmax or sigmoid output for a module ending in logits, a module prefix dropped
+   * from the tensors' names): what it did. Absent otherwise.
+   */
+  imported?: ImportNotes;
 }

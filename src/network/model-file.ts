@@ -9,7 +9,7 @@ import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
 import { checkLoss, checkLossPairing } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
-import type { BlockModelData } from '../layers/block-model.js';
+import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
@@ -61,13 +61,7 @@ export interface ModelData {
   imported?: ImportNotes;
 }
 
-/** What a reader of a foreign file decided on the user's behalf; `gradscope convert` prints it. */
-export interface ImportNotes {
-  /** Where the loss came from, e.g. "modelTopology.training_config.loss 'binary_crossentropy'" or "the loss option". */
-  lossFrom: string;
-  /** Everything else done that the file did not say, e.g. "skipped Dropout layer 'dropout' (identity at inference)". */
-  notes: string[];
-}
+export type { ImportNotes };
 
 export function modelToJSON(model: {
   loss: Loss;

@@ -85,7 +85,7 @@ describe('block networks saved by saveModel and exported from a Network', () => 
     for (const output of ['trained.safetensors', 'trained.json', 'trained.onnx']) {
       const { code, stdout, stderr } = await runCliInProcess(['convert', at('trained.bin'), at(output)]);
       expect([code, stderr], output).toEqual([0, '']);
-      expect(stdout).toContain(': 4 inputs → dense → batch-norm → residual → layer-norm → activation → residual → dense, loss cross-entropy');
+      expect(stdout).toContain(': 4 inputs → dense → batch-norm → residual → layer-norm → activation → residual → dense (softmax), loss cross-entropy');
     }
     expect(await readModelFile(at('trained.safetensors'))).toEqual(model);
     expect(await readModelFile(at('trained.json'))).toEqual(model);

@@ -39,10 +39,12 @@ export const convertCommand = command({
     });
     const written = await writeModelFile(model, output, to);
     if ('kind' in model) {
-      print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}`);
-      return;
+      const last = model.layers[model.layers.length - 1];
+      const output = last.type === 'dense' || last.type === 'activation' ? ` (${last.activation})` : '';
+      print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}${output}, loss ${model.loss}`);
+    } else {
+      print(terminal, `${input} → ${written.join(', ')}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
     }
-    print(terminal, `${input} → ${written.join(', ')}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
     if (model.imported) {
       print(terminal, `  loss ${model.loss} from ${model.imported.lossFrom}`);
       for (const note of model.imported.notes) print(terminal, `  ${note}`);

@@ -1,0 +1,119 @@
+/**
+ * The most common PyTorch files: a classifier ending in logits (nn.CrossEntropyLoss /
+ * nn.BCEWithLogitsLoss apply the softmax or sigmoid themselves), a state_dict saved under a module
+ * prefix (`net.0.weight`), and a plain state_dict without metadata on the command line, whose
+ * errors name the flags still missing.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { networkFromBlockModel } from '../../src/io/model-data.js';
+import { blockModelFromSafetensors } from '../../src/io/safetensors-blocks.js';
+import { encodeSafetensors, type TensorToWrite } from '../../src/io/safetensors-format.js';
+import { runCliInProcess } from '../util/cli.js';
+import { expectError } from '../util/expect-error.js';
+
+const LOGITS = 'nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))';
+const SHAPES: [string, number[]][] = [['0.weight', [8, 4]], ['0.bias', [8]], ['2.weight', [3, 8]], ['2.bias', [3]]];
+
+/** The state_dict of LOGITS (names under `prefix`), with its values by unprefixed name. */
+function stateDict(prefix = '', outputs = 3): { bytes: Uint8Array; values: Map<string, Float32Array> } {
+  const values = new Map<string, Float32Array>();
+  const tensors: TensorToWrite[] = SHAPES.map(([name, shape], t) => {
+    const size = name.startsWith('2.') ? [outputs, ...shape.slice(1)] : shape;
+    const v = Float32Array.from({ length: size.reduce((n, d) => n * d, 1) }, (_, i) => 0.4 * Math.sin(7 * t + i));
+    values.set(name, v);
+    return { name: prefix + name, dtype: 'F32', shape: size, values: v };
+  });
+  return { bytes: encodeSafetensors({ format: 'pt' }, tensors), values };
+}
+
+/** The module's logits for one row x, in float64 (what PyTorch's forward computes). */
+function logits(values: Map<string, Float32Array>, x: number[], outputs: number): number[] {
+  const w0 = values.get('0.weight')!, b0 = values.get('0.bias')!, w2 = values.get('2.weight')!, b2 = values.get('2.bias')!;
+  const h = Array.from({ length: 8 }, (_, j) => Math.max(0, b0[j] + x.reduce((s, xi, i) => s + w0[j * 4 + i] * xi, 0)));
+  return Array.from({ length: outputs }, (_, k) => b2[k] + h.reduce((s, hj, j) => s + w2[k * 8 + j] * hj, 0));
+}
+
+const X = [[0.5, -1, 2, 0.1], [-0.3, 0.8, -1.5, 1.2], [1.1, 0.2, 0.3, -0.7]];
+
+describe('a PyTorch module ending in logits', () => {
+  it("with loss 'cross-entropy' reads with a softmax output: predict is softmax(logits) and the loss nn.CrossEntropyLoss's mean −log softmax(z)_y, noted", async () => {
+    const { bytes, values } = stateDict();
+    const model = blockModelFromSafetensors(bytes, { pytorch: LOGITS, loss: 'cross-entropy' });
+    expect(model.layers.at(-1)).toEqual({ type: 'dense', units: 3, activation: 'softmax' });
+    expect(model.imported).toEqual({ lossFrom: 'the loss option', notes: [expect.stringMatching(/^the module ends in logits .*read with a softmax output layer, as nn\.CrossEntropyLoss applies log-softmax itself .*predict gives probabilities where the module gives logits$/)] });
+    const net = await networkFromBlockModel(model, { backend: 'ref' });
+    const Y = [[0, 0, 1], [1, 0, 0], [0, 1, 0]];
+    let crossEntropy = 0;
+    X.forEach((x, r) => {
+      const z = logits(values, x, 3);
+      const max = Math.max(...z);
+      const logSum = max + Math.log(z.reduce((s, zk) => s + Math.exp(zk - max), 0));
+      Array.from(net.predict([x])[0]).forEach((p, k) => expect(p).toBeCloseTo(Math.exp(z[k] - logSum), 6));
+      crossEntropy += (logSum - z[Y[r].indexOf(1)]) / X.length;
+    });
+    expect(net.evaluate(X, Y).loss).toBeCloseTo(crossEntropy, 6);
+    net.dispose();
+  });
+
+  it("with 'binary-cross-entropy' reads with a sigmoid output (nn.BCEWithLogitsLoss); with mse, or with the output module written, as it says", () => {
+    const one = stateDict('', 1).bytes;
+    const binary = blockModelFromSafetensors(one, { pytorch: LOGITS.replace('nn.Linear(8, 3)', 'nn.Linear(8, 1)'), loss: 'binary-cross-entropy' });
+    expect(binary.layers.at(-1)).toEqual({ type: 'dense', units: 1, activation: 'sigmoid' });
+    expect(binary.imported!.notes[0]).toMatch(/nn\.BCEWithLogitsLoss applies the sigmoid itself/);
+    const { bytes } = stateDict();
+    const regression = blockModelFromSafetensors(bytes, { pytorch: LOGITS, loss: 'mse' });
+    expect(regression.layers.at(-1)).toEqual({ type: 'dense', units: 3, activation: 'linear' });
+    expect(regression.imported).toBeUndefined();
+    const written = blockModelFromSafetensors(bytes, { pytorch: LOGITS.replace(/\)$/, ', nn.Softmax(dim=-1))'), loss: 'cross-entropy' });
+    expect(written.imported).toBeUndefined();
+    expect(written.layers).toEqual(blockModelFromSafetensors(bytes, { pytorch: LOGITS, loss: 'cross-entropy' }).layers);
+  });
+});
+
+describe('a state_dict saved under a module prefix', () => {
+  it('drops the prefix every tensor shares when the names are all under it, noted; otherwise the missing tensor is named with what the file has', async () => {
+    const plain = blockModelFromSafetensors(stateDict().bytes, { pytorch: LOGITS, loss: 'cross-entropy' });
+    const prefixed = blockModelFromSafetensors(stateDict('net.').bytes, { pytorch: LOGITS, loss: 'cross-entropy' });
+    expect(prefixed.tensors).toEqual(plain.tensors);
+    expect(prefixed.imported!.notes).toContain('dropped the module prefix "net." that every tensor\'s name starts with (net.0.weight read as 0.weight)');
+    expect(blockModelFromSafetensors(stateDict('model.net.').bytes, { pytorch: LOGITS, loss: 'cross-entropy' }).tensors).toEqual(plain.tensors);
+    // Two prefixes: no rule says which one, so nothing is dropped and the error lists the names.
+    const { values } = stateDict();
+    const mixed = encodeSafetensors({}, SHAPES.map(([name, shape], i) => ({ name: `${i < 2 ? 'a' : 'b'}.${name}`, dtype: 'F32' as const, shape, values: values.get(name)! })));
+    await expectError(() => blockModelFromSafetensors(mixed, { pytorch: LOGITS, loss: 'cross-entropy' }), 'BAD_MODEL_FILE', /^0\.weight: missing: the layers need it \(shape \[8, 4\]\); the file has a\.0\.weight, a\.0\.bias, b\.2\.weight, b\.2\.bias$/);
+  });
+});
+
+describe('gradscope convert of a plain state_dict', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradscope-logits-'));
+  const plain = join(dir, 'seq.safetensors');
+  writeFileSync(plain, stateDict().bytes);
+  const prefixed = join(dir, 'prefixed.safetensors');
+  writeFileSync(prefixed, stateDict('net.').bytes);
+
+  it('the CrossEntropyLoss classifier converts, printing the rule it was read by', async () => {
+    const run = await runCliInProcess(['convert', prefixed, join(dir, 'out.json'), '--loss', 'cross-entropy', '--pytorch', LOGITS]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/→ .*out\.json: 4 inputs → dense → dense \(softmax\), loss cross-entropy\n {2}loss cross-entropy from the loss option\n {2}the module ends in logits .*\n {2}dropped the module prefix "net\."/);
+  });
+
+  it('without metadata, the error names the flags still missing', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /has no gradscope "activations"; pass \{ activation, output, loss \} \(--activation, --output, --loss\) to say what the layers compute\n$/],
+      [['--activation', 'relu'], /has no gradscope "activations"; pass \{ output, loss \} \(--output, --loss\)/],
+      [['--output', 'softmax', '--loss', 'cross-entropy'], /has no gradscope "activations"; pass \{ activation \} \(--activation\)/],
+      [['--activation', 'relu', '--output', 'softmax'], /has no gradscope "loss"; pass \{ loss \} \(--loss\)/],
+      [['--pytorch', LOGITS], /has no "loss"; pass \{ loss \} \(--loss\)/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = await runCliInProcess(['convert', plain, join(dir, 'refused.json'), ...flags]);
+      expect(run.code, flags.join(' ')).toBe(1);
+      expect(run.stderr, flags.join(' ')).toMatch(/^gradscope: BAD_MODEL_FILE: .*seq\.safetensors: __metadata__: /);
+      expect(run.stderr, flags.join(' ')).toMatch(message);
+    }
+  });
+});
