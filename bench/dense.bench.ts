@@ -44,7 +44,7 @@ export const shapePeakTaskName = (variant: Variant, [batch, nIn, nOut]: readonly
   `wasm-${variant} peak_madd ${batch}×${nIn}→${nOut}`;
 
 /** Random values in [−1, 1) into a fresh tensor. */
-function filled<T extends Tensor>(k: Kernels<T>, length: number, seed: number): T {
+export function filled<T extends Tensor>(k: Kernels<T>, length: number, seed: number): T {
   const t = k.alloc(length);
   const values = new Float32Array(length);
   let x = seed >>> 0 || 1;

@@ -1,0 +1,100 @@
+/**
+ * A/B of core binaries on the dense products: several instances of each binary in one process,
+ * rounds interleaved (the order reversed every other round), medians. The same binary runs 3–5
+ * points of the peak apart from one instance to the next, so one bench run of each proves nothing;
+ * this prints, per product, each binary's median time, its median per-round speed-up over the first
+ * binary (same instance number, same round) and its median fraction of the peak (f32_peak_madd with
+ * the product's flops, measured in every round). It also prints a hash of each product's output
+ * bits on fresh tensors, so a change that should keep the bits shows it does.
+ *
+ *   npx asc assembly/index.ts --target release -o /tmp/new.wasm   (and the old one from a checkout)
+ *   npx tsx bench/ab.ts old=/tmp/old.wasm new=/tmp/new.wasm [--shape 64,784,100] [--instances 3] [--rounds 10] [--time 120]
+ */
+import { readFile } from 'node:fs/promises';
+import { instantiate } from '@assemblyscript/loader';
+import { Bench } from 'tinybench';
+import type { CommonExports } from '../src/wasm/exports.js';
+import { WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
+import { filled } from './dense.bench.js';
+import { median, medianMs } from './median.js';
+
+const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+/** A 32-bit hash of a tensor's float bits. */
+function bitsHash(k: WasmBackend, t: WasmTensor): string {
+  let h = 0;
+  for (const word of new Uint32Array(k.view(t).slice().buffer)) h = (Math.imul(h, 31) + word) | 0;
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+const binaries = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
+  const [label, path] = a.split('=');
+  return { label, path };
+});
+if (binaries.length < 2) throw new Error('usage: npx tsx bench/ab.ts old=old.wasm new=new.wasm [--shape b,nIn,nOut] [--instances n] [--rounds n] [--time ms]');
+const [batch, nIn, nOut] = option('--shape', '64,784,100').split(',').map(Number);
+const instances = Number(option('--instances', '3'));
+const rounds = Number(option('--rounds', '10'));
+const time = Number(option('--time', '120'));
+const flops = 2 * batch * nIn * nOut;
+
+interface Instance {
+  label: string;
+  index: number;
+  tasks: Record<string, () => void>;
+}
+const all: Instance[] = [];
+for (const { label, path } of binaries) {
+  const module = await WebAssembly.compile(await readFile(path));
+  for (let index = 0; index < instances; index++) {
+    const { exports } = await instantiate<Record<string, unknown>>(module, {});
+    const k = new WasmBackend(exports as unknown as CommonExports & Record<string, unknown>, 'simd', 'simd');
+    const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3), dz = filled(k, batch * nOut, 4);
+    const z = k.alloc(batch * nOut), da = k.alloc(batch * nIn), dw = k.alloc(nOut * nIn), out = k.alloc(16);
+    const tasks: Record<string, () => void> = {
+      fwd: () => k.denseForward(z, a, w, b, batch, nIn, nOut),
+      bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
+      bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),
+    };
+    if (index === 0) {
+      for (const product of PRODUCTS) tasks[product]();
+      console.log(`${label}: output bits fwd ${bitsHash(k, z)}, ∂input ${bitsHash(k, da)}, ∂W ${bitsHash(k, dw)}`);
+    }
+    const peakFlopsPerTrip = k.module.f32_peak_madd(out.ptr, 1_000_000) / 1_000_000;
+    const trips = Math.round(flops / peakFlopsPerTrip);
+    tasks.peak = () => k.module.f32_peak_madd(out.ptr, trips);
+    all.push({ label, index, tasks });
+  }
+}
+
+/** ms[label][task][round * instances + index] */
+const ms = new Map<string, Map<string, number[]>>(binaries.map(({ label }) => [label, new Map()]));
+for (let round = 0; round < rounds; round++) {
+  for (const inst of round % 2 ? [...all].reverse() : all) {
+    const bench = new Bench({ time, iterations: 8, warmupTime: round === 0 ? 100 : 20 });
+    for (const [name, run] of Object.entries(inst.tasks)) bench.add(name, run);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const times = ms.get(inst.label)!;
+      if (!times.has(task.name)) times.set(task.name, []);
+      times.get(task.name)![round * instances + inst.index] = medianMs(bench, task.name);
+    }
+  }
+}
+
+const peakMs = median([...ms.values()].flatMap((times) => times.get('peak')!));
+console.log(`${batch}×${nIn}→${nOut}: ${binaries.length} binaries × ${instances} instances × ${rounds} rounds; peak ${(flops / peakMs / 1e6).toFixed(1)} GFLOP/s (median)`);
+const first = ms.get(binaries[0].label)!;
+for (const product of PRODUCTS) {
+  const cells = binaries.map(({ label }) => {
+    const times = ms.get(label)!.get(product)!;
+    const speedUp = median(times.map((t, i) => first.get(product)![i] / t));
+    return `${label} ${median(times).toFixed(4)} ms ×${speedUp.toFixed(3)} ${((100 * peakMs) / median(times)).toFixed(1)} %`;
+  });
+  console.log(`${product.padEnd(12)} ${cells.join('   ')}`);
+}
