@@ -368,12 +368,34 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const { validation } = opts;
     if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);
     // One batch in order (e.g. one call per batch): written once, into the batch buffers themselves.
-    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.runTraining(loadInPlace(this.#engine, x, targets), opts);
+    if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.trainInPlace(x, targets, opts);
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return this.runTraining(data, opts);
       if (validation instanceof Dataset) return this.runTraining(data, opts, this.targetsOf(validation, VALIDATION_LABELS));
       return this.withRows(validation.x, validation.y, (held) => this.runTraining(data, opts, held), VALIDATION_LABELS);
     });
+  }
+
+  /**
+   * train() on rows loaded in place. A dense chain checks its inputs finite through its first
+   * layer's output (Engine.firstLayerFinite): one pass over batch × units instead of batch × inputs
+   * (at 256 × 784 → 100, 1 µs instead of 8 of a 1.7 ms step), and the pass over the inputs only
+   * when that output is not finite. The forward pass it runs after changes nothing a dense chain
+   * holds; with a trace (set on the network before the first step) or LSUV (which rescales the
+   * weights before it) the inputs are checked first. Every other error of the call waits for the
+   * check, so a call fails as it would with the inputs checked first.
+   */
+  private trainInPlace(x: Rows, y: Rows, options: TrainOptions): TrainResult {
+    const engine = this.#engine;
+    const dense = engine instanceof Engine && options.trace === undefined && (options.lsuv === undefined || options.lsuv === false) ? engine : undefined;
+    const rows = loadInPlace(engine, x, y, dense !== undefined);
+    if (dense) rows.afterFirstForward = (batch) => (dense.firstLayerFinite(batch) ? undefined : rows.checkInputs());
+    try {
+      return this.runTraining(rows, options);
+    } catch (error) {
+      rows.checkInputs();
+      throw error;
+    }
   }
 
   /** runTraining on this network's engine, keeping the trace it records. */

@@ -243,6 +243,17 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.weights.map((weight, l) => ({ name: String(2 * l), weight, output: () => this.zs[l], units: this.sizes[l + 1] }));
   }
 
+  /**
+   * Whether zs[0] of the last feedforward(batch) is finite everywhere: one pass over batch × sizes[1]
+   * values that stands for one over the batch × sizes[0] inputs. An input value that is not finite
+   * makes its whole row of zs[0] so (Inf·w is ±Inf, or NaN for w = 0; NaN stays NaN; the sum of
+   * terms with one of them is not finite), so a finite zs[0] proves the inputs finite; a zs[0]
+   * that is not may still come from finite inputs that overflow.
+   */
+  firstLayerFinite(batch: number): boolean {
+    return Number.isFinite(this.kernels.maxAbs(this.zs[0], batch * this.sizes[1]));
+  }
+
   /** Forward pass of the `batch` rows in activations[0]. */
   feedforward(batch: number): void {
     this.assertAlive();

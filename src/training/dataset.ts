@@ -10,6 +10,7 @@ import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
+import type { TrainingRows } from './train.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -115,12 +116,12 @@ interface CheckedRows {
   rows: number;
   cols: number;
   label: string;
-  /**
-   * Writes the rows into `tensor` (at least rows × cols long) and checks them finite: NON_FINITE_INPUT
-   * naming the first value that is not. (Method syntax where it is made, once per train() call: an
-   * arrow bound to a name costs a defineProperty each time under tsx, whose esbuild keeps names.)
-   */
-  writeInto<T extends Tensor>(k: Kernels<T>, tensor: T): void;
+  // Methods, not arrows bound to a name: made once per train() call, and under tsx (whose esbuild
+  // keeps names) each named arrow costs a defineProperty.
+  /** Writes the rows into `tensor` (at least rows × cols long). */
+  write<T extends Tensor>(k: Kernels<T>, tensor: T): void;
+  /** After write: NON_FINITE_INPUT naming the first value in `tensor` that is not finite. */
+  checkFinite<T extends Tensor>(k: Kernels<T>, tensor: T): void;
 }
 
 /** One side's shape, checked: the fast path for typed arrays, toMatrix (which checks every value) otherwise. */
@@ -133,9 +134,10 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
       rows: matrix.rows,
       cols,
       label,
-      writeInto(k, tensor) {
+      write(k, tensor) {
         k.write(tensor, matrix.data);
       },
+      checkFinite() {}, // toMatrix checked every value
     };
   }
   if (flat) checkFlatShape(flat, cols, label);
@@ -145,9 +147,11 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
     rows,
     cols,
     label,
-    writeInto(k, tensor) {
+    write(k, tensor) {
       if (flat) k.write(tensor, flat.data);
       else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
+    },
+    checkFinite(k, tensor) {
       // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32
       // (a float64 beyond ±3.4e38 became ±Infinity on the way in).
       if (Number.isFinite(k.maxAbs(tensor, rows * cols))) return;
@@ -166,7 +170,8 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
   checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
   const tensor = k.alloc(rows * cols);
   try {
-    checked.writeInto(k, tensor);
+    checked.write(k, tensor);
+    checked.checkFinite(k, tensor);
   } catch (error) {
     k.free(tensor);
     throw error;
@@ -207,22 +212,49 @@ export function checkTargetsFor(loss: Loss, findOutside: () => OutsideUnit | nul
   );
 }
 
+/** Rows loaded in place (loadInPlace), with the check of the inputs' values it may leave to the caller. */
+export interface InPlaceRows<T extends Tensor = Tensor> extends TrainingRows<T> {
+  /** NON_FINITE_INPUT naming the first input value that is not finite (a pass over them all); nothing once it has passed. */
+  checkInputs(): void;
+}
+
 /**
  * x and y checked and written straight into `net`'s input and targets buffers (grown to hold
  * them) instead of a dataset of their own: for a train() call whose rows are one batch in their
  * own order, so loadBatch, given these buffers, has nothing to copy. What the buffers held before
  * is lost (they are the loaded batch's, never state a network keeps).
+ *
+ * With `deferInputCheck` the inputs' values are not checked finite here: the caller runs
+ * checkInputs before anything it holds changes, and before any other error it throws (as here,
+ * where a fault in the targets runs it first), so the call fails as it would without deferring.
  */
-export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Rows): { inputs: ResidentRows<T>; targets: ResidentRows<T> } {
+export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Rows, deferInputCheck = false): InPlaceRows<T> {
   const k = net.kernels;
   // Checked in uploadDataset's order, so a call fails with the same error either way.
   const inputs = checkRows(x, net.inputSize, 'inputs');
   net.ensureCapacity(inputs.rows);
-  inputs.writeInto(k, net.input);
-  const targets = checkRows(y, net.outputSize, 'targets');
-  checkPairs(inputs, targets);
-  targets.writeInto(k, net.targets);
-  const resident = { tensor: net.targets, rows: targets.rows, cols: targets.cols };
-  checkTargetsFor(net.loss, () => firstOutsideUnit(k, resident));
-  return { inputs: { tensor: net.input, rows: inputs.rows, cols: inputs.cols }, targets: { tensor: net.targets, rows: targets.rows, cols: targets.cols } };
+  inputs.write(k, net.input);
+  let inputsChecked = false;
+  const rows: InPlaceRows<T> = {
+    inputs: { tensor: net.input, rows: inputs.rows, cols: inputs.cols },
+    targets: { tensor: net.targets, rows: 0, cols: net.outputSize },
+    checkInputs() {
+      if (inputsChecked) return;
+      inputs.checkFinite(k, net.input);
+      inputsChecked = true;
+    },
+  };
+  if (!deferInputCheck) rows.checkInputs();
+  try {
+    const targets = checkRows(y, net.outputSize, 'targets');
+    checkPairs(inputs, targets);
+    targets.write(k, net.targets);
+    targets.checkFinite(k, net.targets);
+    rows.targets = { tensor: net.targets, rows: targets.rows, cols: targets.cols };
+    checkTargetsFor(net.loss, () => firstOutsideUnit(k, rows.targets));
+  } catch (error) {
+    rows.checkInputs(); // an input that is not finite is named first, as without deferring
+    throw error;
+  }
+  return rows;
 }

@@ -238,6 +238,11 @@ function positiveInteger(value: unknown, name: string, fallback: number): number
 export interface TrainingRows<T extends Tensor = Tensor> {
   inputs: ResidentRows<T>;
   targets: ResidentRows<T>;
+  /**
+   * Run once, right after the first batch's forward pass (before its backprop, before anything the
+   * network holds changes): for inputs whose values the caller checks through that pass's outputs.
+   */
+  afterFirstForward?: (batch: number) => void;
 }
 
 /** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
@@ -337,6 +342,7 @@ export function runTraining(
       onTrace(tracer.trace);
     }
 
+    let { afterFirstForward } = data;
     /** The first finite batch loss of this call: the scale a runaway loss is measured against. */
     let firstLoss = NaN;
     /**
@@ -346,6 +352,10 @@ export function runTraining(
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | StepFault => {
       net.loadBatch(x, y, rows, start, size);
       net.forward(size, 'train');
+      if (afterFirstForward) {
+        afterFirstForward(size);
+        afterFirstForward = undefined;
+      }
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
       if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, loss, rows, start, size, applied, learningRate);
