@@ -218,6 +218,25 @@ export function checkAsUsage<R>(flags: string, check: () => R): R {
   }
 }
 
+/**
+ * Runs a library check whose INVALID_OPTION starts with the options it blames ("depths, width: …"):
+ * the UsageError (exit 2) names their flags instead, by `flags` (option → flag name), and of those
+ * only the ones the command line gave (all of them if it gave none): "--depths: …" for `--depths 1000`,
+ * not "--depths, --width". A refusal naming an option `flags` does not map is passed on as it is.
+ */
+export function checkOptionsAsUsage<R>(args: ParsedArgs, flags: Record<string, string>, check: () => R): R {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof GradscopeError) || error.code !== 'INVALID_OPTION') throw error;
+    const [, names, rest] = /^([\w, ]+): (.*)$/s.exec(error.message) ?? [];
+    const named = names?.split(', ').map((name) => flags[name]);
+    if (!named || named.some((flag) => flag === undefined)) throw new UsageError(error.message);
+    const given = named.filter((flag) => args.flags.has(flag));
+    throw new UsageError(`${(given.length ? given : named).map((flag) => `--${flag}`).join(', ')}: ${rest}`);
+  }
+}
+
 /** Why a study's list flag names each entry once: a repeat would run twice. */
 const EACH_RUNS_ONCE = 'each runs once';
 /** A flag's value as the hints show it, 'adam'. */

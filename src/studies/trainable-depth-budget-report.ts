@@ -1,4 +1,5 @@
 /** The trainable-depth study's budget sweep as tables (terminal, report, README) and an HTML report section: plain data for src/flow/report-html.ts. */
+import { counted, countedList } from '../counted.js';
 import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
@@ -106,7 +107,7 @@ export function budgetSweepSetup(result: BudgetSweepResult): string {
   const { remedy, depth, learningRates } = result.learningRateGrid;
   const contrast = result.budgets.filter((b) => b > result.contrastMaxBudget).length * (result.remedies.length - 1);
   return (
-    `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${result.depths.join(', ')} hidden layers of ${result.width}, ` +
+    `${result.remedies.map((r) => `${r.key} (lr ${rate(r.learningRate)})`).join(' and ')} at ${countedList(result.depths, 'hidden layer')} of ${result.width}, ` +
     `each network trained once to its longest budget and measured at ${result.budgets.map((b) => `${b}×`).join(', ')} the study's budget of ${epochsText(result.epochs)}` +
     `${contrast > 0 ? `, the remedies after ${result.remedies[0].key} only up to ${result.contrastMaxBudget}×` : ''}; ` +
     `seed ${result.seed}, ${result.trainRows} training digits, held-out accuracy on the next ${result.testRows} after every epoch` +
@@ -126,7 +127,7 @@ export function budgetSweepReportSection(result: BudgetSweepResult): ReportSecti
         title: 'Held-out accuracy over training steps, per network',
         xLabel: 'training steps',
         yLabel: 'held-out accuracy',
-        series: result.curves.map((c) => ({ name: `${c.remedy}, ${c.depth} layers${c.learningRate === result.remedies.find((r) => r.key === c.remedy)?.learningRate ? '' : `, lr ${rate(c.learningRate)}`}`, xs: c.steps, ys: c.testAccuracy })),
+        series: result.curves.map((c) => ({ name: `${c.remedy}, ${counted(c.depth, 'layer')}${c.learningRate === result.remedies.find((r) => r.key === c.remedy)?.learningRate ? '' : `, lr ${rate(c.learningRate)}`}`, xs: c.steps, ys: c.testAccuracy })),
       },
     ],
     tables: [budgetMatrix(result), boundaryTable(result), learningRateTable(result), { header: BUDGET_ROWS_HEADER, rows: result.rows.map(budgetRowCells) }],

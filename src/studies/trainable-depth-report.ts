@@ -1,5 +1,5 @@
 /** The trainable-depth study as a section of the HTML report: plain data for src/flow/report-html.ts. */
-import { counted } from '../counted.js';
+import { counted, countedList } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
@@ -99,7 +99,7 @@ export const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Traina
 /** The study's set-up in words: the report section's text (the full section adds firstToLastText, for its ratio columns and charts). */
 export function trainableDepthSetupText(result: TrainableDepthResult): string {
   return (
-    `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units (784 inputs, 10 softmax outputs, cross-entropy), ` +
+    `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')} (784 inputs, 10 softmax outputs, cross-entropy), ` +
     `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}.`
   );
 }

@@ -9,6 +9,7 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { type Bound, checkDistinctList, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { counted } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
 import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
@@ -211,20 +212,28 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
 
 /**
  * Each remedy's network at the deepest of `depths` it runs (skipReason) passes createNetwork's checks
- * (MODEL_LIMITS: layers and parameters): INVALID_OPTION naming depths and width otherwise, before any
- * work, rather than a row that says the network is "not available in this build". Cheap: it checks
- * the options, it builds nothing.
+ * (MODEL_LIMITS: layers and parameters): INVALID_OPTION otherwise, before any work, rather than a row
+ * that says the network is "not available in this build". It names the option out of bounds: depths
+ * when that depth is refused even at width 1, width when that width is refused even at one hidden
+ * layer, else both. Cheap: it checks the options, it builds nothing.
  */
 export function checkNetworksFit(remedies: readonly TrainableDepthRemedy[], depths: readonly number[], width: number): void {
   for (const remedy of remedies) {
     const deepest = Math.max(0, ...depths.filter((depth) => skipReason(remedy, depth) === undefined));
     if (deepest === 0) continue;
-    try {
-      resolveNetwork(remedy.network(deepest, width));
-    } catch (error) {
-      if (!(error instanceof GradscopeError) || error.code !== 'INVALID_OPTION') throw error;
-      throw invalidOption(`depths, width: ${remedy.key}'s network of ${deepest} hidden layers of ${width} units is one createNetwork refuses (${error.message})`);
-    }
+    const refusal = (depth: number, units: number): GradscopeError | undefined => {
+      try {
+        resolveNetwork(remedy.network(depth, units));
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof GradscopeError) || error.code !== 'INVALID_OPTION') throw error;
+        return error;
+      }
+    };
+    const error = refusal(deepest, width);
+    if (error === undefined) continue;
+    const blamed = refusal(deepest, 1) ? 'depths' : refusal(1, width) ? 'width' : 'depths, width';
+    throw invalidOption(`${blamed}: ${remedy.key}'s network of ${counted(deepest, 'hidden layer')} of ${counted(width, 'unit')} is one createNetwork refuses (${error.message})`);
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counted } from '../../src/counted.js';
+import { counted, countedList } from '../../src/counted.js';
 import { runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-counts-'));
@@ -16,6 +16,7 @@ describe('counts in words', () => {
     expect([0, 1, 2, 1.5].map((n) => counted(n, 'epoch'))).toEqual(['0 epochs', '1 epoch', '2 epochs', '1.5 epochs']);
     expect(counted(1, 'matrix', 'matrices')).toBe('1 matrix');
     expect(counted(3, 'matrix', 'matrices')).toBe('3 matrices');
+    expect([[1], [2], [1, 2]].map((list) => countedList(list, 'hidden layer'))).toEqual(['1 hidden layer', '2 hidden layers', '1, 2 hidden layers']);
   });
 
   it('study plateau --epochs 1: "1 epoch" in the terminal and the report', async () => {

@@ -4,7 +4,7 @@
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
  */
-import { counted } from '../../counted.js';
+import { counted, countedList } from '../../counted.js';
 import { shorten } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
@@ -27,7 +27,7 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkAsUsage, checkDigitFlags, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
+import { booleanFlag, checkDigitFlags, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -48,6 +48,9 @@ function budgetsFlag(args: ParsedArgs, quick: boolean): number[] {
   return wholeListFlag(args, 'budgets', 1, ' (or 0: no budget sweep)') ?? (quick ? [] : [...BUDGET_MULTIPLES]);
 }
 
+/** The flag of each option checkStudySetup may name, with `depths` the flag of the depths it checks (--depths, or the sweep's --budget-depths). */
+const setupFlags = (depths: string): Record<string, string> => ({ depths, width: 'width', epochs: 'epochs', remedies: 'remedies', trainRows: 'train', testRows: 'test', seed: 'seed' });
+
 const verdict = (met: boolean | null) => (met === null ? 'not measured' : met ? 'met' : 'NOT met');
 
 /** The goal of issue 14, each part with its verdict and the numbers behind it. */
@@ -66,7 +69,7 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   const deepest = deepestTable(result);
   const matrix = accuracyMatrix(result);
   return [
-    `Networks of ${result.depths.join(', ')} hidden layers of ${result.width} units, 784 inputs, 10 softmax outputs + cross-entropy; ` +
+    `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')}, 784 inputs, 10 softmax outputs + cross-entropy; ` +
       `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
     '',
@@ -96,7 +99,7 @@ export function budgetSweepText(result: BudgetSweepResult): string {
     '',
     formatTable(boundary.header, boundary.rows),
     '',
-    `Learning rate of ${result.learningRateGrid.remedy} at ${result.learningRateGrid.depth} hidden layers, 1×:`,
+    `Learning rate of ${result.learningRateGrid.remedy} at ${counted(result.learningRateGrid.depth, 'hidden layer')}, 1×:`,
     formatTable(rates.header, rates.rows),
     '',
     formatTable(BUDGET_ROWS_HEADER, result.rows.map(budgetRowCells)),
@@ -152,12 +155,12 @@ export const studyTrainableDepthCommand = command({
     const oneRow = oneRowBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
     if (oneRow) throw new UsageError(oneRow);
     // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
-    checkAsUsage('--depths, --width', () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
-    if (budgets.length) checkAsUsage('--budget-depths, --width', () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
+    checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
+    if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
     const html = await outputFileFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
-      onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${row.depth} hidden layers done\n`),
+      onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${counted(row.depth, 'hidden layer')} done\n`),
     });
     const sweep =
       budgets.length > 0
@@ -169,7 +172,7 @@ export const studyTrainableDepthCommand = command({
             trainRows: options.trainRows,
             testRows: options.testRows,
             seed: options.seed,
-            onNetwork: json ? undefined : (n) => terminal.err(`trainable-depth: budget sweep, ${n.remedy} at ${n.depth} hidden layers (lr ${n.learningRate ?? 'default'}) done\n`),
+            onNetwork: json ? undefined : (n) => terminal.err(`trainable-depth: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
           })
         : null;
     const experiments =
