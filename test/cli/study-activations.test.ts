@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_GRADIENT } from '../../src/studies/activations-report.js';
+import { runActivationStudy } from '../../src/studies/activations.js';
 import { runCliInProcess } from '../util/cli.js';
 
 describe('gradscope study activations', () => {
@@ -39,5 +40,17 @@ describe('gradscope study activations', () => {
     const report = readFileSync(html, 'utf8');
     expect(report).not.toContain('NaN');
     expect(report).toContain(NO_GRADIENT);
+  }, 120_000);
+
+  it('--seed: the networks and the batch order, as runActivationStudy({ seed }) makes them', async () => {
+    const args = ['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--json'];
+    const [one, two, twoAgain] = [await runCliInProcess(args), await runCliInProcess([...args, '--seed', '2']), await runCliInProcess([...args, '--seed', '2'])];
+    for (const run of [one, two]) expect(run.code, run.stderr).toBe(0);
+    expect(two.stdout).toBe(twoAgain.stdout);
+    expect(two.stdout).not.toBe(one.stdout);
+    const direct = await runActivationStudy({ width: 4, epochs: 1, trainRows: 40, testRows: 10, seed: 2 });
+    expect((JSON.parse(two.stdout) as { runs: { testError: number }[] }).runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
+    const printed = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--seed', '2']);
+    expect(printed.stdout).toMatch(/, 40 digits, seed 2\.\n/);
   }, 120_000);
 });

@@ -91,6 +91,21 @@ describe('gradscope study trainable-depth', () => {
     expect(JSON.parse(stdout).budgetSweep).toBeNull(); // and the budget sweep
   });
 
+  it('--backend ref: the same study in float64, its numbers within float32 rounding of the wasm run', async () => {
+    const args = ['study', 'trainable-depth', '--depths', '1', '--width', '4', '--epochs', '1', '--train', '32', '--test', '8', '--remedies', 'plain-sigmoid,relu-he', '--papers', '0', '--budgets', '0', '--json'];
+    const [wasm, ref] = [await runCliInProcess(args), await runCliInProcess([...args, '--backend', 'ref'])];
+    expect(ref.code, ref.stderr).toBe(0);
+    type Row = { trainLoss: number; firstToLastAtInit: number };
+    const [a, b] = [wasm, ref].map((run) => (JSON.parse(run.stdout) as { rows: Row[] }).rows);
+    expect(b).toHaveLength(2);
+    a.forEach((row, i) => {
+      expect(Math.abs(row.trainLoss - b[i].trainLoss)).toBeLessThan(1e-4);
+      expect(Math.abs(row.firstToLastAtInit - b[i].firstToLastAtInit) / b[i].firstToLastAtInit).toBeLessThan(1e-4);
+    });
+    // Not the same arithmetic: float64 differs from float32 somewhere.
+    expect(b.map((row) => row.trainLoss)).not.toEqual(a.map((row) => row.trainLoss));
+  });
+
   it("prints the tables, the goal check and the papers' experiments, and writes the report with --html", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gradscope-trainable-depth-'));
     const report = join(folder, 'report.html');

@@ -12,7 +12,7 @@ import { activationSizes, runActivationStudy } from '../../studies/activations.j
 import { runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
-import { command, numberFlag, outputFileFlag, widthFlag } from '../command.js';
+import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
@@ -42,6 +42,7 @@ export const mainJobCommand = command({
     DEPTH_SEEDS_FLAG,
     DEPTH_EPOCHS_FLAG,
     { ...ACTIVATIONS_WIDTH_FLAG, default: MAIN_JOB_ACTIVATIONS.width, about: 'units of each of the 5 hidden layers of study (b)' },
+    { ...SEED_FLAG, about: "the random seed of studies (b) and (c) (initial weights, batch order); study (a)'s are 1 to --seeds" },
     { name: 'html', value: 'FILE', default: MAIN_JOB_REPORT, about: "the HTML report: studies (a) and (b), and study (c)'s accuracy table" },
   ],
   example: 'gradscope --seeds 5 --epochs 100',
@@ -50,6 +51,7 @@ export const mainJobCommand = command({
     const seeds = numberFlag(args, 'seeds');
     const epochs = numberFlag(args, 'epochs');
     const width = widthFlag(args, 'width', activationSizes);
+    const seed = numberFlag(args, 'seed');
     const html = (await outputFileFlag(args, 'html')) ?? (await defaultReport());
 
     print(terminal, 'gradscope: do the early layers of a network learn far slower than the late ones, why, and what to change?\n');
@@ -68,16 +70,16 @@ export const mainJobCommand = command({
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
     const study = new ProgressBar(terminal, 'activations', 12);
-    const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, onRun: (label, done) => study.update(done, label) });
+    const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: (label, done) => study.update(done, label) });
     study.done();
-    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}.\n`);
+    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}, seed ${seed}.\n`);
     print(terminal, activationTable(activations));
     print(terminal, `\n${unitFailureNote()}`);
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
     const remedies = new ProgressBar(terminal, 'trainable depth', QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);
     let rows = 0;
-    const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, onRow: (row) => remedies.update(++rows, `${row.remedy} ${row.depth}`) });
+    const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: (row) => remedies.update(++rows, `${row.remedy} ${row.depth}`) });
     remedies.done();
     print(terminal, trainableDepthText(trainable));
 

@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
-import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';
@@ -84,6 +84,7 @@ export const studyActivationsCommand = command({
     { name: 'epochs', value: 'N', default: ACTIVATIONS_DEFAULTS.epochs, rule: { ...COUNT, ...ACTIVATION_EPOCHS_BOUND }, about: 'epochs of SGD per network' },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
+    SEED_FLAG,
     JSON_FLAG,
     HTML_FLAG,
   ],
@@ -94,6 +95,7 @@ export const studyActivationsCommand = command({
     const epochs = numberFlag(args, 'epochs');
     const trainRows = numberFlag(args, 'train');
     const testRows = numberFlag(args, 'test');
+    const seed = numberFlag(args, 'seed');
     checkDigitFlags(trainRows, testRows);
     const html = await outputFileFlag(args, 'html');
     let bar: ProgressBar | undefined;
@@ -102,6 +104,7 @@ export const studyActivationsCommand = command({
       epochs,
       trainRows,
       testRows,
+      seed,
       onRun: json
         ? undefined
         : (label, done, total) => {
@@ -126,7 +129,7 @@ export const studyActivationsCommand = command({
       terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
     }
-    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}.\n`);
+    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, seed ${seed}.\n`);
     print(terminal, activationTable(result));
     print(
       terminal,

@@ -5,7 +5,7 @@
  * SGD with momentum for the same training time (CPU time); reconstruction error against seconds.
  */
 import { AUTOENCODER_OPTIMIZERS, AUTOENCODER_SIZES, runAutoencoderStudy, type AutoencoderLoss } from '../../studies/autoencoder.js';
-import { booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -25,6 +25,7 @@ export const studyAutoencoderCommand = command({
     { name: 'points', value: 'N', default: AUTOENCODER_DEFAULTS.points, rule: { ...COUNT, ...AUTOENCODER_POINTS_BOUND }, about: 'points of each error curve after the start' },
     { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')} (default: all)` },
     SEED_FLAG,
+    BACKEND_FLAG,
     JSON_FLAG,
   ],
   example: 'gradscope study autoencoder --seconds 10 --optimizers hessian-free,adam',
@@ -41,6 +42,7 @@ export const studyAutoencoderCommand = command({
       testRows: numberFlag(args, 'test'),
       points: numberFlag(args, 'points'),
       seed: numberFlag(args, 'seed'),
+      backend: choiceFlag<'wasm' | 'ref'>(args, 'backend'),
       optimizers,
     };
     checkDigitFlags(options.trainRows, options.testRows);

@@ -3,7 +3,7 @@
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
 import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { booleanFlag, checkDigitFlags, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
@@ -32,6 +32,7 @@ export const studyRemediesCommand = command({
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
+    BACKEND_FLAG,
     JSON_FLAG,
   ],
   example: 'gradscope study remedies --seconds 2 --optimizers sgd,adam',
@@ -43,6 +44,7 @@ export const studyRemediesCommand = command({
       trainRows: numberFlag(args, 'train'),
       testRows: numberFlag(args, 'test'),
       seed: numberFlag(args, 'seed'),
+      backend: choiceFlag<'wasm' | 'ref'>(args, 'backend'),
       optimizers: listFlag(args, 'optimizers', remediesContenders().map((c) => c.label)),
     };
     checkDigitFlags(options.trainRows, options.testRows);

@@ -27,7 +27,7 @@ import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
-import { booleanFlag, checkDigitFlags, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
 import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -129,6 +129,7 @@ export const studyTrainableDepthCommand = command({
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
+    BACKEND_FLAG,
     JSON_FLAG,
     HTML_FLAG,
   ],
@@ -149,6 +150,7 @@ export const studyTrainableDepthCommand = command({
       testRows: numberFlag(args, 'test'),
       seed: numberFlag(args, 'seed'),
     };
+    const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const papers = papersFlag(args, quick);
     checkDigitFlags(options.trainRows, options.testRows);
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
@@ -160,6 +162,7 @@ export const studyTrainableDepthCommand = command({
     const html = await outputFileFlag(args, 'html');
     const result = await runTrainableDepthStudy({
       ...options,
+      backend,
       onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${counted(row.depth, 'hidden layer')} done\n`),
     });
     const sweep =
@@ -172,13 +175,14 @@ export const studyTrainableDepthCommand = command({
             trainRows: options.trainRows,
             testRows: options.testRows,
             seed: options.seed,
+            backend,
             onNetwork: json ? undefined : (n) => terminal.err(`trainable-depth: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
           })
         : null;
     const experiments =
       papers
         ? await runPaperExperiments(
-            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed },
+            { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend },
             json ? undefined : (e) => terminal.err(`trainable-depth: ${e.id} done\n`),
           )
         : [];
