@@ -30,7 +30,9 @@ describe('the command line', () => {
     [['study', 'depthh', '--seeds', '1'], /^gradscope: unknown command 'study depthh'; did you mean 'gradscope study depth'\?/],
     [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(see gradscope --help\)/],
     [['gradients', '--model', 'm.json', '--data', 'd.json', '--bakend', 'ref'], /^gradscope: unknown flag --bakend for 'gradscope gradients'; did you mean --backend\?/],
-    [['--seed', '3'], /^gradscope: unknown flag --seed for 'gradscope'; did you mean --seeds\?/],
+    [['--seedss', '3'], /^gradscope: unknown flag --seedss for 'gradscope'; did you mean --seeds\?/],
+    // study depth measures seeds 1 to --seeds (and trains seed 1): it has no --seed to give.
+    [['study', 'depth', '--seed', '3'], /^gradscope: unknown flag --seed for 'gradscope study depth'; did you mean --seeds\?/],
     [['study', 'depth', '--json', '--seeds', '1', '--seeds', '2'], /^gradscope: --seeds is given twice/],
     [['study', 'depth', '--html'], /^gradscope: --html needs a value/],
     [['study', 'depth', '--json=yes'], /^gradscope: --json takes no value/],
