@@ -488,7 +488,7 @@ function saturatedSentence(e: Evidence, trace: Trace): string {
 function batchNormBlockingSentence(rows: number[], trace: Trace): string {
   return (
     `The cause is the batch size: the run's batches hold ${trace.run.batchSize} rows, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
-    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ')} pass (almost) no gradient back to their input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
+    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ')} ${rows.length > 1 ? 'pass' : 'passes'} (almost) no gradient back to ${rows.length > 1 ? 'their' : 'its'} input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
   );
 }
 
