@@ -8,7 +8,7 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
@@ -216,6 +216,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   /** One update of every parameter from the gradients in the model (see Optimizer.step). */
   step(net: Trainable, learningRate: number, _batch: number): void {
     net.assertAlive();
+    assertNotDisposed(this);
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
     const buffers = (this.buffers ??= this.allocate());
     this.t++;
@@ -240,6 +241,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   /** The step count, hyperparameters and buffers as plain data (for checkpoints). */
   state(): OptimizerState {
+    assertNotDisposed(this);
     const k = this.net.kernels;
     return {
       name: this.name,
@@ -250,6 +252,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
 
   /** Continues from a state() of the same optimiser on the same architecture (checked before anything changes). */
   restore(state: OptimizerState): void {
+    assertNotDisposed(this);
     const where = `${this.name}: restore`;
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       throw new GradscopeError('INVALID_OPTION', `${where}: expected a state of '${this.name}', got '${String(state?.name)}'`);

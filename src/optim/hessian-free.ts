@@ -33,7 +33,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import {
   allocVector,
@@ -215,6 +215,7 @@ export class HessianFree implements Optimizer {
 
   step(net: Trainable, _learningRate: number, batch: number): void {
     net.assertAlive();
+    assertNotDisposed(this);
     const k = net.kernels;
     const m = this.curvatureRows(batch);
     const b = this.ensureBuffers(net, batch, m);
@@ -404,6 +405,7 @@ export class HessianFree implements Optimizer {
   }
 
   state(): OptimizerState {
+    assertNotDisposed(this);
     const k = this.net.kernels;
     return {
       name: this.name,
@@ -413,6 +415,7 @@ export class HessianFree implements Optimizer {
   }
 
   restore(state: OptimizerState): void {
+    assertNotDisposed(this);
     const lambda = checkNumber(state.scalars.lambda, 'hessian-free state: lambda', { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
     const lengths = parameterLengths(this.net);
     if (state.tensors.length !== 0 && (state.tensors.length !== lengths.length || state.tensors.some((t, i) => t.length !== lengths[i]))) {

@@ -33,7 +33,7 @@ import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
-import { disposedOptimizer, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
@@ -356,7 +356,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
 
   step(net: Model<T>, learningRate: number, batch: number): void {
     net.assertAlive();
-    if (this.disposed) throw disposedOptimizer(this.name);
+    assertNotDisposed(this);
     if (net !== this.net) throw invalidOption('kfac: this optimiser was created for another network');
     const k = this.k;
     const s = this.scratchFor(batch);
@@ -606,7 +606,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   state(): OptimizerState {
-    this.assertAlive();
+    assertNotDisposed(this);
     return {
       name: this.name,
       scalars: { steps: this.steps, lambda: this.lambda },
@@ -615,7 +615,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   restore(state: OptimizerState): void {
-    this.assertAlive();
+    assertNotDisposed(this);
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       throw invalidOption(`kfac state: expected a state saved by 'kfac', got ${describeValue((state as OptimizerState | null)?.name)}`);
     }
@@ -630,10 +630,6 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     tensors.forEach((t, i) => this.k.write(t, state.tensors[i]));
     this.steps = steps;
     this.lambda = lambda;
-  }
-
-  private assertAlive(): void {
-    if (this.disposed) throw disposedOptimizer(this.name);
   }
 
   private freeBatchScratch(): void {

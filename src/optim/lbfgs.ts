@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import { stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
@@ -103,6 +103,7 @@ export class Lbfgs implements Optimizer {
 
   step(net: Trainable, learningRate: number, batch: number): void {
     net.assertAlive();
+    assertNotDisposed(this);
     if (net !== this.net) throw invalidOption('lbfgs: this optimiser was created for another network');
     const k = net.kernels;
     const { d, w0, g0, s, y } = this.buffers();
@@ -254,6 +255,7 @@ export class Lbfgs implements Optimizer {
   }
 
   state(): OptimizerState {
+    assertNotDisposed(this);
     const k = this.net.kernels;
     const tensors: Float32Array[] = [];
     if (this.work) {
@@ -267,6 +269,7 @@ export class Lbfgs implements Optimizer {
   }
 
   restore(state: OptimizerState): void {
+    assertNotDisposed(this);
     const where = 'lbfgs: restore';
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       throw invalidOption(`${where}: expected a state of 'lbfgs', got '${String(state?.name)}'`);

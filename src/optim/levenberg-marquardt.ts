@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
-import type { Optimizer, OptimizerState } from './optimizer.js';
+import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 
 export interface LevenbergMarquardtOptions {
@@ -105,6 +105,7 @@ export class LevenbergMarquardt implements Optimizer {
 
   step(net: Trainable, _learningRate: number, batch: number): void {
     net.assertAlive();
+    assertNotDisposed(this);
     if (net !== this.net) throw invalidOption('levenberg-marquardt: this optimiser was created for another network');
     const k = net.kernels;
     const nOut = net.outputSize;
@@ -232,10 +233,12 @@ export class LevenbergMarquardt implements Optimizer {
   }
 
   state(): OptimizerState {
+    assertNotDisposed(this);
     return { name: this.name, scalars: { mu: this.mu }, tensors: [] };
   }
 
   restore(state: OptimizerState): void {
+    assertNotDisposed(this);
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       throw invalidOption(`levenberg-marquardt: restore: expected a state of 'levenberg-marquardt', got '${String(state?.name)}'`);
     }

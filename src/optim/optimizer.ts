@@ -83,8 +83,13 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
     }
   }
   const checked = optimizer as Optimizer;
-  if (checked.isDisposed === true) throw disposedOptimizer(checked.name);
+  assertNotDisposed(checked);
   return checked;
+}
+
+/** DISPOSED if `optimizer` was disposed: checkOptimizer, and the built-in optimisers' own step(), state() and restore(). */
+export function assertNotDisposed(optimizer: Optimizer): void {
+  if (optimizer.isDisposed === true) throw disposedOptimizer(optimizer.name);
 }
 
 /** The refusal of an optimiser used after its dispose(). */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { restoreOptimizer } from '../../src/io/checkpoint.js';
 import { saveModel } from '../../src/io/files.js';
+import { MODEL } from '../../src/model.js';
 import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
 import { expectError } from '../util/expect-error.js';
 import { leastSquaresProblem, ONE_OUTPUT } from './problems.js';
@@ -27,7 +28,7 @@ describe('a disposed optimiser', () => {
   });
 
   for (const { name } of OPTIMIZERS) {
-    it(`${name}: trains, then after dispose() train(), saveModel and restoreOptimizer refuse it (DISPOSED) and nothing changes`, async () => {
+    it(`${name}: trains, then after dispose() train(), saveModel, restoreOptimizer and its own step/state/restore refuse it (DISPOSED) and nothing changes`, async () => {
       const net = await createNetwork({ sizes: [3, 4, 1], activation: 'tanh', output: 'linear', loss: 'mse', seed: 2, backend: 'wasm' });
       const optimizer = createOptimizer(net, name);
       expect(optimizer.isDisposed).toBe(false);
@@ -41,6 +42,10 @@ describe('a disposed optimiser', () => {
       await expectError(() => net.train(x, y, { optimizer, epochs: 1, batchSize: 32 }), 'DISPOSED', where);
       await expectError(() => saveModel(net, join(mkdtempSync(join(tmpdir(), 'gradscope-')), 'm.json'), { optimizer }), 'DISPOSED', where);
       await expectError(() => restoreOptimizer(optimizer, state), 'DISPOSED', where);
+      // Called directly too: no step on fresh zero buffers, no empty state.
+      await expectError(() => optimizer.step(net[MODEL], 0.01, 32), 'DISPOSED', where);
+      await expectError(() => optimizer.state(), 'DISPOSED', where);
+      await expectError(() => optimizer.restore(state), 'DISPOSED', where);
       expect(snapshot(net)).toEqual(before);
       // A new optimiser takes the state back and trains.
       const fresh = createOptimizer(net, name);
