@@ -3,7 +3,8 @@ import { counted, countedList } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
-import { ACCURACY_GOAL, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
+import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
+import { SGD_RECIPE, SIGMOID_SGD } from './trainable-depth-remedies.js';
 
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
@@ -39,6 +40,35 @@ export function rowCells(row: TrainableDepthRow): string[] {
 }
 
 /**
+ * The "deepest ≥ 90 %" cell of `remedy`: the depth, or, where no depth reached the goal, 'none' with
+ * the best accuracy it did reach and where ("none (best 89.9 % at 2)"): a remedy just short of the
+ * line reads apart from one at chance.
+ */
+function deepestCell(result: TrainableDepthResult, remedy: string, depth: number | null): string {
+  if (depth !== null) return String(depth);
+  const ran = result.rows.filter((r) => r.remedy === remedy && r.testAccuracy !== null);
+  if (ran.length === 0) return 'none';
+  const best = ran.reduce((a, b) => (b.testAccuracy! > a.testAccuracy! ? b : a));
+  return `none (best ${percent(best.testAccuracy)} at ${best.depth})`;
+}
+
+/**
+ * What the "deepest ≥ 90 %" verdicts of a run on a shorter budget than the study's measure, or ''
+ * when the run has the study's budget or every remedy reached the line somewhere: with fewer steps a
+ * 'none' can be steps rather than depth, and the learning rates are set for the study's budget.
+ */
+export function budgetNote(result: TrainableDepthResult): string {
+  const short = result.deepest.filter((d) => d.depth === null && result.rows.some((r) => r.remedy === d.remedy && r.testAccuracy !== null)).map((d) => d.remedy);
+  if (result.epochs >= GOAL_SETUP.epochs || short.length === 0) return '';
+  return (
+    `This run's budget is ${epochsText(result.epochs)}, not the study's ${GOAL_SETUP.epochs}, for which its learning rates are set ` +
+    `(one SGD recipe, lr ${SGD_RECIPE.learningRate}, for the remedies that change the network, chosen on ${GOAL_SETUP.epochs}-epoch pilots; plain-sigmoid lr ${SIGMOID_SGD.learningRate}). ` +
+    `'none' (${short.join(', ')}) says the remedy reached ${100 * ACCURACY_GOAL} % at no depth within this budget, not that it trains less deep than one that did: ` +
+    `its best accuracy is beside it, and gradscope study trainable-depth runs the study's budget.`
+  );
+}
+
+/**
  * Per remedy, the deepest depth reaching the goal beside the gradient ratios that explain it: first ÷
  * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
  * where it fell short (with the accuracy there).
@@ -58,7 +88,7 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > (depth ?? 0));
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratio(r.firstToLastAtInit)} → ${ratio(r.firstToLastAtEnd)}` : '');
-    return [remedy, depth === null ? 'none' : String(depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
+    return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
   });
   return { header, rows };
 }
@@ -72,7 +102,7 @@ export function accuracyMatrix(result: TrainableDepthResult): { header: string[]
       const row = result.rows.find((r) => r.remedy === remedy && r.depth === d);
       return !row ? '' : row.notRun !== undefined ? shortReason(row.notRun).replace(/^not run above .*/, 'not run') : percent(row.testAccuracy);
     }),
-    depth === null ? 'none' : String(depth),
+    deepestCell(result, remedy, depth),
   ]);
   return { header, rows };
 }
@@ -119,7 +149,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: `${trainableDepthSetupText(result)} ${firstToLastText(result)}`,
+    text: [trainableDepthSetupText(result), firstToLastText(result), budgetNote(result)].filter(Boolean).join(' '),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),
@@ -157,7 +187,7 @@ export function trainableDepthTablesSection(result: TrainableDepthResult, comman
   return {
     id: TRAINABLE_DEPTH_SECTION.id,
     heading: `${TRAINABLE_DEPTH_SECTION.heading} (tables only)`,
-    text: `${trainableDepthSetupText(result)} Its charts, the deepest-depth bars and the first ÷ last gradient ratios of each run are not in this report, to keep it small: \`${command}\` writes them.`,
+    text: [trainableDepthSetupText(result), budgetNote(result), `Its charts, the deepest-depth bars and the first ÷ last gradient ratios of each run are not in this report, to keep it small: \`${command}\` writes them.`].filter(Boolean).join(' '),
     tables: [accuracyMatrix(result)],
   };
 }

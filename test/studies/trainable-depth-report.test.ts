@@ -3,7 +3,7 @@
 // has no ratio column, so its text defines none and says where the ratios are.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
-import { trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -25,5 +25,22 @@ describe('trainable-depth report sections', () => {
     expect(section.text).not.toMatch(/First ÷ last:/);
     expect(section.text).toContain('the first ÷ last gradient ratios of each run are not in this report');
     expect(section.text).toContain('`gradscope study trainable-depth --quick --html FILE` writes them');
+  });
+
+  it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", () => {
+    // One epoch of 96 digits: three steps, far from 90 % anywhere.
+    const accuracies = result.rows.filter((r) => r.remedy === 'relu-he').map((r) => r.testAccuracy!);
+    const best = Math.max(...accuracies);
+    const at = result.rows.find((r) => r.remedy === 'relu-he' && r.testAccuracy === best)!.depth;
+    const expected = `none (best ${(100 * best).toFixed(1)} % at ${at})`;
+    expect(accuracyMatrix(result).rows.find((row) => row[0] === 'relu-he')!.at(-1)).toBe(expected);
+    expect(deepestTable(result).rows.find((row) => row[0] === 'relu-he')![1]).toBe(expected);
+    const note = budgetNote(result);
+    expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
+    expect(trainableDepthTablesSection(result, 'x').text).toContain(note);
+    expect(trainableDepthReportSection(result).text).toContain(note);
+    // At the study's budget, or with every remedy over the line somewhere, there is nothing to say.
+    expect(budgetNote({ ...result, epochs: 10 })).toBe('');
+    expect(budgetNote({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) })).toBe('');
   });
 });

@@ -26,7 +26,7 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
 import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { accuracyMatrix, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
 import { print } from '../terminal.js';
 import { formatTable } from '../table.js';
@@ -80,6 +80,7 @@ export function trainableDepthText(result: TrainableDepthResult): string {
     '',
     formatTable(deepest.header, deepest.rows),
     '',
+    ...(budgetNote(result) ? [budgetNote(result), ''] : []),
     goalText(result.goal),
     '',
     'Remedies:',
