@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_PAPER, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
 import { quantile, standardise } from '../../src/studies/paper-experiment.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
-import { runSeluPaper } from '../../src/studies/paper-selu.js';
+import { JITTER_SHARE, runSeluPaper, varianceVerdict } from '../../src/studies/paper-selu.js';
 
 const TINY = { trainRows: 60, testRows: 20, budget: 0.001 };
 
@@ -18,6 +18,14 @@ describe("the papers' experiments", () => {
     const std = Math.sqrt(8 / 3);
     expect(column(0).map((v) => +v.toFixed(6))).toEqual([-2 / std, 0, 2 / std].map((v) => +v.toFixed(6)));
     expect(column(1)).toEqual([0, 0, 0]);
+  });
+
+  it("SELU: batch norm's \"high variance\" reproduces only when its loss rose after a fifth of the epochs and more often than the SNN's (1 rise in 15 did not count)", () => {
+    expect(JITTER_SHARE).toBe(0.2);
+    expect(varianceVerdict(0, 1, 15)).toMatch(/^is NOT reproduced \(our rule: batch norm's loss rises after at least 20 % of the epochs, more often than the SNN's\)$/);
+    expect(varianceVerdict(0, 3, 15)).toMatch(/^reproduces /);
+    expect(varianceVerdict(0, 5, 15)).toMatch(/^reproduces /);
+    expect(varianceVerdict(4, 4, 15)).toMatch(/^is NOT reproduced /);
   });
 
   it('quantile: linear between order statistics', () => {
