@@ -12,7 +12,7 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
-import { createOptimizer, findOptimizer, OPTIMIZERS, type OptimizerSpec } from '../../optim/index.js';
+import { createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
@@ -114,9 +114,10 @@ export const studyModelCommand = command({
     const data = await readDataFile(dataPath);
     const model = await readModelFile(modelPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
+    let optimizer: Optimizer | undefined;
     try {
       // Built before any work: a --momentum this optimiser does not take is refused here (exit 2).
-      const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
+      optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
         createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
       );
       const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
@@ -135,7 +136,6 @@ export const studyModelCommand = command({
       });
       bar?.done();
       if (save) await saveModel(net, save, { optimizer });
-      optimizer.dispose();
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
@@ -158,6 +158,7 @@ export const studyModelCommand = command({
       if (report) print(terminal, `Report: ${report}`);
       if (save) print(terminal, `Model: ${save}`);
     } finally {
+      optimizer?.dispose();
       net.dispose();
     }
   },
