@@ -17,7 +17,7 @@ import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
-import { allCases, coverage, dot, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
+import { allCases, coverage, dot, fivePointDifference, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
 import type { BlockCase } from '../util/random-blocks.js';
@@ -59,18 +59,11 @@ function jacobianTimes<T extends Tensor>({ k, stack, x, c }: Loaded<T>, v: Float
   return result;
 }
 
-/** ∂z/∂θ along v by five-point central differences: (8·(z(θ+hv) − z(θ−hv)) − (z(θ+2hv) − z(θ−2hv)))/(12h). */
+/** ∂z/∂θ along v by five-point central differences (fivePointDifference), the stack's buffers refreshed at θ after. */
 function directionalDifference(loaded: Loaded<Tensor>, v: Float64Array[]): Float64Array {
-  const { k, stack } = loaded;
-  const saved = stack.parameters.map((p) => Float64Array.from(k.view(p.value)));
-  const at = (offset: number) => {
-    stack.parameters.forEach((p, t) => k.write(p.value, saved[t].map((w, i) => w + offset * STEP * v[t][i])));
-    return lossInputAt(loaded);
-  };
-  const [p1, m1, p2, m2] = [at(1), at(-1), at(2), at(-2)];
-  stack.parameters.forEach((p, t) => k.write(p.value, saved[t]));
+  const difference = fivePointDifference(loaded, v, STEP, () => lossInputAt(loaded));
   lossInputAt(loaded);
-  return p1.map((_, i) => (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * STEP));
+  return difference;
 }
 
 /** Jᵀ·H_L·J·v/m with J (`[batch·n]` per parameter) from five-point central differences, in float64. */

@@ -19,7 +19,7 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
-import { allCases, coverage, dot, fixedCase, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
+import { allCases, coverage, dot, fivePointDifference, fixedCase, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 
 /** Five-point central differences of the gradient (error O(h⁴)). */
@@ -53,17 +53,9 @@ function productOf<T extends Tensor>(loaded: Loaded<T>, v: Float64Array[], which
   return result;
 }
 
-/** (8·(g(θ + h·d) − g(θ − h·d)) − (g(θ + 2h·d) − g(θ − 2h·d)))/(12h) of the gradient g along d (one tensor per parameter). */
+/** The five-point difference of the gradient g along d (one tensor per parameter). */
 function gradientDifference(loaded: Loaded<Tensor>, d: Float64Array[]): Float64Array {
-  const { k, stack } = loaded;
-  const saved = stack.parameters.map((p) => Float64Array.from(k.view(p.value)));
-  const at = (offset: number) => {
-    stack.parameters.forEach((p, t) => k.write(p.value, saved[t].map((w, i) => w + offset * STEP * d[t][i])));
-    return gradientAt(loaded);
-  };
-  const [p1, m1, p2, m2] = [at(1), at(-1), at(2), at(-2)];
-  stack.parameters.forEach((p, t) => k.write(p.value, saved[t]));
-  return p1.map((_, i) => (8 * (p1[i] - m1[i]) - (p2[i] - m2[i])) / (12 * STEP));
+  return fivePointDifference(loaded, d, STEP, () => gradientAt(loaded));
 }
 
 /** The unit vector e_i as one tensor per parameter. */
