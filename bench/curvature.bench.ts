@@ -4,22 +4,25 @@
  * suite's network, [784,100,100,10] sigmoid with MSE at batch 64, on each wasm variant, measured
  * side by side. The products start from the forward and backward pass already made (as in Lanczos,
  * where θ is fixed); ratio = the product's time over the step's. Goal: H·v ≤ 2.5 steps.
- * A block network (src/layers) gets the same pair: one SGD step of BLOCK_SPECS (relu, batch norm,
+ * A block network (src/layers) gets the same three: one SGD step of BLOCK_SPECS (relu, batch norm,
  * a plain and a ReZero residual block, layer norm; softmax and cross-entropy) at the same batch,
- * and one Gauss-Newton product through its layers' R-operator (batch norm through its batch
- * statistics); its ratio is over that block step.
+ * and one Hessian-vector and one Gauss-Newton product through its layers' R-operator (batch norm
+ * through its batch statistics), each repeated at fixed weights on a stack of its own (a G·v would
+ * make H·v's kept backward stale); their ratios are over that block step. Run alone, the script also
+ * times the block net's H·v and G·v in alternating rounds and prints both medians and H·v / G·v.
  */
 import { Bench } from 'tinybench';
 import { HessianProduct } from '../src/curvature/hessian-product.js';
 import { Rng } from '../src/init/rng.js';
 import type { Kernels, Tensor } from '../src/kernels.js';
 import { StackGaussNewton } from '../src/layers/gauss-newton.js';
+import { StackHessian } from '../src/layers/hessian.js';
 import { buildSequential } from '../src/layers/sequential.js';
 import { checkLayerSpecs, type LayerSpec } from '../src/layers/spec.js';
 import { denseModelOf } from '../src/model.js';
 import { allocVector } from '../src/optim/param-vector.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { medianMs, sideBySide } from './median.js';
 import { digitShapedBatch, sgdStepOf } from './sequential-step.js';
 import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
 
@@ -39,19 +42,47 @@ export const BLOCK_SPECS: LayerSpec[] = [
   { type: 'dense', units: 10, activation: 'softmax' },
 ];
 
-/** An SGD step of BLOCK_SPECS on a fixed batch, and a Gauss-Newton product at fixed weights (a second stack, forward already run). */
-function blockTasks<T extends Tensor>(k: Kernels<T>): { step: () => void; gaussNewton: () => void } {
+/** The block net's H·v and G·v, each beside the other, and H·v / G·v (medians of alternating rounds). */
+export interface ProductPair {
+  backend: string;
+  hessianMs: number;
+  gaussNewtonMs: number;
+  ratio: number;
+}
+
+/**
+ * An SGD step of BLOCK_SPECS on a fixed batch, and a Hessian-vector and a Gauss-Newton product at
+ * fixed weights, each on a stack of its own (same seed, forward already run).
+ */
+function blockTasks<T extends Tensor>(k: Kernels<T>): { step: () => void; hessian: () => void; gaussNewton: () => void } {
   const specs = checkLayerSpecs(BLOCK_SPECS, 784);
   const rng = new Rng(2);
   const { x, y } = digitShapedBatch(k, STEP_BATCH, rng);
-  const [trained, fixed] = [1, 1].map((seed) => buildSequential(k, specs, 784, new Rng(seed), { init: 'he-normal', capacity: STEP_BATCH }));
+  const [trained, forHessian, forGaussNewton] = [1, 1, 1].map((seed) => buildSequential(k, specs, 784, new Rng(seed), { init: 'he-normal', capacity: STEP_BATCH }));
   const step = sgdStepOf(k, trained, x, y, STEP_BATCH);
-  fixed.forward(x, STEP_BATCH, 'batch');
-  const lengths = fixed.parameters.map((p) => p.value.length);
-  const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+  for (const fixed of [forHessian, forGaussNewton]) fixed.forward(x, STEP_BATCH, 'batch');
+  const lengths = trained.parameters.map((p) => p.value.length);
+  const [v, hOut, gOut] = [allocVector(k, lengths), allocVector(k, lengths), allocVector(k, lengths)];
   v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
-  const product = new StackGaussNewton(k, fixed, 'cross-entropy');
-  return { step, gaussNewton: () => product.apply(out, v, x, y, STEP_BATCH) };
+  const hessian = new StackHessian(k, forHessian, 'cross-entropy');
+  const gaussNewton = new StackGaussNewton(k, forGaussNewton, 'cross-entropy');
+  return {
+    step,
+    hessian: () => hessian.apply(hOut, v, x, y, STEP_BATCH),
+    gaussNewton: () => gaussNewton.apply(gOut, v, x, y, STEP_BATCH),
+  };
+}
+
+/** H·v and G·v of the block net in alternating rounds on each wasm variant. */
+export async function runBlockProductPair(opts: { time?: number; rounds?: number } = {}): Promise<ProductPair[]> {
+  const pairs: ProductPair[] = [];
+  for (const variant of ['scalar', 'simd'] as const) {
+    const kernels = await createWasmKernels({ variant });
+    const blocks = blockTasks(kernels);
+    const { aMs, bMs, ratio } = await sideBySide(blocks.hessian, blocks.gaussNewton, opts.time ?? 4000, opts.rounds ?? 7);
+    pairs.push({ backend: kernels.name, hessianMs: aMs, gaussNewtonMs: bMs, ratio });
+  }
+  return pairs;
 }
 
 export async function runCurvatureBench(opts: { time?: number } = {}): Promise<CurvatureRow[]> {
@@ -75,6 +106,7 @@ export async function runCurvatureBench(opts: { time?: number } = {}): Promise<C
     bench.add(`Gauss-Newton product ${kernels.name}`, () => product.applyGaussNewton(out, v));
     const blocks = blockTasks(kernels);
     bench.add(`step, block net ${kernels.name}`, blocks.step);
+    bench.add(`Hessian-vector product, block net ${kernels.name}`, blocks.hessian);
     bench.add(`Gauss-Newton product, block net ${kernels.name}`, blocks.gaussNewton);
   }
   await bench.run();
@@ -87,7 +119,7 @@ export async function runCurvatureBench(opts: { time?: number } = {}): Promise<C
   };
   return backends.flatMap((kernels) => [
     ...rows(kernels, 'step', ['Hessian-vector product', 'Gauss-Newton product']),
-    ...rows(kernels, 'step, block net', ['Gauss-Newton product, block net']),
+    ...rows(kernels, 'step, block net', ['Hessian-vector product, block net', 'Gauss-Newton product, block net']),
   ]);
 }
 
@@ -95,5 +127,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`[${STEP_SIZES.join(',')}] sigmoid, MSE, batch ${STEP_BATCH}; block net ${JSON.stringify(BLOCK_SPECS)} (ratio: time over one training step of the same network)`);
   for (const row of await runCurvatureBench()) {
     console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio.toFixed(2).padStart(6)}×`);
+  }
+  console.log('block net, H·v and G·v in alternating rounds (medians; ratio = median of the rounds\' H·v / G·v):');
+  for (const pair of await runBlockProductPair()) {
+    console.log(`H·v | G·v, block net ${pair.backend.padEnd(22)} ${pair.hessianMs.toFixed(3).padStart(8)} ms | ${pair.gaussNewtonMs.toFixed(3).padStart(8)} ms  ${pair.ratio.toFixed(2).padStart(6)}×`);
   }
 }

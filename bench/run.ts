@@ -407,8 +407,9 @@ ${markdownTable(bnStepRows)}
 One Hessian-vector product (R-operator) and one Gauss-Newton product of ${STEP_SIZES.join('-')} sigmoid at batch
 ${STEP_BATCH}, from the forward and backward pass already made (as in Lanczos); ratio = time over one
 training step on the same backend (goal for H·v: ≤ 2.5). The block-net rows: one SGD step and one
-Gauss-Newton product (R-operator through batch norm, layer norm, a plain and a ReZero residual
-block) of 784-100-…-10 relu/softmax at the same batch; ratio = time over that block step.
+Hessian-vector and one Gauss-Newton product (R-operator through batch norm, layer norm, a plain and
+a ReZero residual block) of 784-100-…-10 relu/softmax at the same batch, repeated at fixed weights;
+ratio = time over that block step.
 
 ${markdownTable(curvatureRows)}
 

@@ -45,6 +45,8 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   private readonly outputGrad: LazyRowTensor<T>;
   /** R{∂L/∂(output of layer i)} during the R-operator's reverse pass, as `grads` (allocated by the first rBackward). */
   private readonly rGrads: LazyRowTensor<T>[];
+  /** See `passes`. */
+  private passCount = 0;
 
   constructor(
     private readonly k: Kernels<T>,
@@ -83,7 +85,17 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
     return i === 0 ? x : this.layers[i - 1].output;
   }
 
+  /**
+   * Forward and backward passes (and growths of the buffers) so far: while it is unchanged, the
+   * activations and every ∂L/∂output are as the last of them left them, which is what a product
+   * that reuses a backward's results (StackHessian) checks.
+   */
+  get passes(): number {
+    return this.passCount;
+  }
+
   forward(x: T, batch: number, mode: Mode): void {
+    this.passCount++;
     // Index loops on the training path: a closure or an iterator per call is garbage every step.
     for (let i = 0; i < this.layers.length; i++) this.layers[i].forward(this.inputOf(i, x), batch, mode);
   }
@@ -186,6 +198,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    * gradient += its share, dx += ∂L/∂x unless null. dz is read only.
    */
   lossInputBackward(dz: T, dx: T | null, x: T, batch: number): void {
+    this.passCount++;
     const n = this.layers.length - 1;
     const last = this.layers[n];
     if (!isFused(last)) {
@@ -208,6 +221,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
 
   /** Given dy = ∂L/∂output of the last forward on x: every parameter gradient += its share; dx += ∂L/∂x unless null. */
   backward(dy: T, dx: T | null, x: T, batch: number): void {
+    this.passCount++;
     this.backwardFrom(this.layers.length - 1, dy, dx, x, batch);
   }
 
@@ -249,6 +263,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    */
   lossBackward(loss: Loss, y: T, x: T, batch: number, dx: T | null = null): number {
     this.checkLoss(loss);
+    this.passCount++;
     const n = this.layers.length - 1;
     const last = this.layers[n];
     if (isFused(last)) {
@@ -276,6 +291,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   }
 
   reserve(batch: number): void {
+    this.passCount++;
     for (const layer of this.layers) layer.reserve(batch);
     for (const g of [...this.grads, this.outputGrad, ...this.rGrads]) g.reserve(batch);
   }

@@ -4,9 +4,10 @@
  * float64 gradient along v; the explicit Hessian built column by column (H·e_i) against one built
  * from central differences of the gradient coordinate by coordinate, and symmetric; uᵀ(H·v) =
  * vᵀ(H·u) on every backend; H = G where every layer is linear and the loss is MSE, H ≠ G where a
- * layer curves; every backend against float64; no allocation after the first product.
+ * layer curves; every backend against float64; no allocation after the first product; repeated
+ * products reuse the loss's backward, bit for bit, until a pass or new targets make it stale.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS, type Kernels, type Tensor } from '../../src/kernels.js';
 import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
@@ -224,6 +225,75 @@ describe.each(await kernelBackends())('layer stacks: H·v on $name', ({ name, ke
       freeVector(counting, vector);
       freeVector(counting, out);
       loaded.stack.dispose();
+    }
+  });
+});
+
+describe.each(await kernelBackends())('layer stacks: repeated H·v on $name', ({ name, kernels: k }) => {
+  /** One operator's products, flat, as the loaded stack stands (its forward already run). */
+  const productsOf = (product: StackHessian, loaded: Loaded<Tensor>, vector: Tensor[], out: Tensor[]) => {
+    product.apply(out, vector, loaded.x, loaded.y, loaded.c.batch);
+    return flat(out.map((t, i) => k.view(t).slice(0, vector[i].length)));
+  };
+
+  it('runs the loss backward once while nothing moves, and again after moved weights and a forward, a gradient, a G·v, new targets or fewer rows, each product the bits of a new operator', () => {
+    const rng = new Rng(19);
+    for (const c of fixedCases(new Rng(20))) {
+      const loaded = load(k, c, 9800) as Loaded<Tensor>;
+      const { stack, x, y } = loaded;
+      const lengths = stack.parameters.map((p) => p.value.length);
+      const [u, w, out] = [allocVector(k, lengths), allocVector(k, lengths), allocVector(k, lengths)];
+      for (const t of [u, w]) t.forEach((tensor, i) => k.write(tensor, randomDirection(rng, stack)[i]));
+      const kept = new StackHessian(k, stack, c.loss);
+      const gaussNewton = new StackGaussNewton(k, stack, c.loss);
+      const backward = vi.spyOn(stack, 'lossBackward');
+      const context = `${name} ${JSON.stringify(c.specs)}`;
+      /** The kept operator's product along d, then a new operator's on the same state: the same bits; the loss backward ran `runs` times for the first. */
+      const expectFresh = (d: Tensor[], runs: number, after: string) => {
+        backward.mockClear();
+        const got = productsOf(kept, loaded, d, out);
+        expect(backward.mock.calls.length, `${context}: backward runs ${after}`).toBe(runs);
+        const fresh = new StackHessian(k, stack, c.loss);
+        expect(productsOf(fresh, loaded, d, out), `${context}: ${after}`).toEqual(got);
+        fresh.dispose();
+        // The new operator's backward is a pass: the kept one must not reuse across it.
+        backward.mockClear();
+        expect(productsOf(kept, loaded, d, out), `${context}: again ${after}`).toEqual(got);
+        expect(backward.mock.calls.length, `${context}: after another operator's backward`).toBe(1);
+      };
+      expectFresh(u, 1, 'first product');
+      backward.mockClear();
+      productsOf(kept, loaded, w, out);
+      productsOf(kept, loaded, u, out);
+      expect(backward.mock.calls.length, `${context}: repeated products`).toBe(0);
+      const first = stack.parameters[0];
+      k.write(first.value, Array.from(k.view(first.value).subarray(0, first.length), (p) => Math.fround(1.5 * p + 0.125)));
+      stack.forward(x, c.batch, 'batch');
+      expectFresh(w, 1, 'moved weights and a forward');
+      stack.zeroGradients();
+      stack.lossBackward(c.loss, y, x, c.batch);
+      expectFresh(u, 1, 'a gradient');
+      gaussNewton.apply(out, w, x, y, c.batch);
+      expectFresh(u, 1, 'a G·v');
+      // Targets moved in place (the same tensor), with no pass in between.
+      const targets = Float64Array.from(k.view(y).subarray(0, c.batch * stack.units));
+      k.write(y, targets.map((t, i) => (i === 1 ? Math.fround(t + 2 ** -20) : t)));
+      expectFresh(u, 1, 'new targets');
+      k.write(y, targets);
+      expectFresh(w, 1, 'the targets put back');
+      stack.forward(x, c.batch - 1, 'batch');
+      const fewer = { ...loaded, c: { ...c, batch: c.batch - 1 } };
+      backward.mockClear();
+      kept.apply(out, u, x, y, c.batch - 1);
+      expect(backward.mock.calls.length, `${context}: fewer rows`).toBe(1);
+      const fresh = new StackHessian(k, stack, c.loss);
+      expect(productsOf(fresh, fewer, u, out)).toEqual(productsOf(kept, fewer, u, out));
+      backward.mockRestore();
+      fresh.dispose();
+      kept.dispose();
+      gaussNewton.dispose();
+      for (const t of [u, w, out]) freeVector(k, t);
+      stack.dispose();
     }
   });
 });
