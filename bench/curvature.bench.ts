@@ -126,7 +126,7 @@ export async function runCurvatureBench(opts: { time?: number } = {}): Promise<C
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`[${STEP_SIZES.join(',')}] sigmoid, MSE, batch ${STEP_BATCH}; block net ${JSON.stringify(BLOCK_SPECS)} (ratio: time over one training step of the same network)`);
   for (const row of await runCurvatureBench()) {
-    console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio.toFixed(2).padStart(6)}×`);
+    console.log(`${row.name.padEnd(48)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio.toFixed(2).padStart(6)}×`);
   }
   console.log('block net, H·v and G·v in alternating rounds (medians; ratio = median of the rounds\' H·v / G·v):');
   for (const pair of await runBlockProductPair()) {
