@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS, LOSSES, type OutputActivation, type Tensor } from '../../src/kernels.js';
-import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
 import { buildSequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs } from '../../src/layers/spec.js';
 import { denseModelOf } from '../../src/model.js';
@@ -17,7 +16,9 @@ import { GaussNewtonProduct } from '../../src/optim/gauss-newton.js';
 import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
-import { allCases, coverage, dot, fivePointDifference, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
+import {
+  allCases, allocatingAfterFirstProduct, dot, expectFloat64Parity, fivePointDifference, flat, load, productOf, randomDirection, uncovered, type Loaded,
+} from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 import { lossCurvatureTimes } from '../util/loss-curvature-oracle.js';
 import type { BlockCase } from '../util/random-blocks.js';
@@ -33,20 +34,6 @@ const PARITY_TOLERANCE = 1e-4;
 function lossInputAt<T extends Tensor>({ k, stack, x, c }: Loaded<T>): Float64Array {
   stack.forward(x, c.batch, 'batch');
   return Float64Array.from(k.view(stack.lossInput(x)).subarray(0, c.batch * stack.units));
-}
-
-/** G·v by the R-operator, as float64 arrays per parameter. */
-function gaussNewtonOf<T extends Tensor>({ k, stack, x, y, c }: Loaded<T>, v: Float64Array[]): Float64Array[] {
-  const lengths = stack.parameters.map((p) => p.value.length);
-  const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
-  vector.forEach((t, i) => k.write(t, v[i]));
-  const product = new StackGaussNewton(k, stack, c.loss);
-  product.apply(out, vector, x, y, c.batch);
-  const result = out.map((t) => Float64Array.from(k.view(t)));
-  product.dispose();
-  freeVector(k, vector);
-  freeVector(k, out);
-  return result;
 }
 
 /** R{z} = J·v at the loss's input by the R-operator (zeros when nothing before it has parameters). */
@@ -94,12 +81,8 @@ function explicitGaussNewton(loaded: Loaded<Tensor>, v: Float64Array[]): Float64
 describe('layer stacks: the R-operator and G·v in float64', () => {
   const cases = allCases(41);
 
-  it('covers every layer type, both gates and every activation', () => {
-    const seen = coverage(cases);
-    for (const t of ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual']) expect(seen.has(`"type":"${t}"`), t).toBe(true);
-    for (const g of ['none', 'rezero']) expect(seen.has(`"gate":"${g}"`), g).toBe(true);
-    for (const f of [...ACTIVATIONS, 'softmax']) expect(seen.has(`"activation":"${f}"`), f).toBe(true);
-    for (const loss of LOSSES) expect(cases.some((c) => c.loss === loss), loss).toBe(true);
+  it('covers every layer type, both gates, every activation and every loss', () => {
+    expect(uncovered(cases)).toEqual([]);
   });
 
   it(`gives R{z} = J·v within ${FD_TOLERANCE} of central differences along v`, () => {
@@ -126,7 +109,7 @@ describe('layer stacks: the R-operator and G·v in float64', () => {
       const loaded = load(k, c, 2000 + n);
       const v = randomDirection(rng, loaded.stack);
       const want = flat(explicitGaussNewton(loaded, v));
-      const got = flat(gaussNewtonOf(loaded, v));
+      const got = productOf(loaded, v, 'gaussNewton');
       const error = relativeError(got, want);
       worst = Math.max(worst, error);
       expect(error, `stack ${n} (${c.loss}) ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(FD_TOLERANCE);
@@ -141,7 +124,7 @@ describe('layer stacks: the R-operator and G·v in float64', () => {
     cases.forEach((c, n) => {
       const loaded = load(k, c, 3000 + n);
       const [u, v] = [randomDirection(rng, loaded.stack), randomDirection(rng, loaded.stack)];
-      const [gu, gv] = [flat(gaussNewtonOf(loaded, u)), flat(gaussNewtonOf(loaded, v))];
+      const [gu, gv] = [productOf(loaded, u, 'gaussNewton'), productOf(loaded, v, 'gaussNewton')];
       const uGv = dot(flat(u), gv);
       expect(Math.abs(uGv - dot(flat(v), gu)), `stack ${n}`).toBeLessThanOrEqual(1e-10 * (Math.abs(uGv) + 1e-12));
       expect(dot(flat(v), gv), `stack ${n}`).toBeGreaterThanOrEqual(-1e-12);
@@ -172,44 +155,13 @@ describe.each(await kernelBackends())('layer stacks: G·v on $name', ({ name, ke
   });
 
   it('allocates nothing after the first product', () => {
-    let allocations = 0;
-    const counting = new Proxy(k, {
-      get(target, key) {
-        if (key === 'alloc') return (length: number) => (allocations++, target.alloc(length));
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    const rng = new Rng(9);
-    for (const c of fixedCases(rng)) {
-      const loaded = load(counting, c, 5000);
-      const lengths = loaded.stack.parameters.map((p) => p.value.length);
-      const [vector, out] = [allocVector(counting, lengths), allocVector(counting, lengths)];
-      const product = new StackGaussNewton(counting, loaded.stack, c.loss);
-      product.apply(out, vector, loaded.x, loaded.y, c.batch);
-      const before = allocations;
-      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, loaded.y, c.batch);
-      expect(allocations - before, JSON.stringify(c.specs)).toBe(0);
-      product.dispose();
-      loaded.stack.dispose();
-    }
+    expect(allocatingAfterFirstProduct(k, 'gaussNewton', new Rng(9), 5000)).toEqual([]);
   });
 });
 
 describe.each(await backendsUnderTest())('layer stacks: G·v on $name against float64', ({ name, kernels: k }) => {
   it(`is within ${PARITY_TOLERANCE} of the float64 reference (relative error of the whole vector)`, () => {
-    const oracle = createRefKernels({ precision: 'f64' });
-    const rng = new Rng(10);
-    let worst = 0;
-    allCases(44, { maxLayers: 4, maxWidth: 9, minBatch: 4, maxBatch: 12 }).forEach((c, n) => {
-      const [want, got] = [load(oracle, c, 6000 + n), load(k, c, 6000 + n)];
-      const v = randomDirection(rng, want.stack);
-      const error = relativeError(flat(gaussNewtonOf(got, v)), flat(gaussNewtonOf(want, v)));
-      worst = Math.max(worst, error);
-      expect(error, `${name} stack ${n} (${c.loss}, batch ${c.batch}) ${JSON.stringify(c.specs)}`).toBeLessThanOrEqual(PARITY_TOLERANCE);
-      want.stack.dispose();
-      got.stack.dispose();
-    });
+    const worst = expectFloat64Parity(k, name, 'gaussNewton', PARITY_TOLERANCE, { cases: 44, directions: 10, load: 6000 });
     console.log(`G·v on ${name} vs float64: largest relative error ${worst.toExponential(2)}`);
   });
 });
@@ -239,7 +191,7 @@ describe.each(await kernelBackends())('a chain of dense layers on $name', ({ nam
       vector.forEach((t, i) => k.write(t, v[i]));
       const dense = new GaussNewtonProduct(model, batch);
       dense.apply(out, vector, batch);
-      const want = out.map((t) => Float64Array.from(k.view(t)));
+      const want = flat(out.map((t, i) => k.view(t).subarray(0, lengths[i])));
       dense.dispose();
       freeVector(k, vector);
       freeVector(k, out);
@@ -248,8 +200,7 @@ describe.each(await kernelBackends())('a chain of dense layers on $name', ({ nam
       const stack = buildSequential(k, specs, inputs, new Rng(0), { capacity: batch });
       stack.parameters.forEach((p, i) => k.write(p.value, k.view(i % 2 === 0 ? model.weights[i >> 1] : model.biases[i >> 1]).slice()));
       const [xs, ys] = [tensorOf(k, x), tensorOf(k, y)];
-      stack.forward(xs, batch, 'batch');
-      const got = gaussNewtonOf({ k, stack, x: xs, y: ys, c: { loss, batch } as BlockCase }, v);
+      const got = productOf({ k, stack, x: xs, y: ys, c: { loss, batch } as BlockCase }, v, 'gaussNewton');
       expect(got, `${name} network ${n} ${JSON.stringify(layers)} (${loss})`).toEqual(want);
       stack.dispose();
       k.free(xs);

@@ -9,18 +9,17 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { ACTIVATIONS, type Kernels, type Tensor } from '../../src/kernels.js';
-import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
 import { ActivationLayer } from '../../src/layers/activation.js';
 import { DenseLayer } from '../../src/layers/dense.js';
-import { StackHessian } from '../../src/layers/hessian.js';
 import type { LayerStack } from '../../src/layers/layer.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
-import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
-import { allCases, coverage, dot, fivePointDifference, fixedCase, fixedCases, flat, load, randomDirection, type Loaded } from '../util/block-stacks.js';
+import {
+  allCases, allocatingAfterFirstProduct, dot, expectFloat64Parity, fivePointDifference, fixedCase, fixedCases, flat, label, load, productOf, randomDirection, uncovered, type Loaded,
+} from '../util/block-stacks.js';
 import { relativeError } from '../util/close.js';
 
 /** Five-point central differences of the gradient (error O(h⁴)). */
@@ -36,22 +35,6 @@ function gradientAt<T extends Tensor>({ k, stack, x, y, c }: Loaded<T>): Float64
   stack.zeroGradients();
   stack.lossBackward(c.loss, y, x, c.batch);
   return flat(stack.parameters.map((p) => k.view(p.grad).subarray(0, p.value.length)));
-}
-
-/** A curvature product (H or G) of the loaded stack times v, flat, float64 (the stack's forward is fresh). */
-function productOf<T extends Tensor>(loaded: Loaded<T>, v: Float64Array[], which: 'hessian' | 'gaussNewton'): Float64Array {
-  const { k, stack, x, y, c } = loaded;
-  stack.forward(x, c.batch, 'batch');
-  const lengths = stack.parameters.map((p) => p.value.length);
-  const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
-  vector.forEach((t, i) => k.write(t, v[i]));
-  const product = which === 'hessian' ? new StackHessian(k, stack, c.loss) : new StackGaussNewton(k, stack, c.loss);
-  product.apply(out, vector, x, y, c.batch);
-  const result = flat(out.map((t, i) => k.view(t).subarray(0, lengths[i])));
-  product.dispose();
-  freeVector(k, vector);
-  freeVector(k, out);
-  return result;
 }
 
 /** The five-point difference of the gradient g along d (one tensor per parameter). */
@@ -88,16 +71,12 @@ function kinkDistance<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: 
 }
 
 const size = (loaded: Loaded<Tensor>) => loaded.stack.parameters.reduce((s, p) => s + p.value.length, 0);
-const label = (n: number, loaded: Loaded<Tensor>) => `stack ${n} (${loaded.c.loss}, batch ${loaded.c.batch}) ${JSON.stringify(loaded.c.specs)}`;
 
 describe('layer stacks: H·v in float64', () => {
   const cases = allCases(51);
 
   it('covers every layer type, both gates, every activation and every loss', () => {
-    const seen = coverage(cases);
-    for (const t of ['dense', 'batch-norm', 'layer-norm', 'activation', 'residual']) expect(seen.has(`"type":"${t}"`), t).toBe(true);
-    for (const g of ['none', 'rezero']) expect(seen.has(`"gate":"${g}"`), g).toBe(true);
-    for (const f of [...ACTIVATIONS, 'softmax']) expect(seen.has(`"activation":"${f}"`), f).toBe(true);
+    expect(uncovered(cases)).toEqual([]);
   });
 
   it(`is within ${FD_TOLERANCE} of central differences of the gradient along v`, () => {
@@ -204,28 +183,7 @@ describe.each(await kernelBackends())('layer stacks: H·v on $name', ({ name, ke
   });
 
   it('allocates nothing after the first product', () => {
-    let allocations = 0;
-    const counting = new Proxy(k, {
-      get(target, key) {
-        if (key === 'alloc') return (length: number) => (allocations++, target.alloc(length));
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    }) as Kernels;
-    for (const c of fixedCases(new Rng(16))) {
-      const loaded = load(counting, c, 9600);
-      const lengths = loaded.stack.parameters.map((p) => p.value.length);
-      const [vector, out] = [allocVector(counting, lengths), allocVector(counting, lengths)];
-      const product = new StackHessian(counting, loaded.stack, c.loss);
-      product.apply(out, vector, loaded.x, loaded.y, c.batch);
-      const before = allocations;
-      for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, loaded.y, c.batch);
-      expect(allocations - before, JSON.stringify(c.specs)).toBe(0);
-      product.dispose();
-      freeVector(counting, vector);
-      freeVector(counting, out);
-      loaded.stack.dispose();
-    }
+    expect(allocatingAfterFirstProduct(k, 'hessian', new Rng(16), 9600)).toEqual([]);
   });
 });
 
@@ -300,18 +258,7 @@ describe.each(await kernelBackends())('layer stacks: repeated H·v on $name', ({
 
 describe.each(await backendsUnderTest())('layer stacks: H·v on $name against float64', ({ name, kernels: k }) => {
   it(`is within ${PARITY_TOLERANCE} of the float64 reference (relative error of the whole vector)`, () => {
-    const oracle = createRefKernels({ precision: 'f64' });
-    const rng = new Rng(17);
-    let worst = 0;
-    allCases(53, { maxLayers: 4, maxWidth: 9, minBatch: 4, maxBatch: 12 }).forEach((c, n) => {
-      const [want, got] = [load(oracle, c, 9700 + n), load(k, c, 9700 + n)];
-      const v = randomDirection(rng, want.stack);
-      const error = relativeError(productOf(got, v, 'hessian'), productOf(want, v, 'hessian'));
-      worst = Math.max(worst, error);
-      expect(error, `${name} ${label(n, want)}`).toBeLessThanOrEqual(PARITY_TOLERANCE);
-      want.stack.dispose();
-      got.stack.dispose();
-    });
+    const worst = expectFloat64Parity(k, name, 'hessian', PARITY_TOLERANCE, { cases: 53, directions: 17, load: 9700 });
     console.log(`H·v on ${name} vs float64: largest relative error ${worst.toExponential(2)}`);
   });
 });

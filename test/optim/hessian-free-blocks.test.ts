@@ -9,6 +9,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { HessianFree, type HessianFreeReport } from '../../src/optim/hessian-free.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { countingAllocations } from '../util/counting-kernels.js';
 
 /** Batch norm, a ReZero and a plain residual block, layer norm and SELU, on 2 inputs. */
 const LAYERS: LayerSpec[] = [
@@ -69,21 +70,13 @@ describe('Hessian-free on a block network: state and memory', () => {
   });
 
   it('allocates no backend memory after its first step', async () => {
-    let allocations = 0;
-    const ref = createRefKernels({ precision: 'f64' });
-    const counting = new Proxy(ref, {
-      get(target, key) {
-        if (key === 'alloc') return (length: number) => (allocations++, target.alloc(length));
-        const value = Reflect.get(target, key) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { kernels: counting, allocations } = countingAllocations(createRefKernels({ precision: 'f64' }));
     const net = await createNetwork({ inputs: 2, loss: 'binary-cross-entropy', layers: LAYERS, backend: counting, seed: 3 });
     const { x, y } = quadrants(5);
     const data = net.dataset(x, y);
     const hf = new HessianFree(net, { maxIterations: 20 });
     const counts: number[] = [];
-    net.train(data, { optimizer: hf, epochs: 4, batchSize: 64, shuffle: false, onBatch: () => counts.push(allocations) });
+    net.train(data, { optimizer: hf, epochs: 4, batchSize: 64, shuffle: false, onBatch: () => counts.push(allocations()) });
     expect(counts.slice(1).map((n) => n - counts[0])).toEqual([0, 0, 0]);
     net.dispose();
   });

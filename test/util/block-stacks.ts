@@ -1,15 +1,24 @@
 /**
  * Block stacks for the R-operator's tests (Gauss-Newton and Hessian products): fixed cases covering
- * every layer type, gate, activation and loss, random ones after them, loaded with a batch.
+ * every layer type, gate, activation and loss, random ones after them, loaded with a batch; the
+ * products of a loaded stack and the checks both tests make of them (coverage, no allocation after
+ * the first product, every backend against float64).
  */
+import { expect } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import { ACTIVATIONS, type Kernels, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
+import { ACTIVATIONS, LOSSES, type Kernels, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
 import { BatchNormLayer } from '../../src/layers/batch-norm.js';
+import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
+import { StackHessian } from '../../src/layers/hessian.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { LayerNormLayer } from '../../src/layers/layer-norm.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
 import type { Sequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, widthAfter, type LayerSpec } from '../../src/layers/spec.js';
+import { allocVector, freeVector } from '../../src/optim/param-vector.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { relativeError } from './close.js';
+import { countingAllocations } from './counting-kernels.js';
 import { blockStackOf, randomBlockCase, type BlockCase } from './random-blocks.js';
 import { randomTarget } from './random-network.js';
 
@@ -119,5 +128,84 @@ export function coverage(cases: BlockCase[]): Set<string> {
   const seen = new Set<string>();
   for (const c of cases) JSON.stringify(c.specs).match(/"(type|gate|activation)":"[a-z-]+"/g)?.forEach((t) => seen.add(t));
   return seen;
+}
+
+/** What the cases leave out of every layer type, gate, activation (softmax included) and loss: [] when they cover all. */
+export function uncovered(cases: BlockCase[]): string[] {
+  const seen = coverage(cases);
+  const wanted = [
+    ...['dense', 'batch-norm', 'layer-norm', 'activation', 'residual'].map((t) => `"type":"${t}"`),
+    ...['none', 'rezero'].map((g) => `"gate":"${g}"`),
+    ...[...ACTIVATIONS, 'softmax'].map((f) => `"activation":"${f}"`),
+  ];
+  return [...wanted.filter((w) => !seen.has(w)), ...LOSSES.filter((loss) => !cases.some((c) => c.loss === loss)).map((loss) => `loss ${loss}`)];
+}
+
+/** A case's name in a failed expectation: its index, loss, batch and specs. */
+export const label = (n: number, loaded: Loaded<Tensor>) => `stack ${n} (${loaded.c.loss}, batch ${loaded.c.batch}) ${JSON.stringify(loaded.c.specs)}`;
+
+/** The curvature products of a layer stack: its exact Hessian's and its Gauss-Newton matrix's. */
+export type CurvatureMatrix = 'hessian' | 'gaussNewton';
+const PRODUCTS = { hessian: StackHessian, gaussNewton: StackGaussNewton };
+
+/** A curvature product (H or G) of the loaded stack times v, flat, float64 (the stack's forward is fresh). */
+export function productOf<T extends Tensor>(loaded: Loaded<T>, v: Float64Array[], which: CurvatureMatrix): Float64Array {
+  const { k, stack, x, y, c } = loaded;
+  stack.forward(x, c.batch, 'batch');
+  const lengths = stack.parameters.map((p) => p.value.length);
+  const [vector, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+  vector.forEach((t, i) => k.write(t, v[i]));
+  const product = new PRODUCTS[which](k, stack, c.loss);
+  product.apply(out, vector, x, y, c.batch);
+  const result = flat(out.map((t, i) => k.view(t).subarray(0, lengths[i])));
+  product.dispose();
+  freeVector(k, vector);
+  freeVector(k, out);
+  return result;
+}
+
+/**
+ * The fixed cases (from `rng`, each loaded with `seed`) whose product allocated backend memory in
+ * three calls after its first, with the count: [] where every product allocates only on its first call.
+ */
+export function allocatingAfterFirstProduct(k: Kernels, which: CurvatureMatrix, rng: Rng, seed: number): string[] {
+  const { kernels, allocations } = countingAllocations(k);
+  return fixedCases(rng).flatMap((c, n) => {
+    const loaded = load(kernels, c, seed);
+    const lengths = loaded.stack.parameters.map((p) => p.value.length);
+    const [vector, out] = [allocVector(kernels, lengths), allocVector(kernels, lengths)];
+    const product = new PRODUCTS[which](kernels, loaded.stack, c.loss);
+    product.apply(out, vector, loaded.x, loaded.y, c.batch);
+    const before = allocations();
+    for (let i = 0; i < 3; i++) product.apply(out, vector, loaded.x, loaded.y, c.batch);
+    const after = allocations() - before;
+    product.dispose();
+    freeVector(kernels, vector);
+    freeVector(kernels, out);
+    const allocated = after ? [`${label(n, loaded)}: ${after} allocations`] : [];
+    loaded.stack.dispose();
+    return allocated;
+  });
+}
+
+/**
+ * Holds backend `k`'s product (H or G) within `tolerance` (relative error of the whole vector) of
+ * the float64 reference's on small random stacks (cases from `seeds.cases`, directions from
+ * `seeds.directions`, each case loaded with `seeds.load` + its index); returns the largest error.
+ */
+export function expectFloat64Parity(k: Kernels, name: string, which: CurvatureMatrix, tolerance: number, seeds: { cases: number; directions: number; load: number }): number {
+  const oracle = createRefKernels({ precision: 'f64' });
+  const rng = new Rng(seeds.directions);
+  let worst = 0;
+  allCases(seeds.cases, { maxLayers: 4, maxWidth: 9, minBatch: 4, maxBatch: 12 }).forEach((c, n) => {
+    const [want, got] = [load(oracle, c, seeds.load + n), load(k, c, seeds.load + n)];
+    const v = randomDirection(rng, want.stack);
+    const error = relativeError(productOf(got, v, which), productOf(want, v, which));
+    worst = Math.max(worst, error);
+    expect(error, `${name} ${label(n, want)}`).toBeLessThanOrEqual(tolerance);
+    want.stack.dispose();
+    got.stack.dispose();
+  });
+  return worst;
 }
 
