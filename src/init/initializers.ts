@@ -59,6 +59,25 @@ export type BiasInit =
       std: number;
     };
 
+/**
+ * What a named initialiser other than 'orthogonal' draws for an nIn → nOut layer: U[±uniform] or
+ * N(0, normal²). The one home of their scales, for initWeights and weightInitStd.
+ */
+function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOut: number): { uniform: number } | { normal: number } {
+  switch (init) {
+    case 'standard':
+      return { uniform: 1 / Math.sqrt(nIn) }; // Glorot & Bengio's "standard initialization"
+    case 'glorot-uniform':
+      return { uniform: Math.sqrt(6 / (nIn + nOut)) };
+    case 'glorot-normal':
+      return { normal: Math.sqrt(2 / (nIn + nOut)) };
+    case 'he-normal':
+      return { normal: Math.sqrt(2 / nIn) };
+    case 'lecun-normal':
+      return { normal: Math.sqrt(1 / nIn) };
+  }
+}
+
 /** Weights of a layer, `[nOut][nIn]` row-major. */
 export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rng): Float64Array {
   const w = new Float64Array(nOut * nIn);
@@ -74,59 +93,26 @@ export function initWeights(init: WeightInit, nIn: number, nOut: number, rng: Rn
     fill(() => std * rng.normal());
     return w;
   }
-  switch (init) {
-    case 'standard': {
-      // U[−1/√n_in, 1/√n_in], Glorot & Bengio's "standard initialization".
-      const limit = 1 / Math.sqrt(nIn);
-      fill(() => rng.uniformIn(-limit, limit));
-      break;
-    }
-    case 'glorot-uniform': {
-      const limit = Math.sqrt(6 / (nIn + nOut));
-      fill(() => rng.uniformIn(-limit, limit));
-      break;
-    }
-    case 'glorot-normal': {
-      const std = Math.sqrt(2 / (nIn + nOut));
-      fill(() => std * rng.normal());
-      break;
-    }
-    case 'he-normal': {
-      const std = Math.sqrt(2 / nIn);
-      fill(() => std * rng.normal());
-      break;
-    }
-    case 'lecun-normal': {
-      const std = Math.sqrt(1 / nIn);
-      fill(() => std * rng.normal());
-      break;
-    }
-    case 'orthogonal':
-      orthogonal(w, nIn, nOut, rng);
-      break;
+  if (init === 'orthogonal') {
+    orthogonal(w, nIn, nOut, rng);
+    return w;
   }
+  const scale = drawScale(init, nIn, nOut);
+  if ('uniform' in scale) fill(() => rng.uniformIn(-scale.uniform, scale.uniform));
+  else fill(() => scale.normal * rng.normal());
   return w;
 }
 
 /**
- * The RMS of the weights a named initialiser draws for an nIn → nOut layer (its standard deviation;
- * for 'orthogonal', whose rows or columns are unit vectors, 1/√max(nIn, nOut)): the scale diagnose()
- * compares a run's weights with before it suggests an initialiser as smaller.
+ * The RMS of the weights a named initialiser draws for an nIn → nOut layer (its standard deviation:
+ * a uniform's limit over √3; for 'orthogonal', whose rows or columns are unit vectors,
+ * 1/√max(nIn, nOut)): the scale diagnose() compares a run's weights with before it suggests an
+ * initialiser as smaller.
  */
 export function weightInitStd(init: WeightInitName, nIn: number, nOut: number): number {
-  switch (init) {
-    case 'standard':
-      return 1 / Math.sqrt(3 * nIn); // U[±1/√n_in]
-    case 'glorot-uniform':
-    case 'glorot-normal':
-      return Math.sqrt(2 / (nIn + nOut));
-    case 'he-normal':
-      return Math.sqrt(2 / nIn);
-    case 'lecun-normal':
-      return Math.sqrt(1 / nIn);
-    case 'orthogonal':
-      return 1 / Math.sqrt(Math.max(nIn, nOut));
-  }
+  if (init === 'orthogonal') return 1 / Math.sqrt(Math.max(nIn, nOut));
+  const scale = drawScale(init, nIn, nOut);
+  return 'uniform' in scale ? scale.uniform / Math.sqrt(3) : scale.normal;
 }
 
 export function initBiases(init: BiasInit, nOut: number, rng: Rng): Float64Array {
