@@ -6,7 +6,7 @@
 export * from './index.js';
 export { loadMnist, MNIST_PIXELS, MNIST_CLASSES } from './data/mnist.js';
 export type { Digits, MnistSplit } from './data/mnist.js';
-export { saveModel, loadModel, loadCheckpoint, readCheckpoint, FILE_LIMITS } from './io/files.js';
+export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files.js';
 export { writeFileAtomic } from './io/file-access.js';
 export type { CheckpointEncoding, SaveOptions } from './io/files.js';
 export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS } from './io/model-formats.js';

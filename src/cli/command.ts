@@ -9,8 +9,7 @@ import { digitSplitProblem } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
-import { FILE_LIMITS } from '../io/files.js';
-import { checkModelLimits } from '../model-limits.js';
+import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import type { Terminal } from './terminal.js';
 

@@ -25,8 +25,6 @@ import { checkPath, readFileBytes, writeFileAtomic } from './file-access.js';
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
 
-export { FILE_LIMITS };
-
 /** Options of saveModel. */
 export interface SaveOptions {
   /** Default: 'json' for a path ending in .json, 'binary' otherwise. */

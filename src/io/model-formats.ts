@@ -22,7 +22,7 @@ import { blockModelToJSON } from '../network/block-model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
-import { FILE_LIMITS } from './files.js';
+import { FILE_LIMITS } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';

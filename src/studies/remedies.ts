@@ -12,7 +12,10 @@ import type { Tensor } from '../kernels.js';
 import { createNetwork, type Network } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
+import { ADAMW_WEIGHT_DECAY } from '../optim/adam.js';
 import { createOptimizer, findOptimizer } from '../optim/index.js';
+import { LARS_DEFAULTS } from '../optim/lars.js';
+import { LBFGS_DEFAULTS } from '../optim/lbfgs.js';
 import { CHOICE_MOMENTUM, optimizerChoices, type OptimizerChoice } from './optimizer-choices.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SECONDS_BOUND } from './study-bounds.js';
@@ -85,12 +88,12 @@ const REMEDIES_SETTINGS: Record<string, ContenderSettings> = {
   'sgd-momentum': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
   nesterov: { settings: `SGD, Nesterov momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
   'layer-rates': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05, layer rates ‖∇W_last hidden‖/‖∇W_l‖ at init`, batchSize: MINI_BATCH, learningRate: 0.05 },
-  lars: { settings: 'LARS, η 0.001, momentum 0.9, lr 1', batchSize: MINI_BATCH, learningRate: 1 },
+  lars: { settings: `LARS, η ${LARS_DEFAULTS.eta}, momentum ${LARS_DEFAULTS.momentum}, lr 1`, batchSize: MINI_BATCH, learningRate: 1 },
   adagrad: { settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01 },
   rmsprop: { settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
   adam: { settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
-  adamw: { settings: 'AdamW, lr 0.001, weight decay 0.01', batchSize: MINI_BATCH, learningRate: 0.001 },
-  lbfgs: { settings: `L-BFGS, memory 10, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH },
+  adamw: { settings: `AdamW, lr 0.001, weight decay ${ADAMW_WEIGHT_DECAY}`, batchSize: MINI_BATCH, learningRate: 0.001 },
+  lbfgs: { settings: `L-BFGS, memory ${LBFGS_DEFAULTS.memory}, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH },
   'levenberg-marquardt': { settings: 'Levenberg-Marquardt (trainlm)', batchSize: LARGE_BATCH },
 };
 

@@ -94,9 +94,6 @@ function gradientSymbol(p: Parameter): string {
  */
 export const RUNAWAY_LOSS_FACTOR = 1e6;
 
-/** The largest |weight| or |bias| training keeps (defined beside FLOAT32_MAX: LSUV refuses weights beyond it too). */
-export { RUNAWAY_PARAMETER };
-
 /**
  * Why training is running away although loss and gradient are finite, or null: the loss is
  * RUNAWAY_LOSS_FACTOR× the first batch's `firstLoss` (or 1). Checked after the loss was found finite.

@@ -13,7 +13,8 @@ import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
-import { EpochUndo, gradientOutOfRange, parameterOutOfRange, RUNAWAY_PARAMETER } from './numeric-faults.js';
+import { RUNAWAY_PARAMETER } from '../model-limits.js';
+import { EpochUndo, gradientOutOfRange, parameterOutOfRange } from './numeric-faults.js';
 
 export class StepGuard {
   /**

@@ -19,7 +19,8 @@ import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../netw
 import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
-import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, RUNAWAY_PARAMETER, runawayLoss, type NonFinitePolicy } from './numeric-faults.js';
+import { RUNAWAY_PARAMETER } from '../model-limits.js';
+import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, runawayLoss, type NonFinitePolicy } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
 import { checkTraceable, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';

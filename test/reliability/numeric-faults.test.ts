@@ -5,7 +5,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS } from '../../src/kernels.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { RUNAWAY_PARAMETER } from '../../src/training/numeric-faults.js';
+import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { MODEL } from '../../src/model.js';

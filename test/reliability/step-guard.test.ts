@@ -7,7 +7,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer, type OptimizerSpec } from '../../src/optim/index.js';
 import { STEP_BOUNDS, type Optimizer } from '../../src/optim/optimizer.js';
 import { MODEL } from '../../src/model.js';
-import { RUNAWAY_PARAMETER } from '../../src/training/numeric-faults.js';
+import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';

@@ -13,7 +13,7 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import { createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
-import { optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
+import { CHOICE_MOMENTUM, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
   booleanFlag,
@@ -74,7 +74,7 @@ export const studyModelCommand = command({
     { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
     { name: 'learning-rate', value: 'η', rule: POSITIVE, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
     { name: 'optimizer', value: 'NAME', default: 'sgd', about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them)` },
-    { name: 'momentum', value: 'μ', rule: { min: 0 }, about: "the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates 0.9)" },
+    { name: 'momentum', value: 'μ', rule: { min: 0 }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
     {
