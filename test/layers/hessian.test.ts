@@ -12,9 +12,12 @@ import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { ActivationLayer } from '../../src/layers/activation.js';
 import { DenseLayer } from '../../src/layers/dense.js';
+import { StackGaussNewton } from '../../src/layers/gauss-newton.js';
+import { StackHessian } from '../../src/layers/hessian.js';
 import type { LayerStack } from '../../src/layers/layer.js';
 import { ResidualBlock } from '../../src/layers/residual.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
+import { allocVector, freeVector } from '../../src/optim/param-vector.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import {
