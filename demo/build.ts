@@ -7,11 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { build } from 'vite';
 import { loadMnist, MNIST_CLASSES, MNIST_PIXELS } from '../src/node.js';
-import { MNIST_SUBSET_FILE, type MnistSubsetFile } from './src/datasets.js';
+import { MNIST_SUBSET_FILE, MNIST_SUBSET_ROWS, type MnistSubsetFile } from './src/datasets.js';
 import config, { DEMO_OUT, DEMO_PUBLIC } from './vite.config.js';
-
-/** Digits in the demo's subset: enough to learn from, small enough (~1 MB) to load at once. */
-export const MNIST_SUBSET_ROWS = 1000;
 
 export async function writeMnistSubset(): Promise<string> {
   const path = join(DEMO_PUBLIC, MNIST_SUBSET_FILE);

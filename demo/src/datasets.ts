@@ -17,6 +17,18 @@ export const DATASET_LABELS: Record<DatasetName, string> = {
 
 /** Points per generated 2-D set. */
 export const POINTS_2D = 400;
+/** Digits in the MNIST subset the demo build writes: enough to learn from, small enough (~1 MB) to load at once. */
+export const MNIST_SUBSET_ROWS = 1000;
+
+/** Rows of a data set of `rows` rows that its first `trainPercent` % keep for training (at least one, and one for testing). */
+function trainingCut(rows: number, trainPercent: number): number {
+  return Math.min(rows - 1, Math.max(1, Math.round((rows * trainPercent) / 100)));
+}
+
+/** How many rows the page trains on for `dataset` at `trainPercent` (what splitDataset's training set holds). */
+export function trainingRows(dataset: DatasetName, trainPercent: number): number {
+  return trainingCut(dataset === 'mnist' ? MNIST_SUBSET_ROWS : POINTS_2D, trainPercent);
+}
 
 export interface Dataset {
   x: Matrix;
@@ -95,7 +107,7 @@ export function mnistDataset(file: MnistSubsetFile): Dataset {
 
 /** The rows before `trainPercent` % of the way as the training set, the rest as the test set (the sets' rows are in random order). */
 export function splitDataset(data: Dataset, trainPercent: number): { train: Dataset; test: Dataset } {
-  const cut = Math.min(data.x.rows - 1, Math.max(1, Math.round((data.x.rows * trainPercent) / 100)));
+  const cut = trainingCut(data.x.rows, trainPercent);
   const part = (from: number, to: number): Dataset => ({
     x: { data: data.x.data.subarray(from * data.x.cols, to * data.x.cols), rows: to - from, cols: data.x.cols },
     y: { data: data.y.data.subarray(from * data.y.cols, to * data.y.cols), rows: to - from, cols: data.y.cols },

@@ -1,10 +1,12 @@
 /**
  * What the network diagram draws, made in the worker from the public API: each drawn unit's output
  * (Network.layerOutputs) and each drawn edge's |∂C/∂w| (Network.gradients) with the sign of its
- * weight. Wide layers are cut to their first MAX_DRAWN_UNITS units; an input layer wider than that
+ * weight. A column per dense layer (a block network's: with the norm and activation layers after it,
+ * or a residual block, whose output it shows; see columnEnds); its edges are the dense layer's
+ * weights. Wide layers are cut to their first MAX_DRAWN_UNITS units; an input layer wider than that
  * (MNIST's 784 pixels) is one block, whose edge to a unit carries the RMS of that unit's input gradients.
  */
-import type { FloatArray, Gradients, LayerOutputs, Matrix } from '../../src/index.js';
+import type { FloatArray, Gradients, LayerOutput, Matrix, Parameter, Tensor } from '../../src/index.js';
 
 /** Units drawn per layer at most (TensorFlow Playground allows 8). */
 export const MAX_DRAWN_UNITS = 12;
@@ -12,6 +14,8 @@ export const MAX_DRAWN_UNITS = 12;
 export const UNIT_MAP_GRID = 16;
 
 export interface DiagramSnapshot {
+  /** Each column's name after the inputs: a dense network's layers as Trace.layerLabel names them ('hidden 1', 'output'); a block network's module indices ('0–2', '3'). */
+  names: string[];
   /** Units per layer, input first (all of them, drawn or not). */
   sizes: number[];
   /** Units drawn per layer, the first of each: min(size, MAX_DRAWN_UNITS); 0 for an input layer drawn as one block. */
@@ -34,26 +38,37 @@ export function shownUnits(size: number, isInput: boolean): number {
   return isInput ? 0 : MAX_DRAWN_UNITS;
 }
 
+/** One dense layer's weights `[units][inputs]` and their gradient: a column's edges. */
+export interface DenseWeights {
+  inputs: number;
+  weights: ArrayLike<number>;
+  gradients: ArrayLike<number>;
+}
+
+/** Every dense layer's weights and gradient, first first: the weight matrices (2-D) among `parameters`, which come in forward order. */
+export function denseWeightsOf(parameters: readonly Parameter[], gradients: Gradients, view: (t: Tensor) => FloatArray): DenseWeights[] {
+  return parameters.filter((p) => p.shape.length === 2).map((p) => ({ inputs: p.shape[1], weights: view(p.value), gradients: gradients.parameters[p.name] }));
+}
+
 /**
- * The diagram for rows `inputs` and the network's `outputs` on them (`map`: each unit's values over the
- * rows, which are a UNIT_MAP_GRID² grid; `mean`: each unit's mean over the rows), its `gradients` over
- * `gradientRows` rows and its `weights` (`[units][inputs]` per layer).
+ * The diagram for rows `inputs` and each column's outputs on them (`map`: each unit's values over the
+ * rows, which are a UNIT_MAP_GRID² grid; `mean`: each unit's mean over the rows), with each column's
+ * dense weights and their gradients over `gradientRows` rows.
  */
 export function diagramOf(
   mode: 'map' | 'mean',
   inputs: Matrix,
-  outputs: LayerOutputs,
-  gradients: Gradients,
+  columns: readonly { name: string; outputs: LayerOutput }[],
+  dense: readonly DenseWeights[],
   gradientRows: number,
-  weights: readonly FloatArray[],
 ): DiagramSnapshot {
-  const sizes = [inputs.cols, ...outputs.layers.map((l) => l.units)];
+  const sizes = [inputs.cols, ...columns.map((c) => c.outputs.units)];
   const shown = sizes.map((size, l) => shownUnits(size, l === 0));
   const cells = mode === 'map' ? inputs.rows : 1;
-  const columns = [inputs.data, ...outputs.layers.map((l) => l.values)];
-  const units = columns.map((values, l) => unitValues(values, inputs.rows, sizes[l], shown[l], mode));
-  const edges = gradients.layers.map((layer, l) => edgesOf(layer.weights, weights[l], layer.inputs, shown[l], shown[l + 1]));
-  return { sizes, shown, cells, units, gradients: edges.map((e) => e.gradients), weights: edges.map((e) => e.weights), gradientRows };
+  const values = [inputs.data, ...columns.map((c) => c.outputs.values)];
+  const units = values.map((v, l) => unitValues(v, inputs.rows, sizes[l], shown[l], mode));
+  const edges = dense.map((layer, l) => edgesOf(layer.gradients, layer.weights, layer.inputs, shown[l], shown[l + 1]));
+  return { names: columns.map((c) => c.name), sizes, shown, cells, units, gradients: edges.map((e) => e.gradients), weights: edges.map((e) => e.weights), gradientRows };
 }
 
 /** `[shown][cells]` from `[rows][size]` row-major values: each drawn unit's column, or its mean. */

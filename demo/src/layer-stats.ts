@@ -6,6 +6,12 @@ import { unitFailureMetric } from '../../src/index.js';
 import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
+  /** Each row's name, as the CLI's tables and the HTML report write it (Trace.layerLabel: 'hidden 1', 'output'; a block network's '3.branch.0 dense'). */
+  labels: string[];
+  /** The rows with a ‖∂C/∂b‖ (Trace.rowsRecording), first first: the rows of the gradient bars and the heatmap. */
+  biasRows: number[];
+  /** The rows with a W (all but a block network's activation layers): elsewhere ‖∂C/∂W‖ is not a number to show. */
+  weightRows: number[];
   /** ‖∂C/∂W^l‖ (Frobenius) per weight layer. */
   gradW: Float64Array;
   /** ‖∂C/∂b^l‖ per weight layer: Nielsen's speed of learning. */
@@ -17,19 +23,22 @@ export interface LayerStats {
   unitFailure: Float64Array;
   /** What unitFailure measures in each layer. */
   unitFailureKind: ('saturated' | 'dead' | null)[];
-  /** ‖δ^l‖/‖δ^{l+1}‖ (per-example RMS): what passing back into layer l did to the gradient (NaN for the output layer). */
+  /** ‖δ^l‖/‖δ^{l+1}‖ (per-example RMS): what passing back into layer l did to the gradient (NaN for the output layer; a block network's: from a dense layer to the next). */
   chainFactor: Float64Array;
-  /** ‖W^{l+1}‖₂ · max σ'(z^l): the chain rule's bound on chainFactor, of the same record (NaN for the output layer). */
+  /** ‖W^{l+1}‖₂ · max σ'(z^l): the chain rule's bound on chainFactor, of the same record (NaN for the output layer, and in a block network, whose trace does not measure ‖W‖₂). */
   chainBound: Float64Array;
   /** The step of the record chainFactor and chainBound come from: the latest with ‖W‖₂ computed. */
   chainStep: number;
 }
 
-/** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound. */
+/** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound (a block network's: of `record`, having none). */
 export function statsFromTrace(trace: Trace, record: number): LayerStats {
   const kinds = trace.activations.map(unitFailureMetric);
-  const chainRecord = trace.lastRefreshed(record);
+  const chainRecord = trace.blocks ? record : trace.lastRefreshed(record);
   return {
+    labels: Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)),
+    biasRows: trace.rowsRecording('biasGradNorm'),
+    weightRows: trace.rowsRecording('weightGradNorm'),
     gradW: trace.row('weightGradNorm', record),
     gradB: trace.row('biasGradNorm', record),
     unitFailure: Float64Array.from(kinds, (metric, l) => (metric ? trace.at(metric, record, l) : NaN)),

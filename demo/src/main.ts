@@ -2,7 +2,7 @@
  * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
  * every message from it redraws the charts on the next animation frame.
  */
-import { WEIGHT_INITS, SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -17,15 +17,21 @@ import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './
 import { History } from './history.js';
 import { remedySetting } from './remedies.js';
 import {
+  FIELDS,
   hiddenSizes,
+  INITS,
   LAYER_RATES,
   LIMITS,
   needsRebuild,
+  NORMS,
   optimizerChoices,
-  PARAM,
   parseSettings,
+  readFormValues,
+  RESIDUALS,
   settingsQuery,
+  shownValue,
   UNAVAILABLE_OPTIMIZERS,
+  type FormValue,
   type Settings,
 } from './settings.js';
 
@@ -47,7 +53,9 @@ const canvases = {
 };
 
 fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
-fillSelect('init', WEIGHT_INITS.map((i) => [i, i]));
+fillSelect('init', INITS.map((i) => [i, i === 'lsuv' ? 'lsuv (rescaled on the data)' : i]));
+fillSelect('norm', NORMS.map((n) => [n, { none: 'none', 'batch-norm': 'batch norm', 'layer-norm': 'layer norm' }[n]]));
+fillSelect('residual', RESIDUALS.map((r) => [r, { none: 'none', plain: 'x + f(x)', rezero: 'ReZero: x + α·f(x)' }[r]]));
 fillSelect('optimizer', optimizerChoices().map((o) => [o, o === LAYER_RATES ? 'sgd, per-layer rates' : o]));
 // Shown but not selectable, so the reason is in front of whoever looks for them.
 for (const name of optimizerNames().filter((n) => n in UNAVAILABLE_OPTIMIZERS)) {
@@ -56,6 +64,11 @@ for (const name of optimizerNames().filter((n) => n in UNAVAILABLE_OPTIMIZERS)) 
   $('optimizer').append(option);
 }
 fillSelect('dataset', DATASETS.map((d) => [d, DATASET_LABELS[d]]));
+// The number fields' bounds, from the limits the settings are checked against.
+for (const [key, { min, max }] of Object.entries(LIMITS)) {
+  const input = document.getElementById(key);
+  if (input instanceof HTMLInputElement) Object.assign(input, { min: String(min), max: String(max) });
+}
 
 const parsed = parseSettings(location.search);
 let settings: Settings = parsed.settings;
@@ -66,6 +79,8 @@ let snapshot: Snapshot | undefined;
 let points: { x: Float32Array; labels: Uint8Array } | null = null;
 /** MNIST mode: the test digits shown with their predictions. */
 let digits: { pixels: Float32Array; labels: Uint8Array } | null = null;
+/** The settings the worker's network and run follow (its latest snapshot's): what a refused change goes back to. */
+let accepted: Settings | undefined;
 let running = false;
 let drawPending = false;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
@@ -75,9 +90,9 @@ const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'modu
 worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
 worker.onerror = (event) => setStatus(`The training worker failed: ${event.message}`, true);
 /**
- * A problem with the settings (the link's values that were ignored, or form values out of range),
- * on a line of its own that the status line's training progress does not overwrite; it stays until
- * the user changes the settings.
+ * A problem with the settings (the link's values that were ignored, or form values refused: what,
+ * where, what is allowed), on a line of its own that the status line's training progress does not
+ * overwrite; it stays until the user changes the settings.
  */
 let notice = parsed.problems.length > 0 ? `Ignored in the link: ${parsed.problems.join('; ')}` : '';
 const noticeLine = $('notice');
@@ -87,18 +102,18 @@ configure();
 form.addEventListener('change', (event) => {
   if (event.target === speed) return;
   const before = settings;
-  notice = '';
-  settings = readForm();
+  const { settings: next, refused } = readFormValues(formValues(), settings);
+  notice = refused.join(' ');
   showNotice();
+  settings = next;
+  // A refused value goes back to the one held, so the form shows what runs.
+  writeForm(settings);
+  markRefused(refused.length > 0 ? event.target : null);
+  if (!changed(before, settings)) return;
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
-  if (needsRebuild(before, settings)) {
-    history.clear();
-    snapshot = undefined;
-    configure();
-  } else {
-    // The step's size or rule changed: same network, the run goes on (a running run keeps running).
-    post({ type: 'update', settings });
-  }
+  if (needsRebuild(before, settings)) configure();
+  // The step's size or rule changed: same network, the run goes on (a running run keeps running).
+  else post({ type: 'update', settings });
 });
 $<HTMLInputElement>('depth').addEventListener('input', (e) => ($('depth-value').textContent = (e.target as HTMLInputElement).value));
 trainButton.addEventListener('click', () => {
@@ -135,6 +150,11 @@ function configure(): void {
 }
 
 function receive(message: FromWorker): void {
+  if (message.type === 'refused') {
+    refuse(message.reason);
+    return;
+  }
+  if (message.type !== 'trace' && message.type !== 'stopped') accepted = message.snapshot.settings;
   if (message.type === 'ready') {
     history.clear();
     snapshot = message.snapshot;
@@ -147,7 +167,7 @@ function receive(message: FromWorker): void {
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
     if (runWhenReady) startRun();
-    setStatus(`${snapshot.sizes.join(' → ')} network, ${settings.activation} + ${settings.init} init. Press Train.`);
+    setStatus(`${describeNetwork(snapshot)}. Press Train.`);
   } else if (message.type === 'progress') {
     history.addSteps(message.steps);
     snapshot = message.snapshot;
@@ -194,20 +214,26 @@ function scheduleDraw(): void {
 function draw(): void {
   if (!snapshot) return;
   const { stats } = snapshot;
-  const L = stats.gradB.length;
   $('step').textContent = `step ${snapshot.step}`;
   $('epoch').textContent = `epoch ${snapshot.epoch.toFixed(snapshot.epoch < 10 ? 2 : 1)}`;
   drawLossChart(canvases.loss, history);
-  // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer.
-  drawLayerBars(canvases.gradients, stats.gradB, { scale: 'log', color: COLORS.bar });
+  // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b.
+  const named = (rows: number[]) => rows.map((l) => stats.labels[l]);
+  drawLayerBars(canvases.gradients, stats.biasRows.map((l) => stats.gradB[l]), named(stats.biasRows), { scale: 'log', color: COLORS.bar });
   const [first, last] = history.range;
   const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  drawHeatmap(canvases.heatmap, { first, last, rows, layers: L }, $('heatmap-legend'));
-  drawLayerBars(canvases.saturation, stats.unitFailure.subarray(0, L - 1), { scale: 'fraction', color: COLORS.saturation });
-  describeUnitFailure(stats.unitFailureKind[0]);
+  drawHeatmap(canvases.heatmap, { first, last, rows, layers: stats.biasRows, labels: stats.labels }, $('heatmap-legend'));
+  const failing = unitFailureRows(snapshot);
+  drawLayerBars(canvases.saturation, failing.map((l) => stats.unitFailure[l]), named(failing), { scale: 'fraction', color: COLORS.saturation, empty: 'No layer saturates or dies' });
+  describeUnitFailure(failing.map((l) => stats.unitFailureKind[l])[0] ?? null);
   $('diagram-scale').textContent = `largest |∂C/∂w| ${fmt(drawDiagram(canvases.diagram, snapshot.diagram))}`;
   if (digits) drawDigits(canvases.boundary, digits, snapshot.predictions);
   else drawBoundary(canvases.boundary, snapshot.boundary, BOUNDARY_GRID, points);
+}
+
+/** The rows whose units can saturate or die (their activation's unitFailureMetric), the output's excepted. */
+function unitFailureRows(s: Snapshot): number[] {
+  return s.stats.unitFailureKind.flatMap((kind, l) => (kind !== null && l < s.stats.labels.length - 1 ? [l] : []));
 }
 
 /**
@@ -247,18 +273,22 @@ function explain(s: Snapshot): void {
   $('layer-rates-note').hidden = s.layerRates === null;
   $('chain').classList.toggle('rates', s.layerRates !== null);
   // The factor and its bound come from one record, the latest with ‖W‖₂ (see statsFromTrace).
-  $('chain-step').textContent = `traced step ${s.stats.chainStep}`;
+  const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';
+  $('chain-step').textContent = blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
+  $('chain-blocks').hidden = !blocks;
   const body = document.querySelector('#chain tbody')!;
+  // '–' where a row has no such quantity (an activation layer has no W, no b); a NaN that was measured shows as NaN.
+  const measured = (rows: number[], l: number, v: number) => (rows.includes(l) ? fmt(v) : '–');
   body.replaceChildren(
     ...Array.from(s.stats.gradW, (_, l) => {
       const row = document.createElement('tr');
       const chain = s.stats.chainFactor[l];
       const cells = [
-        l === s.stats.gradW.length - 1 ? `${l + 1} (output)` : String(l + 1),
+        s.stats.labels[l],
         Number.isFinite(chain) ? fmt(chain) : '–',
         Number.isFinite(s.stats.chainBound[l]) ? fmt(s.stats.chainBound[l]) : '–',
-        fmt(s.stats.gradW[l]),
-        fmt(s.stats.gradB[l]),
+        measured(s.stats.weightRows, l, s.stats.gradW[l]),
+        measured(s.stats.biasRows, l, s.stats.gradB[l]),
         Number.isFinite(s.stats.unitFailure[l]) ? `${(s.stats.unitFailure[l] * 100).toFixed(0)} % ${s.stats.unitFailureKind[l]}` : '–',
         s.layerRates ? fmt(s.layerRates[l]) : '',
       ];
@@ -282,9 +312,16 @@ function describeDiagram(d: DiagramSnapshot): void {
     d.cells > 1 ? 'Each unit shows its output over the input plane [−1, 1]², as the decision boundary does.' : `Each unit shows its mean output over ${rows}.`,
     `Edges: |∂C/∂w| of the mean loss over ${d.cells > 1 ? rows : 'the same rows'}, recomputed at every update.`,
   ];
+  if (settings.norm !== 'none' || settings.residual !== 'none') {
+    parts.push(
+      'Columns are named by their modules’ PyTorch indices, as the trace and the report name them: a dense layer with what follows it (its norm and activation), shown after the activation' +
+        (settings.residual === 'none' ? '.' : '; a residual block shows x + f(x), and its edges are f’s dense weights (the skip, unit to unit, is not drawn).'),
+    );
+  }
+  const name = (l: number) => d.names[l - 1];
   if (cut.length > 0) {
     const same = cut.every(({ size }) => size === cut[0].size);
-    const layers = same ? `${cut.length > 1 ? 'layers' : 'layer'} ${cut.map(({ l }) => l).join(', ')} (${cut[0].size} units each)` : cut.map(({ l, size }) => `layer ${l} (${size})`).join(', ');
+    const layers = same ? `${cut.map(({ l }) => name(l)).join(', ')} (${cut[0].size} units each)` : cut.map(({ l, size }) => `${name(l)} (${size})`).join(', ');
     parts.push(`Showing the first ${MAX_DRAWN_UNITS} units of ${layers}.`);
   }
   if (d.shown[0] === 0) parts.push(`The ${d.sizes[0]} inputs are one bar; its edge to a unit is the RMS of the unit's ${d.sizes[0]} input gradients (grey: no single weight).`);
@@ -293,7 +330,7 @@ function describeDiagram(d: DiagramSnapshot): void {
 
 /** Titles the units card by what the hidden activation can suffer: saturation, or dead units. */
 function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
-  $('saturation-title').textContent = kind === 'dead' ? 'Dead units per hidden layer' : kind === 'saturated' ? 'Saturated units per hidden layer' : 'Units per hidden layer';
+  $('saturation-title').textContent = kind === 'dead' ? 'Dead units per layer' : kind === 'saturated' ? 'Saturated units per layer' : 'Units per layer';
   $('saturation-rule').textContent =
     kind === 'dead'
       ? 'z ≤ 0 on every row of the batch: no gradient passes'
@@ -321,8 +358,6 @@ function applyRemedy(change: Partial<Settings>, option: string): void {
   $('flow-now-caption').textContent = `after ${option}`;
   runWhenReady = true;
   if (needsRebuild(previous, settings)) {
-    history.clear();
-    snapshot = undefined;
     configure();
   } else {
     post({ type: 'update', settings });
@@ -330,7 +365,43 @@ function applyRemedy(change: Partial<Settings>, option: string): void {
   }
 }
 
-const describeRun = (s: Settings) => `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
+const describeRun = (s: Settings) => `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
+
+/** The block settings in words (', batch norm, ReZero blocks'); '' for a plain dense network. */
+function describeBlocks(s: Settings): string {
+  const norm = { none: '', 'batch-norm': ', batch norm', 'layer-norm': ', layer norm' }[s.norm];
+  const residual = { none: '', plain: ', residual blocks', rezero: ', ReZero blocks' }[s.residual];
+  return norm + residual;
+}
+
+/** The status line's network: units per column, activation, init and blocks ('2 → 16 → 2 network, sigmoid + standard init, batch norm'). */
+function describeNetwork(s: Snapshot): string {
+  return `${s.diagram.sizes.join(' → ')} network, ${s.settings.activation} + ${s.settings.init} init${describeBlocks(s.settings)}`;
+}
+
+/**
+ * The worker refused the settings asked for (the library's reason): back to those it holds, said on
+ * the notice line with what was asked; before any network exists, the status line says it instead.
+ */
+function refuse(reason: string): void {
+  runWhenReady = false;
+  if (!accepted) {
+    document.body.dataset.state = 'ready';
+    setStatus(`Stopped: ${reason}`, true);
+    return;
+  }
+  const asked = settings;
+  const keys = (Object.keys(FIELDS) as (keyof Settings)[]).filter((key) => asked[key] !== accepted![key]);
+  settings = accepted;
+  writeForm(settings);
+  window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
+  const given = keys.map((key) => `${FIELDS[key].label} ${shownValue(asked[key])}`).join(', ');
+  notice = `${given || 'These settings'}: refused (${reason}); kept ${keys.map((key) => shownValue(settings[key])).join(', ')}.`;
+  showNotice();
+  $<HTMLInputElement>('noise').disabled = settings.dataset === 'mnist';
+  trainButton.disabled = stepButton.disabled = false;
+  document.body.dataset.state = running ? 'running' : 'ready';
+}
 
 function startRun(): void {
   runWhenReady = false;
@@ -346,7 +417,8 @@ function saveTrace(json: string): void {
   traceUrl = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const link = document.createElement('a');
   link.href = traceUrl;
-  link.download = `gradscope-trace-${hiddenSizes(settings).join('-')}-${settings.activation}-${settings.init}-${settings.optimizer}.json`;
+  const blocks = [settings.norm, settings.residual === 'none' ? 'none' : `${settings.residual}-residual`].filter((b) => b !== 'none');
+  link.download = `gradscope-trace-${[hiddenSizes(settings).join('-'), settings.activation, settings.init, ...blocks, settings.optimizer].join('-')}.json`;
   link.click();
 }
 
@@ -355,33 +427,30 @@ function fillSelect(id: string, options: [value: string, label: string][]): void
 }
 
 function writeForm(s: Settings): void {
-  $<HTMLInputElement>('depth').value = String(s.depth);
+  for (const key of Object.keys(FIELDS) as (keyof Settings)[]) {
+    const control = form.elements.namedItem(key);
+    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) control.value = String(s[key]);
+  }
   $('depth-value').textContent = String(s.depth);
-  $<HTMLInputElement>('width').value = String(s.width);
-  $<HTMLInputElement>('widths').value = s.widths;
-  $<HTMLSelectElement>('activation').value = s.activation;
-  $<HTMLSelectElement>('init').value = s.init;
-  $<HTMLSelectElement>('optimizer').value = s.optimizer;
-  $<HTMLInputElement>('learningRate').value = String(s.learningRate);
-  $<HTMLInputElement>('batchSize').value = String(s.batchSize);
-  $<HTMLSelectElement>('dataset').value = s.dataset;
-  $<HTMLInputElement>('trainPercent').value = String(s.trainPercent);
-  $<HTMLInputElement>('noise').value = String(s.noise);
-  $<HTMLInputElement>('l2').value = String(s.l2);
 }
 
-/** The form's values, through the same parser as the URL, so both accept exactly the same settings. */
-function readForm(): Settings {
-  const params = new URLSearchParams();
-  const fields = new FormData(form);
-  for (const key of Object.keys(PARAM) as (keyof Settings)[]) {
-    const value = fields.get(key);
-    params.set(PARAM[key], value === null ? String(settings[key]) : String(value));
+/** The form's controls' values (a number field the browser cannot read says so), for readFormValues: the same checks as the URL's. */
+function formValues(): Partial<Record<keyof Settings, FormValue>> {
+  const values: Partial<Record<keyof Settings, FormValue>> = {};
+  for (const key of Object.keys(FIELDS) as (keyof Settings)[]) {
+    const control = form.elements.namedItem(key);
+    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) values[key] = { text: control.value, badInput: control.validity.badInput };
   }
-  const result = parseSettings(params);
-  if (result.problems.length > 0) {
-    notice = `Out of range (${LIMITS.width.min}–${LIMITS.width.max} units, ${LIMITS.batchSize.min}–${LIMITS.batchSize.max} rows): ${result.problems.join('; ')}`;
-    writeForm(result.settings);
-  }
-  return result.settings;
+  return values;
+}
+
+/** Marks the control whose value was refused (aria-invalid, outlined) until the next change; null clears the mark. */
+function markRefused(target: EventTarget | null): void {
+  form.querySelectorAll('[aria-invalid]').forEach((control) => control.removeAttribute('aria-invalid'));
+  if (target instanceof HTMLElement) target.setAttribute('aria-invalid', 'true');
+}
+
+/** Whether any setting differs. */
+function changed(a: Settings, b: Settings): boolean {
+  return (Object.keys(FIELDS) as (keyof Settings)[]).some((key) => a[key] !== b[key]);
 }

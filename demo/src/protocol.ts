@@ -43,8 +43,8 @@ export interface Snapshot {
   diagnosis: Diagnosis;
   /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
   layerRates: number[] | null;
-  /** Units per layer, input first. */
-  sizes: number[];
+  /** The settings the worker's network and run follow (those of the latest 'configure' or 'update' it accepted). */
+  settings: Settings;
   /** P(class 1) on a BOUNDARY_GRID² grid over [−1, 1]², row by row from the top; empty for non-planar data. */
   boundary: Float32Array;
   /** MNIST: the class predicted for each of the DIGITS_SHOWN test digits of 'ready'; empty for 2-D data. */
@@ -63,7 +63,10 @@ export type FromWorker =
       digits: { pixels: Float32Array; labels: Uint8Array } | null;
     }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
+  /** Training failed (the run stops). */
   | { type: 'stopped'; reason: string }
+  /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */
+  | { type: 'refused'; reason: string }
   /** Trace.toJSON() of the diagnosed trace, as text. */
   | { type: 'trace'; json: string };
 

@@ -4,7 +4,7 @@
  * median over all records and the last, so the run is thinned evenly rather than cut to a window:
  * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept.
  */
-import { LAYER_METRIC_NAMES, Trace } from '../../src/index.js';
+import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/index.js';
 
 /** Records kept before the run is thinned to every other kept step. */
 export const MAX_RECORDS = 1024;
@@ -22,9 +22,10 @@ export class RunTrace {
   /** Adds the records of one train() call's trace. */
   append(from: Trace): void {
     if (this.trace === this.probe) this.trace = emptyLike(from, 1);
+    const residuals = residualSeriesOf(from);
     for (let r = 0; r < from.length; r++) {
       if ((from.steps[r] - 1) % this.stride !== 0) continue;
-      copyRecord(this.trace, from, r);
+      copyRecord(this.trace, from, r, residuals);
       if (this.trace.length >= MAX_RECORDS) this.thin();
     }
   }
@@ -32,21 +33,29 @@ export class RunTrace {
   private thin(): void {
     this.stride *= 2;
     const kept = emptyLike(this.trace, this.stride);
+    const residuals = residualSeriesOf(this.trace);
     for (let r = 0; r < this.trace.length; r++) {
-      if ((this.trace.steps[r] - 1) % this.stride === 0) copyRecord(kept, this.trace, r);
+      if ((this.trace.steps[r] - 1) % this.stride === 0) copyRecord(kept, this.trace, r, residuals);
     }
     this.trace = kept;
   }
 }
 
 function emptyLike(trace: Trace, every: number): Trace {
-  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every, run: trace.run });
+  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every, run: trace.run, blocks: trace.blocks });
 }
 
-function copyRecord(to: Trace, from: Trace, r: number): void {
+/** A block network's residual metrics, [metric][block] over the records (none for a dense network). */
+function residualSeriesOf(trace: Trace): Float64Array[][] {
+  return RESIDUAL_METRIC_NAMES.map((name) => Array.from({ length: trace.residualBlocks }, (_, b) => trace.residualSeries(name, b)));
+}
+
+function copyRecord(to: Trace, from: Trace, r: number, residuals: Float64Array[][]): void {
   const record = to.beginRecord(from.steps[r], from.losses[r], from.accuracy[r]);
   for (const name of LAYER_METRIC_NAMES) {
     const row = from.row(name, r);
     for (let l = 0; l < row.length; l++) to.set(name, record, l, row[l]);
   }
+  // A block network's residual blocks: the skip's and the branch's share of the gradient, ReZero's α.
+  RESIDUAL_METRIC_NAMES.forEach((name, m) => residuals[m].forEach((series, b) => to.setResidual(name, record, b, series[r])));
 }

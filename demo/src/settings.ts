@@ -1,11 +1,24 @@
 /**
- * The visualizer's settings and their URL form (`?depth=10&act=relu&…`), so a view can be shared.
- * Parsing never throws: a missing or bad parameter takes its default and is reported, so a
- * hand-edited link still opens.
+ * The visualizer's settings, their URL form (`?depth=10&act=relu&…`, so a view can be shared) and
+ * their checks, one per field, shared by the URL and the form. Parsing a link never throws: a
+ * missing or bad parameter takes its default and is reported, so a hand-edited link still opens.
+ * A form value that is refused leaves the settings held as they were, and says why.
  */
-import { WEIGHT_INITS, ACTIVATIONS, optimizerNames } from '../../src/index.js';
-import type { WeightInitName, Activation } from '../../src/index.js';
-import { DATASETS, type DatasetName } from './datasets.js';
+import { ACTIVATIONS, BATCH_NORM_MIN_ROWS, WEIGHT_INITS, optimizerNames } from '../../src/index.js';
+import type { Activation, WeightInitName } from '../../src/index.js';
+import { DATASETS, trainingRows, type DatasetName } from './datasets.js';
+
+/** The initialisers offered: the named ones, and LSUV (Mishkin & Matas), which the page runs on the probe rows before step 0. */
+export const INITS = [...WEIGHT_INITS, 'lsuv'] as const;
+export type InitChoice = WeightInitName | 'lsuv';
+
+/** A normalisation between each hidden dense layer and its activation (batch norm's §3.1 placement), or none. */
+export const NORMS = ['none', 'batch-norm', 'layer-norm'] as const;
+export type NormChoice = (typeof NORMS)[number];
+
+/** Each hidden layer after the first as a residual block x + f(x) ('plain'), x + α·f(x) with α from 0 ('rezero'), or none. */
+export const RESIDUALS = ['none', 'plain', 'rezero'] as const;
+export type ResidualChoice = (typeof RESIDUALS)[number];
 
 export interface Settings {
   /** Hidden layers. */
@@ -15,7 +28,11 @@ export interface Settings {
   /** Units of each hidden layer, first to last, as "16,8,4" (depth many); '' for `width` in every layer. */
   widths: string;
   activation: Activation;
-  init: WeightInitName;
+  init: InitChoice;
+  /** What follows each hidden dense layer before its activation. */
+  norm: NormChoice;
+  /** Whether the hidden layers after the first are residual blocks, and with which gate. */
+  residual: ResidualChoice;
   /** One of optimizerChoices(): a registry name (src/optim/index.ts) or LAYER_RATES. */
   optimizer: string;
   learningRate: number;
@@ -36,6 +53,8 @@ export const DEFAULTS: Settings = {
   widths: '',
   activation: 'sigmoid',
   init: 'standard',
+  norm: 'none',
+  residual: 'none',
   optimizer: 'sgd',
   learningRate: 0.1,
   batchSize: 32,
@@ -84,24 +103,95 @@ export const LIMITS = {
   trainPercent: { min: 10, max: 90 },
   noise: { min: 0, max: 0.5 },
   l2: { min: 0, max: 0.1 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
 } as const;
 
-/** URL parameter of each setting: short, so links stay readable. */
-export const PARAM: Record<keyof Settings, string> = {
-  depth: 'depth',
-  width: 'width',
-  widths: 'widths',
-  activation: 'act',
-  init: 'init',
-  optimizer: 'opt',
-  learningRate: 'lr',
-  batchSize: 'batch',
-  dataset: 'data',
-  seed: 'seed',
-  trainPercent: 'train',
-  noise: 'noise',
-  l2: 'l2',
+/** How one setting is named (in the URL and on the form), read and described. */
+interface Field<K extends keyof Settings> {
+  /** URL parameter: short, so links stay readable. */
+  param: string;
+  /** The form's label for it. */
+  label: string;
+  /** The value of `text`, or undefined if it is not one this field takes. */
+  parse(text: string): Settings[K] | undefined;
+  /** What the field takes, in words. */
+  allowed(): string;
+}
+
+const wholeNumber = (min: number, max: number) => (text: string) => {
+  const n = text.trim() === '' ? NaN : Number(text);
+  return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
 };
+const numberBetween = (min: number, max: number) => (text: string) => {
+  const n = text.trim() === '' ? NaN : Number(text);
+  return n >= min && n <= max ? n : undefined;
+};
+const choice =
+  <T extends string>(allowed: readonly T[]) =>
+  (text: string) =>
+    (allowed as readonly string[]).includes(text) ? (text as T) : undefined;
+const wholeWords = (limits: { min: number; max: number }) => `a whole number from ${limits.min} to ${limits.max}`;
+const numberWords = (limits: { min: number; max: number }) => `a number from ${limits.min} to ${limits.max}`;
+const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
+
+/** Every setting's field, in the form's order. */
+export const FIELDS: { [K in keyof Settings]: Field<K> } = {
+  depth: { param: 'depth', label: 'Hidden layers', parse: wholeNumber(LIMITS.depth.min, LIMITS.depth.max), allowed: () => wholeWords(LIMITS.depth) },
+  width: { param: 'width', label: 'Width', parse: wholeNumber(LIMITS.width.min, LIMITS.width.max), allowed: () => wholeWords(LIMITS.width) },
+  widths: {
+    param: 'widths',
+    label: 'Widths per layer',
+    parse: (text) => {
+      if (text.trim() === '') return '';
+      const each = text.split(',').map(wholeNumber(LIMITS.width.min, LIMITS.width.max));
+      return each.length <= LIMITS.depth.max && each.every((w) => w !== undefined) ? each.join(',') : undefined;
+    },
+    allowed: () => `empty (Width in every layer), or whole numbers from ${LIMITS.width.min} to ${LIMITS.width.max} separated by commas, one per hidden layer`,
+  },
+  activation: { param: 'act', label: 'Activation', parse: choice(ACTIVATIONS), allowed: () => oneOf(ACTIVATIONS) },
+  init: { param: 'init', label: 'Init', parse: choice(INITS), allowed: () => oneOf(INITS) },
+  norm: { param: 'norm', label: 'Normalisation', parse: choice(NORMS), allowed: () => oneOf(NORMS) },
+  residual: { param: 'res', label: 'Residual', parse: choice(RESIDUALS), allowed: () => oneOf(RESIDUALS) },
+  optimizer: { param: 'opt', label: 'Optimiser', parse: choice(optimizerChoices()), allowed: () => oneOf(optimizerChoices()) },
+  learningRate: { param: 'lr', label: 'Learning rate', parse: numberBetween(LIMITS.learningRate.min, LIMITS.learningRate.max), allowed: () => numberWords(LIMITS.learningRate) },
+  batchSize: { param: 'batch', label: 'Batch', parse: wholeNumber(LIMITS.batchSize.min, LIMITS.batchSize.max), allowed: () => wholeWords(LIMITS.batchSize) },
+  dataset: { param: 'data', label: 'Data', parse: choice(DATASETS), allowed: () => oneOf(DATASETS) },
+  seed: { param: 'seed', label: 'Seed', parse: wholeNumber(LIMITS.seed.min, LIMITS.seed.max), allowed: () => wholeWords(LIMITS.seed) },
+  trainPercent: { param: 'train', label: 'Train %', parse: wholeNumber(LIMITS.trainPercent.min, LIMITS.trainPercent.max), allowed: () => wholeWords(LIMITS.trainPercent) },
+  noise: { param: 'noise', label: 'Noise', parse: numberBetween(LIMITS.noise.min, LIMITS.noise.max), allowed: () => numberWords(LIMITS.noise) },
+  l2: { param: 'l2', label: 'L2', parse: numberBetween(LIMITS.l2.min, LIMITS.l2.max), allowed: () => numberWords(LIMITS.l2) },
+};
+
+const KEYS = Object.keys(FIELDS) as (keyof Settings)[];
+
+/** A combination of settings the page cannot run: the settings involved (the first is the one a link's is reset) and why. */
+export interface Conflict {
+  keys: (keyof Settings)[];
+  why: string;
+}
+
+/** Why `s` cannot run as a whole although each setting is fine on its own, or null. */
+export function conflictOf(s: Settings): Conflict | null {
+  const listed = s.widths === '' ? s.depth : s.widths.split(',').length;
+  if (listed !== s.depth) {
+    return { keys: ['widths', 'depth'], why: `Widths per layer lists ${listed} widths for ${s.depth} hidden layers: list ${s.depth}, or leave it empty` };
+  }
+  const blocks = s.norm !== 'none' || s.residual !== 'none';
+  if (blocks && s.optimizer === LAYER_RATES) {
+    return { keys: ['optimizer', 'norm', 'residual'], why: 'per-layer rates (equalisingLayerRates) are measured on dense networks only: set Normalisation and Residual to none, or pick another optimiser' };
+  }
+  if (s.residual !== 'none' && new Set(hiddenSizes(s)).size > 1) {
+    return { keys: ['residual', 'widths'], why: `a residual block adds its input to its output, so every hidden layer needs the same width, not ${hiddenSizes(s).join(',')}` };
+  }
+  if (s.norm === 'batch-norm') {
+    if (s.batchSize < BATCH_NORM_MIN_ROWS) return { keys: ['batchSize', 'norm'], why: `batch norm needs at least ${BATCH_NORM_MIN_ROWS} rows per batch (one row's variance is 0)` };
+    const rows = trainingRows(s.dataset, s.trainPercent);
+    if (rows % s.batchSize === 1) {
+      return { keys: ['batchSize', 'norm', 'trainPercent', 'dataset'], why: `batch norm needs at least ${BATCH_NORM_MIN_ROWS} rows per batch, and ${rows} training rows in batches of ${s.batchSize} leave a last batch of one row` };
+    }
+  }
+  return null;
+}
 
 export interface ParsedSettings {
   settings: Settings;
@@ -109,65 +199,84 @@ export interface ParsedSettings {
   problems: string[];
 }
 
+/** The settings of a link: each unusable parameter takes its default, and says so. */
 export function parseSettings(search: string | URLSearchParams): ParsedSettings {
   const params = typeof search === 'string' ? new URLSearchParams(search) : search;
   const problems: string[] = [];
-  const read = <K extends keyof Settings>(key: K, parse: (text: string) => Settings[K] | undefined): Settings[K] => {
-    const text = params.get(PARAM[key]);
-    if (text === null) return DEFAULTS[key];
-    const value = parse(text);
-    if (value === undefined) {
-      problems.push(`${PARAM[key]}=${text} is not usable; using ${DEFAULTS[key]}`);
-      return DEFAULTS[key];
-    }
-    return value;
-  };
-  const integer = (min: number, max: number) => (text: string) => {
-    const n = Number(text);
-    return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-  };
-  const between = (min: number, max: number) => (text: string) => {
-    const n = Number(text);
-    return text.trim() !== '' && n >= min && n <= max ? n : undefined;
-  };
-  const choice =
-    <T extends string>(allowed: readonly T[]) =>
-    (text: string) =>
-      (allowed as readonly string[]).includes(text) ? (text as T) : undefined;
-  return {
-    settings: {
-      depth: read('depth', integer(LIMITS.depth.min, LIMITS.depth.max)),
-      width: read('width', integer(LIMITS.width.min, LIMITS.width.max)),
-      widths: read('widths', (text) => {
-        const each = text.split(',').map(integer(LIMITS.width.min, LIMITS.width.max));
-        return text === '' || each.every((w) => w !== undefined) ? each.join(',') : undefined;
-      }),
-      activation: read('activation', choice(ACTIVATIONS)),
-      init: read('init', choice(WEIGHT_INITS)),
-      optimizer: read('optimizer', choice(optimizerChoices())),
-      learningRate: read('learningRate', between(LIMITS.learningRate.min, LIMITS.learningRate.max)),
-      batchSize: read('batchSize', integer(LIMITS.batchSize.min, LIMITS.batchSize.max)),
-      dataset: read('dataset', choice(DATASETS)),
-      seed: read('seed', integer(0, 2 ** 31 - 1)),
-      trainPercent: read('trainPercent', integer(LIMITS.trainPercent.min, LIMITS.trainPercent.max)),
-      noise: read('noise', between(LIMITS.noise.min, LIMITS.noise.max)),
-      l2: read('l2', between(LIMITS.l2.min, LIMITS.l2.max)),
-    },
-    problems,
-  };
+  const settings = { ...DEFAULTS };
+  for (const key of KEYS) {
+    const field = FIELDS[key];
+    const text = params.get(field.param);
+    if (text === null) continue;
+    const value = field.parse(text);
+    if (value === undefined) problems.push(`${field.param}=${text} (allowed: ${field.allowed()}): using ${shownValue(DEFAULTS[key])}`);
+    else (settings as Record<keyof Settings, unknown>)[key] = value;
+  }
+  for (let conflict = conflictOf(settings); conflict; conflict = conflictOf(settings)) {
+    const key = conflict.keys.find((k) => settings[k] !== DEFAULTS[k]);
+    if (key === undefined) break; // the defaults themselves never conflict (tested)
+    problems.push(`${FIELDS[key].param}=${settings[key]} (${conflict.why}): using ${shownValue(DEFAULTS[key])}`);
+    (settings as Record<keyof Settings, unknown>)[key] = DEFAULTS[key];
+  }
+  return { settings, problems };
 }
 
-/** Units of each hidden layer: `widths` when it lists depth of them, else `width` in every layer. */
+/** A form control's value: its text, and whether the browser could not read a number from it (an `<input type=number>` holding "1e"). */
+export interface FormValue {
+  text: string;
+  badInput?: boolean;
+}
+
+export interface FormResult {
+  /** The settings to hold: `held` with every accepted change. */
+  settings: Settings;
+  /** One sentence per refused value (its field, the value given, what is allowed, what is kept); empty when all were taken. */
+  refused: string[];
+}
+
+/**
+ * The settings the form asks for, from those `held`: each value is checked as a link's is, and a
+ * refused one keeps its held value. Changes that are fine alone but cannot run together are refused
+ * together. `values` holds the form's controls (a missing one keeps its held value).
+ */
+export function readFormValues(values: Partial<Record<keyof Settings, FormValue>>, held: Settings): FormResult {
+  const settings = { ...held };
+  const refused: string[] = [];
+  for (const key of KEYS) {
+    const value = values[key];
+    if (value === undefined) continue;
+    const field = FIELDS[key];
+    const parsed = value.badInput ? undefined : field.parse(value.text);
+    if (parsed === undefined) {
+      const given = value.badInput ? 'text that is not a number' : value.text.trim() === '' ? 'nothing' : `“${value.text}”`;
+      refused.push(`${field.label}: ${given} refused (allowed: ${field.allowed()}); kept ${shownValue(held[key])}.`);
+    } else (settings as Record<keyof Settings, unknown>)[key] = parsed;
+  }
+  const conflict = conflictOf(settings);
+  if (conflict) {
+    const changed = KEYS.filter((key) => settings[key] !== held[key]);
+    const given = changed.map((key) => `${FIELDS[key].label} ${shownValue(settings[key])}`).join(', ');
+    refused.push(`${given}: refused, since ${conflict.why}; kept ${changed.map((key) => shownValue(held[key])).join(', ')}.`);
+    return { settings: { ...held }, refused };
+  }
+  return { settings, refused };
+}
+
+/** A setting's value in a sentence ('' as "empty"). */
+export function shownValue(value: Settings[keyof Settings]): string {
+  return value === '' ? 'empty' : String(value);
+}
+
+/** Units of each hidden layer: `widths` when it lists them (conflictOf holds it to `depth` many), else `width` in every layer. */
 export function hiddenSizes(settings: Settings): number[] {
-  const listed = settings.widths === '' ? [] : settings.widths.split(',').map(Number);
-  return listed.length === settings.depth ? listed : Array<number>(settings.depth).fill(settings.width);
+  return settings.widths === '' ? Array<number>(settings.depth).fill(settings.width) : settings.widths.split(',').map(Number);
 }
 
 /** The query string for `settings`, listing only what differs from the defaults. */
 export function settingsQuery(settings: Settings): string {
   const params = new URLSearchParams();
-  for (const key of Object.keys(PARAM) as (keyof Settings)[]) {
-    if (settings[key] !== DEFAULTS[key]) params.set(PARAM[key], String(settings[key]));
+  for (const key of KEYS) {
+    if (settings[key] !== DEFAULTS[key]) params.set(FIELDS[key].param, String(settings[key]));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;

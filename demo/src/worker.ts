@@ -5,12 +5,13 @@
  */
 import { GradscopeError, diagnose, TraceRecorder, createNetwork, createOptimizer, equalisingLayerRates } from '../../src/index.js';
 import type { Gradients, LayerOutputs, Matrix, TraceOptions, Trace, Network, Optimizer } from '../../src/index.js';
-import { diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
+import { columnEnds, columnNames, networkOptions } from './architecture.js';
+import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from './diagram-data.js';
 import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { RunTrace } from './run-trace.js';
-import { hiddenSizes, LAYER_RATES, type Settings } from './settings.js';
+import { LAYER_RATES, type Settings } from './settings.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -45,6 +46,8 @@ interface Session {
   probe: { x: Matrix; y: Matrix };
   /** The diagram's unit outputs, overwritten at each snapshot (on the UNIT_MAP_GRID² grid, or MNIST's probe rows). */
   unitOutputs: LayerOutputs | undefined;
+  /** The diagram's columns: each one's name and the index in net.layers of the layer whose outputs it shows. */
+  columns: { name: string; end: number }[];
 }
 
 let session: Session | undefined;
@@ -94,8 +97,8 @@ function update(settings: Settings): void {
     s.settings = settings;
     scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
   } catch (error) {
-    running = false;
-    scope.postMessage({ type: 'stopped', reason: describe(error) });
+    // Nothing changed: the run goes on with the optimiser it had.
+    scope.postMessage({ type: 'refused', reason: describe(error) });
   }
 }
 
@@ -118,32 +121,27 @@ function loadMnist(url: string): Promise<Dataset> {
   return mnist;
 }
 
+/**
+ * A new network and data for `settings`, built and measured in full before the session it replaces
+ * is disposed: if the library refuses any part, 'refused' says why and the old session is untouched.
+ */
 async function configure(settings: Settings, mnistUrl: string): Promise<void> {
   const mine = ++generation;
   running = false;
+  let net: Network | undefined;
+  let optimizer: Optimizer | undefined;
   try {
     const all = settings.dataset === 'mnist' ? await loadMnist(mnistUrl) : planarDataset(settings.dataset, settings.seed, settings.noise);
     const { train: data, test } = splitDataset(all, settings.trainPercent);
-    const net = await createNetwork({
-      sizes: [data.x.cols, ...hiddenSizes(settings), data.classes],
-      activation: settings.activation,
-      init: settings.init,
-      output: 'softmax',
-      loss: 'cross-entropy',
-      seed: settings.seed,
-    });
+    net = await createNetwork(networkOptions(settings, data.x.cols, data.classes));
     if (mine !== generation) {
       net.dispose();
       return;
     }
-    if (session) {
-      session.optimizer.dispose();
-      session.net.dispose();
-      // Until the new one is ready, so that a 'run' or 'trace' cannot reach disposed memory.
-      session = undefined;
-    }
-    // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
     const probe = probeOf(data);
+    // LSUV rescales the orthonormal weights on the probe rows, before anything is measured.
+    if (settings.init === 'lsuv') net.initLsuv(probe.x);
+    // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
     const gradients = net.gradients(probe.x, probe.y);
     const recorder = new TraceRecorder(net, TRACE);
     try {
@@ -151,17 +149,30 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     } finally {
       recorder.close();
     }
-    const { optimizer, layerRates } = optimizerFor(net, settings, probe);
-    const run = new RunTrace(recorder.trace);
+    const trace = recorder.trace;
+    const ends = columnEnds(net.layers);
+    const names = columnNames(net.layers, net.kind === 'blocks', (c) => trace.layerLabel(c));
+    const made = optimizerFor(net, settings, probe);
+    optimizer = made.optimizer;
+    const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
-    session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates, stats: statsFromTrace(run.trace, 0), run, grid, probe, unitOutputs: undefined };
-    const snapshot = snapshotOf(session, gradients.loss, gradients);
+    const columns = ends.map((end, c) => ({ name: names[c], end }));
+    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, stats: statsFromTrace(run.trace, 0), run, grid, probe, unitOutputs: undefined, columns };
+    const snapshot = snapshotOf(fresh, gradients.loss, gradients);
+    if (session) {
+      session.optimizer.dispose();
+      session.net.dispose();
+    }
+    session = fresh;
+    net = optimizer = undefined; // the session's now
     const points = all.planar ? { x: all.x.data.slice(), labels: all.labels.slice(), trainRows: data.x.rows } : null;
     const shown = shownDigits(test);
     const digits = all.planar ? null : { pixels: shown.x.data.slice(), labels: test.labels.slice(0, shown.x.rows) };
     scope.postMessage({ type: 'ready', snapshot, points, digits }, transfers(snapshot));
   } catch (error) {
-    scope.postMessage({ type: 'stopped', reason: describe(error) });
+    optimizer?.dispose();
+    net?.dispose();
+    if (mine === generation) scope.postMessage({ type: 'refused', reason: describe(error) });
   }
 }
 
@@ -268,7 +279,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     stats,
     diagnosis: diagnose(s.run.trace),
     layerRates: s.layerRates,
-    sizes: [...s.net.sizes],
+    settings: s.settings,
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
     predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),
     diagram: diagramNow(s, gradients ?? s.net.gradients(s.probe.x, s.probe.y)),
@@ -281,9 +292,10 @@ const UNIT_GRID = planeGrid(UNIT_MAP_GRID);
 /** Each drawn unit's output (over the plane, or its mean over the probe rows for MNIST) and each drawn edge's |∂C/∂w| on the probe rows. */
 function diagramNow(s: Session, gradients: Gradients): DiagramSnapshot {
   const rows = s.data.planar ? UNIT_GRID : s.probe.x;
-  s.unitOutputs = s.net.layerOutputs(rows, { into: s.unitOutputs });
-  const weights = s.net.weights.map((w) => s.net.kernels.view(w));
-  return diagramOf(s.data.planar ? 'map' : 'mean', rows, s.unitOutputs, gradients, s.probe.x.rows, weights);
+  const outputs = (s.unitOutputs = s.net.layerOutputs(rows, { into: s.unitOutputs }));
+  const columns = s.columns.map(({ name, end }) => ({ name, outputs: outputs.layers[end] }));
+  const dense = denseWeightsOf(s.net.parameters(), gradients, (t) => s.net.kernels.view(t));
+  return diagramOf(s.data.planar ? 'map' : 'mean', rows, columns, dense, s.probe.x.rows);
 }
 
 /** Centres of an n × n grid's cells over [−1, 1]², top row first. */

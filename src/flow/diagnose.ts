@@ -321,7 +321,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   let nonFinite = false;
   for (const metric of ['weightGradNorm', 'biasGradNorm', 'weightNorm'] as const) {
     const values = trace.metric(metric);
-    if (records > 0 && !values.every((v, i) => Number.isFinite(v) || !recordsMetric(trace, metric, i % L))) nonFinite = true;
+    if (records > 0 && !values.every((v, i) => Number.isFinite(v) || !trace.recordsMetric(metric, i % L))) nonFinite = true;
   }
   const updateFirstToLast = median(ratioSeries('updateRatio'));
   const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
@@ -688,13 +688,6 @@ function hiddenNonlinearities(trace: Trace): Activation[] {
 function activationOption(trace: Trace, choices: readonly string[]): string {
   const names = `'${choices[0]}'${choices[1] ? ` (or '${choices[1]}')` : ''}`;
   return trace.blocks ? `layers: activation: ${names} in each hidden dense or activation layer` : `activation: ${names}`;
-}
-
-/** Whether row l of the trace records `metric` at all: every row of a dense network's; in a block network's, a row with a W (all but activation layers) or a b (dense and norm layers). */
-function recordsMetric(trace: Trace, metric: 'weightGradNorm' | 'biasGradNorm' | 'weightNorm', l: number): boolean {
-  const type = trace.blocks?.layers[l].type;
-  if (type === undefined) return true;
-  return metric === 'biasGradNorm' ? type !== 'activation' && type !== 'residual' : type !== 'activation';
 }
 
 /** Spread of the hidden activations, last hidden layer over first (median over records) beyond [1/DRIFT, DRIFT]: they drift with depth. */

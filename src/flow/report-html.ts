@@ -126,8 +126,7 @@ export interface ReportData {
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
 /** The rows with a bias gradient ‖∂C/∂b‖: every layer of a dense network's trace; a block network's dense and norm layers (β). */
-const allLayers = (trace: Trace) =>
-  Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !trace.blocks || ['dense', 'batch-norm', 'layer-norm'].includes(trace.blocks.layers[l].type));
+const allLayers = (trace: Trace) => trace.rowsRecording('biasGradNorm');
 
 function normOverTime(id: string, trace: Trace): string {
   return lineChart({

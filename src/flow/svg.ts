@@ -9,6 +9,7 @@
  * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step
  * range by changing that viewBox alone.
  */
+import { layerRowFromTop } from './layer-rows.js';
 
 export interface Series {
   name: string;
@@ -232,7 +233,7 @@ function* cellsOf(values: number[][]): Generator<number> {
   for (const row of values) yield* row;
 }
 
-/** A rows × steps heatmap (first row at the bottom) with a colour scale; its step range can be selected. */
+/** A rows × steps heatmap (first row at the bottom: layerRowFromTop) with a colour scale; its step range can be selected. */
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
   const cols = o.steps.length;
@@ -247,7 +248,7 @@ export function heatmap(o: HeatmapOptions): string {
   const outer: string[] = [];
   const inner: string[] = [];
   o.values.forEach((row, r) => {
-    const y = (rows - 1 - r) * ch;
+    const y = layerRowFromTop(r, rows) * ch;
     outer.push(`<text x="${CHART.left - 6}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${escapeHtml(o.rowLabels[r])}</text>`);
     // A row per layer (data-row); its cells in step order, so a cell's column is its index in the row.
     const cells = row.map((v, c) => `<rect x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);

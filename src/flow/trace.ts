@@ -183,6 +183,23 @@ export class Trace {
     return denseLayerName(layer, this.layers);
   }
 
+  /**
+   * Whether row `layer` records `metric` at all (elsewhere it stays NaN): every row of a dense
+   * network's trace; in a block network's, ‖∂C/∂b‖ in the rows with a b (dense and norm layers: β)
+   * and the W metrics in the rows with a W (all but activation layers).
+   */
+  recordsMetric(metric: 'weightGradNorm' | 'biasGradNorm' | 'weightNorm', layer: number): boolean {
+    this.checkLayer(layer);
+    const type = this.blocks?.layers[layer].type;
+    if (type === undefined) return true;
+    return metric === 'biasGradNorm' ? type !== 'activation' && type !== 'residual' : type !== 'activation';
+  }
+
+  /** The rows that record `metric` (see recordsMetric), first first: what a chart of it per layer shows. */
+  rowsRecording(metric: 'weightGradNorm' | 'biasGradNorm' | 'weightNorm'): number[] {
+    return Array.from({ length: this.layers }, (_, l) => l).filter((l) => this.recordsMetric(metric, l));
+  }
+
   /** Weight layers (the output layer included). */
   get layers(): number {
     return this.sizes.length - 1;

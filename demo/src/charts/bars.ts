@@ -1,43 +1,61 @@
-/** One bar per layer: gradient norms on a log axis, or fractions (saturation) on 0–100 %. */
-import { beginPlot, decades, placeholder, powerLabel, xLabel, yTick } from './canvas.js';
+/**
+ * One bar per layer, named on the left, the first layer at the bottom (as the heatmap beside it and
+ * the HTML report's heatmaps): gradient norms on a log axis, or fractions (saturation) on 0–100 %.
+ */
+import { beginPlot, COLORS, decades, labelMargin, layerBands, placeholder, powerLabel, rowLabel, xLabel, type Plot } from './canvas.js';
 
 export interface BarOptions {
   scale: 'log' | 'fraction';
   color: string;
+  /** Said in the plot when no layer has a value to show. */
+  empty?: string;
 }
 
-/** `values[l]` for layer l + 1 (also on the canvas as data-values); NaN entries (layers the quantity does not apply to) are left empty. */
-export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<number>, options: BarOptions): void {
-  const plot = beginPlot(canvas);
+/**
+ * `values[i]` for the layer named `labels[i]`, first layer first (both also on the canvas, as
+ * data-values and data-labels); NaN entries (a quantity that does not apply) are left empty.
+ */
+export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<number>, labels: readonly string[], options: BarOptions): void {
+  const plot = beginPlot(canvas, { left: labelMargin(canvas, labels), right: 16, top: 8, bottom: 22 });
   const { ctx } = plot;
   const n = values.length;
   canvas.dataset.values = Array.from(values).join(',');
+  canvas.dataset.labels = labels.join('|');
   const shown = Array.from(values).filter((v) => Number.isFinite(v) && (options.scale === 'fraction' || v > 0));
   if (n === 0 || shown.length === 0) {
-    placeholder(plot, 'No data');
+    placeholder(plot, options.empty ?? 'No data');
     return;
   }
-  let y: (v: number) => number;
+  let x: (v: number) => number;
   if (options.scale === 'log') {
     const logs = shown.map(Math.log10);
     const lo = Math.floor(Math.min(...logs));
     const hi = Math.max(Math.ceil(Math.max(...logs)), lo + 1);
-    y = (v) => plot.y + ((hi - Math.log10(v)) / (hi - lo)) * plot.height;
-    for (const e of decades(lo, hi)) yTick(plot, y(10 ** e), powerLabel(e));
+    x = (v) => plot.x + ((Math.log10(v) - lo) / (hi - lo)) * plot.width;
+    for (const e of decades(lo, hi, 5)) xTick(plot, x(10 ** e), powerLabel(e));
   } else {
-    y = (v) => plot.y + (1 - v) * plot.height;
-    for (const f of [0, 0.5, 1]) yTick(plot, y(f), `${f * 100}%`);
+    x = (v) => plot.x + v * plot.width;
+    for (const f of [0, 0.5, 1]) xTick(plot, x(f), `${f * 100}%`);
   }
-  const slot = plot.width / n;
-  const bar = Math.max(2, slot * 0.7);
-  const base = plot.y + plot.height;
-  for (let l = 0; l < n; l++) {
+  const bands = layerBands(n, plot);
+  bands.forEach((band, l) => {
     const v = values[l];
-    const cx = plot.x + slot * (l + 0.5);
-    if (n <= 16 || l % 2 === 0) xLabel(plot, cx, String(l + 1));
-    if (!Number.isFinite(v) || (options.scale === 'log' && !(v > 0))) continue;
-    const top = Math.min(y(v), base - 1);
+    if (band.labelled) rowLabel(plot, band, labels[l]);
+    if (!Number.isFinite(v) || (options.scale === 'log' && !(v > 0))) return;
+    const thickness = Math.max(1, band.height * 0.7);
     ctx.fillStyle = options.color;
-    ctx.fillRect(cx - bar / 2, top, bar, base - top);
-  }
+    ctx.fillRect(plot.x, band.top + (band.height - thickness) / 2, Math.max(x(v) - plot.x, 1), thickness);
+  });
+}
+
+/** A vertical grid line with its label under the axis. */
+function xTick(plot: Plot, at: number, label: string): void {
+  const { ctx } = plot;
+  ctx.strokeStyle = COLORS.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(Math.round(at) + 0.5, plot.y);
+  ctx.lineTo(Math.round(at) + 0.5, plot.y + plot.height);
+  ctx.stroke();
+  xLabel(plot, at, label);
 }

@@ -1,4 +1,5 @@
-/** Shared drawing setup: canvases drawn at device resolution, one palette, one font. */
+/** Shared drawing setup: canvases drawn at device resolution, one palette, one font, one way to place layers. */
+import { layerRowFromTop } from '../../../src/index.js';
 
 /** Class 0 (orange) and class 1 (blue) of the 2-D data sets, as RGB. */
 export const CLASS_RGB = [
@@ -118,4 +119,34 @@ export function heatColor(t: number): string {
   const f = s - i;
   const c = stops[i].map((v, j) => Math.round(v + f * (stops[i + 1][j] - v)));
   return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/** Pixels a row label needs at least (FONT's line), below which only every few rows are labelled. */
+const LABEL_PITCH = 13;
+
+/**
+ * Bands for `rows` layers (first layer first) over a plot's height, as the HTML report places the
+ * rows of its heatmaps (layerRowFromTop: the first layer at the bottom), and which of them get a label.
+ */
+export function layerBands(rows: number, plot: { y: number; height: number }): { top: number; height: number; labelled: boolean }[] {
+  const height = plot.height / Math.max(rows, 1);
+  const every = Math.max(1, Math.ceil(LABEL_PITCH / height));
+  return Array.from({ length: rows }, (_, r) => ({ top: plot.y + layerRowFromTop(r, rows) * height, height, labelled: r % every === 0 }));
+}
+
+/** A left margin wide enough for the longest of `labels` (at most `share` of the canvas), for charts with a row per layer. */
+export function labelMargin(canvas: HTMLCanvasElement, labels: readonly string[], share = 0.4): number {
+  const ctx = canvas.getContext('2d')!;
+  ctx.font = FONT;
+  const widest = Math.max(0, ...labels.map((label) => ctx.measureText(label).width));
+  return Math.min(Math.ceil(widest) + 12, Math.floor(canvas.clientWidth * share));
+}
+
+/** A row's label on the left axis, centred on its band. */
+export function rowLabel(plot: Plot, band: { top: number; height: number }, label: string): void {
+  const { ctx } = plot;
+  ctx.fillStyle = COLORS.muted;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(label, plot.x - 6, band.top + band.height / 2);
 }

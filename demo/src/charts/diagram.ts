@@ -11,7 +11,7 @@ import { beginPlot, CLASS_RGB, COLORS } from './canvas.js';
 export const EDGE_DECADES = 4;
 const MARGIN = { left: 8, right: 8, top: 8, bottom: 30 };
 const MAX_NODE = 36;
-/** Below this spacing between columns, labels are short ('in', 'L3', 'out') and the unit counts are left to the note. */
+/** Below this spacing between columns, labels are short ('in', 'h3', 'out') and the unit counts are left to the note. */
 const ROOMY_COLUMN = 64;
 /** A unit's map is painted one pixel per cell on this canvas, then scaled onto the diagram. */
 const scratch = document.createElement('canvas');
@@ -81,13 +81,18 @@ export function drawDiagram(canvas: HTMLCanvasElement, d: DiagramSnapshot): numb
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     const roomy = columnGap >= ROOMY_COLUMN;
-    const name = l === 0 ? (roomy ? 'inputs' : 'in') : l === L - 1 ? (roomy ? 'output' : 'out') : roomy ? `layer ${l}` : `L${l}`;
+    const name = l === 0 ? (roomy ? 'inputs' : 'in') : roomy ? d.names[l - 1] : shortName(d.names[l - 1]);
     const count = d.shown[l] === 0 ? `${d.sizes[l]} (one bar)` : d.shown[l] < d.sizes[l] ? `${d.shown[l]} of ${d.sizes[l]}` : `${d.sizes[l]}`;
     ctx.fillText(name, cx(l), plot.y + plot.height + 4);
     if (roomy) ctx.fillText(count, cx(l), plot.y + plot.height + 16);
   }
   Object.assign(canvas.dataset, { nodes: String(nodes), edges: String(edges), largest: String(largest) });
   return largest;
+}
+
+/** A column's name where columns are narrow: 'hidden 3' as 'h3', 'output' as 'out' (a block network's module indices are short already). */
+function shortName(name: string): string {
+  return name === 'output' ? 'out' : name.replace(/^hidden /, 'h');
 }
 
 /** One unit: its map over the plane (cells > 1), or one colour for its mean output. */
