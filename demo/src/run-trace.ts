@@ -5,9 +5,25 @@
  * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept.
  */
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/index.js';
+import type { TraceRun } from '../../src/index.js';
+import { LAYER_RATES, type Settings } from './settings.js';
 
 /** Records kept before the run is thinned to every other kept step. */
 export const MAX_RECORDS = 1024;
+
+/**
+ * How the run is set up, for the trace of the gradients at initialisation (train()'s traces describe
+ * their own run): diagnose() reads it so as to suggest nothing the run already uses, such as the
+ * initialiser or LSUV.
+ */
+export function probeRun(settings: Settings, layerRates: number[] | null): TraceRun {
+  const run: TraceRun = { optimizer: settings.optimizer === LAYER_RATES ? 'sgd' : settings.optimizer, learningRate: settings.learningRate, batchSize: settings.batchSize, biasInit: 'zero' };
+  if (settings.init === 'lsuv') run.lsuv = true;
+  else run.init = settings.init;
+  if (layerRates) run.layerRates = layerRates;
+  if (settings.l2 > 0) run.weightDecay = settings.l2;
+  return run;
+}
 
 export class RunTrace {
   /** What diagnose() reads: the probe at initialisation until the first training step is recorded. */

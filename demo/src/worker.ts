@@ -10,7 +10,7 @@ import { denseWeightsOf, diagramOf, UNIT_MAP_GRID, type DiagramSnapshot } from '
 import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubsetFile } from './datasets.js';
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
-import { RunTrace } from './run-trace.js';
+import { probeRun, RunTrace } from './run-trace.js';
 import { LAYER_RATES, type Settings } from './settings.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
@@ -142,8 +142,10 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     // LSUV rescales the orthonormal weights on the probe rows, before anything is measured.
     if (settings.init === 'lsuv') net.initLsuv(probe.x);
     // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
+    const made = optimizerFor(net, settings, probe);
+    optimizer = made.optimizer;
     const gradients = net.gradients(probe.x, probe.y);
-    const recorder = new TraceRecorder(net, TRACE);
+    const recorder = new TraceRecorder(net, TRACE, probeRun(settings, made.layerRates));
     try {
       recorder.afterBackprop(probe.x.rows, gradients.loss);
     } finally {
@@ -152,8 +154,6 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     const trace = recorder.trace;
     const ends = columnEnds(net.layers);
     const names = columnNames(net.layers, net.kind === 'blocks', (c) => trace.layerLabel(c));
-    const made = optimizerFor(net, settings, probe);
-    optimizer = made.optimizer;
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));

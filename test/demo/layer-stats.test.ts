@@ -25,4 +25,26 @@ describe('visualizer layer statistics', () => {
     expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', record)));
     net.dispose();
   });
+
+  it('names a block network\'s rows as the trace does, shows ‖∂C/∂b‖ only where there is a b, and its chain factor of the same record', async () => {
+    const net = await createNetwork({
+      inputs: 2,
+      layers: [{ type: 'dense', units: 6 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 6, activation: 'sigmoid' }] }, { type: 'dense', units: 2, activation: 'softmax' }],
+      loss: 'cross-entropy',
+      backend: 'ref',
+      seed: 5,
+    });
+    net.train(x, y, { epochs: 2, batchSize: 4, learningRate: 0.3, trace: { every: 1, refreshEvery: 4 } });
+    const trace = net.trace!;
+    const stats = statsFromTrace(trace, 6);
+    expect(stats.labels).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    expect(stats.biasRows).toEqual([0, 1, 4, 5]);
+    expect(stats.weightRows).toEqual([0, 1, 3, 4, 5]);
+    expect(stats.unitFailureKind).toEqual([null, null, 'saturated', null, 'saturated', null]);
+    // No ‖W‖₂ in a block network's trace: the factor is the record's own.
+    expect(stats.chainStep).toBe(trace.steps[6]);
+    expect(Array.from(stats.chainFactor)).toEqual(Array.from(trace.row('chainFactor', 6)));
+    expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', 6)));
+    net.dispose();
+  });
 });

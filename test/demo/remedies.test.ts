@@ -1,6 +1,6 @@
 // The diagnosis's remedies as the visualizer's buttons: each option diagnose() writes maps to the
 // setting it names (its first choice; all the settings it names together), and those the page has no
-// control for map to no button.
+// control for, or cannot run with the other settings, map to no button.
 import { describe, expect, it } from 'vitest';
 import { remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
@@ -17,14 +17,29 @@ describe('visualizer remedy buttons', () => {
 
   it('applies every setting a remedy names together, or none of them', () => {
     expect(remedySetting("activation: 'selu', init: 'lecun-normal'", DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
-    expect(remedySetting("init: 'lsuv', and train(x, y, { lsuv: true }) (or net.initLsuv(x))", DEFAULTS)).toBeNull();
+    expect(remedySetting("init: 'lsuv', train(x, y, { lsuv: true })", DEFAULTS)).toEqual({ init: 'lsuv' });
+    expect(remedySetting("layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'", DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
+  });
+
+  it('turns the block remedies into the Normalisation and Residual settings (their first choice)', () => {
+    const f = 'sigmoid';
+    expect(remedySetting(`layers: { type: 'dense', units }, { type: 'batch-norm' } (or 'layer-norm'), { type: 'activation', activation: '${f}' } for each hidden layer`, DEFAULTS)).toEqual({ norm: 'batch-norm' });
+    expect(remedySetting(`layers: { type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`, DEFAULTS)).toEqual({ residual: 'plain' });
+    expect(remedySetting(`layers: { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`, DEFAULTS)).toEqual({ residual: 'rezero' });
+    expect(remedySetting("layers: gate: 'rezero' in each { type: 'residual' } block", { ...DEFAULTS, residual: 'plain' })).toEqual({ residual: 'rezero' });
+    expect(remedySetting("layers: activation: 'tanh' (or 'relu') in each hidden dense or activation layer", DEFAULTS)).toEqual({ activation: 'tanh' });
+    expect(remedySetting('batchSize: 16 or more', { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 })).toEqual({ batchSize: 16 });
+  });
+
+  it('offers no button for a change that cannot run with the other settings', () => {
+    // Residual blocks over layers of different widths; batch norm beside per-layer rates.
+    expect(remedySetting("layers: { type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", { ...DEFAULTS, depth: 3, widths: '8,6,4' })).toBeNull();
+    expect(remedySetting("layers: { type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer", { ...DEFAULTS, optimizer: LAYER_RATES })).toBeNull();
   });
 
   it('offers no button for what the page does not control', () => {
     expect(remedySetting('clipNorm: 1', DEFAULTS)).toBeNull();
     expect(remedySetting("biasInit: 'zero'", DEFAULTS)).toBeNull();
     expect(remedySetting("optimizer: 'levenberg-marquardt'", DEFAULTS)).toBeNull();
-    expect(remedySetting("layers: { type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first", DEFAULTS)).toBeNull();
-    expect(remedySetting("layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'", DEFAULTS)).toBeNull();
   });
 });

@@ -1,15 +1,35 @@
-// The visualizer's URL form of its settings: a round trip keeps every setting, and a bad or
-// out-of-range parameter falls back to its default and is reported, never thrown.
+// The visualizer's settings: a round trip through the URL keeps every setting; a bad or
+// out-of-range link parameter falls back to its default and is reported, never thrown; a refused
+// form value keeps the held one and says which field, what was given and what is allowed.
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, hiddenSizes, LAYER_RATES, needsRebuild, optimizerChoices, parseSettings, settingsQuery, type Settings } from '../../demo/src/settings.js';
+import { trainingRows } from '../../demo/src/datasets.js';
+import {
+  conflictOf,
+  DEFAULTS,
+  FIELDS,
+  hiddenSizes,
+  LAYER_RATES,
+  needsRebuild,
+  optimizerChoices,
+  parseSettings,
+  readFormValues,
+  settingsQuery,
+  type Settings,
+} from '../../demo/src/settings.js';
 
 describe('visualizer settings in the URL', () => {
   it('round-trips non-default settings and writes nothing for the defaults', () => {
-    const settings: Settings = { depth: 10, width: 7, widths: '', activation: 'relu', init: 'he-normal', optimizer: 'adam', learningRate: 0.003, batchSize: 64, dataset: 'mnist', seed: 42, trainPercent: 50, noise: 0.2, l2: 0.001 };
+    const settings: Settings = {
+      depth: 10, width: 7, widths: '', activation: 'relu', init: 'lsuv', norm: 'layer-norm', residual: 'rezero', optimizer: 'adam',
+      learningRate: 0.003, batchSize: 64, dataset: 'mnist', seed: 42, trainPercent: 50, noise: 0.2, l2: 0.001,
+    };
     const query = settingsQuery(settings);
     expect(query).toContain('act=relu');
+    expect(query).toContain('norm=layer-norm');
+    expect(query).toContain('res=rezero');
     expect(parseSettings(query)).toEqual({ settings, problems: [] });
     expect(settingsQuery(DEFAULTS)).toBe('');
+    expect(conflictOf(DEFAULTS)).toBeNull();
   });
 
   it('offers per-layer rates and refuses Levenberg-Marquardt, which the page cannot run', () => {
@@ -20,26 +40,88 @@ describe('visualizer settings in the URL', () => {
     expect(lm.problems).toHaveLength(1);
   });
 
-  it('takes the default for each unusable parameter and says which', () => {
-    const { settings, problems } = parseSettings('?depth=13&width=2.5&widths=8,x&act=swish&lr=-1&batch=&data=spirals&opt=nope&train=95&noise=x&l2=1');
+  it('takes the default for each unusable parameter and says which, with what is allowed', () => {
+    const { settings, problems } = parseSettings('?depth=13&width=2.5&widths=8,x&act=swish&norm=dropout&res=yes&lr=-1&batch=&data=spirals&opt=nope&train=95&noise=x&l2=1');
     expect(settings).toEqual({ ...DEFAULTS, dataset: 'spirals' });
-    expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'widths', 'act', 'opt', 'lr', 'batch', 'train', 'noise', 'l2']);
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'widths', 'act', 'norm', 'res', 'opt', 'lr', 'batch', 'train', 'noise', 'l2']);
+    expect(problems[0]).toBe('depth=13 (allowed: a whole number from 1 to 12): using 6');
+    expect(problems[4]).toBe('norm=dropout (allowed: one of none, batch-norm, layer-norm): using none');
   });
 
-  it('gives each hidden layer its own width when the list has one per layer', () => {
+  it('gives each hidden layer the width the list says, and refuses a list of another length than the depth', () => {
     const { settings, problems } = parseSettings('?depth=3&widths=12,6,3');
     expect(problems).toEqual([]);
     expect(hiddenSizes(settings)).toEqual([12, 6, 3]);
     expect(parseSettings(settingsQuery(settings)).settings).toEqual(settings);
-    // A list of another length than the depth: the one width for every layer.
-    expect(hiddenSizes({ ...settings, depth: 2 })).toEqual([16, 16]);
+    expect(hiddenSizes({ ...settings, widths: '' })).toEqual([16, 16, 16]);
     expect(needsRebuild(settings, { ...settings, widths: '12,6,4' })).toBe(true);
+    const short = parseSettings('?depth=6&widths=4,4');
+    expect(short.settings.widths).toBe('');
+    expect(short.problems).toEqual(['widths=4,4 (Widths per layer lists 2 widths for 6 hidden layers: list 6, or leave it empty): using empty']);
   });
 
   it('continues the run for the step size and rule, and rebuilds for anything else', () => {
     expect(needsRebuild(DEFAULTS, { ...DEFAULTS, learningRate: 0.5, batchSize: 8, optimizer: 'adam', l2: 0.01 })).toBe(false);
-    for (const change of [{ depth: 3 }, { width: 9 }, { activation: 'relu' }, { dataset: 'xor' }, { noise: 0.2 }, { trainPercent: 50 }] as const) {
+    for (const change of [{ depth: 3 }, { width: 9 }, { activation: 'relu' }, { dataset: 'xor' }, { noise: 0.2 }, { trainPercent: 50 }, { norm: 'batch-norm' }, { residual: 'plain' }, { init: 'lsuv' }] as const) {
       expect(needsRebuild(DEFAULTS, { ...DEFAULTS, ...change }), JSON.stringify(change)).toBe(true);
+    }
+  });
+});
+
+describe('settings that cannot run together', () => {
+  it('refuses batch norm with one-row batches, or with a last batch of one row', () => {
+    expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 1 })?.why).toContain('at least 2 rows per batch');
+    // 70 % of 400 points: 280 training rows; in batches of 31, the last holds 280 − 9·31 = 1.
+    expect(trainingRows('spirals', 70)).toBe(280);
+    expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', batchSize: 31 })?.why).toBe('batch norm needs at least 2 rows per batch, and 280 training rows in batches of 31 leave a last batch of one row');
+    expect(conflictOf({ ...DEFAULTS, batchSize: 31 })).toBeNull();
+    expect(conflictOf({ ...DEFAULTS, norm: 'layer-norm', batchSize: 1 })).toBeNull();
+  });
+
+  it('refuses residual blocks over hidden layers of different widths, and per-layer rates on a block network', () => {
+    expect(conflictOf({ ...DEFAULTS, depth: 3, widths: '8,8,8', residual: 'plain' })).toBeNull();
+    expect(conflictOf({ ...DEFAULTS, depth: 3, widths: '8,6,8', residual: 'rezero' })?.keys[0]).toBe('residual');
+    expect(conflictOf({ ...DEFAULTS, norm: 'batch-norm', optimizer: LAYER_RATES })?.why).toContain('dense networks only');
+    // A link asking for both keeps the first setting named at its default.
+    const { settings, problems } = parseSettings(`?norm=batch-norm&opt=${LAYER_RATES}`);
+    expect(settings).toEqual({ ...DEFAULTS, norm: 'batch-norm' });
+    expect(problems).toEqual([expect.stringMatching(/^opt=layer-rates \(per-layer rates .* dense networks only.*\): using sgd$/)]);
+  });
+});
+
+describe('the settings form', () => {
+  const held: Settings = { ...DEFAULTS, width: 20, learningRate: 0.3 };
+
+  it('takes good values and refuses a bad one, keeping the held value and saying field, value and what is allowed', () => {
+    const { settings, refused } = readFormValues({ width: { text: '300' }, learningRate: { text: '0.05' }, activation: { text: 'relu' } }, held);
+    expect(settings).toEqual({ ...held, learningRate: 0.05, activation: 'relu' });
+    expect(refused).toEqual(['Width: “300” refused (allowed: a whole number from 2 to 128); kept 20.']);
+  });
+
+  it('says so when a number field holds text the browser could not read, or nothing', () => {
+    const { settings, refused } = readFormValues({ learningRate: { text: '', badInput: true }, batchSize: { text: ' ' } }, held);
+    expect(settings).toEqual(held);
+    expect(refused).toEqual([
+      'Learning rate: text that is not a number refused (allowed: a number from 0.00001 to 10); kept 0.3.',
+      'Batch: nothing refused (allowed: a whole number from 1 to 512); kept 32.',
+    ]);
+  });
+
+  it('refuses every change of a combination that cannot run, naming why, and keeps all held', () => {
+    const { settings, refused } = readFormValues({ norm: { text: 'batch-norm' }, batchSize: { text: '1' } }, held);
+    expect(settings).toEqual(held);
+    expect(refused).toEqual(['Normalisation batch-norm, Batch 1: refused, since batch norm needs at least 2 rows per batch (one row\'s variance is 0); kept none, 32.']);
+    const deeper = readFormValues({ depth: { text: '4' } }, { ...held, depth: 3, widths: '12,6,3' });
+    expect(deeper.settings.depth).toBe(3);
+    expect(deeper.refused).toEqual(['Hidden layers 4: refused, since Widths per layer lists 3 widths for 4 hidden layers: list 4, or leave it empty; kept 3.']);
+  });
+
+  it('names every field as the form labels it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const html = await readFile('demo/index.html', 'utf8');
+    for (const [key, field] of Object.entries(FIELDS)) {
+      if (key === 'seed') continue; // the link's only
+      expect(html, key).toMatch(new RegExp(`<label>${field.label.replace(/[%]/g, '\\$&')} (<output[^>]*></output>)?<(input|select) id="${key}" name="${key}"`));
     }
   });
 });
