@@ -345,7 +345,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const wide = await open(`?depth=2&width=${MAX_DRAWN_UNITS + 8}`);
     const m = MAX_DRAWN_UNITS;
     expect(await drawn(wide.page)).toMatchObject({ nodes: 2 + 2 * m + 2, edges: 2 * m + m * m + m * 2 });
-    expect(await wide.page.locator('#diagram-note').innerText()).toContain(`Showing the first ${m} units of layers 1, 2 (${m + 8} units each)`);
+    expect(await wide.page.locator('#diagram-note').innerText()).toContain(`Showing the first ${m} units of hidden 1, hidden 2 (${m + 8} units each)`);
     errors.push(...wide.errors);
     await wide.page.close();
     expect(errors).toEqual([]);
@@ -365,6 +365,89 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.selectOption('#activation', 'tanh');
     await ready(page);
     expect(await notice.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('builds block networks (batch norm, ReZero) with LSUV, and names their rows as the trace, the CLI and the report do', async () => {
+    const { page, errors } = await open('?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05');
+    expect(await page.locator('#norm').inputValue()).toBe('batch-norm');
+    expect(await page.locator('#residual').inputValue()).toBe('rezero');
+    expect(await page.locator('#status').innerText()).toContain('2 → 16 → 16 → 16 → 16 → 16 → 16 → 2 network, relu + lsuv init, batch norm, ReZero blocks');
+    await trainFor(page, 100);
+    const trace = await downloadTrace(page);
+    expect(trace.blocks).toBeDefined();
+    expect(trace.run.lsuv).toBe(true);
+    const biasRows = trace.rowsRecording('biasGradNorm');
+    const names = biasRows.map((l) => trace.layerLabel(l));
+    expect(names[0]).toBe('0 dense');
+    expect(names).toContain('4.branch.0 dense');
+    // The heatmap and the bars: a row per layer with a b, by the trace's names, first layer first (drawn at the bottom).
+    expect(await page.locator('#chart-heatmap').getAttribute('data-rows')).toBe(names.join('|'));
+    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(names.join('|'));
+    // The chain table: a row per row of the trace, by the same names; '–' where a row has no b.
+    const rows = await page.$$eval('#chain tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[4].textContent]));
+    expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
+    expect(rows.filter(([, b]) => b === '–').map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !biasRows.includes(l)).map((l) => trace.layerLabel(l)));
+    expect(await page.locator('#chain-blocks').isVisible()).toBe(true);
+    const d = diagnose(trace);
+    expect(await page.locator('#diagnosis-summary').innerText()).toBe(d.summary);
+    // The diagram: a column per hidden layer and the output, named by their modules.
+    expect(await drawn(page)).toMatchObject({ nodes: 2 + 6 * 12 + 2 });
+    expect(await page.locator('#diagram-note').innerText()).toContain('PyTorch indices');
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-blocks-1280.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('applies the diagnosis’s batch-norm remedy to a deep sigmoid network with its button', async () => {
+    const { page, errors } = await open('?depth=8');
+    const apply = page.locator('#diagnosis-remedies li', { hasText: "{ type: 'batch-norm' }" }).locator('button.apply');
+    expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ norm: 'batch-norm' });
+    await apply.click();
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 50, null, { timeout: 60_000 });
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(new URL(page.url()).searchParams.get('norm')).toBe('batch-norm');
+    expect(await page.locator('#norm').inputValue()).toBe('batch-norm');
+    expect(await page.locator('#flow-before-caption').innerText()).toContain('vanishing');
+    expect((await downloadTrace(page)).blocks?.layers.some((l) => l.type === 'batch-norm')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('refuses a bad value with a notice saying field, value and what is allowed, and changes nothing held', async () => {
+    const { page, errors } = await open('?depth=3&width=20');
+    await stepTimes(page, 3);
+    const url = page.url();
+    const notice = page.locator('#notice');
+    await page.fill('#width', '300');
+    await page.locator('#width').dispatchEvent('change');
+    await page.waitForFunction(() => !document.getElementById('notice')!.hidden);
+    expect(await notice.innerText()).toBe('Width: “300” refused (allowed: a whole number from 2 to 128); kept 20.');
+    expect(await page.locator('#width').inputValue()).toBe('20');
+    expect(await page.locator('#width').getAttribute('aria-invalid')).toBe('true');
+    // The same network and run: no rebuild, no step lost, the link as it was.
+    expect(await stepOf(page)).toBe(3);
+    expect(page.url()).toBe(url);
+    await page.fill('#widths', '8,8');
+    await page.locator('#widths').dispatchEvent('change');
+    await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Widths per layer'));
+    expect(await notice.innerText()).toBe('Widths per layer 8,8: refused, since Widths per layer lists 2 widths for 3 hidden layers: list 3, or leave it empty; kept empty.');
+    expect(await page.locator('#widths').inputValue()).toBe('');
+    // A change the library refuses (K-FAC on a block network): back to what runs, with the library's reason.
+    await page.selectOption('#norm', 'layer-norm');
+    await ready(page);
+    expect(await notice.isVisible()).toBe(false);
+    await stepTimes(page, 2);
+    await page.selectOption('#optimizer', 'kfac');
+    await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Optimiser kfac'));
+    expect(await notice.innerText()).toMatch(/^Optimiser kfac: refused \(INVALID_OPTION: kfac supports dense layers only; .*\); kept sgd\.$/);
+    expect(await page.locator('#optimizer').inputValue()).toBe('sgd');
+    expect(new URL(page.url()).searchParams.get('opt')).toBeNull();
+    expect(await stepOf(page)).toBe(2);
+    await stepTimes(page, 1);
+    await page.screenshot({ path: `${ARTIFACTS}/visualizer-refused-1280.png` });
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -245,3 +245,22 @@ describe('trace options', () => {
     expect(net.trace).toBeUndefined();
   });
 });
+
+describe('which rows a trace records a metric in', () => {
+  it('every row of a dense network; in a block network, ‖∂C/∂b‖ where there is a b and the W metrics where there is a W', () => {
+    const dense = new Trace({ sizes: [2, 3, 3, 2], activations: ['tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1 });
+    expect(dense.rowsRecording('biasGradNorm')).toEqual([0, 1, 2]);
+    const types = ['dense', 'batch-norm', 'activation', 'residual', 'dense', 'layer-norm', 'dense'] as const;
+    const blocks = new Trace({
+      sizes: [2, 4, 4, 4, 4, 4, 4, 2],
+      activations: ['linear', 'linear', 'relu', 'linear', 'linear', 'linear', 'softmax'],
+      loss: 'cross-entropy',
+      every: 1,
+      blocks: { layers: types.map((type, l) => ({ name: String(l), type })), residuals: [{ name: '3', gate: 'rezero' }] },
+    });
+    expect(blocks.rowsRecording('biasGradNorm')).toEqual([0, 1, 4, 5, 6]);
+    expect(blocks.rowsRecording('weightGradNorm')).toEqual([0, 1, 3, 4, 5, 6]);
+    expect(blocks.recordsMetric('weightNorm', 2)).toBe(false);
+    expect(() => blocks.recordsMetric('biasGradNorm', 7)).toThrow(/layer 7 out of range/);
+  });
+});
