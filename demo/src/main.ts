@@ -276,6 +276,7 @@ function explain(s: Snapshot): void {
   const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';
   $('chain-step').textContent = blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
   $('chain-blocks').hidden = !blocks;
+  $('batch-norm-note').hidden = s.settings.norm !== 'batch-norm';
   const body = document.querySelector('#chain tbody')!;
   // '–' where a row has no such quantity (an activation layer has no W, no b); a NaN that was measured shows as NaN.
   const measured = (rows: number[], l: number, v: number) => (rows.includes(l) ? fmt(v) : '–');

@@ -390,6 +390,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
     expect(rows.filter(([, b]) => b === '–').map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !biasRows.includes(l)).map((l) => trace.layerLabel(l)));
     expect(await page.locator('#chain-blocks').isVisible()).toBe(true);
+    // A dense layer before batch norm gets no bias gradient (the note under the map says so): rounding, far below its norm's β.
+    expect(await page.locator('#batch-norm-note').isVisible()).toBe(true);
+    const last = trace.length - 1;
+    for (const l of biasRows.filter((r) => trace.blocks!.layers[r].type === 'dense' && trace.blocks!.layers[r + 1]?.type === 'batch-norm')) {
+      expect(trace.at('biasGradNorm', last, l), trace.layerLabel(l)).toBeLessThan(1e-3 * trace.at('biasGradNorm', last, l + 1));
+    }
     const d = diagnose(trace);
     expect(await page.locator('#diagnosis-summary').innerText()).toBe(d.summary);
     // The diagram: a column per hidden layer and the output, named by their modules.

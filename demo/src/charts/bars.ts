@@ -13,7 +13,8 @@ export interface BarOptions {
 
 /**
  * `values[i]` for the layer named `labels[i]`, first layer first (both also on the canvas, as
- * data-values and data-labels); NaN entries (a quantity that does not apply) are left empty.
+ * data-values and data-labels); NaN entries (a quantity that does not apply) are left empty, and on
+ * a log axis an exact 0 is written as '0'.
  */
 export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<number>, labels: readonly string[], options: BarOptions): void {
   const plot = beginPlot(canvas, { left: labelMargin(canvas, labels), right: 16, top: 8, bottom: 22 });
@@ -41,6 +42,12 @@ export function drawLayerBars(canvas: HTMLCanvasElement, values: ArrayLike<numbe
   bands.forEach((band, l) => {
     const v = values[l];
     if (band.labelled) rowLabel(plot, band, labels[l]);
+    // An exact 0 (a ReZero branch at α = 0) has no place on a log axis: said in words instead of an empty row.
+    if (options.scale === 'log' && v === 0 && band.labelled) {
+      ctx.fillStyle = COLORS.muted;
+      ctx.textAlign = 'left';
+      ctx.fillText('0', plot.x + 3, band.top + band.height / 2);
+    }
     if (!Number.isFinite(v) || (options.scale === 'log' && !(v > 0))) return;
     const thickness = Math.max(1, band.height * 0.7);
     ctx.fillStyle = options.color;

@@ -50,5 +50,5 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, legend
   bands.forEach((band, r) => band.labelled && rowLabel(plot, band, names[r]));
   xLabel(plot, plot.x, String(data.first), 'left');
   xLabel(plot, plot.x + plot.width, `${data.last} steps`, 'right');
-  legend.textContent = `colour: log₁₀ ‖∂C/∂b‖ from ${lo.toFixed(1)} (dark) to ${hi.toFixed(1)} (yellow); first layer at the bottom`;
+  legend.textContent = `colour: log₁₀ ‖∂C/∂b‖ from ${lo.toFixed(1)} (dark) to ${hi.toFixed(1)} (yellow), grey where 0 or not finite; first layer at the bottom`;
 }
