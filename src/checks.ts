@@ -31,6 +31,18 @@ export function checkPositive(value: unknown, name: string): number {
   return value;
 }
 
+/** `value` if it is a finite number ≥ 0 (a threshold, a noise scale), named `name`: INVALID_OPTION otherwise. */
+export function checkNonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number ≥ 0, got ${shown(value)}`);
+  return value;
+}
+
+/** `value` if it is true or false, named `name`: INVALID_OPTION otherwise (a truthy string or 1 is not taken for true). */
+export function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw invalidOption(`${name}: expected true or false, got ${shown(value)}`);
+  return value;
+}
+
 /**
  * The greatest value an option takes and why (what a larger one would cost): one per option, read
  * by the library's check of it and by its CLI flag (its rule, its refusal and its --help line).

@@ -4,8 +4,8 @@
  * anything is allocated, not left to abort the process when the heap runs out; `{ flat: true }`
  * returns the outputs as one { data, rows, cols } block instead.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { checkBoolean, checkKnownKeys, keysOf } from '../checks.js';
+import { GradscopeError } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
 
 /** Network.predict()'s outputs as one block (what `{ flat: true }` asks for). */
@@ -38,9 +38,7 @@ const PREDICT_OPTION_KEYS = keysOf<PredictOptions>({ flat: true });
 export function checkPredictOptions(options: unknown): boolean {
   if (options === undefined) return false;
   checkKnownKeys(options, PREDICT_OPTION_KEYS, 'predict');
-  const flat = (options as PredictOptions).flat ?? false;
-  if (typeof flat !== 'boolean') throw invalidOption(`predict: flat: expected true or false, got ${shown(flat)}`);
-  return flat;
+  return checkBoolean((options as PredictOptions).flat ?? false, 'predict: flat');
 }
 
 /**

@@ -10,8 +10,8 @@
  * training step sees; the authors' code runs the model in eval mode), and dense layers inside
  * residual branches are rescaled too, in the order a forward pass reaches them.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { DenseLayer } from './dense.js';
@@ -75,11 +75,9 @@ export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarge
 /** The options with their defaults, checked (INVALID_OPTION): once per call, by whatever the user called. */
 export function checkLsuvOptions(options: LsuvOptions): Required<LsuvOptions> {
   checkKnownKeys(options, keysOf<LsuvOptions>({ tolerance: true, maxIterations: true }), 'lsuv');
-  const tolerance = options.tolerance ?? 0.1;
-  const maxIterations = options.maxIterations ?? 10;
-  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw invalidOption(`lsuv tolerance: expected a number > 0, got ${shown(tolerance)}`);
+  const tolerance = checkPositive(options.tolerance ?? 0.1, 'lsuv: tolerance');
   // 0 would rescale nothing yet mark the network as initialised (awaitingLsuv cleared).
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw invalidOption(`lsuv maxIterations: expected a whole number ≥ 1, got ${shown(maxIterations)}`);
+  const maxIterations = checkWhole(options.maxIterations ?? 10, 'lsuv: maxIterations', 1);
   return { tolerance, maxIterations };
 }
 

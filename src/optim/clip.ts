@@ -3,18 +3,15 @@
  * ‖∇C‖ over every parameter (weights, biases, norms' scales and shifts, ReZero's α) exceeds maxNorm, all gradients are scaled by maxNorm/(‖∇C‖ + 1e-6).
  * One mechanism for every optimiser: train() applies it between backprop and the optimiser's step.
  */
-import { invalidOption, shown } from '../errors.js';
+import { checkPositive } from '../checks.js';
 import { trainableOf, type ModelOwner, type Trainable } from '../model.js';
 
 /** PyTorch's guard against dividing by a zero norm. */
 const NORM_EPSILON = 1e-6;
 
+/** train()'s clipNorm: undefined (no clipping) or a finite number > 0 (INVALID_OPTION otherwise). */
 export function checkClipNorm(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw invalidOption(`clipNorm: expected a finite number > 0, got ${shown(value)}`);
-  }
-  return value;
+  return value === undefined ? undefined : checkPositive(value, 'clipNorm');
 }
 
 /** ‖∇C‖² over every parameter's gradient (NaN or Inf if any element is). Allocates nothing. */
@@ -26,9 +23,10 @@ function gradientSquaredNorm(net: Trainable): number {
   return sum;
 }
 
-/** Scales the network's gradients to global norm ≤ maxNorm; returns the norm before clipping. */
+/** Scales the network's gradients to global norm ≤ maxNorm (a finite number > 0, else INVALID_OPTION); returns the norm before clipping. */
 export function clipGradientNorm(owner: ModelOwner, maxNorm: number): number {
   const net = trainableOf(owner, 'clipGradientNorm');
+  checkPositive(maxNorm, 'clipGradientNorm: maxNorm');
   const norm = Math.sqrt(gradientSquaredNorm(net));
   if (!(norm > maxNorm)) return norm;
   const k = net.kernels;

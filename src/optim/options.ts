@@ -3,7 +3,7 @@
  * optimiser knows, so a typo (`beta_1`) is an INVALID_OPTION naming it rather than a silent default.
  * All checks run in constructors, before the optimiser allocates or touches the network.
  */
-import { checkKnownKeys as checkOptionKeys } from '../checks.js';
+import { checkBoolean as checkTrueOrFalse, checkKnownKeys as checkOptionKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 
 /** Throws INVALID_OPTION for options that are no object, and for the first key that is not `name` or in `known`. */
@@ -43,10 +43,9 @@ export function checkNumber(value: unknown, where: string, range: Range, fallbac
   return value as number;
 }
 
+/** `value` if true or false, `fallback` if undefined; else INVALID_OPTION naming `where`. */
 export function checkBoolean(value: unknown, where: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidOption(`${where}: expected true or false, got ${shown(value)}`);
-  return value;
+  return value === undefined ? fallback : checkTrueOrFalse(value, where);
 }
 
 /**

@@ -342,8 +342,20 @@ describe('wasm-simd-threads', () => {
   it('refuses bad options with a GradscopeError', async () => {
     await expectError(() => createThreadedWasmKernels({ threads: 0 }), 'INVALID_OPTION', /threads/);
     await expectError(() => createThreadedWasmKernels({ threads: 2.5 }), 'INVALID_OPTION', /threads/);
-    await expectError(() => createThreadedWasmKernels({ minFlops: -1 }), 'INVALID_OPTION', /minFlops/);
-    await expectError(() => createThreadedWasmKernels({ minRowsPerThread: 0 }), 'INVALID_OPTION', /minRowsPerThread/);
+    await expectError(() => createThreadedWasmKernels({ minFlops: -1 }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got -1$/);
+    await expectError(() => createThreadedWasmKernels({ minRowsPerThread: 0 }), 'INVALID_OPTION', /^minRowsPerThread: expected a whole number ≥ 1, got 0$/);
+  });
+
+  it('refuses minFlops Infinity (it would split batch gathers and activation passes but no product; one thread is threads: 1), NaN and minRowsPerThread Infinity, as the shared checks word them', async () => {
+    await expectError(() => createThreadedWasmKernels({ minFlops: Infinity }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got Infinity$/);
+    await expectError(() => createThreadedWasmKernels({ minFlops: NaN }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got NaN$/);
+    await expectError(() => createThreadedWasmKernels({ minFlops: '0' as never }), 'INVALID_OPTION', /^minFlops: expected a finite number ≥ 0, got "0"$/);
+    await expectError(() => createThreadedWasmKernels({ minRowsPerThread: Infinity }), 'INVALID_OPTION', /^minRowsPerThread: expected a whole number ≥ 1, got Infinity$/);
+    // The largest finite threshold is taken: no product splits, as documented.
+    const k = await createThreadedWasmKernels({ minFlops: Number.MAX_VALUE, minRowsPerThread: 4 });
+    k.denseForward(k.alloc(256 * 100), k.alloc(256 * 784), k.alloc(100 * 784), k.alloc(100), 256, 784, 100);
+    expect(k.splitProducts).toBe(0);
+    await k.close();
   });
 
   it('falls back to one thread without SharedArrayBuffer (a page without cross-origin isolation), and says so', async () => {

@@ -99,9 +99,9 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     const stack = buildSequential(k, checkLayerSpecs(SPECS, INPUTS), INPUTS, new Rng(1), LSUV_BUILD);
     const x = data(k);
     await expectError(() => lsuvInit(k, stack, x, BATCH + 1), 'SHAPE_MISMATCH', /lsuv: a batch of 65 rows of 30 inputs needs 1950 values, the data tensor holds 1920/);
-    await expectError(() => lsuvInit(k, stack, x, BATCH, { tolerance: 0 }), 'INVALID_OPTION', /lsuv tolerance/);
-    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 1.5 }), 'INVALID_OPTION', /lsuv maxIterations/);
-    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 0 }), 'INVALID_OPTION', /lsuv maxIterations: expected a whole number ≥ 1/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { tolerance: 0 }), 'INVALID_OPTION', /^lsuv: tolerance: expected a finite number > 0, got 0$/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 1.5 }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 1.5$/);
+    await expectError(() => lsuvInit(k, stack, x, BATCH, { maxIterations: 0 }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 0$/);
     stack.dispose();
   });
 });

@@ -84,13 +84,13 @@ describe('LSUV', () => {
   it('refuses bad options and bad rows before anything changes', async () => {
     const net = await createNetwork({ inputs: 10, layers: SPECS, init: 'lsuv', seed: 4, backend: 'wasm' });
     const before = snapshot(net);
-    await expectError(() => net.initLsuv(X, { tolerance: -1 }), 'INVALID_OPTION', /lsuv tolerance/);
+    await expectError(() => net.initLsuv(X, { tolerance: -1 }), 'INVALID_OPTION', /^lsuv: tolerance: expected a finite number > 0, got -1$/);
     await expectError(() => net.initLsuv([[1, 2]]), 'SHAPE_MISMATCH', /inputs: row 0 has 2 values, expected 10/);
     await expectError(() => net.initLsuv([X[0].map(() => 3e38), X[1]]), 'NON_FINITE_INPUT', /inputs: row 0 overflows float32/);
     await expectError(() => net.train(X, Y, { lsuv: 'yes' as unknown as boolean }), 'INVALID_OPTION', /^lsuv: expected true, false or/);
     // 0 rescalings would leave the weights as they are yet clear the network's wait for LSUV.
-    await expectError(() => net.initLsuv(X, { maxIterations: 0 }), 'INVALID_OPTION', /^lsuv maxIterations: expected a whole number ≥ 1, got 0/);
-    await expectError(() => net.train(X, Y, { lsuv: { maxIterations: 0 } }), 'INVALID_OPTION', /^lsuv maxIterations/);
+    await expectError(() => net.initLsuv(X, { maxIterations: 0 }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 0$/);
+    await expectError(() => net.train(X, Y, { lsuv: { maxIterations: 0 } }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 0$/);
     expect(snapshot(net)).toEqual(before);
     await expectError(() => net.train(X, Y), 'INVALID_OPTION', /^lsuv: this network was created with init 'lsuv'/);
     net.dispose();

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import { createOptimizer, OPTIMIZERS, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
+import { clipGradientNorm, createOptimizer, OPTIMIZERS, optimizerNames, type OptimizerSpec } from '../../src/optim/index.js';
+import { MODEL } from '../../src/model.js';
+import { expectError } from '../util/expect-error.js';
 import { LM_MAX_PARAMETERS } from '../../src/optim/levenberg-marquardt.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -207,6 +209,21 @@ describe('options', () => {
     net.train(problem.x, problem.y, { optimizer: 'sgd', learningRate: 1, batchSize: 64, clipNorm: 0.01 });
     const step = snapshot(net).flat().map((v, i) => v - before[i]);
     expect(norm(step)).toBeCloseTo(0.01 * (gradientNorm / (gradientNorm + 1e-6)), 12);
+    net.dispose();
+  });
+
+  it('clipGradientNorm refuses a maxNorm that is no finite number > 0, as clipNorm is refused, before any gradient changes', async () => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse', backend: 'ref' });
+    net.gradients(problem.x, problem.y);
+    const model = net[MODEL];
+    const gradients = () => model.parameters().map((p) => Array.from(model.kernels.view(p.grad)));
+    const before = gradients();
+    expect(before.flat().some((g) => g !== 0)).toBe(true);
+    // -1 used to flip every gradient (a factor of −1/‖∇C‖), NaN to return as if nothing needed clipping.
+    for (const [maxNorm, shown] of [[-1, '-1'], [0, '0'], [NaN, 'NaN'], [Infinity, 'Infinity'], ['1', '"1"']] as const) {
+      await expectError(() => clipGradientNorm(net, maxNorm as number), 'INVALID_OPTION', new RegExp(`^clipGradientNorm: maxNorm: expected a finite number > 0, got ${shown}$`));
+    }
+    expect(gradients()).toEqual(before);
     net.dispose();
   });
 

@@ -267,7 +267,7 @@ describe('values and names in messages', () => {
 
   it('lsuv options show the value given as every other option does', async () => {
     const net = await createNetwork({ sizes: [2, 3, 2], init: 'lsuv', seed: 1, backend: 'ref' });
-    await expectError(() => net.initLsuv([[0, 1], [1, 0]], { tolerance: 'tight' as never }), 'INVALID_OPTION', /^lsuv tolerance: expected a number > 0, got "tight"$/);
+    await expectError(() => net.initLsuv([[0, 1], [1, 0]], { tolerance: 'tight' as never }), 'INVALID_OPTION', /^lsuv: tolerance: expected a finite number > 0, got "tight"$/);
     await expectError(() => net.initLsuv([[0, 1], [1, 0]], 'fast' as never), 'INVALID_OPTION', /^lsuv: expected an options object, got "fast"$/);
     net.dispose();
   });

@@ -21,7 +21,7 @@
  * `backend` never close them. (`createNetwork({ threads })` shares counted kernels instead: see
  * src/backend.ts.)
  */
-import { checkKnownKeys, keysOf } from '../../checks.js';
+import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
@@ -37,7 +37,12 @@ export interface ThreadedOptions {
    * run an n-way split anywhere (to test or time it), only slower past the cores.
    */
   threads?: number;
-  /** Dense products below this many flops run on the main thread alone (default 2²¹). */
+  /**
+   * Dense products below this many flops run on the main thread alone (default 2²¹): a finite
+   * number ≥ 0 (0 splits every product with enough rows). Infinity is refused (INVALID_OPTION): it
+   * would keep the products on one thread while batch gathers and activation passes still split;
+   * for one thread give threads: 1.
+   */
   minFlops?: number;
   /**
    * Products (and batch gathers and activation passes) are split only when every thread gets at
@@ -135,10 +140,9 @@ export function checkThreads(threads: unknown): number {
 export async function createThreadedWasmKernels(options: ThreadedOptions = {}): Promise<ThreadedWasmKernels> {
   checkKnownKeys(options, keysOf<ThreadedOptions>({ threads: true, minFlops: true, minRowsPerThread: true }), 'createThreadedWasmKernels');
   const threads = checkThreads(options.threads ?? 2);
-  const minFlops = options.minFlops ?? DEFAULT_MIN_FLOPS;
-  if (typeof minFlops !== 'number' || !(minFlops >= 0)) throw invalidOption(`minFlops: expected a number ≥ 0, got ${shown(minFlops)}`);
-  const minRows = options.minRowsPerThread ?? DEFAULT_MIN_ROWS;
-  if (!Number.isInteger(minRows) || minRows < 1) throw invalidOption(`minRowsPerThread: expected a whole number ≥ 1, got ${shown(minRows)}`);
+  // Finite (see ThreadedOptions.minFlops: Infinity would split the passes but no product).
+  const minFlops = checkNonNegative(options.minFlops ?? DEFAULT_MIN_FLOPS, 'minFlops');
+  const minRows = checkWhole(options.minRowsPerThread ?? DEFAULT_MIN_ROWS, 'minRowsPerThread', 1);
   const reason = threads === 1 ? 'one thread was asked for' : threadsUnavailable();
   if (reason) {
     return Object.assign(await createWasmKernels({ variant: 'simd' }), { threads: 1, threadsFallback: reason, splitProducts: 0, splitCopies: 0, splitPasses: 0, close: async () => {} });
