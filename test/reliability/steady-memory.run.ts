@@ -9,7 +9,8 @@
  * code polymorphic, and what V8 then allocates says nothing about either backend.
  *
  * 1. The training loop as train() runs it (copy a batch in by index, feedforward, backprop, the
- *    non-finite and runaway checks, the SGD update through the step guard), 10,000 steps: bytes the JS heap allocated per step and
+ *    non-finite and runaway checks, the SGD update through the step guard), 10,000 steps in 10
+ *    windows of 1,000: bytes the JS heap allocated per step in each window and their median, and
  *    the WASM memory size before and after.
  * 2. ('wasm' only) train() itself for 10,000 steps after a warm-up call of the same size: WASM pages and the JS
  *    heap after a full collection, before and after (nothing retained, nothing grown).
@@ -28,6 +29,8 @@ import type { LayerSpec } from '../../src/layers/spec.js';
 import { toMatrix } from '../../src/data/matrix.js';
 
 const STEPS = 10_000;
+/** The measured steps are read in this many windows; the test judges their median (see steady-memory.test.ts). */
+const WINDOWS = 10;
 const SIZES = [100, 64, 64, 10];
 const BATCH = 32;
 const ROWS = 320;
@@ -37,8 +40,23 @@ if (!gc) throw new Error('run with node --expose-gc');
 const backend = process.argv[2];
 if (backend !== 'wasm' && backend !== 'threads' && backend !== 'blocks') throw new Error(`expected 'wasm', 'threads' or 'blocks', got ${backend}`);
 
-let collections = 0;
-new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+/**
+ * When each garbage collection started (performance.now() time). The observer delivers an entry
+ * some time after its collection, later on a loaded machine: collections in the loop are counted by
+ * their time, once a forced one after the loop has been delivered (collectAndSettle), so neither the
+ * forced gc() before the loop nor one in the loop can be counted on the wrong side of it.
+ */
+const collectionTimes: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) collectionTimes.push(entry.startTime);
+}).observe({ entryTypes: ['gc'] });
+const collectionsBetween = (from: number, to: number) => collectionTimes.filter((t) => t >= from && t <= to).length;
+/** Collects garbage and waits until the observer has delivered that collection, and so every one before it. */
+async function collectAndSettle(): Promise<void> {
+  const start = performance.now();
+  gc!();
+  while (!collectionTimes.some((t) => t >= start)) await settle();
+}
 const youngBytes = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_used_size;
 /** Lets the gc observer deliver what it saw. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -83,16 +101,22 @@ const step = (i: number) => {
 };
 // Warm up until the optimiser has its buffers and the JIT has compiled the loop (on this thread: see steady-memory.test.ts).
 for (let i = 0; i < 2_000; i++) step(i);
-gc();
-await settle();
+await collectAndSettle();
 const stepPages0 = pages();
 const splits0 = threaded?.splitProducts ?? 0;
-const collectionsBefore = collections;
-const young0 = youngBytes();
-for (let i = 0; i < STEPS; i++) step(i);
-const young1 = youngBytes();
-await settle();
-const stepCollections = collections - collectionsBefore;
+const loopStart = performance.now();
+// What one youngBytes() call allocates itself (its statistics objects): each window's second read counts it.
+const probeBytes = Math.min(...Array.from({ length: 5 }, () => -youngBytes() + youngBytes()));
+/** Bytes allocated per step in each window of STEPS / WINDOWS consecutive steps. */
+const windows: number[] = [];
+for (let w = 0, perWindow = STEPS / WINDOWS; w < WINDOWS; w++) {
+  const before = youngBytes();
+  for (let i = w * perWindow; i < (w + 1) * perWindow; i++) step(i);
+  windows.push((youngBytes() - before - probeBytes) / perWindow);
+}
+const loopEnd = performance.now();
+await collectAndSettle();
+const stepCollections = collectionsBetween(loopStart, loopEnd);
 const stepPages1 = pages();
 const splitProducts = (threaded?.splitProducts ?? 0) - splits0;
 guard.dispose();
@@ -122,6 +146,12 @@ if (backend !== 'threads') {
 net.dispose();
 await threaded?.close();
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 function summary(result: { epochs: { loss: number }[] }): { steps: number; finalLoss: number } {
   return { steps: result.epochs.length * (ROWS / BATCH), finalLoss: result.epochs[result.epochs.length - 1].loss };
 }
@@ -131,7 +161,8 @@ console.log(
     backend,
     steps: STEPS,
     faults,
-    bytesPerStep: (young1 - young0) / STEPS,
+    bytesPerStep: median(windows),
+    windows,
     collections: stepCollections,
     pages: [stepPages0, stepPages1],
     splitProducts,

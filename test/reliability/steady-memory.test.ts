@@ -13,6 +13,15 @@
  * code that boxes its doubles (456–1,857 bytes a step and a scavenge, reproduced with
  * --concurrent-recompilation-delay=200 or 1000; 16–17 bytes with this flag and that delay).
  * Optimised code is the same either way; only when it arrives no longer depends on the load.
+ *
+ * What a step allocates is judged by the median over ten windows of 1,000 steps, not by the total:
+ * code that is reoptimised during the loop leaves a few KB in one or two windows, once. On two
+ * threads a step's worker jobs are mostly run by the main thread itself (pool.ts, wait: it claims
+ * the jobs a worker has not started); the first time a worker claims one in the measured loop, the
+ * products whose inlined wait() had never spun deoptimise ('Insufficient type feedback', under
+ * --trace-deopt) and are optimised again. Measured 2026-11-30 (2-core AMD EPYC, load 4–5): windows
+ * of 18.06 bytes a step beside one of 23.3–24.5, the total 16.3–17.0 without such an event and up to
+ * 24.26 with several. A per-step allocation shows in every window, and so in the median.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +48,10 @@ interface Measurements {
   backend: string;
   steps: number;
   faults: number;
+  /** The median over the windows. */
   bytesPerStep: number;
+  /** Bytes allocated per step in each window of 1,000 steps. */
+  windows: number[];
   collections: number;
   pages: [number, number];
   splitProducts: number;
@@ -62,7 +74,7 @@ function expectQuietLoop(m: Measurements): void {
   expect(m.faults).toBe(0);
   // A scavenge during the loop would hide allocations: the measurement is only valid without one.
   expect(m.collections, 'a garbage collection ran during the measured loop').toBe(0);
-  expect(m.bytesPerStep, `JS heap bytes allocated per step (${m.backend})`).toBeLessThan(STEP_BYTES);
+  expect(m.bytesPerStep, `JS heap bytes allocated per step (${m.backend}), the median of the windows ${m.windows.map((b) => b.toFixed(2)).join(', ')}`).toBeLessThan(STEP_BYTES);
   expect(m.pages[1], `WASM pages after 10,000 steps (${m.backend})`).toBe(m.pages[0]);
 }
 
