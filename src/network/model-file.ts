@@ -242,8 +242,13 @@ export function checkModelJsonSize(value: unknown, maxBytes: number, where: stri
   if (bound > maxBytes) writeJson(value, budget(maxBytes, where, advice), numberText, false);
 }
 
-/** The longest text JSON.stringify writes for a number: a sign, 17 significant digits, a point and a 3-digit exponent. */
-const LONGEST_NUMBER = '-1.2345678901234567e-308';
+/**
+ * The longest text JSON.stringify writes for a number (25 characters): a sign, '0.', five zeros and
+ * 17 significant digits, as it writes |v| from 1e-6 up to 1e-5 (a float32 weight among them,
+ * -5.9065810091851745e-6 is '-0.0000059065810091851745'); with an exponent it writes at most 24
+ * ('-1.2345678901234567e-308'), an integer at most 22.
+ */
+const LONGEST_NUMBER = '-0.0000012345678901234567';
 
 /** A number as model files write it: JSON's, but −0 as `-0`. */
 function numberText(v: number): string {

@@ -13,7 +13,7 @@ import { modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { ACTIVATIONS, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
-import { MODEL_LIMITS, modelJsonText, type ModelData } from '../../src/network/model-file.js';
+import { checkModelJsonSize, MODEL_LIMITS, modelJsonText, type ModelData } from '../../src/network/model-file.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -144,6 +144,16 @@ describe('whatever saves, loads', () => {
     }
     dense.dispose();
     blocks.dispose();
+  });
+
+  it("toJSON's first bound holds numbers at their longest: 25 characters, as JSON writes a float32 weight near 6e-6", () => {
+    const weight = Math.fround(-5.9065810091851745e-6);
+    expect(JSON.stringify(weight)).toBe('-0.0000059065810091851745');
+    const value = { weights: Array.from({ length: 1000 }, () => weight) };
+    const bytes = modelJsonText(value, Infinity, 'toJSON', '').length;
+    // One byte short of the text: the bound must not let it through (with 24-character numbers it fell 1,000 bytes short of the text).
+    expect(() => checkModelJsonSize(value, bytes - 1, 'toJSON', 'advice')).toThrow(/^toJSON: its JSON text passes \d+ bytes/);
+    expect(() => checkModelJsonSize(value, bytes, 'toJSON', 'advice')).not.toThrow();
   });
 
   it('JSON keeps −0 (JSON.stringify would write 0)', async () => {
