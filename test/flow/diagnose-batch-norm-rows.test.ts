@@ -33,6 +33,7 @@ describe('batch norm over batches of 2 rows', () => {
     expect(d.verdict).toBe('vanishing');
     // (Almost) nothing passes the batch norms: docs/gradient-flow.md quotes the median measured, 1/1.25e+13.
     expect(d.evidence.relativeGradientFirstToLast!.median).toBeLessThan(1e-6);
+    console.log(`batches of 2: the first dense layer's relative gradient over the last's, median over the records: 1/${(1 / d.evidence.relativeGradientFirstToLast!.median).toExponential(2)}`);
     const batchNorms = d.evidence.normalisedBy!.filter((l) => trace.blocks!.layers[l].type === 'batch-norm');
     expect(batchNorms.length).toBe(7);
     expect(d.evidence.batchNormBlocking).toEqual(batchNorms);
@@ -55,6 +56,10 @@ describe('batch norm over batches of 2 rows', () => {
     const { trace, d } = await diagnosed('batch-norm', batchSize);
     expect(trace.run.batchSize).toBe(batchSize);
     expect(d.verdict).toBe('healthy');
+    // docs/gradient-flow.md: within 4× of the last's.
+    const ratio = d.evidence.relativeGradientFirstToLast!.median;
+    console.log(`batches of ${batchSize}: the first dense layer's relative gradient over the last's, median over the records: ${ratio.toPrecision(3)}`);
+    expect(Math.max(ratio, 1 / ratio)).toBeLessThan(4);
     expect(d.evidence.batchNormBlocking).toBeUndefined();
     expect(d.remedies).toEqual([]);
   });
