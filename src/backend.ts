@@ -37,10 +37,8 @@ export interface BackendOptions {
    * and `network.kernels.threadsFallback` says why.
    *
    * Reproducible for the same thread count (and batch size), not across counts: a split ∂W is
-   * summed in another order, so the last bits differ. Measured ([64,256,256,2], seed 1, 3 epochs at
-   * batch 256): 15 % of the 82,946 parameters differed between 1 and 2 threads, by at most 1.5e-8
-   * (2.2e-8 between 1 and 3), the epoch losses from the 9th significant digit. The forward products
-   * and ∂input are the same bits on every count.
+   * summed in another order, so the last bits differ (bench/thread-bits.ts measures how far; README's
+   * benchmarks section quotes it). The forward products and ∂input are the same bits on every count.
    */
   threads?: number;
 }
