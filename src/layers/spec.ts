@@ -153,7 +153,7 @@ const SPEC_KEYS: Record<LayerType, readonly string[]> = {
 function normEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
   if (epsilon === undefined) return {};
   if (typeof epsilon !== 'number' || !(epsilon >= MIN_NORM_EPSILON && epsilon <= 1)) {
-    throw invalidOption(`${where}.epsilon: expected a number from 2⁻¹²⁶ ≈ 1.2e-38 (float32's smallest normal) to 1 (default ${NORM_EPSILON}), got ${shown(epsilon)}`);
+    throw invalidOption(`${where}.epsilon: expected a number from 2⁻¹²⁶ ≈ ${MIN_NORM_EPSILON.toPrecision(2)} (float32's smallest normal) to 1 (default ${NORM_EPSILON}), got ${shown(epsilon)}`);
   }
   return { epsilon };
 }

@@ -89,12 +89,9 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
 
 /** DISPOSED if `optimizer` was disposed: checkOptimizer, and the built-in optimisers' own step(), state() and restore(). */
 export function assertNotDisposed(optimizer: Optimizer): void {
-  if (optimizer.isDisposed === true) throw disposedOptimizer(optimizer.name);
-}
-
-/** The refusal of an optimiser used after its dispose(). */
-export function disposedOptimizer(name: string): GradscopeError {
-  return new GradscopeError('DISPOSED', `optimizer: this '${String(name)}' optimiser was disposed (its state is gone); create a new one`);
+  if (optimizer.isDisposed === true) {
+    throw new GradscopeError('DISPOSED', `optimizer: this '${String(optimizer.name)}' optimiser was disposed (its state is gone); create a new one`);
+  }
 }
 
 /** The refusal of a state tensor that does not fit parameter `p` (the state was taken from a network of another shape). */

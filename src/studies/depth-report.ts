@@ -47,7 +47,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
 }
 
 /** What the charts' steps are in epochs: one step per epoch, each recorded before its update (epochOfStep). */
-export function stepsAsEpochs(trace: Trace): string {
+function stepsAsEpochs(trace: Trace): string {
   if (trace.length === 0) return '';
   const [first, last] = [trace.steps[0], trace.steps[trace.length - 1]];
   const which = first === last ? `step ${first} is the start of epoch ${epochOfStep(first)}` : `steps ${first}–${last} are the starts of epochs ${epochOfStep(first)}–${epochOfStep(last)}`;
