@@ -231,8 +231,12 @@ function readArchitecture(
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
   } else {
     // Name only what is missing: the hidden activation (with more than one layer), the output, and the loss if the file lacks it too.
-    const missing = [...(depth > 1 && options.activation === undefined ? ['activation'] : []), 'output', ...(ours.loss === undefined && options.loss === undefined ? ['loss'] : [])];
-    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing.filter((key) => key !== 'output' || options.output === undefined))} to say what the layers compute`);
+    const missing = [
+      ...(depth > 1 && options.activation === undefined ? ['activation'] : []),
+      ...(options.output === undefined ? ['output'] : []),
+      ...(ours.loss === undefined && options.loss === undefined ? ['loss'] : []),
+    ];
+    throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
   }
   if (ours.loss !== undefined) return { loss: readLoss(ours.loss, '__metadata__.loss'), lossFrom: '__metadata__.loss', activations };
   if (options.loss === undefined) throw badModel('__metadata__', `has no gradscope "loss"; pass ${optionsToPass(['loss'])} to say what the model was trained on`);
