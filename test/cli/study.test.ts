@@ -209,6 +209,15 @@ describe('gradscope study --model --data', async () => {
     expect(refused.stderr).toMatch(/^gradscope: --optimizer adam --momentum 0\.5: adam: unknown option 'momentum'/);
   });
 
+  it('says what it trained with: the choice, a --momentum given, the rate given or whose default it is, or that the optimiser takes none', async () => {
+    const printed = async (flags: string[]) => (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', ...flags])).stdout;
+    expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toMatch(
+      /\nnesterov, momentum 0\.5, learning rate 0\.2, batches of 10, seed 3\.\n/,
+    );
+    expect(await printed([])).toMatch(/\nsgd, learning rate 0\.1 \(sgd's default\), batches of 32, seed 1\.\n/);
+    expect(await printed(['--optimizer', 'hessian-free'])).toMatch(/\nhessian-free, its own steps, batches of 32, seed 1\.\n/);
+  });
+
   it('shuffles the batches by --seed', async () => {
     const seeded = await curveAndTwin(['--seed', '7'], {}, 7);
     expect(seeded.curve[2]).toEqual(seeded.end);
