@@ -45,6 +45,22 @@ describe('gradscope curvature', async () => {
     expect(stdout).not.toMatch(/≈/);
   });
 
+  it('marks a one-probe negative mass with ≈ and says so, beyond Lanczos\' step limit (exact within it)', async () => {
+    // [12, 24, 2]: 362 parameters and the first layer's 312, beyond the 300 steps; the output layer's 50 within them.
+    const wide = await createNetwork({ sizes: [12, 24, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5 });
+    const rows = Array.from({ length: 4 }, (_, r) => Array.from({ length: 12 }, (_, c) => Math.sin(r + 3 * c)));
+    const widePath = file('wide.json', wide.toJSON());
+    const wideData = file('wide-data.json', { inputs: rows, targets: rows.map((_, r) => (r % 2 ? [0, 1] : [1, 0])) });
+    wide.dispose();
+    const { code, stdout } = await runCliInProcess(['curvature', '--model', widePath, '--data', wideData, '--backend', 'ref', '--k', '1']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Hessian .* ≈\d+\.\d % *$/m);
+    expect(stdout).toMatch(/^hidden 1 \(312\) H .* ≈\d+\.\d % *$/m);
+    expect(stdout).toMatch(/^output \(50\) H .* \d+\.\d % *$/m);
+    expect(stdout).not.toMatch(/^output \(50\) H .*≈/m);
+    expect(stdout).toContain("≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos' step limit; exact elsewhere");
+  });
+
   it('names each layer as `gradscope gradients` does: hidden 1 … hidden L−1, output (JSON keeps the 0-based index)', () => {
     const curvature = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
     const gradients = runCli(['gradients', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
