@@ -14,7 +14,7 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
-import { loadModel, saveModel } from '../../src/io/files.js';
+import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optim/adam.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
@@ -235,7 +235,11 @@ describe('gradscope study --model --data', async () => {
     expect(wasm.code, wasm.stderr).toBe(0);
     expect(wasm.stdout).toMatch(/\nModel: .*trained\.json\n/);
     const refEnd = (JSON.parse(ref.stdout) as { curve: { loss: number }[] }).curve[2].loss;
-    const trained = await loadModel(saved);
+    const { network: trained, checkpoint } = await loadCheckpoint(saved);
+    // With its optimiser state, as saveModel saves it: the optimiser's name and the steps it took.
+    expect(checkpoint.optimizer?.name).toBe('sgd');
+    expect(checkpoint.optimizer?.scalars.step).toBe(checkpoint.step);
+    expect(checkpoint.step).toBeGreaterThan(0);
     const end = trained.evaluate(inputs, targets);
     trained.dispose();
     expect(Math.abs(end.loss - refEnd)).toBeLessThan(1e-5);
