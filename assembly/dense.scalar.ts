@@ -2,7 +2,8 @@
 // dense.simd.ts, with the same packed GEMM driver and a 4×2 register-blocked microkernel.
 // No v128 anywhere: this file is compiled into the scalar binary.
 
-import { MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB } from './gemm.pack';
+import { MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots } from './gemm.pack';
+import { denseForwardRowDots } from './row-dots.scalar';
 
 /**
  * Columns of C per scalar tile. 4×2 (8 accumulators + 2 B + 1 A + a product = 12 registers) runs
@@ -136,6 +137,10 @@ export function f32_dense_fwd__scalar(
 ): void {
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
   // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
+  if (forwardByRowDots(nIn, nOut)) {
+    denseForwardRowDots(z, a, w, b, batch, nIn, nOut);
+    return;
+  }
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
 }

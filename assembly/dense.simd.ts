@@ -23,23 +23,15 @@
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows,
+  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, forwardByRowDots,
 } from './gemm.pack';
+import { madd } from './madd.simd';
+import { denseForwardRowDots } from './row-dots.simd';
 
 // What the microkernel does with its tile when it stores it.
 const STORE: i32 = 0; //  C = acc
 const ADD: i32 = 1; //    C += acc
 const BIAS: i32 = 2; //   C = acc + bias
-
-// acc + a·b, the microkernels' one arithmetic step. The relaxed binary (asconfig target 'relaxed',
-// built with relaxed-simd) fuses it into f32x4.relaxed_madd, which one CPU runs faster (an Intel
-// Xeon: 1.19×) and another slower (AMD Zen 5: 1.03×); `binary: 'fastest'` picks the faster per CPU
-// (src/wasm/calibrate.ts). Every other binary keeps the separate mul and add, rounded the same on
-// every engine.
-@inline function madd(acc: v128, a: v128, b: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
 
 // c: a whole 4×8 tile of C (row stride ldc bytes); ap: A panel [kc][4][4] (broadcast);
 // bp: B panel [kc][8]; bias: bias[j0..j0+8) (padded). Transposed (swapped roles: the tile is a
@@ -449,6 +441,10 @@ export function f32_dense_fwd__simd(
 ): void {
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
   // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
+  if (forwardByRowDots(nIn, nOut)) {
+    denseForwardRowDots(z, a, w, b, scratch, batch, nIn, nOut);
+    return;
+  }
   const nInBytes = <usize>nIn << 2;
   gemm(z, a, w, b, scratch, nInBytes, 4, 4, nInBytes, nOut, batch, nOut, nIn, false, true);
 }

@@ -4,7 +4,8 @@
  * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles and the K blocking (K > 384) of each product.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
- * k ascending within equal K blocks), so they must also agree bit for bit; the relaxed binary
+ * k ascending within equal K blocks; a forward by row dot products keeps four partial sums by
+ * k mod 4 and adds them in one fixed order), so they must also agree bit for bit; the relaxed binary
  * fuses each mul and add (relaxed_madd), so it is held to the oracle's tolerance only. Through raw pointers
  * they are run at 4-byte-aligned (not 16) addresses, with NaN in the scratch and canaries around
  * every output and past the declared scratch.
@@ -24,7 +25,10 @@ const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: s
 const roundsAlike = (b: { kernels: WasmKernels }) => b.kernels.binary !== 'simd-relaxed';
 
 
-/** (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch in 2 or 3 blocks (KC = 384). */
+/**
+ * (batch, nIn, nOut): every residue mod 4 and 8, sizes of 1, and K = nIn, nOut or batch in 2 or 3 blocks (KC = 384);
+ * forwards by the GEMM and by row dot products (forwardByRowDots in assembly/gemm.pack.ts: nOut ≤ 12, or nIn ≥ 512 with nIn·nOut ≤ 131,072).
+ */
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 1, 2], [2, 1, 1], [1, 3, 1], [3, 5, 7], [4, 4, 4], [4, 8, 8], [5, 9, 17],
   [7, 3, 2], [8, 16, 8], [9, 8, 15], [12, 1, 31], [13, 17, 9], [16, 33, 1], [1, 300, 7], [2, 257, 3],
@@ -32,6 +36,8 @@ const SHAPES: [number, number, number][] = [
   [128, 12, 5], [3, 513, 4], [257, 9, 5], [260, 40, 8], [300, 7, 33], [299, 3, 300], [6, 6, 300],
   [17, 255, 256], [20, 256, 257], [11, 520, 13], [15, 1, 1], [1, 64, 64], [2, 2, 200], [63, 31, 15],
   [96, 24, 40], [5, 700, 3], [40, 40, 40], [400, 21, 9], [5, 11, 777], [800, 5, 3],
+  // Forwards as row dot products (forwardByRowDots): K ≡ 1, 2, 3 mod 4, a last odd column, 1–3 rows past a multiple of 4.
+  [6, 6, 5], [10, 514, 11], [9, 515, 3], [4, 512, 256], [6, 1024, 100],
 ];
 
 /** f32 values (so the oracle sees exactly what the backends see), N(0, 1). */

@@ -1,0 +1,137 @@
+// The forward product z = a·wᵀ + b as dot products of a's rows with w's rows, for the layer shapes
+// where that beats the packed GEMM of dense.simd.ts (forwardByRowDots, gemm.pack.ts): both operands
+// are read along k as they are stored, so nothing is transposed or broadcast. The GEMM's outer
+// products need one operand broadcast and the other transposed into k-major panels; at
+// 64×784→100 those packings were ~6 % of the product (the first tile of each row of tiles, which
+// broadcasts the A panel as it computes, ran at ~0.7× a plain tile).
+//
+// Microkernel: a 4×2 tile of z, 8 f32x4 accumulators, each holding 4 partial sums of one output
+// (lane l sums the terms k ≡ l mod 4); per 4 steps of k it loads 4 a vectors and 2 w vectors and
+// runs 8 mul and 8 add, the GEMM microkernel's mix. The 4 a rows are first copied interleaved
+// ([k/4][4 rows][4]) so the loop reads them from one pointer at constant offsets: read from 4 row
+// pointers the loop spent ~9 integer instructions per trip on addresses and ran 15 % slower.
+// Each output is then (s0 + s2) + (s1 + s3) + bias, the order row-dots.scalar.ts keeps, so the
+// binaries agree bit for bit. A row's outputs do not depend on the other rows of the batch.
+
+import { MR, min32, alignScratch, ROW_DOTS_TILE_BYTES } from './gemm.pack';
+import { madd } from './madd.simd';
+
+// Four outputs' lanes summed: [Σp, Σq, Σr, Σs] with Σp = (p0 + p2) + (p1 + p3). Interleaving
+// shuffles only (one instruction each on x64).
+@inline
+function sumLanes4(p: v128, q: v128, r: v128, s: v128): v128 {
+  const u = f32x4.add(i32x4.shuffle(p, q, 0, 4, 1, 5), i32x4.shuffle(p, q, 2, 6, 3, 7));
+  const v = f32x4.add(i32x4.shuffle(r, s, 0, 4, 1, 5), i32x4.shuffle(r, s, 2, 6, 3, 7));
+  return f32x4.add(i32x4.shuffle(u, v, 0, 1, 4, 5), i32x4.shuffle(u, v, 2, 3, 6, 7));
+}
+
+// The last 1–3 floats of a row (tail of them), zero-filled to a vector, reading nothing past them.
+@inline
+function loadTail(p: usize, tail: i32): v128 {
+  if (tail == 1) return v128.load32_zero(p);
+  const pair = v128.load64_zero(p);
+  return tail == 2 ? pair : v128.load32_lane(p + 8, pair, 2);
+}
+
+// z[r][j] for r < 4, j < 2 (row stride ldz bytes) = a panel row r · w row j + bias[j], where w's
+// rows j = 0, 1 are at w and w + ldw; ap: the 4 a rows interleaved [k/4][4][4], zero-padded past
+// k; k4: bytes of w's whole vectors (4 floats each); tail: floats of w after them.
+function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  // The w pointer doubles as the loop counter.
+  const end = w + k4;
+  while (w < end) {
+    const x0 = v128.load(ap), x1 = v128.load(ap, 16), x2 = v128.load(ap, 32), x3 = v128.load(ap, 48);
+    let y = v128.load(w);
+    c00 = madd(c00, x0, y);
+    c10 = madd(c10, x1, y);
+    c20 = madd(c20, x2, y);
+    c30 = madd(c30, x3, y);
+    y = v128.load(w + ldw);
+    c01 = madd(c01, x0, y);
+    c11 = madd(c11, x1, y);
+    c21 = madd(c21, x2, y);
+    c31 = madd(c31, x3, y);
+    ap += 64;
+    w += 16;
+  }
+  if (tail > 0) {
+    // The panel is zero past k, and so is the tail vector: lanes past it add 0·0.
+    const x0 = v128.load(ap), x1 = v128.load(ap, 16), x2 = v128.load(ap, 32), x3 = v128.load(ap, 48);
+    let y = loadTail(w, tail);
+    c00 = madd(c00, x0, y);
+    c10 = madd(c10, x1, y);
+    c20 = madd(c20, x2, y);
+    c30 = madd(c30, x3, y);
+    y = loadTail(w + ldw, tail);
+    c01 = madd(c01, x0, y);
+    c11 = madd(c11, x1, y);
+    c21 = madd(c21, x2, y);
+    c31 = madd(c31, x3, y);
+  }
+  const b = v128.load64_splat(bias);
+  const top = f32x4.add(sumLanes4(c00, c01, c10, c11), b);
+  const bottom = f32x4.add(sumLanes4(c20, c21, c30, c31), b);
+  v128.store64_lane(z, top, 0);
+  v128.store64_lane(z + ldz, top, 1);
+  v128.store64_lane(z + (ldz << 1), bottom, 0);
+  v128.store64_lane(z + (ldz << 1) + ldz, bottom, 1);
+}
+
+// Four rows of a (row stride lda bytes; rows past `rows` repeat the last) interleaved into dst as
+// [⌈nIn/4⌉][4][4], the last group zero-padded past nIn.
+function packRows4(dst: usize, a: usize, lda: usize, rows: i32, nIn: i32): void {
+  const a1 = rows > 1 ? a + lda : a, a2 = rows > 2 ? a1 + lda : a1, a3 = rows > 3 ? a2 + lda : a2;
+  const k4 = <usize>(nIn & ~3) << 2;
+  for (let p: usize = 0; p < k4; p += 16) {
+    v128.store(dst, v128.load(a + p));
+    v128.store(dst, v128.load(a1 + p), 16);
+    v128.store(dst, v128.load(a2 + p), 32);
+    v128.store(dst, v128.load(a3 + p), 48);
+    dst += 64;
+  }
+  const tail = nIn & 3;
+  if (tail > 0) {
+    v128.store(dst, loadTail(a + k4, tail));
+    v128.store(dst, loadTail(a1 + k4, tail), 16);
+    v128.store(dst, loadTail(a2 + k4, tail), 32);
+    v128.store(dst, loadTail(a3 + k4, tail), 48);
+  }
+}
+
+/** z[batch][nOut] = a[batch][nIn] · w[nOut][nIn]ᵀ + b[nOut], as dot products (see the file comment); scratch: dense_scratch_bytes. */
+export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
+  const lda = <usize>nIn << 2, ldz = <usize>nOut << 2;
+  const k4 = <usize>(nIn & ~3) << 2, tail = nIn & 3;
+  // An edge tile (rows past the batch, a column past nOut) goes to the tile buffer [4][2], its
+  // bias pair after it, and only its part inside z is copied out.
+  const tile = alignScratch(scratch);
+  const tileBias = tile + 32;
+  const ap = tile + ROW_DOTS_TILE_BYTES;
+  for (let i = 0; i < batch; i += MR) {
+    const rows = min32(MR, batch - i);
+    const zi = z + <usize>i * ldz;
+    packRows4(ap, a + <usize>i * lda, lda, rows, nIn);
+    let j = 0;
+    if (rows == MR) {
+      for (; j + 2 <= nOut; j += 2) dot4x2(zi + (<usize>j << 2), ldz, ap, w + <usize>j * lda, lda, b + (<usize>j << 2), k4, tail);
+    }
+    for (; j < nOut; j += 2) {
+      // The second column repeats the first when it is past nOut (ldw = 0).
+      const pair = j + 1 < nOut;
+      const bj = b + (<usize>j << 2);
+      store<f32>(tileBias, load<f32>(bj));
+      store<f32>(tileBias, load<f32>(bj + (pair ? 4 : 0)), 4);
+      dot4x2(tile, 8, ap, w + <usize>j * lda, pair ? lda : 0, tileBias, k4, tail);
+      for (let r = 0; r < rows; r++) {
+        const zr = zi + <usize>r * ldz + (<usize>j << 2);
+        const t = tile + (<usize>r << 3);
+        store<f32>(zr, load<f32>(t));
+        if (pair) store<f32>(zr, load<f32>(t, 4), 4);
+      }
+    }
+  }
+}
