@@ -179,7 +179,9 @@ const OPTIMIZER_REMEDY = /optimizer:/;
 /**
  * Each scenario's diagnosis before issue 13's remedies (recorded at bcadc12): SHA-256 (first 16
  * hex digits) of its JSON without the remedies (comparableCore), of its remedies' options, and how
- * many. The options are hashed without layerRates' numbers (withoutRates; the hashes of the six
+ * many. The core hashes were recorded again when forward products of at most 12 outputs or at least
+ * 512 inputs became dot products of rows (assembly/row-dots.simd.ts: another order of sums, so
+ * other f32 bits); every verdict, severity, remedy and summary check passed unchanged then. The options are hashed without layerRates' numbers (withoutRates; the hashes of the six
  * scenarios offered layer rates were recorded so when the rates came to be read at the last record
  * instead of the larger of the first record's and the median gap, all else the same; they are now
  * read over the last records: expectRatesFromLastRecords). The diagnosis must be the same but for remedies added after those. The summary, the
@@ -188,24 +190,24 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * then); expectSummaryExplained checks them instead.
  */
 const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: number }> = {
-  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: '8849927a0e0d31a6', remedies: '4f53cda18c2baa0c', count: 0 },
-  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '0afe242e12aba30d', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "Nielsen's [784,30,30,30,10]": { core: '75575199fb087016', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "Nielsen's [784,30,30,30,30,10]": { core: 'e50973d693c094a2', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: 'ed320f793040a7f8', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh + glorot-uniform: healthy": { core: '3de1785dfe60f42f', remedies: '4f53cda18c2baa0c', count: 0 },
-  "linear + orthogonal: every factor 1, healthy": { core: '07f2a7e2d12c4bbe', remedies: '4f53cda18c2baa0c', count: 0 },
-  "tanh with σ_w = 3 (chaotic phase): exploding": { core: 'b9855db2aede4a01', remedies: '4f27ad30740a88b6', count: 3 },
-  "relu with N(0, 0.45²) weights: exploding": { core: 'b468b345093df28c', remedies: 'd1bc9b6d4ebd0426', count: 3 },
-  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: '8443ecdcd2f3319b', remedies: 'd6de3955efde4362', count: 5 },
-  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '478b36fd2d3cea20', remedies: 'cee30c934b75e0e7', count: 5 },
+  "Nielsen's [784,30,10]: one hidden layer, no chain to vanish along": { core: 'c48a72d37d8795fd', remedies: '4f53cda18c2baa0c', count: 0 },
+  "Nielsen's [784,30,30,10]: about 5× between the hidden layers": { core: '61312d1383d8aaac', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,10]": { core: '69c741fc0c4502de', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "Nielsen's [784,30,30,30,30,10]": { core: '32e2cbadee01c41e', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "relu + he-normal + adam: healthy, its inactive units neither saturated nor dead": { core: 'cbaebbe5aeca639e', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh + glorot-uniform: healthy": { core: 'e2b0f24e5aa9c10b', remedies: '4f53cda18c2baa0c', count: 0 },
+  "linear + orthogonal: every factor 1, healthy": { core: 'f5ffea26a7e74ce7', remedies: '4f53cda18c2baa0c', count: 0 },
+  "tanh with σ_w = 3 (chaotic phase): exploding": { core: '8ca85b1bea88e8cb', remedies: '4f27ad30740a88b6', count: 3 },
+  "relu with N(0, 0.45²) weights: exploding": { core: 'f82373a4270dca79', remedies: 'd1bc9b6d4ebd0426', count: 3 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: 'c19ba7a2717c38bc', remedies: 'd6de3955efde4362', count: 5 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '8c0119001d38034c', remedies: 'cee30c934b75e0e7', count: 5 },
   "relu with biases −8: dead from the start": { core: '8fe5f4c002aa2e9e', remedies: 'dcf71e3b4d2bf939', count: 2 },
-  "relu + he-normal killed by a learning rate of 2: dead during training": { core: '546dbe4f34848453', remedies: 'f27bcc4aef9c56e0', count: 2 },
-  "sigmoid with N(0, 1) weights: saturated": { core: '34094dd91c329787', remedies: 'c85c35df8699963b', count: 2 },
-  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '2769d7b6eb39ea58', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
-  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: 'dffc22be6b49019e', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'eadeac4d336a5841', remedies: '4561dd8bb6f3860d', count: 1 },
-  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: '40e6404804310ff4', remedies: '4561dd8bb6f3860d', count: 1 },
+  "relu + he-normal killed by a learning rate of 2: dead during training": { core: 'bbf33434057a5b81', remedies: 'f27bcc4aef9c56e0', count: 2 },
+  "sigmoid with N(0, 1) weights: saturated": { core: '56005350099bb448', remedies: 'c85c35df8699963b', count: 2 },
+  "sigmoid, 5 hidden layers, plain SGD: vanishing, every optimiser remedy offered": { core: '17cd507dea2de615', remedies: 'd7cc8f7a4c8d90f2', count: 5 },
+  "sigmoid, 5 hidden layers, adam: vanishing, compensated": { core: '21a3487a79e65d41', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'd4fd97785e17d257', remedies: '4561dd8bb6f3860d', count: 1 },
+  "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: 'ef31db0eb08bf8cb', remedies: '4561dd8bb6f3860d', count: 1 },
 };
 // decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser).
 const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
