@@ -19,14 +19,14 @@ const SERIES_MIN_VALUES = 8;
 const written = (v: number) => Number(float32Text(v));
 
 /** Whether `v` (a number or null) is written the same from its float32 (an integer beyond 2²⁴ is not). */
-const keptBySingle = (v: unknown) => v === null || (typeof v === 'number' && (!Number.isFinite(v) || written(Math.fround(v)) === written(v)));
+const writtenSameFromFloat32 = (v: unknown) => v === null || (typeof v === 'number' && (!Number.isFinite(v) || written(Math.fround(v)) === written(v)));
 
 /** The shape of an array of numbers or of equal rows of numbers worth moving out ([n] or [rows, cols]), else undefined. */
 function seriesShape(value: unknown[]): number[] | undefined {
   const rows = value.every(Array.isArray) ? (value as unknown[][]) : undefined;
   const cells = rows ? rows.flat() : value;
   if (rows && rows.some((row) => row.length !== rows[0].length)) return undefined;
-  if (cells.length < SERIES_MIN_VALUES || !cells.every(keptBySingle)) return undefined;
+  if (cells.length < SERIES_MIN_VALUES || !cells.every(writtenSameFromFloat32)) return undefined;
   // Integer series (steps, counts) stay as they are: their decimal text is short and exact.
   if (!cells.some((v) => typeof v === 'number' && Number.isFinite(v) && !Number.isInteger(v))) return undefined;
   return rows ? [rows.length, rows[0].length] : [value.length];
