@@ -25,6 +25,12 @@ export function checkWhole(value: unknown, name: string, min: number, bound?: Bo
   return value;
 }
 
+/** `value` if it is an integer (a seed: any integer is one), named `name`: INVALID_OPTION otherwise. */
+export function checkInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidOption(`${name}: expected an integer, got ${shown(value)}`);
+  return value;
+}
+
 /** `value` if it is a finite number > 0 (a learning rate, a time limit), named `name`: INVALID_OPTION otherwise. */
 export function checkPositive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);

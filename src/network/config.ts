@@ -3,7 +3,7 @@
  * layer, the loss, how to initialise) for a chain of dense layers, or a BlockConfig for layer specs
  * with any other layer (src/network/block-engine.ts).
  */
-import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
+import { checkActivation, checkChoice, checkInteger, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
@@ -150,9 +150,9 @@ function checkInit(options: NetworkOptions): { init: WeightInit; biasInit: BiasI
   return { init: checkWeightInit(options.init ?? 'standard', ['lsuv']), biasInit };
 }
 
+/** The seed, 1 when not given. */
 function checkSeed(seed: unknown = 1): number {
-  if (!Number.isInteger(seed)) throw invalidOption(`seed: expected an integer, got ${describeValue(seed)}`);
-  return seed as number;
+  return checkInteger(seed, 'seed');
 }
 
 /** Checks the options of a chain of dense layers (`sizes`, or `inputs` with `{ units }` layers). */

@@ -7,7 +7,7 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { checkChoice, checkDistinctList, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkChoice, checkDistinctList, checkInteger, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { WEIGHT_INITS, type WeightInitName } from '../init/initializers.js';
@@ -139,11 +139,9 @@ const STUDY = 'activations study';
 function checkActivationStudySetup(options: ActivationStudyOptions) {
   const width = checkWhole(options.width ?? ACTIVATIONS_DEFAULTS.width, `${STUDY}: width`, 1, WIDTH_BOUND);
   checkModelLimits(activationSizes(width), `${STUDY}: width ${width}`);
-  const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed)) throw invalidOption(`${STUDY}: seed: expected an integer, got ${shown(seed)}`);
   return {
     width,
-    seed,
+    seed: checkInteger(options.seed ?? 1, `${STUDY}: seed`),
     epochs: checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, `${STUDY}: epochs`, 1, ACTIVATION_EPOCHS_BOUND),
     batchSize: checkWhole(options.batchSize ?? ACTIVATIONS_DEFAULTS.batchSize, `${STUDY}: batchSize`, 1),
     learningRate: checkPositive(options.learningRate ?? ACTIVATIONS_DEFAULTS.learningRate, `${STUDY}: learningRate`),
