@@ -11,7 +11,7 @@
  * to f32 on wasm), and added by the axpy kernel from a scratch tensor. Everything is allocated by
  * the constructor for the gradients it is given: `add` allocates nothing.
  */
-import { checkKnownKeys } from '../checks.js';
+import { checkInteger, checkKnownKeys, checkNonNegative } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Tensor } from '../kernels.js';
@@ -33,10 +33,7 @@ export function checkGradientNoiseOption(options: unknown): Required<AnnealedGra
   if (typeof options !== 'object' || options === null) throw invalidOption(`gradientNoise: expected { eta, gamma? }, got ${describeValue(options)}`);
   checkKnownKeys(options, ['eta', 'gamma', 'seed'], 'gradientNoise');
   const { eta, gamma = GRADIENT_NOISE_GAMMA, seed = 1 } = options as Record<string, unknown>;
-  if (typeof eta !== 'number' || !(eta >= 0) || !Number.isFinite(eta)) throw invalidOption(`gradientNoise.eta: expected a finite number ≥ 0, got ${describeValue(eta)}`);
-  if (typeof gamma !== 'number' || !(gamma >= 0) || !Number.isFinite(gamma)) throw invalidOption(`gradientNoise.gamma: expected a finite number ≥ 0, got ${describeValue(gamma)}`);
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw invalidOption(`gradientNoise.seed: expected a whole number, got ${describeValue(seed)}`);
-  return { eta, gamma, seed };
+  return { eta: checkNonNegative(eta, 'gradientNoise.eta'), gamma: checkNonNegative(gamma, 'gradientNoise.gamma'), seed: checkInteger(seed, 'gradientNoise.seed') };
 }
 
 /** σₜ² = η/(1 + t)^γ. */
