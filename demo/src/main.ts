@@ -385,6 +385,11 @@ function describeNetwork(s: Snapshot): string {
  * the notice line with what was asked; before any network exists, the status line says it instead.
  */
 function refuse(reason: string): void {
+  // A refused remedy: no 'after' run to show beside the 'before' map.
+  if (runWhenReady) {
+    $('flow-before').hidden = true;
+    $('flow-now-caption').textContent = '';
+  }
   runWhenReady = false;
   if (!accepted) {
     document.body.dataset.state = 'ready';
