@@ -3,6 +3,7 @@
 // bands), so the test fails if either one's orientation changes alone.
 import { describe, expect, it } from 'vitest';
 import { layerBands } from '../../demo/src/charts/canvas.js';
+import { layerRowFromTop } from '../../src/flow/layer-rows.js';
 import { heatmap } from '../../src/flow/svg.js';
 
 /** The report's heatmap: each data-row's top (y of its cells), first layer first. */
@@ -33,5 +34,11 @@ describe('layer rows, in the report and in the visualizer', () => {
     const every = crowded.findIndex((b, r) => r > 0 && b.labelled);
     expect(every * crowded[0].height).toBeGreaterThanOrEqual(13);
     expect(crowded.filter((b) => b.labelled).length).toBe(Math.ceil(37 / every));
+  });
+
+  it('refuses a row outside the layers, naming it', () => {
+    expect(layerRowFromTop(0, 3)).toBe(2);
+    expect(() => layerRowFromTop(3, 3)).toThrow('layerRowFromTop: row: at most 2 (rows are counted from 0), got 3');
+    expect(() => layerRowFromTop(0, 0)).toThrow(/layerRowFromTop: rows: expected a whole number ≥ 1, got 0/);
   });
 });
