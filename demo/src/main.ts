@@ -17,6 +17,8 @@ import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './
 import { History } from './history.js';
 import { remedySetting } from './remedies.js';
 import {
+  CONTINUING,
+  DEFAULTS,
   FIELDS,
   hiddenSizes,
   INITS,
@@ -391,19 +393,26 @@ function refuse(reason: string): void {
     $('flow-now-caption').textContent = '';
   }
   runWhenReady = false;
-  if (!accepted) {
+  // Before any network exists (a link's settings): its step settings at their defaults, then all of them.
+  const fallback = accepted ?? linkFallback(settings);
+  if (!fallback) {
     document.body.dataset.state = 'ready';
     setStatus(`Stopped: ${reason}`, true);
     return;
   }
   const asked = settings;
-  const keys = (Object.keys(FIELDS) as (keyof Settings)[]).filter((key) => asked[key] !== accepted![key]);
-  settings = accepted;
+  const keys = (Object.keys(FIELDS) as (keyof Settings)[]).filter((key) => asked[key] !== fallback[key]);
+  settings = fallback;
   writeForm(settings);
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
   const given = keys.map((key) => `${FIELDS[key].label} ${shownValue(asked[key])}`).join(', ');
-  notice = `${given || 'These settings'}: refused (${reason}); kept ${keys.map((key) => shownValue(settings[key])).join(', ')}.`;
+  const kept = keys.map((key) => shownValue(settings[key])).join(', ');
+  notice = `${given || 'These settings'}: refused (${reason}); ${accepted ? `kept ${kept}` : `using ${kept}`}.`;
   showNotice();
+  if (!accepted) {
+    configure();
+    return;
+  }
   $<HTMLInputElement>('noise').disabled = settings.dataset === 'mnist';
   trainButton.disabled = stepButton.disabled = false;
   document.body.dataset.state = running ? 'running' : 'ready';
@@ -454,6 +463,14 @@ function formValues(): Partial<Record<keyof Settings, FormValue>> {
 function markRefused(target: EventTarget | null): void {
   form.querySelectorAll('[aria-invalid]').forEach((control) => control.removeAttribute('aria-invalid'));
   if (target instanceof HTMLElement) target.setAttribute('aria-invalid', 'true');
+}
+
+/** What a link whose network the library refused falls back to: its step settings (CONTINUING) at their defaults, then every setting; null when `s` is that already. */
+function linkFallback(s: Settings): Settings | null {
+  const steps: Settings = { ...s };
+  for (const key of CONTINUING) (steps as Record<keyof Settings, unknown>)[key] = DEFAULTS[key];
+  if (changed(s, steps)) return steps;
+  return changed(s, DEFAULTS) ? DEFAULTS : null;
 }
 
 /** Whether any setting differs. */

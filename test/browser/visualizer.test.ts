@@ -454,8 +454,15 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await stepOf(page)).toBe(2);
     await stepTimes(page, 1);
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-refused-1280.png` });
-    expect(errors).toEqual([]);
     await page.close();
+    // A link the library refuses: its step settings fall back to their defaults, the rest is kept, and the notice says so.
+    const link = await open('?depth=4&norm=batch-norm&opt=kfac');
+    expect(await link.page.locator('#notice').innerText()).toMatch(/^Optimiser kfac: refused \(INVALID_OPTION: kfac supports dense layers only; .*\); using sgd\.$/);
+    expect(await link.page.locator('#status').innerText()).toContain('2 → 16 → 16 → 16 → 16 → 2 network, sigmoid + standard init, batch norm. Press Train.');
+    expect(new URL(link.page.url()).search).toBe('?depth=4&norm=batch-norm');
+    errors.push(...link.errors);
+    await link.page.close();
+    expect(errors).toEqual([]);
   }, 90_000);
 
   it('gives each hidden layer the width the list says', async () => {
