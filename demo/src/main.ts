@@ -279,6 +279,7 @@ function explain(s: Snapshot): void {
   $('chain-step').textContent = blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
   $('chain-blocks').hidden = !blocks;
   $('batch-norm-note').hidden = s.settings.norm !== 'batch-norm';
+  explainResiduals(s);
   const body = document.querySelector('#chain tbody')!;
   // '–' where a row has no such quantity (an activation layer has no W, no b); a NaN that was measured shows as NaN.
   const measured = (rows: number[], l: number, v: number) => (rows.includes(l) ? fmt(v) : '–');
@@ -300,6 +301,23 @@ function explain(s: Snapshot): void {
         cell.textContent = text;
         if (i === 1 && chain < 1) cell.className = 'small';
         if (i === cells.length - 1) cell.className = 'rate';
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+}
+
+/** The residual blocks' table: each block's skip and branch share of the gradient, and ReZero's α ('–' with gate 'none'). */
+function explainResiduals(s: Snapshot): void {
+  const blocks = s.stats.residuals;
+  $('residuals').hidden = blocks.length === 0;
+  document.querySelector('#residuals tbody')!.replaceChildren(
+    ...blocks.map(({ name, skip, branch, alpha }) => {
+      const row = document.createElement('tr');
+      for (const text of [`${name} residual`, fmt(skip), fmt(branch), Number.isNaN(alpha) ? '–' : fmt(alpha)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
         row.append(cell);
       }
       return row;

@@ -390,6 +390,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
     expect(rows.filter(([, b]) => b === '–').map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => l).filter((l) => !biasRows.includes(l)).map((l) => trace.layerLabel(l)));
     expect(await page.locator('#chain-blocks').isVisible()).toBe(true);
+    // The residual blocks: one row each, by module name, with α beside the skip's and the branch's share.
+    const blocks = await page.$$eval('#residuals tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
+    expect(blocks.map(([name]) => name)).toEqual(trace.blocks!.residuals.map((b) => `${b.name} residual`));
+    expect(blocks.every(([, skip, branch, alpha]) => [skip, branch, alpha].every((v) => Number.isFinite(Number(v))))).toBe(true);
     // A dense layer before batch norm gets no bias gradient (the note under the map says so): rounding, far below its norm's β.
     expect(await page.locator('#batch-norm-note').isVisible()).toBe(true);
     const last = trace.length - 1;

@@ -45,6 +45,12 @@ describe('visualizer layer statistics', () => {
     expect(stats.chainStep).toBe(trace.steps[6]);
     expect(Array.from(stats.chainFactor)).toEqual(Array.from(trace.row('chainFactor', 6)));
     expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', 6)));
+    // The ReZero block: its skip's and branch's share of the gradient and its α, of the same record.
+    expect(stats.residuals).toEqual([
+      { name: '4', skip: trace.residualSeries('skipGradRms', 0)[6], branch: trace.residualSeries('branchGradRms', 0)[6], alpha: trace.residualSeries('alpha', 0)[6] },
+    ]);
+    expect(stats.residuals[0].alpha).not.toBe(0); // α has moved from 0 by step 7
+    expect(statsFromTrace(trace, 6).residuals[0].skip).toBeGreaterThan(0);
     net.dispose();
   });
 });
