@@ -76,10 +76,10 @@
   }
 }
 
-/** Back through batch normalisation over features [from, to): see Kernels.batchNormBackward. */
+/** Back through batch normalisation over features [from, to): see Kernels.batchNormBackward (dx, and so gamma, only `withDx`: batchNormAffineBackward). */
 @inline export function batchNormBackwardFeatures(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize,
-  batch: i32, n: i32, from: i32, to: i32,
+  batch: i32, n: i32, from: i32, to: i32, withDx: bool,
 ): void {
   const stride = <usize>n << 2;
   const count = <f64>batch;
@@ -97,6 +97,7 @@
     }
     store<f32>(dgamma + o, <f32>(<f64>load<f32>(dgamma + o) + sumDyXhat));
     store<f32>(dbeta + o, <f32>(<f64>load<f32>(dbeta + o) + sumDy));
+    if (!withDx) continue;
     const k = load<f32>(gamma + o) * s;
     const meanDy = <f32>(sumDy / count), meanDyXhat = <f32>(sumDyXhat / count);
     for (let r = 0; r < batch; r++) {

@@ -33,7 +33,13 @@ export function f32_batchnorm_bwd__scalar(
 ): void {
   // dx, dy, x are (batch, n); dgamma, dbeta, mean, invStd, gamma are (n)
   if (batch <= 0) return;
-  batchNormBackwardFeatures(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, 0, n);
+  batchNormBackwardFeatures(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, 0, n, true);
+}
+
+export function f32_batchnorm_affine_bwd__scalar(dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, batch: i32, n: i32): void {
+  // dy, x are (batch, n); dgamma, dbeta, mean, invStd are (n): batchnorm_bwd's dγ and dβ, the same bits, without dx
+  if (batch <= 0) return;
+  batchNormBackwardFeatures(0, dgamma, dbeta, dy, x, mean, invStd, 0, batch, n, 0, n, false);
 }
 
 // ---- layer normalisation ----

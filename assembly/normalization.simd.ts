@@ -102,6 +102,18 @@ export function f32_batchnorm_bwd__simd(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32,
 ): void {
   // dx, dy, x are (batch, n); dgamma, dbeta, mean, invStd, gamma are (n)
+  batchNormBackward4(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, true);
+}
+
+export function f32_batchnorm_affine_bwd__simd(dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, batch: i32, n: i32): void {
+  // dy, x are (batch, n); dgamma, dbeta, mean, invStd are (n): batchnorm_bwd's dγ and dβ, the same bits, without dx
+  batchNormBackward4(0, dgamma, dbeta, dy, x, mean, invStd, 0, batch, n, false);
+}
+
+/** batchnorm_bwd four features at a time, dx (and so gamma) only `withDx`; the last n mod 4 features by the scalar loop. */
+@inline function batchNormBackward4(
+  dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32, withDx: bool,
+): void {
   if (batch <= 0) return;
   const stride = <usize>n << 2;
   const count2 = f64x2.splat(<f64>batch);
@@ -122,6 +134,7 @@ export function f32_batchnorm_bwd__simd(
     const g = v128.load(dgamma + o), b = v128.load(dbeta + o);
     v128.store(dgamma + o, demote(f64x2.add(low(g), hLo), f64x2.add(high(g), hHi)));
     v128.store(dbeta + o, demote(f64x2.add(low(b), dyLo), f64x2.add(high(b), dyHi)));
+    if (!withDx) continue;
     const k = f32x4.mul(v128.load(gamma + o), s);
     const meanDy = demote(f64x2.div(dyLo, count2), f64x2.div(dyHi, count2));
     const meanDyXhat = demote(f64x2.div(hLo, count2), f64x2.div(hHi, count2));
@@ -132,7 +145,7 @@ export function f32_batchnorm_bwd__simd(
       v128.store(dx + p, f32x4.add(v128.load(dx + p), f32x4.mul(k, inner)));
     }
   }
-  batchNormBackwardFeatures(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, j, n);
+  batchNormBackwardFeatures(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, j, n, withDx);
 }
 
 // ---- layer normalisation ----

@@ -2,11 +2,11 @@
 // file); nothing here is a module export.
 
 /**
- * The rest of rezero's backward, shared with the SIMD twin: dx, dbranch over [from, n) (the
- * SIMD twin has done [0, from)), and dalpha += sum + Σ dy·branch over [tail, n).
+ * The rest of rezero's backward, shared with the SIMD twin: dx (only `withDx`), dbranch over
+ * [from, n) (the SIMD twin has done [0, from)), and dalpha += sum + Σ dy·branch over [tail, n).
  */
 @inline export function rezeroTail(
-  dx: usize, dbranch: usize, dalpha: usize, dy: usize, branch: usize, a: f32, sum: f64, from: i32, tail: i32, n: i32,
+  dx: usize, dbranch: usize, dalpha: usize, dy: usize, branch: usize, a: f32, sum: f64, from: i32, tail: i32, n: i32, withDx: bool,
 ): void {
   for (let i = tail; i < n; i++) {
     const o = <usize>i << 2;
@@ -15,7 +15,7 @@
   for (let i = from; i < n; i++) {
     const o = <usize>i << 2;
     const d = load<f32>(dy + o);
-    store<f32>(dx + o, load<f32>(dx + o) + d);
+    if (withDx) store<f32>(dx + o, load<f32>(dx + o) + d);
     store<f32>(dbranch + o, load<f32>(dbranch + o) + a * d);
   }
   store<f32>(dalpha, <f32>(<f64>load<f32>(dalpha) + sum));

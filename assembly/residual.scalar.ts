@@ -37,6 +37,16 @@ export function f32_rezero_bwd__scalar(dx: usize, dbranch: usize, dalpha: usize,
   // dx, dbranch, dy, branch are (n); dalpha, alpha are (1).
   // dx += dy;  dbranch += α·dy;  dalpha += Σ dy·branch, the exact f64 products summed in four
   // partial sums (the SIMD twin's lanes) folded as (s₀ + s₁) + (s₂ + s₃), then the tail in order.
+  rezeroBackward(dx, dbranch, dalpha, dy, branch, alpha, n, true);
+}
+
+export function f32_rezero_gate_bwd__scalar(dbranch: usize, dalpha: usize, dy: usize, branch: usize, alpha: usize, n: i32): void {
+  // dbranch, dy, branch are (n); dalpha, alpha are (1): rezero_bwd's dbranch and dalpha, the same bits, without dx
+  rezeroBackward(0, dbranch, dalpha, dy, branch, alpha, n, false);
+}
+
+/** rezero_bwd, dx only `withDx`. */
+@inline function rezeroBackward(dx: usize, dbranch: usize, dalpha: usize, dy: usize, branch: usize, alpha: usize, n: i32, withDx: bool): void {
   const a = load<f32>(alpha);
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   const whole = n & ~3;
@@ -47,5 +57,5 @@ export function f32_rezero_bwd__scalar(dx: usize, dbranch: usize, dalpha: usize,
     s2 += <f64>load<f32>(dy + o, 8) * <f64>load<f32>(branch + o, 8);
     s3 += <f64>load<f32>(dy + o, 12) * <f64>load<f32>(branch + o, 12);
   }
-  rezeroTail(dx, dbranch, dalpha, dy, branch, a, (s0 + s1) + (s2 + s3), 0, whole, n);
+  rezeroTail(dx, dbranch, dalpha, dy, branch, a, (s0 + s1) + (s2 + s3), 0, whole, n, withDx);
 }

@@ -12,24 +12,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { instantiate } from '@assemblyscript/loader';
-import { Bench } from 'tinybench';
 import type { CommonExports } from '../src/wasm/exports.js';
-import { WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
+import { WasmBackend } from '../src/wasm/wasm-kernels.js';
 import { filled } from './dense.bench.js';
-import { median, medianMs } from './median.js';
+import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
+import { median } from './median.js';
 
 const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : fallback;
-}
-
-/** A 32-bit hash of a tensor's float bits. */
-function bitsHash(k: WasmBackend, t: WasmTensor): string {
-  let h = 0;
-  for (const word of new Uint32Array(k.view(t).slice().buffer)) h = (Math.imul(h, 31) + word) | 0;
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 const binaries = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
@@ -43,12 +36,7 @@ const rounds = Number(option('--rounds', '10'));
 const time = Number(option('--time', '120'));
 const flops = 2 * batch * nIn * nOut;
 
-interface Instance {
-  label: string;
-  index: number;
-  tasks: Record<string, () => void>;
-}
-const all: Instance[] = [];
+const all: AbInstance[] = [];
 for (const { label, path } of binaries) {
   const module = await WebAssembly.compile(await readFile(path));
   for (let index = 0; index < instances; index++) {
@@ -63,7 +51,7 @@ for (const { label, path } of binaries) {
     };
     if (index === 0) {
       for (const product of PRODUCTS) tasks[product]();
-      console.log(`${label}: output bits fwd ${bitsHash(k, z)}, ∂input ${bitsHash(k, da)}, ∂W ${bitsHash(k, dw)}`);
+      console.log(`${label}: output bits fwd ${bitsHash(k.view(z))}, ∂input ${bitsHash(k.view(da))}, ∂W ${bitsHash(k.view(dw))}`);
     }
     const peakFlopsPerTrip = k.module.f32_peak_madd(out.ptr, 1_000_000) / 1_000_000;
     const trips = Math.round(flops / peakFlopsPerTrip);
@@ -72,29 +60,14 @@ for (const { label, path } of binaries) {
   }
 }
 
-/** ms[label][task][round * instances + index] */
-const ms = new Map<string, Map<string, number[]>>(binaries.map(({ label }) => [label, new Map()]));
-for (let round = 0; round < rounds; round++) {
-  for (const inst of round % 2 ? [...all].reverse() : all) {
-    const bench = new Bench({ time, iterations: 8, warmupTime: round === 0 ? 100 : 20 });
-    for (const [name, run] of Object.entries(inst.tasks)) bench.add(name, run);
-    await bench.run();
-    for (const task of bench.tasks) {
-      const times = ms.get(inst.label)!;
-      if (!times.has(task.name)) times.set(task.name, []);
-      times.get(task.name)![round * instances + inst.index] = medianMs(bench, task.name);
-    }
-  }
-}
+const ms = await interleavedRounds(all, instances, rounds, time);
 
 const peakMs = median([...ms.values()].flatMap((times) => times.get('peak')!));
 console.log(`${batch}×${nIn}→${nOut}: ${binaries.length} binaries × ${instances} instances × ${rounds} rounds; peak ${(flops / peakMs / 1e6).toFixed(1)} GFLOP/s (median)`);
-const first = ms.get(binaries[0].label)!;
 for (const product of PRODUCTS) {
   const cells = binaries.map(({ label }) => {
-    const times = ms.get(label)!.get(product)!;
-    const speedUp = median(times.map((t, i) => first.get(product)![i] / t));
-    return `${label} ${median(times).toFixed(4)} ms ×${speedUp.toFixed(3)} ${((100 * peakMs) / median(times)).toFixed(1)} %`;
+    const { ms: t, speedUp } = againstFirst(ms, binaries[0].label, label, product);
+    return `${label} ${t.toFixed(4)} ms ×${speedUp.toFixed(3)} ${((100 * peakMs) / t).toFixed(1)} %`;
   });
   console.log(`${product.padEnd(12)} ${cells.join('   ')}`);
 }

@@ -113,6 +113,8 @@ export interface Kernels<T extends Tensor = Tensor> {
    * dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy;  dx += γ·invStd·(dy − Σ dy/batch − x̂·Σ(dy ⊙ x̂)/batch).
    */
   batchNormBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, gamma: T, batch: number, n: number): void;
+  /** batchNormBackward's dγ and dβ alone, the same bits, where nobody reads dx: dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy. */
+  batchNormAffineBackward(dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, batch: number, n: number): void;
   /**
    * Layer normalisation: per row x over its n features, mean[x] = μ, invStd[x] = 1/√(σ² + eps)
    * (biased σ², `[batch]` each, overwritten), y = γ ⊙ x̂ + β with γ, β `[n]`. Sums in f64.
@@ -133,6 +135,8 @@ export interface Kernels<T extends Tensor = Tensor> {
   rezeroForward(y: T, x: T, branch: T, alpha: T, n: number): void;
   /** dx += dy;  dbranch += α·dy;  dalpha[0] += Σ dy ⊙ branch (summed in f64). */
   rezeroBackward(dx: T, dbranch: T, dalpha: T, dy: T, branch: T, alpha: T, n: number): void;
+  /** rezeroBackward through the gate α·branch alone, the same bits, where nobody reads dx: dbranch += α·dy;  dalpha[0] += Σ dy ⊙ branch. */
+  rezeroGateBackward(dbranch: T, dalpha: T, dy: T, branch: T, alpha: T, n: number): void;
 
   // ---- loss, fused with the output layer ----
   /** Mean over the batch of the per-sample loss (a = output(z) already computed). */

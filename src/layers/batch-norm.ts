@@ -36,8 +36,6 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   private count = 0;
   private readonly countValue = new Float64Array(1);
   private lastMode: Mode | null = null;
-  /** The kernel writes dx with dγ and dβ: where dx goes when no one wants it (the network's first layer). */
-  private readonly unwantedDx: LazyRowTensor<T>;
   /** R{y} of the last rForward, and two `[n]` scratch tensors for the statistics and sums its kernel calls also write. */
   private readonly ry: LazyRowTensor<T>;
   private readonly rScratchA: LazyRowTensor<T>;
@@ -68,7 +66,6 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     this.parameters = [this.weight, this.bias];
     this.buffers = [this.runningMean, this.runningVar, this.batchesTracked];
     this.y = new RowTensor(k, units, capacity);
-    this.unwantedDx = new LazyRowTensor(k, units);
     [this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares] = [0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, units));
     this.ones = new LazyFilled(k, units, 1);
     this.zeros = new LazyFilled(k, units, 0);
@@ -104,7 +101,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
 
   backward(dy: T, dx: T | null, x: T, batch: number): void {
     this.assertBatchStatistics('backward');
-    this.k.batchNormBackward(dx ?? this.unwantedDx.get(batch), this.weight.grad, this.bias.grad, dy, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+    this.normBackward(dx, this.weight.grad, this.bias.grad, dy, x, this.weight.value, batch);
   }
 
   /**
@@ -138,9 +135,10 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     addAffineSquares(this.k, out, offset, dy, xhat, this.squares.get(batch), batch, this.units);
   }
 
-  /** The backward kernel at the last forward's statistics, γ given (NormCurvature's view of the layer). */
-  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
-    this.k.batchNormBackward(dx, dgamma, dbeta, dy, x, this.mean, this.invStd, gamma, batch, this.units);
+  /** The backward kernel at the last forward's statistics, γ given; dx null: dγ and dβ alone (NormCurvature's view of the layer). */
+  normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
+    if (dx) this.k.batchNormBackward(dx, dgamma, dbeta, dy, x, this.mean, this.invStd, gamma, batch, this.units);
+    else this.k.batchNormAffineBackward(dgamma, dbeta, dy, x, this.mean, this.invStd, batch, this.units);
   }
 
   /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its statistics and running-statistics update to scratch). */
@@ -163,7 +161,6 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
 
   reserve(batch: number): void {
     this.y.reserve(batch);
-    this.unwantedDx.reserve(batch);
     this.ry.reserve(batch);
     this.xhat.reserve(batch);
     this.squares.reserve(batch);
@@ -174,6 +171,6 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     for (const p of this.parameters) freeParameter(this.k, p);
     for (const b of this.buffers) this.k.free(b.value);
     for (const t of [this.mean, this.invStd, this.discardMean, this.discardVar]) this.k.free(t);
-    for (const t of [this.y, this.unwantedDx, this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares, this.ones, this.zeros, this.curvature]) t.dispose();
+    for (const t of [this.y, this.ry, this.rScratchA, this.rScratchB, this.xhat, this.squares, this.ones, this.zeros, this.curvature]) t.dispose();
   }
 }

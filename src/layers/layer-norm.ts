@@ -73,9 +73,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   }
 
   backward(dy: T, dx: T | null, x: T, batch: number): void {
-    this.k.layerNormBackward(
-      dx ?? this.unwantedDx.get(batch), this.weight.grad, this.bias.grad, dy, x, this.mean.tensor, this.invStd.tensor, this.weight.value, batch, this.units,
-    );
+    this.normBackward(dx, this.weight.grad, this.bias.grad, dy, x, this.weight.value, batch);
   }
 
   /**
@@ -105,9 +103,9 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     this.curvature.rBackward(this.weight, this.bias, this.invStd.tensor, dy, rdy, rdx, rx, v[offset], x, batch);
   }
 
-  /** The backward kernel at the last forward's statistics, γ given (NormCurvature's view of the layer). */
-  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
-    this.k.layerNormBackward(dx, dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
+  /** The backward kernel at the last forward's statistics, γ given; dx null: the kernel's dx goes to scratch (NormCurvature's view of the layer). */
+  normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
+    this.k.layerNormBackward(dx ?? this.unwantedDx.get(batch), dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
   }
 
   /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its row statistics to scratch). */

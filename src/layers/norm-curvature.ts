@@ -20,8 +20,8 @@ import { LazyFilled, LazyRowTensor } from './tensors.js';
 
 /** What the pass needs of the normalisation layer, at its last forward on x. */
 export interface Normalisation<T extends Tensor> {
-  /** Its backward kernel: dx += J·(gamma ⊙ dy), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
-  normBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
+  /** Its backward kernel: dx += J·(gamma ⊙ dy) (not computed where the layer can skip it, when dx is null), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
+  normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
   /** out = x̂ of x, `[batch][n]` (the forward kernel with γ = 1, β = 0; its statistics to scratch). */
   normalise(out: T, x: T, batch: number): void;
 }
@@ -40,8 +40,7 @@ export class NormCurvature<T extends Tensor> {
   private readonly rho: LazyRowTensor<T>;
   private readonly sm: LazyRowTensor<T>;
   private readonly sq: LazyRowTensor<T>;
-  /** Where the kernel writes what nobody reads: dx `[batch][n]`, dγ and dβ `[n]`. */
-  private readonly unwantedDx: LazyRowTensor<T>;
+  /** Where the kernel writes dγ and dβ nobody reads `[n]`. */
   private readonly unwantedSums: LazyRowTensor<T>;
   /** γ = 1 and β = 0 `[n]`, and a zero bias `[1]` for row sums. */
   private readonly ones: LazyFilled<T>;
@@ -54,7 +53,7 @@ export class NormCurvature<T extends Tensor> {
     private readonly groups: NormGroups,
     private readonly layer: Normalisation<T>,
   ) {
-    [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedDx, this.unwantedSums] = [0, 0, 0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
+    [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedSums] = [0, 0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
     [this.rho, this.sm, this.sq] = [0, 0, 0].map(() => new LazyRowTensor(k, groups === 'batch' ? n : 1));
     this.ones = new LazyFilled(k, n, 1);
     this.zeros = new LazyFilled(k, n, 0);
@@ -70,7 +69,7 @@ export class NormCurvature<T extends Tensor> {
     const size = batch * n;
     const gamma = weight.value;
     const sums = this.unwantedSums.get(1);
-    this.layer.normBackward(rdx ?? this.unwantedDx.get(batch), weight.grad, bias.grad, rdy, x, gamma, batch);
+    this.layer.normBackward(rdx, weight.grad, bias.grad, rdy, x, gamma, batch);
     if (rdx) this.layer.normBackward(rdx, sums, sums, dy, x, vGamma, batch);
     if (!rx) return;
     const xhat = this.xhat.get(batch);
@@ -130,11 +129,11 @@ export class NormCurvature<T extends Tensor> {
   }
 
   reserve(batch: number): void {
-    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedDx]) t.reserve(batch);
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch]) t.reserve(batch);
     if (this.groups === 'features') for (const t of [this.rho, this.sm, this.sq]) t.reserve(batch);
   }
 
   dispose(): void {
-    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.unwantedDx, this.unwantedSums, this.ones, this.zeros, this.zero]) t.dispose();
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.unwantedSums, this.ones, this.zeros, this.zero]) t.dispose();
   }
 }

@@ -29,7 +29,6 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   skipSquares = NaN;
   /** Σ (branch's share of ∂L/∂x)² in the last backward while probed (NaN before one). */
   branchSquares = NaN;
-  private readonly unwantedDx: LazyRowTensor<T>;
   /** R{y} of the last rForward (allocated by the first). */
   private readonly ry: LazyRowTensor<T>;
   /** R{∂L/∂branch(x)} of the R-operator's reverse pass (allocated by the first rBackward). */
@@ -53,7 +52,6 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     this.y = new RowTensor(k, this.inputs, capacity);
     this.dBranch = new RowTensor(k, this.inputs, capacity);
     this.branchDx = new RowTensor(k, this.inputs, capacity);
-    this.unwantedDx = new LazyRowTensor(k, this.inputs);
     this.ry = new LazyRowTensor(k, this.inputs);
     this.rdBranch = new LazyRowTensor(k, this.inputs);
     this.gateShares = new LazyRowTensor(k, this.inputs);
@@ -101,20 +99,15 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
   /**
    * rdx += R{dy} + the branch's R{∂L/∂x}, from R{∂L/∂branch} = R{dy}; with ReZero
    * R{∂L/∂branch} = α·R{dy} + v_α·dy and R{∇α} += Σ R{dy} ⊙ branch(x) + Σ dy ⊙ R{branch(x)}
-   * (the second rezeroBackward: α replaced by v_α, branch(x) by its R{·}).
+   * (the gate's backward again, α replaced by v_α, branch(x) by its R{·}; the skip's share of it,
+   * dy, is no part of R{dx}).
    */
   rBackward(dy: T, rdy: T, rdx: T | null, rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
-    const k = this.k;
     const n = batch * this.inputs;
     const rdBranch = this.rdBranch.get(batch);
-    const rdSkip = rdx ?? this.unwantedDx.get(batch);
-    k.zero(rdBranch, n);
-    if (this.alpha) {
-      k.rezeroBackward(rdSkip, rdBranch, this.alpha.grad, rdy, this.branch.output, this.alpha.value, n);
-      k.rezeroBackward(this.unwantedDx.get(batch), rdBranch, this.alpha.grad, dy, this.branch.rOutput, v[offset], n);
-    } else {
-      k.residualBackward(rdSkip, rdBranch, rdy, n);
-    }
+    this.k.zero(rdBranch, n);
+    this.skipAndGateBackward(rdx, rdBranch, rdy, n);
+    if (this.alpha) this.k.rezeroGateBackward(rdBranch, this.alpha.grad, dy, this.branch.rOutput, v[offset], n);
     this.branch.rBackward(this.dBranch.tensor, rdBranch, rdx, rx, v, this.alpha ? offset + 1 : offset, x, batch);
   }
 
@@ -140,9 +133,7 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     const dBranch = this.dBranch.tensor;
     this.k.zero(dBranch, n);
     // The skip's share goes to dx here; the branch's share is added to it by the branch's backward.
-    const dSkip = dx ?? this.unwantedDx.get(batch);
-    if (this.alpha) this.k.rezeroBackward(dSkip, dBranch, this.alpha.grad, dy, this.branch.output, this.alpha.value, n);
-    else this.k.residualBackward(dSkip, dBranch, dy, n);
+    this.skipAndGateBackward(dx, dBranch, dy, n);
     if (dx === null && !this.probed) {
       this.branch.backward(dBranch, null, x, batch);
       return;
@@ -155,6 +146,25 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
     // The skip passes dy on unchanged (y = x + …), so its share of ∂L/∂x is dy itself.
     this.skipSquares = this.k.sumSquares(dy, n);
     this.branchSquares = this.k.sumSquares(branchDx, n);
+  }
+
+  /**
+   * Given dy at the block's output (or R{dy}): dx += dy, the skip's share (not computed when dx is
+   * null: nothing reads it), and dBranch += dy, or with ReZero dBranch += α·dy and ∇α += Σ dy ⊙
+   * branch(x) (`[n]` each).
+   */
+  private skipAndGateBackward(dx: T | null, dBranch: T, dy: T, n: number): void {
+    const { k, alpha } = this;
+    const branch = this.branch.output;
+    if (alpha) {
+      if (dx) k.rezeroBackward(dx, dBranch, alpha.grad, dy, branch, alpha.value, n);
+      else k.rezeroGateBackward(dBranch, alpha.grad, dy, branch, alpha.value, n);
+    } else if (dx) {
+      k.residualBackward(dx, dBranch, dy, n);
+    } else {
+      // 0 + 1·dy: residualBackward's dbranch += dy, bit for bit.
+      k.axpy(dBranch, dy, n, 1);
+    }
   }
 
   /** While on, backward measures skipSquares and branchSquares (two reductions); off at first. Both are NaN until the next backward. */
@@ -171,12 +181,12 @@ export class ResidualBlock<T extends Tensor> implements Layer<T> {
 
   reserve(batch: number): void {
     this.branch.reserve(batch);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.rdBranch, this.gateShares, this.rowSums]) t.reserve(batch);
+    for (const t of [this.y, this.dBranch, this.branchDx, this.ry, this.rdBranch, this.gateShares, this.rowSums]) t.reserve(batch);
   }
 
   dispose(): void {
     this.branch.dispose();
     if (this.alpha) freeParameter(this.k, this.alpha);
-    for (const t of [this.y, this.dBranch, this.branchDx, this.unwantedDx, this.ry, this.rdBranch, this.gateShares, this.rowSums, this.ones, this.zeroBias]) t.dispose();
+    for (const t of [this.y, this.dBranch, this.branchDx, this.ry, this.rdBranch, this.gateShares, this.rowSums, this.ones, this.zeroBias]) t.dispose();
   }
 }

@@ -16,6 +16,18 @@ function meanAndVariance(x: FloatArray, offset: number, stride: number, count: n
   return [mu, squares / count];
 }
 
+/** Σ dy and Σ dy ⊙ x̂ down feature j (dy, x `[batch][n]`): what batch norm's γ and β gradients are. */
+function featureGradientSums(dy: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, j: number, batch: number, n: number): [number, number] {
+  let sumDy = 0;
+  let sumDyXhat = 0;
+  for (let r = 0; r < batch; r++) {
+    const i = r * n + j;
+    sumDy += dy[i];
+    sumDyXhat += dy[i] * (x[i] - mean[j]) * invStd[j];
+  }
+  return [sumDy, sumDyXhat];
+}
+
 export const normalizationKernels = {
   batchNormForward(
     y: FloatArray, mean: FloatArray, invStd: FloatArray, runningMean: FloatArray, runningVar: FloatArray,
@@ -54,13 +66,7 @@ export const normalizationKernels = {
     gamma: FloatArray, batch: number, n: number,
   ): void {
     for (let j = 0; j < n; j++) {
-      let sumDy = 0;
-      let sumDyXhat = 0;
-      for (let r = 0; r < batch; r++) {
-        const i = r * n + j;
-        sumDy += dy[i];
-        sumDyXhat += dy[i] * (x[i] - mean[j]) * invStd[j];
-      }
+      const [sumDy, sumDyXhat] = featureGradientSums(dy, x, mean, invStd, j, batch, n);
       dgamma[j] += sumDyXhat;
       dbeta[j] += sumDy;
       for (let r = 0; r < batch; r++) {
@@ -68,6 +74,14 @@ export const normalizationKernels = {
         const xhat = (x[i] - mean[j]) * invStd[j];
         dx[i] += gamma[j] * invStd[j] * (dy[i] - sumDy / batch - (xhat * sumDyXhat) / batch);
       }
+    }
+  },
+
+  batchNormAffineBackward(dgamma: FloatArray, dbeta: FloatArray, dy: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, batch: number, n: number): void {
+    for (let j = 0; j < n; j++) {
+      const [sumDy, sumDyXhat] = featureGradientSums(dy, x, mean, invStd, j, batch, n);
+      dgamma[j] += sumDyXhat;
+      dbeta[j] += sumDy;
     }
   },
 

@@ -18,9 +18,12 @@ export const residualKernels = {
     for (let i = 0; i < n; i++) y[i] = x[i] + alpha[0] * branch[i];
   },
   rezeroBackward(dx: FloatArray, dbranch: FloatArray, dalpha: FloatArray, dy: FloatArray, branch: FloatArray, alpha: FloatArray, n: number): void {
+    for (let i = 0; i < n; i++) dx[i] += dy[i];
+    residualKernels.rezeroGateBackward(dbranch, dalpha, dy, branch, alpha, n);
+  },
+  rezeroGateBackward(dbranch: FloatArray, dalpha: FloatArray, dy: FloatArray, branch: FloatArray, alpha: FloatArray, n: number): void {
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      dx[i] += dy[i];
       dbranch[i] += alpha[0] * dy[i];
       sum += dy[i] * branch[i];
     }

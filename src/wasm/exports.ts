@@ -49,6 +49,8 @@ export interface VariantKernels {
   f32_batchnorm_infer(y: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, runningMean: Ptr, runningVar: Ptr, batch: number, n: number, eps: number): void;
   // … backward: dx, dgamma, dbeta += (see Kernels.batchNormBackward)
   f32_batchnorm_bwd(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, batch: number, n: number): void;
+  // … its dgamma, dbeta += only, the same bits (see Kernels.batchNormAffineBackward)
+  f32_batchnorm_affine_bwd(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, batch: number, n: number): void;
   // Layer norm: per row, y = γ·x̂ + β; mean, invStd are (batch)
   f32_layernorm_fwd(y: Ptr, mean: Ptr, invStd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number, eps: number): void;
   // … backward: dx, dgamma, dbeta += (see Kernels.layerNormBackward)
@@ -61,6 +63,8 @@ export interface VariantKernels {
   f32_rezero_fwd(y: Ptr, x: Ptr, branch: Ptr, alpha: Ptr, n: number): void;
   // dx += dy;  dbranch += α·dy;  dalpha[0] += Σ dy·branch
   f32_rezero_bwd(dx: Ptr, dbranch: Ptr, dalpha: Ptr, dy: Ptr, branch: Ptr, alpha: Ptr, n: number): void;
+  // dbranch += α·dy;  dalpha[0] += Σ dy·branch: rezero_bwd without dx, the same bits
+  f32_rezero_gate_bwd(dbranch: Ptr, dalpha: Ptr, dy: Ptr, branch: Ptr, alpha: Ptr, n: number): void;
 
   // losses: the mean over the batch of the per-sample loss, returned as f64
   f32_xent_softmax_loss(z: Ptr, y: Ptr, batch: number, n: number): number;

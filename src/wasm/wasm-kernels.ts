@@ -244,6 +244,9 @@ export class WasmBackend implements WasmKernels {
   ): void {
     this.module.f32_batchnorm_bwd(dx.ptr, dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, batch, n);
   }
+  batchNormAffineBackward(dgamma: WasmTensor, dbeta: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor, batch: number, n: number): void {
+    this.module.f32_batchnorm_affine_bwd(dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, batch, n);
+  }
   layerNormForward(
     y: WasmTensor, mean: WasmTensor, invStd: WasmTensor, x: WasmTensor, gamma: WasmTensor, beta: WasmTensor, batch: number, n: number, eps: number,
   ): void {
@@ -267,6 +270,9 @@ export class WasmBackend implements WasmKernels {
   }
   rezeroBackward(dx: WasmTensor, dbranch: WasmTensor, dalpha: WasmTensor, dy: WasmTensor, branch: WasmTensor, alpha: WasmTensor, n: number): void {
     this.module.f32_rezero_bwd(dx.ptr, dbranch.ptr, dalpha.ptr, dy.ptr, branch.ptr, alpha.ptr, n);
+  }
+  rezeroGateBackward(dbranch: WasmTensor, dalpha: WasmTensor, dy: WasmTensor, branch: WasmTensor, alpha: WasmTensor, n: number): void {
+    this.module.f32_rezero_gate_bwd(dbranch.ptr, dalpha.ptr, dy.ptr, branch.ptr, alpha.ptr, n);
   }
 
   loss(loss: string, _output: OutputActivation, z: WasmTensor, a: WasmTensor, y: WasmTensor, batch: number, n: number): number {

@@ -1,6 +1,6 @@
 /**
  * The residual kernels (the skip y = x + branch and the ReZero gate y = x + α·branch, forward and
- * backward) on every backend against the float64 oracle: n = 0..67 and a long vector, += into
+ * backward, the gate's backward without the skip among them) on every backend against the float64 oracle: n = 0..67 and a long vector, += into
  * non-zero gradients, in place, canaries, the SIMD kernels against their scalar twins bit for bit,
  * and unaligned pointers.
  */
@@ -40,9 +40,12 @@ function run(k: Kernels, c: Case, n: number, label: string): Results {
   k.residualBackward(dx, dbranch, dy, n);
   const [dxGated, dbranchGated, dalpha] = [guarded(k, c.dx0), guarded(k, c.dbranch0), guarded(k, [c.dalpha0])];
   k.rezeroBackward(dxGated, dbranchGated, dalpha, dy, branch, alpha, n);
+  const [dbranchGate, dalphaGate] = [guarded(k, c.dbranch0), guarded(k, [c.dalpha0])];
+  k.rezeroGateBackward(dbranchGate, dalphaGate, dy, branch, alpha, n);
   return {
     y: read(y, n, 'y'), gated: read(gated, n, 'rezero y'), dx: read(dx, n, 'dx'), dbranch: read(dbranch, n, 'dbranch'),
     dxGated: read(dxGated, n, 'rezero dx'), dbranchGated: read(dbranchGated, n, 'rezero dbranch'), dalpha: read(dalpha, 1, 'dalpha'),
+    dbranchGate: read(dbranchGate, n, 'gate dbranch'), dalphaGate: read(dalphaGate, 1, 'gate dalpha'),
   };
 }
 
@@ -55,9 +58,18 @@ describe.each(backends)('residual kernels on $name', ({ name, kernels: k }) => {
       const want = run(oracle, c, n, 'oracle');
       for (const what of Object.keys(want)) {
         // dα sums n products: relative to the size of the sum's terms, not to its (cancelling) value.
-        const tolerance = what === 'dalpha' ? { rel: 1e-6, scale: Math.max(1, Math.sqrt(n)) } : ELEMENTWISE;
+        const tolerance = what.startsWith('dalpha') ? { rel: 1e-6, scale: Math.max(1, Math.sqrt(n)) } : ELEMENTWISE;
         expectClose(got[what], want[what], tolerance, `${name} n=${n} ${what}`);
       }
+    }
+  });
+
+  it("the gate's backward alone gives rezeroBackward's dbranch and dα, bit for bit, for n = 0..67 and 1001", () => {
+    const rng = new Rng(6);
+    for (const n of SIZES) {
+      const got = run(k, randomCase(rng, n), n, `${name} n=${n}`);
+      expect(firstBitDifference(got.dbranchGate, got.dbranchGated), `${name} n=${n} dbranch (first index that differs)`).toBe(-1);
+      expect(firstBitDifference(got.dalphaGate, got.dalpha), `${name} n=${n} dα`).toBe(-1);
     }
   });
 
@@ -112,12 +124,13 @@ describe.each(wasmBackends)('$name residual raw exports', ({ kernels: k }) => {
     const p = (t: WasmTensor) => t.ptr + 4;
     const [x, branch, dy, alpha] = [c.x, c.branch, c.dy, [c.alpha]].map(at);
     const [y, gated] = [0, 0].map(() => at(new Float32Array(n)));
-    const [dx, dbranch, dxGated, dbranchGated, dalpha] = [c.dx0, c.dbranch0, c.dx0, c.dbranch0, [c.dalpha0]].map(at);
+    const [dx, dbranch, dxGated, dbranchGated, dalpha, dbranchGate, dalphaGate] = [c.dx0, c.dbranch0, c.dx0, c.dbranch0, [c.dalpha0], c.dbranch0, [c.dalpha0]].map(at);
     k.module.f32_residual_fwd(p(y), p(x), p(branch), n);
     k.module.f32_rezero_fwd(p(gated), p(x), p(branch), p(alpha), n);
     k.module.f32_residual_bwd(p(dx), p(dbranch), p(dy), n);
     k.module.f32_rezero_bwd(p(dxGated), p(dbranchGated), p(dalpha), p(dy), p(branch), p(alpha), n);
-    const got = { y, gated, dx, dbranch, dxGated, dbranchGated, dalpha };
+    k.module.f32_rezero_gate_bwd(p(dbranchGate), p(dalphaGate), p(dy), p(branch), p(alpha), n);
+    const got = { y, gated, dx, dbranch, dxGated, dbranchGated, dalpha, dbranchGate, dalphaGate };
     for (const [what, t] of Object.entries(got)) {
       expect(Array.from(k.view(t)), `${k.name} ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
     }

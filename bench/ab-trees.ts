@@ -1,0 +1,107 @@
+/**
+ * A/B of two source trees (say, main exported to a folder and built there, against this one) on
+ * what block layers do at batch 64 on digit-shaped rows: SGD steps of networks whose first layer is
+ * batch norm, a plain or a ReZero residual block (their ∂L/∂x is read by nobody), and repeated
+ * Hessian-vector products of the curvature bench's block net and of one that starts with batch
+ * norm. Each tree's own layers and its own built core run in one process, several instances of
+ * each, rounds interleaved as bench/ab.ts's; per task each tree's median time and its median
+ * per-round speed-up over the first, and a hash of each task's output bits after one run (the
+ * steps' gradients, the products' H·v), so a change that should keep the bits shows it does.
+ *
+ *   git archive main | tar -x -C /tmp/main && ln -s "$PWD/node_modules" /tmp/main && (cd /tmp/main && npm run build)
+ *   npx tsx bench/ab-trees.ts old=/tmp/main new=. [--variant simd|scalar] [--instances 3] [--rounds 10] [--time 200]
+ */
+import { resolve } from 'node:path';
+import type { Kernels, Tensor } from '../src/kernels.js';
+import type { LayerSpec } from '../src/layers/spec.js';
+import { allocVector } from '../src/optim/param-vector.js';
+import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
+import { BLOCK_SPECS } from './curvature.bench.js';
+import { digitShapedBatch, sgdStepOf } from './sequential-step.js';
+
+const BATCH = 64;
+const INPUTS = 784;
+const head: LayerSpec[] = [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }];
+const cheapBranch: LayerSpec[] = [{ type: 'layer-norm' }, { type: 'activation', activation: 'tanh' }];
+const NETWORKS: Record<string, LayerSpec[]> = {
+  'batch norm first': [{ type: 'batch-norm' }, { type: 'dense', units: 100, activation: 'relu' }, { type: 'batch-norm' }, head[1]],
+  'residual first': [{ type: 'residual', layers: cheapBranch }, ...head],
+  'ReZero first': [{ type: 'residual', gate: 'rezero', layers: cheapBranch }, ...head],
+  'block net': BLOCK_SPECS,
+};
+const STEPS = ['batch norm first', 'residual first', 'ReZero first'];
+const PRODUCTS = ['block net', 'batch norm first'];
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+
+const trees = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
+  const [label, dir] = a.split('=');
+  return { label, dir: resolve(dir) };
+});
+if (trees.length < 2) throw new Error('usage: npx tsx bench/ab-trees.ts old=<tree> new=<tree> [--variant simd|scalar] [--instances n] [--rounds n] [--time ms]');
+const variant = option('--variant', 'simd');
+const instances = Number(option('--instances', '3'));
+const rounds = Number(option('--rounds', '10'));
+const time = Number(option('--time', '200'));
+
+/** A tree's layers, products and wasm core, as its own modules. */
+async function treeModules(dir: string) {
+  return {
+    ...(await import(`${dir}/src/init/rng.ts`)),
+    ...(await import(`${dir}/src/layers/sequential.ts`)),
+    ...(await import(`${dir}/src/layers/spec.ts`)),
+    ...(await import(`${dir}/src/layers/hessian.ts`)),
+    ...(await import(`${dir}/src/wasm/wasm-kernels.ts`)),
+  };
+}
+
+/** The tasks on one instance of a tree's core, and the hash of each one's output bits after its first run. */
+function tasksOf(m: Awaited<ReturnType<typeof treeModules>>, k: Kernels): { tasks: Record<string, () => void>; bits: string[] } {
+  const { x, y } = digitShapedBatch(k, BATCH, new m.Rng(2));
+  const build = (specs: LayerSpec[]) => m.buildSequential(k, m.checkLayerSpecs(specs, INPUTS), INPUTS, new m.Rng(1), { init: 'he-normal', capacity: BATCH });
+  const tasks: Record<string, () => void> = {};
+  const bits: string[] = [];
+  const gradients = (stack: { parameters: { grad: Tensor; length: number }[] }) => bitsHash(Float64Array.from(stack.parameters.flatMap((p) => Array.from(k.view(p.grad).subarray(0, p.length)))));
+  for (const name of STEPS) {
+    const stack = build(NETWORKS[name]);
+    tasks[`step, ${name}`] = sgdStepOf(k, stack, x, y, BATCH);
+    tasks[`step, ${name}`]();
+    bits.push(`step, ${name} ${gradients(stack)}`);
+  }
+  for (const name of PRODUCTS) {
+    const stack = build(NETWORKS[name]);
+    stack.forward(x, BATCH, 'batch');
+    const lengths = stack.parameters.map((p: { length: number }) => p.length);
+    const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+    const rng = new m.Rng(3);
+    v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
+    const product = new m.StackHessian(k, stack, 'cross-entropy');
+    tasks[`H·v, ${name}`] = () => product.apply(out, v, x, y, BATCH);
+    tasks[`H·v, ${name}`]();
+    bits.push(`H·v, ${name} ${bitsHash(Float64Array.from(out.flatMap((t, i) => Array.from(k.view(t).subarray(0, lengths[i])))))}`);
+  }
+  return { tasks, bits };
+}
+
+const all: AbInstance[] = [];
+for (const { label, dir } of trees) {
+  const m = await treeModules(dir);
+  for (let index = 0; index < instances; index++) {
+    const { tasks, bits } = tasksOf(m, await m.createWasmKernels({ variant }));
+    if (index === 0) console.log(`${label} (${dir}): output bits ${bits.join(', ')}`);
+    all.push({ label, index, tasks });
+  }
+}
+
+const ms = await interleavedRounds(all, instances, rounds, time);
+console.log(`wasm-${variant}, batch ${BATCH}: ${trees.length} trees × ${instances} instances × ${rounds} rounds`);
+for (const task of Object.keys(all[0].tasks)) {
+  const cells = trees.map(({ label }) => {
+    const { ms: t, speedUp } = againstFirst(ms, trees[0].label, label, task);
+    return `${label} ${t.toFixed(4)} ms ×${speedUp.toFixed(3)}`;
+  });
+  console.log(`${task.padEnd(26)} ${cells.join('   ')}`);
+}
