@@ -1,7 +1,8 @@
 /**
  * The block kernels (issue 13) on a [1024][1000] batch (1M floats): batch norm (training forward,
- * evaluation, backward), layer norm (forward, backward), SELU (forward, backward), the skip
- * connection and the ReZero gate (forward, backward), as wasm-simd, wasm-scalar and the plain
+ * evaluation, backward, and its dγ, dβ alone), layer norm (forward, backward), SELU (forward,
+ * backward), the skip connection and the ReZero gate (forward, backward, and the gate's backward
+ * without the skip's dx), as wasm-simd, wasm-scalar and the plain
  * TypeScript reference over Float32Arrays (src/ref, ref-f32). `ratio` is the reference's median
  * time over the row's (1 for the reference itself).
  */
@@ -60,6 +61,7 @@ const CASES: [name: string, run: (k: Kernels, t: Tensors) => void][] = [
   ['batch norm fwd (train)', (k, t) => k.batchNormForward(t.y, t.mean, t.invStd, t.runningMean, t.runningVar, t.x, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH, MOMENTUM, EPS)],
   ['batch norm fwd (eval)', (k, t) => k.batchNormInference(t.y, t.x, t.gamma, t.beta, t.runningMean, t.runningVar, BLOCKS_BATCH, BLOCKS_WIDTH, EPS)],
   ['batch norm bwd', (k, t) => k.batchNormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
+  ['batch norm bwd, dγ dβ alone', (k, t) => k.batchNormAffineBackward(t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['layer norm fwd', (k, t) => k.layerNormForward(t.y, t.mean, t.invStd, t.x, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH, EPS)],
   ['layer norm bwd', (k, t) => k.layerNormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['selu fwd', (k, t) => k.activationForward('selu', t.y, t.x, BLOCKS_BATCH, BLOCKS_WIDTH)],
@@ -68,6 +70,7 @@ const CASES: [name: string, run: (k: Kernels, t: Tensors) => void][] = [
   ['residual bwd', (k, t) => k.residualBackward(t.dx, t.dbranch, t.dy, BLOCKS_BATCH * BLOCKS_WIDTH)],
   ['rezero fwd', (k, t) => k.rezeroForward(t.y, t.x, t.branch, t.alpha, BLOCKS_BATCH * BLOCKS_WIDTH)],
   ['rezero bwd', (k, t) => k.rezeroBackward(t.dx, t.dbranch, t.dalpha, t.dy, t.branch, t.alpha, BLOCKS_BATCH * BLOCKS_WIDTH)],
+  ['rezero gate bwd', (k, t) => k.rezeroGateBackward(t.dbranch, t.dalpha, t.dy, t.branch, t.alpha, BLOCKS_BATCH * BLOCKS_WIDTH)],
 ];
 
 export async function runBlocksBench(opts: { time?: number } = {}): Promise<BlocksRow[]> {
