@@ -2,8 +2,10 @@
 // dense.simd.ts, with the same packed GEMM driver and a 4×2 register-blocked microkernel.
 // No v128 anywhere: this file is compiled into the scalar binary.
 
-import { MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots } from './gemm.pack';
-import { denseForwardRowDots } from './row-dots.scalar';
+import {
+  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes,
+} from './gemm.pack';
+import { denseForwardRowDotsByOutput } from './row-dots.scalar';
 
 /**
  * Columns of C per scalar tile. 4×2 (8 accumulators + 2 B + 1 A + a product = 12 registers) runs
@@ -132,13 +134,43 @@ function gemm(
   }
 }
 
+// The row-dot forward (row-dots.simd.ts) in its order of sums, as four GEMMs: lane l's sums
+// s_l(i, j) = Σ a[i][k]·w[j][k] over k ≡ l mod 4 are a GEMM over those k (k ascending, one K block:
+// lanesAsGemms), read through strides of 4 floats; then z = ((s0 + s2) + (s1 + s3)) + b. Output by
+// output (row-dots.scalar.ts) the same sums ran at ~0.45 of this binary's peak: V8 keeps too few
+// scalar sums in registers; the GEMM's 4×2 tile keeps 8.
+function forwardByLanes(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
+  const count = <usize>(batch * nOut);
+  const sums = scratch + <usize>gemm_scratch_bytes(batch, nOut, laneTerms(nIn, 0));
+  const other = sums + (count << 2);
+  lane(z, a, w, scratch, batch, nIn, nOut, 0);
+  lane(sums, a, w, scratch, batch, nIn, nOut, 2);
+  for (let e: usize = 0; e < count; e++) store<f32>(z + (e << 2), load<f32>(z + (e << 2)) + load<f32>(sums + (e << 2)));
+  lane(sums, a, w, scratch, batch, nIn, nOut, 1);
+  lane(other, a, w, scratch, batch, nIn, nOut, 3);
+  const row = <usize>nOut << 2;
+  for (let i = 0; i < batch; i++) {
+    const o = <usize>i * row;
+    for (let j: usize = 0; j < row; j += 4) {
+      store<f32>(z + o + j, (load<f32>(z + o + j) + (load<f32>(sums + o + j) + load<f32>(other + o + j))) + load<f32>(b + j));
+    }
+  }
+}
+
+// c[batch][nOut] = lane l's sums: A(i, k) = a[i][4k + l], B(k, j) = w[j][4k + l].
+function lane(c: usize, a: usize, w: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, l: i32): void {
+  const row = <usize>nIn << 2, o = <usize>l << 2;
+  gemm(c, a + o, w + o, 0, scratch, row, 16, 16, row, nOut, batch, nOut, laneTerms(nIn, l), false, false);
+}
+
 export function f32_dense_fwd__scalar(
   z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
   // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
   if (forwardByRowDots(nIn, nOut)) {
-    denseForwardRowDots(z, a, w, b, batch, nIn, nOut);
+    if (lanesAsGemms(nIn)) forwardByLanes(z, a, w, b, scratch, batch, nIn, nOut);
+    else denseForwardRowDotsByOutput(z, a, w, b, batch, nIn, nOut);
     return;
   }
   const nInBytes = <usize>nIn << 2;

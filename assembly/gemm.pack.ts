@@ -134,14 +134,35 @@ export function rowDotsPanelFloats(nIn: i32): i32 {
   return roundUp(nIn, 4) * MR;
 }
 
-/** Bytes of scratch the row-dot forward needs: a 4×2 tile with its bias pair, and the a panel. */
-function rowDotsScratchBytes(nIn: i32): i32 {
-  return ALIGN_SLACK + ROW_DOTS_TILE_BYTES + rowDotsPanelFloats(nIn) * 4;
+/**
+ * Terms of the row-dot forward's lane l (k ≡ l mod 4, k < nIn). The scalar twin runs each lane as a
+ * GEMM of that many steps of k, which must be one K block (≤ KC) to sum them in the SIMD lane's order.
+ */
+@inline
+export function laneTerms(nIn: i32, l: i32): i32 {
+  return (nIn - l + 3) >> 2;
+}
+
+/** Whether the scalar twin's lanes fit one K block each (laneTerms ≤ KC: nIn ≤ 1,536); else it goes output by output. */
+@inline
+export function lanesAsGemms(nIn: i32): bool {
+  return laneTerms(nIn, 0) <= KC;
+}
+
+/**
+ * Bytes of scratch the row-dot forward needs: for the SIMD twin a 4×2 tile with its bias pair and
+ * the a panel; for the scalar one, one lane's GEMM scratch and two batch × nOut sums.
+ */
+function rowDotsScratchBytes(batch: i32, nIn: i32, nOut: i32): i32 {
+  const simd = ALIGN_SLACK + ROW_DOTS_TILE_BYTES + rowDotsPanelFloats(nIn) * 4;
+  if (!lanesAsGemms(nIn)) return simd;
+  const scalar = gemmScratchBytes(batch, nOut, laneTerms(nIn, 0)) + 2 * batch * nOut * 4;
+  return simd > scalar ? simd : scalar;
 }
 
 /** Bytes of scratch every dense kernel needs for a layer of these sizes: the largest of its three products. */
 export function dense_scratch_bytes(batch: i32, nIn: i32, nOut: i32): i32 {
-  const forward = forwardByRowDots(nIn, nOut) ? rowDotsScratchBytes(nIn) : gemmScratchBytes(batch, nOut, nIn); // z = a·wᵀ
+  const forward = forwardByRowDots(nIn, nOut) ? rowDotsScratchBytes(batch, nIn, nOut) : gemmScratchBytes(batch, nOut, nIn); // z = a·wᵀ
   const backwardInput = gemmScratchBytes(batch, nIn, nOut); // da = dz·w
   const backwardWeights = gemmScratchBytes(nOut, nIn, batch); // dw = dzᵀ·a
   const larger = forward > backwardInput ? forward : backwardInput;
