@@ -58,6 +58,17 @@
   }
 }
 
+/** y = (x − mean)·invStd·γ + β over features [from, to), from the statistics batchNormFeatures saved. */
+@inline export function batchNormNormalizeFeatures(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, batch: i32, n: i32, from: i32, to: i32,
+): void {
+  const stride = <usize>n << 2;
+  for (let j = from; j < to; j++) {
+    const o = <usize>j << 2;
+    normalizeFeature(y, x, load<f32>(mean + o), load<f32>(invStd + o), load<f32>(gamma + o), load<f32>(beta + o), batch, stride, o);
+  }
+}
+
 /** 1/√(runningVar + eps) in f64, rounded to f32: the evaluation-mode scale of one feature. */
 @inline export function inferenceInvStd(runningVar: f32, eps: f64): f32 {
   return <f32>(1 / Math.sqrt(<f64>runningVar + eps));

@@ -5,7 +5,7 @@
 // Forward kernels overwrite y and the saved statistics; backward kernels accumulate into dx, dγ, dβ.
 
 import {
-  batchNormFeatures, batchNormInferenceFeatures, batchNormBackwardFeatures,
+  batchNormFeatures, batchNormNormalizeFeatures, batchNormInferenceFeatures, batchNormBackwardFeatures,
   foldRowSum, foldRowSquares, foldRowGradient, foldRowGradientXhat,
   storeRowStatistics, normalizeRow, layerNormRowBackward,
 } from './normalization.common';
@@ -19,6 +19,13 @@ export function f32_batchnorm_fwd__scalar(
   // y, x are (batch, n); mean, invStd, runningMean, runningVar, gamma, beta are (n)
   if (batch <= 0) return;
   batchNormFeatures(y, mean, invStd, runningMean, runningVar, x, gamma, beta, batch, n, momentum, eps, 0, n);
+}
+
+export function f32_batchnorm_normalize__scalar(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, batch: i32, n: i32,
+): void {
+  // y, x are (batch, n); mean, invStd, gamma, beta are (n): batchnorm_fwd's y from the statistics it saved, the same bits
+  batchNormNormalizeFeatures(y, x, mean, invStd, gamma, beta, batch, n, 0, n);
 }
 
 export function f32_batchnorm_infer__scalar(

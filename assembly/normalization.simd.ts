@@ -9,7 +9,7 @@
 // Forward kernels overwrite y and the saved statistics; backward kernels accumulate into dx, dγ, dβ.
 
 import {
-  storeFeatureStatistics, batchNormFeatures, batchNormInferenceFeatures, batchNormBackwardFeatures,
+  storeFeatureStatistics, batchNormFeatures, batchNormNormalizeFeatures, batchNormInferenceFeatures, batchNormBackwardFeatures,
   foldRowSum, foldRowSquares, foldRowGradient, foldRowGradientXhat,
   storeRowStatistics, normalizeRow, layerNormRowBackward,
 } from './normalization.common';
@@ -76,6 +76,19 @@ export function f32_batchnorm_fwd__simd(
     const p = o + <usize>r * stride;
     v128.store(y + p, f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(x + p), m), s), g), b));
   }
+}
+
+export function f32_batchnorm_normalize__simd(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, batch: i32, n: i32,
+): void {
+  // y, x are (batch, n); mean, invStd, gamma, beta are (n): batchnorm_fwd's y from the statistics it saved, the same bits
+  const stride = <usize>n << 2;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const o = <usize>j << 2;
+    normalizeFeatures4(y, x, v128.load(mean + o), v128.load(invStd + o), v128.load(gamma + o), v128.load(beta + o), batch, stride, o);
+  }
+  batchNormNormalizeFeatures(y, x, mean, invStd, gamma, beta, batch, n, j, n);
 }
 
 export function f32_batchnorm_infer__simd(

@@ -2,11 +2,11 @@
  * A/B of two source trees (say, main exported to a folder and built there, against this one) on
  * what block layers do at batch 64 on digit-shaped rows: SGD steps of networks whose first layer is
  * batch norm, a plain or a ReZero residual block (their ∂L/∂x is read by nobody), and repeated
- * Hessian-vector products of the curvature bench's block net and of one that starts with batch
- * norm. Each tree's own layers and its own built core run in one process, several instances of
+ * Hessian-vector and Gauss-Newton products of the curvature bench's block net and of one that
+ * starts with batch norm. Each tree's own layers and its own built core run in one process, several instances of
  * each, rounds interleaved as bench/ab.ts's; per task each tree's median time and its median
  * per-round speed-up over the first, and a hash of each task's output bits after one run (the
- * steps' gradients, the products' H·v), so a change that should keep the bits shows it does.
+ * steps' gradients, the products), so a change that should keep the bits shows it does.
  *
  *   git archive main | tar -x -C /tmp/main && ln -s "$PWD/node_modules" /tmp/main && (cd /tmp/main && npm run build)
  *   npx tsx bench/ab-trees.ts old=/tmp/main new=. [--variant simd|scalar] [--instances 3] [--rounds 10] [--time 200]
@@ -54,6 +54,7 @@ async function treeModules(dir: string) {
     ...(await import(`${dir}/src/layers/sequential.ts`)),
     ...(await import(`${dir}/src/layers/spec.ts`)),
     ...(await import(`${dir}/src/layers/hessian.ts`)),
+    ...(await import(`${dir}/src/layers/gauss-newton.ts`)),
     ...(await import(`${dir}/src/wasm/wasm-kernels.ts`)),
   };
 }
@@ -71,17 +72,20 @@ function tasksOf(m: Awaited<ReturnType<typeof treeModules>>, k: Kernels): { task
     tasks[`step, ${name}`]();
     bits.push(`step, ${name} ${gradients(stack)}`);
   }
-  for (const name of PRODUCTS) {
-    const stack = build(NETWORKS[name]);
-    stack.forward(x, BATCH, 'batch');
-    const lengths = stack.parameters.map((p: { length: number }) => p.length);
-    const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
-    const rng = new m.Rng(3);
-    v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
-    const product = new m.StackHessian(k, stack, 'cross-entropy');
-    tasks[`H·v, ${name}`] = () => product.apply(out, v, x, y, BATCH);
-    tasks[`H·v, ${name}`]();
-    bits.push(`H·v, ${name} ${bitsHash(Float64Array.from(out.flatMap((t, i) => Array.from(k.view(t).subarray(0, lengths[i])))))}`);
+  for (const [what, Product] of [['H·v', m.StackHessian], ['G·v', m.StackGaussNewton]] as const) {
+    for (const name of PRODUCTS) {
+      // A stack per product: a G·v's backward would make H·v's kept one stale.
+      const stack = build(NETWORKS[name]);
+      stack.forward(x, BATCH, 'batch');
+      const lengths = stack.parameters.map((p: { length: number }) => p.length);
+      const [v, out] = [allocVector(k, lengths), allocVector(k, lengths)];
+      const rng = new m.Rng(3);
+      v.forEach((t, i) => k.write(t, Float32Array.from({ length: lengths[i] }, () => rng.normal())));
+      const product = new Product(k, stack, 'cross-entropy');
+      tasks[`${what}, ${name}`] = () => product.apply(out, v, x, y, BATCH);
+      tasks[`${what}, ${name}`]();
+      bits.push(`${what}, ${name} ${bitsHash(Float64Array.from(out.flatMap((t, i) => Array.from(k.view(t).subarray(0, lengths[i])))))}`);
+    }
   }
   return { tasks, bits };
 }

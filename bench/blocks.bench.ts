@@ -1,6 +1,6 @@
 /**
  * The block kernels (issue 13) on a [1024][1000] batch (1M floats): batch norm (training forward,
- * evaluation, backward, and its dγ, dβ alone), layer norm (forward, backward), SELU (forward,
+ * normalising from saved statistics, evaluation, backward, and its dγ, dβ alone), layer norm (forward, backward), SELU (forward,
  * backward), the skip connection and the ReZero gate (forward, backward, and the gate's backward
  * without the skip's dx), as wasm-simd, wasm-scalar and the plain
  * TypeScript reference over Float32Arrays (src/ref, ref-f32). `ratio` is the reference's median
@@ -59,6 +59,7 @@ type Tensors = ReturnType<typeof tensorsOn>;
 /** Each kernel call as the bench runs it. Backward calls accumulate, so repeated runs only grow sums. */
 const CASES: [name: string, run: (k: Kernels, t: Tensors) => void][] = [
   ['batch norm fwd (train)', (k, t) => k.batchNormForward(t.y, t.mean, t.invStd, t.runningMean, t.runningVar, t.x, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH, MOMENTUM, EPS)],
+  ['batch norm fwd, saved statistics', (k, t) => k.batchNormNormalize(t.y, t.x, t.mean, t.invStd, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['batch norm fwd (eval)', (k, t) => k.batchNormInference(t.y, t.x, t.gamma, t.beta, t.runningMean, t.runningVar, BLOCKS_BATCH, BLOCKS_WIDTH, EPS)],
   ['batch norm bwd', (k, t) => k.batchNormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['batch norm bwd, dγ dβ alone', (k, t) => k.batchNormAffineBackward(t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, BLOCKS_BATCH, BLOCKS_WIDTH)],

@@ -106,6 +106,12 @@ export interface Kernels<T extends Tensor = Tensor> {
     y: T, mean: T, invStd: T, runningMean: T, runningVar: T,
     x: T, gamma: T, beta: T, batch: number, n: number, momentum: number, eps: number,
   ): void;
+  /**
+   * y = γ ⊙ (x − mean)·invStd + β per feature, with the mean and invStd batchNormForward saved for
+   * this x: its y, the same bits, without recomputing the statistics (whose outputs nobody reads
+   * then). Overwrites y.
+   */
+  batchNormNormalize(y: T, x: T, mean: T, invStd: T, gamma: T, beta: T, batch: number, n: number): void;
   /** Batch normalisation, evaluation mode: y = γ ⊙ (x − runningMean)/√(runningVar + eps) + β. Overwrites y. */
   batchNormInference(y: T, x: T, gamma: T, beta: T, runningMean: T, runningVar: T, batch: number, n: number, eps: number): void;
   /**

@@ -36,7 +36,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   private count = 0;
   private readonly countValue = new Float64Array(1);
   private lastMode: Mode | null = null;
-  /** R{y} of the last rForward, and two `[n]` scratch tensors for the statistics and sums its kernel calls also write. */
+  /** R{y} of the last rForward, and two `[n]` scratch tensors for the dγ and dβ sums its backward kernel call also writes. */
   private readonly ry: LazyRowTensor<T>;
   private readonly rScratchA: LazyRowTensor<T>;
   private readonly rScratchB: LazyRowTensor<T>;
@@ -108,17 +108,15 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
    * R{y} = γ ⊙ R{x̂} + v_γ ⊙ x̂ + v_β through the batch statistics: per feature,
    * R{x̂} = invStd·(R{x} − mean(R{x}) − x̂·mean(x̂ ⊙ R{x})), which is the backward kernel's dx
    * formula (the map x → x̂ of one feature has a symmetric Jacobian), so batchNormBackward with dy =
-   * R{x} adds γ ⊙ R{x̂}; batchNormForward with γ, β replaced by v_γ, v_β gives the rest.
+   * R{x} adds γ ⊙ R{x̂}; the forward's normalisation with γ, β replaced by v_γ, v_β gives the rest.
    */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
     this.assertBatchStatistics('the R-operator');
     const k = this.k;
     const ry = this.ry.get(batch);
-    const a = this.rScratchA.get(1);
-    const b = this.rScratchB.get(1);
-    // The statistics it recomputes (the same as the forward's) and the running-statistics update go to scratch.
-    k.batchNormForward(ry, a, b, this.discardMean, this.discardVar, x, v[offset], v[offset + 1], batch, this.units, this.momentum, this.epsilon);
-    if (rx) k.batchNormBackward(ry, a, b, rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+    k.batchNormNormalize(ry, x, this.mean, this.invStd, v[offset], v[offset + 1], batch, this.units);
+    // The kernel's dγ and dβ sums (which dx needs) go to scratch.
+    if (rx) k.batchNormBackward(ry, this.rScratchA.get(1), this.rScratchB.get(1), rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
   }
 
   /** R{∂} through the batch statistics (./norm-curvature.ts); v_γ at v[offset]. */
@@ -141,9 +139,9 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     else this.k.batchNormAffineBackward(dgamma, dbeta, dy, x, this.mean, this.invStd, batch, this.units);
   }
 
-  /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its statistics and running-statistics update to scratch). */
+  /** out = x̂ of x: the forward's normalisation with γ = 1, β = 0, from its statistics. */
   normalise(out: T, x: T, batch: number): void {
-    this.k.batchNormForward(out, this.rScratchA.get(1), this.rScratchB.get(1), this.discardMean, this.discardVar, x, this.ones.get(), this.zeros.get(), batch, this.units, this.momentum, this.epsilon);
+    this.k.batchNormNormalize(out, x, this.mean, this.invStd, this.ones.get(), this.zeros.get(), batch, this.units);
   }
 
   private assertBatchStatistics(what: string): void {

@@ -22,7 +22,7 @@ import { LazyFilled, LazyRowTensor } from './tensors.js';
 export interface Normalisation<T extends Tensor> {
   /** Its backward kernel: dx += J·(gamma ⊙ dy) (not computed where the layer can skip it, when dx is null), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
-  /** out = x̂ of x, `[batch][n]` (the forward kernel with γ = 1, β = 0; its statistics to scratch). */
+  /** out = x̂ of x, `[batch][n]` (the forward's normalisation with γ = 1, β = 0). */
   normalise(out: T, x: T, batch: number): void;
 }
 

@@ -42,6 +42,12 @@ export const normalizationKernels = {
       const unbiased = batch > 1 ? (variance * batch) / (batch - 1) : variance;
       runningMean[j] = (1 - momentum) * runningMean[j] + momentum * mu;
       runningVar[j] = (1 - momentum) * runningVar[j] + momentum * unbiased;
+    }
+    normalizationKernels.batchNormNormalize(y, x, mean, invStd, gamma, beta, batch, n);
+  },
+
+  batchNormNormalize(y: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, gamma: FloatArray, beta: FloatArray, batch: number, n: number): void {
+    for (let j = 0; j < n; j++) {
       for (let r = 0; r < batch; r++) {
         const i = r * n + j;
         y[i] = gamma[j] * (x[i] - mean[j]) * invStd[j] + beta[j];

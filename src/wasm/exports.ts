@@ -45,6 +45,8 @@ export interface VariantKernels {
     y: Ptr, mean: Ptr, invStd: Ptr, runningMean: Ptr, runningVar: Ptr,
     x: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number, momentum: number, eps: number,
   ): void;
+  // … y = γ·(x − mean)·invStd + β from the statistics batchnorm_fwd saved (see Kernels.batchNormNormalize)
+  f32_batchnorm_normalize(y: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number): void;
   // … evaluation: y = γ·(x − runningMean)/√(runningVar + eps) + β
   f32_batchnorm_infer(y: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, runningMean: Ptr, runningVar: Ptr, batch: number, n: number, eps: number): void;
   // … backward: dx, dgamma, dbeta += (see Kernels.batchNormBackward)

@@ -232,6 +232,9 @@ export class WasmBackend implements WasmKernels {
   ): void {
     this.module.f32_batchnorm_fwd(y.ptr, mean.ptr, invStd.ptr, runningMean.ptr, runningVar.ptr, x.ptr, gamma.ptr, beta.ptr, batch, n, momentum, eps);
   }
+  batchNormNormalize(y: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor, gamma: WasmTensor, beta: WasmTensor, batch: number, n: number): void {
+    this.module.f32_batchnorm_normalize(y.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, beta.ptr, batch, n);
+  }
   batchNormInference(
     y: WasmTensor, x: WasmTensor, gamma: WasmTensor, beta: WasmTensor, runningMean: WasmTensor, runningVar: WasmTensor,
     batch: number, n: number, eps: number,

@@ -1,6 +1,7 @@
 /**
  * The normalisation kernels (batch norm in training and evaluation mode, layer norm, and their
- * backward kernels, batch norm's dγ and dβ alone among them) on every backend against the float64 oracle: odd and aligned shapes, += into
+ * backward kernels, batch norm's dγ and dβ alone and its normalisation from saved statistics among
+ * them) on every backend against the float64 oracle: odd and aligned shapes, += into
  * non-zero gradients, canaries after every output, the edge cases (a batch of one, constant
  * features, huge inputs, an empty batch), the SIMD kernels against their scalar twins bit for bit,
  * and unaligned pointers.
@@ -48,7 +49,7 @@ function batchNormCase(rng: Rng, batch: number, n: number, x = features(rng, bat
 
 interface Results { [name: string]: Float64Array }
 
-/** Batch norm forward (training), inference, backward and dγ, dβ alone of one case on k; every output guarded by canaries. */
+/** Batch norm forward (training), normalisation from its statistics, inference, backward and dγ, dβ alone of one case on k; every output guarded by canaries. */
 function runBatchNorm(k: Kernels, c: BatchNormCase, batch: number, n: number, label: string): Results {
   const [x, gamma, beta, dy] = [c.x, c.gamma, c.beta, c.dy].map((v) => tensorOf(k, v));
   const y = guarded(k, new Float32Array(batch * n).fill(-9));
@@ -57,6 +58,8 @@ function runBatchNorm(k: Kernels, c: BatchNormCase, batch: number, n: number, la
   const runningMean = guarded(k, c.runningMean);
   const runningVar = guarded(k, c.runningVar);
   k.batchNormForward(y, mean, invStd, runningMean, runningVar, x, gamma, beta, batch, n, MOMENTUM, EPS);
+  const yNormalized = guarded(k, new Float32Array(batch * n).fill(-9));
+  k.batchNormNormalize(yNormalized, x, mean, invStd, gamma, beta, batch, n);
   const dx = guarded(k, c.dx0);
   const dgamma = guarded(k, c.dgamma0);
   const dbeta = guarded(k, c.dbeta0);
@@ -72,6 +75,7 @@ function runBatchNorm(k: Kernels, c: BatchNormCase, batch: number, n: number, la
     dx: read(dx, batch * n, 'dx'), dgamma: read(dgamma, n, 'dgamma'), dbeta: read(dbeta, n, 'dbeta'),
     yEval: read(yEval, batch * n, 'yEval'),
     dgammaAffine: read(dgammaAffine, n, 'dgamma alone'), dbetaAffine: read(dbetaAffine, n, 'dbeta alone'),
+    yNormalized: read(yNormalized, batch * n, 'y from saved statistics'),
   };
 }
 
@@ -120,6 +124,12 @@ describe.each(backends)('normalisation kernels on $name', ({ name, kernels: k })
     const got = runBatchNorm(k, c, batch, n, `${name} batch norm ${batch}×${n}`);
     expect(firstBitDifference(got.dgammaAffine, got.dgamma), `${name} dγ ${batch}×${n} (first index that differs)`).toBe(-1);
     expect(firstBitDifference(got.dbetaAffine, got.dbeta), `${name} dβ ${batch}×${n} (first index that differs)`).toBe(-1);
+  });
+
+  it.each(SHAPES)("batch norm (batch %i, n %i): normalising from the saved statistics gives the forward's y, bit for bit", (batch, n) => {
+    const c = batchNormCase(new Rng(batch * 7901 + n), batch, n);
+    const got = runBatchNorm(k, c, batch, n, `${name} batch norm ${batch}×${n}`);
+    expect(firstBitDifference(got.yNormalized, got.y), `${name} y ${batch}×${n} (first index that differs)`).toBe(-1);
   });
 
   it.each(SHAPES)('layer norm (batch %i, n %i): forward and backward match the oracle', (batch, n) => {
@@ -222,14 +232,15 @@ describe.each(wasmBackends)('$name normalisation raw exports', ({ kernels: k }) 
     const at = (values: ArrayLike<number>) => wasmTensorOf(k, [CANARY, ...Array.from(values), CANARY]);
     const p = (t: WasmTensor) => t.ptr + 4;
     const [x, gamma, beta, dy] = [c.x, c.gamma, c.beta, c.dy].map(at);
-    const [y, yEval] = [0, 0].map(() => at(new Float32Array(batch * n)));
+    const [y, yEval, yNormalized] = [0, 0, 0].map(() => at(new Float32Array(batch * n)));
     const [mean, invStd] = [0, 0].map(() => at(new Float32Array(n)));
     const [runningMean, runningVar, dx, dgamma, dbeta, dgammaAffine, dbetaAffine] = [c.runningMean, c.runningVar, c.dx0, c.dgamma0, c.dbeta0, c.dgamma0, c.dbeta0].map(at);
     k.module.f32_batchnorm_fwd(p(y), p(mean), p(invStd), p(runningMean), p(runningVar), p(x), p(gamma), p(beta), batch, n, MOMENTUM, EPS);
     k.module.f32_batchnorm_bwd(p(dx), p(dgamma), p(dbeta), p(dy), p(x), p(mean), p(invStd), p(gamma), batch, n);
+    k.module.f32_batchnorm_normalize(p(yNormalized), p(x), p(mean), p(invStd), p(gamma), p(beta), batch, n);
     k.module.f32_batchnorm_affine_bwd(p(dgammaAffine), p(dbetaAffine), p(dy), p(x), p(mean), p(invStd), batch, n);
     k.module.f32_batchnorm_infer(p(yEval), p(x), p(gamma), p(beta), p(runningMean), p(runningVar), batch, n, EPS);
-    const got = { y, mean, invStd, runningMean, runningVar, dx, dgamma, dbeta, yEval, dgammaAffine, dbetaAffine };
+    const got = { y, mean, invStd, runningMean, runningVar, dx, dgamma, dbeta, yEval, dgammaAffine, dbetaAffine, yNormalized };
     for (const [what, t] of Object.entries(got)) {
       expect(Array.from(k.view(t)), `${k.name} ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
     }
