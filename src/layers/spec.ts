@@ -150,7 +150,7 @@ const SPEC_KEYS: Record<LayerType, readonly string[]> = {
 };
 
 /** { epsilon } when given (checked: MIN_NORM_EPSILON to 1), else nothing: the checked spec keeps only what was given. */
-function normEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
+function givenEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
   if (epsilon === undefined) return {};
   if (typeof epsilon !== 'number' || !(epsilon >= MIN_NORM_EPSILON && epsilon <= 1)) {
     throw invalidOption(`${where}.epsilon: expected a number from 2⁻¹²⁶ ≈ ${MIN_NORM_EPSILON.toPrecision(2)} (float32's smallest normal) to 1 (default ${NORM_EPSILON}), got ${shown(epsilon)}`);
@@ -158,12 +158,13 @@ function normEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
   return { epsilon };
 }
 
-/** Batch norm's momentum, checked: 0 to 1. */
-function checkMomentum(momentum: unknown, where: string): number {
+/** { momentum } when given (checked: 0 to 1), else nothing, as givenEpsilon. */
+function givenMomentum(momentum: unknown, where: string): { momentum?: number } {
+  if (momentum === undefined) return {};
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw invalidOption(`${where}: expected a number from 0 to 1 (how far a training step moves the running statistics; default ${BATCH_NORM_MOMENTUM}), got ${shown(momentum)}`);
+    throw invalidOption(`${where}.momentum: expected a number from 0 to 1 (how far a training step moves the running statistics; default ${BATCH_NORM_MOMENTUM}), got ${shown(momentum)}`);
   }
-  return momentum;
+  return { momentum };
 }
 
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
@@ -175,9 +176,9 @@ function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {
     case 'dense':
       return { type: 'dense', units: checkUnits(s.units, `${where}.units`), activation: s.activation === undefined ? 'linear' : checkActivation(s.activation, `${where}.activation`) };
     case 'batch-norm':
-      return { type, ...normEpsilon(s.epsilon, where), ...(s.momentum === undefined ? {} : { momentum: checkMomentum(s.momentum, `${where}.momentum`) }) };
+      return { type, ...givenEpsilon(s.epsilon, where), ...givenMomentum(s.momentum, where) };
     case 'layer-norm':
-      return { type, ...normEpsilon(s.epsilon, where) };
+      return { type, ...givenEpsilon(s.epsilon, where) };
     case 'activation':
       return { type: 'activation', activation: checkActivation(s.activation, `${where}.activation`) };
     case 'residual': {
