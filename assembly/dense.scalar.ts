@@ -3,7 +3,7 @@
 // No v128 anywhere: this file is compiled into the scalar binary.
 
 import {
-  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes,
+  MR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packA, packB, forwardByRowDots, lanesAsGemms, laneTerms, gemm_scratch_bytes, LANE_ROWS,
 } from './gemm.pack';
 import { denseForwardRowDotsByOutput } from './row-dots.scalar';
 
@@ -140,19 +140,25 @@ function gemm(
 // output (row-dots.scalar.ts) the same sums ran at ~0.45 of this binary's peak: V8 keeps too few
 // scalar sums in registers; the GEMM's 4×2 tile keeps 8.
 function forwardByLanes(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
-  const count = <usize>(batch * nOut);
-  const sums = scratch + <usize>gemm_scratch_bytes(batch, nOut, laneTerms(nIn, 0));
-  const other = sums + (count << 2);
-  lane(z, a, w, scratch, batch, nIn, nOut, 0);
-  lane(sums, a, w, scratch, batch, nIn, nOut, 2);
-  for (let e: usize = 0; e < count; e++) store<f32>(z + (e << 2), load<f32>(z + (e << 2)) + load<f32>(sums + (e << 2)));
-  lane(sums, a, w, scratch, batch, nIn, nOut, 1);
-  lane(other, a, w, scratch, batch, nIn, nOut, 3);
+  // Rows in chunks, so the two sums (and the scratch) do not grow with the batch.
+  const chunk = min32(batch, LANE_ROWS);
+  const sums = scratch + <usize>gemm_scratch_bytes(chunk, nOut, laneTerms(nIn, 0));
+  const other = sums + (<usize>(chunk * nOut) << 2);
   const row = <usize>nOut << 2;
-  for (let i = 0; i < batch; i++) {
-    const o = <usize>i * row;
-    for (let j: usize = 0; j < row; j += 4) {
-      store<f32>(z + o + j, (load<f32>(z + o + j) + (load<f32>(sums + o + j) + load<f32>(other + o + j))) + load<f32>(b + j));
+  for (let r0 = 0; r0 < batch; r0 += chunk) {
+    const rows = min32(chunk, batch - r0);
+    const zc = z + <usize>r0 * row, ac = a + <usize>r0 * (<usize>nIn << 2);
+    const count = <usize>(rows * nOut);
+    lane(zc, ac, w, scratch, rows, nIn, nOut, 0);
+    lane(sums, ac, w, scratch, rows, nIn, nOut, 2);
+    for (let e: usize = 0; e < count; e++) store<f32>(zc + (e << 2), load<f32>(zc + (e << 2)) + load<f32>(sums + (e << 2)));
+    lane(sums, ac, w, scratch, rows, nIn, nOut, 1);
+    lane(other, ac, w, scratch, rows, nIn, nOut, 3);
+    for (let i = 0; i < rows; i++) {
+      const o = <usize>i * row;
+      for (let j: usize = 0; j < row; j += 4) {
+        store<f32>(zc + o + j, (load<f32>(zc + o + j) + (load<f32>(sums + o + j) + load<f32>(other + o + j))) + load<f32>(b + j));
+      }
     }
   }
 }

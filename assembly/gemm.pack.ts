@@ -149,14 +149,18 @@ export function lanesAsGemms(nIn: i32): bool {
   return laneTerms(nIn, 0) <= KC;
 }
 
+/** Most batch rows the scalar twin's lanes take at a time (their two sums are LANE_ROWS × nOut floats each). */
+export const LANE_ROWS: i32 = 256;
+
 /**
  * Bytes of scratch the row-dot forward needs: for the SIMD twin a 4×2 tile with its bias pair and
- * the a panel; for the scalar one, one lane's GEMM scratch and two batch × nOut sums.
+ * the a panel; for the scalar one, one lane's GEMM scratch and two sums of LANE_ROWS × nOut floats.
  */
 function rowDotsScratchBytes(batch: i32, nIn: i32, nOut: i32): i32 {
   const simd = ALIGN_SLACK + ROW_DOTS_TILE_BYTES + rowDotsPanelFloats(nIn) * 4;
   if (!lanesAsGemms(nIn)) return simd;
-  const scalar = gemmScratchBytes(batch, nOut, laneTerms(nIn, 0)) + 2 * batch * nOut * 4;
+  const rows = min32(batch, LANE_ROWS);
+  const scalar = gemmScratchBytes(rows, nOut, laneTerms(nIn, 0)) + 2 * rows * nOut * 4;
   return simd > scalar ? simd : scalar;
 }
 
