@@ -781,8 +781,11 @@ function vanishingOptimizerRemedies(
   if (!ADAPTIVE.includes(run.optimizer ?? '')) {
     add("optimizer: 'adam'", "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
-  // Per-layer rates go by weight layer, which a block network's trace rows are not.
-  if (!run.layerRates && !trace.blocks) {
+  // Per-layer rates go by weight layer, which a block network's trace rows are not. They are set
+  // from the gaps in the raw gradient, which an adaptive optimiser's steps do not follow (it divides
+  // each weight's step by that weight's own gradient scale): multiplying its steps by them would
+  // overshoot the layers with the small gradients, so an adaptive run is offered none.
+  if (!run.layerRates && !trace.blocks && !ADAPTIVE.includes(run.optimizer ?? '')) {
     // The gap at the end of the trace: a train() call given these rates on this network starts from
     // there, and fixed rates fit only the gradients of the moment they are measured at (the first
     // record's gap would fit a fresh start, whose gradients the network no longer has).
@@ -790,12 +793,15 @@ function vanishingOptimizerRemedies(
     const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / gaps[l.layer]))));
     rates.push(1);
     const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
-    add(
-      `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-      `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer ${window}, ` +
-        'where training this network on would start. Fixed rates fit only the gradients of that moment: ' +
-        'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
-    );
+    // All 1 is the default, no advice: no layer's batch gradient is small enough (below 1/1.5 of the last hidden layer's) to round to a larger rate.
+    if (rates.some((rate) => rate !== 1)) {
+      add(
+        `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
+        `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer ${window}, ` +
+          'where training this network on would start. Fixed rates fit only the gradients of that moment: ' +
+          'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+      );
+    }
   }
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);

@@ -128,6 +128,27 @@ describe('diagnose', () => {
     expect(single.why).toContain('gap to the last hidden layer at the last record (step 1)');
   });
 
+  it('offers per-layer rates only where they apply: not to an adaptive optimiser, not when every rate would be the default 1', () => {
+    const layerRates = (trace: Trace) => diagnose(trace).remedies.find((r) => r.option.includes('layerRates'));
+    const records = [gap(0.1), gap(0.1)];
+    expect(layerRates(handTrace(records))?.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
+    // Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own gradient's scale, so a
+    // layer's small gradient does not make its step small: rates set from that gap would overshoot.
+    for (const optimizer of ['adam', 'adamw', 'rmsprop', 'adagrad']) {
+      const d = diagnose(handTrace(records, { optimizer }));
+      expect([d.verdict, d.evidence.compensated], optimizer).toEqual(['vanishing', false]);
+      expect(layerRates(handTrace(records, { optimizer })), optimizer).toBeUndefined();
+      expect(d.remedies.map((r) => r.option), optimizer).toContain("optimizer: 'lars'");
+    }
+    // Each example's δ vanishes (1/10), the batch gradient ‖∂C/∂b‖ does not (0.9): every rate rounds to 1, the default.
+    const even = diagnose(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)]));
+    expect(even.verdict).toBe('vanishing');
+    expect(layerRates(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)]))).toBeUndefined();
+    expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac' or 'hessian-free'");
+    // A gap of 1/1.6 rounds to 2: offered.
+    expect(layerRates(handTrace([gap(0.1, 0.6)]))?.option).toBe("optimizer: { name: 'sgd', layerRates: [2, 1, 1, 1] }");
+  });
+
   it('decides on the per-example ‖δ‖, not on the batch gradient, which cancellation between examples can lower', () => {
     // The batch gradient of the first layer is 1/100 of the last's, each example's δ is not.
     const d = diagnose(handTrace([gap(0.8, 0.01), gap(0.8, 0.01)]));
