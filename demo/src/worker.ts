@@ -244,8 +244,10 @@ function stepOnce(s: Session): void {
   collectSteps(s, s.net.trace!, collecting!);
 }
 
+/** One call's train() options: the page's learning rate, except for an optimiser that chooses its own steps (Hessian-free), which takes none. */
 function trainOptions(s: Session) {
-  return { epochs: 1, batchSize: s.settings.batchSize, learningRate: s.settings.learningRate, optimizer: s.optimizer, trace: TRACE };
+  const learningRate = s.optimizer.choosesOwnSteps ? {} : { learningRate: s.settings.learningRate };
+  return { epochs: 1, batchSize: s.settings.batchSize, ...learningRate, optimizer: s.optimizer, trace: TRACE };
 }
 
 /** Appends the trace's records to `steps` and to the run, keeps the last one's statistics; returns its loss. */

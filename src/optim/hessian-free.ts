@@ -155,6 +155,8 @@ interface Buffers<T extends Tensor> {
 /** Martens' Hessian-free optimiser: damped Gauss–Newton steps by preconditioned CG (see the module comment; the learning rate is not used). */
 export class HessianFree implements Optimizer {
   readonly name = 'hessian-free';
+  /** CG and the damping λ set each step: no learning rate (Optimizer.choosesOwnSteps). */
+  readonly choosesOwnSteps = true;
   /** The options in force, defaults filled in. */
   readonly options: Readonly<Required<HessianFreeOptions>>;
   /** Current damping λ. */

@@ -38,8 +38,8 @@ export const LM_MAX_PARAMETERS = 5000;
 export class LevenbergMarquardt implements Optimizer {
   readonly name = 'levenberg-marquardt';
   readonly recomputesGradient = true;
-  /** Unused: the damping sets the step. */
-  readonly defaultLearningRate = 1;
+  /** The damping μ sets each step: no learning rate (Optimizer.choosesOwnSteps). */
+  readonly choosesOwnSteps = true;
   /** Factor on μ after a failed trial (default 10). */
   readonly muIncrease: number;
   /** Factor on μ after a successful step (default 0.1). */

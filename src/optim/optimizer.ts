@@ -24,6 +24,12 @@ export interface Optimizer {
   /** The learning rate train() uses when it is given none (absent: train's own default). */
   readonly defaultLearningRate?: number;
   /**
+   * True for methods whose own rule sets each step (Levenberg–Marquardt's and Hessian-free's
+   * damping): they take no learning rate, so train() refuses one and onNonFinite 'halve' (which
+   * halves it), and reports and traces none. Absent: the method takes train()'s learningRate.
+   */
+  readonly choosesOwnSteps?: boolean;
+  /**
    * True for methods that evaluate the loss and gradient again themselves (line searches,
    * Jacobians): train() refuses clipNorm with them, as a clipped first gradient would not match.
    */

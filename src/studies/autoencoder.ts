@@ -103,7 +103,8 @@ interface Contender {
   settings: string;
   /** Rows per optimiser step. */
   batchSize: number;
-  learningRate: number;
+  /** The learning rate train() is given; absent for Hessian-free, which chooses its own steps. */
+  learningRate?: number;
   create(net: Network): Optimizer;
 }
 
@@ -123,7 +124,6 @@ export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
   'hessian-free': {
     settings: `Hessian-free, gradient batch ${HF_BATCH}, curvature batch ${HF_BATCH * HF_STUDY.curvatureFraction}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
     batchSize: HF_BATCH,
-    learningRate: 1,
     create: (net) => findOptimizer('hessian-free').create(net, { ...HF_STUDY }),
   },
   adam: {

@@ -22,7 +22,7 @@ export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
  * - 'halve': the learning rate is halved and the epoch retried from its start (parameters,
  *   optimiser state and step as they were then; the same rows in the same order). Retrying only
  *   the faulty batch would fault again: the gradient at the current weights does not depend on
- *   the learning rate.
+ *   the learning rate. Refused with an optimiser that chooses its own steps (no learning rate).
  */
 export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
 

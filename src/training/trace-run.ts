@@ -12,10 +12,10 @@ import type { Optimizer } from '../optim/optimizer.js';
 export function describeRun(
   net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
-  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number },
+  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined },
 ): TraceRun {
   const { clipNorm, batchSize, learningRate } = settings;
-  const run: TraceRun = { optimizer: optimizer.name, learningRate, batchSize };
+  const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
   if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) run.weightDecay = optimizer.weightDecay;

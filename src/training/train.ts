@@ -61,7 +61,8 @@ export interface TrainOptions {
   /**
    * Step size (default: the optimiser's own: its spec's or instance's learningRate, else e.g. Adam
    * 1e-3, SGD 0.1). Given here, it wins over an optimiser instance's; beside a { name, learningRate }
-   * spec it is refused (INVALID_OPTION: give it once).
+   * spec it is refused (INVALID_OPTION: give it once), and beside an optimiser that chooses its own
+   * steps (levenberg-marquardt, hessian-free: Optimizer.choosesOwnSteps), which takes none.
    */
   learningRate?: number;
   /**
@@ -211,8 +212,11 @@ export interface TrainResult {
   skipped: number;
   /** Times the learning rate was halved ('halve'). */
   halvings: number;
-  /** The learning rate in force at the end (the starting one unless halved). */
-  learningRate: number;
+  /**
+   * The learning rate in force at the end (the starting one unless halved); absent for an optimiser
+   * that chooses its own steps and takes none (levenberg-marquardt, hessian-free).
+   */
+  learningRate?: number;
   /** With the `lsuv` option: each dense layer's variance before and after its rescaling. */
   lsuv?: LsuvLayerReport[];
 }
@@ -304,6 +308,15 @@ export function runTraining(
       ? createOptimizer(net, options.optimizer)
       : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
   if (options.learningRate === undefined && optimizer.defaultLearningRate !== undefined) learningRate = optimizer.defaultLearningRate;
+  const ownSteps = optimizer.choosesOwnSteps === true;
+  if (ownSteps && (options.learningRate !== undefined || policy === 'halve')) {
+    if (ownsOptimizer) optimizer.dispose();
+    throw invalidOption(
+      options.learningRate !== undefined
+        ? `learningRate: '${optimizer.name}' chooses its own steps (its damping sets them) and takes none`
+        : `onNonFinite: 'halve' halves the learning rate, which '${optimizer.name}' does not take (it chooses its own steps); use 'throw' or 'skip'`,
+    );
+  }
   if (clipNorm !== undefined && optimizer.recomputesGradient) {
     if (ownsOptimizer) optimizer.dispose();
     throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
@@ -339,7 +352,7 @@ export function runTraining(
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') undo = new EpochUndo(net);
     if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate }));
+      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps) }));
       onTrace(tracer.trace);
     }
 
@@ -359,10 +372,10 @@ export function runTraining(
       }
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
-      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, loss, rows, start, size, applied, learningRate);
+      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, loss, rows, start, size, applied, reportedRate(learningRate, ownSteps));
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
-      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice(learningRate) };
+      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice(reportedRate(learningRate, ownSteps)) };
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
         noiser.add(net.step);
@@ -406,7 +419,7 @@ export function runTraining(
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
-            outcome = { reason: refused, advice: refusedStepAdvice(guard, noise, applied, learningRate) };
+            outcome = { reason: refused, advice: refusedStepAdvice(guard, noise, applied, reportedRate(learningRate, ownSteps)) };
           }
         }
         if (typeof outcome === 'number') {
@@ -469,7 +482,7 @@ export function runTraining(
         guard.parametersChanged();
       }
     }
-    return { epochs: history, skipped, halvings, learningRate, ...(lsuvReports && { lsuv: lsuvReports }) };
+    return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }) };
   } catch (error) {
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
@@ -494,12 +507,19 @@ interface StepFault {
 // in runTraining: a closure is made on every call (and under tsx, whose esbuild keeps function
 // names, each named one costs a defineProperty, ~0.2 µs), and train() is called once per batch.
 
-function learningRateAdvice(learningRate: number): string {
+/** The learning rate as reported (result, trace, advice): none for an optimiser that chooses its own steps. */
+function reportedRate(learningRate: number, ownSteps: boolean): number | undefined {
+  return ownSteps ? undefined : learningRate;
+}
+
+/** What to try when a step faults; `learningRate` undefined: the optimiser chooses its own steps (no rate to lower, no 'halve'). */
+function learningRateAdvice(learningRate: number | undefined): string {
+  if (learningRate === undefined) return "onNonFinite 'skip' if a few batches are outliers";
   return `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
 }
 
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number): string {
+function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number | undefined): string {
   if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice(learningRate)}`;
   if (guard.gradientNorm > RUNAWAY_PARAMETER) {
     return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice(learningRate)}`;
@@ -512,7 +532,7 @@ function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined,
  * forward pass names its row and layer (as predict does); before any step of this call (`applied`
  * false) the learning rate cannot be the cause.
  */
-function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows: Uint32Array, start: number, size: number, applied: boolean, learningRate: number): StepFault {
+function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows: Uint32Array, start: number, size: number, applied: boolean, learningRate: number | undefined): StepFault {
   const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
   const reason = overflow
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`

@@ -196,6 +196,17 @@ describe('gradscope study --model --data', async () => {
     expect(given.curve[2]).toEqual(given.end);
   });
 
+  it('says that levenberg-marquardt chooses its own steps, not that it trains at a learning rate it does not use', async () => {
+    const mse = await createNetwork({ sizes: [6, 4, 2], output: 'linear', loss: 'mse', seed: 2 });
+    const msePath = join(folder, 'mse-model.json');
+    writeFileSync(msePath, JSON.stringify(mse.toJSON()));
+    mse.dispose();
+    const { code, stdout, stderr } = await runCliInProcess(['study', '--model', msePath, '--data', dataPath, '--epochs', '1', '--batch-size', '30', '--optimizer', 'levenberg-marquardt']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/\nlevenberg-marquardt, its own steps, batches of 30, seed 1\.\n/);
+    expect(stdout).not.toMatch(/learning rate 1\b/);
+  });
+
   it("takes the remedies study's names (sgd-momentum, nesterov, layer-rates) and --momentum, as the same optimisers", async () => {
     const momentum = await curveAndTwin(['--optimizer', 'sgd-momentum'], { optimizer: { name: 'sgd', momentum: 0.9 } });
     expect(momentum.curve[2]).toEqual(momentum.end);

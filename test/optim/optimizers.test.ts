@@ -41,28 +41,30 @@ describe('the optimiser registry', () => {
     net.dispose();
   });
 
-  it("states each optimiser's own learning rate: what its instances default to; those without one train the same whatever the rate", async () => {
+  it("states each optimiser's own learning rate: what its instances default to; those without one take none, report none and trace none", async () => {
     // mse with a linear output: Levenberg-Marquardt's problem, which every optimiser takes.
     const options = { sizes: [2, 3, 1], loss: 'mse', output: 'linear', seed: 3 } as const;
     const x = [[0, 1], [1, 0], [1, 1], [0.5, -1]];
     const y = [[1], [0], [0.5], [2]];
-    const weightsAfter = async (name: string, learningRate: number) => {
-      const net = await createNetwork(options);
-      net.train(x, y, { optimizer: name, learningRate, epochs: 2, batchSize: 4 });
-      const weights = Array.from(net.kernels.view(net.weights[0]));
-      net.dispose();
-      return weights;
-    };
     const net = await createNetwork(options);
     for (const definition of OPTIMIZERS) {
-      if (definition.learningRate === undefined) {
-        expect(await weightsAfter(definition.name, 1e-3), definition.name).toEqual(await weightsAfter(definition.name, 1));
-        continue;
-      }
       const optimizer = createOptimizer(net, definition.name);
       expect(optimizer.defaultLearningRate, definition.name).toBe(definition.learningRate);
+      expect(optimizer.choosesOwnSteps === true, definition.name).toBe(definition.learningRate === undefined);
       optimizer.dispose();
+      if (definition.learningRate !== undefined) continue;
+      // A learning rate, or onNonFinite 'halve' (which halves it), would be ignored: refused before anything changes.
+      const before = snapshot(net);
+      await expectError(() => net.train(x, y, { optimizer: definition.name, learningRate: 1e-3 }), 'INVALID_OPTION', new RegExp(`^learningRate: '${definition.name}' chooses its own steps \\(its damping sets them\\) and takes none$`));
+      await expectError(() => net.train(x, y, { optimizer: definition.name, onNonFinite: 'halve' }), 'INVALID_OPTION', new RegExp(`^onNonFinite: 'halve' halves the learning rate, which '${definition.name}' does not take .*use 'throw' or 'skip'$`));
+      expect(snapshot(net), definition.name).toEqual(before);
+      const result = net.train(x, y, { optimizer: definition.name, epochs: 2, batchSize: 4, trace: { every: 1 } });
+      expect(Object.keys(result), definition.name).not.toContain('learningRate');
+      expect(Object.keys(net.trace!.run), definition.name).not.toContain('learningRate');
+      expect(net.trace!.run.optimizer).toBe(definition.name);
     }
+    const adam = net.train(x, y, { optimizer: 'adam', trace: { every: 1 } });
+    expect([adam.learningRate, net.trace!.run.learningRate]).toEqual([1e-3, 1e-3]);
     expect(OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name).sort()).toEqual(['hessian-free', 'levenberg-marquardt']);
     expect(OPTIMIZERS.find((d) => d.name === 'adam')!.learningRate).toBe(1e-3);
     net.dispose();
@@ -250,9 +252,10 @@ describe('checkpoints and memory', () => {
   ];
   it.each(SPECS.map((s) => [JSON.stringify(s), s] as const))('%s: restore(state()) continues bit for bit', async (_, spec) => {
     const options: NetworkOptions = { sizes: [2, 5, 1], activation: 'tanh', output: 'sigmoid', loss: 'mse', seed: 9 };
-    const train = { epochs: 5, batchSize: 4, shuffle: false, learningRate: 0.05 };
     const straight = await createNetwork(options);
     const o1 = createOptimizer(straight, spec);
+    // Levenberg–Marquardt chooses its own steps and takes no learning rate.
+    const train = { epochs: 5, batchSize: 4, shuffle: false, ...(!o1.choosesOwnSteps && { learningRate: 0.05 }) };
     straight.train(XOR.x, XOR.y, { ...train, epochs: 10, optimizer: o1 });
 
     const resumed = await createNetwork(options);
