@@ -112,6 +112,12 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   readonly firstNonDense?: string;
   /** The fewest rows a batch it trains on (or takes gradients or LSUV on) may have: 1, or 2 with batch norm (checkTrainingBatch). */
   readonly minTrainingRows: number;
+  /**
+   * The fewest rows the short last batch of an epoch may have (train() refuses fewer unless its
+   * dropLast leaves that batch out): 1, or 3 with batch norm, which over 2 rows or fewer normalises
+   * nothing (one row: variance 0; two: every feature ±1, no gradient back to its input).
+   */
+  readonly minLastBatchRows: number;
 
   /** The trainable tensors in PyTorch's state_dict order (a dense layer: weight, then bias); the same array on every call. */
   parameters(): readonly Parameter<T>[];

@@ -11,6 +11,7 @@ import { weightInitStd, type WeightInitName } from '../init/initializers.js';
 import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import { Trace, type TraceRun } from './trace.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -38,13 +39,6 @@ export const DEAD_LAYER = 0.5;
 export const PLATEAU_DROP = 0.01;
 /** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
 export const CANCELLATION = 10;
-/**
- * Rows per batch at which batch norm in training passes no gradient to its input. Over n rows each
- * feature's x̂ has mean 0 and spread 1, and batch norm's backward keeps only the part of ∂C/∂x̂
- * orthogonal to the ones vector and to x̂ itself: n − 2 of its n directions. With 2 rows x̂ = ±1
- * whatever the input and none is left (only what ε leaves: almost nothing).
- */
-export const BATCH_NORM_BLOCKING_ROWS = 2;
 /** The batch size the remedy for BATCH_NORM_BLOCKING_ROWS suggests: batch norm passes on n − 2 of n directions, 14 of 16 here. */
 const BATCH_NORM_ROWS = 16;
 /** Largest per-layer learning-rate multiplier a remedy suggests. */

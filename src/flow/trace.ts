@@ -36,7 +36,7 @@ export interface TraceRun {
   optimizer?: string;
   /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later); absent for an optimiser that chooses its own steps. */
   learningRate?: number;
-  /** Rows per batch: train()'s batchSize, at most the rows trained on (the last batch of an epoch may hold fewer). */
+  /** Rows per batch: train()'s batchSize, at most the rows trained on (the last batch of an epoch may hold fewer, unless dropLast). */
   batchSize?: number;
   /** The optimiser's per-layer learning-rate multipliers, present only when some differs from 1. */
   layerRates?: number[];

@@ -14,6 +14,13 @@ export const BATCH_NORM_MOMENTUM = 0.1;
 export const MIN_NORM_EPSILON = 2 ** -126;
 /** The fewest rows batch norm normalises with batch statistics: one row's variance is 0 (PyTorch refuses it too). */
 export const BATCH_NORM_MIN_ROWS = 2;
+/**
+ * Rows per batch at which batch norm in training passes no gradient to its input. Over n rows each
+ * feature's x̂ has mean 0 and spread 1, and batch norm's backward keeps only the part of ∂C/∂x̂
+ * orthogonal to the ones vector and to x̂ itself: n − 2 of its n directions. With 2 rows x̂ = ±1
+ * whatever the input and none is left (only what ε leaves: almost nothing).
+ */
+export const BATCH_NORM_BLOCKING_ROWS = 2;
 
 /** A residual block's gates: 'none' (x + branch(x)) and 'rezero' (x + α·branch(x), α learned from 0). */
 export const RESIDUAL_GATES = ['none', 'rezero'] as const;

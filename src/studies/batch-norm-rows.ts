@@ -1,9 +1,12 @@
 /**
- * Batch norm cannot normalise a batch of one row (its variance is 0), and train() refuses one. A
- * study's training digits in batches of a fixed size leave a last batch of one row when their count
- * is one more than a multiple of it: this names such a count before any training, as the caller
- * names the count (trainRows, --train), with the nearest counts that work.
+ * Batch norm in training normalises nothing over 2 rows or fewer (one row's variance is 0; over two
+ * each feature becomes ±1), and train() refuses such a batch, a short last one included (see
+ * TrainOptions.dropLast). A study's training digits in batches of a fixed size leave a last batch of
+ * 1 or 2 rows when their count is 1 or 2 more than a multiple of it: this names such a count before
+ * any training, as the caller names the count (trainRows, --train), with the nearest counts that work.
  */
+import { counted } from '../counted.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 
 /** A run of a study that normalises over its batches in training, and their size. */
 export interface BatchNormRun {
@@ -13,18 +16,26 @@ export interface BatchNormRun {
   batchSize: number;
 }
 
-/** Whether `rows` rows in batches of `batchSize` end with a batch of one row. */
-const endsWithOneRow = (rows: number, batchSize: number) => rows % batchSize === 1;
+/**
+ * Rows of the batch batch norm cannot normalise when `rows` rows train in batches of `batchSize`
+ * (train() caps the batch at the rows): one row alone, or a short last batch of
+ * BATCH_NORM_BLOCKING_ROWS rows or fewer; 0 when there is none.
+ */
+function unnormalisedRows(rows: number, batchSize: number): number {
+  if (rows === 1) return 1;
+  const left = rows > batchSize ? rows % batchSize : 0;
+  return left <= BATCH_NORM_BLOCKING_ROWS ? left : 0;
+}
 
 /** Why `rows` training digits cannot train every run of `runs` (undefined when they can), the count named `name`. */
-export function oneRowBatchProblem(rows: number, runs: readonly BatchNormRun[], name: string): string | undefined {
-  const failing = runs.filter((r) => endsWithOneRow(rows, r.batchSize));
+export function shortBatchProblem(rows: number, runs: readonly BatchNormRun[], name: string): string | undefined {
+  const failing = runs.filter((r) => unnormalisedRows(rows, r.batchSize) > 0);
   if (failing.length === 0) return undefined;
-  const fits = (n: number) => n >= 2 && runs.every((r) => !endsWithOneRow(n, r.batchSize));
-  const nearest = [rows - 1, rows + 1, rows - 2, rows + 2].filter(fits);
+  const fits = (n: number) => n >= 2 && runs.every((r) => unnormalisedRows(n, r.batchSize) === 0);
+  const nearest = [rows - 1, rows + 1, rows - 2, rows + 2, rows - 3, rows + 3].filter(fits);
   return (
-    `${name} ${rows} leaves a last batch of 1 digit for ${failing.map((r) => `${r.run} (batches of ${r.batchSize})`).join(', ')}, ` +
-    `and batch norm cannot normalise one row: choose a ${name} that leaves 0 or at least 2 digits over a multiple of the batch size` +
+    `${name} ${rows} leaves a last batch of ${failing.map((r) => `${counted(unnormalisedRows(rows, r.batchSize), 'digit')} for ${r.run} (batches of ${r.batchSize})`).join(', ')}, ` +
+    `and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer: choose a ${name} that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} digits over a multiple of the batch size` +
     (nearest.length ? ` (e.g. ${name} ${nearest.slice(0, 2).join(' or ')})` : '')
   );
 }

@@ -12,7 +12,7 @@ import { type Bound, checkDistinctList, checkInteger, checkKnownKeys, checkWhole
 import { counted } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
-import { oneRowBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
+import { shortBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
@@ -203,8 +203,8 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);
-  const oneRow = oneRowBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
-  if (oneRow) throw invalidOption(oneRow);
+  const shortBatch = shortBatchProblem(trainRows, batchNormRuns(remedies), 'trainRows');
+  if (shortBatch) throw invalidOption(shortBatch);
   checkNetworksFit(remedies, depths, width);
   return { depths, width, epochs, seed, remedies, trainRows, testRows };
 }

@@ -3,7 +3,8 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import { counted } from '../counted.js';
-import { checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkBoolean, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import type { ResidentRows, RowLabels, Rows } from '../data/matrix.js';
 import type { Dataset } from './dataset.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
@@ -56,8 +57,19 @@ export interface EpochInfo {
 export interface TrainOptions {
   /** Passes over the training data (default 1). */
   epochs?: number;
-  /** Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may have one row (INVALID_OPTION). */
+  /**
+   * Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may
+   * have one row, and the short last batch of an epoch (rows not a multiple of batchSize) not 1 or 2
+   * unless dropLast leaves it out (INVALID_OPTION: over 2 rows or fewer batch norm normalises nothing).
+   */
   batchSize?: number;
+  /**
+   * Leave out each epoch's last batch when it holds fewer than batchSize rows (default false), as
+   * PyTorch's DataLoader drop_last: the rows left out are the last of the epoch's order, so with
+   * shuffle they change from epoch to epoch and without it the same last rows never train.
+   * batchSize is capped at the number of rows, so at least one full batch is left.
+   */
+  dropLast?: boolean;
   /**
    * Step size (default: the optimiser's own: its spec's or instance's learningRate, else e.g. Adam
    * 1e-3, SGD 0.1). Given here, it wins over an optimiser instance's; beside a { name, learningRate }
@@ -180,6 +192,7 @@ function checkSettingsBesideOptimizer(options: TrainOptions): void {
 export const TRAIN_OPTIONS = keysOf<TrainOptions>({
   epochs: true,
   batchSize: true,
+  dropLast: true,
   learningRate: true,
   momentum: true,
   weightDecay: true,
@@ -272,16 +285,16 @@ export function runTraining(
   const epochs = positiveInteger(options.epochs, 'epochs', 1);
   const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
   const batchSize = Math.min(requestedBatch, x.rows);
-  const lastBatch = x.rows % batchSize || batchSize;
-  checkTrainingBatch(
-    net,
-    Math.min(batchSize, lastBatch),
-    `train: with ${counted(x.rows, 'row')} and batchSize ${requestedBatch}, ${lastBatch < batchSize ? 'the last batch' : 'every batch'}`,
-    x.rows === 1 ? 'train on at least 2 rows' : lastBatch < batchSize ? 'choose a batchSize that leaves no one-row batch, or drop a row' : 'choose a batchSize of at least 2',
-  );
+  const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
+  /** Rows of each epoch's short last batch (0: every batch is full), left out with dropLast. */
+  const shortRows = x.rows % batchSize;
+  const sizes = `train: with ${counted(x.rows, 'row')} and batchSize ${requestedBatch}`;
+  checkTrainingBatch(net, batchSize, `${sizes}, every batch`, x.rows === 1 ? 'train on at least 2 rows' : 'choose a batchSize of at least 2');
+  if (shortRows > 0 && !dropLast) checkShortBatch(net, shortRows, sizes);
+  /** Rows each epoch trains on: all of them, or without the short last batch. */
+  const epochRows = dropLast ? x.rows - shortRows : x.rows;
   let learningRate = options.learningRate === undefined ? SGD_LEARNING_RATE : checkPositive(options.learningRate, 'learningRate');
-  const shuffle = options.shuffle ?? true;
-  if (typeof shuffle !== 'boolean') throw invalidOption(`shuffle: expected true or false, got ${shown(shuffle)}`);
+  const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
   }
@@ -404,8 +417,8 @@ export function runTraining(
       let lossSum = 0;
       let batches = 0;
       let position = 0;
-      for (let start = 0; start < x.rows; ) {
-        const size = Math.min(batchSize, x.rows - start);
+      for (let start = 0; start < epochRows; ) {
+        const size = Math.min(batchSize, epochRows - start);
         let outcome = forwardBackward(order, start, size);
         if (typeof outcome === 'number') {
           const loss = outcome;
@@ -495,6 +508,19 @@ export function runTraining(
     if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
     if (ownsOptimizer) optimizer.dispose();
   }
+}
+
+/**
+ * Refuses (INVALID_OPTION) a short last batch of `rows` rows that batch norm cannot normalise
+ * (fewer than net.minLastBatchRows), saying how to leave it out; `sizes` names the rows and batchSize.
+ */
+function checkShortBatch(net: TrainingEngine, rows: number, sizes: string): void {
+  if (rows >= net.minLastBatchRows) return;
+  throw invalidOption(
+    `${sizes}, the last batch has ${counted(rows, 'row')}, and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer ` +
+      `(one row's variance is 0, every feature would become β; over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it); ` +
+      `give dropLast: true to leave the short last batch out of each epoch, or a batchSize that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} rows over`,
+  );
 }
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */

@@ -196,6 +196,21 @@ describe('gradscope study --model --data', async () => {
     expect(given.curve[2]).toEqual(given.end);
   });
 
+  it('--drop-last leaves out the short last batch, which batch norm refuses at 1 or 2 rows (30 rows at --batch-size 28)', async () => {
+    const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], loss: 'cross-entropy', seed: 2 });
+    const blocksPath = join(folder, 'batch-norm-model.json');
+    writeFileSync(blocksPath, JSON.stringify(blocks.toJSON()));
+    blocks.dispose();
+    const args = ['study', '--model', blocksPath, '--data', dataPath, '--epochs', '2', '--batch-size', '28'];
+    const refused = await runCliInProcess(args);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/train: with 30 rows and batchSize 28, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*give dropLast: true/);
+    const dropped = await runCliInProcess([...args, '--drop-last', '--json']);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    const { trace } = JSON.parse(dropped.stdout) as { trace: { steps: number[] } };
+    expect(trace.steps).toEqual([1, 2]); // one batch of 28 per epoch
+  });
+
   it('says that levenberg-marquardt chooses its own steps, not that it trains at a learning rate it does not use', async () => {
     const mse = await createNetwork({ sizes: [6, 4, 2], output: 'linear', loss: 'mse', seed: 2 });
     const msePath = join(folder, 'mse-model.json');

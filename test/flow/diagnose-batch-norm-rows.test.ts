@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { BATCH_NORM_BLOCKING_ROWS, diagnose } from '../../src/flow/diagnose.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../../src/layers/spec.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 

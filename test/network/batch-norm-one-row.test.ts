@@ -1,6 +1,8 @@
 // Batch norm's batch statistics of one row have variance 0 (every feature becomes β, the running
 // variance moves toward 0; PyTorch refuses it): train(), gradients() and initLsuv() refuse a one-row
 // batch on a network with batch norm, before anything changes, and take it on networks without.
+// Over two rows each feature becomes ±1 and no gradient passes back: train() refuses a short last
+// batch of one or two rows (1,026 rows at batch 64) unless dropLast leaves it out.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -25,7 +27,7 @@ const WITHOUT_BATCH_NORM: Record<string, LayerSpec[] | { units: number; activati
   'blocks with layer norm': [{ type: 'dense', units: 6, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 3, activation: 'softmax' }],
 };
 
-const data = blobs(34, 5);
+const data = blobs(35, 5);
 const rows = (n: number) => ({ x: data.x.slice(0, n), y: data.y.slice(0, n) });
 
 function build(layers: LayerSpec[] | { units: number; activation: 'relu' | 'softmax' }[], lsuv = false): Promise<Network> {
@@ -51,12 +53,13 @@ describe('a one-row batch on a network with batch norm', () => {
       net.train(rows(32).x, rows(32).y, { epochs: 1, batchSize: 16, optimizer: adam });
       const before = held(net, adam);
       const { x, y } = rows(33);
-      await expectError(() => net.train(x, y, { batchSize: 32, optimizer: adam }), 'INVALID_OPTION', /train: with 33 rows and batchSize 32, the last batch has 1 row, but batch norm in training needs at least 2 .*choose a batchSize that leaves no one-row batch, or drop a row/);
+      await expectError(() => net.train(x, y, { batchSize: 32, optimizer: adam }), 'INVALID_OPTION', /^train: with 33 rows and batchSize 32, the last batch has 1 row, and batch norm in training normalises nothing over 2 rows or fewer \(one row's variance is 0.*give dropLast: true to leave the short last batch out of each epoch, or a batchSize that leaves 0 or at least 3 rows over$/);
       await expectError(() => net.train(x, y, { batchSize: 1, optimizer: adam }), 'INVALID_OPTION', /train: with 33 rows and batchSize 1, every batch has 1 row.*choose a batchSize of at least 2/);
       await expectError(() => net.train(rows(1).x, rows(1).y, { optimizer: adam }), 'INVALID_OPTION', /train: with 1 row and batchSize 32, every batch has 1 row.*train on at least 2 rows/);
       expect(held(net, adam)).toBe(before);
-      net.train(rows(34).x, rows(34).y, { batchSize: 32, optimizer: adam }); // a two-row last batch is fine
-      expect(net.step).toBe(JSON.parse(before).step + 2);
+      net.train(x, y, { batchSize: 32, optimizer: adam, dropLast: true }); // the one-row batch left out
+      net.train(rows(35).x, rows(35).y, { batchSize: 32, optimizer: adam }); // a three-row last batch is taken
+      expect(net.step).toBe(JSON.parse(before).step + 1 + 2);
       net.dispose();
     });
 
@@ -76,6 +79,45 @@ describe('a one-row batch on a network with batch norm', () => {
   }
 });
 
+describe('a short last batch of one or two rows on a network with batch norm', () => {
+  const many = blobs(1026, 7);
+
+  it('train() refuses 1,026 rows at batch 64 (a last batch of 2) before anything changes, naming dropLast, which leaves it out every epoch', async () => {
+    const net = await build(WITH_BATCH_NORM);
+    const adam = createOptimizer(net, 'adam');
+    const before = held(net, adam);
+    await expectError(
+      () => net.train(many.x, many.y, { batchSize: 64, optimizer: adam }),
+      'INVALID_OPTION',
+      /^train: with 1026 rows and batchSize 64, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it\); give dropLast: true/,
+    );
+    expect(held(net, adam)).toBe(before);
+    await expectError(() => net.train(many.x, many.y, { batchSize: 64, dropLast: 'yes' as never }), 'INVALID_OPTION', /^dropLast: expected true or false, got "yes"$/);
+    expect(held(net, adam)).toBe(before);
+    const sizes: number[] = [];
+    const result = net.train(many.x, many.y, { batchSize: 64, epochs: 3, optimizer: adam, dropLast: true, onBatch: (b) => sizes.push(b.size) });
+    expect(sizes).toEqual(Array(3 * 16).fill(64));
+    expect(net.step).toBe(48);
+    expect(result.epochs.every((e) => Number.isFinite(e.loss))).toBe(true);
+    net.dispose();
+  });
+
+  it('dropLast without shuffling never trains the last rows (the same weights as training without them); no batch is dropped when the rows divide evenly or are fewer than batchSize', async () => {
+    const [dropped, without] = [await build(WITH_BATCH_NORM), await build(WITH_BATCH_NORM)];
+    const sizes: number[] = [];
+    dropped.train(rows(5).x, rows(5).y, { batchSize: 2, epochs: 3, dropLast: true, shuffle: false, onBatch: (b) => sizes.push(b.size) });
+    without.train(rows(4).x, rows(4).y, { batchSize: 2, epochs: 3, shuffle: false });
+    expect(sizes).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(dropped.state().map((t) => Array.from(t.values))).toEqual(without.state().map((t) => Array.from(t.values)));
+    const steps = dropped.step;
+    dropped.train(rows(34).x, rows(34).y, { batchSize: 17, dropLast: true });
+    dropped.train(rows(10).x, rows(10).y, { batchSize: 32, dropLast: true });
+    expect(dropped.step - steps).toBe(2 + 1);
+    dropped.dispose();
+    without.dispose();
+  });
+});
+
 describe('a one-row batch on a network without batch norm', () => {
   for (const [name, layers] of Object.entries(WITHOUT_BATCH_NORM)) {
     it(`${name}: train (batchSize 1, a one-row last batch, lsuv on one row), gradients and initLsuv take it`, async () => {
@@ -84,9 +126,10 @@ describe('a one-row batch on a network without batch norm', () => {
       const one = net.gradients(rows(1).x, rows(1).y);
       expect(Object.values(one.parameters).some((g) => g.some((v) => v !== 0))).toBe(true);
       net.train(rows(33).x, rows(33).y, { batchSize: 32 });
+      net.train(rows(34).x, rows(34).y, { batchSize: 32 }); // a two-row last batch too
       net.train(rows(3).x, rows(3).y, { batchSize: 1 });
       net.train(rows(1).x, rows(1).y, { lsuv: true });
-      expect(net.step).toBe(2 + 3 + 1);
+      expect(net.step).toBe(2 + 2 + 3 + 1);
       net.dispose();
     });
   }

@@ -72,6 +72,7 @@ export const studyModelCommand = command({
     DATA_FLAG,
     { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
     { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
+    { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
     { name: 'learning-rate', value: 'η', rule: POSITIVE, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
     { name: 'optimizer', value: 'NAME', default: 'sgd', about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them)` },
     { name: 'momentum', value: 'μ', rule: { min: 0 }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
@@ -98,6 +99,7 @@ export const studyModelCommand = command({
     const epochs = numberFlag(args, 'epochs');
     const every = numberFlag(args, 'every');
     const batchSize = numberFlag(args, 'batch-size');
+    const dropLast = booleanFlag(args, 'drop-last');
     const givenRate = stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate');
     const choice = optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!;
     // Absent, train() uses the optimiser's own; one that takes none would ignore it.
@@ -125,6 +127,7 @@ export const studyModelCommand = command({
       net.train(data.inputs, data.targets, {
         epochs,
         batchSize,
+        dropLast,
         learningRate: givenRate,
         optimizer,
         trace: { every },

@@ -24,7 +24,7 @@ import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type 
 import { boundaryTable, budgetMatrix, BUDGET_ROWS_HEADER, budgetRowCells, budgetSweepReportSection, budgetSweepSetup, learningRateTable } from '../../studies/trainable-depth-budget-report.js';
 import { epochsText, type PaperExperiment } from '../../studies/paper-experiment.js';
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
-import { oneRowBatchProblem } from '../../studies/batch-norm-rows.js';
+import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
 import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
@@ -155,8 +155,8 @@ export const studyTrainableDepthCommand = command({
     const papers = papersFlag(args, quick);
     checkDigitFlags(options.trainRows, options.testRows);
     // Every run that trains with batch norm must get no one-row batch from --train (it would fail after the runs before it).
-    const oneRow = oneRowBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
-    if (oneRow) throw new UsageError(oneRow);
+    const shortBatch = shortBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
+    if (shortBatch) throw new UsageError(shortBatch);
     // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
     checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
     if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
