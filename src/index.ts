@@ -9,7 +9,7 @@ export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';
 export { MODEL, MODES, denseModelOf } from './model.js';
 export type { Model, ModelOwner, Parameter, Trainable, Mode } from './model.js';
-export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_NORM_MIN_ROWS } from './layers/spec.js';
+export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_NORM_MIN_ROWS, BATCH_NORM_BLOCKING_ROWS } from './layers/spec.js';
 export { moduleIndices } from './layers/block-layout.js';
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
