@@ -142,7 +142,7 @@ describe('BlockModelData bridges', () => {
 
 describe('checkpoints of block networks', () => {
   it.each(['json', 'binary'] as const)('%s: train 2 epochs == train 1, save, load, train 1, bit for bit (running statistics, counters, Adam, RNG)', async (format) => {
-    const options = { epochs: 1, batchSize: 7, learningRate: 0.01 } as const; // shuffled by the network's RNG
+    const options = { epochs: 1, batchSize: 8, learningRate: 0.01 } as const; // shuffled by the network's RNG; 30 rows: a short last batch of 6 (batch norm refuses 1 or 2)
     const straight = await blockNet();
     straight.train(X, Y, { ...options, epochs: 2, optimizer: new Adam(straight) });
 
