@@ -75,7 +75,7 @@ export class StackHessian<T extends Tensor = Tensor> {
     const change = this.targetChange.get(rows);
     k.copy2d(change, 0, 0, y, 0, 0, 1, n);
     k.axpy(change, this.keptTargets.get(rows), n, -1);
-    // The f32 difference of two different floats is never 0 (gradual underflow) and a sum of absolute values never rounds a positive term away; NaN compares unequal.
+    // The difference of two different floats is never 0 (gradual underflow) and a sum of absolute values never rounds a positive term away; NaN compares unequal.
     return k.sumAbs(change, n) === 0;
   }
 
