@@ -20,8 +20,9 @@
  * the jobs a worker has not started); the first time a worker claims one in the measured loop, the
  * products whose inlined wait() had never spun deoptimise ('Insufficient type feedback', under
  * --trace-deopt) and are optimised again. Measured 2026-11-30 (2-core AMD EPYC, load 4–5): windows
- * of 18.06 bytes a step beside one of 23.3–24.5, the total 16.3–17.0 without such an event and up to
- * 24.26 with several. A per-step allocation shows in every window, and so in the median.
+ * of 16.13 bytes a step beside a first one of 16.8–23.1; the total 16.3–17.0 a step in runs without a
+ * deoptimisation in the loop, 24.26 once under heavier load. A per-step allocation shows in every
+ * window, and so in the median (one empty array a step: a median of 48.13).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
