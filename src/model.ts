@@ -279,7 +279,7 @@ export function denseTensorName(l: number, tensor: 'weight' | 'bias'): string {
  * INVALID_OPTION unless `net` can run a training-mode forward on a batch of `rows` rows (batch norm
  * needs two: one row's variance is 0). `batch` names the batch, as "gradients: the batch"; `fix` says what to do.
  */
-export function checkTrainingBatch(net: Trainable, rows: number, batch: string, fix: string): void {
+export function checkTrainingBatch(net: Pick<Trainable, 'minTrainingRows'>, rows: number, batch: string, fix: string): void {
   if (rows === 0 || rows >= net.minTrainingRows) return;
   throw invalidOption(
     `${batch} has ${counted(rows, 'row')}, but batch norm in training needs at least ${net.minTrainingRows} per batch (one row's variance is 0: every feature would become β and the running variance would move toward 0); ${fix}`,

@@ -288,9 +288,7 @@ export function runTraining(
   const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
   /** Rows of each epoch's short last batch (0: every batch is full), left out with dropLast. */
   const shortRows = x.rows % batchSize;
-  const sizes = `train: with ${counted(x.rows, 'row')} and batchSize ${requestedBatch}`;
-  checkTrainingBatch(net, batchSize, `${sizes}, every batch`, x.rows === 1 ? 'train on at least 2 rows' : 'choose a batchSize of at least 2');
-  if (shortRows > 0 && !dropLast) checkShortBatch(net, shortRows, sizes);
+  checkBatchRows(net, x.rows, requestedBatch, dropLast);
   /** Rows each epoch trains on: all of them, or without the short last batch. */
   const epochRows = dropLast ? x.rows - shortRows : x.rows;
   let learningRate = options.learningRate === undefined ? SGD_LEARNING_RATE : checkPositive(options.learningRate, 'learningRate');
@@ -510,16 +508,38 @@ export function runTraining(
   }
 }
 
+/** What the batch refusals call the rows and the options: train()'s names by default, a command line's flags in the CLI. */
+export interface BatchWording {
+  /** Who trains on how many rows in batches of which size, e.g. "train: with 200 rows and batchSize 199". */
+  sizes: string;
+  /** The batch size option, e.g. "batchSize" or "--batch-size". */
+  batchSize: string;
+  /** How to leave the short last batch out, e.g. "dropLast: true" or "--drop-last". */
+  dropLast: string;
+}
+
 /**
- * Refuses (INVALID_OPTION) a short last batch of `rows` rows that batch norm cannot normalise
- * (fewer than net.minLastBatchRows), saying how to leave it out; `sizes` names the rows and batchSize.
+ * Refuses (INVALID_OPTION) batches of `rows` rows in batches of `requestedBatch` (capped at the rows)
+ * that `net` cannot train on: a batch under net.minTrainingRows, or a short last batch under
+ * net.minLastBatchRows unless `dropLast` leaves it out (batch norm normalises nothing over 2 rows or
+ * fewer). train() runs it first; the CLI runs it before any work, with its flags' names in `wording`.
  */
-function checkShortBatch(net: TrainingEngine, rows: number, sizes: string): void {
-  if (rows >= net.minLastBatchRows) return;
+export function checkBatchRows(
+  net: Pick<TrainingEngine, 'minTrainingRows' | 'minLastBatchRows'>,
+  rows: number,
+  requestedBatch: number,
+  dropLast: boolean,
+  wording: BatchWording = { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' },
+): void {
+  const batchSize = Math.min(requestedBatch, rows);
+  const { sizes } = wording;
+  checkTrainingBatch(net, batchSize, `${sizes}, every batch`, rows === 1 ? 'train on at least 2 rows' : `choose a ${wording.batchSize} of at least 2`);
+  const shortRows = rows % batchSize;
+  if (shortRows === 0 || dropLast || shortRows >= net.minLastBatchRows) return;
   throw invalidOption(
-    `${sizes}, the last batch has ${counted(rows, 'row')}, and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer ` +
+    `${sizes}, the last batch has ${counted(shortRows, 'row')}, and batch norm in training normalises nothing over ${BATCH_NORM_BLOCKING_ROWS} rows or fewer ` +
       `(one row's variance is 0, every feature would become β; over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it); ` +
-      `give dropLast: true to leave the short last batch out of each epoch, or a batchSize that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} rows over`,
+      `give ${wording.dropLast} to leave the short last batch out of each epoch, or a ${wording.batchSize} that leaves 0 or at least ${BATCH_NORM_BLOCKING_ROWS + 1} rows over`,
   );
 }
 

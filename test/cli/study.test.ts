@@ -203,8 +203,13 @@ describe('gradscope study --model --data', async () => {
     blocks.dispose();
     const args = ['study', '--model', blocksPath, '--data', dataPath, '--epochs', '2', '--batch-size', '28'];
     const refused = await runCliInProcess(args);
-    expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/train: with 30 rows and batchSize 28, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*give dropLast: true/);
+    // The command line's fault, refused before any work as the README promises: exit 2, naming the flags.
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^gradscope: --batch-size 28: with 30 rows in .*data\.json, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*give --drop-last .* or a --batch-size that leaves 0 or at least 3 rows over\n$/);
+    expect(refused.stdout).toBe('');
+    const oneRow = await runCliInProcess(['study', '--model', blocksPath, '--data', dataPath, '--batch-size', '1', '--drop-last']);
+    expect(oneRow.code).toBe(2);
+    expect(oneRow.stderr).toMatch(/^gradscope: --batch-size 1: with 30 rows in .*, every batch has 1 row, but batch norm in training needs at least 2 per batch .*; choose a --batch-size of at least 2\n$/);
     const dropped = await runCliInProcess([...args, '--drop-last', '--json']);
     expect(dropped.code, dropped.stderr).toBe(0);
     const { trace } = JSON.parse(dropped.stdout) as { trace: { steps: number[] } };

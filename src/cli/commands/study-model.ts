@@ -12,6 +12,8 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
+import { MODEL } from '../../model.js';
+import { checkBatchRows } from '../../training/train.js';
 import { createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { CHOICE_MOMENTUM, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
@@ -118,6 +120,10 @@ export const studyModelCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
+      // Batches this network cannot train on (batch norm over 2 rows or fewer) are the flags' fault: exit 2, naming them.
+      checkAsUsage(`--batch-size ${batchSize}`, () =>
+        checkBatchRows(net[MODEL], data.inputs.length, batchSize, dropLast, { sizes: `with ${counted(data.inputs.length, 'row')} in ${dataPath}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
+      );
       // Built before any work: a --momentum this optimiser does not take is refused here (exit 2).
       optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
         createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
