@@ -69,9 +69,9 @@ export interface ReportSection {
   id: string;
   /** The section's heading. */
   heading: string;
-  /** Plain text (escaped, not HTML). */
+  /** Plain text (escaped, not HTML); a `backticked` span is shown as code. */
   text?: string;
-  /** Bullet points after the text, each plain text. */
+  /** Bullet points after the text, each plain text like `text`. */
   notes?: string[];
   /** Charts, in order. */
   charts?: ReportChart[];
@@ -275,9 +275,17 @@ function residualCharts(id: string, trace: Trace): string[] {
   return charts;
 }
 
+/**
+ * Report prose as HTML: escaped, and each `backticked` span (a command or an option, as the studies
+ * and diagnoses write them for the terminal too) set as code instead of showing its backticks.
+ */
+export function proseHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function diagnosisHtml(d: Diagnosis): string {
-  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(r.option)}</code>: ${escapeHtml(r.why)}</li>`).join('');
-  return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${escapeHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
+  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(r.option)}</code>: ${proseHtml(r.why)}</li>`).join('');
+  return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms. */
@@ -321,8 +329,8 @@ function sectionHtml(section: ReportSection, data: ReportData): { html: string; 
   const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`,
-    section.text ? `<p>${escapeHtml(section.text)}</p>` : '',
-    section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '',
+    section.text ? `<p>${proseHtml(section.text)}</p>` : '',
+    section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
     ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data)),
     '</section>',

@@ -9,14 +9,14 @@
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
- * fmt and ticksBetween are svg.ts's own, so the ticks it redraws read as the ones it replaces;
+ * fmt and niceTicks are svg.ts's own, so the ticks it redraws read as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it.
  */
-import { CHART, float32Text, fmt, ticksBetween } from './svg.js';
+import { CHART, float32Text, fmt, niceTicks } from './svg.js';
 
 const script = `
 const fmt = ${fmt.toString()};
-const ticksBetween = ${ticksBetween.toString()};
+const niceTicks = ${niceTicks.toString()};
 const CHART = ${JSON.stringify(CHART)};
 let data = null;
 const float32Text = ${float32Text.toString()};
@@ -76,7 +76,7 @@ function showSteps(run, range) {
     plot.setAttribute('viewBox', a + ' 0 ' + (b - a) + ' ' + height);
     const ticks = plot.parentNode.querySelector('g.xticks');
     const plotWidth = CHART.width - CHART.left - CHART.right;
-    ticks.innerHTML = ticksBetween(a, b, 6)
+    ticks.innerHTML = niceTicks(a, b, 6, 1)
       .map((t) => '<text x="' + (CHART.left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
       .join('');
   }

@@ -100,9 +100,24 @@ export function legendLines(name: string): string[] {
   return lines;
 }
 
-/** Evenly spaced x ticks over [x0, x1], at whole steps when the axis is steps. */
-export function ticksBetween(x0: number, x1: number, count: number): number[] {
-  return [...new Set(Array.from({ length: count }, (_, i) => Math.round(x0 + ((x1 - x0) * i) / (count - 1))))];
+/**
+ * The axis ticks of every linear chart axis (the report's script redraws zoomed step axes with it
+ * too, so it uses nothing outside itself): the multiples within [lo, hi] of a round step, 1, 2, 2.5
+ * or 5 × 10^k, chosen so there are about `count` of them; never a step below `minStep` (1 on a step
+ * axis: no tick between two steps).
+ */
+export function niceTicks(lo: number, hi: number, count: number, minStep = 0): number[] {
+  if (!(hi > lo)) return Number.isFinite(lo) ? [lo] : [];
+  const rough = (hi - lo) / Math.max(count - 1, 1);
+  const decade = 10 ** Math.floor(Math.log10(rough));
+  // Within rounding: (0.9 − 0.3) / 6 is a hair above 0.1, whose round step is 0.1 all the same;
+  // a step that is no multiple of minStep (2.5 on a step axis) is passed over.
+  const fits = (m: number) => m * decade >= rough * (1 - 1e-9) && (minStep === 0 || (m * decade) % minStep === 0);
+  const step = Math.max(minStep, decade * ([1, 2, 2.5, 5, 10].find(fits) ?? 10));
+  const ticks: number[] = [];
+  // Rounded to 12 significant digits: 3 × 0.1 is 0.30000000000000004 in floating point.
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
 }
 
 /** A line chart as data (a report section's charts are these): one line per series. */
@@ -143,7 +158,7 @@ export function lineChart(o: LineChartOptions): string {
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
   const grid: string[] = [];
-  const ticks = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : Array.from({ length: 5 }, (_, i) => y0 + ((y1 - y0) * i) / 4);
+  const ticks = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
   for (const t of ticks) {
     const y = CHART.top + py(t);
     grid.push(`M${CHART.left} ${px(y)}h${PLOT_W}`);
@@ -151,7 +166,7 @@ export function lineChart(o: LineChartOptions): string {
   }
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : ticksBetween(x0, x1, 6), x0, x1));
+  outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
   const inner: string[] = [];
   let legendY = CHART.top;
   o.series.forEach((s, k) => {
@@ -255,7 +270,7 @@ export function heatmap(o: HeatmapOptions): string {
     inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
   });
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
-  outer.push(xTicks(cols > 0 ? ticksBetween(x0, o.steps[cols - 1], 6) : [], x0, x1));
+  outer.push(xTicks(cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
   for (let i = 0; i <= 4; i++) {
     const v = lo + ((hi - lo) * i) / 4;
     outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + (4 - i) * 20}" width="14" height="20" fill="${color(v)}"/><text x="${CHART.width - CHART.right + 28}" y="${CHART.top + (4 - i) * 20 + 14}" class="legend">${fmt(v)}</text>`);

@@ -19,9 +19,9 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
     charts: [
       {
         id: 'plateau-mean-field',
-        title: '‖δ^l‖/‖δ^output‖ at initialisation by hidden layer (log scale): mean-field √χ products vs measured',
+        title: '‖δˡ‖/‖δᴸ‖ (hidden layer l ÷ output layer L) at initialisation (log scale): mean-field √χ products vs measured',
         xLabel: 'hidden layer',
-        yLabel: '‖δ^l‖/‖δ^L‖',
+        yLabel: '‖δˡ‖/‖δᴸ‖',
         logY: true,
         series: [
           { name: 'predicted', xs: hidden, ys: result.meanField.map((l) => l.predictedDecay) },

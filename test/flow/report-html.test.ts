@@ -300,6 +300,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     expect(await page.locator('#run-0 .range output').innerText()).toBe(`${Math.round(zoomed[0][0])}–${Math.round(zoomed[0][1])}`);
     const ticks = (await page.$$eval('#run-0-loss g.xticks text', (t) => t.map((e) => Number(e.textContent)))) as number[];
     for (const t of ticks) expect(t).toBeGreaterThanOrEqual(Math.floor(stepAt(0.3)));
+    // The redrawn ticks are whole steps, a round step apart (niceTicks, the charts' own).
+    for (const t of ticks) expect(Number.isInteger(t)).toBe(true);
+    expect(new Set(ticks.slice(1).map((t, i) => t - ticks[i])).size).toBeLessThanOrEqual(1);
     // The other run keeps all its steps.
     const domains = await page.$$eval('#run-1 svg.plot[data-time]', (ps) => ps.map((p) => [Number((p as SVGSVGElement).dataset.x0), Number((p as SVGSVGElement).dataset.x1)]));
     expect(await viewBoxX(page, '#run-1 svg.plot[data-time]')).toEqual(domains);

@@ -1,7 +1,8 @@
 // The trainable-depth report sections say what their tables hold: the full section defines the
 // first ÷ last ratios its tables and charts show; the tables-only section (the main job's report)
-// has no ratio column, so its text defines none and says where the ratios are.
+// has no ratio column, so its text defines none and says where the ratios are (the command as code).
 import { beforeAll, describe, expect, it } from 'vitest';
+import { renderReport } from '../../src/flow/report-html.js';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
 import { accuracyMatrix, budgetNote, deepestTable, trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
 
@@ -25,6 +26,13 @@ describe('trainable-depth report sections', () => {
     expect(section.text).not.toMatch(/First ÷ last:/);
     expect(section.text).toContain('the first ÷ last gradient ratios of each run are not in this report');
     expect(section.text).toContain('`gradscope study trainable-depth --quick --html FILE` writes them');
+  });
+
+  it('the report shows that command as code, without its backticks', async () => {
+    const html = await renderReport({ sections: [trainableDepthTablesSection(result, 'gradscope study trainable-depth --quick --html FILE')] });
+    const page = html.slice(html.indexOf('<main>'), html.indexOf('<script'));
+    expect(page).toContain('<code>gradscope study trainable-depth --quick --html FILE</code> writes them');
+    expect(page).not.toContain('`');
   });
 
   it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", () => {
