@@ -36,6 +36,8 @@ export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 /** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
 export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
+/** The input formats `readModelFile` can read, as a choice offers them: INPUT_FORMATS without ONNX, which is written only. */
+export const READABLE_INPUT_FORMATS = INPUT_FORMATS.filter((format): format is Exclude<InputFormat, 'onnx'> => format !== 'onnx');
 
 /** Architecture to assume when a foreign file does not record it (see fromSafetensors, fromTfjsLayers). */
 export interface ImportOptions {

@@ -83,6 +83,11 @@ describe('gradscope convert', async () => {
     expect(told.code).toBe(0);
     expect(readFileSync(at('from-json.safetensors'))).toEqual(readFileSync(at('from-name.safetensors')));
     await saveModel(net, at('checkpoint.gsc'));
+    // --from offers only what can be read: ONNX is written only, so --help does not list it and --from onnx is a command-line error.
+    const help = await runCliInProcess(['convert', '--help']);
+    expect(help.stdout).toMatch(/--from F +IN's format, overriding what its content says: json, gradscope, safetensors, tfjs \(ONNX is written only\)\n/);
+    const onnx = await runCliInProcess(['convert', at('model.json'), at('from-onnx.json'), '--from', 'onnx']);
+    expect([onnx.code, onnx.stderr]).toEqual([2, "gradscope: --from must be one of json, gradscope, safetensors, tfjs, got 'onnx'\n"]);
     const binary = await runCliInProcess(['convert', at('checkpoint.gsc'), at('from-binary.json')]);
     expect(binary.code).toBe(0);
     expect(JSON.parse(readFileSync(at('from-binary.json'), 'utf8'))).toEqual(original);

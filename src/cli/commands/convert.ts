@@ -1,6 +1,6 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INPUT_FORMATS, INTEROP_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { print } from '../terminal.js';
 
@@ -12,7 +12,7 @@ export const convertCommand = command({
     { name: 'OUT', about: 'the file to write: .json gradscope, .safetensors, .onnx, a folder (ending in /) tfjs, unless --to says' },
   ],
   flags: [
-    { name: 'from', value: 'F', about: `IN's format, overriding what its content says: ${INPUT_FORMATS.join(', ')}` },
+    { name: 'from', value: 'F', about: `IN's format, overriding what its content says: ${READABLE_INPUT_FORMATS.join(', ')} (ONNX is written only)` },
     { name: 'to', value: 'F', about: `OUT's format, overriding its name: ${INTEROP_FORMATS.join(', ')}` },
     { name: 'activation', value: 'A', about: `a safetensors import's hidden activation: ${ACTIVATIONS.join(', ')}` },
     { name: 'output', value: 'A', about: `a safetensors import's output activation: ${OUTPUT_ACTIVATIONS.join(', ')}` },
@@ -23,7 +23,7 @@ export const convertCommand = command({
   example: 'gradscope convert model.json model.safetensors',
   async run(args, terminal) {
     const [input, output] = args.positional;
-    const from = choiceFlag<InputFormat>(args, 'from', INPUT_FORMATS);
+    const from = choiceFlag<InputFormat>(args, 'from', READABLE_INPUT_FORMATS);
     const to = choiceFlag<InteropFormat>(args, 'to', INTEROP_FORMATS);
     const options = {
       activation: choiceFlag<Activation>(args, 'activation', ACTIVATIONS),

@@ -1,4 +1,5 @@
 /** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
+import { counted } from '../../counted.js';
 import { GradscopeError } from '../../errors.js';
 import { denseLayerName } from '../../layer-names.js';
 import { euclideanNorm } from '../../norm.js';
@@ -52,13 +53,13 @@ export const gradientsCommand = command({
         const rows = data.inputs.length;
         if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
-          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${rows} rows of ${dataPath}.`, '');
+          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${counted(rows, 'row')} of ${dataPath}.`, '');
           print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape]))));
         }
         return;
       }
       if (!json) {
-        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on the ${data.inputs.length} rows of ${dataPath}.`, '');
+        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${counted(data.inputs.length, 'row')} of ${dataPath}.`, '');
         print(terminal, gradientTable(gradients, net.activationFunctions));
         return;
       }
