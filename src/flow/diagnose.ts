@@ -513,7 +513,8 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
 }
 
 function trendSentence(e: Evidence, ends: ChainEnds): string {
-  if (!Number.isFinite(e.trendDecades)) return '';
+  // One record (one traced batch, or a network not trained yet) says nothing about how the gap moved.
+  if (e.records < 2 || !Number.isFinite(e.trendDecades)) return '';
   const trend =
     Math.abs(e.trendDecades) < 0.3
       ? 'The per-example gap stayed about the same during training'
@@ -575,7 +576,8 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
         add(
           activationOption(trace, better),
           `σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4×${factor((f) => ` (the measured factor is ${f} per layer)`)}; ` +
-            "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active.",
+            "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active." +
+            initClause(trace, better),
         );
       }
     };
@@ -603,7 +605,9 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (run.biasInit === undefined || run.biasInit !== 'zero') {
       add("biasInit: 'zero'", 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
     }
-    if (!uses('leaky-relu')) add(activationOption(trace, ['leaky-relu']), `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.`);
+    if (!uses('leaky-relu')) {
+      add(activationOption(trace, ['leaky-relu']), `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`);
+    }
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   } else if (verdict === 'saturated') {
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
@@ -628,7 +632,8 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (nonSaturating.length) {
       add(
         activationOption(trace, nonSaturating),
-        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).',
+        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
+          initClause(trace, nonSaturating),
       );
     }
   }
@@ -678,10 +683,40 @@ function hiddenNonlinearities(trace: Trace): Activation[] {
   return units.length ? units : ['linear'];
 }
 
-/** The option that switches the hidden units to `choices[0]` (or the second): createNetwork's `activation`, or the layer specs' in a block network. */
+/**
+ * The initialiser a switch to `activation` needs with it: He's for a relu-family unit, unless the
+ * run already draws He's weights or LSUV rescales them (He et al. 2015: relu zeroes half of z, so
+ * only variance 2/n_in keeps z's variance from layer to layer; 'standard' shrinks it 6× per layer,
+ * and a deep relu stack's units die). Undefined where the run's own suits it.
+ */
+function initFor(trace: Trace, activation: string): WeightInitName | undefined {
+  if (!isReluFamily(activation as Activation) || initName(trace.run.init) === RELU_INIT || trace.run.lsuv) return undefined;
+  return RELU_INIT;
+}
+const RELU_INIT = 'he-normal';
+
+/**
+ * The option that switches the hidden units to `choices[0]` (or the second): createNetwork's
+ * `activation`, or the layer specs' in a block network, with the init the first choice needs
+ * (initFor) where the run's does not suit it, so that applying the remedy applies both.
+ */
 function activationOption(trace: Trace, choices: readonly string[]): string {
-  const names = `'${choices[0]}'${choices[1] ? ` (or '${choices[1]}')` : ''}`;
-  return trace.blocks ? `layers: activation: ${names} in each hidden dense or activation layer` : `activation: ${names}`;
+  const init = initFor(trace, choices[0]);
+  const alternative = choices[1] ? ` (or ${init ? 'activation: ' : ''}'${choices[1]}')` : '';
+  if (trace.blocks) {
+    const layers = `layers: activation: '${choices[0]}'`;
+    const where = ' in each hidden dense or activation layer';
+    return init ? `${layers}${where}, with init: '${init}'${alternative}` : `${layers}${alternative}${where}`;
+  }
+  return `activation: '${choices[0]}'${init ? `, init: '${init}'` : ''}${alternative}`;
+}
+
+/** The reason's clause for the init activationOption adds (see initFor), '' where it adds none. */
+function initClause(trace: Trace, choices: readonly string[]): string {
+  const init = initFor(trace, choices[0]);
+  if (!init) return '';
+  const own = initName(trace.run.init);
+  return ` With ${choices[0]}, init: '${init}' (variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`;
 }
 
 /** Spread of the hidden activations, last hidden layer over first (median over records) beyond [1/DRIFT, DRIFT]: they drift with depth. */

@@ -17,6 +17,9 @@ describe('visualizer remedy buttons', () => {
 
   it('applies every setting a remedy names together, or none of them', () => {
     expect(remedySetting("activation: 'selu', init: 'lecun-normal'", DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
+    // relu with the He init a run of another init needs (diagnose's activationOption): both, not the alternative's.
+    expect(remedySetting("activation: 'relu', init: 'he-normal' (or activation: 'tanh')", DEFAULTS)).toEqual({ activation: 'relu', init: 'he-normal' });
+    expect(remedySetting("layers: activation: 'relu' in each hidden dense or activation layer, with init: 'he-normal' (or activation: 'tanh')", DEFAULTS)).toEqual({ activation: 'relu', init: 'he-normal' });
     expect(remedySetting("init: 'lsuv', train(x, y, { lsuv: true })", DEFAULTS)).toEqual({ init: 'lsuv' });
     expect(remedySetting("layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'", DEFAULTS)).toEqual({ activation: 'selu', init: 'lecun-normal' });
   });

@@ -36,8 +36,8 @@ async function traced(options: NetworkOptions, learningRate = 0.05) {
  * A hand-built trace of three tanh hidden layers: per record, the per-example ‖δ‖ and ‖∂C/∂b‖ of
  * each layer (first hidden first); everything else neutral (nothing saturated, even updates).
  */
-function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: number[] }[], run: TraceRun = { optimizer: 'sgd', init: 'glorot-uniform' }): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run });
+function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: number[] }[], run: TraceRun = { optimizer: 'sgd', init: 'glorot-uniform' }, hidden: 'tanh' | 'sigmoid' = 'tanh'): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run });
   records.forEach(({ delta, bias, weightGrad }, i) => {
     const r = trace.beginRecord(i + 1, 1, 0.5);
     const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0, chainFactor: NaN, chainBound: NaN };
@@ -149,6 +149,19 @@ describe('diagnose', () => {
     expect(layerRates(handTrace([gap(0.1, 0.6)]))?.option).toBe("optimizer: { name: 'sgd', layerRates: [2, 1, 1, 1] }");
   });
 
+  it('says nothing about how the gap moved during training from one record', async () => {
+    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed about the same during training\./);
+    expect(diagnose(handTrace([gap(0.01)])).summary).not.toMatch(/during training/);
+    // One traced batch of a deep sigmoid network: one record, a vanishing gap, no trend.
+    const net = await createNetwork({ inputs: 16, layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 4, backend: 'ref' });
+    net.train(x.slice(0, 16), y.slice(0, 16), { epochs: 1, batchSize: 16, learningRate: 0.05, trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    const d = diagnose(trace);
+    expect([trace.length, d.verdict]).toEqual([1, 'vanishing']);
+    expect(d.summary).not.toMatch(/during training/);
+  });
+
   it('decides on the per-example ‖δ‖, not on the batch gradient, which cancellation between examples can lower', () => {
     // The batch gradient of the first layer is 1/100 of the last's, each example's δ is not.
     const d = diagnose(handTrace([gap(0.8, 0.01), gap(0.8, 0.01)]));
@@ -165,6 +178,24 @@ describe('diagnose', () => {
     expect(d.evidence.lastHiddenChange).toBeCloseTo(1e-3, 12);
     expect(d.evidence.lastHiddenDeltaChange).toBeCloseTo(0.5, 12);
     expect(d.summary).toMatch(/‖∂C\/∂b‖ fell 1\.00e\+3×, while each example's δ there fell only 2\.00×: the examples' gradients cancel in the batch \(a plateau/);
+  });
+
+  it("offers relu with He's init unless the run's init already suits relu (He's weights, or LSUV's rescaling)", () => {
+    const relu = (run: TraceRun) => {
+      const d = diagnose(handTrace([gap(0.01), gap(0.01)], run, 'sigmoid'));
+      expect(d.verdict).toBe('vanishing');
+      return d.remedies.find((r) => r.option.startsWith('activation:'))!;
+    };
+    expect(relu({ optimizer: 'sgd', init: 'glorot-uniform' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
+    expect(relu({ optimizer: 'sgd', init: { name: 'normal', std: 0.1 } }).why).toMatch(/the run's 'normal' does not\.$/);
+    // A network loaded from a checkpoint does not know its init: He's is named, without the run's.
+    expect(relu({ optimizer: 'sgd' }).option).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
+    expect(relu({ optimizer: 'sgd' }).why).toMatch(/\(He et al\. 2015\)\.$/);
+    for (const run of [{ optimizer: 'sgd', init: 'he-normal' }, { optimizer: 'sgd', init: 'orthogonal', lsuv: true }] as TraceRun[]) {
+      const remedy = relu(run);
+      expect(remedy.option, JSON.stringify(run)).toBe("activation: 'relu' (or 'tanh')");
+      expect(remedy.why, JSON.stringify(run)).not.toMatch(/He et al/);
+    }
   });
 
   it('finds vanishing gradients in a 10-layer sigmoid network, every layer slower than the next within its bound', async () => {
@@ -185,9 +216,11 @@ describe('diagnose', () => {
     expect(d.summary).toMatch(/^Vanishing gradients \(severe\): one example's gradient δ at the first hidden layer is 1\/\S+ of the last/);
     expectSummaryExplained(d, '10-layer sigmoid');
     const options = d.remedies.map((r) => r.option);
-    // The σ' ceiling is the cause: the activation first, and no initialisation, which cannot lift it.
-    expect(options[0]).toMatch(/activation: 'relu' \(or 'tanh'\)/);
-    expect(options.join('\n')).not.toMatch(/init:/);
+    // The σ' ceiling is the cause: the activation first, and no initialisation alone, which cannot lift it;
+    // relu comes with the He init it needs, the run's 'standard' keeping neither z's variance nor the units alive.
+    expect(options[0]).toBe("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
+    expect(d.remedies[0].why).toMatch(/init: 'he-normal' \(variance 2\/n_in\) keeps z's variance the same from layer to layer \(He et al\. 2015\); the run's 'standard' does not\.$/);
+    expect(options.filter((o) => o.startsWith('init:'))).toEqual([]);
     const rates = JSON.parse(options.join('\n').match(/layerRates: (\[[^\]]+\])/)![1]) as number[];
     expect(rates).toHaveLength(10);
     expect(rates[0]).toBeGreaterThan(rates[7]);
