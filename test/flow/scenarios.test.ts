@@ -181,7 +181,7 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * hex digits) of its JSON without the remedies (comparableCore), of its remedies' options, and how
  * many. The core hashes were recorded again when forward products of at most 12 outputs or at least
  * 512 inputs became dot products of rows (assembly/row-dots.simd.ts: another order of sums, so
- * other f32 bits); every verdict, severity, remedy and summary check passed unchanged then. The options are hashed without layerRates' numbers (withoutRates; the hashes of the six
+ * other f32 bits); every verdict, severity, remedy and summary check passed unchanged then. The options are hashed without the He init that a switch to relu came to carry (withoutReluInit), and without layerRates' numbers (withoutRates; the hashes of the six
  * scenarios offered layer rates were recorded so when the rates came to be read at the last record
  * instead of the larger of the first record's and the median gap, all else the same; they are now
  * read over the last records: expectRatesFromLastRecords). The diagnosis must be the same but for remedies added after those. The summary, the
@@ -216,6 +216,20 @@ const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Dia
 });
 /** A remedy's option with its layerRates' numbers left out (expectRatesFromLastRecords checks them). */
 const withoutRates = (option: string) => option.replace(/layerRates: \[[^\]]*\]/, 'layerRates: […]');
+/**
+ * A remedy's option without the He init that came to go with a switch to relu or leaky-relu
+ * (expectReluWithItsInit checks it): "activation: 'relu', init: 'he-normal' (or activation: 'tanh')"
+ * as it was hashed, "activation: 'relu' (or 'tanh')".
+ */
+const withoutReluInit = (option: string) => option.replace(/^activation: '([a-z-]+)', init: 'he-normal'(?: \(or activation: ('[a-z-]+')\))?$/, (_, f, or) => `activation: '${f}'${or ? ` (or ${or})` : ''}`);
+
+/** A switch to relu or leaky-relu comes with He's init, unless the run already draws He's weights or had LSUV. */
+function expectReluWithItsInit(d: Diagnosis, trace: Trace, label: string): void {
+  const suited = trace.run.init === 'he-normal' || trace.run.lsuv === true;
+  for (const { option } of d.remedies.filter((r) => /^activation: '(relu|leaky-relu)'/.test(r.option))) {
+    expect(option.includes("init: 'he-normal'"), `${label}: ${option}`).toBe(!suited);
+  }
+}
 
 /**
  * The suggested layerRates are 1/(each hidden layer's ‖∂C/∂b‖ over the last hidden layer's), the
@@ -276,7 +290,8 @@ describe('diagnose() names each labelled scenario right', () => {
     const { remedies } = d;
     const before = BEFORE_BLOCKS[scenario.name];
     expect(hash16(comparableCore(d)), 'the diagnosis but its remedies is as before').toBe(before.core);
-    expect(hash16(remedies.slice(0, before.count).map((r) => withoutRates(r.option))), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
+    expect(hash16(remedies.slice(0, before.count).map((r) => withoutReluInit(withoutRates(r.option)))), 'the remedies before issue 13 come first, unchanged').toBe(before.remedies);
+    expectReluWithItsInit(d, trace, scenario.name);
     expectRatesFromLastRecords(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
     // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change.
