@@ -14,6 +14,23 @@ import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Parameter, Trainable } from '../model.js';
 
+/**
+ * Where the loaded batch's targets are its largest values, larger than both its inputs and the
+ * network's outputs (after the forward of its `rows` rows), the clause that names them: the loss's
+ * gradient ∂C/∂ŷ grows with ŷ − y, which such a target dominates, so they, not the inputs or
+ * the weights, make a gradient too large for float32. Null otherwise (also where an output is
+ * not finite: the forward pass overflowed before the targets came into it). Read only when a step faults.
+ */
+export function targetsTooLarge(net: Trainable, rows: number): string | null {
+  const largest = (tensor: Tensor, width: number) => net.kernels.maxAbs(tensor, rows * width);
+  const [targets, inputs, outputs] = [largest(net.targets, net.outputSize), largest(net.input, net.inputSize), largest(net.output, net.outputSize)];
+  if (!(Number.isFinite(outputs) && targets > inputs && targets > outputs)) return null;
+  return (
+    `the targets train() was given are too large for float32: in this batch |y| reaches ${targets.toPrecision(3)}, against |x| ≤ ${inputs.toPrecision(3)} and outputs |ŷ| ≤ ${outputs.toPrecision(3)}, ` +
+    "and the loss's gradient grows with ŷ − y; scale the targets down (and the predictions back up)"
+  );
+}
+
 /** The choices of TrainOptions.onNonFinite (see NonFinitePolicy). */
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
 /**

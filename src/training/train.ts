@@ -21,7 +21,7 @@ import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, runawayLoss, type NonFinitePolicy } from './numeric-faults.js';
+import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, runawayLoss, targetsTooLarge, type NonFinitePolicy } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
 import { checkTraceable, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
@@ -430,7 +430,7 @@ export function runTraining(
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
-            outcome = { reason: refused, advice: refusedStepAdvice(guard, noise, applied, reportedRate(learningRate, ownSteps)) };
+            outcome = { reason: refused, advice: refusedStepAdvice(net, size, guard, noise, applied, reportedRate(learningRate, ownSteps)) };
           }
         }
         if (typeof outcome === 'number') {
@@ -565,9 +565,11 @@ function learningRateAdvice(learningRate: number | undefined): string {
 }
 
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number | undefined): string {
+function refusedStepAdvice(net: TrainingEngine, size: number, guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number | undefined): string {
   if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice(learningRate)}`;
   if (guard.gradientNorm > RUNAWAY_PARAMETER) {
+    const targets = targetsTooLarge(net, size);
+    if (targets) return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: ${targets}`;
     return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice(learningRate)}`;
   }
   return learningRateAdvice(learningRate);
@@ -575,8 +577,9 @@ function refusedStepAdvice(guard: StepGuard, noise: { eta: number } | undefined,
 
 /**
  * Why the loss or gradient of the batch rows[start .. start+size) is not finite: an overflow in the
- * forward pass names its row and layer (as predict does); before any step of this call (`applied`
- * false) the learning rate cannot be the cause.
+ * forward pass names its row and layer (as predict does); targets larger than the batch's inputs and
+ * outputs are named as the cause (targetsTooLarge); before any step of this call (`applied` false)
+ * the learning rate cannot be the cause.
  */
 function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows: Uint32Array, start: number, size: number, applied: boolean, learningRate: number | undefined): StepFault {
   const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
@@ -585,8 +588,11 @@ function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows:
     : Number.isFinite(loss)
       ? guard.gradientFault()!
       : `the loss is ${loss}`;
+  const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
+  const targets = targetsTooLarge(net, size);
+  if (targets) return { reason, advice: applied ? targets : notTheRate + targets };
   const advice = applied
     ? `the inputs or the weights are too large; if the weights grew in this call, ${learningRateAdvice(learningRate)}`
-    : 'no step of this call had run, so the learning rate is not the cause: the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)';
+    : `${notTheRate}the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)`;
   return { reason, advice };
 }

@@ -54,6 +54,25 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     },
   );
 
+  it('names the targets when they, not the inputs or the weights, are what is huge', async () => {
+    const net = await createNetwork({ sizes: [4, 3, 1], output: 'linear', loss: 'mse', seed: 1, backend: kernels });
+    const before = stateHash(net);
+    const x3 = [[1, 2, 3, 4], [1, 0, 0, 0], [0, 1, 0, 0]];
+    const error = await expectError(
+      () => net.train(x3, [[1e30], [2], [3]]),
+      'DIVERGED',
+      /the learning rate is not the cause: the targets train\(\) was given are too large for float32: in this batch \|y\| reaches 1\.00e\+30, against \|x\| ≤ 4\.00 and outputs \|ŷ\| ≤ \S+, and the loss's gradient grows with ŷ − y; scale the targets down/,
+    );
+    expect(error.message).not.toMatch(/inputs or the weights/);
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+    // A linear network on huge inputs and ordinary targets: the inputs (or the weights), not the targets.
+    const linearNet = await createNetwork({ sizes: [4, 3, 1], activation: 'linear', output: 'linear', loss: 'mse', seed: 1, backend: kernels });
+    const huge = await expectError(() => linearNet.train(x3.map((row) => row.map((v) => v * 1e25)), [[1], [2], [3]]), 'DIVERGED', /the inputs or the weights train\(\) was given are too large/);
+    expect(huge.message).not.toMatch(/targets/);
+    linearNet.dispose();
+  });
+
   it('a sum of squares beyond FLOAT32_MAX from entries that each square within float32 is no fault; one entry beyond is', async () => {
     const net = await createNetwork({ sizes: [64, 64, 2], seed: 1, backend: kernels });
     const guard = new StepGuard(net[MODEL], createOptimizer(net, 'adam'));
