@@ -12,6 +12,7 @@ import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
 import { LAYER_RATES, type Settings } from './settings.js';
+import { errorText, stopReason } from './stop-reason.js';
 
 /** Training time between two posts: charts refresh ~10×/s without messages flooding the page. */
 const SLICE_MS = 100;
@@ -98,7 +99,7 @@ function update(settings: Settings): void {
     scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
   } catch (error) {
     // Nothing changed: the run goes on with the optimiser it had.
-    scope.postMessage({ type: 'refused', reason: describe(error) });
+    scope.postMessage({ type: 'refused', reason: errorText(error) });
   }
 }
 
@@ -172,7 +173,7 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
   } catch (error) {
     optimizer?.dispose();
     net?.dispose();
-    if (mine === generation) scope.postMessage({ type: 'refused', reason: describe(error) });
+    if (mine === generation) scope.postMessage({ type: 'refused', reason: errorText(error) });
   }
 }
 
@@ -213,7 +214,7 @@ function trainAndPost(s: Session, train: () => void): boolean {
   } catch (error) {
     running = false;
     if (steps.length > 0) postProgress(s, steps);
-    scope.postMessage({ type: 'stopped', reason: describe(error) });
+    scope.postMessage({ type: 'stopped', reason: stopReason(error, s.optimizer.choosesOwnSteps ? null : s.settings.learningRate) });
     return false;
   } finally {
     collecting = undefined;
@@ -332,9 +333,4 @@ function predictedClasses(s: Session): Uint8Array {
 function transfers(snapshot: Snapshot): Transferable[] {
   const { units, gradients, weights } = snapshot.diagram;
   return [snapshot.boundary, ...units, ...gradients, ...weights].map((a) => a.buffer as ArrayBuffer);
-}
-
-function describe(error: unknown): string {
-  if (error instanceof GradscopeError) return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }

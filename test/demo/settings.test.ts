@@ -46,6 +46,8 @@ describe('visualizer settings in the URL', () => {
     expect(problems.map((p) => p.split('=')[0])).toEqual(['depth', 'width', 'widths', 'act', 'norm', 'res', 'opt', 'lr', 'batch', 'train', 'noise', 'l2']);
     expect(problems[0]).toBe('depth=13 (allowed: a whole number from 1 to 12): using 6');
     expect(problems[4]).toBe('norm=dropout (allowed: one of none, batch-norm, layer-norm): using none');
+    // An empty default is named, not left blank after "using".
+    expect(problems[2]).toBe('widths=8,x (allowed: empty (Width in every layer), or whole numbers from 2 to 128 separated by commas, one per hidden layer): using empty');
   });
 
   it('gives each hidden layer the width the list says, and refuses a list of another length than the depth', () => {
