@@ -25,9 +25,17 @@ export function checkWhole(value: unknown, name: string, min: number, bound?: Bo
   return value;
 }
 
-/** `value` if it is an integer (a seed: any integer is one), named `name`: INVALID_OPTION otherwise. */
-export function checkInteger(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidOption(`${name}: expected an integer, got ${shown(value)}`);
+/**
+ * The greatest seed. The RNG (xoshiro128**, src/init/rng.ts) takes its seed as 32 bits, so outside
+ * 0 … 2^32 − 1 two seeds would give one stream (−1 that of 2^32 − 1, 2^60 that of 0).
+ */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** `value` if it is a seed, an integer from 0 to MAX_SEED (2^32 − 1), named `name`: INVALID_OPTION otherwise. */
+export function checkSeed(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
+    throw invalidOption(`${name}: expected an integer from 0 to ${MAX_SEED} (the random number generator's seed is 32 bits), got ${shown(value)}`);
+  }
   return value;
 }
 

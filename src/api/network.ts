@@ -5,7 +5,7 @@
  * optimisers and the training loop reach the engine's Trainable contract through `net[MODEL]`, and
  * the tools written for dense chains its dense Model through denseModelOf (src/model.ts).
  */
-import { checkInteger, checkKnownKeys, keysOf } from '../checks.js';
+import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { euclideanNorm } from '../norm.js';
 import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
@@ -493,7 +493,7 @@ export async function createNetwork(options: NetworkOptions & BackendOptions): P
 /** The options of every function that builds a network from model data (fromJSON, networkFromModel, loadModel…): the backend's and a whole-number seed, nothing else. */
 export function checkLoadOptions(options: BackendOptions & { seed?: number }, who: string): void {
   checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
-  if (options.seed !== undefined) checkInteger(options.seed, `${who}: seed`);
+  if (options.seed !== undefined) checkSeed(options.seed, `${who}: seed`);
 }
 
 /**

@@ -4,7 +4,7 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { MAX_UNITS } from '../checks.js';
+import { MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -171,13 +171,21 @@ function flagOf(args: ParsedArgs, name: string): Flag {
 
 /** Counts: whole numbers ≥ 1. */
 export const COUNT: NumberRule = { integer: true, min: 1 };
-/** Seeds: any whole number. */
-export const WHOLE: NumberRule = { integer: true };
-export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: WHOLE, about: 'the random seed (initial weights, batch order)' };
+/** Seeds: whole numbers from 0 to MAX_SEED, as the library's checkSeed. */
+export const SEED: NumberRule = { integer: true, min: 0, max: MAX_SEED, why: "the random number generator's seed is 32 bits" };
+export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: SEED, about: 'the random seed (initial weights, batch order)' };
 /** Rates and durations: > 0. */
 export const POSITIVE: NumberRule = { min: 0, exclusive: true };
 /** Widths of hidden layers: whole numbers from 1 to MAX_UNITS (widthFlag also checks the network's size). */
 export const WIDTH: NumberRule = { integer: true, min: 1, max: MAX_UNITS };
+
+/**
+ * Whether `text` is a whole number written in decimal digits (an optional sign): what integer flags
+ * take. Number() alone also reads 0x10 as 16, 1e3 as 1000 and 0b11 as 3: --seeds 0x10 would run 16.
+ */
+function isDecimalInteger(text: string): boolean {
+  return /^\s*[+-]?\d+\s*$/.test(text);
+}
 
 /** A numeric flag, checked by its table rule; absent: `fallback` when given (a default that depends on another flag), else its table default. */
 export function numberFlag(args: ParsedArgs, name: string, fallback?: number): number {
@@ -191,7 +199,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
   }
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${shorten(text)}'`);
-  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`--${name} needs a whole number, got '${shorten(text)}'`);
+  if (rule.integer && !isDecimalInteger(text)) throw new UsageError(`--${name} needs a whole number in decimal digits, got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
@@ -273,7 +281,7 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;
   const numbers = text.split(',').map(Number);
-  if (numbers.some((value, i) => text.split(',')[i].trim() === '' || !Number.isInteger(value) || value < min)) {
+  if (numbers.some((value, i) => !isDecimalInteger(text.split(',')[i]) || value < min)) {
     throw new UsageError(`--${name} needs whole numbers ≥ ${min} separated by commas${also}, got '${shorten(text)}'`);
   }
   const { max, why } = flagOf(args, name).rule ?? {};

@@ -40,7 +40,7 @@ export type WeightInit =
   | {
       /** Martens' sparse initialisation. */
       name: 'sparse';
-      /** Nonzero incoming weights per unit (default 15, capped at n_in). */
+      /** Nonzero incoming weights per unit: at most each dense layer's n_in (more is refused: the layer would be dense); default 15, capped at n_in. */
       connections?: number;
     };
 /** How biases start: all zero, all `value`, or drawn from N(0, std²). */
@@ -76,6 +76,20 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
     case 'lecun-normal':
       return { normal: Math.sqrt(1 / nIn) };
   }
+}
+
+/**
+ * INVALID_OPTION when `init` is a sparse init whose given `connections` exceed `fanIns`, the inputs
+ * of a network's dense layers (`where` names each): every input would be connected, a dense N(0, 1)
+ * init, not the sparse one asked for. The default (15) is Martens' and capped at n_in instead.
+ */
+export function checkSparseConnections(init: WeightInit, fanIns: readonly number[], where: (layer: number) => string): void {
+  if (typeof init !== 'object' || init.name !== 'sparse' || init.connections === undefined) return;
+  const layer = fanIns.findIndex((nIn) => init.connections! > nIn);
+  if (layer < 0) return;
+  throw invalidOption(
+    `init: { name: 'sparse', connections: ${init.connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${Math.min(...fanIns)}`,
+  );
 }
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */

@@ -4,7 +4,7 @@
  * what was opened, IO_ERROR for file-system failures.
  */
 import type { BackendOptions } from '../backend.js';
-import { checkInteger, checkKnownKeys, keysOf } from '../checks.js';
+import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS } from '../model-limits.js';
 import { modelJsonText } from '../network/model-file.js';
@@ -57,7 +57,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
 export async function readCheckpoint(path: string, options: { seed?: number } = {}): Promise<Checkpoint> {
   checkPath(path, 'readCheckpoint');
   checkKnownKeys(options, ['seed'], 'readCheckpoint');
-  const seed = checkInteger(options.seed ?? 1, 'seed');
+  const seed = checkSeed(options.seed ?? 1, 'seed');
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
     if (isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes);

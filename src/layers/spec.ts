@@ -116,6 +116,16 @@ export function widthAfter(specs: readonly CheckedSpec[], inputs: number): numbe
   return specs.reduce((width, spec) => (spec.type === 'dense' ? spec.units : width), inputs);
 }
 
+/** The inputs of each dense layer of a checked stack taking `inputs` features, in order (those inside residual blocks included). */
+export function denseFanIns(specs: readonly CheckedSpec[], inputs: number): number[] {
+  let width = inputs;
+  return specs.flatMap((spec) => {
+    const fanIns = spec.type === 'dense' ? [width] : spec.type === 'residual' ? denseFanIns(spec.layers, width) : [];
+    width = widthAfter([spec], width);
+    return fanIns;
+  });
+}
+
 /** Trained values (weights, biases, norms' scales and shifts, ReZero's α) of a checked stack taking `inputs` features. */
 export function parameterCountOfSpecs(specs: readonly CheckedSpec[], inputs: number): number {
   let count = 0;

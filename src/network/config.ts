@@ -3,13 +3,13 @@
  * layer, the loss, how to initialise) for a chain of dense layers, or a BlockConfig for layer specs
  * with any other layer (src/network/block-engine.ts).
  */
-import { checkActivation, checkChoice, checkInteger, checkKnownKeys, checkUnits } from '../checks.js';
+import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
-import { activationOf, checkLayerSpecs, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
-import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
+import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
 import {
   ACTIVATIONS,
   LOSSES,
@@ -54,7 +54,7 @@ export interface NetworkOptions {
   init?: WeightInit | 'lsuv';
   /** Bias initialisation (default 'zero'). */
   biasInit?: BiasInit;
-  /** Seed of the RNG behind initialisation and shuffling (default 1). */
+  /** Seed of the RNG behind initialisation and shuffling (default 1): an integer from 0 to 2^32 − 1 (MAX_SEED; the RNG takes 32 bits). */
   seed?: number;
 }
 
@@ -130,7 +130,8 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
   }
   const output = activationOf(specs[specs.length - 1]) ?? 'linear';
   const loss = options.loss !== undefined ? checkLoss(options.loss) : output === 'softmax' ? 'cross-entropy' : 'mse';
-  const init = { ...checkInit(options), seed: checkSeed(options.seed) };
+  const init = { ...checkInit(options), seed: seedOrDefault(options.seed) };
+  checkSparseConnections(init.init, denseFanIns(specs, inputs), (l) => `dense layer ${l}`);
   if (specs.every((spec) => spec.type === 'dense')) {
     const dense = specs as Extract<CheckedSpec, { type: 'dense' }>[];
     const sizes = [inputs, ...dense.map((spec) => spec.units)];
@@ -151,8 +152,8 @@ function checkInit(options: NetworkOptions): { init: WeightInit; biasInit: BiasI
 }
 
 /** The seed, 1 when not given. */
-function checkSeed(seed: unknown = 1): number {
-  return checkInteger(seed, 'seed');
+function seedOrDefault(seed: unknown = 1): number {
+  return checkSeed(seed, 'seed');
 }
 
 /** Checks the options of a chain of dense layers (`sizes`, or `inputs` with `{ units }` layers). */
@@ -186,12 +187,14 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
       : (perLayer[perLayer.length - 1] ?? LOSS_OUTPUT[loss] ?? 'sigmoid');
   const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
   checkLossPairing(loss, activations);
-  const seed = checkSeed(options.seed);
+  const seed = seedOrDefault(options.seed);
+  const init = checkInit(options);
+  checkSparseConnections(init.init, sizes.slice(0, -1), (l) => `layer ${l} (${sizes[l]} → ${sizes[l + 1]})`);
   return {
     sizes,
     activations,
     loss,
-    ...checkInit(options),
+    ...init,
     seed,
   };
 }

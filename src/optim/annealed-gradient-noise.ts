@@ -11,7 +11,7 @@
  * to f32 on wasm), and added by the axpy kernel from a scratch tensor. Everything is allocated by
  * the constructor for the gradients it is given: `add` allocates nothing.
  */
-import { checkInteger, checkKnownKeys, checkNonNegative } from '../checks.js';
+import { checkSeed, checkKnownKeys, checkNonNegative } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { FloatArray, Kernels, Tensor } from '../kernels.js';
@@ -33,7 +33,7 @@ export function checkGradientNoiseOption(options: unknown): Required<AnnealedGra
   if (typeof options !== 'object' || options === null) throw invalidOption(`gradientNoise: expected { eta, gamma? }, got ${describeValue(options)}`);
   checkKnownKeys(options, ['eta', 'gamma', 'seed'], 'gradientNoise');
   const { eta, gamma = GRADIENT_NOISE_GAMMA, seed = 1 } = options as Record<string, unknown>;
-  return { eta: checkNonNegative(eta, 'gradientNoise.eta'), gamma: checkNonNegative(gamma, 'gradientNoise.gamma'), seed: checkInteger(seed, 'gradientNoise.seed') };
+  return { eta: checkNonNegative(eta, 'gradientNoise.eta'), gamma: checkNonNegative(gamma, 'gradientNoise.gamma'), seed: checkSeed(seed, 'gradientNoise.seed') };
 }
 
 /** σₜ² = η/(1 + t)^γ. */

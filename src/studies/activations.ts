@@ -7,7 +7,7 @@
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced
  * step, test error after the budget, and the diagnosis.
  */
-import { checkChoice, checkDistinctList, checkInteger, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
+import { checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkWhole, keysOf } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { WEIGHT_INITS, type WeightInitName } from '../init/initializers.js';
@@ -141,7 +141,7 @@ function checkActivationStudySetup(options: ActivationStudyOptions) {
   checkModelLimits(activationSizes(width), `${STUDY}: width ${width}`);
   return {
     width,
-    seed: checkInteger(options.seed ?? 1, `${STUDY}: seed`),
+    seed: checkSeed(options.seed ?? 1, `${STUDY}: seed`),
     epochs: checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, `${STUDY}: epochs`, 1, ACTIVATION_EPOCHS_BOUND),
     batchSize: checkWhole(options.batchSize ?? ACTIVATIONS_DEFAULTS.batchSize, `${STUDY}: batchSize`, 1),
     learningRate: checkPositive(options.learningRate ?? ACTIVATIONS_DEFAULTS.learningRate, `${STUDY}: learningRate`),

@@ -6,7 +6,7 @@
  * process's CPU time, so other jobs on a shared machine do not shrink one optimiser's budget more
  * than another's (the training runs on one thread).
  */
-import { checkAtMost, checkChoice, checkDistinctList, checkInteger, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
+import { checkAtMost, checkChoice, checkDistinctList, checkSeed, checkKnownKeys, checkPositive, checkUnits, checkWhole, keysOf, type Bound } from '../checks.js';
 import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
@@ -164,7 +164,7 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   }
   checkModelLimits(sizes, 'autoencoder sizes');
   const loss = checkChoice(options.loss ?? 'binary-cross-entropy', AUTOENCODER_LOSSES, 'autoencoder loss');
-  const seed = checkInteger(options.seed ?? 1, 'autoencoder seed');
+  const seed = checkSeed(options.seed ?? 1, 'autoencoder seed');
   const count = (value: number | undefined, fallback: number, name: string, bound?: Bound) => checkWhole(value ?? fallback, `autoencoder ${name}`, 1, bound);
   const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
   for (const name of optimizers) {

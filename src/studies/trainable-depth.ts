@@ -8,7 +8,7 @@
  * deepest depth that reaches ACCURACY_GOAL on the held-out digits.
  */
 import type { BackendChoice } from '../backend.js';
-import { type Bound, checkDistinctList, checkInteger, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
+import { type Bound, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
 import { counted } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
@@ -199,7 +199,7 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
-  const seed = checkInteger(options.seed ?? 1, 'seed');
+  const seed = checkSeed(options.seed ?? 1, 'seed');
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);

@@ -20,13 +20,20 @@ import { runCli, runCliInProcess } from '../util/cli.js';
 describe('numeric flags', () => {
   it.each([
     [['--epochs', '-1'], /--epochs must be ≥ 0, got '-1'/],
-    [['--epochs', '2.5'], /--epochs needs a whole number, got '2\.5'/],
+    [['--epochs', '2.5'], /--epochs needs a whole number in decimal digits, got '2\.5'/],
+    // Integer flags take decimal digits only: Number() would read 0x10 as 16 seeds and 1e3 as 1000.
+    [['--seeds', '0x10'], /^gradscope: --seeds needs a whole number in decimal digits, got '0x10'$/],
+    [['--seeds', '1e3'], /^gradscope: --seeds needs a whole number in decimal digits, got '1e3'$/],
+    [['study', 'trainable-depth', '--depths', '2,0x10'], /^gradscope: --depths needs whole numbers ≥ 1 separated by commas, got '2,0x10'$/],
+    // Seeds are the RNG's 32 bits: -1 and 2^32 would repeat the streams of 2^32 - 1 and 0.
+    [['--seed', '-1'], /^gradscope: --seed must be ≥ 0, got '-1'$/],
+    [['--seed', '4294967296'], /^gradscope: --seed must be ≤ 4294967295 \(the random number generator's seed is 32 bits\), got '4294967296'$/],
     [['--seeds', '0'], /--seeds must be ≥ 1, got '0'/],
     [['study', 'depth', '--seeds', 'many'], /--seeds needs a number, got 'many'/],
     [['study', 'remedies', '--seconds', '0'], /--seconds must be > 0, got '0'/],
     [['study', 'activations', '--width', '1e400'], /--width needs a number, got '1e400'/],
     // A count of seeds has a bound (1e9 was taken and would never end); the main job shares --seeds with study depth.
-    [['--seeds', '1e9'], /^gradscope: --seeds must be ≤ 1000 \(.*\), got '1e9'$/],
+    [['--seeds', '1000000000'], /^gradscope: --seeds must be ≤ 1000 \(.*\), got '1000000000'$/],
   ])('gradscope %j is refused', (args, message) => {
     const { code, stdout, stderr } = runCli(args);
     expect(code).toBe(2);

@@ -166,7 +166,13 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
       [{ sizes: [3, 2], loss: 'hinge' }, /loss: expected one of/],
       [{ sizes: [3, 2], output: 'relu', loss: 'cross-entropy' }, /needs a 'softmax' output/],
       [{ sizes: [3, 2], seed: 1.5 }, /seed/],
+      // The RNG takes 32 bits: -1 and 2^60 would silently be the seeds 2^32 - 1 and 0.
+      [{ sizes: [3, 2], seed: -1 }, /^seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got -1$/],
+      [{ sizes: [3, 2], seed: 2 ** 60 }, /^seed: expected an integer from 0 to 4294967295 .*, got 1152921504606847000$/],
       [{ sizes: [3, 2], init: 'zeros' }, /init/],
+      // More sparse connections than a layer has inputs would connect every input: a dense N(0, 1) init, not the sparse one asked for.
+      [{ sizes: [4, 30, 2], init: { name: 'sparse', connections: 15 } }, /^init: \{ name: 'sparse', connections: 15 \} needs at most as many connections as each dense layer has inputs, but layer 0 \(4 → 30\) has 4: .*give connections ≤ 4$/],
+      [{ inputs: 20, layers: [{ type: 'dense', units: 8 }, { type: 'residual', layers: [{ type: 'dense', units: 8 }] }, { type: 'dense', units: 2 }], init: { name: 'sparse', connections: 10 } }, /but dense layer 1 has 8: .*give connections ≤ 8$/],
       [{ sizes: [3, 2], backend: 'gpu' }, /backend/],
     ];
     for (const [options, where] of bad) {

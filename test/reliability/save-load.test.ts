@@ -186,7 +186,7 @@ describe('whatever saves, loads', () => {
     const format = fc.constantFrom('json', 'binary', 'gradscope.json', 'model.safetensors', 'tfjs/');
     let saved = 0;
     await fc.assert(
-      fc.asyncProperty(widths, fc.constantFrom(...ACTIVATIONS), head, init, biasInit, fc.boolean(), format, fc.integer(), async (sizes, hidden, [output, loss], w, b, train, where, seed) => {
+      fc.asyncProperty(widths, fc.constantFrom(...ACTIVATIONS), head, init, biasInit, fc.boolean(), format, fc.nat(), async (sizes, hidden, [output, loss], w, b, train, where, seed) => {
         let net: Network;
         try {
           net = await createNetwork({ sizes, activation: hidden, output, loss, init: w as never, biasInit: b, seed, backend: kernels });

@@ -92,7 +92,7 @@ describe('study count bounds', () => {
       [{ learningRate: 0 }, /^activations study: learningRate: expected a finite number > 0, got 0$/],
       [{ learningRate: '0.1' }, /^activations study: learningRate: expected a finite number > 0, got "0\.1"$/],
       [{ records: 0 }, /^activations study: records: expected a whole number ≥ 1, got 0$/],
-      [{ seed: 0.5 }, /^activations study: seed: expected an integer, got 0\.5$/],
+      [{ seed: 0.5 }, /^activations study: seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got 0\.5$/],
       [{ activations: ['sigmoid', 'sigmod'] }, /^activations study: activations\[1\]: expected one of sigmoid, tanh, relu, leaky-relu, softsign, linear, selu, got "sigmod"$/],
       [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, he-normal, lecun-normal, orthogonal, got "xavier"$/],
     ];
@@ -110,7 +110,7 @@ describe('study count bounds', () => {
       // 784·w + w + w·784 + 784 at w = 1,000,000: 1,569,000,784
       [{ sizes: [784, 1_000_000, 784] }, /^autoencoder sizes: 1569000784 parameters exceeds the limit of 268435456/],
       [{ loss: 'bce' }, /^autoencoder loss: expected one of binary-cross-entropy, mse, got "bce"$/],
-      [{ seed: 1.5 }, /^autoencoder seed: expected an integer, got 1\.5$/],
+      [{ seed: 1.5 }, /^autoencoder seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got 1\.5$/],
       [{ seconds: '30' }, /^autoencoder seconds: expected a finite number > 0, got "30"$/],
       [{ points: 2.5 }, /^autoencoder points: expected a whole number ≥ 1, got 2\.5$/],
       [{ testRows: 0 }, /^autoencoder testRows: expected a whole number ≥ 1, got 0$/],
