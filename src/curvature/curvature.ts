@@ -17,7 +17,11 @@ import { traceOf, type TraceEstimate } from './trace.js';
 export interface CurvatureOptions {
   /** Eigenvalues at each end of the spectrum. Default 5; at most the parameter count. */
   k?: number;
-  /** Hutchinson probes when the trace is estimated. Default 100. */
+  /**
+   * Hutchinson probes when the trace is estimated. Default 100. With `layers`, G's trace takes this
+   * many products per layer (each layer probed on its own, so its estimate is never negative), H's
+   * this many in all.
+   */
   probes?: number;
   /** Exact traces (n products) up to this many parameters. Default 2000. */
   exactTraceLimit?: number;
@@ -51,7 +55,7 @@ export interface HessianSummary {
 export interface GaussNewtonSummary {
   /** The k largest eigenvalues, descending. */
   largest: number[];
-  /** tr G: exact, or Hutchinson's estimate. */
+  /** tr G: exact, or Hutchinson's estimate; never negative (a layer's from probes on that layer alone). */
   trace: number;
   /** Standard error of the trace (0 when exact). */
   traceStdError: number;
@@ -113,10 +117,14 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
-    // One trace run per matrix gives every layer's block trace too (see trace.ts).
+    // One trace run per matrix gives every layer's block trace too (see trace.ts). G's layers are
+    // probed one at a time: each sample is then z_lᵀ·G_ll·z_l ≥ 0 (G is PSD, so is each G_ll), where
+    // joint probes' cross-layer terms can make a layer's estimate negative; it costs one product per
+    // layer per probe. H is indefinite, so its layers' traces may be negative anyway: joint probes.
+    const layers = options.layers ?? true;
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed };
     const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
-    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
+    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, { ...traceOptions, blockProbes: layers });
     const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
       const eigen = eigenOf(operator, n);
       return {
@@ -133,7 +141,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       const eigen = eigenOf(operator, n);
       return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.converged };
     };
-    const layers = (options.layers ?? true)
+    const layerReports = layers
       ? ops.blocks.map((block, l) => ({
           layer: block.layer,
           module: block.module,
@@ -149,7 +157,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       traceExact: gaussNewtonTrace.exact,
       hessian: hessianOf(ops.hessian, ops.size, hessianTrace),
       gaussNewton: gaussNewtonOf(ops.gaussNewton, ops.size, gaussNewtonTrace),
-      layers,
+      layers: layerReports,
     };
   } finally {
     ops.dispose();

@@ -1,9 +1,16 @@
 /**
- * The trace of a symmetric operator, of the whole and of each diagonal block, from the same
- * products: exactly, Σ_i e_iᵀ·A·e_i, by n products when n ≤ `exactLimit`; otherwise by
- * Hutchinson's estimator tr A = E[zᵀA·z] over Rademacher probes z (entries ±1), with the standard
- * error of the mean over the probes. A block's trace is E[Σ_{i∈block} z_i·(A·z)_i] (the cross
- * terms have mean 0), so every block's estimate comes with the whole's.
+ * The trace of a symmetric operator, of the whole and of each diagonal block: exactly,
+ * Σ_i e_iᵀ·A·e_i, by n products when n ≤ `exactLimit`; otherwise by Hutchinson's estimator
+ * tr A = E[zᵀA·z] over Rademacher probes z (entries ±1), with the standard error of the mean over
+ * the probes. Two ways to the blocks' traces:
+ * - joint probes (the default): one product per probe; a block's trace is E[Σ_{i∈block} z_i·(A·z)_i]
+ *   (the cross-block terms have mean 0 but not sign 0), so each sample may be negative even when
+ *   A is positive semi-definite.
+ * - block probes (`blockProbes`): each block's own probe z_b, zero outside it; its sample is
+ *   z_bᵀ·A_bb·z_b, never negative when A is (a diagonal block of a PSD matrix is PSD), and free of
+ *   the cross-block noise; one product per block (and one for the entries no block covers) per
+ *   probe. The whole's trace is then the sum of the parts', its error theirs added in quadrature
+ *   (the parts' probes are independent).
  */
 import { checkKnownKeys } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -18,6 +25,12 @@ export interface TraceOptions {
   exactLimit?: number;
   /** Seed of the probes. Default 1. */
   seed?: number;
+  /**
+   * Probe each block on its own (zero elsewhere), see the file comment: sign-safe block traces of a
+   * positive semi-definite operator, at one product per block per probe. The blocks must not
+   * overlap. Default false (one product per probe).
+   */
+  blockProbes?: boolean;
 }
 
 /** A trace and its standard error. */
@@ -42,11 +55,15 @@ export interface TraceResult extends TraceEstimate {
 export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: TraceOptions = {}): TraceResult {
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
   if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
-  checkKnownKeys(options, ['probes', 'exactLimit', 'seed'], 'traceOf');
+  checkKnownKeys(options, ['probes', 'exactLimit', 'seed', 'blockProbes'], 'traceOf');
   const probes = options.probes ?? 100;
   const exactLimit = options.exactLimit ?? 2000;
   if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);
   if (!Number.isInteger(exactLimit) || exactLimit < 0) throw invalidOption(`exactLimit: expected a whole number, got ${exactLimit}`);
+  const blockProbes = options.blockProbes ?? false;
+  if (typeof blockProbes !== 'boolean') throw invalidOption(`blockProbes: expected true or false, got ${shown(blockProbes)}`);
+  // Checked before any product: the joint estimate allows overlapping blocks, block probes do not.
+  const parts = blockProbes ? partsOf(blocks, n) : [];
   const product = new Float64Array(n);
   const probe = new Float64Array(n);
   if (n <= exactLimit) {
@@ -67,10 +84,34 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
     };
   }
   const rng = new Rng(options.seed ?? 1);
+  const drawProbe = (from: number, to: number) => {
+    for (let i = from; i < to; i++) probe[i] = rng.uniform() < 0.5 ? -1 : 1;
+  };
+  if (blockProbes) {
+    const perPart = parts.map(() => new Moments());
+    for (let s = 0; s < probes; s++) {
+      parts.forEach((ranges, p) => {
+        probe.fill(0);
+        for (const [from, to] of ranges) drawProbe(from, to);
+        operator(product, probe);
+        let sample = 0;
+        for (const [from, to] of ranges) for (let i = from; i < to; i++) sample += probe[i] * product[i];
+        perPart[p].add(sample);
+      });
+    }
+    const estimates = perPart.map((m) => m.estimate());
+    return {
+      trace: estimates.reduce((sum, e) => sum + e.trace, 0),
+      standardError: Math.sqrt(estimates.reduce((sum, e) => sum + e.standardError ** 2, 0)),
+      exact: false,
+      products: probes * parts.length,
+      blocks: estimates.slice(0, blocks.length),
+    };
+  }
   const whole = new Moments();
   const perBlock = blocks.map(() => new Moments());
   for (let s = 0; s < probes; s++) {
-    for (let i = 0; i < n; i++) probe[i] = rng.uniform() < 0.5 ? -1 : 1;
+    drawProbe(0, n);
     operator(product, probe);
     let total = 0;
     blocks.forEach((b, j) => {
@@ -87,6 +128,27 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
     whole.add(total);
   }
   return { ...whole.estimate(), exact: false, products: probes, blocks: perBlock.map((m) => m.estimate()) };
+}
+
+/**
+ * The index ranges [from, to) block probes draw on: each block's, in the order given, then (when the
+ * blocks leave entries uncovered) one more part holding all of those. INVALID_OPTION when blocks
+ * overlap or leave 0..n.
+ */
+function partsOf(blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], n: number): [number, number][][] {
+  const sorted = [...blocks].sort((a, b) => a.offset - b.offset);
+  const uncovered: [number, number][] = [];
+  let end = 0;
+  for (const b of sorted) {
+    if (!Number.isInteger(b.offset) || !Number.isInteger(b.length) || b.offset < end || b.length < 0 || b.offset + b.length > n) {
+      throw invalidOption(`traceOf: blockProbes needs blocks that do not overlap and lie within 0..${n}, got { offset: ${b.offset}, length: ${b.length} }`);
+    }
+    if (b.offset > end) uncovered.push([end, b.offset]);
+    end = b.offset + b.length;
+  }
+  if (end < n) uncovered.push([end, n]);
+  const parts = blocks.map((b): [number, number][] => [[b.offset, b.offset + b.length]]);
+  return uncovered.length > 0 ? [...parts, uncovered] : parts;
 }
 
 /** Running mean and variance of samples (Welford), and the standard error of their mean. */

@@ -1,0 +1,125 @@
+// Per-layer traces of the Gauss-Newton matrix by Hutchinson: G is positive semi-definite, so each
+// layer's block G_ll is too and tr(G_ll) ≥ 0. Joint probes (one over every parameter) estimate
+// tr(G_ll) without bias but their cross-layer terms can make a sample, and an estimate, negative;
+// block probes (each layer on its own) give z_lᵀ·G_ll·z_l ≥ 0 on every probe. Checked here against
+// the explicit matrix's block traces, on dense and block networks, ref and wasm.
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { measureCurvature } from '../../src/curvature/curvature.js';
+import { CurvatureOperators, type LinearOperator, type ParameterBlock } from '../../src/curvature/operators.js';
+import { traceOf } from '../../src/curvature/trace.js';
+import { Rng } from '../../src/init/rng.js';
+import { fixedCases } from '../util/block-stacks.js';
+import { explicitMatrix } from '../util/jacobi.js';
+
+const PROBES = 60;
+
+interface Subject {
+  name: string;
+  make: (backend: 'ref' | 'wasm') => Promise<{ net: Network; x: number[][]; y: number[][] }>;
+}
+
+/** A deep sigmoid chain like the reported [784,30,30,30,30,10], small enough for the explicit G. */
+const deepSigmoid: Subject = {
+  name: 'dense [8,5,5,5,5,3] sigmoid, softmax + cross-entropy',
+  make: async (backend) => {
+    const rng = new Rng(11);
+    const net = await createNetwork({ sizes: [8, 5, 5, 5, 5, 3], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', backend, seed: 3 });
+    const x = Array.from({ length: 12 }, () => Array.from({ length: 8 }, () => rng.normal()));
+    const y = x.map(() => [0, 1, 2].map((j, _, all) => (j === rng.below(all.length) ? 1 : 0)));
+    return { net, x, y };
+  },
+};
+
+/** The block-stack cases with more than one parameterised layer (batch and layer norm, residual blocks, ReZero). */
+const blockSubjects: Subject[] = fixedCases(new Rng(21)).slice(0, 5).map((c, i) => ({
+  name: `block case ${i} (${c.loss}) ${JSON.stringify(c.specs)}`,
+  make: async (backend) => {
+    const net = await createNetwork({ inputs: c.inputs, loss: c.loss, layers: c.specs, backend, seed: 5 + i });
+    const alphas = net.parameters().filter((p) => p.name.endsWith('alpha'));
+    alphas.forEach((p, j) => net.kernels.write(p.value, [c.alphas[j]]));
+    const rows = (flat: Float64Array) => Array.from({ length: c.batch }, (_, r) => Array.from(flat.subarray((r * flat.length) / c.batch, ((r + 1) * flat.length) / c.batch)));
+    return { net, x: rows(c.x), y: rows(c.y) };
+  },
+}));
+
+/** Every product's per-layer parts Σ_{i∈l} v_i (A·v)_i, and the one layer the probe lay in (−1: several). */
+function recording(operator: LinearOperator, blocks: readonly ParameterBlock[]) {
+  const samples: { block: number; parts: number[] }[] = [];
+  const recorded: LinearOperator = (out, v) => {
+    operator(out, v);
+    const touched = blocks.map((b, j) => (v.subarray(b.offset, b.offset + b.length).some((e) => e !== 0) ? j : -1)).filter((j) => j >= 0);
+    const parts = blocks.map((b) => v.subarray(b.offset, b.offset + b.length).reduce((s, e, i) => s + e * out[b.offset + i], 0));
+    samples.push({ block: touched.length === 1 ? touched[0] : -1, parts });
+  };
+  return { recorded, samples };
+}
+
+/** tr(G_ll) of every layer from the explicit float64 matrix (ref backend). */
+async function exactBlockTraces(subject: Subject): Promise<number[]> {
+  const { net, x, y } = await subject.make('ref');
+  const ops = new CurvatureOperators(net, x, y);
+  const g = explicitMatrix(ops.gaussNewton, ops.size);
+  const traces = ops.blocks.map((b) => g.slice(b.offset, b.offset + b.length).reduce((s, column, i) => s + column[b.offset + i], 0));
+  ops.dispose();
+  net.dispose();
+  return traces;
+}
+
+describe.each(['ref', 'wasm'] as const)('per-layer Gauss-Newton traces on %s', (backend) => {
+  it.each([deepSigmoid, ...blockSubjects].map((s) => [s.name, s] as const))('%s: every block-probe sample ≥ 0, each layer within 4 standard errors of the exact trace', async (_, subject) => {
+    const want = await exactBlockTraces(subject);
+    const { net, x, y } = await subject.make(backend);
+    expect(net.parameterCount).toBeLessThanOrEqual(300);
+    const ops = new CurvatureOperators(net, x, y);
+    expect(ops.blocks.length).toBeGreaterThan(1);
+    const { recorded, samples } = recording(ops.gaussNewton, ops.blocks);
+    const result = traceOf(recorded, ops.size, ops.blocks, { probes: PROBES, exactLimit: 0, blockProbes: true, seed: 4 });
+    expect(result.exact).toBe(false);
+    expect(result.products).toBe(PROBES * ops.blocks.length);
+    expect(samples).toHaveLength(PROBES * ops.blocks.length);
+    for (const sample of samples) {
+      expect(sample.block, 'each probe lies in one layer').toBeGreaterThanOrEqual(0);
+      expect(sample.parts[sample.block], `layer ${sample.block}: z_lᵀ G_ll z_l`).toBeGreaterThanOrEqual(0);
+    }
+    result.blocks.forEach((got, l) => {
+      expect(got.trace).toBeGreaterThanOrEqual(0);
+      // an exact zero block (e.g. no curvature reaches it) has zero samples and zero error
+      const allowed = Math.max(4 * got.standardError, 1e-6 * Math.abs(want[l]) + 1e-12);
+      expect(Math.abs(got.trace - want[l]), `layer ${l}: ${got.trace} ± ${got.standardError} vs exact ${want[l]}`).toBeLessThanOrEqual(allowed);
+    });
+    const total = want.reduce((s, t) => s + t, 0);
+    expect(result.trace).toBeCloseTo(result.blocks.reduce((s, b) => s + b.trace, 0), 12);
+    expect(Math.abs(result.trace - total)).toBeLessThanOrEqual(Math.max(4 * result.standardError, 1e-12));
+    ops.dispose();
+    net.dispose();
+  });
+});
+
+describe('why block probes: joint probes and measureCurvature', () => {
+  it("joint probes' per-layer samples go negative on the deep sigmoid chain; block probes' never do", async () => {
+    const { net, x, y } = await deepSigmoid.make('ref');
+    const ops = new CurvatureOperators(net, x, y);
+    const { recorded, samples } = recording(ops.gaussNewton, ops.blocks);
+    traceOf(recorded, ops.size, ops.blocks, { probes: PROBES, exactLimit: 0, seed: 4 });
+    expect(samples.every((s) => s.block === -1), 'joint probes span every layer').toBe(true);
+    const negative = samples.flatMap((s) => s.parts).filter((part) => part < 0).length;
+    expect(negative).toBeGreaterThan(0);
+    ops.dispose();
+    net.dispose();
+  });
+
+  it('measureCurvature: beyond the exact limit every G trace is ≥ 0 and within 4 standard errors of the exact one; H keeps its error', async () => {
+    const want = await exactBlockTraces(deepSigmoid);
+    const { net, x, y } = await deepSigmoid.make('wasm');
+    const report = measureCurvature(net, x, y, { k: 1, exactTraceLimit: 0, probes: PROBES });
+    expect(report.traceExact).toBe(false);
+    report.layers.forEach((layer, l) => {
+      expect(layer.gaussNewton.trace).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(layer.gaussNewton.trace - want[l])).toBeLessThanOrEqual(4 * layer.gaussNewton.traceStdError + 1e-6 * want[l]);
+      expect(layer.hessian.traceStdError).toBeGreaterThan(0);
+    });
+    expect(report.gaussNewton.trace).toBeGreaterThanOrEqual(0);
+    net.dispose();
+  });
+});
