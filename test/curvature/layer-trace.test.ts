@@ -5,6 +5,7 @@
 // the explicit matrix's block traces, on dense and block networks, ref and wasm.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
+import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { CurvatureOperators, type LinearOperator, type ParameterBlock } from '../../src/curvature/operators.js';
 import { traceOf } from '../../src/curvature/trace.js';
@@ -120,6 +121,51 @@ describe('why block probes: joint probes and measureCurvature', () => {
       expect(layer.hessian.traceStdError).toBeGreaterThan(0);
     });
     expect(report.gaussNewton.trace).toBeGreaterThanOrEqual(0);
+    // The table prints every G trace with its error, and says why G rows cannot be negative and H rows can.
+    const table = curvatureTable(report, net.kind);
+    expect(table).toMatch(/^hidden 1 \(\d+\) G .* \d\.\d+e[-+]\d+ ± \d\.\d+e[-+]\d+ *$/m);
+    expect(table).not.toMatch(/^\S.* G .* -\d\.\d+e[-+]\d+ ± /m);
+    expect(table).toMatch(/^G traces are never negative .* H's may be/m);
+    const exact = measureCurvature(net, x, y, { k: 1 });
+    expect(exact.traceExact).toBe(true);
+    expect(curvatureTable(exact, net.kind)).not.toMatch(/never negative/);
     net.dispose();
+  });
+});
+
+describe('traceOf with blockProbes', () => {
+  // A PSD operator diag(d) + u·uᵀ, 40 dimensions, two blocks leaving entries 10..14 and 35..39 uncovered.
+  const n = 40;
+  const rng = new Rng(2);
+  const d = Float64Array.from({ length: n }, () => rng.uniformIn(0, 2));
+  const u = Float64Array.from({ length: n }, () => rng.normal());
+  const operator: LinearOperator = (out, v) => {
+    const projection = v.reduce((s, e, i) => s + e * u[i], 0);
+    for (let i = 0; i < n; i++) out[i] = d[i] * v[i] + u[i] * projection;
+  };
+  const exactOn = (from: number, to: number) => d.subarray(from, to).reduce((s, e, i) => s + e + u[from + i] ** 2, 0);
+  const blocks = [{ offset: 0, length: 10 }, { offset: 15, length: 20 }];
+
+  it('probes the uncovered entries as one more part: the whole is every part summed, within 4 standard errors', () => {
+    const result = traceOf(operator, n, blocks, { probes: 200, exactLimit: 0, blockProbes: true });
+    expect(result.products).toBe(200 * 3);
+    expect(Math.abs(result.blocks[0].trace - exactOn(0, 10))).toBeLessThanOrEqual(4 * result.blocks[0].standardError);
+    expect(Math.abs(result.blocks[1].trace - exactOn(15, 35))).toBeLessThanOrEqual(4 * result.blocks[1].standardError);
+    expect(Math.abs(result.trace - exactOn(0, n))).toBeLessThanOrEqual(4 * result.standardError);
+    expect(result.standardError).toBeGreaterThan(Math.hypot(result.blocks[0].standardError, result.blocks[1].standardError));
+  });
+
+  it('INVALID_OPTION for overlapping or out-of-range blocks and a non-boolean, before any product', () => {
+    let products = 0;
+    const counted: LinearOperator = (out, v) => {
+      products++;
+      operator(out, v);
+    };
+    const bad = [[{ offset: 0, length: 10 }, { offset: 5, length: 10 }], [{ offset: 35, length: 10 }], [{ offset: -1, length: 3 }]];
+    for (const b of bad) expect(() => traceOf(counted, n, b, { exactLimit: 0, blockProbes: true })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/blockProbes/) }));
+    expect(() => traceOf(counted, n, blocks, { exactLimit: 0, blockProbes: 'yes' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(products).toBe(0);
+    // overlapping blocks stay fine for joint probes
+    expect(traceOf(counted, n, bad[0], { exactLimit: 0, probes: 2 }).blocks).toHaveLength(2);
   });
 });
