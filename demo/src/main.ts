@@ -8,14 +8,14 @@ import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
 import { drawDigits } from './charts/digits.js';
 import { COLORS } from './charts/canvas.js';
-import { drawHeatmap } from './charts/heatmap.js';
+import { drawHeatmap, type HeatmapData } from './charts/heatmap.js';
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import { remedySetting } from './remedies.js';
+import { noButtonReason, remedySetting } from './remedies.js';
 import {
   CONTINUING,
   DEFAULTS,
@@ -78,6 +78,12 @@ writeForm(settings);
 
 const history = new History();
 let snapshot: Snapshot | undefined;
+/**
+ * The flow map of the run before a remedy was applied, redrawn at the size of its own (half-width)
+ * canvas like the live one: a copy of the live canvas's pixels, squeezed into half its width, ran
+ * its labels together. Null while no 'before' map is shown.
+ */
+let before: HeatmapData | null = null;
 let points: { x: Float32Array; labels: Uint8Array } | null = null;
 /** MNIST mode: the test digits shown with their predictions. */
 let digits: { pixels: Float32Array; labels: Uint8Array } | null = null;
@@ -222,9 +228,9 @@ function draw(): void {
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b.
   const named = (rows: number[]) => rows.map((l) => stats.labels[l]);
   drawLayerBars(canvases.gradients, stats.biasRows.map((l) => stats.gradB[l]), named(stats.biasRows), { scale: 'log', color: COLORS.bar });
-  const [first, last] = history.range;
-  const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  drawHeatmap(canvases.heatmap, { first, last, rows, layers: stats.biasRows, labels: stats.labels }, $('heatmap-legend'));
+  // The 'before' map's colour range is its own: the legend line is the live map's.
+  if (before) drawHeatmap($<HTMLCanvasElement>('chart-heatmap-before'), before, document.createElement('small'));
+  drawHeatmap(canvases.heatmap, heatmapData(snapshot), $('heatmap-legend'));
   const failing = unitFailureRows(snapshot);
   drawLayerBars(canvases.saturation, failing.map((l) => stats.unitFailure[l]), named(failing), { scale: 'fraction', color: COLORS.saturation, empty: 'No layer saturates or dies' });
   describeUnitFailure(failing.map((l) => stats.unitFailureKind[l])[0] ?? null);
@@ -268,6 +274,11 @@ function explain(s: Snapshot): void {
         button.dataset.change = JSON.stringify(change);
         button.addEventListener('click', () => applyRemedy(change, option));
         li.append(' ', button);
+      } else {
+        const note = document.createElement('span');
+        note.className = 'no-apply';
+        note.textContent = ` (no Apply button: ${noButtonReason(option, settings)})`;
+        li.append(note);
       }
       return li;
     }),
@@ -360,23 +371,28 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
         : 'linear units neither saturate nor die';
 }
 
+/** The live flow map's data: ‖∂C/∂b‖ per layer over the run's steps (its own copy, which later steps leave alone). */
+function heatmapData(s: Snapshot): HeatmapData {
+  const [first, last] = history.range;
+  const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
+  return { first, last, rows, layers: s.stats.biasRows, labels: s.stats.labels };
+}
+
 /**
- * A remedy applied: the current flow map is kept as a picture beside the live one (with what it was
+ * A remedy applied: the current flow map is kept (as data, redrawn) beside the live one (with what it was
  * and what the diagnosis said), the settings change, and the new run starts training at once.
  */
 function applyRemedy(change: Partial<Settings>, option: string): void {
-  const before = $<HTMLCanvasElement>('chart-heatmap-before');
-  const now = canvases.heatmap;
-  before.width = now.width;
-  before.height = now.height;
-  before.getContext('2d')!.drawImage(now, 0, 0);
+  // An untrained run has no map to keep (the live one says "Press Train or Step").
+  before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
-  $('flow-before').hidden = false;
+  $('flow-before').hidden = before === null;
   const previous = settings;
   settings = { ...settings, ...change };
   writeForm(settings);
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
   $('flow-now-caption').textContent = `after ${option}`;
+  scheduleDraw();
   runWhenReady = true;
   if (needsRebuild(previous, settings)) {
     configure();
@@ -408,6 +424,7 @@ function refuse(reason: string): void {
   // A refused remedy: no 'after' run to show beside the 'before' map.
   if (runWhenReady) {
     $('flow-before').hidden = true;
+    before = null;
     $('flow-now-caption').textContent = '';
   }
   runWhenReady = false;

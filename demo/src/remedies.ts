@@ -5,7 +5,7 @@
  * "layers: { type: 'dense', units }, { type: 'batch-norm' } …", "layers: { type: 'residual', … }")
  * read as the first choice it names, every setting it names applied together. Remedies the page has
  * no control for (clipNorm, biasInit), and changes the page cannot run with the other settings
- * (conflictOf), give null.
+ * (conflictOf), give null, and noButtonReason says which.
  */
 import { ACTIVATIONS } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
@@ -16,6 +16,13 @@ export const SMALLER_LEARNING_RATE = 1 / 3;
 export function remedySetting(option: string, current: Settings): Partial<Settings> | null {
   const change = settingOf(option, current);
   return change && !conflictOf({ ...current, ...change }) ? change : null;
+}
+
+/** Why a remedy has no button (remedySetting gives null), as the page says beside it. */
+export function noButtonReason(option: string, current: Settings): string {
+  const change = settingOf(option, current);
+  const conflict = change && conflictOf({ ...current, ...change });
+  return conflict ? `not with these settings: ${conflict.why}` : 'the page has no control for this; it is an option of the library';
 }
 
 function settingOf(option: string, current: Settings): Partial<Settings> | null {

@@ -324,6 +324,15 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.evaluate(() => (document.getElementById('chart-heatmap-before') as HTMLCanvasElement).toDataURL())).not.toBe(blank);
     const [before, now] = await Promise.all(['#flow-before', '#flow-now'].map((id) => page.locator(id).boundingBox()));
     expect(now!.x).toBeGreaterThan(before!.x + before!.width - 1); // side by side
+    // The old map is drawn for its own canvas (its pixels match its size on the page: not the full-width
+    // map squeezed into half, which ran its labels together), with the same layer labels as the live one.
+    const fit = await page.evaluate(() => {
+      const canvas = document.getElementById('chart-heatmap-before') as HTMLCanvasElement;
+      return { pixels: canvas.width, css: canvas.clientWidth * devicePixelRatio, rows: canvas.dataset.rows, live: document.getElementById('chart-heatmap')!.dataset.rows };
+    });
+    expect(Math.abs(fit.pixels - fit.css)).toBeLessThanOrEqual(1);
+    expect(fit.rows).toBe(fit.live);
+    await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-before-after.png` });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -1,8 +1,8 @@
 // The diagnosis's remedies as the visualizer's buttons: each option diagnose() writes maps to the
 // setting it names (its first choice; all the settings it names together), and those the page has no
-// control for, or cannot run with the other settings, map to no button.
+// control for, or cannot run with the other settings, map to no button and say which.
 import { describe, expect, it } from 'vitest';
-import { remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
+import { noButtonReason, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
 
 describe('visualizer remedy buttons', () => {
@@ -44,5 +44,14 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting('clipNorm: 1', DEFAULTS)).toBeNull();
     expect(remedySetting("biasInit: 'zero'", DEFAULTS)).toBeNull();
     expect(remedySetting("optimizer: 'levenberg-marquardt'", DEFAULTS)).toBeNull();
+  });
+
+  it('says beside a remedy with no button why it has none', () => {
+    expect(noButtonReason('clipNorm: 1', DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
+    expect(noButtonReason("biasInit: 'zero'", DEFAULTS)).toBe('the page has no control for this; it is an option of the library');
+    const widths = { ...DEFAULTS, depth: 3, widths: '8,6,4' };
+    const rezero = "layers: { type: 'residual', gate: 'rezero', layers: [ … ] } for each hidden layer after the first";
+    expect(remedySetting(rezero, widths)).toBeNull();
+    expect(noButtonReason(rezero, widths)).toMatch(/^not with these settings: a residual block adds its input to its output, so every hidden layer needs the same width, not 8,6,4$/);
   });
 });
