@@ -42,14 +42,28 @@ export type Fail = (where: string, message: string) => GradscopeError;
 /** INVALID_OPTION `where: message`, the default of every check here. */
 export const optionFault: Fail = (where, message) => invalidOption(`${where}: ${message}`);
 
-/** Runs a check that throws INVALID_OPTION and rethrows its message through `fail` at `where`. */
+/**
+ * Runs a check that throws INVALID_OPTION and rethrows its message through `fail` at `where`. A
+ * message that starts with the last field of `where` (the check names what it checks) is joined to
+ * it instead of repeating it: `layers[0].activation` + "activation: expected…" is
+ * "layers[0].activation: expected…", `model.layers` + "layers[2].units: …" is "model.layers[2].units: …".
+ */
 export function rethrowThrough<R>(fail: Fail, where: string, check: () => R): R {
   try {
     return check();
   } catch (error) {
-    if (error instanceof GradscopeError) throw fail(where, error.message);
+    if (error instanceof GradscopeError) throw fail(...joinedPath(where, error.message));
     throw error;
   }
+}
+
+/** `where` and `message` with the message's leading path merged into `where` when it continues where's last field (see rethrowThrough). */
+function joinedPath(where: string, message: string): [string, string] {
+  const field = /([A-Za-z_]\w*)(\[\d+\])*$/.exec(where)?.[1];
+  if (field === undefined || !message.startsWith(field)) return [where, message];
+  const path = /^([.[][\w.[\]]*)?: /.exec(message.slice(field.length));
+  if (path === null) return [where, message];
+  return [`${where}${path[1] ?? ''}`, message.slice(field.length + path[0].length)];
 }
 
 /**

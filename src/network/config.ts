@@ -85,9 +85,12 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
     throw invalidOption(`a softmax output goes with loss 'cross-entropy', not '${loss}'`);
   }
   activations.slice(0, -1).forEach((activation, l) => {
-    if (activation === 'softmax') throw invalidOption(`layer ${l}: softmax is only allowed on the output layer`);
+    if (activation === 'softmax') throw invalidOption(`layer ${l}: ${HIDDEN_SOFTMAX}`);
   });
 }
+
+/** Why a hidden layer cannot be softmax (checkLossPairing; a model file says it at the layer's activation). */
+export const HIDDEN_SOFTMAX = 'softmax is only allowed on the output layer';
 
 /** createNetwork's options checked: a chain of dense layers, or a network of layer specs with other layers. */
 export type ResolvedNetwork = { kind: 'dense'; config: NetworkConfig } | { kind: 'blocks'; config: BlockConfig };

@@ -7,7 +7,7 @@
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
-import { checkLoss, checkLossPairing } from './config.js';
+import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
@@ -153,6 +153,7 @@ export function modelFromJSON(json: unknown): ModelData {
     else if (nIn !== sizes[l]) throw bad(`${where}.inputs`, `is ${nIn} but the previous layer has ${sizes[l]} units`);
     sizes.push(nOut);
     activations.push(rethrowAsBad(`${where}.activation`, () => checkActivation(activation, 'activation')));
+    if (activations[l] === 'softmax' && l < layers.length - 1) throw bad(`${where}.activation`, HIDDEN_SOFTMAX);
     fields.push(layer as Record<string, unknown>);
   }
   checkModelLimits(sizes, 'layers', bad);

@@ -80,8 +80,8 @@ describe('model JSON version 2', () => {
   const damaged: [string, (f: Awaited<ReturnType<typeof good>>) => void, RegExp][] = [
     ['a bad version', (f) => (f.version = 3), /^version: this gradscope reads versions 1 and 2, got 3/],
     ['no inputs', (f) => delete f.inputs, /^model\.inputs: /],
-    ['an unknown layer type', (f) => (f.layers[1] = { type: 'dropout' }), /^model\.layers: layers\[1\]\.type: /],
-    ['a branch that changes the width', (f) => ((f.layers[2] as { layers: unknown[] }).layers[1] = { type: 'dense', units: 2 }), /^model\.layers: layers\[2\]\.layers: a residual branch must keep the width/],
+    ['an unknown layer type', (f) => (f.layers[1] = { type: 'dropout' }), /^model\.layers\[1\]\.type: /],
+    ['a branch that changes the width', (f) => ((f.layers[2] as { layers: unknown[] }).layers[1] = { type: 'dense', units: 2 }), /^model\.layers\[2\]\.layers: a residual branch must keep the width/],
     ['a loss the output cannot take', (f) => (f.loss = 'binary-cross-entropy'), /^model\.loss: loss 'binary-cross-entropy' needs a 'sigmoid' output/],
     ['no tensors', (f) => delete (f as Record<string, unknown>).tensors, /^model\.tensors: expected an object of tensors by name/],
     ['a missing tensor', (f) => delete f.tensors['2.running_mean'], /^model\.tensors\["2\.running_mean"\]: missing/],

@@ -184,8 +184,8 @@ describe('safetensors of block networks: reading back', () => {
     await bad(edited((h) => ((h['2.num_batches_tracked'].dtype = 'F64'))), /^2\.num_batches_tracked\.dtype: F64 where PyTorch's I64 belongs/);
     await bad(edited((h) => ((h['9.weight'] = h['7.weight']), delete h['7.weight'])), /^7\.weight: missing/);
     await bad(edited((h) => ((h.__metadata__.loss = 'mse'))), /^__metadata__\.loss: a softmax output goes with loss 'cross-entropy', not 'mse'/);
-    await bad(edited((h) => ((h.__metadata__.layers = JSON.stringify([...JSON.parse(h.__metadata__.layers), { type: 'layer-norm' }])))), /^__metadata__\.layers: layers\[6\]: softmax only as the output layer/);
-    await bad(edited((h) => ((h.__metadata__.layers = h.__metadata__.layers.replace('"units":3', '"units":0')))), /^__metadata__\.layers: layers\[6\]\.units/);
+    await bad(edited((h) => ((h.__metadata__.layers = JSON.stringify([...JSON.parse(h.__metadata__.layers), { type: 'layer-norm' }])))), /^__metadata__\.layers\[6\]: softmax only as the output layer/);
+    await bad(edited((h) => ((h.__metadata__.layers = h.__metadata__.layers.replace('"units":3', '"units":0')))), /^__metadata__\.layers\[6\]\.units/);
     await bad(edited((h) => ((h.__metadata__.layers = '[{'))), /^__metadata__\.layers: not valid JSON/);
     await bad(edited((h) => delete h.__metadata__.inputs), /^__metadata__\.inputs: missing/);
     await bad(edited((h) => ((h.__metadata__.inputs = '5'))), /^7\.weight|^0\.weight: shape \[6, 4\] should be \[6, 5\]/);

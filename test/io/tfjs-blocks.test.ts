@@ -91,8 +91,8 @@ describe('tfjs layers import of block networks', () => {
     await bad(() => {}, /^weights: the manifest describes \d+ bytes but \d+ were given/, 4);
     await bad((j) => delete j.userDefinedMetadata.gradscope.batchesTracked, /^userDefinedMetadata\.gradscope\.batchesTracked: no count for 1\.num_batches_tracked|^userDefinedMetadata\.gradscope\.batchesTracked: no count for 2\.num_batches_tracked/);
     await bad((j) => (j.userDefinedMetadata.gradscope.batchesTracked['2.num_batches_tracked'] = -1), /^userDefinedMetadata\.gradscope\.batchesTracked\.2\.num_batches_tracked\[0\]: -1 is not a count/);
-    await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers: layers\[0\]\.units/);
-    await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers: layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
+    await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers\[0\]\.units/);
+    await bad((j) => (j.userDefinedMetadata.gradscope.layers[3] = { type: 'residual', layers: [{ type: 'batch-norm' }] }), /^userDefinedMetadata\.gradscope\.layers\[3\]: a residual block cannot be written as a tfjs Sequential/);
   });
 
   it('gives a model or a BAD_MODEL_FILE, never another error, for any byte change of model.json or cut of the weights', () => {
