@@ -1,0 +1,102 @@
+/**
+ * Renders a `gradscope study trainable-depth --json` result into the markdown tables README.md and
+ * docs/trainable-depth.md show, with the study's own renderers (the ones its terminal output and HTML
+ * report use), and replaces each documented table in place: one source of truth, no hand-typed cells.
+ * A table is known by its header line; its alignment line and everything around it stay as written.
+ *
+ *   npx tsx scripts/trainable-depth-tables.ts docs/data/trainable-depth.json [README.md docs/trainable-depth.md]
+ *
+ * Run by hand after a new full run (`gradscope study trainable-depth --json > docs/data/trainable-depth.json`),
+ * and after a change to the renderers; test/docs/trainable-depth-tables.test.ts checks that the
+ * documented tables are what this renders from docs/data/trainable-depth.json.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { BUDGET_ROWS_HEADER, boundaryTable, budgetMatrix, budgetRowCells, learningRateTable } from '../src/studies/trainable-depth-budget-report.js';
+import { ROWS_HEADER, accuracyMatrix, deepestTable, rowCells } from '../src/studies/trainable-depth-report.js';
+import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
+
+/** The files whose tables the script refreshes when none are named. */
+export const DOCUMENTED_FILES = ['README.md', 'docs/trainable-depth.md'];
+
+/** A table as the renderers give it. */
+interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+/** One markdown table line. */
+const markdownLine = (cells: string[]) => `| ${cells.join(' | ')} |`;
+/** A markdown table's alignment line: `|---|---:|`. */
+const ALIGNMENT = /^\|(\s*:?-+:?\s*\|)+$/;
+
+/**
+ * A `--json` result as the study returned it: `--json` writes ±Infinity as the strings "Infinity"
+ * and "-Infinity" (src/cli/command.ts jsonLine), which this turns back into numbers.
+ */
+export function parseStudyJson(text: string): TrainableDepthResult {
+  return JSON.parse(text, (_key, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as TrainableDepthResult;
+}
+
+/**
+ * Every table the documents can show, in the order they show them: the accuracy matrix, the deepest
+ * depths, every row, then the budget sweep's matrix, boundaries, learning-rate grid and every row.
+ * Two tables share a header (the learning-rate grid and the sweep's rows): a file holding that header
+ * holds both, in this order.
+ */
+export function studyTables(result: TrainableDepthResult): Table[] {
+  const tables: Table[] = [accuracyMatrix(result), deepestTable(result), { header: ROWS_HEADER, rows: result.rows.map(rowCells) }];
+  const sweep = result.budgetSweep;
+  if (sweep) tables.push(budgetMatrix(sweep), boundaryTable(sweep), learningRateTable(sweep), { header: BUDGET_ROWS_HEADER, rows: sweep.rows.map(budgetRowCells) });
+  return tables.map((t) => ({ header: t.header, rows: t.rows.map((r) => r.map(String)) }));
+}
+
+/**
+ * `markdown` with the body of every table whose header line is one of `tables`' replaced by that
+ * table's rows, and how many it replaced. Tables with other headers stay as they are. A header that
+ * occurs a different number of times in `markdown` than in `tables` is an error (which one is
+ * which could not be told).
+ */
+export function replaceTables(markdown: string, tables: Table[]): { markdown: string; replaced: number } {
+  const byHeader = new Map<string, Table[]>();
+  for (const t of tables) byHeader.set(markdownLine(t.header), [...(byHeader.get(markdownLine(t.header)) ?? []), t]);
+  const lines = markdown.split('\n');
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  let replaced = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const candidates = byHeader.get(lines[i]);
+    if (!candidates || !ALIGNMENT.test(lines[i + 1] ?? '')) {
+      out.push(lines[i]);
+      continue;
+    }
+    const nth = seen.get(lines[i]) ?? 0;
+    seen.set(lines[i], nth + 1);
+    const table = candidates[nth];
+    if (!table) throw new Error(`the table headed "${lines[i]}" occurs more often than the study renders it (${candidates.length})`);
+    out.push(lines[i], lines[i + 1], ...table.rows.map(markdownLine));
+    i += 2;
+    while (i < lines.length && lines[i].startsWith('|')) i++;
+    i--;
+    replaced++;
+  }
+  for (const [header, n] of seen) {
+    const expected = byHeader.get(header)!.length;
+    if (n !== expected) throw new Error(`the table headed "${header}" occurs ${n} times; the study renders ${expected} tables with that header`);
+  }
+  return { markdown: out.join('\n'), replaced };
+}
+
+function main(args: string[]): void {
+  const [json, ...files] = args;
+  if (!json) throw new Error('usage: npx tsx scripts/trainable-depth-tables.ts STUDY.json [FILE.md …]');
+  const tables = studyTables(parseStudyJson(readFileSync(json, 'utf8')));
+  for (const file of files.length ? files : DOCUMENTED_FILES) {
+    const { markdown, replaced } = replaceTables(readFileSync(file, 'utf8'), tables);
+    if (replaced === 0) throw new Error(`${file} has no table of the trainable-depth study`);
+    writeFileSync(file, markdown);
+    console.log(`${file}: ${replaced} tables rendered from ${json}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));
