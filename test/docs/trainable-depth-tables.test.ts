@@ -1,0 +1,73 @@
+// README.md's and docs/trainable-depth.md's trainable-depth tables are what the study's renderers make
+// of docs/data/trainable-depth.json, the run the documents quote (scripts/trainable-depth-tables.ts
+// renders them; after a renderer change or a new run, run it again).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DOCUMENTED_FILES, parseStudyJson, replaceTables, studyTables } from '../../scripts/trainable-depth-tables.js';
+
+const root = new URL('../../', import.meta.url);
+const STUDY_JSON = 'docs/data/trainable-depth.json';
+const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+const result = parseStudyJson(read(STUDY_JSON));
+const tables = studyTables(result);
+const REFRESH = `npx tsx scripts/trainable-depth-tables.ts ${STUDY_JSON}`;
+
+describe('the documented trainable-depth tables', () => {
+  it.each(DOCUMENTED_FILES)('%s shows the tables the renderers make of the committed run', (file) => {
+    const text = read(file);
+    const { markdown, replaced } = replaceTables(text, tables);
+    expect(replaced, `${file}: tables of the study`).toBeGreaterThanOrEqual(3);
+    expect(markdown === text, `${file}'s tables differ from the renderers' (run ${REFRESH})`).toBe(true);
+  });
+
+  it('turns --json\'s "Infinity" back into a number (ReZero\'s ratio at initialisation)', () => {
+    const rezero = result.rows.filter((r) => r.remedy === 'rezero' && r.notRun === undefined);
+    expect(rezero.length).toBeGreaterThan(0);
+    for (const r of rezero) expect(r.firstToLastAtInit).toBe(Infinity);
+  });
+});
+
+describe('replaceTables', () => {
+  const docs = read('docs/trainable-depth.md');
+  const deepest = tables[1];
+  const lsuvRow = `| ${deepest.rows.find((r) => r[0] === 'lsuv')!.join(' | ')} |`;
+
+  it('puts the rendered rows back in place of stale ones and leaves the text around them', () => {
+    const stale = docs.replace(lsuvRow, '| lsuv | 99 | hand-typed |  |  |  |');
+    expect(stale).not.toBe(docs);
+    expect(replaceTables(stale, tables)).toEqual({ markdown: docs, replaced: 7 });
+  });
+
+  it('takes a table with more or fewer rows than the rendered one', () => {
+    const extra = docs.replace(lsuvRow, `${lsuvRow}\n| an extra row |`);
+    expect(replaceTables(extra, tables).markdown).toBe(docs);
+  });
+
+  it('leaves a table with another header, and one whose header is not followed by an alignment line', () => {
+    const other = '| remedy | 2 |\n|---|---:|\n| mine | 1 % |\n';
+    const noAlignment = `${'| ' + deepest.header.join(' | ') + ' |'}\nnot a table\n`;
+    expect(replaceTables(other + noAlignment, tables)).toEqual({ markdown: other + noAlignment, replaced: 0 });
+  });
+
+  it('refuses a file with only one of the two tables that share a header', () => {
+    const header = tables[5].header;
+    expect(tables[6].header).toEqual(header);
+    const one = `| ${header.join(' | ')} |\n|---|\n| stale |\n`;
+    expect(() => replaceTables(one, tables)).toThrow(/occurs 1 times; the study renders 2 tables/);
+    expect(() => replaceTables(one + '\n' + one + '\n' + one, tables)).toThrow(/occurs more often than the study renders it/);
+  });
+
+  it('rewrites the files it is given from the command line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradscope-td-tables-'));
+    const file = join(dir, 'trainable-depth.md');
+    writeFileSync(file, docs.replace(lsuvRow, '| lsuv | 99 | hand-typed |  |  |  |'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainable-depth-tables.ts', STUDY_JSON, file], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('7 tables rendered');
+    expect(readFileSync(file, 'utf8')).toBe(docs);
+  });
+});
