@@ -3,6 +3,8 @@
  * docs/trainable-depth.md show, with the study's own renderers (the ones its terminal output and HTML
  * report use), and replaces each documented table in place: one source of truth, no hand-typed cells.
  * A table is known by its header line; its alignment line and everything around it stay as written.
+ * Likewise each paper's experiment under its `### title` heading: the set-up line and the list of
+ * what it found and where it differs (the notes the study prints).
  *
  *   npx tsx scripts/trainable-depth-tables.ts docs/data/trainable-depth.json [README.md docs/trainable-depth.md]
  *
@@ -12,6 +14,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { paperNotes } from '../src/studies/paper-experiments-report.js';
+import type { PaperExperiment } from '../src/studies/paper-experiment.js';
 import { BUDGET_ROWS_HEADER, boundaryTable, budgetMatrix, budgetRowCells, learningRateTable } from '../src/studies/trainable-depth-budget-report.js';
 import { ROWS_HEADER, accuracyMatrix, deepestTable, rowCells } from '../src/studies/trainable-depth-report.js';
 import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
@@ -87,15 +91,36 @@ export function replaceTables(markdown: string, tables: Table[]): { markdown: st
   return { markdown: out.join('\n'), replaced };
 }
 
+/**
+ * `markdown` with the section of every paper experiment of `papers` whose `### title` heading it
+ * holds rewritten from the run: the line after the heading is the set-up, then one `- ` line per
+ * note (found, differs, not run). Headings of experiments not in `papers` stay as they are.
+ */
+export function replacePaperNotes(markdown: string, papers: readonly Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences' | 'unavailable'>[]): { markdown: string; replaced: number } {
+  const lines = markdown.split('\n');
+  let replaced = 0;
+  for (const paper of papers) {
+    const at = lines.indexOf(`### ${paper.title}`);
+    if (at < 0) continue;
+    let end = at + 2;
+    while (end < lines.length && lines[end].startsWith('- ')) end++;
+    lines.splice(at + 1, end - at - 1, paper.setup, ...paperNotes(paper as PaperExperiment).map((note) => `- ${note}`));
+    replaced++;
+  }
+  return { markdown: lines.join('\n'), replaced };
+}
+
 function main(args: string[]): void {
   const [json, ...files] = args;
   if (!json) throw new Error('usage: npx tsx scripts/trainable-depth-tables.ts STUDY.json [FILE.md …]');
-  const tables = studyTables(parseStudyJson(readFileSync(json, 'utf8')));
+  const result = parseStudyJson(readFileSync(json, 'utf8'));
+  const tables = studyTables(result);
   for (const file of files.length ? files : DOCUMENTED_FILES) {
     const { markdown, replaced } = replaceTables(readFileSync(file, 'utf8'), tables);
     if (replaced === 0) throw new Error(`${file} has no table of the trainable-depth study`);
-    writeFileSync(file, markdown);
-    console.log(`${file}: ${replaced} tables rendered from ${json}`);
+    const papers = replacePaperNotes(markdown, result.papers ?? []);
+    writeFileSync(file, papers.markdown);
+    console.log(`${file}: ${replaced} tables and ${papers.replaced} paper experiments rendered from ${json}`);
   }
 }
 

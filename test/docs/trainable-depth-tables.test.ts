@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTED_FILES, parseStudyJson, replaceTables, studyTables } from '../../scripts/trainable-depth-tables.js';
+import { DOCUMENTED_FILES, parseStudyJson, replacePaperNotes, replaceTables, studyTables } from '../../scripts/trainable-depth-tables.js';
 
 const root = new URL('../../', import.meta.url);
 const STUDY_JSON = 'docs/data/trainable-depth.json';
@@ -21,6 +21,12 @@ describe('the documented trainable-depth tables', () => {
     const { markdown, replaced } = replaceTables(text, tables);
     expect(replaced, `${file}: tables of the study`).toBeGreaterThanOrEqual(3);
     expect(markdown === text, `${file}'s tables differ from the renderers' (run ${REFRESH})`).toBe(true);
+    expect(replacePaperNotes(text, result.papers ?? []).markdown === text, `${file}'s paper experiments differ from the run's notes (run ${REFRESH})`).toBe(true);
+  });
+
+  it("docs/trainable-depth.md lists every paper experiment's set-up and notes", () => {
+    expect(result.papers?.length).toBeGreaterThan(0);
+    expect(replacePaperNotes(read('docs/trainable-depth.md'), result.papers ?? []).replaced).toBe(result.papers?.length);
   });
 
   it('turns --json\'s "Infinity" back into a number (ReZero\'s ratio at initialisation)', () => {
@@ -60,6 +66,14 @@ describe('replaceTables', () => {
     expect(() => replaceTables(one + '\n' + one + '\n' + one, tables)).toThrow(/occurs more often than the study renders it/);
   });
 
+  it("rewrites a paper experiment's set-up and notes under its heading, up to the first line that is not a note", () => {
+    const paper = result.papers![0];
+    const finding = `- Found: ${paper.findings[0]}`;
+    const stale = docs.replace(finding, '- Found: a hand-typed finding\n- Found: another');
+    expect(stale).not.toBe(docs);
+    expect(replacePaperNotes(stale, result.papers!)).toEqual({ markdown: docs, replaced: result.papers!.length });
+  });
+
   it('rewrites the files it is given from the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gradscope-td-tables-'));
     const file = join(dir, 'trainable-depth.md');
@@ -67,7 +81,7 @@ describe('replaceTables', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trainable-depth-tables.ts', STUDY_JSON, file], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('7 tables rendered');
+    expect(run.stdout).toContain('7 tables and 3 paper experiments rendered');
     expect(readFileSync(file, 'utf8')).toBe(docs);
   });
 });
