@@ -18,10 +18,17 @@ import { paperNotes } from '../src/studies/paper-experiments-report.js';
 import type { PaperExperiment } from '../src/studies/paper-experiment.js';
 import { BUDGET_ROWS_HEADER, boundaryTable, budgetMatrix, budgetRowCells, learningRateTable } from '../src/studies/trainable-depth-budget-report.js';
 import { ROWS_HEADER, accuracyMatrix, deepestTable, rowCells } from '../src/studies/trainable-depth-report.js';
+import type { BudgetSweepResult } from '../src/studies/trainable-depth-budget.js';
 import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
 
 /** The files whose tables the script refreshes when none are named. */
 export const DOCUMENTED_FILES = ['README.md', 'docs/trainable-depth.md'];
+
+/** What a paper experiment's section shows: its heading, set-up and notes. */
+type PaperSection = Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences' | 'unavailable'>;
+
+/** What `--json` prints: the table's result, the budget sweep (null: not run) and the papers' experiments. */
+export type StudyJson = TrainableDepthResult & { budgetSweep: BudgetSweepResult | null; papers: PaperSection[] };
 
 /** A table as the renderers give it. */
 interface Table {
@@ -38,8 +45,8 @@ const ALIGNMENT = /^\|(\s*:?-+:?\s*\|)+$/;
  * A `--json` result as the study returned it: `--json` writes ±Infinity as the strings "Infinity"
  * and "-Infinity" (src/cli/command.ts jsonLine), which this turns back into numbers.
  */
-export function parseStudyJson(text: string): TrainableDepthResult {
-  return JSON.parse(text, (_key, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as TrainableDepthResult;
+export function parseStudyJson(text: string): StudyJson {
+  return JSON.parse(text, (_key, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v)) as StudyJson;
 }
 
 /**
@@ -48,7 +55,7 @@ export function parseStudyJson(text: string): TrainableDepthResult {
  * Two tables share a header (the learning-rate grid and the sweep's rows): a file holding that header
  * holds both, in this order.
  */
-export function studyTables(result: TrainableDepthResult): Table[] {
+export function studyTables(result: StudyJson): Table[] {
   const tables: Table[] = [accuracyMatrix(result), deepestTable(result), { header: ROWS_HEADER, rows: result.rows.map(rowCells) }];
   const sweep = result.budgetSweep;
   if (sweep) tables.push(budgetMatrix(sweep), boundaryTable(sweep), learningRateTable(sweep), { header: BUDGET_ROWS_HEADER, rows: sweep.rows.map(budgetRowCells) });
@@ -96,7 +103,7 @@ export function replaceTables(markdown: string, tables: Table[]): { markdown: st
  * holds rewritten from the run: the line after the heading is the set-up, then one `- ` line per
  * note (found, differs, not run). Headings of experiments not in `papers` stay as they are.
  */
-export function replacePaperNotes(markdown: string, papers: readonly Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences' | 'unavailable'>[]): { markdown: string; replaced: number } {
+export function replacePaperNotes(markdown: string, papers: readonly PaperSection[]): { markdown: string; replaced: number } {
   const lines = markdown.split('\n');
   let replaced = 0;
   for (const paper of papers) {
@@ -104,7 +111,7 @@ export function replacePaperNotes(markdown: string, papers: readonly Pick<PaperE
     if (at < 0) continue;
     let end = at + 2;
     while (end < lines.length && lines[end].startsWith('- ')) end++;
-    lines.splice(at + 1, end - at - 1, paper.setup, ...paperNotes(paper as PaperExperiment).map((note) => `- ${note}`));
+    lines.splice(at + 1, end - at - 1, paper.setup, ...paperNotes(paper).map((note) => `- ${note}`));
     replaced++;
   }
   return { markdown: lines.join('\n'), replaced };
@@ -118,7 +125,7 @@ function main(args: string[]): void {
   for (const file of files.length ? files : DOCUMENTED_FILES) {
     const { markdown, replaced } = replaceTables(readFileSync(file, 'utf8'), tables);
     if (replaced === 0) throw new Error(`${file} has no table of the trainable-depth study`);
-    const papers = replacePaperNotes(markdown, result.papers ?? []);
+    const papers = replacePaperNotes(markdown, result.papers);
     writeFileSync(file, papers.markdown);
     console.log(`${file}: ${replaced} tables and ${papers.replaced} paper experiments rendered from ${json}`);
   }

@@ -21,12 +21,12 @@ describe('the documented trainable-depth tables', () => {
     const { markdown, replaced } = replaceTables(text, tables);
     expect(replaced, `${file}: tables of the study`).toBeGreaterThanOrEqual(3);
     expect(markdown === text, `${file}'s tables differ from the renderers' (run ${REFRESH})`).toBe(true);
-    expect(replacePaperNotes(text, result.papers ?? []).markdown === text, `${file}'s paper experiments differ from the run's notes (run ${REFRESH})`).toBe(true);
+    expect(replacePaperNotes(text, result.papers).markdown === text, `${file}'s paper experiments differ from the run's notes (run ${REFRESH})`).toBe(true);
   });
 
   it("docs/trainable-depth.md lists every paper experiment's set-up and notes", () => {
-    expect(result.papers?.length).toBeGreaterThan(0);
-    expect(replacePaperNotes(read('docs/trainable-depth.md'), result.papers ?? []).replaced).toBe(result.papers?.length);
+    expect(result.papers.length).toBeGreaterThan(0);
+    expect(replacePaperNotes(read('docs/trainable-depth.md'), result.papers).replaced).toBe(result.papers.length);
   });
 
   it('turns --json\'s "Infinity" back into a number (ReZero\'s ratio at initialisation)', () => {
@@ -67,11 +67,11 @@ describe('replaceTables', () => {
   });
 
   it("rewrites a paper experiment's set-up and notes under its heading, up to the first line that is not a note", () => {
-    const paper = result.papers![0];
+    const paper = result.papers[0];
     const finding = `- Found: ${paper.findings[0]}`;
     const stale = docs.replace(finding, '- Found: a hand-typed finding\n- Found: another');
     expect(stale).not.toBe(docs);
-    expect(replacePaperNotes(stale, result.papers!)).toEqual({ markdown: docs, replaced: result.papers!.length });
+    expect(replacePaperNotes(stale, result.papers)).toEqual({ markdown: docs, replaced: result.papers.length });
   });
 
   it('rewrites the files it is given from the command line', () => {
