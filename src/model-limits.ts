@@ -98,6 +98,20 @@ export function checkFileFields(value: object, known: readonly string[], where: 
 }
 
 /**
+ * Refuses, through `fail` (BAD_MODEL_FILE on load), a parameter beyond ±RUNAWAY_PARAMETER: training
+ * never takes a weight there (StepGuard) nor LSUV scales one there, because float32 products of it
+ * overflow; loaded, its units saturate and their gradients read 0. Names the first as `where(i)`.
+ * Run on save and on load (checkModelData, checkTensorValues, networkOfData), so whatever saves, loads.
+ */
+export function checkParameterBound(values: ArrayLike<number>, where: (i: number) => string, fail: Fail): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Math.abs(values[i]) > RUNAWAY_PARAMETER) {
+      throw fail(where(i), `${values[i]} is beyond ±${RUNAWAY_PARAMETER.toPrecision(2)}, the largest parameter training allows (float32 products of it overflow: its units saturate and their gradients read 0)`);
+    }
+  }
+}
+
+/**
  * Every element of `values` a number that is finite in float32, holes of sparse arrays included
  * (they read as undefined). Names the first bad element as `where[i]`.
  */

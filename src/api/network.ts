@@ -23,7 +23,8 @@ import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOu
 import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, FILE_LIMITS } from '../model-limits.js';
+import { checkFloat32Values, checkParameterBound, FILE_LIMITS, type Fail } from '../model-limits.js';
+import { isParameter } from '../network/block-model-check.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -444,7 +445,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
       if (tensors[i].name !== t.name || tensors[i].values.length !== t.values.length) {
         throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${t.values.length} values, got ${tensors[i].name} of ${tensors[i].values.length}`);
       }
-      checkFloat32Values(tensors[i].values, `tensors[${i}] (${t.name})`, (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`));
+      checkFloat32Values(tensors[i].values, `tensors[${i}] (${t.name})`, badModelFile);
     });
     const engine = this.#engine;
     if (engine instanceof BlockEngine) engine.loadState(tensors);
@@ -502,6 +503,7 @@ export function checkLoadOptions(options: BackendOptions & { seed?: number }, wh
  * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
  */
 export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  checkLoadedParameters(model);
   const seed = options.seed ?? 1;
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
   if (!('kind' in model)) {
@@ -516,6 +518,20 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
   }
   const config: BlockConfig = { ...common, inputs: model.inputs, layers: model.layers };
   return networkOn(options, (kernels) => new Network(kernels, config, model.tensors));
+}
+
+const badModelFile: Fail = (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
+
+/** BAD_MODEL_FILE naming the first parameter of `model` beyond RUNAWAY_PARAMETER (checkParameterBound), by layer and index, before anything is built. */
+function checkLoadedParameters(model: ModelData | BlockModelData): void {
+  if (!('kind' in model)) {
+    model.weights.forEach((w, l) => checkParameterBound(w, (i) => `layers[${l}].weights[${Math.floor(i / model.sizes[l])}][${i % model.sizes[l]}]`, badModelFile));
+    model.biases.forEach((b, l) => checkParameterBound(b, (i) => `layers[${l}].biases[${i}]`, badModelFile));
+    return;
+  }
+  model.tensors.forEach((t, k) => {
+    if (isParameter(t.name, t.dtype)) checkParameterBound(t.values, (i) => `tensors[${k}] (${t.name})[${i}]`, badModelFile);
+  });
 }
 
 /** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */

@@ -95,5 +95,11 @@ export async function loadCheckpoint(
   checkPath(path, 'loadCheckpoint');
   checkLoadOptions(options, 'loadCheckpoint');
   const checkpoint = await readCheckpoint(path, { seed: options.seed });
-  return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };
+  try {
+    return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };
+  } catch (error) {
+    // What the network refuses to hold (a parameter beyond RUNAWAY_PARAMETER) is the file's fault: named by it, as readCheckpoint's refusals are.
+    if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE') throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
-import { checkFloat32Values, MODEL_LIMITS, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkParameterBound, MODEL_LIMITS, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import { checkLoss, checkLossPairing } from './config.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
@@ -72,6 +72,9 @@ export function checkBlockTensors(tensors: readonly BlockTensor[], layout: reado
   if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${layout.length} tensors, got ${tensors.length}`);
 }
 
+/** Whether a block tensor named `name` of `dtype` is a trained parameter (batch norm's running statistics and count are not). */
+export const isParameter = (name: string, dtype: string): boolean => dtype !== 'i64' && !name.includes('running_');
+
 /** Values of the slot's length: floats finite in float32; counts (i64) whole and non-negative; running variances non-negative (their square root normalises). */
 export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail): void {
   const length = elementsOf(slot.shape);
@@ -79,6 +82,7 @@ export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail)
     throw fail(slot.name, `expected a Float32Array of ${length} values, got ${values instanceof Float32Array ? `${values.length} values` : describeValue(values)}`);
   }
   checkFloat32Values(values, slot.name, fail);
+  if (isParameter(slot.name, slot.dtype)) checkParameterBound(values, (i) => `${slot.name}[${i}]`, fail);
   if (slot.dtype === 'i64') {
     const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
     if (bad >= 0) throw fail(`${slot.name}[${bad}]`, `${values[bad]} is not a count (a whole number ≥ 0)`);

@@ -8,7 +8,7 @@ import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
 import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
-import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, checkParameterBound, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 
@@ -212,6 +212,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
     for (const [values, length, at] of tensors) {
       if (values?.length !== length) throw fail(at, `expected ${length} values, got ${describeLength(values)}`);
       checkFloat32Values(values, at, fail);
+      checkParameterBound(values, (i) => `${at}[${i}]`, fail);
     }
   }
 }

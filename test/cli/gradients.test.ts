@@ -78,6 +78,15 @@ describe('gradscope gradients', async () => {
     expect(runs[1].stdout.split('\n').slice(1)).toEqual(runs[0].stdout.split('\n').slice(1));
   });
 
+  it('refuses a model whose weights are beyond RUNAWAY_PARAMETER, naming the file, the layer and the value (its gradients read 0)', async () => {
+    const json = net.toJSON() as { layers: { weights: number[][] }[] };
+    json.layers[1].weights = json.layers[1].weights.map((row) => row.map(() => 3e38));
+    const overflowPath = file('overflow.json', json);
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', overflowPath, '--data', dataPath]);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr).toMatch(/^gradscope: BAD_MODEL_FILE: .*overflow\.json: model\.weights\[1\]\[0\]: 3\.\d+e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/);
+  });
+
   it('counts one row in the singular', async () => {
     const onePath = file('one-row.json', { inputs: [data.inputs[0]], targets: [data.targets[0]] });
     const { code, stdout } = await runCliInProcess(['gradients', '--model', modelPath, '--data', onePath]);

@@ -6,7 +6,8 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
 import { uploadDataset } from '../../src/training/dataset.js';
-import { blockModelOf } from '../../src/io/model-data.js';
+import { blockModelOf, networkFromModel } from '../../src/io/model-data.js';
+import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -199,6 +200,26 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ];
     for (const [json, where] of bad) await expectError(() => Network.fromJSON(json, { backend: kernels }), 'BAD_MODEL_FILE', where);
     await expectError(() => Network.fromJSON(good, { backend: kernels, seed: 0.5 }), 'INVALID_OPTION', /seed/);
+  });
+
+  it('refuses parameters beyond RUNAWAY_PARAMETER on load and on save, naming the layer and the value', async () => {
+    // 3e38 is finite in float32 but its products overflow: loaded, the layer saturated and its gradients read 0.
+    const { net } = await trained();
+    const good = net.toJSON() as { layers: { weights: number[][]; biases: number[] }[] };
+    const runaway = { ...good, layers: [good.layers[0], { ...good.layers[1], weights: good.layers[1].weights.map((row) => row.map(() => 3e38)) }] };
+    const beyond = /^layers\[1\]\.weights\[0\]\[0\]: 3\.0+\d*e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/;
+    await expectError(() => Network.fromJSON(runaway, { backend: kernels }), 'BAD_MODEL_FILE', beyond);
+    await expectError(() => Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, -RUNAWAY_PARAMETER * 2] }] }, { backend: kernels }), 'BAD_MODEL_FILE', /^layers\[1\]\.biases\[1\]: -36028794\d+ is beyond/);
+    // At the bound itself it loads (training keeps parameters within it).
+    const edge = await Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, Math.fround(RUNAWAY_PARAMETER) > RUNAWAY_PARAMETER ? 1e16 : Math.fround(RUNAWAY_PARAMETER)] }] }, { backend: kernels });
+    edge.dispose();
+    // loadState sets what the caller holds in memory, as a direct write would: not a file, and the step guard names such a parameter before the next step.
+    // A block network's tensors: by name and index.
+    const blocks = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels });
+    const model = blockModelOf(blocks);
+    blocks.dispose();
+    model.tensors[2].values[1] = -3e38;
+    await expectError(() => networkFromModel(model, { backend: kernels }), 'BAD_MODEL_FILE', /2\.weight\[1\]: -3\.\d+e\+38 is beyond ±1\.8e\+16/);
   });
 
   it('every call after dispose throws DISPOSED; dispose twice is harmless', async () => {
