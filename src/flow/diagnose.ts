@@ -819,7 +819,8 @@ function vanishingOptimizerRemedies(
     // there, and fixed rates fit only the gradients of the moment they are measured at (the first
     // record's gap would fit a fresh start, whose gradients the network no longer has).
     const { from, to, gaps } = recentGaps(trace);
-    const rates = e.layers.slice(0, -1).map((l) => Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / gaps[l.layer]))));
+    // A gap that could not be measured (0/0: no batch gradient at either end, or NaN) sets no rate: 1.
+    const rates = e.layers.slice(0, -1).map((l) => (Number.isNaN(gaps[l.layer]) ? 1 : Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / gaps[l.layer])))));
     rates.push(1);
     const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
     // All 1 is the default, no advice: no layer's batch gradient is small enough (below 1/1.5 of the last hidden layer's) to round to a larger rate.

@@ -147,6 +147,14 @@ describe('diagnose', () => {
     expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac' or 'hessian-free'");
     // A gap of 1/1.6 rounds to 2: offered.
     expect(layerRates(handTrace([gap(0.1, 0.6)]))?.option).toBe("optimizer: { name: 'sgd', layerRates: [2, 1, 1, 1] }");
+    // Nor to K-FAC (not adaptive: its run is offered rates) when every rate rounds to 1.
+    expect(diagnose(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)], { optimizer: 'kfac' })).verdict).toBe('vanishing');
+    expect(layerRates(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)], { optimizer: 'kfac' }))).toBeUndefined();
+    expect(layerRates(handTrace([gap(0.1), gap(0.1)], { optimizer: 'kfac' }))?.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
+    // The last hidden layer's batch gradient 0 (every gap 0/0 or x/0): no gap measured, no rate (NaN was offered).
+    const unmeasured = { delta: [0.1, 1, 1], bias: [0, 1, 0] };
+    expect(diagnose(handTrace([unmeasured, unmeasured])).verdict).toBe('vanishing');
+    expect(layerRates(handTrace([unmeasured, unmeasured]))).toBeUndefined();
   });
 
   it('says nothing about how the gap moved during training from one record', async () => {
