@@ -17,8 +17,14 @@ export const shortStop = (stopped: string) => stopped.split(';')[0];
 export const shortReason = (notRun: string) => notRun.split(':')[0];
 /** A fraction as a percentage with one decimal ("—" for null). */
 export const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-/** A gradient ratio to two significant digits ("∞", "—" for null). */
-export const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v.toPrecision(2));
+/**
+ * A gradient ratio to two significant digits ("∞", "—" for null). 0 prints as "0 (underflow)": the
+ * first hidden layer's gradient rounded to 0 in float32 (where the ‖δ‖ column's smallest measured
+ * ratios are subnormal, 1e-42), not a measured zero of two significant digits ("0.0").
+ */
+export const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v === 0 ? UNDERFLOW : v.toPrecision(2));
+/** How a ratio of 0 prints (see ratio). */
+export const UNDERFLOW = '0 (underflow)';
 
 /** The rows table's header (terminal, report and README). */
 export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];
@@ -71,7 +77,8 @@ export function budgetNote(result: TrainableDepthResult): string {
 /**
  * Per remedy, the deepest depth reaching the goal beside the gradient ratios that explain it: first ÷
  * last ‖∂C/∂b‖ at initialisation and after training at that depth, and at the next depth it ran,
- * where it fell short (with the accuracy there).
+ * where it fell short (with the accuracy there). A remedy that reached the goal at no depth has no
+ * next depth: '—' there (its best accuracy is in the deepest cell), not its shallowest depth.
  */
 export function deepestTable(result: TrainableDepthResult): { header: string[]; rows: string[][] } {
   const header = [
@@ -85,8 +92,9 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
   const rows = result.deepest.map(({ remedy, depth }) => {
     const ran = result.rows.filter((r) => r.remedy === remedy && r.notRun === undefined);
     if (ran.length === 0) return [remedy, shortReason(result.rows.find((r) => r.remedy === remedy)?.notRun ?? 'not run'), '', '', '', ''];
+    if (depth === null) return [remedy, deepestCell(result, remedy, depth), '—', '—', '—', '—'];
     const at = ran.find((r) => r.depth === depth);
-    const next = ran.find((r) => r.depth > (depth ?? 0));
+    const next = ran.find((r) => r.depth > depth);
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratio(r.firstToLastAtInit)} → ${ratio(r.firstToLastAtEnd)}` : '');
     return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
   });

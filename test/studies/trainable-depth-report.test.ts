@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../../src/flow/report-html.js';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
-import { accuracyMatrix, budgetNote, deepestTable, trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, ratio, rowCells, trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -43,6 +43,12 @@ describe('trainable-depth report sections', () => {
     const expected = `none (best ${(100 * best).toFixed(1)} % at ${at})`;
     expect(accuracyMatrix(result).rows.find((row) => row[0] === 'relu-he')!.at(-1)).toBe(expected);
     expect(deepestTable(result).rows.find((row) => row[0] === 'relu-he')![1]).toBe(expected);
+    // No depth reached the goal, so there is no next depth: not the shallowest depth (1) and its numbers.
+    expect(deepestTable(result).rows.find((row) => row[0] === 'relu-he')!.slice(2)).toEqual(['—', '—', '—', '—']);
+    // Where a depth did, the next depth is the one after it.
+    const reached = deepestTable({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) }).rows.find((row) => row[0] === 'relu-he')!;
+    const three = result.rows.find((r) => r.remedy === 'relu-he' && r.depth === 3)!;
+    expect(reached.slice(3, 5)).toEqual(['3', `${(100 * three.testAccuracy!).toFixed(1)} %`]);
     const note = budgetNote(result);
     expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
     expect(trainableDepthTablesSection(result, 'x').text).toContain(note);
@@ -50,5 +56,11 @@ describe('trainable-depth report sections', () => {
     // At the study's budget, or with every remedy over the line somewhere, there is nothing to say.
     expect(budgetNote({ ...result, epochs: 10 })).toBe('');
     expect(budgetNote({ ...result, deepest: result.deepest.map((d) => ({ ...d, depth: 1 })) })).toBe('');
+  });
+
+  it('prints a ratio that underflowed float32 as such, in the ‖∂C/∂b‖ and ‖δ‖ columns alike, not as a measured 0.0', () => {
+    expect([ratio(0), ratio(1.4e-42), ratio(0.00026), ratio(Infinity), ratio(null)]).toEqual(['0 (underflow)', '1.4e-42', '0.00026', '∞', '—']);
+    const row = { ...result.rows[0], firstToLastAtInit: 0, firstToLastAtEnd: 0, deltaFirstToLastAtInit: 1.4e-42, deltaFirstToLastAtEnd: 0 };
+    expect(rowCells(row).slice(4, 6)).toEqual(['0 (underflow) → 0 (underflow)', '1.4e-42 → 0 (underflow)']);
   });
 });
