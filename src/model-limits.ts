@@ -93,6 +93,7 @@ export const CHECKPOINT_FIELD = 'training';
  * files (tfjs, safetensors metadata) are read tolerantly, and what was skipped is noted.
  */
 export function checkFileFields(value: object, known: readonly string[], where: string, fail: Fail): void {
+  if (Array.isArray(value)) throw fail(where, 'expected an object, got an array');
   const problem = unknownKey(value, known, 'field');
   if (problem !== undefined) throw fail(where, `${problem}; gradscope reads no such setting and will not drop it silently`);
 }

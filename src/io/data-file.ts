@@ -1,4 +1,5 @@
 /** The data file format: { "inputs": [[...]], "targets": [[...]] }. */
+import { MODEL_FILE_TAG } from '../network/model-file.js';
 import { GradscopeError } from '../errors.js';
 
 export interface DataFile {
@@ -11,6 +12,11 @@ export function dataFromJSON(json: unknown, where = 'data'): DataFile {
     throw new GradscopeError('BAD_DATA_FILE', `${where}: expected an object with "inputs" and "targets"`);
   }
   const { inputs, targets } = json as Record<string, unknown>;
+  const file = json as Record<string, unknown>;
+  // The reverse of a data file given as a model (model-file.ts says that one): a model given as data.
+  if (inputs === undefined && targets === undefined && (file.format === MODEL_FILE_TAG || 'layers' in file || 'modelTopology' in file)) {
+    throw new GradscopeError('BAD_DATA_FILE', `${where}: this is a model file, not data ({ "inputs": [[…]], "targets": [[…]] })`);
+  }
   for (const [name, rows] of [['inputs', inputs], ['targets', targets]] as const) {
     if (!Array.isArray(rows) || rows.length === 0) throw new GradscopeError('BAD_DATA_FILE', `${where}: "${name}" must be a non-empty array of rows`);
     rows.forEach((row, r) => {

@@ -210,7 +210,11 @@ export async function readModelFile(path: string, options: ImportOptions & { for
 export async function readTfjsLayersFile(path: string, options: ImportOptions = {}, parsed?: unknown): Promise<ModelData | BlockModelData> {
   checkPath(path, 'readTfjsLayersFile');
   const jsonPath = basename(path) === 'model.json' || extname(path) === '.json' ? path : join(path, 'model.json');
-  const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }));
+  const json = parsed ?? (await readFileBytes(jsonPath, { maxBytes: FILE_LIMITS.maxJsonBytes }).catch((error: unknown) => {
+    // A folder is read as a tfjs model folder: say so, or "/tmp/model.json: cannot read" names a file the user never gave.
+    if (jsonPath !== path && error instanceof GradscopeError) throw new GradscopeError(error.code, `${path} is a folder, read as a tfjs model folder (its model.json and weight files): ${error.message}`);
+    throw error;
+  }));
   return inFile(jsonPath, async () => {
     const model = (json instanceof Uint8Array ? parseJson(json) : json) as Record<string, unknown>;
     const shards: Uint8Array[] = [];

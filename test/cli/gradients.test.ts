@@ -1,8 +1,8 @@
 // `gradscope gradients` equals net.gradients for a saved model (JSON or binary): a table of norms,
 // everything with --json; bad input gets a one-line error.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
@@ -85,6 +85,21 @@ describe('gradscope gradients', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', overflowPath, '--data', dataPath]);
     expect([code, stdout]).toEqual([1, '']);
     expect(stderr).toMatch(/^gradscope: BAD_MODEL_FILE: .*overflow\.json: model\.weights\[1\]\[0\]: 3\.\d+e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/);
+  });
+
+  it('says what is wrong with a model given as data, a folder given as the model, and a layer that is an array', async () => {
+    const asData = await runCliInProcess(['gradients', '--model', modelPath, '--data', modelPath]);
+    expect(asData.code).toBe(1);
+    expect(asData.stderr).toMatch(/^gradscope: BAD_DATA_FILE: .*\.json: this is a model file, not data \(\{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \}\)\n$/);
+    const folder = join(dirname(modelPath), 'empty-folder');
+    mkdirSync(folder);
+    const asModel = await runCliInProcess(['gradients', '--model', folder, '--data', dataPath]);
+    expect(asModel.code).toBe(1);
+    expect(asModel.stderr).toContain(`${folder} is a folder, read as a tfjs model folder (its model.json and weight files): ${join(folder, 'model.json')}: cannot read`);
+    const json = net.toJSON() as { layers: unknown[] };
+    const arrayPath = file('array-layer.json', { ...json, layers: [[json.layers[0]], json.layers[1]] });
+    const array = await runCliInProcess(['gradients', '--model', arrayPath, '--data', dataPath]);
+    expect(array.stderr).toMatch(/array-layer\.json: layers\[0\]: expected an object, got an array\n$/);
   });
 
   it('counts one row in the singular', async () => {
