@@ -11,26 +11,29 @@
  * Both sides start from the same weights, and before timing the bench checks that one jax-js step
  * and one gradscope step give the same updated weights (within float32 rounding), so the two rows
  * do the same work. jax-js runs single-threaded in Node (no Web Workers there); gradscope runs its
- * one-thread binary. `ratio` is jax-js' time over gradscope's.
+ * one-thread binary. Each pair runs in JAX_ROUNDS short alternating rounds (jax-js, gradscope,
+ * gradscope, jax-js, …), so a load change on the shared machine hits both sides alike: `ratio` is
+ * the median of the per-round ratios jax-js' time over gradscope's, the times each side's median.
  */
 import { defaultDevice, init, jit, nn, numpy as np, tree, valueAndGrad, type Array as JaxArray } from '@jax-js/jax';
-import { Bench } from 'tinybench';
 import { Rng } from '../src/init/rng.js';
 import { createNetwork, type Network } from '../src/api/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { sideBySide } from './median.js';
 import type { ModelFile } from '../src/network/model-file.js';
 
 export const JAX_SIZES = [784, 100, 100, 10];
 export const JAX_BATCHES = [1, 8, 64, 256];
 export const JAX_MATMULS = [256, 512];
 const LEARNING_RATE = 0.01;
+/** Alternating rounds per pair: short enough that a load change lands on both sides of a round. */
+export const JAX_ROUNDS = 20;
 
 export interface JaxRow {
   task: string;
   gradscopeMs: number;
   jaxMs: number;
-  /** jax-js' median over gradscope's: how many times faster gradscope is. */
+  /** The median of the per-round ratios jax-js' time over gradscope's: how many times faster gradscope is. */
   ratio: number;
 }
 
@@ -77,29 +80,38 @@ const sgdStep = jit((params: Params, x: JaxArray, y: JaxArray) => {
   return [loss, tree.map((p: JaxArray, g: JaxArray) => np.subtract(p, g.mul(LEARNING_RATE)), params, grads as Params)] as const;
 });
 
+/** `time`: milliseconds per side of each pair, spread over its rounds. */
 export async function runJaxBench(opts: { time?: number } = {}): Promise<JaxResult> {
   await init('wasm'); // Node 20 has no `navigator`: ask for the wasm device only
   defaultDevice('wasm');
   const kernels = await createWasmKernels({ variant: 'simd' });
-  const bench = new Bench({ time: opts.time ?? 1000 });
+  const time = opts.time ?? 1000;
   const rng = new Rng(3);
   const disposers: (() => void)[] = [];
+  const rows: JaxRow[] = [];
+  const pair = async (task: string, jax: () => Promise<void>, gradscope: () => void): Promise<void> => {
+    const { aMs: jaxMs, bMs: gradscopeMs, ratio } = await sideBySide(jax, gradscope, time, JAX_ROUNDS);
+    rows.push({ task, jaxMs, gradscopeMs, ratio });
+  };
 
   for (const n of JAX_MATMULS) {
     const a = np.array(uniformRows(rng, n, n)).reshape([n, n]);
     const b = np.array(uniformRows(rng, n, n)).reshape([n, n]);
     const product = jit((p: JaxArray, q: JaxArray) => np.matmul(p, q));
-    bench.add(`jax matmul ${n}³`, async () => {
-      await product(a.ref, b.ref).data();
-    });
-    const [z, rows, weights, bias] = [kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n)];
-    kernels.write(rows, uniformRows(rng, n, n));
+    const [z, left, weights, bias] = [kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n * n), kernels.alloc(n)];
+    kernels.write(left, uniformRows(rng, n, n));
     kernels.write(weights, uniformRows(rng, n, n));
     kernels.zero(bias);
-    bench.add(`gradscope matmul ${n}³`, () => kernels.denseForward(z, rows, weights, bias, n, n, n));
+    await pair(
+      `matmul ${n}³`,
+      async () => {
+        await product(a.ref, b.ref).data();
+      },
+      () => kernels.denseForward(z, left, weights, bias, n, n, n),
+    );
     disposers.push(() => {
       tree.dispose([a, b]);
-      for (const tensor of [z, rows, weights, bias]) kernels.free(tensor);
+      for (const tensor of [z, left, weights, bias]) kernels.free(tensor);
     });
   }
 
@@ -114,29 +126,21 @@ export async function runJaxBench(opts: { time?: number } = {}): Promise<JaxResu
     const options = { epochs: 1, batchSize: batch, learningRate: LEARNING_RATE, shuffle: false };
     if (batch === JAX_BATCHES.at(-1)) stepMaxDiff = await sameStep(net, params, xs, ys, x, y, options);
 
-    bench.add(`jax step batch ${batch}`, async () => {
-      const [loss, next] = sgdStep(params, xs.ref, ys.ref);
-      params = next as Params;
-      await loss.data();
-    });
-    bench.add(`gradscope step batch ${batch}`, () => {
-      net.train(x, y, options);
-    });
+    await pair(
+      `SGD step [${JAX_SIZES.join(',')}] batch ${batch}`,
+      async () => {
+        const [loss, next] = sgdStep(params, xs.ref, ys.ref);
+        params = next as Params;
+        await loss.data();
+      },
+      () => void net.train(x, y, options),
+    );
     disposers.push(() => {
       tree.dispose([params, xs, ys]);
       net.dispose();
     });
   }
 
-  await bench.run();
-  const pair = (task: string, jaxName: string, gradscopeName: string): JaxRow => {
-    const [jaxMs, gradscopeMs] = [medianMs(bench, jaxName), medianMs(bench, gradscopeName)];
-    return { task, jaxMs, gradscopeMs, ratio: jaxMs / gradscopeMs };
-  };
-  const rows = [
-    ...JAX_MATMULS.map((n) => pair(`matmul ${n}³`, `jax matmul ${n}³`, `gradscope matmul ${n}³`)),
-    ...JAX_BATCHES.map((b) => pair(`SGD step [${JAX_SIZES.join(',')}] batch ${b}`, `jax step batch ${b}`, `gradscope step batch ${b}`)),
-  ];
   for (const dispose of disposers) dispose();
   const version = await jaxVersion();
   return { version, rows, stepMaxDiff };

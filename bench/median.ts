@@ -17,16 +17,16 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Tasks a and b in `rounds` alternating rounds (a, b, a, b, …), so load on a shared machine hits
- * both alike: the median time of each, and the median of the per-round ratios a/b.
+ * Tasks a and b in `rounds` alternating rounds (a, b, then b, a, …: neither always runs first), so
+ * load on a shared machine hits both alike: the median time of each, and the median of the
+ * per-round ratios a/b. `time` is each task's total over the rounds.
  */
 export async function sideBySide(a: () => void, b: () => void, time: number, rounds = 5): Promise<{ aMs: number; bMs: number; ratio: number }> {
   const aMs: number[] = [];
   const bMs: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const bench = new Bench({ time: time / rounds, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
-    bench.add('a', a);
-    bench.add('b', b);
+    for (const name of round % 2 ? ['b', 'a'] : ['a', 'b']) bench.add(name, name === 'a' ? a : b);
     await bench.run();
     aMs.push(medianMs(bench, 'a'));
     bMs.push(medianMs(bench, 'b'));

@@ -16,7 +16,7 @@ import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { runCurvatureBench } from './curvature.bench.js';
 import { DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
-import { JAX_SIZES, runJaxBench } from './jax.bench.js';
+import { JAX_ROUNDS, JAX_SIZES, runJaxBench } from './jax.bench.js';
 import { PEER_SIZES, runPeersBench } from './peers.bench.js';
 import { runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
@@ -321,7 +321,9 @@ binary, side by side: a jitted \`np.matmul\` against gradscope's dense product o
 a jitted \`valueAndGrad\` + SGD update of [${JAX_SIZES.join(',')}] sigmoid/MSE against the public
 \`net.train(x, y, { epochs: 1, batchSize })\` on the same batch (one step per call, both reading the
 loss back). One step from the same weights gives the same updated weights in both (largest
-difference ${jax.stepMaxDiff.toExponential(1)}). ratio = jax-js' time over gradscope's.
+difference ${jax.stepMaxDiff.toExponential(1)}). Each pair runs in ${JAX_ROUNDS} short alternating rounds, so load
+hits both sides alike: ratio = the median of the per-round ratios jax-js' time over gradscope's
+(the times are each side's median).
 
 ${markdownTable(jaxRows)}
 
