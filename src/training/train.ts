@@ -383,7 +383,7 @@ export function runTraining(
       }
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
-      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, loss, rows, start, size, applied, reportedRate(learningRate, ownSteps));
+      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
       if (runaway !== null) return { reason: runaway, advice: learningRateAdvice(reportedRate(learningRate, ownSteps)) };
@@ -430,7 +430,7 @@ export function runTraining(
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
-            outcome = { reason: refused, advice: refusedStepAdvice(net, size, guard, noise, applied, reportedRate(learningRate, ownSteps)) };
+            outcome = { reason: refused, advice: refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }) };
           }
         }
         if (typeof outcome === 'number') {
@@ -564,8 +564,28 @@ function learningRateAdvice(learningRate: number | undefined): string {
   return `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
 }
 
+/** How far a train() call had got when a step faulted: what the advice that goes with the fault depends on. */
+interface FaultedCall {
+  /** Rows in the faulty batch (loaded and run forward, so targetsTooLarge can read them). */
+  size: number;
+  /** Whether an update has been applied (and not rolled back) in this call; if not, the learning rate is not the cause. */
+  applied: boolean;
+  /** The learning rate to advise about; undefined when the optimiser chooses its own steps (no rate to lower). */
+  learningRate: number | undefined;
+}
+
+/** The batch whose loss or gradient is not finite, and how far the call had got. */
+interface FaultedBatch extends FaultedCall {
+  /** The batch's mean loss: NaN or ±Inf, or finite when the gradient is at fault. */
+  loss: number;
+  /** The epoch's row order; the batch is rows[start .. start + size). */
+  rows: Uint32Array;
+  /** Where the batch starts in `rows`. */
+  start: number;
+}
+
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-function refusedStepAdvice(net: TrainingEngine, size: number, guard: StepGuard, noise: { eta: number } | undefined, applied: boolean, learningRate: number | undefined): string {
+function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): string {
   if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice(learningRate)}`;
   if (guard.gradientNorm > RUNAWAY_PARAMETER) {
     const targets = targetsTooLarge(net, size);
@@ -581,7 +601,7 @@ function refusedStepAdvice(net: TrainingEngine, size: number, guard: StepGuard, 
  * outputs are named as the cause (targetsTooLarge); before any step of this call (`applied` false)
  * the learning rate cannot be the cause.
  */
-function numericFault(net: TrainingEngine, guard: StepGuard, loss: number, rows: Uint32Array, start: number, size: number, applied: boolean, learningRate: number | undefined): StepFault {
+function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows, start, size, applied, learningRate }: FaultedBatch): StepFault {
   const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
   const reason = overflow
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
