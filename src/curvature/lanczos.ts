@@ -173,8 +173,3 @@ function negativeShare(values: ArrayLike<number>, weight: (j: number) => number)
   }
   return total > 0 ? negative / total : 0;
 }
-
-/** A negative mass as printed: a percentage, "≈" before a one-probe estimate. */
-export function negativeMassText(share: number, exact: boolean): string {
-  return `${exact ? '' : '≈'}${(100 * share).toFixed(1)} %`;
-}

@@ -3,7 +3,7 @@ import { counted } from '../counted.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { denseLayerName } from '../layer-names.js';
 import type { PlateauResult } from './plateau.js';
-import { negativeMassText } from '../curvature/lanczos.js';
+import { negativeMassText } from '../curvature/curvature-text.js';
 
 export function plateauReportSection(result: PlateauResult): ReportSection {
   const epochs = result.points.map((p) => p.epoch);

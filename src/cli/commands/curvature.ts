@@ -1,6 +1,6 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
 import { checkEigenCount, measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
-import { negativeMassText } from '../../curvature/lanczos.js';
+import { negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';

@@ -11,7 +11,7 @@ import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
-import { negativeMassText } from '../../curvature/lanczos.js';
+import { negativeMassText } from '../../curvature/curvature-text.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
 

@@ -1,0 +1,10 @@
+/**
+ * How curvature measurements read when printed: the wording the curvature command, the plateau
+ * study's table and its HTML report share, kept apart from the numerics (lanczos.ts, trace.ts) so
+ * there is one home for it.
+ */
+
+/** A negative mass as printed: a percentage, "≈" before a one-probe estimate (HessianSummary.negativeMassExact false). */
+export function negativeMassText(share: number, exact: boolean): string {
+  return `${exact ? '' : '≈'}${(100 * share).toFixed(1)} %`;
+}
