@@ -8,7 +8,7 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { assertNotDisposed, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
@@ -93,7 +93,7 @@ export interface FirstOrderOptions {
 
 export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
-export abstract class FirstOrderOptimizer implements Optimizer {
+export abstract class FirstOrderOptimizer extends TracksDisposal implements Optimizer {
   /** The learning rate train() uses when it is given none (the optimiser's default unless options.learningRate). */
   readonly defaultLearningRate: number;
   /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
@@ -119,7 +119,6 @@ export abstract class FirstOrderOptimizer implements Optimizer {
   protected buffers: Tensor[][] | undefined;
   /** Updates taken (Adam's t). */
   protected t = 0;
-  #disposed = false;
   /**
    * Run by net.dispose(): frees the buffers without touching onDispose, which is being iterated.
    * Made when the first buffers are (a step of plain SGD allocates none, and makes none).
@@ -136,6 +135,7 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     /** The learning rate, and the weight decay (default 0; AdamW's differs), when options give none. */
     defaults: { learningRate: number; weightDecay?: number },
   ) {
+    super();
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
@@ -289,14 +289,9 @@ export abstract class FirstOrderOptimizer implements Optimizer {
     });
   }
 
-  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
-  get isDisposed(): boolean {
-    return this.#disposed;
-  }
-
   /** Frees the optimiser's buffers in the backend's memory. */
   dispose(): void {
-    this.#disposed = true;
+    this.markDisposed();
     this.freeBuffers();
     if (this.release) this.net.onDispose.delete(this.release);
   }

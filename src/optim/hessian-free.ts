@@ -33,7 +33,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
-import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import {
   allocVector,
@@ -153,7 +153,7 @@ interface Buffers<T extends Tensor> {
 }
 
 /** Martens' Hessian-free optimiser: damped Gauss–Newton steps by preconditioned CG (see the module comment; the learning rate is not used). */
-export class HessianFree implements Optimizer {
+export class HessianFree extends TracksDisposal implements Optimizer {
   readonly name = 'hessian-free';
   /** CG and the damping λ set each step: no learning rate (Optimizer.choosesOwnSteps). */
   readonly choosesOwnSteps = true;
@@ -188,6 +188,7 @@ export class HessianFree implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: HessianFreeOptions = {}) {
+    super();
     const net = (this.net = trainableOf(owner, 'hessian-free'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     checkKnownKeys(options, Object.keys(HESSIAN_FREE_DEFAULTS), 'hessian-free');
@@ -433,14 +434,8 @@ export class HessianFree implements Optimizer {
     this.buffers.x.forEach((t, i) => k.write(t, state.tensors[i]));
   }
 
-  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
-  get isDisposed(): boolean {
-    return this.#disposed;
-  }
-  #disposed = false;
-
   dispose(): void {
-    this.#disposed = true;
+    this.markDisposed();
     this.net.onDispose.delete(this.release);
     const k = this.net.kernels;
     if (this.buffers) {

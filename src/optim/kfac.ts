@@ -33,7 +33,7 @@ import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { GaussNewtonProduct } from './gauss-newton.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
@@ -170,7 +170,7 @@ interface BatchScratch<T extends Tensor> {
   noiseValues: Float64Array;
 }
 
-export class Kfac<T extends Tensor = Tensor> implements Optimizer {
+export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements Optimizer {
   readonly name = 'kfac';
   readonly defaultLearningRate: number;
   readonly options: Readonly<Required<KfacOptions>>;
@@ -206,7 +206,6 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   private theta: ParamVector<T> = [];
   private gradient: ParamVector<T> = [];
   private product: GaussNewtonProduct<T> | undefined;
-  private disposed = false;
 
   private readonly net: Model<T>;
 
@@ -219,6 +218,7 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
   }
 
   constructor(owner: ModelOwner<T>, options: KfacOptions = {}) {
+    super();
     const net = (this.net = denseModelOf(owner, 'kfac'));
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
     const d = KFAC_DEFAULTS;
@@ -639,14 +639,8 @@ export class Kfac<T extends Tensor = Tensor> implements Optimizer {
     this.batchScratch = undefined;
   }
 
-  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (this.markDisposed()) return;
     this.net.onDispose.delete(this.release);
     const k = this.k;
     this.freeBatchScratch();

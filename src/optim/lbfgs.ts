@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import { assertNotDisposed, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
@@ -33,7 +33,7 @@ const BRACKET_TOLERANCE = 1e-9;
 const CURVATURE_FLOOR = 1e-10;
 
 /** L-BFGS with a strong-Wolfe line search, one iteration per step on the loaded batch (defaults: memory 10, lr 1, c1 1e-4, c2 0.9, 25 evaluations). */
-export class Lbfgs implements Optimizer {
+export class Lbfgs extends TracksDisposal implements Optimizer {
   readonly name = 'lbfgs';
   readonly recomputesGradient = true;
   readonly defaultLearningRate: number;
@@ -72,6 +72,7 @@ export class Lbfgs implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: LbfgsOptions = {}) {
+    super();
     const net = (this.net = trainableOf(owner, 'lbfgs'));
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
     this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
@@ -302,14 +303,8 @@ export class Lbfgs implements Optimizer {
     this.newest = pairs - 1;
   }
 
-  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
-  get isDisposed(): boolean {
-    return this.#disposed;
-  }
-  #disposed = false;
-
   dispose(): void {
-    this.#disposed = true;
+    this.markDisposed();
     this.freeWork();
     this.net.onDispose.delete(this.release);
   }

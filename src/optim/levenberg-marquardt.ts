@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from './cholesky.js';
-import { assertNotDisposed, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 
 export interface LevenbergMarquardtOptions {
@@ -35,7 +35,7 @@ export const LM_DEFAULTS = { mu: 1e-3, muIncrease: 10, muDecrease: 0.1, muMax: 1
 export const LM_MAX_PARAMETERS = 5000;
 
 /** Levenberg–Marquardt on the MSE loss: damped Gauss–Newton steps solved by Cholesky (defaults μ 1e-3, ×10 on failure, ×0.1 on success, μ ≤ 1e10). */
-export class LevenbergMarquardt implements Optimizer {
+export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
   readonly name = 'levenberg-marquardt';
   readonly recomputesGradient = true;
   /** The damping μ sets each step: no learning rate (Optimizer.choosesOwnSteps). */
@@ -77,6 +77,7 @@ export class LevenbergMarquardt implements Optimizer {
   }
 
   constructor(owner: ModelOwner, options: LevenbergMarquardtOptions = {}) {
+    super();
     const net = (this.net = trainableOf(owner, 'levenberg-marquardt'));
     this.dense = net.kind === 'dense' ? (net as Model) : null;
     const name = 'levenberg-marquardt';
@@ -245,14 +246,8 @@ export class LevenbergMarquardt implements Optimizer {
     this.mu = checkNumber(state.scalars?.mu, 'levenberg-marquardt: restore: scalars.mu', { min: 0, above: true, max: this.muMax }, this.mu);
   }
 
-  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed). */
-  get isDisposed(): boolean {
-    return this.#disposed;
-  }
-  #disposed = false;
-
   dispose(): void {
-    this.#disposed = true;
+    this.markDisposed();
     this.freeSaved();
     this.net.onDispose.delete(this.release);
   }

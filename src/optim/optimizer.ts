@@ -93,6 +93,26 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
   return checked;
 }
 
+/**
+ * The built-in optimisers' Optimizer.isDisposed, defined once: each extends this and calls
+ * markDisposed() in its dispose().
+ */
+export abstract class TracksDisposal {
+  #disposed = false;
+
+  /** Whether dispose() has run (train() then refuses this optimiser: see Optimizer.isDisposed); false until then. */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Records that dispose() has run; true if it had run before. */
+  protected markDisposed(): boolean {
+    const before = this.#disposed;
+    this.#disposed = true;
+    return before;
+  }
+}
+
 /** DISPOSED if `optimizer` was disposed: checkOptimizer, and the built-in optimisers' own step(), state() and restore(). */
 export function assertNotDisposed(optimizer: Optimizer): void {
   if (optimizer.isDisposed === true) {
