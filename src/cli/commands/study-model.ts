@@ -4,7 +4,6 @@
  *   [--csv FILE] [--html FILE] [--save FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
-import { availableParallelism } from 'node:os';
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { writeFileAtomic } from '../../io/file-access.js';
@@ -14,6 +13,7 @@ import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import { MODEL } from '../../model.js';
 import { checkBatchRows } from '../../training/train.js';
+import { coresAvailable } from '../../wasm/threads/pool.js';
 import { createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { CHOICE_MOMENTUM, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
@@ -66,6 +66,9 @@ function defaultRatesText(): string {
 const withMomentum = (spec: OptimizerSpec, momentum: number | undefined): OptimizerSpec =>
   momentum === undefined ? spec : typeof spec === 'string' ? { name: spec, momentum } : { ...spec, momentum };
 
+/** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
+const cores = await coresAvailable();
+
 export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
@@ -84,8 +87,8 @@ export const studyModelCommand = command({
       name: 'threads',
       value: 'N',
       default: 1,
-      // createNetwork refuses more (they only add hand-offs): the flag says so before any work.
-      rule: { integer: true, min: 1, max: availableParallelism(), why: 'the threads this machine runs at once, os.availableParallelism()' },
+      // createNetwork refuses more (they only add hand-offs), by the same count: the flag says so before any work.
+      rule: { integer: true, min: 1, ...(cores && { max: cores.cores, why: `the threads this machine runs at once, ${cores.source}` }) },
       about: "threads of the wasm backend's large products, the main thread included",
     },
     { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
