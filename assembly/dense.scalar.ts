@@ -8,8 +8,8 @@ import {
 import { denseForwardRowDotsByOutput } from './row-dots.scalar';
 
 /**
- * Columns of C per scalar tile. 4×2 (8 accumulators + 2 B + 1 A + a product = 12 registers) runs
- * 15 GFLOP/s here; 4×4 needs 22 of V8's 15 xmm registers, spills, and runs 9.
+ * Columns of C per scalar tile. 4×2 (8 accumulators + 2 B + 1 A + a product = 12 registers) fits
+ * in registers; 4×4 needs 22 of V8's 15 xmm registers, spills, and runs markedly slower.
  */
 const NR_SCALAR: i32 = 2;
 

@@ -5,21 +5,22 @@
 // Microkernel (after XNNPACK's f32-gemm-4x8-wasmsimd): the 4×8 tile of C lives in 8 f32x4
 // accumulators; each step of k loads one 8-float row of the B panel (2 × f32x4) and the four A
 // values. 8 accumulators + 2 B + 1 A + 1 product = 12 of the 15 xmm registers V8 allocates; a
-// 6×8 tile needs 16, spills, and runs at 32 GFLOP/s against 51 (both with broadcast loads).
+// 6×8 tile needs 16, spills, and runs markedly slower (both with broadcast loads).
 //
 // The A values are packed already broadcast (each one stored as a whole f32x4), so the loop reads
 // them with plain loads. With v128.load32_splat instead, V8 emits vbroadcastss, which on this Zen 5
-// competes with the mul and add pipes: 4 broadcasts per 16 arithmetic ops cost ~15 % (51 vs
-// 60 GFLOP/s for the microkernel alone). The price is a 4× larger A panel (24 KiB at KC = 384),
+// competes with the mul and add pipes: 4 broadcasts per 16 arithmetic ops slow the microkernel
+// down noticeably. The price is a 4× larger A panel (24 KiB at KC = 384),
 // packed right before its row of tiles runs, so it is read from L1. The first tile of each row packs
 // it while it computes (microkernel4x8Packing): a packing loop of its own is bound by its stores
-// and cost 7–9 % of the 64×784→100 forward product, the broadcasts riding along ~5 %.
+// and cost 7–9 % of the 64×784→100 forward product, the broadcasts riding along ~5 % (AMD EPYC
+// Zen 5, 2026-11-30).
 //
 // A layer's products have n = 100 or 10 columns where they are not n = 784: a half or mostly
 // empty edge panel, and a broadcast A panel reused over only 13 or 2 tiles. gemm then computes
 // Cᵀ = Bᵀ·Aᵀ instead where that runs fewer tiles (swapsRoles, gemm.pack.ts), storing each tile
-// transposed; the sums are the same, term for term, so the bits are too. Measured here (AMD EPYC
-// Zen 5, % of the in-run peak): the 256×784→100 forward 86 → 89 %, 256×100→100 forward and ∂input
+// transposed; the sums are the same, term for term, so the bits are too. Measured on the AMD EPYC
+// Zen 5, 2026-11-30 (% of the in-run peak): the 256×784→100 forward 86 → 89 %, 256×100→100 forward and ∂input
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
@@ -38,7 +39,7 @@ const BIAS: i32 = 2; //   C = acc + bias
 // block of Cᵀ), it is stored as 8 rows of 4 floats of C (row stride ldc) and bias[i0..i0+4) is one
 // vector added to each.
 // Edge tiles are not handled here: with a clipped-store path in the same function TurboFan
-// allocates the loop worse and the kernel loses a sixth of its speed (52 vs 62 GFLOP/s). The
+// allocates the loop worse and the kernel runs markedly slower. The
 // transposed store costs nothing measurable.
 function microkernel4x8(c: usize, ldc: usize, ap: usize, bp: usize, bias: usize, kc: i32, mode: i32, transposed: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -144,7 +145,8 @@ function storeColumnsT(c: usize, ldc: usize, r0: v128, r1: v128, r2: v128, r3: v
 // microkernel4x8 (so the same bits). The broadcasts and stores ride along with the arithmetic
 // instead of running as a loop of their own (packASplat), which is bound by its stores. Storing
 // straight into C instead (mode, bias and transposed as arguments, no tile buffer) ran the
-// 64×784→100 forward 2 % slower (A/B, 3 instances of each binary × 10 rounds, 30 Nov 2026).
+// 64×784→100 forward 2 % slower (A/B on the AMD EPYC Zen 5, 3 instances of each binary × 10
+// rounds, 30 Nov 2026).
 function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aCol: usize, bp: usize, kc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -181,7 +183,8 @@ function microkernel4x8Packing(tile: usize, ap: usize, a: usize, aRow: usize, aC
 // its B panel from B itself (row stride bRow bytes) and stores it packed (bp) for the other rows
 // of tiles, leaving its sums in the tile buffer. The loads are the ones the tile needs anyway and
 // the stores take no arithmetic slot, so B is packed for almost nothing: the 256×784→100 ∂W
-// product (B is the layer's input) went from 88 to 91 % of the peak without its copy pass.
+// product (B is the layer's input) went from 88 to 91 % of the peak without its copy pass (AMD
+// EPYC Zen 5, 2026-11-30).
 function microkernel4x8PackingB(tile: usize, ap: usize, b: usize, bRow: usize, bp: usize, kc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);

@@ -10,8 +10,8 @@
 // (the SIMD driver packs A in the first tile of each row of tiles, and B, where it is read as is,
 // in the first row of tiles, while they compute; it may also swap the roles of A and B:
 // swapsRoles) then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
-// in L2 (≤ 768 KiB for n ≤ 512; a larger one streams from L3 at little cost: 58 GFLOP/s at
-// 256×1024→1024 against 62 at 512³, so there is no blocking over n). Rows and columns past the edge of the matrix are packed as zeros,
+// in L2 (≤ 768 KiB for n ≤ 512; a larger one streams from L3 at little cost, so there is no
+// blocking over n). Rows and columns past the edge of the matrix are packed as zeros,
 // so the microkernel always runs a full tile without reading outside the arrays; only the stores
 // of an edge tile are clipped.
 //
@@ -25,7 +25,7 @@ export const MR: i32 = 4;
 export const NR: i32 = 8;
 /**
  * Largest K block. At 384 the SIMD A panel (24 KiB, broadcast) and the B panel being read
- * (12 KiB) share the 48 KiB L1; 384 measured 1–3 % faster than 256 or 512 here.
+ * (12 KiB) share the 48 KiB L1; 384 measured a little faster than 256 or 512.
  */
 export const KC: i32 = 384;
 

@@ -94,7 +94,7 @@ export function f32_adam_update__simd(
 export function f32_axpy__simd(y: usize, x: usize, n: i32, alpha: f64): void {
   // y, x are (n); y += α·x. Four vectors per trip, all loaded before any is stored (y = x in place
   // still reads every input first): the loop's own instructions no longer outnumber the work, and
-  // plain SGD's update of [784,100,100,10] takes 6.7 µs instead of 10.6.
+  // plain SGD's update of [784,100,100,10] took 6.7 µs instead of 10.6 (AMD EPYC Zen 5, 2026-11-30).
   const a = f32x4.splat(<f32>alpha);
   let i = 0;
   for (; i + 16 <= n; i += 16) {

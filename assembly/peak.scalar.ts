@@ -1,8 +1,8 @@
 // The in-run arithmetic ceiling on scalar f32, which the scalar kernels are quoted against: the
 // scalar microkernel's instruction mix (per trip 6 loads, 8 multiplies, 8 adds into 8 independent
 // accumulators) with its operands in L1. As in peak.simd.ts, only the add is on the loop-carried
-// path: chains acc = acc·m + c wait for a mul and an add every trip and measure the latency
-// (~14 GFLOP/s here), not the ceiling (~16.5).
+// path: chains acc = acc·m + c wait for a mul and an add every trip and measure the latency, not
+// the ceiling.
 
 export function f32_peak_madd__scalar(out: usize, iterations: i32): f64 {
   // out is (16): the operands (written here, so none is NaN or denormal), then the accumulators,

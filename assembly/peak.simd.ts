@@ -2,11 +2,11 @@
 // microkernel's own instruction mix (per trip 6 vector loads, 8 f32x4.mul, 8 f32x4.add into 8
 // independent accumulators) with its operands in L1, so nothing but the mul and add pipes limits it.
 //
-// Why not chains acc = acc·m + c: each trip of such a chain waits for a mul and then an add
-// (~7.5 cycles on this Zen 5), so the 13 chains that fit in V8's 15 xmm registers keep the pipes
-// busy only ~85 % of the time (54 GFLOP/s here, below the 61 the GEMM reaches). Here only the add
-// is on the loop-carried path, as in a GEMM: 66 GFLOP/s, ≈ 16 flops per cycle, the 128-bit limit
-// of two multiplies and two adds per cycle.
+// Why not chains acc = acc·m + c: each trip of such a chain waits for a mul and then an add, so
+// the 13 chains that fit in V8's 15 xmm registers cannot keep the pipes busy, and that ceiling
+// read below what the GEMM itself reaches. Here only the add is on the loop-carried path, as in a
+// GEMM: 65.4 GFLOP/s in bench/RESULTS.md's run of 2026-12-01 (AMD EPYC Zen 5), about 16 flops per
+// cycle, the 128-bit limit of two multiplies and two adds per cycle.
 
 export function f32_peak_madd__simd(out: usize, iterations: i32): f64 {
   // out is (16): the operands (written here, so none is NaN or denormal), then the accumulators

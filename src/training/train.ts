@@ -551,7 +551,8 @@ interface StepFault {
 
 // The advice below is made only when a step faults, by functions of their own rather than closures
 // in runTraining: a closure is made on every call (and under tsx, whose esbuild keeps function
-// names, each named one costs a defineProperty, ~0.2 µs), and train() is called once per batch.
+// names, each named one costs a defineProperty, ~0.2 µs on the AMD EPYC Zen 5, 2026-11-30), and
+// train() is called once per batch.
 
 /** The learning rate as reported (result, trace, advice): none for an optimiser that chooses its own steps. */
 function reportedRate(learningRate: number, ownSteps: boolean): number | undefined {

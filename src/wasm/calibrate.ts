@@ -1,7 +1,7 @@
 /**
  * Which SIMD binary is faster on this CPU: the one with separate f32x4 mul and add, or the relaxed
- * one whose dense microkernel fuses them into relaxed_madd (an Intel Xeon ran it 1.19× faster, an
- * AMD Zen 5 1.03× slower, same tile). Measured once per process, when `binary: 'fastest'` is first
+ * one whose dense microkernel fuses them into relaxed_madd (an Intel Xeon ran it faster, the AMD
+ * EPYC Zen 5 1.03× slower in bench/RESULTS.md's runs of 2026-11-30 and 2026-12-01; same tile). Measured once per process, when `binary: 'fastest'` is first
  * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs
  * --experimental-wasm-relaxed-simd).
  *
@@ -15,13 +15,13 @@
  * warm-up is not lost.
  */
 
-/** One candidate: its name and one call of the product it is judged on (~0.1 ms). */
+/** One candidate: its name and one call of the product it is judged on (wasm-kernels.ts: ~4 MFLOP). */
 export interface Candidate<Name extends string> {
   name: Name;
   run: () => void;
 }
 
-/** Calls per timed round: ~0.3 ms of products, above a browser's coarsest clock step (0.1 ms). */
+/** Calls per timed round: enough products (~17 MFLOP) to outlast a browser's coarsest clock step (0.1 ms) at the dense kernels' speed. */
 const CALLS_PER_ROUND = 4;
 /** Rounds per candidate compared once all are warm (the best of each is what counts). */
 const ROUNDS = 8;

@@ -98,7 +98,8 @@ export function fastestSimdBinary(): Promise<Binary> {
     if (!relaxedSimdSupported()) return 'simd';
     const candidates = await Promise.all(
       (['simd', 'simd-relaxed'] as const).map(async (binary) => {
-        // A product of ~4 MFLOP (~0.08 ms): rounds of 4 calls outlast a browser's coarse clock step.
+        // A product of ~4 MFLOP (~0.07 ms at the ~60 GFLOP/s of bench/RESULTS.md's run of 2026-12-01, AMD
+        // EPYC Zen 5): rounds of 4 calls outlast a browser's coarse clock step.
         // Both binaries compile in parallel (loader.ts caches each module, so the kernels the
         // caller then gets are instantiated from the same one, with the engine's optimised code).
         const [batch, nIn, nOut] = [64, 256, 128];

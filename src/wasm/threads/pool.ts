@@ -25,8 +25,9 @@ const JOB_TIMEOUT_MS = 30_000;
 /**
  * Loads of the counter before a thread sleeps on it (tens of µs): a step's products follow each
  * other within microseconds, and a wake-up from Atomics.wait costs tens of them. Measured
- * (bench/threads.bench.ts, [784,100,100,10]): without spinning two threads gave 1.09× at batch 64
- * and 1.42× at 256; with 20,000 loads 1.34× and 1.77×; 100,000 added little.
+ * (bench/threads.bench.ts, [784,100,100,10]): without spinning two threads fell well short of
+ * issue #16's 1.7× one thread at batch 256; with 20,000 loads they met it (1.77×, bench/RESULTS.md
+ * as of commit fa556a2: AMD EPYC, 2026-11-29); 100,000 added little.
  */
 const SPIN = 20_000;
 /**

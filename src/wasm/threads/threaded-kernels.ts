@@ -49,7 +49,8 @@ export interface ThreadedOptions {
    * least this many batch rows (default 64).
    * Each thread packs the whole weight matrix for its rows, and waking a worker costs tens of µs,
    * so thin parts lose: at batch 64 on [784,100,100,10] two threads ran 0.6–1.3× one thread
-   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md as of commit d5cbaeb, load 1.6).
+   * depending on the machine's load, at batch 256 1.77× (bench/RESULTS.md as of commit d5cbaeb: AMD EPYC,
+   * 2026-11-30, load 1.6).
    */
   minRowsPerThread?: number;
 }
