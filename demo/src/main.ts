@@ -8,7 +8,7 @@ import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
 import { drawDigits } from './charts/digits.js';
 import { COLORS } from './charts/canvas.js';
-import { drawHeatmap, type HeatmapData } from './charts/heatmap.js';
+import { drawHeatmap, drawHeatmapLegend, heatScale, type HeatmapData } from './charts/heatmap.js';
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
@@ -228,9 +228,12 @@ function draw(): void {
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b.
   const named = (rows: number[]) => rows.map((l) => stats.labels[l]);
   drawLayerBars(canvases.gradients, stats.biasRows.map((l) => stats.gradB[l]), named(stats.biasRows), { scale: 'log', color: COLORS.bar });
-  // The 'before' map's colour range is its own: the legend line is the live map's.
-  if (before) drawHeatmap($<HTMLCanvasElement>('chart-heatmap-before'), before, document.createElement('small'));
-  drawHeatmap(canvases.heatmap, heatmapData(snapshot), $('heatmap-legend'));
+  // One colour scale for the 'before' map and the live one, so a colour is the same ‖∂C/∂b‖ in both.
+  const live = heatmapData(snapshot);
+  const scale = heatScale(before ? [before, live] : [live]);
+  if (before) drawHeatmap($<HTMLCanvasElement>('chart-heatmap-before'), before, scale);
+  drawHeatmap(canvases.heatmap, live, scale);
+  drawHeatmapLegend($('heatmap-legend'), scale, live.rows.length > 0 || before !== null);
   const failing = unitFailureRows(snapshot);
   drawLayerBars(canvases.saturation, failing.map((l) => stats.unitFailure[l]), named(failing), { scale: 'fraction', color: COLORS.saturation, empty: 'No layer saturates or dies' });
   describeUnitFailure(failing.map((l) => stats.unitFailureKind[l])[0] ?? null);

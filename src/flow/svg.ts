@@ -240,8 +240,29 @@ export interface HeatmapOptions {
   rowLabels: string[];
   /** The training step of each column. */
   steps: ArrayLike<number>;
-  /** values[row][col]; NaN cells are grey. */
+  /**
+   * values[row][col], coloured over the finite values' range; −∞ (the log of a 0) in HEATMAP_ZERO's
+   * colour, below the scale, and NaN or +∞ grey (HEATMAP_NO_VALUE): the legend names both.
+   */
   values: number[][];
+}
+
+/**
+ * The colour of a heatmap cell whose value is 0 (−∞ on a log scale): a measured value below every
+ * colour of the scale, not a missing one. The report and the visualizer draw it alike.
+ */
+export const HEATMAP_ZERO = '#d64545';
+/** The colour of a heatmap cell with no value to colour (NaN, or +∞: an overflow). */
+export const HEATMAP_NO_VALUE = '#ccc';
+/** Ticks the colour scale of a heatmap's legend aims for (niceTicks' count). */
+const LEGEND_TICKS = 5;
+
+/**
+ * The values a heatmap's colour scale over [lo, hi] is labelled at: niceTicks' round values. The
+ * report's legend and the visualizer's both use it, so they label the same range alike.
+ */
+export function heatmapLegendTicks(lo: number, hi: number): number[] {
+  return niceTicks(lo, hi, LEGEND_TICKS);
 }
 
 function* cellsOf(values: number[][]): Generator<number> {
@@ -252,8 +273,9 @@ function* cellsOf(values: number[][]): Generator<number> {
 export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
   const cols = o.steps.length;
-  const [lo, hi] = finiteRange(cellsOf(o.values)) ?? [0, 1];
-  const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : '#ccc');
+  const range = finiteRange(cellsOf(o.values));
+  const [lo, hi] = range ?? [0, 1];
+  const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
   // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
   const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;
   const edge = (c: number) => (c < cols ? o.steps[c] : o.steps[cols - 1] + gap);
@@ -271,10 +293,13 @@ export function heatmap(o: HeatmapOptions): string {
   });
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
   outer.push(xTicks(cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
-  for (let i = 0; i <= 4; i++) {
-    const v = lo + ((hi - lo) * i) / 4;
-    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${CHART.top + (4 - i) * 20}" width="14" height="20" fill="${color(v)}"/><text x="${CHART.width - CHART.right + 28}" y="${CHART.top + (4 - i) * 20 + 14}" class="legend">${fmt(v)}</text>`);
-  }
+  // The scale at round values, the largest on top; then what the two colours off the scale mean.
+  const ticks = range ? heatmapLegendTicks(lo, hi).reverse() : [];
+  const entries = [...ticks.map((v) => ({ fill: color(v), label: fmt(v) })), { fill: HEATMAP_ZERO, label: '−∞ (log of 0)' }, { fill: HEATMAP_NO_VALUE, label: 'no value (NaN, +∞)' }];
+  entries.forEach(({ fill, label }, i) => {
+    const y = CHART.top + i * 20 + (i >= ticks.length ? 8 : 0);
+    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${y}" width="14" height="20" fill="${fill}"/><text x="${CHART.width - CHART.right + 28}" y="${y + 14}" class="legend">${label}</text>`);
+  });
   return frame({ ...o, xLabel: 'step' }, outer.join(''), plot(x0, x1, inner.join(''), true), 'heatmap');
 }
 

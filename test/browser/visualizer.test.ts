@@ -9,6 +9,7 @@ import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { BUCKETS } from '../../demo/src/history.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { heatmap } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
@@ -478,6 +479,56 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
   }, 90_000);
 
+  // Reported: after a relu remedy every hidden row of the map went grey, read as "no value". The
+  // gradients were exactly 0 (the last hidden layer's units all dead, so nothing passes back): a value.
+  it('draws an exact 0 of ‖∂C/∂b‖ (dead relu units) in its own colour, not as "no value", and says what each colour means', async () => {
+    // Deterministic: Step trains the rows in order; at lr 3 the 6th hidden layer is all dead by step 8.
+    const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
+    await stepTimes(page, 8);
+    const trace = await downloadTrace(page);
+    const last = trace.length - 1;
+    const hidden = trace.rowsRecording('biasGradNorm').slice(0, -1);
+    expect(hidden.map((l) => trace.at('biasGradNorm', last, l))).toEqual(hidden.map(() => 0));
+    expect(trace.at('deadFraction', last, hidden.length - 1)).toBe(1);
+    await page.waitForFunction(() => document.getElementById('step')!.textContent === 'step 8');
+    // The last column of every hidden row: the zero colour; the output row (a gradient) on the scale.
+    const cells = await lastColumnColors(page, 'chart-heatmap');
+    const zero = await page.evaluate(() => getComputedStyle(document.querySelector('#heatmap-legend .swatch')!).backgroundColor);
+    expect(zero).toBe('rgb(214, 69, 69)');
+    expect(cells.slice(0, -1)).toEqual(hidden.map(() => zero));
+    expect(cells.at(-1)).not.toBe(zero);
+    const legend = await page.locator('#heatmap-legend').innerText();
+    expect(legend).toContain('0: no gradient reached the layer');
+    expect(legend).toContain('no value (NaN or ∞)');
+    await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-heatmap-zero.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('labels the colour scale at the round values the report labels the same trace at (heatmapLegendTicks)', async () => {
+    const { page, errors } = await open('?depth=4');
+    await stepTimes(page, 6);
+    const trace = await downloadTrace(page);
+    // The report's heatmap of this trace, as report-html draws it: its legend's numbers.
+    const layers = trace.rowsRecording('biasGradNorm');
+    const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: layers.map(String), steps: trace.steps, values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), Math.log10)) });
+    const report = [...svg.matchAll(/class="legend">([^<]+)</g)].map((m) => Number(m[1])).filter(Number.isFinite);
+    const legend = await page.evaluate(() => ({
+      ticks: document.getElementById('heatmap-legend')!.dataset.ticks!.split(',').map(Number),
+      labels: Array.from(document.querySelectorAll('#heatmap-legend .tick'), (t) => t.textContent),
+    }));
+    expect(legend.ticks.length).toBeGreaterThanOrEqual(2);
+    expect([...legend.ticks].sort((a, b) => b - a)).toEqual(report);
+    // Round: every tick a whole multiple of one step of 1, 2, 2.5 or 5 × 10^k.
+    const step = legend.ticks[1] - legend.ticks[0];
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    expect([1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9)).toBe(true);
+    for (const t of legend.ticks) expect(Math.abs(t / step - Math.round(t / step))).toBeLessThan(1e-9);
+    expect(legend.labels).toEqual(legend.ticks.map(String));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('gives each hidden layer the width the list says', async () => {
     const { page, errors } = await open('?depth=3&widths=12,6,3');
     expect(await page.locator('#widths').inputValue()).toBe('12,6,3');
@@ -550,6 +601,23 @@ function saturationChartMatchesTable(): boolean {
   const drawn = document.getElementById('chart-saturation')!.dataset.values!.split(',').map((v) => (Number.isFinite(Number(v)) ? `${(Number(v) * 100).toFixed(0)} %` : '–'));
   const rows = Array.from(document.querySelectorAll('#chain tbody tr')).slice(0, -1).map((row) => row.children[5].textContent!.replace(/ %.*/, ' %'));
   return drawn.length > 0 && drawn.join('|') === rows.join('|');
+}
+
+/** The colour (CSS rgb()) of the last drawn column of each row of a steps × layers map, first layer first, read from its pixels. */
+async function lastColumnColors(page: Page, id: string): Promise<string[]> {
+  return page.evaluate((canvasId) => {
+    const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+    const rows = canvas.dataset.rows!.split('|').length;
+    // The plot's margins as drawHeatmap sets them: 10 px above, 22 below, 12 to the right.
+    const ratio = canvas.width / canvas.clientWidth;
+    const height = (canvas.clientHeight - 32) / rows;
+    const ctx = canvas.getContext('2d')!;
+    return Array.from({ length: rows }, (_, r) => {
+      const y = 10 + (rows - 1 - r + 0.5) * height;
+      const [red, green, blue] = ctx.getImageData(Math.floor((canvas.clientWidth - 14) * ratio), Math.floor(y * ratio), 1, 1).data;
+      return `rgb(${red}, ${green}, ${blue})`;
+    });
+  }, id);
 }
 
 async function pictures(page: Page): Promise<Record<string, string>> {

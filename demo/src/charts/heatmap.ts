@@ -1,5 +1,12 @@
-/** Steps × layers over the whole run: the colour of each cell is log10 ‖∂C/∂b‖ of that layer at that step; the first layer at the bottom, as in the HTML report. */
-import { beginPlot, COLORS, heatColor, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
+/**
+ * Steps × layers over the whole run: the colour of each cell is log10 ‖∂C/∂b‖ of that layer at that
+ * step; the first layer at the bottom, as in the HTML report. An exact 0 (no gradient reached the
+ * layer: every unit above it dead, say) is a value below the scale, drawn in its own colour as the
+ * report draws it; grey is only for a cell with no number (NaN, or an overflow to ∞).
+ */
+import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapLegendTicks } from '../../../src/index.js';
+import { fmt } from '../format.js';
+import { beginPlot, heatColor, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
 
 export interface HeatmapData {
   /** The first and the last step of the run. */
@@ -13,28 +20,51 @@ export interface HeatmapData {
   labels: readonly string[];
 }
 
-export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, legend: HTMLElement): void {
+/** A colour scale: the range of log10 ‖∂C/∂b‖ from its darkest colour (lo) to its brightest (hi). */
+export interface HeatScale {
+  lo: number;
+  hi: number;
+}
+
+/**
+ * The scale of the maps drawn side by side (a remedy's 'before' and the live one), so one colour is
+ * one value in both: log10 of their positive, finite ‖∂C/∂b‖; null when no cell has one (every
+ * drawn gradient 0 or not finite).
+ */
+export function heatScale(maps: readonly HeatmapData[]): HeatScale | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { rows, layers } of maps) {
+    for (const row of rows) {
+      for (const l of layers) {
+        const v = row[l];
+        if (v > 0 && Number.isFinite(v)) {
+          lo = Math.min(lo, Math.log10(v));
+          hi = Math.max(hi, Math.log10(v));
+        }
+      }
+    }
+  }
+  if (lo > hi) return null;
+  return { lo, hi: hi > lo ? hi : lo + 1 };
+}
+
+/** A cell's colour: on the scale for a positive ‖∂C/∂b‖, HEATMAP_ZERO for an exact 0, HEATMAP_NO_VALUE for anything else (NaN, ∞). */
+export function cellColor(v: number, scale: HeatScale | null): string {
+  if (v === 0) return HEATMAP_ZERO;
+  if (!(v > 0 && Number.isFinite(v)) || !scale) return HEATMAP_NO_VALUE;
+  return heatColor((Math.log10(v) - scale.lo) / (scale.hi - scale.lo));
+}
+
+export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale: HeatScale | null): void {
   const names = data.layers.map((l) => data.labels[l]);
   const plot = beginPlot(canvas, { left: labelMargin(canvas, names), right: 12, top: 10, bottom: 22 });
   const { ctx } = plot;
   canvas.dataset.rows = names.join('|');
   if (data.rows.length === 0) {
     placeholder(plot, 'Press Train or Step');
-    legend.textContent = '';
     return;
   }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const row of data.rows) {
-    for (const l of data.layers) {
-      const v = row[l];
-      if (v > 0 && Number.isFinite(v)) {
-        lo = Math.min(lo, Math.log10(v));
-        hi = Math.max(hi, Math.log10(v));
-      }
-    }
-  }
-  if (!(hi > lo)) hi = lo + 1;
   // One column per pixel at most: several steps in a column show the last of them.
   const columns = Math.min(data.rows.length, Math.floor(plot.width));
   const cw = plot.width / columns;
@@ -42,13 +72,56 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, legend
   for (let c = 0; c < columns; c++) {
     const row = data.rows[Math.floor(((c + 1) * data.rows.length) / columns) - 1];
     data.layers.forEach((l, r) => {
-      const v = row[l];
-      ctx.fillStyle = v > 0 && Number.isFinite(v) ? heatColor((Math.log10(v) - lo) / (hi - lo)) : COLORS.grid;
+      ctx.fillStyle = cellColor(row[l], scale);
       ctx.fillRect(plot.x + c * cw, bands[r].top, Math.ceil(cw), Math.ceil(bands[r].height));
     });
   }
   bands.forEach((band, r) => band.labelled && rowLabel(plot, band, names[r]));
   xLabel(plot, plot.x, String(data.first), 'left');
   xLabel(plot, plot.x + plot.width, `${data.last} steps`, 'right');
-  legend.textContent = `colour: log₁₀ ‖∂C/∂b‖ from ${lo.toFixed(1)} (dark) to ${hi.toFixed(1)} (yellow), grey where 0 or not finite; first layer at the bottom`;
+}
+
+/**
+ * The legend of the maps: the colour scale as a bar labelled at the report's round ticks
+ * (heatmapLegendTicks), then the two colours off the scale and what they mean. `shown`: whether a
+ * map is drawn (before the first step there is nothing to explain). The ticks are also on the
+ * element, as data-ticks (log10 values), for whoever reads the page back.
+ */
+export function drawHeatmapLegend(legend: HTMLElement, scale: HeatScale | null, shown: boolean): void {
+  legend.hidden = !shown;
+  const ticks = scale ? heatmapLegendTicks(scale.lo, scale.hi) : [];
+  legend.dataset.ticks = ticks.join(',');
+  const entries: HTMLSpanElement[] = [];
+  if (scale) {
+    const bar = span('scale');
+    bar.style.background = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => heatColor(i / 8)).join(', ')})`;
+    for (const t of ticks) {
+      const tick = span('tick', fmt(t));
+      tick.style.left = `${(((t - scale.lo) / (scale.hi - scale.lo)) * 100).toFixed(2)}%`;
+      bar.append(tick);
+    }
+    entries.push(entry('log₁₀ ‖∂C/∂b‖', bar));
+  }
+  entries.push(entry('', swatch(HEATMAP_ZERO), '0: no gradient reached the layer'), entry('', swatch(HEATMAP_NO_VALUE), 'no value (NaN or ∞)'), entry('first layer at the bottom'));
+  legend.replaceChildren(...entries);
+}
+
+/** One item of the legend, kept on one line. */
+function entry(...parts: (string | Node)[]): HTMLSpanElement {
+  const element = span('entry');
+  element.append(...parts.filter((p) => p !== ''));
+  return element;
+}
+
+function span(className: string, text = ''): HTMLSpanElement {
+  const element = document.createElement('span');
+  element.className = className;
+  element.textContent = text;
+  return element;
+}
+
+function swatch(color: string): HTMLSpanElement {
+  const element = span('swatch');
+  element.style.background = color;
+  return element;
 }
