@@ -146,6 +146,8 @@ function post(message: ToWorker): void {
 }
 
 function configure(): void {
+  // A rebuild that no remedy asked for (Reset, a changed setting): the remedy's before/after is over.
+  if (!runWhenReady) dropBefore();
   running = false;
   showRunning();
   trainButton.disabled = stepButton.disabled = true;
@@ -275,7 +277,7 @@ function explain(s: Snapshot): void {
         button.className = 'apply';
         button.textContent = 'Apply and rerun';
         button.dataset.change = JSON.stringify(change);
-        button.addEventListener('click', () => applyRemedy(change, option));
+        button.addEventListener('click', () => applyRemedy(change));
         li.append(' ', button);
       } else {
         const note = document.createElement('span');
@@ -383,26 +385,33 @@ function heatmapData(s: Snapshot): HeatmapData {
 
 /**
  * A remedy applied: the current flow map is kept (as data, redrawn) beside the live one (with what it was
- * and what the diagnosis said), the settings change, and the new run starts training at once.
+ * and what the diagnosis said), the settings change, and a new network with them trains at once, from
+ * step 0 as the old one did: the button says "rerun", and the two maps compare two runs from their
+ * start (a smaller learning rate for dead units, say, would change nothing on the same network).
  */
-function applyRemedy(change: Partial<Settings>, option: string): void {
+function applyRemedy(change: Partial<Settings>): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
-  const previous = settings;
   settings = { ...settings, ...change };
   writeForm(settings);
+  markRefused(null);
+  notice = '';
+  showNotice();
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
-  $('flow-now-caption').textContent = `after ${option}`;
+  // What runs now, in the words of the 'before' caption (the remedy's alternatives were not applied).
+  $('flow-now-caption').textContent = `after: ${describeRun(settings)}`;
   scheduleDraw();
   runWhenReady = true;
-  if (needsRebuild(previous, settings)) {
-    configure();
-  } else {
-    post({ type: 'update', settings });
-    startRun();
-  }
+  configure();
+}
+
+/** No 'before' map: the comparison a remedy started ends with a run it did not start, or with its refusal. */
+function dropBefore(): void {
+  before = null;
+  $('flow-before').hidden = true;
+  $('flow-now-caption').textContent = '';
 }
 
 const describeRun = (s: Settings) => `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
@@ -425,11 +434,7 @@ function describeNetwork(s: Snapshot): string {
  */
 function refuse(reason: string): void {
   // A refused remedy: no 'after' run to show beside the 'before' map.
-  if (runWhenReady) {
-    $('flow-before').hidden = true;
-    before = null;
-    $('flow-now-caption').textContent = '';
-  }
+  if (runWhenReady) dropBefore();
   runWhenReady = false;
   // Before any network exists (a link's settings): its step settings at their defaults, then all of them.
   const fallback = accepted ?? linkFallback(settings);

@@ -333,7 +333,40 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     });
     expect(Math.abs(fit.pixels - fit.css)).toBeLessThanOrEqual(1);
     expect(fit.rows).toBe(fit.live);
+    // The 'after' caption says what runs now, in the 'before' caption's words (not the remedy's alternatives).
+    const init = new URL(page.url()).searchParams.get('init') ?? 'standard';
+    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η 0.5`);
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-before-after.png` });
+    // Reset starts a run no remedy started: the comparison is over, no stale 'before' map or caption.
+    await page.click('#reset');
+    await ready(page);
+    expect(await page.locator('#flow-before').isVisible()).toBe(false);
+    expect(await page.locator('#flow-now-caption').innerText()).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('reruns a remedy that changes only the step (a smaller learning rate for dead units) on a new network, from step 0', async () => {
+    const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
+    await stepTimes(page, 8);
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('dead');
+    const apply = page.locator('#diagnosis-remedies li', { hasText: 'learningRate: a smaller value' }).locator('button.apply');
+    expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ learningRate: 1 });
+    await page.selectOption('#speed', '10');
+    await apply.click();
+    await page.waitForFunction(() => document.body.dataset.state === 'running');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 2);
+    await page.click('#train');
+    await page.waitForSelector('body[data-state="ready"]');
+    // Continuing the dead network would have gone on from step 8 with its dead units.
+    const step = await settledStep(page);
+    expect(step).toBeLessThan(8);
+    const trace = await downloadTrace(page);
+    expect(trace.run.learningRate).toBe(1);
+    expect(trace.steps[0]).toBe(1);
+    expect(trace.at('deadFraction', 0, trace.layers - 2)).toBeLessThan(1);
+    expect(await page.locator('#flow-before').isVisible()).toBe(true);
+    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 relu + he-normal, sgd, η 3, step 8, dead');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -507,7 +540,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
 
   it('labels the colour scale at the round values the report labels the same trace at (heatmapLegendTicks)', async () => {
     const { page, errors } = await open('?depth=4');
+    // No map before the first step, so no legend either.
+    expect(await page.locator('#heatmap-legend').isVisible()).toBe(false);
     await stepTimes(page, 6);
+    expect(await page.locator('#heatmap-legend').isVisible()).toBe(true);
     const trace = await downloadTrace(page);
     // The report's heatmap of this trace, as report-html draws it: its legend's numbers.
     const layers = trace.rowsRecording('biasGradNorm');
