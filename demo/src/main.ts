@@ -254,6 +254,7 @@ function unitFailureRows(s: Snapshot): number[] {
  * speaks for the trace the worker holds now (and that 'Download the trace' saves).
  */
 function explain(s: Snapshot): void {
+  showStepControl(s);
   const d = s.diagnosis;
   const panel = $('diagnosis');
   panel.dataset.verdict = d.verdict;
@@ -322,6 +323,13 @@ function explain(s: Snapshot): void {
       return row;
     }),
   );
+}
+
+/** The learning rate is off for an optimiser that chooses its own steps (it would change nothing), and says why. */
+function showStepControl(s: Snapshot): void {
+  const rate = $<HTMLInputElement>('learningRate');
+  rate.disabled = s.ownSteps;
+  rate.title = s.ownSteps ? `${s.settings.optimizer} sets its own step sizes: no learning rate` : '';
 }
 
 /** The residual blocks' table: each block's skip and branch share of the gradient, and ReZero's α ('–' with gate 'none'). */

@@ -43,6 +43,8 @@ export interface Snapshot {
   diagnosis: Diagnosis;
   /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
   layerRates: number[] | null;
+  /** The optimiser sets its own step sizes (Optimizer.choosesOwnSteps: Hessian-free): the learning rate is not used. */
+  ownSteps: boolean;
   /** The settings the worker's network and run follow (those of the latest 'configure' or 'update' it accepted). */
   settings: Settings;
   /** P(class 1) on a BOUNDARY_GRID² grid over [−1, 1]², row by row from the top; empty for non-planar data. */

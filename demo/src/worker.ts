@@ -282,6 +282,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     stats,
     diagnosis: diagnose(s.run.trace),
     layerRates: s.layerRates,
+    ownSteps: s.optimizer.choosesOwnSteps === true,
     settings: s.settings,
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),
     predictions: s.data.planar ? new Uint8Array(0) : predictedClasses(s),

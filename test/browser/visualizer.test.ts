@@ -8,7 +8,9 @@ import { buildDemo } from '../../demo/build.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { BUCKETS } from '../../demo/src/history.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
+import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { heatmap } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
@@ -177,6 +179,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
       } else {
         expect(await rates.first().isVisible(), optimizer).toBe(false);
       }
+      // An optimiser that sets its own steps takes no learning rate: the control is off and says why.
+      const probe = await createNetwork({ sizes: [2, 3, 2], output: 'softmax', loss: 'cross-entropy', backend: 'ref' });
+      const ownSteps = optimizer !== 'layer-rates' && createOptimizer(probe, { name: optimizer }).choosesOwnSteps === true;
+      probe.dispose();
+      expect(await run.page.locator('#learningRate').isDisabled(), optimizer).toBe(ownSteps);
+      if (ownSteps) expect(await run.page.locator('#learningRate').getAttribute('title')).toBe(`${optimizer} sets its own step sizes: no learning rate`);
       await trainFor(run.page, 20);
       const status = await run.page.locator('#status').innerText();
       expect((await run.page.locator('#status').getAttribute('class')) ?? '', `${optimizer}: ${status}`).not.toContain('error');
