@@ -15,6 +15,17 @@ import { LossCurvature } from '../layers/loss-curvature.js';
 import type { Model } from '../model.js';
 import type { ParamVector } from './param-vector.js';
 
+/** The fewest rows curvature products run on (unless the batch itself is smaller). */
+export const MIN_CURVATURE_ROWS = 32;
+
+/**
+ * Rows of a batch of `batch` that Hessian-free's and K-FAC's curvature products run on (their
+ * `curvatureFraction`): ⌈fraction·batch⌉, at least MIN_CURVATURE_ROWS, at most the batch.
+ */
+export function curvatureRows(batch: number, fraction: number): number {
+  return Math.min(batch, Math.max(Math.ceil(batch * fraction), MIN_CURVATURE_ROWS));
+}
+
 export class GaussNewtonProduct<T extends Tensor = Tensor> {
   private readonly k: Kernels<T>;
   /** Rows the buffers hold. */

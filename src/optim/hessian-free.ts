@@ -32,7 +32,8 @@
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
-import { GaussNewtonProduct } from './gauss-newton.js';
+import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
+import { LM_HIGH, LM_LOW } from './damping.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
 import {
@@ -91,13 +92,9 @@ const PROGRESS_EPSILON = 5e-4;
 const MIN_WINDOW = 10;
 /** Iterates are stored for backtracking at i = ⌈BACKTRACK_GROWTH^j⌉. */
 const BACKTRACK_GROWTH = 1.3;
-/** Levenberg-Marquardt: below LM_LOW the model was too trusting, above LM_HIGH too timid. */
-const LM_LOW = 0.25;
-const LM_HIGH = 0.75;
+/** How the Levenberg-Marquardt rule (damping.ts) grows and shrinks λ. */
 const LM_GROW = 3 / 2;
 const LM_SHRINK = 2 / 3;
-/** Curvature prefix never smaller than this (or the batch). */
-const MIN_CURVATURE_ROWS = 32;
 /** λ is kept inside [LAMBDA_MIN, LAMBDA_MAX] so it can neither underflow the preconditioner nor freeze learning. */
 const LAMBDA_MIN = 1e-8;
 const LAMBDA_MAX = 1e8;
@@ -213,7 +210,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
 
   /** Rows of a batch of `batch` used for curvature products. */
   curvatureRows(batch: number): number {
-    return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
+    return curvatureRows(batch, this.options.curvatureFraction);
   }
 
   step(net: Trainable, _learningRate: number, batch: number): void {

@@ -31,7 +31,8 @@ import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
-import { GaussNewtonProduct } from './gauss-newton.js';
+import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
+import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
@@ -107,11 +108,6 @@ export const KFAC_RESCALED_LEARNING_RATE = 1;
 /** Bounds of the adapted λ: below, f32 factors cannot tell it from 0; above, nothing would move. */
 export const KFAC_LAMBDA_MIN = 1e-12;
 export const KFAC_LAMBDA_MAX = 1e6;
-/** Levenberg-Marquardt thresholds on ρ (M&G §6.5). */
-const LM_LOW = 0.25;
-const LM_HIGH = 0.75;
-/** Curvature prefix never smaller than this (or the batch). */
-const MIN_CURVATURE_ROWS = 32;
 /**
  * The 2×2 momentum system is solved only when det > this × c₁₁·c₂₂, i.e. Δ and δ₀ are not nearly
  * parallel in the model's metric; otherwise the 1-D rescaling alone (a near-singular solve would
@@ -321,7 +317,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
 
   /** Rows of a batch of `batch` used for the exact curvature products. */
   curvatureRows(batch: number): number {
-    return Math.min(batch, Math.max(Math.ceil(batch * this.options.curvatureFraction), MIN_CURVATURE_ROWS));
+    return curvatureRows(batch, this.options.curvatureFraction);
   }
 
   /** Batch-sized scratch: allocated on the first step and when a larger batch comes. */

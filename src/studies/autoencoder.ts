@@ -20,6 +20,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
 import { HESSIAN_FREE_DEFAULTS, type HessianFreeOptions } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
+import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
 /** Hinton & Salakhutdinov's MNIST autoencoder shape, scaled down to train in minutes on a CPU. */
@@ -122,7 +123,7 @@ const FIRST_ORDER_BATCH = 100;
 
 export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
   'hessian-free': {
-    settings: `Hessian-free, gradient batch ${HF_BATCH}, curvature batch ${HF_BATCH * HF_STUDY.curvatureFraction}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
+    settings: `Hessian-free, gradient batch ${HF_BATCH}, curvature batch ${curvatureRows(HF_BATCH, HF_STUDY.curvatureFraction)}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
     batchSize: HF_BATCH,
     create: (net) => findOptimizer('hessian-free').create(net, { ...HF_STUDY }),
   },
