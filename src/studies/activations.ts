@@ -19,7 +19,7 @@ import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import { Trace } from '../flow/trace.js';
 import { ACTIVATION_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
-import { ACTIVATIONS_DEFAULTS } from './study-defaults.js';
+import { ACTIVATIONS_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 
 export const STUDY_ACTIVATIONS: Activation[] = ['sigmoid', 'tanh', 'softsign', 'relu'];
 export const STUDY_INITS: { name: WeightInitName; label: string }[] = [
@@ -141,7 +141,7 @@ function checkActivationStudySetup(options: ActivationStudyOptions) {
   checkModelLimits(activationSizes(width), `${STUDY}: width ${width}`);
   return {
     width,
-    seed: checkSeed(options.seed ?? 1, `${STUDY}: seed`),
+    seed: checkSeed(options.seed ?? STUDY_SEED, `${STUDY}: seed`),
     epochs: checkWhole(options.epochs ?? ACTIVATIONS_DEFAULTS.epochs, `${STUDY}: epochs`, 1, ACTIVATION_EPOCHS_BOUND),
     batchSize: checkWhole(options.batchSize ?? ACTIVATIONS_DEFAULTS.batchSize, `${STUDY}: batchSize`, 1),
     learningRate: checkPositive(options.learningRate ?? ACTIVATIONS_DEFAULTS.learningRate, `${STUDY}: learningRate`),

@@ -11,7 +11,7 @@ import { checkModelLimits } from '../model-limits.js';
 import type { BackendChoice } from '../backend.js';
 import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
-import { AUTOENCODER_DEFAULTS } from './study-defaults.js';
+import { AUTOENCODER_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
@@ -165,7 +165,7 @@ function checkStudyOptions(options: AutoencoderStudyOptions) {
   }
   checkModelLimits(sizes, 'autoencoder sizes');
   const loss = checkChoice(options.loss ?? 'binary-cross-entropy', AUTOENCODER_LOSSES, 'autoencoder loss');
-  const seed = checkSeed(options.seed ?? 1, 'autoencoder seed');
+  const seed = checkSeed(options.seed ?? STUDY_SEED, 'autoencoder seed');
   const count = (value: number | undefined, fallback: number, name: string, bound?: Bound) => checkWhole(value ?? fallback, `autoencoder ${name}`, 1, bound);
   const optimizers = [...checkDistinctList(options.optimizers ?? Object.keys(AUTOENCODER_OPTIMIZERS), 'autoencoder optimizers', 'optimiser names')];
   for (const name of optimizers) {

@@ -73,6 +73,7 @@ export interface DepthStudyOptions {
   lambda?: number;
   /** Trace every k-th epoch (default 1: every epoch, as he records). */
   every?: number;
+  /** Called after each training epoch with the network's index in DEPTH_NETWORKS (0: one hidden layer), the epochs it has trained and its epochs in all (default: none). */
   onProgress?: (network: number, epoch: number, epochs: number) => void;
 }
 

@@ -15,6 +15,7 @@ import type { MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
+import { STUDY_SEED } from './study-defaults.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -77,7 +78,7 @@ function networkOptions(batchNorm: boolean): NetworkOptions {
 }
 
 async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, options: PaperOptions): Promise<Record | string> {
-  const net = await networkOrReason({ ...networkOptions(batchNorm), seed: options.seed ?? 1, backend: options.backend });
+  const net = await networkOrReason({ ...networkOptions(batchNorm), seed: options.seed ?? STUDY_SEED, backend: options.backend });
   if (typeof net === 'string') return net;
   const prefix = await networkOrReason({ ...prefixOptions(batchNorm), backend: options.backend });
   if (typeof prefix === 'string') {

@@ -11,6 +11,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
+import { STUDY_SEED } from './study-defaults.js';
 
 /** The set-up as run (see the module comment). */
 export const REZERO_PAPER = {
@@ -44,7 +45,7 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
   const curves: Partial<Record<Gate, number[]>> = {};
   const failures: Partial<Record<Gate, string>> = {};
   for (const gate of ['none', 'rezero'] as const) {
-    const net = await networkOrReason({ ...networkOptions(gate), seed: options.seed ?? 1, backend: options.backend });
+    const net = await networkOrReason({ ...networkOptions(gate), seed: options.seed ?? STUDY_SEED, backend: options.backend });
     if (typeof net === 'string') {
       unavailable.push(`${LABEL[gate]}: ${net}`);
       continue;

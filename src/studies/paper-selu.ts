@@ -11,6 +11,7 @@ import type { MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
+import { STUDY_SEED } from './study-defaults.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -40,7 +41,7 @@ interface Curve {
 
 /** Training loss over the whole training set before training and after every epoch (until a numeric failure), or why the network cannot be built. */
 async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: ReturnType<typeof standardise>, y: MnistSplit['train']['y'], epochs: number, options: PaperOptions): Promise<Curve | string> {
-  const net = await networkOrReason({ ...networkOptions(variant, depth), seed: options.seed ?? 1, backend: options.backend });
+  const net = await networkOrReason({ ...networkOptions(variant, depth), seed: options.seed ?? STUDY_SEED, backend: options.backend });
   if (typeof net === 'string') return net;
   const data = net.dataset(x, y);
   try {

@@ -27,6 +27,7 @@ import { checkEigenCount } from '../curvature/curvature.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { checkNumber } from '../optim/options.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
+import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
 
@@ -51,7 +52,9 @@ export interface PlateauOptions {
   rows?: number;
   /** Largest Lanczos basis. Default 200. */
   maxSteps?: number;
+  /** Seed of the network and of Lanczos' start vectors (default STUDY_SEED = 1). */
   seed?: number;
+  /** Called after each measurement with the points done and the points in all (default: none). */
   onProgress?: (done: number, points: number) => void;
 }
 
@@ -128,7 +131,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const started = performance.now();
   const digits = await loadMnist();
   const data = firstRows(digits.train.x, digits.train.y, rows);
-  const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? 1, ...DEPTH_NETWORK_OPTIONS });
+  const net = await createNetwork({ sizes: PLATEAU_SIZES, seed: options.seed ?? STUDY_SEED, ...DEPTH_NETWORK_OPTIONS });
   let resident: Dataset | undefined;
   try {
     // Uploaded once for the training calls between the points.
@@ -151,7 +154,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         trace = net.trace;
         epoch = mark;
       }
-      measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? 1 }));
+      measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
       options.onProgress?.(measured.length, points);
     }
     return {

@@ -20,20 +20,24 @@ import { CHOICE_MOMENTUM, optimizerChoices, type OptimizerChoice } from './optim
 import type { Optimizer } from '../optim/optimizer.js';
 import { SECONDS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';
-import { REMEDIES_DEFAULTS } from './study-defaults.js';
+import { REMEDIES_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
 export interface RemediesOptions {
   /** Training wall-clock per optimiser, in seconds (default 6, at most SECONDS_BOUND.max = 3600). */
   seconds?: number;
-  /** Training and test digits (default STUDY_DIGITS: 9000 and 1000). */
+  /** Training digits (default STUDY_DIGITS.trainRows: 9000). */
   trainRows?: number;
+  /** Test digits, the ones after the training digits (default STUDY_DIGITS.testRows: 1000). */
   testRows?: number;
   /** Which contenders, by label, each once (default: every one whose optimiser is registered). */
   optimizers?: readonly string[];
+  /** Seed of every network (default STUDY_SEED = 1): each optimiser starts from the same weights. */
   seed?: number;
+  /** The kernels every network runs on (default 'wasm'). */
   backend?: BackendChoice;
+  /** Called after each optimiser's run, in order (default: none). */
   onRun?: (run: RemediesRun) => void;
 }
 
@@ -160,7 +164,7 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
   try {
     test = await createDataset(digits.test.x, digits.test.y, { backend: train.kernels });
     for (const contender of contenders.filter((c) => chosen.includes(c.label))) {
-      const net = await createNetwork({ sizes, activation: 'sigmoid', init: 'standard', seed: options.seed ?? 1, backend: train.kernels });
+      const net = await createNetwork({ sizes, activation: 'sigmoid', init: 'standard', seed: options.seed ?? STUDY_SEED, backend: train.kernels });
       const run: RemediesRun = { label: contender.label, settings: contender.settings };
       try {
         let optimizer: Optimizer | undefined;

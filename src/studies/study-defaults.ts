@@ -3,6 +3,9 @@
  * their CLI flags show them (--help) and the bounds of study-bounds.ts give their reasons in terms of them.
  */
 
+/** The seed of every study's networks (and the plateau study's Lanczos start vectors), by default. */
+export const STUDY_SEED = 1;
+
 /** The bundled digits the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
 export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
 

@@ -18,7 +18,7 @@ import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable
 import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
 import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
-import { STUDY_DIGITS, TRAINABLE_EPOCHS } from './study-defaults.js';
+import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
@@ -199,7 +199,7 @@ export function checkStudySetup(options: SharedStudyOptions, defaults: { depths:
   const depths = distinctWholes(options.depths ?? defaults.depths, 'depths', 1);
   const width = checkWhole(options.width ?? TRAINABLE_WIDTH, 'width', 1, WIDTH_BOUND);
   const epochs = checkWhole(options.epochs ?? TRAINABLE_EPOCHS, 'epochs', 1, TRAINABLE_EPOCHS_BOUND);
-  const seed = checkSeed(options.seed ?? 1, 'seed');
+  const seed = checkSeed(options.seed ?? STUDY_SEED, 'seed');
   const remedies = chooseRemedies(options.remedies ?? defaults.remedies);
   const trainRows = checkWhole(options.trainRows ?? TRAINABLE_TRAIN_ROWS, 'trainRows', 1);
   const testRows = checkWhole(options.testRows ?? STUDY_DIGITS.testRows, 'testRows', 1);
