@@ -9,8 +9,11 @@ import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOpt
 import { checkNumber } from './options.js';
 
 export interface AdamOptions extends FirstOrderOptions {
+  /** Decay of the first-moment (mean) estimate, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Decay of the second-moment estimate, in [0, 1) (default 0.999). */
   beta2?: number;
+  /** Added to √v̂ in the denominator, > 0 (default 1e-8). */
   epsilon?: number;
 }
 

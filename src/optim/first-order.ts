@@ -87,7 +87,7 @@ export interface FirstOrderOptions {
    * `{ weightDecay: λ / n, decayBiases: false }` with plain SGD.
    */
   decayBiases?: boolean;
-  /** The learning rate used when train() is given none. */
+  /** The learning rate used when train() is given none (default: the optimiser's own, e.g. SGD 0.1, Adam 1e-3). */
   learningRate?: number;
 }
 

@@ -9,9 +9,9 @@ import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOpt
 import { checkBoolean, checkNumber } from './options.js';
 
 export interface SgdOptions extends FirstOrderOptions {
-  /** In [0, 1); 0 is plain gradient descent. */
+  /** Momentum μ in [0, 1) (default 0: plain gradient descent). */
   momentum?: number;
-  /** Nesterov's look-ahead momentum (needs momentum > 0). */
+  /** Nesterov's look-ahead momentum (needs momentum > 0; default false). */
   nesterov?: boolean;
 }
 

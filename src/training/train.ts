@@ -97,11 +97,11 @@ export interface TrainOptions {
    * momentum and weightDecay.
    */
   optimizer?: Optimizer | OptimizerSpec;
-  /** Clip the gradient to this global norm before each step (first-order optimisers only). */
+  /** Clip the gradient to this global norm before each step (first-order optimisers only; default: no clipping). */
   clipNorm?: number;
-  /** Stop after the first batch that ends this many seconds after training started. */
+  /** Stop after the first batch that ends this many seconds after training started (default: no limit). */
   maxSeconds?: number;
-  /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call). */
+  /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */
   validation?: ValidationRows | Dataset;
   /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
