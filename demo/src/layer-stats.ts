@@ -25,9 +25,9 @@ export interface LayerStats {
   unitFailureKind: ('saturated' | 'dead' | null)[];
   /** ‖δ^l‖/‖δ^{l+1}‖ (per-example RMS): what passing back into layer l did to the gradient (NaN for the output layer; a block network's: from a dense layer to the next). */
   chainFactor: Float64Array;
-  /** ‖W^{l+1}‖₂ · max σ'(z^l): the chain rule's bound on chainFactor, of the same record (NaN for the output layer, and in a block network, whose trace does not measure ‖W‖₂). */
+  /** max σ'(z^l) · ‖W^{l+1}‖₂ (LAYER_METRICS.chainBound): the chain rule's bound on chainFactor, of the same record (NaN for the output layer, and in a block network, whose trace does not measure ‖W‖₂). */
   chainBound: Float64Array;
-  /** The step of the record chainFactor and chainBound come from: the latest with ‖W‖₂ computed. */
+  /** The step of the record chainFactor and chainBound come from: the latest with ‖W‖₂ computed (a block network's trace has none: `record`'s). */
   chainStep: number;
   /**
    * A block network's residual blocks (outer before inner), by their module names, at the record:
@@ -39,7 +39,7 @@ export interface LayerStats {
 /** The statistics of `record`; the chain factor and its bound of the latest record up to it that has a bound (a block network's: of `record`, having none). */
 export function statsFromTrace(trace: Trace, record: number): LayerStats {
   const kinds = trace.activations.map(unitFailureMetric);
-  const chainRecord = trace.blocks ? record : trace.lastRefreshed(record);
+  const chainRecord = trace.lastRefreshed(record) ?? record;
   return {
     labels: Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)),
     biasRows: trace.rowsRecording('biasGradNorm'),

@@ -9,14 +9,17 @@ const ratio = (v: number) => (Number.isNaN(v) ? '—' : `${v.toPrecision(3)}×`)
 
 /**
  * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer,
- * the chain factor beside its bound (both of the latest record with ‖W‖₂, named in the header),
+ * the chain factor beside its bound (both of the latest record with ‖W‖₂, named in the header; a
+ * block network's trace measures no ‖W‖₂, so it shows the factor of `record` and no bound column),
  * saturation (sigmoid, tanh, softsign) and dead units (relu family).
  */
 export function traceTable(trace: Trace, record = trace.length - 1): string {
   const L = trace.layers;
   const lastHidden = hiddenChain(trace).at(-1) ?? 0;
-  const chainRecord = trace.lastRefreshed(record);
+  const refreshed = trace.lastRefreshed(record);
+  const chainRecord = refreshed ?? record;
   const at = (metric: Parameters<Trace['at']>[0], l: number, r = record) => trace.at(metric, r, l);
+  const withBound = refreshed !== undefined;
   const rows = Array.from({ length: L }, (_, l) => [
     `${trace.layerLabel(l)} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
@@ -24,14 +27,15 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
     num(at('deltaRms', l)),
     l === L - 1 ? '' : ratio(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
     num(at('chainFactor', l, chainRecord)),
-    num(at('chainBound', l, chainRecord)),
+    ...(withBound ? [num(at('chainBound', l, chainRecord))] : []),
     num(at('updateRatio', l)),
     percent(at('saturatedFraction', l)),
     percent(at('deadFraction', l)),
   ]);
   const chainStep = chainRecord === record ? '' : ` (step ${trace.steps[chainRecord]})`;
+  const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${chainStep}`] : [];
   return formatTable(
-    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, `bound ‖W‖₂·max σ'${chainStep}`, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
+    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, ...bound, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
   );
 }

@@ -65,9 +65,10 @@ export interface LayerEvidence {
   /** Median over the records of the per-example RMS ‖δ‖ (what the chain rule multiplies). */
   deltaRms: number;
   /**
-   * Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound ‖W^{l+1}‖₂·max σ'(z^l), both over the
+   * Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound max σ'(z^l)·‖W^{l+1}‖₂ (LAYER_METRICS.chainBound), both over the
    * records where the bound was computed, so that each bound stands beside the factor of its own
-   * weights (NaN for the output layer).
+   * weights (NaN for the output layer). A block network's trace computes no bound (Trace.lastRefreshed
+   * is undefined): there the factor's median is over every record, and the bound is NaN.
    */
   chainFactor: number;
   /** The chain-rule bound beside chainFactor (see there). */
@@ -284,9 +285,10 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   const firstLastMedian = (values: number[]): FirstToLast => ({ first: values[0] ?? NaN, last: values[records - 1] ?? NaN, median: median(values) });
   const change = (metric: LayerMetric) => (records === 0 ? NaN : trace.at(metric, records - 1, lastHidden) / trace.at(metric, 0, lastHidden));
 
+  const bounded = trace.lastRefreshed() !== undefined;
   const layers: LayerEvidence[] = Array.from({ length: L }, (_, l) => {
     const bounds = series('chainBound', l);
-    const factors = series('chainFactor', l).filter((_, r) => !Number.isNaN(bounds[r]));
+    const factors = series('chainFactor', l).filter((_, r) => !bounded || !Number.isNaN(bounds[r]));
     return {
       layer: l,
       activation: trace.activations[l],

@@ -32,8 +32,8 @@ export const LAYER_METRICS = {
   deadFraction: 'relu, leaky-relu: fraction of units with z ≤ 0 on every row of the batch (relu: zero output and zero gradient); NaN for other activations',
   /** Mean derivative of the activation. */
   meanPrime: "mean σ'(z)",
-  /** Largest derivative of the activation. */
-  maxPrime: "max σ'(z)",
+  /** Largest derivative of the activation over the record's batch. */
+  maxPrime: "max σ'(z) over the batch's (row, unit) pairs",
   /** Size of the weights. */
   weightNorm: '‖W‖ (Frobenius)',
   /** Largest singular value of the weights. */
@@ -43,8 +43,16 @@ export const LAYER_METRICS = {
     "per-example RMS ‖δˡₓ‖ = √(mean over the batch of ‖∂Cₓ/∂zˡ‖²): what the chain rule multiplies, which cancellation between examples cannot lower",
   /** How much δ shrinks or grows passing back into this layer. */
   chainFactor: "deltaRms of layer l over layer l+1's: how much one example's gradient shrinks (< 1) or grows passing back into layer l",
-  /** The chain rule's bound on chainFactor. */
-  chainBound: "‖W^{l+1}‖₂ · max σ'(z^l), both of this record: the bound the chain rule puts on chainFactor; NaN between refreshes",
+  /**
+   * The chain rule's bound on chainFactor: the product of two numbers of this record, spectralNorm of
+   * layer l+1 and maxPrime of layer l. Passing back into layer l multiplies each example's δ by
+   * diag(σ'(zˡₓ))·(Wˡ⁺¹)ᵀ, whose norm is at most max σ' · ‖Wˡ⁺¹‖₂; this records that product, not the
+   * norm of the matrix itself, with σ' maximised over the whole batch, so it bounds every example's
+   * factor and their RMS. ‖W‖₂ comes from power iteration, which approaches it from below (to 1e-6).
+   */
+  chainBound:
+    "max σ'(zˡ) · ‖Wˡ⁺¹‖₂, both of this record (σ' maximised over the batch's (row, unit) pairs; ‖W‖₂ by power iteration): " +
+    "the product that bounds ‖diag(σ'(zˡₓ))·(Wˡ⁺¹)ᵀ‖₂ for every example x, and so chainFactor; NaN between refreshes",
   /** Mean per-example gradient norm (opt-in). */
   exampleGradNorm: 'mean per-example gradient norm ‖g_x‖ of the layer (trace option gradientNoise: the weight layers, or the dense rows of a block network; else NaN)',
   /** Gradient signal-to-noise ratio (opt-in). */

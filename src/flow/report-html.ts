@@ -218,7 +218,7 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagno
 function chainChart(id: string, trace: Trace): string {
   return lineChart({
     id: `${id}-chain`,
-    title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound ‖Wˡ⁺¹‖₂·max σ'(zˡ) of the same step (log scale)",
+    title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound max σ'(zˡ)·‖Wˡ⁺¹‖₂ of the same step (σ' maximised over the batch; log scale)",
     xLabel: 'layer (1 = first hidden)',
     yLabel: 'factor',
     logY: true,

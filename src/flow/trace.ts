@@ -265,12 +265,13 @@ export class Trace {
 
   /**
    * The latest record up to `record` whose ‖W‖₂ was computed (and with it chainBound and
-   * activationP98): where a factor is shown beside its bound, both come from this record.
+   * activationP98): where a factor is shown beside its bound, both come from this record. Undefined
+   * where no record up to `record` has one: a block network's trace never measures ‖W‖₂, so its
+   * factors stand alone, each of its own record.
    */
-  lastRefreshed(record: number = this.count - 1): number {
-    let r = record;
-    while (r > 0 && Number.isNaN(this.at('spectralNorm', r, 0))) r--;
-    return r;
+  lastRefreshed(record: number = this.count - 1): number | undefined {
+    for (let r = record; r >= 0; r--) if (!Number.isNaN(this.at('spectralNorm', r, 0))) return r;
+    return undefined;
   }
 
   private checkLayer(layer: number): void {
