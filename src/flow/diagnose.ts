@@ -12,6 +12,7 @@ import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
 import { Trace, type TraceRun } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
+import { equalisingRates } from '../equalising-rates.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -41,14 +42,22 @@ export const PLATEAU_DROP = 0.01;
 export const CANCELLATION = 10;
 /** The batch size the remedy for BATCH_NORM_BLOCKING_ROWS suggests: batch norm passes on n − 2 of n directions, 14 of 16 here. */
 const BATCH_NORM_ROWS = 16;
-/** Largest per-layer learning-rate multiplier a remedy suggests. */
-const MAX_LAYER_RATE = 1000;
 /**
- * The suggested per-layer rates read each layer's gap from the median over this many last records
- * (all of them in a shorter trace): one record of a mini-batch run is one batch's gradient, and one
- * noisy batch would set every rate.
+ * The suggested per-layer rates are each layer's median over this many last records (all of them in
+ * a shorter trace) of the rate equalisingRates gives that record: one record of a mini-batch run is
+ * one batch's gradient, and one noisy batch would set every rate.
  */
 export const LAYER_RATE_RECORDS = 20;
+/**
+ * Per-layer rates are offered only when some hidden layer's is at least this: smaller rates would
+ * change no layer's step by half again, which is not worth a fixed multiplier.
+ */
+export const LAYER_RATE_WORTH = 1.5;
+/**
+ * The optimisers whose runs are offered per-layer rates: plain gradient steps, which follow the raw
+ * gradient whose gaps the rates undo (see layerRatesRemedy for why no other).
+ */
+const LAYER_RATE_OPTIMIZERS = ['sgd'];
 
 /** What diagnose() measured in one weight layer, over the trace's records. */
 export interface LayerEvidence {
@@ -184,6 +193,12 @@ export interface Diagnosis {
     deadLayers: number[];
     /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
+    /**
+     * Only where a per-layer-rates remedy is offered: its multipliers as computed (the remedy's option
+     * prints them to 3 significant digits), one per weight layer, by equalisingRates
+     * (src/equalising-rates.ts), the rule equalisingLayerRates applies to a network on probe rows.
+     */
+    layerRates?: number[];
   };
   /** What to change, by gradscope's option names, and why: most pointed-to first, nothing the run already uses. */
   remedies: {
@@ -265,8 +280,8 @@ function checkTrace(trace: unknown): asserts trace is Trace {
 /**
  * The trace's diagnosis; `curvature`, when given, adds whether the run ended at a saddle or a minimum
  * (flow/curvature-evidence.ts). The evidence is read over all records (medians) and at the first and
- * the last; the per-layer rates a vanishing run is offered, from the median gap over the last
- * LAYER_RATE_RECORDS records.
+ * the last; the per-layer rates a vanishing SGD run is offered, as the median over the last
+ * LAYER_RATE_RECORDS records of each record's equalisingRates (the rule of equalisingLayerRates).
  */
 export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence } = {}): Diagnosis {
   checkTrace(trace);
@@ -788,16 +803,56 @@ function activationDrift(trace: Trace, e: Evidence): number {
 }
 
 /**
- * Each weight layer's ‖∂C/∂b‖ over the last hidden layer's at the end of a dense network's trace:
- * per layer, the median of that ratio over records `from`..`to`, the last LAYER_RATE_RECORDS.
+ * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
+ * records `from`..`to` (the last LAYER_RATE_RECORDS) of each record's equalisingRates of ‖∂C/∂W‖.
  */
-function recentGaps(trace: Trace): { from: number; to: number; gaps: number[] } {
+function recentRates(trace: Trace): { from: number; to: number; rates: number[] } {
   const to = trace.length - 1;
   const from = Math.max(0, to - LAYER_RATE_RECORDS + 1);
-  const lastHidden = trace.layers - 2;
-  const gap = (r: number, l: number) => trace.at('biasGradNorm', r, l) / trace.at('biasGradNorm', r, lastHidden);
-  const gaps = Array.from({ length: trace.layers }, (_, l) => median(Array.from({ length: to - from + 1 }, (_, i) => gap(from + i, l))));
-  return { from, to, gaps };
+  const perRecord = Array.from({ length: to - from + 1 }, (_, i) => equalisingRates(trace.row('weightGradNorm', from + i)));
+  const rates = Array.from({ length: trace.layers }, (_, l) => median(perRecord.map((record) => record[l])));
+  return { from, to, rates };
+}
+
+/** The option that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates`. */
+function withLayerRates(run: TraceRun, rates: readonly number[]): string {
+  const settings = [
+    `name: '${run.optimizer ?? 'sgd'}'`,
+    ...(run.momentum !== undefined ? [`momentum: ${run.momentum}`] : []),
+    ...(run.nesterov ? ['nesterov: true'] : []),
+    ...(run.weightDecay !== undefined ? [`weightDecay: ${run.weightDecay}`] : []),
+    ...(run.decayBiases === false ? ['decayBiases: false'] : []),
+    `layerRates: [${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`,
+  ];
+  return `optimizer: { ${settings.join(', ')} }`;
+}
+
+/**
+ * The per-layer-rates remedy of a vanishing run, or none: only to a dense network's SGD run (or one
+ * whose optimiser the trace does not name) without rates of its own. Rates go by weight layer, which
+ * a block network's trace rows are not, and undo the gaps in the raw gradient, which only plain
+ * gradient steps follow: Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own
+ * gradient's scale and LARS each layer's by its trust ratio, so the rates would overshoot the layers
+ * with the small gradients; K-FAC, Hessian-free, L-BFGS and Levenberg–Marquardt scale each direction
+ * by the curvature and take no layerRates at all.
+ */
+function layerRatesRemedy(trace: Trace, e: Evidence, add: (option: string, why: string) => void): void {
+  const run = trace.run;
+  if (run.layerRates || trace.blocks || !LAYER_RATE_OPTIMIZERS.includes(run.optimizer ?? 'sgd')) return;
+  // The rates at the end of the trace: a train() call given them on this network starts from there,
+  // and fixed rates fit only the gradients of the moment they are measured at (the first record's
+  // would fit a fresh start, whose gradients the network no longer has).
+  const { from, to, rates } = recentRates(trace);
+  if (!rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return;
+  e.layerRates = rates;
+  const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
+  add(
+    withLayerRates(run, rates),
+    `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window}, ` +
+      "so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start" +
+      `${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
+      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+  );
 }
 
 /** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
@@ -812,29 +867,7 @@ function vanishingOptimizerRemedies(
   if (!ADAPTIVE.includes(run.optimizer ?? '')) {
     add("optimizer: 'adam'", "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
-  // Per-layer rates go by weight layer, which a block network's trace rows are not. They are set
-  // from the gaps in the raw gradient, which an adaptive optimiser's steps do not follow (it divides
-  // each weight's step by that weight's own gradient scale): multiplying its steps by them would
-  // overshoot the layers with the small gradients, so an adaptive run is offered none.
-  if (!run.layerRates && !trace.blocks && !ADAPTIVE.includes(run.optimizer ?? '')) {
-    // The gap at the end of the trace: a train() call given these rates on this network starts from
-    // there, and fixed rates fit only the gradients of the moment they are measured at (the first
-    // record's gap would fit a fresh start, whose gradients the network no longer has).
-    const { from, to, gaps } = recentGaps(trace);
-    // A gap that could not be measured (0/0: no batch gradient at either end, or NaN) sets no rate: 1.
-    const rates = e.layers.slice(0, -1).map((l) => (Number.isNaN(gaps[l.layer]) ? 1 : Math.min(MAX_LAYER_RATE, Math.max(1, Math.round(1 / gaps[l.layer])))));
-    rates.push(1);
-    const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
-    // All 1 is the default, no advice: no layer's batch gradient is small enough (below 1/1.5 of the last hidden layer's) to round to a larger rate.
-    if (rates.some((rate) => rate !== 1)) {
-      add(
-        `optimizer: { name: 'sgd', layerRates: [${rates.join(', ')}] }`,
-        `a larger step for the layers with the smaller batch gradients ‖∂C/∂b‖, in proportion to each one's gap to the last hidden layer ${window}, ` +
-          'where training this network on would start. Fixed rates fit only the gradients of that moment: ' +
-          'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
-      );
-    }
-  }
+  layerRatesRemedy(trace, e, add);
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {

@@ -53,6 +53,12 @@ export interface TraceRun {
   weightDecay?: number;
   /** train()'s clipNorm, present only when the run clipped the gradient's global norm. */
   clipNorm?: number;
+  /** The optimiser's momentum where it has one (SGD's, LARS's), present only when > 0. */
+  momentum?: number;
+  /** True when SGD used Nesterov's momentum; absent otherwise. */
+  nesterov?: true;
+  /** False when weightDecay left the biases (and norms' parameters) undecayed (decayBiases: false); absent otherwise. */
+  decayBiases?: false;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The trace's description of a run (optimiser, learning rate, batch size, per-layer rates, weight
- * decay, clipping, initialisation), built here in the training loop, which sees the engine and the optimiser; the
+ * decay, momentum, clipping, initialisation), built here in the training loop, which sees the engine and the optimiser; the
  * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
  * nothing the run already uses.
  */
@@ -18,7 +18,14 @@ export function describeRun(
   const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
-  if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) run.weightDecay = optimizer.weightDecay;
+  if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) {
+    run.weightDecay = optimizer.weightDecay;
+    if (!optimizer.decayBiases) run.decayBiases = false;
+  }
+  // What diagnose() must keep when it suggests the same optimiser with per-layer rates.
+  const { momentum, nesterov } = optimizer as { momentum?: unknown; nesterov?: unknown };
+  if (typeof momentum === 'number' && momentum > 0) run.momentum = momentum;
+  if (nesterov === true) run.nesterov = true;
   if (clipNorm !== undefined) run.clipNorm = clipNorm;
   if (net.initialisation) {
     run.init = net.initialisation.weights;

@@ -36,9 +36,9 @@ async function traced(options: NetworkOptions, learningRate = 0.05) {
  * A hand-built trace of three tanh hidden layers: per record, the per-example ‖δ‖ and ‖∂C/∂b‖ of
  * each layer (first hidden first); everything else neutral (nothing saturated, even updates).
  */
-function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: number[] }[], run: TraceRun = { optimizer: 'sgd', init: 'glorot-uniform' }, hidden: 'tanh' | 'sigmoid' = 'tanh'): Trace {
+function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: number[]; update?: number[] }[], run: TraceRun = { optimizer: 'sgd', init: 'glorot-uniform' }, hidden: 'tanh' | 'sigmoid' = 'tanh'): Trace {
   const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run });
-  records.forEach(({ delta, bias, weightGrad }, i) => {
+  records.forEach(({ delta, bias, weightGrad, update }, i) => {
     const r = trace.beginRecord(i + 1, 1, 0.5);
     const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0, chainFactor: NaN, chainBound: NaN };
     for (let l = 0; l < 4; l++) {
@@ -46,11 +46,14 @@ function handTrace(records: { delta: number[]; bias: number[]; weightGrad?: numb
       trace.set('deltaRms', r, l, delta[l] ?? 1);
       trace.set('biasGradNorm', r, l, bias[l] ?? 1);
       trace.set('weightGradNorm', r, l, weightGrad?.[l] ?? 1);
+      trace.set('updateRatio', r, l, update?.[l] ?? 1e-3);
     }
   });
   return trace;
 }
 const gap = (first: number, bias = first) => ({ delta: [first, 1, 1], bias: [bias, 1, 1] });
+/** A vanishing gap whose first hidden layer's ‖∂C/∂W‖ is `weight` of the others', with plain gradient steps (‖ΔW‖/‖W‖ in proportion). */
+const weightGap = (weight: number, first = 0.1) => ({ ...gap(first), weightGrad: [weight, 1, 1], update: [weight * 1e-3, 1e-3, 1e-3] });
 
 describe('diagnose', () => {
   it('takes its thresholds from σ′ ≤ 1/4: one sigmoid layer\'s worth is vanishing, two is severe, the mirror image exploding', () => {
@@ -113,48 +116,53 @@ describe('diagnose', () => {
     expect(looser?.why).toMatch(/tighter cap than the run's clipNorm of 10\.0/);
   });
 
-  it('sets per-layer rates from the median gap over the last records, not from one noisy batch', () => {
+  it("sets per-layer rates from the median over the last records of each record's equalising rates, not from one noisy batch", () => {
     const layerRates = (trace: Trace) => diagnose(trace).remedies.find((r) => r.option.includes('layerRates'))!;
-    // 30 records: the first 15 at a gap of 0.01, the rest at 0.1 but the last, one batch at 0.5. The
-    // last record alone would say 2, the median over all records 18, over the last 20 records 10.
+    // 30 records: the first 15 with the first hidden layer's ‖∂C/∂W‖ at 1/100 of the last hidden
+    // layer's, the rest at 1/10 but the last, one batch at 1/2. The last record alone would say 2,
+    // the median over all records 55, over the last 20 records 10.
     expect(LAYER_RATE_RECORDS).toBe(20);
-    const records = Array.from({ length: 30 }, (_, r) => gap(r < 15 ? 0.01 : r < 29 ? 0.1 : 0.5));
-    const remedy = layerRates(handTrace(records));
+    const records = Array.from({ length: 30 }, (_, r) => weightGap(r < 15 ? 0.01 : r < 29 ? 0.1 : 0.5));
+    const trace = handTrace(records);
+    const remedy = layerRates(trace);
     expect(remedy.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
-    expect(remedy.why).toContain('gap to the last hidden layer over the last 20 records (the median over steps 11–30, so no one batch sets it)');
+    expect(diagnose(trace).evidence.layerRates).toEqual([10, 1, 1, 1]);
+    expect(remedy.why).toContain("the last hidden layer's ‖∂C/∂W‖ over its own over the last 20 records (the median over steps 11–30, so no one batch sets it)");
     // A trace of one record has only that record to read.
-    const single = layerRates(handTrace([gap(0.25)]));
+    const single = layerRates(handTrace([weightGap(0.25)]));
     expect(single.option).toBe("optimizer: { name: 'sgd', layerRates: [4, 1, 1, 1] }");
-    expect(single.why).toContain('gap to the last hidden layer at the last record (step 1)');
+    expect(single.why).toContain('its own at the last record (step 1)');
   });
 
-  it('offers per-layer rates only where they apply: not to an adaptive optimiser, not when every rate would be the default 1', () => {
-    const layerRates = (trace: Trace) => diagnose(trace).remedies.find((r) => r.option.includes('layerRates'));
-    const records = [gap(0.1), gap(0.1)];
-    expect(layerRates(handTrace(records))?.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
-    // Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own gradient's scale, so a
-    // layer's small gradient does not make its step small: rates set from that gap would overshoot.
-    for (const optimizer of ['adam', 'adamw', 'rmsprop', 'adagrad']) {
-      const d = diagnose(handTrace(records, { optimizer }));
+  it("offers per-layer rates with the run's own SGD settings kept, and only where they apply", () => {
+    const layerRates = (run: TraceRun, records: Parameters<typeof handTrace>[0] = [weightGap(0.1), weightGap(0.1)]) => diagnose(handTrace(records, run)).remedies.find((r) => r.option.includes('layerRates'));
+    expect(layerRates({ optimizer: 'sgd' })?.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
+    // Momentum, Nesterov and weight decay as the run had them (was a plain { name: 'sgd' }).
+    expect(layerRates({ optimizer: 'sgd', momentum: 0.9 })?.option).toBe("optimizer: { name: 'sgd', momentum: 0.9, layerRates: [10, 1, 1, 1] }");
+    expect(layerRates({ optimizer: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.0001, decayBiases: false })?.option).toBe(
+      "optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 0.0001, decayBiases: false, layerRates: [10, 1, 1, 1] }",
+    );
+    expect(layerRates({ optimizer: 'sgd', momentum: 0.9 })?.why).toContain("(the run's sgd settings kept)");
+    // Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own gradient's scale, LARS
+    // each layer's by its trust ratio: rates set from the raw gradient's gaps would overshoot. K-FAC,
+    // Hessian-free, L-BFGS and Levenberg–Marquardt scale by curvature and take no layerRates.
+    for (const optimizer of ['adam', 'adamw', 'rmsprop', 'adagrad', 'lars', 'kfac', 'hessian-free', 'lbfgs', 'levenberg-marquardt']) {
+      const d = diagnose(handTrace([weightGap(0.1), weightGap(0.1)], { optimizer }));
       expect([d.verdict, d.evidence.compensated], optimizer).toEqual(['vanishing', false]);
-      expect(layerRates(handTrace(records, { optimizer })), optimizer).toBeUndefined();
-      expect(d.remedies.map((r) => r.option), optimizer).toContain("optimizer: 'lars'");
+      expect(layerRates({ optimizer }), optimizer).toBeUndefined();
+      expect(d.evidence.layerRates, optimizer).toBeUndefined();
     }
-    // Each example's δ vanishes (1/10), the batch gradient ‖∂C/∂b‖ does not (0.9): every rate rounds to 1, the default.
-    const even = diagnose(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)]));
+    // Each example's δ vanishes (1/10), the weight gradient does not (0.9): every rate below 1.5, none offered.
+    const even = diagnose(handTrace([weightGap(0.9), weightGap(0.9)]));
     expect(even.verdict).toBe('vanishing');
-    expect(layerRates(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)]))).toBeUndefined();
+    expect(layerRates({ optimizer: 'sgd' }, [weightGap(0.9), weightGap(0.9)])).toBeUndefined();
     expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac' or 'hessian-free'");
-    // A gap of 1/1.6 rounds to 2: offered.
-    expect(layerRates(handTrace([gap(0.1, 0.6)]))?.option).toBe("optimizer: { name: 'sgd', layerRates: [2, 1, 1, 1] }");
-    // Nor to K-FAC (not adaptive: its run is offered rates) when every rate rounds to 1.
-    expect(diagnose(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)], { optimizer: 'kfac' })).verdict).toBe('vanishing');
-    expect(layerRates(handTrace([gap(0.1, 0.9), gap(0.1, 0.9)], { optimizer: 'kfac' }))).toBeUndefined();
-    expect(layerRates(handTrace([gap(0.1), gap(0.1)], { optimizer: 'kfac' }))?.option).toBe("optimizer: { name: 'sgd', layerRates: [10, 1, 1, 1] }");
-    // The last hidden layer's batch gradient 0 (every gap 0/0 or x/0): no gap measured, no rate (NaN was offered).
-    const unmeasured = { delta: [0.1, 1, 1], bias: [0, 1, 0] };
+    // 1/0.6 is 1.67: offered, to 3 significant digits.
+    expect(layerRates({ optimizer: 'sgd' }, [weightGap(0.6)])?.option).toBe("optimizer: { name: 'sgd', layerRates: [1.67, 1, 1, 1] }");
+    // The last hidden layer's ‖∂C/∂W‖ 0 (every rate x/0): no rate measured, none offered (NaN was offered once).
+    const unmeasured = { ...gap(0.1), weightGrad: [0.1, 1, 0] };
     expect(diagnose(handTrace([unmeasured, unmeasured])).verdict).toBe('vanishing');
-    expect(layerRates(handTrace([unmeasured, unmeasured]))).toBeUndefined();
+    expect(layerRates({ optimizer: 'sgd' }, [unmeasured, unmeasured])).toBeUndefined();
   });
 
   it('says nothing about how the gap moved during training from one record', async () => {

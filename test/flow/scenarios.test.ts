@@ -184,7 +184,9 @@ const OPTIMIZER_REMEDY = /optimizer:/;
  * other f32 bits); every verdict, severity, remedy and summary check passed unchanged then. The options are hashed without the He init that a switch to relu came to carry (withoutReluInit), and without layerRates' numbers (withoutRates; the hashes of the six
  * scenarios offered layer rates were recorded so when the rates came to be read at the last record
  * instead of the larger of the first record's and the median gap, all else the same; they are now
- * read over the last records: expectRatesFromLastRecords). The diagnosis must be the same but for remedies added after those. The summary, the
+ * read over the last records: expectRatesFromLastRecords). When the rates came to be equalisingLayerRates' rule (‖∂C/∂W‖, not ‖∂C/∂b‖), the
+ * two scenarios whose first hidden layer's ‖∂C/∂W‖ is not below the last hidden layer's (tanh with small weights, relu + glorot) lost that
+ * remedy and nothing else: their counts went from 5 to 4, and the old hashes are those of the new four with the rates remedy in 4th place. The diagnosis must be the same but for remedies added after those. The summary, the
  * remedies' reasons and meanChainFactor are left out since the factor per layer came to be read at
  * the records of the stated gap (the rest compared equal to bcadc12's diagnosis on every scenario
  * then); expectSummaryExplained checks them instead.
@@ -199,8 +201,8 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
   "linear + orthogonal: every factor 1, healthy": { core: 'f5ffea26a7e74ce7', remedies: '4f53cda18c2baa0c', count: 0 },
   "tanh with σ_w = 3 (chaotic phase): exploding": { core: '8ca85b1bea88e8cb', remedies: '4f27ad30740a88b6', count: 3 },
   "relu with N(0, 0.45²) weights: exploding": { core: 'f82373a4270dca79', remedies: 'd1bc9b6d4ebd0426', count: 3 },
-  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: 'c19ba7a2717c38bc', remedies: 'd6de3955efde4362', count: 5 },
-  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '8c0119001d38034c', remedies: 'cee30c934b75e0e7', count: 5 },
+  "tanh with small weights N(0, 0.25/n): vanishing, the init first": { core: 'c19ba7a2717c38bc', remedies: '714854e9715bbaf9', count: 4 },
+  "relu + glorot-uniform, 8 hidden layers: the variance halves per layer (He et al.), vanishing": { core: '8c0119001d38034c', remedies: '2e84772e7832e436', count: 4 },
   "relu with biases −8: dead from the start": { core: '8fe5f4c002aa2e9e', remedies: 'dcf71e3b4d2bf939', count: 2 },
   "relu + he-normal killed by a learning rate of 2: dead during training": { core: 'bbf33434057a5b81', remedies: 'f27bcc4aef9c56e0', count: 2 },
   "sigmoid with N(0, 1) weights: saturated": { core: '56005350099bb448', remedies: 'c85c35df8699963b', count: 2 },
@@ -209,13 +211,16 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
   "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'd4fd97785e17d257', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: 'ef31db0eb08bf8cb', remedies: '4561dd8bb6f3860d', count: 1 },
 };
-// decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser).
+// decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), and layerRates (the offered rates as computed: expectRatesFromLastRecords checks them).
 const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
   ...core,
-  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined },
+  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined },
 });
-/** A remedy's option with its layerRates' numbers left out (expectRatesFromLastRecords checks them). */
-const withoutRates = (option: string) => option.replace(/layerRates: \[[^\]]*\]/, 'layerRates: […]');
+/**
+ * A remedy's option with its layerRates' numbers left out, and the run's SGD settings it came to keep
+ * beside them (expectRatesFromLastRecords checks both).
+ */
+const withoutRates = (option: string) => option.replace(/^optimizer: \{ name: 'sgd'(, [^[]*)?, layerRates: \[[^\]]*\] \}$/, "optimizer: { name: 'sgd', layerRates: […] }");
 /**
  * A remedy's option without the He init that came to go with a switch to relu or leaky-relu
  * (expectReluWithItsInit checks it): "activation: 'relu', init: 'he-normal' (or activation: 'tanh')"
@@ -232,8 +237,9 @@ function expectReluWithItsInit(d: Diagnosis, trace: Trace, label: string): void 
 }
 
 /**
- * The suggested layerRates are 1/(each hidden layer's ‖∂C/∂b‖ over the last hidden layer's), the
- * median over the last LAYER_RATE_RECORDS records, rounded, within [1, 1000], and 1 for the output.
+ * The suggested layerRates are the last hidden layer's ‖∂C/∂W‖ over each hidden layer's, the median
+ * over the last LAYER_RATE_RECORDS records of that ratio, printed to 3 significant digits, and 1 for
+ * the output.
  */
 function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): void {
   const remedy = d.remedies.find((r) => r.option.includes('layerRates'));
@@ -245,9 +251,14 @@ function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): 
     const half = sorted.length >> 1;
     return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
   };
-  const gap = (l: number) => middle(window.map((r) => trace.at('biasGradNorm', r, l) / trace.at('biasGradNorm', r, trace.layers - 2)));
-  const expected = [...Array.from({ length: trace.layers - 1 }, (_, l) => Math.min(1000, Math.max(1, Math.round(1 / gap(l))))), 1];
-  expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', layerRates: [${expected.join(', ')}] }`);
+  const rate = (l: number) => middle(window.map((r) => trace.at('weightGradNorm', r, trace.layers - 2) / trace.at('weightGradNorm', r, l)));
+  const expected = [...Array.from({ length: trace.layers - 1 }, (_, l) => rate(l)), 1];
+  expect(d.evidence.layerRates, label).toEqual(expected);
+  // The run's own SGD, as it was set, with the rates added.
+  const run = trace.run;
+  const kept = [run.momentum && `momentum: ${run.momentum}`, run.nesterov && 'nesterov: true', run.weightDecay && `weightDecay: ${run.weightDecay}`, run.decayBiases === false && 'decayBiases: false'].filter(Boolean);
+  const settings = kept.map((s) => `${s}, `).join('');
+  expect(remedy.option, label).toBe(`optimizer: { name: 'sgd', ${settings}layerRates: [${expected.map((r) => Number(r.toPrecision(3))).join(', ')}] }`);
   const first = window[window.length - 1];
   expect(remedy.why, label).toContain(first === last ? `at the last record (step ${trace.steps[last]})` : `(the median over steps ${trace.steps[first]}–${trace.steps[last]}`);
 }

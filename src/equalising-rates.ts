@@ -1,0 +1,23 @@
+/**
+ * The one rule for per-layer learning rates that equalise the layers' steps, kept below both of its
+ * users (they may not import each other): equalisingLayerRates (src/optim/layer-rates.ts: the
+ * remedies study's and the visualizer's rates, from a network's gradient on probe rows) and
+ * diagnose() (src/flow/diagnose.ts: the rates a vanishing SGD run is offered, from its trace).
+ */
+
+/**
+ * Per-layer learning-rate multipliers from each weight layer's ‖∂C/∂W‖ (Frobenius; `norms`, first
+ * layer first, the output layer last): hidden layer l gets ‖∂C/∂W‖ of the last hidden layer over its
+ * own, the output layer 1. A rate multiplies the layer's whole step, and SGD's step on W is
+ * learningRate·∂C/∂W, so with these rates every hidden layer's weight step ‖ΔW‖ starts as large as
+ * the last hidden layer's (the biases are one row of the layer's parameters, so ‖∂C/∂b‖ would
+ * equalise a small share of the step). A layer whose rate cannot be measured (its own ‖∂C/∂W‖ or the
+ * last hidden layer's 0, Inf or NaN) gets 1: its step is left as it is. Needs two or more layers.
+ */
+export function equalisingRates(norms: ArrayLike<number>): number[] {
+  const reference = norms[norms.length - 2];
+  return Array.from(norms, (norm, l) => {
+    const rate = reference / norm;
+    return l === norms.length - 1 || !(rate > 0 && Number.isFinite(rate)) ? 1 : rate;
+  });
+}

@@ -1,0 +1,35 @@
+// The per-layer rates diagnose() offers are the rates equalisingLayerRates measures (one rule,
+// src/equalising-rates.ts), and they are offered as the run's own SGD, momentum and Nesterov kept.
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
+import { Rng } from '../../src/init/rng.js';
+
+const rng = new Rng(7);
+const x = Array.from({ length: 32 }, () => Array.from({ length: 16 }, () => rng.uniform()));
+const y = x.map((row) => [0, 1, 2, 3].map((c) => (Math.min(3, Math.floor(4 * row[0])) === c ? 1 : 0)));
+
+describe('per-layer rates: one rule for the study and the diagnosis', () => {
+  it.each([
+    ['ref', 1e-12],
+    ['wasm', 1e-6],
+  ] as const)('%s: a traced step on the probe rows is offered the rates equalisingLayerRates measures on them', async (backend, tolerance) => {
+    const net = await createNetwork({ sizes: [16, 12, 12, 12, 12, 4], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 3, backend });
+    const measured = equalisingLayerRates(net, { x, y });
+    // One step over the same rows as one batch: the trace's one record is their gradient at the same weights.
+    net.train(x, y, { epochs: 1, batchSize: x.length, shuffle: false, learningRate: 0.05, optimizer: { name: 'sgd', momentum: 0.9, nesterov: true }, trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    expect(trace.length).toBe(1);
+    expect(trace.run).toMatchObject({ optimizer: 'sgd', momentum: 0.9, nesterov: true });
+    const d = diagnose(trace);
+    expect(d.verdict).toBe('vanishing');
+    const offered = d.evidence.layerRates!;
+    expect(offered).toHaveLength(measured.length);
+    expect(Math.max(...measured)).toBeGreaterThan(10); // a real gap, not rates of about 1
+    offered.forEach((rate, l) => expect(Math.abs(rate - measured[l]) / measured[l], `layer ${l + 1}`).toBeLessThanOrEqual(tolerance));
+    const remedy = d.remedies.find((r) => r.option.includes('layerRates'))!;
+    expect(remedy.option).toBe(`optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: [${offered.map((r) => Number(r.toPrecision(3))).join(', ')}] }`);
+  });
+});
