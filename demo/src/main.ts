@@ -19,6 +19,7 @@ import { noButtonReason, remedySetting } from './remedies.js';
 import {
   CONTINUING,
   DEFAULTS,
+  denseOnlyReason,
   FIELDS,
   hiddenSizes,
   INITS,
@@ -58,7 +59,7 @@ fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
 fillSelect('init', INITS.map((i) => [i, i === 'lsuv' ? 'lsuv (rescaled on the data)' : i]));
 fillSelect('norm', NORMS.map((n) => [n, { none: 'none', 'batch-norm': 'batch norm', 'layer-norm': 'layer norm' }[n]]));
 fillSelect('residual', RESIDUALS.map((r) => [r, { none: 'none', plain: 'x + f(x)', rezero: 'ReZero: x + α·f(x)' }[r]]));
-fillSelect('optimizer', optimizerChoices().map((o) => [o, o === LAYER_RATES ? 'sgd, per-layer rates' : o]));
+fillSelect('optimizer', optimizerChoices().map((o) => [o, optimizerLabel(o)]));
 // Shown but not selectable, so the reason is in front of whoever looks for them.
 for (const name of optimizerNames().filter((n) => n in UNAVAILABLE_OPTIMIZERS)) {
   const option = new Option(`${name} (${UNAVAILABLE_OPTIMIZERS[name]})`, name);
@@ -488,11 +489,27 @@ function saveTrace(json: string): void {
   link.click();
 }
 
+/** An optimiser choice as the control shows it. */
+function optimizerLabel(choice: string): string {
+  return choice === LAYER_RATES ? 'sgd, per-layer rates' : choice;
+}
+
+/** Greys out the optimiser choices that cannot train the network `s` builds (denseOnlyReason: K-FAC, per-layer rates with blocks), saying so in their labels. */
+function showOptimizerChoices(s: Settings): void {
+  for (const option of Array.from($<HTMLSelectElement>('optimizer').options)) {
+    if (option.value in UNAVAILABLE_OPTIMIZERS) continue;
+    const denseOnly = denseOnlyReason(option.value, s) !== null;
+    option.disabled = denseOnly;
+    option.text = denseOnly ? `${optimizerLabel(option.value)} (dense layers only)` : optimizerLabel(option.value);
+  }
+}
+
 function fillSelect(id: string, options: [value: string, label: string][]): void {
   $(id).replaceChildren(...options.map(([value, label]) => new Option(label, value)));
 }
 
 function writeForm(s: Settings): void {
+  showOptimizerChoices(s);
   for (const key of Object.keys(FIELDS) as (keyof Settings)[]) {
     const control = form.elements.namedItem(key);
     if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) control.value = String(s[key]);

@@ -4,7 +4,7 @@
  * missing or bad parameter takes its default and is reported, so a hand-edited link still opens.
  * A form value that is refused leaves the settings held as they were, and says why.
  */
-import { ACTIVATIONS, BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, WEIGHT_INITS, optimizerNames } from '../../src/index.js';
+import { ACTIVATIONS, BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, OPTIMIZERS, WEIGHT_INITS, optimizerNames } from '../../src/index.js';
 import type { Activation, WeightInitName } from '../../src/index.js';
 import { DATASETS, trainingRows, type DatasetName } from './datasets.js';
 
@@ -95,6 +95,24 @@ export function optimizerChoices(): string[] {
     .flatMap((name) => (name === 'sgd' ? [name, LAYER_RATES] : [name]));
 }
 
+/** Whether `s` builds a block network (normalisation or residual blocks) rather than a chain of dense layers. */
+export function buildsBlocks(s: Settings): boolean {
+  return s.norm !== 'none' || s.residual !== 'none';
+}
+
+/**
+ * Why optimiser choice `name` cannot train the network `s` builds, or null: per-layer rates are
+ * measured on dense networks, and the optimisers the registry marks supports: 'dense' (K-FAC) train
+ * dense layers only, while Normalisation or Residual make a block network. The page greys such a
+ * choice out (this short reason in its label) and refuses it with conflictOf's sentence.
+ */
+export function denseOnlyReason(name: string, s: Settings): string | null {
+  if (!buildsBlocks(s)) return null;
+  if (name === LAYER_RATES) return 'per-layer rates (equalisingLayerRates) are measured on dense networks only';
+  if (OPTIMIZERS.find((d) => d.name === name)?.supports === 'dense') return `${name} trains networks of dense layers only (the optimiser registry's supports: 'dense')`;
+  return null;
+}
+
 export const LIMITS = {
   depth: { min: 1, max: 12 },
   width: { min: 2, max: 128 },
@@ -176,10 +194,8 @@ export function conflictOf(s: Settings): Conflict | null {
   if (listed !== s.depth) {
     return { keys: ['widths', 'depth'], why: `Widths per layer lists ${listed} widths for ${s.depth} hidden layers: list ${s.depth}, or leave it empty` };
   }
-  const blocks = s.norm !== 'none' || s.residual !== 'none';
-  if (blocks && s.optimizer === LAYER_RATES) {
-    return { keys: ['optimizer', 'norm', 'residual'], why: 'per-layer rates (equalisingLayerRates) are measured on dense networks only: set Normalisation and Residual to none, or pick another optimiser' };
-  }
+  const denseOnly = denseOnlyReason(s.optimizer, s);
+  if (denseOnly !== null) return { keys: ['optimizer', 'norm', 'residual'], why: `${denseOnly}: set Normalisation and Residual to none, or pick another optimiser` };
   if (s.residual !== 'none' && new Set(hiddenSizes(s)).size > 1) {
     return { keys: ['residual', 'widths'], why: `a residual block adds its input to its output, so every hidden layer needs the same width, not ${hiddenSizes(s).join(',')}` };
   }

@@ -30,7 +30,7 @@ import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { checkTrainOptions, checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { checkOptimizerOption, checkTrainOptions, checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
 
 export type { Evaluation };
 
@@ -365,6 +365,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
     const opts = checkTrainOptions(x instanceof Dataset ? y : options);
+    checkOptimizerOption(this, opts);
     const targets = x instanceof Dataset ? undefined : (y as Rows);
     const { validation } = opts;
     if (validation !== undefined && !(validation instanceof Dataset)) checkValidationRows(validation);

@@ -4,8 +4,8 @@
  * Adding one: a file in src/optim/ with its class, and one entry in OPTIMIZERS below.
  */
 import { invalidOption, shown } from '../errors.js';
-import { checkObjectArgument } from '../checks.js';
-import { MODEL, type ModelOwner } from '../model.js';
+import { checkChoice, checkObjectArgument } from '../checks.js';
+import { MODEL, trainableOf, type ModelOwner } from '../model.js';
 import { Adagrad, ADAGRAD_DEFAULTS } from './adagrad.js';
 import { Adam, ADAM_DEFAULTS, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
@@ -13,7 +13,7 @@ import { Kfac, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
 import { Lars, LARS_DEFAULTS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
 import { LevenbergMarquardt } from './levenberg-marquardt.js';
-import type { Optimizer } from './optimizer.js';
+import { LAYER_SUPPORTS, type LayerSupport, type Optimizer } from './optimizer.js';
 import { Rmsprop, RMSPROP_DEFAULTS } from './rmsprop.js';
 import { Sgd, SGD_LEARNING_RATE } from './sgd.js';
 
@@ -25,6 +25,14 @@ export interface OptimizerDefinition {
   summary: string;
   /** First-order methods take layerRates and work with gradient clipping. */
   kind: 'first-order' | 'second-order';
+  /**
+   * The networks it trains (see LayerSupport): 'dense', chains of dense layers only (K-FAC), or
+   * 'any', block networks too. createOptimizer refuses a 'dense' one for a block network before it
+   * builds anything (INVALID_OPTION naming the optimiser, the first other layer and what to use
+   * instead), and the CLI's and the visualizer's lists say so. registerOptimizer refuses a
+   * definition without it.
+   */
+  supports: LayerSupport;
   /**
    * The learning rate train() uses with this optimiser's default options when it is given none (its
    * instances' defaultLearningRate); absent: it takes none (Hessian-free and Levenberg-Marquardt
@@ -45,28 +53,31 @@ export type OptimizerSpec =
 
 /** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
-  { name: 'sgd', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
-  { name: 'lars', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
-  { name: 'adagrad', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
-  { name: 'rmsprop', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
-  { name: 'adam', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', create: (net, o) => new Adam(net, o) },
-  { name: 'adamw', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
-  { name: 'lbfgs', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
+  { name: 'sgd', supports: 'any', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
+  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
+  { name: 'adagrad', supports: 'any', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
+  { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
+  { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', create: (net, o) => new Adam(net, o) },
+  { name: 'adamw', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
+  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
   {
     name: 'levenberg-marquardt',
     kind: 'second-order',
+    supports: 'any',
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
     create: (net, o) => new LevenbergMarquardt(net, o),
   },
   {
     name: 'hessian-free',
     kind: 'second-order',
+    supports: 'any',
     summary: 'Hessian-free (Martens 2010): CG on Gauss-Newton products, LM damping, backtracking',
     create: (net, o) => new HessianFree(net, o),
   },
   {
     name: 'kfac',
     kind: 'second-order',
+    supports: 'dense',
     learningRate: KFAC_RESCALED_LEARNING_RATE,
     summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping',
     create: (net, o) => new Kfac(net, o),
@@ -77,6 +88,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
 export function registerOptimizer(definition: OptimizerDefinition): void {
   checkObjectArgument(definition, 'registerOptimizer', 'an OptimizerDefinition { name, create, … }');
   if (OPTIMIZERS.some((d) => d.name === definition.name)) throw invalidOption(`optimizer '${definition.name}' is already registered`);
+  checkChoice(definition.supports, LAYER_SUPPORTS, `registerOptimizer: ${definition.name}: supports (the networks it trains)`);
   OPTIMIZERS.push(definition);
 }
 
@@ -91,15 +103,39 @@ export function findOptimizer(name: string): OptimizerDefinition {
   return definition;
 }
 
-/** An optimiser for `net` from a name or { name, ...options }. */
+/**
+ * Refuses (INVALID_OPTION) the optimiser `name` for `net` when it trains dense chains only and
+ * `net` is a block network: which optimiser, the network's first layer it cannot take, and the
+ * registered optimisers that train it (second-order first, as the likeliest stand-ins). Reads
+ * nothing but the registry and the network's kind: run it before anything is built.
+ */
+export function checkOptimizerSupports(net: ModelOwner, name: string): void {
+  const definition = findOptimizer(name);
+  const model = trainableOf(net, `optimizer '${name}'`);
+  if (definition.supports === 'any' || model.kind === 'dense') return;
+  const instead = [...OPTIMIZERS]
+    .filter((d) => d.supports === 'any')
+    .sort((a, b) => Number(b.kind === definition.kind) - Number(a.kind === definition.kind))
+    .map((d) => `'${d.name}'`);
+  throw invalidOption(
+    `optimizer: '${name}' trains networks of dense layers only (createNetwork({ sizes })), and in this one ${model.firstNonDense ?? 'the layers come from layer specs'}; ` +
+      `use one that trains any layer: ${instead.join(', ')}`,
+  );
+}
+
+/** An optimiser for `net` from a name or { name, ...options }; one that cannot train `net`'s layers is refused first (checkOptimizerSupports). */
 export function createOptimizer(net: ModelOwner, spec: OptimizerSpec): Optimizer {
-  if (typeof spec === 'string') return findOptimizer(spec).create(net, {});
+  if (typeof spec === 'string') {
+    checkOptimizerSupports(net, spec);
+    return findOptimizer(spec).create(net, {});
+  }
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof spec.name !== 'string') {
     throw invalidOption(
       `optimizer: expected a name, { name, ...options } or an Optimizer; ${shown(spec)} has no name and is missing step()${MODEL in Object(spec) ? ' (a network: createOptimizer takes the network first, then the spec)' : ''}`,
     );
   }
   const { name, ...options } = spec;
+  checkOptimizerSupports(net, name);
   return findOptimizer(name).create(net, options);
 }
 

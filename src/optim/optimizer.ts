@@ -12,6 +12,15 @@ export interface OptimizerState {
   tensors: Float32Array[];
 }
 
+/**
+ * Which networks an optimiser trains: 'dense', only chains of dense layers (createNetwork({ sizes }),
+ * whose layer-wise structure K-FAC's Kronecker factors need); 'any', block networks too (batch and
+ * layer norm, residual and ReZero blocks, activation layers: createNetwork({ inputs, layers })).
+ */
+export type LayerSupport = (typeof LAYER_SUPPORTS)[number];
+/** Every LayerSupport. */
+export const LAYER_SUPPORTS = ['dense', 'any'] as const;
+
 /** Where Optimizer.keepsWithin finds each number in its `bounds`, and where it may write `after`. */
 export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, after: 4 } as const;
 

@@ -36,6 +36,12 @@ export function optimizerChoices(): OptimizerChoice[] {
   return OPTIMIZERS.flatMap((d) => [{ name: d.name, optimizer: d.name, spec: () => d.name }, ...(d.name === 'sgd' ? SGD_SETTINGS : [])]);
 }
 
+/** The choices whose optimiser trains networks of dense layers only (the registry's supports: 'dense'), in order. */
+export function denseOnlyChoiceNames(): string[] {
+  const denseOnly = new Set(OPTIMIZERS.filter((d) => d.supports === 'dense').map((d) => d.name));
+  return optimizerChoices().filter((c) => denseOnly.has(c.optimizer)).map((c) => c.name);
+}
+
 /** The choices' names, in order. */
 export function optimizerChoiceNames(): string[] {
   return optimizerChoices().map((c) => c.name);

@@ -11,9 +11,9 @@ import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { checkOptimizerFor, type Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
-import { createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
-import { checkTrainingBatch } from '../model.js';
+import { checkTrainingBatch, type ModelOwner } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
 import { evaluateRows, identity, type Evaluation } from '../network/rows.js';
 import { checkLsuvTrainOption, lsuvOnLoadedRows, type LsuvEngine } from '../network/lsuv-init.js';
@@ -215,6 +215,19 @@ export function checkTrainOptions(given: unknown): TrainOptions {
   if (given === undefined) return {};
   checkKnownKeys(given, TRAIN_OPTIONS, 'train');
   return given;
+}
+
+/**
+ * Refuses (INVALID_OPTION, checkOptimizerSupports) an `optimizer` given by name or { name, … } that
+ * cannot train `net`'s layers (K-FAC on a block network): Network.train runs it right after
+ * checkTrainOptions, before any row is read (an unknown name is refused there too, naming the
+ * known ones). An instance was checked when it was created; a malformed spec is left to createOptimizer.
+ */
+export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): void {
+  const given = options.optimizer;
+  if (given === undefined || isOptimizer(given)) return;
+  const name = typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  if (typeof name === 'string') checkOptimizerSupports(net, name);
 }
 
 /** What Network.train() returns. */

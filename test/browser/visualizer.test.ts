@@ -496,25 +496,35 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Widths per layer'));
     expect(await notice.innerText()).toBe('Widths per layer 8,8: refused, since Widths per layer lists 2 widths for 3 hidden layers: list 3, or leave it empty; kept empty.');
     expect(await page.locator('#widths').inputValue()).toBe('');
-    // A change the library refuses (K-FAC on a block network): back to what runs, with the library's reason.
+    // An optimiser the registry marks dense-only (K-FAC) is greyed out for a block network, with the reason in its label.
     await page.selectOption('#norm', 'layer-norm');
     await ready(page);
     expect(await notice.isVisible()).toBe(false);
     await stepTimes(page, 2);
+    const kfac = page.locator('#optimizer option[value="kfac"]');
+    expect(await kfac.isDisabled()).toBe(true);
+    expect(await kfac.innerText()).toBe('kfac (dense layers only)');
+    expect(await page.locator('#optimizer option[value="hessian-free"]').isDisabled()).toBe(false);
+    // Back to a dense network: offered again, and chosen, it trains; a change to a block network is then refused, saying why.
+    await page.selectOption('#norm', 'none');
+    await ready(page);
+    expect(await kfac.isDisabled()).toBe(false);
+    expect(await kfac.innerText()).toBe('kfac');
     await page.selectOption('#optimizer', 'kfac');
-    await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Optimiser kfac'));
-    expect(await notice.innerText()).toMatch(/^Optimiser kfac: refused \(INVALID_OPTION: kfac supports dense layers only; .*\); kept sgd\.$/);
-    expect(await page.locator('#optimizer').inputValue()).toBe('sgd');
-    expect(new URL(page.url()).searchParams.get('opt')).toBeNull();
-    expect(await stepOf(page)).toBe(2);
     await stepTimes(page, 1);
+    await page.selectOption('#norm', 'batch-norm');
+    await page.waitForFunction(() => document.getElementById('notice')!.textContent!.startsWith('Normalisation'));
+    expect(await notice.innerText()).toBe(
+      "Normalisation batch-norm: refused, since kfac trains networks of dense layers only (the optimiser registry's supports: 'dense'): set Normalisation and Residual to none, or pick another optimiser; kept none.",
+    );
+    expect(await page.locator('#norm').inputValue()).toBe('none');
+    expect(await stepOf(page)).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-refused-1280.png` });
     await page.close();
-    // A link the library refuses: its step settings fall back to their defaults, the rest is kept, and the notice says so.
+    // A link asking for both: the optimiser falls back to SGD, the rest is kept, and the notice says so.
     const link = await open('?depth=4&norm=batch-norm&opt=kfac');
-    expect(await link.page.locator('#notice').innerText()).toMatch(/^Optimiser kfac: refused \(INVALID_OPTION: kfac supports dense layers only; .*\); using sgd\.$/);
+    expect(await link.page.locator('#notice').innerText()).toMatch(/^Ignored in the link: opt=kfac \(kfac trains networks of dense layers only .*\): using sgd$/);
     expect(await link.page.locator('#status').innerText()).toContain('2 → 16 → 16 → 16 → 16 → 2 network, sigmoid + standard init, batch norm. Press Train.');
-    expect(new URL(link.page.url()).search).toBe('?depth=4&norm=batch-norm');
     errors.push(...link.errors);
     await link.page.close();
     expect(errors).toEqual([]);

@@ -202,6 +202,11 @@ describe('gradscope study --model --data', async () => {
     writeFileSync(blocksPath, JSON.stringify(blocks.toJSON()));
     blocks.dispose();
     const args = ['study', '--model', blocksPath, '--data', dataPath, '--epochs', '2', '--batch-size', '28'];
+    // An optimiser that trains dense layers only is the first fault named: exit 2, before any work.
+    const denseOnly = await runCliInProcess([...args, '--optimizer', 'kfac']);
+    expect(denseOnly.code).toBe(2);
+    expect(denseOnly.stderr).toMatch(/^gradscope: --optimizer kfac: optimizer: 'kfac' trains networks of dense layers only \(createNetwork\(\{ sizes \}\)\), and in this one layers\[1\] is batch-norm; use one that trains any layer: 'lbfgs', .*'adamw'\n$/);
+    expect(denseOnly.stdout).toBe('');
     const refused = await runCliInProcess(args);
     // The command line's fault, refused before any work as the README promises: exit 2, naming the flags.
     expect(refused.code).toBe(2);

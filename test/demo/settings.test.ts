@@ -6,6 +6,7 @@ import { trainingRows } from '../../demo/src/datasets.js';
 import {
   conflictOf,
   DEFAULTS,
+  denseOnlyReason,
   FIELDS,
   hiddenSizes,
   LAYER_RATES,
@@ -91,6 +92,28 @@ describe('settings that cannot run together', () => {
     const { settings, problems } = parseSettings(`?norm=batch-norm&opt=${LAYER_RATES}`);
     expect(settings).toEqual({ ...DEFAULTS, norm: 'batch-norm' });
     expect(problems).toEqual([expect.stringMatching(/^opt=layer-rates \(per-layer rates .* dense networks only.*\): using sgd$/)]);
+  });
+
+  it("refuses an optimiser the registry marks supports: 'dense' (K-FAC) on a block network, and says so in the form and the link", () => {
+    for (const blocks of [{ norm: 'batch-norm' }, { norm: 'layer-norm' }, { residual: 'plain' }, { residual: 'rezero' }] as const) {
+      expect(denseOnlyReason('kfac', { ...DEFAULTS, ...blocks })).toBe("kfac trains networks of dense layers only (the optimiser registry's supports: 'dense')");
+      expect(conflictOf({ ...DEFAULTS, ...blocks, optimizer: 'kfac' })).toEqual({
+        keys: ['optimizer', 'norm', 'residual'],
+        why: "kfac trains networks of dense layers only (the optimiser registry's supports: 'dense'): set Normalisation and Residual to none, or pick another optimiser",
+      });
+      for (const name of ['sgd', 'adam', 'hessian-free', 'lbfgs']) expect(denseOnlyReason(name, { ...DEFAULTS, ...blocks }), name).toBeNull();
+    }
+    expect(denseOnlyReason('kfac', { ...DEFAULTS, optimizer: 'kfac' })).toBeNull();
+    expect(conflictOf({ ...DEFAULTS, optimizer: 'kfac' })).toBeNull();
+    // A form change to batch norm while K-FAC trains is refused as a whole, the held settings kept.
+    const held: Settings = { ...DEFAULTS, optimizer: 'kfac' };
+    const { settings, refused } = readFormValues({ norm: { text: 'batch-norm' } }, held);
+    expect(settings).toEqual(held);
+    expect(refused).toEqual(["Normalisation batch-norm: refused, since kfac trains networks of dense layers only (the optimiser registry's supports: 'dense'): set Normalisation and Residual to none, or pick another optimiser; kept none."]);
+    // A link asking for both: the optimiser falls back to SGD, the network is kept.
+    const link = parseSettings('?norm=batch-norm&opt=kfac');
+    expect(link.settings).toEqual({ ...DEFAULTS, norm: 'batch-norm' });
+    expect(link.problems).toEqual([expect.stringMatching(/^opt=kfac \(kfac trains networks of dense layers only .*\): using sgd$/)]);
   });
 });
 

@@ -185,7 +185,7 @@ describe('training a block network', () => {
 
 describe('refusals of the tools written for dense chains', () => {
   const refusals: [string, (net: Network) => unknown, RegExp][] = [
-    ['kfac', (net) => net.train(data.x, data.y, { optimizer: 'kfac' }), /^kfac supports dense layers only; layers\[1\] is batch-norm$/],
+    ['kfac', (net) => net.train(data.x, data.y, { optimizer: 'kfac' }), /^optimizer: 'kfac' trains networks of dense layers only \(createNetwork\(\{ sizes \}\)\), and in this one layers\[1\] is batch-norm; use one that trains any layer: 'lbfgs', /],
     ['trace.gradientNoise', (net) => net.train(data.x, data.y, { trace: { every: 1, gradientNoise: true } }), /^trace\.gradientNoise: batch norm \(module '2'\) mixes the examples' gradients .*; trace without gradientNoise, or normalise with layer-norm$/],
     ['meanFieldPrediction', (net) => meanFieldPrediction(net, data.x, data.y), /^the mean-field prediction supports dense layers only; layers\[1\] is batch-norm$/],
     ['jacobianSpectrum', (net) => jacobianSpectrum(net, data.x), /^jacobianSpectrum supports dense layers only; layers\[1\] is batch-norm$/],

@@ -14,8 +14,8 @@ import { saveModel } from '../../io/files.js';
 import { MODEL } from '../../model.js';
 import { checkBatchRows } from '../../training/train.js';
 import { coresAvailable } from '../../wasm/threads/pool.js';
-import { createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
-import { CHOICE_MOMENTUM, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
+import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
+import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
   booleanFlag,
@@ -79,7 +79,12 @@ export const studyModelCommand = command({
     { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
     { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
     { name: 'learning-rate', value: 'η', rule: POSITIVE, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
-    { name: 'optimizer', value: 'NAME', default: 'sgd', about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them)` },
+    {
+      name: 'optimizer',
+      value: 'NAME',
+      default: 'sgd',
+      about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
+    },
     { name: 'momentum', value: 'μ', rule: { min: 0 }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
@@ -123,6 +128,8 @@ export const studyModelCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
+      // An optimiser that cannot train this model's layers (K-FAC on a block model) is the flags' fault: exit 2, before anything else is checked.
+      checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
       // Batches this network cannot train on (batch norm over 2 rows or fewer) are the flags' fault: exit 2, naming them.
       checkAsUsage(`--batch-size ${batchSize}`, () =>
         checkBatchRows(net[MODEL], data.inputs.length, batchSize, dropLast, { sizes: `with ${counted(data.inputs.length, 'row')} in ${dataPath}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
