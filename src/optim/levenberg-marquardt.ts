@@ -15,7 +15,7 @@
 import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { choleskyFactor, choleskySolve } from './cholesky.js';
+import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys, checkNumber } from './options.js';
 

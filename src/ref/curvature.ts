@@ -4,6 +4,7 @@
  */
 import type { Activation, FloatArray } from '../kernels.js';
 import { activationSecond } from './activations.js';
+import { choleskyFactor } from './cholesky.js';
 
 /** Activations whose f'' is 0 everywhere: the curvature kernel leaves dz alone, as the wasm one does. */
 const PIECEWISE_LINEAR: readonly Activation[] = ['relu', 'leaky-relu', 'linear'];
@@ -41,22 +42,7 @@ export const curvatureKernels = {
     }
   },
 
-  cholesky(l: FloatArray, a: FloatArray, n: number): boolean {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        let s = a[i * n + j];
-        for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
-        if (i === j) {
-          if (!(s > 0)) return false;
-          l[i * n + i] = Math.sqrt(s);
-        } else {
-          l[i * n + j] = s / l[j * n + j];
-        }
-      }
-      for (let j = i + 1; j < n; j++) l[i * n + j] = 0;
-    }
-    return true;
-  },
+  cholesky: choleskyFactor,
 
   trilInverse(m: FloatArray, l: FloatArray, n: number): void {
     // Forward substitution, L·M = I column by column.
