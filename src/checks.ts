@@ -1,8 +1,8 @@
 /**
  * Checks of option values that every way of describing a network shares (createNetwork's sizes and
- * layers, the block specs of src/layers, model files) and the options of train() and the studies:
- * a width, a whole number, an activation, a choice from a list. Each throws INVALID_OPTION naming
- * `where` and what it got.
+ * layers, the block specs of src/layers, model files) and the options of train(), the optimisers
+ * and the studies: a width, a whole number, a number within a Range, an activation, a choice from
+ * a list. Each throws INVALID_OPTION naming `where` and what it got.
  */
 import { describeValue, invalidOption, quoted, shorten, shown } from './errors.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
@@ -49,6 +49,40 @@ export function checkPositive(value: unknown, name: string): number {
 export function checkNonNegative(value: unknown, name: string): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number ≥ 0, got ${shown(value)}`);
   return value;
+}
+
+/** The bounds checkNumber holds a number to. */
+export interface Range {
+  /** Smallest allowed value (inclusive unless `above`). */
+  min?: number;
+  /** Whether min is exclusive (default false). */
+  above?: boolean;
+  /** Largest allowed value (inclusive unless `below`). */
+  max?: number;
+  /** Whether max is exclusive (default false). */
+  below?: boolean;
+  /** Whether only whole numbers are allowed (default false). */
+  integer?: boolean;
+}
+
+function describe(range: Range): string {
+  const parts: string[] = [];
+  if (range.min !== undefined) parts.push(`${range.above ? '>' : '≥'} ${range.min}`);
+  if (range.max !== undefined) parts.push(`${range.below ? '<' : '≤'} ${range.max}`);
+  return `a finite ${range.integer ? 'whole number' : 'number'}${parts.length ? ' ' + parts.join(' and ') : ''}`;
+}
+
+/** `value` if it is a finite number within `range`, `fallback` if undefined; else INVALID_OPTION naming `where`. */
+export function checkNumber(value: unknown, where: string, range: Range, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (!range.integer || Number.isInteger(value)) &&
+    (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
+    (range.max === undefined || (range.below ? value < range.max : value <= range.max));
+  if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
+  return value as number;
 }
 
 /** `value` if it is true or false, named `name`: INVALID_OPTION otherwise (a truthy string or 1 is not taken for true). */

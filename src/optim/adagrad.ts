@@ -2,7 +2,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface AdagradOptions extends FirstOrderOptions {
   /** Added to √(Σg²) (default 1e-10). */

@@ -6,7 +6,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface AdamOptions extends FirstOrderOptions {
   /** Decay of the first-moment (mean) estimate, in [0, 1) (default 0.9). */

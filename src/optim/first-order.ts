@@ -9,7 +9,8 @@ import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { assertNotDisposed, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkBoolean, checkKnownKeys, checkLayerRates, checkNumber } from './options.js';
+import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
+import { checkNumber } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
 /**

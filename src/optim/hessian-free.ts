@@ -35,7 +35,8 @@ import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, typ
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
+import { checkBoolean, checkKnownKeys } from './options.js';
+import { checkNumber } from '../checks.js';
 import {
   allocVector,
   axpyVectors,

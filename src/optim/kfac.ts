@@ -35,7 +35,8 @@ import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkBoolean, checkKnownKeys, checkNumber } from './options.js';
+import { checkBoolean, checkKnownKeys } from './options.js';
+import { checkNumber } from '../checks.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
 export interface KfacOptions {

@@ -9,7 +9,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface LarsOptions extends FirstOrderOptions {
   /** Trust coefficient η (default 0.001, as in the paper). */

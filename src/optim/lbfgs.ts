@@ -10,7 +10,8 @@ import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '..
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
 import { assertNotDisposed, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkKnownKeys, checkNumber } from './options.js';
+import { checkKnownKeys } from './options.js';
+import { checkNumber } from '../checks.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
 export interface LbfgsOptions {

@@ -17,7 +17,8 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
-import { checkKnownKeys, checkNumber } from './options.js';
+import { checkKnownKeys } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface LevenbergMarquardtOptions {
   /** Initial damping μ (default 1e-3). */

@@ -3,44 +3,12 @@
  * optimiser knows, so a typo (`beta_1`) is an INVALID_OPTION naming it rather than a silent default.
  * All checks run in constructors, before the optimiser allocates or touches the network.
  */
-import { checkBoolean as checkTrueOrFalse, checkKnownKeys as checkOptionKeys } from '../checks.js';
+import { checkBoolean as checkTrueOrFalse, checkKnownKeys as checkOptionKeys, checkNumber } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 
 /** Throws INVALID_OPTION for options that are no object, and for the first key that is not `name` or in `known`. */
 export function checkKnownKeys(options: unknown, known: readonly string[], optimizer: string): asserts options is object {
   checkOptionKeys(options, ['name', ...known], optimizer);
-}
-
-export interface Range {
-  /** Smallest allowed value (inclusive unless `above`). */
-  min?: number;
-  /** min is exclusive. */
-  above?: boolean;
-  /** Largest allowed value (inclusive unless `below`). */
-  max?: number;
-  /** max is exclusive. */
-  below?: boolean;
-  integer?: boolean;
-}
-
-function describe(range: Range): string {
-  const parts: string[] = [];
-  if (range.min !== undefined) parts.push(`${range.above ? '>' : '≥'} ${range.min}`);
-  if (range.max !== undefined) parts.push(`${range.below ? '<' : '≤'} ${range.max}`);
-  return `a finite ${range.integer ? 'whole number' : 'number'}${parts.length ? ' ' + parts.join(' and ') : ''}`;
-}
-
-/** `value` if it is a finite number within `range`, `fallback` if undefined; else INVALID_OPTION naming `where`. */
-export function checkNumber(value: unknown, where: string, range: Range, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (!range.integer || Number.isInteger(value)) &&
-    (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
-    (range.max === undefined || (range.below ? value < range.max : value <= range.max));
-  if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
-  return value as number;
 }
 
 /** `value` if true or false, `fallback` if undefined; else INVALID_OPTION naming `where`. */

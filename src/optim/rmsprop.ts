@@ -5,7 +5,7 @@
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
-import { checkNumber } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface RmspropOptions extends FirstOrderOptions {
   /** Decay of the running mean of g² (default 0.99). */

@@ -6,7 +6,8 @@ import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
-import { checkBoolean, checkNumber } from './options.js';
+import { checkBoolean } from './options.js';
+import { checkNumber } from '../checks.js';
 
 export interface SgdOptions extends FirstOrderOptions {
   /** Momentum μ in [0, 1) (default 0: plain gradient descent). */

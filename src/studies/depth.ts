@@ -7,14 +7,13 @@
  * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
-import { checkAtMost, checkKnownKeys, keysOf } from '../checks.js';
+import { checkAtMost, checkKnownKeys, checkNumber, keysOf } from '../checks.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createNetwork } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
-import { checkNumber } from '../optim/options.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';

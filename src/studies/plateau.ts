@@ -22,10 +22,9 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { type Bound, checkAtMost } from '../checks.js';
+import { type Bound, checkAtMost, checkNumber } from '../checks.js';
 import { checkEigenCount } from '../curvature/curvature.js';
 import { parameterCountOf } from '../network/memory-budget.js';
-import { checkNumber } from '../optim/options.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
