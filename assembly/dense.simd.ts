@@ -24,7 +24,7 @@
 // 83–85 → 90–91 %, 256×100→10 forward 47 → 63 %.
 
 import {
-  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, forwardByRowDots,
+  MR, NR, min32, kBlock, alignScratch, tileOf, biasOf, packedAOf, packedBOf, packBias, packBPanel, swapsRoles, swapChunkRows, columnChunk, forwardByRowDots,
 } from './gemm.pack';
 import { madd } from './madd.simd';
 import { denseForwardRowDots } from './row-dots.simd';
@@ -356,7 +356,12 @@ function gemm(
   }
   if (hasBias) packBias(biasOf(base), bias, n);
   if (!swapsRoles(m, n)) {
-    tiles(c, a, b, base, aRow, aCol, bRow, bCol, ldcBytes, 4, 0, 4, n, m, n, k, accumulate, hasBias, false);
+    // C's columns in chunks whose B block stays in the L2 beside C.
+    const cols = columnChunk(n, kBlock(k));
+    for (let n0 = 0; n0 < n; n0 += cols) {
+      const at = <usize>n0;
+      tiles(c + (at << 2), a, b + at * bCol, base, at << 2, aRow, aCol, bRow, bCol, ldcBytes, 4, 0, 4, n, m, min32(cols, n - n0), k, accumulate, hasBias, false);
+    }
     return;
   }
   // Cᵀ = Bᵀ·Aᵀ: Aᵀ's rows are B's columns, C'(i, j) = C(j, i), the bias runs down the tile rows;
@@ -364,7 +369,7 @@ function gemm(
   const rows = swapChunkRows(m);
   for (let r0 = 0; r0 < m; r0 += rows) {
     const at = <usize>r0;
-    tiles(c + at * ldcBytes, b, a + at * aRow, base, bCol, bRow, aCol, aRow, 4, ldcBytes, 4, 0, n, n, min32(rows, m - r0), k, accumulate, hasBias, true);
+    tiles(c + at * ldcBytes, b, a + at * aRow, base, 0, bCol, bRow, aCol, aRow, 4, ldcBytes, 4, 0, n, n, min32(rows, m - r0), k, accumulate, hasBias, true);
   }
 }
 
@@ -372,13 +377,13 @@ function gemm(
 // and its bias at the packed bias + i·biasRow + j·biasCol (bytes): C itself, or (transposed) Cᵀ.
 // biasCols is the packed bias's length (C's columns).
 function tiles(
-  c: usize, a: usize, b: usize, base: usize,
+  c: usize, a: usize, b: usize, base: usize, biasAt: usize,
   aRow: usize, aCol: usize, bRow: usize, bCol: usize, cRow: usize, cCol: usize, biasRow: usize, biasCol: usize,
   biasCols: i32, m: i32, n: i32, k: i32, accumulate: bool, hasBias: bool, transposed: bool,
 ): void {
   const kcBlock = kBlock(k);
   const tile = tileOf(base);
-  const biasPacked = biasOf(base);
+  const biasPacked = biasOf(base) + biasAt;
   const ap = packedAOf(base, biasCols);
   const bp = packedBOf(base, biasCols, kcBlock);
   // The microkernels step through a tile's rows (or, transposed, its columns) by this stride.

@@ -10,8 +10,10 @@
 // (the SIMD driver packs A in the first tile of each row of tiles, and B, where it is read as is,
 // in the first row of tiles, while they compute; it may also swap the roles of A and B:
 // swapsRoles) then run the microkernel over every tile of that row of C: the A panel stays in L1, the B block
-// in L2 (≤ 768 KiB for n ≤ 512; a larger one streams from L3 at little cost, so there is no
-// blocking over n). Rows and columns past the edge of the matrix are packed as zeros,
+// in L2. A B block past B_BLOCK_BYTES is split over C's columns (columnChunk), so it stays in the L2
+// beside the rows of C being stored: the 256×784→100 ∂W product (dw = dzᵀ·a, a B block of 784 KiB)
+// ran 1.025× faster as two chunks, 1024×784→100's 1.03×, 256×784→512's 1.015× (AMD EPYC Zen 5,
+// 2026-12-01). Rows and columns past the edge of the matrix are packed as zeros,
 // so the microkernel always runs a full tile without reading outside the arrays; only the stores
 // of an edge tile are clipped.
 //
@@ -92,6 +94,24 @@ export function swapsRoles(m: i32, n: i32): bool {
 @inline
 function ceilDiv(x: i32, d: i32): i32 {
   return (x + d - 1) / d;
+}
+
+/**
+ * Most bytes of a B block (kc rows of a chunk of C's columns): half the 1 MiB L2 of a Zen 5 core,
+ * so C's rows and the A panels fit beside it. 384 and 256 KiB (three and four chunks of
+ * 256×784→100's ∂W) ran no faster than 512 (two; AMD EPYC Zen 5, 2026-12-01), and 512³'s 512 KiB
+ * stays one block.
+ */
+export const B_BLOCK_BYTES: i32 = 512 * 1024;
+
+/**
+ * Columns of C per chunk when not swapped: n in equal parts whose B block (kc deep) fits
+ * B_BLOCK_BYTES, rounded up to NR. Each element is still one sum over k in the same order, so the
+ * chunks change no bits.
+ */
+export function columnChunk(n: i32, kc: i32): i32 {
+  const parts = ceilDiv(n * kc * 4, B_BLOCK_BYTES);
+  return min32(n, roundUp(ceilDiv(n, parts), NR));
 }
 
 /** Columns of the B block for any product of at most m rows of n columns (the threads split m). */

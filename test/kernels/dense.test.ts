@@ -1,7 +1,7 @@
 /**
  * The dense-layer products (forward, ∂input, ∂weights, ∂bias) and the raw f32_gemm driver on every
  * backend against the float64 oracle, over a sweep of shapes from 1×1×1 to 64×784×100 that hits
- * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles and the K blocking (K > 384) of each product.
+ * every edge of the 4×8 (SIMD) and 4×2 (scalar) tiles, the K blocking (K > 384) and the column chunks of each product.
  *
  * The wasm variants run the same f32 operations in the same order (one mul and one add per term,
  * k ascending within equal K blocks; a forward by row dot products keeps four partial sums by
@@ -40,6 +40,9 @@ const SHAPES: [number, number, number][] = [
   [6, 6, 5], [10, 514, 11], [9, 515, 3], [4, 512, 256], [6, 1024, 100],
   // … whose lanes are longer than one K block (more than 1,536 inputs): the scalar twin goes output by output.
   [3, 1601, 5], [2, 1546, 3], [5, 1539, 7],
+  // B blocks past B_BLOCK_BYTES (512 KiB), split over C's columns (columnChunk in assembly/gemm.pack.ts), the
+  // last chunk with an edge panel: the forward with its bias (n = 530 as 272 + 258), ∂W (n = 450 as 232 + 218).
+  [12, 300, 530], [300, 450, 9],
 ];
 
 /** f32 values (so the oracle sees exactly what the backends see), N(0, 1). */
