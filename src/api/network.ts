@@ -436,7 +436,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * Sets every parameter and state buffer from `tensors` (as state() gives them: every name, in
    * order, of the same lengths), e.g. a checkpoint's. Checked whole before anything changes
-   * (BAD_MODEL_FILE naming the first mismatch).
+   * (BAD_MODEL_FILE naming the first mismatch, or a value that is not a finite float32). On
+   * purpose it does not check RUNAWAY_PARAMETER, as a direct write to the tensors would not: the
+   * step guard names such a parameter before the next step (its tests plant them this way), and
+   * saving refuses it.
    */
   loadState(tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
     this.assertAlive();

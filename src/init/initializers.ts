@@ -3,7 +3,7 @@
  * float32, so every backend starts from bit-identical weights.
  */
 import { invalidOption, shown } from '../errors.js';
-import { FLOAT32_MAX } from '../model-limits.js';
+import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Rng } from './rng.js';
 
 /** The named weight initialisers (see WeightInitName). */
@@ -34,7 +34,7 @@ export type WeightInit =
   | {
       /** N(0, std²). */
       name: 'normal';
-      /** Standard deviation, > 0. */
+      /** Standard deviation, > 0 and ≤ MAX_INIT_STD (≈ 2.1e15, so every draw stays within RUNAWAY_PARAMETER). */
       std: number;
     }
   | {
@@ -49,13 +49,13 @@ export type BiasInit =
   | {
       /** Every bias equal to `value`. */
       name: 'constant';
-      /** The bias value (finite in float32). */
+      /** The bias value, within ±RUNAWAY_PARAMETER (≈ 1.8e16), the largest parameter training keeps and model files hold. */
       value: number;
     }
   | {
       /** N(0, std²). */
       name: 'normal';
-      /** Standard deviation, > 0. */
+      /** Standard deviation, ≥ 0 and ≤ MAX_INIT_STD (≈ 2.1e15, so every draw stays within RUNAWAY_PARAMETER). */
       std: number;
     };
 
@@ -180,8 +180,15 @@ function sparse(w: Float64Array, nIn: number, nOut: number, count: number, rng: 
 
 /** |Rng.normal()| ≤ √(−2·ln 2⁻⁵³) ≈ 8.57: its uniform draws are multiples of 2⁻⁵³. */
 const NORMAL_DRAW_BOUND = 8.58;
-/** The largest std whose draws all stay within float32 (≈ 4e37), so an initialised network can be saved and loaded. */
-export const MAX_INIT_STD = FLOAT32_MAX / NORMAL_DRAW_BOUND;
+/**
+ * The largest std of a normal init (≈ 2.1e15): its draws, at most NORMAL_DRAW_BOUND·std, stay
+ * within RUNAWAY_PARAMETER, the largest parameter training keeps and every model file holds, so
+ * whatever createNetwork makes, save() takes.
+ */
+export const MAX_INIT_STD = RUNAWAY_PARAMETER / NORMAL_DRAW_BOUND;
+
+/** The bound on an init's values and why, as the refusals say it. */
+const PARAMETER_BOUND = `±${RUNAWAY_PARAMETER.toPrecision(2)}, the largest parameter training keeps and model files hold (float32 products beyond it overflow)`;
 
 function isStd(std: unknown, zeroAllowed: boolean): std is number {
   return typeof std === 'number' && (zeroAllowed ? std >= 0 : std > 0) && std <= MAX_INIT_STD;
@@ -193,7 +200,7 @@ export function checkWeightInit(init: unknown, alsoAccepted: readonly string[] =
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'normal') {
     const std = (init as { std?: unknown }).std;
     if (isStd(std, false)) return { name: 'normal', std };
-    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws must fit in float32), got ${String(std)}`);
+    throw invalidOption(`init: { name: 'normal' } needs a std > 0 and ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${String(std)}`);
   }
   if (typeof init === 'object' && init !== null && (init as { name?: unknown }).name === 'sparse') {
     const connections = (init as { connections?: unknown }).connections;
@@ -209,12 +216,12 @@ export function checkBiasInit(init: unknown): BiasInit {
   if (typeof init === 'object' && init !== null) {
     const { name, value, std } = init as { name?: unknown; value?: unknown; std?: unknown };
     if (name === 'constant' && typeof value === 'number' && Number.isFinite(value)) {
-      if (Number.isFinite(Math.fround(value))) return { name, value };
-      throw invalidOption(`biasInit: value ${value} is beyond the float32 range (±${FLOAT32_MAX.toPrecision(2)}): the network could be neither trained nor saved`);
+      if (Math.abs(Math.fround(value)) <= RUNAWAY_PARAMETER) return { name, value };
+      throw invalidOption(`biasInit: value ${value} is beyond ${PARAMETER_BOUND}`);
     }
     if (name === 'normal' && isStd(std, true)) return { name, std };
     if (name === 'normal' && typeof std === 'number' && std > MAX_INIT_STD) {
-      throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws must fit in float32), got ${std}`);
+      throw invalidOption(`biasInit: { name: 'normal' } needs a std ≤ ${MAX_INIT_STD.toPrecision(2)} (its draws, up to ${NORMAL_DRAW_BOUND}·std, must stay within ${PARAMETER_BOUND}), got ${std}`);
     }
   }
   throw invalidOption(`biasInit: expected 'zero', { name: 'constant', value } or { name: 'normal', std }, got ${shown(init)}`);

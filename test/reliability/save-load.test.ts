@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
-import { FILE_LIMITS } from '../../src/model-limits.js';
+import { FILE_LIMITS, RUNAWAY_PARAMETER } from '../../src/model-limits.js';
+import { MAX_INIT_STD } from '../../src/init/initializers.js';
 import { modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
@@ -50,13 +51,27 @@ describe('whatever saves, loads', () => {
     network.dispose();
   });
 
-  it('initialisations that would not fit in float32 are refused at creation', async () => {
-    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 1e39 }, backend: kernels }), 'INVALID_OPTION', /biasInit: value 1e\+39 is beyond the float32 range/);
-    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'normal', std: 1e38 }, backend: kernels }), 'INVALID_OPTION', /biasInit: \{ name: 'normal' \} needs a std ≤ 4\.0e\+37/);
-    await expectError(() => createNetwork({ sizes: [2, 3], init: { name: 'normal', std: 1e38 }, backend: kernels }), 'INVALID_OPTION', /init: \{ name: 'normal' \} needs a std > 0 and ≤ 4\.0e\+37/);
-    // The largest float32 itself is fine.
-    const net = await createNetwork({ sizes: [2, 3], output: 'linear', loss: 'mse', biasInit: { name: 'constant', value: -3.4028234663852886e38 }, backend: kernels });
-    net.dispose();
+  it('initialisations whose values could pass RUNAWAY_PARAMETER are refused at creation; the largest allowed save and load', async () => {
+    const beyond = /beyond ±1\.8e\+16, the largest parameter training keeps and model files hold/;
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 1e39 }, backend: kernels }), 'INVALID_OPTION', /biasInit: value 1e\+39 is beyond ±1\.8e\+16/);
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: -3.4e38 }, backend: kernels }), 'INVALID_OPTION', beyond);
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'constant', value: 2 * RUNAWAY_PARAMETER }, backend: kernels }), 'INVALID_OPTION', beyond);
+    await expectError(() => createNetwork({ sizes: [2, 3], biasInit: { name: 'normal', std: 1e16 }, backend: kernels }), 'INVALID_OPTION', /biasInit: \{ name: 'normal' \} needs a std ≤ 2\.1e\+15 \(its draws, up to 8\.58·std, must stay within ±1\.8e\+16/);
+    await expectError(() => createNetwork({ sizes: [2, 3], init: { name: 'normal', std: 1e16 }, backend: kernels }), 'INVALID_OPTION', /init: \{ name: 'normal' \} needs a std > 0 and ≤ 2\.1e\+15 \(its draws, up to 8\.58·std, must stay within ±1\.8e\+16/);
+    // The largest of each is saved and loaded back: whatever createNetwork makes, save() takes.
+    const largest = [
+      { init: { name: 'normal', std: MAX_INIT_STD }, biasInit: { name: 'normal', std: MAX_INIT_STD } },
+      { init: 'standard', biasInit: { name: 'constant', value: -0.999 * RUNAWAY_PARAMETER } },
+    ] as const;
+    for (const [i, options] of largest.entries()) {
+      const net = await createNetwork({ sizes: [64, 64, 2], output: 'linear', loss: 'mse', ...options, seed: 3, backend: kernels });
+      const path = join(folder, `largest-init-${i}.gsc`);
+      await saveModel(net, path);
+      const { network } = await loadCheckpoint(path, { backend: kernels });
+      expect(parameterBits(network)).toEqual(parameterBits(net));
+      net.dispose();
+      network.dispose();
+    }
   });
 
   it('a network holding a non-finite value is refused by saveModel and every exporter, and no file is written', async () => {
@@ -174,11 +189,11 @@ describe('whatever saves, loads', () => {
     const biasInit = fc.oneof(
       fc.constant('zero' as const),
       fc.record({ name: fc.constant('constant' as const), value: fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), huge) }),
-      fc.record({ name: fc.constant('normal' as const), std: fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.constantFrom(1e30, 3e37, 1e38)) }),
+      fc.record({ name: fc.constant('normal' as const), std: fc.oneof(fc.double({ min: 0, max: 3, noNaN: true }), fc.constantFrom(2e15, 1e16, 1e30, 3e37, 1e38)) }),
     );
     const init = fc.oneof(
       fc.constantFrom('standard', 'glorot-uniform', 'he-normal', 'orthogonal') as fc.Arbitrary<string>,
-      fc.record({ name: fc.constant('normal'), std: fc.oneof(fc.double({ min: 1e-3, max: 3, noNaN: true }), fc.constantFrom(1e15, 1e37)) }),
+      fc.record({ name: fc.constant('normal'), std: fc.oneof(fc.double({ min: 1e-3, max: 3, noNaN: true }), fc.constantFrom(1e15, 2e15, 1e16, 1e37)) }),
       fc.record({ name: fc.constant('sparse'), connections: fc.integer({ min: 1, max: 3 }) }),
     );
     const widths = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 2, maxLength: 5 });
@@ -211,6 +226,7 @@ describe('whatever saves, loads', () => {
               await saveModel(net, path, { format: where, optimizer: sgd });
             } catch (error) {
               expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
+              expect(train, `an untrained network createNetwork made must save: ${String(error)}`).toBe(true);
               return;
             }
             const { network, checkpoint } = await loadCheckpoint(path, { backend: kernels });
@@ -223,6 +239,7 @@ describe('whatever saves, loads', () => {
               await writeModelFile(modelOf(net), path);
             } catch (error) {
               expect((error as GradscopeError).code, String(error)).toBe('INVALID_OPTION');
+              expect(train, `an untrained network createNetwork made must save: ${String(error)}`).toBe(true);
               return;
             }
             const model = (await readModelFile(path)) as ModelData;
