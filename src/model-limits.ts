@@ -102,9 +102,9 @@ export function checkFileFields(value: object, known: readonly string[], where: 
  * Refuses, through `fail` (BAD_MODEL_FILE on load), a parameter beyond ±RUNAWAY_PARAMETER: training
  * never takes a weight there (StepGuard) nor LSUV scales one there, because float32 products of it
  * overflow; loaded, its units saturate and their gradients read 0. Names the first as `where(i)`.
- * Run on save and on load (checkModelData, checkTensorValues, networkOfData), so whatever saves, loads.
+ * Run on save (checkModelData, checkTensorValues) and by every reader (checkStoredTensor), so whatever saves, loads.
  */
-export function checkParameterBound(values: ArrayLike<number>, where: (i: number) => string, fail: Fail): void {
+export function checkParameterBound(values: ArrayLike<number>, where: ElementPath, fail: Fail): void {
   for (let i = 0; i < values.length; i++) {
     if (Math.abs(values[i]) > RUNAWAY_PARAMETER) {
       throw fail(where(i), `${values[i]} is beyond ±${RUNAWAY_PARAMETER.toPrecision(2)}, the largest parameter training allows (float32 products of it overflow: its units saturate and their gradients read 0)`);
@@ -114,12 +114,45 @@ export function checkParameterBound(values: ArrayLike<number>, where: (i: number
 
 /**
  * Every element of `values` a number that is finite in float32, holes of sparse arrays included
- * (they read as undefined). Names the first bad element as `where[i]`.
+ * (they read as undefined). Names the first bad element as `where[i]`, or as `where(i)`.
  */
-export function checkFloat32Values(values: ArrayLike<unknown>, where: string, fail: Fail = optionFault): void {
+export function checkFloat32Values(values: ArrayLike<unknown>, where: string | ElementPath, fail: Fail = optionFault): void {
+  const at = typeof where === 'string' ? (i: number) => `${where}[${i}]` : where;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}[${i}]`, `${describeValue(v)} is not a finite number`);
-    if (Math.abs(v) > FLOAT32_MAX && !Number.isFinite(Math.fround(v))) throw fail(`${where}[${i}]`, `${v} is beyond the float32 range`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(at(i), `${describeValue(v)} is not a finite number`);
+    if (Math.abs(v) > FLOAT32_MAX && !Number.isFinite(Math.fround(v))) throw fail(at(i), `${v} is beyond the float32 range`);
   }
+}
+
+/**
+ * The one check of a model's tensor, run by every model reader as it reads one (in the file's own
+ * layout, named as the file holds it) and by the savers: each
+ * value finite in float32 and, for a parameter (not batch norm's running statistics, not optimiser
+ * state), within ±RUNAWAY_PARAMETER (checkParameterBound). So a file a reader takes (convert's
+ * input as much as load's) builds a network, and both refuse a bad one with the same message.
+ */
+export function checkStoredTensor(values: ArrayLike<unknown>, at: ElementPath, parameter: boolean, fail: Fail): void {
+  checkFloat32Values(values, at, fail);
+  if (parameter) checkParameterBound(values as ArrayLike<number>, at, fail);
+}
+
+/** Names the element at a flat, row-major index of a tensor: what a message puts before its colon. */
+export type ElementPath = (i: number) => string;
+
+/**
+ * The element at row-major index `i` of a tensor of `shape` named `name`, as the file holds it:
+ * `name[r, c]` for a flat tensor (safetensors, tfjs, binary), `name[r][c]` for JSON's nested rows.
+ * A tensor of one dimension or none is `name[i]`.
+ */
+export function elementPath(name: string, shape: readonly number[], style: 'flat' | 'nested' = 'flat'): ElementPath {
+  if (shape.length < 2) return (i) => `${name}[${i}]`;
+  return (i) => {
+    const index: number[] = [];
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index.unshift(i % shape[d]);
+      i = Math.floor(i / shape[d]);
+    }
+    return style === 'flat' ? `${name}[${index.join(', ')}]` : `${name}${index.map((k) => `[${k}]`).join('')}`;
+  };
 }

@@ -23,8 +23,7 @@ import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOu
 import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { checkFloat32Values, checkParameterBound, FILE_LIMITS, type Fail } from '../model-limits.js';
-import { isParameter } from '../network/block-model-check.js';
+import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
@@ -504,10 +503,9 @@ export function checkLoadOptions(options: BackendOptions & { seed?: number }, wh
 /**
  * A network holding checked model data (a version 1 or 2 model file's, a checkpoint's) on the
  * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
- * `options.seed` (default 1). Callers check the data first (io/model-data.ts has the checks).
+ * `options.seed` (default 1). Callers check the data first: the readers as they read it (checkStoredTensor), io/model-data.ts what is given in memory.
  */
 export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
-  checkLoadedParameters(model);
   const seed = options.seed ?? 1;
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
   if (!('kind' in model)) {
@@ -525,18 +523,6 @@ export async function networkOfData(model: ModelData | BlockModelData, options: 
 }
 
 const badModelFile: Fail = (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
-
-/** BAD_MODEL_FILE naming the first parameter of `model` beyond RUNAWAY_PARAMETER (checkParameterBound), by layer and index, before anything is built. */
-function checkLoadedParameters(model: ModelData | BlockModelData): void {
-  if (!('kind' in model)) {
-    model.weights.forEach((w, l) => checkParameterBound(w, (i) => `layers[${l}].weights[${Math.floor(i / model.sizes[l])}][${i % model.sizes[l]}]`, badModelFile));
-    model.biases.forEach((b, l) => checkParameterBound(b, (i) => `layers[${l}].biases[${i}]`, badModelFile));
-    return;
-  }
-  model.tensors.forEach((t, k) => {
-    if (isParameter(t.name, t.dtype)) checkParameterBound(t.values, (i) => `tensors[${k}] (${t.name})[${i}]`, badModelFile);
-  });
-}
 
 /** Each weight layer's gradient from `grads` (the dense parameters' gradients in parameters() order: W⁰, b⁰, W¹, …), with its norms. */
 function denseLayerGradients(engine: Engine, grads: Float64Array[]): LayerGradient[] {

@@ -28,15 +28,15 @@ import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
-import { checkBlockArchitecture, checkBlockModel } from '../network/block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
-import { checkFloat32Values, optionFault, type Fail } from '../model-limits.js';
+import { checkFloat32Values, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
-import { badModel, blockModelOf, checkArchitecture, checkFinite, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
+import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -196,8 +196,8 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   const tensors = Array.from(o.tensors as unknown[], (values, i) => {
     const where = `training.optimizer.tensors[${i}]`;
     if (!Array.isArray(values)) throw badModel(where, 'expected an array of numbers');
-    const t = Float32Array.from(values, (v) => (typeof v === 'number' ? v : NaN));
-    checkFinite(t, where);
+    checkFloat32Values(values, where, badModel);
+    const t = Float32Array.from(values as number[]);
     return t;
   });
   return { model, step, rng, optimizer: { name, scalars, tensors } };
@@ -293,20 +293,23 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (payloadBytes !== 4 * floats) throw badModel('payload', `${payloadBytes} bytes, but the header describes ${4 * floats} (${floats} float32 values)`);
 
   let at = payloadStart;
-  const read = (n: number, where: string): Float32Array => {
+  const read: ReadTensor = (n, element, parameter) => {
     const t = new Float32Array(n);
     for (let i = 0; i < n; i++, at += 4) t[i] = view.getFloat32(at, true);
-    checkFinite(t, where);
+    checkStoredTensor(t, element, parameter, badModel);
     return t;
   };
   const model = architecture.read(read);
   if (!optimizerHeader) return { model, step, rng };
-  const tensors = optimizerHeader.lengths.map((n, i) => read(n, `optimizer.tensors[${i}]`));
+  const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
   return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors } };
 }
 
+/** Reads the payload's next `n` float32 values, checked (checkStoredTensor; a parameter within RUNAWAY_PARAMETER), naming an element by `element`. */
+type ReadTensor = (n: number, element: ElementPath, parameter: boolean) => Float32Array;
+
 /** The tensors' lengths a version 1 header describes, and how to read them into ModelData. */
-function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: (n: number, where: string) => Float32Array) => ModelData } {
+function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: ReadTensor) => ModelData } {
   if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
   const sizes = header.sizes as number[];
   const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
@@ -317,8 +320,8 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
       const weights: Float32Array[] = [];
       const biases: Float32Array[] = [];
       for (let l = 0; l + 1 < sizes.length; l++) {
-        weights.push(read(sizes[l] * sizes[l + 1], `layers[${l}].weights`));
-        biases.push(read(sizes[l + 1], `layers[${l}].biases`));
+        weights.push(read(sizes[l] * sizes[l + 1], elementPath(`layers[${l}].weights`, [sizes[l + 1], sizes[l]]), true));
+        biases.push(read(sizes[l + 1], elementPath(`layers[${l}].biases`, [sizes[l + 1]]), true));
       }
       return { loss, sizes, activations, weights, biases };
     },
@@ -326,12 +329,12 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
 }
 
 /** The tensors' lengths a version 2 header describes (its layers' blockTensorLayout), and how to read them into BlockModelData (checked whole). */
-function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: (n: number, where: string) => Float32Array) => BlockModelData } {
+function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: ReadTensor) => BlockModelData } {
   const { inputs, layers, layout } = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
   return {
     lengths: layout.map((slot) => elementsOf(slot.shape)),
     read(read) {
-      const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors: layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), `tensors[${JSON.stringify(slot.name)}]`) })) };
+      const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors: layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), elementPath(`tensors[${JSON.stringify(slot.name)}]`, slot.shape), isParameter(slot.name, slot.dtype)) })) };
       checkBlockModel(model, 'model', badModel);
       return model;
     },

@@ -8,7 +8,7 @@ import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
-import { checkFloat32Values, checkModelLimits } from '../model-limits.js';
+import { checkModelLimits } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, Network, networkOfData } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
@@ -55,11 +55,6 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
     throw badModel(where, `${model.activations.length} activations for ${model.sizes.length - 1} layers`);
   }
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
-}
-
-/** Throws naming the first non-finite value: NaN weights would only surface later as a NaN loss. */
-export function checkFinite(values: Float32Array, where: string): void {
-  checkFloat32Values(values, where, badModel);
 }
 
 /** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`); a block network is refused (INVALID_OPTION: use blockModelOf). */

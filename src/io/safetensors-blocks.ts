@@ -19,11 +19,11 @@ import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
 import type { LayerSpec } from '../layers/spec.js';
 import { LOSS_OUTPUT, type Loss } from '../kernels.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues, type BlockArchitecture } from '../network/block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
-import { decodeCounts, decodeFloats, encodeSafetensors, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
+import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -90,12 +90,13 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
     if (!entry) throw badModel(name, `missing: the layers need it (shape [${slot.shape.join(', ')}]); the file has ${listNames(file.entries.map((e) => e.name))}`);
     if (String(entry.shape) !== String(slot.shape)) throw badModel(name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers`);
     entries.delete(name);
-    const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry);
+    const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry, isParameter(slot.name, slot.dtype));
     checkTensorValues(values, { ...slot, name }, badModel);
     return { ...slot, shape: [...slot.shape], values };
   });
   const extra = entries.keys().next();
   if (!extra.done) throw badModel(`${prefix}${extra.value}`, 'is not a tensor of the layers');
+  imported?.notes.push(...f64Note(file.entries));
   const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors };
   return imported && imported.notes.length > 0 ? { ...model, imported } : model;
 }

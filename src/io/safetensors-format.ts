@@ -15,7 +15,8 @@
  */
 import { checkBytesArgument } from '../checks.js';
 import { describeValue, quoted, shown } from '../errors.js';
-import { badModel, checkFinite } from './model-data.js';
+import { checkStoredTensor, elementPath } from '../model-limits.js';
+import { badModel } from './model-data.js';
 
 /** The safetensors reference implementation refuses larger headers; so do we. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -159,12 +160,18 @@ function checkLayout(entries: TensorEntry[], bufferLength: number): void {
   if (covered !== bufferLength) throw badModel('safetensors', `tensors cover ${covered} of the ${bufferLength} data bytes`);
 }
 
-/** A float tensor's values as float32 (F64, F32, F16 or BF16), refusing a non-finite one by the tensor's name. */
-export function decodeFloats(file: SafetensorsFile, entry: TensorEntry): Float32Array {
+/**
+ * A float tensor's values as float32: F32 as stored, F16 and BF16 exactly (float32 holds every
+ * value of both), F64 rounded to the nearest float32 (as PyTorch's `.float()` does; the readers note
+ * it). Each value is checked as it is stored (checkStoredTensor: finite in float32, and within
+ * RUNAWAY_PARAMETER for a `parameter`), the first bad one named `name[r, c]` by the tensor's shape.
+ */
+export function decodeFloats(file: SafetensorsFile, entry: TensorEntry, parameter: boolean): Float32Array {
   if (entry.dtype === 'I64') throw badModel(`${entry.name}.dtype`, 'I64 where a float tensor (F64, F32, F16, BF16) belongs');
   const { view } = file;
   const n = (entry.end - entry.begin) / DTYPE_BYTES[entry.dtype];
-  const out = new Float32Array(n);
+  // F64 is checked before rounding, so 1e39 is named as itself, not as the Infinity it would round to.
+  const out = entry.dtype === 'F64' ? new Float64Array(n) : new Float32Array(n);
   const at = file.bufferStart + entry.begin;
   for (let i = 0; i < n; i++) {
     switch (entry.dtype) {
@@ -183,8 +190,15 @@ export function decodeFloats(file: SafetensorsFile, entry: TensorEntry): Float32
         break;
     }
   }
-  checkFinite(out, entry.name);
-  return out;
+  checkStoredTensor(out, elementPath(entry.name, entry.shape), parameter, badModel);
+  return out instanceof Float32Array ? out : Float32Array.from(out);
+}
+
+/** The note a reader adds when it rounded F64 tensors to float32 (decodeFloats), or none. */
+export function f64Note(entries: readonly TensorEntry[]): string[] {
+  const f64 = entries.filter((entry) => entry.dtype === 'F64').map((entry) => entry.name);
+  if (f64.length === 0) return [];
+  return [`read the F64 tensors (${f64.join(', ')}) as float32, each value rounded to the nearest, as PyTorch's .float() does: gradscope computes in float32`];
 }
 
 /** The largest count a float32 holds exactly (2²⁴): num_batches_tracked is kept as a float. */

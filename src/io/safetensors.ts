@@ -25,7 +25,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
 import { blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
-import { decodeFloats, encodeSafetensors, parseSafetensors, type TensorEntry } from './safetensors-format.js';
+import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
 /** Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict). */
 export interface SafetensorsImportOptions {
@@ -87,9 +87,10 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   checkArchitecture(model, 'safetensors __metadata__');
   layers.forEach((layer, l) => {
-    model.weights.push(decodeFloats(file, layer.weight));
-    model.biases.push(layer.bias ? decodeFloats(file, layer.bias) : new Float32Array(sizes[l + 1]));
+    model.weights.push(decodeFloats(file, layer.weight, true));
+    model.biases.push(layer.bias ? decodeFloats(file, layer.bias, true) : new Float32Array(sizes[l + 1]));
   });
+  notes.push(...f64Note(entries));
   return model;
 }
 

@@ -20,7 +20,7 @@ import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import { rethrowThrough } from '../model-limits.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from '../network/block-model-check.js';
+import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter } from '../network/block-model-check.js';
 import { badModel } from './model-data.js';
 import { BLOCK_FILE_VERSION } from './safetensors-blocks.js';
 import { isObject, TFJS_WEIGHTS_FILE, topologyLayers, transpose, weightReader, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
@@ -197,7 +197,7 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
   const values = new Map<string, Float32Array>();
   for (const layer of plan) {
     for (const w of layer.weights) {
-      const v = read(layer.config.name, w.kind, w.shape);
+      const v = read(layer.config.name, w.kind, w.shape, isParameter(w.tensor, 'float'));
       values.set(w.tensor, w.transposed ? transpose(v, w.shape[0], w.shape[1]) : v);
     }
   }

@@ -7,7 +7,8 @@ import { checkBytesArgument } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
 import { describeValue, quoted, shown } from '../errors.js';
-import { badModel, checkFinite } from './model-data.js';
+import { checkStoredTensor, elementPath } from '../model-limits.js';
+import { badModel } from './model-data.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
@@ -107,8 +108,12 @@ export function topologyLayers(json: Record<string, unknown>): unknown[] {
   return layers;
 }
 
-/** Reads `<layer>/<kind>` (float32 of `shape`, finite) from the manifest's weights; BAD_MODEL_FILE names the weight. */
-export type WeightReader = (layer: string, kind: string, shape: readonly number[]) => Float32Array;
+/**
+ * Reads `<layer>/<kind>` (float32 of `shape`) from the manifest's weights, checked as stored
+ * (checkStoredTensor: finite, and a `parameter` within RUNAWAY_PARAMETER); BAD_MODEL_FILE names the
+ * weight and the element in the file's layout (`weights dense_1/kernel[2, 0]`: a kernel is [in, out]).
+ */
+export type WeightReader = (layer: string, kind: string, shape: readonly number[], parameter: boolean) => Float32Array;
 
 /**
  * A reader of the weights of model.json's manifest (or tfjs ModelArtifacts' `weightSpecs`) in
@@ -127,7 +132,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
     at += Number(spec.bytes); // exact: the total matched the bytes given
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return (layer, kind, shape) => {
+  return (layer, kind, shape, parameter) => {
     const found = findWeight(offsets, layer, kind);
     if (!found) throw badModel(`weights`, `no "${layer}/${kind}" in the manifest`);
     if (found.spec.dtype !== 'float32') throw badModel(`weights ${found.spec.name}`, `dtype ${found.spec.dtype} should be float32`);
@@ -136,7 +141,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
     }
     const values = new Float32Array(Number(found.spec.size));
     for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(found.at + 4 * i, true);
-    checkFinite(values, `weights ${found.spec.name}`);
+    checkStoredTensor(values, elementPath(`weights ${found.spec.name}`, shape), parameter, badModel);
     return values;
   };
 }

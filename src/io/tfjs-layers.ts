@@ -108,8 +108,8 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
 
   const read = weightReader(json, weightData);
   dense.forEach((layer, l) => {
-    model.weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]]), sizes[l], sizes[l + 1]));
-    model.biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]]) : new Float32Array(sizes[l + 1]));
+    model.weights.push(transpose(read(layer.name, 'kernel', [sizes[l], sizes[l + 1]], true), sizes[l], sizes[l + 1]));
+    model.biases.push(layer.useBias ? read(layer.name, 'bias', [sizes[l + 1]], true) : new Float32Array(sizes[l + 1]));
   });
   return model;
 }

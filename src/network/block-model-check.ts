@@ -11,7 +11,7 @@ import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
-import { checkFloat32Values, checkParameterBound, MODEL_LIMITS, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail } from '../model-limits.js';
 import { checkLoss, checkLossPairing } from './config.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
@@ -75,21 +75,24 @@ export function checkBlockTensors(tensors: readonly BlockTensor[], layout: reado
 /** Whether a block tensor named `name` of `dtype` is a trained parameter (batch norm's running statistics and count are not). */
 export const isParameter = (name: string, dtype: string): boolean => dtype !== 'i64' && !name.includes('running_');
 
-/** Values of the slot's length: floats finite in float32; counts (i64) whole and non-negative; running variances non-negative (their square root normalises). */
-export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail): void {
+/**
+ * Values of the slot's length: floats finite in float32, parameters within RUNAWAY_PARAMETER
+ * (checkStoredTensor); counts (i64) whole and non-negative; running variances non-negative (their
+ * square root normalises). `at` names an element (default `name[r, c]` by the slot's shape).
+ */
+export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail, at: ElementPath = elementPath(slot.name, slot.shape)): void {
   const length = elementsOf(slot.shape);
   if (!(values instanceof Float32Array) || values.length !== length) {
     throw fail(slot.name, `expected a Float32Array of ${length} values, got ${values instanceof Float32Array ? `${values.length} values` : describeValue(values)}`);
   }
-  checkFloat32Values(values, slot.name, fail);
-  if (isParameter(slot.name, slot.dtype)) checkParameterBound(values, (i) => `${slot.name}[${i}]`, fail);
+  checkStoredTensor(values, at, isParameter(slot.name, slot.dtype), fail);
   if (slot.dtype === 'i64') {
     const bad = values.findIndex((v) => !Number.isInteger(v) || v < 0);
-    if (bad >= 0) throw fail(`${slot.name}[${bad}]`, `${values[bad]} is not a count (a whole number ≥ 0)`);
+    if (bad >= 0) throw fail(at(bad), `${values[bad]} is not a count (a whole number ≥ 0)`);
   }
   if (slot.name.endsWith('running_var')) {
     const negative = values.findIndex((v) => v < 0);
-    if (negative >= 0) throw fail(`${slot.name}[${negative}]`, `${values[negative]} is negative: a variance is ≥ 0`);
+    if (negative >= 0) throw fail(at(negative), `${values[negative]} is negative: a variance is ≥ 0`);
   }
 }
 

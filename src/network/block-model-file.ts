@@ -77,7 +77,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     if (!Array.isArray(values) || values.length !== length) throw bad(`${where}.values`, `expected ${length} numbers`);
     checkFloat32Values(values, `${where}.values`, bad);
     const tensor = { ...slot, values: Float32Array.from(values as number[]) };
-    checkTensorValues(tensor.values, slot, (at, message) => bad(`${where}.values (${at})`, message));
+    checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });
   return { kind: 'blocks', loss, inputs, layers, tensors };

@@ -8,7 +8,7 @@ import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
 import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
-import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values, checkModelLimits, checkParameterBound, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
+import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 
@@ -183,9 +183,9 @@ export function modelFromJSON(json: unknown): ModelData {
   return { loss, sizes, activations, weights, biases };
 }
 
-/** target[offset…] = values, after checking them with the rules every format shares. */
+/** target[offset…] = values (a row of weights or the biases: parameters), after checking them with the rules every format shares. */
 function copyValues(target: Float32Array, offset: number, values: unknown[], where: string): void {
-  checkFloat32Values(values, where, bad);
+  checkStoredTensor(values, (i) => `${where}[${i}]`, true, bad);
   target.set(values as number[], offset);
 }
 
@@ -211,8 +211,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
     const tensors = [[weights[l], sizes[l] * sizes[l + 1], `${where}.weights[${l}]`], [biases[l], sizes[l + 1], `${where}.biases[${l}]`]] as const;
     for (const [values, length, at] of tensors) {
       if (values?.length !== length) throw fail(at, `expected ${length} values, got ${describeLength(values)}`);
-      checkFloat32Values(values, at, fail);
-      checkParameterBound(values, (i) => `${at}[${i}]`, fail);
+      checkStoredTensor(values, (i) => `${at}[${i}]`, true, fail);
     }
   }
 }

@@ -106,7 +106,30 @@ describe('safetensors import', () => {
     badFile(handWritten(SAMPLE_HEADER, Uint8Array.from([...buffer, 0, 0, 0, 0])), /tensors cover 88 of the 92 data bytes/);
     const nan = sampleBuffer();
     new DataView(nan.buffer).setFloat32(76, NaN, true);
-    badFile(handWritten(SAMPLE_HEADER, nan), /2\.weight\[1\]: NaN is not a finite number/);
+    badFile(handWritten(SAMPLE_HEADER, nan), /2\.weight\[0, 1\]: NaN is not a finite number/);
+  });
+
+  it('reads F64 rounded to float32 and says so; refuses an F64 beyond float32 as itself, a runaway F16 or BF16 by its [row, col]', () => {
+    expect(fromSafetensors(handWritten(SAMPLE_HEADER, sampleBuffer())).imported!.notes).toEqual([
+      "read the F64 tensors (0.weight, 0.bias) as float32, each value rounded to the nearest, as PyTorch's .float() does: gradscope computes in float32",
+    ]);
+    const wide = sampleBuffer();
+    new DataView(wide.buffer).setFloat64(8 * 3, 1e39, true); // 0.weight[1, 1]
+    badFile(handWritten(SAMPLE_HEADER, wide), /^0\.weight\[1, 1\]: 1e\+39 is beyond the float32 range$/); // was 'Infinity is not a finite number'
+    new DataView(wide.buffer).setFloat64(8 * 3, -1e17, true);
+    badFile(handWritten(SAMPLE_HEADER, wide), /^0\.weight\[1, 1\]: -100000000000000000 is beyond ±1\.8e\+16, the largest parameter training allows/);
+    // Half floats convert exactly; BF16 reaches 3.4e38, beyond the parameter bound.
+    const half = (dtype: string, bits: number) => {
+      const header = JSON.stringify({ __metadata__: { activations: 'linear', loss: 'mse' }, '0.weight': { dtype, shape: [1, 2], data_offsets: [0, 4] } });
+      const buffer = new Uint8Array(4);
+      new DataView(buffer.buffer).setUint16(2, bits, true);
+      return handWritten(header, buffer);
+    };
+    const f16 = fromSafetensors(half('F16', 0x7bff));
+    expect([Array.from(f16.weights[0]), f16.imported!.notes]).toEqual([[0, 65504], []]); // no F64, no note
+    expect(Array.from(fromSafetensors(half('BF16', 0x3fc0)).weights[0])).toEqual([0, 1.5]);
+    badFile(half('BF16', 0x7f7f), /^0\.weight\[0, 1\]: 3\.3\d+e\+38 is beyond ±1\.8e\+16/);
+    badFile(half('F16', 0x7c00), /^0\.weight\[0, 1\]: Infinity is not a finite number/);
   });
 });
 

@@ -207,9 +207,9 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const { net } = await trained();
     const good = net.toJSON() as { layers: { weights: number[][]; biases: number[] }[] };
     const runaway = { ...good, layers: [good.layers[0], { ...good.layers[1], weights: good.layers[1].weights.map((row) => row.map(() => 3e38)) }] };
-    const beyond = /^layers\[1\]\.weights\[0\]\[0\]: 3\.0+\d*e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/;
+    const beyond = /^layers\[1\]\.weights\[0\]\[0\]: 3e\+38 is beyond ±1\.8e\+16, the largest parameter training allows/;
     await expectError(() => Network.fromJSON(runaway, { backend: kernels }), 'BAD_MODEL_FILE', beyond);
-    await expectError(() => Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, -RUNAWAY_PARAMETER * 2] }] }, { backend: kernels }), 'BAD_MODEL_FILE', /^layers\[1\]\.biases\[1\]: -36028794\d+ is beyond/);
+    await expectError(() => Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, -RUNAWAY_PARAMETER * 2] }] }, { backend: kernels }), 'BAD_MODEL_FILE', /^layers\[1\]\.biases\[1\]: -3602879\d+ is beyond/);
     // At the bound itself it loads (training keeps parameters within it).
     const edge = await Network.fromJSON({ ...good, layers: [good.layers[0], { ...good.layers[1], biases: [0, Math.fround(RUNAWAY_PARAMETER) > RUNAWAY_PARAMETER ? 1e16 : Math.fround(RUNAWAY_PARAMETER)] }] }, { backend: kernels });
     edge.dispose();

@@ -143,7 +143,7 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     const payloadStart = nanPayload.length - 4 - 4 * 26;
     view.setFloat32(payloadStart + 4 * 5, NaN, true);
     view.setUint32(nanPayload.length - 4, crc32(nanPayload, 0, nanPayload.length - 4), true);
-    await expectError(() => loadModel(file('nan.bin', nanPayload)), 'BAD_MODEL_FILE', /layers\[0\]\.weights\[5\]: NaN is not a finite number/);
+    await expectError(() => loadModel(file('nan.bin', nanPayload)), 'BAD_MODEL_FILE', /layers\[0\]\.weights\[1, 2\]: NaN is not a finite number/);
     await expectError(() => loadModel(file('rng.bin', withHeader({ ...header, rng: [0, 0, 0, 0] }, 104))), 'BAD_MODEL_FILE', /header\.rng/);
     await expectError(() => loadModel(file('lengths.bin', withHeader({ ...header, optimizer: { name: 'sgd', scalars: {}, lengths: [-1] } }, 104))), 'BAD_MODEL_FILE', /lengths\[0\]/);
     await expectError(() => loadModel(file('text.bin', withHeader({ ...header, sizes: 'many' }))), 'BAD_MODEL_FILE', /sizes/);
