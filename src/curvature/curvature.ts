@@ -18,9 +18,10 @@ export interface CurvatureOptions {
   /** Eigenvalues at each end of the spectrum. Default 5; at most the parameter count. */
   k?: number;
   /**
-   * Hutchinson probes when the trace is estimated. Default 100. With `layers`, G's trace takes this
-   * many products per layer (each layer probed on its own, so its estimate is never negative), H's
-   * this many in all.
+   * Hutchinson probes when the trace is estimated. Default 100. With `layers` (the default), each
+   * layer is probed on its own for both H and G: this many products per layer per matrix (G's layer
+   * estimates are then never negative, and neither matrix's carries other layers' noise); without,
+   * this many per matrix.
    */
   probes?: number;
   /** Exact traces (n products) up to this many parameters. Default 2000. */
@@ -117,14 +118,15 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
-    // One trace run per matrix gives every layer's block trace too (see trace.ts). G's layers are
-    // probed one at a time: each sample is then z_lᵀ·G_ll·z_l ≥ 0 (G is PSD, so is each G_ll), where
-    // joint probes' cross-layer terms can make a layer's estimate negative; it costs one product per
-    // layer per probe. H is indefinite, so its layers' traces may be negative anyway: joint probes.
+    // One trace run per matrix gives every layer's block trace too (see trace.ts). With layers, each
+    // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
+    // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
+    // is many times a layer's own trace), and for G never negative (G is PSD, so is each G_ll). It
+    // costs one product per layer per probe, beside Lanczos' products (docs/curvature.md).
     const layers = options.layers ?? true;
-    const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed };
+    const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: layers };
     const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
-    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, { ...traceOptions, blockProbes: layers });
+    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
     const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
       const eigen = eigenOf(operator, n);
       return {

@@ -61,7 +61,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
-    ...(exact ? [] : ['G traces are never negative (G and each layer\'s block of it are positive semi-definite; each layer is probed on its own); H\'s may be (H is indefinite): read them with their ± standard error']),
+    ...(exact ? [] : [`each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error`]),
     ...(unconverged ? ['some eigenvalues did not reach Lanczos\' tolerance within its step limit'] : []),
     ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
   ].join('\n');
