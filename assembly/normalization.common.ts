@@ -178,17 +178,22 @@
   return sum;
 }
 
-/** Over [from, n) of one row: dγ[j] += dy[j]·x̂[j], dβ[j] += dy[j], and dx[j] += s·(g − meanG − x̂·meanGXhat). */
+/**
+ * Over [from, n) of one row: dγ[j] += dy[j]·x̂[j] and dβ[j] += dy[j] (only `withAffine`), and
+ * dx[j] += s·(g − meanG − x̂·meanGXhat) (only `withDx`).
+ */
 @inline export function layerNormRowBackward(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, gamma: usize,
-  m: f32, s: f32, meanG: f32, meanGXhat: f32, from: i32, n: i32,
+  m: f32, s: f32, meanG: f32, meanGXhat: f32, from: i32, n: i32, withDx: bool, withAffine: bool,
 ): void {
   for (let j = from; j < n; j++) {
     const o = <usize>j << 2;
     const d = load<f32>(dy + o);
     const xhat = (load<f32>(x + o) - m) * s;
-    store<f32>(dgamma + o, load<f32>(dgamma + o) + d * xhat);
-    store<f32>(dbeta + o, load<f32>(dbeta + o) + d);
-    store<f32>(dx + o, load<f32>(dx + o) + s * (d * load<f32>(gamma + o) - meanG - xhat * meanGXhat));
+    if (withAffine) {
+      store<f32>(dgamma + o, load<f32>(dgamma + o) + d * xhat);
+      store<f32>(dbeta + o, load<f32>(dbeta + o) + d);
+    }
+    if (withDx) store<f32>(dx + o, load<f32>(dx + o) + s * (d * load<f32>(gamma + o) - meanG - xhat * meanGXhat));
   }
 }

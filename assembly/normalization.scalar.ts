@@ -86,10 +86,40 @@ export function f32_layernorm_fwd__scalar(
   }
 }
 
+export function f32_layernorm_normalize__scalar(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, batch: i32, n: i32,
+): void {
+  // y, x are (batch, n); mean, invStd are (batch); gamma, beta are (n): layernorm_fwd's y from the statistics it saved, the same bits
+  if (n <= 0) return;
+  const rowBytes = <usize>n << 2;
+  for (let r = 0; r < batch; r++) {
+    const o = <usize>r << 2;
+    normalizeRow(y + <usize>r * rowBytes, x + <usize>r * rowBytes, gamma, beta, load<f32>(mean + o), load<f32>(invStd + o), 0, n);
+  }
+}
+
 export function f32_layernorm_bwd__scalar(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32,
 ): void {
   // dx, dy, x are (batch, n); mean, invStd are (batch); dgamma, dbeta, gamma are (n)
+  layerNormBackwardRows(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, true, true);
+}
+
+export function f32_layernorm_affine_bwd__scalar(dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, batch: i32, n: i32): void {
+  // dy, x are (batch, n); mean, invStd are (batch); dgamma, dbeta are (n): layernorm_bwd's dγ and dβ, the same bits, without dx
+  layerNormBackwardRows(0, dgamma, dbeta, dy, x, mean, invStd, 0, batch, n, false, true);
+}
+
+export function f32_layernorm_input_bwd__scalar(dx: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32): void {
+  // dx, dy, x are (batch, n); mean, invStd are (batch); gamma is (n): layernorm_bwd's dx, the same bits, without dγ and dβ
+  layerNormBackwardRows(dx, 0, 0, dy, x, mean, invStd, gamma, batch, n, true, false);
+}
+
+/** layernorm_bwd a row at a time: dx (and so γ and the row sums) only `withDx`, dγ and dβ only `withAffine`. */
+@inline function layerNormBackwardRows(
+  dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize,
+  batch: i32, n: i32, withDx: bool, withAffine: bool,
+): void {
   if (n <= 0) return;
   const rowBytes = <usize>n << 2;
   const count = <f64>n;
@@ -98,24 +128,27 @@ export function f32_layernorm_bwd__scalar(
     const offset = <usize>r * rowBytes;
     const xr = x + offset, dyr = dy + offset;
     const m = load<f32>(mean + (<usize>r << 2)), s = load<f32>(invStd + (<usize>r << 2));
-    // Σg and Σg·x̂ with g = dy·γ, four partial sums each (the SIMD twin's lanes)
-    let g0: f64 = 0, g1: f64 = 0, g2: f64 = 0, g3: f64 = 0;
-    let h0: f64 = 0, h1: f64 = 0, h2: f64 = 0, h3: f64 = 0;
-    for (let j = 0; j < whole; j += 4) {
-      const o = <usize>j << 2;
-      const ga = load<f32>(dyr + o) * load<f32>(gamma + o), gb = load<f32>(dyr + o, 4) * load<f32>(gamma + o, 4);
-      const gc = load<f32>(dyr + o, 8) * load<f32>(gamma + o, 8), gd = load<f32>(dyr + o, 12) * load<f32>(gamma + o, 12);
-      g0 += <f64>ga;
-      g1 += <f64>gb;
-      g2 += <f64>gc;
-      g3 += <f64>gd;
-      h0 += <f64>ga * <f64>((load<f32>(xr + o) - m) * s);
-      h1 += <f64>gb * <f64>((load<f32>(xr + o, 4) - m) * s);
-      h2 += <f64>gc * <f64>((load<f32>(xr + o, 8) - m) * s);
-      h3 += <f64>gd * <f64>((load<f32>(xr + o, 12) - m) * s);
+    let meanG: f32 = 0, meanGXhat: f32 = 0;
+    if (withDx) {
+      // Σg and Σg·x̂ with g = dy·γ, four partial sums each (the SIMD twin's lanes)
+      let g0: f64 = 0, g1: f64 = 0, g2: f64 = 0, g3: f64 = 0;
+      let h0: f64 = 0, h1: f64 = 0, h2: f64 = 0, h3: f64 = 0;
+      for (let j = 0; j < whole; j += 4) {
+        const o = <usize>j << 2;
+        const ga = load<f32>(dyr + o) * load<f32>(gamma + o), gb = load<f32>(dyr + o, 4) * load<f32>(gamma + o, 4);
+        const gc = load<f32>(dyr + o, 8) * load<f32>(gamma + o, 8), gd = load<f32>(dyr + o, 12) * load<f32>(gamma + o, 12);
+        g0 += <f64>ga;
+        g1 += <f64>gb;
+        g2 += <f64>gc;
+        g3 += <f64>gd;
+        h0 += <f64>ga * <f64>((load<f32>(xr + o) - m) * s);
+        h1 += <f64>gb * <f64>((load<f32>(xr + o, 4) - m) * s);
+        h2 += <f64>gc * <f64>((load<f32>(xr + o, 8) - m) * s);
+        h3 += <f64>gd * <f64>((load<f32>(xr + o, 12) - m) * s);
+      }
+      meanG = <f32>(foldRowGradient(g0, g1, g2, g3, dyr, gamma, whole, n) / count);
+      meanGXhat = <f32>(foldRowGradientXhat(h0, h1, h2, h3, dyr, xr, gamma, m, s, whole, n) / count);
     }
-    const meanG = <f32>(foldRowGradient(g0, g1, g2, g3, dyr, gamma, whole, n) / count);
-    const meanGXhat = <f32>(foldRowGradientXhat(h0, h1, h2, h3, dyr, xr, gamma, m, s, whole, n) / count);
-    layerNormRowBackward(dx + offset, dgamma, dbeta, dyr, xr, gamma, m, s, meanG, meanGXhat, 0, n);
+    layerNormRowBackward(dx + offset, dgamma, dbeta, dyr, xr, gamma, m, s, meanG, meanGXhat, 0, n, withDx, withAffine);
   }
 }

@@ -192,14 +192,31 @@ export function f32_layernorm_fwd__simd(
     const squares = foldRowSquares(f64x2.extract_lane(lo, 0), f64x2.extract_lane(lo, 1), f64x2.extract_lane(hi, 0), f64x2.extract_lane(hi, 1), xr, mu, whole, n);
     const o = <usize>r << 2;
     storeRowStatistics(mean, invStd, o, mu, squares, count, eps);
-    const m = load<f32>(mean + o), s = load<f32>(invStd + o);
-    const m4 = f32x4.splat(m), s4 = f32x4.splat(s);
-    for (let j = 0; j < whole; j += 4) {
-      const p = <usize>j << 2;
-      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + p), m4), s4);
-      v128.store(yr + p, f32x4.add(f32x4.mul(xhat, v128.load(gamma + p)), v128.load(beta + p)));
-    }
-    normalizeRow(yr, xr, gamma, beta, m, s, whole, n);
+    normalizeRow4(yr, xr, gamma, beta, load<f32>(mean + o), load<f32>(invStd + o), n);
+  }
+}
+
+/** y = (x − m)·s·γ + β along one row: four elements at a time, the last n mod 4 by the scalar loop. */
+@inline function normalizeRow4(yr: usize, xr: usize, gamma: usize, beta: usize, m: f32, s: f32, n: i32): void {
+  const whole = n & ~3;
+  const m4 = f32x4.splat(m), s4 = f32x4.splat(s);
+  for (let j = 0; j < whole; j += 4) {
+    const p = <usize>j << 2;
+    const xhat = f32x4.mul(f32x4.sub(v128.load(xr + p), m4), s4);
+    v128.store(yr + p, f32x4.add(f32x4.mul(xhat, v128.load(gamma + p)), v128.load(beta + p)));
+  }
+  normalizeRow(yr, xr, gamma, beta, m, s, whole, n);
+}
+
+export function f32_layernorm_normalize__simd(
+  y: usize, x: usize, mean: usize, invStd: usize, gamma: usize, beta: usize, batch: i32, n: i32,
+): void {
+  // y, x are (batch, n); mean, invStd are (batch); gamma, beta are (n): layernorm_fwd's y from the statistics it saved, the same bits
+  if (n <= 0) return;
+  const rowBytes = <usize>n << 2;
+  for (let r = 0; r < batch; r++) {
+    const o = <usize>r << 2;
+    normalizeRow4(y + <usize>r * rowBytes, x + <usize>r * rowBytes, gamma, beta, load<f32>(mean + o), load<f32>(invStd + o), n);
   }
 }
 
@@ -207,6 +224,27 @@ export function f32_layernorm_bwd__simd(
   dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32,
 ): void {
   // dx, dy, x are (batch, n); mean, invStd are (batch); dgamma, dbeta, gamma are (n)
+  layerNormBackward4(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n, true, true);
+}
+
+export function f32_layernorm_affine_bwd__simd(dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, batch: i32, n: i32): void {
+  // dy, x are (batch, n); mean, invStd are (batch); dgamma, dbeta are (n): layernorm_bwd's dγ and dβ, the same bits, without dx
+  layerNormBackward4(0, dgamma, dbeta, dy, x, mean, invStd, 0, batch, n, false, true);
+}
+
+export function f32_layernorm_input_bwd__simd(dx: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize, batch: i32, n: i32): void {
+  // dx, dy, x are (batch, n); mean, invStd are (batch); gamma is (n): layernorm_bwd's dx, the same bits, without dγ and dβ
+  layerNormBackward4(dx, 0, 0, dy, x, mean, invStd, gamma, batch, n, true, false);
+}
+
+/**
+ * layernorm_bwd a row at a time, four elements per step (the last n mod 4 by the scalar loop): dx
+ * (and so γ and the row sums) only `withDx`, dγ and dβ only `withAffine`.
+ */
+@inline function layerNormBackward4(
+  dx: usize, dgamma: usize, dbeta: usize, dy: usize, x: usize, mean: usize, invStd: usize, gamma: usize,
+  batch: i32, n: i32, withDx: bool, withAffine: bool,
+): void {
   if (n <= 0) return;
   const rowBytes = <usize>n << 2;
   const count = <f64>n;
@@ -216,31 +254,39 @@ export function f32_layernorm_bwd__simd(
     const xr = x + offset, dyr = dy + offset, dxr = dx + offset;
     const m = load<f32>(mean + (<usize>r << 2)), s = load<f32>(invStd + (<usize>r << 2));
     const m4 = f32x4.splat(m), s4 = f32x4.splat(s);
-    let gLo = f64x2.splat(0), gHi = f64x2.splat(0), hLo = f64x2.splat(0), hHi = f64x2.splat(0);
-    for (let j = 0; j < whole; j += 4) {
-      const p = <usize>j << 2;
-      const g = f32x4.mul(v128.load(dyr + p), v128.load(gamma + p));
-      const xhat = f32x4.mul(f32x4.sub(v128.load(xr + p), m4), s4);
-      gLo = f64x2.add(gLo, low(g));
-      gHi = f64x2.add(gHi, high(g));
-      hLo = f64x2.add(hLo, f64x2.mul(low(g), low(xhat)));
-      hHi = f64x2.add(hHi, f64x2.mul(high(g), high(xhat)));
+    let meanG: f32 = 0, meanGXhat: f32 = 0;
+    if (withDx) {
+      let gLo = f64x2.splat(0), gHi = f64x2.splat(0), hLo = f64x2.splat(0), hHi = f64x2.splat(0);
+      for (let j = 0; j < whole; j += 4) {
+        const p = <usize>j << 2;
+        const g = f32x4.mul(v128.load(dyr + p), v128.load(gamma + p));
+        const xhat = f32x4.mul(f32x4.sub(v128.load(xr + p), m4), s4);
+        gLo = f64x2.add(gLo, low(g));
+        gHi = f64x2.add(gHi, high(g));
+        hLo = f64x2.add(hLo, f64x2.mul(low(g), low(xhat)));
+        hHi = f64x2.add(hHi, f64x2.mul(high(g), high(xhat)));
+      }
+      const sumG = foldRowGradient(f64x2.extract_lane(gLo, 0), f64x2.extract_lane(gLo, 1), f64x2.extract_lane(gHi, 0), f64x2.extract_lane(gHi, 1), dyr, gamma, whole, n);
+      const sumGXhat = foldRowGradientXhat(
+        f64x2.extract_lane(hLo, 0), f64x2.extract_lane(hLo, 1), f64x2.extract_lane(hHi, 0), f64x2.extract_lane(hHi, 1), dyr, xr, gamma, m, s, whole, n,
+      );
+      meanG = <f32>(sumG / count);
+      meanGXhat = <f32>(sumGXhat / count);
     }
-    const sumG = foldRowGradient(f64x2.extract_lane(gLo, 0), f64x2.extract_lane(gLo, 1), f64x2.extract_lane(gHi, 0), f64x2.extract_lane(gHi, 1), dyr, gamma, whole, n);
-    const sumGXhat = foldRowGradientXhat(
-      f64x2.extract_lane(hLo, 0), f64x2.extract_lane(hLo, 1), f64x2.extract_lane(hHi, 0), f64x2.extract_lane(hHi, 1), dyr, xr, gamma, m, s, whole, n,
-    );
-    const meanG = <f32>(sumG / count), meanGXhat = <f32>(sumGXhat / count);
     const meanG4 = f32x4.splat(meanG), meanGXhat4 = f32x4.splat(meanGXhat);
     for (let j = 0; j < whole; j += 4) {
       const p = <usize>j << 2;
       const d = v128.load(dyr + p);
       const xhat = f32x4.mul(f32x4.sub(v128.load(xr + p), m4), s4);
-      v128.store(dgamma + p, f32x4.add(v128.load(dgamma + p), f32x4.mul(d, xhat)));
-      v128.store(dbeta + p, f32x4.add(v128.load(dbeta + p), d));
-      const inner = f32x4.sub(f32x4.sub(f32x4.mul(d, v128.load(gamma + p)), meanG4), f32x4.mul(xhat, meanGXhat4));
-      v128.store(dxr + p, f32x4.add(v128.load(dxr + p), f32x4.mul(s4, inner)));
+      if (withAffine) {
+        v128.store(dgamma + p, f32x4.add(v128.load(dgamma + p), f32x4.mul(d, xhat)));
+        v128.store(dbeta + p, f32x4.add(v128.load(dbeta + p), d));
+      }
+      if (withDx) {
+        const inner = f32x4.sub(f32x4.sub(f32x4.mul(d, v128.load(gamma + p)), meanG4), f32x4.mul(xhat, meanGXhat4));
+        v128.store(dxr + p, f32x4.add(v128.load(dxr + p), f32x4.mul(s4, inner)));
+      }
     }
-    layerNormRowBackward(dxr, dgamma, dbeta, dyr, xr, gamma, m, s, meanG, meanGXhat, whole, n);
+    layerNormRowBackward(dxr, dgamma, dbeta, dyr, xr, gamma, m, s, meanG, meanGXhat, whole, n, withDx, withAffine);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The block kernels (issue 13) on a [1024][1000] batch (1M floats): batch norm (training forward,
- * normalising from saved statistics, evaluation, backward, and its dγ, dβ alone), layer norm (forward, backward), SELU (forward,
+ * normalising from saved statistics, evaluation, backward, and its dγ, dβ alone), layer norm (forward,
+ * normalising from saved statistics, backward, its dγ, dβ alone and its dx alone), SELU (forward,
  * backward), the skip connection and the ReZero gate (forward, backward, and the gate's backward
  * without the skip's dx), as wasm-simd, wasm-scalar and the plain
  * TypeScript reference over Float32Arrays (src/ref, ref-f32). `ratio` is the reference's median
@@ -64,7 +65,10 @@ const CASES: [name: string, run: (k: Kernels, t: Tensors) => void][] = [
   ['batch norm bwd', (k, t) => k.batchNormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['batch norm bwd, dγ dβ alone', (k, t) => k.batchNormAffineBackward(t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['layer norm fwd', (k, t) => k.layerNormForward(t.y, t.mean, t.invStd, t.x, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH, EPS)],
+  ['layer norm fwd, saved statistics', (k, t) => k.layerNormNormalize(t.y, t.x, t.mean, t.invStd, t.gamma, t.beta, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['layer norm bwd', (k, t) => k.layerNormBackward(t.dx, t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
+  ['layer norm bwd, dγ dβ alone', (k, t) => k.layerNormAffineBackward(t.dgamma, t.dbeta, t.dy, t.x, t.mean, t.invStd, BLOCKS_BATCH, BLOCKS_WIDTH)],
+  ['layer norm bwd, dx alone', (k, t) => k.layerNormInputBackward(t.dx, t.dy, t.x, t.mean, t.invStd, t.gamma, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['selu fwd', (k, t) => k.activationForward('selu', t.y, t.x, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['selu bwd', (k, t) => k.activationBackward('selu', t.dx, t.dy, t.x, t.y, BLOCKS_BATCH, BLOCKS_WIDTH)],
   ['residual fwd', (k, t) => k.residualForward(t.y, t.x, t.branch, BLOCKS_BATCH * BLOCKS_WIDTH)],

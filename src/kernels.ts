@@ -127,10 +127,19 @@ export interface Kernels<T extends Tensor = Tensor> {
    */
   layerNormForward(y: T, mean: T, invStd: T, x: T, gamma: T, beta: T, batch: number, n: number, eps: number): void;
   /**
+   * y = γ ⊙ (x − mean)·invStd + β per row, with the mean and invStd layerNormForward saved for this
+   * x: its y, the same bits, without recomputing the statistics. Overwrites y.
+   */
+  layerNormNormalize(y: T, x: T, mean: T, invStd: T, gamma: T, beta: T, batch: number, n: number): void;
+  /**
    * Through layerNormForward, per row with g = dy ⊙ γ: dx += invStd·(g − Σg/n − x̂·Σ(g ⊙ x̂)/n);
    * dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy.
    */
   layerNormBackward(dx: T, dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, gamma: T, batch: number, n: number): void;
+  /** layerNormBackward's dγ and dβ alone, the same bits, where nobody reads dx: dγ += Σ_batch dy ⊙ x̂;  dβ += Σ_batch dy. */
+  layerNormAffineBackward(dgamma: T, dbeta: T, dy: T, x: T, mean: T, invStd: T, batch: number, n: number): void;
+  /** layerNormBackward's dx alone, the same bits, where nobody reads dγ and dβ: dx += invStd·(g − Σg/n − x̂·Σ(g ⊙ x̂)/n), g = dy ⊙ γ per row. */
+  layerNormInputBackward(dx: T, dy: T, x: T, mean: T, invStd: T, gamma: T, batch: number, n: number): void;
 
   // ---- residual connections (every tensor [n], n = batch·width) ----
   /** y = x + branch: the skip connection. Overwrites y (y may be x or branch). */

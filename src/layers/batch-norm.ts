@@ -115,8 +115,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     const k = this.k;
     const ry = this.ry.get(batch);
     k.batchNormNormalize(ry, x, this.mean, this.invStd, v[offset], v[offset + 1], batch, this.units);
-    // The kernel's dγ and dβ sums (which dx needs) go to scratch.
-    if (rx) k.batchNormBackward(ry, this.rScratchA.get(1), this.rScratchB.get(1), rx, x, this.mean, this.invStd, this.weight.value, batch, this.units);
+    if (rx) this.normInputBackward(ry, rx, x, this.weight.value, batch);
   }
 
   /** R{∂} through the batch statistics (./norm-curvature.ts); v_γ at v[offset]. */
@@ -137,6 +136,11 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
     if (dx) this.k.batchNormBackward(dx, dgamma, dbeta, dy, x, this.mean, this.invStd, gamma, batch, this.units);
     else this.k.batchNormAffineBackward(dgamma, dbeta, dy, x, this.mean, this.invStd, batch, this.units);
+  }
+
+  /** The backward kernel's dx alone at the last forward's statistics, γ given: its dγ and dβ sums (which dx needs) go to scratch. */
+  normInputBackward(dx: T, dy: T, x: T, gamma: T, batch: number): void {
+    this.k.batchNormBackward(dx, this.rScratchA.get(1), this.rScratchB.get(1), dy, x, this.mean, this.invStd, gamma, batch, this.units);
   }
 
   /** out = x̂ of x: the forward's normalisation with γ = 1, β = 0, from its statistics. */

@@ -20,18 +20,13 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   /** Per row of the last forward: its mean and 1/√(σ² + ε). */
   private readonly mean: RowTensor<T>;
   private readonly invStd: RowTensor<T>;
-  private readonly unwantedDx: LazyRowTensor<T>;
   /**
    * Buffers of rForward and squaredGradients (allocated by their first call): R{y}; R{x̂} (or x̂);
-   * γ tiled over the rows (or scratch); recomputed row statistics `[batch]`; dγ, dβ sums nobody
-   * reads `[n]`; ones and zeros `[n]`.
+   * γ tiled over the rows (or scratch); ones and zeros `[n]`.
    */
   private readonly ry: LazyRowTensor<T>;
   private readonly rxhat: LazyRowTensor<T>;
   private readonly gammaRows: LazyRowTensor<T>;
-  private readonly rMean: LazyRowTensor<T>;
-  private readonly rInvStd: LazyRowTensor<T>;
-  private readonly unwantedSums: LazyRowTensor<T>;
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
   /** The R-operator's reverse pass through each row's statistics (./norm-curvature.ts). */
@@ -51,10 +46,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     this.y = new RowTensor(k, units, capacity);
     this.mean = new RowTensor(k, 1, capacity);
     this.invStd = new RowTensor(k, 1, capacity);
-    this.unwantedDx = new LazyRowTensor(k, units);
     [this.ry, this.rxhat, this.gammaRows] = [0, 0, 0].map(() => new LazyRowTensor(k, units));
-    [this.rMean, this.rInvStd] = [0, 0].map(() => new LazyRowTensor(k, 1));
-    this.unwantedSums = new LazyRowTensor(k, units);
     this.ones = new LazyFilled(k, units, 1);
     this.zeros = new LazyFilled(k, units, 0);
     this.curvature = new NormCurvature(k, units, 'features', this);
@@ -80,19 +72,19 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
    * R{y} = γ ⊙ R{x̂} + v_γ ⊙ x̂ + v_β through each row's statistics, where
    * R{x̂} = invStd·(R{x} − mean(R{x}) − x̂·mean(x̂ ⊙ R{x})) over the row: layerNormBackward's dx
    * formula with γ = 1 and dy = R{x} (x → x̂ has a symmetric Jacobian; γ comes after it, so it is
-   * multiplied in afterwards). layerNormForward with γ, β replaced by v_γ, v_β gives the rest.
+   * multiplied in afterwards). The forward's normalisation from its saved statistics, with γ, β
+   * replaced by v_γ, v_β, gives the rest.
    */
   rForward(rx: T | null, v: readonly T[], offset: number, x: T, batch: number): void {
     const k = this.k;
     const n = batch * this.units;
     const ry = this.ry.get(batch);
-    k.layerNormForward(ry, this.rMean.get(batch), this.rInvStd.get(batch), x, v[offset], v[offset + 1], batch, this.units, this.epsilon);
+    k.layerNormNormalize(ry, x, this.mean.tensor, this.invStd.tensor, v[offset], v[offset + 1], batch, this.units);
     if (!rx) return;
     const rxhat = this.rxhat.get(batch);
     const gammaRows = this.gammaRows.get(batch);
-    const sums = this.unwantedSums.get(1);
     k.zero(rxhat, n);
-    k.layerNormBackward(rxhat, sums, sums, rx, x, this.mean.tensor, this.invStd.tensor, this.ones.get(), batch, this.units);
+    this.normInputBackward(rxhat, rx, x, this.ones.get(), batch);
     k.copy2d(gammaRows, 0, this.units, this.weight.value, 0, 0, batch, this.units);
     k.mul(rxhat, rxhat, gammaRows, n);
     k.axpy(ry, rxhat, n, 1);
@@ -103,17 +95,23 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     this.curvature.rBackward(this.weight, this.bias, this.invStd.tensor, dy, rdy, rdx, rx, v[offset], x, batch);
   }
 
-  /** The backward kernel at the last forward's statistics, γ given; dx null: the kernel's dx goes to scratch (NormCurvature's view of the layer). */
+  /** The backward kernel at the last forward's statistics, γ given; dx null: dγ and dβ alone (NormCurvature's view of the layer). */
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void {
-    this.k.layerNormBackward(dx ?? this.unwantedDx.get(batch), dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
+    if (dx) this.k.layerNormBackward(dx, dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
+    else this.k.layerNormAffineBackward(dgamma, dbeta, dy, x, this.mean.tensor, this.invStd.tensor, batch, this.units);
   }
 
-  /** out = x̂ of x by the forward kernel with γ = 1, β = 0 (its row statistics to scratch). */
+  /** The backward kernel's dx alone at the last forward's statistics, γ given. */
+  normInputBackward(dx: T, dy: T, x: T, gamma: T, batch: number): void {
+    this.k.layerNormInputBackward(dx, dy, x, this.mean.tensor, this.invStd.tensor, gamma, batch, this.units);
+  }
+
+  /** out = x̂ of x: the forward's normalisation with γ = 1, β = 0, from its statistics. */
   normalise(out: T, x: T, batch: number): void {
-    this.k.layerNormForward(out, this.rMean.get(batch), this.rInvStd.get(batch), x, this.ones.get(), this.zeros.get(), batch, this.units, this.epsilon);
+    this.k.layerNormNormalize(out, x, this.mean.tensor, this.invStd.tensor, this.ones.get(), this.zeros.get(), batch, this.units);
   }
 
-  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ recomputed into scratch). */
+  /** Row x's shares of ∇γ, ∇β are dy_x ⊙ x̂_x and dy_x (x̂ into scratch). */
   squaredGradients(dy: T, x: T, batch: number, out: readonly T[], offset: number): void {
     const xhat = this.rxhat.get(batch);
     this.normalise(xhat, x, batch);
@@ -121,11 +119,11 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   }
 
   reserve(batch: number): void {
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.curvature]) t.reserve(batch);
+    for (const t of [this.y, this.mean, this.invStd, this.ry, this.rxhat, this.gammaRows, this.curvature]) t.reserve(batch);
   }
 
   dispose(): void {
     for (const p of this.parameters) freeParameter(this.k, p);
-    for (const t of [this.y, this.mean, this.invStd, this.unwantedDx, this.ry, this.rxhat, this.gammaRows, this.rMean, this.rInvStd, this.unwantedSums, this.ones, this.zeros, this.curvature]) t.dispose();
+    for (const t of [this.y, this.mean, this.invStd, this.ry, this.rxhat, this.gammaRows, this.ones, this.zeros, this.curvature]) t.dispose();
   }
 }

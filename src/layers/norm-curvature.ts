@@ -18,11 +18,13 @@ import type { Kernels, Tensor } from '../kernels.js';
 import type { Parameter } from './layer.js';
 import { LazyFilled, LazyRowTensor } from './tensors.js';
 
-/** What the pass needs of the normalisation layer, at its last forward on x. */
+/** What the pass needs of the normalisation layer, at its last forward on x (its saved statistics). */
 export interface Normalisation<T extends Tensor> {
-  /** Its backward kernel: dx += J·(gamma ⊙ dy) (not computed where the layer can skip it, when dx is null), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
+  /** Its backward kernel: dx += J·(gamma ⊙ dy) (not computed when dx is null), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
-  /** out = x̂ of x, `[batch][n]` (the forward's normalisation with γ = 1, β = 0). */
+  /** Its backward kernel's dx += J·(gamma ⊙ dy) alone (the dγ, dβ sums skipped where its kernels allow, else to scratch). */
+  normInputBackward(dx: T, dy: T, x: T, gamma: T, batch: number): void;
+  /** out = x̂ of x, `[batch][n]` (the forward's normalisation with γ = 1, β = 0, from its statistics). */
   normalise(out: T, x: T, batch: number): void;
 }
 
@@ -40,8 +42,6 @@ export class NormCurvature<T extends Tensor> {
   private readonly rho: LazyRowTensor<T>;
   private readonly sm: LazyRowTensor<T>;
   private readonly sq: LazyRowTensor<T>;
-  /** Where the kernel writes dγ and dβ nobody reads `[n]`. */
-  private readonly unwantedSums: LazyRowTensor<T>;
   /** γ = 1 and β = 0 `[n]`, and a zero bias `[1]` for row sums. */
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
@@ -53,7 +53,7 @@ export class NormCurvature<T extends Tensor> {
     private readonly groups: NormGroups,
     private readonly layer: Normalisation<T>,
   ) {
-    [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.unwantedSums] = [0, 0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
+    [this.xhat, this.rxhat, this.g, this.jg, this.scratch] = [0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
     [this.rho, this.sm, this.sq] = [0, 0, 0].map(() => new LazyRowTensor(k, groups === 'batch' ? n : 1));
     this.ones = new LazyFilled(k, n, 1);
     this.zeros = new LazyFilled(k, n, 0);
@@ -68,16 +68,15 @@ export class NormCurvature<T extends Tensor> {
     const { k, n } = this;
     const size = batch * n;
     const gamma = weight.value;
-    const sums = this.unwantedSums.get(1);
     this.layer.normBackward(rdx, weight.grad, bias.grad, rdy, x, gamma, batch);
-    if (rdx) this.layer.normBackward(rdx, sums, sums, dy, x, vGamma, batch);
+    if (rdx) this.layer.normInputBackward(rdx, dy, x, vGamma, batch);
     if (!rx) return;
     const xhat = this.xhat.get(batch);
     const rxhat = this.rxhat.get(batch);
     const scratch = this.scratch.get(batch);
     this.layer.normalise(xhat, x, batch);
     k.zero(rxhat, size);
-    this.layer.normBackward(rxhat, sums, sums, rx, x, this.ones.get(), batch);
+    this.layer.normInputBackward(rxhat, rx, x, this.ones.get(), batch);
     k.mul(scratch, dy, rxhat, size);
     k.denseBackwardBias(weight.grad, scratch, batch, n);
     if (!rdx) return;
@@ -86,7 +85,7 @@ export class NormCurvature<T extends Tensor> {
     k.copy2d(g, 0, n, gamma, 0, 0, batch, n);
     k.mul(g, g, dy, size);
     k.zero(jg, size);
-    this.layer.normBackward(jg, sums, sums, dy, x, gamma, batch);
+    this.layer.normInputBackward(jg, dy, x, gamma, batch);
     const groupRows = this.groups === 'batch' ? 1 : batch;
     const rho = this.rho.get(groupRows);
     const sm = this.sm.get(groupRows);
@@ -134,6 +133,6 @@ export class NormCurvature<T extends Tensor> {
   }
 
   dispose(): void {
-    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.unwantedSums, this.ones, this.zeros, this.zero]) t.dispose();
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.ones, this.zeros, this.zero]) t.dispose();
   }
 }

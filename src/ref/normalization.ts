@@ -100,6 +100,12 @@ export const normalizationKernels = {
       const [mu, variance] = meanAndVariance(x, r * n, 1, n);
       mean[r] = mu;
       invStd[r] = 1 / Math.sqrt(variance + eps);
+    }
+    normalizationKernels.layerNormNormalize(y, x, mean, invStd, gamma, beta, batch, n);
+  },
+
+  layerNormNormalize(y: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, gamma: FloatArray, beta: FloatArray, batch: number, n: number): void {
+    for (let r = 0; r < batch; r++) {
       for (let j = 0; j < n; j++) {
         const i = r * n + j;
         y[i] = gamma[j] * (x[i] - mean[r]) * invStd[r] + beta[j];
@@ -111,6 +117,22 @@ export const normalizationKernels = {
     dx: FloatArray, dgamma: FloatArray, dbeta: FloatArray, dy: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray,
     gamma: FloatArray, batch: number, n: number,
   ): void {
+    normalizationKernels.layerNormAffineBackward(dgamma, dbeta, dy, x, mean, invStd, batch, n);
+    normalizationKernels.layerNormInputBackward(dx, dy, x, mean, invStd, gamma, batch, n);
+  },
+
+  layerNormAffineBackward(dgamma: FloatArray, dbeta: FloatArray, dy: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, batch: number, n: number): void {
+    for (let r = 0; r < batch; r++) {
+      for (let j = 0; j < n; j++) {
+        const i = r * n + j;
+        const xhat = (x[i] - mean[r]) * invStd[r];
+        dgamma[j] += dy[i] * xhat;
+        dbeta[j] += dy[i];
+      }
+    }
+  },
+
+  layerNormInputBackward(dx: FloatArray, dy: FloatArray, x: FloatArray, mean: FloatArray, invStd: FloatArray, gamma: FloatArray, batch: number, n: number): void {
     for (let r = 0; r < batch; r++) {
       let sumG = 0;
       let sumGXhat = 0;
@@ -119,8 +141,6 @@ export const normalizationKernels = {
         const xhat = (x[i] - mean[r]) * invStd[r];
         sumG += dy[i] * gamma[j];
         sumGXhat += dy[i] * gamma[j] * xhat;
-        dgamma[j] += dy[i] * xhat;
-        dbeta[j] += dy[i];
       }
       for (let j = 0; j < n; j++) {
         const i = r * n + j;

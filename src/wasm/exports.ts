@@ -55,8 +55,14 @@ export interface VariantKernels {
   f32_batchnorm_affine_bwd(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, batch: number, n: number): void;
   // Layer norm: per row, y = γ·x̂ + β; mean, invStd are (batch)
   f32_layernorm_fwd(y: Ptr, mean: Ptr, invStd: Ptr, x: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number, eps: number): void;
+  // … y = γ·(x − mean)·invStd + β from the statistics layernorm_fwd saved (see Kernels.layerNormNormalize)
+  f32_layernorm_normalize(y: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, beta: Ptr, batch: number, n: number): void;
   // … backward: dx, dgamma, dbeta += (see Kernels.layerNormBackward)
   f32_layernorm_bwd(dx: Ptr, dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, batch: number, n: number): void;
+  // … its dgamma, dbeta += only, the same bits (see Kernels.layerNormAffineBackward)
+  f32_layernorm_affine_bwd(dgamma: Ptr, dbeta: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, batch: number, n: number): void;
+  // … its dx += only, the same bits (see Kernels.layerNormInputBackward)
+  f32_layernorm_input_bwd(dx: Ptr, dy: Ptr, x: Ptr, mean: Ptr, invStd: Ptr, gamma: Ptr, batch: number, n: number): void;
   // The residual kernels of assembly/residual.*.ts. y = x + branch
   f32_residual_fwd(y: Ptr, x: Ptr, branch: Ptr, n: number): void;
   // dx += dy;  dbranch += dy

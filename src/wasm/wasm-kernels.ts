@@ -256,11 +256,20 @@ export class WasmBackend implements WasmKernels {
   ): void {
     this.module.f32_layernorm_fwd(y.ptr, mean.ptr, invStd.ptr, x.ptr, gamma.ptr, beta.ptr, batch, n, eps);
   }
+  layerNormNormalize(y: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor, gamma: WasmTensor, beta: WasmTensor, batch: number, n: number): void {
+    this.module.f32_layernorm_normalize(y.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, beta.ptr, batch, n);
+  }
   layerNormBackward(
     dx: WasmTensor, dgamma: WasmTensor, dbeta: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor,
     gamma: WasmTensor, batch: number, n: number,
   ): void {
     this.module.f32_layernorm_bwd(dx.ptr, dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, batch, n);
+  }
+  layerNormAffineBackward(dgamma: WasmTensor, dbeta: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor, batch: number, n: number): void {
+    this.module.f32_layernorm_affine_bwd(dgamma.ptr, dbeta.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, batch, n);
+  }
+  layerNormInputBackward(dx: WasmTensor, dy: WasmTensor, x: WasmTensor, mean: WasmTensor, invStd: WasmTensor, gamma: WasmTensor, batch: number, n: number): void {
+    this.module.f32_layernorm_input_bwd(dx.ptr, dy.ptr, x.ptr, mean.ptr, invStd.ptr, gamma.ptr, batch, n);
   }
 
   residualForward(y: WasmTensor, x: WasmTensor, branch: WasmTensor, n: number): void {

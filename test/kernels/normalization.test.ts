@@ -1,7 +1,7 @@
 /**
  * The normalisation kernels (batch norm in training and evaluation mode, layer norm, and their
- * backward kernels, batch norm's dγ and dβ alone and its normalisation from saved statistics among
- * them) on every backend against the float64 oracle: odd and aligned shapes, += into
+ * backward kernels, batch and layer norm's dγ and dβ alone, layer norm's dx alone and both norms'
+ * normalisation from saved statistics among them) on every backend against the float64 oracle: odd and aligned shapes, += into
  * non-zero gradients, canaries after every output, the edge cases (a batch of one, constant
  * features, huge inputs, an empty batch), the SIMD kernels against their scalar twins bit for bit,
  * and unaligned pointers.
@@ -95,10 +95,18 @@ function runLayerNorm(k: Kernels, c: LayerNormCase, batch: number, n: number, la
   const dgamma = guarded(k, c.dgamma0);
   const dbeta = guarded(k, c.dbeta0);
   k.layerNormBackward(dx, dgamma, dbeta, dy, x, mean, invStd, gamma, batch, n);
+  const yNormalized = guarded(k, new Float32Array(batch * n).fill(-9));
+  k.layerNormNormalize(yNormalized, x, mean, invStd, gamma, beta, batch, n);
+  const [dgammaAffine, dbetaAffine] = [guarded(k, c.dgamma0), guarded(k, c.dbeta0)];
+  k.layerNormAffineBackward(dgammaAffine, dbetaAffine, dy, x, mean, invStd, batch, n);
+  const dxInput = guarded(k, c.dx0);
+  k.layerNormInputBackward(dxInput, dy, x, mean, invStd, gamma, batch, n);
   const read = (t: ReturnType<typeof guarded>, length: number, what: string) => readGuarded(k, t, length, `${label} ${what}`);
   return {
     y: read(y, batch * n, 'y'), mean: read(mean, batch, 'mean'), invStd: read(invStd, batch, 'invStd'),
     dx: read(dx, batch * n, 'dx'), dgamma: read(dgamma, n, 'dgamma'), dbeta: read(dbeta, n, 'dbeta'),
+    yNormalized: read(yNormalized, batch * n, 'y from saved statistics'),
+    dgammaAffine: read(dgammaAffine, n, 'dgamma alone'), dbetaAffine: read(dbetaAffine, n, 'dbeta alone'), dxInput: read(dxInput, batch * n, 'dx alone'),
   };
 }
 
@@ -136,6 +144,14 @@ describe.each(backends)('normalisation kernels on $name', ({ name, kernels: k })
     const c = layerNormCase(new Rng(batch * 104729 + n), batch, n);
     const label = `${name} layer norm ${batch}×${n}`;
     expectAllClose(runLayerNorm(k, c, batch, n, label), runLayerNorm(oracle, c, batch, n, 'oracle'), label);
+  });
+
+  it.each(SHAPES)("layer norm (batch %i, n %i): y from the saved statistics, dγ and dβ alone and dx alone are the forward's and the backward kernel's, bit for bit", (batch, n) => {
+    const c = layerNormCase(new Rng(batch * 104723 + n), batch, n);
+    const got = runLayerNorm(k, c, batch, n, `${name} layer norm ${batch}×${n}`);
+    for (const [alone, whole] of [['yNormalized', 'y'], ['dgammaAffine', 'dgamma'], ['dbetaAffine', 'dbeta'], ['dxInput', 'dx']]) {
+      expect(firstBitDifference(got[alone], got[whole]), `${name} ${alone} vs ${whole} ${batch}×${n} (first index that differs)`).toBe(-1);
+    }
   });
 
   it('batch norm on a batch of one: y = β, the variance 0 with eps, dx += 0, dβ += dy', () => {
@@ -243,6 +259,27 @@ describe.each(wasmBackends)('$name normalisation raw exports', ({ kernels: k }) 
     const got = { y, mean, invStd, runningMean, runningVar, dx, dgamma, dbeta, yEval, dgammaAffine, dbetaAffine, yNormalized };
     for (const [what, t] of Object.entries(got)) {
       expect(Array.from(k.view(t)), `${k.name} ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
+    }
+  });
+
+  it('layer norm reads and writes through pointers that are only 4-byte aligned', () => {
+    const [batch, n] = [5, 11];
+    const c = layerNormCase(new Rng(9), batch, n);
+    const want = runLayerNorm(k, c, batch, n, 'aligned');
+    const at = (values: ArrayLike<number>) => wasmTensorOf(k, [CANARY, ...Array.from(values), CANARY]);
+    const p = (t: WasmTensor) => t.ptr + 4;
+    const [x, gamma, beta, dy] = [c.x, c.gamma, c.beta, c.dy].map(at);
+    const [y, yNormalized] = [0, 0].map(() => at(new Float32Array(batch * n)));
+    const [mean, invStd] = [0, 0].map(() => at(new Float32Array(batch)));
+    const [dx, dgamma, dbeta, dgammaAffine, dbetaAffine, dxInput] = [c.dx0, c.dgamma0, c.dbeta0, c.dgamma0, c.dbeta0, c.dx0].map(at);
+    k.module.f32_layernorm_fwd(p(y), p(mean), p(invStd), p(x), p(gamma), p(beta), batch, n, EPS);
+    k.module.f32_layernorm_bwd(p(dx), p(dgamma), p(dbeta), p(dy), p(x), p(mean), p(invStd), p(gamma), batch, n);
+    k.module.f32_layernorm_normalize(p(yNormalized), p(x), p(mean), p(invStd), p(gamma), p(beta), batch, n);
+    k.module.f32_layernorm_affine_bwd(p(dgammaAffine), p(dbetaAffine), p(dy), p(x), p(mean), p(invStd), batch, n);
+    k.module.f32_layernorm_input_bwd(p(dxInput), p(dy), p(x), p(mean), p(invStd), p(gamma), batch, n);
+    const got = { y, mean, invStd, dx, dgamma, dbeta, yNormalized, dgammaAffine, dbetaAffine, dxInput };
+    for (const [what, t] of Object.entries(got)) {
+      expect(Array.from(k.view(t)), `${k.name} layer norm ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
     }
   });
 });
