@@ -12,6 +12,7 @@ import { GradscopeError } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Mode, Parameter, StateBuffer } from './layer.js';
 import { NormCurvature, type Normalisation } from './norm-curvature.js';
+import { PassCount } from './passes.js';
 import { BATCH_NORM_MIN_ROWS, BATCH_NORM_MOMENTUM, NORM_EPSILON } from './spec.js';
 import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor, tensorFrom } from './tensors.js';
 
@@ -45,6 +46,8 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   private readonly squares: LazyRowTensor<T>;
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
+  /** Forward, backward and reserve calls so far: what NormCurvature's kept terms are checked against (./passes.ts). */
+  private readonly passCount = new PassCount();
   /** The R-operator's reverse pass through the batch statistics (./norm-curvature.ts). */
   private readonly curvature: NormCurvature<T>;
 
@@ -77,7 +80,12 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     return this.y.tensor;
   }
 
+  get passes(): number {
+    return this.passCount.value;
+  }
+
   forward(x: T, batch: number, mode: Mode): void {
+    this.passCount.next();
     const k = this.k;
     if (mode !== 'eval' && batch > 0 && batch < BATCH_NORM_MIN_ROWS) {
       throw new GradscopeError('INVALID_OPTION', `batch-norm: a '${mode}' forward needs at least ${BATCH_NORM_MIN_ROWS} rows (one row's variance is 0), got ${batch}`);
@@ -101,6 +109,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
 
   backward(dy: T, dx: T | null, x: T, batch: number): void {
     this.assertBatchStatistics('backward');
+    this.passCount.next();
     this.normBackward(dx, this.weight.grad, this.bias.grad, dy, x, this.weight.value, batch);
   }
 
@@ -162,6 +171,7 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   }
 
   reserve(batch: number): void {
+    this.passCount.next();
     this.y.reserve(batch);
     this.ry.reserve(batch);
     this.xhat.reserve(batch);

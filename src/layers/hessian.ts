@@ -19,6 +19,7 @@
  */
 import type { Activation, Kernels, Loss, Tensor } from '../kernels.js';
 import { StackGaussNewton } from './gauss-newton.js';
+import { KeptAt } from './passes.js';
 import type { Sequential } from './sequential.js';
 import { LazyRowTensor } from './tensors.js';
 
@@ -30,11 +31,8 @@ export class StackHessian<T extends Tensor = Tensor> {
   /** The targets the kept backward was run against, and their difference from the next call's (allocated by the first product). */
   private readonly keptTargets: LazyRowTensor<T>;
   private readonly targetChange: LazyRowTensor<T>;
-  /** What the kept backward was run at: the stack's pass count after it (−1: none kept), x, y and rows. */
-  private keptPasses = -1;
-  private keptX: T | null = null;
-  private keptY: T | null = null;
-  private keptRows = 0;
+  /** What the kept backward was run at: the stack's pass count after it, x, y and rows (./passes.ts). */
+  private readonly kept = new KeptAt<T>();
 
   constructor(
     private readonly k: Kernels<T>,
@@ -69,7 +67,7 @@ export class StackHessian<T extends Tensor = Tensor> {
 
   /** Whether the stack still holds the loss's backward on these rows: no pass since it, and the same x, y tensors and target values. */
   private backwardKept(x: T, y: T, rows: number): boolean {
-    if (this.keptPasses !== this.stack.passes || this.keptX !== x || this.keptY !== y || this.keptRows !== rows) return false;
+    if (!this.kept.matches(this.stack.passes, x, y, rows)) return false;
     const { k } = this;
     const n = rows * this.stack.units;
     const change = this.targetChange.get(rows);
@@ -91,10 +89,7 @@ export class StackHessian<T extends Tensor = Tensor> {
     k.copy2d(this.keptTargets.get(rows), 0, 0, y, 0, 0, 1, n);
     // Grown here with the targets it is compared against, so no later product allocates.
     this.targetChange.get(rows);
-    this.keptPasses = stack.passes;
-    this.keptX = x;
-    this.keptY = y;
-    this.keptRows = rows;
+    this.kept.keep(stack.passes, x, y, rows);
   }
 
   /** Frees the product's own buffers (the stack keeps its R-operator buffers until it is disposed). */

@@ -6,6 +6,7 @@
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Layer, Parameter } from './layer.js';
 import { NormCurvature, type Normalisation } from './norm-curvature.js';
+import { PassCount } from './passes.js';
 import { NORM_EPSILON } from './spec.js';
 import { addAffineSquares, createParameter, freeParameter, LazyFilled, LazyRowTensor, RowTensor } from './tensors.js';
 
@@ -29,6 +30,8 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   private readonly gammaRows: LazyRowTensor<T>;
   private readonly ones: LazyFilled<T>;
   private readonly zeros: LazyFilled<T>;
+  /** Forward, backward and reserve calls so far: what NormCurvature's kept terms are checked against (./passes.ts). */
+  private readonly passCount = new PassCount();
   /** The R-operator's reverse pass through each row's statistics (./norm-curvature.ts). */
   private readonly curvature: NormCurvature<T>;
 
@@ -60,11 +63,17 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     return this.y.tensor;
   }
 
+  get passes(): number {
+    return this.passCount.value;
+  }
+
   forward(x: T, batch: number): void {
+    this.passCount.next();
     this.k.layerNormForward(this.y.tensor, this.mean.tensor, this.invStd.tensor, x, this.weight.value, this.bias.value, batch, this.units, this.epsilon);
   }
 
   backward(dy: T, dx: T | null, x: T, batch: number): void {
+    this.passCount.next();
     this.normBackward(dx, this.weight.grad, this.bias.grad, dy, x, this.weight.value, batch);
   }
 
@@ -119,6 +128,7 @@ export class LayerNormLayer<T extends Tensor> implements Layer<T>, Normalisation
   }
 
   reserve(batch: number): void {
+    this.passCount.next();
     for (const t of [this.y, this.mean, this.invStd, this.ry, this.rxhat, this.gammaRows, this.curvature]) t.reserve(batch);
   }
 

@@ -12,14 +12,21 @@
  * (means per group). The layer's own backward kernel gives J·(γ ⊙ R{dy}) with R{∇γ}'s first term
  * and R{∇β}, J·(v_γ ⊙ dy) (γ replaced by v_γ), J·g and R{x̂} (γ = 1, dy = R{x}); the rest is
  * composed from elementwise products, group means and spreading a group's value over it, so no
- * new kernel is needed. Buffers are allocated by the first call and grown with the batch.
+ * new kernel is needed. x̂, g, J·g and s·m do not depend on v: the first product after a pass of
+ * the layer computes them and later ones reuse them while the layer runs no other pass and x, dy
+ * and the batch are the same (./passes.ts), so repeated products at fixed weights (Lanczos, CG)
+ * skip a normalisation, a backward kernel and a group mean each. Buffers are allocated by the
+ * first call and grown with the batch.
  */
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Parameter } from './layer.js';
+import { KeptAt } from './passes.js';
 import { LazyFilled, LazyRowTensor } from './tensors.js';
 
 /** What the pass needs of the normalisation layer, at its last forward on x (its saved statistics). */
 export interface Normalisation<T extends Tensor> {
+  /** Its forward, backward and reserve calls so far (a PassCount's value, ./passes.ts). */
+  readonly passes: number;
   /** Its backward kernel: dx += J·(gamma ⊙ dy) (not computed when dx is null), dgamma += Σ dy ⊙ x̂, dbeta += Σ dy. */
   normBackward(dx: T | null, dgamma: T, dbeta: T, dy: T, x: T, gamma: T, batch: number): void;
   /** Its backward kernel's dx += J·(gamma ⊙ dy) alone (the dγ, dβ sums skipped where its kernels allow, else to scratch). */
@@ -32,12 +39,16 @@ export interface Normalisation<T extends Tensor> {
 export type NormGroups = 'batch' | 'features';
 
 export class NormCurvature<T extends Tensor> {
-  /** x̂, R{x̂}, g = γ ⊙ dy, J·g and a scratch tensor, `[batch][n]` each. */
+  /** x̂, R{x̂}, g = γ ⊙ dy, J·g, s·m spread over each group and a scratch tensor, `[batch][n]` each. */
   private readonly xhat: LazyRowTensor<T>;
   private readonly rxhat: LazyRowTensor<T>;
   private readonly g: LazyRowTensor<T>;
   private readonly jg: LazyRowTensor<T>;
+  private readonly smSpread: LazyRowTensor<T>;
   private readonly scratch: LazyRowTensor<T>;
+  /** What x̂ (and, when `inputTermsKept`, g, J·g and s·m) were computed at: the layer's passes, x, dy and the batch. */
+  private readonly kept = new KeptAt<T>();
+  private inputTermsKept = false;
   /** Per group: ρ, s·m and s·q (`[n]` over the batch, `[batch]` over the features). */
   private readonly rho: LazyRowTensor<T>;
   private readonly sm: LazyRowTensor<T>;
@@ -53,7 +64,7 @@ export class NormCurvature<T extends Tensor> {
     private readonly groups: NormGroups,
     private readonly layer: Normalisation<T>,
   ) {
-    [this.xhat, this.rxhat, this.g, this.jg, this.scratch] = [0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
+    [this.xhat, this.rxhat, this.g, this.jg, this.smSpread, this.scratch] = [0, 0, 0, 0, 0, 0].map(() => new LazyRowTensor(k, n));
     [this.rho, this.sm, this.sq] = [0, 0, 0].map(() => new LazyRowTensor(k, groups === 'batch' ? n : 1));
     this.ones = new LazyFilled(k, n, 1);
     this.zeros = new LazyFilled(k, n, 0);
@@ -71,31 +82,50 @@ export class NormCurvature<T extends Tensor> {
     this.layer.normBackward(rdx, weight.grad, bias.grad, rdy, x, gamma, batch);
     if (rdx) this.layer.normInputBackward(rdx, dy, x, vGamma, batch);
     if (!rx) return;
+    this.keepFixedTerms(gamma, invStd, dy, x, batch, rdx !== null);
     const xhat = this.xhat.get(batch);
     const rxhat = this.rxhat.get(batch);
     const scratch = this.scratch.get(batch);
-    this.layer.normalise(xhat, x, batch);
     k.zero(rxhat, size);
     this.layer.normInputBackward(rxhat, rx, x, this.ones.get(), batch);
     k.mul(scratch, dy, rxhat, size);
     k.denseBackwardBias(weight.grad, scratch, batch, n);
     if (!rdx) return;
+    const groupRows = this.groups === 'batch' ? 1 : batch;
+    const rho = this.rho.get(groupRows);
+    const sq = this.sq.get(groupRows);
+    this.scaledMean(rho, xhat, rx, invStd, batch);
+    this.scaledMean(sq, rxhat, this.g.get(batch), invStd, batch);
+    this.subtractSpread(rdx, rho, this.jg.get(batch), batch);
+    this.subtractProduct(rdx, this.smSpread.get(batch), rxhat, batch);
+    this.subtractSpread(rdx, sq, xhat, batch);
+  }
+
+  /**
+   * The terms that do not depend on v (see the file comment): x̂, and for R{dx} (`forInput`) g = γ ⊙ dy,
+   * J·g and s·m = s·mean(x̂ ⊙ g) spread over each group; computed unless kept from an earlier product
+   * at the same pass of the layer, x, dy and batch.
+   */
+  private keepFixedTerms(gamma: T, invStd: T, dy: T, x: T, batch: number, forInput: boolean): void {
+    const { k, n } = this;
+    const passes = this.layer.passes;
+    if (!this.kept.matches(passes, x, dy, batch)) {
+      this.layer.normalise(this.xhat.get(batch), x, batch);
+      this.kept.keep(passes, x, dy, batch);
+      this.inputTermsKept = false;
+    }
+    if (!forInput || this.inputTermsKept) return;
+    const size = batch * n;
     const g = this.g.get(batch);
     const jg = this.jg.get(batch);
     k.copy2d(g, 0, n, gamma, 0, 0, batch, n);
     k.mul(g, g, dy, size);
     k.zero(jg, size);
     this.layer.normInputBackward(jg, dy, x, gamma, batch);
-    const groupRows = this.groups === 'batch' ? 1 : batch;
-    const rho = this.rho.get(groupRows);
-    const sm = this.sm.get(groupRows);
-    const sq = this.sq.get(groupRows);
-    this.scaledMean(rho, xhat, rx, invStd, batch);
-    this.scaledMean(sm, xhat, g, invStd, batch);
-    this.scaledMean(sq, rxhat, g, invStd, batch);
-    this.subtractSpread(rdx, rho, jg, batch);
-    this.subtractSpread(rdx, sm, rxhat, batch);
-    this.subtractSpread(rdx, sq, xhat, batch);
+    const sm = this.sm.get(this.groups === 'batch' ? 1 : batch);
+    this.scaledMean(sm, this.xhat.get(batch), g, invStd, batch);
+    this.spread(this.smSpread.get(batch), sm, batch);
+    this.inputTermsKept = true;
   }
 
   /** out = s·mean(a ⊙ b) per group. */
@@ -116,23 +146,35 @@ export class NormCurvature<T extends Tensor> {
     }
   }
 
+  /** out = each group's value of perGroup, spread over the group `[batch][n]`. */
+  private spread(out: T, perGroup: T, batch: number): void {
+    const { k, n } = this;
+    // A feature's value tiled down the rows, or a row's across its features (a product with a row of n ones, nIn = 1).
+    if (this.groups === 'batch') k.copy2d(out, 0, n, perGroup, 0, 0, batch, n);
+    else k.denseForward(out, perGroup, this.ones.get(), this.zeros.get(), batch, 1, n);
+  }
+
   /** rdx −= (each group's value of perGroup, spread over the group) ⊙ t. */
   private subtractSpread(rdx: T, perGroup: T, t: T, batch: number): void {
+    const scratch = this.scratch.get(batch);
+    this.spread(scratch, perGroup, batch);
+    this.subtractProduct(rdx, scratch, t, batch);
+  }
+
+  /** rdx −= spread ⊙ t (`[batch][n]` each; the scratch tensor may be spread). */
+  private subtractProduct(rdx: T, spread: T, t: T, batch: number): void {
     const { k, n } = this;
     const scratch = this.scratch.get(batch);
-    // A feature's value tiled down the rows, or a row's across its features (a product with a row of n ones, nIn = 1).
-    if (this.groups === 'batch') k.copy2d(scratch, 0, n, perGroup, 0, 0, batch, n);
-    else k.denseForward(scratch, perGroup, this.ones.get(), this.zeros.get(), batch, 1, n);
-    k.mul(scratch, scratch, t, batch * n);
+    k.mul(scratch, spread, t, batch * n);
     k.axpy(rdx, scratch, batch * n, -1);
   }
 
   reserve(batch: number): void {
-    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch]) t.reserve(batch);
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.smSpread, this.scratch]) t.reserve(batch);
     if (this.groups === 'features') for (const t of [this.rho, this.sm, this.sq]) t.reserve(batch);
   }
 
   dispose(): void {
-    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.scratch, this.rho, this.sm, this.sq, this.ones, this.zeros, this.zero]) t.dispose();
+    for (const t of [this.xhat, this.rxhat, this.g, this.jg, this.smSpread, this.scratch, this.rho, this.sm, this.sq, this.ones, this.zeros, this.zero]) t.dispose();
   }
 }

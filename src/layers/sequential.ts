@@ -17,6 +17,7 @@ import { moduleIndices } from './block-layout.js';
 import { DenseLayer } from './dense.js';
 import type { FusedOutputLayer, Layer, LayerStack, Mode, Parameter, StateBuffer } from './layer.js';
 import { LayerNormLayer } from './layer-norm.js';
+import { PassCount } from './passes.js';
 import { ResidualBlock } from './residual.js';
 import { widthAfter, type CheckedSpec } from './spec.js';
 import { LazyRowTensor, prefixed, RowTensor } from './tensors.js';
@@ -46,7 +47,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   /** R{∂L/∂(output of layer i)} during the R-operator's reverse pass, as `grads` (allocated by the first rBackward). */
   private readonly rGrads: LazyRowTensor<T>[];
   /** See `passes`. */
-  private passCount = 0;
+  private readonly passCount = new PassCount();
 
   constructor(
     private readonly k: Kernels<T>,
@@ -91,11 +92,11 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    * that reuses a backward's results (StackHessian) checks.
    */
   get passes(): number {
-    return this.passCount;
+    return this.passCount.value;
   }
 
   forward(x: T, batch: number, mode: Mode): void {
-    this.passCount++;
+    this.passCount.next();
     // Index loops on the training path: a closure or an iterator per call is garbage every step.
     for (let i = 0; i < this.layers.length; i++) this.layers[i].forward(this.inputOf(i, x), batch, mode);
   }
@@ -198,7 +199,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    * gradient += its share, dx += ∂L/∂x unless null. dz is read only.
    */
   lossInputBackward(dz: T, dx: T | null, x: T, batch: number): void {
-    this.passCount++;
+    this.passCount.next();
     const n = this.layers.length - 1;
     const last = this.layers[n];
     if (!isFused(last)) {
@@ -221,7 +222,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
 
   /** Given dy = ∂L/∂output of the last forward on x: every parameter gradient += its share; dx += ∂L/∂x unless null. */
   backward(dy: T, dx: T | null, x: T, batch: number): void {
-    this.passCount++;
+    this.passCount.next();
     this.backwardFrom(this.layers.length - 1, dy, dx, x, batch);
   }
 
@@ -263,7 +264,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
    */
   lossBackward(loss: Loss, y: T, x: T, batch: number, dx: T | null = null): number {
     this.checkLoss(loss);
-    this.passCount++;
+    this.passCount.next();
     const n = this.layers.length - 1;
     const last = this.layers[n];
     if (isFused(last)) {
@@ -291,7 +292,7 @@ export class Sequential<T extends Tensor> implements LayerStack<T> {
   }
 
   reserve(batch: number): void {
-    this.passCount++;
+    this.passCount.next();
     for (const layer of this.layers) layer.reserve(batch);
     for (const g of [...this.grads, this.outputGrad, ...this.rGrads]) g.reserve(batch);
   }

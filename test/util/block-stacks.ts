@@ -116,7 +116,7 @@ export function load<T extends Tensor>(k: Kernels<T>, c: BlockCase, seed: number
 }
 
 /** Every batch-norm and layer-norm layer, residual branches included. */
-function normalisationLayers<T extends Tensor>(layers: readonly Layer<T>[]): (BatchNormLayer<T> | LayerNormLayer<T>)[] {
+export function normalisationLayers<T extends Tensor>(layers: readonly Layer<T>[]): (BatchNormLayer<T> | LayerNormLayer<T>)[] {
   return layers.flatMap((layer) => {
     if (layer instanceof BatchNormLayer || layer instanceof LayerNormLayer) return [layer];
     return layer instanceof ResidualBlock ? normalisationLayers(layer.branch.layers) : [];
