@@ -24,6 +24,7 @@ import { REMEDIES_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
 
+/** Options of runRemediesStudy; every one has a default. */
 export interface RemediesOptions {
   /** Training wall-clock per optimiser, in seconds (default 6, at most SECONDS_BOUND.max = 3600). */
   seconds?: number;
@@ -41,30 +42,43 @@ export interface RemediesOptions {
   onRun?: (run: RemediesRun) => void;
 }
 
+/** One contender's run of the remedies study; the measurements are absent when it was skipped. */
 export interface RemediesRun {
+  /** The contender's label ('sgd', 'adam', 'lbfgs', …), as `optimizers` names it. */
   label: string;
   /** The optimiser and its settings, in words. */
   settings: string;
   /** Why it did not run (e.g. Levenberg-Marquardt's parameter limit); the measurements are then absent. */
   skipped?: string;
+  /** Steps taken within the time budget. */
   steps?: number;
+  /** Wall-clock seconds of training over `steps` (they move with the machine's load). */
   secondsPerStep?: number;
-  /** Σ over steps of ‖ΔW‖ of the first hidden layer's weights (784 → 32) and of the last's (32 → 32). */
+  /** Σ over steps of ‖ΔW‖ of the first hidden layer's weights (784 → 32). */
   firstLayerMovement?: number;
+  /** Σ over steps of ‖ΔW‖ of the last hidden layer's weights (32 → 32). */
   lastLayerMovement?: number;
   /** lastLayerMovement / firstLayerMovement: how many times further the last hidden layer moved. */
   movementRatio?: number;
-  /** Mean loss over all training digits, before and after. */
+  /** Mean loss over all training digits before training. */
   initialLoss?: number;
+  /** Mean loss over all training digits after training. */
   trainLoss?: number;
+  /** Accuracy on the test digits after training, a fraction. */
   testAccuracy?: number;
 }
 
+/** What runRemediesStudy measured, with the set-up it ran. */
 export interface RemediesResult {
+  /** The network every contender trained: REMEDIES_SIZES, units per layer, input first. */
   sizes: number[];
+  /** Wall-clock seconds of training per contender. */
   seconds: number;
+  /** Training digits. */
   trainRows: number;
+  /** Test digits. */
   testRows: number;
+  /** One run per contender, in the study's order. */
   runs: RemediesRun[];
 }
 
