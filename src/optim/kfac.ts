@@ -134,6 +134,7 @@ export interface KfacReport {
   /** λ used by this step, and the next step's. */
   lambda: number;
   nextLambda: number;
+  /** Rows of the batch the curvature products ran on (curvatureFraction of it, at least 32). */
   curvatureRows: number;
 }
 
