@@ -354,3 +354,15 @@ export async function readDataFile(path: string): Promise<DataFile> {
   }
   return dataFromJSON(json, path);
 }
+
+/** Prefixes a GradscopeError's message with the file it came from. */
+export async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof GradscopeError && !error.message.startsWith(path)) {
+      throw new GradscopeError(error.code, `${path}: ${error.message}`);
+    }
+    throw error;
+  }
+}

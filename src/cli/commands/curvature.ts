@@ -4,9 +4,8 @@ import { negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, withFile } from '../command.js';
 import { formatTable, sci } from '../table.js';
-import { withFile } from './gradients.js';
 
 export const curvatureCommand = command({
   words: ['curvature'],

@@ -1,12 +1,11 @@
 /** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
 import { counted } from '../../counted.js';
-import { GradscopeError } from '../../errors.js';
 import { denseLayerName } from '../../layer-names.js';
 import { euclideanNorm } from '../../norm.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag, withFile } from '../command.js';
 import { formatTable, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -75,15 +74,3 @@ export const gradientsCommand = command({
     }
   },
 });
-
-/** Prefixes a GradscopeError's message with the file it came from. */
-export async function withFile<T>(path: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof GradscopeError && !error.message.startsWith(path)) {
-      throw new GradscopeError(error.code, `${path}: ${error.message}`);
-    }
-    throw error;
-  }
-}

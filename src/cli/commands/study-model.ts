@@ -35,13 +35,13 @@ import {
   SEED_FLAG,
   stringFlag,
   UsageError,
+  withFile,
 } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
-import { withFile } from './gradients.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
