@@ -11,6 +11,7 @@ import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
+import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
 
 /** What a numeric flag accepts: whole numbers only, a least value and a greatest. */
@@ -173,7 +174,8 @@ function flagOf(args: ParsedArgs, name: string): Flag {
 export const COUNT: NumberRule = { integer: true, min: 1 };
 /** Seeds: whole numbers from 0 to MAX_SEED, as the library's checkSeed. */
 export const SEED: NumberRule = { integer: true, min: 0, max: MAX_SEED, why: "the random number generator's seed is 32 bits" };
-export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: 1, rule: SEED, about: 'the random seed (initial weights, batch order)' };
+/** --seed of the studies: its default is the studies' own (STUDY_SEED). */
+export const SEED_FLAG: Flag = { name: 'seed', value: 'N', default: STUDY_SEED, rule: SEED, about: 'the random seed (initial weights, batch order)' };
 /** Rates and durations: > 0. */
 export const POSITIVE: NumberRule = { min: 0, exclusive: true };
 /** Widths of hidden layers: whole numbers from 1 to MAX_UNITS (widthFlag also checks the network's size). */
