@@ -12,7 +12,7 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import { MODEL } from '../../model.js';
-import { checkBatchRows } from '../../training/train.js';
+import { checkBatchRows, DEFAULT_BATCH_SIZE } from '../../training/train.js';
 import { coresAvailable } from '../../wasm/threads/pool.js';
 import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
@@ -76,7 +76,7 @@ export const studyModelCommand = command({
     MODEL_FLAG,
     DATA_FLAG,
     { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
-    { name: 'batch-size', value: 'N', default: 32, rule: COUNT, about: 'rows per step' },
+    { name: 'batch-size', value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
     { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
     { name: 'learning-rate', value: 'η', rule: POSITIVE, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
     {
