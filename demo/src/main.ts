@@ -294,7 +294,9 @@ function explain(s: Snapshot): void {
   $('chain').classList.toggle('rates', s.layerRates !== null);
   // The factor and its bound come from one record, the latest with ‖W‖₂ (see statsFromTrace).
   const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';
-  $('chain-step').textContent = blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
+  // Before any update the one record is the probe's, which the trace counts as step 1 (gradients before update 1) while the page shows step 0.
+  $('chain-step').textContent =
+    s.step === 0 ? `at initialisation, on the first ${s.diagram.gradientRows} training rows (the trace's step 1: before the first update)` : blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
   $('chain-blocks').hidden = !blocks;
   $('batch-norm-note').hidden = s.settings.norm !== 'batch-norm';
   explainResiduals(s);

@@ -61,6 +61,14 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('');
     expect((await page.locator('#status').getAttribute('class')) ?? '').not.toContain('error');
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-initial-1280.png` });
+    // Every row of cards reaches across the page (a card-wide hole was left beside the units chart),
+    // and the loss over steps sits right above the flow map over the same steps, as wide.
+    expect(await rowsShortOfTheEdge(page)).toEqual([]);
+    const [loss, map] = await Promise.all(['#card-loss', '#card-heatmap'].map((id) => page.locator(id).boundingBox()));
+    expect([loss!.x, loss!.width]).toEqual([map!.x, map!.width]);
+    expect(loss!.y).toBeLessThan(map!.y);
+    // At step 0 the chain table's one record is the probe at initialisation (the trace counts it as step 1).
+    expect(await page.locator('#chain-step').innerText()).toMatch(/^at initialisation, on the first \d+ training rows \(the trace's step 1: before the first update\)$/);
     await page.setViewportSize(PHONE);
     // At a phone's width nothing may stick out sideways.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -341,6 +349,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     });
     expect(Math.abs(fit.pixels - fit.css)).toBeLessThanOrEqual(1);
     expect(fit.rows).toBe(fit.live);
+    // At a phone's width the two maps are stacked, each the card's width, not squeezed side by side.
+    await page.setViewportSize(PHONE);
+    const [above, below] = await Promise.all(['#flow-before', '#flow-now'].map((id) => page.locator(id).boundingBox()));
+    expect(below!.y).toBeGreaterThanOrEqual(above!.y + above!.height);
+    expect(below!.width).toBe(above!.width);
+    await page.setViewportSize(DESKTOP);
     // The 'after' caption says what runs now, in the 'before' caption's words (not the remedy's alternatives).
     const init = new URL(page.url()).searchParams.get('init') ?? 'standard';
     expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η 0.5`);
@@ -548,6 +562,9 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(zero).toBe('rgb(214, 69, 69)');
     expect(cells.slice(0, -1)).toEqual(hidden.map(() => zero));
     expect(cells.at(-1)).not.toBe(zero);
+    // The verdict 'dead' is marked in the units chart's colour, as 'vanishing' and 'healthy' have theirs.
+    expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('dead');
+    expect(await page.locator('#diagnosis-summary').evaluate((p) => getComputedStyle(p).borderLeftColor)).toBe('rgb(224, 160, 0)');
     const legend = await page.locator('#heatmap-legend').innerText();
     expect(legend).toContain('0: no gradient reached the layer');
     expect(legend).toContain('no value (NaN or ∞)');
@@ -655,6 +672,16 @@ function saturationChartMatchesTable(): boolean {
   const drawn = document.getElementById('chart-saturation')!.dataset.values!.split(',').map((v) => (Number.isFinite(Number(v)) ? `${(Number(v) * 100).toFixed(0)} %` : '–'));
   const rows = Array.from(document.querySelectorAll('#chain tbody tr')).slice(0, -1).map((row) => row.children[5].textContent!.replace(/ %.*/, ' %'));
   return drawn.length > 0 && drawn.join('|') === rows.join('|');
+}
+
+/** The tops of the rows of cards whose last card ends short of the right edge of the widest row (a hole in the grid). */
+async function rowsShortOfTheEdge(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const boxes = Array.from(document.querySelectorAll('main > section'), (card) => card.getBoundingClientRect()).filter((b) => b.width > 0);
+    const edge = Math.max(...boxes.map((b) => b.right));
+    const tops = [...new Set(boxes.map((b) => Math.round(b.top)))];
+    return tops.filter((top) => Math.max(...boxes.filter((b) => Math.round(b.top) === top).map((b) => b.right)) < edge - 1);
+  });
 }
 
 /** The colour (CSS rgb()) of the last drawn column of each row of a steps × layers map, first layer first, read from its pixels. */
