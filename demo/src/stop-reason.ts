@@ -6,6 +6,12 @@ import { GradscopeError } from '../../src/index.js';
 
 /** The library's words that end a DIVERGED step's where and why; its advice follows them. */
 const NOT_APPLIED = '; the step was not applied';
+/**
+ * The library's advice when the gradient (or the loss) at the weights held is beyond float32 (the
+ * page's inputs are in [−1, 1] or [0, 1], so it is the weights): no step size makes that gradient
+ * finite, so going on from those weights cannot help, however small the Learning rate.
+ */
+const WEIGHTS_TOO_LARGE = 'the inputs or the weights';
 
 /** An error as the page shows it: `CODE: message` for the library's, else its message. */
 export function errorText(error: unknown): string {
@@ -20,6 +26,14 @@ export function errorText(error: unknown): string {
 export function stopReason(error: unknown, learningRate: number | null): string {
   const cut = error instanceof GradscopeError && error.code === 'DIVERGED' ? error.message.indexOf(NOT_APPLIED) : -1;
   if (cut < 0) return errorText(error);
-  const lower = learningRate === null ? '' : `a smaller Learning rate (now ${learningRate}), then Train goes on from them; or `;
-  return `DIVERGED: ${(error as GradscopeError).message.slice(0, cut)}${NOT_APPLIED}, so the weights are the last good ones. On this page: ${lower}another Init, Normalisation or Activation, which starts a new run.`;
+  const { message } = error as GradscopeError;
+  const stuck = message.includes(WEIGHTS_TOO_LARGE, cut);
+  const lower =
+    learningRate === null
+      ? ''
+      : stuck
+        ? `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights (from these, its gradient overflows whatever the step); or `
+        : `a smaller Learning rate (now ${learningRate}), then Train goes on from them; or `;
+  const restart = learningRate === null && stuck ? 'Reset, or ' : '';
+  return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, so the weights are the last good ones. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
 }

@@ -42,6 +42,8 @@ interface Session {
   stats: LayerStats;
   /** The run so far, as diagnose() reads it. */
   run: RunTrace;
+  /** The train() trace whose records the run holds already (collectSteps takes each once). */
+  collected: Trace | undefined;
   grid: Matrix;
   /** The fixed training rows the step-0 gradients, the diagram's edges and MNIST's unit means are measured on. */
   probe: { x: Matrix; y: Matrix };
@@ -158,7 +160,7 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, stats: statsFromTrace(run.trace, 0), run, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -226,11 +228,22 @@ function trainAndPost(s: Session, train: () => void): boolean {
 /** Where the records of the train() calls of one trainAndPost go. */
 let collecting: StepRecord[] | undefined;
 
-/** One pass over the training rows (the core's own batching and shuffling). */
+/**
+ * One pass over the training rows (the core's own batching and shuffling). A step that fails
+ * (DIVERGED) ends the pass, but the steps before it were applied: their rows are counted and their
+ * records kept, so the page shows the weights the network has (it showed the run as before the pass).
+ */
 function epoch(s: Session): void {
-  s.net.train(s.data.x, s.data.y, trainOptions(s));
-  s.rowsSeen += s.data.x.rows;
-  collectSteps(s, s.net.trace!, collecting!);
+  const from = s.net.step;
+  try {
+    s.net.train(s.data.x, s.data.y, trainOptions(s));
+    s.rowsSeen += s.data.x.rows;
+  } catch (error) {
+    s.rowsSeen += (s.net.step - from) * s.settings.batchSize;
+    throw error;
+  } finally {
+    collectSteps(s, collecting!);
+  }
 }
 
 /** One batch step, on the next `batchSize` training rows in order (wrapping round). */
@@ -242,7 +255,7 @@ function stepOnce(s: Session): void {
   s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });
   s.cursor += rows;
   s.rowsSeen += rows;
-  collectSteps(s, s.net.trace!, collecting!);
+  collectSteps(s, collecting!);
 }
 
 /** One call's train() options: the page's learning rate, except for an optimiser that chooses its own steps (Hessian-free), which takes none. */
@@ -251,8 +264,15 @@ function trainOptions(s: Session) {
   return { epochs: 1, batchSize: s.settings.batchSize, ...learningRate, optimizer: s.optimizer, trace: TRACE };
 }
 
-/** Appends the trace's records to `steps` and to the run, keeps the last one's statistics; returns its loss. */
-function collectSteps(s: Session, trace: Trace, steps: StepRecord[]): void {
+/**
+ * Appends the records of the last train() call's trace to `steps` and to the run, and keeps the last
+ * one's statistics: once per trace (a call refused before it began tracing leaves the previous call's
+ * trace on the network), and only a trace with records (a failed call may have none).
+ */
+function collectSteps(s: Session, steps: StepRecord[]): void {
+  const trace = s.net.trace;
+  if (trace === undefined || trace === s.collected || trace.length === 0) return;
+  s.collected = trace;
   const gradB = trace.metric('biasGradNorm');
   const L = trace.layers;
   for (let r = 0; r < trace.length; r++) {

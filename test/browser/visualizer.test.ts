@@ -600,6 +600,28 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('after a step diverges mid-epoch, shows the steps applied before it (their records, step and epoch) and how to start again', async () => {
+    // At full speed a train() call is an epoch; at lr 10 it stops at a step whose ∂C/∂W overflows float32.
+    const { page, errors } = await open('?act=relu&init=he-normal&lr=10');
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 30_000 });
+    const status = await page.locator('#status').innerText();
+    expect(status).toMatch(/^Stopped: DIVERGED: epoch 0, batch \d+ \(step (\d+)\)/);
+    const failed = Number(/\(step (\d+)\)/.exec(status)![1]);
+    expect(failed).toBeGreaterThan(1);
+    // The steps before it were applied: the page shows them (it showed step 0 and an empty run).
+    const trace = await downloadTrace(page);
+    expect(Array.from(trace.steps)).toEqual(Array.from({ length: failed - 1 }, (_, i) => i + 1));
+    await page.waitForFunction((n) => document.getElementById('step')!.textContent === `step ${n}`, failed - 1);
+    expect(await page.locator('#epoch').innerText()).toBe(`epoch ${(((failed - 1) * 32) / 280).toFixed(2)}`);
+    expect(await page.locator('#chart-loss').getAttribute('data-last')).toBe(String(failed - 1));
+    // From these weights the gradient overflows whatever the step: the page says to start again, not to go on.
+    expect(status).toContain('then Reset to start again from new weights');
+    expect(status).not.toContain('Train goes on');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('gives each hidden layer the width the list says', async () => {
     const { page, errors } = await open('?depth=3&widths=12,6,3');
     expect(await page.locator('#widths').inputValue()).toBe('12,6,3');

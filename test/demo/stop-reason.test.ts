@@ -31,6 +31,27 @@ describe('visualizer stop reason', () => {
     expect(stopReason(error, null)).not.toContain('Learning rate');
   });
 
+  it('says that going on cannot help when the gradient at the weights held overflows, whatever the step size', async () => {
+    const net = await createNetwork({ sizes: [2, 8, 8, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 1, backend: 'ref' });
+    // Weights grown 10¹² times (as a run at a huge learning rate leaves them): their ∂C/∂W overflows.
+    for (const p of net.parameters()) net.kernels.view(p.value).forEach((v, i, all) => (all[i] = v * 1e12));
+    let error: unknown;
+    try {
+      net.train([[0, 1], [1, 0], [1, 1]], [[1, 0], [0, 1], [1, 0]], { learningRate: 0.1, epochs: 1 });
+    } catch (e) {
+      error = e;
+    } finally {
+      net.dispose();
+    }
+    expect((error as GradscopeError).message).toMatch(/the inputs or the weights train\(\) was given are too large/);
+    const text = stopReason(error, 0.1);
+    expect(text).toContain('On this page: a smaller Learning rate (now 0.1), then Reset to start again from new weights');
+    expect(text).not.toContain('Train goes on');
+    expect(stopReason(error, null)).toContain('On this page: Reset, or another Init');
+    // A step refused for its size (the update, not the gradient, too large) can go on with a smaller one.
+    expect(stopReason(await divergence(), 0.5)).toContain('then Train goes on from them');
+  });
+
   it('gives any other error as CODE: message', () => {
     const other = new GradscopeError('INVALID_OPTION', 'x is wrong');
     expect(stopReason(other, 0.5)).toBe('INVALID_OPTION: x is wrong');
