@@ -56,7 +56,8 @@ const canvases = {
 };
 
 fillSelect('activation', ACTIVATIONS.map((a) => [a, a]));
-fillSelect('init', INITS.map((i) => [i, i === 'lsuv' ? 'lsuv (rescaled on the data)' : i]));
+// 'standard' says which: Glorot & Bengio's name for U[±1/√n_in] (src/init), not a standard a new user would know.
+fillSelect('init', INITS.map((i) => [i, { lsuv: 'lsuv (rescaled on the data)', standard: 'standard U[±1/√n_in]' }[i as string] ?? i]));
 fillSelect('norm', NORMS.map((n) => [n, { none: 'none', 'batch-norm': 'batch norm', 'layer-norm': 'layer norm' }[n]]));
 fillSelect('residual', RESIDUALS.map((r) => [r, { none: 'none', plain: 'x + f(x)', rezero: 'ReZero: x + α·f(x)' }[r]]));
 fillSelect('optimizer', optimizerChoices().map((o) => [o, optimizerLabel(o)]));
@@ -319,7 +320,8 @@ function explain(s: Snapshot): void {
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
         cell.textContent = text;
-        if (i === 1 && chain < 1) cell.className = 'small';
+        // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
+        if (i === 1 && Number(text) < 1) cell.className = 'small';
         if (i === cells.length - 1) cell.className = 'rate';
         row.append(cell);
       }

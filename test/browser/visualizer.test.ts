@@ -127,6 +127,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await ready(page);
     expect(await page.locator('#activation').inputValue()).toBe('relu');
     expect(await page.locator('#init').inputValue()).toBe('he-normal');
+    expect(await page.locator('#init option[value="standard"]').innerText()).toBe('standard U[±1/√n_in]');
     expect(await page.locator('#depth').inputValue()).toBe('10');
     expect((await verdict(page)).ratio).toBe(relu.ratio);
     expect(errors).toEqual([]);
@@ -549,6 +550,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('draws an exact 0 of ‖∂C/∂b‖ (dead relu units) in its own colour, not as "no value", and says what each colour means', async () => {
     // Deterministic: Step trains the rows in order; at lr 3 the 6th hidden layer is all dead by step 8.
     const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
+    // The chain table marks a factor as shrinking when the number it shows is below 1 (its hidden 1 is 0.9996, shown as 1).
+    const factors = await page.$$eval('#chain tbody tr', (rows) => rows.map((row) => ({ text: row.children[1].textContent!, small: row.children[1].classList.contains('small') })));
+    expect(factors.filter((f) => f.text !== '–').map((f) => f.small)).toEqual(factors.filter((f) => f.text !== '–').map((f) => Number(f.text) < 1));
+    expect(factors.some((f) => f.text === '1')).toBe(true);
     await stepTimes(page, 8);
     const trace = await downloadTrace(page);
     const last = trace.length - 1;
