@@ -263,6 +263,10 @@ function explain(s: Snapshot): void {
   panel.dataset.ratio = String(d.evidence.firstToLast.median);
   panel.dataset.records = String(d.evidence.records);
   $('diagnosis-summary').textContent = d.summary;
+  // Across norm layers the diagnosis reads the gap from ‖∂C/∂W‖/‖W‖, not from these bars (diagnose's evidence.normalisedBy).
+  $('gradients-compared').textContent = d.evidence.normalisedBy
+    ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
+    : 'what the diagnosis compares';
   $('diagnosis-try').hidden = d.remedies.length === 0;
   $('diagnosis-remedies').replaceChildren(
     ...d.remedies.map(({ option, why }) => {

@@ -316,6 +316,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await stepTimes(page, 10);
     const trace = await downloadTrace(page);
     expect(trace.steps[trace.length - 1]).toBe(10);
+    expect(await page.locator('#gradients-compared').innerText()).toBe('what the diagnosis compares');
     const bars = (await page.locator('#chart-gradients').getAttribute('data-values'))!.split(',').map(Number);
     expect(bars).toEqual(Array.from(trace.row('biasGradNorm', trace.length - 1)));
     expect(errors).toEqual([]);
@@ -475,6 +476,17 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('does not call the ‖∂C/∂b‖ bars what the diagnosis compares when, across norm layers, it compares ‖∂C/∂W‖/‖W‖', async () => {
+    const { page, errors } = await open('?norm=layer-norm&depth=8');
+    await stepTimes(page, 2);
+    const d = diagnose(await downloadTrace(page));
+    expect(d.evidence.normalisedBy?.length).toBeGreaterThan(0);
+    expect(d.summary).toContain('‖∂C/∂W‖/‖W‖');
+    expect(await page.locator('#gradients-compared').innerText()).toBe('across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
 
   it('applies the diagnosis’s batch-norm remedy to a deep sigmoid network with its button', async () => {
     const { page, errors } = await open('?depth=8');
