@@ -275,7 +275,7 @@ export function heatmap(o: HeatmapOptions): string {
   const cols = o.steps.length;
   const range = finiteRange(cellsOf(o.values));
   const [lo, hi] = range ?? [0, 1];
-  const color = (v: number) => (Number.isFinite(v) ? heatColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
+  const color = (v: number) => (Number.isFinite(v) ? heatmapColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
   // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
   const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;
   const edge = (c: number) => (c < cols ? o.steps[c] : o.steps[cols - 1] + gap);
@@ -303,8 +303,11 @@ export function heatmap(o: HeatmapOptions): string {
   return frame({ ...o, xLabel: 'step' }, outer.join(''), plot(x0, x1, inner.join(''), true), 'heatmap');
 }
 
-/** Dark blue (t = 0, slow learning) through teal to yellow (t = 1, fast), as #rrggbb. */
-function heatColor(t: number): string {
+/**
+ * A heatmap's colour scale at t in [0, 1] (clamped): dark blue (t = 0, slow learning) through teal to
+ * yellow (t = 1, fast), as #rrggbb. The report's heatmaps and the visualizer's flow maps both use it.
+ */
+export function heatmapColor(t: number): string {
   const stops = [[13, 8, 135], [33, 145, 140], [250, 230, 35]];
   const at = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
   const i = Math.min(Math.floor(at), stops.length - 2);

@@ -3,8 +3,7 @@
 // the HTML report draws its heatmaps.
 import { describe, expect, it } from 'vitest';
 import { cellColor, heatScale, type HeatmapData } from '../../demo/src/charts/heatmap.js';
-import { heatColor } from '../../demo/src/charts/canvas.js';
-import { HEATMAP_NO_VALUE, HEATMAP_ZERO } from '../../src/flow/svg.js';
+import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor } from '../../src/flow/svg.js';
 
 const map = (rows: number[][]): HeatmapData => ({ first: 1, last: rows.length, rows, layers: [0, 1], labels: ['hidden 1', 'output'] });
 
@@ -16,15 +15,15 @@ describe('the visualizer’s flow-map colours', () => {
     expect(heatScale([before, live])).toEqual({ lo: -6, hi: 1 });
     // The same value, the same colour in both maps: the shared scale's.
     const shared = heatScale([before, live]);
-    expect(cellColor(1e-2, shared)).toBe(heatColor((-2 + 6) / 7));
+    expect(cellColor(1e-2, shared)).toBe(heatmapColor((-2 + 6) / 7));
   });
 
   it('draws 0 in the zero colour and NaN or ∞ grey; a map of zeros has no scale but still its zeros', () => {
     const scale = heatScale([map([[1e-3, 1e-1]])]);
     expect(cellColor(0, scale)).toBe(HEATMAP_ZERO);
     expect([NaN, Infinity, -1].map((v) => cellColor(v, scale))).toEqual([HEATMAP_NO_VALUE, HEATMAP_NO_VALUE, HEATMAP_NO_VALUE]);
-    expect(cellColor(1e-3, scale)).toBe(heatColor(0));
-    expect(cellColor(1e-1, scale)).toBe(heatColor(1));
+    expect(cellColor(1e-3, scale)).toBe(heatmapColor(0));
+    expect(cellColor(1e-1, scale)).toBe(heatmapColor(1));
     const zeros = heatScale([map([[0, 0], [0, NaN]])]);
     expect(zeros).toBeNull();
     expect(cellColor(0, zeros)).toBe(HEATMAP_ZERO);

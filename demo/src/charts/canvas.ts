@@ -105,22 +105,6 @@ export function powerLabel(e: number): string {
   return e >= -1 && e <= 2 ? String(10 ** e) : `1e${e}`;
 }
 
-/** Viridis-like colour for t in [0, 1] (dark purple → teal → yellow): readable in grey too. */
-export function heatColor(t: number): string {
-  const stops = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const s = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
-  const i = Math.min(Math.floor(s), stops.length - 2);
-  const f = s - i;
-  const c = stops[i].map((v, j) => Math.round(v + f * (stops[i + 1][j] - v)));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
-
 /** Pixels a row label needs at least (FONT's line), below which only every few rows are labelled. */
 const LABEL_PITCH = 13;
 

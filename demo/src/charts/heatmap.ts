@@ -2,11 +2,12 @@
  * Steps × layers over the whole run: the colour of each cell is log10 ‖∂C/∂b‖ of that layer at that
  * step; the first layer at the bottom, as in the HTML report. An exact 0 (no gradient reached the
  * layer: every unit above it dead, say) is a value below the scale, drawn in its own colour as the
- * report draws it; grey is only for a cell with no number (NaN, or an overflow to ∞).
+ * report draws it; grey is only for a cell with no number (NaN, or an overflow to ∞). The colours
+ * are the report's (heatmapColor), so a map reads the same on the page and in the report.
  */
-import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapLegendTicks } from '../../../src/index.js';
+import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from '../../../src/index.js';
 import { fmt } from '../format.js';
-import { beginPlot, heatColor, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
+import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
 
 export interface HeatmapData {
   /** The first and the last step of the run. */
@@ -53,7 +54,7 @@ export function heatScale(maps: readonly HeatmapData[]): HeatScale | null {
 export function cellColor(v: number, scale: HeatScale | null): string {
   if (v === 0) return HEATMAP_ZERO;
   if (!(v > 0 && Number.isFinite(v)) || !scale) return HEATMAP_NO_VALUE;
-  return heatColor((Math.log10(v) - scale.lo) / (scale.hi - scale.lo));
+  return heatmapColor((Math.log10(v) - scale.lo) / (scale.hi - scale.lo));
 }
 
 export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale: HeatScale | null): void {
@@ -94,7 +95,7 @@ export function drawHeatmapLegend(legend: HTMLElement, scale: HeatScale | null, 
   const entries: HTMLSpanElement[] = [];
   if (scale) {
     const bar = span('scale');
-    bar.style.background = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => heatColor(i / 8)).join(', ')})`;
+    bar.style.background = `linear-gradient(to right, ${Array.from({ length: 9 }, (_, i) => heatmapColor(i / 8)).join(', ')})`;
     for (const t of ticks) {
       const tick = span('tick', fmt(t));
       tick.style.left = `${(((t - scale.lo) / (scale.hi - scale.lo)) * 100).toFixed(2)}%`;
