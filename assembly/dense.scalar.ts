@@ -137,8 +137,10 @@ function gemm(
 // The row-dot forward (row-dots.simd.ts) in its order of sums, as four GEMMs: lane l's sums
 // s_l(i, j) = Σ a[i][k]·w[j][k] over k ≡ l mod 4 are a GEMM over those k (k ascending, one K block:
 // lanesAsGemms), read through strides of 4 floats; then z = ((s0 + s2) + (s1 + s3)) + b. Output by
-// output (row-dots.scalar.ts) the same sums ran at ~0.45 of this binary's peak: V8 keeps too few
-// scalar sums in registers; the GEMM's 4×2 tile keeps 8.
+// output (row-dots.scalar.ts) the same sums ran at ~0.5 of this binary's peak: V8 keeps too few
+// scalar sums in registers; the GEMM's 4×2 tile keeps 8. Below MR rows, though, the tile is mostly
+// padding: there output by output ran 1×784→100 3.3×, 1×100→10 3.9×, 2×784→100 1.6×, 3×784→100
+// 1.09× faster (4×784→100 0.58×; AMD EPYC Zen 5, 2026-12-01). Both give the same bits.
 function forwardByLanes(z: usize, a: usize, w: usize, b: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32): void {
   // Rows in chunks, so the two sums (and the scratch) do not grow with the batch.
   const chunk = min32(batch, LANE_ROWS);
@@ -175,7 +177,7 @@ export function f32_dense_fwd__scalar(
   // z is (batch, nOut), a is (batch, nIn), w is (nOut, nIn), b is (nOut)
   // z = a·wᵀ + b: B(k, j) = w[j][k], so the B panels are packed from w's rows.
   if (forwardByRowDots(nIn, nOut)) {
-    if (lanesAsGemms(nIn)) forwardByLanes(z, a, w, b, scratch, batch, nIn, nOut);
+    if (lanesAsGemms(nIn) && batch >= MR) forwardByLanes(z, a, w, b, scratch, batch, nIn, nOut);
     else denseForwardRowDotsByOutput(z, a, w, b, batch, nIn, nOut);
     return;
   }

@@ -1,6 +1,6 @@
 // The twin of row-dots.simd.ts on scalar f32, output by output: for the row-dot forwards whose
-// lanes do not fit one K block each (lanesAsGemms, gemm.pack.ts); dense.scalar.ts runs the others as
-// four GEMMs, one per lane. Either way each output keeps the SIMD twin's order of sums, so the
+// lanes do not fit one K block each (lanesAsGemms, gemm.pack.ts) or of fewer than 4 rows;
+// dense.scalar.ts runs the others as four GEMMs, one per lane. Either way each output keeps the SIMD twin's order of sums, so the
 // binaries agree bit for bit: 4 partial sums s_l of the terms k ≡ l mod 4 (k ascending), then
 // z = ((s0 + s2) + (s1 + s3)) + b. (The SIMD twin's zero lanes past nIn add +0, which changes no
 // sum: each s_l starts at +0, so it is never −0.) No v128 anywhere: compiled into the scalar binary.
