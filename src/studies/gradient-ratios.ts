@@ -13,10 +13,21 @@
 import type { Network } from '../api/network.js';
 import type { Matrix } from '../data/matrix.js';
 import { invalidOption } from '../errors.js';
+import type { CheckedSpec } from '../layers/spec.js';
 import { denseTensorName } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import type { NetworkOptions } from '../network/config.js';
+import { resolveNetwork, type NetworkOptions } from '../network/config.js';
 import type { Dataset } from '../training/dataset.js';
+
+/**
+ * Why a first ÷ last ratio is exactly 0, i.e. the first hidden layer's gradient is 0 in float32:
+ * 'inactive': on every row, some relu layer of the network's own stack (not a residual branch, which
+ * the skip goes around) had every unit inactive (z ≤ 0, where relu's σ' is exactly 0), so no gradient
+ * reaches the first layer in exact arithmetic either; 'underflow': on some row every layer passes a
+ * nonzero σ' on, so the gradient is a product of nonzero factors, and float32 rounded it to 0 (below
+ * its range, or through a saturated unit whose σ' rounded to 0).
+ */
+export type ZeroCause = 'underflow' | 'inactive';
 
 /** First ÷ last hidden layer, of the batch gradient and of one example's δ (null: not defined for this network). */
 export interface GradientRatios {
@@ -24,6 +35,45 @@ export interface GradientRatios {
   biasGradient: number;
   /** Per-example RMS ‖δ‖ of the first hidden layer ÷ that of the last (null with batch norm). */
   delta: number | null;
+  /** Why each ratio that is exactly 0 is 0 (zeroGradientCause); absent when neither is. */
+  zeroCauses?: {
+    /** Why biasGradient is 0. */
+    biasGradient?: ZeroCause;
+    /** Why delta is 0. */
+    delta?: ZeroCause;
+  };
+}
+
+/** Whether a layer spec's output is a relu's (a dense layer with relu, or a relu activation layer). */
+const isRelu = (spec: CheckedSpec) => (spec.type === 'dense' || spec.type === 'activation') && spec.activation === 'relu';
+
+/**
+ * Whether a network of `options` has relu layers in its own stack, the only units whose σ' is exactly
+ * 0 (where z ≤ 0): without any, a gradient of 0 can only be float32's rounding ('underflow').
+ */
+export function canBeInactive(options: NetworkOptions): boolean {
+  const resolved = resolveNetwork(options);
+  return resolved.kind === 'dense' ? resolved.config.activations.includes('relu') : resolved.config.layers.some(isRelu);
+}
+
+/**
+ * Why the first hidden layer's gradient over `rows` is exactly 0 (see ZeroCause): from `net`'s layer
+ * outputs on those rows, whether on every row some relu layer of its stack, from its first dense layer
+ * on, outputs 0 at every unit (relu(z) = 0 ⇔ z ≤ 0).
+ */
+export function zeroGradientCause(net: Network, rows: Matrix): ZeroCause {
+  const layers = net.layers;
+  const first = layers.findIndex((spec) => spec.type === 'dense');
+  const relu = layers.map((spec, i) => i >= first && isRelu(spec));
+  if (!relu.includes(true)) return 'underflow';
+  const outputs = net.layerOutputs(rows).layers;
+  const inactiveOn = (r: number, i: number) => {
+    const { units, values } = outputs[i];
+    for (let u = 0; u < units; u++) if (values[r * units + u] !== 0) return false;
+    return true;
+  };
+  for (let r = 0; r < rows.rows; r++) if (!relu.some((isReluLayer, i) => isReluLayer && inactiveOn(r, i))) return 'underflow';
+  return 'inactive';
 }
 
 /** A layer spec as far as naming needs it (createNetwork's `{ type, … }` entries). */
@@ -83,16 +133,26 @@ function tensor(parameters: Record<string, Float64Array>, name: string): Float64
 }
 
 /**
- * First ÷ last hidden layer of `net`: ‖∂C/∂b‖ over the rows of `probe`, one example's RMS ‖δ‖ over
- * the rows of `examples` (one gradient per row; skipped when `perExample` is false). `names` are the
- * hidden biases, first to last (hiddenBiasNames). The weights are left as they were.
+ * First ÷ last hidden layer of `net`: ‖∂C/∂b‖ over the rows of `probe` (uploaded; `probeRows` are
+ * its rows), one example's RMS ‖δ‖ over the rows of `examples` (one gradient per row; skipped when
+ * `perExample` is false), and why each that is exactly 0 is. `names` are the hidden biases, first to
+ * last (hiddenBiasNames). The weights are left as they were.
  */
-export function gradientRatios(net: Network, probe: Dataset, examples: { x: Matrix; y: Matrix }, names: readonly string[], perExample: boolean): GradientRatios {
+export function gradientRatios(
+  net: Network,
+  probe: { data: Dataset; rows: Matrix },
+  examples: { x: Matrix; y: Matrix },
+  names: readonly string[],
+  perExample: boolean,
+): GradientRatios {
   const first = names[0];
   const last = names[names.length - 1];
-  const batch = net.gradients(probe).parameters;
+  const batch = net.gradients(probe.data).parameters;
   const biasGradient = euclideanNorm(tensor(batch, first)) / euclideanNorm(tensor(batch, last));
-  if (!perExample) return { biasGradient, delta: null };
+  const zeroCauses: NonNullable<GradientRatios['zeroCauses']> = {};
+  if (biasGradient === 0) zeroCauses.biasGradient = zeroGradientCause(net, probe.rows);
+  const withCauses = (ratios: GradientRatios): GradientRatios => (Object.keys(zeroCauses).length ? { ...ratios, zeroCauses } : ratios);
+  if (!perExample) return withCauses({ biasGradient, delta: null });
   const { x, y } = examples;
   let firstSquares = 0;
   let lastSquares = 0;
@@ -101,5 +161,7 @@ export function gradientRatios(net: Network, probe: Dataset, examples: { x: Matr
     firstSquares += euclideanNorm(tensor(g, first)) ** 2;
     lastSquares += euclideanNorm(tensor(g, last)) ** 2;
   }
-  return { biasGradient, delta: Math.sqrt(firstSquares / lastSquares) };
+  const delta = Math.sqrt(firstSquares / lastSquares);
+  if (delta === 0) zeroCauses.delta = zeroGradientCause(net, x);
+  return withCauses({ biasGradient, delta });
 }

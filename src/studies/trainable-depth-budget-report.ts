@@ -4,7 +4,7 @@ import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
 import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
-import { percent, ratio, shortReason, shortStop } from './trainable-depth-report.js';
+import { percent, ratioCell, shortReason, shortStop } from './trainable-depth-report.js';
 
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
@@ -67,7 +67,7 @@ export function budgetMatrix(result: BudgetSweepResult): ReportTable {
         String(depth),
         ...at.map((r) => (r.notRun === undefined ? percent(r.testAccuracy) : shortReason(r.notRun))),
         ran.length === 0 ? '—' : reached ? String(reached.firstStepAtGoal) : 'never',
-        ran.length === 0 ? '—' : [ratio(ran[0].firstToLastAtInit), ...ran.map((r) => ratio(r.firstToLastAtEnd))].join(' → '),
+        ran.length === 0 ? '—' : [ratioCell(ran[0], 'firstToLastAtInit'), ...ran.map((r) => ratioCell(r, 'firstToLastAtEnd'))].join(' → '),
       ];
     }),
   );
@@ -87,7 +87,7 @@ export function budgetRowCells(row: BudgetSweepRow): string[] {
     percent(row.testAccuracy),
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
     row.firstStepAtGoal === null ? 'never' : String(row.firstStepAtGoal),
-    `${ratio(row.firstToLastAtInit)} → ${ratio(row.firstToLastAtEnd)}`,
+    `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     row.seconds === null ? '—' : row.seconds.toFixed(1),
     row.stopped === undefined ? '' : shortStop(row.stopped),
   ];

@@ -16,7 +16,7 @@ import { ACCURACY_GOAL, checkStudySetup, distinctWholes, skipReason } from './tr
 import { BUDGET_MULTIPLE_BOUND } from './study-bounds.js';
 import { BUDGET_MULTIPLES } from './study-defaults.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
-import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
+import { loadStudyData, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
 
 /** The budgets, by default, as multiples of the study's step budget. */
 export { BUDGET_MULTIPLES };
@@ -85,6 +85,8 @@ export interface BudgetSweepRow {
   firstToLastAtInit: number | null;
   /** The same after this budget. */
   firstToLastAtEnd: number | null;
+  /** Why each ratio that is exactly 0 is 0 (see ZeroCause); absent when neither is. */
+  zeroCauses?: ZeroCauses;
   /** Why there are no numbers. */
   notRun?: string;
   /** A numeric failure: training stopped before this budget (the numbers are of the last good weights). */
@@ -214,7 +216,10 @@ async function sweepNetwork(
   const rows = budgets.map((budget, i): BudgetSweepRow => {
     if (budget > maxBudget) return aboveMax(budget);
     const at = run.checkpoints[i];
-    if (at === undefined) return { ...without(budget, `training stopped within ${budgets[run.checkpoints.length - 1]}× (see that row)`), firstToLastAtInit: run.atInit.biasGradient };
+    if (at === undefined) {
+      const stoppedRow = without(budget, `training stopped within ${budgets[run.checkpoints.length - 1]}× (see that row)`);
+      return { ...stoppedRow, firstToLastAtInit: run.atInit.biasGradient, ...zeroCausesOf(run.atInit, undefined, ['firstToLastAtInit']) };
+    }
     return {
       ...base,
       budget,
@@ -226,6 +231,7 @@ async function sweepNetwork(
       firstStepAtGoal: firstStepAtGoal(curve, at.steps),
       firstToLastAtInit: run.atInit.biasGradient,
       firstToLastAtEnd: at.atEnd.biasGradient,
+      ...zeroCausesOf(run.atInit, at.atEnd, ['firstToLastAtInit', 'firstToLastAtEnd']),
       ...(at.stopped === undefined ? {} : { stopped: at.stopped }),
     };
   });

@@ -4,7 +4,9 @@ import { checkStudyResult } from './study-result.js';
 import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
-import { SGD_RECIPE, SIGMOID_SGD } from './trainable-depth-remedies.js';
+import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
+import { canBeInactive, type ZeroCause } from './gradient-ratios.js';
+import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
 
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
@@ -18,13 +20,36 @@ export const shortReason = (notRun: string) => notRun.split(':')[0];
 /** A fraction as a percentage with one decimal ("—" for null). */
 export const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
 /**
- * A gradient ratio to two significant digits ("∞", "—" for null). 0 prints as "0 (underflow)": the
- * first hidden layer's gradient rounded to 0 in float32 (where the ‖δ‖ column's smallest measured
- * ratios are subnormal, 1e-42), not a measured zero of two significant digits ("0.0").
+ * A gradient ratio to two significant digits ("∞", "—" for null). A 0 (never "0.0", which would read
+ * as a measured value rounded) says why the first hidden layer's gradient is 0, by `cause` (see
+ * ZeroCause): ZERO_LABELS.underflow where float32 rounded a product of nonzero factors to 0 (the ‖δ‖
+ * column's smallest measured ratios beside it are subnormal, 1e-42), ZERO_LABELS.inactive where relu
+ * units passed no gradient at all, ZERO_LABELS.unknown where the run did not record why.
  */
-export const ratio = (v: number | null) => (v === null ? '—' : v === Infinity ? '∞' : v === 0 ? UNDERFLOW : v.toPrecision(2));
-/** How a ratio of 0 prints (see ratio). */
-export const UNDERFLOW = '0 (underflow)';
+export const ratio = (v: number | null, cause?: ZeroCause) =>
+  v === null ? '—' : v === Infinity ? '∞' : v === 0 ? ZERO_LABELS[cause ?? 'unknown'] : v.toPrecision(2);
+/** How a ratio of 0 prints, by its cause (see ratio). */
+export const ZERO_LABELS: Record<ZeroCause | 'unknown', string> = {
+  underflow: '0 (underflow)',
+  inactive: '0 (inactive relu units)',
+  unknown: '0 (cause not recorded)',
+};
+
+/**
+ * Why `row`'s ratio in `column` is 0, if it is: as the run recorded it (zeroCauses), or for a run that
+ * recorded none (before zeroCauses) where the remedy's network has no relu layer, 'underflow', the
+ * only cause such a network allows (canBeInactive); undefined where neither tells.
+ */
+export function zeroCauseOf(row: { remedy: string; zeroCauses?: ZeroCauses }, column: RatioColumn): ZeroCause | undefined {
+  const recorded = row.zeroCauses?.[column];
+  if (recorded) return recorded;
+  const remedy = TRAINABLE_DEPTH_REMEDIES.find((r) => r.key === row.remedy);
+  return remedy && !canBeInactive(remedy.network(2, 8)) ? 'underflow' : undefined;
+}
+
+/** `row`'s ratio in `column`, printed by ratio with its cause. */
+export const ratioCell = (row: { remedy: string; zeroCauses?: ZeroCauses } & Partial<Record<RatioColumn, number | null>>, column: RatioColumn) =>
+  ratio(row[column] ?? null, row[column] === 0 ? zeroCauseOf(row, column) : undefined);
 
 /** The rows table's header (terminal, report and README). */
 export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];
@@ -37,8 +62,8 @@ export function rowCells(row: TrainableDepthRow): string[] {
     String(row.depth),
     percent(row.testAccuracy),
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
-    `${ratio(row.firstToLastAtInit)} → ${ratio(row.firstToLastAtEnd)}`,
-    `${ratio(row.deltaFirstToLastAtInit)} → ${ratio(row.deltaFirstToLastAtEnd)}`,
+    `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
+    `${ratioCell(row, 'deltaFirstToLastAtInit')} → ${ratioCell(row, 'deltaFirstToLastAtEnd')}`,
     String(row.steps),
     row.seconds === null ? '—' : row.seconds.toFixed(1),
     row.stopped === undefined ? '' : shortStop(row.stopped),
@@ -95,7 +120,7 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     if (depth === null) return [remedy, deepestCell(result, remedy, depth), '—', '—', '—', '—'];
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > depth);
-    const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratio(r.firstToLastAtInit)} → ${ratio(r.firstToLastAtEnd)}` : '');
+    const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratioCell(r, 'firstToLastAtInit')} → ${ratioCell(r, 'firstToLastAtEnd')}` : '');
     return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
   });
   return { header, rows };

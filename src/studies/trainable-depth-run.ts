@@ -12,7 +12,7 @@ import type { Matrix } from '../data/matrix.js';
 import { createOptimizer } from '../optim/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { Dataset } from '../training/dataset.js';
-import { gradientRatios, hasBatchNorm, hiddenBiasNames } from './gradient-ratios.js';
+import { gradientRatios, hasBatchNorm, hiddenBiasNames, type GradientRatios, type ZeroCause } from './gradient-ratios.js';
 import { networkOrReason, numericFailure } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import type { TrainableDepthRemedy } from './trainable-depth-remedies.js';
@@ -59,6 +59,27 @@ export interface Ratios {
   biasGradient: number | null;
   /** First ÷ last hidden per-example RMS ‖δ‖ (null with batch norm, which couples the rows). */
   delta: number | null;
+  /** Why each ratio that is exactly 0 is 0 (GradientRatios.zeroCauses); absent when neither is. */
+  zeroCauses?: GradientRatios['zeroCauses'];
+}
+
+/** A row's ratio columns, by the names the study's rows and the budget sweep's give them. */
+export type RatioColumn = 'firstToLastAtInit' | 'firstToLastAtEnd' | 'deltaFirstToLastAtInit' | 'deltaFirstToLastAtEnd';
+
+/** A row's zeroCauses: why each of its ratios that is exactly 0 is 0 (see ZeroCause). */
+export type ZeroCauses = Partial<Record<RatioColumn, ZeroCause>>;
+
+/** `{ zeroCauses }` of a row measured at `atInit` and `atEnd`, or nothing where no ratio is 0. */
+export function zeroCausesOf(atInit: Ratios, atEnd: Ratios | undefined, columns: readonly RatioColumn[]): { zeroCauses?: ZeroCauses } {
+  const of: Record<RatioColumn, ZeroCause | undefined> = {
+    firstToLastAtInit: atInit.zeroCauses?.biasGradient,
+    firstToLastAtEnd: atEnd?.zeroCauses?.biasGradient,
+    deltaFirstToLastAtInit: atInit.zeroCauses?.delta,
+    deltaFirstToLastAtEnd: atEnd?.zeroCauses?.delta,
+  };
+  const causes: ZeroCauses = {};
+  for (const column of columns) if (of[column]) causes[column] = of[column];
+  return Object.keys(causes).length ? { zeroCauses: causes } : {};
 }
 
 /** The network measured at one checkpoint. */
@@ -113,7 +134,7 @@ export interface NetworkRunOptions {
 }
 
 /** Gradient ratios, or nulls when the network's numbers are no longer finite. */
-function ratiosOrNull(net: Network, probe: Dataset, examples: Rows, names: string[], perExample: boolean): Ratios {
+function ratiosOrNull(net: Network, probe: { data: Dataset; rows: Matrix }, examples: Rows, names: string[], perExample: boolean): Ratios {
   try {
     return gradientRatios(net, probe, examples, names, perExample);
   } catch (error) {
@@ -145,7 +166,7 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
     const test = upload(data.test);
     const probe = upload(data.probe);
     remedy.initialise?.(net, data.examples.x);
-    const atInit = ratiosOrNull(net, probe, data.examples, names, perExample);
+    const atInit = ratiosOrNull(net, { data: probe, rows: data.probe.x }, data.examples, names, perExample);
     const curve = options.curve ? { steps: [] as number[], testAccuracy: [] as number[] } : undefined;
     const checkpoints: Checkpoint[] = [];
     // Steps from the network's own count (onBatch would make train measure the parameters again after every batch).
@@ -176,7 +197,7 @@ export async function runNetwork(options: NetworkRunOptions, data: StudyData): P
       }
       seconds += (performance.now() - started) / 1000;
       epochs = total;
-      const atEnd = ratiosOrNull(net, probe, data.examples, names, perExample);
+      const atEnd = ratiosOrNull(net, { data: probe, rows: data.probe.x }, data.examples, names, perExample);
       let evaluation: { testAccuracy: number | null; trainLoss: number | null };
       try {
         // A curve's last point, after a run that finished its epochs, is these weights' held-out accuracy already.

@@ -15,7 +15,7 @@ import { resolveNetwork } from '../network/config.js';
 import { shortBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
-import { loadStudyData, runNetwork, type StudyData } from './trainable-depth-run.js';
+import { loadStudyData, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
 import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
@@ -86,6 +86,8 @@ export interface TrainableDepthRow {
   deltaFirstToLastAtInit: number | null;
   /** The same after training. */
   deltaFirstToLastAtEnd: number | null;
+  /** Why each of the four ratios that is exactly 0 is 0 (see ZeroCause); absent when none is. */
+  zeroCauses?: ZeroCauses;
   /** Why there are no numbers: not run at this depth (cost), or not available in this build. */
   notRun?: string;
   /**
@@ -353,6 +355,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
     firstToLastAtEnd: end.atEnd.biasGradient,
     deltaFirstToLastAtInit: run.atInit.delta,
     deltaFirstToLastAtEnd: end.atEnd.delta,
+    ...zeroCausesOf(run.atInit, end.atEnd, ['firstToLastAtInit', 'firstToLastAtEnd', 'deltaFirstToLastAtInit', 'deltaFirstToLastAtEnd']),
     ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
   };
 }

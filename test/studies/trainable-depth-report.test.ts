@@ -59,7 +59,9 @@ describe('trainable-depth report sections', () => {
   });
 
   it('prints a ratio that underflowed float32 as such, in the ‖∂C/∂b‖ and ‖δ‖ columns alike, not as a measured 0.0', () => {
-    expect([ratio(0), ratio(1.4e-42), ratio(0.00026), ratio(Infinity), ratio(null)]).toEqual(['0 (underflow)', '1.4e-42', '0.00026', '∞', '—']);
+    expect([ratio(0, 'underflow'), ratio(1.4e-42), ratio(0.00026), ratio(Infinity), ratio(null)]).toEqual(['0 (underflow)', '1.4e-42', '0.00026', '∞', '—']);
+    // A plain sigmoid row: no relu layer, so its zeros can only be float32's (zero-causes.test.ts has the other causes).
+    expect(result.rows[0].remedy).toBe('plain-sigmoid');
     const row = { ...result.rows[0], firstToLastAtInit: 0, firstToLastAtEnd: 0, deltaFirstToLastAtInit: 1.4e-42, deltaFirstToLastAtEnd: 0 };
     expect(rowCells(row).slice(4, 6)).toEqual(['0 (underflow) → 0 (underflow)', '1.4e-42 → 0 (underflow)']);
   });

@@ -134,14 +134,14 @@ describe('trainable-depth study', () => {
     const names = hiddenBiasNames(options);
     expect(names).toEqual(['0.bias', '2.bias', '4.bias']);
     const batch = net.gradients(probe);
-    const ratios = gradientRatios(net, probe, { x, y }, names, true);
+    const ratios = gradientRatios(net, { data: probe, rows: x }, { x, y }, names, true);
     expect(ratios.biasGradient).toBeCloseTo(batch.layers[0].biasNorm / batch.layers[2].biasNorm, 12);
     // the trace's per-example RMS ‖δ‖, from one backward pass over all rows
     const recorder = new TraceRecorder(net, { every: 1, histogramSteps: [] });
     recorder.afterBackprop(rows, net.gradients(probe).loss);
     recorder.close();
     expect(ratios.delta).toBeCloseTo(recorder.trace.at('deltaRms', 0, 0) / recorder.trace.at('deltaRms', 0, 2), 10);
-    expect(gradientRatios(net, probe, { x, y }, names, false).delta).toBeNull();
+    expect(gradientRatios(net, { data: probe, rows: x }, { x, y }, names, false).delta).toBeNull();
     // the weights are untouched
     expect(net.gradients(probe).loss).toBe(batch.loss);
     probe.dispose();
