@@ -13,6 +13,7 @@ import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMet
 import { Trace, type TraceRun } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { equalisingRates } from '../equalising-rates.js';
+import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -143,7 +144,11 @@ export interface Diagnosis {
      * cancellation between examples cannot lower it.
      */
     deltaFirstToLast: FirstToLast;
-    /** ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer learns (Nielsen's measure). */
+    /**
+     * ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer
+     * learns (Nielsen's measure). NaN where a batch norm cancels either one's bias (biasesCancelledByBatchNorm:
+     * its gradient is 0 up to rounding, no speed of learning).
+     */
     firstToLast: FirstToLast;
     /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
     trendDecades: number;
@@ -156,7 +161,7 @@ export interface Diagnosis {
      * residual block between two of them).
      */
     meanChainFactor: number;
-    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau. */
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau (NaN where a batch norm cancels its bias, as firstToLast). */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;
@@ -322,6 +327,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   layers.forEach((e) => (e.ratioToLast = e.biasGradNorm / layers[lastHidden].biasGradNorm));
 
   const deltaFirstToLast = firstLastMedian(ratioSeries('deltaRms'));
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  const biasCancelled = (l: number) => cancelled.includes(l);
   const normalisedBy = normRows(trace, chain);
   const batchNormBlocking = (trace.run.batchSize ?? Infinity) <= BATCH_NORM_BLOCKING_ROWS ? normalisedBy.filter((l) => trace.blocks!.layers[l].type === 'batch-norm') : [];
   // The links first hidden → … → last hidden: each chain factor is a layer's δ over the next one's, so where every link is measured they multiply to the per-example gap.
@@ -347,10 +354,10 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     ...(batchNormBlocking.length && { batchNormBlocking }),
     records,
     deltaFirstToLast,
-    firstToLast: firstLastMedian(ratioSeries('biasGradNorm')),
+    firstToLast: biasCancelled(firstHidden) || biasCancelled(lastHidden) ? { first: NaN, last: NaN, median: NaN } : firstLastMedian(ratioSeries('biasGradNorm')),
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
     meanChainFactor: NaN,
-    lastHiddenChange: change('biasGradNorm'),
+    lastHiddenChange: biasCancelled(lastHidden) ? NaN : change('biasGradNorm'),
     lastHiddenDeltaChange: change('deltaRms'),
     updateFirstToLast,
     gradientFirstToLast,
@@ -514,7 +521,10 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     return (
       `the ${ends.first}'s relative gradient ‖∂C/∂W‖/‖W‖ is ${relation} the ${ends.last}'s (${when}). ` +
       `Between them, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so the layers before a norm learn the same whatever their weights' scale, ` +
-      `and only the relative gradient says how fast they learn: the per-example δ (${fmt(delta)}×) and ‖∂C/∂b‖ (${fmt(speed)}×) gaps are not read against the σ' ≤ 1/4 thresholds.`
+      `and only the relative gradient says how fast they learn: ` +
+      (Number.isNaN(speed)
+        ? `the per-example δ gap (${fmt(delta)}×) is not read against the σ' ≤ 1/4 thresholds, and their ‖∂C/∂b‖ measures nothing: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`
+        : `the per-example δ (${fmt(delta)}×) and ‖∂C/∂b‖ (${fmt(speed)}×) gaps are not read against the σ' ≤ 1/4 thresholds.`)
     );
   }
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
@@ -523,10 +533,10 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  return (
-    `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ` +
-    `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`
-  );
+  const batch = Number.isNaN(speed)
+    ? `The batch gradient ‖∂C/∂b‖ says nothing here: a batch norm cancels the bias of the ${ends.first} or the ${ends.last} (gradient 0 up to rounding).`
+    : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
 }
 
 function trendSentence(e: Evidence, ends: ChainEnds): string {

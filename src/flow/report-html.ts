@@ -5,6 +5,7 @@
  * page (every trace, chart and table) is in it as gzipped JSON, downloadable as JSON and CSV; numbers
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
+import { biasesCancelledByBatchNorm, cancelledBiasNote } from './cancelled-biases.js';
 import type { Diagnosis } from './diagnose.js';
 import { checkObjectArgument } from '../checks.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
@@ -125,8 +126,15 @@ export interface ReportData {
 
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
-/** The rows with a bias gradient ‖∂C/∂b‖: every layer of a dense network's trace; a block network's dense and norm layers (β). */
-const allLayers = (trace: Trace) => trace.rowsRecording('biasGradNorm');
+/**
+ * The rows whose bias gradient ‖∂C/∂b‖ the charts show: every layer of a dense network's trace; a
+ * block network's dense and norm layers (β), but for the dense layers whose bias a batch norm
+ * cancels (biasesCancelledByBatchNorm: 0 up to rounding; the run's note says so).
+ */
+const allLayers = (trace: Trace) => {
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  return trace.rowsRecording('biasGradNorm').filter((l) => !cancelled.includes(l));
+};
 
 function normOverTime(id: string, trace: Trace): string {
   return lineChart({
@@ -175,16 +183,17 @@ function gradientHistograms(id: string, trace: Trace): string[] {
   );
 }
 
-/** The run's own section: diagnosis, downloads, step-range control and charts. */
-function runSection(id: string, label: string, diagnosis: Diagnosis, charts: string[]): string {
-  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosisHtml(diagnosis)}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
+/** The run's own section: diagnosis, what its charts leave out (cancelledBiasNote), downloads, step-range control and charts. */
+function runSection(id: string, label: string, diagnosis: Diagnosis, trace: Trace, charts: string[]): string {
+  const note = cancelledBiasNote(trace);
+  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosisHtml(diagnosis)}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
 }
 
 /** Every chart of one trace, ids prefixed with `id`. */
 function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
   const steps = trace.steps;
   const layers = allLayers(trace);
-  return runSection(id, label, diagnosis, [
+  return runSection(id, label, diagnosis, trace, [
     lineChart({
       id: `${id}-norm-vs-layer`,
       title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
@@ -290,7 +299,7 @@ function diagnosisHtml(d: Diagnosis): string {
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms. */
 function summarySection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
-  return runSection(id, label, diagnosis, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
+  return runSection(id, label, diagnosis, trace, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
 }
 
 /** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */

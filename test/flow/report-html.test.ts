@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { biasesCancelledByBatchNorm } from '../../src/flow/cancelled-biases.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { unitFailureMetric } from '../../src/flow/metrics.js';
 import { renderReport, REPORT_RECORDS, REPORT_RESIDUAL_CHARTS, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
@@ -345,17 +346,34 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     expect(html.length).toBeLessThan(300 * 1024);
   });
 
-  it('labels the heatmap rows by module name and type, one per layer with a bias gradient', async () => {
+  it('labels the heatmap rows by module name and type, one per layer with a bias gradient that a batch norm does not cancel', async () => {
     const { trace } = blocks;
-    const rows = trace.blocks!.layers.flatMap((l, i) => (['dense', 'batch-norm', 'layer-norm'].includes(l.type) ? [i] : []));
+    // '0' (dense, linear) feeds the batch norm '1': its bias is cancelled, and said so instead of drawn.
+    expect(biasesCancelledByBatchNorm(trace)).toEqual([0]);
+    const rows = trace.blocks!.layers.flatMap((l, i) => (['dense', 'batch-norm', 'layer-norm'].includes(l.type) && i !== 0 ? [i] : []));
     const labels = await page.$$eval('#blocks-heatmap text.tick.y', (t) => t.map((e) => e.textContent));
     for (const l of rows) expect(labels).toContain(trace.layerLabel(l));
-    expect(labels).toContain('0 dense');
+    expect(labels).not.toContain('0 dense');
     expect(labels).toContain('4.branch.0 dense');
     expect(labels).not.toContain('3 activation');
     const cells = await page.$$eval('#blocks-heatmap g.row', (g) => g.map((row) => Array.from(row.querySelectorAll('rect'), (r) => Number(r.getAttribute('data-value')))));
     expect(cells.length).toBe(rows.length);
     cells.forEach((row, k) => expect(single(row)).toEqual(drawn.map((r) => Math.fround(Math.log10(trace.at('biasGradNorm', r, rows[k]))))));
+  });
+
+  it("says why the dense layer before the batch norm has no ‖∂C/∂b‖ row, with the largest value measured there against the norm's β", async () => {
+    const { trace } = blocks;
+    const note = await page.$eval('#blocks p.note.cancelled-bias', (p) => p.textContent!);
+    const cancelled = drawn.map((r) => trace.at('biasGradNorm', r, 0));
+    const shift = drawn.map((r) => trace.at('biasGradNorm', r, 1));
+    // The bias is cancelled up to rounding: far below the β beside it.
+    expect(Math.max(...cancelled)).toBeLessThan(1e-6 * Math.min(...shift));
+    expect(note).toBe(
+      "The ‖∂C/∂b‖ charts leave out the bias of dense layer '0': each feeds a batch norm, whose subtraction of the batch mean cancels the bias, so its gradient is 0 up to rounding " +
+        `(largest here ${Math.max(...cancelled).toExponential(1)}, against at least ${Math.min(...shift).toExponential(1)} for the batch norms' shift β, which the charts show instead).`,
+    );
+    // The diagnosis reads no speed of learning from it either.
+    expect(blocks.diagnosis.evidence.firstToLast.median).toBeNaN();
   });
 
   it(`draws skip and branch per residual block (at most ${REPORT_RESIDUAL_CHARTS}), the branch's share over depth, and ReZero's α`, async () => {

@@ -1,0 +1,44 @@
+/**
+ * The bias a batch norm cancels: a linear dense layer whose output goes straight into a batch norm
+ * adds its bias b to every row of the batch, and batch norm subtracts the batch's mean, b with it, so
+ * b changes nothing downstream and ∂C/∂b is 0 up to rounding (PyTorch users build such layers with
+ * `bias=False`). A trace still records that ‖∂C/∂b‖; the report and the diagnosis read these rows'
+ * speed of learning from the norm's shift β instead, and say so.
+ */
+import type { Trace } from './trace.js';
+
+/** A row's module path up to its own index: '' for '4', '3.branch.' for '3.branch.1'. */
+const parentOf = (name: string) => name.slice(0, name.lastIndexOf('.') + 1);
+
+/**
+ * The rows of a block network's trace whose bias a batch norm cancels: dense rows with a linear
+ * activation whose next row, in the same layer stack, is a batch norm (none in a dense network's trace).
+ */
+export function biasesCancelledByBatchNorm(trace: Trace): number[] {
+  const rows = trace.blocks?.layers ?? [];
+  return rows.flatMap((row, l) => {
+    const next = rows[l + 1];
+    const feeds = row.type === 'dense' && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentOf(next.name) === parentOf(row.name);
+    return feeds ? [l] : [];
+  });
+}
+
+/**
+ * Why the rows of biasesCancelledByBatchNorm are left out of a chart of ‖∂C/∂b‖, with what the trace
+ * measured in them beside the batch norms' β (over every record); '' where there are none.
+ */
+export function cancelledBiasNote(trace: Trace): string {
+  const rows = biasesCancelledByBatchNorm(trace);
+  if (rows.length === 0) return '';
+  const values = (l: number[]) => l.flatMap((row) => Array.from(trace.series('biasGradNorm', row)).filter(Number.isFinite));
+  const [cancelled, shifts] = [values(rows), values(rows.map((l) => l + 1))];
+  const names = rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ');
+  const measured =
+    cancelled.length && shifts.length
+      ? ` (largest here ${Math.max(...cancelled).toExponential(1)}, against at least ${Math.min(...shifts).toExponential(1)} for the batch norms' shift β, which the charts show instead)`
+      : '';
+  return (
+    `The ‖∂C/∂b‖ charts leave out the bias of ${rows.length > 1 ? 'dense layers' : 'dense layer'} ${names}: ` +
+    `each feeds a batch norm, whose subtraction of the batch mean cancels the bias, so its gradient is 0 up to rounding${measured}.`
+  );
+}
