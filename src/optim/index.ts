@@ -111,7 +111,7 @@ export function findOptimizer(name: string): OptimizerDefinition {
  */
 export function checkOptimizerSupports(net: ModelOwner, name: string): void {
   const definition = findOptimizer(name);
-  const model = trainableOf(net, `optimizer '${name}'`);
+  const model = trainableOf(net, name); // named as the optimiser's own constructor names a non-network
   if (definition.supports === 'any' || model.kind === 'dense') return;
   const instead = [...OPTIMIZERS]
     .filter((d) => d.supports === 'any')
