@@ -34,7 +34,9 @@ export function targetsTooLarge(net: Trainable, rows: number): string | null {
 /** The choices of TrainOptions.onNonFinite (see NonFinitePolicy). */
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
 /**
- * - 'throw' (default): DIVERGED; the faulty step is not applied.
+ * - 'throw' (default): DIVERGED; the faulty step is not applied, and when steps of the call led to
+ *   the fault (the batch is in range at the last state judged good), the network goes back to that
+ *   state (StepGuard.backToLastGood) and the message names its step.
  * - 'skip': the batch is left out and training goes on.
  * - 'halve': the learning rate is halved and the epoch retried from its start (parameters,
  *   optimiser state and step as they were then; the same rows in the same order). Retrying only
@@ -107,7 +109,11 @@ function gradientSymbol(p: Parameter): string {
 
 /**
  * A batch loss this many times the first batch's of the train call (or 1, if that was smaller) is
- * a runaway: a learning rate of 1e30 reaches losses of 1e30 with every number still finite.
+ * a runaway: a learning rate of 1e30 reaches losses of 1e30 with every number still finite. The one
+ * rule for every optimiser; the state before it is the last judged good (StepGuard.backToLastGood).
+ * Against the first loss, not the last: at batch 1 an ordinary noisy SGD run raises the loss 10⁵-fold
+ * from one batch to the next (test/reliability/last-good-state.test.ts), while a true runaway passes
+ * 10⁶× its first loss however slowly it climbs.
  */
 export const RUNAWAY_LOSS_FACTOR = 1e6;
 

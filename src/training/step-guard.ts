@@ -8,6 +8,14 @@
  * changed them), so a proved step reads no parameter; when it cannot (a large step, or an optimiser
  * without a bound) the guard copies what the step changes first and takes the step back if it went
  * out of range.
+ *
+ * A step is judged good only when the state it made is: its parameters within range (above), and
+ * the next batch's loss and gradient there finite and the loss under RUNAWAY_LOSS_FACTOR× the
+ * call's first (train.ts). So the state before a step that parameters alone cannot condemn (K-FAC at
+ * a learning rate of 1e8 makes weights of 4e7, far inside the range, and a loss of 4e7 one step
+ * later) is kept as the last one judged good: the copy above is that state, and train() also asks
+ * for it at the first step of every epoch (keepCopy), so optimisers whose steps are proved keep one
+ * too. backToLastGood() puts it back when a later step's loss condemns the steps since.
  */
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
@@ -27,8 +35,14 @@ export class StepGuard {
   private readonly bounds = Float64Array.of(RUNAWAY_PARAMETER, 0, 0, 0, NaN);
   /** Whether bounds[weightMax] is max |parameter| itself (measured), not a bound carried from proofs. */
   private measured = false;
-  /** The copy a step that cannot be proved safe is taken back from (allocated the first time one is needed). */
+  /**
+   * The last state judged good (see the file's comment): the copy a step that cannot be proved safe
+   * is taken back from, or that train() asked for (allocated the first time one is needed).
+   */
   private undo: EpochUndo | undefined;
+  /** Whether undo holds a state (taken in this call), and the batch loss it was judged good by. */
+  private copied = false;
+  private copiedLoss = NaN;
 
   constructor(
     private readonly net: Trainable,
@@ -76,9 +90,11 @@ export class StepGuard {
    * range with a bound, which then stands in for the measurement). Returns null, or why the step went out of
    * range; the step is then taken back (parameters, batch-norm statistics, optimiser state and step
    * count as before it). After gradientFault and parameterFault found nothing, and after any
-   * clipping (which only shrinks the gradient the bound was measured on).
+   * clipping (which only shrinks the gradient the bound was measured on): the state now was judged
+   * good by the batch's `loss`, so the copy taken before a step that is not proved (or, with
+   * `keepCopy`, before any step) is kept as the last state judged good.
    */
-  step(learningRate: number, batch: number): string | null {
+  step(learningRate: number, batch: number, loss = NaN, keepCopy = false): string | null {
     const { net, optimizer, bounds } = this;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
@@ -87,7 +103,11 @@ export class StepGuard {
       this.measureParameters();
       proved = this.proves();
     }
-    if (!proved) (this.undo ??= new EpochUndo(net)).save(optimizer);
+    if (!proved || keepCopy) {
+      (this.undo ??= new EpochUndo(net)).save(optimizer);
+      this.copied = true;
+      this.copiedLoss = loss;
+    }
     optimizer.step(net, learningRate, batch);
     const before = bounds[STEP_BOUNDS.weightMax];
     if (proved && bounds[STEP_BOUNDS.after] <= RUNAWAY_PARAMETER) {
@@ -106,6 +126,32 @@ export class StepGuard {
     this.undo!.restore(optimizer);
     bounds[STEP_BOUNDS.weightMax] = before;
     return fault;
+  }
+
+  /**
+   * After a batch whose loss or gradient faulted at the state the steps of this call made: whether
+   * those steps, not the batch, are to blame, and if so the network back at the last state judged
+   * good. Puts that copy back (parameters, state tensors, optimiser state, step count) and runs
+   * `faults` (the same batch again, at that state): if it faults there too, the batch is the cause
+   * and the state of the fault is put back. Returns the step and batch loss of the state it went
+   * back to, or null (no copy older than this state, or the batch at fault): nothing changed then.
+   * Rare path: allocates a copy of the state of the fault.
+   */
+  backToLastGood(faults: () => boolean): { step: number; loss: number } | null {
+    const { undo, net, optimizer } = this;
+    if (undo === undefined || !this.copied || undo.step >= net.step) return null;
+    const atFault = new EpochUndo(net);
+    try {
+      atFault.save(optimizer);
+      undo.restore(optimizer);
+      this.measureParameters();
+      if (!faults()) return { step: undo.step, loss: this.copiedLoss };
+      atFault.restore(optimizer);
+      this.measureParameters();
+      return null;
+    } finally {
+      atFault.dispose();
+    }
   }
 
   /** Whether the optimiser proves the next step within range; bounds[after] is its bound then, else NaN. */

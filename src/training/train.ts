@@ -352,6 +352,7 @@ export function runTraining(
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
   const rngAtStart = new Uint32Array(4);
   net.rng.saveState(rngAtStart);
+  const stepAtStart = net.step;
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
 
@@ -428,14 +429,23 @@ export function runTraining(
       let lossSum = 0;
       let batches = 0;
       let position = 0;
+      /** With 'throw': whether the guard keeps a copy of a state judged good in this epoch (see keepCopy). */
+      let copied = policy !== 'throw';
       for (let start = 0; start < epochRows; ) {
         const size = Math.min(batchSize, epochRows - start);
         let outcome = forwardBackward(order, start, size);
+        /** A fault of the state the steps made (its loss or gradient on this batch), not of a step refused. */
+        const stateFault = typeof outcome !== 'number';
         if (typeof outcome === 'number') {
           const loss = outcome;
           const traced = tracer?.wants(net.step + 1) === true;
           if (traced) tracer!.afterBackprop(size, loss);
-          const refused = guard.step(learningRate, size);
+          // With 'throw', the state a DIVERGED goes back to (StepGuard.backToLastGood): the guard copies
+          // it before every step it cannot prove, and here before the first step of each epoch, unless
+          // no step of this call follows it (a call of one batch copies nothing).
+          const keepCopy = !copied && !(epoch === epochs - 1 && start + size >= epochRows);
+          copied ||= keepCopy;
+          const refused = guard.step(learningRate, size, loss, keepCopy);
           if (refused === null) {
             applied = true;
             net.step++;
@@ -465,7 +475,13 @@ export function runTraining(
         const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
         lastFault = outcome;
         if (policy === 'throw') {
-          throw new GradscopeError('DIVERGED', `${where}: ${outcome.reason}; the step was not applied (${outcome.advice})`);
+          const back = stateFault && applied ? guard.backToLastGood(() => batchFaults(net, guard!, size, firstLoss)) : null;
+          if (back !== null) {
+            tracer?.rewound();
+            // Back where the call started: nothing it changed is left, the RNG included (below).
+            if (back.step === stepAtStart) applied = false;
+          }
+          throw new GradscopeError('DIVERGED', `${where}: ${outcome.reason}; the step was not applied${back === null ? '' : wentBack(back)} (${outcome.advice})`);
         }
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
@@ -596,6 +612,25 @@ interface FaultedBatch extends FaultedCall {
   rows: Uint32Array;
   /** Where the batch starts in `rows`. */
   start: number;
+}
+
+/**
+ * Whether the batch of `size` rows, loaded and faulty at the state the steps made, faults at the
+ * state the guard has put back (StepGuard.backToLastGood): a forward ('batch' mode: batch norm's
+ * running statistics stay) and backprop there, judged as forwardBackward judges a batch.
+ */
+function batchFaults(net: TrainingEngine, guard: StepGuard, size: number, firstLoss: number): boolean {
+  net.forward(size, 'batch');
+  const loss = net.backprop(size);
+  return !Number.isFinite(loss) || guard.gradientFault() !== null || (runawayLoss(loss, firstLoss) ?? guard.parameterFault()) !== null;
+}
+
+/** What a DIVERGED says when the steps, not the batch, were to blame and the network went back to the last state judged good. */
+function wentBack(back: { step: number; loss: number }): string {
+  return (
+    `: at the state after step ${back.step} this batch's loss and gradient are in range, so the steps since led here, ` +
+    `and the network is back as it was after step ${back.step}, the last state judged good (its batch loss ${back.loss.toPrecision(3)})`
+  );
 }
 
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
