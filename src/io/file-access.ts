@@ -4,7 +4,7 @@
  *
  * - Writes are atomic. The bytes go to a temporary file in the same folder (rename is atomic only
  *   within one file system), are fsynced, and the temporary file is renamed over the target; a
- *   folder is filled under a temporary name and renamed into place. A process killed mid-write
+ *   new folder is filled under a temporary name and renamed into place. A process killed mid-write
  *   leaves the previous file whole, and the next write to the same path removes what the killed
  *   one left behind.
  * - Reads take what was opened: the size comes from the open file (fstat), so a file replaced by a
@@ -112,19 +112,14 @@ export async function writeFileAtomic(destination: string, bytes: Uint8Array | s
 }
 
 /**
- * Writes `files` (name → content) into the folder `path`. A new folder is filled under a temporary
- * name and renamed into place, so it appears whole or not at all; the folder it goes in must exist
- * (gradscope creates no folder above what it writes: checkFolder).
- * Into an existing folder (which may hold other files) each file is written atomically, in the
- * order given: put the file that points at the others last.
+ * Writes `files` (name → content) as the new folder `path`: filled under a temporary name and
+ * renamed into place, so it appears whole or not at all; the folder it goes in must exist
+ * (gradscope creates no folder above what it writes: checkFolder). An existing path is refused
+ * (writing into an existing folder is the caller's: tfjs-folder.ts switches its model.json last).
  */
 export async function writeFolderAtomic(path: string, files: [name: string, content: Uint8Array | string][]): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write a folder there (a file of that name exists)`);
-  if (existing) {
-    for (const [name, content] of files) await writeFileAtomic(join(path, name), content);
-    return;
-  }
+  if (existing) throw new GradscopeError('IO_ERROR', `${path}: cannot write a folder there (${existing.isDirectory() ? 'a folder' : 'a file'} of that name exists)`);
   await checkFolder(path);
   await removeStaleTemporaries(path);
   const temporary = temporaryName(path);

@@ -7,7 +7,8 @@
  *   header. A folder is a tfjs model (its `model.json`). Only content that is none of these (a
  *   truncated file, an ONNX file) falls back to the name, as for writing.
  * - Writing, the name decides: `.safetensors`: safetensors; `.onnx`: ONNX (export only); a folder
- *   or a path ending in `/`: a tfjs layers model (written as `model.json` + `weights.bin` in it);
+ *   or a path ending in `/`: a tfjs layers model (written as `model.json` + `weights.bin` in it,
+ *   the shard named `weights-1.bin` where the folder's model.json still uses weights.bin: tfjs-folder.ts);
  *   `.json`: gradscope's JSON model (a file named model.json too: name the folder for tfjs).
  *
  * Files are read and written through file-access.ts (atomic writes, IO_ERROR).
@@ -21,13 +22,14 @@ import { checkModelData, modelJsonText, modelToJSON, readModelJSON, type ModelDa
 import { blockModelToJSON } from '../network/block-model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
-import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic, writeFolderAtomic } from './file-access.js';
+import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { FILE_LIMITS } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
-import { fromTfjsLayers, TFJS_WEIGHTS_FILE, toTfjsLayers } from './tfjs-layers.js';
+import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
+import { writeTfjsFolder } from './tfjs-folder.js';
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
@@ -256,13 +258,8 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
     case 'onnx':
       await writeFileAtomic(path, toOnnx(model));
       return [path];
-    case 'tfjs': {
-      const dir = basename(path) === 'model.json' ? dirname(path) : path;
-      const { modelJson, weightData } = toTfjsLayers(model);
-      // model.json last: into an existing folder, it is what makes the new weights count.
-      await writeFolderAtomic(dir, [[TFJS_WEIGHTS_FILE, weightData], ['model.json', JSON.stringify(modelJson) + '\n']]);
-      return [join(dir, 'model.json'), join(dir, TFJS_WEIGHTS_FILE)];
-    }
+    case 'tfjs':
+      return writeTfjsFolder(basename(path) === 'model.json' ? dirname(path) : path, toTfjsLayers(model));
     default:
       throw invalidOption(`${path}: cannot tell the output format from the name (use .json, .safetensors, .onnx, or a folder/ for tfjs)`);
   }

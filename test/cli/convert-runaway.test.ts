@@ -127,16 +127,16 @@ const sources: Record<string, Source> = {
     input: at('dense-tfjs'),
     where: /dense-tfjs\/model\.json: weights \S+\/kernel\[2, 1\]: /, // a tfjs kernel is [in, out]
     async write(value) {
-      await writeModelFile(modelOf(dense), at('dense-tfjs/'));
-      writeFileSync(at('dense-tfjs/weights.bin'), planted(readFileSync(at('dense-tfjs/weights.bin')), value, false));
+      const [, shard] = await writeModelFile(modelOf(dense), at('dense-tfjs/')); // weights.bin, then weights-1.bin into the folder
+      writeFileSync(shard, planted(readFileSync(shard), value, false));
     },
   },
   'tfjs folder (blocks)': {
     input: at('blocks-tfjs'),
     where: /blocks-tfjs\/model\.json: weights \S+\/kernel\[2, 1\]: /,
     async write(value) {
-      await writeModelFile(blockModelOf(blocks), at('blocks-tfjs/'));
-      writeFileSync(at('blocks-tfjs/weights.bin'), planted(readFileSync(at('blocks-tfjs/weights.bin')), value, false));
+      const [, shard] = await writeModelFile(blockModelOf(blocks), at('blocks-tfjs/')); // weights.bin, then weights-1.bin into the folder
+      writeFileSync(shard, planted(readFileSync(shard), value, false));
     },
   },
 };
