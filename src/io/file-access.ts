@@ -178,7 +178,8 @@ export interface ReadLimits {
 
 /**
  * The bytes of the file at `path`, exactly as large as the file was when opened (see the module
- * comment). Devices, pipes and folders are refused without blocking on them.
+ * comment). Devices, pipes and folders are refused without blocking on them, an empty file with
+ * `code` (no format gradscope reads is empty).
  */
 export async function readFileBytes(path: string, limits: ReadLimits): Promise<Uint8Array> {
   const code = limits.code ?? 'BAD_MODEL_FILE';
@@ -190,6 +191,8 @@ export async function readFileBytes(path: string, limits: ReadLimits): Promise<U
     if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file)`);
     if (!info.isFile()) throw new GradscopeError(code, `${path}: not a regular file`);
     if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${info.size} bytes exceeds the limit of ${limits.maxBytes}`);
+    // Said as such: each format's parser would say something true but unhelpful ('not valid JSON (Unexpected end of JSON input)').
+    if (info.size === 0) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
     const bytes = new Uint8Array(info.size);
     let filled = 0;
     while (filled < bytes.length) {

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWritable, readFileBytes, writeFileAtomic, writeFolderAtomic } from '../../src/io/file-access.js';
+import { loadModel } from '../../src/io/files.js';
+import { readModelFile } from '../../src/io/model-formats.js';
+import { runCliInProcess } from '../util/cli.js';
 import { writeReport } from '../../src/io/report-file.js';
 import { expectError } from '../util/expect-error.js';
 
@@ -85,5 +88,15 @@ describe('readFileBytes', () => {
     await expectError(() => readFileBytes(at('pipe'), { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /pipe: not a regular file/);
     await expectError(() => readFileBytes(folder, { maxBytes: 10 }), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
     await expectError(() => readFileBytes(at('nothing'), { maxBytes: 10 }), 'IO_ERROR', /nothing: cannot read \(ENOENT: no such file or directory\)/);
+  });
+
+  it('says an empty file is empty, in every reader (was: not valid JSON (Unexpected end of JSON input), or no format found)', async () => {
+    writeFileSync(at('empty.json'), '');
+    writeFileSync(at('empty.gsc'), '');
+    await expectError(() => readFileBytes(at('empty.json'), { maxBytes: 10, code: 'BAD_DATA_FILE' }), 'BAD_DATA_FILE', /empty\.json: the file is empty \(0 bytes\)$/);
+    await expectError(() => loadModel(at('empty.gsc')), 'BAD_MODEL_FILE', /^[^:]*empty\.gsc: the file is empty \(0 bytes\)$/);
+    await expectError(() => readModelFile(at('empty.json')), 'BAD_MODEL_FILE', /^[^:]*empty\.json: the file is empty \(0 bytes\)$/);
+    const cli = await runCliInProcess(['convert', at('empty.gsc'), at('out.json')]);
+    expect([cli.code, cli.stderr]).toEqual([1, `gradscope: BAD_MODEL_FILE: ${at('empty.gsc')}: the file is empty (0 bytes)\n`]);
   });
 });
