@@ -172,14 +172,16 @@ export async function createFolder(path: string): Promise<void> {
 export interface ReadLimits {
   /** Files larger than this are refused unread. */
   maxBytes: number;
-  /** The code for a file that is too large or not a regular file (default BAD_MODEL_FILE). */
+  /** The code for a file that is too large, empty or not a regular file (default BAD_MODEL_FILE). */
   code?: ErrorCode;
+  /** Take an empty file (a tfjs weight shard may hold no weights; the manifest's byte count decides). Default false. */
+  emptyAllowed?: boolean;
 }
 
 /**
  * The bytes of the file at `path`, exactly as large as the file was when opened (see the module
- * comment). Devices, pipes and folders are refused without blocking on them, an empty file with
- * `code` (no format gradscope reads is empty).
+ * comment). Devices, pipes and folders are refused without blocking on them, and an empty file
+ * with `code` unless `emptyAllowed` (no model or data file gradscope reads is empty).
  */
 export async function readFileBytes(path: string, limits: ReadLimits): Promise<Uint8Array> {
   const code = limits.code ?? 'BAD_MODEL_FILE';
@@ -192,7 +194,7 @@ export async function readFileBytes(path: string, limits: ReadLimits): Promise<U
     if (!info.isFile()) throw new GradscopeError(code, `${path}: not a regular file`);
     if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${info.size} bytes exceeds the limit of ${limits.maxBytes}`);
     // Said as such: each format's parser would say something true but unhelpful ('not valid JSON (Unexpected end of JSON input)').
-    if (info.size === 0) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
+    if (info.size === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
     const bytes = new Uint8Array(info.size);
     let filled = 0;
     while (filled < bytes.length) {

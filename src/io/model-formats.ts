@@ -229,7 +229,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
         if (typeof shard !== 'string' || isAbsolute(shard) || normalize(shard).split(/[\\/]/).includes('..')) {
           throw badModel(`weightsManifest[${g}].paths`, `${quoted(shard)} is not a file name inside the model's folder`);
         }
-        shards.push(await readFileBytes(join(dirname(jsonPath), shard), { maxBytes: FILE_LIMITS.maxBinaryBytes }));
+        shards.push(await readFileBytes(join(dirname(jsonPath), shard), { maxBytes: FILE_LIMITS.maxBinaryBytes, emptyAllowed: true }));
       }
     }
     const total = shards.reduce((n, s) => n + s.length, 0);

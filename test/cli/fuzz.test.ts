@@ -61,11 +61,17 @@ const fileArb: fc.Arbitrary<FileSpec> = fc.oneof(
   fc.record({ kind: fc.constant('path' as const), path: fc.constantFrom(...FIXED, ...OUTPUTS, ...SYSTEM, ...GOOD.map(at)) }),
 );
 
+/** A good file's path; the tfjs folder's shard is the one its model.json names now (a case that converts into the folder switches weights.bin and weights-1.bin). */
+function fixture(base: string): string {
+  if (base !== 'tfjs/weights.bin') return at(base);
+  return at(`tfjs/${JSON.parse(readFileSync(at('tfjs/model.json'), 'utf8')).weightsManifest[0].paths[0]}`);
+}
+
 let made = 0;
 /** Writes the file a spec describes (a fresh copy per case) and returns its path. */
 function materialise(spec: FileSpec): string {
   if (spec.kind === 'path') return spec.path;
-  let bytes = new Uint8Array(readFileSync(at(spec.base)));
+  let bytes = new Uint8Array(readFileSync(fixture(spec.base)));
   if (spec.cut !== undefined) bytes = bytes.slice(0, Math.floor(spec.cut * bytes.length));
   for (const [where, bit] of spec.flips) if (bytes.length) bytes[Math.floor(where * bytes.length)] ^= 1 << bit;
   const path = at(`case-${made++}-${spec.base.replace('/', '-')}`);
