@@ -7,11 +7,11 @@
  */
 import type { Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { lanczos } from './lanczos.js';
+import { LANCZOS_MAX_STEPS, lanczos, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { traceOf, type TraceEstimate } from './trace.js';
+import { TRACE_DEFAULTS, traceOf, type TraceEstimate } from './trace.js';
 
 /** Options of measureCurvature; every one has a default. */
 export interface CurvatureOptions {
@@ -32,6 +32,27 @@ export interface CurvatureOptions {
   seed?: number;
   /** Also measure each layer's diagonal block. Default true. */
   layers?: boolean;
+  /**
+   * Called after every operator product (H·v or G·v, the unit of the work), and at the end of each
+   * trace and eigenvalue run. Default: none.
+   */
+  onProgress?: (progress: CurvatureProgress) => void;
+}
+
+/** How far measureCurvature is: operator products done of at most `total`, and what it measures now. */
+export interface CurvatureProgress {
+  /** Products done (a Lanczos run that converges early counts its whole step limit when it ends). */
+  done: number;
+  /** Products the whole measurement takes at most. */
+  total: number;
+  /** The matrix being measured. */
+  matrix: 'hessian' | 'gaussNewton';
+  /** Its trace (first, for the whole and every layer at once) or its extreme eigenvalues. */
+  measuring: 'trace' | 'eigenvalues';
+  /** The layer (an index into CurvatureReport.layers) whose block is measured; undefined: the whole network. */
+  layer?: number;
+  /** That layer's PyTorch module name (LayerCurvature.module). */
+  module?: string;
 }
 
 /** The Hessian's extreme eigenvalues and trace (whole network or one layer's block). */
@@ -50,6 +71,8 @@ export interface HessianSummary {
   negativeMassExact: boolean;
   /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
+  /** The values reported that did not meet it, with their residuals (empty when converged). */
+  unconverged: UnconvergedEigenvalue[];
 }
 
 /** The Gauss-Newton matrix's largest eigenvalues and trace (it has no negative eigenvalues). */
@@ -62,6 +85,8 @@ export interface GaussNewtonSummary {
   traceStdError: number;
   /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
+  /** The values reported that did not meet it, with their residuals (empty when converged). */
+  unconverged: UnconvergedEigenvalue[];
 }
 
 /** One layer's diagonal block of H and G (its weights and biases). */
@@ -113,22 +138,25 @@ export function checkEigenCount(k: number, parameters: number, where = 'k'): num
 export function measureCurvature(net: Network, x: Rows, y: Rows, options: CurvatureOptions = {}): CurvatureReport {
   checkNetwork(net, 'measureCurvature');
   net.assertAlive();
-  checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true }), 'measureCurvature');
+  checkKnownKeys(options, keysOf<CurvatureOptions>({ k: true, probes: true, exactTraceLimit: true, maxSteps: true, seed: true, layers: true, onProgress: true }), 'measureCurvature');
   const k = checkEigenCount(options.k ?? 5, net.parameterCount);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption(`measureCurvature: onProgress: expected a function, got ${shown(onProgress)}`);
   const ops = new CurvatureOperators(net, x, y);
   try {
+    const layers = options.layers ?? true;
+    const progress = new ProductCount(ops, layers, options, onProgress);
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
     // One trace run per matrix gives every layer's block trace too (see trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
     // is many times a layer's own trace), and for G never negative (G is PSD, so is each G_ll). It
     // costs one product per layer per probe, beside Lanczos' products (docs/curvature.md).
-    const layers = options.layers ?? true;
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: layers };
-    const hessianTrace = traceOf(ops.hessian, ops.size, ops.blocks, traceOptions);
-    const gaussNewtonTrace = traceOf(ops.gaussNewton, ops.size, ops.blocks, traceOptions);
-    const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate): HessianSummary => {
-      const eigen = eigenOf(operator, n);
+    const hessianTrace = progress.stage({ matrix: 'hessian', measuring: 'trace' }, progress.traceProducts(layers), (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops.hessian);
+    const gaussNewtonTrace = progress.stage({ matrix: 'gaussNewton', measuring: 'trace' }, progress.traceProducts(layers), (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops.gaussNewton);
+    const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): HessianSummary => {
+      const eigen = progress.stage({ matrix: 'hessian', measuring: 'eigenvalues', ...block }, progress.eigenProducts(n), (op) => eigenOf(op, n), operator);
       return {
         largest: eigen.largest,
         smallest: eigen.smallest,
@@ -137,19 +165,22 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         negativeMass: eigen.negativeMass,
         negativeMassExact: eigen.negativeMassExact,
         converged: eigen.converged,
+        unconverged: eigen.unconverged,
       };
     };
-    const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate): GaussNewtonSummary => {
-      const eigen = eigenOf(operator, n);
-      return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.converged };
+    const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): GaussNewtonSummary => {
+      const eigen = progress.stage({ matrix: 'gaussNewton', measuring: 'eigenvalues', ...block }, progress.eigenProducts(n), (op) => eigenOf(op, n), operator);
+      // G reports its largest values only: only theirs count (its smallest, near 0, converge last).
+      const unconverged = eigen.unconverged.filter((e) => e.end === 'largest');
+      return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.largest.length === Math.min(k, n) && unconverged.length === 0, unconverged };
     };
     const layerReports = layers
       ? ops.blocks.map((block, l) => ({
           layer: block.layer,
           module: block.module,
           parameters: block.length,
-          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l]),
-          gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l]),
+          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l], { layer: l, module: block.module }),
+          gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l], { layer: l, module: block.module }),
         }))
       : [];
     return {
@@ -163,5 +194,51 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     };
   } finally {
     ops.dispose();
+  }
+}
+
+/**
+ * measureCurvature's progress in operator products: the most each run takes (a trace's n or its
+ * probes, a Lanczos run's min(n, maxSteps)) sums to the total; each product counts one, and a run
+ * that ends early jumps to its planned end, so `done` never passes `total` and ends at it.
+ */
+class ProductCount {
+  private done = 0;
+  readonly total: number;
+
+  constructor(
+    private readonly ops: CurvatureOperators,
+    layers: boolean,
+    private readonly options: CurvatureOptions,
+    private readonly onProgress: ((progress: CurvatureProgress) => void) | undefined,
+  ) {
+    const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])];
+    this.total = 2 * this.traceProducts(layers) + 2 * eigenRuns.reduce((sum, n) => sum + this.eigenProducts(n), 0);
+  }
+
+  /** The products of one trace run: n when exact, else a product per probe (per layer with block probes, whose blocks cover every parameter). */
+  traceProducts(blockProbes: boolean): number {
+    if (this.ops.size <= (this.options.exactTraceLimit ?? TRACE_DEFAULTS.exactLimit)) return this.ops.size;
+    return (this.options.probes ?? TRACE_DEFAULTS.probes) * (blockProbes ? this.ops.blocks.length : 1);
+  }
+
+  /** The most products of one Lanczos run on an n-dimensional block. */
+  eigenProducts(n: number): number {
+    return Math.min(n, this.options.maxSteps ?? LANCZOS_MAX_STEPS);
+  }
+
+  /** `run(operator)` with each of its products counted as part of `what`, which takes at most `products`. */
+  stage<R>(what: Omit<CurvatureProgress, 'done' | 'total'>, products: number, run: (operator: LinearOperator) => R, operator: LinearOperator): R {
+    const report = this.onProgress;
+    if (report === undefined) return run(operator);
+    const end = this.done + products;
+    const result = run((out, v) => {
+      operator(out, v);
+      this.done = Math.min(end, this.done + 1);
+      report({ done: this.done, total: this.total, ...what });
+    });
+    this.done = end;
+    report({ done: this.done, total: this.total, ...what });
+    return result;
   }
 }

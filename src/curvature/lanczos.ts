@@ -38,6 +38,8 @@ export interface LanczosResult {
   steps: number;
   /** Whether every reported value met the tolerance (always true after n steps). */
   converged: boolean;
+  /** The reported values that did not meet the tolerance, largest end first (empty when converged). */
+  unconverged: UnconvergedEigenvalue[];
   /** Unit eigenvector estimate of smallest[0], when asked for. */
   smallestVector?: Float64Array;
   /**
@@ -53,6 +55,23 @@ export interface LanczosResult {
   negativeMassExact: boolean;
 }
 
+/** A reported eigenvalue whose Ritz residual is above the tolerance when Lanczos stopped. */
+export interface UnconvergedEigenvalue {
+  /** Which list it is in: `largest` or `smallest`. */
+  end: 'largest' | 'smallest';
+  /** Its place in that list (0: the largest, or the smallest). */
+  index: number;
+  /** The Ritz value reported. */
+  value: number;
+  /** Its residual |β·s_last|, the distance of its Ritz pair from an eigenpair. */
+  residual: number;
+  /** The residual it had to reach: tolerance·max|θ|. */
+  bound: number;
+}
+
+/** The largest Krylov basis by default (LanczosOptions.maxSteps). */
+export const LANCZOS_MAX_STEPS = 300;
+
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
 
@@ -61,7 +80,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
   checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true }), 'lanczos');
   const k = options.k ?? 5;
-  const maxSteps = options.maxSteps ?? 300;
+  const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
   const tolerance = options.tolerance ?? 1e-10;
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
   if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${n}, got ${k}`);
@@ -104,6 +123,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     smallest: result.smallest,
     steps: alpha.length,
     converged: fullSpace || result.converged,
+    unconverged: fullSpace ? [] : result.unconverged,
     // After n steps the Ritz values are the eigenvalues, each once: weigh them equally. (The
     // quadrature weights would count only the start vector's Krylov space, not a restart's.)
     negativeMass: fullSpace ? negativeShare(result.values, () => 1) : negativeShare(result.values, (j) => result.firstEntries[j] ** 2),
@@ -119,7 +139,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   return out;
 }
 
-/** Ritz values of the tridiagonal T and whether the k at each end have converged. */
+/** Ritz values of the tridiagonal T and whether the k at each end have converged (those that have not, with their residuals). */
 function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
   const m = alpha.length;
   // entries 0 (quadrature weights) and m − 1 (residuals) of T's eigenvectors
@@ -127,15 +147,24 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
   const lastEntry = (j: number) => vectors[j][m > 1 ? 1 : 0];
   const last = beta[m - 1] ?? 0;
   const top = Math.max(Math.abs(values[0]), Math.abs(values[m - 1]));
+  const bound = tolerance * top;
   const count = Math.min(k, m);
-  const wanted = [...Array.from({ length: count }, (_, i) => i), ...Array.from({ length: count }, (_, i) => m - 1 - i)];
-  const converged = m >= k && wanted.every((j) => Math.abs(last * lastEntry(j)) <= tolerance * top);
+  const ends = { largest: (i: number) => m - 1 - i, smallest: (i: number) => i };
+  const unconverged: UnconvergedEigenvalue[] = [];
+  for (const end of ['largest', 'smallest'] as const) {
+    for (let index = 0; index < count; index++) {
+      const j = ends[end](index);
+      const residual = Math.abs(last * lastEntry(j));
+      if (!(residual <= bound)) unconverged.push({ end, index, value: values[j], residual, bound });
+    }
+  }
   return {
     values,
     firstEntries: vectors.map((v) => v[0]),
-    largest: Array.from({ length: count }, (_, i) => values[m - 1 - i]),
-    smallest: Array.from({ length: count }, (_, i) => values[i]),
-    converged,
+    largest: Array.from({ length: count }, (_, i) => values[ends.largest(i)]),
+    smallest: Array.from({ length: count }, (_, i) => values[ends.smallest(i)]),
+    converged: m >= k && unconverged.length === 0,
+    unconverged,
   };
 }
 

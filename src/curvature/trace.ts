@@ -17,6 +17,9 @@ import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
 
+/** traceOf's defaults: Hutchinson probes, and the dimension up to which the trace is exact. */
+export const TRACE_DEFAULTS = { probes: 100, exactLimit: 2000 } as const;
+
 /** Options of traceOf; every one has a default. */
 export interface TraceOptions {
   /** Rademacher probes for Hutchinson's estimate. Default 100 (at least 2). */
@@ -56,8 +59,8 @@ export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pi
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
   if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
   checkKnownKeys(options, ['probes', 'exactLimit', 'seed', 'blockProbes'], 'traceOf');
-  const probes = options.probes ?? 100;
-  const exactLimit = options.exactLimit ?? 2000;
+  const probes = options.probes ?? TRACE_DEFAULTS.probes;
+  const exactLimit = options.exactLimit ?? TRACE_DEFAULTS.exactLimit;
   if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);
   if (!Number.isInteger(exactLimit) || exactLimit < 0) throw invalidOption(`exactLimit: expected a whole number, got ${exactLimit}`);
   const blockProbes = options.blockProbes ?? false;

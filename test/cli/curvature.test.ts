@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
+import { curvatureTable } from '../../src/cli/commands/curvature.js';
+import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
@@ -59,6 +61,40 @@ describe('gradscope curvature', async () => {
     expect(stdout).toMatch(/^output \(50\) H .* \d+\.\d % *$/m);
     expect(stdout).not.toMatch(/^output \(50\) H .*≈/m);
     expect(stdout).toContain("≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos' step limit; exact elsewhere");
+  });
+
+  it('prints progress lines on stderr without --json, as the other long commands do: a line per tenth, ending at 100 %', async () => {
+    const { code, stderr } = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(code).toBe(0);
+    const lines = stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.length).toBeLessThanOrEqual(PROGRESS_LINES);
+    for (const line of lines) expect(line).toMatch(/^curvature: \d+ %, (Hessian|Gauss-Newton) (trace|eigenvalues)$|^curvature: \d+ %, (hidden 1|output) (Hessian|Gauss-Newton) eigenvalues$/);
+    expect(lines[lines.length - 1]).toMatch(/^curvature: 100 %, Gauss-Newton eigenvalues$/);
+    const percents = lines.map((line) => Number(/(\d+) %/.exec(line)![1]));
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  });
+
+  it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {
+    // [12, 24, 2] (362 parameters) with a Lanczos basis of 12: too few steps for the whole network's values.
+    const wide = await createNetwork({ sizes: [12, 24, 2], activation: 'tanh', loss: 'cross-entropy', seed: 5, backend: 'ref' });
+    const rows = Array.from({ length: 4 }, (_, r) => Array.from({ length: 12 }, (_, c) => Math.sin(r + 3 * c)));
+    const report = measureCurvature(wide, rows, rows.map((_, r) => (r % 2 ? [0, 1] : [1, 0])), { k: 2, maxSteps: 12 });
+    wide.dispose();
+    expect(report.hessian.converged).toBe(false);
+    expect(report.hessian.unconverged.length).toBeGreaterThan(0);
+    const text = curvatureTable(report, 'dense');
+    const note = text.split('\n').find((line) => line.startsWith('not converged'))!;
+    expect(note).toBeDefined();
+    for (const e of report.hessian.unconverged) {
+      expect(e.residual).toBeGreaterThan(e.bound);
+      expect(e.value).toBe(report.hessian[e.end][e.index]);
+      expect(note).toContain(`${e.end} #${e.index + 1} = ${e.value.toExponential(2)} (residual ${e.residual.toExponential(2)} > ${e.bound.toExponential(2)})`);
+    }
+    expect(note).toMatch(/: Hessian: (largest|smallest) #\d/);
+    // A converged row is not named.
+    const converged = report.layers.find((l) => l.gaussNewton.converged);
+    if (converged) expect(note).not.toContain(`(${converged.parameters}) G:`);
   });
 
   it('names each layer as `gradscope gradients` does: hidden 1 … hidden L−1, output (JSON keeps the 0-based index)', () => {

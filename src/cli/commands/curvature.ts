@@ -1,10 +1,12 @@
 /** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
-import { checkEigenCount, measureCurvature, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
+import type { UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, withFile } from '../command.js';
+import { ProgressBar } from '../progress.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
@@ -29,13 +31,43 @@ export const curvatureCommand = command({
     try {
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
-      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k }));
-      terminal.out(booleanFlag(args, 'json') ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
+      const json = booleanFlag(args, 'json');
+      let bar: ProgressBar | undefined;
+      const layers = net.kind === 'dense' ? net.sizes.length - 1 : 0;
+      const onProgress = (p: CurvatureProgress) => {
+        bar ??= new ProgressBar(terminal, 'curvature', p.total);
+        bar.update(p.done, progressNote(p, net.kind, layers));
+      };
+      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, onProgress: json ? undefined : onProgress }));
+      bar?.done();
+      terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
     } finally {
       net.dispose();
     }
   },
 });
+
+const MATRIX_NAMES = { hessian: 'Hessian', gaussNewton: 'Gauss-Newton' } as const;
+
+/** A layer as the table names its rows: 'hidden 1' … 'output' as `gradscope gradients` does for a dense network (of `layers` weight layers), else by PyTorch module. */
+function layerName(network: 'dense' | 'blocks', layer: number, layers: number, module: string): string {
+  return network === 'dense' ? denseLayerName(layer, layers) : `module ${module}`;
+}
+
+/** What measureCurvature measures now, as a progress line says it: 'Hessian trace', 'hidden 1 Gauss-Newton eigenvalues'. */
+function progressNote(p: CurvatureProgress, network: 'dense' | 'blocks', layers: number): string {
+  const part = p.layer === undefined ? '' : `${layerName(network, p.layer, layers, p.module!)} `;
+  return `${part}${MATRIX_NAMES[p.matrix]} ${p.measuring}`;
+}
+
+/** Eigenvalue `e` as the table lists it: 'largest #2 = 1.23e-2 (residual 4.00e-9 > 1.10e-10)'. */
+const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${sci(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
+
+/** The note naming each eigenvalue, by its row, that did not reach Lanczos' tolerance. */
+function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
+  const named = rows.map(([label, s]) => `${label}: ${s.unconverged.length ? s.unconverged.map(unconvergedValue).join(', ') : 'fewer eigenvalues than --k within the step limit'}`);
+  return `not converged within Lanczos' step limit (residual above tolerance·max|θ|; an eigenvalue lies within the residual of each value): ${named.join('; ')}`;
+}
 
 const values = (list: number[]) => list.map(sci).join(' ');
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
@@ -49,19 +81,20 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
   const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), '', traceText(g.trace, g.traceStdError, exact), ''];
   const rows: string[][] = [hessianRow('Hessian', report.hessian), gaussNewtonRow('Gauss-Newton', report.gaussNewton)];
+  const summaries: [string, HessianSummary | GaussNewtonSummary][] = [['Hessian', report.hessian], ['Gauss-Newton', report.gaussNewton]];
   // The CLI measures every layer, so a dense network's layer index is its place among them.
   for (const layer of report.layers) {
-    const name = network === 'dense' ? `${denseLayerName(layer.layer, report.layers.length)} (${layer.parameters})` : `module ${layer.module} (${layer.parameters})`;
+    const name = `${layerName(network, layer.layer, report.layers.length, layer.module)} (${layer.parameters})`;
     rows.push(hessianRow(`${name} H`, layer.hessian), gaussNewtonRow(`${name} G`, layer.gaussNewton));
+    summaries.push([`${name} H`, layer.hessian], [`${name} G`, layer.gaussNewton]);
   }
-  const summaries = [report.hessian, report.gaussNewton, ...report.layers.flatMap((l) => [l.hessian, l.gaussNewton])];
-  const unconverged = summaries.some((s) => !s.converged);
+  const unconverged = summaries.filter(([, s]) => !s.converged);
   const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => !h.negativeMassExact);
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
     ...(exact ? [] : [`each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error`]),
-    ...(unconverged ? ['some eigenvalues did not reach Lanczos\' tolerance within its step limit'] : []),
+    ...(unconverged.length ? [unconvergedText(unconverged)] : []),
     ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
   ].join('\n');
 }
