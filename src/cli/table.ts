@@ -10,3 +10,8 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
 export function sci(value: number): string {
   return value.toExponential(2);
 }
+
+/** A ratio, 3 significant digits and ×: 82.2×, 1.58e+5× ('—' for NaN, not defined). */
+export function ratioText(value: number): string {
+  return Number.isNaN(value) ? '—' : `${value.toPrecision(3)}×`;
+}

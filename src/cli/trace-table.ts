@@ -1,11 +1,10 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
 import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
-import { formatTable, sci } from './table.js';
+import { formatTable, ratioText, sci } from './table.js';
 
 const percent = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
-const ratio = (v: number) => (Number.isNaN(v) ? '—' : `${v.toPrecision(3)}×`);
 
 /**
  * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer,
@@ -25,7 +24,7 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
     num(at('deltaRms', l)),
-    l === L - 1 ? '' : ratio(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
+    l === L - 1 ? '' : ratioText(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
     num(at('chainFactor', l, chainRecord)),
     ...(withBound ? [num(at('chainBound', l, chainRecord))] : []),
     num(at('updateRatio', l)),

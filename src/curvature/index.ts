@@ -1,10 +1,10 @@
 /** The curvature and gradient-noise instruments: what the public API exports from src/curvature. */
 export { measureCurvature } from './curvature.js';
-export type { CurvatureOptions, CurvatureReport, HessianSummary, GaussNewtonSummary, LayerCurvature } from './curvature.js';
+export type { CurvatureOptions, CurvatureProgress, CurvatureReport, HessianSummary, GaussNewtonSummary, LayerCurvature } from './curvature.js';
 export { CurvatureOperators } from './operators.js';
 export type { LinearOperator, ParameterBlock } from './operators.js';
 export { lanczos } from './lanczos.js';
-export type { LanczosOptions, LanczosResult } from './lanczos.js';
+export type { LanczosOptions, LanczosResult, UnconvergedEigenvalue } from './lanczos.js';
 export { traceOf } from './trace.js';
 export type { TraceOptions as CurvatureTraceOptions, TraceEstimate, TraceResult } from './trace.js';
 export { meanFieldPrediction } from './mean-field.js';

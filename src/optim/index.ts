@@ -12,8 +12,8 @@ import { HessianFree } from './hessian-free.js';
 import { Kfac, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
 import { Lars, LARS_DEFAULTS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
-import { LevenbergMarquardt } from './levenberg-marquardt.js';
-import { LAYER_SUPPORTS, type LayerSupport, type Optimizer } from './optimizer.js';
+import { LevenbergMarquardt, levenbergMarquardtRefusal } from './levenberg-marquardt.js';
+import { LAYER_SUPPORTS, type LayerSupport, type NetworkTerms, type Optimizer } from './optimizer.js';
 import { Rmsprop, RMSPROP_DEFAULTS } from './rmsprop.js';
 import { Sgd, SGD_LEARNING_RATE } from './sgd.js';
 
@@ -39,6 +39,12 @@ export interface OptimizerDefinition {
    * choose their own steps).
    */
   learningRate?: number;
+  /**
+   * Why it cannot train a network of this loss and parameter count, or undefined; the same rule its
+   * constructor refuses by (INVALID_OPTION), so a caller can decide before building a network (the
+   * remedies study lists only what it can run). Absent: no such rule.
+   */
+  refuses?(network: NetworkTerms): string | undefined;
   /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
   create(net: ModelOwner, options: Record<string, unknown>): Optimizer;
 }
@@ -65,6 +71,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     kind: 'second-order',
     supports: 'any',
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
+    refuses: levenbergMarquardtRefusal,
     create: (net, o) => new LevenbergMarquardt(net, o),
   },
   {

@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
-import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkNumber } from '../checks.js';
 
@@ -34,6 +34,17 @@ export interface LevenbergMarquardtOptions {
 export const LM_DEFAULTS = { mu: 1e-3, muIncrease: 10, muDecrease: 0.1, muMax: 1e10 } as const;
 /** Largest parameter count accepted: JᵀJ is P² doubles (200 MB) and each Cholesky P³/3 flops. */
 export const LM_MAX_PARAMETERS = 5000;
+
+/**
+ * Why Levenberg–Marquardt cannot train a network of this loss and size, or undefined: it needs the
+ * quadratic cost (its Jacobian is of the errors a(x) − y) and at most LM_MAX_PARAMETERS. The
+ * constructor refuses by it, and the registry gives it to callers that decide before building one.
+ */
+export function levenbergMarquardtRefusal(network: NetworkTerms): string | undefined {
+  if (network.loss !== 'mse') return `needs the quadratic cost (loss 'mse'), this network uses '${network.loss}'`;
+  if (network.parameters > LM_MAX_PARAMETERS) return `handles up to ${LM_MAX_PARAMETERS} parameters (JᵀJ is P×P, its Cholesky P³/3 flops); this network has ${network.parameters}: use lbfgs or adam`;
+  return undefined;
+}
 
 /** Levenberg–Marquardt on the MSE loss: damped Gauss–Newton steps solved by Cholesky (defaults μ 1e-3, ×10 on failure, ×0.1 on success, μ ≤ 1e10). */
 export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
@@ -87,16 +98,10 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     this.muIncrease = checkNumber(options.muIncrease, `${name}: muIncrease`, { min: 1, above: true }, LM_DEFAULTS.muIncrease);
     this.muDecrease = checkNumber(options.muDecrease, `${name}: muDecrease`, { min: 0, above: true, max: 1, below: true }, LM_DEFAULTS.muDecrease);
     this.muMax = checkNumber(options.muMax, `${name}: muMax`, { min: this.mu }, LM_DEFAULTS.muMax);
-    if (net.loss !== 'mse') {
-      throw invalidOption(`${name}: needs the quadratic cost (loss 'mse'), this network uses '${net.loss}'`);
-    }
     this.params = net.parameters();
     this.count = this.params.reduce((sum, p) => sum + p.length, 0);
-    if (this.count > LM_MAX_PARAMETERS) {
-      throw invalidOption(
-        `${name}: handles up to ${LM_MAX_PARAMETERS} parameters (JᵀJ is P×P, its Cholesky P³/3 flops); this network has ${this.count}: use lbfgs or adam`,
-      );
-    }
+    const refusal = levenbergMarquardtRefusal({ loss: net.loss, parameters: this.count });
+    if (refusal !== undefined) throw invalidOption(`${name}: ${refusal}`);
     const P = this.count;
     this.normal = new Float64Array(P * P);
     this.factor = new Float64Array(P * P);

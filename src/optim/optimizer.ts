@@ -1,5 +1,6 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
 import { GradscopeError, invalidOption, shown } from '../errors.js';
+import type { Loss } from '../kernels.js';
 import type { Parameter, Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
@@ -20,6 +21,14 @@ export interface OptimizerState {
 export type LayerSupport = (typeof LAYER_SUPPORTS)[number];
 /** Every LayerSupport. */
 export const LAYER_SUPPORTS = ['dense', 'any'] as const;
+
+/** What an optimiser's refusal (OptimizerDefinition.refuses) looks at: the network's loss and its parameter count. */
+export interface NetworkTerms {
+  /** The loss the network trains on. */
+  loss: Loss;
+  /** Its weights and biases (every parameter the optimiser steps). */
+  parameters: number;
+}
 
 /** Where Optimizer.keepsWithin finds each number in its `bounds`, and where it may write `after`. */
 export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, after: 4 } as const;

@@ -14,6 +14,7 @@ import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { ADAMW_WEIGHT_DECAY } from '../optim/adam.js';
 import { createOptimizer, findOptimizer } from '../optim/index.js';
+import { parameterCountOf } from '../network/memory-budget.js';
 import { LARS_DEFAULTS } from '../optim/lars.js';
 import { LBFGS_DEFAULTS } from '../optim/lbfgs.js';
 import { CHOICE_MOMENTUM, optimizerChoices, type OptimizerChoice } from './optimizer-choices.js';
@@ -23,6 +24,8 @@ import { loadStudyDigits } from './study-digits.js';
 import { REMEDIES_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 
 export const REMEDIES_SIZES = [784, 32, 32, 32, 32, 32, 32, 32, 32, 10] as const;
+/** The loss every network of the study trains on (with its softmax output). */
+export const REMEDIES_LOSS = 'cross-entropy';
 
 /** Options of runRemediesStudy; every one has a default. */
 export interface RemediesOptions {
@@ -32,7 +35,7 @@ export interface RemediesOptions {
   trainRows?: number;
   /** Test digits, the ones after the training digits (default STUDY_DIGITS.testRows: 1000). */
   testRows?: number;
-  /** Which contenders, by label, each once (default: every one whose optimiser is registered). */
+  /** Which contenders, by label, each once (default: every one that can train the study's network; one that cannot is refused). */
   optimizers?: readonly string[];
   /** Seed of every network (default STUDY_SEED = 1): each optimiser starts from the same weights. */
   seed?: number;
@@ -92,6 +95,8 @@ interface ContenderSettings {
 
 interface Contender extends ContenderSettings {
   label: string;
+  /** Why its optimiser cannot train the study's network (its registry rule, e.g. Levenberg-Marquardt's loss); undefined: it can. */
+  refusal?: string;
   /** The spec, given the network (layer rates are measured on it): the choice's (optimizer-choices.ts). */
   spec: OptimizerChoice['spec'];
 }
@@ -117,11 +122,32 @@ const REMEDIES_SETTINGS: Record<string, ContenderSettings> = {
 
 /** Every optimiser choice (optimizer-choices.ts) with the study's settings for it. */
 export function remediesContenders(): Contender[] {
+  const network = { loss: REMEDIES_LOSS, parameters: parameterCountOf(REMEDIES_SIZES) } as const;
   return optimizerChoices().map((choice) => ({
     label: choice.name,
+    refusal: findOptimizer(choice.optimizer).refuses?.(network),
     ...(REMEDIES_SETTINGS[choice.name] ?? { settings: `${findOptimizer(choice.optimizer).summary}, defaults, batch ${LARGE_BATCH}`, batchSize: LARGE_BATCH }),
     spec: choice.spec,
   }));
+}
+
+/**
+ * The contenders `labels` names (INVALID_OPTION naming `optimizers` for an unknown one, or one whose
+ * optimiser cannot train the study's network, with why); absent: every one that can. Reads no data:
+ * the CLI refuses with it before any work.
+ */
+export function chosenContenders(labels?: readonly string[]): Contender[] {
+  const contenders = remediesContenders();
+  const runnable = contenders.filter((c) => c.refusal === undefined);
+  const chosen = checkDistinctList(labels ?? runnable.map((c) => c.label), 'optimizers', 'contender labels');
+  for (const label of chosen) {
+    const contender = contenders.find((c) => c.label === label);
+    if (!contender) throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
+    if (contender.refusal !== undefined) {
+      throw invalidOption(`optimizers: '${label}' cannot train the study's network (${REMEDIES_LOSS}, ${parameterCountOf(REMEDIES_SIZES)} parameters): ${contender.refusal}; the study runs ${runnable.map((c) => c.label).join(', ')}`);
+    }
+  }
+  return contenders.filter((c) => chosen.includes(c.label));
 }
 
 /** Σ‖ΔW‖ of one weight tensor over steps, from a snapshot taken after each step. */
@@ -156,13 +182,7 @@ class Movement {
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
   const seconds = checkAtMost(checkPositive(options.seconds ?? REMEDIES_DEFAULTS.seconds, 'seconds'), 'seconds', SECONDS_BOUND);
-  const contenders = remediesContenders();
-  const chosen = checkDistinctList(options.optimizers ?? contenders.map((c) => c.label), 'optimizers', 'contender labels');
-  for (const label of chosen) {
-    if (!contenders.some((c) => c.label === label)) {
-      throw invalidOption(`optimizers: unknown contender '${label}' (known: ${contenders.map((c) => c.label).join(', ')})`);
-    }
-  }
+  const chosen = chosenContenders(options.optimizers);
   const digits = await loadStudyDigits(options.trainRows, options.testRows);
   const probeRows = Math.min(1000, digits.train.x.rows);
   const probe = {
@@ -177,8 +197,8 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
   let test: Dataset | undefined;
   try {
     test = await createDataset(digits.test.x, digits.test.y, { backend: train.kernels });
-    for (const contender of contenders.filter((c) => chosen.includes(c.label))) {
-      const net = await createNetwork({ sizes, activation: 'sigmoid', init: 'standard', seed: options.seed ?? STUDY_SEED, backend: train.kernels });
+    for (const contender of chosen) {
+      const net = await createNetwork({ sizes, activation: 'sigmoid', loss: REMEDIES_LOSS, init: 'standard', seed: options.seed ?? STUDY_SEED, backend: train.kernels });
       const run: RemediesRun = { label: contender.label, settings: contender.settings };
       try {
         let optimizer: Optimizer | undefined;

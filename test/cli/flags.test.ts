@@ -1,6 +1,7 @@
 // Numeric flags are checked before any work starts: a bad value is one line on stderr and exit 2.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
+import { chosenContenders } from '../../src/studies/remedies.js';
 import { numberFlag, parseArgs, wholeListFlag } from '../../src/cli/command.js';
 import type { Bound } from '../../src/checks.js';
 import {
@@ -87,6 +88,15 @@ describe('bounded list flags', () => {
 });
 
 describe('defaults that depend on another flag', () => {
+  it("study remedies --help lists the optimisers the study runs, and each it cannot with why, from the registry's rules", async () => {
+    const help = (await runCliInProcess(['study', 'remedies', '--help'])).stdout;
+    const line = help.split('\n').find((l) => l.startsWith('  --optimizers'))!;
+    const runnable = chosenContenders().map((c) => c.label);
+    expect(line).toContain(`of ${runnable.join(', ')} (default: all of them)`);
+    expect(runnable).not.toContain('levenberg-marquardt');
+    expect(line).toMatch(/not on this study's network: levenberg-marquardt needs the quadratic cost \(loss 'mse'\)/);
+  });
+
   it("--papers says its default is 0 with --quick (the table's default 1 was shown alone)", async () => {
     expect((await runCliInProcess(['study', 'trainable-depth', '--help'])).stdout).toMatch(/^  --papers 1\|0 .*\(default: 1; 0 with --quick\)$/m);
   });
@@ -97,6 +107,8 @@ describe('defaults that depend on another flag', () => {
 describe('list and width flags', () => {
   it.each([
     [['study', 'remedies', '--optimizers', 'adma'], /^gradscope: --optimizers: unknown 'adma'; did you mean 'adam'\? \(one of sgd, .*\)$/],
+    // The study's net trains cross-entropy: Levenberg-Marquardt (mse only) can never run there (it printed 'done', then 'not run', exit 0).
+    [['study', 'remedies', '--seconds', '0.5', '--optimizers', 'levenberg-marquardt'], /^gradscope: --optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, \d+ parameters\): needs the quadratic cost \(loss 'mse'\)/],
     [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean 'hessian-free'\? \(one of hessian-free, adam, sgd-momentum\)$/],
     [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
     [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],

@@ -1,22 +1,47 @@
 // The remedies study on a tiny budget: it measures every field for a contender that runs, and
-// reports why one cannot run instead of failing.
+// refuses one that cannot train its network before any work, saying why.
 import { describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
-import { runRemediesStudy } from '../../src/studies/remedies.js';
+import { chosenContenders, REMEDIES_LOSS, REMEDIES_SIZES, runRemediesStudy } from '../../src/studies/remedies.js';
+import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork } from '../../src/api/network.js';
+import { remediesRow } from '../../src/cli/commands/study-remedies.js';
+import { ratioText } from '../../src/cli/table.js';
 
 describe('study remedies', () => {
-  it('measures movement, loss, accuracy and time per step; skips Levenberg-Marquardt with its reason', async () => {
-    const result = await runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['adam', 'levenberg-marquardt'] });
-    const [adam, lm] = result.runs;
+  it('measures movement, loss, accuracy and time per step', async () => {
+    const result = await runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['adam'] });
+    const [adam] = result.runs;
     expect(adam.steps).toBeGreaterThan(0);
     expect(adam.firstLayerMovement).toBeGreaterThan(0);
     expect(adam.movementRatio).toBeCloseTo(adam.lastLayerMovement! / adam.firstLayerMovement!, 12);
     expect(adam.trainLoss).toBeLessThan(adam.initialLoss!);
     expect(adam.testAccuracy).toBeGreaterThanOrEqual(0);
-    expect(lm.skipped).toMatch(/levenberg-marquardt: needs the quadratic cost/);
-    expect(lm.steps).toBeUndefined();
+  });
+
+  it('refuses Levenberg-Marquardt before any work, with its reason: the study trains cross-entropy (it ran nothing and reported "not run")', async () => {
+    let ran = 0;
+    const refused = runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['adam', 'levenberg-marquardt'], onRun: () => void ran++ });
+    await expect(refused).rejects.toThrow(/^optimizers: 'levenberg-marquardt' cannot train the study's network \(cross-entropy, 32842 parameters\): needs the quadratic cost \(loss 'mse'\), this network uses 'cross-entropy'; the study runs sgd, /);
+    expect(ran).toBe(0);
+  });
+
+  it("runs by default exactly the contenders whose optimiser accepts the study's network (createOptimizer on it is the judge)", async () => {
+    const net = await createNetwork({ sizes: [...REMEDIES_SIZES], activation: 'sigmoid', loss: REMEDIES_LOSS, init: 'standard', backend: 'ref' });
+    const accepted = optimizerChoices().filter((choice) => {
+      try {
+        createOptimizer(net, choice.optimizer).dispose();
+        return true;
+      } catch (error) {
+        if (!(error instanceof GradscopeError && error.code === 'INVALID_OPTION')) throw error;
+        return false;
+      }
+    });
+    net.dispose();
+    expect(chosenContenders().map((c) => c.label)).toEqual(accepted.map((c) => c.name));
+    expect(accepted.map((c) => c.name)).not.toContain('levenberg-marquardt');
   });
 
   it('refuses an unknown contender before training', async () => {
@@ -33,5 +58,15 @@ describe('study remedies', () => {
     expect(rates[3]).toBe(1);
     for (let l = 0; l < 3; l++) expect(rates[l] * norms[l]).toBeCloseTo(norms[2], 10);
     net.dispose();
+  });
+});
+
+describe('the remedies table', () => {
+  it('prints the last ÷ first ratio as the other ratios: 3 significant digits (it printed 158485.6×)', () => {
+    const run = { label: 'sgd', settings: 'SGD', steps: 10, secondsPerStep: 0.001, firstLayerMovement: 1e-3, lastLayerMovement: 158.4856, movementRatio: 158485.6, initialLoss: 2.3, trainLoss: 2.3, testAccuracy: 0.1 };
+    const cells = remediesRow(run);
+    expect(cells[5]).toBe(ratioText(run.movementRatio));
+    expect(cells[5]).toBe('1.58e+5×');
+    expect(remediesRow({ ...run, movementRatio: 0.25 })[5]).toBe('0.250×');
   });
 });

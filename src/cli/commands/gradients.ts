@@ -6,7 +6,7 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag, withFile } from '../command.js';
-import { formatTable, sci } from '../table.js';
+import { formatTable, ratioText, sci } from '../table.js';
 import { print } from '../terminal.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's. */
@@ -20,7 +20,7 @@ export function gradientTable(gradients: Gradients, activations: readonly string
       `${layer.units} × ${layer.inputs}`,
       sci(layer.weightNorm),
       sci(layer.biasNorm),
-      l === layers.length - 1 ? '' : `${(layer.biasNorm / layers[lastHidden].biasNorm).toPrecision(3)}×`,
+      l === layers.length - 1 ? '' : ratioText(layer.biasNorm / layers[lastHidden].biasNorm),
     ]),
   );
 }

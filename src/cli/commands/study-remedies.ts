@@ -2,14 +2,23 @@
  * gradscope study remedies [--seconds 6] [--optimizers a,b] [--train 9000] [--test 1000] [--seed 1] [--json]
  * Every optimiser for the same wall-clock time on a deep sigmoid network where plain SGD stalls.
  */
-import { REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
-import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
-import { formatTable, sci } from '../table.js';
+import { chosenContenders, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
+import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
+import { formatTable, ratioText, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 
-function row(run: RemediesRun): string[] {
+/** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
+function optimizersAbout(): string {
+  const contenders = remediesContenders();
+  const runnable = contenders.filter((c) => c.refusal === undefined).map((c) => c.label);
+  const refused = contenders.filter((c) => c.refusal !== undefined).map((c) => `${c.label} ${c.refusal}`);
+  return `the optimisers to run, comma-separated, of ${runnable.join(', ')} (default: all of them)${refused.length ? `; not on this study's network: ${refused.join('; ')}` : ''}`;
+}
+
+/** One run's row of the table: its numbers as the other tables show them (ratios by ratioText: 3 significant digits). */
+export function remediesRow(run: RemediesRun): string[] {
   if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
   return [
     run.label,
@@ -17,7 +26,7 @@ function row(run: RemediesRun): string[] {
     `${(1000 * run.secondsPerStep!).toFixed(2)} ms`,
     sci(run.firstLayerMovement!),
     sci(run.lastLayerMovement!),
-    `${run.movementRatio!.toFixed(1)}×`,
+    ratioText(run.movementRatio!),
     `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
     `${(100 * run.testAccuracy!).toFixed(1)} %`,
   ];
@@ -28,7 +37,7 @@ export const studyRemediesCommand = command({
   summary: 'every optimiser for the same time on a deep sigmoid net: layer movement ratio, loss, accuracy',
   flags: [
     { name: 'seconds', value: 'S', default: REMEDIES_DEFAULTS.seconds, rule: { ...POSITIVE, ...SECONDS_BOUND }, about: 'wall-clock seconds of training per optimiser' },
-    { name: 'optimizers', value: 'A,B', about: `the optimisers to run, comma-separated, of ${remediesContenders().map((c) => c.label).join(', ')} (default: all)` },
+    { name: 'optimizers', value: 'A,B', about: optimizersAbout() },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     TEST_FLAG(STUDY_DIGITS.testRows),
     SEED_FLAG,
@@ -48,6 +57,8 @@ export const studyRemediesCommand = command({
       optimizers: listFlag(args, 'optimizers', remediesContenders().map((c) => c.label)),
     };
     checkDigitFlags(options.trainRows, options.testRows);
+    // A contender the study cannot run (Levenberg-Marquardt needs mse; its net is cross-entropy) is the flag's fault: exit 2, before any work.
+    checkOptionsAsUsage(args, { optimizers: 'optimizers' }, () => chosenContenders(options.optimizers));
     if (!json) {
       print(terminal, `Deep sigmoid network [${REMEDIES_SIZES.join(',')}], standard init, softmax + cross-entropy, MNIST digits;`);
       print(terminal, `${seconds} s of training per optimiser. Movement: Σ over steps of ‖ΔW‖ of the first and the last hidden layer.\n`);
@@ -61,7 +72,7 @@ export const studyRemediesCommand = command({
       return;
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
-    print(terminal, formatTable(header, result.runs.map(row)));
+    print(terminal, formatTable(header, result.runs.map(remediesRow)));
     print(terminal, '\nSettings:');
     for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },
