@@ -26,6 +26,36 @@
  *   (M(δ) − M(0)) on the batch; ρ > ¾ → λ ← ω·λ, ρ < ¼ → λ ← λ/ω, ω = (19/20)^T₁. λ is what lets
  *   the first layers' tiny curvature be seen: it falls while the model predicts well.
  * Without `rescale` (the first version's behaviour): w −= learningRate·v, v = momentum·v + ΔW̄.
+ *
+ * The defaults against the published scheme (M&G 2015; the reference implementations
+ * tensorflow/kfac, whose kfac/examples/autoencoder_mnist.py runs the paper's autoencoder, and
+ * google-deepmind/kfac-jax, whose MNIST examples run the paper's adaptive settings):
+ * - the same: learning rate 1 on the quadratic model's step with its (α, μ) (M&G §6.4, §7; the
+ *   references' 'qmodel' momentum), ε = min(1 − 1/k, 0.95) (§5; their cov_ema_decay / curvature_ema
+ *   0.95), λ adapted every T₁ = 5 steps with ω = (19/20)^T₁ at ρ thresholds ¼ and ¾ (§6.5; their
+ *   damping_adaptation_interval 5 and decay 0.95), the inverses refreshed every T₃ = 20 steps (M&G's
+ *   T₃; the references' examples refresh every 10 and 5).
+ * - different: λ starts at 1e-3, not at the references' 150 (tensorflow/kfac: "advisable to start
+ *   with a high value"; kfac-jax's examples: initial_damping 150, between min_damping 1e-5 and max_damping 1000),
+ *   and runs between KFAC_LAMBDA_MIN 1e-12 and KFAC_LAMBDA_MAX 1e6. The references train on batches
+ *   of 1,000 rows to the whole set for thousands of steps; gradscope's studies give K-FAC 90 steps of
+ *   1,000 (trainable-depth), in which λ, falling by ω every 5 steps, would only come down from 150 to
+ *   about 1.5, while the first layers of a deep sigmoid network need it near their curvature (1e-6
+ *   and below, docs/second-order.md). Measured (2026-12-01, seed 1, 300 steps on 9,000 digits):
+ *   [784, 100×8, 10] sigmoid at batch 1,000 ends at training loss 0.118 (89.2 % on the held-out
+ *   digits) from λ = 1e-3 and on the plateau, 2.301 (10.5 %), from 150; [784, 100, 100, 10] at
+ *   1.9e-8 (95.7 %) and 7.6e-4 (95.4 %). Neither start diverges at batches of 32 or 1,000, and
+ *   neither holds batches of 1 or 8 on the 9-layer net, whose loss climbs to thousands (from 1e-3:
+ *   18,620 and 1,547 after 12 steps; from 150: 3,294 and 2,857 after 300; the 4-layer net from 1e-3
+ *   at batch 1: DIVERGED at step 122): the
+ *   exact F of so few rows has rank ≤ rows × outputs, and the λ that ρ on the batch's own rows lets
+ *   fall does not hold the step in the directions they do not see (kfac-jax's examples call adaptive
+ *   damping "of questionable effectiveness in the stochastic setting"). Use batches of 32 or more.
+ * - different: γ = √(λ + η) follows λ, where M&G §6.6 adapt γ on its own; ρ compares the loss
+ *   change with the damped model M (above), where kfac-jax by default leaves the damping term out
+ *   of the predicted change (include_damping_in_quad_change: false); no burn-in (the references'
+ *   examples gather the factors for 5 steps before the first update: here the first step takes its
+ *   batch's factors whole, ε = 0).
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
@@ -41,7 +71,8 @@ import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, val
 
 export interface KfacOptions {
   /**
-   * Starting Tikhonov / Levenberg-Marquardt damping λ (default 1e-3): each factor gets √(λ + η),
+   * Starting Tikhonov / Levenberg-Marquardt damping λ (default 1e-3; the reference implementations
+   * start at 150: see the file's comment for why gradscope does not): each factor gets √(λ + η),
    * split by π; with `rescale`, λ also damps the quadratic model, and `adaptDamping` moves it.
    */
   damping?: number;
