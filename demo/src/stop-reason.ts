@@ -13,6 +13,13 @@ const NOT_APPLIED = '; the step was not applied';
  */
 const WEIGHTS_TOO_LARGE = 'the inputs or the weights';
 
+/**
+ * The library's words when the steps before the fault, not its batch, caused it: the network went
+ * back to the last state judged good (StepGuard.backToLastGood), whose weights are not the ones that
+ * overflowed, so training can go on from them.
+ */
+const WENT_BACK = /the network is back as it was after step (\d+)/;
+
 /** An error as the page shows it: `CODE: message` for the library's, else its message. */
 export function errorText(error: unknown): string {
   if (error instanceof GradscopeError) return `${error.code}: ${error.message}`;
@@ -27,7 +34,8 @@ export function stopReason(error: unknown, learningRate: number | null): string 
   const cut = error instanceof GradscopeError && error.code === 'DIVERGED' ? error.message.indexOf(NOT_APPLIED) : -1;
   if (cut < 0) return errorText(error);
   const { message } = error as GradscopeError;
-  const stuck = message.includes(WEIGHTS_TOO_LARGE, cut);
+  const back = WENT_BACK.exec(message);
+  const stuck = back === null && message.includes(WEIGHTS_TOO_LARGE, cut);
   const lower =
     learningRate === null
       ? ''
@@ -35,5 +43,6 @@ export function stopReason(error: unknown, learningRate: number | null): string 
         ? `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights (from these, its gradient overflows whatever the step); or `
         : `a smaller Learning rate (now ${learningRate}), then Train goes on from them; or `;
   const restart = learningRate === null && stuck ? 'Reset, or ' : '';
-  return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, so the weights are the last good ones. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
+  const kept = back === null ? 'so the weights are the last good ones' : `and the steps since step ${back[1]} led to it, so the weights are back as they were after step ${back[1]}, the last judged good`;
+  return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, ${kept}. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
 }

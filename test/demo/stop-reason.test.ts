@@ -52,6 +52,23 @@ describe('visualizer stop reason', () => {
     expect(stopReason(await divergence(), 0.5)).toContain('then Train goes on from them');
   });
 
+  it('says where the weights went back to when the steps, not the batch, led to the divergence; training goes on from them', async () => {
+    // K-FAC at learningRate 1e8: finite weights of ~1e7 after one step, a loss 10⁷× higher at the next.
+    const net = await createNetwork({ sizes: [2, 8, 8, 2], activation: 'sigmoid', seed: 1 });
+    const rows = Array.from({ length: 64 }, (_, r) => [Math.sin(r), Math.cos(3 * r)]);
+    let error: unknown;
+    try {
+      net.train(rows, rows.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1])), { optimizer: 'kfac', learningRate: 1e8, batchSize: 32, shuffle: false });
+    } catch (e) {
+      error = e;
+    } finally {
+      net.dispose();
+    }
+    expect((error as GradscopeError).message).toMatch(/the network is back as it was after step 0/);
+    const text = stopReason(error, 1e8);
+    expect(text).toMatch(/; the step was not applied, and the steps since step 0 led to it, so the weights are back as they were after step 0, the last judged good\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from them;/);
+  });
+
   it('gives any other error as CODE: message', () => {
     const other = new GradscopeError('INVALID_OPTION', 'x is wrong');
     expect(stopReason(other, 0.5)).toBe('INVALID_OPTION: x is wrong');
