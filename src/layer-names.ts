@@ -8,3 +8,8 @@
 export function denseLayerName(layer: number, layers: number): string {
   return layer === layers - 1 ? 'output' : `hidden ${layer + 1}`;
 }
+
+/** A block layer's module path up to its own index (PyTorch's nesting): '' for '4', '3.branch.' for '3.branch.1'. Two rows share a layer stack when theirs are equal. */
+export function parentPath(name: string): string {
+  return name.slice(0, name.lastIndexOf('.') + 1);
+}

@@ -11,6 +11,7 @@
 import type { FlowTaps, LayerTap } from '../flow-taps.js';
 import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
 import type { Trainable } from '../model.js';
+import { parentPath } from '../layer-names.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
 import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
 import { updateRatio } from './metrics.js';
@@ -179,8 +180,6 @@ export class BlockRecorder implements FlowRecorder {
   }
 }
 
-/** A row's module path up to its own index: '' for '4', '3.branch.' for '3.branch.1'. */
-const parentOf = (name: string) => name.slice(0, name.lastIndexOf('.') + 1);
 
 /**
  * For dense row l, the next dense row m through which every example's δ reaches l by the chain
@@ -189,9 +188,9 @@ const parentOf = (name: string) => name.slice(0, name.lastIndexOf('.') + 1);
  */
 function nextDenseInChain(rows: readonly LayerTap[], l: number): number {
   if (rows[l].type !== 'dense') return -1;
-  const parent = parentOf(rows[l].name);
+  const parent = parentPath(rows[l].name);
   for (let m = l + 1; m < rows.length; m++) {
-    if (rows[m].type === 'residual' || parentOf(rows[m].name) !== parent) return -1;
+    if (rows[m].type === 'residual' || parentPath(rows[m].name) !== parent) return -1;
     if (rows[m].type === 'dense') return m;
   }
   return -1;

@@ -2,13 +2,11 @@
  * The bias a batch norm cancels: a linear dense layer whose output goes straight into a batch norm
  * adds its bias b to every row of the batch, and batch norm subtracts the batch's mean, b with it, so
  * b changes nothing downstream and ∂C/∂b is 0 up to rounding (PyTorch users build such layers with
- * `bias=False`). A trace still records that ‖∂C/∂b‖; the report and the diagnosis read these rows'
- * speed of learning from the norm's shift β instead, and say so.
+ * `bias=False`). A trace still records that ‖∂C/∂b‖; the report leaves it out of its ‖∂C/∂b‖ charts
+ * (which show the norm's shift β) and the diagnosis reads no speed of learning from it, and both say so.
  */
+import { parentPath } from '../layer-names.js';
 import type { Trace } from './trace.js';
-
-/** A row's module path up to its own index: '' for '4', '3.branch.' for '3.branch.1'. */
-const parentOf = (name: string) => name.slice(0, name.lastIndexOf('.') + 1);
 
 /**
  * The rows of a block network's trace whose bias a batch norm cancels: dense rows with a linear
@@ -18,7 +16,7 @@ export function biasesCancelledByBatchNorm(trace: Trace): number[] {
   const rows = trace.blocks?.layers ?? [];
   return rows.flatMap((row, l) => {
     const next = rows[l + 1];
-    const feeds = row.type === 'dense' && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentOf(next.name) === parentOf(row.name);
+    const feeds = row.type === 'dense' && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentPath(next.name) === parentPath(row.name);
     return feeds ? [l] : [];
   });
 }
