@@ -510,6 +510,15 @@ function batchNormBlockingSentence(rows: number[], trace: Trace): string {
   );
 }
 
+/** Which of the chain's ends have a bias a batch norm cancels (firstToLast is NaN then), as a clause. */
+function cancelledEndsClause(trace: Trace, e: Evidence): string {
+  const chain = e.chain ?? [];
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  const ends = [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
+  const one = ends.length === 1;
+  return `the ‖∂C/∂b‖ of ${rowList(trace, ends)} measures no speed of learning: ${one ? 'it feeds' : 'each feeds'} a batch norm, which cancels its bias (gradient 0 up to rounding)`;
+}
+
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
 function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
@@ -523,7 +532,7 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
       `Between them, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so the layers before a norm learn the same whatever their weights' scale, ` +
       `and only the relative gradient says how fast they learn: ` +
       (Number.isNaN(speed)
-        ? `the per-example δ gap (${fmt(delta)}×) is not read against the σ' ≤ 1/4 thresholds, and their ‖∂C/∂b‖ measures nothing: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`
+        ? `the per-example δ gap (${fmt(delta)}×) is not read against the σ' ≤ 1/4 thresholds, and ${cancelledEndsClause(trace, e)}.`
         : `the per-example δ (${fmt(delta)}×) and ‖∂C/∂b‖ (${fmt(speed)}×) gaps are not read against the σ' ≤ 1/4 thresholds.`)
     );
   }
@@ -534,7 +543,7 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
   const batch = Number.isNaN(speed)
-    ? `The batch gradient ‖∂C/∂b‖ says nothing here: a batch norm cancels the bias of the ${ends.first} or the ${ends.last} (gradient 0 up to rounding).`
+    ? `No batch-gradient gap is read: ${cancelledEndsClause(trace, e)}.`
     : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
 }

@@ -58,7 +58,7 @@ describe('biases cancelled by a batch norm', () => {
     expect(d.evidence.firstToLast).toEqual({ first: NaN, last: NaN, median: NaN });
     expect(d.evidence.lastHiddenChange).toBeNaN();
     expect(d.evidence.normalisedBy).toBeDefined();
-    expect(d.summary).toContain('their ‖∂C/∂b‖ measures nothing: each feeds a batch norm, which cancels its bias');
+    expect(d.summary).toContain(`the ‖∂C/∂b‖ of layers '0' (dense), '${trace.blocks!.layers[last].name}' (dense) measures no speed of learning: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`);
     expect(d.summary).not.toMatch(/‖∂C\/∂b‖ \([0-9.e+-]+×\)/);
   });
 });
