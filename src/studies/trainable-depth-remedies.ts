@@ -206,6 +206,3 @@ export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
     maxDepth: { depth: 20, why: 'a K-FAC step inverts two Kronecker factors per layer and rescales by an exact quadratic model' },
   },
 ];
-
-/** The remedies' keys, in the study's order. */
-export const REMEDY_KEYS: readonly string[] = TRAINABLE_DEPTH_REMEDIES.map((r) => r.key);

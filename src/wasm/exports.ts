@@ -18,7 +18,6 @@ export const ACTIVATION_EXPORT_NAMES = {
   linear: 'linear',
   selu: 'selu',
 } as const;
-export type ActivationExportName = (typeof ACTIVATION_EXPORT_NAMES)[keyof typeof ACTIVATION_EXPORT_NAMES];
 
 type Ptr = number;
 
