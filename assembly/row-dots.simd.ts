@@ -3,13 +3,14 @@
 // are read along k as they are stored, so nothing is transposed or broadcast. The GEMM's outer
 // products need one operand broadcast and the other transposed into k-major panels; at
 // 64×784→100 those packings were ~6 % of the product (the first tile of each row of tiles, which
-// broadcasts the A panel as it computes, ran at ~0.7× a plain tile).
+// broadcasts the A panel as it computes, ran at ~0.7× a plain tile; AMD EPYC Zen 5, 2026-11-30).
 //
 // Microkernel: a 4×2 tile of z, 8 f32x4 accumulators, each holding 4 partial sums of one output
 // (lane l sums the terms k ≡ l mod 4); per 4 steps of k it loads 4 a vectors and 2 w vectors and
 // runs 8 mul and 8 add, the GEMM microkernel's mix. The 4 a rows are copied interleaved
 // ([k/4][4 rows][4]) so the loop reads them from one pointer at constant offsets: read from 4 row
-// pointers the loop spent ~9 integer instructions per trip on addresses and ran 15 % slower. The
+// pointers the loop spent ~9 integer instructions per trip on addresses and ran 15 % slower (AMD
+// EPYC Zen 5, 2026-11-30). The
 // first output pair of the rows makes that copy as it computes (dot4x2Packing), instead of a copy
 // pass before it: 256×784→100 ran 1.006×, 256×100→10 1.045× faster (A/B, 4 instances of each
 // binary × 8 rounds, AMD EPYC Zen 5, 1 Dec 2026).
