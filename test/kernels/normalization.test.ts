@@ -240,13 +240,20 @@ describe('the SIMD normalisation kernels and their scalar twins', () => {
 });
 
 describe.each(wasmBackends)('$name normalisation raw exports', ({ kernels: k }) => {
-  it('read and write through pointers that are only 4-byte aligned', () => {
+  // Each tensor one float past a 16-byte boundary, with a canary on either side.
+  const at = (values: ArrayLike<number>) => wasmTensorOf(k, [CANARY, ...Array.from(values), CANARY]);
+  const p = (t: WasmTensor) => t.ptr + 4;
+  /** Every tensor holds what the aligned kernels gave, between its canaries. */
+  const expectUnaligned = (got: Record<string, WasmTensor>, want: Results, what: string) => {
+    for (const [name, t] of Object.entries(got)) {
+      expect(Array.from(k.view(t)), `${k.name} ${what} ${name}, unaligned`).toEqual([CANARY, ...Array.from(want[name]), CANARY]);
+    }
+  };
+
+  it('batch norm reads and writes through pointers that are only 4-byte aligned', () => {
     const [batch, n] = [5, 11];
     const c = batchNormCase(new Rng(8), batch, n);
     const want = runBatchNorm(k, c, batch, n, 'aligned');
-    // Each tensor one float past a 16-byte boundary, with a canary on either side.
-    const at = (values: ArrayLike<number>) => wasmTensorOf(k, [CANARY, ...Array.from(values), CANARY]);
-    const p = (t: WasmTensor) => t.ptr + 4;
     const [x, gamma, beta, dy] = [c.x, c.gamma, c.beta, c.dy].map(at);
     const [y, yEval, yNormalized] = [0, 0, 0].map(() => at(new Float32Array(batch * n)));
     const [mean, invStd] = [0, 0].map(() => at(new Float32Array(n)));
@@ -256,18 +263,13 @@ describe.each(wasmBackends)('$name normalisation raw exports', ({ kernels: k }) 
     k.module.f32_batchnorm_normalize(p(yNormalized), p(x), p(mean), p(invStd), p(gamma), p(beta), batch, n);
     k.module.f32_batchnorm_affine_bwd(p(dgammaAffine), p(dbetaAffine), p(dy), p(x), p(mean), p(invStd), batch, n);
     k.module.f32_batchnorm_infer(p(yEval), p(x), p(gamma), p(beta), p(runningMean), p(runningVar), batch, n, EPS);
-    const got = { y, mean, invStd, runningMean, runningVar, dx, dgamma, dbeta, yEval, dgammaAffine, dbetaAffine, yNormalized };
-    for (const [what, t] of Object.entries(got)) {
-      expect(Array.from(k.view(t)), `${k.name} ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
-    }
+    expectUnaligned({ y, mean, invStd, runningMean, runningVar, dx, dgamma, dbeta, yEval, dgammaAffine, dbetaAffine, yNormalized }, want, 'batch norm');
   });
 
   it('layer norm reads and writes through pointers that are only 4-byte aligned', () => {
     const [batch, n] = [5, 11];
     const c = layerNormCase(new Rng(9), batch, n);
     const want = runLayerNorm(k, c, batch, n, 'aligned');
-    const at = (values: ArrayLike<number>) => wasmTensorOf(k, [CANARY, ...Array.from(values), CANARY]);
-    const p = (t: WasmTensor) => t.ptr + 4;
     const [x, gamma, beta, dy] = [c.x, c.gamma, c.beta, c.dy].map(at);
     const [y, yNormalized] = [0, 0].map(() => at(new Float32Array(batch * n)));
     const [mean, invStd] = [0, 0].map(() => at(new Float32Array(batch)));
@@ -277,9 +279,6 @@ describe.each(wasmBackends)('$name normalisation raw exports', ({ kernels: k }) 
     k.module.f32_layernorm_normalize(p(yNormalized), p(x), p(mean), p(invStd), p(gamma), p(beta), batch, n);
     k.module.f32_layernorm_affine_bwd(p(dgammaAffine), p(dbetaAffine), p(dy), p(x), p(mean), p(invStd), batch, n);
     k.module.f32_layernorm_input_bwd(p(dxInput), p(dy), p(x), p(mean), p(invStd), p(gamma), batch, n);
-    const got = { y, mean, invStd, dx, dgamma, dbeta, yNormalized, dgammaAffine, dbetaAffine, dxInput };
-    for (const [what, t] of Object.entries(got)) {
-      expect(Array.from(k.view(t)), `${k.name} layer norm ${what}, unaligned`).toEqual([CANARY, ...Array.from(want[what]), CANARY]);
-    }
+    expectUnaligned({ y, mean, invStd, dx, dgamma, dbeta, yNormalized, dgammaAffine, dbetaAffine, dxInput }, want, 'layer norm');
   });
 });
