@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
@@ -79,9 +79,12 @@ async function writeSynced(path: string, bytes: Uint8Array | string): Promise<vo
 
 /**
  * The file a write to `path` replaces: a symbolic link's target (the link stays a link), and
- * never anything but a regular file (a device, a pipe or a folder is refused, not replaced).
+ * never anything but a regular file (a device, a pipe, a folder or a path ending in a slash is
+ * refused, not replaced).
  */
 async function replaceable(path: string): Promise<string> {
+  // Said before the system's ENOTDIR, which reads as if a folder on the way were a file.
+  if (path.endsWith('/') || path.endsWith(sep)) throw new GradscopeError('IO_ERROR', `${path}: cannot write (a path ending in '${path.slice(-1)}' names a folder, not a file)`);
   const target = await realpath(path).catch(() => path); // a path that does not exist yet is written as it is
   const info = await stat(target).catch(() => undefined);
   if (info?.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot write (it is a folder)`);

@@ -44,6 +44,12 @@ describe('writeFileAtomic', () => {
     await expectError(() => writeFileAtomic(at('real'), 'x'), 'IO_ERROR', /real: cannot write \(it is a folder\)/);
     await expectError(() => writeFileAtomic(at('absent/x.json'), 'x'), 'IO_ERROR', /x\.json: cannot write \(the folder .*absent does not exist\)/);
   });
+
+  it('refuses to write a file at a path ending in a slash, naming it a folder (was: ENOTDIR: not a directory)', async () => {
+    await expectError(() => writeFileAtomic(at('new-folder/'), 'x'), 'IO_ERROR', /new-folder\/: cannot write \(a path ending in '\/' names a folder, not a file\)$/);
+    await expectError(() => checkWritable(at('new-folder/')), 'IO_ERROR', /new-folder\/: cannot write \(a path ending in '\/' names a folder/); // --csv, --html: before any work
+    expect(readdirSync(folder).filter((name) => name.includes('new-folder'))).toEqual([]);
+  });
 });
 
 describe('checkWritable, before any work', () => {
