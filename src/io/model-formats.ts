@@ -219,7 +219,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
   }));
   return inFile(jsonPath, async () => {
     const model = (json instanceof Uint8Array ? parseJson(json) : json) as Record<string, unknown>;
-    const shards: Uint8Array[] = [];
+    const files: string[] = [];
     const manifest = Array.isArray(model.weightsManifest) ? model.weightsManifest : [];
     for (const [g, group] of manifest.entries()) {
       const paths = (group as { paths?: unknown })?.paths;
@@ -229,9 +229,17 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
         if (typeof shard !== 'string' || isAbsolute(shard) || normalize(shard).split(/[\\/]/).includes('..')) {
           throw badModel(`weightsManifest[${g}].paths`, `${quoted(shard)} is not a file name inside the model's folder`);
         }
-        shards.push(await readFileBytes(join(dirname(jsonPath), shard), { maxBytes: FILE_LIMITS.maxBinaryBytes, emptyAllowed: true }));
+        files.push(join(dirname(jsonPath), shard));
       }
     }
+    // The shards' sizes in all before any is read: a manifest may name one file many times (each read is capped, their sum was not).
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(file).catch(() => undefined))?.size ?? 0; // a missing one is named when read
+    if (bytes > FILE_LIMITS.maxBinaryBytes) {
+      throw badModel('weightsManifest', `its ${files.length} shard files hold ${bytes} bytes in all, beyond the limit of ${FILE_LIMITS.maxBinaryBytes} a model's weights may take`);
+    }
+    const shards: Uint8Array[] = [];
+    for (const file of files) shards.push(await readFileBytes(file, { maxBytes: FILE_LIMITS.maxBinaryBytes, emptyAllowed: true }));
     const total = shards.reduce((n, s) => n + s.length, 0);
     const weightData = new Uint8Array(total);
     let at = 0;

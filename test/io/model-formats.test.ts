@@ -1,7 +1,7 @@
 // The format rule of `gradscope convert` and the Node file helpers: the content decides what a file
 // holds (a gradscope model named model.json was taken for tfjs), the name what to write; weight
 // shards may not leave the model's folder.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,5 +112,17 @@ describe('model file formats', async () => {
     expect(error).toBeInstanceOf(GradscopeError);
     expect((error as GradscopeError).code).toBe('BAD_MODEL_FILE');
     expect((error as GradscopeError).message).toMatch(/evil\/model\.json: weightsManifest\[0\]\.paths: "\.\.\/\.\.\/etc\/passwd" is not a file name inside/);
+  });
+
+  it('refuses shards whose sizes pass the limit in all before reading any (one 1 GiB file named three times would take 3 GiB)', async () => {
+    const { modelJson } = toTfjsLayers(model);
+    modelJson.weightsManifest[0].paths = ['big.bin', 'big.bin', './big.bin'];
+    mkdirSync(join(folder, 'repeated'));
+    writeFileSync(join(folder, 'repeated', 'model.json'), JSON.stringify(modelJson));
+    writeFileSync(join(folder, 'repeated', 'big.bin'), '');
+    truncateSync(join(folder, 'repeated', 'big.bin'), 2 ** 30); // sparse: no disk used, and never read
+    const error = await readModelFile(join(folder, 'repeated')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GradscopeError);
+    expect((error as GradscopeError).message).toMatch(/repeated\/model\.json: weightsManifest: its 3 shard files hold 3221225472 bytes in all, beyond the limit of 2147483648/);
   });
 });
