@@ -9,6 +9,7 @@
  * is in steps (viewBox "firstStep 0 span height", stretched): the report's script selects a step
  * range by changing that viewBox alone.
  */
+import { invalidOption, shown } from '../errors.js';
 import { layerRowFromTop } from './layer-rows.js';
 
 export interface Series {
@@ -306,8 +307,10 @@ export function heatmap(o: HeatmapOptions): string {
 /**
  * A heatmap's colour scale at t in [0, 1] (clamped): dark blue (t = 0, slow learning) through teal to
  * yellow (t = 1, fast), as #rrggbb. The report's heatmaps and the visualizer's flow maps both use it.
+ * NaN has no colour (HEATMAP_NO_VALUE is the caller's to draw) and is refused, as is a non-number.
  */
 export function heatmapColor(t: number): string {
+  if (typeof t !== 'number' || Number.isNaN(t)) throw invalidOption(`heatmapColor: expected a number t (clamped to [0, 1]), got ${shown(t)}`);
   const stops = [[13, 8, 135], [33, 145, 140], [250, 230, 35]];
   const at = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
   const i = Math.min(Math.floor(at), stops.length - 2);

@@ -11,7 +11,7 @@ import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { checkOptimizerFor, type Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
-import { checkOptimizerSupports, createOptimizer, isOptimizer, type OptimizerSpec } from '../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, type OptimizerSpec } from '../optim/index.js';
 import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
 import { checkTrainingBatch, type ModelOwner } from '../model.js';
 import type { BiasInit, WeightInit } from '../init/initializers.js';
@@ -227,7 +227,8 @@ export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): vo
   const given = options.optimizer;
   if (given === undefined || isOptimizer(given)) return;
   const name = typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
-  if (typeof name === 'string') checkOptimizerSupports(net, name);
+  // An unknown name is createOptimizer's to refuse, after the rows are checked (as the eager path does).
+  if (typeof name === 'string' && optimizerNames().includes(name)) checkOptimizerSupports(net, name);
 }
 
 /** What Network.train() returns. */
