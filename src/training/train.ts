@@ -220,8 +220,8 @@ export function checkTrainOptions(given: unknown): TrainOptions {
 /**
  * Refuses (INVALID_OPTION, checkOptimizerSupports) an `optimizer` given by name or { name, … } that
  * cannot train `net`'s layers (K-FAC on a block network): Network.train runs it right after
- * checkTrainOptions, before any row is read (an unknown name is refused there too, naming the
- * known ones). An instance was checked when it was created; a malformed spec is left to createOptimizer.
+ * checkTrainOptions, before any row is read. An instance was checked when it was created; an unknown
+ * name or a malformed spec is left to createOptimizer (after the inputs' own check, as before).
  */
 export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): void {
   const given = options.optimizer;
