@@ -178,7 +178,11 @@ function receive(message: FromWorker): void {
     describeDiagram(snapshot.diagram);
     trainButton.disabled = stepButton.disabled = false;
     document.body.dataset.state = 'ready';
-    if (runWhenReady) startRun();
+    if (runWhenReady) {
+      // What the remedy's run is, in the words of the 'before' caption (the remedy's alternatives were not applied).
+      $('flow-now-caption').textContent = `after: ${describeRun(snapshot.settings, snapshot.ownSteps)}`;
+      startRun();
+    }
     setStatus(`${describeNetwork(snapshot)}. Press Train.`);
   } else if (message.type === 'progress') {
     history.addSteps(message.steps);
@@ -409,7 +413,7 @@ function heatmapData(s: Snapshot): HeatmapData {
 function applyRemedy(change: Partial<Settings>): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
-  $('flow-before-caption').textContent = `before: ${describeRun(settings)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
+  $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
   $('flow-before').hidden = before === null;
   settings = { ...settings, ...change };
   writeForm(settings);
@@ -417,8 +421,6 @@ function applyRemedy(change: Partial<Settings>): void {
   notice = '';
   showNotice();
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
-  // What runs now, in the words of the 'before' caption (the remedy's alternatives were not applied).
-  $('flow-now-caption').textContent = `after: ${describeRun(settings)}`;
   scheduleDraw();
   runWhenReady = true;
   configure();
@@ -431,7 +433,9 @@ function dropBefore(): void {
   $('flow-now-caption').textContent = '';
 }
 
-const describeRun = (s: Settings) => `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}, η ${s.learningRate}`;
+/** A run in a caption: its network, optimiser and learning rate (none for an optimiser that sets its own steps). */
+const describeRun = (s: Settings, ownSteps: boolean) =>
+  `${hiddenSizes(s).join('-')} ${s.activation} + ${s.init}${describeBlocks(s)}, ${s.optimizer === LAYER_RATES ? 'sgd with per-layer rates' : s.optimizer}${ownSteps ? '' : `, η ${s.learningRate}`}`;
 
 /** The block settings in words (', batch norm, ReZero blocks'); '' for a plain dense network. */
 function describeBlocks(s: Settings): string {

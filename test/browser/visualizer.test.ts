@@ -370,6 +370,19 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('names no learning rate in the before/after captions of an optimiser that sets its own steps', async () => {
+    const { page, errors } = await open('?opt=hessian-free');
+    await stepTimes(page, 2);
+    const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).first().locator('button.apply');
+    const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string; init?: string };
+    await apply.click();
+    await pauseOnceRunning(page, 1);
+    expect(await page.locator('#flow-before-caption').innerText()).toBe('before: 16-16-16-16-16-16 sigmoid + standard, hessian-free, step 2, vanishing');
+    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${change.init ?? 'standard'}, hessian-free`);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('reruns a remedy that changes only the step (a smaller learning rate for dead units) on a new network, from step 0', async () => {
     const { page, errors } = await open('?act=relu&init=he-normal&lr=3');
     await stepTimes(page, 8);
@@ -378,10 +391,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(JSON.parse((await apply.getAttribute('data-change'))!)).toEqual({ learningRate: 1 });
     await page.selectOption('#speed', '10');
     await apply.click();
-    await page.waitForFunction(() => document.body.dataset.state === 'running');
-    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 2);
-    await page.click('#train');
-    await page.waitForSelector('body[data-state="ready"]');
+    await pauseOnceRunning(page, 2);
     // Continuing the dead network would have gone on from step 8 with its dead units.
     const step = await settledStep(page);
     expect(step).toBeLessThan(8);
@@ -673,6 +683,13 @@ async function stepOf(page: Page): Promise<number> {
 async function ready(page: Page): Promise<void> {
   await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
   await page.waitForFunction(() => document.getElementById('diagnosis')!.dataset.ratio !== '');
+}
+
+/** Once a run has started by itself (a remedy's button) and shows `steps` steps, pauses it and waits for the worker to stop. */
+async function pauseOnceRunning(page: Page, steps: number): Promise<void> {
+  await page.waitForFunction((n) => document.body.dataset.state === 'running' && Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n, steps, { timeout: 60_000 });
+  await page.click('#train');
+  await page.waitForSelector('body[data-state="ready"]');
 }
 
 /** Trains until the page shows `steps` steps, then pauses and waits for the worker to stop. */
