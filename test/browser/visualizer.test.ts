@@ -67,6 +67,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const [loss, map] = await Promise.all(['#card-loss', '#card-heatmap'].map((id) => page.locator(id).boundingBox()));
     expect([loss!.x, loss!.width]).toEqual([map!.x, map!.width]);
     expect(loss!.y).toBeLessThan(map!.y);
+    // Nor at the widths where the grid changes its number of columns.
+    for (const width of [1100, 1120, 1150, 1099, 800]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await rowsShortOfTheEdge(page), `${width} px`).toEqual([]);
+    }
+    await page.setViewportSize(DESKTOP);
     // At step 0 the chain table's one record is the probe at initialisation (the trace counts it as step 1).
     expect(await page.locator('#chain-step').innerText()).toMatch(/^at initialisation, on the first \d+ training rows \(the trace's step 1: before the first update\)$/);
     await page.setViewportSize(PHONE);
