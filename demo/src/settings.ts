@@ -216,18 +216,25 @@ export function conflictOf(s: Settings): Conflict | null {
 
 export interface ParsedSettings {
   settings: Settings;
-  /** One line per parameter that was present but unusable (its default was taken). */
+  /** One line per parameter that was present but unusable (its default was taken), then one per name that is no setting. */
   problems: string[];
 }
 
-/** The settings of a link: each unusable parameter takes its default, and says so. */
+/** A link's name that is no setting's parameter: said, with the parameter meant when it is a setting's long name (`activation` for `act`). */
+function unknownParameter(name: string): string {
+  const meant = KEYS.find((key) => key.toLowerCase() === name.toLowerCase());
+  const hint = meant === undefined ? `the settings are ${KEYS.map((key) => FIELDS[key].param).join(', ')}` : `${FIELDS[meant].label} is '${FIELDS[meant].param}'`;
+  return `${name}: not a setting of this page (${hint})`;
+}
+
+/** The settings of a link: each unusable parameter takes its default, and says so; a name that is no setting is named, not dropped in silence. */
 export function parseSettings(search: string | URLSearchParams): ParsedSettings {
-  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const query = typeof search === 'string' ? new URLSearchParams(search) : search;
   const problems: string[] = [];
   const settings = { ...DEFAULTS };
   for (const key of KEYS) {
     const field = FIELDS[key];
-    const text = params.get(field.param);
+    const text = query.get(field.param);
     if (text === null) continue;
     const value = field.parse(text);
     if (value === undefined) problems.push(`${field.param}=${text} (allowed: ${field.allowed()}): using ${shownValue(DEFAULTS[key])}`);
@@ -239,6 +246,8 @@ export function parseSettings(search: string | URLSearchParams): ParsedSettings 
     problems.push(`${FIELDS[key].param}=${settings[key]} (${conflict.why}): using ${shownValue(DEFAULTS[key])}`);
     (settings as Record<keyof Settings, unknown>)[key] = DEFAULTS[key];
   }
+  const known = new Set(KEYS.map((key) => FIELDS[key].param));
+  for (const name of new Set(query.keys())) if (!known.has(name)) problems.push(unknownParameter(name));
   return { settings, problems };
 }
 

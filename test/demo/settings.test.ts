@@ -51,6 +51,16 @@ describe('visualizer settings in the URL', () => {
     expect(problems[2]).toBe('widths=8,x (allowed: empty (Width in every layer), or whole numbers from 2 to 128 separated by commas, one per hidden layer): using empty');
   });
 
+  it('names a link parameter that is no setting, with the parameter a setting\'s long name stands for', () => {
+    const { settings, problems } = parseSettings('?depth=5&activation=relu&learningRate=3&colour=red&act=tanh');
+    expect(settings).toEqual({ ...DEFAULTS, depth: 5, activation: 'tanh' });
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toBe("activation: not a setting of this page (Activation is 'act')");
+    expect(problems[1]).toBe("learningRate: not a setting of this page (Learning rate is 'lr')");
+    expect(problems[2]).toMatch(/^colour: not a setting of this page \(the settings are depth, width, widths, act, .*\)$/);
+    expect(parseSettings(settingsQuery(settings)).problems).toEqual([]);
+  });
+
   it('gives each hidden layer the width the list says, and refuses a list of another length than the depth', () => {
     const { settings, problems } = parseSettings('?depth=3&widths=12,6,3');
     expect(problems).toEqual([]);
