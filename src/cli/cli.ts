@@ -5,7 +5,8 @@
  * one line, before any work starts). Nothing ever prints a stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
+import { adviceTerms, commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
+import { DivergedError } from '../training/advice.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
@@ -74,6 +75,7 @@ function oneLine(text: string): string {
  * comment). Never exits the process and never throws.
  */
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
+  let running: Command | undefined;
   try {
     if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
       // The words before the first flag name the command whose help is asked for (none: the general help).
@@ -87,6 +89,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       return EXIT.ok;
     }
     const { command, rest } = findCommand(argv);
+    running = command;
     await command.run(parseArgs(command, rest), terminal);
     return EXIT.ok;
   } catch (error) {
@@ -94,7 +97,8 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       terminal.err(`gradscope: ${oneLine(error.message)}\n`);
       return EXIT.usage;
     }
-    if (error instanceof GradscopeError) terminal.err(`gradscope: ${error.code}: ${oneLine(error.message)}\n`);
+    // A DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate).
+    if (error instanceof GradscopeError) terminal.err(`gradscope: ${error.code}: ${oneLine(error instanceof DivergedError && running ? error.messageFor(adviceTerms(running)) : error.message)}\n`);
     else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
     return EXIT.failed;
   }

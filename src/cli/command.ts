@@ -11,6 +11,7 @@ import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
+import type { AdviceTerms } from '../training/advice.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
 
@@ -367,4 +368,14 @@ export async function withFile<T>(path: string, work: () => Promise<T>): Promise
     }
     throw error;
   }
+}
+
+/**
+ * How a DIVERGED's advice names train()'s options on `command`'s line: by its flags (--learning-rate,
+ * --clip-norm, --on-non-finite), and not at all where it has none (a study's fixed recipe).
+ */
+export function adviceTerms(command: Command): AdviceTerms {
+  const flag = (name: string) => (command.flags.some((f) => f.name === name) ? `--${name}` : undefined);
+  const onNonFinite = flag('on-non-finite');
+  return { learningRate: flag('learning-rate'), clipNorm: flag('clip-norm'), onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}` };
 }

@@ -23,6 +23,7 @@ import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, runawayLoss, targetsTooLarge, type NonFinitePolicy } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
+import { DivergedError, learningRateAdvice, parenthesised, type Advice, type AdviceTerms } from './advice.js';
 import { checkTraceable, TraceRecorder, type TraceOptions } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
@@ -334,17 +335,11 @@ export function runTraining(
       : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
   if (options.learningRate === undefined && optimizer.defaultLearningRate !== undefined) learningRate = optimizer.defaultLearningRate;
   const ownSteps = optimizer.choosesOwnSteps === true;
-  if (ownSteps && (options.learningRate !== undefined || policy === 'halve')) {
+  try {
+    checkSettingsForOptimizer(optimizer, { learningRate: options.learningRate, onNonFinite: policy, clipNorm });
+  } catch (error) {
     if (ownsOptimizer) optimizer.dispose();
-    throw invalidOption(
-      options.learningRate !== undefined
-        ? `learningRate: '${optimizer.name}' chooses its own steps (its damping sets them) and takes none`
-        : `onNonFinite: 'halve' halves the learning rate, which '${optimizer.name}' does not take (it chooses its own steps); use 'throw' or 'skip'`,
-    );
-  }
-  if (clipNorm !== undefined && optimizer.recomputesGradient) {
-    if (ownsOptimizer) optimizer.dispose();
-    throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
+    throw error;
   }
   if (noise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
     if (ownsOptimizer) optimizer.dispose();
@@ -401,14 +396,14 @@ export function runTraining(
       if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
       if (Number.isNaN(firstLoss)) firstLoss = loss;
       const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
-      if (runaway !== null) return { reason: runaway, advice: learningRateAdvice(reportedRate(learningRate, ownSteps)) };
+      if (runaway !== null) return { reason: runaway, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
         noiser.add(net.step);
         const noisy = guard!.gradientFault();
         if (noisy !== null) {
           net.rng.setState(rngBeforeNoise); // the step is not applied: its noise is not drawn either
-          return { reason: `with the gradient noise added, ${noisy}`, advice: `use a smaller gradientNoise.eta than ${noise!.eta}` };
+          return { reason: `with the gradient noise added, ${noisy}`, advice: noiseAdvice(noise!.eta) };
         }
       }
       if (clipNorm !== undefined) clipGradientNorm(net, clipNorm);
@@ -482,7 +477,8 @@ export function runTraining(
             // Back where the call started: nothing it changed is left, the RNG included (below).
             if (back.step === stepAtStart) applied = false;
           }
-          throw new GradscopeError('DIVERGED', `${where}: ${outcome.reason}; the step was not applied${back === null ? '' : wentBack(back)} (${outcome.advice})`);
+          const fault = outcome;
+          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back)}${parenthesised(fault.advice(terms))}`);
         }
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
@@ -509,10 +505,11 @@ export function runTraining(
         start += size;
       }
       if (batches === 0) {
-        throw new GradscopeError(
-          'DIVERGED',
-          `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied (the last: ${lastFault!.reason}; ${lastFault!.advice})`,
-        );
+        const last = lastFault!;
+        throw new DivergedError((terms) => {
+          const advice = last.advice(terms);
+          return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+        });
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.inputs, validation.targets);
@@ -576,7 +573,8 @@ export function checkBatchRows(
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 interface StepFault {
   reason: string;
-  advice: string;
+  /** In the printer's terms (advice.ts): the API's in the message, the CLI's flags when it prints it. */
+  advice: Advice;
 }
 
 // The advice below is made only when a step faults, by functions of their own rather than closures
@@ -584,15 +582,38 @@ interface StepFault {
 // names, each named one costs a defineProperty, ~0.2 µs on the AMD EPYC Zen 5, 2026-11-30), and
 // train() is called once per batch.
 
+/**
+ * Refuses (INVALID_OPTION, naming the option) train() settings `optimizer` would not apply: a
+ * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps, and
+ * clipNorm beside one that evaluates its own gradients. train() checks them here, and the CLI before
+ * any work.
+ */
+export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm'>): void {
+  if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
+    throw invalidOption(
+      settings.learningRate !== undefined
+        ? `learningRate: '${optimizer.name}' chooses its own steps (its damping sets them) and takes none`
+        : `onNonFinite: 'halve' halves the learning rate, which '${optimizer.name}' does not take (it chooses its own steps); use 'throw' or 'skip'`,
+    );
+  }
+  if (settings.clipNorm !== undefined && optimizer.recomputesGradient) {
+    throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
+  }
+}
+
 /** The learning rate as reported (result, trace, advice): none for an optimiser that chooses its own steps. */
 function reportedRate(learningRate: number, ownSteps: boolean): number | undefined {
   return ownSteps ? undefined : learningRate;
 }
 
-/** What to try when a step faults; `learningRate` undefined: the optimiser chooses its own steps (no rate to lower, no 'halve'). */
-function learningRateAdvice(learningRate: number | undefined): string {
-  if (learningRate === undefined) return "onNonFinite 'skip' if a few batches are outliers";
-  return `try a learningRate below ${learningRate}, clipNorm, or onNonFinite 'halve'; 'skip' if a few batches are outliers`;
+/** learningRateAdvice (advice.ts) in the printer's terms; `learningRate` undefined: the optimiser chooses its own steps. */
+function rateAdvice(learningRate: number | undefined): Advice {
+  return (terms) => learningRateAdvice(learningRate, terms);
+}
+
+/** A smaller gradient noise than `eta`, in the printer's terms. */
+function noiseAdvice(eta: number): Advice {
+  return (terms) => (terms.gradientNoiseEta ? `use a smaller ${terms.gradientNoiseEta} than ${eta}` : '');
 }
 
 /** How far a train() call had got when a step faulted: what the advice that goes with the fault depends on. */
@@ -635,14 +656,24 @@ function wentBack(back: { step: number; loss: number }): string {
 }
 
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
-function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): string {
-  if (noise) return `use a smaller gradientNoise.eta than ${noise.eta}, or ${learningRateAdvice(learningRate)}`;
+function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
+  if (noise) return (terms) => [noiseAdvice(noise.eta)(terms), learningRateAdvice(learningRate, terms)].filter(Boolean).join(', or ');
   if (guard.gradientNorm > RUNAWAY_PARAMETER) {
+    const norm = `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that`;
     const targets = targetsTooLarge(net, size);
-    if (targets) return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: ${targets}`;
-    return `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; scale the inputs or start from smaller weights (init), or ${learningRateAdvice(learningRate)}`;
+    if (targets) return () => `${norm}: ${targets}`;
+    return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
   }
-  return learningRateAdvice(learningRate);
+  return rateAdvice(learningRate);
+}
+
+/** Scaling the inputs or smaller initial weights, in the printer's terms. */
+const smallerStart = (terms: AdviceTerms) => `scale the inputs or start from smaller weights${terms.init ? ` (${terms.init})` : ''}`;
+
+/** `first`, then ', or ' and the learning-rate advice when the printer has terms for any of it. */
+function orRate(first: string, learningRate: number | undefined, terms: AdviceTerms): string {
+  const rate = learningRateAdvice(learningRate, terms);
+  return rate ? `${first}, or ${rate}` : first;
 }
 
 /**
@@ -660,9 +691,12 @@ function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows, start
       : `the loss is ${loss}`;
   const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
   const targets = targetsTooLarge(net, size);
-  if (targets) return { reason, advice: applied ? targets : notTheRate + targets };
-  const advice = applied
-    ? `the inputs or the weights are too large; if the weights grew in this call, ${learningRateAdvice(learningRate)}`
-    : `${notTheRate}the inputs or the weights train() was given are too large for float32; scale the inputs or start from smaller weights (init)`;
+  if (targets) return { reason, advice: () => (applied ? targets : notTheRate + targets) };
+  const advice: Advice = applied
+    ? (terms) => {
+        const rate = learningRateAdvice(learningRate, terms);
+        return `the inputs or the weights are too large${rate ? `; if the weights grew in this call, ${rate}` : ''}`;
+      }
+    : (terms) => `${notTheRate}the inputs or the weights train() was given are too large for float32; ${smallerStart(terms)}`;
   return { reason, advice };
 }

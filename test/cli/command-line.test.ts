@@ -137,3 +137,15 @@ describe('hostile files and unwritable places', async () => {
     expectOneLine(run, 1, /deep\.json: format: expected "gradscope\.model", got an array/);
   });
 });
+
+describe("README's command line section", () => {
+  it('is what gradscope --help prints (after its title), so a new flag cannot be missing from it', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Command line'));
+    const open = section.indexOf('```\n') + 4;
+    const block = section.slice(open, section.indexOf('\n```', open));
+    const help = (await runCliInProcess(['--help'])).stdout.trimEnd().split('\n');
+    expect(help.slice(0, 3)).toEqual(['gradscope: see, explain and fix vanishing gradients in feed-forward networks', '', 'Usage:']);
+    expect(block).toBe(help.slice(3).join('\n'));
+  });
+});

@@ -12,6 +12,7 @@ import type { Matrix } from '../../src/data/matrix.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
+import type { TrainOptions } from '../../src/training/train.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
@@ -324,6 +325,43 @@ describe('gradscope study --model --data', async () => {
     expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);
   });
 
+  it("names the CLI's flags in a divergence's advice (--learning-rate, --clip-norm, --on-non-finite), not the API's options; train() itself names its options", async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--learning-rate', '1e9', '--epochs', '2', '--batch-size', '10']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const line = stderr.trimEnd().split('\n').pop()!;
+    expect(line).toMatch(/^gradscope: DIVERGED: .*try a --learning-rate below 1000000000, --clip-norm, or --on-non-finite halve; --on-non-finite skip if a few batches are outliers/);
+    expect(line).not.toMatch(/learningRate|clipNorm|onNonFinite/);
+    const twin = await Network.fromJSON(net.toJSON());
+    expect(() => twin.train(inputs, targets, { learningRate: 1e9, epochs: 2, batchSize: 10 })).toThrow(/try a learningRate below 1000000000, clipNorm, or onNonFinite 'halve'; onNonFinite 'skip' if a few batches are outliers/);
+    twin.dispose();
+  });
+
+  it('--on-non-finite and --clip-norm reach train(): the same runs as train() with onNonFinite and clipNorm, and it says what they did', async () => {
+    const run = async (flags: string[], options: TrainOptions) => {
+      const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', ...flags, '--json']);
+      expect(code).toBe(0);
+      const twin = await Network.fromJSON(net.toJSON());
+      const result = twin.train(inputs, targets, { epochs: 1, batchSize: 10, ...options });
+      const evaluation = twin.evaluate(inputs, targets);
+      twin.dispose();
+      const curve = JSON.parse(stdout).curve;
+      expect(curve[curve.length - 1].loss).toBeCloseTo(evaluation.loss, 5);
+      return result;
+    };
+    const skipped = await run(['--learning-rate', '1e9', '--on-non-finite', 'skip'], { learningRate: 1e9, onNonFinite: 'skip' });
+    expect(skipped.skipped).toBeGreaterThan(0);
+    expect((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip'])).stdout).toContain(
+      `--on-non-finite skip left out ${skipped.skipped} batches whose step was not finite or ran away.`,
+    );
+    await run(['--learning-rate', '1000', '--clip-norm', '5'], { learningRate: 1000, clipNorm: 5 });
+    expect((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--learning-rate', '1000', '--clip-norm', '5'])).stdout).toContain(', gradient clipped to norm 5,');
+    // 'halve' reaches train(): its halvings are what the DIVERGED counts.
+    const halved = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e12', '--on-non-finite', 'halve']);
+    expect(halved.code).toBe(1);
+    expect(halved.stderr).toMatch(/DIVERGED: .* after 10 halvings of the learning rate/);
+  });
+
   it.each([
     [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \(see gradscope --help\)$/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
@@ -333,6 +371,11 @@ describe('gradscope study --model --data', async () => {
     [['study', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--threads', '2'], 2, /^gradscope: --threads 2: threads apply to --backend wasm only$/],
     [['study', '--model', modelPath, '--data', dataPath, '--threads', String(availableParallelism() + 1)], 2, /^gradscope: --threads must be ≤ \d+ \(the threads this machine runs at once, os\.availableParallelism\(\)\), got '\d+'$/],
     [['study', '--model', modelPath, '--data', dataPath, '--save', join(folder, 'missing', 'm.json')], 1, /^gradscope: IO_ERROR: --save .*m\.json: cannot write \(the folder .*missing does not exist\)$/],
+    // Settings the optimiser would not apply: the flags' fault, before any work.
+    [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'lbfgs', '--clip-norm', '1'], 2, /^gradscope: --clip-norm: 'lbfgs' evaluates its own gradients, so clipping the first one would not match them$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--on-non-finite', 'halve'], 2, /^gradscope: --on-non-finite: 'halve' halves the learning rate, which 'hessian-free' does not take/],
+    [['study', '--model', modelPath, '--data', dataPath, '--on-non-finite', 'retry'], 2, /^gradscope: --on-non-finite must be one of throw, skip, halve, got 'retry'$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--clip-norm', '0'], 2, /^gradscope: --clip-norm must be > 0, got '0'$/],
   ])('%j fails with one line, exit %i', async (args, exit, message) => {
     const { code, stderr } = await runCliInProcess(args as string[]);
     expect(code).toBe(exit);

@@ -1,6 +1,6 @@
 /**
  * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate η]
- *   [--optimizer sgd] [--momentum μ] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
+ *   [--optimizer sgd] [--momentum μ] [--clip-norm N] [--on-non-finite throw|skip|halve] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
  *   [--csv FILE] [--html FILE] [--save FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
@@ -12,7 +12,8 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import { MODEL } from '../../model.js';
-import { checkBatchRows, DEFAULT_BATCH_SIZE } from '../../training/train.js';
+import { checkBatchRows, checkSettingsForOptimizer, DEFAULT_BATCH_SIZE } from '../../training/train.js';
+import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../../training/numeric-faults.js';
 import { coresAvailable } from '../../wasm/threads/pool.js';
 import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
@@ -20,6 +21,7 @@ import {
   BACKEND_FLAG,
   booleanFlag,
   checkAsUsage,
+  checkOptionsAsUsage,
   choiceFlag,
   command,
   COUNT,
@@ -86,6 +88,13 @@ export const studyModelCommand = command({
       about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
     },
     { name: 'momentum', value: 'μ', rule: { min: 0 }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+    { name: 'clip-norm', value: 'N', rule: POSITIVE, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
+    {
+      name: 'on-non-finite',
+      value: NON_FINITE_POLICIES.join('|'),
+      default: 'throw',
+      about: "a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out, halve halves the learning rate and retries the epoch (train's onNonFinite)",
+    },
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
     {
@@ -115,6 +124,8 @@ export const studyModelCommand = command({
     // Absent, train() uses the optimiser's own; one that takes none would ignore it.
     if (givenRate !== undefined && findOptimizer(choice.optimizer).learningRate === undefined) throw new UsageError(`--learning-rate: ${choice.name} chooses its own steps and takes none`);
     const momentum = stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum');
+    const clipNorm = stringFlag(args, 'clip-norm') === undefined ? undefined : numberFlag(args, 'clip-norm');
+    const onNonFinite = choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!;
     const seed = numberFlag(args, 'seed');
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
     const threads = numberFlag(args, 'threads');
@@ -138,14 +149,20 @@ export const studyModelCommand = command({
       optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
         createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
       );
+      // Settings this optimiser would not apply (--clip-norm beside one that evaluates its own gradients, halve beside one that takes no rate): exit 2.
+      const settings = { learningRate: givenRate, clipNorm, onNonFinite };
+      const built = optimizer;
+      checkOptionsAsUsage(args, { learningRate: 'learning-rate', clipNorm: 'clip-norm', onNonFinite: 'on-non-finite' }, () => checkSettingsForOptimizer(built, settings));
       const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
       const bar = json ? undefined : new ProgressBar(terminal, 'training', epochs);
-      net.train(data.inputs, data.targets, {
+      const trained = net.train(data.inputs, data.targets, {
         epochs,
         batchSize,
         dropLast,
         learningRate: givenRate,
         optimizer,
+        clipNorm,
+        onNonFinite,
         trace: { every },
         validation: { x: data.inputs, y: data.targets },
         onEpoch: ({ epoch, validation }) => {
@@ -167,7 +184,12 @@ export const studyModelCommand = command({
       print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
       const ownRate = optimizer.defaultLearningRate;
       const rate = givenRate !== undefined ? `learning rate ${givenRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
-      print(terminal, `${choice.name}${momentum === undefined ? '' : `, momentum ${momentum}`}, ${rate}, batches of ${batchSize}, seed ${seed}.`, '');
+      const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
+      print(terminal, `${choice.name}${momentum === undefined ? '' : `, momentum ${momentum}`}, ${rate}, batches of ${batchSize}${clipped}, seed ${seed}.`);
+      // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
+      if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
+      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
+      print(terminal, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, 'At the first step:', traceTable(trace, 0));
       print(terminal, '', 'At the last traced step:', traceTable(trace));

@@ -1,0 +1,68 @@
+/**
+ * What a DIVERGED advises names train()'s options, and who prints it decides how: the API by its
+ * option keys (`learningRate`, `clipNorm`, `onNonFinite 'halve'`), the command line by its flags
+ * (`--learning-rate`, …). The advice is written once, here and in train.ts, against AdviceTerms; an
+ * option the printer has no name for is left out of the advice (a study's command has no
+ * --clip-norm: it does not advise one).
+ */
+import { GradscopeError } from '../errors.js';
+import type { NonFinitePolicy } from './numeric-faults.js';
+
+/** The names of the options a DIVERGED's advice may name; absent: the printer has none for it, and the advice leaves it out. */
+export interface AdviceTerms {
+  /** train()'s learningRate. */
+  learningRate?: string;
+  /** train()'s clipNorm. */
+  clipNorm?: string;
+  /** train()'s onNonFinite set to a policy. */
+  onNonFinite?: (policy: Exclude<NonFinitePolicy, 'throw'>) => string;
+  /** createNetwork's init (smaller initial weights). */
+  init?: string;
+  /** train()'s gradientNoise.eta. */
+  gradientNoiseEta?: string;
+}
+
+/** The API's names: what a DIVERGED's message says. */
+export const API_TERMS: Required<AdviceTerms> = {
+  learningRate: 'learningRate',
+  clipNorm: 'clipNorm',
+  onNonFinite: (policy) => `onNonFinite '${policy}'`,
+  init: 'init',
+  gradientNoiseEta: 'gradientNoise.eta',
+};
+
+/** Advice in the printer's terms ('' when none of what it would name has a name there). */
+export type Advice = (terms: AdviceTerms) => string;
+
+/** A DIVERGED whose message can be said again in other terms (the CLI's flags): `message` is in the API's. */
+export class DivergedError extends GradscopeError {
+  constructor(private readonly say: Advice) {
+    super('DIVERGED', say(API_TERMS));
+  }
+
+  /** The message with its advice naming the options by `terms`. */
+  messageFor(terms: AdviceTerms): string {
+    return this.say(terms);
+  }
+}
+
+/** 'a, b, or c' (an Oxford list of what to try). */
+function either(options: string[]): string {
+  return options.length < 3 ? options.join(' or ') : `${options.slice(0, -1).join(', ')}, or ${options[options.length - 1]}`;
+}
+
+/**
+ * What to try when a step faults: a lower learning rate, clipping, halving; skipping for outlier
+ * batches. `learningRate` undefined: the optimiser chooses its own steps (no rate to lower, no 'halve').
+ */
+export function learningRateAdvice(learningRate: number | undefined, terms: AdviceTerms): string {
+  const tries =
+    learningRate === undefined
+      ? []
+      : [terms.learningRate && `a ${terms.learningRate} below ${learningRate}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
+  const skip = terms.onNonFinite?.('skip');
+  return [tries.length ? `try ${either(tries)}` : '', skip ? `${skip} if a few batches are outliers` : ''].filter(Boolean).join('; ');
+}
+
+/** `text` in parentheses after a space, or nothing when it is empty. */
+export const parenthesised = (text: string): string => (text ? ` (${text})` : '');
