@@ -21,6 +21,7 @@ import {
   type Checkpoint,
 } from './checkpoint.js';
 import { checkPath, readFileBytes, writeFileAtomic } from './file-access.js';
+import { contentFormatOf, UNRECOGNISED_MODEL } from './model-formats.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
@@ -61,6 +62,10 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
     if (isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes);
+    // Bytes no model format starts with are said as such, as readModelFile says them (it said 'not valid JSON (…)' of a README).
+    const format = contentFormatOf(bytes);
+    if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
+    if (format === 'safetensors') throw new GradscopeError('BAD_MODEL_FILE', 'a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does (gradscope convert IN OUT.json makes a gradscope model of it)');
     if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
     let text: string;
     try {

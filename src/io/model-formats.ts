@@ -79,6 +79,9 @@ export async function interopFormatOf(path: string): Promise<InteropFormat | und
   }
 }
 
+/** What a reader says of bytes that are no model format it knows (loadModel and readModelFile alike). */
+export const UNRECOGNISED_MODEL = 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors';
+
 const BLANK = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const OPEN_BRACE = 0x7b;
 
@@ -158,7 +161,7 @@ async function openModelFile(path: string, format?: InputFormat): Promise<Opened
   }
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   const told = format ?? contentFormatOf(bytes) ?? (await interopFormatOf(path));
-  if (told === undefined) throw badModel(path, 'neither a gradscope model (JSON or binary), nor a tfjs model.json, nor safetensors');
+  if (told === undefined) throw badModel(path, UNRECOGNISED_MODEL);
   if (told === 'onnx') throw invalidOption(`${path}: ONNX is an export format; gradscope cannot read it back`);
   if (told === 'safetensors' || (told === 'gradscope' && isBinaryCheckpoint(bytes))) return { path, format: told, bytes };
   const json = await inFile(path, () => parseJson(bytes));

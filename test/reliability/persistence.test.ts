@@ -8,6 +8,7 @@ import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
+import { readModelFile, UNRECOGNISED_MODEL } from '../../src/io/model-formats.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
@@ -198,5 +199,18 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     await expectError(() => loadModel(folder), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
     await expectError(() => loadModel(join(folder, 'nope.bin')), 'IO_ERROR', /nope\.bin: cannot read \(ENOENT: no such file or directory\)/);
     await expectError(() => restoreOptimizer(sgd, { name: 'adam', scalars: {}, tensors: [] }), 'BAD_MODEL_FILE', /'adam' state, not 'sgd'/);
+  });
+});
+
+describe('loadModel of a file that is no model', () => {
+  it("says what readModelFile (the CLI's --model) says of it, not 'not valid JSON'", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-not-a-model-'));
+    const path = join(folder, 'README.md');
+    writeFileSync(path, '# gradscope\n\nSee, explain and fix vanishing gradients.\n');
+    const library = await loadModel(path).catch((error: Error) => error);
+    const cli = await readModelFile(path).catch((error: Error) => error);
+    expect(library).toBeInstanceOf(Error);
+    expect((library as Error).message).toBe((cli as Error).message);
+    expect((library as Error).message).toBe(`${path}: ${UNRECOGNISED_MODEL}`);
   });
 });
