@@ -4,7 +4,7 @@ import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
 import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
-import { percent, ratioCell, shortReason, shortStop } from './trainable-depth-report.js';
+import { percent, ratioCell, shortReason, shortStop, WALL_SECONDS } from './trainable-depth-report.js';
 
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
@@ -75,7 +75,7 @@ export function budgetMatrix(result: BudgetSweepResult): ReportTable {
 }
 
 /** The rows table's header. */
-export const BUDGET_ROWS_HEADER = ['remedy', 'depth', 'lr', 'budget', 'steps', 'held-out accuracy', 'train loss', `first step ≥ ${100 * ACCURACY_GOAL} %`, 'first ÷ last ‖∂C/∂b‖, init → end', 'seconds', 'note'];
+export const BUDGET_ROWS_HEADER = ['remedy', 'depth', 'lr', 'budget', 'steps', 'held-out accuracy', 'train loss', `first step ≥ ${100 * ACCURACY_GOAL} %`, 'first ÷ last ‖∂C/∂b‖, init → end', WALL_SECONDS, 'note'];
 
 /** One row of the rows table: the numbers, or why there are none. */
 export function budgetRowCells(row: BudgetSweepRow): string[] {

@@ -52,7 +52,10 @@ export const ratioCell = (row: { remedy: string; zeroCauses?: ZeroCauses } & Par
   ratio(row[column] ?? null, row[column] === 0 ? zeroCauseOf(row, column) : undefined);
 
 /** The rows table's header (terminal, report and README). */
-export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', 'seconds', 'note'];
+/** The header of a column of wall-clock seconds, and what it says of them: they move with the machine's load. */
+export const WALL_SECONDS = 'wall-clock s';
+export const WALL_SECONDS_NOTE = "wall-clock s: each run's wall-clock seconds, which move with the machine's load (the other columns do not: a fixed step budget and seed give the same numbers on any machine)";
+export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', WALL_SECONDS, 'note'];
 
 /** One row of the rows table: the numbers, or why there are none. */
 export function rowCells(row: TrainableDepthRow): string[] {

@@ -37,6 +37,12 @@ describe('the main job', () => {
       expect(out).toContain('At the first step (the start of epoch 0):');
       expect(page).toContain('One step per epoch, each recorded before its update: steps 1–500 are the starts of epochs 0–499.');
       expect(out).not.toContain("σ'(z) < 1 %");
+      // Study (c)'s progress reads as the standalone study's does (rowProgress): 'trainable depth: N %, remedy at d hidden layers'.
+      expect(errors).toMatch(/^trainable depth: 100 %, \S+ at 50 hidden layers$/m);
+      // README's report size is this report's, within 5 % (it said 507 KB when the report was 516 kB).
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+      const stated = Number(/reports\/gradscope-report\.html` \((\d+) KiB/.exec(readme)![1]);
+      expect(Math.abs(bytes / 1024 - stated) / stated).toBeLessThanOrEqual(0.05);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -118,11 +118,12 @@ describe('gradscope study trainable-depth', () => {
     expect(stdout).toMatch(/deepest ≥ 90 %/);
     expect(stdout).toMatch(/Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured/);
     expect(stdout).toMatch(/Goal: at least one remedy trains 100 hidden layers .*: not measured/);
-    expect(stderr).toMatch(/trainable-depth: plain-sigmoid at 2 hidden layers done/);
+    // One wording with npm start's study (c) (rowProgress): a line per tenth of the rows, by remedy and depth.
+    expect(stderr).toMatch(/^trainable depth: 100 %, plain-sigmoid at 2 hidden layers$/m);
     expect(stdout).toMatch(/Budget sweep: plain-sigmoid \(lr 0\.5\) and adam \(lr 0\.001\) at 1 hidden layer of/);
     expect(stdout).toMatch(/remedy: deepest ≥ 90 % +1× \(2 steps\) +2× \(4 steps\)/);
     expect(stdout).toMatch(/Learning rate of plain-sigmoid at 1 hidden layer, 1×:/);
-    expect(stderr).toMatch(/trainable-depth: budget sweep, adam at 1 hidden layer \(lr 0\.001\) done/);
+    expect(stderr).toMatch(/trainable depth: budget sweep, adam at 1 hidden layer \(lr 0\.001\) done/);
   });
 
   it('refuses bad flags with one line and exit 2, an unknown or repeated remedy among them', async () => {

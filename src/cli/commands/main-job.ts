@@ -17,7 +17,7 @@ import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
 import { ACTIVATIONS_WIDTH_FLAG, activationTable, unitFailureNote } from './study-activations.js';
-import { trainableDepthText } from './study-trainable-depth.js';
+import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
 import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthTablesSection } from '../../studies/trainable-depth-report.js';
 import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.js';
@@ -77,10 +77,9 @@ export const mainJobCommand = command({
     print(terminal, `\n${unitFailureNote()}`);
 
     print(terminal, `\nStudy (c), trainable depth (the --quick subset of gradscope study trainable-depth):\n`);
-    const remedies = new ProgressBar(terminal, 'trainable depth', QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);
-    let rows = 0;
-    const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: (row) => remedies.update(++rows, `${row.remedy} ${row.depth}`) });
-    remedies.done();
+    const progress = rowProgress(terminal, QUICK_STUDY.remedies.length * QUICK_STUDY.depths.length);
+    const trainable = await runTrainableDepthStudy({ ...QUICK_STUDY, seed, onRow: progress.onRow });
+    progress.done();
     print(terminal, trainableDepthText(trainable));
 
     // Study (c) goes in as its accuracy table only: with its charts the report passed its 600 KB (test/cli/main-job-report.test.ts).

@@ -18,6 +18,7 @@ import {
   TRAINABLE_WIDTH,
   type GoalCheck,
   type TrainableDepthResult,
+  type TrainableDepthRow,
 } from '../../studies/trainable-depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../studies/trainable-depth-remedies.js';
 import { BUDGET_DEPTHS, BUDGET_MULTIPLES, BUDGET_REMEDIES, runBudgetSweep, type BudgetSweepResult } from '../../studies/trainable-depth-budget.js';
@@ -26,12 +27,26 @@ import { epochsText, type PaperExperiment } from '../../studies/paper-experiment
 import { PAPER_BATCH_NORM_RUNS, runPaperExperiments } from '../../studies/paper-experiments.js';
 import { shortBatchProblem } from '../../studies/batch-norm-rows.js';
 import { paperNotes, paperReportSections } from '../../studies/paper-experiments-report.js';
-import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, ROWS_HEADER, rowCells, trainableDepthReportSection, WALL_SECONDS_NOTE } from '../../studies/trainable-depth-report.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, choiceFlag, checkOptionsAsUsage, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, listFlag, numberFlag, outputFileFlag, type ParsedArgs, SEED_FLAG, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, wholeListFlag, WIDTH } from '../command.js';
-import { print } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
+import { ProgressBar } from '../progress.js';
 import { formatTable } from '../table.js';
 import { BUDGET_MULTIPLE_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
+
+/** How the study's progress lines start, in npm start's study (c) and in this command alike. */
+const PROGRESS_LABEL = 'trainable depth';
+
+/**
+ * Progress over the study's `rows` (remedy × depth) networks, one wording wherever the study runs (npm
+ * start's study (c), this command): 'trainable depth: 11 %, relu-he at 2 hidden layers'.
+ */
+export function rowProgress(terminal: Terminal, rows: number): { onRow: (row: TrainableDepthRow) => void; done: () => void } {
+  const bar = new ProgressBar(terminal, PROGRESS_LABEL, rows);
+  let done = 0;
+  return { onRow: (row) => bar.update(++done, `${row.remedy} at ${counted(row.depth, 'hidden layer')}`), done: () => bar.done() };
+}
 
 /** --papers: 1 runs the papers' experiments at their own epochs (the default, but with --quick), 0 leaves them out. */
 function papersFlag(args: ParsedArgs, quick: boolean): boolean {
@@ -74,6 +89,7 @@ export function trainableDepthText(result: TrainableDepthResult): string {
     `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
     '',
     formatTable(ROWS_HEADER, result.rows.map(rowCells)),
+    WALL_SECONDS_NOTE,
     '',
     'Held-out accuracy by hidden layers:',
     formatTable(matrix.header, matrix.rows),
@@ -158,14 +174,12 @@ export const studyTrainableDepthCommand = command({
     const shortBatch = shortBatchProblem(options.trainRows, [...remedyBatchNormRuns(options.remedies), ...(papers ? PAPER_BATCH_NORM_RUNS : [])], '--train');
     if (shortBatch) throw new UsageError(shortBatch);
     // The study's and the sweep's own checks (each remedy's deepest network within the model limits), before any work.
-    checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
+    const setup = checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
     if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
     const html = await outputFileFlag(args, 'html');
-    const result = await runTrainableDepthStudy({
-      ...options,
-      backend,
-      onRow: json ? undefined : (row) => terminal.err(`trainable-depth: ${row.remedy} at ${counted(row.depth, 'hidden layer')} done\n`),
-    });
+    const progress = json ? undefined : rowProgress(terminal, setup.remedies.length * setup.depths.length);
+    const result = await runTrainableDepthStudy({ ...options, backend, onRow: progress?.onRow });
+    progress?.done();
     const sweep =
       budgets.length > 0
         ? await runBudgetSweep({
@@ -177,14 +191,14 @@ export const studyTrainableDepthCommand = command({
             testRows: options.testRows,
             seed: options.seed,
             backend,
-            onNetwork: json ? undefined : (n) => terminal.err(`trainable-depth: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
+            onNetwork: json ? undefined : (n) => terminal.err(`${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
           })
         : null;
     const experiments =
       papers
         ? await runPaperExperiments(
             { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend },
-            json ? undefined : (e) => terminal.err(`trainable-depth: ${e.id} done\n`),
+            json ? undefined : (e) => terminal.err(`${PROGRESS_LABEL}: ${e.id} done\n`),
           )
         : [];
     // With --json too: the JSON goes to stdout, the report to its file.
