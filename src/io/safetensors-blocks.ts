@@ -23,6 +23,7 @@ import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
+import { checkAgrees } from './import-options.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
@@ -62,7 +63,7 @@ export interface BlockSafetensorsOptions {
    * tensors' names. Default: `__metadata__["pytorch"]`. Ignored for a file gradscope wrote.
    */
   pytorch?: string;
-  /** The loss the model was trained on. Default: `__metadata__["loss"]`. Ignored for a file gradscope wrote. */
+  /** The loss the model was trained on. Default: `__metadata__["loss"]`. For a file gradscope wrote, it must be the one its metadata records (ContradictedImportOption otherwise). */
   loss?: Loss;
 }
 
@@ -81,6 +82,8 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
   const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   const { loss, inputs, layers, layout } = architecture;
+  // A loss option beside gradscope's own metadata must agree with it (as fromSafetensors' options do).
+  if (!imported) checkAgrees('loss', options.loss, '__metadata__.loss', loss);
   const prefix = imported ? modulePrefix(file.entries.map((e) => e.name), names) : '';
   if (prefix !== '') imported!.notes.push(`dropped the module prefix ${JSON.stringify(prefix)} that every tensor's name starts with (${prefix}${names[0]} read as ${names[0]})`);
   const entries = new Map(file.entries.map((e) => [e.name.slice(prefix.length), e]));

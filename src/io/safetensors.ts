@@ -17,6 +17,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
+import { checkAgrees } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
@@ -206,7 +207,8 @@ function optionsToPass(keys: readonly string[]): string {
 
 /**
  * Activations and loss: from gradscope's own `__metadata__` (format "gradscope.model", or no format
- * at all), else from the options. Metadata another tool wrote (`{ "format": "pt" }`) says nothing
+ * at all), else from the options; an option beside that metadata must agree with it
+ * (ContradictedImportOption otherwise). Metadata another tool wrote (`{ "format": "pt" }`) says nothing
  * about the architecture and is ignored, with a note.
  */
 function readArchitecture(
@@ -227,6 +229,9 @@ function readArchitecture(
     const names = ours.activations.split(',');
     if (names.length !== depth) throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers`);
     activations = names.map((name, l) => readActivation(name.trim(), `__metadata__.activations[${l}]`));
+    const hidden = [...new Set(activations.slice(0, -1))];
+    if (hidden.length > 0) checkAgrees('activation', options.activation, '__metadata__.activations (hidden layers)', hidden.join(','));
+    checkAgrees('output', options.output, '__metadata__.activations (output layer)', activations[depth - 1]);
   } else if (options.output !== undefined && (options.activation !== undefined || depth === 1)) {
     const hidden = depth > 1 ? readActivation(options.activation, 'activation option') : undefined;
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];
@@ -239,7 +244,11 @@ function readArchitecture(
     ];
     throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
   }
-  if (ours.loss !== undefined) return { loss: readLoss(ours.loss, '__metadata__.loss'), lossFrom: '__metadata__.loss', activations };
+  if (ours.loss !== undefined) {
+    const loss = readLoss(ours.loss, '__metadata__.loss');
+    checkAgrees('loss', options.loss, '__metadata__.loss', loss);
+    return { loss, lossFrom: '__metadata__.loss', activations };
+  }
   if (options.loss === undefined) throw badModel('__metadata__', `has no gradscope "loss"; pass ${optionsToPass(['loss'])} to say what the model was trained on`);
   return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
 }

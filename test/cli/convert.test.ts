@@ -74,6 +74,30 @@ describe('gradscope convert', async () => {
     expect(existsSync(output)).toBe(false);
   });
 
+  it.each([
+    // It wrote loss cross-entropy (--loss mse) and kept softmax (--output sigmoid), exit 0, as gradscope JSON and tfjs refuse such flags.
+    ['--loss', 'mse', /^gradscope: --loss mse contradicts .*own\.safetensors: its __metadata__\.loss is cross-entropy \(leave --loss out, or give --loss cross-entropy\)$/],
+    ['--output', 'sigmoid', /^gradscope: --output sigmoid contradicts .*own\.safetensors: its __metadata__\.activations \(output layer\) is softmax/],
+    ['--activation', 'relu', /^gradscope: --activation relu contradicts .*own\.safetensors: its __metadata__\.activations \(hidden layers\) is leaky-relu/],
+  ])("refuses %s %s where the safetensors file's own metadata says otherwise: one line naming both values, exit 2, nothing written", async (flag, value, pattern) => {
+    if (!existsSync(at('own.safetensors'))) expect((await runCliInProcess(['convert', at('start.json'), at('own.safetensors')])).code).toBe(0);
+    const output = at(`contradicted-${flag.slice(2)}.json`);
+    const { code, stdout, stderr } = await runCliInProcess(['convert', at('own.safetensors'), output, flag, value]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(pattern);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('takes flags that agree with the safetensors metadata', async () => {
+    if (!existsSync(at('own.safetensors'))) expect((await runCliInProcess(['convert', at('start.json'), at('own.safetensors')])).code).toBe(0);
+    const agreed = await runCliInProcess(['convert', at('own.safetensors'), at('agreed.json'), '--loss', 'cross-entropy', '--output', 'softmax', '--activation', 'leaky-relu']);
+    expect(agreed.stderr).toBe('');
+    expect(agreed.code).toBe(0);
+    expect(JSON.parse(readFileSync(at('agreed.json'), 'utf8'))).toEqual(original);
+  });
+
   it("reads docs/interop.md's model.json as the gradscope model it is, and --from json, and binary checkpoints", async () => {
     writeFileSync(at('model.json'), JSON.stringify(original));
     const plain = await runCliInProcess(['convert', at('model.json'), at('from-name.safetensors')]);

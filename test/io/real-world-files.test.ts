@@ -231,8 +231,11 @@ describe('real-world safetensors', () => {
     expect(pt.imported).toEqual({ lossFrom: 'the loss option', notes: ['ignored __metadata__ of format "pt" (not gradscope\'s)'] });
     const versioned = fromSafetensors(safetensors({ version: '1.0' }, [...dense('l1', 8, 4), ...dense('l2', 3, 8)]), options);
     expect(versioned.sizes).toEqual([4, 8, 3]);
-    // gradscope's own metadata wins over the options.
-    const ours = fromSafetensors(safetensors({ format: 'gradscope.model', version: '1', activations: 'tanh,sigmoid', loss: 'mse' }, [...dense('0', 8, 4), ...dense('2', 3, 8)]), options);
+    // gradscope's own metadata is the model's: options that contradict it are refused, naming both values; options that agree are taken.
+    const file = safetensors({ format: 'gradscope.model', version: '1', activations: 'tanh,sigmoid', loss: 'mse' }, [...dense('0', 8, 4), ...dense('2', 3, 8)]);
+    expect(() => fromSafetensors(file, options)).toThrow(/^activation option 'relu' contradicts __metadata__\.activations \(hidden layers\) 'tanh', which the file records/);
+    expect(() => fromSafetensors(file, { loss: 'cross-entropy' })).toThrow(/^loss option 'cross-entropy' contradicts __metadata__\.loss 'mse'/);
+    const ours = fromSafetensors(file, { activation: 'tanh', output: 'sigmoid', loss: 'mse' });
     expect(ours).toMatchObject({ activations: ['tanh', 'sigmoid'], loss: 'mse', imported: { lossFrom: '__metadata__.loss' } });
   });
 

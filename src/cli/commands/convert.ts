@@ -2,6 +2,7 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
+import { ContradictedImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
 
 export const convertCommand = command({
@@ -35,6 +36,10 @@ export const convertCommand = command({
     const model = await readModelFile(input, { format: from, ...options }).catch((error: unknown) => {
       // A flag the file's format does not read would be ignored: the command line is wrong for this file.
       if (error instanceof UnreadImportOption) throw new UsageError(`--${error.option} does not apply to ${input}: ${error.why}`);
+      // A flag the file's own metadata contradicts would be overridden or would override it: refused, both values named.
+      if (error instanceof ContradictedImportOption) {
+        throw new UsageError(`--${error.option} ${error.given} contradicts ${input}: its ${error.field} is ${error.recorded} (leave --${error.option} out, or give --${error.option} ${error.recorded})`);
+      }
       throw error;
     });
     const written = await writeModelFile(model, output, to);
