@@ -2,6 +2,7 @@
  * The visualizer page: the controls and the URL hold the settings, a module worker trains, and
  * every message from it redraws the charts on the next animation frame.
  */
+import { proseNodes } from './prose.js';
 import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
@@ -266,7 +267,7 @@ function explain(s: Snapshot): void {
   panel.dataset.verdict = d.verdict;
   panel.dataset.ratio = String(d.evidence.firstToLast.median);
   panel.dataset.records = String(d.evidence.records);
-  $('diagnosis-summary').textContent = d.summary;
+  $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));
   // Across norm layers the diagnosis reads the gap from ‖∂C/∂W‖/‖W‖, not from these bars (diagnose's evidence.normalisedBy).
   $('gradients-compared').textContent = d.evidence.normalisedBy
     ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
@@ -279,7 +280,7 @@ function explain(s: Snapshot): void {
       text.className = 'remedy';
       const code = document.createElement('code');
       code.textContent = option;
-      text.append(code, `: ${why}`);
+      text.append(code, ': ', ...proseNodes(why));
       li.append(text);
       const change = remedySetting(option, settings);
       if (change) {

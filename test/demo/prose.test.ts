@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { proseParts } from '../../demo/src/prose.js';
+
+describe('diagnosis prose on the page', () => {
+  it('sets each backticked span as code and drops the backticks, as the report does', () => {
+    expect(proseParts('use `layerRates: [4, 1]` with `sgd`.')).toEqual([
+      { text: 'use ', code: false },
+      { text: 'layerRates: [4, 1]', code: true },
+      { text: ' with ', code: false },
+      { text: 'sgd', code: true },
+      { text: '.', code: false },
+    ]);
+  });
+
+  it('keeps text without backticks whole, and a lone backtick as text', () => {
+    expect(proseParts('plain <b>text</b>')).toEqual([{ text: 'plain <b>text</b>', code: false }]);
+    expect(proseParts('a ` b')).toEqual([{ text: 'a ` b', code: false }]);
+  });
+});
