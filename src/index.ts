@@ -71,6 +71,6 @@ export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
 export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
-export { renderReport } from './flow/report-html.js';
-export type { ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
+export { proseParts, renderReport } from './flow/report-html.js';
+export type { ProsePart, ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
 export * from './curvature/index.js';

@@ -8,6 +8,7 @@
 import { biasesCancelledByBatchNorm, cancelledBiasNote } from './cancelled-biases.js';
 import type { Diagnosis } from './diagnose.js';
 import { checkObjectArgument } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
@@ -289,7 +290,25 @@ function residualCharts(id: string, trace: Trace): string[] {
  * and diagnoses write them for the terminal too) set as code instead of showing its backticks.
  */
 export function proseHtml(text: string): string {
-  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+  return proseParts(text).map((part) => (part.code ? `<code>${escapeHtml(part.text)}</code>` : escapeHtml(part.text))).join('');
+}
+
+/** One run of prose (proseParts). */
+export interface ProsePart {
+  /** The run's text, without backticks. */
+  text: string;
+  /** Whether it was a `backticked` span: an option or a command, shown as code. */
+  code: boolean;
+}
+
+/**
+ * Prose's runs in order, each plain or code: a `backticked` span is code, its backticks dropped.
+ * The one rule behind the report's proseHtml and the visualizer's diagnosis text.
+ */
+export function proseParts(text: string): ProsePart[] {
+  if (typeof text !== 'string') throw invalidOption(`proseParts: expected a string, got ${shown(text)}`);
+  // split with a capture group: the captured (code) runs sit at the odd indexes.
+  return text.split(/`([^`]+)`/).map((run, i) => ({ text: run, code: i % 2 === 1 })).filter((part) => part.text !== '');
 }
 
 function diagnosisHtml(d: Diagnosis): string {

@@ -17,7 +17,7 @@ import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
-import { proseParts } from '../../demo/src/prose.js';
+import { proseParts } from '../../src/flow/report-html.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks. */
 const shownProse = (text: string): string => proseParts(text).map((part) => part.text).join('');
