@@ -1,5 +1,9 @@
 /** Medians: of a tinybench task's latency, of a list, and of two tasks run side by side. */
 import { Bench } from 'tinybench';
+import { median } from '../src/median.js';
+
+/** The median of a list: the library's one formula (src/median.ts; an even count's is the mean of the two middle values). */
+export { median };
 
 /** Median latency of a tinybench task, in milliseconds; throws if the task did not complete. */
 export function medianMs(bench: Bench, name: string): number {
@@ -9,11 +13,6 @@ export function medianMs(bench: Bench, name: string): number {
     throw new Error(`benchmark '${name}' did not complete: ${result && 'error' in result ? String(result.error) : result?.state}`);
   }
   return result.latency.p50;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /**

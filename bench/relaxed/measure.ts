@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
-import { medianMs } from '../median.js';
+import { median, medianMs } from '../median.js';
 
 const KC = 256;
 const REPS = 2000;
@@ -42,7 +42,6 @@ for (let round = 0; round < 5; round++) {
   await bench.run();
   rounds.push({ mulAdd: medianMs(bench, 'mul+add'), relaxed: medianMs(bench, 'relaxed_madd') });
 }
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 console.log(
   JSON.stringify({
     mulAddMs: median(rounds.map((r) => r.mulAdd)),

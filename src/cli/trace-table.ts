@@ -2,8 +2,9 @@
 import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioText, sci } from './table.js';
+import { percentText } from '../percent-text.js';
 
-const percent = (v: number) => (Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
+const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 
 /**

@@ -3,8 +3,9 @@
  * study's table and its HTML report share, kept apart from the numerics (lanczos.ts, trace.ts) so
  * there is one home for it.
  */
+import { percentText } from '../percent-text.js';
 
 /** A negative mass as printed: a percentage, "≈" before a one-probe estimate (HessianSummary.negativeMassExact false). */
 export function negativeMassText(share: number, exact: boolean): string {
-  return `${exact ? '' : '≈'}${(100 * share).toFixed(1)} %`;
+  return `${exact ? '' : '≈'}${percentText(share)}`;
 }

@@ -14,6 +14,7 @@ import { Trace, type TraceRun } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
+import { median } from '../median.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -220,13 +221,6 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity'>): string
 }
 
 type Evidence = Diagnosis['evidence'];
-
-const median = (values: number[]): number => {
-  const finite = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (finite.length === 0) return NaN;
-  const mid = finite.length >> 1;
-  return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
-};
 
 const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const percent = (v: number) => `${Math.round(100 * v)} %`;

@@ -5,6 +5,7 @@ import { verdictLabel } from '../flow/diagnose.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { ActivationRun, ActivationStudyResult } from './activations.js';
 import { epochsText } from './paper-experiment.js';
+import { percentText } from '../percent-text.js';
 
 /** A ratio of two gradients that are both 0. */
 export const NO_GRADIENT = '— (no gradient)';
@@ -41,7 +42,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
         rows: result.runs.map((r) => [
           r.activation,
           r.init,
-          r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
+          r.diverged ? 'diverged' : percentText(r.testError),
           startRatioText(r, 'deltaFirstToLast', 3),
           startRatioText(r, 'firstToLast', 3),
           r.diagnosis ? verdictLabel(r.diagnosis) : '—',

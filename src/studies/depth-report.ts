@@ -4,6 +4,7 @@ import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
 import { epochOfStep, type DepthStudyResult } from './depth.js';
 import type { Trace } from '../flow/trace.js';
+import { percentText } from '../percent-text.js';
 
 /** Study (a)'s result as an HTML report section. */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
@@ -36,7 +37,7 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
         ? [
             {
               id: `depth-${n.sizes.length - 2}`,
-              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}; test accuracy ${(100 * n.training.testAccuracy).toFixed(1)} %. ${stepsAsEpochs(n.training.trace)}`,
+              label: `${name(n.sizes)}: full-batch gradient descent, η = ${result.learningRate}, L2 λ = ${result.lambda} on the weights, ${counted(result.epochs, 'epoch')}; test accuracy ${percentText(n.training.testAccuracy)}. ${stepsAsEpochs(n.training.trace)}`,
               trace: n.training.trace,
               diagnosis: n.training.diagnosis,
             },

@@ -8,6 +8,7 @@
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
 import { checkAtMost, checkKnownKeys, checkNumber, keysOf } from '../checks.js';
+import { median } from '../median.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
@@ -179,12 +180,10 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
   return { rows: DEPTH_ROWS, seeds, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda, networks };
 }
 
-/** The median and the range of `values`. */
+/** The median and the range of `values`, NaN entries left out (as median leaves them out). */
 export function spread(values: readonly number[]): { median: number; min: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+  const measured = values.filter((v) => !Number.isNaN(v));
+  return { median: median(measured), min: Math.min(...measured), max: Math.max(...measured) };
 }
 
 export function firstRows(x: Matrix, y: Matrix, rows: number): { x: Matrix; y: Matrix } {

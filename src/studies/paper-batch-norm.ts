@@ -16,6 +16,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
+import { percentText } from '../percent-text.js';
 
 /** The set-up as run (see the module comment). */
 export const BATCH_NORM_PAPER = {
@@ -111,7 +112,6 @@ async function train(batchNorm: boolean, digits: MnistSplit, epochs: number, opt
   }
 }
 
-const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 const num = (v: number) => v.toFixed(2);
 
 /** How far the followed sigmoid's input distribution moved from record `from` to the last: its median and its 15–85 spread. */
@@ -143,7 +143,7 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
   const findings: string[] = [];
   for (const { name, record } of runs) if (record.failed) findings.push(`Training ${name} ${record.failed}: its curves end there, and the paper's claims are not compared.`);
   if (typeof without !== 'string' && typeof withBn !== 'string' && !without.failed && !withBn.failed) {
-    const at = (r: Record, i: number) => `${pct(r.accuracy[i])} at step ${r.steps[i]}`;
+    const at = (r: Record, i: number) => `${percentText(r.accuracy[i])} at step ${r.steps[i]}`;
     const last = steps.length - 1;
     const better = withBn.accuracy[early] >= without.accuracy[early] && withBn.accuracy[last] >= without.accuracy[last];
     findings.push(

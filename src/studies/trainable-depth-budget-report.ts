@@ -4,7 +4,8 @@ import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
 import type { BudgetSweepResult, BudgetSweepRow } from './trainable-depth-budget.js';
-import { percent, ratioCell, shortReason, shortStop, WALL_SECONDS } from './trainable-depth-report.js';
+import { ratioCell, shortReason, shortStop, WALL_SECONDS } from './trainable-depth-report.js';
+import { percentText } from '../percent-text.js';
 
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
@@ -36,10 +37,10 @@ export function boundaryTable(result: BudgetSweepResult): ReportTable {
       const at = (depth: number | null) => result.rows.find((r) => r.remedy === key && r.ownLearningRate && r.budget === budget && r.depth === depth);
       if (boundary.deepest === null) {
         const shallowest = at(boundary.firstShort);
-        return shallowest ? `none (${shallowest.depth}: ${percent(shallowest.testAccuracy)})` : 'not run';
+        return shallowest ? `none (${shallowest.depth}: ${percentText(shallowest.testAccuracy)})` : 'not run';
       }
       const short = at(boundary.firstShort);
-      return short ? `${boundary.deepest}, not ${short.depth} (${percent(short.testAccuracy)})` : `${boundary.deepest} (every depth)`;
+      return short ? `${boundary.deepest}, not ${short.depth} (${percentText(short.testAccuracy)})` : `${boundary.deepest} (every depth)`;
     }),
   ]);
   return { header, rows };
@@ -65,7 +66,7 @@ export function budgetMatrix(result: BudgetSweepResult): ReportTable {
       return [
         key,
         String(depth),
-        ...at.map((r) => (r.notRun === undefined ? percent(r.testAccuracy) : shortReason(r.notRun))),
+        ...at.map((r) => (r.notRun === undefined ? percentText(r.testAccuracy) : shortReason(r.notRun))),
         ran.length === 0 ? '—' : reached ? String(reached.firstStepAtGoal) : 'never',
         ran.length === 0 ? '—' : [ratioCell(ran[0], 'firstToLastAtInit'), ...ran.map((r) => ratioCell(r, 'firstToLastAtEnd'))].join(' → '),
       ];
@@ -84,7 +85,7 @@ export function budgetRowCells(row: BudgetSweepRow): string[] {
   return [
     ...head,
     String(row.steps),
-    percent(row.testAccuracy),
+    percentText(row.testAccuracy),
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
     row.firstStepAtGoal === null ? 'never' : String(row.firstStepAtGoal),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,

@@ -7,6 +7,7 @@ import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDep
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
 import { canBeInactive, type ZeroCause } from './gradient-ratios.js';
 import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
+import { percentText } from '../percent-text.js';
 
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
 const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
@@ -17,8 +18,6 @@ const BLOCK_REMEDIES = new Set(['batch-norm-sigmoid', 'batch-norm-relu', 'layer-
 export const shortStop = (stopped: string) => stopped.split(';')[0];
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];
-/** A fraction as a percentage with one decimal ("—" for null). */
-export const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
 /**
  * A gradient ratio to two significant digits ("∞", "—" for null). A 0 (never "0.0", which would read
  * as a measured value rounded) says why the first hidden layer's gradient is 0, by `cause` (see
@@ -63,7 +62,7 @@ export function rowCells(row: TrainableDepthRow): string[] {
   return [
     row.remedy,
     String(row.depth),
-    percent(row.testAccuracy),
+    percentText(row.testAccuracy),
     row.trainLoss === null ? '—' : row.trainLoss.toFixed(3),
     `${ratioCell(row, 'firstToLastAtInit')} → ${ratioCell(row, 'firstToLastAtEnd')}`,
     `${ratioCell(row, 'deltaFirstToLastAtInit')} → ${ratioCell(row, 'deltaFirstToLastAtEnd')}`,
@@ -83,7 +82,7 @@ function deepestCell(result: TrainableDepthResult, remedy: string, depth: number
   const ran = result.rows.filter((r) => r.remedy === remedy && r.testAccuracy !== null);
   if (ran.length === 0) return 'none';
   const best = ran.reduce((a, b) => (b.testAccuracy! > a.testAccuracy! ? b : a));
-  return `none (best ${percent(best.testAccuracy)} at ${best.depth})`;
+  return `none (best ${percentText(best.testAccuracy)} at ${best.depth})`;
 }
 
 /**
@@ -124,7 +123,7 @@ export function deepestTable(result: TrainableDepthResult): { header: string[]; 
     const at = ran.find((r) => r.depth === depth);
     const next = ran.find((r) => r.depth > depth);
     const pair = (r: TrainableDepthRow | undefined) => (r ? `${ratioCell(r, 'firstToLastAtInit')} → ${ratioCell(r, 'firstToLastAtEnd')}` : '');
-    return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percent(next.testAccuracy) : '', pair(next)];
+    return [remedy, deepestCell(result, remedy, depth), pair(at), next ? String(next.depth) : '', next ? percentText(next.testAccuracy) : '', pair(next)];
   });
   return { header, rows };
 }
@@ -136,7 +135,7 @@ export function accuracyMatrix(result: TrainableDepthResult): { header: string[]
     remedy,
     ...result.depths.map((d) => {
       const row = result.rows.find((r) => r.remedy === remedy && r.depth === d);
-      return !row ? '' : row.notRun !== undefined ? shortReason(row.notRun).replace(/^not run above .*/, 'not run') : percent(row.testAccuracy);
+      return !row ? '' : row.notRun !== undefined ? shortReason(row.notRun).replace(/^not run above .*/, 'not run') : percentText(row.testAccuracy);
     }),
     deepestCell(result, remedy, depth),
   ]);

@@ -19,6 +19,7 @@ import { loadStudyData, runNetwork, zeroCausesOf, type StudyData, type ZeroCause
 import { epochsText } from './paper-experiment.js';
 import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
+import { percentText } from '../percent-text.js';
 
 /** Hidden layers of the networks, by default. */
 export const TRAINABLE_DEPTHS: readonly number[] = [2, 5, 10, 20, 50, 100];
@@ -289,10 +290,9 @@ function goalSetupDifference(setup: typeof GOAL_SETUP | Record<keyof typeof GOAL
  * 20 hidden layers, unless it trained 20 or more (then it is not met whatever the rest did).
  */
 export function checkGoal(rows: readonly TrainableDepthRow[], setup: Record<keyof typeof GOAL_SETUP, number> = GOAL_SETUP): GoalCheck {
-  const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
   const sigmoid = rows.filter((r) => r.remedy === 'plain-sigmoid');
   const deepest = deepestTrainable(rows, 'plain-sigmoid');
-  const accuracies = sigmoid.map((r) => `${r.depth}: ${percent(r.testAccuracy)}`).join(', ');
+  const accuracies = sigmoid.map((r) => `${r.depth}: ${percentText(r.testAccuracy)}`).join(', ');
   const ran = (depth: number) => sigmoid.some((r) => r.depth === depth && r.testAccuracy !== null);
   const difference = goalSetupDifference(setup);
   const undecided = difference && `this run cannot decide it: ${difference}`;
@@ -310,7 +310,7 @@ export function checkGoal(rows: readonly TrainableDepthRow[], setup: Record<keyo
       : {
           met: trained.length > 0,
           remedies: trained,
-          why: `best at 100 hidden layers: ${percent(Math.max(...hundred.map((r) => r.testAccuracy!)))}`,
+          why: `best at 100 hidden layers: ${percentText(Math.max(...hundred.map((r) => r.testAccuracy!)))}`,
         };
   return { plainSigmoidStops, hundredLayers };
 }

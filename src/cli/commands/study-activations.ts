@@ -14,6 +14,7 @@ import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
+import { percentText } from '../../percent-text.js';
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -28,7 +29,7 @@ export function activationTable(result: ActivationStudyResult): string {
     return [
       r.activation,
       r.init,
-      r.diverged ? 'diverged' : `${(100 * r.testError).toFixed(1)} %`,
+      r.diverged ? 'diverged' : percentText(r.testError),
       startRatioText(r, 'deltaFirstToLast', 2),
       startRatioText(r, 'firstToLast', 2),
       // One traced step is both the start and the end.

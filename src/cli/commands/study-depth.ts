@@ -25,6 +25,7 @@ import { counted } from '../../counted.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { percentText } from '../../percent-text.js';
 
 const ratio = (value: number) => value.toPrecision(2);
 
@@ -83,7 +84,7 @@ export function depthTables(result: DepthStudyResult): string {
             `${ratio(firstToLast(biasGradNorms[biasGradNorms.length - 1]))} (epoch ${epochs[epochs.length - 1]})`,
             nielsen ? (likeForLike ? `${ratio(nielsen.start)} → ${ratio(nielsen.end)}` : ratio(nielsen.start)) : '',
             `${t.initialLoss.toFixed(3)} → ${t.finalLoss.toFixed(3)}`,
-            `${(100 * t.testAccuracy).toFixed(1)} %`,
+            percentText(t.testAccuracy),
             verdictLabel(t.diagnosis),
             t.seconds.toFixed(1),
           ];

@@ -45,6 +45,7 @@ import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
+import { percentText } from '../../percent-text.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
@@ -53,7 +54,7 @@ export function learningCurveTable(curve: Evaluation[]): string {
   const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * epochs) / rows)));
   return formatTable(
     ['epoch', 'loss', 'accuracy'],
-    picks.map((e) => [String(e), curve[e].loss.toPrecision(4), `${(100 * curve[e].accuracy).toFixed(1)} %`]),
+    picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy)]),
   );
 }
 

@@ -14,6 +14,7 @@ import { formatTable, sci } from '../table.js';
 import { negativeMassText } from '../../curvature/curvature-text.js';
 import { diagnosisText } from '../trace-table.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from '../../studies/study-bounds.js';
+import { percentText } from '../../percent-text.js';
 
 /** The step along ±v that lowered the objective most on its better side, as text. */
 function bestProbe(point: PlateauPoint): string {
@@ -49,7 +50,7 @@ export function plateauSummary(result: PlateauResult): string {
   return [
     `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by objective values, and a step along ±v lowers the objective on both sides),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
-    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${(100 * result.testAccuracy).toFixed(1)} %.` : '',
+    last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
   ].join('\n');
 }
 

@@ -8,6 +8,7 @@ import { formatTable, ratioText, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
+import { percentText } from '../../percent-text.js';
 
 /** --optimizers' help: the contenders the study runs (the default), and each one it cannot, with why (the optimiser's own rule). */
 function optimizersAbout(): string {
@@ -28,7 +29,7 @@ export function remediesRow(run: RemediesRun): string[] {
     sci(run.lastLayerMovement!),
     ratioText(run.movementRatio!),
     `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
-    `${(100 * run.testAccuracy!).toFixed(1)} %`,
+    percentText(run.testAccuracy!),
   ];
 }
 

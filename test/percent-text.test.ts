@@ -1,0 +1,30 @@
+// One way to print a fraction as a percentage: the trainable-depth study wrote the report's formula
+// again, and the CLI's tables, the other studies and the curvature text each had their own copy.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { percentText } from '../src/percent-text.js';
+import { checkGoal } from '../src/studies/trainable-depth.js';
+import { negativeMassText } from '../src/curvature/curvature-text.js';
+
+describe('percentText', () => {
+  it('prints a fraction with one decimal and " %", and "—" for no value', () => {
+    expect([0.123, 0.9, 1, 0, 0.10549].map(percentText)).toEqual(['12.3 %', '90.0 %', '100.0 %', '0.0 %', '10.5 %']);
+    expect(percentText(null)).toBe('—');
+  });
+
+  it('is what the study and the curvature text print', () => {
+    const row = (depth: number, testAccuracy: number | null) => ({ remedy: 'plain-sigmoid', depth, testAccuracy }) as Parameters<typeof checkGoal>[0][number];
+    expect(checkGoal([row(2, 0.95), row(5, 0.105), row(10, null), row(20, 0.088)]).plainSigmoidStops.why).toBe('plain-sigmoid held-out accuracy by depth: 2: 95.0 %, 5: 10.5 %, 10: —, 20: 8.8 %');
+    expect(negativeMassText(0.0123, false)).toBe('≈1.2 %');
+  });
+
+  it('is written once: no other file of src/ prints 100 × a fraction with one decimal and " %"', () => {
+    const formula = /\(100 \* [^)]+\)\.toFixed\(1\)\} %|\(\w+(\.\w+)* \* 100\)\.toFixed\(1\)\} %/;
+    const copies = (readdirSync('src', { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && f !== 'percent-text.ts')
+      .filter((f) => formula.test(readFileSync(join('src', f), 'utf8')));
+    expect(copies).toEqual([]);
+    expect(formula.test('const pct = (v: number) => `${(100 * v).toFixed(1)} %`;')).toBe(true);
+  });
+});
