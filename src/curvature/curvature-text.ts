@@ -1,6 +1,6 @@
 /**
  * How curvature measurements read when printed: the wording the curvature command, the plateau
- * study's table and its HTML report share, kept apart from the numerics (lanczos.ts, trace.ts) so
+ * study's table and its HTML report share, kept apart from the numerics (lanczos.ts, matrix-trace.ts) so
  * there is one home for it.
  */
 import { percentText } from '../percent-text.js';

@@ -11,7 +11,7 @@ import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { LANCZOS_MAX_STEPS, lanczos, type UnconvergedEigenvalue } from './lanczos.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { TRACE_DEFAULTS, traceOf, type TraceEstimate } from './trace.js';
+import { MATRIX_TRACE_DEFAULTS, traceOf, type TraceEstimate } from './matrix-trace.js';
 
 /** Options of measureCurvature; every one has a default. */
 export interface CurvatureOptions {
@@ -147,7 +147,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const layers = options.layers ?? true;
     const progress = new ProductCount(ops, layers, options, onProgress);
     const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
-    // One trace run per matrix gives every layer's block trace too (see trace.ts). With layers, each
+    // One trace run per matrix gives every layer's block trace too (see matrix-trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
     // is many times a layer's own trace), and for G never negative (G is PSD, so is each G_ll). It
@@ -218,8 +218,8 @@ class ProductCount {
 
   /** The products of one trace run: n when exact, else a product per probe (per layer with block probes, whose blocks cover every parameter). */
   traceProducts(blockProbes: boolean): number {
-    if (this.ops.size <= (this.options.exactTraceLimit ?? TRACE_DEFAULTS.exactLimit)) return this.ops.size;
-    return (this.options.probes ?? TRACE_DEFAULTS.probes) * (blockProbes ? this.ops.blocks.length : 1);
+    if (this.ops.size <= (this.options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit)) return this.ops.size;
+    return (this.options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (blockProbes ? this.ops.blocks.length : 1);
   }
 
   /** The most products of one Lanczos run on an n-dimensional block. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
 import { lanczos } from '../../src/curvature/lanczos.js';
 import { CurvatureOperators, type LinearOperator } from '../../src/curvature/operators.js';
-import { traceOf } from '../../src/curvature/trace.js';
+import { traceOf } from '../../src/curvature/matrix-trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { backendsUnderTest } from '../util/backends.js';

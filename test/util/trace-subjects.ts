@@ -1,5 +1,5 @@
 /**
- * Small networks for the per-layer trace tests (test/curvature/*-layer-trace.test.ts): a deep
+ * Small networks for the per-layer trace tests (test/curvature/*layer-matrix-trace.test.ts): a deep
  * sigmoid chain like the reported [784,30,30,30,30,10] and the block-stack cases with more than one
  * parameterised layer, each small enough for its explicit matrices; and the float64 oracles of a
  * layer's block trace.

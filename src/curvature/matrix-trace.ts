@@ -1,8 +1,9 @@
 /**
- * The trace of a symmetric operator, of the whole and of each diagonal block: exactly,
- * Σ_i e_iᵀ·A·e_i, by n products when n ≤ `exactLimit`; otherwise by Hutchinson's estimator
- * tr A = E[zᵀA·z] over Rademacher probes z (entries ±1), with the standard error of the mean over
- * the probes. Two ways to the blocks' traces:
+ * The matrix trace tr A = Σ_i A_ii of a symmetric operator (the Hessian's, the Gauss-Newton
+ * matrix's; not the gradient-flow trace of src/flow/trace.ts), of the whole and of each diagonal
+ * block: exactly, Σ_i e_iᵀ·A·e_i, by n products when n ≤ `exactLimit`; otherwise by Hutchinson's
+ * estimator tr A = E[zᵀA·z] over Rademacher probes z (entries ±1), with the standard error of the
+ * mean over the probes. Two ways to the blocks' traces:
  * - joint probes (the default): one product per probe; a block's trace is E[Σ_{i∈block} z_i·(A·z)_i]
  *   (the cross-block terms have mean 0 but not sign 0), so each sample may be negative even when
  *   A is positive semi-definite.
@@ -18,10 +19,10 @@ import { Rng } from '../init/rng.js';
 import type { LinearOperator, ParameterBlock } from './operators.js';
 
 /** traceOf's defaults: Hutchinson probes, and the dimension up to which the trace is exact. */
-export const TRACE_DEFAULTS = { probes: 100, exactLimit: 2000 } as const;
+export const MATRIX_TRACE_DEFAULTS = { probes: 100, exactLimit: 2000 } as const;
 
 /** Options of traceOf; every one has a default. */
-export interface TraceOptions {
+export interface CurvatureTraceOptions {
   /** Rademacher probes for Hutchinson's estimate. Default 100 (at least 2). */
   probes?: number;
   /** Up to this many dimensions the trace is exact (n products). Default 2000. */
@@ -55,12 +56,12 @@ export interface TraceResult extends TraceEstimate {
 }
 
 /** tr A of the whole and of each block (see the file comment). */
-export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: TraceOptions = {}): TraceResult {
+export function traceOf(operator: LinearOperator, n: number, blocks: readonly Pick<ParameterBlock, 'offset' | 'length'>[], options: CurvatureTraceOptions = {}): TraceResult {
   if (typeof operator !== 'function') throw invalidOption(`traceOf: expected an operator (out, v) => void, got ${shown(operator)}`);
   if (!Array.isArray(blocks)) throw invalidOption(`traceOf: blocks: expected an array of { offset, length }, got ${shown(blocks)}`);
   checkKnownKeys(options, ['probes', 'exactLimit', 'seed', 'blockProbes'], 'traceOf');
-  const probes = options.probes ?? TRACE_DEFAULTS.probes;
-  const exactLimit = options.exactLimit ?? TRACE_DEFAULTS.exactLimit;
+  const probes = options.probes ?? MATRIX_TRACE_DEFAULTS.probes;
+  const exactLimit = options.exactLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit;
   if (!Number.isInteger(probes) || probes < 2) throw invalidOption(`probes: expected an integer ≥ 2, got ${probes}`);
   if (!Number.isInteger(exactLimit) || exactLimit < 0) throw invalidOption(`exactLimit: expected a whole number, got ${exactLimit}`);
   const blockProbes = options.blockProbes ?? false;

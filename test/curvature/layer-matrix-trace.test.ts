@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { CurvatureOperators, type LinearOperator, type ParameterBlock } from '../../src/curvature/operators.js';
-import { traceOf } from '../../src/curvature/trace.js';
+import { traceOf } from '../../src/curvature/matrix-trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { blockSubjects, deepSigmoid, explicitBlockTraces, type TraceSubject } from '../util/trace-subjects.js';
 

@@ -9,7 +9,7 @@ import type { Network } from '../../src/api/network.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { CurvatureOperators, type ParameterBlock } from '../../src/curvature/operators.js';
-import { traceOf, type TraceEstimate } from '../../src/curvature/trace.js';
+import { traceOf, type TraceEstimate } from '../../src/curvature/matrix-trace.js';
 import { blockSubjects, deepSigmoid, explicitBlockTraces, type TraceSubject } from '../util/trace-subjects.js';
 
 const SUBJECTS = [deepSigmoid, ...blockSubjects];
