@@ -1,10 +1,11 @@
 /**
  * A/B of core binaries on the dense products: several instances of each binary in one process,
- * rounds interleaved (the order reversed every other round), medians. The same binary runs 3–5
- * points of the peak apart from one instance to the next, so one bench run of each proves nothing;
- * this prints, per product, each binary's median time, its median per-round speed-up over the first
- * binary (same instance number, same round) and its median fraction of the peak (f32_peak_madd with
- * the product's flops, measured in every round). It also prints a hash of each product's output
+ * rounds interleaved (the order reversed every other round), medians. The same binary ran 3–5
+ * points of the peak apart from one instance to the next (AMD EPYC Zen 5, 2026-11-30, as this file
+ * was written: commit 4406d0d), so one bench run of each proves nothing; this prints, per product,
+ * each binary's median time, its median per-round speed-up over the first binary (same instance
+ * number, same round) and its median fraction of the peak (f32_peak_madd with the product's flops,
+ * measured in every round). It also prints a hash of each product's output
  * bits on fresh tensors, so a change that should keep the bits shows it does.
  *
  *   npx asc assembly/index.ts --target release -o /tmp/new.wasm   (and the old one from a checkout)
