@@ -69,6 +69,7 @@ export { LAYER_METRICS, LAYER_METRIC_NAMES, RESIDUAL_METRICS, RESIDUAL_METRIC_NA
 export type { LayerMetric, ResidualMetric } from './flow/metrics.js';
 export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
+export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from './flow/cancelled-biases.js';
 export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { proseParts, renderReport } from './flow/report-html.js';

@@ -2,14 +2,21 @@
  * What the visualizer shows per layer, read from a gradient-flow trace (src/flow), so the page and
  * the library define every quantity the same way.
  */
-import { unitFailureMetric } from '../../src/index.js';
+import { cancelledBiasNote, chartedBiasRows, unitFailureMetric } from '../../src/index.js';
 import type { Trace } from '../../src/index.js';
 
 export interface LayerStats {
   /** Each row's name, as the CLI's tables and the HTML report write it (Trace.layerLabel: 'hidden 1', 'output'; a block network's '3.branch.0 dense'). */
   labels: string[];
-  /** The rows with a ‖∂C/∂b‖ (Trace.rowsRecording), first first: the rows of the gradient bars and the heatmap. */
+  /** The rows with a ‖∂C/∂b‖ (Trace.rowsRecording), first first: the chain table's ‖∂C/∂b‖ column. */
   biasRows: number[];
+  /**
+   * The rows of the gradient bars and the heatmap, first first: biasRows but the dense layers whose
+   * bias a batch norm cancels (chartedBiasRows, as the report's charts), whose ‖∂C/∂b‖ is 0 up to rounding.
+   */
+  chartedBiasRows: number[];
+  /** What the bars and the heatmap leave out and why, as the report says it (cancelledBiasNote); '' if nothing. */
+  cancelledBiasNote: string;
   /** The rows with a W (all but a block network's activation layers): elsewhere ‖∂C/∂W‖ is not a number to show. */
   weightRows: number[];
   /** ‖∂C/∂W^l‖ (Frobenius) per weight layer. */
@@ -43,6 +50,8 @@ export function statsFromTrace(trace: Trace, record: number): LayerStats {
   return {
     labels: Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)),
     biasRows: trace.rowsRecording('biasGradNorm'),
+    chartedBiasRows: chartedBiasRows(trace),
+    cancelledBiasNote: cancelledBiasNote(trace),
     weightRows: trace.rowsRecording('weightGradNorm'),
     gradW: trace.row('weightGradNorm', record),
     gradB: trace.row('biasGradNorm', record),

@@ -234,9 +234,9 @@ function draw(): void {
   $('step').textContent = `step ${snapshot.step}`;
   $('epoch').textContent = `epoch ${snapshot.epoch.toFixed(snapshot.epoch < 10 ? 2 : 1)}`;
   drawLossChart(canvases.loss, history);
-  // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b.
+  // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b no batch norm cancels.
   const named = (rows: number[]) => rows.map((l) => stats.labels[l]);
-  drawLayerBars(canvases.gradients, stats.biasRows.map((l) => stats.gradB[l]), named(stats.biasRows), { scale: 'log', color: COLORS.bar });
+  drawLayerBars(canvases.gradients, stats.chartedBiasRows.map((l) => stats.gradB[l]), named(stats.chartedBiasRows), { scale: 'log', color: COLORS.bar });
   // One colour scale for the 'before' map and the live one, so a colour is the same ‖∂C/∂b‖ in both.
   const live = heatmapData(snapshot);
   const scale = heatScale(before ? [before, live] : [live]);
@@ -308,7 +308,8 @@ function explain(s: Snapshot): void {
   $('chain-step').textContent =
     s.step === 0 ? `at initialisation, on the first ${s.diagram.gradientRows} training rows (the trace's step 1: before the first update)` : blocks ? `the latest, traced step ${s.stats.chainStep}` : `the latest with ‖W‖₂, traced step ${s.stats.chainStep}`;
   $('chain-blocks').hidden = !blocks;
-  $('batch-norm-note').hidden = s.settings.norm !== 'batch-norm';
+  $('cancelled-bias-note').textContent = s.stats.cancelledBiasNote;
+  $('cancelled-bias-note').hidden = s.stats.cancelledBiasNote === '';
   explainResiduals(s);
   const body = document.querySelector('#chain tbody')!;
   // '–' where a row has no such quantity (an activation layer has no W, no b); a NaN that was measured shows as NaN.
@@ -402,7 +403,7 @@ function describeUnitFailure(kind: 'saturated' | 'dead' | null): void {
 function heatmapData(s: Snapshot): HeatmapData {
   const [first, last] = history.range;
   const rows = history.buckets.map((b) => b.gradB.map((g) => g.last));
-  return { first, last, rows, layers: s.stats.biasRows, labels: s.stats.labels };
+  return { first, last, rows, layers: s.stats.chartedBiasRows, labels: s.stats.labels };
 }
 
 /**

@@ -2,8 +2,9 @@
  * The bias a batch norm cancels: a linear dense layer whose output goes straight into a batch norm
  * adds its bias b to every row of the batch, and batch norm subtracts the batch's mean, b with it, so
  * b changes nothing downstream and ∂C/∂b is 0 up to rounding (PyTorch users build such layers with
- * `bias=False`). A trace still records that ‖∂C/∂b‖; the report leaves it out of its ‖∂C/∂b‖ charts
- * (which show the norm's shift β) and the diagnosis reads no speed of learning from it, and both say so.
+ * `bias=False`). A trace still records that ‖∂C/∂b‖; the report and the visualizer leave it out of
+ * their ‖∂C/∂b‖ charts (which show the norm's shift β) and the diagnosis reads no speed of learning
+ * from it, and all three say so.
  */
 import { parentPath } from '../layer-names.js';
 import type { Trace } from './trace.js';
@@ -19,6 +20,16 @@ export function biasesCancelledByBatchNorm(trace: Trace): number[] {
     const feeds = row.type === 'dense' && trace.activations[l] === 'linear' && next?.type === 'batch-norm' && parentPath(next.name) === parentPath(row.name);
     return feeds ? [l] : [];
   });
+}
+
+/**
+ * The rows whose ‖∂C/∂b‖ a chart shows: every row of the trace that records it (Trace.rowsRecording:
+ * a dense network's every layer; a block network's dense and norm layers, β for a norm) but those of
+ * biasesCancelledByBatchNorm, whose value is 0 up to rounding (cancelledBiasNote says so).
+ */
+export function chartedBiasRows(trace: Trace): number[] {
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  return trace.rowsRecording('biasGradNorm').filter((l) => !cancelled.includes(l));
 }
 
 /**

@@ -5,7 +5,7 @@
  * page (every trace, chart and table) is in it as gzipped JSON, downloadable as JSON and CSV; numbers
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
-import { biasesCancelledByBatchNorm, cancelledBiasNote } from './cancelled-biases.js';
+import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import type { Diagnosis } from './diagnose.js';
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -127,15 +127,6 @@ export interface ReportData {
 
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
-/**
- * The rows whose bias gradient ‖∂C/∂b‖ the charts show: every layer of a dense network's trace; a
- * block network's dense and norm layers (β), but for the dense layers whose bias a batch norm
- * cancels (biasesCancelledByBatchNorm: 0 up to rounding; the run's note says so).
- */
-const allLayers = (trace: Trace) => {
-  const cancelled = biasesCancelledByBatchNorm(trace);
-  return trace.rowsRecording('biasGradNorm').filter((l) => !cancelled.includes(l));
-};
 
 function normOverTime(id: string, trace: Trace): string {
   return lineChart({
@@ -145,7 +136,7 @@ function normOverTime(id: string, trace: Trace): string {
     yLabel: '‖∂C/∂b‖',
     logY: true,
     time: true,
-    series: allLayers(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('biasGradNorm', l) })),
+    series: chartedBiasRows(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('biasGradNorm', l) })),
   });
 }
 
@@ -193,7 +184,7 @@ function runSection(id: string, label: string, diagnosis: Diagnosis, trace: Trac
 /** Every chart of one trace, ids prefixed with `id`. */
 function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
   const steps = trace.steps;
-  const layers = allLayers(trace);
+  const layers = chartedBiasRows(trace);
   return runSection(id, label, diagnosis, trace, [
     lineChart({
       id: `${id}-norm-vs-layer`,

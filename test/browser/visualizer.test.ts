@@ -18,6 +18,7 @@ import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chr
 import { serveStatic, type StaticServer } from './static-server.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { proseParts } from '../../src/flow/report-html.js';
+import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 
 /** A diagnosis text as the page shows it: backticked spans as code, so without their backticks. */
 const shownProse = (text: string): string => proseParts(text).map((part) => part.text).join('');
@@ -470,9 +471,15 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const names = biasRows.map((l) => trace.layerLabel(l));
     expect(names[0]).toBe('0 dense');
     expect(names).toContain('4.branch.0 dense');
-    // The heatmap and the bars: a row per layer with a b, by the trace's names, first layer first (drawn at the bottom).
-    expect(await page.locator('#chart-heatmap').getAttribute('data-rows')).toBe(names.join('|'));
-    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(names.join('|'));
+    // The heatmap and the bars: a row per layer with a b that no batch norm cancels (chartedBiasRows, as the
+    // report's charts), by the trace's names, first layer first (drawn at the bottom).
+    const charted = chartedBiasRows(trace);
+    const cancelled = biasesCancelledByBatchNorm(trace);
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(charted).toEqual(biasRows.filter((l) => !cancelled.includes(l)));
+    const chartedNames = charted.map((l) => trace.layerLabel(l));
+    expect(await page.locator('#chart-heatmap').getAttribute('data-rows')).toBe(chartedNames.join('|'));
+    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(chartedNames.join('|'));
     // The chain table: a row per row of the trace, by the same names; '–' where a row has no b.
     const rows = await page.$$eval('#chain tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[4].textContent]));
     expect(rows.map(([name]) => name)).toEqual(Array.from({ length: trace.layers }, (_, l) => trace.layerLabel(l)));
@@ -482,10 +489,16 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const blocks = await page.$$eval('#residuals tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
     expect(blocks.map(([name]) => name)).toEqual(trace.blocks!.residuals.map((b) => `${b.name} residual`));
     expect(blocks.every(([, skip, branch, alpha]) => [skip, branch, alpha].every((v) => Number.isFinite(Number(v))))).toBe(true);
-    // A dense layer before batch norm gets no bias gradient (the note under the map says so): rounding, far below its norm's β.
-    expect(await page.locator('#batch-norm-note').isVisible()).toBe(true);
+    // A dense layer before batch norm gets no bias gradient: rounding, far below its norm's β. The note under the
+    // map says which are left out, as the report's does (its numbers are of the last call's records, the
+    // downloaded trace has every record).
+    const note = page.locator('#cancelled-bias-note');
+    expect(await note.isVisible()).toBe(true);
+    const [said, measured] = (await note.innerText()).split(' (largest here ');
+    expect(said).toBe(cancelledBiasNote(trace).split(' (largest here ')[0]);
+    expect(measured).toMatch(/^\d\.\de-\d+, against at least \d\.\de[-+]\d+ for the batch norms' shift β, which the charts show instead\)\.$/);
     const last = trace.length - 1;
-    for (const l of biasRows.filter((r) => trace.blocks!.layers[r].type === 'dense' && trace.blocks!.layers[r + 1]?.type === 'batch-norm')) {
+    for (const l of cancelled) {
       expect(trace.at('biasGradNorm', last, l), trace.layerLabel(l)).toBeLessThan(1e-3 * trace.at('biasGradNorm', last, l + 1));
     }
     const d = diagnose(trace);
@@ -501,8 +514,12 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('does not call the ‖∂C/∂b‖ bars what the diagnosis compares when, across norm layers, it compares ‖∂C/∂W‖/‖W‖', async () => {
     const { page, errors } = await open('?norm=layer-norm&depth=8');
     await stepTimes(page, 2);
-    const d = diagnose(await downloadTrace(page));
+    const trace = await downloadTrace(page);
+    const d = diagnose(trace);
     expect(d.evidence.normalisedBy?.length).toBeGreaterThan(0);
+    // A layer norm keeps its dense layer's bias gradient: every bias is charted, and no note says otherwise.
+    expect(await page.locator('#chart-gradients').getAttribute('data-labels')).toBe(trace.rowsRecording('biasGradNorm').map((l) => trace.layerLabel(l)).join('|'));
+    expect(await page.locator('#cancelled-bias-note').isVisible()).toBe(false);
     expect(d.summary).toContain('‖∂C/∂W‖/‖W‖');
     expect(await page.locator('#gradients-compared').innerText()).toBe('across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these');
     expect(errors).toEqual([]);

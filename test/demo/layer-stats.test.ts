@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { statsFromTrace } from '../../demo/src/layer-stats.js';
+import { cancelledBiasNote } from '../../src/flow/cancelled-biases.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const x = Array.from({ length: 16 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
@@ -23,6 +24,9 @@ describe('visualizer layer statistics', () => {
     expect(Array.from(stats.chainFactor)).toEqual(Array.from(trace.row('chainFactor', 4)));
     expect(Array.from(stats.chainBound)).toEqual(Array.from(trace.row('chainBound', 4)));
     expect(Array.from(stats.gradB)).toEqual(Array.from(trace.row('biasGradNorm', record)));
+    // No batch norm: every layer's ‖∂C/∂b‖ is charted, and nothing is said to be left out.
+    expect(stats.chartedBiasRows).toEqual(stats.biasRows);
+    expect(stats.cancelledBiasNote).toBe('');
     net.dispose();
   });
 
@@ -39,6 +43,11 @@ describe('visualizer layer statistics', () => {
     const stats = statsFromTrace(trace, 6);
     expect(stats.labels).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
     expect(stats.biasRows).toEqual([0, 1, 4, 5]);
+    // '0' (dense, linear) feeds the batch norm right after it: its bias is cancelled, so the bars and the
+    // heatmap leave it out (as the report's charts do) and the note says so, with what was measured.
+    expect(stats.chartedBiasRows).toEqual([1, 4, 5]);
+    expect(stats.cancelledBiasNote).toBe(cancelledBiasNote(trace));
+    expect(stats.cancelledBiasNote).toMatch(/^The ‖∂C\/∂b‖ charts leave out the bias of dense layer '0': each feeds a batch norm, .* \(largest here \d\.\de-\d+, against at least \d\.\de[-+]\d+ for the batch norms' shift β, which the charts show instead\)\.$/);
     expect(stats.weightRows).toEqual([0, 1, 3, 4, 5]);
     expect(stats.unitFailureKind).toEqual([null, null, 'saturated', null, 'saturated', null]);
     // No ‖W‖₂ in a block network's trace: the factor is the record's own.

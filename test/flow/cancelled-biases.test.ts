@@ -3,7 +3,7 @@
 // no speed of learning from those biases.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { biasesCancelledByBatchNorm } from '../../src/flow/cancelled-biases.js';
+import { biasesCancelledByBatchNorm, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TappedLayerType } from '../../src/flow-taps.js';
@@ -37,8 +37,12 @@ describe('biases cancelled by a batch norm', () => {
       ['8', 'dense', 'softmax'],
     ]);
     expect(biasesCancelledByBatchNorm(trace)).toEqual([0, 5]);
-    // A dense network's trace has no batch norm.
-    expect(biasesCancelledByBatchNorm(new Trace({ sizes: [3, 4, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 }))).toEqual([]);
+    // The charts (the report's, the visualizer's) show every other row with a ‖∂C/∂b‖ (not the residual row '4').
+    expect(chartedBiasRows(trace)).toEqual([1, 2, 3, 6, 7, 8, 9, 10, 11]);
+    // A dense network's trace has no batch norm: every layer is charted.
+    const dense = new Trace({ sizes: [3, 4, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
+    expect(biasesCancelledByBatchNorm(dense)).toEqual([]);
+    expect(chartedBiasRows(dense)).toEqual([0, 1]);
   });
 
   it("leaves them out of the diagnosis's ‖∂C/∂b‖ gap and plateau, and says why", async () => {
