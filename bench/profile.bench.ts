@@ -2,19 +2,23 @@
  * Where a wasm-simd training step's time goes, to decide what fusing would earn: the step of
  * [784,100,100,10] (sigmoid, MSE, SGD) beside the same kernel calls the step makes, in groups:
  * the dense products (forward, ∂W, ∂input), the activation passes, the small passes (zeroing,
- * loss and output gradient, bias gradient, activation derivative) and the SGD update. Each group
- * is a share of the whole step, measured side by side in alternating rounds, at batches 1, 8, 64.
+ * loss and output gradient, bias gradient, activation derivative) and the SGD update. Beside them,
+ * what a public call adds to the step: the call itself, `net.train(x, y)` on the same rows as one
+ * batch (what bench/jax.bench.ts times against jax-js), and the copy of those rows into the
+ * network's buffers that the call makes first (batch upload); the call's share less the step's and
+ * the upload's is its checks and JavaScript. Each group is a share of the whole step, measured side
+ * by side in alternating rounds, at batches 1, 8, 64 and 256 (jax-js' largest).
  */
 import { Bench } from 'tinybench';
 import type { Activation, Kernels } from '../src/kernels.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median, medianMs } from './median.js';
-import { STEP_SIZES, stepOn } from './step.bench.js';
+import { STEP_LEARNING_RATE, STEP_SIZES, stepOn } from './step.bench.js';
 import { denseModelOf } from '../src/model.js';
 
-export const PROFILE_BATCHES = [1, 8, 64];
-const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', 'SGD update'] as const;
+export const PROFILE_BATCHES = [1, 8, 64, 256];
+const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', 'SGD update', 'batch upload', 'train() call'] as const;
 const ROUNDS = 5;
 
 export interface ProfileRow {
@@ -29,7 +33,8 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
   const k: Kernels = await createWasmKernels({ variant: 'simd' });
   const rows: ProfileRow[] = [];
   for (const B of PROFILE_BATCHES) {
-    const { net, step } = await stepOn(k, STEP_SIZES, B);
+    const { net, step, data } = await stepOn(k, STEP_SIZES, B);
+    const callOptions = { epochs: 1, batchSize: B, learningRate: STEP_LEARNING_RATE, shuffle: false };
     const s = net.sizes;
     const L = net.depth;
     const f = net.activationFunctions;
@@ -59,7 +64,12 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
           if (l > 0) k.activationBackward(f[l - 1] as Activation, denseModelOf(net, 'test').deltas[l - 1], denseModelOf(net, 'test').deltas[l - 1], denseModelOf(net, 'test').zs[l - 1], denseModelOf(net, 'test').activations[l], B, s[l]);
         }
       },
-      'SGD update': () => sgd.step(denseModelOf(net, 'test'), 0.01, B),
+      'SGD update': () => sgd.step(denseModelOf(net, 'test'), STEP_LEARNING_RATE, B),
+      'batch upload': () => {
+        k.write(denseModelOf(net, 'test').input, data.x.data);
+        k.write(denseModelOf(net, 'test').targets, data.y.data);
+      },
+      'train() call': () => void net.train(data.x, data.y, callOptions),
     };
     const times = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
     const shares = new Map<string, number[]>(GROUPS.map((g) => [g, []]));

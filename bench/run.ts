@@ -340,6 +340,13 @@ giving up what train() does between them (the non-finite gradient check, clippin
 read ∂W before it is applied). No fusion earned its place, so none was added. The update is a
 fixed pass over every parameter, which is why it weighs ${percent(share(1, 'SGD update'))} of the step at batch 1.
 
+At batch 256, jax-js' largest, the dense products take ${percent(share(256, 'dense products'))} of the step. A public call does more
+than the step: \`net.train(x, y)\` on the same rows as one batch (what the jax-js rows time) takes
+${times(share(256, 'train() call'))} the step's time at batch 256, ${times(share(64, 'train() call'))} at 64 and ${times(share(1, 'train() call'))} at 1. Copying the rows into the
+network's buffers (batch upload) is ${percent(share(256, 'batch upload'))} of the step at batch 256; the rest is the call's checks
+(the inputs' and the gradient's finiteness and the parameters' range, each a pass in the core over
+a layer's outputs or every parameter, so they weigh most at batch 1) and its JavaScript.
+
 ${markdownTable(profileRows)}
 
 ## Peers

@@ -11,10 +11,12 @@ import { createRefKernels } from '../src/ref/ref-kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { medianMs } from './median.js';
 import { denseModelOf } from '../src/model.js';
-import { toMatrix } from '../src/data/matrix.js';
+import { toMatrix, type Matrix } from '../src/data/matrix.js';
 
 export const STEP_SIZES = [784, 100, 100, 10];
 export const STEP_BATCH = 64;
+/** The step's SGD learning rate. */
+export const STEP_LEARNING_RATE = 0.01;
 
 /**
  * Floating-point operations of one step: per layer the forward product and ∂W, 2·in·out·batch
@@ -33,8 +35,8 @@ export interface StepRow {
   samplesPerSecond: number;
 }
 
-/** A network with one batch loaded, and a function that runs one training step on it. */
-export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void }> {
+/** A network with one batch loaded (`data`, the same rows as a caller's), and a function that runs one training step on it. */
+export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_BATCH): Promise<{ net: Network; step: () => void; data: { x: Matrix; y: Matrix } }> {
   const net = await createNetwork({ sizes, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, backend: kernels });
   const rng = new Rng(2);
   const x = Array.from({ length: batch }, () => Array.from({ length: sizes[0] }, () => rng.uniform()));
@@ -46,10 +48,11 @@ export async function stepOn(kernels: Kernels, sizes = STEP_SIZES, batch = STEP_
   const sgd = new Sgd(net);
   return {
     net,
+    data,
     step: () => {
       denseModelOf(net, 'test').feedforward(batch);
       denseModelOf(net, 'test').backprop(batch);
-      sgd.step(denseModelOf(net, 'test'), 0.01, batch);
+      sgd.step(denseModelOf(net, 'test'), STEP_LEARNING_RATE, batch);
     },
   };
 }
