@@ -2,12 +2,14 @@
 // elements to its scalar twin (activation.scalar.ts), which computes the same bits, so a result
 // does not depend on where an element falls.
 //
-// The exp-based loops take four vectors per iteration: V8 does not hoist v128 constants out of
-// a loop but rebuilds each one (three instructions) per iteration, and the exp polynomial has
-// about twenty; four vectors share one rebuild, which makes sigmoid markedly faster than one vector
-// per iteration (eight spill registers and are slower again, except in sigmoid, whose exp of −|z|
-// rebuilds fewer constants: there eight ran 1.1× faster than four, AMD EPYC Zen 5, 2026-11-30). All are loaded before any is
-// stored, so a = z in place still reads every input first.
+// The exp-based loops take four vectors per iteration: the exp polynomial needs about twenty v128
+// constants, more than the registers, so V8 builds them once before the loop, keeps them on the
+// stack and reloads them inside it (Node 20.20.2: tanh's loop reloads 64 times per trip of four
+// vectors; perf annotate, CONTRIBUTING.md, 2026-12-01); four vectors share the reloads, which makes
+// sigmoid markedly faster than one vector per iteration (eight spill more and are slower again,
+// except in sigmoid, whose exp of −|z| needs fewer constants: there eight ran 1.1× faster than
+// four, AMD EPYC Zen 5, 2026-11-30). All are loaded before any is stored, so a = z in place still
+// reads every input first.
 //
 // Forward kernels overwrite a; backward kernels accumulate, dz += da ⊙ f'(z), and take a = f(z)
 // so that sigmoid and tanh get their derivative from a without another exp.
