@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../src/percent-text.js';
-import { checkGoal } from '../src/studies/trainable-depth.js';
+import { checkGoal, UNMEASURED } from '../src/studies/trainable-depth.js';
 import { negativeMassText } from '../src/curvature/curvature-text.js';
 
 describe('percentText', () => {
@@ -14,7 +14,7 @@ describe('percentText', () => {
   });
 
   it('is what the study and the curvature text print', () => {
-    const row = (depth: number, testAccuracy: number | null) => ({ remedy: 'plain-sigmoid', depth, testAccuracy }) as Parameters<typeof checkGoal>[0][number];
+    const row = (depth: number, testAccuracy: number | null) => ({ remedy: 'plain-sigmoid', depth, ...UNMEASURED, testAccuracy });
     expect(checkGoal([row(2, 0.95), row(5, 0.105), row(10, null), row(20, 0.088)]).plainSigmoidStops.why).toBe('plain-sigmoid held-out accuracy by depth: 2: 95.0 %, 5: 10.5 %, 10: —, 20: 8.8 %');
     expect(negativeMassText(0.0123, false)).toBe('≈1.2 %');
   });

@@ -315,7 +315,8 @@ export function checkGoal(rows: readonly TrainableDepthRow[], setup: Record<keyo
   return { plainSigmoidStops, hundredLayers };
 }
 
-const EMPTY = {
+/** A row's measurements where its network did not train (the row's notRun says why): all null. */
+export const UNMEASURED = {
   testAccuracy: null,
   trainLoss: null,
   steps: null,
@@ -342,7 +343,7 @@ export function skipReason(remedy: TrainableDepthRemedy, depth: number): string 
 /** Trains one (remedy, depth) for the budget and measures it. */
 async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number, epochs: number, seed: number, backend: BackendChoice | undefined, data: StudyData): Promise<TrainableDepthRow> {
   const run = await runNetwork({ remedy, depth, width, seed, backend, checkpoints: [epochs] }, data);
-  if (typeof run === 'string') return { remedy: remedy.key, depth, ...EMPTY, notRun: run };
+  if (typeof run === 'string') return { remedy: remedy.key, depth, ...UNMEASURED, notRun: run };
   const [end] = run.checkpoints;
   return {
     remedy: remedy.key,
@@ -373,7 +374,7 @@ export async function runTrainableDepthStudy(options: TrainableDepthOptions = {}
   for (const remedy of remedies) {
     for (const depth of depths) {
       const notRun = skipReason(remedy, depth);
-      const row = notRun !== undefined ? { remedy: remedy.key, depth, ...EMPTY, notRun } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
+      const row = notRun !== undefined ? { remedy: remedy.key, depth, ...UNMEASURED, notRun } : await runOne(remedy, depth, width, epochs, seed, options.backend, data);
       rows.push(row);
       options.onRow?.(row);
     }

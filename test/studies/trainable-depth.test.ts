@@ -15,6 +15,7 @@ import {
   GOAL_SETUP,
   deepestTrainable,
   runTrainableDepthStudy,
+  UNMEASURED,
   type TrainableDepthRow,
 } from '../../src/studies/trainable-depth.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
@@ -28,18 +29,7 @@ const withoutSeconds = (rows: TrainableDepthRow[]) => rows.map(({ seconds: _, ..
 
 /** A row with only what the rules read. */
 function row(remedy: string, depth: number, testAccuracy: number | null): TrainableDepthRow {
-  return {
-    remedy,
-    depth,
-    testAccuracy,
-    trainLoss: null,
-    steps: null,
-    seconds: null,
-    firstToLastAtInit: null,
-    firstToLastAtEnd: null,
-    deltaFirstToLastAtInit: null,
-    deltaFirstToLastAtEnd: null,
-  };
+  return { remedy, depth, ...UNMEASURED, testAccuracy };
 }
 
 describe('trainable-depth study', () => {
