@@ -70,6 +70,7 @@ export type { LayerMetric, ResidualMetric } from './flow/metrics.js';
 export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
 export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from './flow/cancelled-biases.js';
+export { percentText } from './percent-text.js';
 export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { proseParts, renderReport } from './flow/report-html.js';

@@ -19,12 +19,14 @@ describe('percentText', () => {
     expect(negativeMassText(0.0123, false)).toBe('≈1.2 %');
   });
 
-  it('is written once: no other file of src/ prints 100 × a fraction with one decimal and " %"', () => {
+  it('is written once: no other file of src/ or the visualizer prints 100 × a fraction with one decimal and " %"', () => {
     const formula = /\(100 \* [^)]+\)\.toFixed\(1\)\} %|\(\w+(\.\w+)* \* 100\)\.toFixed\(1\)\} %/;
-    const copies = (readdirSync('src', { recursive: true }) as string[])
-      .filter((f) => f.endsWith('.ts') && f !== 'percent-text.ts')
-      .filter((f) => formula.test(readFileSync(join('src', f), 'utf8')));
+    const copies = ['src', 'demo/src']
+      .flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f)))
+      .filter((f) => f.endsWith('.ts') && f !== join('src', 'percent-text.ts'))
+      .filter((f) => formula.test(readFileSync(f, 'utf8')));
     expect(copies).toEqual([]);
     expect(formula.test('const pct = (v: number) => `${(100 * v).toFixed(1)} %`;')).toBe(true);
+    expect(formula.test('accuracy ${(snapshot.accuracy * 100).toFixed(1)} %')).toBe(true);
   });
 });

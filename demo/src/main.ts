@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { proseNodes } from './prose.js';
-import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames, percentText } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -191,7 +191,7 @@ function receive(message: FromWorker): void {
     if (message.steps.length > 0) history.addSnapshot(snapshot);
     explain(snapshot);
     setStatus(
-      `${running ? 'Training' : 'Paused'}: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${(snapshot.accuracy * 100).toFixed(1)} % (test: loss ${fmt(snapshot.testLoss)}, accuracy ${(snapshot.testAccuracy * 100).toFixed(1)} %)`,
+      `${running ? 'Training' : 'Paused'}: step ${snapshot.step}, loss ${fmt(snapshot.loss)}, accuracy ${percentText(snapshot.accuracy)} (test: loss ${fmt(snapshot.testLoss)}, accuracy ${percentText(snapshot.testAccuracy)})`,
     );
   } else if (message.type === 'trace') {
     saveTrace(message.json);
