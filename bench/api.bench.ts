@@ -10,8 +10,7 @@
  * train(dataset), the goal's row, it is the median of rounds that alternate one call with as many
  * inner steps; the other rows divide medians measured one task after another.
  *
- * Threads through the API: the same train() call at batch 256 on a network created with
- * `threads: 2` against one with one thread, alternating, on a dataset and on rows (runThreadsApiBench).
+ * Threads through the API (train() with `threads: 2`) are measured by bench/threads.bench.ts.
  */
 import { Bench } from 'tinybench';
 import { loadMnist } from '../src/data/mnist.js';
@@ -89,43 +88,4 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await runApiBench()) {
     console.log(`${r.task.padEnd(32)} ${r.medianMs.toFixed(3)} ms${r.ratio === undefined ? '' : `  ${(r.medianMs / r.steps).toFixed(3)} ms/step  ${r.ratio.toFixed(2)}× the inner step`}`);
   }
-}
-
-export const THREADS_API_BATCH = 256;
-
-export interface ThreadsApiRow {
-  /** What each network trains on: its dataset uploaded once, or the rows (uploaded per call). */
-  data: 'dataset' | 'rows';
-  oneMs: number;
-  twoMs: number;
-  /** One-thread time over two-thread time (median of alternating rounds). */
-  ratio: number;
-}
-
-export interface ThreadsApiResult {
-  rows: ThreadsApiRow[];
-  fallback?: string;
-}
-
-/**
- * train() of one epoch over the digits at batch 256, one thread against two, in alternating
- * rounds: on a dataset uploaded once (the recommended path, as in the 1.10× goal), and on the rows.
- */
-export async function runThreadsApiBench(time = 4000): Promise<ThreadsApiResult> {
-  const { train } = await loadMnist({ train: API_ROWS, test: 0 });
-  const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
-  const make = (threads: number) => createNetwork({ sizes: STEP_SIZES, activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
-  const [one, two] = [await make(1), await make(2)];
-  const [oneData, twoData] = [one.dataset(train.x, train.y), two.dataset(train.x, train.y)];
-  const rows: ThreadsApiRow[] = [];
-  const onDataset = await sideBySide(() => void one.train(oneData, options), () => void two.train(twoData, options), time);
-  rows.push({ data: 'dataset', oneMs: onDataset.aMs, twoMs: onDataset.bMs, ratio: onDataset.ratio });
-  const onRows = await sideBySide(() => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options), time);
-  rows.push({ data: 'rows', oneMs: onRows.aMs, twoMs: onRows.bMs, ratio: onRows.ratio });
-  const fallback = (two.kernels as { threadsFallback?: string }).threadsFallback;
-  oneData.dispose();
-  twoData.dispose();
-  one.dispose();
-  two.dispose();
-  return { rows, fallback };
 }

@@ -2,7 +2,8 @@
  * The dense-layer products (forward, ∂input, ∂weights) on the plain-TypeScript reference (float32
  * storage) and on the wasm SIMD and scalar variants at 64×784→100 (MNIST's first layer at batch
  * 64), 256³ and 512³, in GFLOP/s, beside the in-run arithmetic ceiling of each wasm variant
- * (f32_peak_madd) measured in the same run.
+ * (f32_peak_madd) measured in the same run: each shape's products and a peak call of the same flops
+ * run in DENSE_ROUNDS interleaved rounds, and a product's fraction of the peak is taken per round.
  *
  *   npx tsx bench/dense.bench.ts
  */
@@ -11,12 +12,16 @@ import type { Kernels, Tensor } from '../src/kernels.js';
 import { createRefKernels } from '../src/ref/ref-kernels.js';
 import type { Variant } from '../src/wasm/exports.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { interleaved, median, medianMs } from './median.js';
+import { spreadOf, spreadText } from './spread.js';
 
 export interface DenseRow {
   name: string;
   gflops: number;
+  /** The median over rounds for wasm products and shape peaks; tinybench's median otherwise. */
   medianMs: number;
+  /** A wasm product's fraction of its shape's peak, one per round (that round's peak). */
+  ofPeak?: number[];
 }
 
 /** (batch, nIn, nOut) */
@@ -36,8 +41,8 @@ export const denseTaskName = (backend: string, product: Product, [batch, nIn, nO
   `${backend} dense_${product} ${batch}×${nIn}→${nOut}`;
 export const peakTaskName = (variant: Variant) => `wasm-${variant} peak_madd`;
 /**
- * The peak again with the same flops as one product of `shape`, run right before that shape's
- * products: on a shared machine a call longer than the scheduler's slice is preempted in every
+ * The peak again with the same flops as one product of `shape`, run in the same rounds as that
+ * shape's products: on a shared machine a call longer than the scheduler's slice is preempted in every
  * sample, so a 12 ms product must be compared with a peak call that lasts as long, not a 1 ms one.
  */
 export const shapePeakTaskName = (variant: Variant, [batch, nIn, nOut]: readonly number[]) =>
@@ -58,48 +63,64 @@ export function filled<T extends Tensor>(k: Kernels<T>, length: number, seed: nu
   return t;
 }
 
-export async function runDenseBench(opts: { time?: number } = {}): Promise<DenseRow[]> {
-  // Few iterations: one scalar 512³ product takes ~20 ms.
-  const bench = new Bench({ time: opts.time ?? 500, iterations: 8, warmupIterations: 4 });
-  const flops = new Map<string, number>();
+/**
+ * Interleaved rounds per shape: each round runs the shape's peak and its three products once each
+ * (bench/median.ts interleaved), and a product's fraction of the peak is taken within the round.
+ * One instance of a product ran 3–5 points of the peak from the next (CONTRIBUTING.md), and two whole
+ * runs minutes apart read 512³ ∂W at 89 % and 95 %: eleven rounds give a median and quartiles.
+ */
+export const DENSE_ROUNDS = 11;
 
+/**
+ * `time`: ms per wasm-simd task over all rounds (wasm-scalar, which has no goal, gets half).
+ * The reference takes up to a second per 512³ product: a few iterations, in a bench of its own.
+ */
+export async function runDenseBench(opts: { time?: number } = {}): Promise<DenseRow[]> {
+  const time = opts.time ?? 1000;
+  const rows: DenseRow[] = [];
+  const flops = new Map<string, number>();
   for (const variant of ['simd', 'scalar'] as const) {
     const k = await createWasmKernels({ variant });
     const out = k.alloc(16);
-    const peak = peakTaskName(variant);
-    flops.set(peak, k.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS[variant]));
-    bench.add(peak, () => {
-      k.module.f32_peak_madd(out.ptr, PEAK_ITERATIONS[variant]);
-    });
+    const peakCall = (iterations: number) => () => void k.module.f32_peak_madd(out.ptr, iterations);
+    // The in-run peak of 1 ms calls, quoted in README.md and bench/RESULTS.md's heading.
+    const peakBench = new Bench({ time: 300, iterations: 8, warmupIterations: 4 });
+    peakBench.add(peakTaskName(variant), peakCall(PEAK_ITERATIONS[variant]));
+    await peakBench.run();
+    const peakMs = medianMs(peakBench, peakTaskName(variant));
+    const flopsPerTrip = k.module.f32_peak_madd(out.ptr, 1);
+    rows.push({ name: peakTaskName(variant), medianMs: peakMs, gflops: (flopsPerTrip * PEAK_ITERATIONS[variant]) / peakMs / 1e6 });
 
     for (const shape of DENSE_SHAPES) {
       const [batch, nIn, nOut] = shape;
-      const shapeIterations = Math.max(1000, Math.round((2 * batch * nIn * nOut) / (flops.get(peak)! / PEAK_ITERATIONS[variant])));
+      const shapeIterations = Math.max(1000, Math.round((2 * batch * nIn * nOut) / flopsPerTrip));
       const shapePeak = shapePeakTaskName(variant, shape);
-      flops.set(shapePeak, k.module.f32_peak_madd(out.ptr, shapeIterations));
-      bench.add(shapePeak, () => {
-        k.module.f32_peak_madd(out.ptr, shapeIterations);
-      });
-      addProducts(bench, flops, k, shape);
+      flops.set(shapePeak, flopsPerTrip * shapeIterations);
+      const ms = (variant === 'simd' ? time : time / 2) / DENSE_ROUNDS;
+      const tasks = [{ name: shapePeak, run: peakCall(shapeIterations), ms }, ...productTasks(flops, k, shape).map((t) => ({ ...t, ms }))];
+      const times = await interleaved(tasks, DENSE_ROUNDS);
+      const peakTimes = times.get(shapePeak)!;
+      const gflopsIn = (name: string, roundMs: number) => flops.get(name)! / roundMs / 1e6;
+      for (const task of tasks) {
+        const roundTimes = times.get(task.name)!;
+        const taskMs = median(roundTimes);
+        const ofPeak = task.name === shapePeak ? undefined : roundTimes.map((t, i) => gflopsIn(task.name, t) / gflopsIn(shapePeak, peakTimes[i]));
+        rows.push({ name: task.name, medianMs: taskMs, gflops: gflopsIn(task.name, taskMs), ofPeak });
+      }
     }
   }
-  // The reference takes up to a second per 512³ product: a few iterations, in a bench of its own.
   const refBench = new Bench({ time: 0, iterations: 3, warmupIterations: 1 });
-  const ref = createRefKernels({ precision: 'f32' });
-  for (const shape of DENSE_SHAPES) addProducts(refBench, flops, ref, shape);
-
-  await bench.run();
+  for (const shape of DENSE_SHAPES) for (const task of productTasks(flops, createRefKernels({ precision: 'f32' }), shape)) refBench.add(task.name, task.run);
   await refBench.run();
-  return [bench, refBench].flatMap((b) =>
-    b.tasks.map((task) => {
-      const ms = medianMs(b, task.name);
-      return { name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms };
-    }),
-  );
+  for (const task of refBench.tasks) {
+    const ms = medianMs(refBench, task.name);
+    rows.push({ name: task.name, gflops: flops.get(task.name)! / ms / 1e6, medianMs: ms });
+  }
+  return rows;
 }
 
-/** The three products of one shape on one backend, as tasks of `bench`. */
-function addProducts<T extends Tensor>(bench: Bench, flops: Map<string, number>, k: Kernels<T>, shape: readonly [number, number, number]): void {
+/** The three products of one shape on one backend, named by denseTaskName (their flops recorded in `flops`). */
+function productTasks<T extends Tensor>(flops: Map<string, number>, k: Kernels<T>, shape: readonly [number, number, number]): { name: string; run: () => void }[] {
   const [batch, nIn, nOut] = shape;
   const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
   const z = k.alloc(batch * nOut), dz = filled(k, batch * nOut, 4);
@@ -110,22 +131,18 @@ function addProducts<T extends Tensor>(bench: Bench, flops: Map<string, number>,
     bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
     bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),
   };
-  for (const product of PRODUCTS) {
+  return PRODUCTS.map((product) => {
     const name = denseTaskName(k.name, product, shape);
     flops.set(name, 2 * batch * nIn * nOut);
-    bench.add(name, run[product]);
-  }
+    return { name, run: run[product] };
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await runDenseBench();
-  const peak = new Map(rows.filter((r) => r.name.includes(' peak_madd')).map((r) => [r.name.replace(' peak_madd', ''), r.gflops]));
-  console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'of peak'.padStart(8)}`);
-  for (const row of rows) {
-    // A product against the peak measured beside it with the same flops (its shape's).
-    const [backend, , shape] = row.name.split(' ');
-    const ceiling = peak.get(`${backend} ${shape}`) ?? peak.get(backend);
-    const fraction = ceiling === undefined ? '' : `${(100 * row.gflops / ceiling).toFixed(0)} %`;
-    console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)} ${fraction.padStart(8)}`);
+  const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
+  console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)}  of its round's peak`);
+  for (const row of await runDenseBench()) {
+    const fraction = row.ofPeak ? spreadText(spreadOf(row.ofPeak), percent) : '';
+    console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)}  ${fraction}`);
   }
 }

@@ -1,4 +1,4 @@
-/** Medians: of a tinybench task's latency, of a list, and of two tasks run side by side. */
+/** Medians: of a tinybench task's latency, of a list; tasks in interleaved rounds, and two tasks side by side. */
 import { Bench } from 'tinybench';
 import { median } from '../src/median.js';
 
@@ -15,20 +15,46 @@ export function medianMs(bench: Bench, name: string): number {
   return result.latency.p50;
 }
 
+/** A task of interleaved rounds: `ms` is its time in each round. */
+export interface RoundTask {
+  name: string;
+  run: () => unknown;
+  ms: number;
+}
+
+/**
+ * Every task once per round for `rounds` rounds, the order rotated by one task each round (with
+ * two tasks: a, b, then b, a, …), so that no task always runs first or right after the same one and
+ * a change of load on a shared machine hits every task alike. Returns each task's median time per
+ * round, in ms, by name: the rounds' values are paired (value i of every task is round i).
+ */
+export async function interleaved(tasks: readonly RoundTask[], rounds: number): Promise<Map<string, number[]>> {
+  const ms = new Map(tasks.map((t) => [t.name, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    const shift = round % tasks.length;
+    for (const task of [...tasks.slice(shift), ...tasks.slice(0, shift)]) {
+      const bench = new Bench({ time: task.ms, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
+      bench.add(task.name, task.run);
+      await bench.run();
+      ms.get(task.name)![round] = medianMs(bench, task.name);
+    }
+  }
+  return ms;
+}
+
 /**
  * Tasks a and b in `rounds` alternating rounds (a, b, then b, a, …: neither always runs first), so
  * load on a shared machine hits both alike: the median time of each, and the median of the
  * per-round ratios a/b. `time` is each task's total over the rounds.
  */
-export async function sideBySide(a: () => void, b: () => void, time: number, rounds = 5): Promise<{ aMs: number; bMs: number; ratio: number }> {
-  const aMs: number[] = [];
-  const bMs: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: time / rounds, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
-    for (const name of round % 2 ? ['b', 'a'] : ['a', 'b']) bench.add(name, name === 'a' ? a : b);
-    await bench.run();
-    aMs.push(medianMs(bench, 'a'));
-    bMs.push(medianMs(bench, 'b'));
-  }
-  return { aMs: median(aMs), bMs: median(bMs), ratio: median(aMs.map((ms, i) => ms / bMs[i])) };
+export async function sideBySide(a: () => unknown, b: () => unknown, time: number, rounds = 5): Promise<{ aMs: number; bMs: number; ratio: number }> {
+  const ms = await interleaved(
+    [
+      { name: 'a', run: a, ms: time / rounds },
+      { name: 'b', run: b, ms: time / rounds },
+    ],
+    rounds,
+  );
+  const [aMs, bMs] = [ms.get('a')!, ms.get('b')!];
+  return { aMs: median(aMs), bMs: median(bMs), ratio: median(aMs.map((t, i) => t / bMs[i])) };
 }

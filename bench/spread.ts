@@ -1,0 +1,61 @@
+/**
+ * The spread of a measurement taken once per interleaved round (a fraction of the peak, a
+ * speed-up): its median, its quartiles and its range, and how `npm run bench` prints them. On a
+ * shared 2-vCPU host one round can read several points from the next; the quartiles say how far
+ * the middle half of the rounds strayed, the range how far the worst round did.
+ */
+
+export interface Spread {
+  /** Rounds measured. */
+  rounds: number;
+  min: number;
+  /** First quartile (linear interpolation between ranks, numpy's default). */
+  q1: number;
+  median: number;
+  /** Third quartile. */
+  q3: number;
+  max: number;
+}
+
+/** The `p`-quantile (0 ≤ p ≤ 1) of ascending `sorted`, interpolating linearly between ranks. */
+export function quantile(sorted: readonly number[], p: number): number {
+  const at = p * (sorted.length - 1);
+  const below = Math.floor(at);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
+}
+
+/** The spread of one value per round; throws on no rounds or a non-finite value (a failed round must not read as a number). */
+export function spreadOf(values: readonly number[]): Spread {
+  if (values.length === 0) throw new Error('spreadOf: no rounds measured');
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`spreadOf: round ${bad + 1} of ${values.length} measured ${values[bad]}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    rounds: sorted.length,
+    min: sorted[0],
+    q1: quantile(sorted, 0.25),
+    median: quantile(sorted, 0.5),
+    q3: quantile(sorted, 0.75),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/** A range `a–b`, or the one value when both print alike. */
+function range(a: string, b: string): string {
+  return a === b ? a : `${a}–${b}`;
+}
+
+/**
+ * `91 % (11 rounds: middle half 89–93 %, all 85–94 %)`: the median, then the quartiles and the
+ * range, each formatted by `format` (which carries the unit; a shared trailing unit is printed once).
+ */
+export function spreadText(s: Spread, format: (value: number) => string): string {
+  const unit = (text: string) => /[^\d.]*$/.exec(text)![0];
+  const bare = (text: string) => text.slice(0, text.length - unit(text).length);
+  const pair = (a: number, b: number) => {
+    const [fa, fb] = [format(a), format(b)];
+    return unit(fa) === unit(fb) ? `${range(bare(fa), bare(fb))}${unit(fb)}` : range(fa, fb);
+  };
+  return `${format(s.median)} (${s.rounds} rounds: middle half ${pair(s.q1, s.q3)}, all ${pair(s.min, s.max)})`;
+}

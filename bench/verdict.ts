@@ -1,0 +1,86 @@
+/**
+ * Goal verdicts from interleaved rounds (`npm run bench`, bench/RESULTS.md). A verdict is taken
+ * from the median round, never from one timing, and says when the rounds themselves disagree:
+ *
+ * - a goal is met when the median round meets it; where the middle half of the rounds lies on
+ *   both sides of the target the line says so (the run cannot tell met from not met by much);
+ * - a two-thread goal is judged against a host control measured in the same rounds: two threads
+ *   each running a pure compute loop with no shared data (bench/host-control.ts). In a round where
+ *   that control itself gets less than the target from the second vCPU, no two-thread program
+ *   could have met the goal: such rounds are left out, and when they are most rounds the verdict
+ *   is 'host-limited', neither met nor a gradscope failure.
+ */
+import { spreadOf, spreadText, type Spread } from './spread.js';
+
+export type Verdict = 'met' | 'NOT met' | 'host-limited' | 'not measured';
+
+/** A goal's line: `value ≥ target` (atLeast) or `value ≤ target`. */
+export interface Target {
+  value: number;
+  atLeast: boolean;
+}
+
+export function meets(value: number, target: Target): boolean {
+  return target.atLeast ? value >= target.value : value <= target.value;
+}
+
+/** Whether the middle half of the rounds (first to third quartile) lies on both sides of the target. */
+export function straddles(s: Spread, target: Target): boolean {
+  return meets(s.q1, target) !== meets(s.q3, target);
+}
+
+/** The verdict of a goal measured in rounds: the median round's. */
+export function roundsVerdict(s: Spread, target: Target): Verdict {
+  return meets(s.median, target) ? 'met' : 'NOT met';
+}
+
+/**
+ * The measured column of a goal from rounds: the spread, and a note when its middle half
+ * straddles the target (`format` prints a value with its unit, the target's too).
+ */
+export function roundsText(s: Spread, target: Target, format: (value: number) => string): string {
+  const note = straddles(s, target) ? `; its middle half straddles ${format(target.value)}` : '';
+  return `${spreadText(s, format)}${note}`;
+}
+
+/** A two-thread goal judged on the rounds where the host gave the second vCPU. */
+export interface ThreadsJudgement {
+  verdict: Verdict;
+  /** The rounds whose host control met the target: the ones the verdict is taken from. */
+  clean: number;
+  rounds: number;
+  /** The speed-up over the clean rounds (over all rounds when fewer than half are clean). */
+  judged: Spread;
+  /** The host control over all rounds. */
+  control: Spread;
+}
+
+/**
+ * A two-thread speed-up goal from paired rounds (speedUps[i] and controls[i] measured in round i).
+ * A round is clean when its host control met the target: the host gave the second vCPU then. With
+ * at least half the rounds clean, the verdict is the median clean round's; with fewer, the run
+ * could not show a failure: 'met' if the median round met the goal anyway, else 'host-limited'.
+ * Rounds are chosen by the control, measured apart from gradscope, never by gradscope's own times.
+ */
+export function judgeThreads(speedUps: readonly number[], controls: readonly number[], target: Target): ThreadsJudgement {
+  if (speedUps.length !== controls.length) throw new Error(`judgeThreads: ${speedUps.length} speed-ups but ${controls.length} controls`);
+  const clean = speedUps.filter((_, i) => meets(controls[i], target));
+  const control = spreadOf(controls);
+  if (2 * clean.length >= speedUps.length) {
+    const judged = spreadOf(clean);
+    return { verdict: roundsVerdict(judged, target), clean: clean.length, rounds: speedUps.length, judged, control };
+  }
+  const judged = spreadOf(speedUps);
+  return { verdict: meets(judged.median, target) ? 'met' : 'host-limited', clean: clean.length, rounds: speedUps.length, judged, control };
+}
+
+/** A two-thread goal's measured column: which rounds were judged and their spread, and the host control's. */
+export function threadsText(j: ThreadsJudgement, target: Target, format: (value: number) => string): string {
+  const control = `host control ${format(j.control.median)} (≥ ${format(target.value)} in ${j.clean} of ${j.rounds} rounds)`;
+  if (2 * j.clean < j.rounds) {
+    const why = j.verdict === 'host-limited' ? 'host-limited: the second vCPU was busy in most rounds' : 'met in spite of a busy second vCPU';
+    return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}`;
+  }
+  const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
+  return `${roundsText(j.judged, target, format)}${over}; ${control}`;
+}
