@@ -4,7 +4,9 @@
  * relaxed_madd) with asc, then times both side by side in a child Node started with
  * --experimental-wasm-relaxed-simd (Node 20 validates relaxed SIMD only behind that flag).
  * Also reports whether this Node accepts the module without the flag, which is what users get, and
- * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts).
+ * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts), and
+ * how the two binaries compare on the calibration's own product in interleaved rounds, beside two
+ * instances of the default (bench/relaxed/binaries.ts), which says whether the picks were right.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,10 +35,16 @@ export interface RelaxedResult {
     /** How many processes picked each binary. */
     choices: Record<string, number>;
   };
+  /**
+   * The calibration's product (CALIBRATION_PRODUCT) in interleaved rounds (bench/relaxed/binaries.ts),
+   * per round: the relaxed binary's time over the default's, and a second instance of the default's
+   * over the first (the noise).
+   */
+  binaries: { relaxedOverDefault: number[]; defaultAgain: number[] };
 }
 
-/** Fresh processes the calibration is measured in (it runs once per process). */
-export const CALIBRATION_PROCESSES = 7;
+/** Fresh processes the calibration is measured in (it runs once per process): 7 gave pick counts of 7/7 and 4/7 in two runs minutes apart. */
+export const CALIBRATION_PROCESSES = 11;
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -62,6 +70,7 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
     };
     return {
       calibration: measureCalibration(),
+      binaries: measureBinaries(),
       validatesWithoutFlag,
       mulAddMs: m.mulAddMs,
       relaxedMs: m.relaxedMs,
@@ -73,6 +82,16 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function measureBinaries(): RelaxedResult['binaries'] {
+  const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/binaries.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`binaries measurement failed: ${run.stderr}`);
+  const ms = JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<'simd' | 'simd again' | 'simd-relaxed', number[]>;
+  return {
+    relaxedOverDefault: ms['simd-relaxed'].map((t, i) => t / ms.simd[i]),
+    defaultAgain: ms['simd again'].map((t, i) => t / ms.simd[i]),
+  };
 }
 
 function measureCalibration(): RelaxedResult['calibration'] {

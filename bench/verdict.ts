@@ -84,3 +84,45 @@ export function threadsText(j: ThreadsJudgement, target: Target, format: (value:
   const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
   return `${roundsText(j.judged, target, format)}${over}; ${control}`;
 }
+
+/** `binary: 'fastest'` judged on what it picked in fresh processes against the bench's own rounds. */
+export interface PicksJudgement {
+  verdict: Verdict;
+  /** How far (a fraction) two instances of the same binary strayed: the larger distance of their per-round ratio's quartiles from 1. */
+  noise: number;
+  /** Per binary picked: how many processes picked it, and how much slower than the faster binary it is (0 for the faster). */
+  picks: { binary: string; count: number; cost: number; tolerance: number }[];
+}
+
+/**
+ * Whether the binaries `binary: 'fastest'` picked are as fast as the bench can tell. `otherOverDefault`:
+ * per round, the other binary's time over the default's; `defaultAgain`: per round, a second
+ * instance of the default over the first (the noise: what two identical binaries read). Staying on
+ * the default is the calibration's design unless the other is faster by `margin` (0.97: 3 %), so a
+ * default pick may cost up to that margin plus the noise; picking the other may cost only the noise.
+ */
+export function judgePicks(
+  picks: Readonly<Record<string, number>>,
+  names: { default: string; other: string },
+  otherOverDefault: readonly number[],
+  defaultAgain: readonly number[],
+  margin: number,
+): PicksJudgement {
+  const aa = spreadOf(defaultAgain);
+  const noise = Math.max(Math.abs(aa.q1 - 1), Math.abs(aa.q3 - 1));
+  const ratio = spreadOf(otherOverDefault).median;
+  const judged = Object.entries(picks).map(([binary, count]) => {
+    if (binary === names.default) return { binary, count, cost: Math.max(0, 1 / ratio - 1), tolerance: 1 / margin - 1 + noise };
+    if (binary === names.other) return { binary, count, cost: Math.max(0, ratio - 1), tolerance: noise };
+    throw new Error(`judgePicks: '${binary}' is neither '${names.default}' nor '${names.other}'`);
+  });
+  return { verdict: judged.every((p) => p.cost <= p.tolerance) ? 'met' : 'NOT met', noise, picks: judged };
+}
+
+/** The picks' line: how often each binary was picked and what it costs against the faster, beside the noise. */
+export function picksText(j: PicksJudgement): string {
+  const pct = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
+  const processes = j.picks.reduce((n, p) => n + p.count, 0);
+  const each = j.picks.map((p) => `'${p.binary}' in ${p.count} of ${processes}${p.cost > 0 ? ` (${pct(p.cost)} slower than the other; tolerated ${pct(p.tolerance)})` : ' (the faster)'}`);
+  return `picked ${each.join(', ')}; two instances of one binary stray ±${pct(j.noise)}`;
+}

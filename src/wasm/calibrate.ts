@@ -21,6 +21,13 @@ export interface Candidate<Name extends string> {
   run: () => void;
 }
 
+/**
+ * The product the binaries are judged on, a dense forward of [batch × nIn] by [nOut × nIn]: ~4 MFLOP
+ * (~0.07 ms at the ~60 GFLOP/s of bench/RESULTS.md's run of 2026-12-01, AMD EPYC Zen 5).
+ * bench/relaxed/binaries.ts times the same product to check the pick.
+ */
+export const CALIBRATION_PRODUCT = { batch: 64, nIn: 256, nOut: 128 } as const;
+
 /** Calls per timed round: enough products (~17 MFLOP) to outlast a browser's coarsest clock step (0.1 ms) at the dense kernels' speed. */
 const CALLS_PER_ROUND = 4;
 /** Rounds per candidate compared once all are warm (the best of each is what counts). */

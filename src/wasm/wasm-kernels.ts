@@ -17,7 +17,7 @@ import {
   type VariantKernels,
   VARIANTS,
 } from './exports.js';
-import { fastest } from './calibrate.js';
+import { CALIBRATION_PRODUCT, fastest } from './calibrate.js';
 import { BINARIES, instantiateCore, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
 
 /** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
@@ -98,11 +98,9 @@ export function fastestSimdBinary(): Promise<Binary> {
     if (!relaxedSimdSupported()) return 'simd';
     const candidates = await Promise.all(
       (['simd', 'simd-relaxed'] as const).map(async (binary) => {
-        // A product of ~4 MFLOP (~0.07 ms at the ~60 GFLOP/s of bench/RESULTS.md's run of 2026-12-01, AMD
-        // EPYC Zen 5): rounds of 4 calls outlast a browser's coarse clock step.
         // Both binaries compile in parallel (loader.ts caches each module, so the kernels the
         // caller then gets are instantiated from the same one, with the engine's optimised code).
-        const [batch, nIn, nOut] = [64, 256, 128];
+        const { batch, nIn, nOut } = CALIBRATION_PRODUCT;
         const k = new WasmBackend(await instantiateCore(binary), 'simd', binary);
         const [z, a, w, b] = [k.alloc(batch * nOut), k.alloc(batch * nIn), k.alloc(nOut * nIn), k.alloc(nOut)];
         for (const t of [a, w, b]) k.write(t, new Float32Array(t.length).fill(0.5));

@@ -1,7 +1,7 @@
 // Goal verdicts from interleaved rounds (bench/verdict.ts): the rules on made-up rounds, no timing.
 import { describe, expect, it } from 'vitest';
 import { spreadOf } from '../../bench/spread.js';
-import { judgeThreads, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
+import { judgePicks, judgeThreads, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
 
 const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
@@ -63,5 +63,41 @@ describe('a two-thread goal judged against the host control of the same rounds',
 
   it('refuses rounds that do not pair up', () => {
     expect(() => judgeThreads([1.8, 1.9], [2], AT_LEAST_1_7)).toThrow(/2 speed-ups but 1 controls/);
+  });
+});
+
+describe("binary 'fastest' judged on its picks against the bench's rounds", () => {
+  const names = { default: 'simd', other: 'simd-relaxed' };
+  // Two instances of the default: their ratio's quartiles lie 1 % from 1 at most.
+  const again = [0.99, 0.995, 1, 1, 1.005, 1.01, 0.98];
+
+  it('takes the noise from two instances of the same binary', () => {
+    expect(judgePicks({ simd: 3 }, names, [1, 1, 1], again, 0.97).noise).toBeCloseTo(0.0075, 12);
+  });
+
+  it('refuses a relaxed pick that is slower than the default by more than the noise', () => {
+    const slower = [1.02, 1.025, 1.03, 1.02, 1.028];
+    const j = judgePicks({ simd: 4, 'simd-relaxed': 3 }, names, slower, again, 0.97);
+    expect(j.verdict).toBe('NOT met');
+    expect(j.picks).toEqual([
+      { binary: 'simd', count: 4, cost: 0, tolerance: expect.closeTo(1 / 0.97 - 1 + 0.0075, 12) },
+      { binary: 'simd-relaxed', count: 3, cost: expect.closeTo(0.025, 12), tolerance: expect.closeTo(0.0075, 12) },
+    ]);
+    expect(picksText(j)).toBe("picked 'simd' in 4 of 7 (the faster), 'simd-relaxed' in 3 of 7 (2.5 % slower than the other; tolerated 0.8 %); two instances of one binary stray ±0.8 %");
+  });
+
+  it('takes either pick when the binaries are within the noise', () => {
+    const tie = [1.004, 0.998, 1.002, 1.001, 0.999];
+    expect(judgePicks({ simd: 5, 'simd-relaxed': 6 }, names, tie, again, 0.97).verdict).toBe('met');
+  });
+
+  it("keeps the default within the calibration's margin of a faster relaxed binary, but not beyond it", () => {
+    expect(judgePicks({ simd: 7 }, names, [0.975, 0.98, 0.978], again, 0.97).verdict).toBe('met');
+    expect(judgePicks({ simd: 7 }, names, [0.85, 0.84, 0.86], again, 0.97).verdict).toBe('NOT met');
+    expect(judgePicks({ 'simd-relaxed': 7 }, names, [0.85, 0.84, 0.86], again, 0.97).verdict).toBe('met');
+  });
+
+  it('refuses a pick that is neither binary', () => {
+    expect(() => judgePicks({ scalar: 1 }, names, [1], [1], 0.97)).toThrow(/'scalar' is neither 'simd' nor 'simd-relaxed'/);
   });
 });
