@@ -14,6 +14,7 @@ import type { Variant } from '../src/wasm/exports.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { interleaved, median, medianMs } from './median.js';
 import { spreadOf, spreadText } from './spread.js';
+import { percentText } from '../src/percent-text.js';
 
 export interface DenseRow {
   name: string;
@@ -139,10 +140,9 @@ function productTasks<T extends Tensor>(flops: Map<string, number>, k: Kernels<T
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
   console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)}  of its round's peak`);
   for (const row of await runDenseBench()) {
-    const fraction = row.ofPeak ? spreadText(spreadOf(row.ofPeak), percent) : '';
+    const fraction = row.ofPeak ? spreadText(spreadOf(row.ofPeak), percentText) : '';
     console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)}  ${fraction}`);
   }
 }

@@ -28,6 +28,7 @@ import { runBlockTraceBench, runTraceBench } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
 import { judgePicks, judgeThreads, picksText, roundsText, roundsVerdict, threadsText, type Target, type Verdict } from './verdict.js';
+import { percentText } from '../src/percent-text.js';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
@@ -158,7 +159,6 @@ console.log(consoleTable(all));
 const goals: Goal[] = [];
 const simdPeak = peakOf('simd');
 const DENSE_TARGET: Target = { value: 0.9, atLeast: true };
-const percent1 = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
 const PRODUCT_NAMES = { fwd: 'fwd', bwd_input: '∂input', bwd_weights: '∂W' } as const;
 for (const shape of DENSE_SHAPES) {
   const products = Object.entries(PRODUCT_NAMES).map(([product, label]) => {
@@ -169,7 +169,7 @@ for (const shape of DENSE_SHAPES) {
   goals.push({
     goal: `dense products at ${shape.join('×').replace(/×(\d+)$/, '→$1')} (worst of fwd, ∂input, ∂W; median of ${DENSE_ROUNDS} rounds, each against its round's peak)`,
     target: '≥ 90 % of peak',
-    measured: `${products.map((p) => `${p.label} ${percent1(p.spread.median)}`).join(', ')}; worst ${worst.label}: ${roundsText(worst.spread, DENSE_TARGET, percent1)}`,
+    measured: `${products.map((p) => `${p.label} ${percentText(p.spread.median)}`).join(', ')}; worst ${worst.label}: ${roundsText(worst.spread, DENSE_TARGET, percentText)}`,
     verdict: products.every((p) => roundsVerdict(p.spread, DENSE_TARGET) === 'met') ? 'met' : 'NOT met',
   });
 }
@@ -245,7 +245,7 @@ const pickJudgement = judgePicks(relaxed.calibration.choices, { default: 'simd',
 const relaxedOverDefault = spreadOf(relaxed.binaries.relaxedOverDefault);
 goals.push({
   goal: `binary 'fastest' picks a binary as fast as this run can tell (${CALIBRATION_PROCESSES} fresh processes, against ${relaxedOverDefault.rounds} interleaved rounds of the calibration's product; issue #16)`,
-  target: `the relaxed binary within the noise of the faster; the default within ${((1 / RELAXED_MARGIN - 1) * 100).toFixed(1)} % (the calibration's margin) plus the noise`,
+  target: `the relaxed binary within the noise of the faster; the default within ${percentText(1 / RELAXED_MARGIN - 1)} (the calibration's margin) plus the noise`,
   measured: `${picksText(pickJudgement)}; relaxed/default time ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)}`,
   verdict: pickJudgement.verdict,
 });
@@ -410,11 +410,11 @@ ${relaxed.maxRelDiff.toExponential(1)} (relative). gradscope ships both binaries
 alike in every process, which bit-for-bit resumes rely on). \`binary: 'fastest'\`, where the engine has
 relaxed SIMD (Chrome; Node 20 only with the flag), times one dense product in each once both run the
 engine's optimised code (src/wasm/calibrate.ts) and keeps the relaxed one only when it is at least
-${((1 / RELAXED_MARGIN - 1) * 100).toFixed(1)} % faster. In ${CALIBRATION_PROCESSES} fresh processes that added ${ms(relaxed.calibration.medianMs)} ms (median; at most ${ms(relaxed.calibration.maxMs)}) to loading the
+${percentText(1 / RELAXED_MARGIN - 1)} faster. In ${CALIBRATION_PROCESSES} fresh processes that added ${ms(relaxed.calibration.medianMs)} ms (median; at most ${ms(relaxed.calibration.maxMs)}) to loading the
 default binary, and picked ${picks}. The same product on both binaries, and on a second instance of
 the default, in ${relaxedOverDefault.rounds} interleaved rounds (bench/relaxed/binaries.ts): the relaxed binary took
 ${spreadText(relaxedOverDefault, (r) => `${r.toFixed(3)}×`)} the default's time; the two instances of the default
-strayed ±${(100 * pickJudgement.noise).toFixed(1)} % from each other (the larger distance of their ratio's quartiles from 1), the noise
+strayed ±${percentText(pickJudgement.noise)} from each other (the larger distance of their ratio's quartiles from 1), the noise
 a pick is judged with (goals above). On this CPU the tile says it would ${relaxed.ratio <= RELAXED_MARGIN ? 'pick the relaxed binary' : 'keep the mul+add binary'}.
 
 ${markdownTable(relaxedRows)}

@@ -4,6 +4,7 @@
  * shared 2-vCPU host one round can read several points from the next; the quartiles say how far
  * the middle half of the rounds strayed, the range how far the worst round did.
  */
+import { median } from '../src/median.js';
 
 export interface Spread {
   /** Rounds measured. */
@@ -11,6 +12,7 @@ export interface Spread {
   min: number;
   /** First quartile (linear interpolation between ranks, numpy's default). */
   q1: number;
+  /** The library's median (src/median.ts): the middle value, or the mean of the two middle ones. */
   median: number;
   /** Third quartile. */
   q3: number;
@@ -35,7 +37,7 @@ export function spreadOf(values: readonly number[]): Spread {
     rounds: sorted.length,
     min: sorted[0],
     q1: quantile(sorted, 0.25),
-    median: quantile(sorted, 0.5),
+    median: median(sorted),
     q3: quantile(sorted, 0.75),
     max: sorted[sorted.length - 1],
   };

@@ -11,6 +11,7 @@
  *   is 'host-limited', neither met nor a gradscope failure.
  */
 import { spreadOf, spreadText, type Spread } from './spread.js';
+import { percentText } from '../src/percent-text.js';
 
 export type Verdict = 'met' | 'NOT met' | 'host-limited' | 'not measured';
 
@@ -121,8 +122,7 @@ export function judgePicks(
 
 /** The picks' line: how often each binary was picked and what it costs against the faster, beside the noise. */
 export function picksText(j: PicksJudgement): string {
-  const pct = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
   const processes = j.picks.reduce((n, p) => n + p.count, 0);
-  const each = j.picks.map((p) => `'${p.binary}' in ${p.count} of ${processes}${p.cost > 0 ? ` (${pct(p.cost)} slower than the other; tolerated ${pct(p.tolerance)})` : ' (the faster)'}`);
-  return `picked ${each.join(', ')}; two instances of one binary stray ±${pct(j.noise)}`;
+  const each = j.picks.map((p) => `'${p.binary}' in ${p.count} of ${processes}${p.cost > 0 ? ` (${percentText(p.cost)} slower than the other; tolerated ${percentText(p.tolerance)})` : ' (the faster)'}`);
+  return `picked ${each.join(', ')}; two instances of one binary stray ±${percentText(j.noise)}`;
 }

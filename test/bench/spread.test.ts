@@ -1,8 +1,8 @@
 // The spread of a per-round benchmark measurement (bench/spread.ts): pure arithmetic and text, no timing.
 import { describe, expect, it } from 'vitest';
+import { percentText } from '../../src/percent-text.js';
 import { quantile, spreadOf, spreadText } from '../../bench/spread.js';
 
-const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 
 describe('the spread of a measurement over rounds', () => {
@@ -28,7 +28,7 @@ describe('the spread of a measurement over rounds', () => {
 
   it('prints the median, the middle half and the range, with the unit once per range', () => {
     const s = spreadOf([0.9, 0.91, 0.92, 0.93, 0.95]);
-    expect(spreadText(s, percent)).toBe('92.0 % (5 rounds: middle half 91.0–93.0 %, all 90.0–95.0 %)');
+    expect(spreadText(s, percentText)).toBe('92.0 % (5 rounds: middle half 91.0–93.0 %, all 90.0–95.0 %)');
     expect(spreadText(spreadOf([1.8, 1.9, 1.9, 1.9, 2]), times)).toBe('1.90× (5 rounds: middle half 1.90×, all 1.80–2.00×)');
     expect(spreadText(spreadOf([4.5, 4.25]), (ms) => ms.toFixed(2))).toBe('4.38 (2 rounds: middle half 4.31–4.44, all 4.25–4.50)');
   });

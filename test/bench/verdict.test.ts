@@ -1,9 +1,9 @@
 // Goal verdicts from interleaved rounds (bench/verdict.ts): the rules on made-up rounds, no timing.
 import { describe, expect, it } from 'vitest';
+import { percentText } from '../../src/percent-text.js';
 import { spreadOf } from '../../bench/spread.js';
 import { judgePicks, judgeThreads, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
 
-const percent = (fraction: number) => `${(100 * fraction).toFixed(1)} %`;
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 const AT_LEAST_90 = { value: 0.9, atLeast: true } satisfies Target;
 const AT_LEAST_1_7 = { value: 1.7, atLeast: true } satisfies Target;
@@ -21,10 +21,10 @@ describe('a goal judged on its rounds', () => {
   it('says when the middle half of the rounds straddles the target, and only then', () => {
     const close = spreadOf([0.86, 0.88, 0.9, 0.91, 0.92, 0.93, 0.94]);
     expect(straddles(close, AT_LEAST_90)).toBe(true);
-    expect(roundsText(close, AT_LEAST_90, percent)).toBe('91.0 % (7 rounds: middle half 89.0–92.5 %, all 86.0–94.0 %); its middle half straddles 90.0 %');
+    expect(roundsText(close, AT_LEAST_90, percentText)).toBe('91.0 % (7 rounds: middle half 89.0–92.5 %, all 86.0–94.0 %); its middle half straddles 90.0 %');
     const clear = spreadOf([0.8, 0.92, 0.93, 0.94, 0.99]);
     expect(straddles(clear, AT_LEAST_90)).toBe(false);
-    expect(roundsText(clear, AT_LEAST_90, percent)).not.toMatch(/straddles/);
+    expect(roundsText(clear, AT_LEAST_90, percentText)).not.toMatch(/straddles/);
   });
 });
 
