@@ -28,10 +28,18 @@ import { judgeThreads, threadsText, type Target } from './verdict.js';
 /** Issue #16's goal for every row marked `goal`: two threads at least 1.7× one. */
 export const THREADS_TARGET: Target = { value: 1.7, atLeast: true };
 /**
- * Rounds per row: the middle half of 11 rounds is 5 or 6 of them, so one busy moment moves the
- * median by at most a rank. Standalone runs of 5 rounds gave 1.13–1.91× for one row within minutes.
+ * Rounds per row, each short (KERNEL_ROUND_MS per side for a kernel row, TRAIN_CALLS calls per side
+ * for a train() row): another process that holds the second vCPU comes and goes within a second or
+ * so, and a round is judged by the control measured in it, so a round must be shorter than that. Runs
+ * with 5 rounds of ~200 ms gave 1.13–1.91× for one row within minutes; with 11 rounds of ~90 ms a
+ * round's one- and two-thread calls still read speed-ups of 3× when the load changed between them.
  */
-export const THREAD_ROUNDS = 11;
+export const THREAD_ROUNDS = 21;
+/** ms per side per round of a kernel row (a step is 0.4–14 ms), and of the control in every row (its calls are ~1 ms). */
+const KERNEL_ROUND_MS = 30;
+const CONTROL_ROUND_MS = 15;
+/** Timed calls per side per round of a train() row (one epoch: ~65 ms on one thread), after one untimed call. */
+const TRAIN_CALLS = 2;
 export const THREADS_API_BATCH = 256;
 
 export interface ThreadsRow {
@@ -65,16 +73,14 @@ const STEPS = [
   { sizes: [784, 512, 512, 10], batch: 256 },
 ];
 
-/** One row: the two sides and the control in the same interleaved rounds; `ms`: each side's time per round. */
-async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, ms: number): Promise<ThreadsRow> {
-  // The control's calls are ~1 ms: a third of a side's time per round gives it dozens of samples.
-  const controlMs = Math.max(30, ms / 3);
+/** One row: the two sides and the control in the same interleaved rounds; `side`: each side's time and calls per round. */
+async function row(name: string, goal: boolean, one: () => void, two: () => void, control: HostControl, side: { ms: number; calls?: number }): Promise<ThreadsRow> {
   const times = await interleaved(
     [
-      { name: 'one', run: one, ms },
-      { name: 'two', run: two, ms },
-      { name: 'control one', run: control.one, ms: controlMs },
-      { name: 'control two', run: control.two, ms: controlMs },
+      { name: 'one', run: one, ...side },
+      { name: 'two', run: two, ...side },
+      { name: 'control one', run: control.one, ms: CONTROL_ROUND_MS },
+      { name: 'control two', run: control.two, ms: CONTROL_ROUND_MS },
     ],
     THREAD_ROUNDS,
   );
@@ -100,9 +106,8 @@ function product(k: Kernels, n: number) {
   return { run: () => k.denseForward(z, a, w, b, n, n, n), free: () => [a, w, b, z].forEach((t) => k.free(t)) };
 }
 
-/** `time`: ms per side of a kernel row over all its rounds; train() rows get three times that (a call is ~60 ms). */
-export async function runThreadsBench(opts: { time?: number } = {}): Promise<ThreadsResult> {
-  const ms = (opts.time ?? 1000) / THREAD_ROUNDS;
+export async function runThreadsBench(): Promise<ThreadsResult> {
+  const kernelSide = { ms: KERNEL_ROUND_MS };
   const load0 = os.loadavg()[0];
   const control = await startHostControl();
   const one = await createWasmKernels({ variant: 'simd' });
@@ -112,16 +117,16 @@ export async function runThreadsBench(opts: { time?: number } = {}): Promise<Thr
     for (const c of STEPS) {
       const a = await stepOn(one, c.sizes, c.batch);
       const b = await stepOn(two, c.sizes, c.batch);
-      rows.push(await row(`step [${c.sizes.join(',')}] batch ${c.batch}`, c.batch >= 256, a.step, b.step, control, ms));
+      rows.push(await row(`step [${c.sizes.join(',')}] batch ${c.batch}`, c.batch >= 256, a.step, b.step, control, kernelSide));
       a.net.dispose();
       b.net.dispose();
     }
     const p1 = product(one, 512);
     const p2 = product(two, 512);
-    rows.push(await row('dense forward 512×512→512', false, p1.run, p2.run, control, ms));
+    rows.push(await row('dense forward 512×512→512', false, p1.run, p2.run, control, kernelSide));
     p1.free();
     p2.free();
-    rows.push(...(await trainRows(control, 3 * ms)));
+    rows.push(...(await trainRows(control)));
   } finally {
     await two.close();
     await control.close();
@@ -133,7 +138,8 @@ export async function runThreadsBench(opts: { time?: number } = {}): Promise<Thr
 export const trainRowName = (data: 'dataset' | 'rows') => `train(${data === 'dataset' ? 'dataset' : 'x, y'}) 1 epoch, batch ${THREADS_API_BATCH}`;
 
 /** train() of one epoch over the digits at batch 256, one thread against `threads: 2`. */
-async function trainRows(control: HostControl, ms: number): Promise<ThreadsRow[]> {
+async function trainRows(control: HostControl): Promise<ThreadsRow[]> {
+  const side = { ms: 0, calls: TRAIN_CALLS };
   const { train } = await loadMnist({ train: API_ROWS, test: 0 });
   const options = { epochs: 1, batchSize: THREADS_API_BATCH, learningRate: 0.01 };
   const make = (threads: number) => createNetwork({ sizes: [784, 100, 100, 10], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 1, threads });
@@ -141,8 +147,8 @@ async function trainRows(control: HostControl, ms: number): Promise<ThreadsRow[]
   const [oneData, twoData] = [one.dataset(train.x, train.y), two.dataset(train.x, train.y)];
   try {
     return [
-      await row(trainRowName('dataset'), true, () => void one.train(oneData, options), () => void two.train(twoData, options), control, ms),
-      await row(trainRowName('rows'), false, () => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options), control, ms),
+      await row(trainRowName('dataset'), true, () => void one.train(oneData, options), () => void two.train(twoData, options), control, side),
+      await row(trainRowName('rows'), false, () => void one.train(train.x, train.y, options), () => void two.train(train.x, train.y, options), control, side),
     ];
   } finally {
     oneData.dispose();

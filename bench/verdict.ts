@@ -79,7 +79,7 @@ export function judgeThreads(speedUps: readonly number[], controls: readonly num
 export function threadsText(j: ThreadsJudgement, target: Target, format: (value: number) => string): string {
   const control = `host control ${format(j.control.median)} (≥ ${format(target.value)} in ${j.clean} of ${j.rounds} rounds)`;
   if (2 * j.clean < j.rounds) {
-    const why = j.verdict === 'host-limited' ? 'host-limited: the second vCPU was busy in most rounds' : 'met in spite of a busy second vCPU';
+    const why = j.verdict === 'host-limited' ? 'the second vCPU was busy in most rounds' : 'met in spite of a busy second vCPU';
     return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}`;
   }
   const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
