@@ -78,23 +78,38 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
       const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as typeof import('node:fs/promises');
       return await WebAssembly.compile(await readFile(url));
     }
-    const response = fetch(url);
+    const response = await fetch(url);
+    // A 404 page or a dev server's index.html fallback would otherwise reach the compiler, whose
+    // "expected magic word 00 61 73 6d" names neither the status nor what was sent.
+    if (!response.ok) throw new GradscopeError('WASM_UNAVAILABLE', `could not load the gradscope core: HTTP ${response.status} for ${url.href}${WHERE_FROM}`);
     if (typeof WebAssembly.compileStreaming === 'function') {
       try {
-        return await WebAssembly.compileStreaming(response);
+        return await WebAssembly.compileStreaming(response.clone());
       } catch {
-        // Served with the wrong MIME type, most likely: compile the bytes instead.
+        // Served with the wrong MIME type, or not a module: compile the bytes, or say what they are.
       }
     }
-    const bytes = await (await response).arrayBuffer();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (!WASM_MAGIC.every((byte, i) => bytes[i] === byte)) {
+      const start = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
+      throw new GradscopeError(
+        'WASM_UNAVAILABLE',
+        `could not load the gradscope core: ${url.href} is not a WebAssembly module (the server sent ${response.headers.get('content-type') ?? 'no content type'}, ${bytes.length} bytes starting ${shown(start)})${WHERE_FROM}`,
+      );
+    }
     return await WebAssembly.compile(bytes);
   } catch (cause) {
+    if (cause instanceof GradscopeError) throw cause;
     throw new GradscopeError(
       'WASM_UNAVAILABLE',
       `could not load the gradscope core from ${url.href} (did \`npm run build\` run? is setWasmLocation right?): ${String(cause)}`,
     );
   }
 }
+
+/** The four bytes every WebAssembly module starts with: "\0asm". */
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const WHERE_FROM = '; is setWasmLocation right, and are the .wasm files served from there?';
 
 /**
  * The SIMD core built on an imported shared memory (asconfig target 'threads'): one module that
