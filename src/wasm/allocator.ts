@@ -22,6 +22,12 @@ export class Allocator {
   private inUse = 0;
   private freeBytes = 0;
   private top: number;
+  /**
+   * The highest the top has been: memory above it has never been handed out, so it still holds the
+   * zeros memory.grow gives (the core writes only into blocks it is given). Allocating there skips
+   * the zeroing, so a large block costs no pass over its pages until its owner writes them.
+   */
+  private highWater: number;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -36,6 +42,7 @@ export class Allocator {
     private readonly zero: (start: number, bytes: number) => void = (start, bytes) => void new Uint8Array(memory.buffer, start, bytes).fill(0),
   ) {
     this.top = alignUp(heapBase);
+    this.highWater = this.top;
   }
 
   /** Bytes handed out and not yet released. */
@@ -74,10 +81,12 @@ export class Allocator {
       start = this.top;
       this.ensureCapacity(start + size);
       this.top = start + size;
-    }
+      const used = Math.min(size, this.highWater - start);
+      if (used > 0) this.zero(start, used);
+      this.highWater = Math.max(this.highWater, this.top);
+    } else this.zero(start, size);
     this.sizes.set(start, size);
     this.inUse += size;
-    this.zero(start, size);
     return start;
   }
 

@@ -176,7 +176,7 @@ export class WasmBackend implements WasmKernels {
     if (offset < 0 || offset + src.length > t.length) {
       throw new GradscopeError('SHAPE_MISMATCH', `write of ${src.length} values at offset ${offset} overruns a tensor of ${t.length}`);
     }
-    this.heap().set(src, (t.ptr >> 2) + offset);
+    this.heap().set(src, (t.ptr >>> 2) + offset);
   }
   zero(t: WasmTensor, n = t.length): void {
     this.exports.f32_zero(t.ptr, n);
@@ -196,7 +196,7 @@ export class WasmBackend implements WasmKernels {
     }
     if (this.heapU32.buffer !== this.exports.memory.buffer) this.heapU32 = new Uint32Array(this.exports.memory.buffer);
     const heap = this.heapU32;
-    const at = this.rowNumbers.ptr >> 2;
+    const at = this.rowNumbers.ptr >>> 2;
     for (let i = 0; i < count; i++) heap[at + i] = rows[start + i];
     return this.rowNumbers.ptr;
   }

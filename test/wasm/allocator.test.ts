@@ -73,6 +73,18 @@ describe('Allocator', () => {
     expect(() => allocator.alloc(2 ** 32)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
   });
 
+  it('zeroes only memory handed out before: memory above the highest top is still the zeros memory.grow gave', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const zeroed: [number, number][] = [];
+    const allocator = new Allocator(memory, BASE, (start, bytes) => void zeroed.push([start, bytes]));
+    const first = allocator.alloc(4 * PAGE);
+    expect(zeroed).toEqual([]);
+    allocator.release(first); // back to the bump pointer: the next block starts where the first did
+    const second = allocator.alloc(6 * PAGE);
+    expect(second).toBe(first);
+    expect(zeroed).toEqual([[first, 4 * PAGE]]); // the part the first block used, not the 2 fresh pages
+  });
+
   it('ignores a release of what it never handed out (or handed back already)', () => {
     const { allocator } = fresh();
     const start = allocator.alloc(64);
