@@ -1,9 +1,15 @@
 /**
- * Import options beside a file's own record of the architecture (gradscope's safetensors metadata):
- * the file's record is the model's own, so an option that agrees with it is taken and one that
- * contradicts it is refused, naming both values, never silently overridden either way.
+ * Import options beside what a file records itself (gradscope's safetensors metadata, a tfjs
+ * topology, a PyTorch module expression), one rule for every reader: the file's record is the
+ * model's own, so an option that agrees with it is taken, one that contradicts it is refused naming
+ * both values, and one the file gives no room for is refused saying why; never silently overridden
+ * or ignored either way.
  */
 import { GradscopeError } from '../errors.js';
+import type { LayerSpec } from '../layers/spec.js';
+
+/** The import options a reader may be given (ImportOptions' keys). */
+export type ImportOptionName = 'activation' | 'output' | 'loss' | 'layers' | 'pytorch';
 
 /**
  * INVALID_OPTION for an import option that contradicts what the file's gradscope metadata records:
@@ -12,6 +18,9 @@ import { GradscopeError } from '../errors.js';
  * way (the CLI: --loss mse).
  */
 export class ContradictedImportOption extends GradscopeError {
+  /** Whether `recorded` is one value the option could give (not several, as 'relu,tanh' of a network whose hidden layers differ). */
+  readonly single: boolean;
+
   constructor(
     /** The option given. */
     readonly option: 'activation' | 'output' | 'loss',
@@ -19,10 +28,30 @@ export class ContradictedImportOption extends GradscopeError {
     readonly given: string,
     /** The metadata field that records it, e.g. '__metadata__.loss'. */
     readonly field: string,
-    /** What the file records there. */
+    /** What the file records there (comma-separated when the hidden layers use several activations). */
     readonly recorded: string,
   ) {
-    super('INVALID_OPTION', `${option} option '${given}' contradicts ${field} '${recorded}', which the file records; leave the option out, or give '${recorded}'`);
+    const single = !recorded.includes(',');
+    super('INVALID_OPTION', `${option} option '${given}' contradicts ${field} '${recorded}', which the file records; leave the option out${single ? `, or give '${recorded}'` : ''}`);
+    this.single = single;
+  }
+}
+
+/**
+ * INVALID_OPTION for an import option the file gives no room for (it records what the option would
+ * say, or has nothing the option could describe). `option` and `why` let a caller name the option
+ * its own way (the CLI: --loss); `path`, when known, names the file.
+ */
+export class UnreadImportOption extends GradscopeError {
+  constructor(
+    /** The option given. */
+    readonly option: ImportOptionName,
+    /** Why it does not apply: what the file records instead. */
+    readonly why: string,
+    /** The file, when the reader knows it. */
+    readonly path?: string,
+  ) {
+    super('INVALID_OPTION', `${path === undefined ? '' : `${path}: `}the ${option} option does not apply: ${why}`);
   }
 }
 
@@ -31,3 +60,53 @@ export function checkAgrees(option: 'activation' | 'output' | 'loss', given: str
   if (given !== undefined && given !== recorded) throw new ContradictedImportOption(option, given, field, recorded);
 }
 
+/** What a file records of the activations, as the activation and output options would say it. */
+export interface RecordedActivations {
+  /** The hidden layers' activations, each once, in order; none when the model has no hidden layer. */
+  hidden: readonly string[];
+  /** The output layer's activation. */
+  output: string;
+}
+
+/** Refuses (UnreadImportOption) an activation option for a model with no hidden layer: it would be ignored. */
+export function refuseHiddenActivation(given: string | undefined): void {
+  if (given !== undefined) throw new UnreadImportOption('activation', 'the model has no hidden layer, so no hidden activation to give');
+}
+
+/**
+ * The activation and output options beside a file's record of them (`field` names where, e.g.
+ * '__metadata__.activations'): each must agree with it (ContradictedImportOption otherwise), and an
+ * activation option needs a hidden layer (UnreadImportOption otherwise). The one rule of the dense
+ * and the block readers.
+ */
+export function checkActivationOptions(options: { activation?: string; output?: string }, recorded: RecordedActivations, field: string): void {
+  if (recorded.hidden.length === 0) refuseHiddenActivation(options.activation);
+  else checkAgrees('activation', options.activation, `${field} (hidden layers)`, recorded.hidden.join(','));
+  checkAgrees('output', options.output, `${field} (output layer)`, recorded.output);
+}
+
+/**
+ * What a block network's layer specs record of the activations, as the activation and output
+ * options would say it: the output is the last layer's (a dense or activation layer; 'linear' after
+ * a norm); the hidden ones are those of every other dense and activation layer, residual branches
+ * included, leaving out a dense layer's 'linear' (its activation is a layer of its own, if any), and
+ * 'linear' alone when that is all there is. Diagnose's remedies read a trace the same way.
+ */
+export function blockActivations(layers: readonly LayerSpec[]): RecordedActivations {
+  const last = layers[layers.length - 1];
+  const outputLayer = last?.type === 'dense' || last?.type === 'activation' ? last : undefined;
+  const hidden = new Set<string>();
+  let units = false;
+  const walk = (specs: readonly LayerSpec[]) => {
+    for (const spec of specs) {
+      if (spec === outputLayer) continue;
+      if (spec.type === 'residual') walk(spec.layers);
+      else if (spec.type === 'dense' || spec.type === 'activation') {
+        units = true;
+        if ((spec.activation ?? 'linear') !== 'linear') hidden.add(spec.activation!);
+      }
+    }
+  };
+  walk(layers);
+  return { hidden: hidden.size > 0 ? [...hidden] : units ? ['linear'] : [], output: outputLayer?.activation ?? 'linear' };
+}

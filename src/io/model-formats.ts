@@ -25,6 +25,7 @@ import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { FILE_LIMITS } from '../model-limits.js';
 import { badModel } from './model-data.js';
+import { UnreadImportOption, type ImportOptionName } from './import-options.js';
 import { toOnnx } from './onnx.js';
 import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
@@ -110,12 +111,14 @@ function parseJson(bytes: Uint8Array): unknown {
 
 /**
  * Prefixes a BAD_MODEL_FILE message with the file it came from, once: a reader that names the
- * file by its usual name (`model.json: not valid JSON`) gets the path in its place.
+ * file by its usual name (`model.json: not valid JSON`) gets the path in its place. An
+ * UnreadImportOption from a reader gets the path as well.
  */
 async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
   try {
     return await work();
   } catch (error) {
+    if (error instanceof UnreadImportOption && error.path === undefined) throw new UnreadImportOption(error.option, error.why, path);
     if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE' && !error.message.startsWith(path)) {
       const usualName = `${basename(path)}: `;
       const message = error.message.startsWith(usualName) ? error.message.slice(usualName.length) : error.message;
@@ -129,8 +132,7 @@ async function inFile<R>(path: string, work: () => R | Promise<R>): Promise<R> {
 type ReadableFormat = 'gradscope' | 'tfjs' | 'safetensors';
 
 /** Every option of ImportOptions. */
-const IMPORT_OPTION_NAMES = ['activation', 'output', 'loss', 'layers', 'pytorch'] as const satisfies readonly (keyof ImportOptions)[];
-type ImportOptionName = (typeof IMPORT_OPTION_NAMES)[number];
+const IMPORT_OPTION_NAMES = ['activation', 'output', 'loss', 'layers', 'pytorch'] as const satisfies readonly (keyof ImportOptions & ImportOptionName)[];
 
 /**
  * The ImportOptions each readable format reads, and why it reads no others: a file that records
@@ -168,28 +170,11 @@ async function openModelFile(path: string, format?: InputFormat): Promise<Opened
   return { path, format: told === 'json' ? (isTfjsJson(json) ? 'tfjs' : 'gradscope') : told, bytes, json };
 }
 
-/**
- * INVALID_OPTION for an import option the file's format does not read (it records what the option
- * would say). `option` and `why` let a caller name the option its own way (the CLI: --loss).
- */
-export class UnreadImportOption extends GradscopeError {
-  constructor(
-    /** The file. */
-    readonly path: string,
-    /** The option given. */
-    readonly option: ImportOptionName,
-    /** What the file records instead. */
-    readonly why: string,
-  ) {
-    super('INVALID_OPTION', `${path}: the ${option} option does not apply: ${why}`);
-  }
-}
-
 /** Refuses the first option given that a file of this format does not read (UnreadImportOption). */
 function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): void {
   const { reads, records } = IMPORT_OPTIONS_READ[file.format];
   const unread = IMPORT_OPTION_NAMES.find((option) => options[option] !== undefined && !reads.includes(option));
-  if (unread !== undefined) throw new UnreadImportOption(file.path, unread, records);
+  if (unread !== undefined) throw new UnreadImportOption(unread, records, file.path);
 }
 
 /**

@@ -18,12 +18,12 @@ import { shown } from '../errors.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
 import type { LayerSpec } from '../layers/spec.js';
-import { LOSS_OUTPUT, type Loss } from '../kernels.js';
+import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '../kernels.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
-import { checkAgrees } from './import-options.js';
+import { blockActivations, checkActivationOptions, checkAgrees, UnreadImportOption } from './import-options.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
@@ -54,18 +54,36 @@ export function tensorsToWrite(tensors: readonly BlockTensor[]): TensorToWrite[]
   return tensors.map((t) => ({ name: t.name, dtype: t.dtype === 'i64' ? 'I64' : 'F32', shape: t.shape, values: t.values }));
 }
 
-/** How to read a block network's state_dict that gradscope did not write (no gradscope "layers" in `__metadata__`). */
+/**
+ * How to read a block network's state_dict that gradscope did not write (no gradscope "layers" in
+ * `__metadata__`). Beside a file gradscope wrote, an option must agree with what its metadata
+ * records (ContradictedImportOption otherwise) or is refused where the file records it
+ * (UnreadImportOption): never silently overridden or ignored.
+ */
 export interface BlockSafetensorsOptions {
   /**
    * The Python expression that builds the PyTorch module holding the file's tensors, over `nn` and
    * issue 13's `Residual` (`"nn.Sequential(nn.Linear(784, 100), nn.BatchNorm1d(100), nn.ReLU(),
    * nn.Linear(100, 10), nn.Softmax(dim=-1))"`): its modules give the specs and its module indices the
-   * tensors' names. Default: `__metadata__["pytorch"]`. Ignored for a file gradscope wrote.
+   * tensors' names. Default: `__metadata__["pytorch"]`. Refused for a file gradscope wrote, whose
+   * metadata records its layers.
    */
   pytorch?: string;
   /** The loss the model was trained on. Default: `__metadata__["loss"]`. For a file gradscope wrote, it must be the one its metadata records (ContradictedImportOption otherwise). */
   loss?: Loss;
+  /**
+   * The hidden layers' activation, as a check: a block network's layers give every activation, so
+   * this only confirms them. Default: none (nothing to check). For a file gradscope wrote it must be
+   * what `__metadata__.layers` records of the hidden layers (blockActivations; ContradictedImportOption
+   * otherwise); refused beside a module expression, which gives the activations itself.
+   */
+  activation?: Activation;
+  /** The output layer's activation, as a check: as `activation`, of the last layer. Default: none (nothing to check). */
+  output?: OutputActivation;
 }
+
+/** Why a block network gradscope wrote takes no option that would describe its layers: its metadata records them. */
+export const BLOCK_FILE_RECORDS = "a block network gradscope wrote records its layers, their activations and their tensors' names in __metadata__.layers";
 
 /**
  * Reads a block network's safetensors file: one gradscope wrote (its `layers` and `inputs` in
@@ -73,17 +91,24 @@ export interface BlockSafetensorsOptions {
  * (pytorch-import.ts). BAD_MODEL_FILE names the metadata field, module or tensor at fault.
  */
 export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, options: BlockSafetensorsOptions = {}): BlockModelData {
-  checkKnownKeys(options, keysOf<BlockSafetensorsOptions>({ pytorch: true, loss: true }), 'blockModelFromSafetensors');
+  checkKnownKeys(options, keysOf<BlockSafetensorsOptions>({ pytorch: true, loss: true, activation: true, output: true }), 'blockModelFromSafetensors');
   const file = parseSafetensors(bytes);
   const { metadata } = file;
   if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION) && !isBlockFile(metadata)) {
     throw badModel('__metadata__.version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_FILE_VERSION}, got ${shown(metadata.version)}`);
   }
+  // A file gradscope wrote records its layers (a dense chain's in __metadata__.activations): an expression would override them.
+  if (options.pytorch !== undefined && metadata.format === MODEL_FILE_TAG) {
+    throw new UnreadImportOption('pytorch', isBlockFile(metadata) ? BLOCK_FILE_RECORDS : 'a dense chain gradscope wrote records its layers and activations in __metadata__');
+  }
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
   const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
   const { loss, inputs, layers, layout } = architecture;
-  // A loss option beside gradscope's own metadata must agree with it (as fromSafetensors' options do).
-  if (!imported) checkAgrees('loss', options.loss, '__metadata__.loss', loss);
+  if (!imported) {
+    // Options beside gradscope's own metadata must agree with it, by the rule fromSafetensors' options follow.
+    checkAgrees('loss', options.loss, '__metadata__.loss', loss);
+    checkActivationOptions(options, blockActivations(layers), '__metadata__.layers');
+  }
   const prefix = imported ? modulePrefix(file.entries.map((e) => e.name), names) : '';
   if (prefix !== '') imported!.notes.push(`dropped the module prefix ${JSON.stringify(prefix)} that every tensor's name starts with (${prefix}${names[0]} read as ${names[0]})`);
   const entries = new Map(file.entries.map((e) => [e.name.slice(prefix.length), e]));
@@ -161,6 +186,9 @@ function pytorchOf(metadata: Record<string, string>, options: BlockSafetensorsOp
 /** The architecture of a foreign state_dict, from its module expression and the loss; the tensors carry the module's names. */
 function pytorchArchitecture(metadata: Record<string, string>, options: BlockSafetensorsOptions): ReadArchitecture {
   const { expression, where } = pytorchOf(metadata, options);
+  for (const option of ['activation', 'output'] as const) {
+    if (options[option] !== undefined) throw new UnreadImportOption(option, `the module expression (${where}) gives every layer's activation`);
+  }
   const { inputs, layers, names } = architectureOfPytorch(expression, where);
   const loss = options.loss ?? metadata.loss;
   if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } (--loss) to say what the model was trained on');

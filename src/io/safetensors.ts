@@ -17,24 +17,32 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
-import { checkAgrees } from './import-options.js';
+import { checkActivationOptions, checkAgrees, refuseHiddenActivation, UnreadImportOption } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
 import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockModel, readActivation, readLoss } from './model-data.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { pytorchExpression } from './pytorch-module.js';
-import { blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
+import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
 
-/** Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict). */
+/**
+ * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
+ * Beside gradscope's own metadata an option must agree with what it records (ContradictedImportOption
+ * otherwise): the metadata is the model's record, never overridden.
+ */
 export interface SafetensorsImportOptions {
-  /** Activation of every hidden layer. */
+  /**
+   * Activation of every hidden layer. Default: what `__metadata__.activations` records; a file
+   * without them needs it (with more than one layer). Refused for a one-layer model, which has no
+   * hidden layer.
+   */
   activation?: Activation;
-  /** Activation of the output layer. */
+  /** Activation of the output layer. Default: what `__metadata__.activations` records; a file without them needs it. */
   output?: OutputActivation;
-  /** The loss the model was trained on (needed when the file does not record it). */
+  /** The loss the model was trained on. Default: `__metadata__.loss`; a file without it needs it. */
   loss?: Loss;
   /**
    * The dense layers' names in order, input first (`['fc1', 'fc2', 'head']`: the tensors
@@ -98,12 +106,17 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
 /**
  * Reads either kind of safetensors file: a block network gradscope wrote, or any file read by a
  * PyTorch module expression (`options.pytorch`), as blockModelFromSafetensors; else a dense chain
- * (fromSafetensors, `options` filling in what it lacks).
+ * (fromSafetensors, `options` filling in what it lacks). `layers`, which orders a dense chain's
+ * tensors, is refused for the block reader, whose layers name them (UnreadImportOption).
  */
 export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: SafetensorsImportOptions & BlockSafetensorsOptions = {}): ModelData | BlockModelData {
-  const blocks = options.pytorch !== undefined || isBlockFile(parseSafetensors(bytes).metadata);
-  const { activation, output, loss, layers, pytorch } = options; // each reader takes its own (readModelFile refuses one the file's format does not read)
-  return blocks ? blockModelFromSafetensors(bytes, { pytorch, loss }) : fromSafetensors(bytes, { activation, output, loss, layers });
+  const gradscopeBlocks = isBlockFile(parseSafetensors(bytes).metadata);
+  const { activation, output, loss, layers, pytorch } = options; // each reader takes its own and refuses what it gives no room for
+  if (!gradscopeBlocks && pytorch === undefined) return fromSafetensors(bytes, { activation, output, loss, layers });
+  if (layers !== undefined) {
+    throw new UnreadImportOption('layers', gradscopeBlocks ? BLOCK_FILE_RECORDS : "the pytorch option's module expression names the tensors and gives their order");
+  }
+  return blockModelFromSafetensors(bytes, { pytorch, loss, activation, output });
 }
 
 interface LayerEntries {
@@ -224,14 +237,13 @@ function readArchitecture(
   } else if (metadata.format === MODEL_FILE_TAG && metadata.version !== String(MODEL_VERSION)) {
     throw badModel('__metadata__.version', `this gradscope reads version ${MODEL_VERSION}, got ${shown(metadata.version)}`);
   }
+  if (depth === 1) refuseHiddenActivation(options.activation); // metadata or not: one layer has no hidden activation to give
   let activations: OutputActivation[];
   if (ours.activations !== undefined) {
     const names = ours.activations.split(',');
     if (names.length !== depth) throw badModel('__metadata__.activations', `lists ${names.length} activations for ${depth} layers`);
     activations = names.map((name, l) => readActivation(name.trim(), `__metadata__.activations[${l}]`));
-    const hidden = [...new Set(activations.slice(0, -1))];
-    if (hidden.length > 0) checkAgrees('activation', options.activation, '__metadata__.activations (hidden layers)', hidden.join(','));
-    checkAgrees('output', options.output, '__metadata__.activations (output layer)', activations[depth - 1]);
+    checkActivationOptions(options, { hidden: [...new Set(activations.slice(0, -1))], output: activations[depth - 1] }, '__metadata__.activations');
   } else if (options.output !== undefined && (options.activation !== undefined || depth === 1)) {
     const hidden = depth > 1 ? readActivation(options.activation, 'activation option') : undefined;
     activations = [...Array<OutputActivation>(depth - 1).fill(hidden!), readActivation(options.output, 'output option')];

@@ -3,7 +3,7 @@
 // Sequential can hold through tfjs as well; every file read back holds the very tensors of the
 // original, and every ONNX file computes its eval-mode forward. A residual block asked of tfjs is
 // refused in one line, writing nothing.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +16,9 @@ import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toOnnx } from '../../src/io/onnx.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import type { BlockModelData } from '../../src/layers/block-model.js';
+import type { LayerSpec } from '../../src/layers/spec.js';
+import { encodeSafetensors } from '../../src/io/safetensors-format.js';
+import { tensorsToWrite } from '../../src/io/safetensors-blocks.js';
 import { blockModelOf as randomModelOf, EXAMPLE_SPECS, evalForward, SEQUENTIAL_SPECS } from '../util/block-model.js';
 import { runCliInProcess } from '../util/cli.js';
 import { expectClose } from '../util/close.js';
@@ -69,6 +72,60 @@ describe('gradscope convert of block networks', () => {
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^gradscope: INVALID_OPTION: .*layers\[2\]: a residual block cannot be written as a tfjs Sequential/);
     expect(existsSync(at('refused'))).toBe(false);
+  });
+});
+
+describe("gradscope convert's import flags beside a block network's safetensors file", () => {
+  // Its hidden layers use relu only (a residual branch's included), its output is softmax.
+  const RELU_SPECS: LayerSpec[] = [
+    { type: 'dense', units: 6, activation: 'relu' },
+    { type: 'batch-norm' },
+    { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'relu' }] },
+    { type: 'dense', units: 3, activation: 'softmax' },
+  ];
+  const model = randomModelOf(RELU_SPECS, 4, 'cross-entropy', 23);
+  const input = at('relu-blocks.safetensors');
+
+  it.each([
+    // Each was ignored: exit 0, the file's own activations written, as if the flag had not been given.
+    ['--activation', 'tanh', /^gradscope: --activation tanh contradicts .*relu-blocks\.safetensors: its __metadata__\.layers \(hidden layers\) is relu \(leave --activation out, or give --activation relu\)$/],
+    ['--output', 'sigmoid', /^gradscope: --output sigmoid contradicts .*relu-blocks\.safetensors: its __metadata__\.layers \(output layer\) is softmax \(leave --output out, or give --output softmax\)$/],
+    ['--layers', '0,3', /^gradscope: --layers does not apply to .*relu-blocks\.safetensors: a block network gradscope wrote records its layers, their activations and their tensors' names in __metadata__\.layers$/],
+    ['--pytorch', 'nn.Linear(4, 3)', /^gradscope: --pytorch does not apply to .*relu-blocks\.safetensors: a block network gradscope wrote records its layers/],
+  ])('refuses %s %s, naming the file and what it records: one line, exit 2, nothing written', async (flag, value, pattern) => {
+    if (!existsSync(input)) await writeModelFile(model, input);
+    const output = at(`refused-${flag.slice(2)}.json`);
+    const { code, stdout, stderr } = await runCliInProcess(['convert', input, output, flag, value]);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(pattern);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it('takes the flags that agree with it, and names every hidden activation of a network that uses several, offering none to give', async () => {
+    if (!existsSync(input)) await writeModelFile(model, input);
+    const agreed = await runCliInProcess(['convert', input, at('agreed.json'), '--activation', 'relu', '--output', 'softmax', '--loss', 'cross-entropy']);
+    expect([agreed.code, agreed.stderr]).toEqual([0, '']);
+    expect(await readModelFile(at('agreed.json'))).toEqual(model);
+    // EXAMPLE_SPECS: relu, then tanh in a residual branch, a selu layer and leaky-relu in a nested branch.
+    await writeModelFile(CASES[0].model, at('mixed.safetensors'));
+    const mixed = await runCliInProcess(['convert', at('mixed.safetensors'), at('mixed.json'), '--activation', 'relu']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/^gradscope: --activation relu contradicts .*mixed\.safetensors: its __metadata__\.layers \(hidden layers\) is relu,tanh,selu,leaky-relu \(leave --activation out\)\n$/);
+  });
+
+  it("refuses --activation and --output beside --pytorch, whose module gives every layer's activation", async () => {
+    // The same tensors as PyTorch's own save_file writes them: no gradscope metadata.
+    writeFileSync(at('torch-blocks.safetensors'), encodeSafetensors({ format: 'pt' }, tensorsToWrite(model.tensors)));
+    const module = 'nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.BatchNorm1d(6), Residual(nn.Sequential(nn.Linear(6, 6), nn.ReLU())), nn.Linear(6, 3), nn.Softmax(dim=-1))';
+    const read = await runCliInProcess(['convert', at('torch-blocks.safetensors'), at('torch.json'), '--pytorch', module, '--loss', 'cross-entropy']);
+    expect([read.code, read.stderr]).toEqual([0, '']);
+    for (const [flag, value] of [['--activation', 'relu'], ['--output', 'softmax'], ['--layers', '0,2']]) {
+      const refused = await runCliInProcess(['convert', at('torch-blocks.safetensors'), at('torch-refused.json'), '--pytorch', module, '--loss', 'cross-entropy', flag, value]);
+      expect([refused.code, refused.stdout], flag).toEqual([2, '']);
+      expect(refused.stderr).toMatch(new RegExp(`^gradscope: ${flag} does not apply to .*torch-blocks\\.safetensors: the (module expression \\(pytorch option\\) gives every layer's activation|pytorch option's module expression names the tensors)`));
+      expect(existsSync(at('torch-refused.json'))).toBe(false);
+    }
   });
 });
 

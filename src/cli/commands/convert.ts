@@ -1,8 +1,8 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, UnreadImportOption, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
-import { ContradictedImportOption } from '../../io/import-options.js';
+import { ContradictedImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
 
 export const convertCommand = command({
@@ -38,7 +38,8 @@ export const convertCommand = command({
       if (error instanceof UnreadImportOption) throw new UsageError(`--${error.option} does not apply to ${input}: ${error.why}`);
       // A flag the file's own metadata contradicts would be overridden or would override it: refused, both values named.
       if (error instanceof ContradictedImportOption) {
-        throw new UsageError(`--${error.option} ${error.given} contradicts ${input}: its ${error.field} is ${error.recorded} (leave --${error.option} out, or give --${error.option} ${error.recorded})`);
+        const agreeing = error.single ? `, or give --${error.option} ${error.recorded}` : '';
+        throw new UsageError(`--${error.option} ${error.given} contradicts ${input}: its ${error.field} is ${error.recorded} (leave --${error.option} out${agreeing})`);
       }
       throw error;
     });
