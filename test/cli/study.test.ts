@@ -362,12 +362,28 @@ describe('gradscope study --model --data', async () => {
     expect(halved.stderr).toMatch(/DIVERGED: .* after 10 halvings of the learning rate/);
   });
 
+  it("refuses --learning-rate beside an optimiser that chooses its own steps by train()'s one rule, in its words (it had a second check of its own)", async () => {
+    const twin = await Network.fromJSON(net.toJSON());
+    const refusal = (() => {
+      try {
+        twin.train(inputs, targets, { optimizer: 'hessian-free', learningRate: 1 });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    twin.dispose();
+    expect(refusal).toMatch(/^learningRate: /);
+    const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1']);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toBe(`gradscope: --learning-rate: ${refusal!.slice('learningRate: '.length)}\n`);
+  });
+
   it.each([
     [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \(see gradscope --help\)$/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
     [['study', '--model', modelPath], 2, /^gradscope: missing --data$/],
     [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
-    [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1'], 2, /^gradscope: --learning-rate: hessian-free chooses its own steps and takes none$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1'], 2, /^gradscope: --learning-rate: 'hessian-free' chooses its own steps \(its damping sets them\) and takes none$/],
     [['study', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--threads', '2'], 2, /^gradscope: --threads 2: threads apply to --backend wasm only$/],
     [['study', '--model', modelPath, '--data', dataPath, '--threads', String(availableParallelism() + 1)], 2, /^gradscope: --threads must be ≤ \d+ \(the threads this machine runs at once, os\.availableParallelism\(\)\), got '\d+'$/],
     [['study', '--model', modelPath, '--data', dataPath, '--save', join(folder, 'missing', 'm.json')], 1, /^gradscope: IO_ERROR: --save .*m\.json: cannot write \(the folder .*missing does not exist\)$/],

@@ -15,7 +15,7 @@ import { MODEL } from '../../model.js';
 import { checkBatchRows, checkSettingsForOptimizer, DEFAULT_BATCH_SIZE } from '../../training/train.js';
 import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../../training/numeric-faults.js';
 import { coresAvailable } from '../../wasm/threads/pool.js';
-import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
@@ -122,8 +122,6 @@ export const studyModelCommand = command({
     const dropLast = booleanFlag(args, 'drop-last');
     const givenRate = stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate');
     const choice = optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!;
-    // Absent, train() uses the optimiser's own; one that takes none would ignore it.
-    if (givenRate !== undefined && findOptimizer(choice.optimizer).learningRate === undefined) throw new UsageError(`--learning-rate: ${choice.name} chooses its own steps and takes none`);
     const momentum = stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum');
     const clipNorm = stringFlag(args, 'clip-norm') === undefined ? undefined : numberFlag(args, 'clip-norm');
     const onNonFinite = choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!;
@@ -150,7 +148,8 @@ export const studyModelCommand = command({
       optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
         createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
       );
-      // Settings this optimiser would not apply (--clip-norm beside one that evaluates its own gradients, halve beside one that takes no rate): exit 2.
+      // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
+      // evaluates its own gradients): exit 2, by train()'s own rule, the one place it is checked.
       const settings = { learningRate: givenRate, clipNorm, onNonFinite };
       const built = optimizer;
       checkOptionsAsUsage(args, { learningRate: 'learning-rate', clipNorm: 'clip-norm', onNonFinite: 'on-non-finite' }, () => checkSettingsForOptimizer(built, settings));
