@@ -20,6 +20,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
 import { HESSIAN_FREE_DEFAULTS, type HessianFreeOptions } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
+import { ADAM_DEFAULTS } from '../optim/adam.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
@@ -76,8 +77,10 @@ export interface CurvePoint {
 export interface AutoencoderRun {
   /** The optimiser's name (a key of AUTOENCODER_OPTIMIZERS). */
   optimizer: string;
-  /** Its settings, in words. */
+  /** Its settings, in words, with the batch it trained with. */
   settings: string;
+  /** Rows per step: the optimiser's own batch (Hessian-free 1000, the others 100), or all the training digits when they are fewer. */
+  batchSize: number;
   /** The learning curve, from the start. */
   curve: CurvePoint[];
   /** Mean training CPU seconds per optimiser step. */
@@ -101,8 +104,9 @@ export interface AutoencoderStudyResult {
 }
 
 interface Contender {
-  settings: string;
-  /** Rows per optimiser step. */
+  /** Its settings in words, at the batch it trains with (its batchSize, or all the training digits when they are fewer). */
+  settings(batch: number): string;
+  /** Rows per optimiser step (fewer when the training digits are fewer: the batch is all of them). */
   batchSize: number;
   /** The learning rate train() is given; absent for Hessian-free, which chooses its own steps. */
   learningRate?: number;
@@ -120,24 +124,26 @@ const HF_STUDY: Required<Pick<HessianFreeOptions, 'maxIterations' | 'curvatureFr
 };
 const HF_BATCH = 1000;
 const FIRST_ORDER_BATCH = 100;
+/** SGD with momentum as the study runs it (Adam runs at its defaults, ADAM_DEFAULTS). */
+const SGD_STUDY = { learningRate: 0.01, momentum: 0.9 } as const;
 
 export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
   'hessian-free': {
-    settings: `Hessian-free, gradient batch ${HF_BATCH}, curvature batch ${curvatureRows(HF_BATCH, HF_STUDY.curvatureFraction)}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
+    settings: (batch) => `Hessian-free, gradient batch ${batch}, curvature batch ${curvatureRows(batch, HF_STUDY.curvatureFraction)}, ≤ ${HF_STUDY.maxIterations} CG iterations, λ₀ ${HF_STUDY.damping}`,
     batchSize: HF_BATCH,
     create: (net) => findOptimizer('hessian-free').create(net, { ...HF_STUDY }),
   },
   adam: {
-    settings: `Adam, batch ${FIRST_ORDER_BATCH}, lr 1e-3, β (0.9, 0.999)`,
+    settings: (batch) => `Adam, batch ${batch}, lr ${ADAM_DEFAULTS.learningRate}, β (${ADAM_DEFAULTS.beta1}, ${ADAM_DEFAULTS.beta2})`,
     batchSize: FIRST_ORDER_BATCH,
-    learningRate: 1e-3,
+    learningRate: ADAM_DEFAULTS.learningRate,
     create: (net) => findOptimizer('adam').create(net, {}),
   },
   'sgd-momentum': {
-    settings: `SGD, batch ${FIRST_ORDER_BATCH}, lr 0.01, momentum 0.9`,
+    settings: (batch) => `SGD, batch ${batch}, lr ${SGD_STUDY.learningRate}, momentum ${SGD_STUDY.momentum}`,
     batchSize: FIRST_ORDER_BATCH,
-    learningRate: 0.01,
-    create: (net) => findOptimizer('sgd').create(net, { momentum: 0.9 }),
+    learningRate: SGD_STUDY.learningRate,
+    create: (net) => findOptimizer('sgd').create(net, { momentum: SGD_STUDY.momentum }),
   },
 };
 
@@ -243,7 +249,7 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
       optimizer.dispose();
       net.dispose();
     }
-    runs.push({ optimizer: name, settings: contender.settings, curve, secondsPerStep: seconds / Math.max(steps, 1) });
+    runs.push({ optimizer: name, settings: contender.settings(batch), batchSize: batch, curve, secondsPerStep: seconds / Math.max(steps, 1) });
   }
   return { sizes: o.sizes, loss: o.loss, seconds: o.seconds, trainRows: o.trainRows, testRows: o.testRows, runs };
 }

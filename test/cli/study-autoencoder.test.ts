@@ -1,7 +1,9 @@
 // `gradscope study autoencoder` end to end, on a tiny budget: the JSON has a curve per optimiser
 // that starts at the same untrained error and whose training time covers the budget.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../util/cli.js';
+import { curvatureRows } from '../../src/optim/gauss-newton.js';
+import { HESSIAN_FREE_DEFAULTS } from '../../src/optim/hessian-free.js';
+import { runCli, runCliInProcess } from '../util/cli.js';
 
 describe('gradscope study autoencoder', () => {
   it('prints reconstruction-error curves as JSON', () => {
@@ -19,6 +21,21 @@ describe('gradscope study autoencoder', () => {
       expect(run.curve[2].trainError).toBeLessThan(run.curve[0].trainError);
     }
   });
+
+  it('prints the batch each optimiser trained with: all the --train digits when they are fewer than its own batch (it printed 1000 and 100)', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '40', '--test', '10', '--points', '1']);
+    expect(code, stderr).toBe(0);
+    const rows = stdout.split('\n');
+    const row = (name: string) => rows.find((line) => line.trimStart().startsWith(`${name} `)) ?? '';
+    expect(row('hessian-free')).toMatch(new RegExp(`Hessian-free, gradient batch 40, curvature batch ${curvatureRows(40, HESSIAN_FREE_DEFAULTS.curvatureFraction)}, `));
+    expect(row('adam')).toMatch(/Adam, batch 40, lr 0\.001, β \(0\.9, 0\.999\)/);
+    expect(row('sgd-momentum')).toMatch(/SGD, batch 40, lr 0\.01, momentum 0\.9/);
+    expect(stdout).not.toMatch(/batch (1000|100)\b/);
+    const json = await runCliInProcess(['study', 'autoencoder', '--seconds', '0.05', '--train', '150', '--test', '10', '--points', '1', '--optimizers', 'hessian-free,adam', '--json']);
+    const runs = JSON.parse(json.stdout).runs as { optimizer: string; batchSize: number; settings: string }[];
+    expect(runs.map((r) => [r.optimizer, r.batchSize])).toEqual([['hessian-free', 150], ['adam', 100]]);
+    expect(runs[0].settings).toMatch(/gradient batch 150,/);
+  }, 120_000);
 
   it('refuses a bad --loss and an unknown optimiser with one line, exit 2 (command-line errors)', () => {
     const bad = runCli(['study', 'autoencoder', '--loss', 'hinge']);
