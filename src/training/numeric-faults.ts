@@ -13,6 +13,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Parameter, Trainable } from '../model.js';
+import { parameterLabel } from '../layer-names.js';
 
 /**
  * Where the loaded batch's targets are its largest values, larger than both its inputs and the
@@ -92,19 +93,23 @@ function gradientBeyond(net: Trainable, limit: number): string | null {
     const what = Number.isFinite(largest)
       ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
       : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
-    // Named by its PyTorch name, as gradients().parameters and the model files name it (no 0-based 'layer l' beside the CLI's 'hidden 1').
-    return `'${p.name}': ∂C/∂${gradientSymbol(p)} ${what}`;
+    return `${parameterLabel(p, denseLayers(net))}: ∂C/∂${gradientSymbol(p)} ${what}`;
   }
   return null;
+}
+
+/** A dense network's weight layers, by which parameterLabel names its parameters as its tables do ('hidden 5'); undefined for a block network. */
+function denseLayers(net: Trainable): number | undefined {
+  return net.kind === 'dense' ? net.groupCount : undefined;
 }
 
 /** The largest |gradient entry| training takes: √FLOAT32_MAX, where its square still fits float32. */
 const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
 
-/** W or b for a dense network's weight or bias (as the maths writes them), else the parameter's PyTorch name. */
+/** W or b for a dense layer's weight or bias (as the maths writes them; the label before it gives the name), else the parameter's PyTorch name. */
 function gradientSymbol(p: Parameter): string {
-  if (p.weightMatrix) return `W (${p.name})`;
-  return p.name.endsWith('.bias') ? `b (${p.name})` : p.name;
+  if (p.weightMatrix) return 'W';
+  return p.name.endsWith('.bias') ? 'b' : p.name;
 }
 
 /**
@@ -134,7 +139,7 @@ export function parameterOutOfRange(net: Trainable, verb: string): string | null
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
     if (!(largest <= RUNAWAY_PARAMETER)) {
-      return `'${p.name}': ${verb} ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`;
+      return `${parameterLabel(p, denseLayers(net))}: ${verb} ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`;
     }
   }
   return null;

@@ -10,6 +10,7 @@ import { Sgd } from '../../src/optim/sgd.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { MODEL } from '../../src/model.js';
 import { StepGuard } from '../../src/training/step-guard.js';
+import { Trace } from '../../src/flow/trace.js';
 import { kernelBackends } from '../util/backends.js';
 import { stateHash } from '../util/state-hash.js';
 import { expectError } from '../util/expect-error.js';
@@ -45,7 +46,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       await expectError(
         () => net.train(x4, y4, { optimizer: opt }),
         'DIVERGED',
-        /^epoch 0, batch 0 \(step 1\): '0\.weight': ∂C\/∂W \(0\.weight\) reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
+        /^epoch 0, batch 0 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
       );
       expect(stateHash(net, opt)).toBe(before);
       expect(opt.state().tensors.every((t) => t.every(Number.isFinite))).toBe(true);
@@ -81,9 +82,9 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     expect(guard.gradientFault()).toBeNull();
     expect(guard.gradientNorm / (Math.sqrt(4290) * Math.fround(1e19)) - 1).toBeCloseTo(0, 6);
     kernels.view(weight.grad)[70] = -2e19;
-    expect(guard.gradientFault()).toMatch(/^'0\.weight': ∂C\/∂W \(0\.weight\) reaches -?2\.00e\+19, beyond 1\.8e\+19 where its square overflows float32$/);
+    expect(guard.gradientFault()).toMatch(/^hidden 1 \(0\.weight\): ∂C\/∂W reaches -?2\.00e\+19, beyond 1\.8e\+19 where its square overflows float32$/);
     kernels.view(weight.grad)[70] = NaN;
-    expect(guard.gradientFault()).toMatch(/^'0\.weight': ∂C\/∂W \(0\.weight\) holds NaN$/);
+    expect(guard.gradientFault()).toMatch(/^hidden 1 \(0\.weight\): ∂C\/∂W holds NaN$/);
     guard.dispose();
     net.dispose();
   });
@@ -120,6 +121,29 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     }
     skipping.dispose();
     clean.dispose();
+  });
+
+  it("names a faulty parameter as the tables name its layer ('hidden 5 (8.weight)', it said '8.weight'); a block network's by its module name", async () => {
+    const deep = await createNetwork({ sizes: [4, 3, 3, 3, 3, 3, 2], seed: 1, backend: kernels });
+    const guard = new StepGuard(deep[MODEL], createOptimizer(deep, 'sgd'));
+    const byName = new Map(deep[MODEL].parameters().map((p) => [p.name, p]));
+    const trace = new Trace({ sizes: deep.sizes, activations: deep.activationFunctions, loss: deep.loss, every: 1 });
+    for (const [name, layer, symbol] of [['8.weight', 4, 'W'], ['10.bias', 5, 'b']] as const) {
+      for (const p of byName.values()) kernels.write(p.grad, new Float64Array(p.length));
+      kernels.view(byName.get(name)!.grad)[0] = NaN;
+      // The trace's row label is what the CLI's tables, the report and the visualizer show for that layer.
+      expect(guard.gradientFault()).toBe(`${trace.layerLabel(layer)} (${name}): ∂C/∂${symbol} holds NaN`);
+    }
+    expect(trace.layerLabel(4)).toBe('hidden 5');
+    guard.dispose();
+    deep.dispose();
+    const blocks = await createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 3, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], seed: 1, backend: kernels });
+    const blockGuard = new StepGuard(blocks[MODEL], createOptimizer(blocks, 'sgd'));
+    const [, , gamma] = blocks[MODEL].parameters();
+    kernels.view(gamma.grad)[1] = Infinity;
+    expect(blockGuard.gradientFault()).toBe(`'${gamma.name}': ∂C/∂${gamma.name} holds Inf`);
+    blockGuard.dispose();
+    blocks.dispose();
   });
 
   it("'halve': a learning rate that diverges is halved and the epoch retried until training converges", async () => {
@@ -177,7 +201,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       const error = await expectError(
         () => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }),
         'DIVERGED',
-        /epoch 0, batch 0 \(step 1\): '\d\.(weight|bias)': the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied/,
+        /epoch 0, batch 0 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied/,
       );
       expect(error.message).toMatch(/learningRate below 1e\+30/);
       expect(error.message, 'the tensor by its name, never a 0-based layer number').not.toMatch(/layer \d/);
