@@ -3,7 +3,7 @@ export { createNetwork, Network } from './api/network.js';
 export { createDataset } from './api/dataset.js';
 export { Dataset } from './training/dataset.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
-export type { Evaluation, Gradients, LayerGradient } from './api/network.js';
+export type { Evaluation, Gradients, LayerGradient, LoadOptions } from './api/network.js';
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
 export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';

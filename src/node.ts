@@ -10,7 +10,7 @@ export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files
 export { writeFileAtomic } from './io/file-access.js';
 export type { CheckpointEncoding, SaveOptions } from './io/files.js';
 export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS } from './io/model-formats.js';
-export type { InteropFormat, ImportOptions } from './io/model-formats.js';
+export type { InteropFormat, ImportOptions, InputFormat, ReadModelOptions } from './io/model-formats.js';
 export { writeReport } from './io/report-file.js';
 export { runDepthStudy } from './studies/depth.js';
 export { depthReportSection } from './studies/depth-report.js';

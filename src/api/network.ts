@@ -457,7 +457,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /** A network from gradscope's JSON model format (an object or its text). */
-  static async fromJSON(json: unknown, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+  static async fromJSON(json: unknown, options: LoadOptions = {}): Promise<Network> {
     checkLoadOptions(options, 'fromJSON');
     return networkOfData(readModelJSON(json), options);
   }
@@ -494,8 +494,17 @@ export async function createNetwork(options: NetworkOptions & BackendOptions): P
   return networkOn(options, (kernels) => new Network(kernels, config));
 }
 
-/** The options of every function that builds a network from model data (fromJSON, networkFromModel, loadModel…): the backend's and a whole-number seed, nothing else. */
-export function checkLoadOptions(options: BackendOptions & { seed?: number }, who: string): void {
+/** The options of every function that builds a network from model data (Network.fromJSON, networkFromModel, networkFromBlockModel, loadModel, loadCheckpoint). */
+export interface LoadOptions extends BackendOptions {
+  /**
+   * The seed of the network's random number generator (batch order, noise) where the data hold no
+   * state of it: a whole number from 0 to 2³²−1. Default 1. A checkpoint's saved state wins over it.
+   */
+  seed?: number;
+}
+
+/** Checks LoadOptions: the backend's and a whole-number seed, nothing else. */
+export function checkLoadOptions(options: LoadOptions, who: string): void {
   checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
   if (options.seed !== undefined) checkSeed(options.seed, `${who}: seed`);
 }
@@ -505,7 +514,7 @@ export function checkLoadOptions(options: BackendOptions & { seed?: number }, wh
  * chosen backend: block data of dense layers only builds the dense engine. Its RNG starts at
  * `options.seed` (default 1). Callers check the data first: the readers as they read it (checkStoredTensor), io/model-data.ts what is given in memory.
  */
-export async function networkOfData(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+export async function networkOfData(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
   const seed = options.seed ?? 1;
   const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
   if (!('kind' in model)) {

@@ -3,12 +3,11 @@
  * checkpoint.ts on bytes). The files themselves go through file-access.ts: atomic writes, reads of
  * what was opened, IO_ERROR for file-system failures.
  */
-import type { BackendOptions } from '../backend.js';
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS } from '../model-limits.js';
 import { modelJsonText } from '../network/model-file.js';
-import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
+import { checkLoadOptions, checkNetwork, type LoadOptions, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import {
   checkpointFromJSON,
@@ -28,9 +27,9 @@ export type CheckpointEncoding = 'json' | 'binary';
 
 /** Options of saveModel. */
 export interface SaveOptions {
-  /** Default: 'json' for a path ending in .json, 'binary' otherwise. */
+  /** How the file is encoded: gradscope's JSON model or its binary checkpoint. Default: 'json' for a path ending in .json, 'binary' otherwise. */
   format?: CheckpointEncoding;
-  /** Also save this optimiser's state (a checkpoint to resume training from). */
+  /** Also save this optimiser's state (a checkpoint to resume training from). Default: none, the network and its step and RNG state only. */
   optimizer?: Optimizer;
 }
 
@@ -54,8 +53,8 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   await writeFileAtomic(path, bytes);
 }
 
-/** Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes). */
-export async function readCheckpoint(path: string, options: { seed?: number } = {}): Promise<Checkpoint> {
+/** Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes); `options.seed` (default 1) seeds the RNG state of a file that holds none. */
+export async function readCheckpoint(path: string, options: Pick<LoadOptions, 'seed'> = {}): Promise<Checkpoint> {
   checkPath(path, 'readCheckpoint');
   checkKnownKeys(options, ['seed'], 'readCheckpoint');
   const seed = checkSeed(options.seed ?? 1, 'seed');
@@ -81,7 +80,7 @@ export async function readCheckpoint(path: string, options: { seed?: number } = 
 }
 
 /** A network from a model or checkpoint file, with its step and RNG state. */
-export async function loadModel(path: string, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+export async function loadModel(path: string, options: LoadOptions = {}): Promise<Network> {
   checkPath(path, 'loadModel');
   checkLoadOptions(options, 'loadModel');
   return (await loadCheckpoint(path, options)).network;
@@ -90,7 +89,7 @@ export async function loadModel(path: string, options: BackendOptions & { seed?:
 /** A network and the optimiser state saved with it (restore it with restoreOptimizer). */
 export async function loadCheckpoint(
   path: string,
-  options: BackendOptions & { seed?: number } = {},
+  options: LoadOptions = {},
 ): Promise<{
   /** The network, on the backend asked for. */
   network: Network;

@@ -73,13 +73,21 @@ export function refuseHiddenActivation(given: string | undefined): void {
   if (given !== undefined) throw new UnreadImportOption('activation', 'the model has no hidden layer, so no hidden activation to give');
 }
 
+/** The activation options of every reader (SafetensorsImportOptions', BlockSafetensorsOptions'), as checkActivationOptions reads them. */
+export interface ActivationOptions {
+  /** The hidden layers' activation. Default: none given (nothing to check). */
+  activation?: string;
+  /** The output layer's activation. Default: none given (nothing to check). */
+  output?: string;
+}
+
 /**
  * The activation and output options beside a file's record of them (`field` names where, e.g.
  * '__metadata__.activations'): each must agree with it (ContradictedImportOption otherwise), and an
  * activation option needs a hidden layer (UnreadImportOption otherwise). The one rule of the dense
  * and the block readers.
  */
-export function checkActivationOptions(options: { activation?: string; output?: string }, recorded: RecordedActivations, field: string): void {
+export function checkActivationOptions(options: ActivationOptions, recorded: RecordedActivations, field: string): void {
   if (recorded.hidden.length === 0) refuseHiddenActivation(options.activation);
   else checkAgrees('activation', options.activation, `${field} (hidden layers)`, recorded.hidden.join(','));
   checkAgrees('output', options.output, `${field} (output layer)`, recorded.output);

@@ -2,14 +2,13 @@
  * The bridge between a Network and its in-memory ModelData, and the checks every converter runs on
  * an architecture it read from a foreign file, so all formats report errors the same way.
  */
-import type { BackendOptions } from '../backend.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
 import { checkLoss, checkLossPairing } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkModelLimits } from '../model-limits.js';
-import { checkLoadOptions, checkNetwork, Network, networkOfData } from '../api/network.js';
+import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOptions } from '../api/network.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
@@ -84,14 +83,14 @@ export function blockModelOf(net: Network): BlockModelData {
 }
 
 /** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
-export async function networkFromBlockModel(model: BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+export async function networkFromBlockModel(model: BlockModelData, options: LoadOptions = {}): Promise<Network> {
   checkLoadOptions(options, 'networkFromBlockModel');
   checkBlockModel(model, 'model', badModel);
   return networkOfData(model, options);
 }
 
 /** A network holding `model`'s parameters (and a block model's state buffers) on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
-export async function networkFromModel(model: ModelData | BlockModelData, options: BackendOptions & { seed?: number } = {}): Promise<Network> {
+export async function networkFromModel(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
   checkObjectArgument(model, 'networkFromModel', 'ModelData or BlockModelData (from modelOf, blockModelOf or a reader)');
   checkLoadOptions(options, 'networkFromModel');
   if ('kind' in model) return networkFromBlockModel(model, options);

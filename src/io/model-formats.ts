@@ -38,22 +38,33 @@ export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as c
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 /** What `readModelFile` may be told a file holds: a format, or `'json'` (gradscope's or tfjs', told apart by content). */
 export const INPUT_FORMATS = ['json', ...INTEROP_FORMATS] as const;
+/** One of INPUT_FORMATS. */
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 /** The input formats `readModelFile` can read, as a choice offers them: INPUT_FORMATS without ONNX, which is written only. */
 export const READABLE_INPUT_FORMATS = INPUT_FORMATS.filter((format): format is Exclude<InputFormat, 'onnx'> => format !== 'onnx');
 
-/** Architecture to assume when a foreign file does not record it (see fromSafetensors, fromTfjsLayers). */
+/**
+ * Architecture to assume when a foreign file does not record it (see fromSafetensors,
+ * fromTfjsLayers). An option a file's format does not read is refused (UnreadImportOption), and one
+ * that contradicts what the file records is refused naming both values (ContradictedImportOption).
+ */
 export interface ImportOptions {
-  /** Hidden layers' activation. */
+  /** safetensors: the hidden layers' activation. Default: what the file records; a dense state_dict without gradscope metadata needs it (SafetensorsImportOptions.activation). */
   activation?: Activation;
-  /** Output layer's activation. */
+  /** safetensors: the output layer's activation. Default: what the file records; a dense state_dict without gradscope metadata needs it (SafetensorsImportOptions.output). */
   output?: OutputActivation;
-  /** The loss. */
+  /** safetensors and tfjs: the loss the model was trained on. Default: what the file records (TfjsImportOptions.loss, SafetensorsImportOptions.loss). */
   loss?: Loss;
-  /** safetensors: the dense layers' names in order (see SafetensorsImportOptions.layers). */
+  /** safetensors: the dense layers' names in order. Default: the order their names' numbers or their shapes give (SafetensorsImportOptions.layers). */
   layers?: readonly string[];
-  /** safetensors: the PyTorch module expression a block network's state_dict is read by (see BlockSafetensorsOptions.pytorch). */
+  /** safetensors: the PyTorch module expression a block network's state_dict is read by. Default: none, a dense chain's reader (BlockSafetensorsOptions.pytorch). */
   pytorch?: string;
+}
+
+/** Options of readModelFile: the import options, and what the file holds when its content and name should not decide. */
+export interface ReadModelOptions extends ImportOptions {
+  /** The file's format. Default: what its content shows, else what its name says (see the module comment). */
+  format?: InputFormat;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -182,7 +193,7 @@ function refuseUnreadOptions(file: OpenedModelFile, options: ImportOptions): voi
  * An option the file's format does not read is refused (INVALID_OPTION, an UnreadImportOption)
  * before anything is built, never ignored.
  */
-export async function readModelFile(path: string, options: ImportOptions & { format?: InputFormat } = {}): Promise<ModelData | BlockModelData> {
+export async function readModelFile(path: string, options: ReadModelOptions = {}): Promise<ModelData | BlockModelData> {
   checkKnownKeys(options, [...IMPORT_OPTION_NAMES, 'format'], 'readModelFile');
   const { format, ...importOptions } = options;
   const file = await openModelFile(path, format);
