@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../src/percent-text.js';
+import { expectError } from './util/expect-error.js';
 import { checkGoal, UNMEASURED } from '../src/studies/trainable-depth.js';
 import { negativeMassText } from '../src/curvature/curvature-text.js';
 
@@ -11,6 +12,10 @@ describe('percentText', () => {
   it('prints a fraction with one decimal and " %", and "—" for no value', () => {
     expect([0.123, 0.9, 1, 0, 0.10549].map(percentText)).toEqual(['12.3 %', '90.0 %', '100.0 %', '0.0 %', '10.5 %']);
     expect(percentText(null)).toBe('—');
+  });
+
+  it('refuses what is not a number (it is public), naming what it got', async () => {
+    await expectError(() => percentText('0.5' as never), 'INVALID_OPTION', /^percentText\(fraction\): expected a number or null, got "0\.5"$/);
   });
 
   it('is what the study and the curvature text print', () => {

@@ -3,7 +3,8 @@
 // no speed of learning from those biases.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { biasesCancelledByBatchNorm, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
+import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
+import { expectError } from '../util/expect-error.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TappedLayerType } from '../../src/flow-taps.js';
@@ -43,6 +44,13 @@ describe('biases cancelled by a batch norm', () => {
     const dense = new Trace({ sizes: [3, 4, 2], activations: ['sigmoid', 'softmax'], loss: 'cross-entropy', every: 1 });
     expect(biasesCancelledByBatchNorm(dense)).toEqual([]);
     expect(chartedBiasRows(dense)).toEqual([0, 1]);
+  });
+
+  it('are asked of a Trace only (public functions): anything else is refused, naming the function and what it got', async () => {
+    for (const [name, f] of Object.entries({ biasesCancelledByBatchNorm, chartedBiasRows, cancelledBiasNote })) {
+      await expectError(() => f(undefined as never), 'INVALID_OPTION', new RegExp(`^${name}\\(trace\\): expected a Trace .*, got undefined$`));
+      await expectError(() => f({ metrics: {}, steps: [] } as never), 'INVALID_OPTION', new RegExp(`^${name}\\(trace\\): expected a Trace`));
+    }
   });
 
   it("leaves them out of the diagnosis's ‖∂C/∂b‖ gap and plateau, and says why", async () => {
