@@ -63,7 +63,7 @@ import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
-import { covariance, dampedInverse, sandwich, trace, type SquareScratch } from './kronecker.js';
+import { covariance, dampedInverse, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkNumber } from '../checks.js';
@@ -111,12 +111,20 @@ export interface KfacOptions {
    */
   relativeDamping?: boolean;
   /**
-   * KL clipping (as kfac-pytorch's kl_clip), only with rescale: false: the step is scaled by
-   * ν = min(1, √(κ / (lr²·Σ_l ΔW̄_l·∇W̄_l))) so the model's predicted change of the predictive
-   * distribution stays below κ. 0 (default): off.
+   * The norm constraint ("KL clipping") c of Ba, Grosse & Martens 2017, §5: each step δ is scaled by
+   * ν = min(1, √(c / δᵀF̂δ)), F̂ the damped Kronecker-factored Fisher, so the change of the model's
+   * predictive distribution it implies (KL ≈ ½δᵀFδ) stays below about c/2 (default
+   * KFAC_NORM_CONSTRAINT; 0: off). Without `rescale` this is the references' coefficient exactly:
+   * ν = min(1, √(c / (lr²·Σ_l v_l·∇_l))), v = F̂⁻¹∇ the preconditioned gradient, applied to v
+   * before momentum (tensorflow/kfac `_update_clip_coeff`, kfac-jax `norm_constraint`, whose
+   * default is off). With `rescale` it bounds the quadratic model's step δ = lr·(αΔ + μδ₀), which the
+   * references do not allow (see the file's comment for why gradscope does).
    */
-  klClip?: number;
+  normConstraint?: number;
 }
+
+/** The default norm constraint c of K-FAC's steps, δᵀF̂δ ≤ c (KfacOptions.normConstraint). */
+export const KFAC_NORM_CONSTRAINT = 1e-2;
 
 export const KFAC_DEFAULTS = {
   damping: 1e-3,
@@ -130,7 +138,7 @@ export const KFAC_DEFAULTS = {
   curvatureFraction: 1,
   momentum: 0,
   relativeDamping: false,
-  klClip: 0,
+  normConstraint: KFAC_NORM_CONSTRAINT,
 } as const;
 
 /** train()'s learning rate for K-FAC when it is given none: 1 with rescaling (the model's own step), else 0.2. */
@@ -167,10 +175,22 @@ export interface KfacReport {
   nextLambda: number;
   /** Rows of the batch the curvature products ran on (curvatureFraction of it, at least 32). */
   curvatureRows: number;
+  /** δᵀF̂δ of the step before the norm constraint (NaN when it is off or there was no step). */
+  fisherNorm: number;
+  /** ν, the norm constraint's factor on the step: 1 when it did not bind. */
+  normScale: number;
 }
 
 /** Largest side of a Kronecker factor: A of a layer with 2048 inputs (and its bias). */
 export const KFAC_MAX_FACTOR_SIDE = 2049;
+
+/**
+ * ν = min(1, √(c / q)) for a step of squared Fisher norm q under the norm constraint c > 0; 1 when q
+ * is not finite (a NaN or Inf step, which train()'s step guard reports rather than hides).
+ */
+function normScale(constraint: number, fisherNorm: number): number {
+  return fisherNorm > constraint && Number.isFinite(fisherNorm) ? Math.sqrt(constraint / fisherNorm) : 1;
+}
 
 /** Persistent state of one layer. Sides: dA = nIn + 1, dG = nOut. */
 interface LayerState<T extends Tensor> {
@@ -209,6 +229,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   lambda: number;
   /** The last step's quadratic model, α, μ and ρ (with rescale). */
   lastReport: KfacReport | undefined;
+  /** Scratch of dampingSplit: A's shift, G's shift, π. */
+  private readonly split = new Float64Array(3);
   /** π of each layer at the last inverse refresh, and the factor shifts actually used (for reports). */
   readonly pi: Float64Array;
   readonly shifts: Float64Array;
@@ -263,7 +285,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       curvatureFraction: checkNumber(options.curvatureFraction, 'kfac: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
       momentum: checkNumber(options.momentum, 'kfac: momentum', { min: 0, max: 1, below: true }, d.momentum),
       relativeDamping: checkBoolean(options.relativeDamping, 'kfac: relativeDamping', d.relativeDamping),
-      klClip: checkNumber(options.klClip, 'kfac: klClip', { min: 0, max: 1e6 }, d.klClip),
+      normConstraint: checkNumber(options.normConstraint, 'kfac: normConstraint', { min: 0, max: 1e6 }, d.normConstraint),
     };
     const o = this.options as Required<KfacOptions>;
     // The model-based parts need the model: they default on with rescale and cannot be had without it.
@@ -274,9 +296,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
         if (o[key]) throw invalidOption(`kfac: ${key} needs the quadratic model of rescale: true`);
       }
     } else {
-      // A fixed momentum or a KL clip would change the step after the model chose its length.
+      // A fixed momentum would change the step after the model chose its length and direction.
       if (o.momentum > 0) throw invalidOption('kfac: momentum applies to the unscaled step (rescale: false); with rescale use quadraticMomentum');
-      if (o.klClip > 0) throw invalidOption('kfac: klClip applies to the unscaled step (rescale: false); rescale already sets the step length');
     }
     this.lambda = this.options.damping;
     this.defaultLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
@@ -428,7 +449,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     if (rescale) {
       this.rescaledStep(net, learningRate, batch, lossBefore);
     } else {
-      const rate = this.options.klClip > 0 ? learningRate * this.klScale(learningRate) : learningRate;
+      const rate = this.options.normConstraint > 0 ? learningRate * this.preconditionedScale(learningRate) : learningRate;
       for (let l = 0; l < net.depth; l++) this.update(l, rate);
     }
     this.steps++;
@@ -440,7 +461,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
    */
   private rescaledStep(net: Model<T>, learningRate: number, batch: number, lossBefore: number): void {
     const k = this.k;
-    const { weightDecay: eta, quadraticMomentum, adaptDamping, adaptEvery } = this.options;
+    const { weightDecay: eta, quadraticMomentum, adaptDamping, adaptEvery, normConstraint } = this.options;
     const lambda = this.lambda;
     const shift = lambda + eta;
     const delta = this.proposal;
@@ -492,18 +513,31 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     }
     // A zero gradient or a non-finite model (NaN in the statistics) leaves θ and δ₀ unchanged.
     if (!Number.isFinite(alpha) || !Number.isFinite(mu)) alpha = mu = 0;
-    const a = learningRate * alpha;
-    const b = learningRate * mu;
-    const predicted = 0.5 * (a * a * c11 + 2 * a * b * c12 + b * b * c22) + a * g1 + b * g2;
+    let a = learningRate * alpha;
+    let b = learningRate * mu;
+    let fisherNorm = NaN;
+    let scale = 1;
     if (a !== 0 || b !== 0) {
-      // δ = aΔ + bδ₀, kept in place of δ₀ for the next step; θ += δ.
+      // δ = aΔ + bδ₀, kept in place of δ₀ for the next step.
       for (let i = 0; i < previous.length; i++) {
         const n = previous[i].length;
         k.scale(previous[i], n, b);
         k.axpy(previous[i], delta[i], n, a);
-        k.axpy(theta[i], previous[i], n, 1);
       }
+      if (normConstraint > 0) {
+        // The model's (α, μ) come from the batch's own F, which a few rows leave blind in most
+        // directions; the averaged Kronecker F̂ bounds the step there (Ba et al. 2017 §5).
+        fisherNorm = this.stepFisherNorm();
+        scale = normScale(normConstraint, fisherNorm);
+        if (scale < 1) {
+          for (let i = 0; i < previous.length; i++) k.scale(previous[i], previous[i].length, scale);
+          a *= scale;
+          b *= scale;
+        }
+      }
+      for (let i = 0; i < previous.length; i++) k.axpy(theta[i], previous[i], previous[i].length, 1);
     }
+    const predicted = 0.5 * (a * a * c11 + 2 * a * b * c12 + b * b * c22) + a * g1 + b * g2;
     let actual = NaN;
     let rho = NaN;
     if (adaptDamping && (this.steps + 1) % adaptEvery === 0) {
@@ -531,6 +565,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     report.lambda = lambda;
     report.nextLambda = this.lambda;
     report.curvatureRows = m;
+    report.fisherNorm = fisherNorm;
+    report.normScale = scale;
   }
 
   /** factor = (1 − w)·factor + w·statistic. */
@@ -571,18 +607,10 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const root = Math.sqrt(this.lambda + this.options.weightDecay);
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
-      const dA = layer.nIn + 1;
-      const dG = layer.nOut;
-      const meanA = trace(k, layer.a, dA, sq) / dA;
-      const meanG = trace(k, layer.g, dG, sq) / dG;
-      const ratio = meanA / meanG;
-      // A zero or non-finite trace (a dead layer, an all-zero output gradient) leaves π undefined: split evenly.
-      const pi = ratio > 0 && Number.isFinite(ratio) ? Math.sqrt(ratio) : 1;
-      const scale = Math.sqrt(meanA * meanG);
-      const layerRoot = this.options.relativeDamping && scale > 0 && Number.isFinite(scale) ? root * scale : root;
-      this.pi[l] = pi;
-      const shiftA = dampedInverse(k, layer.aInverse, layer.a, dA, pi * layerRoot, sq);
-      const shiftG = dampedInverse(k, layer.gInverse, layer.g, dG, layerRoot / pi, sq);
+      this.dampingSplit(l, root);
+      this.pi[l] = this.split[2];
+      const shiftA = dampedInverse(k, layer.aInverse, layer.a, layer.nIn + 1, this.split[0], sq);
+      const shiftG = dampedInverse(k, layer.gInverse, layer.g, layer.nOut, this.split[1], sq);
       if (!(shiftA > 0) || !(shiftG > 0)) {
         throw new GradscopeError(
           'DIVERGED',
@@ -595,18 +623,67 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     }
   }
 
-  /** ν of the KL clip; costs one extra pair of small products per layer (ΔW̄ is not kept between passes). */
-  private klScale(learningRate: number): number {
+  /**
+   * Layer l's factored Tikhonov damping (M&G §6.3) into `split`: the shift π·γ of A, γ/π of G, and π,
+   * with π = √((tr A/dim A)/(tr G/dim G)) of the current averages and γ = `root` (× √(tr A/dim A ·
+   * tr G/dim G) with relativeDamping).
+   */
+  private dampingSplit(l: number, root: number): void {
     const k = this.k;
-    let predicted = 0;
+    const sq = this.square!;
+    const layer = this.layers[l];
+    const dA = layer.nIn + 1;
+    const dG = layer.nOut;
+    const meanA = trace(k, layer.a, dA, sq) / dA;
+    const meanG = trace(k, layer.g, dG, sq) / dG;
+    const ratio = meanA / meanG;
+    // A zero or non-finite trace (a dead layer, an all-zero output gradient) leaves π undefined: split evenly.
+    const pi = ratio > 0 && Number.isFinite(ratio) ? Math.sqrt(ratio) : 1;
+    const scale = Math.sqrt(meanA * meanG);
+    const layerRoot = this.options.relativeDamping && scale > 0 && Number.isFinite(scale) ? root * scale : root;
+    this.split[0] = pi * layerRoot;
+    this.split[1] = layerRoot / pi;
+    this.split[2] = pi;
+  }
+
+  /**
+   * ν of the norm constraint on the unscaled step, as the references compute it: min(1, √(c / (lr²·Σ_l v_l·∇_l)))
+   * with v = F̂⁻¹∇ by the cached inverses, so vᵀ∇ = vᵀF̂v. Costs one extra pair of small products per
+   * layer (ΔW̄ is not kept between passes).
+   */
+  private preconditionedScale(learningRate: number): number {
+    const k = this.k;
+    let fisherNorm = 0;
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
       const dA = layer.nIn + 1;
       sandwich(k, this.step_!, layer.gInverse, this.packedGradient[l], layer.aInverse, this.middle!, layer.nOut, dA);
-      predicted += k.dot(this.step_!, this.packedGradient[l], layer.nOut * dA);
+      fisherNorm += k.dot(this.step_!, this.packedGradient[l], layer.nOut * dA);
     }
-    const quadratic = learningRate * learningRate * predicted;
-    return quadratic > 0 && Number.isFinite(quadratic) ? Math.min(1, Math.sqrt(this.options.klClip / quadratic)) : 1;
+    return normScale(this.options.normConstraint, learningRate * learningRate * fisherNorm);
+  }
+
+  /**
+   * δᵀF̂δ of the step δ held in the velocity buffers (the rescaled path's δ₀ slots), F̂ the damped
+   * Kronecker blocks (G_l + (γ/π)I) ⊗ (A_l + πγI) of the current averages with the damping split
+   * as the inverses' (dampingSplit). Explicit products, not vᵀ∇: δ mixes Δ with the previous step.
+   */
+  private stepFisherNorm(): number {
+    const k = this.k;
+    const sq = this.square!;
+    const root = Math.sqrt(this.lambda + this.options.weightDecay);
+    let fisherNorm = 0;
+    for (let l = 0; l < this.layers.length; l++) {
+      const layer = this.layers[l];
+      const dA = layer.nIn + 1;
+      this.dampingSplit(l, root);
+      shifted(k, sq.damped, layer.a, dA, this.split[0], sq);
+      shifted(k, sq.factor, layer.g, layer.nOut, this.split[1], sq);
+      k.copy2d(this.step_!, 0, dA, layer.velocityW, 0, layer.nIn, layer.nOut, layer.nIn);
+      k.copy2d(this.step_!, layer.nIn, dA, layer.velocityB, 0, 1, layer.nOut, 1);
+      fisherNorm += kroneckerNorm(k, sq.factor, this.step_!, sq.damped, this.stepW!, this.middle!, layer.nOut, dA);
+    }
+    return fisherNorm;
   }
 
   /** ΔW̄ = G⁻¹·∇W̄·A⁻¹, then w −= lr·v, v = momentum·v + ΔW̄ for W and b. */

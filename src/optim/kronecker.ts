@@ -34,6 +34,14 @@ export function trace<T extends Tensor>(k: Kernels<T>, m: T, n: number, s: Squar
   return k.dot(s.column, s.ones, n);
 }
 
+/** out = m + shift·I for m `[n][n]` (overwrites out; uses `s.column`): a damped Kronecker factor. */
+export function shifted<T extends Tensor>(k: Kernels<T>, out: T, m: T, n: number, shift: number, s: SquareScratch<T>): void {
+  k.copy2d(out, 0, 0, m, 0, 0, 1, n * n);
+  k.copy2d(s.column, 0, 1, m, 0, n + 1, n, 1);
+  k.axpy(s.column, s.ones, n, shift);
+  k.copy2d(out, 0, n + 1, s.column, 0, 1, n, 1);
+}
+
 /**
  * inverse = (m + shift·I)⁻¹ for a symmetric positive semi-definite m `[n][n]`, by Cholesky:
  * (L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹ = XᵀX with X = L⁻¹. If rounding leaves the damped matrix not positive
@@ -45,10 +53,7 @@ export function dampedInverse<T extends Tensor>(
 ): number {
   let used = shift;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    k.copy2d(s.damped, 0, 0, m, 0, 0, 1, n * n);
-    k.copy2d(s.column, 0, 1, m, 0, n + 1, n, 1);
-    k.axpy(s.column, s.ones, n, used);
-    k.copy2d(s.damped, 0, n + 1, s.column, 0, 1, n, 1);
+    shifted(k, s.damped, m, n, used, s);
     if (k.cholesky(s.factor, s.damped, n)) {
       k.trilInverse(s.inverseFactor, s.factor, n);
       covariance(k, inverse, s.inverseFactor, n, n, 1);
@@ -72,4 +77,16 @@ export function sandwich<T extends Tensor>(
   k.denseBackwardInput(middle, left, x, rows, cols, rows);
   k.zero(out, rows * cols);
   k.denseBackwardInput(out, middle, right, rows, cols, cols);
+}
+
+/**
+ * vec(x)ᵀ·(left ⊗ right)·vec(x) = ⟨x, left·x·right⟩ for x `[rows][cols]` row-major and symmetric
+ * left `[rows][rows]`, right `[cols][cols]`: the squared norm of a layer's step in a Kronecker-factored
+ * metric (K-FAC's G ⊗ A). `out` and `middle` are scratch of rows·cols.
+ */
+export function kroneckerNorm<T extends Tensor>(
+  k: Kernels<T>, left: T, x: T, right: T, out: T, middle: T, rows: number, cols: number,
+): number {
+  sandwich(k, out, left, x, right, middle, rows, cols);
+  return k.dot(out, x, rows * cols);
 }

@@ -6,12 +6,12 @@ import { Rng } from '../../src/init/rng.js';
 import type { Kernels, Loss, OutputActivation } from '../../src/kernels.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { findOptimizer } from '../../src/optim/index.js';
-import { Kfac, type KfacOptions } from '../../src/optim/kfac.js';
+import { Kfac, KFAC_DEFAULTS, type KfacOptions } from '../../src/optim/kfac.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
-import { leastSquaresProblem, normalEquations, separableClasses, solve, XOR, type Problem } from './problems.js';
+import { leastSquaresProblem, normalEquations, separableClasses, solve, teacherClasses, XOR, type Problem } from './problems.js';
 import { denseModelOf } from '../../src/model.js';
 
 function layersOf(net: Network): Layers {
@@ -96,6 +96,9 @@ describe('K-FAC factors against explicit float64 sums', () => {
   });
 });
 
+const dot = (u: ArrayLike<number>, v: ArrayLike<number>) => Array.from(u).reduce((s, ui, i) => s + ui * v[i], 0);
+const times = (M: number[][], v: number[]) => M.map((row) => dot(row, v));
+
 /** The Kronecker product M ⊗ N of row-major square matrices. */
 function kron(m: ArrayLike<number>, dm: number, n: ArrayLike<number>, dn: number): number[][] {
   const d = dm * dn;
@@ -123,30 +126,42 @@ const STEP_BACKENDS: { backend: BackendChoice; rel: number }[] = [
 
 describe.each(STEP_BACKENDS)('the K-FAC step on $backend', ({ backend, rel }) => {
   // rescale: false takes learningRate·ΔW̄ itself, so the Kronecker solve is seen alone (the rescaled
-  // step, α*·ΔW̄, is checked against the explicit quadratic model below).
-  it('equals the explicit solve (G_d ⊗ A_d)·vec(ΔW̄) = vec([∇W | ∇b]) with π-split damping', async () => {
+  // step, α*·ΔW̄, is checked against the explicit quadratic model below). With a norm constraint c the
+  // references' coefficient ν = min(1, √(c / (lr²·vᵀ∇))), v the solve, scales it: c = lr²·vᵀ∇ / 4 makes ν ½.
+  it.each([
+    { constraint: 'off', fraction: 0, nu: 1 },
+    { constraint: 'binding', fraction: 1 / 4, nu: 1 / 2 },
+    { constraint: 'loose', fraction: 4, nu: 1 },
+  ])('equals the explicit solve (G_d ⊗ A_d)·vec(ΔW̄) = vec([∇W | ∇b]) with π-split damping, norm constraint $constraint', async ({ fraction, nu }) => {
     const net = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
     const damping = 0.01;
-    const kfac = new Kfac(net, { damping, rescale: false });
+    const learningRate = 0.5;
     const rng = new Rng(8);
     const x = randomRows(rng, 7, 3);
     const y = randomRows(rng, 7, 2, () => rng.below(2));
     const gradient = net.gradients(x, y).layers[0];
-    const before = layersOf(net);
-    const learningRate = 0.5;
-    oneStep(net, kfac, x, y, learningRate);
-    const after = layersOf(net);
-    const { a, g } = kfac.factors(0);
+    const packed = [0, 1].flatMap((j) => [...gradient.weights.slice(3 * j, 3 * j + 3), gradient.biases[j]]);
+    // The factors of this one step do not depend on the constraint: a throwaway optimiser's first step gives them.
+    const probe = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
+    const first = new Kfac(probe, { damping, rescale: false, normConstraint: 0 });
+    oneStep(probe, first, x, y, learningRate);
+    const { a, g } = first.factors(0);
+    probe.dispose();
     const pi = Math.sqrt(traceOf(a, 4) / 4 / (traceOf(g, 2) / 2));
     const root = Math.sqrt(damping);
-    const packed = [0, 1].flatMap((j) => [...gradient.weights.slice(3 * j, 3 * j + 3), gradient.biases[j]]);
-    const want = solve(kron(damped(g, 2, root / pi), 2, damped(a, 4, pi * root), 4), packed);
+    const solved = solve(kron(damped(g, 2, root / pi), 2, damped(a, 4, pi * root), 4), packed);
+    const normConstraint = fraction * learningRate ** 2 * dot(solved, packed);
+    const kfac = new Kfac(net, { damping, rescale: false, normConstraint });
+    const before = layersOf(net);
+    oneStep(net, kfac, x, y, learningRate);
+    const after = layersOf(net);
+    const want = solved.map((v) => nu * v);
     const got = [0, 1].flatMap((j) => [
       ...before.weights[0][j].map((w, i) => (w - after.weights[0][j][i]) / learningRate),
       (before.biases[0][j] - after.biases[0][j]) / learningRate,
     ]);
     expect(kfac.pi[0]).toBeCloseTo(pi, 5);
-    expectClose(got, want, { rel, scale: Math.max(...want.map(Math.abs)) }, `ΔW̄ on ${backend}`);
+    expectClose(got, want, { rel, scale: Math.max(...want.map(Math.abs)) }, `ν·ΔW̄ on ${backend}`);
     net.dispose();
   });
 });
@@ -205,8 +220,11 @@ describe.each(PROBLEM_BACKENDS)('K-FAC on $backend', ({ backend, tolerance }) =>
 const ALL_BACKENDS = await kernelBackends();
 const oracle = ALL_BACKENDS.find((b) => b.name === 'ref')!.kernels;
 
-/** Five K-FAC steps (inverses refreshed every 2, defaults otherwise) on a small softmax network from fixed weights; its weights after. */
-function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Network; weights: number[] } {
+/**
+ * Five K-FAC steps (inverses refreshed every 2, defaults otherwise: the norm constraint binds on some)
+ * on a small softmax network from fixed weights; its weights after, and each step's norm-constraint factor ν.
+ */
+function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Network; weights: number[]; normScales: number[] } {
   const config = { sizes: [5, 6, 4], activations: ['sigmoid', 'softmax'] as OutputActivation[], loss: 'cross-entropy' as Loss, init: 'standard' as const, biasInit: 'zero' as const, seed: 12 };
   const parameters = initial && {
     weights: initial.weights.map((w) => Array.from(initial.kernels.view(w))),
@@ -220,9 +238,10 @@ function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Netwo
   // learning rate of 0.3 × the model's step keeps the 9 rows from being fitted outright, which would
   // grow the weights into the saturated region where float32 rounding is amplified step by step.
   const kfac = new Kfac(net, { inverseEvery: 2, adaptEvery: 2 });
-  net.train(x, y, { optimizer: kfac, epochs: 5, batchSize: 9, learningRate: 0.3, shuffle: false });
+  const normScales: number[] = [];
+  net.train(x, y, { optimizer: kfac, epochs: 5, batchSize: 9, learningRate: 0.3, shuffle: false, onBatch: () => normScales.push(kfac.lastReport!.normScale) });
   kfac.dispose();
-  return { net, weights: net.weights.flatMap((w) => Array.from(kernels.view(w))) };
+  return { net, weights: net.weights.flatMap((w) => Array.from(kernels.view(w))), normScales };
 }
 
 describe.each(ALL_BACKENDS)('K-FAC on backend $name', ({ name, kernels }) => {
@@ -233,6 +252,9 @@ describe.each(ALL_BACKENDS)('K-FAC on backend $name', ({ name, kernels }) => {
     // Same start, same draws: only the arithmetic's precision separates the backends.
     const rel = kernels.precision === 'f64' ? 1e-12 : 2e-3;
     expectClose(got.weights, init.weights, { rel, scale: 1 }, `weights after 5 K-FAC steps on ${name}`);
+    expectClose(got.normScales, init.normScales, { rel, scale: 1 }, `the norm constraint's ν of each step on ${name}`);
+    console.log(`K-FAC five steps: ν ${init.normScales.map((v) => v.toFixed(3)).join(', ')}`);
+    expect(Math.min(...init.normScales)).toBeLessThan(1);
     // and the steps did move the weights (else agreeing would prove nothing)
     const start = reference.net.weights.flatMap((w) => Array.from(oracle.view(w)));
     expect(Math.max(...start.map((v, i) => Math.abs(v - init.weights[i])))).toBeGreaterThan(1e-2);
@@ -262,18 +284,18 @@ describe('K-FAC mechanics', () => {
       [{ inverseEvery: 0 }, /inverseEvery/],
       [{ inverseEvery: 2.5 }, /inverseEvery/],
       [{ momentum: 1 }, /momentum/],
-      [{ klClip: -1 }, /klClip/],
+      [{ normConstraint: -1 }, /normConstraint/],
+      [{ normConstraint: Number.POSITIVE_INFINITY }, /normConstraint/],
       [{ relativeDamping: 1 } as unknown as KfacOptions, /relativeDamping/],
       [{ inversEvery: 3 } as KfacOptions, /unknown option 'inversEvery'/],
       [{ adaptEvery: 0 }, /adaptEvery/],
       [{ weightDecay: -1 }, /weightDecay/],
       [{ curvatureFraction: 0 }, /curvatureFraction/],
       [{ rescale: 'yes' } as unknown as KfacOptions, /rescale/],
-      // the model-based parts need the model; a fixed momentum or KL clip would override its step
+      // the model-based parts need the model; a fixed momentum would override its step
       [{ rescale: false, adaptDamping: true }, /adaptDamping needs the quadratic model/],
       [{ rescale: false, quadraticMomentum: true }, /quadraticMomentum needs the quadratic model/],
       [{ momentum: 0.9 }, /momentum applies to the unscaled step/],
-      [{ klClip: 1e-3 }, /klClip applies to the unscaled step/],
     ];
     for (const [options, where] of bad) await expectError(() => new Kfac(net, options), 'INVALID_OPTION', where);
     net.dispose();
@@ -389,38 +411,57 @@ function explicitGaussNewton(p: Layers, x: number[][], y: number[][]): number[][
   return F;
 }
 
-const dot = (u: ArrayLike<number>, v: ArrayLike<number>) => Array.from(u).reduce((s, ui, i) => s + ui * v[i], 0);
-const times = (M: number[][], v: number[]) => M.map((row) => dot(row, v));
 
-/** The K-FAC proposal Δ = −(G_d ⊗ A_d)⁻¹·vec ∇h per layer, from the optimiser's factors and π, in parameter order. */
-function explicitProposal(net: Network, kfac: Kfac, gradient: number[], shift: number): number[] {
-  const out: number[] = [];
+/**
+ * Each layer's damped Kronecker factors G_d = G + (γ/π)I and A_d = A + πγI, γ = √shift, from the
+ * optimiser's current averages, and `vector`'s part for that layer as [W | b] row by row (vec of the
+ * packed `[dG][dA]` matrix the factors act on).
+ */
+function dampedBlocks(net: Network, kfac: Kfac, vector: number[], shift: number): { gDamped: Float64Array; aDamped: Float64Array; packed: number[]; nIn: number; nOut: number }[] {
   let offset = 0;
-  for (let l = 0; l < net.depth; l++) {
-    const nIn = net.sizes[l];
+  return net.sizes.slice(0, -1).map((nIn, l) => {
     const nOut = net.sizes[l + 1];
     const dA = nIn + 1;
     const { a, g } = kfac.factors(l);
     const pi = Math.sqrt(traceOf(a, dA) / dA / (traceOf(g, nOut) / nOut));
-    // [∇W | ∇b] row by row, solved, then unpacked back to W's and b's order.
-    const packed = Array.from({ length: nOut }, (_, o) => [...gradient.slice(offset + o * nIn, offset + (o + 1) * nIn), gradient[offset + nOut * nIn + o]]).flat();
-    const solved = solve(kron(damped(g, nOut, Math.sqrt(shift) / pi), nOut, damped(a, dA, pi * Math.sqrt(shift)), dA), packed);
-    for (let o = 0; o < nOut; o++) out.push(...solved.slice(o * dA, o * dA + nIn).map((v) => -v));
-    for (let o = 0; o < nOut; o++) out.push(-solved[o * dA + nIn]);
+    const packed = Array.from({ length: nOut }, (_, o) => [...vector.slice(offset + o * nIn, offset + (o + 1) * nIn), vector[offset + nOut * nIn + o]]).flat();
     offset += nOut * nIn + nOut;
-  }
-  return out;
+    return { gDamped: damped(g, nOut, Math.sqrt(shift) / pi), aDamped: damped(a, dA, pi * Math.sqrt(shift)), packed, nIn, nOut };
+  });
+}
+
+/** The K-FAC proposal Δ = −(G_d ⊗ A_d)⁻¹·vec ∇h per layer, in parameter order. */
+function explicitProposal(net: Network, kfac: Kfac, gradient: number[], shift: number): number[] {
+  return dampedBlocks(net, kfac, gradient, shift).flatMap(({ gDamped, aDamped, packed, nIn, nOut }) => {
+    const dA = nIn + 1;
+    const solved = solve(kron(gDamped, nOut, aDamped, dA), packed);
+    // unpacked back to W's and b's order
+    return [
+      ...Array.from({ length: nOut }, (_, o) => solved.slice(o * dA, o * dA + nIn).map((v) => -v)).flat(),
+      ...Array.from({ length: nOut }, (_, o) => -solved[o * dA + nIn]),
+    ];
+  });
+}
+
+/** δᵀF̂δ = Σ_l vec(δ_l)ᵀ·(G_d ⊗ A_d)·vec(δ_l), with explicit Kronecker products. */
+function explicitFisherNorm(net: Network, kfac: Kfac, step: number[], shift: number): number {
+  return dampedBlocks(net, kfac, step, shift).reduce((sum, { gDamped, aDamped, packed, nIn, nOut }) => sum + dot(packed, times(kron(gDamped, nOut, aDamped, nIn + 1), packed)), 0);
 }
 
 describe('the rescaled K-FAC step against the explicit quadratic model (ref, float64)', () => {
-  it('takes α*·Δ, then α·Δ + μ·δ₀, with (α, μ) the minimisers of M(δ) = ½δᵀ(F + (λ+η)I)δ + ∇hᵀδ', async () => {
+  // With a norm constraint c the step is ν·(αΔ + μδ₀), ν = min(1, √(c / δᵀF̂δ)) (Ba et al. 2017 §5);
+  // c = 3e-3 binds on both steps here, so the taken step's δᵀF̂δ is c itself.
+  it.each([
+    { constraint: 'off', normConstraint: 0 },
+    { constraint: 'binding', normConstraint: 3e-3 },
+  ])('takes α*·Δ, then α·Δ + μ·δ₀, with (α, μ) the minimisers of M(δ) = ½δᵀ(F + (λ+η)I)δ + ∇hᵀδ, norm constraint $constraint', async ({ normConstraint }) => {
     const net = await createNetwork({ sizes: [3, 4, 3], activation: 'sigmoid', output: 'softmax', backend: 'ref', seed: 9 });
     const rng = new Rng(17);
     const batch = 6;
     const damping = 0.05;
     const weightDecay = 0.01;
     // inverseEvery 1: the proposal uses this step's factors; no λ change within the two steps.
-    const kfac = new Kfac(net, { damping, weightDecay, inverseEvery: 1, adaptDamping: false });
+    const kfac = new Kfac(net, { damping, weightDecay, inverseEvery: 1, adaptDamping: false, normConstraint });
     const shift = damping + weightDecay;
     let previous: number[] | undefined;
     for (let step = 0; step < 2; step++) {
@@ -456,13 +497,28 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
         want = proposal.map((d, i) => alpha * d + mu * d0[i]);
         expect(Math.abs(mu)).toBeGreaterThan(1e-3);
       }
+      const report = kfac.lastReport!;
+      if (normConstraint > 0) {
+        // F̂ of the averages this step ended with, damped by γ = √(λ + η) split by π, as the inverses are
+        const fisherNorm = explicitFisherNorm(net, kfac, want, shift);
+        const nu = Math.min(1, Math.sqrt(normConstraint / fisherNorm));
+        expect(nu).toBeLessThan(0.9);
+        expect(report.fisherNorm).toBeCloseTo(fisherNorm, 12);
+        expect(report.normScale).toBeCloseTo(nu, 9);
+        want = want.map((d) => nu * d);
+      } else {
+        expect(report.fisherNorm).toBeNaN();
+        expect(report.normScale).toBe(1);
+      }
       const got = flatParameters(layersOf(net)).map((v, i) => v - theta[i]);
-      expect(kfac.lastReport!.alpha).toBeCloseTo(alpha, 9);
-      expect(kfac.lastReport!.mu).toBeCloseTo(mu, 9);
+      // the bound: the step taken has δᵀF̂δ ≤ c (= c, as it binds)
+      if (normConstraint > 0) expect(explicitFisherNorm(net, kfac, got, shift)).toBeCloseTo(normConstraint, 12);
+      expect(report.alpha).toBeCloseTo(alpha, 9);
+      expect(report.mu).toBeCloseTo(mu, 9);
       expectClose(got, want, { rel: 1e-8, scale: Math.max(...want.map(Math.abs)) }, `step ${step + 1}: δ against the explicit model's minimiser`);
       // and the model value the optimiser reports is M(δ) − M(0) of that δ
       const predicted = 0.5 * C(want, want) + dot(gradient, want);
-      expect(kfac.lastReport!.predicted).toBeCloseTo(predicted, 10);
+      expect(report.predicted).toBeCloseTo(predicted, 10);
       expect(predicted).toBeLessThan(0);
       previous = got;
     }
@@ -475,7 +531,8 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     const weightDecay = 1e-3;
     const omega = Math.pow(19 / 20, adaptEvery);
     // lr 1.6 × the model's step: large enough that the model is sometimes wrong (ρ < ¼; once here), so both branches run.
-    const kfac = new Kfac(net, { damping: 1e-2, adaptEvery, weightDecay, inverseEvery: 1 });
+    // No norm constraint: the model's own step times 1.6 is what makes ρ fall below ¼.
+    const kfac = new Kfac(net, { damping: 1e-2, adaptEvery, weightDecay, inverseEvery: 1, normConstraint: 0 });
     const h = () => net.evaluate(XOR.x, XOR.y).loss + 0.5 * weightDecay * flatParameters(layersOf(net)).reduce((s, v) => s + v * v, 0);
     let grew = 0;
     let shrank = 0;
@@ -505,5 +562,32 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     expect(shrank).toBeGreaterThan(0);
     expect(grew).toBeGreaterThan(0);
     net.dispose();
+  });
+});
+
+describe('the norm constraint at small batches (ref, float64)', () => {
+  // A deep sigmoid net at batch 4: the quadratic model's F of 4 rows sees at most 4 × 3 directions,
+  // and its step runs away in the others unless the averaged F̂ bounds it (Ba et al. 2017 §5).
+  it('holds a [8, 16, 16, 16, 3] sigmoid net at batch 4 that runs away without it, and trains it', async () => {
+    const p = teacherClasses(5, 256, 8, 3);
+    const run = async (options: KfacOptions) => {
+      const net = await createNetwork({ sizes: [8, 16, 16, 16, 3], activation: 'sigmoid', output: 'softmax', backend: 'ref', seed: 1 });
+      const initial = net.evaluate(p.x, p.y).loss;
+      let worst = 0;
+      net.train(p.x, p.y, { optimizer: new Kfac(net, options), epochs: 8, batchSize: 4, onBatch: ({ loss }) => (worst = Math.max(worst, loss)) });
+      const { loss, accuracy } = net.evaluate(p.x, p.y);
+      net.dispose();
+      return { initial, worst, loss, accuracy: accuracy! };
+    };
+    const off = await run({ normConstraint: 0 });
+    const on = await run({});
+    console.log(
+      `K-FAC at batch 4, 512 steps from loss ${on.initial.toFixed(3)}: without the norm constraint worst batch loss ${off.worst.toFixed(0)}, end ${off.loss.toFixed(3)}; ` +
+        `with c = ${KFAC_DEFAULTS.normConstraint}: worst ${on.worst.toFixed(3)}, end ${on.loss.toFixed(3)} (${(100 * on.accuracy).toFixed(1)} %)`,
+    );
+    expect(off.worst).toBeGreaterThan(1000 * off.initial);
+    expect(on.worst).toBeLessThan(3 * on.initial);
+    expect(on.loss).toBeLessThan(on.initial / 2);
+    expect(on.accuracy).toBeGreaterThan(0.75);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Problems with known answers for the optimiser tests: least squares (the normal equations),
  * logistic regression (separable data with a margin, and overlapping classes with Newton's optimum
- * in float64) and XOR. Each optimiser's test trains on these and compares.
+ * in float64), XOR, and classes of a random linear teacher. Each optimiser's test trains on these and compares.
  */
 import { Rng } from '../../src/init/rng.js';
 
@@ -138,3 +138,19 @@ export const XOR: Problem = {
   ],
   y: [[0], [1], [1], [0]],
 };
+
+/**
+ * `rows` standard-normal points of `inputs` features, each labelled (one-hot) by the largest of
+ * `classes` scores of a standard-normal linear teacher (drawn first, then the points).
+ */
+export function teacherClasses(seed: number, rows: number, inputs: number, classes: number): Problem {
+  const rng = new Rng(seed);
+  const teacher = Array.from({ length: classes }, () => Array.from({ length: inputs }, () => rng.normal()));
+  const x = Array.from({ length: rows }, () => Array.from({ length: inputs }, () => rng.normal()));
+  const y = x.map((point) => {
+    const scores = teacher.map((w) => w.reduce((sum, wi, i) => sum + wi * point[i], 0));
+    const best = scores.indexOf(Math.max(...scores));
+    return scores.map((_, j) => (j === best ? 1 : 0));
+  });
+  return { x, y };
+}
