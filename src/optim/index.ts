@@ -9,7 +9,7 @@ import { MODEL, trainableOf, type ModelOwner } from '../model.js';
 import { Adagrad, ADAGRAD_DEFAULTS } from './adagrad.js';
 import { Adam, ADAM_DEFAULTS, AdamW } from './adam.js';
 import { HessianFree } from './hessian-free.js';
-import { Kfac, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
+import { Kfac, KFAC_NORM_CONSTRAINT, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
 import { Lars, LARS_DEFAULTS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
 import { LevenbergMarquardt, levenbergMarquardtRefusal } from './levenberg-marquardt.js';
@@ -86,7 +86,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     kind: 'second-order',
     supports: 'dense',
     learningRate: KFAC_RESCALED_LEARNING_RATE,
-    summary: 'K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping',
+    summary: `K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping, steps bounded by δᵀF̂δ ≤ ${KFAC_NORM_CONSTRAINT} (normConstraint)`,
     create: (net, o) => new Kfac(net, o),
   },
 ];

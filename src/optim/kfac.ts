@@ -25,7 +25,14 @@
  * - §6.5 (`adaptDamping`, default on): every T₁ = `adaptEvery` steps, ρ = (h(θ+δ) − h(θ)) /
  *   (M(δ) − M(0)) on the batch; ρ > ¾ → λ ← ω·λ, ρ < ¼ → λ ← λ/ω, ω = (19/20)^T₁. λ is what lets
  *   the first layers' tiny curvature be seen: it falls while the model predicts well.
- * Without `rescale` (the first version's behaviour): w −= learningRate·v, v = momentum·v + ΔW̄.
+ * - The norm constraint of Ba, Grosse & Martens 2017 ("Distributed second-order optimization using
+ *   Kronecker-factored approximations", §5; `normConstraint` c, default 1e-2): δ ← ν·δ with
+ *   ν = min(1, √(c / δᵀF̂δ)), F̂ = ⊕_l (G_l + (γ/π)I) ⊗ (A_l + πγI) the damped Kronecker-factored
+ *   Fisher of the current averages, so ½δᵀF̂δ, the step's predicted KL between the model's old and
+ *   new predictive distributions, stays below c/2. (α, μ) are the model's; ρ compares with M(νδ).
+ * Without `rescale` (the first version's behaviour): w −= learningRate·ν·v, v = momentum·v + ΔW̄,
+ * with the references' ν = min(1, √(c / (lr²·Σ_l ΔW̄_l·∇W̄_l))) (ΔW̄ by the cached inverses, so
+ * ΔW̄·∇W̄ = ΔW̄ᵀF̂ΔW̄; applied before the momentum, as they do).
  *
  * The defaults against the published scheme (M&G 2015; the reference implementations
  * tensorflow/kfac, whose kfac/examples/autoencoder_mnist.py runs the paper's autoencoder, and
@@ -41,16 +48,27 @@
  *   of 1,000 rows to the whole set for thousands of steps; gradscope's studies give K-FAC 90 steps of
  *   1,000 (trainable-depth), in which λ, falling by ω every 5 steps, would only come down from 150 to
  *   about 1.5, while the first layers of a deep sigmoid network need it near their curvature (1e-6
- *   and below, docs/second-order.md). Measured (2026-12-01, seed 1, 300 steps on 9,000 digits):
- *   [784, 100×8, 10] sigmoid at batch 1,000 ends at training loss 0.118 (89.2 % on the held-out
- *   digits) from λ = 1e-3 and on the plateau, 2.301 (10.5 %), from 150; [784, 100, 100, 10] at
- *   1.9e-8 (95.7 %) and 7.6e-4 (95.4 %). Neither start diverges at batches of 32 or 1,000, and
- *   neither holds batches of 1 or 8 on the 9-layer net, whose loss climbs to thousands (from 1e-3:
- *   18,620 and 1,547 after 12 steps; from 150: 3,294 and 2,857 after 300; the 4-layer net from 1e-3
- *   at batch 1: DIVERGED at step 122): the
- *   exact F of so few rows has rank ≤ rows × outputs, and the λ that ρ on the batch's own rows lets
- *   fall does not hold the step in the directions they do not see (kfac-jax's examples call adaptive
- *   damping "of questionable effectiveness in the stochastic setting"). Use batches of 32 or more.
+ *   and below, docs/second-order.md). Measured before the norm constraint (2026-12-01, seed 1, 300
+ *   steps on 9,000 digits): [784, 100×8, 10] sigmoid at batch 1,000 ends at training loss 0.118
+ *   (89.2 % on the held-out digits) from λ = 1e-3 and on the plateau, 2.301 (10.5 %), from 150;
+ *   [784, 100, 100, 10] at 1.9e-8 (95.7 %) and 7.6e-4 (95.4 %).
+ * - different: the norm constraint is on by default and bounds the quadratic model's step. The
+ *   references have it off by default (tensorflow/kfac and kfac-jax: norm_constraint=None) and refuse
+ *   it beside the model's step length (tensorflow/kfac kfac/python/ops/optimizer.py: "Update clipping
+ *   is only supported with momentum type 'regular' and 'adam'"; kfac-jax kfac_jax/_src/optimizer.py:
+ *   "May only be used when use_adaptive_learning_rate is False"), where they compute ν =
+ *   min(1, √(c / (lr²·vᵀ∇))) on the preconditioned gradient v with the learning rate lr as the
+ *   coefficient (tensorflow/kfac `_update_clip_coeff`; kfac-jax `_compute_preconditioned_gradient`;
+ *   Ba et al. fold lr into c). Here the model's F is the batch's own, of rank ≤ rows × outputs:
+ *   at small batches α* grows along the directions those rows do not see and λ, adapted by ρ on the
+ *   same rows, falls instead of holding it. Without the constraint the [784, 100×8, 10] sigmoid net
+ *   ran away at every batch from 1 to 32 (300 steps, seed 1: DIVERGED at step 157 at batch 1, batch
+ *   losses up to 31,171, 9,980, 10,309 and 244,060 at 4, 8, 16 and 32); F̂, averaged over ~20
+ *   batches, sees those directions. c = 1e-2, not kfac-pytorch's kl_clip or FermiNet's
+ *   norm_constraint 1e-3: at batch 1,000 c = 1e-3 ended at 0.173 (84.7 %) against 0.117 (89.0 %)
+ *   without, 1e-2 at 0.016 (92.1 %); c = 0.1 and 1 let batch 1 climb (losses to 16.5 and 84.9).
+ *   Those runs sit on the edge of the plateau (c = 0.1 at batch 1,000 ended on it, 2.686): one seed
+ *   is not a ranking (docs/second-order.md has the table and more seeds).
  * - different: γ = √(λ + η) follows λ, where M&G §6.6 adapt γ on its own; ρ compares the loss
  *   change with the damped model M (above), where kfac-jax by default leaves the damping term out
  *   of the predicted change (include_damping_in_quad_change: false); no burn-in (the references'
@@ -111,19 +129,20 @@ export interface KfacOptions {
    */
   relativeDamping?: boolean;
   /**
-   * The norm constraint ("KL clipping") c of Ba, Grosse & Martens 2017, §5: each step δ is scaled by
-   * ν = min(1, √(c / δᵀF̂δ)), F̂ the damped Kronecker-factored Fisher, so the change of the model's
-   * predictive distribution it implies (KL ≈ ½δᵀFδ) stays below about c/2 (default
-   * KFAC_NORM_CONSTRAINT; 0: off). Without `rescale` this is the references' coefficient exactly:
-   * ν = min(1, √(c / (lr²·Σ_l v_l·∇_l))), v = F̂⁻¹∇ the preconditioned gradient, applied to v
-   * before momentum (tensorflow/kfac `_update_clip_coeff`, kfac-jax `norm_constraint`, whose
-   * default is off). With `rescale` it bounds the quadratic model's step δ = lr·(αΔ + μδ₀), which the
-   * references do not allow (see the file's comment for why gradscope does).
+   * The norm constraint ("KL clipping") c of Ba, Grosse & Martens 2017, §5 (default 1e-2,
+   * KFAC_NORM_CONSTRAINT; 0: off): each step δ is scaled by ν = min(1, √(c / δᵀF̂δ)), F̂ the damped
+   * Kronecker-factored Fisher, so the change of the model's predictive distribution it implies
+   * (KL ≈ ½δᵀFδ) stays below about c/2. With `rescale` it bounds the quadratic model's step
+   * δ = lr·(αΔ + μδ₀), F̂ from the current averages; without, it is the references' coefficient
+   * ν = min(1, √(c / (lr²·Σ_l v_l·∇_l))), v = F̂⁻¹∇ the preconditioned gradient, applied to v before
+   * the momentum (tensorflow/kfac `_update_clip_coeff`, kfac-jax `norm_constraint`). The references
+   * default to off and allow it only without the model's step length: the file's comment says why
+   * gradscope differs, with the measurements.
    */
   normConstraint?: number;
 }
 
-/** The default norm constraint c of K-FAC's steps, δᵀF̂δ ≤ c (KfacOptions.normConstraint). */
+/** The default norm constraint c of K-FAC's steps, δᵀF̂δ ≤ c (KfacOptions.normConstraint; the file's comment says why 1e-2). */
 export const KFAC_NORM_CONSTRAINT = 1e-2;
 
 export const KFAC_DEFAULTS = {
