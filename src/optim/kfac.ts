@@ -468,8 +468,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     if (rescale) {
       this.rescaledStep(net, learningRate, batch, lossBefore);
     } else {
-      const rate = this.options.normConstraint > 0 ? learningRate * this.preconditionedScale(learningRate) : learningRate;
-      for (let l = 0; l < net.depth; l++) this.update(l, rate);
+      const scale = this.options.normConstraint > 0 ? this.preconditionedScale(learningRate) : 1;
+      for (let l = 0; l < net.depth; l++) this.update(l, learningRate, scale);
     }
     this.steps++;
   }
@@ -705,14 +705,19 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     return fisherNorm;
   }
 
-  /** ΔW̄ = G⁻¹·∇W̄·A⁻¹, then w −= lr·v, v = momentum·v + ΔW̄ for W and b. */
-  private update(l: number, learningRate: number): void {
+  /** ΔW̄ = ν·G⁻¹·∇W̄·A⁻¹ (ν the norm constraint's, 1 without), then w −= lr·v, v = momentum·v + ΔW̄ for W and b. */
+  private update(l: number, learningRate: number, normScale: number): void {
     const { k, net } = this;
     const layer = this.layers[l];
     const dA = layer.nIn + 1;
     sandwich(k, this.step_!, layer.gInverse, this.packedGradient[l], layer.aInverse, this.middle!, layer.nOut, dA);
     k.copy2d(this.stepW!, 0, layer.nIn, this.step_!, 0, dA, layer.nOut, layer.nIn);
     k.copy2d(this.stepB!, 0, 1, this.step_!, layer.nIn, dA, layer.nOut, 1);
+    if (normScale !== 1) {
+      // Before the momentum, as the references scale the preconditioned gradient.
+      k.scale(this.stepW!, layer.nOut * layer.nIn, normScale);
+      k.scale(this.stepB!, layer.nOut, normScale);
+    }
     const momentum = this.options.momentum;
     k.sgdUpdate(net.weights[l], layer.velocityW, this.stepW!, layer.nOut * layer.nIn, learningRate, momentum, 0);
     k.sgdUpdate(net.biases[l], layer.velocityB, this.stepB!, layer.nOut, learningRate, momentum, 0);

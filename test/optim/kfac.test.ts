@@ -166,6 +166,34 @@ describe.each(STEP_BACKENDS)('the K-FAC step on $backend', ({ backend, rel }) =>
   });
 });
 
+describe.each(STEP_BACKENDS)('the unscaled K-FAC step with momentum on $backend', ({ backend, rel }) => {
+  // The references scale the preconditioned gradient by ν before it joins the velocity:
+  // Δw₂ = lr·(μ·v₁ + ν₂·ΔW̄₂) and Δw₁ = lr·v₁, so Δw₂ − μ·Δw₁ is the momentum-free run's Δw₂ (ν₂·ΔW̄₂ after
+  // the same first step). Scaling the whole velocity instead would leave (ν₂ − ν₁)·μ·v₁ in the difference.
+  it('scales the new step by ν before the momentum adds the old one', async () => {
+    const rng = new Rng(8);
+    const x = randomRows(rng, 7, 3);
+    const y = randomRows(rng, 7, 2, () => rng.below(2));
+    const momentum = 0.5;
+    const twoSteps = async (mu: number) => {
+      const net = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', backend, seed: 4 });
+      const kfac = new Kfac(net, { damping: 0.01, rescale: false, momentum: mu, normConstraint: 1e-6, inverseEvery: 1 });
+      const w0 = flatParameters(layersOf(net));
+      oneStep(net, kfac, x, y, 0.5);
+      const w1 = flatParameters(layersOf(net));
+      oneStep(net, kfac, x, y, 0.5);
+      const w2 = flatParameters(layersOf(net));
+      net.dispose();
+      return { first: w1.map((v, i) => v - w0[i]), second: w2.map((v, i) => v - w1[i]) };
+    };
+    const withMomentum = await twoSteps(momentum);
+    const without = await twoSteps(0);
+    expectClose(withMomentum.first, without.first, { rel, scale: Math.max(...without.first.map(Math.abs)) }, 'the first step, momentum or not');
+    const corrected = withMomentum.second.map((d, i) => d - momentum * withMomentum.first[i]);
+    expectClose(corrected, without.second, { rel, scale: Math.max(...without.second.map(Math.abs)) }, `Δw₂ − μ·Δw₁ on ${backend}`);
+  });
+});
+
 function firstLayer(net: Network): { weights: number[]; biases: number[] } {
   const k = net.kernels;
   return { weights: Array.from(k.view(net.weights[0])), biases: Array.from(k.view(net.biases[0])) };
