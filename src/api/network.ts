@@ -29,7 +29,12 @@ import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
-import { checkOptimizerOption, checkTrainOptions, checkValidationRows, loadsOneBatchInOrder, VALIDATION_LABELS, runTraining, type TrainingRows, type TrainOptions, type TrainResult } from '../training/train.js';
+import { runTraining } from '../training/train.js';
+import { checkTrainOptions, type TrainOptions, type TrainResult } from '../training/train-options.js';
+import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
+import { loadsOneBatchInOrder } from '../training/batch-rows.js';
+import { checkOptimizerOption } from '../training/optimizer-settings.js';
+import type { TrainingRows } from '../training/training-engine.js';
 
 export type { Evaluation };
 

@@ -16,7 +16,7 @@ import type { Network } from '../api/network.js';
 import type { Matrix } from '../data/matrix.js';
 import type { NetworkOptions } from '../network/config.js';
 import type { OptimizerSpec } from '../optim/index.js';
-import type { TrainOptions } from '../training/train.js';
+import type { TrainOptions } from '../training/train-options.js';
 
 /** What a remedy trains with: the optimiser, its learning rate, the batch size and any other train() option. */
 export interface RemedyTraining {

@@ -1,7 +1,7 @@
 /**
  * What a DIVERGED advises names train()'s options, and who prints it decides how: the API by its
  * option keys (`learningRate`, `clipNorm`, `onNonFinite 'halve'`), the command line by its flags
- * (`--learning-rate`, …). The advice is written once, here and in train.ts, against AdviceTerms; an
+ * (`--learning-rate`, …). The advice is written once, here and in step-faults.ts, against AdviceTerms; an
  * option the printer has no name for is left out of the advice (a study's command has no
  * --clip-norm: it does not advise one).
  */

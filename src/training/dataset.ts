@@ -10,7 +10,7 @@ import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
-import type { TrainingRows } from './train.js';
+import type { TrainingRows } from './training-engine.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used

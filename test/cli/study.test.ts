@@ -12,7 +12,7 @@ import type { Matrix } from '../../src/data/matrix.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork, Network } from '../../src/api/network.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';

@@ -11,7 +11,7 @@ import { diagnose, type Verdict } from '../../src/flow/diagnose.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { DEPTH_ROWS, firstRows } from '../../src/studies/depth.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 
 interface Scenario {

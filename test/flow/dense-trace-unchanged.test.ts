@@ -13,7 +13,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 
 function rows(count: number, inputs: number, classes: number, seed: number): { x: number[][]; y: number[][] } {
   const rng = new Rng(seed);

@@ -12,7 +12,7 @@ import { diagnose, SATURATED_LAYER } from '../../src/flow/diagnose.js';
 import { weightInitStd } from '../../src/init/initializers.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { firstRows } from '../../src/studies/depth.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 
 type Rows = ReturnType<typeof firstRows>;
 let all: Rows;

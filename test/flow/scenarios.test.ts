@@ -11,7 +11,7 @@ import { diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdi
 import type { Trace } from '../../src/flow/trace.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork } from '../../src/api/network.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';

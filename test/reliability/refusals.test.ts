@@ -4,7 +4,7 @@
 // training on gives exactly what an untouched copy gives.
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { kernelBackends } from '../util/backends.js';

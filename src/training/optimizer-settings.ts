@@ -1,0 +1,71 @@
+/**
+ * The train() settings refused beside an optimiser: the default SGD's momentum and weightDecay, a
+ * learningRate given twice, an optimiser by name that cannot train the network's layers, and settings
+ * the optimiser would not apply (a learning rate or 'halve' beside one that chooses its own steps,
+ * clipNorm beside one that evaluates its own gradients).
+ */
+import { shown, invalidOption } from '../errors.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { checkOptimizerSupports, isOptimizer, optimizerNames } from '../optim/index.js';
+import type { ModelOwner } from '../model.js';
+import type { TrainOptions } from './train-options.js';
+
+/**
+ * momentum and weightDecay at the top level set up the default SGD; beside an `optimizer` they
+ * would be ignored (its own options decide), and a learningRate both at the top level and in a
+ * { name, learningRate } spec would leave one ignored: each is refused, saying where it goes.
+ * Refused rather than merged into the optimiser: an instance's settings are fixed when it is
+ * created, so merging could not be done the same way for every form of `optimizer`.
+ */
+export function checkSettingsBesideOptimizer(options: TrainOptions): void {
+  const given = options.optimizer;
+  if (given === undefined) return;
+  const instance = isOptimizer(given);
+  const name = instance ? given.name : typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  if (typeof name !== 'string') return; // not an optimiser or a spec: createOptimizer refuses it
+  for (const key of ['momentum', 'weightDecay'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const where = instance
+      ? `set it when the optimiser is created (createOptimizer(net, { name: '${name}', ${key}: ${shown(value)} }))`
+      : `give it in the optimizer: optimizer: { name: '${name}', ${key}: ${shown(value)} }`;
+    throw invalidOption(`${key}: a top-level ${key} sets up the default SGD and is not applied when optimizer is given; ${where}`);
+  }
+  const inSpec = !instance && typeof given === 'object' && given !== null ? (given as Record<string, unknown>).learningRate : undefined;
+  if (options.learningRate !== undefined && inSpec !== undefined) {
+    throw invalidOption(`learningRate: given twice, ${shown(options.learningRate)} at the top level and ${shown(inSpec)} in optimizer; give it once (the top level's would win)`);
+  }
+}
+
+/**
+ * Refuses (INVALID_OPTION, checkOptimizerSupports) an `optimizer` given by name or { name, … } that
+ * cannot train `net`'s layers (K-FAC on a block network): Network.train runs it right after
+ * checkTrainOptions, before any row is read. An instance was checked when it was created; an unknown
+ * name or a malformed spec is left to createOptimizer (after the inputs' own check, as before).
+ */
+export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): void {
+  const given = options.optimizer;
+  if (given === undefined || isOptimizer(given)) return;
+  const name = typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  // An unknown name is createOptimizer's to refuse, after the rows are checked (as the eager path does).
+  if (typeof name === 'string' && optimizerNames().includes(name)) checkOptimizerSupports(net, name);
+}
+
+/**
+ * Refuses (INVALID_OPTION, naming the option) train() settings `optimizer` would not apply: a
+ * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps, and
+ * clipNorm beside one that evaluates its own gradients. train() checks them here, and the CLI before
+ * any work.
+ */
+export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm'>): void {
+  if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
+    throw invalidOption(
+      settings.learningRate !== undefined
+        ? `learningRate: '${optimizer.name}' chooses its own steps (its damping sets them) and takes none`
+        : `onNonFinite: 'halve' halves the learning rate, which '${optimizer.name}' does not take (it chooses its own steps); use 'throw' or 'skip'`,
+    );
+  }
+  if (settings.clipNorm !== undefined && optimizer.recomputesGradient) {
+    throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
+  }
+}

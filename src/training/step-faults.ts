@@ -1,0 +1,121 @@
+/**
+ * A step that is not applied: why (StepFault's reason), and what to change (its advice, in the
+ * printer's terms: advice.ts). Made only when a step faults.
+ */
+import { RUNAWAY_PARAMETER } from '../model-limits.js';
+import { runawayLoss, targetsTooLarge } from './numeric-faults.js';
+import type { StepGuard } from './step-guard.js';
+import { learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
+import type { TrainingEngine } from './training-engine.js';
+
+/** Why a step is not applied, and what to try instead (made only when a step faults). */
+export interface StepFault {
+  reason: string;
+  /** In the printer's terms (advice.ts): the API's in the message, the CLI's flags when it prints it. */
+  advice: Advice;
+}
+
+// The advice below is made only when a step faults, by functions of their own rather than closures
+// in runTraining: a closure is made on every call (and under tsx, whose esbuild keeps function
+// names, each named one costs a defineProperty, ~0.2 µs on the AMD EPYC Zen 5, 2026-11-30), and
+// train() is called once per batch.
+
+/** The learning rate as reported (result, trace, advice): none for an optimiser that chooses its own steps. */
+export function reportedRate(learningRate: number, ownSteps: boolean): number | undefined {
+  return ownSteps ? undefined : learningRate;
+}
+
+/** learningRateAdvice (advice.ts) in the printer's terms; `learningRate` undefined: the optimiser chooses its own steps. */
+export function rateAdvice(learningRate: number | undefined): Advice {
+  return (terms) => learningRateAdvice(learningRate, terms);
+}
+
+/** A smaller gradient noise than `eta`, in the printer's terms. */
+export function noiseAdvice(eta: number): Advice {
+  return (terms) => (terms.gradientNoiseEta ? `use a smaller ${terms.gradientNoiseEta} than ${eta}` : '');
+}
+
+/** How far a train() call had got when a step faulted: what the advice that goes with the fault depends on. */
+interface FaultedCall {
+  /** Rows in the faulty batch (loaded and run forward, so targetsTooLarge can read them). */
+  size: number;
+  /** Whether an update has been applied (and not rolled back) in this call; if not, the learning rate is not the cause. */
+  applied: boolean;
+  /** The learning rate to advise about; undefined when the optimiser chooses its own steps (no rate to lower). */
+  learningRate: number | undefined;
+}
+
+/** The batch whose loss or gradient is not finite, and how far the call had got. */
+interface FaultedBatch extends FaultedCall {
+  /** The batch's mean loss: NaN or ±Inf, or finite when the gradient is at fault. */
+  loss: number;
+  /** The epoch's row order; the batch is rows[start .. start + size). */
+  rows: Uint32Array;
+  /** Where the batch starts in `rows`. */
+  start: number;
+}
+
+/**
+ * Whether the batch of `size` rows, loaded and faulty at the state the steps made, faults at the
+ * state the guard has put back (StepGuard.backToLastGood): a forward ('batch' mode: batch norm's
+ * running statistics stay) and backprop there, judged as forwardBackward judges a batch.
+ */
+export function batchFaults(net: TrainingEngine, guard: StepGuard, size: number, firstLoss: number): boolean {
+  net.forward(size, 'batch');
+  const loss = net.backprop(size);
+  return !Number.isFinite(loss) || guard.gradientFault() !== null || (runawayLoss(loss, firstLoss) ?? guard.parameterFault()) !== null;
+}
+
+/** What a DIVERGED says when the steps, not the batch, were to blame and the network went back to the last state judged good. */
+export function wentBack(back: { step: number; loss: number }): string {
+  return (
+    `: at the state after step ${back.step} this batch's loss and gradient are in range, so the steps since led here, ` +
+    `and the network is back as it was after step ${back.step}, the last state judged good (its batch loss ${back.loss.toPrecision(3)})`
+  );
+}
+
+/** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
+export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
+  if (noise) return (terms) => [noiseAdvice(noise.eta)(terms), learningRateAdvice(learningRate, terms)].filter(Boolean).join(', or ');
+  if (guard.gradientNorm > RUNAWAY_PARAMETER) {
+    const norm = `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that`;
+    const targets = targetsTooLarge(net, size);
+    if (targets) return () => `${norm}: ${targets}`;
+    return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
+  }
+  return rateAdvice(learningRate);
+}
+
+/** Scaling the inputs or smaller initial weights, in the printer's terms. */
+const smallerStart = (terms: AdviceTerms) => `scale the inputs or start from smaller weights${terms.init ? ` (${terms.init})` : ''}`;
+
+/** `first`, then ', or ' and the learning-rate advice when the printer has terms for any of it. */
+function orRate(first: string, learningRate: number | undefined, terms: AdviceTerms): string {
+  const rate = learningRateAdvice(learningRate, terms);
+  return rate ? `${first}, or ${rate}` : first;
+}
+
+/**
+ * Why the loss or gradient of the batch rows[start .. start+size) is not finite: an overflow in the
+ * forward pass names its row and layer (as predict does); targets larger than the batch's inputs and
+ * outputs are named as the cause (targetsTooLarge); before any step of this call (`applied` false)
+ * the learning rate cannot be the cause.
+ */
+export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows, start, size, applied, learningRate }: FaultedBatch): StepFault {
+  const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
+  const reason = overflow
+    ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
+    : Number.isFinite(loss)
+      ? guard.gradientFault()!
+      : `the loss is ${loss}`;
+  const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
+  const targets = targetsTooLarge(net, size);
+  if (targets) return { reason, advice: () => (applied ? targets : notTheRate + targets) };
+  const advice: Advice = applied
+    ? (terms) => {
+        const rate = learningRateAdvice(learningRate, terms);
+        return `the inputs or the weights are too large${rate ? `; if the weights grew in this call, ${rate}` : ''}`;
+      }
+    : (terms) => `${notTheRate}the inputs or the weights train() was given are too large for float32; ${smallerStart(terms)}`;
+  return { reason, advice };
+}

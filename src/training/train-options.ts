@@ -1,0 +1,169 @@
+/**
+ * What Network.train() takes and returns: its options (TrainOptions, each documented with its
+ * default), what its callbacks and result report, and the first check of a call (only known keys).
+ */
+import { checkKnownKeys, keysOf } from '../checks.js';
+import type { Dataset } from './dataset.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { OptimizerSpec } from '../optim/index.js';
+import type { Evaluation } from '../network/rows.js';
+import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
+import type { NonFinitePolicy } from './numeric-faults.js';
+import type { TraceOptions } from '../flow/recorder.js';
+import type { ValidationRows } from './validation-rows.js';
+
+/** Passed to TrainOptions.onBatch after each batch's update. */
+export interface BatchInfo {
+  /** Epoch number, from 0. */
+  epoch: number;
+  /** Index of the batch within the epoch. */
+  batch: number;
+  /** Steps taken by the network so far, this one included. */
+  step: number;
+  /** Mean loss over the batch, before the update. */
+  loss: number;
+  /** Rows in the batch. */
+  size: number;
+}
+
+/** Passed to TrainOptions.onEpoch after each epoch. */
+export interface EpochInfo {
+  /** Epoch number, from 0. */
+  epoch: number;
+  /** Mean of the batch losses (each before its update). */
+  loss: number;
+  /** Wall-clock time the epoch took, in seconds. */
+  seconds: number;
+  /** Loss (and accuracy) on TrainOptions.validation after this epoch; absent without validation. */
+  validation?: Evaluation;
+}
+
+/** Options of Network.train(); every field is optional. */
+export interface TrainOptions {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /**
+   * Rows per mini-batch (default 32; capped at the number of rows). With batch norm no batch may
+   * have one row, and the short last batch of an epoch (rows not a multiple of batchSize) not 1 or 2
+   * unless dropLast leaves it out (INVALID_OPTION: over 2 rows or fewer batch norm normalises nothing).
+   */
+  batchSize?: number;
+  /**
+   * Leave out each epoch's last batch when it holds fewer than batchSize rows (default false), as
+   * PyTorch's DataLoader drop_last: the rows left out are the last of the epoch's order, so with
+   * shuffle they change from epoch to epoch and without it the same last rows never train.
+   * batchSize is capped at the number of rows, so at least one full batch is left.
+   */
+  dropLast?: boolean;
+  /**
+   * Step size (default: the optimiser's own: its spec's or instance's learningRate, else e.g. Adam
+   * 1e-3, SGD 0.1). Given here, it wins over an optimiser instance's; beside a { name, learningRate }
+   * spec it is refused (INVALID_OPTION: give it once), and beside an optimiser that chooses its own
+   * steps (levenberg-marquardt, hessian-free: Optimizer.choosesOwnSteps), which takes none.
+   */
+  learningRate?: number;
+  /**
+   * Momentum in [0, 1) of the default SGD, used when no `optimizer` is given (default 0). With
+   * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
+   * { name: 'sgd', momentum }.
+   */
+  momentum?: number;
+  /**
+   * L2 weight decay λ ≥ 0 of the default SGD, used when no `optimizer` is given (default 0). With
+   * `optimizer` it is refused (INVALID_OPTION): give it in the optimiser's options,
+   * { name, weightDecay }.
+   */
+  weightDecay?: number;
+  /** Reshuffle the rows every epoch with the network's seeded RNG (default true). */
+  shuffle?: boolean;
+  /**
+   * An optimiser instance (keeps its state across calls), or a name / { name, ...options } from the
+   * registry in src/optim/index.ts (created for this call); default: SGD with the top-level
+   * momentum and weightDecay.
+   */
+  optimizer?: Optimizer | OptimizerSpec;
+  /** Clip the gradient to this global norm before each step (first-order optimisers only; default: no clipping). */
+  clipNorm?: number;
+  /** Stop after the first batch that ends this many seconds after training started (default: no limit). */
+  maxSeconds?: number;
+  /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */
+  validation?: ValidationRows | Dataset;
+  /** Called after every batch's update (for progress or early inspection). */
+  onBatch?: (info: BatchInfo) => void;
+  /** Called after every epoch, after validation. */
+  onEpoch?: (info: EpochInfo) => void;
+  /** What to do when a step's loss or gradient is NaN or Inf, the loss runs away, or the step would take a parameter beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'. */
+  onNonFinite?: NonFinitePolicy;
+  /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
+  maxHalvings?: number;
+  /**
+   * Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }.
+   * Without it, a call that changes the weights sets net.trace back to undefined (an earlier run's
+   * trace would describe weights the network no longer has). Default: no trace.
+   */
+  trace?: TraceOptions;
+  /**
+   * LSUV initialisation (Mishkin & Matas 2015) before the first step, on the first batchSize rows of
+   * the data in their given order: true, or { tolerance, maxIterations } (defaults 0.1 and 10). It
+   * rescales the current weights; a network created with init 'lsuv' needs it (or net.initLsuv(x))
+   * before it trains. Default false.
+   */
+  lsuv?: boolean | LsuvOptions;
+  /**
+   * Annealed gradient noise (Neelakantan et al. 2015): N(0, η/(1 + t)^γ) added to every gradient
+   * entry at step t (net.step before the update, so a resumed run continues the schedule), drawn
+   * from the network's RNG, before clipping. First-order optimisers only. γ defaults to 0.55.
+   */
+  gradientNoise?: {
+    /** η ≥ 0, the noise variance at step 0 (the paper tries 0.01, 0.3 and 1). */
+    eta: number;
+    /** γ ≥ 0, how fast the variance decays with the step (default 0.55, the paper's). */
+    gamma?: number;
+  };
+}
+
+/** Every key of TrainOptions: train() refuses any other (a misspelt option would be ignored). */
+export const TRAIN_OPTIONS = keysOf<TrainOptions>({
+  epochs: true,
+  batchSize: true,
+  dropLast: true,
+  learningRate: true,
+  momentum: true,
+  weightDecay: true,
+  shuffle: true,
+  optimizer: true,
+  clipNorm: true,
+  maxSeconds: true,
+  validation: true,
+  onBatch: true,
+  onEpoch: true,
+  onNonFinite: true,
+  maxHalvings: true,
+  trace: true,
+  lsuv: true,
+  gradientNoise: true,
+});
+
+/** train()'s options as given (none: {}), refused (INVALID_OPTION) unless an options object with only TrainOptions' keys: the first check of train(), before any row is read. */
+export function checkTrainOptions(given: unknown): TrainOptions {
+  if (given === undefined) return {};
+  checkKnownKeys(given, TRAIN_OPTIONS, 'train');
+  return given;
+}
+
+/** What Network.train() returns. */
+export interface TrainResult {
+  /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
+  epochs: EpochInfo[];
+  /** Batches left out for a non-finite loss or gradient ('skip'). */
+  skipped: number;
+  /** Times the learning rate was halved ('halve'). */
+  halvings: number;
+  /**
+   * The learning rate in force at the end (the starting one unless halved); absent for an optimiser
+   * that chooses its own steps and takes none (levenberg-marquardt, hessian-free).
+   */
+  learningRate?: number;
+  /** With the `lsuv` option: each dense layer's variance before and after its rescaling. */
+  lsuv?: LsuvLayerReport[];
+}

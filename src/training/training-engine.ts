@@ -1,0 +1,20 @@
+/** What the training loop trains: an engine as it sees one, and the rows it trains on, resident in the engine's backend memory. */
+import type { ResidentRows } from '../data/matrix.js';
+import type { Tensor } from '../kernels.js';
+import type { BiasInit, WeightInit } from '../init/initializers.js';
+import type { LsuvEngine } from '../network/lsuv-init.js';
+
+/** Inputs and targets in the network's backend memory (a Dataset's, or a call's own upload). */
+export interface TrainingRows<T extends Tensor = Tensor> {
+  inputs: ResidentRows<T>;
+  targets: ResidentRows<T>;
+  /**
+   * Run once, right after the first batch's forward pass (before its backprop, before anything the
+   * network holds changes): for inputs whose values the caller checks through that pass's outputs.
+   */
+  afterFirstForward?: (batch: number) => void;
+}
+
+/** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
+export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
+
