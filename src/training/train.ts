@@ -3,33 +3,28 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import { counted } from '../counted.js';
-import { checkBoolean, checkPositive, checkWhole } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { checkOptimizerFor, type Optimizer } from '../optim/optimizer.js';
+import type { Optimizer } from '../optim/optimizer.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { createOptimizer, isOptimizer } from '../optim/index.js';
-import { checkClipNorm, clipGradientNorm } from '../optim/clip.js';
+import { clipGradientNorm } from '../optim/clip.js';
 import { evaluateRows, identity } from '../network/rows.js';
-import { checkLsuvTrainOption, lsuvOnLoadedRows } from '../network/lsuv-init.js';
+import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
-import { AnnealedGradientNoise, checkGradientNoiseOption } from '../optim/annealed-gradient-noise.js';
+import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
-import { checkMaxHalvings, checkNonFinitePolicy, EpochUndo, runawayLoss } from './numeric-faults.js';
+import { EpochUndo, runawayLoss } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
 import { DivergedError, parenthesised } from './advice.js';
-import { checkTraceable, TraceRecorder } from '../flow/recorder.js';
+import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows } from './training-engine.js';
-import { checkBatchRows, DEFAULT_BATCH_SIZE } from './batch-rows.js';
-import { checkSettingsBesideOptimizer, checkSettingsForOptimizer } from './optimizer-settings.js';
+import { checkSettingsForOptimizer } from './optimizer-settings.js';
+import { readTrainingSettings } from './training-settings.js';
 import { batchFaults, noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate, wentBack, type StepFault } from './step-faults.js';
-
-function positiveInteger(value: unknown, name: string, fallback: number): number {
-  return value === undefined ? fallback : checkWhole(value, name, 1);
-}
 
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
@@ -47,46 +42,18 @@ export function runTraining(
   onTrace: (trace: Trace | undefined) => void,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
-  const epochs = positiveInteger(options.epochs, 'epochs', 1);
-  const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
-  const batchSize = Math.min(requestedBatch, x.rows);
-  const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
-  /** Rows of each epoch's short last batch (0: every batch is full), left out with dropLast. */
-  const shortRows = x.rows % batchSize;
-  checkBatchRows(net, x.rows, requestedBatch, dropLast);
-  /** Rows each epoch trains on: all of them, or without the short last batch. */
-  const epochRows = dropLast ? x.rows - shortRows : x.rows;
-  let learningRate = options.learningRate === undefined ? SGD_LEARNING_RATE : checkPositive(options.learningRate, 'learningRate');
-  const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
-  for (const name of ['onBatch', 'onEpoch'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
-  }
-  if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
-  checkSettingsBesideOptimizer(options);
-  const clipNorm = checkClipNorm(options.clipNorm);
-  const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
-  const policy = checkNonFinitePolicy(options.onNonFinite);
-  const maxHalvings = checkMaxHalvings(options.maxHalvings);
-  if (options.trace !== undefined) {
-    checkTraceable(net, options.trace);
-  }
-  const lsuv = checkLsuvTrainOption(options.lsuv, net);
-  const noise = options.gradientNoise === undefined ? undefined : checkGradientNoiseOption(options.gradientNoise);
-  if (noise !== undefined && (options.gradientNoise as { seed?: unknown }).seed !== undefined) {
-    throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
-  }
-  // Everything this call will allocate, checked before the first allocation.
-  if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
+  const settings = readTrainingSettings(net, options, x.rows);
+  const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
   const ownsOptimizer = !isOptimizer(options.optimizer);
   const optimizer: Optimizer = isOptimizer(options.optimizer)
     ? options.optimizer
     : options.optimizer !== undefined
       ? createOptimizer(net, options.optimizer)
       : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
-  if (options.learningRate === undefined && optimizer.defaultLearningRate !== undefined) learningRate = optimizer.defaultLearningRate;
+  let learningRate = settings.learningRate ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE;
   const ownSteps = optimizer.choosesOwnSteps === true;
   try {
-    checkSettingsForOptimizer(optimizer, { learningRate: options.learningRate, onNonFinite: policy, clipNorm });
+    checkSettingsForOptimizer(optimizer, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm });
   } catch (error) {
     if (ownsOptimizer) optimizer.dispose();
     throw error;
@@ -122,8 +89,8 @@ export function runTraining(
     guard = new StepGuard(net, optimizer);
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') undo = new EpochUndo(net);
-    if (options.trace !== undefined) {
-      tracer = new TraceRecorder(net, options.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps) }));
+    if (settings.trace !== undefined) {
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps) }));
       onTrace(tracer.trace);
     }
 

@@ -1,0 +1,87 @@
+/**
+ * train()'s option values, checked and resolved into the settings the training loop runs with, in
+ * one pass before anything is allocated or changed (a refusal leaves the network as it was). The
+ * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
+ */
+import { checkBoolean, checkPositive, checkWhole } from '../checks.js';
+import { invalidOption } from '../errors.js';
+import { checkOptimizerFor } from '../optim/optimizer.js';
+import { isOptimizer } from '../optim/index.js';
+import { checkClipNorm } from '../optim/clip.js';
+import { checkLsuvTrainOption } from '../network/lsuv-init.js';
+import type { LsuvOptions } from '../layers/lsuv.js';
+import { checkGradientNoiseOption, type AnnealedGradientNoiseOptions } from '../optim/annealed-gradient-noise.js';
+import { checkTraceable, type TraceOptions } from '../flow/recorder.js';
+import { checkMaxHalvings, checkNonFinitePolicy, type NonFinitePolicy } from './numeric-faults.js';
+import { checkBatchRows, DEFAULT_BATCH_SIZE } from './batch-rows.js';
+import { checkSettingsBesideOptimizer } from './optimizer-settings.js';
+import type { TrainOptions } from './train-options.js';
+import type { TrainingEngine } from './training-engine.js';
+
+/** What a train() call runs with: TrainOptions' values checked, their defaults filled in. */
+export interface TrainingSettings {
+  /** Passes over the rows. */
+  epochs: number;
+  /** Rows per batch: the option capped at the number of rows. */
+  batchSize: number;
+  /** Rows each epoch trains on: all of them, or without the short last batch (dropLast). */
+  epochRows: number;
+  /** The learningRate option, checked; undefined when not given (the optimiser's default applies). */
+  learningRate: number | undefined;
+  /** Whether each epoch reshuffles the rows. */
+  shuffle: boolean;
+  /** The global gradient norm to clip to; undefined: no clipping. */
+  clipNorm: number | undefined;
+  /** Seconds after which the call stops at the end of a batch (Infinity: no limit). */
+  maxSeconds: number;
+  /** What a faulty step leads to (onNonFinite). */
+  policy: NonFinitePolicy;
+  /** Halvings allowed with 'halve'. */
+  maxHalvings: number;
+  /** The trace option as given (checked against the network). */
+  trace: TraceOptions | undefined;
+  /** LSUV's settings, undefined without the option. */
+  lsuv: Required<LsuvOptions> | undefined;
+  /** The gradient noise's settings, undefined without the option. */
+  noise: Required<AnnealedGradientNoiseOptions> | undefined;
+}
+
+/**
+ * Checks `options`' values for training `net` on `rows` rows (INVALID_OPTION naming the option; a
+ * 'halve' copy that would not fit, OUT_OF_MEMORY) and returns the settings they give. An optimiser
+ * instance is checked against `net` here; one given by name is created later, by trainingOptimizer.
+ */
+export function readTrainingSettings(net: TrainingEngine, options: TrainOptions, rows: number): TrainingSettings {
+  const epochs = positiveInteger(options.epochs, 'epochs', 1);
+  const requestedBatch = positiveInteger(options.batchSize, 'batchSize', DEFAULT_BATCH_SIZE);
+  const batchSize = Math.min(requestedBatch, rows);
+  const dropLast = options.dropLast === undefined ? false : checkBoolean(options.dropLast, 'dropLast');
+  /** Rows of each epoch's short last batch (0: every batch is full), left out with dropLast. */
+  const shortRows = rows % batchSize;
+  checkBatchRows(net, rows, requestedBatch, dropLast);
+  const epochRows = dropLast ? rows - shortRows : rows;
+  const learningRate = options.learningRate === undefined ? undefined : checkPositive(options.learningRate, 'learningRate');
+  const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
+  for (const name of ['onBatch', 'onEpoch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);
+  }
+  if (isOptimizer(options.optimizer)) checkOptimizerFor(options.optimizer, net);
+  checkSettingsBesideOptimizer(options);
+  const clipNorm = checkClipNorm(options.clipNorm);
+  const maxSeconds = options.maxSeconds === undefined ? Infinity : checkPositive(options.maxSeconds, 'maxSeconds');
+  const policy = checkNonFinitePolicy(options.onNonFinite);
+  const maxHalvings = checkMaxHalvings(options.maxHalvings);
+  if (options.trace !== undefined) checkTraceable(net, options.trace);
+  const lsuv = checkLsuvTrainOption(options.lsuv, net);
+  const noise = options.gradientNoise === undefined ? undefined : checkGradientNoiseOption(options.gradientNoise);
+  if (noise !== undefined && (options.gradientNoise as { seed?: unknown }).seed !== undefined) {
+    throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
+  }
+  // Everything this call will allocate, checked before the first allocation.
+  if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
+  return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, policy, maxHalvings, trace: options.trace, lsuv, noise };
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  return value === undefined ? fallback : checkWhole(value, name, 1);
+}
