@@ -2,11 +2,14 @@
  * The train() settings refused beside an optimiser: the default SGD's momentum and weightDecay, a
  * learningRate given twice, an optimiser by name that cannot train the network's layers, and settings
  * the optimiser would not apply (a learning rate or 'halve' beside one that chooses its own steps,
- * clipNorm beside one that evaluates its own gradients).
+ * clipNorm beside one that evaluates its own gradients, gradient noise beside one that is not
+ * first-order), and the optimiser a call makes for itself (trainingOptimizer).
  */
 import { shown, invalidOption } from '../errors.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { checkOptimizerSupports, isOptimizer, optimizerNames } from '../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames } from '../optim/index.js';
+import { FirstOrderOptimizer } from '../optim/first-order.js';
+import { Sgd } from '../optim/sgd.js';
 import type { ModelOwner } from '../model.js';
 import type { TrainOptions } from './train-options.js';
 
@@ -53,11 +56,11 @@ export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): vo
 
 /**
  * Refuses (INVALID_OPTION, naming the option) train() settings `optimizer` would not apply: a
- * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps, and
- * clipNorm beside one that evaluates its own gradients. train() checks them here, and the CLI before
- * any work.
+ * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps,
+ * clipNorm beside one that evaluates its own gradients, and gradient noise beside one that is not
+ * first-order. train() checks them in trainingOptimizer, and the CLI before any work.
  */
-export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm'>): void {
+export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise'>): void {
   if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
     throw invalidOption(
       settings.learningRate !== undefined
@@ -68,4 +71,33 @@ export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<T
   if (settings.clipNorm !== undefined && optimizer.recomputesGradient) {
     throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
   }
+  if (settings.gradientNoise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
+    throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
+  }
+}
+
+/** The optimiser a train() call steps with, and whether the call made it (and so disposes of it at its end). */
+export interface TrainingOptimizer {
+  optimizer: Optimizer;
+  /** Made for this call (from a name, a spec, or the default SGD), not an instance the caller keeps. */
+  owned: boolean;
+}
+
+/**
+ * The optimiser of a train() call whose options readTrainingSettings passed: the instance given, one
+ * made from a name or { name, … } spec, or the default SGD with the top-level momentum and
+ * weightDecay. Settings it would not apply (checkSettingsForOptimizer: `settings` as checked) are
+ * refused, and an optimiser made here is disposed of before the refusal leaves.
+ */
+export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise'>): TrainingOptimizer {
+  const given = options.optimizer;
+  const owned = !isOptimizer(given);
+  const optimizer = isOptimizer(given) ? given : given !== undefined ? createOptimizer(net, given) : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+  try {
+    checkSettingsForOptimizer(optimizer, settings);
+  } catch (error) {
+    if (owned) optimizer.dispose();
+    throw error;
+  }
+  return { optimizer, owned };
 }

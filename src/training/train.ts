@@ -3,17 +3,14 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import { counted } from '../counted.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import type { Optimizer } from '../optim/optimizer.js';
-import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
-import { createOptimizer, isOptimizer } from '../optim/index.js';
+import { SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { clipGradientNorm } from '../optim/clip.js';
 import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
-import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { EpochUndo, runawayLoss } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
 import { DivergedError, parenthesised } from './advice.js';
@@ -22,7 +19,7 @@ import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows } from './training-engine.js';
-import { checkSettingsForOptimizer } from './optimizer-settings.js';
+import { trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
 import { batchFaults, noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate, wentBack, type StepFault } from './step-faults.js';
 
@@ -44,24 +41,9 @@ export function runTraining(
   const { inputs: x, targets: y } = data;
   const settings = readTrainingSettings(net, options, x.rows);
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
-  const ownsOptimizer = !isOptimizer(options.optimizer);
-  const optimizer: Optimizer = isOptimizer(options.optimizer)
-    ? options.optimizer
-    : options.optimizer !== undefined
-      ? createOptimizer(net, options.optimizer)
-      : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+  const { optimizer, owned: ownsOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise });
   let learningRate = settings.learningRate ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE;
   const ownSteps = optimizer.choosesOwnSteps === true;
-  try {
-    checkSettingsForOptimizer(optimizer, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm });
-  } catch (error) {
-    if (ownsOptimizer) optimizer.dispose();
-    throw error;
-  }
-  if (noise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
-    if (ownsOptimizer) optimizer.dispose();
-    throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
-  }
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
   const rngAtStart = new Uint32Array(4);
   net.rng.saveState(rngAtStart);

@@ -1,11 +1,12 @@
 // A refused train() changes nothing (issue 12.3): another network's optimiser, a DIVERGED first
-// epoch under every onNonFinite policy, clipNorm with a method that recomputes its gradient. After
+// epoch under every onNonFinite policy, a setting the optimiser would not apply (clipNorm, learningRate,
+// 'halve', gradientNoise), whose optimiser made by train() is disposed of. After
 // each refusal the weights, the optimiser's state, the step count and the RNG hash as before, and
 // training on gives exactly what an untouched copy gives.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
-import { createOptimizer } from '../../src/optim/index.js';
+import { createOptimizer, findOptimizer } from '../../src/optim/index.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
@@ -60,14 +61,39 @@ describe.each(await kernelBackends())('refused train() on $name', ({ kernels }) 
   });
 });
 
-describe('clipNorm with an optimiser that recomputes its gradient', () => {
-  it('is refused before anything changes, and the optimiser train() made for it is freed', async () => {
+describe('settings the optimiser would not apply', () => {
+  const refused: [string, TrainOptions, RegExp][] = [
+    ['clipNorm beside lbfgs', { optimizer: 'lbfgs', clipNorm: 1 }, /^clipNorm: 'lbfgs' evaluates its own gradients/],
+    ['learningRate beside levenberg-marquardt', { optimizer: 'levenberg-marquardt', learningRate: 0.1 }, /^learningRate: 'levenberg-marquardt' chooses its own steps/],
+    ["onNonFinite 'halve' beside hessian-free", { optimizer: 'hessian-free', onNonFinite: 'halve' }, /^onNonFinite: 'halve' halves the learning rate, which 'hessian-free' does not take/],
+    ['gradientNoise beside kfac', { optimizer: 'kfac', gradientNoise: { eta: 0.1 } }, /^gradientNoise: 'kfac' is not a first-order optimiser/],
+    ['gradientNoise beside lbfgs', { optimizer: { name: 'lbfgs' }, gradientNoise: { eta: 0.1 } }, /^gradientNoise: 'lbfgs' is not a first-order optimiser/],
+  ];
+
+  it.each(refused)('%s: refused before anything changes, and the optimiser train() made for it is disposed of', async (_name, options, message) => {
     const kernels = await createWasmKernels();
     const net = await createNetwork({ ...OPTIONS, backend: kernels });
     const before = stateHash(net);
     const inUse = kernels.bytesInUse;
-    await expectError(() => net.train(X, Y, { optimizer: 'lbfgs', clipNorm: 1 }), 'INVALID_OPTION', /clipNorm: 'lbfgs' evaluates its own gradients/);
-    expect(kernels.bytesInUse).toBe(inUse);
+    const name = typeof options.optimizer === 'string' ? options.optimizer : (options.optimizer as { name: string }).name;
+    const made = vi.spyOn(findOptimizer(name), 'create');
+    await expectError(() => net.train(X, Y, options), 'INVALID_OPTION', message);
+    expect(made).toHaveBeenCalledTimes(1);
+    expect(made.mock.results[0].value.isDisposed).toBe(true);
+    made.mockRestore();
+    expect(kernels.bytesInUse).toBe(inUse); // K-FAC allocates its factors when it is made
     expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it.each(refused)('%s, the optimiser given as an instance: refused alike, and left to its owner, who trains on with it', async (_name, { optimizer: spec, ...options }, message) => {
+    const net = await createNetwork({ ...OPTIONS, backend: 'ref' });
+    const optimizer = createOptimizer(net, spec as string | { name: string });
+    const before = stateHash(net, optimizer);
+    await expectError(() => net.train(X, Y, { ...options, optimizer }), 'INVALID_OPTION', message);
+    expect(stateHash(net, optimizer)).toBe(before);
+    net.train(X, Y, { epochs: 1, batchSize: 3, optimizer });
+    expect(net.step).toBe(2);
+    net.dispose();
   });
 });
