@@ -3,7 +3,7 @@
  * printer's terms: advice.ts). Made only when a step faults.
  */
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { runawayLoss, targetsTooLarge } from './numeric-faults.js';
+import { targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
 import { learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
@@ -53,17 +53,6 @@ interface FaultedBatch extends FaultedCall {
   rows: Uint32Array;
   /** Where the batch starts in `rows`. */
   start: number;
-}
-
-/**
- * Whether the batch of `size` rows, loaded and faulty at the state the steps made, faults at the
- * state the guard has put back (StepGuard.backToLastGood): a forward ('batch' mode: batch norm's
- * running statistics stay) and backprop there, judged as forwardBackward judges a batch.
- */
-export function batchFaults(net: TrainingEngine, guard: StepGuard, size: number, firstLoss: number): boolean {
-  net.forward(size, 'batch');
-  const loss = net.backprop(size);
-  return !Number.isFinite(loss) || guard.gradientFault() !== null || (runawayLoss(loss, firstLoss) ?? guard.parameterFault()) !== null;
 }
 
 /** What a DIVERGED says when the steps, not the batch, were to blame and the network went back to the last state judged good. */

@@ -11,7 +11,7 @@
  *
  * A step is judged good only when the state it made is: its parameters within range (above), and
  * the next batch's loss and gradient there finite and the loss under RUNAWAY_LOSS_FACTOR× the
- * call's first (train.ts). So the state before a step that parameters alone cannot condemn (K-FAC at
+ * call's first (judgeBatch). So the state before a step that parameters alone cannot condemn (K-FAC at
  * a learning rate of 1e8 makes weights of 4e7, far inside the range, and a loss of 4e7 one step
  * later) is kept as the last one judged good: the copy above is that state, and train() also asks
  * for it at the first step of every epoch (keepCopy), so optimisers whose steps are proved keep one
@@ -22,7 +22,14 @@ import { FLOAT32_MAX } from '../model-limits.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { EpochUndo, gradientOutOfRange, parameterOutOfRange } from './numeric-faults.js';
+import { EpochUndo, gradientOutOfRange, parameterOutOfRange, runawayLoss } from './numeric-faults.js';
+
+/**
+ * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite or the
+ * gradient beyond what float32 squares (why: gradientFault); or 'runaway', finite numbers of a run
+ * that is running away (why: StepGuard.runaway).
+ */
+export type BatchVerdict = 'in range' | 'out of range' | 'runaway';
 
 export class StepGuard {
   /**
@@ -43,6 +50,13 @@ export class StepGuard {
   /** Whether undo holds a state (taken in this call), and the batch loss it was judged good by. */
   private copied = false;
   private copiedLoss = NaN;
+  /**
+   * The first batch loss of this call judged with its gradient in range: the scale a runaway loss is
+   * measured against (runawayLoss); NaN until judgeBatch has seen one.
+   */
+  private firstLoss = NaN;
+  /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first, or a parameter already out of range); null after any other. */
+  runaway: string | null = null;
 
   constructor(
     private readonly net: Trainable,
@@ -68,6 +82,22 @@ export class StepGuard {
     }
     this.bounds[STEP_BOUNDS.gradientMax] = Math.sqrt(sum);
     return null;
+  }
+
+  /**
+   * The verdict on the batch just run forward and back at the state the network is in, from its
+   * mean `loss` and the gradient backprop left: 'out of range' (the loss not finite, or
+   * gradientFault), else 'runaway' (the loss RUNAWAY_LOSS_FACTOR× the call's first, or
+   * parameterFault: why in `runaway`), else 'in range'. The one judgement of every batch, a step's and
+   * backToLastGood's. The call's first loss is set between the two checks: by the first batch whose
+   * loss and gradient are in range, so a batch whose gradient overflows (its loss may be near
+   * FLOAT32_MAX) never becomes the scale, and the first batch is measured against itself.
+   */
+  judgeBatch(loss: number): BatchVerdict {
+    if (!Number.isFinite(loss) || this.gradientFault() !== null) return 'out of range';
+    if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
+    this.runaway = runawayLoss(loss, this.firstLoss) ?? this.parameterFault();
+    return this.runaway === null ? 'in range' : 'runaway';
   }
 
   /** ‖g‖₂ over every parameter, as the last gradientFault measured it (a bound on every entry). */
@@ -131,13 +161,14 @@ export class StepGuard {
   /**
    * After a batch whose loss or gradient faulted at the state the steps of this call made: whether
    * those steps, not the batch, are to blame, and if so the network back at the last state judged
-   * good. Puts that copy back (parameters, state tensors, optimiser state, step count) and runs
-   * `faults` (the same batch again, at that state): if it faults there too, the batch is the cause
-   * and the state of the fault is put back. Returns the step and batch loss of the state it went
+   * good. Puts that copy back (parameters, state tensors, optimiser state, step count), runs
+   * `rerun` (the same batch forward and back again at that state, returning its loss) and judges it
+   * as every batch is judged (judgeBatch): if it faults there too, the batch is the cause and the
+   * state of the fault is put back. Returns the step and batch loss of the state it went
    * back to, or null (no copy older than this state, or the batch at fault): nothing changed then.
    * Rare path: allocates a copy of the state of the fault.
    */
-  backToLastGood(faults: () => boolean): { step: number; loss: number } | null {
+  backToLastGood(rerun: () => number): { step: number; loss: number } | null {
     const { undo, net, optimizer } = this;
     if (undo === undefined || !this.copied || undo.step >= net.step) return null;
     const atFault = new EpochUndo(net);
@@ -145,7 +176,7 @@ export class StepGuard {
       atFault.save(optimizer);
       undo.restore(optimizer);
       this.measureParameters();
-      if (!faults()) return { step: undo.step, loss: this.copiedLoss };
+      if (this.judgeBatch(rerun()) === 'in range') return { step: undo.step, loss: this.copiedLoss };
       atFault.restore(optimizer);
       this.measureParameters();
       return null;

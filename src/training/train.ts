@@ -11,7 +11,7 @@ import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
-import { EpochUndo, runawayLoss } from './numeric-faults.js';
+import { EpochUndo } from './numeric-faults.js';
 import { StepGuard } from './step-guard.js';
 import { DivergedError, parenthesised } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
@@ -21,7 +21,7 @@ import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows } from './training-engine.js';
 import { trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
-import { batchFaults, noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate, wentBack, type StepFault } from './step-faults.js';
+import { noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate, wentBack, type StepFault } from './step-faults.js';
 
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
@@ -77,8 +77,6 @@ export function runTraining(
     }
 
     let { afterFirstForward } = data;
-    /** The first finite batch loss of this call: the scale a runaway loss is measured against. */
-    let firstLoss = NaN;
     /**
      * Loads rows[start .. start+size), runs feedforward and backprop, adds the gradient noise and
      * clips; the loss, or why the step must not be applied (a fault, rare: allocated only then).
@@ -92,10 +90,9 @@ export function runTraining(
       }
       tracer?.beforeBackprop(net.step + 1);
       const loss = net.backprop(size);
-      if (!Number.isFinite(loss) || guard!.gradientFault() !== null) return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
-      if (Number.isNaN(firstLoss)) firstLoss = loss;
-      const runaway = runawayLoss(loss, firstLoss) ?? guard!.parameterFault();
-      if (runaway !== null) return { reason: runaway, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
+      const verdict = guard!.judgeBatch(loss);
+      if (verdict === 'out of range') return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
+      if (verdict === 'runaway') return { reason: guard!.runaway!, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
         noiser.add(net.step);
@@ -170,7 +167,12 @@ export function runTraining(
         const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
         lastFault = outcome;
         if (policy === 'throw') {
-          const back = stateFault && applied ? guard.backToLastGood(() => batchFaults(net, guard!, size, firstLoss)) : null;
+          // The same batch again at the state put back ('batch' mode: batch norm's running statistics stay).
+          const rerun = () => {
+            net.forward(size, 'batch');
+            return net.backprop(size);
+          };
+          const back = stateFault && applied ? guard.backToLastGood(rerun) : null;
           if (back !== null) {
             tracer?.rewound();
             // Back where the call started: nothing it changed is left, the RNG included (below).

@@ -146,6 +146,29 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     blocks.dispose();
   });
 
+  it("'skip': the runaway scale is the first loss whose gradient is in range; an earlier batch with an overflowing gradient and a finite loss does not set it", async () => {
+    // Row 0's target makes ∂C/∂W 3e19 (beyond √FLOAT32_MAX) with a finite loss of 1.1e38; row 5's
+    // makes a loss of 4.5e6 with an ordinary gradient: 10⁶× the first in-range loss (0.42, taken
+    // as 1), a runaway. Were the first loss taken before the gradient check, the scale would be
+    // 1.1e38 and row 5 would train.
+    const x = [[2, 2], [0.5, -0.3], [0.1, 0.4], [-0.6, 0.2], [0.3, 0.3], [0.9, -0.1], [-0.2, -0.5], [0.4, 0.8]];
+    const y = x.map(([a, b]) => [a - b]);
+    y[0] = [1.5e19];
+    y[5] = [3e3];
+    const make = () => createNetwork({ sizes: [2, 1], activation: 'linear', output: 'linear', loss: 'mse', seed: 1, backend: kernels });
+    const options = { batchSize: 1, shuffle: false, learningRate: 0.05 } as const;
+    const skipping = await make();
+    const result = skipping.train(x, y, { ...options, onNonFinite: 'skip' });
+    expect(result.skipped).toBe(2);
+    expect(skipping.step).toBe(6);
+    const clean = await make();
+    const kept = (rows: number[][]) => rows.filter((_, r) => r !== 0 && r !== 5);
+    clean.train(kept(x), kept(y), options);
+    expect(stateHash(skipping)).toBe(stateHash(clean));
+    skipping.dispose();
+    clean.dispose();
+  });
+
   it("'halve': a learning rate that diverges is halved and the epoch retried until training converges", async () => {
     // Least squares on x = +1, −1, +1, … with weight and bias: each pair of steps multiplies the
     // error by 1 − 2·lr (the two per-row Hessians have orthogonal eigenvectors): 11 at lr = 6,
