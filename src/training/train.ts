@@ -25,7 +25,7 @@ import { noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate,
 
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
- * checkTrainOptions passed them (their values are checked here). `onTrace` receives the trace
+ * checkTrainOptions passed them (readTrainingSettings checks their values, trainingOptimizer the optimiser's). `onTrace` receives the trace
  * being recorded (with `options.trace`) before the first step, so it is kept even if training fails,
  * and undefined at the end of an untraced call that changed the weights (a step applied, or LSUV).
  * Each step's forward runs in 'train' mode (batch norm: batch statistics, running statistics moved
