@@ -22,6 +22,8 @@ export interface BatchNormStepResult {
   withoutMs: number;
   /** withMs over withoutMs (median of the per-round ratios). */
   ratio: number;
+  /** Those ratios, one per round. */
+  ratios: number[];
 }
 
 function specs(batchNorm: boolean): LayerSpec[] {
@@ -38,8 +40,8 @@ function stepOf<T extends Tensor>(k: Kernels<T>, batchNorm: boolean): () => void
 
 export async function runBatchNormStepBench(opts: { time?: number } = {}): Promise<BatchNormStepResult> {
   const k = await createWasmKernels({ variant: 'simd' });
-  const { aMs, bMs, ratio } = await sideBySide(stepOf(k, true), stepOf(k, false), opts.time ?? 4000, 7);
-  return { withMs: aMs, withoutMs: bMs, ratio };
+  const { aMs, bMs, ratio, ratios } = await sideBySide(stepOf(k, true), stepOf(k, false), opts.time ?? 4000, 7);
+  return { withMs: aMs, withoutMs: bMs, ratio, ratios };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -35,6 +35,8 @@ export interface JaxRow {
   jaxMs: number;
   /** The median of the per-round ratios jax-js' time over gradscope's: how many times faster gradscope is. */
   ratio: number;
+  /** Those ratios, one per round (the goal's spread). */
+  ratios: number[];
 }
 
 export interface JaxResult {
@@ -90,8 +92,8 @@ export async function runJaxBench(opts: { time?: number } = {}): Promise<JaxResu
   const disposers: (() => void)[] = [];
   const rows: JaxRow[] = [];
   const pair = async (task: string, jax: () => Promise<void>, gradscope: () => void): Promise<void> => {
-    const { aMs: jaxMs, bMs: gradscopeMs, ratio } = await sideBySide(jax, gradscope, time, JAX_ROUNDS);
-    rows.push({ task, jaxMs, gradscopeMs, ratio });
+    const { aMs: jaxMs, bMs: gradscopeMs, ratio, ratios } = await sideBySide(jax, gradscope, time, JAX_ROUNDS);
+    rows.push({ task, jaxMs, gradscopeMs, ratio, ratios });
   };
 
   for (const n of JAX_MATMULS) {

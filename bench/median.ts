@@ -48,10 +48,15 @@ export async function interleaved(tasks: readonly RoundTask[], rounds: number): 
 
 /**
  * Tasks a and b in `rounds` alternating rounds (a, b, then b, a, …: neither always runs first), so
- * load on a shared machine hits both alike: the median time of each, and the median of the
- * per-round ratios a/b. `time` is each task's total over the rounds.
+ * load on a shared machine hits both alike: the median time of each, the per-round ratios a/b
+ * (for a goal's spread, bench/spread.ts) and their median. `time` is each task's total over the rounds.
  */
-export async function sideBySide(a: () => unknown, b: () => unknown, time: number, rounds = 5): Promise<{ aMs: number; bMs: number; ratio: number }> {
+export async function sideBySide(
+  a: () => unknown,
+  b: () => unknown,
+  time: number,
+  rounds = 5,
+): Promise<{ aMs: number; bMs: number; ratio: number; ratios: number[] }> {
   const ms = await interleaved(
     [
       { name: 'a', run: a, ms: time / rounds },
@@ -60,5 +65,6 @@ export async function sideBySide(a: () => unknown, b: () => unknown, time: numbe
     rounds,
   );
   const [aMs, bMs] = [ms.get('a')!, ms.get('b')!];
-  return { aMs: median(aMs), bMs: median(bMs), ratio: median(aMs.map((t, i) => t / bMs[i])) };
+  const ratios = aMs.map((t, i) => t / bMs[i]);
+  return { aMs: median(aMs), bMs: median(bMs), ratio: median(ratios), ratios };
 }

@@ -2,15 +2,15 @@
  * The cost of the gradient-flow trace: one training step (feedforward, backprop, SGD update) of
  * [784,100,100,10] sigmoid + softmax at batch 64 on wasm-simd, without tracing and with a record at
  * every step (and every 10th), in steady state (the recorder opened once, as in a long train() call).
- * `ratio` is the traced step's median time over the untraced one's; the goal is ≤ 1.10 at every step.
+ * The cases run in TRACE_ROUNDS interleaved rounds; `ratio` is the median of the per-round ratios of
+ * the traced step's time over the untraced one's; the goal is ≤ 1.10 at every step.
  */
-import { Bench } from 'tinybench';
 import { TraceRecorder, type TraceOptions } from '../src/flow/recorder.js';
 import { Rng } from '../src/init/rng.js';
 import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { interleaved, median, type RoundTask } from './median.js';
 import { denseModelOf, MODEL } from '../src/model.js';
 import type { LayerSpec } from '../src/layers/spec.js';
 
@@ -21,9 +21,14 @@ const LEARNING_RATE = 0.01;
 export interface TraceBenchRow {
   name: string;
   medianMs: number;
-  /** Median step time over the untraced step's (1 for that step itself). */
+  /** Median of the per-round ratios of the step's time over the untraced step's (1 for that step itself). */
   ratio?: number;
+  /** Those ratios, one per round. */
+  ratios?: number[];
 }
+
+/** Rounds of the cases (each round runs every case once, the order rotated): the goal is 1.10 and the step reads ~1.07. */
+export const TRACE_ROUNDS = 11;
 
 /** A network with one batch loaded, and a step that optionally records into a trace. */
 async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: TraceRecorder) => void }> {
@@ -48,17 +53,17 @@ async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: 
   return { net, step };
 }
 
-/** Runs the cases, closes what they opened, and gives each its median and its ratio to the first (untraced) case. */
-async function runCases(bench: Bench, cases: readonly { name: string }[], opened: readonly { net: Network; recorder?: TraceRecorder }[]): Promise<TraceBenchRow[]> {
-  await bench.run();
+/** Runs the cases in interleaved rounds, closes what they opened, and gives each its median and its per-round ratios to the first (untraced) case. */
+async function runCases(tasks: readonly RoundTask[], opened: readonly { net: Network; recorder?: TraceRecorder }[]): Promise<TraceBenchRow[]> {
+  const times = await interleaved(tasks, TRACE_ROUNDS);
   opened.forEach(({ net, recorder }) => {
     recorder?.close();
     net.dispose();
   });
-  const base = medianMs(bench, cases[0].name);
-  return cases.map((c) => {
-    const ms = medianMs(bench, c.name);
-    return { name: c.name, medianMs: ms, ratio: ms / base };
+  const base = times.get(tasks[0].name)!;
+  return tasks.map(({ name }) => {
+    const ratios = times.get(name)!.map((ms, i) => ms / base[i]);
+    return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
   });
 }
 
@@ -69,15 +74,16 @@ export async function runTraceBench(opts: { time?: number } = {}): Promise<Trace
     { name: 'step, trace every step, everything every step', trace: { every: 1, refreshEvery: 1 } },
     { name: 'step, trace every 10th step (‖W‖₂ and p98 every record)', trace: { every: 10 } },
   ];
-  const bench = new Bench({ time: opts.time ?? 1500, warmupTime: 300 });
+  const ms = (opts.time ?? 1500) / TRACE_ROUNDS;
+  const tasks: RoundTask[] = [];
   const opened: { net: Network; recorder?: TraceRecorder }[] = [];
   for (const c of cases) {
     const { net, step } = await stepper(1);
     const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
     opened.push({ net, recorder });
-    bench.add(c.name, () => step(recorder));
+    tasks.push({ name: c.name, run: () => step(recorder), ms });
   }
-  return runCases(bench, cases, opened);
+  return runCases(tasks, opened);
 }
 
 /** The block network of the block rows: batch norm before relu, two residual blocks of two dense layers (one ReZero), softmax. */
@@ -97,7 +103,8 @@ export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<
     { name: 'block step, trace every step', trace: { every: 1 } },
     { name: 'block step, trace every 10th step', trace: { every: 10 } },
   ];
-  const bench = new Bench({ time: opts.time ?? 1500, warmupTime: 300 });
+  const ms = (opts.time ?? 1500) / TRACE_ROUNDS;
+  const tasks: RoundTask[] = [];
   const opened: { net: Network; recorder?: TraceRecorder }[] = [];
   for (const c of cases) {
     const kernels = await createWasmKernels({ variant: 'simd' });
@@ -111,7 +118,7 @@ export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<
     const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
     opened.push({ net, recorder });
     // As train() does it: forward, the probes set for this step, backprop, the recorder, the update.
-    bench.add(c.name, () => {
+    const run = () => {
       model.forward(TRACE_BENCH_BATCH, 'train');
       recorder?.beforeBackprop(model.step + 1);
       const loss = model.backprop(TRACE_BENCH_BATCH);
@@ -120,9 +127,10 @@ export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<
       sgd.step(model, LEARNING_RATE, TRACE_BENCH_BATCH);
       model.step++;
       if (traced) recorder!.afterStep();
-    });
+    };
+    tasks.push({ name: c.name, run, ms });
   }
-  return runCases(bench, cases, opened);
+  return runCases(tasks, opened);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
