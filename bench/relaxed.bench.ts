@@ -30,10 +30,13 @@ export interface RelaxedResult {
   calibration: {
     /** Median ms it adds, once per process, to loading the default binary. */
     medianMs: number;
-    /** The largest of those. */
+    /** The smallest and the largest of those (the smallest: a process the host did not interrupt). */
+    minMs: number;
     maxMs: number;
     /** How many processes picked each binary. */
     choices: Record<string, number>;
+    /** The 1-minute load average as the processes started. */
+    load: number;
   };
   /**
    * The calibration's product (CALIBRATION_PRODUCT) in interleaved rounds (bench/relaxed/binaries.ts),
@@ -95,6 +98,7 @@ function measureBinaries(): RelaxedResult['binaries'] {
 }
 
 function measureCalibration(): RelaxedResult['calibration'] {
+  const load = os.loadavg()[0];
   const costs: number[] = [];
   const choices: Record<string, number> = {};
   for (let i = 0; i < CALIBRATION_PROCESSES; i++) {
@@ -104,7 +108,7 @@ function measureCalibration(): RelaxedResult['calibration'] {
     costs.push(m.calibrationMs);
     choices[m.chosen] = (choices[m.chosen] ?? 0) + 1;
   }
-  return { medianMs: median(costs), maxMs: Math.max(...costs), choices };
+  return { medianMs: median(costs), minMs: Math.min(...costs), maxMs: Math.max(...costs), choices, load };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
