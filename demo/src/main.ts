@@ -274,7 +274,8 @@ function explain(s: Snapshot): void {
     : 'what the diagnosis compares';
   $('diagnosis-try').hidden = d.remedies.length === 0;
   $('diagnosis-remedies').replaceChildren(
-    ...d.remedies.map(({ option, why }) => {
+    ...d.remedies.map((remedy) => {
+      const { option, why } = remedy;
       const li = document.createElement('li');
       const text = document.createElement('span');
       text.className = 'remedy';
@@ -282,7 +283,7 @@ function explain(s: Snapshot): void {
       code.textContent = option;
       text.append(code, ': ', ...proseNodes(why));
       li.append(text);
-      const change = remedySetting(option, settings);
+      const change = remedySetting(remedy, settings);
       if (change) {
         const button = document.createElement('button');
         button.type = 'button';
@@ -294,7 +295,7 @@ function explain(s: Snapshot): void {
       } else {
         const note = document.createElement('span');
         note.className = 'no-apply';
-        note.textContent = ` (no Apply button: ${noButtonReason(option, settings)})`;
+        note.textContent = ` (no Apply button: ${noButtonReason(remedy, settings)})`;
         li.append(note);
       }
       return li;

@@ -1,51 +1,79 @@
 /**
- * The diagnosis's remedies as changes to the visualizer's settings, so each can be a button: the
- * option text diagnose() writes ("activation: 'tanh' (or …)", "activation: 'selu', init: 'lecun-normal'",
- * "optimizer: { name: 'sgd', layerRates: … }", "learningRate: a smaller value", "init: 'lsuv', …",
- * "layers: { type: 'dense', units }, { type: 'batch-norm' } …", "layers: { type: 'residual', … }")
- * read as the first choice it names, every setting it names applied together. Remedies the page has
- * no control for (clipNorm, biasInit), and changes the page cannot run with the other settings
- * (conflictOf), give null, and noButtonReason says which.
+ * The diagnosis's remedies as changes to the visualizer's settings, so each can be a button: a
+ * remedy's settings (diagnose()'s structured form: activation, init, optimizer, learning rate, batch
+ * size, layer specs) read as the page's controls, every setting applied together; its alternative
+ * is not applied. Remedies the page has no control for (clipNorm, biasInit, an optimiser it does not
+ * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
+ * noButtonReason says which.
  */
-import { ACTIVATIONS } from '../../src/index.js';
+import { ACTIVATIONS, type Remedy, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
-/** How much "a smaller value" of the learning rate is. */
+/** How much "a smaller value" of the learning rate is (diagnose names a rate below the run's, not a number). */
 export const SMALLER_LEARNING_RATE = 1 / 3;
 
-export function remedySetting(option: string, current: Settings): Partial<Settings> | null {
-  const change = settingOf(option, current);
+/** The settings of a remedy the page reads: its first choice. */
+type Remedied = Pick<Remedy, 'settings'>;
+
+export function remedySetting(remedy: Remedied, current: Settings): Partial<Settings> | null {
+  const change = settingOf(remedy, current);
   return change && !conflictOf({ ...current, ...change }) ? change : null;
 }
 
 /** Why a remedy has no button (remedySetting gives null), as the page says beside it. */
-export function noButtonReason(option: string, current: Settings): string {
-  const change = settingOf(option, current);
+export function noButtonReason(remedy: Remedied, current: Settings): string {
+  const change = settingOf(remedy, current);
   const conflict = change && conflictOf({ ...current, ...change });
   return conflict ? `not with these settings: ${conflict.why}` : 'the page has no control for this; it is an option of the library';
 }
 
-function settingOf(option: string, current: Settings): Partial<Settings> | null {
-  if (option.startsWith('optimizer: {') && option.includes('layerRates')) return { optimizer: LAYER_RATES };
-  if (option.startsWith('learningRate: a smaller value')) return { learningRate: +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
-  const rows = /^batchSize: (\d+) or more/.exec(option);
-  if (rows) return { batchSize: Math.max(current.batchSize, Number(rows[1])) };
-  // The first choice only: alternatives are in brackets ("(or 'layer-norm')", "(or with gate: 'rezero')").
-  const first = option.replace(/\(.*\)/g, '');
-  if (option.startsWith('layers: ')) {
-    if (first.includes("{ type: 'batch-norm' }")) return { norm: 'batch-norm' };
-    if (first.includes("gate: 'rezero'")) return { residual: 'rezero' };
-    if (first.includes("{ type: 'residual'")) return { residual: 'plain' };
+/** The name in a setting's value ("'relu'" → relu; "activation: 'tanh' in each …" → tanh), or undefined. */
+const quoted = (value: string) => /'([^']+)'/.exec(value)?.[1];
+
+/** One setting as the page's settings, or null where the page has no control for it. */
+function pageSetting({ option, value, flagValue }: RemedySetting, current: Settings): Partial<Settings> | null {
+  const name = quoted(value);
+  switch (option) {
+    case 'activation':
+      return name && (ACTIVATIONS as readonly string[]).includes(name) ? { activation: name as Settings['activation'] } : null;
+    case 'init':
+      return name && (INITS as readonly string[]).includes(name) ? { init: name as Settings['init'] } : null;
+    case 'optimizer':
+      if (value.startsWith('{')) return value.includes('layerRates') ? { optimizer: LAYER_RATES } : null;
+      return name && optimizerChoices().includes(name) ? { optimizer: name } : null;
+    case 'learningRate': {
+      // A number as diagnose measured it, or a rate below the run's ('below 0.5', 'a smaller value').
+      const rate = Number(value);
+      return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
+    }
+    case 'batchSize': {
+      const rows = /^(\d+) or more/.exec(flagValue ?? value);
+      return rows ? { batchSize: Math.max(current.batchSize, Number(rows[1])) } : null;
+    }
+    case 'lsuv':
+      // The page's 'lsuv' init runs LSUV before training: the init setting beside it says so.
+      return {};
+    case 'layers': {
+      // The first choice only: alternatives are in brackets ("(or 'layer-norm')", "(or with gate: 'rezero')").
+      const first = value.replace(/\(.*\)/g, '');
+      if (first.includes("{ type: 'batch-norm' }")) return { norm: 'batch-norm' };
+      if (first.includes("gate: 'rezero'")) return { residual: 'rezero' };
+      if (first.includes("{ type: 'residual'")) return { residual: 'plain' };
+      const activation = /^activation: '([^']+)' in each hidden/.exec(first)?.[1];
+      return activation && (ACTIVATIONS as readonly string[]).includes(activation) ? { activation: activation as Settings['activation'] } : null;
+    }
+    default:
+      return null;
   }
-  if (!/^(layers: )?(activation|init|optimizer): '/.test(option)) return null;
-  // Every "key: 'value'" of the remedy ("activation: 'selu', init: 'lecun-normal'").
+}
+
+function settingOf(remedy: Remedied, current: Settings): Partial<Settings> | null {
   const change: Partial<Settings> = {};
-  for (const [, key, value] of first.matchAll(/\b(activation|init|optimizer): '([^']+)'/g)) {
-    if (key === 'activation' && (ACTIVATIONS as readonly string[]).includes(value)) change.activation = value as Settings['activation'];
-    else if (key === 'init' && (INITS as readonly string[]).includes(value)) change.init = value as Settings['init'];
-    else if (key === 'optimizer' && optimizerChoices().includes(value)) change.optimizer = value;
+  for (const setting of remedy.settings) {
+    const part = pageSetting(setting, current);
     // A part the page cannot apply: no button rather than half the remedy.
-    else return null;
+    if (!part) return null;
+    Object.assign(change, part);
   }
   return change;
 }

@@ -12,6 +12,7 @@ import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import type { AdviceTerms } from '../training/advice.js';
+import type { RemedyTerms } from '../flow/remedy.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
 
@@ -371,11 +372,42 @@ export async function withFile<T>(path: string, work: () => Promise<T>): Promise
 }
 
 /**
+ * The flag of each API option a command may take, by the option's key: the one table behind what a
+ * DIVERGED's advice and diagnose()'s remedies name on the command line (adviceTerms, remedyTerms).
+ */
+export const OPTION_FLAGS = {
+  learningRate: 'learning-rate',
+  clipNorm: 'clip-norm',
+  onNonFinite: 'on-non-finite',
+  batchSize: 'batch-size',
+  optimizer: 'optimizer',
+} as const;
+
+/** `--flag` of `option` where `command` has it, else undefined. */
+export function optionFlag(command: Command, option: keyof typeof OPTION_FLAGS): string | undefined {
+  const name = OPTION_FLAGS[option];
+  return command.flags.some((f) => f.name === name) ? `--${name}` : undefined;
+}
+
+/**
  * How a DIVERGED's advice names train()'s options on `command`'s line: by its flags (--learning-rate,
  * --clip-norm, --on-non-finite), and not at all where it has none (a study's fixed recipe).
  */
 export function adviceTerms(command: Command): AdviceTerms {
-  const flag = (name: string) => (command.flags.some((f) => f.name === name) ? `--${name}` : undefined);
-  const onNonFinite = flag('on-non-finite');
-  return { learningRate: flag('learning-rate'), clipNorm: flag('clip-norm'), onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}` };
+  const onNonFinite = optionFlag(command, 'onNonFinite');
+  return { learningRate: optionFlag(command, 'learningRate'), clipNorm: optionFlag(command, 'clipNorm'), onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}` };
+}
+
+/**
+ * How diagnose()'s remedies name their settings on `command`'s line: by its flags where it has them
+ * (--learning-rate 0.1, --optimizer adam), and as the library's options, said to have no flag here,
+ * where it has none (an activation, a study's fixed recipe).
+ */
+export function remedyTerms(command: Command): RemedyTerms {
+  const flags: RemedyTerms['flags'] = {};
+  for (const option of ['learningRate', 'clipNorm', 'batchSize', 'optimizer'] as const) {
+    const flag = optionFlag(command, option);
+    if (flag) flags[option] = flag;
+  }
+  return { form: 'flags', flags };
 }

@@ -1,5 +1,6 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
 import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
+import { remedyText, type RemedyTerms } from '../flow/remedy.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioText, sci } from './table.js';
 import { percentText } from '../percent-text.js';
@@ -52,12 +53,12 @@ export function residualTable(trace: Trace, record = trace.length - 1): string {
   return formatTable(['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows);
 }
 
-/** The verdict, the summary and the remedies, wrapped for a terminal. */
-export function diagnosisText(d: Diagnosis): string {
+/** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped for a terminal. */
+export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
   const lines = [`Diagnosis: ${d.verdict.toUpperCase()}`, wrap(d.summary, 100, '  ')];
   if (d.remedies.length) {
     lines.push('  What to try:');
-    for (const r of d.remedies) lines.push(`  • ${r.option}`, wrap(r.why, 100, '      '));
+    for (const r of d.remedies) lines.push(`  • ${remedyText(r, terms)}`, wrap(r.why, 100, '      '));
   }
   return lines.join('\n');
 }

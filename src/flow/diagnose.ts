@@ -15,6 +15,9 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
+import { remedyText, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
+import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
+import { trainingProgress, type TrainingProgress } from './training-progress.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -38,8 +41,8 @@ export const SEVERE_RATIO = VANISHING_RATIO ** 2;
 /** A hidden layer counts as saturated (or dead) when more than this fraction of it is, over most of the run (the median over records). */
 export const SATURATED_LAYER = 0.5;
 export const DEAD_LAYER = 0.5;
-/** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: a plateau. */
-export const PLATEAU_DROP = 0.01;
+/** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: the gradient faded over training time (not only over depth). */
+export const GRADIENT_FADED = 0.01;
 /** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
 export const CANCELLATION = 10;
 /** The batch size the remedy for BATCH_NORM_BLOCKING_ROWS suggests: batch norm passes on n − 2 of n directions, 14 of 16 here. */
@@ -162,12 +165,17 @@ export interface Diagnosis {
      * residual block between two of them).
      */
     meanChainFactor: number;
-    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: far below 1 on a plateau (NaN where a batch norm cancels its bias, as firstToLast). */
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: below GRADIENT_FADED where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
     lastHiddenChange: number;
     /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
     lastHiddenDeltaChange: number;
     /** The curvature where the run ended, when the caller measured it (diagnose's options). */
     curvature?: CurvatureEvidence;
+    /**
+     * Where the run stands by its batches' loss and accuracy: converged, on a plateau or still
+     * learning (flow/training-progress.ts); absent with too few records to tell (fewer than 4).
+     */
+    training?: TrainingProgress;
     /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
     updateFirstToLast: number;
     /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
@@ -206,13 +214,8 @@ export interface Diagnosis {
      */
     layerRates?: number[];
   };
-  /** What to change, by gradscope's option names, and why: most pointed-to first, nothing the run already uses. */
-  remedies: {
-    /** The option to set, e.g. `optimizer: 'adam'`. */
-    option: string;
-    /** Why it helps, from the evidence. */
-    why: string;
-  }[];
+  /** What to change, by gradscope's option names (remedyText says them in a printer's terms), and why: most pointed-to first, nothing the run already uses. */
+  remedies: Remedy[];
 }
 
 /** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'. */
@@ -385,11 +388,11 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
+  const training = trainingProgress(trace);
+  if (training) evidence.training = training;
+  if (options.curvature) evidence.curvature = options.curvature;
   const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
-  if (options.curvature) {
-    evidence.curvature = options.curvature;
-    diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
-  }
+  if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
   if (severity) diagnosis.severity = severity;
   return diagnosis;
 }
@@ -448,6 +451,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
+  if (e.training) parts.push(progressSentence(e.training, verdict, e, ends));
   if (e.compensated) {
     parts.push(
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
@@ -551,23 +555,65 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
       : e.trendDecades < 0
         ? `The per-example gap widened ${fmt(10 ** -e.trendDecades)}× during training`
         : `The per-example gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
-  if (!(e.lastHiddenChange > 0 && e.lastHiddenChange < PLATEAU_DROP)) return `${trend}.`;
+  if (!(e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED)) return `${trend}.`;
   const cancellation =
     e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
       ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
       : '';
-  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation} (a plateau: every layer now learns slowly).`;
+  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation}.`;
+}
+
+/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
+const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;
+
+/**
+ * Where the run stands (evidence.training), with the losses and accuracy that say so, and for a
+ * plateau whether the gradient faded over training time or only over depth, and that the gradient
+ * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
+ */
+function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  const windows = `median over the last ${p.window} records`;
+  const right = `${percent(p.accuracyEnd)} of their rows classified right`;
+  if (p.state === 'converged') {
+    return (
+      `Training has converged on its batches: their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
+      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau.'
+    );
+  }
+  if (p.state === 'learning') {
+    return `Still learning: the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${p.window} records before (${fmt(p.lossBefore)}), with ${right}.`;
+  }
+  const stuck = `A plateau: the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
+  const cause = faded(e)
+    ? '; the gradients faded over training time, above, not only over depth'
+    : `; the gradients did not fade over training time (the ${ends.last}'s ‖∂C/∂b‖ ended at ${fmt(e.lastHiddenChange)}× its start)` +
+      (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
+  const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
+  return `${stuck}${cause}.${minimum}`;
 }
 
 const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 const ADAPTIVE = ['adam', 'adamw', 'rmsprop', 'adagrad'];
 
-function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['remedies'] {
+/** How remediesFor and its helpers add a remedy: its settings, why, and a second choice in place of them. */
+type AddRemedy = (settings: RemedySetting[], why: string, alternative?: RemedySetting[]) => void;
+/** An option set to one of its named choices ('relu', 'adam'): a flag takes the bare name. */
+const choice = (option: RemedyOption, name: string): RemedySetting => ({ option, value: `'${name}'`, flagValue: name });
+/** A change to the layer specs (no flag takes one). */
+const layers = (value: string): RemedySetting => ({ option: 'layers', value });
+const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
+/** A learning rate below the run's (words where the trace does not record the run's). */
+function smallerRate(run: TraceRun): RemedySetting {
+  const words = run.learningRate === undefined ? 'a smaller value' : `below ${run.learningRate}`;
+  return { option: 'learningRate', value: words, flagValue: words };
+}
+
+function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   const run = trace.run;
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
-  const remedies: Diagnosis['remedies'] = [];
-  const add = (option: string, why: string) => remedies.push({ option, why });
+  const remedies: Remedy[] = [];
+  const add: AddRemedy = (settings, why, alternative) => remedies.push({ option: remedyText({ settings, alternative }), settings, ...(alternative && { alternative }), why });
   const usesInit = (name: string) => initName(run.init) === name;
   // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
   const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
@@ -578,10 +624,10 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
         ? 'lecun-normal'
         : 'glorot-uniform';
   const initRemedy = (why: string) => {
-    if (!usesInit(normalisedInit)) add(`init: '${normalisedInit}'`, why);
+    if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why);
   };
   const optimizerRemedy = (name: string, why: string) => {
-    if (run.optimizer !== name) add(`optimizer: '${name}'`, why);
+    if (run.optimizer !== name) add([choice('optimizer', name)], why);
   };
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
@@ -589,11 +635,11 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
   if (verdict === 'vanishing' && e.batchNormBlocking) {
     // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
     add(
-      `batchSize: ${BATCH_NORM_ROWS} or more`,
+      [{ option: 'batchSize', value: `${BATCH_NORM_ROWS} or more`, flagValue: `${BATCH_NORM_ROWS} or more` }],
       `batch norm passes on n − 2 of the n directions of each feature's gradient over a batch of n rows: none with ${trace.run.batchSize}, ${BATCH_NORM_ROWS - 2} of ${BATCH_NORM_ROWS} with ${BATCH_NORM_ROWS}.`,
     );
     add(
-      "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }",
+      [{ option: 'layers', value: "{ type: 'layer-norm' } in place of each { type: 'batch-norm' }" }],
       'layer norm normalises each example over its features, not each feature over the batch, so any batch size passes its gradient on (Ba et al. 2016).',
     );
     return remedies;
@@ -603,11 +649,13 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     const activationRemedy = () => {
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
       if (sigmoidCap && better.length) {
+        const change = activationChange(trace, better);
         add(
-          activationOption(trace, better),
+          change.settings,
           `σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4×${factor((f) => ` (the measured factor is ${f} per layer)`)}; ` +
             "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active." +
             initClause(trace, better),
+          change.alternative,
         );
       }
     };
@@ -620,23 +668,24 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     }
     if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
   } else if (verdict === 'exploding') {
-    if (e.nonFinite) add('learningRate: a smaller value', 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
+    if (e.nonFinite) add([smallerRate(run)], 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
     initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
     // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
     const clipped = run.clipNorm;
-    if (clipped === undefined) add('clipNorm: 1', 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
-    else if (clipped > 1) add('clipNorm: 1', `a tighter cap than the run's clipNorm of ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
+    if (clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    else if (clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   } else if (verdict === 'dead') {
     const diedLater = e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER);
     const smallerSteps = () =>
-      add('learningRate: a smaller value', `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
+      add([smallerRate(run)], `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
     if (diedLater) smallerSteps();
     if (run.biasInit === undefined || run.biasInit !== 'zero') {
-      add("biasInit: 'zero'", 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
+      add([choice('biasInit', 'zero')], 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
     }
     if (!uses('leaky-relu')) {
-      add(activationOption(trace, ['leaky-relu']), `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`);
+      const change = activationChange(trace, ['leaky-relu']);
+      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`, change.alternative);
     }
     initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   } else if (verdict === 'saturated') {
@@ -645,9 +694,9 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
     if (saturatedLater(first)) {
       const steps = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined).map((w) => e.layers[w].updateRatio);
       const size = steps.length ? ` moved the weights by ${steps.map((r) => `${(100 * r).toPrecision(2)} %`).join(', ')} of their size per step (‖ΔW‖/‖W‖, median) and` : '';
-      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learningRate ${run.learningRate}`})` : '';
+      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
       add(
-        'learningRate: a smaller value',
+        [smallerRate(run)],
         `the units saturated during training (${first.map(percent).join(', ')} at the first record): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
       );
     }
@@ -657,13 +706,15 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Diagnosis['re
         `weights that are too large push |z| to where σ'(z) ≈ 0: at the first record ${larger}; this init keeps the variance of z near 1 from layer to layer.`,
       );
     }
-    if (run.biasInit !== undefined && run.biasInit !== 'zero') add("biasInit: 'zero'", "large biases also push z away from 0, where σ' is largest.");
+    if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
     const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
     if (nonSaturating.length) {
+      const change = activationChange(trace, nonSaturating);
       add(
-        activationOption(trace, nonSaturating),
+        change.settings,
         'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
           initClause(trace, nonSaturating),
+        change.alternative,
       );
     }
   }
@@ -726,27 +777,39 @@ function initFor(trace: Trace, activation: string): WeightInitName | undefined {
 const RELU_INIT = 'he-normal';
 
 /**
- * The option that switches the hidden units to `choices[0]` (or the second): createNetwork's
- * `activation`, or the layer specs' in a block network, with the init the first choice needs
- * (initFor) where the run's does not suit it, so that applying the remedy applies both.
+ * The settings that switch the hidden units to `choices[0]`, and to the second as the alternative:
+ * createNetwork's `activation`, or the layer specs' in a block network, with the init the first
+ * choice needs (initFor) where the run's does not suit it, so that applying the remedy applies both.
  */
-function activationOption(trace: Trace, choices: readonly string[]): string {
+function activationChange(trace: Trace, choices: readonly string[]): Pick<Remedy, 'settings' | 'alternative'> {
+  const units = (f: string): RemedySetting =>
+    trace.blocks ? { option: 'layers', value: `activation: '${f}' in each hidden dense or activation layer` } : choice('activation', f);
   const init = initFor(trace, choices[0]);
-  const alternative = choices[1] ? ` (or ${init ? 'activation: ' : ''}'${choices[1]}')` : '';
-  if (trace.blocks) {
-    const layers = `layers: activation: '${choices[0]}'`;
-    const where = ' in each hidden dense or activation layer';
-    return init ? `${layers}${where}, with init: '${init}'${alternative}` : `${layers}${alternative}${where}`;
-  }
-  return `activation: '${choices[0]}'${init ? `, init: '${init}'` : ''}${alternative}`;
+  const rate = rateFor(trace, choices[0]);
+  return {
+    settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [{ option: 'learningRate' as const, value: `${rate}`, flagValue: `${rate}` }])],
+    ...(choices[1] && { alternative: [units(choices[1])] }),
+  };
 }
 
-/** The reason's clause for the init activationOption adds (see initFor), '' where it adds none. */
+/** The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is above the measured bound (reluRemedyRate). */
+const rateFor = (trace: Trace, activation: string) => (activation === 'relu' ? reluRemedyRate(trace.run) : undefined);
+
+/** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
 function initClause(trace: Trace, choices: readonly string[]): string {
   const init = initFor(trace, choices[0]);
-  if (!init) return '';
   const own = initName(trace.run.init);
-  return ` With ${choices[0]}, init: '${init}' (variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`;
+  const initWhy = init
+    ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`
+    : '';
+  const rate = rateFor(trace, choices[0]);
+  const rateWhy =
+    rate === undefined
+      ? ''
+      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest at which relu networks with He's weights ` +
+        `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, one epoch of ${trace.run.optimizer ?? 'sgd'} on the digits) all lowered their loss with no layer dead; ` +
+        "at larger rates some did not: one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that.";
+  return initWhy + rateWhy;
 }
 
 /** Spread of the hidden activations, last hidden layer over first (median over records) beyond [1/DRIFT, DRIFT]: they drift with depth. */
@@ -758,14 +821,13 @@ export const DRIFT = 2;
  * them and the network does not have them yet. Each option names the change to createNetwork's
  * layer specs.
  */
-function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidden: readonly Activation[], add: (option: string, why: string) => void): void {
+function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidden: readonly Activation[], add: AddRemedy): void {
   const types = new Set(trace.blocks?.layers.map((l) => l.type));
   const gates = new Set(trace.blocks?.residuals.map((b) => b.gate));
   const saturating = hidden.some(isSaturating);
   const f = hidden.find((a) => a !== 'linear') ?? 'linear';
   // The norm between the dense layer and its nonlinearity, as Ioffe & Szegedy place it.
-  const normalised = (alternative: string) =>
-    `layers: { type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`;
+  const normalised = (alternative: string) => [layers(`{ type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`)];
   if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
     const why = {
       dead: "centres each unit's z over the batch, so it is active on part of every batch (Ioffe & Szegedy 2015).",
@@ -786,23 +848,23 @@ function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidde
   const rezeroWhy = "each block starts as the identity (α = 0): every layer gets the output's gradient (Bachlechner et al. 2020).";
   if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
     add(
-      `layers: { type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`,
+      [layers(`{ type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`)],
       'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
     );
   } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
-    add(gates.size ? "layers: gate: 'rezero' in each { type: 'residual' } block" : `layers: { type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`, rezeroWhy);
+    add([layers(gates.size ? "gate: 'rezero' in each { type: 'residual' } block" : `{ type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`)], rezeroWhy);
   }
   const drift = activationDrift(trace, e);
   if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
     const measured = `activations' spread, last ÷ first hidden layer: ${fmt(drift)}`;
     if (!hidden.includes('selu')) {
       add(
-        trace.blocks ? "layers: activation: 'selu' in each hidden dense or activation layer, with init: 'lecun-normal'" : "activation: 'selu', init: 'lecun-normal'",
+        [trace.blocks ? layers("activation: 'selu' in each hidden dense or activation layer") : choice('activation', 'selu'), choice('init', 'lecun-normal')],
         `${measured}; SELU with LeCun-normal weights keeps activations near mean 0, variance 1 with depth (Klambauer et al. 2017).`,
       );
     }
     if (!trace.run.lsuv) {
-      add("init: 'lsuv', train(x, y, { lsuv: true })", `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
+      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true' }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
     }
   }
 }
@@ -827,8 +889,8 @@ function recentRates(trace: Trace): { from: number; to: number; rates: number[] 
   return { from, to, rates };
 }
 
-/** The option that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates`. */
-function withLayerRates(run: TraceRun, rates: readonly number[]): string {
+/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object). */
+function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting {
   const settings = [
     `name: '${run.optimizer ?? 'sgd'}'`,
     ...(run.momentum !== undefined ? [`momentum: ${run.momentum}`] : []),
@@ -837,7 +899,7 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): string {
     ...(run.decayBiases === false ? ['decayBiases: false'] : []),
     `layerRates: [${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`,
   ];
-  return `optimizer: { ${settings.join(', ')} }`;
+  return { option: 'optimizer', value: `{ ${settings.join(', ')} }` };
 }
 
 /**
@@ -849,7 +911,7 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): string {
  * with the small gradients; K-FAC, Hessian-free, L-BFGS and Levenberg–Marquardt scale each direction
  * by the curvature and take no layerRates at all.
  */
-function layerRatesRemedy(trace: Trace, e: Evidence, add: (option: string, why: string) => void): void {
+function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
   const run = trace.run;
   if (run.layerRates || trace.blocks || !LAYER_RATE_OPTIMIZERS.includes(run.optimizer ?? 'sgd')) return;
   // The rates at the end of the trace: a train() call given them on this network starts from there,
@@ -860,7 +922,7 @@ function layerRatesRemedy(trace: Trace, e: Evidence, add: (option: string, why: 
   e.layerRates = rates;
   const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
   add(
-    withLayerRates(run, rates),
+    [withLayerRates(run, rates)],
     `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window}, ` +
       "so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start" +
       `${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
@@ -873,20 +935,21 @@ function vanishingOptimizerRemedies(
   trace: Trace,
   e: Evidence,
   optimizerRemedy: (name: string, why: string) => void,
-  add: (option: string, why: string) => void,
+  add: AddRemedy,
 ): void {
   const run = trace.run;
   optimizerRemedy('lars', "scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.");
   if (!ADAPTIVE.includes(run.optimizer ?? '')) {
-    add("optimizer: 'adam'", "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
+    add([choice('optimizer', 'adam')], "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
   layerRatesRemedy(trace, e, add);
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
     add(
-      `optimizer: ${secondOrder.map((name) => `'${name}'`).join(' or ')}`,
+      [choice('optimizer', secondOrder[0])],
       'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
+      secondOrder[1] === undefined ? undefined : [choice('optimizer', secondOrder[1])],
     );
   }
 }

@@ -7,6 +7,7 @@
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import type { Diagnosis } from './diagnose.js';
+import { API_REMEDY_TERMS, remedyText, type RemedyTerms } from './remedy.js';
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
@@ -93,6 +94,8 @@ export interface ReportInput {
   sections?: ReportSection[];
   /** Traces of other runs (`gradscope study --model … --data …`), after the sections, under "Runs". */
   runs?: ReportRun[];
+  /** How the diagnoses' remedies name their settings (default API_REMEDY_TERMS: the API's option keys; the command line passes its flags). */
+  remedyTerms?: RemedyTerms;
 }
 
 /**
@@ -176,13 +179,13 @@ function gradientHistograms(id: string, trace: Trace): string[] {
 }
 
 /** The run's own section: diagnosis, what its charts leave out (cancelledBiasNote), downloads, step-range control and charts. */
-function runSection(id: string, label: string, diagnosis: Diagnosis, trace: Trace, charts: string[]): string {
+function runSection(id: string, label: string, diagnosis: string, trace: Trace, charts: string[]): string {
   const note = cancelledBiasNote(trace);
-  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosisHtml(diagnosis)}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
+  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosis}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
 }
 
-/** Every chart of one trace, ids prefixed with `id`. */
-function traceSection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
+/** Every chart of one trace, ids prefixed with `id`, after its diagnosis (as HTML). */
+function traceSection(id: string, label: string, trace: Trace, diagnosis: string): string {
   const steps = trace.steps;
   const layers = chartedBiasRows(trace);
   return runSection(id, label, diagnosis, trace, [
@@ -302,13 +305,14 @@ export function proseParts(text: string): ProsePart[] {
   return text.split(/`([^`]+)`/).map((run, i) => ({ text: run, code: i % 2 === 1 })).filter((part) => part.text !== '');
 }
 
-function diagnosisHtml(d: Diagnosis): string {
-  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(r.option)}</code>: ${proseHtml(r.why)}</li>`).join('');
+/** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
+function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
+  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(remedyText(r, terms))}</code>: ${proseHtml(r.why)}</li>`).join('');
   return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms. */
-function summarySection(id: string, label: string, trace: Trace, diagnosis: Diagnosis): string {
+/** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms, after its diagnosis (as HTML). */
+function summarySection(id: string, label: string, trace: Trace, diagnosis: string): string {
   return runSection(id, label, diagnosis, trace, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
 }
 
@@ -330,10 +334,11 @@ function thinned(trace: Trace): Trace {
   return out;
 }
 
-function runHtml(run: ReportRun, id: string, data: ReportData): string {
+function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms): string {
   const trace = thinned(run.trace);
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, trace: trace.toJSON() };
-  const html = run.detail === 'summary' ? summarySection(id, run.label, trace, run.diagnosis) : traceSection(id, run.label, trace, run.diagnosis);
+  const diagnosis = diagnosisHtml(run.diagnosis, terms);
+  const html = run.detail === 'summary' ? summarySection(id, run.label, trace, diagnosis) : traceSection(id, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
   const note = `<p class="note thinned">${run.trace.length} traced steps: ${trace.length} of them, evenly spaced (the first and the last included), are drawn and in the downloads; the diagnosis read them all.</p>`;
@@ -341,7 +346,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData): string {
 }
 
 /** A section's HTML, its entry in the contents bar, and its data. */
-function sectionHtml(section: ReportSection, data: ReportData): { html: string; contents: string } {
+function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms): { html: string; contents: string } {
   const ids = (section.runs ?? []).map((run, i) => run.id ?? `${section.id}-${i}`);
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: ids });
@@ -351,7 +356,7 @@ function sectionHtml(section: ReportSection, data: ReportData): { html: string; 
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
     section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
-    ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data)),
+    ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data, terms)),
     '</section>',
   ].join('\n');
   const children = (section.runs ?? []).map((run, i) => `<li><a href="#${escapeHtml(ids[i])}">${escapeHtml(shortLabel(run.label))}</a></li>`).join('');
@@ -393,7 +398,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
-  const parts = sections.map((section) => sectionHtml(section, data));
+  const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS));
   const body = parts.map((p) => p.html).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base64, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

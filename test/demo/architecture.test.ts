@@ -67,14 +67,14 @@ describe('the visualizer’s networks', () => {
 
   it('is what the diagnosis of a deep sigmoid network asks for: its block remedies become buttons that build', async () => {
     const { net, trace } = await built({ ...DEFAULTS, depth: 8 });
-    const remedies = diagnose(trace).remedies.map((r) => remedySetting(r.option, DEFAULTS));
+    const remedies = diagnose(trace).remedies.map((r) => remedySetting(r, DEFAULTS));
     net.dispose();
     expect(remedies).toContainEqual({ norm: 'batch-norm' });
     expect(remedies).toContainEqual({ residual: 'plain' });
     for (const change of remedies.filter((r) => r && ('norm' in r || 'residual' in r))) {
       const applied = await built({ ...DEFAULTS, depth: 8, ...change });
       expect(applied.net.kind).toBe('blocks');
-      expect(diagnose(applied.trace).remedies.map((r) => remedySetting(r.option, { ...DEFAULTS, ...change }))).not.toContainEqual(change);
+      expect(diagnose(applied.trace).remedies.map((r) => remedySetting(r, { ...DEFAULTS, ...change }))).not.toContainEqual(change);
       applied.net.dispose();
     }
   });

@@ -49,7 +49,7 @@ const SCENARIOS: Scenario[] = [
     network: net(repeat(5, [{ type: 'dense', units: 32 }, { type: 'activation', activation: 'sigmoid' }]), { init: 'glorot-uniform' }),
     train: { epochs: 2, batchSize: 32, learningRate: 0.1, trace: { every: 4 } },
     verdict: 'vanishing',
-    offered: [/^layers: activation: 'relu' in each hidden dense or activation layer, with init: 'he-normal' \(or activation: 'tanh'\)$/, BATCH_NORM, LAYER_NORM, RESIDUAL, REZERO],
+    offered: [/^layers: activation: 'relu' in each hidden dense or activation layer, init: 'he-normal' \(or layers: activation: 'tanh' in each hidden dense or activation layer\)$/, BATCH_NORM, LAYER_NORM, RESIDUAL, REZERO],
     absent: [/kfac/, /layerRates/],
   },
   {

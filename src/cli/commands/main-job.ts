@@ -12,7 +12,7 @@ import { activationSizes, runActivationStudy } from '../../studies/activations.j
 import { runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
-import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
+import { command, numberFlag, outputFileFlag, remedyTerms, SEED_FLAG, widthFlag } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
@@ -66,7 +66,7 @@ export const mainJobCommand = command({
         if (epoch === total) bar!.done();
       },
     });
-    print(terminal, depthTables(depth));
+    print(terminal, depthTables(depth, remedyTerms(mainJobCommand)));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
     const study = new ProgressBar(terminal, 'activations', 12);
@@ -83,7 +83,7 @@ export const mainJobCommand = command({
     print(terminal, trainableDepthText(trainable));
 
     // Study (c) goes in as its accuracy table only: with its charts the report passed its 600 KB (test/cli/main-job-report.test.ts).
-    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations), trainableDepthTablesSection(trainable, QUICK_CHARTS)] });
+    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations), trainableDepthTablesSection(trainable, QUICK_CHARTS)], remedyTerms: remedyTerms(mainJobCommand) });
     print(terminal, `\nReport: ${file} (studies (a) and (b); study (c)'s accuracy table, its charts by ${QUICK_CHARTS})`);
     print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | --model M.json --data D.json (see --help).`);
   },

@@ -7,7 +7,7 @@ import { verdictLabel } from '../../flow/diagnose.js';
 import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureMetric } from '../../flow/metrics.js';
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
-import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
+import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag, remedyTerms } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';
@@ -138,6 +138,6 @@ export const studyActivationsCommand = command({
     );
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)] })}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)], remedyTerms: remedyTerms(studyActivationsCommand) })}`);
   },
 });

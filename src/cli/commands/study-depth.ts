@@ -3,6 +3,7 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
+import type { RemedyTerms } from '../../flow/remedy.js';
 import { verdictLabel } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { depthReportSection } from '../../studies/depth-report.js';
@@ -18,7 +19,7 @@ import {
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
-import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
+import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, remedyTerms } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';
@@ -38,7 +39,7 @@ export function depthSetting(result: DepthStudyResult): string {
   return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed 1):`;
 }
 
-export function depthTables(result: DepthStudyResult): string {
+export function depthTables(result: DepthStudyResult, terms: RemedyTerms): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${result.rows} MNIST training digits.`,
@@ -106,7 +107,7 @@ export function depthTables(result: DepthStudyResult): string {
         picks.map((r) => [String(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
       ),
     );
-    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis));
+    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, terms));
   }
   return out.join('\n');
 }
@@ -168,7 +169,7 @@ export const studyDepthCommand = command({
       return;
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
-    print(terminal, depthTables(result));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [depthReportSection(result)] })}`);
+    print(terminal, depthTables(result, remedyTerms(studyDepthCommand)));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [depthReportSection(result)], remedyTerms: remedyTerms(studyDepthCommand) })}`);
   },
 });

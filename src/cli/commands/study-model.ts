@@ -32,9 +32,11 @@ import {
   jsonLine,
   MODEL_FLAG,
   numberFlag,
+  OPTION_FLAGS,
   outputFileFlag,
   POSITIVE,
   readDataFile,
+  remedyTerms,
   SEED_FLAG,
   stringFlag,
   UsageError,
@@ -153,7 +155,7 @@ export const studyModelCommand = command({
       // evaluates its own gradients): exit 2, by train()'s own rule, the one place it is checked.
       const settings = { learningRate: givenRate, clipNorm, onNonFinite };
       const built = optimizer;
-      checkOptionsAsUsage(args, { learningRate: 'learning-rate', clipNorm: 'clip-norm', onNonFinite: 'on-non-finite' }, () => checkSettingsForOptimizer(built, settings));
+      checkOptionsAsUsage(args, { learningRate: OPTION_FLAGS.learningRate, clipNorm: OPTION_FLAGS.clipNorm, onNonFinite: OPTION_FLAGS.onNonFinite }, () => checkSettingsForOptimizer(built, settings));
       const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
       const bar = json ? undefined : new ProgressBar(terminal, 'training', epochs);
       const trained = net.train(data.inputs, data.targets, {
@@ -176,7 +178,7 @@ export const studyModelCommand = command({
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
-      const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }] }) : undefined;
+      const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }], remedyTerms: remedyTerms(studyModelCommand) }) : undefined;
       if (json) {
         terminal.out(jsonLine({ diagnosis, curve, trace: trace.toJSON() }));
         return;
@@ -195,7 +197,7 @@ export const studyModelCommand = command({
       print(terminal, 'At the first step:', traceTable(trace, 0));
       print(terminal, '', 'At the last traced step:', traceTable(trace));
       if (trace.residualBlocks > 0) print(terminal, '', 'Residual blocks at the last traced step:', residualTable(trace));
-      print(terminal, '', diagnosisText(diagnosis));
+      print(terminal, '', diagnosisText(diagnosis, remedyTerms(studyModelCommand)));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
       if (save) print(terminal, `Model: ${save}`);

@@ -7,7 +7,7 @@ import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type
 import { NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
+import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, remedyTerms, SEED_FLAG } from '../command.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -90,7 +90,7 @@ export const studyPlateauCommand = command({
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     print(terminal, plateauTable(result));
     print(terminal, '\n' + plateauSummary(result));
-    if (result.diagnosis) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis)}`);
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
+    if (result.diagnosis) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis, remedyTerms(studyPlateauCommand))}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)], remedyTerms: remedyTerms(studyPlateauCommand) })}`);
   },
 });

@@ -1,0 +1,78 @@
+/**
+ * A remedy of diagnose() as data: the settings it changes, by the API's option keys, and why. Who
+ * prints it decides how the settings read (src/training/advice.ts does the same for a DIVERGED's
+ * advice): the API by its option keys (`learningRate: 0.1`, `activation: 'relu'`), the command line
+ * by its flags (`--learning-rate 0.1`), naming the library's option where the command has no flag.
+ */
+
+/** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
+export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'clipNorm' | 'batchSize' | 'lsuv';
+
+/** Which function of the API takes each option: how a printer without a flag for it names it. */
+export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'> = {
+  activation: 'createNetwork',
+  init: 'createNetwork',
+  biasInit: 'createNetwork',
+  layers: 'createNetwork',
+  learningRate: 'train',
+  optimizer: 'train',
+  clipNorm: 'train',
+  batchSize: 'train',
+  lsuv: 'train',
+};
+
+/** One setting of a remedy. */
+export interface RemedySetting {
+  /** The option, by the API's key. */
+  option: RemedyOption;
+  /** Its value in the API's syntax: `'relu'`, `0.1`, `{ name: 'sgd', layerRates: [1, 2] }`, or words (`a smaller value`). */
+  value: string;
+  /**
+   * The value as a command-line flag's argument (`relu`, `0.1`, `16 or more`), where the value is one
+   * a flag takes; absent: it has no flag form (an object, a layer spec), and the command line names
+   * the library's option instead.
+   */
+  flagValue?: string;
+}
+
+/** What to change and why, as diagnose() gives it. */
+export interface Remedy {
+  /** The remedy's settings in the API's terms, as one line (remedyText with API_REMEDY_TERMS): e.g. `optimizer: 'adam'`. */
+  option: string;
+  /** The settings to change together. */
+  settings: RemedySetting[];
+  /** A second choice in place of `settings` (the first one is the evidence's), absent where there is none. */
+  alternative?: RemedySetting[];
+  /** Why it helps, from the evidence (in words: it names no option, so it reads the same in every printer's terms). */
+  why: string;
+}
+
+/** How a printer names the remedies' options: a name (a flag) for each option it has one for. */
+export interface RemedyTerms {
+  /** 'api': `key: value`; 'flags': `--flag value`, and the library's `key: value` where there is no flag. */
+  form: 'api' | 'flags';
+  /** In the 'flags' form, each option's flag, with its dashes ('--learning-rate'); absent: no flag for it. */
+  flags?: Partial<Record<RemedyOption, string>>;
+}
+
+/** The API's terms: what Remedy.option holds. */
+export const API_REMEDY_TERMS: RemedyTerms = { form: 'api' };
+
+const apiSetting = (s: RemedySetting) => `${s.option}: ${s.value}`;
+
+/** The settings in `terms`: flags first, then the library's options the printer has no flag for, said to be those. */
+function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): string {
+  if (terms.form === 'api') return settings.map(apiSetting).join(', ');
+  const flag = (s: RemedySetting) => (s.flagValue === undefined ? undefined : terms.flags?.[s.option]);
+  const flagged = settings.filter((s) => flag(s) !== undefined).map((s) => `${flag(s)} ${s.flagValue}`);
+  const library = settings.filter((s) => flag(s) === undefined);
+  const owners = [...new Set(library.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
+  const named = library.length ? `${library.map(apiSetting).join(', ')} (${owners.join(' and ')} option${library.length > 1 ? 's' : ''}: no flag here)` : '';
+  return [flagged.join(' '), named].filter(Boolean).join(', with ');
+}
+
+/** The remedy's settings, and its alternative in brackets, in `terms`. */
+export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
+  const first = settingsText(remedy.settings, terms);
+  return remedy.alternative ? `${first} (or ${settingsText(remedy.alternative, terms)})` : first;
+}

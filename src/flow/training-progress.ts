@@ -1,0 +1,67 @@
+/**
+ * Where a traced run stands, from the batch loss and accuracy its records hold: converged (the
+ * errors are small, so the gradients are), on a plateau (the loss stopped falling short of that), or
+ * still learning. diagnose() says which beside the gradient flow, so that gradients that shrank
+ * because the loss neared its floor are not called a plateau.
+ */
+import type { Trace } from './trace.js';
+
+/** converged: fits its training batches; plateau: the loss stopped falling short of that; learning: the loss is still falling. */
+export type TrainingState = 'converged' | 'plateau' | 'learning';
+
+/** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */
+export interface TrainingProgress {
+  /** The state (see TrainingState). */
+  state: TrainingState;
+  /** Records in each of the two windows compared: a fifth of the trace's, at least PROGRESS_WINDOW_MIN. */
+  window: number;
+  /** Batch loss at the first record. */
+  lossStart: number;
+  /** Median batch loss over the window before the last. */
+  lossBefore: number;
+  /** Median batch loss over the last window. */
+  lossEnd: number;
+  /** Median batch accuracy over the last window (fraction of rows whose largest output is the target's). */
+  accuracyEnd: number;
+}
+
+/** Converged: at most one row in a hundred of the last batches wrong (median over the last window)… */
+export const CONVERGED_ACCURACY = 0.99;
+/**
+ * …and the loss at most this fraction of its start: near its floor of 0, so the output errors, and
+ * with them every gradient, are small. Measured on the digits (test/flow/training-progress.test.ts):
+ * runs that fit their 256 digits ended at 5e-5 and 2e-3 of their start, one still learning at 0.07.
+ */
+export const CONVERGED_LOSS_FRACTION = 0.01;
+/**
+ * Still learning: the last window's loss at least this fraction below the window's before. Measured
+ * on the digits: runs stuck at a loss (Nielsen's plateau, a deep sigmoid net at the chance loss)
+ * fell 0–1.4 % between the windows, runs still learning 21–41 %.
+ */
+export const STILL_FALLING = 0.05;
+/** The fewest records a window holds (a median over one batch would be that batch's noise). */
+export const PROGRESS_WINDOW_MIN = 2;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Where the run stands (see the module comment); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
+export function trainingProgress(trace: Trace): TrainingProgress | undefined {
+  const records = trace.length;
+  const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / 5));
+  if (records < 2 * window) return undefined;
+  const losses = Array.from(trace.losses);
+  const accuracy = Array.from(trace.accuracy);
+  const read = [losses[0], ...losses.slice(records - 2 * window), ...accuracy.slice(records - window)];
+  if (!read.every(Number.isFinite)) return undefined;
+  const lossStart = losses[0];
+  const lossBefore = median(losses.slice(records - 2 * window, records - window));
+  const lossEnd = median(losses.slice(records - window));
+  const accuracyEnd = median(accuracy.slice(records - window));
+  const state: TrainingState =
+    accuracyEnd >= CONVERGED_ACCURACY && lossEnd <= CONVERGED_LOSS_FRACTION * lossStart ? 'converged' : lossEnd <= (1 - STILL_FALLING) * lossBefore ? 'learning' : 'plateau';
+  return { state, window, lossStart, lossBefore, lossEnd, accuracyEnd };
+}
