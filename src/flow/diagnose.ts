@@ -583,9 +583,15 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   if (p.state === 'learning') {
     return `Still learning: the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${p.window} records before (${fmt(p.lossBefore)}), with ${right}.`;
   }
+  if (p.state === 'unclear') {
+    return (
+      `Whether training still makes progress the batches cannot tell: their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${p.window} records), ` +
+      `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
+    );
+  }
   const stuck = `A plateau: the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
   const cause = faded(e)
-    ? '; the gradients faded over training time, above, not only over depth'
+    ? '; the gradient faded over training time (above), not only over depth'
     : `; the gradients did not fade over training time (the ${ends.last}'s ‖∂C/∂b‖ ended at ${fmt(e.lastHiddenChange)}× its start)` +
       (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
   const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
+import { API_REMEDY_TERMS, remedyText } from '../../src/flow/remedy.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -290,6 +291,18 @@ function expectNothingAlreadyUsed(d: Diagnosis, trace: Trace, label: string): vo
   if (trace.run.layerRates) expect(options.join('\n'), `${label}: suggests layer rates again`).not.toMatch(/layerRates/);
 }
 
+/**
+ * A remedy's option is its settings in the API's terms, and its reason names no option: the
+ * settings are what a printer says in its own terms (the command line's flags), and a reason that
+ * named `learningRate` would say it in the API's to a command-line user.
+ */
+function expectSettingsSaidOnce(d: Diagnosis, label: string): void {
+  for (const r of d.remedies) {
+    expect(r.option, label).toBe(remedyText(r, API_REMEDY_TERMS));
+    expect(r.why, `${label}: ${r.option}`).not.toMatch(/\b(learningRate|clipNorm|biasInit|batchSize|activation|init|optimizer|layers|lsuv): /);
+  }
+}
+
 describe('diagnose() names each labelled scenario right', () => {
   let digits: { nielsen: ReturnType<typeof firstRows>; digits: ReturnType<typeof firstRows> };
   beforeAll(async () => {
@@ -330,6 +343,7 @@ describe('diagnose() names each labelled scenario right', () => {
     for (const l of e.saturatedLayers) expect(['sigmoid', 'tanh', 'softsign']).toContain(trace.activations[l]);
     for (const l of e.deadLayers) expect(['relu', 'leaky-relu']).toContain(trace.activations[l]);
     expectNothingAlreadyUsed(d, trace, scenario.name);
+    expectSettingsSaidOnce(d, scenario.name);
     if (scenario.first === null) expect(d.remedies, summary).toEqual([]);
     else if (scenario.first) expect(d.remedies[0]?.option, summary).toMatch(scenario.first);
     if (e.compensated) {

@@ -1,0 +1,117 @@
+/**
+ * Where a run stands, on real runs on the bundled digits (fixed seeds): converged (the loss near its
+ * floor, every batch right), a plateau (the loss stuck short of that: Nielsen's deep network, whose
+ * gradients faded over training time, and a deep sigmoid network at the chance loss, whose gradients
+ * did not fade and whose first layers are slow by depth), still learning, and unclear (batch noise
+ * larger than the fall). The summary says which, with the losses and accuracy it read, and never
+ * calls a converged run a plateau.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist.js';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
+import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingProgress } from '../../src/flow/training-progress.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import { Trace } from '../../src/flow/trace.js';
+import type { TrainOptions } from '../../src/training/train.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+
+type Rows = ReturnType<typeof firstRows>;
+let digits: { all: Rows; nielsen: Rows; small: Rows };
+
+beforeAll(async () => {
+  const { train } = await loadMnist();
+  digits = { all: firstRows(train.x, train.y, train.x.rows), nielsen: firstRows(train.x, train.y, DEPTH_ROWS), small: firstRows(train.x, train.y, 256) };
+});
+
+async function diagnosed(network: NetworkOptions, rows: Rows, options: TrainOptions) {
+  const net = await createNetwork({ seed: 1, ...network });
+  net.train(rows.x, rows.y, options);
+  const trace = net.trace!;
+  net.dispose();
+  return diagnose(trace);
+}
+
+const relu3 = { sizes: [784, 30, 30, 30, 10], activation: 'relu', init: 'he-normal' } as const;
+const sigmoid3 = { sizes: [784, 30, 30, 30, 10], activation: 'sigmoid' } as const;
+
+describe('where a run stands: converged, plateau or still learning', () => {
+  it('converged: 60 epochs of Adam on 256 digits fit them; the gradients fell, and the summary says why and that it is no plateau', async () => {
+    const d = await diagnosed(relu3, digits.small, { epochs: 60, batchSize: 32, learningRate: 0.01, optimizer: 'adam', trace: { every: 8 } });
+    const p = d.evidence.training!;
+    expect(p.state).toBe('converged');
+    expect(p.accuracyEnd).toBeGreaterThanOrEqual(CONVERGED_ACCURACY);
+    expect(p.lossEnd).toBeLessThanOrEqual(CONVERGED_LOSS_FRACTION * p.lossStart);
+    // Every gradient fell over training time: the last hidden layer's more than GRADIENT_FADED, and each example's δ with it (no cancellation: the errors are small).
+    expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
+    expect(d.evidence.lastHiddenDeltaChange).toBeLessThan(GRADIENT_FADED);
+    expect(d.summary).toContain('Training has converged on its batches');
+    expect(d.summary).toContain('not a plateau');
+    expect(d.summary).not.toMatch(/A plateau|a plateau:/);
+  }, 60_000);
+
+  it("plateau, faded over time: Nielsen's [784,30,30,30,30,10] stuck at the class-frequency loss, every batch gradient fallen, each example's δ not", async () => {
+    const d = await diagnosed({ sizes: [784, 30, 30, 30, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
+      epochs: 100,
+      batchSize: DEPTH_ROWS,
+      learningRate: NIELSEN_TRAINING.learningRate,
+      optimizer: { name: 'sgd', weightDecay: NIELSEN_TRAINING.lambda / DEPTH_ROWS, decayBiases: false },
+      shuffle: false,
+      trace: { every: 5 },
+    });
+    const p = d.evidence.training!;
+    expect(p.state).toBe('plateau');
+    expect(p.lossEnd).toBeGreaterThan((1 - STILL_FALLING) * p.lossBefore);
+    expect(p.accuracyEnd).toBeLessThan(0.2);
+    expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
+    expect(d.summary).toMatch(/A plateau: the batches' loss stopped falling short of convergence \(3\.2\d, median over the last 4 records; 3\.2\d over the 4 before; 8\.\d\d at the first record\), with 1\d % of their rows classified right; the gradient faded over training time \(above\), not only over depth\./);
+    // Without the curvature there, the gradient cannot say saddle or minimum.
+    expect(d.summary).toContain('cannot tell whether the point is a saddle or a local minimum');
+  }, 60_000);
+
+  it('plateau by depth: a deep sigmoid network at the chance loss after an epoch of SGD, its gradients not faded over time, its first layer slow', async () => {
+    const d = await diagnosed(sigmoid3, digits.all, { epochs: 1, batchSize: 32, learningRate: 0.1, trace: { every: 10 } });
+    expect(d.verdict).toBe('vanishing');
+    expect(d.evidence.training!.state).toBe('plateau');
+    expect(d.evidence.lastHiddenChange).toBeGreaterThan(GRADIENT_FADED);
+    expect(d.summary).toMatch(/the gradients did not fade over training time \(the last hidden layer's ‖∂C\/∂b‖ ended at [\d.]+× its start\): what is slow is the first hidden layer, by the gap over depth above\./);
+  }, 60_000);
+
+  it("still learning: Nielsen's [784,30,10] on his 1,000 digits, full batch at η 1 (no batch noise), its loss more than STILL_FALLING below the window before", async () => {
+    const d = await diagnosed({ sizes: [784, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
+      epochs: 50,
+      batchSize: DEPTH_ROWS,
+      learningRate: 1,
+      shuffle: false,
+      trace: { every: 5 },
+    });
+    const p = d.evidence.training!;
+    expect(p.state).toBe('learning');
+    // One batch throughout: what noise is read is the curve's bend about its straight line, well below the fall.
+    expect(p.noise).toBeLessThan(STILL_FALLING);
+    expect(p.lossEnd).toBeLessThan((1 - STILL_FALLING) * p.lossBefore);
+    expect(d.summary).toMatch(/Still learning: the batches' loss is still falling, [\d.]+ \(median over the last 2 records\), \d+ % below the 2 records before \([\d.]+\), with \d+ % of their rows classified right\./);
+  }, 60_000);
+
+  it('unclear: one epoch of Adam in batches of 32, a record every 10 batches: the batch losses vary more than the fall between the windows', async () => {
+    const d = await diagnosed(relu3, digits.all, { epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', trace: { every: 10 } });
+    const p = d.evidence.training!;
+    expect(p.state).toBe('unclear');
+    expect(p.noise).toBeGreaterThan(STILL_FALLING);
+    expect(1 - p.lossEnd / p.lossBefore).toBeLessThan(p.noise);
+    expect(d.summary).toMatch(/Whether training still makes progress the batches cannot tell: .* varies enough to hide a change of \d+ % \(two standard errors\)/);
+    expect(d.summary).not.toMatch(/plateau/i);
+  }, 60_000);
+
+  it('reads nothing from a trace too short for two windows, or saved without losses', async () => {
+    const net = await createNetwork({ ...relu3, seed: 1 });
+    net.train(digits.small.x, digits.small.y, { epochs: 1, batchSize: 64, trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    expect(trace.length).toBe(4);
+    expect(trainingProgress(trace)?.window).toBe(2);
+    const three = JSON.parse(JSON.stringify(trace.toJSON()));
+    three.losses[3] = null;
+    expect(trainingProgress(Trace.fromJSON(three))).toBeUndefined();
+  });
+});
