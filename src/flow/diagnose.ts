@@ -812,7 +812,7 @@ function initClause(trace: Trace, choices: readonly string[]): string {
   const rateWhy =
     rate === undefined
       ? ''
-      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest at which relu networks with He's weights ` +
+      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which relu networks with He's weights ` +
         `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, one epoch of ${trace.run.optimizer ?? 'sgd'} on the digits) all lowered their loss with no layer dead; ` +
         "at larger rates some did not: one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that.";
   return initWhy + rateWhy;

@@ -46,7 +46,7 @@ describe("diagnose()'s relu remedy, applied as suggested", () => {
     expect(relu.settings.map((s) => s.option)).toEqual(['activation', 'init', 'learningRate']);
     const rate = Number(valueOf(relu, 'learningRate'));
     expect(rate).toBe(RELU_REMEDY_RATES.sgd);
-    expect(relu.why).toMatch(/The run's learning rate, 0\.5, is above 0\.1, the largest/);
+    expect(relu.why).toMatch(/The run's learning rate, 0\.5, is above 0\.1, the largest rate of a grid/);
 
     const after = await run(valueOf(relu, 'activation') as Activation, valueOf(relu, 'init') as WeightInitName, rate);
     expect(after.d.verdict, after.d.summary).toBe('healthy');
