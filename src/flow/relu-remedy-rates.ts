@@ -26,7 +26,9 @@ export const RELU_RATE_SETUP = {
   batchSize: 32,
   /** The rates tried, per optimiser, ascending. */
   grids: {
+    /** Plain SGD (no momentum). */
     sgd: [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+    /** Adam with its default betas. */
     adam: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
   },
 } as const;

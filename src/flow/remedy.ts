@@ -60,19 +60,28 @@ export const API_REMEDY_TERMS: RemedyTerms = { form: 'api' };
 
 const apiSetting = (s: RemedySetting) => `${s.option}: ${s.value}`;
 
-/** The settings in `terms`: flags first, then the library's options the printer has no flag for, said to be those. */
+/** Whether `terms` says `s` by a flag: the printer has one for its option and the value is one a flag takes. */
+const flagged = (s: RemedySetting, terms: RemedyTerms) => terms.form === 'flags' && s.flagValue !== undefined && terms.flags?.[s.option] !== undefined;
+
+/** The settings in `terms`: flags first, then, after 'with', the library's options the printer has no flag for. */
 function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): string {
-  if (terms.form === 'api') return settings.map(apiSetting).join(', ');
-  const flag = (s: RemedySetting) => (s.flagValue === undefined ? undefined : terms.flags?.[s.option]);
-  const flagged = settings.filter((s) => flag(s) !== undefined).map((s) => `${flag(s)} ${s.flagValue}`);
-  const library = settings.filter((s) => flag(s) === undefined);
-  const owners = [...new Set(library.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
-  const named = library.length ? `${library.map(apiSetting).join(', ')} (${owners.join(' and ')} option${library.length > 1 ? 's' : ''}: no flag here)` : '';
-  return [flagged.join(' '), named].filter(Boolean).join(', with ');
+  const flags = settings.filter((s) => flagged(s, terms)).map((s) => `${terms.flags![s.option]} ${s.flagValue}`);
+  const library = settings.filter((s) => !flagged(s, terms)).map(apiSetting);
+  return [flags.join(' '), library.join(', ')].filter(Boolean).join(', with ');
 }
 
-/** The remedy's settings, and its alternative in brackets, in `terms`. */
+/**
+ * The remedy's settings, and its alternative in brackets, in `terms`; in the 'flags' form the
+ * options said as the library's are then said to have no flag here, by the API function that takes
+ * them (createNetwork, train()).
+ */
 export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
   const first = settingsText(remedy.settings, terms);
-  return remedy.alternative ? `${first} (or ${settingsText(remedy.alternative, terms)})` : first;
+  const text = remedy.alternative ? `${first} (or ${settingsText(remedy.alternative, terms)})` : first;
+  if (terms.form === 'api') return text;
+  const library = [...remedy.settings, ...(remedy.alternative ?? [])].filter((s) => !flagged(s, terms));
+  if (library.length === 0) return text;
+  const owners = [...new Set(library.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
+  const options = new Set(library.map((s) => s.option)).size > 1 ? 'options' : 'option';
+  return `${text} (${owners.join(' and ')} ${options}: no flag here)`;
 }

@@ -59,7 +59,6 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Where the run stands (see the module comment); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
 /**
  * Two standard errors of the difference of two medians of `window` losses each, over `level`: the
  * batch-to-batch spread σ is read from the losses' residuals about their least-squares line (so a
@@ -82,6 +81,7 @@ function noiseOf(losses: number[], window: number, level: number): number {
   return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window) / level;
 }
 
+/** Where the run stands (see the module comment); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
 export function trainingProgress(trace: Trace): TrainingProgress | undefined {
   const records = trace.length;
   const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / 5));

@@ -29,11 +29,11 @@ describe("diagnose()'s remedies in a printer's terms", () => {
   it("says the API's keys, or the command's flags and the library's options it has no flag for", () => {
     expect(remedyText(relu, API_REMEDY_TERMS)).toBe("activation: 'relu', init: 'he-normal', learningRate: 0.1 (or activation: 'tanh')");
     expect(remedyText(relu, remedyTerms(studyModelCommand))).toBe(
-      "--learning-rate 0.1, with activation: 'relu', init: 'he-normal' (createNetwork options: no flag here) (or activation: 'tanh' (createNetwork option: no flag here))",
+      "--learning-rate 0.1, with activation: 'relu', init: 'he-normal' (or activation: 'tanh') (createNetwork options: no flag here)",
     );
     // A study's fixed recipe has no flag for any of them.
     expect(remedyText(relu, remedyTerms(studyDepthCommand))).toBe(
-      "activation: 'relu', init: 'he-normal', learningRate: 0.1 (createNetwork and train() options: no flag here) (or activation: 'tanh' (createNetwork option: no flag here))",
+      "activation: 'relu', init: 'he-normal', learningRate: 0.1 (or activation: 'tanh') (createNetwork and train() options: no flag here)",
     );
     expect(remedyText({ settings: [{ option: 'optimizer', value: "'kfac'", flagValue: 'kfac' }], alternative: [{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free' }] }, remedyTerms(studyModelCommand))).toBe(
       '--optimizer kfac (or --optimizer hessian-free)',
@@ -62,13 +62,14 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Diagnosis: VANISHING');
     const tried = stdout.slice(stdout.indexOf('What to try:'));
-    expect(tried).toContain("  • --learning-rate 0.1, with activation: 'relu', init: 'he-normal' (createNetwork options: no flag here) (or activation: 'tanh' (createNetwork option: no flag here))");
+    expect(tried).toContain("  • --learning-rate 0.1, with activation: 'relu', init: 'he-normal' (or activation: 'tanh') (createNetwork options: no flag here)");
+    expect(tried).toContain("  • optimizer: { name: 'sgd', layerRates: [");
     expect(tried).toContain('  • --optimizer lars');
     expect(tried).toContain('  • --optimizer adam');
     // No option the command has a flag for is named by its API key.
     expect(tried).not.toMatch(/learningRate:|optimizer: '|clipNorm:|batchSize:/);
     const page = readFileSync(html, 'utf8');
-    expect(page).toContain('<code>--learning-rate 0.1, with activation: &#39;relu&#39;, init: &#39;he-normal&#39; (createNetwork options: no flag here)');
+    expect(page).toContain('<code>--learning-rate 0.1, with activation: &#39;relu&#39;, init: &#39;he-normal&#39; (or activation: &#39;tanh&#39;) (createNetwork options: no flag here)</code>');
     expect(page).toContain('<code>--optimizer lars</code>');
     expect(page).not.toMatch(/<code>optimizer: &#39;/);
   }, 60_000);
