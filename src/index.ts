@@ -76,9 +76,9 @@ export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyText } from './flow/remedy.js';
 export type { Remedy, RemedyOption, RemedySetting, RemedyTerms } from './flow/remedy.js';
-export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingProgress } from './flow/training-progress.js';
+export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './flow/training-progress.js';
 export type { TrainingProgress, TrainingState } from './flow/training-progress.js';
-export { RELU_REMEDY_RATES, RELU_RATE_SETUP, reluRemedyRate } from './flow/relu-remedy-rates.js';
+export { RELU_REMEDY_RATES, RELU_RATE_SETUP } from './flow/relu-remedy-rates.js';
 export { proseParts, renderReport } from './flow/report-html.js';
 export type { ProsePart, ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';
 export * from './curvature/index.js';

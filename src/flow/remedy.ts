@@ -4,6 +4,8 @@
  * advice): the API by its option keys (`learningRate: 0.1`, `activation: 'relu'`), the command line
  * by its flags (`--learning-rate 0.1`), naming the library's option where the command has no flag.
  */
+import { checkObjectArgument } from '../checks.js';
+import { invalidOption, shown } from '../errors.js';
 
 /** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
 export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'clipNorm' | 'batchSize' | 'lsuv';
@@ -76,6 +78,7 @@ function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): s
  * them (createNetwork, train()).
  */
 export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
+  checkRemedyArguments(remedy, terms);
   const first = settingsText(remedy.settings, terms);
   const text = remedy.alternative ? `${first} (or ${settingsText(remedy.alternative, terms)})` : first;
   if (terms.form === 'api') return text;
@@ -84,4 +87,32 @@ export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, ter
   const owners = [...new Set(library.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
   const options = new Set(library.map((s) => s.option)).size > 1 ? 'options' : 'option';
   return `${text} (${owners.join(' and ')} ${options}: no flag here)`;
+}
+
+/** A list of settings as RemedySetting describes them. */
+const isSettings = (list: unknown): list is RemedySetting[] =>
+  Array.isArray(list) &&
+  list.every(
+    (s) =>
+      typeof s === 'object' &&
+      s !== null &&
+      Object.hasOwn(REMEDY_OPTION_OWNER, s.option) &&
+      typeof s.value === 'string' &&
+      (s.flagValue === undefined || typeof s.flagValue === 'string'),
+  );
+
+/** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */
+function checkRemedyArguments(remedy: unknown, terms: unknown): void {
+  checkObjectArgument(remedy, 'remedyText', 'a remedy of diagnose() ({ settings, alternative? })');
+  const { settings, alternative } = remedy as Partial<Remedy>;
+  if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
+    const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+  }
+  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'flags', flags? }");
+  const { form, flags } = terms as Partial<RemedyTerms>;
+  if (form !== 'api' && form !== 'flags') throw invalidOption(`remedyText: terms.form is 'api' or 'flags', got ${shown(form)}`);
+  if (flags !== undefined && (typeof flags !== 'object' || flags === null || !Object.values(flags).every((f) => typeof f === 'string'))) {
+    throw invalidOption(`remedyText: terms.flags maps options to their flags ('--learning-rate'), got ${shown(flags)}`);
+  }
 }

@@ -40,6 +40,20 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     );
   });
 
+  it('refuses a remedy or terms that are not what diagnose() gives, saying what', () => {
+    const refused = (remedy: unknown, terms?: unknown) => {
+      try {
+        remedyText(remedy as Remedy, terms as never);
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(refused({ settings: [{ option: 'colour', value: "'red'" }] })).toMatch(/^INVALID_OPTION: remedyText: a remedy's settings .* option one of activation, init, .*; got \[/);
+    expect(refused(relu, { form: 'cli' })).toBe("INVALID_OPTION: remedyText: terms.form is 'api' or 'flags', got \"cli\"");
+    expect(refused(relu, { form: 'flags', flags: { learningRate: 5 } })).toMatch(/^INVALID_OPTION: remedyText: terms\.flags maps options to their flags/);
+  });
+
   it('takes every flag from OPTION_FLAGS, for the remedies and for the advice of a DIVERGED', () => {
     const flags = remedyTerms(studyModelCommand).flags!;
     expect(flags).toEqual({ learningRate: `--${OPTION_FLAGS.learningRate}`, clipNorm: `--${OPTION_FLAGS.clipNorm}`, batchSize: `--${OPTION_FLAGS.batchSize}`, optimizer: `--${OPTION_FLAGS.optimizer}` });
