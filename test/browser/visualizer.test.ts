@@ -351,7 +351,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 150, null, { timeout: 60_000 });
     await page.click('#train');
     expect(new URL(page.url()).searchParams.get('act')).toBe(change.activation);
-    if (change.learningRate !== undefined) expect(Number(new URL(page.url()).searchParams.get('lr'))).toBe(change.learningRate);
+    if (change.learningRate !== undefined) expect((await downloadTrace(page)).run.learningRate).toBe(change.learningRate);
     expect(await page.locator('#diagnosis').getAttribute('data-verdict')).not.toBe('dead');
     expect(await page.locator('#flow-before').isVisible()).toBe(true);
     expect(await page.locator('#flow-before-caption').innerText()).toContain('sigmoid');
@@ -375,7 +375,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.setViewportSize(DESKTOP);
     // The 'after' caption says what runs now, in the 'before' caption's words (not the remedy's alternatives).
     const init = new URL(page.url()).searchParams.get('init') ?? 'standard';
-    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η 0.5`);
+    expect(await page.locator('#flow-now-caption').innerText()).toBe(`after: 16-16-16-16-16-16 ${change.activation} + ${init}, sgd, η ${change.learningRate ?? 0.5}`);
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-before-after.png` });
     // Reset starts a run no remedy started: the comparison is over, no stale 'before' map or caption.
     await page.click('#reset');
