@@ -5,6 +5,7 @@
  * diagnose() says which beside the gradient flow, so that gradients that shrank because the loss
  * neared its floor are not called a plateau.
  */
+import { median } from '../median.js';
 import type { Trace } from './trace.js';
 
 /**
@@ -52,12 +53,6 @@ export const CONVERGED_LOSS_FRACTION = 0.01;
 export const STILL_FALLING = 0.05;
 /** The fewest records a window holds (a median over one batch would be that batch's noise). */
 export const PROGRESS_WINDOW_MIN = 2;
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /**
  * Two standard errors of the difference of two medians of `window` losses each, over `level`: the
