@@ -13,7 +13,7 @@ import { diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
 import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingProgress } from '../../src/flow/training-progress.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { Trace } from '../../src/flow/trace.js';
-import type { TrainOptions } from '../../src/training/train.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
 
 type Rows = ReturnType<typeof firstRows>;
