@@ -36,12 +36,12 @@ export function roundsVerdict(s: Spread, target: Target): Verdict {
 }
 
 /**
- * The measured column of a goal from rounds: the spread, and a note when its middle half
- * straddles the target (`format` prints a value with its unit, the target's too).
+ * The measured column of a goal from rounds: the spread, `which` rounds they are (if not all), and a
+ * note when its middle half straddles the target (`format` prints a value with its unit, the target's too).
  */
-export function roundsText(s: Spread, target: Target, format: (value: number) => string): string {
+export function roundsText(s: Spread, target: Target, format: (value: number) => string, which = ''): string {
   const note = straddles(s, target) ? `; its middle half straddles ${format(target.value)}` : '';
-  return `${spreadText(s, format)}${note}`;
+  return `${spreadText(s, format)}${which}${note}`;
 }
 
 /** A two-thread goal judged on the rounds where the host gave the second vCPU. */
@@ -83,7 +83,7 @@ export function threadsText(j: ThreadsJudgement, target: Target, format: (value:
     return `${why}; ${control}; gradscope ${roundsText(j.judged, target, format)}`;
   }
   const over = j.clean === j.rounds ? '' : ` over the ${j.clean} clean rounds`;
-  return `${roundsText(j.judged, target, format)}${over}; ${control}`;
+  return `${roundsText(j.judged, target, format, over)}; ${control}`;
 }
 
 /** `binary: 'fastest'` judged on what it picked in fresh processes against the bench's own rounds. */

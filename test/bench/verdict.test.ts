@@ -42,6 +42,14 @@ describe('a two-thread goal judged against the host control of the same rounds',
     );
   });
 
+  it('says which rounds it judged before saying that their middle half straddles the target', () => {
+    const j = judgeThreads([1.6, 1.65, 1.75, 1.8, 0.8], [2, 2, 2, 2, 0.85], AT_LEAST_1_7);
+    expect(j.verdict).toBe('met');
+    expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
+      '1.70× (4 rounds: middle half 1.64–1.76×, all 1.60–1.80×) over the 4 clean rounds; its middle half straddles 1.70×; host control 2.00× (≥ 1.70× in 4 of 5 rounds)',
+    );
+  });
+
   it('is NOT met when the host gave the second vCPU and gradscope still fell short', () => {
     const j = judgeThreads([1.61, 1.63, 1.62, 1.6, 1.63], [2, 1.99, 1.98, 2.01, 2], AT_LEAST_1_7);
     expect(j.verdict).toBe('NOT met');
