@@ -126,6 +126,8 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     }
     const value = eq > 0 ? word.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${flag} needs a value`);
+    // No flag takes an empty value: a file flag given '' wrote nothing, in silence (--html '' ran the study and no report).
+    if (value.trim() === '') throw new UsageError(`--${flag} needs a value, got an empty one`);
     flags.set(flag, value);
   }
   const expected = (command.positionals ?? []).map((p) => p.name);
@@ -133,6 +135,8 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     const wanted = expected.length ? `${expected.join(' ')} (${expected.length} words)` : 'no words besides its flags';
     throw new UsageError(`'${name}' takes ${wanted}, got ${positional.length ? positional.map((w) => `'${shorten(w)}'`).join(' ') : 'none'}`);
   }
+  const blank = positional.findIndex((word) => word.trim() === '');
+  if (blank >= 0) throw new UsageError(`'${name}' needs ${expected[blank]}, got an empty word`);
   return { positional, flags, table };
 }
 
@@ -202,7 +206,7 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
     return flag.default;
   }
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${shorten(text)}'`);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} needs a number, got '${shorten(text)}'`);
   if (rule.integer && !isDecimalInteger(text)) throw new UsageError(`--${name} needs a whole number in decimal digits, got '${shorten(text)}'`);
   if (rule.min !== undefined && (value < rule.min || (rule.exclusive && value === rule.min))) {
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);

@@ -114,7 +114,8 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
 function checkFormatTag(file: Record<string, unknown>): void {
   if (file.format === MODEL_FILE_TAG) return;
   const dataFile = file.format === undefined && 'inputs' in file && 'targets' in file;
-  throw bad('format', `expected "${MODEL_FILE_TAG}", got ${describeValue(file.format)}${dataFile ? ': this is a data file ({ inputs, targets }), not a model' : ''}`);
+  const found = file.format === undefined ? 'there is none' : `got ${describeValue(file.format)}`;
+  throw bad('format', `expected "${MODEL_FILE_TAG}", ${found}${dataFile ? ': this is a data file ({ inputs, targets }), not a model' : ''}`);
 }
 
 /** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */

@@ -41,7 +41,11 @@ export const SADDLE_STEPS = [0.1, 0.3, 1, 3] as const;
 export interface PlateauOptions {
   /** Epochs (= full-batch steps) of Nielsen's training. Default 500 (his); at most NIELSEN_EPOCHS_BOUND.max = 10,000. */
   epochs?: number;
-  /** Measurements, spread evenly from epoch 0 to the last. Default PLATEAU_DEFAULTS.points = 5; at most PLATEAU_POINTS_BOUND.max = 100. */
+  /**
+   * Measurements, spread evenly from epoch 0 to the last, each at an epoch of its own: with fewer than
+   * `points − 1` epochs some would fall on the same epoch, which is measured once (so 0 epochs give one
+   * point). Default PLATEAU_DEFAULTS.points = 5; at most PLATEAU_POINTS_BOUND.max = 100.
+   */
   points?: number;
   /** L2 λ (default 5, his). */
   lambda?: number;
@@ -53,7 +57,7 @@ export interface PlateauOptions {
   maxSteps?: number;
   /** Seed of the network and of Lanczos' start vectors (default STUDY_SEED = 1). */
   seed?: number;
-  /** Called after each measurement with the points done and the points in all (default: none). */
+  /** Called after each measurement with the points done and the points in all (the distinct epochs: see `points`; default: none). */
   onProgress?: (done: number, points: number) => void;
 }
 
@@ -135,7 +139,8 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   try {
     // Uploaded once for the training calls between the points.
     const dataset = (resident = net.dataset(data.x, data.y));
-    const marks = Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1))));
+    // Each epoch once: repeated marks measured the same weights again, and the summary counted them as more points.
+    const marks = [...new Set(Array.from({ length: points }, (_, i) => (points === 1 ? epochs : Math.round((i * epochs) / (points - 1)))))];
     const measured: PlateauPoint[] = [];
     let epoch = 0;
     let trace: Trace | undefined;
@@ -154,7 +159,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
         epoch = mark;
       }
       measured.push(measurePoint(net, data, { epoch, lambda, k, maxSteps, seed: options.seed ?? STUDY_SEED }));
-      options.onProgress?.(measured.length, points);
+      options.onProgress?.(measured.length, marks.length);
     }
     return {
       sizes: PLATEAU_SIZES,

@@ -122,7 +122,7 @@ describe('list and width flags', () => {
     [['study', 'autoencoder', '--loss', 'bcee'], /^gradscope: --loss must be one of bce, mse, got 'bcee'; did you mean 'bce'\?$/],
     [['convert', 'a.json', 'b.json', '--layers', 'fc1,fc1'], /^gradscope: --layers lists fc1 twice \(each layer is imported once\)/],
     // An empty list is refused too (the library refuses [] the same way).
-    [['study', 'remedies', '--optimizers', ''], /^gradscope: --optimizers has an empty entry, got ''$/],
+    [['study', 'remedies', '--optimizers', ''], /^gradscope: --optimizers needs a value, got an empty one$/],
     [['study', 'autoencoder', '--optimizers', ','], /^gradscope: --optimizers has an empty entry, got ','$/],
   ])('gradscope %j: one line, exit 2, no work', async (args, message) => {
     const { code, stdout, stderr } = await runCliInProcess(args);
@@ -130,5 +130,26 @@ describe('list and width flags', () => {
     expect(stderr.trimEnd()).toMatch(message);
     expect(stdout).toBe('');
     expect(code).toBe(2);
+  });
+});
+
+// A flag or a word given empty is refused before any work: --html '', --csv '' and --save '' ran the
+// whole job and wrote nothing, exit 0; --model '' said "IO_ERROR: : cannot read"; convert IN '' named
+// the API's writeModelFile.
+describe('empty values', () => {
+  it.each([
+    [['study', 'depth', '--html', ''], /^gradscope: --html needs a value, got an empty one$/],
+    [['study', '--model', 'm.json', '--data', 'd.json', '--csv', ''], /^gradscope: --csv needs a value, got an empty one$/],
+    [['study', '--model', 'm.json', '--data', 'd.json', '--save', ' '], /^gradscope: --save needs a value, got an empty one$/],
+    [['gradients', '--model', '', '--data', 'd.json'], /^gradscope: --model needs a value, got an empty one$/],
+    [['gradients', '--model=', '--data', 'd.json'], /^gradscope: --model needs a value, got an empty one$/],
+    [['study', 'depth', '--seeds', ''], /^gradscope: --seeds needs a value, got an empty one$/],
+    [['convert', 'model.json', ''], /^gradscope: 'gradscope convert' needs OUT, got an empty word$/],
+    [['convert', '', 'out.json'], /^gradscope: 'gradscope convert' needs IN, got an empty word$/],
+  ])('gradscope %j: one line, exit 2, no work', async (args, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(args);
+    expect(stderr.trimEnd().split('\n'), stderr).toHaveLength(1);
+    expect(stderr.trimEnd()).toMatch(message);
+    expect([code, stdout]).toEqual([2, '']);
   });
 });

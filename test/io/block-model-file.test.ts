@@ -103,7 +103,7 @@ describe('model JSON version 2', () => {
 describe('a file that is not a model', () => {
   it('a data file ({ inputs, targets }) given as a model is named as one; another object only by its format tag', async () => {
     const data = { inputs: [[0, 1]], targets: [[1]] };
-    await expectError(() => readModelJSON(data), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", got undefined: this is a data file \(\{ inputs, targets \}\), not a model$/);
+    await expectError(() => readModelJSON(data), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", there is none: this is a data file \(\{ inputs, targets \}\), not a model$/);
     await expectError(() => readModelJSON({ format: 'other', inputs: [], targets: [] }), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", got the string "other"$/);
   });
 });

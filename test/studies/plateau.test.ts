@@ -59,6 +59,15 @@ describe('plateau study', () => {
     expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
   });
 
+  it('measures each epoch once: 4 points over 1 epoch are 2, 0 epochs one, and the progress counts those (it measured epoch 0 five times and counted five saddles)', async () => {
+    const progress: [number, number][] = [];
+    const result = await runPlateauStudy({ epochs: 1, points: 4, rows: 30, maxSteps: 20, k: 1, onProgress: (done, all) => progress.push([done, all]) });
+    expect(result.points.map((p) => p.epoch)).toEqual([0, 1]);
+    expect(progress).toEqual([[1, 2], [2, 2]]);
+    const none = await runPlateauStudy({ epochs: 0, points: 3, rows: 30, maxSteps: 20, k: 1 });
+    expect(none.points.map((p) => p.epoch)).toEqual([0]);
+  });
+
   it('measurePoint refuses a block network before measuring anything (INVALID_OPTION; weights unchanged)', async () => {
     const net = await createNetwork({ inputs: 3, loss: 'mse', layers: [{ type: 'dense', units: 3, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 2 }], backend: 'ref', seed: 1 });
     const x = toMatrix([[0.1, 0.2, 0.3], [1, -1, 0], [0.5, 0.5, -2]], 3, 'inputs');

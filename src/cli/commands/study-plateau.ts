@@ -70,17 +70,17 @@ export const studyPlateauCommand = command({
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');
     const html = await outputFileFlag(args, 'html');
-    const points = numberFlag(args, 'points');
-    const progress = new ProgressBar(terminal, 'plateau', points);
+    // The bar counts the points the study measures (each epoch once), which it says with the first.
+    let progress: ProgressBar | undefined;
     const result = await runPlateauStudy({
       epochs: numberFlag(args, 'epochs'),
-      points,
+      points: numberFlag(args, 'points'),
       lambda: numberFlag(args, 'lambda'),
       k: numberFlag(args, 'k'),
       seed: numberFlag(args, 'seed'),
-      onProgress: json ? undefined : (done) => progress.update(done),
+      onProgress: json ? undefined : (done, points) => (progress ??= new ProgressBar(terminal, 'plateau', points)).update(done),
     });
-    progress.done();
+    progress?.done();
     if (json) {
       terminal.out(jsonLine(result));
       return;
