@@ -208,7 +208,9 @@ export function runTraining(
       if (batches === 0) {
         const last = lastFault!;
         throw new DivergedError((terms) => {
-          const advice = last.advice(terms);
+          // Only 'skip' gets here, having skipped every batch: its advice does not offer 'skip' again.
+          const skipNamed = terms.onNonFinite;
+          const advice = last.advice({ ...terms, onNonFinite: skipNamed && ((policy) => (policy === 'skip' ? '' : skipNamed(policy))) });
           return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
         });
       }
