@@ -31,11 +31,11 @@ export type ZeroCause = 'underflow' | 'inactive';
 
 /** First ÷ last hidden layer, of the batch gradient and of one example's δ (null: not defined for this network). */
 export interface GradientRatios {
-  /** ‖∂C/∂b‖ of the first hidden layer ÷ that of the last hidden layer. */
+  /** ‖∂C/∂b‖ of the first hidden layer ÷ that of the last hidden layer (NaN, 0 ÷ 0, when neither has a gradient). */
   biasGradient: number;
   /** Per-example RMS ‖δ‖ of the first hidden layer ÷ that of the last (null with batch norm). */
   delta: number | null;
-  /** Why each ratio that is exactly 0 is 0 (zeroGradientCause); absent when neither is. */
+  /** Why each ratio whose first hidden layer's gradient is exactly 0 is 0 (or 0 ÷ 0, NaN, when the last's is 0 too: zeroGradientCause); absent when neither is. */
   zeroCauses?: {
     /** Why biasGradient is 0. */
     biasGradient?: ZeroCause;
@@ -148,9 +148,11 @@ export function gradientRatios(
   const first = names[0];
   const last = names[names.length - 1];
   const batch = net.gradients(probe.data).parameters;
-  const biasGradient = euclideanNorm(tensor(batch, first)) / euclideanNorm(tensor(batch, last));
+  const firstNorm = euclideanNorm(tensor(batch, first));
+  const biasGradient = firstNorm / euclideanNorm(tensor(batch, last));
   const zeroCauses: NonNullable<GradientRatios['zeroCauses']> = {};
-  if (biasGradient === 0) zeroCauses.biasGradient = zeroGradientCause(net, probe.rows);
+  // A first layer without gradient: the ratio is 0, or 0 ÷ 0 (NaN) where the last has none either; the cause is the same.
+  if (firstNorm === 0) zeroCauses.biasGradient = zeroGradientCause(net, probe.rows);
   const withCauses = (ratios: GradientRatios): GradientRatios => (Object.keys(zeroCauses).length ? { ...ratios, zeroCauses } : ratios);
   if (!perExample) return withCauses({ biasGradient, delta: null });
   const { x, y } = examples;
@@ -162,6 +164,6 @@ export function gradientRatios(
     lastSquares += euclideanNorm(tensor(g, last)) ** 2;
   }
   const delta = Math.sqrt(firstSquares / lastSquares);
-  if (delta === 0) zeroCauses.delta = zeroGradientCause(net, x);
+  if (firstSquares === 0) zeroCauses.delta = zeroGradientCause(net, x);
   return withCauses({ biasGradient, delta });
 }

@@ -23,16 +23,15 @@ export const shortReason = (notRun: string) => notRun.split(':')[0];
  * as a measured value rounded) says why the first hidden layer's gradient is 0, by `cause` (see
  * ZeroCause): ZERO_LABELS.underflow where float32 rounded a product of nonzero factors to 0 (the ‖δ‖
  * column's smallest measured ratios beside it are subnormal, 1e-42), ZERO_LABELS.inactive where relu
- * units passed no gradient at all, ZERO_LABELS.unknown where the run did not record why.
+ * units passed no gradient at all, ZERO_LABELS.unknown where the run did not record why. NaN, the
+ * last hidden layer's gradient 0 as well, prints as "0 ÷ 0" with the first layer's cause (it printed "NaN").
  */
 export const ratio = (v: number | null, cause?: ZeroCause) =>
-  v === null ? '—' : v === Infinity ? '∞' : v === 0 ? ZERO_LABELS[cause ?? 'unknown'] : v.toPrecision(2);
+  v === null ? '—' : v === Infinity ? '∞' : v === 0 ? ZERO_LABELS[cause ?? 'unknown'] : Number.isNaN(v) ? `0 ÷ 0 (${ZERO_WHY[cause ?? 'unknown']}, at both layers)` : v.toPrecision(2);
+/** Why a first hidden layer's gradient is 0, in words, by its cause (see ratio). */
+const ZERO_WHY: Record<ZeroCause | 'unknown', string> = { underflow: 'underflow', inactive: 'inactive relu units', unknown: 'cause not recorded' };
 /** How a ratio of 0 prints, by its cause (see ratio). */
-export const ZERO_LABELS: Record<ZeroCause | 'unknown', string> = {
-  underflow: '0 (underflow)',
-  inactive: '0 (inactive relu units)',
-  unknown: '0 (cause not recorded)',
-};
+export const ZERO_LABELS = Object.fromEntries(Object.entries(ZERO_WHY).map(([cause, why]) => [cause, `0 (${why})`])) as Record<ZeroCause | 'unknown', string>;
 
 /**
  * Why `row`'s ratio in `column` is 0, if it is: as the run recorded it (zeroCauses), or for a run that
@@ -48,7 +47,7 @@ export function zeroCauseOf(row: { remedy: string; zeroCauses?: ZeroCauses }, co
 
 /** `row`'s ratio in `column`, printed by ratio with its cause. */
 export const ratioCell = (row: { remedy: string; zeroCauses?: ZeroCauses } & Partial<Record<RatioColumn, number | null>>, column: RatioColumn) =>
-  ratio(row[column] ?? null, row[column] === 0 ? zeroCauseOf(row, column) : undefined);
+  ratio(row[column] ?? null, row[column] === 0 || Number.isNaN(row[column]) ? zeroCauseOf(row, column) : undefined);
 
 /** The rows table's header (terminal, report and README). */
 /** The header of a column of wall-clock seconds, and what it says of them: they move with the machine's load. */

@@ -33,6 +33,21 @@ describe('why a gradient ratio is 0', () => {
     net.dispose();
   });
 
+  it("no gradient at the last hidden layer either: 0 ÷ 0, with the first layer's cause, printed as such (it printed 'NaN → NaN')", async () => {
+    const options = { sizes: [5, 6, 6, 3], activation: 'relu', output: 'softmax', loss: 'cross-entropy', init: 'he-normal' } as const;
+    const net = await createNetwork({ ...options, backend: 'ref', seed: 2 });
+    for (const l of [0, 1]) net.kernels.write(net.biases[l], new Float64Array(6).fill(-100)); // both hidden layers off on every row
+    const probe = net.dataset(x, y);
+    const ratios = gradientRatios(net, { data: probe, rows: x }, { x, y }, hiddenBiasNames(options), true);
+    expect([ratios.biasGradient, ratios.delta]).toEqual([NaN, NaN]);
+    expect(ratios.zeroCauses).toEqual({ biasGradient: 'inactive', delta: 'inactive' });
+    probe.dispose();
+    net.dispose();
+    const row: TrainableDepthRow = { remedy: 'relu-he', depth: 2, testAccuracy: 0.1, trainLoss: 2.3, steps: 1, seconds: 0, firstToLastAtInit: NaN, firstToLastAtEnd: NaN, deltaFirstToLastAtInit: NaN, deltaFirstToLastAtEnd: 0, zeroCauses: { firstToLastAtInit: 'inactive', firstToLastAtEnd: 'inactive', deltaFirstToLastAtInit: 'inactive', deltaFirstToLastAtEnd: 'inactive' } };
+    expect(rowCells(row).slice(4, 6)).toEqual(['0 ÷ 0 (inactive relu units, at both layers) → 0 ÷ 0 (inactive relu units, at both layers)', '0 ÷ 0 (inactive relu units, at both layers) → 0 (inactive relu units)']);
+    expect(ratio(NaN)).toBe('0 ÷ 0 (cause not recorded, at both layers)');
+  });
+
   it("a relu net whose units are all active but whose product of small weights is below float32's range: 'underflow'", async () => {
     const options = { inputs: 5, layers: [...Array(24).fill({ units: 8 }), { units: 3, activation: 'softmax' }], activation: 'relu', loss: 'cross-entropy', init: { name: 'normal', std: 1e-3 }, biasInit: { name: 'constant', value: 1 } } as const;
     const net = await createNetwork({ ...options, backend: 'wasm', seed: 2 });
