@@ -7,7 +7,7 @@
  * then his training: full-batch gradient descent on those digits, η = 0.1, L2 regularisation
  * λ = 5 (weights only), 500 epochs, ‖∂C/∂b‖ recorded at the start of every epoch.
  */
-import { checkAtMost, checkKnownKeys, checkNumber, keysOf } from '../checks.js';
+import { checkAtMost, checkKnownKeys, checkNumber, keysOf, type Bound } from '../checks.js';
 import { median } from '../median.js';
 import type { Matrix } from '../data/matrix.js';
 import { loadMnist } from '../data/mnist.js';
@@ -45,6 +45,17 @@ export const DEPTH_ROWS = 1000;
  */
 export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } as const;
 
+/**
+ * The largest λ Nielsen's update takes over `rows` rows (default DEPTH_ROWS): beyond it the decay
+ * factor 1 − η·λ/n is below 0, so each step flips the weights' sign, and from 2n/η on grows them
+ * without bound (λ = 1e300 gave a DIVERGED that blamed no option). The library's check and the
+ * --lambda flags read it.
+ */
+export function nielsenLambdaBound(rows: number = DEPTH_ROWS): Bound {
+  const { learningRate } = NIELSEN_TRAINING;
+  return { max: rows / learningRate, why: `beyond it the weight decay factor 1 − ηλ/n (η = ${learningRate}, n = ${rows} digits) is below 0: each step would flip the weights' sign` };
+}
+
 /** Seeds at initialisation by default: enough for a median and a range of the per-seed ratios. */
 export const DEPTH_SEEDS = 20;
 
@@ -69,6 +80,7 @@ export interface DepthStudyOptions {
    * Nielsen's L2 parameter λ (default 5): weight decay λ/n on the weights, none on the biases.
    * 0 trains without regularisation, which is not his set-up: on the plateau the deep networks
    * reach, every layer's gradient then falls towards the same floor and first ÷ last climbs towards 1.
+   * At most nielsenLambdaBound().max = 10,000.
    */
   lambda?: number;
   /** Trace every k-th epoch (default 1: every epoch, as he records). */
@@ -124,7 +136,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
   const seeds = checkAtMost(checkNumber(options.seeds, 'depth study: seeds', { min: 1, integer: true }, DEPTH_SEEDS), 'depth study: seeds', DEPTH_SEEDS_BOUND);
   const epochs = checkAtMost(checkNumber(options.epochs, 'depth study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'depth study: epochs', NIELSEN_EPOCHS_BOUND);
   const every = checkNumber(options.every, 'depth study: every', { min: 1, integer: true }, 1);
-  const lambda = checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
+  const lambda = checkAtMost(checkNumber(options.lambda, 'depth study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'depth study: lambda', nielsenLambdaBound());
   const digits = await loadMnist();
   const rows = firstRows(digits.train.x, digits.train.y, DEPTH_ROWS);
   // Uploaded once: every network's gradients, training and evaluations read them in place.

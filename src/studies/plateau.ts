@@ -28,7 +28,7 @@ import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from './depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenLambdaBound, NIELSEN_TRAINING } from './depth.js';
 
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
 /** The study's defaults: measurements along the training, eigenvalues at each end of the spectrum. */
@@ -47,7 +47,7 @@ export interface PlateauOptions {
    * point). Default PLATEAU_DEFAULTS.points = 5; at most PLATEAU_POINTS_BOUND.max = 100.
    */
   points?: number;
-  /** L2 λ (default 5, his). */
+  /** L2 λ (default 5, his); at most nielsenLambdaBound(rows).max, 10,000 over 1,000 rows. */
   lambda?: number;
   /** Eigenvalues at each end. Default PLATEAU_DEFAULTS.k = 3; at most PLATEAU_K_BOUND.max, the network's 26,650 parameters. */
   k?: number;
@@ -127,9 +127,9 @@ export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
   const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
   const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, PLATEAU_DEFAULTS.points), 'plateau study: points', PLATEAU_POINTS_BOUND);
-  const lambda = checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda);
-  const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);
+  const lambda = checkAtMost(checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'plateau study: lambda', nielsenLambdaBound(rows));
+  const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   const started = performance.now();
   const digits = await loadMnist();

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, firstRows, nielsenLambdaBound, NIELSEN_TRAINING, runDepthStudy } from '../../src/studies/depth.js';
+import { runPlateauStudy } from '../../src/studies/plateau.js';
 import type { Matrix } from '../../src/data/matrix.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { loadMnist } from '../../src/data/mnist.js';
@@ -116,6 +117,18 @@ describe('gradscope study depth --json', () => {
     const bad = await runCliInProcess(['study', 'depth', '--lambda', '-1']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--lambda must be ≥ 0, got '-1'/);
+  });
+
+  it("refuses a --lambda whose decay factor 1 − ηλ/n is below 0, before any work, as the library does (1e300 trained until a DIVERGED that blamed no flag; the plateau study's after 35 s)", async () => {
+    const bound = nielsenLambdaBound();
+    expect(bound.max).toBe(DEPTH_ROWS / NIELSEN_TRAINING.learningRate);
+    for (const study of ['depth', 'plateau']) {
+      const refused = await runCliInProcess(['study', study, '--lambda', '1e300']);
+      expect([refused.code, refused.stdout], study).toEqual([2, '']);
+      expect(refused.stderr).toBe(`gradscope: --lambda must be ≤ 10000 (${bound.why}), got '1e300'\n`);
+    }
+    await expect(runDepthStudy({ lambda: 10_001 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^depth study: lambda/) });
+    await expect(runPlateauStudy({ lambda: 301, rows: 30 })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^plateau study: lambda/) });
   });
 });
 

@@ -13,6 +13,7 @@ import {
   epochOfStep,
   firstToLast,
   NIELSEN_RATIOS,
+  nielsenLambdaBound,
   NIELSEN_TRAINING,
   runDepthStudy,
   spread,
@@ -140,7 +141,7 @@ export const studyDepthCommand = command({
   flags: [
     DEPTH_SEEDS_FLAG,
     DEPTH_EPOCHS_FLAG,
-    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
+    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0, ...nielsenLambdaBound() }, about: 'L2 regularisation on the weights (0: none)' },
     JSON_FLAG,
     HTML_FLAG,
   ],

@@ -4,7 +4,7 @@
  */
 import { counted } from '../../counted.js';
 import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type PlateauResult } from '../../studies/plateau.js';
-import { NIELSEN_TRAINING } from '../../studies/depth.js';
+import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, remedyTerms, SEED_FLAG } from '../command.js';
@@ -60,7 +60,7 @@ export const studyPlateauCommand = command({
   flags: [
     { name: 'epochs', value: 'N', default: NIELSEN_TRAINING.epochs, rule: { integer: true, min: 0, ...NIELSEN_EPOCHS_BOUND }, about: "epochs of Nielsen's full-batch training" },
     { name: 'points', value: 'N', default: PLATEAU_DEFAULTS.points, rule: { ...COUNT, ...PLATEAU_POINTS_BOUND }, about: 'points along the training where the curvature is measured' },
-    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0 }, about: 'L2 regularisation on the weights (0: none)' },
+    { name: 'lambda', value: 'λ', default: NIELSEN_TRAINING.lambda, rule: { min: 0, ...nielsenLambdaBound() }, about: 'L2 regularisation on the weights (0: none)' },
     { name: 'k', value: 'N', default: PLATEAU_DEFAULTS.k, rule: { ...COUNT, ...PLATEAU_K_BOUND }, about: 'eigenvalues at each end of the Hessian spectrum' },
     SEED_FLAG,
     JSON_FLAG,
