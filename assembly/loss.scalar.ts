@@ -34,9 +34,10 @@ export function f32_xent_softmax_bwd__scalar(dz: usize, z: usize, a: usize, y: u
 // |δ|·6e-8 (about 2e-6 at δ = 40, enough to spoil a tiny loss): the rounding error ρ of m − z is
 // recovered exactly (Knuth's TwoSum, six operations) and applied as e^-(δ+ρ) ≈ e^-δ − e^-δ·ρ.
 // The gradient is ∂/∂z_j of L·Σy + Σ y·δ = softmax(z)_j·Σy − y_j. Targets are probabilities in
-// [0, 1] but a row need not sum to 1 (PyTorch's CrossEntropyLoss takes such rows and returns this
-// same gradient), so the row's Σy is taken, not assumed: a − y would be the gradient of another
-// loss, and a row of zeros (loss 0) would still pull. A one-hot row has Σy = 1 exactly and
+// [0, 1]; the public API takes a row only if it sums to 1 within float32 rounding
+// (src/training/target-rules.ts), but this kernel takes any row (as PyTorch's CrossEntropyLoss does,
+// with this same gradient), so the row's Σy is taken, not assumed: a − y would be the gradient of
+// another loss, and a row of zeros (loss 0) would still pull. A one-hot row has Σy = 1 exactly and
 // a·1 = a, so its gradient is bit for bit a − y.
 @inline function crossEntropy(dz: usize, z: usize, a: usize, y: usize, batch: i32, n: i32, delta: bool): f64 {
   if (batch <= 0 || n <= 0) return 0;

@@ -5,7 +5,7 @@
 export type ErrorCode =
   | 'SHAPE_MISMATCH'
   | 'NON_FINITE_INPUT'
-  /** A target the network's loss cannot take (outside [0, 1] for cross-entropy and binary cross-entropy). */
+  /** A target the network's loss cannot take (outside [0, 1] for cross-entropy and binary cross-entropy; a cross-entropy row not summing to 1): src/training/target-rules.ts. */
   | 'INVALID_TARGET'
   | 'INVALID_OPTION'
   | 'BAD_MODEL_FILE'

@@ -2,6 +2,8 @@
 export { createNetwork, Network } from './api/network.js';
 export { createDataset } from './api/dataset.js';
 export { Dataset } from './training/dataset.js';
+export { TARGET_SUM_TOLERANCE } from './training/target-rules.js';
+export type { TargetFault } from './training/target-rules.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
 export type { Evaluation, Gradients, LayerGradient, LoadOptions } from './api/network.js';
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';

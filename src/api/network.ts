@@ -28,7 +28,8 @@ import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../lay
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
-import { checkTargetsFor, Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
+import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
+import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining } from '../training/train.js';
 import { checkTrainOptions, type TrainOptions, type TrainResult } from '../training/train-options.js';
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
@@ -234,7 +235,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: missing (pass x and y, or a Dataset)`);
     const upload = this.uploadRows(x, y, labels);
     try {
-      checkTargetsFor(this.loss, () => upload.targetOutsideUnit, labels.targets);
+      refuseTargetFault(upload.targetFaultFor(this.loss), this.loss, labels.targets);
       return use(upload.resident());
     } finally {
       upload.dispose();
@@ -244,7 +245,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /** A dataset's rows for a call that reads its targets: residentOf, and targets this network's loss takes. */
   private targetsOf(data: Dataset, labels: RowLabels = ROW_LABELS): TrainingRows<T> {
     const rows = this.residentOf(data, labels.dataset);
-    checkTargetsFor(this.loss, () => data.targetOutsideUnit, labels.targets);
+    refuseTargetFault(data.targetFaultFor(this.loss), this.loss, labels.targets);
     return rows;
   }
 

@@ -44,7 +44,12 @@ export interface NetworkOptions {
   activation?: Activation;
   /** Activation of the output `{ units }` layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). Not with layer specs. */
   output?: OutputActivation;
-  /** Loss (default 'cross-entropy' when the output is softmax or, without layer specs, `output` is not given; else 'mse'). */
+  /**
+   * Loss (default 'cross-entropy' when the output is softmax or, without layer specs, `output` is not given; else 'mse').
+   * What each takes as targets (other targets get INVALID_TARGET): 'cross-entropy' a probability
+   * distribution per row (one-hot or soft labels: values in [0, 1] summing to 1 within
+   * n·TARGET_SUM_TOLERANCE), 'binary-cross-entropy' a probability in [0, 1] per output, 'mse' any finite value.
+   */
   loss?: Loss;
   /**
    * Weight initialisation (default 'standard': U[−1/√n_in, 1/√n_in]). 'lsuv' (Mishkin & Matas 2015)

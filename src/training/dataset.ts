@@ -11,6 +11,7 @@ import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFini
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
 import type { TrainingRows } from './training-engine.js';
+import { firstTargetFault, refuseTargetFault, type TargetFault } from './target-rules.js';
 
 /**
  * Inputs and targets in a backend's memory. Made by `createDataset` (or `net.dataset(x, y)`), used
@@ -20,8 +21,8 @@ export class Dataset<T extends Tensor = Tensor> {
   #inputs: ResidentRows<T> | undefined;
   #targets: ResidentRows<T> | undefined;
 
-  /** targetOutsideUnit once found (undefined: not looked for yet). */
-  #outsideUnit: OutsideUnit | null | undefined;
+  /** targetFaultFor's answer per loss, once looked for. */
+  readonly #faults = new Map<Loss, TargetFault | null>();
 
   /** @internal use createDataset */
   constructor(
@@ -36,13 +37,18 @@ export class Dataset<T extends Tensor = Tensor> {
   }
 
   /**
-   * The first target outside [0, 1] (row order), or null: cross-entropy and binary cross-entropy
-   * refuse such a dataset (checkTargetsFor), mse takes it. Looked for the first time a loss that
-   * needs it asks, once.
+   * The first target row `loss` cannot take (src/training/target-rules.ts), or null: a network with
+   * that loss refuses the dataset with INVALID_TARGET. Looked for the first time a loss asks, once
+   * per loss (never for mse, which takes any finite value).
    */
-  get targetOutsideUnit(): OutsideUnit | null {
-    if (this.#outsideUnit === undefined) this.#outsideUnit = firstOutsideUnit(this.kernels, this.resident().targets);
-    return this.#outsideUnit;
+  targetFaultFor(loss: Loss): TargetFault | null {
+    let fault = this.#faults.get(loss);
+    if (fault === undefined) {
+      const { tensor, rows, cols } = this.resident().targets;
+      fault = firstTargetFault(loss, this.kernels.view(tensor), rows, cols);
+      this.#faults.set(loss, fault);
+    }
+    return fault;
   }
 
   /** Rows (examples). */
@@ -179,39 +185,6 @@ function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, labe
   return { tensor, rows, cols };
 }
 
-/** A target outside [0, 1]: its row, column and value. */
-export interface OutsideUnit {
-  row: number;
-  col: number;
-  value: number;
-}
-
-/** The first value of `rows` (in backend memory, finite) outside [0, 1], or null. One pass in JavaScript over the targets, only for a loss that needs it. */
-function firstOutsideUnit<T extends Tensor>(k: Kernels<T>, rows: ResidentRows<T>): OutsideUnit | null {
-  const values = k.view(rows.tensor);
-  const n = rows.rows * rows.cols;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v < 0 || v > 1) return { row: Math.floor(i / rows.cols), col: i % rows.cols, value: v };
-  }
-  return null;
-}
-
-/**
- * Refuses targets a loss cannot take: cross-entropy (softmax) and binary cross-entropy compare the
- * outputs with probabilities, in [0, 1] as PyTorch documents them for CrossEntropyLoss (class
- * probabilities) and BCELoss; outside it the loss has no lower bound (it reached −439 and fell on).
- */
-export function checkTargetsFor(loss: Loss, findOutside: () => OutsideUnit | null, label = 'targets'): void {
-  if (loss === 'mse') return;
-  const outside = findOutside();
-  if (outside === null) return;
-  throw new GradscopeError(
-    'INVALID_TARGET',
-    `${label}: row ${outside.row}, column ${outside.col} is ${outside.value}, outside [0, 1]: the ${loss} loss takes probabilities as targets (mse takes any value)`,
-  );
-}
-
 /** Rows loaded in place (loadInPlace), with the check of the inputs' values it may leave to the caller. */
 export interface InPlaceRows<T extends Tensor = Tensor> extends TrainingRows<T> {
   /** NON_FINITE_INPUT naming the first input value that is not finite (a pass over them all); nothing once it has passed. */
@@ -251,7 +224,7 @@ export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Row
     targets.write(k, net.targets);
     targets.checkFinite(k, net.targets);
     rows.targets = { tensor: net.targets, rows: targets.rows, cols: targets.cols };
-    checkTargetsFor(net.loss, () => firstOutsideUnit(k, rows.targets));
+    refuseTargetFault(firstTargetFault(net.loss, k.view(net.targets), targets.rows, targets.cols), net.loss);
   } catch (error) {
     rows.checkInputs(); // an input that is not finite is named first, as without deferring
     throw error;

@@ -64,6 +64,13 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     ['evaluate: target 1.5', 'INVALID_TARGET', /^targets: row 0, column 0 is 1\.5, outside \[0, 1\]: the cross-entropy loss/, (n) => n.evaluate(X, [[1.5, 0], ...Y.slice(1)])],
     ['gradients: target −0.5', 'INVALID_TARGET', /^targets: row 3, column 1 is -0\.5, outside \[0, 1\]/, (n) => n.gradients(X, [...Y.slice(0, 3), [0, -0.5]])],
     ['train(dataset): target 2', 'INVALID_TARGET', /^targets: row 2, column 0 is 2, outside \[0, 1\]/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [2, 0], Y[3]]))],
+    // Cross-entropy takes each target row as a distribution: in [0, 1] and summing to 1 (src/training/target-rules.ts).
+    ['train: a target row of zeros', 'INVALID_TARGET', /^targets: row 1 sums to 0, not 1 \(\[0,0\]\): the cross-entropy loss takes each row as a probability distribution over the classes \(one-hot, or soft labels summing to 1 within 2\.4e-7\); binary-cross-entropy takes independent probabilities, mse any value$/, (n) => n.train(X, [Y[0], [0, 0], ...Y.slice(2)])],
+    ['train: one batch in order, a row summing to 2', 'INVALID_TARGET', /^targets: row 2 sums to 2, not 1 \(\[1,1\]\)/, (n) => n.train(X, [Y[0], Y[1], [1, 1], Y[3]], { batchSize: 4, shuffle: false })],
+    ['train: validation row summing to 0.6', 'INVALID_TARGET', /^validation\.y: row 3 sums to 0\.6, not 1/, (n) => n.train(X, Y, { validation: { x: X, y: [...Y.slice(0, 3), [0.3, 0.3]] } })],
+    ['evaluate: target rows of zeros', 'INVALID_TARGET', /^targets: row 0 sums to 0, not 1/, (n) => n.evaluate(X, X.map(() => [0, 0]))],
+    ['gradients: a row summing to 1.5', 'INVALID_TARGET', /^targets: row 3 sums to 1\.5, not 1 \(\[0\.5,1\]\)/, (n) => n.gradients(X, [...Y.slice(0, 3), [0.5, 1]])],
+    ['train(dataset): a row of zeros', 'INVALID_TARGET', /^targets: row 2 sums to 0, not 1/, (n) => n.train(n.dataset(X, [...Y.slice(0, 2), [0, 0], Y[3]]))],
     ['train: misspelt learningRate', 'INVALID_OPTION', /^train: unknown option 'learningrate'; did you mean 'learningRate'\? \(known: epochs, batchSize, dropLast, learningRate/, (n) => n.train(X, Y, { learningrate: 0.1 } as never)],
     ['train: epoch for epochs', 'INVALID_OPTION', /^train: unknown option 'epoch'; did you mean 'epochs'\?/, (n) => n.train(X, Y, { epoch: 3 } as never)],
     ['train: trace evry', 'INVALID_OPTION', /^trace: unknown option 'evry'; did you mean 'every'\?/, (n) => n.train(X, Y, { trace: { evry: 5 } as never })],
@@ -142,9 +149,25 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
     const mse = await createNetwork({ sizes: [3, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: kernels });
     const data = mse.dataset(X, wide);
     expect(Number.isFinite(mse.train(data).epochs[0].loss)).toBe(true);
-    expect(data.targetOutsideUnit).toEqual({ row: 0, col: 0, value: 2 });
+    expect(data.targetFaultFor('mse')).toBe(null);
+    expect(data.targetFaultFor('binary-cross-entropy')).toEqual({ kind: 'outside-unit', row: 0, col: 0, value: 2 });
     bce.dispose();
     mse.dispose();
+  });
+
+  it('cross-entropy takes soft labels and rows built in float32; binary cross-entropy takes rows that do not sum to 1', async () => {
+    const xent = await createNetwork({ sizes: [3, 10], output: 'softmax', seed: 1, backend: kernels });
+    const x = [X[0], X[1]];
+    // Label smoothing (0.1 over 10 classes) in float32, the last entry 1 − Σ the others as float32 sums it.
+    const smoothed = new Float32Array(10).fill(0.01);
+    smoothed[3] = 1 - Math.fround(Array.from(smoothed).reduce((sum, v, i) => (i === 3 ? sum : Math.fround(sum + v)), 0));
+    expect(Number.isFinite(xent.gradients(x, [smoothed, [0.25, 0.75, 0, 0, 0, 0, 0, 0, 0, 0]]).loss)).toBe(true);
+    const off = [0.5, 0.5 - 2e-5, 0, 0, 0, 0, 0, 0, 0, 0]; // off by 2e-5, over 10 classes' 1.2e-6
+    await expectError(() => xent.gradients(x, [smoothed, off]), 'INVALID_TARGET', /^targets: row 1 sums to 0\.99998, not 1 .*within 1\.2e-6\)/);
+    const bce = await createNetwork({ sizes: [3, 2], output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1, backend: kernels });
+    expect(Number.isFinite(bce.gradients(X, [[1, 1], [0, 0], [1, 0], [0.5, 0.5]]).loss)).toBe(true);
+    xent.dispose();
+    bce.dispose();
   });
 
   it.each(cases)('%s → %s, nothing changed', async (_name, code, where, call) => {
