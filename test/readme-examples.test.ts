@@ -86,7 +86,7 @@ const APPROXIMATE = 0.2;
 
 const PROMISED: Promised[] = [
   {
-    comment: '9,000 + 1,000 bundled digits',
+    comment: '9,000 + 1,000 digits of the mnist package',
     async check() {
       const { train, test } = await loadMnist();
       expect([train.x.rows, test.x.rows]).toEqual([9000, 1000]);
