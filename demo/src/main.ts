@@ -16,7 +16,7 @@ import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import { noButtonReason, remedySetting } from './remedies.js';
+import { noButtonReason, offeredLayerRates, remedySetting } from './remedies.js';
 import {
   CONTINUING,
   DEFAULTS,
@@ -148,7 +148,8 @@ function post(message: ToWorker): void {
   worker.postMessage(message);
 }
 
-function configure(): void {
+/** A new network and data for `settings`; `layerRates`: per-layer rates to run as given (a remedy's) instead of measuring them. */
+function configure(layerRates?: number[]): void {
   // A rebuild that no remedy asked for (Reset, a changed setting): the remedy's before/after is over.
   if (!runWhenReady) dropBefore();
   running = false;
@@ -159,7 +160,7 @@ function configure(): void {
   document.body.dataset.state = 'loading';
   post({ type: 'speed', stepsPerSecond: speed.value === 'max' ? null : Number(speed.value) });
   setStatus(settings.dataset === 'mnist' ? 'Loading the digits and building the network…' : 'Building the network…');
-  post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href });
+  post({ type: 'configure', settings, mnistUrl: new URL(MNIST_SUBSET_FILE, document.baseURI).href, ...(layerRates && { layerRates }) });
 }
 
 function receive(message: FromWorker): void {
@@ -290,7 +291,10 @@ function explain(s: Snapshot): void {
         button.className = 'apply';
         button.textContent = 'Apply and rerun';
         button.dataset.change = JSON.stringify(change);
-        button.addEventListener('click', () => applyRemedy(change));
+        // Per-layer rates run as the remedy shows them, not measured again on the new network.
+        const rates = offeredLayerRates(remedy) ?? undefined;
+        if (rates) button.dataset.layerRates = JSON.stringify(rates);
+        button.addEventListener('click', () => applyRemedy(change, rates));
         li.append(' ', button);
       } else {
         const note = document.createElement('span');
@@ -302,6 +306,7 @@ function explain(s: Snapshot): void {
     }),
   );
   $('layer-rates-note').hidden = s.layerRates === null;
+  $('layer-rates-from').textContent = s.layerRatesFrom;
   $('chain').classList.toggle('rates', s.layerRates !== null);
   // The factor and its bound come from one record, the latest with ‖W‖₂ (see statsFromTrace).
   const blocks = s.settings.norm !== 'none' || s.settings.residual !== 'none';
@@ -413,7 +418,7 @@ function heatmapData(s: Snapshot): HeatmapData {
  * step 0 as the old one did: the button says "rerun", and the two maps compare two runs from their
  * start (a smaller learning rate for dead units, say, would change nothing on the same network).
  */
-function applyRemedy(change: Partial<Settings>): void {
+function applyRemedy(change: Partial<Settings>, layerRates?: number[]): void {
   // An untrained run has no map to keep (the live one says "Press Train or Step").
   before = snapshot && history.buckets.length > 0 ? heatmapData(snapshot) : null;
   $('flow-before-caption').textContent = `before: ${describeRun(settings, snapshot?.ownSteps ?? false)}, step ${snapshot?.step ?? 0}, ${snapshot?.diagnosis.verdict ?? ''}`;
@@ -426,7 +431,7 @@ function applyRemedy(change: Partial<Settings>): void {
   window.history.replaceState(null, '', `${location.pathname}${settingsQuery(settings)}`);
   scheduleDraw();
   runWhenReady = true;
-  configure();
+  configure(layerRates);
 }
 
 /** No 'before' map: the comparison a remedy started ends with a run it did not start, or with its refusal. */

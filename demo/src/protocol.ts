@@ -5,8 +5,11 @@ import type { LayerStats } from './layer-stats.js';
 import type { Settings } from './settings.js';
 
 export type ToWorker =
-  /** Build a fresh network and data set (and stop any run). */
-  | { type: 'configure'; settings: Settings; mnistUrl: string }
+  /**
+   * Build a fresh network and data set (and stop any run). `layerRates`: the per-layer rates to run
+   * (a remedy's, as the page shows them) instead of measuring them on the new network.
+   */
+  | { type: 'configure'; settings: Settings; mnistUrl: string; layerRates?: number[] }
   /** Continue the run with new step settings (CONTINUING in settings.ts): same network, same history. */
   | { type: 'update'; settings: Settings }
   | { type: 'run' }
@@ -43,6 +46,8 @@ export interface Snapshot {
   diagnosis: Diagnosis;
   /** The per-layer learning-rate multipliers of the 'per-layer rates' choice; null for the other optimisers. */
   layerRates: number[] | null;
+  /** Where layerRates came from, as the page says it ('at initialisation', 'at step 40', or a remedy's); '' without them. */
+  layerRatesFrom: string;
   /** The optimiser sets its own step sizes (Optimizer.choosesOwnSteps: Hessian-free): the learning rate is not used. */
   ownSteps: boolean;
   /** The settings the worker's network and run follow (those of the latest 'configure' or 'update' it accepted). */

@@ -37,6 +37,8 @@ interface Session {
   optimizer: Optimizer;
   /** The multipliers given to SGD for the per-layer-rates choice, else null. */
   layerRates: number[] | null;
+  /** Where they came from (Snapshot.layerRatesFrom). */
+  layerRatesFrom: string;
   settings: Settings;
   /** Statistics of the latest traced step. */
   stats: LayerStats;
@@ -63,7 +65,7 @@ let mnist: Promise<Dataset> | undefined;
 
 scope.onmessage = (event) => {
   const message = event.data;
-  if (message.type === 'configure') void configure(message.settings, message.mnistUrl);
+  if (message.type === 'configure') void configure(message.settings, message.mnistUrl, message.layerRates);
   else if (message.type === 'update') update(message.settings);
   else if (message.type === 'run') {
     if (session && !running) {
@@ -78,12 +80,22 @@ scope.onmessage = (event) => {
   else if (message.type === 'trace' && session) scope.postMessage({ type: 'trace', json: JSON.stringify(session.run.trace) });
 };
 
-/** The optimiser for `settings` on the network as it is now (per-layer rates measured on its current gradients). */
-function optimizerFor(net: Network, settings: Settings, probe: { x: Dataset['x']; y: Dataset['y'] }): { optimizer: Optimizer; layerRates: number[] | null } {
-  const layerRates = settings.optimizer === LAYER_RATES ? equalisingLayerRates(net, probe) : null;
+/**
+ * The optimiser for `settings` on the network as it is now: per-layer rates are `given` (a remedy's,
+ * run as the page showed them) or measured on its current gradients.
+ */
+function optimizerFor(
+  net: Network,
+  settings: Settings,
+  probe: { x: Dataset['x']; y: Dataset['y'] },
+  given?: number[],
+): { optimizer: Optimizer; layerRates: number[] | null; layerRatesFrom: string } {
+  const layerRates = settings.optimizer !== LAYER_RATES ? null : given ?? equalisingLayerRates(net, probe);
+  const layerRatesFrom =
+    layerRates === null ? '' : given ? 'as the diagnosis’s remedy offered them (measured on the run before this one)' : net.step === 0 ? 'at initialisation' : `at step ${net.step}`;
   const weightDecay = settings.l2 > 0 ? { weightDecay: settings.l2 } : {};
   const name = layerRates ? 'sgd' : settings.optimizer;
-  return { optimizer: createOptimizer(net, { name, ...weightDecay, ...(layerRates ? { layerRates } : {}) }), layerRates };
+  return { optimizer: createOptimizer(net, { name, ...weightDecay, ...(layerRates ? { layerRates } : {}) }), layerRates, layerRatesFrom };
 }
 
 /** New step settings for the same network: the run continues (a new optimiser starts with fresh state). */
@@ -92,10 +104,11 @@ function update(settings: Settings): void {
   const s = session;
   try {
     if (settings.optimizer !== s.settings.optimizer || settings.l2 !== s.settings.l2) {
-      const { optimizer, layerRates } = optimizerFor(s.net, settings, s.probe);
+      const { optimizer, layerRates, layerRatesFrom } = optimizerFor(s.net, settings, s.probe);
       s.optimizer.dispose();
       s.optimizer = optimizer;
       s.layerRates = layerRates;
+      s.layerRatesFrom = layerRatesFrom;
     }
     s.settings = settings;
     scope.postMessage({ type: 'progress', steps: [], snapshot: snapshotOf(s, s.run.trace.losses[s.run.trace.length - 1] ?? NaN) }, []);
@@ -128,7 +141,7 @@ function loadMnist(url: string): Promise<Dataset> {
  * A new network and data for `settings`, built and measured in full before the session it replaces
  * is disposed: if the library refuses any part, 'refused' says why and the old session is untouched.
  */
-async function configure(settings: Settings, mnistUrl: string): Promise<void> {
+async function configure(settings: Settings, mnistUrl: string, layerRates?: number[]): Promise<void> {
   const mine = ++generation;
   running = false;
   let net: Network | undefined;
@@ -145,7 +158,7 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     // LSUV rescales the orthonormal weights on the probe rows, before anything is measured.
     if (settings.init === 'lsuv') net.initLsuv(probe.x);
     // Step 0: the gradients at initialisation, on a fixed batch, traced as a training step would be.
-    const made = optimizerFor(net, settings, probe);
+    const made = optimizerFor(net, settings, probe, layerRates);
     optimizer = made.optimizer;
     const gradients = net.gradients(probe.x, probe.y);
     const recorder = new TraceRecorder(net, TRACE, probeRun(settings, made.layerRates));
@@ -160,7 +173,7 @@ async function configure(settings: Settings, mnistUrl: string): Promise<void> {
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -302,6 +315,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
     stats,
     diagnosis: diagnose(s.run.trace),
     layerRates: s.layerRates,
+    layerRatesFrom: s.layerRatesFrom,
     ownSteps: s.optimizer.choosesOwnSteps === true,
     settings: s.settings,
     boundary: s.data.planar ? boundaryOf(s) : new Float32Array(0),

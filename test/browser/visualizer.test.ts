@@ -8,6 +8,7 @@ import { buildDemo } from '../../demo/build.js';
 import { MAX_DRAWN_UNITS } from '../../demo/src/diagram-data.js';
 import { BUCKETS } from '../../demo/src/history.js';
 import { DIGITS_SHOWN } from '../../demo/src/protocol.js';
+import { fmt } from '../../demo/src/format.js';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { createOptimizer } from '../../src/optim/index.js';
@@ -420,6 +421,31 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('reruns the per-layer-rates remedy with the rates it shows, not rates measured again on the new network', async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    await trainFor(page, 60);
+    const remedy = page.locator('#diagnosis-remedies li', { hasText: 'layerRates: [' }).first();
+    const shown = /layerRates: \[([^\]]*)\]/.exec(await remedy.locator('span.remedy > code').first().innerText())![1].split(', ').map(Number);
+    const apply = remedy.locator('button.apply');
+    expect(JSON.parse((await apply.getAttribute('data-layer-rates'))!)).toEqual(shown);
+    await page.selectOption('#speed', '10');
+    await apply.click();
+    await pauseOnceRunning(page, 2);
+    // The new run's SGD takes exactly the rates shown (Apply measured them anew on the new network:
+    // other rates than the remedy's, as Reset's below).
+    const trace = await downloadTrace(page);
+    expect(trace.run.layerRates).toEqual(shown);
+    expect(await page.locator('#chain td.rate').allInnerTexts()).toEqual(shown.map(fmt));
+    expect(await page.locator('#layer-rates-from').innerText()).toBe('as the diagnosis’s remedy offered them (measured on the run before this one)');
+    // Reset measures them on the new network, and says so.
+    await page.click('#reset');
+    await ready(page);
+    expect(await page.locator('#layer-rates-from').innerText()).toBe('at initialisation');
+    expect(await page.locator('#chain td.rate').allInnerTexts()).not.toEqual(shown.map(fmt));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 
   it('draws the network: a unit per neuron and an edge per weight, redrawn as it trains', async () => {
     const { page, errors } = await open('?depth=2&width=4');

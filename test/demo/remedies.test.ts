@@ -3,7 +3,7 @@
 // those the page has no control for, or cannot run with the other settings, map to no button and
 // say which. The last test reads the remedies of real diagnoses.
 import { describe, expect, it } from 'vitest';
-import { noButtonReason, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
+import { noButtonReason, offeredLayerRates, remedySetting, SMALLER_LEARNING_RATE } from '../../demo/src/remedies.js';
 import { DEFAULTS, LAYER_RATES } from '../../demo/src/settings.js';
 import type { RemedyOption, RemedySetting } from '../../src/flow/remedy.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -21,6 +21,17 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['optimizer', "{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }"]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
     expect(remedySetting(remedy(['learningRate', 'below 0.3', 'below 0.3']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
+  });
+
+  it('reads the per-layer rates a remedy offers as it prints them, so Apply runs those and no others', () => {
+    const rates = remedy(['optimizer', "{ name: 'sgd', weightDecay: 0.01, layerRates: [35400, 2090, 266, 1.5, 1] }"]);
+    expect(offeredLayerRates(rates)).toEqual([35400, 2090, 266, 1.5, 1]);
+    expect(remedySetting(rates, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
+    expect(offeredLayerRates(remedy(['optimizer', "'adam'", 'adam']))).toBeNull();
+    // Rates that do not read as positive numbers: no rates, and no button rather than rates measured anew.
+    const unreadable = remedy(['optimizer', "{ name: 'sgd', layerRates: […] }"]);
+    expect(offeredLayerRates(unreadable)).toBeNull();
+    expect(remedySetting(unreadable, DEFAULTS)).toBeNull();
   });
 
   it('applies every setting a remedy names together, or none of them', () => {
