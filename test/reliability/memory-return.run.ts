@@ -23,7 +23,7 @@ await collect();
 const start = process.memoryUsage().rss;
 
 const net = await createNetwork({ sizes: SIZES, threads, seed: 1 });
-net.train([new Array(SIZES[0]).fill(0.5)], [new Array(SIZES[1]).fill(0)], { epochs: 1 });
+net.train([new Array(SIZES[0]).fill(0.5)], [Array.from({ length: SIZES[1] }, (_, i) => (i === 0 ? 1 : 0))], { epochs: 1 }); // one-hot: cross-entropy's targets
 const peak = process.memoryUsage().rss;
 net.dispose(); // `net` stays referenced, as a caller's variable would
 await collect();
