@@ -278,7 +278,8 @@ export function readFormValues(values: Partial<Record<keyof Settings, FormValue>
     const field = FIELDS[key];
     const parsed = value.badInput ? undefined : field.parse(value.text);
     if (parsed === undefined) {
-      const given = value.badInput ? 'text that is not a number' : value.text.trim() === '' ? 'nothing' : `“${value.text}”`;
+      // An empty field is named as empty: "nothing refused" read as if no value had been refused.
+      const given = value.badInput ? 'text that is not a number' : value.text.trim() === '' ? '“” (empty)' : `“${value.text}”`;
       refused.push(`${field.label}: ${given} refused (allowed: ${field.allowed()}); kept ${shownValue(held[key])}.`);
     } else (settings as Record<keyof Settings, unknown>)[key] = parsed;
   }

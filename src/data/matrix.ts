@@ -34,8 +34,11 @@ export interface ResidentRows<T extends Tensor = Tensor> {
   readonly cols: number;
 }
 
-/** Flattens and checks `rows` (named `label` in errors) to `cols` columns. */
-export function toMatrix(input: Rows, cols: number, label: string): Matrix {
+/**
+ * Flattens and checks `input` to `cols` columns (default: a flat block's own `cols`, else the
+ * first row's length), naming it `label` in errors (default 'toMatrix').
+ */
+export function toMatrix(input: Rows, cols: number = columnsOf(input), label = 'toMatrix'): Matrix {
   if (Array.isArray(input)) {
     const rows = input.length;
     const data = new Float32Array(rows * cols);
@@ -57,6 +60,12 @@ export function toMatrix(input: Rows, cols: number, label: string): Matrix {
     return { data: flat, rows, cols };
   }
   throw new GradscopeError('SHAPE_MISMATCH', `${label}: expected an array of rows or { data, rows, cols }`);
+}
+
+/** The columns `input` says it has, for toMatrix without `cols`: a flat block's own (checked there), else the first row's length (0 without rows). */
+function columnsOf(input: Rows): number {
+  if (Array.isArray(input)) return isNumberArray(input[0]) ? input[0].length : 0;
+  return input !== null && typeof input === 'object' ? input.cols : 0;
 }
 
 /** data[i] = value, refusing anything but a number that is finite in float32. */
@@ -118,9 +127,14 @@ export const ROW_LABELS: RowLabels = { inputs: 'inputs', targets: 'targets', dat
 /** Checks that inputs and targets pair up row for row. */
 export function checkPairs(x: { rows: number }, y: { rows: number }, labels: RowLabels = ROW_LABELS): void {
   if (x.rows !== y.rows) {
-    throw new GradscopeError('SHAPE_MISMATCH', `${labels.inputs} (${x.rows} rows) and ${labels.targets} (${y.rows} rows) do not pair up row for row`);
+    throw new GradscopeError('SHAPE_MISMATCH', `${labels.inputs} (${rowsText(x.rows)}) and ${labels.targets} (${rowsText(y.rows)}) do not pair up row for row`);
   }
   if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', `no rows: ${labels.inputs} and ${labels.targets} are empty`);
+}
+
+/** '1 row', '3 rows'. */
+function rowsText(n: number): string {
+  return n === 1 ? '1 row' : `${n} rows`;
 }
 
 /** The number of rows of `input` (not checked: toMatrix checks; NaN for what is no Rows at all). */
