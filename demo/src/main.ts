@@ -13,7 +13,7 @@ import { drawHeatmap, drawHeatmapLegend, heatScale, type HeatmapData } from './c
 import { drawLossChart } from './charts/line.js';
 import { DATASET_LABELS, DATASETS, MNIST_SUBSET_FILE } from './datasets.js';
 import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
-import { fmt } from './format.js';
+import { epochText, fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
 import { noButtonReason, offeredLayerRates, remedySetting } from './remedies.js';
@@ -233,7 +233,7 @@ function draw(): void {
   if (!snapshot) return;
   const { stats } = snapshot;
   $('step').textContent = `step ${snapshot.step}`;
-  $('epoch').textContent = `epoch ${snapshot.epoch.toFixed(snapshot.epoch < 10 ? 2 : 1)}`;
+  $('epoch').textContent = epochText(snapshot.epoch, snapshot.trainRows);
   drawLossChart(canvases.loss, history);
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b no batch norm cancels.
   const named = (rows: number[]) => rows.map((l) => stats.labels[l]);

@@ -34,6 +34,8 @@ export interface Snapshot {
   step: number;
   /** Passes over the training rows so far (fractional). */
   epoch: number;
+  /** The training rows an epoch passes over. */
+  trainRows: number;
   loss: number;
   /** On the training rows. */
   accuracy: number;

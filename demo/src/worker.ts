@@ -308,6 +308,7 @@ function snapshotOf(s: Session, loss: number, gradients?: Gradients): Snapshot {
   return {
     step: s.net.step,
     epoch: s.rowsSeen / s.data.x.rows,
+    trainRows: s.data.x.rows,
     loss,
     accuracy,
     testLoss: test.loss,

@@ -27,6 +27,8 @@ const shownProse = (text: string): string => proseParts(text).map((part) => part
 const ARTIFACTS = 'test-artifacts';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
+/** The narrowest phones' width (320 CSS px): the table's columns are squeezed most. */
+const NARROW_PHONE = { width: 320, height: 640 };
 const CHARTS = ['chart-loss', 'chart-gradients', 'chart-heatmap', 'chart-saturation', 'chart-boundary', 'chart-diagram'];
 const STEPS = 200;
 
@@ -85,7 +87,28 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // At a phone's width nothing may stick out sideways.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+
     await page.screenshot({ path: `${ARTIFACTS}/visualizer-phone.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('keeps each number of the chain table on one line at a narrow phone’s width, its widest (per-layer rates) included', async () => {
+    const { page, errors } = await open('?depth=6&opt=layer-rates');
+    await page.setViewportSize(NARROW_PHONE);
+    // "4.1e-" above "7" read as two numbers; the words of "0 % saturated" may wrap.
+    const broken = await page.evaluate(() =>
+      [...document.querySelectorAll('#chain tbody td')]
+        .filter((cell) => /^[-+\d.e]+$/.test(cell.textContent!))
+        .filter((cell) => {
+          const text = document.createRange();
+          text.selectNodeContents(cell);
+          return text.getClientRects().length > 1;
+        })
+        .map((cell) => cell.textContent),
+    );
+    expect(broken).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -264,7 +287,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     const { page, errors } = await open('?batch=28');
     await stepTimes(page, 3);
     // 70 % of the 400 points train: 280 rows, 28 a step, so 3 steps are 0.30 epochs.
-    expect(await page.locator('#epoch').innerText()).toBe('epoch 0.30');
+    expect(await page.locator('#epoch').innerText()).toBe('epoch 0.30 (passes over the 280 training rows)');
     await page.selectOption('#speed', '10');
     const started = Date.now();
     await page.click('#train');
