@@ -95,6 +95,17 @@ describe.each(await kernelBackends())('LSUV on $name', ({ kernels: k }) => {
     stack.dispose();
   });
 
+  // Batch norm sets each unit's output over identical rows to (x − μ)/σ = 0, so the layer after it
+  // gives every row and unit one number: refused, as README says (it said identical rows were taken).
+  it('refuses identical rows when a batch norm precedes a dense layer: its output is one number', async () => {
+    const specs = checkLayerSpecs([{ type: 'dense', units: 8 }, { type: 'batch-norm' }, { type: 'activation', activation: 'tanh' }, { type: 'dense', units: 4 }], 3);
+    const stack = buildSequential(k, specs, 3, new Rng(1), LSUV_BUILD);
+    const rows = 4;
+    const same = tensorOf(k, Float64Array.from({ length: rows * 3 }, (_, i) => [0.3, -0.7, 1.1][i % 3])) as typeof stack.output;
+    await expectError(() => lsuvInit(k, stack, same, rows), 'INVALID_OPTION', /^lsuv: the output of layer 4 has variance 0 on this batch/);
+    stack.dispose();
+  });
+
   it('refuses a batch the data does not hold, and bad options', async () => {
     const stack = buildSequential(k, checkLayerSpecs(SPECS, INPUTS), INPUTS, new Rng(1), LSUV_BUILD);
     const x = data(k);
