@@ -68,7 +68,10 @@ function cases(): RandomCase[] {
   const big = randomCase(rng, { maxDepth: 1, maxWidth: 2, maxBatch: 16 }, 'cross-entropy');
   big.options = { ...big.options, inputs: 10, layers: [{ units: 12, activation: 'tanh' }, { units: 8, activation: 'sigmoid' }, { units: 3, activation: 'softmax' }] };
   big.x = Array.from({ length: 16 }, () => Array.from({ length: 10 }, () => rng.normal()));
-  big.y = Array.from({ length: 16 }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
+  big.y = Array.from({ length: 16 }, () => {
+    const label = rng.below(3);
+    return [0, 1, 2].map((j) => (j === label ? 1 : 0)); // one-hot (a draw per j gave rows of zeros, or two ones)
+  });
   return [...out, big];
 }
 

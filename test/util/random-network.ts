@@ -59,10 +59,26 @@ export function randomTarget(rng: Rng, loss: Loss, n: number): number[] {
 }
 
 /**
- * Cross-entropy targets whose rows need not sum to 1 (values in [0, 1], as PyTorch's
- * CrossEntropyLoss takes them), for `rows` rows of n: the loss's gradient is then a·Σy − y and its
- * curvature Σy·(diag(a) − a·aᵀ), which one-hot rows (Σy = 1) cannot tell from a − y and diag(a) − a·aᵀ.
+ * Cross-entropy targets whose rows need not sum to 1 (values in [0, 1]), for `rows` rows of n, for
+ * tests below the public API, which refuses such rows (src/training/target-rules.ts) while the
+ * kernels take any row (as PyTorch's CrossEntropyLoss does): the loss's gradient is then a·Σy − y
+ * and its curvature Σy·(diag(a) − a·aᵀ), which one-hot rows (Σy = 1) cannot tell from a − y and
+ * diag(a) − a·aᵀ.
  */
 export function unnormalisedTargets(rng: Rng, rows: number, n: number): number[][] {
   return Array.from({ length: rows }, () => Array.from({ length: n }, () => rng.uniform()));
+}
+
+/**
+ * Cross-entropy soft labels, `rows` rows of n: each row's mass spread over every class (uniform
+ * draws, then divided by their sum), the kind of target a one-hot row never exercises (every y_j
+ * weighs its own class's log-probability). Rows that do not sum to 1 are refused as targets
+ * (src/training/target-rules.ts).
+ */
+export function softTargets(rng: Rng, rows: number, n: number): number[][] {
+  return Array.from({ length: rows }, () => {
+    const row = Array.from({ length: n }, () => 0.05 + rng.uniform());
+    const sum = row.reduce((a, b) => a + b, 0);
+    return row.map((value) => value / sum);
+  });
 }
