@@ -23,7 +23,8 @@ const OPTIONS = { sizes: [64, 128, 64, 4], activation: 'tanh' as const, output: 
 function problem(rows: number) {
   const rng = new Rng(4);
   const x = Array.from({ length: rows }, () => Array.from({ length: 64 }, () => rng.normal()));
-  const y = x.map((row) => [0, 1, 2, 3].map((k) => (Math.abs(Math.floor(row[k] * 2)) % 4 === k ? 1 : 0)));
+  // One-hot: cross-entropy takes each target row as a distribution.
+  const y = x.map((row) => [0, 1, 2, 3].map((k) => (Math.abs(Math.floor(row[0] * 2)) % 4 === k ? 1 : 0)));
   return { x, y };
 }
 

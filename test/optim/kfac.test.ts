@@ -10,6 +10,7 @@ import { Kfac, KFAC_DEFAULTS, type KfacOptions } from '../../src/optim/kfac.js';
 import { kernelBackends } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
+import { randomTarget } from '../util/random-network.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
 import { leastSquaresProblem, normalEquations, separableClasses, solve, teacherClasses, XOR, type Problem } from './problems.js';
 import { denseModelOf } from '../../src/model.js';
@@ -42,7 +43,7 @@ function randomRows(rng: Rng, rows: number, n: number, f: () => number = () => r
 }
 
 const CASES: { loss: Loss; output: OutputActivation; targets: (rng: Rng) => number[] }[] = [
-  { loss: 'cross-entropy', output: 'softmax', targets: (rng) => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)) },
+  { loss: 'cross-entropy', output: 'softmax', targets: (rng) => randomTarget(rng, 'cross-entropy', 3) },
   { loss: 'binary-cross-entropy', output: 'sigmoid', targets: (rng) => [rng.below(2), rng.below(2), rng.below(2)] },
   { loss: 'mse', output: 'tanh', targets: (rng) => [rng.normal(), rng.normal(), rng.normal()] },
 ];
@@ -82,7 +83,7 @@ describe('K-FAC factors against explicit float64 sums', () => {
     const net = await createNetwork({ sizes: [3, 4, 3], output: 'softmax', backend: 'ref', seed: 3 });
     const rng = new Rng(5);
     const x = randomRows(rng, 5, 3);
-    const y = Array.from({ length: 5 }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
+    const y = Array.from({ length: 5 }, () => randomTarget(rng, 'cross-entropy', 3));
     const want = net.gradients(x, y);
     const kfac = new Kfac(net);
     oneStep(net, kfac, x, y, 0.1);
@@ -261,7 +262,7 @@ function fiveSteps(kernels: Kernels, initial: Network | undefined): { net: Netwo
   const net = new Network(kernels, config, parameters);
   const rng = new Rng(30);
   const x = randomRows(rng, 9, 5);
-  const y = Array.from({ length: 9 }, () => [0, 1, 2, 3].map((j) => (j === rng.below(4) ? 1 : 0)));
+  const y = Array.from({ length: 9 }, () => randomTarget(rng, 'cross-entropy', 4));
   // The default path: rescaled steps with the 2-D momentum model, λ adapted at steps 2 and 4. A
   // learning rate of 0.3 × the model's step keeps the 9 rows from being fitted outright, which would
   // grow the weights into the saturated region where float32 rounding is amplified step by step.
@@ -383,7 +384,7 @@ describe('K-FAC mechanics', () => {
     const k = net.kernels as import('../../src/wasm/wasm-kernels.js').WasmKernels;
     const rng = new Rng(2);
     const x = randomRows(rng, 8, 3);
-    const y = Array.from({ length: 8 }, () => [0, 1].map((j) => (j === rng.below(2) ? 1 : 0)));
+    const y = Array.from({ length: 8 }, () => randomTarget(rng, 'cross-entropy', 2));
     denseModelOf(net, 'test').ensureCapacity(8);
     // The backend's scratch grows to its size once per instance (this may be a fresh one).
     const warmUp = new Kfac(net);
@@ -495,7 +496,7 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
     for (let step = 0; step < 2; step++) {
       const x = randomRows(rng, batch, 3);
       // a draw per entry: rows of 0, 1, 2 or 3 ones, so Σy ≠ 1 scales the curvature as well
-      const y = Array.from({ length: batch }, () => [0, 1, 2].map((j) => (j === rng.below(3) ? 1 : 0)));
+      const y = Array.from({ length: batch }, () => randomTarget(rng, 'cross-entropy', 3));
       const before = layersOf(net);
       const theta = flatParameters(before);
       const gradients = net.gradients(x, y).layers;

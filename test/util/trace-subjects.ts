@@ -21,7 +21,10 @@ export const deepSigmoid: TraceSubject = {
     const rng = new Rng(11);
     const net = await createNetwork({ sizes: [8, 5, 5, 5, 5, 3], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', backend, seed: 3 });
     const x = Array.from({ length: 12 }, () => Array.from({ length: 8 }, () => rng.normal()));
-    const y = x.map(() => [0, 1, 2].map((j, _, all) => (j === rng.below(all.length) ? 1 : 0)));
+    const y = x.map(() => {
+      const label = rng.below(3);
+      return [0, 1, 2].map((j) => (j === label ? 1 : 0)); // one-hot (a draw per class gave rows of zeros, or two ones)
+    });
     return { net, x, y };
   },
 };
