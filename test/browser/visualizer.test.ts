@@ -98,7 +98,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.setViewportSize(NARROW_PHONE);
     // "4.1e-" above "7" read as two numbers; the words of "0 % saturated" may wrap.
     const broken = await page.evaluate(() =>
-      [...document.querySelectorAll('#chain tbody td')]
+      Array.from(document.querySelectorAll('#chain tbody td'))
         .filter((cell) => /^[-+\d.e]+$/.test(cell.textContent!))
         .filter((cell) => {
           const text = document.createRange();
