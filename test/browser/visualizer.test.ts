@@ -448,6 +448,8 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('reruns the per-layer-rates remedy with the rates it shows, not rates measured again on the new network', async () => {
     const { page, errors } = await open('?depth=6&lr=0.5');
     await trainFor(page, 60);
+    // The panel is redrawn with each snapshot: read the remedy and click its button once the last has come.
+    await settledStep(page);
     const remedy = page.locator('#diagnosis-remedies li', { hasText: 'layerRates: [' }).first();
     const shown = /layerRates: \[([^\]]*)\]/.exec(await remedy.locator('span.remedy > code').first().innerText())![1].split(', ').map(Number);
     const apply = remedy.locator('button.apply');
