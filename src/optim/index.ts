@@ -113,15 +113,17 @@ export function findOptimizer(name: string): OptimizerDefinition {
 /**
  * Refuses (INVALID_OPTION) the optimiser `name` for `net` when it trains dense chains only and
  * `net` is a block network: which optimiser, the network's first layer it cannot take, and the
- * registered optimisers that train it (second-order first, as the likeliest stand-ins). Reads
+ * registered optimisers that train it, its loss and size included (second-order first, as the likeliest stand-ins). Reads
  * nothing but the registry and the network's kind: run it before anything is built.
  */
 export function checkOptimizerSupports(net: ModelOwner, name: string): void {
   const definition = findOptimizer(name);
   const model = trainableOf(net, name); // named as the optimiser's own constructor names a non-network
   if (definition.supports === 'any' || model.kind === 'dense') return;
+  const terms = { loss: model.loss, parameters: model.parameterCount };
   const instead = [...OPTIMIZERS]
-    .filter((d) => d.supports === 'any')
+    // Only those that train this network: levenberg-marquardt was offered to cross-entropy networks, which it refuses.
+    .filter((d) => d.supports === 'any' && d.refuses?.(terms) === undefined)
     .sort((a, b) => Number(b.kind === definition.kind) - Number(a.kind === definition.kind))
     .map((d) => `'${d.name}'`);
   throw invalidOption(

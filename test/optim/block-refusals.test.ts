@@ -52,6 +52,16 @@ describe('the registry says which networks each optimiser trains', () => {
   });
 });
 
+describe('what a dense-only refusal offers instead', () => {
+  it("offers only optimisers that train the network's loss: not levenberg-marquardt to a cross-entropy network (it did), which refuses it", async () => {
+    const net = await createNetwork({ inputs: 3, loss: 'cross-entropy', seed: 1, backend: 'ref', layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }] });
+    const error = await expectError(() => createOptimizer(net, 'kfac'), 'INVALID_OPTION', /use one that trains any layer: 'lbfgs', 'hessian-free', 'sgd', 'lars', 'adagrad', 'rmsprop', 'adam', 'adamw'$/);
+    expect(error.message).not.toMatch(/levenberg-marquardt/);
+    await expectError(() => createOptimizer(net, 'levenberg-marquardt'), 'INVALID_OPTION', /needs the quadratic cost/);
+    net.dispose();
+  });
+});
+
 describe.each(BLOCKS)('optimisers on a network with a $label layer', ({ label, spec }) => {
   it.each(anyLayer.map((d) => d.name))("%s ('any') trains it", async (name) => {
     const net = await blockNetwork(spec);
