@@ -12,7 +12,8 @@ import { createNetwork, Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { loadModel, saveModel } from '../../src/io/files.js';
 import { toOnnx } from '../../src/io/onnx.js';
-import { blockModelFromSafetensors, blockModelToSafetensors } from '../../src/io/safetensors-blocks.js';
+import { blockModelFromSafetensors, blockModelToSafetensors, tensorsToWrite } from '../../src/io/safetensors-blocks.js';
+import { encodeSafetensors } from '../../src/io/safetensors-format.js';
 import { blockModelFromTfjsLayers, blockModelToTfjsLayers } from '../../src/io/tfjs-blocks.js';
 import { buildSequential } from '../../src/layers/sequential.js';
 import { checkLayerSpecs, type LayerSpec } from '../../src/layers/spec.js';
@@ -96,8 +97,9 @@ describe('the norms take epsilon and momentum', () => {
     expect(blockModelFromSafetensors(bytes)).toEqual(model);
     const metadata = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true))))).__metadata__ as Record<string, string>;
     expect(metadata.pytorch).toContain('nn.BatchNorm1d(4, eps=0.5, momentum=0.3), nn.LayerNorm(4, eps=0.25)');
-    // The PyTorch module expression reads back as the same specs (a foreign state_dict with it).
-    expect(blockModelFromSafetensors(bytes, { pytorch: metadata.pytorch, loss: 'cross-entropy' }).layers).toEqual(SPECS);
+    // The PyTorch module expression reads back as the same specs: the same tensors as PyTorch's save_file writes them, read by it.
+    const foreign = encodeSafetensors({ format: 'pt' }, tensorsToWrite(model.tensors));
+    expect(blockModelFromSafetensors(foreign, { pytorch: metadata.pytorch, loss: 'cross-entropy' }).layers).toEqual(SPECS);
     net.dispose();
   });
 
