@@ -259,6 +259,25 @@ describe('gradscope study --model --data', async () => {
     expect(refused.stderr).toMatch(/^gradscope: --optimizer adam --momentum 0\.5: adam: unknown option 'momentum'/);
   });
 
+  it("passes --norm-constraint to kfac as normConstraint (0: off), says so, and refuses it beside an optimiser without one", async () => {
+    // Batch 10 on the [6, 8, 8, 8, 2] sigmoid net: the default 0.01 binds, so 0.5 and 0 train differently.
+    const loose = await curveAndTwin(['--optimizer', 'kfac', '--norm-constraint', '0.5'], { optimizer: { name: 'kfac', normConstraint: 0.5 } });
+    expect(loose.curve[2]).toEqual(loose.end);
+    const off = await curveAndTwin(['--optimizer', 'kfac', '--norm-constraint', '0'], { optimizer: { name: 'kfac', normConstraint: 0 } });
+    expect(off.curve[2]).toEqual(off.end);
+    const byDefault = await curveAndTwin(['--optimizer', 'kfac'], { optimizer: 'kfac' });
+    expect(byDefault.curve[2]).not.toEqual(off.curve[2]);
+    expect(byDefault.curve[2]).not.toEqual(loose.curve[2]);
+    const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'kfac', '--norm-constraint', '0.5']);
+    expect(printed.stdout).toMatch(/\nkfac, norm constraint 0\.5, learning rate 1 \(kfac's default\), batches of 32, seed 1\.\n/);
+    const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--norm-constraint', '0.5']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^gradscope: --optimizer adam --norm-constraint 0\.5: adam: unknown option 'normConstraint'/);
+    const negative = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'kfac', '--norm-constraint', '-1']);
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toMatch(/--norm-constraint/);
+  });
+
   it('says what it trained with: the choice, a --momentum given, the rate given or whose default it is, or that the optimiser takes none', async () => {
     const printed = async (flags: string[]) => (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', ...flags])).stdout;
     expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toMatch(

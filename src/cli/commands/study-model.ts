@@ -1,6 +1,6 @@
 /**
  * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate η]
- *   [--optimizer sgd] [--momentum μ] [--clip-norm N] [--on-non-finite throw|skip|halve] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
+ *   [--optimizer sgd] [--momentum μ] [--norm-constraint c] [--clip-norm N] [--on-non-finite throw|skip|halve] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
  *   [--csv FILE] [--html FILE] [--save FILE]
  * The gradient-flow trace, report and diagnosis for a user's own network and data.
  */
@@ -17,6 +17,7 @@ import { checkSettingsForOptimizer } from '../../training/optimizer-settings.js'
 import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../../training/numeric-faults.js';
 import { coresAvailable } from '../../wasm/threads/pool.js';
 import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../../optim/index.js';
+import { KFAC_NORM_CONSTRAINT } from '../../optim/kfac.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices } from '../../studies/optimizer-choices.js';
 import {
   BACKEND_FLAG,
@@ -68,9 +69,12 @@ function defaultRatesText(): string {
   return `${rates.join(', ')}${none.length ? `; ${none.join(' and ')} choose their own steps and take none` : ''}`;
 }
 
-/** `spec` with `momentum` in place of its own, when given. */
-const withMomentum = (spec: OptimizerSpec, momentum: number | undefined): OptimizerSpec =>
-  momentum === undefined ? spec : typeof spec === 'string' ? { name: spec, momentum } : { ...spec, momentum };
+/** `spec` with the options given (`momentum`, `normConstraint`) in place of its own; undefined ones are left out. */
+function withOptions(spec: OptimizerSpec, given: Record<string, number | undefined>): OptimizerSpec {
+  const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  if (Object.keys(options).length === 0) return spec;
+  return typeof spec === 'string' ? { name: spec, ...options } : { ...spec, ...options };
+}
 
 /** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
 const cores = await coresAvailable();
@@ -92,6 +96,12 @@ export const studyModelCommand = command({
       about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
     },
     { name: 'momentum', value: 'μ', rule: { min: 0 }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+    {
+      name: 'norm-constraint',
+      value: 'c',
+      rule: { min: 0 },
+      about: `kfac's norm constraint (Ba et al. 2017): each step's δᵀF̂δ at most c, in place of its ${KFAC_NORM_CONSTRAINT}; 0: off`,
+    },
     { name: 'clip-norm', value: 'N', rule: POSITIVE, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
     {
       name: 'on-non-finite',
@@ -126,6 +136,7 @@ export const studyModelCommand = command({
     const givenRate = stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate');
     const choice = optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!;
     const momentum = stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum');
+    const normConstraint = stringFlag(args, 'norm-constraint') === undefined ? undefined : numberFlag(args, 'norm-constraint');
     const clipNorm = stringFlag(args, 'clip-norm') === undefined ? undefined : numberFlag(args, 'clip-norm');
     const onNonFinite = choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!;
     const seed = numberFlag(args, 'seed');
@@ -147,9 +158,9 @@ export const studyModelCommand = command({
       checkAsUsage(`--batch-size ${batchSize}`, () =>
         checkBatchRows(net[MODEL], data.inputs.length, batchSize, dropLast, { sizes: `with ${counted(data.inputs.length, 'row')} in ${dataPath}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
       );
-      // Built before any work: a --momentum this optimiser does not take is refused here (exit 2).
-      optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}`, () =>
-        createOptimizer(net, withMomentum(choice.spec(net, { x: data.inputs, y: data.targets }), momentum)),
+      // Built before any work: a --momentum or --norm-constraint this optimiser does not take is refused here (exit 2).
+      optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}${normConstraint === undefined ? '' : ` --norm-constraint ${normConstraint}`}`, () =>
+        createOptimizer(net, withOptions(choice.spec(net, { x: data.inputs, y: data.targets }), { momentum, normConstraint })),
       );
       // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
       // evaluates its own gradients): exit 2, by train()'s own rule, the one place it is checked.
@@ -188,7 +199,8 @@ export const studyModelCommand = command({
       const ownRate = optimizer.defaultLearningRate;
       const rate = givenRate !== undefined ? `learning rate ${givenRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
       const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
-      print(terminal, `${choice.name}${momentum === undefined ? '' : `, momentum ${momentum}`}, ${rate}, batches of ${batchSize}${clipped}, seed ${seed}.`);
+      const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}`;
+      print(terminal, `${choice.name}${given}, ${rate}, batches of ${batchSize}${clipped}, seed ${seed}.`);
       // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
