@@ -58,14 +58,15 @@
  *   is only supported with momentum type 'regular' and 'adam'"; kfac-jax kfac_jax/_src/optimizer.py:
  *   "May only be used when use_adaptive_learning_rate is False"), where they compute ν =
  *   min(1, √(c / (lr²·vᵀ∇))) on the preconditioned gradient v with the learning rate lr as the
- *   coefficient (tensorflow/kfac `_update_clip_coeff`; kfac-jax `_compute_preconditioned_gradient`;
- *   Ba et al. fold lr into c). Here the model's F is the batch's own, of rank ≤ rows × outputs:
+ *   coefficient (tensorflow/kfac `_update_clip_coeff`, whose comment notes that Ba et al.'s §5 formula
+ *   absorbs the learning rate and so differs from it by that factor; kfac-jax
+ *   `_compute_preconditioned_gradient`). Here the model's F is the batch's own, of rank ≤ rows × outputs:
  *   at small batches α* grows along the directions those rows do not see and λ, adapted by ρ on the
  *   same rows, falls instead of holding it. Without the constraint the [784, 100×8, 10] sigmoid net
  *   ran away at every batch from 1 to 32 (300 steps, seed 1: DIVERGED at step 157 at batch 1, batch
  *   losses up to 31,171, 9,980, 10,309 and 244,060 at 4, 8, 16 and 32; at 1,000 with seed 3, to
- *   8.7e6); F̂, averaged over ~20 batches, sees those directions. c = 1e-2, not kfac-pytorch's kl_clip or FermiNet's
- *   norm_constraint 1e-3: at batch 1,000 c = 1e-3 ended at 0.173 (84.7 %) against 0.117 (89.0 %)
+ *   8.7e6); F̂, averaged over ~20 batches, sees those directions. c = 1e-2, not kfac-pytorch's
+ *   kl_clip or FermiNet's norm_constraint 1e-3: at batch 1,000 c = 1e-3 ended at 0.173 (84.7 %) against 0.117 (89.0 %)
  *   without, 1e-2 at 0.016 (92.1 %); c = 0.1 and 1 let batch 1 climb (losses to 16.5 and 84.9).
  *   Those runs sit on the edge of the plateau (c = 0.1 at batch 1,000 ended on it, 2.686): one seed
  *   is not a ranking (docs/second-order.md has the table and more seeds).
