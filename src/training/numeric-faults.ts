@@ -36,9 +36,16 @@ export function targetsTooLarge(net: Trainable, rows: number): string | null {
 export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
 /**
  * - 'throw' (default): DIVERGED; the faulty step is not applied, and when steps of the call led to
- *   the fault (the batch is in range at the last state judged good), the network goes back to that
- *   state (StepGuard.backToLastGood) and the message names its step.
- * - 'skip': the batch is left out and training goes on.
+ *   the fault (the batch is in range at the last state judged good that was kept), the network goes
+ *   back to that state (StepGuard.backToLastGood) and the message names its step. A copy is kept
+ *   before each step not proved within range (every second-order step: the state before the last
+ *   one) and at each epoch's first step. So a first-order run, whose steps are proved, goes back to
+ *   the start of its epoch (of the epoch before, when the fault is at an epoch's first batch),
+ *   undoing up to an epoch of steps whose states were judged good too; the message names them.
+ * - 'skip': the batch is left out and training goes on from the state it faulted at: nothing is put
+ *   back. When the steps, not the batch, led to the fault, later batches usually fault at that state
+ *   too and are left out in turn (TrainResult.skipped), and the call ends with the network as those
+ *   steps left it, or with DIVERGED when an epoch leaves out every batch.
  * - 'halve': the learning rate is halved and the epoch retried from its start (parameters,
  *   optimiser state and step as they were then; the same rows in the same order). Retrying only
  *   the faulty batch would fault again: the gradient at the current weights does not depend on

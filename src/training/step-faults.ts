@@ -55,11 +55,26 @@ interface FaultedBatch extends FaultedCall {
   start: number;
 }
 
-/** What a DIVERGED says when the steps, not the batch, were to blame and the network went back to the last state judged good. */
-export function wentBack(back: { step: number; loss: number }): string {
+/**
+ * What a DIVERGED says when the steps, not the batch, were to blame and the network went back
+ * (StepGuard.backToLastGood) from the state after step `faulty` to `back`, the last state judged good
+ * that the guard kept. The states between were judged good too but not kept: a copy is kept only at
+ * each epoch's first step and before a step not proved within range, so a first-order run (whose
+ * steps are proved) goes back up to an epoch, and the message says how far.
+ */
+export function wentBack(back: { step: number; loss: number }, faulty: number): string {
+  const first = back.step + 1;
+  const last = faulty - 1;
+  const judgedToo =
+    last < first
+      ? ''
+      : last === first
+        ? `; the state after step ${first} was judged good too`
+        : `; the states after steps ${first}${last === first + 1 ? ' and ' : ' to '}${last} were judged good too`;
   return (
     `: at the state after step ${back.step} this batch's loss and gradient are in range, so the steps since led here, ` +
-    `and the network is back as it was after step ${back.step}, the last state judged good (its batch loss ${back.loss.toPrecision(3)})`
+    `and the network is back as it was after step ${back.step}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
+    (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
 }
 

@@ -15,7 +15,10 @@
  * a learning rate of 1e8 makes weights of 4e7, far inside the range, and a loss of 4e7 one step
  * later) is kept as the last one judged good: the copy above is that state, and train() also asks
  * for it at the first step of every epoch (keepCopy), so optimisers whose steps are proved keep one
- * too. backToLastGood() puts it back when a later step's loss condemns the steps since.
+ * too: their epoch's first state, the states judged good after it not being copied (a copy per
+ * step would copy every parameter and the optimiser's state on the hot path; one per epoch costs one
+ * copy per epoch, into one parameter set of the backend's memory). backToLastGood() puts the last one kept back when a
+ * later step's loss condemns the steps since.
  */
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
@@ -43,8 +46,8 @@ export class StepGuard {
   /** Whether bounds[weightMax] is max |parameter| itself (measured), not a bound carried from proofs. */
   private measured = false;
   /**
-   * The last state judged good (see the file's comment): the copy a step that cannot be proved safe
-   * is taken back from, or that train() asked for (allocated the first time one is needed).
+   * The last state judged good that was kept (see the file's comment): the copy a step that cannot
+   * be proved safe is taken back from, or that train() asked for (allocated the first time one is needed).
    */
   private undo: EpochUndo | undefined;
   /** Whether undo holds a state (taken in this call), and the batch loss it was judged good by. */
@@ -161,7 +164,7 @@ export class StepGuard {
   /**
    * After a batch whose loss or gradient faulted at the state the steps of this call made: whether
    * those steps, not the batch, are to blame, and if so the network back at the last state judged
-   * good. Puts that copy back (parameters, state tensors, optimiser state, step count), runs
+   * good that was kept. Puts that copy back (parameters, state tensors, optimiser state, step count), runs
    * `rerun` (the same batch forward and back again at that state, returning its loss) and judges it
    * as every batch is judged (judgeBatch): if it faults there too, the batch is the cause and the
    * state of the fault is put back. Returns the step and batch loss of the state it went

@@ -155,7 +155,7 @@ export function checkTrainOptions(given: unknown): TrainOptions {
 export interface TrainResult {
   /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
   epochs: EpochInfo[];
-  /** Batches left out for a non-finite loss or gradient ('skip'). */
+  /** Batches left out with onNonFinite 'skip' (a non-finite or runaway loss or gradient, or a step out of range); nothing is put back for them. */
   skipped: number;
   /** Times the learning rate was halved ('halve'). */
   halvings: number;

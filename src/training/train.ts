@@ -172,6 +172,8 @@ export function runTraining(
             net.forward(size, 'batch');
             return net.backprop(size);
           };
+          /** The step whose state faulted on this batch (the network's step before it goes back). */
+          const faulty = net.step;
           const back = stateFault && applied ? guard.backToLastGood(rerun) : null;
           if (back !== null) {
             tracer?.rewound();
@@ -179,7 +181,7 @@ export function runTraining(
             if (back.step === stepAtStart) applied = false;
           }
           const fault = outcome;
-          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back)}${parenthesised(fault.advice(terms))}`);
+          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back, faulty)}${parenthesised(fault.advice(terms))}`);
         }
         if (policy === 'halve') {
           // This attempt's weights led to the fault, so they go back either way.
@@ -208,10 +210,12 @@ export function runTraining(
       if (batches === 0) {
         const last = lastFault!;
         throw new DivergedError((terms) => {
-          // Only 'skip' gets here, having skipped every batch: its advice does not offer 'skip' again.
+          // Only 'skip' gets here ('throw' stops at the first fault, 'halve' retries), having skipped every
+          // batch: its advice does not offer 'skip' again, and it puts nothing back.
           const skipNamed = terms.onNonFinite;
           const advice = last.advice({ ...terms, onNonFinite: skipNamed && ((policy) => (policy === 'skip' ? '' : skipNamed(policy))) });
-          return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+          const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch - 1} left it`;
+          return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
         });
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };

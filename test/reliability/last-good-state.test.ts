@@ -1,8 +1,9 @@
 // A step is judged good only once the state it made is: its parameters within range, and the
 // next batch's loss and gradient there finite and the loss under 10⁶× the call's first. A DIVERGED
-// with onNonFinite 'throw' puts back the last state judged good when the steps since (not the
-// batch) are to blame, and says which step that was; an ordinary noisy run is never called a
-// runaway. (A fault the batch itself causes leaves the last step's state: numeric-faults.test.ts.)
+// with onNonFinite 'throw' puts back the last state judged good that was kept (a first-order run's:
+// its epoch's first) when the steps since (not the batch) are to blame, and says which step that
+// was; 'skip' puts nothing back; an ordinary noisy run is never called a runaway. (A fault the batch
+// itself causes leaves the last step's state: numeric-faults.test.ts.)
 import { describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
@@ -28,9 +29,9 @@ const make = () => createNetwork({ sizes: [6, 16, 16, 3], activation: 'sigmoid',
 const largestParameter = (net: Network) => Math.max(...net.state().map((t) => Math.max(...Array.from(t.values, Math.abs))));
 /** K-FAC without its norm constraint, which would hold a step at learningRate 1e8 to δᵀF̂δ ≤ c: the overshoot these tests need. */
 const UNCONSTRAINED_KFAC = { name: 'kfac', normConstraint: 0 };
-const RESTORED = /the step was not applied: at the state after step (\d+) this batch's loss and gradient are in range, so the steps since led here, and the network is back as it was after step \1, the last state judged good \(its batch loss ([\d.e+-]+)\) \(try a learningRate below/;
+const RESTORED = /the step was not applied: at the state after step (\d+) this batch's loss and gradient are in range, so the steps since led here, and the network is back as it was after step \1, the last state judged good that was kept \(its batch loss ([\d.e+-]+)\)(?:; the states? after steps? [^(]*)? \(try a learningRate below/;
 
-describe('DIVERGED puts back the last state judged good', () => {
+describe('DIVERGED puts back the last state judged good that was kept', () => {
   it('K-FAC (unconstrained) at learningRate 1e8: a first step to finite weights in range, a loss 10⁶× higher one step later; the network, its K-FAC state and the RNG back as the call found them', async () => {
     // The first step alone: finite weights, far inside the range, that ruin the next batch's loss.
     const probe = await make();
@@ -47,6 +48,7 @@ describe('DIVERGED puts back the last state judged good', () => {
     const error = await expectError(() => net.train(x, y, { optimizer: kfac, learningRate: 1e8, batchSize: 32, shuffle: false, epochs: 3 }), 'DIVERGED', /^epoch 0, batch 1 \(step 2\): the loss \S+ is over 10⁶× the first batch's/);
     expect(error.message).toMatch(RESTORED);
     expect(RESTORED.exec(error.message)![1]).toBe('0');
+    expect(error.message, "K-FAC's steps are not proved, so each is copied: the state before the last step").not.toContain('judged good too');
     expect(net.step).toBe(0);
     expect(stateHash(net, kfac)).toBe(before);
     net.dispose();
@@ -66,31 +68,46 @@ describe('DIVERGED puts back the last state judged good', () => {
     net.dispose();
   });
 
-  it('SGD, whose steps are proved within range and not copied, goes back to the first state of the epoch the runaway began in, named by its step', async () => {
-    // Least squares on x = +1, −1 with weight and bias at lr 6: each pair of steps multiplies the
-    // error by 11 (numeric-faults.test.ts), so the loss passes 10⁶× the first within a few epochs
-    // of two rows while every number stays finite and every weight far inside the range.
-    const rows = [[1], [-1]];
-    const targets = [[0.5], [-0.5]];
+  it('SGD, whose steps are proved within range and not copied, goes back to the first state of its epoch, named by its step, and names the states judged good that it undoes', async () => {
+    // Least squares on x = +1, −1, … with weight and bias at lr 6: each pair of steps multiplies the
+    // error by 11 (numeric-faults.test.ts), so the loss passes 10⁶× the first within two epochs of
+    // six rows while every number stays finite and every weight far inside the range.
+    const rows = Array.from({ length: 6 }, (_, r) => [r % 2 ? -1 : 1]);
+    const targets = rows.map(([v]) => [v / 2]);
     const net = await createNetwork({ sizes: [1, 1], output: 'linear', loss: 'mse', seed: 3 });
     const hashes = [stateHash(net)];
     const losses: number[] = [];
     const error = await expectError(
       () => net.train(rows, targets, { epochs: 40, batchSize: 1, shuffle: false, learningRate: 6, onBatch: (b) => (hashes.push(stateHash(net)), losses.push(b.loss)) }),
       'DIVERGED',
-      /training is running away/,
+      /^epoch 1, batch 4 \(step 11\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away/,
     );
-    expect(error.message).toMatch(RESTORED);
+    expect(losses).toHaveLength(10);
     const [, step, loss] = RESTORED.exec(error.message)!;
-    const faultStep = losses.length + 1;
-    // The last epoch start (an even step count: two steps per epoch) whose batch loss was judged good.
-    expect(Number(step) % 2).toBe(0);
-    expect(Number(step)).toBeGreaterThan(0);
-    expect(Number(step)).toBeGreaterThanOrEqual(faultStep - 3);
-    expect(net.step).toBe(Number(step));
-    expect(stateHash(net)).toBe(hashes[Number(step)]);
-    expect(Math.abs(Number(loss) / losses[Number(step)] - 1)).toBeLessThan(5e-3); // printed to 3 digits
-    expect(losses[Number(step)]).toBeLessThan(RUNAWAY_LOSS_FACTOR * Math.max(losses[0], 1)); // judged good by the rule, ruined as it may be
+    // Epoch 1's first state (6 steps per epoch), though the states after steps 7, 8 and 9 were judged good too.
+    expect(step).toBe('6');
+    expect(error.message).toContain(
+      "the last state judged good that was kept (its batch loss 3.37e+3); the states after steps 7 to 9 were judged good too, but a copy is kept only at each epoch's first step and before a step not proved within range (try",
+    );
+    for (const judged of [6, 7, 8, 9]) expect(losses[judged]).toBeLessThan(RUNAWAY_LOSS_FACTOR * Math.max(losses[0], 1)); // judged good by the rule, ruined as they may be
+    expect(net.step).toBe(6);
+    expect(stateHash(net)).toBe(hashes[6]);
+    expect(Math.abs(Number(loss) / losses[6] - 1)).toBeLessThan(5e-3); // printed to 3 digits
+    net.dispose();
+  });
+
+  it("'skip' puts nothing back: the runaway's batches are left out, and DIVERGED, when an epoch leaves out every one, leaves the network as the last step left it", async () => {
+    const rows = Array.from({ length: 6 }, (_, r) => [r % 2 ? -1 : 1]);
+    const targets = rows.map(([v]) => [v / 2]);
+    const net = await createNetwork({ sizes: [1, 1], output: 'linear', loss: 'mse', seed: 3 });
+    let lastApplied = stateHash(net);
+    await expectError(
+      () => net.train(rows, targets, { epochs: 40, batchSize: 1, shuffle: false, learningRate: 6, onNonFinite: 'skip', onBatch: () => (lastApplied = stateHash(net)) }),
+      'DIVERGED',
+      /^epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it \(the last: the loss \S+ is over 10⁶× the first batch's/,
+    );
+    expect(net.step).toBe(10); // the runaway began at step 11 (above): every batch since was left out
+    expect(stateHash(net)).toBe(lastApplied);
     net.dispose();
   });
 });
