@@ -4,7 +4,7 @@
  * shared 2-vCPU host one round can read several points from the next; the quartiles say how far
  * the middle half of the rounds strayed, the range how far the worst round did.
  */
-import { median } from '../src/median.js';
+import { median, quantile } from '../src/median.js';
 
 export interface Spread {
   /** Rounds measured. */
@@ -17,14 +17,6 @@ export interface Spread {
   /** Third quartile. */
   q3: number;
   max: number;
-}
-
-/** The `p`-quantile (0 ≤ p ≤ 1) of ascending `sorted`, interpolating linearly between ranks. */
-export function quantile(sorted: readonly number[], p: number): number {
-  const at = p * (sorted.length - 1);
-  const below = Math.floor(at);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (at - below) * (sorted[above] - sorted[below]);
 }
 
 /** The spread of one value per round; throws on no rounds or a non-finite value (a failed round must not read as a number). */

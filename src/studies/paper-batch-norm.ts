@@ -13,7 +13,8 @@
 import type { Network } from '../api/network.js';
 import type { MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
-import { epochsText, epochsUntilFailure, networkOrReason, quantile, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { epochsText, epochsUntilFailure, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
+import { quantile } from '../median.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { percentText } from '../percent-text.js';

@@ -107,11 +107,3 @@ export function standardise(m: Matrix, fit: Matrix): Matrix {
   return { data, rows: m.rows, cols };
 }
 
-/** The q-quantile (0..1) of `values`, linearly interpolated between order statistics (numpy's default). */
-export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
-}

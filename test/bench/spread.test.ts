@@ -1,7 +1,8 @@
 // The spread of a per-round benchmark measurement (bench/spread.ts): pure arithmetic and text, no timing.
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../../src/percent-text.js';
-import { quantile, spreadOf, spreadText } from '../../bench/spread.js';
+import { spreadOf, spreadText } from '../../bench/spread.js';
+import { quantile } from '../../src/median.js';
 
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 

@@ -4,7 +4,8 @@
 // sklearn's StandardScaler and numpy's quantile do.
 import { describe, expect, it } from 'vitest';
 import { BATCH_NORM_PAPER, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
-import { quantile, standardise } from '../../src/studies/paper-experiment.js';
+import { standardise } from '../../src/studies/paper-experiment.js';
+import { quantile } from '../../src/median.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
 import { JITTER_SHARE, runSeluPaper, varianceVerdict } from '../../src/studies/paper-selu.js';
 
