@@ -249,8 +249,6 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   lambda: number;
   /** The last step's quadratic model, α, μ and ρ (with rescale). */
   lastReport: KfacReport | undefined;
-  /** Scratch of dampingSplit: A's shift, G's shift, π. */
-  private readonly split = new Float64Array(3);
   /** π of each layer at the last inverse refresh, and the factor shifts actually used (for reports). */
   readonly pi: Float64Array;
   readonly shifts: Float64Array;
@@ -627,10 +625,10 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const root = Math.sqrt(this.lambda + this.options.weightDecay);
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
-      this.dampingSplit(l, root);
-      this.pi[l] = this.split[2];
-      const shiftA = dampedInverse(k, layer.aInverse, layer.a, layer.nIn + 1, this.split[0], sq);
-      const shiftG = dampedInverse(k, layer.gInverse, layer.g, layer.nOut, this.split[1], sq);
+      const split = this.dampingSplit(l, root);
+      this.pi[l] = split.pi;
+      const shiftA = dampedInverse(k, layer.aInverse, layer.a, layer.nIn + 1, split.shiftA, sq);
+      const shiftG = dampedInverse(k, layer.gInverse, layer.g, layer.nOut, split.shiftG, sq);
       if (!(shiftA > 0) || !(shiftG > 0)) {
         throw new GradscopeError(
           'DIVERGED',
@@ -644,11 +642,11 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   }
 
   /**
-   * Layer l's factored Tikhonov damping (M&G §6.3) into `split`: the shift π·γ of A, γ/π of G, and π,
+   * Layer l's factored Tikhonov damping (M&G §6.3): the shift π·γ of A, γ/π of G, and π,
    * with π = √((tr A/dim A)/(tr G/dim G)) of the current averages and γ = `root` (× √(tr A/dim A ·
    * tr G/dim G) with relativeDamping).
    */
-  private dampingSplit(l: number, root: number): void {
+  private dampingSplit(l: number, root: number): { shiftA: number; shiftG: number; pi: number } {
     const k = this.k;
     const sq = this.square!;
     const layer = this.layers[l];
@@ -661,9 +659,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const pi = ratio > 0 && Number.isFinite(ratio) ? Math.sqrt(ratio) : 1;
     const scale = Math.sqrt(meanA * meanG);
     const layerRoot = this.options.relativeDamping && scale > 0 && Number.isFinite(scale) ? root * scale : root;
-    this.split[0] = pi * layerRoot;
-    this.split[1] = layerRoot / pi;
-    this.split[2] = pi;
+    return { shiftA: pi * layerRoot, shiftG: layerRoot / pi, pi };
   }
 
   /**
@@ -696,9 +692,9 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     for (let l = 0; l < this.layers.length; l++) {
       const layer = this.layers[l];
       const dA = layer.nIn + 1;
-      this.dampingSplit(l, root);
-      shifted(k, sq.damped, layer.a, dA, this.split[0], sq);
-      shifted(k, sq.factor, layer.g, layer.nOut, this.split[1], sq);
+      const split = this.dampingSplit(l, root);
+      shifted(k, sq.damped, layer.a, dA, split.shiftA, sq);
+      shifted(k, sq.factor, layer.g, layer.nOut, split.shiftG, sq);
       k.copy2d(this.step_!, 0, dA, layer.velocityW, 0, layer.nIn, layer.nOut, layer.nIn);
       k.copy2d(this.step_!, layer.nIn, dA, layer.velocityB, 0, 1, layer.nOut, 1);
       fisherNorm += kroneckerNorm(k, sq.factor, this.step_!, sq.damped, this.stepW!, this.middle!, layer.nOut, dA);
