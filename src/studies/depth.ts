@@ -18,6 +18,7 @@ import type { Dataset } from '../training/dataset.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from './study-bounds.js';
 import { diagnose, type Diagnosis } from '../flow/diagnose.js';
 import type { Trace } from '../flow/trace.js';
+import type { TrainOptions } from '../training/train-options.js';
 
 export const DEPTH_NETWORKS = [
   [784, 30, 10],
@@ -44,6 +45,15 @@ export const DEPTH_ROWS = 1000;
  * b ← b − η·∂C/∂b: plain SGD with weightDecay λ/n on the weights only.
  */
 export const NIELSEN_TRAINING = { epochs: 500, learningRate: 0.1, lambda: 5.0 } as const;
+
+/**
+ * train()'s options for his update over `rows` rows with L2 strength `lambda` (his λ by default): one
+ * batch of all the rows at η 0.1, weightDecay λ/n on the weights only, in row order (with one batch
+ * the order changes nothing but the rounding of the sum). The depth and plateau studies train so.
+ */
+export function nielsenTraining(rows: number, lambda: number = NIELSEN_TRAINING.lambda): Pick<TrainOptions, 'batchSize' | 'learningRate' | 'optimizer' | 'shuffle'> {
+  return { batchSize: rows, learningRate: NIELSEN_TRAINING.learningRate, optimizer: { name: 'sgd', weightDecay: lambda / rows, decayBiases: false }, shuffle: false };
+}
 
 /**
  * The largest λ Nielsen's update takes over `rows` rows (default DEPTH_ROWS): beyond it the decay
@@ -163,11 +173,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
         const initialLoss = net.evaluate(probe).loss;
         net.train(probe, {
           epochs,
-          batchSize: DEPTH_ROWS,
-          learningRate: NIELSEN_TRAINING.learningRate,
-          optimizer: { name: 'sgd', weightDecay: lambda / probe.rows, decayBiases: false },
-          // One batch of all the rows: the order changes nothing but the rounding of the sum.
-          shuffle: false,
+          ...nielsenTraining(probe.rows, lambda),
           trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
           onEpoch: ({ epoch }) => options.onProgress?.(index, epoch + 1, epochs),
         });

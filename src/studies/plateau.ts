@@ -28,7 +28,7 @@ import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
 import { STUDY_SEED } from './study-defaults.js';
 import type { Dataset } from '../training/dataset.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenLambdaBound, NIELSEN_TRAINING } from './depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenLambdaBound, nielsenTraining, NIELSEN_TRAINING } from './depth.js';
 
 export const PLATEAU_SIZES = [784, 30, 30, 30, 30, 10];
 /** The study's defaults: measurements along the training, eigenvalues at each end of the spectrum. */
@@ -149,10 +149,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       if (mark > epoch) {
         net.train(dataset, {
           epochs: mark - epoch,
-          batchSize: data.x.rows,
-          learningRate: NIELSEN_TRAINING.learningRate,
-          optimizer: { name: 'sgd', weightDecay: lambda / data.x.rows, decayBiases: false },
-          shuffle: false,
+          ...nielsenTraining(data.x.rows, lambda),
           trace: { every: Math.max(1, Math.floor((mark - epoch) / 50)) },
         });
         trace = net.trace;

@@ -13,7 +13,7 @@ import { API_REMEDY_TERMS, remedyText } from '../../src/flow/remedy.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createNetwork } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 
@@ -45,10 +45,7 @@ const nielsen = (hidden: number) => ({ sizes: [784, ...Array(hidden).fill(30), 1
 /** His training (η 0.1, L2 λ = 5 on the weights only, full batch), for 20 of his 500 epochs. */
 const NIELSEN_RUN: TrainOptions = {
   epochs: 20,
-  batchSize: DEPTH_ROWS,
-  learningRate: NIELSEN_TRAINING.learningRate,
-  optimizer: { name: 'sgd', weightDecay: NIELSEN_TRAINING.lambda / DEPTH_ROWS, decayBiases: false },
-  shuffle: false,
+  ...nielsenTraining(DEPTH_ROWS),
   trace: { every: 5 },
 };
 const softmax = (sizes: number[], options: Omit<NetworkOptions, 'sizes'>): NetworkOptions => ({ sizes, output: 'softmax', loss: 'cross-entropy', ...options });

@@ -14,7 +14,7 @@ import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingPro
 import type { NetworkOptions } from '../../src/network/config.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
-import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
 
 type Rows = ReturnType<typeof firstRows>;
 let digits: { all: Rows; nielsen: Rows; small: Rows };
@@ -53,10 +53,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
   it("plateau, faded over time: Nielsen's [784,30,30,30,30,10] stuck at the class-frequency loss, every batch gradient fallen, each example's δ not", async () => {
     const d = await diagnosed({ sizes: [784, 30, 30, 30, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
       epochs: 100,
-      batchSize: DEPTH_ROWS,
-      learningRate: NIELSEN_TRAINING.learningRate,
-      optimizer: { name: 'sgd', weightDecay: NIELSEN_TRAINING.lambda / DEPTH_ROWS, decayBiases: false },
-      shuffle: false,
+      ...nielsenTraining(DEPTH_ROWS),
       trace: { every: 5 },
     });
     const p = d.evidence.training!;
