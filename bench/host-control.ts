@@ -7,15 +7,14 @@
  * synchronisation but one hand-off per call, as in gradscope's pool (worker-source.ts: spin, then
  * sleep on the job counter). one ÷ two is 2 on an idle 2-vCPU host and 1 when another process (or
  * the hypervisor) keeps the second vCPU busy: a two-thread goal measured in the same rounds is then
- * out of reach for any program, which bench/verdict.ts's threadsVerdict calls 'host-limited'.
+ * out of reach for any program, which bench/verdict.ts's judgeThreads calls 'host-limited'.
  */
 import { Worker } from 'node:worker_threads';
 import { compileCore } from '../src/wasm/loader.js';
+import { SPIN } from '../src/wasm/threads/pool.js';
 
 /** Trips per half: ~0.5 ms at the ~64 GFLOP/s peak of bench/RESULTS.md (AMD EPYC Zen 5), so one hand-off (µs) is noise beside it. */
 const HALF = 500_000;
-/** Loads of the job counter before the worker sleeps: the pool's SPIN (src/wasm/threads/pool.ts). */
-const SPIN = 20_000;
 /** A hand-off not answered within this long means a dead worker: fail rather than hang the bench. */
 const TIMEOUT_MS = 30_000;
 /** Slots of the control block (Int32): the job counter, the done counter, the stop flag. */

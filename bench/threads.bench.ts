@@ -9,7 +9,7 @@
  * Each row runs in THREAD_ROUNDS interleaved rounds of four tasks: one thread, two threads, and
  * the host control's one and two threads (bench/host-control.ts). A round's speed-up is its
  * one-thread time over its two-thread time, the control's likewise; the verdict is taken from the
- * rounds' medians (bench/verdict.ts threadsVerdict): when the second vCPU gives the control itself
+ * rounds' medians (bench/verdict.ts judgeThreads): when the second vCPU gives the control itself
  * less than the goal, the run is host-limited, not a gradscope failure.
  */
 import os from 'node:os';

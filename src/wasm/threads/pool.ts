@@ -29,7 +29,7 @@ const JOB_TIMEOUT_MS = 30_000;
  * issue #16's 1.7× one thread at batch 256; with 20,000 loads they met it (1.77×, bench/RESULTS.md
  * as of commit fa556a2: AMD EPYC, 2026-11-29); 100,000 added little.
  */
-const SPIN = 20_000;
+export const SPIN = 20_000;
 /**
  * A thread that may not block reads the clock once per this many loads of the counter (a few ms),
  * to notice a dead worker: reading it on every load would allocate a boxed double each time.
