@@ -13,6 +13,11 @@ import { Sgd } from '../optim/sgd.js';
 import type { ModelOwner } from '../model.js';
 import type { TrainOptions } from './train-options.js';
 
+/** The name an `optimizer` option carries: an instance's, the name itself, or a { name, … } spec's (anything, unchecked). */
+function optimizerNameOf(given: TrainOptions['optimizer']): unknown {
+  return isOptimizer(given) ? given.name : typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+}
+
 /**
  * momentum and weightDecay at the top level set up the default SGD; beside an `optimizer` they
  * would be ignored (its own options decide), and a learningRate both at the top level and in a
@@ -24,7 +29,7 @@ export function checkSettingsBesideOptimizer(options: TrainOptions): void {
   const given = options.optimizer;
   if (given === undefined) return;
   const instance = isOptimizer(given);
-  const name = instance ? given.name : typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  const name = optimizerNameOf(given);
   if (typeof name !== 'string') return; // not an optimiser or a spec: createOptimizer refuses it
   for (const key of ['momentum', 'weightDecay'] as const) {
     const value = options[key];
@@ -49,7 +54,7 @@ export function checkSettingsBesideOptimizer(options: TrainOptions): void {
 export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): void {
   const given = options.optimizer;
   if (given === undefined || isOptimizer(given)) return;
-  const name = typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+  const name = optimizerNameOf(given);
   // An unknown name is createOptimizer's to refuse, after the rows are checked (as the eager path does).
   if (typeof name === 'string' && optimizerNames().includes(name)) checkOptimizerSupports(net, name);
 }
