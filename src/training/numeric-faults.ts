@@ -9,9 +9,8 @@
  * entry (gradientOutOfRange): an entry beyond √FLOAT32_MAX ≈ 1.8e19 is a fault on every backend.
  */
 import { invalidOption, shown } from '../errors.js';
-import type { Kernels, Tensor } from '../kernels.js';
+import type { Tensor } from '../kernels.js';
 import { FLOAT32_MAX, RUNAWAY_PARAMETER } from '../model-limits.js';
-import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Parameter, Trainable } from '../model.js';
 import { parameterLabel } from '../layer-names.js';
 
@@ -150,57 +149,4 @@ export function parameterOutOfRange(net: Trainable, verb: string): string | null
     }
   }
   return null;
-}
-
-/**
- * What 'halve' needs to go back to the start of the epoch: the parameters and state tensors (batch
- * norm's running statistics and counters) then (copies in the backend's memory, allocated once per train call), the optimiser's state then and the step count.
- * Divergence builds up over many steps before anything overflows, so taking back only the last
- * step would land on weights that are already ruined; the start of the epoch is the last state
- * known good. Saved once per epoch, so steps allocate nothing.
- */
-export class EpochUndo {
-  private readonly shadows: Tensor[];
-  private readonly wholeTensor = new Uint32Array(1);
-  private optimizerState: OptimizerState | undefined;
-  step = 0;
-  /** Held apart from the network's, so the copies are freed even after the network was disposed. */
-  private readonly k: Kernels;
-
-  constructor(private readonly net: Trainable) {
-    const k = (this.k = net.kernels);
-    this.shadows = [];
-    try {
-      for (const t of this.tensors()) this.shadows.push(k.alloc(t.length));
-    } catch (error) {
-      this.dispose();
-      throw error;
-    }
-  }
-
-  save(optimizer: Optimizer): void {
-    const k = this.k;
-    this.tensors().forEach((t, i) => k.copyRows(this.shadows[i], t, this.wholeTensor, 0, 1, t.length));
-    this.optimizerState = optimizer.state();
-    this.step = this.net.step;
-  }
-
-  /** Puts the parameters, the state tensors, the optimiser and the step count back as they were at the last save. */
-  restore(optimizer: Optimizer): void {
-    const k = this.k;
-    this.tensors().forEach((t, i) => k.copyRows(t, this.shadows[i], this.wholeTensor, 0, 1, t.length));
-    this.net.stateTensorsWritten();
-    optimizer.restore(this.optimizerState!);
-    this.net.step = this.step;
-  }
-
-  /** The parameters' values, then the state tensors. */
-  private tensors(): Tensor[] {
-    return [...this.net.parameters().map((p) => p.value), ...this.net.stateTensors()];
-  }
-
-  dispose(): void {
-    this.shadows.forEach((t) => this.k.free(t));
-    this.shadows.length = 0;
-  }
 }

@@ -25,7 +25,8 @@ import { FLOAT32_MAX } from '../model-limits.js';
 import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { EpochUndo, gradientOutOfRange, parameterOutOfRange, runawayLoss } from './numeric-faults.js';
+import { EpochUndo } from './epoch-undo.js';
+import { gradientOutOfRange, parameterOutOfRange, runawayLoss } from './numeric-faults.js';
 
 /**
  * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite or the

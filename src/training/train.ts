@@ -11,7 +11,7 @@ import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
-import { EpochUndo } from './numeric-faults.js';
+import { EpochUndo } from './epoch-undo.js';
 import { StepGuard } from './step-guard.js';
 import { DivergedError, parenthesised } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
