@@ -335,7 +335,7 @@ ${markdownTable(stepRows)}
 
 ## The public API
 
-What users call, on ${API_ROWS.toLocaleString('en')} of the bundled digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
+What users call, on ${API_ROWS.toLocaleString('en')} of the \`mnist\` package's digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
 batch ${STEP_BATCH}, one thread; ratio = time per training step over the inner step's (one batch loaded once;
 for train(dataset), the median of 7 rounds alternating one call with as many inner steps).
 

@@ -1,6 +1,6 @@
 /**
  * Measures RELU_REMEDY_RATES (src/flow/relu-remedy-rates.ts): for each optimiser and each rate of its
- * grid, the relu + he-normal networks of RELU_RATE_SETUP trained one epoch on the bundled digits; a
+ * grid, the relu + he-normal networks of RELU_RATE_SETUP trained one epoch on the digits of loadMnist; a
  * rate passes when every network lowered its training loss, stayed finite, and diagnose() found no
  * dead layer. Prints a line per (optimiser, rate) and the largest rate below which every rate passed.
  *

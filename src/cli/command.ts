@@ -5,7 +5,7 @@
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
 import { MAX_SEED, MAX_UNITS } from '../checks.js';
-import { digitSplitProblem } from '../data/mnist.js';
+import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
 import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.js';
@@ -163,7 +163,7 @@ export function jsonLine(value: unknown): string {
 /** Flags several commands share, each with its one meaning. */
 export const JSON_FLAG: Flag = { name: 'json', about: 'print the result as one JSON object on stdout instead of tables (±Infinity as "Infinity", "-Infinity")' };
 export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write an HTML report with the charts to FILE (its folder must exist)' };
-export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'training digits (with --test, at most the 10,000 bundled)' });
+export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: `training digits (with --test, at most ${MNIST_SOURCE})` });
 export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'held-out digits, the ones after the training digits' });
 export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };
 export const DATA_FLAG: Flag = { name: 'data', value: 'D.json', required: true, about: 'the data file: { "inputs": [[…]], "targets": [[…]] }' };
@@ -326,7 +326,7 @@ export function widthFlag(args: ParsedArgs, name: string, sizesOf: (width: numbe
   });
 }
 
-/** --train and --test of a study on the bundled digits: together they must fit in them (UsageError naming both flags, before any work). */
+/** --train and --test of a study on the digits (loadMnist's): together they must fit in them (UsageError naming both flags, before any work). */
 export function checkDigitFlags(trainRows: number, testRows: number): void {
   const problem = digitSplitProblem(trainRows, testRows, { train: '--train', test: '--test' });
   if (problem) throw new UsageError(problem);

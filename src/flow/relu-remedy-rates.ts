@@ -5,7 +5,7 @@
  * no gradient after that (the visualizer showed a dead last layer after applying the remedy at 0.5).
  *
  * The rule: the largest rate of a grid at which every one of a set of relu + he-normal networks,
- * trained one epoch on the bundled digits, lowered its training loss and had no layer diagnose()
+ * trained one epoch on the digits (loadMnist's), lowered its training loss and had no layer diagnose()
  * calls dead (RELU_RATE_SETUP; scripts/relu-remedy-rates.ts runs it and prints the table). The remedy
  * lowers a larger rate of the run's optimiser to it and keeps a smaller one.
  */
@@ -20,7 +20,7 @@ export const RELU_RATE_SETUP = {
   seeds: [1, 2, 3],
   /** Epochs over the training digits. */
   epochs: 1,
-  /** Training digits (the bundled 9,000). */
+  /** Training digits (the first 9,000 of loadMnist's). */
   trainRows: 9000,
   /** Rows per batch (train()'s default). */
   batchSize: 32,

@@ -1,7 +1,7 @@
 /**
  * Study (b), Glorot & Bengio (2010) scaled to this machine: 5 hidden layers (default 256 wide),
  * softmax output, sigmoid / tanh / softsign / relu × standard init U[−1/√n, 1/√n] / normalised
- * init (glorot-uniform) / he-normal, trained for the same budget on the bundled MNIST digits.
+ * init (glorot-uniform) / he-normal, trained for the same budget on the MNIST digits of loadMnist.
  * Per run: Glorot & Bengio's own measure of each hidden layer over training (the mean activation,
  * its 98th percentile, and the fraction saturated by value, within 0.01 of the activation's limits),
  * dead units for relu, histograms of back-propagated gradients at the first and the last traced

@@ -1,6 +1,6 @@
 /**
  * Study (a), the classic vanishing-gradient experiment: Nielsen's fig/generate_gradient.py
- * (Neural Networks and Deep Learning, ch. 5) on the bundled MNIST digits. Sigmoid networks of 1 to
+ * (Neural Networks and Deep Learning, ch. 5) on the MNIST digits of loadMnist. Sigmoid networks of 1 to
  * 4 hidden layers of 30, sigmoid outputs with his cross-entropy cost, weights N(0, 1/n_in), biases
  * N(0, 1). ‖∂C/∂b‖ of each hidden layer over the first 1,000 training digits (∂C/∂b is the mean over
  * those digits of each one's δ, as his get_average_gradient) at initialisation, over many seeds;

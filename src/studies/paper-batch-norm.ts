@@ -1,5 +1,5 @@
 /**
- * Ioffe & Szegedy (2015), "Batch Normalization", §4.1 and Figure 1, on the bundled digits: a
+ * Ioffe & Szegedy (2015), "Batch Normalization", §4.1 and Figure 1, on the digits (loadMnist's): a
  * 784-100-100-100-10 network of sigmoids (weights small random Gaussians), softmax and cross-entropy,
  * mini-batches of 60, trained with and without batch normalisation of each hidden layer's input to
  * its sigmoid (BN(Wu), as their §3.1). Recorded over training: held-out accuracy (their Fig. 1a),
@@ -11,7 +11,7 @@
  * trains in a pilot (N(0, 0.01²) barely moved in 20 epochs; N(0, 1) trained slower).
  */
 import type { Network } from '../api/network.js';
-import type { MnistSplit } from '../data/mnist.js';
+import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { quantile } from '../median.js';
@@ -169,7 +169,7 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
       `batches of ${BATCH_NORM_PAPER.batchSize}, ${epochsText(epochs)} over ${digits.train.x.rows} digits (${steps[steps.length - 1] ?? 0} steps); with batch norm: dense → batch norm → sigmoid ` +
       `in each hidden layer. Recorded after every epoch on ${digits.test.x.rows} held-out digits.`,
     differences: [
-      `the digits: the bundled ${digits.train.x.rows} training and ${digits.test.x.rows} held-out digits, not MNIST's 60,000 and 10,000`,
+      `the digits: the first ${digits.train.x.rows} of ${MNIST_SOURCE} for training and the next ${digits.test.x.rows} held out, not MNIST's 60,000 and 10,000`,
       `${steps[steps.length - 1] ?? 0} steps instead of ${BATCH_NORM_PAPER.paperSteps.toLocaleString('en')} (${epochsText(epochs)} against their 50)`,
       'the learning rate and the weights\' scale are not given in the paper; chosen as the module comment says',
       `the followed sigmoid is unit ${BATCH_NORM_PAPER.unit + 1} of the last hidden layer (the paper does not say which), its input over the held-out digits with batch norm in evaluation mode (running statistics)`,

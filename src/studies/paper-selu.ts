@@ -7,7 +7,7 @@
  * (TensorFlow differentiates the vector of losses as their sum), i.e. 1.28e-3 on the mean loss
  * gradscope trains on; 2,000 epochs; hidden layers as wide as the input (784).
  */
-import type { MnistSplit } from '../data/mnist.js';
+import { MNIST_SOURCE, type MnistSplit } from '../data/mnist.js';
 import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
@@ -117,7 +117,7 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
     differences: [
       `hidden layers of ${SELU_PAPER.width} units, not 784`,
       `${epochsText(epochs)}, not 2,000`,
-      `the bundled ${digits.train.x.rows} digits, not MNIST's 60,000`,
+      `${digits.train.x.rows} of ${MNIST_SOURCE}, not MNIST's 60,000`,
       'the training loss is measured with batch norm in evaluation mode (running statistics); their run.py measured it in training mode (each batch\'s statistics)',
       'the output layer is initialised like the hidden ones (theirs: TensorFlow\'s Glorot uniform default)',
     ],

@@ -1,6 +1,6 @@
 /**
  * The remedies study: a deep sigmoid network where plain SGD stalls ([784, 8 × 32, 10], standard
- * init, softmax + cross-entropy, the bundled MNIST digits), trained by every optimiser for the same
+ * init, softmax + cross-entropy, the MNIST digits of loadMnist), trained by every optimiser for the same
  * wall-clock time. Per optimiser it measures how far the first and the last hidden layer's weights
  * moved over training (Σ‖ΔW‖ over steps, and their ratio), the training loss, the test accuracy and
  * the time per step. It reports what it measures, whatever that shows.

@@ -6,7 +6,7 @@
 /** The seed of every study's networks (and the plateau study's Lanczos start vectors), by default. */
 export const STUDY_SEED = 1;
 
-/** The bundled digits the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
+/** The digits (loadMnist's, from the optional package mnist) the digit studies train and test on, by default: the first 9,000, then the 1,000 after them. */
 export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
 
 /** The activations study (b): units of each of its 5 hidden layers, epochs of SGD per run, SGD's batch and learning rate, and trace records per run. */

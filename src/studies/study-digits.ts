@@ -1,4 +1,4 @@
-/** The bundled digits as the studies take them: their options trainRows and testRows, named so when they do not fit. */
+/** The digits (loadMnist's, from the optional package mnist) as the studies take them: their options trainRows and testRows, named so when they do not fit. */
 import { loadDigitSplit, type MnistSplit } from '../data/mnist.js';
 import { STUDY_DIGITS } from './study-defaults.js';
 

@@ -42,7 +42,7 @@ export interface StudyData {
   examples: Rows;
 }
 
-/** The bundled digits split as the study uses them (INVALID_OPTION naming trainRows and testRows when they do not fit). */
+/** The digits (loadMnist's) split as the study uses them (INVALID_OPTION naming trainRows and testRows when they do not fit). */
 export async function loadStudyData(trainRows: number, testRows: number): Promise<StudyData> {
   const digits = await loadStudyDigits(trainRows, testRows);
   const first = (m: Matrix, rows: number): Matrix => ({ ...m, data: m.data.subarray(0, rows * m.cols), rows });

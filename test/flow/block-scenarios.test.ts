@@ -1,5 +1,5 @@
 /**
- * diagnose() on block networks (issue 13), each a small run on 256 of the bundled MNIST digits in
+ * diagnose() on block networks (issue 13), each a small run on 256 of the MNIST digits (loadMnist's) in
  * batches of 32: every verdict from a block network's trace, read along its hidden dense layers,
  * with the architectural remedies where the evidence points to them, never one the network already
  * has, and each naming the change to createNetwork's layer specs.

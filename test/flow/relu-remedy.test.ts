@@ -1,6 +1,6 @@
 /**
  * The relu remedy applied as diagnose() suggests it, on a real case: a deep sigmoid network trained
- * with plain SGD at Nielsen's kind of rate (0.5) on the bundled digits, whose gradient vanishes.
+ * with plain SGD at Nielsen's kind of rate (0.5) on the digits (loadMnist's), whose gradient vanishes.
  * The remedy's settings (relu, He's weights, and a rate lowered to the measured bound) are read from
  * the diagnosis, not typed here; trained the same way, the network must no longer vanish, have no
  * dead layer and reach a lower loss. At the run's own rate the same switch kills units, which is

@@ -1,5 +1,5 @@
 /**
- * diagnose() on labelled scenarios with known answers, each a small run on the bundled MNIST digits:
+ * diagnose() on labelled scenarios with known answers, each a small run on the MNIST digits (loadMnist's):
  * Nielsen's networks (ch. 5) with 1 to 4 hidden layers, textbook healthy nets, exploding, dead and
  * saturated nets, and vanishing nets whose optimiser compensates. Each must get its verdict (and
  * severity), keep the trace's invariants, and never be told to use what it already uses.

@@ -1,5 +1,5 @@
 /**
- * Where a run stands, on real runs on the bundled digits (fixed seeds): converged (the loss near its
+ * Where a run stands, on real runs on the digits (loadMnist's) (fixed seeds): converged (the loss near its
  * floor, every batch right), a plateau (the loss stuck short of that: Nielsen's deep network, whose
  * gradients faded over training time, and a deep sigmoid network at the chance loss, whose gradients
  * did not fade and whose first layers are slow by depth), still learning, and unclear (batch noise

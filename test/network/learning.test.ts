@@ -1,4 +1,4 @@
-// Learning end to end on every backend: XOR, and the bundled MNIST digits.
+// Learning end to end on every backend: XOR, and the MNIST digits (loadMnist's).
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';

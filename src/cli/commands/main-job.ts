@@ -1,7 +1,7 @@
 /**
  * The main job (`npm start`, or `gradscope` with no command): study (a), depth, a short study (b),
- * activations × initialisations, and the quick trainable-depth study (c), on the bundled MNIST
- * digits; prints the tables and the diagnoses and writes the HTML report (reports/gradscope-report.html
+ * activations × initialisations, and the quick trainable-depth study (c), on the MNIST digits of
+ * loadMnist (the optional package mnist); prints the tables and the diagnoses and writes the HTML report (reports/gradscope-report.html
  * by default): (a) and (b) whole, (c) as its accuracy table and the command that draws its charts.
  */
 import { dirname } from 'node:path';
