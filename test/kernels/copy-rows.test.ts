@@ -1,7 +1,8 @@
 /**
  * copyRows, the mini-batch gather (dst[i] = src[rows[start + i]]), on every backend: rows in any
- * order and repeated, a window of the index array, row lengths odd and aligned, an empty gather,
- * and nothing written past the batch. A copy is exact, so every backend must give the same bits.
+ * order and repeated, a window of the index array, row lengths odd and aligned (on both sides of
+ * the core's switch from 8-byte words to memory.copy at 256 bytes), an empty gather, and nothing
+ * written past the batch. A copy is exact, so every backend must give the same bits.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
@@ -15,6 +16,8 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     [50, 1, 0, 50],
     [50, 7, 3, 20],
     [97, 784, 10, 64],
+    [30, 63, 2, 20],
+    [30, 64, 2, 20],
     [40, 10, 39, 1],
     [12, 16, 5, 0],
   ]) {

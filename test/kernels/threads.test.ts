@@ -161,30 +161,40 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('sums ∂W as the main thread\'s rows into dw plus each worker\'s partial in thread order, exactly, on 2, 3 and 4 threads', async () => {
-    const [batch, nIn, nOut] = [37, 29, 27]; // parts off multiples of 4 rows; nIn·nOut = 783 values, odd
-    const rng = new Rng(31);
-    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
+  it('sums ∂W as the main thread\'s rows into dw plus each worker\'s partial in thread order, exactly, on 2, 3 and 4 threads, call after call', async () => {
     for (const threads of [2, 3, 4]) {
       const k = threads === 2 ? two : await createThreadedWasmKernels({ threads, ...SPLIT_ALL });
-      // The rows thread t takes: equal parts cut at multiples of 4 (threaded-kernels.ts rowStart).
-      const start = (t: number) => Math.min(batch, Math.ceil((batch * t) / threads / 4) * 4);
-      const expected = tensorOf(one, dw0);
-      const rowsOf = (values: Float32Array, t: number, n: number) => tensorOf(one, values.subarray(start(t) * n, start(t + 1) * n));
-      one.denseBackwardWeights(expected, rowsOf(dz, 0, nOut), rowsOf(a, 0, nIn), start(1), nIn, nOut);
-      for (let t = 1; t < threads; t++) {
-        const partial = one.alloc(nOut * nIn);
-        one.denseBackwardWeights(partial, rowsOf(dz, t, nOut), rowsOf(a, t, nIn), start(t + 1) - start(t), nIn, nOut);
-        one.axpy(expected, partial, nOut * nIn, 1);
+      // The partials are zeroed after each use, not before: a second call, a larger layer (the
+      // partials grow) and a smaller one again must each find them zero.
+      for (const [batch, nIn, nOut] of [[37, 29, 27], [37, 29, 27], [41, 33, 30], [37, 29, 27]]) {
+        sumsExactly(k, threads, batch, nIn, nOut);
       }
-      const tdw = guarded(k, dw0);
-      k.denseBackwardWeights(tdw, tensorOf(k, dz), tensorOf(k, a), batch, nIn, nOut);
-      const got = contents(k, tdw, nOut * nIn);
-      expect(got.canary, `${threads} threads: canary`).toBe(CANARY);
-      expect(Array.from(got.values), `${threads} threads`).toEqual(Array.from(one.view(expected)));
       if (k !== two) await k.close();
     }
   });
+
+  /** k's split ∂W against the one-thread kernels summing the same parts in thread order. */
+  function sumsExactly(k: ThreadedWasmKernels, threads: number, batch: number, nIn: number, nOut: number) {
+    const rng = new Rng(31 + nIn);
+    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
+    // The rows thread t takes: equal parts cut at multiples of 4 (threaded-kernels.ts rowStart).
+    const start = (t: number) => Math.min(batch, Math.ceil((batch * t) / threads / 4) * 4);
+    const expected = tensorOf(one, dw0);
+    const rowsOf = (values: Float32Array, t: number, n: number) => tensorOf(one, values.subarray(start(t) * n, start(t + 1) * n));
+    one.denseBackwardWeights(expected, rowsOf(dz, 0, nOut), rowsOf(a, 0, nIn), start(1), nIn, nOut);
+    for (let t = 1; t < threads; t++) {
+      const partial = one.alloc(nOut * nIn);
+      one.denseBackwardWeights(partial, rowsOf(dz, t, nOut), rowsOf(a, t, nIn), start(t + 1) - start(t), nIn, nOut);
+      one.axpy(expected, partial, nOut * nIn, 1);
+    }
+    const [tdw, tdz, ta] = [guarded(k, dw0), tensorOf(k, dz), tensorOf(k, a)];
+    k.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
+    const got = contents(k, tdw, nOut * nIn);
+    expect(got.canary, `${threads} threads: canary`).toBe(CANARY);
+    // Parts off multiples of 4 rows; nIn·nOut odd (783) or even (990).
+    expect(Array.from(got.values), `${threads} threads, ${batch}×${nIn}→${nOut}`).toEqual(Array.from(one.view(expected)));
+    [tdw, tdz, ta].forEach((t) => k.free(t));
+  }
 
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {

@@ -11,7 +11,9 @@
  * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
  *   rows and the results are bit-identical to one thread's;
  * - dw += dzᵀ·a: by batch rows too (the sum over the batch), each worker into a private partial
- *   dw that the main thread adds in afterwards (the sum's rounding differs from one thread's).
+ *   dw, kept zero between calls; then every thread adds its slice of the partials into dw in
+ *   thread order and zeroes that slice again (the sum's rounding differs from one thread's, but
+ *   not with who adds which slice).
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
@@ -81,7 +83,7 @@ const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 const MAX_PAGES = 65536;
 
-/** The elementwise activations, in the order their kernels follow NESTEROV_UPDATE in WORKER_EXPORTS (forward, then backward). */
+/** The elementwise activations, in the order their kernels follow AXPY in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, by index. */
 const WORKER_EXPORTS = [
@@ -92,6 +94,7 @@ const WORKER_EXPORTS = [
   'f32_copy_rows',
   'f32_sgd_update__simd',
   'f32_nesterov_update__simd',
+  'f32_axpy__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
 ];
 const FWD = 0;
@@ -101,8 +104,9 @@ const ZERO = 3;
 const COPY_ROWS = 4;
 const SGD_UPDATE = 5;
 const NESTEROV_UPDATE = 6;
+const AXPY = 7;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, NESTEROV_UPDATE + 1 + 2 * i]));
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, AXPY + 1 + 2 * i]));
 /**
  * An elementwise activation pass is split across the threads from this many values on (a 100-unit
  * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
@@ -119,7 +123,9 @@ const MIN_SPLIT_COPY = 1 << 14;
  * weights are 78,400), when the workers are awake: the main thread's update sits between a step's
  * last split product and the next step's first, where the workers would otherwise wait. At
  * batches too small to split the products the workers sleep, and waking one would cost more than
- * the half update it takes over.
+ * the half update it takes over. Plain SGD's update (axpy) and the zeroing of a step's ∂W stay on
+ * the main thread: split, neither made train() of [784,100,100,10] at batch 256 faster (the sums
+ * of per-call minima over 40 epochs, AMD EPYC Zen 5, 2026-12-01, load 16–17).
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
@@ -167,6 +173,12 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
   private readonly partials: WasmTensor[] = [];
+  /**
+   * Whether every partial dw is zero throughout (freshly allocated memory is), as a split ∂W leaves
+   * it; false from the moment one is written until it is zeroed again, so a job that failed in
+   * between leaves the next split ∂W to zero its partials first.
+   */
+  private partialsZero = true;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -207,6 +219,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     }
     if (partial) {
       for (let t = 0; t < this.partials.length; t++) {
+        // A grown partial is newly allocated memory, zeroed as the others are between calls.
         if (this.partials[t].length < nIn * nOut) this.partials[t] = this.regrow(this.partials[t], nIn * nOut);
       }
     }
@@ -346,18 +359,35 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
     const n = nIn * nOut;
+    const zeroFirst = !this.partialsZero;
+    this.partialsZero = false;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
       const partial = this.partials[t - 1].ptr;
-      pool.setCall(t - 1, 0, ZERO, partial, n);
-      pool.setCall(t - 1, 1, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
-      pool.post(t - 1, 2);
+      let calls = 0;
+      if (zeroFirst) pool.setCall(t - 1, calls++, ZERO, partial, n);
+      pool.setCall(t - 1, calls++, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, calls);
     }
     this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
-    for (let t = 1; t < this.threads; t++) {
-      pool.wait(t - 1);
-      this.module.f32_axpy(dw.ptr, this.partials[t - 1].ptr, n, 1);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+    // dw += each partial in thread order, every thread adding (and zeroing again) its slice of the
+    // values: each value is summed in the same order whoever adds it, and the main thread no longer
+    // adds all n while the workers wait.
+    for (let u = 0; u < this.partials.length; u++) {
+      const partial = this.partials[u].ptr;
+      for (let t = 1; t < this.threads; t++) {
+        const at = this.rowStart(t, n) * F32;
+        const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
+        pool.setCall(t - 1, 0, AXPY, dw.ptr + at, partial + at, count, 1);
+        pool.setCall(t - 1, 1, ZERO, partial + at, count);
+        pool.post(t - 1, 2);
+      }
+      this.module.f32_axpy(dw.ptr, partial, this.rowStart(1, n), 1);
+      this.exports.f32_zero(partial, this.rowStart(1, n));
+      for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
     }
+    this.partialsZero = true;
   }
 }
