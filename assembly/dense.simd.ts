@@ -522,3 +522,15 @@ export function f32_gemm__simd(
   // c is (m, n), a is (m, k), b is (k, n)
   gemm(c, a, b, 0, scratch, <usize>k << 2, 4, <usize>n << 2, 4, n, m, n, k, accumulate != 0, false);
 }
+
+// The probe `binary: 'fastest'` times (src/wasm/calibrate.ts): `reps` runs of the 4×8 microkernel
+// over one packed A panel (ap: kc × 4 broadcast f32x4) and one B panel (bp: kc × 8 floats), the
+// tile stored to c (4 rows of 8 floats). The microkernel's madd is the only code in which the SIMD
+// binaries differ (madd.simd.ts), and this one small function reaches the engine's optimising tier
+// in one step, where a whole product waits for several (its packing, edge and store functions tier
+// up one by one: 1.4× and 1.2× plateaus of ~10 rounds each were measured on the way). Returns the
+// floating-point operations performed.
+export function f32_microkernel_rounds(c: usize, ap: usize, bp: usize, kc: i32, reps: i32): f64 {
+  for (let r = 0; r < reps; r++) microkernel4x8(c, NR << 2, ap, bp, 0, kc, STORE, false);
+  return <f64>reps * <f64>kc * <f64>(MR * NR * 2);
+}

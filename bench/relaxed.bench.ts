@@ -5,8 +5,8 @@
  * --experimental-wasm-relaxed-simd (Node 20 validates relaxed SIMD only behind that flag).
  * Also reports whether this Node accepts the module without the flag, which is what users get, and
  * what `binary: 'fastest'` costs and picks in fresh processes (bench/relaxed/calibration.ts), and
- * how the two binaries compare on the calibration's own product in interleaved rounds, beside two
- * instances of the default (bench/relaxed/binaries.ts), which says whether the picks were right.
+ * how the two binaries compare on a dense product in interleaved rounds, beside two instances of
+ * the default (bench/relaxed/binaries.ts), which says whether the picks were right.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,18 +28,20 @@ export interface RelaxedResult {
   maxRelDiff: number;
   /** `binary: 'fastest'` in CALIBRATION_PROCESSES fresh processes. */
   calibration: {
-    /** Median ms it adds, once per process, to loading the default binary. */
+    /** Median ms createWasmKernels({ binary: 'fastest' }) takes, once per process, after the default binary was loaded. */
     medianMs: number;
     /** The smallest and the largest of those (the smallest: a process the host did not interrupt). */
     minMs: number;
     maxMs: number;
     /** How many processes picked each binary. */
     choices: Record<string, number>;
+    /** How many of them kept the default because the budget ran out before the rounds decided. */
+    outOfBudget: number;
     /** The 1-minute load average as the processes started. */
     load: number;
   };
   /**
-   * The calibration's product (CALIBRATION_PRODUCT) in interleaved rounds (bench/relaxed/binaries.ts),
+   * A dense product (bench/relaxed/binaries.ts JUDGED_PRODUCT) in interleaved rounds,
    * per round: the relaxed binary's time over the default's, and a second instance of the default's
    * over the first (the noise).
    */
@@ -57,7 +59,8 @@ export async function runRelaxedBench(): Promise<RelaxedResult> {
     const wasm = path.join(dir, 'tile.wasm');
     const build = spawnSync(
       path.join(ROOT, 'node_modules/.bin/asc'),
-      ['assembly/eval/relaxed-tile.ts', '--enable', 'simd,relaxed-simd', '--optimizeLevel', '3', '--runtime', 'stub', '--noAssert', '-o', wasm],
+      // --textFile: asc reads asconfig.json's release target, whose text file (build/gradscope.simd.wat) it would overwrite.
+      ['assembly/eval/relaxed-tile.ts', '--enable', 'simd,relaxed-simd', '--optimizeLevel', '3', '--runtime', 'stub', '--noAssert', '-o', wasm, '--textFile', path.join(dir, 'tile.wat')],
       { cwd: ROOT, encoding: 'utf8' },
     );
     if (build.status !== 0) throw new Error(`asc failed on assembly/eval/relaxed-tile.ts: ${build.stderr}`);
@@ -101,14 +104,16 @@ function measureCalibration(): RelaxedResult['calibration'] {
   const load = os.loadavg()[0];
   const costs: number[] = [];
   const choices: Record<string, number> = {};
+  let outOfBudget = 0;
   for (let i = 0; i < CALIBRATION_PROCESSES; i++) {
     const run = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', 'bench/relaxed/calibration.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     if (run.status !== 0) throw new Error(`calibration measurement failed: ${run.stderr}`);
-    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string };
+    const m = JSON.parse(run.stdout.trim().split('\n').pop()!) as { calibrationMs: number; chosen: string; by: string };
     costs.push(m.calibrationMs);
+    if (m.by === 'budget') outOfBudget++;
     choices[m.chosen] = (choices[m.chosen] ?? 0) + 1;
   }
-  return { medianMs: median(costs), minMs: Math.min(...costs), maxMs: Math.max(...costs), choices, load };
+  return { medianMs: median(costs), minMs: Math.min(...costs), maxMs: Math.max(...costs), choices, outOfBudget, load };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,79 +1,185 @@
 /**
- * Which SIMD binary is faster on this CPU: the one with separate f32x4 mul and add, or the relaxed
- * one whose dense microkernel fuses them into relaxed_madd (an Intel Xeon ran it faster, the AMD
- * EPYC Zen 5 1.03× slower in bench/RESULTS.md's runs of 2026-11-30 and 2026-12-01; same tile). Measured once per process, when `binary: 'fastest'` is first
+ * Which SIMD binary is faster on this CPU: the default one, with separate f32x4 mul and add, or the
+ * relaxed one, whose dense microkernel fuses them into relaxed_madd. Neither wins everywhere: the
+ * relaxed microkernel ran 1.03× slower on an AMD EPYC Zen 5 (bench/RESULTS.md, 2026-11-30 and
+ * 2026-12-01), 1.19× faster on an Intel Xeon, and 1.47× faster (0.68× the time) on an AMD EPYC
+ * Zen 3 (2026-12-01, session 10). Measured once per process, when `binary: 'fastest'` is first
  * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs
  * --experimental-wasm-relaxed-simd).
  *
- * An engine runs a fresh module's functions in its baseline tier (V8: Liftoff, several times
- * slower) until its optimising tier has compiled them in the background, and which candidate gets
- * there first is luck. So rounds count only once every candidate is warm (a round within
- * STABLE of its own previous round, and within WARM_SPREAD of the others'): a tie measured with
- * one candidate still in baseline would pick the other by mistake. If that does not happen within
- * the budget (MIN_ROUNDS warm rounds), the default is kept. The engine's optimised code belongs to the compiled module,
- * which the kernels the caller then gets are instantiated from (loader.ts caches it), so the
- * warm-up is not lost.
+ * What is timed is the microkernel itself (the core's f32_microkernel_rounds), the only code in
+ * which the binaries differ, in short rounds that alternate between the two, so that a co-tenant's
+ * burst or a slow stretch of the host hits both. Each candidate is judged by its best round once it
+ * has settled: interruptions only ever add time, and the best round is the one nothing interrupted.
+ *
+ * An engine runs a fresh module in its baseline tier (V8: Liftoff, 3–4× slower here, and no faster
+ * with relaxed_madd) until its optimising tier has compiled the hot function in the background,
+ * and which binary gets there first is luck. So (judgeRounds):
+ * - a candidate has settled once SETTLE_ROUNDS rounds have followed its best one;
+ * - two candidates whose best rounds differ by more than SAME_TIER were not compared in the same
+ *   tier, and nothing is decided;
+ * - the relaxed binary is picked only when it wins by more than the margin plus the noise
+ *   (how far the settled rounds stray from the best);
+ * - the default is kept early only when both candidates have shown their tier-up (a drop of
+ *   TIER_DROP from their first rounds): before that, both may still sit in the baseline tier,
+ *   where the two binaries run alike and a tie would keep the default where the relaxed one wins.
+ * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
+ * calibration was asked for, so compiling and instantiating the relaxed binary count) runs out,
+ * and then the default is kept: it rounds alike everywhere, and it is the binary the caller would
+ * have had without asking.
  */
+import { median } from '../median.js';
 
-/** One candidate: its name and one call of the product it is judged on (wasm-kernels.ts: ~4 MFLOP). */
+/** One candidate: its name and one call of the code it is judged on. */
 export interface Candidate<Name extends string> {
   name: Name;
   run: () => void;
 }
 
-/**
- * The product the binaries are judged on, a dense forward of [batch × nIn] by [nOut × nIn]: ~4 MFLOP
- * (~0.07 ms at the ~60 GFLOP/s of bench/RESULTS.md's run of 2026-12-01, AMD EPYC Zen 5).
- * bench/relaxed/binaries.ts times the same product to check the pick.
- */
-export const CALIBRATION_PRODUCT = { batch: 64, nIn: 256, nOut: 128 } as const;
+/** The calibration's outcome. */
+export interface Calibration<Name extends string> {
+  /** The binary picked. */
+  chosen: Name;
+  /** Rounds timed (each candidate once per round). */
+  rounds: number;
+  /** 'verdict': the rounds decided; 'budget': the budget ran out first and the default was kept; 'engine': the engine runs one candidate only. */
+  by: 'verdict' | 'budget' | 'engine';
+}
 
-/** Calls per timed round: enough products (~17 MFLOP) to outlast a browser's coarsest clock step (0.1 ms) at the dense kernels' speed. */
-const CALLS_PER_ROUND = 4;
-/** Rounds per candidate compared once all are warm (the best of each is what counts). */
-const ROUNDS = 8;
-/** Fewer warm rounds than this within the budget are too few to leave the default for. */
-const MIN_ROUNDS = 3;
-/** A candidate is warm when a round takes at most this times its previous round, and vice versa. */
-const STABLE = 1.25;
+/** What the rounds say: keep the default, pick the other, or not clear yet (undefined). */
+export type Judgement = 'default' | 'other' | undefined;
+
+/** A round runs its candidate for at least this many ms: a few probe calls (~8 µs each optimised on the Zen 3, 26 µs in Liftoff). */
+const ROUND_MS = 0.03;
 /**
- * ...and when no warm candidate's round is more than this times another's: the binaries differ by
- * a few per cent when both run optimised code, a baseline tier by several times.
+ * ...and for at least this many steps of the clock, so that a coarse one (a browser's 0.1 ms)
+ * moves a round's time by at most 1/ROUND_CLOCK_STEPS; that resolution is added to the noise.
  */
-const WARM_SPREAD = 1.5;
-/** Milliseconds of products at most: past it the rounds measured so far decide, or the default stays. */
+const ROUND_CLOCK_STEPS = 20;
+/**
+ * A candidate has settled when this many rounds have followed its best one (within SETTLE_TOLERANCE).
+ * A whole dense product took up to ~10 rounds on a plateau before its next function tiered up;
+ * the probe tiers up in one step, and 16 rounds of it cost ~0.3 ms optimised.
+ */
+const SETTLE_ROUNDS = 16;
+/** Rounds within this fraction of the best count as reaching it (the best creeps down by a per cent or so as caches warm). */
+const SETTLE_TOLERANCE = 0.02;
+/**
+ * Two binaries in the same tier differ by tens of per cent at most (0.68–1.03× measured); the
+ * baseline tier is 3–4× slower than the optimised one. Best rounds further apart than this were
+ * measured in different tiers.
+ */
+const SAME_TIER = 2;
+/** A candidate has shown its tier-up when its best round is at most 1/TIER_DROP of the median of its first EARLY_ROUNDS. */
+const TIER_DROP = 2;
+const EARLY_ROUNDS = 5;
+/** The noise of a settled candidate: how far its NOISE_RANK-th best round lies above its best. */
+const NOISE_RANK = 3;
+/**
+ * Milliseconds the calibration may add, counted from when it is asked for: compiling and
+ * instantiating the relaxed binary, then the rounds. Loading the chosen binary follows (~1 ms), so
+ * that `binary: 'fastest'` stays within issue #16's 20 ms on top of loading the default binary.
+ */
 export const CALIBRATION_BUDGET_MS = 15;
-/** The relaxed binary must win by this much: a tie keeps the binary that rounds alike everywhere. */
+/** The relaxed microkernel must take at most this fraction of the default's time (3 % faster): a tie keeps the binary that rounds alike everywhere. */
 export const RELAXED_MARGIN = 0.97;
 
 /**
- * The fastest of `candidates` (the first is the default, kept unless another's best round is at
- * most `margin` of its best round, measured once all are warm). Rounds alternate, so a busy moment
- * slows both alike; the best round of each is compared, since interruptions only ever add time.
+ * The verdict of paired rounds (ms per call; defaultMs[i] and otherMs[i] timed back to back in
+ * round i): see the rules above. `resolution` is the clock's step over a round's length, added to
+ * the noise.
+ */
+export function judgeRounds(
+  defaultMs: readonly number[],
+  otherMs: readonly number[],
+  { margin = RELAXED_MARGIN, resolution = 0 }: { margin?: number; resolution?: number } = {},
+): Judgement {
+  const byDefault = settled(defaultMs);
+  const byOther = byDefault && settled(otherMs);
+  if (!byDefault || !byOther) return undefined;
+  const ratio = byOther.best / byDefault.best;
+  if (ratio > SAME_TIER || ratio < 1 / SAME_TIER) return undefined;
+  const noise = Math.max(byDefault.noise, byOther.noise) + resolution;
+  if (ratio < margin * (1 - noise)) return 'other';
+  if (ratio > margin * (1 + noise) && byDefault.tieredUp && byOther.tieredUp) return 'default';
+  return undefined;
+}
+
+/** A candidate's best round, its noise and whether it has shown its tier-up; undefined until it has settled. */
+function settled(ms: readonly number[]): { best: number; noise: number; tieredUp: boolean } | undefined {
+  if (ms.length <= SETTLE_ROUNDS) return undefined;
+  let best = Infinity;
+  for (const t of ms) best = Math.min(best, t);
+  const reached = ms.findIndex((t) => t <= best * (1 + SETTLE_TOLERANCE));
+  if (ms.length - reached <= SETTLE_ROUNDS) return undefined;
+  return { best, noise: rankedAfter(ms, reached, NOISE_RANK) / best - 1, tieredUp: TIER_DROP * best <= median(ms.slice(0, EARLY_ROUNDS)) };
+}
+
+/** The rank-th smallest of ms[from..] (rank 1: the smallest), in one pass. */
+function rankedAfter(ms: readonly number[], from: number, rank: number): number {
+  const smallest: number[] = [];
+  for (let i = from; i < ms.length; i++) {
+    if (smallest.length === rank && ms[i] >= smallest[rank - 1]) continue;
+    smallest.splice(smallest.findIndex((s) => s > ms[i]) >>> 0, 0, ms[i]);
+    smallest.length = Math.min(smallest.length, rank);
+  }
+  return smallest[smallest.length - 1];
+}
+
+/**
+ * The faster of two binaries by alternating rounds of their probes (the default runs first in
+ * even rounds, second in odd ones), until judgeRounds gives a verdict or `startedAt + budgetMs`
+ * passes; then the default. `clockStep`: the clock's resolution in ms (measured if not given).
  */
 export function fastest<Name extends string>(
-  candidates: readonly Candidate<Name>[],
-  { margin = RELAXED_MARGIN, budgetMs = CALIBRATION_BUDGET_MS, now = () => performance.now() }: { margin?: number; budgetMs?: number; now?: () => number } = {},
-): Name {
-  const previous = candidates.map(() => Infinity);
-  const latest = candidates.map(() => Infinity);
-  const best = candidates.map(() => Infinity);
-  let counted = 0;
-  const started = now();
-  while (counted < ROUNDS && now() - started < budgetMs) {
-    candidates.forEach((candidate, i) => {
-      const roundStarted = now();
-      for (let call = 0; call < CALLS_PER_ROUND; call++) candidate.run();
-      previous[i] = latest[i];
-      latest[i] = now() - roundStarted;
-    });
-    const stable = latest.every((ms, i) => ms <= STABLE * previous[i] && previous[i] <= STABLE * ms);
-    if (!stable || Math.max(...latest) > WARM_SPREAD * Math.min(...latest)) continue;
-    latest.forEach((ms, i) => (best[i] = Math.min(best[i], ms)));
-    counted++;
+  candidates: { default: Candidate<Name>; other: Candidate<Name> },
+  {
+    margin = RELAXED_MARGIN,
+    budgetMs = CALIBRATION_BUDGET_MS,
+    now = () => performance.now(),
+    startedAt = now(),
+    clockStep = clockStepOf(now),
+  }: { margin?: number; budgetMs?: number; now?: () => number; startedAt?: number; clockStep?: number } = {},
+): Calibration<Name> {
+  const roundMs = Math.max(ROUND_MS, ROUND_CLOCK_STEPS * clockStep);
+  const resolution = clockStep / roundMs;
+  const times = { default: [] as number[], other: [] as number[] };
+  const timeRound = (which: 'default' | 'other') => {
+    const run = candidates[which].run;
+    const start = now();
+    let calls = 0;
+    let elapsed: number;
+    do {
+      run();
+      calls++;
+      elapsed = now() - start;
+    } while (elapsed < roundMs);
+    times[which].push(elapsed / calls);
+  };
+  while (now() - startedAt < budgetMs) {
+    const order = times.default.length % 2 === 0 ? (['default', 'other'] as const) : (['other', 'default'] as const);
+    order.forEach(timeRound);
+    const verdict = judgeRounds(times.default, times.other, { margin, resolution });
+    if (verdict) return { chosen: candidates[verdict].name, rounds: times.default.length, by: 'verdict' };
   }
-  let chosen = 0;
-  if (counted < MIN_ROUNDS) return candidates[chosen].name;
-  for (let i = 1; i < candidates.length; i++) if (best[i] <= margin * best[chosen]) chosen = i;
-  return candidates[chosen].name;
+  return { chosen: candidates.default.name, rounds: times.default.length, by: 'budget' };
+}
+
+/** Reads of the clock at most while measuring its step: a clock that never moves (a test's) has step 0. */
+const CLOCK_READS = 100_000;
+
+/** The clock's resolution in ms: the smallest change it shows after a first one (0 when it does not move). */
+function clockStepOf(now: () => number): number {
+  // The first change only finds an edge: the read before it may have come anywhere in a step.
+  let last = now();
+  let step = Infinity;
+  let changes = 0;
+  for (let read = 0; read < CLOCK_READS && changes < 3; read++) {
+    const t = now();
+    if (t === last) continue;
+    if (changes > 0) step = Math.min(step, t - last);
+    last = t;
+    changes++;
+  }
+  return changes < 2 ? 0 : step;
 }

@@ -132,6 +132,23 @@ export function compileSharedCore(): Promise<WebAssembly.Module> {
 
 /** A fresh instance of the core, with its own memory. */
 export async function instantiateCore(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
+  const { exports } = await instantiate<Record<string, unknown>>(await checkedCompile(binary), {});
+  return exports as unknown as CommonExports & Record<string, unknown>;
+}
+
+/**
+ * A fresh instance of the core as the engine gives it, without the loader's wrappers: for
+ * `binary: 'fastest'`'s probes (src/wasm/calibrate.ts), which call one function with numbers, and
+ * for which the loader's bookkeeping cost 0.5–5.7 ms an instance at load 18, the engine's own
+ * instantiation 0.2 ms (AMD EPYC Zen 3, 2026-12-01).
+ */
+export async function instantiateBare(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
+  const instance = await WebAssembly.instantiate(await checkedCompile(binary), {});
+  return instance.exports as unknown as CommonExports & Record<string, unknown>;
+}
+
+/** The compiled core, after the engine was checked to run it (WASM_UNAVAILABLE if not). */
+function checkedCompile(binary: Binary): Promise<WebAssembly.Module> {
   if (binary === 'simd' && !simdSupported()) {
     throw new GradscopeError('WASM_UNAVAILABLE', 'this engine does not support WebAssembly SIMD; use the scalar binary');
   }
@@ -141,7 +158,5 @@ export async function instantiateCore(binary: Binary): Promise<CommonExports & R
       "this engine does not support relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd); use binary 'simd'",
     );
   }
-  const module = await compileCore(binary);
-  const { exports } = await instantiate<Record<string, unknown>>(module, {});
-  return exports as unknown as CommonExports & Record<string, unknown>;
+  return compileCore(binary);
 }
