@@ -8,7 +8,9 @@
  * once and stepped from cache, bench/step.bench.ts): what the API costs on top of the kernels
  * (copying and checking the data set, shuffling, gathering batches, bookkeeping). For
  * train(dataset), the goal's row, it is the median of rounds that alternate one call with as many
- * inner steps; the other rows divide medians measured one task after another.
+ * inner steps; the other rows divide medians measured one task after another. The inner step and
+ * the ingest, whose time is a goal (bench/goals.ts, INGEST_TARGET_MS), run in INGEST_ROUNDS
+ * interleaved rounds, so its line gives the rounds' spread.
  *
  * Threads through the API (train() with `threads: 2`) are measured by bench/threads.bench.ts.
  */
@@ -16,10 +18,17 @@ import { Bench } from 'tinybench';
 import { loadMnist } from '../src/data/mnist.js';
 import { createNetwork } from '../src/api/network.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs, sideBySide } from './median.js';
+import { interleaved, median, medianMs, sideBySide } from './median.js';
 import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
+import { spreadOf, spreadText } from './spread.js';
 
 export const API_ROWS = 9000;
+/**
+ * Rounds of (inner step, ingest), as many as the dense products' (DENSE_ROUNDS), sharing the second
+ * each of the two had: the suite took 38.1 and 40.7 s against 38.2 and 40.5 s before (runs of each
+ * alternating, 2026-12-01 10:33–10:36, load average ~17).
+ */
+export const INGEST_ROUNDS = 11;
 
 export interface ApiRow {
   task: string;
@@ -30,6 +39,8 @@ export interface ApiRow {
   ratio?: number;
   /** For train(dataset), the goal's row: the per-round ratios its ratio is the median of. */
   ratios?: number[];
+  /** For the ingest, the goal's row: its time in each round (medianMs is their median). */
+  roundsMs?: number[];
 }
 
 export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[]> {
@@ -40,12 +51,19 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
   const inner = await stepOn(kernels);
   const one = { x: [train.x.data.subarray(0, STEP_SIZES[0])] };
 
+  const time = opts.time ?? 1000;
+  const ingestTask = `ingest: net.dataset() of ${API_ROWS.toLocaleString('en')} rows`;
+  const rounds = await interleaved(
+    [
+      { name: 'inner step', run: inner.step, ms: time / INGEST_ROUNDS },
+      { name: ingestTask, run: () => net.dataset(train.x, train.y).dispose(), ms: time / INGEST_ROUNDS },
+    ],
+    INGEST_ROUNDS,
+  );
   // Long calls: a few samples each is enough for a median, and keeps the suite short.
-  const bench = new Bench({ time: opts.time ?? 1000, iterations: 5, warmupIterations: 1 });
+  const bench = new Bench({ time, iterations: 5, warmupIterations: 1 });
   const resident = net.dataset(train.x, train.y);
   bench
-    .add('inner step', inner.step)
-    .add(`ingest: net.dataset() of ${API_ROWS.toLocaleString('en')} rows`, () => net.dataset(train.x, train.y).dispose())
     .add('train(dataset) 1 epoch per call', () => void net.train(resident, { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 }))
     .add(`evaluate(dataset) ${API_ROWS.toLocaleString('en')} rows`, () => void net.evaluate(resident))
     .add('train() 1 epoch per call', () => void net.train(train.x, train.y, { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 }))
@@ -65,14 +83,14 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
     7,
   );
 
-  const innerMs = medianMs(bench, 'inner step');
+  const innerMs = median(rounds.get('inner step')!);
   const row = (task: string, steps: number): ApiRow => {
     const ms = medianMs(bench, task);
     return { task, medianMs: ms, steps, ratio: steps ? ms / steps / innerMs : undefined };
   };
   const rows = [
     { task: `inner step, batch ${STEP_BATCH}`, medianMs: innerMs, steps: 1, ratio: 1 },
-    row(`ingest: net.dataset() of ${API_ROWS.toLocaleString('en')} rows`, 0),
+    { task: ingestTask, medianMs: median(rounds.get(ingestTask)!), steps: 0, roundsMs: rounds.get(ingestTask)! },
     { ...row('train(dataset) 1 epoch per call', stepsPerEpoch), ratio: onDataset.ratio, ratios: onDataset.ratios },
     row('train() 1 epoch per call', stepsPerEpoch),
     row('train() 10 epochs per call', 10 * stepsPerEpoch),
@@ -88,6 +106,7 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await runApiBench()) {
-    console.log(`${r.task.padEnd(32)} ${r.medianMs.toFixed(3)} ms${r.ratio === undefined ? '' : `  ${(r.medianMs / r.steps).toFixed(3)} ms/step  ${r.ratio.toFixed(2)}× the inner step`}`);
+    const spread = r.roundsMs ? ` (${spreadText(spreadOf(r.roundsMs), (t) => `${t.toFixed(3)} ms`)})` : '';
+    console.log(`${r.task.padEnd(32)} ${r.medianMs.toFixed(3)} ms${spread}${r.ratio === undefined ? '' : `  ${(r.medianMs / r.steps).toFixed(3)} ms/step  ${r.ratio.toFixed(2)}× the inner step`}`);
   }
 }

@@ -1,22 +1,35 @@
 /**
  * The exp-bound activations on 1M floats: sigmoid, tanh and softmax (rows of 10 and of 100), as
  * wasm-simd, wasm-scalar and a plain TypeScript loop over a Float32Array calling Math.exp.
- * `ratio` is the speed-up over that loop (its median time over this row's); the goal is ≥ 5 for
- * wasm-simd on all three.
+ * Each case's three passes run in ELEMENTWISE_ROUNDS interleaved rounds (the order rotated each
+ * round); `ratio` is the median of the per-round speed-ups over that loop (the loop's time over the
+ * row's in the same round). The goal for wasm-simd is in bench/goals.ts (ELEMENTWISE_TARGET).
  */
-import { Bench } from 'tinybench';
 import { Rng } from '../src/init/rng.js';
 import type { Kernels, OutputActivation } from '../src/kernels.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { interleaved, median, type RoundTask } from './median.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
+import { times } from './report.js';
 
 export const ELEMENTWISE_LENGTH = 1_000_000;
 
+/**
+ * Rounds per case, as many as the dense products' (DENSE_ROUNDS). The passes share `time` between
+ * them, and a round costs a pass four calls and one to warm where one timing of each cost tinybench's
+ * 64 calls and 16 to warm: the suite took 13.5 and 14.5 s against 15.4 and 15.8 s before (runs of each
+ * alternating, 2026-12-01 10:28–10:29, load average ~13).
+ */
+export const ELEMENTWISE_ROUNDS = 11;
+
 export interface ElementwiseRow {
   name: string;
+  /** The median of the rounds' times. */
   medianMs: number;
-  /** Speed-up over the plain TypeScript Math.exp loop (1 for that loop itself). */
+  /** Speed-up over the plain TypeScript Math.exp loop, the median round's (1 for that loop itself). */
   ratio?: number;
+  /** The speed-up in each round (the loop's time over this row's in that round); absent for the loop itself. */
+  ratios?: number[];
 }
 
 interface Case {
@@ -74,22 +87,18 @@ export async function runElementwiseBench(opts: { time?: number } = {}): Promise
     return { k, zt, at: k.alloc(length) };
   });
 
-  const bench = new Bench({ time: opts.time ?? 500 });
-  for (const c of CASES) {
-    bench.add(`${c.name} ts`, () => c.ts(a, z));
-    for (const { k, zt, at } of tensors) {
-      bench.add(`${c.name} ${k.name}`, () => k.activationForward(c.f, at, zt, length / c.n, c.n));
-    }
-  }
-  await bench.run();
-
+  // `time`: ms per pass over all rounds.
+  const ms = (opts.time ?? 500) / ELEMENTWISE_ROUNDS;
   const rows: ElementwiseRow[] = [];
   for (const c of CASES) {
-    const ts = medianMs(bench, `${c.name} ts`);
-    rows.push({ name: `${c.name} ts`, medianMs: ts, ratio: 1 });
-    for (const { k } of tensors) {
-      const ms = medianMs(bench, `${c.name} ${k.name}`);
-      rows.push({ name: `${c.name} ${k.name}`, medianMs: ms, ratio: ts / ms });
+    const loop: RoundTask = { name: `${c.name} ts`, run: () => c.ts(a, z), ms };
+    const passes: RoundTask[] = tensors.map(({ k, zt, at }) => ({ name: `${c.name} ${k.name}`, run: () => k.activationForward(c.f, at, zt, length / c.n, c.n), ms }));
+    const roundTimes = await interleaved([loop, ...passes], ELEMENTWISE_ROUNDS);
+    const loopMs = roundTimes.get(loop.name)!;
+    rows.push({ name: loop.name, medianMs: median(loopMs), ratio: 1 });
+    for (const { name } of passes) {
+      const ratios = roundRatios(loopMs, roundTimes.get(name)!);
+      rows.push({ name, medianMs: median(roundTimes.get(name)!), ratio: median(ratios), ratios });
     }
   }
   for (const { k, zt, at } of tensors) {
@@ -102,6 +111,7 @@ export async function runElementwiseBench(opts: { time?: number } = {}): Promise
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`exp-bound activations on ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats (ratio: speed-up over the TypeScript loop)`);
   for (const row of await runElementwiseBench()) {
-    console.log(`${row.name.padEnd(28)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(1).padStart(6)}×`);
+    const speedUp = row.ratios ? spreadText(spreadOf(row.ratios), times) : times(row.ratio!);
+    console.log(`${row.name.padEnd(28)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${speedUp}`);
   }
 }

@@ -1,6 +1,7 @@
 /** Medians: of a tinybench task's latency, of a list; tasks in interleaved rounds, and two tasks side by side. */
 import { Bench } from 'tinybench';
 import { median } from '../src/median.js';
+import { roundRatios } from './spread.js';
 
 /** The median of a list: the library's one formula (src/median.ts; an even count's is the mean of the two middle values). */
 export { median };
@@ -65,6 +66,6 @@ export async function sideBySide(
     rounds,
   );
   const [aMs, bMs] = [ms.get('a')!, ms.get('b')!];
-  const ratios = aMs.map((t, i) => t / bMs[i]);
+  const ratios = roundRatios(aMs, bMs);
   return { aMs: median(aMs), bMs: median(bMs), ratio: median(ratios), ratios };
 }

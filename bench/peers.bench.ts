@@ -11,20 +11,28 @@
  *   so one "step" is one epoch over the 64 samples; its per-sample throughput is what compares.
  *
  * Every row reports samples per second; `ratio` is gradscope wasm-simd's samples/s at the same
- * batch over the row's. Goals (issue #5): ≥ 8× tfjs-wasm trainOnBatch and ≥ 50× brain.js at batch
- * 64, ≥ 10× tfjs-wasm trainOnBatch at batches 1 and 8.
+ * batch over the row's, measured in the same interleaved rounds. The goals (issue #5) are in
+ * bench/goals.ts (PEER_GOALS).
  */
 import { createRequire } from 'node:module';
-import { Bench } from 'tinybench';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../src/init/rng.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { medianMs } from './median.js';
+import { interleaved, median, type RoundTask } from './median.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
+import { times } from './report.js';
 import { stepOn } from './step.bench.js';
 
 export const PEER_SIZES = [784, 100, 100, 10];
 export const PEER_BATCHES = [1, 8, 64];
+/**
+ * Interleaved rounds per group of rows. A row gets four calls a round and one to warm (brain.js and
+ * tfjs-cpu, ~60 and ~30 ms a call, two), where one timing of each took tinybench's 64 calls and 16
+ * to warm: the suite took 23.8 and 24.3 s against 32.1 and 31.2 s before (runs of each alternating,
+ * 2026-12-01 10:29–10:31, load average 12–13).
+ */
+export const PEER_ROUNDS = 11;
 const LEARNING_RATE = 0.01;
 
 export interface PeerRow {
@@ -32,8 +40,24 @@ export interface PeerRow {
   batch: number;
   medianMs: number;
   samplesPerSecond: number;
-  /** gradscope wasm-simd samples/s at this batch over this row's (1 for gradscope itself). */
+  /**
+   * gradscope wasm-simd samples/s at this batch over this row's: the median round's (1 for gradscope
+   * itself). Every row's call trains on the batch's samples once, so it is the row's time over gradscope's.
+   */
   ratio: number;
+  /** That ratio in each round (the row's time over gradscope's in the same round); absent for gradscope's row. */
+  ratios?: number[];
+}
+
+/** gradscope's step and `peers` in interleaved rounds: the rows, each peer's ratio the median of its per-round time over gradscope's. */
+async function besideGradscope(batch: number, own: RoundTask, peers: readonly RoundTask[]): Promise<{ own: PeerRow; peers: PeerRow[] }> {
+  const roundTimes = await interleaved([own, ...peers], PEER_ROUNDS);
+  const ownMs = roundTimes.get(own.name)!;
+  const row = (name: string, ratios?: number[]): PeerRow => {
+    const ms = median(roundTimes.get(name)!);
+    return { name, batch, medianMs: ms, samplesPerSecond: (batch * 1000) / ms, ratio: ratios ? median(ratios) : 1, ratios };
+  };
+  return { own: row(own.name), peers: peers.map(({ name }) => row(name, roundRatios(roundTimes.get(name)!, ownMs))) };
 }
 
 export interface PeerEnvironment {
@@ -159,42 +183,43 @@ async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * Each batch's rows in PEER_ROUNDS interleaved rounds (the order rotated each round): gradscope with
+ * the peers on tfjs' wasm backend and brain.js, then, as tfjs' backend is global (a tensor read on
+ * another backend is moved there first), tfjs-cpu in rounds of its own beside gradscope again.
+ * `time`: ms per row over all rounds.
+ */
 export async function runPeersBench(opts: { time?: number; batches?: number[] } = {}): Promise<{ rows: PeerRow[]; environment: PeerEnvironment }> {
-  const time = opts.time ?? 1000;
+  const ms = (opts.time ?? 1000) / PEER_ROUNDS;
   const batches = opts.batches ?? PEER_BATCHES;
   const kernels = await createWasmKernels({ variant: 'simd' });
   const rows: PeerRow[] = [];
 
   for (const batch of batches) {
     const gradscope = await stepOn(kernels, PEER_SIZES, batch);
-    // tfjs' backends are global, so each peer runs in its own bench, right after gradscope's.
-    const run = async (name: string, task: () => unknown, setup?: () => Promise<void>, samplesPerCall = batch) => {
-      await setup?.();
-      const bench = new Bench({ time, warmupTime: Math.min(300, time) });
-      bench.add(name, task);
-      await bench.run();
-      const ms = medianMs(bench, name);
-      return { name, batch, medianMs: ms, samplesPerSecond: (samplesPerCall * 1000) / ms, ratio: 0 };
-    };
-    const own = await run('gradscope wasm-simd', gradscope.step);
-    const peers: PeerRow[] = [];
+    const own: RoundTask = { name: 'gradscope wasm-simd', run: gradscope.step, ms };
 
     await useBackend('wasm');
     const tfWasm = trainOnBatchTask(batch);
-    peers.push(await run('tfjs-wasm trainOnBatch', tfWasm.step));
-    tfWasm.dispose();
     const raw = rawOpsTask(batch);
-    peers.push(await run('tfjs-wasm raw ops (minimize)', raw.step));
+    const onWasm: RoundTask[] = [
+      { name: 'tfjs-wasm trainOnBatch', run: tfWasm.step, ms },
+      { name: 'tfjs-wasm raw ops (minimize)', run: raw.step, ms },
+    ];
+    // One brain.js call is 64 updates (~60 ms): two calls a round give its median, four would double the suite's time for it.
+    if (batch === 64) onWasm.push({ name: 'brain.js 1.6 train (per sample)', run: brainTask(batch).step, ms, calls: 2 });
+    const first = await besideGradscope(batch, own, onWasm);
+    rows.push(first.own, ...first.peers);
+    tfWasm.dispose();
     raw.dispose();
+
     if (batch === 64) {
       await useBackend('cpu');
       const tfCpu = trainOnBatchTask(batch);
-      peers.push(await run('tfjs-cpu trainOnBatch', tfCpu.step));
+      rows.push(...(await besideGradscope(batch, own, [{ name: 'tfjs-cpu trainOnBatch', run: tfCpu.step, ms, calls: 2 }])).peers);
       tfCpu.dispose();
-      peers.push(await run('brain.js 1.6 train (per sample)', brainTask(batch).step));
     }
     gradscope.net.dispose();
-    for (const row of [own, ...peers]) rows.push({ ...row, ratio: own.samplesPerSecond / row.samplesPerSecond });
   }
 
   await useBackend('wasm');
@@ -216,7 +241,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const row of rows) {
     console.log(
       `batch ${String(row.batch).padStart(3)}  ${row.name.padEnd(34)} ${row.medianMs.toFixed(3).padStart(9)} ms  ` +
-        `${Math.round(row.samplesPerSecond).toString().padStart(8)} samples/s  ${row.ratio.toFixed(1).padStart(6)}×`,
+        `${Math.round(row.samplesPerSecond).toString().padStart(8)} samples/s  ${row.ratios ? spreadText(spreadOf(row.ratios), times) : times(row.ratio)}`,
     );
   }
 }

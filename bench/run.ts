@@ -9,36 +9,29 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { API_ROWS, runApiBench } from './api.bench.js';
+import { API_ROWS, INGEST_ROUNDS, runApiBench } from './api.bench.js';
 import { runNoOpBuild } from './build.bench.js';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { runCurvatureBench } from './curvature.bench.js';
 import { DENSE_ROUNDS, DENSE_SHAPES, denseTaskName, runDenseBench } from './dense.bench.js';
-import { ELEMENTWISE_LENGTH, runElementwiseBench } from './elementwise.bench.js';
+import { ELEMENTWISE_LENGTH, ELEMENTWISE_ROUNDS, runElementwiseBench } from './elementwise.bench.js';
 import { JAX_ROUNDS, JAX_SIZES, runJaxBench } from './jax.bench.js';
-import { PEER_SIZES, runPeersBench } from './peers.bench.js';
+import { PEER_ROUNDS, PEER_SIZES, runPeersBench } from './peers.bench.js';
 import { runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
-import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench } from './scaling.bench.js';
+import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET, trainRowName } from './threads.bench.js';
 import { runBlockTraceBench, runTraceBench, TRACE_ROUNDS } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
 import { judgePicks, judgeThreads, picksText, roundsText, roundsVerdict, threadsText, type Target, type Verdict } from './verdict.js';
+import { elementwiseGoals, ingestGoal, peerGoals, roundsGoal, stepPeakGoal, type Goal } from './goals.js';
 import { percentText } from '../src/percent-text.js';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-
-interface Goal {
-  goal: string;
-  target: string;
-  measured: string;
-  /** 'not measured': not measurable in this run (said in `measured`). */
-  verdict: Verdict;
-}
 
 /** The verdict of a goal whose measurement has no spread to print: met or not. */
 const verdictOf = (met: boolean): Verdict => (met ? 'met' : 'NOT met');
@@ -173,29 +166,9 @@ for (const shape of DENSE_SHAPES) {
     verdict: products.every((p) => roundsVerdict(p.spread, DENSE_TARGET) === 'met') ? 'met' : 'NOT met',
   });
 }
-const batch64 = scaling.rows.find((r) => r.axis === 'batch' && r.value === STEP_BATCH)!;
-goals.push({
-  goal: `training step [${STEP_SIZES.join(',')}] batch ${STEP_BATCH}, one thread`,
-  target: '≥ 60 % of the FLOP limit',
-  measured: `${percent(batch64.ofPeak)} (${Math.round(batch64.samplesPerSecond).toLocaleString('en')} samples/s)`,
-  verdict: verdictOf(batch64.ofPeak >= 0.6),
-});
-const peerRatio = (batch: number, name: string) => peers.rows.find((r) => r.batch === batch && r.name.startsWith(name))?.ratio ?? NaN;
-for (const [batch, name, target] of [
-  [64, 'tfjs-wasm trainOnBatch', 8],
-  [64, 'brain.js', 50],
-  [1, 'tfjs-wasm trainOnBatch', 10],
-  [8, 'tfjs-wasm trainOnBatch', 10],
-] as const) {
-  const ratio = peerRatio(batch, name);
-  goals.push({ goal: `step vs ${name}, batch ${batch}`, target: `≥ ${target}×`, measured: times(ratio), verdict: verdictOf(ratio >= target) });
-}
-/** A goal on a ratio measured in interleaved rounds: the median round's verdict, the rounds' spread. */
+goals.push(stepPeakGoal(scaling.rows.find((r) => r.axis === 'batch' && r.value === STEP_BATCH)!));
+goals.push(...peerGoals(peers.rows));
 const times2 = (ratio: number) => `${ratio.toFixed(2)}×`;
-const roundsGoal = (goal: string, target: Target, targetText: string, ratios: readonly number[]): Goal => {
-  const spread = spreadOf(ratios);
-  return { goal, target: targetText, measured: roundsText(spread, target, times2), verdict: roundsVerdict(spread, target) };
-};
 const oneEpochCall = api.find((r) => r.task === 'train(dataset) 1 epoch per call')!;
 goals.push(
   roundsGoal(
@@ -203,26 +176,18 @@ goals.push(
     { value: 1.1, atLeast: false },
     '≤ 1.10× the inner step',
     oneEpochCall.ratios!,
+    times2,
   ),
 );
-const ingest = api.find((r) => r.task.startsWith('ingest'))!;
-goals.push({
-  goal: `${ingest.task}×784 from Float32Array (issue #16)`,
-  target: '≤ 5 ms',
-  measured: `${ms(ingest.medianMs)} ms`,
-  verdict: verdictOf(ingest.medianMs <= 5),
-});
+goals.push(ingestGoal(api.find((r) => r.task.startsWith('ingest'))!, STEP_SIZES[0]));
 for (const r of jax.rows) {
   const target = r.task.startsWith('matmul') ? 1.5 : 2;
-  goals.push(roundsGoal(`vs jax-js ${jax.version}: ${r.task}`, { value: target, atLeast: true }, `≥ ${target}×`, r.ratios));
+  goals.push(roundsGoal(`vs jax-js ${jax.version}: ${r.task}`, { value: target, atLeast: true }, `≥ ${target}×`, r.ratios, times2));
 }
-for (const name of ['sigmoid', 'tanh', 'softmax n=10', 'softmax n=100']) {
-  const ratio = elementwise.find((r) => r.name === `${name} wasm-simd`)?.ratio ?? NaN;
-  goals.push({ goal: `${name} on ${ELEMENTWISE_LENGTH.toLocaleString('en')} floats vs Math.exp loop`, target: '≥ 5×', measured: times(ratio), verdict: verdictOf(ratio >= 5) });
-}
-goals.push(roundsGoal(`step ${bnShape} with batch norm after every hidden dense layer (issue 13)`, { value: 1.3, atLeast: false }, '≤ 1.3× the step without', bnStep.ratios));
+goals.push(...elementwiseGoals(elementwise, ELEMENTWISE_LENGTH));
+goals.push(roundsGoal(`step ${bnShape} with batch norm after every hidden dense layer (issue 13)`, { value: 1.3, atLeast: false }, '≤ 1.3× the step without', bnStep.ratios, times2));
 const traced = trace.find((r) => r.name.startsWith('step, trace every step'))!;
-goals.push(roundsGoal('trace every step (issue #3)', { value: 1.1, atLeast: false }, '≤ 1.10× the untraced step', traced.ratios!));
+goals.push(roundsGoal('trace every step (issue #3)', { value: 1.1, atLeast: false }, '≤ 1.10× the untraced step', traced.ratios!, times2));
 
 for (const r of threads.rows.filter((row) => row.goal)) {
   const judged = judgeThreads(r.speedUps, r.controls, THREADS_TARGET);
@@ -337,7 +302,8 @@ ${markdownTable(stepRows)}
 
 What users call, on ${API_ROWS.toLocaleString('en')} of the \`mnist\` package's digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
 batch ${STEP_BATCH}, one thread; ratio = time per training step over the inner step's (one batch loaded once;
-for train(dataset), the median of 7 rounds alternating one call with as many inner steps).
+for train(dataset), the median of 7 rounds alternating one call with as many inner steps). The inner step
+and the ingest run in ${INGEST_ROUNDS} interleaved rounds; their times are the rounds' medians.
 
 ${markdownTable(apiRows)}
 
@@ -379,15 +345,19 @@ ${markdownTable(profileRows)}
 ## Peers
 
 The same network [${PEER_SIZES.join(',')}] (sigmoid, MSE, SGD lr 0.01), the same batch, in the same
-process. ratio = gradscope wasm-simd samples/s over the row's, measured right before it. brain.js
-trains sample by sample, so its row is one \`train\` call of one epoch over the batch (64 updates).
+process. Each batch's rows run in ${PEER_ROUNDS} interleaved rounds (the order rotated each round): gradscope
+with tfjs-wasm's rows and brain.js, then tfjs-cpu in rounds of its own beside gradscope again (tfjs'
+backend is global). ratio = gradscope wasm-simd samples/s over the row's: the median of the per-round
+ratios of the row's time over gradscope's; times are the rounds' medians. brain.js trains sample by
+sample, so its row is one \`train\` call of one epoch over the batch (64 updates).
 
 ${markdownTable(peerRows)}
 
 ## Scaling
 
-One wasm-simd step (sigmoid, MSE, SGD), each case measured beside its own peak (median peak
-${scaling.peakGflops.toFixed(1)} GFLOP/s). Against batch on [${STEP_SIZES.join(',')}]: below ~32 rows
+One wasm-simd step (sigmoid, MSE, SGD), each case and a peak call of the same flops in ${SCALING_ROUNDS}
+interleaved rounds (median peak ${scaling.peakGflops.toFixed(1)} GFLOP/s); "of peak" is the median of the rounds'
+fractions, each against its round's peak. Against batch on [${STEP_SIZES.join(',')}]: below ~32 rows
 the step is bound by per-call and per-pass costs (activation, loss, update, packing), above it by
 the multiply-adds. Against depth: [784, ${DEPTH_WIDTH} × depth, 10] at batch ${DEPTH_BATCH}.
 
@@ -430,7 +400,9 @@ ${markdownTable(relaxedRows)}
 
 ## Exp-bound activations
 
-${ELEMENTWISE_LENGTH.toLocaleString('en')} floats; ratio = speed-up over a TypeScript loop calling Math.exp.
+${ELEMENTWISE_LENGTH.toLocaleString('en')} floats; each case's three passes run in ${ELEMENTWISE_ROUNDS} interleaved rounds (the order rotated
+each round); ratio = speed-up over a TypeScript loop calling Math.exp, the median of the rounds' (the
+loop's time over the row's in the same round); times are the rounds' medians.
 
 ${markdownTable(elementwiseRows)}
 

@@ -4,10 +4,12 @@
  * 1 to 32 hidden layers of 256 units, on [784, 256 × depth, 10] at batch 64. Each row reports the
  * step's GFLOP/s (stepFlops) and the fraction of the in-run f32x4 peak (f32_peak_madd) it reaches:
  * small batches are bound by calls and passes over memory, large ones by the multiply-adds.
+ * The batch-64 row is the training step's goal (bench/goals.ts, STEP_PEAK_TARGET), judged on its rounds.
  */
-import { Bench } from 'tinybench';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { median, medianMs } from './median.js';
+import { interleaved, median } from './median.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
+import { percentText } from '../src/percent-text.js';
 import { STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
 
 export const SCALING_BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -25,8 +27,10 @@ export interface ScalingRow {
   medianMs: number;
   samplesPerSecond: number;
   gflops: number;
-  /** GFLOP/s over the in-run f32x4 mul+add peak. */
+  /** GFLOP/s over the in-run f32x4 mul+add peak: the median round's. */
   ofPeak: number;
+  /** The fraction of the peak in each round, against that round's peak. */
+  ofPeakRounds: number[];
 }
 
 /**
@@ -34,8 +38,13 @@ export interface ScalingRow {
  * long: on a shared machine a call longer than the scheduler's time slice is preempted in every
  * sample, and the median of a 1 ms peak beside a 10 ms step would overstate the step's loss.
  */
-/** Rounds of (peak, step) per case. */
-const ROUNDS = 5;
+/**
+ * Interleaved rounds of (peak, step) per case, the order flipped every round, as many as the dense
+ * products' (DENSE_ROUNDS): a round costs a task one warm-up call where the five tinybench rounds this
+ * replaced cost 16: the suite took 24.5 and 24.3 s against 30.6 and 28.5 s before (runs of each
+ * alternating, 2026-12-01 10:31–10:33, load average 12–16).
+ */
+export const SCALING_ROUNDS = 11;
 
 function peakIterationsFor(stepFlopCount: number, flopsPerIteration: number): number {
   return Math.max(1000, Math.round(stepFlopCount / flopsPerIteration));
@@ -54,8 +63,8 @@ export async function runScalingBench(opts: { time?: number } = {}): Promise<{ p
   ];
   const out = kernels.alloc(16);
   const flopsPerIteration = kernels.module.f32_peak_madd(out.ptr, 1000) / 1000;
-  // The machine is shared: each case is measured beside its own peak, in one small bench, so a
-  // burst of someone else's work shows in both and cancels in the fraction.
+  // The machine is shared: each case is measured beside its own peak, in interleaved rounds, so a
+  // burst of someone else's work shows in both and cancels in the round's fraction.
   const rows: ScalingRow[] = [];
   const peaks: number[] = [];
   for (const c of cases) {
@@ -65,23 +74,22 @@ export async function runScalingBench(opts: { time?: number } = {}): Promise<{ p
     const peakTask = () => {
       kernels.module.f32_peak_madd(out.ptr, iterations);
     };
-    // Rounds of (peak, step) side by side; the fraction is the median of the rounds' fractions.
-    const stepMs: number[] = [];
-    const fractions: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({ time: (opts.time ?? 300) / ROUNDS, iterations: 4, warmupTime: round === 0 ? 100 : 0 });
-      bench.add('peak', peakTask);
-      bench.add('step', step);
-      await bench.run();
-      const peakGflops = (iterations * flopsPerIteration) / medianMs(bench, 'peak') / 1e6;
-      peaks.push(peakGflops);
-      stepMs.push(medianMs(bench, 'step'));
-      fractions.push(flops / stepMs[round] / 1e6 / peakGflops);
-    }
+    const roundMs = (opts.time ?? 300) / SCALING_ROUNDS;
+    const times = await interleaved(
+      [
+        { name: 'peak', run: peakTask, ms: roundMs },
+        { name: 'step', run: step, ms: roundMs },
+      ],
+      SCALING_ROUNDS,
+    );
     net.dispose();
-    const ms = median(stepMs);
+    const gflopsOf = (callFlops: number) => (t: number) => callFlops / t / 1e6;
+    const roundPeaks = times.get('peak')!.map(gflopsOf(iterations * flopsPerIteration));
+    peaks.push(...roundPeaks);
+    const ofPeakRounds = roundRatios(times.get('step')!.map(gflopsOf(flops)), roundPeaks);
+    const ms = median(times.get('step')!);
     const gflops = flops / ms / 1e6;
-    rows.push({ ...c, sizes: [...c.sizes], medianMs: ms, samplesPerSecond: (c.batch * 1000) / ms, gflops, ofPeak: median(fractions) });
+    rows.push({ ...c, sizes: [...c.sizes], medianMs: ms, samplesPerSecond: (c.batch * 1000) / ms, gflops, ofPeak: median(ofPeakRounds), ofPeakRounds });
   }
   kernels.free(out);
   const peakGflops = median(peaks);
@@ -94,7 +102,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of rows) {
     console.log(
       `${r.axis} ${String(r.value).padStart(5)}  ${r.medianMs.toFixed(3).padStart(9)} ms  ${Math.round(r.samplesPerSecond).toString().padStart(8)} samples/s  ` +
-        `${r.gflops.toFixed(1).padStart(5)} GFLOP/s  ${(100 * r.ofPeak).toFixed(0).padStart(3)} %`,
+        `${r.gflops.toFixed(1).padStart(5)} GFLOP/s  ${spreadText(spreadOf(r.ofPeakRounds), percentText)} of peak`,
     );
   }
 }

@@ -35,6 +35,15 @@ export function spreadOf(values: readonly number[]): Spread {
   };
 }
 
+/**
+ * `over[i] / under[i]` for each round i: a ratio of two measurements taken in the same round (a
+ * speed-up, a fraction of that round's peak); throws when the rounds do not pair up.
+ */
+export function roundRatios(over: readonly number[], under: readonly number[]): number[] {
+  if (over.length !== under.length) throw new Error(`roundRatios: ${over.length} rounds over ${under.length}`);
+  return over.map((value, i) => value / under[i]);
+}
+
 /** A range `a–b`, or the one value when both print alike. */
 function range(a: string, b: string): string {
   return a === b ? a : `${a}–${b}`;

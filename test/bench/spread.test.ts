@@ -1,7 +1,7 @@
 // The spread of a per-round benchmark measurement (bench/spread.ts): pure arithmetic and text, no timing.
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../../src/percent-text.js';
-import { spreadOf, spreadText } from '../../bench/spread.js';
+import { roundRatios, spreadOf, spreadText } from '../../bench/spread.js';
 import { quantile } from '../../src/median.js';
 
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
@@ -32,5 +32,10 @@ describe('the spread of a measurement over rounds', () => {
     expect(spreadText(s, percentText)).toBe('92.0 % (5 rounds: middle half 91.0–93.0 %, all 90.0–95.0 %)');
     expect(spreadText(spreadOf([1.8, 1.9, 1.9, 1.9, 2]), times)).toBe('1.90× (5 rounds: middle half 1.90×, all 1.80–2.00×)');
     expect(spreadText(spreadOf([4.5, 4.25]), (ms) => ms.toFixed(2))).toBe('4.38 (2 rounds: middle half 4.31–4.44, all 4.25–4.50)');
+  });
+
+  it('pairs two measurements round by round, and refuses rounds that do not pair up', () => {
+    expect(roundRatios([10, 12, 9], [0.5, 0.6, 0.45])).toEqual([20, 20, 20]);
+    expect(() => roundRatios([10, 12, 9], [0.5, 0.6])).toThrow(/3 rounds over 2/);
   });
 });
