@@ -8,12 +8,14 @@ import os from 'node:os';
 import { resolve } from 'node:path';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../test/browser/chromium.js';
 import { serveStatic } from '../test/browser/static-server.js';
+import { spreadOf, spreadText } from './spread.js';
 
 interface BrowserThreadsResult {
   isolated: boolean;
   cores: number;
   fallback: string | null;
-  rows: { name: string; oneMs: number; twoMs: number; ratio: number; splitProducts: number }[];
+  /** ratios: one thread's time over two threads' in each round. */
+  rows: { name: string; oneMs: number; twoMs: number; ratios: number[]; splitProducts: number }[];
   error?: string;
 }
 
@@ -41,7 +43,8 @@ try {
       (result.fallback ? `; fallback: ${result.fallback}` : ''),
   );
   for (const r of result.rows) {
-    console.log(`${r.name.padEnd(36)} one ${r.oneMs.toFixed(2).padStart(7)} ms  two ${r.twoMs.toFixed(2).padStart(7)} ms  ${r.ratio.toFixed(2)}×  (${r.splitProducts} split products)`);
+    const speedUp = spreadText(spreadOf(r.ratios), (ratio) => `${ratio.toFixed(2)}×`);
+    console.log(`${r.name.padEnd(36)} one ${r.oneMs.toFixed(2).padStart(7)} ms  two ${r.twoMs.toFixed(2).padStart(7)} ms  ${speedUp}  (${r.splitProducts} split products)`);
   }
 } finally {
   await browser.close();
