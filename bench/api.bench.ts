@@ -23,6 +23,8 @@ import { STEP_BATCH, STEP_SIZES, stepOn } from './step.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 
 export const API_ROWS = 9000;
+/** Alternating rounds of one train(dataset) call and as many inner steps (the goal's ratio). */
+export const TRAIN_DATASET_ROUNDS = 7;
 /**
  * Rounds of (inner step, ingest), as many as the dense products' (DENSE_ROUNDS), sharing the second
  * each of the two had: the suite took 38.1 and 40.7 s against 38.2 and 40.5 s before (runs of each
@@ -80,7 +82,7 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
       for (let s = 0; s < stepsPerEpoch; s++) inner.step();
     },
     opts.time === undefined ? 5000 : 5 * opts.time,
-    7,
+    TRAIN_DATASET_ROUNDS,
   );
 
   const innerMs = median(rounds.get('inner step')!);

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { API_ROWS, INGEST_ROUNDS, runApiBench } from './api.bench.js';
+import { API_ROWS, INGEST_ROUNDS, runApiBench, TRAIN_DATASET_ROUNDS } from './api.bench.js';
 import { runNoOpBuild } from './build.bench.js';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
@@ -302,7 +302,7 @@ ${markdownTable(stepRows)}
 
 What users call, on ${API_ROWS.toLocaleString('en')} of the \`mnist\` package's digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
 batch ${STEP_BATCH}, one thread; ratio = time per training step over the inner step's (one batch loaded once;
-for train(dataset), the median of 7 rounds alternating one call with as many inner steps). The inner step
+for train(dataset), the median of ${TRAIN_DATASET_ROUNDS} rounds alternating one call with as many inner steps). The inner step
 and the ingest run in ${INGEST_ROUNDS} interleaved rounds; their times are the rounds' medians.
 
 ${markdownTable(apiRows)}
