@@ -45,9 +45,15 @@ export function zeroCauseOf(row: { remedy: string; zeroCauses?: ZeroCauses }, co
   return remedy && !canBeInactive(remedy.network(2, 8)) ? 'underflow' : undefined;
 }
 
-/** `row`'s ratio in `column`, printed by ratio with its cause. */
-export const ratioCell = (row: { remedy: string; zeroCauses?: ZeroCauses } & Partial<Record<RatioColumn, number | null>>, column: RatioColumn) =>
-  ratio(row[column] ?? null, row[column] === 0 || Number.isNaN(row[column]) ? zeroCauseOf(row, column) : undefined);
+/**
+ * `row`'s ratio in `column`, printed by ratio with its cause. A null beside a recorded cause is a 0 ÷ 0
+ * read back from `--json`, which writes NaN as null (jsonLine): a cause is recorded only where the
+ * first layer's gradient is 0, so the ratio was measured, and prints as 0 ÷ 0, not as "not measured".
+ */
+export function ratioCell(row: { remedy: string; zeroCauses?: ZeroCauses } & Partial<Record<RatioColumn, number | null>>, column: RatioColumn): string {
+  const value = row[column] === null && row.zeroCauses?.[column] ? NaN : (row[column] ?? null);
+  return ratio(value, value === 0 || Number.isNaN(value) ? zeroCauseOf(row, column) : undefined);
+}
 
 /** The rows table's header (terminal, report and README). */
 /** The header of a column of wall-clock seconds, and what it says of them: they move with the machine's load. */

@@ -9,6 +9,8 @@ import { canBeInactive, gradientRatios, hiddenBiasNames, zeroGradientCause } fro
 import { ratio, rowCells, zeroCauseOf, ZERO_LABELS } from '../../src/studies/trainable-depth-report.js';
 import { TRAINABLE_DEPTH_REMEDIES } from '../../src/studies/trainable-depth-remedies.js';
 import type { TrainableDepthRow } from '../../src/studies/trainable-depth.js';
+import { jsonLine } from '../../src/cli/command.js';
+import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
 
 const rng = new Rng(9);
 const ROWS = 12;
@@ -46,6 +48,12 @@ describe('why a gradient ratio is 0', () => {
     const row: TrainableDepthRow = { remedy: 'relu-he', depth: 2, testAccuracy: 0.1, trainLoss: 2.3, steps: 1, seconds: 0, firstToLastAtInit: NaN, firstToLastAtEnd: NaN, deltaFirstToLastAtInit: NaN, deltaFirstToLastAtEnd: 0, zeroCauses: { firstToLastAtInit: 'inactive', firstToLastAtEnd: 'inactive', deltaFirstToLastAtInit: 'inactive', deltaFirstToLastAtEnd: 'inactive' } };
     expect(rowCells(row).slice(4, 6)).toEqual(['0 ÷ 0 (inactive relu units, at both layers) → 0 ÷ 0 (inactive relu units, at both layers)', '0 ÷ 0 (inactive relu units, at both layers) → 0 (inactive relu units)']);
     expect(ratio(NaN)).toBe('0 ÷ 0 (cause not recorded, at both layers)');
+    // --json writes NaN as null; the docs' tables, rendered from that JSON, print the row as the terminal does, not as "not measured" (—).
+    const [readBack] = parseStudyJson(jsonLine({ rows: [row] })).rows;
+    expect(readBack.firstToLastAtInit).toBeNull();
+    expect(rowCells(readBack)).toEqual(rowCells(row));
+    // A null without a cause stays "not measured".
+    expect(rowCells({ ...readBack, zeroCauses: undefined }).slice(4, 6)).toEqual(['— → —', '— → 0 (cause not recorded)']);
   });
 
   it("a relu net whose units are all active but whose product of small weights is below float32's range: 'underflow'", async () => {
