@@ -2,7 +2,9 @@
  * The gradscope command line: `gradscope <command> [--flags]`; no command runs the main job.
  * Exit codes: 0 done; 1 the work failed (a bad file, bad data, a diverged run: one line naming
  * the file and the problem); 2 the command line is wrong (unknown command or flag, a bad value:
- * one line, before any work starts). Nothing ever prints a stack trace.
+ * one line, before any work starts; or what its words and flags ask cannot be done with the files
+ * they name, an INVALID_OPTION: `convert FOLDER OUT --from safetensors`). Nothing ever prints a
+ * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
 import { adviceTerms, commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
@@ -64,6 +66,37 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guess ? `; did you mean 'gradscope ${guess}'?` : ' (see gradscope --help)'}`);
 }
 
+/**
+ * --help (-h, or the word help first) and --version stand for the whole command line: --version
+ * takes nothing else, --help at most the words of the command whose help is asked for. Anything
+ * else beside them is refused (UsageError): `gradscope --version extra` printed the version and
+ * ignored the rest, as `gradscope gradients --model m.json --help` ignored --model.
+ */
+function topLevelRequest(argv: string[]): { help: Command | undefined } | 'version' | undefined {
+  const isHelp = (word: string, i: number) => word === '--help' || word === '-h' || (i === 0 && word === 'help');
+  const help = argv.some(isHelp);
+  const version = argv.includes('--version');
+  if (!help && !version) return undefined;
+  if (help && version) throw new UsageError('--help and --version are asked for together; give one');
+  const rest = argv.filter((word, i) => !isHelp(word, i) && word !== '--version');
+  if (version) {
+    if (rest.length > 0) throw new UsageError(`--version takes no other words, got ${quotedWords(rest)}`);
+    return 'version';
+  }
+  if (rest.length === 0) return { help: undefined };
+  const { command } = findCommand(rest);
+  if (command.words.length === 0 || rest.length > command.words.length) {
+    const extra = rest.slice(command.words.length);
+    throw new UsageError(`--help takes no words but a command's (gradscope COMMAND --help), got ${quotedWords(extra)}`);
+  }
+  return { help: command };
+}
+
+/** Words of the command line as a refusal quotes them. */
+function quotedWords(words: string[]): string {
+  return words.map((word) => `'${shorten(word)}'`).join(' ');
+}
+
 /** One line, whatever the message holds. */
 function oneLine(text: string): string {
   const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
@@ -77,15 +110,13 @@ function oneLine(text: string): string {
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
   let running: Command | undefined;
   try {
-    if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
-      // The words before the first flag name the command whose help is asked for (none: the general help).
-      const words = (argv[0] === 'help' ? argv.slice(1) : argv).filter((word) => word !== '--help' && word !== '-h');
-      const named = words.findIndex((word) => word.startsWith('-')) === 0 || words.length === 0 ? undefined : findCommand(words).command;
-      print(terminal, named && named.words.length > 0 ? commandHelp(named) : help());
+    const request = topLevelRequest(argv);
+    if (request === 'version') {
+      print(terminal, gradscopeVersion());
       return EXIT.ok;
     }
-    if (argv.includes('--version')) {
-      print(terminal, gradscopeVersion());
+    if (request) {
+      print(terminal, request.help ? commandHelp(request.help) : help());
       return EXIT.ok;
     }
     const { command, rest } = findCommand(argv);
@@ -100,6 +131,9 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     // A DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate).
     if (error instanceof GradscopeError) terminal.err(`gradscope: ${error.code}: ${oneLine(error instanceof DivergedError && running ? error.messageFor(adviceTerms(running)) : error.message)}\n`);
     else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
-    return EXIT.failed;
+    // INVALID_OPTION says the caller asked for what cannot be done, and on the command line all the
+    // caller asks is its words and flags: exit 2 whichever part found it, a flag's reader or the
+    // library once the files were opened (--from safetensors on a folder exited 1).
+    return error instanceof GradscopeError && error.code === 'INVALID_OPTION' ? EXIT.usage : EXIT.failed;
   }
 }

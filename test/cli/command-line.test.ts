@@ -51,6 +51,34 @@ describe('the command line', () => {
     expect(run).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
   });
 
+  // --version and --help stand for the whole line: a word beside them was ignored, exit 0
+  // (`gradscope --version extra` printed the version; `gradscope gradients --model m.json --help` the help).
+  it.each([
+    [['--version', 'extra'], /^gradscope: --version takes no other words, got 'extra'$/],
+    [['extra', '--version'], /^gradscope: --version takes no other words, got 'extra'$/],
+    [['gradients', '--version'], /^gradscope: --version takes no other words, got 'gradients'$/],
+    [['--version', '--json'], /^gradscope: --version takes no other words, got '--json'$/],
+    [['--help', '--version'], /^gradscope: --help and --version are asked for together; give one$/],
+    [['gradients', '--model', 'm.json', '--help'], /^gradscope: --help takes no words but a command's \(gradscope COMMAND --help\), got '--model' 'm\.json'$/],
+    [['convert', 'a.json', 'b.json', '--help'], /^gradscope: --help takes no words but a command's .*, got 'a\.json' 'b\.json'$/],
+    [['--help', '--json'], /^gradscope: --help takes no words but a command's .*, got '--json'$/],
+    [['help', 'study', 'remedies', 'extra'], /^gradscope: unknown command 'study remedies extra'/],
+  ])('gradscope %j: a top-level flag takes no operands: one line, exit 2', async (args, message) => {
+    expectOneLine(await runCliInProcess(args), 2, message);
+  });
+
+  // A command without positional words refuses one wherever it stands: as its words' neighbour (an
+  // unknown command) or after a flag and its value.
+  it.each(COMMANDS.filter((c) => (c.positionals ?? []).length === 0).map((c) => [c.words.join(' ') || '(the main job)', c] as const))(
+    'gradscope %s refuses an operand: one line, exit 2, before any work',
+    async (_name, command) => {
+      expectOneLine(await runCliInProcess([...command.words, 'extra']), 2, /^gradscope: unknown command '.*extra'/);
+      const flag = command.flags[0];
+      const given = flag.value === undefined ? [`--${flag.name}`] : [`--${flag.name}`, '1'];
+      expectOneLine(await runCliInProcess([...command.words, ...given, 'extra']), 2, /takes no words besides its flags, got 'extra'$/);
+    },
+  );
+
   it('every flag a command reads is in its flag table, and --help shows every usage', async () => {
     const help = (await runCliInProcess(['--help'])).stdout;
     const folder = new URL('../../src/cli/commands/', import.meta.url);

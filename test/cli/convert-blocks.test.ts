@@ -68,7 +68,7 @@ describe('gradscope convert of block networks', () => {
     const input = at('residual.safetensors');
     await writeModelFile(CASES[0].model, input);
     const { code, stdout, stderr } = await runCliInProcess(['convert', input, at('refused/')]);
-    expect([code, stdout]).toEqual([1, '']);
+    expect([code, stdout]).toEqual([2, '']);
     expect(stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^gradscope: INVALID_OPTION: .*layers\[2\]: a residual block cannot be written as a tfjs Sequential/);
     expect(existsSync(at('refused'))).toBe(false);
