@@ -1,8 +1,9 @@
 /**
- * The goals of issues #5 and #16 that rest on one suite's rows, as lines of bench/RESULTS.md's goals
- * table (bench/run.ts writes them): each judged on the median of its interleaved rounds, with the
- * rounds' spread and a straddle note (bench/verdict.ts). The targets are written here once; the
- * suites' comments point here.
+ * Goals of issues #5 and #16 as lines of bench/RESULTS.md's goals table (bench/run.ts writes them):
+ * the exp-bound passes, the step against its peers, the ingest and the step's share of the peak, each
+ * judged on the median of its interleaved rounds, with the rounds' spread and a straddle note
+ * (bench/verdict.ts), and `roundsGoal`, the line of any goal on a value per round. These goals'
+ * targets are written here once; their suites' comments point here.
  */
 import { spreadOf } from './spread.js';
 import { roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
