@@ -658,7 +658,9 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
         const change = activationChange(trace, better);
         add(
           change.settings,
-          `σ' of the sigmoid is at most 1/4, so every sigmoid layer shrinks each example's gradient at least 4×${factor((f) => ` (the measured factor is ${f} per layer)`)}; ` +
+          // σ'·W, not σ' alone, is the factor: at most ‖W‖₂/4, which is below 1/4 only for weights that pass no vector on longer (docs/gradient-flow.md).
+          `σ' of the sigmoid is at most 1/4, so one sigmoid layer multiplies each example's gradient by at most ‖W‖₂/4 (‖W‖₂: the largest singular value of the weights it passes back through), ` +
+            `a shrink of at least 4× where ‖W‖₂ ≤ 1${factor((f) => `; the measured factor here is ${f} per layer`)}; ` +
             "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active." +
             initClause(trace, better),
           change.alternative,

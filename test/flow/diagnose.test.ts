@@ -217,6 +217,18 @@ describe('diagnose', () => {
     }
   });
 
+  it("states the sigmoid's factor as the bound ‖W‖₂/4 with its condition, never 'at least 4×' beside a measured factor above 1/4", () => {
+    // A gap of 0.24 over 2 links: 0.49 per layer, as [30,6×30,10] sigmoid nets with N(0, 0.4²–1²) weights measured (0.43–0.63).
+    const trace = handTrace([gap(0.24), gap(0.24)], { optimizer: 'sgd', init: 'glorot-uniform' }, 'sigmoid');
+    for (const r of [0, 1]) for (const l of [0, 1]) trace.set('chainFactor', r, l, Math.sqrt(0.24));
+    const d = diagnose(trace);
+    expect(d.verdict).toBe('vanishing');
+    const why = d.remedies.find((r) => r.option.startsWith('activation:'))!.why;
+    expect(why).not.toMatch(/every sigmoid layer shrinks each example's gradient at least 4×/);
+    expect(why).toContain("multiplies each example's gradient by at most ‖W‖₂/4");
+    expect(why).toContain('a shrink of at least 4× where ‖W‖₂ ≤ 1; the measured factor here is 0.490 per layer');
+  });
+
   it('finds vanishing gradients in a 10-layer sigmoid network, every layer slower than the next within its bound', async () => {
     const trace = await traced({ layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', init: 'standard' });
     const d = diagnose(trace);
