@@ -23,6 +23,8 @@ const steps = [
     ['relaxed', 'assembly/index.ts', 'build/gradscope.simd-relaxed.wasm'],
     ['scalar', 'assembly/index.scalar.ts', 'build/gradscope.scalar.wasm'],
     ['threads', 'assembly/index.ts', 'build/gradscope.simd-shared.wasm'],
+    ['probe', 'assembly/probe.ts', 'build/gradscope.probe.wasm'],
+    ['probe-relaxed', 'assembly/probe.ts', 'build/gradscope.probe-relaxed.wasm'],
   ].map(([target, entry, output]) => ({
     name: `WASM core (${target})`,
     inputs: ['assembly', 'asconfig.json'],

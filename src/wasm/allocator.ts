@@ -9,7 +9,8 @@
 import { GradscopeError } from '../errors.js';
 
 const ALIGN = 16;
-const PAGE = 65536;
+/** Bytes of a WebAssembly memory page. */
+export const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 lets memory grow to 65536 pages. */
 const MAX_PAGES = 65536;
 

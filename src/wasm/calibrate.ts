@@ -7,10 +7,12 @@
  * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs
  * --experimental-wasm-relaxed-simd).
  *
- * What is timed is the microkernel itself (the core's f32_microkernel_rounds), the only code in
- * which the binaries differ, in short rounds that alternate between the two, so that a co-tenant's
- * burst or a slow stretch of the host hits both. Each candidate is judged by its best round once it
- * has settled: interruptions only ever add time, and the best round is the one nothing interrupted.
+ * What is timed is the microkernel itself, the only code in which the binaries differ, built alone
+ * into a probe binary beside each (assembly/probe.ts, ~550 bytes: it loads in a fraction of a
+ * millisecond, where the relaxed core took 2–21 ms to compile at load 14–18), in short rounds that
+ * alternate between the two, so that a co-tenant's burst or a slow stretch of the host hits both.
+ * Each candidate is judged by its best round once it has settled: interruptions only ever add time,
+ * and the best round is the one nothing interrupted.
  *
  * An engine runs a fresh module in its baseline tier (V8: Liftoff, 3–4× slower here, and no faster
  * with relaxed_madd) until its optimising tier has compiled the hot function in the background,
@@ -24,9 +26,8 @@
  *   TIER_DROP from their first rounds): before that, both may still sit in the baseline tier,
  *   where the two binaries run alike and a tie would keep the default where the relaxed one wins.
  * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
- * calibration was asked for, so compiling and instantiating the relaxed binary count) runs out,
- * and then the default is kept: it rounds alike everywhere, and it is the binary the caller would
- * have had without asking.
+ * calibration was asked for, so loading the probes counts) runs out, and then the default is kept:
+ * it rounds alike everywhere, and it is the binary the caller would have had without asking.
  */
 import { median } from '../median.js';
 
@@ -40,7 +41,7 @@ export interface Candidate<Name extends string> {
 export interface Calibration<Name extends string> {
   /** The binary picked. */
   chosen: Name;
-  /** Rounds timed (each candidate once per round). */
+  /** Rounds timed, of both candidates together (the default's include those it ran alone while the other was being compiled). */
   rounds: number;
   /** 'verdict': the rounds decided; 'budget': the budget ran out first and the default was kept; 'engine': the engine runs one candidate only. */
   by: 'verdict' | 'budget' | 'engine';
@@ -76,9 +77,10 @@ const EARLY_ROUNDS = 5;
 /** The noise of a settled candidate: how far its NOISE_RANK-th best round lies above its best. */
 const NOISE_RANK = 3;
 /**
- * Milliseconds the calibration may add, counted from when it is asked for: compiling and
- * instantiating the relaxed binary, then the rounds. Loading the chosen binary follows (~1 ms), so
- * that `binary: 'fastest'` stays within issue #16's 20 ms on top of loading the default binary.
+ * Milliseconds the calibration may take, counted from when it is asked for: loading the probes,
+ * then the rounds. Loading the chosen binary follows (the relaxed core, compiling in the
+ * background meanwhile, or the default's instance), towards issue #16's 20 ms on top of loading
+ * the default binary.
  */
 export const CALIBRATION_BUDGET_MS = 15;
 /** The relaxed microkernel must take at most this fraction of the default's time (3 % faster): a tie keeps the binary that rounds alike everywhere. */
@@ -127,12 +129,15 @@ function rankedAfter(ms: readonly number[], from: number, rank: number): number 
 }
 
 /**
- * The faster of two binaries by alternating rounds of their probes (the default runs first in
- * even rounds, second in odd ones), until judgeRounds gives a verdict or `startedAt + budgetMs`
- * passes; then the default. `clockStep`: the clock's resolution in ms (measured if not given).
+ * The faster of two binaries by their probes: the default's rounds alone while the other is still
+ * being compiled and instantiated, until the default has settled (its tier-up then costs no time
+ * of its own), then alternating
+ * rounds (each first in every other round), until judgeRounds gives a verdict or `startedAt +
+ * budgetMs` passes; then the default. Rejects as `other` does. `clockStep`: the clock's
+ * resolution in ms (measured if not given).
  */
-export function fastest<Name extends string>(
-  candidates: { default: Candidate<Name>; other: Candidate<Name> },
+export async function fastest<Name extends string>(
+  candidates: { default: Candidate<Name>; other: Promise<Candidate<Name>> },
   {
     margin = RELAXED_MARGIN,
     budgetMs = CALIBRATION_BUDGET_MS,
@@ -140,29 +145,71 @@ export function fastest<Name extends string>(
     startedAt = now(),
     clockStep = clockStepOf(now),
   }: { margin?: number; budgetMs?: number; now?: () => number; startedAt?: number; clockStep?: number } = {},
-): Calibration<Name> {
+): Promise<Calibration<Name>> {
   const roundMs = Math.max(ROUND_MS, ROUND_CLOCK_STEPS * clockStep);
   const resolution = clockStep / roundMs;
   const times = { default: [] as number[], other: [] as number[] };
-  const timeRound = (which: 'default' | 'other') => {
-    const run = candidates[which].run;
+  const timeRound = (candidate: Candidate<Name>, into: number[]) => {
     const start = now();
     let calls = 0;
     let elapsed: number;
     do {
-      run();
+      candidate.run();
       calls++;
       elapsed = now() - start;
     } while (elapsed < roundMs);
-    times[which].push(elapsed / calls);
+    into.push(elapsed / calls);
   };
-  while (now() - startedAt < budgetMs) {
-    const order = times.default.length % 2 === 0 ? (['default', 'other'] as const) : (['other', 'default'] as const);
-    order.forEach(timeRound);
-    const verdict = judgeRounds(times.default, times.other, { margin, resolution });
-    if (verdict) return { chosen: candidates[verdict].name, rounds: times.default.length, by: 'verdict' };
+  const inBudget = () => now() - startedAt < budgetMs;
+  const outcome = (chosen: Name, by: Calibration<Name>['by']) => ({ chosen, rounds: times.default.length + times.other.length, by });
+
+  let other: Candidate<Name> | undefined;
+  let failure: { cause: unknown } | undefined;
+  candidates.other.then(
+    (candidate) => (other = candidate),
+    (cause: unknown) => (failure = { cause }),
+  );
+  // The default's rounds while the other compiles, until it has settled: spinning on beyond that
+  // slowed the other's compilation on a loaded 2-core host (its compiler threads share the CPUs).
+  while (!other && !failure && inBudget() && !settled(times.default)?.tieredUp) {
+    const sliceEnd = now() + WAIT_SLICE_MS;
+    while (now() < sliceEnd && inBudget()) timeRound(candidates.default, times.default);
+    await nextTask();
   }
-  return { chosen: candidates.default.name, rounds: times.default.length, by: 'budget' };
+  if (!other && !failure && inBudget()) await Promise.race([candidates.other.catch(() => undefined), delay(startedAt + budgetMs - now())]);
+  if (failure) throw failure.cause;
+  if (!other) return outcome(candidates.default.name, 'budget');
+  while (inBudget()) {
+    const round = times.other.length;
+    if (round % 2 === 0) timeRound(candidates.default, times.default);
+    timeRound(other, times.other);
+    if (round % 2 === 1) timeRound(candidates.default, times.default);
+    const verdict = judgeRounds(times.default, times.other, { margin, resolution });
+    if (verdict) return outcome(verdict === 'other' ? other.name : candidates.default.name, 'verdict');
+  }
+  return outcome(candidates.default.name, 'budget');
+}
+
+/** While the other binary compiles, the default's rounds run in slices of this many ms, between which the engine can say it is ready. */
+const WAIT_SLICE_MS = 0.5;
+
+/** A promise resolved after `ms` milliseconds. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A macrotask later: the engine delivers a finished compilation as a task, which a microtask would not let run. */
+function nextTask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  // Browsers: a message to oneself (setTimeout is clamped to 4 ms once nested).
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(undefined);
+  });
 }
 
 /** Reads of the clock at most while measuring its step: a clock that never moves (a test's) has step 0. */

@@ -168,16 +168,6 @@ export interface CommonExports {
   f32_copy_rows(dst: Ptr, src: Ptr, rows: Ptr, count: number, rowLen: number): void;
 }
 
-/** Exports of the SIMD binaries only (the scalar binary has no microkernel to time). */
-export interface SimdOnlyExports {
-  /**
-   * `reps` runs of the dense 4×8 microkernel (the code in which the SIMD binaries differ) over a
-   * packed A panel (ap: kc × 4 values, each broadcast to an f32x4) and B panel (bp: kc × 8 floats),
-   * the tile stored to c (4 rows of 8 floats): what `binary: 'fastest'` times. Returns the flops.
-   */
-  f32_microkernel_rounds(c: Ptr, ap: Ptr, bp: Ptr, kc: number, reps: number): number;
-}
-
 /** Export name of a kernel: e.g. exportName('f32_dense_fwd', 'simd') = 'f32_dense_fwd__simd'. */
 export function exportName(kernel: string, variant: Variant): string {
   return `${kernel}__${variant}`;

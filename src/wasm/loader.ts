@@ -137,14 +137,48 @@ export async function instantiateCore(binary: Binary): Promise<CommonExports & R
 }
 
 /**
- * A fresh instance of the core as the engine gives it, without the loader's wrappers: for
- * `binary: 'fastest'`'s probes (src/wasm/calibrate.ts), which call one function with numbers, and
- * for which the loader's bookkeeping cost 0.5–5.7 ms an instance at load 18, the engine's own
- * instantiation 0.2 ms (AMD EPYC Zen 3, 2026-12-01).
+ * The microkernel probe of a SIMD binary (assembly/probe.ts, built like it: ~550 bytes), which
+ * `binary: 'fastest'` times (src/wasm/calibrate.ts): found beside the core, instantiated as the
+ * engine gives it (one function called with numbers needs none of the loader's wrappers, which
+ * cost 0.5–5.7 ms an instance of the core at load 18).
  */
-export async function instantiateBare(binary: Binary): Promise<CommonExports & Record<string, unknown>> {
-  const instance = await WebAssembly.instantiate(await checkedCompile(binary), {});
-  return instance.exports as unknown as CommonExports & Record<string, unknown>;
+export async function instantiateProbe(binary: 'simd' | 'simd-relaxed'): Promise<ProbeExports> {
+  const url = probeUrl(binary);
+  // In Node the probe is read, compiled and instantiated synchronously (0.05–0.14 ms at load 17),
+  // where each asynchronous step waited 1–14 ms for a thread of a loaded host (AMD EPYC Zen 3,
+  // 2026-12-01); browsers allow synchronous compiles of modules this small (under 4 KiB).
+  const module = url.protocol === 'file:' ? new WebAssembly.Module(await readFileNow(url)) : await compileFrom(url);
+  return new WebAssembly.Instance(module, {}).exports as unknown as ProbeExports;
+}
+
+/** A local file's bytes, read synchronously (node:fs imported as compileFrom imports node:fs/promises). */
+async function readFileNow(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+  const fsModule = 'node:fs';
+  const { readFileSync } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsModule)) as typeof import('node:fs');
+  try {
+    return new Uint8Array(readFileSync(url));
+  } catch (cause) {
+    throw new GradscopeError('WASM_UNAVAILABLE', `could not load the gradscope core from ${url.href} (did \`npm run build\` run? is setWasmLocation right?): ${String(cause)}`);
+  }
+}
+
+/** What a probe binary exports. */
+export interface ProbeExports {
+  memory: WebAssembly.Memory;
+  heap_base(): number;
+  /**
+   * `reps` runs of the dense 4×8 microkernel over a packed A panel (ap: kc × 4 values, each
+   * broadcast to an f32x4) and B panel (bp: kc × 8 floats), the tile stored to c (4 rows of 8
+   * floats). Returns the flops.
+   */
+  f32_microkernel_rounds(c: number, ap: number, bp: number, kc: number, reps: number): number;
+}
+
+function probeUrl(binary: 'simd' | 'simd-relaxed'): URL {
+  if (location) return new URL(binary === 'simd' ? 'gradscope.probe.wasm' : 'gradscope.probe-relaxed.wasm', location);
+  // Literal URLs, as in wasmUrl, for bundlers to copy.
+  if (binary === 'simd') return new URL('../../build/gradscope.probe.wasm', import.meta.url);
+  return new URL('../../build/gradscope.probe-relaxed.wasm', import.meta.url);
 }
 
 /** The compiled core, after the engine was checked to run it (WASM_UNAVAILABLE if not). */

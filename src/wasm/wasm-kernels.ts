@@ -7,19 +7,18 @@ import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Activation, Kernels, OutputActivation } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
-import { Allocator } from './allocator.js';
+import { Allocator, PAGE } from './allocator.js';
 import {
   ACTIVATION_EXPORT_NAMES,
   exportName,
   type ActivationKernels,
   type CommonExports,
-  type SimdOnlyExports,
   type Variant,
   type VariantKernels,
   VARIANTS,
 } from './exports.js';
 import { fastest, type Calibration, type Candidate } from './calibrate.js';
-import { BINARIES, instantiateBare, instantiateCore, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
+import { BINARIES, compileCore, instantiateCore, instantiateProbe, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
 
 /** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
 export interface WasmTensor {
@@ -37,10 +36,11 @@ export interface WasmOptions {
    * Which binary to load: a SIMD one holds both variants, the scalar one only 'scalar'. Default
    * 'simd' where the engine has SIMD (its results round alike in every process and engine, so runs
    * and checkpoint resumes are bit-for-bit), else 'scalar'. 'fastest' measures once per process
-   * whether 'simd-relaxed' (relaxed_madd in the dense products) is at least 3 % faster on this CPU,
-   * once both binaries run the engine's optimised code, and loads it if so (src/wasm/calibrate.ts:
-   * at most 15 ms of products; bench/RESULTS.md has what it adds to loading the default binary):
-   * faster on some CPUs, but rounding may then differ between processes.
+   * whether the microkernel of 'simd-relaxed' (relaxed_madd in the dense products) is more than 3 %
+   * faster on this CPU, once both binaries run the engine's optimised code, and loads it if so
+   * (src/wasm/calibrate.ts: a budget of 15 ms from when it is asked for, after which the default
+   * stays; bench/RESULTS.md has what it adds to loading the default binary): faster on some CPUs,
+   * but rounding may then differ between processes.
    */
   binary?: Binary | 'fastest';
 }
@@ -111,28 +111,34 @@ export function calibrateSimdBinaries(): Promise<Calibration<Binary>> {
     const startedAt = performance.now();
     if (!simdSupported()) return { chosen: 'scalar', rounds: 0, by: 'engine' };
     if (!relaxedSimdSupported()) return { chosen: 'simd', rounds: 0, by: 'engine' };
-    // Both binaries compile in parallel (loader.ts caches each module, so the kernels the caller
-    // then gets are instantiated from the same one, with the code the engine optimised here).
-    const [byDefault, byOther] = await Promise.all((['simd', 'simd-relaxed'] as const).map(microkernelProbe));
-    return fastest({ default: byDefault, other: byOther }, { startedAt });
+    // The probes are one kernel each (assembly/probe.ts). The relaxed core starts compiling in the
+    // background now, so that it is ready sooner if it wins (the caller's createWasmKernels
+    // instantiates it from loader.ts's cache); the default core was compiled for the caller already.
+    compileCore('simd-relaxed').catch(() => undefined); // its failure, if it wins, is the caller's to hear
+    const other = microkernelProbe('simd-relaxed');
+    const byDefault = await microkernelProbe('simd').catch(async (cause: unknown) => {
+      await other.catch(() => undefined); // its own failure, if any, would go unheard
+      throw cause;
+    });
+    return fastest({ default: byDefault, other }, { startedAt });
   })();
   return simdBinaryCalibration;
 }
 
-/** A binary's microkernel on packed panels of its own instance (calibrate.ts times it). */
+/** A binary's microkernel (its probe binary, loader.ts instantiateProbe) on packed panels in L1: what calibrate.ts times. */
 async function microkernelProbe(binary: 'simd' | 'simd-relaxed'): Promise<Candidate<Binary>> {
-  const exports: CommonExports & Partial<SimdOnlyExports> = await instantiateBare(binary);
-  const microkernelRounds = exports.f32_microkernel_rounds;
-  if (typeof microkernelRounds !== 'function') {
-    throw new GradscopeError('WASM_UNAVAILABLE', `the ${binary} core has no f32_microkernel_rounds: rebuild with \`npm run build\``);
-  }
-  const allocator = new Allocator(exports.memory, exports.heap_base(), (start, bytes) => exports.f32_zero(start, bytes / F32));
+  const probe = await instantiateProbe(binary);
   // The tile (4 × 8 floats), the A panel (per k, 4 values each broadcast to an f32x4) and the B
-  // panel (per k, 8 floats): the layout of assembly/dense.simd.ts's microkernel4x8.
-  const [c, ap, bp] = [4 * 8, PROBE_KC * 4 * 4, PROBE_KC * 8].map((floats) => allocator.alloc(floats * F32));
+  // panel (per k, 8 floats): the layout of assembly/dense.simd.ts's microkernel4x8, 64-byte aligned.
+  const c = (probe.heap_base() + 63) & ~63;
+  const ap = c + 4 * 8 * F32;
+  const bp = ap + PROBE_KC * 4 * 4 * F32;
+  const end = bp + PROBE_KC * 8 * F32;
+  const pages = Math.ceil((end - probe.memory.buffer.byteLength) / PAGE);
+  if (pages > 0) probe.memory.grow(pages);
   // Values in [0.5, 1): sums far from overflow and denormals, as a product's data would be.
-  for (const [ptr, floats] of [[ap, PROBE_KC * 4 * 4], [bp, PROBE_KC * 8]]) new Float32Array(exports.memory.buffer, ptr, floats).fill(0.75);
-  return { name: binary, run: () => microkernelRounds(c, ap, bp, PROBE_KC, PROBE_REPS) };
+  new Float32Array(probe.memory.buffer, ap, (end - ap) / F32).fill(0.75);
+  return { name: binary, run: () => probe.f32_microkernel_rounds(c, ap, bp, PROBE_KC, PROBE_REPS) };
 }
 
 /** Exported for the thread pool's backend (src/wasm/threads), which splits its dense products. */

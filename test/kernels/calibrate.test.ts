@@ -8,8 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CALIBRATION_BUDGET_MS, fastest, judgeRounds } from '../../src/wasm/calibrate.js';
-import { instantiateBare, relaxedSimdSupported } from '../../src/wasm/loader.js';
-import type { SimdOnlyExports } from '../../src/wasm/exports.js';
+import { instantiateProbe, relaxedSimdSupported } from '../../src/wasm/loader.js';
 import { calibrateSimdBinaries, createWasmKernels, fastestSimdBinary } from '../../src/wasm/wasm-kernels.js';
 
 /** ms of one optimised probe call on the default binary (the Zen 3's, rounded). */
@@ -24,6 +23,10 @@ interface Host {
   baselineCalls?: { default: number; other: number };
   /** A stall (ms) added to one call in this many (0: none), on a seeded sequence. */
   stallEvery?: number;
+  /** ms of the clock before the other binary is compiled and instantiated (0: at once). */
+  otherReadyAt?: number;
+  /** ...or real ms (a timer), for a clock that stands still while the calibration waits. */
+  otherReadyAfterRealMs?: number;
   /** Calls of the default, after which it runs this much slower for `slowCalls` calls (a co-tenant on its core). */
   slowFrom?: number;
   slowCalls?: number;
@@ -51,16 +54,24 @@ function simulate(host: Host) {
     };
   };
   const baseline = host.baselineCalls ?? { default: 40, other: 40 };
-  const candidates = {
-    default: candidate('simd', CALL, baseline.default, true),
-    other: candidate('simd-relaxed', host.ratio * CALL, baseline.other, false),
+  const byDefault = candidate('simd', CALL, baseline.default, true);
+  const byOther = candidate('simd-relaxed', host.ratio * CALL, baseline.other, false);
+  // The other is ready once the clock passes otherReadyAt (its compilation runs beside the default's rounds).
+  let ready: () => void = () => undefined;
+  const other = new Promise<typeof byOther>((resolve) => (ready = () => resolve(byOther)));
+  const run = byDefault.run;
+  byDefault.run = () => {
+    run();
+    if (clock >= (host.otherReadyAt ?? 0)) ready();
   };
-  return { candidates, now: () => clock };
+  if (!host.otherReadyAt) ready();
+  if (host.otherReadyAfterRealMs !== undefined) setTimeout(ready, host.otherReadyAfterRealMs);
+  return { candidates: { default: byDefault, other }, now: () => clock };
 }
 
-function calibrate(host: Host, options: { budgetMs?: number; startedAt?: number; clockStep?: number; margin?: number } = {}) {
+async function calibrate(host: Host, options: { budgetMs?: number; startedAt?: number; clockStep?: number; margin?: number } = {}) {
   const { candidates, now } = simulate(host);
-  const result = fastest(candidates, { clockStep: 0, ...options, now });
+  const result = await fastest(candidates, { clockStep: 0, ...options, now });
   return { ...result, spent: now() - (options.startedAt ?? 0) };
 }
 
@@ -69,66 +80,86 @@ const INTEL = 0.84;
 const ZEN3 = 0.68;
 
 describe('the binary chosen per CPU', () => {
-  it('keeps the default on a quiet AMD Zen 5 and picks relaxed on an Intel Xeon and a Zen 3, early, once both are optimised', () => {
+  it('keeps the default on a quiet AMD Zen 5 and picks relaxed on an Intel Xeon and a Zen 3, early, once both are optimised', async () => {
     for (const [ratio, chosen] of [[ZEN5, 'simd'], [INTEL, 'simd-relaxed'], [ZEN3, 'simd-relaxed']] as const) {
-      const run = calibrate({ ratio });
+      const run = await calibrate({ ratio });
       expect(run, `ratio ${ratio}`).toMatchObject({ chosen, by: 'verdict' });
       // 40 baseline calls and the settling rounds: a few ms, far inside the budget.
       expect(run.spent).toBeLessThan(CALIBRATION_BUDGET_MS / 2);
     }
   });
 
-  it('decides the same on a loaded host: stalls in one call of 10, and a slow stretch of the default', () => {
+  it('decides the same on a loaded host: stalls in one call of 10, and a slow stretch of the default', async () => {
     for (const [ratio, chosen] of [[ZEN5, 'simd'], [INTEL, 'simd-relaxed'], [ZEN3, 'simd-relaxed']] as const) {
       for (const seedHost of [
         { stallEvery: 10 },
         { stallEvery: 10, slowFrom: 60, slowCalls: 40, slowBy: 1.4 },
         { stallEvery: 10, slowFrom: 20, slowCalls: 60, slowBy: 1.2 },
       ]) {
-        const run = calibrate({ ratio, ...seedHost }, { budgetMs: 1000 });
+        const run = await calibrate({ ratio, ...seedHost }, { budgetMs: 1000 });
         expect(run.chosen, `ratio ${ratio}, ${JSON.stringify(seedHost)}`).toBe(chosen);
       }
     }
   });
 
-  it('never compares a binary in the baseline tier with one optimised, whichever tiers up first', () => {
+  it('never compares a binary in the baseline tier with one optimised, whichever tiers up first', async () => {
     // The relaxed binary optimised after 5 calls, the default only after 150: on the Zen 5 the
     // default must not lose to a relaxed binary that merely tiered up first.
-    expect(calibrate({ ratio: ZEN5, baselineCalls: { default: 150, other: 5 } }, { budgetMs: 1000 }).chosen).toBe('simd');
+    expect((await calibrate({ ratio: ZEN5, baselineCalls: { default: 150, other: 5 } }, { budgetMs: 1000 })).chosen).toBe('simd');
     // ...and on an Intel the relaxed one must not lose for being the one still in the baseline tier.
-    expect(calibrate({ ratio: INTEL, baselineCalls: { default: 5, other: 150 } }, { budgetMs: 1000 }).chosen).toBe('simd-relaxed');
+    expect((await calibrate({ ratio: INTEL, baselineCalls: { default: 5, other: 150 } }, { budgetMs: 1000 })).chosen).toBe('simd-relaxed');
   });
 
-  it('does not keep the default early while both may still run the baseline tier, where the binaries run alike', () => {
+  it('does not keep the default early while both may still run the baseline tier, where the binaries run alike', async () => {
     // 300 calls in the baseline tier: long enough to look settled, and a tie there.
-    const run = calibrate({ ratio: INTEL, baselineCalls: { default: 300, other: 300 } }, { budgetMs: 1000 });
+    const run = await calibrate({ ratio: INTEL, baselineCalls: { default: 300, other: 300 } }, { budgetMs: 1000 });
     expect(run).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
     // An engine that starts optimised shows no tier-up: relaxed can still win, the default waits for the budget.
-    expect(calibrate({ ratio: INTEL, baselineCalls: { default: 0, other: 0 } })).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
-    expect(calibrate({ ratio: ZEN5, baselineCalls: { default: 0, other: 0 } })).toMatchObject({ chosen: 'simd', by: 'budget' });
+    expect(await calibrate({ ratio: INTEL, baselineCalls: { default: 0, other: 0 } })).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
+    expect(await calibrate({ ratio: ZEN5, baselineCalls: { default: 0, other: 0 } })).toMatchObject({ chosen: 'simd', by: 'budget' });
   });
 
-  it('keeps the default when the budget runs out first, and stops within a round of it', () => {
-    const stuck = calibrate({ ratio: ZEN3, baselineCalls: { default: Infinity, other: Infinity } });
+  it('keeps the default when the budget runs out first, and stops within a round of it', async () => {
+    const stuck = await calibrate({ ratio: ZEN3, baselineCalls: { default: Infinity, other: Infinity } });
     expect(stuck).toMatchObject({ chosen: 'simd', by: 'budget' });
     // The last round may start just before the budget ends: one round of each past it at most.
     expect(stuck.spent).toBeLessThanOrEqual(CALIBRATION_BUDGET_MS + 2 * (0.03 + BASELINE * CALL * 1.01));
     // The budget counts from when the calibration was asked for: compiling and instantiating count.
-    const late = calibrate({ ratio: ZEN3 }, { startedAt: -CALIBRATION_BUDGET_MS });
+    const late = await calibrate({ ratio: ZEN3 }, { startedAt: -CALIBRATION_BUDGET_MS });
     expect(late).toMatchObject({ chosen: 'simd', rounds: 0, by: 'budget' });
   });
 
-  it('keeps the default unless the relaxed binary wins by the margin plus the noise', () => {
-    // Whole-per-cent steps around the margin (0.97): 2 % faster keeps the default, 5 % faster switches.
-    expect(calibrate({ ratio: 0.98 }, { budgetMs: 1000 }).chosen).toBe('simd');
-    expect(calibrate({ ratio: 0.95 }, { budgetMs: 1000 }).chosen).toBe('simd-relaxed');
-    expect(calibrate({ ratio: 0.95 }, { budgetMs: 1000, margin: 0.9 }).chosen).toBe('simd');
-    // A coarse clock (0.1 ms steps, a browser's) widens the noise by its step over a round: 5 % no longer tells.
-    expect(calibrate({ ratio: 0.95 }, { clockStep: 0.1 })).toMatchObject({ chosen: 'simd', by: 'budget' });
-    expect(calibrate({ ratio: ZEN3 }, { clockStep: 0.1, budgetMs: 100 }).chosen).toBe('simd-relaxed');
+  it('runs the default alone while the other compiles, so that only the other tiers up after; rejects as the other does', async () => {
+    // Ready after 2 ms of the default's rounds (seen within a 0.5 ms slice): by then the default is
+    // optimised, so the verdict comes after the other's first call (1 ms of set-up), its 40
+    // baseline calls with as many ms of the default's rounds beside them, and 17 settling rounds
+    // of each (≤ 0.04 ms).
+    const late = await calibrate({ ratio: INTEL, otherReadyAt: 2 });
+    expect(late).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
+    expect(late.spent).toBeLessThan(2 + 0.5 + 1 + 2 * 40 * BASELINE * CALL + 2 * 17 * 0.04);
+    // Once the default has settled it stops running (spinning on slowed the other's compilation),
+    // and waits: not ready within the budget, the default; ready later, the rounds go on.
+    const never = await calibrate({ ratio: INTEL, otherReadyAt: Infinity }, { budgetMs: 30 });
+    expect(never).toMatchObject({ chosen: 'simd', by: 'budget' });
+    expect(never.spent).toBeLessThan(3.5);
+    const waited = await calibrate({ ratio: INTEL, otherReadyAt: Infinity, otherReadyAfterRealMs: 5 }, { budgetMs: 1000 });
+    expect(waited).toMatchObject({ chosen: 'simd-relaxed', by: 'verdict' });
+    const { candidates, now } = simulate({ ratio: INTEL });
+    const refused = new Error('could not load the relaxed binary');
+    await expect(fastest({ default: candidates.default, other: Promise.reject(refused) }, { now, clockStep: 0 })).rejects.toBe(refused);
   });
 
-  it('judges paired rounds: nothing before both have settled, nothing across tiers', () => {
+  it('keeps the default unless the relaxed binary wins by the margin plus the noise', async () => {
+    // Whole-per-cent steps around the margin (0.97): 2 % faster keeps the default, 5 % faster switches.
+    expect((await calibrate({ ratio: 0.98 }, { budgetMs: 1000 })).chosen).toBe('simd');
+    expect((await calibrate({ ratio: 0.95 }, { budgetMs: 1000 })).chosen).toBe('simd-relaxed');
+    expect((await calibrate({ ratio: 0.95 }, { budgetMs: 1000, margin: 0.9 })).chosen).toBe('simd');
+    // A coarse clock (0.1 ms steps, a browser's) widens the noise by its step over a round: 5 % no longer tells.
+    expect(await calibrate({ ratio: 0.95 }, { clockStep: 0.1 })).toMatchObject({ chosen: 'simd', by: 'budget' });
+    expect((await calibrate({ ratio: ZEN3 }, { clockStep: 0.1, budgetMs: 100 })).chosen).toBe('simd-relaxed');
+  });
+
+  it('judges paired rounds: nothing before both have settled, nothing across tiers', async () => {
     const flat = (ms: number, n: number) => Array.from({ length: n }, () => ms);
     const tierUp = (ms: number, n: number) => [...flat(BASELINE * CALL, 5), ...flat(ms, n - 5)];
     // The best rounds (from round 5) with 16 rounds after them: settled.
@@ -146,10 +177,10 @@ describe('the binary chosen per CPU', () => {
 });
 
 describe('the microkernel probe', () => {
-  it('runs the dense microkernel of each SIMD binary: the tile A·B over kc, and its flops', async () => {
+  it("runs the dense microkernel of each SIMD binary's build: the tile A·B over kc, and its flops", async () => {
     const kc = 16;
     for (const binary of ['simd', ...(relaxedSimdSupported() ? ['simd-relaxed' as const] : [])] as const) {
-      const x = (await instantiateBare(binary)) as unknown as SimdOnlyExports & { memory: WebAssembly.Memory; heap_base(): number };
+      const x = await instantiateProbe(binary);
       const c = (x.heap_base() + 15) & ~15;
       const ap = c + 4 * 8 * 4;
       const bp = ap + kc * 16 * 4;
@@ -187,7 +218,7 @@ describe("binary 'fastest'", () => {
     expect((await createWasmKernels()).binary).toBe('simd');
   });
 
-  it('without relaxed SIMD (Node 20 without the flag) loads the plain binary and refuses the relaxed one, saying how to get it', () => {
+  it('without relaxed SIMD (Node 20 without the flag) loads the plain binary and refuses the relaxed one, saying how to get it', async () => {
     const script = `
       import { createWasmKernels, calibrateSimdBinaries } from './src/wasm/wasm-kernels.ts';
       const plain = await createWasmKernels();
