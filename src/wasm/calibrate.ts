@@ -60,7 +60,7 @@ const ROUND_CLOCK_STEPS = 20;
 /**
  * A candidate has settled when this many rounds have followed its best one (within SETTLE_TOLERANCE).
  * A whole dense product took up to ~10 rounds on a plateau before its next function tiered up;
- * the probe tiers up in one step, and 16 rounds of it cost ~0.3 ms optimised.
+ * the probe tiers up in one step, and 16 rounds of each cost ~1 ms optimised.
  */
 const SETTLE_ROUNDS = 16;
 /** Rounds within this fraction of the best count as reaching it (the best creeps down by a per cent or so as caches warm). */
@@ -87,9 +87,9 @@ export const CALIBRATION_BUDGET_MS = 15;
 export const RELAXED_MARGIN = 0.97;
 
 /**
- * The verdict of paired rounds (ms per call; defaultMs[i] and otherMs[i] timed back to back in
- * round i): see the rules above. `resolution` is the clock's step over a round's length, added to
- * the noise.
+ * The verdict of each candidate's rounds (ms per call, in the order timed; the default may have
+ * more, run while the other was loading): see the rules above. `resolution` is the clock's step
+ * over a round's length, added to the noise.
  */
 export function judgeRounds(
   defaultMs: readonly number[],
@@ -122,7 +122,8 @@ function rankedAfter(ms: readonly number[], from: number, rank: number): number 
   const smallest: number[] = [];
   for (let i = from; i < ms.length; i++) {
     if (smallest.length === rank && ms[i] >= smallest[rank - 1]) continue;
-    smallest.splice(smallest.findIndex((s) => s > ms[i]) >>> 0, 0, ms[i]);
+    const at = smallest.findIndex((s) => s > ms[i]);
+    smallest.splice(at === -1 ? smallest.length : at, 0, ms[i]);
     smallest.length = Math.min(smallest.length, rank);
   }
   return smallest[smallest.length - 1];
@@ -130,11 +131,10 @@ function rankedAfter(ms: readonly number[], from: number, rank: number): number 
 
 /**
  * The faster of two binaries by their probes: the default's rounds alone while the other is still
- * being compiled and instantiated, until the default has settled (its tier-up then costs no time
- * of its own), then alternating
- * rounds (each first in every other round), until judgeRounds gives a verdict or `startedAt +
- * budgetMs` passes; then the default. Rejects as `other` does. `clockStep`: the clock's
- * resolution in ms (measured if not given).
+ * being loaded, until the default has settled (its tier-up then costs no time of its own), then
+ * alternating rounds (each first in every other round), until judgeRounds gives a verdict or
+ * `startedAt + budgetMs` passes; then the default. Rejects as `other` does. `clockStep`: the
+ * clock's resolution in ms (measured if not given).
  */
 export async function fastest<Name extends string>(
   candidates: { default: Candidate<Name>; other: Promise<Candidate<Name>> },
