@@ -104,17 +104,17 @@ const PROBE_REPS = 16;
 
 /**
  * fastestSimdBinary's calibration, with how it was reached (for the bench): run once per process.
- * Its budget counts from this call, so compiling and instantiating the relaxed binary count.
+ * Its budget counts from this call, so loading the probes counts.
  */
 export function calibrateSimdBinaries(): Promise<Calibration<Binary>> {
   simdBinaryCalibration ??= (async () => {
     const startedAt = performance.now();
     if (!simdSupported()) return { chosen: 'scalar', rounds: 0, by: 'engine' };
     if (!relaxedSimdSupported()) return { chosen: 'simd', rounds: 0, by: 'engine' };
-    // The probes are one kernel each (assembly/probe.ts). The relaxed core starts compiling in the
-    // background now, so that it is ready sooner if it wins (the caller's createWasmKernels
-    // instantiates it from loader.ts's cache); the default core was compiled for the caller already.
-    compileCore('simd-relaxed').catch(() => undefined); // its failure, if it wins, is the caller's to hear
+    // The probes are one kernel each (assembly/probe.ts). Both cores start compiling in the
+    // background now (a no-op for one compiled already), so that the winner is ready sooner: the
+    // caller's createWasmKernels instantiates it from loader.ts's cache, and hears its failure.
+    for (const binary of ['simd', 'simd-relaxed'] as const) compileCore(binary).catch(() => undefined);
     const other = microkernelProbe('simd-relaxed');
     const byDefault = await microkernelProbe('simd').catch(async (cause: unknown) => {
       await other.catch(() => undefined); // its own failure, if any, would go unheard
