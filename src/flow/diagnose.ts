@@ -508,13 +508,24 @@ function batchNormBlockingSentence(rows: number[], trace: Trace): string {
   );
 }
 
-/** Which of the chain's ends have a bias a batch norm cancels (firstToLast is NaN then), as a clause. */
-function cancelledEndsClause(trace: Trace, e: Evidence): string {
+/** The chain's ends (block networks only) whose bias a batch norm cancels (firstToLast is NaN then). */
+function cancelledEnds(trace: Trace, e: Evidence): number[] {
   const chain = e.chain ?? [];
   const cancelled = biasesCancelledByBatchNorm(trace);
-  const ends = [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
+  return [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
+}
+
+/** Which of the chain's ends have a bias a batch norm cancels (firstToLast is NaN then), as a clause. */
+function cancelledEndsClause(trace: Trace, e: Evidence): string {
+  const ends = cancelledEnds(trace, e);
   const one = ends.length === 1;
   return `the ‖∂C/∂b‖ of ${rowList(trace, ends)} measures no speed of learning: ${one ? 'it feeds' : 'each feeds'} a batch norm, which cancels its bias (gradient 0 up to rounding)`;
+}
+
+/** Why no ‖∂C/∂b‖ gap is read: a batch norm cancels an end's bias, or an end's ‖∂C/∂b‖ was 0 (a ratio of 0, Inf or NaN says nothing about speed). */
+function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
+  if (cancelledEnds(trace, e).length) return cancelledEndsClause(trace, e);
+  return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
 }
 
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
@@ -529,8 +540,8 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
       `the ${ends.first}'s relative gradient ‖∂C/∂W‖/‖W‖ is ${relation} the ${ends.last}'s (${when}). ` +
       `Between them, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so the layers before a norm learn the same whatever their weights' scale, ` +
       `and only the relative gradient says how fast they learn: ` +
-      (Number.isNaN(speed)
-        ? `the per-example δ gap (${fmt(delta)}×) is not read against the σ' ≤ 1/4 thresholds, and ${cancelledEndsClause(trace, e)}.`
+      (!(speed > 0 && Number.isFinite(speed))
+        ? `the per-example δ gap (${fmt(delta)}×) is not read against the σ' ≤ 1/4 thresholds, and ${unreadSpeedClause(trace, e, ends)}.`
         : `the per-example δ (${fmt(delta)}×) and ‖∂C/∂b‖ (${fmt(speed)}×) gaps are not read against the σ' ≤ 1/4 thresholds.`)
     );
   }
@@ -540,8 +551,8 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  const batch = Number.isNaN(speed)
-    ? `No batch-gradient gap is read: ${cancelledEndsClause(trace, e)}.`
+  const batch = !(speed > 0 && Number.isFinite(speed))
+    ? `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`
     : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
 }
@@ -561,6 +572,23 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
       ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
       : '';
   return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation}.`;
+}
+
+/**
+ * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
+ * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias, its per-example
+ * ‖δ‖) at the last record over the first; a gradient that was 0 at the first record supports no
+ * ratio (0/0, x/0), so the sentence says what it was instead.
+ */
+function notFadedClause(e: Evidence, ends: ChainEnds): string {
+  const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
+  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
+  if (change > 0 && Number.isFinite(change)) return `the gradients did not fade over training time (the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start)`;
+  // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
+  const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
+  if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
+  if (change === Infinity) return `the gradients did not fade over training time: ${zeroAtStart}, and is not now`;
+  return `the ${ends.last}'s ${measure} fell to 0 over training time: the layer stopped passing any gradient back`;
 }
 
 /** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
@@ -592,8 +620,7 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   const stuck = `A plateau: the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
   const cause = faded(e)
     ? '; the gradient faded over training time (above), not only over depth'
-    : `; the gradients did not fade over training time (the ${ends.last}'s ‖∂C/∂b‖ ended at ${fmt(e.lastHiddenChange)}× its start)` +
-      (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
+    : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
   const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
   return `${stuck}${cause}.${minimum}`;
 }

@@ -229,6 +229,25 @@ describe('diagnose', () => {
     expect(why).toContain('a shrink of at least 4× where ‖W‖₂ ≤ 1; the measured factor here is 0.490 per layer');
   });
 
+  it('prints no ratio of a gradient that was 0 (0/0, x/0): a relu network with biases −3, every unit dead, is said to have had no gradient from the start', async () => {
+    const trace = await traced({ layers: [{ units: 8 }, { units: 8 }, { units: 8 }, { units: 4 }], activation: 'relu', init: 'he-normal', biasInit: { name: 'constant', value: -3 } });
+    const d = diagnose(trace);
+    expect(d.verdict, d.summary).toBe('dead');
+    expect(Number.isNaN(d.evidence.lastHiddenChange)).toBe(true);
+    expect(d.summary).not.toMatch(/NaN|Infinity/);
+    for (const r of d.remedies) expect(r.why).not.toMatch(/NaN|Infinity/);
+    // Hand-built plateau (a constant loss) whose last hidden layer's ‖∂C/∂b‖ was 0 at the first record: 0/0, then x/0.
+    const plateau = (lastBias: number) => {
+      const t = handTrace([{ delta: [1, 1, 0], bias: [1, 1, 0] }, ...Array.from({ length: 9 }, () => ({ delta: [1, 1, lastBias], bias: [1, 1, lastBias] }))]);
+      const summary = diagnose(t).summary;
+      expect(summary).toMatch(/A plateau/);
+      expect(summary).not.toMatch(/NaN|Infinity/);
+      return summary;
+    };
+    expect(plateau(0)).toContain("the gradients could not fade over training time: the last hidden layer's ‖∂C/∂b‖ was 0 at the first record");
+    expect(plateau(0.5)).toContain("the last hidden layer's ‖∂C/∂b‖ was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above), and is not now");
+  });
+
   it('finds vanishing gradients in a 10-layer sigmoid network, every layer slower than the next within its bound', async () => {
     const trace = await traced({ layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', init: 'standard' });
     const d = diagnose(trace);
