@@ -1,7 +1,7 @@
 /**
  * What the curvature of the loss where a run ended adds to its diagnosis (src/curvature measures
- * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point of
- * weak negative curvature, or a minimum of the measured loss. Plain data, so flow/ needs nothing
+ * it; the plateau study passes it to diagnose()): whether the end point is a saddle, a point off
+ * critical with strong negative curvature, a point of weak negative curvature, or a minimum of the measured loss. Plain data, so flow/ needs nothing
  * from the curvature folder above it.
  */
 export interface CurvatureEvidence {
@@ -12,6 +12,12 @@ export interface CurvatureEvidence {
   confirmed: boolean;
   /** Some step along ±the eigenvector lowered the objective on both sides. */
   exploitable: boolean;
+  /**
+   * The point is as good as critical beside that curvature: over such a step t the curvature lowered
+   * the objective by at least ‖∇f‖·t, what the gradient gives over the same length. Only then is it a
+   * saddle, which is a critical point; otherwise it is a slope with strong negative curvature.
+   */
+  critical: boolean;
 }
 
 const sci = (v: number) => v.toExponential(1);
@@ -19,8 +25,11 @@ const sci = (v: number) => v.toExponential(1);
 /** One or two sentences for the diagnosis' summary. */
 export function curvatureSentence(c: CurvatureEvidence): string {
   const values = `λ_min = ${sci(c.lambdaMin)} against λ_max = ${sci(c.lambdaMax)}`;
-  if (c.confirmed && c.exploitable) {
+  if (c.confirmed && c.exploitable && c.critical) {
     return `Curvature where the run ended: a saddle (${values}), and a step along λ_min's eigenvector lowers the loss on both sides, so following negative curvature leaves it.`;
+  }
+  if (c.confirmed && c.exploitable) {
+    return `Curvature where the run ended: strong negative curvature (${values}), a step along λ_min's eigenvector lowers the loss on both sides, but the point is not critical, so not a saddle: the gradient would lower the loss more over the same length.`;
   }
   if (c.confirmed) {
     return `Curvature where the run ended: not a minimum, the loss curves down along one direction (${values}, confirmed by loss values along its eigenvector), but weakly: no step tried along it lowers the loss on both sides, the gradient outweighs it.`;

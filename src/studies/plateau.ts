@@ -94,14 +94,35 @@ export interface PlateauPoint {
   /** vᵀ∇f for the most negative eigenvector v (sign fixed so that it is ≤ 0). */
   slopeAlongV: number;
   probes: SaddleProbe[];
-  /**
-   * Negative curvature counts as confirmed when λ_min < 0 and the objective's own second difference
-   * along v at the shortest step is negative too (function values, independent of the products'
-   * rounding). Then 'saddle': some step lowers the objective on both sides of θ; 'negative
-   * curvature': none does (the gradient's slope along v outweighs the curvature at the steps tried).
-   * 'minimum-like': no confirmed negative curvature.
-   */
-  verdict: 'saddle' | 'negative curvature' | 'minimum-like';
+  /** What the measurements say about the point: curvatureVerdict's rule. */
+  verdict: CurvatureVerdict;
+}
+
+/**
+ * What a point's curvature measurements say, from most to least negative curvature:
+ * - 'saddle': confirmed negative curvature (below), a step t along ±v lowers the objective on both
+ *   sides, and at that t the point is as good as critical: the curvature's drop over t (the mean of
+ *   the two sides' drops, in which the slope's odd term cancels) is at least ‖∇f‖·t, what the whole
+ *   gradient gives to first order over the same length. A saddle (Dauphin et al. 2014) is a critical
+ *   point; where the gradient outweighs the curvature the point is on a slope, not at a saddle.
+ * - 'strong negative curvature': confirmed, and some step lowers the objective on both sides, but at
+ *   every such step the gradient outweighs the curvature's drop: not a critical point.
+ * - 'negative curvature': confirmed, but no step tried lowers the objective on both sides (the
+ *   gradient's slope along v outweighs the curvature at the steps tried).
+ * - 'minimum-like': no confirmed negative curvature.
+ * Negative curvature counts as confirmed when λ_min < 0 and the objective's own second difference
+ * along v at the shortest step is negative too (function values, independent of the products' rounding).
+ */
+export type CurvatureVerdict = 'saddle' | 'strong negative curvature' | 'negative curvature' | 'minimum-like';
+
+/** The verdict of a point (CurvatureVerdict) from λ_min, ‖∇f‖ and the probes along ±v (shortest step first). */
+export function curvatureVerdict(lambdaMin: number, gradientNorm: number, probes: readonly SaddleProbe[]): CurvatureVerdict {
+  const confirmed = lambdaMin < 0 && probes.length > 0 && probes[0].curvature < 0;
+  if (!confirmed) return 'minimum-like';
+  const bothSides = probes.filter((p) => p.plus < 0 && p.minus < 0);
+  if (bothSides.length === 0) return 'negative curvature';
+  const critical = bothSides.some((p) => -(p.plus + p.minus) / 2 >= gradientNorm * p.step);
+  return critical ? 'saddle' : 'strong negative curvature';
 }
 
 export interface PlateauResult {
@@ -121,7 +142,14 @@ export interface PlateauResult {
 
 /** The last point's curvature as diagnose() takes it. */
 export function curvatureEvidence(point: PlateauPoint): CurvatureEvidence {
-  return { lambdaMin: point.smallest[0], lambdaMax: point.largest[0], confirmed: point.verdict !== 'minimum-like', exploitable: point.verdict === 'saddle' };
+  const { verdict } = point;
+  return {
+    lambdaMin: point.smallest[0],
+    lambdaMax: point.largest[0],
+    confirmed: verdict !== 'minimum-like',
+    exploitable: verdict === 'saddle' || verdict === 'strong negative curvature',
+    critical: verdict === 'saddle',
+  };
 }
 
 export async function runPlateauStudy(options: PlateauOptions = {}): Promise<PlateauResult> {
@@ -231,13 +259,12 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       return { step, plus, minus, curvature: (plus + minus) / (step * step) };
     });
     restore(net, weights);
-    const confirmed = eigen.smallest[0] < 0 && probes[0].curvature < 0;
-    const bothSides = probes.some((p) => p.plus < 0 && p.minus < 0);
+    const gradientNorm = euclideanNorm(gradient);
     return {
       epoch: settings.epoch,
       loss: ops.loss,
       objective,
-      gradientNorm: euclideanNorm(gradient),
+      gradientNorm,
       largest: eigen.largest,
       smallest: eigen.smallest,
       converged: eigen.converged,
@@ -247,7 +274,7 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       gradientSNR,
       slopeAlongV: -Math.abs(slope),
       probes,
-      verdict: !confirmed ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature',
+      verdict: curvatureVerdict(eigen.smallest[0], gradientNorm, probes),
     };
   } finally {
     resident?.dispose();

@@ -1,5 +1,5 @@
 // diagnose() with the curvature where a run ended: the evidence is kept and the summary says saddle,
-// weak negative curvature or minimum, with the measured eigenvalues; without it nothing changes.
+// strong negative curvature off a critical point, weak negative curvature or minimum, with the measured eigenvalues; without it nothing changes.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
@@ -15,9 +15,10 @@ describe('diagnose with curvature evidence', async () => {
   const undecided = ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
 
   it.each([
-    [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true }, /a saddle \(λ_min = -3\.0e-4 against λ_max = 1\.2e\+0\)/],
-    [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false }, /not a minimum.*λ_min = -2\.0e-4.*the gradient outweighs it/],
-    [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false }, /a minimum of the measured loss, not a saddle/],
+    [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.0e-4 against λ_max = 1\.2e\+0\)/],
+    [{ lambdaMin: -1.15, lambdaMax: 2.84, confirmed: true, exploitable: true, critical: false }, /strong negative curvature \(λ_min = -1\.1e\+0.*not critical, so not a saddle/],
+    [{ lambdaMin: -2e-4, lambdaMax: 1.35, confirmed: true, exploitable: false, critical: false }, /not a minimum.*λ_min = -2\.0e-4.*the gradient outweighs it/],
+    [{ lambdaMin: 1e-6, lambdaMax: 1.35, confirmed: false, exploitable: false, critical: false }, /a minimum of the measured loss, not a saddle/],
   ])('%o', (curvature, sentence) => {
     const d = diagnose(trace, { curvature });
     expect(d.verdict).toBe(plain.verdict);

@@ -6,13 +6,39 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { toMatrix } from '../../src/data/matrix.js';
 import { Rng } from '../../src/init/rng.js';
-import { measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint } from '../../src/studies/plateau.js';
+import { curvatureVerdict, measurePoint, PLATEAU_SIZES, runPlateauStudy, type PlateauPoint, type SaddleProbe } from '../../src/studies/plateau.js';
 
 function expectVerdictRule(p: PlateauPoint): void {
   const confirmed = p.smallest[0] < 0 && p.probes[0].curvature < 0;
-  const bothSides = p.probes.some((probe) => probe.plus < 0 && probe.minus < 0);
-  expect(p.verdict).toBe(!confirmed ? 'minimum-like' : bothSides ? 'saddle' : 'negative curvature');
+  const bothSides = p.probes.filter((probe) => probe.plus < 0 && probe.minus < 0);
+  const critical = bothSides.some((probe) => -(probe.plus + probe.minus) / 2 >= p.gradientNorm * probe.step);
+  expect(p.verdict).toBe(!confirmed ? 'minimum-like' : bothSides.length === 0 ? 'negative curvature' : critical ? 'saddle' : 'strong negative curvature');
 }
+
+/** Probes at the study's steps from (plus, minus) pairs, shortest step first. */
+const probesOf = (pairs: [number, number, number][]): SaddleProbe[] => pairs.map(([step, plus, minus]) => ({ step, plus, minus, curvature: (plus + minus) / (step * step) }));
+
+describe('curvatureVerdict: a saddle is a critical point', () => {
+  // Nielsen's net at initialisation (docs/curvature.md): λ_min = −1.15, ‖∇f‖ = 4.90, and t = 3 along ±v
+  // lowers the objective by 2.64 and 2.55, far less than ‖∇f‖·t = 14.7 (it was called a saddle).
+  const atInit = probesOf([[0.1, -0.0021, -0.0036], [0.3, -0.03, -0.05], [1, -0.3, -0.5], [3, -2.64, -2.55]]);
+  it('strong negative curvature where the gradient outweighs it', () => {
+    expect(curvatureVerdict(-1.15, 4.9, atInit)).toBe('strong negative curvature');
+  });
+  it('a saddle where the curvature\'s drop over t is at least ‖∇f‖·t', () => {
+    expect(curvatureVerdict(-1.15, 0.8, atInit)).toBe('saddle'); // 2.595 ≥ 0.8 · 3
+    expect(curvatureVerdict(-1.15, 0, atInit)).toBe('saddle');
+    expect(curvatureVerdict(-1.15, 0.9, atInit)).toBe('strong negative curvature'); // 2.595 < 2.7
+  });
+  it('negative curvature no step exploits on both sides, and none confirmed', () => {
+    // the plateau at epoch 500: one side rises at every step
+    const plateau = probesOf([[0.1, -1.2e-5, 1.0e-5], [0.3, -3.75e-5, 2.4e-5], [1, -1e-4, 1.2e-4], [3, 4e-4, 9e-4]]);
+    expect(curvatureVerdict(-1.85e-4, 0.0444, plateau)).toBe('negative curvature');
+    expect(curvatureVerdict(1e-3, 0.0444, plateau)).toBe('minimum-like');
+    // λ_min < 0 from Lanczos, but the function values curve up: not confirmed
+    expect(curvatureVerdict(-1e-6, 0, probesOf([[0.1, 1e-6, 1e-6]]))).toBe('minimum-like');
+  });
+});
 
 describe('plateau study', () => {
   it('measurePoint: function values along v give λ_min; weights unchanged (ref, float64)', async () => {
@@ -55,7 +81,13 @@ describe('plateau study', () => {
     expect(result.points[1].objective).toBeLessThan(result.points[0].objective);
     // the diagnosis of the last stretch carries the last point's curvature
     const last = result.points[1];
-    expect(result.diagnosis!.evidence.curvature).toEqual({ lambdaMin: last.smallest[0], lambdaMax: last.largest[0], confirmed: last.verdict !== 'minimum-like', exploitable: last.verdict === 'saddle' });
+    expect(result.diagnosis!.evidence.curvature).toEqual({
+      lambdaMin: last.smallest[0],
+      lambdaMax: last.largest[0],
+      confirmed: last.verdict !== 'minimum-like',
+      exploitable: last.verdict === 'saddle' || last.verdict === 'strong negative curvature',
+      critical: last.verdict === 'saddle',
+    });
     expect(result.diagnosis!.summary).toMatch(/Curvature where the run ended/);
   });
 

@@ -44,11 +44,12 @@ export function plateauTable(result: PlateauResult): string {
 export function plateauSummary(result: PlateauResult): string {
   const count = (verdict: PlateauPoint['verdict']) => result.points.filter((p) => p.verdict === verdict).length;
   // The verb agrees with the count before it: "1 is a saddle", "0 are saddles".
-  const [saddles, negative, minimumLike] = [count('saddle'), count('negative curvature'), count('minimum-like')];
+  const [saddles, strong, negative, minimumLike] = [count('saddle'), count('strong negative curvature'), count('negative curvature'), count('minimum-like')];
   const agreeing = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const last = result.points[result.points.length - 1];
   return [
-    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by objective values, and a step along ±v lowers the objective on both sides),`,
+    `Of ${counted(result.points.length, 'point')}, ${agreeing(saddles, 'is a saddle', 'are saddles')} (negative curvature along v, confirmed by objective values, a step t along ±v lowers the objective on both sides, and by at least ‖∇f‖·t: the point is as good as critical),`,
+    `${agreeing(strong, 'has', 'have')} strong negative curvature off a critical point (a step along ±v lowers the objective on both sides, but by less than ‖∇f‖·t: the gradient outweighs it, so not a saddle),`,
     `${agreeing(negative, 'has', 'have')} confirmed negative curvature that no step tried exploits on both sides (the gradient along v outweighs it), ${agreeing(minimumLike, 'shows', 'show')} no negative curvature.`,
     last ? `At epoch ${last.epoch}: λ_min = ${sci(last.smallest[0])}, λ_max = ${sci(last.largest[0])}, ${negativeMassText(last.negativeMass, last.negativeMassExact)} of the spectral mass negative; test accuracy ${percentText(result.testAccuracy)}.` : '',
   ].join('\n');
