@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../test/browser/chromium.js';
 import { serveStatic } from '../test/browser/static-server.js';
 import { spreadOf, spreadText } from './spread.js';
+import { cpuText, thisCpu } from './cpu.js';
 
 interface BrowserThreadsResult {
   isolated: boolean;
@@ -42,6 +43,8 @@ try {
     `${browser.version()}: crossOriginIsolated ${result.isolated}, ${result.cores} cores, load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}` +
       (result.fallback ? `; fallback: ${result.fallback}` : ''),
   );
+  // A page cannot see the CPU (navigator names none); this driver runs Chromium on its own host and reads it there.
+  console.log(`host CPU: ${cpuText(thisCpu(), os.cpus()[0]?.model)}`);
   for (const r of result.rows) {
     const speedUp = spreadText(spreadOf(r.ratios), (ratio) => `${ratio.toFixed(2)}×`);
     console.log(`${r.name.padEnd(36)} one ${r.oneMs.toFixed(2).padStart(7)} ms  two ${r.twoMs.toFixed(2).padStart(7)} ms  ${speedUp}  (${r.splitProducts} split products)`);
