@@ -1,18 +1,24 @@
 /**
- * Goals of issues #5 and #16 as lines of bench/RESULTS.md's goals table (bench/run.ts writes them):
- * the exp-bound passes, the step against its peers, the ingest and the step's share of the peak, each
- * judged on the median of its interleaved rounds, with the rounds' spread and a straddle note
- * (bench/verdict.ts), and `roundsGoal`, the line of any goal on a value per round. These goals'
- * targets are written here once; their suites' comments point here.
+ * Goals of issues #3, #5, 13 and #16 as lines of bench/RESULTS.md's goals table (bench/run.ts writes
+ * them): the exp-bound passes, the step against its peers and against jax-js, train(dataset)'s cost
+ * over the inner step, the ingest, the step's share of the peak, the batch-norm step and the traced
+ * step, each judged on the median of its interleaved rounds, with the rounds' spread and a straddle
+ * note (bench/verdict.ts; the ingest, an absolute time, beside a host control), the small shapes on
+ * the CPU family this run measured, and `roundsGoal`, the line of any goal on a value per round.
+ * These goals' targets are written here once; their suites' comments point here.
  */
 import { spreadOf } from './spread.js';
-import { roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
+import { ingestText, judgeIngest, roundsText, roundsVerdict, type Target, type Verdict } from './verdict.js';
 import { ms, percent, times } from './report.js';
+import { cpuShortText, cpuVendor, type Cpu } from './cpu.js';
 import { percentText } from '../src/percent-text.js';
 import type { ElementwiseRow } from './elementwise.bench.js';
 import type { PeerRow } from './peers.bench.js';
 import type { ApiRow } from './api.bench.js';
 import type { ScalingRow } from './scaling.bench.js';
+import type { JaxRow } from './jax.bench.js';
+import type { TraceBenchRow } from './trace.bench.js';
+import { DENSE_ROUNDS, denseTaskName, type DenseRow } from './dense.bench.js';
 
 /** One line of the goals table. */
 export interface Goal {
@@ -77,9 +83,20 @@ export const INGEST_TARGET_MS: Target = { value: 5, atLeast: false };
 
 const msText = (value: number) => `${ms(value)} ms`;
 
-/** The API suite's ingest row (`inputs` floats per row) against INGEST_TARGET_MS. */
+/**
+ * The API suite's ingest row (`inputs` floats per row) against INGEST_TARGET_MS, an absolute time,
+ * judged beside the host control measured in the same rounds (a copy of the same bytes,
+ * bench/verdict.ts judgeIngest): 'host-limited' when only the control's slowing of the rounds
+ * stands between the median round and the target.
+ */
 export function ingestGoal(row: ApiRow, inputs: number): Goal {
-  return roundsGoal(`${row.task}×${inputs} from Float32Array (issue #16)`, INGEST_TARGET_MS, `≤ ${INGEST_TARGET_MS.value} ms`, roundsOf(row.roundsMs, row.task), msText);
+  const judged = judgeIngest(roundsOf(row.roundsMs, row.task), roundsOf(row.controlRoundsMs, `${row.task} (host control)`), INGEST_TARGET_MS);
+  return {
+    goal: `${row.task}×${inputs} from Float32Array (issue #16)`,
+    target: `≤ ${INGEST_TARGET_MS.value} ms`,
+    measured: ingestText(judged, INGEST_TARGET_MS, msText),
+    verdict: judged.verdict,
+  };
 }
 
 /** Issue #5: a one-thread training step at batch 64 reaches at least this fraction of the in-run f32x4 peak (its FLOP limit). */
@@ -95,4 +112,96 @@ export function stepPeakGoal(row: ScalingRow): Goal {
     percentText,
   );
   return { ...goal, measured: `${goal.measured}; ${Math.round(row.samplesPerSecond).toLocaleString('en')} samples/s` };
+}
+
+const ratioText = (ratio: number) => `${ratio.toFixed(2)}×`;
+
+/** Issue #16: train(dataset)'s time per training step at most this many times the inner step's. */
+export const TRAIN_DATASET_TARGET: Target = { value: 1.1, atLeast: false };
+
+/** The API suite's train(dataset) row (one epoch over `rows` rows per call, batch `batch`), on its per-round ratios to the inner step. */
+export function trainDatasetGoal(row: ApiRow, rows: number, batch: number): Goal {
+  return roundsGoal(
+    `train(dataset) per step, one epoch over ${rows.toLocaleString('en')} rows per call, batch ${batch} (issue #16)`,
+    TRAIN_DATASET_TARGET,
+    `≤ ${ratioText(TRAIN_DATASET_TARGET.value)} the inner step`,
+    roundsOf(row.ratios, row.task),
+    ratioText,
+  );
+}
+
+/** Issue #16: gradscope at least this many times as fast as jax-js, for a matmul and for a training step. */
+export const JAX_TARGETS = { matmul: atLeastTimes(1.5), step: atLeastTimes(2) } as const;
+
+/** The jax-js suite's rows (a task starting with 'matmul' is a product, any other a training step) on their per-round ratios. */
+export function jaxGoals(rows: readonly JaxRow[], version: string): Goal[] {
+  return rows.map((r) => {
+    const target = r.task.startsWith('matmul') ? JAX_TARGETS.matmul : JAX_TARGETS.step;
+    return roundsGoal(`vs jax-js ${version}: ${r.task}`, target, `≥ ${target.value}×`, roundsOf(r.ratios, r.task), ratioText);
+  });
+}
+
+/** Issue 13: a step with batch norm after every hidden dense layer takes at most this many times the step without. */
+export const BATCH_NORM_STEP_TARGET: Target = { value: 1.3, atLeast: false };
+
+/** The batch-norm step suite's per-round ratios (with over without) on the network `shape` names. */
+export function batchNormStepGoal(ratios: readonly number[], shape: string): Goal {
+  return roundsGoal(
+    `step ${shape} with batch norm after every hidden dense layer (issue 13)`,
+    BATCH_NORM_STEP_TARGET,
+    `≤ ${BATCH_NORM_STEP_TARGET.value}× the step without`,
+    ratios,
+    ratioText,
+  );
+}
+
+/** Issue #3: a step traced every step takes at most this many times the untraced step. */
+export const TRACE_TARGET: Target = { value: 1.1, atLeast: false };
+
+/** The trace suite's 'step, trace every step' row (the default trace, every step) on its per-round ratios to the untraced step. */
+export function traceGoal(rows: readonly TraceBenchRow[]): Goal {
+  const traced = rows.find((r) => r.name.startsWith('step, trace every step ('));
+  if (!traced) throw new Error("traceGoal: no 'step, trace every step (…)' row");
+  return roundsGoal('trace every step (issue #3)', TRACE_TARGET, `≤ ${ratioText(TRACE_TARGET.value)} the untraced step`, roundsOf(traced.ratios, traced.name), ratioText);
+}
+
+/** Issue #16's CPU families: the small shapes' goal holds on each. */
+export const CPU_FAMILIES = ['AMD', 'Intel'] as const;
+
+/**
+ * Issue #16, item 5: the small shapes at ≥ 90 % of peak on every CPU family. A run measures the
+ * family of the CPU it ran on (`small`: its dense products' goal at `shape`), naming the CPU's
+ * generation, since one family's generations differ (bench/cpu.ts); the other family's line says it
+ * was not measured, and on which CPU this run was.
+ */
+export function smallShapeGoals(small: Goal, shape: string, cpu: Cpu | undefined): Goal[] {
+  const here = cpuVendor(cpu);
+  return CPU_FAMILIES.map((family) => ({
+    goal: `small shapes on ${family} CPUs: dense products at ${shape} (issue #16)`,
+    target: small.target,
+    measured: family === here ? `on ${cpuShortText(cpu)}: ${small.measured}` : `not measured: this run's CPU is ${cpuShortText(cpu)}`,
+    verdict: family === here ? small.verdict : 'not measured',
+  }));
+}
+
+/** Issue #5: each dense product of a shape at least this fraction of the in-run peak of the same flops. */
+export const DENSE_TARGET: Target = { value: 0.9, atLeast: true };
+
+const PRODUCT_LABELS = { fwd: 'fwd', bwd_input: '∂input', bwd_weights: '∂W' } as const;
+
+/** The dense suite's three wasm-simd products at `shape` (batch, in, out): met when every product's median round is; the line gives each median and the worst product's spread. */
+export function denseGoal(rows: readonly DenseRow[], shape: readonly [number, number, number]): Goal {
+  const products = Object.entries(PRODUCT_LABELS).map(([product, label]) => {
+    const name = denseTaskName('wasm-simd', product as keyof typeof PRODUCT_LABELS, shape);
+    const row = rows.find((r) => r.name === name);
+    if (!row) throw new Error(`denseGoal: no '${name}' row`);
+    return { label, spread: spreadOf(roundsOf(row.ofPeak, name)) };
+  });
+  const worst = products.reduce((a, b) => (b.spread.median < a.spread.median ? b : a));
+  return {
+    goal: `dense products at ${shape.join('×').replace(/×(\d+)$/, '→$1')} (worst of fwd, ∂input, ∂W; median of ${DENSE_ROUNDS} rounds, each against its round's peak)`,
+    target: `≥ ${percent(DENSE_TARGET.value)} of peak`,
+    measured: `${products.map((p) => `${p.label} ${percentText(p.spread.median)}`).join(', ')}; worst ${worst.label}: ${roundsText(worst.spread, DENSE_TARGET, percentText)}`,
+    verdict: products.every((p) => roundsVerdict(p.spread, DENSE_TARGET) === 'met') ? 'met' : 'NOT met',
+  };
 }

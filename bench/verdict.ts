@@ -126,3 +126,42 @@ export function picksText(j: PicksJudgement): string {
   const each = j.picks.map((p) => `'${p.binary}' in ${p.count} of ${processes}${p.cost > 0 ? ` (${percentText(p.cost)} slower than the other; tolerated ${percentText(p.tolerance)})` : ' (the faster)'}`);
   return `picked ${each.join(', ')}; two instances of one binary stray ±${percentText(j.noise)}`;
 }
+
+/** An absolute-time goal judged beside a host control measured in the same rounds (judgeIngest). */
+export interface IngestJudgement {
+  verdict: Verdict;
+  /** The goal's time in every round. */
+  measured: Spread;
+  /** The host control's time in every round. */
+  control: Spread;
+  /** Each round's time scaled by how much the host slowed that round's control: time × (control's best round / round's control). */
+  scaled: Spread;
+}
+
+/**
+ * A time goal (`ms[i]`, a memory-bound pass) beside a host control of the same bytes (`controlMs[i]`,
+ * a plain copy, nothing of gradscope's) measured in the same round. A busy host (another process's
+ * time slices, its memory traffic) slows a round's control and its pass alike; the control's best
+ * round is the host at its least disturbed in this run. The verdict is the median round's, as for
+ * any goal in rounds, when it meets the target. When it does not, each round is scaled by its
+ * control's slowing (control's best ÷ that round's control, never above 1): if the scaled median
+ * meets the target, only the host's slowing stood between the run and the goal, 'host-limited';
+ * if even the scaled median misses, 'NOT met'. The best round of the control may itself have been
+ * slowed, so the scaling can only under-correct, which errs toward 'NOT met'.
+ */
+export function judgeIngest(ms: readonly number[], controlMs: readonly number[], target: Target): IngestJudgement {
+  if (ms.length !== controlMs.length) throw new Error(`judgeIngest: ${ms.length} rounds but ${controlMs.length} controls`);
+  const control = spreadOf(controlMs);
+  const scaledRounds = ms.map((t, i) => (t * control.min) / controlMs[i]);
+  const [measured, scaled] = [spreadOf(ms), spreadOf(scaledRounds)];
+  const verdict: Verdict = meets(measured.median, target) ? 'met' : meets(scaled.median, target) ? 'host-limited' : 'NOT met';
+  return { verdict, measured, control, scaled };
+}
+
+/** The measured column of judgeIngest: the rounds' spread, the control's, and the scaled rounds when the median missed. */
+export function ingestText(j: IngestJudgement, target: Target, format: (value: number) => string): string {
+  const control = `host control (a copy of the same bytes) ${format(j.control.median)}, best round ${format(j.control.min)}`;
+  if (j.verdict === 'met') return `${roundsText(j.measured, target, format)}; ${control}`;
+  const why = j.verdict === 'host-limited' ? 'the host slowed the rounds: ' : '';
+  return `${roundsText(j.measured, target, format)}; ${control}; ${why}scaled to the control's best round ${spreadText(j.scaled, format)}`;
+}
