@@ -13,7 +13,7 @@ import { createRefKernels } from '../src/ref/ref-kernels.js';
 import type { Variant } from '../src/wasm/exports.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { interleaved, median, medianMs } from './median.js';
-import { spreadOf, spreadText } from './spread.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { percentText } from '../src/percent-text.js';
 
 export interface DenseRow {
@@ -105,7 +105,7 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
       for (const task of tasks) {
         const roundTimes = times.get(task.name)!;
         const taskMs = median(roundTimes);
-        const ofPeak = task.name === shapePeak ? undefined : roundTimes.map((t, i) => gflopsIn(task.name, t) / gflopsIn(shapePeak, peakTimes[i]));
+        const ofPeak = task.name === shapePeak ? undefined : roundRatios(roundTimes.map((t) => gflopsIn(task.name, t)), peakTimes.map((t) => gflopsIn(shapePeak, t)));
         rows.push({ name: task.name, medianMs: taskMs, gflops: gflopsIn(task.name, taskMs), ofPeak });
       }
     }

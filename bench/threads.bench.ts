@@ -21,7 +21,7 @@ import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { API_ROWS } from './api.bench.js';
 import { startHostControl, type HostControl } from './host-control.js';
 import { interleaved, median } from './median.js';
-import { spreadOf, spreadText } from './spread.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { stepOn } from './step.bench.js';
 import { judgeThreads, threadsText, type Target } from './verdict.js';
 
@@ -84,7 +84,7 @@ async function row(name: string, goal: boolean, one: () => void, two: () => void
     ],
     THREAD_ROUNDS,
   );
-  const ratios = (a: string, b: string) => times.get(a)!.map((t, i) => t / times.get(b)![i]);
+  const ratios = (a: string, b: string) => roundRatios(times.get(a)!, times.get(b)!);
   return {
     name,
     goal,

@@ -11,6 +11,7 @@ import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { interleaved, median, type RoundTask } from './median.js';
+import { roundRatios } from './spread.js';
 import { denseModelOf, MODEL } from '../src/model.js';
 import type { LayerSpec } from '../src/layers/spec.js';
 
@@ -62,7 +63,7 @@ async function runCases(tasks: readonly RoundTask[], opened: readonly { net: Net
   });
   const base = times.get(tasks[0].name)!;
   return tasks.map(({ name }) => {
-    const ratios = times.get(name)!.map((ms, i) => ms / base[i]);
+    const ratios = roundRatios(times.get(name)!, base);
     return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
   });
 }

@@ -38,4 +38,17 @@ describe('the spread of a measurement over rounds', () => {
     expect(roundRatios([10, 12, 9], [0.5, 0.6, 0.45])).toEqual([20, 20, 20]);
     expect(() => roundRatios([10, 12, 9], [0.5, 0.6])).toThrow(/3 rounds over 2/);
   });
+
+  it('gives the same ratios, bit for bit, as the per-round formulas the trace, threads and dense suites wrote out before', () => {
+    const a = [0.4213, 0.3977, 0.5121, 0.4402, 0.4019];
+    const b = [0.3891, 0.4104, 0.4467, 0.3998, 0.3702];
+    // trace.bench.ts: a case's time over the untraced step's; threads.bench.ts: one thread's over two threads'.
+    expect(roundRatios(a, b)).toEqual(a.map((ms, i) => ms / b[i]));
+    // dense.bench.ts: a product's GFLOP/s over its round's peak's, each flops / time / 1e6.
+    const gflops = (flops: number, ms: number) => flops / ms / 1e6;
+    const [productFlops, peakFlops] = [10_035_200, 10_240_000];
+    expect(roundRatios(a.map((t) => gflops(productFlops, t)), b.map((t) => gflops(peakFlops, t)))).toEqual(
+      a.map((t, i) => gflops(productFlops, t) / gflops(peakFlops, b[i])),
+    );
+  });
 });
