@@ -8,11 +8,12 @@ import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 
 /**
- * What 'halve' needs to go back to the start of the epoch: the parameters and state tensors (batch
- * norm's running statistics and counters) then (copies in the backend's memory, allocated once per train call), the optimiser's state then and the step count.
- * Divergence builds up over many steps before anything overflows, so taking back only the last
- * step would land on weights that are already ruined; the start of the epoch is the last state
- * known good. Saved once per epoch, so steps allocate nothing.
+ * One saved state to go back to: the parameters and state tensors (batch norm's running statistics
+ * and counters; copies in the backend's memory, allocated once), the optimiser's state and the
+ * step count. Divergence builds up over many steps before anything overflows, so taking back only
+ * the last step would land on weights that are already ruined: 'halve' keeps the start of the last
+ * epoch judged good (JudgedEpochStart), StepGuard the last state judged good that it copied. Saved
+ * once per epoch, or before a step not proved within range: a proved step copies nothing.
  */
 export class EpochUndo {
   private readonly shadows: Tensor[];

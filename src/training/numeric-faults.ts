@@ -45,10 +45,16 @@ export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
  *   back. When the steps, not the batch, led to the fault, later batches usually fault at that state
  *   too and are left out in turn (TrainResult.skipped), and the call ends with the network as those
  *   steps left it, or with DIVERGED when an epoch leaves out every batch.
- * - 'halve': the learning rate is halved and the epoch retried from its start (parameters,
- *   optimiser state and step as they were then; the same rows in the same order). Retrying only
- *   the faulty batch would fault again: the gradient at the current weights does not depend on
- *   the learning rate. Refused with an optimiser that chooses its own steps (no learning rate).
+ * - 'halve': the learning rate is halved and training goes back to the start of the last epoch
+ *   that a batch judged good there (JudgedEpochStart): parameters, state tensors, optimiser state
+ *   and step as they were then, and that epoch is run again with the same rows in the same order
+ *   (the RNG is not put back, so later epochs shuffle anew). That is the faulty epoch's own start,
+ *   or, when the fault is at its first batch (at the state the epoch before left, which no batch
+ *   had judged), the start of the epoch before, which is then run again and reported again
+ *   (onBatch, onEpoch). Retrying only the faulty batch would fault again: the gradient at the
+ *   current weights does not depend on the learning rate. After maxHalvings, DIVERGED names the
+ *   epoch start it put back and its step. Refused with an optimiser that chooses its own steps (no
+ *   learning rate).
  */
 export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
 

@@ -90,7 +90,7 @@ export interface TrainOptions {
   validation?: ValidationRows | Dataset;
   /** Called after every batch's update (for progress or early inspection). */
   onBatch?: (info: BatchInfo) => void;
-  /** Called after every epoch, after validation. */
+  /** Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes back and runs again). */
   onEpoch?: (info: EpochInfo) => void;
   /** What to do when a step's loss or gradient is NaN or Inf, the loss runs away, or the step would take a parameter beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'. */
   onNonFinite?: NonFinitePolicy;
@@ -153,7 +153,7 @@ export function checkTrainOptions(given: unknown): TrainOptions {
 
 /** What Network.train() returns. */
 export interface TrainResult {
-  /** One entry per epoch run (the last one cut short when maxSeconds ran out). */
+  /** One entry per epoch run (the last one cut short when maxSeconds ran out; an epoch run again by 'halve' once, its last run). */
   epochs: EpochInfo[];
   /** Batches left out with onNonFinite 'skip' (a non-finite or runaway loss or gradient, or a step out of range); nothing is put back for them. */
   skipped: number;

@@ -11,7 +11,7 @@ import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
-import { EpochUndo } from './epoch-undo.js';
+import { JudgedEpochStart, type EpochStart } from './judged-epoch-start.js';
 import { StepGuard } from './step-guard.js';
 import { DivergedError, parenthesised } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
@@ -51,7 +51,7 @@ export function runTraining(
   /** Whether an update has been applied (and not rolled back) in this call. */
   let applied = false;
 
-  let undo: EpochUndo | undefined;
+  let epochStart: JudgedEpochStart | undefined;
   let guard: StepGuard | undefined;
   let tracer: TraceRecorder | undefined;
   let noiser: AnnealedGradientNoise<Tensor> | undefined;
@@ -70,7 +70,7 @@ export function runTraining(
     if (noise) noiser = new AnnealedGradientNoise(net.kernels, net.parameters().map((p) => p.grad), noise, net.rng);
     guard = new StepGuard(net, optimizer);
     const rngBeforeNoise = new Uint32Array(4);
-    if (policy === 'halve') undo = new EpochUndo(net);
+    if (policy === 'halve') epochStart = new JudgedEpochStart(net, order.length);
     if (settings.trace !== undefined) {
       tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps) }));
       onTrace(tracer.trace);
@@ -93,6 +93,7 @@ export function runTraining(
       const verdict = guard!.judgeBatch(loss);
       if (verdict === 'out of range') return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
       if (verdict === 'runaway') return { reason: guard!.runaway!, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
+      epochStart?.judgedGood(loss);
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
         noiser.add(net.step);
@@ -109,15 +110,23 @@ export function runTraining(
     const history: EpochInfo[] = [];
     const deadline = performance.now() + 1000 * maxSeconds;
     let outOfTime = false;
-    for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
-      const started = performance.now();
-      if (shuffle) {
-        // Each epoch's order depends only on the RNG state, not on the last epoch's order, so a
-        // run resumed from a checkpoint (which holds the RNG state) shuffles exactly as one that never stopped.
-        for (let i = 0; i < order.length; i++) order[i] = i;
-        net.rng.shuffle(order);
+    /** With 'halve': the epoch a fault sent training back to, run again from its start with its rows in the same order; -1 if none. */
+    let retried = -1;
+    let started = 0;
+    epochLoop: for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
+      if (epoch === retried) {
+        // Its start and rows are back (JudgedEpochStart); its time counts from its first attempt, or from going back to it.
+        retried = -1;
+      } else {
+        started = performance.now();
+        if (shuffle) {
+          // Each epoch's order depends only on the RNG state, not on the last epoch's order, so a
+          // run resumed from a checkpoint (which holds the RNG state) shuffles exactly as one that never stopped.
+          for (let i = 0; i < order.length; i++) order[i] = i;
+          net.rng.shuffle(order);
+        }
+        epochStart?.begin(epoch, order, optimizer);
       }
-      undo?.save(optimizer);
       let lossSum = 0;
       let batches = 0;
       let position = 0;
@@ -184,24 +193,26 @@ export function runTraining(
           throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back, faulty)}${parenthesised(fault.advice(terms))}`);
         }
         if (policy === 'halve') {
-          // This attempt's weights led to the fault, so they go back either way.
-          undo!.restore(optimizer);
+          // This attempt's weights led to the fault, so they go back either way: to the start of this
+          // epoch, or of the one before when this epoch's first batch faulted at the state it began with.
+          const back = epochStart!.restore(optimizer, order);
           tracer?.rewound();
           guard.parametersChanged();
-          if (epoch === 0) applied = false;
+          if (back.epoch === 0) applied = false;
           if (halvings === maxHalvings) {
             throw new GradscopeError(
               'DIVERGED',
-              `${where}: ${outcome.reason} after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}); the network is back at the start of epoch ${epoch}`,
+              `${where}: ${outcome.reason} after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}); ${backAtEpochStart(back)}`,
             );
           }
           halvings++;
           learningRate /= 2;
-          lossSum = 0;
-          batches = 0;
-          position = 0;
-          start = 0;
-          continue;
+          // The epochs from the one gone back to are run again (onBatch and onEpoch called again for them).
+          history.length = back.epoch;
+          if (back.epoch < epoch) started = performance.now();
+          retried = back.epoch;
+          epoch = back.epoch - 1;
+          continue epochLoop;
         }
         skipped++;
         position++;
@@ -232,7 +243,7 @@ export function runTraining(
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
   } finally {
-    undo?.dispose();
+    epochStart?.dispose();
     guard?.dispose();
     noiser?.dispose();
     tracer?.close();
@@ -240,4 +251,12 @@ export function runTraining(
     if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
     if (ownsOptimizer) optimizer.dispose();
   }
+}
+
+/** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
+function backAtEpochStart(back: EpochStart): string {
+  const at = `the network is back at the start of epoch ${back.epoch} (step ${back.step})`;
+  return Number.isNaN(back.loss)
+    ? `${at}, as no step of this call had changed it`
+    : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;
 }

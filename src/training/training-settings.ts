@@ -78,7 +78,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
     throw invalidOption("gradientNoise.seed: train() draws the noise from the network's RNG (createNetwork's seed), so a resumed run draws the same noise");
   }
   // Everything this call will allocate, checked before the first allocation.
-  if (policy === 'halve') net.checkFits(net.parameterCount, "onNonFinite 'halve' (a copy of the weights)");
+  if (policy === 'halve') net.checkFits(2 * net.parameterCount, "onNonFinite 'halve' (two copies of the weights: the last epoch start judged good, and the next)");
   return { epochs, batchSize, epochRows, learningRate, shuffle, clipNorm, maxSeconds, policy, maxHalvings, trace: options.trace, lsuv, noise };
 }
 

@@ -107,7 +107,7 @@ export const studyModelCommand = command({
       name: 'on-non-finite',
       value: NON_FINITE_POLICIES.join('|'),
       default: 'throw',
-      about: "a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out and goes on from the weights it faulted at (nothing is put back), halve halves the learning rate and retries the epoch (train's onNonFinite)",
+      about: "a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out and goes on from the weights it faulted at (nothing is put back), halve halves the learning rate and reruns from the last epoch start judged good (train's onNonFinite)",
     },
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
