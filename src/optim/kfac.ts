@@ -252,6 +252,11 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   /** π of each layer at the last inverse refresh, and the factor shifts actually used (for reports). */
   readonly pi: Float64Array;
   readonly shifts: Float64Array;
+  /**
+   * Per factor, the used shift over the requested one at the last refresh: 1 unless a Cholesky failed
+   * and dampedInverse raised it (×10 per retry). The norm constraint's F̂ carries the same raise.
+   */
+  private readonly shiftRaise: Float64Array;
   private readonly k: Kernels<T>;
   private layers: LayerState<T>[] = [];
   private square: SquareScratch<T> | undefined;
@@ -333,6 +338,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     this.k = net.kernels;
     this.pi = new Float64Array(net.depth);
     this.shifts = new Float64Array(2 * net.depth);
+    this.shiftRaise = new Float64Array(2 * net.depth).fill(1);
     this.allocate();
     net.onDispose.add(this.release);
   }
@@ -638,6 +644,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       }
       this.shifts[2 * l] = shiftA;
       this.shifts[2 * l + 1] = shiftG;
+      this.shiftRaise[2 * l] = shiftA / split.shiftA;
+      this.shiftRaise[2 * l + 1] = shiftG / split.shiftG;
     }
   }
 
@@ -682,7 +690,9 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   /**
    * δᵀF̂δ of the step δ held in the velocity buffers (the rescaled path's δ₀ slots), F̂ the damped
    * Kronecker blocks (G_l + (γ/π)I) ⊗ (A_l + πγI) of the current averages with the damping split
-   * as the inverses' (dampingSplit). Explicit products, not vᵀ∇: δ mixes Δ with the previous step.
+   * as the inverses' (dampingSplit), each shift raised as the last refresh had to raise it (shiftRaise),
+   * so that F̂ is damped as the inverses that made Δ were. Explicit products, not vᵀ∇: δ mixes Δ with
+   * the previous step.
    */
   private stepFisherNorm(): number {
     const k = this.k;
@@ -693,8 +703,8 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       const layer = this.layers[l];
       const dA = layer.nIn + 1;
       const split = this.dampingSplit(l, root);
-      shifted(k, sq.damped, layer.a, dA, split.shiftA, sq);
-      shifted(k, sq.factor, layer.g, layer.nOut, split.shiftG, sq);
+      shifted(k, sq.damped, layer.a, dA, split.shiftA * this.shiftRaise[2 * l], sq);
+      shifted(k, sq.factor, layer.g, layer.nOut, split.shiftG * this.shiftRaise[2 * l + 1], sq);
       k.copy2d(this.step_!, 0, dA, layer.velocityW, 0, layer.nIn, layer.nOut, layer.nIn);
       k.copy2d(this.step_!, layer.nIn, dA, layer.velocityB, 0, 1, layer.nOut, 1);
       fisherNorm += kroneckerNorm(k, sq.factor, this.step_!, sq.damped, this.stepW!, this.middle!, layer.nOut, dA);

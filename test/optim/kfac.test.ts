@@ -14,6 +14,7 @@ import { randomTarget } from '../util/random-network.js';
 import { explicitFactors, forward, type Layers } from './kfac-oracle.js';
 import { leastSquaresProblem, normalEquations, separableClasses, solve, teacherClasses, XOR, type Problem } from './problems.js';
 import { denseModelOf } from '../../src/model.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
 
 function layersOf(net: Network): Layers {
   const k = net.kernels;
@@ -551,6 +552,54 @@ describe('the rescaled K-FAC step against the explicit quadratic model (ref, flo
       expect(predicted).toBeLessThan(0);
       previous = got;
     }
+    net.dispose();
+  });
+
+  it('bounds the step in F̂ damped by the shifts the inverses used, also when a failed Cholesky raised them', async () => {
+    // A near-singular factor fails Cholesky by rounding, and dampedInverse retries with its shift ×10.
+    // Such a raise is ~1e-16 of the factor's scale, too small to see in the norm, so the ref kernels'
+    // Cholesky here refuses layer 2's A (side 5) twice and its G (side 3) once: shifts ×100 and ×10.
+    const ref = createRefKernels();
+    const refusals = new Map([[5, 2], [3, 1]]);
+    const kernels: typeof ref = {
+      ...ref,
+      cholesky(l, a, n) {
+        const left = refusals.get(n) ?? 0;
+        if (left > 0) {
+          refusals.set(n, left - 1);
+          return false;
+        }
+        return ref.cholesky(l, a, n);
+      },
+    };
+    const net = await createNetwork({ sizes: [3, 4, 3], activation: 'sigmoid', output: 'softmax', backend: kernels, seed: 9 });
+    const normConstraint = 3e-3;
+    const kfac = new Kfac(net, { damping: 0.05, weightDecay: 0.01, inverseEvery: 1, adaptDamping: false, normConstraint });
+    const rng = new Rng(17);
+    const x = randomRows(rng, 6, 3);
+    const y = Array.from({ length: 6 }, () => randomTarget(rng, 'cross-entropy', 3));
+    const theta = flatParameters(layersOf(net));
+    oneStep(net, kfac, x, y, 1);
+    expect([...refusals.values()]).toEqual([0, 0]);
+    // the raise is visible in the shifts: A's over G's is π² times 100/10 (γ = √(λ+η) cancels)
+    expect(kfac.shifts[2] / kfac.shifts[3]).toBeCloseTo(kfac.pi[1] ** 2 * 10, 9);
+    const got = flatParameters(layersOf(net)).map((v, i) => v - theta[i]);
+    // F̂ of the taken step by explicit Kronecker products, each factor damped by its used shift
+    let offset = 0;
+    let fisherNorm = 0;
+    for (let l = 0; l < 2; l++) {
+      const [nIn, nOut] = [net.sizes[l], net.sizes[l + 1]];
+      const { a, g } = kfac.factors(l);
+      const packed = Array.from({ length: nOut }, (_, o) => [...got.slice(offset + o * nIn, offset + (o + 1) * nIn), got[offset + nOut * nIn + o]]).flat();
+      offset += nOut * nIn + nOut;
+      const metric = kron(damped(g, nOut, kfac.shifts[2 * l + 1]), nOut, damped(a, nIn + 1, kfac.shifts[2 * l]), nIn + 1);
+      fisherNorm += dot(packed, times(metric, packed));
+    }
+    const report = kfac.lastReport!;
+    expect(report.normScale).toBeLessThan(0.9);
+    // the constraint binds: the taken step ν·δ has ν²·δᵀF̂δ = c, in the F̂ its inverses were damped by
+    expect(fisherNorm / normConstraint).toBeCloseTo(1, 12);
+    expect(report.fisherNorm * report.normScale ** 2).toBeCloseTo(fisherNorm, 14);
     net.dispose();
   });
 
