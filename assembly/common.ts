@@ -12,7 +12,7 @@ export function f32_zero(x: usize, n: i32): void {
 
 // Rows of fewer bytes than this are copied eight bytes at a time rather than by memory.copy, whose
 // call into the engine costs more than such a row: 256 rows of 10 floats took 1.1 µs instead of
-// 1.9 from cache and 14 instead of 21 from memory (AMD EPYC Zen 5, 2026-12-01, load 11).
+// 1.9 from cache and 14 instead of 21 from memory (AMD EPYC Zen 3, 2026-12-01, load 11).
 const WORD_COPY_BELOW: usize = 256;
 
 // dst[i][rowLen] = src[rows[i]][rowLen] for i < count: a mini-batch gathered by index, rows being

@@ -125,7 +125,7 @@ const MIN_SPLIT_COPY = 1 << 14;
  * batches too small to split the products the workers sleep, and waking one would cost more than
  * the half update it takes over. Plain SGD's update (axpy) and the zeroing of a step's ∂W stay on
  * the main thread: split, neither made train() of [784,100,100,10] at batch 256 faster (the sums
- * of per-call minima over 40 epochs, AMD EPYC Zen 5, 2026-12-01, load 16–17).
+ * of per-call minima over 40 epochs, AMD EPYC Zen 3, 2026-12-01, load 16–17).
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
