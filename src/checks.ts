@@ -39,6 +39,35 @@ export function checkSeed(value: unknown, name: string): number {
   return value;
 }
 
+/**
+ * float32's smallest normal number, 2⁻¹²⁶ ≈ 1.1754943508222875e-38: the least positive value the
+ * core, which computes in float32, holds as a number like any other. Below it a value is subnormal
+ * (few bits, and slow on some CPUs) or 0: a learning rate of 1e-320 is 0 there, and training ran
+ * and changed nothing, in silence.
+ */
+export const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * Why `value`, a positive hyper-parameter named `name` that the core holds as float32 (as value ÷
+ * `per`: the depth study's weight decay λ/n), is unusable, or undefined when it is usable (≤ 0
+ * included: its own range decides about that): it would be 0 or subnormal there. The one rule
+ * behind Range.float32, checkFloat32 and the CLI's NumberRule.float32; the message names the
+ * option and its least usable value.
+ */
+export function float32Problem(value: number, name: string, per = 1): string | undefined {
+  if (!(value > 0) || value / per >= FLOAT32_MIN_NORMAL) return undefined;
+  const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
+  const least = per === 1 ? `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)` : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
+  return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
+}
+
+/** `value` unless float32Problem refuses it (INVALID_OPTION naming `name` and the least usable value). */
+export function checkFloat32(value: number, name: string, per = 1): number {
+  const problem = float32Problem(value, name, per);
+  if (problem !== undefined) throw invalidOption(problem);
+  return value;
+}
+
 /** `value` if it is a finite number > 0 (a learning rate, a time limit), named `name`: INVALID_OPTION otherwise. */
 export function checkPositive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw invalidOption(`${name}: expected a finite number > 0, got ${shown(value)}`);
@@ -63,6 +92,8 @@ export interface Range {
   below?: boolean;
   /** Whether only whole numbers are allowed (default false). */
   integer?: boolean;
+  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL is refused too (float32Problem; default false). */
+  float32?: boolean;
 }
 
 function describe(range: Range): string {
@@ -82,7 +113,7 @@ export function checkNumber(value: unknown, where: string, range: Range, fallbac
     (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
   if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
-  return value as number;
+  return range.float32 ? checkFloat32(value as number, where) : (value as number);
 }
 
 /** `value` if it is true or false, named `name`: INVALID_OPTION otherwise (a truthy string or 1 is not taken for true). */

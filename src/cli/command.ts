@@ -4,7 +4,7 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { MAX_SEED, MAX_UNITS } from '../checks.js';
+import { float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -26,6 +26,8 @@ export interface NumberRule {
   max?: number;
   /** Why `max` is what it is (what more would cost): shown by --help and in the refusal. A study's Bound (`{ ...COUNT, ...SECONDS_BOUND }`) gives both. */
   why?: string;
+  /** The core holds it as float32: a positive value that is 0 or subnormal there is refused, by the library's rule (float32Problem). */
+  float32?: boolean;
 }
 
 /** One flag of a command: its grammar, its rule and default, and its line of help. */
@@ -212,6 +214,8 @@ export function numberFlag(args: ParsedArgs, name: string, fallback?: number): n
     throw new UsageError(`--${name} must be ${rule.exclusive ? '>' : '≥'} ${rule.min}, got '${shorten(text)}'`);
   }
   if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be ≤ ${rule.max}${rule.why === undefined ? '' : ` (${rule.why})`}, got '${shorten(text)}'`);
+  const float32 = rule.float32 ? float32Problem(value, `--${name}`) : undefined;
+  if (float32 !== undefined) throw new UsageError(float32);
   return value;
 }
 

@@ -4,14 +4,14 @@
  */
 import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
-import { checkActivation, checkChoice, checkKnownKeys, checkUnits } from '../checks.js';
+import { checkActivation, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
 
 /** The default ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
 export const NORM_EPSILON = 1e-5;
 /** The default of how far batch norm's running statistics move per training step (PyTorch's default). */
 export const BATCH_NORM_MOMENTUM = 0.1;
 /** The smallest ε a normalisation takes: float32's smallest normal number, 2⁻¹²⁶ (a smaller one is 0 or subnormal in float32). */
-export const MIN_NORM_EPSILON = 2 ** -126;
+export const MIN_NORM_EPSILON = FLOAT32_MIN_NORMAL;
 /** The fewest rows batch norm normalises with batch statistics: one row's variance is 0 (PyTorch refuses it too). */
 export const BATCH_NORM_MIN_ROWS = 2;
 /**
@@ -48,7 +48,8 @@ export interface BatchNormSpec {
   /**
    * How far each training step moves the running statistics, running ← (1 − momentum)·running +
    * momentum·batch (default 0.1, BATCH_NORM_MOMENTUM, as PyTorch's momentum; Keras' and ONNX's
-   * momentum is 1 − this): a number from 0 (never move) to 1 (the last batch's). PyTorch's
+   * momentum is 1 − this): a number from 0 (never move) to 1 (the last batch's), and if not 0 at least
+   * 2⁻¹²⁶ (float32's smallest normal, FLOAT32_MIN_NORMAL). PyTorch's
    * momentum=None (a cumulative average) is not offered. Absent from the checked spec when not given.
    */
   momentum?: number;
@@ -175,13 +176,13 @@ function givenEpsilon(epsilon: unknown, where: string): { epsilon?: number } {
   return { epsilon };
 }
 
-/** { momentum } when given (checked: 0 to 1), else nothing, as givenEpsilon. */
+/** { momentum } when given (checked: 0, or FLOAT32_MIN_NORMAL to 1), else nothing, as givenEpsilon. */
 function givenMomentum(momentum: unknown, where: string): { momentum?: number } {
   if (momentum === undefined) return {};
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
     throw invalidOption(`${where}.momentum: expected a number from 0 to 1 (how far a training step moves the running statistics; default ${BATCH_NORM_MOMENTUM}), got ${shown(momentum)}`);
   }
-  return { momentum };
+  return { momentum: checkFloat32(momentum, `${where}.momentum`) };
 }
 
 function checkSpec(spec: unknown, width: number, where: string): CheckedSpec {

@@ -18,7 +18,7 @@ export class Adagrad extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {
     super('adagrad', net, options, ['epsilon'], { learningRate: ADAGRAD_DEFAULTS.learningRate });
-    this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true }, ADAGRAD_DEFAULTS.epsilon);
+    this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true, float32: true }, ADAGRAD_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {

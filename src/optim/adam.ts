@@ -37,10 +37,10 @@ export class Adam extends FirstOrderOptimizer {
   ) {
     const name = decoupled ? 'adamw' : 'adam';
     super(name, net, options, ['beta1', 'beta2', 'epsilon'], { learningRate: ADAM_DEFAULTS.learningRate, weightDecay: decoupled ? ADAMW_WEIGHT_DECAY : 0 });
-    const unit = { min: 0, max: 1, below: true };
+    const unit = { min: 0, max: 1, below: true, float32: true };
     this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
     this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);
-    this.epsilon = checkNumber(options.epsilon, `${name}: epsilon`, { min: 0, above: true }, ADAM_DEFAULTS.epsilon);
+    this.epsilon = checkNumber(options.epsilon, `${name}: epsilon`, { min: 0, above: true, float32: true }, ADAM_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {

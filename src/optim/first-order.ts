@@ -140,9 +140,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const net = (this.net = trainableOf(owner, name));
     checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
-    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0 }, defaults.weightDecay ?? 0);
+    this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0, float32: true }, defaults.weightDecay ?? 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
-    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true }, defaults.learningRate);
+    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true, float32: true }, defaults.learningRate);
     this.params = net.parameters();
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
     // on the AMD EPYC Zen 5, 2026-11-30), and train() makes an optimiser per call.

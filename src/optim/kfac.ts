@@ -304,9 +304,9 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       quadraticMomentum: false,
       adaptDamping: false,
       adaptEvery: checkNumber(options.adaptEvery, 'kfac: adaptEvery', { min: 1, max: 1e6, integer: true }, d.adaptEvery),
-      weightDecay: checkNumber(options.weightDecay, 'kfac: weightDecay', { min: 0, max: 1e6 }, d.weightDecay),
+      weightDecay: checkNumber(options.weightDecay, 'kfac: weightDecay', { min: 0, max: 1e6, float32: true }, d.weightDecay),
       curvatureFraction: checkNumber(options.curvatureFraction, 'kfac: curvatureFraction', { min: 0, above: true, max: 1 }, d.curvatureFraction),
-      momentum: checkNumber(options.momentum, 'kfac: momentum', { min: 0, max: 1, below: true }, d.momentum),
+      momentum: checkNumber(options.momentum, 'kfac: momentum', { min: 0, max: 1, below: true, float32: true }, d.momentum),
       relativeDamping: checkBoolean(options.relativeDamping, 'kfac: relativeDamping', d.relativeDamping),
       normConstraint: checkNumber(options.normConstraint, 'kfac: normConstraint', { min: 0, max: 1e6 }, d.normConstraint),
     };

@@ -41,8 +41,8 @@ export class Lars extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: LarsOptions = {}) {
     super('lars', net, options, ['eta', 'momentum'], { learningRate: LARS_DEFAULTS.learningRate });
-    this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true }, LARS_DEFAULTS.eta);
-    this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true }, LARS_DEFAULTS.momentum);
+    this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true, float32: true }, LARS_DEFAULTS.eta);
+    this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true, float32: true }, LARS_DEFAULTS.momentum);
     this.trust = new Float64Array(this.net.groupCount);
     this.parameterCount = this.params.reduce((n, p) => n + p.length, 0);
     this.squares = { values: new Float64Array(this.net.groupCount), grads: new Float64Array(this.net.groupCount) };

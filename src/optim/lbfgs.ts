@@ -77,7 +77,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     const net = (this.net = trainableOf(owner, 'lbfgs'));
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
     this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
-    this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true }, LBFGS_DEFAULTS.learningRate);
+    this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true, float32: true }, LBFGS_DEFAULTS.learningRate);
     this.c1 = checkNumber(options.c1, 'lbfgs: c1', { min: 0, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c1);
     this.c2 = checkNumber(options.c2, 'lbfgs: c2', { min: this.c1, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c2);
     this.maxEvaluations = checkNumber(options.maxEvaluations, 'lbfgs: maxEvaluations', { min: 1, integer: true }, LBFGS_DEFAULTS.maxEvaluations);

@@ -29,5 +29,5 @@ export function checkLayerRates(value: unknown, depth: number, optimizer: string
   if (rates.length !== depth) {
     throw invalidOption(`${optimizer}: layerRates: the network has ${depth} weight layers, got ${rates.length} rates`);
   }
-  return Float64Array.from({ length: depth }, (_, l) => checkNumber(rates[l], `${optimizer}: layerRates[${l}]`, { min: 0, above: true }, 1));
+  return Float64Array.from({ length: depth }, (_, l) => checkNumber(rates[l], `${optimizer}: layerRates[${l}]`, { min: 0, above: true, float32: true }, 1));
 }

@@ -25,8 +25,8 @@ export class Rmsprop extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: RmspropOptions = {}) {
     super('rmsprop', net, options, ['alpha', 'epsilon'], { learningRate: RMSPROP_DEFAULTS.learningRate });
-    this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true }, RMSPROP_DEFAULTS.alpha);
-    this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true }, RMSPROP_DEFAULTS.epsilon);
+    this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true, float32: true }, RMSPROP_DEFAULTS.alpha);
+    this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true, float32: true }, RMSPROP_DEFAULTS.epsilon);
   }
 
   protected hyperparameters(): Record<string, number> {

@@ -28,7 +28,7 @@ export class Sgd extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     super('sgd', net, options, ['momentum', 'nesterov'], { learningRate: SGD_LEARNING_RATE });
-    this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true }, 0);
+    this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true, float32: true }, 0);
     this.nesterov = checkBoolean(options.nesterov, 'nesterov', false);
     if (this.nesterov && this.momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
   }

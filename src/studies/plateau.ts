@@ -22,7 +22,7 @@ import { denseChainNoiseLayers, GradientNoiseMeter } from '../flow/gradient-nois
 import type { Trace } from '../flow/trace.js';
 import { denseModelOf, MODEL } from '../model.js';
 import { euclideanNorm } from '../norm.js';
-import { type Bound, checkAtMost, checkNumber } from '../checks.js';
+import { type Bound, checkAtMost, checkFloat32, checkNumber } from '../checks.js';
 import { checkEigenCount } from '../curvature/curvature.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { NIELSEN_EPOCHS_BOUND, PLATEAU_POINTS_BOUND } from './study-bounds.js';
@@ -156,7 +156,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
   const epochs = checkAtMost(checkNumber(options.epochs, 'plateau study: epochs', { min: 0, integer: true }, NIELSEN_TRAINING.epochs), 'plateau study: epochs', NIELSEN_EPOCHS_BOUND);
   const points = checkAtMost(checkNumber(options.points, 'plateau study: points', { min: 1, integer: true }, PLATEAU_DEFAULTS.points), 'plateau study: points', PLATEAU_POINTS_BOUND);
   const rows = checkNumber(options.rows, 'plateau study: rows', { min: 2, integer: true }, DEPTH_ROWS);
-  const lambda = checkAtMost(checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'plateau study: lambda', nielsenLambdaBound(rows));
+  const lambda = checkFloat32(checkAtMost(checkNumber(options.lambda, 'plateau study: lambda', { min: 0 }, NIELSEN_TRAINING.lambda), 'plateau study: lambda', nielsenLambdaBound(rows)), 'plateau study: lambda', rows);
   const k = checkEigenCount(options.k ?? PLATEAU_DEFAULTS.k, PLATEAU_K_BOUND.max, 'plateau study: k');
   const maxSteps = checkNumber(options.maxSteps, 'plateau study: maxSteps', { min: 2, integer: true }, 200);
   const started = performance.now();

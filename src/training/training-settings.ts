@@ -3,7 +3,7 @@
  * one pass before anything is allocated or changed (a refusal leaves the network as it was). The
  * keys were checked first (checkTrainOptions); the optimiser is made after this (trainingOptimizer).
  */
-import { checkBoolean, checkPositive, checkWhole } from '../checks.js';
+import { checkBoolean, checkFloat32, checkPositive, checkWhole } from '../checks.js';
 import { invalidOption } from '../errors.js';
 import { checkOptimizerFor } from '../optim/optimizer.js';
 import { isOptimizer } from '../optim/index.js';
@@ -60,7 +60,7 @@ export function readTrainingSettings(net: TrainingEngine, options: TrainOptions,
   const shortRows = rows % batchSize;
   checkBatchRows(net, rows, requestedBatch, dropLast);
   const epochRows = dropLast ? rows - shortRows : rows;
-  const learningRate = options.learningRate === undefined ? undefined : checkPositive(options.learningRate, 'learningRate');
+  const learningRate = options.learningRate === undefined ? undefined : checkFloat32(checkPositive(options.learningRate, 'learningRate'), 'learningRate');
   const shuffle = checkBoolean(options.shuffle ?? true, 'shuffle');
   for (const name of ['onBatch', 'onEpoch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') throw invalidOption(`${name}: expected a function`);

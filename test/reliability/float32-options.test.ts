@@ -1,0 +1,96 @@
+// Hyper-parameters the core holds as float32 (it computes in float32): a positive value that is 0
+// or subnormal there did nothing in silence (`--learning-rate 1e-320` trained for its epochs and
+// left every weight as it was). One rule, float32Problem in src/checks.ts, refuses them wherever they
+// are given, the API's options and the CLI's flags alike, naming the option and its least usable value.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { FLOAT32_MIN_NORMAL } from '../../src/checks.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { clipGradientNorm } from '../../src/optim/clip.js';
+import { runDepthStudy } from '../../src/studies/depth.js';
+import { runPlateauStudy } from '../../src/studies/plateau.js';
+import { runCliInProcess } from '../util/cli.js';
+import { expectError } from '../util/expect-error.js';
+
+const LEAST = '1.1754943508222875e-38';
+const X = [[0.1, 0.9], [0.8, 0.3], [0.5, 0.5]];
+const Y = [[1, 0], [0, 1], [1, 0]];
+
+describe('a hyper-parameter the core holds as float32', () => {
+  it('is float32\'s smallest normal number at least: 2⁻¹²⁶, which float32 holds as itself (one below it does not)', () => {
+    expect(FLOAT32_MIN_NORMAL).toBe(2 ** -126);
+    expect(String(FLOAT32_MIN_NORMAL)).toBe(LEAST);
+    expect(Math.fround(FLOAT32_MIN_NORMAL)).toBe(FLOAT32_MIN_NORMAL);
+    expect(Math.fround(1e-320)).toBe(0);
+  });
+
+  it.each(['ref', 'wasm'] as const)("train()'s learningRate that is 0 or subnormal in float32 is refused, naming the least usable value; nothing changes (%s)", async (backend) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend, seed: 3 });
+    const before = JSON.stringify(net.toJSON());
+    await expectError(() => net.train(X, Y, { learningRate: 1e-320, epochs: 1 }), 'INVALID_OPTION', new RegExp(`^learningRate: 1e-320 is 0 in the float32 the core computes in, .*; the least usable value is ${LEAST} \\(2⁻¹²⁶`));
+    await expectError(() => net.train(X, Y, { learningRate: 1e-39, epochs: 1 }), 'INVALID_OPTION', /^learningRate: 1e-39 is subnormal in the float32/);
+    expect(JSON.stringify(net.toJSON())).toBe(before);
+    // The least usable value itself is taken.
+    expect(() => net.train(X, Y, { learningRate: FLOAT32_MIN_NORMAL, epochs: 1 })).not.toThrow();
+    net.dispose();
+  });
+
+  it.each([
+    [{ name: 'sgd', learningRate: 1e-40 }, /^sgd: learningRate: 1e-40 is subnormal/],
+    [{ name: 'sgd', momentum: 1e-40 }, /^momentum: 1e-40 is subnormal/],
+    [{ name: 'sgd', weightDecay: 1e-46 }, /^sgd: weightDecay: 1e-46 is 0/],
+    [{ name: 'sgd', layerRates: [1, 1e-40] }, /^sgd: layerRates\[1\]: 1e-40 is subnormal/],
+    [{ name: 'adam', epsilon: 1e-46 }, /^adam: epsilon: 1e-46 is 0/],
+    [{ name: 'adam', beta1: 1e-40 }, /^adam: beta1: 1e-40 is subnormal/],
+    [{ name: 'adamw', beta2: 1e-40 }, /^adamw: beta2: 1e-40 is subnormal/],
+    [{ name: 'rmsprop', alpha: 1e-40 }, /^rmsprop: alpha: 1e-40 is subnormal/],
+    [{ name: 'rmsprop', epsilon: 1e-40 }, /^rmsprop: epsilon: 1e-40 is subnormal/],
+    [{ name: 'adagrad', epsilon: 1e-40 }, /^adagrad: epsilon: 1e-40 is subnormal/],
+    [{ name: 'lars', eta: 1e-40 }, /^lars: eta: 1e-40 is subnormal/],
+    [{ name: 'lars', momentum: 1e-40 }, /^lars: momentum: 1e-40 is subnormal/],
+    [{ name: 'lbfgs', learningRate: 1e-40 }, /^lbfgs: learningRate: 1e-40 is subnormal/],
+    [{ name: 'kfac', weightDecay: 1e-40 }, /^kfac: weightDecay: 1e-40 is subnormal/],
+    [{ name: 'kfac', rescale: false, momentum: 1e-40 }, /^kfac: momentum: 1e-40 is subnormal/],
+  ])('an optimiser option %j that is 0 or subnormal in float32 is refused', async (spec, message) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', message);
+    expect(error.message).toContain(`the least usable value is ${LEAST}`);
+    net.dispose();
+  });
+
+  it('0 stays allowed where the option takes it (no momentum, no weight decay)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    expect(() => createOptimizer(net, { name: 'sgd', momentum: 0, weightDecay: 0 })).not.toThrow();
+    net.dispose();
+  });
+
+  it('clipNorm, clipGradientNorm and a batch norm layer\'s momentum are held to the same rule', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    await expectError(() => net.train(X, Y, { clipNorm: 1e-40 }), 'INVALID_OPTION', /^clipNorm: 1e-40 is subnormal/);
+    await expectError(() => clipGradientNorm(net, 1e-40), 'INVALID_OPTION', /^clipGradientNorm: maxNorm: 1e-40 is subnormal/);
+    net.dispose();
+    await expectError(() => createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3 }, { type: 'batch-norm', momentum: 1e-40 }, { type: 'dense', units: 2, activation: 'softmax' }], backend: 'ref' }), 'INVALID_OPTION', /momentum: 1e-40 is subnormal/);
+  });
+
+  it("the depth and plateau studies' λ reaches the core as the weight decay λ/n: refused when that is subnormal, before any work", async () => {
+    await expectError(() => runDepthStudy({ lambda: 1e-36 }), 'INVALID_OPTION', new RegExp(`^depth study: lambda: 1e-36 is subnormal .* least usable value is ${FLOAT32_MIN_NORMAL * 1000} \\(2⁻¹²⁶ × 1000`));
+    await expectError(() => runPlateauStudy({ lambda: 1e-37, rows: 100 }), 'INVALID_OPTION', /^plateau study: lambda: 1e-37 is subnormal .*2⁻¹²⁶ × 100,/);
+  });
+
+  it('the CLI refuses the same values by the same rule: one line naming the flag, exit 2, before any work', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gradscope-float32-'));
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    writeFileSync(join(folder, 'm.json'), JSON.stringify(net.toJSON()));
+    writeFileSync(join(folder, 'd.json'), JSON.stringify({ inputs: X, targets: Y }));
+    net.dispose();
+    const study = ['study', '--model', join(folder, 'm.json'), '--data', join(folder, 'd.json'), '--epochs', '1'];
+    for (const [flag, value, held] of [['--learning-rate', '1e-320', '0'], ['--momentum', '1e-40', 'subnormal'], ['--clip-norm', '1e-40', 'subnormal']]) {
+      const run = await runCliInProcess([...study, flag, value]);
+      expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
+      expect(run.stderr).toBe(`gradscope: ${flag}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${LEAST} (2⁻¹²⁶, float32's smallest normal number)\n`);
+    }
+  });
+});
