@@ -28,20 +28,19 @@ export function noButtonReason(remedy: Remedied, current: Settings): string {
 }
 
 /**
- * The multipliers a per-layer-rates remedy offers, read from its optimizer setting as diagnose()
- * prints them (`{ name: 'sgd', layerRates: [35400, 2090, 266, 1] }`, each equalisingRates' rate to 3
- * significant digits), so that Apply runs exactly the rates the page shows (and a user who copies
- * the option gets the same run); null for any other remedy.
+ * The multipliers a per-layer-rates remedy offers: its optimizer setting's layerRates (the numbers
+ * its text prints, `{ name: 'sgd', layerRates: [35400, 2090, 266, 1] }`), so that Apply runs exactly
+ * the rates the page shows (and a user who copies the option gets the same run); null for any other
+ * remedy.
  */
 export function offeredLayerRates(remedy: Remedied): number[] | null {
   const optimizer = remedy.settings.find((s) => s.option === 'optimizer');
-  return optimizer ? ratesIn(optimizer.value) : null;
+  return optimizer ? ratesOf(optimizer) : null;
 }
 
-/** The layerRates of an optimizer setting's value, or null where it has none that read as positive numbers (no button then, rather than rates measured anew). */
-function ratesIn(value: string): number[] | null {
-  const list = /\blayerRates: \[([^\]]*)\]/.exec(value);
-  const rates = list ? list[1].split(',').map(Number) : [];
+/** A setting's layerRates, or null where it has none that are positive numbers (no button then, rather than rates measured anew). */
+function ratesOf(setting: RemedySetting): number[] | null {
+  const rates = setting.layerRates ?? [];
   return rates.length > 0 && rates.every((rate) => rate > 0 && Number.isFinite(rate)) ? rates : null;
 }
 
@@ -49,7 +48,8 @@ function ratesIn(value: string): number[] | null {
 const quoted = (value: string) => /'([^']+)'/.exec(value)?.[1];
 
 /** One setting as the page's settings, or null where the page has no control for it. */
-function pageSetting({ option, value, flagValue }: RemedySetting, current: Settings): Partial<Settings> | null {
+function pageSetting(setting: RemedySetting, current: Settings): Partial<Settings> | null {
+  const { option, value, flagValue } = setting;
   const name = quoted(value);
   switch (option) {
     case 'activation':
@@ -57,7 +57,7 @@ function pageSetting({ option, value, flagValue }: RemedySetting, current: Setti
     case 'init':
       return name && (INITS as readonly string[]).includes(name) ? { init: name as Settings['init'] } : null;
     case 'optimizer':
-      if (value.startsWith('{')) return ratesIn(value) ? { optimizer: LAYER_RATES } : null;
+      if (value.startsWith('{')) return ratesOf(setting) ? { optimizer: LAYER_RATES } : null;
       return name && optimizerChoices().includes(name) ? { optimizer: name } : null;
     case 'learningRate': {
       // A number as diagnose measured it, or a rate below the run's ('below 0.5', 'a smaller value').

@@ -924,7 +924,7 @@ function recentRates(trace: Trace): { from: number; to: number; rates: number[] 
   return { from, to, rates };
 }
 
-/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object). */
+/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as numbers (RemedySetting.layerRates). */
 function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting {
   const settings = [
     `name: '${run.optimizer ?? 'sgd'}'`,
@@ -932,9 +932,10 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting 
     ...(run.nesterov ? ['nesterov: true'] : []),
     ...(run.weightDecay !== undefined ? [`weightDecay: ${run.weightDecay}`] : []),
     ...(run.decayBiases === false ? ['decayBiases: false'] : []),
-    `layerRates: [${rates.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`,
   ];
-  return { option: 'optimizer', value: `{ ${settings.join(', ')} }` };
+  // The rates as printed, so that the text and the numbers a program applies are the same run.
+  const printed = rates.map((rate) => Number(rate.toPrecision(3)));
+  return { option: 'optimizer', value: `{ ${[...settings, `layerRates: [${printed.join(', ')}]`].join(', ')} }`, layerRates: printed };
 }
 
 /**

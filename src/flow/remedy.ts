@@ -35,6 +35,12 @@ export interface RemedySetting {
    * the library's option instead.
    */
   flagValue?: string;
+  /**
+   * Only in an optimizer setting that sets per-layer rates: those rates, one per weight layer, as the
+   * numbers `value` prints (3 significant digits), so that a program applies them without reading
+   * them back out of the text. Absent in every other setting.
+   */
+  layerRates?: number[];
 }
 
 /** What to change and why, as diagnose() gives it. */
@@ -98,7 +104,8 @@ const isSettings = (list: unknown): list is RemedySetting[] =>
       s !== null &&
       Object.hasOwn(REMEDY_OPTION_OWNER, s.option) &&
       typeof s.value === 'string' &&
-      (s.flagValue === undefined || typeof s.flagValue === 'string'),
+      (s.flagValue === undefined || typeof s.flagValue === 'string') &&
+      (s.layerRates === undefined || (Array.isArray(s.layerRates) && s.layerRates.every((rate: unknown) => typeof rate === 'number'))),
   );
 
 /** remedyText's arguments as their types say, or INVALID_OPTION naming the one that is not. */
@@ -107,7 +114,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
   const { settings, alternative } = remedy as Partial<Remedy>;
   if (!isSettings(settings) || (alternative !== undefined && !isSettings(alternative))) {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
-    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
+    throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'flags', flags? }");
   const { form, flags } = terms as Partial<RemedyTerms>;

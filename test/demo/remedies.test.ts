@@ -12,26 +12,53 @@ import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 
 /** A remedy of these settings ([option, value, flagValue?]). */
 const remedy = (...settings: [RemedyOption, string, string?][]) => ({ settings: settings.map(([option, value, flagValue]): RemedySetting => ({ option, value, ...(flagValue && { flagValue }) })) });
+/** A per-layer-rates remedy as diagnose() gives it: the text `value` and the same rates as numbers. */
+const ratesRemedy = (value: string, layerRates: number[]) => ({ settings: [{ option: 'optimizer' as const, value, layerRates }] });
 
 describe('visualizer remedy buttons', () => {
   it('reads each setting the page can apply', () => {
     expect(remedySetting(remedy(['activation', "'tanh'", 'tanh']), DEFAULTS)).toEqual({ activation: 'tanh' });
     expect(remedySetting(remedy(['init', "'glorot-uniform'", 'glorot-uniform']), DEFAULTS)).toEqual({ init: 'glorot-uniform' });
     expect(remedySetting(remedy(['optimizer', "'adam'", 'adam']), DEFAULTS)).toEqual({ optimizer: 'adam' });
-    expect(remedySetting(remedy(['optimizer', "{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }"]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
+    expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
     expect(remedySetting(remedy(['learningRate', 'below 0.3', 'below 0.3']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
   });
 
-  it('reads the per-layer rates a remedy offers as it prints them, so Apply runs those and no others', () => {
-    const rates = remedy(['optimizer', "{ name: 'sgd', weightDecay: 0.01, layerRates: [35400, 2090, 266, 1.5, 1] }"]);
+  it("runs the per-layer rates a remedy holds as numbers (the setting's layerRates), so Apply runs those and no others", () => {
+    const rates = ratesRemedy("{ name: 'sgd', weightDecay: 0.01, layerRates: [35400, 2090, 266, 1.5, 1] }", [35400, 2090, 266, 1.5, 1]);
     expect(offeredLayerRates(rates)).toEqual([35400, 2090, 266, 1.5, 1]);
     expect(remedySetting(rates, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
     expect(offeredLayerRates(remedy(['optimizer', "'adam'", 'adam']))).toBeNull();
-    // Rates that do not read as positive numbers: no rates, and no button rather than rates measured anew.
-    const unreadable = remedy(['optimizer', "{ name: 'sgd', layerRates: […] }"]);
-    expect(offeredLayerRates(unreadable)).toBeNull();
-    expect(remedySetting(unreadable, DEFAULTS)).toBeNull();
+    // The numbers, not the text: rates only printed are not read back out of it (no button rather than a guess).
+    expect(offeredLayerRates(ratesRemedy("{ name: 'sgd', layerRates: [9, 9] }", [2, 1]))).toEqual([2, 1]);
+    const textOnly = remedy(['optimizer', "{ name: 'sgd', layerRates: [35400, 1] }"]);
+    expect(offeredLayerRates(textOnly)).toBeNull();
+    expect(remedySetting(textOnly, DEFAULTS)).toBeNull();
+    // Rates that are not positive numbers: no rates, and no button rather than rates measured anew.
+    const unusable = ratesRemedy("{ name: 'sgd', layerRates: [0, 1] }", [0, 1]);
+    expect(offeredLayerRates(unusable)).toBeNull();
+    expect(remedySetting(unusable, DEFAULTS)).toBeNull();
+  });
+
+  it("applies a real diagnosis's per-layer rates as its text prints them", () => {
+    // A vanishing SGD run whose first hidden layer's ‖∂C/∂W‖ is 1/300 of the others': rates are offered.
+    const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1 } });
+    for (let i = 0; i < 2; i++) {
+      const r = trace.beginRecord(i + 1, 1, 0.5);
+      for (let l = 0; l < 4; l++) for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, NaN);
+      for (let l = 0; l < 4; l++) {
+        trace.set('weightNorm', r, l, 1);
+        trace.set('saturatedFraction', r, l, 0);
+        for (const name of ['deltaRms', 'biasGradNorm', 'weightGradNorm'] as const) trace.set(name, r, l, l === 0 ? 1 / 300 : 1);
+        trace.set('updateRatio', r, l, l === 0 ? 1e-3 / 300 : 1e-3);
+      }
+    }
+    const offer = diagnose(trace).remedies.find((r) => r.option.includes('layerRates'))!;
+    const printed = /layerRates: \[([^\]]*)\]/.exec(offer.option)![1].split(', ').map(Number);
+    expect(printed).toEqual([300, 1, 1, 1]);
+    expect(offeredLayerRates(offer)).toEqual(printed);
+    expect(remedySetting(offer, DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
   });
 
   it('applies every setting a remedy names together, or none of them', () => {

@@ -158,7 +158,11 @@ describe('diagnose', () => {
     expect(layerRates({ optimizer: 'sgd' }, [weightGap(0.9), weightGap(0.9)])).toBeUndefined();
     expect(even.remedies.map((r) => r.option)).toContain("optimizer: 'kfac' (or optimizer: 'hessian-free')");
     // 1/0.6 is 1.67: offered, to 3 significant digits.
-    expect(layerRates({ optimizer: 'sgd' }, [weightGap(0.6)])?.option).toBe("optimizer: { name: 'sgd', layerRates: [1.67, 1, 1, 1] }");
+    const rounded = layerRates({ optimizer: 'sgd' }, [weightGap(0.6)]);
+    expect(rounded?.option).toBe("optimizer: { name: 'sgd', layerRates: [1.67, 1, 1, 1] }");
+    // The setting holds the printed numbers (not 1/0.6 as computed, which evidence.layerRates holds).
+    expect(rounded?.settings[0].layerRates).toEqual([1.67, 1, 1, 1]);
+    expect(diagnose(handTrace([weightGap(0.6)])).evidence.layerRates![0]).toBeCloseTo(1 / 0.6, 12);
     // The last hidden layer's ‖∂C/∂W‖ 0 (every rate x/0): no rate measured, none offered (NaN was offered once).
     const unmeasured = { ...gap(0.1), weightGrad: [0.1, 1, 0] };
     expect(diagnose(handTrace([unmeasured, unmeasured])).verdict).toBe('vanishing');

@@ -30,6 +30,9 @@ describe('per-layer rates: one rule for the study and the diagnosis', () => {
     expect(Math.max(...measured)).toBeGreaterThan(10); // a real gap, not rates of about 1
     offered.forEach((rate, l) => expect(Math.abs(rate - measured[l]) / measured[l], `layer ${l + 1}`).toBeLessThanOrEqual(tolerance));
     const remedy = d.remedies.find((r) => r.option.includes('layerRates'))!;
-    expect(remedy.option).toBe(`optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: [${offered.map((r) => Number(r.toPrecision(3))).join(', ')}] }`);
+    const printed = offered.map((r) => Number(r.toPrecision(3)));
+    expect(remedy.option).toBe(`optimizer: { name: 'sgd', momentum: 0.9, nesterov: true, layerRates: [${printed.join(', ')}] }`);
+    // The same numbers as data, for a program to apply without reading the text.
+    expect(remedy.settings).toEqual([{ option: 'optimizer', value: remedy.option.slice('optimizer: '.length), layerRates: printed }]);
   });
 });
