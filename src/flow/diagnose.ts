@@ -41,6 +41,13 @@ export const SEVERE_RATIO = VANISHING_RATIO ** 2;
 /** A hidden layer counts as saturated (or dead) when more than this fraction of it is, over most of the run (the median over records). */
 export const SATURATED_LAYER = 0.5;
 export const DEAD_LAYER = 0.5;
+/**
+ * A hidden relu-family layer has dead units worth their remedies when at least this fraction of it
+ * is dead (median over records), whatever the verdict: one unit in a layer of 8 (12.5 %), 3 of 30.
+ * The verdict's DEAD_LAYER alone left a layer of 8 with 3 or 4 dead units unremedied. 10 % is
+ * keras-contrib's DeadReluDetector's "significant number of dead neurons".
+ */
+export const DEAD_UNITS = 0.1;
 /** The last hidden layer's ‖∂C/∂b‖ falling below this fraction of its start: the gradient faded over training time (not only over depth). */
 export const GRADIENT_FADED = 0.01;
 /** Per-example ‖δ‖ falling at least this many times less than ‖∂C/∂b‖: the batch gradient fell by cancellation between examples. */
@@ -203,8 +210,10 @@ export interface Diagnosis {
     layers: LayerEvidence[];
     /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
     saturatedLayers: number[];
-    /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records). */
+    /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records): the dead verdict's. */
     deadLayers: number[];
+    /** Hidden relu-family layers of which at least DEAD_UNITS of the units are dead (median over records), deadLayers among them: each gets the dead units' remedies. */
+    layersWithDeadUnits: number[];
     /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
     /**
@@ -364,6 +373,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     layers,
     saturatedLayers: hiddenEvidence.filter((e) => e.saturatedFraction > SATURATED_LAYER).map((e) => e.layer),
     deadLayers: hiddenEvidence.filter((e) => e.deadFraction > DEAD_LAYER).map((e) => e.layer),
+    layersWithDeadUnits: hiddenEvidence.filter((e) => e.deadFraction >= DEAD_UNITS).map((e) => e.layer),
     nonFinite,
   };
 
@@ -439,7 +449,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     healthy: 'Healthy gradient flow: ',
   };
   const parts: string[] = [];
-  if (verdict === 'dead') parts.push(deadSentence(e, trace));
+  if (verdict === 'dead') parts.push(deadSentence(e, trace, e.deadLayers));
   if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
   if (e.hiddenLayers < 2) {
     const gated = gatedBranchLayers(trace, e.hiddenLayers);
@@ -467,18 +477,18 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     );
   }
   // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.
-  if (verdict !== 'dead' && e.deadLayers.length) parts.push(`also dead units: ${deadSentence(e, trace)}`);
+  if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
   if (parts.length === 0) parts.push(`the gap between the ${ends.first} and the ${ends.last} could not be measured (a ratio of 0, Inf or NaN in every record).`);
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }
 
-function deadSentence(e: Evidence, trace: Trace): string {
-  const fractions = e.deadLayers.map((l) => percent(e.layers[l].deadFraction)).join(', ');
-  const leaky = e.deadLayers.every((l) => e.layers[l].activation === 'leaky-relu');
+function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
+  const fractions = dead.map((l) => percent(e.layers[l].deadFraction)).join(', ');
+  const leaky = dead.every((l) => e.layers[l].activation === 'leaky-relu');
   return (
-    `in ${rowList(trace, e.deadLayers)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+    `in ${rowList(trace, dead)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
     (leaky
       ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
       : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
@@ -646,7 +656,11 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
-  const add: AddRemedy = (settings, why, alternative) => remedies.push({ option: remedyText({ settings, alternative }), settings, ...(alternative && { alternative }), why });
+  // A remedy offered once: the dead units' remedies come after another verdict's, which may name the same change.
+  const add: AddRemedy = (settings, why, alternative) => {
+    const option = remedyText({ settings, alternative });
+    if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why });
+  };
   const usesInit = (name: string) => initName(run.init) === name;
   // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
   const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
@@ -661,6 +675,21 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   };
   const optimizerRemedy = (name: string, why: string) => {
     if (run.optimizer !== name) add([choice('optimizer', name)], why);
+  };
+
+  /** The remedies for dead relu units; `diedLater`: they were alive at the first record, so the steps killed them. */
+  const deadUnitRemedies = (diedLater: boolean) => {
+    if (diedLater) {
+      add([smallerRate(run)], `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
+    }
+    if (run.biasInit === undefined || run.biasInit !== 'zero') {
+      add([choice('biasInit', 'zero')], 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
+    }
+    if (!uses('leaky-relu')) {
+      const change = activationChange(trace, ['leaky-relu']);
+      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`, change.alternative);
+    }
+    initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
   };
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
@@ -711,18 +740,7 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
     else if (clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   } else if (verdict === 'dead') {
-    const diedLater = e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER);
-    const smallerSteps = () =>
-      add([smallerRate(run)], `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
-    if (diedLater) smallerSteps();
-    if (run.biasInit === undefined || run.biasInit !== 'zero') {
-      add([choice('biasInit', 'zero')], 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
-    }
-    if (!uses('leaky-relu')) {
-      const change = activationChange(trace, ['leaky-relu']);
-      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`, change.alternative);
-    }
-    initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
+    deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
   } else if (verdict === 'saturated') {
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
     const first = saturationAtStart(trace, e);
@@ -754,6 +772,11 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
     }
   }
   architectureRemedies(verdict, trace, e, hiddenActivations, add);
+  // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
+  if (verdict !== 'dead' && e.layersWithDeadUnits.length) {
+    deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
+    architectureRemedies('dead', trace, e, hiddenActivations, add);
+  }
   return remedies;
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
+import { DEAD_UNITS, diagnose, LAYER_RATE_RECORDS, type Diagnosis, type Severity, type Verdict } from '../../src/flow/diagnose.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { API_REMEDY_TERMS, remedyText } from '../../src/flow/remedy.js';
 import type { NetworkOptions } from '../../src/network/config.js';
@@ -209,10 +209,10 @@ const BEFORE_BLOCKS: Record<string, { core: string; remedies: string; count: num
   "sigmoid, 5 hidden layers, lars: vanishing, compensated": { core: 'd4fd97785e17d257', remedies: '4561dd8bb6f3860d', count: 1 },
   "sigmoid, 5 hidden layers, SGD with per-layer rates: vanishing, compensated": { core: 'ef31db0eb08bf8cb', remedies: '4561dd8bb6f3860d', count: 1 },
 };
-// decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), and training (where the run stands: test/flow/training-progress.test.ts checks it).
+// decayToGradient and evenedByDecay came after (they name L2 decay's share where compensated had credited the optimiser), layerRates (the offered rates as computed: expectRatesFromLastRecords checks them), training (where the run stands: test/flow/training-progress.test.ts checks it) and layersWithDeadUnits (expectDeadUnitsRemedied checks it).
 const comparableCore = ({ remedies: _remedies, summary: _summary, ...core }: Diagnosis) => ({
   ...core,
-  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined },
+  evidence: { ...core.evidence, meanChainFactor: undefined, decayToGradient: undefined, evenedByDecay: undefined, layerRates: undefined, training: undefined, layersWithDeadUnits: undefined },
 });
 /**
  * A remedy's option with its layerRates' numbers left out, and the run's SGD settings it came to keep
@@ -272,6 +272,18 @@ function expectRatesFromLastRecords(d: Diagnosis, trace: Trace, label: string): 
   const first = window[window.length - 1];
   expect(remedy.why, label).toContain(first === last ? `at the last record (step ${trace.steps[last]})` : `(the median over steps ${trace.steps[first]}–${trace.steps[last]}`);
 }
+/**
+ * Every hidden relu-family layer with at least DEAD_UNITS of its units dead (median over records) is
+ * named in the summary, and the run is offered leaky relu (unless it uses it), whatever the verdict.
+ */
+function expectDeadUnitsRemedied(d: Diagnosis, trace: Trace, label: string): void {
+  const e = d.evidence;
+  const expected = e.layers.slice(0, -1).filter((l) => l.deadFraction >= DEAD_UNITS).map((l) => l.layer);
+  expect(e.layersWithDeadUnits, label).toEqual(expected);
+  if (expected.length === 0) return;
+  expect(d.summary, label).toMatch(d.verdict === 'dead' ? /^Dead units: / : /Also dead units: in hidden layers? /);
+  if (!trace.activations.includes('leaky-relu')) expect(d.remedies.some((r) => r.option.startsWith("activation: 'leaky-relu'")), label).toBe(true);
+}
 const hash16 = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 /** No remedy names what the run already uses: its activation, initialiser, optimiser or per-layer rates. */
@@ -327,9 +339,11 @@ describe('diagnose() names each labelled scenario right', () => {
     expectReluWithItsInit(d, trace, scenario.name);
     expectRatesFromLastRecords(d, trace, scenario.name);
     for (const pattern of scenario.added ?? []) expect(remedies.slice(before.count).some((r) => pattern.test(r.option)), `${pattern} added\n${summary}`).toBe(true);
-    // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change.
-    if (d.verdict === 'healthy') expect(remedies.length).toBe(before.count);
-    for (const r of remedies.slice(before.count)) expect(r.option).toMatch(/^(layers: .*\{ type: '|activation: 'selu'|init: 'lsuv')/);
+    // The healthy get nothing new; the rest of issue 13's remedies name the createNetwork change, and dead units under another verdict get theirs.
+    const alsoDead = d.verdict !== 'dead' && e.layersWithDeadUnits.length > 0;
+    if (d.verdict === 'healthy' && !alsoDead) expect(remedies.length).toBe(before.count);
+    for (const r of remedies.slice(before.count)) expect(r.option).toMatch(alsoDead ? /^(layers: .*\{ type: '|activation: 'selu'|init: 'lsuv'|activation: 'leaky-relu'|biasInit: 'zero'|learningRate: |init: 'he-normal')/ : /^(layers: .*\{ type: '|activation: 'selu'|init: 'lsuv')/);
+    expectDeadUnitsRemedied(d, trace, scenario.name);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
     expectSummaryExplained(d, scenario.name);
     expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', healthy: 'Healthy' }[d.verdict])).toBe(true);

@@ -1,0 +1,83 @@
+/**
+ * Dead relu units get their remedies wherever a measurable fraction of a layer is dead, not only
+ * past the dead verdict's half: in a layer of 8 units the fraction moves in steps of 1/8, and 3 or
+ * 4 dead units (38 %, 50 %) once got no remedy and no mention under a vanishing or healthy verdict.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEAD_LAYER, DEAD_UNITS, diagnose } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { Trace } from '../../src/flow/trace.js';
+import { Rng } from '../../src/init/rng.js';
+import { createNetwork } from '../../src/api/network.js';
+import { expectSummaryExplained } from '../util/summary-explained.js';
+
+/** A hand-built trace of three relu hidden layers, the gap even; `dead[r][l]`: layer l's dead fraction at record r. */
+function reluTrace(dead: number[][]): Trace {
+  const trace = new Trace({ sizes: [4, 8, 8, 8, 2], activations: ['relu', 'relu', 'relu', 'softmax'], loss: 'cross-entropy', every: 1, run: { optimizer: 'sgd', learningRate: 0.1, init: 'he-normal', biasInit: 'zero' } });
+  dead.forEach((fractions, i) => {
+    const r = trace.beginRecord(i + 1, 1, 0.5);
+    const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, deltaRms: 1, biasGradNorm: 1, inactiveFraction: 0.5 };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      if (l < 3) trace.set('deadFraction', r, l, fractions[l]);
+    }
+  });
+  return trace;
+}
+const leaky = (d: ReturnType<typeof diagnose>) => d.remedies.find((r) => r.option.startsWith("activation: 'leaky-relu'"));
+
+describe('dead units below the dead verdict', () => {
+  it('are named and remedied from DEAD_UNITS of a layer on, under any verdict', () => {
+    expect(DEAD_UNITS).toBeLessThan(1 / 8);
+    // One unit of 8 dead in the last hidden layer over every record: healthy, but its dead unit named and remedied.
+    const one = diagnose(reluTrace([0, 1, 2, 3].map(() => [0, 0, 1 / 8])));
+    expect([one.verdict, one.evidence.deadLayers, one.evidence.layersWithDeadUnits]).toEqual(['healthy', [], [2]]);
+    expect(one.summary).toMatch(/^Healthy gradient flow: .*Also dead units: in hidden layer 3, 13 % of the units have z ≤ 0 on every row of the batch \(median over 4 records\)/);
+    expect(leaky(one)?.option).toBe("activation: 'leaky-relu'");
+    expect(one.remedies.map((r) => r.option)).toContain("layers: { type: 'dense', units }, { type: 'batch-norm' }, { type: 'activation', activation: 'relu' } for each hidden layer");
+    // Dead from the first record: no smaller learning rate (the steps did not kill them); the run's zero biases and He init not offered again.
+    expect(one.remedies.map((r) => r.option.split(':')[0])).not.toContain('learningRate');
+    expect(one.remedies.map((r) => r.option)).not.toContain("biasInit: 'zero'");
+    expect(one.remedies.map((r) => r.option)).not.toContain("init: 'he-normal'");
+    expectSummaryExplained(one, 'one dead unit');
+    // Exactly half (4 of 8) is not the dead verdict (more than half), and still remedied.
+    const half = diagnose(reluTrace([0, 1, 2, 3].map(() => [0, 0, DEAD_LAYER])));
+    expect([half.verdict, half.evidence.layersWithDeadUnits]).toEqual(['healthy', [2]]);
+    expect(leaky(half)).toBeDefined();
+    // Below DEAD_UNITS (1 of 11 units, 9 %): neither named nor remedied.
+    const few = diagnose(reluTrace([0, 1, 2, 3].map(() => [0, 0, 1 / 11])));
+    expect([few.verdict, few.evidence.layersWithDeadUnits, few.remedies]).toEqual(['healthy', [], []]);
+    expect(few.summary).not.toMatch(/dead/);
+  });
+
+  it('offers a smaller learning rate where the units died during training', () => {
+    const d = diagnose(reluTrace([[0, 0, 0], [0, 0, 0.25], [0, 0, 0.25], [0, 0, 0.25]]));
+    expect(d.evidence.layersWithDeadUnits).toEqual([2]);
+    expect(d.remedies[0].option).toBe('learningRate: below 0.1');
+    expect(d.remedies[0].why).toMatch(/^the units died during training/);
+  });
+
+  it('remedies a real relu network of width 8 whose dead units are too few for the dead verdict', async () => {
+    // XOR of the signs on 256 points, [2, 8, 8, 8, 2] relu with the default init, SGD at 0.1 for 20 epochs.
+    const rng = new Rng(31);
+    const x = Array.from({ length: 256 }, () => [rng.uniform() * 2 - 1, rng.uniform() * 2 - 1]);
+    const y = x.map(([a, b]) => (a * b > 0 ? [1, 0] : [0, 1]));
+    const net = await createNetwork({ sizes: [2, 8, 8, 8, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 1, backend: 'ref' });
+    net.train(x, y, { epochs: 20, batchSize: 32, learningRate: 0.1, trace: { every: 4 } });
+    const trace = net.trace!;
+    net.dispose();
+    const d = diagnose(trace);
+    const fractions = d.evidence.layers.slice(0, 3).map((l) => l.deadFraction);
+    // Dead units measured (a multiple of 1/8, at least one unit), no layer past half.
+    expect(d.evidence.deadLayers).toEqual([]);
+    expect(d.verdict).not.toBe('dead');
+    expect(d.evidence.layersWithDeadUnits.length).toBeGreaterThan(0);
+    for (const l of d.evidence.layersWithDeadUnits) {
+      expect(fractions[l]).toBeGreaterThanOrEqual(1 / 8);
+      expect(fractions[l]).toBeLessThanOrEqual(DEAD_LAYER);
+    }
+    expect(d.summary).toMatch(/Also dead units: in hidden layers? \d/);
+    expect(leaky(d)?.option).toBe("activation: 'leaky-relu', init: 'he-normal'");
+    expectSummaryExplained(d, 'relu width 8');
+  });
+});
