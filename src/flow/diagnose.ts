@@ -394,7 +394,6 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
             : 'healthy';
   const severity: Severity | undefined =
     verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite || gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild') : undefined;
-  const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
   const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
@@ -615,7 +614,9 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   if (p.state === 'converged') {
     return (
       `Training has converged on its batches: their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
-      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau.'
+      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
+      'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
+      convergedGapClause(verdict, e, ends)
     );
   }
   if (p.state === 'learning') {
@@ -635,6 +636,17 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   return `${stuck}${cause}.${minimum}`;
 }
 
+/** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
+function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
+  const median = gapMeasure(e).median;
+  const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
+  const ratio = `the ${ends.first}'s ${measure} is ${median < 0.5 ? `1/${fmt(1 / median)} of` : `${fmt(median)}×`} the ${ends.last}'s (median over ${e.records} records)`;
+  return gapClosed(verdict, e)
+    ? ` The gap closed during training: ${ratio}, within 1/4–4×, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
+    : ` The gap held during training: ${ratio}, so the changes to the network it points to are still offered.`;
+}
+
 const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 const ADAPTIVE = ['adam', 'adamw', 'rmsprop', 'adagrad'];
 
@@ -652,6 +664,24 @@ function smallerRate(run: TraceRun): RemedySetting {
 }
 
 function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
+  const remedies = verdictRemedies(verdict, trace, e);
+  if (e.training?.state !== 'converged') return remedies;
+  // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
+  const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
+  if (!kept.some((r) => r.settings.some((s) => s.layerRates))) delete e.layerRates;
+  return kept;
+}
+
+/** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
+const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'clipNorm'];
+
+/** A converged run's vanishing or exploding gap closed during training (its median within 1/4–4×): the first hidden layers learnt too, and no remedy for the gap is offered. */
+const gapClosed = (verdict: Verdict, e: Evidence) =>
+  e.training?.state === 'converged' && (verdict === 'vanishing' || verdict === 'exploding') && !e.nonFinite && even(gapMeasure(e).median);
+/** Within the thresholds: neither vanishing nor exploding. */
+const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
+
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   const run = trace.run;
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
@@ -694,6 +724,25 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
   const factor = (words: (f: string) => string) => (e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
+  /** An exploding gap's remedies where no norm layer lies between the chain's ends. */
+  const explodingRemedies = () => {
+    initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
+    // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
+    const clipped = run.clipNorm;
+    if (clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    else if (clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
+    if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+  };
+  // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
+  const alsoDeadUnits = () => {
+    if (verdict === 'dead' || e.layersWithDeadUnits.length === 0) return;
+    deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
+    architectureRemedies('dead', trace, e, hiddenActivations, add);
+  };
+  if (gapClosed(verdict, e)) {
+    alsoDeadUnits();
+    return remedies;
+  }
   if (verdict === 'vanishing' && e.batchNormBlocking) {
     // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
     add(
@@ -733,12 +782,8 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
     if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
   } else if (verdict === 'exploding') {
     if (e.nonFinite) add([smallerRate(run)], 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
-    initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
-    // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
-    const clipped = run.clipNorm;
-    if (clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
-    else if (clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
-    if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+    if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
+    else explodingRemedies();
   } else if (verdict === 'dead') {
     deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
   } else if (verdict === 'saturated') {
@@ -771,13 +816,50 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
       );
     }
   }
-  architectureRemedies(verdict, trace, e, hiddenActivations, add);
-  // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
-  if (verdict !== 'dead' && e.layersWithDeadUnits.length) {
-    deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
-    architectureRemedies('dead', trace, e, hiddenActivations, add);
-  }
+  // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
+  if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
+  alsoDeadUnits();
   return remedies;
+}
+
+/** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
+const EVEN_ROWS_INIT = 'standard';
+/** The inits explodingAcrossNorms was measured to replace (scripts/batch-norm-exploding.ts): their rows' length depends on n_out as well as n_in. */
+const UNEVEN_ROWS_INITS: readonly string[] = ['glorot-uniform', 'glorot-normal', 'orthogonal'];
+
+/** The mean square length of one weight row (a unit's n_in weights) that `init` draws: n_in·std². */
+const rowSquare = (init: WeightInitName, nIn: number, nOut: number) => nIn * weightInitStd(init, nIn, nOut) ** 2;
+
+/**
+ * The remedy of an exploding gap read across norm layers (evidence.normalisedBy), or none. There a
+ * dense layer before a norm learns the same whatever its weights' scale, so its gradient goes as
+ * 1/‖w‖ and its relative gradient ‖∂C/∂W‖/‖W‖, the gap's measure, as 1/‖w‖² of its weight rows: the
+ * gap compares the layers' row lengths. Glorot's variance 2/(n_in + n_out) (and an orthogonal
+ * matrix's) gives the rows of a layer of few inputs and many outputs a shorter length than the next
+ * layers', so the first layer's relative gradient starts larger by the init alone; 'standard'
+ * U[±1/√n_in] gives every row the same. On the visualizer's batch-normalised network (6 × 16,
+ * spirals; scripts/batch-norm-exploding.ts, 2026-12-01, seeds 1–8) Glorot's uniform init exploded
+ * 4, 4 and 6 of 8 sigmoid, tanh and relu networks, glorot-normal 7, 7 and 7, orthogonal 8, 6 and 8;
+ * 'standard' 0, 0 and 1. Nothing else is offered: clipping, LARS and a lower rate leave the first
+ * record's gap as it was and widened the median (LARS: 3.74× → 15.0×); ReZero takes the branches'
+ * dense layers off the chain, so no gap is left to measure; SELU and LSUV turned some networks
+ * exploding or vanishing; he-normal and lecun-normal exploded 2 of 8 sigmoid networks, and Glorot's
+ * init, once offered, made the gap of a network drawn by 'standard' wider (relu, seed 1: 9.19× → 40.1×).
+ */
+function explodingAcrossNorms(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const init = initName(trace.run.init);
+  const chain = e.chain ?? [];
+  if (init === undefined || !UNEVEN_ROWS_INITS.includes(init) || chain.length < 2) return;
+  const [first, last] = [chain[0], chain[chain.length - 1]];
+  const square = (row: number) => rowSquare(init as WeightInitName, trace.sizes[row], trace.sizes[row + 1]);
+  const byInit = square(last) / square(first);
+  if (!(byInit > 1)) return;
+  add(
+    [choice('init', EVEN_ROWS_INIT)],
+    `across the norm layers a layer's relative gradient goes as 1/‖w‖² of its weight rows (the norm divides out their scale), and '${init}' draws the ${rowList(trace, [first])}'s rows ` +
+      `${fmt(square(first))} long (mean square) against ${fmt(square(last))} in the ${rowList(trace, [last])}: ${fmt(byInit)}× the relative gradient by the init alone. ` +
+      `U[±1/√n_in] draws every row ${fmt(rowSquare(EVEN_ROWS_INIT, 1, 1))} long, whatever its layer's size.`,
+  );
 }
 
 /**
