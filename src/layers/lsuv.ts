@@ -53,20 +53,6 @@ export interface LsuvTarget<T extends Tensor = Tensor> {
   units: number;
 }
 
-/**
- * Rescales every dense layer of `stack` on one batch x (`[batch][inputs]`) as described above, and
- * reports each layer. Weights change only by a positive factor per layer; nothing else changes
- * (the forward passes do not move batch norm's running statistics).
- */
-export function lsuvInit<T extends Tensor>(k: Kernels<T>, stack: LayerStack<T>, x: T, batch: number, options: LsuvOptions = {}): LsuvLayerReport[] {
-  if (!Number.isInteger(batch) || batch < 1 || batch * stack.inputs > x.length) {
-    throw new GradscopeError('SHAPE_MISMATCH', `lsuv: a batch of ${batch} rows of ${stack.inputs} inputs needs ${batch * stack.inputs} values, the data tensor holds ${x.length}`);
-  }
-  const checked = checkLsuvOptions(options);
-  stack.reserve(batch);
-  return lsuvRescale(k, lsuvTargetsOf(stack), () => stack.forward(x, batch, 'batch'), batch, () => k.maxAbs(x, batch * stack.inputs), checked);
-}
-
 /** Every dense layer of the stack in forward order (nested ones included), as LSUV targets. */
 export function lsuvTargetsOf<T extends Tensor>(stack: LayerStack<T>): LsuvTarget<T>[] {
   return denseLayers(stack, '').map(({ name, layer }) => ({ name, weight: layer.weight.value, output: () => layer.preActivation, units: layer.units }));
