@@ -8,6 +8,12 @@
  * network's buffers that the call makes first (batch upload); the call's share less the step's and
  * the upload's is its checks and JavaScript. Each group is a share of the whole step, measured side
  * by side in alternating rounds, at batches 1, 8, 64 and 256 (jax-js' largest).
+ *
+ * The call's JavaScript alone ('train() call: JavaScript', JS_GROUP) is measured on a second network
+ * whose backend times every kernel call (timedKernels): a call's time less the time inside its
+ * kernel calls, less what the timing itself added (its cost per kernel call, measured on a no-op in
+ * the same round, times the calls); the median call of each round, the median of the rounds. That
+ * is what README's "µs of JavaScript per call" quotes.
  */
 import { Bench } from 'tinybench';
 import type { Activation, Kernels } from '../src/kernels.js';
@@ -19,11 +25,77 @@ import { denseModelOf } from '../src/model.js';
 
 export const PROFILE_BATCHES = [1, 8, 64, 256];
 const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', 'SGD update', 'batch upload', 'train() call'] as const;
-const ROUNDS = 5;
+/** Alternating rounds of the groups (and of JS_GROUP's calls). */
+export const PROFILE_ROUNDS = 5;
+/** The derived row: a train() call's time outside the core (its JavaScript), in the same rounds. */
+export const JS_GROUP = 'train() call: JavaScript' as const;
+/** train() calls per round of JS_GROUP's timing at batch `batch` (one batch each, as the 'train() call' group's): ~2,000 rows, at least 20 calls. */
+const jsCalls = (batch: number) => Math.max(20, Math.round(2048 / batch));
+
+/**
+ * `k` with every method call timed: `inside` sums the milliseconds spent in them, `calls` counts
+ * them. A method calling another on its own backend is one call (it runs on the target, not the
+ * proxy), so nothing is counted twice.
+ */
+export function timedKernels(k: Kernels): { kernels: Kernels; inside: number; calls: number } {
+  const timed = { kernels: k, inside: 0, calls: 0 };
+  timed.kernels = new Proxy(k, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        } finally {
+          timed.inside += performance.now() - t0;
+          timed.calls++;
+        }
+      };
+    },
+  });
+  return timed;
+}
+
+/**
+ * Milliseconds outside the kernels of the median of `calls` runs of `run` on `timed`'s network, each
+ * run's time less its time inside kernel calls and the timing's own cost per kernel call
+ * (`wrapperMs`, the time outside a timed no-op). The median run, so that a preempted run does not count.
+ */
+export function outsideKernelsMs(timed: { inside: number; calls: number }, run: () => void, calls: number, wrapperMs: number): number {
+  const outside: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const [inside0, calls0] = [timed.inside, timed.calls];
+    const t0 = performance.now();
+    run();
+    const total = performance.now() - t0;
+    outside.push(total - (timed.inside - inside0) - (timed.calls - calls0) * wrapperMs);
+  }
+  return median(outside);
+}
+
+/**
+ * The time a timed kernel call adds outside the kernel itself, per call (ms): a no-op's, fetched
+ * through the proxy at each call as the network fetches its kernels' methods; the median of
+ * batches of calls, so that a preempted batch does not count.
+ */
+function wrapperCostMs(): number {
+  const probe = timedKernels({ noop: () => undefined } as unknown as Kernels);
+  const k = probe.kernels as unknown as { noop: () => void };
+  const [batches, calls] = [21, 2000];
+  const perCall: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const inside0 = probe.inside;
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) k.noop();
+    perCall.push((performance.now() - t0 - (probe.inside - inside0)) / calls);
+  }
+  return median(perCall);
+}
 
 export interface ProfileRow {
   batch: number;
-  group: (typeof GROUPS)[number];
+  group: (typeof GROUPS)[number] | typeof JS_GROUP;
   medianMs: number;
   /** Median time over the whole step's (1 for the step). */
   share: number;
@@ -71,10 +143,14 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
       },
       'train() call': () => void net.train(data.x, data.y, callOptions),
     };
-    const times = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
-    const shares = new Map<string, number[]>(GROUPS.map((g) => [g, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      const bench = new Bench({ time: (opts.time ?? 400) / ROUNDS / GROUPS.length, warmupTime: round === 0 ? 50 : 0 });
+    const times = new Map<string, number[]>([...GROUPS, JS_GROUP].map((g) => [g, []]));
+    const shares = new Map<string, number[]>([...GROUPS, JS_GROUP].map((g) => [g, []]));
+    const timed = timedKernels(k);
+    const jsNet = (await stepOn(timed.kernels, STEP_SIZES, B)).net;
+    const jsCall = () => void jsNet.train(data.x, data.y, callOptions);
+    for (let i = 0; i < 20; i++) jsCall(); // warm the engine up on this network's calls
+    for (let round = 0; round < PROFILE_ROUNDS; round++) {
+      const bench = new Bench({ time: (opts.time ?? 400) / PROFILE_ROUNDS / GROUPS.length, warmupTime: round === 0 ? 50 : 0 });
       for (const g of GROUPS) bench.add(g, groups[g]);
       await bench.run();
       const stepMs = medianMs(bench, 'step');
@@ -82,10 +158,14 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
         times.get(g)!.push(medianMs(bench, g));
         shares.get(g)!.push(medianMs(bench, g) / stepMs);
       }
+      const jsMs = outsideKernelsMs(timed, jsCall, jsCalls(B), wrapperCostMs());
+      times.get(JS_GROUP)!.push(jsMs);
+      shares.get(JS_GROUP)!.push(jsMs / stepMs);
     }
     sgd.dispose();
     net.dispose();
-    for (const g of GROUPS) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
+    jsNet.dispose();
+    for (const g of [...GROUPS, JS_GROUP] as const) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
   }
   return rows;
 }

@@ -18,7 +18,7 @@ import { DENSE_ROUNDS, DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, ELEMENTWISE_ROUNDS, runElementwiseBench } from './elementwise.bench.js';
 import { JAX_ROUNDS, JAX_SIZES, runJaxBench } from './jax.bench.js';
 import { PEER_ROUNDS, PEER_SIZES, runPeersBench } from './peers.bench.js';
-import { runProfileBench } from './profile.bench.js';
+import { JS_GROUP, PROFILE_ROUNDS, runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
@@ -92,6 +92,7 @@ log('where the step goes');
 const profile = await runProfileBench();
 const sigmoidNs = ((elementwise.find((r) => r.name === 'sigmoid wasm-simd')?.medianMs ?? NaN) * 1e6) / ELEMENTWISE_LENGTH;
 const share = (batch: number, group: string) => profile.find((r) => r.batch === batch && r.group === group)?.share ?? NaN;
+const javaScriptUs = (batch: number) => (profile.find((r) => r.batch === batch && r.group === JS_GROUP)?.medianMs ?? NaN) * 1000;
 const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
 
 log('gradient-flow trace cost');
@@ -309,7 +310,10 @@ than the step: \`net.train(x, y)\` on the same rows as one batch (what the jax-j
 ${times(share(256, 'train() call'))} the step's time at batch 256, ${times(share(64, 'train() call'))} at 64 and ${times(share(1, 'train() call'))} at 1. Copying the rows into the
 network's buffers (batch upload) is ${percent(share(256, 'batch upload'))} of the step at batch 256; the rest is the call's checks
 (the inputs' and the gradient's finiteness and the parameters' range, each a pass in the core over
-a layer's outputs or every parameter, so they weigh most at batch 1) and its JavaScript.
+a layer's outputs or every parameter, so they weigh most at batch 1) and its JavaScript. The JavaScript alone
+(the '${JS_GROUP}' rows: a call's time outside its kernel calls, on a backend that times each of them,
+less the timing's own cost; the median call of ${PROFILE_ROUNDS} rounds) is ${javaScriptUs(256).toFixed(1)} µs per call at batch 256 and
+${javaScriptUs(1).toFixed(1)} µs at batch 1.
 
 ${markdownTable(profileRows)}
 
