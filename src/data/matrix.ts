@@ -27,6 +27,11 @@ export interface Matrix {
   cols: number;
 }
 
+/** `count` rows of a matrix from row `start`, as a matrix sharing its data (no copy). */
+export function matrixRows(m: Matrix, start: number, count: number): Matrix {
+  return { data: m.data.subarray(start * m.cols, (start + count) * m.cols), rows: count, cols: m.cols };
+}
+
 /** Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major. */
 export interface ResidentRows<T extends Tensor = Tensor> {
   readonly tensor: T;

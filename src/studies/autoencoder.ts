@@ -13,7 +13,7 @@ import { MNIST_PIXELS } from '../data/mnist.js';
 import { loadStudyDigits } from './study-digits.js';
 import { AUTOENCODER_DEFAULTS, STUDY_SEED } from './study-defaults.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from './study-bounds.js';
-import type { Matrix } from '../data/matrix.js';
+import { matrixRows, type Matrix } from '../data/matrix.js';
 import { invalidOption, shown } from '../errors.js';
 import type { WeightInit } from '../init/initializers.js';
 import { createNetwork, type Network } from '../api/network.js';
@@ -147,11 +147,6 @@ export const AUTOENCODER_OPTIMIZERS: Record<string, Contender> = {
   },
 };
 
-/** Rows of a matrix, as a matrix sharing its data. */
-function rowsOf(m: Matrix, start: number, count: number): Matrix {
-  return { data: m.data.subarray(start * m.cols, (start + count) * m.cols), rows: count, cols: m.cols };
-}
-
 /** Mean over rows of Σ_pixels (reconstruction − input)². */
 export function reconstructionError(net: Network, x: Matrix): number {
   let total = 0;
@@ -203,7 +198,7 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
   const digits = await loadStudyDigits(o.trainRows, o.testRows);
   const train = digits.train.x;
   const test = digits.test.x;
-  const probe = rowsOf(train, 0, Math.min(500, train.rows));
+  const probe = matrixRows(train, 0, Math.min(500, train.rows));
   const runs: AutoencoderRun[] = [];
   for (const name of o.optimizers) {
     const contender = AUTOENCODER_OPTIMIZERS[name];
@@ -231,7 +226,7 @@ export async function runAutoencoderStudy(options: AutoencoderStudyOptions = {})
           if (start + batch > train.rows) start = 0;
           let window = windows.get(start);
           if (!window) {
-            const rows = rowsOf(train, start, batch);
+            const rows = matrixRows(train, start, batch);
             window = net.dataset(rows, rows);
             windows.set(start, window);
           }

@@ -93,7 +93,10 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
     differences: [
       'the digits, not CIFAR-10',
       `width ${REZERO_PAPER.width}, not 256`,
+      `${epochs * Math.ceil(digits.train.x.rows / REZERO_PAPER.batchSize)} Adagrad steps (${epochsText(epochs)} over ${digits.train.x.rows} digits), not the notebook's 5,000 (10 epochs over CIFAR-10's 50,000 images)`,
       'the input layer is initialised like the blocks (theirs: Kaiming normal in both networks)',
+      "biases start at 0 and the output layer's weights like the blocks' (theirs keep PyTorch's nn.Linear default, U[±1/√n_in], for every bias and the output layer's weights)",
+      "the inputs are the digits' pixels in [0, 1] (theirs: CIFAR-10's, normalised to [−1, 1])",
     ],
     charts: [
       {

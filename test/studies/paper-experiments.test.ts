@@ -3,11 +3,13 @@
 // every comparison whose two sides ran; the helpers standardise columns and interpolate quantiles as
 // sklearn's StandardScaler and numpy's quantile do.
 import { describe, expect, it } from 'vitest';
-import { BATCH_NORM_PAPER, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { accuracyDifferenceError, accuracyVerdict, ACCURACY_STANDARD_ERRORS, BATCH_NORM_PAPER, clearlyHigher, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { createNetwork } from '../../src/api/network.js';
+import { Rng } from '../../src/init/rng.js';
 import { standardise } from '../../src/studies/paper-experiment.js';
 import { quantile } from '../../src/median.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
-import { JITTER_SHARE, runSeluPaper, varianceVerdict } from '../../src/studies/paper-selu.js';
+import { JITTER_SHARE, runSeluPaper, SELU_PAPER, trainingModeLoss, varianceVerdict } from '../../src/studies/paper-selu.js';
 
 const TINY = { trainRows: 60, testRows: 20, budget: 0.001 };
 
@@ -27,6 +29,41 @@ describe("the papers' experiments", () => {
     expect(varianceVerdict(0, 3, 15)).toMatch(/^reproduces /);
     expect(varianceVerdict(0, 5, 15)).toMatch(/^reproduces /);
     expect(varianceVerdict(4, 4, 15)).toMatch(/^is NOT reproduced /);
+  });
+
+  it('SELU: the training loss as run.py logs it, in training mode over batches of 128 in row order, moving no running statistics', async () => {
+    const rng = new Rng(4);
+    const rows = 300; // batches of 128, 128 and 44
+    const x = { data: Float32Array.from({ length: rows * 5 }, () => rng.uniform() * 4 - 2), rows, cols: 5 };
+    const y = { data: Float32Array.from({ length: rows * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), rows, cols: 3 };
+    const net = await createNetwork({ inputs: 5, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 3, activation: 'softmax' }], loss: 'cross-entropy', backend: 'ref', seed: 2 });
+    net.train(x, y, { epochs: 2, batchSize: 32, learningRate: 0.1 }); // running statistics away from their start
+    const evaluated = net.evaluate(x, y).loss;
+    const slice = (m: typeof x, start: number, count: number) => ({ data: m.data.subarray(start * m.cols, (start + count) * m.cols), rows: count, cols: m.cols });
+    const perBatch = [0, 128, 256].map((start) => {
+      const count = Math.min(SELU_PAPER.batchSize, rows - start);
+      return net.gradients(slice(x, start, count), slice(y, start, count)).loss * count;
+    });
+    const measured = trainingModeLoss(net, x, y);
+    expect(SELU_PAPER.batchSize).toBe(128);
+    expect(measured).toBeCloseTo(perBatch.reduce((a, b) => a + b) / rows, 12);
+    // not the evaluation-mode loss (running statistics), nor one batch of all rows
+    expect(Math.abs(measured - evaluated)).toBeGreaterThan(1e-4);
+    expect(Math.abs(measured - net.gradients(x, y).loss)).toBeGreaterThan(1e-6);
+    expect(net.evaluate(x, y).loss).toBe(evaluated);
+    net.dispose();
+  });
+
+  it('batch norm §4.1: higher accuracy counts only beyond two standard errors of the difference (95.5 against 95.2 % on 1,000 digits is a tie)', () => {
+    expect(ACCURACY_STANDARD_ERRORS).toBe(2);
+    expect(accuracyDifferenceError(0.955, 0.952, 1000)).toBeCloseTo(Math.sqrt((0.955 * 0.045 + 0.952 * 0.048) / 1000), 12);
+    expect(clearlyHigher(0.955, 0.952, 1000)).toBe(false);
+    expect(clearlyHigher(0.955, 0.925, 1000)).toBe(true); // 3 points against 2 × 1.06
+    expect(clearlyHigher(0.955, 0.925, 100)).toBe(false); // the same on 100 digits: 2 × 3.4
+    // the run documented before this rule: 1.8 points at step 1050 (2 s.e. = 2.5), 0.3 at the end (1.9)
+    expect(accuracyVerdict(0.927, 0.909, 0.955, 0.952, 1000)).toMatch(/^differences 1\.8 and 0\.3 points, against 2 standard errors of 2\.5 and 1\.9 points .*does NOT reproduce here beyond the standard errors .*consistent with it, not evidence for it\.$/);
+    expect(accuracyVerdict(0.96, 0.9, 0.97, 0.93, 1000)).toMatch(/reproduces here\.$/);
+    expect(accuracyVerdict(0.9, 0.93, 0.97, 0.93, 1000)).toMatch(/does NOT reproduce here\.$/);
   });
 
   it('quantile: linear between order statistics', () => {
