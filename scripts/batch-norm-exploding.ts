@@ -9,7 +9,8 @@
  *
  *   nice -n 19 npx tsx scripts/batch-norm-exploding.ts
  *
- * About ten minutes on a shared 2-core AMD EPYC (2026-12-01).
+ * 3 min 17 s at load 6–9 on the shared 2-core AMD EPYC (2026-12-01, ref backend); it printed the numbers quoted in
+ * docs/gradient-flow.md ("Exploding across batch norm") and in explodingAcrossNorms (src/flow/diagnose.ts).
  */
 import { createNetwork } from '../src/index.js';
 import { diagnose, verdictLabel, type Diagnosis } from '../src/flow/diagnose.js';
