@@ -1,4 +1,5 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
+import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
 import { remedyText, type RemedyTerms } from '../flow/remedy.js';
 import type { Trace } from '../flow/trace.js';
@@ -9,7 +10,8 @@ const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
 const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 
 /**
- * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer,
+ * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer
+ * ('—' where a batch norm cancels either bias: biasesCancelledByBatchNorm),
  * the chain factor beside its bound (both of the latest record with ‖W‖₂, named in the header; a
  * block network's trace measures no ‖W‖₂, so it shows the factor of `record` and no bound column),
  * saturation (sigmoid, tanh, softsign) and dead units (relu family).
@@ -21,12 +23,15 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
   const chainRecord = refreshed ?? record;
   const at = (metric: Parameters<Trace['at']>[0], l: number, r = record) => trace.at(metric, r, l);
   const withBound = refreshed !== undefined;
+  // A bias a batch norm cancels has ‖∂C/∂b‖ 0 up to rounding (flow/cancelled-biases.ts): no ratio of it, or against it, is a speed of learning.
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  const unread = (l: number) => cancelled.includes(l) || cancelled.includes(lastHidden);
   const rows = Array.from({ length: L }, (_, l) => [
     `${trace.layerLabel(l)} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
     num(at('deltaRms', l)),
-    l === L - 1 ? '' : ratioText(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
+    l === L - 1 ? '' : unread(l) ? '—' : ratioText(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
     num(at('chainFactor', l, chainRecord)),
     ...(withBound ? [num(at('chainBound', l, chainRecord))] : []),
     num(at('updateRatio', l)),

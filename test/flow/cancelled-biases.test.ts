@@ -6,6 +6,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 import { expectError } from '../util/expect-error.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { traceTable } from '../../src/cli/trace-table.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TappedLayerType } from '../../src/flow-taps.js';
 import type { OutputActivation } from '../../src/kernels.js';
@@ -72,5 +73,11 @@ describe('biases cancelled by a batch norm', () => {
     expect(d.evidence.normalisedBy).toBeDefined();
     expect(d.summary).toContain(`the ‖∂C/∂b‖ of layers '0' (dense), '${trace.blocks!.layers[last].name}' (dense) measures no speed of learning: each feeds a batch norm, which cancels its bias (gradient 0 up to rounding).`);
     expect(d.summary).not.toMatch(/‖∂C\/∂b‖ \([0-9.e+-]+×\)/);
+    // The CLI's table prints no ratio against the cancelled last hidden bias (it printed 1e5–1e6× for the norms' β).
+    const [header, , ...rows] = traceTable(trace).split('\n');
+    const column = header.indexOf('‖∂C/∂b‖ ÷ last hidden');
+    expect(column).toBeGreaterThan(0);
+    expect(rows).toHaveLength(trace.layers);
+    for (const row of rows.slice(0, -1)) expect(row.slice(column, column + '‖∂C/∂b‖ ÷ last hidden'.length).trim(), row).toBe('—');
   });
 });
