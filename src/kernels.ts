@@ -64,8 +64,10 @@ export interface Kernels<T extends Tensor = Tensor> {
   /** Returns the tensor's memory for reuse; the handle must not be used again. */
   free(t: T): void;
   /**
-   * Bytes that can still be allocated, for backends with a hard limit (wasm32: 4 GiB of linear
-   * memory), so a network that cannot fit is refused before its first alloc. Absent: no fixed limit.
+   * Bytes that tensors can surely still be given, however many share them (each rounded up as the
+   * backend rounds it), for backends with a hard limit (wasm32: 4 GiB of linear memory), so a network
+   * that cannot fit is refused before its first alloc, and one that can is never refused halfway
+   * through. Absent: no fixed limit.
    */
   bytesAvailable?(): number;
   /** A live view of the tensor: valid until the next `alloc`. */

@@ -209,7 +209,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.assertAlive();
     if (rows <= this.capacity) return;
     const { perRow, tensors } = rowStorageOf(this.specs, this.inputSize);
-    checkFits(this.kernels, (rows - this.capacity) * perRow, tensors, `buffers for a batch of ${rows} rows`);
+    // All of the new buffers, not what they add to the old ones (which leave holes they may not fit: engine.ts).
+    checkFits(this.kernels, rows * perRow, tensors, `buffers for a batch of ${rows} rows`);
     this.stack.reserve(rows);
     this.inputRows.reserve(rows);
     this.targetRows.reserve(rows);

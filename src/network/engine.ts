@@ -187,8 +187,10 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   ensureCapacity(rows: number): void {
     this.assertAlive();
     if (rows <= this.capacity) return;
-    const needed = rows * rowBufferElements(this.sizes) - this.capacity * rowBufferElements(this.sizes);
-    checkFits(this.kernels, needed, 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
+    // All of the new buffers, not what they add to the old: freed below other tensors, the old ones
+    // leave holes the larger new ones may not fit, and a check of the difference said yes to buffers
+    // that then failed halfway, the old ones already freed.
+    checkFits(this.kernels, rows * rowBufferElements(this.sizes), 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
     this.freeActivations();
     const k = this.kernels;
     const b = this.buffers;

@@ -47,8 +47,18 @@ export function rowBufferElements(sizes: readonly number[]): number {
   return perRow;
 }
 
-/** An engine's RangeError from a typed-array allocation, as OUT_OF_MEMORY. */
+/**
+ * V8's message (Node, Chrome) when the storage of an ArrayBuffer, so of a typed array, cannot be
+ * had. WebAssembly memory that cannot grow is OUT_OF_MEMORY already (the allocator says so, src/wasm/allocator.ts).
+ */
+const ALLOCATION_FAILED = 'Array buffer allocation failed';
+
+/**
+ * An engine's RangeError from a failed allocation, as OUT_OF_MEMORY; anything else as it is. Any
+ * other RangeError (an invalid length, a digits argument out of range, a call stack overflow) is a
+ * bug, and relabelled as memory it would read as the user's problem and never be reported.
+ */
 export function asOutOfMemory(error: unknown, what: string): unknown {
-  if (error instanceof RangeError) return new GradscopeError('OUT_OF_MEMORY', `${what}: the engine could not allocate (${error.message})`);
+  if (error instanceof RangeError && error.message === ALLOCATION_FAILED) return new GradscopeError('OUT_OF_MEMORY', `${what}: the engine could not allocate (${error.message})`);
   return error;
 }

@@ -294,6 +294,64 @@ describe('OUT_OF_MEMORY up front', () => {
       expect(kernels.bytesInUse).toBe(afterOne);
     }
   });
+
+  // asOutOfMemory relabelled every RangeError an engine threw while building as OUT_OF_MEMORY: a
+  // bug's RangeError (a bad length, a digits argument) read as "not enough memory" and was never reported.
+  it.each(['ref', 'wasm'] as const)('only a failed allocation becomes OUT_OF_MEMORY; any other RangeError is passed on as the bug it is (%s)', async (backend) => {
+    const { createWasmKernels } = await import('../../src/wasm/wasm-kernels.js');
+    const { createRefKernels } = await import('../../src/ref/ref-kernels.js');
+    const kernels = backend === 'wasm' ? await createWasmKernels() : createRefKernels();
+    const inUse = () => ('bytesInUse' in kernels ? (kernels.bytesInUse as number) : 0);
+    const before = inUse();
+    // The third tensor asked for fails as `failure`.
+    const failingAt = (failure: RangeError) => {
+      let calls = 0;
+      const alloc = (length: number) => {
+        if (++calls === 3) throw failure;
+        return kernels.alloc(length);
+      };
+      return Object.create(kernels, { alloc: { value: alloc } }) as typeof kernels;
+    };
+    // A chain of dense layers gives back what it was given; a block network is checked for the error only.
+    const builds = [
+      { build: (k: typeof kernels) => createNetwork({ sizes: [3, 4, 2], backend: k }), givesBack: true },
+      { build: (k: typeof kernels) => createNetwork({ inputs: 3, layers: [{ type: 'dense', units: 4 }, { type: 'layer-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: k }), givesBack: false },
+    ];
+    for (const { build, givesBack } of builds) {
+      // V8's words when an ArrayBuffer's storage cannot be had.
+      await expectError(() => build(failingAt(new RangeError('Array buffer allocation failed'))), 'OUT_OF_MEMORY', /: the engine could not allocate \(Array buffer allocation failed\)$/);
+      if (givesBack) expect(inUse()).toBe(before);
+      for (const bug of [new RangeError('Invalid typed array length: -4'), new RangeError('toFixed() digits argument must be between 0 and 100')]) {
+        let caught: unknown;
+        await Promise.resolve(build(failingAt(bug))).catch((error: unknown) => (caught = error));
+        expect(caught).toBe(bug);
+        if (givesBack) expect(inUse()).toBe(before);
+      }
+    }
+  });
+
+  // A batch's buffers are freed and allocated anew, larger. The check counted only what they added to
+  // the old ones, whose room, below other tensors, is a hole the larger new ones do not fit: it said
+  // yes, the old buffers were freed, and the new ones failed halfway (OUT_OF_MEMORY from the allocator,
+  // the network left with no buffers). It counts all of the new ones: refused before anything changes.
+  it('a larger batch near the end of memory is refused before its old buffers are freed, and the network still works', async () => {
+    const { createWasmKernels } = await import('../../src/wasm/wasm-kernels.js');
+    const kernels = await createWasmKernels();
+    const net = await createNetwork({ sizes: [64, 64], backend: kernels });
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 64 }, (_, j) => Math.sin(i + j)));
+    net[MODEL].ensureCapacity(100);
+    const blocker = kernels.alloc(4); // above the buffers: freed, they leave a hole
+    // 300 rows' worth above the top: what growing from 100 to 400 rows adds, not all 400.
+    const perRow = 64 + 64 + 64 + 3 * 64;
+    const filler = kernels.alloc((kernels.bytesAvailable() - 300 * perRow * 4 - 4096) / 4);
+    const inUse = kernels.bytesInUse;
+    await expectError(() => net[MODEL].ensureCapacity(400), 'OUT_OF_MEMORY', /^buffers for a batch of 400 rows needs \d+\.\d MiB but the [\w-]+ backend has \d+\.\d MiB left .*nothing was allocated$/);
+    expect(kernels.bytesInUse).toBe(inUse);
+    expect(net.predict(rows(100)).every((row) => row.every(Number.isFinite))).toBe(true);
+    kernels.free(filler);
+    kernels.free(blocker);
+    net.dispose();
+  });
 });
 
 describe('values and names in messages', () => {

@@ -73,6 +73,26 @@ describe('Allocator', () => {
     expect(() => allocator.alloc(2 ** 32)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
   });
 
+  // bytesAvailable counted the free blocks below the top as if they were one: 16 holes of 64 KiB and
+  // 32 KiB above the top made 1.03 MiB "available", and a request of that much then failed
+  // (OUT_OF_MEMORY halfway through whatever was being built, after the up-front check said yes).
+  it('bytesAvailable is what requests surely get, one block or many, however fragmented the free blocks are', () => {
+    const { allocator } = fresh();
+    const holes = Array.from({ length: 16 }, () => [allocator.alloc(PAGE), allocator.alloc(16)][0]);
+    // Up to 32 KiB below 4 GiB: fresh pages, never written, so the process commits little of them.
+    allocator.alloc(allocator.bytesAvailable - 32 * 1024);
+    for (const hole of holes) allocator.release(hole);
+    expect(allocator.freeBlockCount).toBe(16);
+    const promised = allocator.bytesAvailable;
+    expect(promised).toBe(32 * 1024);
+    const one = allocator.alloc(promised);
+    allocator.release(one);
+    // Many requests, each larger than every hole: all above the top, and they fit.
+    const many = Array.from({ length: 4 }, () => allocator.alloc(promised / 4));
+    expect(() => allocator.alloc(16 * PAGE)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    many.forEach((block) => allocator.release(block));
+  });
+
   it('zeroes only memory handed out before: memory above the highest top is still the zeros memory.grow gave', () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
     const zeroed: [number, number][] = [];
