@@ -343,7 +343,7 @@ describe('OUT_OF_MEMORY up front', () => {
     const blocker = kernels.alloc(4); // above the buffers: freed, they leave a hole
     // 300 rows' worth above the top: what growing from 100 to 400 rows adds, not all 400.
     const perRow = 64 + 64 + 64 + 3 * 64;
-    const filler = kernels.alloc((kernels.bytesAvailable() - 300 * perRow * 4 - 4096) / 4);
+    const filler = kernels.alloc((kernels.bytesAvailable!() - 300 * perRow * 4 - 4096) / 4);
     const inUse = kernels.bytesInUse;
     await expectError(() => net[MODEL].ensureCapacity(400), 'OUT_OF_MEMORY', /^buffers for a batch of 400 rows needs \d+\.\d MiB but the [\w-]+ backend has \d+\.\d MiB left .*nothing was allocated$/);
     expect(kernels.bytesInUse).toBe(inUse);
