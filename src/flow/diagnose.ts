@@ -745,8 +745,14 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (diedLater) {
       add([smallerRate(run)], `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
     }
-    if (run.biasInit === undefined || run.biasInit !== 'zero') {
-      add([choice('biasInit', 'zero')], 'negative biases hold z ≤ 0 for every input; with zero biases about half of each unit\'s inputs are active at the start.');
+    // The reason says what the trace knows of the biases: drawn negative, or not recorded (a loaded network); a run with zero or positive constant biases is not told they are the cause.
+    const bias = run.biasInit;
+    const zeroBiasWhy = "with zero biases about half of each unit's inputs are active at the start.";
+    if (bias === undefined) {
+      add([choice('biasInit', 'zero')], `if the network's biases started negative (this trace does not record how they were drawn: a loaded network), they hold z ≤ 0 for every input; ${zeroBiasWhy}`);
+    } else if (bias !== 'zero' && (bias.name === 'normal' || bias.value < 0)) {
+      const drawn = bias.name === 'normal' ? `drawn from N(0, ${fmt(bias.std)}²), about half start negative` : `all start at ${bias.value}`;
+      add([choice('biasInit', 'zero')], `the run's biases ${drawn}, and negative biases hold z ≤ 0 for every input; ${zeroBiasWhy}`);
     }
     if (!uses('leaky-relu')) {
       const change = activationChange(trace, ['leaky-relu']);

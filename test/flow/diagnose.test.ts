@@ -240,6 +240,12 @@ describe('diagnose', () => {
     expect(Number.isNaN(d.evidence.lastHiddenChange)).toBe(true);
     expect(d.summary).not.toMatch(/NaN|Infinity/);
     for (const r of d.remedies) expect(r.why).not.toMatch(/NaN|Infinity/);
+    // The bias remedy's reason is read from the run: its biases all started at −3; a trace that does not record them (a loaded network) asserts nothing.
+    const biasWhy = (t: Trace) => diagnose(t).remedies.find((r) => r.option.startsWith('biasInit'))!.why;
+    expect(biasWhy(trace)).toMatch(/^the run's biases all start at -3, and negative biases hold z ≤ 0 for every input/);
+    const unrecorded = JSON.parse(JSON.stringify(trace));
+    delete unrecorded.run.biasInit;
+    expect(biasWhy(Trace.fromJSON(unrecorded))).toMatch(/^if the network's biases started negative \(this trace does not record how they were drawn/);
     // Hand-built plateau (a constant loss) whose last hidden layer's ‖∂C/∂b‖ was 0 at the first record: 0/0, then x/0.
     const plateau = (lastBias: number) => {
       const t = handTrace([{ delta: [1, 1, 0], bias: [1, 1, 0] }, ...Array.from({ length: 9 }, () => ({ delta: [1, 1, lastBias], bias: [1, 1, lastBias] }))]);
