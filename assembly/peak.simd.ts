@@ -5,7 +5,7 @@
 // Why not chains acc = acc·m + c: each trip of such a chain waits for a mul and then an add, so
 // the 13 chains that fit in V8's 15 xmm registers cannot keep the pipes busy, and that ceiling
 // read below what the GEMM itself reaches. Here only the add is on the loop-carried path, as in a
-// GEMM: 65.4 GFLOP/s in bench/RESULTS.md's run of 2026-12-01 (AMD EPYC Zen 5), about 16 flops per
+// GEMM: 65.4 GFLOP/s in bench/RESULTS.md's run of 2026-12-01 at commit 7e4b013 (AMD EPYC Zen 5; 25.2 on the Zen 3 of the run after it), about 16 flops per
 // cycle, the 128-bit limit of two multiplies and two adds per cycle.
 
 export function f32_peak_madd__simd(out: usize, iterations: i32): f64 {

@@ -146,8 +146,10 @@ export interface IngestJudgement {
  * any goal in rounds, when it meets the target. When it does not, each round is scaled by its
  * control's slowing (control's best ÷ that round's control, never above 1): if the scaled median
  * meets the target, only the host's slowing stood between the run and the goal, 'host-limited';
- * if even the scaled median misses, 'NOT met'. The best round of the control may itself have been
- * slowed, so the scaling can only under-correct, which errs toward 'NOT met'.
+ * if even the scaled median misses, 'NOT met'. The scaling can err either way: the control's best
+ * round may itself have been slowed (an under-correction, toward 'NOT met'), and a burst may hit a
+ * round's copy and not its pass (an over-correction, toward 'host-limited', the verdict that
+ * excuses a miss), which is why 'host-limited' is never 'met'.
  */
 export function judgeIngest(ms: readonly number[], controlMs: readonly number[], target: Target): IngestJudgement {
   if (ms.length !== controlMs.length) throw new Error(`judgeIngest: ${ms.length} rounds but ${controlMs.length} controls`);

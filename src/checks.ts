@@ -55,10 +55,21 @@ export const FLOAT32_MIN_NORMAL = 2 ** -126;
  * option and its least usable value.
  */
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
-  if (!(value > 0) || value / per >= FLOAT32_MIN_NORMAL) return undefined;
+  if (!(value > 0) || Math.fround(value / per) >= FLOAT32_MIN_NORMAL) return undefined; // what float32 holds decides: 1.1754943e-38 is held as 2⁻¹²⁶
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
   const least = per === 1 ? `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)` : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
   return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
+}
+
+/**
+ * The largest float32 below `max` (> 0): the most an option below an exclusive bound may be once the
+ * core holds it as float32, where 1 − 10⁻⁹ is 1 (a momentum or β of 1 never forgets; Adam's bias
+ * correction divides by 1 − β₂ᵗ = 0).
+ */
+export function largestFloat32Below(max: number): number {
+  const held = new Float32Array([max]);
+  if (held[0] >= max) new Uint32Array(held.buffer)[0] -= 1; // one ulp towards 0 (max > 0)
+  return held[0];
 }
 
 /** `value` unless float32Problem refuses it (INVALID_OPTION naming `name` and the least usable value). */
@@ -92,7 +103,7 @@ export interface Range {
   below?: boolean;
   /** Whether only whole numbers are allowed (default false). */
   integer?: boolean;
-  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL is refused too (float32Problem; default false). */
+  /** Whether the core holds it as float32, so a positive value below FLOAT32_MIN_NORMAL is refused too (float32Problem), and one that float32 rounds up to an exclusive `max` (largestFloat32Below; default false). */
   float32?: boolean;
 }
 
@@ -113,6 +124,9 @@ export function checkNumber(value: unknown, where: string, range: Range, fallbac
     (range.min === undefined || (range.above ? value > range.min : value >= range.min)) &&
     (range.max === undefined || (range.below ? value < range.max : value <= range.max));
   if (!ok) throw invalidOption(`${where}: expected ${describe(range)}, got ${shown(value)}`);
+  if (range.float32 && range.below && range.max !== undefined && range.max > 0 && Math.fround(value as number) >= range.max) {
+    throw invalidOption(`${where}: ${value} is ${Math.fround(value as number)} in the float32 the core computes in, not below ${range.max}; the largest usable value is ${largestFloat32Below(range.max)}`);
+  }
   return range.float32 ? checkFloat32(value as number, where) : (value as number);
 }
 

@@ -875,12 +875,13 @@ const rowSquare = (init: WeightInitName, nIn: number, nOut: number) => nIn * wei
 /**
  * The remedy of an exploding gap read across norm layers (evidence.normalisedBy), or none. There a
  * dense layer before a norm learns the same whatever its weights' scale, so its gradient goes as
- * 1/‖w‖ and its relative gradient ‖∂C/∂W‖/‖W‖, the gap's measure, as 1/‖w‖² of its weight rows: the
- * gap compares the layers' row lengths. Glorot's variance 2/(n_in + n_out) (and an orthogonal
+ * 1/‖w‖ and its relative gradient ‖∂C/∂W‖/‖W‖ as 1/‖w‖² of its weight rows: that measure compares the
+ * layers' row lengths. Glorot's variance 2/(n_in + n_out) (and an orthogonal
  * matrix's) gives the rows of a layer of few inputs and many outputs a shorter length than the next
  * layers', so the first layer's relative gradient starts larger by the init alone; 'standard'
  * U[±1/√n_in] gives every row the same. On the visualizer's batch-normalised network (6 × 16,
- * spirals; scripts/batch-norm-exploding.ts, 2026-12-01, seeds 1–8) Glorot's uniform init exploded
+ * spirals; scripts/batch-norm-exploding.ts, 2026-12-01, seeds 1–8, counted under the rule before
+ * ae77fa8, which read the gap across norms from the relative gradient alone) Glorot's uniform init exploded
  * 4, 4 and 6 of 8 sigmoid, tanh and relu networks, glorot-normal 7, 7 and 7, orthogonal 8, 6 and 8;
  * 'standard' 0, 0 and 1. Nothing else is offered: clipping, LARS and a lower rate leave the first
  * record's gap as it was and widened the median (LARS: 3.74× → 15.0×); ReZero takes the branches'

@@ -297,7 +297,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     checkKnownKeys(options, Object.keys(KFAC_DEFAULTS), 'kfac');
     const d = KFAC_DEFAULTS;
     this.options = {
-      damping: checkNumber(options.damping, 'kfac: damping', { min: 0, above: true, max: 1e6 }, d.damping),
+      damping: checkNumber(options.damping, 'kfac: damping', { min: 0, above: true, max: 1e6, float32: true }, d.damping),
       decay: checkNumber(options.decay, 'kfac: decay', { min: 0, max: 1, below: true }, d.decay),
       inverseEvery: checkNumber(options.inverseEvery, 'kfac: inverseEvery', { min: 1, max: 1e6, integer: true }, d.inverseEvery),
       rescale: checkBoolean(options.rescale, 'kfac: rescale', d.rescale),

@@ -1,7 +1,7 @@
 /**
  * Which SIMD binary is faster on this CPU: the default one, with separate f32x4 mul and add, or the
  * relaxed one, whose dense microkernel fuses them into relaxed_madd. Neither wins everywhere: the
- * relaxed microkernel ran 1.03× slower on an AMD EPYC Zen 5 (family 26; bench/RESULTS.md, 2026-11-30 and
+ * relaxed microkernel ran 1.03× slower on an AMD EPYC Zen 5 (family 26; bench/RESULTS.md at commit 7e4b013, 2026-11-30 and
  * 2026-12-01), 1.19× faster on an Intel Xeon, and in 0.68× the time on an AMD EPYC Zen 3 (family
  * 25 model 1; the bench's relaxed-tile loop, 2026-12-01, load 11). Measured once per process, when `binary: 'fastest'` is first
  * asked for, on engines that have relaxed SIMD (Chrome ships it; Node 20 needs

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { FLOAT32_MIN_NORMAL } from '../../src/checks.js';
+import { FLOAT32_MIN_NORMAL, largestFloat32Below } from '../../src/checks.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { clipGradientNorm } from '../../src/optim/clip.js';
 import { runDepthStudy } from '../../src/studies/depth.js';
@@ -54,6 +54,7 @@ describe('a hyper-parameter the core holds as float32', () => {
     [{ name: 'lbfgs', learningRate: 1e-40 }, /^lbfgs: learningRate: 1e-40 is subnormal/],
     [{ name: 'kfac', weightDecay: 1e-40 }, /^kfac: weightDecay: 1e-40 is subnormal/],
     [{ name: 'kfac', rescale: false, momentum: 1e-40 }, /^kfac: momentum: 1e-40 is subnormal/],
+    [{ name: 'kfac', damping: 1e-80 }, /^kfac: damping: 1e-80 is 0/],
   ])('an optimiser option %j that is 0 or subnormal in float32 is refused', async (spec, message) => {
     const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
     const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', message);
@@ -92,5 +93,34 @@ describe('a hyper-parameter the core holds as float32', () => {
       expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
       expect(run.stderr).toBe(`gradscope: ${flag}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${LEAST} (2⁻¹²⁶, float32's smallest normal number)\n`);
     }
+  });
+});
+
+describe('a hyper-parameter below an exclusive bound, held as float32', () => {
+  // 1 − 10⁻⁹ passes "< 1" as a double but is 1 in float32: a momentum or β of 1 never forgets, and
+  // Adam's bias correction divides by 1 − β₂ᵗ = 0. largestFloat32Below names what is usable.
+  it.each([
+    [{ name: 'adam', beta2: 0.999999999 }, 'adam: beta2'],
+    [{ name: 'adam', beta1: 1 - 1e-9 }, 'adam: beta1'],
+    [{ name: 'sgd', momentum: 1 - 1e-9 }, 'momentum'],
+    [{ name: 'rmsprop', alpha: 1 - 1e-9 }, 'rmsprop: alpha'],
+    [{ name: 'lars', momentum: 1 - 1e-9 }, 'lars: momentum'],
+    [{ name: 'kfac', rescale: false, momentum: 1 - 1e-9 }, 'kfac: momentum'],
+  ])('%j that float32 rounds up to 1 is refused, naming the largest usable value', async (spec, where) => {
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    const error = await expectError(() => createOptimizer(net, spec as never), 'INVALID_OPTION', new RegExp(`^${where}: .* is 1 in the float32 the core computes in, not below 1; the largest usable value is 0\\.9999999403953552$`));
+    expect(error.message).toContain('0.9999999403953552');
+    net.dispose();
+  });
+
+  it('takes the largest float32 below 1 itself, and 2⁻¹²⁶ written short (1.1754943e-38, which float32 holds as 2⁻¹²⁶)', async () => {
+    expect(largestFloat32Below(1)).toBe(1 - 2 ** -24);
+    expect(largestFloat32Below(0.5)).toBe(0.5 - 2 ** -25);
+    expect(largestFloat32Below(0.3)).toBeLessThan(0.3);
+    expect(Math.fround(largestFloat32Below(0.3))).toBe(largestFloat32Below(0.3));
+    const net = await createNetwork({ sizes: [2, 3, 2], backend: 'ref', seed: 3 });
+    expect(() => createOptimizer(net, { name: 'adam', beta2: 1 - 2 ** -24 } as never)).not.toThrow();
+    expect(() => net.train(X, Y, { learningRate: 1.1754943e-38, epochs: 1 })).not.toThrow();
+    net.dispose();
   });
 });
