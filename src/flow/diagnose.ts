@@ -241,6 +241,8 @@ export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity'>): string
 
 type Evidence = Diagnosis['evidence'];
 
+/** Whether a measured ratio or factor can be read: > 0 and finite (a 0 ÷ 0 is NaN, an x ÷ 0 Infinity). */
+const positiveFinite = (v: number) => v > 0 && Number.isFinite(v);
 const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const percent = (v: number) => `${Math.round(100 * v)} %`;
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
@@ -423,8 +425,8 @@ function decisiveGap(e: Evidence): number {
   if (e.hiddenLayers < 2) return NaN;
   const { first, median: mid } = gapMeasure(e);
   // A ratio of 0 or Inf is a layer that got no gradient at all, which the dead verdict and nonFinite read, not a gap.
-  if (!(first > 0 && Number.isFinite(first))) return mid;
-  if (!(mid > 0 && Number.isFinite(mid))) return first;
+  if (!positiveFinite(first)) return mid;
+  if (!positiveFinite(mid)) return first;
   return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
 }
 
@@ -436,7 +438,7 @@ const gapMeasure = (e: Evidence): FirstToLast => e.normalisedGap ?? e.deltaFirst
  * nearer 1; where they point opposite ways (or either is 0, Inf or NaN), none (NaN).
  */
 function agreedRatio(a: number, b: number): number {
-  if (!(a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b))) return NaN;
+  if (!(positiveFinite(a) && positiveFinite(b))) return NaN;
   const [la, lb] = [Math.log(a), Math.log(b)];
   if (la * lb < 0) return NaN;
   return Math.abs(la) <= Math.abs(lb) ? a : b;
@@ -485,7 +487,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     const gated = gatedBranchLayers(trace, e.hiddenLayers);
     const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it: a branch's gradient is α times its block's, and the skips carry the gradient past it)` : '';
     parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
-  } else if (verdict !== 'dead' && ((Number.isFinite(gap) && gap > 0) || e.normalisedBy)) {
+  } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
     parts.push(gapSentence(gap, e, ends, trace));
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
@@ -579,8 +581,8 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     const [delta, relative] = [pick(e.deltaFirstToLast), pick(e.relativeGradientFirstToLast!)];
     const read = Number.isNaN(gap)
       ? `they point opposite ways, so no gap is read`
-      : `the gap read is the one both show (the nearer 1 of the two): ${fmt(gap)}×${e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${fmt(e.meanChainFactor)})` : ''}`;
-    const batch = !(speed > 0 && Number.isFinite(speed)) ? ` No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : ` The ‖∂C/∂b‖ gap is ${fmt(speed)}×.`;
+      : `the gap read is the one both show (the nearer 1 of the two): ${fmt(gap)}×${positiveFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${fmt(e.meanChainFactor)})` : ''}`;
+    const batch = !positiveFinite(speed) ? ` No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : ` The ‖∂C/∂b‖ gap is ${fmt(speed)}×.`;
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
@@ -589,11 +591,11 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
   }
   const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
   const links = e.hiddenLayers - 1;
-  const chain = e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor)
+  const chain = positiveFinite(e.meanChainFactor)
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  const batch = !(speed > 0 && Number.isFinite(speed))
+  const batch = !positiveFinite(speed)
     ? `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`
     : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
@@ -625,7 +627,7 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
   const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
-  if (change > 0 && Number.isFinite(change)) return `the gradients did not fade over training time (the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start)`;
+  if (positiveFinite(change)) return `the gradients did not fade over training time (the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start)`;
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
   const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
   if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
@@ -762,7 +764,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   };
 
   // The per-layer factor as the summary states it (same records), where it could be measured.
-  const factor = (words: (f: string) => string) => (e.meanChainFactor > 0 && Number.isFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
+  const factor = (words: (f: string) => string) => (positiveFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
   /** An exploding gap's remedies where no norm layer lies between the chain's ends. */
   const explodingRemedies = () => {
     // Not where the measured factor per layer is ≤ 1: the gradient does not grow through the weights there, and "too large" would contradict its own evidence.

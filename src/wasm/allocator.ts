@@ -12,7 +12,7 @@ const ALIGN = 16;
 /** Bytes of a WebAssembly memory page. */
 export const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 lets memory grow to 65536 pages. */
-const MAX_PAGES = 65536;
+export const MAX_PAGES = 65536;
 
 export class Allocator {
   /** Free blocks below the top: size by start, and start by end (no free block ends at the top). */

@@ -26,6 +26,7 @@
 import { checkKnownKeys, checkNonNegative, checkWhole, keysOf } from '../../checks.js';
 import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
+import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation } from '../../kernels.js';
 import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
@@ -81,7 +82,6 @@ const MR = 4;
 const DEFAULT_MIN_FLOPS = 1 << 21;
 const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
-const MAX_PAGES = 65536;
 
 /** The elementwise activations, in the order their kernels follow AXPY in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
