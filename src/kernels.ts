@@ -70,6 +70,13 @@ export interface Kernels<T extends Tensor = Tensor> {
    * through. Absent: no fixed limit.
    */
   bytesAvailable?(): number;
+  /**
+   * Runs `build` (the allocations of a network, a layer stack) all or nothing: if it throws, every
+   * tensor it allocated and did not free is freed before the error goes on, so a build that fails
+   * partway (out of memory, a bad option found after the first layers were made) leaves the memory
+   * as it was. Nested calls each answer for their own. Backends whose memory is collected (ref) just run it.
+   */
+  allOrNothing<R>(build: () => R): R;
   /** A live view of the tensor: valid until the next `alloc`. */
   view(t: T): FloatArray;
   /** t[offset + i] = src[i]. */

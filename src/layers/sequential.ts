@@ -307,16 +307,21 @@ function isFused<T extends Tensor>(layer: Layer<T>): layer is FusedOutputLayer<T
   return layer instanceof DenseLayer || layer instanceof ActivationLayer;
 }
 
-/** A Sequential of checked specs taking `inputs` features, initialised from `rng`. */
+/**
+ * A Sequential of checked specs taking `inputs` features, initialised from `rng`. All or nothing:
+ * if a layer cannot be made (out of memory), those already made are freed.
+ */
 export function buildSequential<T extends Tensor>(k: Kernels<T>, specs: readonly CheckedSpec[], inputs: number, rng: Rng, options: BuildOptions = {}): Sequential<T> {
   const capacity = options.capacity ?? 1;
-  const layers: Layer<T>[] = [];
-  let width = inputs;
-  for (const spec of specs) {
-    layers.push(buildLayer(k, spec, width, rng, options, capacity));
-    width = widthAfter([spec], width);
-  }
-  return new Sequential(k, inputs, layers, capacity);
+  return k.allOrNothing(() => {
+    const layers: Layer<T>[] = [];
+    let width = inputs;
+    for (const spec of specs) {
+      layers.push(buildLayer(k, spec, width, rng, options, capacity));
+      width = widthAfter([spec], width);
+    }
+    return new Sequential(k, inputs, layers, capacity);
+  });
 }
 
 function buildLayer<T extends Tensor>(k: Kernels<T>, spec: CheckedSpec, width: number, rng: Rng, options: BuildOptions, capacity: number): Layer<T> {

@@ -98,23 +98,27 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     // Parameters and gradients, plus at most six per-feature vectors per layer (batch norm's statistics).
     const { perRow, tensors } = rowStorageOf(config.layers, config.inputs);
     checkFits(kernels, 2 * this.parameterCount + 6 * perRow, 2 * tensors, what);
+    // Given tensors replace the drawn ones, drawn from a copy of the RNG: a loaded network's RNG starts at its seed.
+    const draws = initial ? new Rng(config.seed) : this.rng;
+    let built: { stack: Sequential<T>; inputRows: RowTensor<T>; targetRows: RowTensor<T> };
     try {
-      // Given tensors replace the drawn ones, drawn from a copy of the RNG: a loaded network's RNG starts at its seed.
-      const draws = initial ? new Rng(config.seed) : this.rng;
-      this.stack = buildSequential(kernels, config.layers, config.inputs, draws, { init: config.init, biasInit: config.biasInit });
+      // All or nothing: out of memory, a loss the last layer cannot take or given tensors that do not fit free what was made.
+      built = kernels.allOrNothing(() => {
+        const stack = buildSequential(kernels, config.layers, config.inputs, draws, { init: config.init, biasInit: config.biasInit });
+        stack.checkLoss(config.loss);
+        if (initial) writeState(kernels, stack, batchNormsOf(stack, ''), initial);
+        return { stack, inputRows: new RowTensor(kernels, this.inputSize, 1), targetRows: new RowTensor(kernels, this.outputSize, 1) };
+      });
     } catch (error) {
       throw asOutOfMemory(error, what);
     }
-    this.stack.checkLoss(config.loss);
+    ({ stack: this.stack, inputRows: this.inputRows, targetRows: this.targetRows } = built);
     this.layerWidths = this.stack.layers.map((layer) => layer.units);
     this.params = withGroups(this.stack.parameters);
     this.groupCount = this.params.length === 0 ? 0 : this.params[this.params.length - 1].group + 1;
     this.batchNorms = batchNormsOf(this.stack, '');
     this.minTrainingRows = this.batchNorms.size > 0 ? BATCH_NORM_MIN_ROWS : 1;
     this.minLastBatchRows = this.batchNorms.size > 0 ? BATCH_NORM_BLOCKING_ROWS + 1 : 1;
-    if (initial) this.loadState(initial);
-    this.inputRows = new RowTensor(kernels, this.inputSize, 1);
-    this.targetRows = new RowTensor(kernels, this.outputSize, 1);
   }
 
   get [MODEL](): Trainable<T> {
@@ -173,18 +177,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   /** Writes `tensors` (every entry of state(), in its order, checked by the caller) into the network. */
   loadState(tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
-    const entries = stateDict(this.stack);
-    entries.forEach((entry, i) => {
-      const given = tensors[i];
-      if (given?.name !== entry.name || given.values.length !== entry.value.length) {
-        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${entry.name} of ${entry.value.length} values, got ${given?.name}`);
-      }
-    });
-    entries.forEach((entry, i) => {
-      const values = tensors[i].values;
-      if (entry.name.endsWith('num_batches_tracked')) this.batchNorms.get(entry.name.slice(0, -'num_batches_tracked'.length))!.setBatchesTracked(values[0]);
-      else this.kernels.write(entry.value, values);
-    });
+    writeState(this.kernels, this.stack, this.batchNorms, tensors);
   }
 
   /** Every dense layer in forward order (nested ones included), as LSUV rescales it. */
@@ -296,6 +289,22 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 }
 
 /** Every batch norm layer of the stack, nested ones included, by the prefix of its tensors' names. */
+/** Writes `tensors` (every entry of the stack's state dict, in its order) into the stack, or none of them if one does not match its entry. */
+function writeState<T extends Tensor>(k: Kernels<T>, stack: Sequential<T>, batchNorms: Map<string, BatchNormLayer<T>>, tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
+  const entries = stateDict(stack);
+  entries.forEach((entry, i) => {
+    const given = tensors[i];
+    if (given?.name !== entry.name || given.values.length !== entry.value.length) {
+      throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${entry.name} of ${entry.value.length} values, got ${given?.name}`);
+    }
+  });
+  entries.forEach((entry, i) => {
+    const values = tensors[i].values;
+    if (entry.name.endsWith('num_batches_tracked')) batchNorms.get(entry.name.slice(0, -'num_batches_tracked'.length))!.setBatchesTracked(values[0]);
+    else k.write(entry.value, values);
+  });
+}
+
 function batchNormsOf<T extends Tensor>(stack: LayerStack<T>, prefix: string): Map<string, BatchNormLayer<T>> {
   const found = new Map<string, BatchNormLayer<T>>();
   stack.layers.forEach((layer, i) => {

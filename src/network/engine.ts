@@ -80,18 +80,19 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     // Weights, biases and their gradients: refused whole before the first alloc if they cannot fit.
     checkFits(kernels, 2 * parameterCountOf(this.sizes), 4 * this.depth, `a network of sizes [${this.sizes.join(', ')}]`);
     try {
-      for (let l = 0; l < this.depth; l++) {
-        const nIn = this.sizes[l];
-        const nOut = this.sizes[l + 1];
-        const w = parameters?.weights[l] ?? initWeights(config.init, nIn, nOut, this.rng);
-        const b = parameters?.biases[l] ?? initBiases(config.biasInit, nOut, this.rng);
-        this.weights.push(this.tensorOf(w));
-        this.biases.push(this.tensorOf(b));
-        this.nablaW.push(kernels.alloc(nIn * nOut));
-        this.nablaB.push(kernels.alloc(nOut));
-      }
+      kernels.allOrNothing(() => {
+        for (let l = 0; l < this.depth; l++) {
+          const nIn = this.sizes[l];
+          const nOut = this.sizes[l + 1];
+          const w = parameters?.weights[l] ?? initWeights(config.init, nIn, nOut, this.rng);
+          const b = parameters?.biases[l] ?? initBiases(config.biasInit, nOut, this.rng);
+          this.weights.push(this.tensorOf(w));
+          this.biases.push(this.tensorOf(b));
+          this.nablaW.push(kernels.alloc(nIn * nOut));
+          this.nablaB.push(kernels.alloc(nOut));
+        }
+      });
     } catch (error) {
-      for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) kernels.free(t);
       throw asOutOfMemory(error, `a network of sizes [${this.sizes.join(', ')}]`);
     }
     this.params = [];

@@ -31,6 +31,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     precision,
     alloc: (length) => new Array(length),
     free: () => {},
+    allOrNothing: (build) => build(), // what a failed build allocated is collected with it
     view: (t) => t,
     write: (t, src, offset = 0) => t.set(src, offset),
     zero: (t, n = t.length) => t.fill(0, 0, n),

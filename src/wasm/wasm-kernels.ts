@@ -153,6 +153,8 @@ export class WasmBackend implements WasmKernels {
   private scratch: WasmTensor;
   /** The row numbers of the last copyRows, as u32 for f32_copy_rows (grown like the scratch). */
   private rowNumbers: WasmTensor;
+  /** What each allOrNothing under way has allocated and not freed (addresses), innermost last; empty outside one. */
+  private readonly builds: Set<number>[] = [];
 
   constructor(
     readonly exports: CommonExports & Record<string, unknown>,
@@ -165,8 +167,8 @@ export class WasmBackend implements WasmKernels {
     this.allocator = new Allocator(exports.memory, exports.heap_base(), (start, bytes) => exports.f32_zero(start, bytes / F32));
     this.heapF32 = new Float32Array(exports.memory.buffer);
     this.heapU32 = new Uint32Array(exports.memory.buffer);
-    this.scratch = this.alloc(0);
-    this.rowNumbers = this.alloc(0);
+    this.scratch = this.allocOwn(0);
+    this.rowNumbers = this.allocOwn(0);
   }
 
   get bytesInUse(): number {
@@ -187,16 +189,43 @@ export class WasmBackend implements WasmKernels {
   private scratchOf(bytes: number): number {
     if (bytes > this.scratch.length * F32) {
       this.free(this.scratch);
-      this.scratch = this.alloc(Math.ceil(bytes / F32));
+      this.scratch = this.allocOwn(Math.ceil(bytes / F32));
     }
     return this.scratch.ptr;
   }
 
   alloc(length: number): WasmTensor {
+    const t = this.allocOwn(length);
+    if (this.builds.length > 0) this.builds[this.builds.length - 1].add(t.ptr);
+    return t;
+  }
+  /**
+   * A buffer of the backend's own (scratch, row numbers): never counted as a build's, so a kernel
+   * that grows one during an allOrNothing does not see it freed under it when the build fails.
+   */
+  protected allocOwn(length: number): WasmTensor {
     return { ptr: this.allocator.alloc(length * F32), length };
   }
   free(t: WasmTensor): void {
+    for (const made of this.builds) made.delete(t.ptr);
     this.allocator.release(t.ptr);
+  }
+  allOrNothing<R>(build: () => R): R {
+    const made = new Set<number>();
+    this.builds.push(made);
+    let result: R;
+    try {
+      result = build();
+    } catch (error) {
+      this.builds.pop();
+      for (const ptr of made) this.allocator.release(ptr);
+      throw error;
+    }
+    this.builds.pop();
+    // Kept: now the enclosing build's, if there is one, to give back should it fail.
+    const enclosing = this.builds[this.builds.length - 1] as Set<number> | undefined;
+    if (enclosing) for (const ptr of made) enclosing.add(ptr);
+    return result;
   }
   view(t: WasmTensor): Float32Array {
     return new Float32Array(this.exports.memory.buffer, t.ptr, t.length);
@@ -221,7 +250,7 @@ export class WasmBackend implements WasmKernels {
   protected rowNumbersOf(rows: ArrayLike<number>, start: number, count: number): number {
     if (count > this.rowNumbers.length) {
       this.free(this.rowNumbers);
-      this.rowNumbers = this.alloc(count);
+      this.rowNumbers = this.allocOwn(count);
     }
     if (this.heapU32.buffer !== this.exports.memory.buffer) this.heapU32 = new Uint32Array(this.exports.memory.buffer);
     const heap = this.heapU32;
@@ -426,7 +455,7 @@ export class WasmBackend implements WasmKernels {
   }
   /** Where the statistics kernels write their f64 results; makes statsView a live view of them. */
   private statsResults(): number {
-    this.statsOut ??= this.alloc(2 * ACTIVATION_STAT_COUNT);
+    this.statsOut ??= this.allocOwn(2 * ACTIVATION_STAT_COUNT);
     if (this.statsView?.buffer !== this.exports.memory.buffer) {
       this.statsView = new Float64Array(this.exports.memory.buffer, this.statsOut.ptr, ACTIVATION_STAT_COUNT);
     }

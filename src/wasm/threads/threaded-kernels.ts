@@ -188,8 +188,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   ) {
     super(exports, 'simd', 'simd');
     this.pool = pool;
-    for (let t = 0; t <= pool.size; t++) this.scratches.push(this.alloc(0));
-    for (let t = 0; t < pool.size; t++) this.partials.push(this.alloc(0));
+    for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
+    for (let t = 0; t < pool.size; t++) this.partials.push(this.allocOwn(0));
   }
 
   get threads(): number {
@@ -228,7 +228,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
 
   private regrow(t: WasmTensor, length: number): WasmTensor {
     this.free(t);
-    return this.alloc(length);
+    return this.allocOwn(length);
   }
 
   /**
