@@ -46,6 +46,23 @@ export function min32(a: i32, b: i32): i32 {
   return a < b ? a : b;
 }
 
+/**
+ * `p` with the low bits its alignment makes zero cleared (`alignment`: a power of two `p` is a
+ * multiple of): the same pointer, but V8 then knows the upper half of its 64-bit register is zero.
+ * A pointer that steps through a microkernel's loop starting from a plain argument is otherwise
+ * zero-extended again (a movl) each time the loop uses it as an address: 2 of the dense
+ * microkernels' 30 or 31 instructions a step, where the peak loop runs 27 (V8 11.3, Node 20).
+ */
+@inline
+export function knownAligned(p: usize, alignment: usize): usize {
+  return p & ~(alignment - 1);
+}
+
+/** Alignment of the packed panels in the scratch, whose base alignScratch rounds up to 64 bytes. */
+export const PANEL_ALIGN: usize = 16;
+/** Alignment of any float the kernels are given (a tensor may start at any 4-byte boundary). */
+export const FLOAT_ALIGN: usize = 4;
+
 /** The scratch base rounded up to a 64-byte cache line (ALIGN_SLACK bytes are declared for this). */
 @inline
 export function alignScratch(scratch: usize): usize {

@@ -17,7 +17,7 @@
 // Each output is then (s0 + s2) + (s1 + s3) + bias, the order row-dots.scalar.ts keeps, so the
 // binaries agree bit for bit. A row's outputs do not depend on the other rows of the batch.
 
-import { MR, min32, alignScratch, ROW_DOTS_TILE_BYTES } from './gemm.pack';
+import { MR, min32, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, ROW_DOTS_TILE_BYTES } from './gemm.pack';
 import { madd } from './madd.simd';
 
 // Four outputs' lanes summed: [Σp, Σq, Σr, Σs] with Σp = (p0 + p2) + (p1 + p3). Interleaving
@@ -49,46 +49,64 @@ function storeDots4x2(z: usize, ldz: usize, c00: v128, c01: v128, c10: v128, c11
   v128.store64_lane(z + (ldz << 1) + ldz, bottom, 1);
 }
 
-// z[r][j] for r < 4, j < 2 (row stride ldz bytes) = a panel row r · w row j + bias[j], where w's
-// rows j = 0, 1 are at w and w + ldw; ap: the 4 a rows interleaved [k/4][4][4], zero-padded past
-// k; k4: bytes of w's whole vectors (4 floats each); tail: floats of w after them.
-function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  // The w pointer doubles as the loop counter.
-  const end = w + k4;
-  while (w < end) {
-    const x0 = v128.load(ap), x1 = v128.load(ap, 16), x2 = v128.load(ap, 32), x3 = v128.load(ap, 48);
-    let y = v128.load(w);
-    c00 = madd(c00, x0, y);
-    c10 = madd(c10, x1, y);
-    c20 = madd(c20, x2, y);
-    c30 = madd(c30, x3, y);
-    y = v128.load(w + ldw);
-    c01 = madd(c01, x0, y);
-    c11 = madd(c11, x1, y);
-    c21 = madd(c21, x2, y);
-    c31 = madd(c31, x3, y);
-    ap += 64;
-    w += 16;
+// `count` 4×2 tiles of z side by side (row stride ldz bytes), tile t at z + 8t bytes: z[r][j] for
+// r < 4, j < 2 = a panel row r · w row j + bias[j], where w's rows j = 0, 1 of tile t are at
+// w + 2t·ldw and w + (2t + 1)·ldw and its bias pair at bias + 8t; ap: the 4 a rows interleaved
+// [k/4][4][4], zero-padded past k; k4: bytes of w's whole vectors (4 floats each); tail: floats of
+// w after them. One call per four rows of a, not per tile: V8 unrolls a loop of this size (by two)
+// only where it is nested in another, with no stack check in the second copy (as microkernel4x8 in
+// dense.simd.ts). With w's two rows read
+// through two pointers (an address computed each step took a register V8 then reloaded), a step
+// of 4 k runs 28 instructions instead of 31, and the 64×784→100 forward went from 4.65 M
+// instructions (after knownAligned) to 4.48 M (valgrind, V8 11.3; the peak loop: 4.24 M).
+function dot4x2(z: usize, ldz: usize, ap: usize, w: usize, ldw: usize, bias: usize, k4: usize, tail: i32, count: i32): void {
+  ap = knownAligned(ap, PANEL_ALIGN);
+  w = knownAligned(w, FLOAT_ALIGN);
+  const pairBytes = ldw << 1;
+  const zEnd = z + (<usize>count << 3);
+  while (z < zEnd) {
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+    let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    // The w pointer doubles as the loop counter.
+    let x = ap, v = w, v1 = w + ldw;
+    const end = w + k4;
+    while (v < end) {
+      const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+      let y = v128.load(v);
+      c00 = madd(c00, x0, y);
+      c10 = madd(c10, x1, y);
+      c20 = madd(c20, x2, y);
+      c30 = madd(c30, x3, y);
+      y = v128.load(v1);
+      c01 = madd(c01, x0, y);
+      c11 = madd(c11, x1, y);
+      c21 = madd(c21, x2, y);
+      c31 = madd(c31, x3, y);
+      x += 64;
+      v += 16;
+      v1 += 16;
+    }
+    if (tail > 0) {
+      // The panel is zero past k, and so is the tail vector: lanes past it add 0·0.
+      const x0 = v128.load(x), x1 = v128.load(x, 16), x2 = v128.load(x, 32), x3 = v128.load(x, 48);
+      let y = loadTail(v, tail);
+      c00 = madd(c00, x0, y);
+      c10 = madd(c10, x1, y);
+      c20 = madd(c20, x2, y);
+      c30 = madd(c30, x3, y);
+      y = loadTail(v1, tail);
+      c01 = madd(c01, x0, y);
+      c11 = madd(c11, x1, y);
+      c21 = madd(c21, x2, y);
+      c31 = madd(c31, x3, y);
+    }
+    storeDots4x2(z, ldz, c00, c01, c10, c11, c20, c21, c30, c31, bias);
+    z += 8;
+    bias += 8;
+    w += pairBytes;
   }
-  if (tail > 0) {
-    // The panel is zero past k, and so is the tail vector: lanes past it add 0·0.
-    const x0 = v128.load(ap), x1 = v128.load(ap, 16), x2 = v128.load(ap, 32), x3 = v128.load(ap, 48);
-    let y = loadTail(w, tail);
-    c00 = madd(c00, x0, y);
-    c10 = madd(c10, x1, y);
-    c20 = madd(c20, x2, y);
-    c30 = madd(c30, x3, y);
-    y = loadTail(w + ldw, tail);
-    c01 = madd(c01, x0, y);
-    c11 = madd(c11, x1, y);
-    c21 = madd(c21, x2, y);
-    c31 = madd(c31, x3, y);
-  }
-  storeDots4x2(z, ldz, c00, c01, c10, c11, c20, c21, c30, c31, bias);
 }
 
 // dot4x2 for the first output pair of four whole rows of a: it reads the rows from a itself (row
@@ -101,6 +119,9 @@ function dot4x2Packing(z: usize, ldz: usize, ap: usize, a: usize, lda: usize, w:
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const r2 = lda << 1, r3 = r2 + lda;
+  a = knownAligned(a, FLOAT_ALIGN);
+  ap = knownAligned(ap, PANEL_ALIGN);
+  w = knownAligned(w, FLOAT_ALIGN);
   const end = w + k4;
   while (w < end) {
     const x0 = v128.load(a), x1 = v128.load(a + lda), x2 = v128.load(a + r2), x3 = v128.load(a + r3);
@@ -178,7 +199,9 @@ export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scra
     let j = 0;
     if (rows == MR && nOut >= 2) {
       dot4x2Packing(zi, ldz, ap, a + <usize>i * lda, lda, w, lda, b, k4, tail);
-      for (j = 2; j + 2 <= nOut; j += 2) dot4x2(zi + (<usize>j << 2), ldz, ap, w + <usize>j * lda, lda, b + (<usize>j << 2), k4, tail);
+      const pairs = (nOut - 2) >> 1;
+      dot4x2(zi + 8, ldz, ap, w + (lda << 1), lda, b + 8, k4, tail, pairs);
+      j = 2 + (pairs << 1);
     } else {
       packRows4(ap, a + <usize>i * lda, lda, rows, nIn);
     }
@@ -188,7 +211,7 @@ export function denseForwardRowDots(z: usize, a: usize, w: usize, b: usize, scra
       const bj = b + (<usize>j << 2);
       store<f32>(tileBias, load<f32>(bj));
       store<f32>(tileBias, load<f32>(bj + (pair ? 4 : 0)), 4);
-      dot4x2(tile, 8, ap, w + <usize>j * lda, pair ? lda : 0, tileBias, k4, tail);
+      dot4x2(tile, 8, ap, w + <usize>j * lda, pair ? lda : 0, tileBias, k4, tail, 1);
       for (let r = 0; r < rows; r++) {
         const zr = zi + <usize>r * ldz + (<usize>j << 2);
         const t = tile + (<usize>r << 3);
