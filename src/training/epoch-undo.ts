@@ -3,9 +3,9 @@
  * the backend's memory, to put back: 'halve''s epoch start, StepGuard's last state judged good.
  * Apart from the fault judgements (numeric-faults.ts), which never copy anything.
  */
-import type { Kernels, Tensor } from '../kernels.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
+import { TensorCopies } from './tensor-copies.js';
 
 /**
  * One saved state to go back to: the parameters and state tensors (batch norm's running statistics
@@ -16,47 +16,45 @@ import type { Trainable } from '../model.js';
  * once per epoch, or before a step not proved within range: a proved step copies nothing.
  */
 export class EpochUndo {
-  private readonly shadows: Tensor[];
-  private readonly wholeTensor = new Uint32Array(1);
+  private readonly parameters: TensorCopies;
+  private readonly states: TensorCopies;
   private optimizerState: OptimizerState | undefined;
   step = 0;
-  /** Held apart from the network's, so the copies are freed even after the network was disposed. */
-  private readonly k: Kernels;
 
   constructor(private readonly net: Trainable) {
-    const k = (this.k = net.kernels);
-    this.shadows = [];
+    this.parameters = new TensorCopies(net.kernels, net.parameters().map((p) => p.value));
     try {
-      for (const t of this.tensors()) this.shadows.push(k.alloc(t.length));
+      this.states = new TensorCopies(net.kernels, net.stateTensors());
     } catch (error) {
-      this.dispose();
+      this.parameters.dispose();
       throw error;
     }
   }
 
-  save(optimizer: Optimizer): void {
-    const k = this.k;
-    this.tensors().forEach((t, i) => k.copyRows(this.shadows[i], t, this.wholeTensor, 0, 1, t.length));
+  /**
+   * Copies the state as it is now; its state tensors from `states` when given: the state tensors of
+   * this same state, saved before something moved them since (StepGuard: the batch's training
+   * forward, which moves batch norm's running statistics before the step is taken).
+   */
+  save(optimizer: Optimizer, states?: TensorCopies): void {
+    this.parameters.save();
+    if (states) this.states.saveFrom(states);
+    else this.states.save();
     this.optimizerState = optimizer.state();
     this.step = this.net.step;
   }
 
   /** Puts the parameters, the state tensors, the optimiser and the step count back as they were at the last save. */
   restore(optimizer: Optimizer): void {
-    const k = this.k;
-    this.tensors().forEach((t, i) => k.copyRows(t, this.shadows[i], this.wholeTensor, 0, 1, t.length));
+    this.parameters.restore();
+    this.states.restore();
     this.net.stateTensorsWritten();
     optimizer.restore(this.optimizerState!);
     this.net.step = this.step;
   }
 
-  /** The parameters' values, then the state tensors. */
-  private tensors(): Tensor[] {
-    return [...this.net.parameters().map((p) => p.value), ...this.net.stateTensors()];
-  }
-
   dispose(): void {
-    this.shadows.forEach((t) => this.k.free(t));
-    this.shadows.length = 0;
+    this.parameters.dispose();
+    this.states.dispose();
   }
 }

@@ -19,6 +19,12 @@
  * step would copy every parameter and the optimiser's state on the hot path; one per epoch costs one
  * copy per epoch, into one parameter set of the backend's memory). backToLastGood() puts the last one kept back when a
  * later step's loss condemns the steps since.
+ *
+ * The batch's training forward moves batch norm's running statistics before its step is judged. So
+ * the guard copies the state tensors before every such forward (beforeForward: a few small tensors,
+ * none in a dense chain): a copy of the state after step N holds the statistics step N left, not
+ * those of batch N + 1's forward, and a batch whose step is not applied leaves them as they were
+ * (forwardNotApplied).
  */
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
@@ -26,6 +32,7 @@ import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
+import { TensorCopies } from './tensor-copies.js';
 import { gradientOutOfRange, parameterOutOfRange, runawayLoss } from './numeric-faults.js';
 
 /**
@@ -51,6 +58,13 @@ export class StepGuard {
    * be proved safe is taken back from, or that train() asked for (allocated the first time one is needed).
    */
   private undo: EpochUndo | undefined;
+  /**
+   * The state tensors (batch norm's running statistics and counters) as they were before the
+   * batch's training forward moved them (beforeForward): what the network had after the last step,
+   * so what a copy of that state holds, and what a batch whose step is not applied leaves
+   * (forwardNotApplied). Nothing to copy in a dense chain.
+   */
+  private readonly statesBeforeForward: TensorCopies;
   /** Whether undo holds a state (taken in this call), and the batch loss it was judged good by. */
   private copied = false;
   private copiedLoss = NaN;
@@ -66,7 +80,23 @@ export class StepGuard {
     private readonly net: Trainable,
     private readonly optimizer: Optimizer,
   ) {
+    this.statesBeforeForward = new TensorCopies(net.kernels, net.stateTensors());
     this.measureParameters();
+  }
+
+  /** Before each batch's training forward, which moves the state tensors before its step is judged: copies them as they are. */
+  beforeForward(): void {
+    this.statesBeforeForward.save();
+  }
+
+  /**
+   * The batch run forward since beforeForward is not applied (its loss, gradient or step faulted):
+   * puts back the state tensors its forward moved, so the network is as the last step left it,
+   * running statistics included, as when the batch is left out.
+   */
+  forwardNotApplied(): void {
+    this.statesBeforeForward.restore();
+    this.net.stateTensorsWritten();
   }
 
   /**
@@ -122,11 +152,13 @@ export class StepGuard {
   /**
    * Runs optimizer.step and measures the parameters (unless the optimiser proved the step within
    * range with a bound, which then stands in for the measurement). Returns null, or why the step went out of
-   * range; the step is then taken back (parameters, batch-norm statistics, optimiser state and step
-   * count as before it). After gradientFault and parameterFault found nothing, and after any
-   * clipping (which only shrinks the gradient the bound was measured on): the state now was judged
-   * good by the batch's `loss`, so the copy taken before a step that is not proved (or, with
-   * `keepCopy`, before any step) is kept as the last state judged good.
+   * range; the step is then taken back (parameters, optimiser state and step count as before it,
+   * batch-norm statistics as before the batch's forward). After beforeForward, the batch's forward
+   * and backprop, gradientFault and parameterFault found nothing, and after any clipping (which only
+   * shrinks the gradient the bound was measured on): the state the last step made was judged good
+   * by the batch's `loss`, so the copy taken before a step that is not proved (or, with `keepCopy`,
+   * before any step) is kept as the last state judged good: that state exactly, its state tensors
+   * as beforeForward copied them.
    */
   step(learningRate: number, batch: number, loss = NaN, keepCopy = false): string | null {
     const { net, optimizer, bounds } = this;
@@ -138,7 +170,8 @@ export class StepGuard {
       proved = this.proves();
     }
     if (!proved || keepCopy) {
-      (this.undo ??= new EpochUndo(net)).save(optimizer);
+      // The state after the last step: its state tensors as they were before this batch's forward moved them.
+      (this.undo ??= new EpochUndo(net)).save(optimizer, this.statesBeforeForward);
       this.copied = true;
       this.copiedLoss = loss;
     }
@@ -208,8 +241,9 @@ export class StepGuard {
     this.measured = true;
   }
 
-  /** Frees the copy, if one was made. */
+  /** Frees the copies. */
   dispose(): void {
     this.undo?.dispose();
+    this.statesBeforeForward.dispose();
   }
 }

@@ -83,6 +83,7 @@ export function runTraining(
      */
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | StepFault => {
       net.loadBatch(x, y, rows, start, size);
+      guard!.beforeForward();
       net.forward(size, 'train');
       if (afterFirstForward) {
         afterFirstForward(size);
@@ -175,6 +176,8 @@ export function runTraining(
         }
         const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
         lastFault = outcome;
+        // Neither the step nor what the batch's forward moved (batch norm's running statistics) is applied.
+        guard.forwardNotApplied();
         if (policy === 'throw') {
           // The same batch again at the state put back ('batch' mode: batch norm's running statistics stay).
           const rerun = () => {

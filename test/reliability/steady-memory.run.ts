@@ -93,6 +93,7 @@ let faults = 0;
 const step = (i: number) => {
   const start = (i * BATCH) % ROWS;
   model.loadBatch(inputs, targets, order, start, BATCH);
+  guard.beforeForward();
   model.forward(BATCH, 'train');
   const loss = model.backprop(BATCH);
   if (!Number.isFinite(loss) || (guard.gradientFault() ?? runawayLoss(loss, 1) ?? guard.parameterFault()) !== null) faults++;
