@@ -51,6 +51,9 @@ export interface Tensor {
 /** The typed array a backend's views and results use (f32 for wasm, f32 or f64 for ref). */
 export type FloatArray = Float32Array | Float64Array;
 
+/** A typed array of numbers (any but the BigInt ones): what writeFinite copies from. */
+export type NumberArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
 /** The kernel contract every backend implements (see the module comment for its rules). */
 export interface Kernels<T extends Tensor = Tensor> {
   /** 'ref', 'wasm-simd', 'wasm-scalar', … */
@@ -61,6 +64,12 @@ export interface Kernels<T extends Tensor = Tensor> {
   // ---- memory ----
   /** A zero-filled tensor of `length` elements. */
   alloc(length: number): T;
+  /**
+   * A tensor of `length` elements whose values are whatever its memory held: for a block its caller
+   * overwrites whole before anything reads it (an upload, writeFinite), which then costs no pass to
+   * zero. Backends that cannot skip the zeroing give a zero-filled tensor.
+   */
+  allocUninitialized(length: number): T;
   /** Returns the tensor's memory for reuse; the handle must not be used again. */
   free(t: T): void;
   /**
@@ -81,6 +90,14 @@ export interface Kernels<T extends Tensor = Tensor> {
   view(t: T): FloatArray;
   /** t[offset + i] = src[i]. */
   write(t: T, src: ArrayLike<number>, offset?: number): void;
+  /**
+   * The parts written into t one after another from element 0 (parts[0], then parts[1] right after
+   * it, …), each value checked as t stores it: returns the index in t of the first value that is not
+   * finite there (NaN, ±Infinity, or in an f32 tensor a number beyond the float32 range), or −1 when
+   * every one is. After a value that is not finite, t's later elements are unspecified. An upload's
+   * copy and check in one call, so a backend can check what it just copied while it is in cache.
+   */
+  writeFinite(t: T, parts: readonly NumberArray[]): number;
   /** t[0..n) = 0 (n defaults to the whole tensor). */
   zero(t: T, n?: number): void;
   /** dst[i·rowLen + j] = src[rows[start + i]·rowLen + j], for i < count: a mini-batch by index. */

@@ -13,7 +13,8 @@ import { uploadDataset, type Dataset } from '../training/dataset.js';
  * kernels as createNetwork does (default: the shared 'wasm' instance every default network uses),
  * and a network can train on the dataset only if it runs on the same kernels. The dataset holds
  * its kernels until its dispose(). Typed arrays (a Float32Array per row, or `{ data, rows, cols }`
- * with typed data) take the fast path: one copy and one vectorised finiteness check in the core.
+ * with typed data) take the fast path: one pass, copied into the core and checked finite there as
+ * they are copied (Kernels.writeFinite).
  */
 export async function createDataset(x: Rows, y: Rows, options: BackendOptions = {}): Promise<Dataset> {
   const sizes = { inputSize: columnsOf(x, 'inputs'), targetSize: columnsOf(y, 'targets') };

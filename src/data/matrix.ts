@@ -3,7 +3,7 @@
  * targets through here, so shape and finiteness are checked before anything touches memory.
  */
 import { describeValue, GradscopeError } from '../errors.js';
-import type { Tensor } from '../kernels.js';
+import type { NumberArray, Tensor } from '../kernels.js';
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
@@ -87,7 +87,7 @@ function isNumberArray(data: unknown): data is ArrayLike<unknown> {
 }
 
 /** A typed array of numbers (any but DataView and the BigInt arrays): every element is a number. */
-export function isTypedNumberArray(data: unknown): data is Exclude<ArrayBufferView, DataView | BigInt64Array | BigUint64Array> & ArrayLike<number> {
+export function isTypedNumberArray(data: unknown): data is NumberArray {
   return ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array);
 }
 

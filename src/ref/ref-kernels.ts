@@ -30,10 +30,20 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     name: precision === 'f64' ? 'ref' : 'ref-f32',
     precision,
     alloc: (length) => new Array(length),
+    allocUninitialized: (length) => new Array(length),
     free: () => {},
     allOrNothing: (build) => build(), // what a failed build allocated is collected with it
     view: (t) => t,
     write: (t, src, offset = 0) => t.set(src, offset),
+    writeFinite(t, parts) {
+      let written = 0;
+      for (const part of parts) {
+        t.set(part, written);
+        written += part.length;
+      }
+      for (let i = 0; i < written; i++) if (!Number.isFinite(t[i])) return i;
+      return -1;
+    },
     zero: (t, n = t.length) => t.fill(0, 0, n),
     copyRows(dst, src, rows, start, count, rowLen) {
       for (let i = 0; i < count; i++) {

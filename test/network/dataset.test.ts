@@ -6,7 +6,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
-import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
+import { CHECK_CHUNK, createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
@@ -88,6 +88,33 @@ describe('datasets uploaded once', () => {
     await expectError(() => n.dataset(flat.x, { ...flat.y, data: flat.y.data.subarray(0, 21), rows: 7 }), 'SHAPE_MISMATCH', /inputs \(8 rows\) and targets \(7 rows\) do not pair up row for row/);
     await expectError(() => n.dataset([new Float32Array(6), new Float32Array(5)], flat.y), 'SHAPE_MISMATCH', /inputs: row 1 has 5 values, expected 6/);
     await expectError(() => n.dataset({ data: ['1', 2, 3, 4, 5, 6] as unknown as number[], rows: 1, cols: 6 }, [[1, 0, 0]]), 'NON_FINITE_INPUT', /not a number/);
+    expect(kernels.bytesInUse).toBe(before);
+    n.dispose();
+  });
+
+  it('refuses a value past the first of the core\'s checks (CHECK_CHUNK floats), in rows or one block, inputs or targets, leaving nothing allocated; then uploads exactly', async () => {
+    const kernels = await createWasmKernels();
+    const n = await net(kernels);
+    const before = kernels.bytesInUse;
+    const rows = Math.ceil((2 * CHECK_CHUNK) / SIZES[0]) + 3;
+    const { x, y, flat } = data(rows);
+    const late = rows - 2; // its values lie in the upload's last check
+    const cases: [string, () => unknown, RegExp][] = [
+      ['rows', () => n.dataset(x.map((row, r) => (r === late ? Float32Array.from(row, (v, c) => (c === 4 ? NaN : v)) : row)), y), new RegExp(`inputs: row ${late}, column 4 is NaN`)],
+      ['block', () => n.dataset({ ...flat.x, data: Float64Array.from(flat.x.data, (v, i) => (i === late * SIZES[0] + 1 ? -1e39 : v)) }, flat.y), new RegExp(`inputs: row ${late}, column 1 is -1e\\+39, beyond the float32 range`)],
+      ['targets', () => n.dataset(flat.x, y.map((row, r) => (r === late ? Float32Array.of(0, Infinity, 0) : row))), new RegExp(`targets: row ${late}, column 1 is Infinity`)],
+    ];
+    for (const [form, call, why] of cases) {
+      await expectError(call, 'NON_FINITE_INPUT', why);
+      expect(kernels.bytesInUse, form).toBe(before);
+    }
+    // Into the memory the refused uploads left half written: every value as given.
+    for (const set of [n.dataset(x, y), n.dataset(flat.x, flat.y)]) {
+      const { inputs, targets } = set.resident();
+      expect(Array.from(set.kernels.view(inputs.tensor)).every((v, i) => v === flat.x.data[i])).toBe(true);
+      expect(Array.from(set.kernels.view(targets.tensor))).toEqual(Array.from(flat.y.data));
+      set.dispose();
+    }
     expect(kernels.bytesInUse).toBe(before);
     n.dispose();
   });

@@ -105,6 +105,33 @@ describe('Allocator', () => {
     expect(zeroed).toEqual([[first, 4 * PAGE]]); // the part the first block used, not the 2 fresh pages
   });
 
+  it('allocUninitialized zeroes nothing, and what it handed out is zeroed for the next alloc, from a free block or below the highest top', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const zeroed: [number, number][] = [];
+    const allocator = new Allocator(memory, BASE, (start, bytes) => {
+      zeroed.push([start, bytes]);
+      new Uint8Array(memory.buffer, start, bytes).fill(0);
+    });
+    const used = allocator.alloc(2 * PAGE);
+    allocator.release(used);
+    zeroed.length = 0;
+    // Over memory used before, and past the highest top into fresh pages: no zeroing either way.
+    const upload = allocator.allocUninitialized(3 * PAGE);
+    expect(upload).toBe(used);
+    expect(zeroed).toEqual([]);
+    new Uint8Array(memory.buffer, upload, 3 * PAGE).fill(0xab); // its owner overwrites it whole
+    const above = allocator.alloc(64); // above it: keeps the upload's block from returning to the bump pointer
+    allocator.release(upload);
+    const reused = allocator.alloc(PAGE); // from the free block the upload left
+    expect(reused).toBe(upload);
+    expect(new Uint8Array(memory.buffer, reused, PAGE).every((b) => b === 0)).toBe(true);
+    allocator.release(reused);
+    allocator.release(above);
+    const again = allocator.alloc(4 * PAGE); // back at the bump pointer: zeroed up to the highest top
+    expect(again).toBe(used);
+    expect(new Uint8Array(memory.buffer, again, 4 * PAGE).every((b) => b === 0)).toBe(true);
+  });
+
   it('ignores a release of what it never handed out (or handed back already)', () => {
     const { allocator } = fresh();
     const start = allocator.alloc(64);
