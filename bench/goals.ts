@@ -84,15 +84,15 @@ export const INGEST_TARGET_MS: Target = { value: 5, atLeast: false };
 const msText = (value: number) => `${ms(value)} ms`;
 
 /**
- * The API suite's ingest row (`inputs` floats per row) against INGEST_TARGET_MS, an absolute time,
- * judged beside the host control measured in the same rounds (a copy of the same bytes,
- * bench/verdict.ts judgeIngest): 'host-limited' when only the control's slowing of the rounds
+ * One of the API suite's ingest rows (bench/api.bench.ts INGEST_TASKS) against INGEST_TARGET_MS, an
+ * absolute time, judged beside the host control measured in the same rounds (a copy of the same
+ * bytes, bench/verdict.ts judgeIngest): 'host-limited' when only the control's slowing of the rounds
  * stands between the median round and the target.
  */
-export function ingestGoal(row: ApiRow, inputs: number): Goal {
+export function ingestGoal(row: ApiRow): Goal {
   const judged = judgeIngest(roundsOf(row.roundsMs, row.task), roundsOf(row.controlRoundsMs, `${row.task} (host control)`), INGEST_TARGET_MS);
   return {
-    goal: `${row.task}×${inputs} from Float32Array (issue #16)`,
+    goal: `${row.task} (issue #16)`,
     target: `≤ ${INGEST_TARGET_MS.value} ms`,
     measured: ingestText(judged, INGEST_TARGET_MS, msText),
     verdict: judged.verdict,

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { API_ROWS, INGEST_ROUNDS, runApiBench, TRAIN_DATASET_ROUNDS } from './api.bench.js';
+import { API_ROWS, INGEST_ROUNDS, INGEST_TASKS, runApiBench, TRAIN_DATASET_ROUNDS } from './api.bench.js';
 import { runNoOpBuild } from './build.bench.js';
 import { BN_STEP_BATCH, BN_STEP_HIDDEN, BN_STEP_WIDTH, runBatchNormStepBench } from './batch-norm-step.bench.js';
 import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
@@ -158,7 +158,7 @@ goals.push(stepPeakGoal(scaling.rows.find((r) => r.axis === 'batch' && r.value =
 goals.push(...peerGoals(peers.rows));
 const times2 = (ratio: number) => `${ratio.toFixed(2)}×`;
 goals.push(trainDatasetGoal(api.find((r) => r.task === 'train(dataset) 1 epoch per call')!, API_ROWS, STEP_BATCH));
-goals.push(ingestGoal(api.find((r) => r.task.startsWith('ingest'))!, STEP_SIZES[0]));
+goals.push(...Object.values(INGEST_TASKS).map((task) => ingestGoal(api.find((r) => r.task === task)!)));
 goals.push(...jaxGoals(jax.rows, jax.version));
 goals.push(...elementwiseGoals(elementwise, ELEMENTWISE_LENGTH));
 goals.push(batchNormStepGoal(bnStep.ratios, bnShape));
@@ -270,7 +270,8 @@ ${markdownTable(stepRows)}
 What users call, on ${API_ROWS.toLocaleString('en')} of the \`mnist\` package's digits, [${STEP_SIZES.join(',')}] sigmoid/MSE/SGD at
 batch ${STEP_BATCH}, one thread; ratio = time per training step over the inner step's (one batch loaded once;
 for train(dataset), the median of ${TRAIN_DATASET_ROUNDS} rounds alternating one call with as many inner steps). The inner step,
-the ingest and its host control (a plain copy of the bytes the ingest reads, which nothing of gradscope's can slow) run in
+the ingest from each form of typed rows (one \`{ data, rows, cols }\` block; a Float32Array per row, each in its own buffer)
+and its host control (a plain copy of the bytes the ingest reads, which nothing of gradscope's can slow) run in
 ${INGEST_ROUNDS} interleaved rounds; their times are the rounds' medians. The ingest's goal is a time, not a ratio, so a
 busy host slows it with nothing beside it to cancel out: it is met when its median round is within the target; when
 it is not, each round's time is scaled by how much the host slowed that round's control (the control's best round
