@@ -205,7 +205,13 @@ export class WasmBackend implements WasmKernels {
   }
 
   alloc(length: number): WasmTensor {
-    const t = this.allocOwn(length);
+    return this.counted(this.allocOwn(length));
+  }
+  allocUninitialized(length: number): WasmTensor {
+    return this.counted({ ptr: this.allocator.allocUninitialized(length * F32), length });
+  }
+  /** t, counted as the innermost allOrNothing's under way (if any), which frees it if the build throws. */
+  private counted(t: WasmTensor): WasmTensor {
     if (this.builds.length > 0) this.builds[this.builds.length - 1].add(t.ptr);
     return t;
   }
@@ -215,9 +221,6 @@ export class WasmBackend implements WasmKernels {
    */
   protected allocOwn(length: number): WasmTensor {
     return { ptr: this.allocator.alloc(length * F32), length };
-  }
-  allocUninitialized(length: number): WasmTensor {
-    return { ptr: this.allocator.allocUninitialized(length * F32), length };
   }
   free(t: WasmTensor): void {
     for (const made of this.builds) made.delete(t.ptr);
