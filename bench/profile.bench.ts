@@ -13,14 +13,19 @@
  * whose backend times every kernel call (timedKernels): a call's time less the time inside its
  * kernel calls, less what the timing itself added (its cost per kernel call, measured on a no-op in
  * the same round, times the calls); the median call of each round, the median of the rounds. That
- * is what README's "µs of JavaScript per call" quotes.
+ * is what README's "µs of JavaScript per call" quotes. It grows with the batch though the call runs
+ * no JavaScript per row (the rows are copied and checked in the core); its control,
+ * 'train() call: JavaScript after a long kernel' (JS_AFTER_CORE_GROUP, at batch 1), times batch 1's
+ * calls each right after as long in the core as the largest batch's call spends there (its
+ * step's flops in the peak loop, which touches no memory): the same JavaScript, after the time
+ * away from it that a large batch's kernels take.
  */
 import { Bench } from 'tinybench';
 import type { Activation, Kernels } from '../src/kernels.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
 import { median, medianMs } from './median.js';
-import { STEP_LEARNING_RATE, STEP_SIZES, stepOn } from './step.bench.js';
+import { STEP_LEARNING_RATE, STEP_SIZES, stepFlops, stepOn } from './step.bench.js';
 import { denseModelOf } from '../src/model.js';
 
 export const PROFILE_BATCHES = [1, 8, 64, 256];
@@ -29,8 +34,12 @@ const GROUPS = ['step', 'dense products', 'activation passes', 'small passes', '
 export const PROFILE_ROUNDS = 5;
 /** The derived row: a train() call's time outside the core (its JavaScript), in the same rounds. */
 export const JS_GROUP = 'train() call: JavaScript' as const;
+/** The control of JS_GROUP (see the file's comment), a row at batch 1 only. */
+export const JS_AFTER_CORE_GROUP = 'train() call: JavaScript after a long kernel' as const;
 /** train() calls per round of JS_GROUP's timing at batch `batch` (one batch each, as the 'train() call' group's): ~2,000 rows, at least 20 calls. */
 const jsCalls = (batch: number) => Math.max(20, Math.round(2048 / batch));
+/** Calls per round of JS_AFTER_CORE_GROUP's timing: as many as the largest batch's JS_GROUP times (each follows a long kernel). */
+const AFTER_CORE_CALLS = jsCalls(Math.max(...PROFILE_BATCHES));
 
 /**
  * `k` with every method call timed: `inside` sums the milliseconds spent in them, `calls` counts
@@ -61,10 +70,12 @@ export function timedKernels(k: Kernels): { kernels: Kernels; inside: number; ca
  * Milliseconds outside the kernels of the median of `calls` runs of `run` on `timed`'s network, each
  * run's time less its time inside kernel calls and the timing's own cost per kernel call
  * (`wrapperMs`, the time outside a timed no-op). The median run, so that a preempted run does not count.
+ * `before` runs before each run, untimed.
  */
-export function outsideKernelsMs(timed: { inside: number; calls: number }, run: () => void, calls: number, wrapperMs: number): number {
+export function outsideKernelsMs(timed: { inside: number; calls: number }, run: () => void, calls: number, wrapperMs: number, before?: () => void): number {
   const outside: number[] = [];
   for (let i = 0; i < calls; i++) {
+    before?.(); // untimed, e.g. a long kernel call (JS_AFTER_CORE_GROUP)
     const [inside0, calls0] = [timed.inside, timed.calls];
     const t0 = performance.now();
     run();
@@ -95,15 +106,20 @@ function wrapperCostMs(): number {
 
 export interface ProfileRow {
   batch: number;
-  group: (typeof GROUPS)[number] | typeof JS_GROUP;
+  group: (typeof GROUPS)[number] | typeof JS_GROUP | typeof JS_AFTER_CORE_GROUP;
   medianMs: number;
   /** Median time over the whole step's (1 for the step). */
   share: number;
 }
 
 export async function runProfileBench(opts: { time?: number } = {}): Promise<ProfileRow[]> {
-  const k: Kernels = await createWasmKernels({ variant: 'simd' });
+  const wasm = await createWasmKernels({ variant: 'simd' });
+  const k: Kernels = wasm;
   const rows: ProfileRow[] = [];
+  // JS_AFTER_CORE_GROUP's long kernel: the largest batch's step flops in the peak loop (registers only).
+  const peakOut = wasm.alloc(16);
+  const peakTrips = Math.round(stepFlops(STEP_SIZES, Math.max(...PROFILE_BATCHES)) / wasm.module.f32_peak_madd(peakOut.ptr, 1));
+  const longKernel = () => void wasm.module.f32_peak_madd(peakOut.ptr, peakTrips);
   for (const B of PROFILE_BATCHES) {
     const { net, step, data } = await stepOn(k, STEP_SIZES, B);
     const callOptions = { epochs: 1, batchSize: B, learningRate: STEP_LEARNING_RATE, shuffle: false };
@@ -143,8 +159,9 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
       },
       'train() call': () => void net.train(data.x, data.y, callOptions),
     };
-    const times = new Map<string, number[]>([...GROUPS, JS_GROUP].map((g) => [g, []]));
-    const shares = new Map<string, number[]>([...GROUPS, JS_GROUP].map((g) => [g, []]));
+    const derived = B === 1 ? ([JS_GROUP, JS_AFTER_CORE_GROUP] as const) : ([JS_GROUP] as const);
+    const times = new Map<string, number[]>([...GROUPS, ...derived].map((g) => [g, []]));
+    const shares = new Map<string, number[]>([...GROUPS, ...derived].map((g) => [g, []]));
     const timed = timedKernels(k);
     const jsNet = (await stepOn(timed.kernels, STEP_SIZES, B)).net;
     const jsCall = () => void jsNet.train(data.x, data.y, callOptions);
@@ -158,15 +175,21 @@ export async function runProfileBench(opts: { time?: number } = {}): Promise<Pro
         times.get(g)!.push(medianMs(bench, g));
         shares.get(g)!.push(medianMs(bench, g) / stepMs);
       }
-      const jsMs = outsideKernelsMs(timed, jsCall, jsCalls(B), wrapperCostMs());
+      const wrapperMs = wrapperCostMs();
+      const jsMs = outsideKernelsMs(timed, jsCall, jsCalls(B), wrapperMs);
       times.get(JS_GROUP)!.push(jsMs);
       shares.get(JS_GROUP)!.push(jsMs / stepMs);
+      if (B !== 1) continue;
+      const afterCoreMs = outsideKernelsMs(timed, jsCall, AFTER_CORE_CALLS, wrapperMs, longKernel);
+      times.get(JS_AFTER_CORE_GROUP)!.push(afterCoreMs);
+      shares.get(JS_AFTER_CORE_GROUP)!.push(afterCoreMs / stepMs);
     }
     sgd.dispose();
     net.dispose();
     jsNet.dispose();
-    for (const g of [...GROUPS, JS_GROUP] as const) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
+    for (const g of [...GROUPS, ...derived]) rows.push({ batch: B, group: g, medianMs: median(times.get(g)!), share: median(shares.get(g)!) });
   }
+  wasm.free(peakOut);
   return rows;
 }
 

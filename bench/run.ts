@@ -18,7 +18,7 @@ import { DENSE_ROUNDS, DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, ELEMENTWISE_ROUNDS, runElementwiseBench } from './elementwise.bench.js';
 import { JAX_ROUNDS, JAX_SIZES, runJaxBench } from './jax.bench.js';
 import { PEER_ROUNDS, PEER_SIZES, runPeersBench } from './peers.bench.js';
-import { JS_GROUP, PROFILE_ROUNDS, runProfileBench } from './profile.bench.js';
+import { JS_AFTER_CORE_GROUP, JS_GROUP, PROFILE_ROUNDS, runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
@@ -92,7 +92,9 @@ log('where the step goes');
 const profile = await runProfileBench();
 const sigmoidNs = ((elementwise.find((r) => r.name === 'sigmoid wasm-simd')?.medianMs ?? NaN) * 1e6) / ELEMENTWISE_LENGTH;
 const share = (batch: number, group: string) => profile.find((r) => r.batch === batch && r.group === group)?.share ?? NaN;
-const javaScriptUs = (batch: number) => (profile.find((r) => r.batch === batch && r.group === JS_GROUP)?.medianMs ?? NaN) * 1000;
+const javaScriptUs = (batch: number, group: string = JS_GROUP) => (profile.find((r) => r.batch === batch && r.group === group)?.medianMs ?? NaN) * 1000;
+/** The share of the JavaScript's growth from batch 1 to 256 that batch 1's calls show after as long in the core (JS_AFTER_CORE_GROUP). */
+const growthAfterCore = (javaScriptUs(1, JS_AFTER_CORE_GROUP) - javaScriptUs(1)) / (javaScriptUs(256) - javaScriptUs(1));
 const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
 
 log('gradient-flow trace cost');
@@ -314,7 +316,15 @@ network's buffers (batch upload) is ${percent(share(256, 'batch upload'))} of th
 a layer's outputs or every parameter, so they weigh most at batch 1) and its JavaScript. The JavaScript alone
 (the '${JS_GROUP}' rows: a call's time outside its kernel calls, on a backend that times each of them,
 less the timing's own cost; the median call of ${PROFILE_ROUNDS} rounds) is ${javaScriptUs(256).toFixed(1)} µs per call at batch 256 and
-${javaScriptUs(1).toFixed(1)} µs at batch 1.
+${javaScriptUs(1).toFixed(1)} µs at batch 1, though the call runs no JavaScript per row. Batch 1's calls, each right after a kernel
+call of a batch-256 step's flops (in the peak loop, which touches no memory: the '${JS_AFTER_CORE_GROUP}'
+row), take ${javaScriptUs(1, JS_AFTER_CORE_GROUP).toFixed(1)} µs: ${
+  !(javaScriptUs(256) > javaScriptUs(1))
+    ? 'in this run the JavaScript did not grow with the batch'
+    : growthAfterCore >= 0.5
+    ? `${percent(growthAfterCore)} of the growth, with a single row, so the growth is mostly the same JavaScript run after a long time in the core`
+    : `only ${percent(growthAfterCore)} of the growth, so the time in the core does not explain it`
+}.
 
 ${markdownTable(profileRows)}
 

@@ -48,4 +48,22 @@ describe("a call's time outside its kernel calls", () => {
     };
     expect(outsideKernelsMs(timed, run, 5, 0.01)).toBeCloseTo(0.25, 12);
   });
+
+  it("runs `before` ahead of every run, outside the time (the control's long kernel)", () => {
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const timed = timedKernels(backend as unknown as Kernels);
+    const k = timed.kernels as unknown as typeof backend;
+    const order: string[] = [];
+    const before = () => {
+      order.push('before');
+      clock += 4; // a long kernel call, not through the timed backend
+    };
+    const run = () => {
+      order.push('run');
+      clock += 0.1;
+      k.work();
+    };
+    expect(outsideKernelsMs(timed, run, 3, 0, before)).toBeCloseTo(0.1, 12);
+    expect(order).toEqual(['before', 'run', 'before', 'run', 'before', 'run']);
+  });
 });
