@@ -3,7 +3,7 @@ import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
 import { remedyText, type RemedyTerms } from '../flow/remedy.js';
 import type { Trace } from '../flow/trace.js';
-import { formatTable, ratioText, sci } from './table.js';
+import { formatTable, ratioColumn, sci } from './table.js';
 import { percentText } from '../percent-text.js';
 
 const percent = (v: number) => percentText(Number.isNaN(v) ? null : v);
@@ -26,12 +26,13 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
   // A bias a batch norm cancels has ‖∂C/∂b‖ 0 up to rounding (flow/cancelled-biases.ts): no ratio of it, or against it, is a speed of learning.
   const cancelled = biasesCancelledByBatchNorm(trace);
   const unread = (l: number) => cancelled.includes(l) || cancelled.includes(lastHidden);
+  const ratios = ratioColumn(Array.from({ length: L }, (_, l) => (l === L - 1 ? undefined : unread(l) ? NaN : at('biasGradNorm', l) / at('biasGradNorm', lastHidden))));
   const rows = Array.from({ length: L }, (_, l) => [
     `${trace.layerLabel(l)} (${trace.activations[l]})`,
     num(at('weightGradNorm', l)),
     num(at('biasGradNorm', l)),
     num(at('deltaRms', l)),
-    l === L - 1 ? '' : unread(l) ? '—' : ratioText(at('biasGradNorm', l) / at('biasGradNorm', lastHidden)),
+    ratios[l],
     num(at('chainFactor', l, chainRecord)),
     ...(withBound ? [num(at('chainBound', l, chainRecord))] : []),
     num(at('updateRatio', l)),
@@ -71,7 +72,8 @@ export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
 function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  // A number and its unit stay on one line: '84 %' is one word to the wrapper.
+  for (const word of text.split(/ (?!%)/)) {
     if (line && indent.length + line.length + 1 + word.length > width) {
       lines.push(indent + line);
       line = word;

@@ -402,8 +402,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
           : gap <= VANISHING_RATIO
             ? 'vanishing'
             : 'healthy';
-  const severity: Severity | undefined =
-    verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite || gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild') : undefined;
+  const severity: Severity | undefined = verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite ? 'severe' : gapSeverity(gap)) : undefined;
   const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
@@ -415,6 +414,11 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   if (severity) diagnosis.severity = severity;
   return diagnosis;
 }
+
+/** A vanishing or exploding gap's severity: severe past SEVERE_RATIO (or 1/SEVERE_RATIO), else mild. */
+const gapSeverity = (gap: number): Severity => (gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild');
+/** Which side of the thresholds a first-to-last gap lies: vanishing (≤ VANISHING_RATIO), exploding (≥ EXPLODING_RATIO), or neither. */
+const gapSide = (gap: number): 'vanishing' | 'exploding' | undefined => (gap <= VANISHING_RATIO ? 'vanishing' : gap >= EXPLODING_RATIO ? 'exploding' : undefined);
 
 /**
  * The per-example gap that decides vanishing or exploding: of the first record's and the median,
@@ -492,6 +496,11 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
+  } else if (verdict === 'dead' && positiveFinite(gap) && gapSide(gap)) {
+    // Dead units decide the verdict, but a gap past the thresholds beside them is a finding of its own: the live units' gradient vanishes (or explodes) too.
+    parts.push(`also ${gapSide(gap)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
+    const trend = trendSentence(e, ends);
+    if (trend) parts.push(trend);
   }
   if (e.training) parts.push(progressSentence(e.training, verdict, e, ends));
   if (e.compensated) {
@@ -516,11 +525,22 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }
 
+/** 'a, b and c' (one item alone, two joined by 'and'). */
+const andList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/**
+ * Each row's share of `what`, the share beside its row ("80 % of the units in hidden layer 9 and 97 %
+ * in hidden layer 10"), so that no reader has to pair a list of layers with a list of percentages.
+ */
+function sharesByRow(trace: Trace, rows: number[], shares: number[], what: string): string {
+  return andList(rows.map((l, i) => `${percent(shares[i])}${i === 0 ? ` of ${what}` : ''} in ${rowList(trace, [l])}`));
+}
+
 function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
-  const fractions = dead.map((l) => percent(e.layers[l].deadFraction)).join(', ');
+  const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
   const leaky = dead.every((l) => e.layers[l].activation === 'leaky-relu');
   return (
-    `in ${rowList(trace, dead)}, ${fractions} of the units have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+    `${shares} have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
     (leaky
       ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
       : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
@@ -533,12 +553,12 @@ const saturationAtStart = (trace: Trace, e: Evidence) => e.saturatedLayers.map((
 const saturatedLater = (atStart: number[]) => atStart.every((f) => f <= SATURATED_LAYER);
 
 function saturatedSentence(e: Evidence, trace: Trace): string {
-  const fractions = e.saturatedLayers.map((l) => percent(e.layers[l].saturatedFraction)).join(', ');
+  const shares = sharesByRow(trace, e.saturatedLayers, e.saturatedLayers.map((l) => e.layers[l].saturatedFraction), 'the activations');
   const atStart = saturationAtStart(trace, e);
   return (
-    `in ${rowList(trace, e.saturatedLayers)}, ${fractions} of the activations are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
+    `${shares} are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
     "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves." +
-    (saturatedLater(atStart) ? ` They saturated during training: at the first record ${atStart.map(percent).join(', ')} were.` : '')
+    (saturatedLater(atStart) ? ` They saturated during training: at the first record ${sharesByRow(trace, e.saturatedLayers, atStart, 'them')} were.` : '')
   );
 }
 
@@ -574,7 +594,7 @@ function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
 function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
   const when = atFirst ? 'at the first step' : `median over ${e.records} records`;
-  const relation = gap < 0.5 ? `1/${fmt(1 / gap)} of` : `${fmt(gap)}×`;
+  const relation = timesOf(gap);
   const speed = atFirst ? e.firstToLast.first : e.firstToLast.median;
   if (e.normalisedBy) {
     const pick = (v: FirstToLast) => (atFirst ? v.first : v.median);
@@ -601,16 +621,36 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
 }
 
+/** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
+const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${fmt(1 / ratio)} of` : `${fmt(ratio)}×`);
+
+/** Within this many decades (2×) of its start the per-example gap "stayed about the same". */
+const TREND_DECADES = 0.3;
+
+/**
+ * How the per-example gap moved from the first record to the last, both stated: narrowed where the
+ * last is nearer 1 than the first (in log terms, on the same side of 1), widened where it is
+ * further, and where it crossed 1 from one side to the other, each end named by its side of the
+ * thresholds (exploding at the start, vanishing at the end: the first layers' gradient went from
+ * larger to smaller than the last's). A ratio above 1 that grows is a gap widening, not narrowing.
+ */
 function trendSentence(e: Evidence, ends: ChainEnds): string {
   // One record (one traced batch, or a network not trained yet) says nothing about how the gap moved.
   if (e.records < 2 || !Number.isFinite(e.trendDecades)) return '';
-  const trend =
-    Math.abs(e.trendDecades) < 0.3
-      ? 'The per-example gap stayed about the same during training'
-      : e.trendDecades < 0
-        ? `The per-example gap widened ${fmt(10 ** -e.trendDecades)}× during training`
-        : `The per-example gap narrowed ${fmt(10 ** e.trendDecades)}× during training`;
-  if (!(e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED)) return `${trend}.`;
+  const { first, last } = e.deltaFirstToLast;
+  const [fromLog, toLog] = [Math.log10(first), Math.log10(last)];
+  // The second ratio refers back to the last hidden layer's δ: '10.0×', '1/4.06e+6 of it'.
+  const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
+  const sideOf = (ratio: number) => (gapSide(ratio) ? ` (${gapSide(ratio)})` : '');
+  const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${sideOf(first)} and ${again(last)} at the last record${sideOf(last)}`;
+  const moved =
+    Math.abs(e.trendDecades) < TREND_DECADES
+      ? 'stayed about the same'
+      : fromLog * toLog < 0
+        ? 'crossed over'
+        : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${fmt(10 ** Math.abs(e.trendDecades))}×`;
+  const trend = `The per-example gap ${moved} during training: ${stated}`;
+  if (!faded(e)) return `${trend}.`;
   const cancellation =
     e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
       ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
@@ -627,7 +667,12 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
 function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
   const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
-  if (positiveFinite(change)) return `the gradients did not fade over training time (the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start)`;
+  if (positiveFinite(change)) {
+    // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
+    return change < 1
+      ? `the ${ends.last}'s ${measure} fell ${fmt(1 / change)}× over training time, less than the ${fmt(1 / GRADIENT_FADED)}× this diagnosis calls fading`
+      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start`;
+  }
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
   const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
   if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
@@ -834,12 +879,13 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
     const first = saturationAtStart(trace, e);
     if (saturatedLater(first)) {
-      const steps = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined).map((w) => e.layers[w].updateRatio);
-      const size = steps.length ? ` moved the weights by ${steps.map((r) => `${(100 * r).toPrecision(2)} %`).join(', ')} of their size per step (‖ΔW‖/‖W‖, median) and` : '';
+      const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
+      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
+      const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
       const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
       add(
         [smallerRate(run)],
-        `the units saturated during training (${first.map(percent).join(', ')} at the first record): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+        `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
       );
     }
     const larger = weightsAboveInit(trace, e, normalisedInit);
@@ -925,13 +971,24 @@ function weightRowOf(trace: Trace, l: number): number | undefined {
  * ("hidden layer 1's RMS weight is 0.09, 'glorot-uniform' draws 0.05"); undefined where none was.
  */
 function weightsAboveInit(trace: Trace, e: Evidence, init: WeightInitName): string | undefined {
-  const clauses = e.saturatedLayers.flatMap((l) => {
+  // Layers the init draws at the same scale share one clause, their RMS weights as a range ("hidden layers 2, 3, 4's RMS weights are 1.01–1.04, … draws 0.177").
+  const byDrawn = new Map<string, { rows: number[]; rms: number[] }>();
+  for (const l of e.saturatedLayers) {
     const w = weightRowOf(trace, l);
-    if (w === undefined) return [];
+    if (w === undefined) continue;
     const [nIn, nOut] = [trace.sizes[w], trace.sizes[w + 1]];
     const rms = trace.at('weightNorm', 0, w) / Math.sqrt(nIn * nOut);
     const drawn = weightInitStd(init, nIn, nOut);
-    return rms > drawn ? [`${rowList(trace, [w])}'s RMS weight is ${fmt(rms)}, '${init}' draws ${fmt(drawn)}`] : [];
+    if (!(rms > drawn)) continue;
+    const group = byDrawn.get(fmt(drawn)) ?? { rows: [], rms: [] };
+    group.rows.push(w);
+    group.rms.push(rms);
+    byDrawn.set(fmt(drawn), group);
+  }
+  const clauses = [...byDrawn].map(([drawn, { rows, rms }]) => {
+    const [low, high] = [fmt(Math.min(...rms)), fmt(Math.max(...rms))];
+    const weights = low === high ? `RMS weight${rows.length > 1 ? 's are' : ' is'} ${low}` : `RMS weights are ${low}–${high}`;
+    return `${rowList(trace, rows)}'s ${weights}, '${init}' draws ${drawn}`;
   });
   return clauses.length ? clauses.join('; ') : undefined;
 }

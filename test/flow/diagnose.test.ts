@@ -170,7 +170,7 @@ describe('diagnose', () => {
   });
 
   it('says nothing about how the gap moved during training from one record', async () => {
-    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed about the same during training\./);
+    expect(diagnose(handTrace([gap(0.01), gap(0.01)])).summary).toMatch(/The per-example gap stayed about the same during training: the first hidden layer's δ was 1\/100 of the last hidden layer's at the first step \(vanishing\) and 1\/100 of it at the last record \(vanishing\)\./);
     expect(diagnose(handTrace([gap(0.01)])).summary).not.toMatch(/during training/);
     // One traced batch of a deep sigmoid network: one record, a vanishing gap, no trend.
     const net = await createNetwork({ inputs: 16, layers: [...Array(9).fill({ units: 24 }), { units: 4 }], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', seed: 4, backend: 'ref' });
@@ -324,7 +324,7 @@ describe('diagnose', () => {
     net.dispose();
     expect(d.verdict, d.summary).toBe('exploding');
     expect(d.evidence.saturatedLayers.length, d.summary).toBeGreaterThan(0);
-    expect(d.summary).toMatch(/Also saturated units: in hidden layers? [\d, ]+, [\d %,]+ of the activations are within 0\.01 of their limits/);
+    expect(d.summary).toMatch(/Also saturated units: \d+ % of the activations in hidden layer \d+(, \d+ % in hidden layer \d+)*( and \d+ % in hidden layer \d+)? are within 0\.01 of their limits/);
     expectSummaryExplained(d, 'sigmoid N(0, 30²)');
   });
 

@@ -56,6 +56,6 @@ export function expectFactorMatchesGap(d: Diagnosis, context: string): void {
 /** Saturated and dead layers in the evidence are named in the summary, whichever verdict won. */
 export function expectFindingsNamed(d: Diagnosis, context: string): void {
   const e = d.evidence;
-  if (e.saturatedLayers.length) expect(d.summary, `${context}: saturated layers ${e.saturatedLayers}`).toContain(`of the activations are within ${SATURATION_MARGIN} of their limits`);
-  if (e.deadLayers.length) expect(d.summary, `${context}: dead layers ${e.deadLayers}`).toContain('of the units have z ≤ 0 on every row of the batch');
+  if (e.saturatedLayers.length) expect(d.summary, `${context}: saturated layers ${e.saturatedLayers}`).toContain(`are within ${SATURATION_MARGIN} of their limits`);
+  if (e.deadLayers.length) expect(d.summary, `${context}: dead layers ${e.deadLayers}`).toContain('have z ≤ 0 on every row of the batch');
 }

@@ -6,13 +6,14 @@ import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
 import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag, withFile } from '../command.js';
-import { formatTable, ratioText, sci } from '../table.js';
+import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 
 /** Per layer: its shape and activation, ‖∂C/∂W‖, ‖∂C/∂b‖ and ‖∂C/∂b‖ as a multiple of the last hidden layer's. */
 export function gradientTable(gradients: Gradients, activations: readonly string[]): string {
   const layers = gradients.layers;
   const lastHidden = Math.max(0, layers.length - 2);
+  const ratios = ratioColumn(layers.map((layer, l) => (l === layers.length - 1 ? undefined : layer.biasNorm / layers[lastHidden].biasNorm)));
   return formatTable(
     ['layer', 'units × inputs', '‖∂C/∂W‖', '‖∂C/∂b‖', '‖∂C/∂b‖ ÷ last hidden'],
     layers.map((layer, l) => [
@@ -20,7 +21,7 @@ export function gradientTable(gradients: Gradients, activations: readonly string
       `${layer.units} × ${layer.inputs}`,
       sci(layer.weightNorm),
       sci(layer.biasNorm),
-      l === layers.length - 1 ? '' : ratioText(layer.biasNorm / layers[lastHidden].biasNorm),
+      ratios[l],
     ]),
   );
 }

@@ -1,0 +1,110 @@
+/**
+ * The summary's sentences a new user found untrue (report of 2026-12-01), each on the run that
+ * showed it (fixed seeds): a gap above 1 that grew called "narrowed"; an exploding start that
+ * turned vanishing, said only as "widened"; a dead verdict that hid a severe vanishing gap; a 7.9×
+ * fall called "did not fade"; layers and percentages in one comma list; one remedy clause repeated
+ * for every layer. Each sentence is checked against the evidence it states.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnist } from '../../src/data/mnist.js';
+import { createNetwork } from '../../src/api/network.js';
+import { diagnose, GRADIENT_FADED, VANISHING_RATIO, EXPLODING_RATIO, type Diagnosis } from '../../src/flow/diagnose.js';
+import type { NetworkOptions } from '../../src/network/config.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
+import { firstRows } from '../../src/studies/depth.js';
+
+type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
+let digits: ReturnType<typeof firstRows>;
+
+beforeAll(async () => {
+  const { train } = await loadMnist();
+  digits = firstRows(train.x, train.y, 1000);
+});
+
+/** Two spirals, the visualizer's default data, as the new user drew them (400 rows). */
+function spirals(): { x: number[][]; y: number[][] } {
+  const x: number[][] = [];
+  const y: number[][] = [];
+  let s = 7;
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 400; i++) {
+    const c = i % 2;
+    const t = (i / 400) * 3 * Math.PI + 0.3;
+    const r = t / (3 * Math.PI);
+    x.push([r * Math.cos(t + c * Math.PI) + 0.05 * (rnd() - 0.5), r * Math.sin(t + c * Math.PI) + 0.05 * (rnd() - 0.5)]);
+    y.push(c ? [0, 1] : [1, 0]);
+  }
+  return { x, y };
+}
+
+async function diagnosed(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<Diagnosis> {
+  const net = await createNetwork(network);
+  net.train(rows.x as number[][], rows.y as number[][], options);
+  const trace = net.trace!;
+  net.dispose();
+  return diagnose(trace);
+}
+
+const hidden10 = Array.from({ length: 10 }, () => 32);
+const digitsTraining: TrainOptions = { epochs: 3, batchSize: 32, learningRate: 0.1, trace: { every: 5 } };
+/** A ratio as the summary prints it (3 significant digits, or exponent form outside [0.01, 1000)). */
+const printed = (v: number) => (v >= 0.01 && v < 1000 ? v.toPrecision(3) : v.toExponential(2));
+
+describe('how the per-example gap moved during training', () => {
+  it('a gap above 1 that grew (2.61× → 10.0×, relu, he-normal, [2, 6 × 16, 2] on the spirals) widened, and both ends are stated', async () => {
+    const d = await diagnosed({ sizes: [2, 16, 16, 16, 16, 16, 16, 2], activation: 'relu', init: 'he-normal', seed: 3 }, spirals(), {
+      epochs: 200,
+      batchSize: 32,
+      learningRate: 0.1,
+      trace: { every: 5 },
+    });
+    const { first, last } = d.evidence.deltaFirstToLast;
+    expect(first).toBeGreaterThan(1);
+    expect(first).toBeLessThan(EXPLODING_RATIO);
+    expect(last).toBeGreaterThanOrEqual(EXPLODING_RATIO);
+    expect(d.summary).not.toContain('narrowed');
+    expect(d.summary).toContain(
+      `The per-example gap widened ${printed(last / first)}× during training: the first hidden layer's δ was ${printed(first)}× the last hidden layer's at the first step and ${printed(last)}× at the last record (exploding).`,
+    );
+  }, 60_000);
+
+  it('tanh with N(0, 1) weights ([784, 10 × 32, 10], digits): exploding at the first step, vanishing at the last, and the summary says both', async () => {
+    const d = await diagnosed({ sizes: [784, ...hidden10, 10], activation: 'tanh', init: { name: 'normal', std: 1 }, seed: 1 }, digits, digitsTraining);
+    const { first, last } = d.evidence.deltaFirstToLast;
+    expect(first).toBeGreaterThanOrEqual(EXPLODING_RATIO);
+    expect(last).toBeLessThanOrEqual(VANISHING_RATIO);
+    expect(d.verdict).toBe('saturated');
+    expect(d.summary).toContain(
+      `The per-example gap crossed over during training: the first hidden layer's δ was ${printed(first)}× the last hidden layer's at the first step (exploding) ` +
+        `and 1/${printed(1 / last)} of it at the last record (vanishing).`,
+    );
+    expect(d.summary).not.toMatch(/gap (widened|narrowed)/);
+
+    // The last hidden layer's ‖∂C/∂b‖ fell, by less than GRADIENT_FADED: said as a fall, not as "did not fade".
+    const change = d.evidence.lastHiddenChange;
+    expect(change).toBeLessThan(1);
+    expect(change).toBeGreaterThan(GRADIENT_FADED);
+    expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time, less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
+    expect(d.summary).not.toContain('did not fade');
+
+    // Each layer's saturated share beside its layer, not a list of layers and then a list of percentages.
+    const shares = d.evidence.saturatedLayers.map((l, i) => `${Math.round(100 * d.evidence.layers[l].saturatedFraction)} %${i === 0 ? ' of the activations' : ''} in hidden layer ${l + 1}`);
+    expect(d.summary).toContain(`Saturated units: ${shares.slice(0, -1).join(', ')} and ${shares.at(-1)} are within 0.01 of their limits`);
+
+    // The glorot remedy names the scale the init draws once for the nine 32 × 32 layers, their RMS weights as a range.
+    const glorot = d.remedies.find((r) => r.option === "init: 'glorot-uniform'")!;
+    expect(glorot.why.match(/'glorot-uniform' draws 0\.177/g)).toHaveLength(1);
+    expect(glorot.why).toMatch(/hidden layers 2, 3, 4, 5, 6, 7, 8, 9, 10's RMS weights are 1\.\d\d–1\.\d\d, 'glorot-uniform' draws 0\.177/);
+  }, 60_000);
+});
+
+describe('a dead verdict with a vanishing gap beside it', () => {
+  it('relu, standard init, [784, 10 × 32, 10] on the digits: dead units, and the severe vanishing gap too', async () => {
+    const d = await diagnosed({ sizes: [784, ...hidden10, 10], activation: 'relu', init: 'standard', seed: 1 }, digits, digitsTraining);
+    expect(d.verdict).toBe('dead');
+    const gap = d.evidence.deltaFirstToLast.median;
+    expect(gap).toBeLessThan(VANISHING_RATIO ** 2);
+    expect(d.summary).toMatch(/^Dead units: \d+ % of the units in hidden layer \d+( and \d+ % in hidden layer \d+)? have z ≤ 0 on every row/);
+    expect(d.summary).toContain(`Also vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/${printed(1 / gap)} of the last hidden layer's`);
+  }, 60_000);
+});
