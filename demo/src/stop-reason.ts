@@ -18,7 +18,7 @@ const WEIGHTS_TOO_LARGE = 'the inputs or the weights';
  * back to the last state judged good that was kept (StepGuard.backToLastGood; a first-order run's is
  * its epoch's first), whose weights are not the ones that overflowed, so training can go on from them.
  */
-const WENT_BACK = /the network is back as it was after step (\d+)/;
+const WENT_BACK = /the network is back (?:as it was after step (\d+)|at the initial weights)/;
 
 /** An error as the page shows it: `CODE: message` for the library's, else its message. */
 export function errorText(error: unknown): string {
@@ -43,6 +43,7 @@ export function stopReason(error: unknown, learningRate: number | null): string 
         ? `a smaller Learning rate (now ${learningRate}), then Reset to start again from new weights (from these, its gradient overflows whatever the step); or `
         : `a smaller Learning rate (now ${learningRate}), then Train goes on from them; or `;
   const restart = learningRate === null && stuck ? 'Reset, or ' : '';
-  const kept = back === null ? 'so the weights are the last good ones' : `and the steps since step ${back[1]} led to it, so the weights are back as they were after step ${back[1]}, the last judged good that was kept`;
+  const since = back?.[1] === undefined ? ['the steps since the start', 'back at the initial weights'] : [`the steps since step ${back[1]}`, `back as they were after step ${back[1]}`];
+  const kept = back === null ? 'so the weights are the last good ones' : `and ${since[0]} led to it, so the weights are ${since[1]}, the last judged good that was kept`;
   return `DIVERGED: ${message.slice(0, cut)}${NOT_APPLIED}, ${kept}. On this page: ${lower}${restart}another Init, Normalisation or Activation, which starts a new run.`;
 }

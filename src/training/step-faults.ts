@@ -62,6 +62,12 @@ interface FaultedBatch extends FaultedCall {
  * each epoch's first step and before a step not proved within range, so a first-order run (whose
  * steps are proved) goes back up to an epoch, and the message says how far.
  */
+/**
+ * The state after step `step` in a message's words: before any step (0) 'the initial weights', as the
+ * trace and the reports name the state step 1 is taken at, never 'the state after step 0'.
+ */
+const stateAfterStep = (step: number) => (step === 0 ? 'the initial weights' : `the state after step ${step}`);
+
 export function wentBack(back: { step: number; loss: number }, faulty: number): string {
   const first = back.step + 1;
   const last = faulty - 1;
@@ -72,8 +78,8 @@ export function wentBack(back: { step: number; loss: number }, faulty: number): 
         ? `; the state after step ${first} was judged good too`
         : `; the states after steps ${first}${last === first + 1 ? ' and ' : ' to '}${last} were judged good too`;
   return (
-    `: at the state after step ${back.step} this batch's loss and gradient are in range, so the steps since led here, ` +
-    `and the network is back as it was after step ${back.step}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
+    `: at ${stateAfterStep(back.step)} this batch's loss and gradient are in range, so the steps since led here, ` +
+    `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${back.step}`}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
     (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
 }

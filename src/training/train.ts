@@ -258,7 +258,7 @@ export function runTraining(
 
 /** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
 function backAtEpochStart(back: EpochStart): string {
-  const at = `the network is back at the start of epoch ${back.epoch} (step ${back.step})`;
+  const at = `the network is back at the start of epoch ${back.epoch} (${back.step === 0 ? 'the initial weights' : `step ${back.step}`})`;
   return Number.isNaN(back.loss)
     ? `${at}, as no step of this call had changed it`
     : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;

@@ -712,14 +712,14 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
 
   it('after a step diverges mid-epoch, shows the network back at the last state judged good, says which, and that training can go on from it', async () => {
     // At full speed a train() call is an epoch; at lr 10 it stops at a step whose ∂C/∂W overflows float32,
-    // led there by the steps before it: the network goes back to the epoch's first state (step 0), the last judged good that was kept.
+    // led there by the steps before it: the network goes back to the epoch's first state (the initial weights), the last judged good that was kept.
     const { page, errors } = await open('?act=relu&init=he-normal&lr=10');
     await page.click('#train');
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 30_000 });
     const status = await page.locator('#status').innerText();
     expect(status).toMatch(/^Stopped: DIVERGED: epoch 0, batch \d+ \(step (\d+)\)/);
     expect(Number(/\(step (\d+)\)/.exec(status)![1])).toBeGreaterThan(1);
-    expect(status).toContain('; the step was not applied, and the steps since step 0 led to it, so the weights are back as they were after step 0, the last judged good that was kept.');
+    expect(status).toContain('; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept.');
     // The page shows the network as it is: step 0, no records of the steps taken back.
     expect(await page.locator('#step').innerText()).toBe('step 0');
     // From these weights the gradient is in range: the page says training can go on, with a smaller rate.

@@ -64,9 +64,9 @@ describe('visualizer stop reason', () => {
     } finally {
       net.dispose();
     }
-    expect((error as GradscopeError).message).toMatch(/the network is back as it was after step 0/);
+    expect((error as GradscopeError).message).toMatch(/the network is back at the initial weights/);
     const text = stopReason(error, 1e8);
-    expect(text).toMatch(/; the step was not applied, and the steps since step 0 led to it, so the weights are back as they were after step 0, the last judged good that was kept\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from them;/);
+    expect(text).toMatch(/; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept\. On this page: a smaller Learning rate \(now 100000000\), then Train goes on from them;/);
   });
 
   it('gives any other error as CODE: message', () => {

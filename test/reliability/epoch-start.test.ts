@@ -39,7 +39,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 2, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\); the network is back at the start of epoch 0 \(step 0\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
+      /^epoch 1, batch 0 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\); the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
     );
     expect(epochs, 'epoch 0 ran three times, once per learning rate').toBe(3);
     // The state judged good, put back whole: weights, biases, step, and the RNG (no step of the call is left).
@@ -57,7 +57,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e5, onNonFinite: 'halve', maxHalvings: 0 }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 4\): .* after 0 halvings of the learning rate \(now 100000\); the network is back at the start of epoch 0 \(step 0\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
+      /^epoch 1, batch 0 \(step 4\): .* after 0 halvings of the learning rate \(now 100000\); the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
     );
     expect(stateHash(refused)).toBe(before);
 
