@@ -20,10 +20,15 @@ export class RowTensor<T extends Tensor> {
     this.tensor = k.alloc(this.rows * width);
   }
 
+  /**
+   * Room for at least `rows` rows. The larger buffer is had before the old one is freed: if it
+   * cannot be (out of memory), the tensor keeps the old buffer and its rows, instead of a freed one.
+   */
   reserve(rows: number): void {
     if (rows <= this.rows) return;
+    const grown = this.k.alloc(rows * this.width);
     this.k.free(this.tensor);
-    this.tensor = this.k.alloc(rows * this.width);
+    this.tensor = grown;
     this.rows = rows;
   }
 

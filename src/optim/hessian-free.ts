@@ -398,9 +398,11 @@ export class HessianFree extends TracksDisposal implements Optimizer {
       this.productRows = m;
     }
     if (dense && this.options.preconditioner && (!this.squares || this.squares.rows < batch)) {
-      if (this.squares) [this.squares.deltas, this.squares.inputs].forEach((t) => k.free(t));
       const width = Math.max(...dense.sizes);
-      this.squares = { deltas: k.alloc(batch * width), inputs: k.alloc(batch * width), rows: batch };
+      // The new ones had before the old are freed: a failed growth keeps the old, never freed handles.
+      const grown = k.allOrNothing(() => ({ deltas: k.alloc(batch * width), inputs: k.alloc(batch * width), rows: batch }));
+      if (this.squares) [this.squares.deltas, this.squares.inputs].forEach((t) => k.free(t));
+      this.squares = grown;
     }
     return this.buffers;
   }

@@ -421,9 +421,11 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     }
     // The bias column of ā reads from `ones`, which must cover a batch.
     if (this.square!.ones.length < rows) {
+      // The new one had before the old is freed: a failed growth keeps the old, never a freed handle.
+      const ones = k.alloc(rows);
       k.free(this.square!.ones);
-      this.square!.ones = k.alloc(rows);
-      k.write(this.square!.ones, new Float64Array(rows).fill(1));
+      this.square!.ones = ones;
+      k.write(ones, new Float64Array(rows).fill(1));
     }
     return this.batchScratch;
   }

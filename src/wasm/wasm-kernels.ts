@@ -197,10 +197,7 @@ export class WasmBackend implements WasmKernels {
 
   /** Scratch of at least `bytes`; grows (rarely, and never after the first steps of a run). */
   private scratchOf(bytes: number): number {
-    if (bytes > this.scratch.length * F32) {
-      this.free(this.scratch);
-      this.scratch = this.allocOwn(Math.ceil(bytes / F32));
-    }
+    if (bytes > this.scratch.length * F32) this.scratch = this.regrow(this.scratch, Math.ceil(bytes / F32));
     return this.scratch.ptr;
   }
 
@@ -221,6 +218,16 @@ export class WasmBackend implements WasmKernels {
    */
   protected allocOwn(length: number): WasmTensor {
     return { ptr: this.allocator.alloc(length * F32), length };
+  }
+  /**
+   * A larger buffer of the backend's own in place of `old`, which is freed only once the new one is
+   * had: a growth that fails (out of memory) leaves `old` in place, not a freed block that the next
+   * tensor allocated would share.
+   */
+  protected regrow(old: WasmTensor, length: number): WasmTensor {
+    const grown = this.allocOwn(length);
+    this.free(old);
+    return grown;
   }
   free(t: WasmTensor): void {
     for (const made of this.builds) made.delete(t.ptr);
@@ -289,10 +296,7 @@ export class WasmBackend implements WasmKernels {
    * thread) reads them; returns their address. Grows, like the scratch, only when `count` does.
    */
   protected rowNumbersOf(rows: ArrayLike<number>, start: number, count: number): number {
-    if (count > this.rowNumbers.length) {
-      this.free(this.rowNumbers);
-      this.rowNumbers = this.allocOwn(count);
-    }
+    if (count > this.rowNumbers.length) this.rowNumbers = this.regrow(this.rowNumbers, count);
     if (this.heapU32.buffer !== this.exports.memory.buffer) this.heapU32 = new Uint32Array(this.exports.memory.buffer);
     const heap = this.heapU32;
     const at = this.rowNumbers.ptr >>> 2;

@@ -39,6 +39,10 @@ export abstract class MainThreadKernels extends WasmBackend {
     this.settle();
     return super.allocOwn(length);
   }
+  protected override regrow(old: WasmTensor, length: number): WasmTensor {
+    this.settle();
+    return super.regrow(old, length);
+  }
   override free(t: WasmTensor): void {
     this.settle();
     return super.free(t);

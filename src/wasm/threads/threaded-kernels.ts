@@ -361,11 +361,6 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
     return true;
   }
 
-  private regrow(t: WasmTensor, length: number): WasmTensor {
-    this.free(t);
-    return this.allocOwn(length);
-  }
-
   /**
    * The row numbers in one of two buffers in turn, after waiting for a worker still reading that
    * buffer: the targets of a batch are gathered while the worker may still gather its inputs.
