@@ -47,18 +47,33 @@ export function rowBufferElements(sizes: readonly number[]): number {
   return perRow;
 }
 
-/**
- * V8's message (Node, Chrome) when the storage of an ArrayBuffer, so of a typed array, cannot be
- * had. WebAssembly memory that cannot grow is OUT_OF_MEMORY already (the allocator says so, src/wasm/allocator.ts).
- */
-const ALLOCATION_FAILED = 'Array buffer allocation failed';
+/** V8's (Node, Chrome, Edge) RangeError message when an ArrayBuffer's storage cannot be had. */
+const V8_ALLOCATION_FAILED = 'Array buffer allocation failed';
+/** SpiderMonkey (Firefox) throws this string itself, not an Error: at out of memory it allocates nothing more. */
+const SPIDERMONKEY_OUT_OF_MEMORY = 'out of memory';
+/** JavaScriptCore (Safari): 'Out of memory', or 'Out of memory: ' and a detail. */
+const JAVASCRIPTCORE_OUT_OF_MEMORY = /^Out of memory(: |$)/;
 
 /**
- * An engine's RangeError from a failed allocation, as OUT_OF_MEMORY; anything else as it is. Any
- * other RangeError (an invalid length, a digits argument out of range, a call stack overflow) is a
+ * Whether `error` is an engine saying the storage of an ArrayBuffer (so of a typed array: the ref
+ * backend's tensors, the initial weights) cannot be had. What each engine throws, read from its
+ * source (2026-12-01): V8 a RangeError 'Array buffer allocation failed' (its mjsunit tests assert
+ * those words); JavaScriptCore createOutOfMemoryError, a RangeError 'Out of memory' (an Error in
+ * releases before WebKit made it one); SpiderMonkey js::ReportOutOfMemory, which throws the string
+ * 'out of memory' (the atom out_of_memory_), no Error at all. Anything else is not taken for memory:
+ * another RangeError (an invalid length, a digits argument out of range, a call stack overflow) is a
  * bug, and relabelled as memory it would read as the user's problem and never be reported.
+ * WebAssembly memory that cannot grow is OUT_OF_MEMORY already (src/wasm/allocator.ts).
  */
+export function isAllocationFailure(error: unknown): boolean {
+  if (error === SPIDERMONKEY_OUT_OF_MEMORY) return true;
+  if (error instanceof RangeError && error.message === V8_ALLOCATION_FAILED) return true;
+  return (error instanceof RangeError || (error instanceof Error && error.name === 'Error')) && JAVASCRIPTCORE_OUT_OF_MEMORY.test(error.message);
+}
+
+/** An engine's failed allocation (isAllocationFailure) as OUT_OF_MEMORY saying what was being made; anything else as it is. */
 export function asOutOfMemory(error: unknown, what: string): unknown {
-  if (error instanceof RangeError && error.message === ALLOCATION_FAILED) return new GradscopeError('OUT_OF_MEMORY', `${what}: the engine could not allocate (${error.message})`);
-  return error;
+  if (!isAllocationFailure(error)) return error;
+  const words = error instanceof Error ? error.message : String(error);
+  return new GradscopeError('OUT_OF_MEMORY', `${what}: the engine could not allocate (${words})`);
 }
