@@ -7,6 +7,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { LayerSpec } from '../layers/spec.js';
+import type { Fail } from '../model-limits.js';
 
 /** The import options a reader may be given (ImportOptions' keys). */
 export type ImportOptionName = 'activation' | 'output' | 'loss' | 'layers' | 'pytorch';
@@ -53,6 +54,32 @@ export class UnreadImportOption extends GradscopeError {
   ) {
     super('INVALID_OPTION', `${path === undefined ? '' : `${path}: `}the ${option} option does not apply: ${why}`);
   }
+}
+
+/**
+ * INVALID_OPTION for an import option whose value is wrong: a layers option naming a layer the file
+ * does not have, or leaving one out; a module expression (pytorch option) that does not parse, has a
+ * module gradscope does not compute, or names tensors the file does not hold. The caller wrote it,
+ * so the mistake is the caller's (not the file's, BAD_MODEL_FILE). `where` is the message's place
+ * ('pytorch option module 3', or a tensor's name), `problem` what is wrong, so a caller can name
+ * the option its own way (the CLI: --pytorch).
+ */
+export class MistakenImportOption extends GradscopeError {
+  constructor(
+    /** The option given. */
+    readonly option: 'layers' | 'pytorch',
+    /** Where in the option, or in the file, the mistake shows. */
+    readonly where: string,
+    /** What is wrong there. */
+    readonly problem: string,
+  ) {
+    super('INVALID_OPTION', `${where}: ${problem}`);
+  }
+}
+
+/** The Fail of checks that read an option's value: MistakenImportOption of `option`. */
+export function mistakenOption(option: 'layers' | 'pytorch'): Fail {
+  return (where, problem) => new MistakenImportOption(option, where, problem);
 }
 
 /** Refuses (ContradictedImportOption) an option given beside the metadata's value that differs from it. */

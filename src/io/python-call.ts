@@ -6,6 +6,7 @@
  * what the calls mean is the caller's (pytorch-import.ts; the tests' oracle).
  */
 import { GradscopeError } from '../errors.js';
+import type { Fail } from '../model-limits.js';
 
 /** A call `head(args…, key=value…)`. */
 export interface PythonCall {
@@ -24,11 +25,17 @@ const ROOTS = ['nn', 'torch', 'Residual'];
 /** Deepest nesting of calls taken (a hostile text must not exhaust the stack). */
 const MAX_DEPTH = 200;
 
-/** Parses one call expression; BAD_MODEL_FILE at `where` for anything outside the grammar, saying where in the text. */
-export function parsePythonCall(text: string, where: string): PythonCall {
+/** The error of a file's expression: BAD_MODEL_FILE. */
+const fileFault: Fail = (where, message) => new GradscopeError('BAD_MODEL_FILE', `${where}: ${message}`);
+
+/**
+ * Parses one call expression; `refuse`'s error (default BAD_MODEL_FILE: the file's expression) at
+ * `where` for anything outside the grammar, saying where in the text.
+ */
+export function parsePythonCall(text: string, where: string, refuse: Fail = fileFault): PythonCall {
   let at = 0;
   const fail = (what: string): never => {
-    throw new GradscopeError('BAD_MODEL_FILE', `${where}: ${what} at character ${at} (${JSON.stringify(text.slice(at, at + 20))})`);
+    throw refuse(where, `${what} at character ${at} (${JSON.stringify(text.slice(at, at + 20))})`);
   };
   const blank = () => {
     while (/\s/.test(text[at] ?? '')) at++;

@@ -13,6 +13,7 @@
 import { describeValue } from '../errors.js';
 import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
 import { RESIDUAL_GATES, type LayerSpec } from '../layers/spec.js';
+import type { Fail } from '../model-limits.js';
 import { badModel } from './model-data.js';
 import { parsePythonCall, type PythonCall, type PythonValue } from './python-call.js';
 import { TORCH_MODULE } from './pytorch-module.js';
@@ -29,11 +30,14 @@ const ACTIVATION_OF_CLASS: Record<string, OutputActivation> = Object.fromEntries
   Object.entries(TORCH_MODULE).map(([activation, module]) => [module.slice(0, module.indexOf('(')), activation as OutputActivation]),
 );
 
-/** Reads `expression` (see the module comment); BAD_MODEL_FILE at `where`, naming the module path at fault. */
-export function architectureOfPytorch(expression: string, where: string): PytorchArchitecture {
-  const walk = new Walk(where);
-  const layers = walk.sequential(parsePythonCall(expression, where), '');
-  if (walk.width === undefined) throw badModel(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
+/**
+ * Reads `expression` (see the module comment); `fail`'s error (default BAD_MODEL_FILE: a file's
+ * expression) at `where`, naming the module path at fault.
+ */
+export function architectureOfPytorch(expression: string, where: string, fail: Fail = badModel): PytorchArchitecture {
+  const walk = new Walk(where, fail);
+  const layers = walk.sequential(parsePythonCall(expression, where, fail), '');
+  if (walk.width === undefined) throw fail(where, 'no module says how many features the network takes (nn.Linear, nn.BatchNorm1d or nn.LayerNorm)');
   return { inputs: walk.inputs!, layers, names: walk.names };
 }
 
@@ -43,10 +47,13 @@ class Walk {
   inputs: number | undefined;
   readonly names: string[] = [];
 
-  constructor(private readonly where: string) {}
+  constructor(
+    private readonly where: string,
+    private readonly refuse: Fail,
+  ) {}
 
   private fail(path: string, message: string): never {
-    throw badModel(`${this.where} module ${path || '(root)'}`, message);
+    throw this.refuse(`${this.where} module ${path || '(root)'}`, message);
   }
 
   /** Takes a module of `n` features in at `path`. */

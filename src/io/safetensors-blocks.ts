@@ -23,7 +23,8 @@ import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter
 import { architectureOfPytorch } from './pytorch-import.js';
 import { badModel } from './model-data.js';
 import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytorch-module.js';
-import { blockActivations, checkActivationOptions, checkAgrees, UnreadImportOption } from './import-options.js';
+import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption } from './import-options.js';
+import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
@@ -103,6 +104,8 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   }
   // names: the file's name for each tensor, gradscope's own or the module expression's (whose indices may differ).
   const { architecture, names, imported } = isBlockFile(metadata) ? gradscopeArchitecture(metadata) : pytorchArchitecture(metadata, options);
+  // The tensors the layers need are named by the expression: when the caller gave it, one the file lacks is the caller's mistake.
+  const fail = options.pytorch !== undefined ? mistakenOption('pytorch') : badModel;
   const { loss, inputs, layers, layout } = architecture;
   if (!imported) {
     // Options beside gradscope's own metadata must agree with it, by the rule fromSafetensors' options follow.
@@ -115,15 +118,15 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const tensors: BlockTensor[] = layout.map((slot, i) => {
     const name = names[i];
     const entry = entries.get(name);
-    if (!entry) throw badModel(name, `missing: the layers need it (shape [${slot.shape.join(', ')}]); the file has ${listNames(file.entries.map((e) => e.name))}`);
-    if (String(entry.shape) !== String(slot.shape)) throw badModel(name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers`);
+    if (!entry) throw fail(name, `missing: the layers need it (shape [${slot.shape.join(', ')}]); the file has ${listNames(file.entries.map((e) => e.name))}`);
+    if (String(entry.shape) !== String(slot.shape)) throw fail(name, `shape [${entry.shape.join(', ')}] should be [${slot.shape.join(', ')}] for the layers`);
     entries.delete(name);
     const values = slot.dtype === 'i64' ? decodeCounts(file, entry) : decodeFloats(file, entry, isParameter(slot.name, slot.dtype));
     checkTensorValues(values, { ...slot, name }, badModel);
     return { ...slot, shape: [...slot.shape], values };
   });
   const extra = entries.keys().next();
-  if (!extra.done) throw badModel(`${prefix}${extra.value}`, 'is not a tensor of the layers');
+  if (!extra.done) throw fail(`${prefix}${extra.value}`, 'is not a tensor of the layers');
   imported?.notes.push(...f64Note(file.entries));
   const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors };
   return imported && imported.notes.length > 0 ? { ...model, imported } : model;
@@ -177,24 +180,26 @@ function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitectu
 }
 
 /** The module expression to read a foreign file by, and where it came from. */
-function pytorchOf(metadata: Record<string, string>, options: BlockSafetensorsOptions): { expression: string; where: string } {
-  if (options.pytorch !== undefined) return { expression: String(options.pytorch), where: 'pytorch option' };
-  if (metadata.pytorch !== undefined) return { expression: metadata.pytorch, where: '__metadata__.pytorch' };
+function pytorchOf(metadata: Record<string, string>, options: BlockSafetensorsOptions): { expression: string; where: string; fail: Fail } {
+  if (options.pytorch !== undefined) return { expression: String(options.pytorch), where: 'pytorch option', fail: mistakenOption('pytorch') };
+  if (metadata.pytorch !== undefined) return { expression: metadata.pytorch, where: '__metadata__.pytorch', fail: badModel };
   throw badModel('__metadata__', `not gradscope's for a block network (format "${MODEL_FILE_TAG}", version "${BLOCK_FILE_VERSION}" with "layers"), and no { pytorch } module expression (--pytorch) to read it by; a dense chain reads with fromSafetensors`);
 }
 
 /** The architecture of a foreign state_dict, from its module expression and the loss; the tensors carry the module's names. */
 function pytorchArchitecture(metadata: Record<string, string>, options: BlockSafetensorsOptions): ReadArchitecture {
-  const { expression, where } = pytorchOf(metadata, options);
+  const { expression, where, fail } = pytorchOf(metadata, options);
   for (const option of ['activation', 'output'] as const) {
     if (options[option] !== undefined) throw new UnreadImportOption(option, `the module expression (${where}) gives every layer's activation`);
   }
-  const { inputs, layers, names } = architectureOfPytorch(expression, where);
+  const { inputs, layers, names } = architectureOfPytorch(expression, where, fail);
   const loss = options.loss ?? metadata.loss;
   if (loss === undefined) throw badModel('__metadata__', 'has no "loss"; pass { loss } (--loss) to say what the model was trained on');
   const imported: ImportNotes = { lossFrom: options.loss !== undefined ? 'the loss option' : '__metadata__.loss', notes: [] };
   const read = outputForLogits(layers, loss, imported.notes);
-  return { architecture: checkBlockArchitecture({ loss, inputs, layers: read }, options.loss !== undefined ? 'options' : '__metadata__', badModel), names, imported };
+  // The layers and inputs are the expression's (its giver's mistakes); the loss is the option's or the metadata's, as before.
+  const specFail: Fail = (at, message) => (at.endsWith('.loss') ? badModel : fail)(at, message);
+  return { architecture: checkBlockArchitecture({ loss, inputs, layers: read }, options.loss !== undefined ? 'options' : '__metadata__', specFail), names, imported };
 }
 
 /** PyTorch's losses that take logits and apply the output activation themselves, by gradscope's loss. */

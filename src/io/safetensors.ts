@@ -17,7 +17,7 @@
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
-import { checkActivationOptions, checkAgrees, refuseHiddenActivation, UnreadImportOption } from './import-options.js';
+import { checkActivationOptions, checkAgrees, MistakenImportOption, refuseHiddenActivation, UnreadImportOption } from './import-options.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, MODEL_VERSION, type ModelData } from '../network/model-file.js';
 import type { Network } from '../api/network.js';
@@ -154,13 +154,13 @@ const MAX_ORDER_SEARCH = 100_000;
 function orderLayers(layers: LayerEntries[], names: readonly string[] | undefined, notes: string[]): LayerEntries[] {
   const listing = layers.map((l) => `${l.name} [${l.weight.shape.join(', ')}]`).join(', ');
   if (names !== undefined) {
-    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw badModel('layers option', 'expected an array of layer names');
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) throw new MistakenImportOption('layers', 'layers option', 'expected an array of layer names');
     const byName = new Map(layers.map((l) => [l.name, l]));
     const missing = names.find((n) => !byName.has(n));
-    if (missing !== undefined) throw badModel('layers option', `${JSON.stringify(missing)} is not a layer of the file (it has ${listing})`);
+    if (missing !== undefined) throw new MistakenImportOption('layers', 'layers option', `${JSON.stringify(missing)} is not a layer of the file (it has ${listing})`);
     const left = layers.find((l) => !names.includes(l.name));
-    if (left) throw badModel('layers option', `does not list the file's layer ${JSON.stringify(left.name)}`);
-    if (new Set(names).size !== names.length) throw badModel('layers option', 'lists a layer twice');
+    if (left) throw new MistakenImportOption('layers', 'layers option', `does not list the file's layer ${JSON.stringify(left.name)}`);
+    if (new Set(names).size !== names.length) throw new MistakenImportOption('layers', 'layers option', 'lists a layer twice');
     return names.map((n) => byName.get(n)!);
   }
   const template = (name: string) => name.replace(/\d+/g, '#');

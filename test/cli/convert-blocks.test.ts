@@ -129,6 +129,44 @@ describe("gradscope convert's import flags beside a block network's safetensors 
   });
 });
 
+describe('mistakes in --pytorch and --layers are usage errors (exit 2, naming the flag), not failed work', () => {
+  // They exited 1 as BAD_MODEL_FILE: the file was fine, the flag was not.
+  const module = 'nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.BatchNorm1d(6), Residual(nn.Sequential(nn.Linear(6, 6), nn.ReLU())), nn.Linear(6, 3), nn.Softmax(dim=-1))';
+  it.each([
+    ['a module gradscope does not compute', module.replace('nn.ReLU(), nn.BatchNorm1d', 'nn.Dropout(0.5), nn.BatchNorm1d'), /^gradscope: --pytorch module 1: nn\.Dropout is not a module gradscope has/],
+    ['an expression that does not parse', 'nn.Sequential(nn.Linear(4, 6) nn.ReLU())', /^gradscope: --pytorch: expected , or \) at character 30/],
+    ['a tensor the file does not hold', module.replace('nn.Linear(4, 6), ', 'nn.Linear(4, 6), nn.Identity(), '), /^gradscope: --pytorch does not fit .*torch-mistakes\.safetensors: 3\.weight: missing: the layers need it/],
+  ])('--pytorch: %s', async (_, expression, message) => {
+    const specs: LayerSpec[] = [{ type: 'dense', units: 6, activation: 'relu' }, { type: 'batch-norm' }, { type: 'residual', layers: [{ type: 'dense', units: 6, activation: 'relu' }] }, { type: 'dense', units: 3, activation: 'softmax' }];
+    const model = randomModelOf(specs, 4, 'cross-entropy', 3);
+    writeFileSync(at('torch-mistakes.safetensors'), encodeSafetensors({ format: 'pt' }, tensorsToWrite(model.tensors)));
+    const run = await runCliInProcess(['convert', at('torch-mistakes.safetensors'), at('torch-mistakes.json'), '--pytorch', expression, '--loss', 'cross-entropy']);
+    expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(at('torch-mistakes.json'))).toBe(false);
+  });
+
+  it('--layers naming a layer the file does not have, or leaving one out', async () => {
+    const tensors = [
+      { name: 'fc1.weight', dtype: 'F32' as const, shape: [3, 2], values: new Float32Array(6).fill(0.1) },
+      { name: 'fc1.bias', dtype: 'F32' as const, shape: [3], values: new Float32Array(3) },
+      { name: 'fc2.weight', dtype: 'F32' as const, shape: [1, 3], values: new Float32Array(3).fill(0.2) },
+      { name: 'fc2.bias', dtype: 'F32' as const, shape: [1], values: new Float32Array(1) },
+    ];
+    writeFileSync(at('dense-fc.safetensors'), encodeSafetensors({ format: 'pt' }, tensors));
+    for (const [layers, message] of [
+      ['fc1,fc9', /^gradscope: --layers: "fc9" is not a layer of the file \(it has fc1 \[3, 2\], fc2 \[1, 3\]\)$/],
+      ['fc1', /^gradscope: --layers: does not list the file's layer "fc2"$/],
+    ] as const) {
+      const run = await runCliInProcess(['convert', at('dense-fc.safetensors'), at('dense-fc.json'), '--layers', layers, '--loss', 'mse']);
+      expect([run.code, run.stdout], run.stderr).toEqual([2, '']);
+      expect(run.stderr.trimEnd()).toMatch(message);
+    }
+    const read = await runCliInProcess(['convert', at('dense-fc.safetensors'), at('dense-fc.json'), '--layers', 'fc1,fc2', '--loss', 'mse', '--activation', 'relu', '--output', 'linear']);
+    expect([read.code, read.stderr]).toEqual([0, '']);
+  });
+});
+
 describe('block networks saved by saveModel and exported from a Network', () => {
   it("converts a trained block network's binary checkpoint, keeping its running statistics, and exports the Network itself alike", async () => {
     const net = await createNetwork({ inputs: 4, layers: EXAMPLE_SPECS, loss: 'cross-entropy', backend: 'ref', seed: 4 });

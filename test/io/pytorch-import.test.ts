@@ -86,23 +86,23 @@ describe('reading a PyTorch state_dict of a block network by its module expressi
     const { bytes } = userStateDict();
     const read = (pytorch: string) => () => blockModelFromSafetensors(bytes, { pytorch, loss: 'cross-entropy' });
     const swap = (from: string, to: string) => read(USER_MODULE.replace(from, to));
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, affine=False)'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d\(affine=False\): gradscope computes it with affine=True/);
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum="x")'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d\(momentum="x"\): expected a number from 0 to 1 \(momentum=None, a cumulative average, is not offered\)/);
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum=1.5)'), 'BAD_MODEL_FILE', /momentum: expected a number from 0 to 1/);
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0)'), 'BAD_MODEL_FILE', /epsilon: expected a number from 2⁻¹²⁶/);
-    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, 0.001)'), 'BAD_MODEL_FILE', /^pytorch option module 1: nn\.BatchNorm1d with 2 positional arguments/);
-    await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(0.5)'), 'BAD_MODEL_FILE', /^pytorch option module 2: nn\.Dropout is not a module gradscope has/);
-    await expectError(swap('nn.Tanh()', 'nn.LeakyReLU(0.2)'), 'BAD_MODEL_FILE', /^pytorch option module 3\.branch\.1: nn\.LeakyReLU\(0\.2\): gradscope's leaky-relu has slope 0\.01/);
-    await expectError(swap('nn.Linear(3, 4)', 'nn.Linear(3, 4, bias=False)'), 'BAD_MODEL_FILE', /^pytorch option module 0: nn\.Linear\(bias=False\): gradscope computes it with bias=True/);
-    await expectError(swap('nn.Linear(4, 2)', 'nn.Linear(5, 2)'), 'BAD_MODEL_FILE', /^pytorch option module 4: takes 5 features but gets 4/);
-    await expectError(swap('nn.Softmax(dim=1)', 'nn.Softmax(dim=0)'), 'BAD_MODEL_FILE', /^pytorch option module 5: nn\.Softmax\(dim=0\)/);
-    await expectError(swap("gate='rezero'", "gate='sigmoid'"), 'BAD_MODEL_FILE', /^pytorch option module 3: gate: expected "none" or "rezero"/);
-    await expectError(read('nn.Sequential(nn.Linear(3, 4) nn.ReLU())'), 'BAD_MODEL_FILE', /^pytorch option: expected , or \) at character 30/);
-    await expectError(read('__import__("os")'), 'BAD_MODEL_FILE', /^pytorch option: __import__ is not a name over nn, torch, Residual/);
-    await expectError(read(`${'Residual('.repeat(300)}nn.Sequential()${')'.repeat(300)}`), 'BAD_MODEL_FILE', /^pytorch option: calls nested deeper than 200/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, affine=False)'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d\(affine=False\): gradscope computes it with affine=True/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum="x")'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d\(momentum="x"\): expected a number from 0 to 1 \(momentum=None, a cumulative average, is not offered\)/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, momentum=1.5)'), 'INVALID_OPTION', /momentum: expected a number from 0 to 1/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, eps=0)'), 'INVALID_OPTION', /epsilon: expected a number from 2⁻¹²⁶/);
+    await expectError(swap('nn.BatchNorm1d(4)', 'nn.BatchNorm1d(4, 0.001)'), 'INVALID_OPTION', /^pytorch option module 1: nn\.BatchNorm1d with 2 positional arguments/);
+    await expectError(swap('nn.ReLU(inplace=True)', 'nn.Dropout(0.5)'), 'INVALID_OPTION', /^pytorch option module 2: nn\.Dropout is not a module gradscope has/);
+    await expectError(swap('nn.Tanh()', 'nn.LeakyReLU(0.2)'), 'INVALID_OPTION', /^pytorch option module 3\.branch\.1: nn\.LeakyReLU\(0\.2\): gradscope's leaky-relu has slope 0\.01/);
+    await expectError(swap('nn.Linear(3, 4)', 'nn.Linear(3, 4, bias=False)'), 'INVALID_OPTION', /^pytorch option module 0: nn\.Linear\(bias=False\): gradscope computes it with bias=True/);
+    await expectError(swap('nn.Linear(4, 2)', 'nn.Linear(5, 2)'), 'INVALID_OPTION', /^pytorch option module 4: takes 5 features but gets 4/);
+    await expectError(swap('nn.Softmax(dim=1)', 'nn.Softmax(dim=0)'), 'INVALID_OPTION', /^pytorch option module 5: nn\.Softmax\(dim=0\)/);
+    await expectError(swap("gate='rezero'", "gate='sigmoid'"), 'INVALID_OPTION', /^pytorch option module 3: gate: expected "none" or "rezero"/);
+    await expectError(read('nn.Sequential(nn.Linear(3, 4) nn.ReLU())'), 'INVALID_OPTION', /^pytorch option: expected , or \) at character 30/);
+    await expectError(read('__import__("os")'), 'INVALID_OPTION', /^pytorch option: __import__ is not a name over nn, torch, Residual/);
+    await expectError(read(`${'Residual('.repeat(300)}nn.Sequential()${')'.repeat(300)}`), 'INVALID_OPTION', /^pytorch option: calls nested deeper than 200/);
     await expectError(() => blockModelFromSafetensors(bytes, { pytorch: USER_MODULE }), 'BAD_MODEL_FILE', /^__metadata__: has no "loss"; pass \{ loss \}/);
     // Indices the expression does not give: gradscope's own layout (an nn.Identity after the Linear) for this user's file.
-    await expectError(swap('nn.Linear(3, 4), ', 'nn.Linear(3, 4), nn.Identity(), '), 'BAD_MODEL_FILE', /^2\.weight: missing: the layers need it \(shape \[4\]\)/);
+    await expectError(swap('nn.Linear(3, 4), ', 'nn.Linear(3, 4), nn.Identity(), '), 'INVALID_OPTION', /^2\.weight: missing: the layers need it \(shape \[4\]\)/);
   });
 
   it('gradscope convert --pytorch reads such a file', async () => {

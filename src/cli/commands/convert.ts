@@ -2,7 +2,7 @@
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
-import { ContradictedImportOption, UnreadImportOption } from '../../io/import-options.js';
+import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
 
 export const convertCommand = command({
@@ -40,6 +40,12 @@ export const convertCommand = command({
       if (error instanceof ContradictedImportOption) {
         const agreeing = error.single ? `, or give --${error.option} ${error.recorded}` : '';
         throw new UsageError(`--${error.option} ${error.given} contradicts ${input}: its ${error.field} is ${error.recorded} (leave --${error.option} out${agreeing})`);
+      }
+      // A flag whose value is wrong (a layer the file lacks, an expression that does not parse or fit): a usage error like any other.
+      if (error instanceof MistakenImportOption) {
+        const own = `${error.option} option`;
+        if (error.where.startsWith(own)) throw new UsageError(`--${error.option}${error.where.slice(own.length)}: ${error.problem}`);
+        throw new UsageError(`--${error.option} does not fit ${input}: ${error.where}: ${error.problem}`);
       }
       throw error;
     });
