@@ -46,6 +46,8 @@ export function checkSeed(value: unknown, name: string): number {
  * and changed nothing, in silence.
  */
 export const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** FLOAT32_MIN_NORMAL as refusals and --help say it. */
+export const FLOAT32_MIN_NORMAL_WORDS = `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)`;
 
 /**
  * Why `value`, a positive hyper-parameter named `name` that the core holds as float32 (as value ÷
@@ -57,7 +59,7 @@ export const FLOAT32_MIN_NORMAL = 2 ** -126;
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
   if (!(value > 0) || Math.fround(value / per) >= FLOAT32_MIN_NORMAL) return undefined; // what float32 holds decides: 1.1754943e-38 is held as 2⁻¹²⁶
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
-  const least = per === 1 ? `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, float32's smallest normal number)` : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
+  const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
   return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
 }
 

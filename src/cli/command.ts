@@ -4,7 +4,7 @@
  * ones it accepts (one with a `value` takes one, one without is a switch), their rules and defaults
  * are what the readers below apply, and its usage line and `--help` text are printed from it.
  */
-import { float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
+import { FLOAT32_MIN_NORMAL_WORDS, float32Problem, MAX_SEED, MAX_UNITS } from '../checks.js';
 import { digitSplitProblem, MNIST_SOURCE } from '../data/mnist.js';
 import { GradscopeError, shorten } from '../errors.js';
 import { dataFromJSON, type DataFile } from '../io/data-file.js';
@@ -73,12 +73,15 @@ export function command(spec: CommandSpec): Command {
 }
 
 /** Each positional word and flag of `command` with what it is and its default, one per line, aligned. */
+/** What --help says of a flag the core holds as float32 (NumberRule.float32): the least positive value numberFlag takes, by float32Problem's rule. */
+export const FLOAT32_HELP = `held as float32: a value > 0 must be at least ${FLOAT32_MIN_NORMAL_WORDS}`;
+
 export function flagLines(command: Command): string[] {
   const rows = [
     ...(command.positionals ?? []).map((p) => [p.name, p.about]),
     ...command.flags.map((f) => [
       `--${f.name}${f.value === undefined ? '' : ` ${f.value}`}`,
-      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
+      `${f.about}${f.rule?.why === undefined ? '' : ` (at most ${f.rule.max}: ${f.rule.why})`}${f.rule?.float32 ? ` (${FLOAT32_HELP})` : ''}${f.required ? ' (required)' : f.default === undefined ? '' : ` (default: ${f.default})`}`,
     ]),
   ];
   const width = Math.max(...rows.map(([left]) => left.length));
