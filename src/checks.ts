@@ -57,10 +57,19 @@ export const FLOAT32_MIN_NORMAL_WORDS = `${FLOAT32_MIN_NORMAL} (2⁻¹²⁶, flo
  * option and its least usable value.
  */
 export function float32Problem(value: number, name: string, per = 1): string | undefined {
-  if (!(value > 0) || Math.fround(value / per) >= FLOAT32_MIN_NORMAL) return undefined; // what float32 holds decides: 1.1754943e-38 is held as 2⁻¹²⁶
+  if (!float32Underflows(value, per)) return undefined;
   const held = Math.fround(value / per) === 0 ? '0' : 'subnormal';
   const least = per === 1 ? FLOAT32_MIN_NORMAL_WORDS : `${FLOAT32_MIN_NORMAL * per} (2⁻¹²⁶ × ${per}, for ${name} ÷ ${per} to be float32's smallest normal number)`;
   return `${name}: ${value} is ${held} in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is ${least}`;
+}
+
+/**
+ * Whether `value` > 0, held as float32 (as value ÷ `per`), is 0 or subnormal there: float32Problem's
+ * rule, without its message (for checks that run every step). What float32 holds decides:
+ * 1.1754943e-38 is held as 2⁻¹²⁶, taken.
+ */
+export function float32Underflows(value: number, per = 1): boolean {
+  return value > 0 && Math.fround(value / per) < FLOAT32_MIN_NORMAL;
 }
 
 /**

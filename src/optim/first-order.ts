@@ -10,7 +10,7 @@ import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { assertNotDisposed, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
-import { checkNumber } from '../checks.js';
+import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
 /**
@@ -149,6 +149,23 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     this.decays = new Float64Array(this.params.length);
     for (let i = 0; i < this.params.length; i++) this.decays[i] = !this.params[i].weightMatrix && !this.decayBiases ? 0 : this.weightDecay;
     this.maxLayerRate = this.layerRates.reduce((a, b) => Math.max(a, b), 0);
+    const problem = this.rateProblem(this.defaultLearningRate);
+    if (problem !== undefined) throw invalidOption(problem);
+  }
+
+  /**
+   * See Optimizer.rateProblem: the first layer whose step size, `learningRate` × its layer rate, is 0
+   * or subnormal in float32 (float32Problem's rule). Allocates nothing when every layer's is usable:
+   * step() asks it every step.
+   */
+  rateProblem(learningRate: number): string | undefined {
+    for (let l = 0; l < this.layerRates.length; l++) {
+      const rate = learningRate * this.layerRates[l];
+      if (float32Underflows(rate)) {
+        return float32Problem(rate, `${this.name}: layer ${l}'s step size, learning rate ${learningRate} × layerRates[${l}] ${this.layerRates[l]}`);
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -201,6 +218,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     this.query[QUERY.buffer] = largest;
   }
 
+  /** The learning rate step() last found usable for every layer (rateProblem); NaN before the first step. */
+  private usableRate = NaN;
+
   /** keepsWithin's numbers (see QUERY). */
   private readonly query = new Float64Array(6);
 
@@ -219,6 +239,13 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     net.assertAlive();
     assertNotDisposed(this);
     if (net !== this.net) throw invalidOption(`${this.name}: this optimiser was created for another network`);
+    // Before anything changes: a layer whose step would be 0 or subnormal in float32 would not learn, in
+    // silence. Checked when the rate changes, so a steady loop makes no call with a double (boxed unless inlined).
+    if (learningRate !== this.usableRate) {
+      const rateProblem = this.rateProblem(learningRate);
+      if (rateProblem !== undefined) throw invalidOption(rateProblem);
+      this.usableRate = learningRate;
+    }
     const buffers = (this.buffers ??= this.allocate());
     this.t++;
     this.prepare();

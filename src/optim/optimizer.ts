@@ -48,6 +48,12 @@ export interface Optimizer {
    */
   readonly choosesOwnSteps?: boolean;
   /**
+   * Why `learningRate` cannot be used, or undefined when it can: a method with per-layer rates
+   * refuses one that, times some layer's rate, is 0 or subnormal in the float32 the core computes
+   * in (that layer would not learn, in silence), naming the layer. Absent: any learning rate > 0 can.
+   */
+  rateProblem?(learningRate: number): string | undefined;
+  /**
    * True for methods that evaluate the loss and gradient again themselves (line searches,
    * Jacobians): train() refuses clipNorm with them, as a clipped first gradient would not match.
    */

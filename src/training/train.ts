@@ -3,7 +3,7 @@
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
 import { counted } from '../counted.js';
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { clipGradientNorm } from '../optim/clip.js';
@@ -61,6 +61,9 @@ export function runTraining(
   /** The last fault seen (named when every batch of an epoch had one). */
   let lastFault: StepFault | undefined;
   try {
+    // Refused before any work, RNG and all as they were: a layer whose step size underflows float32 would not learn.
+    const rateProblem = ownSteps ? undefined : optimizer.rateProblem?.(learningRate);
+    if (rateProblem !== undefined) throw invalidOption(rateProblem);
     net.ensureCapacity(batchSize);
     const order = identity(x.rows);
     if (lsuv) {
