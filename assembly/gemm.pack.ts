@@ -51,7 +51,8 @@ export function min32(a: i32, b: i32): i32 {
  * multiple of): the same pointer, but V8 then knows the upper half of its 64-bit register is zero.
  * A pointer that steps through a microkernel's loop starting from a plain argument is otherwise
  * zero-extended again (a movl) each time the loop uses it as an address: 2 of the dense
- * microkernels' 30 or 31 instructions a step, where the peak loop runs 27 (V8 11.3, Node 20).
+ * microkernels' 30 or 31 instructions a step, where the flat peak loop of then ran 27 (V8 11.3,
+ * Node 20; the nested one of peak.common.ts runs 26.5).
  */
 @inline
 export function knownAligned(p: usize, alignment: usize): usize {

@@ -13,7 +13,11 @@ import { Worker } from 'node:worker_threads';
 import { compileCore } from '../src/wasm/loader.js';
 import { SPIN } from '../src/wasm/threads/pool.js';
 
-/** Trips per half: ~0.5 ms at the ~64 GFLOP/s peak of bench/RESULTS.md at commit 7e4b013 (AMD EPYC Zen 5; ~1.3 ms at the ~25 GFLOP/s of the Zen 3 run after it), so one hand-off (µs) is noise beside it. */
+/**
+ * Trips per half: ~0.5 ms at the ~64 GFLOP/s of bench/RESULTS.md at commit 7e4b013 (AMD EPYC Zen 5,
+ * the flat peak loop of then), ~1.3 ms at the ~25 GFLOP/s of the Zen 3 (both the flat and the
+ * nested loop, 2026-12-01 14:17, load 15), so one hand-off (µs) is noise beside it.
+ */
 const HALF = 500_000;
 /** A hand-off not answered within this long means a dead worker: fail rather than hang the bench. */
 const TIMEOUT_MS = 30_000;

@@ -228,7 +228,9 @@ Written by \`npm run bench\` (bench/run.ts); do not edit by hand.
 - Whole run: ${seconds.toFixed(0)} s
 
 Median times (tinybench). "of peak" is GFLOP/s over the in-run f32x4 mul+add ceiling
-(\`f32_peak_madd\`, the microkernel's own instruction mix with its operands in L1); a training step's
+(\`f32_peak_madd\`, the microkernel's own instruction mix in its nested loop, operands in L1: assembly/peak.*.ts;
+runs before 2026-12-01's afternoon used a flat loop, which V8 does not unroll: it ran more instructions per flop
+than the products, so their "of peak" read higher); a training step's
 FLOPs count the two dense products per layer and the ∂input product of every layer but the first
 (${(flops / 1e6).toFixed(1)} MFLOP for [${STEP_SIZES.join(',')}] at batch ${STEP_BATCH}).
 
@@ -250,7 +252,7 @@ back to one thread, saying why, where it is not.
 
 ## Dense products (one thread)
 
-In-run peak (1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
+In-run peak of this run (the nested loop, 1 ms calls): wasm-simd ${simdPeak.toFixed(1)} GFLOP/s, wasm-scalar ${peakOf('scalar').toFixed(1)} GFLOP/s.
 Each product's "of peak" is against the \`peak_madd\` row of its own shape, a call with the same
 flops, so a product and its peak last as long and are preempted alike on a busy machine: the shape's
 peak and its three products run in ${DENSE_ROUNDS} interleaved rounds (the order rotated each round),
