@@ -63,6 +63,8 @@ describe('how the per-example gap moved during training', () => {
     expect(first).toBeLessThan(EXPLODING_RATIO);
     expect(last).toBeGreaterThanOrEqual(EXPLODING_RATIO);
     expect(d.summary).not.toContain('narrowed');
+    // The numbers docs/gradient-flow.md quotes.
+    expect([printed(first), printed(last)]).toEqual(['2.61', '10.0']);
     expect(d.summary).toContain(
       `The per-example gap widened ${printed(last / first)}× during training: the first hidden layer's δ was ${printed(first)}× the last hidden layer's at the first step and ${printed(last)}× at the last record (exploding).`,
     );
@@ -79,6 +81,7 @@ describe('how the per-example gap moved during training', () => {
         `and 1/${printed(1 / last)} of it at the last record (vanishing).`,
     );
     expect(d.summary).not.toMatch(/gap (widened|narrowed)/);
+    expect([printed(first), printed(1 / last)]).toEqual(['99.9', '7.24e+4']); // as docs/gradient-flow.md quotes them
 
     // The last hidden layer's ‖∂C/∂b‖ fell, by less than GRADIENT_FADED: said as a fall, not as "did not fade".
     const change = d.evidence.lastHiddenChange;
@@ -86,6 +89,7 @@ describe('how the per-example gap moved during training', () => {
     expect(change).toBeGreaterThan(GRADIENT_FADED);
     expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time, less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
     expect(d.summary).not.toContain('did not fade');
+    expect(printed(1 / change)).toBe('7.90'); // as docs/gradient-flow.md quotes it
 
     // Each layer's saturated share beside its layer, not a list of layers and then a list of percentages.
     const shares = d.evidence.saturatedLayers.map((l, i) => `${Math.round(100 * d.evidence.layers[l].saturatedFraction)} %${i === 0 ? ' of the activations' : ''} in hidden layer ${l + 1}`);
@@ -104,7 +108,9 @@ describe('a dead verdict with a vanishing gap beside it', () => {
     expect(d.verdict).toBe('dead');
     const gap = d.evidence.deltaFirstToLast.median;
     expect(gap).toBeLessThan(VANISHING_RATIO ** 2);
-    expect(d.summary).toMatch(/^Dead units: \d+ % of the units in hidden layer \d+( and \d+ % in hidden layer \d+)? have z ≤ 0 on every row/);
+    // As docs/gradient-flow.md quotes it.
+    expect(d.summary).toMatch(/^Dead units: 84 % of the units in hidden layer 9 and 77 % in hidden layer 10 have z ≤ 0 on every row/);
+    expect(printed(1 / gap)).toBe('5.44e+3');
     expect(d.summary).toContain(`Also vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/${printed(1 / gap)} of the last hidden layer's`);
   }, 60_000);
 });
