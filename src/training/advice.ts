@@ -20,6 +20,8 @@ export interface AdviceTerms {
   init?: string;
   /** train()'s gradientNoise.eta. */
   gradientNoiseEta?: string;
+  /** train()'s maxHalvings. */
+  maxHalvings?: string;
 }
 
 /** The API's names: what a DIVERGED's message says. */
@@ -29,6 +31,7 @@ export const API_TERMS: Required<AdviceTerms> = {
   onNonFinite: (policy) => `onNonFinite '${policy}'`,
   init: 'init',
   gradientNoiseEta: 'gradientNoise.eta',
+  maxHalvings: 'maxHalvings',
 };
 
 /** Advice in the printer's terms ('' when none of what it would name has a name there). */
@@ -62,6 +65,12 @@ export function learningRateAdvice(learningRate: number | undefined, terms: Advi
       : [terms.learningRate && `a ${terms.learningRate} below ${learningRate}`, terms.clipNorm, terms.onNonFinite?.('halve')].filter((t): t is string => Boolean(t));
   const skip = terms.onNonFinite?.('skip');
   return [tries.length ? `try ${either(tries)}` : '', skip ? `${skip} if a few batches are outliers` : ''].filter(Boolean).join('; ');
+}
+
+/** `terms` without onNonFinite `policy`: the advice on a fault that policy met, which does not offer it again. */
+export function withoutPolicy(terms: AdviceTerms, policy: Exclude<NonFinitePolicy, 'throw'>): AdviceTerms {
+  const named = terms.onNonFinite;
+  return { ...terms, onNonFinite: named && ((other) => (other === policy ? '' : named(other))) };
 }
 
 /** `text` in parentheses after a space, or nothing when it is empty. */

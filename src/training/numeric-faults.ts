@@ -41,7 +41,10 @@ export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
  *   one) and at each epoch's first step. So a first-order run, whose steps are proved, goes back to
  *   the start of its epoch (of the epoch before, when the fault is at an epoch's first batch),
  *   undoing up to an epoch of steps whose states were judged good too; the message names them.
- * - 'skip': the batch is left out and training goes on from the state it faulted at: nothing is put
+ *   Either way batch norm's running statistics are those of the state named (the faulty batch's
+ *   forward moved them, and they go back: StepGuard.forwardNotApplied).
+ * - 'skip': the batch is left out (its forward's move of batch norm's running statistics too) and
+ *   training goes on from the state it faulted at: nothing else is put
  *   back. When the steps, not the batch, led to the fault, later batches usually fault at that state
  *   too and are left out in turn (TrainResult.skipped), and the call ends with the network as those
  *   steps left it, or with DIVERGED when an epoch leaves out every batch.
@@ -52,9 +55,13 @@ export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
  *   or, when the fault is at its first batch (at the state the epoch before left, which no batch
  *   had judged), the start of the epoch before, which is then run again and reported again
  *   (onBatch, onEpoch). Retrying only the faulty batch would fault again: the gradient at the
- *   current weights does not depend on the learning rate. After maxHalvings, DIVERGED names the
- *   epoch start it put back and its step. Refused with an optimiser that chooses its own steps (no
- *   learning rate).
+ *   current weights does not depend on the learning rate. Going back to epoch 0's start, the
+ *   weights train() was given, can help: the steps from them are taken at the halved rate (a first
+ *   step refused as out of range is smaller). It cannot when the call's first batch faults there,
+ *   before any step (its loss, gradient or gradient noise, or a parameter out of range as given):
+ *   the batch would fault again at any rate, so DIVERGED at once, nothing halved. After maxHalvings,
+ *   DIVERGED names the epoch start it put back and its step. Refused with an optimiser that
+ *   chooses its own steps (no learning rate).
  */
 export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];
 

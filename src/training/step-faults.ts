@@ -7,6 +7,8 @@ import { targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
 import { learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
+import type { EpochStart } from './judged-epoch-start.js';
+import { counted } from '../counted.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -128,4 +130,26 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
       }
     : (terms) => `${notTheRate}the inputs or the weights train() was given are too large for float32; ${smallerStart(terms)}`;
   return { reason, advice };
+}
+
+/**
+ * Why 'halve' stops at once at a fault of the state no step of the call had changed: halving goes
+ * back to the start of epoch 0, that same state, and runs the epoch again with its rows in the
+ * same order, so its first batch would fault there again whatever the learning rate.
+ */
+export const HALVING_CANNOT_HELP =
+  'the step was not applied, and halving the learning rate cannot help: the batch faults at the state train() started from, which halving goes back to, so it would fault again at any rate';
+
+/** Why 'halve' stops at a fault after `halvings` (maxHalvings spent), at `learningRate`; 0: none allowed, the rate never halved. */
+export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms): string {
+  if (halvings === 0) return `; the learning rate (${learningRate}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
+}
+
+/** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
+export function backAtEpochStart(back: EpochStart): string {
+  const at = `the network is back at the start of epoch ${back.epoch} (${back.step === 0 ? 'the initial weights' : `step ${back.step}`})`;
+  return Number.isNaN(back.loss)
+    ? `${at}, as no step of this call had changed it`
+    : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;
 }

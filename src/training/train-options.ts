@@ -32,7 +32,11 @@ export interface EpochInfo {
   epoch: number;
   /** Mean of the batch losses (each before its update). */
   loss: number;
-  /** Wall-clock time the epoch took, in seconds. */
+  /**
+   * Wall-clock seconds of the run of the epoch reported here, before validation. An epoch that
+   * onNonFinite 'halve' took back and ran again counts its last run only, from its start after going
+   * back, as its loss does: the attempts taken back are not counted in any epoch's seconds.
+   */
   seconds: number;
   /** Loss (and accuracy) on TrainOptions.validation after this epoch; absent without validation. */
   validation?: Evaluation;
@@ -94,7 +98,10 @@ export interface TrainOptions {
   onEpoch?: (info: EpochInfo) => void;
   /** What to do when a step's loss or gradient is NaN or Inf, the loss runs away, or the step would take a parameter beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'. */
   onNonFinite?: NonFinitePolicy;
-  /** With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10). */
+  /**
+   * With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10; 0: none,
+   * DIVERGED at the first fault, after going back to the last epoch start judged good).
+   */
   maxHalvings?: number;
   /**
    * Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }.

@@ -2,8 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
-import { counted } from '../counted.js';
-import { GradscopeError, invalidOption } from '../errors.js';
+import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { clipGradientNorm } from '../optim/clip.js';
@@ -11,9 +10,9 @@ import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
-import { JudgedEpochStart, type EpochStart } from './judged-epoch-start.js';
+import { JudgedEpochStart } from './judged-epoch-start.js';
 import { StepGuard } from './step-guard.js';
-import { DivergedError, parenthesised } from './advice.js';
+import { DivergedError, parenthesised, withoutPolicy } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
@@ -21,7 +20,18 @@ import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows } from './training-engine.js';
 import { trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
-import { noiseAdvice, numericFault, rateAdvice, refusedStepAdvice, reportedRate, wentBack, type StepFault } from './step-faults.js';
+import {
+  backAtEpochStart,
+  HALVING_CANNOT_HELP,
+  halvingsSpent,
+  noiseAdvice,
+  numericFault,
+  rateAdvice,
+  refusedStepAdvice,
+  reportedRate,
+  wentBack,
+  type StepFault,
+} from './step-faults.js';
 
 /**
  * Trains `net` on resident (x, y), checked against its sizes by the caller, with `options` as
@@ -116,13 +126,13 @@ export function runTraining(
     let outOfTime = false;
     /** With 'halve': the epoch a fault sent training back to, run again from its start with its rows in the same order; -1 if none. */
     let retried = -1;
-    let started = 0;
     epochLoop: for (let epoch = 0; epoch < epochs && !outOfTime; epoch++) {
+      // EpochInfo.seconds: this run of the epoch only, as its loss (an attempt 'halve' took back is not counted).
+      const started = performance.now();
       if (epoch === retried) {
-        // Its start and rows are back (JudgedEpochStart); its time counts from its first attempt, or from going back to it.
+        // Its start and rows are back (JudgedEpochStart).
         retried = -1;
       } else {
-        started = performance.now();
         if (shuffle) {
           // Each epoch's order depends only on the RNG state, not on the last epoch's order, so a
           // run resumed from a checkpoint (which holds the RNG state) shuffles exactly as one that never stopped.
@@ -199,6 +209,12 @@ export function runTraining(
           throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back, faulty)}${parenthesised(fault.advice(terms))}`);
         }
         if (policy === 'halve') {
+          const fault = outcome;
+          if (stateFault && !applied) {
+            // No step of this call had run (the call's first batch: after going back to epoch 0 its
+            // first batch runs at the same state, rows and order, and was judged good there before).
+            throw new DivergedError((terms) => `${where}: ${fault.reason}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`);
+          }
           // This attempt's weights led to the fault, so they go back either way: to the start of this
           // epoch, or of the one before when this epoch's first batch faulted at the state it began with.
           const back = epochStart!.restore(optimizer, order);
@@ -206,16 +222,13 @@ export function runTraining(
           guard.parametersChanged();
           if (back.epoch === 0) applied = false;
           if (halvings === maxHalvings) {
-            throw new GradscopeError(
-              'DIVERGED',
-              `${where}: ${outcome.reason} after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}); ${backAtEpochStart(back)}`,
-            );
+            const [spent, rate] = [halvings, learningRate];
+            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(back)}`);
           }
           halvings++;
           learningRate /= 2;
           // The epochs from the one gone back to are run again (onBatch and onEpoch called again for them).
           history.length = back.epoch;
-          if (back.epoch < epoch) started = performance.now();
           retried = back.epoch;
           epoch = back.epoch - 1;
           continue epochLoop;
@@ -229,8 +242,7 @@ export function runTraining(
         throw new DivergedError((terms) => {
           // Only 'skip' gets here ('throw' stops at the first fault, 'halve' retries), having skipped every
           // batch: its advice does not offer 'skip' again, and it puts nothing back.
-          const skipNamed = terms.onNonFinite;
-          const advice = last.advice({ ...terms, onNonFinite: skipNamed && ((policy) => (policy === 'skip' ? '' : skipNamed(policy))) });
+          const advice = last.advice(withoutPolicy(terms, 'skip'));
           const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch - 1} left it`;
           return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
         });
@@ -259,10 +271,3 @@ export function runTraining(
   }
 }
 
-/** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
-function backAtEpochStart(back: EpochStart): string {
-  const at = `the network is back at the start of epoch ${back.epoch} (${back.step === 0 ? 'the initial weights' : `step ${back.step}`})`;
-  return Number.isNaN(back.loss)
-    ? `${at}, as no step of this call had changed it`
-    : `${at}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})`;
-}

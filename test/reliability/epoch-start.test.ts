@@ -3,7 +3,7 @@
 // batch had been run at, so it is not a state judged good. 'halve' goes back to the start of the
 // epoch before (the last one a batch judged good) and runs that epoch again; 'skip' puts nothing
 // back and says so. A runaway found mid-epoch still goes back to the start of its own epoch.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
 import { expectError } from '../util/expect-error.js';
@@ -39,7 +39,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 2, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\); the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
+      /^epoch 1, batch 0 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
     );
     expect(epochs, 'epoch 0 ran three times, once per learning rate').toBe(3);
     // The state judged good, put back whole: weights, biases, step, and the RNG (no step of the call is left).
@@ -57,7 +57,14 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e5, onNonFinite: 'halve', maxHalvings: 0 }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 4\): .* after 0 halvings of the learning rate \(now 100000\); the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
+      /^epoch 1, batch 0 \(step 4\): .*; the learning rate \(100000\) was not halved: maxHalvings is 0; the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
+    );
+    expect(stateHash(refused)).toBe(before);
+    // One halving allowed: said in the singular, the rate it ended at named.
+    await expectError(
+      () => refused.train(rows, classes, { ...options, learningRate: 1e6, onNonFinite: 'halve', maxHalvings: 1 }),
+      'DIVERGED',
+      / after 1 halving of the learning rate \(now 500000\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\)/,
     );
     expect(stateHash(refused)).toBe(before);
 
@@ -109,7 +116,7 @@ describe("'halve': a runaway found mid-epoch goes back to the start of its own e
           onBatch: (b) => losses.push(b.loss),
         }),
       'DIVERGED',
-      /^epoch 1, batch 12 \(step 113\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away after 0 halvings of the learning rate \(now 1\.1\); the network is back at the start of epoch 1 \(step 100\), the last state judged good that was kept \(its batch loss \S+\)$/,
+      /^epoch 1, batch 12 \(step 113\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away; the learning rate \(1\.1\) was not halved: maxHalvings is 0; the network is back at the start of epoch 1 \(step 100\), the last state judged good that was kept \(its batch loss \S+\)$/,
     );
     expect(refused.step).toBe(100);
     expect(stateHash(refused)).toBe(afterEpoch0);
@@ -158,6 +165,64 @@ describe("'skip': nothing is put back, and the message says only that", () => {
     );
     expect(net.step).toBe(112);
     expect(stateHash(net)).toBe(lastApplied);
+    net.dispose();
+  });
+});
+
+describe("'halve' at the call's first batch, before any step", () => {
+  it('a batch that faults at the state train() was given: DIVERGED at once, nothing halved, as halving would go back to that same state', async () => {
+    // Row 1 makes the first layer's gradient of a linear network overflow float32's squares at these weights, whatever the learning rate.
+    const overflowing = [rows[0], [3e38, 3e38, 3e38, 3e38], rows[2]];
+    const net = await createNetwork({ sizes: [4, 8, 3], activation: 'linear', output: 'softmax', loss: 'cross-entropy', seed: 1 });
+    const before = stateHash(net);
+    let epochs = 0;
+    const error = await expectError(
+      () => net.train(overflowing, classes, { epochs: 3, batchSize: 3, onNonFinite: 'halve', maxHalvings: 60, onEpoch: () => epochs++ }),
+      'DIVERGED',
+      /^epoch 0, batch 0 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied, and halving the learning rate cannot help: the batch faults at the state train\(\) started from, which halving goes back to, so it would fault again at any rate \(no step of this call had run, so the learning rate is not the cause: /,
+    );
+    expect(error.message).not.toMatch(/halvings? of|'halve'/);
+    expect(epochs).toBe(0);
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it('a first step refused as out of range: halving from the same initial weights helps (a smaller step), so it halves', async () => {
+    const net = await tanhNet();
+    const result = net.train(rows, classes, { batchSize: 3, learningRate: 1e30, onNonFinite: 'halve', maxHalvings: 60 });
+    expect(result.halvings).toBeGreaterThan(0);
+    expect(net.step).toBe(1);
+    net.dispose();
+  });
+});
+
+describe('EpochInfo.seconds of an epoch run again', () => {
+  // A clock that moves one second per batch applied (onBatch), so each epoch's seconds count its batches.
+  let clock = 0;
+  afterEach(() => vi.restoreAllMocks());
+  const tick = () => (clock += 1000);
+
+  it("counts the run reported, not the attempts 'halve' took back: least squares at 1.1, epoch 1 taken back at its batch 12 and run again", async () => {
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const net = await lineNet();
+    const reported: number[] = [];
+    const result = net.train(alternating, halfOf, { epochs: 3, batchSize: 1, shuffle: false, learningRate: 1.1, onNonFinite: 'halve', onBatch: tick, onEpoch: (e) => reported.push(e.seconds) });
+    expect(result.halvings).toBe(1);
+    expect(net.step).toBe(300);
+    // Epoch 1's first attempt applied 12 steps (12 s) before the fault: not in its seconds.
+    expect(result.epochs.map((e) => e.seconds)).toEqual([100, 100, 100]);
+    expect(reported).toEqual([100, 100, 100]);
+    net.dispose();
+  });
+
+  it('an epoch gone back to from the next one: each report counts its own run', async () => {
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    const net = await tanhNet();
+    const reported: number[] = [];
+    const result = net.train(rows, classes, { epochs: 2, batchSize: 1, shuffle: false, learningRate: 1e5, onNonFinite: 'halve', onBatch: tick, onEpoch: (e) => reported.push(e.seconds) });
+    expect(result.halvings).toBe(1);
+    expect(reported).toEqual([3, 3, 3]);
+    expect(result.epochs.map((e) => e.seconds)).toEqual([3, 3]);
     net.dispose();
   });
 });
