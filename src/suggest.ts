@@ -13,7 +13,7 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), if any. */
+/** The candidate nearest to `word` within a third of its length (at least 1, at most 3 edits), else the one candidate that begins with it, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined; // no one mistypes 64 characters; the distance table would be large
   // A word that differs only in case is the typo (`Y` for `y`), before any other at the same distance.
@@ -27,7 +27,10 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const distance = editDistance(word, candidate);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
-  return best;
+  if (best !== undefined || word.length < 3) return best;
+  // A word cut short (`--batch` for `--batch-size`) is the one candidate it begins, when only one does.
+  const extended = candidates.filter((candidate) => candidate.startsWith(word));
+  return extended.length === 1 ? extended[0] : undefined;
 }
 
 /** `; did you mean X?` when a candidate is close, else ''. */

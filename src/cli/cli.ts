@@ -20,11 +20,12 @@ import { studyRemediesCommand } from './commands/study-remedies.js';
 import { studyTrainableDepthCommand } from './commands/study-trainable-depth.js';
 import { curvatureCommand } from './commands/curvature.js';
 import { studyPlateauCommand } from './commands/study-plateau.js';
+import { trainCommand } from './commands/train.js';
 import { editDistance } from '../suggest.js';
 import { print, processTerminal, type Terminal } from './terminal.js';
 import { gradscopeVersion } from './version.js';
 
-export const COMMANDS: Command[] = [mainJobCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
+export const COMMANDS: Command[] = [mainJobCommand, trainCommand, gradientsCommand, curvatureCommand, convertCommand, studyAutoencoderCommand, studyRemediesCommand, studyTrainableDepthCommand, studyPlateauCommand, studyDepthCommand, studyActivationsCommand, studyModelCommand];
 
 /** Exit codes of main(). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -56,14 +57,33 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   if (leading.length === command.words.length || (command.positionals ?? []).length > 0) return { command, rest: argv.slice(command.words.length) };
   // Words that no command takes: a mistyped command, never the main job's 30 s of work.
   const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
-  let guess: string | undefined;
-  let distance = Infinity;
-  for (const c of COMMANDS.filter((c) => c.words.length)) {
-    const name = c.words.join(' ');
-    const d = editDistance(typed.slice(0, 64), name);
-    if (d < distance && d <= Math.max(1, Math.floor(name.length / 3))) [guess, distance] = [name, d];
-  }
-  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guess ? `; did you mean 'gradscope ${guess}'?` : ' (see gradscope --help)'}`);
+  const job = JOB_WORDS[leading[0]];
+  if (job && leading.length === 1) throw new UsageError(`unknown command '${leading[0]}'; '${job.command.usage.split(' [')[0]}' does that job: it ${job.does} (see ${['gradscope', ...job.command.words].join(' ')} --help)`);
+  const guesses = nearestCommands(typed);
+  const guessed = guesses.map((name) => `'gradscope ${name}'`).join(' or ');
+  throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ' (see gradscope --help)'}`);
+}
+
+/**
+ * Words a user may try for a job another command does (the names other tools give it), each with
+ * the command that does it and what that command does for it: `gradscope diagnose` says to run
+ * `gradscope study --model M --data D.json` rather than only "unknown command".
+ */
+const JOB_WORDS: Record<string, { command: Command; does: string }> = {
+  diagnose: { command: studyModelCommand, does: 'trains your model on your data, traces its gradient flow and prints the diagnosis with its remedies' },
+  trace: { command: studyModelCommand, does: 'records the gradient-flow trace of your model as it trains (--csv FILE writes it; gradscope gradients gives the gradients at one point)' },
+  report: { command: studyModelCommand, does: 'writes the HTML report of your model with --html FILE (gradscope with no command writes the studies\' report)' },
+  fit: { command: trainCommand, does: 'makes a network from flags and trains it' },
+};
+
+/** The named commands nearest to `typed` by edit distance (all those at the least distance), within a third of its name's length (at least 1). */
+function nearestCommands(typed: string): string[] {
+  const scored = COMMANDS.filter((c) => c.words.length)
+    .map((c) => c.words.join(' '))
+    .map((name) => ({ name, distance: editDistance(typed.slice(0, 64), name), limit: Math.max(1, Math.floor(name.length / 3)) }))
+    .filter(({ distance, limit }) => distance <= limit);
+  const least = Math.min(...scored.map(({ distance }) => distance));
+  return scored.filter(({ distance }) => distance === least).map(({ name }) => name);
 }
 
 /**

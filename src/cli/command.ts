@@ -291,8 +291,12 @@ export function listFlag(args: ParsedArgs, name: string, known?: readonly string
   return words;
 }
 
-/** A list flag of whole numbers ≥ `min` (`--depths 2,5,10`) and ≤ its table rule's max, if any, or undefined when absent; `also` names another accepted value in the error. */
-export function wholeListFlag(args: ParsedArgs, name: string, min: number, also = ''): number[] | undefined {
+/**
+ * A list flag of whole numbers ≥ `min` (`--depths 2,5,10`) and ≤ its table rule's max, if any, or
+ * undefined when absent; `also` names another accepted value in the error. Each entry once unless
+ * `repeats` (a network's units per layer, `--layers 784,64,64,10`, repeat by design).
+ */
+export function wholeListFlag(args: ParsedArgs, name: string, min: number, also = '', repeats = false): number[] | undefined {
   const text = stringFlag(args, name);
   if (text === undefined) return undefined;
   const numbers = text.split(',').map(Number);
@@ -301,7 +305,7 @@ export function wholeListFlag(args: ParsedArgs, name: string, min: number, also 
   }
   const { max, why } = flagOf(args, name).rule ?? {};
   if (max !== undefined && numbers.some((value) => value > max)) throw new UsageError(`--${name} takes numbers ≤ ${max}${why === undefined ? '' : ` (${why})`}, got '${shorten(text)}'`);
-  return listWords(name, text, EACH_RUNS_ONCE, (a, b) => Number(a) === Number(b)).map(Number);
+  return repeats ? numbers : listWords(name, text, EACH_RUNS_ONCE, (a, b) => Number(a) === Number(b)).map(Number);
 }
 
 /**

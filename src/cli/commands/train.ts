@@ -1,0 +1,203 @@
+/**
+ * gradscope train [--layers 784,64,64,10 | --depth 2 --width 64] [--activation A] [--init I] [--bias-init B] …
+ *   [--data D.json | --train 9000 --test 1000] [train()'s flags] [--out model.json]
+ * A network made from flags (createNetwork's options), trained on the digits or on a data file,
+ * its loss and accuracy printed each epoch and the model saved as saveModel does: the file
+ * `study --model`, `gradients`, `curvature` and `convert` read. The command the remedies of the
+ * other commands name for what they cannot change themselves (an activation, an initialisation).
+ */
+import { createNetwork, type Network } from '../../api/network.js';
+import type { Rows } from '../../data/matrix.js';
+import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
+import type { BiasInit } from '../../init/initializers.js';
+import { WEIGHT_INITS } from '../../init/initializers.js';
+import { saveModel } from '../../io/files.js';
+import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
+import { checkModelLimits } from '../../model-limits.js';
+import type { Evaluation } from '../../network/rows.js';
+import type { Optimizer } from '../../optim/index.js';
+import { counted } from '../../counted.js';
+import { percentText } from '../../percent-text.js';
+import { STUDY_DIGITS } from '../../studies/study-defaults.js';
+import {
+  BACKEND_FLAG,
+  checkDigitFlags,
+  checkFlag,
+  checkOptionsAsUsage,
+  choiceFlag,
+  command,
+  COUNT,
+  numberFlag,
+  outputFileFlag,
+  readDataFile,
+  SEED_FLAG,
+  stringFlag,
+  TEST_FLAG,
+  TRAIN_FLAG,
+  UsageError,
+  WIDTH,
+  wholeListFlag,
+  withFile,
+  type ParsedArgs,
+} from '../command.js';
+import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
+import { print } from '../terminal.js';
+
+/** The network `gradscope train` makes without --layers: hidden layers and their units. */
+export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
+
+/** The init that waits for data: the weights start orthonormal and train's lsuv option rescales them on the first batch. */
+const LSUV = 'lsuv';
+
+/** The flag of each of createNetwork's options (how its refusals are said on this command line). */
+const NETWORK_FLAGS = { sizes: 'layers', activation: 'activation', output: 'output', loss: 'loss', init: 'init', biasInit: 'bias-init', seed: 'seed', threads: 'threads' };
+
+/** The rows a run trains on and the rows its loss and accuracy are measured on each epoch. */
+interface TrainingRows {
+  train: { x: Rows; y: Rows; count: number };
+  check: { x: Rows; y: Rows; count: number };
+  inputs: number;
+  targets: number;
+  /** The training rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
+  source: string;
+  /** What the checked rows are: 'test' or 'training'. */
+  checked: string;
+}
+
+/** --bias-init: `zero`, `constant:V` (every bias V) or `normal:STD` (drawn from N(0, STD²)); createNetwork checks the values. */
+function biasInitFlag(args: ParsedArgs): BiasInit | undefined {
+  const text = stringFlag(args, 'bias-init');
+  if (text === undefined || text === 'zero') return text;
+  const [name, value, ...rest] = text.split(':');
+  const number = Number(value);
+  if ((name !== 'constant' && name !== 'normal') || rest.length > 0 || value === undefined || value.trim() === '' || !Number.isFinite(number)) {
+    throw new UsageError(`--bias-init must be zero, constant:V or normal:STD (V, STD numbers), got '${text}'`);
+  }
+  return name === 'constant' ? { name, value: number } : { name, std: number };
+}
+
+/** Units per layer, input first: --layers, or --depth hidden layers of --width units between the data's inputs and targets. */
+function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] {
+  const layers = wholeListFlag(args, 'layers', 1, '', true);
+  if (layers !== undefined) {
+    const shape = ['depth', 'width'].filter((flag) => args.flags.has(flag));
+    if (shape.length > 0) throw new UsageError(`--layers gives every layer's units: leave out ${shape.map((flag) => `--${flag}`).join(' and ')}`);
+    if (layers.length < 2) throw new UsageError(`--layers needs the inputs and at least one layer (e.g. ${inputs},${targets}), got '${layers.join(',')}'`);
+    if (layers[0] !== inputs || layers[layers.length - 1] !== targets) {
+      throw new UsageError(`--layers ${layers.join(',')}: the rows have ${inputs} inputs and ${targets} targets, so the first entry must be ${inputs} and the last ${targets}`);
+    }
+    return checkFlag('layers', layers.join(','), () => (checkModelLimits(layers, 'the network'), layers));
+  }
+  const depth = numberFlag(args, 'depth');
+  const width = numberFlag(args, 'width');
+  const sizes = [inputs, ...Array<number>(depth).fill(width), targets];
+  return checkFlag(args.flags.has('depth') ? 'depth' : 'width', args.flags.has('depth') ? depth : width, () => (checkModelLimits(sizes, 'the network'), sizes));
+}
+
+/** The rows to train on: --data's (checked on themselves, as study --model does) or the digits' --train, checked on --test. */
+async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
+  const dataPath = stringFlag(args, 'data');
+  if (dataPath !== undefined) {
+    const digitFlags = ['train', 'test'].filter((flag) => args.flags.has(flag));
+    if (digitFlags.length > 0) throw new UsageError(`${digitFlags.map((flag) => `--${flag}`).join(' and ')} ${digitFlags.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
+    const data = await readDataFile(dataPath);
+    const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
+    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training' };
+  }
+  const trainRows = numberFlag(args, 'train');
+  const testRows = numberFlag(args, 'test');
+  checkDigitFlags(trainRows, testRows);
+  const digits = await loadDigitSplit(trainRows, testRows, { train: '--train', test: '--test' });
+  return {
+    train: { x: digits.train.x, y: digits.train.y, count: trainRows },
+    check: { x: digits.test.x, y: digits.test.y, count: testRows },
+    inputs: MNIST_PIXELS,
+    targets: MNIST_CLASSES,
+    source: `${counted(trainRows, 'digit')} (the mnist package)`,
+    checked: 'test',
+  };
+}
+
+/** One epoch's line: the mean of its batch losses (each before its step) and the loss and accuracy on the checked rows after it. */
+function epochLine(epoch: string, checked: string, evaluation: Evaluation, batchLoss?: number): string {
+  const train = batchLoss === undefined ? '' : `  batch loss ${batchLoss.toPrecision(4)}`;
+  return `epoch ${epoch}${train}  ${checked} loss ${evaluation.loss.toPrecision(4)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
+}
+
+export const trainCommand = command({
+  words: ['train'],
+  summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
+  flags: [
+    { name: 'layers', value: 'A,B,…', rule: WIDTH, about: 'units per layer, input first (784,64,64,10 on the digits); the first and last must be the rows\' inputs and targets (default: --depth layers of --width)' },
+    { name: 'depth', value: 'N', default: TRAIN_SHAPE.depth, rule: COUNT, about: 'hidden layers, without --layers' },
+    { name: 'width', value: 'N', default: TRAIN_SHAPE.width, rule: WIDTH, about: 'units of each hidden layer, without --layers' },
+    { name: 'activation', value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
+    { name: 'output', value: 'A', about: `the output layer's activation, one of ${OUTPUT_ACTIVATIONS.join(', ')} (default: the loss's own, softmax for cross-entropy)` },
+    { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
+    { name: 'init', value: 'I', about: `the weights' initialisation, one of ${[...WEIGHT_INITS, LSUV].join(', ')} (${LSUV}: rescaled on the first batch before training, train's lsuv; default: createNetwork's)` },
+    { name: 'bias-init', value: 'B', about: "the biases' initialisation: zero, constant:V or normal:STD (default: createNetwork's)" },
+    { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
+    TRAIN_FLAG(STUDY_DIGITS.trainRows),
+    { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy printed each epoch' },
+    ...TRAINING_FLAGS,
+    { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
+    BACKEND_FLAG,
+    THREADS_FLAG,
+    { name: 'out', value: 'FILE', about: 'save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary): study --model, gradients, curvature and convert read it' },
+  ],
+  example: 'gradscope train --layers 784,64,64,10 --activation relu --init he-normal --optimizer adam --epochs 5 --out model.json',
+  async run(args, terminal) {
+    const activation = choiceFlag<Activation>(args, 'activation', ACTIVATIONS);
+    const output = choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS);
+    const loss = choiceFlag<Loss>(args, 'loss', LOSSES);
+    const init = choiceFlag(args, 'init', [...WEIGHT_INITS, LSUV]);
+    const biasInit = biasInitFlag(args);
+    const settings = readTrainingFlags(args);
+    const seed = numberFlag(args, 'seed');
+    const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend');
+    const threads = threadsFlag(args, backend);
+    const out = await outputFileFlag(args, 'out');
+    // The shape's flags are read once the rows' inputs and targets are known.
+    const rows = await trainingRows(args);
+    const sizes = sizesFlag(args, rows.inputs, rows.targets);
+    const options = { sizes, activation, output, loss, init, biasInit, seed, backend, threads };
+    const net: Network = await createNetwork(Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))).catch((error: unknown) =>
+      checkOptionsAsUsage(args, NETWORK_FLAGS, () => {
+        throw error;
+      }),
+    );
+    let optimizer: Optimizer | undefined;
+    try {
+      const where = stringFlag(args, 'data') === undefined ? 'of digits' : `in ${stringFlag(args, 'data')}`;
+      optimizer = trainingOptimizer(args, net, settings, rows.train, where);
+      const given = `${init === undefined ? '' : `, init ${init}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
+      const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
+      print(terminal, `${shape}; trained on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
+      print(terminal, trainingSettingsText(settings, optimizer, seed));
+      const evaluate = () => withFile(stringFlag(args, 'data') ?? 'digits', async () => net.evaluate(rows.check.x, rows.check.y));
+      // A network waiting for LSUV has no weights to measure until train() rescales them on its first batch.
+      if (!net.awaitingLsuv) print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, await evaluate()));
+      const trained = net.train(rows.train.x, rows.train.y, {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        dropLast: settings.dropLast,
+        learningRate: settings.learningRate,
+        optimizer,
+        clipNorm: settings.clipNorm,
+        onNonFinite: settings.onNonFinite,
+        lsuv: init === LSUV,
+        validation: { x: rows.check.x, y: rows.check.y },
+        onEpoch: ({ epoch, loss: trainLoss, validation }) => print(terminal, epochLine(`${epoch + 1}/${settings.epochs}`, rows.checked, validation!, trainLoss)),
+      });
+      if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
+      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
+      if (out) {
+        await saveModel(net, out, { optimizer });
+        print(terminal, `Model: ${out} (gradscope study --model ${out} --data D.json traces and diagnoses it)`);
+      }
+    } finally {
+      optimizer?.dispose();
+      net.dispose();
+    }
+  },
+});

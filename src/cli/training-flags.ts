@@ -1,0 +1,154 @@
+/**
+ * The flags of train()'s options, shared by every command that trains a network the user names
+ * (`gradscope train`, `gradscope study --model`): one table, one reader and one set of checks, so
+ * that both commands take and refuse the same things the same way.
+ */
+import type { Network } from '../api/network.js';
+import type { Rows } from '../data/matrix.js';
+import { MODEL } from '../model.js';
+import { counted } from '../counted.js';
+import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
+import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
+import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
+import { MODEL_EPOCHS_BOUND } from '../studies/study-bounds.js';
+import { checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
+import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
+import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
+import { coresAvailable } from '../wasm/threads/pool.js';
+import { booleanFlag, checkAsUsage, checkOptionsAsUsage, choiceFlag, COUNT, numberFlag, OPTION_FLAGS, POSITIVE, stringFlag, UsageError, type Flag, type ParsedArgs } from './command.js';
+
+/** Each registered optimiser's own learning rate, as --help lists it ('sgd 0.1, …'), and those that take none. */
+function defaultRatesText(): string {
+  const rates = OPTIMIZERS.filter((d) => d.learningRate !== undefined).map((d) => `${d.name} ${d.learningRate}`);
+  const none = OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name);
+  return `${rates.join(', ')}${none.length ? `; ${none.join(' and ')} choose their own steps and take none` : ''}`;
+}
+
+/** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
+export const TRAINING_FLAGS: Flag[] = [
+  { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
+  { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
+  { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
+  { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
+  {
+    name: OPTION_FLAGS.optimizer,
+    value: 'NAME',
+    default: 'sgd',
+    about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
+  },
+  { name: 'momentum', value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+  {
+    name: 'norm-constraint',
+    value: 'c',
+    rule: { min: 0 },
+    about: `kfac's norm constraint (Ba et al. 2017): each step's δᵀF̂δ at most c, in place of its ${KFAC_NORM_CONSTRAINT}; 0: off`,
+  },
+  { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: true }, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
+  {
+    name: OPTION_FLAGS.onNonFinite,
+    value: NON_FINITE_POLICIES.join('|'),
+    default: 'throw',
+    about: "a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out and goes on from the weights it faulted at (nothing is put back), halve halves the learning rate and reruns from the last epoch start judged good (train's onNonFinite)",
+  },
+];
+
+/** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
+const cores = await coresAvailable();
+
+/** --threads of the wasm backend (createNetwork's and loadModel's `threads`), bounded by the cores. */
+export const THREADS_FLAG: Flag = {
+  name: 'threads',
+  value: 'N',
+  default: 1,
+  // createNetwork refuses more (they only add hand-offs), by the same count: the flag says so before any work.
+  rule: { integer: true, min: 1, ...(cores && { max: cores.cores, why: `the threads this machine runs at once, ${cores.source}` }) },
+  about: "threads of the wasm backend's large products, the main thread included",
+};
+
+/** --threads, refused beside --backend ref (threads apply to the wasm backend only). */
+export function threadsFlag(args: ParsedArgs, backend: 'wasm' | 'ref' | undefined): number {
+  const threads = numberFlag(args, 'threads');
+  if (threads > 1 && backend !== 'wasm') throw new UsageError(`--threads ${threads}: threads apply to --backend wasm only`);
+  return threads;
+}
+
+/** What TRAINING_FLAGS give, read and checked by their rules (the ones absent: undefined, or their defaults). */
+export interface TrainingSettings {
+  epochs: number;
+  batchSize: number;
+  dropLast: boolean;
+  /** --learning-rate; undefined: the optimiser's own. */
+  learningRate?: number;
+  choice: OptimizerChoice;
+  momentum?: number;
+  normConstraint?: number;
+  clipNorm?: number;
+  onNonFinite: NonFinitePolicy;
+}
+
+/** A numeric flag without a default: undefined when absent. */
+const optional = (args: ParsedArgs, name: string) => (stringFlag(args, name) === undefined ? undefined : numberFlag(args, name));
+
+/** TRAINING_FLAGS of `args`, each by its rule (UsageError before any work); their names as written in the table (test/cli/command-line.test.ts checks each reader against it). */
+export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
+  return {
+    epochs: numberFlag(args, 'epochs'),
+    batchSize: numberFlag(args, 'batch-size'),
+    dropLast: booleanFlag(args, 'drop-last'),
+    learningRate: optional(args, 'learning-rate'),
+    choice: optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!,
+    momentum: optional(args, 'momentum'),
+    normConstraint: optional(args, 'norm-constraint'),
+    clipNorm: optional(args, 'clip-norm'),
+    onNonFinite: choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!,
+  };
+}
+
+/** `spec` with the options given (`momentum`, `normConstraint`) in place of its own; undefined ones are left out. */
+function withOptions(spec: OptimizerSpec, given: Record<string, number | undefined>): OptimizerSpec {
+  const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+  if (Object.keys(options).length === 0) return spec;
+  return typeof spec === 'string' ? { name: spec, ...options } : { ...spec, ...options };
+}
+
+/**
+ * The optimiser `settings` name, built for `net` to train on `rows` (`where` says where they come
+ * from, e.g. 'in data.json'), after every check of the flags against this network and these rows:
+ * each refusal is the flags' fault, a UsageError (exit 2) naming them, before any training. The
+ * caller disposes of the optimiser.
+ */
+export function trainingOptimizer(args: ParsedArgs, net: Network, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }, where: string): Optimizer {
+  const { choice, batchSize, dropLast, momentum, normConstraint } = settings;
+  // An optimiser that cannot train this model's layers (K-FAC on a block model).
+  checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
+  // Batches this network cannot train on (batch norm over 2 rows or fewer).
+  checkAsUsage(`--batch-size ${batchSize}`, () =>
+    checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
+  );
+  // A --momentum or --norm-constraint this optimiser does not take is refused as it is built.
+  const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}${normConstraint === undefined ? '' : ` --norm-constraint ${normConstraint}`}`, () =>
+    createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint })),
+  );
+  try {
+    // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
+    // evaluates its own gradients): by train()'s own rule, the one place it is checked.
+    const { learningRate, clipNorm, onNonFinite } = settings;
+    checkOptionsAsUsage(args, { learningRate: OPTION_FLAGS.learningRate, clipNorm: OPTION_FLAGS.clipNorm, onNonFinite: OPTION_FLAGS.onNonFinite }, () =>
+      checkSettingsForOptimizer(optimizer, { learningRate, clipNorm, onNonFinite }),
+    );
+  } catch (error) {
+    optimizer.dispose();
+    throw error;
+  }
+  return optimizer;
+}
+
+/** The training's settings in one sentence: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.` */
+export function trainingSettingsText(settings: TrainingSettings, optimizer: Optimizer, seed: number): string {
+  const { choice, learningRate, momentum, normConstraint, clipNorm, batchSize } = settings;
+  const ownRate = optimizer.defaultLearningRate;
+  const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
+  const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
+  const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}`;
+  return `${choice.name}${given}, ${rate}, batches of ${batchSize}${clipped}, seed ${seed}.`;
+}

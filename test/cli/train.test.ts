@@ -1,0 +1,137 @@
+// gradscope train: a network made from flags, trained on the digits or a data file, each epoch
+// printed, saved in the model format every other command reads. Bad flags: one line, exit 2,
+// nothing written. Small rows and epochs, so it runs in seconds under load.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/io/files.js';
+import { Rng } from '../../src/init/rng.js';
+import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
+import { runCliInProcess } from '../util/cli.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'gradscope-train-'));
+const at = (name: string) => join(folder, name);
+
+const rng = new Rng(7);
+const inputs = Array.from({ length: 40 }, () => Array.from({ length: 4 }, () => rng.normal()));
+const targets = inputs.map((row) => (row[0] - row[2] > 0 ? [1, 0, 0] : row[1] > 0 ? [0, 1, 0] : [0, 0, 1]));
+const dataPath = at('data.json');
+writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
+
+/** One line on stderr, nothing on stdout, the expected code. */
+function expectOneLine(run: { code: number; stdout: string; stderr: string }, code: number, message: RegExp): void {
+  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
+  expect(run.stderr.trimEnd()).toMatch(message);
+  expect(run.stdout).toBe('');
+  expect(run.code).toBe(code);
+}
+
+describe('gradscope train', () => {
+  it('trains on a data file, prints each epoch, and saves a model that study --model, gradients and loadModel read', async () => {
+    const out = at('toy.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,16,16,3', '--activation', 'tanh', '--init', 'glorot-normal', '--bias-init', 'constant:0.1', '--optimizer', 'adam', '--learning-rate', '0.01', '--epochs', '3', '--batch-size', '8', '--seed', '5', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; trained on 40 rows of ${dataPath}, 3 epochs.`);
+    expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
+    expect(lines[2]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(lines.slice(3, 6).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
+    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data D.json traces and diagnoses it)`);
+
+    // The file is the existing model format: loadModel reads it and its loss is the one printed last.
+    const net = await loadModel(out);
+    expect(net.sizes).toEqual([4, 16, 16, 3]);
+    expect(net.activationFunctions).toEqual(['tanh', 'tanh', 'softmax']);
+    const last = /training loss (\d\.\d+)  training accuracy/.exec(lines[5]);
+    expect(last, lines[5]).not.toBeNull();
+    expect(net.evaluate(inputs, targets).loss.toPrecision(4)).toBe(last![1]);
+    net.dispose();
+
+    // … and study --model and gradients take it.
+    const study = await runCliInProcess(['study', '--model', out, '--data', dataPath, '--epochs', '1', '--batch-size', '40']);
+    expect(study.code, study.stderr).toBe(0);
+    expect(study.stdout).toMatch(/^\[4,16,16,3\] on 40 rows, 1 epoch, 1 traced step\.\n/);
+    const gradients = await runCliInProcess(['gradients', '--model', out, '--data', dataPath]);
+    expect(gradients.code, gradients.stderr).toBe(0);
+  });
+
+  it('trains on the digits (--train, checked on --test) with --depth and --width', async () => {
+    const out = at('digits.bin');
+    const run = await runCliInProcess(['train', '--train', '200', '--test', '50', '--depth', '1', '--width', '8', '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('[784,8,10] sigmoid, softmax, loss cross-entropy; trained on 200 digits (the mnist package), 1 epoch.');
+    expect(lines[2]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    expect(lines[3]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
+    const net = await loadModel(out);
+    expect(net.sizes).toEqual([784, 8, 10]);
+    net.dispose();
+  });
+
+  it('makes --depth hidden layers of --width units by default', async () => {
+    const run = await runCliInProcess(['train', '--data', dataPath, '--epochs', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^\\[4,${Array(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width).join(',')},3\\] `));
+  });
+
+  it('rescales an lsuv network on its first batch before training, and saves it', async () => {
+    const out = at('lsuv.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--init', 'lsuv', '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    // No epoch 0: the network has no weights to measure before LSUV sets them.
+    expect(run.stdout.split('\n')[2]).toMatch(/^epoch 1\/1 /);
+    expect(existsSync(out)).toBe(true);
+  });
+
+  // Every refusal comes before any work: one line, exit 2, and no model file.
+  it.each([
+    [['--layers', '5,8,3'], /^gradscope: --layers 5,8,3: the rows have 4 inputs and 3 targets, so the first entry must be 4 and the last 3$/],
+    [['--layers', '4,8,3', '--width', '9'], /^gradscope: --layers gives every layer's units: leave out --width$/],
+    [['--layers', '4'], /^gradscope: --layers needs the inputs and at least one layer/],
+    [['--layers', '4,0,3'], /^gradscope: --layers needs whole numbers ≥ 1 separated by commas, got '4,0,3'$/],
+    [['--depth', '0'], /^gradscope: --depth must be ≥ 1, got '0'$/],
+    [['--activation', 'rleu'], /^gradscope: --activation must be one of sigmoid, .*, got 'rleu'; did you mean 'relu'\?$/],
+    [['--init', 'he'], /^gradscope: --init must be one of standard, .*lsuv, got 'he'/],
+    [['--bias-init', 'normal:x'], /^gradscope: --bias-init must be zero, constant:V or normal:STD \(V, STD numbers\), got 'normal:x'$/],
+    [['--bias-init', 'normal:-1'], /^gradscope: --bias-init: /],
+    [['--loss', 'mse', '--output', 'softmax'], /^gradscope: .*softmax.*cross-entropy/],
+    [['--train', '10'], /^gradscope: --train counts the digits: leave it out with --data$/],
+    [['--optimizer', 'lbfgs', '--clip-norm', '1'], /^gradscope: --clip-norm: /],
+    [['--epochs', '0'], /^gradscope: --epochs must be ≥ 1, got '0'$/],
+    [['--batch', '8'], /^gradscope: unknown flag --batch for 'gradscope train'; did you mean --batch-size\?$/],
+  ])('gradscope train --data D %j: one line, exit 2, nothing written', async (flags, message) => {
+    const out = at(`refused-${flags.join('_').replace(/[^\w.-]/g, '')}.json`);
+    expectOneLine(await runCliInProcess(['train', '--data', dataPath, ...flags, '--out', out]), 2, message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses --train and --test beyond the digits, and an --out folder that does not exist, before any work', async () => {
+    const out = at('too-many.json');
+    expectOneLine(await runCliInProcess(['train', '--train', '9500', '--test', '600', '--out', out]), 2, /^gradscope: --train 9500 \+ --test 600 = 10,100 digits/);
+    expect(existsSync(out)).toBe(false);
+    expectOneLine(await runCliInProcess(['train', '--data', dataPath, '--out', at('missing/m.json')]), 1, /^gradscope: IO_ERROR: --out .*missing\/m\.json: cannot write/);
+  });
+});
+
+describe('unknown commands', () => {
+  it.each([
+    [['trian'], /^gradscope: unknown command 'trian'; did you mean 'gradscope train'\?$/],
+    [['tarin', '--epochs', '1'], /^gradscope: unknown command 'tarin'; did you mean 'gradscope train'\?$/],
+    [['diagnose'], /^gradscope: unknown command 'diagnose'; 'gradscope study --model M --data D\.json' does that job: it trains your model .* prints the diagnosis/],
+    [['trace'], /^gradscope: unknown command 'trace'; 'gradscope study --model M --data D\.json' does that job: .*--csv FILE/],
+    [['report'], /^gradscope: unknown command 'report'; 'gradscope study --model M --data D\.json' does that job: .*--html FILE/],
+    [['fit'], /^gradscope: unknown command 'fit'; 'gradscope train' does that job/],
+  ])('gradscope %j: one line naming the command to run, exit 2', async (args, message) => {
+    expectOneLine(await runCliInProcess(args), 2, message);
+  });
+
+  it('--help lists train, with its own help', async () => {
+    expect((await runCliInProcess(['--help'])).stdout).toMatch(/^ {2}gradscope train \[--layers A,B,…\] \[--depth 2\] \[--width 64\] /m);
+    const own = await runCliInProcess(['train', '--help']);
+    expect(own.code).toBe(0);
+    expect(own.stdout).toMatch(/^gradscope train: make a network from flags/);
+    expect(own.stdout).toMatch(/--out FILE +save the trained model/);
+  });
+});
