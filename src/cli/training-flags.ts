@@ -86,8 +86,6 @@ export interface TrainingSettings {
   onNonFinite: NonFinitePolicy;
 }
 
-/** A numeric flag without a default: undefined when absent. */
-const optional = (args: ParsedArgs, name: string) => (stringFlag(args, name) === undefined ? undefined : numberFlag(args, name));
 
 /** TRAINING_FLAGS of `args`, each by its rule (UsageError before any work); their names as written in the table (test/cli/command-line.test.ts checks each reader against it). */
 export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
@@ -95,11 +93,11 @@ export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
     epochs: numberFlag(args, 'epochs'),
     batchSize: numberFlag(args, 'batch-size'),
     dropLast: booleanFlag(args, 'drop-last'),
-    learningRate: optional(args, 'learning-rate'),
+    learningRate: stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate'),
     choice: optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!,
-    momentum: optional(args, 'momentum'),
-    normConstraint: optional(args, 'norm-constraint'),
-    clipNorm: optional(args, 'clip-norm'),
+    momentum: stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum'),
+    normConstraint: stringFlag(args, 'norm-constraint') === undefined ? undefined : numberFlag(args, 'norm-constraint'),
+    clipNorm: stringFlag(args, 'clip-norm') === undefined ? undefined : numberFlag(args, 'clip-norm'),
     onNonFinite: choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!,
   };
 }
