@@ -16,7 +16,7 @@ import { MAX_DRAWN_UNITS, type DiagramSnapshot } from './diagram-data.js';
 import { epochText, fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
-import { noButtonReason, offeredLayerRates, remedySetting } from './remedies.js';
+import { updateRemedyList } from './remedy-list.js';
 import {
   CONTINUING,
   DEFAULTS,
@@ -274,37 +274,7 @@ function explain(s: Snapshot): void {
     ? 'across its norm layers the diagnosis compares ‖∂C/∂W‖/‖W‖ instead, not these'
     : 'what the diagnosis compares';
   $('diagnosis-try').hidden = d.remedies.length === 0;
-  $('diagnosis-remedies').replaceChildren(
-    ...d.remedies.map((remedy) => {
-      const { option, why } = remedy;
-      const li = document.createElement('li');
-      const text = document.createElement('span');
-      text.className = 'remedy';
-      const code = document.createElement('code');
-      code.textContent = option;
-      text.append(code, ': ', ...proseNodes(why));
-      li.append(text);
-      const change = remedySetting(remedy, settings);
-      if (change) {
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = 'apply';
-        button.textContent = 'Apply and rerun';
-        button.dataset.change = JSON.stringify(change);
-        // Per-layer rates run as the remedy shows them, not measured again on the new network.
-        const rates = offeredLayerRates(remedy) ?? undefined;
-        if (rates) button.dataset.layerRates = JSON.stringify(rates);
-        button.addEventListener('click', () => applyRemedy(change, rates));
-        li.append(' ', button);
-      } else {
-        const note = document.createElement('span');
-        note.className = 'no-apply';
-        note.textContent = ` (no Apply button: ${noButtonReason(remedy, settings)})`;
-        li.append(note);
-      }
-      return li;
-    }),
-  );
+  updateRemedyList($('diagnosis-remedies'), d.remedies, settings, applyRemedy);
   $('layer-rates-note').hidden = s.layerRates === null;
   $('layer-rates-from').textContent = s.layerRatesFrom;
   $('chain').classList.toggle('rates', s.layerRates !== null);

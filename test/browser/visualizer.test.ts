@@ -410,6 +410,31 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('applies a remedy pressed while training runs as fast as it goes: its button stays the same element across updates', async () => {
+    const { page, errors } = await open('?depth=6&lr=0.5');
+    expect(await page.locator('#speed').inputValue()).toBe('max');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= 20, null, { timeout: 60_000 });
+    const apply = page.locator('#diagnosis-remedies li', { hasText: "activation: '" }).first().locator('button.apply');
+    const button = await apply.elementHandle();
+    const change = JSON.parse((await apply.getAttribute('data-change'))!) as { activation: string };
+    // A press held over several updates, as a user's is (the list was rebuilt on every one, so the
+    // release landed on a detached element and no click came).
+    await button!.scrollIntoViewIfNeeded();
+    const box = (await button!.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    const pressedAt = await stepOf(page);
+    await page.waitForFunction((n) => Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n + 10, pressedAt, { timeout: 60_000 });
+    expect(await button!.evaluate((b) => b.isConnected)).toBe(true);
+    await page.mouse.up();
+    await page.waitForFunction((act) => new URL(location.href).searchParams.get('act') === act, change.activation, { timeout: 10_000 });
+    await pauseOnceRunning(page, 1);
+    expect(await page.locator('#flow-before-caption').innerText()).toContain('sigmoid');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
   it('names no learning rate in the before/after captions of an optimiser that sets its own steps', async () => {
     const { page, errors } = await open('?opt=hessian-free');
     await stepTimes(page, 2);
