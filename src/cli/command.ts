@@ -56,6 +56,8 @@ export interface CommandSpec {
   flags: Flag[];
   /** One command line that runs it, shown by its --help (test/cli/command-line.test.ts parses it). */
   example: string;
+  /** Paragraphs its --help prints after the flags (what a run costs, for a command that can run long). Default: none. */
+  notes?: string[];
   run(args: ParsedArgs, terminal: Terminal): Promise<void>;
 }
 
@@ -88,9 +90,10 @@ export function flagLines(command: Command): string[] {
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
 }
 
-/** A command's own help: its usage, each positional word and flag with its default, and an example. */
+/** A command's own help: its usage, each positional word and flag with its default, its notes, and an example. */
 export function commandHelp(command: Command): string {
-  return [`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...flagLines(command), '', 'Example:', `  ${command.example}`].join('\n');
+  const notes = (command.notes ?? []).flatMap((note) => ['', note]);
+  return [`${['gradscope', ...command.words].join(' ')}: ${command.summary}`, '', `Usage: ${command.usage}`, '', ...flagLines(command), ...notes, '', 'Example:', `  ${command.example}`].join('\n');
 }
 
 export interface ParsedArgs {

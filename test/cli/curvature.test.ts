@@ -8,6 +8,8 @@ import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
+import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
+import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
@@ -66,13 +68,34 @@ describe('gradscope curvature', async () => {
   it('prints progress lines on stderr without --json, as the other long commands do: a line per tenth, ending at 100 %', async () => {
     const { code, stderr } = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
     expect(code).toBe(0);
-    const lines = stderr.trim().split('\n');
+    const [plan, ...lines] = stderr.trim().split('\n');
+    // First the most products the run takes (measureCurvature's own count), then the progress lines.
+    let total = 0;
+    measureCurvature(net, data.inputs, data.targets, { onProgress: (p) => (total = p.total) });
+    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows (see --help: Cost)`);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.length).toBeLessThanOrEqual(PROGRESS_LINES);
     for (const line of lines) expect(line).toMatch(/^curvature: \d+ %, (Hessian|Gauss-Newton) (trace|eigenvalues)$|^curvature: \d+ %, (hidden 1|output) (Hessian|Gauss-Newton) eigenvalues$/);
     expect(lines[lines.length - 1]).toMatch(/^curvature: 100 %, Gauss-Newton eigenvalues$/);
     const percents = lines.map((line) => Number(/(\d+) %/.exec(line)![1]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  });
+
+  it("--help says what a run costs: the products it takes at most, from measureCurvature's defaults, and a measured run", async () => {
+    const { code, stdout } = await runCliInProcess(['curvature', '--help']);
+    expect(code).toBe(0);
+    const cost = stdout.slice(stdout.indexOf('Cost: '), stdout.indexOf('Example:'));
+    expect(cost).toContain(`2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + Σ_l min(n_l, ${LANCZOS_MAX_STEPS}))`);
+    expect(cost).toContain(`exact, up to ${MATRIX_TRACE_DEFAULTS.exactLimit} parameters n), else\n${MATRIX_TRACE_DEFAULTS.probes} probes per layer`);
+    expect(cost).toMatch(/Measured \d{4}-\d\d-\d\d \(.*load [\d–]+\)/);
+    // The measured network's count is measureCurvature's (stopped at its first product).
+    const measured = await createNetwork({ sizes: [64, ...Array(9).fill(60), 10], activation: 'sigmoid', loss: 'cross-entropy', seed: 1 });
+    expect(cost).toContain(`${measured.parameterCount.toLocaleString('en-US')} parameters`);
+    let total = 0;
+    const first = new Error('first product');
+    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, onProgress: (p) => { total = p.total; throw first; } })).toThrow(first);
+    measured.dispose();
+    expect(cost).toContain(`at most ${total.toLocaleString('en-US')} products, `);
   });
 
   it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {
