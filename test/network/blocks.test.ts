@@ -175,8 +175,10 @@ describe('training a block network', () => {
     const net = await createNetwork({ inputs: 4, layers: SPECS, seed: 5, backend: 'ref' });
     await expectError(() => net.train(data.x, data.y, { optimizer: { name: 'sgd', layerRates: [1, 1] } }), 'INVALID_OPTION', /the network has 6 weight layers, got 2 rates/);
     const before = snapshot(net);
-    // The least rate the core takes (2⁻¹²⁶, float32's smallest normal) moves group 0 (the first dense layer) by next to nothing.
-    net.train(data.x, data.y, { epochs: 1, batchSize: 48, clipNorm: 0.5, optimizer: { name: 'sgd', layerRates: [FLOAT32_MIN_NORMAL, 1, 1, 1, 1, 1] } });
+    // A layer rate whose step size (learning rate 0.1 × rate) is near the least the core takes (2⁻¹²⁶, float32's smallest
+    // normal) moves group 0 (the first dense layer) by next to nothing.
+    const nearLeast = (16 * FLOAT32_MIN_NORMAL) / 0.1;
+    net.train(data.x, data.y, { epochs: 1, batchSize: 48, clipNorm: 0.5, optimizer: { name: 'sgd', layerRates: [nearLeast, 1, 1, 1, 1, 1] } });
     const after = snapshot(net);
     for (const name of ['0.weight', '0.bias']) after[name].forEach((v, i) => expect(Math.abs(v - before[name][i]), name).toBeLessThan(1e-30));
     for (const name of ['2.weight', '3.alpha', '5.weight']) expect(after[name], name).not.toEqual(before[name]);
