@@ -35,7 +35,7 @@ import { checkTrainOptions, type TrainOptions, type TrainResult } from '../train
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
-import type { TrainingRows } from '../training/training-engine.js';
+import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
 
 export type { Evaluation };
 
@@ -378,8 +378,10 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (!(x instanceof Dataset) && targets !== undefined && loadsOneBatchInOrder(rowCount(x), opts)) return this.trainInPlace(x, targets, opts);
     return this.withRows(x, targets, (data) => {
       if (validation === undefined) return this.runTraining(data, opts);
-      if (validation instanceof Dataset) return this.runTraining(data, opts, this.targetsOf(validation, VALIDATION_LABELS));
-      return this.withRows(validation.x, validation.y, (held) => this.runTraining(data, opts, held), VALIDATION_LABELS);
+      // Validation on the training rows themselves (as `gradscope study --model` passes them) measures the training loss at each epoch's end, not a held-out one.
+      if (validation instanceof Dataset) return this.runTraining(data, opts, { rows: this.targetsOf(validation, VALIDATION_LABELS), trainingRows: validation === x });
+      const trainingRows = validation.x === x && validation.y === targets;
+      return this.withRows(validation.x, validation.y, (rows) => this.runTraining(data, opts, { rows, trainingRows }), VALIDATION_LABELS);
     });
   }
 
@@ -406,8 +408,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /** runTraining on this network's engine, keeping the trace it records. */
-  private runTraining(data: TrainingRows<T>, options: TrainOptions, held?: TrainingRows<T>): TrainResult {
-    return runTraining(this.#engine, data, options, held, (trace) => (this.trace = trace));
+  private runTraining(data: TrainingRows<T>, options: TrainOptions, validation?: ValidationSet<T>): TrainResult {
+    return runTraining(this.#engine, data, options, validation, (trace) => (this.trace = trace));
   }
 
   /**

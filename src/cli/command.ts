@@ -399,6 +399,7 @@ export const OPTION_FLAGS = {
   onNonFinite: 'on-non-finite',
   batchSize: 'batch-size',
   optimizer: 'optimizer',
+  epochs: 'epochs',
 } as const;
 
 /** `--flag` of `option` where `command` has it, else undefined. */
@@ -423,7 +424,7 @@ export function adviceTerms(command: Command): AdviceTerms {
  */
 export function remedyTerms(command: Command): RemedyTerms {
   const flags: RemedyTerms['flags'] = {};
-  for (const option of ['learningRate', 'clipNorm', 'batchSize', 'optimizer'] as const) {
+  for (const option of ['learningRate', 'clipNorm', 'batchSize', 'optimizer', 'epochs'] as const) {
     const flag = optionFlag(command, option);
     if (flag) flags[option] = flag;
   }

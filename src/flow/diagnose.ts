@@ -15,6 +15,7 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
+import { counted } from '../counted.js';
 import { remedyText, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
 import { trainingProgress, type TrainingProgress } from './training-progress.js';
@@ -22,9 +23,12 @@ import { trainingProgress, type TrainingProgress } from './training-progress.js'
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
  * dead: relu-family units pass no gradient at all; saturated: sigmoid, tanh or softsign units sit
- * at their limits, where σ' ≈ 0; healthy: none of these.
+ * at their limits, where σ' ≈ 0. Where the gradient flow shows none of these, the loss per epoch
+ * decides (evidence.training, read from the epochs): loss-rising: the training loss rose above its
+ * lowest (the steps overshoot); overfitting: the training loss did not rise while the loss on
+ * held-out rows did; healthy: neither.
  */
-export type Verdict = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'healthy';
+export type Verdict = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'loss-rising' | 'overfitting' | 'healthy';
 /** How far past its threshold a vanishing or exploding gap is. */
 export type Severity = 'mild' | 'severe';
 
@@ -186,8 +190,10 @@ export interface Diagnosis {
     /** The curvature where the run ended, when the caller measured it (diagnose's options). */
     curvature?: CurvatureEvidence;
     /**
-     * Where the run stands by its batches' loss and accuracy: converged, on a plateau or still
-     * learning (flow/training-progress.ts); absent with too few records to tell (fewer than 4).
+     * Where the run stands: converged, on a plateau, still learning, its loss rising or overfitting
+     * (flow/training-progress.ts), read from the per-epoch losses where the trace holds two epochs or
+     * more, else from its batches' loss and accuracy; absent with too little to tell (fewer than 2
+     * epochs and fewer than 4 records).
      */
     training?: TrainingProgress;
     /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
@@ -391,6 +397,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   if (links.length && linksMeasured && Number.isFinite(gap)) {
     evidence.meanChainFactor = (gap === gapMeasure(evidence).first ? deltaFirstToLast.first : deltaFirstToLast.median) ** (1 / links.length);
   }
+  const training = trainingProgress(trace);
+  if (training) evidence.training = training;
   const verdict: Verdict = nonFinite
     ? 'exploding'
     : evidence.deadLayers.length
@@ -401,13 +409,15 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
           ? 'saturated'
           : gap <= VANISHING_RATIO
             ? 'vanishing'
-            : 'healthy';
+            : training?.state === 'rising'
+              ? 'loss-rising'
+              : training?.state === 'overfitting'
+                ? 'overfitting'
+                : 'healthy';
   const severity: Severity | undefined = verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite ? 'severe' : gapSeverity(gap)) : undefined;
   const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
-  const training = trainingProgress(trace);
-  if (training) evidence.training = training;
   if (options.curvature) evidence.curvature = options.curvature;
   const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
   if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
@@ -482,17 +492,23 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     exploding: `Exploding gradients (${severity}): `,
     dead: 'Dead units: ',
     saturated: 'Saturated units: ',
+    'loss-rising': 'Loss rising: ',
+    overfitting: 'Overfitting: ',
     healthy: 'Healthy gradient flow: ',
   };
   const parts: string[] = [];
+  // These two verdicts are the loss's, not the gradient flow's: its sentence comes first, the flow's evidence after it.
+  const lossVerdict = verdict === 'loss-rising' || verdict === 'overfitting';
+  if (lossVerdict && e.training) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  const flowFine = lossVerdict ? 'the gradient flow itself shows no fault: ' : '';
   if (verdict === 'dead') parts.push(deadSentence(e, trace, e.deadLayers));
   if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
   if (e.hiddenLayers < 2) {
     const gated = gatedBranchLayers(trace, e.hiddenLayers);
     const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it: a branch's gradient is α times its block's, and the skips carry the gradient past it)` : '';
-    parts.push(`with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
+    parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
   } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
-    parts.push(gapSentence(gap, e, ends, trace));
+    parts.push(flowFine + gapSentence(gap, e, ends, trace));
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
@@ -502,7 +518,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
-  if (e.training) parts.push(progressSentence(e.training, verdict, e, ends));
+  if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
   if (e.compensated) {
     parts.push(
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
@@ -684,36 +700,96 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
 const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;
 
 /**
- * Where the run stands (evidence.training), with the losses and accuracy that say so, and for a
+ * Where the run stands (evidence.training), with the losses and accuracy that say so and which they
+ * are (per epoch, or the records' batches where the trace holds fewer than two epochs), and for a
  * plateau whether the gradient faded over training time or only over depth, and that the gradient
  * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
  */
-function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace);
   const windows = `median over the last ${p.window} records`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right`;
+  // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read.
+  const only = 'read from the batches: the trace holds fewer than two epochs';
   if (p.state === 'converged') {
     return (
-      `Training has converged on its batches: their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
+      `Training has converged on its batches (${only}): their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
       'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
       'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
       convergedGapClause(verdict, e, ends)
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${p.window} records before (${fmt(p.lossBefore)}), with ${right}.`;
+    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${p.window} records before (${fmt(p.lossBefore)}), with ${right}.`;
   }
   if (p.state === 'unclear') {
     return (
-      `Whether training still makes progress the batches cannot tell: their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${p.window} records), ` +
+      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${p.window} records), ` +
       `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
     );
   }
-  const stuck = `A plateau: the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
+  return stuck + plateauCause(e, verdict, ends);
+}
+
+/** Why a plateau stands where it does: the gradient faded over training time, or did not (and for a vanishing run, the first layers are slow by depth); and that the gradient cannot tell a saddle from a minimum. */
+function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e)
     ? '; the gradient faded over training time (above), not only over depth'
     : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
   const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
-  return `${stuck}${cause}.${minimum}`;
+  return `${cause}.${minimum}`;
+}
+
+/** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it. */
+function epochLossWords(p: TrainingProgress): string {
+  return p.epochLoss === 'all rows at the end'
+    ? "the loss on every training row at each epoch's end (the run's validation rows were its training rows)"
+    : "the training loss per epoch (the mean of its batches' losses, each before its update)";
+}
+
+/** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
+const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
+  p.window === 1 ? `${fmt(loss)} at the last of ${epochs} epochs` : `mean ${fmt(loss)} over the last ${p.window} of ${epochs} epochs`;
+
+/** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
+function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const measured = epochLossWords(p);
+  const end = atLastEpochs(p.lossEnd, p, trace.epochs.length);
+  const right = Number.isNaN(p.accuracyEnd)
+    ? ''
+    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right`;
+  const lowest = p.lowest!;
+  const rise = (now: number, low: { epoch: number; loss: number }) =>
+    `${atLastEpochs(now, p, trace.epochs.length)}, ${percent(now / low.loss - 1)} above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
+  if (p.state === 'overfitting') {
+    const held = p.heldOut!;
+    return (
+      `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, held.lowest)}, ` +
+      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${right}. The network fits its training rows at the cost of the rows it has not seen.`
+    );
+  }
+  if (p.state === 'rising') {
+    const overshoot = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${trace.run.learningRate})`;
+    return (
+      `${measured} rose: ${rise(p.lossEnd, lowest)}. ` +
+      `A training loss that rises from epoch to epoch points to ${overshoot} overshooting: moving the weights past the lower loss they aimed at` +
+      (verdict === 'loss-rising' ? '.' : `, whatever the gradient flow above.`)
+    );
+  }
+  if (p.state === 'converged') {
+    return (
+      `Training has converged: ${measured} fell from ${fmt(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
+      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
+      'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
+      convergedGapClause(verdict, e, ends)
+    );
+  }
+  const before = p.window === 1 ? 'the epoch before' : `the ${p.window} epochs before`;
+  if (p.state === 'learning') {
+    return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${right}.`;
+  }
+  return `A plateau: ${measured} stopped falling short of convergence (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step)${right}` + plateauCause(e, verdict, ends);
 }
 
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
@@ -906,10 +982,32 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
+  progressRemedies(trace, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
   if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   alsoDeadUnits();
   return remedies;
+}
+
+/**
+ * The remedies of where the run stands by its epochs, under any verdict: a training loss that rose
+ * gets a smaller learning rate (where the run takes one: an optimiser that chooses its own steps has
+ * none to lower); a held-out loss that rose while the training loss did not, the number of epochs
+ * after which it was lowest (early stopping, from this run's own measure).
+ */
+function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const p = e.training;
+  const run = trace.run;
+  if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
+    add([smallerRate(run)], `the training loss rose ${percent(p.lossEnd / p.lowest!.loss - 1)} above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`);
+  }
+  if (p?.state === 'overfitting') {
+    const best = p.heldOut!.lowest.epoch + 1;
+    add(
+      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      `the validation rows' loss was lowest after ${counted(best, 'epoch')} (${fmt(p.heldOut!.lowest.loss)}) and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+    );
+  }
 }
 
 /** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */

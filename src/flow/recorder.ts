@@ -9,7 +9,7 @@ import { trainableOf, type Model, type ModelOwner } from '../model.js';
 import { BlockRecorder } from './block-recorder.js';
 import { DenseRecorder } from './dense-recorder.js';
 import { REFRESH_STEPS } from './metrics.js';
-import type { Trace, TraceRun } from './trace.js';
+import type { Trace, TraceEpoch, TraceRun } from './trace.js';
 
 /** What a gradient-flow trace records (TrainOptions.trace, TraceRecorder); every field is optional. */
 export interface TraceOptions {
@@ -143,6 +143,15 @@ export class TraceRecorder {
    */
   rewound(): void {
     this.recorder.rewound();
+  }
+
+  /**
+   * After an epoch of train(): its losses as the loop measured them (the mean of its batch losses,
+   * and the validation rows' loss where it has them), so that diagnose() reads how the loss moved
+   * from epoch to epoch at no cost beyond the loop's own (no pass over the data of its own).
+   */
+  epochEnded(epoch: TraceEpoch): void {
+    this.recorder.trace.addEpoch(epoch);
   }
 
   /** Measures the last step's update if pending, then frees the recorder's buffers; the trace stays. */

@@ -8,7 +8,7 @@ import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 
 /** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
-export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'clipNorm' | 'batchSize' | 'lsuv';
+export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs';
 
 /** Which function of the API takes each option: how a printer without a flag for it names it. */
 export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'> = {
@@ -21,6 +21,7 @@ export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'
   clipNorm: 'train',
   batchSize: 'train',
   lsuv: 'train',
+  epochs: 'train',
 };
 
 /** One setting of a remedy. */

@@ -59,6 +59,30 @@ export interface TraceRun {
   nesterov?: true;
   /** False when weightDecay left the biases (and norms' parameters) undecayed (decayBiases: false); absent otherwise. */
   decayBiases?: false;
+  /**
+   * What train()'s validation held: 'training rows' when it was given the training rows themselves
+   * (the same x and y arrays, or the same Dataset), so that each epoch's validation loss is the loss
+   * on every training row at the epoch's end; 'other rows' otherwise (held out, as far as the caller
+   * kept them apart). Absent without validation.
+   */
+  validation?: 'training rows' | 'other rows';
+}
+
+/** One epoch of a traced train() call, as the training loop measured it (its EpochInfo), recorded whatever the trace's interval. */
+export interface TraceEpoch {
+  /** Epoch number within the train() call, from 0. */
+  epoch: number;
+  /** The network step at the epoch's end (its last step taken). */
+  step: number;
+  /** Mean of the epoch's batch losses, each before its update (EpochInfo.loss): the training loss over the rows the epoch trained on, as the weights moved. */
+  loss: number;
+  /** Loss and accuracy on train()'s validation rows after the epoch ('eval' mode); absent without validation (see TraceRun.validation for what they were). */
+  validation?: {
+    /** Mean loss over the validation rows. */
+    loss: number;
+    /** Fraction of them classified right. */
+    accuracy: number;
+  };
 }
 
 /**
@@ -107,6 +131,8 @@ export interface TraceJSON {
   losses: number[];
   /** Batch accuracy of each record, before its update. */
   accuracy: number[];
+  /** Every epoch of the run, as TraceEpoch (absent in traces written before gradscope recorded them: read as none). */
+  epochs?: TraceEpoch[];
   /** metrics[name][record][layer]. */
   metrics: Record<LayerMetric, number[][]>;
   /** The δ histograms, as in GradientHistogram. */
@@ -149,6 +175,7 @@ export class Trace {
   readonly histograms: GradientHistogram[] = [];
   /** A block network's rows and residual blocks; undefined in a dense network's trace. */
   readonly blocks: TraceBlocks | undefined;
+  private readonly epochData: TraceEpoch[] = [];
   private count = 0;
   private capacity = INITIAL_CAPACITY;
   private stepData = new Float64Array(INITIAL_CAPACITY);
@@ -231,6 +258,11 @@ export class Trace {
     return this.accuracyData.subarray(0, this.count);
   }
 
+  /** Every epoch the run completed, first first, whatever the trace's interval (the last one cut short where maxSeconds ran out). */
+  get epochs(): readonly TraceEpoch[] {
+    return this.epochData;
+  }
+
   /** A metric for all records and layers, `[record][layer]` row-major (length × layers values). */
   metric(name: LayerMetric): Float64Array {
     const data = this.metricData[name];
@@ -298,12 +330,18 @@ export class Trace {
     return r;
   }
 
+  /** Stores an epoch's losses (the training loop's writer, through TraceRecorder.epochEnded). */
+  addEpoch(epoch: TraceEpoch): void {
+    this.epochData.push(copyEpoch(epoch));
+  }
+
   /**
-   * Removes the records of steps after `step`, and their gradient histograms (the recorder's writer:
-   * steps the network did not keep; see TraceRecorder.rewound). Their slots read NaN again, as
-   * never written.
+   * Removes the records of steps after `step`, their gradient histograms and the epochs that ended
+   * after it (the recorder's writer: steps the network did not keep; see TraceRecorder.rewound).
+   * Their slots read NaN again, as never written.
    */
   dropRecordsAfter(step: number): void {
+    while (this.epochData.length > 0 && this.epochData[this.epochData.length - 1].step > step) this.epochData.pop();
     while (this.count > 0 && this.stepData[this.count - 1] > step) {
       const r = --this.count;
       for (const name of LAYER_METRIC_NAMES) this.metricData[name].fill(NaN, r * this.layers, (r + 1) * this.layers);
@@ -372,6 +410,7 @@ export class Trace {
       steps: Array.from(this.steps),
       losses: Array.from(this.losses),
       accuracy: Array.from(this.accuracy),
+      epochs: this.epochData.map(copyEpoch),
       metrics,
       histograms: this.histograms.map((h) => ({ step: h.step, lo: [...h.lo], hi: [...h.hi], counts: h.counts.map((c) => Array.from(c)) })),
     };
@@ -438,12 +477,41 @@ export class Trace {
         row.forEach((v, b) => trace.setResidual(name, r, b, v === null ? NaN : v));
       }
     });
+    if (t.epochs !== undefined && !Array.isArray(t.epochs)) throw bad('epochs must be an array');
+    (t.epochs ?? []).forEach((e, i) => trace.addEpoch(epochFromJSON(e, `epochs[${i}]`, bad)));
     const perLayer = (range: number | number[]) => (typeof range === 'number' ? Array<number>(trace.layers).fill(range) : [...range]);
     for (const h of t.histograms ?? []) {
       trace.histograms.push({ step: h.step, lo: perLayer(h.lo), hi: perLayer(h.hi), counts: h.counts.map((c) => Float64Array.from(c)) });
     }
     return trace;
   }
+}
+
+/** A copy of an epoch's record (the trace keeps its own). */
+function copyEpoch(e: TraceEpoch): TraceEpoch {
+  return { epoch: e.epoch, step: e.step, loss: e.loss, ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }) };
+}
+
+/** An epoch of a saved trace, checked: whole numbers epoch and step, losses as numbers (null, as JSON writes NaN, read as NaN). */
+function epochFromJSON(value: unknown, where: string, bad: (what: string) => GradscopeError): TraceEpoch {
+  const e = value as Partial<Record<keyof TraceEpoch, unknown>> | null;
+  if (typeof e !== 'object' || e === null) throw bad(`${where} must be an object { epoch, step, loss }, got ${shown(value)}`);
+  for (const key of ['epoch', 'step'] as const) {
+    if (!Number.isInteger(e[key]) || (e[key] as number) < 0) throw bad(`${where}.${key} must be a whole number ≥ 0, got ${shown(e[key])}`);
+  }
+  const number = (v: unknown, name: string) => {
+    if (v === null) return NaN;
+    if (typeof v !== 'number') throw bad(`${where}.${name} must be a number, got ${shown(v)}`);
+    return v;
+  };
+  const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
+  if (validation !== undefined && (typeof validation !== 'object' || validation === null)) throw bad(`${where}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
+  return {
+    epoch: e.epoch as number,
+    step: e.step as number,
+    loss: number(e.loss, 'loss'),
+    ...(validation && { validation: { loss: number(validation.loss, 'validation.loss'), accuracy: number(validation.accuracy, 'validation.accuracy') } }),
+  };
 }
 
 export { LAYER_METRICS };

@@ -1,37 +1,78 @@
 /**
- * Where a traced run stands, from the batch loss and accuracy its records hold: converged (the
- * errors are small, so the gradients are), on a plateau (the loss stopped falling short of that),
- * still learning, or unclear (each record is one batch, and their losses vary too much to tell).
- * diagnose() says which beside the gradient flow, so that gradients that shrank because the loss
- * neared its floor are not called a plateau.
+ * Where a traced run stands: converged (the errors are small, so the gradients are), on a plateau
+ * (the loss stopped falling short of that), still learning, its training loss rising (steps too
+ * large), overfitting (the training loss holds or falls while the loss on held-out rows rises), or
+ * unclear. Read from the losses the training loop measured each epoch (Trace.epochs) where the trace
+ * holds two epochs or more; from its records' batch losses only where it does not (a trace of one
+ * epoch, of a single batch, or saved before epochs were recorded), where each record is one batch
+ * and their losses may vary too much to tell (unclear). diagnose() says which beside the gradient
+ * flow, so that gradients that shrank because the loss neared its floor are not called a plateau,
+ * and a flow that is healthy while the loss rises is not called healthy.
  */
 import { median } from '../median.js';
-import type { Trace } from './trace.js';
+import type { Trace, TraceEpoch } from './trace.js';
 
 /**
  * converged: fits its training batches; plateau: the loss stopped falling short of that; learning:
- * the loss is still falling; unclear: the batches' losses vary more than the fall to be read.
+ * the loss is still falling; rising: the training loss rose above its lowest (epochs only);
+ * overfitting: the training loss did not rise while the held-out rows' loss did (epochs only, with
+ * validation on other rows); unclear: the batches' losses vary more than the fall to be read (batches only).
  */
-export type TrainingState = 'converged' | 'plateau' | 'learning' | 'unclear';
+export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
+
+/** An epoch's loss and which epoch it was. */
+export interface EpochLoss {
+  /** Epoch number within the traced train() call, from 0. */
+  epoch: number;
+  /** The loss. */
+  loss: number;
+}
+
+/** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'). */
+export interface HeldOutProgress {
+  /** Mean held-out loss over the window of epochs before the last. */
+  lossBefore: number;
+  /** Mean held-out loss over the last window of epochs. */
+  lossEnd: number;
+  /** The lowest held-out loss of an epoch before the last window: what a rise is measured from. */
+  lowest: EpochLoss;
+}
 
 /** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */
 export interface TrainingProgress {
   /** The state (see TrainingState). */
   state: TrainingState;
-  /** Records in each of the two windows compared: a fifth of the trace's, at least PROGRESS_WINDOW_MIN. */
+  /** 'epochs': the per-epoch losses (Trace.epochs, at least 2 of them); 'batches': the records' batch losses, read only where the trace holds fewer epochs. */
+  read: 'epochs' | 'batches';
+  /**
+   * Only when read 'epochs': which training loss each epoch gives. 'all rows at the end': the loss on
+   * every training row at the epoch's end (its validation, given the training rows themselves);
+   * 'batch mean': the mean of the epoch's batch losses, each before its update (EpochInfo.loss).
+   */
+  epochLoss?: 'all rows at the end' | 'batch mean';
+  /** Records (read 'batches': a fifth of them, at least PROGRESS_WINDOW_MIN) or epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
   window: number;
-  /** Batch loss at the first record. */
+  /** Batch loss at the first record: the first step's, at the weights the run started from. */
   lossStart: number;
-  /** Median batch loss over the window before the last. */
+  /** Read 'batches': median batch loss over the window of records before the last; read 'epochs': mean training loss (epochLoss) over the window of epochs before the last. */
   lossBefore: number;
-  /** Median batch loss over the last window. */
+  /** The same over the last window. */
   lossEnd: number;
-  /** Median batch accuracy over the last window (fraction of rows whose largest output is the target's). */
+  /** Only when read 'epochs': the lowest training loss of an epoch before the last window, what a rise is measured from. */
+  lowest?: EpochLoss;
+  /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared the same way. */
+  heldOut?: HeldOutProgress;
+  /**
+   * Fraction of rows classified right at the end: read 'batches', the median batch accuracy over the
+   * last window of records; read 'epochs', the mean over the last window of epochs of the accuracy on
+   * every training row at the epoch's end (epochLoss 'all rows at the end'), else the median batch
+   * accuracy of the records taken in those epochs (NaN where none was).
+   */
   accuracyEnd: number;
   /**
-   * The smallest fall of the loss between the windows that its batch-to-batch noise does not hide:
+   * Read 'batches': the smallest fall of the loss between the windows that its batch-to-batch noise does not hide:
    * two standard errors of the difference of the windows' medians, over lossBefore (0 for a
-   * steady fall of a full-batch run). See noiseOf.
+   * steady fall of a full-batch run). See noiseOf. Read 'epochs': NaN (each epoch's loss is over every row it trained on, and is read as measured).
    */
   noise: number;
 }
@@ -46,7 +87,8 @@ export const CONVERGED_ACCURACY = 0.99;
 export const CONVERGED_LOSS_FRACTION = 0.01;
 /**
  * Still learning: the last window's loss at least this fraction below the window's before (and by
- * more than the noise). Measured on the digits (test/flow/training-progress.test.ts and the runs
+ * more than the noise). Read from the epochs, the same fraction is the least rise above the lowest
+ * epoch's loss that counts as rising (or, held out, as overfitting). Measured on the digits (test/flow/training-progress.test.ts and the runs
  * behind it, 2026-12-01): runs stuck at a loss (Nielsen's plateau, deep sigmoid networks at the
  * chance loss) fell 0–1.4 % between the windows, runs still learning 12–44 %.
  */
@@ -76,8 +118,80 @@ function noiseOf(losses: number[], window: number, level: number): number {
   return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window) / level;
 }
 
-/** Where the run stands (see the module comment); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
+/**
+ * Where the run stands (see the module comment): by its epochs where the trace holds two or more
+ * with a finite training loss each, else by its batches; undefined where neither can be read.
+ */
 export function trainingProgress(trace: Trace): TrainingProgress | undefined {
+  return epochProgress(trace) ?? batchProgress(trace);
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The lowest loss of `epochs` (first first) and its epoch. */
+function lowestOf(epochs: readonly TraceEpoch[], loss: (e: TraceEpoch) => number): EpochLoss {
+  return epochs.reduce<EpochLoss>((low, e) => (loss(e) < low.loss ? { epoch: e.epoch, loss: loss(e) } : low), { epoch: epochs[0].epoch, loss: loss(epochs[0]) });
+}
+
+/** The last window's mean loss against the window's before and the lowest of the epochs before the last window. */
+function compared(epochs: readonly TraceEpoch[], window: number, loss: (e: TraceEpoch) => number): HeldOutProgress {
+  const n = epochs.length;
+  return {
+    lossBefore: mean(epochs.slice(n - 2 * window, n - window).map(loss)),
+    lossEnd: mean(epochs.slice(n - window).map(loss)),
+    lowest: lowestOf(epochs.slice(0, n - window), loss),
+  };
+}
+
+/** Whether `p`'s last window rose at least STILL_FALLING above its lowest epoch before. */
+const rose = (p: HeldOutProgress) => p.lossEnd >= (1 + STILL_FALLING) * p.lowest.loss;
+
+/** Where the run stands by its epochs (see trainingProgress); undefined with fewer than two, or a training loss or the first record's that is not a finite number. */
+function epochProgress(trace: Trace): TrainingProgress | undefined {
+  const epochs = trace.epochs;
+  const n = epochs.length;
+  const allRows = trace.run.validation === 'training rows';
+  const trainingLoss = (e: TraceEpoch) => (allRows ? (e.validation?.loss ?? NaN) : e.loss);
+  if (n < 2 || trace.length === 0 || !epochs.every((e) => Number.isFinite(trainingLoss(e))) || !Number.isFinite(trace.losses[0])) return undefined;
+  const window = Math.max(1, Math.floor(n / 5));
+  const training = compared(epochs, window, trainingLoss);
+  const last = epochs.slice(n - window);
+  const heldOutLoss = (e: TraceEpoch) => e.validation?.loss ?? NaN;
+  const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, window, heldOutLoss) : undefined;
+  // The records taken in the last window's epochs: those after the step that ended the epoch before it.
+  const after = epochs[n - window - 1].step;
+  const lastRecords = Array.from(trace.accuracy).filter((_, r) => trace.steps[r] > after);
+  const accuracyEnd = allRows ? mean(last.map((e) => e.validation!.accuracy)) : lastRecords.length ? median(lastRecords) : NaN;
+  const lossStart = trace.losses[0];
+  const { lossBefore, lossEnd } = training;
+  // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
+  const state: TrainingState =
+    heldOut && !rose(training) && rose(heldOut)
+      ? 'overfitting'
+      : accuracyEnd >= CONVERGED_ACCURACY && lossEnd <= CONVERGED_LOSS_FRACTION * lossStart
+        ? 'converged'
+        : rose(training)
+          ? 'rising'
+          : 1 - lossEnd / lossBefore >= STILL_FALLING
+            ? 'learning'
+            : 'plateau';
+  return {
+    state,
+    read: 'epochs',
+    epochLoss: allRows ? 'all rows at the end' : 'batch mean',
+    window,
+    lossStart,
+    lossBefore,
+    lossEnd,
+    lowest: training.lowest,
+    ...(heldOut && { heldOut }),
+    accuracyEnd,
+    noise: NaN,
+  };
+}
+
+/** Where the run stands by its records' batch losses; undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
+function batchProgress(trace: Trace): TrainingProgress | undefined {
   const records = trace.length;
   const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / 5));
   if (records < 2 * window) return undefined;
@@ -100,5 +214,5 @@ export function trainingProgress(trace: Trace): TrainingProgress | undefined {
         : noise <= STILL_FALLING
           ? 'plateau'
           : 'unclear';
-  return { state, window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
+  return { state, read: 'batches', window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
 }

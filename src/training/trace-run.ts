@@ -1,6 +1,6 @@
 /**
  * The trace's description of a run (optimiser, learning rate, batch size, per-layer rates, weight
- * decay, momentum, clipping, initialisation), built here in the training loop, which sees the engine and the optimiser; the
+ * decay, momentum, clipping, initialisation, what the validation rows were), built here in the training loop, which sees the engine and the optimiser; the
  * trace (src/flow) sees neither. diagnose() reads it to attribute what it measures and to suggest
  * nothing the run already uses.
  */
@@ -12,9 +12,9 @@ import type { Optimizer } from '../optim/optimizer.js';
 export function describeRun(
   net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
-  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined },
+  settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined; validation?: { trainingRows: boolean } },
 ): TraceRun {
-  const { clipNorm, batchSize, learningRate } = settings;
+  const { clipNorm, batchSize, learningRate, validation } = settings;
   const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize };
   const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
   if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
@@ -27,6 +27,7 @@ export function describeRun(
   if (typeof momentum === 'number' && momentum > 0) run.momentum = momentum;
   if (nesterov === true) run.nesterov = true;
   if (clipNorm !== undefined) run.clipNorm = clipNorm;
+  if (validation) run.validation = validation.trainingRows ? 'training rows' : 'other rows';
   if (net.initialisation) {
     run.init = net.initialisation.weights;
     run.biasInit = net.initialisation.biases;

@@ -17,7 +17,7 @@ import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
-import type { TrainingEngine, TrainingRows } from './training-engine.js';
+import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
 import {
@@ -45,7 +45,7 @@ export function runTraining(
   net: TrainingEngine,
   data: TrainingRows,
   options: TrainOptions,
-  validation: TrainingRows | undefined,
+  validation: ValidationSet | undefined,
   onTrace: (trace: Trace | undefined) => void,
 ): TrainResult {
   const { inputs: x, targets: y } = data;
@@ -85,7 +85,7 @@ export function runTraining(
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') epochStart = new JudgedEpochStart(net, order.length);
     if (settings.trace !== undefined) {
-      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps) }));
+      tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation }));
       onTrace(tracer.trace);
     }
 
@@ -248,8 +248,9 @@ export function runTraining(
         });
       }
       const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
-      if (validation) info.validation = evaluateRows(net, validation.inputs, validation.targets);
+      if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
       history.push(info);
+      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...(info.validation && { validation: { ...info.validation } }) });
       if (options.onEpoch) {
         options.onEpoch(info);
         net.assertAlive();

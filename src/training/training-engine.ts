@@ -15,6 +15,14 @@ export interface TrainingRows<T extends Tensor = Tensor> {
   afterFirstForward?: (batch: number) => void;
 }
 
+/** TrainOptions.validation, resident, and whether it was given as the training rows themselves (the same x and y arrays, or the same Dataset): TraceRun.validation. */
+export interface ValidationSet<T extends Tensor = Tensor> {
+  /** The validation rows. */
+  rows: TrainingRows<T>;
+  /** True when they are the training rows. */
+  trainingRows: boolean;
+}
+
 /** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
 export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
 

@@ -346,7 +346,7 @@ describe('diagnose() names each labelled scenario right', () => {
     expectDeadUnitsRemedied(d, trace, scenario.name);
     if (scenario.severity) expect(d.severity, summary).toBe(scenario.severity);
     expectSummaryExplained(d, scenario.name);
-    expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', healthy: 'Healthy' }[d.verdict])).toBe(true);
+    expect(d.summary.startsWith({ vanishing: 'Vanishing', exploding: 'Exploding', dead: 'Dead', saturated: 'Saturated', 'loss-rising': 'Loss rising', overfitting: 'Overfitting', healthy: 'Healthy' }[d.verdict])).toBe(true);
     if (scenario.compensated !== undefined) expect(e.compensated, summary).toBe(scenario.compensated);
     if (scenario.saturatedLayers) expect(e.saturatedLayers).toEqual(scenario.saturatedLayers);
     if (scenario.deadLayers) expect(e.deadLayers).toEqual(scenario.deadLayers);

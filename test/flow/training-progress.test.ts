@@ -24,13 +24,15 @@ beforeAll(async () => {
   digits = { all: firstRows(train.x, train.y, train.x.rows), nielsen: firstRows(train.x, train.y, DEPTH_ROWS), small: firstRows(train.x, train.y, 256) };
 });
 
-async function diagnosed(network: NetworkOptions, rows: Rows, options: TrainOptions) {
+async function tracedRun(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<Trace> {
   const net = await createNetwork({ seed: 1, ...network });
   net.train(rows.x, rows.y, options);
   const trace = net.trace!;
   net.dispose();
-  return diagnose(trace);
+  return trace;
 }
+
+const diagnosed = async (network: NetworkOptions, rows: Rows, options: TrainOptions) => diagnose(await tracedRun(network, rows, options));
 
 const relu3 = { sizes: [784, 30, 30, 30, 10], activation: 'relu', init: 'he-normal' } as const;
 const sigmoid3 = { sizes: [784, 30, 30, 30, 10], activation: 'sigmoid' } as const;
@@ -45,7 +47,8 @@ describe('where a run stands: converged, plateau or still learning', () => {
     // Every gradient fell over training time: the last hidden layer's more than GRADIENT_FADED, and each example's δ with it (no cancellation: the errors are small).
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
     expect(d.evidence.lastHiddenDeltaChange).toBeLessThan(GRADIENT_FADED);
-    expect(d.summary).toContain('Training has converged on its batches');
+    expect(p.read).toBe('epochs');
+    expect(d.summary).toMatch(/Training has converged: the training loss per epoch \(the mean of its batches' losses, each before its update\) fell from 2\.\d\d at the first step \(its batch\) to mean [\d.e-]+ over the last 12 of 60 epochs, with \d+ % of the last epochs' traced batches' rows classified right/);
     expect(d.summary).toContain('not a plateau');
     expect(d.summary).not.toMatch(/A plateau|a plateau:/);
   }, 60_000);
@@ -61,7 +64,9 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.lossEnd).toBeGreaterThan((1 - STILL_FALLING) * p.lossBefore);
     expect(p.accuracyEnd).toBeLessThan(0.2);
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
-    expect(d.summary).toMatch(/A plateau: the batches' loss stopped falling short of convergence \(3\.2\d, median over the last 4 records; 3\.2\d over the 4 before; 8\.\d\d at the first record\), with 1\d % of their rows classified right; the gradient faded over training time \(above\), not only over depth\./);
+    expect(d.summary).toMatch(
+      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step\), with 1\d % of the last epochs' traced batches' rows classified right; the gradient faded over training time \(above\), not only over depth\./,
+    );
     // Without the curvature there, the gradient cannot say saddle or minimum.
     expect(d.summary).toContain('cannot tell whether the point is a saddle or a local minimum');
   }, 60_000);
@@ -82,19 +87,28 @@ describe('where a run stands: converged, plateau or still learning', () => {
   }, 60_000);
 
   it("still learning: Nielsen's [784,30,10] on his 1,000 digits, full batch at η 1 (no batch noise), its loss more than STILL_FALLING below the window before", async () => {
-    const d = await diagnosed({ sizes: [784, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
+    const trace = await tracedRun({ sizes: [784, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
       epochs: 50,
       batchSize: DEPTH_ROWS,
       learningRate: 1,
       shuffle: false,
       trace: { every: 5 },
     });
+    const d = diagnose(trace);
     const p = d.evidence.training!;
     expect(p.state).toBe('learning');
-    // One batch throughout: what noise is read is the curve's bend about its straight line, well below the fall.
-    expect(p.noise).toBeLessThan(STILL_FALLING);
+    // Read from its 50 epochs (each one batch of every row here): the last 10 against the 10 before.
+    expect([p.read, p.window]).toEqual(['epochs', 10]);
     expect(p.lossEnd).toBeLessThan((1 - STILL_FALLING) * p.lossBefore);
-    expect(d.summary).toMatch(/Still learning: the batches' loss is still falling, [\d.]+ \(median over the last 2 records\), \d+ % below the 2 records before \([\d.]+\), with \d+ % of their rows classified right\./);
+    expect(d.summary).toMatch(
+      /Still learning: the training loss per epoch \(the mean of its batches' losses, each before its update\) is still falling, mean [\d.]+ over the last 10 of 50 epochs, \d+ % below the 10 epochs before \([\d.]+\), with \d+ % of the last epochs' traced batches' rows classified right\./,
+    );
+    // Its records alone, as before epochs were recorded: one batch throughout, so what noise is read is the curve's bend about its straight line, well below the fall.
+    const json = trace.toJSON();
+    delete json.epochs;
+    const fromBatches = trainingProgress(Trace.fromJSON(json))!;
+    expect([fromBatches.state, fromBatches.read]).toEqual(['learning', 'batches']);
+    expect(fromBatches.noise).toBeLessThan(STILL_FALLING);
   }, 60_000);
 
   it('unclear: one epoch of Adam in batches of 32, a record every 10 batches: the batch losses vary more than the fall between the windows', async () => {
@@ -103,7 +117,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.state).toBe('unclear');
     expect(p.noise).toBeGreaterThan(STILL_FALLING);
     expect(1 - p.lossEnd / p.lossBefore).toBeLessThan(p.noise);
-    expect(d.summary).toMatch(/Whether training still makes progress the batches cannot tell: .* varies enough to hide a change of \d+ % \(two standard errors\)/);
+    expect(d.summary).toMatch(/Whether training still makes progress the batches cannot tell \(read from the batches: the trace holds fewer than two epochs\): .* varies enough to hide a change of \d+ % \(two standard errors\)/);
     expect(d.summary).not.toMatch(/plateau/i);
   }, 60_000);
 
