@@ -856,8 +856,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       : hiddenActivations.every((f) => f === 'selu')
         ? 'lecun-normal'
         : 'glorot-uniform';
+  // A loaded network's trace does not record how its weights were drawn (TraceRun.init absent): the remedy says so rather than suggest blindly what it may already use.
+  const initUnknown =
+    run.init === undefined && !run.lsuv ? ` This trace does not record how the network's weights were drawn (a network loaded from a file, say): if they were drawn by '${normalisedInit}' already, this remedy is not new to it.` : '';
   const initRemedy = (why: string) => {
-    if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why);
+    if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why + initUnknown);
   };
   const optimizerRemedy = (name: string, why: string) => {
     if (run.optimizer !== name) add([choice('optimizer', name)], why);
@@ -982,7 +985,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
-  progressRemedies(trace, e, add);
+  // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
+  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
   if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   alsoDeadUnits();
@@ -990,7 +994,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
 }
 
 /**
- * The remedies of where the run stands by its epochs, under any verdict: a training loss that rose
+ * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
  * gets a smaller learning rate (where the run takes one: an optimiser that chooses its own steps has
  * none to lower); a held-out loss that rose while the training loss did not, the number of epochs
  * after which it was lowest (early stopping, from this run's own measure).

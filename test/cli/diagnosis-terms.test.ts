@@ -56,10 +56,11 @@ describe("diagnose()'s remedies in a printer's terms", () => {
 
   it('takes every flag from OPTION_FLAGS, for the remedies and for the advice of a DIVERGED', () => {
     const flags = remedyTerms(studyModelCommand).flags!;
-    expect(flags).toEqual({ learningRate: `--${OPTION_FLAGS.learningRate}`, clipNorm: `--${OPTION_FLAGS.clipNorm}`, batchSize: `--${OPTION_FLAGS.batchSize}`, optimizer: `--${OPTION_FLAGS.optimizer}` });
+    expect(flags).toEqual({ learningRate: `--${OPTION_FLAGS.learningRate}`, clipNorm: `--${OPTION_FLAGS.clipNorm}`, batchSize: `--${OPTION_FLAGS.batchSize}`, optimizer: `--${OPTION_FLAGS.optimizer}`, epochs: `--${OPTION_FLAGS.epochs}` });
     for (const [option, flag] of Object.entries(flags)) expect(studyModelCommand.flags.map((f) => `--${f.name}`), option).toContain(flag);
     expect(adviceTerms(studyModelCommand).learningRate).toBe(flags.learningRate);
-    expect(remedyTerms(studyDepthCommand).flags).toEqual({});
+    // A study's fixed recipe: of train()'s options it takes only the number of epochs.
+    expect(remedyTerms(studyDepthCommand).flags).toEqual({ epochs: `--${OPTION_FLAGS.epochs}` });
   });
 
   it('study --model prints its remedies by its flags, in the terminal and in the report', async () => {

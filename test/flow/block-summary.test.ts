@@ -56,7 +56,9 @@ it('diagnoses a block network with norm layers and a ReZero block by the gap δ 
   const relative = e.relativeGradientFirstToLast!;
   expect(relative.median).toBeGreaterThan(1 / 4);
   expect(relative.median).toBeLessThan(4);
-  expect(d.verdict, d.summary).toBe('healthy');
+  // No fault of the flow; but with gradient noise added, its training loss per epoch ended 51 % above its lowest (mean 0.161 over the last 12 of 60 epochs, 0.107 after 39; 2026-12-01), which the verdict says.
+  expect(d.verdict, d.summary).toBe('loss-rising');
+  expect(d.summary).toContain('The gradient flow itself shows no fault: between the first hidden dense layer');
   expect(d.summary).toContain("first hidden dense layer ('0')");
   expect(d.summary).toContain("last hidden dense layer ('3.branch.1')");
   expect(d.summary).toContain("layers '2' (batch-norm), '3.branch.0' (layer-norm)");

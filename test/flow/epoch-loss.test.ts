@@ -102,7 +102,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     expect(d.remedies[0].settings).toEqual([{ option: 'epochs', value: `${best + 1}`, flagValue: `${best + 1}` }]);
   }, 60_000);
 
-  it("a verdict of the gradient flow keeps its name, and its progress sentence reads the epochs: the loss on every row rose 3× in the last epoch", async () => {
+  it("a verdict of the gradient flow keeps its name and its remedies, and its progress sentence reads the epochs: the loss on every row rose 3× in the last epoch", async () => {
     const { trace, result } = await traced({ sizes: [784, 30, 30, 10], activation: 'relu' }, digits.thousand, {
       epochs: 10,
       batchSize: 16,
@@ -115,6 +115,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     const d = diagnose(trace);
     expect([d.verdict, d.evidence.training!.state, d.evidence.training!.read]).toEqual(['dead', 'rising', 'epochs']);
     expect(d.summary).toMatch(/The loss on every training row at each epoch's end .* rose: mean [\d.]+ over the last 2 of 10 epochs, .*, whatever the gradient flow above\.$/);
+    // Its remedies are the dead units' (a lower rate among them: the units died during training).
     expect(d.remedies.map((r) => r.option)).toContain('learningRate: below 0.5');
   }, 60_000);
 });
