@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
+import { Trace } from '../../src/flow/trace.js';
 import { diagnose, GRADIENT_FADED, VANISHING_RATIO, EXPLODING_RATIO, type Diagnosis } from '../../src/flow/diagnose.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -71,7 +72,11 @@ describe('how the per-example gap moved during training', () => {
   }, 60_000);
 
   it('tanh with N(0, 1) weights ([784, 10 × 32, 10], digits): exploding at the first step, vanishing at the last, and the summary says both', async () => {
-    const d = await diagnosed({ sizes: [784, ...hidden10, 10], activation: 'tanh', init: { name: 'normal', std: 1 }, seed: 1 }, digits, digitsTraining);
+    const net = await createNetwork({ sizes: [784, ...hidden10, 10], activation: 'tanh', init: { name: 'normal', std: 1 }, seed: 1 });
+    net.train(digits.x, digits.y, digitsTraining);
+    const trace = net.trace!;
+    net.dispose();
+    const d = diagnose(trace);
     const { first, last } = d.evidence.deltaFirstToLast;
     expect(first).toBeGreaterThanOrEqual(EXPLODING_RATIO);
     expect(last).toBeLessThanOrEqual(VANISHING_RATIO);
@@ -87,8 +92,14 @@ describe('how the per-example gap moved during training', () => {
     const change = d.evidence.lastHiddenChange;
     expect(change).toBeLessThan(1);
     expect(change).toBeGreaterThan(GRADIENT_FADED);
-    expect(d.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time, less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
-    expect(d.summary).not.toContain('did not fade');
+    // Its 3 epochs' losses say still learning (the mean batch loss fell 10 % in the last epoch); its batches alone, a plateau, whose sentence says the fall.
+    expect(d.evidence.training?.state).toBe('learning');
+    const json = trace.toJSON();
+    delete json.epochs;
+    const fromBatches = diagnose(Trace.fromJSON(json));
+    expect(fromBatches.evidence.training?.state).toBe('plateau');
+    expect(fromBatches.summary).toContain(`the last hidden layer's ‖∂C/∂b‖ fell ${printed(1 / change)}× over training time, less than the ${printed(1 / GRADIENT_FADED)}× this diagnosis calls fading`);
+    expect(fromBatches.summary).not.toContain('did not fade');
     expect(printed(1 / change)).toBe('7.90'); // as docs/gradient-flow.md quotes it
 
     // Each layer's saturated share beside its layer, not a list of layers and then a list of percentages.
