@@ -11,7 +11,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { liveWorkerCount } from '../../src/wasm/threads/pool.js';
 import { createThreadedWasmKernels, type ThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
-import { createWasmKernels, WasmBackend, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
+import { createWasmKernels, type WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import type { Kernels, Tensor } from '../../src/kernels.js';
 import { expectClose } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
@@ -110,8 +110,8 @@ describe('wasm-simd-threads', () => {
     });
   }
 
-  it('runs a call the sleeping worker has not claimed on the main thread, bit for bit as the worker would', async () => {
-    const pool = (two as unknown as { pool: { callsRunHere: number; isAwake(w: number): boolean } }).pool;
+  it('runs a job the sleeping worker has not claimed on the main thread, bit for bit as the worker would', async () => {
+    const pool = (two as unknown as { pool: { jobsRunHere: number; isAwake(w: number): boolean } }).pool;
     const [batch, nIn, nOut] = [64, 784, 100];
     const rng = new Rng(8);
     const a = normals(rng, batch * nIn), w = normals(rng, nOut * nIn), b = normals(rng, nOut), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
@@ -128,18 +128,14 @@ describe('wasm-simd-threads', () => {
     // Whether the main thread gets there before the worker wakes is timing: tried until seen.
     for (let attempt = 0; attempt < 20 && ranHere === 0; attempt++) {
       await vi.waitFor(() => expect(pool.isAwake(0)).toBe(false), { timeout: 10_000, interval: 5 });
-      const before = pool.callsRunHere;
+      const before = pool.jobsRunHere;
       two.zero(tda);
-      // Each read right after the product: the main thread waits for the worker's part there (a
-      // call is queued, not waited for, until its output is touched), before the worker can wake.
       two.denseForward(tz, ta, tw, tb, batch, nIn, nOut);
-      const z = Array.from(two.view(tz));
       two.denseBackwardInput(tda, tdz, tw, batch, nIn, nOut);
-      const da = Array.from(two.view(tda));
-      ranHere = pool.callsRunHere - before;
-      expect([z, da], `attempt ${attempt}`).toEqual(single);
+      ranHere = pool.jobsRunHere - before;
+      expect([tz, tda].map((t) => Array.from(two.view(t))), `attempt ${attempt}`).toEqual(single);
     }
-    expect(ranHere, 'a call run on the main thread').toBeGreaterThan(0);
+    expect(ranHere, 'a job run on the main thread').toBeGreaterThan(0);
     // ∂W: the worker's partial, computed here, is added in as the worker's would be.
     two.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
     const worker = tensorOf(two, dw0);
@@ -177,8 +173,10 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  /** dw0 + dzᵀ·a as `threads` threads sum it: each thread's rows by the one-thread kernels, added in thread order. */
-  function summedInThreadOrder(threads: number, batch: number, nIn: number, nOut: number, a: Float32Array, dz: Float32Array, dw0: Float32Array): number[] {
+  /** k's split ∂W against the one-thread kernels summing the same parts in thread order. */
+  function sumsExactly(k: ThreadedWasmKernels, threads: number, batch: number, nIn: number, nOut: number) {
+    const rng = new Rng(31 + nIn);
+    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
     // The rows thread t takes: equal parts cut at multiples of 4 (threaded-kernels.ts rowStart).
     const start = (t: number) => Math.min(batch, Math.ceil((batch * t) / threads / 4) * 4);
     const expected = tensorOf(one, dw0);
@@ -189,81 +187,14 @@ describe('wasm-simd-threads', () => {
       one.denseBackwardWeights(partial, rowsOf(dz, t, nOut), rowsOf(a, t, nIn), start(t + 1) - start(t), nIn, nOut);
       one.axpy(expected, partial, nOut * nIn, 1);
     }
-    return Array.from(one.view(expected));
-  }
-
-  /** k's split ∂W against the one-thread kernels summing the same parts in thread order. */
-  function sumsExactly(k: ThreadedWasmKernels, threads: number, batch: number, nIn: number, nOut: number) {
-    const rng = new Rng(31 + nIn);
-    const a = normals(rng, batch * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn);
     const [tdw, tdz, ta] = [guarded(k, dw0), tensorOf(k, dz), tensorOf(k, a)];
     k.denseBackwardWeights(tdw, tdz, ta, batch, nIn, nOut);
     const got = contents(k, tdw, nOut * nIn);
     expect(got.canary, `${threads} threads: canary`).toBe(CANARY);
     // Parts off multiples of 4 rows; nIn·nOut odd (783) or even (990).
-    expect(Array.from(got.values), `${threads} threads, ${batch}×${nIn}→${nOut}`).toEqual(summedInThreadOrder(threads, batch, nIn, nOut, a, dz, dw0));
+    expect(Array.from(got.values), `${threads} threads, ${batch}×${nIn}→${nOut}`).toEqual(Array.from(one.view(expected)));
     [tdw, tdz, ta].forEach((t) => k.free(t));
   }
-
-  it('makes its tensors safe before every kernel that takes one: each is split here or overridden in main-thread-kernels.ts', () => {
-    // WasmBackend's methods that take no tensor: its allocator's report, allOrNothing (whose build
-    // calls the kernels, each safe) and private helpers.
-    const takesNoTensor = new Set(['constructor', 'bytesAvailable', 'allOrNothing', 'heap', 'scratchOf', 'counted', 'firstNonFinite', 'statsResults']);
-    const threaded = Object.getPrototypeOf(two) as object;
-    const mainThread = Object.getPrototypeOf(threaded) as object;
-    const kernels = Object.getOwnPropertyNames(WasmBackend.prototype).filter(
-      (name) => !takesNoTensor.has(name) && typeof Object.getOwnPropertyDescriptor(WasmBackend.prototype, name)?.value === 'function',
-    );
-    expect(kernels.length).toBeGreaterThan(50);
-    const missed = kernels.filter((name) => !Object.hasOwn(threaded, name) && !Object.hasOwn(mainThread, name));
-    expect(missed).toEqual([]);
-  });
-
-  it('adds a split ∂W\'s partials in only when the ∂W is touched: three in flight (one more than the slots), each summed in thread order', () => {
-    const [batch, nIn, nOut] = [37, 29, 27];
-    const rng = new Rng(77);
-    const sets = [0, 1, 2].map(() => ({ a: normals(rng, batch * nIn), dz: normals(rng, batch * nOut), dw0: normals(rng, nOut * nIn) }));
-    const tensors = sets.map(({ a, dz, dw0 }) => ({ dw: guarded(two, dw0), dz: tensorOf(two, dz), a: tensorOf(two, a) }));
-    for (const { dw, dz, a } of tensors) two.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
-    sets.forEach(({ a, dz, dw0 }, i) => {
-      const got = contents(two, tensors[i].dw, nOut * nIn);
-      expect(got.canary, `∂W ${i}: canary`).toBe(CANARY);
-      expect(Array.from(got.values), `∂W ${i}`).toEqual(summedInThreadOrder(2, batch, nIn, nOut, a, dz, dw0));
-    });
-    tensors.forEach(({ dw, dz, a }) => [dw, dz, a].forEach((t) => two.free(t)));
-  });
-
-  it('queues a chain of calls on the worker\'s rows without waiting, and waits where the main thread touches what a queued call reads or writes: bit for bit as one thread', () => {
-    const pool = (two as unknown as { pool: { wait(w: number): void } }).pool;
-    const [batch, nIn, nHidden, nOut] = [256, 784, 100, 100];
-    const rng = new Rng(5);
-    const x = normals(rng, batch * nIn), w1 = normals(rng, nHidden * nIn), b1 = normals(rng, nHidden), w2 = normals(rng, nOut * nHidden), b2 = normals(rng, nOut);
-    const run = <T extends Tensor>(k: Kernels<T>, waits: () => number) => {
-      const [tx, tw1, tb1, tw2, tb2] = [x, w1, b1, w2, b2].map((v) => tensorOf(k, v));
-      const [z1, a1, z2, db] = [batch * nHidden, batch * nHidden, batch * nOut, nOut].map((n) => k.alloc(n));
-      const before = waits();
-      k.denseForward(z1, tx, tw1, tb1, batch, nIn, nHidden);
-      k.activationForward('sigmoid', a1, z1, batch, nHidden);
-      k.denseForward(z2, a1, tw2, tb2, batch, nHidden, nOut);
-      // z2's column sums, while the worker may still be writing its rows.
-      k.denseBackwardBias(db, z2, batch, nOut);
-      const chained = waits() - before;
-      // x zeroed by the main thread right after a product that reads it is queued: the zeroing must
-      // wait for the worker's part (a worker still asleep would read zeros).
-      const again = k.alloc(batch * nHidden);
-      k.denseForward(again, tx, tw1, tb1, batch, nIn, nHidden);
-      k.zero(tx);
-      const out = [z1, a1, z2, db, again].map((t) => Array.from(k.view(t)));
-      [tx, tw1, tb1, tw2, tb2, z1, a1, z2, db, again].forEach((t) => k.free(t));
-      return { out, chained, afterwards: waits() - before };
-    };
-    const spy = vi.spyOn(pool, 'wait');
-    const split = run(two, () => spy.mock.calls.length);
-    spy.mockRestore();
-    expect(split.chained, 'waits in the chain').toBe(0);
-    expect(split.afterwards, 'waits once touched').toBeGreaterThan(0);
-    expect(split.out).toEqual(run(one, () => 0).out);
-  });
 
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {

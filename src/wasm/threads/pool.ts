@@ -1,37 +1,27 @@
 /**
  * A pool of workers running the core on one shared WebAssembly.Memory: Node worker_threads, or Web
- * Workers in a cross-origin isolated page. The main thread queues calls (an export and up to 8
- * numeric arguments each) on a worker through a ring of QUEUE slots in a SharedArrayBuffer, goes on
- * with its own work, and waits for the worker only where it needs the worker's results (wait): the
- * worker runs its calls in the order queued, so a chain of calls on the worker's own rows (a
- * forward product, its activation, the next product) needs no hand-off between them. A call the
- * worker has not claimed when the main thread waits (the worker is asleep, or descheduled) the
- * main thread claims and runs itself. Queueing and waiting allocate nothing.
+ * Workers in a cross-origin isolated page. The main thread posts a job (up to MAX_CALLS export
+ * calls with numeric arguments) to a worker through a control block in a SharedArrayBuffer, does
+ * its own share of the work, then waits for the worker's done counter, or runs the job itself if
+ * the worker has not claimed it yet (asleep, or descheduled). Posting and waiting allocate nothing.
  *
- * The worker's loop is one piece of code for both platforms (worker-source.ts); what differs —
+ * The job protocol is one piece of code for both platforms (worker-source.ts); what differs —
  * how a worker is started, handed its module and memory, and seen to exit — is a `Platform`
  * adapter below. One more difference: browsers forbid Atomics.wait on the main thread, so there
  * the pool spins on the done counter (workers may still sleep).
  *
- * Only the main thread allocates and grows the memory, and only while no call is queued.
+ * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
 import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
-/**
- * Slots of the control block (Int32 indices): the counters of calls queued, finished and claimed
- * (each only grows, wrapping at 2³¹), the error flag, the awake flag, the stop flag; then the
- * export index of each queue slot (FN + slot); the arguments are Float64 at ARGS + 8·slot.
- */
-const CONTROL = { queued: 0, done: 1, claimed: 2, error: 3, awake: 4, stop: 5, fn: 8 } as const;
-/** Calls a worker can have queued at once (a power of two: a call's slot is its number & (QUEUE − 1)); a step queues about 6. */
-const QUEUE = 32;
+/** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
+const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, claim: 7, args: 8 } as const;
+const MAX_CALLS = 2;
 const ARGS_PER_CALL = 8;
-/** The first argument slot, as a Float64 index: after the Int32 header and the QUEUE export indices. */
-const ARGS = (CONTROL.fn + QUEUE) / 2;
-const CONTROL_BYTES = (ARGS + QUEUE * ARGS_PER_CALL) * 8;
-/** A call that has not finished after this long means a dead worker: fail rather than hang. */
-const CALL_TIMEOUT_MS = 30_000;
+const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
+/** A job that has not finished after this long means a dead worker: fail rather than hang. */
+const JOB_TIMEOUT_MS = 30_000;
 /**
  * Loads of the counter before a thread sleeps on it (20,000 took 350–410 µs in a plain Node loop on
  * an AMD EPYC Zen 3 at load 8, 2026-12-01, not the tens of µs once written here): a step's products follow each
@@ -56,8 +46,6 @@ interface WorkerInit {
   control: SharedArrayBuffer;
   names: readonly string[];
   spin: number;
-  /** The control block's layout (CONTROL, QUEUE, ARGS), so worker-source.ts does not restate it. */
-  layout: { control: typeof CONTROL; queue: number; args: number };
 }
 
 /** One started worker, whatever the platform. */
@@ -69,7 +57,7 @@ interface PoolWorker {
   terminate(): void;
 }
 
-/** The platform difference, and nothing else: how to start a worker running the call queue. */
+/** The platform difference, and nothing else: how to start a worker running the job protocol. */
 interface Platform {
   start(init: WorkerInit): PoolWorker;
   /** Called once every worker is ready (or the start failed). */
@@ -83,8 +71,8 @@ interface Lane {
   worker: PoolWorker;
   ctrl: Int32Array;
   args: Float64Array;
-  /** Calls queued so far (the main thread's copy of CONTROL.queued). */
-  queued: number;
+  /** The job counter of the last job posted. */
+  job: number;
   exited: boolean;
 }
 
@@ -206,8 +194,8 @@ function browserPlatform(): Platform {
 
 export class ThreadPool {
   private closed = false;
-  /** Calls the main thread claimed and ran itself so far (see wait). */
-  callsRunHere = 0;
+  /** Jobs the main thread claimed and ran itself so far (see wait). */
+  jobsRunHere = 0;
 
   private constructor(
     private readonly lanes: Lane[],
@@ -219,7 +207,7 @@ export class ThreadPool {
 
   /**
    * Workers, each with its own instance of `module` on `memory`, ready when this resolves. `local`
-   * holds the main thread's instance of each export in `names`, for the calls it runs itself (see wait).
+   * holds the main thread's instance of each export in `names`, for the jobs it runs itself (see wait).
    */
   static async start(
     workers: number,
@@ -235,8 +223,8 @@ export class ThreadPool {
     try {
       for (let i = 0; i < workers; i++) {
         const control = new SharedArrayBuffer(CONTROL_BYTES);
-        const worker = platform.start({ module, memory, control, names, spin: SPIN, layout: { control: CONTROL, queue: QUEUE, args: ARGS } });
-        const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), queued: 0, exited: false };
+        const worker = platform.start({ module, memory, control, names, spin: SPIN });
+        const lane: Lane = { worker, ctrl: new Int32Array(control), args: new Float64Array(control), job: 0, exited: false };
         lanes.push(lane);
         live++;
         void worker.gone.then(() => {
@@ -259,20 +247,11 @@ export class ThreadPool {
     return this.lanes.length;
   }
 
-  /**
-   * Queues a call of export `fn` (an index into `names`) with up to 8 arguments on worker `w`, after
-   * the calls queued before it; it starts at once if the worker is awake. The worker may still be
-   * running it when this returns: wait(w) before reading what it writes or writing what it reads.
-   */
-  enqueue(w: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0): void {
-    if (this.closed) throw new GradscopeError('DISPOSED', 'threads: this pool was closed');
-    const lane = this.lanes[w];
-    const { ctrl, args } = lane;
-    // A full ring (a long chain queued without a wait): let the worker catch up.
-    if (((lane.queued - Atomics.load(ctrl, CONTROL.done)) | 0) >= QUEUE) this.wait(w);
-    const slot = lane.queued & (QUEUE - 1);
-    ctrl[CONTROL.fn + slot] = fn;
-    const at = ARGS + ARGS_PER_CALL * slot;
+  /** Sets call `c` of worker `w`'s next job: export `fn` (an index into `names`) with up to 8 arguments. */
+  setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0): void {
+    const { ctrl, args } = this.lanes[w];
+    ctrl[CONTROL.fn + 2 * c] = fn;
+    const at = CONTROL.args + ARGS_PER_CALL * c;
     args[at] = a0;
     args[at + 1] = a1;
     args[at + 2] = a2;
@@ -281,104 +260,91 @@ export class ThreadPool {
     args[at + 5] = a5;
     args[at + 6] = a6;
     args[at + 7] = a7;
-    lane.queued = (lane.queued + 1) | 0;
-    Atomics.store(ctrl, CONTROL.queued, lane.queued);
-    // A worker that reads awake after this store sleeps only if the counter still holds the old
-    // value, which it does not; one that cleared awake before it is woken here.
-    if (Atomics.load(ctrl, CONTROL.awake) === 0) Atomics.notify(ctrl, CONTROL.queued);
-  }
-
-  /** Whether worker `w` has calls queued that are not known to be finished. */
-  busy(w: number): boolean {
-    const lane = this.lanes[w];
-    return Atomics.load(lane.ctrl, CONTROL.done) !== lane.queued;
   }
 
   /**
-   * Whether worker `w` is awake (working, or spinning for its next call): a call queued now starts
+   * Whether worker `w` is awake (working, or spinning for its next job): a job posted now starts
    * within a microsecond, where a sleeping worker takes tens to wake. A hint: it may fall asleep
-   * right after, and enqueue() wakes it either way.
+   * right after, and post() wakes it either way.
    */
   isAwake(w: number): boolean {
     return Atomics.load(this.lanes[w].ctrl, CONTROL.awake) === 1;
   }
 
+  /** Starts worker `w` on the first `calls` calls set with setCall. */
+  post(w: number, calls: number): void {
+    if (this.closed) throw new GradscopeError('DISPOSED', 'threads: this pool was closed');
+    const lane = this.lanes[w];
+    Atomics.store(lane.ctrl, CONTROL.calls, calls);
+    lane.job = (lane.job + 1) | 0;
+    Atomics.store(lane.ctrl, CONTROL.job, lane.job);
+    Atomics.notify(lane.ctrl, CONTROL.job);
+  }
+
   /**
-   * Returns once every call queued on worker `w` is done; throws if one failed or the worker died.
-   * A call the worker has not claimed yet (it is asleep, or the system has not given it a core),
-   * whose predecessors are done, the main thread claims and runs itself, since its own part of the
-   * work is done: the same call on the same memory, so the results are the same bit for bit, and
-   * the main thread does not wait for the worker to wake.
+   * Returns once worker `w`'s last job is done; throws if it failed or died. A job the worker has
+   * not claimed yet (it is asleep, or the system has not given it a core) the main thread claims
+   * and runs itself, since its own part of the work is done: the same calls on the same memory,
+   * so the results are the same bit for bit, and the step does not wait for the worker to wake.
    */
   wait(w: number): void {
     const lane = this.lanes[w];
-    const { ctrl } = lane;
-    for (;;) {
-      const done = Atomics.load(ctrl, CONTROL.done);
-      if (done === lane.queued) break;
-      // Claimed only with every call before it done: calls depend on the ones queued before them.
-      if (Atomics.compareExchange(ctrl, CONTROL.claimed, done, (done + 1) | 0) === done) this.runHere(lane, done);
-      else this.awaitDone(w, lane, done);
+    const previous = (lane.job - 1) | 0;
+    if (Atomics.compareExchange(lane.ctrl, CONTROL.claim, previous, lane.job) === previous) return this.runHere(w, lane);
+    for (let spin = 0; spin < SPIN && Atomics.load(lane.ctrl, CONTROL.done) !== lane.job; spin++);
+    if (Atomics.load(lane.ctrl, CONTROL.done) !== lane.job) {
+      if (this.blocking) this.sleepUntilDone(w, lane);
+      else this.spinUntilDone(w, lane);
     }
-    if (Atomics.exchange(ctrl, CONTROL.error, 0) !== 0) {
+    if (Atomics.exchange(lane.ctrl, CONTROL.error, 0) !== 0) {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} failed while running a kernel`);
     }
   }
 
-  /** Runs call number `call`, claimed from worker `w`'s queue, on the main thread, and marks it done. */
-  private runHere(lane: Lane, call: number): void {
-    this.callsRunHere++;
+  /** Runs worker `w`'s claimed job on the main thread. */
+  private runHere(w: number, lane: Lane): void {
+    this.jobsRunHere++;
     const { ctrl, args } = lane;
-    const slot = call & (QUEUE - 1);
-    const a = ARGS + ARGS_PER_CALL * slot;
+    const calls = ctrl[CONTROL.calls];
     try {
-      this.local[ctrl[CONTROL.fn + slot]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
+      for (let c = 0; c < calls; c++) {
+        const a = CONTROL.args + ARGS_PER_CALL * c;
+        this.local[ctrl[CONTROL.fn + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
+      }
     } catch {
-      // Reported by wait, as a failure on the worker is.
-      Atomics.store(ctrl, CONTROL.error, 1);
-    } finally {
-      // The worker may be spinning on it, holding the call after this one.
-      Atomics.store(ctrl, CONTROL.done, (call + 1) | 0);
+      throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w}'s job failed on the main thread`);
     }
   }
 
   /**
-   * Returns once worker `w`'s done counter has moved past `done`: a short spin (the call usually
-   * ends within microseconds of the main thread's own part), then sleep on the counter, or, where
-   * this thread may not block (a browser's main thread), keep loading it.
-   */
-  private awaitDone(w: number, lane: Lane, done: number): void {
-    const { ctrl } = lane;
-    for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(ctrl, CONTROL.done) !== done) return;
-    if (this.blocking) this.sleepUntilDone(w, lane, done);
-    else this.spinUntilDone(w, lane, done);
-  }
-
-  /**
-   * The slow path of awaitDone: sleep on the done counter. It counts one-second timeouts rather than
+   * The slow path of wait: sleep on the done counter. It counts one-second timeouts rather than
    * reading a clock, because performance.now() allocates a boxed double on every call.
    */
-  private sleepUntilDone(w: number, lane: Lane, done: number): void {
+  private sleepUntilDone(w: number, lane: Lane): void {
     let timeouts = 0;
-    // Sleeps only while the counter still holds `done`.
-    while (Atomics.wait(lane.ctrl, CONTROL.done, done, 1000) === 'timed-out') {
-      if (++timeouts * 1000 >= CALL_TIMEOUT_MS) throw this.deadWorker(w);
+    for (;;) {
+      const done = Atomics.load(lane.ctrl, CONTROL.done);
+      if (done === lane.job) return;
+      // Sleeps only while the counter still holds the value just read.
+      if (Atomics.wait(lane.ctrl, CONTROL.done, done, 1000) === 'timed-out' && ++timeouts * 1000 >= JOB_TIMEOUT_MS) {
+        throw this.deadWorker(w);
+      }
     }
   }
 
   /** The slow path where this thread may not block (a browser's main thread): keep loading the counter. */
-  private spinUntilDone(w: number, lane: Lane, done: number): void {
+  private spinUntilDone(w: number, lane: Lane): void {
     let deadline = 0;
-    for (let loads = 1; Atomics.load(lane.ctrl, CONTROL.done) === done; loads++) {
+    for (let loads = 1; Atomics.load(lane.ctrl, CONTROL.done) !== lane.job; loads++) {
       if (loads % LOADS_PER_CLOCK_READ !== 0) continue;
       const now = performance.now();
-      if (deadline === 0) deadline = now + CALL_TIMEOUT_MS;
+      if (deadline === 0) deadline = now + JOB_TIMEOUT_MS;
       else if (now > deadline) throw this.deadWorker(w);
     }
   }
 
   private deadWorker(w: number): GradscopeError {
-    return new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} did not finish a call in ${CALL_TIMEOUT_MS / 1000} s (it may have died)`);
+    return new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w} did not finish its job in ${JOB_TIMEOUT_MS / 1000} s (it may have died)`);
   }
 
   /** Stops every worker and resolves when all have exited. Idempotent. */
@@ -388,10 +354,9 @@ export class ThreadPool {
     await Promise.all(
       this.lanes.map(async (lane) => {
         if (lane.exited) return;
-        // The stop flag before the counter: a worker that sees the counter move sees the flag.
-        Atomics.store(lane.ctrl, CONTROL.stop, 1);
-        Atomics.store(lane.ctrl, CONTROL.queued, (lane.queued + 1) | 0);
-        Atomics.notify(lane.ctrl, CONTROL.queued);
+        Atomics.store(lane.ctrl, CONTROL.calls, -1);
+        Atomics.store(lane.ctrl, CONTROL.job, (lane.job + 1) | 0);
+        Atomics.notify(lane.ctrl, CONTROL.job);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)));
         if ((await Promise.race([lane.worker.gone, timeout])) === 'timeout') {

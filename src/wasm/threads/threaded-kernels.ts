@@ -15,17 +15,6 @@
  *   thread order and zeroes that slice again (the sum's rounding differs from one thread's, but
  *   not with who adds which slice).
  *
- * Hand-offs: a worker's part is queued (pool.ts) and the main thread goes on; it waits for the
- * workers only before it touches memory a queued call reads or writes (QueuedAccesses), so a chain
- * of calls on each thread's own rows (gather, product, activation, next product; in the backward
- * pass the activation's derivative, ∂W, ∂input) runs without a hand-off between its links. A split
- * ∂W's partials are added in when dw is touched (or its slot is needed), and with one worker the
- * bias gradient of rows it is still writing is queued on it whole. Every kernel the main thread
- * runs alone first makes its tensors safe (main-thread-kernels.ts). train() of one epoch of
- * [784,100,100,10] over 9,000 rows at batch 256 (35 steps) waits for its worker 175 times, where
- * it waited 420 times when each of a step's twelve split calls ended in a wait (counted
- * 2026-12-01; the counts do not depend on the machine).
- *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
  * createThreadedWasmKernels falls back to the one-thread backend and says why in `threadsFallback`.
@@ -40,10 +29,8 @@ import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
 import type { Activation, OutputActivation } from '../../kernels.js';
-import { createWasmKernels, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
+import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
-import { QueuedAccesses } from './queued-accesses.js';
-import { MainThreadKernels } from './main-thread-kernels.js';
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedOptions {
@@ -109,7 +96,6 @@ const WORKER_EXPORTS = [
   'f32_nesterov_update__simd',
   'f32_axpy__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
-  'f32_dense_bwd_bias__simd',
 ];
 const FWD = 0;
 const BWD_INPUT = 1;
@@ -119,7 +105,6 @@ const COPY_ROWS = 4;
 const SGD_UPDATE = 5;
 const NESTEROV_UPDATE = 6;
 const AXPY = 7;
-const BWD_BIAS = WORKER_EXPORTS.indexOf('f32_dense_bwd_bias__simd');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
 const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, AXPY + 1 + 2 * i]));
 /**
@@ -128,9 +113,8 @@ const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, AXPY + 1 + 2 * i]))
  */
 const MIN_SPLIT_PASS = 1 << 14;
 /**
- * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on, or
- * while the workers have calls queued: below it, with the workers idle (a batch's targets alone),
- * waking one costs more than the copy.
+ * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
+ * below it (a batch's targets) the hand-off costs more than the copy.
  */
 const MIN_SPLIT_COPY = 1 << 14;
 
@@ -179,45 +163,22 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   return new ThreadedWasmBackend(exports, pool, minFlops, Math.max(minRows, MR));
 }
 
-/** ∂W tensors whose workers' partials may wait to be added in at once (each slot holds a partial per worker). */
-const PARTIAL_SLOTS = 2;
-/** Accesses one split call records (copyRows: 3, the update: 3, the products and passes: up to 4). */
-const ACCESSES_PER_CALL = 4;
-
-class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKernels {
+class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override readonly name = 'wasm-simd-threads';
   readonly threadsFallback = null;
   splitProducts = 0;
   splitCopies = 0;
   splitPasses = 0;
   private pool: ThreadPool | null;
-  /** Per thread (main first): scratch for the packed panels. */
+  /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
   private readonly scratches: WasmTensor[] = [];
-  /** What the calls queued on the workers touch, until the main thread waits for them (sync). */
-  private readonly queued = new QueuedAccesses();
-  /** partials[slot][worker]: a worker's part of a split ∂W, zero between uses. */
-  private readonly partials: WasmTensor[][] = [];
+  private readonly partials: WasmTensor[] = [];
   /**
-   * The ∂W whose partials in each slot are not added in yet (null: the slot is free), and its
-   * length: added in (settle) when the main thread touches it, or when a split ∂W needs the slot.
+   * Whether every partial dw is zero throughout (freshly allocated memory is), as a split ∂W leaves
+   * it; false from the moment one is written until it is zeroed again, so a job that failed in
+   * between leaves the next split ∂W to zero its partials first.
    */
-  private readonly unreduced: (WasmTensor | null)[] = new Array<WasmTensor | null>(PARTIAL_SLOTS).fill(null);
-  private readonly unreducedLength: number[] = new Array<number>(PARTIAL_SLOTS).fill(0);
-  /** The slots in use. */
-  private unreducedCount = 0;
-  /**
-   * Whether each slot's partials are zero throughout (freshly allocated memory is), as a reduction
-   * leaves them; false from the moment one is written until it is zeroed again, so a call that
-   * failed in between leaves the next split ∂W to zero them first.
-   */
-  private readonly partialsZero: boolean[] = new Array<boolean>(PARTIAL_SLOTS).fill(true);
-  /**
-   * Two buffers of row numbers for copyRows, used in turn: a batch's targets are gathered while a
-   * worker may still read the inputs' row numbers.
-   */
-  private readonly rowNumberBuffers: WasmTensor[] = [];
-  private rowNumberTurn = 0;
-  private rowNumberHeap: Uint32Array;
+  private partialsZero = true;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -228,88 +189,7 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
     super(exports, 'simd', 'simd');
     this.pool = pool;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
-    for (let slot = 0; slot < PARTIAL_SLOTS; slot++) this.partials.push(Array.from({ length: pool.size }, () => this.allocOwn(0)));
-    this.rowNumberBuffers.push(this.allocOwn(0), this.allocOwn(0));
-    this.rowNumberHeap = new Uint32Array(exports.memory.buffer);
-  }
-
-  protected workersOwe(): boolean {
-    return this.queued.size !== 0 || this.unreducedCount !== 0;
-  }
-
-  protected beforeMainThread(t: WasmTensor): void {
-    this.touch(t.ptr, t.length, true);
-  }
-
-  /**
-   * Before this thread touches `length` floats at `ptr` (rows of `batch` × `rowLength` when batch > 0,
-   * split as every thread splits them): adds in an unreduced ∂W there, or waits for the workers if a
-   * queued call's access conflicts (QueuedAccesses.conflicts).
-   */
-  private touch(ptr: number, length: number, writes: boolean, batch = 0, rowLength = 0): void {
-    const end = ptr + length * F32;
-    if (this.unreducedOverlaps(ptr, end) || (this.queued.size > 0 && this.queued.conflicts(ptr, end, writes, batch, rowLength))) this.settle();
-  }
-
-  /** Records what a call queued on the workers touches (as in touch). */
-  private note(ptr: number, length: number, writes: boolean, batch = 0, rowLength = 0): void {
-    this.queued.record(ptr, ptr + length * F32, writes, batch, rowLength);
-  }
-
-  private unreducedOverlaps(start: number, end: number): boolean {
-    for (let slot = 0; slot < PARTIAL_SLOTS; slot++) {
-      const dw = this.unreduced[slot];
-      if (dw !== null && start < dw.ptr + this.unreducedLength[slot] * F32 && dw.ptr < end) return true;
-    }
-    return false;
-  }
-
-  /** Waits until every call queued on the workers is done (rethrowing a worker's failure). */
-  private sync(): void {
-    const pool = this.pool;
-    if (pool) for (let w = 0; w < pool.size; w++) pool.wait(w);
-    this.queued.clear();
-  }
-
-  /**
-   * Waits until every call queued on the workers is done, then adds every unreduced ∂W's partials
-   * into it, in thread order, every thread adding (and zeroing again) its slice of the values:
-   * each value is summed in the same order whoever adds it, and the main thread does not add all
-   * of them while the workers wait; one wait covers every slot. Afterwards the memory is the main
-   * thread's alone. One function on purpose, longer than V8 inlines (460 bytes of bytecode): a
-   * kernel that returns a number is inlined into its caller only while small, and one that is not
-   * returns its number boxed (an allocation a step; steady-memory.test.ts caught it when this
-   * path, taken about once a training step, was inlined into sumSquares).
-   */
-  protected settle(): void {
-    // WasmBackend's constructor allocates before this class's fields exist, with nothing queued.
-    if (this.pool === undefined || (this.queued.size === 0 && this.unreducedCount === 0)) return;
-    this.sync();
-    if (this.unreducedCount === 0) return;
-    const pool = this.pool!;
-    let reduced = 0;
-    for (let slot = 0; slot < PARTIAL_SLOTS; slot++) {
-      const dw = this.unreduced[slot];
-      if (dw === null) continue;
-      const n = this.unreducedLength[slot];
-      this.unreduced[slot] = null;
-      this.unreducedCount--;
-      reduced |= 1 << slot;
-      // Indexed loops here and in splits: a for-of's iterator is an allocation where V8 does not inline the loop.
-      for (let u = 0; u < this.partials[slot].length; u++) {
-        const partial = this.partials[slot][u].ptr;
-        for (let t = 1; t < this.threads; t++) {
-          const at = this.rowStart(t, n) * F32;
-          const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
-          pool.enqueue(t - 1, AXPY, dw.ptr + at, partial + at, count, 1);
-          pool.enqueue(t - 1, ZERO, partial + at, count);
-        }
-        this.module.f32_axpy(dw.ptr, partial, this.rowStart(1, n), 1);
-        this.exports.f32_zero(partial, this.rowStart(1, n));
-      }
-    }
-    this.sync();
-    for (let slot = 0; slot < PARTIAL_SLOTS; slot++) if (reduced & (1 << slot)) this.partialsZero[slot] = true;
+    for (let t = 0; t < pool.size; t++) this.partials.push(this.allocOwn(0));
   }
 
   get threads(): number {
@@ -318,17 +198,8 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
 
   async close(): Promise<void> {
     const pool = this.pool;
-    if (!pool) return;
-    try {
-      this.settle();
-    } finally {
-      // After a worker's failure (rethrown by settle) nothing it owed is waited for again.
-      this.pool = null;
-      this.queued.clear();
-      this.unreduced.fill(null);
-      this.unreducedCount = 0;
-      await pool.close();
-    }
+    this.pool = null;
+    await pool?.close();
   }
 
   /** Rows [start(t), start(t + 1)) go to thread t (0 = main): equal parts, cut at multiples of MR. */
@@ -337,74 +208,41 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
     return Math.min(batch, Math.ceil((batch * t) / this.threads / MR) * MR);
   }
 
-  /** Whether this product is split, after making every thread's scratch (and partials) large enough. */
+  /** Whether this product is split, after making every thread's scratch (and partial) large enough. */
   private splits(batch: number, nIn: number, nOut: number, partial: boolean): boolean {
     if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < this.threads * this.minRows) return false;
     this.splitProducts++;
     const bytes = this.exports.dense_scratch_bytes(batch, nIn, nOut);
-    // Grown only when a larger layer comes along, never in a steady training loop (alloc and free settle first).
+    // Grown only when a larger layer comes along, never in a steady training loop.
     for (let t = 0; t < this.scratches.length; t++) {
       if (this.scratches[t].length * F32 < bytes) this.scratches[t] = this.regrow(this.scratches[t], Math.ceil(bytes / F32));
     }
     if (partial) {
-      for (let s = 0; s < PARTIAL_SLOTS; s++) {
-        const slot = this.partials[s];
-        for (let w = 0; w < slot.length; w++) {
-          // A grown partial is newly allocated memory, zeroed as the others are between uses.
-          if (slot[w].length < nIn * nOut) slot[w] = this.regrow(slot[w], nIn * nOut);
-        }
+      for (let t = 0; t < this.partials.length; t++) {
+        // A grown partial is newly allocated memory, zeroed as the others are between calls.
+        if (this.partials[t].length < nIn * nOut) this.partials[t] = this.regrow(this.partials[t], nIn * nOut);
       }
     }
-    if (!this.queued.hasRoom(ACCESSES_PER_CALL)) this.sync();
     return true;
-  }
-
-  /**
-   * The row numbers in one of two buffers in turn, after waiting for a worker still reading that
-   * buffer: the targets of a batch are gathered while the worker may still gather its inputs.
-   */
-  protected override rowNumbersOf(rows: ArrayLike<number>, start: number, count: number): number {
-    this.rowNumberTurn ^= 1;
-    let buffer = this.rowNumberBuffers[this.rowNumberTurn];
-    if (buffer.length < count) buffer = this.rowNumberBuffers[this.rowNumberTurn] = this.regrow(buffer, count);
-    this.touch(buffer.ptr, count, true);
-    if (this.rowNumberHeap.buffer !== this.exports.memory.buffer) this.rowNumberHeap = new Uint32Array(this.exports.memory.buffer);
-    const heap = this.rowNumberHeap;
-    const at = buffer.ptr >>> 2;
-    for (let i = 0; i < count; i++) heap[at + i] = rows[start + i];
-    return buffer.ptr;
   }
 
   /**
    * Gathers a batch with each thread copying the rows that the split products give it (the same
    * rowStart cut), so the rows a worker reads in the forward and ∂W products are already in its
-   * core's cache instead of in the main thread's, and the copy itself runs in parallel. A small
-   * copy (a batch's targets) is split too while the workers have calls queued (they are awake, and
-   * a queued call costs no hand-off); otherwise it runs on the main thread.
+   * core's cache instead of in the main thread's, and the copy itself runs in parallel.
    */
   override copyRows(dst: WasmTensor, src: WasmTensor, rows: ArrayLike<number>, start: number, count: number, rowLen: number): void {
-    const split = this.pool && count >= this.threads * this.minRows && (count * rowLen >= MIN_SPLIT_COPY || this.queued.size > 0);
-    if (!split) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(dst);
-        this.beforeMainThread(src);
-      }
-      return super.copyRows(dst, src, rows, start, count, rowLen);
-    }
+    if (!this.pool || count < this.threads * this.minRows || count * rowLen < MIN_SPLIT_COPY) return super.copyRows(dst, src, rows, start, count, rowLen);
     this.splitCopies++;
-    if (!this.queued.hasRoom(ACCESSES_PER_CALL)) this.sync();
-    this.touch(dst.ptr, count * rowLen, true, count, rowLen);
-    this.touch(src.ptr, src.length, false);
-    const pool = this.pool!;
+    const pool = this.pool;
     const numbers = this.rowNumbersOf(rows, start, count);
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, count);
-      pool.enqueue(t - 1, COPY_ROWS, dst.ptr + r0 * rowLen * F32, src.ptr, numbers + r0 * U32, this.rowStart(t + 1, count) - r0, rowLen);
+      pool.setCall(t - 1, 0, COPY_ROWS, dst.ptr + r0 * rowLen * F32, src.ptr, numbers + r0 * U32, this.rowStart(t + 1, count) - r0, rowLen);
+      pool.post(t - 1, 1);
     }
     this.exports.f32_copy_rows(dst.ptr, src.ptr, numbers, this.rowStart(1, count), rowLen);
-    this.note(dst.ptr, count * rowLen, true, count, rowLen);
-    this.note(src.ptr, src.length, false);
-    this.note(numbers, count, false);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   /**
@@ -420,34 +258,21 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
     this.momentumUpdate(NESTEROV_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
   }
 
-  /** The update `fn` (SGD_UPDATE or NESTEROV_UPDATE) of w, v by g: on the main thread alone, or split (splitsUpdate). */
+  /**
+   * The update `fn` (SGD_UPDATE or NESTEROV_UPDATE) of w, v by g: on the main thread alone, or split
+   * (splitsUpdate), each worker taking its part cut as rows of one value.
+   */
   private momentumUpdate(fn: typeof SGD_UPDATE | typeof NESTEROV_UPDATE, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
     const update = fn === SGD_UPDATE ? this.module.f32_sgd_update : this.module.f32_nesterov_update;
-    if (this.splitsUpdate(n)) return this.splitMomentumUpdate(fn, w, v, g, n, learningRate, momentum, weightDecay);
-    if (this.workersOwe()) {
-      this.beforeMainThread(w);
-      this.beforeMainThread(v);
-      this.beforeMainThread(g);
-    }
-    update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
-  }
-
-  /** The update split: each worker takes its part, cut as rows of one value. */
-  private splitMomentumUpdate(fn: typeof SGD_UPDATE | typeof NESTEROV_UPDATE, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    if (!this.queued.hasRoom(ACCESSES_PER_CALL)) this.sync();
-    this.touch(w.ptr, n, true, n, 1);
-    this.touch(v.ptr, n, true, n, 1);
-    this.touch(g.ptr, n, false, n, 1);
+    if (!this.splitsUpdate(n)) return update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const at = this.rowStart(t, n) * F32;
-      pool.enqueue(t - 1, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
+      pool.setCall(t - 1, 0, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
+      pool.post(t - 1, 1);
     }
-    const update = fn === SGD_UPDATE ? this.module.f32_sgd_update : this.module.f32_nesterov_update;
     update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
-    this.note(w.ptr, n, true, n, 1);
-    this.note(v.ptr, n, true, n, 1);
-    this.note(g.ptr, n, false, n, 1);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   private splitsUpdate(n: number): boolean {
@@ -461,7 +286,6 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
   private splitsPass(batch: number, n: number): boolean {
     if (!this.pool || batch < this.threads * this.minRows || batch * n < MIN_SPLIT_PASS) return false;
     this.splitPasses++;
-    if (!this.queued.hasRoom(ACCESSES_PER_CALL)) this.sync();
     return true;
   }
 
@@ -473,167 +297,92 @@ class ThreadedWasmBackend extends MainThreadKernels implements ThreadedWasmKerne
    * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread.
    */
   override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
-    if (f === 'softmax' || !this.splitsPass(batch, n)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(a);
-        this.beforeMainThread(z);
-      }
-      return super.activationForward(f, a, z, batch, n);
-    }
-    this.touch(a.ptr, batch * n, true, batch, n);
-    this.touch(z.ptr, batch * n, false, batch, n);
+    if (f === 'softmax' || !this.splitsPass(batch, n)) return super.activationForward(f, a, z, batch, n);
     const pool = this.pool!;
     const fwd = ACTIVATION_FWD.get(f)!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
-      pool.enqueue(t - 1, fwd, a.ptr + at, z.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.setCall(t - 1, 0, fwd, a.ptr + at, z.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.post(t - 1, 1);
     }
     super.activationForward(f, a, z, this.rowStart(1, batch), n);
-    this.note(a.ptr, batch * n, true, batch, n);
-    this.note(z.ptr, batch * n, false, batch, n);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
-    if (!this.splitsPass(batch, n)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(dz);
-        this.beforeMainThread(da);
-        this.beforeMainThread(z);
-        this.beforeMainThread(a);
-      }
-      return super.activationBackward(f, dz, da, z, a, batch, n);
-    }
-    this.touch(dz.ptr, batch * n, true, batch, n);
-    this.touch(da.ptr, batch * n, false, batch, n);
-    this.touch(z.ptr, batch * n, false, batch, n);
-    this.touch(a.ptr, batch * n, false, batch, n);
+    if (!this.splitsPass(batch, n)) return super.activationBackward(f, dz, da, z, a, batch, n);
     const pool = this.pool!;
     const bwd = ACTIVATION_FWD.get(f)! + 1;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const at = r0 * n * F32;
-      pool.enqueue(t - 1, bwd, dz.ptr + at, da.ptr + at, z.ptr + at, a.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.setCall(t - 1, 0, bwd, dz.ptr + at, da.ptr + at, z.ptr + at, a.ptr + at, (this.rowStart(t + 1, batch) - r0) * n);
+      pool.post(t - 1, 1);
     }
     super.activationBackward(f, dz, da, z, a, this.rowStart(1, batch), n);
-    this.note(dz.ptr, batch * n, true, batch, n);
-    this.note(da.ptr, batch * n, false, batch, n);
-    this.note(z.ptr, batch * n, false, batch, n);
-    this.note(a.ptr, batch * n, false, batch, n);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   override denseForward(z: WasmTensor, a: WasmTensor, w: WasmTensor, b: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(z);
-        this.beforeMainThread(a);
-        this.beforeMainThread(w);
-        this.beforeMainThread(b);
-      }
-      return super.denseForward(z, a, w, b, batch, nIn, nOut);
-    }
-    this.touch(z.ptr, batch * nOut, true, batch, nOut);
-    this.touch(a.ptr, batch * nIn, false, batch, nIn);
-    this.touch(w.ptr, nIn * nOut, false);
-    this.touch(b.ptr, nOut, false);
+    if (!this.splits(batch, nIn, nOut, false)) return super.denseForward(z, a, w, b, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
-      pool.enqueue(t - 1, FWD, z.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, w.ptr, b.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.setCall(t - 1, 0, FWD, z.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, w.ptr, b.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, 1);
     }
     this.module.f32_dense_fwd(z.ptr, a.ptr, w.ptr, b.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
-    this.note(z.ptr, batch * nOut, true, batch, nOut);
-    this.note(a.ptr, batch * nIn, false, batch, nIn);
-    this.note(w.ptr, nIn * nOut, false);
-    this.note(b.ptr, nOut, false);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
   override denseBackwardInput(da: WasmTensor, dz: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, false)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(da);
-        this.beforeMainThread(dz);
-        this.beforeMainThread(w);
-      }
-      return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
-    }
-    this.touch(da.ptr, batch * nIn, true, batch, nIn);
-    this.touch(dz.ptr, batch * nOut, false, batch, nOut);
-    this.touch(w.ptr, nIn * nOut, false);
+    if (!this.splits(batch, nIn, nOut, false)) return super.denseBackwardInput(da, dz, w, batch, nIn, nOut);
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
-      pool.enqueue(t - 1, BWD_INPUT, da.ptr + r0 * nIn * F32, dz.ptr + r0 * nOut * F32, w.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.setCall(t - 1, 0, BWD_INPUT, da.ptr + r0 * nIn * F32, dz.ptr + r0 * nOut * F32, w.ptr, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, 1);
     }
     this.module.f32_dense_bwd_input(da.ptr, dz.ptr, w.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
-    this.note(da.ptr, batch * nIn, true, batch, nIn);
-    this.note(dz.ptr, batch * nOut, false, batch, nOut);
-    this.note(w.ptr, nIn * nOut, false);
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
   }
 
-  /**
-   * The bias gradient (dz summed over the batch) is not split: two partial sums would round
-   * differently from one thread's. While the one worker's queued calls write rows of dz, the worker
-   * runs it whole after them, instead of the main thread waiting for them: the same kernel on the
-   * same values, so the same bits. (With more workers, one would need the others' rows: the main
-   * thread waits and runs it.)
-   */
-  override denseBackwardBias(db: WasmTensor, dz: WasmTensor, batch: number, nOut: number): void {
-    const pool = this.pool;
-    const dzEnd = dz.ptr + batch * nOut * F32;
-    if (!pool || pool.size !== 1 || !this.queued.conflicts(dz.ptr, dzEnd, false) || this.unreducedOverlaps(dz.ptr, dzEnd) || !this.queued.hasRoom(2)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(db);
-        this.beforeMainThread(dz);
-      }
-      return super.denseBackwardBias(db, dz, batch, nOut);
-    }
-    this.touch(db.ptr, nOut, true);
-    pool.enqueue(0, BWD_BIAS, db.ptr, dz.ptr, batch, nOut);
-    this.note(db.ptr, nOut, true);
-    this.note(dz.ptr, batch * nOut, false);
-  }
-
-  /**
-   * dw += dzᵀ·a split by batch rows: the main thread's rows straight into dw, each worker's into its
-   * partial in a free slot; the partials are added in later (settle), when the main thread touches
-   * dw or the slot is needed, so that the backward pass goes on without waiting for them.
-   */
   override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
-    if (!this.splits(batch, nIn, nOut, true)) {
-      if (this.workersOwe()) {
-        this.beforeMainThread(dw);
-        this.beforeMainThread(dz);
-        this.beforeMainThread(a);
-      }
-      return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
-    }
-    const n = nIn * nOut;
-    this.touch(dw.ptr, n, true);
-    this.touch(dz.ptr, batch * nOut, false, batch, nOut);
-    this.touch(a.ptr, batch * nIn, false, batch, nIn);
-    let slot = this.unreduced.indexOf(null);
-    if (slot < 0) {
-      this.settle();
-      slot = 0;
-    }
-    const zeroFirst = !this.partialsZero[slot];
-    this.partialsZero[slot] = false;
+    if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
+    const n = nIn * nOut;
+    const zeroFirst = !this.partialsZero;
+    this.partialsZero = false;
     for (let t = 1; t < this.threads; t++) {
       const r0 = this.rowStart(t, batch);
       const rows = this.rowStart(t + 1, batch) - r0;
-      const partial = this.partials[slot][t - 1].ptr;
-      if (zeroFirst) pool.enqueue(t - 1, ZERO, partial, n);
-      pool.enqueue(t - 1, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
+      const partial = this.partials[t - 1].ptr;
+      let calls = 0;
+      if (zeroFirst) pool.setCall(t - 1, calls++, ZERO, partial, n);
+      pool.setCall(t - 1, calls++, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
+      pool.post(t - 1, calls);
     }
     this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
-    this.note(dz.ptr, batch * nOut, false, batch, nOut);
-    this.note(a.ptr, batch * nIn, false, batch, nIn);
-    this.unreduced[slot] = dw;
-    this.unreducedLength[slot] = n;
-    this.unreducedCount++;
+    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+    // dw += each partial in thread order, every thread adding (and zeroing again) its slice of the
+    // values: each value is summed in the same order whoever adds it, and the main thread no longer
+    // adds all n while the workers wait.
+    for (let u = 0; u < this.partials.length; u++) {
+      const partial = this.partials[u].ptr;
+      for (let t = 1; t < this.threads; t++) {
+        const at = this.rowStart(t, n) * F32;
+        const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
+        pool.setCall(t - 1, 0, AXPY, dw.ptr + at, partial + at, count, 1);
+        pool.setCall(t - 1, 1, ZERO, partial + at, count);
+        pool.post(t - 1, 2);
+      }
+      this.module.f32_axpy(dw.ptr, partial, this.rowStart(1, n), 1);
+      this.exports.f32_zero(partial, this.rowStart(1, n));
+      for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+    }
+    this.partialsZero = true;
   }
 }
