@@ -10,7 +10,6 @@ import { counted } from '../counted.js';
 import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
-import { MODEL_EPOCHS_BOUND } from '../studies/study-bounds.js';
 import { checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
@@ -26,7 +25,7 @@ function defaultRatesText(): string {
 
 /** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
 export const TRAINING_FLAGS: Flag[] = [
-  { name: 'epochs', value: 'N', default: 10, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND }, about: 'epochs of training' },
+  { name: 'epochs', value: 'N', default: 10, rule: COUNT, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },

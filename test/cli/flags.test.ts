@@ -74,6 +74,16 @@ describe('bounded count flags', () => {
   });
 });
 
+// `gradscope train` keeps no trace, so the bound study --model takes for its report's sake is not its own: train() takes any number.
+describe('gradscope train --epochs', () => {
+  it('has no upper bound, and --help gives no reason for one', async () => {
+    const command = COMMANDS.find((c) => c.words.join(' ') === 'train')!;
+    expect(numberFlag(parseArgs(command, ['--epochs', String(MODEL_EPOCHS_BOUND.max + 1)]), 'epochs')).toBe(MODEL_EPOCHS_BOUND.max + 1);
+    const line = (await runCliInProcess(['train', '--help'])).stdout.split('\n').find((l) => l.startsWith('  --epochs'))!;
+    expect(line).toMatch(/^  --epochs N +epochs of training \(default: 10\)$/);
+  });
+});
+
 // A list of counts has its bound too: --budgets multiplies --epochs (1000 × 100000 was taken).
 describe('bounded list flags', () => {
   it('--budgets: an entry above the bound is exit 2 saying why; the bound itself taken; --help says it', async () => {

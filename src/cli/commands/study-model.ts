@@ -12,6 +12,7 @@ import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
 import { saveModel } from '../../io/files.js';
 import type { Optimizer } from '../../optim/index.js';
+import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
   BACKEND_FLAG,
   booleanFlag,
@@ -56,7 +57,8 @@ export const studyModelCommand = command({
   flags: [
     MODEL_FLAG,
     DATA_FLAG,
-    ...TRAINING_FLAGS,
+    // It keeps every traced step of every epoch for its report, so its epochs are bounded; train() and `gradscope train` take any number.
+    ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND } } : f)),
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
     THREADS_FLAG,
