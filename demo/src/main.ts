@@ -17,6 +17,7 @@ import { epochText, fmt } from './format.js';
 import { BOUNDARY_GRID, type FromWorker, type Snapshot, type ToWorker } from './protocol.js';
 import { History } from './history.js';
 import { updateRemedyList } from './remedy-list.js';
+import { PressHold } from './press-hold.js';
 import {
   CONTINUING,
   DEFAULTS,
@@ -96,6 +97,8 @@ let running = false;
 let drawPending = false;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
 let runWhenReady = false;
+/** The diagnosis panel, kept still while a press is in it (so a remedy's button is where it was pressed). */
+const diagnosisPanel = new PressHold<Snapshot>($('diagnosis'), explainDiagnosis);
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
 worker.onmessage = (event: MessageEvent<FromWorker>) => receive(event.data);
@@ -263,6 +266,10 @@ function unitFailureRows(s: Snapshot): number[] {
  */
 function explain(s: Snapshot): void {
   showStepControl(s);
+  diagnosisPanel.show(s);
+}
+
+function explainDiagnosis(s: Snapshot): void {
   const d = s.diagnosis;
   const panel = $('diagnosis');
   panel.dataset.verdict = d.verdict;
