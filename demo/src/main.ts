@@ -97,6 +97,8 @@ let running = false;
 let drawPending = false;
 /** Set by a remedy's button: train as soon as the rebuilt network is ready. */
 let runWhenReady = false;
+/** The worker answered the last 'pause' and has not been asked to run or step since (body's data-worker="paused" once drawn). */
+let workerPaused = false;
 /** The diagnosis panel, kept still while a press is in it (so a remedy's button is where it was pressed). */
 const diagnosisPanel = new PressHold<Snapshot>($('diagnosis'), explainDiagnosis);
 
@@ -148,6 +150,10 @@ let traceUrl: string | undefined;
 window.addEventListener('resize', scheduleDraw);
 
 function post(message: ToWorker): void {
+  if (message.type === 'run' || message.type === 'step' || message.type === 'configure') {
+    workerPaused = false;
+    delete document.body.dataset.worker;
+  }
   worker.postMessage(message);
 }
 
@@ -167,6 +173,11 @@ function configure(layerRates?: number[]): void {
 }
 
 function receive(message: FromWorker): void {
+  if (message.type === 'paused') {
+    workerPaused = true;
+    scheduleDraw();
+    return;
+  }
   if (message.type === 'refused') {
     refuse(message.reason);
     return;
@@ -236,6 +247,8 @@ function draw(): void {
   if (!snapshot) return;
   const { stats } = snapshot;
   $('step').textContent = `step ${snapshot.step}`;
+  // Drawn with the step, so a reader of data-worker="paused" reads the step the run stopped at.
+  if (workerPaused) document.body.dataset.worker = 'paused';
   $('epoch').textContent = epochText(snapshot.epoch, snapshot.trainRows);
   drawLossChart(canvases.loss, history);
   // The same quantity as the diagnosis: ‖∂C/∂b‖ per layer, in the rows that have a b no batch norm cancels.

@@ -72,6 +72,11 @@ export type FromWorker =
       digits: { pixels: Float32Array; labels: Uint8Array } | null;
     }
   | { type: 'progress'; steps: StepRecord[]; snapshot: Snapshot }
+  /**
+   * Answers a 'pause': the worker is between slices and posts no progress until it is asked to run or
+   * step, so every snapshot of the run came before this.
+   */
+  | { type: 'paused' }
   /** Training failed (the run stops). */
   | { type: 'stopped'; reason: string }
   /** A 'configure' or 'update' the library refused (reason: its GradscopeError): the network, run and settings held are as before. */

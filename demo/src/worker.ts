@@ -72,7 +72,10 @@ scope.onmessage = (event) => {
       running = true;
       void runLoop(generation);
     }
-  } else if (message.type === 'pause') running = false;
+  } else if (message.type === 'pause') {
+    running = false;
+    scope.postMessage({ type: 'paused' });
+  }
   else if (message.type === 'step') {
     running = false;
     if (session) trainAndPost(session, () => stepOnce(session!));

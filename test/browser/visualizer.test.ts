@@ -778,15 +778,10 @@ async function stepTimes(page: Page, times: number): Promise<void> {
   }
 }
 
-/** The step once the worker has posted the slice it was in when paused (the step shown stops changing). */
+/** The step the run stopped at: once the worker has answered the pause (every snapshot before it) and the page has drawn it. */
 async function settledStep(page: Page): Promise<number> {
-  let last = -1;
-  for (;;) {
-    const now = await stepOf(page);
-    if (now === last) return now;
-    last = now;
-    await page.waitForTimeout(300);
-  }
+  await page.waitForSelector('body[data-worker="paused"]', { timeout: 30_000 });
+  return stepOf(page);
 }
 
 async function stepOf(page: Page): Promise<number> {
