@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warningCollector } from '../../demo/build.js';
+import { NO_TIMING_WARNINGS } from '../../demo/vite.config.js';
 import exampleConfig, { EXAMPLE_OUT } from '../../examples/browser-vite/vite.config.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
@@ -30,7 +31,7 @@ describe.skipIf(!CHROMIUM_PATH)(`the package in Chromium${CHROMIUM_PATH ? '' : `
   const warnings: string[] = [];
 
   beforeAll(async () => {
-    await build({ ...exampleConfig, configFile: false, customLogger: warningCollector(warnings) });
+    await build({ ...exampleConfig, configFile: false, customLogger: warningCollector(warnings), build: { ...exampleConfig.build, rolldownOptions: NO_TIMING_WARNINGS } });
     // The import-map page loads dist/: compile it as `npm run build` does.
     spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
     server = await serveStatic({

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warningCollector } from '../../demo/build.js';
+import { NO_TIMING_WARNINGS } from '../../demo/vite.config.js';
 import { filesReachingNode } from '../browser/bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium } from '../browser/chromium.js';
 import { serveStatic } from '../browser/static-server.js';
@@ -84,7 +85,7 @@ describe('the packed package, installed into an empty project', () => {
     for (const file of ['index.html', 'main.ts']) cpSync(join(ROOT, 'examples/browser-vite', file), join(page, file));
     const warnings: string[] = [];
     const out = join(page, 'dist');
-    await build({ root: page, base: './', publicDir: false, configFile: false, logLevel: 'warn', customLogger: warningCollector(warnings), build: { outDir: out, target: 'es2022' } });
+    await build({ root: page, base: './', publicDir: false, configFile: false, logLevel: 'warn', customLogger: warningCollector(warnings), build: { outDir: out, target: 'es2022', rolldownOptions: NO_TIMING_WARNINGS } });
     expect(warnings, warnings.join('\n')).toEqual([]);
     expect(await filesReachingNode(out)).toEqual([]);
 
