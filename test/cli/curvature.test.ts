@@ -94,8 +94,50 @@ describe('gradscope curvature', async () => {
     let total = 0;
     const first = new Error('first product');
     expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, onProgress: (p) => { total = p.total; throw first; } })).toThrow(first);
-    measured.dispose();
     expect(cost).toContain(`at most ${total.toLocaleString('en-US')} products, `);
+    // --no-layers' count on the same run is measureCurvature's without layers.
+    let whole = 0;
+    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
+    measured.dispose();
+    expect(cost).toContain(`with --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products`);
+    // The flag's own line points to it.
+    expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
+  });
+
+  it('--no-layers measures the whole network only: the per-layer rows left out, and said to be', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--no-layers']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Hessian {2,}/m);
+    expect(stdout).toMatch(/^Gauss-Newton {2,}/m);
+    expect(stdout).not.toMatch(/hidden 1|output \(/);
+    expect(stdout).toContain("per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured");
+    // The plan is measureCurvature's without layers, and no progress line names a layer.
+    let total = 0;
+    measureCurvature(net, data.inputs, data.targets, { layers: false, onProgress: (p) => (total = p.total) });
+    const [plan, ...lines] = stderr.trim().split('\n');
+    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows (see --help: Cost)`);
+    for (const line of lines) expect(line).toMatch(/^curvature: \d+ %, (Hessian|Gauss-Newton) (trace|eigenvalues)$/);
+    // Without the flag the per-layer rows are there, and the skip is not claimed.
+    const full = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
+    expect(full.stdout).toMatch(/^hidden 1 \(16\) H/m);
+    expect(full.stdout).not.toContain('skipped');
+    const json = JSON.parse((await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--no-layers', '--json'])).stdout);
+    const refNet = await Network.fromJSON(model, { backend: 'ref' });
+    expect(json).toEqual(JSON.parse(JSON.stringify(measureCurvature(refNet, data.inputs, data.targets, { layers: false }))));
+    refNet.dispose();
+    expect(json.layers).toEqual([]);
+  });
+
+  it('--no-layers takes no value, and a Hutchinson run without layers does not say each layer was probed alone', async () => {
+    const refused = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--no-layers=yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('gradscope: --no-layers takes no value\n');
+    // 26 parameters > an exact-trace limit of 10: the traces are estimated.
+    const report = measureCurvature(net, data.inputs, data.targets, { k: 1, layers: false, exactTraceLimit: 10 });
+    const text = curvatureTable(report, 'dense');
+    expect(text).toContain('traces by Hutchinson (± standard error)');
+    expect(text).toContain("G's trace is never negative (G is positive semi-definite), H's may be");
+    expect(text).not.toContain("each layer's traces probe that layer alone");
   });
 
   it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {

@@ -1,4 +1,4 @@
-/** gradscope curvature --model M --data D.json [--k 5] [--backend wasm|ref] [--json] */
+/** gradscope curvature --model M --data D.json [--k 5] [--no-layers] [--backend wasm|ref] [--json] */
 import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { LANCZOS_MAX_STEPS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
@@ -18,6 +18,7 @@ export const curvatureCommand = command({
     MODEL_FLAG,
     DATA_FLAG,
     { name: 'k', value: 'N', default: 5, rule: COUNT, about: 'eigenvalues at each end of each spectrum (at most the parameter count)' },
+    { name: 'no-layers', about: noLayersAbout() },
     BACKEND_FLAG,
     JSON_FLAG,
   ],
@@ -28,6 +29,8 @@ export const curvatureCommand = command({
     const dataPath = stringFlag(args, 'data', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const k = numberFlag(args, 'k');
+    // measureCurvature's `layers`: each layer's diagonal blocks too, unless --no-layers.
+    const layers = !booleanFlag(args, 'no-layers');
     const model = await readModelFile(modelPath);
     const data = await readDataFile(dataPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
@@ -36,15 +39,15 @@ export const curvatureCommand = command({
       checkAsUsage(`--k ${k} for ${modelPath}`, () => checkEigenCount(k, net.parameterCount));
       const json = booleanFlag(args, 'json');
       let bar: ProgressBar | undefined;
-      const layers = net.kind === 'dense' ? net.sizes.length - 1 : 0;
+      const weightLayers = net.kind === 'dense' ? net.sizes.length - 1 : 0;
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
           terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${counted(data.inputs.length, 'row')} (see --help: Cost)\n`);
           bar = new ProgressBar(terminal, 'curvature', p.total);
         }
-        bar.update(p.done, progressNote(p, net.kind, layers));
+        bar.update(p.done, progressNote(p, net.kind, weightLayers));
       };
-      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, onProgress: json ? undefined : onProgress }));
+      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress: json ? undefined : onProgress }));
       bar?.done();
       terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
     } finally {
@@ -52,6 +55,12 @@ export const curvatureCommand = command({
     }
   },
 });
+
+/** What --help says --no-layers leaves out, and what it saves, by ProductCount's rule with measureCurvature's defaults. */
+function noLayersAbout(): string {
+  const { probes } = MATRIX_TRACE_DEFAULTS;
+  return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·min(n, ${LANCZOS_MAX_STEPS}) products, T then n or ${probes} probes in all (see Cost)`;
+}
 
 /**
  * What --help says a run costs: the products measureCurvature plans (ProductCount, with its defaults,
@@ -67,7 +76,8 @@ function costNote(): string {
     `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
     `(n_l its parameters), ending sooner once the --k values at each end converge. The count is printed`,
     'on stderr at the start, progress after it. Measured 2026-12-01 (AMD EPYC Zen 3, 2 cores, load 12–16):',
-    "[64, 60 ×9, 10] sigmoid, 33,790 parameters, 100 rows, --k 3: at most 8,600 products, 110 s of CPU (14 min wall).",
+    "[64, 60 ×9, 10] sigmoid, 33,790 parameters, 100 rows, --k 3: at most 8,600 products, 110 s of CPU (14 min wall);",
+    `with --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most 800 products.`,
   ].join('\n');
 }
 
@@ -98,7 +108,8 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
 
 /**
  * The report as a terminal table: one row per matrix, whole network first, then each layer, named
- * as `gradscope gradients` names a dense network's layers, or by PyTorch module for a block network.
+ * as `gradscope gradients` names a dense network's layers, or by PyTorch module for a block network;
+ * a report without layers (--no-layers) says under the table that they were skipped.
  */
 export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks'): string {
   const exact = report.traceExact;
@@ -114,10 +125,16 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   }
   const unconverged = summaries.filter(([, s]) => !s.converged);
   const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => !h.negativeMassExact);
+  // measureCurvature measures every layer of a network unless told not to (a network has at least one), so no layers means --no-layers.
+  const skipped = report.layers.length === 0;
+  const probed = skipped
+    ? "G's trace is never negative (G is positive semi-definite), H's may be (H is indefinite): read them with their ± standard error"
+    : "each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error";
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
-    ...(exact ? [] : [`each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error`]),
+    ...(skipped ? [`per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured; without the flag they are, at the cost --help gives`] : []),
+    ...(exact ? [] : [probed]),
     ...(unconverged.length ? [unconvergedText(unconverged)] : []),
     ...(estimated ? ['≈ negative mass estimated from one random start vector (stochastic Lanczos quadrature) where a matrix has more rows than Lanczos\' step limit; exact elsewhere'] : []),
   ].join('\n');
