@@ -10,6 +10,8 @@ export interface AdagradOptions extends FirstOrderOptions {
 }
 
 export const ADAGRAD_DEFAULTS = { learningRate: 0.01, epsilon: 1e-10 } as const;
+/** Adagrad's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
+export const ADAGRAD_KEYS = ['epsilon'] as const;
 
 /** Adagrad; PyTorch's defaults (lr 0.01, ε 1e-10). */
 export class Adagrad extends FirstOrderOptimizer {
@@ -17,7 +19,7 @@ export class Adagrad extends FirstOrderOptimizer {
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {
-    super('adagrad', net, options, ['epsilon'], { learningRate: ADAGRAD_DEFAULTS.learningRate });
+    super('adagrad', net, options, ADAGRAD_KEYS, { learningRate: ADAGRAD_DEFAULTS.learningRate });
     this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true, float32: true }, ADAGRAD_DEFAULTS.epsilon);
   }
 

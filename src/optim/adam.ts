@@ -19,6 +19,10 @@ export interface AdamOptions extends FirstOrderOptions {
 
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 export const ADAMW_WEIGHT_DECAY = 0.01;
+/** Adam's and AdamW's own option keys (besides every first-order optimiser's): the constructor's check and the registry's table. */
+export const ADAM_KEYS = ['beta1', 'beta2', 'epsilon'] as const;
+/** Adam's option in the part of SGD's momentum: β₁ decays the running mean of the gradients as μ does (OptimizerDefinition.counterparts). */
+export const ADAM_COUNTERPARTS = { momentum: 'beta1' } as const;
 
 /** Adam with L2 weight decay; PyTorch's defaults (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0). */
 export class Adam extends FirstOrderOptimizer {
@@ -36,7 +40,7 @@ export class Adam extends FirstOrderOptimizer {
     readonly decoupled = false,
   ) {
     const name = decoupled ? 'adamw' : 'adam';
-    super(name, net, options, ['beta1', 'beta2', 'epsilon'], { learningRate: ADAM_DEFAULTS.learningRate, weightDecay: decoupled ? ADAMW_WEIGHT_DECAY : 0 });
+    super(name, net, options, ADAM_KEYS, { learningRate: ADAM_DEFAULTS.learningRate, weightDecay: decoupled ? ADAMW_WEIGHT_DECAY : 0 });
     const unit = { min: 0, max: 1, below: true, float32: true };
     this.beta1 = checkNumber(options.beta1, `${name}: beta1`, unit, ADAM_DEFAULTS.beta1);
     this.beta2 = checkNumber(options.beta2, `${name}: beta2`, unit, ADAM_DEFAULTS.beta2);

@@ -94,6 +94,9 @@ export interface FirstOrderOptions {
 
 export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
+/** Every option key a first-order optimiser with its `own` keys takes (its constructor's check and the registry's table). */
+export const firstOrderKeys = (own: readonly string[]): readonly string[] => [...FIRST_ORDER_KEYS, ...own];
+
 export abstract class FirstOrderOptimizer extends TracksDisposal implements Optimizer {
   /** The learning rate train() uses when it is given none (the optimiser's default unless options.learningRate). */
   readonly defaultLearningRate: number;
@@ -138,7 +141,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   ) {
     super();
     const net = (this.net = trainableOf(owner, name));
-    checkKnownKeys(options, [...FIRST_ORDER_KEYS, ...known], name);
+    checkKnownKeys(options, firstOrderKeys(known), name);
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0, float32: true }, defaults.weightDecay ?? 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);

@@ -6,16 +6,17 @@
 import { invalidOption, shown } from '../errors.js';
 import { checkChoice, checkObjectArgument } from '../checks.js';
 import { MODEL, trainableOf, type ModelOwner } from '../model.js';
-import { Adagrad, ADAGRAD_DEFAULTS } from './adagrad.js';
-import { Adam, ADAM_DEFAULTS, AdamW } from './adam.js';
-import { HessianFree } from './hessian-free.js';
-import { Kfac, KFAC_NORM_CONSTRAINT, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
-import { Lars, LARS_DEFAULTS } from './lars.js';
+import { Adagrad, ADAGRAD_DEFAULTS, ADAGRAD_KEYS } from './adagrad.js';
+import { Adam, ADAM_COUNTERPARTS, ADAM_DEFAULTS, ADAM_KEYS, AdamW } from './adam.js';
+import { firstOrderKeys } from './first-order.js';
+import { HessianFree, HESSIAN_FREE_DEFAULTS } from './hessian-free.js';
+import { Kfac, KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
+import { Lars, LARS_DEFAULTS, LARS_KEYS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
-import { LevenbergMarquardt, levenbergMarquardtRefusal } from './levenberg-marquardt.js';
+import { LevenbergMarquardt, levenbergMarquardtRefusal, LM_DEFAULTS } from './levenberg-marquardt.js';
 import { LAYER_SUPPORTS, type LayerSupport, type NetworkTerms, type Optimizer } from './optimizer.js';
-import { Rmsprop, RMSPROP_DEFAULTS } from './rmsprop.js';
-import { Sgd, SGD_LEARNING_RATE } from './sgd.js';
+import { Rmsprop, RMSPROP_DEFAULTS, RMSPROP_KEYS } from './rmsprop.js';
+import { Sgd, SGD_KEYS, SGD_LEARNING_RATE } from './sgd.js';
 
 /** A registry entry: how to build an optimiser by name. */
 export interface OptimizerDefinition {
@@ -45,6 +46,18 @@ export interface OptimizerDefinition {
    * remedies study lists only what it can run). Absent: no such rule.
    */
   refuses?(network: NetworkTerms): string | undefined;
+  /**
+   * The option keys its `create` takes besides `name`: the table its constructor checks them by, so a
+   * message that offers an option (train()'s refusal of a top-level momentum beside it) offers only
+   * one it takes. Absent (a plugin that gives none): such a message names no option of it.
+   */
+  options?: readonly string[];
+  /**
+   * Its option that plays the part of another's name for it, e.g. Adam's { momentum: 'beta1' }
+   * (β₁ decays the running mean of gradients as SGD's momentum does): what a message offers in place
+   * of an option it does not take.
+   */
+  counterparts?: Readonly<Record<string, string>>;
   /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
   create(net: ModelOwner, options: Record<string, unknown>): Optimizer;
 }
@@ -59,19 +72,20 @@ export type OptimizerSpec =
 
 /** Every registered optimiser, in listing order (registerOptimizer adds to it). */
 export const OPTIMIZERS: OptimizerDefinition[] = [
-  { name: 'sgd', supports: 'any', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', create: (net, o) => new Sgd(net, o) },
-  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', create: (net, o) => new Lars(net, o) },
-  { name: 'adagrad', supports: 'any', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', create: (net, o) => new Adagrad(net, o) },
-  { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', create: (net, o) => new Rmsprop(net, o) },
-  { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', create: (net, o) => new Adam(net, o) },
-  { name: 'adamw', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', create: (net, o) => new AdamW(net, o) },
-  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', create: (net, o) => new Lbfgs(net, o) },
+  { name: 'sgd', supports: 'any', kind: 'first-order', learningRate: SGD_LEARNING_RATE, summary: 'SGD with momentum or Nesterov momentum', options: firstOrderKeys(SGD_KEYS), create: (net, o) => new Sgd(net, o) },
+  { name: 'lars', supports: 'any', kind: 'first-order', learningRate: LARS_DEFAULTS.learningRate, summary: 'SGD with each layer scaled by its trust ratio ‖W‖/‖∇W‖', options: firstOrderKeys(LARS_KEYS), create: (net, o) => new Lars(net, o) },
+  { name: 'adagrad', supports: 'any', kind: 'first-order', learningRate: ADAGRAD_DEFAULTS.learningRate, summary: 'Adagrad: steps divided by √Σg²', options: firstOrderKeys(ADAGRAD_KEYS), create: (net, o) => new Adagrad(net, o) },
+  { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', options: firstOrderKeys(RMSPROP_KEYS), create: (net, o) => new Rmsprop(net, o) },
+  { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new Adam(net, o) },
+  { name: 'adamw', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new AdamW(net, o) },
+  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', options: Object.keys(LBFGS_DEFAULTS), create: (net, o) => new Lbfgs(net, o) },
   {
     name: 'levenberg-marquardt',
     kind: 'second-order',
     supports: 'any',
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
     refuses: levenbergMarquardtRefusal,
+    options: Object.keys(LM_DEFAULTS),
     create: (net, o) => new LevenbergMarquardt(net, o),
   },
   {
@@ -79,6 +93,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     kind: 'second-order',
     supports: 'any',
     summary: 'Hessian-free (Martens 2010): CG on Gauss-Newton products, LM damping, backtracking',
+    options: Object.keys(HESSIAN_FREE_DEFAULTS),
     create: (net, o) => new HessianFree(net, o),
   },
   {
@@ -86,6 +101,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     kind: 'second-order',
     supports: 'dense',
     learningRate: KFAC_RESCALED_LEARNING_RATE,
+    options: Object.keys(KFAC_DEFAULTS),
     summary: `K-FAC: Kronecker-factored natural gradient G⁻¹·∇W·A⁻¹ per dense layer, rescaled by the exact quadratic model, LM-adapted damping, steps bounded by δᵀF̂δ ≤ ${KFAC_NORM_CONSTRAINT} (normConstraint)`,
     create: (net, o) => new Kfac(net, o),
   },

@@ -25,6 +25,8 @@ export interface LarsOptions extends FirstOrderOptions {
 const NEGLIGIBLE_GRADIENT = 1e-30;
 
 export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
+/** LARS's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
+export const LARS_KEYS = ['eta', 'momentum'] as const;
 
 /** LARS: SGD with momentum on a gradient scaled per layer by its trust ratio (defaults lr 0.1, η 0.001, momentum 0.9). */
 export class Lars extends FirstOrderOptimizer {
@@ -40,7 +42,7 @@ export class Lars extends FirstOrderOptimizer {
   private readonly squares: { values: Float64Array; grads: Float64Array };
 
   constructor(net: ModelOwner, options: LarsOptions = {}) {
-    super('lars', net, options, ['eta', 'momentum'], { learningRate: LARS_DEFAULTS.learningRate });
+    super('lars', net, options, LARS_KEYS, { learningRate: LARS_DEFAULTS.learningRate });
     this.eta = checkNumber(options.eta, 'lars: eta', { min: 0, above: true, float32: true }, LARS_DEFAULTS.eta);
     this.momentum = checkNumber(options.momentum, 'lars: momentum', { min: 0, max: 1, below: true, float32: true }, LARS_DEFAULTS.momentum);
     this.trust = new Float64Array(this.net.groupCount);

@@ -15,6 +15,8 @@ export interface RmspropOptions extends FirstOrderOptions {
 }
 
 export const RMSPROP_DEFAULTS = { learningRate: 0.01, alpha: 0.99, epsilon: 1e-8 } as const;
+/** RMSProp's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
+export const RMSPROP_KEYS = ['alpha', 'epsilon'] as const;
 
 /** RMSProp; PyTorch's defaults (lr 0.01, α 0.99, ε 1e-8). */
 export class Rmsprop extends FirstOrderOptimizer {
@@ -24,7 +26,7 @@ export class Rmsprop extends FirstOrderOptimizer {
   readonly epsilon: number;
 
   constructor(net: ModelOwner, options: RmspropOptions = {}) {
-    super('rmsprop', net, options, ['alpha', 'epsilon'], { learningRate: RMSPROP_DEFAULTS.learningRate });
+    super('rmsprop', net, options, RMSPROP_KEYS, { learningRate: RMSPROP_DEFAULTS.learningRate });
     this.alpha = checkNumber(options.alpha, 'rmsprop: alpha', { min: 0, max: 1, below: true, float32: true }, RMSPROP_DEFAULTS.alpha);
     this.epsilon = checkNumber(options.epsilon, 'rmsprop: epsilon', { min: 0, above: true, float32: true }, RMSPROP_DEFAULTS.epsilon);
   }

@@ -16,6 +16,9 @@ export interface SgdOptions extends FirstOrderOptions {
   nesterov?: boolean;
 }
 
+/** SGD's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
+export const SGD_KEYS = ['momentum', 'nesterov'] as const;
+
 /** train()'s learning rate when neither it nor the optimiser names one. */
 export const SGD_LEARNING_RATE = 0.1;
 
@@ -27,7 +30,7 @@ export class Sgd extends FirstOrderOptimizer {
   readonly nesterov: boolean;
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
-    super('sgd', net, options, ['momentum', 'nesterov'], { learningRate: SGD_LEARNING_RATE });
+    super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
     this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true, float32: true }, 0);
     this.nesterov = checkBoolean(options.nesterov, 'nesterov', false);
     if (this.nesterov && this.momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');

@@ -7,7 +7,7 @@
  */
 import { shown, invalidOption } from '../errors.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames } from '../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { Sgd } from '../optim/sgd.js';
 import type { ModelOwner } from '../model.js';
@@ -16,6 +16,23 @@ import type { TrainOptions } from './train-options.js';
 /** The name an `optimizer` option carries: an instance's, the name itself, or a { name, … } spec's (anything, unchecked). */
 function optimizerNameOf(given: TrainOptions['optimizer']): unknown {
   return isOptimizer(given) ? given.name : typeof given === 'string' ? given : (given as { name?: unknown } | null)?.name;
+}
+
+/**
+ * Where a top-level `key` (momentum, weightDecay) given as `value` goes with optimiser `name`, by
+ * its registry entry's own table (OptimizerDefinition.options): into its options when it takes the
+ * key, its counterpart when it has one (Adam's beta1 for momentum), else that it has no such option.
+ * An instance the registry does not know, or an entry without a table, is offered nothing it may not take.
+ */
+function whereItGoes(name: string, key: string, value: string, instance: boolean): string {
+  const definition = OPTIMIZERS.find((d) => d.name === name);
+  const offer = (option: string) =>
+    instance ? `set it when the optimiser is created (createOptimizer(net, { name: '${name}', ${option}: ${value} }))` : `optimizer: { name: '${name}', ${option}: ${value} }`;
+  if (definition?.options === undefined) return `set it in its own options if '${name}' takes one`;
+  if (definition.options.includes(key)) return instance ? offer(key) : `give it in the optimizer: ${offer(key)}`;
+  const counterpart = definition.counterparts?.[key];
+  if (counterpart !== undefined && definition.options.includes(counterpart)) return `'${name}' has no option '${key}': its ${counterpart} plays that part, ${offer(counterpart)}`;
+  return `'${name}' has no option '${key}' (its options: ${definition.options.join(', ')})`;
 }
 
 /**
@@ -31,13 +48,11 @@ export function checkSettingsBesideOptimizer(options: TrainOptions): void {
   const instance = isOptimizer(given);
   const name = optimizerNameOf(given);
   if (typeof name !== 'string') return; // not an optimiser or a spec: createOptimizer refuses it
+  if (!instance && !optimizerNames().includes(name)) return; // an unknown name: createOptimizer refuses it, naming the known ones
   for (const key of ['momentum', 'weightDecay'] as const) {
     const value = options[key];
     if (value === undefined) continue;
-    const where = instance
-      ? `set it when the optimiser is created (createOptimizer(net, { name: '${name}', ${key}: ${shown(value)} }))`
-      : `give it in the optimizer: optimizer: { name: '${name}', ${key}: ${shown(value)} }`;
-    throw invalidOption(`${key}: a top-level ${key} sets up the default SGD and is not applied when optimizer is given; ${where}`);
+    throw invalidOption(`${key}: a top-level ${key} sets up the default SGD and is not applied when optimizer is given; ${whereItGoes(name, key, shown(value), instance)}`);
   }
   const inSpec = !instance && typeof given === 'object' && given !== null ? (given as Record<string, unknown>).learningRate : undefined;
   if (options.learningRate !== undefined && inSpec !== undefined) {

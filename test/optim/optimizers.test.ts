@@ -89,6 +89,10 @@ describe('the optimiser registry', () => {
     // top-level settings that the given optimiser would ignore (they set up the default SGD)
     ["a top-level momentum beside 'sgd'", 'sgd', { momentum: 0.5 }, /momentum: a top-level momentum sets up the default SGD and is not applied when optimizer is given; give it in the optimizer: optimizer: \{ name: 'sgd', momentum: 0\.5 \}/],
     ['a top-level weightDecay beside adam', 'adam', { weightDecay: 0.1 }, /weightDecay: .*optimizer: \{ name: 'adam', weightDecay: 0\.1 \}/],
+    // … suggested only where that optimiser takes it (its option table), else its nearest named
+    ["a top-level momentum beside 'adam'", 'adam', { momentum: 0.9 }, /^momentum: a top-level momentum sets up the default SGD and is not applied when optimizer is given; 'adam' has no option 'momentum': its beta1 plays that part, optimizer: \{ name: 'adam', beta1: 0\.9 \}$/],
+    ["a top-level momentum beside { name: 'rmsprop' }", { name: 'rmsprop' }, { momentum: 0.9 }, /^momentum: .*; 'rmsprop' has no option 'momentum' \(its options: layerRates, weightDecay, decayBiases, learningRate, alpha, epsilon\)$/],
+    ["a top-level weightDecay beside 'lbfgs'", 'lbfgs', { weightDecay: 0.1 }, /^weightDecay: .*; 'lbfgs' has no option 'weightDecay' \(its options: memory, learningRate, c1, c2, maxEvaluations\)$/],
     ['a top-level weightDecay beside { name: lars }', { name: 'lars', eta: 0.01 }, { weightDecay: 0 }, /weightDecay: .*optimizer: \{ name: 'lars', weightDecay: 0 \}/],
     ['a learningRate at the top level and in the spec', { name: 'sgd', learningRate: 0.1 }, { learningRate: 0.5 }, /learningRate: given twice, 0\.5 at the top level and 0\.1 in optimizer; give it once/],
   ];
@@ -105,6 +109,31 @@ describe('the optimiser registry', () => {
     expect((error as GradscopeError).code).toBe('INVALID_OPTION');
     expect((error as Error).message).toMatch(message);
     expect(snapshot(net)).toEqual(before);
+    net.dispose();
+  });
+
+  // The suggestion is a key it takes: every optimiser's own table (OptimizerDefinition.options) is the one its
+  // constructor checks, and the spec a refusal offers trains without a refusal of its own.
+  it.each(OPTIMIZERS.map((d) => d.name))("%s: the registry's option table is the one its constructor checks, and a top-level momentum or weightDecay is offered only as what it takes", async (name) => {
+    const net = await createNetwork({ sizes: [3, 1], output: 'linear', loss: 'mse' });
+    const definition = OPTIMIZERS.find((d) => d.name === name)!;
+    expect(() => createOptimizer(net, { name, zzz: 1 })).toThrow(`(known: ${['name', ...definition.options!].join(', ')})`);
+    for (const key of ['momentum', 'weightDecay'] as const) {
+      let message = '';
+      try {
+        net.train(problem.x, problem.y, { optimizer: name, [key]: 0.5 });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      const offered = /optimizer: (\{ name: '[^']+', (\w+): 0\.5 \})$/.exec(message);
+      if (definition.options!.includes(key)) expect(offered?.[2], message).toBe(key);
+      else expect(message).toContain(`'${name}' has no option '${key}'`);
+      if (offered) {
+        const spec = { name, [offered[2]]: 0.5 };
+        // Taken as a key (K-FAC may still say which of its settings momentum needs: rescale false).
+        expect(() => createOptimizer(net, spec).dispose(), JSON.stringify(spec)).not.toThrow(/unknown option/);
+      }
+    }
     net.dispose();
   });
 
