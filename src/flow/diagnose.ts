@@ -685,8 +685,15 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
   const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
   if (positiveFinite(change)) {
     // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
+    // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
+    // a per-example ‖δ‖ read in place of a cancelled bias (which faded() does not judge) may have fallen further.
+    const [fall, fading] = [fmt(1 / change), fmt(1 / GRADIENT_FADED)];
+    const against =
+      fall === fading
+        ? `not past the ${fading}× beyond which this diagnosis calls it fading`
+        : `${change < GRADIENT_FADED ? 'more' : 'less'} than the ${fading}× this diagnosis calls fading`;
     return change < 1
-      ? `the ${ends.last}'s ${measure} fell ${fmt(1 / change)}× over training time, less than the ${fmt(1 / GRADIENT_FADED)}× this diagnosis calls fading`
+      ? `the ${ends.last}'s ${measure} fell ${fall}× over training time, ${against}`
       : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start`;
   }
   // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.

@@ -1,0 +1,88 @@
+/**
+ * The diagnosis at its boundaries, on hand-built traces whose every number is chosen: a measure equal
+ * to its threshold, gradients of 0, losses of 0 or not a number, epochs without the accuracy a
+ * verdict needs. Each sentence must follow from the numbers it states, or say it cannot tell.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
+
+/** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
+interface HandRecord {
+  delta: number[];
+  bias: number[];
+  loss?: number;
+  accuracy?: number;
+}
+
+const RUN: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' };
+
+/** A trace of `records` (one per step from step 1) and `epochs`; everything not given is neutral (nothing saturated, even updates). */
+function handTrace(records: HandRecord[], epochs: TraceEpoch[] = [], run: TraceRun = RUN): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run });
+  records.forEach(({ delta, bias, loss, accuracy }, i) => {
+    const r = trace.beginRecord(i + 1, loss ?? 2, accuracy ?? 0.5);
+    const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      trace.set('deltaRms', r, l, delta[l] ?? 1);
+      trace.set('biasGradNorm', r, l, bias[l] ?? 1);
+    }
+  });
+  for (const e of epochs) trace.addEpoch(e);
+  return trace;
+}
+
+/**
+ * A block network's trace, [4, (dense 3, batch norm, tanh) × 2, dense 2 softmax]: both hidden dense
+ * layers feed a batch norm (their biases cancelled), so the diagnosis reads the last one's per-example
+ * ‖δ‖ where it would read its ‖∂C/∂b‖. Per record, the per-example ‖δ‖ of the two hidden dense rows.
+ */
+function normalisedTrace(records: { delta: [number, number]; loss?: number }[]): Trace {
+  const types = ['dense', 'batch-norm', 'activation', 'dense', 'batch-norm', 'activation', 'dense'] as const;
+  const trace = new Trace({
+    sizes: [4, 3, 3, 3, 3, 3, 3, 2],
+    activations: ['linear', 'linear', 'tanh', 'linear', 'linear', 'tanh', 'softmax'],
+    loss: 'cross-entropy',
+    every: 1,
+    run: RUN,
+    blocks: { layers: types.map((type, l) => ({ name: `${l}`, type })), residuals: [] },
+  });
+  records.forEach(({ delta, loss }, i) => {
+    const r = trace.beginRecord(i + 1, loss ?? 2, 0.5);
+    for (let l = 0; l < types.length; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, NaN);
+      trace.set('saturatedFraction', r, l, 0);
+      trace.set('deltaRms', r, l, l === 0 ? delta[0] : l === 3 ? delta[1] : 1);
+      if (trace.recordsMetric('biasGradNorm', l)) trace.set('biasGradNorm', r, l, types[l] === 'dense' && l < 6 ? 1e-9 : 1);
+      if (trace.recordsMetric('weightNorm', l)) for (const name of ['weightNorm', 'weightGradNorm'] as const) trace.set(name, r, l, 1);
+      if (trace.recordsMetric('weightNorm', l)) trace.set('updateRatio', r, l, 1e-3);
+    }
+  });
+  return trace;
+}
+
+/** Four records of an even flow at a flat loss (a plateau read from the batches), the last hidden layer's ‖∂C/∂b‖ at `lastBias` of its start in the last. */
+const flatRun = (lastBias: number): HandRecord[] => [1, 1, 1, lastBias].map((b) => ({ delta: [1, 1, 1], bias: [1, 1, b] }));
+
+describe('the fall of the last hidden layer\'s gradient against GRADIENT_FADED', () => {
+  it('a fall of exactly 1/GRADIENT_FADED is not fading, and is not said to be less than itself', () => {
+    const d = diagnose(handTrace(flatRun(GRADIENT_FADED)));
+    expect(d.evidence.lastHiddenChange).toBe(GRADIENT_FADED);
+    expect(d.evidence.training?.state).toBe('plateau');
+    expect(d.summary).not.toContain('faded over training time');
+    expect(d.summary).not.toMatch(/fell 100× over training time, less than the 100×/);
+    expect(d.summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 100× over training time, not past the 100× beyond which this diagnosis calls it fading");
+    // A fall that prints as 100× but is short of it reads the same; one that is plainly short reads 'less than'.
+    expect(diagnose(handTrace(flatRun(0.010004))).summary).toContain('fell 100× over training time, not past the 100×');
+    expect(diagnose(handTrace(flatRun(0.1))).summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 10.0× over training time, less than the 100× this diagnosis calls fading");
+  });
+
+  it("where a batch norm cancels the last hidden layer's bias, its per-example ‖δ‖ is read, and a fall past 100× is said to be more", () => {
+    const d = diagnose(normalisedTrace([1, 1, 1, 1e-3].map((last) => ({ delta: [last, last] }))));
+    expect([d.evidence.lastHiddenChange, d.evidence.lastHiddenDeltaChange]).toEqual([NaN, 1e-3]);
+    expect(d.evidence.training?.state).toBe('plateau');
+    expect(d.summary).toContain("the last hidden dense layer ('3')'s per-example ‖δ‖ (a batch norm cancels its bias) fell 1.00e+3× over training time, more than the 100× this diagnosis calls fading");
+  });
+});
