@@ -667,10 +667,10 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
         : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${fmt(10 ** Math.abs(e.trendDecades))}×`;
   const trend = `The per-example gap ${moved} during training: ${stated}`;
   if (!faded(e)) return `${trend}.`;
-  const cancellation =
-    e.lastHiddenDeltaChange > CANCELLATION * e.lastHiddenChange
-      ? `, while each example's δ there fell only ${fmt(1 / e.lastHiddenDeltaChange)}×: the examples' gradients cancel in the batch`
-      : '';
+  // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.
+  const deltaChange = e.lastHiddenDeltaChange;
+  const deltaMoved = deltaChange < 1 ? `fell only ${fmt(1 / deltaChange)}×` : `did not fall (it ended at ${fmt(deltaChange)}× its start)`;
+  const cancellation = deltaChange > CANCELLATION * e.lastHiddenChange ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in the batch` : '';
   return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation}.`;
 }
 

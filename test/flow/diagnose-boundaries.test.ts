@@ -86,3 +86,15 @@ describe('the fall of the last hidden layer\'s gradient against GRADIENT_FADED',
     expect(d.summary).toContain("the last hidden dense layer ('3')'s per-example ‖δ‖ (a batch norm cancels its bias) fell 1.00e+3× over training time, more than the 100× this diagnosis calls fading");
   });
 });
+
+describe('the batch gradient that faded while each example\'s δ did not', () => {
+  it("a per-example δ that rose is not said to have 'fallen only' a factor below 1", () => {
+    const d = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1] }, { delta: [2, 2, 2], bias: [1, 1, 0.005] }]));
+    expect([d.evidence.lastHiddenChange, d.evidence.lastHiddenDeltaChange]).toEqual([0.005, 2]);
+    expect(d.summary).not.toMatch(/fell only 0\.500×/);
+    expect(d.summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 200×, while each example's δ there did not fall (it ended at 2.00× its start): the examples' gradients cancel in the batch.");
+    // A δ that fell, less than the batch gradient, is said as the fall it is.
+    const fell = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1] }, { delta: [0.5, 0.5, 0.5], bias: [1, 1, 0.005] }]));
+    expect(fell.summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 200×, while each example's δ there fell only 2.00×: the examples' gradients cancel in the batch.");
+  });
+});
