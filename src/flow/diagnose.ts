@@ -716,8 +716,8 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace);
   const windows = `median over the last ${p.window} records`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right`;
-  // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read.
-  const only = 'read from the batches: the trace holds fewer than two epochs';
+  // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
+  const only = `read from the batches: ${p.epochsUnread === 'not a number' ? "an epoch's training loss in the trace is not a number" : 'the trace holds fewer than two epochs'}`;
   if (p.state === 'converged') {
     return (
       `Training has converged on its batches (${only}): their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +

@@ -4,7 +4,8 @@
  * large), overfitting (the training loss holds or falls while the loss on held-out rows rises), or
  * unclear. Read from the losses the training loop measured each epoch (Trace.epochs) where the trace
  * holds two epochs or more; from its records' batch losses only where it does not (a trace of one
- * epoch, of a single batch, or saved before epochs were recorded), where each record is one batch
+ * epoch, of a single batch, or saved before epochs were recorded) or where an epoch's loss is not a
+ * number (TrainingProgress.epochsUnread says which), where each record is one batch
  * and their losses may vary too much to tell (unclear). diagnose() says which beside the gradient
  * flow, so that gradients that shrank because the loss neared its floor are not called a plateau,
  * and a flow that is healthy while the loss rises is not called healthy.
@@ -28,6 +29,9 @@ export interface EpochLoss {
   loss: number;
 }
 
+/** Why trainingProgress() read a trace's batches and not its epochs (TrainingProgress.epochsUnread). */
+export type EpochsUnread = 'fewer than two' | 'not a number';
+
 /** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'). */
 export interface HeldOutProgress {
   /** Mean held-out loss over the window of epochs before the last. */
@@ -42,7 +46,7 @@ export interface HeldOutProgress {
 export interface TrainingProgress {
   /** The state (see TrainingState). */
   state: TrainingState;
-  /** 'epochs': the per-epoch losses (Trace.epochs, at least 2 of them); 'batches': the records' batch losses, read only where the trace holds fewer epochs. */
+  /** 'epochs': the per-epoch losses (Trace.epochs, at least 2 of them); 'batches': the records' batch losses, read only where the epochs cannot be (epochsUnread). */
   read: 'epochs' | 'batches';
   /**
    * Only when read 'epochs': which training loss each epoch gives. 'all rows at the end': the loss on
@@ -50,6 +54,12 @@ export interface TrainingProgress {
    * 'batch mean': the mean of the epoch's batch losses, each before its update (EpochInfo.loss).
    */
   epochLoss?: 'all rows at the end' | 'batch mean';
+  /**
+   * Only when read 'batches': why the epochs were not read. 'fewer than two': the trace holds fewer
+   * (one epoch, a single batch, a trace saved before epochs were recorded); 'not a number': an
+   * epoch's training loss (see epochLoss) is not a finite number (a saved trace's null).
+   */
+  epochsUnread?: EpochsUnread;
   /** Records (read 'batches': a fifth of them, at least PROGRESS_WINDOW_MIN) or epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
   window: number;
   /** Batch loss at the first record: the first step's, at the weights the run started from. */
@@ -123,7 +133,19 @@ function noiseOf(losses: number[], window: number, level: number): number {
  * with a finite training loss each, else by its batches; undefined where neither can be read.
  */
 export function trainingProgress(trace: Trace): TrainingProgress | undefined {
-  return epochProgress(trace) ?? batchProgress(trace);
+  const unread = epochsUnread(trace);
+  return unread === undefined ? epochProgress(trace) : batchProgress(trace, unread);
+}
+
+/** Which training loss an epoch gives (TrainingProgress.epochLoss): on every training row where they were the validation rows, else its batch mean. */
+function trainingLossOf(trace: Trace): (e: TraceEpoch) => number {
+  return trace.run.validation === 'training rows' ? (e) => e.validation?.loss ?? NaN : (e) => e.loss;
+}
+
+/** Why the trace's epochs cannot be read (fewer than two, or a training loss that is not a finite number); undefined where they can. */
+function epochsUnread(trace: Trace): EpochsUnread | undefined {
+  if (trace.epochs.length < 2) return 'fewer than two';
+  return trace.epochs.every((e) => Number.isFinite(trainingLossOf(trace)(e))) ? undefined : 'not a number';
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -146,13 +168,13 @@ function compared(epochs: readonly TraceEpoch[], window: number, loss: (e: Trace
 /** Whether `p`'s last window rose at least STILL_FALLING above its lowest epoch before. */
 const rose = (p: HeldOutProgress) => p.lossEnd >= (1 + STILL_FALLING) * p.lowest.loss;
 
-/** Where the run stands by its epochs (see trainingProgress); undefined with fewer than two, or a training loss or the first record's that is not a finite number. */
+/** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
 function epochProgress(trace: Trace): TrainingProgress | undefined {
   const epochs = trace.epochs;
   const n = epochs.length;
   const allRows = trace.run.validation === 'training rows';
-  const trainingLoss = (e: TraceEpoch) => (allRows ? (e.validation?.loss ?? NaN) : e.loss);
-  if (n < 2 || trace.length === 0 || !epochs.every((e) => Number.isFinite(trainingLoss(e))) || !Number.isFinite(trace.losses[0])) return undefined;
+  const trainingLoss = trainingLossOf(trace);
+  if (trace.length === 0 || !Number.isFinite(trace.losses[0])) return undefined;
   const window = Math.max(1, Math.floor(n / 5));
   const training = compared(epochs, window, trainingLoss);
   const last = epochs.slice(n - window);
@@ -190,8 +212,8 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   };
 }
 
-/** Where the run stands by its records' batch losses; undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
-function batchProgress(trace: Trace): TrainingProgress | undefined {
+/** Where the run stands by its records' batch losses (`unread`: why not by its epochs); undefined with fewer than two windows of records or a loss or accuracy that is not a number (a trace saved without them). */
+function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | undefined {
   const records = trace.length;
   const window = Math.max(PROGRESS_WINDOW_MIN, Math.floor(records / 5));
   if (records < 2 * window) return undefined;
@@ -214,5 +236,5 @@ function batchProgress(trace: Trace): TrainingProgress | undefined {
         : noise <= STILL_FALLING
           ? 'plateau'
           : 'unclear';
-  return { state, read: 'batches', window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
+  return { state, read: 'batches', epochsUnread: unread, window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
 }

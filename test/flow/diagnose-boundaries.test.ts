@@ -98,3 +98,33 @@ describe('the batch gradient that faded while each example\'s δ did not', () =>
     expect(fell.summary).toContain("the last hidden layer's ‖∂C/∂b‖ fell 200×, while each example's δ there fell only 2.00×: the examples' gradients cancel in the batch.");
   });
 });
+
+describe("where the run stands, when its epochs cannot be read", () => {
+  const flat = flatRun(1);
+  it("a trace of two epochs, one of whose losses is not a number, is read from its batches, and the summary says why: not 'fewer than two epochs'", () => {
+    const trace = handTrace(flat, [
+      { epoch: 0, step: 2, loss: 2 },
+      { epoch: 1, step: 4, loss: NaN },
+    ]);
+    const d = diagnose(trace);
+    expect([d.evidence.training?.read, d.evidence.training?.epochsUnread]).toEqual(['batches', 'not a number']);
+    expect(d.summary).not.toContain('fewer than two epochs');
+    expect(d.summary).toContain("A plateau (read from the batches: an epoch's training loss in the trace is not a number)");
+    // Saved and read back (JSON writes NaN as null), the same.
+    expect(diagnose(Trace.fromJSON(JSON.parse(JSON.stringify(trace.toJSON())))).summary).toBe(d.summary);
+  });
+
+  it('one epoch: read from the batches, because the trace holds fewer than two', () => {
+    const d = diagnose(handTrace(flat, [{ epoch: 0, step: 4, loss: 2 }]));
+    expect([d.evidence.training?.read, d.evidence.training?.epochsUnread]).toEqual(['batches', 'fewer than two']);
+    expect(d.summary).toContain('A plateau (read from the batches: the trace holds fewer than two epochs)');
+  });
+
+  it("validation on the training rows that an epoch lacks: its training loss is not a number there", () => {
+    const trace = handTrace(flat, [
+      { epoch: 0, step: 2, loss: 2, validation: { loss: 2, accuracy: 0.5 } },
+      { epoch: 1, step: 4, loss: 2 },
+    ], { ...RUN, validation: 'training rows' });
+    expect(diagnose(trace).evidence.training?.epochsUnread).toBe('not a number');
+  });
+});
