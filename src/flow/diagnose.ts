@@ -249,7 +249,7 @@ type Evidence = Diagnosis['evidence'];
 
 /** Whether a measured ratio or factor can be read: > 0 and finite (a 0 ÷ 0 is NaN, an x ÷ 0 Infinity). */
 const positiveFinite = (v: number) => v > 0 && Number.isFinite(v);
-const fmt = (v: number) => (Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const percent = (v: number) => `${Math.round(100 * v)} %`;
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
 /** Rows named for a sentence: 'hidden layers 1, 2' in a dense network's trace, "layers '3' (activation), '5.branch.0' (dense)" in a block network's. */
@@ -755,6 +755,9 @@ function epochLossWords(p: TrainingProgress): string {
     : "the training loss per epoch (the mean of its batches' losses, each before its update)";
 }
 
+/** How far a loss lies above its lowest, with the space after it: '26 % ' (nothing from a lowest of 0, which no percentage can be of). */
+const percentAbove = (loss: number, lowest: number) => (lowest > 0 ? `${percent(loss / lowest - 1)} ` : '');
+
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
   p.window === 1 ? `${fmt(loss)} at the last of ${epochs} epochs` : `mean ${fmt(loss)} over the last ${p.window} of ${epochs} epochs`;
@@ -768,7 +771,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right`;
   const lowest = p.lowest!;
   const rise = (now: number, low: { epoch: number; loss: number }) =>
-    `${atLastEpochs(now, p, trace.epochs.length)}, ${percent(now / low.loss - 1)} above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
+    `${atLastEpochs(now, p, trace.epochs.length)}, ${percentAbove(now, low.loss)}above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
@@ -1010,7 +1013,7 @@ function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
   const p = e.training;
   const run = trace.run;
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
-    add([smallerRate(run)], `the training loss rose ${percent(p.lossEnd / p.lowest!.loss - 1)} above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`);
+    add([smallerRate(run)], `the training loss rose ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`);
   }
   if (p?.state === 'overfitting') {
     const best = p.heldOut!.lowest.epoch + 1;

@@ -165,8 +165,8 @@ function compared(epochs: readonly TraceEpoch[], window: number, loss: (e: Trace
   };
 }
 
-/** Whether `p`'s last window rose at least STILL_FALLING above its lowest epoch before. */
-const rose = (p: HeldOutProgress) => p.lossEnd >= (1 + STILL_FALLING) * p.lowest.loss;
+/** Whether `p`'s last window rose at least STILL_FALLING above its lowest epoch before (a loss of 0 that stayed 0 did not rise). */
+const rose = (p: HeldOutProgress) => p.lossEnd > p.lowest.loss && p.lossEnd >= (1 + STILL_FALLING) * p.lowest.loss;
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
 function epochProgress(trace: Trace): TrainingProgress | undefined {

@@ -128,3 +128,30 @@ describe("where the run stands, when its epochs cannot be read", () => {
     expect(diagnose(trace).evidence.training?.epochsUnread).toBe('not a number');
   });
 });
+
+describe('a loss of 0', () => {
+  const flat = flatRun(1);
+  it('a training loss of 0 that stays 0 did not rise', () => {
+    const d = diagnose(handTrace(flat, [0, 0, 0].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
+    expect(d.evidence.training?.state).not.toBe('rising');
+    expect(d.verdict).toBe('healthy');
+    expect(d.summary).not.toMatch(/NaN|rose/);
+  });
+
+  it('a rise from a lowest of 0 is said without a percentage of 0, in the summary and the remedy', () => {
+    const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
+    expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
+    expect(rising.summary).toContain('rose: 0.200 at the last of 3 epochs, above its lowest, 0 after 2 epochs.');
+    expect(rising.remedies[0].why).toMatch(/^the training loss rose above its lowest \(after 2 epochs\)/);
+    const heldOut = diagnose(
+      handTrace(
+        flat,
+        [0, 0.3].map((held, epoch) => ({ epoch, step: epoch + 2, loss: 1 - epoch / 100, validation: { loss: held, accuracy: 0.5 } })),
+        { ...RUN, validation: 'other rows' },
+      ),
+    );
+    expect(heldOut.verdict).toBe('overfitting');
+    expect(heldOut.summary).toContain('rose while the training loss did not: 0.300 at the last of 2 epochs, above its lowest, 0 after 1 epoch,');
+    for (const d of [rising, heldOut]) expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/NaN|Infinity|e\+0\b/);
+  });
+});
