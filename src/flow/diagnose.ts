@@ -433,14 +433,16 @@ const gapSide = (gap: number): 'vanishing' | 'exploding' | undefined => (gap <= 
 /**
  * The per-example gap that decides vanishing or exploding: of the first record's and the median,
  * the one further from 1 (a gap that closes later, often on a plateau where every gradient has
- * fallen, does not undo the slow start of the first layers). NaN without two hidden layers.
+ * fallen, does not undo the slow start of the first layers). NaN without two hidden layers, or
+ * where neither can be read.
  */
 function decisiveGap(e: Evidence): number {
   if (e.hiddenLayers < 2) return NaN;
   const { first, median: mid } = gapMeasure(e);
-  // A ratio of 0 or Inf is a layer that got no gradient at all, which the dead verdict and nonFinite read, not a gap.
+  // A ratio of 0 or Inf at the first record is one batch with no gradient at one end (dead units, which their verdict reads), not a gap; in
+  // the median record, one end had none over most of the run: the widest gap there is (|log| infinite), said as such (noGradientSentence).
   if (!positiveFinite(first)) return mid;
-  if (!positiveFinite(mid)) return first;
+  if (Number.isNaN(mid)) return first;
   return Math.abs(Math.log(first)) >= Math.abs(Math.log(mid)) ? first : mid;
 }
 
@@ -512,6 +514,8 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
+  } else if (verdict !== 'dead' && (gap === 0 || gap === Infinity)) {
+    parts.push(flowFine + noGradientSentence(gap, e, ends));
   } else if (verdict === 'dead' && positiveFinite(gap) && gapSide(gap)) {
     // Dead units decide the verdict, but a gap past the thresholds beside them is a finding of its own: the live units' gradient vanishes (or explodes) too.
     parts.push(`also ${gapSide(gap)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
@@ -635,6 +639,17 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
     ? `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`
     : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
+}
+
+/**
+ * The gap of 0 or Inf that decided (decisiveGap): one end of the chain had a per-example δ of 0 at
+ * the record(s) read and the other did not, so no ratio or factor per layer can be stated; the
+ * sentence says which end got no gradient.
+ */
+function noGradientSentence(gap: number, e: Evidence, ends: ChainEnds): string {
+  const when = gap === gapMeasure(e).first ? 'at the first step' : `median over ${e.records} records of its ratio to the other's`;
+  const [none, other] = gap === 0 ? [ends.first, ends.last] : [ends.last, ends.first];
+  return `one example's gradient δ at the ${none} was 0 while the ${other}'s was not (RMS over the batch, ${when}): no gradient reached the ${none}${gap === 0 ? ', so its weights did not learn' : ''}.`;
 }
 
 /** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
