@@ -116,6 +116,9 @@ const BOUNDS: Record<string, string[]> = {
   'study plateau': ['--points', '0'],
   'study trainable-depth': ['--depths', '1', '--width', '2', '--epochs', '1', '--train', '20', '--test', '10', '--remedies', 'relu-he', '--papers', '0', '--budget-depths', '1'],
   study: ['--epochs', '2'],
+  // Without bounds a case trained 10 epochs on the digits: this file took 97–104 s in quiet CI runs
+  // (30 s before `train` existed), and the 2,000 cases timed out at 120 s under load (17 s with these).
+  train: ['--epochs', '1', '--train', '20', '--test', '10'],
 };
 
 type Flag = { name: string; value?: string | FileSpec; form: 'spaced' | 'equals' };
