@@ -84,6 +84,23 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     }
   });
 
+  it('finds the first fault among rows before a long part (left unchecked when it starts), in the long part, or in rows after it', () => {
+    // Five rows (fewer floats than a chunk, so not yet checked), one block of two chunks and more, three short rows.
+    const [before, long, after] = [5 * ROW, 2 * CHECK_CHUNK + 7, 3 * 10];
+    const length = before + long + after;
+    const split = (block: Float32Array) => [...rowsOf(block.subarray(0, before), ROW), block.subarray(before, before + long), ...rowsOf(block.subarray(before + long), 10)];
+    const clean = values(4, length);
+    expect(written(k, split(clean), length)).toEqual({ at: -1, values: stored(clean) });
+    for (const place of [0, before - 1, before, before + CHECK_CHUNK + 3, before + long - 1, before + long, length - 1]) {
+      const block = values(4, length);
+      block[place] = NaN;
+      if (place + 5 < length) block[place + 5] = Infinity; // a later one is not the first
+      const { at, values: got } = written(k, split(block), length);
+      expect(at, `NaN at ${place}`).toBe(place);
+      expect(firstDifference(got.subarray(0, place), stored(block.subarray(0, place)))).toBe(-1);
+    }
+  });
+
   it('names a float64 beyond the float32 range as not finite where the tensors are float32, and stores it where they are float64', () => {
     const block = Float64Array.from(values(3));
     block[CHECK_CHUNK + 7] = -1e39;
