@@ -10,7 +10,7 @@ import { counted } from '../counted.js';
 import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
-import { checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
+import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
 import { coresAvailable } from '../wasm/threads/pool.js';
@@ -140,12 +140,17 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
   return optimizer;
 }
 
-/** The training's settings in one sentence: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.` */
-export function trainingSettingsText(settings: TrainingSettings, optimizer: Optimizer, seed: number): string {
+/**
+ * The training's settings in one sentence, for `rows` training rows: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.`;
+ * the batch is the one train() uses, --batch-size capped at the rows, and says so when capped.
+ */
+export function trainingSettingsText(settings: TrainingSettings, optimizer: Optimizer, seed: number, rows: number): string {
   const { choice, learningRate, momentum, normConstraint, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
   const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}`;
-  return `${choice.name}${given}, ${rate}, batches of ${batchSize}${clipped}, seed ${seed}.`;
+  const used = batchRowsUsed(batchSize, rows);
+  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;
+  return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
 }

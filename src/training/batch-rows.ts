@@ -9,6 +9,9 @@ import type { TrainOptions } from './train-options.js';
 /** TrainOptions.batchSize's default. */
 export const DEFAULT_BATCH_SIZE = 32;
 
+/** The rows per batch train() uses: the batch size asked for, capped at the rows trained on (TrainOptions.batchSize). */
+export const batchRowsUsed = (requestedBatch: number, rows: number): number => Math.min(requestedBatch, rows);
+
 /**
  * Whether train() with these options loads its `rows` rows once, as one batch in their own order:
  * one epoch, all rows in one batch, not shuffled (or one row), and no validation (evaluated between
@@ -43,7 +46,7 @@ export function checkBatchRows(
   dropLast: boolean,
   wording: BatchWording = { sizes: `train: with ${counted(rows, 'row')} and batchSize ${requestedBatch}`, batchSize: 'batchSize', dropLast: 'dropLast: true' },
 ): void {
-  const batchSize = Math.min(requestedBatch, rows);
+  const batchSize = batchRowsUsed(requestedBatch, rows);
   const { sizes } = wording;
   checkTrainingBatch(net, batchSize, `${sizes}, every batch`, rows === 1 ? 'train on at least 2 rows' : `choose a ${wording.batchSize} of at least 2`);
   const shortRows = rows % batchSize;

@@ -226,7 +226,7 @@ describe('gradscope study --model --data', async () => {
     const { curve, end } = await curveAndTwin(['--optimizer', 'adam'], { optimizer: 'adam', learningRate: ADAM_DEFAULTS.learningRate });
     expect(curve[2]).toEqual(end);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'adam']);
-    expect(printed.stdout).toMatch(/\nadam, learning rate 0\.001 \(adam's default\), batches of 32, seed 1\.\n/);
+    expect(printed.stdout).toMatch(/\nadam, learning rate 0\.001 \(adam's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
     const given = await curveAndTwin(['--optimizer', 'adam', '--learning-rate', '0.1'], { optimizer: 'adam', learningRate: 0.1 });
     expect(given.curve[2]).toEqual(given.end);
   });
@@ -290,7 +290,7 @@ describe('gradscope study --model --data', async () => {
     expect(byDefault.curve[2]).not.toEqual(off.curve[2]);
     expect(byDefault.curve[2]).not.toEqual(loose.curve[2]);
     const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--optimizer', 'kfac', '--norm-constraint', '0.5']);
-    expect(printed.stdout).toMatch(/\nkfac, norm constraint 0\.5, learning rate 1 \(kfac's default\), batches of 32, seed 1\.\n/);
+    expect(printed.stdout).toMatch(/\nkfac, norm constraint 0\.5, learning rate 1 \(kfac's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
     const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--norm-constraint', '0.5']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^gradscope: --optimizer adam --norm-constraint 0\.5: adam: unknown option 'normConstraint'/);
@@ -304,8 +304,8 @@ describe('gradscope study --model --data', async () => {
     expect(await printed(['--optimizer', 'nesterov', '--momentum', '0.5', '--learning-rate', '0.2', '--batch-size', '10', '--seed', '3'])).toMatch(
       /\nnesterov, momentum 0\.5, learning rate 0\.2, batches of 10, seed 3\.\n/,
     );
-    expect(await printed([])).toMatch(/\nsgd, learning rate 0\.1 \(sgd's default\), batches of 32, seed 1\.\n/);
-    expect(await printed(['--optimizer', 'hessian-free'])).toMatch(/\nhessian-free, its own steps, batches of 32, seed 1\.\n/);
+    expect(await printed([])).toMatch(/\nsgd, learning rate 0\.1 \(sgd's default\), batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
+    expect(await printed(['--optimizer', 'hessian-free'])).toMatch(/\nhessian-free, its own steps, batches of 30 \(--batch-size 32 capped at the 30 rows\), seed 1\.\n/);
   });
 
   it('shuffles the batches by --seed', async () => {

@@ -34,7 +34,7 @@ describe('gradscope train', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe(`[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; trained on 40 rows of ${dataPath}, 3 epochs.`);
+    expect(lines[0]).toBe(`[4,16,16,3] tanh, tanh, softmax, loss cross-entropy, init glorot-normal, bias init constant:0.1; training on 40 rows of ${dataPath}, 3 epochs.`);
     expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
     expect(lines[2]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
     expect(lines.slice(3, 6).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
@@ -62,7 +62,7 @@ describe('gradscope train', () => {
     const run = await runCliInProcess(['train', '--train', '200', '--test', '50', '--depth', '1', '--width', '8', '--epochs', '1', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('[784,8,10] sigmoid, softmax, loss cross-entropy; trained on 200 digits (the mnist package), 1 epoch.');
+    expect(lines[0]).toBe('[784,8,10] sigmoid, softmax, loss cross-entropy; training on 200 digits (the mnist package), 1 epoch.');
     expect(lines[2]).toMatch(/^epoch 0\/1  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     expect(lines[3]).toMatch(/^epoch 1\/1  batch loss \d\.\d+  test loss \d\.\d+  test accuracy [\d.]+ %$/);
     const net = await loadModel(out);
@@ -83,6 +83,22 @@ describe('gradscope train', () => {
     // No epoch 0: the network has no weights to measure before LSUV sets them.
     expect(run.stdout.split('\n')[2]).toMatch(/^epoch 1\/1 /);
     expect(existsSync(out)).toBe(true);
+  });
+
+  it('checks the data against the network before it prints anything about a run: a bad target is one line, exit 1', async () => {
+    const bad = at('bad-targets.json');
+    writeFileSync(bad, JSON.stringify({ inputs: [[1, 2, 3, 4], [1, 2, 3, 4]], targets: [[1, 2, 3], [0, 0, 1]] }));
+    const out = at('bad-targets-model.json');
+    expectOneLine(await runCliInProcess(['train', '--data', bad, '--layers', '4,4,3', '--epochs', '1', '--out', out]), 1, /^gradscope: INVALID_TARGET: .*bad-targets\.json: targets: row 0, column 1 is 2, outside \[0, 1\]/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('says the batch it trains in: --batch-size capped at the rows, and that it was', async () => {
+    const capped = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '64']);
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(capped.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40 (--batch-size 64 capped at the 40 rows), seed 1.");
+    const fits = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '40']);
+    expect(fits.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40, seed 1.");
   });
 
   // Every refusal comes before any work: one line, exit 2, and no model file.

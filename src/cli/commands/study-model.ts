@@ -117,7 +117,7 @@ export const studyModelCommand = command({
       }
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
-      print(terminal, trainingSettingsText(settings, optimizer, seed));
+      print(terminal, trainingSettingsText(settings, optimizer, seed, data.inputs.length));
       // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);

@@ -170,13 +170,15 @@ export const trainCommand = command({
     try {
       const where = stringFlag(args, 'data') === undefined ? 'of digits' : `in ${stringFlag(args, 'data')}`;
       optimizer = trainingOptimizer(args, net, settings, rows.train, where);
+      const evaluate = () => withFile(stringFlag(args, 'data') ?? 'digits', async () => net.evaluate(rows.check.x, rows.check.y));
+      // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
+      // A network waiting for LSUV has no weights to measure until train() rescales them on its first batch.
+      const initial = net.awaitingLsuv ? undefined : await evaluate();
       const given = `${init === undefined ? '' : `, init ${init}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
-      print(terminal, `${shape}; trained on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
-      print(terminal, trainingSettingsText(settings, optimizer, seed));
-      const evaluate = () => withFile(stringFlag(args, 'data') ?? 'digits', async () => net.evaluate(rows.check.x, rows.check.y));
-      // A network waiting for LSUV has no weights to measure until train() rescales them on its first batch.
-      if (!net.awaitingLsuv) print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, await evaluate()));
+      print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
+      print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
+      if (initial) print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, initial));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
