@@ -32,6 +32,15 @@ export function matrixRows(m: Matrix, start: number, count: number): Matrix {
   return { data: m.data.subarray(start * m.cols, (start + count) * m.cols), rows: count, cols: m.cols };
 }
 
+/** The first `count` rows of `input` (unchecked, as given: the caller's function checks them), sharing a typed block's data. */
+export function leadingRows(input: Rows, count: number): Rows {
+  if (Array.isArray(input)) return input.slice(0, count);
+  const { data, cols } = input;
+  const rows = Math.min(count, input.rows);
+  const end = rows * cols;
+  return { data: ArrayBuffer.isView(data) ? (data as Float32Array).subarray(0, end) : Array.prototype.slice.call(data, 0, end), rows, cols };
+}
+
 /** Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major. */
 export interface ResidentRows<T extends Tensor = Tensor> {
   readonly tensor: T;

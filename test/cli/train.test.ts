@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/io/files.js';
+import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
@@ -76,13 +77,21 @@ describe('gradscope train', () => {
     expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^\\[4,${Array(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width).join(',')},3\\] `));
   });
 
-  it('rescales an lsuv network on its first batch before training, and saves it', async () => {
+  it('rescales an lsuv network on its first batch before training, says so, measures it there (epoch 0), and saves what train() would', async () => {
     const out = at('lsuv.json');
-    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--init', 'lsuv', '--epochs', '1', '--out', out]);
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--init', 'lsuv', '--epochs', '2', '--batch-size', '16', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
-    // No epoch 0: the network has no weights to measure before LSUV sets them.
-    expect(run.stdout.split('\n')[2]).toMatch(/^epoch 1\/1 /);
-    expect(existsSync(out)).toBe(true);
+    const lines = run.stdout.split('\n');
+    expect(lines[2]).toMatch(/^LSUV rescaled the orthonormal weights on the first 16 training rows \(the first batch, as train's lsuv\): each dense layer's output variance [\d.]+(–[\d.]+)? before, [\d.]+(–[\d.]+)? after\.$/);
+    expect(lines[3]).toMatch(/^epoch 0\/2  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(lines[4]).toMatch(/^epoch 1\/2 /);
+    // The model saved is the one train(x, y, { lsuv: true }) makes from the same network.
+    const api = await createNetwork({ sizes: [4, 8, 3], init: 'lsuv' });
+    api.train(inputs, targets, { epochs: 2, batchSize: 16, lsuv: true });
+    const saved = await loadModel(out);
+    expect(saved.toJSON()).toEqual(api.toJSON());
+    saved.dispose();
+    api.dispose();
   });
 
   it('checks the data against the network before it prints anything about a run: a bad target is one line, exit 1', async () => {

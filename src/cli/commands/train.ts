@@ -7,9 +7,11 @@
  * other commands name for what they cannot change themselves (an activation, an initialisation).
  */
 import { createNetwork, type Network } from '../../api/network.js';
-import type { Rows } from '../../data/matrix.js';
+import { leadingRows, type Rows } from '../../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
 import type { BiasInit } from '../../init/initializers.js';
+import type { LsuvLayerReport } from '../../layers/lsuv.js';
+import { batchRowsUsed } from '../../training/batch-rows.js';
 import { WEIGHT_INITS } from '../../init/initializers.js';
 import { saveModel } from '../../io/files.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
@@ -46,7 +48,7 @@ import { print } from '../terminal.js';
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
 
-/** The init that waits for data: the weights start orthonormal and train's lsuv option rescales them on the first batch. */
+/** The init that waits for data: the weights start orthonormal and LSUV rescales them on the first batch (net.initLsuv, as train's lsuv option). */
 const LSUV = 'lsuv';
 
 /** The flag of each of createNetwork's options (how its refusals are said on this command line). */
@@ -124,6 +126,17 @@ function epochLine(epoch: string, checked: string, evaluation: Evaluation, batch
   return `epoch ${epoch}${train}  ${checked} loss ${evaluation.loss.toPrecision(4)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
 }
 
+/** What LSUV did: on which rows, and the range of the dense layers' output variances before and after (`0.214–0.5`, or one value). */
+function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
+  const range = (values: number[]) => {
+    const [low, high] = [Math.min(...values), Math.max(...values)].map((v) => v.toPrecision(3));
+    return low === high ? low : `${low}–${high}`;
+  };
+  const before = range(reports.map((r) => r.initialVariance));
+  const after = range(reports.map((r) => r.finalVariance));
+  return `LSUV rescaled the orthonormal weights on the first ${counted(rows, 'training row')} (the first batch, as train's lsuv): each dense layer's output variance ${before} before, ${after} after.`;
+}
+
 export const trainCommand = command({
   words: ['train'],
   summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
@@ -134,7 +147,7 @@ export const trainCommand = command({
     { name: 'activation', value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
     { name: 'output', value: 'A', about: `the output layer's activation, one of ${OUTPUT_ACTIVATIONS.join(', ')} (default: the loss's own, softmax for cross-entropy)` },
     { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
-    { name: 'init', value: 'I', about: `the weights' initialisation, one of ${[...WEIGHT_INITS, LSUV].join(', ')} (${LSUV}: rescaled on the first batch before training, train's lsuv; default: createNetwork's)` },
+    { name: 'init', value: 'I', about: `the weights' initialisation, one of ${[...WEIGHT_INITS, LSUV].join(', ')} (${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
     { name: 'bias-init', value: 'B', about: "the biases' initialisation: zero, constant:V or normal:STD (default: createNetwork's)" },
     { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
@@ -170,15 +183,20 @@ export const trainCommand = command({
     try {
       const where = stringFlag(args, 'data') === undefined ? 'of digits' : `in ${stringFlag(args, 'data')}`;
       optimizer = trainingOptimizer(args, net, settings, rows.train, where);
-      const evaluate = () => withFile(stringFlag(args, 'data') ?? 'digits', async () => net.evaluate(rows.check.x, rows.check.y));
+      const file = stringFlag(args, 'data') ?? 'digits';
+      // LSUV here rather than train's lsuv option, on the same rows (the first batch, in the rows' order) by the same
+      // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same.
+      const firstBatch = batchRowsUsed(settings.batchSize, rows.train.count);
+      const lsuv = init === LSUV ? await withFile(file, async () => net.initLsuv(leadingRows(rows.train.x, firstBatch))) : undefined;
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
-      // A network waiting for LSUV has no weights to measure until train() rescales them on its first batch.
-      const initial = net.awaitingLsuv ? undefined : await evaluate();
+      const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
+      const initial = await evaluate();
       const given = `${init === undefined ? '' : `, init ${init}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
-      if (initial) print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, initial));
+      if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
+      print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, initial));
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
@@ -187,7 +205,6 @@ export const trainCommand = command({
         optimizer,
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
-        lsuv: init === LSUV,
         validation: { x: rows.check.x, y: rows.check.y },
         onEpoch: ({ epoch, loss: trainLoss, validation }) => print(terminal, epochLine(`${epoch + 1}/${settings.epochs}`, rows.checked, validation!, trainLoss)),
       });
