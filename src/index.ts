@@ -74,7 +74,7 @@ export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
 export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from './flow/cancelled-biases.js';
 export { percentText } from './percent-text.js';
-export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from './flow/svg.js';
+export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyText } from './flow/remedy.js';
 export type { Remedy, RemedyOption, RemedySetting, RemedyTerms } from './flow/remedy.js';

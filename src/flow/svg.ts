@@ -2,7 +2,8 @@
  * Small inline-SVG charts for the HTML report: no library, no network. The values themselves are in
  * the report's data (downloadable); a chart carries what it takes to read them back from the drawing:
  * a line's points are (step or layer, y in pixels) in a plot whose y range is data-y0..data-y1 (log10
- * units with data-log; its x is log10 of the value when the plot has data-logx), a heatmap cell has its data-value (its row's data-row, its index the column),
+ * units with data-log; its x is log10 of the value when the plot has data-logx), a heatmap cell has its data-value (its row's data-row, its index the column)
+ * and its colour scale its data-lo and data-hi,
  * a histogram's bars are % of its tallest.
  *
  * Charts over training steps draw their plot in an inner <svg class="plot" data-time> whose x axis
@@ -242,7 +243,7 @@ export interface HeatmapOptions {
   /** The training step of each column. */
   steps: ArrayLike<number>;
   /**
-   * values[row][col], coloured over the finite values' range; −∞ (the log of a 0) in HEATMAP_ZERO's
+   * values[row][col], coloured on heatmapScale of the finite values' range; −∞ (the log of a 0) in HEATMAP_ZERO's
    * colour, below the scale, and NaN or +∞ grey (HEATMAP_NO_VALUE): the legend names both.
    */
   values: number[][];
@@ -255,15 +256,54 @@ export interface HeatmapOptions {
 export const HEATMAP_ZERO = '#d64545';
 /** The colour of a heatmap cell with no value to colour (NaN, or +∞: an overflow). */
 export const HEATMAP_NO_VALUE = '#ccc';
-/** Ticks the colour scale of a heatmap's legend aims for (niceTicks' count). */
-const LEGEND_TICKS = 5;
+/** Ticks of a heatmap's colour scale, its two ends included (heatmapScale). */
+const SCALE_TICKS = { min: 4, max: 6 } as const;
+/** Steps of a colour scale's ticks within a decade: 5, 2.5, 2 or 1 × 10^k. */
+const SCALE_STEPS = [5, 2.5, 2, 1];
+
+/** A heatmap's colour scale: the colours run from lo (darkest) to hi (brightest), labelled at ticks. */
+export interface HeatmapScale {
+  /** The value of the darkest colour: the first tick, at or below the least value drawn. */
+  lo: number;
+  /** The value of the brightest colour: the last tick, at or above the greatest value drawn. */
+  hi: number;
+  /** Round values from lo to hi, ascending, both ends included: 4 to 6 of them. */
+  ticks: number[];
+}
 
 /**
- * The values a heatmap's colour scale over [lo, hi] is labelled at: niceTicks' round values. The
- * report's legend and the visualizer's both use it, so they label the same range alike.
+ * The colour scale of values from `lo` to `hi` (a single value is taken as ±0.5 around it): widened
+ * to whole multiples of a round step, 5, 2.5, 2 or 1 × 10^k, so both ends are labelled with round
+ * numbers, with 4 to 6 ticks (an end alone says little, more crowd the legend); of the steps that
+ * give that many, the one that widens the range least (the colours stay spread over the values),
+ * the larger step on a tie. log10 ‖∂C/∂b‖ from −2.90 to −0.26 is scaled from −3 to 0, ticked at −3,
+ * −2, −1, 0. Some step always fits: the largest that gives 4 ticks or more follows one at most 2×
+ * as large that gave 3 at most, so it gives 6 at most. The report's heatmaps and the visualizer's
+ * flow maps both use it, so they colour and label the same values alike.
  */
-export function heatmapLegendTicks(lo: number, hi: number): number[] {
-  return niceTicks(lo, hi, LEGEND_TICKS);
+export function heatmapScale(lo: number, hi: number): HeatmapScale {
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+    throw invalidOption(`heatmapScale(lo, hi): expected finite numbers with lo ≤ hi, got ${shown(lo)} and ${shown(hi)}`);
+  }
+  const [from, to] = hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
+  // Within rounding: −3 / 0.1 is −29.999999999999996, whose floor is still −30.
+  const fuzz = 1e-9;
+  let best: { first: number; last: number; step: number } | undefined;
+  // Steps from one at least the range wide (≤ 2 ticks) down to a hundredth of it (> 6 ticks).
+  const top = 10 ** Math.ceil(Math.log10(to - from));
+  for (const decade of [top, top / 10, top / 100]) {
+    for (const m of SCALE_STEPS) {
+      const step = m * decade;
+      const [first, last] = [Math.floor(from / step + fuzz), Math.ceil(to / step - fuzz)];
+      const ticks = last - first + 1;
+      if (ticks < SCALE_TICKS.min || ticks > SCALE_TICKS.max) continue;
+      if (!best || (last - first) * step < (best.last - best.first) * best.step * (1 - fuzz)) best = { first, last, step };
+    }
+  }
+  const { first, last, step } = best!;
+  // Rounded to 12 significant digits, as niceTicks' are: 3 × 0.1 is 0.30000000000000004.
+  const ticks = Array.from({ length: last - first + 1 }, (_, k) => Number(((first + k) * step).toPrecision(12)));
+  return { lo: ticks[0], hi: ticks[ticks.length - 1], ticks };
 }
 
 function* cellsOf(values: number[][]): Generator<number> {
@@ -275,8 +315,9 @@ export function heatmap(o: HeatmapOptions): string {
   const rows = o.values.length;
   const cols = o.steps.length;
   const range = finiteRange(cellsOf(o.values));
-  const [lo, hi] = range ?? [0, 1];
-  const color = (v: number) => (Number.isFinite(v) ? heatmapColor(hi === lo ? 0.5 : (v - lo) / (hi - lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
+  // No scale where no value is finite: then every cell is one of the two colours off it.
+  const scale = range && heatmapScale(...range);
+  const color = (v: number) => (Number.isFinite(v) && scale ? heatmapColor((v - scale.lo) / (scale.hi - scale.lo)) : v === -Infinity ? HEATMAP_ZERO : HEATMAP_NO_VALUE);
   // Column c spans [steps[c], steps[c + 1]); the last one as wide as the one before it.
   const gap = cols > 1 ? o.steps[cols - 1] - o.steps[cols - 2] : 1;
   const edge = (c: number) => (c < cols ? o.steps[c] : o.steps[cols - 1] + gap);
@@ -294,14 +335,37 @@ export function heatmap(o: HeatmapOptions): string {
   });
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
   outer.push(xTicks(cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
-  // The scale at round values, the largest on top; then what the two colours off the scale mean.
-  const ticks = range ? heatmapLegendTicks(lo, hi).reverse() : [];
-  const entries = [...ticks.map((v) => ({ fill: color(v), label: fmt(v) })), { fill: HEATMAP_ZERO, label: '−∞ (log of 0)' }, { fill: HEATMAP_NO_VALUE, label: 'no value (NaN, +∞)' }];
-  entries.forEach(({ fill, label }, i) => {
-    const y = CHART.top + i * 20 + (i >= ticks.length ? 8 : 0);
-    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${y}" width="14" height="20" fill="${fill}"/><text x="${CHART.width - CHART.right + 28}" y="${y + 14}" class="legend">${label}</text>`);
+  // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
+  const legendX = CHART.width - CHART.right + 10;
+  if (scale) outer.push(scaleBar(`${o.id}-scale`, scale, legendX));
+  const offScale = [{ fill: HEATMAP_ZERO, label: '−∞ (log of 0)' }, { fill: HEATMAP_NO_VALUE, label: 'no value (NaN, +∞)' }];
+  offScale.forEach(({ fill, label }, i) => {
+    const y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0) + i * 20;
+    outer.push(`<rect x="${legendX}" y="${y}" width="${SCALE_BAR.width}" height="14" fill="${fill}"/><text x="${legendX + SCALE_BAR.width + 6}" y="${y + 11}" class="legend">${label}</text>`);
   });
   return frame({ ...o, xLabel: 'step' }, outer.join(''), plot(x0, x1, inner.join(''), true), 'heatmap');
+}
+
+/** The colour bar of a heatmap's legend, in pixels: its width and height, and the room below it before the colours off the scale. */
+const SCALE_BAR = { width: 14, height: 150, gap: 16 } as const;
+/** Colours of the bar's gradient: heatmapColor at 0, 1/8, …, 1 (it is linear between its own stops, which these include). */
+const SCALE_BAR_STOPS = 9;
+
+/**
+ * A heatmap's colour scale as a vertical bar from scale.lo (bottom) to scale.hi (top), a tick and its
+ * value at each of scale.ticks (the ends among them). The group carries data-lo and data-hi, each
+ * label its tick's data-value, for whoever reads the scale back.
+ */
+function scaleBar(id: string, scale: HeatmapScale, x: number): string {
+  const stops = Array.from({ length: SCALE_BAR_STOPS }, (_, i) => `<stop offset="${i / (SCALE_BAR_STOPS - 1)}" stop-color="${heatmapColor(i / (SCALE_BAR_STOPS - 1))}"/>`);
+  const at = (t: number) => CHART.top + (1 - (t - scale.lo) / (scale.hi - scale.lo)) * SCALE_BAR.height;
+  const ticks = scale.ticks.map(
+    (t) => `<path class="axes" d="M${x + SCALE_BAR.width} ${px(at(t))}h4"/><text x="${x + SCALE_BAR.width + 7}" y="${px(at(t) + 3.5)}" class="legend" data-value="${t}">${fmt(t)}</text>`,
+  );
+  return (
+    `<g class="scale" data-lo="${scale.lo}" data-hi="${scale.hi}"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient></defs>` +
+    `<rect x="${x}" y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${id})"/>${ticks.join('')}</g>`
+  );
 }
 
 /**

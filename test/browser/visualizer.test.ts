@@ -713,7 +713,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
-  it('labels the colour scale at the round values the report labels the same trace at (heatmapLegendTicks)', async () => {
+  it('labels the colour scale at the round values the report labels the same trace at (heatmapScale), its ends included', async () => {
     const { page, errors } = await open('?depth=4');
     // No map before the first step, so no legend either.
     expect(await page.locator('#heatmap-legend').isVisible()).toBe(false);
@@ -723,19 +723,36 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // The report's heatmap of this trace, as report-html draws it: its legend's numbers.
     const layers = trace.rowsRecording('biasGradNorm');
     const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: layers.map(String), steps: trace.steps, values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), Math.log10)) });
-    const report = [...svg.matchAll(/class="legend">([^<]+)</g)].map((m) => Number(m[1])).filter(Number.isFinite);
+    const report = [...svg.matchAll(/class="legend" data-value="([^"]+)"/g)].map((m) => Number(m[1]));
     const legend = await page.evaluate(() => ({
       ticks: document.getElementById('heatmap-legend')!.dataset.ticks!.split(',').map(Number),
-      labels: Array.from(document.querySelectorAll('#heatmap-legend .tick'), (t) => t.textContent),
+      labels: Array.from(document.querySelectorAll<HTMLElement>('#heatmap-legend .tick'), (t) => ({ text: t.textContent, left: t.style.left })),
     }));
-    expect(legend.ticks.length).toBeGreaterThanOrEqual(2);
-    expect([...legend.ticks].sort((a, b) => b - a)).toEqual(report);
+    expect(legend.ticks.length).toBeGreaterThanOrEqual(4);
+    expect(legend.ticks.length).toBeLessThanOrEqual(6);
+    expect(legend.ticks).toEqual(report);
     // Round: every tick a whole multiple of one step of 1, 2, 2.5 or 5 × 10^k.
     const step = legend.ticks[1] - legend.ticks[0];
     const mantissa = step / 10 ** Math.floor(Math.log10(step));
     expect([1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9)).toBe(true);
     for (const t of legend.ticks) expect(Math.abs(t / step - Math.round(t / step))).toBeLessThan(1e-9);
-    expect(legend.labels).toEqual(legend.ticks.map(String));
+    // The ends of the bar are labelled: the first tick at its left end, the last at its right.
+    expect(legend.labels.map((l) => l.text)).toEqual(legend.ticks.map(String));
+    expect([legend.labels[0].left, legend.labels.at(-1)!.left]).toEqual(['0%', '100%']);
+    // Every label inside the card, none over another.
+    const boxesOf = (selector: string) => page.$$eval(selector, (all) => all.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+    const [ticks, entries] = [await boxesOf('#heatmap-legend .tick'), await boxesOf('#heatmap-legend .entry')];
+    const card = (await page.locator('#card-heatmap').boundingBox())!;
+    for (const b of [...ticks, ...entries]) expect(b.left >= card.x && b.right <= card.x + card.width).toBe(true);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].left).toBeGreaterThanOrEqual(ticks[i - 1].right);
+    // The scale's first label clears the words before the bar.
+    const words = await page.$eval('#heatmap-legend .entry', (e) => {
+      const range = document.createRange();
+      range.setStart(e.firstChild!, 0);
+      range.setEnd(e.firstChild!, e.firstChild!.textContent!.length);
+      return range.getBoundingClientRect().right;
+    });
+    expect(ticks[0].left).toBeGreaterThanOrEqual(words);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

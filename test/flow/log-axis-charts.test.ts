@@ -2,7 +2,7 @@
 // with data-logx), ticks are the data's x values; a bar per row whose length grows with its value on
 // the log axis, and "none" where a row has no value; the heatmap's step ticks are round and end by the last step.
 import { describe, expect, it } from 'vitest';
-import { barChart, HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmap, heatmapLegendTicks, lineChart } from '../../src/flow/svg.js';
+import { barChart, HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmap, heatmapScale, lineChart } from '../../src/flow/svg.js';
 
 describe('charts on a log axis', () => {
   it('lineChart with logX: points at log10 x, ticks at the data x values, non-positive x left out', () => {
@@ -28,10 +28,10 @@ describe('charts on a log axis', () => {
     const steps = Array.from({ length: 1000 }, (_, i) => i);
     const values = Array.from({ length: 300 }, (_, r) => steps.map((s) => (r === 7 && s === 3 ? NaN : r * 1000 + s)));
     const svg = heatmap({ id: 'h', title: 't', yLabel: 'layer', rowLabels: values.map((_, r) => String(r)), steps, values });
-    const legend = [...svg.matchAll(/class="legend">([^<]+)</g)].map((m) => Number(m[1])).filter(Number.isFinite);
-    // Round values across the finite range 0 … 299,999 (heatmapLegendTicks), the largest on top.
-    expect(legend).toEqual([200_000, 100_000, 0]);
-    expect(legend).toEqual(heatmapLegendTicks(0, 299_999).reverse());
+    const legend = [...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => Number(m[1]));
+    // The finite range 0 … 299,999 on heatmapScale's round values, its ends labelled.
+    expect(legend).toEqual([0, 100_000, 200_000, 300_000]);
+    expect(legend).toEqual(heatmapScale(0, 299_999).ticks);
   });
 
   it('heatmap: −∞ (the log of a 0) in the zero colour below the scale, NaN and +∞ grey, and the legend says so', () => {
@@ -39,9 +39,9 @@ describe('charts on a log axis', () => {
     const fills = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="[^"]+" fill="([^"]+)" data-value/g)].map((m) => m[1]);
     expect(fills.slice(2)).toEqual([HEATMAP_ZERO, HEATMAP_NO_VALUE, HEATMAP_NO_VALUE]);
     expect(fills.slice(0, 2).every((f) => f !== HEATMAP_ZERO && f !== HEATMAP_NO_VALUE)).toBe(true);
-    const legend = [...svg.matchAll(/fill="([^"]+)"\/><text [^>]*class="legend">([^<]+)</g)].map((m) => [m[1], m[2]]);
-    expect(legend.map(([, label]) => label)).toEqual(['-1.5', '-2', '-2.5', '-3', '−∞ (log of 0)', 'no value (NaN, +∞)']);
-    expect(legend.slice(-2).map(([fill]) => fill)).toEqual([HEATMAP_ZERO, HEATMAP_NO_VALUE]);
+    expect([...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => m[1])).toEqual(['-3', '-2.5', '-2', '-1.5', '-1']);
+    const offScale = [...svg.matchAll(/fill="([^"]+)"\/><text [^>]*class="legend">([^<]+)</g)].map((m) => [m[1], m[2]]);
+    expect(offScale).toEqual([[HEATMAP_ZERO, '−∞ (log of 0)'], [HEATMAP_NO_VALUE, 'no value (NaN, +∞)']]);
     // A map of zeros only has no scale to show: the two entries off it remain.
     const zeros = heatmap({ id: 'z', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2], values: [[-Infinity, -Infinity]] });
     expect([...zeros.matchAll(/class="legend">([^<]+)</g)].map((m) => m[1])).toEqual(['−∞ (log of 0)', 'no value (NaN, +∞)']);

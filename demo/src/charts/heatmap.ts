@@ -5,7 +5,7 @@
  * report draws it; grey is only for a cell with no number (NaN, or an overflow to ∞). The colours
  * are the report's (heatmapColor), so a map reads the same on the page and in the report.
  */
-import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapLegendTicks } from '../../../src/index.js';
+import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from '../../../src/index.js';
 import { fmt } from '../format.js';
 import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
 
@@ -21,18 +21,12 @@ export interface HeatmapData {
   labels: readonly string[];
 }
 
-/** A colour scale: the range of log10 ‖∂C/∂b‖ from its darkest colour (lo) to its brightest (hi). */
-export interface HeatScale {
-  lo: number;
-  hi: number;
-}
-
 /**
  * The scale of the maps drawn side by side (a remedy's 'before' and the live one), so one colour is
- * one value in both: log10 of their positive, finite ‖∂C/∂b‖; null when no cell has one (every
- * drawn gradient 0 or not finite).
+ * one value in both: the report's heatmapScale over log10 of their positive, finite ‖∂C/∂b‖; null
+ * when no cell has one (every drawn gradient 0 or not finite).
  */
-export function heatScale(maps: readonly HeatmapData[]): HeatScale | null {
+export function heatScale(maps: readonly HeatmapData[]): HeatmapScale | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const { rows, layers } of maps) {
@@ -46,18 +40,17 @@ export function heatScale(maps: readonly HeatmapData[]): HeatScale | null {
       }
     }
   }
-  if (lo > hi) return null;
-  return { lo, hi: hi > lo ? hi : lo + 1 };
+  return lo > hi ? null : heatmapScale(lo, hi);
 }
 
 /** A cell's colour: on the scale for a positive ‖∂C/∂b‖, HEATMAP_ZERO for an exact 0, HEATMAP_NO_VALUE for anything else (NaN, ∞). */
-export function cellColor(v: number, scale: HeatScale | null): string {
+export function cellColor(v: number, scale: HeatmapScale | null): string {
   if (v === 0) return HEATMAP_ZERO;
   if (!(v > 0 && Number.isFinite(v)) || !scale) return HEATMAP_NO_VALUE;
   return heatmapColor((Math.log10(v) - scale.lo) / (scale.hi - scale.lo));
 }
 
-export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale: HeatScale | null): void {
+export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale: HeatmapScale | null): void {
   const names = data.layers.map((l) => data.labels[l]);
   const plot = beginPlot(canvas, { left: labelMargin(canvas, names), right: 12, top: 10, bottom: 22 });
   const { ctx } = plot;
@@ -83,14 +76,14 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale:
 }
 
 /**
- * The legend of the maps: the colour scale as a bar labelled at the report's round ticks
- * (heatmapLegendTicks), then the two colours off the scale and what they mean. `shown`: whether a
- * map is drawn (before the first step there is nothing to explain). The ticks are also on the
- * element, as data-ticks (log10 values), for whoever reads the page back.
+ * The legend of the maps: the colour scale as a bar labelled at its ticks (heatmapScale's, the ends
+ * among them), then the two colours off the scale and what they mean. `shown`: whether a map is
+ * drawn (before the first step there is nothing to explain). The ticks are also on the element, as
+ * data-ticks (log10 values), for whoever reads the page back.
  */
-export function drawHeatmapLegend(legend: HTMLElement, scale: HeatScale | null, shown: boolean): void {
+export function drawHeatmapLegend(legend: HTMLElement, scale: HeatmapScale | null, shown: boolean): void {
   legend.hidden = !shown;
-  const ticks = scale ? heatmapLegendTicks(scale.lo, scale.hi) : [];
+  const ticks = scale?.ticks ?? [];
   legend.dataset.ticks = ticks.join(',');
   const entries: HTMLSpanElement[] = [];
   if (scale) {
