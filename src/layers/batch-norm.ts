@@ -63,9 +63,9 @@ export class BatchNormLayer<T extends Tensor> implements Layer<T>, Normalisation
     this.inputs = units;
     this.weight = createParameter(k, 'weight', [units], new Float64Array(units).fill(1));
     this.bias = createParameter(k, 'bias', [units], new Float64Array(units));
-    this.runningMean = { name: 'running_mean', shape: [units], dtype: 'float', value: k.alloc(units) };
-    this.runningVar = { name: 'running_var', shape: [units], dtype: 'float', value: tensorFrom(k, new Float64Array(units).fill(1)) };
-    this.batchesTracked = { name: 'num_batches_tracked', shape: [], dtype: 'i64', value: k.alloc(1) };
+    this.runningMean = { name: 'running_mean', shape: [units], dtype: 'float', value: k.alloc(units), holds: "batch norm's running mean" };
+    this.runningVar = { name: 'running_var', shape: [units], dtype: 'float', value: tensorFrom(k, new Float64Array(units).fill(1)), holds: "batch norm's running variance" };
+    this.batchesTracked = { name: 'num_batches_tracked', shape: [], dtype: 'i64', value: k.alloc(1), holds: "batch norm's count of training batches" };
     this.parameters = [this.weight, this.bias];
     this.buffers = [this.runningMean, this.runningVar, this.batchesTracked];
     this.y = new RowTensor(k, units, capacity);

@@ -16,6 +16,8 @@ export interface StateBuffer<T extends Tensor = Tensor> {
   /** 'i64' for num_batches_tracked (PyTorch's dtype; held here as an f32/f64 count, exact to 2²⁴ batches in f32). */
   readonly dtype: 'float' | 'i64';
   readonly value: T;
+  /** What it holds, as messages name it beside its name: "batch norm's running variance". */
+  readonly holds: string;
 }
 
 export interface Layer<T extends Tensor = Tensor> {

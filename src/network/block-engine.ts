@@ -159,6 +159,10 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     return this.stack.buffers.map((b) => b.value);
   }
 
+  stateTensorLabels(): readonly string[] {
+    return this.stack.buffers.map((b) => `'${b.name}' (${b.holds})`);
+  }
+
   stateTensorsWritten(): void {
     for (const layer of this.batchNorms.values()) layer.setBatchesTracked(this.kernels.view(layer.batchesTracked.value)[0]);
   }

@@ -239,6 +239,10 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return [];
   }
 
+  stateTensorLabels(): readonly string[] {
+    return [];
+  }
+
   /** Nothing to re-read. */
   stateTensorsWritten(): void {}
 

@@ -1,7 +1,8 @@
 /**
  * Numeric faults in training: a step whose loss or gradient is NaN or ±Inf, whose loss shows
- * training running away with finite numbers (runawayLoss), or which would take a parameter beyond
- * RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
+ * training running away with finite numbers (runawayLoss), whose batch's training forward takes a
+ * state tensor (batch norm's running statistics) beyond float32 (stateOutOfRange), or which would
+ * take a parameter beyond RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
  * next. The gradient check is one sumSquares per parameter tensor, squares summed in float64 on
  * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow): a NaN or Inf
  * anywhere propagates into the sum, and a sum within FLOAT32_MAX proves every entry finite and its
@@ -148,6 +149,26 @@ export const RUNAWAY_LOSS_FACTOR = 1e6;
 export function runawayLoss(loss: number, firstLoss: number): string | null {
   if (loss >= RUNAWAY_LOSS_FACTOR * Math.max(firstLoss, 1)) {
     return `the loss ${loss.toPrecision(3)} is over 10⁶× the first batch's (${firstLoss.toPrecision(3)}): training is running away`;
+  }
+  return null;
+}
+
+/**
+ * Why the batch's training forward left one of `states` (the network's stateTensors(): batch norm's
+ * running statistics) beyond float32's range, naming it and its value; null when every one is within.
+ * One maxAbs per tensor (NaN and ±Inf win it). A finite input can do it: a batch whose values at a
+ * batch norm spread beyond √FLOAT32_MAX ≈ 1.8e19 has a variance beyond float32, while its loss and
+ * gradient, normalised by the batch's own statistics, stay finite; a running variance at Inf makes
+ * that layer give β for every input in eval mode. Beyond FLOAT32_MAX counts on the float64 backend
+ * too: the model's float32 tensors and files would hold it as Inf.
+ */
+export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): string | null {
+  const k = net.kernels;
+  for (let i = 0; i < states.length; i++) {
+    const largest = k.maxAbs(states[i], states[i].length);
+    if (largest <= FLOAT32_MAX) continue;
+    const value = Number.isFinite(largest) ? `${largest.toPrecision(3)}, beyond float32's largest (${FLOAT32_MAX.toPrecision(2)})` : largest === Infinity ? 'Inf' : 'NaN';
+    return `this batch's training forward takes ${net.stateTensorLabels()[i]} to ${value}`;
   }
   return null;
 }

@@ -60,9 +60,10 @@ interface FaultedBatch extends FaultedCall {
 /**
  * What a DIVERGED says when the steps, not the batch, were to blame and the network went back
  * (StepGuard.backToLastGood) from the state after step `faulty` to `back`, the last state judged good
- * that the guard kept. The states between were judged good too but not kept: a copy is kept only at
- * each epoch's first step and before a step not proved within range, so a first-order run (whose
- * steps are proved) goes back up to an epoch, and the message says how far.
+ * that the guard kept, where the batch's `judgedBy` (StepGuard.judgedBy) are in range. The states
+ * between were judged good too but not kept: a copy is kept only at each epoch's first step and
+ * before a step not proved within range, so a first-order run (whose steps are proved) goes back up
+ * to an epoch, and the message says how far.
  */
 /**
  * The state after step `step` in a message's words: before any step (0) 'the initial weights', as the
@@ -70,7 +71,7 @@ interface FaultedBatch extends FaultedCall {
  */
 const stateAfterStep = (step: number) => (step === 0 ? 'the initial weights' : `the state after step ${step}`);
 
-export function wentBack(back: { step: number; loss: number }, faulty: number): string {
+export function wentBack(back: { step: number; loss: number }, faulty: number, judgedBy: string): string {
   const first = back.step + 1;
   const last = faulty - 1;
   const judgedToo =
@@ -80,7 +81,7 @@ export function wentBack(back: { step: number; loss: number }, faulty: number): 
         ? `; the state after step ${first} was judged good too`
         : `; the states after steps ${first}${last === first + 1 ? ' and ' : ' to '}${last} were judged good too`;
   return (
-    `: at ${stateAfterStep(back.step)} this batch's loss and gradient are in range, so the steps since led here, ` +
+    `: at ${stateAfterStep(back.step)} this batch's ${judgedBy} are in range, so the steps since led here, ` +
     `and the network is back ${back.step === 0 ? 'at the initial weights' : `as it was after step ${back.step}`}, the last state judged good that was kept (its batch loss ${back.loss.toPrecision(3)})` +
     (judgedToo && `${judgedToo}, but a copy is kept only at each epoch's first step and before a step not proved within range`)
   );
@@ -108,20 +109,23 @@ function orRate(first: string, learningRate: number | undefined, terms: AdviceTe
 }
 
 /**
- * Why the loss or gradient of the batch rows[start .. start+size) is not finite: an overflow in the
+ * Why the batch rows[start .. start+size) is out of range (StepGuard.judgeBatch): its loss or
+ * gradient not finite, or a state tensor its forward moved beyond float32. An overflow in the
  * forward pass names its row and layer (as predict does); targets larger than the batch's inputs and
- * outputs are named as the cause (targetsTooLarge); before any step of this call (`applied` false)
- * the learning rate cannot be the cause.
+ * outputs are named as the cause of a loss or gradient fault (targetsTooLarge; the targets do not
+ * enter the forward pass that moves the state tensors); before any step of this call (`applied`
+ * false) the learning rate cannot be the cause.
  */
 export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows, start, size, applied, learningRate }: FaultedBatch): StepFault {
   const overflow = Number.isFinite(loss) ? null : net.findOverflow(size);
+  const gradient = Number.isFinite(loss) ? guard.gradientFault() : null;
   const reason = overflow
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
-    : Number.isFinite(loss)
-      ? guard.gradientFault()!
-      : `the loss is ${loss}`;
+    : !Number.isFinite(loss)
+      ? `the loss is ${loss}`
+      : (gradient ?? guard.stateFault()!);
   const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
-  const targets = targetsTooLarge(net, size);
+  const targets = Number.isFinite(loss) && gradient === null ? null : targetsTooLarge(net, size);
   if (targets) return { reason, advice: () => (applied ? targets : notTheRate + targets) };
   const advice: Advice = applied
     ? (terms) => {

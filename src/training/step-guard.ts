@@ -10,8 +10,9 @@
  * out of range.
  *
  * A step is judged good only when the state it made is: its parameters within range (above), and
- * the next batch's loss and gradient there finite and the loss under RUNAWAY_LOSS_FACTOR× the
- * call's first (judgeBatch). So the state before a step that parameters alone cannot condemn (K-FAC at
+ * the next batch's loss and gradient there finite, the loss under RUNAWAY_LOSS_FACTOR× the call's
+ * first, and the state tensors its training forward moved (batch norm's running statistics) within
+ * float32 (judgeBatch). So the state before a step that parameters alone cannot condemn (K-FAC at
  * a learning rate of 1e8 makes weights of 4e7, far inside the range, and a loss of 4e7 one step
  * later) is kept as the last one judged good: the copy above is that state, and train() also asks
  * for it at the first step of every epoch (keepCopy), so optimisers whose steps are proved keep one
@@ -33,11 +34,13 @@ import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
 import { TensorCopies } from './tensor-copies.js';
-import { gradientOutOfRange, parameterOutOfRange, runawayLoss } from './numeric-faults.js';
+import type { Tensor } from '../kernels.js';
+import { gradientOutOfRange, parameterOutOfRange, runawayLoss, stateOutOfRange } from './numeric-faults.js';
 
 /**
- * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite or the
- * gradient beyond what float32 squares (why: gradientFault); or 'runaway', finite numbers of a run
+ * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite, the
+ * gradient beyond what float32 squares (why: gradientFault), or a state tensor its training forward
+ * moved beyond float32 (why: stateFault); or 'runaway', finite numbers of a run
  * that is running away (why: StepGuard.runaway).
  */
 export type BatchVerdict = 'in range' | 'out of range' | 'runaway';
@@ -65,6 +68,8 @@ export class StepGuard {
    * (forwardNotApplied). Nothing to copy in a dense chain.
    */
   private readonly statesBeforeForward: TensorCopies;
+  /** The network's state tensors (stateTensors(), asked once: a block network's answer is a new array). */
+  private readonly states: readonly Tensor[];
   /** Whether undo holds a state (taken in this call), and the batch loss it was judged good by. */
   private copied = false;
   private copiedLoss = NaN;
@@ -80,7 +85,8 @@ export class StepGuard {
     private readonly net: Trainable,
     private readonly optimizer: Optimizer,
   ) {
-    this.statesBeforeForward = new TensorCopies(net.kernels, net.stateTensors());
+    this.states = net.stateTensors();
+    this.statesBeforeForward = new TensorCopies(net.kernels, this.states);
     this.measureParameters();
   }
 
@@ -119,19 +125,35 @@ export class StepGuard {
   }
 
   /**
-   * The verdict on the batch just run forward and back at the state the network is in, from its
-   * mean `loss` and the gradient backprop left: 'out of range' (the loss not finite, or
-   * gradientFault), else 'runaway' (the loss RUNAWAY_LOSS_FACTOR× the call's first, or
-   * parameterFault: why in `runaway`), else 'in range'. The one judgement of every batch, a step's and
+   * Why the state tensors as the batch's training forward left them must not be kept, or null: one
+   * maxAbs per state tensor, none in a dense chain (stateOutOfRange).
+   */
+  stateFault(): string | null {
+    return stateOutOfRange(this.net, this.states);
+  }
+
+  /**
+   * The verdict on the batch just run forward (in 'train' mode) and back at the state the network
+   * is in, from its mean `loss`, the gradient backprop left and the state tensors its forward moved:
+   * 'out of range' (the loss not finite, gradientFault or stateFault), else 'runaway' (the loss
+   * RUNAWAY_LOSS_FACTOR× the call's first, or parameterFault: why in `runaway`), else 'in range'. The one judgement of every batch, a step's and
    * backToLastGood's. The call's first loss is set between the two checks: by the first batch whose
    * loss and gradient are in range, so a batch whose gradient overflows (its loss may be near
    * FLOAT32_MAX) never becomes the scale, and the first batch is measured against itself.
    */
   judgeBatch(loss: number): BatchVerdict {
-    if (!Number.isFinite(loss) || this.gradientFault() !== null) return 'out of range';
+    if (!Number.isFinite(loss) || this.gradientFault() !== null || this.stateFault() !== null) return 'out of range';
     if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
     this.runaway = runawayLoss(loss, this.firstLoss) ?? this.parameterFault();
     return this.runaway === null ? 'in range' : 'runaway';
+  }
+
+  /**
+   * What judgeBatch judges a batch by, as messages say it: its loss and gradient, and the running
+   * statistics its forward moves when the network has state tensors.
+   */
+  get judgedBy(): string {
+    return this.states.length === 0 ? 'loss and gradient' : 'loss, gradient and running statistics';
   }
 
   /** ‖g‖₂ over every parameter, as the last gradientFault measured it (a bound on every entry). */
@@ -199,9 +221,9 @@ export class StepGuard {
    * After a batch whose loss or gradient faulted at the state the steps of this call made: whether
    * those steps, not the batch, are to blame, and if so the network back at the last state judged
    * good that was kept. Puts that copy back (parameters, state tensors, optimiser state, step count), runs
-   * `rerun` (the same batch forward and back again at that state, returning its loss) and judges it
-   * as every batch is judged (judgeBatch): if it faults there too, the batch is the cause and the
-   * state of the fault is put back. Returns the step and batch loss of the state it went
+   * `rerun` (the same batch's training forward and backprop again at that state, returning its loss)
+   * and judges it as every batch is judged (judgeBatch), the state tensors it moved included, which
+   * are then put back: if it faults there too, the batch is the cause and the state of the fault is put back. Returns the step and batch loss of the state it went
    * back to, or null (no copy older than this state, or the batch at fault): nothing changed then.
    * Rare path: allocates a copy of the state of the fault.
    */
@@ -213,7 +235,10 @@ export class StepGuard {
       atFault.save(optimizer);
       undo.restore(optimizer);
       this.measureParameters();
-      if (this.judgeBatch(rerun()) === 'in range') return { step: undo.step, loss: this.copiedLoss };
+      this.beforeForward();
+      const verdict = this.judgeBatch(rerun());
+      this.forwardNotApplied();
+      if (verdict === 'in range') return { step: undo.step, loss: this.copiedLoss };
       atFault.restore(optimizer);
       this.measureParameters();
       return null;

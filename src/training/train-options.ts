@@ -96,7 +96,11 @@ export interface TrainOptions {
   onBatch?: (info: BatchInfo) => void;
   /** Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes back and runs again). */
   onEpoch?: (info: EpochInfo) => void;
-  /** What to do when a step's loss or gradient is NaN or Inf, the loss runs away, or the step would take a parameter beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'. */
+  /**
+   * What to do when a step's loss or gradient is NaN or Inf, the loss runs away, the batch's training
+   * forward takes batch norm's running statistics beyond float32, or the step would take a parameter
+   * beyond 1.8e16 (never applied): see NonFinitePolicy. Default 'throw'.
+   */
   onNonFinite?: NonFinitePolicy;
   /**
    * With onNonFinite 'halve': halvings allowed in this call before DIVERGED (default 10; 0: none,

@@ -192,9 +192,9 @@ export function runTraining(
         // Neither the step nor what the batch's forward moved (batch norm's running statistics) is applied.
         guard.forwardNotApplied();
         if (policy === 'throw') {
-          // The same batch again at the state put back ('batch' mode: batch norm's running statistics stay).
+          // The same batch again at the state put back, as it was run (the guard puts back the running statistics it moves).
           const rerun = () => {
-            net.forward(size, 'batch');
+            net.forward(size, 'train');
             return net.backprop(size);
           };
           /** The step whose state faulted on this batch (the network's step before it goes back). */
@@ -206,7 +206,8 @@ export function runTraining(
             if (back.step === stepAtStart) applied = false;
           }
           const fault = outcome;
-          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${back === null ? '' : wentBack(back, faulty)}${parenthesised(fault.advice(terms))}`);
+          const went = back === null ? '' : wentBack(back, faulty, guard.judgedBy);
+          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${went}${parenthesised(fault.advice(terms))}`);
         }
         if (policy === 'halve') {
           const fault = outcome;

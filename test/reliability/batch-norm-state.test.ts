@@ -22,10 +22,10 @@ const WENT_BACK = /the network is back (?:as it was after step (\d+)|at (the ini
 const batchesTracked = (net: Network) => net.state().find((t) => t.name.endsWith('num_batches_tracked'))!.values[0];
 
 describe.each(await kernelBackends())('batch norm under a fault on $name', ({ kernels }) => {
-  const make = () =>
+  const make = (activation: 'tanh' | 'linear' = 'tanh') =>
     createNetwork({
       inputs: 2,
-      layers: [{ type: 'dense', units: 3, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'dense', units: 1, activation: 'linear' }],
+      layers: [{ type: 'dense', units: 3, activation }, { type: 'batch-norm' }, { type: 'dense', units: 1, activation: 'linear' }],
       loss: 'mse',
       seed: 3,
       backend: kernels,
@@ -89,6 +89,88 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     expect(stateHash(skipping)).toBe(stateHash(clean));
     skipping.dispose();
     clean.dispose();
+  });
+
+  // Row 9 (epoch 0, batch 2) holds a finite input so large that the batch's variance at batch norm is
+  // beyond float32 (~2e75): its training forward takes the running variance to Inf (float64 ref: to
+  // 2.14e+74, which the model's float32 tensors hold as Inf), and eval then gives β for every input. The
+  // loss and gradient use the batch's own statistics and stay finite, so only the state shows it.
+  // (A linear layer before it: tanh would bound what batch norm sees.)
+  const hugeRow = rows.map((r, i) => (i === 9 ? [3e38, 0] : r));
+  const runningVar = String.raw`this batch's training forward takes '2\.running_var' \(batch norm's running variance\) to (Inf|\S+, beyond float32's largest \(3\.4e\+38\))`;
+  const runningVarFault = new RegExp(String.raw`^epoch 0, batch 2 \(step 3\): ${runningVar}; `);
+
+  it("'throw', a finite row that takes the running variance beyond float32: DIVERGED names the statistic, its layer and the batch; the network as the last step left it", async () => {
+    const net = await make('linear');
+    const after = [stateHash(net)];
+    const error = await expectError(
+      () => net.train(hugeRow, targets, { ...OPTIONS, learningRate: 0.1, onBatch: () => after.push(stateHash(net)) }),
+      'DIVERGED',
+      runningVarFault,
+    );
+    // At the initial weights, the copy kept, the batch takes it out of range too: the batch is to blame, not the steps.
+    expect(error.message).not.toMatch(/the network is back/);
+    expect(error.message).toMatch(/the step was not applied \(the inputs or the weights are too large; if the weights grew in this call, try a learningRate below 0\.1/);
+    expect(net.step).toBe(2);
+    expect(batchesTracked(net)).toBe(2);
+    expect(stateHash(net)).toBe(after[2]);
+    // Eval-mode outputs still depend on the input (with the running variance at Inf every input gives β).
+    const [a, b] = net.predict([[1, 0], [-1, 0.3]]);
+    expect(a[0]).not.toBe(b[0]);
+    net.dispose();
+  });
+
+  it("'throw', the steps to blame for the running variance: at the copy kept the batch's running statistics are in range, and the network goes back there", async () => {
+    // Inputs up to 1e4; onBatch sets the first layer's weights to 1e16 (within the parameters' range):
+    // the next batch's values at batch norm reach 1e20, their variance beyond float32.
+    const large = rows.map((r) => r.map((v) => v * 1e4));
+    const net = await make('linear');
+    const before = stateHash(net);
+    const outward = net.state().map((t) => ({ name: t.name, values: t.name === '0.weight' ? t.values.map(() => 1e16) : t.values }));
+    const error = await expectError(
+      () => net.train(large, targets, { ...OPTIONS, learningRate: 0.1, onBatch: (b) => b.step === 1 && net.loadState(outward) }),
+      'DIVERGED',
+      new RegExp(String.raw`^epoch 0, batch 1 \(step 2\): ${runningVar}; the step was not applied: at the initial weights this batch's loss, gradient and running statistics are in range, so the steps since led here, and the network is back at the initial weights`),
+    );
+    expect(error.message).toMatch(/\(its batch loss [\d.]+\)/);
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it("'throw' at the call's first batch: the state fault does not blame the learning rate, and nothing held changes", async () => {
+    const net = await make('linear');
+    const before = stateHash(net);
+    const first = rows.map((r, i) => (i === 1 ? [3e38, 0] : r));
+    const error = await expectError(() => net.train(first, targets, { ...OPTIONS, learningRate: 0.1 }), 'DIVERGED', new RegExp(String.raw`^epoch 0, batch 0 \(step 1\): ${runningVar}; `));
+    expect(error.message).toMatch(/no step of this call had run, so the learning rate is not the cause: the inputs or the weights train\(\) was given are too large for float32; scale the inputs/);
+    expect(batchesTracked(net)).toBe(0);
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
+  });
+
+  it("'skip': a batch that takes the running variance beyond float32 is left out, bit for bit as training without it", async () => {
+    const options = { ...OPTIONS, epochs: 2, learningRate: 0.1 };
+    const skipping = await make('linear');
+    expect(skipping.train(hugeRow, targets, { ...options, onNonFinite: 'skip' }).skipped).toBe(2);
+    const clean = await make('linear');
+    const kept = <T>(all: T[]) => all.filter((_, r) => r < 8 || r >= 12);
+    clean.train(kept(rows), kept(targets), options);
+    expect(batchesTracked(skipping)).toBe(6);
+    expect(stateHash(skipping)).toBe(stateHash(clean));
+    skipping.dispose();
+    clean.dispose();
+  });
+
+  it("'halve': a running-variance fault is handled as a loss fault: halved until maxHalvings, then back at the start of epoch 0", async () => {
+    const net = await make('linear');
+    const before = stateHash(net);
+    await expectError(
+      () => net.train(hugeRow, targets, { ...OPTIONS, learningRate: 0.1, onNonFinite: 'halve', maxHalvings: 2 }),
+      'DIVERGED',
+      new RegExp(String.raw`^epoch 0, batch 2 \(step 3\): ${runningVar} after 2 halvings of the learning rate \(now 0\.025\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\)`),
+    );
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
   });
 
   it("'halve' at learningRate 2: the runaway at epoch 1's first batch sends training back to epoch 0's start, running statistics included: the same as a run at 1, bit for bit", async () => {
