@@ -12,7 +12,9 @@
  * ingest from each form of typed rows (one block, a Float32Array per row), whose time is a goal
  * (bench/goals.ts, INGEST_TARGET_MS), and the ingest's host control (a plain copy of the same bytes,
  * which nothing of gradscope's can slow) run in INGEST_ROUNDS interleaved rounds, so each ingest's
- * line gives the rounds' spread and is judged beside the control.
+ * line gives the rounds' spread and is judged beside the control. Beside them runs the per-row
+ * ingest's own floor (INGEST_ROW_CONTROL_TASK): the same rows copied into plain memory with one
+ * TypedArray set per row, nothing checked: what taking the rows one by one costs before any check.
  *
  * Threads through the API (train() with `threads: 2`) are measured by bench/threads.bench.ts.
  */
@@ -30,7 +32,7 @@ export const TRAIN_DATASET_ROUNDS = 7;
 /**
  * Rounds of (inner step, the two ingests, host control), as many as the dense products' (DENSE_ROUNDS), sharing the second
  * each of the two had: the suite took 38.1 and 40.7 s against 38.2 and 40.5 s before (runs of each
- * alternating, 2026-12-01 10:33–10:36, load average ~17).
+ * alternating, 2026-12-01 10:33–10:36, load average ~17). The per-row host control, added later, runs in the same rounds.
  */
 export const INGEST_ROUNDS = 11;
 
@@ -47,10 +49,19 @@ export interface ApiRow {
   roundsMs?: number[];
   /** For the ingest: the host control's time in the same rounds (a copy of the same bytes, INGEST_CONTROL_TASK). */
   controlRoundsMs?: number[];
+  /** For the ingest from a Float32Array per row: the per-row host control's time in the same rounds (INGEST_ROW_CONTROL_TASK). */
+  rowControlRoundsMs?: number[];
 }
 
 /** The ingest's host control: Float32Array copies of the data set's inputs and targets, the bytes net.dataset() reads. */
 export const INGEST_CONTROL_TASK = 'host control: copy of the same bytes';
+
+/**
+ * The per-row ingest's floor: the same rows copied into plain memory with one TypedArray set per row,
+ * nothing checked. Its time over the host control's is what taking the rows one by one costs before
+ * any check: a call per row and rows read from separate buffers.
+ */
+export const INGEST_ROW_CONTROL_TASK = 'host control: a set per row of the same rows';
 
 /** The ingest rows, one per form of typed rows net.dataset() takes: each is a goal (bench/goals.ts, ingestGoal). */
 export const INGEST_TASKS = {
@@ -81,6 +92,14 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
         run: () => {
           xCopy.set(train.x.data);
           yCopy.set(train.y.data);
+        },
+        ms: time / INGEST_ROUNDS,
+      },
+      {
+        name: INGEST_ROW_CONTROL_TASK,
+        run: () => {
+          for (let r = 0; r < xRows.length; r++) xCopy.set(xRows[r], r * train.x.cols);
+          for (let r = 0; r < yRows.length; r++) yCopy.set(yRows[r], r * train.y.cols);
         },
         ms: time / INGEST_ROUNDS,
       },
@@ -117,8 +136,15 @@ export async function runApiBench(opts: { time?: number } = {}): Promise<ApiRow[
   };
   const rows = [
     { task: `inner step, batch ${STEP_BATCH}`, medianMs: innerMs, steps: 1, ratio: 1 },
-    ...Object.values(INGEST_TASKS).map((task) => ({ task, medianMs: median(rounds.get(task)!), steps: 0, roundsMs: rounds.get(task)!, controlRoundsMs: rounds.get(INGEST_CONTROL_TASK)! })),
-    { task: INGEST_CONTROL_TASK, medianMs: median(rounds.get(INGEST_CONTROL_TASK)!), steps: 0, roundsMs: rounds.get(INGEST_CONTROL_TASK)! },
+    ...Object.values(INGEST_TASKS).map((task) => ({
+      task,
+      medianMs: median(rounds.get(task)!),
+      steps: 0,
+      roundsMs: rounds.get(task)!,
+      controlRoundsMs: rounds.get(INGEST_CONTROL_TASK)!,
+      rowControlRoundsMs: task === INGEST_TASKS.rows ? rounds.get(INGEST_ROW_CONTROL_TASK)! : undefined,
+    })),
+    ...[INGEST_CONTROL_TASK, INGEST_ROW_CONTROL_TASK].map((task) => ({ task, medianMs: median(rounds.get(task)!), steps: 0, roundsMs: rounds.get(task)! })),
     { ...row('train(dataset) 1 epoch per call', stepsPerEpoch), ratio: onDataset.ratio, ratios: onDataset.ratios },
     row('train() 1 epoch per call', stepsPerEpoch),
     row('train() 10 epochs per call', 10 * stepsPerEpoch),

@@ -94,9 +94,20 @@ export function ingestGoal(row: ApiRow): Goal {
   return {
     goal: `${row.task} (issue #16)`,
     target: `≤ ${INGEST_TARGET_MS.value} ms`,
-    measured: ingestText(judged, INGEST_TARGET_MS, msText),
+    measured: ingestText(judged, INGEST_TARGET_MS, msText) + rowControlText(row),
     verdict: judged.verdict,
   };
+}
+
+/**
+ * For the ingest from a row per array: its own floor beside the verdict (not part of it), the same
+ * rows copied with one set each into plain memory, nothing checked (bench/api.bench.ts
+ * INGEST_ROW_CONTROL_TASK), so the line shows how much of the time any per-row ingest pays.
+ */
+function rowControlText(row: ApiRow): string {
+  if (!row.rowControlRoundsMs) return '';
+  const rowControl = spreadOf(row.rowControlRoundsMs);
+  return `; per-row host control (the same rows, one set each into plain memory, nothing checked) ${msText(rowControl.median)}`;
 }
 
 /** Issue #5: a one-thread training step at batch 64 reaches at least this fraction of the in-run f32x4 peak (its FLOP limit). */

@@ -280,7 +280,10 @@ ${INGEST_ROUNDS} interleaved rounds; their times are the rounds' medians. The in
 busy host slows it with nothing beside it to cancel out: it is met when its median round is within the target; when
 it is not, each round's time is scaled by how much the host slowed that round's control (the control's best round
 over its time in that round), and the goal reads 'host-limited' when the scaled median meets the target (only the
-host's slowing stood in the way), 'NOT met' when even that misses (bench/verdict.ts, judgeIngest).
+host's slowing stood in the way), 'NOT met' when even that misses (bench/verdict.ts, judgeIngest). The ingest from a
+Float32Array per row also gives its own floor, a second control in the same rounds: the same rows copied into plain
+memory with one \`set\` per row, nothing checked; its time beside the plain copy's is what taking the rows one by one
+costs before any check (a call per row, rows read from separate buffers).
 
 ${markdownTable(apiRows)}
 

@@ -132,6 +132,14 @@ describe('the ingest of 9,000 rows (≤ 5 ms, issue #16), beside a copy of the s
     expect(goal.measured).not.toMatch(/host slowed/);
   });
 
+  it('prints the per-row host control beside the verdict when the row has one, and judges without it', () => {
+    const row = { ...ingest([6.1, 6.3, 6.2, 6.4, 6.2], [1.1, 1.05, 1.1, 1.1, 1]), rowControlRoundsMs: [4.4, 4.2, 4.3, 4.6, 4.1] };
+    const goal = ingestGoal(row);
+    expect(goal.measured).toMatch(/ms\); per-row host control \(the same rows, one set each into plain memory, nothing checked\) 4\.30 ms$/);
+    expect(goal.verdict).toBe(ingestGoal(ingest(row.roundsMs, row.controlRoundsMs)).verdict);
+    expect(ingestGoal(ingest(row.roundsMs, row.controlRoundsMs)).measured).not.toMatch(/per-row/);
+  });
+
   it('refuses a row timed once, a row without its control, and rounds that do not pair up', () => {
     expect(() => ingestGoal(ingest(undefined, quiet))).toThrow(/has no rounds/);
     expect(() => ingestGoal(ingest(quiet))).toThrow(/\(host control\)' has no rounds/);
