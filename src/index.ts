@@ -35,6 +35,7 @@ export type { ThreadedOptions, ThreadedWasmKernels } from './wasm/threads/thread
 export { simdSupported, relaxedSimdSupported, setWasmLocation } from './wasm/loader.js';
 export { WEIGHT_INITS } from './init/initializers.js';
 export type { WeightInit, WeightInitName, BiasInit } from './init/initializers.js';
+export type { Initialisation, Initialisers } from './init/initialisation.js';
 export { Rng } from './init/rng.js';
 export type { Rows, Matrix } from './data/matrix.js';
 export { toMatrix } from './data/matrix.js';

@@ -11,6 +11,7 @@ import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
+import type { Initialisation } from '../init/initialisation.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { CheckedSpec } from '../layers/spec.js';
@@ -116,6 +117,19 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (this.awaitingLsuv) {
       throw invalidOption(`${what}: this network was created with init 'lsuv' and waits for it (its weights are orthonormal, not rescaled yet); run net.initLsuv(x) or train with { lsuv: true } before saving it`);
     }
+  }
+
+  /**
+   * How the parameters were first drawn: createNetwork's init and biasInit, with `lsuv: true` once
+   * LSUV has rescaled the weights; for a loaded network, what its file records (gradscope's JSON
+   * and binary files, and the safetensors and tfjs models it writes, record it); undefined where
+   * the file records nothing (written by gradscope before 2026-12-01, by PyTorch or by Keras).
+   * Traced runs record it (TraceRun's init, biasInit, lsuv), and saving writes it with the weights.
+   * A copy: changing it changes nothing.
+   */
+  get initialisation(): Initialisation | undefined {
+    const { initialisation, lsuvApplied } = this.#engine;
+    return initialisation && structuredClone({ ...initialisation, ...(lsuvApplied && { lsuv: true as const }) });
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
@@ -425,8 +439,15 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const k = this.kernels;
     const json =
       engine instanceof BlockEngine
-        ? blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state() })
-        : modelToJSON({ loss: this.loss, sizes: engine.sizes, activations: engine.activationFunctions, weights: engine.weights.map((w) => k.view(w)), biases: engine.biases.map((b) => k.view(b)) });
+        ? blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation })
+        : modelToJSON({
+            loss: this.loss,
+            sizes: engine.sizes,
+            activations: engine.activationFunctions,
+            weights: engine.weights.map((w) => k.view(w)),
+            biases: engine.biases.map((b) => k.view(b)),
+            initialisation: this.initialisation,
+          });
     checkModelJsonSize(json, FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path not ending in .json, or toSafetensors(net)');
     return json;
   }
@@ -524,7 +545,8 @@ export function checkLoadOptions(options: LoadOptions, who: string): void {
  */
 export async function networkOfData(model: ModelData | BlockModelData, options: LoadOptions = {}): Promise<Network> {
   const seed = options.seed ?? 1;
-  const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed } as const;
+  // init and biasInit draw nothing here (the parameters are given); `recorded` is what the data say they were drawn by.
+  const common = { loss: model.loss, init: 'standard', biasInit: 'zero', seed, ...(model.initialisation && { recorded: model.initialisation }) } as const;
   if (!('kind' in model)) {
     const config: NetworkConfig = { ...common, sizes: model.sizes, activations: model.activations };
     return networkOn(options, (kernels) => new Network(kernels, config, { weights: model.weights, biases: model.biases }));

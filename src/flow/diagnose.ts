@@ -881,7 +881,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       : hiddenActivations.every((f) => f === 'selu')
         ? 'lecun-normal'
         : 'glorot-uniform';
-  // A loaded network's trace does not record how its weights were drawn (TraceRun.init absent): the remedy says so rather than suggest blindly what it may already use.
+  // A network loaded from a file that records no initialisation is traced without one (TraceRun.init absent): the remedy says so rather than suggest blindly what it may already use.
   const initUnknown =
     run.init === undefined && !run.lsuv ? ` This trace does not record how the network's weights were drawn (a network loaded from a file, say): if they were drawn by '${normalisedInit}' already, this remedy is not new to it.` : '';
   const initRemedy = (why: string) => {

@@ -29,7 +29,7 @@ export interface GradientHistogram {
 /**
  * How the traced run was set up, as far as the trace can know it: diagnose() never suggests what
  * the run already uses. Each field is absent when unknown (a trace read from an older file, or a
- * network loaded from a checkpoint, whose initialisation is not stored).
+ * network loaded from a model file that records no initialisation: Network.initialisation).
  */
 export interface TraceRun {
   /** The optimiser's name ('sgd', 'adam', …). */
@@ -40,11 +40,11 @@ export interface TraceRun {
   batchSize?: number;
   /** The optimiser's per-layer learning-rate multipliers, present only when some differs from 1. */
   layerRates?: number[];
-  /** The initialisers the network was created with. */
+  /** The weight initialiser the network was created with (or, loaded, the one its file records). */
   init?: WeightInit;
-  /** The bias initialiser the network was created with. */
+  /** The bias initialiser the network was created with (or, loaded, the one its file records). */
   biasInit?: BiasInit;
-  /** True when LSUV rescaled the network's weights before or at the start of the run (net.initLsuv(x), or train's lsuv option); absent otherwise. */
+  /** True when LSUV rescaled the network's weights before or at the start of the run (net.initLsuv(x), or train's lsuv option; or, loaded, its file records so); absent otherwise. */
   lsuv?: true;
   /**
    * A first-order optimiser's weight decay λ, present only when > 0: L2 (λ·W added to the gradient)

@@ -9,7 +9,8 @@
  *   8   u32      format version (1)
  *   12  u32      header length H (≤ CHECKPOINT_LIMITS.maxHeaderBytes)
  *   16  H bytes  UTF-8 JSON header: { loss, sizes, activations, step, rng, optimizer: null |
- *                { name, scalars, lengths } }
+ *                { name, scalars, lengths }, initialisation? } (initialisation as the JSON model
+ *                file's, src/init/initialisation.ts; absent when not recorded)
  *   …   0–3 zero bytes, so the payload starts at a multiple of 4
  *   …   f32 payload: per layer its weights ([units][inputs] row-major) then its biases; then each
  *                optimiser tensor, in order
@@ -36,6 +37,7 @@ import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js'
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
+import { recordedInitialisation } from '../init/initialisation.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
 /** The first 8 bytes of a binary checkpoint. */
@@ -222,6 +224,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
       step: checkpoint.step,
       rng: checkpoint.rng,
       optimizer: optimizer ? { name: optimizer.name, scalars: optimizer.scalars, lengths: optimizer.tensors.map((t) => t.length) } : null,
+      initialisation: model.initialisation,
     }),
   );
   const modelTensors = blocks ? model.tensors.map((t) => t.values) : model.weights.flatMap((w, l) => [w, model.biases[l]]);
@@ -270,6 +273,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!isRecord(header)) throw badModel('header', 'expected a JSON object');
   const loss: Loss = readLoss(header.loss, 'header.loss');
   const architecture = version === CHECKPOINT_BINARY_BLOCK_VERSION ? readBlockArchitecture(header, loss) : readDenseArchitecture(header, loss);
+  const recorded = recordedInitialisation(header, 'header.initialisation', badModel);
   const step = readStep(header.step, 'header.step');
   const rng = readRng(header.rng, 'header.rng');
   let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
@@ -299,7 +303,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     checkStoredTensor(t, element, parameter, badModel);
     return t;
   };
-  const model = architecture.read(read);
+  const model = { ...architecture.read(read), ...recorded };
   if (!optimizerHeader) return { model, step, rng };
   const tensors = optimizerHeader.lengths.map((n, i) => read(n, elementPath(`optimizer.tensors[${i}]`, [n]), false));
   return { model, step, rng, optimizer: { name: optimizerHeader.name, scalars: optimizerHeader.scalars, tensors } };

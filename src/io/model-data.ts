@@ -12,6 +12,7 @@ import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOption
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseTensorName } from '../model.js';
+import type { Initialisation } from '../init/initialisation.js';
 
 /** A BAD_MODEL_FILE error: `where` names the file part (tensor, field, layer) at fault. */
 export function badModel(where: string, message: string): GradscopeError {
@@ -56,7 +57,7 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
 }
 
-/** A copy of a network's architecture and parameters (float32, weights `[units][inputs]`); a block network is refused (INVALID_OPTION: use blockModelOf). */
+/** A copy of a network's architecture, parameters (float32, weights `[units][inputs]`) and initialisation (where it knows it); a block network is refused (INVALID_OPTION: use blockModelOf). */
 export function modelOf(net: Network): ModelData {
   checkNetwork(net, 'modelOf');
   net.assertSaveable('save or export');
@@ -68,18 +69,26 @@ export function modelOf(net: Network): ModelData {
     activations: [...net.activationFunctions],
     weights: net.weights.map((w) => Float32Array.from(k.view(w))),
     biases: net.biases.map((b) => Float32Array.from(k.view(b))),
+    ...recorded(net),
   };
 }
 
 /**
- * A copy of any network as BlockModelData: its layer specs (a dense network's as dense specs) and
- * every parameter and state buffer by PyTorch state_dict name, in that order (float32 copies).
+ * A copy of any network as BlockModelData: its layer specs (a dense network's as dense specs),
+ * every parameter and state buffer by PyTorch state_dict name, in that order (float32 copies), and
+ * its initialisation where it knows it.
  * What the exporters, model files and checkpoints of block networks take.
  */
 export function blockModelOf(net: Network): BlockModelData {
   checkNetwork(net, 'blockModelOf');
   net.assertSaveable('save or export');
-  return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state() };
+  return { kind: 'blocks', loss: net.loss, inputs: net.inputSize, layers: structuredClone([...net.layers]), tensors: net.state(), ...recorded(net) };
+}
+
+/** `{ initialisation }` of a network that knows how it was initialised, else `{}` (no field: a model that records none). */
+function recorded(net: Network): { initialisation?: Initialisation } {
+  const initialisation = net.initialisation;
+  return initialisation ? { initialisation } : {};
 }
 
 /** A network holding `model`'s layers, parameters and state buffers on the chosen backend (default 'wasm'); BAD_MODEL_FILE naming the first bad field. */
@@ -116,7 +125,7 @@ export function exportSource(source: Network | ModelData | BlockModelData, who: 
   return isBlockModel(source) ? source : asModelData(source);
 }
 
-/** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied). */
+/** A dense chain as a block model: one dense spec per layer, its tensors under their PyTorch names (the values shared, not copied), its initialisation as recorded. */
 export function denseAsBlockModel(model: ModelData): BlockModelData {
   return {
     kind: 'blocks',
@@ -127,5 +136,6 @@ export function denseAsBlockModel(model: ModelData): BlockModelData {
       { name: denseTensorName(l, 'weight'), shape: [model.sizes[l + 1], model.sizes[l]], dtype: 'float', values: model.weights[l] },
       { name: denseTensorName(l, 'bias'), shape: [model.sizes[l + 1]], dtype: 'float', values: model.biases[l] },
     ]),
+    ...(model.initialisation && { initialisation: model.initialisation }),
   };
 }

@@ -19,6 +19,7 @@ import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from 
 import { checkBlockModel, isBlockModel } from '../network/block-model-check.js';
 import { denseAsBlockModel, exportSource } from './model-data.js';
 import { ProtoWriter } from './protobuf.js';
+import { initialisationText } from '../init/initialisation.js';
 
 /** Opset 17 (ONNX 1.12) has every op used here with today's semantics (Softmax over one axis). */
 export const ONNX_OPSET = 17;
@@ -75,6 +76,7 @@ export function toOnnx(source: Network | ModelData | BlockModelData): Uint8Array
     .bytes(Model.graph, graph.proto.finish());
   // Training-only facts ONNX has no place for, kept so a reader knows what the model was fit to.
   const facts = dense ? [['gradscope.activations', dense.activations.join(',')]] : [['gradscope.layers', JSON.stringify(layers)]];
+  if (model.initialisation) facts.push(['gradscope.initialisation', initialisationText(model.initialisation)]);
   for (const [key, value] of [['gradscope.loss', loss], ...facts]) {
     onnx.message(Model.metadataProps, (e) => e.string(Entry.key, key).string(Entry.value, value));
   }

@@ -5,8 +5,9 @@
  * the network and what PyTorch needs to rebuild the module:
  *
  *   format "gradscope.model", version "2", loss, inputs (a number), layers (the checked specs as
- *   JSON), pytorch (the expression of src/io/pytorch-module.ts) and, when a residual block is in
- *   it, pytorch_residual (the Residual class to exec first).
+ *   JSON), pytorch (the expression of src/io/pytorch-module.ts), when a residual block is in
+ *   it, pytorch_residual (the Residual class to exec first), and where the model records it,
+ *   initialisation (the JSON text of `{ init, biasInit, lsuv? }`, src/init/initialisation.ts).
  *
  * Reading takes the specs from gradscope's `layers` and `inputs`, or, for a state_dict PyTorch saved
  * itself, from the expression of its module (pytorch-import.ts), whose module indices name the
@@ -26,6 +27,7 @@ import { PYTORCH_RESIDUAL_CLASS, pytorchExpression, usesResidual } from './pytor
 import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, UnreadImportOption } from './import-options.js';
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
+import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -47,6 +49,7 @@ export function blockModelToSafetensors(model: BlockModelData): Uint8Array {
     pytorch: pytorchExpression(layers, inputs),
   };
   if (usesResidual(layers)) metadata.pytorch_residual = PYTORCH_RESIDUAL_CLASS;
+  if (model.initialisation) metadata.initialisation = initialisationText(model.initialisation);
   return encodeSafetensors(metadata, tensorsToWrite(model.tensors));
 }
 
@@ -128,7 +131,9 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   const extra = entries.keys().next();
   if (!extra.done) throw fail(`${prefix}${extra.value}`, 'is not a tensor of the layers');
   imported?.notes.push(...f64Note(file.entries));
-  const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors };
+  // gradscope's metadata records the initialisation (a dense chain's too, read here by its module expression); another tool's says nothing of it.
+  const recorded = metadata.format === MODEL_FILE_TAG ? recordedInitialisationText(metadata, '__metadata__.initialisation', badModel) : {};
+  const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
   return imported && imported.notes.length > 0 ? { ...model, imported } : model;
 }
 

@@ -27,6 +27,7 @@ import { pytorchExpression } from './pytorch-module.js';
 import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
+import { initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
 
 /**
  * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
@@ -53,8 +54,9 @@ export interface SafetensorsImportOptions {
 
 /**
  * A model as safetensors bytes. A dense chain: float32 tensors `<2l>.weight` `[out, in]` and
- * `<2l>.bias` `[out]`; `__metadata__` holds format, version, loss, activations (comma-separated)
- * and the PyTorch Sequential that matches. A block model: its state_dict, as `blockModelToSafetensors`.
+ * `<2l>.bias` `[out]`; `__metadata__` holds format, version, loss, activations (comma-separated),
+ * the PyTorch Sequential that matches and, where the model records it, its initialisation (the
+ * JSON text of `{ init, biasInit, lsuv? }`). A block model: its state_dict, as `blockModelToSafetensors`.
  */
 export function toSafetensors(source: Network | ModelData | BlockModelData): Uint8Array {
   const model = exportSource(source, 'toSafetensors');
@@ -66,6 +68,7 @@ export function toSafetensors(source: Network | ModelData | BlockModelData): Uin
     loss: model.loss,
     activations: model.activations.join(','),
     pytorch: pytorchExpression(blocks.layers, blocks.inputs),
+    ...(model.initialisation && { initialisation: initialisationText(model.initialisation) }),
   };
   return encodeSafetensors(metadata, tensorsToWrite(blocks.tensors));
 }
@@ -219,7 +222,7 @@ function optionsToPass(keys: readonly string[]): string {
 }
 
 /**
- * Activations and loss: from gradscope's own `__metadata__` (format "gradscope.model", or no format
+ * Activations, loss and the initialisation where recorded: from gradscope's own `__metadata__` (format "gradscope.model", or no format
  * at all), else from the options; an option beside that metadata must agree with it
  * (ContradictedImportOption otherwise). Metadata another tool wrote (`{ "format": "pt" }`) says nothing
  * about the architecture and is ignored, with a note.
@@ -229,7 +232,7 @@ function readArchitecture(
   depth: number,
   options: SafetensorsImportOptions,
   notes: string[],
-): { loss: Loss; lossFrom: string; activations: OutputActivation[] } {
+): { loss: Loss; lossFrom: string; activations: OutputActivation[]; initialisation?: Initialisation } {
   let ours = metadata;
   if (metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG) {
     notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
@@ -256,11 +259,12 @@ function readArchitecture(
     ];
     throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
   }
+  const recorded = recordedInitialisationText(ours, '__metadata__.initialisation', badModel);
   if (ours.loss !== undefined) {
     const loss = readLoss(ours.loss, '__metadata__.loss');
     checkAgrees('loss', options.loss, '__metadata__.loss', loss);
-    return { loss, lossFrom: '__metadata__.loss', activations };
+    return { loss, lossFrom: '__metadata__.loss', activations, ...recorded };
   }
   if (options.loss === undefined) throw badModel('__metadata__', `has no gradscope "loss"; pass ${optionsToPass(['loss'])} to say what the model was trained on`);
-  return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations };
+  return { loss: readLoss(options.loss, 'loss option'), lossFrom: 'the loss option', activations, ...recorded };
 }

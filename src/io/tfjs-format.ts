@@ -6,6 +6,7 @@
 import { checkBytesArgument } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from '../layers/spec.js';
+import type { Initialisation } from '../init/initialisation.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
@@ -54,7 +55,7 @@ export interface TfjsModelJson {
     /** The tensors in the shards, in order. */
     weights: TfjsWeightSpec[];
   }[];
-  /** gradscope's own metadata, so a round trip keeps the loss (and a block network's specs). */
+  /** gradscope's own metadata, so a round trip keeps the loss, the initialisation (and a block network's specs). */
   userDefinedMetadata: {
     /** What gradscope records. */
     gradscope: {
@@ -70,6 +71,8 @@ export interface TfjsModelJson {
       layers?: CheckedSpec[];
       /** A block network's batch norm counters, by state_dict name (`2.num_batches_tracked`), which Keras has no place for. */
       batchesTracked?: Record<string, number>;
+      /** How the parameters were first drawn, where the model records it (src/init/initialisation.ts). */
+      initialisation?: Initialisation;
     };
   };
 }
@@ -85,6 +88,11 @@ export interface TfjsLayersModel {
 /** A model.json object, as its readers index it. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** model.json's `userDefinedMetadata.gradscope`, or `{}` where it has none (a model another tool wrote). */
+export function gradscopeMetadata(json: Record<string, unknown>): Record<string, unknown> {
+  return isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.gradscope) ? json.userDefinedMetadata.gradscope : {};
 }
 
 /** rows×cols row-major to cols×rows. */

@@ -21,7 +21,8 @@ import { badModel, exportSource, checkArchitecture, checkSizes, denseAsBlockMode
 import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
-import { isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { gradscopeMetadata, isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
+import { recordedInitialisation } from '../init/initialisation.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
@@ -65,7 +66,8 @@ const INFERENCE_IDENTITY_LAYERS = ['Dropout', 'AlphaDropout', 'GaussianDropout',
 export function toTfjsLayers(source: Network | ModelData | BlockModelData): TfjsLayersModel {
   const model = exportSource(source, 'toTfjsLayers');
   if (isBlockModel(model)) return blockModelToTfjsLayers(model);
-  return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss });
+  const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
+  return writeTfjsLayers(denseAsBlockModel(model), { format: MODEL_FILE_TAG, version: MODEL_VERSION, loss: model.loss, ...recorded });
 }
 
 interface DenseLayer {
@@ -103,7 +105,7 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const activations = dense.map((layer) => layer.activation);
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
-  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported };
+  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel) };
   checkArchitecture(model, 'modelTopology');
 
   const read = weightReader(json, weightData);
@@ -200,7 +202,7 @@ function builtWidth(layer: Record<string, unknown>, where: string): number | und
  * into the model: the gradients are the same, the outputs become probabilities.
  */
 function readModelLoss(json: Record<string, unknown>, options: TfjsImportOptions, activations: OutputActivation[], notes: string[]): { loss: Loss; lossFrom: string } {
-  const ours = isObject(json.userDefinedMetadata) && isObject(json.userDefinedMetadata.gradscope) ? json.userDefinedMetadata.gradscope.loss : undefined;
+  const ours = gradscopeMetadata(json).loss;
   if (ours !== undefined) return { loss: readLoss(ours, 'userDefinedMetadata.gradscope.loss'), lossFrom: 'userDefinedMetadata.gradscope.loss' };
   const topology = isObject(json.modelTopology) ? json.modelTopology : {};
   const [field, training] = (

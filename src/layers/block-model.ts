@@ -5,6 +5,7 @@
  */
 import type { Loss } from '../kernels.js';
 import type { CheckedSpec } from './spec.js';
+import type { Initialisation } from '../init/initialisation.js';
 
 /** One named tensor of a block network: a trained parameter or a state buffer (batch norm's running statistics). */
 export interface BlockTensor {
@@ -38,6 +39,8 @@ export interface BlockModelData {
   layers: CheckedSpec[];
   /** Every parameter and state buffer, in PyTorch's state_dict order. */
   tensors: BlockTensor[];
+  /** How the dense layers' parameters were first drawn (Network.initialisation). Absent: not recorded, and a network built from the data has none. */
+  initialisation?: Initialisation;
   /**
    * Set by blockModelFromSafetensors when it read a PyTorch module by a rule the file does not
    * spell out (a softmax or sigmoid output for a module ending in logits, a module prefix dropped

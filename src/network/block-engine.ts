@@ -8,6 +8,7 @@
 import type { ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { type BiasInit, type WeightInit } from '../init/initializers.js';
+import type { Initialisation, Initialisers } from '../init/initialisation.js';
 import { Rng } from '../init/rng.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { StackGaussNewton } from '../layers/gauss-newton.js';
@@ -43,6 +44,8 @@ export interface BlockConfig {
   seed: number;
   /** init 'lsuv': `init` is orthogonal and the network waits for LSUV (initLsuv, or train's lsuv option). */
   lsuv?: boolean;
+  /** With given tensors: how the file they came from records the network was initialised (absent: it records nothing; `init` and `biasInit` are then unused). */
+  recorded?: Initialisation;
 }
 
 export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
@@ -62,14 +65,14 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly stack: Sequential<T>;
   /** Units of each layer spec's output. */
   readonly layerWidths: readonly number[];
-  /** The initialisers the dense layers were drawn with (absent when the tensors were given, e.g. from a file). */
-  readonly initialisation?: { weights: WeightInit; biases: BiasInit };
+  /** The initialisers the dense layers were drawn with; for given tensors, what their file records (config.recorded), absent where it records none. */
+  readonly initialisation?: Initialisers;
   step = 0;
   capacity = 0;
   /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
   awaitingLsuv: boolean;
   /** LSUV has rescaled the weights (see lsuv-init.ts); the trace's run records it. */
-  lsuvApplied = false;
+  lsuvApplied: boolean;
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
   private disposed = false;
@@ -90,7 +93,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.outputSize = widthAfter(config.layers, config.inputs);
     this.rng = new Rng(config.seed);
     this.awaitingLsuv = config.lsuv === true && !initial;
-    if (!initial) this.initialisation = { weights: config.init, biases: config.biasInit };
+    this.initialisation = initial ? config.recorded && { init: config.recorded.init, biasInit: config.recorded.biasInit } : { init: config.init, biasInit: config.biasInit };
+    this.lsuvApplied = initial !== undefined && config.recorded?.lsuv === true;
     const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
     this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
     const what = `a network of layers [${config.layers.map((s) => s.type).join(', ')}]`;

@@ -13,6 +13,7 @@ import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
 import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail } from '../model-limits.js';
 import { checkLoss, checkLossPairing } from './config.js';
+import { recordedInitialisation } from '../init/initialisation.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
 export interface BlockArchitecture {
@@ -101,6 +102,7 @@ export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fa
   if (typeof model !== 'object' || model === null || model.kind !== 'blocks') throw fail(`${where}.kind`, `expected 'blocks', got ${describeValue(model?.kind)}`);
   const architecture = checkBlockArchitecture(model, where, fail);
   checkBlockTensors(model.tensors, architecture.layout, where, fail);
+  recordedInitialisation(model, `${where}.initialisation`, fail);
   return architecture;
 }
 

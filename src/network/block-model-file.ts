@@ -2,7 +2,8 @@
  * gradscope's JSON model format, version 2: a network built from layer specs (issue 13).
  * { "format": "gradscope.model", "version": 2, "inputs": n, "loss": "...",
  *   "layers": [ the checked layer specs, defaults filled in ],
- *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … } }
+ *   "tensors": { "<PyTorch state_dict name>": { "shape": [...], "values": [row-major numbers] }, … },
+ *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true } }   (optional, as in version 1)
  * The tensors are every parameter and state buffer (batch norm's running_mean, running_var and
  * num_batches_tracked) in PyTorch's state_dict order; the file must hold exactly the tensors its
  * layers have (src/layers/block-layout.ts), each of its shape, checked as every block model is
@@ -17,6 +18,7 @@ import type { CheckedSpec } from '../layers/spec.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
+import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 
 /** The model file version of a network built from layer specs. */
 export const BLOCK_MODEL_VERSION = 2;
@@ -43,6 +45,8 @@ export interface BlockModelFile {
   layers: CheckedSpec[];
   /** Every parameter and state buffer by its PyTorch state_dict name, in that order. */
   tensors: Record<string, BlockModelFileTensor>;
+  /** How the dense layers' parameters were first drawn. Absent: not recorded (a file written before 2026-12-01, or from data without it). */
+  initialisation?: Initialisation;
 }
 
 /** The version 2 file of `model` (checked first: what it writes, the reader takes back). */
@@ -50,12 +54,13 @@ export function blockModelToJSON(model: BlockModelData): BlockModelFile {
   checkBlockModel(model, 'model');
   const tensors: Record<string, BlockModelFileTensor> = {};
   for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: Array.from(t.values) };
-  return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors };
+  const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
+  return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors, ...recorded };
 }
 
 /** Reads the fields of a version 2 file (format and version already checked); BAD_MODEL_FILE naming the first bad field. */
 export function blockModelFromJSON(file: Record<string, unknown>): BlockModelData {
-  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<BlockModelFile>({ format: true, version: true, inputs: true, loss: true, layers: true, tensors: true, initialisation: true }), CHECKPOINT_FIELD], 'model', bad);
   const { loss, inputs, layers, layout } = checkBlockArchitecture({ loss: file.loss, inputs: file.inputs, layers: file.layers }, 'model', bad); // limits before any tensor is read
   const given = file.tensors;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad('model.tensors', 'expected an object of tensors by name');
@@ -80,7 +85,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });
-  return { kind: 'blocks', loss, inputs, layers, tensors };
+  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(file, 'model.initialisation', bad) };
 }
 
 function bad(where: string, message: string): GradscopeError {

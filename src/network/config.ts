@@ -10,6 +10,7 @@ import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, type
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
+import type { Initialisation } from '../init/initialisation.js';
 import {
   ACTIVATIONS,
   LOSSES,
@@ -73,6 +74,8 @@ export interface NetworkConfig {
   seed: number;
   /** init 'lsuv': `init` is orthogonal and the network waits for LSUV (initLsuv, or train's lsuv option). */
   lsuv?: boolean;
+  /** With given parameters: how the file they came from records the network was initialised (absent: it records nothing; `init` and `biasInit` are then unused). */
+  recorded?: Initialisation;
 }
 
 export function checkLoss(value: unknown, where = 'loss'): Loss {

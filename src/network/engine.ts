@@ -9,7 +9,8 @@
  * are allocated once (per batch capacity); a training step allocates nothing.
  */
 import type { ResidentRows } from '../data/matrix.js';
-import { initBiases, initWeights, type BiasInit, type WeightInit } from '../init/initializers.js';
+import { initBiases, initWeights } from '../init/initializers.js';
+import type { Initialisers } from '../init/initialisation.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
@@ -39,8 +40,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** The backend's kernels until dispose(); then a stand-in whose every member throws DISPOSED. */
   private k: Kernels<T>;
   readonly rng: Rng;
-  /** The initialisers the weights and biases were drawn with (absent when they were given, e.g. from a checkpoint). */
-  readonly initialisation?: { weights: WeightInit; biases: BiasInit };
+  /** The initialisers the weights and biases were drawn with; for given parameters, what their file records (config.recorded), absent where it records none. */
+  readonly initialisation?: Initialisers;
 
   readonly weights: T[];
   readonly biases: T[];
@@ -59,7 +60,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
   awaitingLsuv: boolean;
   /** LSUV has rescaled the weights (see lsuv-init.ts); the trace's run records it. */
-  lsuvApplied = false;
+  lsuvApplied: boolean;
   private disposed = false;
   readonly onDispose = new Set<() => void>();
 
@@ -72,7 +73,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.loss = config.loss;
     this.rng = new Rng(config.seed);
     this.awaitingLsuv = config.lsuv === true && !parameters;
-    if (!parameters) this.initialisation = { weights: config.init, biases: config.biasInit };
+    this.initialisation = parameters ? config.recorded && { init: config.recorded.init, biasInit: config.recorded.biasInit } : { init: config.init, biasInit: config.biasInit };
+    this.lsuvApplied = parameters !== undefined && config.recorded?.lsuv === true;
     this.weights = [];
     this.biases = [];
     this.nablaW = [];

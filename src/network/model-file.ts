@@ -1,8 +1,10 @@
 /**
  * gradscope's JSON model format, version 1:
  * { "format": "gradscope.model", "version": 1, "loss": "...",
- *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ] }
- * The output activation is the last layer's. Reading checks every field and names the first bad one.
+ *   "layers": [ { "inputs": n, "units": m, "activation": "...", "weights": [[m rows of n]], "biases": [m] } ],
+ *   "initialisation": { "init": "...", "biasInit": "...", "lsuv": true } }
+ * The output activation is the last layer's. `initialisation` (optional, src/init/initialisation.ts)
+ * says how the weights were first drawn. Reading checks every field and names the first bad one.
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
@@ -11,6 +13,7 @@ import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
+import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -43,6 +46,8 @@ export interface ModelFile {
   loss: Loss;
   /** The weight layers, first first. */
   layers: ModelFileLayer[];
+  /** How the weights and biases were first drawn. Absent: not recorded (a file written before 2026-12-01, or from data without it). */
+  initialisation?: Initialisation;
 }
 
 /** A model's contents in memory: flat float32 weights `[units][inputs]` per layer. */
@@ -57,6 +62,8 @@ export interface ModelData {
   weights: Float32Array[];
   /** Per layer, one bias per unit. */
   biases: Float32Array[];
+  /** How the parameters were first drawn (Network.initialisation). Absent: not recorded, and a network built from the data has none. */
+  initialisation?: Initialisation;
   /** Set by the readers of foreign files (safetensors, tfjs): what they chose that the file did not spell out. */
   imported?: ImportNotes;
 }
@@ -69,11 +76,13 @@ export function modelToJSON(model: {
   activations: readonly OutputActivation[];
   weights: FloatArray[];
   biases: FloatArray[];
+  initialisation?: Initialisation;
 }): ModelFile {
   return {
     format: MODEL_FILE_TAG,
     version: MODEL_VERSION,
     loss: model.loss,
+    ...(model.initialisation && { initialisation: structuredClone(model.initialisation) }),
     layers: model.activations.map((activation, l) => {
       const inputs = model.sizes[l];
       const units = model.sizes[l + 1];
@@ -132,7 +141,7 @@ export function modelFromJSON(json: unknown): ModelData {
   checkFormatTag(file);
   if (file.version === BLOCK_MODEL_VERSION) throw bad('version', `2 is a network built from layer specs: read it with readModelJSON or Network.fromJSON`);
   if (file.version !== MODEL_VERSION) throw bad('version', `this gradscope reads versions ${MODEL_VERSION} and ${BLOCK_MODEL_VERSION}, got ${describeValue(file.version)}`);
-  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true }), CHECKPOINT_FIELD], 'model', bad);
+  checkFileFields(file, [...keysOf<ModelFile>({ format: true, version: true, loss: true, layers: true, initialisation: true }), CHECKPOINT_FIELD], 'model', bad);
   const loss = rethrowAsBad('loss', () => checkLoss(file.loss));
   const layers: unknown = file.layers;
   if (!Array.isArray(layers) || layers.length === 0) throw bad('layers', 'expected a non-empty array');
@@ -181,7 +190,7 @@ export function modelFromJSON(json: unknown): ModelData {
     copyValues(b, 0, values, `layers[${l}].biases`);
     biases.push(b);
   }
-  return { loss, sizes, activations, weights, biases };
+  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad) };
 }
 
 /** target[offset…] = values (a row of weights or the biases: parameters), after checking them with the rules every format shares. */
@@ -206,6 +215,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
   for (let l = 0; l < depth; l++) rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(activations[l], 'activation'));
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
+  recordedInitialisation(model, `${where}.initialisation`, fail);
   if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
   if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
   for (let l = 0; l < depth; l++) {

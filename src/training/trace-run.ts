@@ -5,12 +5,12 @@
  * nothing the run already uses.
  */
 import type { TraceRun } from '../flow/trace.js';
-import type { BiasInit, WeightInit } from '../init/initializers.js';
+import type { Initialisers } from '../init/initialisation.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import type { Optimizer } from '../optim/optimizer.js';
 
 export function describeRun(
-  net: { readonly initialisation?: { weights: WeightInit; biases: BiasInit }; readonly lsuvApplied?: boolean },
+  net: { readonly initialisation?: Initialisers; readonly lsuvApplied?: boolean },
   optimizer: Optimizer,
   settings: { clipNorm: number | undefined; batchSize: number; learningRate: number | undefined; validation?: { trainingRows: boolean } },
 ): TraceRun {
@@ -29,8 +29,8 @@ export function describeRun(
   if (clipNorm !== undefined) run.clipNorm = clipNorm;
   if (validation) run.validation = validation.trainingRows ? 'training rows' : 'other rows';
   if (net.initialisation) {
-    run.init = net.initialisation.weights;
-    run.biasInit = net.initialisation.biases;
+    run.init = net.initialisation.init;
+    run.biasInit = net.initialisation.biasInit;
   }
   // The network remembers LSUV (net.initLsuv(x) or train's lsuv option, in this call or an earlier one).
   if (net.lsuvApplied) run.lsuv = true;

@@ -1,7 +1,7 @@
 /** What the training loop trains: an engine as it sees one, and the rows it trains on, resident in the engine's backend memory. */
 import type { ResidentRows } from '../data/matrix.js';
 import type { Tensor } from '../kernels.js';
-import type { BiasInit, WeightInit } from '../init/initializers.js';
+import type { Initialisers } from '../init/initialisation.js';
 import type { LsuvEngine } from '../network/lsuv-init.js';
 
 /** Inputs and targets in the network's backend memory (a Dataset's, or a call's own upload). */
@@ -24,5 +24,5 @@ export interface ValidationSet<T extends Tensor = Tensor> {
 }
 
 /** An engine as the training loop sees it: rows, the Trainable contract and how it was initialised (for the trace). */
-export type TrainingEngine = LsuvEngine & { readonly initialisation?: { weights: WeightInit; biases: BiasInit } };
+export type TrainingEngine = LsuvEngine & { readonly initialisation?: Initialisers };
 

@@ -1,0 +1,72 @@
+/**
+ * How a network's parameters were first drawn, as its model files record it: the `initialisation`
+ * of gradscope's JSON model and checkpoint files (an object), of a binary checkpoint's header and of
+ * tfjs' `userDefinedMetadata.gradscope` (an object), and of safetensors' `__metadata__` and ONNX's
+ * `metadata_props` (that object's JSON text: their values are strings). A network loaded from such
+ * a file is traced as the one that was saved (TraceRun's init, biasInit, lsuv), so diagnose() knows
+ * which initialiser it started from. A file without it (written before, or by another tool) loads
+ * with none recorded.
+ */
+import { keysOf } from '../checks.js';
+import { describeValue } from '../errors.js';
+import { checkFileFields, rethrowThrough, type Fail } from '../model-limits.js';
+import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from './initializers.js';
+
+/** The initialisers a network's weights and biases were drawn with. */
+export interface Initialisers {
+  /** The weights' initialiser, as createNetwork's `init` takes it (its 'lsuv' starts from 'orthogonal': Initialisation.lsuv records the rest). */
+  init: WeightInit;
+  /** The biases' initialiser, as createNetwork's `biasInit` takes it. */
+  biasInit: BiasInit;
+}
+
+/** How a network's parameters were first drawn: its initialisers, and whether LSUV rescaled the weights after. */
+export interface Initialisation extends Initialisers {
+  /** true when LSUV rescaled the drawn weights (net.initLsuv, train's `lsuv`, createNetwork's init 'lsuv'); absent otherwise. */
+  lsuv?: true;
+}
+
+/** The fields of an Initialisation, as a file holds them. */
+const FIELDS = keysOf<Initialisation>({ init: true, biasInit: true, lsuv: true });
+
+/**
+ * `value` read as an Initialisation; `fail` (BAD_MODEL_FILE for a file) names the field at `where`
+ * that is not one: an initialiser this gradscope does not know is refused, as an unknown activation
+ * or loss is, never dropped or guessed (a loaded network would be diagnosed as drawn by another).
+ */
+export function readInitialisation(value: unknown, where: string, fail: Fail): Initialisation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected { init, biasInit, lsuv? }, got ${describeValue(value)}`);
+  checkFileFields(value, FIELDS, where, fail);
+  const { init, biasInit, lsuv } = value as Record<string, unknown>;
+  for (const [field, given] of [['init', init], ['biasInit', biasInit]] as const) if (given === undefined) throw fail(`${where}.${field}`, 'missing');
+  const read: Initialisation = {
+    init: rethrowThrough(fail, `${where}.init`, () => checkWeightInit(init)),
+    biasInit: rethrowThrough(fail, `${where}.biasInit`, () => checkBiasInit(biasInit)),
+  };
+  if (lsuv === undefined) return read;
+  if (lsuv !== true) throw fail(`${where}.lsuv`, `expected true (or no field), got ${describeValue(lsuv)}`);
+  return { ...read, lsuv };
+}
+
+/** `{ initialisation }` of a file or data that records one (checked: `fail` names what is wrong at `where`), else `{}`. */
+export function recordedInitialisation(holder: { initialisation?: unknown }, where: string, fail: Fail): { initialisation?: Initialisation } {
+  return holder.initialisation === undefined ? {} : { initialisation: readInitialisation(holder.initialisation, where, fail) };
+}
+
+/** An Initialisation as the JSON text a string-valued metadata map holds (safetensors, ONNX). */
+export function initialisationText(initialisation: Initialisation): string {
+  return JSON.stringify(initialisation);
+}
+
+/** `{ initialisation }` read back from a string-valued metadata map's `initialisation` JSON text (`where` names it), else `{}`. */
+export function recordedInitialisationText(metadata: Record<string, string>, where: string, fail: Fail): { initialisation?: Initialisation } {
+  const text = metadata.initialisation;
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw fail(where, `not valid JSON (${(error as Error).message})`);
+  }
+  return { initialisation: readInitialisation(value, where, fail) };
+}
