@@ -71,6 +71,22 @@ describe('gradscope train', () => {
     net.dispose();
   });
 
+  // One parser for --init and --bias-init: NAME:NUMBER as createNetwork takes it, so "tanh with a large init" can be made here.
+  it.each([
+    ['normal:1', { name: 'normal', std: 1 }],
+    ['sparse:2', { name: 'sparse', connections: 2 }],
+    ['sparse', { name: 'sparse' }],
+  ] as const)('takes --init %s, createNetwork\'s %j: the weights it starts from are that init\'s', async (text, init) => {
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--activation', 'tanh', '--init', text, '--bias-init', 'normal:0.5', '--epochs', '1', '--seed', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(`[4,8,3] tanh, softmax, loss cross-entropy, init ${text}, bias init normal:0.5; training on 40 rows of ${dataPath}, 1 epoch.`);
+    const same = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', init, biasInit: { name: 'normal', std: 0.5 }, seed: 3 });
+    const start = same.evaluate(inputs, targets);
+    same.dispose();
+    expect(lines[2]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(lines[2])![1]}`);
+  });
+
   it('makes --depth hidden layers of --width units by default', async () => {
     const run = await runCliInProcess(['train', '--data', dataPath, '--epochs', '1']);
     expect(run.code, run.stderr).toBe(0);
@@ -118,7 +134,11 @@ describe('gradscope train', () => {
     [['--layers', '4,0,3'], /^gradscope: --layers needs whole numbers ≥ 1 separated by commas, got '4,0,3'$/],
     [['--depth', '0'], /^gradscope: --depth must be ≥ 1, got '0'$/],
     [['--activation', 'rleu'], /^gradscope: --activation must be one of sigmoid, .*, got 'rleu'; did you mean 'relu'\?$/],
-    [['--init', 'he'], /^gradscope: --init must be one of standard, .*lsuv, got 'he'/],
+    [['--init', 'he'], /^gradscope: --init must be standard, .*, lsuv, normal:STD or sparse\[:N\] \(STD, N numbers\), got 'he'$/],
+    [['--init', 'normal'], /^gradscope: --init must be standard, .*normal:STD .*got 'normal'$/],
+    [['--init', 'normal:-1'], /^gradscope: --init: .*std > 0/],
+    [['--init', 'sparse:1.5'], /^gradscope: --init: .*connections, a whole number/],
+    [['--init', 'lsuv:2'], /^gradscope: --init must be .*got 'lsuv:2'$/],
     [['--bias-init', 'normal:x'], /^gradscope: --bias-init must be zero, constant:V or normal:STD \(V, STD numbers\), got 'normal:x'$/],
     [['--bias-init', 'normal:-1'], /^gradscope: --bias-init: /],
     [['--loss', 'mse', '--output', 'softmax'], /^gradscope: .*softmax.*cross-entropy/],

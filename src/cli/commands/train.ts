@@ -9,10 +9,8 @@
 import { createNetwork, type Network } from '../../api/network.js';
 import { leadingRows, type Rows } from '../../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
-import type { BiasInit } from '../../init/initializers.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
-import { WEIGHT_INITS } from '../../init/initializers.js';
 import { saveModel } from '../../io/files.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
@@ -44,12 +42,10 @@ import {
 } from '../command.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print } from '../terminal.js';
+import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
-
-/** The init that waits for data: the weights start orthonormal and LSUV rescales them on the first batch (net.initLsuv, as train's lsuv option). */
-const LSUV = 'lsuv';
 
 /** The flag of each of createNetwork's options (how its refusals are said on this command line). */
 const NETWORK_FLAGS = { sizes: 'layers', activation: 'activation', output: 'output', loss: 'loss', init: 'init', biasInit: 'bias-init', seed: 'seed', threads: 'threads' };
@@ -64,18 +60,6 @@ interface TrainingRows {
   source: string;
   /** What the checked rows are: 'test' or 'training'. */
   checked: string;
-}
-
-/** --bias-init: `zero`, `constant:V` (every bias V) or `normal:STD` (drawn from N(0, STD²)); createNetwork checks the values. */
-function biasInitFlag(args: ParsedArgs): BiasInit | undefined {
-  const text = stringFlag(args, 'bias-init');
-  if (text === undefined || text === 'zero') return text;
-  const [name, value, ...rest] = text.split(':');
-  const number = Number(value);
-  if ((name !== 'constant' && name !== 'normal') || rest.length > 0 || value === undefined || value.trim() === '' || !Number.isFinite(number)) {
-    throw new UsageError(`--bias-init must be zero, constant:V or normal:STD (V, STD numbers), got '${text}'`);
-  }
-  return name === 'constant' ? { name, value: number } : { name, std: number };
 }
 
 /** Units per layer, input first: --layers, or --depth hidden layers of --width units between the data's inputs and targets. */
@@ -147,8 +131,8 @@ export const trainCommand = command({
     { name: 'activation', value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
     { name: 'output', value: 'A', about: `the output layer's activation, one of ${OUTPUT_ACTIVATIONS.join(', ')} (default: the loss's own, softmax for cross-entropy)` },
     { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
-    { name: 'init', value: 'I', about: `the weights' initialisation, one of ${[...WEIGHT_INITS, LSUV].join(', ')} (${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
-    { name: 'bias-init', value: 'B', about: "the biases' initialisation: zero, constant:V or normal:STD (default: createNetwork's)" },
+    { name: 'init', value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
+    { name: 'bias-init', value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: createNetwork's)` },
     { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy printed each epoch' },
@@ -163,7 +147,7 @@ export const trainCommand = command({
     const activation = choiceFlag<Activation>(args, 'activation', ACTIVATIONS);
     const output = choiceFlag<OutputActivation>(args, 'output', OUTPUT_ACTIVATIONS);
     const loss = choiceFlag<Loss>(args, 'loss', LOSSES);
-    const init = choiceFlag(args, 'init', [...WEIGHT_INITS, LSUV]);
+    const init = weightInitFlag(args);
     const biasInit = biasInitFlag(args);
     const settings = readTrainingFlags(args);
     const seed = numberFlag(args, 'seed');
@@ -191,7 +175,7 @@ export const trainCommand = command({
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
       const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
-      const given = `${init === undefined ? '' : `, init ${init}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
+      const given = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));

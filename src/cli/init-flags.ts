@@ -1,0 +1,67 @@
+/**
+ * --init and --bias-init: createNetwork's init forms as command-line text, read by one parser so
+ * both flags take NAME:NUMBER the same way (`normal:1` for the weights as for the biases).
+ * createNetwork checks the values (a std ≤ 0, a bias beyond the parameter bound): this reads the form.
+ */
+import type { BiasInit, WeightInit } from '../init/initializers.js';
+import { WEIGHT_INITS } from '../init/initializers.js';
+import { stringFlag, UsageError, type ParsedArgs } from './command.js';
+
+/** The init that waits for data: the weights start orthonormal and LSUV rescales them on the first batch (net.initLsuv, as train's lsuv option). */
+export const LSUV = 'lsuv';
+
+/** A form NAME:NUMBER: the option key the number goes to, how --help writes it, and whether NAME alone is accepted too. */
+interface ValuedForm {
+  key: string;
+  shown: string;
+  optional?: boolean;
+}
+
+/** One flag's forms: the plain names and the NAME:NUMBER ones. */
+interface InitForms {
+  names: readonly string[];
+  valued: Record<string, ValuedForm>;
+}
+
+/** --init: createNetwork's WeightInit (a named init, N(0, STD²), Martens' sparse with N connections) and 'lsuv'. */
+export const WEIGHT_INIT_FORMS: InitForms = {
+  names: [...WEIGHT_INITS, LSUV],
+  valued: { normal: { key: 'std', shown: 'normal:STD' }, sparse: { key: 'connections', shown: 'sparse[:N]', optional: true } },
+};
+
+/** --bias-init: createNetwork's BiasInit (zero, every bias V, N(0, STD²)). */
+export const BIAS_INIT_FORMS: InitForms = {
+  names: ['zero'],
+  valued: { constant: { key: 'value', shown: 'constant:V' }, normal: { key: 'std', shown: 'normal:STD' } },
+};
+
+/** The forms in words, as --help and the refusals say them: `zero, constant:V or normal:STD`. */
+export function initFormsText(forms: InitForms): string {
+  const all = [...forms.names, ...Object.values(forms.valued).map((form) => form.shown)];
+  return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
+}
+
+/** The flag's value as createNetwork's option: a plain name as it is, NAME:NUMBER as { name, [key]: NUMBER }; undefined when absent. */
+function readInit(args: ParsedArgs, flag: string, forms: InitForms): string | Record<string, string | number> | undefined {
+  const text = stringFlag(args, flag);
+  if (text === undefined) return undefined;
+  const [name, value, ...rest] = text.split(':');
+  const form = Object.hasOwn(forms.valued, name) ? forms.valued[name] : undefined;
+  if (value === undefined && (forms.names.includes(name) || form?.optional)) return form ? { name } : name;
+  const number = Number(value);
+  if (form === undefined || rest.length > 0 || value === undefined || value.trim() === '' || !Number.isFinite(number)) {
+    const numbers = [...new Set(Object.values(forms.valued).map((f) => f.shown.replace(/.*:|\]/g, '')))];
+    throw new UsageError(`--${flag} must be ${initFormsText(forms)} (${numbers.join(', ')} numbers), got '${text}'`);
+  }
+  return { name, [form.key]: number };
+}
+
+/** --init as createNetwork's init (or 'lsuv'). */
+export function weightInitFlag(args: ParsedArgs): WeightInit | typeof LSUV | undefined {
+  return readInit(args, 'init', WEIGHT_INIT_FORMS) as WeightInit | typeof LSUV | undefined;
+}
+
+/** --bias-init as createNetwork's biasInit. */
+export function biasInitFlag(args: ParsedArgs): BiasInit | undefined {
+  return readInit(args, 'bias-init', BIAS_INIT_FORMS) as BiasInit | undefined;
+}
