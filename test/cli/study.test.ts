@@ -19,6 +19,7 @@ import { runCli, runCliInProcess, type CliRun } from '../util/cli.js';
 import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optim/adam.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { Trace } from '../../src/flow/trace.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
@@ -335,6 +336,29 @@ describe('gradscope study --model --data', async () => {
     expect(Math.abs(end.loss - refEnd)).toBeLessThan(1e-5);
     const { end: twinEnd } = await curveAndTwin([], {});
     expect(end).toEqual(twinEnd);
+  });
+
+  // A checkpoint's optimiser state is not resumed by study --model: it says so, in words and in --json, never silently.
+  it("says that a saved optimiser's state is not used and what it trains with instead", async () => {
+    const withAdam = join(folder, 'with-adam.json');
+    const adamNet = await createNetwork({ sizes: [6, 8, 2], seed: 4 });
+    const adam = createOptimizer(adamNet, 'adam');
+    adamNet.train(inputs, targets, { epochs: 1, batchSize: 10, optimizer: adam });
+    await saveModel(adamNet, withAdam, { optimizer: adam });
+    adam.dispose();
+    adamNet.dispose();
+    const notUsed = (trains: string) => `${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run trains with a fresh ${trains}.`;
+    const fresh = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stdout.split('\n')[2]).toBe(notUsed('sgd (--optimizer)'));
+    const named = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', 'adam', '--json']);
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout).optimizer).toEqual({ name: 'adam', savedState: { name: 'adam', steps: 3, used: false } });
+    // A model without optimiser state gets no such line, and --json says none was saved.
+    const plain = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10']);
+    expect(plain.stdout).not.toMatch(/optimiser state/);
+    const plainJson = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--json']);
+    expect(JSON.parse(plainJson.stdout).optimizer).toEqual({ name: 'sgd', savedState: null });
   });
 
   it('reads a binary checkpoint as --model and studies it as the JSON model', async () => {

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Evaluation } from '../../network/rows.js';
-import { saveModel } from '../../io/files.js';
+import { readCheckpoint, saveModel } from '../../io/files.js';
 import type { Optimizer } from '../../optim/index.js';
 import { MODEL_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import {
@@ -51,6 +51,23 @@ export function learningCurveTable(curve: Evaluation[]): string {
   );
 }
 
+/** The optimiser state a model file holds (a checkpoint saved with its optimiser, e.g. by `train --out`): its optimiser and the steps it took. */
+interface SavedOptimizerState {
+  name: string;
+  steps: number;
+}
+
+/**
+ * The optimiser state `path` holds, or null: none saved, or a format that holds none (safetensors,
+ * tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is one of
+ * those formats, not a bad file.
+ */
+async function savedOptimizerState(path: string): Promise<SavedOptimizerState | null> {
+  const checkpoint = await readCheckpoint(path).catch(() => undefined);
+  const state = checkpoint?.optimizer;
+  return state ? { name: state.name, steps: state.scalars.step ?? 0 } : null;
+}
+
 export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
@@ -84,6 +101,8 @@ export const studyModelCommand = command({
     const save = await outputFileFlag(args, 'save');
     const data = await readDataFile(dataPath);
     const model = await readModelFile(modelPath);
+    // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
+    const savedState = await savedOptimizerState(modelPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
@@ -112,12 +131,17 @@ export const studyModelCommand = command({
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }], remedyTerms: remedyTerms(studyModelCommand) }) : undefined;
       if (json) {
-        terminal.out(jsonLine({ diagnosis, curve, trace: trace.toJSON() }));
+        const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
+        terminal.out(jsonLine({ diagnosis, curve, optimizer: optimizerUsed, trace: trace.toJSON() }));
         return;
       }
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
       print(terminal, trainingSettingsText(settings, optimizer, seed, data.inputs.length));
+      if (savedState) {
+        const trains = `${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
+        print(terminal, `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${trains}.`);
+      }
       // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
