@@ -814,7 +814,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'learning') {
     return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${right}.`;
   }
-  return `A plateau: ${measured} stopped falling short of convergence (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step)${right}` + plateauCause(e, verdict, ends);
+  return `A plateau: ${measured} stopped falling short of convergence (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}` + plateauCause(e, verdict, ends);
 }
 
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */

@@ -65,10 +65,27 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.accuracyEnd).toBeLessThan(0.2);
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
     expect(d.summary).toMatch(
-      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step\), with 1\d % of the last epochs' traced batches' rows classified right; the gradient faded over training time \(above\), not only over depth\./,
+      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step \(its batch\)\), with 1\d % of the last epochs' traced batches' rows classified right; the gradient faded over training time \(above\), not only over depth\./,
     );
     // Without the curvature there, the gradient cannot say saddle or minimum.
     expect(d.summary).toContain('cannot tell whether the point is a saddle or a local minimum');
+  }, 60_000);
+
+  it("a plateau read from the loss on every training row at each epoch's end says the first step's loss is its batch's (a different measure)", async () => {
+    // A new user's case (study --model, 2026-12-01): 10 × [dense, batch norm, sigmoid] at the chance loss after 3 epochs of SGD;
+    // the sentence read "(2.28 at the last of 3 epochs; 2.28 over the epoch before; 2.41 at the first step)", the last a batch's loss.
+    const block = [{ type: 'dense', units: 32, activation: 'linear' }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }] as const;
+    const net = await createNetwork({ seed: 1, inputs: 784, layers: [...Array.from({ length: 10 }, () => block).flat(), { type: 'dense', units: 10, activation: 'softmax' }], loss: 'cross-entropy' });
+    const rows = firstRows(digits.small.x, digits.small.y, 256);
+    net.train(rows.x, rows.y, { epochs: 3, batchSize: 32, learningRate: 0.1, validation: { x: rows.x, y: rows.y }, trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    const d = diagnose(trace);
+    const p = d.evidence.training!;
+    expect([p.state, p.epochLoss]).toEqual(['plateau', 'all rows at the end']);
+    const first = /; ([\d.e+-]+) at the first step( \(its batch\))?\)/.exec(d.summary);
+    expect(first?.[2]).toBe(' (its batch)');
+    expect(Number(first![1])).toBeCloseTo(trace.losses[0], 2);
   }, 60_000);
 
   it('plateau by depth: a deep sigmoid network at the chance loss after an epoch of SGD, its gradients not faded over time, its first layer slow', async () => {
