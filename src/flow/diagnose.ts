@@ -489,6 +489,8 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   const run = trace.run;
   const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
+  // No gap read along the chain (0 ÷ 0 or NaN in every record; 0 and Inf are read, noGradientSentence): no fault found there, which is not a healthy flow measured.
+  const gapUnread = e.hiddenLayers >= 2 && !e.normalisedBy && !positiveFinite(gap) && gap !== 0 && gap !== Infinity;
   const head: Record<Verdict, string> = {
     vanishing: `Vanishing gradients (${severity}): `,
     exploding: `Exploding gradients (${severity}): `,
@@ -496,7 +498,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     saturated: 'Saturated units: ',
     'loss-rising': 'Loss rising: ',
     overfitting: 'Overfitting: ',
-    healthy: 'Healthy gradient flow: ',
+    healthy: gapUnread ? 'No fault found in the gradient flow: ' : 'Healthy gradient flow: ',
   };
   const parts: string[] = [];
   // These two verdicts are the loss's, not the gradient flow's: its sentence comes first, the flow's evidence after it.
@@ -516,6 +518,11 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
     if (trend) parts.push(trend);
   } else if (verdict !== 'dead' && (gap === 0 || gap === Infinity)) {
     parts.push(flowFine + noGradientSentence(gap, e, ends));
+  } else if (verdict !== 'dead' && gapUnread) {
+    parts.push(
+      `${flowFine}no gap between the ${ends.first} and the ${ends.last} could be read: the ratio of their per-example δ was 0 ÷ 0 (no gradient at either end) or not a number in every record, ` +
+        'so whether the gradient vanishes or explodes along the chain this trace cannot tell.',
+    );
   } else if (verdict === 'dead' && positiveFinite(gap) && gapSide(gap)) {
     // Dead units decide the verdict, but a gap past the thresholds beside them is a finding of its own: the live units' gradient vanishes (or explodes) too.
     parts.push(`also ${gapSide(gap)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
@@ -541,7 +548,6 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
   if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
   if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
-  if (parts.length === 0) parts.push(`the gap between the ${ends.first} and the ${ends.last} could not be measured (a ratio of 0, Inf or NaN in every record).`);
   return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
 }
 

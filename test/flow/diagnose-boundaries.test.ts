@@ -176,3 +176,15 @@ describe('gradients of 0', () => {
     expect(d.summary).toContain("one example's gradient δ at the last hidden layer was 0 while the first hidden layer's was not (RMS over the batch, at the first step): no gradient reached the last hidden layer.");
   });
 });
+
+describe('no gradient at either end of the chain', () => {
+  it("is no healthy flow measured: the summary says no gap could be read, and that it cannot tell, beside the run's progress", () => {
+    const zero = { delta: [0, 0, 0, 0], bias: [0, 0, 0, 0] };
+    const d = diagnose(handTrace([zero, zero, zero, zero]));
+    expect(d.verdict).toBe('healthy');
+    expect(d.summary).not.toMatch(/^Healthy gradient flow/);
+    expect(d.summary).toMatch(
+      /^No fault found in the gradient flow: no gap between the first hidden layer and the last hidden layer could be read: the ratio of their per-example δ was 0 ÷ 0 \(no gradient at either end\) or not a number in every record, so whether the gradient vanishes or explodes along the chain this trace cannot tell\. A plateau/,
+    );
+  });
+});
