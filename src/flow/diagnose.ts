@@ -18,7 +18,7 @@ import { median } from '../median.js';
 import { counted } from '../counted.js';
 import { remedyText, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
-import { trainingProgress, type TrainingProgress } from './training-progress.js';
+import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type TrainingProgress } from './training-progress.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -820,7 +820,13 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   if (p.state === 'learning') {
     return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${right}.`;
   }
-  return `A plateau: ${measured} stopped falling short of convergence (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}` + plateauCause(e, verdict, ends);
+  // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
+  const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
+  const stopped = untold ? 'stopped falling' : 'stopped falling short of convergence';
+  const whetherConverged = untold
+    ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : `${p.window} epochs`} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
+    : '';
+  return `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}` + plateauCause(e, verdict, ends);
 }
 
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */

@@ -95,6 +95,9 @@ export const CONVERGED_ACCURACY = 0.99;
  * runs that fit their 256 digits ended at 5e-5 and 2e-3 of their start, one still learning at 0.07.
  */
 export const CONVERGED_LOSS_FRACTION = 0.01;
+/** Whether `p`'s last window's loss is near its floor (at most CONVERGED_LOSS_FRACTION of the first record's): what converged asks of the loss, beside its accuracy. */
+export const lossNearFloor = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd'>) => p.lossEnd <= CONVERGED_LOSS_FRACTION * p.lossStart;
+
 /**
  * Still learning: the last window's loss at least this fraction below the window's before (and by
  * more than the noise). Read from the epochs, the same fraction is the least rise above the lowest
@@ -190,7 +193,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const state: TrainingState =
     heldOut && !rose(training) && rose(heldOut)
       ? 'overfitting'
-      : accuracyEnd >= CONVERGED_ACCURACY && lossEnd <= CONVERGED_LOSS_FRACTION * lossStart
+      : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
         : rose(training)
           ? 'rising'
@@ -229,7 +232,7 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const fall = 1 - lossEnd / lossBefore;
   // A fall is read where the noise could not make it (learning), a standstill where a fall of STILL_FALLING would have shown through the noise (plateau).
   const state: TrainingState =
-    accuracyEnd >= CONVERGED_ACCURACY && lossEnd <= CONVERGED_LOSS_FRACTION * lossStart
+    accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
       ? 'converged'
       : fall >= Math.max(STILL_FALLING, noise)
         ? 'learning'

@@ -188,3 +188,20 @@ describe('no gradient at either end of the chain', () => {
     );
   });
 });
+
+describe('converged, when no traced batch measured the last epochs\' accuracy', () => {
+  it("a loss at 1/500 of its start that stopped falling is not said to be 'short of convergence': the trace cannot tell", () => {
+    // One record, at step 1; ten epochs of 10 steps, the last four at the same loss.
+    const losses = [1, 0.5, 0.1, 0.05, 0.01, 0.005, 0.004, 0.004, 0.004, 0.004];
+    const d = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], losses.map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
+    const p = d.evidence.training!;
+    expect([p.state, p.accuracyEnd, p.lossEnd / p.lossStart]).toEqual(['plateau', NaN, 0.002]);
+    expect(d.summary).not.toContain('short of convergence');
+    expect(d.summary).toContain(
+      "A plateau: the training loss per epoch (the mean of its batches' losses, each before its update) stopped falling (mean 4.00e-3 over the last 2 of 10 epochs; 4.00e-3 over the 2 epochs before; 2.00 at the first step (its batch)); whether it converged the trace cannot tell: its loss is at most 1 % of the first step's batch's, but no traced batch of the last 2 epochs measured the 99 % of rows classified right that converged also asks for (a smaller trace interval would);",
+    );
+    // With a loss short of the floor, it is short of convergence whatever the accuracy.
+    const high = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.5].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
+    expect(high.summary).toContain('stopped falling short of convergence (0.500 at the last of 5 epochs');
+  });
+});
