@@ -678,7 +678,8 @@ function trendSentence(e: Evidence, ends: ChainEnds): string {
   const [fromLog, toLog] = [Math.log10(first), Math.log10(last)];
   // The second ratio refers back to the last hidden layer's δ: '10.0×', '1/4.06e+6 of it'.
   const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
-  const sideOf = (ratio: number) => (gapSide(ratio) ? ` (${gapSide(ratio)})` : '');
+  // Across norm rows δ alone is not the verdict's measure (agreedGap): its ends are not marked by the thresholds there.
+  const sideOf = (ratio: number) => (gapSide(ratio) && !e.normalisedBy ? ` (${gapSide(ratio)})` : '');
   const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${sideOf(first)} and ${again(last)} at the last record${sideOf(last)}`;
   const moved =
     Math.abs(e.trendDecades) < TREND_DECADES

@@ -39,7 +39,7 @@ function handTrace(records: HandRecord[], epochs: TraceEpoch[] = [], run: TraceR
  * layers feed a batch norm (their biases cancelled), so the diagnosis reads the last one's per-example
  * ‖δ‖ where it would read its ‖∂C/∂b‖. Per record, the per-example ‖δ‖ of the two hidden dense rows.
  */
-function normalisedTrace(records: { delta: [number, number]; loss?: number }[]): Trace {
+function normalisedTrace(records: { delta: [number, number]; relative?: [number, number]; loss?: number }[]): Trace {
   const types = ['dense', 'batch-norm', 'activation', 'dense', 'batch-norm', 'activation', 'dense'] as const;
   const trace = new Trace({
     sizes: [4, 3, 3, 3, 3, 3, 3, 2],
@@ -49,7 +49,7 @@ function normalisedTrace(records: { delta: [number, number]; loss?: number }[]):
     run: RUN,
     blocks: { layers: types.map((type, l) => ({ name: `${l}`, type })), residuals: [] },
   });
-  records.forEach(({ delta, loss }, i) => {
+  records.forEach(({ delta, relative, loss }, i) => {
     const r = trace.beginRecord(i + 1, loss ?? 2, 0.5);
     for (let l = 0; l < types.length; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, NaN);
@@ -57,6 +57,8 @@ function normalisedTrace(records: { delta: [number, number]; loss?: number }[]):
       trace.set('deltaRms', r, l, l === 0 ? delta[0] : l === 3 ? delta[1] : 1);
       if (trace.recordsMetric('biasGradNorm', l)) trace.set('biasGradNorm', r, l, types[l] === 'dense' && l < 6 ? 1e-9 : 1);
       if (trace.recordsMetric('weightNorm', l)) for (const name of ['weightNorm', 'weightGradNorm'] as const) trace.set(name, r, l, 1);
+      // ‖∂C/∂W‖ over ‖W‖ = 1: the relative gradient of the two hidden dense rows.
+      if (relative && (l === 0 || l === 3)) trace.set('weightGradNorm', r, l, relative[l === 0 ? 0 : 1]);
       if (trace.recordsMetric('weightNorm', l)) trace.set('updateRatio', r, l, 1e-3);
     }
   });
@@ -203,5 +205,17 @@ describe('converged, when no traced batch measured the last epochs\' accuracy', 
     // With a loss short of the floor, it is short of convergence whatever the accuracy.
     const high = diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], loss: 2 }], [1, 0.5, 0.5, 0.5, 0.5].map((loss, epoch) => ({ epoch, step: 10 * (epoch + 1), loss }))));
     expect(high.summary).toContain('stopped falling short of convergence (0.500 at the last of 5 epochs');
+  });
+});
+
+describe('how the gap moved, across norm rows', () => {
+  it("marks no end of δ's trend as exploding or vanishing, since δ alone is not the gap read there", () => {
+    // δ says 8× (past EXPLODING_RATIO), the relative gradient 0.5×: they point opposite ways, so no gap is read and the verdict is healthy.
+    const d = diagnose(normalisedTrace([8, 10].map((first) => ({ delta: [first, 1], relative: [0.5, 1] }))));
+    expect(d.evidence.normalisedBy).toEqual([1]);
+    expect([d.verdict, d.evidence.normalisedGap?.median]).toEqual(['healthy', NaN]);
+    expect(d.summary).toContain('they point opposite ways, so no gap is read');
+    expect(d.summary).toContain("The per-example gap stayed about the same during training: the first hidden dense layer ('0')'s δ was 8.00× the last hidden dense layer ('3')'s at the first step and 10.0× at the last record.");
+    expect(d.summary).not.toMatch(/\((exploding|vanishing)\)/);
   });
 });
