@@ -798,7 +798,9 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const held = p.heldOut!;
     return (
       `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, held.lowest)}, ` +
-      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${right}. The network fits its training rows at the cost of the rows it has not seen.`
+      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${p.window} epochs)`}${right}.` +
+      // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
+      (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '')
     );
   }
   if (p.state === 'rising') {

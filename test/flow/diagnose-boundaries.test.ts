@@ -219,3 +219,26 @@ describe('how the gap moved, across norm rows', () => {
     expect(d.summary).not.toMatch(/\((exploding|vanishing)\)/);
   });
 });
+
+describe('overfitting', () => {
+  const overfit = (training: number[]) =>
+    diagnose(
+      handTrace(
+        flatRun(1),
+        training.map((loss, epoch) => ({ epoch, step: epoch + 1, loss, validation: { loss: [1, 0.8, 0.9, 1, 0.8, 0.8, 0.8, 0.8, 1, 1][epoch], accuracy: 0.5 } })),
+        { ...RUN, validation: 'other rows' },
+      ),
+    );
+
+  it("says the network fits its training rows better only where their loss fell", () => {
+    const held = overfit([2, 2, 2, 2]);
+    expect(held.verdict).toBe('overfitting');
+    expect(held.summary).toContain('while the training loss per epoch (the mean of its batches\' losses, each before its update) went 2.00 → the same');
+    expect(held.summary).not.toMatch(/fits its training rows/);
+    const fell = overfit([2, 1.8, 1.7, 1.6]);
+    expect(fell.verdict).toBe('overfitting');
+    expect(fell.summary).toContain('went 1.70 → 1.60, with 50 % of the last epochs\' traced batches\' rows classified right. The network fits its training rows better at the cost of the rows it has not seen.');
+    // Over windows of more than one epoch, the training losses are said to be the windows' means.
+    expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
+  });
+});
