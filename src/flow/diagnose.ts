@@ -837,9 +837,9 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
   if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
   const median = gapMeasure(e).median;
   const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
-  const ratio = `the ${ends.first}'s ${measure} is ${median < 0.5 ? `1/${fmt(1 / median)} of` : `${fmt(median)}×`} the ${ends.last}'s (median over ${e.records} records)`;
+  const ratio = `the ${ends.first}'s ${measure} is ${timesOf(median)} the ${ends.last}'s (median over ${e.records} records)`;
   return gapClosed(verdict, e)
-    ? ` The gap closed during training: ${ratio}, within 1/4–4×, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
+    ? ` The gap closed during training: ${ratio}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
     : ` The gap held during training: ${ratio}, so the changes to the network it points to are still offered.`;
 }
 
@@ -871,7 +871,9 @@ function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
 /** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
 const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'clipNorm'];
 
-/** A converged run's vanishing or exploding gap closed during training (its median within 1/4–4×): the first hidden layers learnt too, and no remedy for the gap is offered. */
+/** The range of first-to-last gaps that are neither vanishing nor exploding, as sentences print it: '1/4–4×', from the thresholds. */
+const EVEN_RANGE = `1/${1 / VANISHING_RATIO}–${EXPLODING_RATIO}×`;
+/** A converged run's vanishing or exploding gap closed during training (its median within EVEN_RANGE): the first hidden layers learnt too, and no remedy for the gap is offered. */
 const gapClosed = (verdict: Verdict, e: Evidence) =>
   e.training?.state === 'converged' && (verdict === 'vanishing' || verdict === 'exploding') && !e.nonFinite && even(gapMeasure(e).median);
 /** Within the thresholds: neither vanishing nor exploding. */
