@@ -32,6 +32,12 @@ describe('a column of ratios', () => {
     expect(ratioColumn([999, 1000])).toEqual(['9.99e+2×', '1.00e+3×']);
   });
 
+  it('prints a ratio over a gradient of 0 (x ÷ 0) as none, and a gradient of 0 over another as 0×, neither deciding the format', () => {
+    // A last hidden layer whose ‖∂C/∂b‖ is 0 (every unit dead): every other layer's ratio to it is x ÷ 0, its own 0 ÷ 0.
+    expect(ratioColumn([0.5, Infinity, NaN, undefined])).toEqual(['0.500×', '—', '—', '']);
+    expect(ratioColumn([0, 0.5, 1, undefined])).toEqual(['0×', '0.500×', '1.00×', '']);
+  });
+
   it("the gradients table's ratio column holds one format when its ratios span 1e-8 to 1", () => {
     const biasNorms = [6e-12, 1.29e-10, 3.52e-5, 1.19e-1, 4.18e-1];
     const layers = biasNorms.map((biasNorm) => ({ units: 32, inputs: 32, weightNorm: 1, biasNorm }));
