@@ -70,7 +70,10 @@ export interface TraceRun {
 
 /** One epoch of a traced train() call, as the training loop measured it (its EpochInfo), recorded whatever the trace's interval. */
 export interface TraceEpoch {
-  /** Epoch number within the train() call, from 0. */
+  /**
+   * Epoch index within the train() call, from 0: EpochInfo.epoch − 1 (EpochInfo and messages count
+   * from 1). The trace file's numbering since epochs were recorded, kept so saved traces read the same.
+   */
   epoch: number;
   /** The network step at the epoch's end (its last step taken). */
   step: number;

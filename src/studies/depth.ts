@@ -175,7 +175,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
           epochs,
           ...nielsenTraining(probe.rows, lambda),
           trace: { every, histogramSteps: [1, 1 + every * Math.floor((epochs - 1) / every)] },
-          onEpoch: ({ epoch }) => options.onProgress?.(index, epoch + 1, epochs),
+          onEpoch: ({ epoch }) => options.onProgress?.(index, epoch, epochs),
         });
         const seconds = (performance.now() - started) / 1000;
         const trace = net.trace!;

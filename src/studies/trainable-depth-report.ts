@@ -14,7 +14,7 @@ const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-fr
 /** The remedies that add layers (norms, residual blocks), charted apart from those that change activations and initialisations: at most ten lines a chart, one colour each. */
 const BLOCK_REMEDIES = new Set(['batch-norm-sigmoid', 'batch-norm-relu', 'layer-norm', 'residual', 'rezero']);
 
-/** A numeric failure's first clause, e.g. "epoch 0, batch 1 (step 2): the loss is NaN" (the JSON has all of it). */
+/** A numeric failure's first clause, e.g. "epoch 1, batch 2 (step 2): the loss is NaN" (the JSON has all of it). */
 export const shortStop = (stopped: string) => stopped.split(';')[0];
 /** A row's reason for having no numbers, up to its colon (the settings list gives the rest). */
 export const shortReason = (notRun: string) => notRun.split(':')[0];

@@ -14,9 +14,9 @@ import type { ValidationRows } from './validation-rows.js';
 
 /** Passed to TrainOptions.onBatch after each batch's update. */
 export interface BatchInfo {
-  /** Epoch number, from 0. */
+  /** Epoch number, the first 1 (as DIVERGED messages and `gradscope train` count them; 0 there is the initial weights). */
   epoch: number;
-  /** Index of the batch within the epoch. */
+  /** The batch's number within the epoch, the first 1. */
   batch: number;
   /** Steps taken by the network so far, this one included. */
   step: number;
@@ -28,7 +28,7 @@ export interface BatchInfo {
 
 /** Passed to TrainOptions.onEpoch after each epoch. */
 export interface EpochInfo {
-  /** Epoch number, from 0. */
+  /** Epoch number, the first 1 (as DIVERGED messages and `gradscope train` count them; 0 there is the initial weights). */
   epoch: number;
   /** Mean of the batch losses (each before its update). */
   loss: number;

@@ -174,7 +174,7 @@ export function runTraining(
         if (typeof outcome === 'number') {
           lossSum += outcome;
           if (options.onBatch) {
-            options.onBatch({ epoch, batch: position, step: net.step, loss: outcome, size });
+            options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
             net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
           }
@@ -187,7 +187,8 @@ export function runTraining(
           }
           continue;
         }
-        const where = `epoch ${epoch}, batch ${position} (step ${net.step + 1})`;
+        // Counted from 1, as EpochInfo, BatchInfo and the step are (the loop's epoch and position are indices).
+        const where = `epoch ${epoch + 1}, batch ${position + 1} (step ${net.step + 1})`;
         lastFault = outcome;
         // Neither the step nor what the batch's forward moved (batch norm's running statistics) is applied.
         guard.forwardNotApplied();
@@ -224,7 +225,9 @@ export function runTraining(
           if (back.epoch === 0) applied = false;
           if (halvings === maxHalvings) {
             const [spent, rate] = [halvings, learningRate];
-            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(back)}`);
+            // backAtEpochStart names the epoch it is given: its number, counted from 1.
+            const start = { ...back, epoch: back.epoch + 1 };
+            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`);
           }
           halvings++;
           learningRate /= 2;
@@ -244,13 +247,15 @@ export function runTraining(
           // Only 'skip' gets here ('throw' stops at the first fault, 'halve' retries), having skipped every
           // batch: its advice does not offer 'skip' again, and it puts nothing back.
           const advice = last.advice(withoutPolicy(terms, 'skip'));
-          const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch - 1} left it`;
-          return `epoch ${epoch}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+          // Epochs counted from 1: the one before this (index epoch − 1) is epoch number `epoch`.
+          const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch} left it`;
+          return `epoch ${epoch + 1}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
         });
       }
-      const info: EpochInfo = { epoch, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
+      const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
       history.push(info);
+      // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
       tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...(info.validation && { validation: { ...info.validation } }) });
       if (options.onEpoch) {
         options.onEpoch(info);

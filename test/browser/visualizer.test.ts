@@ -764,7 +764,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.click('#train');
     await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Stopped'), null, { timeout: 30_000 });
     const status = await page.locator('#status').innerText();
-    expect(status).toMatch(/^Stopped: DIVERGED: epoch 0, batch \d+ \(step (\d+)\)/);
+    expect(status).toMatch(/^Stopped: DIVERGED: epoch 1, batch \d+ \(step (\d+)\)/);
     expect(Number(/\(step (\d+)\)/.exec(status)![1])).toBeGreaterThan(1);
     expect(status).toContain('; the step was not applied, and the steps since the start led to it, so the weights are back at the initial weights, the last judged good that was kept.');
     // The page shows the network as it is: step 0, no records of the steps taken back.

@@ -11,7 +11,7 @@ import { kernelBackends } from '../util/backends.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
-/** 16 rows; the net's loss runs away with finite numbers at learningRate 1.5 (epoch 1, batch 1) and 3 (epoch 0, batch 3). */
+/** 16 rows; the net's loss runs away with finite numbers at learningRate 1.5 (epoch 2, batch 2) and 3 (epoch 1, batch 4). */
 const rows = Array.from({ length: 16 }, (_, r) => [r % 2 ? -1 : 1, ((r * 7) % 5) / 5 - 0.4]);
 const targets = rows.map(([a, b]) => [a / 2 + b]);
 const OPTIONS = { epochs: 40, batchSize: 4, shuffle: false } as const;
@@ -39,8 +39,8 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
   }
 
   it.each([
-    [1.5, 4, /^epoch 1, batch 1 \(step 6\): the loss \S+ is over 10⁶× the first batch's/],
-    [3, 0, /^epoch 0, batch 3 \(step 4\): the loss \S+ is over 10⁶× the first batch's/],
+    [1.5, 4, /^epoch 2, batch 2 \(step 6\): the loss \S+ is over 10⁶× the first batch's/],
+    [3, 0, /^epoch 1, batch 4 \(step 4\): the loss \S+ is over 10⁶× the first batch's/],
   ])("'throw' at learningRate %d, the steps to blame: back at the state after step %d, its running statistics as that step left them", async (learningRate, back, message) => {
     const net = await make();
     const { after, error } = await trainToFault(net, { learningRate }, message);
@@ -53,14 +53,14 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
   });
 
   it("'throw', the batch to blame: the network as the last step left it, the faulty batch's forward not in its running statistics", async () => {
-    // Rows 8 to 11 (epoch 0, batch 2) hold targets whose gradient is beyond float32 at any state.
+    // Rows 8 to 11 (epoch 1, batch 3) hold targets whose gradient is beyond float32 at any state.
     const huge = targets.map((t, r) => (r >= 8 && r < 12 ? [1e30] : t));
     const net = await make();
     const after = [stateHash(net)];
     await expectError(
       () => net.train(rows, huge, { ...OPTIONS, learningRate: 0.1, onBatch: () => after.push(stateHash(net)) }),
       'DIVERGED',
-      /^epoch 0, batch 2 \(step 3\): .*; the step was not applied \(the targets train\(\) was given are too large/,
+      /^epoch 1, batch 3 \(step 3\): .*; the step was not applied \(the targets train\(\) was given are too large/,
     );
     expect(net.step).toBe(2);
     expect(batchesTracked(net)).toBe(2);
@@ -71,7 +71,7 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
   it("'throw' at the first step, refused as out of range: everything as before, the running statistics included", async () => {
     const net = await make();
     const before = stateHash(net);
-    await expectError(() => net.train(rows, targets, { ...OPTIONS, learningRate: 1e30 }), 'DIVERGED', /^epoch 0, batch 0 \(step 1\): .*the step would take a parameter to/);
+    await expectError(() => net.train(rows, targets, { ...OPTIONS, learningRate: 1e30 }), 'DIVERGED', /^epoch 1, batch 1 \(step 1\): .*the step would take a parameter to/);
     expect(batchesTracked(net)).toBe(0);
     expect(stateHash(net)).toBe(before);
     net.dispose();
@@ -179,7 +179,7 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     const visits: string[] = [];
     const result = net.train(rows, targets, { ...options, learningRate: 2, onNonFinite: 'halve', onEpoch: (e) => visits.push(`${e.epoch}@${net.step}`) });
     expect(result.halvings).toBe(1);
-    expect(visits).toEqual(['0@4', '0@4', '1@8', '2@12']);
+    expect(visits).toEqual(['1@4', '1@4', '2@8', '3@12']);
     const direct = await make();
     direct.train(rows, targets, { ...options, learningRate: 1 });
     expect(batchesTracked(net)).toBe(12);

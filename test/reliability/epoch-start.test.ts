@@ -39,7 +39,7 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'halve', maxHalvings: 2, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
+      /^epoch 2, batch 1 \(step 2\): the loss 3\.77e\+6 is over 10⁶× the first batch's \(1\.09\): training is running away after 2 halvings of the learning rate \(now 25000000\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.09\)$/,
     );
     expect(epochs, 'epoch 0 ran three times, once per learning rate').toBe(3);
     // The state judged good, put back whole: weights, biases, step, and the RNG (no step of the call is left).
@@ -57,14 +57,14 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e5, onNonFinite: 'halve', maxHalvings: 0 }),
       'DIVERGED',
-      /^epoch 1, batch 0 \(step 4\): .*; the learning rate \(100000\) was not halved: maxHalvings is 0; the network is back at the start of epoch 0 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
+      /^epoch 2, batch 1 \(step 4\): .*; the learning rate \(100000\) was not halved: maxHalvings is 0; the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss 1\.14\)$/,
     );
     expect(stateHash(refused)).toBe(before);
     // One halving allowed: said in the singular, the rate it ended at named.
     await expectError(
       () => refused.train(rows, classes, { ...options, learningRate: 1e6, onNonFinite: 'halve', maxHalvings: 1 }),
       'DIVERGED',
-      / after 1 halving of the learning rate \(now 500000\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\)/,
+      / after 1 halving of the learning rate \(now 500000\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\)/,
     );
     expect(stateHash(refused)).toBe(before);
 
@@ -73,9 +73,9 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
     const result = net.train(rows, classes, { ...options, learningRate: 1e5, onNonFinite: 'halve', trace: { every: 1 }, onEpoch: (e) => visits.push(`${e.epoch}@${net.step}`) });
     expect(result.halvings).toBe(1);
     expect(result.learningRate).toBe(5e4);
-    // Epoch 0 was reported, then taken back and run again; the history holds each epoch once.
-    expect(visits).toEqual(['0@3', '0@3', '1@6', '2@9', '3@12']);
-    expect(result.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
+    // Epoch 1 was reported, then taken back and run again; the history holds each epoch once.
+    expect(visits).toEqual(['1@3', '1@3', '2@6', '3@9', '4@12']);
+    expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     const direct = await tanhNet();
     const directResult = direct.train(rows, classes, { ...options, learningRate: 5e4, trace: { every: 1 } });
     expect(stateHash(net)).toBe(stateHash(direct));
@@ -89,11 +89,12 @@ describe("'halve': the runaway found at an epoch's first batch", () => {
   it('with shuffling, the epoch run again takes its rows in the order it had', async () => {
     const make = () => createNetwork({ sizes: [4, 8, 3], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 3 });
     const net = await make();
-    const batches: { epoch: number; step: number; loss: number }[] = [];
+    const batches: { epoch: number; batch: number; step: number; loss: number }[] = [];
     const result = net.train(rows, classes, { epochs: 4, batchSize: 1, learningRate: 1e5, onNonFinite: 'halve', onBatch: (b) => batches.push(b) });
     expect(result.halvings).toBe(1);
-    // Epoch 0 twice (its first batch at the same state, so the same row gives the same loss), then epochs 1 to 3.
-    expect(batches.map((b) => b.epoch)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]);
+    // Epoch 1 twice (its first batch at the same state, so the same row gives the same loss), then epochs 2 to 4.
+    expect(batches.map((b) => b.epoch)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
+    expect(batches.map((b) => b.batch)).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
     expect(batches[3].step).toBe(1);
     expect(batches[3].loss).toBe(batches[0].loss);
     net.dispose();
@@ -112,11 +113,11 @@ describe("'halve': a runaway found mid-epoch goes back to the start of its own e
           ...options,
           onNonFinite: 'halve',
           maxHalvings: 0,
-          onEpoch: (e) => e.epoch === 0 && (afterEpoch0 = stateHash(refused)),
+          onEpoch: (e) => e.epoch === 1 && (afterEpoch0 = stateHash(refused)),
           onBatch: (b) => losses.push(b.loss),
         }),
       'DIVERGED',
-      /^epoch 1, batch 12 \(step 113\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away; the learning rate \(1\.1\) was not halved: maxHalvings is 0; the network is back at the start of epoch 1 \(step 100\), the last state judged good that was kept \(its batch loss \S+\)$/,
+      /^epoch 2, batch 13 \(step 113\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away; the learning rate \(1\.1\) was not halved: maxHalvings is 0; the network is back at the start of epoch 2 \(step 100\), the last state judged good that was kept \(its batch loss \S+\)$/,
     );
     expect(refused.step).toBe(100);
     expect(stateHash(refused)).toBe(afterEpoch0);
@@ -146,7 +147,7 @@ describe("'skip': nothing is put back, and the message says only that", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'skip', onEpoch: () => (afterEpoch0 = parameters(net)) }),
       'DIVERGED',
-      /^epoch 1: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 0 left it \(the last: the loss \S+ is over 10⁶× the first batch's \(1\.09\)/,
+      /^epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it \(the last: the loss \S+ is over 10⁶× the first batch's \(1\.09\)/,
     );
     expect(net.step).toBe(1);
     expect(parameters(net)).toEqual(afterEpoch0); // the RNG moved on: epoch 1 shuffled its rows
@@ -161,7 +162,7 @@ describe("'skip': nothing is put back, and the message says only that", () => {
     await expectError(
       () => net.train(alternating, halfOf, { epochs: 3, batchSize: 1, shuffle: false, learningRate: 1.1, onNonFinite: 'skip', onBatch: () => (lastApplied = stateHash(net)) }),
       'DIVERGED',
-      /^epoch 2: every batch .* nothing is put back: the network is as epoch 1 left it \(/,
+      /^epoch 3: every batch .* nothing is put back: the network is as epoch 2 left it \(/,
     );
     expect(net.step).toBe(112);
     expect(stateHash(net)).toBe(lastApplied);
@@ -179,7 +180,7 @@ describe("'halve' at the call's first batch, before any step", () => {
     const error = await expectError(
       () => net.train(overflowing, classes, { epochs: 3, batchSize: 3, onNonFinite: 'halve', maxHalvings: 60, onEpoch: () => epochs++ }),
       'DIVERGED',
-      /^epoch 0, batch 0 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied, and halving the learning rate cannot help: the batch faults at the state train\(\) started from, which halving goes back to, so it would fault again at any rate \(no step of this call had run, so the learning rate is not the cause: /,
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied, and halving the learning rate cannot help: the batch faults at the state train\(\) started from, which halving goes back to, so it would fault again at any rate \(no step of this call had run, so the learning rate is not the cause: /,
     );
     expect(error.message).not.toMatch(/halvings? of|'halve'/);
     expect(epochs).toBe(0);

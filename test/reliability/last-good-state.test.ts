@@ -46,7 +46,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     const net = await make();
     const kfac = createOptimizer(net, UNCONSTRAINED_KFAC);
     const before = stateHash(net, kfac);
-    const error = await expectError(() => net.train(x, y, { optimizer: kfac, learningRate: 1e8, batchSize: 32, shuffle: false, epochs: 3 }), 'DIVERGED', /^epoch 0, batch 1 \(step 2\): the loss \S+ is over 10⁶× the first batch's/);
+    const error = await expectError(() => net.train(x, y, { optimizer: kfac, learningRate: 1e8, batchSize: 32, shuffle: false, epochs: 3 }), 'DIVERGED', /^epoch 1, batch 2 \(step 2\): the loss \S+ is over 10⁶× the first batch's/);
     expect(error.message).toMatch(RESTORED);
     expect(RESTORED.exec(error.message)![1]).toBeUndefined();
     expect(error.message).toContain('at the initial weights this batch\'s loss and gradient are in range, so the steps since led here, and the network is back at the initial weights,');
@@ -82,7 +82,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     const error = await expectError(
       () => net.train(rows, targets, { epochs: 40, batchSize: 1, shuffle: false, learningRate: 6, onBatch: (b) => (hashes.push(stateHash(net)), losses.push(b.loss)) }),
       'DIVERGED',
-      /^epoch 1, batch 4 \(step 11\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away/,
+      /^epoch 2, batch 5 \(step 11\): the loss \S+ is over 10⁶× the first batch's \(\S+\): training is running away/,
     );
     expect(losses).toHaveLength(10);
     const [, step, loss] = RESTORED.exec(error.message)!;
@@ -106,7 +106,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     await expectError(
       () => net.train(rows, targets, { epochs: 40, batchSize: 1, shuffle: false, learningRate: 6, onNonFinite: 'skip', onBatch: () => (lastApplied = stateHash(net)) }),
       'DIVERGED',
-      /^epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it \(the last: the loss \S+ is over 10⁶× the first batch's/,
+      /^epoch 3: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 2 left it \(the last: the loss \S+ is over 10⁶× the first batch's/,
     );
     expect(net.step).toBe(10); // the runaway began at step 11 (above): every batch since was left out
     expect(stateHash(net)).toBe(lastApplied);

@@ -46,7 +46,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       await expectError(
         () => net.train(x4, y4, { optimizer: opt }),
         'DIVERGED',
-        /^epoch 0, batch 0 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
+        /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
       );
       expect(stateHash(net, opt)).toBe(before);
       expect(opt.state().tensors.every((t) => t.every(Number.isFinite))).toBe(true);
@@ -97,7 +97,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     await expectError(
       () => net.train(x, y, { epochs: 1, batchSize: 1, shuffle: false, learningRate: 0.01, optimizer: sgd, onBatch: () => (lastGood = stateHash(net, sgd)) }),
       'DIVERGED',
-      /epoch 0, batch 6 \(step 7\): row 6 overflows float32 in hidden 1 \(unit \d is -?Infinity\); the step was not applied \(the inputs or the weights are too large; if the weights grew/,
+      /epoch 1, batch 7 \(step 7\): row 6 overflows float32 in hidden 1 \(unit \d is -?Infinity\); the step was not applied \(the inputs or the weights are too large; if the weights grew/,
     );
     expect(net.step).toBe(6);
     expect(stateHash(net, sgd)).toBe(lastGood);
@@ -210,7 +210,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       await expectError(
         () => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e12 }),
         'DIVERGED',
-        /epoch 1, batch 0 \(step 2\): the loss \S+ is over 10⁶× the first batch's \(0\.\d+\): training is running away; the step was not applied: .* the network is back at the initial weights, .* \(try a learningRate below 1000000000000,/,
+        /epoch 2, batch 1 \(step 2\): the loss \S+ is over 10⁶× the first batch's \(0\.\d+\): training is running away; the step was not applied: .* the network is back at the initial weights, .* \(try a learningRate below 1000000000000,/,
       );
       // Step 1 made the weights that ran the loss away: it is taken back too (test/reliability/last-good-state.test.ts).
       expect(net.step).toBe(0);
@@ -224,7 +224,7 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
       const error = await expectError(
         () => net.train(xor.x, xor.y, { epochs: 20, learningRate: 1e30 }),
         'DIVERGED',
-        /epoch 0, batch 0 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied/,
+        /epoch 1, batch 1 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied/,
       );
       expect(error.message).toMatch(/learningRate below 1e\+30/);
       expect(error.message, 'the tensor by its name, never a 0-based layer number').not.toMatch(/layer \d/);

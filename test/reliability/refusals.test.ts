@@ -40,7 +40,7 @@ describe.each(await kernelBackends())('refused train() on $name', ({ kernels }) 
   );
 
   const diverging: [string, TrainOptions, RegExp][] = [
-    ["'throw' at the first step", { onNonFinite: 'throw' }, /epoch 0, batch 0 \(step 1\).*not applied/],
+    ["'throw' at the first step", { onNonFinite: 'throw' }, /epoch 1, batch 1 \(step 1\).*not applied/],
     ["'skip' of every batch", { onNonFinite: 'skip' }, /every batch had a non-finite or runaway loss/],
     ["'halve' at a first batch that faults before any step (nothing halved)", { onNonFinite: 'halve', maxHalvings: 2 }, /halving the learning rate cannot help/],
   ];

@@ -40,7 +40,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     await expectError(
       () => net.train(x, y, { learningRate: 1e30, epochs: 1, optimizer }),
       'DIVERGED',
-      /^epoch 0, batch 0 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied \(try a learningRate below 1e\+30/,
+      /^epoch 1, batch 1 \(step 1\): (hidden 1|output) \(\d\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow; the step was not applied \(try a learningRate below 1e\+30/,
     );
     expect(stateHash(net, optimizer)).toBe(before);
     expect(net.step).toBe(0);
@@ -75,7 +75,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const before = stateHash(net);
     // σ = 1e40: Inf in float32; in float64 (ref) finite but beyond √FLOAT32_MAX: the noisy gradient is refused on every backend.
     const refused = /with the gradient noise added, hidden 1 \(0\.weight\): ∂C\/∂W (holds Inf|reaches \S+, beyond 1\.8e\+19)/;
-    const infinite = await expectError(() => net.train(x4, y4, { gradientNoise: { eta: 1e80 } }), 'DIVERGED', /^epoch 0, batch 0 \(step 1\): .*; the step was not applied \(use a smaller gradientNoise\.eta than 1e\+80/);
+    const infinite = await expectError(() => net.train(x4, y4, { gradientNoise: { eta: 1e80 } }), 'DIVERGED', /^epoch 1, batch 1 \(step 1\): .*; the step was not applied \(use a smaller gradientNoise\.eta than 1e\+80/);
     expect(infinite.message).toMatch(refused);
     expect(stateHash(net)).toBe(before);
     // σ = 1e17: every noisy entry is finite and squares within float32, the step is not.
@@ -180,7 +180,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
 
   it('the bound carried between proved steps is dropped when onBatch or onEpoch changes the parameters: a parameter set beyond range there is named before the next step', async () => {
     // Three rows, one per batch: the next step after the first onBatch is step 2, after the first onEpoch step 4.
-    for (const [hook, next] of [['onBatch', 'epoch 0, batch 1 \\(step 2\\)'], ['onEpoch', 'epoch 1, batch 0 \\(step 4\\)']] as const) {
+    for (const [hook, next] of [['onBatch', 'epoch 1, batch 2 \\(step 2\\)'], ['onEpoch', 'epoch 2, batch 1 \\(step 4\\)']] as const) {
       const net = await make();
       const runaway = net.state().map((t, i) => ({ name: t.name, values: i === 0 ? t.values.map(() => 1e17) : t.values }));
       const error = await expectError(
@@ -201,7 +201,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const before = stateHash(net);
     const predicted = await expectError(() => net.predict([[1, 1]]), 'NON_FINITE_INPUT', /row 0 overflows float32 in (hidden \d|output) \(unit/);
     const layer = predicted.message.match(/in (hidden \d|output) /)![1];
-    const trained = await expectError(() => net.train([[1, 1]], [[1, 0]]), 'DIVERGED', new RegExp(`^epoch 0, batch 0 \\(step 1\\): row 0 overflows float32 in ${layer} .*no step of this call had run, so the learning rate is not the cause`));
+    const trained = await expectError(() => net.train([[1, 1]], [[1, 0]]), 'DIVERGED', new RegExp(`^epoch 1, batch 1 \\(step 1\\): row 0 overflows float32 in ${layer} .*no step of this call had run, so the learning rate is not the cause`));
     expect(trained.message).not.toMatch(/learningRate below/);
     await expectError(() => net.gradients([[1, 1]], [[1, 0]]), 'NON_FINITE_INPUT', new RegExp(`^inputs: row 0 overflows float32 in ${layer} `));
     expect(stateHash(net)).toBe(before);
@@ -216,7 +216,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     await expectError(
       () => net.train(x4, y4),
       'DIVERGED',
-      /^epoch 0, batch 0 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.weight\): ∂C\/∂W reaches \S+, beyond 1\.8e\+19 where its square overflows float32; the step was not applied \(no step of this call had run, so the learning rate is not the cause/,
     );
     const { layers } = net.gradients(x4, y4);
     expect(layers.every((l) => [...l.weights, ...l.biases].every(Number.isFinite))).toBe(true);

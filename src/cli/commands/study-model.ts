@@ -121,7 +121,7 @@ export const studyModelCommand = command({
         validation: { x: data.inputs, y: data.targets },
         onEpoch: ({ epoch, validation }) => {
           curve.push(validation!);
-          bar?.update(epoch + 1, `loss ${validation!.loss.toFixed(4)}`);
+          bar?.update(epoch, `loss ${validation!.loss.toFixed(4)}`);
         },
       });
       bar?.done();

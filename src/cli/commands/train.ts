@@ -190,7 +190,7 @@ export const trainCommand = command({
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: ({ epoch, loss: trainLoss, validation }) => print(terminal, epochLine(`${epoch + 1}/${settings.epochs}`, rows.checked, validation!, trainLoss)),
+        onEpoch: ({ epoch, loss: trainLoss, validation }) => print(terminal, epochLine(`${epoch}/${settings.epochs}`, rows.checked, validation!, trainLoss)),
       });
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
