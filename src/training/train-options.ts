@@ -30,8 +30,12 @@ export interface BatchInfo {
 export interface EpochInfo {
   /** Epoch number, the first 1 (as DIVERGED messages and `gradscope train` count them; 0 there is the initial weights). */
   epoch: number;
-  /** Mean of the batch losses (each before its update). */
+  /** Mean of the batch losses (each before its update), over the batches applied (`batches`; not the ones left out). */
   loss: number;
+  /** Batches whose step was applied in this epoch (its last run, for an epoch 'halve' ran again). */
+  batches: number;
+  /** Batches left out in this epoch by onNonFinite 'skip' (0 under 'throw' and 'halve'); TrainResult.skipped counts the call's. */
+  skipped: number;
   /**
    * Wall-clock seconds of the run of the epoch reported here, before validation. An epoch that
    * onNonFinite 'halve' took back and ran again counts its last run only, from its start after going

@@ -16,6 +16,7 @@ import { DivergedError, parenthesised, withoutPolicy } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
+import { counted } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
 import { trainingOptimizer } from './optimizer-settings.js';
@@ -143,6 +144,8 @@ export function runTraining(
       }
       let lossSum = 0;
       let batches = 0;
+      /** Batches of this epoch left out ('skip'). */
+      let epochSkipped = 0;
       let position = 0;
       /** With 'throw': whether the guard keeps a copy of a state judged good in this epoch (see keepCopy). */
       let copied = policy !== 'throw';
@@ -238,6 +241,7 @@ export function runTraining(
           continue epochLoop;
         }
         skipped++;
+        epochSkipped++;
         position++;
         start += size;
       }
@@ -249,10 +253,13 @@ export function runTraining(
           const advice = last.advice(withoutPolicy(terms, 'skip'));
           // Epochs counted from 1: the one before this (index epoch − 1) is epoch number `epoch`.
           const kept = epoch === 0 ? '' : ` in this epoch, and nothing is put back: the network is as epoch ${epoch} left it`;
-          return `epoch ${epoch + 1}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+          // What the call left out in all (no TrainResult reaches the caller of a call that throws).
+          const before = skipped - epochSkipped;
+          const left = `${terms.onNonFinite?.('skip') || 'skipping'} left out ${counted(skipped, 'batch', 'batches')} in this call, ${before === 0 ? 'all in this epoch' : `the ${epochSkipped} of this epoch and ${before} before it`}`;
+          return `epoch ${epoch + 1}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept}; ${left} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
         });
       }
-      const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, seconds: (performance.now() - started) / 1000 };
+      const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
       history.push(info);
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.

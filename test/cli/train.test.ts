@@ -126,6 +126,19 @@ describe('gradscope train', () => {
     expect(fits.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40, seed 1.");
   });
 
+  it("--on-non-finite skip: each epoch line says how many batches it left out, and so does a DIVERGED ending, counting epochs as the lines do", async () => {
+    // The new user's run (2026-12-01): a relu net at --learning-rate 1e4 runs away in its first epoch, leaves out 15 of its 16 batches, and every batch of the second.
+    const run = await runCliInProcess(['train', '--depth', '3', '--width', '16', '--activation', 'relu', '--epochs', '2', '--train', '500', '--test', '100', '--learning-rate', '1e4', '--on-non-finite', 'skip']);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[2]).toMatch(/^epoch 0\/2  test loss /);
+    expect(lines[3]).toMatch(/^epoch 1\/2  batch loss \S+ \(1 batch applied, 15 skipped\)  test loss \S+  test accuracy [\d.]+ %$/);
+    expect(lines).toHaveLength(4);
+    expect(run.stderr).toMatch(
+      /^gradscope: DIVERGED: epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it; --on-non-finite skip left out 31 batches in this call, the 16 of this epoch and 15 before it \(the last: /,
+    );
+  });
+
   // Every refusal comes before any work: one line, exit 2, and no model file.
   it.each([
     [['--layers', '5,8,3'], /^gradscope: --layers 5,8,3: the rows have 4 inputs and 3 targets, so the first entry must be 4 and the last 3$/],

@@ -147,7 +147,7 @@ describe("'skip': nothing is put back, and the message says only that", () => {
     await expectError(
       () => net.train(rows, classes, { epochs: 5, learningRate: 1e8, onNonFinite: 'skip', onEpoch: () => (afterEpoch0 = parameters(net)) }),
       'DIVERGED',
-      /^epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it \(the last: the loss \S+ is over 10⁶× the first batch's \(1\.09\)/,
+      /^epoch 2: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 1 left it; onNonFinite 'skip' left out 1 batch in this call, all in this epoch \(the last: the loss \S+ is over 10⁶× the first batch's \(1\.09\)/,
     );
     expect(net.step).toBe(1);
     expect(parameters(net)).toEqual(afterEpoch0); // the RNG moved on: epoch 1 shuffled its rows
@@ -162,7 +162,7 @@ describe("'skip': nothing is put back, and the message says only that", () => {
     await expectError(
       () => net.train(alternating, halfOf, { epochs: 3, batchSize: 1, shuffle: false, learningRate: 1.1, onNonFinite: 'skip', onBatch: () => (lastApplied = stateHash(net)) }),
       'DIVERGED',
-      /^epoch 3: every batch .* nothing is put back: the network is as epoch 2 left it \(/,
+      /^epoch 3: every batch .* nothing is put back: the network is as epoch 2 left it; onNonFinite 'skip' left out 188 batches in this call, the 100 of this epoch and 88 before it \(/,
     );
     expect(net.step).toBe(112);
     expect(stateHash(net)).toBe(lastApplied);

@@ -106,7 +106,7 @@ describe('DIVERGED puts back the last state judged good that was kept', () => {
     await expectError(
       () => net.train(rows, targets, { epochs: 40, batchSize: 1, shuffle: false, learningRate: 6, onNonFinite: 'skip', onBatch: () => (lastApplied = stateHash(net)) }),
       'DIVERGED',
-      /^epoch 3: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 2 left it \(the last: the loss \S+ is over 10⁶× the first batch's/,
+      /^epoch 3: every batch had a non-finite or runaway loss, gradient or step; nothing was applied in this epoch, and nothing is put back: the network is as epoch 2 left it; onNonFinite 'skip' left out 8 batches in this call, the 6 of this epoch and 2 before it \(the last: the loss \S+ is over 10⁶× the first batch's/,
     );
     expect(net.step).toBe(10); // the runaway began at step 11 (above): every batch since was left out
     expect(stateHash(net)).toBe(lastApplied);

@@ -16,6 +16,7 @@ import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, ty
 import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
 import type { Optimizer } from '../../optim/index.js';
+import type { EpochInfo } from '../../training/train-options.js';
 import { counted } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
@@ -104,9 +105,13 @@ async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   };
 }
 
-/** One epoch's line: the mean of its batch losses (each before its step) and the loss and accuracy on the checked rows after it. */
-function epochLine(epoch: string, checked: string, evaluation: Evaluation, batchLoss?: number): string {
-  const train = batchLoss === undefined ? '' : `  batch loss ${batchLoss.toPrecision(4)}`;
+/**
+ * One epoch's line: the mean of its batch losses (each before its step) and the loss and accuracy on the checked rows after it;
+ * where --on-non-finite skip left batches out, how many (the mean is over the applied ones only).
+ */
+function epochLine(epoch: string, checked: string, evaluation: Evaluation, trained?: Pick<EpochInfo, 'loss' | 'batches' | 'skipped'>): string {
+  const skipped = trained?.skipped ? ` (${counted(trained.batches, 'batch')} applied, ${trained.skipped} skipped)` : '';
+  const train = trained === undefined ? '' : `  batch loss ${trained.loss.toPrecision(4)}${skipped}`;
   return `epoch ${epoch}${train}  ${checked} loss ${evaluation.loss.toPrecision(4)}  ${checked} accuracy ${percentText(evaluation.accuracy)}`;
 }
 
@@ -190,7 +195,7 @@ export const trainCommand = command({
         clipNorm: settings.clipNorm,
         onNonFinite: settings.onNonFinite,
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: ({ epoch, loss: trainLoss, validation }) => print(terminal, epochLine(`${epoch}/${settings.epochs}`, rows.checked, validation!, trainLoss)),
+        onEpoch: (info) => print(terminal, epochLine(`${info.epoch}/${settings.epochs}`, rows.checked, info.validation!, info)),
       });
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
