@@ -417,7 +417,7 @@ describe('gradscope study --model --data', async () => {
   it('does not advise --on-non-finite skip to a run that skipped every batch with it', async () => {
     const { code, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--learning-rate', '1e30', '--on-non-finite', 'skip']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^gradscope: DIVERGED: epoch 0: every batch had .*try a --learning-rate below 1e\+30, --clip-norm, or --on-non-finite halve\)\n$/);
+    expect(stderr).toMatch(/^gradscope: DIVERGED: epoch 1: every batch had .*try a --learning-rate below 1e\+30, --clip-norm, or --on-non-finite halve\)\n$/);
   });
 
   it('--on-non-finite and --clip-norm reach train(): the same runs as train() with onNonFinite and clipNorm, and it says what they did', async () => {

@@ -91,14 +91,14 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     clean.dispose();
   });
 
-  // Row 9 (epoch 0, batch 2) holds a finite input so large that the batch's variance at batch norm is
+  // Row 9 (epoch 1, batch 3) holds a finite input so large that the batch's variance at batch norm is
   // beyond float32 (~2e75): its training forward takes the running variance to Inf (float64 ref: to
   // 2.14e+74, which the model's float32 tensors hold as Inf), and eval then gives β for every input. The
   // loss and gradient use the batch's own statistics and stay finite, so only the state shows it.
   // (A linear layer before it: tanh would bound what batch norm sees.)
   const hugeRow = rows.map((r, i) => (i === 9 ? [3e38, 0] : r));
   const runningVar = String.raw`this batch's training forward takes '2\.running_var' \(batch norm's running variance\) to (Inf|\S+, beyond float32's largest \(3\.4e\+38\))`;
-  const runningVarFault = new RegExp(String.raw`^epoch 0, batch 2 \(step 3\): ${runningVar}; `);
+  const runningVarFault = new RegExp(String.raw`^epoch 1, batch 3 \(step 3\): ${runningVar}; `);
 
   it("'throw', a finite row that takes the running variance beyond float32: DIVERGED names the statistic, its layer and the batch; the network as the last step left it", async () => {
     const net = await make('linear');
@@ -130,7 +130,7 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     const error = await expectError(
       () => net.train(large, targets, { ...OPTIONS, learningRate: 0.1, onBatch: (b) => b.step === 1 && net.loadState(outward) }),
       'DIVERGED',
-      new RegExp(String.raw`^epoch 0, batch 1 \(step 2\): ${runningVar}; the step was not applied: at the initial weights this batch's loss, gradient and running statistics are in range, so the steps since led here, and the network is back at the initial weights`),
+      new RegExp(String.raw`^epoch 1, batch 2 \(step 2\): ${runningVar}; the step was not applied: at the initial weights this batch's loss, gradient and running statistics are in range, so the steps since led here, and the network is back at the initial weights`),
     );
     expect(error.message).toMatch(/\(its batch loss [\d.]+\)/);
     expect(stateHash(net)).toBe(before);
@@ -141,7 +141,7 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     const net = await make('linear');
     const before = stateHash(net);
     const first = rows.map((r, i) => (i === 1 ? [3e38, 0] : r));
-    const error = await expectError(() => net.train(first, targets, { ...OPTIONS, learningRate: 0.1 }), 'DIVERGED', new RegExp(String.raw`^epoch 0, batch 0 \(step 1\): ${runningVar}; `));
+    const error = await expectError(() => net.train(first, targets, { ...OPTIONS, learningRate: 0.1 }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${runningVar}; `));
     expect(error.message).toMatch(/no step of this call had run, so the learning rate is not the cause: the inputs or the weights train\(\) was given are too large for float32; scale the inputs/);
     expect(batchesTracked(net)).toBe(0);
     expect(stateHash(net)).toBe(before);
@@ -161,19 +161,19 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     clean.dispose();
   });
 
-  it("'halve': a running-variance fault is handled as a loss fault: halved until maxHalvings, then back at the start of epoch 0", async () => {
+  it("'halve': a running-variance fault is handled as a loss fault: halved until maxHalvings, then back at the start of epoch 1", async () => {
     const net = await make('linear');
     const before = stateHash(net);
     await expectError(
       () => net.train(hugeRow, targets, { ...OPTIONS, learningRate: 0.1, onNonFinite: 'halve', maxHalvings: 2 }),
       'DIVERGED',
-      new RegExp(String.raw`^epoch 0, batch 2 \(step 3\): ${runningVar} after 2 halvings of the learning rate \(now 0\.025\), all that maxHalvings allows; the network is back at the start of epoch 0 \(the initial weights\)`),
+      new RegExp(String.raw`^epoch 1, batch 3 \(step 3\): ${runningVar} after 2 halvings of the learning rate \(now 0\.025\), all that maxHalvings allows; the network is back at the start of epoch 1 \(the initial weights\)`),
     );
     expect(stateHash(net)).toBe(before);
     net.dispose();
   });
 
-  it("'halve' at learningRate 2: the runaway at epoch 1's first batch sends training back to epoch 0's start, running statistics included: the same as a run at 1, bit for bit", async () => {
+  it("'halve' at learningRate 2: the runaway at epoch 2's first batch sends training back to epoch 1's start, running statistics included: the same as a run at 1, bit for bit", async () => {
     const options = { ...OPTIONS, epochs: 3 };
     const net = await make();
     const visits: string[] = [];

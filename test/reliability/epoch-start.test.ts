@@ -30,7 +30,7 @@ const halfOf = alternating.map(([v]) => [v / 2]);
 const lineNet = () => createNetwork({ sizes: [1, 1], output: 'linear', loss: 'mse', seed: 3 });
 
 describe("'halve': the runaway found at an epoch's first batch", () => {
-  it('one batch an epoch at learningRate 1e8: epoch 0 sends the weights away, and the network goes back to the start of epoch 0, not to the weights that ran away', async () => {
+  it('one batch an epoch at learningRate 1e8: epoch 1 sends the weights away, and the network goes back to the start of epoch 1, not to the weights that ran away', async () => {
     const net = await tanhNet();
     const before = stateHash(net);
     const small = largestParameter(net);
