@@ -40,7 +40,7 @@ export type Severity = 'mild' | 'severe';
  */
 export const VANISHING_RATIO = PRIME_MAX.sigmoid;
 export const EXPLODING_RATIO = 1 / VANISHING_RATIO;
-/** Past two sigmoid layers' worth (1/16, or 16×) the gap is severe; below it, mild. */
+/** At two sigmoid layers' worth (1/16, or 16×) or past it the gap is severe; short of it, mild. */
 export const SEVERE_RATIO = VANISHING_RATIO ** 2;
 /** A hidden layer counts as saturated (or dead) when more than this fraction of it is, over most of the run (the median over records). */
 export const SATURATED_LAYER = 0.5;
@@ -122,7 +122,7 @@ export interface FirstToLast {
 export interface Diagnosis {
   /** What the gradient flow shows (see Verdict). */
   verdict: Verdict;
-  /** For vanishing and exploding: mild within 1/16–1/4 (or 4–16×), severe beyond (or on Inf/NaN). */
+  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at SEVERE_RATIO (1/16, or 16×) or beyond (or on Inf/NaN). */
   severity?: Severity;
   /** One paragraph: what was measured and what it means. */
   summary: string;
@@ -425,7 +425,7 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   return diagnosis;
 }
 
-/** A vanishing or exploding gap's severity: severe past SEVERE_RATIO (or 1/SEVERE_RATIO), else mild. */
+/** A vanishing or exploding gap's severity: severe at or past SEVERE_RATIO (or 1/SEVERE_RATIO), else mild. */
 const gapSeverity = (gap: number): Severity => (gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild');
 /** Which side of the thresholds a first-to-last gap lies: vanishing (≤ VANISHING_RATIO), exploding (≥ EXPLODING_RATIO), or neither. */
 const gapSide = (gap: number): 'vanishing' | 'exploding' | undefined => (gap <= VANISHING_RATIO ? 'vanishing' : gap >= EXPLODING_RATIO ? 'exploding' : undefined);

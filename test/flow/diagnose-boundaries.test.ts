@@ -4,7 +4,7 @@
  * verdict needs. Each sentence must follow from the numbers it states, or say it cannot tell.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
+import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
 
@@ -240,5 +240,16 @@ describe('overfitting', () => {
     expect(fell.summary).toContain('went 1.70 → 1.60, with 50 % of the last epochs\' traced batches\' rows classified right. The network fits its training rows better at the cost of the rows it has not seen.');
     // Over windows of more than one epoch, the training losses are said to be the windows' means.
     expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
+  });
+});
+
+describe('a gap equal to a threshold', () => {
+  it('counts as past it, as docs/gradient-flow.md says: 1/4 vanishing, 4× exploding, 1/16 and 16× severe', () => {
+    const verdictOf = (ratio: number) => {
+      const d = diagnose(handTrace([{ delta: [ratio, 1, 1], bias: [ratio, 1, 1] }]));
+      return `${d.verdict} ${d.severity ?? ''}`.trim();
+    };
+    expect([VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO]).toEqual([1 / 4, 4, 1 / 16]);
+    expect([VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, 1 / SEVERE_RATIO].map(verdictOf)).toEqual(['vanishing mild', 'exploding mild', 'vanishing severe', 'exploding severe']);
   });
 });
