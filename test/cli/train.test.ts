@@ -139,6 +139,25 @@ describe('gradscope train', () => {
     );
   });
 
+  it('says plainly when the trained network ends worse than its initial weights, what halving did, and that --out saved it as asked', async () => {
+    // relu [784,16,10] at --learning-rate 100 on 500 digits (2026-12-01): halved once, to 50; test loss 2.3 → 11.5.
+    const out = at('worse.json');
+    const run = await runCliInProcess(['train', '--layers', '784,16,10', '--activation', 'relu', '--train', '500', '--test', '100', '--epochs', '3', '--learning-rate', '100', '--on-non-finite', 'halve', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    const [start, end] = [lines[2], lines[5]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
+    expect(end).toBeGreaterThan(start);
+    expect(lines[6]).toBe('--on-non-finite halve halved the learning rate 1 time, to 50.');
+    expect(lines[7]).toMatch(
+      /^Warning: the trained network is worse than the initial weights on the test rows \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; try a smaller --learning-rate\.$/,
+    );
+    expect(lines[8]).toMatch(/^Model: /);
+    expect(existsSync(out)).toBe(true);
+    // A run that ends better says nothing of the kind.
+    const better = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '3', '--learning-rate', '0.5']);
+    expect(better.stdout).not.toMatch(/Warning/);
+  });
+
   // Every refusal comes before any work: one line, exit 2, and no model file.
   it.each([
     [['--layers', '5,8,3'], /^gradscope: --layers 5,8,3: the rows have 4 inputs and 3 targets, so the first entry must be 4 and the last 3$/],

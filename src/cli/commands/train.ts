@@ -126,6 +126,14 @@ function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
   return `LSUV rescaled the orthonormal weights on the first ${counted(rows, 'training row')} (the first batch, as train's lsuv): each dense layer's output variance ${before} before, ${after} after.`;
 }
 
+/** The warning for a run whose last checked loss is worse than the initial weights' (or not a number), and what --out does with it. */
+function worseLine(checked: string, initial: Evaluation, final: Evaluation, halved: boolean, out: string | undefined): string {
+  const numbers = `${checked} loss ${initial.loss.toPrecision(4)} → ${final.loss.toPrecision(4)}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
+  const why = halved ? '; halving kept the steps finite, not the network better than its start' : '';
+  const saved = out ? `; --out saves it as asked` : '';
+  return `Warning: the trained network is worse than the initial weights on the ${checked} rows (${numbers})${why}${saved}; try a smaller --learning-rate.`;
+}
+
 export const trainCommand = command({
   words: ['train'],
   summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
@@ -199,6 +207,10 @@ export const trainCommand = command({
       });
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
+      // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
+      // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
+      const final = trained.epochs.at(-1)?.validation;
+      if (final && !(final.loss <= initial.loss)) print(terminal, worseLine(rows.checked, initial, final, trained.halvings > 0, out));
       if (out) {
         await saveModel(net, out, { optimizer });
         print(terminal, `Model: ${out} (gradscope study --model ${out} --data D.json traces and diagnoses it)`);
