@@ -123,7 +123,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * How the parameters were first drawn: createNetwork's init and biasInit, with `lsuv: true` once
    * LSUV has rescaled the weights; for a loaded network, what its file records (gradscope's JSON
    * and binary files, and the safetensors and tfjs models it writes, record it); undefined where
-   * the file records nothing (written by gradscope before 2026-12-01, by PyTorch or by Keras).
+   * the file records none gradscope reads (one it wrote before 2026-12-01, a PyTorch state_dict,
+   * a Keras model, whose kernel_initializer it does not read).
    * Traced runs record it (TraceRun's init, biasInit, lsuv), and saving writes it with the weights.
    * A copy: changing it changes nothing.
    */
