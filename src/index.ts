@@ -66,7 +66,7 @@ export type { Checkpoint, CheckpointFile, CheckpointTraining } from './io/checkp
 export { NON_FINITE_POLICIES } from './training/numeric-faults.js';
 export type { NonFinitePolicy } from './training/numeric-faults.js';
 export { Trace } from './flow/trace.js';
-export type { TraceJSON, TraceRun, TraceBlocks, GradientHistogram } from './flow/trace.js';
+export type { TraceJSON, TraceRun, TraceBlocks, TraceEpoch, GradientHistogram } from './flow/trace.js';
 export { TraceRecorder } from './flow/recorder.js';
 export type { TraceOptions } from './flow/recorder.js';
 export { LAYER_METRICS, LAYER_METRIC_NAMES, RESIDUAL_METRICS, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, PRIME_MAX, unitFailureMetric } from './flow/metrics.js';

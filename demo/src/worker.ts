@@ -11,6 +11,7 @@ import { mnistDataset, planarDataset, splitDataset, type Dataset, type MnistSubs
 import { statsFromTrace, type LayerStats } from './layer-stats.js';
 import { BOUNDARY_GRID, DIGITS_SHOWN, type FromWorker, type Snapshot, type StepRecord, type ToWorker } from './protocol.js';
 import { probeRun, RunTrace } from './run-trace.js';
+import { SteppedPass, type EpochEnd } from './stepped-pass.js';
 import { LAYER_RATES, type Settings } from './settings.js';
 import { errorText, stopReason } from './stop-reason.js';
 
@@ -31,9 +32,10 @@ interface Session {
   net: Network;
   data: Dataset;
   test: Dataset;
-  /** Training rows seen so far (for the epoch counter), and where the next single step's batch starts. */
+  /** Training rows seen so far (for the epoch counter). */
   rowsSeen: number;
-  cursor: number;
+  /** The single steps' pass over the training rows: where the next one's batch starts, and the epoch they complete. */
+  pass: SteppedPass;
   optimizer: Optimizer;
   /** The multipliers given to SGD for the per-layer-rates choice, else null. */
   layerRates: number[] | null;
@@ -176,7 +178,7 @@ async function configure(settings: Settings, mnistUrl: string, layerRates?: numb
     const run = new RunTrace(trace);
     const grid = planeGrid(BOUNDARY_GRID);
     const columns = ends.map((end, c) => ({ name: names[c], end }));
-    const fresh: Session = { net, data, test, rowsSeen: 0, cursor: 0, settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
+    const fresh: Session = { net, data, test, rowsSeen: 0, pass: new SteppedPass(data.x.rows), settings, optimizer, layerRates: made.layerRates, layerRatesFrom: made.layerRatesFrom, stats: statsFromTrace(run.trace, 0), run, collected: undefined, grid, probe, unitOutputs: undefined, columns };
     const snapshot = snapshotOf(fresh, gradients.loss, gradients);
     if (session) {
       session.optimizer.dispose();
@@ -245,12 +247,15 @@ function trainAndPost(s: Session, train: () => void): boolean {
 let collecting: StepRecord[] | undefined;
 
 /**
- * One pass over the training rows (the core's own batching and shuffling). A step that fails
- * (DIVERGED) ends the pass, but the steps before it were applied: their rows are counted and their
- * records kept, so the page shows the weights the network has (it showed the run as before the pass).
+ * One pass over the training rows (the core's own batching and shuffling): an epoch, which its
+ * trace records. A step that fails (DIVERGED) ends the pass, but the steps before it were applied:
+ * their rows are counted and their records kept, so the page shows the weights the network has (it
+ * showed the run as before the pass); an epoch cut short is none. A single steps' pass in progress
+ * is given up: the rows it stepped and these are not one pass.
  */
 function epoch(s: Session): void {
   const from = s.net.step;
+  s.pass.restart();
   try {
     s.net.train(s.data.x, s.data.y, trainOptions(s));
     s.rowsSeen += s.data.x.rows;
@@ -258,20 +263,20 @@ function epoch(s: Session): void {
     s.rowsSeen += (s.net.step - from) * s.settings.batchSize;
     throw error;
   } finally {
-    collectSteps(s, collecting!);
+    collectSteps(s, collecting!, s.net.trace?.epochs ?? []);
   }
 }
 
-/** One batch step, on the next `batchSize` training rows in order (wrapping round). */
+/** One batch step, on the next training rows of the single steps' pass (SteppedPass); the epoch it completes, if it does, goes to the run. */
 function stepOnce(s: Session): void {
   const { x, y } = s.data;
-  const rows = Math.min(s.settings.batchSize, x.rows);
-  if (s.cursor + rows > x.rows) s.cursor = 0;
-  const batch = (m: Dataset['x']) => ({ data: m.data.subarray(s.cursor * m.cols, (s.cursor + rows) * m.cols), rows, cols: m.cols });
-  s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });
-  s.cursor += rows;
-  s.rowsSeen += rows;
-  collectSteps(s, collecting!);
+  const { start, size } = s.pass.next(s.settings.batchSize);
+  const batch = (m: Dataset['x']) => ({ data: m.data.subarray(start * m.cols, (start + size) * m.cols), rows: size, cols: m.cols });
+  // One batch, so the call's one epoch loss is the batch's, before its update.
+  const { epochs } = s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });
+  s.rowsSeen += size;
+  const ended = s.pass.stepped(size, epochs[0].loss, s.net.step);
+  collectSteps(s, collecting!, ended ? [ended] : []);
 }
 
 /** One call's train() options: the page's learning rate, except for an optimiser that chooses its own steps (Hessian-free), which takes none. */
@@ -281,11 +286,12 @@ function trainOptions(s: Session) {
 }
 
 /**
- * Appends the records of the last train() call's trace to `steps` and to the run, and keeps the last
- * one's statistics: once per trace (a call refused before it began tracing leaves the previous call's
- * trace on the network), and only a trace with records (a failed call may have none).
+ * Appends the records of the last train() call's trace to `steps` and to the run, with the epochs
+ * that ended in it (`ended`), and keeps the last record's statistics: once per trace (a call refused
+ * before it began tracing leaves the previous call's trace on the network), and only a trace with
+ * records (a failed call may have none).
  */
-function collectSteps(s: Session, steps: StepRecord[]): void {
+function collectSteps(s: Session, steps: StepRecord[], ended: readonly EpochEnd[]): void {
   const trace = s.net.trace;
   if (trace === undefined || trace === s.collected || trace.length === 0) return;
   s.collected = trace;
@@ -294,7 +300,7 @@ function collectSteps(s: Session, steps: StepRecord[]): void {
   for (let r = 0; r < trace.length; r++) {
     steps.push({ step: trace.steps[r], loss: trace.losses[r], gradB: gradB.slice(r * L, (r + 1) * L) });
   }
-  s.run.append(trace);
+  s.run.append(trace, ended);
   s.stats = statsFromTrace(trace, trace.length - 1);
 }
 

@@ -301,6 +301,41 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('reads the training state from the epochs once the run holds two, whether single steps or whole passes made them', async () => {
+    // Single steps: 280 training rows in batches of 70, so 4 steps are an epoch, recorded when its last batch is trained.
+    const { page, errors } = await open('?batch=70');
+    await stepTimes(page, 4);
+    expect(await page.locator('#diagnosis-summary').innerText()).toContain('(read from the batches: the trace holds fewer than two epochs)');
+    await stepTimes(page, 4);
+    const summary = (await page.locator('#diagnosis-summary').textContent())!;
+    expect(summary).not.toContain('read from the batches');
+    expect(summary).toContain('of 2 epochs');
+    const stepped = await downloadTrace(page);
+    expect(stepped.epochs.map((e) => [e.epoch, e.step])).toEqual([[0, 4], [1, 8]]);
+    // Each epoch's loss is the mean of its 4 batches' losses, each before its update, as train() measures an epoch.
+    const mean = (from: number) => Array.from(stepped.losses.slice(from, from + 4)).reduce((a, b) => a + b, 0) / 4;
+    expect(stepped.epochs.map((e) => e.loss)).toEqual([mean(0), mean(4)]);
+    expect(summary).toBe(shownProse(diagnose(stepped).summary));
+    await page.close();
+
+    // As fast as it goes (whole passes, 9 steps of 32 rows each): the epochs of its train() calls, numbered over the run.
+    const fast = await open('?depth=2&width=8&batch=32');
+    errors.push(...fast.errors);
+    expect(await fast.page.locator('#speed').inputValue()).toBe('max');
+    await fast.page.click('#train');
+    await fast.page.waitForFunction(() => Number(/epoch ([\d.,]+)/.exec(document.getElementById('epoch')!.textContent!)![1].replace(/,/g, '')) >= 3, null, { timeout: 60_000 });
+    await fast.page.click('#train');
+    await settledStep(fast.page);
+    const trace = await downloadTrace(fast.page);
+    expect(trace.epochs.length).toBeGreaterThanOrEqual(3);
+    expect(trace.epochs.map((e) => [e.epoch, e.step])).toEqual(trace.epochs.map((_, e) => [e, 9 * (e + 1)]));
+    const shown = (await fast.page.locator('#diagnosis-summary').textContent())!;
+    expect(shown).not.toContain('read from the batches');
+    expect(shown).toBe(shownProse(diagnose(trace).summary));
+    expect(errors).toEqual([]);
+    await fast.page.close();
+  }, 90_000);
+
   it('continues the run when the learning rate changes, and starts again when the structure does', async () => {
     const { page, errors } = await open('?depth=3&act=tanh&init=glorot-uniform');
     await trainFor(page, 100);

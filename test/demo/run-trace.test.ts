@@ -1,12 +1,17 @@
 // The visualizer's run trace: the records of many train() calls in one trace for diagnose(),
 // thinned evenly (every 2nd, 4th, … step from the first) once it reaches MAX_RECORDS, values copied
-// unchanged.
+// unchanged; and every epoch of the run, whether a train() call passed over the training rows at
+// once or single steps did over many calls (SteppedPass), as train() measures an epoch.
 import { describe, expect, it } from 'vitest';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { createNetwork } from '../../src/api/network.js';
 import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
+import { SteppedPass, type EpochEnd } from '../../demo/src/stepped-pass.js';
+import { Trace } from '../../src/flow/trace.js';
+import type { Network } from '../../src/api/network.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 describe('visualizer run trace', () => {
@@ -26,7 +31,7 @@ describe('visualizer run trace', () => {
     for (let call = 0; call < 11; call++) {
       net.train(x, y, { epochs: 100, batchSize: 4, learningRate: 0.5, trace: { every: 1 } });
       expectTraceInvariants(net.trace!, `call ${call}`);
-      run.append(net.trace!);
+      run.append(net.trace!, net.trace!.epochs);
     }
     const { trace } = run;
     expect(trace.every).toBe(4);
@@ -43,6 +48,11 @@ describe('visualizer run trace', () => {
     }
     expect(diagnose(trace).evidence.records).toBe(trace.length);
     expectTraceInvariants(trace, 'run trace');
+    // Every epoch of the 11 calls, through both thinnings, numbered from the run's first, each as its call's trace had it.
+    expect(trace.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 1100 }, (_, e) => e));
+    expect(trace.epochs.map((e) => e.step)).toEqual(Array.from({ length: 1100 }, (_, e) => 2 * (e + 1)));
+    expect(trace.epochs.slice(1000)).toEqual(last.epochs.map((e) => ({ ...e, epoch: 1000 + e.epoch })));
+    expect(diagnose(trace).evidence.training?.read).toBe('epochs');
     // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases).
     expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero' });
     net.dispose();
@@ -66,7 +76,7 @@ describe('visualizer run trace', () => {
     // 700 steps in two calls: thinned once, at 1024 records.
     for (const epochs of [300, 400]) {
       net.train(x, y, { epochs, batchSize: 2, learningRate: 0.05, trace: { every: 1 } });
-      run.append(net.trace!);
+      run.append(net.trace!, net.trace!.epochs);
     }
     const { trace } = run;
     const last = net.trace!;
@@ -83,4 +93,118 @@ describe('visualizer run trace', () => {
     expect(diagnose(trace).evidence.records).toBe(trace.length);
     net.dispose();
   });
+
+  it('records an epoch when single steps complete a pass over the training rows, with the loss and step train() gives that epoch', async () => {
+    // 10 rows in batches of 4: a pass is 4 + 4 + 2 rows, as train()'s last batch of an epoch holds the rows left.
+    const x = { data: Float32Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)), rows: 10, cols: 2 };
+    const y = { data: Float32Array.from({ length: 20 }, (_, i) => (Math.floor(i / 2) % 3 === 0) === (i % 2 === 0) ? 1 : 0), rows: 10, cols: 2 };
+    const options = { batchSize: 4, learningRate: 0.5, shuffle: false, trace: { every: 1 } };
+    const make = () => createNetwork({ sizes: [2, 5, 5, 2], activation: 'tanh', backend: 'ref', seed: 11 });
+    // The same network trained 3 epochs by train() at once …
+    const whole = await make();
+    whole.train(x, y, { ...options, epochs: 3 });
+    const measured = whole.trace!.epochs;
+    // … and by one-batch train() calls, as the page's single steps are.
+    const stepped = await make();
+    const run = new RunTrace(probeOf(stepped, x, y));
+    const pass = new SteppedPass(x.rows);
+    const sizes: number[] = [];
+    for (let call = 0; call < 9; call++) {
+      const ended = oneStep(stepped, pass, x, y, options, sizes);
+      run.append(stepped.trace!, ended ? [ended] : []);
+      // An epoch ends exactly at the pass's last batch.
+      expect(ended === undefined, `call ${call}`).toBe(call % 3 !== 2);
+    }
+    expect(sizes).toEqual([4, 4, 2, 4, 4, 2, 4, 4, 2]);
+    expect(run.trace.epochs).toEqual(measured);
+    expect(Array.from(run.trace.losses)).toEqual(Array.from(whole.trace!.losses));
+    // The training state is read from those epochs, as from the run of train() at once.
+    const training = diagnose(run.trace).evidence.training;
+    expect(training?.read).toBe('epochs');
+    expect(training).toEqual(diagnose(whole.trace!).evidence.training);
+    whole.dispose();
+    stepped.dispose();
+  });
+
+  it('gives up a pass of single steps that whole epochs interrupt, and counts none of its steps', async () => {
+    const x = { data: Float32Array.from({ length: 12 }, (_, i) => Math.cos(i)), rows: 6, cols: 2 };
+    const y = { data: Float32Array.from({ length: 12 }, (_, i) => (i % 4 === 0 || i % 4 === 3 ? 1 : 0)), rows: 6, cols: 2 };
+    const net = await createNetwork({ sizes: [2, 4, 2], activation: 'tanh', backend: 'ref', seed: 2 });
+    const run = new RunTrace(probeOf(net, x, y));
+    const pass = new SteppedPass(x.rows);
+    const sizes: number[] = [];
+    const options = { batchSize: 2, learningRate: 0.1, shuffle: false, trace: { every: 1 } };
+    // 2 of the 3 steps of a pass, then an epoch by train() (the page's "as fast as it goes"), then a whole pass of steps.
+    for (let i = 0; i < 2; i++) {
+      expect(oneStep(net, pass, x, y, options, sizes)).toBeUndefined();
+      run.append(net.trace!, []);
+    }
+    pass.restart();
+    net.train(x, y, { ...options, epochs: 1, shuffle: true });
+    const wholeEpoch = net.trace!.epochs[0];
+    run.append(net.trace!, net.trace!.epochs);
+    const ends: EpochEnd[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ended = oneStep(net, pass, x, y, options, sizes);
+      if (ended) ends.push(ended);
+      run.append(net.trace!, ended ? [ended] : []);
+    }
+    // The steps of the pass given up start again at the first row.
+    expect(sizes).toEqual([2, 2, 2, 2, 2]);
+    expect(ends).toHaveLength(1);
+    expect(run.trace.epochs).toEqual([{ ...wholeEpoch, epoch: 0 }, { ...ends[0], epoch: 1 }]);
+    expect(run.trace.epochs.map((e) => e.step)).toEqual([5, 8]);
+    net.dispose();
+  });
+
+  it('starts a pass of single steps again when the batch size changes, so its last batch is the one the settings checked', () => {
+    const pass = new SteppedPass(10);
+    expect(pass.next(4)).toEqual({ start: 0, size: 4 });
+    expect(pass.stepped(4, 1, 1)).toBeUndefined();
+    expect(pass.next(4)).toEqual({ start: 4, size: 4 });
+    expect(pass.stepped(4, 1, 2)).toBeUndefined();
+    // 10 rows in batches of 3 end in a batch of 1 (10 % 3), not of 2 (the 2 left of the batches of 4).
+    const sizes = [3, 3, 3, 1];
+    const ends = sizes.map((size, i) => {
+      expect(pass.next(3)).toEqual({ start: 3 * i, size });
+      return pass.stepped(size, i + 1, 3 + i);
+    });
+    expect(ends).toEqual([undefined, undefined, undefined, { step: 6, loss: (1 + 2 + 3 + 4) / 4 }]);
+  });
+
+  it('saves its epochs in the trace JSON (the page\'s download), read back as diagnose() read them', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 4, 2], activation: 'sigmoid', backend: 'ref', seed: 5 });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const y = [[1, 0], [0, 1], [0, 1], [1, 0]];
+    const run = new RunTrace(probeOf(net, { data: Float32Array.from(x.flat()), rows: 4, cols: 2 }, { data: Float32Array.from(y.flat()), rows: 4, cols: 2 }));
+    for (let call = 0; call < 3; call++) {
+      net.train(x, y, { epochs: 4, batchSize: 2, learningRate: 0.5, trace: { every: 1 } });
+      run.append(net.trace!, net.trace!.epochs);
+    }
+    const back = Trace.fromJSON(JSON.parse(JSON.stringify(run.trace)));
+    expect(back.epochs).toHaveLength(12);
+    expect(back.epochs).toEqual(run.trace.epochs);
+    expect(diagnose(back).summary).toBe(diagnose(run.trace).summary);
+    expect(diagnose(back).summary).not.toContain('read from the batches');
+    net.dispose();
+  });
 });
+
+type Rows = { data: Float32Array; rows: number; cols: number };
+
+/** The gradients at initialisation on `x`, traced as the page's probe is. */
+function probeOf(net: Network, x: Rows, y: Rows): Trace {
+  const recorder = new TraceRecorder(net, { every: 1 });
+  recorder.afterBackprop(x.rows, net.gradients(x, y).loss);
+  recorder.close();
+  return recorder.trace;
+}
+
+/** One single step of `pass` as the page's worker takes it: a one-batch train() call on the pass's next rows; notes the batch's size. */
+function oneStep(net: Network, pass: SteppedPass, x: Rows, y: Rows, options: TrainOptions & { batchSize: number }, sizes: number[]): EpochEnd | undefined {
+  const { start, size } = pass.next(options.batchSize);
+  const batch = (m: Rows) => ({ data: m.data.subarray(start * m.cols, (start + size) * m.cols), rows: size, cols: m.cols });
+  const { epochs } = net.train(batch(x), batch(y), { ...options, epochs: 1, shuffle: false });
+  sizes.push(size);
+  return pass.stepped(size, epochs[0].loss, net.step);
+}
