@@ -99,7 +99,7 @@ describe('gradscope curvature', async () => {
     let whole = 0;
     expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
     measured.dispose();
-    expect(cost).toContain(`with --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products`);
+    expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products; measured`);
     // The flag's own line points to it.
     expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
   });
