@@ -77,7 +77,7 @@ export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '
 export { percentText } from './percent-text.js';
 export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
-export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyText } from './flow/remedy.js';
+export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';
 export type { Remedy, RemedyOption, RemedySetting, RemedyTerms } from './flow/remedy.js';
 export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './flow/training-progress.js';
 export type { TrainingProgress, TrainingState } from './flow/training-progress.js';

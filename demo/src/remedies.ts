@@ -6,11 +6,10 @@
  * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
  * noButtonReason says which.
  */
-import { ACTIVATIONS, type Remedy, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
-/** How much "a smaller value" of the learning rate is (diagnose names a rate below the run's, not a number). */
-export const SMALLER_LEARNING_RATE = 1 / 3;
+export { SMALLER_LEARNING_RATE };
 
 /** The settings of a remedy the page reads: its first choice. */
 type Remedied = Pick<Remedy, 'settings'>;
@@ -49,7 +48,7 @@ const quoted = (value: string) => /'([^']+)'/.exec(value)?.[1];
 
 /** One setting as the page's settings, or null where the page has no control for it. */
 function pageSetting(setting: RemedySetting, current: Settings): Partial<Settings> | null {
-  const { option, value, flagValue } = setting;
+  const { option, value } = setting;
   const name = quoted(value);
   switch (option) {
     case 'activation':
@@ -65,7 +64,7 @@ function pageSetting(setting: RemedySetting, current: Settings): Partial<Setting
       return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
     }
     case 'batchSize': {
-      const rows = /^(\d+) or more/.exec(flagValue ?? value);
+      const rows = /^(\d+) or more/.exec(value);
       return rows ? { batchSize: Math.max(current.batchSize, Number(rows[1])) } : null;
     }
     case 'lsuv':

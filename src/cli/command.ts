@@ -12,7 +12,6 @@ import { checkWritable, parseJsonBytes, readFileBytes } from '../io/file-access.
 import { checkModelLimits, FILE_LIMITS } from '../model-limits.js';
 import { didYouMean } from '../suggest.js';
 import type { AdviceTerms } from '../training/advice.js';
-import type { RemedyTerms } from '../flow/remedy.js';
 import { STUDY_SEED } from '../studies/study-defaults.js';
 import type { Terminal } from './terminal.js';
 
@@ -391,7 +390,8 @@ export async function withFile<T>(path: string, work: () => Promise<T>): Promise
 
 /**
  * The flag of each API option a command may take, by the option's key: the one table behind what a
- * DIVERGED's advice and diagnose()'s remedies name on the command line (adviceTerms, remedyTerms).
+ * DIVERGED's advice and diagnose()'s remedies name on the command line (adviceTerms, remedyTerms in
+ * cli/remedy-terms.ts) and the names `gradscope train` and the training flags give them.
  */
 export const OPTION_FLAGS = {
   learningRate: 'learning-rate',
@@ -400,6 +400,11 @@ export const OPTION_FLAGS = {
   batchSize: 'batch-size',
   optimizer: 'optimizer',
   epochs: 'epochs',
+  activation: 'activation',
+  init: 'init',
+  biasInit: 'bias-init',
+  // train()'s lsuv is not a flag of its own: `--init lsuv` asks for it (createNetwork's init 'lsuv' waits for it).
+  lsuv: 'init',
 } as const;
 
 /** `--flag` of `option` where `command` has it, else undefined. */
@@ -417,16 +422,3 @@ export function adviceTerms(command: Command): AdviceTerms {
   return { learningRate: optionFlag(command, 'learningRate'), clipNorm: optionFlag(command, 'clipNorm'), onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}` };
 }
 
-/**
- * How diagnose()'s remedies name their settings on `command`'s line: by its flags where it has them
- * (--learning-rate 0.1, --optimizer adam), and as the library's options, said to have no flag here,
- * where it has none (an activation, a study's fixed recipe).
- */
-export function remedyTerms(command: Command): RemedyTerms {
-  const flags: RemedyTerms['flags'] = {};
-  for (const option of ['learningRate', 'clipNorm', 'batchSize', 'optimizer', 'epochs'] as const) {
-    const flag = optionFlag(command, option);
-    if (flag) flags[option] = flag;
-  }
-  return { form: 'flags', flags };
-}

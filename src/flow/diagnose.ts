@@ -16,7 +16,7 @@ import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
 import { counted } from '../counted.js';
-import { remedyText, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
+import { remedyText, SMALLER_LEARNING_RATE, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
 import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type TrainingProgress } from './training-progress.js';
 
@@ -853,10 +853,10 @@ const choice = (option: RemedyOption, name: string): RemedySetting => ({ option,
 /** A change to the layer specs (no flag takes one). */
 const layers = (value: string): RemedySetting => ({ option: 'layers', value });
 const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
-/** A learning rate below the run's (words where the trace does not record the run's). */
+/** A learning rate below the run's, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
 function smallerRate(run: TraceRun): RemedySetting {
-  const words = run.learningRate === undefined ? 'a smaller value' : `below ${run.learningRate}`;
-  return { option: 'learningRate', value: words, flagValue: words };
+  if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
+  return { option: 'learningRate', value: `below ${run.learningRate}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
 }
 
 function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
@@ -956,7 +956,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   if (verdict === 'vanishing' && e.batchNormBlocking) {
     // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
     add(
-      [{ option: 'batchSize', value: `${BATCH_NORM_ROWS} or more`, flagValue: `${BATCH_NORM_ROWS} or more` }],
+      [{ option: 'batchSize', value: `${BATCH_NORM_ROWS} or more`, flagValue: `${BATCH_NORM_ROWS}` }],
       `batch norm passes on n − 2 of the n directions of each feature's gradient over a batch of n rows: none with ${trace.run.batchSize}, ${BATCH_NORM_ROWS - 2} of ${BATCH_NORM_ROWS} with ${BATCH_NORM_ROWS}.`,
     );
     add(
@@ -1250,7 +1250,7 @@ function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidde
       );
     }
     if (!trace.run.lsuv) {
-      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true' }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
+      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true', flagValue: 'lsuv' }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
     }
   }
 }

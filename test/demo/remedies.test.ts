@@ -21,7 +21,7 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['init', "'glorot-uniform'", 'glorot-uniform']), DEFAULTS)).toEqual({ init: 'glorot-uniform' });
     expect(remedySetting(remedy(['optimizer', "'adam'", 'adam']), DEFAULTS)).toEqual({ optimizer: 'adam' });
     expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
-    expect(remedySetting(remedy(['learningRate', 'below 0.3', 'below 0.3']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
+    expect(remedySetting(remedy(['learningRate', 'below 0.3', '0.1']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
   });
 
@@ -77,7 +77,7 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(remedy(['layers', `{ type: 'residual', layers: [{ type: 'dense', units, activation: '${f}' }] } (or with gate: 'rezero') for each hidden layer after the first`]), DEFAULTS)).toEqual({ residual: 'plain' });
     expect(remedySetting(remedy(['layers', `{ type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units, activation: '${f}' }] } for each hidden layer after the first`]), DEFAULTS)).toEqual({ residual: 'rezero' });
     expect(remedySetting(remedy(['layers', "gate: 'rezero' in each { type: 'residual' } block"]), { ...DEFAULTS, residual: 'plain' })).toEqual({ residual: 'rezero' });
-    expect(remedySetting(remedy(['batchSize', '16 or more', '16 or more']), { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 })).toEqual({ batchSize: 16 });
+    expect(remedySetting(remedy(['batchSize', '16 or more', '16']), { ...DEFAULTS, norm: 'batch-norm', batchSize: 4 })).toEqual({ batchSize: 16 });
   });
 
   it('offers no button for a change that cannot run with the other settings', () => {

@@ -41,6 +41,8 @@ describe('batch norm over batches of 2 rows', () => {
     expect(d.summary).toMatch(/The cause is the batch size: the run's batches hold 2 rows/);
     expect(d.summary).toContain("so the batch-norm layers '2', '6', '10', '14', '18', '22', '26' pass (almost) no gradient back");
     expect(d.remedies.map((r) => r.option)).toEqual(['batchSize: 16 or more', "layers: { type: 'layer-norm' } in place of each { type: 'batch-norm' }"]);
+    // On a command line the least batch that meets it, a number --batch-size reads.
+    expect(d.remedies[0].settings).toEqual([{ option: 'batchSize', value: '16 or more', flagValue: '16' }]);
   });
 
   it('a trace that does not record its batch size (an older file) is read as before', async () => {

@@ -12,7 +12,8 @@ import { activationSizes, runActivationStudy } from '../../studies/activations.j
 import { runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
-import { command, numberFlag, outputFileFlag, remedyTerms, SEED_FLAG, widthFlag } from '../command.js';
+import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
+import { remedyTerms } from '../remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';

@@ -20,7 +20,8 @@ import {
   trainingNorms,
   type DepthStudyResult,
 } from '../../studies/depth.js';
-import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, remedyTerms } from '../command.js';
+import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
+import { remedyTerms } from '../remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';

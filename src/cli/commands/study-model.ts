@@ -27,11 +27,11 @@ import {
   numberFlag,
   outputFileFlag,
   readDataFile,
-  remedyTerms,
   SEED_FLAG,
   stringFlag,
   withFile,
 } from '../command.js';
+import { remedyTerms } from '../remedy-terms.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';

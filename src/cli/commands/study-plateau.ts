@@ -7,7 +7,8 @@ import { PLATEAU_DEFAULTS, PLATEAU_K_BOUND, PLATEAU_SIZES, runPlateauStudy, type
 import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
-import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, remedyTerms, SEED_FLAG } from '../command.js';
+import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
+import { remedyTerms } from '../remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';

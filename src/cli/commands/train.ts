@@ -29,6 +29,7 @@ import {
   command,
   COUNT,
   numberFlag,
+  OPTION_FLAGS,
   outputFileFlag,
   readDataFile,
   SEED_FLAG,
@@ -49,7 +50,7 @@ import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, 
 export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
 
 /** The flag of each of createNetwork's options (how its refusals are said on this command line). */
-const NETWORK_FLAGS = { sizes: 'layers', activation: 'activation', output: 'output', loss: 'loss', init: 'init', biasInit: 'bias-init', seed: 'seed', threads: 'threads' };
+const NETWORK_FLAGS = { sizes: 'layers', activation: OPTION_FLAGS.activation, output: 'output', loss: 'loss', init: OPTION_FLAGS.init, biasInit: OPTION_FLAGS.biasInit, seed: 'seed', threads: 'threads' };
 
 /** The rows a run trains on and the rows its loss and accuracy are measured on each epoch. */
 interface TrainingRows {
@@ -141,11 +142,11 @@ export const trainCommand = command({
     { name: 'layers', value: 'A,B,…', rule: WIDTH, about: 'units per layer, input first (784,64,64,10 on the digits); the first and last must be the rows\' inputs and targets (default: --depth layers of --width)' },
     { name: 'depth', value: 'N', default: TRAIN_SHAPE.depth, rule: COUNT, about: 'hidden layers, without --layers' },
     { name: 'width', value: 'N', default: TRAIN_SHAPE.width, rule: WIDTH, about: 'units of each hidden layer, without --layers' },
-    { name: 'activation', value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
+    { name: OPTION_FLAGS.activation, value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
     { name: 'output', value: 'A', about: `the output layer's activation, one of ${OUTPUT_ACTIVATIONS.join(', ')} (default: the loss's own, softmax for cross-entropy)` },
     { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
-    { name: 'init', value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
-    { name: 'bias-init', value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: createNetwork's)` },
+    { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
+    { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: createNetwork's)` },
     { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
     TRAIN_FLAG(STUDY_DIGITS.trainRows),
     { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy printed each epoch' },
