@@ -150,6 +150,16 @@ export function halvingsSpent(halvings: number, learningRate: number, terms: Adv
   return ` after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}), all that ${terms.maxHalvings ? `${terms.maxHalvings} allows` : 'are allowed'}`;
 }
 
+/**
+ * Why 'halve' stops at a fault with halvings left, after `halvings`, at `learningRate`: half of it
+ * would make some layer's step size 0 or subnormal in float32, as `problem` (the optimiser's
+ * rateProblem, the rule its step() enforces) says; 0 halvings: the rate given cannot be halved at all.
+ */
+export function cannotHalve(halvings: number, learningRate: number, problem: string): string {
+  if (halvings === 0) return `; the learning rate (${learningRate}) cannot be halved: ${problem}`;
+  return ` after ${counted(halvings, 'halving')} of the learning rate (now ${learningRate}), which cannot be halved further: ${problem}`;
+}
+
 /** Where a DIVERGED after the last halving leaves the network: the epoch start put back, and whether a batch judged it good. */
 export function backAtEpochStart(back: EpochStart): string {
   const at = `the network is back at the start of epoch ${back.epoch} (${back.step === 0 ? 'the initial weights' : `step ${back.step}`})`;

@@ -23,6 +23,7 @@ import { trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
 import {
   backAtEpochStart,
+  cannotHalve,
   HALVING_CANNOT_HELP,
   halvingsSpent,
   noiseAdvice,
@@ -226,12 +227,15 @@ export function runTraining(
           tracer?.rewound();
           guard.parametersChanged();
           if (back.epoch === 0) applied = false;
+          const [spent, rate] = [halvings, learningRate];
+          // backAtEpochStart names the epoch it is given: its number, counted from 1.
+          const start = { ...back, epoch: back.epoch + 1 };
           if (halvings === maxHalvings) {
-            const [spent, rate] = [halvings, learningRate];
-            // backAtEpochStart names the epoch it is given: its number, counted from 1.
-            const start = { ...back, epoch: back.epoch + 1 };
             throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`);
           }
+          // Stopped where step() would refuse the halved rate (INVALID_OPTION, as if the caller had asked for it).
+          const halfProblem = optimizer.rateProblem?.(learningRate / 2);
+          if (halfProblem !== undefined) throw new DivergedError(() => `${where}: ${fault.reason}${cannotHalve(spent, rate, halfProblem)}; ${backAtEpochStart(start)}`);
           halvings++;
           learningRate /= 2;
           // The epochs from the one gone back to are run again (onBatch and onEpoch called again for them).

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { RUNAWAY_LOSS_FACTOR } from '../../src/training/numeric-faults.js';
+import { createOptimizer } from '../../src/optim/index.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
@@ -193,6 +194,36 @@ describe("'halve' at the call's first batch, before any step", () => {
     const result = net.train(rows, classes, { batchSize: 3, learningRate: 1e30, onNonFinite: 'halve', maxHalvings: 60 });
     expect(result.halvings).toBeGreaterThan(0);
     expect(net.step).toBe(1);
+    net.dispose();
+  });
+});
+
+describe("'halve' down to float32's smallest normal step size", () => {
+  it("stops halving before a layer's learning rate × layer rate would be subnormal in float32: DIVERGED saying the rate cannot be halved further, not INVALID_OPTION from the optimiser", async () => {
+    // Layer 0's step at learningRate 1e-7 × 1e30 is refused at any of these rates; layer 1's, × 1e-30,
+    // is 1e-37, and 1.25e-38 after three halvings: a fourth would make it subnormal (6.25e-39).
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const sgd = createOptimizer(net, { name: 'sgd', layerRates: [1e30, 1e-30] });
+    const before = stateHash(net, sgd);
+    await expectError(
+      () => net.train([[0, 1], [1, 0], [1, 1]], [[1, 0], [0, 1], [1, 0]], { learningRate: 1e-7, batchSize: 3, optimizer: sgd, onNonFinite: 'halve', maxHalvings: 60 }),
+      'DIVERGED',
+      /^epoch 1, batch 1 \(step 1\): hidden 1 \(0\.(weight|bias)\): the step would take a parameter to \S+, beyond 1\.8e\+16 where float32 products overflow after 3 halvings of the learning rate \(now 1\.25e-8\), which cannot be halved further: sgd: layer 1's step size, learning rate 6\.25e-9 × layerRates\[1\] 1e-30: 6\.25e-39 is subnormal in the float32 the core computes in, so it would do nothing or next to nothing; the least usable value is 1\.1754943508222875e-38 \(2⁻¹²⁶, float32's smallest normal number\); the network is back at the start of epoch 1 \(the initial weights\), the last state judged good that was kept \(its batch loss \S+\)$/,
+    );
+    expect(stateHash(net, sgd)).toBe(before);
+    sgd.dispose();
+    net.dispose();
+  });
+
+  it('with maxHalvings left but none possible at the rate given: DIVERGED says the rate cannot be halved, nothing halved', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], seed: 1 });
+    const sgd = createOptimizer(net, { name: 'sgd', layerRates: [1e30, 1e-30] });
+    await expectError(
+      () => net.train([[0, 1], [1, 0], [1, 1]], [[1, 0], [0, 1], [1, 0]], { learningRate: 2e-8, batchSize: 3, optimizer: sgd, onNonFinite: 'halve' }),
+      'DIVERGED',
+      /where float32 products overflow; the learning rate \(2e-8\) cannot be halved: sgd: layer 1's step size, learning rate 1e-8 × layerRates\[1\] 1e-30: \S+ is subnormal/,
+    );
+    sgd.dispose();
     net.dispose();
   });
 });
