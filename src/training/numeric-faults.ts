@@ -175,14 +175,25 @@ export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): stri
   return null;
 }
 
-/** The first parameter tensor beyond RUNAWAY_PARAMETER (or NaN), as `'name': <verb> <value>, beyond …`; null if none. Rare path. */
-export function parameterOutOfRange(net: Trainable, verb: string): string | null {
+/** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite: its label (parameterLabel) and max |value|; null if none. Rare path. */
+export function firstParameterOutOfRange(net: Trainable): { label: string; largest: number } | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.value, p.length);
-    if (!(largest <= RUNAWAY_PARAMETER)) {
-      return `${parameterLabel(p, denseLayers(net))}: ${verb} ${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`;
-    }
+    if (!(largest <= RUNAWAY_PARAMETER)) return { label: parameterLabel(p, denseLayers(net)), largest };
   }
   return null;
+}
+
+/** The first parameter tensor beyond RUNAWAY_PARAMETER or not finite, as `label: <verb> <value>, beyond …` (or `<verb> NaN`, `Inf`); null if none. Rare path. */
+export function parameterOutOfRange(net: Trainable, verb: string): string | null {
+  const found = firstParameterOutOfRange(net);
+  if (found === null) return null;
+  const { label, largest } = found;
+  const value = Number.isFinite(largest)
+    ? `${largest.toPrecision(3)}, beyond ${RUNAWAY_PARAMETER.toPrecision(2)} where float32 products overflow`
+    : largest === Infinity
+      ? 'Inf'
+      : 'NaN';
+  return `${label}: ${verb} ${value}`;
 }

@@ -3,7 +3,7 @@
  * printer's terms: advice.ts). Made only when a step faults.
  */
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { targetsTooLarge } from './numeric-faults.js';
+import { firstParameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
 import { learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
@@ -97,6 +97,24 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size,
     return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;
   }
   return rateAdvice(learningRate);
+}
+
+/**
+ * A parameter out of range before the step (StepGuard.parameterFault), and what to change: no step
+ * setting (a lower learning rate, clipping, halving) changes parameters that are already there.
+ * Before any step of this call (`applied` false) they are the weights train() was given; after one,
+ * onBatch or onEpoch put them there, as a step is never kept out of range.
+ */
+export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard, applied: boolean): StepFault {
+  const { label } = firstParameterOutOfRange(net)!;
+  const within = `±${RUNAWAY_PARAMETER.toPrecision(2)}`;
+  return {
+    reason: guard.parameterFault()!,
+    advice: (terms) =>
+      applied
+        ? `${label} was put out of range outside the steps (by onBatch or onEpoch: a step is never kept out of range), so no step setting helps`
+        : `the weights train() was given are already out of range in ${label}, so no step setting helps: start from weights within ${within}${terms.init ? ` (${terms.init})` : ''}`,
+  };
 }
 
 /** Scaling the inputs or smaller initial weights, in the printer's terms. */

@@ -40,10 +40,11 @@ import { gradientOutOfRange, parameterOutOfRange, runawayLoss, stateOutOfRange }
 /**
  * judgeBatch's verdict on a batch: 'in range'; 'out of range', its loss or gradient not finite, the
  * gradient beyond what float32 squares (why: gradientFault), or a state tensor its training forward
- * moved beyond float32 (why: stateFault); or 'runaway', finite numbers of a run
- * that is running away (why: StepGuard.runaway).
+ * moved beyond float32 (why: stateFault); 'runaway', finite numbers of a run that is running away
+ * (why: StepGuard.runaway); or 'parameter out of range', a parameter out of range before the step
+ * (why: parameterFault), which no step setting changes.
  */
-export type BatchVerdict = 'in range' | 'out of range' | 'runaway';
+export type BatchVerdict = 'in range' | 'out of range' | 'runaway' | 'parameter out of range';
 
 export class StepGuard {
   /**
@@ -78,7 +79,7 @@ export class StepGuard {
    * measured against (runawayLoss); NaN until judgeBatch has seen one.
    */
   private firstLoss = NaN;
-  /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first, or a parameter already out of range); null after any other. */
+  /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
   runaway: string | null = null;
 
   constructor(
@@ -134,17 +135,22 @@ export class StepGuard {
 
   /**
    * The verdict on the batch just run forward (in 'train' mode) and back at the state the network
-   * is in, from its mean `loss`, the gradient backprop left and the state tensors its forward moved:
-   * 'out of range' (the loss not finite, gradientFault or stateFault), else 'runaway' (the loss
-   * RUNAWAY_LOSS_FACTOR× the call's first, or parameterFault: why in `runaway`), else 'in range'. The one judgement of every batch, a step's and
-   * backToLastGood's. The call's first loss is set between the two checks: by the first batch whose
-   * loss and gradient are in range, so a batch whose gradient overflows (its loss may be near
-   * FLOAT32_MAX) never becomes the scale, and the first batch is measured against itself.
+   * is in, from its parameters, its mean `loss`, the gradient backprop left and the state tensors
+   * its forward moved: 'parameter out of range' (parameterFault: first, as a parameter out of range
+   * is the cause of whatever the batch gives, and one no step setting changes), else 'out of range'
+   * (the loss not finite, gradientFault or stateFault), else 'runaway' (the loss
+   * RUNAWAY_LOSS_FACTOR× the call's first: why in `runaway`), else 'in range'. The one judgement of
+   * every batch, a step's and backToLastGood's. The call's first loss is set between the last two
+   * checks: by the first batch whose loss and gradient are in range, so a batch whose gradient
+   * overflows (its loss may be near FLOAT32_MAX) never becomes the scale, and the first batch is
+   * measured against itself.
    */
   judgeBatch(loss: number): BatchVerdict {
+    this.runaway = null;
+    if (this.parameterFault() !== null) return 'parameter out of range';
     if (!Number.isFinite(loss) || this.gradientFault() !== null || this.stateFault() !== null) return 'out of range';
     if (Number.isNaN(this.firstLoss)) this.firstLoss = loss;
-    this.runaway = runawayLoss(loss, this.firstLoss) ?? this.parameterFault();
+    this.runaway = runawayLoss(loss, this.firstLoss);
     return this.runaway === null ? 'in range' : 'runaway';
   }
 
@@ -161,7 +167,11 @@ export class StepGuard {
     return this.bounds[STEP_BOUNDS.gradientMax];
   }
 
-  /** A parameter already out of range before the step (as train() was given the network, or as onBatch left it), or null. */
+  /**
+   * A parameter already out of range before the step (as train() was given the network, or as
+   * onBatch or onEpoch left it: a step is never kept out of range), or null. Reads no parameter
+   * unless the bound on them (measured, or carried from the last proof) is beyond the limit.
+   */
   parameterFault(): string | null {
     return this.bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER ? null : parameterOutOfRange(this.net, 'a parameter is already');
   }

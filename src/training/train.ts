@@ -28,6 +28,7 @@ import {
   halvingsSpent,
   noiseAdvice,
   numericFault,
+  parameterFaultBeforeStep,
   rateAdvice,
   refusedStepAdvice,
   reportedRate,
@@ -109,6 +110,7 @@ export function runTraining(
       const verdict = guard!.judgeBatch(loss);
       if (verdict === 'out of range') return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
       if (verdict === 'runaway') return { reason: guard!.runaway!, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
+      if (verdict === 'parameter out of range') return parameterFaultBeforeStep(net, guard!, applied);
       epochStart?.judgedGood(loss);
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);

@@ -189,8 +189,28 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
         new RegExp(`^${next}: hidden 1 \\(0\\.weight\\): a parameter is already 1\\.00e\\+17, beyond 1\\.8e\\+16 where float32 products overflow; the step was not applied`),
       );
       expect(error.message).not.toMatch(/keepsWithin/);
+      // Steps are never kept out of range: the callback put it there, and no step setting helps.
+      expect(error.message).toMatch(/the step was not applied.* \(hidden 1 \(0\.weight\) was put out of range outside the steps \(by onBatch or onEpoch: a step is never kept out of range\), so no step setting helps\)$/);
       net.dispose();
     }
+  });
+
+  it.each([1e17, NaN, Infinity])('weights train() was given already out of range (one at %d): the advice says so and names the layer, no learning rate, clipNorm or halving', async (value) => {
+    const net = await make();
+    // loadState takes 1e17 (beyond the guard's bound, not float32's); a NaN or Inf only a direct write gives.
+    const model = net[MODEL];
+    const output = model.parameters().find((p) => p.name === '2.weight')!;
+    model.kernels.view(output.value)[1] = value;
+    const before = stateHash(net);
+    const held = Number.isFinite(value) ? String.raw`1\.00e\+17, beyond 1\.8e\+16 where float32 products overflow` : value === Infinity ? 'Inf' : 'NaN';
+    const advice = String.raw`the weights train\(\) was given are already out of range in output \(2\.weight\), so no step setting helps: start from weights within ±1\.8e\+16 \(init\)`;
+    for (const [onNonFinite, after] of [['throw', String.raw`; the step was not applied \(`], ['halve', String.raw`; the step was not applied, and halving the learning rate cannot help: .* \(`]] as const) {
+      const error = await expectError(() => net.train(x, y, { onNonFinite }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): output \(2\.weight\): a parameter is already ${held}${after}${advice}\)$`));
+      expect(error.message).not.toMatch(/learningRate|clipNorm|onNonFinite/);
+    }
+    await expectError(() => net.train(x, y, { onNonFinite: 'skip' }), 'DIVERGED', new RegExp(String.raw`every batch .*\(the last: output \(2\.weight\): a parameter is already ${held}; ${advice}\)$`));
+    expect(stateHash(net)).toBe(before);
+    net.dispose();
   });
 
   // The overflows below are float32's: float64 (ref) holds these numbers.
