@@ -14,6 +14,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
+import { times } from '../counted.js';
 
 /** The set-up as run (see the module comment). */
 export const SELU_PAPER = {
@@ -76,8 +77,6 @@ async function lossCurve(variant: 'selu' | 'batch-norm', depth: number, x: Retur
 
 /** Epochs after which the training loss was higher than after the epoch before: the curve's jitter (a run that stopped early counts its failure as one more). */
 const rises = (c: Curve) => c.losses.slice(1).filter((v, i) => v > c.losses[i]).length + (c.failed ? 1 : 0);
-/** A count of rises in words: "once", "5 times". */
-const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
 
 /**
  * The share of epochs after which a curve's loss must rise to count as jittery here: the paper shows

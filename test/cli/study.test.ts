@@ -445,6 +445,18 @@ describe('gradscope study --model --data', async () => {
     expect(halved.stderr).toMatch(/DIVERGED: .* after 10 halvings of the learning rate/);
   });
 
+  it("says how often --on-non-finite halve halved the rate in words: 'once', '3 times' (it said '1 time')", async () => {
+    for (const [rate, said] of [['3000000', 'once'], ['10000000', '3 times']]) {
+      const twin = await Network.fromJSON(net.toJSON());
+      const result = twin.train(inputs, targets, { epochs: 1, batchSize: 10, learningRate: Number(rate), onNonFinite: 'halve' });
+      twin.dispose();
+      const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', rate, '--on-non-finite', 'halve']);
+      expect(code).toBe(0);
+      expect(stdout).toContain(`--on-non-finite halve halved the learning rate ${said}, to ${result.learningRate}.`);
+      expect(said).toBe(result.halvings === 1 ? 'once' : `${result.halvings} times`);
+    }
+  });
+
   it("refuses --learning-rate beside an optimiser that chooses its own steps by train()'s one rule, in its words (it had a second check of its own)", async () => {
     const twin = await Network.fromJSON(net.toJSON());
     const refusal = (() => {

@@ -147,7 +147,7 @@ describe('gradscope train', () => {
     const lines = run.stdout.trimEnd().split('\n');
     const [start, end] = [lines[2], lines[5]].map((line) => Number(/test loss (\S+)/.exec(line)![1]));
     expect(end).toBeGreaterThan(start);
-    expect(lines[6]).toBe('--on-non-finite halve halved the learning rate 1 time, to 50.');
+    expect(lines[6]).toBe('--on-non-finite halve halved the learning rate once, to 50.');
     expect(lines[7]).toMatch(
       /^Warning: the trained network is worse than the initial weights on the test rows \(test loss \S+ → \S+, test accuracy [\d.]+ % → [\d.]+ %\); halving kept the steps finite, not the network better than its start; --out saves it as asked; try a smaller --learning-rate\.$/,
     );

@@ -34,7 +34,7 @@ import {
 import { remedyTerms } from '../remedy-terms.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
-import { counted } from '../../counted.js';
+import { counted, times } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
@@ -144,7 +144,7 @@ export const studyModelCommand = command({
       }
       // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
-      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
+      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`);
       print(terminal, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, 'At the first step:', traceTable(trace, 0));

@@ -17,7 +17,7 @@ import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
-import { counted } from '../../counted.js';
+import { counted, times } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import {
@@ -207,7 +207,7 @@ export const trainCommand = command({
         onEpoch: (info) => print(terminal, epochLine(`${info.epoch}/${settings.epochs}`, rows.checked, info.validation!, info)),
       });
       if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
-      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${counted(trained.halvings, 'time')}, to ${trained.learningRate}.`);
+      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
