@@ -35,7 +35,7 @@ export interface ReportRun {
 
 /**
  * A line chart as data, one line per series: its fields (id, title, xLabel, yLabel, logY, logX,
- * series) are the ones svg.ts's lineChart draws, documented there once.
+ * xNames, series) are the ones svg.ts's lineChart draws, documented there once.
  */
 export interface ReportChart extends LineChartData {}
 
@@ -192,12 +192,13 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: string
     lineChart({
       id: `${id}-norm-vs-layer`,
       title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
-      xLabel: trace.blocks ? 'row of the trace (1 = first; names in the heatmap)' : 'layer (1 = first hidden)',
+      xLabel: 'layer (input side at the left)',
       yLabel: '‖∂C/∂b‖',
       logY: true,
+      xNames: layers.map((l) => layerName(trace, l)),
       series: [0, trace.length - 1]
         .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
-        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((l) => l + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
+        .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
     }),
     heatmap({
       id: `${id}-heatmap`,
@@ -223,9 +224,10 @@ function chainChart(id: string, trace: Trace): string {
   return lineChart({
     id: `${id}-chain`,
     title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound max σ'(zˡ)·‖Wˡ⁺¹‖₂ of the same step (σ' maximised over the batch; log scale)",
-    xLabel: 'layer (1 = first hidden)',
+    xLabel: 'hidden layer (input side at the left)',
     yLabel: 'factor',
     logY: true,
+    xNames: hiddenLayers(trace).map((l) => layerName(trace, l)),
     series: [
       { name: 'measured', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainFactor', 0, l)) },
       { name: 'bound', xs: hiddenLayers(trace).map((l) => l + 1), ys: hiddenLayers(trace).map((l) => trace.at('chainBound', 0, l)) },
@@ -265,9 +267,10 @@ function residualCharts(id: string, trace: Trace): string[] {
       lineChart({
         id: `${id}-residual-depth`,
         title: `Branch ÷ skip share of ‖∂C/∂x‖ in each of the ${B} residual blocks, at the first and the last traced step (log scale)`,
-        xLabel: 'residual block (1 = first)',
+        xLabel: 'residual block (input side at the left)',
         yLabel: 'branch ÷ skip',
         logY: true,
+        xNames: blocks.map((block) => `'${block.name}'`),
         series: [0, trace.length - 1]
           .filter((r, i, all) => r >= 0 && all.indexOf(r) === i)
           .map((r) => ({ name: `step ${trace.steps[r]}`, xs: blocks.map((_, b) => b + 1), ys: share(r) })),

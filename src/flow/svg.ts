@@ -136,6 +136,12 @@ export interface LineChartData {
   logY?: boolean;
   /** A log10 x axis, ticked at the data's x values (points with x ≤ 0 are left out). Default false. */
   logX?: boolean;
+  /**
+   * Names of the x positions 1, 2, …, n (the layers of a chart over layers, say): the x axis is
+   * ticked with them instead of numbers, every name where they fit, else as many as fit, evenly
+   * spaced, the first and the last included. Default: numbered ticks.
+   */
+  xNames?: string[];
   /** The lines, each a name and its points. */
   series: Series[];
 }
@@ -168,7 +174,8 @@ export function lineChart(o: LineChartOptions): string {
   }
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
+  if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
+  else outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
   const inner: string[] = [];
   let legendY = CHART.top;
   o.series.forEach((s, k) => {
@@ -419,6 +426,23 @@ export function histograms(o: HistogramsOptions): string {
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
   return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
+}
+
+/** Pixels a character of a tick label takes at its 10 px font (about; a name's width is estimated from it), and the least room between two labels. */
+const TICK_CHAR = 5.5;
+const TICK_GAP = 10;
+
+/**
+ * The x ticks of a chart whose positions 1, 2, …, n are named: every name when the longest fits
+ * between two positions, else as many as fit, evenly spaced, the first and the last included.
+ */
+function nameTicks(names: string[], x0: number, x1: number): string {
+  const n = names.length;
+  const widest = TICK_CHAR * Math.max(0, ...names.map((name) => name.length)) + TICK_GAP;
+  const fit = Math.max(2, Math.floor(PLOT_W / widest) + 1);
+  const shown = n <= fit ? names.map((_, i) => i) : [...new Set(Array.from({ length: fit }, (_, k) => Math.round((k * (n - 1)) / (fit - 1))))];
+  const at = (i: number) => px(CHART.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_W);
+  return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${shown.map((i) => `<text x="${at(i)}">${escapeHtml(names[i])}</text>`).join('')}</g>`;
 }
 
 /** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 (a log axis passes log10). */

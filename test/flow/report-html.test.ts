@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { biasesCancelledByBatchNorm } from '../../src/flow/cancelled-biases.js';
+import { biasesCancelledByBatchNorm, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { unitFailureMetric } from '../../src/flow/metrics.js';
 import { renderReport, REPORT_RECORDS, REPORT_RESIDUAL_CHARTS, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
@@ -161,6 +161,10 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     for (const [i, { trace }] of runs.entries()) {
       const layers = Array.from({ length: trace.layers }, (_, l) => l + 1);
       await expectLines(page, `#run-${i}-norm-vs-layer`, [0, trace.length - 1].map((r) => ({ xs: layers, ys: trace.row('biasGradNorm', r) })));
+      // Its x axis names the layers ('hidden 1' … 'output'), not positions; the legend names the steps.
+      expect(await page.$$eval(`#run-${i}-norm-vs-layer g.xticks text`, (t) => t.map((e) => e.textContent))).toEqual(layers.map((l) => trace.layerLabel(l - 1)));
+      expect(await page.locator(`#run-${i}-norm-vs-layer text.axis`).first().textContent()).toBe('layer (input side at the left)');
+      expect(await page.$$eval(`#run-${i}-norm-vs-layer text.legend`, (t) => t.map((e) => e.textContent))).toEqual([0, trace.length - 1].map((r) => `step ${trace.steps[r]}`));
       const byLayer = (metric: 'biasGradNorm' | 'saturatedFraction' | 'deadFraction', count: number) =>
         Array.from({ length: count }, (_, l) => ({ xs: trace.steps, ys: trace.series(metric, l) }));
       await expectLines(page, `#run-${i}-norm-over-time`, byLayer('biasGradNorm', trace.layers));
@@ -256,6 +260,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
 
   it('draws the chain-rule factors of two or more hidden layers, and none for one, whose diagnosis says there is no chain', async () => {
     for (const id of ['run-0', 'run-1', 'run-2']) expect(await page.locator(`#${id}-chain`).count(), id).toBe(1);
+    // Over the hidden layers, named.
+    const hidden = Array.from({ length: runs[0].trace.layers - 1 }, (_, l) => runs[0].trace.layerLabel(l));
+    expect(await page.$$eval('#run-0-chain g.xticks text', (t) => t.map((e) => e.textContent))).toEqual(hidden);
     expect(runs[3].diagnosis.summary).toContain('there is no chain of hidden layers');
     expect(await page.locator('#run-3-chain').count()).toBe(0);
     expect(await page.locator('#run-3-norm-vs-layer').count()).toBe(1);
@@ -359,6 +366,22 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     const cells = await page.$$eval('#blocks-heatmap g.row', (g) => g.map((row) => Array.from(row.querySelectorAll('rect'), (r) => Number(r.getAttribute('data-value')))));
     expect(cells.length).toBe(rows.length);
     cells.forEach((row, k) => expect(single(row)).toEqual(drawn.map((r) => Math.fround(Math.log10(trace.at('biasGradNorm', r, rows[k]))))));
+  });
+
+  it('names the layers of its ‖∂C/∂b‖-per-layer chart, as the heatmap names its rows (no "row of the trace")', async () => {
+    const rows = chartedBiasRows(blocks.trace);
+    const names = rows.map((l) => blocks.trace.layerLabel(l));
+    const ticks = await page.$$eval('#blocks-norm-vs-layer g.xticks text', (t) => t.map((e) => e.textContent!));
+    // As many as fit, the first and the last included, in order.
+    expect(ticks[0]).toBe(names[0]);
+    expect(ticks.at(-1)).toBe(names.at(-1));
+    expect(ticks.map((t) => names.indexOf(t))).toEqual([...ticks.map((t) => names.indexOf(t))].sort((a, b) => a - b));
+    expect(ticks.every((t) => names.includes(t))).toBe(true);
+    expect(await page.locator('#blocks-norm-vs-layer').innerHTML()).not.toContain('row of the trace');
+    // The residual blocks' share over depth: each block by its name.
+    const blockTicks = await page.$$eval('#blocks-residual-depth g.xticks text', (t) => t.map((e) => e.textContent!));
+    expect(blockTicks[0]).toBe(`'${blocks.trace.blocks!.residuals[0].name}'`);
+    expect(blockTicks.at(-1)).toBe(`'${blocks.trace.blocks!.residuals.at(-1)!.name}'`);
   });
 
   it("says why the dense layer before the batch norm has no ‖∂C/∂b‖ row, with the largest value measured there against the norm's β", async () => {

@@ -36,6 +36,31 @@ describe('chart axes', () => {
   });
 });
 
+describe('charts over layers', () => {
+  const chart = (names: string[]) =>
+    lineChart({ id: 'l', title: 't', xLabel: 'layer', yLabel: 'y', xNames: names, series: [{ name: 's', xs: names.map((_, i) => i + 1), ys: names.map(() => 1) }] });
+  const ticksAt = (svg: string) => [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/<text x="([^"]+)">([^<]+)</g)].map((m) => ({ x: Number(m[1]), name: m[2] }));
+
+  it('ticks each layer by its name where the names fit, at its own position', () => {
+    const names = ['hidden 1', 'hidden 2', 'hidden 3', 'output'];
+    const ticks = ticksAt(chart(names));
+    expect(ticks.map((t) => t.name)).toEqual(names);
+    // Positions 1 … 4 over the plot (64 … 410 px): evenly apart, the first at its left edge.
+    expect(ticks.map((t) => t.x)).toEqual([64, 179.3, 294.7, 410]);
+  });
+
+  it('names as many as fit, evenly spaced, the first and the last included, each at its own position', () => {
+    const names = Array.from({ length: 30 }, (_, i) => `${4 * i + 2} batch-norm`);
+    const ticks = ticksAt(chart(names));
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.length).toBeLessThan(names.length);
+    expect([ticks[0].name, ticks.at(-1)!.name]).toEqual([names[0], names.at(-1)]);
+    for (const { x, name } of ticks) expect(x).toBeCloseTo(64 + (names.indexOf(name) / (names.length - 1)) * 346, 0);
+    // No two closer than the longer name's width at the tick font (about 5.5 px a character).
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].x - ticks[i - 1].x).toBeGreaterThan(5.5 * 14);
+  });
+});
+
 describe('report prose', () => {
   it('sets backticked spans as code, escaped', () => {
     expect(proseHtml('run `gradscope study x --html FILE` to <draw> them')).toBe('run <code>gradscope study x --html FILE</code> to &lt;draw&gt; them');
