@@ -12,9 +12,11 @@ const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
 /**
  * Per layer at record `record` (default: the last): the norms, the ratio to the last hidden layer
  * ('—' where a batch norm cancels either bias: biasesCancelledByBatchNorm),
- * the chain factor beside its bound (both of the latest record with ‖W‖₂, named in the header; a
+ * the chain factor beside its bound (both of the latest record with ‖W‖₂, which the trace measures
+ * every few records only: where that is an earlier record, the header names its step and says why; a
  * block network's trace measures no ‖W‖₂, so it shows the factor of `record` and no bound column),
- * saturation (sigmoid, tanh, softsign) and dead units (relu family).
+ * saturation (sigmoid, tanh, softsign) and dead units (relu family). The caller's heading names
+ * `record`'s step (tableHeading).
  */
 export function traceTable(trace: Trace, record = trace.length - 1): string {
   const L = trace.layers;
@@ -39,12 +41,19 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
     percent(at('saturatedFraction', l)),
     percent(at('deadFraction', l)),
   ]);
-  const chainStep = chainRecord === record ? '' : ` (step ${trace.steps[chainRecord]})`;
-  const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${chainStep}`] : [];
+  // Of an earlier step than the table's: why is said once, in the first of the two headers.
+  const earlier = chainRecord === record ? undefined : trace.steps[chainRecord];
+  const chainStep = earlier === undefined ? '' : ` (step ${earlier}: the last with ‖W‖₂)`;
+  const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${earlier === undefined ? '' : ` (step ${earlier})`}`] : [];
   return formatTable(
     ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, ...bound, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
   );
+}
+
+/** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step, 'At the last traced step (step 96):'. */
+export function tableHeading(what: string, trace: Trace, record = trace.length - 1): string {
+  return `${what} (step ${trace.steps[record]}):`;
 }
 
 /**

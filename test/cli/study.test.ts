@@ -173,7 +173,9 @@ describe('gradscope study --model --data', async () => {
     expect(stderr.trimEnd().split('\n').map((line) => line.replace(/, loss .*/, ''))).toEqual(['training: 33 %', 'training: 67 %', 'training: 100 %']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 3 epochs, 5 traced steps\.\n/);
-    expect(stdout).toMatch(/At the first step:\nlayer +‖∂C\/∂W‖/);
+    expect(stdout).toMatch(/At the first step \(step 1\):\nlayer +‖∂C\/∂W‖/);
+    // The last table's heading names its step (9); its chain columns are of step 1, whose ‖W‖₂ is the last measured (every 5th record), and say so.
+    expect(stdout).toMatch(/At the last traced step \(step 9\):\nlayer +.*factor ‖δˡ‖\/‖δˡ⁺¹‖ \(step 1: the last with ‖W‖₂\) +bound max σ'·‖Wˡ⁺¹‖₂ \(step 1\)/);
     expect(stdout).toMatch(/Loss and accuracy on all 30 rows, from start to end:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n1 .*\n2 .*\n3 +\d\.\d+ +\d+\.\d %\n/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers.
@@ -394,7 +396,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/\n4\.branch\.0 dense \(relu\) +/);
     // A row without a bias has no ratio to show.
     expect(stdout).toMatch(/\n3 activation \(tanh\) +— +— +\S+ +— /);
-    expect(stdout).toMatch(/Residual blocks at the last traced step:\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
+    expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type'].join(','));

@@ -4,7 +4,7 @@
 // measures no ‖W‖₂, has no refreshed record: its factors are shown as their own record's, unbounded.
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { traceTable } from '../../src/cli/trace-table.js';
+import { tableHeading, traceTable } from '../../src/cli/trace-table.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { LAYER_METRICS } from '../../src/flow/metrics.js';
 
@@ -42,8 +42,13 @@ describe('chainBound', () => {
     expect(trace.lastRefreshed(1)).toBe(0);
     expect(trace.lastRefreshed(2)).toBe(2);
     const header = traceTable(trace, 1).split('\n')[0];
-    expect(header).toContain(`factor ‖δˡ‖/‖δˡ⁺¹‖ (step ${trace.steps[0]})`);
+    // The table is of step 2, its chain columns of step 1: the header says which, and why (a table of
+    // step 96 headed '(step 91)' said nothing of why).
+    expect(tableHeading('At the last traced step', trace, 1)).toBe(`At the last traced step (step ${trace.steps[1]}):`);
+    expect(header).toContain(`factor ‖δˡ‖/‖δˡ⁺¹‖ (step ${trace.steps[0]}: the last with ‖W‖₂)`);
     expect(header).toContain(`bound max σ'·‖Wˡ⁺¹‖₂ (step ${trace.steps[0]})`);
+    // Where the table's own record has ‖W‖₂, its columns are of its step, and say no other.
+    expect(traceTable(trace, 2).split('\n')[0]).not.toContain('(step');
     net.dispose();
   });
 

@@ -37,7 +37,7 @@ import { ProgressBar } from '../progress.js';
 import { counted, times } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
-import { diagnosisText, residualTable, traceTable } from '../trace-table.js';
+import { diagnosisText, residualTable, tableHeading, traceTable } from '../trace-table.js';
 import { percentText } from '../../percent-text.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
@@ -147,9 +147,9 @@ export const studyModelCommand = command({
       if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`);
       print(terminal, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
-      print(terminal, 'At the first step:', traceTable(trace, 0));
-      print(terminal, '', 'At the last traced step:', traceTable(trace));
-      if (trace.residualBlocks > 0) print(terminal, '', 'Residual blocks at the last traced step:', residualTable(trace));
+      print(terminal, tableHeading('At the first step', trace, 0), traceTable(trace, 0));
+      print(terminal, '', tableHeading('At the last traced step', trace), traceTable(trace));
+      if (trace.residualBlocks > 0) print(terminal, '', tableHeading('Residual blocks at the last traced step', trace), residualTable(trace));
       print(terminal, '', diagnosisText(diagnosis, remedyTerms(studyModelCommand)));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
