@@ -74,7 +74,7 @@ export type { LayerMetric, ResidualMetric } from './flow/metrics.js';
 export { diagnose } from './flow/diagnose.js';
 export { layerRowFromTop } from './flow/layer-rows.js';
 export { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from './flow/cancelled-biases.js';
-export { percentText } from './percent-text.js';
+export { percentText, unbrokenPercents } from './percent-text.js';
 export { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from './flow/svg.js';
 export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from './flow/diagnose.js';
 export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { percentText } from '../src/percent-text.js';
+import { percentText, unbrokenPercents } from '../src/percent-text.js';
 import { expectError } from './util/expect-error.js';
 import { checkGoal, UNMEASURED } from '../src/studies/trainable-depth.js';
 import { negativeMassText } from '../src/curvature/curvature-text.js';
@@ -16,6 +16,16 @@ describe('percentText', () => {
 
   it('refuses what is not a number (it is public), naming what it got', async () => {
     await expectError(() => percentText('0.5' as never), 'INVALID_OPTION', /^percentText\(fraction\): expected a number or null, got "0\.5"$/);
+  });
+
+  it('unbrokenPercents: a no-break space between each number and its %, for a browser to lay out', async () => {
+    expect(unbrokenPercents('84 % of the units in hidden layer 9 and 97 % in hidden layer 10, accuracy 52.5 %, ≈1.2 %')).toBe(
+      '84\u00a0% of the units in hidden layer 9 and 97\u00a0% in hidden layer 10, accuracy 52.5\u00a0%, ≈1.2\u00a0%',
+    );
+    // Only a space after a digit: no other text changes.
+    expect(unbrokenPercents('— % and 50% and the 2 layers')).toBe('— % and 50% and the 2 layers');
+    expect(unbrokenPercents(percentText(0.845))).toBe('84.5\u00a0%');
+    await expectError(() => unbrokenPercents(0.5 as never), 'INVALID_OPTION', /^unbrokenPercents\(text\): expected a string, got 0\.5$/);
   });
 
   it('is what the study and the curvature text print', () => {

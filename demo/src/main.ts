@@ -3,7 +3,7 @@
  * every message from it redraws the charts on the next animation frame.
  */
 import { proseNodes } from './prose.js';
-import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames, percentText } from '../../src/index.js';
+import { SATURATION_MARGIN, ACTIVATIONS, optimizerNames, percentText, unbrokenPercents } from '../../src/index.js';
 import { drawLayerBars } from './charts/bars.js';
 import { drawBoundary } from './charts/boundary.js';
 import { drawDiagram } from './charts/diagram.js';
@@ -225,12 +225,13 @@ function showRunning(): void {
 }
 
 function showNotice(): void {
-  noticeLine.textContent = notice;
+  noticeLine.textContent = unbrokenPercents(notice);
   noticeLine.hidden = notice === '';
 }
 
 function setStatus(text: string, error = false): void {
-  status.textContent = text;
+  // A percentage never wraps away from its number (the status line's accuracy, a refusal's share).
+  status.textContent = unbrokenPercents(text);
   status.classList.toggle('error', error);
 }
 
@@ -325,7 +326,7 @@ function explainDiagnosis(s: Snapshot): void {
       ];
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
-        cell.textContent = text;
+        cell.textContent = unbrokenPercents(text);
         // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
         if (i === 1 && Number(text) < 1) cell.className = 'small';
         if (i === cells.length - 1) cell.className = 'rate';

@@ -6,7 +6,7 @@
  * keyed by the options its remedy sets, and changed only where what it shows has changed; its button
  * stays the same element, and applies what it shows at the moment it is clicked.
  */
-import type { Remedy } from '../../src/index.js';
+import { unbrokenPercents, type Remedy } from '../../src/index.js';
 import { proseNodes } from './prose.js';
 import { noButtonReason, offeredLayerRates, remedySetting } from './remedies.js';
 import type { Settings } from './settings.js';
@@ -103,5 +103,5 @@ function show(li: HTMLLIElement, shown: Shown): void {
   else delete button.dataset.layerRates;
   const note = li.querySelector<HTMLElement>('span.no-apply')!;
   note.hidden = shown.change !== null;
-  note.textContent = shown.change ? '' : ` (no Apply button: ${shown.noButton})`;
+  note.textContent = shown.change ? '' : unbrokenPercents(` (no Apply button: ${shown.noButton})`);
 }

@@ -10,6 +10,7 @@ import type { Diagnosis } from './diagnose.js';
 import { API_REMEDY_TERMS, remedyText, type RemedyTerms } from './remedy.js';
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
+import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
@@ -181,7 +182,7 @@ function gradientHistograms(id: string, trace: Trace): string[] {
 /** The run's own section: diagnosis, what its charts leave out (cancelledBiasNote), downloads, step-range control and charts. */
 function runSection(id: string, label: string, diagnosis: string, trace: Trace, charts: string[]): string {
   const note = cancelledBiasNote(trace);
-  return `<section class="run" id="${id}"><h3>${escapeHtml(label)}</h3>${diagnosis}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
+  return `<section class="run" id="${id}"><h3>${textHtml(label)}</h3>${diagnosis}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
 }
 
 /** Every chart of one trace, ids prefixed with `id`, after its diagnosis (as HTML). */
@@ -283,12 +284,16 @@ function residualCharts(id: string, trace: Trace): string[] {
 }
 
 /**
- * Report prose as HTML: escaped, and each `backticked` span (a command or an option, as the studies
- * and diagnoses write them for the terminal too) set as code instead of showing its backticks.
+ * Report prose as HTML: escaped, each `backticked` span (a command or an option, as the studies
+ * and diagnoses write them for the terminal too) set as code instead of showing its backticks, and
+ * each percentage kept on one line (unbrokenPercents).
  */
 export function proseHtml(text: string): string {
-  return proseParts(text).map((part) => (part.code ? `<code>${escapeHtml(part.text)}</code>` : escapeHtml(part.text))).join('');
+  return proseParts(text).map((part) => (part.code ? `<code>${escapeHtml(part.text)}</code>` : textHtml(part.text))).join('');
 }
+
+/** Plain text as HTML: escaped, each percentage kept on one line (unbrokenPercents). */
+const textHtml = (text: string) => escapeHtml(unbrokenPercents(text));
 
 /** One run of prose (proseParts). */
 export interface ProsePart {
@@ -355,7 +360,7 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
   data.sections.push({ ...rest, runs: ids });
   const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
   const html = [
-    `<section class="study" id="${escapeHtml(section.id)}"><h2>${escapeHtml(section.heading)}</h2>`,
+    `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
     section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
@@ -371,8 +376,8 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
 const shortLabel = (label: string) => label.split(':')[0];
 
 function table(header: string[], rows: string[][]): string {
-  const th = header.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((row) => `<tr>${row.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  const th = header.map((h) => `<th>${textHtml(h)}</th>`).join('');
+  const body = rows.map((row) => `<tr>${row.map((c) => `<td>${textHtml(c)}</td>`).join('')}</tr>`).join('');
   return `<div class="table"><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 

@@ -11,6 +11,7 @@
  * range by changing that viewBox alone.
  */
 import { invalidOption, shown } from '../errors.js';
+import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
 
 export interface Series {
@@ -239,7 +240,7 @@ export function barChart(o: BarChartOptions): string {
   parts.push(`<g class="xticks" transform="translate(0 ${CHART.top + height + 16})">${ticks}</g>`);
   parts.push(`<path class="axes" d="M${left} ${CHART.top}V${CHART.top + height}h${width}"/>`);
   parts.push(`<text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
-  return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(o.title)}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
 }
 
 export interface HeatmapOptions {
@@ -425,7 +426,7 @@ export function histograms(o: HistogramsOptions): string {
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(o.title)} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** Pixels a character of a tick label takes at its 10 px font (about; a name's width is estimated from it), and the least room between two labels. */
@@ -459,5 +460,5 @@ function plot(x0: number, x1: number, body: string, time: boolean, attributes = 
 
 function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, outer: string, inner: string, kind: string): string {
   const { width: W, height: H, left, top, bottom } = CHART;
-  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(o.title)}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${PLOT_W}"/><text x="${left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
+  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${PLOT_W}"/><text x="${left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
 }

@@ -19,10 +19,11 @@ import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chr
 import { serveStatic, type StaticServer } from './static-server.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { proseParts } from '../../src/flow/report-html.js';
+import { unbrokenPercents } from '../../src/percent-text.js';
 import { biasesCancelledByBatchNorm, cancelledBiasNote, chartedBiasRows } from '../../src/flow/cancelled-biases.js';
 
-/** A diagnosis text as the page shows it: backticked spans as code, so without their backticks. */
-const shownProse = (text: string): string => proseParts(text).map((part) => part.text).join('');
+/** A diagnosis text as the page shows it: backticked spans as code, so without their backticks; each percentage unbroken. */
+const shownProse = (text: string): string => unbrokenPercents(proseParts(text).map((part) => part.text).join(''));
 
 const ARTIFACTS = 'test-artifacts';
 const DESKTOP = { width: 1280, height: 800 };
@@ -96,7 +97,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('keeps each number of the chain table on one line at a narrow phone’s width, its widest (per-layer rates) included', async () => {
     const { page, errors } = await open('?depth=6&opt=layer-rates');
     await page.setViewportSize(NARROW_PHONE);
-    // "4.1e-" above "7" read as two numbers; the words of "0 % saturated" may wrap.
+    // "4.1e-" above "7" read as two numbers; "0 % saturated" may wrap before "saturated" (not inside "0 %": unbrokenPercents).
     const broken = await page.evaluate(() =>
       Array.from(document.querySelectorAll('#chain tbody td'))
         .filter((cell) => /^[-+\d.e]+$/.test(cell.textContent!))
@@ -792,6 +793,23 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
+  it('never lets a percentage wrap away from its number: a no-break space before each % in the page', async () => {
+    // Sigmoid units saturate at this rate: the diagnosis, the table and the status line all give percentages.
+    const { page, errors } = await open('?act=sigmoid&depth=4&lr=3', NARROW_PHONE);
+    await stepTimes(page, 4);
+    const texts = await page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement!.closest('script, style') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
+      const all: string[] = [];
+      while (walker.nextNode()) all.push(walker.currentNode.textContent!);
+      return all;
+    });
+    expect(texts.filter((t) => /\d\s%/.test(t.replace(/\u00a0%/g, '')))).toEqual([]);
+    // The status line's accuracy is one of them: the test would fail on a breaking space.
+    expect(await page.locator('#status').textContent()).toMatch(/accuracy \d+\.\d\u00a0%/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('after a step diverges mid-epoch, shows the network back at the last state judged good, says which, and that training can go on from it', async () => {
     // At full speed a train() call is an epoch; at lr 10 it stops at a step whose ∂C/∂W overflows float32,
     // led there by the steps before it: the network goes back to the epoch's first state (the initial weights), the last judged good that was kept.
@@ -883,7 +901,7 @@ async function drawn(page: Page): Promise<{ nodes: number; edges: number; larges
 /** In the page: the saturation chart's values, as whole percent per hidden layer, are the chain table's ('–' where not finite). */
 function saturationChartMatchesTable(): boolean {
   const drawn = document.getElementById('chart-saturation')!.dataset.values!.split(',').map((v) => (Number.isFinite(Number(v)) ? `${(Number(v) * 100).toFixed(0)} %` : '–'));
-  const rows = Array.from(document.querySelectorAll('#chain tbody tr')).slice(0, -1).map((row) => row.children[5].textContent!.replace(/ %.*/, ' %'));
+  const rows = Array.from(document.querySelectorAll('#chain tbody tr')).slice(0, -1).map((row) => row.children[5].textContent!.replace(/\u00a0%.*/, ' %'));
   return drawn.length > 0 && drawn.join('|') === rows.join('|');
 }
 

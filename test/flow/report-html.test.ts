@@ -139,6 +139,19 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
   });
   afterAll(async () => browser?.close());
 
+  it('never lets a percentage wrap away from its number: a no-break space before each %', async () => {
+    // Every text node of the page but the script's: the diagnoses, notes, tables and captions.
+    const texts = await page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement!.closest('script, style') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
+      const all: string[] = [];
+      while (walker.nextNode()) all.push(walker.currentNode.textContent!);
+      return all;
+    });
+    expect(texts.filter((t) => /\d\s%/.test(t.replace(/\u00a0%/g, '')))).toEqual([]);
+    // There are percentages to keep whole: the test would fail on a breaking space.
+    expect(texts.filter((t) => /\d\u00a0%/.test(t)).length).toBeGreaterThan(0);
+  });
+
   it('opens offline: no request but the file, no error', () => {
     expect(requests.filter((r) => !r.startsWith('blob:'))).toEqual([url]);
     expect(errors).toEqual([]);
