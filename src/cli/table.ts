@@ -11,11 +11,6 @@ export function sci(value: number): string {
   return value.toExponential(2);
 }
 
-/** A ratio, 3 significant digits and ×: 82.2×, 1.58e+5× ('—' for NaN, not defined). */
-export function ratioText(value: number): string {
-  return Number.isNaN(value) ? '—' : `${value.toPrecision(3)}×`;
-}
-
 /** The range a column of ratios prints in fixed point: [0.01, 1000), where 3 significant digits read as plain decimals. */
 const FIXED_RATIOS = { low: 0.01, high: 1000 };
 

@@ -7,8 +7,7 @@ import { chosenContenders, REMEDIES_LOSS, REMEDIES_SIZES, runRemediesStudy } fro
 import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork } from '../../src/api/network.js';
-import { remediesRow } from '../../src/cli/commands/study-remedies.js';
-import { ratioText } from '../../src/cli/table.js';
+import { remediesRows } from '../../src/cli/commands/study-remedies.js';
 
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step', async () => {
@@ -62,11 +61,13 @@ describe('study remedies', () => {
 });
 
 describe('the remedies table', () => {
-  it('prints the last ÷ first ratio as the other ratios: 3 significant digits (it printed 158485.6×)', () => {
-    const run = { label: 'sgd', settings: 'SGD', steps: 10, secondsPerStep: 0.001, firstLayerMovement: 1e-3, lastLayerMovement: 158.4856, movementRatio: 158485.6, initialLoss: 2.3, trainLoss: 2.3, testAccuracy: 0.1 };
-    const cells = remediesRow(run);
-    expect(cells[5]).toBe(ratioText(run.movementRatio));
-    expect(cells[5]).toBe('1.58e+5×');
-    expect(remediesRow({ ...run, movementRatio: 0.25 })[5]).toBe('0.250×');
+  const run = { label: 'sgd', settings: 'SGD', steps: 10, secondsPerStep: 0.001, firstLayerMovement: 1e-3, lastLayerMovement: 158.4856, movementRatio: 158485.6, initialLoss: 2.3, trainLoss: 2.3, testAccuracy: 0.1 };
+
+  it('prints the last ÷ first ratios in one format down the column (it printed 1.58e+5× in one row and 0.250× in the next)', () => {
+    const rows = remediesRows([run, { ...run, label: 'adam', movementRatio: 0.25 }, { label: 'levenberg-marquardt', settings: 'LM', skipped: 'needs mse' }]);
+    expect(rows.map((row) => row[5])).toEqual(['1.58e+5×', '2.50e-1×', '—']);
+    // All within [0.01, 1000): fixed point, 3 significant digits, for every row.
+    expect(remediesRows([{ ...run, movementRatio: 0.25 }, { ...run, movementRatio: 82.24 }]).map((row) => row[5])).toEqual(['0.250×', '82.2×']);
+    expect(rows[2]).toEqual(['levenberg-marquardt', '—', '—', '—', '—', '—', 'not run (below)', '—']);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { chosenContenders, REMEDIES_SIZES, remediesContenders, runRemediesStudy, type RemediesRun } from '../../studies/remedies.js';
 import { BACKEND_FLAG, booleanFlag, checkDigitFlags, checkOptionsAsUsage, choiceFlag, command, JSON_FLAG, jsonLine, listFlag, numberFlag, POSITIVE, SEED_FLAG, TEST_FLAG, TRAIN_FLAG } from '../command.js';
-import { formatTable, ratioText, sci } from '../table.js';
+import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 import { SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { REMEDIES_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
@@ -18,19 +18,25 @@ function optimizersAbout(): string {
   return `the optimisers to run, comma-separated, of ${runnable.join(', ')} (default: all of them)${refused.length ? `; not on this study's network: ${refused.join('; ')}` : ''}`;
 }
 
-/** One run's row of the table: its numbers as the other tables show them (ratios by ratioText: 3 significant digits). */
-export function remediesRow(run: RemediesRun): string[] {
-  if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', '—', 'not run (below)', '—'];
-  return [
-    run.label,
-    String(run.steps),
-    `${(1000 * run.secondsPerStep!).toFixed(2)} ms`,
-    sci(run.firstLayerMovement!),
-    sci(run.lastLayerMovement!),
-    ratioText(run.movementRatio!),
-    `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
-    percentText(run.testAccuracy!),
-  ];
+/**
+ * The table's rows, one per run, its numbers as the other tables show them; the last ÷ first ratios
+ * as one column (ratioColumn: one format for every row, so 82.2× and 1.58e+5× are not side by side).
+ */
+export function remediesRows(runs: readonly RemediesRun[]): string[][] {
+  const ratios = ratioColumn(runs.map((run) => (run.skipped !== undefined ? NaN : run.movementRatio!)));
+  return runs.map((run, i) => {
+    if (run.skipped !== undefined) return [run.label, '—', '—', '—', '—', ratios[i], 'not run (below)', '—'];
+    return [
+      run.label,
+      String(run.steps),
+      `${(1000 * run.secondsPerStep!).toFixed(2)} ms`,
+      sci(run.firstLayerMovement!),
+      sci(run.lastLayerMovement!),
+      ratios[i],
+      `${run.initialLoss!.toFixed(3)} → ${run.trainLoss!.toFixed(3)}`,
+      percentText(run.testAccuracy!),
+    ];
+  });
 }
 
 export const studyRemediesCommand = command({
@@ -73,7 +79,7 @@ export const studyRemediesCommand = command({
       return;
     }
     const header = ['optimizer', 'steps', 'time/step', 'first moved', 'last moved', 'last/first', 'train loss', 'test accuracy'];
-    print(terminal, formatTable(header, result.runs.map(remediesRow)));
+    print(terminal, formatTable(header, remediesRows(result.runs)));
     print(terminal, '\nSettings:');
     for (const run of result.runs) print(terminal, `  ${run.label}: ${run.settings}${run.skipped ? `; not run: ${run.skipped}` : ''}`);
   },
