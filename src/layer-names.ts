@@ -3,10 +3,29 @@
  * message: 'hidden 1' … 'hidden L−1' from the input on, then 'output' (Nielsen's counting: the first
  * hidden layer is layer 1). Indices in code and in JSON stay 0-based (`weights[l]`, `layer: l`).
  */
+import { invalidOption, shown } from './errors.js';
 
 /** The name of weight layer `layer` (0-based) of a dense network with `layers` weight layers. */
 export function denseLayerName(layer: number, layers: number): string {
   return layer === layers - 1 ? 'output' : `hidden ${layer + 1}`;
+}
+
+/**
+ * Layer numbers for a sentence, each run of three or more consecutive ones as a range:
+ * [1, 2, 3, 4, 5, 6, 7, 8] → '1–8', [2, 3, 5, 7, 8, 9] → '2, 3, 5, 7–9'. The one rule for every
+ * list of layer numbers gradscope prints ('hidden layers 2–10', not 'hidden layers 2, 3, …, 10').
+ */
+export function numberRanges(numbers: readonly number[]): string {
+  if (!Array.isArray(numbers) || !numbers.every((n) => Number.isInteger(n))) throw invalidOption(`numberRanges(numbers): expected an array of integers, got ${shown(numbers)}`);
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let end = i;
+    while (end + 1 < numbers.length && numbers[end + 1] === numbers[end] + 1) end++;
+    if (end - i >= 2) parts.push(`${numbers[i]}–${numbers[end]}`);
+    else parts.push(...numbers.slice(i, end + 1).map(String));
+    i = end + 1;
+  }
+  return parts.join(', ');
 }
 
 /** A block layer's module path up to its own index (PyTorch's nesting): '' for '4', '3.branch.' for '3.branch.1'. Two rows share a layer stack when theirs are equal. */

@@ -16,6 +16,7 @@ import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
 import { counted } from '../counted.js';
+import { numberRanges } from '../layer-names.js';
 import { remedyText, SMALLER_LEARNING_RATE, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
 import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type TrainingProgress } from './training-progress.js';
@@ -251,8 +252,8 @@ type Evidence = Diagnosis['evidence'];
 const positiveFinite = (v: number) => v > 0 && Number.isFinite(v);
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 const percent = (v: number) => `${Math.round(100 * v)} %`;
-const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${layers.map((l) => l + 1).join(', ')}`;
-/** Rows named for a sentence: 'hidden layers 1, 2' in a dense network's trace, "layers '3' (activation), '5.branch.0' (dense)" in a block network's. */
+const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${numberRanges(layers.map((l) => l + 1))}`;
+/** Rows named for a sentence: 'hidden layers 1, 2' or 'hidden layers 2–10' (numberRanges) in a dense network's trace, "layers '3' (activation), '5.branch.0' (dense)" in a block network's. */
 const rowList = (trace: Trace, rows: number[]) =>
   trace.blocks ? `${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}' (${trace.blocks!.layers[l].type})`).join(', ')}` : `hidden ${layerList(rows)}`;
 
@@ -1115,7 +1116,7 @@ function weightRowOf(trace: Trace, l: number): number | undefined {
  * ("hidden layer 1's RMS weight is 0.09, 'glorot-uniform' draws 0.05"); undefined where none was.
  */
 function weightsAboveInit(trace: Trace, e: Evidence, init: WeightInitName): string | undefined {
-  // Layers the init draws at the same scale share one clause, their RMS weights as a range ("hidden layers 2, 3, 4's RMS weights are 1.01–1.04, … draws 0.177").
+  // Layers the init draws at the same scale share one clause, their RMS weights as a range ("hidden layers 2–4's RMS weights are 1.01–1.04, … draws 0.177").
   const byDrawn = new Map<string, { rows: number[]; rms: number[] }>();
   for (const l of e.saturatedLayers) {
     const w = weightRowOf(trace, l);

@@ -13,6 +13,8 @@ import { diagnose, GRADIENT_FADED, VANISHING_RATIO, EXPLODING_RATIO, type Diagno
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { firstRows } from '../../src/studies/depth.js';
+import { numberRanges } from '../../src/layer-names.js';
+import { expectError } from '../util/expect-error.js';
 
 type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
 let digits: ReturnType<typeof firstRows>;
@@ -109,7 +111,7 @@ describe('how the per-example gap moved during training', () => {
     // The glorot remedy names the scale the init draws once for the nine 32 × 32 layers, their RMS weights as a range.
     const glorot = d.remedies.find((r) => r.option === "init: 'glorot-uniform'")!;
     expect(glorot.why.match(/'glorot-uniform' draws 0\.177/g)).toHaveLength(1);
-    expect(glorot.why).toMatch(/hidden layers 2, 3, 4, 5, 6, 7, 8, 9, 10's RMS weights are 1\.\d\d–1\.\d\d, 'glorot-uniform' draws 0\.177/);
+    expect(glorot.why).toMatch(/hidden layers 2–10's RMS weights are 1\.\d\d–1\.\d\d, 'glorot-uniform' draws 0\.177/);
   }, 60_000);
 });
 
@@ -124,4 +126,17 @@ describe('a dead verdict with a vanishing gap beside it', () => {
     expect(printed(1 / gap)).toBe('5.44e+3');
     expect(d.summary).toContain(`Also vanishing gradients (severe): one example's gradient δ at the first hidden layer is 1/${printed(1 / gap)} of the last hidden layer's`);
   }, 60_000);
+});
+
+describe('numberRanges', () => {
+  it('says each run of three or more consecutive layers as a range, shorter runs one by one', () => {
+    expect(numberRanges([1, 2, 3, 4, 5, 6, 7, 8])).toBe('1–8');
+    expect(numberRanges([2, 3, 5, 7, 8, 9])).toBe('2, 3, 5, 7–9');
+    expect(numberRanges([4])).toBe('4');
+    expect(numberRanges([])).toBe('');
+  });
+
+  it('refuses what is not a list of whole numbers, naming what it got', async () => {
+    await expectError(() => numberRanges([1, 2.5]), 'INVALID_OPTION', /^numberRanges\(numbers\): expected an array of integers, got \[1, ?2\.5\]$/);
+  });
 });
