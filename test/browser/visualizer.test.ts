@@ -363,7 +363,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#noise').isDisabled()).toBe(false);
     await trainFor(page, 300);
     const status = await page.locator('#status').innerText();
-    const test = /test: loss ([\d.e+-]+), accuracy ([\d.]+) %/.exec(status);
+    const test = /test: loss ([\d.e+-]+), accuracy ([\d.]+)\u00a0%/.exec(status);
     expect(test, status).not.toBeNull();
     expect(Number(test![2])).toBeGreaterThan(50);
     expect(errors).toEqual([]);
