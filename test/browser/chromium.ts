@@ -39,3 +39,13 @@ export function collectErrors(page: Page): string[] {
   }));
   return errors;
 }
+
+/** The text nodes of a page (not its scripts' or styles'): where a reader sees words, numbers and percentages. */
+export function pageTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement!.closest('script, style') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
+    const all: string[] = [];
+    while (walker.nextNode()) all.push(walker.currentNode.textContent!);
+    return all;
+  });
+}

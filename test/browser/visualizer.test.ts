@@ -15,7 +15,7 @@ import { createOptimizer } from '../../src/optim/index.js';
 import { heatmap } from '../../src/flow/svg.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
-import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from './chromium.js';
+import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from './chromium.js';
 import { serveStatic, type StaticServer } from './static-server.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 import { proseParts } from '../../src/flow/report-html.js';
@@ -797,12 +797,7 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     // Sigmoid units saturate at this rate: the diagnosis, the table and the status line all give percentages.
     const { page, errors } = await open('?act=sigmoid&depth=4&lr=3', NARROW_PHONE);
     await stepTimes(page, 4);
-    const texts = await page.evaluate(() => {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement!.closest('script, style') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
-      const all: string[] = [];
-      while (walker.nextNode()) all.push(walker.currentNode.textContent!);
-      return all;
-    });
+    const texts = await pageTexts(page);
     expect(texts.filter((t) => /\d\s%/.test(t.replace(/\u00a0%/g, '')))).toEqual([]);
     // The status line's accuracy is one of them: the test would fail on a breaking space.
     expect(await page.locator('#status').textContent()).toMatch(/accuracy \d+\.\d\u00a0%/);

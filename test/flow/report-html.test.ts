@@ -22,7 +22,7 @@ import { depthReportSection } from '../../src/studies/depth-report.js';
 import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
-import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
+import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from '../browser/chromium.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const rng = new Rng(41);
@@ -141,12 +141,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
 
   it('never lets a percentage wrap away from its number: a no-break space before each %', async () => {
     // Every text node of the page but the script's: the diagnoses, notes, tables and captions.
-    const texts = await page.evaluate(() => {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.parentElement!.closest('script, style') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT) });
-      const all: string[] = [];
-      while (walker.nextNode()) all.push(walker.currentNode.textContent!);
-      return all;
-    });
+    const texts = await pageTexts(page);
     expect(texts.filter((t) => /\d\s%/.test(t.replace(/\u00a0%/g, '')))).toEqual([]);
     // There are percentages to keep whole: the test would fail on a breaking space.
     expect(texts.filter((t) => /\d\u00a0%/.test(t)).length).toBeGreaterThan(0);
