@@ -6,12 +6,13 @@
 import type { Network } from '../api/network.js';
 import type { Rows } from '../data/matrix.js';
 import { MODEL } from '../model.js';
-import { counted } from '../counted.js';
+import { counted, times } from '../counted.js';
 import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { CHOICE_MOMENTUM, denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
+import type { TrainResult } from '../training/train-options.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
 import { coresAvailable } from '../wasm/threads/pool.js';
 import { booleanFlag, checkAsUsage, checkOptionsAsUsage, choiceFlag, COUNT, numberFlag, OPTION_FLAGS, POSITIVE, stringFlag, UsageError, type Flag, type ParsedArgs } from './command.js';
@@ -153,4 +154,12 @@ export function trainingSettingsText(settings: TrainingSettings, optimizer: Opti
   const used = batchRowsUsed(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
+}
+
+/** What --on-non-finite did in a finished run, a line each: the batches 'skip' left out, the halvings of 'halve' and the rate they ended at; none when it did nothing. */
+export function nonFiniteLines(trained: Pick<TrainResult, 'skipped' | 'halvings' | 'learningRate'>): string[] {
+  return [
+    ...(trained.skipped > 0 ? [`--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`] : []),
+    ...(trained.halvings > 0 ? [`--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`] : []),
+  ];
 }

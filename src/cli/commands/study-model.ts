@@ -32,9 +32,9 @@ import {
   withFile,
 } from '../command.js';
 import { remedyTerms } from '../remedy-terms.js';
-import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
+import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
-import { counted, times } from '../../counted.js';
+import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { diagnosisText, residualTable, tableHeading, traceTable } from '../trace-table.js';
@@ -142,9 +142,7 @@ export const studyModelCommand = command({
         const trains = `${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
         print(terminal, `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${trains}.`);
       }
-      // What --on-non-finite did: batches left out, or the learning rate halved (and where it ended).
-      if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
-      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`);
+      for (const line of nonFiniteLines(trained)) print(terminal, line);
       print(terminal, '');
       print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
       print(terminal, tableHeading('At the first step', trace, 0), traceTable(trace, 0));

@@ -17,7 +17,7 @@ import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
-import { counted, times } from '../../counted.js';
+import { counted } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import {
@@ -42,7 +42,7 @@ import {
   withFile,
   type ParsedArgs,
 } from '../command.js';
-import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
+import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print } from '../terminal.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
@@ -206,8 +206,7 @@ export const trainCommand = command({
         validation: { x: rows.check.x, y: rows.check.y },
         onEpoch: (info) => print(terminal, epochLine(`${info.epoch}/${settings.epochs}`, rows.checked, info.validation!, info)),
       });
-      if (trained.skipped > 0) print(terminal, `--on-non-finite skip left out ${counted(trained.skipped, 'batch', 'batches')} whose step was not finite or ran away.`);
-      if (trained.halvings > 0) print(terminal, `--on-non-finite halve halved the learning rate ${times(trained.halvings)}, to ${trained.learningRate}.`);
+      for (const line of nonFiniteLines(trained)) print(terminal, line);
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
