@@ -61,9 +61,9 @@ export const NON_FINITE_POLICIES = ['throw', 'skip', 'halve'] as const;
  *   step refused as out of range is smaller). It cannot when the call's first batch faults there,
  *   before any step (its loss, gradient or gradient noise, or a parameter out of range as given):
  *   the batch would fault again at any rate, so DIVERGED at once, nothing halved. After maxHalvings,
- *   or where half the rate times some layer's rate would be 0 or subnormal in float32 (the
- *   optimiser's rateProblem, which its step() enforces), DIVERGED names the epoch start it put back
- *   and its step. Refused with an optimiser that
+ *   or where half the rate would be one train() refuses (learningRateProblem: 0 or subnormal in
+ *   float32, the rate itself or, with an optimiser that has rateProblem, times some layer's rate),
+ *   DIVERGED names the epoch start it put back and its step. Refused with an optimiser that
  *   chooses its own steps (no learning rate).
  */
 export type NonFinitePolicy = (typeof NON_FINITE_POLICIES)[number];

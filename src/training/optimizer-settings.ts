@@ -6,6 +6,7 @@
  * first-order), and the optimiser a call makes for itself (trainingOptimizer).
  */
 import { shown, invalidOption } from '../errors.js';
+import { float32Problem } from '../checks.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
@@ -120,4 +121,17 @@ export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settin
     throw error;
   }
   return { optimizer, owned };
+}
+
+/**
+ * Why train() cannot step `optimizer` at `learningRate`, or undefined when it can: the optimiser's
+ * own rateProblem when it has one (a layer's step size, learning rate × its layer rate, 0 or
+ * subnormal in float32: the rule its step() enforces), else float32Problem's rule on the rate itself,
+ * the one train() refuses a learningRate option by (K-FAC, L-BFGS and optimisers passed in without
+ * rateProblem take any rate, and one that float32 holds as 0 or a subnormal does nothing). The one
+ * rule for the rate a call starts at and the rate 'halve' would halve to; `name` is the learning
+ * rate's name in the message (the printer's: learningRate, --learning-rate).
+ */
+export function learningRateProblem(optimizer: Optimizer, learningRate: number, name = 'learningRate'): string | undefined {
+  return optimizer.rateProblem ? optimizer.rateProblem(learningRate) : float32Problem(learningRate, name);
 }

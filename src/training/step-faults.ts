@@ -170,8 +170,9 @@ export function halvingsSpent(halvings: number, learningRate: number, terms: Adv
 
 /**
  * Why 'halve' stops at a fault with halvings left, after `halvings`, at `learningRate`: half of it
- * would make some layer's step size 0 or subnormal in float32, as `problem` (the optimiser's
- * rateProblem, the rule its step() enforces) says; 0 halvings: the rate given cannot be halved at all.
+ * would be 0 or subnormal in float32, alone or as some layer's step size, as `problem`
+ * (learningRateProblem, the rule train() and the optimisers' steps refuse a rate by) says; 0
+ * halvings: the rate given cannot be halved at all.
  */
 export function cannotHalve(halvings: number, learningRate: number, problem: string): string {
   if (halvings === 0) return `; the learning rate (${learningRate}) cannot be halved: ${problem}`;

@@ -19,7 +19,7 @@ import { describeRun } from './trace-run.js';
 import { counted } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
-import { trainingOptimizer } from './optimizer-settings.js';
+import { learningRateProblem, trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
 import {
   backAtEpochStart,
@@ -75,7 +75,7 @@ export function runTraining(
   let lastFault: StepFault | undefined;
   try {
     // Refused before any work, RNG and all as they were: a layer whose step size underflows float32 would not learn.
-    const rateProblem = ownSteps ? undefined : optimizer.rateProblem?.(learningRate);
+    const rateProblem = ownSteps ? undefined : learningRateProblem(optimizer, learningRate);
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
     net.ensureCapacity(batchSize);
     const order = identity(x.rows);
@@ -235,9 +235,12 @@ export function runTraining(
           if (halvings === maxHalvings) {
             throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`);
           }
-          // Stopped where step() would refuse the halved rate (INVALID_OPTION, as if the caller had asked for it).
-          const halfProblem = optimizer.rateProblem?.(learningRate / 2);
-          if (halfProblem !== undefined) throw new DivergedError(() => `${where}: ${fault.reason}${cannotHalve(spent, rate, halfProblem)}; ${backAtEpochStart(start)}`);
+          // Stopped where train() would refuse the halved rate if it were given it (INVALID_OPTION), and
+          // the optimiser's step() where it checks: 0 or subnormal in float32, alone or times a layer's rate.
+          if (learningRateProblem(optimizer, learningRate / 2) !== undefined) {
+            // Said in the printer's terms (the CLI's --learning-rate); a built-in optimiser's rateProblem reads only its fixed settings.
+            throw new DivergedError((terms) => `${where}: ${fault.reason}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`);
+          }
           halvings++;
           learningRate /= 2;
           // The epochs from the one gone back to are run again (onBatch and onEpoch called again for them).
