@@ -46,6 +46,8 @@ export class RunTrace {
    */
   append(from: Trace, ended: readonly EpochEnd[]): void {
     if (this.trace === this.probe) this.trace = emptyLike(from, 1);
+    // A step setting changed (the learning rate, say): the run is now set up as this call was, which the diagnosis's remedies start from.
+    else if (JSON.stringify(from.run) !== JSON.stringify(this.trace.run)) this.trace = this.copied(this.stride, from.run);
     const residuals = residualSeriesOf(from);
     for (let r = 0; r < from.length; r++) {
       if ((from.steps[r] - 1) % this.stride !== 0) continue;
@@ -57,18 +59,23 @@ export class RunTrace {
 
   private thin(): void {
     this.stride *= 2;
-    const kept = emptyLike(this.trace, this.stride);
+    this.trace = this.copied(this.stride, this.trace.run);
+  }
+
+  /** The run's trace with the records of every `stride`-th step (from the first) and every epoch, set up as `run` says. */
+  private copied(stride: number, run: TraceRun): Trace {
+    const kept = emptyLike(this.trace, stride, run);
     const residuals = residualSeriesOf(this.trace);
     for (let r = 0; r < this.trace.length; r++) {
-      if ((this.trace.steps[r] - 1) % this.stride === 0) copyRecord(kept, this.trace, r, residuals);
+      if ((this.trace.steps[r] - 1) % stride === 0) copyRecord(kept, this.trace, r, residuals);
     }
     for (const e of this.trace.epochs) kept.addEpoch(e);
-    this.trace = kept;
+    return kept;
   }
 }
 
-function emptyLike(trace: Trace, every: number): Trace {
-  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every, run: trace.run, blocks: trace.blocks });
+function emptyLike(trace: Trace, every: number, run = trace.run): Trace {
+  return new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every, run, blocks: trace.blocks });
 }
 
 /** A block network's residual metrics, [metric][block] over the records (none for a dense network). */

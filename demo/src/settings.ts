@@ -69,11 +69,12 @@ export const DEFAULTS: Settings = {
  * Settings whose change keeps the network and continues the run (TensorFlow Playground's habit):
  * the step's size and rule. Any other setting rebuilds the network or the data, and starts again.
  */
-export const CONTINUING: readonly (keyof Settings)[] = ['learningRate', 'batchSize', 'optimizer', 'l2'];
+export const CONTINUING = ['learningRate', 'batchSize', 'optimizer', 'l2'] as const satisfies readonly (keyof Settings)[];
 
 /** Whether going from `a` to `b` needs a new network or new data. */
 export function needsRebuild(a: Settings, b: Settings): boolean {
-  return (Object.keys(a) as (keyof Settings)[]).some((key) => !CONTINUING.includes(key) && a[key] !== b[key]);
+  const continuing: readonly (keyof Settings)[] = CONTINUING;
+  return (Object.keys(a) as (keyof Settings)[]).some((key) => !continuing.includes(key) && a[key] !== b[key]);
 }
 
 /** SGD whose per-layer rates equalise the gradient norms measured at initialisation (equalisingLayerRates). */

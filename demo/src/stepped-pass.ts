@@ -2,32 +2,37 @@
  * The single steps' pass over the training rows (the Step button's, and a run at a chosen speed's):
  * each step trains the next batchSize rows in order, the last batch of a pass the rows left (as
  * train()'s last batch of an epoch holds fewer), so that a pass is an epoch in train()'s terms,
- * completed across many one-batch train() calls, in one batch size (a pass whose batch size changes
- * starts again, so its last batch is what the settings checked: batch norm refuses one of 2 rows or
- * fewer). Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches'
+ * completed across many one-batch train() calls, all with the same step settings (CONTINUING: batch
+ * size, learning rate, optimiser, L2). A pass whose step settings change starts again: its last batch
+ * is then what the settings checked (batch norm refuses one of 2 rows or fewer), and the epoch the
+ * diagnosis reads was trained with one rate (a rate changed mid-pass made its loss a mean over two). Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches'
  * losses, each before its update.
  */
 import type { TraceEpoch } from '../../src/index.js';
+import { CONTINUING, type Settings } from './settings.js';
 
 /** An epoch that ended: the network step it ended at and its loss (TraceEpoch without its number, which the run gives it). */
 export type EpochEnd = Omit<TraceEpoch, 'epoch'>;
+
+/** The settings a step is taken with (CONTINUING's): a pass keeps them from its first step to its last. */
+export type StepSettings = Pick<Settings, (typeof CONTINUING)[number]>;
 
 export class SteppedPass {
   /** Where the next step's batch starts. */
   private start = 0;
   private lossSum = 0;
   private batches = 0;
-  /** The batch size of this pass's steps. */
-  private batchSize = 0;
+  /** The step settings of this pass's steps (none before the first step). */
+  private steps: StepSettings | undefined;
 
   /** `rows`: the training rows a pass goes over. */
   constructor(private readonly rows: number) {}
 
-  /** The rows of the next step, [start, start + size): batchSize of them, or the rows the pass has left; from the first row if the batch size changed. */
-  next(batchSize: number): { start: number; size: number } {
-    if (batchSize !== this.batchSize) this.restart();
-    this.batchSize = batchSize;
-    return { start: this.start, size: Math.min(batchSize, this.rows - this.start) };
+  /** The rows of the next step with `settings`, [start, start + size): its batch size of them, or the rows the pass has left; from the first row if a step setting changed. */
+  next(settings: StepSettings): { start: number; size: number } {
+    if (this.steps && CONTINUING.some((key) => settings[key] !== this.steps![key])) this.restart();
+    this.steps = Object.fromEntries(CONTINUING.map((key) => [key, settings[key]])) as StepSettings;
+    return { start: this.start, size: Math.min(settings.batchSize, this.rows - this.start) };
   }
 
   /**
@@ -45,7 +50,7 @@ export class SteppedPass {
     return ended;
   }
 
-  /** Starts the next pass from the first row, forgetting this one's steps (whole epochs took over, or the batch size changed): the rows stepped so far are no pass. */
+  /** Starts the next pass from the first row, forgetting this one's steps (whole epochs took over, or a step setting changed): the rows stepped so far are no pass. */
   restart(): void {
     this.start = 0;
     this.lossSum = 0;

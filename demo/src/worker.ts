@@ -270,7 +270,7 @@ function epoch(s: Session): void {
 /** One batch step, on the next training rows of the single steps' pass (SteppedPass); the epoch it completes, if it does, goes to the run. */
 function stepOnce(s: Session): void {
   const { x, y } = s.data;
-  const { start, size } = s.pass.next(s.settings.batchSize);
+  const { start, size } = s.pass.next(s.settings);
   const batch = (m: Dataset['x']) => ({ data: m.data.subarray(start * m.cols, (start + size) * m.cols), rows: size, cols: m.cols });
   // One batch, so the call's one epoch loss is the batch's, before its update.
   const { epochs } = s.net.train(batch(x), batch(y), { ...trainOptions(s), shuffle: false });

@@ -337,6 +337,24 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await fast.page.close();
   }, 90_000);
 
+  it('starts the single steps\' pass again when the learning rate changes, so each epoch is trained with one rate', async () => {
+    // 280 training rows in batches of 70: 4 steps a pass. The rate changes after 2 of them.
+    const { page, errors } = await open('?batch=70');
+    await stepTimes(page, 2);
+    await page.fill('#learningRate', '0.3');
+    await page.locator('#learningRate').dispatchEvent('change');
+    await page.waitForFunction(() => location.search.includes('lr=0.3'));
+    await stepTimes(page, 4);
+    const trace = await downloadTrace(page);
+    // The epoch is steps 3 to 6, all at 0.3, its loss the mean of their batches' (before the change it ended at step 4, over both rates).
+    expect(trace.epochs.map((e) => [e.epoch, e.step])).toEqual([[0, 6]]);
+    const losses = Array.from(trace.losses);
+    expect(trace.epochs[0].loss).toBe(losses.slice(2, 6).reduce((a, b) => a + b, 0) / 4);
+    expect(trace.run.learningRate).toBe(0.3);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it('continues the run when the learning rate changes, and starts again when the structure does', async () => {
     const { page, errors } = await open('?depth=3&act=tanh&init=glorot-uniform');
     await trainFor(page, 100);

@@ -8,7 +8,7 @@ import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { createNetwork } from '../../src/api/network.js';
 import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
-import { SteppedPass, type EpochEnd } from '../../demo/src/stepped-pass.js';
+import { SteppedPass, type EpochEnd, type StepSettings } from '../../demo/src/stepped-pass.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { Network } from '../../src/api/network.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -55,6 +55,26 @@ describe('visualizer run trace', () => {
     expect(diagnose(trace).evidence.training?.read).toBe('epochs');
     // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases).
     expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero' });
+    net.dispose();
+  });
+
+  it('describes the run as its latest call was set up, so a rate changed mid-run is the one the diagnosis starts from', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], activation: 'sigmoid', backend: 'ref', seed: 3 });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const y = [[1, 0], [0, 1], [0, 1], [1, 0]];
+    const run = new RunTrace(probeOf(net, { data: Float32Array.from(x.flat()), rows: 4, cols: 2 }, { data: Float32Array.from(y.flat()), rows: 4, cols: 2 }));
+    net.train(x, y, { epochs: 3, batchSize: 2, learningRate: 0.5, trace: { every: 1 } });
+    run.append(net.trace!, net.trace!.epochs);
+    const before = { steps: Array.from(run.trace.steps), losses: Array.from(run.trace.losses), epochs: run.trace.epochs.map((e) => ({ ...e })) };
+    net.train(x, y, { epochs: 2, batchSize: 2, learningRate: 0.1, trace: { every: 1 } });
+    run.append(net.trace!, net.trace!.epochs);
+    expect(run.trace.run.learningRate).toBe(0.1);
+    // The records and epochs before the change are all still there.
+    expect(Array.from(run.trace.steps).slice(0, 6)).toEqual(before.steps);
+    expect(Array.from(run.trace.losses).slice(0, 6)).toEqual(before.losses);
+    expect(run.trace.epochs.slice(0, 3)).toEqual(before.epochs);
+    expect(run.trace.epochs.map((e) => e.step)).toEqual([2, 4, 6, 8, 10]);
+    expect(run.trace.length).toBe(10);
     net.dispose();
   });
 
@@ -159,17 +179,39 @@ describe('visualizer run trace', () => {
 
   it('starts a pass of single steps again when the batch size changes, so its last batch is the one the settings checked', () => {
     const pass = new SteppedPass(10);
-    expect(pass.next(4)).toEqual({ start: 0, size: 4 });
+    expect(pass.next(stepSettings(4))).toEqual({ start: 0, size: 4 });
     expect(pass.stepped(4, 1, 1)).toBeUndefined();
-    expect(pass.next(4)).toEqual({ start: 4, size: 4 });
+    expect(pass.next(stepSettings(4))).toEqual({ start: 4, size: 4 });
     expect(pass.stepped(4, 1, 2)).toBeUndefined();
     // 10 rows in batches of 3 end in a batch of 1 (10 % 3), not of 2 (the 2 left of the batches of 4).
     const sizes = [3, 3, 3, 1];
     const ends = sizes.map((size, i) => {
-      expect(pass.next(3)).toEqual({ start: 3 * i, size });
+      expect(pass.next(stepSettings(3))).toEqual({ start: 3 * i, size });
       return pass.stepped(size, i + 1, 3 + i);
     });
     expect(ends).toEqual([undefined, undefined, undefined, { step: 6, loss: (1 + 2 + 3 + 4) / 4 }]);
+  });
+
+  it('starts a pass of single steps again when the learning rate, optimiser or L2 changes, so each epoch is trained with one rate', () => {
+    // 6 rows in batches of 2: 3 steps a pass. A change after the first step of a pass gives it up.
+    for (const changed of [{ learningRate: 0.3 }, { optimizer: 'adam' }, { l2: 0.01 }]) {
+      const pass = new SteppedPass(6);
+      const before = stepSettings(2);
+      expect(pass.next(before)).toEqual({ start: 0, size: 2 });
+      expect(pass.stepped(2, 9, 1)).toBeUndefined();
+      const after = { ...before, ...changed };
+      const ends = [2, 3, 4].map((step, i) => {
+        expect(pass.next(after)).toEqual({ start: 2 * i, size: 2 });
+        return pass.stepped(2, i + 1, step);
+      });
+      // The epoch is the three steps with the new settings: the loss 9 of the old one is in none.
+      expect(ends).toEqual([undefined, undefined, { step: 4, loss: (1 + 2 + 3) / 3 }]);
+    }
+    // The same settings (a new object of equal values, as each update message brings) continue the pass.
+    const pass = new SteppedPass(6);
+    pass.next(stepSettings(2));
+    pass.stepped(2, 1, 1);
+    expect(pass.next(stepSettings(2))).toEqual({ start: 2, size: 2 });
   });
 
   it('saves its epochs in the trace JSON (the page\'s download), read back as diagnose() read them', async () => {
@@ -192,6 +234,9 @@ describe('visualizer run trace', () => {
 
 type Rows = { data: Float32Array; rows: number; cols: number };
 
+/** The page's step settings: plain SGD at `learningRate`, without L2. */
+const stepSettings = (batchSize: number, learningRate = 0.1): StepSettings => ({ batchSize, learningRate, optimizer: 'sgd', l2: 0 });
+
 /** The gradients at initialisation on `x`, traced as the page's probe is. */
 function probeOf(net: Network, x: Rows, y: Rows): Trace {
   const recorder = new TraceRecorder(net, { every: 1 });
@@ -202,7 +247,7 @@ function probeOf(net: Network, x: Rows, y: Rows): Trace {
 
 /** One single step of `pass` as the page's worker takes it: a one-batch train() call on the pass's next rows; notes the batch's size. */
 function oneStep(net: Network, pass: SteppedPass, x: Rows, y: Rows, options: TrainOptions & { batchSize: number }, sizes: number[]): EpochEnd | undefined {
-  const { start, size } = pass.next(options.batchSize);
+  const { start, size } = pass.next(stepSettings(options.batchSize, options.learningRate ?? 0.1));
   const batch = (m: Rows) => ({ data: m.data.subarray(start * m.cols, (start + size) * m.cols), rows: size, cols: m.cols });
   const { epochs } = net.train(batch(x), batch(y), { ...options, epochs: 1, shuffle: false });
   sizes.push(size);
