@@ -6,7 +6,7 @@
 // on the Zen 3. A fake clock moves only when a candidate runs, so the tests decide by the rules,
 // not by this machine's load.
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CALIBRATION_BUDGET_MS, fastest, judgeRounds } from '../../src/wasm/calibrate.js';
 import { instantiateProbe, relaxedSimdSupported } from '../../src/wasm/loader.js';
 import { calibrateSimdBinaries, createWasmKernels, fastestSimdBinary } from '../../src/wasm/wasm-kernels.js';
@@ -199,6 +199,22 @@ describe('the microkernel probe', () => {
           expect(f32[(c >> 2) + r * 8 + j], `${binary} tile[${r}][${j}]`).toBeCloseTo(sum, 4);
         }
       }
+    }
+  });
+});
+
+describe('loading the probes', () => {
+  it('takes node:fs from process.getBuiltinModule, and imports it where Node has none (before 20.16)', async () => {
+    const getBuiltinModule = vi.spyOn(process, 'getBuiltinModule');
+    try {
+      const probe = await instantiateProbe('simd');
+      expect(getBuiltinModule).toHaveBeenCalledWith('node:fs');
+      expect(probe.f32_microkernel_rounds((probe.heap_base() + 15) & ~15, 1024, 2048, 4, 1)).toBe(4 * 64);
+      getBuiltinModule.mockImplementation(() => undefined as never);
+      const imported = await instantiateProbe('simd');
+      expect(imported.f32_microkernel_rounds((imported.heap_base() + 15) & ~15, 1024, 2048, 4, 1)).toBe(4 * 64);
+    } finally {
+      getBuiltinModule.mockRestore();
     }
   });
 });
