@@ -3,9 +3,9 @@
  * printer's terms: advice.ts). Made only when a step faults.
  */
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
-import { firstParameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
+import { firstParameterOutOfRange, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
-import { learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
+import { DivergedError, learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
 import { counted } from '../counted.js';
@@ -102,19 +102,30 @@ export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size,
 /**
  * A parameter out of range before the step (StepGuard.parameterFault), and what to change: no step
  * setting (a lower learning rate, clipping, halving) changes parameters that are already there.
- * Before any step of this call (`applied` false) they are the weights train() was given; after one,
- * onBatch or onEpoch put them there, as a step is never kept out of range.
+ * They are the weights train() was given: a step is never kept out of range, what 'halve' and
+ * backToLastGood put back was judged in range, and onBatch or onEpoch putting one there stops
+ * training at once (callbackLeftOutOfRange).
  */
-export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard, applied: boolean): StepFault {
+export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard): StepFault {
   const { label } = firstParameterOutOfRange(net)!;
   const within = `±${RUNAWAY_PARAMETER.toPrecision(2)}`;
   return {
     reason: guard.parameterFault()!,
-    advice: (terms) =>
-      applied
-        ? `${label} was put out of range outside the steps (by onBatch or onEpoch: a step is never kept out of range), so no step setting helps`
-        : `the weights train() was given are already out of range in ${label}, so no step setting helps: start from weights within ${within}${terms.init ? ` (${terms.init})` : ''}`,
+    advice: (terms) => `the weights train() was given are already out of range in ${label}, so no step setting helps: start from weights within ${within}${terms.init ? ` (${terms.init})` : ''}`,
   };
+}
+
+/**
+ * DIVERGED for a parameter that `callback` (onBatch or onEpoch, called after `where`: its batch or
+ * epoch, and step) left out of range or not finite, as StepGuard.parameterFault finds right after
+ * it. A step is never kept out of range, so the callback put it there, not the steps; and no step
+ * setting or onNonFinite policy undoes a callback's write ('throw' would go back to a state the
+ * steps did not ruin, 'skip' and 'halve' would step on from weights they cannot use), so training
+ * stops there under every policy, the network as the callback left it.
+ */
+export function callbackLeftOutOfRange(net: TrainingEngine, callback: 'onBatch' | 'onEpoch', where: string): DivergedError {
+  const reason = parameterOutOfRange(net, `${callback} left a parameter at`)!;
+  return new DivergedError(() => `${where}: ${reason}; training stops here, the network as ${callback} left it: a step is never kept out of range, so no step setting helps`);
 }
 
 /** Scaling the inputs or smaller initial weights, in the printer's terms. */

@@ -168,9 +168,9 @@ export class StepGuard {
   }
 
   /**
-   * A parameter already out of range before the step (as train() was given the network, or as
-   * onBatch or onEpoch left it: a step is never kept out of range), or null. Reads no parameter
-   * unless the bound on them (measured, or carried from the last proof) is beyond the limit.
+   * A parameter out of range now (as train() was given the network before a step, or as onBatch or
+   * onEpoch left it, asked right after them: a step is never kept out of range), or null. Reads no
+   * parameter unless the bound on them (measured, or carried from the last proof) is beyond the limit.
    */
   parameterFault(): string | null {
     return this.bounds[STEP_BOUNDS.weightMax] <= RUNAWAY_PARAMETER ? null : parameterOutOfRange(this.net, 'a parameter is already');

@@ -96,9 +96,17 @@ export interface TrainOptions {
   maxSeconds?: number;
   /** Evaluated after every epoch: rows, or a Dataset (which copies nothing per call); default none. */
   validation?: ValidationRows | Dataset;
-  /** Called after every batch's update (for progress or early inspection). */
+  /**
+   * Called after every batch's update (for progress or early inspection). It may change the
+   * parameters (loadState); one it leaves beyond ±1.8e16 (RUNAWAY_PARAMETER) or not finite stops
+   * training right there with DIVERGED naming the callback, under every onNonFinite policy (no step
+   * setting undoes its write), the network as it left it.
+   */
   onBatch?: (info: BatchInfo) => void;
-  /** Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes back and runs again). */
+  /**
+   * Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes
+   * back and runs again). A parameter it leaves out of range stops training as onBatch's does.
+   */
   onEpoch?: (info: EpochInfo) => void;
   /**
    * What to do when a step's loss or gradient is NaN or Inf, the loss runs away, the batch's training

@@ -23,6 +23,7 @@ import { learningRateProblem, trainingOptimizer } from './optimizer-settings.js'
 import { readTrainingSettings } from './training-settings.js';
 import {
   backAtEpochStart,
+  callbackLeftOutOfRange,
   cannotHalve,
   HALVING_CANNOT_HELP,
   halvingsSpent,
@@ -110,7 +111,7 @@ export function runTraining(
       const verdict = guard!.judgeBatch(loss);
       if (verdict === 'out of range') return numericFault(net, guard!, { loss, rows, start, size, applied, learningRate: reportedRate(learningRate, ownSteps) });
       if (verdict === 'runaway') return { reason: guard!.runaway!, advice: rateAdvice(reportedRate(learningRate, ownSteps)) };
-      if (verdict === 'parameter out of range') return parameterFaultBeforeStep(net, guard!, applied);
+      if (verdict === 'parameter out of range') return parameterFaultBeforeStep(net, guard!);
       epochStart?.judgedGood(loss);
       if (noiser) {
         net.rng.saveState(rngBeforeNoise);
@@ -183,6 +184,7 @@ export function runTraining(
             options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
             net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
+            if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', `epoch ${epoch + 1}, batch ${position + 1} (step ${net.step})`);
           }
           batches++;
           position++;
@@ -277,6 +279,7 @@ export function runTraining(
         options.onEpoch(info);
         net.assertAlive();
         guard.parametersChanged();
+        if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', `epoch ${epoch + 1} (step ${net.step})`);
       }
     }
     return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }) };

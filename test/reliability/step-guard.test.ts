@@ -178,21 +178,41 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     net.dispose();
   });
 
-  it('the bound carried between proved steps is dropped when onBatch or onEpoch changes the parameters: a parameter set beyond range there is named before the next step', async () => {
-    // Three rows, one per batch: the next step after the first onBatch is step 2, after the first onEpoch step 4.
-    for (const [hook, next] of [['onBatch', 'epoch 1, batch 2 \\(step 2\\)'], ['onEpoch', 'epoch 2, batch 1 \\(step 4\\)']] as const) {
+  // Three rows, one per batch, two epochs: onBatch's first call is after step 1, onEpoch's after step 3;
+  // the last calls are after step 6, when no step follows.
+  const callbacks = [
+    ['onBatch', 'epoch 1, batch 1 \\(step 1\\)', 'epoch 2, batch 3 \\(step 6\\)'],
+    ['onEpoch', 'epoch 1 \\(step 3\\)', 'epoch 2 \\(step 6\\)'],
+  ] as const;
+
+  it.each(callbacks)('%s putting a parameter out of range: DIVERGED right there under every policy, naming the callback and not the steps; the network as the callback left it', async (hook, first) => {
+    for (const onNonFinite of ['throw', 'skip', 'halve'] as const) {
       const net = await make();
       const runaway = net.state().map((t, i) => ({ name: t.name, values: i === 0 ? t.values.map(() => 1e17) : t.values }));
+      let left = '';
       const error = await expectError(
-        () => net.train(x, y, { batchSize: 1, epochs: 2, shuffle: false, [hook]: () => net.loadState(runaway) }),
+        () => net.train(x, y, { batchSize: 1, epochs: 2, shuffle: false, onNonFinite, [hook]: () => { net.loadState(runaway); left = stateHash(net); } }),
         'DIVERGED',
-        new RegExp(`^${next}: hidden 1 \\(0\\.weight\\): a parameter is already 1\\.00e\\+17, beyond 1\\.8e\\+16 where float32 products overflow; the step was not applied`),
+        new RegExp(`^${first}: hidden 1 \\(0\\.weight\\): ${hook} left a parameter at 1\\.00e\\+17, beyond 1\\.8e\\+16 where float32 products overflow; training stops here, the network as ${hook} left it: a step is never kept out of range, so no step setting helps$`),
       );
-      expect(error.message).not.toMatch(/keepsWithin/);
-      // Steps are never kept out of range: the callback put it there, and no step setting helps.
-      expect(error.message).toMatch(/the step was not applied.* \(hidden 1 \(0\.weight\) was put out of range outside the steps \(by onBatch or onEpoch: a step is never kept out of range\), so no step setting helps\)$/);
+      // Before, 'throw' said 'the steps since led here' and went back to the epoch's start; 'skip' and 'halve' went on from there.
+      expect(error.message).not.toMatch(/steps since|not applied|learningRate|halv|skip/);
+      expect(stateHash(net)).toBe(left);
       net.dispose();
     }
+  });
+
+  it.each(callbacks)('%s putting a parameter out of range after the last step: DIVERGED too (it returned with the parameter out of range)', async (hook, _, last) => {
+    const net = await make();
+    // A NaN only a direct write gives (loadState refuses it).
+    const model = net[MODEL];
+    const first = model.parameters()[0];
+    await expectError(
+      () => net.train(x, y, { batchSize: 1, epochs: 2, shuffle: false, [hook]: () => net.step === 6 && (model.kernels.view(first.value)[0] = NaN) }),
+      'DIVERGED',
+      new RegExp(`^${last}: hidden 1 \\(0\\.weight\\): ${hook} left a parameter at NaN; training stops here`),
+    );
+    net.dispose();
   });
 
   it.each([1e17, NaN, Infinity])('weights train() was given already out of range (one at %d): the advice says so and names the layer, no learning rate, clipNorm or halving', async (value) => {
