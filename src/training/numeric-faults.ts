@@ -162,7 +162,12 @@ export function runawayLoss(loss: number, firstLoss: number): string | null {
  * batch norm spread beyond √FLOAT32_MAX ≈ 1.8e19 has a variance beyond float32, while its loss and
  * gradient, normalised by the batch's own statistics, stay finite; a running variance at Inf makes
  * that layer give β for every input in eval mode. Beyond FLOAT32_MAX counts on the float64 backend
- * too: the model's float32 tensors and files would hold it as Inf.
+ * too: the model's float32 tensors and files would hold it as Inf. No smaller bound: a running
+ * variance within float32 is a state like any other (1/√(var + ε) ≥ 5.4e-20, normal), and whether
+ * eval's outputs still depend on the input depends on how far one row stands out, not on the
+ * variance's size (2026-12-01, every backend: one row of 1e12 among rows near 1 left a running
+ * variance of 2.1e21 and one output for every input, every row × 1e18 left 4.2e34 and outputs as
+ * before; test/reliability/batch-norm-state.test.ts).
  */
 export function stateOutOfRange(net: Trainable, states: readonly Tensor[]): string | null {
   const k = net.kernels;

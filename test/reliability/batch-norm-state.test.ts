@@ -161,6 +161,39 @@ describe.each(await kernelBackends())('batch norm under a fault on $name', ({ ke
     clean.dispose();
   });
 
+  // Why the running statistics are judged by float32's range and by no smaller bound on the variance:
+  // a running variance within float32 is a state like any other (1/√(var + ε) is normal down to
+  // 5.4e-20 at FLOAT32_MAX), and whether eval's outputs still depend on the input is decided by how
+  // far one row stands out from the others, not by the variance's size. Every row × 1e18 gives
+  // running variances of 4e34 and eval outputs that spread as before; one row of 1e12 among rows
+  // near 1 gives 2e21, twenty orders below float32's largest, and eval outputs that no longer do.
+  // A bound at 1e37 would pass the second and a bound low enough to catch it would refuse the first.
+  const probe = [[1, 0], [-1, 0.3], [0.5, 0.5], [0, -1]];
+  const largestRunningVar = (net: Network) => Math.max(...net.state().find((t) => t.name.endsWith('running_var'))!.values);
+  const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+
+  it('a finite running variance is no fault, however large: rows all scaled by 1e18 take it to 4e34 and eval still tells their inputs apart', async () => {
+    const net = await make('linear');
+    const scaled = (r: number[]) => r.map((v) => v * 1e18);
+    expect(net.train(rows.map(scaled), targets, { ...OPTIONS, epochs: 1, learningRate: 0.1 }).skipped).toBe(0);
+    expect(largestRunningVar(net)).toBeGreaterThan(1e34);
+    expect(spread(net.predict(probe.map(scaled)).map((p) => p[0]))).toBeGreaterThan(1);
+    net.dispose();
+  });
+
+  it.each([
+    [1e12, 1e21, 1e22],
+    [1e20, 1e37, 1e38],
+  ])('one row of %d among rows near 1: no fault (running variance within float32, between %d and %d), and eval gives one output for every input at either size', async (value, low, high) => {
+    const net = await make('linear');
+    const outlier = rows.map((r, i) => (i === 9 ? [value, 0] : r));
+    expect(net.train(outlier, targets, { ...OPTIONS, epochs: 1, learningRate: 0.1 }).skipped).toBe(0);
+    expect(largestRunningVar(net)).toBeGreaterThan(low);
+    expect(largestRunningVar(net)).toBeLessThan(high);
+    expect(spread(net.predict(probe).map((p) => p[0]))).toBeLessThan(1e-6);
+    net.dispose();
+  });
+
   it("'halve': a running-variance fault is handled as a loss fault: halved until maxHalvings, then back at the start of epoch 1", async () => {
     const net = await make('linear');
     const before = stateHash(net);
