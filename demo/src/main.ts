@@ -287,6 +287,8 @@ function explainDiagnosis(s: Snapshot): void {
   const d = s.diagnosis;
   const panel = $('diagnosis');
   panel.dataset.verdict = d.verdict;
+  // Undecided (no gap could be read): the neutral border, not the healthy one (Diagnosis.undecided).
+  panel.toggleAttribute('data-undecided', d.undecided === true);
   panel.dataset.ratio = String(d.evidence.firstToLast.median);
   panel.dataset.records = String(d.evidence.records);
   $('diagnosis-summary').replaceChildren(...proseNodes(d.summary));

@@ -1,6 +1,6 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
-import { hiddenChain, type Diagnosis } from '../flow/diagnose.js';
+import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
 import { remedyText, type RemedyTerms } from '../flow/remedy.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn, sci } from './table.js';
@@ -70,7 +70,7 @@ export function residualTable(trace: Trace, record = trace.length - 1): string {
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped for a terminal. */
 export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
-  const lines = [`Diagnosis: ${d.verdict.toUpperCase()}`, wrap(d.summary, 100, '  ')];
+  const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, 100, '  ')];
   if (d.remedies.length) {
     lines.push('  What to try:');
     for (const r of d.remedies) lines.push(`  • ${remedyText(r, terms)}`, wrap(r.why, 100, '      '));

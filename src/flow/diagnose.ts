@@ -239,6 +239,18 @@ export interface Diagnosis {
   };
   /** What to change, by gradscope's option names (remedyText says them in a printer's terms), and why: most pointed-to first, nothing the run already uses. */
   remedies: Remedy[];
+  /**
+   * Only on a healthy verdict that no measurement of the gradient flow decided: no gap between the
+   * chain's ends could be read (0 ÷ 0 or not a number in every record), so the summary heads "No
+   * fault found in the gradient flow" and says it cannot tell. Printers show it as undecided
+   * (verdictHeading), not as healthy. Absent otherwise.
+   */
+  undecided?: true;
+}
+
+/** The verdict as a diagnosis's heading shows it: 'VANISHING', 'HEALTHY', or 'NO FAULT FOUND' where nothing measured decided it (Diagnosis.undecided). */
+export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided'>): string {
+  return d.undecided ? 'NO FAULT FOUND' : d.verdict.toUpperCase();
 }
 
 /** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'. */
@@ -423,7 +435,14 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   const diagnosis: Diagnosis = { verdict, summary: summarise(verdict, severity, evidence, trace), evidence, remedies: remediesFor(verdict, trace, evidence) };
   if (options.curvature) diagnosis.summary += ` ${curvatureSentence(options.curvature)}`;
   if (severity) diagnosis.severity = severity;
+  if (verdict === 'healthy' && flowUnread(evidence)) diagnosis.undecided = true;
   return diagnosis;
+}
+
+/** No gap read along the chain (0 ÷ 0 or NaN in every record; 0 and Inf are read, noGradientSentence): no fault found there, which is not a healthy flow measured. */
+function flowUnread(e: Evidence): boolean {
+  const gap = decisiveGap(e);
+  return e.hiddenLayers >= 2 && !e.normalisedBy && !positiveFinite(gap) && gap !== 0 && gap !== Infinity;
 }
 
 /** A vanishing or exploding gap's severity: severe at or past SEVERE_RATIO (or 1/SEVERE_RATIO), else mild. */
@@ -490,8 +509,7 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
   const run = trace.run;
   const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
-  // No gap read along the chain (0 ÷ 0 or NaN in every record; 0 and Inf are read, noGradientSentence): no fault found there, which is not a healthy flow measured.
-  const gapUnread = e.hiddenLayers >= 2 && !e.normalisedBy && !positiveFinite(gap) && gap !== 0 && gap !== Infinity;
+  const gapUnread = flowUnread(e);
   const head: Record<Verdict, string> = {
     vanishing: `Vanishing gradients (${severity}): `,
     exploding: `Exploding gradients (${severity}): `,

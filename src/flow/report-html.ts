@@ -6,7 +6,7 @@
  * are written at float32 precision (the WASM core's), which keeps the page to a few hundred KB.
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
-import type { Diagnosis } from './diagnose.js';
+import { verdictHeading, type Diagnosis } from './diagnose.js';
 import { API_REMEDY_TERMS, remedyText, type RemedyTerms } from './remedy.js';
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -316,7 +316,8 @@ export function proseParts(text: string): ProsePart[] {
 /** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
   const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(remedyText(r, terms))}</code>: ${proseHtml(r.why)}</li>`).join('');
-  return `<div class="diagnosis ${d.verdict}" data-verdict="${d.verdict}"><p><strong>${d.verdict.toUpperCase()}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
+  // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
+  return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms, after its diagnosis (as HTML). */

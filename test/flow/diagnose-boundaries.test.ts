@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
+import { renderReport } from '../../src/flow/report-html.js';
+import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
+import { diagnosisText } from '../../src/cli/trace-table.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -188,6 +191,22 @@ describe('no gradient at either end of the chain', () => {
     expect(d.summary).toMatch(
       /^No fault found in the gradient flow: no gap between the first hidden layer and the last hidden layer could be read: the ratio of their per-example δ was 0 ÷ 0 \(no gradient at either end\) or not a number in every record, so whether the gradient vanishes or explodes along the chain this trace cannot tell\. A plateau/,
     );
+  });
+
+  it('is drawn undecided, not healthy: the HTML report gives it the neutral border, and neither printer heads it HEALTHY', async () => {
+    const zero = { delta: [0, 0, 0, 0], bias: [0, 0, 0, 0] };
+    const trace = handTrace([zero, zero, zero, zero]);
+    const d = diagnose(trace);
+    expect(d.undecided).toBe(true);
+    const html = await renderReport({ runs: [{ id: 'r', label: 'no gradient', trace, diagnosis: d }] });
+    const div = /<div class="([^"]*)" data-verdict="([^"]*)"><p><strong>([^<]*)<\/strong>/.exec(html);
+    expect(div?.slice(1)).toEqual(['diagnosis undecided', 'healthy', 'NO FAULT FOUND']);
+    expect(diagnosisText(d, API_REMEDY_TERMS).split('\n')[0]).toBe('Diagnosis: NO FAULT FOUND');
+    // A healthy flow that was measured keeps its green border and heading.
+    const measured = diagnose(handTrace(flatRun(1)));
+    expect([measured.verdict, measured.undecided]).toEqual(['healthy', undefined]);
+    const healthy = await renderReport({ runs: [{ id: 'r', label: 'even', trace: handTrace(flatRun(1)), diagnosis: measured }] });
+    expect(healthy).toContain('<div class="diagnosis healthy" data-verdict="healthy"><p><strong>HEALTHY</strong>');
   });
 });
 
