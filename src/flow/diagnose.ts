@@ -635,10 +635,13 @@ function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
   return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
 }
 
+/** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
+const gapRecords = (gap: number, e: Evidence) => (gap === gapMeasure(e).first ? 'at the first step' : `median over ${e.records} records`);
+
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
 function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
-  const when = atFirst ? 'at the first step' : `median over ${e.records} records`;
+  const when = gapRecords(gap, e);
   const relation = timesOf(gap);
   const speed = atFirst ? e.firstToLast.first : e.firstToLast.median;
   if (e.normalisedBy) {
@@ -952,9 +955,17 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   const factor = (words: (f: string) => string) => (positiveFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
   /** An exploding gap's remedies where no norm layer lies between the chain's ends. */
   const explodingRemedies = () => {
-    // Not where the measured factor per layer is ≤ 1: the gradient does not grow through the weights there, and "too large" would contradict its own evidence.
-    if (!(e.meanChainFactor <= 1)) {
-      initRemedy(`the weights are too large${factor((f) => `: passing back through one layer multiplies the gradient by ${f}`)}; this init makes the factor per layer about 1.`);
+    // Each reason says only what was measured. "Too large" rests on a measured factor per layer above 1 (not where it is ≤ 1: the
+    // gradient does not grow through the weights there); where no factor was measured (a link without one) the gap that was is said;
+    // with neither (an Inf gap, no gradient at the last hidden layer; Inf or NaN values) nothing measured points to the weights' scale.
+    const [gap, ends] = [decisiveGap(e), chainEnds(trace, e)];
+    if (positiveFinite(e.meanChainFactor)) {
+      if (e.meanChainFactor > 1) initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes the factor per layer about 1.`);
+    } else if (positiveFinite(gap) && gap >= EXPLODING_RATIO) {
+      initRemedy(
+        `one example's gradient δ at the ${ends.first} is ${fmt(gap)}× the ${ends.last}'s (${gapRecords(gap, e)}; no factor per layer was measured along the chain); ` +
+          'this init scales the weights so that each layer passes the gradient on at about the same size.',
+      );
     }
     // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
     const clipped = run.clipNorm;

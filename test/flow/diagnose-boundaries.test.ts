@@ -272,3 +272,21 @@ describe('a gap equal to a threshold', () => {
     expect([VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, 1 / SEVERE_RATIO].map(verdictOf)).toEqual(['vanishing mild', 'exploding mild', 'vanishing severe', 'exploding severe']);
   });
 });
+
+describe("the exploding gap's init remedy says only what was measured", () => {
+  const standard: TraceRun = { ...RUN, init: 'standard' };
+  const initWhy = (delta: number[]) => diagnose(handTrace([0, 1].map(() => ({ delta, bias: delta })), [], standard)).remedies.find((r) => r.option === "init: 'glorot-uniform'")?.why;
+
+  it("an Inf gap (no gradient at the last hidden layer) measures no factor: no 'weights too large', and no init offered on it", () => {
+    const d = diagnose(handTrace([0, 1].map(() => ({ delta: [1, 1, 0], bias: [1, 1, 0] })), [], standard));
+    expect([d.verdict, d.evidence.meanChainFactor]).toEqual(['exploding', NaN]);
+    expect(d.remedies.map((r) => r.why).join(' ')).not.toContain('too large');
+    expect(initWhy([1, 1, 0])).toBeUndefined();
+  });
+
+  it('a finite gap with no factor per layer measured is said as the gap, not as weights too large', () => {
+    expect(initWhy([8, 1, 1])).toBe(
+      "one example's gradient δ at the first hidden layer is 8.00× the last hidden layer's (at the first step; no factor per layer was measured along the chain); this init scales the weights so that each layer passes the gradient on at about the same size.",
+    );
+  });
+});
