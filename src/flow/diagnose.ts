@@ -875,6 +875,19 @@ const choice = (option: RemedyOption, name: string): RemedySetting => ({ option,
 /** A change to the layer specs (no flag takes one). */
 const layers = (value: string): RemedySetting => ({ option: 'layers', value });
 const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
+/**
+ * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
+ * search (its learningRate is only the search's first trial step), Levenberg–Marquardt by its damping
+ * μ and Hessian-free by its damping λ, each adapted every step (these two take no learning rate at all).
+ * A smaller learning rate is no remedy for their steps, and none is offered to their runs.
+ */
+export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', 'levenberg-marquardt', 'hessian-free'];
+/** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
+export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
+/** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
+function addSmallerRate(run: TraceRun, why: string, add: AddRemedy): void {
+  if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], why);
+}
 /** A learning rate below the run's, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
 function smallerRate(run: TraceRun): RemedySetting {
   if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
@@ -933,7 +946,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   /** The remedies for dead relu units; `diedLater`: they were alive at the first record, so the steps killed them. */
   const deadUnitRemedies = (diedLater: boolean) => {
     if (diedLater) {
-      add([smallerRate(run)], `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`);
+      addSmallerRate(run, `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`, add);
     }
     // The reason says what the trace knows of the biases: drawn negative, or not recorded (a loaded network); a run with zero or positive constant biases is not told they are the cause.
     const bias = run.biasInit;
@@ -968,9 +981,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
     // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
+    // None to a run whose optimiser evaluates its own gradients (OWN_GRADIENTS): train() refuses clipNorm beside it.
     const clipped = run.clipNorm;
-    if (clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
-    else if (clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
+    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
+    if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
     if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   };
   // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
@@ -1021,7 +1036,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     }
     if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
   } else if (verdict === 'exploding') {
-    if (e.nonFinite) add([smallerRate(run)], 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.');
+    if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.', add);
     if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
     else explodingRemedies();
   } else if (verdict === 'dead') {
@@ -1034,9 +1049,10 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
       const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
       const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
-      add(
-        [smallerRate(run)],
+      addSmallerRate(
+        run,
         `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+        add,
       );
     }
     const larger = weightsAboveInit(trace, e, normalisedInit);
@@ -1075,7 +1091,7 @@ function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
   const p = e.training;
   const run = trace.run;
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
-    add([smallerRate(run)], `the training loss rose ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`);
+    addSmallerRate(run, `the training loss rose ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`, add);
   }
   if (p?.state === 'overfitting') {
     const best = p.heldOut!.lowest.epoch + 1;

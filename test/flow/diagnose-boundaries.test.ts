@@ -4,12 +4,14 @@
  * verdict needs. Each sentence must follow from the numbers it states, or say it cannot tell.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, OWN_GRADIENTS, OWN_STEP_LENGTH, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
 import { renderReport } from '../../src/flow/report-html.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
+import { createNetwork } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -17,20 +19,24 @@ interface HandRecord {
   bias: number[];
   loss?: number;
   accuracy?: number;
+  /** Per hidden layer, its saturated fraction (tanh) or dead fraction (relu); 0 where not given. */
+  failed?: number[];
 }
 
 const RUN: TraceRun = { optimizer: 'sgd', learningRate: 0.1, init: 'glorot-uniform' };
 
-/** A trace of `records` (one per step from step 1) and `epochs`; everything not given is neutral (nothing saturated, even updates). */
-function handTrace(records: HandRecord[], epochs: TraceEpoch[] = [], run: TraceRun = RUN): Trace {
-  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['tanh', 'tanh', 'tanh', 'softmax'], loss: 'cross-entropy', every: 1, run });
-  records.forEach(({ delta, bias, loss, accuracy }, i) => {
+/** A trace of `records` (one per step from step 1) and `epochs` of a [4, 3, 3, 3, 2] network of `hidden` units; everything not given is neutral (nothing saturated or dead, even updates). */
+function handTrace(records: HandRecord[], epochs: TraceEpoch[] = [], run: TraceRun = RUN, hidden: 'tanh' | 'relu' = 'tanh'): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: [hidden, hidden, hidden, 'softmax'], loss: 'cross-entropy', every: 1, run });
+  const failure: LayerMetric = hidden === 'tanh' ? 'saturatedFraction' : 'deadFraction';
+  records.forEach(({ delta, bias, loss, accuracy, failed }, i) => {
     const r = trace.beginRecord(i + 1, loss ?? 2, accuracy ?? 0.5);
-    const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, saturatedFraction: 0 };
+    const neutral: Partial<Record<LayerMetric, number>> = { weightGradNorm: 1, weightNorm: 1, updateRatio: 1e-3, [failure]: 0, ...(hidden === 'relu' && { inactiveFraction: 0 }) };
     for (let l = 0; l < 4; l++) {
       for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
       trace.set('deltaRms', r, l, delta[l] ?? 1);
       trace.set('biasGradNorm', r, l, bias[l] ?? 1);
+      if (l < 3) trace.set(failure, r, l, failed?.[l] ?? 0);
     }
   });
   for (const e of epochs) trace.addEpoch(e);
@@ -288,5 +294,44 @@ describe("the exploding gap's init remedy says only what was measured", () => {
     expect(initWhy([8, 1, 1])).toBe(
       "one example's gradient δ at the first hidden layer is 8.00× the last hidden layer's (at the first step; no factor per layer was measured along the chain); this init scales the weights so that each layer passes the gradient on at about the same size.",
     );
+  });
+});
+
+describe('optimisers that choose their own step lengths', () => {
+  // Units alive (or unsaturated) at the first record, dead (saturated) after; gradients that became Inf; a training loss that rose.
+  const later = (failed: number[]): HandRecord[] => [0, 1, 1, 1].map((f) => ({ delta: [1, 1, 1], bias: [1, 1, 1], failed: failed.map((x) => x * f) }));
+  const runs = {
+    dead: (run: TraceRun) => handTrace(later([0.9, 0, 0]), [], run, 'relu'),
+    saturated: (run: TraceRun) => handTrace(later([0.9, 0, 0]), [], run),
+    'non-finite': (run: TraceRun) => handTrace([0, 1].map((r) => ({ delta: [1, 1, 1], bias: [1, 1, r ? Infinity : 1] })), [], run),
+    'loss-rising': (run: TraceRun) => handTrace(flatRun(1), [1, 0.5, 0.5, 0.6].map((loss, epoch) => ({ epoch, step: epoch + 1, loss })), run),
+  };
+
+  it('are offered no smaller learning rate, and those that evaluate their own gradients no clipping, on any path that offers them to others', () => {
+    for (const [path, traced] of Object.entries(runs)) {
+      const sgd = diagnose(traced(RUN));
+      expect(sgd.verdict, path).toBe(path === 'non-finite' ? 'exploding' : path);
+      expect(sgd.remedies.some((r) => r.settings.some((s) => s.option === 'learningRate')), path).toBe(true);
+      for (const optimizer of OWN_STEP_LENGTH) {
+        // Levenberg–Marquardt and Hessian-free record no learning rate (they take none); L-BFGS its line search's first trial step.
+        const run: TraceRun = { optimizer, init: 'glorot-uniform', ...(optimizer === 'lbfgs' && { learningRate: 1 }) };
+        const d = diagnose(traced(run));
+        expect(d.verdict, `${path} ${optimizer}`).toBe(sgd.verdict);
+        expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option)), `${path} ${optimizer}`).not.toContain('learningRate');
+        if (OWN_GRADIENTS.includes(optimizer)) expect(d.remedies.map((r) => r.option), `${path} ${optimizer}`).not.toContain('clipNorm: 1');
+      }
+    }
+    expect(diagnose(runs['non-finite']({ optimizer: 'hessian-free' })).remedies.map((r) => r.option)).toContain('clipNorm: 1');
+  });
+
+  it('are the optimisers that say so: OWN_STEP_LENGTH takes no learning rate or only a line search\'s first trial, OWN_GRADIENTS recomputes its gradient (train() refuses clipNorm beside it)', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], activation: 'tanh', output: 'linear', loss: 'mse', backend: 'ref', seed: 1 });
+    for (const name of ['sgd', 'adam', 'kfac', ...OWN_STEP_LENGTH]) {
+      const optimizer = createOptimizer(net, name);
+      expect(optimizer.choosesOwnSteps === true || name === 'lbfgs', name).toBe(OWN_STEP_LENGTH.includes(name));
+      expect(optimizer.recomputesGradient === true, name).toBe(OWN_GRADIENTS.includes(name));
+      optimizer.dispose?.();
+    }
+    net.dispose();
   });
 });
