@@ -445,6 +445,16 @@ function flowUnread(e: Evidence): boolean {
   return e.hiddenLayers >= 2 && !e.normalisedBy && !positiveFinite(gap) && gap !== 0 && gap !== Infinity;
 }
 
+/**
+ * Beside a dead verdict, the side of the thresholds a measured gap lies on (vanishing or exploding),
+ * or undefined: dead units decide the verdict, but such a gap is a finding of its own (the live
+ * units' gradient vanishes or explodes too), said in the summary and remedied after the dead units.
+ */
+function alsoGap(verdict: Verdict, e: Evidence): 'vanishing' | 'exploding' | undefined {
+  const gap = decisiveGap(e);
+  return verdict === 'dead' && positiveFinite(gap) ? gapSide(gap) : undefined;
+}
+
 /** A vanishing or exploding gap's severity: severe at or past SEVERE_RATIO (or 1/SEVERE_RATIO), else mild. */
 const gapSeverity = (gap: number): Severity => (gap <= SEVERE_RATIO || gap >= 1 / SEVERE_RATIO ? 'severe' : 'mild');
 /** Which side of the thresholds a first-to-last gap lies: vanishing (≤ VANISHING_RATIO), exploding (≥ EXPLODING_RATIO), or neither. */
@@ -542,9 +552,8 @@ function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence
       `${flowFine}no gap between the ${ends.first} and the ${ends.last} could be read: the ratio of their per-example δ was 0 ÷ 0 (no gradient at either end) or not a number in every record, ` +
         'so whether the gradient vanishes or explodes along the chain this trace cannot tell.',
     );
-  } else if (verdict === 'dead' && positiveFinite(gap) && gapSide(gap)) {
-    // Dead units decide the verdict, but a gap past the thresholds beside them is a finding of its own: the live units' gradient vanishes (or explodes) too.
-    parts.push(`also ${gapSide(gap)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
+  } else if (alsoGap(verdict, e)) {
+    parts.push(`also ${alsoGap(verdict, e)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
     const trend = trendSentence(e, ends);
     if (trend) parts.push(trend);
   }
@@ -1010,7 +1019,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     );
     return remedies;
   }
-  if (verdict === 'vanishing') {
+  /** A vanishing gap's remedies: the verdict's, or beside dead units (alsoGap). */
+  const vanishingRemedies = () => {
     const sigmoidCap = uses('sigmoid');
     const activationRemedy = () => {
       const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
@@ -1035,12 +1045,21 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
     if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
-  } else if (verdict === 'exploding') {
+  };
+  /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
+  const explodingGapRemedies = () => {
     if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.', add);
     if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
     else explodingRemedies();
-  } else if (verdict === 'dead') {
+  };
+  // A gap past the thresholds beside dead units (the summary's 'Also vanishing', 'Also exploding'): its remedies after the dead units' (none twice).
+  const also = alsoGap(verdict, e);
+  if (verdict === 'vanishing') vanishingRemedies();
+  else if (verdict === 'exploding') explodingGapRemedies();
+  else if (verdict === 'dead') {
     deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
+    if (also === 'vanishing') vanishingRemedies();
+    if (also === 'exploding') explodingGapRemedies();
   } else if (verdict === 'saturated') {
     // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
     const first = saturationAtStart(trace, e);
@@ -1077,6 +1096,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
   if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
+  if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
   alsoDeadUnits();
   return remedies;
 }

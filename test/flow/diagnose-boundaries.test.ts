@@ -335,3 +335,30 @@ describe('optimisers that choose their own step lengths', () => {
     net.dispose();
   });
 });
+
+describe('dead units beside a vanishing or exploding gap', () => {
+  // Hidden layer 1 of relu units 90 % dead from the first record; the live units' δ at the first hidden layer 1/100 (or 100×) of the last's.
+  const deadWithGap = (first: number) => diagnose(handTrace([0, 1, 2, 3].map(() => ({ delta: [first, 1, 1], bias: [first, 1, 1], failed: [0.9, 0, 0] })), [], RUN, 'relu'));
+
+  it("gets the gap's remedies after the dead units', as the summary's 'Also vanishing' names it", () => {
+    const d = deadWithGap(0.01);
+    expect(d.verdict).toBe('dead');
+    expect(d.summary).toContain('Also vanishing gradients (severe)');
+    const options = d.remedies.map((r) => r.option);
+    // The dead units' first (zero biases, leaky relu, He's init), then the vanishing gap's: LARS, Adam, a second-order method, residual blocks.
+    expect(options.slice(0, 3)).toEqual(["biasInit: 'zero'", "activation: 'leaky-relu', init: 'he-normal'", "init: 'he-normal'"]);
+    expect(options).toEqual(expect.arrayContaining(["optimizer: 'lars'", "optimizer: 'adam'", "optimizer: 'kfac' (or optimizer: 'hessian-free')"]));
+    expect(options.some((o) => o.includes("type: 'residual'"))).toBe(true);
+    expect(new Set(options).size).toBe(options.length);
+    // Without the gap, none of them.
+    const alone = deadWithGap(1).remedies.map((r) => r.option);
+    expect(alone).not.toContain("optimizer: 'lars'");
+    expect(alone.some((o) => o.includes("type: 'residual'"))).toBe(false);
+  });
+
+  it("an exploding gap beside them gets clipping", () => {
+    const d = deadWithGap(100);
+    expect(d.summary).toContain('Also exploding gradients (severe)');
+    expect(d.remedies.map((r) => r.option)).toContain('clipNorm: 1');
+  });
+});
