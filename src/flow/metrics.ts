@@ -62,6 +62,44 @@ export const LAYER_METRICS = {
 export type LayerMetric = keyof typeof LAYER_METRICS;
 /** The metrics' names in LAYER_METRICS' order: the order of a trace's CSV columns and JSON keys. */
 export const LAYER_METRIC_NAMES = Object.keys(LAYER_METRICS) as LayerMetric[];
+/**
+ * The values a metric can take (NaN, where it was not measured, aside): 'norm' a size or a ratio of
+ * sizes, ≥ 0 (+Infinity where a gradient overflowed); 'fraction' a share in [0, 1]; 'real' any
+ * number. Trace.fromJSON refuses a saved value outside its metric's.
+ */
+export type MetricRange = 'norm' | 'fraction' | 'real';
+/** Each per-layer metric's range (see MetricRange). */
+export const LAYER_METRIC_RANGES: Readonly<Record<LayerMetric, MetricRange>> = {
+  weightGradNorm: 'norm',
+  biasGradNorm: 'norm',
+  weightGradMeanAbs: 'norm',
+  weightGradMaxAbs: 'norm',
+  updateRatio: 'norm',
+  activationMean: 'real',
+  activationStd: 'norm',
+  activationP98: 'real',
+  saturatedFraction: 'fraction',
+  inactiveFraction: 'fraction',
+  deadFraction: 'fraction',
+  // Every activation's σ' is ≥ 0 (relu's 0 or 1, leaky relu's its leak or 1, the others' positive).
+  meanPrime: 'norm',
+  maxPrime: 'norm',
+  weightNorm: 'norm',
+  spectralNorm: 'norm',
+  deltaRms: 'norm',
+  chainFactor: 'norm',
+  chainBound: 'norm',
+  exampleGradNorm: 'norm',
+  gradientSNR: 'norm',
+};
+/** Whether `v` (a number) lies in `range`; NaN, a value not measured, lies in every range. */
+export function inMetricRange(v: number, range: MetricRange): boolean {
+  if (Number.isNaN(v) || range === 'real') return true;
+  return range === 'norm' ? v >= 0 : v >= 0 && v <= 1;
+}
+/** How a message names a range: 'a number ≥ 0'. */
+export const METRIC_RANGE_WORDS: Readonly<Record<MetricRange, string>> = { norm: 'a number ≥ 0', fraction: 'a fraction in [0, 1]', real: 'a number' };
+
 /** Metrics recorded only when a trace option asks for them: a trace file may lack them (NaN). */
 export const OPT_IN_METRICS: readonly LayerMetric[] = ['exampleGradNorm', 'gradientSNR'];
 
@@ -82,6 +120,8 @@ export const RESIDUAL_METRICS = {
 } as const;
 /** A residual block's metric (a key of RESIDUAL_METRICS). */
 export type ResidualMetric = keyof typeof RESIDUAL_METRICS;
+/** Each residual metric's range (see MetricRange): the two RMS sizes ≥ 0; α and its gradient any number. */
+export const RESIDUAL_METRIC_RANGES: Readonly<Record<ResidualMetric, MetricRange>> = { skipGradRms: 'norm', branchGradRms: 'norm', alpha: 'real', alphaGrad: 'real' };
 /** The residual metrics' names in RESIDUAL_METRICS' order. */
 export const RESIDUAL_METRIC_NAMES = Object.keys(RESIDUAL_METRICS) as ResidualMetric[];
 

@@ -8,7 +8,19 @@ import type { BiasInit, WeightInit } from '../init/initializers.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import type { TappedLayerType } from '../flow-taps.js';
 import { denseLayerName } from '../layer-names.js';
-import { LAYER_METRIC_NAMES, LAYER_METRICS, OPT_IN_METRICS, RESIDUAL_METRIC_NAMES, type LayerMetric, type ResidualMetric } from './metrics.js';
+import {
+  inMetricRange,
+  LAYER_METRIC_NAMES,
+  LAYER_METRIC_RANGES,
+  LAYER_METRICS,
+  METRIC_RANGE_WORDS,
+  OPT_IN_METRICS,
+  RESIDUAL_METRIC_NAMES,
+  RESIDUAL_METRIC_RANGES,
+  type LayerMetric,
+  type MetricRange,
+  type ResidualMetric,
+} from './metrics.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -466,18 +478,21 @@ export class Trace {
       throw bad('blocks must hold layers and residuals');
     }
     const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run, blocks });
+    const value = (v: unknown, range: MetricRange, where: string) => savedValue(v, range, where, bad);
     t.steps.forEach((step, r) => {
-      trace.beginRecord(step, t.losses?.[r] ?? NaN, t.accuracy?.[r] ?? NaN);
+      if (!Number.isInteger(step) || step < 0) throw bad(`steps[${r}] must be a whole number ≥ 0, got ${shown(step)}`);
+      // A trace saved without losses or accuracy (older files) reads NaN for them.
+      trace.beginRecord(step, value(t.losses?.[r] ?? null, 'norm', `losses[${r}]`), value(t.accuracy?.[r] ?? null, 'fraction', `accuracy[${r}]`));
       for (const name of LAYER_METRIC_NAMES) {
         if (t.metrics![name] === undefined && OPT_IN_METRICS.includes(name)) continue;
         const row = t.metrics![name]?.[r];
         if (!Array.isArray(row) || row.length !== trace.layers) throw bad(`metrics.${name}[${r}] must hold ${trace.layers} values`);
-        row.forEach((v, l) => trace.set(name, r, l, v === null ? NaN : v));
+        row.forEach((v, l) => trace.set(name, r, l, value(v, LAYER_METRIC_RANGES[name], `metrics.${name}[${r}][${l}]`)));
       }
       for (const name of blocks ? RESIDUAL_METRIC_NAMES : []) {
         const row = blocks!.residualMetrics?.[name]?.[r];
         if (!Array.isArray(row) || row.length !== trace.residualBlocks) throw bad(`blocks.residualMetrics.${name}[${r}] must hold ${trace.residualBlocks} values`);
-        row.forEach((v, b) => trace.setResidual(name, r, b, v === null ? NaN : v));
+        row.forEach((v, b) => trace.setResidual(name, r, b, value(v, RESIDUAL_METRIC_RANGES[name], `blocks.residualMetrics.${name}[${r}][${b}]`)));
       }
     });
     if (t.epochs !== undefined && !Array.isArray(t.epochs)) throw bad('epochs must be an array');
@@ -495,25 +510,32 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
   return { epoch: e.epoch, step: e.step, loss: e.loss, ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }) };
 }
 
-/** An epoch of a saved trace, checked: whole numbers epoch and step, losses as numbers (null, as JSON writes NaN, read as NaN). */
+/**
+ * A saved value where the format holds a number of `range` (MetricRange), checked: null (JSON's NaN,
+ * and its Infinity) reads as NaN, not measured; anything else that is not a number in its range is
+ * refused, naming `where` it is (a negative norm, an accuracy above 1, a string).
+ */
+function savedValue(v: unknown, range: MetricRange, where: string, bad: (what: string) => GradscopeError): number {
+  if (v === null) return NaN;
+  if (typeof v !== 'number' || !inMetricRange(v, range)) throw bad(`${where} must be ${METRIC_RANGE_WORDS[range]} (or null where not measured), got ${shown(v)}`);
+  return v;
+}
+
+/** An epoch of a saved trace, checked: whole numbers epoch and step, losses ≥ 0 and accuracy in [0, 1] (null, as JSON writes NaN, read as NaN). */
 function epochFromJSON(value: unknown, where: string, bad: (what: string) => GradscopeError): TraceEpoch {
   const e = value as Partial<Record<keyof TraceEpoch, unknown>> | null;
   if (typeof e !== 'object' || e === null) throw bad(`${where} must be an object { epoch, step, loss }, got ${shown(value)}`);
   for (const key of ['epoch', 'step'] as const) {
     if (!Number.isInteger(e[key]) || (e[key] as number) < 0) throw bad(`${where}.${key} must be a whole number ≥ 0, got ${shown(e[key])}`);
   }
-  const number = (v: unknown, name: string) => {
-    if (v === null) return NaN;
-    if (typeof v !== 'number') throw bad(`${where}.${name} must be a number, got ${shown(v)}`);
-    return v;
-  };
+  const number = (v: unknown, name: string, range: MetricRange = 'norm') => savedValue(v, range, `${where}.${name}`, bad);
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
   if (validation !== undefined && (typeof validation !== 'object' || validation === null)) throw bad(`${where}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
   return {
     epoch: e.epoch as number,
     step: e.step as number,
     loss: number(e.loss, 'loss'),
-    ...(validation && { validation: { loss: number(validation.loss, 'validation.loss'), accuracy: number(validation.accuracy, 'validation.accuracy') } }),
+    ...(validation && { validation: { loss: number(validation.loss, 'validation.loss'), accuracy: number(validation.accuracy, 'validation.accuracy', 'fraction') } }),
   };
 }
 

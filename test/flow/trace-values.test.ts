@@ -1,0 +1,67 @@
+/**
+ * Trace.fromJSON refuses values no run can record: a negative norm, a fraction or accuracy outside
+ * [0, 1], a step that is not a whole number, a string where the format holds a number. Each is
+ * INVALID_OPTION ('trace JSON: …', the code of every bad trace file) naming the field and its
+ * indexes; null (JSON's NaN) stays a value not measured, and a saved trace reads back unchanged.
+ */
+import { describe, expect, it } from 'vitest';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, LAYER_METRIC_RANGES, RESIDUAL_METRIC_NAMES, RESIDUAL_METRIC_RANGES } from '../../src/flow/metrics.js';
+import { createNetwork } from '../../src/api/network.js';
+import { expectError } from '../util/expect-error.js';
+
+const x = [[0, 1], [1, 0], [1, 1], [0, 0]];
+const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+
+async function savedTrace(blocks = false): Promise<TraceJSON> {
+  const net = blocks
+    ? await createNetwork({ inputs: 2, layers: [{ type: 'dense', units: 3, activation: 'tanh' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 3, activation: 'tanh' }] }, { type: 'dense', units: 2, activation: 'softmax' }], backend: 'ref', seed: 1 })
+    : await createNetwork({ sizes: [2, 3, 3, 2], activation: 'relu', output: 'softmax', backend: 'ref', seed: 1 });
+  net.train(x, y, { epochs: 2, batchSize: 2, learningRate: 0.1, validation: { x, y }, trace: { every: 1 } });
+  const json = JSON.parse(JSON.stringify(net.trace!.toJSON())) as TraceJSON;
+  net.dispose();
+  return json;
+}
+
+/** `json` with `path`'s value replaced by `value`. */
+function withValue(json: TraceJSON, path: (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(json) as unknown as Record<string | number, unknown>;
+  let at: Record<string | number, unknown> = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  at[path[path.length - 1]] = value;
+  return copy;
+}
+
+describe('Trace.fromJSON refuses impossible values', () => {
+  it('names the field and index of a negative norm, a fraction above 1, an accuracy above 1, a loss below 0, a string, a step that is not whole', async () => {
+    const json = await savedTrace();
+    const cases: [(string | number)[], unknown, RegExp][] = [
+      [['metrics', 'weightGradNorm', 1, 2], -2, /^trace JSON: metrics\.weightGradNorm\[1\]\[2\] must be a number ≥ 0 \(or null where not measured\), got -2$/],
+      [['metrics', 'deadFraction', 0, 0], 1.5, /metrics\.deadFraction\[0\]\[0\] must be a fraction in \[0, 1\] .*got 1\.5/],
+      [['metrics', 'deltaRms', 2, 1], 'NaN', /metrics\.deltaRms\[2\]\[1\] must be a number ≥ 0 .*got "NaN"/],
+      [['metrics', 'activationMean', 0, 1], true, /metrics\.activationMean\[0\]\[1\] must be a number .*got true/],
+      [['accuracy', 3], 1.25, /accuracy\[3\] must be a fraction in \[0, 1\] .*got 1\.25/],
+      [['losses', 0], -0.5, /losses\[0\] must be a number ≥ 0 .*got -0\.5/],
+      [['steps', 2], 2.5, /steps\[2\] must be a whole number ≥ 0, got 2\.5/],
+      [['steps', 0], null, /steps\[0\] must be a whole number ≥ 0, got null/],
+      [['epochs', 1, 'validation', 'accuracy'], 2, /epochs\[1\]\.validation\.accuracy must be a fraction in \[0, 1\] .*got 2/],
+      [['epochs', 0, 'loss'], -1, /epochs\[0\]\.loss must be a number ≥ 0 .*got -1/],
+    ];
+    for (const [path, value, message] of cases) await expectError(() => Trace.fromJSON(withValue(json, path, value)), 'INVALID_OPTION', message);
+    // The file as saved reads back, its nulls (NaN: saturation of relu units, bounds between refreshes) as values not measured.
+    const back = Trace.fromJSON(json);
+    expect(JSON.parse(JSON.stringify(back.toJSON()))).toEqual(json);
+    expect(Number.isNaN(back.at('saturatedFraction', 0, 0))).toBe(true);
+  });
+
+  it("a block network's residual metrics too: a negative RMS size is refused, a negative α is not", async () => {
+    const json = await savedTrace(true);
+    await expectError(() => Trace.fromJSON(withValue(json, ['blocks', 'residualMetrics', 'skipGradRms', 1, 0], -1)), 'INVALID_OPTION', /blocks\.residualMetrics\.skipGradRms\[1\]\[0\] must be a number ≥ 0 .*got -1/);
+    expect(Trace.fromJSON(withValue(json, ['blocks', 'residualMetrics', 'alpha', 1, 0], -0.5)).residualSeries('alpha', 0)[1]).toBe(-0.5);
+  });
+
+  it('gives every metric a range', () => {
+    expect(Object.keys(LAYER_METRIC_RANGES).sort()).toEqual([...LAYER_METRIC_NAMES].sort());
+    expect(Object.keys(RESIDUAL_METRIC_RANGES).sort()).toEqual([...RESIDUAL_METRIC_NAMES].sort());
+  });
+});
