@@ -500,9 +500,19 @@ export function f32_dense_bwd_input__simd(
 export function f32_dense_bwd_weights__simd(
   dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {
+  f32_dense_bwd_weights_cols__simd(dw, dz, a, scratch, batch, nIn, nOut, nIn);
+}
+
+// A block of ∂W's columns: dw[:, j0 : j0 + cols] += dzᵀ·a[:, j0 : j0 + cols], given dwCols = dw + j0
+// and aCols = a + j0 (floats), rows nIn floats apart. Each element is the same sum over the batch in
+// the same order as in the whole product (gemm's blocking never changes an element's sum), so
+// threads that split ∂W by columns write exactly the one-thread bits, with no partial sums to add.
+export function f32_dense_bwd_weights_cols__simd(
+  dwCols: usize, dz: usize, aCols: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32, cols: i32,
+): void {
   // dw is (nOut, nIn), dz is (batch, nOut), a is (batch, nIn)
   // dw += dzᵀ·a: A(i, k) = dz[k][i], packed four consecutive floats of a dz row at a time.
-  gemm(dw, dz, a, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, nIn, batch, true, false);
+  gemm(dwCols, dz, aCols, 0, scratch, 4, <usize>nOut << 2, <usize>nIn << 2, 4, nIn, nOut, cols, batch, true, false);
 }
 
 export function f32_dense_bwd_bias__simd(db: usize, dz: usize, batch: i32, nOut: i32): void {

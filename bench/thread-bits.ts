@@ -1,10 +1,10 @@
 /**
- * How far runs on different thread counts part (README's benchmark section, docs/browser.md): the
- * same network, seed, data and training on 1, 2 and 3 threads (createThreadedWasmKernels, which
- * takes more threads than the machine's cores, so 3 runs on 2 cores too), each count twice. A split
- * ∂W product sums its batch rows in another order, so counts differ in the last bits; the same
- * count must give the same bits. Prints, per count against one thread, the share of parameters
- * that differ, the largest difference and the first significant digit where an epoch's loss differs.
+ * Whether runs on different thread counts part (README's benchmark section): the same network,
+ * seed, data and training on 1, 2 and 3 threads (createThreadedWasmKernels, which takes more
+ * threads than the machine's cores, so 3 runs on 2 cores too), each count twice. Every split kernel
+ * computes each value as one thread does, so all counts should give the same bits; the same count
+ * must. Prints, per count against one thread, the share of parameters that differ, the largest
+ * difference and the first significant digit where an epoch's loss differs.
  *
  *   npx tsx bench/thread-bits.ts
  */

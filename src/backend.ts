@@ -36,9 +36,10 @@ export interface BackendOptions {
    * main thread alone, as with threads 1. Where threads cannot run, the network runs on one thread
    * and `network.kernels.threadsFallback` says why.
    *
-   * Reproducible for the same thread count (and batch size), not across counts: a split ∂W is
-   * summed in another order, so the last bits differ (bench/thread-bits.ts measures how far; README's
-   * benchmarks section quotes it). The forward products and ∂input are the same bits on every count.
+   * The same bits on every thread count: each split kernel computes every value as one thread
+   * does (products by batch rows, ∂W by its columns, elementwise passes and updates by parts), so a
+   * run on 2 threads reproduces one on 1 (bench/thread-bits.ts compares them; README's benchmarks
+   * section quotes it).
    */
   threads?: number;
 }

@@ -7,13 +7,12 @@
  * and the SGD update of a large tensor while the workers are awake (it sits between two steps);
  * everything else runs on the main thread as in the one-thread backend.
  *
- * Splits (every thread runs the same one-thread kernel on its part, with its own scratch):
+ * Splits (every thread runs the same one-thread kernel on its part, with its own scratch), each
+ * bit-identical to one thread's result:
  * - z = a·wᵀ + b and da += dz·w: by batch rows, which are contiguous, so each part writes its own
- *   rows and the results are bit-identical to one thread's;
- * - dw += dzᵀ·a: by batch rows too (the sum over the batch), each worker into a private partial
- *   dw, kept zero between calls; then every thread adds its slice of the partials into dw in
- *   thread order and zeroes that slice again (the sum's rounding differs from one thread's, but
- *   not with who adds which slice).
+ *   rows;
+ * - dw += dzᵀ·a: by dw's columns (the layer's inputs), each thread the whole sum over the batch for
+ *   its columns, in the same order as one thread; no partial sums to add, and no pass to add them.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
@@ -79,34 +78,32 @@ const F32 = 4;
 const U32 = 4;
 /** Batch rows per microkernel tile: parts are cut at multiples of it, so no tile straddles two. */
 const MR = 4;
+/** Columns per microkernel tile (NR in assembly/gemm.pack.ts): a split ∂W's column parts are cut at multiples of it. */
+const NR = 8;
 const DEFAULT_MIN_FLOPS = 1 << 21;
 const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 
-/** The elementwise activations, in the order their kernels follow AXPY in WORKER_EXPORTS (forward, then backward). */
+/** The elementwise activations, in the order their kernels follow NESTEROV_UPDATE in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, by index. */
 const WORKER_EXPORTS = [
   'f32_dense_fwd__simd',
   'f32_dense_bwd_input__simd',
-  'f32_dense_bwd_weights__simd',
-  'f32_zero',
+  'f32_dense_bwd_weights_cols__simd',
   'f32_copy_rows',
   'f32_sgd_update__simd',
   'f32_nesterov_update__simd',
-  'f32_axpy__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
 ];
 const FWD = 0;
 const BWD_INPUT = 1;
-const BWD_WEIGHTS = 2;
-const ZERO = 3;
-const COPY_ROWS = 4;
-const SGD_UPDATE = 5;
-const NESTEROV_UPDATE = 6;
-const AXPY = 7;
+const BWD_WEIGHT_COLUMNS = 2;
+const COPY_ROWS = 3;
+const SGD_UPDATE = 4;
+const NESTEROV_UPDATE = 5;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, AXPY + 1 + 2 * i]));
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, NESTEROV_UPDATE + 1 + 2 * i]));
 /**
  * An elementwise activation pass is split across the threads from this many values on (a 100-unit
  * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
@@ -170,15 +167,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   splitCopies = 0;
   splitPasses = 0;
   private pool: ThreadPool | null;
-  /** Per thread (main first): scratch for the packed panels, and (workers) a partial dw. */
+  /** Per thread (main first): scratch for the packed panels. */
   private readonly scratches: WasmTensor[] = [];
-  private readonly partials: WasmTensor[] = [];
-  /**
-   * Whether every partial dw is zero throughout (freshly allocated memory is), as a split ∂W leaves
-   * it; false from the moment one is written until it is zeroed again, so a job that failed in
-   * between leaves the next split ∂W to zero its partials first.
-   */
-  private partialsZero = true;
+
+  /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
+  private readonly columnsLocal: LocalExport;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -188,8 +181,8 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   ) {
     super(exports, 'simd', 'simd');
     this.pool = pool;
+    this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as LocalExport;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
-    for (let t = 0; t < pool.size; t++) this.partials.push(this.allocOwn(0));
   }
 
   get threads(): number {
@@ -208,20 +201,24 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     return Math.min(batch, Math.ceil((batch * t) / this.threads / MR) * MR);
   }
 
-  /** Whether this product is split, after making every thread's scratch (and partial) large enough. */
-  private splits(batch: number, nIn: number, nOut: number, partial: boolean): boolean {
+  /** dw's columns [columnStart(t), columnStart(t + 1)) go to thread t in a split ∂W: equal parts, cut at multiples of NR. */
+  private columnStart(t: number, nIn: number): number {
+    if (t >= this.threads) return nIn;
+    return Math.min(nIn, Math.ceil((nIn * t) / this.threads / NR) * NR);
+  }
+
+  /**
+   * Whether this product is split, after making every thread's scratch large enough. A ∂W
+   * (`byColumns`) is split by dw's columns, so it also needs a tile's width of them per thread.
+   */
+  private splits(batch: number, nIn: number, nOut: number, byColumns: boolean): boolean {
     if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < this.threads * this.minRows) return false;
+    if (byColumns && nIn < this.threads * NR) return false;
     this.splitProducts++;
     const bytes = this.exports.dense_scratch_bytes(batch, nIn, nOut);
     // Grown only when a larger layer comes along, never in a steady training loop.
     for (let t = 0; t < this.scratches.length; t++) {
       if (this.scratches[t].length * F32 < bytes) this.scratches[t] = this.regrow(this.scratches[t], Math.ceil(bytes / F32));
-    }
-    if (partial) {
-      for (let t = 0; t < this.partials.length; t++) {
-        // A grown partial is newly allocated memory, zeroed as the others are between calls.
-        if (this.partials[t].length < nIn * nOut) this.partials[t] = this.regrow(this.partials[t], nIn * nOut);
-      }
     }
     return true;
   }
@@ -353,36 +350,13 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   override denseBackwardWeights(dw: WasmTensor, dz: WasmTensor, a: WasmTensor, batch: number, nIn: number, nOut: number): void {
     if (!this.splits(batch, nIn, nOut, true)) return super.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
     const pool = this.pool!;
-    const n = nIn * nOut;
-    const zeroFirst = !this.partialsZero;
-    this.partialsZero = false;
     for (let t = 1; t < this.threads; t++) {
-      const r0 = this.rowStart(t, batch);
-      const rows = this.rowStart(t + 1, batch) - r0;
-      const partial = this.partials[t - 1].ptr;
-      let calls = 0;
-      if (zeroFirst) pool.setCall(t - 1, calls++, ZERO, partial, n);
-      pool.setCall(t - 1, calls++, BWD_WEIGHTS, partial, dz.ptr + r0 * nOut * F32, a.ptr + r0 * nIn * F32, this.scratches[t].ptr, rows, nIn, nOut);
-      pool.post(t - 1, calls);
+      const at = this.columnStart(t, nIn) * F32;
+      const cols = this.columnStart(t + 1, nIn) - this.columnStart(t, nIn);
+      pool.setCall(t - 1, 0, BWD_WEIGHT_COLUMNS, dw.ptr + at, dz.ptr, a.ptr + at, this.scratches[t].ptr, batch, nIn, nOut, cols);
+      pool.post(t - 1, 1);
     }
-    this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, this.rowStart(1, batch), nIn, nOut);
+    this.columnsLocal(dw.ptr, dz.ptr, a.ptr, this.scratches[0].ptr, batch, nIn, nOut, this.columnStart(1, nIn));
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
-    // dw += each partial in thread order, every thread adding (and zeroing again) its slice of the
-    // values: each value is summed in the same order whoever adds it, and the main thread no longer
-    // adds all n while the workers wait.
-    for (let u = 0; u < this.partials.length; u++) {
-      const partial = this.partials[u].ptr;
-      for (let t = 1; t < this.threads; t++) {
-        const at = this.rowStart(t, n) * F32;
-        const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
-        pool.setCall(t - 1, 0, AXPY, dw.ptr + at, partial + at, count, 1);
-        pool.setCall(t - 1, 1, ZERO, partial + at, count);
-        pool.post(t - 1, 2);
-      }
-      this.module.f32_axpy(dw.ptr, partial, this.rowStart(1, n), 1);
-      this.exports.f32_zero(partial, this.rowStart(1, n));
-      for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
-    }
-    this.partialsZero = true;
   }
 }
