@@ -12,12 +12,11 @@
  * fmt and niceTicks are svg.ts's own, so the ticks it redraws read as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it.
  */
-import { CHART, float32Text, fmt, niceTicks } from './svg.js';
+import { float32Text, fmt, niceTicks } from './svg.js';
 
 const script = `
 const fmt = ${fmt.toString()};
 const niceTicks = ${niceTicks.toString()};
-const CHART = ${JSON.stringify(CHART)};
 let data = null;
 const float32Text = ${float32Text.toString()};
 (async () => {
@@ -75,9 +74,11 @@ function showSteps(run, range) {
     const height = plot.viewBox.baseVal.height;
     plot.setAttribute('viewBox', a + ' 0 ' + (b - a) + ' ' + height);
     const ticks = plot.parentNode.querySelector('g.xticks');
-    const plotWidth = CHART.width - CHART.left - CHART.right;
+    // Across the plot's own box: a heatmap's is narrower, its left margin sized to its row labels.
+    const left = Number(plot.getAttribute('x'));
+    const plotWidth = Number(plot.getAttribute('width'));
     ticks.innerHTML = niceTicks(a, b, 6, 1)
-      .map((t) => '<text x="' + (CHART.left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
+      .map((t) => '<text x="' + (left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
       .join('');
   }
   const label = run.querySelector('.range');

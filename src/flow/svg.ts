@@ -20,10 +20,17 @@ export interface Series {
   ys: ArrayLike<number>;
 }
 
-/** The charts' drawing box (they scale to their column's width) and the plot inside it. */
+/** The charts' drawing box (they scale to their column's width) and the plot inside it (a heatmap widens `left` for its row labels: rowLabelRoom). */
 export const CHART = { width: 560, height: 300, left: 64, right: 150, top: 28, bottom: 40 } as const;
 const PLOT_W = CHART.width - CHART.left - CHART.right;
 const PLOT_H = CHART.height - CHART.top - CHART.bottom;
+/** Where a chart's plot lies across its drawing: its left edge and width, in pixels. */
+interface PlotBox {
+  left: number;
+  width: number;
+}
+/** The plot box of every chart but a heatmap whose row labels need more room on its left. */
+const PLOT_BOX: PlotBox = { left: CHART.left, width: PLOT_W };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
@@ -170,13 +177,13 @@ export function lineChart(o: LineChartOptions): string {
   const ticks = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
   for (const t of ticks) {
     const y = CHART.top + py(t);
-    grid.push(`M${CHART.left} ${px(y)}h${PLOT_W}`);
-    outer.push(`<text x="${CHART.left - 6}" y="${px(y + 4)}" class="tick y">${log ? `1e${Math.round(Math.log10(t))}` : fmt(t)}</text>`);
+    grid.push(`M${PLOT_BOX.left} ${px(y)}h${PLOT_BOX.width}`);
+    outer.push(`<text x="${PLOT_BOX.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${log ? `1e${Math.round(Math.log10(t))}` : fmt(t)}</text>`);
   }
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
-  else outer.push(logX ? xTicks(xs.slice(0, 12), x0, x1, tx) : xTicks(xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
+  else outer.push(logX ? xTicks(PLOT_BOX, xs.slice(0, 12), x0, x1, tx) : xTicks(PLOT_BOX, xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
   const inner: string[] = [];
   let legendY = CHART.top;
   o.series.forEach((s, k) => {
@@ -198,7 +205,7 @@ export function lineChart(o: LineChartOptions): string {
     legendY += 16 + LEGEND_LINE * (lines.length - 1);
   });
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
-  return frame(o, outer.join(''), plot(x0, x1, inner.join(''), o.time ?? false, axes), 'line');
+  return frame(o, PLOT_BOX, outer.join(''), plot(PLOT_BOX, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
 }
 
 /** Options of barChart: one horizontal bar per row, its length a value on a log10 axis. */
@@ -221,8 +228,8 @@ export function barChart(o: BarChartOptions): string {
   const [x0, x1] = extent(o.ticks.map(Math.log10), false);
   // The bars start a quarter of the axis left of the first tick, so a bar that reaches only it still shows.
   const start = x0 - 0.25 * (x1 - x0 || 1);
-  // Room for the longest label at the tick font (about 6 px a character); no legend on the right.
-  const left = Math.max(CHART.left, 12 + 6 * Math.max(0, ...o.bars.map((b) => b.label.length)));
+  // Room for the longest label at the tick font; no legend on the right.
+  const left = Math.max(CHART.left, 12 + Math.max(0, ...o.bars.map((b) => tickTextWidth(b.label))));
   const width = CHART.width - left - 24;
   const height = o.bars.length * BAR_ROW;
   const H = CHART.top + height + CHART.bottom;
@@ -332,17 +339,22 @@ export function heatmap(o: HeatmapOptions): string {
   const x0 = cols > 0 ? o.steps[0] : 0;
   const x1 = cols > 0 ? edge(cols) : 1;
   const ch = PLOT_H / Math.max(rows, 1);
+  const labels = o.rowLabels.map(rowLabelText);
+  const left = CHART.left + rowLabelRoom(labels);
+  const box = { left, width: CHART.width - CHART.right - left };
   const outer: string[] = [];
   const inner: string[] = [];
   o.values.forEach((row, r) => {
     const y = layerRowFromTop(r, rows) * ch;
-    outer.push(`<text x="${CHART.left - 6}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${escapeHtml(o.rowLabels[r])}</text>`);
+    // A label cut short carries the whole name as its <title>.
+    const title = labels[r] === o.rowLabels[r] ? '' : `<title>${escapeHtml(o.rowLabels[r])}</title>`;
+    outer.push(`<text x="${px(left - TICK_LABEL_GAP)}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${title}${escapeHtml(labels[r])}</text>`);
     // A row per layer (data-row); its cells in step order, so a cell's column is its index in the row.
     const cells = row.map((v, c) => `<rect x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
     inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
   });
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
-  outer.push(xTicks(cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
+  outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
   // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
   const legendX = CHART.width - CHART.right + 10;
   if (scale) outer.push(scaleBar(`${o.id}-scale`, scale, legendX));
@@ -351,7 +363,34 @@ export function heatmap(o: HeatmapOptions): string {
     const y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0) + i * 20;
     outer.push(`<rect x="${legendX}" y="${y}" width="${SCALE_BAR.width}" height="14" fill="${fill}"/><text x="${legendX + SCALE_BAR.width + 6}" y="${y + 11}" class="legend">${label}</text>`);
   });
-  return frame({ ...o, xLabel: 'step' }, outer.join(''), plot(x0, x1, inner.join(''), true), 'heatmap');
+  return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap');
+}
+
+/** Pixels between a y tick label's end and the plot. */
+const TICK_LABEL_GAP = 6;
+/**
+ * Where a y tick label may begin: right of the rotated y-axis title (translate(14 …), 11 px font:
+ * its box spans x 12–25 in Chromium with DejaVu Sans, 2026-12-01), with 3 px between them.
+ */
+const Y_TITLE_END = 28;
+/**
+ * The widest a heatmap's row label is written (tickTextWidth), in pixels: its left margin grows by
+ * at most half the default plot width, so the plot keeps at least half of it; a longer label is cut.
+ */
+const ROW_LABEL_WIDTH_MAX = CHART.left + PLOT_W / 2 - TICK_LABEL_GAP - Y_TITLE_END;
+
+/** A row label as the heatmap writes it: whole where it is at most ROW_LABEL_WIDTH_MAX wide, else cut to fit with '…'. */
+function rowLabelText(label: string): string {
+  if (tickTextWidth(label) <= ROW_LABEL_WIDTH_MAX) return label;
+  let cut = label;
+  while (cut.length > 0 && tickTextWidth(`${cut}…`) > ROW_LABEL_WIDTH_MAX) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** How much wider than CHART.left a heatmap's left margin is for `labels` (as rowLabelText writes them) to fit between the y-axis title and the plot. */
+function rowLabelRoom(labels: string[]): number {
+  const widest = Math.max(0, ...labels.map(tickTextWidth));
+  return Math.max(0, Math.ceil(Y_TITLE_END + widest + TICK_LABEL_GAP - CHART.left));
 }
 
 /** The colour bar of a heatmap's legend, in pixels: its width and height, and the room below it before the colours off the scale. */
@@ -429,9 +468,32 @@ export function histograms(o: HistogramsOptions): string {
   return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
 }
 
-/** Pixels a character of a tick label takes at its 10 px font (about; a name's width is estimated from it), and the least room between two labels. */
-const TICK_CHAR = 5.5;
+/** The least room between two x tick labels, in pixels. */
 const TICK_GAP = 10;
+
+/**
+ * Upper bounds of a character's width in a tick label (10 px, the report's system-ui font), in
+ * pixels: measured in Chromium with DejaVu Sans, which is wider than the other common sans fonts
+ * (2026-12-01: m 9.74, w 8.18, the digits 6.36, every other lower-case letter at most 6.35, f r t -
+ * at most 3.96, i j l . and a space 3.18). A character not listed is bounded by 10 (upper case,
+ * symbols: DejaVu Sans's widest, W, is 9.9).
+ */
+const TICK_CHAR_BOUNDS: [chars: string, width: number][] = [
+  ['m', 9.8],
+  ['w', 8.2],
+  ['abcdeghknopqsuvxyz0123456789', 6.4],
+  ['frt-', 4],
+  ['ijl. ', 3.2],
+];
+const TICK_CHAR_MAX = 10;
+const TICK_CHAR_WIDTH = new Map(TICK_CHAR_BOUNDS.flatMap(([chars, width]) => [...chars].map((c) => [c, width] as const)));
+
+/** An upper bound of `text`'s width as a tick label, in pixels: the sum of its characters' (TICK_CHAR_BOUNDS). */
+export function tickTextWidth(text: string): number {
+  let width = 0;
+  for (const c of text) width += TICK_CHAR_WIDTH.get(c) ?? TICK_CHAR_MAX;
+  return width;
+}
 
 /**
  * The x ticks of a chart whose positions 1, 2, …, n are named: every name when the longest fits
@@ -439,26 +501,27 @@ const TICK_GAP = 10;
  */
 function nameTicks(names: string[], x0: number, x1: number): string {
   const n = names.length;
-  const widest = TICK_CHAR * Math.max(0, ...names.map((name) => name.length)) + TICK_GAP;
-  const fit = Math.max(2, Math.floor(PLOT_W / widest) + 1);
+  const widest = Math.max(0, ...names.map(tickTextWidth)) + TICK_GAP;
+  const fit = Math.max(2, Math.floor(PLOT_BOX.width / widest) + 1);
   const shown = n <= fit ? names.map((_, i) => i) : [...new Set(Array.from({ length: fit }, (_, k) => Math.round((k * (n - 1)) / (fit - 1))))];
-  const at = (i: number) => px(CHART.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_W);
+  const at = (i: number) => px(PLOT_BOX.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_BOX.width);
   return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${shown.map((i) => `<text x="${at(i)}">${escapeHtml(names[i])}</text>`).join('')}</g>`;
 }
 
-/** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 (a log axis passes log10). */
-function xTicks(values: number[], x0: number, x1: number, at: (t: number) => number = (t) => t): string {
-  const text = values.map((t) => `<text x="${px(CHART.left + ((at(t) - x0) / (x1 - x0 || 1)) * PLOT_W)}">${fmt(t)}</text>`);
+/** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 across `box` (a log axis passes log10). */
+function xTicks(box: PlotBox, values: number[], x0: number, x1: number, at: (t: number) => number = (t) => t): string {
+  const text = values.map((t) => `<text x="${px(box.left + ((at(t) - x0) / (x1 - x0 || 1)) * box.width)}">${fmt(t)}</text>`);
   return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${text.join('')}</g>`;
 }
 
-/** The inner plot: x in data units over [x0, x1], y in pixels (0 at the top); a time plot's empty area takes the pointer too. */
-function plot(x0: number, x1: number, body: string, time: boolean, attributes = ''): string {
+/** The inner plot, over `box`: x in data units over [x0, x1], y in pixels (0 at the top); a time plot's empty area takes the pointer too. */
+function plot(box: PlotBox, x0: number, x1: number, body: string, time: boolean, attributes = ''): string {
   const span = x1 - x0 || 1;
-  return `<svg class="plot"${attributes} x="${CHART.left}" y="${CHART.top}" width="${PLOT_W}" height="${PLOT_H}" viewBox="${x0} 0 ${span} ${PLOT_H}" preserveAspectRatio="none"${time ? ` data-time data-x0="${x0}" data-x1="${x0 + span}"><rect class="hit" x="${x0}" width="${span}" height="${PLOT_H}"/` : ''}>${body}</svg>`;
+  return `<svg class="plot"${attributes} x="${box.left}" y="${CHART.top}" width="${box.width}" height="${PLOT_H}" viewBox="${x0} 0 ${span} ${PLOT_H}" preserveAspectRatio="none"${time ? ` data-time data-x0="${x0}" data-x1="${x0 + span}"><rect class="hit" x="${x0}" width="${span}" height="${PLOT_H}"/` : ''}>${body}</svg>`;
 }
 
-function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, outer: string, inner: string, kind: string): string {
-  const { width: W, height: H, left, top, bottom } = CHART;
-  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${PLOT_W}"/><text x="${left + PLOT_W / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
+function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, box: PlotBox, outer: string, inner: string, kind: string): string {
+  const { width: W, height: H, top, bottom } = CHART;
+  const { left, width } = box;
+  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
 }
