@@ -5,7 +5,7 @@ export { Dataset } from './training/dataset.js';
 export { TARGET_SUM_TOLERANCE } from './training/target-rules.js';
 export type { TargetFault } from './training/target-rules.js';
 export type { BackendChoice, BackendOptions } from './backend.js';
-export type { Evaluation, Gradients, LayerGradient, LoadOptions } from './api/network.js';
+export type { Evaluation, Gradients, LayerGradient, LoadOptions, LoadStateOptions } from './api/network.js';
 export type { LayerOutput, LayerOutputs, LayerOutputsOptions } from './api/layer-outputs.js';
 export { PREDICT_LIMITS } from './api/predictions.js';
 export type { FlatPredictions, PredictOptions } from './api/predictions.js';

@@ -11,7 +11,7 @@ import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
-import type { Initialisation } from '../init/initialisation.js';
+import { givenParameters, readInitialisation, type Initialisation } from '../init/initialisation.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { CheckedSpec } from '../layers/spec.js';
@@ -124,7 +124,8 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * LSUV has rescaled the weights; for a loaded network, what its file records (gradscope's JSON
    * and binary files, and the safetensors and tfjs models it writes, record it); undefined where
    * the file records none gradscope reads (one it wrote before 2026-12-01, a PyTorch state_dict,
-   * a Keras model, whose kernel_initializer it does not read).
+   * a Keras model, whose kernel_initializer it does not read). After loadState, what its
+   * `initialisation` option records of the loaded weights, else undefined.
    * Traced runs record it (TraceRun's init, biasInit, lsuv), and saving writes it with the weights.
    * A copy: changing it changes nothing.
    */
@@ -465,13 +466,18 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   /**
    * Sets every parameter and state buffer from `tensors` (as state() gives them: every name, in
    * order, of the same lengths), e.g. a checkpoint's. Checked whole before anything changes
-   * (BAD_MODEL_FILE naming the first mismatch, or a value that is not a finite float32). On
-   * purpose it does not check RUNAWAY_PARAMETER, as a direct write to the tensors would not: the
-   * step guard names such a parameter before the next step (its tests plant them this way), and
-   * saving refuses it.
+   * (BAD_MODEL_FILE naming the first mismatch, or a value that is not a finite float32; a record
+   * in `options.initialisation` gradscope cannot read, naming its field). On purpose it does not
+   * check RUNAWAY_PARAMETER, as a direct write to the tensors would not: the step guard names such
+   * a parameter before the next step (its tests plant them this way), and saving refuses it.
+   * The weights are then not the ones this network drew: net.initialisation becomes what
+   * `options.initialisation` records of them, or undefined (unknown), and a network created with
+   * init 'lsuv' no longer waits for it.
    */
-  loadState(tensors: readonly { name: string; values: ArrayLike<number> }[]): void {
+  loadState(tensors: readonly { name: string; values: ArrayLike<number> }[], options: LoadStateOptions = {}): void {
     this.assertAlive();
+    checkKnownKeys(options, LOAD_STATE_OPTIONS, 'loadState');
+    const origin = givenParameters(options.initialisation === undefined ? undefined : readInitialisation(options.initialisation, 'initialisation', badModelFile));
     const expected = this.state();
     if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
     expected.forEach((t, i) => {
@@ -483,6 +489,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const engine = this.#engine;
     if (engine instanceof BlockEngine) engine.loadState(tensors);
     else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
+    Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
   }
 
@@ -532,6 +539,20 @@ export interface LoadOptions extends BackendOptions {
    */
   seed?: number;
 }
+
+/** The options of net.loadState. */
+export interface LoadStateOptions {
+  /**
+   * How the given parameters were first drawn, as their source records it (a reader's
+   * ModelData.initialisation, a checkpoint model's, another network's net.initialisation).
+   * Default: unknown, and net.initialisation becomes undefined, as for a file that records none:
+   * the network's own init drew weights it no longer holds, so neither diagnose() nor a file saved
+   * after claims it.
+   */
+  initialisation?: Initialisation;
+}
+
+const LOAD_STATE_OPTIONS = keysOf<LoadStateOptions>({ initialisation: true });
 
 /** Checks LoadOptions: the backend's and a whole-number seed, nothing else. */
 export function checkLoadOptions(options: LoadOptions, who: string): void {

@@ -26,6 +26,31 @@ export interface Initialisation extends Initialisers {
   lsuv?: true;
 }
 
+/**
+ * What a network knows of where its parameters came from: the initialisers that drew them (absent:
+ * unknown), whether it waits for LSUV (created with init 'lsuv', not rescaled yet) and whether
+ * LSUV rescaled them. The engines hold it; Network.initialisation reads it.
+ */
+export interface ParameterOrigin {
+  initialisation: Initialisers | undefined;
+  awaitingLsuv: boolean;
+  lsuvApplied: boolean;
+}
+
+/** The origin of parameters a new network draws with `init` and `biasInit`; `lsuv`: it waits for LSUV to rescale them (createNetwork's init 'lsuv'). */
+export function drawnParameters({ init, biasInit, lsuv }: Initialisers & { lsuv?: boolean }): ParameterOrigin {
+  return { initialisation: { init, biasInit }, awaitingLsuv: lsuv === true, lsuvApplied: false };
+}
+
+/**
+ * The origin of parameters given rather than drawn (a file's, loadState's): what `recorded` says
+ * drew them, unknown where nothing records it (never the network's own init, which drew weights it
+ * no longer holds), and no LSUV to wait for.
+ */
+export function givenParameters(recorded: Initialisation | undefined): ParameterOrigin {
+  return { initialisation: recorded && { init: recorded.init, biasInit: recorded.biasInit }, awaitingLsuv: false, lsuvApplied: recorded?.lsuv === true };
+}
+
 /** The fields of an Initialisation, as a file holds them. */
 const FIELDS = keysOf<Initialisation>({ init: true, biasInit: true, lsuv: true });
 

@@ -8,7 +8,7 @@
 import type { ResidentRows } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import { type BiasInit, type WeightInit } from '../init/initializers.js';
-import type { Initialisation, Initialisers } from '../init/initialisation.js';
+import { drawnParameters, givenParameters, type Initialisation, type Initialisers, type ParameterOrigin } from '../init/initialisation.js';
 import { Rng } from '../init/rng.js';
 import type { Kernels, Loss, Tensor } from '../kernels.js';
 import { StackGaussNewton } from '../layers/gauss-newton.js';
@@ -65,8 +65,8 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   readonly stack: Sequential<T>;
   /** Units of each layer spec's output. */
   readonly layerWidths: readonly number[];
-  /** The initialisers the dense layers were drawn with; for given tensors, what their file records (config.recorded), absent where it records none. */
-  readonly initialisation?: Initialisers;
+  /** The initialisers the dense layers were drawn with; for given tensors, what their file or loadState records (givenParameters), absent (unknown) where nothing does. */
+  initialisation: Initialisers | undefined;
   step = 0;
   capacity = 0;
   /** Created with init 'lsuv' and not yet rescaled (see lsuv-init.ts). */
@@ -92,9 +92,10 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     this.inputSize = config.inputs;
     this.outputSize = widthAfter(config.layers, config.inputs);
     this.rng = new Rng(config.seed);
-    this.awaitingLsuv = config.lsuv === true && !initial;
-    this.initialisation = initial ? config.recorded && { init: config.recorded.init, biasInit: config.recorded.biasInit } : { init: config.init, biasInit: config.biasInit };
-    this.lsuvApplied = initial !== undefined && config.recorded?.lsuv === true;
+    const origin: ParameterOrigin = initial ? givenParameters(config.recorded) : drawnParameters(config);
+    this.initialisation = origin.initialisation;
+    this.awaitingLsuv = origin.awaitingLsuv;
+    this.lsuvApplied = origin.lsuvApplied;
     const firstOther = config.layers.findIndex((spec) => spec.type !== 'dense');
     this.firstNonDense = `layers[${firstOther}] is ${config.layers[firstOther].type}`;
     const what = `a network of layers [${config.layers.map((s) => s.type).join(', ')}]`;

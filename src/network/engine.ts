@@ -10,7 +10,7 @@
  */
 import type { ResidentRows } from '../data/matrix.js';
 import { initBiases, initWeights } from '../init/initializers.js';
-import type { Initialisers } from '../init/initialisation.js';
+import { drawnParameters, givenParameters, type Initialisers, type ParameterOrigin } from '../init/initialisation.js';
 import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
@@ -40,8 +40,8 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** The backend's kernels until dispose(); then a stand-in whose every member throws DISPOSED. */
   private k: Kernels<T>;
   readonly rng: Rng;
-  /** The initialisers the weights and biases were drawn with; for given parameters, what their file records (config.recorded), absent where it records none. */
-  readonly initialisation?: Initialisers;
+  /** The initialisers the weights and biases were drawn with; for given parameters, what their file or loadState records (givenParameters), absent (unknown) where nothing does. */
+  initialisation: Initialisers | undefined;
 
   readonly weights: T[];
   readonly biases: T[];
@@ -72,9 +72,10 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.activationFunctions = config.activations;
     this.loss = config.loss;
     this.rng = new Rng(config.seed);
-    this.awaitingLsuv = config.lsuv === true && !parameters;
-    this.initialisation = parameters ? config.recorded && { init: config.recorded.init, biasInit: config.recorded.biasInit } : { init: config.init, biasInit: config.biasInit };
-    this.lsuvApplied = parameters !== undefined && config.recorded?.lsuv === true;
+    const origin: ParameterOrigin = parameters ? givenParameters(config.recorded) : drawnParameters(config);
+    this.initialisation = origin.initialisation;
+    this.awaitingLsuv = origin.awaitingLsuv;
+    this.lsuvApplied = origin.lsuvApplied;
     this.weights = [];
     this.biases = [];
     this.nablaW = [];

@@ -63,3 +63,20 @@ it("a loaded network's init remedy is the saved one's where its file records the
   expect(unknownTrace.run.init).toBeUndefined();
   expect(initRemedy(unknownTrace)?.why).toBe(own!.why + UNKNOWN);
 }, 120_000);
+
+it("weights put into a network by loadState take their own record's init remedy, or the unknown one, not the network's own init's", async () => {
+  const source = await createNetwork({ sizes: [784, 30, 30, 10], activation: 'relu', seed: 1 });
+  const own = initRemedy(trained(await createNetwork({ sizes: [784, 30, 30, 10], activation: 'relu', seed: 1 })));
+  expect(own?.why).toBeDefined();
+  // Drawn by He's init, the network gets no he-normal remedy; holding the standard-init weights, it must.
+  const heDrawn = () => createNetwork({ sizes: [784, 30, 30, 10], activation: 'relu', init: 'he-normal', seed: 1 });
+  const unrecorded = await heDrawn();
+  unrecorded.loadState(source.state());
+  const recorded = await heDrawn();
+  recorded.loadState(source.state(), { initialisation: source.initialisation });
+  source.dispose();
+  expect(initRemedy(trained(recorded))?.why).toBe(own!.why);
+  const unknownTrace = trained(unrecorded);
+  expect(unknownTrace.run.init).toBeUndefined();
+  expect(initRemedy(unknownTrace)?.why).toBe(own!.why + UNKNOWN);
+}, 120_000);
