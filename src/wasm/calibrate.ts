@@ -169,6 +169,11 @@ export async function fastest<Name extends string>(
     (candidate) => (other = candidate),
     (cause: unknown) => (failure = { cause }),
   );
+  // An other loaded already (Node instantiates the probes synchronously) is seen after this
+  // microtask, and the alternating rounds start at once: the default's rounds alone would end
+  // only at the next task, which came 0.3–6 ms later on a loaded host (AMD EPYC Zen 3, 2026-12-01
+  // 19:06, load 7.6–9).
+  await Promise.resolve();
   // The default's rounds while the other compiles, until it has settled: spinning on beyond that
   // slowed the other's compilation on a loaded 2-core host (its compiler threads share the CPUs).
   while (!other && !failure && inBudget() && !settled(times.default)?.tieredUp) {

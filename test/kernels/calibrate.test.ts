@@ -149,6 +149,17 @@ describe('the binary chosen per CPU', () => {
     await expect(fastest({ default: candidates.default, other: Promise.reject(refused) }, { now, clockStep: 0 })).rejects.toBe(refused);
   });
 
+  it('alternates from the first round when the other is loaded already, as Node loads the probes', async () => {
+    const { candidates, now } = simulate({ ratio: INTEL });
+    const other = await candidates.other;
+    const order: string[] = [];
+    const byDefault = { name: candidates.default.name, run: () => (order.push('default'), candidates.default.run()) };
+    const byOther = { name: other.name, run: () => (order.push('other'), other.run()) };
+    await fastest({ default: byDefault, other: Promise.resolve(byOther) }, { now, clockStep: 0 });
+    // No round of the default alone, which would last until the next task.
+    expect(order.slice(0, 3)).toEqual(['default', 'other', 'other']);
+  });
+
   it('keeps the default unless the relaxed binary wins by the margin plus the noise', async () => {
     // Whole-per-cent steps around the margin (0.97): 2 % faster keeps the default, 5 % faster switches.
     expect((await calibrate({ ratio: 0.98 }, { budgetMs: 1000 })).chosen).toBe('simd');
