@@ -10,26 +10,31 @@
  * What is timed is the microkernel itself, the only code in which the binaries differ, built alone
  * into a probe binary beside each (assembly/probe.ts, ~550 bytes: it loads in a fraction of a
  * millisecond, where the relaxed core took 2–21 ms to compile at load 14–18), in short rounds that
- * alternate between the two, so that a co-tenant's burst or a slow stretch of the host hits both.
- * Each candidate is judged by its best round once it has settled: interruptions only ever add time,
- * and the best round is the one nothing interrupted.
+ * alternate between the two. The candidates are compared pair by pair, each round of the other
+ * against the default's round beside it: on this 2-core host shared with other agents, a
+ * co-tenant slowed both probes 1.5–2.5× for stretches of a millisecond or more (AMD EPYC Zen 3,
+ * 2026-12-01, load 2–17), which a pair feels on both sides. Comparing each candidate's best round,
+ * as this did before, waited for both bests to settle, and a slow stretch moved them apart: at
+ * 15 ms, 16 of 110 fresh processes had no verdict that way, 8 pair by pair (recorded rounds replayed,
+ * 19:16–19:25, load 12–17).
  *
- * An engine runs a fresh module in its baseline tier (V8: Liftoff, 3–4× slower here, and no faster
- * with relaxed_madd) until its optimising tier has compiled the hot function in the background,
- * and which binary gets there first is luck. So (judgeRounds):
- * - a candidate has settled once SETTLE_ROUNDS rounds have followed its best one;
- * - two candidates whose best rounds differ by more than SAME_TIER were not compared in the same
- *   tier, and nothing is decided;
- * - the relaxed binary is picked only when it wins by more than the margin plus the noise
- *   (how far the settled rounds stray from the best);
- * - the default is kept early only when both candidates have shown their tier-up (a drop of
- *   TIER_DROP from their first rounds): before that, both may still sit in the baseline tier,
+ * An engine runs a fresh module in its baseline tier (V8: Liftoff, 4–5× slower here, where both
+ * probes run alike: 34.0 and 34.2 µs a call with --liftoff-only, against 7.1 and 5.2 µs optimised; 19:18, load 15)
+ * until its optimising tier has compiled the hot function in the background, and which binary gets
+ * there first is luck. So (judgeRounds), over the last PAIRS pairs (those since both candidates
+ * showed their tier-up, a drop of TIER_DROP from their first rounds, once both have):
+ * - the middle half of the pairs' ratios (other over default) must lie within SAME_TIER of 1: a
+ *   ratio further off compares two tiers, and nothing is decided;
+ * - the relaxed binary is picked when the whole middle half lies below the margin, even before the
+ *   tier-ups show: the baseline tier runs both alike, and pairs across tiers fall outside SAME_TIER;
+ * - the default is kept early when the whole middle half lies above it, and only once both
+ *   candidates have shown their tier-up: before that, both may still sit in the baseline tier,
  *   where the two binaries run alike and a tie would keep the default where the relaxed one wins.
  * Otherwise the rounds go on until a verdict is clear or the budget (counted from when the
  * calibration was asked for, so loading the probes counts) runs out, and then the default is kept:
  * it rounds alike everywhere, and it is the binary the caller would have had without asking.
  */
-import { median } from '../median.js';
+import { median, quantile } from '../median.js';
 
 /** One candidate: its name and one call of the code it is judged on. */
 export interface Candidate<Name extends string> {
@@ -54,28 +59,23 @@ export type Judgement = 'default' | 'other' | undefined;
 const ROUND_MS = 0.03;
 /**
  * ...and for at least this many steps of the clock, so that a coarse one (a browser's 0.1 ms)
- * moves a round's time by at most 1/ROUND_CLOCK_STEPS; that resolution is added to the noise.
+ * moves a round's time by at most 1/ROUND_CLOCK_STEPS; the margin is widened by that resolution.
  */
 const ROUND_CLOCK_STEPS = 20;
 /**
- * A candidate has settled when this many rounds have followed its best one (within SETTLE_TOLERANCE).
- * A whole dense product took up to ~10 rounds on a plateau before its next function tiered up;
- * the probe tiers up in one step, and 16 rounds of each cost ~1 ms optimised.
- */
-const SETTLE_ROUNDS = 16;
-/** Rounds within this fraction of the best count as reaching it (the best creeps down by a per cent or so as caches warm). */
-const SETTLE_TOLERANCE = 0.02;
-/**
  * Two binaries in the same tier differ by tens of per cent at most (0.68–1.03× measured); the
- * baseline tier is 3–4× slower than the optimised one. Best rounds further apart than this were
- * measured in different tiers.
+ * baseline tier is 4–5× slower than the optimised one. Pairs further apart than this compare two tiers.
  */
 const SAME_TIER = 2;
-/** A candidate has shown its tier-up when its best round is at most 1/TIER_DROP of the median of its first EARLY_ROUNDS. */
+/** A candidate has shown its tier-up at its first round of at most 1/TIER_DROP of the median of its first EARLY_ROUNDS. */
 const TIER_DROP = 2;
 const EARLY_ROUNDS = 5;
-/** The noise of a settled candidate: how far its NOISE_RANK-th best round lies above its best. */
-const NOISE_RANK = 3;
+/**
+ * Pairs of rounds a verdict is drawn from (~0.7 ms optimised). Replayed with the relaxed rounds
+ * scaled as if the relaxed binary were 1.03× slower (a Zen 5), 8 pairs picked it in 1 of 110
+ * processes, in a stretch where the host had moved the ratio by 10 %; 10 pairs in none.
+ */
+const PAIRS = 10;
 /**
  * Milliseconds the calibration may take, counted from when it is asked for: loading the probes,
  * then the rounds. Loading the chosen binary follows (the relaxed core, compiling in the
@@ -88,50 +88,41 @@ export const RELAXED_MARGIN = 0.97;
 
 /**
  * The verdict of each candidate's rounds (ms per call, in the order timed; the default may have
- * more, run while the other was loading): see the rules above. `resolution` is the clock's step
- * over a round's length, added to the noise.
+ * more at the start, run while the other was loading, and the rest pair up with the other's, one
+ * of each timed next to each other): see the rules above. `resolution` is the clock's step over a
+ * round's length, by which the margin is widened.
  */
 export function judgeRounds(
   defaultMs: readonly number[],
   otherMs: readonly number[],
   { margin = RELAXED_MARGIN, resolution = 0 }: { margin?: number; resolution?: number } = {},
 ): Judgement {
-  const byDefault = settled(defaultMs);
-  const byOther = byDefault && settled(otherMs);
-  if (!byDefault || !byOther) return undefined;
-  const ratio = byOther.best / byDefault.best;
-  if (ratio > SAME_TIER || ratio < 1 / SAME_TIER) return undefined;
-  const noise = Math.max(byDefault.noise, byOther.noise) + resolution;
-  if (ratio < margin * (1 - noise)) return 'other';
-  if (ratio > margin * (1 + noise) && byDefault.tieredUp && byOther.tieredUp) return 'default';
+  const offset = defaultMs.length - otherMs.length;
+  if (offset < 0) return undefined;
+  const byDefault = tierUpAt(defaultMs);
+  const byOther = tierUpAt(otherMs);
+  const tieredUp = byDefault !== -1 && byOther !== -1;
+  const from = Math.max(otherMs.length - PAIRS, tieredUp ? Math.max(byOther, byDefault - offset) : 0);
+  if (otherMs.length - from < PAIRS) return undefined;
+  const ratios = otherMs.slice(from).map((t, i) => t / defaultMs[offset + from + i]);
+  const low = quantile(ratios, 0.25);
+  const high = quantile(ratios, 0.75);
+  if (low < 1 / SAME_TIER || high > SAME_TIER) return undefined;
+  if (high < margin * (1 - resolution)) return 'other';
+  if (low > margin * (1 + resolution) && tieredUp) return 'default';
   return undefined;
 }
 
-/** A candidate's best round, its noise and whether it has shown its tier-up; undefined until it has settled. */
-function settled(ms: readonly number[]): { best: number; noise: number; tieredUp: boolean } | undefined {
-  if (ms.length <= SETTLE_ROUNDS) return undefined;
-  let best = Infinity;
-  for (const t of ms) best = Math.min(best, t);
-  const reached = ms.findIndex((t) => t <= best * (1 + SETTLE_TOLERANCE));
-  if (ms.length - reached <= SETTLE_ROUNDS) return undefined;
-  return { best, noise: rankedAfter(ms, reached, NOISE_RANK) / best - 1, tieredUp: TIER_DROP * best <= median(ms.slice(0, EARLY_ROUNDS)) };
-}
-
-/** The rank-th smallest of ms[from..] (rank 1: the smallest), in one pass. */
-function rankedAfter(ms: readonly number[], from: number, rank: number): number {
-  const smallest: number[] = [];
-  for (let i = from; i < ms.length; i++) {
-    if (smallest.length === rank && ms[i] >= smallest[rank - 1]) continue;
-    const at = smallest.findIndex((s) => s > ms[i]);
-    smallest.splice(at === -1 ? smallest.length : at, 0, ms[i]);
-    smallest.length = Math.min(smallest.length, rank);
-  }
-  return smallest[smallest.length - 1];
+/** The index of a candidate's first round in the optimised tier, -1 while it has shown no tier-up. */
+function tierUpAt(ms: readonly number[]): number {
+  if (ms.length < EARLY_ROUNDS) return -1;
+  const early = median(ms.slice(0, EARLY_ROUNDS));
+  return ms.findIndex((t) => TIER_DROP * t <= early);
 }
 
 /**
  * The faster of two binaries by their probes: the default's rounds alone while the other is still
- * being loaded, until the default has settled (its tier-up then costs no time of its own), then
+ * being loaded, until the default has shown its tier-up (which then costs no time of its own), then
  * alternating rounds (each first in every other round), until judgeRounds gives a verdict or
  * `startedAt + budgetMs` passes; then the default. Rejects as `other` does. `clockStep`: the
  * clock's resolution in ms (measured if not given).
@@ -174,9 +165,9 @@ export async function fastest<Name extends string>(
   // only at the next task, which came 0.3–6 ms later on a loaded host (AMD EPYC Zen 3, 2026-12-01
   // 19:06, load 7.6–9).
   await Promise.resolve();
-  // The default's rounds while the other compiles, until it has settled: spinning on beyond that
+  // The default's rounds while the other compiles, until it has tiered up: spinning on beyond that
   // slowed the other's compilation on a loaded 2-core host (its compiler threads share the CPUs).
-  while (!other && !failure && inBudget() && !settled(times.default)?.tieredUp) {
+  while (!other && !failure && inBudget() && tierUpAt(times.default) === -1) {
     const sliceEnd = now() + WAIT_SLICE_MS;
     while (now() < sliceEnd && inBudget()) timeRound(candidates.default, times.default);
     await nextTask();
