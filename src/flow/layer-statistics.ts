@@ -64,16 +64,19 @@ export class LayerStatistics {
 
   /**
    * Adds to `h` the counts of the n values of δ over ± their largest |δ| (δ all 0 gets ±0 and every
-   * count in the middle bin; no δ, ±0 and no counts); false if δ is not finite.
+   * count in the middle bin, as do δ that float32 holds as 0, below 1.4e-45 on the float64 backend,
+   * since the histogram bins in float32; no δ, ±0 and no counts); false if δ is not finite.
    */
   deltaHistogram(h: GradientHistogram, delta: Tensor | null, n: number): boolean {
     const k = this.k;
     const largest = delta === null ? 0 : k.maxAbs(delta, n);
     if (!Number.isFinite(largest)) return false;
     k.zero(this.counts, GRADIENT_BINS);
-    if (largest > 0) k.histogram(this.counts, delta!, n, -largest, largest, GRADIENT_BINS);
+    // The kernel bins in float32, where ±largest must stay a range (float64 holds δ of 2.5e-61).
+    const binned = Math.fround(largest) > 0;
+    if (binned) k.histogram(this.counts, delta!, n, -largest, largest, GRADIENT_BINS);
     const layerCounts = Float64Array.from(k.view(this.counts).subarray(0, GRADIENT_BINS));
-    if (!(largest > 0)) layerCounts[GRADIENT_BINS >> 1] = delta === null ? 0 : n;
+    if (!binned) layerCounts[GRADIENT_BINS >> 1] = delta === null ? 0 : n;
     h.lo.push(-largest);
     h.hi.push(largest);
     h.counts.push(layerCounts);
