@@ -378,9 +378,9 @@ ratio = time over the mul+add loop's; the fused rounding moves results by up to
 ${relaxed.maxRelDiff.toExponential(1)} (relative). gradscope ships both binaries; the default is mul+add (it rounds
 alike in every process, which bit-for-bit resumes rely on). \`binary: 'fastest'\`, where the engine has
 relaxed SIMD (Chrome; Node 20 only with the flag), times each binary's microkernel in alternating
-rounds once both run the engine's optimised code (src/wasm/calibrate.ts), and keeps the relaxed one
-only when it is at least ${percentText(1 / RELAXED_MARGIN - 1)} faster plus the rounds' noise, or the default when its budget runs out
-first. In ${CALIBRATION_PROCESSES} fresh processes, after the default binary was loaded, createWasmKernels({ binary: 'fastest' })
+rounds and compares them pair by pair (src/wasm/calibrate.ts): it keeps the relaxed one only when
+the middle half of the last pairs shows it at least ${percentText(1 / RELAXED_MARGIN - 1)} faster, and the default when that middle
+half shows less once both run the engine's optimised code, or when the budget runs out first. In ${CALIBRATION_PROCESSES} fresh processes, after the default binary was loaded, createWasmKernels({ binary: 'fastest' })
 took ${ms(relaxed.calibration.medianMs)} ms (median; at most ${ms(relaxed.calibration.maxMs)}) and picked ${picks} (the budget ran out first in
 ${relaxed.calibration.outOfBudget}). A dense product on both binaries, and on a second instance of
 the default, in ${relaxedOverDefault.rounds} interleaved rounds (bench/relaxed/binaries.ts): the relaxed binary took
