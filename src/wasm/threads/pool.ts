@@ -13,12 +13,11 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
+import { ARGS_PER_CALL, BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
-/** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + 8·call). */
+/** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + ARGS_PER_CALL·call). */
 const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, claim: 7, args: 8 } as const;
 const MAX_CALLS = 2;
-const ARGS_PER_CALL = 8;
 const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
@@ -64,8 +63,11 @@ interface Platform {
   started(): void;
 }
 
-/** An export of the core as the main thread calls it: up to 8 numeric arguments. */
-export type LocalExport = (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number) => unknown;
+/** An export of the core as the main thread calls it: up to ARGS_PER_CALL (12) numeric arguments. */
+export type LocalExport = (
+  a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
+  a6: number, a7: number, a8: number, a9: number, a10: number, a11: number,
+) => unknown;
 
 interface Lane {
   worker: PoolWorker;
@@ -247,8 +249,8 @@ export class ThreadPool {
     return this.lanes.length;
   }
 
-  /** Sets call `c` of worker `w`'s next job: export `fn` (an index into `names`) with up to 8 arguments. */
-  setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0): void {
+  /** Sets call `c` of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
+  setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0): void {
     const { ctrl, args } = this.lanes[w];
     ctrl[CONTROL.fn + 2 * c] = fn;
     const at = CONTROL.args + ARGS_PER_CALL * c;
@@ -260,6 +262,10 @@ export class ThreadPool {
     args[at + 5] = a5;
     args[at + 6] = a6;
     args[at + 7] = a7;
+    args[at + 8] = a8;
+    args[at + 9] = a9;
+    args[at + 10] = a10;
+    args[at + 11] = a11;
   }
 
   /**
@@ -309,7 +315,7 @@ export class ThreadPool {
     try {
       for (let c = 0; c < calls; c++) {
         const a = CONTROL.args + ARGS_PER_CALL * c;
-        this.local[ctrl[CONTROL.fn + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
+        this.local[ctrl[CONTROL.fn + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
       }
     } catch {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w}'s job failed on the main thread`);

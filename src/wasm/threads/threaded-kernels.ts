@@ -4,7 +4,7 @@
  * nearly all of a training step's time, are split across the threads when they are large enough
  * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
  * activations, by the same rows, so that the rows a thread works on stay in its own core's cache,
- * and the SGD update of a large tensor while the workers are awake (it sits between two steps);
+ * and the optimisers' updates of a large tensor while the workers are awake (they sit between two steps);
  * everything else runs on the main thread as in the one-thread backend.
  *
  * Splits (every thread runs the same one-thread kernel on its part, with its own scratch), each
@@ -67,7 +67,7 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
-  /** Elementwise activation passes (forward or backward) and SGD updates split across threads so far. */
+  /** Elementwise activation passes (forward or backward) and optimiser updates split across threads so far. */
   readonly splitPasses: number;
   /** Stops the workers (idempotent); the kernels keep working on the main thread alone. */
   close(): Promise<void>;
@@ -84,7 +84,7 @@ const DEFAULT_MIN_FLOPS = 1 << 21;
 const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 
-/** The elementwise activations, in the order their kernels follow NESTEROV_UPDATE in WORKER_EXPORTS (forward, then backward). */
+/** The elementwise activations, in the order their kernels follow ADAM_UPDATE in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
 /** The exports the workers call, by index. */
 const WORKER_EXPORTS = [
@@ -94,6 +94,9 @@ const WORKER_EXPORTS = [
   'f32_copy_rows',
   'f32_sgd_update__simd',
   'f32_nesterov_update__simd',
+  'f32_adagrad_update__simd',
+  'f32_rmsprop_update__simd',
+  'f32_adam_update__simd',
   ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
 ];
 const FWD = 0;
@@ -102,8 +105,11 @@ const BWD_WEIGHT_COLUMNS = 2;
 const COPY_ROWS = 3;
 const SGD_UPDATE = 4;
 const NESTEROV_UPDATE = 5;
+const ADAGRAD_UPDATE = 6;
+const RMSPROP_UPDATE = 7;
+const ADAM_UPDATE = 8;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, NESTEROV_UPDATE + 1 + 2 * i]));
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, ADAM_UPDATE + 1 + 2 * i]));
 /**
  * An elementwise activation pass is split across the threads from this many values on (a 100-unit
  * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
@@ -116,8 +122,9 @@ const MIN_SPLIT_PASS = 1 << 14;
 const MIN_SPLIT_COPY = 1 << 14;
 
 /**
- * An SGD update is split across the threads from this many parameters on (a 784→100 layer's
- * weights are 78,400), when the workers are awake: the main thread's update sits between a step's
+ * An optimiser's update (SGD with momentum, Nesterov, Adagrad, RMSProp, Adam) is split across the
+ * threads from this many parameters on (a 784→100 layer's weights are 78,400), when the workers
+ * are awake: the main thread's update sits between a step's
  * last split product and the next step's first, where the workers would otherwise wait. At
  * batches too small to split the products the workers sleep, and waking one would cost more than
  * the half update it takes over. Plain SGD's update (axpy) and the zeroing of a step's ∂W stay on
@@ -171,7 +178,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   private readonly scratches: WasmTensor[] = [];
 
   /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
-  private readonly columnsLocal: LocalExport;
+  private readonly columnsLocal: (dwCols: number, dz: number, aCols: number, scratch: number, batch: number, nIn: number, nOut: number, cols: number) => void;
 
   constructor(
     exports: CommonExports & Record<string, unknown>,
@@ -181,7 +188,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   ) {
     super(exports, 'simd', 'simd');
     this.pool = pool;
-    this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as LocalExport;
+    this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as typeof this.columnsLocal;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
   }
 
@@ -243,33 +250,67 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   /**
-   * SGD (plain or Nesterov) on a large tensor, each thread updating its part: every value is
-   * computed by the same kernel as on one thread, and the parts start at multiples of 4 values, so
-   * the SIMD lanes and the scalar tail fall where they do on one thread: bit for bit the same.
+   * The optimisers' updates of a large tensor, each thread updating its part (splitsUpdate): every
+   * value is computed by the same kernel as on one thread, and the parts start at multiples of 4
+   * values, so the SIMD lanes and the scalar tail fall where they do on one thread: bit for bit the
+   * same. Written out per update rather than through one helper taking its arguments as an array,
+   * which would allocate at every step.
    */
   override sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    this.momentumUpdate(SGD_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
+    if (!this.splitsUpdate(n)) return super.sgdUpdate(w, v, g, n, learningRate, momentum, weightDecay);
+    this.postUpdates(SGD_UPDATE, w, v, v, g, n, learningRate, momentum, weightDecay);
+    this.module.f32_sgd_update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
+    this.waitForWorkers();
   }
 
   override nesterovUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    this.momentumUpdate(NESTEROV_UPDATE, w, v, g, n, learningRate, momentum, weightDecay);
+    if (!this.splitsUpdate(n)) return super.nesterovUpdate(w, v, g, n, learningRate, momentum, weightDecay);
+    this.postUpdates(NESTEROV_UPDATE, w, v, v, g, n, learningRate, momentum, weightDecay);
+    this.module.f32_nesterov_update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
+    this.waitForWorkers();
+  }
+
+  override adagradUpdate(w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, epsilon: number, weightDecay: number): void {
+    if (!this.splitsUpdate(n)) return super.adagradUpdate(w, s, g, n, learningRate, epsilon, weightDecay);
+    this.postUpdates(ADAGRAD_UPDATE, w, s, s, g, n, learningRate, epsilon, weightDecay);
+    this.module.f32_adagrad_update(w.ptr, s.ptr, g.ptr, this.rowStart(1, n), learningRate, epsilon, weightDecay);
+    this.waitForWorkers();
+  }
+
+  override rmspropUpdate(w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, alpha: number, epsilon: number, weightDecay: number): void {
+    if (!this.splitsUpdate(n)) return super.rmspropUpdate(w, s, g, n, learningRate, alpha, epsilon, weightDecay);
+    this.postUpdates(RMSPROP_UPDATE, w, s, s, g, n, learningRate, alpha, epsilon, weightDecay);
+    this.module.f32_rmsprop_update(w.ptr, s.ptr, g.ptr, this.rowStart(1, n), learningRate, alpha, epsilon, weightDecay);
+    this.waitForWorkers();
+  }
+
+  override adamUpdate(
+    w: WasmTensor, m: WasmTensor, v: WasmTensor, g: WasmTensor, n: number,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: boolean, step: number,
+  ): void {
+    if (!this.splitsUpdate(n)) return super.adamUpdate(w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step);
+    this.postUpdates(ADAM_UPDATE, w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
+    this.module.f32_adam_update(w.ptr, m.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
+    this.waitForWorkers();
   }
 
   /**
-   * The update `fn` (SGD_UPDATE or NESTEROV_UPDATE) of w, v by g: on the main thread alone, or split
-   * (splitsUpdate), each worker taking its part cut as rows of one value.
+   * Posts update `fn` to every worker on its part of w and the optimiser's state: `s1` (and, for
+   * Adam, `s2`; the others pass s1 twice and leave it out of the call) and g, then the scalars.
    */
-  private momentumUpdate(fn: typeof SGD_UPDATE | typeof NESTEROV_UPDATE, w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
-    const update = fn === SGD_UPDATE ? this.module.f32_sgd_update : this.module.f32_nesterov_update;
-    if (!this.splitsUpdate(n)) return update(w.ptr, v.ptr, g.ptr, n, learningRate, momentum, weightDecay);
+  private postUpdates(fn: number, w: WasmTensor, s1: WasmTensor, s2: WasmTensor, g: WasmTensor, n: number, h0: number, h1: number, h2: number, h3 = 0, h4 = 0, h5 = 0, h6 = 0): void {
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const at = this.rowStart(t, n) * F32;
-      pool.setCall(t - 1, 0, fn, w.ptr + at, v.ptr + at, g.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), learningRate, momentum, weightDecay);
+      const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
+      if (fn === ADAM_UPDATE) pool.setCall(t - 1, 0, fn, w.ptr + at, s1.ptr + at, s2.ptr + at, g.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
+      else pool.setCall(t - 1, 0, fn, w.ptr + at, s1.ptr + at, g.ptr + at, count, h0, h1, h2, h3);
       pool.post(t - 1, 1);
     }
-    update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
-    for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  private waitForWorkers(): void {
+    for (let t = 1; t < this.threads; t++) this.pool!.wait(t - 1);
   }
 
   private splitsUpdate(n: number): boolean {

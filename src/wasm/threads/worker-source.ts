@@ -15,8 +15,11 @@
  *   i32[0] job counter   i32[1] done counter   i32[2] calls (−1: stop)   i32[3] error flag
  *   i32[4 + 2c] export index of call c   i32[5] 1 while the worker is awake (working or spinning),
  *   0 while it sleeps or is about to   i32[7] the last job claimed (by the worker, or by the main
- *   thread, which runs a job itself if it finds it unclaimed)   f64[8 + 8c .. 16 + 8c) the arguments of call c
+ *   thread, which runs a job itself if it finds it unclaimed)   f64[8 + 12c .. 20 + 12c) the arguments of call c
  */
+
+/** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
+export const ARGS_PER_CALL = 12;
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
 const WORKER_PROTOCOL = `
@@ -44,8 +47,8 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     if (Atomics.compareExchange(ctrl, 7, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
     try {
       for (let c = 0; c < calls; c++) {
-        const a = 8 + 8 * c;
-        fns[ctrl[4 + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7]);
+        const a = 8 + ${ARGS_PER_CALL} * c;
+        fns[ctrl[4 + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
       }
     } catch (error) {
       Atomics.store(ctrl, 3, 1);
