@@ -5,12 +5,14 @@ import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
-import { canBeInactive, type ZeroCause } from './gradient-ratios.js';
+import { canBeInactive, hasBatchNorm, type ZeroCause } from './gradient-ratios.js';
 import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
 
+/** The vanishing case itself: the network every optimiser remedy trains. */
+const PLAIN_SIGMOID = 'plain-sigmoid';
 /** The optimiser remedies (trained on the plain sigmoid network), charted apart from the network remedies. */
-const OPTIMIZER_REMEDIES = new Set(['plain-sigmoid', 'adam', 'lars', 'hessian-free', 'kfac']);
+const OPTIMIZER_REMEDIES = new Set([PLAIN_SIGMOID, 'adam', 'lars', 'hessian-free', 'kfac']);
 /** The remedies that add layers (norms, residual blocks), charted apart from those that change activations and initialisations: at most ten lines a chart, one colour each. */
 const BLOCK_REMEDIES = new Set(['batch-norm-sigmoid', 'batch-norm-relu', 'layer-norm', 'residual', 'rezero']);
 
@@ -55,10 +57,10 @@ export function ratioCell(row: { remedy: string; zeroCauses?: ZeroCauses } & Par
   return ratio(value, value === 0 || Number.isNaN(value) ? zeroCauseOf(row, column) : undefined);
 }
 
-/** The rows table's header (terminal, report and README). */
 /** The header of a column of wall-clock seconds, and what it says of them: they move with the machine's load. */
 export const WALL_SECONDS = 'wall-clock s';
 export const WALL_SECONDS_NOTE = "wall-clock s: each run's wall-clock seconds, which move with the machine's load (the other columns do not: a fixed step budget and seed give the same numbers on any machine)";
+/** The rows table's header (terminal, report and README). */
 export const ROWS_HEADER = ['remedy', 'depth', 'held-out accuracy', 'train loss', 'first ÷ last ‖∂C/∂b‖, init → end', 'first ÷ last ‖δ‖, init → end', 'steps', WALL_SECONDS, 'note'];
 
 /** One row of the rows table: the numbers, or why there are none. */
@@ -75,6 +77,16 @@ export function rowCells(row: TrainableDepthRow): string[] {
     row.seconds === null ? '—' : row.seconds.toFixed(1),
     row.stopped === undefined ? '' : shortStop(row.stopped),
   ];
+}
+
+/**
+ * Why the rows table's ‖δ‖ column reads "— → —" for the remedies that ran with batch norm, whose
+ * per-example δ is not measured (TrainableDepthRow.deltaFirstToLastAtInit), or '' when none ran.
+ */
+export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
+  const coupled = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasBatchNorm(r.network(2, 8)));
+  const remedies = [...new Set(result.rows.filter((r) => r.notRun === undefined && coupled(r.remedy)).map((r) => r.remedy))];
+  return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;
 }
 
 /**
@@ -163,8 +175,8 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
   };
 }
 
-/** The id and heading of the study's report section, full or tables only. */
-export const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
+/** The id and heading of the study's report section. */
+const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
 
 /** The study's set-up in words: the report section's text (the full section adds firstToLastText, for its ratio columns and charts). */
 export function trainableDepthSetupText(result: TrainableDepthResult): string {
@@ -186,16 +198,21 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const optimizers = run.filter((key) => OPTIMIZER_REMEDIES.has(key));
   const blocks = run.filter((key) => BLOCK_REMEDIES.has(key));
   const inits = run.filter((key) => !OPTIMIZER_REMEDIES.has(key) && !BLOCK_REMEDIES.has(key));
+  // The optimisers start from the plain sigmoid network's weights, so its line is theirs too: the
+  // vanishing case each ratio chart is read against.
+  const reference = run.filter((key) => key === PLAIN_SIGMOID);
+  const referenceWords = reference.length > 0 ? ', beside the plain sigmoid network (the optimisers start from its weights)' : '';
+  const withReference = (keys: string[]) => (keys.length > 0 ? [...reference, ...keys] : []);
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: [trainableDepthSetupText(result), firstToLastText(result), budgetNote(result)].filter(Boolean).join(' '),
+    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), budgetNote(result)].filter(Boolean).join(' '),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-optimizers', 'Held-out accuracy by depth: the plain sigmoid network and the optimisers', 'accuracy', optimizers, (r) => r.testAccuracy, false),
-      overDepth(result, 'trainable-depth-ratio', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): activations and initialisations', 'first ÷ last', inits, (r) => r.firstToLastAtInit, true),
-      overDepth(result, 'trainable-depth-ratio-blocks', 'First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): normalisation and residual blocks', 'first ÷ last', blocks, (r) => r.firstToLastAtInit, true),
+      overDepth(result, 'trainable-depth-ratio', `First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): activations and initialisations${referenceWords}`, 'first ÷ last', withReference(inits), (r) => r.firstToLastAtInit, true),
+      overDepth(result, 'trainable-depth-ratio-blocks', `First ÷ last hidden ‖∂C/∂b‖ at initialisation by depth (log scale): normalisation and residual blocks${referenceWords}`, 'first ÷ last', withReference(blocks), (r) => r.firstToLastAtInit, true),
     ].filter((chart) => chart.series.length > 0),
     bars: [
       {
@@ -214,20 +231,5 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
         rows: result.rows.map(rowCells),
       },
     ],
-  };
-}
-
-/**
- * The study as a report section without its charts: the set-up and the accuracy table, and where its
- * charts are (`command`, which writes the full section). For a report that must stay small (the main
- * job's, within 600 KB: test/cli/main-job-report.test.ts) yet say what became of the study.
- */
-export function trainableDepthTablesSection(result: TrainableDepthResult, command: string): ReportSection {
-  checkStudyResult(result, 'remedies', 'trainableDepthTablesSection', 'the result of runTrainableDepthStudy');
-  return {
-    id: TRAINABLE_DEPTH_SECTION.id,
-    heading: `${TRAINABLE_DEPTH_SECTION.heading} (tables only)`,
-    text: [trainableDepthSetupText(result), budgetNote(result), `Its charts, the deepest-depth bars and the first ÷ last gradient ratios of each run are not in this report, to keep it small: \`${command}\` writes them.`].filter(Boolean).join(' '),
-    tables: [accuracyMatrix(result)],
   };
 }

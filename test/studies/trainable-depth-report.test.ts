@@ -1,10 +1,9 @@
-// The trainable-depth report sections say what their tables hold: the full section defines the
-// first ÷ last ratios its tables and charts show; the tables-only section (the main job's report)
-// has no ratio column, so its text defines none and says where the ratios are (the command as code).
+// The trainable-depth report section says what its tables hold: it defines the first ÷ last ratios
+// its tables and charts show, and each ratio chart carries the plain sigmoid network, the vanishing
+// case it is read against.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/flow/report-html.js';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
-import { accuracyMatrix, budgetNote, deepestTable, ratio, rowCells, trainableDepthReportSection, trainableDepthTablesSection } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -20,19 +19,27 @@ describe('trainable-depth report sections', () => {
     expect(headers(section)).toMatch(/first ÷ last ‖∂C\/∂b‖/);
   });
 
-  it('the tables-only section defines no ratio its table lacks, and says where the ratios are', () => {
-    const section = trainableDepthTablesSection(result, 'gradscope study trainable-depth --quick --html FILE');
-    expect(headers(section)).not.toMatch(/÷/);
-    expect(section.text).not.toMatch(/First ÷ last:/);
-    expect(section.text).toContain('the first ÷ last gradient ratios of each run are not in this report');
-    expect(section.text).toContain('`gradscope study trainable-depth --quick --html FILE` writes them');
+  it('says why the ‖δ‖ column is "— → —" for batch norm, and only where a batch-norm remedy ran', async () => {
+    expect(unmeasuredDeltaNote(result)).toBe('');
+    const withNorm = await runTrainableDepthStudy({ depths: [1], width: 6, epochs: 1, trainRows: 64, testRows: 32, remedies: ['batch-norm-relu', 'relu-he'] });
+    const row = withNorm.rows.find((r) => r.remedy === 'batch-norm-relu')!;
+    expect(rowCells(row)[5]).toBe('— → —');
+    expect(withNorm.rows.find((r) => r.remedy === 'relu-he')!.deltaFirstToLastAtInit).not.toBeNull();
+    const note = unmeasuredDeltaNote(withNorm);
+    expect(note).toBe('first ÷ last ‖δ‖ "— → —" (batch-norm-relu): not measured, as batch norm couples a batch\'s rows, so no example has a δ of its own.');
+    expect(trainableDepthReportSection(withNorm).text).toContain(note);
   });
 
-  it('the report shows that command as code, without its backticks', async () => {
-    const html = await renderReport({ sections: [trainableDepthTablesSection(result, 'gradscope study trainable-depth --quick --html FILE')] });
-    const page = html.slice(html.indexOf('<main>'), html.indexOf('<script'));
-    expect(page).toContain('<code>gradscope study trainable-depth --quick --html FILE</code> writes them');
-    expect(page).not.toContain('`');
+  it('each ratio chart draws the plain sigmoid network beside its remedies, and says so', () => {
+    const charts = trainableDepthReportSection(result).charts!.filter((chart) => chart.id.startsWith('trainable-depth-ratio'));
+    expect(charts.map((chart) => chart.id)).toEqual(['trainable-depth-ratio']);
+    expect(charts[0].series.map((line) => line.name)).toEqual(['plain-sigmoid', 'relu-he']);
+    expect(charts[0].title).toContain('beside the plain sigmoid network (the optimisers start from its weights)');
+    const plain = result.rows.filter((r) => r.remedy === 'plain-sigmoid');
+    expect(charts[0].series[0].ys).toEqual(plain.map((r) => r.firstToLastAtInit ?? NaN));
+    // Without the plain sigmoid network run, no chart claims it.
+    const alone = trainableDepthReportSection({ ...result, rows: result.rows.filter((r) => r.remedy !== 'plain-sigmoid') });
+    expect(alone.charts!.every((chart) => !chart.title.includes('plain sigmoid network (the'))).toBe(true);
   });
 
   it("a remedy that reached 90 % nowhere shows its best accuracy and where, and a shorter budget than the study's says what 'none' measures", () => {
@@ -51,7 +58,6 @@ describe('trainable-depth report sections', () => {
     expect(reached.slice(3, 5)).toEqual(['3', `${(100 * three.testAccuracy!).toFixed(1)} %`]);
     const note = budgetNote(result);
     expect(note).toMatch(/^This run's budget is 1 epoch, not the study's 10, for which its learning rates are set \(one SGD recipe, lr 0\.001, .*plain-sigmoid lr 0\.5\)\. 'none' \(plain-sigmoid, relu-he\) says/);
-    expect(trainableDepthTablesSection(result, 'x').text).toContain(note);
     expect(trainableDepthReportSection(result).text).toContain(note);
     // At the study's budget, or with every remedy over the line somewhere, there is nothing to say.
     expect(budgetNote({ ...result, epochs: 10 })).toBe('');
