@@ -32,6 +32,9 @@ export function rateAdvice(learningRate: number | undefined): Advice {
   return (terms) => learningRateAdvice(learningRate, terms);
 }
 
+/** No advice: the reason says what to try (an optimiser's own DIVERGED, StepGuard.optimizerGaveUp). */
+export const NO_ADVICE: Advice = () => '';
+
 /** A smaller gradient noise than `eta`, in the printer's terms. */
 export function noiseAdvice(eta: number): Advice {
   return (terms) => (terms.gradientNoiseEta ? `use a smaller ${terms.gradientNoiseEta} than ${eta}` : '');

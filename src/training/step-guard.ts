@@ -79,6 +79,8 @@ export class StepGuard {
    * measured against (runawayLoss); NaN until judgeBatch has seen one.
    */
   private firstLoss = NaN;
+  /** Whether the last step() refused was the optimiser giving up on it (its DIVERGED's message, which carries its own advice). */
+  optimizerGaveUp = false;
   /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
   runaway: string | null = null;
 
@@ -184,7 +186,7 @@ export class StepGuard {
   /**
    * Runs optimizer.step and measures the parameters (unless the optimiser proved the step within
    * range with a bound, which then stands in for the measurement). Returns null, or why the step went out of
-   * range; the step is then taken back (parameters, optimiser state and step count as before it,
+   * range or why the optimiser gave up on it (its DIVERGED's message); the step is then taken back (parameters, optimiser state and step count as before it,
    * batch-norm statistics as before the batch's forward). After beforeForward, the batch's forward
    * and backprop, gradientFault and parameterFault found nothing, and after any clipping (which only
    * shrinks the gradient the bound was measured on): the state the last step made was judged good
@@ -194,6 +196,7 @@ export class StepGuard {
    */
   step(learningRate: number, batch: number, loss = NaN, keepCopy = false): string | null {
     const { net, optimizer, bounds } = this;
+    this.optimizerGaveUp = false;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
     // A proof that failed on a carried bound may hold on the parameters as they are.
@@ -201,14 +204,29 @@ export class StepGuard {
       this.measureParameters();
       proved = this.proves();
     }
-    if (!proved || keepCopy) {
+    const copied = !proved || keepCopy;
+    if (copied) {
       // The state after the last step: its state tensors as they were before this batch's forward moved them.
       (this.undo ??= new EpochUndo(net)).save(optimizer, this.statesBeforeForward);
       this.copied = true;
       this.copiedLoss = loss;
     }
-    optimizer.step(net, learningRate, batch);
     const before = bounds[STEP_BOUNDS.weightMax];
+    try {
+      optimizer.step(net, learningRate, batch);
+    } catch (error) {
+      // An optimiser that gives up midway (K-FAC's damped factors not positive definite) has moved its
+      // state, maybe the parameters: the copy taken before an unproved step puts them back. A proved
+      // step takes no copy; the first-order optimisers that prove theirs refuse before changing anything.
+      if (copied) {
+        this.undo!.restore(optimizer);
+        bounds[STEP_BOUNDS.weightMax] = before;
+      }
+      // Its DIVERGED is a step not applied, for the policies to handle; any other error is no numeric fault.
+      this.optimizerGaveUp = error instanceof GradscopeError && error.code === 'DIVERGED' && copied;
+      if (this.optimizerGaveUp) return (error as GradscopeError).message;
+      throw error;
+    }
     if (proved && bounds[STEP_BOUNDS.after] <= RUNAWAY_PARAMETER) {
       // Proved with a bound: the parameters need not be read.
       bounds[STEP_BOUNDS.weightMax] = bounds[STEP_BOUNDS.after];

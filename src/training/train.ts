@@ -26,6 +26,7 @@ import {
   callbackLeftOutOfRange,
   cannotHalve,
   HALVING_CANNOT_HELP,
+  NO_ADVICE,
   halvingsSpent,
   noiseAdvice,
   numericFault,
@@ -175,7 +176,8 @@ export function runTraining(
           } else {
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
-            outcome = { reason: refused, advice: refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }) };
+            // The optimiser's own DIVERGED says what to try; a step out of range gets the guard's advice.
+            outcome = { reason: refused, advice: guard.optimizerGaveUp ? NO_ADVICE : refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }) };
           }
         }
         if (typeof outcome === 'number') {

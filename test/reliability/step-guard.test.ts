@@ -236,6 +236,25 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
   // The overflows below are float32's: float64 (ref) holds these numbers.
   const f32 = kernels.precision === 'f32';
 
+  it.runIf(f32)("an optimiser that gives up midway through its step (K-FAC's damped factor not positive definite at weights of 1e12): the step is not applied, DIVERGED says where, the network and K-FAC's state as before", async () => {
+    const net = await createNetwork({ sizes: [2, 2, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 2, backend: kernels });
+    net.loadState(net.state().map((t) => ({ name: t.name, values: Array.from(t.values, () => 1e12) })));
+    const rows = [[0.1, 0.2], [0.3, -0.4], [1, 0], [-1, 1]];
+    const classes = [[1, 0], [0, 1], [1, 0], [0, 1]];
+    const kfac = createOptimizer(net, 'kfac');
+    const before = stateHash(net, kfac);
+    // K-FAC had moved its factors' averages and drawn its sampled targets before it gave up, and train() passed its DIVERGED on as it was.
+    const gaveUp = String.raw`kfac: output's damped factor G is not positive definite even with its damping ×1e6 \(the statistics hold a NaN or Inf\?\); try a larger damping or a smaller learningRate`;
+    await expectError(() => net.train(rows, classes, { epochs: 2, optimizer: kfac }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${gaveUp}; the step was not applied$`));
+    expect(stateHash(net, kfac)).toBe(before);
+    // 'skip' leaves that batch out and goes on: the other half of the rows steps.
+    const skipping = net.train(rows, classes, { epochs: 2, batchSize: 2, optimizer: kfac, onNonFinite: 'skip' });
+    expect(skipping.skipped).toBeGreaterThan(0);
+    expect(skipping.epochs.every((e) => e.batches > 0 && Number.isFinite(e.loss))).toBe(true);
+    kfac.dispose();
+    net.dispose();
+  });
+
   it.runIf(f32)('an overflow in the forward pass before any step names its layer in train and gradients, as predict does, and does not blame the learning rate', async () => {
     const net = await createNetwork({ sizes: [2, 8, 8, 8, 2], activation: 'linear', init: { name: 'normal', std: 1e12 }, seed: 1, backend: kernels });
     const before = stateHash(net);
