@@ -2,9 +2,26 @@
 import { counted } from '../counted.js';
 import { checkStudyResult } from './study-result.js';
 import type { ReportSection } from '../flow/report-html.js';
-import { epochOfStep, type DepthStudyResult } from './depth.js';
+import { epochOfStep, type DepthNetworkResult, type DepthStudyResult } from './depth.js';
 import type { Trace } from '../flow/trace.js';
 import { percentText } from '../percent-text.js';
+
+/** The header of study (a)'s ‖∂C/∂b‖ table: a column per hidden layer of its deepest network. */
+export function biasGradNormHeader(result: DepthStudyResult): string[] {
+  const width = Math.max(...result.networks.map((n) => n.biasGradNorms.length));
+  return ['network', ...Array.from({ length: width }, (_, l) => `layer ${l + 1}`)];
+}
+
+/**
+ * A network's ‖∂C/∂b‖ cells under biasGradNormHeader, the same in the terminal and the report: the
+ * mean ± std over the seeds, the mean alone for one seed (its "± 0e+0" would read as a measured
+ * zero), blanks past the network's last hidden layer.
+ */
+export function biasGradNormCells(result: DepthStudyResult, network: DepthNetworkResult): string[] {
+  const width = biasGradNormHeader(result).length - 1;
+  const cells = network.biasGradNorms.map((m, l) => (result.seeds === 1 ? m.toExponential(2) : `${m.toExponential(2)} ± ${network.biasGradNormsStd[l].toExponential(0)}`));
+  return [...cells, ...Array(width - cells.length).fill('')];
+}
 
 /** Study (a)'s result as an HTML report section. */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
@@ -28,8 +45,8 @@ export function depthReportSection(result: DepthStudyResult): ReportSection {
     ],
     tables: [
       {
-        header: ['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4'],
-        rows: result.networks.map((n) => [name(n.sizes), ...n.biasGradNorms.map((m, l) => `${m.toExponential(2)} ± ${n.biasGradNormsStd[l].toExponential(1)}`)]),
+        header: biasGradNormHeader(result),
+        rows: result.networks.map((n) => [name(n.sizes), ...biasGradNormCells(result, n)]),
       },
     ],
     runs: result.networks.flatMap((n) =>

@@ -9,6 +9,9 @@ import { loadMnist } from '../../src/data/mnist.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRows, NIELSEN_TRAINING, runDepthStudy, trainingNorms } from '../../src/studies/depth.js';
 import { expectClose } from '../util/close.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
+import { depthTables } from '../../src/cli/commands/study-depth.js';
+import { mainJobCommand } from '../../src/cli/commands/main-job.js';
+import { remedyTerms } from '../../src/cli/remedy-terms.js';
 
 describe('depth study', () => {
   it('gives, from its datasets, exactly what the same calls give on rows', async () => {
@@ -58,6 +61,22 @@ describe('depth study', () => {
       expect(Math.abs(trainingNorms(trace).biasGradNorms[1][0] / network.perSeed[0][0] - 1), `[${network.sizes}] step 2`).toBeGreaterThan(1e-4);
       // The report's charts count steps; its run heading says which epochs they are.
       expect(section.runs![index].label).toContain('One step per epoch, each recorded before its update: steps 1–3 are the starts of epochs 0–2.');
+    }
+  });
+
+  it("prints each ‖∂C/∂b‖ cell alike in the terminal and the report: ± one digit of spread over seeds, none for one seed", async () => {
+    // The report printed '1.23e-2 ± 7.0e-2' where the terminal printed '1.23e-2 ± 7e-2', and '± 0.0e+0' for one seed.
+    for (const seeds of [1, 2]) {
+      const result = await runDepthStudy({ seeds, epochs: 1 });
+      const table = depthReportSection(result).tables![0];
+      const terminal = depthTables(result, remedyTerms(mainJobCommand));
+      expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4']);
+      for (const [index, network] of result.networks.entries()) {
+        const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);
+        for (const cell of cells) expect(cell).toMatch(seeds === 1 ? /^\d\.\d\de[+-]\d+$/ : /^\d\.\d\de[+-]\d+ ± \de[+-]\d+$/);
+        for (const cell of cells) expect(terminal).toContain(cell);
+        expect(table.rows[index].slice(1 + network.biasGradNorms.length).every((cell) => cell === '')).toBe(true);
+      }
     }
   });
 });

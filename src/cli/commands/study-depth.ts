@@ -6,7 +6,7 @@
 import type { RemedyTerms } from '../../flow/remedy.js';
 import { verdictLabel } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
-import { depthReportSection } from '../../studies/depth-report.js';
+import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
 import {
   DEPTH_ROWS,
   DEPTH_SEEDS,
@@ -48,8 +48,7 @@ export function depthTables(result: DepthStudyResult, terms: RemedyTerms): strin
     `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
     '',
   );
-  const width = Math.max(...result.networks.map((n) => n.biasGradNorms.length));
-  const header = ['network', ...Array.from({ length: width }, (_, l) => `layer ${l + 1}`), 'first ÷ last', "Nielsen's"];
+  const header = [...biasGradNormHeader(result), 'first ÷ last', "Nielsen's"];
   out.push(
     formatTable(
       header,
@@ -58,9 +57,7 @@ export function depthTables(result: DepthStudyResult, terms: RemedyTerms): strin
         const nielsen = NIELSEN_RATIOS[i];
         return [
           `[${n.sizes.join(',')}]`,
-          // One seed has no spread to show: "± 0e+0" would read as a measured zero.
-          ...n.biasGradNorms.map((m, l) => (result.seeds === 1 ? sci(m) : `${sci(m)} ± ${n.biasGradNormsStd[l].toExponential(0)}`)),
-          ...Array(width - n.biasGradNorms.length).fill(''),
+          ...biasGradNormCells(result, n),
           // Nor a range: "[0.19 – 0.19]" would read as seeds that agreed.
           result.seeds === 1 ? ratio(s.median) : `${ratio(s.median)} [${ratio(s.min)} – ${ratio(s.max)}]`,
           nielsen ? ratio(nielsen.start) : '',
