@@ -1,11 +1,13 @@
 /**
  * The trace the explanation panel diagnoses: the whole run since the network was built, gathered
- * from the trace of each train() call, its records in bounded memory. diagnose() reads the first record, the
+ * from the trace of each train() call, in bounded memory. diagnose() reads the first record, the
  * median over all records and the last, so the run is thinned evenly rather than cut to a window:
- * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept. Every
- * epoch of the run is kept (Trace.epochs, numbered from the run's first): diagnose() reads the
- * training state from them as it does from a CLI run's trace, and says how many it read, so they are
- * not thinned (an epoch is three numbers: a million of them took 83 MB of a Node 20 heap, 2026-12-01).
+ * every step until MAX_RECORDS, then every 2nd, 4th, … step, the first step always kept. Its epochs
+ * (Trace.epochs, numbered from the run's first) are thinned the same way past MAX_EPOCHS, the first
+ * and the last always kept: diagnose() reads the training state from the epochs of the last two
+ * fifths of the run and the lowest before them, and counts the run's epochs by the last one's
+ * number, so evenly spread epochs keep each window's share of the run (kept all, a million epochs
+ * took 83 MB of a Node 20 heap, 2026-12-01).
  */
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, Trace } from '../../src/index.js';
 import type { TraceRun } from '../../src/index.js';
@@ -14,6 +16,8 @@ import { LAYER_RATES, type Settings } from './settings.js';
 
 /** Records kept before the run is thinned to every other kept step. */
 export const MAX_RECORDS = 1024;
+/** Epochs kept (the last besides) before the run's epochs are thinned to every other kept one. */
+export const MAX_EPOCHS = 1024;
 
 /**
  * How the run is set up, for the trace of the gradients at initialisation (train()'s traces describe
@@ -34,6 +38,8 @@ export class RunTrace {
   trace: Trace;
   /** A training step s is kept when (s − 1) is a multiple of stride (= trace.every). */
   private stride = 1;
+  /** An epoch e (numbered from 0) is kept when e is a multiple of epochStride, or it is the run's last. */
+  private epochStride = 1;
 
   constructor(private readonly probe: Trace) {
     this.trace = probe;
@@ -54,7 +60,30 @@ export class RunTrace {
       copyRecord(this.trace, from, r, residuals);
       if (this.trace.length >= MAX_RECORDS) this.thin();
     }
-    for (const e of ended) this.trace.addEpoch({ ...e, epoch: this.trace.epochs.length });
+    this.addEpochs(ended);
+  }
+
+  /**
+   * Adds the epochs that ended in one call, numbered on from the run's last: those on the kept grid
+   * (multiples of epochStride) and the call's last, now the run's last, whatever its number; the
+   * run's last before them goes if it was off the grid. Past MAX_EPOCHS every other kept one goes.
+   */
+  private addEpochs(ended: readonly EpochEnd[]): void {
+    if (ended.length === 0) return;
+    const epochs = this.trace.epochs;
+    const last = epochs[epochs.length - 1];
+    if (last && last.epoch % this.epochStride !== 0) this.trace.keepEpochs((e) => e !== last);
+    const first = last === undefined ? 0 : last.epoch + 1;
+    ended.forEach((e, i) => {
+      const epoch = first + i;
+      const runsLast = i === ended.length - 1;
+      if (epoch % this.epochStride !== 0 && !runsLast) return;
+      this.trace.addEpoch({ ...e, epoch });
+      if (this.trace.epochs.length > MAX_EPOCHS) {
+        this.epochStride *= 2;
+        this.trace.keepEpochs((k) => k.epoch % this.epochStride === 0 || (runsLast && k.epoch === epoch));
+      }
+    });
   }
 
   private thin(): void {

@@ -19,7 +19,7 @@ import { counted } from '../counted.js';
 import { numberRanges } from '../layer-names.js';
 import { remedyText, SMALLER_LEARNING_RATE, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
-import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type TrainingProgress } from './training-progress.js';
+import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type EpochsUnread, type TrainingProgress } from './training-progress.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -770,7 +770,7 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
   const windows = `median over the last ${p.window} records`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
-  const only = `read from the batches: ${p.epochsUnread === 'not a number' ? "an epoch's training loss in the trace is not a number" : 'the trace holds fewer than two epochs'}`;
+  const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
     return (
       `Training has converged on its batches (${only}): their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
@@ -801,11 +801,19 @@ function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   return `${cause}.${minimum}`;
 }
 
-/** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it. */
+/** Why the epochs were not read (TrainingProgress.epochsUnread), as the summary says it. */
+const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
+  'fewer than two': 'the trace holds fewer than two epochs',
+  'not a number': "an epoch's training loss in the trace is not a number",
+  'too sparse': 'the trace kept no epoch in the window before the last',
+};
+
+/** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
+  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${p.epochs} epochs, evenly spread, and the means and the lowest are of those kept`;
   return p.epochLoss === 'all rows at the end'
-    ? "the loss on every training row at each epoch's end (the run's validation rows were its training rows)"
-    : "the training loss per epoch (the mean of its batches' losses, each before its update)";
+    ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
+    : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
 }
 
 /** How far a loss lies above its lowest, with the space after it: '26 % ' (nothing from a lowest of 0, which no percentage can be of). */
@@ -818,13 +826,13 @@ const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
 /** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
 function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const measured = epochLossWords(p);
-  const end = atLastEpochs(p.lossEnd, p, trace.epochs.length);
+  const end = atLastEpochs(p.lossEnd, p, p.epochs!);
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
     : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right`;
   const lowest = p.lowest!;
   const rise = (now: number, low: { epoch: number; loss: number }) =>
-    `${atLastEpochs(now, p, trace.epochs.length)}, ${percentAbove(now, low.loss)}above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
+    `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (

@@ -273,7 +273,11 @@ export class Trace {
     return this.accuracyData.subarray(0, this.count);
   }
 
-  /** Every epoch the run completed, first first, whatever the trace's interval (the last one cut short where maxSeconds ran out). */
+  /**
+   * Every epoch the run completed, first first, whatever the trace's interval (the last one cut short
+   * where maxSeconds ran out); in a trace thinned by keepEpochs, the epochs it kept, each with its
+   * number in the run (so the run's count is the last one's number + 1).
+   */
   get epochs(): readonly TraceEpoch[] {
     return this.epochData;
   }
@@ -348,6 +352,17 @@ export class Trace {
   /** Stores an epoch's losses (the training loop's writer, through TraceRecorder.epochEnded). */
   addEpoch(epoch: TraceEpoch): void {
     this.epochData.push(copyEpoch(epoch));
+  }
+
+  /**
+   * Keeps only the epochs `keep` accepts, in order: a long run's trace held in bounded memory (the
+   * visualizer keeps every 2nd, 4th, … epoch of its run, the first and the last). diagnose() reads a
+   * thinned trace's epochs by their numbers and says the means it gives are of the kept ones.
+   */
+  keepEpochs(keep: (epoch: Readonly<TraceEpoch>) => boolean): void {
+    let kept = 0;
+    for (const e of this.epochData) if (keep(e)) this.epochData[kept++] = e;
+    this.epochData.length = kept;
   }
 
   /**

@@ -30,7 +30,7 @@ export interface EpochLoss {
 }
 
 /** Why trainingProgress() read a trace's batches and not its epochs (TrainingProgress.epochsUnread). */
-export type EpochsUnread = 'fewer than two' | 'not a number';
+export type EpochsUnread = 'fewer than two' | 'not a number' | 'too sparse';
 
 /** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'). */
 export interface HeldOutProgress {
@@ -57,11 +57,19 @@ export interface TrainingProgress {
   /**
    * Only when read 'batches': why the epochs were not read. 'fewer than two': the trace holds fewer
    * (one epoch, a single batch, a trace saved before epochs were recorded); 'not a number': an
-   * epoch's training loss (see epochLoss) is not a finite number (a saved trace's null).
+   * epoch's training loss (see epochLoss) is not a finite number (a saved trace's null); 'too
+   * sparse': a thinned trace (Trace.keepEpochs) kept no epoch in the window before the last.
    */
   epochsUnread?: EpochsUnread;
-  /** Records (read 'batches': a fifth of them, at least PROGRESS_WINDOW_MIN) or epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
+  /** Records (read 'batches': a fifth of them, at least PROGRESS_WINDOW_MIN) or the run's epochs (read 'epochs': a fifth of them, at least 1) in each of the two windows compared. */
   window: number;
+  /** Only when read 'epochs': the run's epochs, counted by their numbers (the last one's − the first one's + 1). */
+  epochs?: number;
+  /**
+   * Only when read 'epochs' from a thinned trace (Trace.keepEpochs: fewer epochs than the run's):
+   * how many it holds. The windows' means and the lowest are then of the kept epochs in them.
+   */
+  epochsKept?: number;
   /** Batch loss at the first record: the first step's, at the weights the run started from. */
   lossStart: number;
   /** Read 'batches': median batch loss over the window of records before the last; read 'epochs': mean training loss (epochLoss) over the window of epochs before the last. */
@@ -145,10 +153,33 @@ function trainingLossOf(trace: Trace): (e: TraceEpoch) => number {
   return trace.run.validation === 'training rows' ? (e) => e.validation?.loss ?? NaN : (e) => e.loss;
 }
 
-/** Why the trace's epochs cannot be read (fewer than two, or a training loss that is not a finite number); undefined where they can. */
+/** Why the trace's epochs cannot be read (fewer than two, a training loss that is not a finite number, none kept in a window); undefined where they can. */
 function epochsUnread(trace: Trace): EpochsUnread | undefined {
   if (trace.epochs.length < 2) return 'fewer than two';
-  return trace.epochs.every((e) => Number.isFinite(trainingLossOf(trace)(e))) ? undefined : 'not a number';
+  if (!trace.epochs.every((e) => Number.isFinite(trainingLossOf(trace)(e)))) return 'not a number';
+  return epochWindows(trace.epochs) ? undefined : 'too sparse';
+}
+
+/**
+ * The two windows of the run's epochs that are compared, each a fifth of them (at least one), by
+ * the epochs' numbers: `count` epochs from the first one's number to the last one's; the window
+ * before the last holds the kept epochs [before, last), the last window [last, end). A trace that
+ * keeps every epoch has them at those positions; a thinned one (Trace.keepEpochs) the kept ones in
+ * each fifth. Undefined where the window before the last holds no kept epoch.
+ */
+interface EpochWindows {
+  count: number;
+  window: number;
+  before: number;
+  last: number;
+}
+function epochWindows(epochs: readonly TraceEpoch[]): EpochWindows | undefined {
+  const first = epochs[0].epoch;
+  const count = epochs[epochs.length - 1].epoch - first + 1;
+  const window = Math.max(1, Math.floor(count / 5));
+  const from = (windows: number) => epochs.findIndex((e) => e.epoch - first >= count - windows * window);
+  const windows = { count, window, before: from(2), last: from(1) };
+  return windows.before < windows.last ? windows : undefined;
 }
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -159,12 +190,11 @@ function lowestOf(epochs: readonly TraceEpoch[], loss: (e: TraceEpoch) => number
 }
 
 /** The last window's mean loss against the window's before and the lowest of the epochs before the last window. */
-function compared(epochs: readonly TraceEpoch[], window: number, loss: (e: TraceEpoch) => number): HeldOutProgress {
-  const n = epochs.length;
+function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number): HeldOutProgress {
   return {
-    lossBefore: mean(epochs.slice(n - 2 * window, n - window).map(loss)),
-    lossEnd: mean(epochs.slice(n - window).map(loss)),
-    lowest: lowestOf(epochs.slice(0, n - window), loss),
+    lossBefore: mean(epochs.slice(w.before, w.last).map(loss)),
+    lossEnd: mean(epochs.slice(w.last).map(loss)),
+    lowest: lowestOf(epochs.slice(0, w.last), loss),
   };
 }
 
@@ -178,13 +208,15 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const allRows = trace.run.validation === 'training rows';
   const trainingLoss = trainingLossOf(trace);
   if (trace.length === 0 || !Number.isFinite(trace.losses[0])) return undefined;
-  const window = Math.max(1, Math.floor(n / 5));
-  const training = compared(epochs, window, trainingLoss);
-  const last = epochs.slice(n - window);
+  // epochsUnread() found the windows.
+  const windows = epochWindows(epochs)!;
+  const { window, count } = windows;
+  const training = compared(epochs, windows, trainingLoss);
+  const last = epochs.slice(windows.last);
   const heldOutLoss = (e: TraceEpoch) => e.validation?.loss ?? NaN;
-  const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, window, heldOutLoss) : undefined;
-  // The records taken in the last window's epochs: those after the step that ended the epoch before it.
-  const after = epochs[n - window - 1].step;
+  const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, windows, heldOutLoss) : undefined;
+  // The records taken in the last window's epochs: those after the step that ended the (kept) epoch before it.
+  const after = epochs[windows.last - 1].step;
   const lastRecords = Array.from(trace.accuracy).filter((_, r) => trace.steps[r] > after);
   const accuracyEnd = allRows ? mean(last.map((e) => e.validation!.accuracy)) : lastRecords.length ? median(lastRecords) : NaN;
   const lossStart = trace.losses[0];
@@ -205,6 +237,8 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     read: 'epochs',
     epochLoss: allRows ? 'all rows at the end' : 'batch mean',
     window,
+    epochs: count,
+    ...(n < count && { epochsKept: n }),
     lossStart,
     lossBefore,
     lossEnd,

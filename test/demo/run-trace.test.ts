@@ -1,13 +1,14 @@
 // The visualizer's run trace: the records of many train() calls in one trace for diagnose(),
 // thinned evenly (every 2nd, 4th, … step from the first) once it reaches MAX_RECORDS, values copied
-// unchanged; and every epoch of the run, whether a train() call passed over the training rows at
+// unchanged; and the epochs of the run (thinned the same way past MAX_EPOCHS, the last always kept), whether a train() call passed over the training rows at
 // once or single steps did over many calls (SteppedPass), as train() measures an epoch.
 import { describe, expect, it } from 'vitest';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { TraceRecorder } from '../../src/flow/recorder.js';
 import { createNetwork } from '../../src/api/network.js';
-import { MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
+import { MAX_EPOCHS, MAX_RECORDS, RunTrace } from '../../demo/src/run-trace.js';
+import { Rng } from '../../src/init/rng.js';
 import { SteppedPass, type EpochEnd, type StepSettings } from '../../demo/src/stepped-pass.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { Network } from '../../src/api/network.js';
@@ -48,14 +49,62 @@ describe('visualizer run trace', () => {
     }
     expect(diagnose(trace).evidence.records).toBe(trace.length);
     expectTraceInvariants(trace, 'run trace');
-    // Every epoch of the 11 calls, through both thinnings, numbered from the run's first, each as its call's trace had it.
-    expect(trace.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 1100 }, (_, e) => e));
-    expect(trace.epochs.map((e) => e.step)).toEqual(Array.from({ length: 1100 }, (_, e) => 2 * (e + 1)));
-    expect(trace.epochs.slice(1000)).toEqual(last.epochs.map((e) => ({ ...e, epoch: 1000 + e.epoch })));
+    // The epochs of the 11 calls, numbered from the run's first, each as its call's trace had it: every
+    // one up to MAX_EPOCHS, then every 2nd and the run's last (1,100 of them: 0, 2, …, 1098, 1099).
+    const keptEpochs = [...Array.from({ length: 550 }, (_, k) => 2 * k), 1099];
+    expect(trace.epochs.map((e) => e.epoch)).toEqual(keptEpochs);
+    expect(trace.epochs.map((e) => e.step)).toEqual(keptEpochs.map((e) => 2 * (e + 1)));
+    expect(trace.epochs.filter((e) => e.epoch >= 1000)).toEqual(last.epochs.filter((e) => e.epoch % 2 === 0 || e.epoch === 99).map((e) => ({ ...e, epoch: 1000 + e.epoch })));
     expect(diagnose(trace).evidence.training?.read).toBe('epochs');
     // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases).
     expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero' });
     net.dispose();
+  });
+
+  it('keeps a million epochs in bounded memory: evenly thinned, the first and the last kept, read by the diagnosis as the whole run', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], activation: 'tanh', backend: 'ref', seed: 3 });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const y = [[1, 0], [0, 1], [0, 1], [1, 0]];
+    net.train(x, y, { epochs: 2, batchSize: 2, learningRate: 0.1, trace: { every: 1 } });
+    const records = net.trace!;
+    net.dispose();
+    // A loss still falling slowly, with noise: 1 + 1/(1 + e/1000) ± 1 %; an epoch of 10 steps.
+    const rng = new Rng(5);
+    const RUN = 1_000_000;
+    const ended = (from: number, n: number): EpochEnd[] => Array.from({ length: n }, (_, i) => ({ step: 10 * (from + i + 1), loss: (1 + 1 / (1 + (from + i) / 1000)) * (1 + 0.01 * (rng.uniform() - 0.5)) }));
+    const all = ended(0, RUN);
+    // Whole passes (a call's epochs at once) and single steps (one epoch a call), as the page gives them.
+    const run = new RunTrace(records);
+    run.append(records, all.slice(0, 600_000));
+    // Later calls bring no records (their steps are not what this test counts).
+    const none = new Trace({ sizes: records.sizes, activations: records.activations, loss: records.loss, every: 1, run: records.run });
+    for (let e = 600_000; e < RUN; e += 40_000) {
+      run.append(none, all.slice(e, e + 39_999));
+      run.append(none, all.slice(e + 39_999, e + 40_000));
+      expect(run.trace.epochs.length).toBeLessThanOrEqual(MAX_EPOCHS);
+    }
+    const kept = run.trace.epochs;
+    expect(kept.length).toBeLessThanOrEqual(MAX_EPOCHS);
+    expect(kept.length).toBeGreaterThan(MAX_EPOCHS / 2);
+    expect(kept[0]).toEqual({ ...all[0], epoch: 0 });
+    expect(kept.at(-1)).toEqual({ ...all[RUN - 1], epoch: RUN - 1 });
+    // The rest evenly spaced, each the epoch it was.
+    const stride = kept[1].epoch;
+    expect(kept.slice(0, -1).every((e, i) => e.epoch === i * stride)).toBe(true);
+    expect(kept.every((e) => e.step === all[e.epoch].step && e.loss === all[e.epoch].loss)).toBe(true);
+
+    // Kept whole (the same trace with every epoch), the diagnosis reads the same state, counts and windows; its means within 0.1 %.
+    const whole = Trace.fromJSON({ ...JSON.parse(JSON.stringify(run.trace)), epochs: [] });
+    all.forEach((e, epoch) => whole.addEpoch({ ...e, epoch }));
+    const [thinned, unthinned] = [diagnose(run.trace), diagnose(whole)];
+    const [thin, full] = [thinned.evidence.training!, unthinned.evidence.training!];
+    expect(thin.state).toBe(full.state);
+    expect([thin.read, thin.epochs, thin.window, thin.epochsKept]).toEqual(['epochs', RUN, RUN / 5, kept.length]);
+    expect([full.epochs, full.window, full.epochsKept]).toEqual([RUN, RUN / 5, undefined]);
+    for (const key of ['lossBefore', 'lossEnd'] as const) expect(Math.abs(thin[key] / full[key] - 1)).toBeLessThan(1e-3);
+    expect(thinned.summary).toContain(`over the last ${RUN / 5} of ${RUN} epochs`);
+    expect(thinned.summary).toContain(`the trace kept ${kept.length} of the run's ${RUN} epochs, evenly spread, and the means and the lowest are of those kept`);
+    expect(unthinned.summary).not.toContain('the trace kept');
   });
 
   it('describes the run as its latest call was set up, so a rate changed mid-run is the one the diagnosis starts from', async () => {

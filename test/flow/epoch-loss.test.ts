@@ -140,6 +140,25 @@ describe('the epochs in the trace', () => {
     expect(trace.epochs.map((e) => e.epoch)).toEqual([0]);
   });
 
+  it('kept in part (keepEpochs), are counted by their numbers; a window with none kept is read from the batches, saying why', () => {
+    const trace = new Trace({ ...info, activations: [...info.activations] });
+    for (let step = 1; step <= 20; step++) trace.beginRecord(step, 1 - step / 40, 0.5);
+    for (let epoch = 0; epoch < 10; epoch++) trace.addEpoch({ epoch, step: 2 * (epoch + 1), loss: 1 - epoch / 20 });
+    // Every other epoch and the last: 10 epochs, windows of 2 (epochs 6–7 and 8–9), their kept ones 6 and 8, 9.
+    trace.keepEpochs((e) => e.epoch % 2 === 0 || e.epoch === 9);
+    expect(trace.epochs.map((e) => e.epoch)).toEqual([0, 2, 4, 6, 8, 9]);
+    const p = diagnose(trace).evidence.training!;
+    expect([p.read, p.epochs, p.window, p.epochsKept]).toEqual(['epochs', 10, 2, 6]);
+    expect(p.lossBefore).toBeCloseTo(1 - 6 / 20, 12);
+    expect(p.lossEnd).toBeCloseTo((1 - 8 / 20 + 1 - 9 / 20) / 2, 12);
+    expect(diagnose(trace).summary).toContain("the trace kept 6 of the run's 10 epochs, evenly spread, and the means and the lowest are of those kept");
+    // Only the first and the last: nothing kept in the window before the last.
+    trace.keepEpochs((e) => e.epoch === 0 || e.epoch === 9);
+    const sparse = diagnose(trace);
+    expect([sparse.evidence.training!.read, sparse.evidence.training!.epochsUnread]).toEqual(['batches', 'too sparse']);
+    expect(sparse.summary).toContain('(read from the batches: the trace kept no epoch in the window before the last)');
+  });
+
   it('a saved trace with malformed epochs is refused, saying which', async () => {
     const json = (epochs: unknown) => ({ ...new Trace({ ...info, activations: [...info.activations] }).toJSON(), epochs }) as unknown;
     await expectError(() => Trace.fromJSON(json({ 0: 1 })), 'INVALID_OPTION', /trace JSON: epochs must be an array/);
