@@ -28,8 +28,7 @@ describe('gradscope curvature', async () => {
 
   it.each(['wasm', 'ref'] as const)('--json prints measureCurvature of the model (--backend %s)', async (backend) => {
     const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '3', '--backend', backend, '--json']);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const printed = JSON.parse(stdout);
     const expected = measureCurvature(await Network.fromJSON(model, { backend }), data.inputs, data.targets, { k: 3 });
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
@@ -207,8 +206,7 @@ describe('gradscope curvature on a block network', async () => {
 
   it('--json prints the Hessian and Gauss-Newton spectra per module', async () => {
     const { code, stdout, stderr } = runCli(['curvature', '--model', modelPath, '--data', dataPath, '--k', '2', '--backend', 'ref', '--json']);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const printed = JSON.parse(stdout);
     const expected = measureCurvature(await Network.fromJSON(model, { backend: 'ref' }), data.inputs, data.targets, { k: 2 });
     expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));

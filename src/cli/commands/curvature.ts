@@ -47,7 +47,7 @@ export const curvatureCommand = command({
         }
         bar.update(p.done, progressNote(p, net.kind, weightLayers));
       };
-      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress: json ? undefined : onProgress }));
+      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress }));
       bar?.done();
       terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
     } finally {

@@ -107,12 +107,10 @@ export const studyActivationsCommand = command({
       trainRows,
       testRows,
       seed,
-      onRun: json
-        ? undefined
-        : (label, done, total) => {
-            bar ??= new ProgressBar(terminal, 'activations', total);
-            bar.update(done, label);
-          },
+      onRun: (label, done, total) => {
+        bar ??= new ProgressBar(terminal, 'activations', total);
+        bar.update(done, label);
+      },
     });
     bar?.done();
     if (json) {

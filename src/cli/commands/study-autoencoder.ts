@@ -53,21 +53,19 @@ export const studyAutoencoderCommand = command({
     let bar: ProgressBar | undefined;
     const result = await runAutoencoderStudy({
       ...options,
-      onPoint: json
-        ? undefined
-        : (name, p) => {
-            if (p.seconds === 0) {
-              bar?.done();
-              bar = new ProgressBar(terminal, name, seconds);
-            }
-            bar!.update(Math.min(p.seconds, seconds), `error ${p.trainError.toFixed(2)}`);
-          },
+      onPoint: (name, p) => {
+        if (p.seconds === 0) {
+          bar?.done();
+          bar = new ProgressBar(terminal, name, seconds);
+        }
+        bar!.update(Math.min(p.seconds, seconds), `error ${p.trainError.toFixed(2)}`);
+      },
     });
+    bar?.done();
     if (json) {
       terminal.out(jsonLine(result));
       return;
     }
-    bar?.done();
     const header = ['CPU seconds', ...result.runs.map((r) => `${r.optimizer} train / test`)];
     const points = result.runs[0].curve.length;
     const rows = Array.from({ length: points }, (_, i) => [

@@ -155,13 +155,11 @@ export const studyDepthCommand = command({
       seeds,
       epochs,
       lambda,
-      onProgress: json
-        ? undefined
-        : (network, epoch, total) => {
-            if (epoch === 1) bar = new ProgressBar(terminal, `network ${network + 1}/4`, total);
-            bar!.update(epoch);
-            if (epoch === total) bar!.done();
-          },
+      onProgress: (network, epoch, total) => {
+        if (epoch === 1) bar = new ProgressBar(terminal, `network ${network + 1}/4`, total);
+        bar!.update(epoch);
+        if (epoch === total) bar!.done();
+      },
     });
     if (json) {
       terminal.out(jsonLine(depthJSON(result)));

@@ -108,7 +108,7 @@ export const studyModelCommand = command({
     try {
       optimizer = trainingOptimizer(args, net, settings, { x: data.inputs, y: data.targets, count: data.inputs.length }, `in ${dataPath}`);
       const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
-      const bar = json ? undefined : new ProgressBar(terminal, 'training', epochs);
+      const bar = new ProgressBar(terminal, 'training', epochs);
       const trained = net.train(data.inputs, data.targets, {
         epochs,
         batchSize,
@@ -121,10 +121,10 @@ export const studyModelCommand = command({
         validation: { x: data.inputs, y: data.targets },
         onEpoch: ({ epoch, validation }) => {
           curve.push(validation!);
-          bar?.update(epoch, `loss ${validation!.loss.toFixed(4)}`);
+          bar.update(epoch, `loss ${validation!.loss.toFixed(4)}`);
         },
       });
-      bar?.done();
+      bar.done();
       if (save) await saveModel(net, save, { optimizer });
       const trace = net.trace!;
       const diagnosis = diagnose(trace);

@@ -80,7 +80,7 @@ export const studyPlateauCommand = command({
       lambda: numberFlag(args, 'lambda'),
       k: numberFlag(args, 'k'),
       seed: numberFlag(args, 'seed'),
-      onProgress: json ? undefined : (done, points) => (progress ??= new ProgressBar(terminal, 'plateau', points)).update(done),
+      onProgress: (done, points) => (progress ??= new ProgressBar(terminal, 'plateau', points)).update(done),
     });
     progress?.done();
     if (json) {

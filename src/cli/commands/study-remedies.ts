@@ -72,7 +72,7 @@ export const studyRemediesCommand = command({
     }
     const result = await runRemediesStudy({
       ...options,
-      onRun: json ? undefined : (run) => terminal.err(`remedies: ${run.label} done\n`),
+      onRun: (run) => terminal.err(`remedies: ${run.label} done\n`),
     });
     if (json) {
       terminal.out(jsonLine(result));

@@ -178,9 +178,9 @@ export const studyTrainableDepthCommand = command({
     const setup = checkOptionsAsUsage(args, setupFlags('depths'), () => checkStudySetup(options, { depths: TRAINABLE_DEPTHS }));
     if (budgets.length) checkOptionsAsUsage(args, setupFlags('budget-depths'), () => checkStudySetup({ ...options, depths: budgetDepths, remedies: undefined }, { depths: BUDGET_DEPTHS, remedies: BUDGET_REMEDIES }));
     const html = await outputFileFlag(args, 'html');
-    const progress = json ? undefined : rowProgress(terminal, setup.remedies.length * setup.depths.length);
-    const result = await runTrainableDepthStudy({ ...options, backend, onRow: progress?.onRow });
-    progress?.done();
+    const progress = rowProgress(terminal, setup.remedies.length * setup.depths.length);
+    const result = await runTrainableDepthStudy({ ...options, backend, onRow: progress.onRow });
+    progress.done();
     const sweep =
       budgets.length > 0
         ? await runBudgetSweep({
@@ -192,14 +192,14 @@ export const studyTrainableDepthCommand = command({
             testRows: options.testRows,
             seed: options.seed,
             backend,
-            onNetwork: json ? undefined : (n) => terminal.err(`${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
+            onNetwork: (n) => terminal.err(`${PROGRESS_LABEL}: budget sweep, ${n.remedy} at ${counted(n.depth, 'hidden layer')} (lr ${n.learningRate ?? 'default'}) done\n`),
           })
         : null;
     const experiments =
       papers
         ? await runPaperExperiments(
             { trainRows: options.trainRows, testRows: options.testRows, seed: options.seed, backend },
-            json ? undefined : (e) => terminal.err(`${PROGRESS_LABEL}: ${e.id} done\n`),
+            (e) => terminal.err(`${PROGRESS_LABEL}: ${e.id} done\n`),
           )
         : [];
     // With --json too: the JSON goes to stdout, the report to its file.
