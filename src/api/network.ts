@@ -11,10 +11,10 @@ import { BACKEND_OPTIONS, networkOn, type BackendOptions } from '../backend.js';
 import { ROW_LABELS, rowCount, toMatrix, type RowLabels, type Rows } from '../data/matrix.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Rng } from '../init/rng.js';
-import { givenParameters, readInitialisation, type Initialisation } from '../init/initialisation.js';
+import { chainFanIns, givenParameters, readInitialisation, type DenseFanIn, type Initialisation } from '../init/initialisation.js';
 import type { FloatArray, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkTrainingBatch, MODEL, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import type { CheckedSpec } from '../layers/spec.js';
+import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { BlockEngine, type BlockConfig } from '../network/block-engine.js';
 import { resolveNetwork, type NetworkConfig, type NetworkOptions } from '../network/config.js';
 import { Engine, type InitialParameters } from '../network/engine.js';
@@ -477,7 +477,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   loadState(tensors: readonly { name: string; values: ArrayLike<number> }[], options: LoadStateOptions = {}): void {
     this.assertAlive();
     checkKnownKeys(options, LOAD_STATE_OPTIONS, 'loadState');
-    const origin = givenParameters(options.initialisation === undefined ? undefined : readInitialisation(options.initialisation, 'initialisation', badModelFile));
+    const origin = givenParameters(options.initialisation === undefined ? undefined : readInitialisation(options.initialisation, 'initialisation', badModelFile, this.denseFanIns()));
     const expected = this.state();
     if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
     expected.forEach((t, i) => {
@@ -491,6 +491,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     else engine.parameters().forEach((p, i) => this.kernels.write(p.value, tensors[i].values));
     Object.assign(engine, origin);
     this.trace = undefined; // it described the weights before
+  }
+
+  /** Each dense layer's inputs, as a record of how they were drawn is checked against (readInitialisation). */
+  private denseFanIns(): DenseFanIn[] {
+    const engine = this.#engine;
+    return engine instanceof BlockEngine ? namedDenseFanIns(engine.specs, engine.inputSize) : chainFanIns(engine.sizes);
   }
 
   /** A network from gradscope's JSON model format (an object or its text). */

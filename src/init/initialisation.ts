@@ -10,7 +10,7 @@
 import { keysOf } from '../checks.js';
 import { describeValue } from '../errors.js';
 import { checkFileFields, rethrowThrough, type Fail } from '../model-limits.js';
-import { checkBiasInit, checkWeightInit, type BiasInit, type WeightInit } from './initializers.js';
+import { checkBiasInit, checkWeightInit, layerTooNarrowFor, type BiasInit, type WeightInit } from './initializers.js';
 
 /** The initialisers a network's weights and biases were drawn with. */
 export interface Initialisers {
@@ -51,15 +51,28 @@ export function givenParameters(recorded: Initialisation | undefined): Parameter
   return { initialisation: recorded && { init: recorded.init, biasInit: recorded.biasInit }, awaitingLsuv: false, lsuvApplied: recorded?.lsuv === true };
 }
 
+/** A dense layer as a record is checked against: how the file names it, and its inputs (fan-in). */
+export interface DenseFanIn {
+  layer: string;
+  inputs: number;
+}
+
+/** The dense layers of a chain of `sizes` (input first), as DenseFanIn, named as createNetwork names them. */
+export function chainFanIns(sizes: readonly number[]): DenseFanIn[] {
+  return sizes.slice(0, -1).map((inputs, l) => ({ layer: `layer ${l} (${inputs} → ${sizes[l + 1]})`, inputs }));
+}
+
 /** The fields of an Initialisation, as a file holds them. */
 const FIELDS = keysOf<Initialisation>({ init: true, biasInit: true, lsuv: true });
 
 /**
- * `value` read as an Initialisation; `fail` (BAD_MODEL_FILE for a file) names the field at `where`
- * that is not one: an initialiser this gradscope does not know is refused, as an unknown activation
- * or loss is, never dropped or guessed (a loaded network would be diagnosed as drawn by another).
+ * `value` read as the Initialisation of a network whose dense layers are `layers`; `fail`
+ * (BAD_MODEL_FILE for a file) names the field at `where` that is not one: an initialiser this
+ * gradscope does not know is refused, as an unknown activation or loss is, never dropped or guessed
+ * (a loaded network would be diagnosed as drawn by another), and so is one that could not have drawn
+ * these layers (a sparse init with more connections than a layer has inputs: createNetwork refuses it).
  */
-export function readInitialisation(value: unknown, where: string, fail: Fail): Initialisation {
+export function readInitialisation(value: unknown, where: string, fail: Fail, layers: readonly DenseFanIn[]): Initialisation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail(where, `expected { init, biasInit, lsuv? }, got ${describeValue(value)}`);
   checkFileFields(value, FIELDS, where, fail);
   const { init, biasInit, lsuv } = value as Record<string, unknown>;
@@ -68,14 +81,19 @@ export function readInitialisation(value: unknown, where: string, fail: Fail): I
     init: rethrowThrough(fail, `${where}.init`, () => checkWeightInit(init)),
     biasInit: rethrowThrough(fail, `${where}.biasInit`, () => checkBiasInit(biasInit)),
   };
+  const narrow = layers[layerTooNarrowFor(read.init, layers.map((l) => l.inputs))];
+  if (narrow) {
+    const { connections } = read.init as { connections: number };
+    throw fail(`${where}.init.connections`, `${connections} connections per unit, but ${narrow.layer} has ${narrow.inputs} inputs: a sparse init connects at most every input of each dense layer, so it drew no such network`);
+  }
   if (lsuv === undefined) return read;
   if (lsuv !== true) throw fail(`${where}.lsuv`, `expected true (or no field), got ${describeValue(lsuv)}`);
   return { ...read, lsuv };
 }
 
-/** `{ initialisation }` of a file or data that records one (checked: `fail` names what is wrong at `where`), else `{}`. */
-export function recordedInitialisation(holder: { initialisation?: unknown }, where: string, fail: Fail): { initialisation?: Initialisation } {
-  return holder.initialisation === undefined ? {} : { initialisation: readInitialisation(holder.initialisation, where, fail) };
+/** `{ initialisation }` of a file or data that records one for its dense `layers` (checked: `fail` names what is wrong at `where`), else `{}`. */
+export function recordedInitialisation(holder: { initialisation?: unknown }, where: string, fail: Fail, layers: readonly DenseFanIn[]): { initialisation?: Initialisation } {
+  return holder.initialisation === undefined ? {} : { initialisation: readInitialisation(holder.initialisation, where, fail, layers) };
 }
 
 /** An Initialisation as the JSON text a string-valued metadata map holds (safetensors, ONNX). */
@@ -83,8 +101,8 @@ export function initialisationText(initialisation: Initialisation): string {
   return JSON.stringify(initialisation);
 }
 
-/** `{ initialisation }` read back from a string-valued metadata map's `initialisation` JSON text (`where` names it), else `{}`. */
-export function recordedInitialisationText(metadata: Record<string, string>, where: string, fail: Fail): { initialisation?: Initialisation } {
+/** `{ initialisation }` read back from a string-valued metadata map's `initialisation` JSON text (`where` names it) for the dense `layers`, else `{}`. */
+export function recordedInitialisationText(metadata: Record<string, string>, where: string, fail: Fail, layers: readonly DenseFanIn[]): { initialisation?: Initialisation } {
   const text = metadata.initialisation;
   if (text === undefined) return {};
   let value: unknown;
@@ -93,5 +111,5 @@ export function recordedInitialisationText(metadata: Record<string, string>, whe
   } catch (error) {
     throw fail(where, `not valid JSON (${(error as Error).message})`);
   }
-  return { initialisation: readInitialisation(value, where, fail) };
+  return { initialisation: readInitialisation(value, where, fail, layers) };
 }

@@ -84,12 +84,23 @@ function drawScale(init: Exclude<WeightInitName, 'orthogonal'>, nIn: number, nOu
  * init, not the sparse one asked for. The default (15) is Martens' and capped at n_in instead.
  */
 export function checkSparseConnections(init: WeightInit, fanIns: readonly number[], where: (layer: number) => string): void {
-  if (typeof init !== 'object' || init.name !== 'sparse' || init.connections === undefined) return;
-  const layer = fanIns.findIndex((nIn) => init.connections! > nIn);
+  const layer = layerTooNarrowFor(init, fanIns);
   if (layer < 0) return;
+  const { connections } = init as { connections: number };
   throw invalidOption(
-    `init: { name: 'sparse', connections: ${init.connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${Math.min(...fanIns)}`,
+    `init: { name: 'sparse', connections: ${connections} } needs at most as many connections as each dense layer has inputs, but ${where(layer)} has ${fanIns[layer]}: every input would be connected (a dense N(0, 1) init); give connections ≤ ${Math.min(...fanIns)}`,
   );
+}
+
+/**
+ * The first of `fanIns` (the inputs of a network's dense layers) fewer than a sparse init's given
+ * `connections`, else −1: such a layer cannot be drawn by it (createNetwork refuses it, a file's
+ * record of it is refused). The default, capped at n_in, fits every layer.
+ */
+export function layerTooNarrowFor(init: WeightInit, fanIns: readonly number[]): number {
+  if (typeof init !== 'object' || init.name !== 'sparse' || init.connections === undefined) return -1;
+  const { connections } = init;
+  return fanIns.findIndex((nIn) => connections > nIn);
 }
 
 /** Weights of a layer, `[nOut][nIn]` row-major. */

@@ -37,7 +37,8 @@ import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js'
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
-import { recordedInitialisation } from '../init/initialisation.js';
+import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
+import { namedDenseFanIns } from '../layers/spec.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 
 /** The first 8 bytes of a binary checkpoint. */
@@ -273,7 +274,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (!isRecord(header)) throw badModel('header', 'expected a JSON object');
   const loss: Loss = readLoss(header.loss, 'header.loss');
   const architecture = version === CHECKPOINT_BINARY_BLOCK_VERSION ? readBlockArchitecture(header, loss) : readDenseArchitecture(header, loss);
-  const recorded = recordedInitialisation(header, 'header.initialisation', badModel);
+  const recorded = recordedInitialisation(header, 'header.initialisation', badModel, architecture.fanIns);
   const step = readStep(header.step, 'header.step');
   const rng = readRng(header.rng, 'header.rng');
   let optimizerHeader: { name: string; scalars: Record<string, number>; lengths: number[] } | undefined;
@@ -313,13 +314,14 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
 type ReadTensor = (n: number, element: ElementPath, parameter: boolean) => Float32Array;
 
 /** The tensors' lengths a version 1 header describes, and how to read them into ModelData. */
-function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: ReadTensor) => ModelData } {
+function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; fanIns: DenseFanIn[]; read: (read: ReadTensor) => ModelData } {
   if (!Array.isArray(header.sizes) || !Array.isArray(header.activations)) throw badModel('header', 'expected "sizes" and "activations" arrays');
   const sizes = header.sizes as number[];
   const activations: OutputActivation[] = (header.activations as unknown[]).map((a, l) => readActivation(a, `header.activations[${l}]`));
   checkArchitecture({ loss, sizes, activations }, 'header'); // limits on sizes before any allocation
   return {
     lengths: sizes.slice(1).flatMap((units, l) => [units * sizes[l], units]),
+    fanIns: chainFanIns(sizes),
     read(read) {
       const weights: Float32Array[] = [];
       const biases: Float32Array[] = [];
@@ -333,10 +335,11 @@ function readDenseArchitecture(header: Record<string, unknown>, loss: Loss): { l
 }
 
 /** The tensors' lengths a version 2 header describes (its layers' blockTensorLayout), and how to read them into BlockModelData (checked whole). */
-function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; read: (read: ReadTensor) => BlockModelData } {
+function readBlockArchitecture(header: Record<string, unknown>, loss: Loss): { lengths: number[]; fanIns: DenseFanIn[]; read: (read: ReadTensor) => BlockModelData } {
   const { inputs, layers, layout } = checkBlockArchitecture({ loss, inputs: header.inputs, layers: header.layers }, 'header', badModel); // limits before the payload
   return {
     lengths: layout.map((slot) => elementsOf(slot.shape)),
+    fanIns: namedDenseFanIns(layers, inputs, 'header.layers'),
     read(read) {
       const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors: layout.map((slot) => ({ ...slot, values: read(elementsOf(slot.shape), elementPath(`tensors[${JSON.stringify(slot.name)}]`, slot.shape), isParameter(slot.name, slot.dtype)) })) };
       checkBlockModel(model, 'model', badModel);

@@ -18,7 +18,7 @@ import { checkKnownKeys, keysOf } from '../checks.js';
 import { shown } from '../errors.js';
 import { MODEL_FILE_TAG, MODEL_VERSION } from '../network/model-file.js';
 import type { BlockModelData, BlockTensor, ImportNotes } from '../layers/block-model.js';
-import type { LayerSpec } from '../layers/spec.js';
+import { namedDenseFanIns, type LayerSpec } from '../layers/spec.js';
 import { LOSS_OUTPUT, type Activation, type Loss, type OutputActivation } from '../kernels.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter, type BlockArchitecture } from '../network/block-model-check.js';
 import { architectureOfPytorch } from './pytorch-import.js';
@@ -132,7 +132,7 @@ export function blockModelFromSafetensors(bytes: Uint8Array | ArrayBuffer, optio
   if (!extra.done) throw fail(`${prefix}${extra.value}`, 'is not a tensor of the layers');
   imported?.notes.push(...f64Note(file.entries));
   // gradscope's metadata records the initialisation (a dense chain's too, read here by its module expression); another tool's says nothing of it.
-  const recorded = metadata.format === MODEL_FILE_TAG ? recordedInitialisationText(metadata, '__metadata__.initialisation', badModel) : {};
+  const recorded = metadata.format === MODEL_FILE_TAG ? recordedInitialisationText(metadata, '__metadata__.initialisation', badModel, namedDenseFanIns(layers, inputs, isBlockFile(metadata) ? '__metadata__.layers' : 'layers')) : {};
   const model: BlockModelData = { kind: 'blocks', loss, inputs, layers, tensors, ...recorded };
   return imported && imported.notes.length > 0 ? { ...model, imported } : model;
 }

@@ -27,7 +27,7 @@ import { pytorchExpression } from './pytorch-module.js';
 import { BLOCK_FILE_RECORDS, blockModelFromSafetensors, blockModelToSafetensors, isBlockFile, tensorsToWrite, type BlockSafetensorsOptions } from './safetensors-blocks.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorEntry } from './safetensors-format.js';
-import { initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
+import { chainFanIns, initialisationText, recordedInitialisationText, type Initialisation } from '../init/initialisation.js';
 
 /**
  * Architecture to assume when a file has no gradscope metadata (e.g. a plain PyTorch state_dict).
@@ -95,7 +95,7 @@ export function fromSafetensors(bytes: Uint8Array | ArrayBuffer, options: Safete
   });
   checkSizes(sizes, 'safetensors');
 
-  const { lossFrom, ...architecture } = readArchitecture(metadata, sizes.length - 1, options, notes);
+  const { lossFrom, ...architecture } = readArchitecture(metadata, sizes, options, notes);
   const model: ModelData = { ...architecture, sizes, weights: [], biases: [], imported: { lossFrom, notes } };
   checkArchitecture(model, 'safetensors __metadata__');
   layers.forEach((layer, l) => {
@@ -229,10 +229,11 @@ function optionsToPass(keys: readonly string[]): string {
  */
 function readArchitecture(
   metadata: Record<string, string>,
-  depth: number,
+  sizes: readonly number[],
   options: SafetensorsImportOptions,
   notes: string[],
 ): { loss: Loss; lossFrom: string; activations: OutputActivation[]; initialisation?: Initialisation } {
+  const depth = sizes.length - 1;
   let ours = metadata;
   if (metadata.format !== undefined && metadata.format !== MODEL_FILE_TAG) {
     notes.push(`ignored __metadata__ of format ${JSON.stringify(metadata.format)} (not gradscope's)`);
@@ -259,7 +260,7 @@ function readArchitecture(
     ];
     throw badModel('__metadata__', `has no gradscope "activations"; pass ${optionsToPass(missing)} to say what the layers compute`);
   }
-  const recorded = recordedInitialisationText(ours, '__metadata__.initialisation', badModel);
+  const recorded = recordedInitialisationText(ours, '__metadata__.initialisation', badModel, chainFanIns(sizes));
   if (ours.loss !== undefined) {
     const loss = readLoss(ours.loss, '__metadata__.loss');
     checkAgrees('loss', options.loss, '__metadata__.loss', loss);

@@ -18,7 +18,7 @@ import { LEAKY_RELU_SLOPE, type OutputActivation } from '../kernels.js';
 import { MODEL_FILE_TAG, parseModelJson } from '../network/model-file.js';
 import { describeValue, invalidOption } from '../errors.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { BATCH_NORM_MOMENTUM, NORM_EPSILON, widthAfter, type CheckedSpec } from '../layers/spec.js';
+import { BATCH_NORM_MOMENTUM, NORM_EPSILON, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { moduleIndices } from '../layers/block-layout.js';
 import { rethrowThrough } from '../model-limits.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues, isParameter } from '../network/block-model-check.js';
@@ -211,5 +211,5 @@ export function blockModelFromTfjsLayers(modelJson: unknown, weightData: Uint8Ar
     checkTensorValues(v, slot, (at, message) => badModel(slot.dtype === 'i64' ? `${where}.batchesTracked.${at}` : at, message));
     return { ...slot, shape: [...slot.shape], values: v };
   });
-  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(meta, `${where}.initialisation`, badModel) };
+  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(meta, `${where}.initialisation`, badModel, namedDenseFanIns(layers, inputs, `${where}.layers`)) };
 }

@@ -22,7 +22,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { isBlockModel } from '../network/block-model-check.js';
 import { blockModelToTfjsLayers, isBlockTfjsModel, writeTfjsLayers } from './tfjs-blocks.js';
 import { gradscopeMetadata, isObject, topologyLayers, transpose, weightReader, type TfjsLayersModel } from './tfjs-format.js';
-import { recordedInitialisation } from '../init/initialisation.js';
+import { chainFanIns, recordedInitialisation } from '../init/initialisation.js';
 
 export { TFJS_WEIGHTS_FILE, type TfjsLayersModel, type TfjsModelJson, type TfjsWeightSpec } from './tfjs-format.js';
 
@@ -105,7 +105,7 @@ export function fromTfjsLayers(modelJson: unknown, weightData: Uint8Array | Arra
   const activations = dense.map((layer) => layer.activation);
   const { loss, lossFrom } = readModelLoss(json, options, activations, notes);
   const imported: ImportNotes = { lossFrom, notes };
-  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel) };
+  const model: ModelData = { loss, sizes, activations, weights: [], biases: [], imported, ...recordedInitialisation(gradscopeMetadata(json), 'userDefinedMetadata.gradscope.initialisation', badModel, chainFanIns(sizes)) };
   checkArchitecture(model, 'modelTopology');
 
   const read = weightReader(json, weightData);

@@ -119,9 +119,15 @@ export function widthAfter(specs: readonly CheckedSpec[], inputs: number): numbe
 
 /** The inputs of each dense layer of a checked stack taking `inputs` features, in order (those inside residual blocks included). */
 export function denseFanIns(specs: readonly CheckedSpec[], inputs: number): number[] {
+  return namedDenseFanIns(specs, inputs).map((dense) => dense.inputs);
+}
+
+/** Each dense layer's inputs, as denseFanIns, with the spec's path (`layers[2]`, `layers[3].layers[0]`; `path` names the list). */
+export function namedDenseFanIns(specs: readonly CheckedSpec[], inputs: number, path = 'layers'): { layer: string; inputs: number }[] {
   let width = inputs;
-  return specs.flatMap((spec) => {
-    const fanIns = spec.type === 'dense' ? [width] : spec.type === 'residual' ? denseFanIns(spec.layers, width) : [];
+  return specs.flatMap((spec, i) => {
+    const layer = `${path}[${i}]`;
+    const fanIns = spec.type === 'dense' ? [{ layer, inputs: width }] : spec.type === 'residual' ? namedDenseFanIns(spec.layers, width, `${layer}.layers`) : [];
     width = widthAfter([spec], width);
     return fanIns;
   });

@@ -10,7 +10,7 @@ import { checkUnits } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { activationOf, checkLayerSpecs, type CheckedSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail } from '../model-limits.js';
 import { checkLoss, checkLossPairing } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
@@ -102,7 +102,7 @@ export function checkBlockModel(model: BlockModelData, where = 'model', fail: Fa
   if (typeof model !== 'object' || model === null || model.kind !== 'blocks') throw fail(`${where}.kind`, `expected 'blocks', got ${describeValue(model?.kind)}`);
   const architecture = checkBlockArchitecture(model, where, fail);
   checkBlockTensors(model.tensors, architecture.layout, where, fail);
-  recordedInitialisation(model, `${where}.initialisation`, fail);
+  recordedInitialisation(model, `${where}.initialisation`, fail, namedDenseFanIns(architecture.layers, architecture.inputs, `${where}.layers`));
   return architecture;
 }
 

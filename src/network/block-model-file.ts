@@ -14,7 +14,7 @@ import { GradscopeError, shown } from '../errors.js';
 import type { Loss } from '../kernels.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import type { CheckedSpec } from '../layers/spec.js';
+import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
@@ -85,7 +85,7 @@ export function blockModelFromJSON(file: Record<string, unknown>): BlockModelDat
     checkTensorValues(tensor.values, slot, bad, (i) => `${where}.values[${i}]`); // the file's values are flat, row-major
     return tensor;
   });
-  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(file, 'model.initialisation', bad) };
+  return { kind: 'blocks', loss, inputs, layers, tensors, ...recordedInitialisation(file, 'model.initialisation', bad, namedDenseFanIns(layers, inputs, 'model.layers')) };
 }
 
 function bad(where: string, message: string): GradscopeError {

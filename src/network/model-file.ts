@@ -13,7 +13,7 @@ import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
-import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -190,7 +190,7 @@ export function modelFromJSON(json: unknown): ModelData {
     copyValues(b, 0, values, `layers[${l}].biases`);
     biases.push(b);
   }
-  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad) };
+  return { loss, sizes, activations, weights, biases, ...recordedInitialisation(file, 'initialisation', bad, chainFanIns(sizes)) };
 }
 
 /** target[offset…] = values (a row of weights or the biases: parameters), after checking them with the rules every format shares. */
@@ -215,7 +215,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
   for (let l = 0; l < depth; l++) rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(activations[l], 'activation'));
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
-  recordedInitialisation(model, `${where}.initialisation`, fail);
+  recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes));
   if (!Array.isArray(weights) || weights.length !== depth) throw fail(`${where}.weights`, `expected ${depth} tensors, one per layer`);
   if (!Array.isArray(biases) || biases.length !== depth) throw fail(`${where}.biases`, `expected ${depth} tensors, one per layer`);
   for (let l = 0; l < depth; l++) {
