@@ -59,8 +59,8 @@ function pageSetting(setting: RemedySetting, current: Settings): Partial<Setting
       if (value.startsWith('{')) return ratesOf(setting) ? { optimizer: LAYER_RATES } : null;
       return name && optimizerChoices().includes(name) ? { optimizer: name } : null;
     case 'learningRate': {
-      // A number as diagnose measured it, or a rate below the run's ('below 0.5', 'a smaller value').
-      const rate = Number(value);
+      // A number as diagnose measured it, a rate below or above the run's as its flag value names it ('below 0.5': a third; 'above 0.1': 3×), or 'a smaller value'.
+      const rate = Number(setting.flagValue ?? value);
       return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };
     }
     case 'batchSize': {

@@ -399,6 +399,7 @@ export const OPTION_FLAGS = {
   onNonFinite: 'on-non-finite',
   batchSize: 'batch-size',
   optimizer: 'optimizer',
+  momentum: 'momentum',
   epochs: 'epochs',
   activation: 'activation',
   init: 'init',

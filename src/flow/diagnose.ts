@@ -17,9 +17,21 @@ import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
 import { counted } from '../counted.js';
 import { numberRanges } from '../layer-names.js';
-import { remedyText, SMALLER_LEARNING_RATE, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
+import { LARGER_LEARNING_RATE, MORE_EPOCHS, remedyText, SMALLER_LEARNING_RATE, type Remedy, type RemedyOption, type RemedySetting } from './remedy.js';
 import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
-import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, lossNearFloor, trainingProgress, type EpochsUnread, type TrainingProgress } from './training-progress.js';
+import {
+  AT_CHANCE_MARGIN,
+  atChance,
+  CONVERGED_ACCURACY,
+  CONVERGED_LOSS_FRACTION,
+  lossNearFloor,
+  SHORT_RUN_EPOCHS,
+  trainingProgress,
+  type EpochsUnread,
+  type TrainingProgress,
+} from './training-progress.js';
+import { ADAM_DEFAULTS } from '../optim/adam.js';
+import { CHOICE_MOMENTUM } from '../studies/optimizer-choices.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -768,7 +780,7 @@ const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GR
 function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace);
   const windows = `median over the last ${p.window} records`;
-  const right = `${percent(p.accuracyEnd)} of their rows classified right`;
+  const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
@@ -788,7 +800,7 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
       `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends);
 }
 
@@ -807,6 +819,27 @@ const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
   'not a number': "an epoch's training loss in the trace is not a number",
   'too sparse': 'the trace kept no epoch in the window before the last',
 };
+
+/** Where the accuracy is at chance (atChance), a clause that says so after it; '' elsewhere (and for a regression, which has no classes). */
+function chanceClause(p: TrainingProgress): string {
+  if (!atChance(p)) return '';
+  const classes = Math.round(1 / p.chance!);
+  return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${percent(AT_CHANCE_MARGIN).replace(' %', '')} points either way`;
+}
+
+/** The epochs of the run where fewer than SHORT_RUN_EPOCHS (at least one recorded); undefined for a longer run or a trace that records none. A thinned trace's are the run's (TrainingProgress.epochs), not those it kept. */
+function shortRunEpochs(p: TrainingProgress, trace: Trace): number | undefined {
+  const epochs = p.epochs ?? trace.epochs.length;
+  return epochs >= 1 && epochs < SHORT_RUN_EPOCHS ? epochs : undefined;
+}
+
+/** For a plateau of a short run (shortRunEpochs), that the call rests on few epochs; '' elsewhere. */
+function shortRunClause(p: TrainingProgress, trace: Trace): string {
+  const epochs = shortRunEpochs(p, trace);
+  if (epochs === undefined) return '';
+  const windows = p.read === 'epochs' ? ': each window compared is one epoch' : '';
+  return `; the plateau call rests on only ${counted(epochs, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS}${windows}), and more epochs would tell whether the loss has stopped`;
+}
 
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
@@ -829,7 +862,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const end = atLastEpochs(p.lossEnd, p, p.epochs!);
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
-    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right`;
+    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right${chanceClause(p)}`;
   const lowest = p.lowest!;
   const rise = (now: number, low: { epoch: number; loss: number }) =>
     `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;
@@ -868,7 +901,10 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const whetherConverged = untold
     ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : `${p.window} epochs`} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
-  return `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}` + plateauCause(e, verdict, ends);
+  return (
+    `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
+    plateauCause(e, verdict, ends)
+  );
 }
 
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
@@ -1100,6 +1136,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
+  // A plateau beside a gradient flow measured healthy with no finding in it (dead or saturated units have remedies of their own, a smaller rate among them): the remedies of a run that stopped short.
+  const flowClear = !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && flowClear) plateauRemedies(trace, e, add);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
@@ -1127,6 +1166,57 @@ function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
       [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
       `the validation rows' loss was lowest after ${counted(best, 'epoch')} (${fmt(p.heldOut!.lowest.loss)}) and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
+  }
+}
+
+/** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
+function plateauFall(p: TrainingProgress): string {
+  const fall = 1 - p.lossEnd / p.lossBefore;
+  const over = p.read === 'batches' ? `between the last two windows of ${p.window} records` : p.window === 1 ? 'over the last epoch' : `between the last two windows of ${p.window} epochs`;
+  return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
+}
+
+/**
+ * The remedies of a plateau beside a healthy gradient flow, each one the run does not use yet:
+ * more epochs where the loss still fell or the run is short; a larger learning rate (not to an
+ * optimiser that chooses its own step lengths);
+ * momentum for plain SGD, with Adam as the alternative, or Adam for another optimiser that takes a
+ * rate and does not scale its steps by the gradient's size already. Each reason is from the run.
+ */
+function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const p = e.training!;
+  const run = trace.run;
+  const optimizer = run.optimizer ?? 'sgd';
+  const fell = p.lossEnd < p.lossBefore;
+  const short = shortRunEpochs(p, trace);
+  const chance = atChance(p) ? ' with the accuracy at chance' : '';
+  if (fell || short !== undefined) {
+    const epochs = p.epochs ?? trace.epochs.length;
+    const more: RemedySetting = epochs >= 1 ? { option: 'epochs', value: `more than ${epochs}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
+    const few = short === undefined ? '' : ` after only ${counted(short, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS})`;
+    add([more], `the loss ${plateauFall(p)}${few}${fell ? ': slowly, but it had not stopped' : ''}; training longer tells whether it leaves the plateau.`);
+  }
+  const ownSteps = OWN_STEP_LENGTH.includes(optimizer);
+  if (run.learningRate !== undefined && !ownSteps) {
+    add(
+      [{ option: 'learningRate', value: `above ${run.learningRate}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
+      `the gradient flow shows no fault, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
+        '(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).',
+    );
+  }
+  const adam: RemedySetting[] = [
+    choice('optimizer', 'adam'),
+    ...(run.learningRate === ADAM_DEFAULTS.learningRate ? [] : [{ option: 'learningRate' as const, value: `${ADAM_DEFAULTS.learningRate}`, flagValue: `${ADAM_DEFAULTS.learningRate}` }]),
+  ];
+  const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size (Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
+  if (optimizer === 'sgd' && !(run.momentum !== undefined && run.momentum > 0)) {
+    add(
+      [{ option: 'momentum', value: `${CHOICE_MOMENTUM}`, flagValue: `${CHOICE_MOMENTUM}` }],
+      `the run's plain SGD steps go as the slope, which on a plateau is shallow; momentum ${CHOICE_MOMENTUM} adds up the steps along a slope that keeps its direction, up to 1/(1 − ${CHOICE_MOMENTUM}) = ${+(1 / (1 - CHOICE_MOMENTUM)).toPrecision(3)}× one step (Polyak 1964; Sutskever et al. 2013). Adam ${adamWhy}`,
+      adam,
+    );
+  } else if (!ADAPTIVE.includes(optimizer) && !ownSteps && optimizer !== 'lars') {
+    add(adam, `Adam ${adamWhy}`);
   }
 }
 

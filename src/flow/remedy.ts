@@ -9,7 +9,7 @@ import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 
 /** The options a remedy may set: createNetwork's (activation, init, biasInit, layers) and train()'s (the others). */
-export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs';
+export type RemedyOption = 'activation' | 'init' | 'biasInit' | 'layers' | 'learningRate' | 'optimizer' | 'momentum' | 'clipNorm' | 'batchSize' | 'lsuv' | 'epochs';
 
 /** Which function of the API takes each option: how a printer without a flag for it names it. */
 export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'> = {
@@ -19,6 +19,7 @@ export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'
   layers: 'createNetwork',
   learningRate: 'train',
   optimizer: 'train',
+  momentum: 'train',
   clipNorm: 'train',
   batchSize: 'train',
   lsuv: 'train',
@@ -32,6 +33,10 @@ export const REMEDY_OPTION_OWNER: Record<RemedyOption, 'createNetwork' | 'train'
  * apply, so that they agree.
  */
 export const SMALLER_LEARNING_RATE = 1 / 3;
+/** The multiple of the run's learning rate that a remedy for a larger one names where a number is needed: 3, the inverse of SMALLER_LEARNING_RATE (the remedy itself asks for any rate above the run's). */
+export const LARGER_LEARNING_RATE = 1 / SMALLER_LEARNING_RATE;
+/** The multiple of the run's epochs that a remedy for more epochs names where a number is needed (the remedy itself asks for more than the run's). */
+export const MORE_EPOCHS = 2;
 
 /** One setting of a remedy. */
 export interface RemedySetting {

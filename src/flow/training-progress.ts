@@ -93,6 +93,12 @@ export interface TrainingProgress {
    * steady fall of a full-batch run). See noiseOf. Read 'epochs': NaN (each epoch's loss is over every row it trained on, and is read as measured).
    */
   noise: number;
+  /**
+   * Only where the network classifies (cross-entropy over 2 outputs or more, binary cross-entropy
+   * over one: classesOf): 1/classes, the fraction a guess gets right. atChance compares accuracyEnd
+   * with it. Absent for a regression loss (mse), which has no classes.
+   */
+  chance?: number;
 }
 
 /** Converged: at most one row in a hundred of the last batches wrong (median over the last window)… */
@@ -114,6 +120,32 @@ export const lossNearFloor = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd'>
  * chance loss) fell 0–1.4 % between the windows, runs still learning 12–44 %.
  */
 export const STILL_FALLING = 0.05;
+/**
+ * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
+ * about as well as a guess. Five points is about two binomial standard errors of an accuracy of
+ * 10 % over 144 rows (2·√(0.1·0.9/144) = 0.05), and a fifth of the way from chance to a right
+ * half of the rows on 10 classes.
+ */
+export const AT_CHANCE_MARGIN = 0.05;
+/**
+ * Fewer epochs than this make a short run: each of the two windows compared holds one epoch (a
+ * fifth of the epochs, at least 1), so a plateau read from them rests on the last epoch against
+ * the one before; the summary says so.
+ */
+export const SHORT_RUN_EPOCHS = 5;
+
+/** The classes the trace's network tells apart: its outputs under cross-entropy (2 or more), 2 under binary cross-entropy over one output; undefined otherwise (mse: a regression, no classes). */
+export function classesOf(trace: Pick<Trace, 'loss' | 'sizes'>): number | undefined {
+  const outputs = trace.sizes[trace.sizes.length - 1];
+  if (trace.loss === 'cross-entropy' && outputs >= 2) return outputs;
+  if (trace.loss === 'binary-cross-entropy' && outputs === 1) return 2;
+  return undefined;
+}
+
+/** Whether `p`'s accuracy at the end is at chance: within AT_CHANCE_MARGIN of p.chance, the bounds counted in (false without classes or without an accuracy). */
+export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance'>) =>
+  p.chance !== undefined && p.accuracyEnd >= p.chance - AT_CHANCE_MARGIN && p.accuracyEnd <= p.chance + AT_CHANCE_MARGIN;
+
 /** The fewest records a window holds (a median over one batch would be that batch's noise). */
 export const PROGRESS_WINDOW_MIN = 2;
 
@@ -145,7 +177,9 @@ function noiseOf(losses: number[], window: number, level: number): number {
  */
 export function trainingProgress(trace: Trace): TrainingProgress | undefined {
   const unread = epochsUnread(trace);
-  return unread === undefined ? epochProgress(trace) : batchProgress(trace, unread);
+  const progress = unread === undefined ? epochProgress(trace) : batchProgress(trace, unread);
+  const classes = classesOf(trace);
+  return progress && classes !== undefined ? { ...progress, chance: 1 / classes } : progress;
 }
 
 /** Which training loss an epoch gives (TrainingProgress.epochLoss): on every training row where they were the validation rows, else its batch mean. */

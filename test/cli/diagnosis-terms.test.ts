@@ -67,7 +67,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
 
   it('takes every flag from OPTION_FLAGS, found in each command\'s table, for the remedies and for the advice of a DIVERGED', () => {
     const { flags, elsewhere } = remedyTerms(studyModelCommand);
-    expect(flags).toEqual({ learningRate: `--${OPTION_FLAGS.learningRate}`, clipNorm: `--${OPTION_FLAGS.clipNorm}`, batchSize: `--${OPTION_FLAGS.batchSize}`, optimizer: `--${OPTION_FLAGS.optimizer}`, epochs: `--${OPTION_FLAGS.epochs}` });
+    expect(flags).toEqual({ learningRate: `--${OPTION_FLAGS.learningRate}`, clipNorm: `--${OPTION_FLAGS.clipNorm}`, batchSize: `--${OPTION_FLAGS.batchSize}`, optimizer: `--${OPTION_FLAGS.optimizer}`, momentum: `--${OPTION_FLAGS.momentum}`, epochs: `--${OPTION_FLAGS.epochs}` });
     for (const [option, flag] of Object.entries(flags!)) expect(studyModelCommand.flags.map((f) => `--${f.name}`), option).toContain(flag);
     expect(adviceTerms(studyModelCommand).learningRate).toBe(flags!.learningRate);
     // What study --model has no flag for, gradscope train has: createNetwork's options, and LSUV by --init lsuv.
@@ -75,7 +75,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     for (const [option, flag] of Object.entries(elsewhere!.flags)) expect(trainCommand.flags.map((f) => `--${f.name}`), option).toContain(flag);
     // A study's fixed recipe: of train()'s options it takes only the number of epochs; train takes the rest.
     expect(remedyTerms(studyDepthCommand).flags).toEqual({ epochs: `--${OPTION_FLAGS.epochs}` });
-    expect(Object.keys(remedyTerms(studyDepthCommand).elsewhere!.flags).sort()).toEqual(['activation', 'batchSize', 'biasInit', 'clipNorm', 'init', 'learningRate', 'lsuv', 'optimizer']);
+    expect(Object.keys(remedyTerms(studyDepthCommand).elsewhere!.flags).sort()).toEqual(['activation', 'batchSize', 'biasInit', 'clipNorm', 'init', 'learningRate', 'lsuv', 'momentum', 'optimizer']);
     // train's own remedies would need no other command.
     expect(remedyTerms(trainCommand).elsewhere).toBeUndefined();
   });

@@ -114,6 +114,10 @@ describe("the command line's remedies are command lines it takes", () => {
     const block: LayerSpec[] = [{ type: 'dense', units: 8 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }];
     const norms = { inputs: 16, loss: 'cross-entropy', layers: [...Array.from({ length: 8 }, () => block).flat(), { type: 'dense', units: 4, activation: 'softmax' }] } as NetworkOptions;
     remedies.push(...(await remediesOf(norms, small, { batchSize: 2, trace: { every: 1 } })));
+    // A plateau at chance after 3 epochs beside a healthy flow (10 × [dense, batch norm, sigmoid]): more epochs, a larger rate, momentum or Adam.
+    const chance: LayerSpec[] = [{ type: 'dense', units: 32 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }];
+    const plateau = { inputs: 784, loss: 'cross-entropy', layers: [...Array.from({ length: 10 }, () => chance).flat(), { type: 'dense', units: 10, activation: 'softmax' }] } as NetworkOptions;
+    remedies.push(...(await remediesOf({ ...plateau, seed: 1 }, digits, { epochs: 3, batchSize: 32, learningRate: 0.1, validation: { x: digits.x, y: digits.y }, trace: { every: 1 } })));
   }, 600_000);
 
   it('gathers a remedy of every option diagnose() may set, a rate below the run\'s, a batch of at least 16 and LSUV among them', () => {

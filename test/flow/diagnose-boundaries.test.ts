@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, OWN_GRADIENTS, OWN_STEP_LENGTH, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
+import { AT_CHANCE_MARGIN, SHORT_RUN_EPOCHS } from '../../src/flow/training-progress.js';
 import { renderReport } from '../../src/flow/report-html.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
@@ -262,7 +263,9 @@ describe('overfitting', () => {
     expect(held.summary).not.toMatch(/fits its training rows/);
     const fell = overfit([2, 1.8, 1.7, 1.6]);
     expect(fell.verdict).toBe('overfitting');
-    expect(fell.summary).toContain('went 1.70 → 1.60, with 50 % of the last epochs\' traced batches\' rows classified right. The network fits its training rows better at the cost of the rows it has not seen.');
+    expect(fell.summary).toContain(
+      "went 1.70 → 1.60, with 50 % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way. The network fits its training rows better at the cost of the rows it has not seen.",
+    );
     // Over windows of more than one epoch, the training losses are said to be the windows' means.
     expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
   });
@@ -360,5 +363,61 @@ describe('dead units beside a vanishing or exploding gap', () => {
     const d = deadWithGap(100);
     expect(d.summary).toContain('Also exploding gradients (severe)');
     expect(d.remedies.map((r) => r.option)).toContain('clipNorm: 1');
+  });
+});
+
+describe('a plateau at chance, or after few epochs, beside a healthy gradient flow', () => {
+  // Four records per epoch of an even flow at a flat batch loss, `accuracy` in every one; epochs of a loss that fell `fall` (a fraction) per epoch.
+  const plateau = (accuracy: number, epochs: number, run: TraceRun = RUN, fall = 0.002) =>
+    handTrace(
+      Array.from({ length: 4 * epochs }, () => ({ delta: [1, 1, 1], bias: [1, 1, 1], accuracy })),
+      Array.from({ length: epochs }, (_, epoch) => ({ epoch, step: 4 * (epoch + 1), loss: 2 * (1 - fall) ** epoch })),
+      run,
+    );
+  const options = (d: ReturnType<typeof diagnose>) => d.remedies.map((r) => r.option);
+
+  it("says an accuracy within AT_CHANCE_MARGIN of 1/classes is at chance, the bound counted in, and not one past it", () => {
+    const at = diagnose(plateau(0.5 + AT_CHANCE_MARGIN, 6));
+    expect([at.verdict, at.evidence.training?.state, at.evidence.training?.chance]).toEqual(['healthy', 'plateau', 0.5]);
+    expect(at.summary).toContain("with 55 % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way;");
+    const past = diagnose(plateau(0.5 + AT_CHANCE_MARGIN + 1e-9, 6));
+    expect(past.summary).not.toContain('at chance');
+    expect(diagnose(plateau(0.5 - AT_CHANCE_MARGIN, 6)).summary).toContain('at chance');
+  });
+
+  it('no accuracy recorded, or a regression loss (no classes): no word of chance', () => {
+    const unmeasured = diagnose(plateau(NaN, 6));
+    expect([unmeasured.evidence.training?.state, unmeasured.evidence.training?.accuracyEnd]).toEqual(['plateau', NaN]);
+    expect(unmeasured.summary).not.toContain('chance');
+    const regression = diagnose(Trace.fromJSON({ ...plateau(0.5, 6).toJSON(), loss: 'mse' }));
+    expect(regression.evidence.training?.state).toBe('plateau');
+    expect(regression.evidence.training?.chance).toBeUndefined();
+    expect(regression.summary).not.toContain('chance');
+  });
+
+  it('a short run: the plateau call is said to rest on its few epochs, one epoch (read from the batches) too; SHORT_RUN_EPOCHS or more, not', () => {
+    expect(diagnose(plateau(0.9, 3)).summary).toContain('; the plateau call rests on only 3 epochs (fewer than 5: each window compared is one epoch), and more epochs would tell whether the loss has stopped;');
+    const one = diagnose(plateau(0.9, 1));
+    expect(one.evidence.training?.read).toBe('batches');
+    expect(one.summary).toContain('; the plateau call rests on only 1 epoch (fewer than 5), and more epochs would tell whether the loss has stopped;');
+    expect(diagnose(plateau(0.9, SHORT_RUN_EPOCHS)).summary).not.toContain('rests on only');
+  });
+
+  it('offers more epochs, a larger rate, and momentum (or Adam), each with its reason from the run, through settings a flag takes', () => {
+    const d = diagnose(plateau(0.5, 3));
+    expect(options(d)).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
+    expect(d.remedies[0].why).toBe('the loss fell only 0.200 % over the last epoch after only 3 epochs (fewer than 5): slowly, but it had not stopped; training longer tells whether it leaves the plateau.');
+    expect(d.remedies[1].why).toMatch(/^the gradient flow shows no fault, yet at learning rate 0\.1 the loss fell only 0\.200 % over the last epoch with the accuracy at chance: a larger rate takes longer steps/);
+    expect(d.remedies.flatMap((r) => [...r.settings, ...(r.alternative ?? [])]).map((s) => s.flagValue)).toEqual(['6', '0.3', '0.9', 'adam', '0.001']);
+    // A loss that did not fall over a long run: no more epochs.
+    expect(options(diagnose(plateau(0.5, 10, RUN, 0)))).not.toContain('epochs: more than 10');
+  });
+
+  it('offers nothing the run already uses, nothing that sets the steps of one that chooses its own, and nothing to a converged run', () => {
+    expect(options(diagnose(plateau(0.5, 6, { ...RUN, momentum: 0.9 })))).toEqual(['epochs: more than 6', 'learningRate: above 0.1', "optimizer: 'adam', learningRate: 0.001"]);
+    expect(options(diagnose(plateau(0.5, 6, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 6', 'learningRate: above 0.001']);
+    expect(options(diagnose(plateau(0.5, 6, { optimizer: 'lbfgs', learningRate: 1, init: 'glorot-uniform' })))).toEqual(['epochs: more than 6']);
+    const converged = diagnose(handTrace([2, 1e-3, 1e-3, 1e-3].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], accuracy: 1, loss })), [0, 1, 2].map((epoch) => ({ epoch, step: epoch + 1, loss: 1e-3 }))));
+    expect([converged.verdict, converged.evidence.training?.state, converged.remedies]).toEqual(['healthy', 'converged', []]);
   });
 });

@@ -86,6 +86,11 @@ describe('where a run stands: converged, plateau or still learning', () => {
     const first = /; ([\d.e+-]+) at the first step( \(its batch\))?\)/.exec(d.summary);
     expect(first?.[2]).toBe(' (its batch)');
     expect(Number(first![1])).toBeCloseTo(trace.losses[0], 2);
+    // The same case called it "HEALTHY … A plateau … stopped falling short of convergence" with no remedy: at chance after 3 epochs,
+    // it now says so (13 % on 10 classes; the plateau call rests on 3 epochs) and offers more epochs, a larger rate, momentum or Adam.
+    expect(d.verdict).toBe('healthy');
+    expect(d.summary).toMatch(/with 1\d % of the training rows classified right, at chance: no better than a guess among 10 classes \(10 % right\), within 5 points either way; the plateau call rests on only 3 epochs/);
+    expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
   }, 60_000);
 
   it('plateau by depth: a deep sigmoid network at the chance loss after an epoch of SGD, its gradients not faded over time, its first layer slow', async () => {
