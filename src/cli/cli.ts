@@ -67,7 +67,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
 /**
  * Words a user may try for a job another command does (the names other tools give it), each with
  * the command that does it and what that command does for it: `gradscope diagnose` says to run
- * `gradscope study --model M --data D.json` rather than only "unknown command".
+ * `gradscope study --model M` rather than only "unknown command".
  */
 const JOB_WORDS: Record<string, { command: Command; does: string }> = {
   diagnose: { command: studyModelCommand, does: 'trains your model on your data, traces its gradient flow and prints the diagnosis with its remedies' },

@@ -84,11 +84,13 @@ describe('the command line', () => {
     const folder = new URL('../../src/cli/commands/', import.meta.url);
     const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
     const trainingFlags = readFileSync(new URL('../../src/cli/training-flags.ts', import.meta.url), 'utf8');
+    const rowsFlags = readFileSync(new URL('../../src/cli/training-rows.ts', import.meta.url), 'utf8');
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
       const own = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
       // train()'s flags are read where they are declared, for every command that takes them.
-      const source = own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own;
+      // So are the rows flags (--data, --train, --test).
+      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + (own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : '');
       const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
       expect(new Set(read), command.usage).toEqual(new Set(command.flags.map((f) => f.name)));
     }

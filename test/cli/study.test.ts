@@ -362,6 +362,15 @@ describe('gradscope study --model --data', async () => {
     expect(JSON.parse(plainJson.stdout).optimizer).toEqual({ name: 'sgd', savedState: null });
   });
 
+  it('takes --data or the digits (--train, --test), not both: one line, exit 2', async () => {
+    const both = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--train', '100']);
+    expect([both.code, both.stdout, both.stderr]).toEqual([2, '', 'gradscope: --train counts the digits: leave it out with --data\n']);
+    // Without --data the model meets the digits, whose 784 inputs this 6-input model does not take: said of the digits, exit 1.
+    const digits = await runCliInProcess(['study', '--model', modelPath, '--train', '100', '--test', '20', '--epochs', '1']);
+    expect(digits.code).toBe(1);
+    expect(digits.stderr).toMatch(/^gradscope: [A-Z_]+: digits: .*784/);
+  });
+
   it('reads a binary checkpoint as --model and studies it as the JSON model', async () => {
     const binaryPath = join(folder, 'model.gsc');
     await saveModel(net, binaryPath);
@@ -477,7 +486,7 @@ describe('gradscope study --model --data', async () => {
   it.each([
     [['study', 'sideways'], 2, /^gradscope: unknown command 'study sideways' \(see gradscope --help\)$/],
     [['study', '--model', join(folder, 'nope.json'), '--data', dataPath], 1, /^gradscope: IO_ERROR: .*nope\.json: cannot read/],
-    [['study', '--model', modelPath], 2, /^gradscope: missing --data$/],
+    [['study', '--model', modelPath, '--data', dataPath, '--test', '10'], 2, /^gradscope: --test counts the digits: leave it out with --data$/],
     [['study', 'depth', '--seeds', '0'], 2, /^gradscope: --seeds must be ≥ 1, got '0'$/],
     [['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'hessian-free', '--learning-rate', '1'], 2, /^gradscope: --learning-rate: 'hessian-free' chooses its own steps \(its damping sets them\) and takes none$/],
     [['study', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--threads', '2'], 2, /^gradscope: --threads 2: threads apply to --backend wasm only$/],

@@ -39,7 +39,7 @@ describe('gradscope train', () => {
     expect(lines[1]).toBe('adam, learning rate 0.01, batches of 8, seed 5.');
     expect(lines[2]).toMatch(/^epoch 0\/3  training loss \d\.\d+  training accuracy [\d.]+ %$/);
     expect(lines.slice(3, 6).map((line) => line.replace(/\d+(\.\d+)?/g, '#'))).toEqual(Array(3).fill('epoch #/#  batch loss #  training loss #  training accuracy # %'));
-    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data D.json traces and diagnoses it)`);
+    expect(lines[6]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} traces and diagnoses it on the same rows)`);
 
     // The file is the existing model format: loadModel reads it and its loss is the one printed last.
     const net = await loadModel(out);
@@ -85,6 +85,22 @@ describe('gradscope train', () => {
     const start = same.evaluate(inputs, targets);
     same.dispose();
     expect(lines[2]).toBe(`epoch 0/1  training loss ${start.loss.toPrecision(4)}  training accuracy ${/training accuracy (.*)$/.exec(lines[2])![1]}`);
+  });
+
+  // The closing hint is a command that works as printed: run it (one epoch, to be quick) and it studies the model on the rows train used.
+  it.each([
+    ['the digits', ['--train', '200', '--test', '50', '--depth', '1', '--width', '8'], '[784,8,10] on 200 digits, 1 epoch, 7 traced steps.', 'Loss and accuracy on the 50 test digits, from start to end:'],
+    ['a data file', ['--data', dataPath, '--layers', '4,8,3'], '[4,8,3] on 40 rows, 1 epoch, 2 traced steps.', 'Loss and accuracy on all 40 rows, from start to end:'],
+  ])('ends, trained on %s, with a study --model command that runs as printed', async (_, flags, header, curve) => {
+    const out = at(`hinted-${flags[0].slice(2)}.json`);
+    const run = await runCliInProcess(['train', ...flags, '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const hint = /^Model: .* \(gradscope (study --model .*) traces and diagnoses it on the same (?:rows|digits)\)$/m.exec(run.stdout);
+    expect(hint, run.stdout).not.toBeNull();
+    const study = await runCliInProcess([...hint![1].split(' '), '--epochs', '1']);
+    expect(study.code, study.stderr).toBe(0);
+    expect(study.stdout.split('\n')[0]).toBe(header);
+    expect(study.stdout).toContain(`\n${curve}\n`);
   });
 
   it('makes --depth hidden layers of --width units by default', async () => {
@@ -196,9 +212,9 @@ describe('unknown commands', () => {
   it.each([
     [['trian'], /^gradscope: unknown command 'trian'; did you mean 'gradscope train'\?$/],
     [['tarin', '--epochs', '1'], /^gradscope: unknown command 'tarin'; did you mean 'gradscope train'\?$/],
-    [['diagnose'], /^gradscope: unknown command 'diagnose'; 'gradscope study --model M --data D\.json' does that job: it trains your model .* prints the diagnosis/],
-    [['trace'], /^gradscope: unknown command 'trace'; 'gradscope study --model M --data D\.json' does that job: .*--csv FILE/],
-    [['report'], /^gradscope: unknown command 'report'; 'gradscope study --model M --data D\.json' does that job: .*--html FILE/],
+    [['diagnose'], /^gradscope: unknown command 'diagnose'; 'gradscope study --model M' does that job: it trains your model .* prints the diagnosis/],
+    [['trace'], /^gradscope: unknown command 'trace'; 'gradscope study --model M' does that job: .*--csv FILE/],
+    [['report'], /^gradscope: unknown command 'report'; 'gradscope study --model M' does that job: .*--html FILE/],
     [['fit'], /^gradscope: unknown command 'fit'; 'gradscope train' does that job/],
   ])('gradscope %j: one line naming the command to run, exit 2', async (args, message) => {
     expectOneLine(await runCliInProcess(args), 2, message);

@@ -1,8 +1,9 @@
 /**
- * gradscope study --model M --data D.json [--epochs 10] [--batch-size 32] [--learning-rate η]
+ * gradscope study --model M [--data D.json | --train 9000 --test 1000] [--epochs 10] [--batch-size 32] [--learning-rate η]
  *   [--optimizer sgd] [--momentum μ] [--norm-constraint c] [--clip-norm N] [--on-non-finite throw|skip|halve] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
  *   [--csv FILE] [--html FILE] [--save FILE]
- * The gradient-flow trace, report and diagnosis for a user's own network and data.
+ * The gradient-flow trace, report and diagnosis for a user's own network and data (or the digits, as
+ * `gradscope train` trains on them without --data).
  */
 import { diagnose } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
@@ -19,14 +20,12 @@ import {
   choiceFlag,
   command,
   COUNT,
-  DATA_FLAG,
   HTML_FLAG,
   JSON_FLAG,
   jsonLine,
   MODEL_FLAG,
   numberFlag,
   outputFileFlag,
-  readDataFile,
   SEED_FLAG,
   stringFlag,
   withFile,
@@ -37,6 +36,7 @@ import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
+import { TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTable, tableHeading, traceTable } from '../trace-table.js';
 import { percentText } from '../../percent-text.js';
 
@@ -70,10 +70,10 @@ async function savedOptimizerState(path: string): Promise<SavedOptimizerState | 
 
 export const studyModelCommand = command({
   words: ['study'],
-  summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data',
+  summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data, or on the digits as train does',
   flags: [
     MODEL_FLAG,
-    DATA_FLAG,
+    ...TRAINING_ROWS_FLAGS,
     // It keeps every traced step of every epoch for its report, so its epochs are bounded; train() and `gradscope train` take any number.
     ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND } } : f)),
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
@@ -88,7 +88,6 @@ export const studyModelCommand = command({
   example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
-    const dataPath = stringFlag(args, 'data', true);
     const settings = readTrainingFlags(args);
     const { epochs, batchSize, dropLast, clipNorm, onNonFinite } = settings;
     const every = numberFlag(args, 'every');
@@ -99,17 +98,17 @@ export const studyModelCommand = command({
     const csv = await outputFileFlag(args, 'csv');
     const html = await outputFileFlag(args, 'html');
     const save = await outputFileFlag(args, 'save');
-    const data = await readDataFile(dataPath);
+    const rows = await trainingRows(args);
     const model = await readModelFile(modelPath);
     // study --model trains with the optimiser its flags name, from a fresh state: a saved one is said, not resumed.
     const savedState = await savedOptimizerState(modelPath);
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
-      optimizer = trainingOptimizer(args, net, settings, { x: data.inputs, y: data.targets, count: data.inputs.length }, `in ${dataPath}`);
-      const curve = [await withFile(dataPath, async () => net.evaluate(data.inputs, data.targets))];
+      optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      const curve = [await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y))];
       const bar = new ProgressBar(terminal, 'training', epochs);
-      const trained = net.train(data.inputs, data.targets, {
+      const trained = net.train(rows.train.x, rows.train.y, {
         epochs,
         batchSize,
         dropLast,
@@ -118,7 +117,7 @@ export const studyModelCommand = command({
         clipNorm,
         onNonFinite,
         trace: { every },
-        validation: { x: data.inputs, y: data.targets },
+        validation: { x: rows.check.x, y: rows.check.y },
         onEpoch: ({ epoch, validation }) => {
           curve.push(validation!);
           bar.update(epoch, `loss ${validation!.loss.toFixed(4)}`);
@@ -129,22 +128,23 @@ export const studyModelCommand = command({
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
-      const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${dataPath}`, trace, diagnosis }], remedyTerms: remedyTerms(studyModelCommand) }) : undefined;
+      const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${rows.file}`, trace, diagnosis }], remedyTerms: remedyTerms(studyModelCommand) }) : undefined;
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
         terminal.out(jsonLine({ diagnosis, curve, optimizer: optimizerUsed, trace: trace.toJSON() }));
         return;
       }
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
-      print(terminal, `${shape} on ${counted(data.inputs.length, 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
-      print(terminal, trainingSettingsText(settings, optimizer, seed, data.inputs.length));
+      print(terminal, `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
+      print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
       if (savedState) {
         const trains = `${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
         print(terminal, `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${trains}.`);
       }
       for (const line of nonFiniteLines(trained)) print(terminal, line);
       print(terminal, '');
-      print(terminal, `Loss and accuracy on all ${data.inputs.length} rows, from start to end:`, learningCurveTable(curve), '');
+      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
+      print(terminal, `Loss and accuracy on ${measured}, from start to end:`, learningCurveTable(curve), '');
       print(terminal, tableHeading('At the first step', trace, 0), traceTable(trace, 0));
       print(terminal, '', tableHeading('At the last traced step', trace), traceTable(trace));
       if (trace.residualBlocks > 0) print(terminal, '', tableHeading('Residual blocks at the last traced step', trace), residualTable(trace));

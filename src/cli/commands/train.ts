@@ -7,8 +7,7 @@
  * other commands name for what they cannot change themselves (an activation, an initialisation).
  */
 import { createNetwork, type Network } from '../../api/network.js';
-import { leadingRows, type Rows } from '../../data/matrix.js';
-import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
+import { leadingRows } from '../../data/matrix.js';
 import type { LsuvLayerReport } from '../../layers/lsuv.js';
 import { batchRowsUsed } from '../../training/batch-rows.js';
 import { saveModel } from '../../io/files.js';
@@ -19,10 +18,8 @@ import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
 import { counted } from '../../counted.js';
 import { percentText } from '../../percent-text.js';
-import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import {
   BACKEND_FLAG,
-  checkDigitFlags,
   checkFlag,
   checkOptionsAsUsage,
   choiceFlag,
@@ -31,11 +28,8 @@ import {
   numberFlag,
   OPTION_FLAGS,
   outputFileFlag,
-  readDataFile,
   SEED_FLAG,
   stringFlag,
-  TEST_FLAG,
-  TRAIN_FLAG,
   UsageError,
   WIDTH,
   wholeListFlag,
@@ -44,6 +38,7 @@ import {
 } from '../command.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print } from '../terminal.js';
+import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
@@ -51,18 +46,6 @@ export const TRAIN_SHAPE = { depth: 2, width: 64 } as const;
 
 /** The flag of each of createNetwork's options (how its refusals are said on this command line). */
 const NETWORK_FLAGS = { sizes: 'layers', activation: OPTION_FLAGS.activation, output: 'output', loss: 'loss', init: OPTION_FLAGS.init, biasInit: OPTION_FLAGS.biasInit, seed: 'seed', threads: 'threads' };
-
-/** The rows a run trains on and the rows its loss and accuracy are measured on each epoch. */
-interface TrainingRows {
-  train: { x: Rows; y: Rows; count: number };
-  check: { x: Rows; y: Rows; count: number };
-  inputs: number;
-  targets: number;
-  /** The training rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
-  source: string;
-  /** What the checked rows are: 'test' or 'training'. */
-  checked: string;
-}
 
 /** Units per layer, input first: --layers, or --depth hidden layers of --width units between the data's inputs and targets. */
 function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] {
@@ -80,30 +63,6 @@ function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] 
   const width = numberFlag(args, 'width');
   const sizes = [inputs, ...Array<number>(depth).fill(width), targets];
   return checkFlag(args.flags.has('depth') ? 'depth' : 'width', args.flags.has('depth') ? depth : width, () => (checkModelLimits(sizes, 'the network'), sizes));
-}
-
-/** The rows to train on: --data's (checked on themselves, as study --model does) or the digits' --train, checked on --test. */
-async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
-  const dataPath = stringFlag(args, 'data');
-  if (dataPath !== undefined) {
-    const digitFlags = ['train', 'test'].filter((flag) => args.flags.has(flag));
-    if (digitFlags.length > 0) throw new UsageError(`${digitFlags.map((flag) => `--${flag}`).join(' and ')} ${digitFlags.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
-    const data = await readDataFile(dataPath);
-    const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
-    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training' };
-  }
-  const trainRows = numberFlag(args, 'train');
-  const testRows = numberFlag(args, 'test');
-  checkDigitFlags(trainRows, testRows);
-  const digits = await loadDigitSplit(trainRows, testRows, { train: '--train', test: '--test' });
-  return {
-    train: { x: digits.train.x, y: digits.train.y, count: trainRows },
-    check: { x: digits.test.x, y: digits.test.y, count: testRows },
-    inputs: MNIST_PIXELS,
-    targets: MNIST_CLASSES,
-    source: `${counted(trainRows, 'digit')} (the mnist package)`,
-    checked: 'test',
-  };
 }
 
 /**
@@ -147,9 +106,7 @@ export const trainCommand = command({
     { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
     { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
     { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: createNetwork's)` },
-    { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
-    TRAIN_FLAG(STUDY_DIGITS.trainRows),
-    { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy printed each epoch' },
+    ...TRAINING_ROWS_FLAGS,
     ...TRAINING_FLAGS,
     { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
     BACKEND_FLAG,
@@ -179,9 +136,8 @@ export const trainCommand = command({
     );
     let optimizer: Optimizer | undefined;
     try {
-      const where = stringFlag(args, 'data') === undefined ? 'of digits' : `in ${stringFlag(args, 'data')}`;
-      optimizer = trainingOptimizer(args, net, settings, rows.train, where);
-      const file = stringFlag(args, 'data') ?? 'digits';
+      optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      const file = rows.file;
       // LSUV here rather than train's lsuv option, on the same rows (the first batch, in the rows' order) by the same
       // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same.
       const firstBatch = batchRowsUsed(settings.batchSize, rows.train.count);
@@ -213,7 +169,7 @@ export const trainCommand = command({
       if (final && !(final.loss <= initial.loss)) print(terminal, worseLine(rows.checked, initial, final, trained.halvings > 0, out));
       if (out) {
         await saveModel(net, out, { optimizer });
-        print(terminal, `Model: ${out} (gradscope study --model ${out} --data D.json traces and diagnoses it)`);
+        print(terminal, `Model: ${out} (gradscope study --model ${out}${rowsFlagsText(args)} traces and diagnoses it on the same ${rows.file === 'digits' ? 'digits' : 'rows'})`);
       }
     } finally {
       optimizer?.dispose();

@@ -1,0 +1,65 @@
+/**
+ * The rows a command that trains a network the user names takes (`gradscope train`, `gradscope
+ * study --model`): a --data file, or without one the bundled digits, --train of them to train on and
+ * the --test after them to measure on. One reader, so a model `train` made on the digits is
+ * studied on the same digits with the same flags.
+ */
+import type { Rows } from '../data/matrix.js';
+import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../data/mnist.js';
+import { counted } from '../counted.js';
+import { STUDY_DIGITS } from '../studies/study-defaults.js';
+import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
+
+/** --data, --train and --test: a data file, or the digits (the default). */
+export const TRAINING_ROWS_FLAGS: Flag[] = [
+  { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
+  TRAIN_FLAG(STUDY_DIGITS.trainRows),
+  { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy are measured on them' },
+];
+
+/** The rows a run trains on and the rows its loss and accuracy are measured on each epoch. */
+export interface TrainingRows {
+  train: { x: Rows; y: Rows; count: number };
+  check: { x: Rows; y: Rows; count: number };
+  inputs: number;
+  targets: number;
+  /** The training rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
+  source: string;
+  /** What the checked rows are: 'test' or 'training'. */
+  checked: string;
+  /** The file the rows came from, as errors name it: the --data path, or 'digits'. */
+  file: string;
+  /** Where the rows are, for refusals of a batch: 'in data.json', 'of digits'. */
+  where: string;
+}
+
+/** The rows to train on: --data's (checked on themselves) or the digits' --train, checked on --test. */
+export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
+  const dataPath = stringFlag(args, 'data');
+  if (dataPath !== undefined) {
+    const digitFlags = ['train', 'test'].filter((flag) => args.flags.has(flag));
+    if (digitFlags.length > 0) throw new UsageError(`${digitFlags.map((flag) => `--${flag}`).join(' and ')} ${digitFlags.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
+    const data = await readDataFile(dataPath);
+    const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
+    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
+  }
+  const trainRows = numberFlag(args, 'train');
+  const testRows = numberFlag(args, 'test');
+  checkDigitFlags(trainRows, testRows);
+  const digits = await loadDigitSplit(trainRows, testRows, { train: '--train', test: '--test' });
+  return {
+    train: { x: digits.train.x, y: digits.train.y, count: trainRows },
+    check: { x: digits.test.x, y: digits.test.y, count: testRows },
+    inputs: MNIST_PIXELS,
+    targets: MNIST_CLASSES,
+    source: `${counted(trainRows, 'digit')} (the mnist package)`,
+    checked: 'test',
+    file: 'digits',
+    where: 'of digits',
+  };
+}
+
+/** The rows flags as given (` --data D.json`, ` --train 200 --test 50`, or none for the default digits): another command takes the same rows with them. */
+export function rowsFlagsText(args: ParsedArgs): string {
+  return ['data', 'train', 'test'].filter((flag) => args.flags.has(flag)).map((flag) => ` --${flag} ${stringFlag(args, flag)}`).join('');
+}
