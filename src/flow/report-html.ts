@@ -328,7 +328,7 @@ function summarySection(id: string, label: string, trace: Trace, diagnosis: stri
 /** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */
 export const REPORT_RECORDS = 50;
 
-/** At most REPORT_RECORDS records of `trace`, evenly spaced, its first and last included (the trace itself when shorter). */
+/** At most REPORT_RECORDS records of `trace`, evenly spaced, its first and last included, and all its epochs (the trace itself when shorter). */
 function thinned(trace: Trace): Trace {
   if (trace.length <= REPORT_RECORDS) return trace;
   const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run, blocks: trace.blocks });
@@ -340,6 +340,8 @@ function thinned(trace: Trace): Trace {
     for (const { name, b, values } of residuals) out.setResidual(name, k, b, values[r]);
   }
   out.histograms.push(...trace.histograms);
+  // Every epoch stays (a few numbers each): the downloads hold the per-epoch losses the diagnosis read.
+  for (const epoch of trace.epochs) out.addEpoch(epoch);
   return out;
 }
 

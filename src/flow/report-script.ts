@@ -3,8 +3,8 @@
  * - downloads: the page's #report-data (report-data.ts: gzipped JSON and float32 series, in
  *   base64) is unpacked once, each series back to the numbers the JSON would have held; a link with
  *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
- *   when clicked; the CSV is Trace.toCSV()'s layout (one line per step and layer, NaN as an empty
- *   cell). <body data-data="ready"> says the data is unpacked;
+ *   when clicked; the CSV is Trace.toCSV()'s, by the same function (trace-csv.ts: a line per step and
+ *   layer, and per epoch; NaN as an empty cell). <body data-data="ready"> says the data is unpacked;
  * - step ranges: dragging across a chart over steps (svg.plot[data-time]) zooms every such chart of
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
@@ -13,12 +13,14 @@
  * float32Text is, so a value unpacks to the decimal the report writes for it.
  */
 import { float32Text, fmt, niceTicks } from './svg.js';
+import { traceCsv } from './trace-csv.js';
 
 const script = `
 const fmt = ${fmt.toString()};
 const niceTicks = ${niceTicks.toString()};
 let data = null;
 const float32Text = ${float32Text.toString()};
+const traceCsv = ${traceCsv.toString()};
 (async () => {
   const packed = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
@@ -39,28 +41,13 @@ const float32Text = ${float32Text.toString()};
   document.body.dataset.data = 'ready';
 })();
 
-function csvOf(trace) {
-  const names = Object.keys(trace.metrics);
-  const cell = (v) => (v === null ? '' : String(v));
-  const rows = trace.blocks ? trace.blocks.layers : null;
-  const lines = [['step', 'layer', 'loss', 'accuracy', ...names, ...(rows ? ['name', 'type'] : [])].join(',')];
-  const layers = trace.sizes.length - 1;
-  trace.steps.forEach((step, r) => {
-    for (let l = 0; l < layers; l++) {
-      const info = rows ? [rows[l].name, rows[l].type] : [];
-      lines.push([step, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...names.map((n) => cell(trace.metrics[n][r][l])), ...info].join(','));
-    }
-  });
-  return lines.join('\\n') + '\\n';
-}
-
 document.addEventListener('click', (event) => {
   const link = event.target.closest('a[data-download]');
   if (!link) return;
   if (!data) return event.preventDefault();
   const which = link.dataset.download;
   const value = which === 'all' ? data : data.runs[which].trace;
-  const text = link.dataset.format === 'csv' ? csvOf(value) : JSON.stringify(value, null, 1);
+  const text = link.dataset.format === 'csv' ? traceCsv(value) : JSON.stringify(value, null, 1);
   if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
   link.href = URL.createObjectURL(new Blob([text], { type: link.dataset.format === 'csv' ? 'text/csv' : 'application/json' }));
 });

@@ -21,6 +21,7 @@ import {
   type MetricRange,
   type ResidualMetric,
 } from './metrics.js';
+import { traceCsv } from './trace-csv.js';
 
 /** Histograms of the back-propagated gradients δ = ∂C/∂z of every layer at one step. */
 export interface GradientHistogram {
@@ -457,24 +458,14 @@ export class Trace {
   }
 
   /**
-   * One line per (step, layer): step, layer, loss, accuracy, then every metric; NaN as an empty
-   * cell. A block network's trace adds the layer's name and type as the last two columns (its
-   * residual metrics are in toJSON).
+   * The trace as CSV, one table (trace-csv.ts has the layout): a line per traced step and layer
+   * (step, epoch, layer, loss, accuracy, every metric; a block network's trace adds the layer's name
+   * and type, its residual metrics are in toJSON), and a line per epoch of `epochs` after its steps'
+   * (its last step, the epoch, an empty layer, then epochLoss, validationLoss, validationAccuracy);
+   * epochs count from 1; NaN is an empty cell.
    */
   toCSV(): string {
-    const names = this.blocks ? ['name', 'type'] : [];
-    const header = ['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...names].join(',');
-    const cell = (v: number) => (Number.isNaN(v) ? '' : String(v));
-    const lines = [header];
-    const columns = LAYER_METRIC_NAMES.map((name) => this.metric(name));
-    for (let r = 0; r < this.count; r++) {
-      for (let l = 0; l < this.layers; l++) {
-        const i = r * this.layers + l;
-        const info = this.blocks ? [this.blocks.layers[l].name, this.blocks.layers[l].type] : [];
-        lines.push([this.stepData[r], l, cell(this.lossData[r]), cell(this.accuracyData[r]), ...columns.map((c) => cell(c[i])), ...info].join(','));
-      }
-    }
-    return lines.join('\n') + '\n';
+    return traceCsv(this.toJSON());
   }
 
   /** A trace back from toJSON() (e.g. read from a file), checked. */

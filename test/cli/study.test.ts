@@ -20,7 +20,8 @@ import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optim/adam.js';
 import { createOptimizer } from '../../src/optim/index.js';
-import { Trace } from '../../src/flow/trace.js';
+import { Trace, type TraceJSON } from '../../src/flow/trace.js';
+import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
@@ -177,10 +178,11 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/At the last traced step \(step 9\):\nlayer +.*factor ‖δˡ‖\/‖δˡ⁺¹‖ \(step 1: the last with ‖W‖₂\) +bound max σ'·‖Wˡ⁺¹‖₂ \(step 1\)/);
     expect(stdout).toMatch(/Loss and accuracy on all 30 rows, from start to end:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n1 .*\n2 .*\n3 +\d\.\d+ +\d+\.\d %\n/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
-    // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers.
-    const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES].join(','));
-    expect(lines.slice(1).map((line) => Number(line.split(',')[0]))).toEqual([1, 3, 5, 7, 9].flatMap((s) => [s, s, s, s]));
+    // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers, and a row for each epoch (ending at steps 3, 6 and 9).
+    const written = readTraceCsv(readFileSync(csv, 'utf8'));
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(written.steps.map((row) => `${row.step}:${row.epoch}`)).toEqual(['1:1', '3:1', '5:2', '7:3', '9:3'].flatMap((s) => [s, s, s, s]));
+    expect(written.epochs.map((row) => `${row.step}:${row.epoch}`)).toEqual(['3:1', '6:2', '9:3']);
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
   });
 
@@ -199,6 +201,17 @@ describe('gradscope study --model --data', async () => {
     expect(printed.trace.metrics.biasGradNorm[0]).toHaveLength(4);
     expect(['vanishing', 'exploding', 'dead', 'saturated', 'healthy']).toContain(printed.diagnosis.verdict);
     expectTraceInvariants(Trace.fromJSON(printed.trace), 'study --json');
+  });
+
+  it('writes --csv as --json prints the trace: every step row and every epoch row, value for value', async () => {
+    const csv = join(folder, 'trace-and-json.csv');
+    const run = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '4', '--batch-size', '8', '--every', '3', '--json', '--csv', csv]);
+    expect(run.code, run.stderr).toBe(0);
+    const { trace, curve } = JSON.parse(run.stdout) as { trace: TraceJSON; curve: { loss: number; accuracy: number }[] };
+    expect(trace.epochs).toHaveLength(4);
+    expectCsvMatchesJson(readFileSync(csv, 'utf8'), trace);
+    // Each epoch row's validation is the learning curve's point after that epoch (study --model validates on the checked rows).
+    expect(readTraceCsv(readFileSync(csv, 'utf8')).epochs.map((row) => [Number(row.validationLoss), Number(row.validationAccuracy)])).toEqual(curve.slice(1).map((p) => [p.loss, p.accuracy]));
   });
 
   it('prints the same start-to-end loss and accuracy as evaluate() before and after the same training', async () => {
@@ -406,9 +419,10 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/\n3 activation \(tanh\) +— +— +\S+ +— /);
     expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
-    const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe(['step', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type'].join(','));
-    expect(lines.slice(1, 7).map((line) => line.split(',').slice(-2).join(' '))).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    const written = readTraceCsv(readFileSync(csv, 'utf8'));
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type', 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(written.steps.slice(0, 6).map((row) => `${row.name} ${row.type}`)).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
+    expect(written.epochs.map((row) => row.epoch)).toEqual(['1', '2']);
     expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);
   });
 

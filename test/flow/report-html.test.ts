@@ -24,6 +24,7 @@ import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from '../browser/chromium.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { expectCsvMatchesJson } from '../util/trace-csv.js';
 
 const rng = new Rng(41);
 const x = Array.from({ length: 40 }, () => Array.from({ length: 10 }, () => rng.uniform()));
@@ -239,7 +240,8 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     const json = Trace.fromJSON(JSON.parse(await download('#run-0 a[data-format="json"]')));
     expect(single(json.metric('biasGradNorm'))).toEqual(single(trace.metric('biasGradNorm')));
     expect(json.histograms.map((h) => h.counts)).toEqual(trace.histograms.map((h) => h.counts));
-    // The CSV is Trace.toCSV()'s, value for value at float32 precision.
+    // The CSV is Trace.toCSV()'s, value for value at float32 precision, its epoch rows included.
+    expect(trace.epochs.length).toBeGreaterThan(0);
     const csv = (await download('#run-0 a[data-format="csv"]')).trim().split('\n');
     const want = trace.toCSV().trim().split('\n');
     expect(csv[0]).toBe(want[0]);
@@ -262,6 +264,9 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#long-0 a[data-format="json"]')]);
     const held = Trace.fromJSON(JSON.parse(await readFile((await download.path())!, 'utf8')));
     expect(Array.from(held.steps)).toEqual(picked.map((r) => trace.steps[r]));
+    // Every epoch stays, at float32 precision.
+    expect(held.epochs.map((e) => [e.epoch, e.step, Math.fround(e.loss)])).toEqual(trace.epochs.map((e) => [e.epoch, e.step, Math.fround(e.loss)]));
+    expect(held.epochs.length).toBeGreaterThan(1);
     // The diagnosis is of the whole trace.
     expect(await page.locator('#long-0 .diagnosis').getAttribute('data-verdict')).toBe(long.diagnosis.verdict);
   });
@@ -437,12 +442,17 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
       return readFile((await file.path())!, 'utf8');
     };
     const { trace } = blocks;
-    const json = Trace.fromJSON(JSON.parse(await download('#blocks a[data-format="json"]')));
+    const jsonText = await download('#blocks a[data-format="json"]');
+    const json = Trace.fromJSON(JSON.parse(jsonText));
     expect(json.blocks).toEqual(trace.blocks);
     expect(single(json.residualSeries('branchGradRms', 3))).toEqual(single(drawn.map((r) => trace.residualSeries('branchGradRms', 3)[r])));
-    const csv = (await download('#blocks a[data-format="csv"]')).trim().split('\n');
+    const csvText = await download('#blocks a[data-format="csv"]');
+    const csv = csvText.trim().split('\n');
     expect(csv[0]).toBe(trace.toCSV().split('\n')[0]);
-    expect(csv[1].endsWith(',0,dense')).toBe(true);
-    expect(csv.length).toBe(1 + drawn.length * trace.layers);
+    expect(csv[1].endsWith(',0,dense,,,')).toBe(true);
+    // A line per drawn record and layer, and one per epoch (all of them: thinning keeps every epoch), as the JSON download holds them.
+    expect(trace.epochs.length).toBeGreaterThan(0);
+    expect(csv.length).toBe(1 + drawn.length * trace.layers + trace.epochs.length);
+    expectCsvMatchesJson(csvText, JSON.parse(jsonText));
   });
 });

@@ -81,7 +81,7 @@ export const studyModelCommand = command({
     THREADS_FLAG,
     { name: 'every', value: 'N', default: 1, rule: COUNT, about: 'trace every N-th step' },
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
-    { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE' },
+    { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE: a row per traced step and layer, and one per epoch with its losses (Trace.toCSV)' },
     HTML_FLAG,
     { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary)' },
   ],

@@ -1,0 +1,46 @@
+/**
+ * A trace's CSV: Trace.toCSV() writes it, and the HTML report's CSV download is the same function
+ * run in the page (report-script.ts inlines its source, so it refers to nothing outside itself and
+ * takes the trace as JSON data, where the page holds NaN as null).
+ *
+ * One table with one header line, so any CSV reader loads it whole:
+ *   step,epoch,layer,loss,accuracy,<every metric>[,name,type],epochLoss,validationLoss,validationAccuracy
+ * - a step row per traced step and layer: the step, the epoch it was taken in, the layer, the
+ *   batch's loss and accuracy before the update, every metric of the layer (name and type in a
+ *   block network's trace); its epoch cells empty;
+ * - an epoch row per epoch of Trace.epochs, after the step rows of its steps: the epoch's last step,
+ *   the epoch, an empty layer (what tells the two kinds apart), empty step cells, then the epoch's
+ *   mean batch loss and, where the run had validation rows, their loss and accuracy after it.
+ * Epochs count from 1, as train() and the command line count them (EpochInfo.epoch; the JSON's
+ * epochs[].epoch counts from 0). A step after the last recorded epoch (a run stopped within one)
+ * has an empty epoch cell. NaN, and null in the page's data, is an empty cell.
+ */
+import type { TraceJSON } from './trace.js';
+
+/** The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it). */
+export function traceCsv(trace: TraceJSON): string {
+  const cell = (v: number | string | null | undefined) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
+  const metrics = Object.keys(trace.metrics) as (keyof TraceJSON['metrics'])[];
+  const rows = trace.blocks ? trace.blocks.layers : undefined;
+  const layers = trace.sizes.length - 1;
+  const epochs = trace.epochs ?? [];
+  const stepColumns = 3 + metrics.length + (rows ? 2 : 0);
+  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['name', 'type'] : []), 'epochLoss', 'validationLoss', 'validationAccuracy'].join(',')];
+  let next = 0;
+  const epochRowsUpTo = (step: number) => {
+    for (; next < epochs.length && epochs[next].step < step; next++) {
+      const e = epochs[next];
+      lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), cell(e.loss), cell(e.validation?.loss), cell(e.validation?.accuracy)].join(','));
+    }
+  };
+  trace.steps.forEach((step, r) => {
+    epochRowsUpTo(step);
+    const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
+    for (let l = 0; l < layers; l++) {
+      const info = rows ? [rows[l].name, rows[l].type] : [];
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, '', '', ''].join(','));
+    }
+  });
+  epochRowsUpTo(Infinity);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,69 @@
+/**
+ * The trace's CSV holds its epochs, as its JSON does: read back as docs/gradient-flow.md says
+ * (test/util/trace-csv.ts), every step row and epoch row equals the JSON's values, each step row
+ * names the epoch it was taken in, and each epoch row comes after its steps.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Trace } from '../../src/flow/trace.js';
+import { Rng } from '../../src/init/rng.js';
+import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
+
+const rng = new Rng(8);
+const rows = (count: number) => {
+  const x = Array.from({ length: count }, () => Array.from({ length: 4 }, () => rng.normal()));
+  return { x, y: x.map((row) => (row[0] + row[1] > 0 ? [1, 0, 0] : row[2] > 0 ? [0, 1, 0] : [0, 0, 1])) };
+};
+const train = rows(30);
+const held = rows(12);
+
+describe('the trace CSV', () => {
+  it('holds every epoch, traced or not at its end, with its loss and validation, and each step the epoch it is in', async () => {
+    const net = await createNetwork({ sizes: [4, 6, 6, 3], activation: 'sigmoid', seed: 3, backend: 'ref' });
+    // 4 batches an epoch (steps 1–16), a record every 3rd step (1, 4, 7, 10, 13, 16): epochs 2 and 3 end on untraced steps (8, 12).
+    net.train(train.x, train.y, { epochs: 4, batchSize: 8, trace: { every: 3 }, validation: held });
+    const trace = net.trace!;
+    const csv = trace.toCSV();
+    expectCsvMatchesJson(csv, trace.toJSON());
+    const { steps, epochs, kinds } = readTraceCsv(csv);
+    expect(epochs.map((e) => [e.step, e.epoch])).toEqual([['4', '1'], ['8', '2'], ['12', '3'], ['16', '4']]);
+    expect(epochs.map((e) => Number(e.validationLoss))).toEqual(trace.epochs.map((e) => e.validation!.loss));
+    expect([...new Set(steps.map((s) => `${s.step}:${s.epoch}`))]).toEqual(['1:1', '4:1', '7:2', '10:3', '13:4', '16:4']);
+    // Each step row per layer (3), an epoch row after step 4's, after step 7's (epoch 2 ended at 8), after step 10's, at the end.
+    const S = Array(3).fill('step');
+    expect(kinds).toEqual([...S, ...S, 'epoch', ...S, 'epoch', ...S, 'epoch', ...S, ...S, 'epoch']);
+    // Read back from its JSON file, the trace writes the same CSV.
+    expect(Trace.fromJSON(JSON.parse(JSON.stringify(trace))).toCSV()).toBe(csv);
+    net.dispose();
+  });
+
+  it('leaves the validation cells empty without validation rows, and names a block network\'s layers on its step rows', async () => {
+    const net = await createNetwork({ inputs: 4, layers: [{ type: 'dense', units: 5, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 3, activation: 'softmax' }], seed: 4, backend: 'ref' });
+    net.train(train.x, train.y, { epochs: 2, batchSize: 10, trace: { every: 1 } });
+    const trace = net.trace!;
+    expectCsvMatchesJson(trace.toCSV(), trace.toJSON());
+    const { header, steps, epochs } = readTraceCsv(trace.toCSV());
+    expect(header.slice(-5)).toEqual(['name', 'type', 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(steps.slice(0, 3).map((s) => `${s.name} ${s.type}`)).toEqual(['0 dense', '2 layer-norm', '3 dense']);
+    expect(epochs.map((e) => [e.epoch, e.validationLoss, e.validationAccuracy, e.name, e.type])).toEqual([['1', '', '', '', ''], ['2', '', '', '', '']]);
+    expect(epochs.map((e) => Number(e.epochLoss))).toEqual(trace.epochs.map((e) => e.loss));
+    net.dispose();
+  });
+
+  it('gives no epoch to steps after the last recorded epoch, and none at all to a trace saved before epochs were recorded', async () => {
+    const net = await createNetwork({ sizes: [4, 5, 3], activation: 'tanh', seed: 5, backend: 'ref' });
+    net.train(train.x, train.y, { epochs: 2, batchSize: 15, trace: { every: 1 } });
+    const json = net.trace!.toJSON();
+    net.dispose();
+    // As if the run had stopped within its second epoch: steps 3 and 4 belong to no recorded epoch.
+    const cut = { ...json, epochs: json.epochs!.slice(0, 1) };
+    const cutCsv = Trace.fromJSON(cut).toCSV();
+    expectCsvMatchesJson(cutCsv, cut);
+    expect(readTraceCsv(cutCsv).steps.map((s) => s.epoch)).toEqual(['1', '1', '1', '1', '', '', '', '']);
+    const { epochs: _, ...older } = json;
+    const olderCsv = Trace.fromJSON(older).toCSV();
+    expectCsvMatchesJson(olderCsv, { ...older, epochs: [] });
+    expect(readTraceCsv(olderCsv).epochs).toEqual([]);
+    expect(readTraceCsv(olderCsv).steps.every((s) => s.epoch === '')).toBe(true);
+  });
+});
