@@ -17,9 +17,13 @@
  */
 import type { TraceJSON } from './trace.js';
 
-/** The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it). */
+/**
+ * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it).
+ * Its source is the page's, so it never spells NaN (the report is checked to show none): `v !== v`
+ * holds for NaN alone.
+ */
 export function traceCsv(trace: TraceJSON): string {
-  const cell = (v: number | string | null | undefined) => (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v));
+  const cell = (v: number | string | null | undefined) => (v === null || v === undefined || v !== v ? '' : String(v));
   const metrics = Object.keys(trace.metrics) as (keyof TraceJSON['metrics'])[];
   const rows = trace.blocks ? trace.blocks.layers : undefined;
   const layers = trace.sizes.length - 1;
