@@ -30,8 +30,7 @@ import {
   type EpochsUnread,
   type TrainingProgress,
 } from './training-progress.js';
-import { ADAM_DEFAULTS } from '../optim/adam.js';
-import { CHOICE_MOMENTUM } from '../studies/optimizer-choices.js';
+import { ADAM_DEFAULTS, CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;

@@ -7,6 +7,7 @@ import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from '../checks.js';
+import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 
 export interface AdamOptions extends FirstOrderOptions {
   /** Decay of the first-moment (mean) estimate, in [0, 1) (default 0.9). */
@@ -17,7 +18,6 @@ export interface AdamOptions extends FirstOrderOptions {
   epsilon?: number;
 }
 
-export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 export const ADAMW_WEIGHT_DECAY = 0.01;
 /** Adam's and AdamW's own option keys (besides every first-order optimiser's): the constructor's check and the registry's table. */
 export const ADAM_KEYS = ['beta1', 'beta2', 'epsilon'] as const;

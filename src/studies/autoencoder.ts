@@ -20,7 +20,7 @@ import { createNetwork, type Network } from '../api/network.js';
 import type { Dataset } from '../training/dataset.js';
 import { HESSIAN_FREE_DEFAULTS, type HessianFreeOptions } from '../optim/hessian-free.js';
 import { findOptimizer } from '../optim/index.js';
-import { ADAM_DEFAULTS } from '../optim/adam.js';
+import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 import { curvatureRows } from '../optim/gauss-newton.js';
 import type { Optimizer } from '../optim/optimizer.js';
 

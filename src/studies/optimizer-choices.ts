@@ -7,9 +7,7 @@
 import type { Rows } from '../data/matrix.js';
 import { OPTIMIZERS, type OptimizerSpec } from '../optim/index.js';
 import { equalisingLayerRates } from '../optim/layer-rates.js';
-
-/** The momentum of the named SGD settings (sgd-momentum, nesterov, layer-rates). */
-export const CHOICE_MOMENTUM = 0.9;
+import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 
 /** The network a choice is built for: what equalisingLayerRates measures. */
 type Measured = Parameters<typeof equalisingLayerRates>[0];

@@ -18,7 +18,7 @@ import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess, type CliRun } from '../util/cli.js';
 import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
-import { ADAM_DEFAULTS } from '../../src/optim/adam.js';
+import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
