@@ -823,7 +823,7 @@ const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
 function chanceClause(p: TrainingProgress): string {
   if (!atChance(p)) return '';
   const classes = Math.round(1 / p.chance!);
-  return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${percent(AT_CHANCE_MARGIN).replace(' %', '')} points either way`;
+  return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way`;
 }
 
 /** The epochs of the run where fewer than SHORT_RUN_EPOCHS (at least one recorded); undefined for a longer run or a trace that records none. A thinned trace's are the run's (TrainingProgress.epochs), not those it kept. */
