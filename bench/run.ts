@@ -23,7 +23,7 @@ import { consoleTable, markdownTable, ms, percent, simpleTable, times, type Repo
 import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
-import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET, trainRowName } from './threads.bench.js';
+import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
 import { runBlockTraceBench, runTraceBench, TRACE_ROUNDS } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
@@ -168,12 +168,10 @@ goals.push(traceGoal(trace));
 
 for (const r of threads.rows.filter((row) => row.goal)) {
   const judged = judgeThreads(r.speedUps, r.controls, THREADS_TARGET);
-  const onRows = r.name === trainRowName('dataset') ? threads.rows.find((row) => row.name === trainRowName('rows')) : undefined;
-  const rowsNote = onRows ? `; train(x, y): ${times2(spreadOf(onRows.speedUps).median)} (median of all rounds)` : '';
   goals.push({
     goal: `two threads: ${r.name}${r.name.startsWith('train(') ? ` over ${API_ROWS.toLocaleString('en')} rows (issue #16)` : ''}`,
     target: `≥ ${times2(THREADS_TARGET.value)} one thread`,
-    measured: `${threadsText(judged, THREADS_TARGET, times2)}${rowsNote}${threads.fallback ? ` (fallback: ${threads.fallback})` : ''}`,
+    measured: `${threadsText(judged, THREADS_TARGET, times2)}${threads.fallback ? ` (fallback: ${threads.fallback})` : ''}`,
     verdict: judged.verdict,
   });
 }
