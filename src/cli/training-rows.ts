@@ -8,6 +8,7 @@ import type { Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../data/mnist.js';
 import { counted } from '../counted.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
+import { shellWord } from './shell-word.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
 
 /** --data, --train and --test: a data file, or the digits (the default). */
@@ -59,7 +60,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   };
 }
 
-/** The rows flags as given (` --data D.json`, ` --train 200 --test 50`, or none for the default digits): another command takes the same rows with them. */
+/** The rows flags as given (` --data D.json`, ` --train 200 --test 50`, or none for the default digits), each value one shell word: another command takes the same rows with them. */
 export function rowsFlagsText(args: ParsedArgs): string {
-  return ['data', 'train', 'test'].filter((flag) => args.flags.has(flag)).map((flag) => ` --${flag} ${stringFlag(args, flag)}`).join('');
+  return ['data', 'train', 'test'].filter((flag) => args.flags.has(flag)).map((flag) => ` --${flag} ${shellWord(stringFlag(args, flag)!)}`).join('');
 }

@@ -1,6 +1,7 @@
 // gradscope train: a network made from flags, trained on the digits or a data file, each epoch
 // printed, saved in the model format every other command reads. Bad flags: one line, exit 2,
 // nothing written. Small rows and epochs, so it runs in seconds under load.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,22 @@ describe('gradscope train', () => {
     expect(study.code, study.stderr).toBe(0);
     expect(study.stdout.split('\n')[0]).toBe(header);
     expect(study.stdout).toContain(`\n${curve}\n`);
+  });
+
+  it("quotes a path the shell would split or change in that command, which a shell then runs as printed (it printed 'my model.json' bare)", async () => {
+    const odd = at("rows of Bob's.json");
+    writeFileSync(odd, JSON.stringify({ inputs, targets }));
+    const out = at('my model.json');
+    const run = await runCliInProcess(['train', '--data', odd, '--layers', '4,8,3', '--epochs', '1', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const hint = /^Model: .* \(gradscope (study --model .*) traces and diagnoses it on the same rows\)$/m.exec(run.stdout)![1];
+    expect(hint).toBe(`study --model '${out}' --data '${odd.replace("'", "'\\''")}'`);
+    // The words a POSIX shell makes of it are the paths themselves.
+    const words = execFileSync('sh', ['-c', `printf '%s\\n' ${hint}`], { encoding: 'utf8' }).trimEnd().split('\n');
+    expect(words).toEqual(['study', '--model', out, '--data', odd]);
+    const study = await runCliInProcess([...words, '--epochs', '1']);
+    expect(study.code, study.stderr).toBe(0);
+    expect(study.stdout.split('\n')[0]).toBe('[4,8,3] on 40 rows, 1 epoch, 2 traced steps.');
   });
 
   it('makes --depth hidden layers of --width units by default', async () => {

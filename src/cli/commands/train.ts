@@ -39,6 +39,7 @@ import {
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print } from '../terminal.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
+import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
 /** The network `gradscope train` makes without --layers: hidden layers and their units. */
@@ -169,7 +170,7 @@ export const trainCommand = command({
       if (final && !(final.loss <= initial.loss)) print(terminal, worseLine(rows.checked, initial, final, trained.halvings > 0, out));
       if (out) {
         await saveModel(net, out, { optimizer });
-        print(terminal, `Model: ${out} (gradscope study --model ${out}${rowsFlagsText(args)} traces and diagnoses it on the same ${rows.file === 'digits' ? 'digits' : 'rows'})`);
+        print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${rows.file === 'digits' ? 'digits' : 'rows'})`);
       }
     } finally {
       optimizer?.dispose();
