@@ -10,7 +10,7 @@ import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, type
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
-import type { Initialisation } from '../init/initialisation.js';
+import { chainFanIns, type Initialisation } from '../init/initialisation.js';
 import {
   ACTIVATIONS,
   LOSSES,
@@ -200,7 +200,9 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
   checkLossPairing(loss, activations);
   const seed = seedOrDefault(options.seed);
   const init = checkInit(options);
-  checkSparseConnections(init.init, sizes.slice(0, -1), (l) => `layer ${l} (${sizes[l]} → ${sizes[l + 1]})`);
+  // Named as a file's record of the same init is refused (readInitialisation): one naming of a chain's layers.
+  const fanIns = chainFanIns(sizes);
+  checkSparseConnections(init.init, fanIns.map((dense) => dense.inputs), (l) => fanIns[l].layer);
   return {
     sizes,
     activations,
