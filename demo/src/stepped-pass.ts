@@ -5,8 +5,9 @@
  * completed across many one-batch train() calls, all with the same step settings (CONTINUING: batch
  * size, learning rate, optimiser, L2). A pass whose step settings change starts again: its last batch
  * is then what the settings checked (batch norm refuses one of 2 rows or fewer), and the epoch the
- * diagnosis reads was trained with one rate (a rate changed mid-pass made its loss a mean over two). Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches'
- * losses, each before its update.
+ * diagnosis reads was trained with one rate (a rate changed mid-pass made its loss a mean over two).
+ * Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches' losses,
+ * each before its update.
  */
 import type { TraceEpoch } from '../../src/index.js';
 import { CONTINUING, type Settings } from './settings.js';

@@ -135,7 +135,7 @@ export const AT_CHANCE_MARGIN = 0.05;
 export const SHORT_RUN_EPOCHS = 5;
 
 /** The classes the trace's network tells apart: its outputs under cross-entropy (2 or more), 2 under binary cross-entropy over one output; undefined otherwise (mse: a regression, no classes). */
-export function classesOf(trace: Pick<Trace, 'loss' | 'sizes'>): number | undefined {
+function classesOf(trace: Pick<Trace, 'loss' | 'sizes'>): number | undefined {
   const outputs = trace.sizes[trace.sizes.length - 1];
   if (trace.loss === 'cross-entropy' && outputs >= 2) return outputs;
   if (trace.loss === 'binary-cross-entropy' && outputs === 1) return 2;
@@ -194,19 +194,24 @@ function epochsUnread(trace: Trace): EpochsUnread | undefined {
   return epochWindows(trace.epochs) ? undefined : 'too sparse';
 }
 
-/**
- * The two windows of the run's epochs that are compared, each a fifth of them (at least one), by
- * the epochs' numbers: `count` epochs from the first one's number to the last one's; the window
- * before the last holds the kept epochs [before, last), the last window [last, end). A trace that
- * keeps every epoch has them at those positions; a thinned one (Trace.keepEpochs) the kept ones in
- * each fifth. Undefined where the window before the last holds no kept epoch.
- */
+/** The two windows of the run's epochs that are compared, as indexes into a trace's kept epochs (see epochWindows). */
 interface EpochWindows {
+  /** The run's epochs, from the first kept one's number to the last one's. */
   count: number;
+  /** Epochs of the run in each window: a fifth of `count`, at least one. */
   window: number;
+  /** The kept epochs [before, last) lie in the window before the last. */
   before: number;
+  /** The kept epochs [last, end) lie in the last window. */
   last: number;
 }
+
+/**
+ * The two windows of the run's epochs that are compared, each a fifth of them (at least one), by
+ * the epochs' numbers, not their positions: a trace that keeps every epoch has them at those
+ * positions; a thinned one (Trace.keepEpochs) the kept ones in each fifth. Undefined where the
+ * window before the last holds no kept epoch.
+ */
 function epochWindows(epochs: readonly TraceEpoch[]): EpochWindows | undefined {
   const first = epochs[0].epoch;
   const count = epochs[epochs.length - 1].epoch - first + 1;

@@ -178,15 +178,15 @@ function overDepth(result: TrainableDepthResult, id: string, title: string, yLab
 /** The id and heading of the study's report section. */
 const TRAINABLE_DEPTH_SECTION = { id: 'trainable-depth', heading: 'Trainable depth: how deep each remedy trains' } as const;
 
-/** The study's set-up in words: the report section's text (the full section adds firstToLastText, for its ratio columns and charts). */
-export function trainableDepthSetupText(result: TrainableDepthResult): string {
+/** The study's set-up in words: the report section's text begins with it (firstToLastText follows, for its ratio columns and charts). */
+function trainableDepthSetupText(result: TrainableDepthResult): string {
   return (
     `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')} (784 inputs, 10 softmax outputs, cross-entropy), ` +
     `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} per network, seed ${result.seed}; held-out accuracy on the next ${result.testRows}.`
   );
 }
 
-/** What the "first ÷ last" columns and charts of the full section hold. */
+/** What the "first ÷ last" columns and charts of the section hold. */
 function firstToLastText(result: TrainableDepthResult): string {
   return `First ÷ last: the first hidden layer's ‖∂C/∂b‖ (or one example's RMS ‖δ‖) over the last hidden layer's, on the first ${result.probeRows} training digits, at initialisation → after training.`;
 }

@@ -26,7 +26,6 @@ import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.
 /** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
 export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: 1, ...STUDY_DIGITS };
 export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
-/** The command that draws study (c)'s charts, which the main job's report leaves out. */
 
 /** The default report's path: its folder, reports/, is gradscope's own and the one folder it creates (a folder --html names must exist). */
 async function defaultReport(): Promise<string> {
