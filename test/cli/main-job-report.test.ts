@@ -25,8 +25,8 @@ describe('the main job', () => {
       expect(bytes).toBeGreaterThan(100 * 1024); // a real report, not an empty page
       expect(bytes).toBeLessThanOrEqual(REPORT_BYTES);
       // Study (c) is in the report whole, listed in the contents: its accuracy table, its charts and its rows.
-      // (It was its accuracy table only, said to keep the report within 600 KB; with its charts the report is
-      // 537 + 27 kB at most, the standalone --quick --html report's size: a new user measured it, 2026-12-01.)
+      // (It was its accuracy table only, said to keep the report within 600 KB; with its charts it fits, its size
+      // held below against README's figure.)
       const page = readFileSync(report, 'utf8');
       expect(page).toMatch(/<a href="#trainable-depth">Trainable depth: how deep each remedy trains<\/a>/);
       expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
