@@ -361,9 +361,12 @@ export class Trace {
    * thinned trace's epochs by their numbers and says the means it gives are of the kept ones.
    */
   keepEpochs(keep: (epoch: Readonly<TraceEpoch>) => boolean): void {
-    let kept = 0;
-    for (const e of this.epochData) if (keep(e)) this.epochData[kept++] = e;
-    this.epochData.length = kept;
+    if (typeof keep !== 'function') throw invalidOption(`keepEpochs(keep): expected a function of an epoch, got ${shown(keep)}`);
+    // Every epoch is judged before any is dropped: a keep that throws leaves the epochs as they were.
+    const kept = this.epochData.map((e) => Boolean(keep(e)));
+    let at = 0;
+    this.epochData.forEach((e, i) => kept[i] && (this.epochData[at++] = e));
+    this.epochData.length = at;
   }
 
   /**

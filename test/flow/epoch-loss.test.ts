@@ -159,6 +159,22 @@ describe('the epochs in the trace', () => {
     expect(sparse.summary).toContain('(read from the batches: the trace kept no epoch in the window before the last)');
   });
 
+  it('keepEpochs refuses what is not a function (INVALID_OPTION), and a keep that throws midway drops none', async () => {
+    const trace = new Trace({ ...info, activations: [...info.activations] });
+    for (let epoch = 0; epoch < 4; epoch++) trace.addEpoch({ epoch, step: epoch + 1, loss: 1 });
+    const before = trace.epochs.map((e) => ({ ...e }));
+    // It was a TypeError, 'keep is not a function'.
+    await expectError(() => trace.keepEpochs(undefined as never), 'INVALID_OPTION', /^keepEpochs\(keep\): expected a function of an epoch, got undefined$/);
+    // It had moved epoch 1 into epoch 0's place before the throw at epoch 2: [1, 1, 2, 3].
+    expect(() =>
+      trace.keepEpochs((e) => {
+        if (e.epoch === 2) throw new Error('a caller\'s fault');
+        return e.epoch === 1;
+      }),
+    ).toThrow("a caller's fault");
+    expect(trace.epochs).toEqual(before);
+  });
+
   it('a saved trace with malformed epochs is refused, saying which', async () => {
     const json = (epochs: unknown) => ({ ...new Trace({ ...info, activations: [...info.activations] }).toJSON(), epochs }) as unknown;
     await expectError(() => Trace.fromJSON(json({ 0: 1 })), 'INVALID_OPTION', /trace JSON: epochs must be an array/);
