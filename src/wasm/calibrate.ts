@@ -18,8 +18,9 @@
  * 15 ms, 16 of 110 fresh processes had no verdict that way, 8 pair by pair (recorded rounds replayed,
  * 19:16–19:25, load 12–17).
  *
- * An engine runs a fresh module in its baseline tier (V8: Liftoff, 4–5× slower here, where both
- * probes run alike: 34.0 and 34.2 µs a call with --liftoff-only, against 7.1 and 5.2 µs optimised; 19:18, load 15)
+ * An engine runs a fresh module in its baseline tier (V8: Liftoff, 3.5–6.6× slower here, where both
+ * probes run alike: 34.0 and 34.2 µs a call with --liftoff-only, 25–36 µs in the recorded rounds
+ * before their tier-up (calibration-rounds.ts), against 7.1 and 5.2 µs optimised; 19:18, load 15)
  * until its optimising tier has compiled the hot function in the background, and which binary gets
  * there first is luck. So (judgeRounds), over the last PAIRS pairs (those since both candidates
  * showed their tier-up, a drop of TIER_DROP from their first rounds, once both have):
@@ -55,7 +56,7 @@ export interface Calibration<Name extends string> {
 /** What the rounds say: keep the default, pick the other, or not clear yet (undefined). */
 export type Judgement = 'default' | 'other' | undefined;
 
-/** A round runs its candidate for at least this many ms: a few probe calls (~8 µs each optimised on the Zen 3, 26 µs in Liftoff). */
+/** A round runs its candidate for at least this many ms: a few probe calls (5–7 µs each optimised on the Zen 3, 25–36 µs in Liftoff). */
 const ROUND_MS = 0.03;
 /**
  * ...and for at least this many steps of the clock, so that a coarse one (a browser's 0.1 ms)
@@ -64,7 +65,7 @@ const ROUND_MS = 0.03;
 const ROUND_CLOCK_STEPS = 20;
 /**
  * Two binaries in the same tier differ by tens of per cent at most (0.68–1.03× measured); the
- * baseline tier is 4–5× slower than the optimised one. Pairs further apart than this compare two tiers.
+ * baseline tier is 3.5–6.6× slower than the optimised one. Pairs further apart than this compare two tiers.
  */
 const SAME_TIER = 2;
 /** A candidate has shown its tier-up at its first round of at most 1/TIER_DROP of the median of its first EARLY_ROUNDS. */
