@@ -216,24 +216,27 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('splits the elementwise activations by rows, bit for bit as one thread', () => {
-    const [batch, n] = [130, 129];
-    const rng = new Rng(17);
-    const z = normals(rng, batch * n), da = normals(rng, batch * n), dz0 = normals(rng, batch * n);
-    for (const f of ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const) {
-      const run = <T extends Tensor>(k: Kernels<T>) => {
-        const [tz, tda, tdz] = [z, da, dz0].map((v) => tensorOf(k, v));
-        const a = k.alloc(batch * n);
-        k.activationForward(f, a, tz, batch, n);
-        k.activationBackward(f, tdz, tda, tz, a, batch, n);
-        const out = [a, tdz].map((t) => Array.from(k.view(t)));
-        [tz, tda, tdz, a].forEach((t) => k.free(t));
-        return out;
-      };
-      const before = two.splitPasses;
-      const split = run(two);
-      expect(two.splitPasses - before, `${f}: forward and backward split`).toBe(2);
-      expect(split, f).toEqual(run(one));
+  it('splits the elementwise activations by rows, bit for bit as one thread: the forward pass from 2¹⁴ values, the backward from 2¹⁸', () => {
+    // 130 × 129 = 16,770 values: the forward pass splits, the backward (cheaper) stays on the main
+    // thread; 520 × 513 = 266,760: both split. Split points off multiples of 4 rows in both.
+    for (const [batch, n, splits] of [[130, 129, 1], [520, 513, 2]] as const) {
+      const rng = new Rng(17 + n);
+      const z = normals(rng, batch * n), da = normals(rng, batch * n), dz0 = normals(rng, batch * n);
+      for (const f of ['sigmoid', 'tanh', 'relu', 'leaky-relu', 'softsign', 'linear', 'selu'] as const) {
+        const run = <T extends Tensor>(k: Kernels<T>) => {
+          const [tz, tda, tdz] = [z, da, dz0].map((v) => tensorOf(k, v));
+          const a = k.alloc(batch * n);
+          k.activationForward(f, a, tz, batch, n);
+          k.activationBackward(f, tdz, tda, tz, a, batch, n);
+          const out = [a, tdz].map((t) => Array.from(k.view(t)));
+          [tz, tda, tdz, a].forEach((t) => k.free(t));
+          return out;
+        };
+        const before = two.splitPasses;
+        const split = run(two);
+        expect(two.splitPasses - before, `${f} over ${batch} × ${n}: passes split`).toBe(splits);
+        expect(split, `${f} over ${batch} × ${n}`).toEqual(run(one));
+      }
     }
   });
 

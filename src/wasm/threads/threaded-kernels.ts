@@ -3,8 +3,9 @@
  * once on the main thread and once in each worker of a ThreadPool. The dense products, which are
  * nearly all of a training step's time, are split across the threads when they are large enough
  * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
- * activations, by the same rows, so that the rows a thread works on stay in its own core's cache,
- * and the optimisers' updates of a large tensor while the workers are awake (they sit between two steps);
+ * activations (their cheaper backward passes only on large layers), by the same rows, so that the
+ * rows a thread works on stay in its own core's cache, and the optimisers' updates of a large
+ * tensor while the workers are awake (they sit between two steps);
  * everything else runs on the main thread as in the one-thread backend.
  *
  * Splits (every thread runs the same one-thread kernel on its part, with its own scratch), each
@@ -111,10 +112,21 @@ const ADAM_UPDATE = 8;
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
 const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, ADAM_UPDATE + 1 + 2 * i]));
 /**
- * An elementwise activation pass is split across the threads from this many values on (a 100-unit
- * layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
+ * An elementwise activation's forward pass is split across the threads from this many values on (a
+ * 100-unit layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
  */
 const MIN_SPLIT_PASS = 1 << 14;
+/**
+ * Its backward pass (dz += da ⊙ f'(z), no exp: a fifth of the forward's time or less) is split only
+ * from this many values on. At 25,600 and 51,200 values (batch 256 and 512 × 100 units) the split
+ * pass took as long as the main thread's whole pass or longer (sigmoid at 256 × 100: 13.0 µs against
+ * 9.1; the tenth percentile of 300 calls each, a product before each as in a step); at 102,400 and
+ * 131,072 (1024 × 100, 256 × 512) the two were within the noise (the split's tenth percentile 0–12 %
+ * faster, its median as slow or slower); at 524,288 (1024 × 512) the split was faster (sigmoid
+ * 237 µs against 315). Sigmoid, tanh and relu; AMD EPYC Zen 3, 2026-12-01 22:24–22:26, load 17–22
+ * (the tenth percentile is the least disturbed of the calls).
+ */
+const MIN_SPLIT_BACKWARD_PASS = 1 << 18;
 /**
  * A batch gathered by copyRows is split across the threads from this many floats (64 KiB) on:
  * below it (a batch's targets) the hand-off costs more than the copy.
@@ -320,9 +332,9 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     return true;
   }
 
-  /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows. */
-  private splitsPass(batch: number, n: number): boolean {
-    if (!this.pool || batch < this.threads * this.minRows || batch * n < MIN_SPLIT_PASS) return false;
+  /** Whether an elementwise pass over `batch` rows of `n` is split, by the products' rows: from `minValues` values on. */
+  private splitsPass(batch: number, n: number, minValues: number): boolean {
+    if (!this.pool || batch < this.threads * this.minRows || batch * n < minValues) return false;
     this.splitPasses++;
     return true;
   }
@@ -332,10 +344,11 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * applies f to the rows its forward product wrote (and the next layer's product reads them from
    * its own cache). Every value is computed by the same kernel as on one thread; the parts start at
    * multiples of MR rows, so the SIMD lanes and the scalar tail fall where they do on one thread:
-   * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread.
+   * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread,
+   * and so does a backward pass under MIN_SPLIT_BACKWARD_PASS values.
    */
   override activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
-    if (f === 'softmax' || !this.splitsPass(batch, n)) return super.activationForward(f, a, z, batch, n);
+    if (f === 'softmax' || !this.splitsPass(batch, n, MIN_SPLIT_PASS)) return super.activationForward(f, a, z, batch, n);
     const pool = this.pool!;
     const fwd = ACTIVATION_FWD.get(f)!;
     for (let t = 1; t < this.threads; t++) {
@@ -349,7 +362,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   }
 
   override activationBackward(f: Activation, dz: WasmTensor, da: WasmTensor, z: WasmTensor, a: WasmTensor, batch: number, n: number): void {
-    if (!this.splitsPass(batch, n)) return super.activationBackward(f, dz, da, z, a, batch, n);
+    if (!this.splitsPass(batch, n, MIN_SPLIT_BACKWARD_PASS)) return super.activationBackward(f, dz, da, z, a, batch, n);
     const pool = this.pool!;
     const bwd = ACTIVATION_FWD.get(f)! + 1;
     for (let t = 1; t < this.threads; t++) {
