@@ -79,6 +79,8 @@ export function zeroGradientCause(net: Network, rows: Matrix): ZeroCause {
 /** A layer spec as far as naming needs it (createNetwork's `{ type, … }` entries). */
 interface NamedSpec {
   type: string;
+  /** A residual block's gate ('none' or 'rezero'). */
+  gate?: string;
   layers?: readonly NamedSpec[];
 }
 
@@ -122,6 +124,12 @@ export function hiddenBiasNames(options: NetworkOptions): string[] {
 /** Whether the network has batch norm anywhere (its rows are coupled: no per-example δ). */
 export function hasBatchNorm(options: NetworkOptions): boolean {
   const any = (specs: readonly NamedSpec[]): boolean => specs.some((s) => s.type === 'batch-norm' || any(s.layers ?? []));
+  return any(specsOf(options));
+}
+
+/** Whether the network has a residual block gated by 'rezero' (α = 0 at initialisation), at any depth of nesting. */
+export function hasRezeroGate(options: NetworkOptions): boolean {
+  const any = (specs: readonly NamedSpec[]): boolean => specs.some((s) => (s.type === 'residual' && s.gate === 'rezero') || any(s.layers ?? []));
   return any(specsOf(options));
 }
 

@@ -5,7 +5,7 @@ import type { ReportChart, ReportSection } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
-import { canBeInactive, hasBatchNorm, type ZeroCause } from './gradient-ratios.js';
+import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gradient-ratios.js';
 import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
 
@@ -87,6 +87,26 @@ export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
   const coupled = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasBatchNorm(r.network(2, 8)));
   const remedies = [...new Set(result.rows.filter((r) => r.notRun === undefined && coupled(r.remedy)).map((r) => r.remedy))];
   return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;
+}
+
+/** The ratio columns, each read as first ÷ last, where an ∞ means the last hidden layer's gradient was exactly 0. */
+const RATIO_COLUMNS: readonly RatioColumn[] = ['firstToLastAtInit', 'firstToLastAtEnd', 'deltaFirstToLastAtInit', 'deltaFirstToLastAtEnd'];
+
+/**
+ * Why some rows' ratios read "∞", or '' when none does: the last hidden layer's gradient was exactly 0
+ * there. For ReZero (a residual block with gate 'rezero') that is its design, not a fault: α = 0 at
+ * initialisation, so no gradient reaches the branch's weights and biases until α has moved.
+ */
+export function infiniteRatioNote(result: TrainableDepthResult): string {
+  const infinite = [...new Set(result.rows.filter((r) => r.notRun === undefined && RATIO_COLUMNS.some((c) => r[c] === Infinity)).map((r) => r.remedy))];
+  if (infinite.length === 0) return '';
+  const gated = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasRezeroGate(r.network(2, 8)));
+  const why = infinite.every(gated)
+    ? "ReZero's blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved"
+    : infinite.some(gated)
+      ? "for ReZero (rezero) by design: its blocks scale their branch by α, which is 0 at initialisation, so the branch gets no gradient until α has moved"
+      : 'no gradient reached it';
+  return `first ÷ last "∞" (${infinite.join(', ')}): the last hidden layer's gradient was exactly 0: ${why}.`;
 }
 
 /**
@@ -206,7 +226,7 @@ export function trainableDepthReportSection(result: TrainableDepthResult): Repor
   const goal = `${100 * ACCURACY_GOAL} %`;
   return {
     ...TRAINABLE_DEPTH_SECTION,
-    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), budgetNote(result)].filter(Boolean).join(' '),
+    text: [trainableDepthSetupText(result), firstToLastText(result), unmeasuredDeltaNote(result), infiniteRatioNote(result), budgetNote(result)].filter(Boolean).join(' '),
     charts: [
       overDepth(result, 'trainable-depth-accuracy', 'Held-out accuracy by depth: activations and initialisations', 'accuracy', inits, (r) => r.testAccuracy, false),
       overDepth(result, 'trainable-depth-accuracy-blocks', 'Held-out accuracy by depth: normalisation and residual blocks', 'accuracy', blocks, (r) => r.testAccuracy, false),

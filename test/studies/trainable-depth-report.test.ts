@@ -3,7 +3,7 @@
 // case it is read against.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runTrainableDepthStudy, type TrainableDepthResult } from '../../src/studies/trainable-depth.js';
-import { accuracyMatrix, budgetNote, deepestTable, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote } from '../../src/studies/trainable-depth-report.js';
+import { accuracyMatrix, budgetNote, deepestTable, infiniteRatioNote, ratio, rowCells, trainableDepthReportSection, unmeasuredDeltaNote } from '../../src/studies/trainable-depth-report.js';
 
 let result: TrainableDepthResult;
 beforeAll(async () => {
@@ -28,6 +28,19 @@ describe('trainable-depth report sections', () => {
     const note = unmeasuredDeltaNote(withNorm);
     expect(note).toBe('first ÷ last ‖δ‖ "— → —" (batch-norm-relu): not measured, as batch norm couples a batch\'s rows, so no example has a δ of its own.');
     expect(trainableDepthReportSection(withNorm).text).toContain(note);
+  });
+
+  it('says why a ratio reads "∞" (ReZero: α = 0 at initialisation), and only where one does', async () => {
+    expect(infiniteRatioNote(result)).toBe('');
+    const withGate = await runTrainableDepthStudy({ depths: [2], width: 6, epochs: 1, trainRows: 64, testRows: 32, remedies: ['rezero', 'relu-he'] });
+    const row = withGate.rows.find((r) => r.remedy === 'rezero')!;
+    expect(row.firstToLastAtInit).toBe(Infinity);
+    expect(rowCells(row)[4]).toMatch(/^∞ → /);
+    const note = infiniteRatioNote(withGate);
+    expect(note).toBe(
+      'first ÷ last "∞" (rezero): the last hidden layer\'s gradient was exactly 0: ReZero\'s blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved.',
+    );
+    expect(trainableDepthReportSection(withGate).text).toContain(note);
   });
 
   it('each ratio chart draws the plain sigmoid network beside its remedies, and says so', () => {
