@@ -28,6 +28,7 @@ export function traceCsv(trace: TraceJSON): string {
   const rows = trace.blocks ? trace.blocks.layers : undefined;
   const layers = trace.sizes.length - 1;
   const epochs = trace.epochs ?? [];
+  // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, the metrics, name and type.
   const stepColumns = 3 + metrics.length + (rows ? 2 : 0);
   const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['name', 'type'] : []), 'epochLoss', 'validationLoss', 'validationAccuracy'].join(',')];
   let next = 0;

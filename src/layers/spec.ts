@@ -4,6 +4,7 @@
  */
 import { invalidOption, shown } from '../errors.js';
 import type { OutputActivation } from '../kernels.js';
+import type { DenseFanIn } from '../init/initialisation.js';
 import { checkActivation, checkChoice, checkFloat32, checkKnownKeys, checkUnits, FLOAT32_MIN_NORMAL } from '../checks.js';
 
 /** The default ε under the square root of both normalisations (PyTorch's default for BatchNorm1d and LayerNorm). */
@@ -123,7 +124,7 @@ export function denseFanIns(specs: readonly CheckedSpec[], inputs: number): numb
 }
 
 /** Each dense layer's inputs, as denseFanIns, with the spec's path (`layers[2]`, `layers[3].layers[0]`; `path` names the list). */
-export function namedDenseFanIns(specs: readonly CheckedSpec[], inputs: number, path = 'layers'): { layer: string; inputs: number }[] {
+export function namedDenseFanIns(specs: readonly CheckedSpec[], inputs: number, path = 'layers'): DenseFanIn[] {
   let width = inputs;
   return specs.flatMap((spec, i) => {
     const layer = `${path}[${i}]`;

@@ -84,6 +84,7 @@ export function rowCells(row: TrainableDepthRow): string[] {
  * per-example δ is not measured (TrainableDepthRow.deltaFirstToLastAtInit), or '' when none ran.
  */
 export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
+  // Any depth and width will do (2 layers of 8): only the layer types of the remedy's network are read.
   const coupled = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasBatchNorm(r.network(2, 8)));
   const remedies = [...new Set(result.rows.filter((r) => r.notRun === undefined && coupled(r.remedy)).map((r) => r.remedy))];
   return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;

@@ -12,7 +12,7 @@ import { runCliInProcess } from '../util/cli.js';
 const REPORT_BYTES = 600 * 1024;
 
 describe('the main job', () => {
-  it(`writes an HTML report of at most ${REPORT_BYTES / 1024} KB with its default flags`, async () => {
+  it(`writes an HTML report of at most ${REPORT_BYTES / 1024} KiB with its default flags`, async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gradscope-main-job-'));
     try {
       const report = join(folder, 'gradscope-report.html');
