@@ -22,14 +22,23 @@ const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
 /**
- * Loads of the counter before a thread sleeps on it (20,000 took 350–410 µs in a plain Node loop on
- * an AMD EPYC Zen 3 at load 8, 2026-12-01, not the tens of µs once written here): a step's products follow each
- * other within microseconds, and a wake-up from Atomics.wait costs tens of them. Measured
- * (bench/threads.bench.ts, [784,100,100,10]): without spinning two threads fell well short of
- * issue #16's 1.7× one thread at batch 256; with 20,000 loads they met it (1.77×, bench/RESULTS.md
- * as of commit fa556a2: AMD EPYC, 2026-11-29); 100,000 added little.
+ * Loads of the counter before a thread sleeps on it: about 1 ms (20,000 took 312–344 µs in a plain
+ * Node loop on an AMD EPYC Zen 3, 2026-12-01 22:23). A step's products follow each other within
+ * microseconds, and a wake-up from Atomics.wait costs tens of them (a sleeping worker claimed a job
+ * 45–90 µs after it was posted on that VM; where the main thread gets there first, it runs the job
+ * itself, and the split is lost). Without spinning two threads fell
+ * well short of issue #16's 1.7× one thread at batch 256; with 20,000 loads they met it (1.77×,
+ * bench/RESULTS.md as of commit fa556a2: AMD EPYC, 2026-11-29). But in train() the stretch between
+ * one step's last product and the next step's batch gather (the update, the checks, the loop's
+ * JavaScript: 90–260 µs, tenth to ninetieth percentile, every kernel call timed, at load 17) starts
+ * when the worker has finished its part, often before the main thread, and 20,000 loads did not
+ * always outlast it: in train() of [784,100,100,10] at batch 256, 21–29 % of the jobs found the
+ * worker asleep; with 60,000 loads 7–11 %, and the main thread ran 39–53 % as many of the worker's
+ * jobs itself (three runs of 15 interleaved rounds, train(dataset) twice and train(x, y) once,
+ * 2026-12-01 22:41–22:43, load 15–17; one epoch took 0.93–0.98× the time it took with 20,000
+ * loads, within that busy machine's noise; 120,000 loads: 6 % asleep, 1.04×).
  */
-export const SPIN = 20_000;
+export const SPIN = 60_000;
 /**
  * A thread that may not block reads the clock once per this many loads of the counter (a few ms),
  * to notice a dead worker: reading it on every load would allocate a boxed double each time.
