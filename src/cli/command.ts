@@ -232,14 +232,42 @@ export function checkFlag<R>(name: string, value: string | number, check: () => 
   return checkAsUsage(`--${name} ${shorten(String(value))}`, check);
 }
 
-/** Runs a library check of what some flags give: its INVALID_OPTION becomes a UsageError (exit 2) starting with `flags`. */
+/** Runs a library check of what some flags give: its INVALID_OPTION becomes a UsageError (exit 2) starting with `flags` (usageRefusal). */
 export function checkAsUsage<R>(flags: string, check: () => R): R {
   try {
     return check();
   } catch (error) {
-    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') throw new UsageError(`${flags}: ${error.message}`);
+    if (error instanceof GradscopeError && error.code === 'INVALID_OPTION') throw new UsageError(usageRefusal(flags, error.message));
     throw error;
   }
+}
+
+/** A leading label of a library refusal, `k: ` or `levenberg-marquardt: `. */
+const LEADING_LABEL = /^([\w.-]+): /;
+/** A leading quoted subject, `'kfac' ` of "'kfac' trains networks of dense layers only". */
+const LEADING_SUBJECT = /^'([^']+)' /;
+
+/**
+ * A library refusal `message` after the `flags` it blames (`--optimizer kfac`), each thing named
+ * once: the library names what it refuses by its option and value ("optimizer: 'kfac' trains…",
+ * "levenberg-marquardt: needs…", "k: expected…"), which the flags already say. Leading labels that
+ * are a value given, or the one flag's name or API option (OPTION_FLAGS), are dropped, and a quoted subject
+ * that is a value given becomes the flags themselves: "--optimizer kfac trains networks…",
+ * "--optimizer levenberg-marquardt: needs…", not "--optimizer levenberg-marquardt: levenberg-marquardt: needs…".
+ */
+export function usageRefusal(flags: string, message: string): string {
+  const words = flags.split(/\s+/);
+  const flagNames = words.filter((word) => word.startsWith('--')).map((word) => word.slice(2));
+  const named = new Set(words.filter((word) => !word.startsWith('--')));
+  // An option's name says which of several flags is wrong ("momentum: expected…"): dropped only where one flag is given.
+  if (flagNames.length === 1) {
+    named.add(flagNames[0]);
+    for (const [option, flag] of Object.entries(OPTION_FLAGS)) if (flag === flagNames[0]) named.add(option);
+  }
+  let rest = message;
+  for (let label = LEADING_LABEL.exec(rest); label !== null && named.has(label[1]); label = LEADING_LABEL.exec(rest)) rest = rest.slice(label[0].length);
+  const subject = LEADING_SUBJECT.exec(rest);
+  return subject !== null && named.has(subject[1]) ? `${flags} ${rest.slice(subject[0].length)}` : `${flags}: ${rest}`;
 }
 
 /**

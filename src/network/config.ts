@@ -20,6 +20,9 @@ import {
   type OutputActivation,
 } from '../kernels.js';
 
+/** createNetwork's defaults that --help names too: the hidden `{ units }` layers' activation, the weights' and the biases' initialisation. */
+export const NETWORK_DEFAULTS = { activation: 'sigmoid', init: 'standard', biasInit: 'zero' } as const;
+
 /** One layer of NetworkOptions.layers. */
 export interface LayerOptions {
   /** Units (neurons) in this layer. */
@@ -157,9 +160,9 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
 
 /** init and biasInit checked; init 'lsuv' is Algorithm 1's start (orthonormal weights, zero biases by default) and a flag. */
 function checkInit(options: NetworkOptions): { init: WeightInit; biasInit: BiasInit; lsuv?: boolean } {
-  const biasInit = checkBiasInit(options.biasInit ?? LSUV_BUILD.biasInit);
+  const biasInit = checkBiasInit(options.biasInit ?? NETWORK_DEFAULTS.biasInit);
   if (options.init === 'lsuv') return { init: LSUV_BUILD.init, biasInit, lsuv: true };
-  return { init: checkWeightInit(options.init ?? 'standard', ['lsuv']), biasInit };
+  return { init: checkWeightInit(options.init ?? NETWORK_DEFAULTS.init, ['lsuv']), biasInit };
 }
 
 /** The seed, 1 when not given. */
@@ -170,7 +173,7 @@ function seedOrDefault(seed: unknown = 1): number {
 /** Checks the options of a chain of dense layers (`sizes`, or `inputs` with `{ units }` layers). */
 export function resolveConfig(options: NetworkOptions): NetworkConfig {
   if (typeof options !== 'object' || options === null) throw invalidOption('createNetwork needs an options object');
-  const hidden = options.activation === undefined ? 'sigmoid' : checkChoice(options.activation, ACTIVATIONS, 'activation');
+  const hidden = options.activation === undefined ? NETWORK_DEFAULTS.activation : checkChoice(options.activation, ACTIVATIONS, 'activation');
   let sizes: number[];
   let perLayer: (OutputActivation | undefined)[];
   if (options.layers !== undefined) {

@@ -178,7 +178,7 @@ describe('gradscope curvature', async () => {
 
   it.each([
     // The flag is wrong, not the data file: exit 2, the flag named (it read 'INVALID_OPTION: data.json: k: …').
-    ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], 2, /^gradscope: --k 27 for .*model\.json: k: expected an integer from 1 to the parameter count 26, got 27$/m],
+    ['k larger than the parameter count', () => ['--data', dataPath, '--k', '27'], 2, /^gradscope: --k 27 for .*model\.json: expected an integer from 1 to the parameter count 26, got 27$/m],
     ['k of 0', () => ['--data', dataPath, '--k', '0'], 2, /--k must be ≥ 1/],
     ['a non-finite input', () => ['--data', file('nan.json', { inputs: [[1, 2, null]], targets: [[1, 0]] })], 1, /NON_FINITE_INPUT: .*row 0, column 2/],
     ['an unknown backend', () => ['--data', dataPath, '--backend', 'gpu'], 2, /--backend must be one of wasm, ref/],

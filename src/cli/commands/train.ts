@@ -14,6 +14,7 @@ import { saveModel } from '../../io/files.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
+import { NETWORK_DEFAULTS } from '../../network/config.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
 import { counted } from '../../counted.js';
@@ -102,11 +103,11 @@ export const trainCommand = command({
     { name: 'layers', value: 'A,B,…', rule: WIDTH, about: 'units per layer, input first (784,64,64,10 on the digits); the first and last must be the rows\' inputs and targets (default: --depth layers of --width)' },
     { name: 'depth', value: 'N', default: TRAIN_SHAPE.depth, rule: COUNT, about: 'hidden layers, without --layers' },
     { name: 'width', value: 'N', default: TRAIN_SHAPE.width, rule: WIDTH, about: 'units of each hidden layer, without --layers' },
-    { name: OPTION_FLAGS.activation, value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: createNetwork's)` },
+    { name: OPTION_FLAGS.activation, value: 'A', about: `the hidden layers' activation, one of ${ACTIVATIONS.join(', ')} (default: ${NETWORK_DEFAULTS.activation})` },
     { name: 'output', value: 'A', about: `the output layer's activation, one of ${OUTPUT_ACTIVATIONS.join(', ')} (default: the loss's own, softmax for cross-entropy)` },
-    { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: createNetwork's, cross-entropy unless --output says otherwise)` },
-    { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: createNetwork's)` },
-    { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: createNetwork's)` },
+    { name: 'loss', value: 'L', about: `the loss, one of ${LOSSES.join(', ')} (default: cross-entropy; mse when --output is not softmax)` },
+    { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: ${NETWORK_DEFAULTS.init}, U[±1/√n_in])` },
+    { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: ${NETWORK_DEFAULTS.biasInit})` },
     ...TRAINING_ROWS_FLAGS,
     ...TRAINING_FLAGS,
     { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
