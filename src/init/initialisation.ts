@@ -11,6 +11,7 @@ import { keysOf } from '../checks.js';
 import { describeValue } from '../errors.js';
 import { checkFileFields, rethrowThrough, type Fail } from '../model-limits.js';
 import { checkBiasInit, checkWeightInit, layerTooNarrowFor, type BiasInit, type WeightInit } from './initializers.js';
+import { notJsonMessage } from '../json-syntax.js';
 
 /** The initialisers a network's weights and biases were drawn with. */
 export interface Initialisers {
@@ -109,7 +110,7 @@ export function recordedInitialisationText(metadata: Record<string, string>, whe
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw fail(where, `not valid JSON (${(error as Error).message})`);
+    throw fail(where, notJsonMessage(text, (error as Error).message));
   }
   return { initialisation: readInitialisation(value, where, fail, layers) };
 }

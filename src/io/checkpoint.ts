@@ -40,6 +40,7 @@ import { crc32 } from './crc32.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
+import { notJsonMessage } from '../json-syntax.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -178,7 +179,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
     try {
       json = JSON.parse(json);
     } catch (error) {
-      throw badModel('model', `not valid JSON (${(error as Error).message})`);
+      throw badModel('model', notJsonMessage(json as string, (error as Error).message));
     }
   }
   const model = readModelJSON(json);

@@ -17,6 +17,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
+import { notJsonMessage } from '../json-syntax.js';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
 function temporaryName(path: string): string {
@@ -220,11 +221,11 @@ export function parseJsonBytes(bytes: Uint8Array, code: ErrorCode): unknown {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new GradscopeError(code, 'not UTF-8 text, so not JSON');
+    throw new GradscopeError(code, notJsonMessage(undefined));
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new GradscopeError(code, `not valid JSON (${(error as Error).message})`);
+    throw new GradscopeError(code, notJsonMessage(text, (error as Error).message));
   }
 }

@@ -19,8 +19,8 @@ import {
   networkFromCheckpoint,
   type Checkpoint,
 } from './checkpoint.js';
-import { checkPath, readFileBytes, writeFileAtomic } from './file-access.js';
-import { contentFormatOf, UNRECOGNISED_MODEL } from './model-formats.js';
+import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
+import { contentFormatOf, interopFormatOf, UNRECOGNISED_MODEL } from './model-formats.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
@@ -61,18 +61,13 @@ export async function readCheckpoint(path: string, options: Pick<LoadOptions, 's
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
     if (isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes);
-    // Bytes no model format starts with are said as such, as readModelFile says them (it said 'not valid JSON (…)' of a README).
-    const format = contentFormatOf(bytes);
+    // readModelFile's rule: the content decides, then the name. Bytes no model format starts with are said as such (it said
+    // 'not valid JSON (…)' of a README), unless the name says JSON: then they are the JSON file that is not JSON, said as every reader says it.
+    const format = contentFormatOf(bytes) ?? ((await interopFormatOf(path)) === 'gradscope' ? 'json' : undefined);
     if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
     if (format === 'safetensors') throw new GradscopeError('BAD_MODEL_FILE', 'a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does (gradscope convert IN OUT.json makes a gradscope model of it)');
     if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw new GradscopeError('BAD_MODEL_FILE', 'neither a gradscope binary model nor UTF-8 JSON');
-    }
-    return checkpointFromJSON(text, seed);
+    return checkpointFromJSON(parseJsonBytes(bytes, 'BAD_MODEL_FILE'), seed);
   } catch (error) {
     if (error instanceof GradscopeError) throw new GradscopeError(error.code, `${path}: ${error.message}`);
     throw error;

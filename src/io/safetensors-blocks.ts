@@ -28,6 +28,7 @@ import { blockActivations, checkActivationOptions, checkAgrees, mistakenOption, 
 import type { Fail } from '../model-limits.js';
 import { decodeCounts, decodeFloats, encodeSafetensors, f64Note, parseSafetensors, type TensorToWrite } from './safetensors-format.js';
 import { initialisationText, recordedInitialisationText } from '../init/initialisation.js';
+import { notJsonMessage } from '../json-syntax.js';
 
 /** The `__metadata__.version` of a block network's file (a dense chain's is 1). */
 export const BLOCK_FILE_VERSION = 2;
@@ -177,7 +178,7 @@ function gradscopeArchitecture(metadata: Record<string, string>): ReadArchitectu
   try {
     specs = JSON.parse(metadata.layers);
   } catch (error) {
-    throw badModel('__metadata__.layers', `not valid JSON (${(error as Error).message})`);
+    throw badModel('__metadata__.layers', notJsonMessage(metadata.layers, (error as Error).message));
   }
   const written = /^\d+$/.test(metadata.inputs) ? Number(metadata.inputs) : metadata.inputs;
   const architecture = checkBlockArchitecture({ loss: metadata.loss, inputs: written, layers: specs }, '__metadata__', badModel);

@@ -14,6 +14,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor,
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { notJsonMessage } from '../json-syntax.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -112,7 +113,7 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
     try {
       json = JSON.parse(json);
     } catch (error) {
-      throw bad(where, `not valid JSON (${(error as Error).message})`);
+      throw bad(where, notJsonMessage(json as string, (error as Error).message));
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'expected a JSON object');

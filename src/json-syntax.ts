@@ -1,0 +1,153 @@
+/**
+ * Where and why a text is not JSON (RFC 8259), for the one refusal every reader of a JSON file
+ * gives (notJsonMessage, below). JSON.parse says why in words that change with the engine
+ * and often without a place ("Unexpected token 'o', "not json"... is not valid JSON"); this scan,
+ * run only once JSON.parse has failed, names the line and column of the first character that
+ * cannot continue a JSON text, and what could have. It keeps its own stack (a file of 100,000 `[`
+ * is data, not a reason to overflow the call stack).
+ */
+
+/** The first place `text` stops being JSON: 1-based line and column (UTF-16 units), and what was expected there. */
+export interface JsonSyntaxProblem {
+  line: number;
+  column: number;
+  /** `expected ',' or '}', got 'x'`. */
+  problem: string;
+}
+
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const LITERALS = ['true', 'false', 'null'];
+
+/** What the scan expects next. */
+type Expecting = 'value' | 'value or ]' | 'key' | 'key or }' | 'colon' | 'after value';
+
+/** The problem of `text` as JSON, or undefined when it is JSON. */
+export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
+  const open: string[] = [];
+  let at = 0;
+  let expecting: Expecting = 'value';
+  const fail = (wanted: string, where = at): JsonSyntaxProblem => {
+    const before = text.slice(0, where);
+    const line = before.split('\n').length;
+    const got = where >= text.length ? 'the end of the text' : describeChar(text[where]);
+    return { line, column: where - before.lastIndexOf('\n'), problem: `expected ${wanted}, got ${got}` };
+  };
+  for (;;) {
+    while (WHITESPACE.has(text[at])) at++;
+    const char = text[at];
+    switch (expecting) {
+      case 'colon':
+        if (char !== ':') return fail("':' after the property name");
+        at++;
+        expecting = 'value';
+        continue;
+      case 'key or }':
+      case 'key':
+        if (char === '}' && expecting === 'key or }') {
+          open.pop();
+          at++;
+          expecting = 'after value';
+          continue;
+        }
+        if (char !== '"') return fail(expecting === 'key' ? 'a property name in double quotes' : "a property name in double quotes or '}'");
+        {
+          const end = stringEnd(text, at);
+          if (typeof end !== 'number') return fail(end.wanted, end.at);
+          at = end;
+        }
+        expecting = 'colon';
+        continue;
+      case 'after value':
+        if (open.length === 0) {
+          if (at < text.length) return fail('nothing after the JSON value');
+          return undefined;
+        }
+        {
+          const close = open[open.length - 1] === '{' ? '}' : ']';
+          if (char === ',') {
+            at++;
+            expecting = close === '}' ? 'key' : 'value';
+          } else if (char === close) {
+            open.pop();
+            at++;
+          } else {
+            return fail(`',' or '${close}'`);
+          }
+        }
+        continue;
+      case 'value or ]':
+      case 'value':
+        if (char === ']' && expecting === 'value or ]') {
+          open.pop();
+          at++;
+          expecting = 'after value';
+          continue;
+        }
+        if (char === '{' || char === '[') {
+          open.push(char);
+          at++;
+          expecting = char === '{' ? 'key or }' : 'value or ]';
+          continue;
+        }
+        if (char === '"') {
+          const end = stringEnd(text, at);
+          if (typeof end !== 'number') return fail(end.wanted, end.at);
+          at = end;
+        } else if (char === '-' || (char >= '0' && char <= '9')) {
+          NUMBER.lastIndex = at;
+          const match = NUMBER.exec(text);
+          if (match === null) return fail('a digit', at + 1);
+          at += match[0].length;
+          if (text[at] === '.' || text[at] === 'e' || text[at] === 'E') return fail('a digit', at + 1);
+        } else {
+          const literal = LITERALS.find((word) => text.startsWith(word, at));
+          if (literal === undefined) return fail(expecting === 'value or ]' ? "a value or ']'" : 'a value (an object, array, string, number, true, false or null)');
+          at += literal.length;
+        }
+        expecting = 'after value';
+        continue;
+    }
+  }
+}
+
+/** The index after the string that starts at `start` (a `"`), or where and what it lacks. */
+function stringEnd(text: string, start: number): number | { at: number; wanted: string } {
+  for (let at = start + 1; at < text.length; at++) {
+    const char = text[at];
+    if (char === '"') return at + 1;
+    if (char < ' ') return { at, wanted: "the string's closing '\"' (a control character must be escaped, e.g. \\n)" };
+    if (char === '\\') {
+      const next = text[at + 1];
+      if (next === 'u') {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) return { at: at + 2, wanted: 'four hexadecimal digits after \\u' };
+        at += 5;
+      } else if (ESCAPES.has(next)) {
+        at++;
+      } else {
+        return { at: at + 1, wanted: 'an escape (one of " \\ / b f n r t u) after \\' };
+      }
+    }
+  }
+  return { at: text.length, wanted: "the string's closing '\"'" };
+}
+
+/** A character as a message shows it: `'x'`, or its code point when it does not print. */
+function describeChar(char: string): string {
+  const code = char.codePointAt(0)!;
+  return code < 0x20 || code === 0x7f || code === 0xfffd ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${char}'`;
+}
+
+/**
+ * What every reader of JSON says of a text that is not JSON, after the file or field it names:
+ * `not valid JSON at line 1, column 31: expected ',' or '}', got the end of the text`. `text`
+ * undefined: the bytes were not UTF-8. `parserMessage` (JSON.parse's) stands in should the scan
+ * find nothing wrong.
+ */
+export function notJsonMessage(text: string | undefined, parserMessage?: string): string {
+  if (text === undefined) return 'not valid JSON: not UTF-8 text';
+  const found = jsonSyntaxProblem(text);
+  if (found === undefined) return `not valid JSON (${parserMessage ?? 'the parser refused it'})`;
+  return `not valid JSON at line ${found.line}, column ${found.column}: ${found.problem}`;
+}
