@@ -75,7 +75,7 @@ export interface HessianSummary {
   unconverged: UnconvergedEigenvalue[];
 }
 
-/** The Gauss-Newton matrix's largest eigenvalues and trace (it has no negative eigenvalues). */
+/** The Gauss-Newton matrix's largest eigenvalues and trace: no smallest and no negative mass, as G is positive semi-definite (gaussNewtonLowerEnd says why, in every table of these). */
 export interface GaussNewtonSummary {
   /** The k largest eigenvalues, descending. */
   largest: number[];

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
 import { curvatureTable } from '../../src/cli/commands/curvature.js';
+import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
@@ -101,6 +102,30 @@ describe('gradscope curvature', async () => {
     expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products; measured`);
     // The flag's own line points to it.
     expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
+  });
+
+  // Its Gauss-Newton rows left the smallest-eigenvalue and negative-mass cells blank, with nothing to say why.
+  it("says in each Gauss-Newton row's smallest-eigenvalue and negative-mass cells, and under the table, why G's are not measured", async () => {
+    const { code, stdout } = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref', '--k', '2']);
+    expect(code).toBe(0);
+    const lowerEnd = gaussNewtonLowerEnd();
+    // A row's cells: the table pads them apart by two spaces or more, and a cell holds single spaces only.
+    const cells = (line: string) => line.trim().split(/ {2,}/);
+    const lines = stdout.split('\n');
+    const header = cells(lines.find((line) => line.startsWith('matrix '))!);
+    expect(header).toEqual(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass']);
+    const rows = lines.map(cells).filter((row) => row.length === header.length);
+    const [smallest, negativeMass] = [header.indexOf('smallest eigenvalues'), header.indexOf('negative mass')];
+    // The whole network's G and its two layers' blocks.
+    const gaussNewton = rows.filter((row) => row[0] === 'Gauss-Newton' || row[0].endsWith(' G'));
+    expect(gaussNewton.map((row) => row[0])).toEqual(['Gauss-Newton', 'hidden 1 (16) G', 'output (10) G']);
+    for (const row of gaussNewton) expect([row[smallest], row[negativeMass]]).toEqual([lowerEnd.smallest, lowerEnd.negativeMass]);
+    expect(stdout).toContain(`\n${lowerEnd.note}\n`);
+    expect(lowerEnd.note).toMatch(/positive semi-definite/);
+    // A Hessian row gives its own numbers there: two eigenvalues (--k 2) and a percentage.
+    const hessian = rows.filter((row) => row[0] === 'Hessian' || row[0].endsWith(' H'));
+    expect(hessian.length).toBe(3);
+    for (const row of hessian) expect([row[smallest], row[negativeMass]].join(' | ')).toMatch(/^-?\d\.\d\de[-+]\d+ -?\d\.\d\de[-+]\d+ \| ≈?[\d.]+\s%$/);
   });
 
   it('--no-layers measures the whole network only: the per-layer rows left out, and said to be', async () => {

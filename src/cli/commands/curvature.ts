@@ -2,7 +2,7 @@
 import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { LANCZOS_MAX_STEPS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
-import { negativeMassText } from '../../curvature/curvature-text.js';
+import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
@@ -116,7 +116,8 @@ const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci
 export function curvatureTable(report: CurvatureReport, network: 'dense' | 'blocks'): string {
   const exact = report.traceExact;
   const hessianRow = (label: string, h: HessianSummary) => [label, values(h.largest), values(h.smallest), traceText(h.trace, h.traceStdError, exact), negativeMassText(h.negativeMass, h.negativeMassExact)];
-  const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), '', traceText(g.trace, g.traceStdError, exact), ''];
+  const lowerEnd = gaussNewtonLowerEnd();
+  const gaussNewtonRow = (label: string, g: GaussNewtonSummary) => [label, values(g.largest), lowerEnd.smallest, traceText(g.trace, g.traceStdError, exact), lowerEnd.negativeMass];
   const rows: string[][] = [hessianRow('Hessian', report.hessian), gaussNewtonRow('Gauss-Newton', report.gaussNewton)];
   const summaries: [string, HessianSummary | GaussNewtonSummary][] = [['Hessian', report.hessian], ['Gauss-Newton', report.gaussNewton]];
   // The CLI measures every layer, so a dense network's layer index is its place among them.
@@ -135,6 +136,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
+    lowerEnd.note,
     ...(skipped ? [`per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured; without the flag they are, at the cost --help gives`] : []),
     ...(exact ? [] : [probed]),
     ...(unconverged.length ? [unconvergedText(unconverged)] : []),
