@@ -8,6 +8,7 @@ import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-d
 import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gradient-ratios.js';
 import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
+import type { NetworkOptions } from '../network/config.js';
 
 /** The vanishing case itself: the network every optimiser remedy trains. */
 const PLAIN_SIGMOID = 'plain-sigmoid';
@@ -79,14 +80,22 @@ export function rowCells(row: TrainableDepthRow): string[] {
   ];
 }
 
+/** The remedies (each once, in the rows' order) of the rows that ran and satisfy `holds`. */
+function remediesThatRan(result: TrainableDepthResult, holds: (row: TrainableDepthRow) => boolean): string[] {
+  return [...new Set(result.rows.filter((row) => row.notRun === undefined && holds(row)).map((row) => row.remedy))];
+}
+
+/** Whether remedy `key`'s network has what `has` looks for: any depth and width will do (2 layers of 8), as only its layer types are read. */
+function networkHas(key: string, has: (network: NetworkOptions) => boolean): boolean {
+  return TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && has(r.network(2, 8)));
+}
+
 /**
  * Why the rows table's ‖δ‖ column reads "— → —" for the remedies that ran with batch norm, whose
  * per-example δ is not measured (TrainableDepthRow.deltaFirstToLastAtInit), or '' when none ran.
  */
 export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
-  // Any depth and width will do (2 layers of 8): only the layer types of the remedy's network are read.
-  const coupled = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasBatchNorm(r.network(2, 8)));
-  const remedies = [...new Set(result.rows.filter((r) => r.notRun === undefined && coupled(r.remedy)).map((r) => r.remedy))];
+  const remedies = remediesThatRan(result, (row) => networkHas(row.remedy, hasBatchNorm));
   return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;
 }
 
@@ -99,9 +108,9 @@ const RATIO_COLUMNS: readonly RatioColumn[] = ['firstToLastAtInit', 'firstToLast
  * initialisation, so no gradient reaches the branch's weights and biases until α has moved.
  */
 export function infiniteRatioNote(result: TrainableDepthResult): string {
-  const infinite = [...new Set(result.rows.filter((r) => r.notRun === undefined && RATIO_COLUMNS.some((c) => r[c] === Infinity)).map((r) => r.remedy))];
+  const infinite = remediesThatRan(result, (row) => RATIO_COLUMNS.some((c) => row[c] === Infinity));
   if (infinite.length === 0) return '';
-  const gated = (key: string) => TRAINABLE_DEPTH_REMEDIES.some((r) => r.key === key && hasRezeroGate(r.network(2, 8)));
+  const gated = (key: string) => networkHas(key, hasRezeroGate);
   const why = infinite.every(gated)
     ? "ReZero's blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved"
     : infinite.some(gated)
