@@ -605,7 +605,7 @@ function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
   const leaky = dead.every((l) => e.layers[l].activation === 'leaky-relu');
   return (
-    `${shares} have z ≤ 0 on every row of the batch (median over ${e.records} records). ` +
+    `${shares} have z ≤ 0 on every row of the batch (${medianOverRecords(e)}). ` +
     (leaky
       ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
       : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
@@ -621,7 +621,7 @@ function saturatedSentence(e: Evidence, trace: Trace): string {
   const shares = sharesByRow(trace, e.saturatedLayers, e.saturatedLayers.map((l) => e.layers[l].saturatedFraction), 'the activations');
   const atStart = saturationAtStart(trace, e);
   return (
-    `${shares} are within ${SATURATION_MARGIN} of their limits (median over ${e.records} records), ` +
+    `${shares} are within ${SATURATION_MARGIN} of their limits (${medianOverRecords(e)}), ` +
     "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves." +
     (saturatedLater(atStart) ? ` They saturated during training: at the first record ${sharesByRow(trace, e.saturatedLayers, atStart, 'them')} were.` : '')
   );
@@ -630,7 +630,7 @@ function saturatedSentence(e: Evidence, trace: Trace): string {
 /** Why batch norm over BATCH_NORM_BLOCKING_ROWS rows is the cause (see there). */
 function batchNormBlockingSentence(rows: number[], trace: Trace): string {
   return (
-    `The cause is the batch size: the run's batches hold ${trace.run.batchSize} rows, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
+    `The cause is the batch size: the run's batches hold ${counted(trace.run.batchSize!, 'row')}, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
     `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ')} ${rows.length > 1 ? 'pass' : 'passes'} (almost) no gradient back to ${rows.length > 1 ? 'their' : 'its'} input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
   );
 }
@@ -655,8 +655,11 @@ function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
   return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
 }
 
+/** The records a median was taken over, as sentences say it: 'median over 40 records', 'median over 1 record'. */
+const medianOverRecords = (e: Evidence) => `median over ${counted(e.records, 'record')}`;
+
 /** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
-const gapRecords = (gap: number, e: Evidence) => (gap === gapMeasure(e).first ? 'at the first step' : `median over ${e.records} records`);
+const gapRecords = (gap: number, e: Evidence) => (gap === gapMeasure(e).first ? 'at the first step' : medianOverRecords(e));
 
 /** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
 function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
@@ -695,7 +698,7 @@ function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): s
  * sentence says which end got no gradient.
  */
 function noGradientSentence(gap: number, e: Evidence, ends: ChainEnds): string {
-  const when = gap === gapMeasure(e).first ? 'at the first step' : `median over ${e.records} records of its ratio to the other's`;
+  const when = gap === gapMeasure(e).first ? 'at the first step' : `${medianOverRecords(e)} of its ratio to the other's`;
   const [none, other] = gap === 0 ? [ends.first, ends.last] : [ends.last, ends.first];
   return `one example's gradient δ at the ${none} was 0 while the ${other}'s was not (RMS over the batch, ${when}): no gradient reached the ${none}${gap === 0 ? ', so its weights did not learn' : ''}.`;
 }
@@ -778,7 +781,7 @@ const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GR
  */
 function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace);
-  const windows = `median over the last ${p.window} records`;
+  const windows = `median over the last ${counted(p.window, 'record')}`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
@@ -791,11 +794,11 @@ function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, en
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${p.window} records before (${fmt(p.lossBefore)}), with ${right}.`;
+    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)}), with ${right}.`;
   }
   if (p.state === 'unclear') {
     return (
-      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${p.window} records), ` +
+      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
       `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
     );
   }
@@ -842,7 +845,7 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
-  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${p.epochs} epochs, evenly spread, and the means and the lowest are of those kept`;
+  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
   return p.epochLoss === 'all rows at the end'
     ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
@@ -853,7 +856,7 @@ const percentAbove = (loss: number, lowest: number) => (lowest > 0 ? `${percent(
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
-  p.window === 1 ? `${fmt(loss)} at the last of ${epochs} epochs` : `mean ${fmt(loss)} over the last ${p.window} of ${epochs} epochs`;
+  p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${p.window} of ${counted(epochs, 'epoch')}`;
 
 /** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
 function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
@@ -869,7 +872,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const held = p.heldOut!;
     return (
       `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, held.lowest)}, ` +
-      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${p.window} epochs)`}${right}.` +
+      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}.` +
       // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
       (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '')
     );
@@ -890,7 +893,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       convergedGapClause(verdict, e, ends)
     );
   }
-  const before = p.window === 1 ? 'the epoch before' : `the ${p.window} epochs before`;
+  const before = p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
   if (p.state === 'learning') {
     return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${right}.`;
   }
@@ -898,7 +901,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
   const stopped = untold ? 'stopped falling' : 'stopped falling short of convergence';
   const whetherConverged = untold
-    ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : `${p.window} epochs`} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
+    ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
     : '';
   return (
     `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
@@ -911,7 +914,7 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
   if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
   const median = gapMeasure(e).median;
   const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
-  const ratio = `the ${ends.first}'s ${measure} is ${timesOf(median)} the ${ends.last}'s (median over ${e.records} records)`;
+  const ratio = `the ${ends.first}'s ${measure} is ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)})`;
   return gapClosed(verdict, e)
     ? ` The gap closed during training: ${ratio}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
     : ` The gap held during training: ${ratio}, so the changes to the network it points to are still offered.`;
@@ -1171,7 +1174,7 @@ function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
 /** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
 function plateauFall(p: TrainingProgress): string {
   const fall = 1 - p.lossEnd / p.lossBefore;
-  const over = p.read === 'batches' ? `between the last two windows of ${p.window} records` : p.window === 1 ? 'over the last epoch' : `between the last two windows of ${p.window} epochs`;
+  const over = p.read === 'batches' ? `between the last two windows of ${counted(p.window, 'record')}` : p.window === 1 ? 'over the last epoch' : `between the last two windows of ${counted(p.window, 'epoch')}`;
   return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
 }
 

@@ -421,3 +421,24 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
     expect([converged.verdict, converged.evidence.training?.state, converged.remedies]).toEqual(['healthy', 'converged', []]);
   });
 });
+
+describe('counts in the summary', () => {
+  it("are singular for one: 'median over 1 record', not '1 records'", () => {
+    const one = (hidden: 'tanh' | 'relu') => diagnose(handTrace([{ delta: [1, 1, 1], bias: [1, 1, 1], failed: [0.9, 0, 0] }], [], RUN, hidden));
+    const [dead, saturated] = [one('relu'), one('tanh')];
+    expect([dead.verdict, saturated.verdict]).toEqual(['dead', 'saturated']);
+    expect(dead.summary).toContain('have z ≤ 0 on every row of the batch (median over 1 record).');
+    expect(saturated.summary).toContain('of their limits (median over 1 record),');
+    for (const d of [dead, saturated]) expect(d.summary).not.toMatch(/\b1 (records|epochs|rows)\b/);
+    // Two records: plural.
+    const two = diagnose(handTrace([0, 1].map(() => ({ delta: [1, 1, 1], bias: [1, 1, 1], failed: [0.9, 0, 0] })), [], RUN, 'relu'));
+    expect(two.summary).toContain('(median over 2 records)');
+  });
+
+  it("a batch of one row under batch norm is 'hold 1 row'", () => {
+    const trace = normalisedTrace([0, 1].map(() => ({ delta: [1e-6, 1], relative: [1e-6, 1] })));
+    const d = diagnose(Trace.fromJSON({ ...trace.toJSON(), run: { ...RUN, batchSize: 1 } }));
+    expect([d.verdict, d.evidence.batchNormBlocking]).toEqual(['vanishing', [1]]);
+    expect(d.summary).toContain("the run's batches hold 1 row, and over 2 rows batch norm");
+  });
+});
