@@ -13,7 +13,7 @@ import { WEIGHT_STAT, type Kernels, type Tensor } from '../kernels.js';
 import type { Trainable } from '../model.js';
 import { parentPath } from '../layer-names.js';
 import { GradientNoiseMeter } from './gradient-noise.js';
-import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
+import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer-statistics.js';
 import { updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { Trace, type GradientHistogram, type TraceRun } from './trace.js';
@@ -96,6 +96,7 @@ export class BlockRecorder implements FlowRecorder {
     if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
     this.recordedStep = step;
     const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.output, net.targets, net.outputSize, batch)));
+    noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
     for (let l = 0; l < rows.length; l++) {
       const tap = rows[l];

@@ -8,7 +8,7 @@ import { Rng } from '../init/rng.js';
 import { WEIGHT_STAT, ACTIVATION_STAT_COUNT, type Kernels, type Tensor } from '../kernels.js';
 import type { Model } from '../model.js';
 import { denseChainNoiseLayers, GradientNoiseMeter } from './gradient-noise.js';
-import { batchAccuracy, COUNT_BINS, LayerStatistics } from './layer-statistics.js';
+import { batchAccuracy, COUNT_BINS, LayerStatistics, noteTargets } from './layer-statistics.js';
 import { PERCENTILE_BINS, updateRatio } from './metrics.js';
 import type { FlowRecorder, TraceOptions } from './recorder.js';
 import { powerIteration } from './spectral.js';
@@ -104,6 +104,7 @@ export class DenseRecorder implements FlowRecorder {
     if (this.changePending && this.recordedStep !== step - 1) this.settleChange();
     this.recordedStep = step;
     const r = (this.record = trace.beginRecord(step, loss, batchAccuracy(k, net.activations[L], net.targets, net.outputSize, batch)));
+    noteTargets(trace, r, k, net.targets, net.outputSize, batch);
     const refresh = r % this.options.refreshEvery === 0;
     if (refresh) this.savePowerStarts(r);
     for (let l = 0; l < L; l++) {

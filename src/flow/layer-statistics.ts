@@ -1,7 +1,7 @@
 /**
  * The statistics both recorders take the same way from a layer's tensors: activation moments, the
  * 98th percentile, saturation or inactivity and σ' (one activationStats pass, plus a histogram pass
- * on refresh), the histogram of a layer's δ, and the batch's accuracy. Buffers are the recorder's,
+ * on refresh), the histogram of a layer's δ, and the batch's accuracy and whether its targets were one-hot. Buffers are the recorder's,
  * allocated once.
  */
 import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, type Kernels, type OutputActivation, type Tensor } from '../kernels.js';
@@ -91,4 +91,29 @@ export function batchAccuracy(k: Kernels, output: Tensor, targets: Tensor, n: nu
   let correct = 0;
   for (let r = 0; r < batch; r++) if (predictedClass(a, r * n, n) === predictedClass(y, r * n, n)) correct++;
   return correct / batch;
+}
+
+/** Whether each of the `batch` rows of `targets` (n ≥ 2 per row) holds a single 1 and 0 elsewhere. */
+function oneHotRows(k: Kernels, targets: Tensor, n: number, batch: number): boolean {
+  if (n < 2) return false;
+  const y = k.view(targets);
+  for (let r = 0; r < batch; r++) {
+    let ones = 0;
+    for (let j = r * n; j < (r + 1) * n; j++) {
+      if (y[j] === 1) ones++;
+      else if (y[j] !== 0) return false;
+    }
+    if (ones !== 1) return false;
+  }
+  return true;
+}
+
+/**
+ * Records in the trace whether the targets were one-hot (TraceRun.targets) after record r: set at
+ * the first record where its batch's rows are, kept only while every later traced batch's are too.
+ */
+export function noteTargets(trace: Trace, r: number, k: Kernels, targets: Tensor, n: number, batch: number): void {
+  if (r > 0 && trace.run.targets !== 'one-hot') return;
+  if (oneHotRows(k, targets, n, batch)) trace.run.targets = 'one-hot';
+  else delete trace.run.targets;
 }

@@ -79,6 +79,14 @@ export interface TraceRun {
    * kept them apart). Absent without validation.
    */
   validation?: 'training rows' | 'other rows';
+  /**
+   * 'one-hot' when every target row of every traced batch held a single 1 and 0 elsewhere, over 2
+   * outputs or more: the network tells that many classes apart, whatever the loss (binary
+   * cross-entropy or mse over one-hot rows too), and its accuracy is the share of rows whose largest
+   * output is the target's. Set by the recorder from the batches it traces; absent otherwise (soft
+   * or multi-label targets, one output, or a trace written before gradscope recorded it).
+   */
+  targets?: 'one-hot';
 }
 
 /** One epoch of a traced train() call, as the training loop measured it (its EpochInfo), recorded whatever the trace's interval. */

@@ -94,8 +94,8 @@ export interface TrainingProgress {
    */
   noise: number;
   /**
-   * Only where the network classifies (cross-entropy over 2 outputs or more, binary cross-entropy
-   * over one: classesOf): 1/classes, the fraction a guess gets right. atChance compares accuracyEnd
+   * Only where the network classifies (cross-entropy over 2 outputs or more, one-hot targets over 2
+   * or more under any loss, binary cross-entropy over one: classesOf): 1/classes, the fraction a guess gets right. atChance compares accuracyEnd
    * with it. Absent for a regression loss (mse), which has no classes.
    */
   chance?: number;
@@ -134,10 +134,15 @@ export const AT_CHANCE_MARGIN = 0.05;
  */
 export const SHORT_RUN_EPOCHS = 5;
 
-/** The classes the trace's network tells apart: its outputs under cross-entropy (2 or more), 2 under binary cross-entropy over one output; undefined otherwise (mse: a regression, no classes). */
-function classesOf(trace: Pick<Trace, 'loss' | 'sizes'>): number | undefined {
+/**
+ * The classes the trace's network tells apart: its outputs (2 or more) under cross-entropy, or
+ * under any loss where the traced batches' targets were one-hot (TraceRun.targets: Nielsen's sigmoid
+ * outputs under binary cross-entropy or mse); 2 under binary cross-entropy over one output;
+ * undefined otherwise (a regression, or soft or multi-label targets under another loss).
+ */
+export function classesOf(trace: Pick<Trace, 'loss' | 'sizes' | 'run'>): number | undefined {
   const outputs = trace.sizes[trace.sizes.length - 1];
-  if (trace.loss === 'cross-entropy' && outputs >= 2) return outputs;
+  if (outputs >= 2 && (trace.loss === 'cross-entropy' || trace.run.targets === 'one-hot')) return outputs;
   if (trace.loss === 'binary-cross-entropy' && outputs === 1) return 2;
   return undefined;
 }

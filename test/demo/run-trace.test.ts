@@ -56,8 +56,8 @@ describe('visualizer run trace', () => {
     expect(trace.epochs.map((e) => e.step)).toEqual(keptEpochs.map((e) => 2 * (e + 1)));
     expect(trace.epochs.filter((e) => e.epoch >= 1000)).toEqual(last.epochs.filter((e) => e.epoch % 2 === 0 || e.epoch === 99).map((e) => ({ ...e, epoch: 1000 + e.epoch })));
     expect(diagnose(trace).evidence.training?.read).toBe('epochs');
-    // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases).
-    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero' });
+    // The run description travels with the records (here: SGD at 0.5 in batches of 4, the default init and biases, one-hot targets).
+    expect(trace.run).toEqual({ optimizer: 'sgd', learningRate: 0.5, batchSize: 4, init: 'standard', biasInit: 'zero', targets: 'one-hot' });
     net.dispose();
   });
 

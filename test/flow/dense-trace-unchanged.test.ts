@@ -2,7 +2,7 @@
  * A dense network's trace is the same, bit for bit, as before block networks could be traced: the
  * SHA-256 of toJSON() and toCSV() of three traced runs (every option of TraceOptions, three
  * activations, two optimisers) on three backends, recorded with main at bcadc12, the commit before
- * the block trace (the run's learningRate and batchSize, added later, are checked beside the hash;
+ * the block trace (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
  * the CSV's epoch column and rows, added later too, are left out of it: csvWithoutEpochs).
  * A change to a dense trace must be deliberate: record the hashes again and say why. The wasm ones
  * were recorded again when forward products of at most 12 outputs became dot products of rows
@@ -67,8 +67,9 @@ describe('dense traces are unchanged by the block trace', () => {
       const trace = net.trace!;
       net.dispose();
       // The run's learning rate and batch size came later (diagnose names them), and so did the epochs' losses: hashed without them, checked here.
-      const { learningRate, batchSize, ...run } = trace.run;
-      expect([learningRate, batchSize]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize]);
+      // So did whether the targets were one-hot (classesOf reads it): one-hot rows here, halved for mse.
+      const { learningRate, batchSize, targets, ...run } = trace.run;
+      expect([learningRate, batchSize, targets]).toEqual([train.learningRate ?? (train.optimizer === 'adam' ? 0.001 : 0.1), train.batchSize, options.loss === 'mse' ? undefined : 'one-hot']);
       const { epochs, ...json } = trace.toJSON();
       expect(epochs!.map((e) => e.epoch)).toEqual(Array.from({ length: train.epochs ?? 1 }, (_, i) => i));
       const hash = createHash('sha256').update(JSON.stringify({ ...json, run })).update(csvWithoutEpochs(trace.toCSV())).digest('hex');

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose, GRADIENT_FADED } from '../../src/flow/diagnose.js';
-import { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingProgress } from '../../src/flow/training-progress.js';
+import { AT_CHANCE_MARGIN, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING, trainingProgress } from '../../src/flow/training-progress.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -65,8 +65,10 @@ describe('where a run stands: converged, plateau or still learning', () => {
     expect(p.accuracyEnd).toBeLessThan(0.2);
     expect(d.evidence.lastHiddenChange).toBeLessThan(GRADIENT_FADED);
     expect(d.summary).toMatch(
-      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step \(its batch\)\), with 1\d % of the last epochs' traced batches' rows classified right; the gradient faded over training time \(above\), not only over depth\./,
+      /A plateau: the training loss per epoch \(the mean of its batches' losses, each before its update\) stopped falling short of convergence \(mean 3\.2\d over the last 20 of 100 epochs; 3\.2\d over the 20 epochs before; 8\.\d\d at the first step \(its batch\)\), with 1\d % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 10 classes \(10 % right\), within 5 points either way; the gradient faded over training time \(above\), not only over depth\./,
     );
+    // Sigmoid outputs under binary cross-entropy over 10 outputs: the one-hot targets make them 10 classes (TraceRun.targets), and 13 % is at chance.
+    expect([d.evidence.training?.chance, Math.abs(p.accuracyEnd - 0.1) <= AT_CHANCE_MARGIN]).toEqual([0.1, true]);
     // Without the curvature there, the gradient cannot say saddle or minimum.
     expect(d.summary).toContain('cannot tell whether the point is a saddle or a local minimum');
   }, 60_000);
