@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/io/files.js';
+import { readModelFile } from '../../src/io/model-formats.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { expectClose } from '../util/close.js';
@@ -32,6 +33,7 @@ describe('gradscope convert', async () => {
       expect(stderr, `${input} → ${output}`).toBe('');
       expect(code).toBe(0);
       expect(stdout).toContain('[3, 5, 4, 2] leaky-relu, leaky-relu, softmax, loss cross-entropy');
+      expect(stdout).toContain(`(${({ 'model.safetensors': 'safetensors', 'tfjs/': 'tfjs', 'end.json': 'gradscope', 'model.onnx': 'onnx' } as Record<string, string>)[output]}):`);
     }
     expect(readdirSync(at('tfjs')).sort()).toEqual(['model.json', 'weights.bin']);
     expect(JSON.parse(readFileSync(at('end.json'), 'utf8'))).toEqual(original);
@@ -42,6 +44,14 @@ describe('gradscope convert', async () => {
     expectClose(result.output.data as Float32Array, net.predict([x])[0], { abs: 1e-5 }, 'onnx vs predict');
     await session.release();
   }, 120_000);
+
+  it('names the format it wrote, and OUT\'s name too where --to overrode it', async () => {
+    const { code, stdout } = await runCliInProcess(['convert', at('start.json'), at('odd.onnx'), '--to', 'safetensors']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('odd.onnx (safetensors, by --to; its name says onnx): [3, 5, 4, 2]');
+    const written = await readModelFile(at('odd.onnx'), { format: 'safetensors' });
+    expect('sizes' in written && written.sizes).toEqual([3, 5, 4, 2]);
+  }, 60_000);
 
   it.each([
     ['a truncated safetensors file', () => (writeFileSync(at('cut.safetensors'), new Uint8Array([1, 2, 3])), ['cut.safetensors', 'x.json']), /^gradscope: BAD_MODEL_FILE: .*cut\.safetensors: safetensors: file is 3 bytes/],

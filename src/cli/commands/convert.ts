@@ -1,6 +1,6 @@
 /** gradscope convert IN OUT: a model from one file format to another (rule in io/model-formats.ts). */
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
-import { INTEROP_FORMATS, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
+import { INTEROP_FORMATS, interopFormatOf, READABLE_INPUT_FORMATS, readModelFile, writeModelFile, type InputFormat, type InteropFormat } from '../../io/model-formats.js';
 import { choiceFlag, command, listFlag, stringFlag, UsageError } from '../command.js';
 import { ContradictedImportOption, MistakenImportOption, UnreadImportOption } from '../../io/import-options.js';
 import { print } from '../terminal.js';
@@ -49,13 +49,18 @@ export const convertCommand = command({
       }
       throw error;
     });
+    const named = await interopFormatOf(output);
     const written = await writeModelFile(model, output, to);
+    // The format written, by --to's own names; where --to overrode what OUT's name says, both, so bytes
+    // of one format under another's extension are never a surprise.
+    const format = to === undefined || named === undefined || named === to ? `${to ?? named}` : `${to}, by --to; its name says ${named}`;
+    const target = `${input} → ${written.join(', ')} (${format})`;
     if ('kind' in model) {
       const last = model.layers[model.layers.length - 1];
       const output = last.type === 'dense' || last.type === 'activation' ? ` (${last.activation})` : '';
-      print(terminal, `${input} → ${written.join(', ')}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}${output}, loss ${model.loss}`);
+      print(terminal, `${target}: ${model.inputs} inputs → ${model.layers.map((spec) => spec.type).join(' → ')}${output}, loss ${model.loss}`);
     } else {
-      print(terminal, `${input} → ${written.join(', ')}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
+      print(terminal, `${target}: [${model.sizes.join(', ')}] ${model.activations.join(', ')}, loss ${model.loss}`);
     }
     if (model.imported) {
       print(terminal, `  loss ${model.loss} from ${model.imported.lossFrom}`);
