@@ -85,10 +85,10 @@ const DEFAULT_MIN_FLOPS = 1 << 21;
 const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
 
-/** The elementwise activations, in the order their kernels follow ADAM_UPDATE in WORKER_EXPORTS (forward, then backward). */
+/** The elementwise activations, whose kernels follow the named ones in WORKER_EXPORTS (forward, then backward). */
 const ELEMENTWISE = Object.keys(ACTIVATION_EXPORT_NAMES) as Activation[];
-/** The exports the workers call, by index. */
-const WORKER_EXPORTS = [
+/** The exports the workers call, listed once; each call posts its index in WORKER_EXPORTS. */
+const NAMED_EXPORTS = [
   'f32_dense_fwd__simd',
   'f32_dense_bwd_input__simd',
   'f32_dense_bwd_weights_cols__simd',
@@ -98,19 +98,21 @@ const WORKER_EXPORTS = [
   'f32_adagrad_update__simd',
   'f32_rmsprop_update__simd',
   'f32_adam_update__simd',
-  ...ELEMENTWISE.flatMap((f) => [exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_fwd`, 'simd'), exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_bwd`, 'simd')]),
-];
-const FWD = 0;
-const BWD_INPUT = 1;
-const BWD_WEIGHT_COLUMNS = 2;
-const COPY_ROWS = 3;
-const SGD_UPDATE = 4;
-const NESTEROV_UPDATE = 5;
-const ADAGRAD_UPDATE = 6;
-const RMSPROP_UPDATE = 7;
-const ADAM_UPDATE = 8;
+] as const;
+const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
+const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
+const indexOf = (name: (typeof NAMED_EXPORTS)[number]) => WORKER_EXPORTS.indexOf(name);
+const FWD = indexOf('f32_dense_fwd__simd');
+const BWD_INPUT = indexOf('f32_dense_bwd_input__simd');
+const BWD_WEIGHT_COLUMNS = indexOf('f32_dense_bwd_weights_cols__simd');
+const COPY_ROWS = indexOf('f32_copy_rows');
+const SGD_UPDATE = indexOf('f32_sgd_update__simd');
+const NESTEROV_UPDATE = indexOf('f32_nesterov_update__simd');
+const ADAGRAD_UPDATE = indexOf('f32_adagrad_update__simd');
+const RMSPROP_UPDATE = indexOf('f32_rmsprop_update__simd');
+const ADAM_UPDATE = indexOf('f32_adam_update__simd');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
-const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f, i) => [f, ADAM_UPDATE + 1 + 2 * i]));
+const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
 /**
  * An elementwise activation's forward pass is split across the threads from this many values on (a
  * 100-unit layer at batch 256 is 25,600): below it, the hand-off costs more than the pass.
