@@ -15,11 +15,17 @@ export class ProgressBar {
   constructor(
     private readonly terminal: Terminal,
     private readonly label: string,
-    private readonly total: number,
+    private total: number,
     private readonly width = 30,
   ) {}
 
-  update(done: number, note = ''): void {
+  /**
+   * Shows `done` of the work. `total` replaces the bar's total when given: a job whose plan shrinks
+   * as it goes (curvature's Lanczos runs that converge early) says so, and the percentage is then of
+   * the work still planned, not of the first plan.
+   */
+  update(done: number, note = '', total = this.total): void {
+    this.total = total;
     const percent = String(Math.round((100 * done) / this.total)).padStart(3);
     if (!this.terminal.live) {
       const tenth = Math.floor((PROGRESS_LINES * done) / this.total);

@@ -39,11 +39,16 @@ export interface CurvatureOptions {
   onProgress?: (progress: CurvatureProgress) => void;
 }
 
-/** How far measureCurvature is: operator products done of at most `total`, and what it measures now. */
+/** How far measureCurvature is: operator products done of the `total` planned, and what it measures now. */
 export interface CurvatureProgress {
-  /** Products done (a Lanczos run that converges early counts its whole step limit when it ends). */
+  /** Products done; never more than `total`, and equal to it at the end. */
   done: number;
-  /** Products the whole measurement takes at most. */
+  /**
+   * Products the measurement takes: at first the most it can take (every Lanczos run to its step
+   * limit); when a Lanczos run converges early, the products it did not take are dropped, so
+   * `total` may fall between calls (never rise), and `done / total` is the share of the work now
+   * planned.
+   */
   total: number;
   /** The matrix being measured. */
   matrix: 'hessian' | 'gaussNewton';
@@ -199,12 +204,14 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
 
 /**
  * measureCurvature's progress in operator products: the most each run takes (a trace's n or its
- * probes, a Lanczos run's min(n, maxSteps)) sums to the total; each product counts one, and a run
- * that ends early jumps to its planned end, so `done` never passes `total` and ends at it.
+ * probes, a Lanczos run's min(n, maxSteps)) sums to the first total; each product counts one, and
+ * a run that ends early takes its untaken products off the total (rather than jumping `done` to its
+ * planned end, which said "90 %" with most of the time ahead), so `done` never passes `total` and
+ * ends at it.
  */
 class ProductCount {
   private done = 0;
-  readonly total: number;
+  private total: number;
 
   constructor(
     private readonly ops: CurvatureOperators,
@@ -237,7 +244,7 @@ class ProductCount {
       this.done = Math.min(end, this.done + 1);
       report({ done: this.done, total: this.total, ...what });
     });
-    this.done = end;
+    this.total -= end - this.done;
     report({ done: this.done, total: this.total, ...what });
     return result;
   }

@@ -1,8 +1,8 @@
 /**
  * The extreme eigenvalues of a symmetric operator by Lanczos with full reorthogonalisation
  * (Golub & Van Loan §10.1): the Krylov basis is kept in float64 and every new vector is
- * Gram-Schmidt-orthogonalised twice against all earlier ones, so no spurious copies of converged
- * eigenvalues appear. When the operator's dimension n is at most `maxSteps` the run takes n steps
+ * Gram-Schmidt-orthogonalised against all earlier ones (a second pass when the first removed more
+ * than rounding error), so no spurious copies of converged eigenvalues appear. When the operator's dimension n is at most `maxSteps` the run takes n steps
  * (restarting with a fresh random vector orthogonal to the basis whenever the Krylov space closes)
  * and finds every eigenvalue, repeated ones included; otherwise it stops once the k largest and k
  * smallest Ritz values have residuals below `tolerance`·max|θ|, and a repeated eigenvalue may then
@@ -72,6 +72,9 @@ export interface UnconvergedEigenvalue {
 /** The largest Krylov basis by default (LanczosOptions.maxSteps). */
 export const LANCZOS_MAX_STEPS = 300;
 
+/** A reorthogonalisation pass that leaves less than this share of w's norm is repeated (DGKS; 1/√2 as ARPACK's 0.717). */
+const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
+
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
 
@@ -93,16 +96,34 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const beta: number[] = [];
   let q = unitRandom(rng, n, basis);
   const w = new Float64Array(n);
+  const projections = new Float64Array(limit);
   let scale = 0;
   for (let j = 0; j < limit; j++) {
     basis.push(q);
     operator(w, q);
+    // The three-term recurrence first (w −= α·q_j + β·q_{j−1}), then one classical Gram-Schmidt
+    // pass against the whole basis, and a second only when that pass shrank w below
+    // REORTHOGONALISE_AGAIN of its norm (the DGKS test, as ARPACK's dsaitr): the pass then removed
+    // more than rounding error, and what it left may not be orthogonal. Each pass reads the basis
+    // twice (8·n·j bytes each time), the cost that grows with the step: two passes at every step
+    // took several times an operator product on a large network.
     const a = dot(w, q);
-    alpha.push(a);
-    orthogonalise(w, basis);
-    orthogonalise(w, basis);
-    const b = Math.sqrt(dot(w, w));
-    scale = Math.max(scale, Math.abs(a), b);
+    const previous = j > 0 && beta[j - 1] !== 0 ? basis[j - 1] : undefined;
+    for (let i = 0; i < n; i++) w[i] -= a * q[i];
+    if (previous) axpy(w, previous, -beta[j - 1]);
+    let norm = Math.sqrt(dot(w, w));
+    let correction = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      correction += orthogonalise(w, basis, projections);
+      const after = Math.sqrt(dot(w, w));
+      const enough = after >= REORTHOGONALISE_AGAIN * norm;
+      norm = after;
+      if (enough) break;
+    }
+    // what the passes removed along q_j belongs to α (ARPACK adds it to the diagonal the same way)
+    alpha.push(a + correction);
+    const b = norm;
+    scale = Math.max(scale, Math.abs(alpha[j]), b);
     if (j + 1 === limit) {
       beta.push(b);
       break;
@@ -114,7 +135,8 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
       continue;
     }
     beta.push(b);
-    q = Float64Array.from(w, (x) => x / b);
+    q = new Float64Array(n);
+    for (let i = 0; i < n; i++) q[i] = w[i] / b;
     if (!fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0 && ritz(alpha, beta, k, tolerance).converged) break;
   }
   const result = ritz(alpha, beta, k, tolerance);
@@ -169,16 +191,26 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
 }
 
 function unitRandom(rng: Rng, n: number, basis: Float64Array[]): Float64Array {
-  const v = Float64Array.from({ length: n }, () => rng.normal());
-  orthogonalise(v, basis);
-  orthogonalise(v, basis);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = rng.normal();
+  const coefficients = new Float64Array(basis.length);
+  orthogonalise(v, basis, coefficients);
+  orthogonalise(v, basis, coefficients);
   const norm = Math.sqrt(dot(v, v));
-  return v.map((x) => x / norm);
+  for (let i = 0; i < n; i++) v[i] /= norm;
+  return v;
 }
 
-/** v −= Σ_q (qᵀv)·q over the basis (classical Gram-Schmidt; called twice, "twice is enough"). */
-function orthogonalise(v: Float64Array, basis: Float64Array[]): void {
-  for (const q of basis) axpy(v, q, -dot(v, q));
+/**
+ * One classical Gram-Schmidt pass, v −= Σ_i (q_iᵀv)·q_i over the basis: every coefficient from the
+ * same v (one read of the basis), then the update (a second); `coefficients` is scratch of at least
+ * the basis' length. Returns the coefficient of the last basis vector.
+ */
+function orthogonalise(v: Float64Array, basis: Float64Array[], coefficients: Float64Array): number {
+  const count = basis.length;
+  for (let j = 0; j < count; j++) coefficients[j] = dot(v, basis[j]);
+  for (let j = 0; j < count; j++) axpy(v, basis[j], -coefficients[j]);
+  return count > 0 ? coefficients[count - 1] : 0;
 }
 
 function dot(x: Float64Array, y: Float64Array): number {

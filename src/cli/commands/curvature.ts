@@ -45,7 +45,7 @@ export const curvatureCommand = command({
           terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${counted(data.inputs.length, 'row')} (see --help: Cost)\n`);
           bar = new ProgressBar(terminal, 'curvature', p.total);
         }
-        bar.update(p.done, progressNote(p, net.kind, weightLayers));
+        bar.update(p.done, progressNote(p, net.kind, weightLayers), p.total);
       };
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress }));
       bar?.done();
