@@ -91,7 +91,7 @@ describe('why block probes: joint probes and measureCurvature', () => {
     expect(report.gaussNewton.trace).toBeGreaterThanOrEqual(0);
     // The table prints every G trace with its error, and says why G rows cannot be negative and H rows can.
     const table = curvatureTable(report, net.kind);
-    expect(table).toMatch(/^hidden 1 \(\d+\) G .* \d\.\d+e[-+]\d+ ± \d\.\d+e[-+]\d+ *$/m);
+    expect(table).toMatch(/^hidden 1 \(\d+\) G .* \d\.\d+e[-+]\d+ ± \d\.\d+e[-+]\d+ +none: G is PSD *$/m);
     expect(table).not.toMatch(/^\S.* G .* -\d\.\d+e[-+]\d+ ± /m);
     expect(table).toMatch(/G traces are never negative .* H's may be/m);
     const exact = measureCurvature(net, x, y, { k: 1 });
