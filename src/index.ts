@@ -16,7 +16,7 @@ export { moduleIndices } from './layers/block-layout.js';
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
 export type { LayerOptions, NetworkOptions } from './network/config.js';
-export type { BatchInfo, EpochInfo, TrainOptions, TrainResult } from './training/train-options.js';
+export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
 export type { ValidationRows } from './training/validation-rows.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
 export { FILE_LIMITS } from './model-limits.js';

@@ -114,9 +114,9 @@ describe('README.md examples', () => {
   });
   // Its comment says the diagnosis answers "what to change?": .summary holds no remedies (it printed only .summary), .remedies does.
   it('the ten-line example prints the diagnosis with its remedies, as its comment says', async () => {
-    const block = blocks.find((b) => b.code.includes('diagnose(net.trace)'))!;
+    const block = blocks.find((b) => b.code.includes('diagnose(trace)'))!;
     expect(block.code.split('\n').filter((line) => line.trim() !== '')).toHaveLength(10);
-    expect(block.code).toMatch(/const \{ summary, remedies \} = diagnose\(net\.trace\);.*what to change\? \(remedies\)/);
+    expect(block.code).toMatch(/const \{ summary, remedies \} = diagnose\(trace\);.*what to change\? \(remedies\)/);
     const result = await resultOf(block);
     expectExitedZero(result, block, 'README.md');
     expect(result.stdout).toMatch(/^(Vanishing|Saturated|Exploding|Dead)[^\n]*\[\n  "\w+: /m);
@@ -124,7 +124,7 @@ describe('README.md examples', () => {
 
   // The paragraph after it quotes what it printed: each quoted piece (between … cuts) and each `[ … ]` array must be in the output.
   it('the ten-line example prints what README says it prints', async () => {
-    const block = blocks.find((b) => b.code.includes('diagnose(net.trace)'))!;
+    const block = blocks.find((b) => b.code.includes('diagnose(trace)'))!;
     const after = readFileSync(README, 'utf8').split('\n').slice(block.line).join('\n');
     const paragraph = /\n\nIt prints ([\s\S]*?)\n\n/.exec(after)?.[1];
     expect(paragraph, 'the paragraph after the ten-line example').toBeDefined();

@@ -28,11 +28,12 @@ import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
+import type { TraceOptions } from '../flow/recorder.js';
 import { nonFiniteStep } from '../training/numeric-faults.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining } from '../training/train.js';
-import { checkTrainOptions, type TrainOptions, type TrainResult } from '../training/train-options.js';
+import { checkTrainOptions, type TracedTrainResult, type TrainOptions, type TrainResult } from '../training/train-options.js';
 import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-rows.js';
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
@@ -378,10 +379,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /**
    * Mini-batch training on (x, y), or on a Dataset (which copies nothing per call); see TrainOptions.
+   * Given `trace` options it returns the trace it recorded (TracedTrainResult: `const { trace } = net.train(…)`).
    * Batch norm normalises with each batch's statistics and moves its running statistics once per
    * step; validation uses the running ones.
    */
+  train(data: Dataset, options: TrainOptions & { trace: TraceOptions }): TracedTrainResult;
   train(data: Dataset, options?: TrainOptions): TrainResult;
+  train(x: Rows, y: Rows, options: TrainOptions & { trace: TraceOptions }): TracedTrainResult;
   train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();

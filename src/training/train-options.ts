@@ -10,6 +10,7 @@ import type { Evaluation } from '../network/rows.js';
 import type { LsuvLayerReport, LsuvOptions } from '../layers/lsuv.js';
 import type { NonFinitePolicy } from './numeric-faults.js';
 import type { TraceOptions } from '../flow/recorder.js';
+import type { Trace } from '../flow/trace.js';
 import type { ValidationRows } from './validation-rows.js';
 
 /** Passed to TrainOptions.onBatch after each batch's update. */
@@ -120,7 +121,8 @@ export interface TrainOptions {
    */
   maxHalvings?: number;
   /**
-   * Record a gradient-flow trace into net.trace (see src/flow/recorder.ts), e.g. { every: 10 }.
+   * Record a gradient-flow trace, returned as TrainResult.trace and kept in net.trace (see
+   * src/flow/recorder.ts), e.g. { every: 10 }.
    * Without it, a call that changes the weights sets net.trace back to undefined (an earlier run's
    * trace would describe weights the network no longer has). Default: no trace.
    */
@@ -189,4 +191,16 @@ export interface TrainResult {
   learningRate?: number;
   /** With the `lsuv` option: each dense layer's variance before and after its rescaling. */
   lsuv?: LsuvLayerReport[];
+  /**
+   * With the `trace` option: the gradient-flow trace this call recorded (net.trace holds it too, until
+   * the weights change without tracing). Absent without it. A call given `trace` returns a
+   * TracedTrainResult, where it is typed as present.
+   */
+  trace?: Trace;
+}
+
+/** What Network.train() returns when given `trace` options: a TrainResult whose trace is there. */
+export interface TracedTrainResult extends TrainResult {
+  /** The gradient-flow trace this call recorded (net.trace holds it too, until the weights change without tracing). */
+  trace: Trace;
 }

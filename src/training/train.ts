@@ -284,7 +284,7 @@ export function runTraining(
         if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', `epoch ${epoch + 1} (step ${net.step})`);
       }
     }
-    return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }) };
+    return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }), ...(tracer && { trace: tracer.trace }) };
   } catch (error) {
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
