@@ -12,7 +12,7 @@ import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
-import { NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
+import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
 import type { TrainResult } from '../training/train-options.js';
 import { checkSettingsForOptimizer } from '../training/optimizer-settings.js';
 import { coresAvailable } from '../wasm/threads/pool.js';
@@ -49,7 +49,7 @@ export const TRAINING_FLAGS: Flag[] = [
     name: OPTION_FLAGS.onNonFinite,
     value: NON_FINITE_POLICIES.join('|'),
     default: 'throw',
-    about: "a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out and goes on from the weights it faulted at (nothing is put back), halve halves the learning rate and reruns from the last epoch start judged good (train's onNonFinite)",
+    about: `a step whose loss or gradient is not finite or runs away (never applied): throw stops with DIVERGED, skip leaves its batch out and goes on from the weights it faulted at (nothing is put back), halve halves the learning rate and reruns from the last epoch start judged good, at most ${DEFAULT_MAX_HALVINGS} times (train's maxHalvings), then DIVERGED (train's onNonFinite)`,
   },
 ];
 
