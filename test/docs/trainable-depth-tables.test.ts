@@ -85,3 +85,19 @@ describe('replaceTables', () => {
     expect(readFileSync(file, 'utf8')).toBe(docs);
   });
 });
+
+// Epochs and batches are counted from 1 in what the documents quote, as train(), `gradscope train`
+// and DIVERGED count them (the committed run's notes said "epoch 0, batch 3 (step 4)"): each
+// "epoch E, batch B (step S)" is the step S of a run from step 0 at that run's batches per epoch.
+describe('epochs quoted in the trainable-depth documents', () => {
+  const batchesPerEpoch = Math.ceil(result.trainRows / 32);
+  it.each(['docs/trainable-depth.md', 'README.md', STUDY_JSON])('%s counts them from 1', (file) => {
+    const places = [...read(file).matchAll(/epoch (\d+), batch (\d+) \(step (\d+)\)/g)].map((m) => m.slice(1).map(Number));
+    for (const [epoch, batch, step] of places) {
+      expect(epoch, `epoch ${epoch}, batch ${batch} (step ${step})`).toBeGreaterThanOrEqual(1);
+      expect(batch).toBeGreaterThanOrEqual(1);
+      expect((epoch - 1) * batchesPerEpoch + batch, `epoch ${epoch}, batch ${batch} (step ${step})`).toBe(step);
+    }
+    if (file === STUDY_JSON) expect(places.length).toBeGreaterThan(0);
+  });
+});
