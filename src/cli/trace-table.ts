@@ -2,6 +2,7 @@
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
 import { remedyText, type RemedyTerms } from '../flow/remedy.js';
+import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn, sci } from './table.js';
 import { percentText } from '../percent-text.js';
@@ -19,6 +20,12 @@ const num = (v: number) => (Number.isNaN(v) ? '—' : sci(v));
  * `record`'s step (tableHeading).
  */
 export function traceTable(trace: Trace, record = trace.length - 1): string {
+  const { header, rows } = traceTableData(trace, record);
+  return formatTable(header, rows);
+}
+
+/** traceTable's header and cells, which the HTML report shows as the terminal prints them (study --model). */
+export function traceTableData(trace: Trace, record = trace.length - 1): ReportTable {
   const L = trace.layers;
   const lastHidden = hiddenChain(trace).at(-1) ?? 0;
   const refreshed = trace.lastRefreshed(record);
@@ -45,10 +52,10 @@ export function traceTable(trace: Trace, record = trace.length - 1): string {
   const earlier = chainRecord === record ? undefined : trace.steps[chainRecord];
   const chainStep = earlier === undefined ? '' : ` (step ${earlier}: the last with ‖W‖₂)`;
   const bound = withBound ? [`bound max σ'·‖Wˡ⁺¹‖₂${earlier === undefined ? '' : ` (step ${earlier})`}`] : [];
-  return formatTable(
-    ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, ...bound, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
+  return {
+    header: ['layer', '‖∂C/∂W‖', '‖∂C/∂b‖', 'RMS ‖δₓ‖', '‖∂C/∂b‖ ÷ last hidden', `factor ‖δˡ‖/‖δˡ⁺¹‖${chainStep}`, ...bound, '‖ΔW‖/‖W‖', 'saturated', 'dead units'],
     rows,
-  );
+  };
 }
 
 /** The line above traceTable(trace, record): `what` ('At the last traced step') and the record's step, 'At the last traced step (step 96):'. */
@@ -61,11 +68,17 @@ export function tableHeading(what: string, trace: Trace, record = trace.length -
  * ‖∂C/∂x‖ through the skip and through the branch, their ratio, and ReZero's α.
  */
 export function residualTable(trace: Trace, record = trace.length - 1): string {
+  const { header, rows } = residualTableData(trace, record);
+  return formatTable(header, rows);
+}
+
+/** residualTable's header and cells, for the HTML report. */
+export function residualTableData(trace: Trace, record = trace.length - 1): ReportTable {
   const rows = (trace.blocks?.residuals ?? []).map((block, b) => {
     const [skip, branch] = [trace.residualSeries('skipGradRms', b)[record], trace.residualSeries('branchGradRms', b)[record]];
     return [block.name, block.gate, num(skip), num(branch), num(branch / skip), num(trace.residualSeries('alpha', b)[record])];
   });
-  return formatTable(['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows);
+  return { header: ['residual block', 'gate', 'RMS ‖∂C/∂x‖ via skip', 'via branch', 'branch ÷ skip', 'α'], rows };
 }
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the printing command's: remedyTerms), wrapped for a terminal. */

@@ -61,6 +61,8 @@ export interface ReportBars {
 
 /** A table as data: plain-text cells. */
 export interface ReportTable {
+  /** The line above it, plain text like a section's (e.g. 'At the first step (step 1):'). Default: none. */
+  caption?: string;
   /** Column headings. */
   header: string[];
   /** Rows of cells, as many as the header. */
@@ -361,7 +363,7 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
   const ids = (section.runs ?? []).map((run, i) => run.id ?? `${section.id}-${i}`);
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: ids });
-  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows))];
+  const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows, t.caption))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
@@ -378,10 +380,11 @@ function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerm
 /** A run's label up to its first colon: "[784,30,10]: full-batch …" is listed as "[784,30,10]". */
 const shortLabel = (label: string) => label.split(':')[0];
 
-function table(header: string[], rows: string[][]): string {
+function table(header: string[], rows: string[][], caption?: string): string {
   const th = header.map((h) => `<th>${textHtml(h)}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((c) => `<td>${textHtml(c)}</td>`).join('')}</tr>`).join('');
-  return `<div class="table"><table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+  const above = caption === undefined ? '' : `<caption>${textHtml(caption)}</caption>`;
+  return `<div class="table"><table>${above}<thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function contents(items: string[]): string {

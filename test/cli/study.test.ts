@@ -186,6 +186,36 @@ describe('gradscope study --model --data', async () => {
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
   });
 
+  it("--html carries how the run was trained and every table and notice the terminal prints, cell for cell (it had only the charts: no 'adam', no rate, no halving)", async () => {
+    /** The rows of every table in `html`, each as its non-empty cells joined by '|' (entities decoded, non-breaking spaces as spaces). */
+    const decode = (text: string) => text.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').replace(/\u00a0|\u202f/g, ' ');
+    const htmlRows = (html: string) => [...html.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) => [...row.matchAll(/<t[dh]>(.*?)<\/t[dh]>/g)].map(([, c]) => decode(c)).filter(Boolean).join('|'));
+    for (const [flags, said] of [
+      [['--optimizer', 'adam', '--batch-size', '10'], 'adam, learning rate 0.001 (adam\'s default), batches of 10'],
+      [['--batch-size', '10', '--learning-rate', '10000000', '--on-non-finite', 'halve'], '--on-non-finite halve halved the learning rate'],
+    ] as const) {
+      const html = join(folder, 'account.html');
+      const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--html', html, ...flags]);
+      expect(code).toBe(0);
+      const page = readFileSync(html, 'utf8');
+      const text = decode(page);
+      const lines = stdout.split('\n');
+      expect(stdout).toContain(said);
+      // The run's line and every notice, word for word.
+      const diagnosisAt = lines.findIndex((line) => line.startsWith('Diagnosis: '));
+      const before = lines.slice(0, diagnosisAt);
+      for (const line of before.filter((l) => l && !l.startsWith('─') && !/ {2}/.test(l) && !/^\d/.test(l))) expect(text).toContain(line);
+      // Every table: its caption, its header and each row, cell for cell.
+      const rows = new Set(htmlRows(page));
+      const tables = before.map((_, i) => (before[i + 2]?.startsWith('─') ? i : -1)).filter((i) => i >= 0);
+      expect(tables.length).toBe(3);
+      for (const at of tables) {
+        expect(page).toContain(`<caption>${before[at].replace(/'/g, '&#39;')}</caption>`);
+        for (const line of [before[at + 1], ...before.slice(at + 3, before.indexOf('', at + 3))]) expect(rows).toContain(line.split(/ {2,}/).filter(Boolean).join('|'));
+      }
+    }
+  });
+
   it('counts one epoch and one traced step in the singular', async () => {
     const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '30']);
     expect(code).toBe(0);

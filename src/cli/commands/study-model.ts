@@ -37,18 +37,36 @@ import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
-import { diagnosisText, residualTable, tableHeading, traceTable } from '../trace-table.js';
+import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
+import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
+  const { header, rows } = learningCurveTableData(curve);
+  return formatTable(header, rows);
+}
+
+/** learningCurveTable's header and cells, which the HTML report shows as the terminal prints them. */
+export function learningCurveTableData(curve: Evaluation[]): ReportTable {
   const epochs = curve.length - 1;
   const rows = Math.min(epochs, 10);
   const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * epochs) / rows)));
-  return formatTable(
-    ['epoch', 'loss', 'accuracy'],
-    picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy)]),
-  );
+  return { header: ['epoch', 'loss', 'accuracy'], rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy)]) };
+}
+
+/**
+ * What study --model says of a run before its diagnosis: how it was trained (the network, data,
+ * epochs and traced steps; the optimiser, its settings and rate; what --on-non-finite did) and its
+ * tables, each under its caption. The terminal prints it and the --html report shows it: one source.
+ */
+export interface RunAccount {
+  /** The network, its rows, epochs and traced steps. */
+  run: string;
+  /** The optimiser's settings, then any notice (a saved optimiser state not resumed, skips, halvings), a line each. */
+  notices: string[];
+  /** The learning curve, the trace at its first and last step, and the residual blocks' table if any. */
+  tables: ReportTable[];
 }
 
 /** The optimiser state a model file holds (a checkpoint saved with its optimiser, e.g. by `train --out`): its optimiser and the steps it took. */
@@ -128,26 +146,35 @@ export const studyModelCommand = command({
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
-      const report = html ? await writeReport(html, { title: `gradscope: ${modelPath}`, runs: [{ label: `${modelPath} on ${rows.file}`, trace, diagnosis }], remedyTerms: remedyTerms(studyModelCommand) }) : undefined;
+      const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
+      const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}.`;
+      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
+      const account: RunAccount = {
+        run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`,
+        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained)],
+        tables: [
+          { caption: `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
+          { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
+          { caption: tableHeading('At the last traced step', trace), ...traceTableData(trace) },
+          ...(trace.residualBlocks > 0 ? [{ caption: tableHeading('Residual blocks at the last traced step', trace), ...residualTableData(trace) }] : []),
+        ],
+      };
+      const label = `${modelPath} on ${rows.file}`;
+      const report = html
+        ? await writeReport(html, {
+            title: `gradscope: ${modelPath}`,
+            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis }] }],
+            remedyTerms: remedyTerms(studyModelCommand),
+          })
+        : undefined;
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
         terminal.out(jsonLine({ diagnosis, curve, optimizer: optimizerUsed, trace: trace.toJSON() }));
         return;
       }
-      const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
-      print(terminal, `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`);
-      print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
-      if (savedState) {
-        const trains = `${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}`;
-        print(terminal, `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${trains}.`);
-      }
-      for (const line of nonFiniteLines(trained)) print(terminal, line);
-      print(terminal, '');
-      const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
-      print(terminal, `Loss and accuracy on ${measured}, from start to end:`, learningCurveTable(curve), '');
-      print(terminal, tableHeading('At the first step', trace, 0), traceTable(trace, 0));
-      print(terminal, '', tableHeading('At the last traced step', trace), traceTable(trace));
-      if (trace.residualBlocks > 0) print(terminal, '', tableHeading('Residual blocks at the last traced step', trace), residualTable(trace));
+      print(terminal, account.run);
+      for (const line of account.notices) print(terminal, line);
+      for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells));
       print(terminal, '', diagnosisText(diagnosis, remedyTerms(studyModelCommand)));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
