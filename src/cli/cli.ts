@@ -58,7 +58,8 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   // Words that no command takes: a mistyped command, never the main job's 30 s of work.
   const typed = leading.slice(0, Math.max(...COMMANDS.map((c) => c.words.length))).join(' ');
   const job = JOB_WORDS[leading[0]];
-  if (job && leading.length === 1) throw new UsageError(`unknown command '${leading[0]}'; '${job.command.usage.split(' [')[0]}' does that job: it ${job.does} (see ${['gradscope', ...job.command.words].join(' ')} --help)`);
+  // Its words after it too (`gradscope trace out.json`): the job is what the user asks for, whatever it is given.
+  if (job) throw new UsageError(`unknown command '${shorten(leading.join(' '))}'; '${job.command.usage.split(' [')[0]}' does that job: it ${job.does} (see ${['gradscope', ...job.command.words].join(' ')} --help)`);
   const guesses = nearestCommands(typed);
   const guessed = guesses.map((name) => `'gradscope ${name}'`).join(' or ');
   throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ' (see gradscope --help)'}`);
@@ -88,9 +89,9 @@ function nearestCommands(typed: string): string[] {
 
 /**
  * --help (-h, or the word help first) and --version stand for the whole command line: --version
- * takes nothing else, --help at most the words of the command whose help is asked for. Anything
- * else beside them is refused (UsageError): `gradscope --version extra` printed the version and
- * ignored the rest, as `gradscope gradients --model m.json --help` ignored --model.
+ * takes nothing else (`gradscope --version extra` printed the version and ignored the rest: refused,
+ * UsageError); --help anywhere after a command's words shows that command's help, whatever flags
+ * and operands stand beside it (`gradscope study --model --help`, as README writes the command).
  */
 function topLevelRequest(argv: string[]): { help: Command | undefined } | 'version' | undefined {
   const isHelp = (word: string, i: number) => word === '--help' || word === '-h' || (i === 0 && word === 'help');
@@ -105,11 +106,7 @@ function topLevelRequest(argv: string[]): { help: Command | undefined } | 'versi
   }
   if (rest.length === 0) return { help: undefined };
   const { command } = findCommand(rest);
-  if (command.words.length === 0 || rest.length > command.words.length) {
-    const extra = rest.slice(command.words.length);
-    throw new UsageError(`--help takes no words but a command's (gradscope COMMAND --help), got ${quotedWords(extra)}`);
-  }
-  return { help: command };
+  return { help: command.words.length === 0 ? undefined : command };
 }
 
 /** Words of the command line as a refusal quotes them. */

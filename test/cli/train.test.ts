@@ -231,6 +231,8 @@ describe('unknown commands', () => {
     [['tarin', '--epochs', '1'], /^gradscope: unknown command 'tarin'; did you mean 'gradscope train'\?$/],
     [['diagnose'], /^gradscope: unknown command 'diagnose'; 'gradscope study --model M' does that job: it trains your model .* prints the diagnosis/],
     [['trace'], /^gradscope: unknown command 'trace'; 'gradscope study --model M' does that job: .*--csv FILE/],
+    // Given a file, as a researcher tried (it said only "unknown command 'trace out.json'").
+    [['trace', 'out.json'], /^gradscope: unknown command 'trace out\.json'; 'gradscope study --model M' does that job: .*--csv FILE/],
     [['report'], /^gradscope: unknown command 'report'; 'gradscope study --model M' does that job: .*--html FILE/],
     [['fit'], /^gradscope: unknown command 'fit'; 'gradscope train' does that job/],
   ])('gradscope %j: one line naming the command to run, exit 2', async (args, message) => {
