@@ -10,7 +10,7 @@ import { checkKnownKeys } from '../checks.js';
 import { weightInitStd, type WeightInitName } from '../init/initializers.js';
 import { invalidOption, shown } from '../errors.js';
 import { isReluFamily, isSaturating, PRIME_MAX, SATURATION_MARGIN, type LayerMetric } from './metrics.js';
-import { Trace, type TraceRun } from './trace.js';
+import { runAtEnd, Trace, type RunAtEnd, type TraceRun } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { equalisingRates } from '../equalising-rates.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
@@ -940,11 +940,14 @@ export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', 'levenberg-marquardt
 /** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
 export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
 /** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
-function addSmallerRate(run: TraceRun, why: string, add: AddRemedy): void {
-  if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], why);
+function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {
+  if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], `${why}${inForceWords(run)}`);
 }
-/** A learning rate below the run's, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
-function smallerRate(run: TraceRun): RemedySetting {
+/** Where onNonFinite 'halve' lowered the rate, a sentence saying that the remedy's rate derives from the one in force at the end, not the starting one. */
+const inForceWords = (run: RunAtEnd) =>
+  run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${run.learningRate} (halved from ${run.startingLearningRate}).`;
+/** A learning rate below the run's in force at its end, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
+function smallerRate(run: RunAtEnd): RemedySetting {
   if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
   return { option: 'learningRate', value: `below ${run.learningRate}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
 }
@@ -970,7 +973,8 @@ const gapClosed = (verdict: Verdict, e: Evidence) =>
 const even = (ratio: number) => ratio > VANISHING_RATIO && ratio < EXPLODING_RATIO;
 
 function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
-  const run = trace.run;
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
   const hiddenActivations = hiddenNonlinearities(trace);
   const uses = (f: Activation) => hiddenActivations.includes(f);
   const remedies: Remedy[] = [];
@@ -1158,7 +1162,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
  */
 function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
   const p = e.training;
-  const run = trace.run;
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
     addSmallerRate(run, `the training loss rose ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`, add);
   }
@@ -1187,7 +1192,8 @@ function plateauFall(p: TrainingProgress): string {
  */
 function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
   const p = e.training!;
-  const run = trace.run;
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
   const optimizer = run.optimizer ?? 'sgd';
   const fell = p.lossEnd < p.lossBefore;
   const short = shortRunEpochs(p, trace);
@@ -1203,7 +1209,7 @@ function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
     add(
       [{ option: 'learningRate', value: `above ${run.learningRate}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
       `the gradient flow shows no fault, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
-        '(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).',
+        `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );
   }
   const adam: RemedySetting[] = [

@@ -100,6 +100,12 @@ export interface TraceEpoch {
   step: number;
   /** Mean of the epoch's batch losses, each before its update (EpochInfo.loss): the training loss over the rows the epoch trained on, as the weights moved. */
   loss: number;
+  /**
+   * The learning rate in force in this epoch (its last run), present only where onNonFinite 'halve'
+   * had lowered it below the run's starting one (TraceRun.learningRate); absent otherwise, and in
+   * traces saved before it was recorded (read as the starting rate: learningRateInForce).
+   */
+  learningRate?: number;
   /** Loss and accuracy on train()'s validation rows after the epoch ('eval' mode); absent without validation (see TraceRun.validation for what they were). */
   validation?: {
     /** Mean loss over the validation rows. */
@@ -524,7 +530,36 @@ export class Trace {
 
 /** A copy of an epoch's record (the trace keeps its own). */
 function copyEpoch(e: TraceEpoch): TraceEpoch {
-  return { epoch: e.epoch, step: e.step, loss: e.loss, ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }) };
+  return {
+    epoch: e.epoch,
+    step: e.step,
+    loss: e.loss,
+    ...(e.learningRate !== undefined && { learningRate: e.learningRate }),
+    ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }),
+  };
+}
+
+/** A run's settings as they stood at its end: TraceRun with learningRate the rate in force then (learningRateInForce). */
+export interface RunAtEnd extends TraceRun {
+  /** The rate the run started with (TraceRun.learningRate), present only where onNonFinite 'halve' lowered it: learningRate is then the lowered one. */
+  startingLearningRate?: number;
+}
+
+/**
+ * The learning rate in force at the end of the traced run: the last recorded epoch's
+ * (TraceEpoch.learningRate, present where onNonFinite 'halve' lowered it), else the starting one
+ * (TraceRun.learningRate; a trace saved before epochs recorded their rate reads as before).
+ * undefined where the trace records no rate. What a remedy derived from the rate starts from.
+ */
+export function learningRateInForce(trace: Pick<Trace, 'run' | 'epochs'>): number | undefined {
+  return trace.epochs[trace.epochs.length - 1]?.learningRate ?? trace.run.learningRate;
+}
+
+/** trace.run with learningRate the rate in force at the end (learningRateInForce) and, where it was lowered, the starting one beside it. */
+export function runAtEnd(trace: Pick<Trace, 'run' | 'epochs'>): RunAtEnd {
+  const rate = learningRateInForce(trace);
+  const start = trace.run.learningRate;
+  return rate === start || rate === undefined ? { ...trace.run } : { ...trace.run, learningRate: rate, ...(start !== undefined && { startingLearningRate: start }) };
 }
 
 /**
@@ -535,6 +570,12 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
 function savedValue(v: unknown, range: MetricRange, where: string, bad: (what: string) => GradscopeError): number {
   if (v === null) return NaN;
   if (typeof v !== 'number' || !inMetricRange(v, range)) throw bad(`${where} must be ${METRIC_RANGE_WORDS[range]} (or null where not measured), got ${shown(v)}`);
+  return v;
+}
+
+/** A saved epoch's learning rate, checked: a finite number > 0. */
+function positiveRate(v: unknown, where: string, bad: (what: string) => GradscopeError): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw bad(`${where} must be a finite number > 0 (the rate in force in that epoch), got ${shown(v)}`);
   return v;
 }
 
@@ -552,6 +593,7 @@ function epochFromJSON(value: unknown, where: string, bad: (what: string) => Gra
     epoch: e.epoch as number,
     step: e.step as number,
     loss: number(e.loss, 'loss'),
+    ...(e.learningRate !== undefined && { learningRate: positiveRate(e.learningRate, `${where}.learningRate`, bad) }),
     ...(validation && { validation: { loss: number(validation.loss, 'validation.loss'), accuracy: number(validation.accuracy, 'validation.accuracy', 'fraction') } }),
   };
 }

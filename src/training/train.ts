@@ -276,7 +276,9 @@ export function runTraining(
       if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
       history.push(info);
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
-      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...(info.validation && { validation: { ...info.validation } }) });
+      // The rate in force is recorded once 'halve' lowered it, so that remedies derived from the rate start from it (learningRateInForce).
+      const halved = halvings > 0 && !ownSteps && { learningRate };
+      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.validation && { validation: { ...info.validation } }) });
       if (options.onEpoch) {
         options.onEpoch(info);
         net.assertAlive();
