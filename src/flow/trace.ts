@@ -47,7 +47,7 @@ export interface GradientHistogram {
 export interface TraceRun {
   /** The optimiser's name ('sgd', 'adam', …). */
   optimizer?: string;
-  /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later); absent for an optimiser that chooses its own steps. */
+  /** The learning rate the run started with (onNonFinite 'halve' may have lowered it later: TraceEpoch.learningRate, learningRateInForce); absent for an optimiser that chooses its own steps. */
   learningRate?: number;
   /** Rows per batch: train()'s batchSize, at most the rows trained on (the last batch of an epoch may hold fewer, unless dropLast). */
   batchSize?: number;
