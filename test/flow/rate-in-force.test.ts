@@ -56,7 +56,7 @@ describe('the learning rate in force after halving', () => {
     // Saved and read back, the same; a trace saved before epochs recorded their rate reads the starting one.
     const json = trace.toJSON();
     expect(Trace.fromJSON(json).epochs).toEqual(trace.epochs);
-    const older = { ...json, epochs: json.epochs.map(({ learningRate: _, ...e }) => e) };
+    const older = { ...json, epochs: json.epochs!.map(({ learningRate: _, ...e }) => e) };
     const read = Trace.fromJSON(older);
     expect(read.epochs.every((e) => !('learningRate' in e))).toBe(true);
     expect(learningRateInForce(read)).toBe(0.1);
@@ -80,7 +80,7 @@ describe('the learning rate in force after halving', () => {
       expect(why).toContain('The rate is set from the one in force at the end, 0.025 (halved from 0.1).');
     }
     const json = trace.toJSON();
-    const older = Trace.fromJSON({ ...json, epochs: json.epochs.map(({ learningRate: _, ...e }) => e) });
+    const older = Trace.fromJSON({ ...json, epochs: json.epochs!.map(({ learningRate: _, ...e }) => e) });
     for (const { s, why } of rates(older)) {
       expect(s.value).toMatch(/^(below|above) 0\.1$/);
       expect(why).not.toContain('in force');
@@ -90,7 +90,7 @@ describe('the learning rate in force after halving', () => {
   it.each([0, -1, 'fast', Infinity])('a saved epoch rate of %s is refused, naming where', async (bad) => {
     const { trace } = await halvedRun([5]);
     const json = trace.toJSON();
-    const epochs = json.epochs.map((e, i) => (i === 2 ? { ...e, learningRate: bad } : e));
+    const epochs = json.epochs!.map((e, i) => (i === 2 ? { ...e, learningRate: bad } : e));
     await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /epochs\[2\]\.learningRate must be a finite number > 0/);
   });
 });
