@@ -68,9 +68,17 @@ export const mainJobCommand = command({
     print(terminal, depthTables(depth, remedyTerms(mainJobCommand)));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
-    const study = new ProgressBar(terminal, 'activations', 12);
-    const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: (label, done) => study.update(done, label) });
-    study.done();
+    let study: ProgressBar | undefined; // of the study's own count of runs
+    const activations = await runActivationStudy({
+      ...MAIN_JOB_ACTIVATIONS,
+      width,
+      seed,
+      onRun: (label, done, total) => {
+        study ??= new ProgressBar(terminal, 'activations', total);
+        study.update(done, done === total ? 'done' : label);
+      },
+    });
+    study?.done();
     print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}, seed ${seed}.\n`);
     print(terminal, activationTable(activations));
     print(terminal, `\n${unitFailureNote()}`);

@@ -109,7 +109,7 @@ export const studyActivationsCommand = command({
       seed,
       onRun: (label, done, total) => {
         bar ??= new ProgressBar(terminal, 'activations', total);
-        bar.update(done, label);
+        bar.update(done, done === total ? 'done' : label);
       },
     });
     bar?.done();
