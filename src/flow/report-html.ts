@@ -143,15 +143,19 @@ function normOverTime(id: string, trace: Trace): string {
     logY: true,
     time: true,
     series: chartedBiasRows(trace).map((l) => ({ name: layerName(trace, l), xs: trace.steps, ys: trace.series('biasGradNorm', l) })),
+    layers: overDepth(trace, chartedBiasRows(trace)),
   });
 }
 
+/** The layers of a chart's series, by their rows of the trace: each drawn in its depth's colour (LineChartData.layers), the same in every chart of the run. */
+const overDepth = (trace: Trace, rows: number[]) => ({ index: rows, count: trace.layers });
+
 /** Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead fraction (relu family). */
 function saturation(id: string, trace: Trace): string {
-  const series = hiddenLayers(trace).flatMap((l) => {
-    const metric = unitFailureMetric(trace.activations[l]);
-    if (!metric) return [];
-    return [{ name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) }];
+  const rows = hiddenLayers(trace).filter((l) => unitFailureMetric(trace.activations[l]));
+  const series = rows.map((l) => {
+    const metric = unitFailureMetric(trace.activations[l])!;
+    return { name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) };
   });
   return lineChart({
     id: `${id}-saturation`,
@@ -161,6 +165,7 @@ function saturation(id: string, trace: Trace): string {
     time: true,
     yRange: [0, 1],
     series,
+    layers: overDepth(trace, rows),
   });
 }
 
@@ -280,8 +285,12 @@ function residualCharts(id: string, trace: Trace): string[] {
       }),
     );
   }
-  const rezero = blocks.flatMap((block, b) => (block.gate === 'rezero' ? [{ name: `'${block.name}'`, xs: trace.steps, ys: trace.residualSeries('alpha', b) }] : []));
-  if (rezero.length) charts.push(lineChart({ id: `${id}-alpha`, title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series: rezero }));
+  const rezero = blocks.flatMap((block, b) => (block.gate === 'rezero' ? [b] : []));
+  if (rezero.length) {
+    const series = rezero.map((b) => ({ name: `'${blocks[b].name}'`, xs: trace.steps, ys: trace.residualSeries('alpha', b) }));
+    // Blocks are in depth order as layers are: each in its depth's colour among the network's blocks.
+    charts.push(lineChart({ id: `${id}-alpha`, title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series, layers: { index: rezero, count: B } }));
+  }
   return charts;
 }
 

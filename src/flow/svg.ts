@@ -11,6 +11,7 @@
  * range by changing that viewBox alone.
  */
 import { invalidOption, shown } from '../errors.js';
+import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerColor, SERIES_COLORS } from './chart-colors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
 
@@ -31,7 +32,6 @@ interface PlotBox {
 }
 /** The plot box of every chart but a heatmap whose row labels need more room on its left. */
 const PLOT_BOX: PlotBox = { left: CHART.left, width: PLOT_W };
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f'];
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
 /**
@@ -152,6 +152,20 @@ export interface LineChartData {
   xNames?: string[];
   /** The lines, each a name and its points. */
   series: Series[];
+  /**
+   * The series are layers (or residual blocks) of one network: series k is its layer `index[k]` (0
+   * the first, nearest the input) of `count`, drawn in layerColor(index[k], count), so the colours run in the layers'
+   * order and a layer has one colour in every chart of its run. When the legend's column cannot list
+   * them all, it is a bar of their colours instead, first layer at the bottom, labelled with as many
+   * names as fit (the first and the last among them; each band names its layer on hover). Default:
+   * unordered series, coloured from SERIES_COLORS.
+   */
+  layers?: {
+    /** Each series' layer, 0 the first (nearest the input), in series order. */
+    index: number[];
+    /** The network's layers (or blocks) in all, drawn or not: the scale spans them. */
+    count: number;
+  };
 }
 
 /** Options of lineChart: the chart's data, and how the report draws a trace's charts over training. */
@@ -184,28 +198,103 @@ export function lineChart(o: LineChartOptions): string {
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
   else outer.push(logX ? xTicks(PLOT_BOX, xs.slice(0, 12), x0, x1, tx) : xTicks(PLOT_BOX, xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
-  const inner: string[] = [];
-  let legendY = CHART.top;
-  o.series.forEach((s, k) => {
-    const color = COLORS[k % COLORS.length];
+  const colors = seriesColors(o);
+  const inner = o.series.map((s, k) => {
     const points: string[] = [];
     for (let i = 0; i < s.xs.length; i++) {
       const y = s.ys[i];
       if (Number.isFinite(y) && (!log || y > 0) && keptX(s.xs[i])) points.push(`${logX ? float32Text(tx(s.xs[i])) : s.xs[i]},${Math.round(py(y))}`);
     }
-    const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${color}"/>` : '';
-    inner.push(`<g class="series" data-name="${escapeHtml(s.name)}"><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${color}"/>${dots}</g>`);
-    const lines = legendLines(s.name);
-    const textX = CHART.width - CHART.right + 24;
-    // A name that fits is written as is (the main report has ~150 of these and little room left).
-    const label = lines.length === 1 && lines[0] === s.name
-      ? escapeHtml(s.name)
-      : `<title>${escapeHtml(s.name)}</title>${lines.map((line, i) => `<tspan x="${textX}" dy="${i === 0 ? 0 : LEGEND_LINE}">${escapeHtml(line)}</tspan>`).join('')}`;
-    outer.push(`<rect x="${CHART.width - CHART.right + 10}" y="${legendY}" width="10" height="10" fill="${color}"/><text x="${textX}" y="${legendY + 9}" class="legend">${label}</text>`);
-    legendY += 16 + LEGEND_LINE * (lines.length - 1);
+    const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
+    const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
+    return `<g class="series" data-name="${escapeHtml(s.name)}"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
   });
+  outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, PLOT_BOX, outer.join(''), plot(PLOT_BOX, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
+}
+
+/** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */
+function seriesColors(o: LineChartData): string[] {
+  if (!o.layers) return o.series.map((_, k) => SERIES_COLORS[k % SERIES_COLORS.length]);
+  const { index, count } = o.layers;
+  if (!Array.isArray(index) || index.length !== o.series.length) {
+    throw invalidOption(`chart '${o.id}': layers.index must give a layer for each of its ${o.series.length} series, got ${shown(index)}`);
+  }
+  return index.map((layer) => layerColor(layer, count));
+}
+
+/** The legend's column: from the plot's top to just above the drawing's bottom edge, in pixels. */
+const LEGEND_BOTTOM = CHART.height - 4;
+/** Pixels from one legend entry to the next, and the height of its swatch. */
+const LEGEND_ENTRY = { pitch: 16, swatch: 10 } as const;
+/** Where the legend's swatches and their text begin. */
+const LEGEND_X = { swatch: CHART.width - CHART.right + 10, text: CHART.width - CHART.right + 24 } as const;
+
+/** Whether a swatch and a name for each series fit in the legend's column, wrapped names included. */
+function legendFits(series: Series[]): boolean {
+  let y = CHART.top;
+  for (const s of series) y += LEGEND_ENTRY.pitch + LEGEND_LINE * (legendLines(s.name).length - 1);
+  return y - LEGEND_ENTRY.pitch + LEGEND_ENTRY.swatch <= LEGEND_BOTTOM;
+}
+
+/** A swatch and a name per series, top to bottom, each name wrapped as legendLines does. */
+function legend(names: string[], colors: string[]): string {
+  let y = CHART.top;
+  return names
+    .map((name, k) => {
+      const text = legendText(name, LEGEND_X.text, y + 9);
+      const entry = `<rect x="${LEGEND_X.swatch}" y="${y}" width="${LEGEND_ENTRY.swatch}" height="${LEGEND_ENTRY.swatch}" fill="${colors[k]}"/>${text.svg}`;
+      y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
+      return entry;
+    })
+    .join('');
+}
+
+/**
+ * A legend name as a <text> at (x, y) and how many lines it took: as is when it fits one line (the
+ * main report has ~150 of these and little room left), else wrapped by legendLines, its whole text
+ * the <title>.
+ */
+function legendText(name: string, x: number, y: number): { svg: string; lines: number } {
+  const lines = legendLines(name);
+  const label =
+    lines.length === 1 && lines[0] === name
+      ? escapeHtml(name)
+      : `<title>${escapeHtml(name)}</title>${lines.map((line, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : LEGEND_LINE}">${escapeHtml(line)}</tspan>`).join('')}`;
+  return { svg: `<text x="${x}" y="${y}" class="legend">${label}</text>`, lines: lines.length };
+}
+
+/** Pixels between the names on a layer bar: a line of the legend's 10 px font and a little room. */
+const LAYER_BAR_PITCH = 12;
+
+/**
+ * The legend of more layers than its column lists: a band of each layer's colour, the first layer
+ * at the bottom (as the heatmaps place it), over the plot's height; the name of every band, or of
+ * every second, third … so they are LAYER_BAR_PITCH apart at least, the first and the last among them,
+ * each cut to the drawing's edge (fittedText). Each band names its layer in its <title> and carries data-layer.
+ */
+function layerBar(names: string[], index: number[], colors: string[]): string {
+  const order = index.map((layer, k) => ({ layer, k })).sort((a, b) => a.layer - b.layer);
+  const n = order.length;
+  const band = PLOT_H / n;
+  const top = (i: number) => CHART.top + (n - 1 - i) * band;
+  const x = LEGEND_X.swatch;
+  const bands = order.map(({ layer, k }, i) => `<rect x="${x}" y="${px(top(i))}" width="${SCALE_BAR.width}" height="${px(band)}" fill="${colors[k]}" data-layer="${layer}"><title>${escapeHtml(names[k])}</title></rect>`);
+  // Every stride-th band named, the first among them, and the last, for which the one before it gives way when too near.
+  const stride = Math.ceil(LAYER_BAR_PITCH / band);
+  const named = order.map((_, i) => i).filter((i) => i % stride === 0);
+  if (named.at(-1) !== n - 1) {
+    if ((n - 1 - named.at(-1)!) * band < LAYER_BAR_PITCH && named.length > 1) named.pop();
+    named.push(n - 1);
+  }
+  const textX = x + SCALE_BAR.width + 6;
+  const labels = named.map((i) => {
+    const name = names[order[i].k];
+    const text = fittedText(name, CHART.width - textX - 2);
+    return `<text x="${textX}" y="${px(top(i) + band / 2 + 3.5)}" class="legend">${text === name ? '' : `<title>${escapeHtml(name)}</title>`}${escapeHtml(text)}</text>`;
+  });
+  return `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>`;
 }
 
 /** Options of barChart: one horizontal bar per row, its length a value on a log10 axis. */
@@ -241,7 +330,7 @@ export function barChart(o: BarChartOptions): string {
     const y = CHART.top + i * BAR_ROW;
     parts.push(`<text x="${left - 6}" y="${y + 13}" class="tick y">${escapeHtml(bar.label)}</text>`);
     if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${left + 4}" y="${y + 13}" class="legend">none</text>`);
-    else parts.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${px(at(bar.value) - left)}" height="${BAR_ROW - 6}" fill="${COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
+    else parts.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${px(at(bar.value) - left)}" height="${BAR_ROW - 6}" fill="${SERIES_COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
   });
   const ticks = o.ticks.map((t) => `<text x="${px(at(t))}">${fmt(t)}</text>`).join('');
   parts.push(`<g class="xticks" transform="translate(0 ${CHART.top + height + 16})">${ticks}</g>`);
@@ -264,13 +353,6 @@ export interface HeatmapOptions {
   values: number[][];
 }
 
-/**
- * The colour of a heatmap cell whose value is 0 (−∞ on a log scale): a measured value below every
- * colour of the scale, not a missing one. The report and the visualizer draw it alike.
- */
-export const HEATMAP_ZERO = '#d64545';
-/** The colour of a heatmap cell with no value to colour (NaN, or +∞: an overflow). */
-export const HEATMAP_NO_VALUE = '#ccc';
 /** Ticks of a heatmap's colour scale, its two ends included (heatmapScale). */
 const SCALE_TICKS = { min: 4, max: 6 } as const;
 /** Steps of a colour scale's ticks within a decade: 5, 2.5, 2 or 1 × 10^k. */
@@ -339,7 +421,7 @@ export function heatmap(o: HeatmapOptions): string {
   const x0 = cols > 0 ? o.steps[0] : 0;
   const x1 = cols > 0 ? edge(cols) : 1;
   const ch = PLOT_H / Math.max(rows, 1);
-  const labels = o.rowLabels.map(rowLabelText);
+  const labels = o.rowLabels.map((label) => fittedText(label, ROW_LABEL_WIDTH_MAX));
   const left = CHART.left + rowLabelRoom(labels);
   const box = { left, width: CHART.width - CHART.right - left };
   const outer: string[] = [];
@@ -358,11 +440,12 @@ export function heatmap(o: HeatmapOptions): string {
   // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
   const legendX = CHART.width - CHART.right + 10;
   if (scale) outer.push(scaleBar(`${o.id}-scale`, scale, legendX));
-  const offScale = [{ fill: HEATMAP_ZERO, label: '−∞ (log of 0)' }, { fill: HEATMAP_NO_VALUE, label: 'no value (NaN, +∞)' }];
-  offScale.forEach(({ fill, label }, i) => {
-    const y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0) + i * 20;
-    outer.push(`<rect x="${legendX}" y="${y}" width="${SCALE_BAR.width}" height="14" fill="${fill}"/><text x="${legendX + SCALE_BAR.width + 6}" y="${y + 11}" class="legend">${label}</text>`);
-  });
+  let y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0);
+  for (const { color, label } of HEATMAP_OFF_SCALE) {
+    const text = legendText(label, legendX + SCALE_BAR.width + 6, y + 11);
+    outer.push(`<rect x="${legendX}" y="${y}" width="${SCALE_BAR.width}" height="14" fill="${color}"/>${text.svg}`);
+    y += 20 + LEGEND_LINE * (text.lines - 1);
+  }
   return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap');
 }
 
@@ -379,15 +462,15 @@ const Y_TITLE_END = 28;
  */
 const ROW_LABEL_WIDTH_MAX = CHART.left + PLOT_W / 2 - TICK_LABEL_GAP - Y_TITLE_END;
 
-/** A row label as the heatmap writes it: whole where it is at most ROW_LABEL_WIDTH_MAX wide, else cut to fit with '…'. */
-function rowLabelText(label: string): string {
-  if (tickTextWidth(label) <= ROW_LABEL_WIDTH_MAX) return label;
-  let cut = label;
-  while (cut.length > 0 && tickTextWidth(`${cut}…`) > ROW_LABEL_WIDTH_MAX) cut = cut.slice(0, -1);
+/** `text` whole where it is at most `width` wide as a tick label (tickTextWidth), else cut to fit with '…'. */
+function fittedText(text: string, width: number): string {
+  if (tickTextWidth(text) <= width) return text;
+  let cut = text;
+  while (cut.length > 0 && tickTextWidth(`${cut}…`) > width) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
 
-/** How much wider than CHART.left a heatmap's left margin is for `labels` (as rowLabelText writes them) to fit between the y-axis title and the plot. */
+/** How much wider than CHART.left a heatmap's left margin is for `labels` (cut to ROW_LABEL_WIDTH_MAX by fittedText) to fit between the y-axis title and the plot. */
 function rowLabelRoom(labels: string[]): number {
   const widest = Math.max(0, ...labels.map(tickTextWidth));
   return Math.max(0, Math.ceil(Y_TITLE_END + widest + TICK_LABEL_GAP - CHART.left));
@@ -413,20 +496,6 @@ function scaleBar(id: string, scale: HeatmapScale, x: number): string {
     `<g class="scale" data-lo="${scale.lo}" data-hi="${scale.hi}"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient></defs>` +
     `<rect x="${x}" y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${id})"/>${ticks.join('')}</g>`
   );
-}
-
-/**
- * A heatmap's colour scale at t in [0, 1] (clamped): dark blue (t = 0, slow learning) through teal to
- * yellow (t = 1, fast), as #rrggbb. The report's heatmaps and the visualizer's flow maps both use it.
- * NaN has no colour (HEATMAP_NO_VALUE is the caller's to draw) and is refused, as is a non-number.
- */
-export function heatmapColor(t: number): string {
-  if (typeof t !== 'number' || Number.isNaN(t)) throw invalidOption(`heatmapColor: expected a number t (clamped to [0, 1]), got ${shown(t)}`);
-  const stops = [[13, 8, 135], [33, 145, 140], [250, 230, 35]];
-  const at = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
-  const i = Math.min(Math.floor(at), stops.length - 2);
-  const f = at - i;
-  return `#${stops[i].map((c, k) => Math.round(c + f * (stops[i + 1][k] - c)).toString(16).padStart(2, '0')).join('')}`;
 }
 
 export interface HistogramsOptions {

@@ -50,6 +50,7 @@ export function plateauReportSection(result: PlateauResult): ReportSection {
           xs: epochs,
           ys: result.points.map((p) => p.gradientSNR[l]),
         })),
+        layers: { index: Array.from({ length: layers }, (_, l) => l), count: layers },
       },
     ],
     tables: [

@@ -13,6 +13,7 @@ import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { heatmap } from '../../src/flow/svg.js';
+import { HEATMAP_OFF_SCALE } from '../../src/flow/chart-colors.js';
 import { Trace } from '../../src/flow/trace.js';
 import { filesReachingNode } from './bundle.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from './chromium.js';
@@ -760,9 +761,21 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     expect(await page.locator('#diagnosis').getAttribute('data-verdict')).toBe('dead');
     expect(await page.locator('#diagnosis-summary').evaluate((p) => getComputedStyle(p).borderLeftColor)).toBe('rgb(224, 160, 0)');
     const legend = await page.locator('#heatmap-legend').innerText();
-    expect(legend).toContain('0: no gradient reached the layer');
-    expect(legend).toContain('no value (NaN or ∞)');
+    // In the report's words, from the one list of them (HEATMAP_OFF_SCALE); "0: no gradient" was the page's own.
+    expect(legend).toContain('−∞ (log of 0): no gradient reached the layer');
+    expect(legend).toContain('no value (NaN or +∞)');
+    expect(HEATMAP_OFF_SCALE.map((entry) => entry.label).every((label) => legend.includes(label))).toBe(true);
     await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-heatmap-zero.png` });
+    // The report's longer words still fit the narrowest phone: an entry too long for the card wraps in it.
+    await page.setViewportSize(NARROW_PHONE);
+    await page.waitForFunction((width) => document.documentElement.clientWidth === width, NARROW_PHONE.width);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    const card = (await page.locator('#card-heatmap').boundingBox())!;
+    for (const box of await page.$$eval('#heatmap-legend .entry', (all) => all.map((e) => e.getBoundingClientRect().toJSON() as DOMRect))) {
+      expect(box.left).toBeGreaterThanOrEqual(card.x);
+      expect(box.right).toBeLessThanOrEqual(card.x + card.width);
+    }
+    await page.locator('#card-heatmap').screenshot({ path: `${ARTIFACTS}/visualizer-heatmap-zero-320.png` });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

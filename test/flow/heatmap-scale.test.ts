@@ -3,7 +3,8 @@
 // log10 ‖∂C/∂b‖ from −2.90 to −0.26 was labelled at −2 and −1 alone (niceTicks aimed at 5 ticks and
 // its step of 1 gave two inside the range), its ends not at all.
 import { describe, expect, it } from 'vitest';
-import { heatmap, heatmapColor, heatmapScale, type HeatmapScale } from '../../src/flow/svg.js';
+import { heatmapColor } from '../../src/flow/chart-colors.js';
+import { heatmap, heatmapScale, type HeatmapScale } from '../../src/flow/svg.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectError } from '../util/expect-error.js';
 

@@ -5,7 +5,7 @@
  * report draws it; grey is only for a cell with no number (NaN, or an overflow to ∞). The colours
  * are the report's (heatmapColor), so a map reads the same on the page and in the report.
  */
-import { HEATMAP_NO_VALUE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from '../../../src/index.js';
+import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, heatmapScale, type HeatmapScale } from '../../../src/index.js';
 import { fmt } from '../format.js';
 import { beginPlot, labelMargin, layerBands, placeholder, rowLabel, xLabel } from './canvas.js';
 
@@ -77,7 +77,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: HeatmapData, scale:
 
 /**
  * The legend of the maps: the colour scale as a bar labelled at its ticks (heatmapScale's, the ends
- * among them), then the two colours off the scale and what they mean. `shown`: whether a map is
+ * among them), then the two colours off the scale and what they mean, worded as the report's. `shown`: whether a map is
  * drawn (before the first step there is nothing to explain). The ticks are also on the element, as
  * data-ticks (log10 values), for whoever reads the page back.
  */
@@ -96,11 +96,12 @@ export function drawHeatmapLegend(legend: HTMLElement, scale: HeatmapScale | nul
     }
     entries.push(entry('log₁₀ ‖∂C/∂b‖', bar));
   }
-  entries.push(entry('', swatch(HEATMAP_ZERO), '0: no gradient reached the layer'), entry('', swatch(HEATMAP_NO_VALUE), 'no value (NaN or ∞)'), entry('first layer at the bottom'));
+  // The colours off the scale in the report's words (HEATMAP_OFF_SCALE): both legends are of log10 ‖∂C/∂b‖.
+  entries.push(...HEATMAP_OFF_SCALE.map(({ color, label }) => entry('', swatch(color), label)), entry('first layer at the bottom'));
   legend.replaceChildren(...entries);
 }
 
-/** One item of the legend, kept on one line. */
+/** One item of the legend: on one line where the card is wide enough (style.css). */
 function entry(...parts: (string | Node)[]): HTMLSpanElement {
   const element = span('entry');
   element.append(...parts.filter((p) => p !== ''));
