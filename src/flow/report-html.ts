@@ -400,6 +400,10 @@ function contents(items: string[]): string {
   return `<nav class="contents" aria-label="Contents"><strong>Contents</strong><ul>${items.join('')}</ul><p><a href="#" data-download="all" data-format="json" download="gradscope-report-data.json">All data (JSON)</a></p></nav>`;
 }
 
+// A table's headers wrap between their words, its cells never (a row's name or number stays whole),
+// so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
+// theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone)
+// scrolls in its own box, a shadow at each edge that hides columns.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
 nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
 main{padding:0 1.5em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
@@ -410,7 +414,8 @@ figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
-.table{overflow-x:auto}.charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right;white-space:nowrap}
+.table{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
+.charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 
