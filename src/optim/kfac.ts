@@ -82,7 +82,7 @@ import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
-import { covariance, dampedInverse, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
+import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkNumber } from '../checks.js';
@@ -637,18 +637,59 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       this.pi[l] = split.pi;
       const shiftA = dampedInverse(k, layer.aInverse, layer.a, layer.nIn + 1, split.shiftA, sq);
       const shiftG = dampedInverse(k, layer.gInverse, layer.g, layer.nOut, split.shiftG, sq);
-      if (!(shiftA > 0) || !(shiftG > 0)) {
-        throw new GradscopeError(
-          'DIVERGED',
-          `kfac: ${denseLayerName(l, this.layers.length)}'s damped factor ${shiftA > 0 ? 'G' : 'A'} is not positive definite even with its damping ×1e6 ` +
-            `(the statistics hold a NaN or Inf?); try a larger damping or a smaller learningRate`,
-        );
-      }
+      if (!(shiftA > 0)) throw this.factorFailure(l, 'A', split);
+      if (!(shiftG > 0)) throw this.factorFailure(l, 'G', split);
       this.shifts[2 * l] = shiftA;
       this.shifts[2 * l + 1] = shiftG;
       this.shiftRaise[2 * l] = shiftA / split.shiftA;
       this.shiftRaise[2 * l + 1] = shiftG / split.shiftG;
     }
+  }
+
+  /**
+   * DIVERGED for layer l's damped `factor` (A: E[āāᵀ] of its inputs and bias, G: E[ggᵀ] of its
+   * sampled output gradients) that dampedInverse could not factorise with its shift (`split`'s)
+   * raised up to ×10^FACTOR_SHIFT_RETRIES: what was measured and what can change it. A covariance
+   * plus a positive shift is positive definite in exact arithmetic, so either the factor is not
+   * finite (the squares it averages overflowed), or the shift stayed below the rounding of its
+   * entries: the split π = √(mean diag A / mean diag G) gives G the shift γ/π and A πγ, and a layer
+   * whose inputs are far larger than its gradients (weights of 1e12: π ≈ 1e12) leaves G a shift
+   * of 1e-14 against entries of 0.25. At K-FAC's first step the factors are this batch's statistics
+   * alone (weight 1) at the weights the optimiser was given, so the learning rate is not the cause then.
+   */
+  private factorFailure(l: number, factor: 'A' | 'G', split: { shiftA: number; shiftG: number; pi: number }): GradscopeError {
+    const { k, layers } = this;
+    const sq = this.square!;
+    const layer = layers[l];
+    const [m, n, shift] = factor === 'A' ? [layer.a, layer.nIn + 1, split.shiftA] : [layer.g, layer.nOut, split.shiftG];
+    const largest = k.maxAbs(m, n * n);
+    const of = factor === 'A' ? `E[āāᵀ] of its inputs${l === 0 ? ' (the data)' : ''} and bias` : 'E[ggᵀ] of its sampled output gradients';
+    const reached = shift * 10 ** FACTOR_SHIFT_RETRIES;
+    let measured: string;
+    if (!Number.isFinite(largest)) {
+      measured = `it holds ${largest === Infinity ? 'Inf' : 'NaN'}: the squares it averages overflowed`;
+    } else {
+      // The rounding of the largest entry: a shift below it is lost in the factor's own rounding.
+      const rounding = largest * (k.precision === 'f32' ? 2 ** -23 : 2 ** -52);
+      const meanA = trace(k, layer.a, layer.nIn + 1, sq) / (layer.nIn + 1);
+      const meanG = trace(k, layer.g, layer.nOut, sq) / layer.nOut;
+      const raised = `its shift, ${shift.toPrecision(3)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${reached.toPrecision(3)}`;
+      measured =
+        `its largest |entry| is ${largest.toPrecision(3)} and ${raised}, ` +
+        (reached < rounding ? `stayed below the ${k.precision === 'f32' ? 'float32' : 'float64'} rounding of that entry (${rounding.toPrecision(2)})` : 'did not make it positive definite') +
+        `: the damping split π = √(mean diag A / mean diag G) = √(${meanA.toPrecision(3)} / ${meanG.toPrecision(3)}) = ${split.pi.toPrecision(3)} gives A the shift ${split.shiftA.toPrecision(3)} and G ${split.shiftG.toPrecision(3)}`;
+    }
+    const larger = `a larger damping (λ is ${this.lambda.toPrecision(3)})`;
+    // The first layer's A is of the data alone, which no step changes.
+    const ofData = factor === 'A' && l === 0;
+    const smaller = ofData ? 'scale the inputs' : 'scale the inputs or start from smaller weights';
+    const remedy = Number.isFinite(largest) ? `try ${larger}, or ${smaller}` : smaller;
+    const advice = ofData
+      ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy}`
+      : this.steps === 0
+        ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy}`
+        : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learningRate`;
+    return new GradscopeError('DIVERGED', `kfac: ${denseLayerName(l, layers.length)}'s damped factor ${factor} (${of}, ${n}×${n}) is not positive definite: ${measured}; ${advice}`);
   }
 
   /**

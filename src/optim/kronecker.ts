@@ -42,6 +42,9 @@ export function shifted<T extends Tensor>(k: Kernels<T>, out: T, m: T, n: number
   k.copy2d(out, 0, n + 1, s.column, 0, 1, n, 1);
 }
 
+/** How many times dampedInverse raises a shift ×10 before it gives up: at most ×10⁶ of the damping asked for. */
+export const FACTOR_SHIFT_RETRIES = 6;
+
 /**
  * inverse = (m + shift·I)⁻¹ for a symmetric positive semi-definite m `[n][n]`, by Cholesky:
  * (L·Lᵀ)⁻¹ = L⁻ᵀ·L⁻¹ = XᵀX with X = L⁻¹. If rounding leaves the damped matrix not positive
@@ -49,7 +52,7 @@ export function shifted<T extends Tensor>(k: Kernels<T>, out: T, m: T, n: number
  * worked (inverse is then unspecified).
  */
 export function dampedInverse<T extends Tensor>(
-  k: Kernels<T>, inverse: T, m: T, n: number, shift: number, s: SquareScratch<T>, retries = 6,
+  k: Kernels<T>, inverse: T, m: T, n: number, shift: number, s: SquareScratch<T>, retries = FACTOR_SHIFT_RETRIES,
 ): number {
   let used = shift;
   for (let attempt = 0; attempt <= retries; attempt++) {

@@ -244,7 +244,7 @@ describe.each(await kernelBackends())('the step guard on $name', ({ kernels }) =
     const kfac = createOptimizer(net, 'kfac');
     const before = stateHash(net, kfac);
     // K-FAC had moved its factors' averages and drawn its sampled targets before it gave up, and train() passed its DIVERGED on as it was.
-    const gaveUp = String.raw`kfac: output's damped factor G is not positive definite even with its damping ×1e6 \(the statistics hold a NaN or Inf\?\); try a larger damping or a smaller learningRate`;
+    const gaveUp = String.raw`kfac: output's damped factor G \(E\[ggᵀ\] of its sampled output gradients, 2×2\) is not positive definite: its largest \|entry\| is .*; at K-FAC's first step .* so the learning rate is not the cause: try a larger damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights`;
     await expectError(() => net.train(rows, classes, { epochs: 2, optimizer: kfac }), 'DIVERGED', new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${gaveUp}; the step was not applied$`));
     expect(stateHash(net, kfac)).toBe(before);
     // 'skip' leaves that batch out and goes on: the other half of the rows steps.

@@ -1,0 +1,78 @@
+/**
+ * K-FAC's DIVERGED when a damped Kronecker factor cannot be factorised: it says which factor of
+ * which layer, what it held (Inf or NaN, or its largest entry against the shift its damping split
+ * gave it), and advice that fits: at K-FAC's first step, or for the first layer's A (the data), the
+ * learning rate is not the cause and is not advised; later it is, after the damping and the scale.
+ * The remedy it names first (a larger damping) is checked to work. Float32 (wasm): these are float32's roundings and overflows.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const rows = [[0.1, 0.2], [0.3, -0.4], [1, 0], [-1, 1]];
+const classes = [[1, 0], [0, 1], [1, 0], [0, 1]];
+
+/** [2, 2, 2] relu, every weight and bias 1e12: both outputs equal, so G = E[ggᵀ] is singular (entries ±0.25) and A's diagonal ~1e24. */
+async function hugeWeights(net?: Network): Promise<Network> {
+  net ??= await createNetwork({ sizes: [2, 2, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 2 });
+  net.loadState(net.state().map((t) => ({ name: t.name, values: Array.from(t.values, () => 1e12) })));
+  return net;
+}
+
+/** What the message says of G at weights of 1e12 (measured 2026-12-01 on wasm: the split π = 2.24e12 leaves G a shift of 1.41e-14). */
+const SINGULAR_G = String.raw`kfac: output's damped factor G \(E\[ggᵀ\] of its sampled output gradients, 2×2\) is not positive definite: its largest \|entry\| is 0\.250 and its shift, 1\.41e-14 raised ×1e6 to 1\.41e-8, stayed below the float32 rounding of that entry \(3\.0e-8\): the damping split π = √\(mean diag A / mean diag G\) = √\(1\.25e\+24 / 0\.250\) = 2\.24e\+12 gives A the shift 7\.07e\+10 and G 1\.41e-14`;
+
+describe("K-FAC's factor that cannot be factorised", () => {
+  it('at its first step: says what it measured, does not blame the learning rate, and a larger damping mends it', async () => {
+    const net = await hugeWeights();
+    const kfac = createOptimizer(net, 'kfac');
+    const before = stateHash(net, kfac);
+    const error = await expectError(
+      () => net.train(rows, classes, { epochs: 1, optimizer: kfac }),
+      'DIVERGED',
+      new RegExp(String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: try a larger damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights; the step was not applied$`),
+    );
+    expect(error.message).not.toMatch(/NaN|Inf\b|learningRate/);
+    expect(stateHash(net, kfac)).toBe(before);
+    kfac.dispose();
+    // The damping it advises: ×10 is enough here.
+    const damped = createOptimizer(net, { name: 'kfac', damping: 1e-2 });
+    expect(net.train(rows, classes, { epochs: 1, optimizer: damped }).epochs).toHaveLength(1);
+    damped.dispose();
+    net.dispose();
+  });
+
+  it('at a later step: says which step, and adds a smaller learningRate after the damping and the scale', async () => {
+    const net = await createNetwork({ sizes: [2, 2, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 2 });
+    // decay 0 and inverseEvery 1: every step's factors are its batch's alone and are inverted again.
+    const kfac = createOptimizer(net, { name: 'kfac', decay: 0, inverseEvery: 1 });
+    net.train(rows, classes, { epochs: 1, optimizer: kfac });
+    await hugeWeights(net);
+    await expectError(
+      () => net.train(rows, classes, { epochs: 1, optimizer: kfac }),
+      'DIVERGED',
+      new RegExp(String.raw`^epoch 1, batch 1 \(step 2\): ${SINGULAR_G}; at K-FAC's step 2: try a larger damping \(λ is 0\.00100\), or scale the inputs or start from smaller weights; or, if the steps since its first grew the weights, a smaller learningRate; the step was not applied$`),
+    );
+    kfac.dispose();
+    net.dispose();
+  });
+
+  it("names an overflow of the first layer's A as the data's, which no step changes: scale the inputs, at any step", async () => {
+    const net = await createNetwork({ sizes: [2, 2, 2], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 2 });
+    // inverseEvery 1: the later step inverts its factors again (by default only every 20th step does).
+    const kfac = createOptimizer(net, { name: 'kfac', inverseEvery: 1 });
+    // 32 rows of ±1e19: each square is 1e38, their sum beyond float32 (the loss and gradient stay finite: tanh saturates).
+    const huge = Array.from({ length: 32 }, (_, i) => [1e19 * (i % 2 ? 1 : -1), 1e19]);
+    const labels = huge.map((_, i) => (i % 2 ? [1, 0] : [0, 1]));
+    const said = String.raw`kfac: hidden 1's damped factor A \(E\[āāᵀ\] of its inputs \(the data\) and bias, 3×3\) is not positive definite: it holds Inf: the squares it averages overflowed; the factor is of the data, which no step changes, so the learning rate is not the cause: scale the inputs; the step was not applied$`;
+    const first = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${said}`));
+    expect(first.message).not.toMatch(/learningRate/);
+    net.train(rows, classes, { epochs: 1, optimizer: kfac });
+    const later = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`\\(step 2\\): ${said}`));
+    expect(later.message).not.toMatch(/learningRate/);
+    kfac.dispose();
+    net.dispose();
+  });
+});
