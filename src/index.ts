@@ -42,6 +42,7 @@ export { toMatrix } from './data/matrix.js';
 export { Sgd } from './optim/sgd.js';
 export { equalisingLayerRates } from './optim/layer-rates.js';
 export type { LayerSupport, NetworkTerms, Optimizer } from './optim/optimizer.js';
+export { OptimizerStateFault } from './optim/optimizer.js';
 export { createOptimizer, registerOptimizer, optimizerNames, OPTIMIZERS, clipGradientNorm } from './optim/index.js';
 export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop } from './optim/index.js';
 export type { OptimizerSpec, OptimizerDefinition, OptimizerState } from './optim/index.js';

@@ -83,7 +83,7 @@ import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, OptimizerStateFault, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkNumber } from '../checks.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
@@ -689,7 +689,10 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       : this.steps === 0
         ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy}`
         : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learningRate`;
-    return new GradscopeError('DIVERGED', `kfac: ${denseLayerName(l, layers.length)}'s damped factor ${factor} (${of}, ${n}×${n}) is not positive definite: ${measured}; ${advice}`);
+    const name = denseLayerName(l, layers.length);
+    const message = `kfac: ${name}'s damped factor ${factor} (${of}, ${n}×${n}) is not positive definite: ${measured}; ${advice}`;
+    // Where the learning rate is not the cause, halving it cannot mend the factor: 'halve' stops at once.
+    return ofData || this.steps === 0 ? new OptimizerStateFault(message, `kfac's damped factor ${factor} of ${name}`) : new GradscopeError('DIVERGED', message);
   }
 
   /**

@@ -14,6 +14,23 @@ export interface OptimizerState {
 }
 
 /**
+ * The DIVERGED of an optimiser's step that gave up because of its own state (K-FAC's damped factor
+ * that cannot be factorised at its first step), which no learning rate changes: train()'s
+ * onNonFinite 'halve' stops at once on it, naming `state`, instead of halving the rate to no end.
+ * A give-up the rate may mend (the same factor at a later step, after steps that grew the weights)
+ * is a plain DIVERGED.
+ */
+export class OptimizerStateFault extends GradscopeError {
+  /** What in the optimiser's state is at fault, in words (e.g. "kfac's damped factor G of output"). */
+  readonly state: string;
+  /** `message`: the whole DIVERGED message (what was measured, what to try); `state`: what in the state is at fault. */
+  constructor(message: string, state: string) {
+    super('DIVERGED', message);
+    this.state = state;
+  }
+}
+
+/**
  * Which networks an optimiser trains: 'dense', only chains of dense layers (createNetwork({ sizes }),
  * whose layer-wise structure K-FAC's Kronecker factors need); 'any', block networks too (batch and
  * layer norm, residual and ReZero blocks, activation layers: createNetwork({ inputs, layers })).
@@ -64,7 +81,9 @@ export interface Optimizer {
    * One update. Called with `batch` rows loaded in net.input and net.targets, after forward
    * ('train') and backprop, so every parameter's grad holds the gradient of the batch's mean loss.
    * It may run further passes over the loaded batch (line searches, curvature products) in 'batch'
-   * mode, so batch norm's running statistics move once per step.
+   * mode, so batch norm's running statistics move once per step. A step that gives up throws
+   * DIVERGED (train() takes the step back and its onNonFinite policy decides); an OptimizerStateFault
+   * when its own state, which no learning rate changes, is the cause ('halve' then stops at once).
    */
   step(net: Trainable, learningRate: number, batch: number): void;
   /**

@@ -176,6 +176,15 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
 export const HALVING_CANNOT_HELP =
   'the step was not applied, and halving the learning rate cannot help: the batch faults at the state train() started from, which halving goes back to, so it would fault again at any rate';
 
+/**
+ * Why 'halve' stops at once when the optimiser gave up because of `state`, part of its own state
+ * that no learning rate changes (OptimizerStateFault): going back to an epoch's start and halving
+ * would meet it again, halving to no end; nothing is halved or put back (`applied`: whether a step
+ * of this call was, so the network is as the last step left it, not as train() was given it).
+ */
+export const optimizerStateCannotHalve = (state: string, applied: boolean): string =>
+  `halving the learning rate cannot help: the fault is in ${state}, which the learning rate does not change; nothing was halved or put back, the network is as ${applied ? 'the last step left it' : 'train() was given it'}`;
+
 /** Why 'halve' stops at a fault after `halvings` (maxHalvings spent), at `learningRate`; 0: none allowed, the rate never halved. */
 export function halvingsSpent(halvings: number, learningRate: number, terms: AdviceTerms): string {
   if (halvings === 0) return `; the learning rate (${learningRate}) was not halved: ${terms.maxHalvings ? `${terms.maxHalvings} is 0` : 'no halving is allowed'}`;

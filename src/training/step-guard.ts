@@ -29,7 +29,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
-import { STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
+import { OptimizerStateFault, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
@@ -81,6 +81,11 @@ export class StepGuard {
   private firstLoss = NaN;
   /** Whether the last step() refused was the optimiser giving up on it (its DIVERGED's message, which carries its own advice). */
   optimizerGaveUp = false;
+  /**
+   * When the optimiser gave up because of its own state, which no learning rate changes
+   * (OptimizerStateFault): what in its state, in words; else null.
+   */
+  optimizerStateFault: string | null = null;
   /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
   runaway: string | null = null;
 
@@ -197,6 +202,7 @@ export class StepGuard {
   step(learningRate: number, batch: number, loss = NaN, keepCopy = false): string | null {
     const { net, optimizer, bounds } = this;
     this.optimizerGaveUp = false;
+    this.optimizerStateFault = null;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
     // A proof that failed on a carried bound may hold on the parameters as they are.
@@ -224,7 +230,10 @@ export class StepGuard {
       }
       // Its DIVERGED is a step not applied, for the policies to handle; any other error is no numeric fault.
       this.optimizerGaveUp = error instanceof GradscopeError && error.code === 'DIVERGED' && copied;
-      if (this.optimizerGaveUp) return (error as GradscopeError).message;
+      if (this.optimizerGaveUp) {
+        if (error instanceof OptimizerStateFault) this.optimizerStateFault = error.state;
+        return (error as GradscopeError).message;
+      }
       throw error;
     }
     if (proved && bounds[STEP_BOUNDS.after] <= RUNAWAY_PARAMETER) {

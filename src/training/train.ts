@@ -27,6 +27,7 @@ import {
   cannotHalve,
   HALVING_CANNOT_HELP,
   NO_ADVICE,
+  optimizerStateCannotHalve,
   halvingsSpent,
   noiseAdvice,
   numericFault,
@@ -222,6 +223,12 @@ export function runTraining(
         }
         if (policy === 'halve') {
           const fault = outcome;
+          const optimizerState = guard.optimizerStateFault;
+          if (optimizerState !== null) {
+            // The optimiser gave up because of its own state, which no learning rate changes: halving and
+            // going back would meet it again. Its step was taken back (StepGuard.step); nothing else moves.
+            throw new DivergedError(() => `${where}: ${fault.reason}; the step was not applied, and ${optimizerStateCannotHalve(optimizerState, applied)}`);
+          }
           if (stateFault && !applied) {
             // No step of this call had run (the call's first batch: after going back to epoch 0 its
             // first batch runs at the same state, rows and order, and was judged good there before).

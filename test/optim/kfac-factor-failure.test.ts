@@ -3,11 +3,14 @@
  * which layer, what it held (Inf or NaN, or its largest entry against the shift its damping split
  * gave it), and advice that fits: at K-FAC's first step, or for the first layer's A (the data), the
  * learning rate is not the cause and is not advised; later it is, after the damping and the scale.
- * The remedy it names first (a larger damping) is checked to work. Float32 (wasm): these are float32's roundings and overflows.
+ * The remedy it names first (a larger damping) is checked to work. onNonFinite 'halve' stops at once
+ * at a give-up the rate cannot mend (an OptimizerStateFault, K-FAC's or a user's optimiser's), and
+ * still halves at one it may. Float32 (wasm): these are float32's roundings and overflows.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { OptimizerStateFault, type Optimizer } from '../../src/optim/optimizer.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
@@ -73,6 +76,65 @@ describe("K-FAC's factor that cannot be factorised", () => {
     const later = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`\\(step 2\\): ${said}`));
     expect(later.message).not.toMatch(/learningRate/);
     kfac.dispose();
+    net.dispose();
+  });
+});
+
+describe("onNonFinite 'halve' at a fault in the optimiser's own state", () => {
+  it("stops at once at K-FAC's factor at its first step, naming it, nothing halved and nothing changed (it halved 10 times)", async () => {
+    const net = await hugeWeights();
+    const kfac = createOptimizer(net, 'kfac');
+    const before = stateHash(net, kfac);
+    let steps = 0;
+    const step = kfac.step.bind(kfac);
+    kfac.step = (...args) => (steps++, step(...args));
+    await expectError(
+      () => net.train(rows, classes, { epochs: 2, optimizer: kfac, onNonFinite: 'halve' }),
+      'DIVERGED',
+      new RegExp(
+        String.raw`^epoch 1, batch 1 \(step 1\): ${SINGULAR_G}; .*; the step was not applied, and halving the learning rate cannot help: the fault is in kfac's damped factor G of output, which the learning rate does not change; nothing was halved or put back, the network is as train\(\) was given it$`,
+      ),
+    );
+    expect(steps).toBe(1);
+    expect(stateHash(net, kfac)).toBe(before);
+    kfac.dispose();
+    net.dispose();
+  });
+
+  it('still halves at a give-up the rate may mend (K-FAC at a later step, after steps that may have grown the weights)', async () => {
+    const net = await createNetwork({ sizes: [2, 2, 2], activation: 'relu', output: 'softmax', loss: 'cross-entropy', seed: 2 });
+    const kfac = createOptimizer(net, { name: 'kfac', decay: 0, inverseEvery: 1 });
+    net.train(rows, classes, { epochs: 1, optimizer: kfac });
+    await hugeWeights(net);
+    await expectError(() => net.train(rows, classes, { epochs: 1, optimizer: kfac, onNonFinite: 'halve', maxHalvings: 2 }), 'DIVERGED', /after 2 halvings of the learning rate/);
+    kfac.dispose();
+    net.dispose();
+  });
+
+  it("stops at once at any optimiser's OptimizerStateFault, after steps: the network as the last step left it", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 4 });
+    const sgd = createOptimizer(net, 'sgd');
+    let steps = 0;
+    // A user's optimiser (SGD inside, no keepsWithin: its steps are copied) whose third step gives up on a state of its own.
+    const giving: Optimizer = {
+      name: 'custom',
+      step(model, learningRate, batch) {
+        if (++steps === 3) throw new OptimizerStateFault('custom: its accumulator is NaN', "custom's accumulator");
+        sgd.step(model, learningRate, batch);
+      },
+      state: () => sgd.state(),
+      restore: (state) => sgd.restore(state),
+      dispose: () => sgd.dispose(),
+    };
+    let after2 = '';
+    await expectError(
+      () => net.train(rows, classes, { epochs: 3, batchSize: 2, shuffle: false, optimizer: giving, onNonFinite: 'halve', onBatch: (b) => void (b.step === 2 && (after2 = stateHash(net))) }),
+      'DIVERGED',
+      /^epoch 2, batch 1 \(step 3\): custom: its accumulator is NaN; the step was not applied, and halving the learning rate cannot help: the fault is in custom's accumulator, which the learning rate does not change; nothing was halved or put back, the network is as the last step left it$/,
+    );
+    expect(steps).toBe(3);
+    expect(stateHash(net)).toBe(after2);
+    sgd.dispose();
     net.dispose();
   });
 });
