@@ -424,7 +424,11 @@ export class Trace {
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2;
+    this.resize(this.capacity * 2);
+  }
+
+  /** Room for `capacity` records, the ones held kept (new cells NaN). */
+  private resize(capacity: number): void {
     const widen = (a: Float64Array, width: number) => {
       const b = new Float64Array(capacity * width).fill(NaN);
       b.set(a);
@@ -492,7 +496,7 @@ export class Trace {
     if (typeof t !== 'object' || t === null || t.format !== 'gradscope.trace') throw bad('expected format "gradscope.trace"');
     const version: unknown = t.version;
     if (version !== 2 && version !== 3) throw bad(`version ${shown(version)} is not readable (this gradscope reads versions 2 and 3); record the trace again`);
-    if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object') {
+    if (!Array.isArray(t.sizes) || !Array.isArray(t.activations) || !Array.isArray(t.steps) || typeof t.metrics !== 'object' || t.metrics === null) {
       throw bad('missing sizes, activations, steps or metrics');
     }
     if (t.run !== undefined && (typeof t.run !== 'object' || t.run === null)) throw bad('run must be an object');
@@ -501,25 +505,33 @@ export class Trace {
       throw bad('blocks must hold layers and residuals');
     }
     const trace = new Trace({ sizes: t.sizes, activations: t.activations, loss: t.loss!, every: t.every ?? 1, run: t.run, blocks });
-    const value = (v: unknown, range: MetricRange, where: string) => savedValue(v, range, where, bad);
-    t.steps.forEach((step, r) => {
+    // Linear in the records and values, and fast (a trace of 10⁶ epochs and steps): the arrays sized
+    // once, one loop per metric, and a value's place in words (field and index) made only to refuse it.
+    const steps = t.steps;
+    const records = steps.length;
+    if (records > trace.capacity) trace.resize(records);
+    for (let r = 0; r < records; r++) {
+      const step = steps[r];
       if (!Number.isInteger(step) || step < 0) throw bad(`steps[${r}] must be a whole number ≥ 0, got ${shown(step)}`);
-      // A trace saved without losses or accuracy (older files) reads NaN for them.
-      trace.beginRecord(step, value(t.losses?.[r] ?? null, 'norm', `losses[${r}]`), value(t.accuracy?.[r] ?? null, 'fraction', `accuracy[${r}]`));
-      for (const name of LAYER_METRIC_NAMES) {
-        if (t.metrics![name] === undefined && OPT_IN_METRICS.includes(name)) continue;
-        const row = t.metrics![name]?.[r];
-        if (!Array.isArray(row) || row.length !== trace.layers) throw bad(`metrics.${name}[${r}] must hold ${trace.layers} values`);
-        row.forEach((v, l) => trace.set(name, r, l, value(v, LAYER_METRIC_RANGES[name], `metrics.${name}[${r}][${l}]`)));
-      }
-      for (const name of blocks ? RESIDUAL_METRIC_NAMES : []) {
-        const row = blocks!.residualMetrics?.[name]?.[r];
-        if (!Array.isArray(row) || row.length !== trace.residualBlocks) throw bad(`blocks.residualMetrics.${name}[${r}] must hold ${trace.residualBlocks} values`);
-        row.forEach((v, b) => trace.setResidual(name, r, b, value(v, RESIDUAL_METRIC_RANGES[name], `blocks.residualMetrics.${name}[${r}][${b}]`)));
-      }
-    });
+      trace.stepData[r] = step;
+    }
+    // A trace saved without losses or accuracy (older files) reads NaN for them.
+    readColumn(t.losses, records, 'norm', trace.lossData, (r) => `losses[${r}]`, bad);
+    readColumn(t.accuracy, records, 'fraction', trace.accuracyData, (r) => `accuracy[${r}]`, bad);
+    const L = trace.layers;
+    for (const name of LAYER_METRIC_NAMES) {
+      const rows = t.metrics[name];
+      if (rows === undefined && OPT_IN_METRICS.includes(name)) continue;
+      readRows(rows, records, L, LAYER_METRIC_RANGES[name], trace.metricData[name], `metrics.${name}`, bad);
+    }
+    for (const name of blocks ? RESIDUAL_METRIC_NAMES : []) {
+      readRows(blocks!.residualMetrics?.[name], records, trace.residualBlocks, RESIDUAL_METRIC_RANGES[name], trace.residualData[name], `blocks.residualMetrics.${name}`, bad);
+    }
+    trace.count = records;
     if (t.epochs !== undefined && !Array.isArray(t.epochs)) throw bad('epochs must be an array');
-    (t.epochs ?? []).forEach((e, i) => trace.addEpoch(epochFromJSON(e, `epochs[${i}]`, bad)));
+    const epochs = t.epochs ?? [];
+    // Each epoch read into a new object of the trace's own (addEpoch would copy it again).
+    for (let i = 0; i < epochs.length; i++) trace.epochData.push(epochFromJSON(epochs[i], i, bad));
     const perLayer = (range: number | number[]) => (typeof range === 'number' ? Array<number>(trace.layers).fill(range) : [...range]);
     for (const h of t.histograms ?? []) {
       trace.histograms.push({ step: h.step, lo: perLayer(h.lo), hi: perLayer(h.hi), counts: h.counts.map((c) => Float64Array.from(c)) });
@@ -562,15 +574,9 @@ export function runAtEnd(trace: Pick<Trace, 'run' | 'epochs'>): RunAtEnd {
   return rate === start || rate === undefined ? { ...trace.run } : { ...trace.run, learningRate: rate, ...(start !== undefined && { startingLearningRate: start }) };
 }
 
-/**
- * A saved value where the format holds a number of `range` (MetricRange), checked: null (JSON's NaN,
- * and its Infinity) reads as NaN, not measured; anything else that is not a number in its range is
- * refused, naming `where` it is (a negative norm, an accuracy above 1, a string).
- */
-function savedValue(v: unknown, range: MetricRange, where: string, bad: (what: string) => GradscopeError): number {
-  if (v === null) return NaN;
-  if (typeof v !== 'number' || !inMetricRange(v, range)) throw bad(`${where} must be ${METRIC_RANGE_WORDS[range]} (or null where not measured), got ${shown(v)}`);
-  return v;
+/** Whether `v` is a saved value where the format holds a number of `range` (MetricRange): null (JSON's NaN, and its Infinity), or a number in its range. */
+function isSavedValue(v: unknown, range: MetricRange): v is number | null {
+  return v === null || (typeof v === 'number' && inMetricRange(v, range));
 }
 
 /** A saved epoch's learning rate, checked: a finite number > 0. */
@@ -579,23 +585,69 @@ function positiveRate(v: unknown, where: string, bad: (what: string) => Gradscop
   return v;
 }
 
-/** An epoch of a saved trace, checked: whole numbers epoch and step, losses ≥ 0 and accuracy in [0, 1] (null, as JSON writes NaN, read as NaN). */
-function epochFromJSON(value: unknown, where: string, bad: (what: string) => GradscopeError): TraceEpoch {
-  const e = value as Partial<Record<keyof TraceEpoch, unknown>> | null;
-  if (typeof e !== 'object' || e === null) throw bad(`${where} must be an object { epoch, step, loss }, got ${shown(value)}`);
-  for (const key of ['epoch', 'step'] as const) {
-    if (!Number.isInteger(e[key]) || (e[key] as number) < 0) throw bad(`${where}.${key} must be a whole number ≥ 0, got ${shown(e[key])}`);
+/** The refusal of a saved value that is not one (isSavedValue), naming `where` it is (a negative norm, an accuracy above 1, a string). */
+function badValue(v: unknown, range: MetricRange, where: string, bad: (what: string) => GradscopeError): GradscopeError {
+  return bad(`${where} must be ${METRIC_RANGE_WORDS[range]} (or null where not measured), got ${shown(v)}`);
+}
+
+/** A saved value, checked (isSavedValue): null reads as NaN, not measured; anything else not in its range is refused, naming `where`. */
+function savedValue(v: unknown, range: MetricRange, where: string, bad: (what: string) => GradscopeError): number {
+  if (!isSavedValue(v, range)) throw badValue(v, range, where, bad);
+  return v === null ? NaN : v;
+}
+
+/**
+ * One value per record from `column` (losses, accuracy) into `into`, checked; a column missing, or
+ * shorter than the records, reads NaN where it has none (older files). `where(r)` names entry r,
+ * made only to refuse it.
+ */
+function readColumn(column: unknown, records: number, range: MetricRange, into: Float64Array, where: (r: number) => string, bad: (what: string) => GradscopeError): void {
+  const values = column as ArrayLike<unknown> | null | undefined;
+  for (let r = 0; r < records; r++) {
+    const v = values?.[r] ?? null;
+    if (!isSavedValue(v, range)) throw badValue(v, range, where(r), bad);
+    into[r] = v === null ? NaN : v;
   }
-  const number = (v: unknown, name: string, range: MetricRange = 'norm') => savedValue(v, range, `${where}.${name}`, bad);
+}
+
+/**
+ * A metric saved as a row of `width` values per record (`field`[r][i]) into `into` (record-major),
+ * checked: each row an array of `width`, each value a saved value of `range` (isSavedValue); a
+ * refusal names the field and index.
+ */
+function readRows(rows: unknown, records: number, width: number, range: MetricRange, into: Float64Array, field: string, bad: (what: string) => GradscopeError): void {
+  const saved = rows as ArrayLike<unknown> | null | undefined;
+  for (let r = 0; r < records; r++) {
+    const row = saved?.[r];
+    if (!Array.isArray(row) || row.length !== width) throw bad(`${field}[${r}] must hold ${width} values`);
+    const at = r * width;
+    for (let i = 0; i < width; i++) {
+      const v: unknown = row[i];
+      if (!isSavedValue(v, range)) throw badValue(v, range, `${field}[${r}][${i}]`, bad);
+      into[at + i] = v === null ? NaN : v;
+    }
+  }
+}
+
+/**
+ * Epoch `index` of a saved trace (`epochs[index]`), checked: whole numbers epoch and step, losses ≥ 0 and accuracy
+ * in [0, 1] (null, as JSON writes NaN, read as NaN); a new object. Its place in words is made only to refuse it.
+ */
+function epochFromJSON(value: unknown, index: number, bad: (what: string) => GradscopeError): TraceEpoch {
+  const where = () => `epochs[${index}]`;
+  const e = value as Partial<Record<keyof TraceEpoch, unknown>> | null;
+  if (typeof e !== 'object' || e === null) throw bad(`${where()} must be an object { epoch, step, loss }, got ${shown(value)}`);
+  const { epoch, step, loss } = e;
+  if (!Number.isInteger(epoch) || (epoch as number) < 0) throw bad(`${where()}.epoch must be a whole number ≥ 0, got ${shown(epoch)}`);
+  if (!Number.isInteger(step) || (step as number) < 0) throw bad(`${where()}.step must be a whole number ≥ 0, got ${shown(step)}`);
+  if (!isSavedValue(loss, 'norm')) throw badValue(loss, 'norm', `${where()}.loss`, bad);
+  const read: TraceEpoch = { epoch: epoch as number, step: step as number, loss: loss === null ? NaN : loss };
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
-  if (validation !== undefined && (typeof validation !== 'object' || validation === null)) throw bad(`${where}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
-  return {
-    epoch: e.epoch as number,
-    step: e.step as number,
-    loss: number(e.loss, 'loss'),
-    ...(e.learningRate !== undefined && { learningRate: positiveRate(e.learningRate, `${where}.learningRate`, bad) }),
-    ...(validation && { validation: { loss: number(validation.loss, 'validation.loss'), accuracy: number(validation.accuracy, 'validation.accuracy', 'fraction') } }),
-  };
+  if (e.learningRate !== undefined) read.learningRate = positiveRate(e.learningRate, `${where()}.learningRate`, bad);
+  if (validation === undefined) return read;
+  if (typeof validation !== 'object' || validation === null) throw bad(`${where()}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
+  read.validation = { loss: savedValue(validation.loss, 'norm', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
+  return read;
 }
 
 export { LAYER_METRICS };
