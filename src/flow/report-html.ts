@@ -25,6 +25,12 @@ export interface ReportRun {
   trace: Trace;
   /** diagnose(trace), shown beside the charts. */
   diagnosis: Diagnosis;
+  /**
+   * What the reader must know about the run beyond its trace, each plain text shown under the run's
+   * heading before its diagnosis and kept in the page's data (e.g. `gradscope study --model`'s warning
+   * that the run ended worse than its initial weights); default none.
+   */
+  warnings?: string[];
   /** The element id of the run's section (default: from its position). */
   id?: string;
   /**
@@ -125,6 +131,8 @@ export interface ReportData {
       label: string;
       /** Its diagnosis. */
       diagnosis: Diagnosis;
+      /** Its warnings (ReportRun.warnings), when it has any. */
+      warnings?: string[];
       /** Its trace, as Trace.toJSON() gives it. */
       trace: TraceJSON;
     }
@@ -358,8 +366,10 @@ function thinned(trace: Trace): Trace {
 
 function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms): string {
   const trace = thinned(run.trace);
-  data.runs[id] = { label: run.label, diagnosis: run.diagnosis, trace: trace.toJSON() };
-  const diagnosis = diagnosisHtml(run.diagnosis, terms);
+  const warnings = run.warnings === undefined ? [] : run.warnings;
+  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) throw invalidOption(`renderReport: run '${run.label}': warnings must be an array of strings, got ${shown(run.warnings)}`);
+  data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
+  const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, terms);
   const html = run.detail === 'summary' ? summarySection(id, run.label, trace, diagnosis) : traceSection(id, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
@@ -410,7 +420,7 @@ main{padding:0 1.5em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px sol
 @media (min-width:1000px){body{display:grid;grid-template-columns:16rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.8em 1.5em;align-items:start}
 figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;height:auto;user-select:none;-webkit-user-select:none}
-figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}
+figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}

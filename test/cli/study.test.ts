@@ -3,7 +3,7 @@
  * norms an independent float64 computation gives; `study --model --data` traces, diagnoses and
  * writes CSV and HTML; bad command lines get a one-line error.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,9 @@ import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
+import { reportPageData } from '../util/report-data.js';
+import { proseHtml } from '../../src/flow/report-html.js';
+import { percentText } from '../../src/percent-text.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
@@ -497,6 +500,53 @@ describe('gradscope study --model --data', async () => {
     const halved = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e12', '--on-non-finite', 'halve']);
     expect(halved.code).toBe(1);
     expect(halved.stderr).toMatch(/DIVERGED: .* after 10 halvings of the learning rate/);
+  });
+
+  it('warns when the run ends worse than its initial weights, in the printed lines, --json and the report; never when it ends better', async () => {
+    const html = join(folder, 'worse.html');
+    const flags = ['study', '--model', modelPath, '--data', dataPath, '--epochs', '2', '--batch-size', '10'];
+    const json = await runCliInProcess([...flags, '--learning-rate', '10', '--json', '--html', html]);
+    expect(json.code, json.stderr).toBe(0);
+    const { curve, warnings } = JSON.parse(json.stdout) as { curve: { loss: number; accuracy: number }[]; warnings: string[] };
+    expect(curve[2].loss).toBeGreaterThan(curve[0].loss);
+    const said = `Warning: the trained network is worse than the initial weights on the training rows (training loss ${curve[0].loss.toPrecision(4)} → ${curve[2].loss.toPrecision(4)}, training accuracy ${percentText(curve[0].accuracy)} → ${percentText(curve[2].accuracy)}); the likely cause is a learning rate too large: try a --learning-rate below 10.`;
+    expect(warnings).toEqual([said]);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`<p class="warning">${proseHtml(said)}</p>`);
+    expect((reportPageData(page) as { runs: Record<string, { warnings?: string[] }> }).runs['run-0'].warnings).toEqual([said]);
+    // Printed as one line with what the run did, before the tables; --save saves it, as asked, and the warning says so.
+    const saved = join(folder, 'worse-saved.json');
+    const printed = await runCliInProcess([...flags, '--learning-rate', '10', '--save', saved]);
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain(`\n${said.replace('); the likely', '); --save saves it as asked; the likely')}\n\nLoss and accuracy on all 30 rows`);
+    expect(existsSync(saved)).toBe(true);
+    // At the default rate the same run ends better: no warning anywhere.
+    const better = await runCliInProcess([...flags, '--json', '--html', html]);
+    const ended = JSON.parse(better.stdout) as { curve: { loss: number }[]; warnings: string[] };
+    expect(ended.curve[2].loss).toBeLessThan(ended.curve[0].loss);
+    expect(ended.warnings).toEqual([]);
+    expect(readFileSync(html, 'utf8')).not.toContain('class="warning"');
+    expect((await runCliInProcess(flags)).stdout).not.toContain('Warning');
+  });
+
+  it("keeps one learning-curve row per epoch when --on-non-finite halve runs an epoch again: the epoch's last run", async () => {
+    // At 1e6, epoch 2 faults and 'halve' runs it again from its start (onEpoch is called 5 times for 4 epochs).
+    const flags = ['--epochs', '4', '--batch-size', '10', '--learning-rate', '1000000', '--on-non-finite', 'halve'];
+    const twin = await Network.fromJSON(net.toJSON());
+    const initial = twin.evaluate(inputs, targets);
+    const seen: number[] = [];
+    const result = twin.train(inputs, targets, { epochs: 4, batchSize: 10, learningRate: 1e6, onNonFinite: 'halve', validation: { x: inputs, y: targets }, onEpoch: (info) => void seen.push(info.epoch) });
+    twin.dispose();
+    expect(result.halvings).toBeGreaterThan(0);
+    expect(seen.length).toBeGreaterThan(4);
+    const json = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, ...flags, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const { curve, trace } = JSON.parse(json.stdout) as { curve: { loss: number; accuracy: number }[]; trace: TraceJSON };
+    expect(curve).toEqual([initial, ...result.epochs.map((e) => e.validation)]);
+    expect(trace.epochs!.map((e) => e.validation)).toEqual(curve.slice(1));
+    const printed = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, ...flags]);
+    const table = /from start to end:\nepoch .*\n[─ ]+\n((?:\d.*\n)+)/.exec(printed.stdout)![1];
+    expect(table.trimEnd().split('\n').map((row) => row.split(/ +/)[0])).toEqual(['0', '1', '2', '3', '4']);
   });
 
   it("says how often --on-non-finite halve halved the rate in words: 'once', '3 times' (it said '1 time')", async () => {

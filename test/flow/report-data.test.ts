@@ -3,32 +3,10 @@
  * page's script: every value is the one the JSON would have held at float32 precision, NaN and
  * ±Infinity as null, integer series and short ones left in the JSON, and measured series moved out.
  */
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { packReportData } from '../../src/flow/report-data.js';
 import { float32Text } from '../../src/flow/svg.js';
-
-/** The block unpacked by its documented layout: the JSON, and its float32 values. */
-function unpackParts(packed: string): { json: string; values: number[] } {
-  const bytes = gunzipSync(Buffer.from(packed, 'base64'));
-  const length = bytes.readUInt32LE(0);
-  const json = bytes.subarray(4, 4 + length).toString('utf8');
-  const planes = bytes.subarray(4 + length);
-  const count = planes.length / 4;
-  const values = Array.from({ length: count }, (_, i) => Buffer.from([0, 1, 2, 3].map((b) => planes[b * count + i])).readFloatLE(0));
-  return { json, values };
-}
-
-function unpack(packed: string): unknown {
-  const { json, values } = unpackParts(packed);
-  const number = (v: number) => (Number.isFinite(v) ? Number(float32Text(v)) : null);
-  return JSON.parse(json, (_, v) => {
-    if (v === null || typeof v !== 'object' || !('$f32' in v)) return v;
-    const { $f32: offset, shape } = v as { $f32: number; shape: number[] };
-    const cells = values.slice(offset, offset + shape.reduce((a, b) => a * b, 1)).map(number);
-    return shape.length === 1 ? cells : Array.from({ length: shape[0] }, (_, r) => cells.slice(r * shape[1], (r + 1) * shape[1]));
-  });
-}
+import { unpack, unpackParts } from '../util/report-data.js';
 
 /** What the report held before: JSON with every number at float32 precision. */
 const asJson = (data: unknown) => JSON.parse(JSON.stringify(data, (_, v: unknown) => (typeof v === 'number' ? Number(float32Text(v)) : v)));

@@ -36,6 +36,7 @@ import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
+import { worseWarning } from '../worse-warning.js';
 import { TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
@@ -124,7 +125,7 @@ export const studyModelCommand = command({
     let optimizer: Optimizer | undefined;
     try {
       optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
-      const curve = [await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y))];
+      const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
       const bar = new ProgressBar(terminal, 'training', epochs);
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs,
@@ -136,12 +137,14 @@ export const studyModelCommand = command({
         onNonFinite,
         trace: { every },
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: ({ epoch, validation }) => {
-          curve.push(validation!);
-          bar.update(epoch, `loss ${validation!.loss.toFixed(4)}`);
-        },
+        onEpoch: ({ epoch, validation }) => bar.update(epoch, `loss ${validation!.loss.toFixed(4)}`),
       });
       bar.done();
+      // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
+      // the result keeps one entry per epoch, its last run's.
+      const curve = [initial, ...trained.epochs.map((info) => info.validation!)];
+      const worse = worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save' });
+      const warnings = worse ? [worse] : [];
       if (save) await saveModel(net, save, { optimizer });
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
@@ -151,7 +154,7 @@ export const studyModelCommand = command({
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
       const account: RunAccount = {
         run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`,
-        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained)],
+        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained), ...warnings],
         tables: [
           { caption: `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
           { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
@@ -169,7 +172,7 @@ export const studyModelCommand = command({
         : undefined;
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
-        terminal.out(jsonLine({ diagnosis, curve, optimizer: optimizerUsed, trace: trace.toJSON() }));
+        terminal.out(jsonLine({ diagnosis, curve, warnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
         return;
       }
       print(terminal, account.run);

@@ -39,6 +39,7 @@ import {
 } from '../command.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print } from '../terminal.js';
+import { worseWarning } from '../worse-warning.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
@@ -86,14 +87,6 @@ function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
   const before = range(reports.map((r) => r.initialVariance));
   const after = range(reports.map((r) => r.finalVariance));
   return `LSUV rescaled the orthonormal weights on the first ${counted(rows, 'training row')} (the first batch, as train's lsuv): each dense layer's output variance ${before} before, ${after} after.`;
-}
-
-/** The warning for a run whose last checked loss is worse than the initial weights' (or not a number), and what --out does with it. */
-function worseLine(checked: string, initial: Evaluation, final: Evaluation, halved: boolean, out: string | undefined): string {
-  const numbers = `${checked} loss ${initial.loss.toPrecision(4)} → ${final.loss.toPrecision(4)}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
-  const why = halved ? '; halving kept the steps finite, not the network better than its start' : '';
-  const saved = out ? `; --out saves it as asked` : '';
-  return `Warning: the trained network is worse than the initial weights on the ${checked} rows (${numbers})${why}${saved}; try a smaller --learning-rate.`;
 }
 
 export const trainCommand = command({
@@ -168,7 +161,8 @@ export const trainCommand = command({
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
-      if (final && !(final.loss <= initial.loss)) print(terminal, worseLine(rows.checked, initial, final, trained.halvings > 0, out));
+      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out' });
+      if (worse) print(terminal, worse);
       if (out) {
         await saveModel(net, out, { optimizer });
         print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${rows.file === 'digits' ? 'digits' : 'rows'})`);
