@@ -70,3 +70,20 @@ export function weightInitFlag(args: ParsedArgs): WeightInit | typeof LSUV | und
 export function biasInitFlag(args: ParsedArgs): BiasInit | undefined {
   return readInit(args, 'bias-init', BIAS_INIT_FORMS) as BiasInit | undefined;
 }
+
+/**
+ * createNetwork's init (or biasInit) as the flag's value readInit reads back to it (`he-normal`,
+ * `normal:0.05`, `sparse`, `constant:-3`), or undefined for one the forms cannot spell (an object of
+ * another shape, a number the form does not take).
+ */
+export function initFlagValue(init: unknown, forms: InitForms): string | undefined {
+  if (typeof init === 'string') return forms.names.includes(init) ? init : undefined;
+  if (typeof init !== 'object' || init === null) return undefined;
+  const { name, ...rest } = init as Record<string, unknown>;
+  const form = typeof name === 'string' && Object.hasOwn(forms.valued, name) ? forms.valued[name] : undefined;
+  if (form === undefined) return undefined;
+  const keys = Object.keys(rest);
+  if (keys.length === 0) return form.optional ? name as string : undefined;
+  const number = rest[form.key];
+  return keys.length === 1 && typeof number === 'number' && Number.isFinite(number) ? `${name}:${number}` : undefined;
+}

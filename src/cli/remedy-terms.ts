@@ -1,30 +1,124 @@
 /**
- * How diagnose()'s remedies read on a command's line: each setting by the printing command's own
- * flag where it has one (`--learning-rate 0.1` on study --model), else on a `gradscope train` line
- * where train has it (`gradscope train --activation relu`: train makes the networks the other
- * commands read, and the studies' fixed recipes take few flags), else as the library's option, said
- * to have no flag here. Each flag is OPTION_FLAGS' name, found in the command's own flag table.
+ * How diagnose()'s remedies read on a command's line: each as a whole command that reruns the
+ * printer's own run with the remedy's settings in place of the run's. A change of the network
+ * (activation, init, bias init, LSUV) is a `gradscope train` line that makes the run's network with
+ * that one change and trains it as the run was trained, saving it (--out) to a new file named after
+ * the run's; a change of the training alone reruns the printer's own command where it can rerun the
+ * run (`study --model M`, from the same weights), else it is a train line too. Where no command line
+ * makes the run with the change (its layers are blocks, a setting train has no flag for, a layer
+ * spec or a per-layer-rates object as the value), the remedy is said as the API's options with why.
+ * Each flag is OPTION_FLAGS' name, found in the command's own flag table.
  */
-import { REMEDY_OPTION_OWNER, type RemedyOption, type RemedyTerms } from '../flow/remedy.js';
-import { OPTION_FLAGS, optionFlag, type Command } from './command.js';
-import { trainCommand } from './commands/train.js';
+import { REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
+import { shorten } from '../errors.js';
+import { numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
+import { OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
+import { shellLine } from './shell-word.js';
 
-/** The options a remedy may set that OPTION_FLAGS names a flag for. */
-const FLAGGED_OPTIONS = (Object.keys(REMEDY_OPTION_OWNER) as RemedyOption[]).filter((option): option is RemedyOption & keyof typeof OPTION_FLAGS => Object.hasOwn(OPTION_FLAGS, option));
-
-/** Each of those options that `command` has the flag of, with its flag ('--learning-rate'), leaving out `except`'s. */
-function flagsOf(command: Command, except: RemedyTerms['flags'] = {}): NonNullable<RemedyTerms['flags']> {
-  const flags: NonNullable<RemedyTerms['flags']> = {};
-  for (const option of FLAGGED_OPTIONS) {
-    const flag = optionFlag(command, option);
-    if (flag && except[option] === undefined) flags[option] = flag;
-  }
-  return flags;
+/** A command line that repeats a run: its command, its flags, and what it cannot spell of the run. */
+export interface RunCommand {
+  command: Command;
+  /** Its flags by name, each with its value as the command line gives it (a switch: true). */
+  flags: ReadonlyMap<string, string | true>;
+  /**
+   * Flags of the run the line cannot spell, each with why (`the model file does not record its
+   * initialisation`): a remedy that sets the flag replaces the run's value and the line stands;
+   * otherwise there is no line, and the remedy reads as the API's options with the reason.
+   */
+  unsaid: ReadonlyMap<string, string>;
+  /** The flag the line saves the trained model with ('out', 'save') and the file whose name the new one's derives from; absent: it saves none. */
+  output?: { flag: string; from: string };
 }
 
-/** The remedies' terms on `command`'s line: its own flags, then `gradscope train`'s for the options it has no flag for. */
-export function remedyTerms(command: Command): RemedyTerms {
-  const flags = flagsOf(command);
-  if (command === trainCommand) return { form: 'flags', flags };
-  return { form: 'flags', flags, elsewhere: { command: ['gradscope', ...trainCommand.words].join(' '), flags: flagsOf(trainCommand, flags) } };
+/** A run as the command line repeats it. */
+export interface RunOnCommandLine {
+  /** The printer's own command that reruns the run from its weights as they were (study --model M …); absent: the printer has none. */
+  rerun?: RunCommand;
+  /** `gradscope train`'s line that makes the run's network and trains it the same way, or why none does. */
+  train: RunCommand | { cannot: string };
+}
+
+/** The flag each setting is said by and its value, or undefined for a setting no flag takes. */
+function settingFlag(s: RemedySetting): { name: string; value: string } | undefined {
+  if (s.flagValue === undefined || !Object.hasOwn(OPTION_FLAGS, s.option)) return undefined;
+  return { name: OPTION_FLAGS[s.option as keyof typeof OPTION_FLAGS], value: s.flagValue };
+}
+
+/** Whether `settings` change the network (createNetwork's options, or LSUV's rescaled weights): only a new network, made by train, has them. */
+const changesNetwork = (settings: readonly RemedySetting[]) => settings.some((s) => REMEDY_OPTION_OWNER[s.option] === 'createNetwork' || s.option === 'lsuv');
+
+/** A file name beside `from` for the run with `changes`: `relu10.json` → `relu10-init-he-normal.json` (a .safetensors model's becomes .json: saveModel writes gradscope's own formats). */
+export function derivedFileName(from: string, changes: readonly { name: string; value: string }[]): string {
+  const slash = from.lastIndexOf('/') + 1;
+  const dot = from.lastIndexOf('.');
+  const [stem, ext] = dot > slash ? [from.slice(0, dot), from.slice(dot)] : [from, ''];
+  const slug = changes.map(({ name, value }) => `${name}-${value}`).join('-').replace(/[^A-Za-z0-9.]+/g, '-');
+  return `${stem}-${slug}${ext.toLowerCase() === '.safetensors' ? '.json' : ext}`;
+}
+
+/** `--name value` of `flags` in the order of `command`'s flag table, as shell words after `gradscope` and its words. */
+function commandWords(command: Command, flags: ReadonlyMap<string, string | true>): string[] {
+  const ordered = command.flags.filter((f) => flags.has(f.name));
+  return ordered.flatMap((f) => {
+    const value = flags.get(f.name)!;
+    return value === true ? [`--${f.name}`] : [`--${f.name}`, value];
+  });
+}
+
+/** Why `command` would refuse `argv` (its parser, train()'s flags by their reader, each other numeric or list flag by its rule), or undefined when it takes it. */
+function refusal(command: Command, argv: string[]): string | undefined {
+  try {
+    const args = parseArgs(command, argv);
+    const training = new Set(TRAINING_FLAGS.map((f) => f.name));
+    if (command.flags.some((f) => training.has(f.name))) readTrainingFlags(args);
+    for (const [name, value] of args.flags) {
+      const flag = command.flags.find((f) => f.name === name)!;
+      if (training.has(name) || value === true || flag.rule === undefined) continue;
+      if (flag.value?.includes(',')) wholeListFlag(args, name, 1, '', true);
+      else numberFlag(args, name);
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+}
+
+/** `run`'s line with `changes` in place of its flags (another --optimizer drops the run's own settings of the old one), or why there is none. */
+function changedLine(run: RunCommand, changes: readonly { name: string; value: string }[]): RemedyCommandLine {
+  const names = new Set(changes.map((c) => c.name));
+  const missing = [...names].filter((name) => !run.command.flags.some((f) => f.name === name));
+  const command = ['gradscope', ...run.command.words].join(' ');
+  if (missing.length) return { cannot: `${command} has no ${missing.map((name) => `--${name}`).join(' or ')}` };
+  const unsaid = [...run.unsaid].filter(([name]) => !names.has(name)).map(([, why]) => why);
+  if (unsaid.length) return { cannot: `${command} cannot make this run: ${unsaid.join('; ')}` };
+  const flags = new Map(run.flags);
+  if (names.has(OPTION_FLAGS.optimizer)) for (const name of OPTIMIZER_SETTING_FLAGS) flags.delete(name);
+  for (const { name, value } of changes) flags.set(name, value);
+  if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
+  const argv = commandWords(run.command, flags);
+  const refused = refusal(run.command, argv);
+  if (refused !== undefined) return { cannot: `${command} refuses it: ${shorten(refused)}` };
+  return { line: shellLine([...command.split(' '), ...argv]) };
+}
+
+/**
+ * The remedies' terms for `run`: each remedy (and alternative) as the command line that reruns it
+ * with the remedy's settings, by the rerun where the settings change the training alone and it takes
+ * their flags, else by the train line; the API's options with why where neither can.
+ */
+export function remedyTerms(run: RunOnCommandLine): RemedyTerms {
+  return {
+    form: 'command',
+    commandLine(settings) {
+      const flagged = settings.map(settingFlag);
+      if (flagged.some((f) => f === undefined)) return { cannot: `no command-line flag takes ${settings.length === 1 ? 'its value' : `the value of ${settings.filter((_, i) => !flagged[i]).map((s) => s.option).join(', ')}`}` };
+      // init 'lsuv' and train()'s lsuv are both --init lsuv: said once.
+      const changes = [...new Map(flagged.map((f) => [`${f!.name} ${f!.value}`, f!])).values()];
+      const viaRerun = run.rerun && !changesNetwork(settings) ? changedLine(run.rerun, changes) : undefined;
+      if (viaRerun && 'line' in viaRerun) return viaRerun;
+      if ('cannot' in run.train) return { cannot: run.train.cannot };
+      return changedLine(run.train, changes);
+    },
+  };
 }

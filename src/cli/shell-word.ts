@@ -11,3 +11,8 @@ const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export function shellWord(text: string): string {
   return PLAIN_WORD.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/** `words` as one command line, each a shell word (a remedy's line, printed whole to be pasted). */
+export function shellLine(words: readonly string[]): string {
+  return words.map(shellWord).join(' ');
+}

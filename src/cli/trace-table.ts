@@ -1,7 +1,7 @@
 /** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
-import { remedyText, type RemedyTerms } from '../flow/remedy.js';
+import { remedyLines, type RemedyTerms } from '../flow/remedy.js';
 import type { ReportTable } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import { formatTable, ratioColumn, sci } from './table.js';
@@ -86,7 +86,11 @@ export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
   const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, 100, '  ')];
   if (d.remedies.length) {
     lines.push('  What to try:');
-    for (const r of d.remedies) lines.push(`  • ${remedyText(r, terms)}`, wrap(r.why, 100, '      '));
+    // A command line is never wrapped (it is copied whole); an alternative gets a line of its own.
+    for (const r of d.remedies) {
+      const [first, alternative] = remedyLines(r, terms);
+      lines.push(`  • ${first}`, ...(alternative === undefined ? [] : [`    or: ${alternative}`]), wrap(r.why, 100, '      '));
+    }
   }
   return lines.join('\n');
 }

@@ -53,6 +53,9 @@ export const TRAINING_FLAGS: Flag[] = [
   },
 ];
 
+/** The flags that set the optimiser's own settings: another --optimizer does not keep them (a remedy's line that changes it leaves them to the new one's own, or sets them). */
+export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learningRate, OPTION_FLAGS.momentum, 'norm-constraint'];
+
 /** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
 const cores = await coresAvailable();
 

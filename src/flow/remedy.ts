@@ -2,8 +2,9 @@
  * A remedy of diagnose() as data: the settings it changes, by the API's option keys, and why. Who
  * prints it decides how the settings read (src/training/advice.ts does the same for a DIVERGED's
  * advice): the API by its option keys (`learningRate: 0.1`, `activation: 'relu'`), the command line
- * by its flags (`--learning-rate 0.1`), by another command's line where that one has the flag
- * (`gradscope train --activation relu`), and by the library's option where no command has one.
+ * as a whole command that reruns the printer's own run with the change (`gradscope train --layers …
+ * --init he-normal --out …`: src/cli/remedy-terms.ts), and by the library's options, saying why,
+ * where no command line makes that run with that change.
  */
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -48,7 +49,7 @@ export interface RemedySetting {
    * The value as one argument of a command-line flag, which the flag's reader takes (`relu`, `0.1`,
    * `16`): where `value` is words, a value that meets them (`16` for '16 or more', the run's rate ×
    * SMALLER_LEARNING_RATE for 'below 0.3'). Absent: it has no flag form (an object, a layer spec, a
-   * rate below one the trace does not record), and the command line names the library's option instead.
+   * rate below one the trace does not record), and the command line says the library's option instead.
    */
   flagValue?: string;
   /**
@@ -71,23 +72,27 @@ export interface Remedy {
   why: string;
 }
 
-/** How a printer names the remedies' options: a name (a flag) for each option it has one for. */
+/**
+ * What a printer with a command line makes of a remedy's settings: the command line that reruns its
+ * run with them changed, or why its command line cannot (the settings are then said as the API's
+ * options, with that reason).
+ */
+export type RemedyCommandLine =
+  | {
+      /** The whole command line, as a user types it: `gradscope train --layers 784,30,10 … --init he-normal --out relu10-init-he-normal.json`. */
+      line: string;
+    }
+  | {
+      /** Why no command line makes this run with this change (`gradscope train cannot make this run: its layers are blocks (batch-norm)`): the settings are said as the API's options, then this. */
+      cannot: string;
+    };
+
+/** How a printer says the remedies: by the API's option keys, or as command lines that rerun its run with each change. */
 export interface RemedyTerms {
-  /** 'api': `key: value`; 'flags': `--flag value`, and the library's `key: value` where there is no flag. */
-  form: 'api' | 'flags';
-  /** In the 'flags' form, each option's flag on the printer's own line, with its dashes ('--learning-rate'); absent: no flag for it there. */
-  flags?: Partial<Record<RemedyOption, string>>;
-  /**
-   * In the 'flags' form, another command with flags for options the printer has none for: a setting
-   * it has a flag for reads as that command's line (`gradscope train --activation relu`). Absent
-   * (the default): every option without a flag of the printer's own is said as the library's.
-   */
-  elsewhere?: {
-    /** The command as a user types it ('gradscope train'). */
-    command: string;
-    /** Its flag for each option it takes, with its dashes ('--activation'). */
-    flags: Partial<Record<RemedyOption, string>>;
-  };
+  /** 'api': `key: value`; 'command': a command line per remedy (and one per alternative), from `commandLine`. */
+  form: 'api' | 'command';
+  /** In the 'command' form, the printer's command line for a list of settings (the remedy's, or its alternative). */
+  commandLine?: (settings: readonly RemedySetting[]) => RemedyCommandLine;
 }
 
 /** The API's terms: what Remedy.option holds. */
@@ -95,59 +100,37 @@ export const API_REMEDY_TERMS: RemedyTerms = { form: 'api' };
 
 const apiSetting = (s: RemedySetting) => `${s.option}: ${s.value}`;
 
-/**
- * Where `terms` say `s`: by a flag of the printer's own ('here') or of the other command's
- * ('elsewhere'), where one has a flag for its option and the value is one a flag takes; else as the
- * library's option.
- */
-function placeOf(s: RemedySetting, terms: RemedyTerms): 'here' | 'elsewhere' | 'library' {
-  if (terms.form !== 'flags' || s.flagValue === undefined) return 'library';
-  if (terms.flags?.[s.option] !== undefined) return 'here';
-  return terms.elsewhere?.flags[s.option] !== undefined ? 'elsewhere' : 'library';
+/** `settings` as the API's options, then, in brackets, by the API function that takes them (createNetwork, train()) and `note`: `init: 'he-normal' (createNetwork option: gradscope train cannot make this run: …)`. */
+function apiText(settings: readonly RemedySetting[], note?: string): string {
+  const text = settings.map(apiSetting).join(', ');
+  if (note === undefined) return text;
+  const owners = [...new Set(settings.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
+  const one = new Set(settings.map((s) => s.option)).size === 1;
+  return `${text} (${owners.join(' and ')} ${one ? 'option' : 'options'}: ${note})`;
 }
 
-/** `--flag value` of each setting by `flags`, each pair once (init 'lsuv' and train's lsuv are both `--init lsuv`: a flag given twice is refused). */
-const flagWords = (settings: readonly RemedySetting[], flags: Partial<Record<RemedyOption, string>>) => [...new Set(settings.map((s) => `${flags[s.option]} ${s.flagValue}`))].join(' ');
-
-/** The settings in `terms`: the printer's flags first, then the other command's line, then, after 'with', the library's options no flag says. */
+/** One list of settings in `terms`: in the 'command' form the printer's command line, or the API's options with why there is none. */
 function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): string {
-  const at = (place: ReturnType<typeof placeOf>) => settings.filter((s) => placeOf(s, terms) === place);
-  const [here, elsewhere, library] = [at('here'), at('elsewhere'), at('library')];
-  return [
-    here.length ? flagWords(here, terms.flags!) : '',
-    elsewhere.length ? `${terms.elsewhere!.command} ${flagWords(elsewhere, terms.elsewhere!.flags)}` : '',
-    library.map(apiSetting).join(', '),
-  ]
-    .filter(Boolean)
-    .join(', with ');
-}
-
-/** `options: words` for the library's settings in `list` by the API function that takes them ('createNetwork option: no flag here'), or '' for none. */
-function ownersNote(list: readonly RemedySetting[], words: (one: boolean) => string): string {
-  if (list.length === 0) return '';
-  const owners = [...new Set(list.map((s) => REMEDY_OPTION_OWNER[s.option]))].map((owner) => (owner === 'train' ? 'train()' : owner));
-  const one = new Set(list.map((s) => s.option)).size === 1;
-  return `${owners.join(' and ')} ${one ? 'option' : 'options'}: ${words(one)}`;
+  if (terms.form === 'api') return apiText(settings);
+  const said = terms.commandLine!(settings);
+  return 'line' in said ? said.line : apiText(settings, said.cannot);
 }
 
 /**
- * The remedy's settings, and its alternative in brackets, in `terms`; in the 'flags' form the
- * options said as the library's are then said to have no flag here (no command has one), or, where
- * a command has a flag for the option but not for this value (an object), that no flag takes it;
- * each by the API function that takes them (createNetwork, train()).
+ * The remedy in `terms`, one entry per choice: its settings, then its alternative (absent where it
+ * has none). In the 'command' form each is a whole command line, or the API's options with the
+ * reason no command line makes it (see RemedyCommandLine).
  */
-export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
+export function remedyLines(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string[] {
   checkRemedyArguments(remedy, terms);
-  const first = settingsText(remedy.settings, terms);
-  const text = remedy.alternative ? `${first} (or ${settingsText(remedy.alternative, terms)})` : first;
-  if (terms.form === 'api') return text;
-  const library = [...remedy.settings, ...(remedy.alternative ?? [])].filter((s) => placeOf(s, terms) === 'library');
-  const flagged = (s: RemedySetting) => terms.flags?.[s.option] !== undefined || terms.elsewhere?.flags[s.option] !== undefined;
-  const notes = [
-    ownersNote(library.filter((s) => !flagged(s)), () => 'no flag here'),
-    ownersNote(library.filter(flagged), (one) => `no flag takes ${one ? 'its value' : 'their values'}`),
-  ].filter(Boolean);
-  return notes.length ? `${text} (${notes.join('; ')})` : text;
+  return [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])].map((settings) => settingsText(settings, terms));
+}
+
+/** The remedy in `terms` as one line: its settings, and its alternative after ' (or …)' in the API's terms, after ' — or: ' in a command's (a command line ends where the next begins). */
+export function remedyText(remedy: Pick<Remedy, 'settings' | 'alternative'>, terms: RemedyTerms = API_REMEDY_TERMS): string {
+  const [first, alternative] = remedyLines(remedy, terms);
+  if (alternative === undefined) return first;
+  return terms.form === 'api' ? `${first} (or ${alternative})` : `${first} — or: ${alternative}`;
 }
 
 /** A list of settings as RemedySetting describes them. */
@@ -171,14 +154,8 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
     throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
-  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'flags', flags?, elsewhere? }");
-  const { form, flags, elsewhere } = terms as Partial<RemedyTerms>;
-  if (form !== 'api' && form !== 'flags') throw invalidOption(`remedyText: terms.form is 'api' or 'flags', got ${shown(form)}`);
-  if (flags !== undefined && !isFlagMap(flags)) throw invalidOption(`remedyText: terms.flags maps options to their flags ('--learning-rate'), got ${shown(flags)}`);
-  if (elsewhere !== undefined && (typeof elsewhere !== 'object' || elsewhere === null || typeof elsewhere.command !== 'string' || elsewhere.command.trim() === '' || !isFlagMap(elsewhere.flags))) {
-    throw invalidOption(`remedyText: terms.elsewhere is { command: 'gradscope train', flags: { activation: '--activation', … } }, got ${shown(elsewhere)}`);
-  }
+  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine? }");
+  const { form, commandLine } = terms as Partial<RemedyTerms>;
+  if (form !== 'api' && form !== 'command') throw invalidOption(`remedyText: terms.form is 'api' or 'command', got ${shown(form)}`);
+  if (form === 'command' && typeof commandLine !== 'function') throw invalidOption(`remedyText: terms in the 'command' form need commandLine (settings → { line } or { cannot }), got ${shown(commandLine)}`);
 }
-
-/** An object of flags, each a string. */
-const isFlagMap = (flags: unknown) => typeof flags === 'object' && flags !== null && Object.values(flags).every((f) => typeof f === 'string');

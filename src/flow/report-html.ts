@@ -7,7 +7,7 @@
  */
 import { cancelledBiasNote, chartedBiasRows } from './cancelled-biases.js';
 import { verdictHeading, type Diagnosis } from './diagnose.js';
-import { API_REMEDY_TERMS, remedyText, type RemedyTerms } from './remedy.js';
+import { API_REMEDY_TERMS, remedyLines, type RemedyTerms } from './remedy.js';
 import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
@@ -38,6 +38,8 @@ export interface ReportRun {
    * accuracy and gradient histograms, for runs shown many at a time.
    */
   detail?: 'full' | 'summary';
+  /** How this run's remedies name their settings (default: the report's remedyTerms): a command line that reruns this run is the run's own. */
+  remedyTerms?: RemedyTerms;
 }
 
 /**
@@ -103,7 +105,7 @@ export interface ReportInput {
   sections?: ReportSection[];
   /** Traces of other runs (`gradscope study --model … --data …`), after the sections, under "Runs". */
   runs?: ReportRun[];
-  /** How the diagnoses' remedies name their settings (default API_REMEDY_TERMS: the API's option keys; the command line passes its flags). */
+  /** How the diagnoses' remedies name their settings where a run does not say (ReportRun.remedyTerms); default API_REMEDY_TERMS: the API's option keys. */
   remedyTerms?: RemedyTerms;
 }
 
@@ -334,7 +336,7 @@ export function proseParts(text: string): ProsePart[] {
 
 /** The verdict, the summary and the remedies, their settings in `terms` (the command line's flags in a report it writes). */
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
-  const remedies = d.remedies.map((r) => `<li><code>${escapeHtml(remedyText(r, terms))}</code>: ${proseHtml(r.why)}</li>`).join('');
+  const remedies = d.remedies.map((r) => `<li>${remedyLines(r, terms).map((line) => `<code>${escapeHtml(line)}</code>`).join(' or ')}: ${proseHtml(r.why)}</li>`).join('');
   // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
@@ -369,7 +371,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
   const warnings = run.warnings === undefined ? [] : run.warnings;
   if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) throw invalidOption(`renderReport: run '${run.label}': warnings must be an array of strings, got ${shown(run.warnings)}`);
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
-  const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, terms);
+  const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms);
   const html = run.detail === 'summary' ? summarySection(id, run.label, trace, diagnosis) : traceSection(id, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.

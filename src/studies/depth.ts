@@ -66,6 +66,9 @@ export function nielsenLambdaBound(rows: number = DEPTH_ROWS): Bound {
   return { max: rows / learningRate, why: `beyond it the weight decay factor 1 − ηλ/n (η = ${learningRate}, n = ${rows} digits) is below 0: each step would flip the weights' sign` };
 }
 
+/** The seed of each network's training (Nielsen's training is one run per network). */
+export const DEPTH_TRAINING_SEED = 1;
+
 /** Seeds at initialisation by default: enough for a median and a range of the per-seed ratios. */
 export const DEPTH_SEEDS = 20;
 
@@ -111,7 +114,7 @@ export interface DepthNetworkResult {
   perSeed: number[][];
   /** Per seed, first ÷ last hidden layer's ‖∂C/∂b‖ at initialisation. */
   seedRatios: number[];
-  /** Nielsen's training with seed 1 (absent with epochs 0). */
+  /** Nielsen's training with seed DEPTH_TRAINING_SEED (absent with epochs 0). */
   training?: {
     trace: Trace;
     diagnosis: Diagnosis;
@@ -168,7 +171,7 @@ export async function runDepthStudy(options: DepthStudyOptions = {}): Promise<De
       const seedRatios = perSeed.map(firstToLast);
       const result: DepthNetworkResult = { sizes, biasGradNorms: mean, biasGradNormsStd: std, perSeed, seedRatios };
       if (test) {
-        const net = await createNetwork({ sizes, seed: 1, ...DEPTH_NETWORK_OPTIONS });
+        const net = await createNetwork({ sizes, seed: DEPTH_TRAINING_SEED, ...DEPTH_NETWORK_OPTIONS });
         const started = performance.now();
         const initialLoss = net.evaluate(probe).loss;
         net.train(probe, {

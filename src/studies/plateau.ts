@@ -136,6 +136,8 @@ export interface PlateauResult {
   meanField: MeanFieldLayer[];
   /** diagnose() of the last stretch of training (traced every ~2 % of it), with the last point's curvature; absent without training. */
   diagnosis?: Diagnosis;
+  /** The trace of that last stretch, which the diagnosis read (its network and training settings); absent without training. */
+  trace?: Trace;
   testAccuracy: number;
   seconds: number;
 }
@@ -195,6 +197,7 @@ export async function runPlateauStudy(options: PlateauOptions = {}): Promise<Pla
       points: measured,
       meanField,
       diagnosis: trace && diagnose(trace, { curvature: curvatureEvidence(measured[measured.length - 1]) }),
+      trace,
       testAccuracy: net.evaluate(digits.test.x, digits.test.y).accuracy,
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,26 +1,33 @@
 /**
- * Every remedy the command line prints is a command line the CLI itself takes: diagnose()'s remedies
- * of every kind (each option a remedy may set, from real runs' diagnoses), said in the terms of each
- * command, are cut into the printer's own flags and each `gradscope train …`; the first are parsed
- * by that command's flag table and read by its readers, the second run as `gradscope train` on a
- * small data file. A setting is said as the library's option, with "no flag here", only where no
- * command has a flag for its option.
+ * Every remedy line the command line prints reruns the printer's own run with the remedy's change
+ * and nothing else. diagnose()'s remedies of every kind (each option a remedy may set, from real
+ * runs' diagnoses) are said for runs of several shapes studied by `gradscope study --model` (a deep
+ * relu network, tanh with a large init, a non-default optimiser, per-layer activations, batch norm,
+ * residual blocks) and for a study's runs; each printed line is parsed by the CLI's own parser and
+ * read by its readers, and what it builds is compared with the run (its trace and its flags): the
+ * network's sizes, activations, loss, init and bias init, the optimiser and its settings, the
+ * epochs, batches, seed and rows, each the run's unless the remedy sets it; its model file is a new
+ * one. Train lines are run, and the model each saves is the run's network with the change. A run
+ * train cannot make gets the API's options with why, and only then.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
-import { COMMANDS } from '../../src/cli/cli.js';
-import { numberFlag, OPTION_FLAGS, optionFlag, parseArgs, stringFlag, type Command } from '../../src/cli/command.js';
+import { parseArgs, type ParsedArgs } from '../../src/cli/command.js';
+import { studyModelCommand } from '../../src/cli/commands/study-model.js';
 import { trainCommand } from '../../src/cli/commands/train.js';
+import { biasInitFlag, weightInitFlag } from '../../src/cli/init-flags.js';
 import { remedyTerms } from '../../src/cli/remedy-terms.js';
-import { readTrainingFlags, TRAINING_FLAGS } from '../../src/cli/training-flags.js';
+import { studyModelRun, studyRun } from '../../src/cli/run-command-line.js';
+import { readTrainingFlags } from '../../src/cli/training-flags.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
-import { REMEDY_OPTION_OWNER, remedyText, type Remedy, type RemedyOption } from '../../src/flow/remedy.js';
+import { REMEDY_OPTION_OWNER, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
+import { saveModel, readCheckpoint } from '../../src/io/files.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
@@ -43,45 +50,32 @@ async function remediesOf(network: NetworkOptions, rows: Rows, train: TrainOptio
   return diagnose(trace).remedies;
 }
 
-/** `--flag value` pairs from `words[start]` on, until a word that is not a flag; a value's closing ',' or ')' ends the run. */
-function flagRun(words: string[], start: number): string[] {
-  const run: string[] = [];
-  for (let i = start; i + 1 < words.length && words[i].startsWith('--'); i += 2) {
-    const value = words[i + 1].replace(/[,)]+$/, '');
-    run.push(words[i], value);
-    if (value !== words[i + 1]) break;
-  }
-  return run;
+/** The words of a printed line as a shell reads them (single quotes, the only quoting the printer writes). */
+function shellWords(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]));
 }
 
-/** The printer's own flags (at the start of the text, and of its alternative after '(or') and each `gradscope train …` line in a printed remedy. */
-function commandLines(text: string): { own: string[][]; train: string[][] } {
-  const words = text.split(' ');
-  const train = words.flatMap((word, i) => (word.replace(/^\(/, '') === 'gradscope' && words[i + 1] === 'train' ? [flagRun(words, i + 2)] : []));
-  const own = [flagRun(words, 0), ...words.flatMap((word, i) => (word === '(or' ? [flagRun(words, i + 1)] : []))];
-  return { own: own.filter((run) => run.length > 0), train };
+/** A run `gradscope study --model` made of a model file: the shape's name, its flags, its trace, and what train can say of it. */
+interface StudiedRun {
+  name: string;
+  model: string;
+  argv: string[];
+  trace: Trace;
+  /** train makes its network: its layers are dense, one hidden activation. */
+  trainable: boolean;
+  /** A setting of the network train cannot spell unless the remedy sets it. */
+  unsaid?: RemedySetting['option'];
 }
 
-/** The commands that print remedies: those whose source says its remedies in its terms (remedyTerms). */
-const PRINTERS = (() => {
-  const folder = new URL('../../src/cli/commands/', import.meta.url);
-  const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
-  return COMMANDS.filter((command) => sources.some((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`) && text.includes('remedyTerms(')));
-})();
+const inputs16 = (layers: NetworkOptions['layers']) => ({ inputs: 16, loss: 'cross-entropy', layers }) as NetworkOptions;
 
-/** Each flag of `argv` on `command`'s line read by its reader: train()'s by the shared reader, a numeric one by its rule. */
-function readOwn(command: Command, argv: string[]): void {
-  const args = parseArgs(command, argv);
-  if (command.flags.includes(TRAINING_FLAGS[0])) readTrainingFlags(args);
-  for (const name of args.flags.keys()) {
-    if (command.flags.find((f) => f.name === name)!.rule) numberFlag(args, name);
-    else stringFlag(args, name);
-  }
-}
+/** The settings a line applies, by flag: a remedy's setting that the flag reads back to. */
+const flagOf: Partial<Record<RemedySetting['option'], string>> = { activation: 'activation', init: 'init', biasInit: 'bias-init', lsuv: 'init', learningRate: 'learning-rate', optimizer: 'optimizer', momentum: 'momentum', clipNorm: 'clip-norm', batchSize: 'batch-size', epochs: 'epochs' };
 
-describe("the command line's remedies are command lines it takes", () => {
+describe('remedy lines rerun the run they diagnose with only the remedy\'s change', () => {
   const remedies: Remedy[] = [];
-  const folder = mkdtempSync(join(tmpdir(), 'gradscope-remedy-lines-'));
+  const runs: StudiedRun[] = [];
+  const folder = mkdtempSync(join(tmpdir(), 'gradscope remedy lines '));
   const data = join(folder, 'data.json');
   writeFileSync(data, JSON.stringify({ inputs: small.x, targets: small.y }));
 
@@ -112,15 +106,35 @@ describe("the command line's remedies are command lines it takes", () => {
     remedies.push(...(await remediesOf({ sizes: [784, 100, 10], activation: 'relu', init: 'he-normal' }, hundred, { epochs: 30, batchSize: 10, learningRate: 0.01, optimizer: 'adam', trace: { every: 5 }, validation: { x: held.x, y: held.y } })));
     // Batch norm over batches of 2 rows: a larger batch, layer norm.
     const block: LayerSpec[] = [{ type: 'dense', units: 8 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }];
-    const norms = { inputs: 16, loss: 'cross-entropy', layers: [...Array.from({ length: 8 }, () => block).flat(), { type: 'dense', units: 4, activation: 'softmax' }] } as NetworkOptions;
+    const norms = inputs16([...Array.from({ length: 8 }, () => block).flat(), { type: 'dense', units: 4, activation: 'softmax' }]);
     remedies.push(...(await remediesOf(norms, small, { batchSize: 2, trace: { every: 1 } })));
     // A plateau at chance after 3 epochs beside a healthy flow (10 × [dense, batch norm, sigmoid]): more epochs, a larger rate, momentum or Adam.
     const chance: LayerSpec[] = [{ type: 'dense', units: 32 }, { type: 'batch-norm' }, { type: 'activation', activation: 'sigmoid' }];
     const plateau = { inputs: 784, loss: 'cross-entropy', layers: [...Array.from({ length: 10 }, () => chance).flat(), { type: 'dense', units: 10, activation: 'softmax' }] } as NetworkOptions;
     remedies.push(...(await remediesOf({ ...plateau, seed: 1 }, digits, { epochs: 3, batchSize: 32, learningRate: 0.1, validation: { x: digits.x, y: digits.y }, trace: { every: 1 } })));
+
+    // The runs the remedies are said for: model files studied by `gradscope study --model` on the data file.
+    const shapes: { name: string; network: NetworkOptions; flags: string[]; trainable: boolean; unsaid?: RemedySetting['option'] }[] = [
+      { name: 'relu 10', network: deep(10, { activation: 'relu', init: 'glorot-uniform' }), flags: ['--learning-rate', '0.05', '--batch-size', '16'], trainable: true },
+      { name: 'tanh large init', network: deep(6, { activation: 'tanh', init: { name: 'normal', std: 0.6 }, biasInit: { name: 'constant', value: 0.1 } }), flags: ['--seed', '9', '--learning-rate', '0.01', '--on-non-finite', 'skip'], trainable: true },
+      { name: "adam's", network: deep(4, { activation: 'sigmoid', init: 'lecun-normal' }), flags: ['--optimizer', 'sgd-momentum', '--momentum', '0.5', '--learning-rate', '0.02', '--clip-norm', '5', '--batch-size', '8', '--drop-last'], trainable: true },
+      { name: 'mixed', network: inputs16([{ units: 12, activation: 'relu' }, { units: 12, activation: 'tanh' }, { units: 4, activation: 'softmax' }]), flags: [], trainable: true, unsaid: 'activation' },
+      { name: 'batch norm', network: inputs16([...Array.from({ length: 3 }, () => block).flat(), { type: 'dense', units: 4, activation: 'softmax' }]), flags: ['--batch-size', '16'], trainable: false },
+      { name: 'residual', network: inputs16([{ type: 'dense', units: 8, activation: 'relu' }, { type: 'residual', layers: [{ type: 'dense', units: 8, activation: 'relu' }] }, { type: 'dense', units: 4, activation: 'softmax' }]), flags: [], trainable: false },
+    ];
+    for (const shape of shapes) {
+      const net = await createNetwork({ seed: 5, ...shape.network });
+      const model = join(folder, `${shape.name}.json`);
+      await saveModel(net, model);
+      net.dispose();
+      const argv = ['study', '--model', model, '--data', data, '--epochs', '2', ...shape.flags];
+      const studied = await runCliInProcess([...argv, '--json']);
+      expect(studied.code, `${shape.name}: ${studied.stderr}`).toBe(0);
+      runs.push({ name: shape.name, model, argv: argv.slice(1), trace: Trace.fromJSON(JSON.parse(studied.stdout).trace), trainable: shape.trainable, unsaid: shape.unsaid });
+    }
   }, 600_000);
 
-  it('gathers a remedy of every option diagnose() may set, a rate below the run\'s, a batch of at least 16 and LSUV among them', () => {
+  it("gathers a remedy of every option diagnose() may set, a rate below the run's, a batch of at least 16 and LSUV among them", () => {
     const options = new Set(remedies.flatMap((r) => [...r.settings, ...(r.alternative ?? [])].map((s) => s.option)));
     expect([...options].sort(), remedies.map((r) => r.option).join('\n')).toEqual(Object.keys(REMEDY_OPTION_OWNER).sort());
     const settings = remedies.flatMap((r) => r.settings);
@@ -129,39 +143,102 @@ describe("the command line's remedies are command lines it takes", () => {
     expect(settings).toContainEqual({ option: 'batchSize', value: '16 or more', flagValue: '16' });
   });
 
-  it("each command's remedies: its own flags parse and read on its own line, each gradscope train line runs", async () => {
-    const trainLines = new Map<string, string[]>();
-    // study --model, study depth, activations and plateau, and the main job.
-    expect(PRINTERS.map((c) => c.words.join(' ')).sort()).toEqual(['', 'study', 'study activations', 'study depth', 'study plateau']);
-    for (const command of PRINTERS) {
+  it("each line, parsed by the CLI's parser, is the run with only the remedy's change; the API's options only where no line can make it", async () => {
+    const trainLines: { line: string[]; run: StudiedRun; settings: readonly RemedySetting[]; init: unknown; biasInit: unknown }[] = [];
+    for (const run of runs) {
+      const args = parseArgs(studyModelCommand, run.argv);
+      const given = readTrainingFlags(args);
+      const terms = remedyTerms(studyModelRun(studyModelCommand, args, run.trace, run.model));
       for (const remedy of remedies) {
-        const text = remedyText(remedy, remedyTerms(command));
-        const { own, train } = commandLines(text);
-        const label = `${command.usage.split(' [')[0]}: ${text}`;
-        for (const run of own) expect(() => readOwn(command, run), label).not.toThrow();
-        for (const line of train) {
-          expect(line.length, label).toBeGreaterThan(0);
-          trainLines.set(line.join(' '), line);
-        }
-        // Each setting a flag takes is said by a flag, where any command has one for its option.
-        for (const s of [...remedy.settings, ...(remedy.alternative ?? [])]) {
-          const option = s.option as RemedyOption & keyof typeof OPTION_FLAGS;
-          const flag = Object.hasOwn(OPTION_FLAGS, option) ? (optionFlag(command, option) ?? optionFlag(trainCommand, option)) : undefined;
-          if (flag && s.flagValue !== undefined) expect(text, label).toContain(`${flag} ${s.flagValue}`);
-        }
-        // "no flag here" only for an option no command has a flag for.
-        if (text.includes('no flag here')) {
-          const unflagged = [...remedy.settings, ...(remedy.alternative ?? [])].filter((s) => !(Object.hasOwn(OPTION_FLAGS, s.option) && COMMANDS.some((c) => optionFlag(c, s.option as keyof typeof OPTION_FLAGS))));
-          expect(unflagged.length, label).toBeGreaterThan(0);
-        }
+        const lists = [remedy.settings, ...(remedy.alternative ? [remedy.alternative] : [])];
+        remedyLines(remedy, terms).forEach((text, i) => {
+          const settings = lists[i];
+          const label = `${run.name}: ${text}`;
+          const set = new Map(settings.map((s) => [s.option, s.flagValue]));
+          const flagged = settings.every((s) => s.flagValue !== undefined && flagOf[s.option] !== undefined);
+          const network = settings.some((s) => REMEDY_OPTION_OWNER[s.option] === 'createNetwork' || s.option === 'lsuv');
+          const sayable = flagged && (!network || (run.trainable && (run.unsaid === undefined || set.has(run.unsaid))));
+          if (!sayable) {
+            // The API's options, each by its key, with why no line makes it.
+            expect(text, label).toMatch(/^\w+: /);
+            expect(text, label).toMatch(/\((createNetwork|train\(\))( and train\(\))? options?: (no command-line flag takes|gradscope train cannot make this (network|run))/);
+            return;
+          }
+          const words = shellWords(text);
+          const optimizerChanged = set.has('optimizer');
+          // Each training setting: the remedy's, else the run's (the old optimiser's rate and momentum go with it).
+          const expectTraining = (parsed: ParsedArgs) => {
+            const read = readTrainingFlags(parsed);
+            expect(read.choice.name, label).toBe(set.get('optimizer') ?? given.choice.name);
+            expect(read.learningRate, label).toBe(set.has('learningRate') ? Number(set.get('learningRate')) : optimizerChanged ? undefined : given.learningRate);
+            expect(read.momentum, label).toBe(set.has('momentum') ? Number(set.get('momentum')) : optimizerChanged ? undefined : given.momentum);
+            expect(read.epochs, label).toBe(set.has('epochs') ? Number(set.get('epochs')) : given.epochs);
+            expect(read.batchSize, label).toBe(set.has('batchSize') ? Number(set.get('batchSize')) : given.batchSize);
+            expect(read.clipNorm, label).toBe(set.has('clipNorm') ? Number(set.get('clipNorm')) : given.clipNorm);
+            expect([read.dropLast, read.onNonFinite], label).toEqual([given.dropLast, given.onNonFinite]);
+            for (const flag of ['data', 'seed']) expect(parsed.flags.get(flag), label).toBe(args.flags.get(flag));
+          };
+          if (words[1] === 'study') {
+            // A change of the training alone: the same model file, rerun.
+            expect(network, label).toBe(false);
+            const parsed = parseArgs(studyModelCommand, words.slice(2));
+            expect(parsed.flags.get('model'), label).toBe(run.model);
+            expectTraining(parsed);
+            return;
+          }
+          expect(words.slice(0, 2), label).toEqual(['gradscope', 'train']);
+          const parsed = parseArgs(trainCommand, words.slice(2));
+          const trace = run.trace;
+          expect(parsed.flags.get('layers'), label).toBe(trace.sizes.join(','));
+          expect(parsed.flags.get('activation'), label).toBe(set.get('activation') ?? trace.activations[0]);
+          expect([parsed.flags.get('output'), parsed.flags.get('loss')], label).toEqual([trace.activations.at(-1), trace.loss]);
+          expect(weightInitFlag(parsed), label).toEqual(set.get('init') ?? set.get('lsuv') ?? trace.run.init);
+          expect(biasInitFlag(parsed), label).toEqual(set.has('biasInit') ? set.get('biasInit') : trace.run.biasInit);
+          expectTraining(parsed);
+          // A new file, named after the model's.
+          const out = parsed.flags.get('out') as string;
+          expect(out, label).not.toBe(run.model);
+          expect(out.startsWith(run.model.replace(/\.json$/, '-')), label).toBe(true);
+          trainLines.push({ line: words.slice(2), run, settings, init: weightInitFlag(parsed), biasInit: biasInitFlag(parsed) });
+        });
       }
     }
-    expect(trainLines.size).toBeGreaterThan(5);
-    for (const line of trainLines.values()) {
-      const epochs = line.includes('--epochs') ? [] : ['--epochs', '1'];
-      const { code, stderr } = await runCliInProcess(['train', ...line, ...epochs, '--data', data, '--backend', 'ref']);
-      expect(stderr, `gradscope train ${line.join(' ')}`).toBe('');
-      expect(code, `gradscope train ${line.join(' ')}`).toBe(0);
+    // Every shape train makes got lines; the block networks none.
+    expect(new Set(trainLines.map((t) => t.run.name))).toEqual(new Set(runs.filter((r) => r.trainable).map((r) => r.name)));
+    // Run: each line (once: two remedies may share an alternative) trains and saves the run's network with the change.
+    const distinct = [...new Map(trainLines.map((t) => [t.line.join(' '), t])).values()];
+    for (const { line, run, settings, init, biasInit } of distinct) {
+      const label = `${run.name}: gradscope train ${line.join(' ')}`;
+      const out = line[line.indexOf('--out') + 1];
+      expect(existsSync(out), label).toBe(false);
+      const { code, stderr } = await runCliInProcess(['train', ...line, '--backend', 'ref']);
+      expect(stderr, label).toBe('');
+      expect(code, label).toBe(0);
+      const saved = (await readCheckpoint(out)).model as { sizes?: number[]; activations?: string[]; loss?: string; initialisation?: { init?: unknown; biasInit?: unknown; lsuv?: true } };
+      // --init lsuv: orthonormal weights LSUV rescaled.
+      expect(saved.initialisation, label).toEqual(init === 'lsuv' ? { init: 'orthogonal', biasInit, lsuv: true } : { init, biasInit });
+      expect(saved.sizes, label).toEqual(run.trace.sizes);
+      const activation = settings.find((s) => s.option === 'activation')?.flagValue;
+      expect(saved.activations, label).toEqual(activation ? run.trace.activations.map((a, i) => (i < run.trace.activations.length - 1 ? activation : a)) : run.trace.activations);
+      expect(saved.loss, label).toBe(run.trace.loss);
     }
-  }, 600_000);
+  }, 900_000);
+
+  it("a study's run: the train line of its recipe, or the API's options where train has no flag for it (weight decay)", async () => {
+    const net = await createNetwork({ sizes: [16, 12, 12, 4], activation: 'sigmoid', output: 'softmax', loss: 'cross-entropy', init: 'glorot-uniform', seed: 3, backend: 'ref' });
+    net.train(small.x, small.y, { epochs: 2, batchSize: 8, learningRate: 0.05, optimizer: { name: 'sgd', momentum: 0.5 }, trace: { every: 1 } });
+    const plain = net.trace!;
+    net.train(small.x, small.y, { epochs: 1, batchSize: 64, learningRate: 0.1, optimizer: { name: 'sgd', weightDecay: 0.005, decayBiases: false }, trace: { every: 1 } });
+    const decayed = net.trace!;
+    net.dispose();
+    const known = { epochs: 2, seed: 3, rows: { train: '500', test: '100' }, name: 'activations-sigmoid.json' };
+    const init = { settings: [{ option: 'init' as const, value: "'he-normal'", flagValue: 'he-normal' }] };
+    const [line] = remedyLines(init, remedyTerms(studyRun(plain, known)));
+    const parsed = parseArgs(trainCommand, shellWords(line).slice(2));
+    const read = readTrainingFlags(parsed);
+    expect([read.choice.name, read.learningRate, read.momentum, read.batchSize, read.epochs]).toEqual(['sgd', 0.05, 0.5, 8, 2]);
+    expect(weightInitFlag(parsed)).toBe('he-normal');
+    expect(Object.fromEntries(['layers', 'activation', 'seed', 'train', 'test', 'out'].map((f) => [f, parsed.flags.get(f)]))).toEqual({ layers: '16,12,12,4', activation: 'sigmoid', seed: '3', train: '500', test: '100', out: 'activations-sigmoid-init-he-normal.json' });
+    expect(remedyLines(init, remedyTerms(studyRun(decayed, known)))).toEqual(["init: 'he-normal' (createNetwork option: gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for)"]);
+  });
 });

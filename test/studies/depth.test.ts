@@ -10,8 +10,6 @@ import { DEPTH_NETWORK_OPTIONS, DEPTH_NETWORKS, DEPTH_ROWS, epochOfStep, firstRo
 import { expectClose } from '../util/close.js';
 import { depthReportSection } from '../../src/studies/depth-report.js';
 import { depthTables } from '../../src/cli/commands/study-depth.js';
-import { mainJobCommand } from '../../src/cli/commands/main-job.js';
-import { remedyTerms } from '../../src/cli/remedy-terms.js';
 
 describe('depth study', () => {
   it('gives, from its datasets, exactly what the same calls give on rows', async () => {
@@ -69,7 +67,7 @@ describe('depth study', () => {
     for (const seeds of [1, 2]) {
       const result = await runDepthStudy({ seeds, epochs: 1 });
       const table = depthReportSection(result).tables![0];
-      const terminal = depthTables(result, remedyTerms(mainJobCommand));
+      const terminal = depthTables(result);
       expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4']);
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);

@@ -13,7 +13,7 @@ import { runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
-import { remedyTerms } from '../remedy-terms.js';
+import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
@@ -65,7 +65,7 @@ export const mainJobCommand = command({
         if (epoch === total) bar!.done();
       },
     });
-    print(terminal, depthTables(depth, remedyTerms(mainJobCommand)));
+    print(terminal, depthTables(depth));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
     let study: ProgressBar | undefined; // of the study's own count of runs
@@ -89,7 +89,12 @@ export const mainJobCommand = command({
     progress.done();
     print(terminal, trainableDepthText(trainable));
 
-    const file = await writeReport(html, { sections: [depthReportSection(depth), activationsReportSection(activations), trainableDepthReportSection(trainable)], remedyTerms: remedyTerms(mainJobCommand) });
+    const sections = [
+      withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace)),
+      withRunTerms(activationsReportSection(activations), (run) => activationRunTerms(activations, seed, run.trace, run.label)),
+      trainableDepthReportSection(trainable),
+    ];
+    const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);
     print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | --model M.json --data D.json (see --help).`);
   },

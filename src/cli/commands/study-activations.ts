@@ -8,7 +8,7 @@ import { PRIME_AT_MARGIN, PRIME_MAX, SATURATING, SATURATION_MARGIN, unitFailureM
 import { writeReport } from '../../io/report-file.js';
 import { activationsReportSection, startRatioText } from '../../studies/activations-report.js';
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
-import { remedyTerms } from '../remedy-terms.js';
+import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';
@@ -137,6 +137,6 @@ export const studyActivationsCommand = command({
     );
     print(terminal, `\nGlorot & Bengio's measure: per hidden layer the mean activation, its 98th percentile, and % within ${SATURATION_MARGIN} of the limits.\n`);
     print(terminal, profileTable(result));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [activationsReportSection(result)], remedyTerms: remedyTerms(studyActivationsCommand) })}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label))] })}`);
   },
 });

@@ -3,7 +3,6 @@
  * Nielsen's experiment (fig/generate_gradient.py): ‖∂C/∂b‖ per hidden layer of sigmoid networks 1–4
  * hidden layers deep, at initialisation (over seeds) and along his full-batch training with L2.
  */
-import type { RemedyTerms } from '../../flow/remedy.js';
 import { verdictLabel } from '../../flow/diagnose.js';
 import { writeReport } from '../../io/report-file.js';
 import { biasGradNormCells, biasGradNormHeader, depthReportSection } from '../../studies/depth-report.js';
@@ -12,6 +11,7 @@ import {
   DEPTH_SEEDS,
   epochOfStep,
   firstToLast,
+  DEPTH_TRAINING_SEED,
   NIELSEN_RATIOS,
   nielsenLambdaBound,
   NIELSEN_TRAINING,
@@ -21,7 +21,7 @@ import {
   type DepthStudyResult,
 } from '../../studies/depth.js';
 import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag } from '../command.js';
-import { remedyTerms } from '../remedy-terms.js';
+import { depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { counted } from '../../counted.js';
@@ -38,10 +38,10 @@ export function depthSetting(result: DepthStudyResult): string {
     result.lambda === NIELSEN_TRAINING.lambda
       ? `L2 λ = ${result.lambda} on the weights only (Nielsen's)`
       : `${result.lambda === 0 ? 'no L2' : `L2 λ = ${result.lambda} on the weights only`} (NOT Nielsen's λ = ${NIELSEN_TRAINING.lambda})`;
-  return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed 1):`;
+  return `Full-batch gradient descent on those ${counted(result.rows, 'digit')}, η = ${result.learningRate}, ${l2}, ${counted(result.epochs, 'epoch')} (seed ${DEPTH_TRAINING_SEED}):`;
 }
 
-export function depthTables(result: DepthStudyResult, terms: RemedyTerms): string {
+export function depthTables(result: DepthStudyResult): string {
   const out: string[] = [];
   out.push(
     `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${result.rows} MNIST training digits.`,
@@ -106,7 +106,7 @@ export function depthTables(result: DepthStudyResult, terms: RemedyTerms): strin
         picks.map((r) => [String(epochs[r]), ...biasGradNorms[r].map(sci), ratio(firstToLast(biasGradNorms[r])), trace.losses[r].toFixed(3)]),
       ),
     );
-    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, terms));
+    out.push('', `At the first step (the start of epoch ${epochOfStep(trace.steps[0])}):`, '', traceTable(trace, 0), '', diagnosisText(deepest.training!.diagnosis, depthRunTerms(result, trace)));
   }
   return out.join('\n');
 }
@@ -166,7 +166,7 @@ export const studyDepthCommand = command({
       return;
     }
     print(terminal, `Sigmoid networks, sigmoid outputs + cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ${DEPTH_ROWS} digits.\n`);
-    print(terminal, depthTables(result, remedyTerms(studyDepthCommand)));
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [depthReportSection(result)], remedyTerms: remedyTerms(studyDepthCommand) })}`);
+    print(terminal, depthTables(result));
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(depthReportSection(result), (run) => depthRunTerms(result, run.trace))] })}`);
   },
 });

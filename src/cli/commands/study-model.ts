@@ -31,6 +31,7 @@ import {
   withFile,
 } from '../command.js';
 import { remedyTerms } from '../remedy-terms.js';
+import { studyModelRun } from '../run-command-line.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
@@ -162,12 +163,14 @@ export const studyModelCommand = command({
           ...(trace.residualBlocks > 0 ? [{ caption: tableHeading('Residual blocks at the last traced step', trace), ...residualTableData(trace) }] : []),
         ],
       };
+      // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
+      const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath));
       const label = `${modelPath} on ${rows.file}`;
       const report = html
         ? await writeReport(html, {
             title: `gradscope: ${modelPath}`,
             sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis }] }],
-            remedyTerms: remedyTerms(studyModelCommand),
+            remedyTerms: terms,
           })
         : undefined;
       if (json) {
@@ -178,7 +181,7 @@ export const studyModelCommand = command({
       print(terminal, account.run);
       for (const line of account.notices) print(terminal, line);
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells));
-      print(terminal, '', diagnosisText(diagnosis, remedyTerms(studyModelCommand)));
+      print(terminal, '', diagnosisText(diagnosis, terms));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
       if (save) print(terminal, `Model: ${save}`);

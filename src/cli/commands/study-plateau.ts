@@ -8,7 +8,7 @@ import { nielsenLambdaBound, NIELSEN_TRAINING } from '../../studies/depth.js';
 import { plateauReportSection } from '../../studies/plateau-report.js';
 import { writeReport } from '../../io/report-file.js';
 import { booleanFlag, command, COUNT, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG } from '../command.js';
-import { remedyTerms } from '../remedy-terms.js';
+import { plateauRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
 import { formatTable, sci } from '../table.js';
@@ -84,7 +84,8 @@ export const studyPlateauCommand = command({
     });
     progress?.done();
     if (json) {
-      terminal.out(jsonLine(result));
+      // The last stretch's trace is what the diagnosis read, not a result of its own: --json holds the diagnosis.
+      terminal.out(jsonLine({ ...result, trace: undefined }));
       return;
     }
     print(terminal, `Nielsen's [${PLATEAU_SIZES.join(',')}] sigmoid net, his init and cost; full-batch gradient descent on the first ${counted(result.rows, 'digit')},`);
@@ -92,7 +93,7 @@ export const studyPlateauCommand = command({
     print(terminal, 'v = the eigenvector of λ_min, oriented downhill; t = step length along ±v.\n');
     print(terminal, plateauTable(result));
     print(terminal, '\n' + plateauSummary(result));
-    if (result.diagnosis) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis, remedyTerms(studyPlateauCommand))}`);
-    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)], remedyTerms: remedyTerms(studyPlateauCommand) })}`);
+    if (result.diagnosis && result.trace) print(terminal, `\nThe last stretch of training:\n${diagnosisText(result.diagnosis, plateauRunTerms(result, numberFlag(args, 'seed'), result.trace))}`);
+    if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [plateauReportSection(result)] })}`);
   },
 });

@@ -1,0 +1,108 @@
+/**
+ * A traced run as the command line repeats it (remedy-terms.ts prints each remedy as it): the
+ * `gradscope train` flags that make its network, read from what the trace records (its sizes,
+ * activations, loss, initialisation), with the training flags the printer knows it ran with; and,
+ * for `study --model`, its own command line to rerun from the model file's weights.
+ */
+import type { Trace } from '../flow/trace.js';
+import { ACTIVATIONS } from '../kernels.js';
+import { optimizerChoiceNames } from '../studies/optimizer-choices.js';
+import { OPTION_FLAGS, type ParsedArgs } from './command.js';
+import { trainCommand } from './commands/train.js';
+import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
+import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
+
+/** The init LSUV starts from, as `--init lsuv` makes it (createNetwork's init 'lsuv': orthonormal weights, rescaled on the first batch). */
+const LSUV_START = 'orthogonal';
+
+/** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
+export function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
+  if (trace.blocks) {
+    const types = [...new Set(trace.blocks.layers.map((l) => l.type))].join(', ');
+    return { cannot: `its layers are layer specs (${types}), which --layers cannot spell` };
+  }
+  const flags = new Map<string, string>([['layers', trace.sizes.join(',')]]);
+  const unsaid = new Map<string, string>();
+  const hidden = [...new Set(trace.activations.slice(0, -1))];
+  if (hidden.length === 1 && (ACTIVATIONS as readonly string[]).includes(hidden[0])) flags.set(OPTION_FLAGS.activation, hidden[0]);
+  else if (hidden.length > 1) unsaid.set(OPTION_FLAGS.activation, `its hidden layers' activations differ (${trace.activations.slice(0, -1).join(', ')}), and --activation sets one for all`);
+  flags.set('output', trace.activations.at(-1)!);
+  flags.set('loss', trace.loss);
+  const { init, biasInit, lsuv } = trace.run;
+  const initValue = lsuv ? (init === LSUV_START ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
+  if (initValue !== undefined) flags.set(OPTION_FLAGS.init, initValue);
+  else if (init === undefined) unsaid.set(OPTION_FLAGS.init, 'it does not record its weights\' initialisation');
+  else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${JSON.stringify(init)} weights, and --init lsuv starts from ${LSUV_START} ones` : `its initialisation ${JSON.stringify(init)} is no --init form`);
+  const biasValue = initFlagValue(biasInit, BIAS_INIT_FORMS);
+  if (biasValue !== undefined) flags.set(OPTION_FLAGS.biasInit, biasValue);
+  else unsaid.set(OPTION_FLAGS.biasInit, biasInit === undefined ? 'it does not record its biases\' initialisation' : `its bias initialisation ${JSON.stringify(biasInit)} is no --bias-init form`);
+  return { flags, unsaid };
+}
+
+/** The flags of `args` that `gradscope train` has too (the training, rows, seed and backend flags study --model shares with it: one table, one meaning). */
+function sharedFlags(args: ParsedArgs): [string, string | true][] {
+  return [...args.flags].filter(([name]) => trainCommand.flags.some((f) => f.name === name));
+}
+
+/** The flags of study --model that say where its results go, not what it runs: its rerun leaves them out (it would overwrite the run's own files). */
+const STUDY_OUTPUT_FLAGS = ['json', 'csv', 'html', 'save'];
+
+/**
+ * `gradscope study --model M …`'s run as the command line repeats it: its own line without its
+ * output flags (a --save to a new file named after the run's), and the train line that makes the
+ * model's network afresh (from what `trace` records of it) and trains it with the same flags,
+ * saved beside the model file under a new name.
+ */
+export function studyModelRun(command: RunCommand['command'], args: ParsedArgs, trace: Trace, modelPath: string): RunOnCommandLine {
+  const save = args.flags.get('save');
+  const rerun: RunCommand = {
+    command,
+    flags: new Map([...args.flags].filter(([name]) => !STUDY_OUTPUT_FLAGS.includes(name))),
+    unsaid: new Map(),
+    output: typeof save === 'string' ? { flag: 'save', from: save } : undefined,
+  };
+  const network = networkFlags(trace);
+  if ('cannot' in network) return { rerun, train: { cannot: `gradscope train cannot make this network: ${network.cannot}` } };
+  return { rerun, train: { command: trainCommand, flags: new Map([...network.flags, ...sharedFlags(args)]), unsaid: network.unsaid, output: { flag: 'out', from: modelPath } } };
+}
+
+/** What a study's printer knows of a run that its trace does not record: how long it trained, its seed, the digits it trained on, and a name for the file its line saves to. */
+export interface StudyRunSettings {
+  epochs: number;
+  seed: number;
+  /** train's rows flags for its rows: `{ train: '1000' }` for the first 1,000 digits. */
+  rows: Record<string, string>;
+  /** The file name the line's --out derives from (`depth-784-30-30-10.json`). */
+  name: string;
+}
+
+/**
+ * A study's run (one network of its fixed recipe) as the command line repeats it: the train line
+ * from what `trace` records of its network and training (optimiser, learning rate, momentum, batch,
+ * clipping) and what the study knows of the rest; no rerun (a study reruns all its networks at once).
+ * Weight decay, which train has no flag for, or per-layer rates leave no train line.
+ */
+export function studyRun(trace: Trace, known: StudyRunSettings): RunOnCommandLine {
+  const network = networkFlags(trace);
+  const cannot = (why: string) => ({ train: { cannot: `gradscope train cannot make this run: ${why}` } });
+  if ('cannot' in network) return cannot(network.cannot);
+  const run = trace.run;
+  if (run.weightDecay !== undefined) return cannot(`it trained with weight decay ${run.weightDecay}${run.decayBiases === false ? ' on the weights only' : ''}, which train has no flag for`);
+  const flags = new Map<string, string>(network.flags);
+  const unsaid = new Map(network.unsaid);
+  const name = run.nesterov ? 'nesterov' : (run.optimizer ?? 'sgd');
+  if (run.layerRates) unsaid.set(OPTION_FLAGS.optimizer, `its optimiser has per-layer rates (${run.layerRates.join(', ')}), which no flag takes`);
+  else if (!optimizerChoiceNames().includes(name)) unsaid.set(OPTION_FLAGS.optimizer, `--optimizer has no '${name}'`);
+  else flags.set(OPTION_FLAGS.optimizer, name);
+  const training: [string, number | undefined][] = [
+    [OPTION_FLAGS.learningRate, run.learningRate],
+    [OPTION_FLAGS.momentum, run.momentum],
+    [OPTION_FLAGS.batchSize, run.batchSize],
+    [OPTION_FLAGS.clipNorm, run.clipNorm],
+    [OPTION_FLAGS.epochs, known.epochs],
+    ['seed', known.seed],
+  ];
+  for (const [flag, value] of training) if (value !== undefined) flags.set(flag, String(value));
+  for (const [flag, value] of Object.entries(known.rows)) flags.set(flag, value);
+  return { train: { command: trainCommand, flags, unsaid, output: { flag: 'out', from: known.name } } };
+}
