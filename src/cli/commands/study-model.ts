@@ -67,6 +67,8 @@ export interface RunAccount {
   run: string;
   /** The optimiser's settings, then any notice (a saved optimiser state not resumed, skips, halvings), a line each. */
   notices: string[];
+  /** What went wrong with the outcome (it ended worse than its initial weights: worseWarning), a line each: printed after the notices, drawn above the run's diagnosis in the report. */
+  warnings: string[];
   /** The learning curve, the trace at its first and last step, and the residual blocks' table if any. */
   tables: ReportTable[];
 }
@@ -155,7 +157,8 @@ export const studyModelCommand = command({
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
       const account: RunAccount = {
         run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`,
-        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained), ...warnings],
+        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained)],
+        warnings,
         tables: [
           { caption: `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
           { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
@@ -169,7 +172,7 @@ export const studyModelCommand = command({
       const report = html
         ? await writeReport(html, {
             title: `gradscope: ${modelPath}`,
-            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis }] }],
+            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis, warnings }] }],
             remedyTerms: terms,
           })
         : undefined;
@@ -179,7 +182,7 @@ export const studyModelCommand = command({
         return;
       }
       print(terminal, account.run);
-      for (const line of account.notices) print(terminal, line);
+      for (const line of [...account.notices, ...account.warnings]) print(terminal, line);
       for (const { caption, header, rows: cells } of account.tables) print(terminal, '', caption!, formatTable(header, cells));
       print(terminal, '', diagnosisText(diagnosis, terms));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
