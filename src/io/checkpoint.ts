@@ -124,9 +124,14 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
   return net;
 }
 
-/** Restores an optimiser from a checkpoint's state, refusing another optimiser's state. */
+/**
+ * Restores an optimiser from a checkpoint's state, refusing another optimiser's state. As PyTorch's
+ * Optimizer.load_state_dict restores param groups' lr, a first-order optimiser takes the state's
+ * learning rate (its defaultLearningRate, what train() uses when given none) and refuses a state
+ * saved under other hyperparameters (β, ε, momentum, weight decay, …) than its own.
+ */
 export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | undefined): void {
-  checkOptimizer(optimizer);
+  checkOptimizer(optimizer, 'a network: restoreOptimizer takes the optimiser first, made by createOptimizer(network, spec), then checkpoint.optimizer');
   if (!state) throw new GradscopeError('BAD_MODEL_FILE', 'optimizer: the checkpoint holds no optimiser state');
   if (state.name !== optimizer.name) {
     throw new GradscopeError('BAD_MODEL_FILE', `optimizer: the checkpoint holds '${state.name}' state, not '${optimizer.name}'`);

@@ -92,14 +92,24 @@ export interface FirstOrderOptions {
   learningRate?: number;
 }
 
+/** The hyperparameters a state records as 1 (true) or 0 (false), which their options take as booleans. */
+const FLAG_SCALARS: readonly string[] = ['decayBiases', 'nesterov'];
+
 export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
 /** Every option key a first-order optimiser with its `own` keys takes (its constructor's check and the registry's table). */
 export const firstOrderKeys = (own: readonly string[]): readonly string[] => [...FIRST_ORDER_KEYS, ...own];
 
 export abstract class FirstOrderOptimizer extends TracksDisposal implements Optimizer {
-  /** The learning rate train() uses when it is given none (the optimiser's default unless options.learningRate). */
-  readonly defaultLearningRate: number;
+  /**
+   * The learning rate train() uses when it is given none (the optimiser's default unless
+   * options.learningRate). restore() sets it to the state's learningRate, as PyTorch's
+   * load_state_dict restores each param group's lr.
+   */
+  get defaultLearningRate(): number {
+    return this.ownLearningRate;
+  }
+  private ownLearningRate: number;
   /** Learning-rate multiplier per weight layer, first layer first (default: all 1). */
   readonly layerRates: Float64Array;
   /** Weight decay λ (default 0; AdamW 0.01). */
@@ -145,7 +155,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     this.layerRates = checkLayerRates(options.layerRates, net.groupCount, name);
     this.weightDecay = checkNumber(options.weightDecay, `${name}: weightDecay`, { min: 0, float32: true }, defaults.weightDecay ?? 0);
     this.decayBiases = checkBoolean(options.decayBiases, `${name}: decayBiases`, true);
-    this.defaultLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true, float32: true }, defaults.learningRate);
+    this.ownLearningRate = checkNumber(options.learningRate, `${name}: learningRate`, { min: 0, above: true, float32: true }, defaults.learningRate);
     this.params = net.parameters();
     // A loop, not Float64Array.from(params, f): V8 takes that through the iterator protocol (0.35 µs
     // on the AMD EPYC Zen 5, 2026-11-30), and train() makes an optimiser per call.
@@ -230,7 +240,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   /** Indices of the buffers that hold sums of squares (never negative): restore refuses a negative entry. */
   protected readonly squareBuffers: readonly number[] = [];
 
-  /** Hyperparameters recorded in checkpoints (for reading; restore only takes the step count). */
+  /** Hyperparameters recorded in checkpoints besides the learning rate: restore refuses a state whose values differ (see restore). */
   protected abstract hyperparameters(): Record<string, number>;
   /** Applies the update to one parameter with its buffers at this learning rate (layer rate included) and weight decay. */
   protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void;
@@ -270,18 +280,30 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     return buffers;
   }
 
-  /** The step count, hyperparameters and buffers as plain data (for checkpoints). */
+  /** The hyperparameters state() records besides the step count and the learning rate. */
+  private recordedHyperparameters(): Record<string, number> {
+    return { ...this.hyperparameters(), decayBiases: this.decayBiases ? 1 : 0 };
+  }
+
+  /** The step count, learning rate, hyperparameters and buffers as plain data (for checkpoints). */
   state(): OptimizerState {
     assertNotDisposed(this);
     const k = this.net.kernels;
     return {
       name: this.name,
-      scalars: { step: this.t, ...this.hyperparameters(), decayBiases: this.decayBiases ? 1 : 0 },
+      scalars: { step: this.t, learningRate: this.ownLearningRate, ...this.recordedHyperparameters() },
       tensors: (this.buffers ?? []).flatMap((list) => list.map((b) => Float32Array.from(k.view(b)))),
     };
   }
 
-  /** Continues from a state() of the same optimiser on the same architecture (checked before anything changes). */
+  /**
+   * Continues from a state() of the same optimiser on the same architecture (checked before
+   * anything changes). Its learning rate becomes defaultLearningRate, as PyTorch's load_state_dict
+   * takes each param group's lr from the state (a state without one keeps this optimiser's). The
+   * other hyperparameters it records (β, ε, momentum, weight decay, …) are refused when they differ
+   * from this optimiser's: they are fixed when it is created, and resuming under other ones would
+   * change the run in silence (create it with the checkpoint's values instead).
+   */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = `${this.name}: restore`;
@@ -289,6 +311,17 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
       throw new GradscopeError('INVALID_OPTION', `${where}: expected a state of '${this.name}', got '${String(state?.name)}'`);
     }
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
+    const learningRate = checkNumber(state.scalars?.learningRate, `${where}: scalars.learningRate`, { min: 0, above: true, float32: true }, this.ownLearningRate);
+    const rateProblem = this.rateProblem(learningRate);
+    if (rateProblem !== undefined) throw invalidOption(`${where}: scalars.learningRate: ${rateProblem}`);
+    for (const [key, own] of Object.entries(this.recordedHyperparameters())) {
+      const saved = state.scalars?.[key];
+      if (saved !== undefined && saved !== own) {
+        // decayBiases and nesterov are recorded as 1 or 0; the option that sets them takes a boolean.
+        const option = FLAG_SCALARS.includes(key) ? String(saved === 1) : String(saved);
+        throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${FLAG_SCALARS.includes(key) ? String(own === 1) : own}; create it with { name: '${this.name}', ${key}: ${option} } to resume that run`);
+      }
+    }
     const tensors = state.tensors ?? [];
     const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];
     const perParameter = tensors.length / this.params.length;
@@ -308,6 +341,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     });
     // Checked: now change things.
     this.t = step;
+    this.ownLearningRate = learningRate;
     if (tensors.length === 0 || kept === 0) {
       this.freeBuffers();
       return;

@@ -1,7 +1,7 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { Loss } from '../kernels.js';
-import type { Parameter, Trainable } from '../model.js';
+import { MODEL, type Parameter, type Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -122,15 +122,20 @@ export function checkOptimizerFor(optimizer: unknown, net: Trainable): Optimizer
   return o;
 }
 
+/** What checkOptimizer adds when it is given a network: where the network goes instead. */
+const NETWORK_GIVEN_AS_OPTIMIZER = 'a network: createOptimizer(network, spec) makes an optimiser for it';
+
 /**
  * `optimizer` if it has an Optimizer's methods (INVALID_OPTION naming the first missing one
- * otherwise) and has not been disposed (DISPOSED): what train(), saveModel and restoreOptimizer check.
+ * otherwise, and `networkHint` when it is a network) and has not been disposed (DISPOSED): what
+ * train(), saveModel and restoreOptimizer check.
  */
-export function checkOptimizer(optimizer: unknown): Optimizer {
+export function checkOptimizer(optimizer: unknown, networkHint = NETWORK_GIVEN_AS_OPTIMIZER): Optimizer {
   const o = optimizer as Partial<Record<keyof Optimizer, unknown>> | null;
   for (const method of ['step', 'state', 'restore', 'dispose'] as const) {
     if (typeof o !== 'object' || o === null || typeof o[method] !== 'function') {
-      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shown(o) : `one missing ${method}()`}`);
+      const hint = MODEL in Object(o) ? ` (${networkHint})` : '';
+      throw invalidOption(`optimizer: expected an Optimizer (with step, state, restore and dispose), got ${o === null || typeof o !== 'object' ? shown(o) : `one missing ${method}()`}${hint}`);
     }
   }
   const checked = optimizer as Optimizer;
