@@ -11,6 +11,7 @@ import { depthReportSection } from '../../studies/depth-report.js';
 import { activationSizes, runActivationStudy } from '../../studies/activations.js';
 import { runDepthStudy } from '../../studies/depth.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
+import { MAIN_JOB_ACTIVATION_EPOCHS } from '../../studies/activations-paper.js';
 import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
@@ -24,7 +25,7 @@ import { trainableDepthReportSection } from '../../studies/trainable-depth-repor
 import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.js';
 
 /** The short study (b) of the main job: study (b)'s defaults on one epoch, small enough to run in seconds, deep enough to show the effect. */
-export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: 1, ...STUDY_DIGITS };
+export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: MAIN_JOB_ACTIVATION_EPOCHS, ...STUDY_DIGITS };
 export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
 
 /** The default report's path: its folder, reports/, is gradscope's own and the one folder it creates (a folder --html names must exist). */

@@ -16,6 +16,7 @@ import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
+import { GLOROT_BENGIO_DIFFERENCES } from '../../studies/activations-paper.js';
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -90,6 +91,7 @@ export const studyActivationsCommand = command({
     JSON_FLAG,
     HTML_FLAG,
   ],
+  notes: [GLOROT_BENGIO_DIFFERENCES],
   example: 'gradscope study activations --width 64 --epochs 1 --html activations.html',
   async run(args, terminal) {
     const json = booleanFlag(args, 'json');

@@ -1,0 +1,32 @@
+/**
+ * How study (b) differs from the experiments of Glorot & Bengio (2010) it scales down: one text,
+ * built from the study's own defaults, which `gradscope study activations --help` prints and
+ * README states (test/studies/activations-paper.test.ts holds README to it).
+ */
+import { counted } from '../counted.js';
+import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from './study-defaults.js';
+
+/** The main job's (npm start's) epochs of study (b); `study activations` alone runs ACTIVATIONS_DEFAULTS.epochs. */
+export const MAIN_JOB_ACTIVATION_EPOCHS = 1;
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** SGD updates per epoch of study (b) on its default digits. */
+const updatesPerEpoch = Math.ceil(STUDY_DIGITS.trainRows / ACTIVATIONS_DEFAULTS.batchSize);
+
+/**
+ * Where study (b) departs from Glorot & Bengio's section 2 (their data sets and experimental
+ * setting), in one paragraph; what it keeps is said first.
+ */
+export const GLOROT_BENGIO_DIFFERENCES =
+  `How study (b) differs from Glorot & Bengio (2010): it keeps their five hidden layers, softmax output with the negative log-likelihood, ` +
+  `plain SGD on mini-batches of ${ACTIVATIONS_DEFAULTS.batchSize}, biases at 0 and their standard init U[±1/√n] against their normalised one (glorot-uniform), ` +
+  `and adds relu and he-normal (He et al. 2015), which the paper does not have. ` +
+  `Data: the first ${thousands(STUDY_DIGITS.trainRows)} MNIST digits for training and the ${thousands(STUDY_DIGITS.testRows)} after them for the test error, ` +
+  `where their activation and gradient figures use Shapeset-3×2 (32×32 images generated without end, so no example is seen twice) ` +
+  `and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ` +
+  `Width: ${ACTIVATIONS_DEFAULTS.width} units per hidden layer (--width), where theirs have 1,000. ` +
+  `Depth: always 5 hidden layers, where they chose 1 to 5 per model on validation error (their sigmoid figures: 4). ` +
+  `Updates: ${thousands(updatesPerEpoch)} per epoch (${counted(MAIN_JOB_ACTIVATION_EPOCHS, 'epoch')} in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default in gradscope study activations), ` +
+  `where their learning rates were judged after 5 million. ` +
+  `Learning rate: η ${ACTIVATIONS_DEFAULTS.learningRate} for every run, where theirs was chosen per model by validation error.`;

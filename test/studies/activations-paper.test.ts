@@ -1,0 +1,52 @@
+// Study (b)'s differences from Glorot & Bengio (2010) are said once (GLOROT_BENGIO_DIFFERENCES, from
+// the study's defaults): `gradscope study activations --help` prints that text and README states it
+// word for word; README names the run its table is and the command that reproduces it.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { commandHelp } from '../../src/cli/command.js';
+import { MAIN_JOB_ACTIVATIONS } from '../../src/cli/commands/main-job.js';
+import { studyActivationsCommand } from '../../src/cli/commands/study-activations.js';
+import { GLOROT_BENGIO_DIFFERENCES, MAIN_JOB_ACTIVATION_EPOCHS } from '../../src/studies/activations-paper.js';
+import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** Text with its line breaks and runs of spaces as single spaces, as Markdown reads a paragraph. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
+  it('are printed by study activations --help', () => {
+    expect(flat(commandHelp(studyActivationsCommand))).toContain(GLOROT_BENGIO_DIFFERENCES);
+  });
+
+  it('are stated in README word for word', () => {
+    expect(flat(readme)).toContain(GLOROT_BENGIO_DIFFERENCES);
+  });
+
+  it("follow the study's settings: width, batch, rate, digits and the updates they make", () => {
+    for (const said of [
+      `mini-batches of ${ACTIVATIONS_DEFAULTS.batchSize}`,
+      `Width: ${ACTIVATIONS_DEFAULTS.width} units`,
+      `η ${ACTIVATIONS_DEFAULTS.learningRate} for every run`,
+      `first ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} MNIST digits`,
+      `Updates: ${Math.ceil(STUDY_DIGITS.trainRows / ACTIVATIONS_DEFAULTS.batchSize)} per epoch`,
+      `${MAIN_JOB_ACTIVATION_EPOCHS} epoch in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default`,
+    ]) {
+      expect(GLOROT_BENGIO_DIFFERENCES).toContain(said);
+    }
+  });
+});
+
+describe("README's study (b) table", () => {
+  it("is the main job's run, and the command README gives runs the same study: the main job's epochs, width, digits and seed", () => {
+    const paragraph = flat(readme.slice(readme.indexOf('Study (b) scales Glorot & Bengio (2010) down'), readme.indexOf('| activation | standard init')));
+    expect(paragraph).toContain("The table is the main job's study (b) (`npm start`, seed 1,");
+    const command = /`(gradscope study activations[^`]*)` runs the same study alone and reproduced every cell/.exec(paragraph)?.[1];
+    expect(command).toBe(`gradscope study activations --epochs ${MAIN_JOB_ACTIVATIONS.epochs}`);
+    // What the command leaves at its defaults is what the main job runs with.
+    expect(MAIN_JOB_ACTIVATIONS).toEqual({ width: ACTIVATIONS_DEFAULTS.width, epochs: MAIN_JOB_ACTIVATION_EPOCHS, ...STUDY_DIGITS });
+    const defaults = Object.fromEntries(studyActivationsCommand.flags.map((f) => [f.name, f.default]));
+    expect(defaults).toMatchObject({ width: MAIN_JOB_ACTIVATIONS.width, train: STUDY_DIGITS.trainRows, test: STUDY_DIGITS.testRows, seed: STUDY_SEED, epochs: ACTIVATIONS_DEFAULTS.epochs });
+    expect(ACTIVATIONS_DEFAULTS.epochs).not.toBe(MAIN_JOB_ACTIVATIONS.epochs); // hence --epochs, which README says
+    expect(paragraph).toContain(`\`gradscope study activations\` without \`--epochs\` trains ${ACTIVATIONS_DEFAULTS.epochs} epochs`);
+  });
+});
