@@ -520,6 +520,13 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * by whatever changes the weights after it without tracing (a train() call without `trace` that
    * applies a step or runs LSUV, initLsuv, loadState), so diagnose(net.trace) never reads a run the
    * weights have since left. Keep a reference (`const t = net.trace`) to hold an earlier run's trace.
+   *
+   * After a traced train() call that throws DIVERGED it holds the records of every step applied up
+   * to the fault (none of the faulty batch, whose step was not applied): the steps that explain the
+   * DIVERGED, kept even where the network went back to an earlier state (onNonFinite 'throw': the
+   * last state judged good; 'halve' out of halvings: an epoch's start), so its last record may be of
+   * a step after `net.step`; the epochs it lists are the ones completed. The error's message says
+   * where training stopped. Call train() again to trace from the weights it went back to.
    */
   trace: Trace | undefined;
 }

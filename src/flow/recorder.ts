@@ -94,6 +94,7 @@ export interface FlowRecorder {
  */
 export class TraceRecorder {
   private readonly recorder: FlowRecorder;
+  private closed = false;
 
   /** `run`: how the run was set up (optimiser, layer rates, initialisation), recorded with the trace. */
   constructor(owner: ModelOwner, options: TraceOptions, run: TraceRun = {}) {
@@ -154,8 +155,14 @@ export class TraceRecorder {
     this.recorder.trace.addEpoch(epoch);
   }
 
-  /** Measures the last step's update if pending, then frees the recorder's buffers; the trace stays. */
+  /**
+   * Measures the last step's update if pending, then frees the recorder's buffers; the trace stays.
+   * Once only: train() closes it before a DIVERGED puts weights back (the update is measured on the
+   * weights the step made), then again as it ends; a second call does nothing.
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.recorder.close();
   }
 }

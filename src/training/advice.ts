@@ -37,9 +37,29 @@ export const API_TERMS: Required<AdviceTerms> = {
 /** Advice in the printer's terms ('' when none of what it would name has a name there). */
 export type Advice = (terms: AdviceTerms) => string;
 
-/** A DIVERGED whose message can be said again in other terms (the CLI's flags): `message` is in the API's. */
+/** Where a DIVERGED stopped training, counted from 1 as EpochInfo and BatchInfo are: the batch and step that faulted. */
+export interface StopPoint {
+  epoch: number;
+  /** Absent when the fault is of a whole epoch: 'skip' left out every batch, or onEpoch left a parameter out of range. */
+  batch?: number;
+  /** The step the faulty batch would have made (net.step + 1 at the fault), or the one after which a callback faulted; absent when 'skip' left out every batch. */
+  step?: number;
+}
+
+/** 'epoch 2, batch 3 (step 35)', 'epoch 2 (step 40)' or 'epoch 2': how a DIVERGED message and the command line name a StopPoint. */
+export function stopPointText({ epoch, batch, step }: StopPoint): string {
+  return `epoch ${epoch}${batch === undefined ? '' : `, batch ${batch}`}${step === undefined ? '' : ` (step ${step})`}`;
+}
+
+/**
+ * A DIVERGED whose message can be said again in other terms (the CLI's flags): `message` is in the API's.
+ * `stoppedAt`: where it stopped, which the message begins with.
+ */
 export class DivergedError extends GradscopeError {
-  constructor(private readonly say: Advice) {
+  constructor(
+    private readonly say: Advice,
+    readonly stoppedAt: StopPoint,
+  ) {
     super('DIVERGED', say(API_TERMS));
   }
 

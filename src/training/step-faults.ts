@@ -5,7 +5,7 @@
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { firstParameterOutOfRange, parameterOutOfRange, targetsTooLarge } from './numeric-faults.js';
 import type { StepGuard } from './step-guard.js';
-import { DivergedError, learningRateAdvice, type Advice, type AdviceTerms } from './advice.js';
+import { DivergedError, learningRateAdvice, stopPointText, type Advice, type AdviceTerms, type StopPoint } from './advice.js';
 import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
 import { counted } from '../counted.js';
@@ -126,9 +126,9 @@ export function parameterFaultBeforeStep(net: TrainingEngine, guard: StepGuard):
  * steps did not ruin, 'skip' and 'halve' would step on from weights they cannot use), so training
  * stops there under every policy, the network as the callback left it.
  */
-export function callbackLeftOutOfRange(net: TrainingEngine, callback: 'onBatch' | 'onEpoch', where: string): DivergedError {
+export function callbackLeftOutOfRange(net: TrainingEngine, callback: 'onBatch' | 'onEpoch', where: StopPoint): DivergedError {
   const reason = parameterOutOfRange(net, `${callback} left a parameter at`)!;
-  return new DivergedError(() => `${where}: ${reason}; training stops here, the network as ${callback} left it: a step is never kept out of range, so no step setting helps`);
+  return new DivergedError(() => `${stopPointText(where)}: ${reason}; training stops here, the network as ${callback} left it: a step is never kept out of range, so no step setting helps`, where);
 }
 
 /** Scaling the inputs or smaller initial weights, in the printer's terms. */

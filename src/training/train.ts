@@ -12,7 +12,7 @@ import type { LsuvLayerReport } from '../layers/lsuv.js';
 import { AnnealedGradientNoise } from '../optim/annealed-gradient-noise.js';
 import { JudgedEpochStart } from './judged-epoch-start.js';
 import { StepGuard } from './step-guard.js';
-import { DivergedError, parenthesised, withoutPolicy } from './advice.js';
+import { DivergedError, parenthesised, stopPointText, withoutPolicy } from './advice.js';
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
@@ -187,7 +187,7 @@ export function runTraining(
             options.onBatch({ epoch: epoch + 1, batch: position + 1, step: net.step, loss: outcome, size });
             net.assertAlive(); // onBatch may have disposed the network …
             guard.parametersChanged(); // … or changed its parameters
-            if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', `epoch ${epoch + 1}, batch ${position + 1} (step ${net.step})`);
+            if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onBatch', { epoch: epoch + 1, batch: position + 1, step: net.step });
           }
           batches++;
           position++;
@@ -199,7 +199,8 @@ export function runTraining(
           continue;
         }
         // Counted from 1, as EpochInfo, BatchInfo and the step are (the loop's epoch and position are indices).
-        const where = `epoch ${epoch + 1}, batch ${position + 1} (step ${net.step + 1})`;
+        const at = { epoch: epoch + 1, batch: position + 1, step: net.step + 1 };
+        const where = stopPointText(at);
         lastFault = outcome;
         // Neither the step nor what the batch's forward moved (batch norm's running statistics) is applied.
         guard.forwardNotApplied();
@@ -211,15 +212,15 @@ export function runTraining(
           };
           /** The step whose state faulted on this batch (the network's step before it goes back). */
           const faulty = net.step;
+          // The trace keeps the steps that led here (what explains the DIVERGED), closed at the weights they
+          // left, before the network goes back: it is not rewound with it (Network.trace).
+          tracer?.close();
           const back = stateFault && applied ? guard.backToLastGood(rerun) : null;
-          if (back !== null) {
-            tracer?.rewound();
-            // Back where the call started: nothing it changed is left, the RNG included (below).
-            if (back.step === stepAtStart) applied = false;
-          }
+          // Back where the call started: nothing it changed is left, the RNG included (below).
+          if (back !== null && back.step === stepAtStart) applied = false;
           const fault = outcome;
           const went = back === null ? '' : wentBack(back, faulty, guard.judgedBy);
-          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${went}${parenthesised(fault.advice(terms))}`);
+          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${went}${parenthesised(fault.advice(terms))}`, at);
         }
         if (policy === 'halve') {
           const fault = outcome;
@@ -232,25 +233,28 @@ export function runTraining(
           if (stateFault && !applied) {
             // No step of this call had run (the call's first batch: after going back to epoch 0 its
             // first batch runs at the same state, rows and order, and was judged good there before).
-            throw new DivergedError((terms) => `${where}: ${fault.reason}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`);
+            throw new DivergedError((terms) => `${where}: ${fault.reason}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`, at);
           }
+          const [spent, rate] = [halvings, learningRate];
+          // No halving left: the trace keeps this attempt's steps, which led here, closed before the network goes back (as 'throw').
+          const last = halvings === maxHalvings || learningRateProblem(optimizer, learningRate / 2) !== undefined;
+          if (last) tracer?.close();
           // This attempt's weights led to the fault, so they go back either way: to the start of this
           // epoch, or of the one before when this epoch's first batch faulted at the state it began with.
           const back = epochStart!.restore(optimizer, order);
-          tracer?.rewound();
+          if (!last) tracer?.rewound();
           guard.parametersChanged();
           if (back.epoch === 0) applied = false;
-          const [spent, rate] = [halvings, learningRate];
           // backAtEpochStart names the epoch it is given: its number, counted from 1.
           const start = { ...back, epoch: back.epoch + 1 };
           if (halvings === maxHalvings) {
-            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`);
+            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`, at);
           }
           // Stopped where train() would refuse the halved rate if it were given it (INVALID_OPTION), and
           // the optimiser's step() where it checks: 0 or subnormal in float32, alone or times a layer's rate.
           if (learningRateProblem(optimizer, learningRate / 2) !== undefined) {
             // Said in the printer's terms (the CLI's --learning-rate); a built-in optimiser's rateProblem reads only its fixed settings.
-            throw new DivergedError((terms) => `${where}: ${fault.reason}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`);
+            throw new DivergedError((terms) => `${where}: ${fault.reason}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
           }
           halvings++;
           learningRate /= 2;
@@ -267,6 +271,7 @@ export function runTraining(
       }
       if (batches === 0) {
         const last = lastFault!;
+        const at = { epoch: epoch + 1 };
         throw new DivergedError((terms) => {
           // Only 'skip' gets here ('throw' stops at the first fault, 'halve' retries), having skipped every
           // batch: its advice does not offer 'skip' again, and it puts nothing back.
@@ -276,8 +281,8 @@ export function runTraining(
           // What the call left out in all (no TrainResult reaches the caller of a call that throws).
           const before = skipped - epochSkipped;
           const left = `${terms.onNonFinite?.('skip') || 'skipping'} left out ${counted(skipped, 'batch', 'batches')} in this call, ${before === 0 ? 'all in this epoch' : `the ${epochSkipped} of this epoch and ${before} before it`}`;
-          return `epoch ${epoch + 1}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept}; ${left} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
-        });
+          return `${stopPointText(at)}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept}; ${left} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+        }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
@@ -290,7 +295,7 @@ export function runTraining(
         options.onEpoch(info);
         net.assertAlive();
         guard.parametersChanged();
-        if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', `epoch ${epoch + 1} (step ${net.step})`);
+        if (guard.parameterFault() !== null) throw callbackLeftOutOfRange(net, 'onEpoch', { epoch: epoch + 1, step: net.step });
       }
     }
     return { epochs: history, skipped, halvings, ...(!ownSteps && { learningRate }), ...(lsuvReports && { lsuv: lsuvReports }), ...(tracer && { trace: tracer.trace }) };
