@@ -7,8 +7,8 @@
  * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { adviceTerms, commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
-import { DivergedError } from '../training/advice.js';
+import { commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
+import { errorLine, oneLine, SaidError } from './error-line.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
 import { mainJobCommand } from './commands/main-job.js';
@@ -114,12 +114,6 @@ function quotedWords(words: string[]): string {
   return words.map((word) => `'${shorten(word)}'`).join(' ');
 }
 
-/** One line, whatever the message holds. */
-function oneLine(text: string): string {
-  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
-  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
-}
-
 /**
  * Runs the command line `argv`, writing to `terminal`; returns the exit code (see the module
  * comment). Never exits the process and never throws.
@@ -145,12 +139,19 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       terminal.err(`gradscope: ${oneLine(error.message)}\n`);
       return EXIT.usage;
     }
-    // A DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate).
-    if (error instanceof GradscopeError) terminal.err(`gradscope: ${error.code}: ${oneLine(error instanceof DivergedError && running ? error.messageFor(adviceTerms(running)) : error.message)}\n`);
+    // The command printed it already, then what it could still show.
+    if (error instanceof SaidError) return exitCode(error.error);
+    if (error instanceof GradscopeError) terminal.err(errorLine(error, running));
     else terminal.err(`gradscope: internal error (a bug; please report it): ${oneLine(String(error))}\n`);
-    // INVALID_OPTION says the caller asked for what cannot be done, and on the command line all the
-    // caller asks is its words and flags: exit 2 whichever part found it, a flag's reader or the
-    // library once the files were opened (--from safetensors on a folder exited 1).
-    return error instanceof GradscopeError && error.code === 'INVALID_OPTION' ? EXIT.usage : EXIT.failed;
+    return exitCode(error);
   }
+}
+
+/**
+ * The exit code of a failed command. INVALID_OPTION says the caller asked for what cannot be done, and on
+ * the command line all the caller asks is its words and flags: exit 2 whichever part found it, a flag's
+ * reader or the library once the files were opened (--from safetensors on a folder exited 1).
+ */
+function exitCode(failure: unknown): number {
+  return failure instanceof GradscopeError && failure.code === 'INVALID_OPTION' ? EXIT.usage : EXIT.failed;
 }

@@ -228,7 +228,7 @@ export function runTraining(
           if (optimizerState !== null) {
             // The optimiser gave up because of its own state, which no learning rate changes: halving and
             // going back would meet it again. Its step was taken back (StepGuard.step); nothing else moves.
-            throw new DivergedError(() => `${where}: ${fault.reason}; the step was not applied, and ${optimizerStateCannotHalve(optimizerState, applied)}`);
+            throw new DivergedError(() => `${where}: ${fault.reason}; the step was not applied, and ${optimizerStateCannotHalve(optimizerState, applied)}`, at);
           }
           if (stateFault && !applied) {
             // No step of this call had run (the call's first batch: after going back to epoch 0 its

@@ -42,6 +42,10 @@ import { TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { diagnosisText, residualTableData, tableHeading, traceTableData } from '../trace-table.js';
 import type { ReportTable } from '../../flow/report-html.js';
 import { percentText } from '../../percent-text.js';
+import { DivergedError, stopPointText } from '../../training/advice.js';
+import type { EpochInfo, TrainResult } from '../../training/train-options.js';
+import type { Trace } from '../../flow/trace.js';
+import { errorLine, errorMessage, SaidError } from '../error-line.js';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
@@ -90,6 +94,20 @@ async function savedOptimizerState(path: string): Promise<SavedOptimizerState | 
   return state ? { name: state.name, steps: state.scalars.step ?? 0 } : null;
 }
 
+/**
+ * `train()`, and the DIVERGED it throws when the network's trace holds steps before it (Network.trace:
+ * what explains it, which study --model still writes and diagnoses); any other error, or a DIVERGED
+ * before any traced step, is thrown.
+ */
+function tracedUpToDivergence(train: () => TrainResult, net: { trace?: Trace }): { trained?: TrainResult; diverged?: DivergedError } {
+  try {
+    return { trained: train() };
+  } catch (error) {
+    if (error instanceof DivergedError && net.trace !== undefined && net.trace.length > 0) return { diverged: error };
+    throw error;
+  }
+}
+
 export const studyModelCommand = command({
   words: ['study'],
   summary: 'trace, diagnose and report the gradient flow of your own model (any format convert reads) on your own data, or on the digits as train does',
@@ -105,7 +123,7 @@ export const studyModelCommand = command({
     { ...JSON_FLAG, about: 'print the diagnosis, the learning curve and the whole trace as one JSON object' },
     { name: 'csv', value: 'FILE', about: 'also write the trace as CSV to FILE: a row per traced step and layer, and one per epoch with its losses (Trace.toCSV)' },
     HTML_FLAG,
-    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary)' },
+    { name: 'save', value: 'FILE', about: 'also save the trained model and its optimiser state to FILE, as saveModel does (.json: JSON, any other name: binary); not after a DIVERGED' },
   ],
   example: 'gradscope study --model model.json --data data.json --epochs 20 --optimizer adam --html report.html',
   async run(args, terminal) {
@@ -130,7 +148,8 @@ export const studyModelCommand = command({
       optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
       const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
       const bar = new ProgressBar(terminal, 'training', epochs);
-      const trained = net.train(rows.train.x, rows.train.y, {
+      const reported: EpochInfo[] = [];
+      const train = () => net.train(rows.train.x, rows.train.y, {
         epochs,
         batchSize,
         dropLast,
@@ -140,15 +159,24 @@ export const studyModelCommand = command({
         onNonFinite,
         trace: { every },
         validation: { x: rows.check.x, y: rows.check.y },
-        onEpoch: ({ epoch, validation }) => bar.update(epoch, `loss ${validation!.loss.toFixed(4)}`),
+        onEpoch: (info) => {
+          // 'halve' reports an epoch again after going back to it: its new run replaces the old one and those after it.
+          reported.length = info.epoch - 1;
+          reported.push(info);
+          bar.update(info.epoch, `loss ${info.validation!.loss.toFixed(4)}`);
+        },
       });
+      const { trained, diverged } = tracedUpToDivergence(train, net);
       bar.done();
+      // Said first, as main() would say it: what follows is of the steps before it.
+      if (diverged) terminal.err(errorLine(diverged, studyModelCommand));
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
-      // the result keeps one entry per epoch, its last run's.
-      const curve = [initial, ...trained.epochs.map((info) => info.validation!)];
-      const worse = worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save' });
+      // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
+      const curve = [initial, ...(trained?.epochs ?? reported).map((info) => info.validation!)];
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save' });
       const warnings = worse ? [worse] : [];
-      if (save) await saveModel(net, save, { optimizer });
+      // A diverged run's weights are not the trained model asked for: nothing is saved.
+      if (save && !diverged) await saveModel(net, save, { optimizer });
       const trace = net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
@@ -156,8 +184,13 @@ export const studyModelCommand = command({
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
       const account: RunAccount = {
-        run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}, ${counted(trace.length, 'traced step')}.`,
-        notices: [trainingSettingsText(settings, optimizer, seed, rows.train.count), ...(saidState ? [saidState] : []), ...nonFiniteLines(trained)],
+        run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
+        notices: [
+          trainingSettingsText(settings, optimizer, seed, rows.train.count),
+          ...(saidState ? [saidState] : []),
+          ...(trained ? nonFiniteLines(trained) : []),
+          ...(diverged && save ? [`--save ${save}: not saved, the run diverged.`] : []),
+        ],
         warnings,
         tables: [
           { caption: `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
@@ -169,16 +202,20 @@ export const studyModelCommand = command({
       // Each remedy as the command line that reruns this run with its change (this model's network, these flags).
       const terms = remedyTerms(studyModelRun(studyModelCommand, args, trace, modelPath));
       const label = `${modelPath} on ${rows.file}`;
+      // The terminal said the DIVERGED on stderr before all this; the report says it above the run's diagnosis.
+      const divergedNote = diverged ? [`DIVERGED: ${errorMessage(diverged, studyModelCommand)}`] : [];
       const report = html
         ? await writeReport(html, {
             title: `gradscope: ${modelPath}`,
-            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis, warnings }] }],
+            sections: [{ id: 'run', heading: label, text: `${account.run} Data: ${rows.source}.`, notes: account.notices, tables: account.tables, runs: [{ label, trace, diagnosis, warnings: [...divergedNote, ...warnings] }] }],
             remedyTerms: terms,
           })
         : undefined;
       if (json) {
         const optimizerUsed = { name: settings.choice.name, savedState: savedState && { ...savedState, used: false } };
-        terminal.out(jsonLine({ diagnosis, curve, warnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
+        const stopped = diverged && { message: errorMessage(diverged, studyModelCommand), stoppedAt: diverged.stoppedAt };
+        terminal.out(jsonLine({ ...(stopped && { diverged: stopped }), diagnosis, curve, warnings, optimizer: optimizerUsed, trace: trace.toJSON() }));
+        if (diverged) throw new SaidError(diverged);
         return;
       }
       print(terminal, account.run);
@@ -187,6 +224,7 @@ export const studyModelCommand = command({
       print(terminal, '', diagnosisText(diagnosis, terms));
       if (csv) print(terminal, '', `Trace (CSV): ${csv}`);
       if (report) print(terminal, `Report: ${report}`);
+      if (diverged) throw new SaidError(diverged);
       if (save) print(terminal, `Model: ${save}`);
     } finally {
       optimizer?.dispose();

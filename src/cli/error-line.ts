@@ -1,0 +1,33 @@
+/**
+ * How the command line says a GradscopeError: one line on stderr, `gradscope: CODE: message`, a
+ * DIVERGED's advice naming the command's flags. main() prints it for whatever a command throws; a
+ * command that still has something to show after the error (study --model: the diagnosis of the
+ * trace recorded up to a DIVERGED) prints it first itself and throws SaidError.
+ */
+import { GradscopeError } from '../errors.js';
+import { DivergedError } from '../training/advice.js';
+import { adviceTerms, type Command } from './command.js';
+
+/** One line, whatever the message holds. */
+export function oneLine(text: string): string {
+  const line = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
+}
+
+/** `error`'s message as `command` says it: a DIVERGED's advice names the command's flags (--learning-rate), not the API's options (learningRate). */
+export function errorMessage(error: GradscopeError, command: Command | undefined): string {
+  return oneLine(error instanceof DivergedError && command ? error.messageFor(adviceTerms(command)) : error.message);
+}
+
+/** The line main() prints for `error` thrown by `command`, newline included. */
+export function errorLine(error: GradscopeError, command: Command | undefined): string {
+  return `gradscope: ${error.code}: ${errorMessage(error, command)}\n`;
+}
+
+/** `error`, already printed by the command (errorLine, then what it could still show): main() exits as for it and prints nothing. */
+export class SaidError extends Error {
+  constructor(readonly error: GradscopeError) {
+    super(error.message);
+    this.name = 'SaidError';
+  }
+}
