@@ -462,7 +462,8 @@ describe('gradscope study --model --data', async () => {
   it("names the CLI's flags in a divergence's advice (--learning-rate, --clip-norm, --on-non-finite), not the API's options; train() itself names its options", async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--learning-rate', '1e9', '--epochs', '2', '--batch-size', '10']);
     expect(code).toBe(1);
-    expect(stdout).toBe('');
+    // The steps before it were traced: their run and diagnosis follow the DIVERGED line (study-model-diverged.test.ts).
+    expect(stdout.split('\n')[0]).toMatch(/: DIVERGED, stopped at epoch \d+, batch \d+ \(step \d+\), \d+ traced steps? before it\.$/);
     const line = stderr.trimEnd().split('\n').pop()!;
     expect(line).toMatch(/^gradscope: DIVERGED: .*try a --learning-rate below 1000000000, --clip-norm, or --on-non-finite halve; --on-non-finite skip if a few batches are outliers/);
     expect(line).not.toMatch(/learningRate|clipNorm|onNonFinite/);
