@@ -780,7 +780,7 @@ const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GR
  * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
  */
 function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
-  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace);
+  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
@@ -846,6 +846,7 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
   const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
+  if (p.epochLoss === 'training subset at the end') return `the loss on ${p.subsetRows} of the training rows at each epoch's end (at the validation rows' weights${kept})`;
   return p.epochLoss === 'all rows at the end'
     ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
@@ -879,8 +880,12 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   }
   if (p.state === 'rising') {
     const overshoot = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${trace.run.learningRate})`;
+    // Both at the same weights (epochLoss 'training subset at the end'): not overfitting, which would have held the training loss.
+    const unstable = p.heldOutRose
+      ? `training became unstable from epoch ${lowest.epoch + 2}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, p.heldOut!.lowest)}, and `
+      : '';
     return (
-      `${measured} rose: ${rise(p.lossEnd, lowest)}. ` +
+      `${unstable}${measured} rose: ${rise(p.lossEnd, lowest)}. ` +
       `A training loss that rises from epoch to epoch points to ${overshoot} overshooting: moving the weights past the lower loss they aimed at` +
       (verdict === 'loss-rising' ? '.' : `, whatever the gradient flow above.`)
     );
@@ -906,6 +911,20 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   return (
     `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
     plateauCause(e, verdict, ends)
+  );
+}
+
+/**
+ * Where the held-out loss rose but the trace holds no training loss at the same weights (one saved
+ * before TraceEpoch.training was recorded): what the trace can tell, and that it cannot tell
+ * overfitting from an unstable end; '' elsewhere.
+ */
+function heldOutUnreadClause(p: TrainingProgress): string {
+  if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
+  const held = p.heldOut!;
+  return (
+    ` The validation rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${percentAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${fmt(held.lowest.loss)} after ${counted(held.lowest.epoch + 1, 'epoch')}; ` +
+    "the trace holds no training loss at the same weights (it was saved before gradscope recorded one), and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same validation records it."
   );
 }
 
@@ -1166,6 +1185,13 @@ function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
   const run = runAtEnd(trace);
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
     addSmallerRate(run, `the training loss rose ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest (after ${counted(p.lowest!.epoch + 1, 'epoch')}): smaller steps overshoot less.`, add);
+  }
+  if (p?.state === 'rising' && p.heldOutRose) {
+    const best = p.heldOut!.lowest.epoch + 1;
+    add(
+      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      `the validation rows' loss was lowest after ${counted(best, 'epoch')} (${fmt(p.heldOut!.lowest.loss)}) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+    );
   }
   if (p?.state === 'overfitting') {
     const best = p.heldOut!.lowest.epoch + 1;

@@ -113,6 +113,23 @@ export interface TraceEpoch {
     /** Fraction of them classified right. */
     accuracy: number;
   };
+  /**
+   * Loss and accuracy on a fixed subset of the training rows after the epoch ('eval' mode), at the
+   * same weights as `validation`: recorded where the validation rows were other rows (TraceRun.validation
+   * 'other rows'), so that a held-out loss that rose is compared with the training loss at the same
+   * weights (overfitting: this one held or fell) and not with `loss`, a mean over weights that moved.
+   * The rows are evenly spaced over the training rows, as many as the validation rows, at most
+   * 1024 (TRAINING_CHECK_MAX_ROWS, src/training/training-check-rows.ts). Absent without validation on other rows, and in
+   * traces saved before gradscope recorded it.
+   */
+  training?: {
+    /** Mean loss over the subset. */
+    loss: number;
+    /** Fraction of it classified right. */
+    accuracy: number;
+    /** Training rows in the subset. */
+    rows: number;
+  };
 }
 
 /**
@@ -548,6 +565,7 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
     loss: e.loss,
     ...(e.learningRate !== undefined && { learningRate: e.learningRate }),
     ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }),
+    ...(e.training && { training: { loss: e.training.loss, accuracy: e.training.accuracy, rows: e.training.rows } }),
   };
 }
 
@@ -647,6 +665,11 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   if (validation === undefined) return read;
   if (typeof validation !== 'object' || validation === null) throw bad(`${where()}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
   read.validation = { loss: savedValue(validation.loss, 'norm', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
+  const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
+  if (training === undefined) return read;
+  if (typeof training !== 'object' || training === null) throw bad(`${where()}.training must be an object { loss, accuracy, rows }, got ${shown(training)}`);
+  if (!Number.isInteger(training.rows) || (training.rows as number) < 1) throw bad(`${where()}.training.rows must be a whole number ≥ 1, got ${shown(training.rows)}`);
+  read.training = { loss: savedValue(training.loss, 'norm', `${where()}.training.loss`, bad), accuracy: savedValue(training.accuracy, 'fraction', `${where()}.training.accuracy`, bad), rows: training.rows as number };
   return read;
 }
 

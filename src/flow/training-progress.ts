@@ -16,8 +16,9 @@ import type { Trace, TraceEpoch } from './trace.js';
 /**
  * converged: fits its training batches; plateau: the loss stopped falling short of that; learning:
  * the loss is still falling; rising: the training loss rose above its lowest (epochs only);
- * overfitting: the training loss did not rise while the held-out rows' loss did (epochs only, with
- * validation on other rows); unclear: the batches' losses vary more than the fall to be read (batches only).
+ * overfitting: the training loss at the epochs' ends did not rise while the held-out rows' loss did,
+ * both at the same weights (epochs only, with validation on other rows and the training rows' loss
+ * recorded beside it: TraceEpoch.training); unclear: the batches' losses vary more than the fall to be read (batches only).
  */
 export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
 
@@ -51,9 +52,13 @@ export interface TrainingProgress {
   /**
    * Only when read 'epochs': which training loss each epoch gives. 'all rows at the end': the loss on
    * every training row at the epoch's end (its validation, given the training rows themselves);
+   * 'training subset at the end': the loss on a fixed subset of the training rows at the epoch's end,
+   * at the weights the validation rows were evaluated at (TraceEpoch.training, recorded where those were other rows);
    * 'batch mean': the mean of the epoch's batch losses, each before its update (EpochInfo.loss).
    */
-  epochLoss?: 'all rows at the end' | 'batch mean';
+  epochLoss?: 'all rows at the end' | 'training subset at the end' | 'batch mean';
+  /** Only with epochLoss 'training subset at the end': the training rows in the subset. */
+  subsetRows?: number;
   /**
    * Only when read 'batches': why the epochs were not read. 'fewer than two': the trace holds fewer
    * (one epoch, a single batch, a trace saved before epochs were recorded); 'not a number': an
@@ -81,9 +86,17 @@ export interface TrainingProgress {
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared the same way. */
   heldOut?: HeldOutProgress;
   /**
+   * Only with heldOut: whether its last window rose at least STILL_FALLING above its lowest. Read as
+   * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
+   * end') that did not rise; a trace saved before that was recorded compares the held-out loss with
+   * batch means over weights that moved, which cannot tell overfitting from an unstable end.
+   */
+  heldOutRose?: boolean;
+  /**
    * Fraction of rows classified right at the end: read 'batches', the median batch accuracy over the
    * last window of records; read 'epochs', the mean over the last window of epochs of the accuracy on
-   * every training row at the epoch's end (epochLoss 'all rows at the end'), else the median batch
+   * every training row (epochLoss 'all rows at the end') or the training subset (epochLoss 'training
+   * subset at the end') at the epoch's end, else the median batch
    * accuracy of the records taken in those epochs (NaN where none was).
    */
   accuracyEnd: number;
@@ -187,9 +200,16 @@ export function trainingProgress(trace: Trace): TrainingProgress | undefined {
   return progress && classes !== undefined ? { ...progress, chance: 1 / classes } : progress;
 }
 
-/** Which training loss an epoch gives (TrainingProgress.epochLoss): on every training row where they were the validation rows, else its batch mean. */
+/** Which training loss the trace's epochs give (TrainingProgress.epochLoss): on every training row where they were the validation rows, on the training subset where every epoch recorded one (TraceEpoch.training), else the batch mean. */
+function epochLossOf(trace: Trace): NonNullable<TrainingProgress['epochLoss']> {
+  if (trace.run.validation === 'training rows') return 'all rows at the end';
+  return trace.epochs.length > 0 && trace.epochs.every((e) => e.training !== undefined) ? 'training subset at the end' : 'batch mean';
+}
+
+/** The training loss of an epoch, as epochLossOf says which. */
 function trainingLossOf(trace: Trace): (e: TraceEpoch) => number {
-  return trace.run.validation === 'training rows' ? (e) => e.validation?.loss ?? NaN : (e) => e.loss;
+  const which = epochLossOf(trace);
+  return which === 'all rows at the end' ? (e) => e.validation?.loss ?? NaN : which === 'training subset at the end' ? (e) => e.training!.loss : (e) => e.loss;
 }
 
 /** Why the trace's epochs cannot be read (fewer than two, a training loss that is not a finite number, none kept in a window); undefined where they can. */
@@ -249,7 +269,7 @@ const rose = (p: HeldOutProgress) => p.lossEnd > p.lowest.loss && p.lossEnd >= (
 function epochProgress(trace: Trace): TrainingProgress | undefined {
   const epochs = trace.epochs;
   const n = epochs.length;
-  const allRows = trace.run.validation === 'training rows';
+  const epochLoss = epochLossOf(trace);
   const trainingLoss = trainingLossOf(trace);
   if (trace.length === 0 || !Number.isFinite(trace.losses[0])) return undefined;
   // epochsUnread() found the windows.
@@ -262,12 +282,21 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   // The records taken in the last window's epochs: those after the step that ended the (kept) epoch before it.
   const after = epochs[windows.last - 1].step;
   const lastRecords = Array.from(trace.accuracy).filter((_, r) => trace.steps[r] > after);
-  const accuracyEnd = allRows ? mean(last.map((e) => e.validation!.accuracy)) : lastRecords.length ? median(lastRecords) : NaN;
+  const accuracyEnd =
+    epochLoss === 'all rows at the end'
+      ? mean(last.map((e) => e.validation!.accuracy))
+      : epochLoss === 'training subset at the end'
+        ? mean(last.map((e) => e.training!.accuracy))
+        : lastRecords.length
+          ? median(lastRecords)
+          : NaN;
   const lossStart = trace.losses[0];
   const { lossBefore, lossEnd } = training;
+  const heldOutRose = heldOut && rose(heldOut);
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
+  // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
   const state: TrainingState =
-    heldOut && !rose(training) && rose(heldOut)
+    heldOutRose && epochLoss === 'training subset at the end' && !rose(training)
       ? 'overfitting'
       : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
@@ -279,7 +308,8 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   return {
     state,
     read: 'epochs',
-    epochLoss: allRows ? 'all rows at the end' : 'batch mean',
+    epochLoss,
+    ...(epochLoss === 'training subset at the end' && { subsetRows: epochs[0].training!.rows }),
     window,
     epochs: count,
     ...(n < count && { epochsKept: n }),
@@ -287,7 +317,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lossBefore,
     lossEnd,
     lowest: training.lowest,
-    ...(heldOut && { heldOut }),
+    ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
     noise: NaN,
   };

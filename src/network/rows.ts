@@ -69,16 +69,15 @@ export function layerOutputRows<T extends Tensor>(engine: RowEngine<T>, x: Matri
   });
 }
 
-/** Mean loss and accuracy over all rows of a resident data set, in 'eval' mode. */
-export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>): Evaluation {
+/** Mean loss and accuracy over the rows of a resident data set at indexes `rows` (default: all of them), in 'eval' mode. */
+export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>, rows: Uint32Array = identity(x.rows)): Evaluation {
   engine.assertAlive();
   let lossSum = 0;
   let correct = 0;
   const n = engine.outputSize;
-  const all = identity(x.rows);
   const k = engine.kernels;
-  const load = (start: number, count: number) => engine.loadBatch(x, y, all, start, count);
-  forEachChunk(engine, x.rows, load, (start, count) => {
+  const load = (start: number, count: number) => engine.loadBatch(x, y, rows, start, count);
+  forEachChunk(engine, rows.length, load, (start, count) => {
     const loss = engine.lossOfLastForward(count);
     if (!Number.isFinite(loss)) {
       throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
@@ -89,7 +88,7 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
       if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
     }
   });
-  return { loss: lossSum / x.rows, accuracy: correct / x.rows };
+  return { loss: lossSum / rows.length, accuracy: correct / rows.length };
 }
 
 /**

@@ -16,6 +16,7 @@ import { DivergedError, parenthesised, stopPointText, withoutPolicy } from './ad
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
+import { trainingCheckRows } from './training-check-rows.js';
 import { counted } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
@@ -70,6 +71,8 @@ export function runTraining(
   let epochStart: JudgedEpochStart | undefined;
   let guard: StepGuard | undefined;
   let tracer: TraceRecorder | undefined;
+  /** The training rows evaluated at each epoch's end beside validation on other rows, when traced (trainingCheckRows). */
+  let trainingCheck: Uint32Array | undefined;
   let noiser: AnnealedGradientNoise<Tensor> | undefined;
   let lsuvReports: LsuvLayerReport[] | undefined;
   let skipped = 0;
@@ -91,6 +94,8 @@ export function runTraining(
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') epochStart = new JudgedEpochStart(net, order.length);
     if (settings.trace !== undefined) {
+      // The training loss at the held-out loss's weights (TraceEpoch.training), for the trace alone.
+      if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
       tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation }));
       onTrace(tracer.trace);
     }
@@ -290,7 +295,8 @@ export function runTraining(
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
       // The rate in force is recorded once 'halve' lowered it, so that remedies derived from the rate start from it (learningRateInForce).
       const halved = halvings > 0 && !ownSteps && { learningRate };
-      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.validation && { validation: { ...info.validation } }) });
+      const training = trainingCheck && { ...evaluateRows(net, x, y, trainingCheck), rows: trainingCheck.length };
+      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.validation && { validation: { ...info.validation } }), ...(training && { training }) });
       if (options.onEpoch) {
         options.onEpoch(info);
         net.assertAlive();
