@@ -865,7 +865,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const end = atLastEpochs(p.lossEnd, p, p.epochs!);
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
-    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'all rows at the end' ? 'the training rows' : "the last epochs' traced batches' rows"} classified right${chanceClause(p)}`;
+    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p)}`;
   const lowest = p.lowest!;
   const rise = (now: number, low: { epoch: number; loss: number }) =>
     `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}`;

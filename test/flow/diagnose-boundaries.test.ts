@@ -158,7 +158,7 @@ describe('a loss of 0', () => {
     const heldOut = diagnose(
       handTrace(
         flat,
-        [0, 0.3].map((held, epoch) => ({ epoch, step: epoch + 2, loss: 1 - epoch / 100, validation: { loss: held, accuracy: 0.5 } })),
+        [0, 0.3].map((held, epoch) => ({ epoch, step: epoch + 2, loss: 1 - epoch / 100, validation: { loss: held, accuracy: 0.5 }, training: { loss: 1 - epoch / 100, accuracy: 0.5, rows: 4 } })),
         { ...RUN, validation: 'other rows' },
       ),
     );
@@ -251,7 +251,8 @@ describe('overfitting', () => {
     diagnose(
       handTrace(
         flatRun(1),
-        training.map((loss, epoch) => ({ epoch, step: epoch + 1, loss, validation: { loss: [1, 0.8, 0.9, 1, 0.8, 0.8, 0.8, 0.8, 1, 1][epoch], accuracy: 0.5 } })),
+        // The training rows' loss at the epochs' ends (TraceEpoch.training) is what overfitting is read against.
+        training.map((loss, epoch) => ({ epoch, step: epoch + 1, loss: 9, validation: { loss: [1, 0.8, 0.9, 1, 0.8, 0.8, 0.8, 0.8, 1, 1][epoch], accuracy: 0.5 }, training: { loss, accuracy: 0.5, rows: 4 } })),
         { ...RUN, validation: 'other rows' },
       ),
     );
@@ -259,12 +260,12 @@ describe('overfitting', () => {
   it("says the network fits its training rows better only where their loss fell", () => {
     const held = overfit([2, 2, 2, 2]);
     expect(held.verdict).toBe('overfitting');
-    expect(held.summary).toContain('while the training loss per epoch (the mean of its batches\' losses, each before its update) went 2.00 → the same');
+    expect(held.summary).toContain("while the loss on 4 of the training rows at each epoch's end (at the validation rows' weights) went 2.00 → the same");
     expect(held.summary).not.toMatch(/fits its training rows/);
     const fell = overfit([2, 1.8, 1.7, 1.6]);
     expect(fell.verdict).toBe('overfitting');
     expect(fell.summary).toContain(
-      "went 1.70 → 1.60, with 50 % of the last epochs' traced batches' rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way. The network fits its training rows better at the cost of the rows it has not seen.",
+      "went 1.70 → 1.60, with 50 % of those training rows classified right, at chance: no better than a guess among 2 classes (50 % right), within 5 points either way. The network fits its training rows better at the cost of the rows it has not seen.",
     );
     // Over windows of more than one epoch, the training losses are said to be the windows' means.
     expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
