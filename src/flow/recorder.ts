@@ -148,8 +148,9 @@ export class TraceRecorder {
 
   /**
    * After an epoch of train(): its losses as the loop measured them (the mean of its batch losses,
-   * and the validation rows' loss where it has them), so that diagnose() reads how the loss moved
-   * from epoch to epoch at no cost beyond the loop's own (no pass over the data of its own).
+   * the validation rows' loss where it has them, and beside validation on other rows the training
+   * subset's at the same weights: the one pass a trace adds, of at most as many rows as the
+   * validation's), so that diagnose() reads how the loss moved from epoch to epoch.
    */
   epochEnded(epoch: TraceEpoch): void {
     this.recorder.trace.addEpoch(epoch);
