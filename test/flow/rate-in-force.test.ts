@@ -5,33 +5,17 @@
  * Traces saved before epochs recorded their rate read as before (the starting rate).
  */
 import { describe, expect, it } from 'vitest';
-import { createNetwork, type Network } from '../../src/api/network.js';
-import { MODEL } from '../../src/model.js';
-import { createOptimizer } from '../../src/optim/index.js';
-import type { Optimizer } from '../../src/optim/optimizer.js';
+import { createNetwork } from '../../src/api/network.js';
 import { learningRateInForce, Trace } from '../../src/flow/trace.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { SMALLER_LEARNING_RATE, LARGER_LEARNING_RATE } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectError } from '../util/expect-error.js';
+import { sabotaged } from '../util/sabotaged-optimizer.js';
 
 const rng = new Rng(5);
 const x = Array.from({ length: 24 }, () => [rng.normal(), rng.normal(), rng.normal()]);
 const y = x.map((row) => (row[0] + row[1] > 0 ? [1, 0] : [0, 1]));
-
-/** Plain SGD, but the attempts numbered in `refused` take a step of rate 1e30, which the step guard refuses: under 'halve', a halving. */
-function sabotaged(net: Network, refused: Set<number>): Optimizer {
-  const sgd = createOptimizer(net, 'sgd');
-  let attempt = 0;
-  return {
-    name: 'sgd',
-    model: net[MODEL],
-    step: (model, rate, batch) => sgd.step(model, refused.has(++attempt) ? 1e30 : rate, batch),
-    state: () => sgd.state(),
-    restore: (state) => sgd.restore(state),
-    dispose: () => sgd.dispose(),
-  };
-}
 
 /** A [3, 5, 4, 2] tanh network trained 6 epochs of 3 batches at rate 0.1, the attempts in `refused` refused ('halve'). */
 async function halvedRun(refused: number[]) {

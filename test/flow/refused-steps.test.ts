@@ -5,17 +5,17 @@
  * update measured, and the trace of a run with refusals is the trace of the same steps without them.
  */
 import { describe, expect, it } from 'vitest';
-import { createNetwork, type Network } from '../../src/api/network.js';
+import { createNetwork } from '../../src/api/network.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { BackendOptions } from '../../src/backend.js';
 import { MODEL } from '../../src/model.js';
 import { createOptimizer } from '../../src/optim/index.js';
-import type { Optimizer } from '../../src/optim/optimizer.js';
 import type { NonFinitePolicy } from '../../src/training/numeric-faults.js';
 import type { Trace } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES } from '../../src/flow/metrics.js';
 import { Rng } from '../../src/init/rng.js';
 import { expectError } from '../util/expect-error.js';
+import { sabotaged } from '../util/sabotaged-optimizer.js';
 
 const rng = new Rng(5);
 const x = Array.from({ length: 24 }, () => [rng.normal(), rng.normal(), rng.normal()]);
@@ -25,23 +25,6 @@ const NETWORKS: [string, NetworkOptions & BackendOptions][] = [
   ['dense', { sizes: [3, 5, 4, 2], activation: 'tanh', seed: 2, backend: 'ref' }],
   ['blocks', { inputs: 3, seed: 2, backend: 'ref', layers: [{ type: 'dense', units: 5, activation: 'tanh' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 5, activation: 'relu' }] }, { type: 'dense', units: 2, activation: 'softmax' }] }],
 ];
-
-/**
- * Plain SGD, but the attempts numbered in `refused` (1 = the first call) take a step of learning rate
- * 1e30, which the step guard refuses and takes back (no keepsWithin: the guard keeps a copy).
- */
-function sabotaged(net: Network, refused: Set<number>): Optimizer {
-  const sgd = createOptimizer(net, 'sgd');
-  let attempt = 0;
-  return {
-    name: 'sgd',
-    model: net[MODEL],
-    step: (model, rate, batch) => sgd.step(model, refused.has(++attempt) ? 1e30 : rate, batch),
-    state: () => sgd.state(),
-    restore: (state) => sgd.restore(state),
-    dispose: () => sgd.dispose(),
-  };
-}
 
 /**
  * A trace's values, for comparing two runs: all of them, the power iteration's ‖W‖₂ and chain bound
