@@ -18,7 +18,7 @@ import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy
 import { ProgressBar } from '../progress.js';
 import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
-import { ACTIVATIONS_WIDTH_FLAG, activationTable, unitFailureNote } from './study-activations.js';
+import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationTable, unitFailureNote } from './study-activations.js';
 import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
 import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
@@ -69,17 +69,9 @@ export const mainJobCommand = command({
     print(terminal, depthTables(depth));
 
     print(terminal, `\nStudy (b), activations × initialisations (Glorot & Bengio 2010, scaled down):\n`);
-    let study: ProgressBar | undefined; // of the study's own count of runs
-    const activations = await runActivationStudy({
-      ...MAIN_JOB_ACTIVATIONS,
-      width,
-      seed,
-      onRun: (label, done, total) => {
-        study ??= new ProgressBar(terminal, 'activations', total);
-        study.update(done, done === total ? 'done' : label);
-      },
-    });
-    study?.done();
+    const studyProgress = activationProgress(terminal);
+    const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: studyProgress.onRun });
+    studyProgress.done();
     print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}, seed ${seed}.\n`);
     print(terminal, activationTable(activations));
     print(terminal, `\n${unitFailureNote()}`);

@@ -10,7 +10,7 @@ import { activationsReportSection, startRatioText } from '../../studies/activati
 import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine, numberFlag, outputFileFlag, SEED_FLAG, TEST_FLAG, TRAIN_FLAG, WIDTH, widthFlag } from '../command.js';
 import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { print } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
 import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -102,19 +102,9 @@ export const studyActivationsCommand = command({
     const seed = numberFlag(args, 'seed');
     checkDigitFlags(trainRows, testRows);
     const html = await outputFileFlag(args, 'html');
-    let bar: ProgressBar | undefined;
-    const result = await runActivationStudy({
-      width,
-      epochs,
-      trainRows,
-      testRows,
-      seed,
-      onRun: (label, done, total) => {
-        bar ??= new ProgressBar(terminal, 'activations', total);
-        bar.update(done, done === total ? 'done' : label);
-      },
-    });
-    bar?.done();
+    const progress = activationProgress(terminal);
+    const result = await runActivationStudy({ width, epochs, trainRows, testRows, seed, onRun: progress.onRun });
+    progress.done();
     if (json) {
       const runs = result.runs.map((r) => ({
         activation: r.activation,
@@ -142,3 +132,15 @@ export const studyActivationsCommand = command({
     if (html) print(terminal, `\nReport: ${await writeReport(html, { sections: [withRunTerms(activationsReportSection(result), (run) => activationRunTerms(result, seed, run.trace, run.label))] })}`);
   },
 });
+
+/** The activations study's progress bar, sized by the study's own count of runs (its first onRun): 'done' at the last. Shared with the main job's study (b). */
+export function activationProgress(terminal: Terminal): { onRun: (label: string, done: number, total: number) => void; done: () => void } {
+  let bar: ProgressBar | undefined;
+  return {
+    onRun: (label, done, total) => {
+      bar ??= new ProgressBar(terminal, 'activations', total);
+      bar.update(done, done === total ? 'done' : label);
+    },
+    done: () => bar?.done(),
+  };
+}
