@@ -497,6 +497,18 @@ export function f32_dense_bwd_input__simd(
   gemm(da, dz, w, 0, scratch, <usize>nOut << 2, 4, <usize>nIn << 2, 4, nIn, batch, nIn, nOut, true, false);
 }
 
+// The SIMD microkernel's tile: MR rows of C by NR columns. The threaded backend cuts a split
+// product's batch rows at multiples of MR and a split ∂W's columns at multiples of NR
+// (src/wasm/threads/threaded-kernels.ts), so no tile straddles two threads' parts; it reads both
+// from here, the one place they are set.
+export function dense_tile_rows__simd(): i32 {
+  return MR;
+}
+
+export function dense_tile_cols__simd(): i32 {
+  return NR;
+}
+
 export function f32_dense_bwd_weights__simd(
   dw: usize, dz: usize, a: usize, scratch: usize, batch: i32, nIn: i32, nOut: i32,
 ): void {

@@ -13,12 +13,9 @@
  * Only the main thread allocates and grows the memory, and only while no job runs.
  */
 import { GradscopeError } from '../../errors.js';
-import { ARGS_PER_CALL, BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, CONTROL_BYTES, MAX_CALLS } from './control.js';
+import { BROWSER_WORKER_SOURCE, nodeWorkerSource } from './worker-source.js';
 
-/** Slots of the control block (Int32 indices; arguments are Float64 at ARGS + ARGS_PER_CALL·call). */
-const CONTROL = { job: 0, done: 1, calls: 2, error: 3, fn: 4, awake: 5, claim: 7, args: 8 } as const;
-const MAX_CALLS = 2;
-const CONTROL_BYTES = (CONTROL.args + MAX_CALLS * ARGS_PER_CALL) * 8;
 /** A job that has not finished after this long means a dead worker: fail rather than hang. */
 const JOB_TIMEOUT_MS = 30_000;
 /**
@@ -258,11 +255,13 @@ export class ThreadPool {
     return this.lanes.length;
   }
 
-  /** Sets call `c` of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
+  /** Sets call `c` (< MAX_CALLS) of worker `w`'s next job: export `fn` (an index into `names`) with up to ARGS_PER_CALL arguments. */
   setCall(w: number, c: number, fn: number, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0, a8 = 0, a9 = 0, a10 = 0, a11 = 0): void {
+    // A call past the block would write over the arguments of the ones before it.
+    if (c >= MAX_CALLS) throw new Error(`threads: call ${c} of a job, past the ${MAX_CALLS} a control block holds`);
     const { ctrl, args } = this.lanes[w];
-    ctrl[CONTROL.fn + 2 * c] = fn;
-    const at = CONTROL.args + ARGS_PER_CALL * c;
+    ctrl[CONTROL.fn + c] = fn;
+    const at = ARGS_AT + ARGS_PER_CALL * c;
     args[at] = a0;
     args[at + 1] = a1;
     args[at + 2] = a2;
@@ -323,8 +322,8 @@ export class ThreadPool {
     const calls = ctrl[CONTROL.calls];
     try {
       for (let c = 0; c < calls; c++) {
-        const a = CONTROL.args + ARGS_PER_CALL * c;
-        this.local[ctrl[CONTROL.fn + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
+        const a = ARGS_AT + ARGS_PER_CALL * c;
+        this.local[ctrl[CONTROL.fn + c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
       }
     } catch {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w}'s job failed on the main thread`);

@@ -77,10 +77,6 @@ export interface ThreadedWasmKernels extends WasmKernels {
 const F32 = 4;
 /** Bytes of one row number (u32) of copyRows. */
 const U32 = 4;
-/** Batch rows per microkernel tile: parts are cut at multiples of it, so no tile straddles two. */
-const MR = 4;
-/** Columns per microkernel tile (NR in assembly/gemm.pack.ts): a split ∂W's column parts are cut at multiples of it. */
-const NR = 8;
 const DEFAULT_MIN_FLOPS = 1 << 21;
 const DEFAULT_MIN_ROWS = 64;
 const INITIAL_PAGES = 16;
@@ -178,7 +174,7 @@ export async function createThreadedWasmKernels(options: ThreadedOptions = {}): 
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as unknown as CommonExports & Record<string, unknown>;
   const pool = await ThreadPool.start(threads - 1, module, memory, WORKER_EXPORTS, WORKER_EXPORTS.map((name) => exports[name] as LocalExport));
-  return new ThreadedWasmBackend(exports, pool, minFlops, Math.max(minRows, MR));
+  return new ThreadedWasmBackend(exports, pool, minFlops, minRows);
 }
 
 class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
@@ -191,6 +187,15 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   /** Per thread (main first): scratch for the packed panels. */
   private readonly scratches: WasmTensor[] = [];
 
+  /**
+   * The SIMD microkernel's tile, as the core sets it (dense_tile_rows/cols): split products' batch
+   * rows are cut at multiples of tileRows and a split ∂W's columns at multiples of tileColumns, so
+   * no tile straddles two threads' parts.
+   */
+  private readonly tileRows: number;
+  private readonly tileColumns: number;
+  /** Each thread's least batch rows for a split (minRowsPerThread, at least one tile's rows). */
+  private readonly minRows: number;
   /** The main thread's part of a ∂W split by columns (f32_dense_bwd_weights_cols__simd). */
   private readonly columnsLocal: (dwCols: number, dz: number, aCols: number, scratch: number, batch: number, nIn: number, nOut: number, cols: number) => void;
 
@@ -198,10 +203,13 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     exports: CommonExports & Record<string, unknown>,
     pool: ThreadPool,
     private readonly minFlops: number,
-    private readonly minRows: number,
+    minRowsPerThread: number,
   ) {
     super(exports, 'simd', 'simd');
     this.pool = pool;
+    this.tileRows = (exports.dense_tile_rows__simd as () => number)();
+    this.tileColumns = (exports.dense_tile_cols__simd as () => number)();
+    this.minRows = Math.max(minRowsPerThread, this.tileRows);
     this.columnsLocal = exports[WORKER_EXPORTS[BWD_WEIGHT_COLUMNS]] as typeof this.columnsLocal;
     for (let t = 0; t <= pool.size; t++) this.scratches.push(this.allocOwn(0));
   }
@@ -216,16 +224,16 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     await pool?.close();
   }
 
-  /** Rows [start(t), start(t + 1)) go to thread t (0 = main): equal parts, cut at multiples of MR. */
+  /** Rows [start(t), start(t + 1)) go to thread t (0 = main): equal parts, cut at multiples of tileRows. */
   private rowStart(t: number, batch: number): number {
     if (t >= this.threads) return batch;
-    return Math.min(batch, Math.ceil((batch * t) / this.threads / MR) * MR);
+    return Math.min(batch, Math.ceil((batch * t) / this.threads / this.tileRows) * this.tileRows);
   }
 
-  /** dw's columns [columnStart(t), columnStart(t + 1)) go to thread t in a split ∂W: equal parts, cut at multiples of NR. */
+  /** dw's columns [columnStart(t), columnStart(t + 1)) go to thread t in a split ∂W: equal parts, cut at multiples of tileColumns. */
   private columnStart(t: number, nIn: number): number {
     if (t >= this.threads) return nIn;
-    return Math.min(nIn, Math.ceil((nIn * t) / this.threads / NR) * NR);
+    return Math.min(nIn, Math.ceil((nIn * t) / this.threads / this.tileColumns) * this.tileColumns);
   }
 
   /**
@@ -234,7 +242,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   private splits(batch: number, nIn: number, nOut: number, byColumns: boolean): boolean {
     if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < this.threads * this.minRows) return false;
-    if (byColumns && nIn < this.threads * NR) return false;
+    if (byColumns && nIn < this.threads * this.tileColumns) return false;
     this.splitProducts++;
     const bytes = this.exports.dense_scratch_bytes(batch, nIn, nOut);
     // Grown only when a larger layer comes along, never in a steady training loop.
@@ -345,7 +353,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * The elementwise activations, split by the rows the split products give each thread, so each
    * applies f to the rows its forward product wrote (and the next layer's product reads them from
    * its own cache). Every value is computed by the same kernel as on one thread; the parts start at
-   * multiples of MR rows, so the SIMD lanes and the scalar tail fall where they do on one thread:
+   * multiples of tileRows rows (the core's MR, 4: a multiple of the f32x4 width, which these splits need too), so the SIMD lanes and the scalar tail fall where they do on one thread:
    * bit for bit the same. Softmax (whole rows, and only on output layers) stays on the main thread,
    * and so does a backward pass under MIN_SPLIT_BACKWARD_PASS values.
    */

@@ -11,15 +11,11 @@
  * counter as done and notify. A negative call count is the order to stop: it says 'stopped' and
  * returns. It never allocates in the memory: the main thread owns allocation and hands it pointers.
  *
- * Control block (Int32 / Float64 views of one SharedArrayBuffer), see CONTROL in pool.ts:
- *   i32[0] job counter   i32[1] done counter   i32[2] calls (−1: stop)   i32[3] error flag
- *   i32[4 + 2c] export index of call c   i32[5] 1 while the worker is awake (working or spinning),
- *   0 while it sleeps or is about to   i32[7] the last job claimed (by the worker, or by the main
- *   thread, which runs a job itself if it finds it unclaimed)   f64[8 + 12c .. 20 + 12c) the arguments of call c
+ * The control block's slots (CONTROL), its call arguments (ARGS_AT) and the call itself (callSource)
+ * come from control.ts, the layout the pool reads too.
  */
+import { ARGS_AT, ARGS_PER_CALL, CONTROL, callSource } from './control.js';
 
-/** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
-export const ARGS_PER_CALL = 12;
 
 /** `gradscopeWorker(init, say)`: init = { module, memory, control, names, spin }; say(message) posts to the pool. */
 const WORKER_PROTOCOL = `
@@ -31,30 +27,30 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
   // The counter starts at 0 and only the main thread moves it, after 'ready': reading it here
   // instead could see a job already posted and then wait past it forever.
   let seen = 0;
-  Atomics.store(ctrl, 5, 1);
+  Atomics.store(ctrl, ${CONTROL.awake}, 1);
   say('ready');
   for (;;) {
     // Spin a little before sleeping: the next product of a step usually follows within
     // microseconds, and waking from a futex costs tens of them.
-    for (let spin = 0; spin < SPIN && Atomics.load(ctrl, 0) === seen; spin++);
-    Atomics.store(ctrl, 5, 0);
-    Atomics.wait(ctrl, 0, seen);
-    Atomics.store(ctrl, 5, 1);
-    seen = Atomics.load(ctrl, 0);
-    const calls = Atomics.load(ctrl, 2);
+    for (let spin = 0; spin < SPIN && Atomics.load(ctrl, ${CONTROL.job}) === seen; spin++);
+    Atomics.store(ctrl, ${CONTROL.awake}, 0);
+    Atomics.wait(ctrl, ${CONTROL.job}, seen);
+    Atomics.store(ctrl, ${CONTROL.awake}, 1);
+    seen = Atomics.load(ctrl, ${CONTROL.job});
+    const calls = Atomics.load(ctrl, ${CONTROL.calls});
     if (calls < 0) break;
     // Jobs are claimed in order; one the main thread claimed first, it ran itself.
-    if (Atomics.compareExchange(ctrl, 7, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
+    if (Atomics.compareExchange(ctrl, ${CONTROL.claim}, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
     try {
       for (let c = 0; c < calls; c++) {
-        const a = 8 + ${ARGS_PER_CALL} * c;
-        fns[ctrl[4 + 2 * c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
+        const a = ${ARGS_AT} + ${ARGS_PER_CALL} * c;
+        ${callSource(`fns[ctrl[${CONTROL.fn} + c]]`, 'args', 'a')};
       }
     } catch (error) {
-      Atomics.store(ctrl, 3, 1);
+      Atomics.store(ctrl, ${CONTROL.error}, 1);
     }
-    Atomics.store(ctrl, 1, seen);
-    Atomics.notify(ctrl, 1);
+    Atomics.store(ctrl, ${CONTROL.done}, seen);
+    Atomics.notify(ctrl, ${CONTROL.done});
   }
   say('stopped');
 }

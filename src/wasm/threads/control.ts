@@ -1,0 +1,43 @@
+/**
+ * The control block of a pool worker: one SharedArrayBuffer per worker, read as Int32 slots and,
+ * from `argsAt` on, as Float64 call arguments. The one layout the pool (pool.ts) and the worker's
+ * source (worker-source.ts, which interpolates these numbers into its text) both read.
+ */
+
+/** Int32 slots of the control block. */
+export const CONTROL = {
+  /** The job counter: the main thread moves it to post a job. */
+  job: 0,
+  /** The done counter: the worker sets it to the job it finished. */
+  done: 1,
+  /** Calls in the posted job (−1: stop). */
+  calls: 2,
+  /** Set to 1 by a worker whose job threw. */
+  error: 3,
+  /** 1 while the worker is awake (working or spinning), 0 while it sleeps or is about to. */
+  awake: 4,
+  /** The last job claimed, by the worker or by the main thread (which runs an unclaimed job itself). */
+  claim: 5,
+  /** The export index (into the pool's names) of call c is at fn + c. */
+  fn: 6,
+} as const;
+
+/** Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. */
+export const MAX_CALLS = 2;
+
+/** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
+export const ARGS_PER_CALL = 12;
+
+/** Float64 index of call 0's first argument: past the Int32 slots; call c's start at argsAt + ARGS_PER_CALL·c. */
+export const ARGS_AT = Math.ceil((CONTROL.fn + MAX_CALLS) / 2);
+
+/** Bytes of one control block. */
+export const CONTROL_BYTES = (ARGS_AT + MAX_CALLS * ARGS_PER_CALL) * 8;
+
+/**
+ * `fn(args[at], args[at + 1], …)` with ARGS_PER_CALL arguments, as JavaScript source: the worker's
+ * call, written from the one constant rather than by hand. Exports taking fewer ignore the rest.
+ */
+export function callSource(fn: string, args: string, at: string): string {
+  return `${fn}(${Array.from({ length: ARGS_PER_CALL }, (_, i) => `${args}[${at} + ${i}]`).join(', ')})`;
+}
