@@ -4,10 +4,8 @@
  * README states (test/studies/activations-paper.test.ts holds README to it).
  */
 import { counted } from '../counted.js';
-import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from './study-defaults.js';
-
-/** The main job's (npm start's) epochs of study (b); `study activations` alone runs ACTIVATIONS_DEFAULTS.epochs. */
-export const MAIN_JOB_ACTIVATION_EPOCHS = 1;
+import { ACTIVATIONS_HIDDEN_LAYERS } from './activations.js';
+import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from './study-defaults.js';
 
 const thousands = (n: number) => n.toLocaleString('en-US');
 
@@ -26,7 +24,7 @@ export const GLOROT_BENGIO_DIFFERENCES =
   `where their activation and gradient figures use Shapeset-3×2 (32×32 images generated without end, so no example is seen twice) ` +
   `and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ` +
   `Width: ${ACTIVATIONS_DEFAULTS.width} units per hidden layer (--width), where theirs have 1,000. ` +
-  `Depth: always 5 hidden layers, where they chose 1 to 5 per model on validation error (their sigmoid figures: 4). ` +
+  `Depth: always ${ACTIVATIONS_HIDDEN_LAYERS} hidden layers, where they chose 1 to 5 per model on validation error (their sigmoid figures: 4). ` +
   `Updates: ${thousands(updatesPerEpoch)} per epoch (${counted(MAIN_JOB_ACTIVATION_EPOCHS, 'epoch')} in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default in gradscope study activations), ` +
   `where their learning rates were judged after 5 million. ` +
   `Learning rate: η ${ACTIVATIONS_DEFAULTS.learningRate} for every run, where theirs was chosen per model by validation error.`;

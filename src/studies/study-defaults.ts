@@ -12,6 +12,9 @@ export const STUDY_DIGITS = { trainRows: 9000, testRows: 1000 } as const;
 /** The activations study (b): units of each of its 5 hidden layers, epochs of SGD per run, SGD's batch and learning rate, and trace records per run. */
 export const ACTIVATIONS_DEFAULTS = { width: 256, epochs: 2, batchSize: 10, learningRate: 0.05, records: 20 } as const;
 
+/** The main job's (npm start's) epochs of study (b), short enough to run in seconds; `study activations` alone runs ACTIVATIONS_DEFAULTS.epochs. */
+export const MAIN_JOB_ACTIVATION_EPOCHS = 1;
+
 /** The remedies study: wall-clock seconds of training per optimiser. */
 export const REMEDIES_DEFAULTS = { seconds: 6 } as const;
 

@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { commandHelp } from '../../src/cli/command.js';
 import { MAIN_JOB_ACTIVATIONS } from '../../src/cli/commands/main-job.js';
 import { studyActivationsCommand } from '../../src/cli/commands/study-activations.js';
-import { GLOROT_BENGIO_DIFFERENCES, MAIN_JOB_ACTIVATION_EPOCHS } from '../../src/studies/activations-paper.js';
-import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
+import { activationSizes } from '../../src/studies/activations.js';
+import { GLOROT_BENGIO_DIFFERENCES } from '../../src/studies/activations-paper.js';
+import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 /** Text with its line breaks and runs of spaces as single spaces, as Markdown reads a paragraph. */
@@ -22,8 +23,13 @@ describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
     expect(flat(readme)).toContain(GLOROT_BENGIO_DIFFERENCES);
   });
 
-  it("follow the study's settings: width, batch, rate, digits and the updates they make", () => {
+  it("follow the study's settings: width, depth, batch, rate, digits and the updates they make", () => {
+    // The depth of the networks the study builds, which the text says it keeps from the paper (their five).
+    const hidden = activationSizes(ACTIVATIONS_DEFAULTS.width).length - 2;
+    expect(hidden).toBe(5);
+    expect(GLOROT_BENGIO_DIFFERENCES).toContain('it keeps their five hidden layers');
     for (const said of [
+      `Depth: always ${hidden} hidden layers`,
       `mini-batches of ${ACTIVATIONS_DEFAULTS.batchSize}`,
       `Width: ${ACTIVATIONS_DEFAULTS.width} units`,
       `η ${ACTIVATIONS_DEFAULTS.learningRate} for every run`,
