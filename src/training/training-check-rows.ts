@@ -6,9 +6,10 @@
  */
 
 /**
- * The most training rows evaluated. The mean loss over 1024 rows has a standard error of 1/√1024 ≈ 3 %
- * of the rows' spread, below the 5 % rise that counts (STILL_FALLING), and evaluating them costs at
- * most one validation pass of that many rows per epoch.
+ * The most training rows evaluated: the pass a trace adds costs at most a validation pass of 1024 rows
+ * per epoch. Being the same rows every epoch, their loss moves with the weights alone, not with which
+ * rows were drawn, so a rise of it is a rise on those rows; their mean stands for every training row's
+ * within a standard error of 1/√1024 ≈ 3 % of the per-row losses' standard deviation.
  */
 export const TRAINING_CHECK_MAX_ROWS = 1024;
 
