@@ -1,4 +1,4 @@
-/** Terminal views of a gradient-flow trace: a per-layer table at one record, and a diagnosis block. */
+/** Terminal views of a gradient-flow trace (study --model's report shows its tables alike): a per-layer table at one record, the residual blocks' table, and a diagnosis block. */
 import { biasesCancelledByBatchNorm } from '../flow/cancelled-biases.js';
 import { hiddenChain, verdictHeading, type Diagnosis } from '../flow/diagnose.js';
 import { remedyLines, type RemedyTerms } from '../flow/remedy.js';
@@ -64,15 +64,10 @@ export function tableHeading(what: string, trace: Trace, record = trace.length -
 }
 
 /**
- * A block network's residual blocks at record `record` (default: the last): the per-example
+ * A block network's residual blocks at record `record` (default: the last), as header and cells
+ * (study --model prints them with formatTable and its report shows them): the per-example
  * ‖∂C/∂x‖ through the skip and through the branch, their ratio, and ReZero's α.
  */
-export function residualTable(trace: Trace, record = trace.length - 1): string {
-  const { header, rows } = residualTableData(trace, record);
-  return formatTable(header, rows);
-}
-
-/** residualTable's header and cells, for the HTML report. */
 export function residualTableData(trace: Trace, record = trace.length - 1): ReportTable {
   const rows = (trace.blocks?.residuals ?? []).map((block, b) => {
     const [skip, branch] = [trace.residualSeries('skipGradRms', b)[record], trace.residualSeries('branchGradRms', b)[record]];
