@@ -12,9 +12,10 @@
  * ingest from each form of typed rows (one block, a Float32Array per row), whose time is a goal
  * (bench/goals.ts, INGEST_TARGET_MS), and the ingest's host control (a plain copy of the same bytes,
  * which nothing of gradscope's can slow) run in INGEST_ROUNDS interleaved rounds, so each ingest's
- * line gives the rounds' spread and is judged beside the control. Beside them runs the per-row
+ * line gives the rounds' spread and is judged beside a control. Beside them runs the per-row
  * ingest's own floor (INGEST_ROW_CONTROL_TASK): the same rows copied into plain memory with one
- * TypedArray set per row, nothing checked: what taking the rows one by one costs before any check.
+ * TypedArray set per row, nothing checked: what taking the rows one by one costs before any check,
+ * and the control the per-row ingest is judged beside (bench/goals.ts ingestGoal).
  *
  * Threads through the API (train() with `threads: 2`) are measured by bench/threads.bench.ts.
  */
@@ -49,7 +50,7 @@ export interface ApiRow {
   roundsMs?: number[];
   /** For the ingest: the host control's time in the same rounds (a copy of the same bytes, INGEST_CONTROL_TASK). */
   controlRoundsMs?: number[];
-  /** For the ingest from a Float32Array per row: the per-row host control's time in the same rounds (INGEST_ROW_CONTROL_TASK). */
+  /** For the ingest from a Float32Array per row: the per-row host control's time in the same rounds (INGEST_ROW_CONTROL_TASK), the control it is judged beside. */
   rowControlRoundsMs?: number[];
 }
 

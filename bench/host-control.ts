@@ -7,7 +7,7 @@
  * synchronisation but one hand-off per call, as in gradscope's pool (worker-source.ts: spin, then
  * sleep on the job counter). one ÷ two is 2 on an idle 2-vCPU host and 1 when another process (or
  * the hypervisor) keeps the second vCPU busy: a two-thread goal measured in the same rounds is then
- * out of reach for any program, which bench/verdict.ts's judgeThreads calls 'host-limited'.
+ * out of reach for any program, which bench/verdict.ts's judgeBesideControl calls 'host-limited'.
  */
 import { Worker } from 'node:worker_threads';
 import { compileCore } from '../src/wasm/loader.js';

@@ -9,7 +9,7 @@
  * Each row runs in THREAD_ROUNDS interleaved rounds of four tasks: one thread, two threads, and
  * the host control's one and two threads (bench/host-control.ts). A round's speed-up is its
  * one-thread time over its two-thread time, the control's likewise; the verdict is taken from the
- * rounds' medians (bench/verdict.ts judgeThreads): when the second vCPU gives the control itself
+ * rounds' medians (bench/verdict.ts judgeBesideControl): when the second vCPU gives the control itself
  * less than the goal, the run is host-limited, not a gradscope failure.
  */
 import os from 'node:os';
@@ -23,7 +23,7 @@ import { startHostControl, type HostControl } from './host-control.js';
 import { interleaved, median } from './median.js';
 import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { stepOn } from './step.bench.js';
-import { judgeThreads, threadsText, type Target } from './verdict.js';
+import { judgeBesideControl, threadsText, type Target } from './verdict.js';
 
 /** Issue #16's goal for every row marked `goal`: two threads at least 1.7× one. */
 export const THREADS_TARGET: Target = { value: 1.7, atLeast: true };
@@ -163,7 +163,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`load average ${result.load.map((l) => l.toFixed(1)).join(' → ')} on ${result.cores} cores${result.fallback ? `; fallback: ${result.fallback}` : ''}`);
   const x = (v: number) => `${v.toFixed(2)}×`;
   for (const r of result.rows) {
-    const j = judgeThreads(r.speedUps, r.controls, THREADS_TARGET);
+    const j = judgeBesideControl(r.speedUps, r.controls, THREADS_TARGET);
     console.log(`${r.name}: one ${r.oneMs.toFixed(3)} ms, two ${r.twoMs.toFixed(3)} ms, ${spreadText(spreadOf(r.speedUps), x)}`);
     if (r.goal) console.log(`  ${j.verdict}: ${threadsText(j, THREADS_TARGET, x)}`);
     console.log(`  rounds: ${r.speedUps.map((v, i) => `${x(v)}/${x(r.controls[i])}`).join(' ')}`);

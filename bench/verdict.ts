@@ -8,7 +8,8 @@
  *   each running a pure compute loop with no shared data (bench/host-control.ts). In a round where
  *   that control itself gets less than the target from the second vCPU, no two-thread program
  *   could have met the goal: such rounds are left out, and when they are most rounds the verdict
- *   is 'host-limited', neither met nor a gradscope failure.
+ *   is 'host-limited', neither met nor a gradscope failure. The ingest from a Float32Array per row is
+ *   judged the same way beside its own floor: the same rows set into plain memory, nothing checked.
  */
 import { spreadOf, spreadText, type Spread } from './spread.js';
 import { percentText } from '../src/percent-text.js';
@@ -44,39 +45,43 @@ export function roundsText(s: Spread, target: Target, format: (value: number) =>
   return `${spreadText(s, format)}${which}${note}`;
 }
 
-/** A two-thread goal judged on the rounds where the host gave the second vCPU. */
-export interface ThreadsJudgement {
+/** A goal judged on the rounds where a host control measured beside it met the target itself (judgeBesideControl). */
+export interface ControlJudgement {
   verdict: Verdict;
   /** The rounds whose host control met the target: the ones the verdict is taken from. */
   clean: number;
   rounds: number;
-  /** The speed-up over the clean rounds (over all rounds when fewer than half are clean). */
+  /** The goal's value over the clean rounds (over all rounds when fewer than half are clean). */
   judged: Spread;
   /** The host control over all rounds. */
   control: Spread;
 }
 
 /**
- * A two-thread speed-up goal from paired rounds (speedUps[i] and controls[i] measured in round i).
- * A round is clean when its host control met the target: the host gave the second vCPU then. With
- * at least half the rounds clean, the verdict is the median clean round's; with fewer, the run
- * could not show a failure: 'met' if the median round met the goal anyway, else 'host-limited'.
- * Rounds are chosen by the control, measured apart from gradscope, never by gradscope's own times.
+ * A goal from paired rounds (values[i] and controls[i] measured in round i) beside a host control
+ * that measures the same target with nothing of gradscope's in it: a two-thread speed-up beside the
+ * peak loop split across two threads (the host gave the second vCPU in a round where the control
+ * met the target), or the per-row ingest beside the same rows set into plain memory, nothing
+ * checked (a round whose control misses the target is one where no per-row ingest could meet it).
+ * A round is clean when its control met the target. With at least half the rounds clean, the
+ * verdict is the median clean round's; with fewer, the run could not show a failure: 'met' if the
+ * median round met the goal anyway, else 'host-limited'. Rounds are chosen by the control,
+ * measured apart from gradscope, never by gradscope's own times.
  */
-export function judgeThreads(speedUps: readonly number[], controls: readonly number[], target: Target): ThreadsJudgement {
-  if (speedUps.length !== controls.length) throw new Error(`judgeThreads: ${speedUps.length} speed-ups but ${controls.length} controls`);
-  const clean = speedUps.filter((_, i) => meets(controls[i], target));
+export function judgeBesideControl(values: readonly number[], controls: readonly number[], target: Target): ControlJudgement {
+  if (values.length !== controls.length) throw new Error(`judgeBesideControl: ${values.length} rounds but ${controls.length} controls`);
+  const clean = values.filter((_, i) => meets(controls[i], target));
   const control = spreadOf(controls);
-  if (2 * clean.length >= speedUps.length) {
+  if (2 * clean.length >= values.length) {
     const judged = spreadOf(clean);
-    return { verdict: roundsVerdict(judged, target), clean: clean.length, rounds: speedUps.length, judged, control };
+    return { verdict: roundsVerdict(judged, target), clean: clean.length, rounds: values.length, judged, control };
   }
-  const judged = spreadOf(speedUps);
-  return { verdict: meets(judged.median, target) ? 'met' : 'host-limited', clean: clean.length, rounds: speedUps.length, judged, control };
+  const judged = spreadOf(values);
+  return { verdict: meets(judged.median, target) ? 'met' : 'host-limited', clean: clean.length, rounds: values.length, judged, control };
 }
 
-/** A two-thread goal's measured column: which rounds were judged and their spread, and the host control's. */
-export function threadsText(j: ThreadsJudgement, target: Target, format: (value: number) => string): string {
+/** A two-thread goal's measured column (judgeBesideControl): which rounds were judged and their spread, and the host control's. */
+export function threadsText(j: ControlJudgement, target: Target, format: (value: number) => string): string {
   const control = `host control ${format(j.control.median)} (≥ ${format(target.value)} in ${j.clean} of ${j.rounds} rounds)`;
   if (2 * j.clean < j.rounds) {
     const why = j.verdict === 'host-limited' ? 'the second vCPU was busy in most rounds' : 'met in spite of a busy second vCPU';

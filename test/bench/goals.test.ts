@@ -132,21 +132,40 @@ describe('the ingest of 9,000 rows (≤ 5 ms, issue #16), beside a copy of the s
     expect(goal.measured).not.toMatch(/host slowed/);
   });
 
-  it('prints the per-row host control beside the verdict when the row has one, and judges without it', () => {
-    const row = { ...ingest([6.1, 6.3, 6.2, 6.4, 6.2], [1.1, 1.05, 1.1, 1.1, 1]), rowControlRoundsMs: [4.4, 4.2, 4.3, 4.6, 4.1] };
-    const goal = ingestGoal(row);
-    expect(goal.measured).toMatch(/ms\); per-row host control \(the same rows, one set each into plain memory, nothing checked\) 4\.30 ms$/);
-    expect(goal.verdict).toBe(ingestGoal(ingest(row.roundsMs, row.controlRoundsMs)).verdict);
-    expect(ingestGoal(ingest(row.roundsMs, row.controlRoundsMs)).measured).not.toMatch(/per-row/);
+  it('judges the ingest from a row per array beside its per-row host control, printed with the plain copy', () => {
+    const row = { ...ingest([4.6, 4.8, 4.7, 4.9, 4.7], [1.1, 1.05, 1.1, 1.1, 1]), rowControlRoundsMs: [4.4, 4.2, 4.3, 4.6, 4.1] };
+    expect(ingestGoal(row)).toEqual({
+      goal: 'ingest: net.dataset() of 9,000×784 from a Float32Array per row (issue #16)',
+      target: '≤ 5 ms',
+      measured:
+        '4.70 ms (5 rounds: middle half 4.70–4.80 ms, all 4.60–4.90 ms); per-row host control (the same rows, one set each into plain memory, nothing checked) 4.30 ms (≤ 5.00 ms in 5 of 5 rounds); ' +
+        'host control (a copy of the same bytes) 1.10 ms',
+      verdict: 'met',
+    });
+    // The plain copy's slowing no longer excuses a miss: the per-row host control met 5 ms in every round.
+    expect(ingestGoal({ ...row, roundsMs: [6.1, 6.3, 6.2, 6.4, 6.2], controlRoundsMs: [3, 3, 3, 3, 1] }).verdict).toBe('NOT met');
   });
 
-  it('says when the per-row host control itself misses 5 ms, and still judges without it', () => {
-    const row = { ...ingest([6.1, 6.3, 6.2, 6.4, 6.2], [1.1, 1.05, 1.1, 1.1, 1]), rowControlRoundsMs: [5.2, 5.0, 5.1, 5.3, 4.9] };
+  it('judges only the rounds whose per-row host control met 5 ms, and says which', () => {
+    const row = { ...ingest([5.2, 4.9, 4.8, 7.5, 4.7], quiet), rowControlRoundsMs: [4.5, 4.4, 4.3, 6.5, 4.2] };
     const goal = ingestGoal(row);
-    expect(goal.measured).toMatch(/nothing checked\) 5\.10 ms, itself over the 5 ms target: no ingest taking the rows one by one meets it on this host$/);
-    expect(goal.verdict).toBe('NOT met');
-    const atTarget = ingestGoal({ ...row, rowControlRoundsMs: [5, 5, 5, 4.9, 5.1] });
-    expect(atTarget.measured).toMatch(/nothing checked\) 5\.00 ms$/);
+    expect(goal.verdict).toBe('met');
+    expect(goal.measured).toMatch(/^4\.85 ms \(4 rounds: .*\) over the 4 rounds whose per-row host control met 5\.00 ms; .*\(≤ 5\.00 ms in 4 of 5 rounds\)/);
+  });
+
+  it('is host-limited when the per-row host control itself took over 5 ms in most rounds (6.29 ms beside 5.12, 2026-12-01)', () => {
+    const row = { ...ingest([6.1, 6.3, 6.2, 6.4, 4.9], quiet), rowControlRoundsMs: [5.2, 5.0, 5.1, 5.3, 4.9] };
+    const goal = ingestGoal(row);
+    expect(goal.verdict).toBe('host-limited');
+    expect(goal.measured).toMatch(/^the per-row host control itself took over 5\.00 ms in most rounds: no ingest taking the rows one by one meets it on this host; .*\(≤ 5\.00 ms in 2 of 5 rounds\); gradscope 6\.20 ms/);
+    // Met in spite of the floor: said, and met.
+    const fast = ingestGoal({ ...row, roundsMs: [4.9, 4.8, 4.9, 4.7, 4.9] });
+    expect(fast.verdict).toBe('met');
+    expect(fast.measured).toMatch(/^met although the per-row host control itself took over 5\.00 ms in most rounds/);
+  });
+
+  it('refuses a per-row host control whose rounds do not pair up with the ingest\'s', () => {
+    expect(() => ingestGoal({ ...ingest(quiet, quiet), rowControlRoundsMs: [1, 1] })).toThrow(/5 rounds but 2 controls/);
   });
 
   it('refuses a row timed once, a row without its control, and rounds that do not pair up', () => {

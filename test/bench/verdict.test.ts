@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { percentText } from '../../src/percent-text.js';
 import { spreadOf } from '../../bench/spread.js';
-import { judgePicks, judgeThreads, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
+import { judgePicks, judgeBesideControl, picksText, roundsText, roundsVerdict, straddles, threadsText, type Target } from '../../bench/verdict.js';
 
 const times = (ratio: number) => `${ratio.toFixed(2)}×`;
 const AT_LEAST_90 = { value: 0.9, atLeast: true } satisfies Target;
@@ -33,7 +33,7 @@ describe('a two-thread goal judged against the host control of the same rounds',
     // Rounds 2 and 3: another process held the second vCPU; gradscope slowed with the control.
     const speedUps = [1.85, 0.9, 0.84, 1.86, 1.84, 1.88, 1.83];
     const controls = [1.98, 0.85, 0.66, 2.0, 1.99, 1.97, 1.98];
-    const j = judgeThreads(speedUps, controls, AT_LEAST_1_7);
+    const j = judgeBesideControl(speedUps, controls, AT_LEAST_1_7);
     expect(j.verdict).toBe('met');
     expect(j.clean).toBe(5);
     expect(j.judged.median).toBe(1.85);
@@ -43,7 +43,7 @@ describe('a two-thread goal judged against the host control of the same rounds',
   });
 
   it('says which rounds it judged before saying that their middle half straddles the target', () => {
-    const j = judgeThreads([1.6, 1.65, 1.75, 1.8, 0.8], [2, 2, 2, 2, 0.85], AT_LEAST_1_7);
+    const j = judgeBesideControl([1.6, 1.65, 1.75, 1.8, 0.8], [2, 2, 2, 2, 0.85], AT_LEAST_1_7);
     expect(j.verdict).toBe('met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toBe(
       '1.70× (4 rounds: middle half 1.64–1.76×, all 1.60–1.80×) over the 4 clean rounds; its middle half straddles 1.70×; host control 2.00× (≥ 1.70× in 4 of 5 rounds)',
@@ -51,26 +51,26 @@ describe('a two-thread goal judged against the host control of the same rounds',
   });
 
   it('is NOT met when the host gave the second vCPU and gradscope still fell short', () => {
-    const j = judgeThreads([1.61, 1.63, 1.62, 1.6, 1.63], [2, 1.99, 1.98, 2.01, 2], AT_LEAST_1_7);
+    const j = judgeBesideControl([1.61, 1.63, 1.62, 1.6, 1.63], [2, 1.99, 1.98, 2.01, 2], AT_LEAST_1_7);
     expect(j.verdict).toBe('NOT met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toBe('1.62× (5 rounds: middle half 1.61–1.63×, all 1.60–1.63×); host control 2.00× (≥ 1.70× in 5 of 5 rounds)');
   });
 
   it("is host-limited, not a failure, when the control itself got less than the target in most rounds", () => {
-    const j = judgeThreads([0.81, 0.75, 1.8, 0.74, 0.84], [0.82, 0.85, 1.9, 0.83, 0.85], AT_LEAST_1_7);
+    const j = judgeBesideControl([0.81, 0.75, 1.8, 0.74, 0.84], [0.82, 0.85, 1.9, 0.83, 0.85], AT_LEAST_1_7);
     expect(j.verdict).toBe('host-limited');
     expect(j.judged.rounds).toBe(5);
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/^the second vCPU was busy in most rounds; host control 0\.85× \(≥ 1\.70× in 1 of 5 rounds\); gradscope 0\.81×/);
   });
 
   it('is met when gradscope met the goal in spite of a busy second vCPU', () => {
-    const j = judgeThreads([1.75, 1.72, 1.8], [1.5, 1.6, 1.9], AT_LEAST_1_7);
+    const j = judgeBesideControl([1.75, 1.72, 1.8], [1.5, 1.6, 1.9], AT_LEAST_1_7);
     expect(j.verdict).toBe('met');
     expect(threadsText(j, AT_LEAST_1_7, times)).toMatch(/^met in spite of a busy second vCPU/);
   });
 
   it('refuses rounds that do not pair up', () => {
-    expect(() => judgeThreads([1.8, 1.9], [2], AT_LEAST_1_7)).toThrow(/2 speed-ups but 1 controls/);
+    expect(() => judgeBesideControl([1.8, 1.9], [2], AT_LEAST_1_7)).toThrow(/2 rounds but 1 controls/);
   });
 });
 
