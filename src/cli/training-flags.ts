@@ -27,7 +27,7 @@ function defaultRatesText(): string {
 
 /** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
 export const TRAINING_FLAGS: Flag[] = [
-  { name: 'epochs', value: 'N', default: 10, rule: COUNT, about: 'epochs of training' },
+  { name: 'epochs', value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
   { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },

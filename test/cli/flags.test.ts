@@ -80,7 +80,7 @@ describe('gradscope train --epochs', () => {
     const command = COMMANDS.find((c) => c.words.join(' ') === 'train')!;
     expect(numberFlag(parseArgs(command, ['--epochs', String(MODEL_EPOCHS_BOUND.max + 1)]), 'epochs')).toBe(MODEL_EPOCHS_BOUND.max + 1);
     const line = (await runCliInProcess(['train', '--help'])).stdout.split('\n').find((l) => l.startsWith('  --epochs'))!;
-    expect(line).toMatch(/^  --epochs N +epochs of training \(default: 10\)$/);
+    expect(line).toMatch(/^  --epochs N +epochs of training; 0: none, the network measured and saved \(--out\) as made \(default: 10\)$/);
   });
 });
 

@@ -26,6 +26,7 @@ import { reportPageData } from '../util/report-data.js';
 import { proseHtml } from '../../src/flow/report-html.js';
 import { percentText } from '../../src/percent-text.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
+import { NOT_MEASURED_AT_INIT } from '../../src/cli/commands/study-model.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-study-'));
 
@@ -219,10 +220,53 @@ describe('gradscope study --model --data', async () => {
     }
   });
 
-  it('counts one epoch and one traced step in the singular', async () => {
+  it('counts one epoch and one traced step in the singular, and prints that step\'s table once (it printed it as the first and again as the last)', async () => {
     const { code, stdout } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '30']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\[6,8,8,8,2\] on 30 rows, 1 epoch, 1 traced step\.\n/);
+    expect(stdout.match(/^layer +‖∂C\/∂W‖/gm)).toHaveLength(1);
+    expect(stdout).toContain('\nAt the only traced step (step 1):\nlayer ');
+    expect(stdout).not.toMatch(/At the (first|last traced) step/);
+  });
+
+  it("--epochs 0 traces one step's gradients at the model's weights, no update: the first --batch-size rows' gradients, each table once, what it cannot measure said", async () => {
+    const saved = join(folder, 'at-init.json');
+    const { code, stdout, stderr } = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '0', '--batch-size', '10', '--save', saved]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe("[6,8,8,8,2] on 30 rows, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first 10 rows (one batch, in their order), no update made.");
+    expect(lines[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 10, seed 1.");
+    expect(lines[2]).toBe(NOT_MEASURED_AT_INIT);
+    expect(stdout).toMatch(/\nLoss and accuracy on all 30 rows at the model's weights:\nepoch +loss +accuracy\n[─ ]+\n0 +\d\.\d+ +\d+\.\d %\n\n/);
+    expect(stdout.match(/^layer +‖∂C\/∂W‖/gm)).toHaveLength(1);
+    expect(stdout).toContain('\nAt the only traced step (step 1):\n');
+    expect(stdout).toMatch(/\nDiagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)\b/);
+    // Nothing in the diagnosis's summary reads an epoch: there are none.
+    expect(stdout.slice(stdout.indexOf('\nDiagnosis: '), stdout.indexOf('What to try:'))).not.toMatch(/epoch|training/i);
+    // Nothing moved: the model saved is the one read.
+    const read = await loadCheckpoint(modelPath);
+    const kept = await loadCheckpoint(saved);
+    expect(kept.network.toJSON()).toEqual(read.network.toJSON());
+    // The trace is the gradients of the first 10 rows at those weights (net.gradients), with no update measured.
+    const json = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '0', '--batch-size', '10', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const printed = JSON.parse(json.stdout);
+    const trace = Trace.fromJSON(printed.trace);
+    expect([...trace.steps]).toEqual([1]);
+    expect(trace.epochs).toEqual([]);
+    expect(printed.curve).toHaveLength(1);
+    expect(trace.run).toMatchObject({ optimizer: 'sgd', learningRate: 0.1, batchSize: 10 });
+    const gradients = read.network.gradients(inputs.slice(0, 10), targets.slice(0, 10));
+    gradients.layers.forEach((layer, l) => {
+      expect(trace.at('biasGradNorm', 0, l)).toBeCloseTo(layer.biasNorm, 6);
+      expect(trace.at('weightGradNorm', 0, l)).toBeCloseTo(layer.weightNorm, 6);
+      expect(trace.at('updateRatio', 0, l)).toBeNaN();
+    });
+    expect(trace.losses[0]).toBeCloseTo(gradients.loss, 6);
+    expect(printed.diagnosis.evidence.training).toBeUndefined();
+    read.network.dispose();
+    kept.network.dispose();
   });
 
   it('prints the diagnosis and the trace as JSON', () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../src/io/files.js';
+import { loadModel, readCheckpoint } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
@@ -143,6 +143,25 @@ describe('gradscope train', () => {
     api.dispose();
   });
 
+  it('--epochs 0 trains nothing: it measures the network as made and saves it (--out) without an optimiser state, the same weights createNetwork makes', async () => {
+    const out = at('untrained.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--activation', 'tanh', '--seed', '3', '--optimizer', 'adam', '--epochs', '0', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('[4,8,3] tanh, softmax, loss cross-entropy; 0 epochs: not trained, measured on its 40 rows as made.');
+    expect(lines[1]).toMatch(/^epoch 0\/0  training loss \d\.\d+  training accuracy [\d.]+ %$/);
+    expect(lines[2]).toBe(`Model: ${out} (gradscope study --model ${out} --data ${dataPath} traces and diagnoses it on the same rows)`);
+    expect(lines).toHaveLength(3);
+    const made = await createNetwork({ sizes: [4, 8, 3], activation: 'tanh', seed: 3 });
+    const saved = await loadModel(out);
+    expect(saved.toJSON()).toEqual(made.toJSON());
+    expect(saved.evaluate(inputs, targets).loss.toPrecision(4)).toBe(/training loss (\d\.\d+)/.exec(lines[1])![1]);
+    expect((await readCheckpoint(out)).optimizer).toBeUndefined();
+    saved.dispose();
+    made.dispose();
+  });
+
   it('checks the data against the network before it prints anything about a run: a bad target is one line, exit 1', async () => {
     const bad = at('bad-targets.json');
     writeFileSync(bad, JSON.stringify({ inputs: [[1, 2, 3, 4], [1, 2, 3, 4]], targets: [[1, 2, 3], [0, 0, 1]] }));
@@ -209,7 +228,7 @@ describe('gradscope train', () => {
     [['--loss', 'mse', '--output', 'softmax'], /^gradscope: .*softmax.*cross-entropy/],
     [['--train', '10'], /^gradscope: --train counts the digits: leave it out with --data$/],
     [['--optimizer', 'lbfgs', '--clip-norm', '1'], /^gradscope: --clip-norm: /],
-    [['--epochs', '0'], /^gradscope: --epochs must be ≥ 1, got '0'$/],
+    [['--epochs', '-1'], /^gradscope: --epochs must be ≥ 0, got '-1'$/],
     [['--batch', '8'], /^gradscope: unknown flag --batch for 'gradscope train'; did you mean --batch-size\?$/],
   ])('gradscope train --data D %j: one line, exit 2, nothing written', async (flags, message) => {
     const out = at(`refused-${flags.join('_').replace(/[^\w.-]/g, '')}.json`);

@@ -34,6 +34,7 @@ import { remedyTerms } from '../remedy-terms.js';
 import { studyModelRun } from '../run-command-line.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
+import { traceAtInitialWeights } from '../initial-trace.js';
 import { counted } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
@@ -46,6 +47,12 @@ import { DivergedError, stopPointText } from '../../training/advice.js';
 import type { EpochInfo, TrainResult } from '../../training/train-options.js';
 import type { Trace } from '../../flow/trace.js';
 import { errorLine, errorMessage, SaidError } from '../error-line.js';
+
+/**
+ * What a run of --epochs 0 cannot say, said beside its diagnosis (which reads the trace's epochs for
+ * them and, finding none, says nothing of them): the verdicts that need epochs of training.
+ */
+export const NOT_MEASURED_AT_INIT = 'Not measured with --epochs 0: the learning curve, and whether the loss plateaus, rises or overfits (each needs epochs of training).';
 
 /** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
 export function learningCurveTable(curve: Evaluation[]): string {
@@ -115,7 +122,7 @@ export const studyModelCommand = command({
     MODEL_FLAG,
     ...TRAINING_ROWS_FLAGS,
     // It keeps every traced step of every epoch for its report, so its epochs are bounded; train() and `gradscope train` take any number.
-    ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, rule: { ...COUNT, ...MODEL_EPOCHS_BOUND } } : f)),
+    ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, rule: { ...f.rule, ...MODEL_EPOCHS_BOUND }, about: `${f.about}; 0: one traced step's gradients at the model's weights as they are, no update` } : f)),
     { ...SEED_FLAG, about: 'the random seed (the order of the batches)' },
     BACKEND_FLAG,
     THREADS_FLAG,
@@ -147,7 +154,8 @@ export const studyModelCommand = command({
     try {
       optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
       const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
-      const bar = new ProgressBar(terminal, 'training', epochs);
+      const atInit = epochs === 0 ? await withFile(rows.file, async () => traceAtInitialWeights(net, optimizer!, settings, rows.train)) : undefined;
+      const bar = atInit ? undefined : new ProgressBar(terminal, 'training', epochs);
       const reported: EpochInfo[] = [];
       const train = () => net.train(rows.train.x, rows.train.y, {
         epochs,
@@ -163,11 +171,11 @@ export const studyModelCommand = command({
           // 'halve' reports an epoch again after going back to it: its new run replaces the old one and those after it.
           reported.length = info.epoch - 1;
           reported.push(info);
-          bar.update(info.epoch, `loss ${info.validation!.loss.toFixed(4)}`);
+          bar!.update(info.epoch, `loss ${info.validation!.loss.toFixed(4)}`);
         },
       });
-      const { trained, diverged } = tracedUpToDivergence(train, net);
-      bar.done();
+      const { trained, diverged } = atInit ? {} : tracedUpToDivergence(train, net);
+      bar?.done();
       // Said first, as main() would say it: what follows is of the steps before it.
       if (diverged) terminal.err(errorLine(diverged, studyModelCommand));
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
@@ -177,25 +185,33 @@ export const studyModelCommand = command({
       const warnings = worse ? [worse] : [];
       // A diverged run's weights are not the trained model asked for: nothing is saved.
       if (save && !diverged) await saveModel(net, save, { optimizer });
-      const trace = net.trace!;
+      const trace = atInit?.trace ?? net.trace!;
       const diagnosis = diagnose(trace);
       if (csv) await writeFileAtomic(csv, trace.toCSV());
       const shape = net.kind === 'dense' ? `[${net.sizes.join(',')}]` : `${net.inputSize} inputs → [${net.layers.map((spec) => spec.type).join(', ')}]`;
       const saidState = savedState && `${modelPath} holds ${savedState.name}'s optimiser state (${counted(savedState.steps, 'step')}), which study --model does not resume: this run trains with a fresh ${settings.choice.name}${args.flags.has('optimizer') ? '' : ' (--optimizer)'}.`;
       const measured = rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `all ${rows.check.count} rows`;
       const account: RunAccount = {
-        run: `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
+        run: atInit
+          ? `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.checked === 'test' ? 'digit' : 'row')} (one batch, in their order), no update made.`
+          : `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
         notices: [
           trainingSettingsText(settings, optimizer, seed, rows.train.count),
+          ...(atInit ? [NOT_MEASURED_AT_INIT] : []),
           ...(saidState ? [saidState] : []),
           ...(trained ? nonFiniteLines(trained) : []),
           ...(diverged && save ? [`--save ${save}: not saved, the run diverged.`] : []),
         ],
         warnings,
         tables: [
-          { caption: `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
-          { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
-          { caption: tableHeading('At the last traced step', trace), ...traceTableData(trace) },
+          { caption: atInit ? `Loss and accuracy on ${measured} at the model's weights:` : `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
+          // One traced step is both the first and the last: one table (two printed the same cells twice).
+          ...(trace.length === 1
+            ? [{ caption: tableHeading('At the only traced step', trace, 0), ...traceTableData(trace, 0) }]
+            : [
+                { caption: tableHeading('At the first step', trace, 0), ...traceTableData(trace, 0) },
+                { caption: tableHeading('At the last traced step', trace), ...traceTableData(trace) },
+              ]),
           ...(trace.residualBlocks > 0 ? [{ caption: tableHeading('Residual blocks at the last traced step', trace), ...residualTableData(trace) }] : []),
         ],
       };

@@ -38,7 +38,7 @@ import {
   type ParsedArgs,
 } from '../command.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
-import { print } from '../terminal.js';
+import { print, type Terminal } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { shellWord } from '../shell-word.js';
@@ -89,6 +89,12 @@ function lsuvLine(reports: LsuvLayerReport[], rows: number): string {
   return `LSUV rescaled the orthonormal weights on the first ${counted(rows, 'training row')} (the first batch, as train's lsuv): each dense layer's output variance ${before} before, ${after} after.`;
 }
 
+/** Saves `net` (and `optimizer`'s state, where it trained) to `out` as saveModel does, and says how study --model reads it on the same rows. */
+async function saveTrained(net: Network, out: string, optimizer: Optimizer | undefined, args: ParsedArgs, file: string, terminal: Terminal): Promise<void> {
+  await saveModel(net, out, optimizer ? { optimizer } : {});
+  print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${file === 'digits' ? 'digits' : 'rows'})`);
+}
+
 export const trainCommand = command({
   words: ['train'],
   summary: 'make a network from flags, train it on the digits or your data, print each epoch and save it for study --model and the others',
@@ -102,7 +108,7 @@ export const trainCommand = command({
     { name: OPTION_FLAGS.init, value: 'I', about: `the weights' initialisation: ${initFormsText(WEIGHT_INIT_FORMS)} (normal:STD: N(0, STD²); sparse: Martens' N nonzero weights per unit; ${LSUV}: orthonormal, rescaled on the first batch before epoch 0 is measured, as train's lsuv; default: ${NETWORK_DEFAULTS.init}, U[±1/√n_in])` },
     { name: OPTION_FLAGS.biasInit, value: 'B', about: `the biases' initialisation: ${initFormsText(BIAS_INIT_FORMS)} (default: ${NETWORK_DEFAULTS.biasInit})` },
     ...TRAINING_ROWS_FLAGS,
-    ...TRAINING_FLAGS,
+    ...TRAINING_FLAGS.map((f) => (f.name === 'epochs' ? { ...f, about: `${f.about}; 0: none, the network measured and saved (--out) as made` } : f)),
     { ...SEED_FLAG, about: 'the random seed (initial weights, batch order)' },
     BACKEND_FLAG,
     THREADS_FLAG,
@@ -142,6 +148,14 @@ export const trainCommand = command({
       const initial = await evaluate();
       const given = `${init === undefined ? '' : `, init ${stringFlag(args, 'init')}`}${biasInit === undefined ? '' : `, bias init ${stringFlag(args, 'bias-init')}`}`;
       const shape = `[${net.sizes.join(',')}] ${net.activationFunctions.join(', ')}, loss ${net.loss}${given}`;
+      if (settings.epochs === 0) {
+        // train() takes at least one epoch: with none asked for, the network is measured and saved as made, without an optimiser state (it took no step).
+        print(terminal, `${shape}; 0 epochs: not trained, measured on ${rows.checked === 'test' ? `the ${counted(rows.check.count, 'test digit')}` : `its ${counted(rows.check.count, 'row')}`} as made.`);
+        if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
+        print(terminal, epochLine('0/0', rows.checked, initial));
+        if (out) await saveTrained(net, out, undefined, args, rows.file, terminal);
+        return;
+      }
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
       print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
@@ -163,10 +177,7 @@ export const trainCommand = command({
       const final = trained.epochs.at(-1)?.validation;
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out' });
       if (worse) print(terminal, worse);
-      if (out) {
-        await saveModel(net, out, { optimizer });
-        print(terminal, `Model: ${out} (gradscope study --model ${shellWord(out)}${rowsFlagsText(args)} traces and diagnoses it on the same ${rows.file === 'digits' ? 'digits' : 'rows'})`);
-      }
+      if (out) await saveTrained(net, out, optimizer, args, rows.file, terminal);
     } finally {
       optimizer?.dispose();
       net.dispose();
