@@ -126,9 +126,10 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
 
 /**
  * Restores an optimiser from a checkpoint's state, refusing another optimiser's state. As PyTorch's
- * Optimizer.load_state_dict restores param groups' lr, a first-order optimiser takes the state's
- * learning rate (its defaultLearningRate, what train() uses when given none) and refuses a state
- * saved under other hyperparameters (β, ε, momentum, weight decay, …) than its own.
+ * Optimizer.load_state_dict restores param groups' lr, an optimiser that takes a learning rate takes
+ * the state's (its defaultLearningRate, what train() uses when given none), and refuses a state
+ * saved under other hyperparameters (β, ε, momentum, weight decay, L-BFGS's memory, K-FAC's
+ * damping, …) than its own: src/optim/recorded-settings.ts.
  */
 export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | undefined): void {
   checkOptimizer(optimizer, 'a network: restoreOptimizer takes the optimiser first, made by createOptimizer(network, spec), then checkpoint.optimizer');

@@ -1,7 +1,19 @@
-/** Adagrad (Duchi et al. 2011), PyTorch's defaults: lr 0.01, ε 1e-10, accumulator starting at 0. */
+/**
+ * Adagrad (Duchi et al. 2011), PyTorch's defaults: lr 0.01, ε 1e-10, accumulator starting at 0.
+ *
+ * Its sums of squares only grow. PyTorch's keeps them in the parameters' float32 and lets one
+ * overflow to Infinity (torch/optim/adagrad.py: sum.addcmul_(grad, grad), then grad / (√sum + ε)),
+ * after which that weight's steps are 0 in silence; gradscope's state could not hold such a sum
+ * either (restore() and the checkpoint readers take finite values only, and JSON has no Infinity).
+ * So a step that would take a sum beyond float32's largest value is refused before it changes
+ * anything (DIVERGED naming the parameter and the entry), and every state a step leaves loads back.
+ */
+import { GradscopeError } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
-import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
+import { FLOAT32_MAX } from '../model-limits.js';
+import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type FirstOrderOptions } from './first-order.js';
+import type { OptimizerState } from './optimizer.js';
 import { checkNumber } from '../checks.js';
 
 export interface AdagradOptions extends FirstOrderOptions {
@@ -13,14 +25,31 @@ export const ADAGRAD_DEFAULTS = { learningRate: 0.01, epsilon: 1e-10 } as const;
 /** Adagrad's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
 export const ADAGRAD_KEYS = ['epsilon'] as const;
 
+/**
+ * What a step may add to a sum of squares beyond g'², g' = g + λw, as a factor: the float32
+ * roundings of λw, g + λw, g'² and s + g'² (each within 2⁻²⁴ relative, five in all) stay below
+ * 2⁻²¹, so a bound grown by this factor each step stays above the sum.
+ */
+const STEP_ROUNDING = 1 + 2 ** -21;
+
 /** Adagrad; PyTorch's defaults (lr 0.01, ε 1e-10). */
 export class Adagrad extends FirstOrderOptimizer {
   /** Added to √(Σg²) (default 1e-10). */
   readonly epsilon: number;
+  /**
+   * Per parameter, a bound on its largest sum of squares: measured after a restore or when the bound
+   * nears float32's limit, else grown by each step's largest g'² (one maxAbs of the gradient, none
+   * of the sums, per step).
+   */
+  private readonly sumBounds: Float64Array;
+  /** The bounds after the step prepare() checked, committed once every parameter passed. */
+  private readonly nextSumBounds: Float64Array;
 
   constructor(net: ModelOwner, options: AdagradOptions = {}) {
     super('adagrad', net, options, ADAGRAD_KEYS, { learningRate: ADAGRAD_DEFAULTS.learningRate });
     this.epsilon = checkNumber(options.epsilon, 'adagrad: epsilon', { min: 0, above: true, float32: true }, ADAGRAD_DEFAULTS.epsilon);
+    this.sumBounds = new Float64Array(this.params.length);
+    this.nextSumBounds = new Float64Array(this.params.length);
   }
 
   protected hyperparameters(): Record<string, number> {
@@ -34,9 +63,68 @@ export class Adagrad extends FirstOrderOptimizer {
 
   protected readonly squareBuffers = [0];
 
-  /** s' = s + g'² ≥ g'², so |lr·g'/(√s' + ε)| ≤ lr (adaptiveStepBound); g'² and lr·g' fit float32. */
+  /**
+   * s' = s + g'² ≥ g'², so |lr·g'/(√s' + ε)| ≤ lr (adaptiveStepBound); g'² and lr·g' fit float32; and
+   * every s' does (the largest sum bound plus g'²), so prepare() cannot refuse a step proved here.
+   */
   protected stepKeepsWithin(q: Float64Array): boolean {
-    return adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
+    const decayed = q[QUERY.gradientMax] + this.weightDecay * q[QUERY.weightMax];
+    let largest = 0;
+    for (let i = 0; i < this.sumBounds.length; i++) largest = Math.max(largest, this.sumBounds[i]);
+    return fitsFloat32((largest + decayed * decayed) * STEP_ROUNDING) && adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
+  }
+
+  /** Refuses (DIVERGED, nothing changed) a step that would take a sum of squares beyond float32; else moves the bounds to after it. */
+  protected prepare(): void {
+    const k = this.net.kernels;
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i];
+      const decay = this.decays[i];
+      const gradient = k.maxAbs(p.grad, p.length) + (decay === 0 ? 0 : decay * k.maxAbs(p.value, p.length));
+      let bound = (this.sumBounds[i] + gradient * gradient) * STEP_ROUNDING;
+      if (!fitsFloat32(bound)) {
+        // The bound grew step by step above the sums, or they are near the limit: measure them, then look entry by entry.
+        this.sumBounds[i] = k.maxAbs(this.buffers![i][0], p.length);
+        bound = (this.sumBounds[i] + gradient * gradient) * STEP_ROUNDING;
+        if (!fitsFloat32(bound)) bound = this.largestSum(i, decay);
+      }
+      this.nextSumBounds[i] = bound;
+    }
+    this.sumBounds.set(this.nextSumBounds);
+  }
+
+  /** The largest s + g'² of parameter i after the step (rounding included), entry by entry; DIVERGED at the first that float32 cannot hold. */
+  private largestSum(i: number, decay: number): number {
+    const k = this.net.kernels;
+    const p = this.params[i];
+    const [sums, grads, values] = [k.view(this.buffers![i][0]), k.view(p.grad), k.view(p.value)];
+    let largest = 0;
+    for (let e = 0; e < p.length; e++) {
+      const gradient = grads[e] + decay * values[e];
+      const sum = sums[e] + gradient * gradient;
+      if (!fitsFloat32(sum)) throw this.overflow(p, e, sums[e], gradient, decay);
+      largest = Math.max(largest, sum);
+    }
+    return largest * STEP_ROUNDING;
+  }
+
+  /** The DIVERGED of a step that would take entry e of p's sum of squares, `sum`, beyond float32 with `gradient` (g + λw). */
+  private overflow(p: Parameter, e: number, sum: number, gradient: number, decay: number): GradscopeError {
+    const where = `adagrad: step ${this.t + 1}: ${p.name}[${e}]`;
+    if (!Number.isFinite(gradient)) return new GradscopeError('DIVERGED', `${where}: its gradient${decay === 0 ? '' : ' with weight decay'} is ${gradient}, which no sum of squares can take`);
+    return new GradscopeError(
+      'DIVERGED',
+      `${where}: its sum of squared gradients would pass float32's largest value, ${FLOAT32_MAX.toPrecision(3)}: ${sum.toPrecision(3)} + (${gradient.toPrecision(3)})² ` +
+        `(its gradient${decay === 0 ? '' : ' with weight decay'}); Adagrad's sums only grow, and one that overflowed would stop that weight in silence: ` +
+        'the gradients are too large for it here (clipping them or scaling the inputs keeps them smaller)',
+    );
+  }
+
+  /** See FirstOrderOptimizer.restore; the sums' bounds are then measured. */
+  override restore(state: OptimizerState): void {
+    super.restore(state);
+    const k = this.net.kernels;
+    for (let i = 0; i < this.params.length; i++) this.sumBounds[i] = this.buffers === undefined ? 0 : k.maxAbs(this.buffers[i][0], this.params[i].length);
   }
 
   protected update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void {

@@ -10,6 +10,7 @@ import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { assertNotDisposed, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
+import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 
@@ -92,9 +93,6 @@ export interface FirstOrderOptions {
   learningRate?: number;
 }
 
-/** The hyperparameters a state records as 1 (true) or 0 (false), which their options take as booleans. */
-const FLAG_SCALARS: readonly string[] = ['decayBiases', 'nesterov'];
-
 export const FIRST_ORDER_KEYS = ['layerRates', 'weightDecay', 'decayBiases', 'learningRate'] as const;
 
 /** Every option key a first-order optimiser with its `own` keys takes (its constructor's check and the registry's table). */
@@ -126,7 +124,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   /** The model's parameters, taken once at construction. */
   protected readonly params: readonly Parameter[];
   /** The weight decay each parameter gets (0 for biases when decayBiases is false). */
-  private readonly decays: Float64Array;
+  protected readonly decays: Float64Array;
   /** The largest layer rate: keepsWithin bounds every layer's step by the largest. */
   private readonly maxLayerRate: number;
   /** buffers[i][b]: buffer b of parameter i; undefined until the first step. */
@@ -241,10 +239,14 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   protected readonly squareBuffers: readonly number[] = [];
 
   /** Hyperparameters recorded in checkpoints besides the learning rate: restore refuses a state whose values differ (see restore). */
-  protected abstract hyperparameters(): Record<string, number>;
+  protected abstract hyperparameters(): Hyperparameters;
   /** Applies the update to one parameter with its buffers at this learning rate (layer rate included) and weight decay. */
   protected abstract update(p: Parameter, buffers: Tensor[], learningRate: number, weightDecay: number): void;
-  /** Runs before the updates of a step (LARS measures its trust ratios here). */
+  /**
+   * Runs before a step changes anything, its buffers allocated (LARS measures its trust ratios here;
+   * Adagrad refuses a step that would take a sum of squares beyond float32): a refusal here leaves
+   * the optimiser as it was.
+   */
   protected prepare(): void {}
 
   /** One update of every parameter from the gradients in the model (see Optimizer.step). */
@@ -260,8 +262,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
       this.usableRate = learningRate;
     }
     const buffers = (this.buffers ??= this.allocate());
-    this.t++;
     this.prepare();
+    this.t++;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
       this.update(p, buffers[i], learningRate * this.layerRates[p.group], this.decays[i]);
@@ -281,8 +283,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   }
 
   /** The hyperparameters state() records besides the step count and the learning rate. */
-  private recordedHyperparameters(): Record<string, number> {
-    return { ...this.hyperparameters(), decayBiases: this.decayBiases ? 1 : 0 };
+  private recordedHyperparameters(): Hyperparameters {
+    return { ...this.hyperparameters(), decayBiases: this.decayBiases };
   }
 
   /** The step count, learning rate, hyperparameters and buffers as plain data (for checkpoints). */
@@ -291,18 +293,15 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const k = this.net.kernels;
     return {
       name: this.name,
-      scalars: { step: this.t, learningRate: this.ownLearningRate, ...this.recordedHyperparameters() },
+      scalars: { step: this.t, learningRate: this.ownLearningRate, ...recordedScalars(this.recordedHyperparameters()) },
       tensors: (this.buffers ?? []).flatMap((list) => list.map((b) => Float32Array.from(k.view(b)))),
     };
   }
 
   /**
    * Continues from a state() of the same optimiser on the same architecture (checked before
-   * anything changes). Its learning rate becomes defaultLearningRate, as PyTorch's load_state_dict
-   * takes each param group's lr from the state (a state without one keeps this optimiser's). The
-   * other hyperparameters it records (β, ε, momentum, weight decay, …) are refused when they differ
-   * from this optimiser's: they are fixed when it is created, and resuming under other ones would
-   * change the run in silence (create it with the checkpoint's values instead).
+   * anything changes). Its learning rate becomes defaultLearningRate and its other hyperparameters
+   * (β, ε, momentum, weight decay, …) must be this optimiser's: recorded-settings.ts's rule.
    */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
@@ -311,17 +310,8 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
       throw new GradscopeError('INVALID_OPTION', `${where}: expected a state of '${this.name}', got '${String(state?.name)}'`);
     }
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
-    const learningRate = checkNumber(state.scalars?.learningRate, `${where}: scalars.learningRate`, { min: 0, above: true, float32: true }, this.ownLearningRate);
-    const rateProblem = this.rateProblem(learningRate);
-    if (rateProblem !== undefined) throw invalidOption(`${where}: scalars.learningRate: ${rateProblem}`);
-    for (const [key, own] of Object.entries(this.recordedHyperparameters())) {
-      const saved = state.scalars?.[key];
-      if (saved !== undefined && saved !== own) {
-        // decayBiases and nesterov are recorded as 1 or 0; the option that sets them takes a boolean.
-        const option = FLAG_SCALARS.includes(key) ? String(saved === 1) : String(saved);
-        throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${FLAG_SCALARS.includes(key) ? String(own === 1) : own}; create it with { name: '${this.name}', ${key}: ${option} } to resume that run`);
-      }
-    }
+    const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.rateProblem(rate));
+    checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());
     const tensors = state.tensors ?? [];
     const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];
     const perParameter = tensors.length / this.params.length;

@@ -85,6 +85,7 @@ import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
 import { assertNotDisposed, OptimizerStateFault, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
+import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
@@ -201,6 +202,9 @@ export interface KfacReport {
   normScale: number;
 }
 
+/** Tensors of a layer in K-FAC's state: A, G, A⁻¹, G⁻¹ and the step of W and of b (stateTensors). */
+const STATE_TENSORS_PER_LAYER = 6;
+
 /** Largest side of a Kronecker factor: A of a layer with 2048 inputs (and its bias). */
 export const KFAC_MAX_FACTOR_SIDE = 2049;
 
@@ -241,7 +245,14 @@ interface BatchScratch<T extends Tensor> {
 
 export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements Optimizer {
   readonly name = 'kfac';
-  readonly defaultLearningRate: number;
+  /**
+   * The learning rate train() uses when given none: 1 with rescale (the quadratic model's own step),
+   * else 0.2; restore() takes the state's, as PyTorch's load_state_dict restores lr.
+   */
+  get defaultLearningRate(): number {
+    return this.ownLearningRate;
+  }
+  private ownLearningRate: number;
   readonly options: Readonly<Required<KfacOptions>>;
   /** Steps taken (drives the moving average's first step and the inverse refreshes). */
   steps = 0;
@@ -323,7 +334,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       if (o.momentum > 0) throw invalidOption('kfac: momentum applies to the unscaled step (rescale: false); with rescale use quadraticMomentum');
     }
     this.lambda = this.options.damping;
-    this.defaultLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
+    this.ownLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
     for (let l = 0; l < net.depth; l++) {
       const nIn = net.sizes[l];
       const nOut = net.sizes[l + 1];
@@ -453,6 +464,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       k.copy2d(s.augmented, layer.nIn, dA, this.square!.ones, 0, 1, batch, 1);
       covariance(k, this.statistic!, s.augmented, batch, dA, 1 / batch);
       this.average(layer.a, dA * dA, fresh);
+      this.checkFinite(l, 'A');
     }
     this.sampledBackward(net, batch, s);
     for (let l = 0; l < net.depth; l++) {
@@ -460,6 +472,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       // deltas hold ∂(mean loss)/∂z = g_x / batch per row, so E[g gᵀ] = (1/batch)·Σ batch²·δδᵀ = batch·δᵀδ.
       covariance(k, this.statistic!, net.deltas[l], batch, layer.nOut, batch);
       this.average(layer.g, layer.nOut * layer.nOut, fresh);
+      this.checkFinite(l, 'G');
       // The true gradient back where backprop left it, for the trace and anyone after this step.
       const dA = layer.nIn + 1;
       k.copy2d(net.nablaW[l], 0, layer.nIn, this.packedGradient[l], 0, dA, layer.nOut, layer.nIn);
@@ -647,15 +660,26 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   }
 
   /**
+   * Refuses the step (factorFault) when layer l's `factor` holds an Inf or NaN after this batch
+   * entered its average: the squares it averages overflowed. Checked every step, not only when the
+   * inverses are refreshed: between refreshes a factor that is not finite would otherwise be carried
+   * in silence (into π, the norm constraint's F̂ and every later average) until the next refresh.
+   */
+  private checkFinite(l: number, factor: 'A' | 'G'): void {
+    const layer = this.layers[l];
+    const [m, n] = factor === 'A' ? [layer.a, layer.nIn + 1] : [layer.g, layer.nOut];
+    const largest = this.k.maxAbs(m, n * n);
+    if (!Number.isFinite(largest)) throw this.factorFault(l, factor, false, `holds ${largest === Infinity ? 'Inf' : 'NaN'}: the squares it averages overflowed`);
+  }
+
+  /**
    * DIVERGED for layer l's damped `factor` (A: E[āāᵀ] of its inputs and bias, G: E[ggᵀ] of its
-   * sampled output gradients) that dampedInverse could not factorise with its shift (`split`'s)
-   * raised up to ×10^FACTOR_SHIFT_RETRIES: what was measured and what can change it. A covariance
-   * plus a positive shift is positive definite in exact arithmetic, so either the factor is not
-   * finite (the squares it averages overflowed), or the shift stayed below the rounding of its
-   * entries: the split π = √(mean diag A / mean diag G) gives G the shift γ/π and A πγ, and a layer
-   * whose inputs are far larger than its gradients (weights of 1e12: π ≈ 1e12) leaves G a shift
-   * of 1e-14 against entries of 0.25. At K-FAC's first step the factors are this batch's statistics
-   * alone (weight 1) at the weights the optimiser was given, so the learning rate is not the cause then.
+   * sampled output gradients), finite (checkFinite saw to it), that dampedInverse could not
+   * factorise with its shift (`split`'s) raised up to ×10^FACTOR_SHIFT_RETRIES: what was measured and
+   * what can change it. A covariance plus a positive shift is positive definite in exact arithmetic,
+   * so the shift stayed below the rounding of its entries: the split π = √(mean diag A / mean diag G)
+   * gives G the shift γ/π and A πγ, and a layer whose inputs are far larger than its gradients
+   * (weights of 1e12: π ≈ 1e12) leaves G a shift of 1e-14 against entries of 0.25.
    */
   private factorFailure(l: number, factor: 'A' | 'G', split: { shiftA: number; shiftG: number; pi: number }): GradscopeError {
     const { k, layers } = this;
@@ -663,36 +687,45 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const layer = layers[l];
     const [m, n, shift] = factor === 'A' ? [layer.a, layer.nIn + 1, split.shiftA] : [layer.g, layer.nOut, split.shiftG];
     const largest = k.maxAbs(m, n * n);
-    const of = factor === 'A' ? `E[āāᵀ] of its inputs${l === 0 ? ' (the data)' : ''} and bias` : 'E[ggᵀ] of its sampled output gradients';
     const reached = shift * 10 ** FACTOR_SHIFT_RETRIES;
-    let measured: string;
-    if (!Number.isFinite(largest)) {
-      measured = `it holds ${largest === Infinity ? 'Inf' : 'NaN'}: the squares it averages overflowed`;
-    } else {
-      // The rounding of the largest entry: a shift below it is lost in the factor's own rounding.
-      const rounding = largest * (k.precision === 'f32' ? 2 ** -23 : 2 ** -52);
-      const meanA = trace(k, layer.a, layer.nIn + 1, sq) / (layer.nIn + 1);
-      const meanG = trace(k, layer.g, layer.nOut, sq) / layer.nOut;
-      const raised = `its shift, ${shift.toPrecision(3)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${reached.toPrecision(3)}`;
-      measured =
-        `its largest |entry| is ${largest.toPrecision(3)} and ${raised}, ` +
-        (reached < rounding ? `stayed below the ${k.precision === 'f32' ? 'float32' : 'float64'} rounding of that entry (${rounding.toPrecision(2)})` : 'did not make it positive definite') +
-        `: the damping split π = √(mean diag A / mean diag G) = √(${meanA.toPrecision(3)} / ${meanG.toPrecision(3)}) = ${split.pi.toPrecision(3)} gives A the shift ${split.shiftA.toPrecision(3)} and G ${split.shiftG.toPrecision(3)}`;
-    }
-    const larger = `a larger damping (λ is ${this.lambda.toPrecision(3)})`;
+    // The rounding of the largest entry: a shift below it is lost in the factor's own rounding.
+    const rounding = largest * (k.precision === 'f32' ? 2 ** -23 : 2 ** -52);
+    const meanA = trace(k, layer.a, layer.nIn + 1, sq) / (layer.nIn + 1);
+    const meanG = trace(k, layer.g, layer.nOut, sq) / layer.nOut;
+    const raised = `its shift, ${shift.toPrecision(3)} raised ×1e${FACTOR_SHIFT_RETRIES} to ${reached.toPrecision(3)}`;
+    const measured =
+      `its largest |entry| is ${largest.toPrecision(3)} and ${raised}, ` +
+      (reached < rounding ? `stayed below the ${k.precision === 'f32' ? 'float32' : 'float64'} rounding of that entry (${rounding.toPrecision(2)})` : 'did not make it positive definite') +
+      `: the damping split π = √(mean diag A / mean diag G) = √(${meanA.toPrecision(3)} / ${meanG.toPrecision(3)}) = ${split.pi.toPrecision(3)} gives A the shift ${split.shiftA.toPrecision(3)} and G ${split.shiftG.toPrecision(3)}`;
+    return this.factorFault(l, factor, true, `is not positive definite: ${measured}`);
+  }
+
+  /**
+   * The DIVERGED of a step that gives up on layer l's `factor`, the `damped` one (that could not be
+   * factorised) or the average itself (not finite), `state` saying what it measured; with advice
+   * that fits: a larger damping for the damped one, scaling. At K-FAC's first step the factors are this
+   * batch's statistics alone (weight 1) at the weights the optimiser was given, and the first
+   * layer's A is the data's at any step, so the learning rate is not the cause then, and 'halve'
+   * cannot mend it: an OptimizerStateFault. Later, a smaller learning rate is advised too.
+   */
+  private factorFault(l: number, factor: 'A' | 'G', damped: boolean, state: string): GradscopeError {
+    const layer = this.layers[l];
+    const n = factor === 'A' ? layer.nIn + 1 : layer.nOut;
+    const of = factor === 'A' ? `E[āāᵀ] of its inputs${l === 0 ? ' (the data)' : ''} and bias` : 'E[ggᵀ] of its sampled output gradients';
+    const subject = `${damped ? 'damped factor' : 'factor'} ${factor}`;
+    const smaller = factor === 'A' && l === 0 ? 'scale the inputs' : 'scale the inputs or start from smaller weights';
+    const remedy = damped ? `try a larger damping (λ is ${this.lambda.toPrecision(3)}), or ${smaller}` : smaller;
     // The first layer's A is of the data alone, which no step changes.
     const ofData = factor === 'A' && l === 0;
-    const smaller = ofData ? 'scale the inputs' : 'scale the inputs or start from smaller weights';
-    const remedy = Number.isFinite(largest) ? `try ${larger}, or ${smaller}` : smaller;
     const advice = ofData
       ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy}`
       : this.steps === 0
         ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy}`
         : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learningRate`;
-    const name = denseLayerName(l, layers.length);
-    const message = `kfac: ${name}'s damped factor ${factor} (${of}, ${n}×${n}) is not positive definite: ${measured}; ${advice}`;
+    const name = denseLayerName(l, this.layers.length);
+    const message = `kfac: ${name}'s ${subject} (${of}, ${n}×${n}) ${state}; ${advice}`;
     // Where the learning rate is not the cause, halving it cannot mend the factor: 'halve' stops at once.
-    return ofData || this.steps === 0 ? new OptimizerStateFault(message, `kfac's damped factor ${factor} of ${name}`) : new GradscopeError('DIVERGED', message);
+    return ofData || this.steps === 0 ? new OptimizerStateFault(message, `kfac's ${subject} of ${name}`) : new GradscopeError('DIVERGED', message);
   }
 
   /**
@@ -788,31 +821,53 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     return this.layers.flatMap((l) => [l.a, l.g, l.aInverse, l.gInverse, l.velocityW, l.velocityB]);
   }
 
+  /** What stateTensors()[i] is, in words: "the damped inverse A⁻¹ of hidden 1". */
+  private stateTensorName(i: number): string {
+    const what = ['factor A', 'factor G', 'damped inverse A⁻¹', 'damped inverse G⁻¹', 'step (momentum) of the weights', 'step (momentum) of the biases'][i % STATE_TENSORS_PER_LAYER];
+    return `${what} of ${denseLayerName(Math.floor(i / STATE_TENSORS_PER_LAYER), this.layers.length)}`;
+  }
+
+  /** The step count, λ, the learning rate, the options and every layer's factors, inverses and step (for checkpoints). */
   state(): OptimizerState {
     assertNotDisposed(this);
     return {
       name: this.name,
-      scalars: { steps: this.steps, lambda: this.lambda },
+      scalars: { steps: this.steps, lambda: this.lambda, learningRate: this.ownLearningRate, ...recordedScalars({ ...this.options }) },
       tensors: this.stateTensors().map((t) => Float32Array.from(this.k.view(t))),
     };
   }
 
+  /**
+   * Continues from a state() taken on a network of the same sizes, checked before anything changes:
+   * its learning rate becomes defaultLearningRate and its options must be this optimiser's
+   * (recorded-settings.ts); every tensor finite, as the steps leave them (a factor that is not
+   * finite is refused by the step that made it).
+   */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
+    const where = 'kfac: restore';
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`kfac state: expected a state saved by 'kfac', got ${describeValue((state as OptimizerState | null)?.name)}`);
+      throw invalidOption(`${where}: expected a state saved by 'kfac', got ${describeValue((state as OptimizerState | null)?.name)}`);
     }
-    const steps = checkNumber(state.scalars?.steps, 'kfac state: steps', { min: 0, integer: true }, NaN);
-    if (Number.isNaN(steps)) throw invalidOption('kfac state: steps is missing');
+    const steps = checkNumber(state.scalars?.steps, `${where}: scalars.steps`, { min: 0, integer: true }, NaN);
+    if (Number.isNaN(steps)) throw invalidOption(`${where}: scalars.steps is missing`);
     // States saved before λ adapted have none: they ran at the configured damping.
-    const lambda = checkNumber(state.scalars?.lambda, 'kfac state: lambda', { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX }, this.options.damping);
+    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: KFAC_LAMBDA_MIN, max: KFAC_LAMBDA_MAX }, this.options.damping);
+    const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
+    checkRecordedHyperparameters(state, where, this.name, { ...this.options });
     const tensors = this.stateTensors();
     if (!Array.isArray(state.tensors) || state.tensors.length !== tensors.length || state.tensors.some((t, i) => t?.length !== tensors[i].length)) {
-      throw invalidOption(`kfac state: expected ${tensors.length} tensors of lengths ${tensors.map((t) => t.length).join(', ')}`);
+      throw invalidOption(`${where}: expected ${tensors.length} tensors of lengths ${tensors.map((t) => t.length).join(', ')}: the state does not fit this network`);
     }
+    state.tensors.forEach((t, j) => {
+      const i = t.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (the ${this.stateTensorName(j)}); expected a finite number`);
+    });
+    // Checked: now change things.
     tensors.forEach((t, i) => this.k.write(t, state.tensors[i]));
     this.steps = steps;
     this.lambda = lambda;
+    this.ownLearningRate = learningRate;
   }
 
   private freeBatchScratch(): void {

@@ -11,6 +11,7 @@ import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
 import { assertNotDisposed, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
+import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
@@ -37,7 +38,14 @@ const CURVATURE_FLOOR = 1e-10;
 export class Lbfgs extends TracksDisposal implements Optimizer {
   readonly name = 'lbfgs';
   readonly recomputesGradient = true;
-  readonly defaultLearningRate: number;
+  /**
+   * The first trial step of each line search when train() is given no learning rate (default 1,
+   * or options.learningRate); restore() takes the state's, as PyTorch's load_state_dict restores lr.
+   */
+  get defaultLearningRate(): number {
+    return this.ownLearningRate;
+  }
+  private ownLearningRate: number;
   /** Pairs (s, y) kept (default 10). */
   readonly memory: number;
   /** Sufficient-decrease (Armijo) constant (default 1e-4). */
@@ -77,7 +85,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     const net = (this.net = trainableOf(owner, 'lbfgs'));
     checkKnownKeys(options, Object.keys(LBFGS_DEFAULTS), 'lbfgs');
     this.memory = checkNumber(options.memory, 'lbfgs: memory', { min: 1, max: 1000, integer: true }, LBFGS_DEFAULTS.memory);
-    this.defaultLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true, float32: true }, LBFGS_DEFAULTS.learningRate);
+    this.ownLearningRate = checkNumber(options.learningRate, 'lbfgs: learningRate', { min: 0, above: true, float32: true }, LBFGS_DEFAULTS.learningRate);
     this.c1 = checkNumber(options.c1, 'lbfgs: c1', { min: 0, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c1);
     this.c2 = checkNumber(options.c2, 'lbfgs: c2', { min: this.c1, above: true, max: 1, below: true }, LBFGS_DEFAULTS.c2);
     this.maxEvaluations = checkNumber(options.maxEvaluations, 'lbfgs: maxEvaluations', { min: 1, integer: true }, LBFGS_DEFAULTS.maxEvaluations);
@@ -256,6 +264,12 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     return best;
   }
 
+  /** The hyperparameters state() records besides the learning rate (restore refuses others: recorded-settings.ts). */
+  private hyperparameters(): Hyperparameters {
+    return { memory: this.memory, c1: this.c1, c2: this.c2, maxEvaluations: this.maxEvaluations };
+  }
+
+  /** The curvature pairs, oldest first, with the learning rate and hyperparameters (for checkpoints). */
   state(): OptimizerState {
     assertNotDisposed(this);
     const k = this.net.kernels;
@@ -267,15 +281,22 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
         for (const list of [this.work.s[i], this.work.y[i]]) list.forEach((t: Tensor) => tensors.push(Float32Array.from(k.view(t))));
       }
     }
-    return { name: this.name, scalars: { memory: this.memory, pairs: this.count }, tensors };
+    return { name: this.name, scalars: { learningRate: this.ownLearningRate, ...recordedScalars(this.hyperparameters()), pairs: this.count }, tensors };
   }
 
+  /**
+   * Continues from a state() taken on a network of the same shape, checked before anything changes:
+   * its learning rate becomes defaultLearningRate and its hyperparameters must be this optimiser's
+   * (recorded-settings.ts); each pair's values finite, with sᵀy > 0, as only such pairs are stored.
+   */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = 'lbfgs: restore';
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
       throw invalidOption(`${where}: expected a state of 'lbfgs', got '${String(state?.name)}'`);
     }
+    const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
     const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);
     const tensors = state.tensors ?? [];
     const perPair = 2 * this.params.length;
@@ -283,7 +304,20 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     tensors.forEach((t, j) => {
       const p = this.params[j % this.params.length];
       if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
+      const i = t.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${Math.floor(j / this.params.length) % 2 === 0 ? 's' : 'y'} of pair ${Math.floor(j / perPair)}, ${p.name}); expected a finite number`);
     });
+    for (let i = 0; i < pairs; i++) {
+      // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > 0.
+      let sy = 0;
+      for (let p = 0; p < this.params.length; p++) {
+        const [sp, yp] = [tensors[i * perPair + p], tensors[i * perPair + this.params.length + p]];
+        for (let e = 0; e < sp.length; e++) sy += sp[e] * yp[e];
+      }
+      if (!(sy > 0)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy}; expected > 0 (a pair of positive curvature, as step() stores)`);
+    }
+    // Checked: now change things.
+    this.ownLearningRate = learningRate;
     if (pairs === 0) {
       this.count = 0;
       this.newest = -1;

@@ -5,6 +5,7 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
+import type { Hyperparameters } from './recorded-settings.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkBoolean } from './options.js';
 import { checkNumber } from '../checks.js';
@@ -50,8 +51,8 @@ export class Sgd extends FirstOrderOptimizer {
     return 1;
   }
 
-  protected hyperparameters(): Record<string, number> {
-    return { momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov ? 1 : 0 };
+  protected hyperparameters(): Hyperparameters {
+    return { momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov };
   }
 
   /** |g + λw| ≤ G + λW; |v'| ≤ μ·max|v| + that; the step lr·v' (Nesterov lr·(g' + μ·v')). */

@@ -35,6 +35,16 @@ describe('docs import gradscope by its exported entry points', () => {
   });
 });
 
+describe('the classes docs construct are the package\'s', () => {
+  /** `new X(` in the docs' code, comments included: X must be a JavaScript global or exported by 'gradscope/node' (which re-exports 'gradscope'). */
+  it.each(DOCS)('%s', async (path) => {
+    const exports = await import('../../src/node.js');
+    const constructed = fencedBlocks(read(path)).flatMap((block) => [...block.code.matchAll(/\bnew ([A-Z]\w*)\s*\(/g)].map((m) => ({ name: m[1], line: block.line })));
+    const unknown = constructed.filter(({ name }) => !(name in exports) && !(name in globalThis)).map(({ name, line }) => `the block at line ${line}: new ${name}(`);
+    expect(unknown, `${path}: classes that neither 'gradscope' nor 'gradscope/node' exports`).toEqual([]);
+  });
+});
+
 describe('docs/reliability.md examples run', () => {
   const blocks = typescriptBlocks(read('docs/reliability.md'));
   it('has examples', () => expect(blocks.length).toBeGreaterThan(0));

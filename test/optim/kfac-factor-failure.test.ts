@@ -62,19 +62,30 @@ describe("K-FAC's factor that cannot be factorised", () => {
     net.dispose();
   });
 
-  it("names an overflow of the first layer's A as the data's, which no step changes: scale the inputs, at any step", async () => {
+  it("names an overflow of the first layer's A as the data's, which no step changes: scale the inputs, at any step, between the inverses' refreshes too", async () => {
     const net = await createNetwork({ sizes: [2, 2, 2], activation: 'tanh', output: 'softmax', loss: 'cross-entropy', seed: 2 });
-    // inverseEvery 1: the later step inverts its factors again (by default only every 20th step does).
-    const kfac = createOptimizer(net, { name: 'kfac', inverseEvery: 1 });
+    // The default inverseEvery 20: step 2 refreshes no inverse, and its Inf factor was carried on in silence.
+    const kfac = createOptimizer(net, 'kfac');
     // 32 rows of ±1e19: each square is 1e38, their sum beyond float32 (the loss and gradient stay finite: tanh saturates).
     const huge = Array.from({ length: 32 }, (_, i) => [1e19 * (i % 2 ? 1 : -1), 1e19]);
     const labels = huge.map((_, i) => (i % 2 ? [1, 0] : [0, 1]));
-    const said = String.raw`kfac: hidden 1's damped factor A \(E\[āāᵀ\] of its inputs \(the data\) and bias, 3×3\) is not positive definite: it holds Inf: the squares it averages overflowed; the factor is of the data, which no step changes, so the learning rate is not the cause: scale the inputs; the step was not applied$`;
+    const said = String.raw`kfac: hidden 1's factor A \(E\[āāᵀ\] of its inputs \(the data\) and bias, 3×3\) holds Inf: the squares it averages overflowed; the factor is of the data, which no step changes, so the learning rate is not the cause: scale the inputs; the step was not applied$`;
     const first = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`^epoch 1, batch 1 \\(step 1\\): ${said}`));
     expect(first.message).not.toMatch(/learningRate/);
     net.train(rows, classes, { epochs: 1, optimizer: kfac });
+    const before = stateHash(net, kfac);
     const later = await expectError(() => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac }), 'DIVERGED', new RegExp(`\\(step 2\\): ${said}`));
     expect(later.message).not.toMatch(/learningRate/);
+    // A fault of its own state, which no learning rate changes: 'halve' stops at once.
+    await expectError(
+      () => net.train(huge, labels, { epochs: 1, batchSize: 32, optimizer: kfac, onNonFinite: 'halve' }),
+      'DIVERGED',
+      /halving the learning rate cannot help: the fault is in kfac's factor A of hidden 1, which the learning rate does not change/,
+    );
+    // Nothing carried on: the factors, the network and the step count as step 1 left them; the state saves and loads back.
+    expect(stateHash(net, kfac)).toBe(before);
+    expect(kfac.state().tensors.every((t) => t.every(Number.isFinite))).toBe(true);
+    kfac.restore(kfac.state());
     kfac.dispose();
     net.dispose();
   });

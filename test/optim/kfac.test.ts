@@ -345,10 +345,18 @@ describe('K-FAC mechanics', () => {
     const kfac = new Kfac(net);
     const other = await createNetwork({ sizes: [2, 4, 1], output: 'sigmoid', backend: 'ref' });
     const otherState = new Kfac(other).state();
-    await expectError(() => kfac.restore(otherState), 'INVALID_OPTION', /kfac state: expected 12 tensors/);
+    await expectError(() => kfac.restore(otherState), 'INVALID_OPTION', /^kfac: restore: expected 12 tensors of lengths 9, 9, 9, 9, 6, 3, 16, 1, 16, 1, 3, 1: the state does not fit this network$/);
     await expectError(() => kfac.restore({ ...kfac.state(), name: 'adam' }), 'INVALID_OPTION', /'kfac'/);
     await expectError(() => kfac.restore({ ...kfac.state(), scalars: { steps: -1 } }), 'INVALID_OPTION', /steps/);
     expect(kfac.steps).toBe(0);
+    // A factor, an inverse or a step that is not finite, named by its tensor, entry and what it is; nothing changed.
+    net.train([[0, 1], [1, 0]], [[1], [0]], { epochs: 2, optimizer: kfac });
+    const before = kfac.state();
+    const withInf = (j: number, i: number, value: number) => ({ ...before, tensors: before.tensors.map((t, k) => (k === j ? Float32Array.from(t, (v, e) => (e === i ? value : v)) : t)) });
+    await expectError(() => kfac.restore(withInf(1, 4, Infinity)), 'INVALID_OPTION', /^kfac: restore: tensors\[1\]\[4\] is Infinity \(the factor G of hidden 1\); expected a finite number$/);
+    await expectError(() => kfac.restore(withInf(8, 0, NaN)), 'INVALID_OPTION', /^kfac: restore: tensors\[8\]\[0\] is NaN \(the damped inverse A⁻¹ of output\); expected a finite number$/);
+    await expectError(() => kfac.restore(withInf(11, 0, -Infinity)), 'INVALID_OPTION', /^kfac: restore: tensors\[11\]\[0\] is -Infinity \(the step \(momentum\) of the biases of output\); expected a finite number$/);
+    expect(kfac.state()).toEqual(before);
     net.dispose();
     other.dispose();
   });

@@ -81,3 +81,66 @@ describe('restoreOptimizer', () => {
     expect(() => checkpointOf(net, net as never)).toThrow(/got one missing step\(\) \(a network: createOptimizer\(network, spec\) makes an optimiser for it\)$/);
   });
 });
+
+describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (recorded-settings.ts)", () => {
+  /** `spec` after 3 epochs of XOR on a network of `config`'s sizes (K-FAC trains dense chains of mse or cross-entropy), and its state. */
+  async function trained(spec: Record<string, unknown> & { name: string }, learningRate?: number): Promise<OptimizerState> {
+    const net = await createNetwork(config);
+    const optimizer = createOptimizer(net, spec);
+    net.train(x, y, { epochs: 3, batchSize: 4, optimizer, ...(learningRate !== undefined && { learningRate }) });
+    return optimizer.state();
+  }
+
+  it.each([
+    [{ name: 'lbfgs', learningRate: 0.5 }, 1],
+    [{ name: 'kfac', rescale: false }, 0.2],
+  ])("%j: takes the checkpoint's learning rate", async (spec, own) => {
+    const state = await trained(spec);
+    const net = await createNetwork(config);
+    const resumed = createOptimizer(net, spec.name === 'kfac' ? spec : spec.name);
+    expect(resumed.defaultLearningRate).toBe(own);
+    restoreOptimizer(resumed, { ...state, scalars: { ...state.scalars, learningRate: 0.25 } });
+    expect(resumed.defaultLearningRate).toBe(0.25);
+    expect(resumed.state().scalars.learningRate).toBe(0.25);
+    const { learningRate: _, ...withoutRate } = state.scalars;
+    const keeps = createOptimizer(net, spec.name === 'kfac' ? spec : spec.name);
+    restoreOptimizer(keeps, { ...state, scalars: withoutRate });
+    expect(keeps.defaultLearningRate).toBe(own); // a state saved before the rate was recorded keeps the optimiser's
+  });
+
+  it.each([
+    [{ name: 'lbfgs', memory: 4 }, 'lbfgs', /^lbfgs: restore: the state was saved with memory 4, this optimiser has 10; create it with \{ name: 'lbfgs', memory: 4 \} to resume that run$/],
+    [{ name: 'lbfgs', c2: 0.5 }, 'lbfgs', /^lbfgs: restore: the state was saved with c2 0\.5, this optimiser has 0\.9; create it with \{ name: 'lbfgs', c2: 0\.5 \} to resume that run$/],
+    [{ name: 'kfac', damping: 0.01 }, 'kfac', /^kfac: restore: the state was saved with damping 0\.01, this optimiser has 0\.001; create it with \{ name: 'kfac', damping: 0\.01 \} to resume that run$/],
+    [{ name: 'kfac', rescale: false }, 'kfac', /^kfac: restore: the state was saved with rescale false, this optimiser has true; create it with \{ name: 'kfac', rescale: false \} to resume that run$/],
+    [{ name: 'kfac', normConstraint: 0 }, 'kfac', /^kfac: restore: the state was saved with normConstraint 0, this optimiser has 0\.01; create it with \{ name: 'kfac', normConstraint: 0 \} to resume that run$/],
+  ])('%j into a default %s: refused, saying how to create the one that takes it, nothing changed', async (spec, name, said) => {
+    const state = await trained(spec);
+    const net = await createNetwork(config);
+    const optimizer = createOptimizer(net, name);
+    net.train(x, y, { epochs: 2, batchSize: 4, optimizer });
+    const before = unchanged(optimizer);
+    await expectError(() => restoreOptimizer(optimizer, state), 'INVALID_OPTION', said);
+    expect(unchanged(optimizer)).toBe(before);
+    // Created as the message says, it takes the state.
+    const { name: _, ...options } = spec;
+    const fitting = createOptimizer(net, { name, ...options });
+    restoreOptimizer(fitting, state);
+    expect(unchanged(fitting)).toBe(JSON.stringify({ ...state, tensors: state.tensors.map((t) => Array.from(t)) }));
+  });
+
+  it('L-BFGS refuses a pair that is not finite or not of positive curvature, naming it, nothing changed', async () => {
+    const state = await trained({ name: 'lbfgs' });
+    expect(state.scalars.pairs).toBeGreaterThan(0);
+    const net = await createNetwork(config);
+    const lbfgs = createOptimizer(net, 'lbfgs');
+    const before = unchanged(lbfgs);
+    const tensors = state.tensors.map((t) => Float32Array.from(t));
+    tensors[5][2] = Infinity; // y of pair 0, the first layer's bias (4 parameters, s then y: 0.weight, 0.bias, 1.weight, 1.bias)
+    await expectError(() => restoreOptimizer(lbfgs, { ...state, tensors }), 'INVALID_OPTION', /^lbfgs: restore: tensors\[5\]\[2\] is Infinity \(y of pair 0, 0\.bias\); expected a finite number$/);
+    // y = −s: sᵀy < 0, a pair step() never stores.
+    const negative = state.tensors.map((t, j) => (Math.floor(j / 4) % 2 === 1 ? Float32Array.from(state.tensors[j - 4], (v) => -v) : t));
+    await expectError(() => restoreOptimizer(lbfgs, { ...state, tensors: negative }), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = -[\d.e+-]+; expected > 0 \(a pair of positive curvature, as step\(\) stores\)$/);
+    expect(unchanged(lbfgs)).toBe(before);
+  });
+});

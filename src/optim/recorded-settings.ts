@@ -1,0 +1,52 @@
+/**
+ * What an optimiser's state records of the settings it ran under, and the one rule every built-in
+ * optimiser's restore() applies to them. As PyTorch's Optimizer.load_state_dict takes each param
+ * group's lr from the state, restore() takes the state's learning rate (it becomes the optimiser's
+ * defaultLearningRate, what train() uses when given none); every other recorded hyperparameter (β,
+ * ε, momentum, memory, damping, …) is fixed when the optimiser is created, so a state recording
+ * another value is refused, saying how to create the optimiser that takes it: resuming under other
+ * settings would change the run in silence. A state that records none (saved before they were
+ * recorded) is taken as it is.
+ */
+import { invalidOption } from '../errors.js';
+import { checkNumber } from '../checks.js';
+import type { OptimizerState } from './optimizer.js';
+
+/** Hyperparameters by option key, as the optimiser's options take them (booleans as booleans). */
+export type Hyperparameters = Readonly<Record<string, number | boolean>>;
+
+/** The scalars a state records for `hyperparameters`: true and false as 1 and 0, as scalars are numbers. */
+export function recordedScalars(hyperparameters: Hyperparameters): Record<string, number> {
+  const scalars: Record<string, number> = {};
+  for (const [key, value] of Object.entries(hyperparameters)) scalars[key] = typeof value === 'boolean' ? Number(value) : value;
+  return scalars;
+}
+
+/**
+ * The learning rate a restore takes (see the file's comment): the state's scalars.learningRate,
+ * checked as the learningRate option is (a float32 > 0) and by the optimiser's `rateProblem` if it
+ * has one, or `own` when the state records none. INVALID_OPTION naming `where` otherwise.
+ */
+export function restoredLearningRate(state: OptimizerState, where: string, own: number, rateProblem?: (rate: number) => string | undefined): number {
+  const rate = checkNumber(state.scalars?.learningRate, `${where}: scalars.learningRate`, { min: 0, above: true, float32: true }, own);
+  const problem = rateProblem?.(rate);
+  if (problem !== undefined) throw invalidOption(`${where}: scalars.learningRate: ${problem}`);
+  return rate;
+}
+
+/**
+ * Refuses (INVALID_OPTION naming `where`) a state that records one of `own`'s hyperparameters with
+ * another value, saying which, both values, and the options of optimiser `name` that take the state.
+ * A hyperparameter the state does not record passes (a state saved before it was recorded).
+ */
+export function checkRecordedHyperparameters(state: OptimizerState, where: string, name: string, own: Hyperparameters): void {
+  for (const [key, value] of Object.entries(own)) {
+    const saved = state.scalars?.[key];
+    const recorded = typeof value === 'boolean' ? Number(value) : value;
+    if (saved === undefined || saved === recorded) continue;
+    if (typeof value === 'boolean' && saved !== 0 && saved !== 1) throw invalidOption(`${where}: scalars.${key} is ${saved}, expected 1 or 0 (${key} true or false)`);
+    // A boolean option is recorded as 1 or 0; the option that sets it takes true or false.
+    const option = typeof value === 'boolean' ? String(saved === 1) : String(saved);
+    throw invalidOption(`${where}: the state was saved with ${key} ${option}, this optimiser has ${String(value)}; create it with { name: '${name}', ${key}: ${option} } to resume that run`);
+  }
+}
