@@ -6,7 +6,7 @@ import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL, GOAL_SETUP, type TrainableDepthResult, type TrainableDepthRow } from './trainable-depth.js';
 import { SGD_RECIPE, SIGMOID_SGD, TRAINABLE_DEPTH_REMEDIES } from './trainable-depth-remedies.js';
 import { canBeInactive, hasBatchNorm, hasRezeroGate, type ZeroCause } from './gradient-ratios.js';
-import type { RatioColumn, ZeroCauses } from './trainable-depth-run.js';
+import { RATIO_COLUMNS, type RatioColumn, type ZeroCauses } from './trainable-depth-run.js';
 import { percentText } from '../percent-text.js';
 import type { NetworkOptions } from '../network/config.js';
 
@@ -99,9 +99,6 @@ export function unmeasuredDeltaNote(result: TrainableDepthResult): string {
   return remedies.length === 0 ? '' : `first ÷ last ‖δ‖ "— → —" (${remedies.join(', ')}): not measured, as batch norm couples a batch's rows, so no example has a δ of its own.`;
 }
 
-/** The ratio columns, each read as first ÷ last, where an ∞ means the last hidden layer's gradient was exactly 0. */
-const RATIO_COLUMNS: readonly RatioColumn[] = ['firstToLastAtInit', 'firstToLastAtEnd', 'deltaFirstToLastAtInit', 'deltaFirstToLastAtEnd'];
-
 /**
  * Why some rows' ratios read "∞", or '' when none does: the last hidden layer's gradient was exactly 0
  * there. For ReZero (a residual block with gate 'rezero') that is its design, not a fault: α = 0 at
@@ -110,12 +107,11 @@ const RATIO_COLUMNS: readonly RatioColumn[] = ['firstToLastAtInit', 'firstToLast
 export function infiniteRatioNote(result: TrainableDepthResult): string {
   const infinite = remediesThatRan(result, (row) => RATIO_COLUMNS.some((c) => row[c] === Infinity));
   if (infinite.length === 0) return '';
-  const gated = (key: string) => networkHas(key, hasRezeroGate);
-  const why = infinite.every(gated)
-    ? "ReZero's blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved"
-    : infinite.some(gated)
-      ? "for ReZero (rezero) by design: its blocks scale their branch by α, which is 0 at initialisation, so the branch gets no gradient until α has moved"
-      : 'no gradient reached it';
+  const gated = infinite.filter((key) => networkHas(key, hasRezeroGate));
+  const others = infinite.filter((key) => !gated.includes(key));
+  const rezero = "ReZero's blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved";
+  // Each remedy named with its own reason: ReZero's zero is its design, any other's is what no gradient reaching it means.
+  const why = others.length === 0 ? rezero : gated.length === 0 ? 'no gradient reached it' : `for ${gated.join(', ')} by design: ${rezero}; for ${others.join(', ')}, no gradient reached it`;
   return `first ÷ last "∞" (${infinite.join(', ')}): the last hidden layer's gradient was exactly 0: ${why}.`;
 }
 

@@ -63,8 +63,13 @@ export interface Ratios {
   zeroCauses?: GradientRatios['zeroCauses'];
 }
 
-/** A row's ratio columns, by the names the study's rows and the budget sweep's give them. */
-export type RatioColumn = 'firstToLastAtInit' | 'firstToLastAtEnd' | 'deltaFirstToLastAtInit' | 'deltaFirstToLastAtEnd';
+/**
+ * A row's ratio columns, by the names the study's rows and the budget sweep's give them: first ÷ last
+ * hidden ‖∂C/∂b‖, then RMS ‖δ‖, each at initialisation and at the end. The one list of them.
+ */
+export const RATIO_COLUMNS = ['firstToLastAtInit', 'firstToLastAtEnd', 'deltaFirstToLastAtInit', 'deltaFirstToLastAtEnd'] as const;
+/** One of RATIO_COLUMNS. */
+export type RatioColumn = (typeof RATIO_COLUMNS)[number];
 
 /** A row's zeroCauses: why each of its ratios that is exactly 0 is 0 (see ZeroCause). */
 export type ZeroCauses = Partial<Record<RatioColumn, ZeroCause>>;

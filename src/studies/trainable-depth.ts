@@ -15,7 +15,7 @@ import { resolveNetwork } from '../network/config.js';
 import { shortBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
 import { hasBatchNorm } from './gradient-ratios.js';
 import { TRAINABLE_DEPTH_REMEDIES, type TrainableDepthRemedy } from './trainable-depth-remedies.js';
-import { loadStudyData, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
+import { loadStudyData, RATIO_COLUMNS, runNetwork, zeroCausesOf, type StudyData, type ZeroCauses } from './trainable-depth-run.js';
 import { epochsText } from './paper-experiment.js';
 import { TRAINABLE_EPOCHS_BOUND, WIDTH_BOUND } from './study-bounds.js';
 import { STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from './study-defaults.js';
@@ -356,7 +356,7 @@ async function runOne(remedy: TrainableDepthRemedy, depth: number, width: number
     firstToLastAtEnd: end.atEnd.biasGradient,
     deltaFirstToLastAtInit: run.atInit.delta,
     deltaFirstToLastAtEnd: end.atEnd.delta,
-    ...zeroCausesOf(run.atInit, end.atEnd, ['firstToLastAtInit', 'firstToLastAtEnd', 'deltaFirstToLastAtInit', 'deltaFirstToLastAtEnd']),
+    ...zeroCausesOf(run.atInit, end.atEnd, RATIO_COLUMNS),
     ...(end.stopped === undefined ? {} : { stopped: end.stopped }),
   };
 }

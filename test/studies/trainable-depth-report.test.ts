@@ -41,6 +41,14 @@ describe('trainable-depth report sections', () => {
       'first ÷ last "∞" (rezero): the last hidden layer\'s gradient was exactly 0: ReZero\'s blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved.',
     );
     expect(trainableDepthReportSection(withGate).text).toContain(note);
+    // Beside a remedy whose ∞ is no design of its own (relu-he's ratio set to ∞ here): each named with its reason.
+    const relu = withGate.rows.find((r) => r.remedy === 'relu-he')!;
+    const both = { ...withGate, rows: withGate.rows.map((r) => (r === relu ? { ...r, firstToLastAtEnd: Infinity } : r)) };
+    expect(infiniteRatioNote(both)).toBe(
+      'first ÷ last "∞" (rezero, relu-he): the last hidden layer\'s gradient was exactly 0: for rezero by design: ReZero\'s blocks scale their branch by α, which is 0 at initialisation, so the branch (the last hidden layer) gets no gradient until α has moved; for relu-he, no gradient reached it.',
+    );
+    const reluOnly = { ...both, rows: both.rows.filter((r) => r.remedy === 'relu-he') };
+    expect(infiniteRatioNote(reluOnly)).toBe('first ÷ last "∞" (relu-he): the last hidden layer\'s gradient was exactly 0: no gradient reached it.');
   });
 
   it('each ratio chart draws the plain sigmoid network beside its remedies, and says so', () => {
