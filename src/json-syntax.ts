@@ -31,7 +31,7 @@ export function jsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   const fail = (wanted: string, where = at): JsonSyntaxProblem => {
     const before = text.slice(0, where);
     const line = before.split('\n').length;
-    const got = where >= text.length ? 'the end of the text' : describeChar(text[where]);
+    const got = where >= text.length ? 'the end of the text' : describeChar(String.fromCodePoint(text.codePointAt(where)!));
     return { line, column: where - before.lastIndexOf('\n'), problem: `expected ${wanted}, got ${got}` };
   };
   for (;;) {
@@ -133,10 +133,18 @@ function stringEnd(text: string, start: number): number | { at: number; wanted: 
   return { at: text.length, wanted: "the string's closing '\"'" };
 }
 
-/** A character as a message shows it: `'x'`, or its code point when it does not print. */
+/**
+ * Characters a message cannot show as themselves: controls, invisible formatting (a byte order mark,
+ * which Node's readFileSync(path, 'utf8') keeps at the start of a text, a zero-width space), lone
+ * surrogates, unassigned code points, separators other than the space, and U+FFFD (a byte that was
+ * not UTF-8).
+ */
+const UNSHOWABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00a0\ufffd]$/u;
+
+/** A character as a message shows it: `'x'`, or its code point when it does not show (UNSHOWABLE). */
 function describeChar(char: string): string {
   const code = char.codePointAt(0)!;
-  return code < 0x20 || code === 0x7f || code === 0xfffd ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${char}'`;
+  return UNSHOWABLE.test(char) ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${char}'`;
 }
 
 /**

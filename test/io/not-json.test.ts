@@ -26,6 +26,12 @@ describe('jsonSyntaxProblem', () => {
     ['[1.]', 1, 4, "expected a digit, got ']'"],
     ['{} {}', 1, 4, "expected nothing after the JSON value, got '{'"],
     ['[', 1, 2, "expected a value or ']', got the end of the text"],
+    // What does not show is named by its code point: a byte order mark (readFileSync(path, 'utf8') keeps it), a zero-width space, a lone surrogate.
+    ['\ufeff{}', 1, 1, 'expected a value (an object, array, string, number, true, false or null), got U+FEFF'],
+    ['[1,\u200b2]', 1, 4, 'expected a value (an object, array, string, number, true, false or null), got U+200B'],
+    ['[\ud800]', 1, 2, "expected a value or ']', got U+D800"],
+    // A character outside the BMP is shown whole, not as half of its surrogate pair.
+    ['[😀]', 1, 2, "expected a value or ']', got '😀'"],
   ])('%j: line %i, column %i', (text, line, column, problem) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(jsonSyntaxProblem(text)).toEqual({ line, column, problem });
