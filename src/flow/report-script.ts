@@ -10,16 +10,18 @@
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
  * fmt and niceTicks are svg.ts's own, so the ticks it redraws read as the ones it replaces;
- * float32Text is, so a value unpacks to the decimal the report writes for it.
+ * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
+ * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s.
  */
 import { float32Text, fmt, niceTicks } from './svg.js';
-import { traceCsv } from './trace-csv.js';
+import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
 const script = `
 const fmt = ${fmt.toString()};
 const niceTicks = ${niceTicks.toString()};
 let data = null;
 const float32Text = ${float32Text.toString()};
+const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 (async () => {
   const packed = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));

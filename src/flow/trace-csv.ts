@@ -1,21 +1,32 @@
 /**
  * A trace's CSV: Trace.toCSV() writes it, and the HTML report's CSV download is the same function
- * run in the page (report-script.ts inlines its source, so it refers to nothing outside itself and
- * takes the trace as JSON data, where the page holds NaN as null).
+ * run in the page (report-script.ts inlines its source and EPOCH_COLUMNS, so it refers to nothing
+ * else outside itself and takes the trace as JSON data, where the page holds NaN as null).
  *
  * One table with one header line, so any CSV reader loads it whole:
- *   step,epoch,layer,loss,accuracy,<every metric>[,name,type],epochLoss,validationLoss,validationAccuracy
+ *   step,epoch,layer,loss,accuracy,<every metric>[,name,type],<EPOCH_COLUMNS>
  * - a step row per traced step and layer: the step, the epoch it was taken in, the layer, the
  *   batch's loss and accuracy before the update, every metric of the layer (name and type in a
  *   block network's trace); its epoch cells empty;
  * - an epoch row per epoch of Trace.epochs, after the step rows of its steps: the epoch's last step,
  *   the epoch, an empty layer (what tells the two kinds apart), empty step cells, then the epoch's
- *   mean batch loss and, where the run had validation rows, their loss and accuracy after it.
+ *   cells (EPOCH_COLUMNS): its mean batch loss; where the run had validation rows, their loss and
+ *   accuracy after it; where it also measured the training subset at the same weights
+ *   (TraceEpoch.training), that subset's loss, accuracy and rows; and the learning rate in force.
  * Epochs count from 1, as train() and the command line count them (EpochInfo.epoch; the JSON's
  * epochs[].epoch counts from 0). A step after the last recorded epoch (a run stopped within one)
  * has an empty epoch cell. NaN, and null in the page's data, is an empty cell.
  */
 import type { TraceJSON } from './trace.js';
+
+/**
+ * The epoch rows' own columns, after the step rows': epochLoss (TraceEpoch.loss), validationLoss and
+ * validationAccuracy (TraceEpoch.validation), trainingSubsetLoss, trainingSubsetAccuracy and
+ * trainingSubsetRows (TraceEpoch.training), each empty where the epoch has none, and learningRate:
+ * the rate in force in the epoch (TraceEpoch.learningRate where onNonFinite 'halve' lowered it, else
+ * the run's starting TraceRun.learningRate), empty for an optimiser that chooses its own steps.
+ */
+export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate'] as const;
 
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it).
@@ -30,12 +41,23 @@ export function traceCsv(trace: TraceJSON): string {
   const epochs = trace.epochs ?? [];
   // The cells an epoch row leaves empty between its epoch and its epochLoss: layer, loss, accuracy, the metrics, name and type.
   const stepColumns = 3 + metrics.length + (rows ? 2 : 0);
-  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['name', 'type'] : []), 'epochLoss', 'validationLoss', 'validationAccuracy'].join(',')];
+  const lines = [['step', 'epoch', 'layer', 'loss', 'accuracy', ...metrics, ...(rows ? ['name', 'type'] : []), ...EPOCH_COLUMNS].join(',')];
   let next = 0;
   const epochRowsUpTo = (step: number) => {
     for (; next < epochs.length && epochs[next].step < step; next++) {
       const e = epochs[next];
-      lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), cell(e.loss), cell(e.validation?.loss), cell(e.validation?.accuracy)].join(','));
+      // An epoch records its rate only where 'halve' lowered it; otherwise the run's starting rate was in force (epochLearningRate in trace.ts).
+      const rate = e.learningRate ?? trace.run.learningRate;
+      const own: Record<(typeof EPOCH_COLUMNS)[number], number | null | undefined> = {
+        epochLoss: e.loss,
+        validationLoss: e.validation?.loss,
+        validationAccuracy: e.validation?.accuracy,
+        trainingSubsetLoss: e.training?.loss,
+        trainingSubsetAccuracy: e.training?.accuracy,
+        trainingSubsetRows: e.training?.rows,
+        learningRate: rate,
+      };
+      lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), ...EPOCH_COLUMNS.map((column) => cell(own[column]))].join(','));
     }
   };
   trace.steps.forEach((step, r) => {
@@ -43,7 +65,7 @@ export function traceCsv(trace: TraceJSON): string {
     const epoch = next < epochs.length ? epochs[next].epoch + 1 : '';
     for (let l = 0; l < layers; l++) {
       const info = rows ? [rows[l].name, rows[l].type] : [];
-      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, '', '', ''].join(','));
+      lines.push([step, epoch, l, cell(trace.losses[r]), cell(trace.accuracy[r]), ...metrics.map((name) => cell(trace.metrics[name][r][l])), ...info, ...EPOCH_COLUMNS.map(() => '')].join(','));
     }
   });
   epochRowsUpTo(Infinity);

@@ -499,8 +499,9 @@ export class Trace {
    * The trace as CSV, one table (trace-csv.ts has the layout): a line per traced step and layer
    * (step, epoch, layer, loss, accuracy, every metric; a block network's trace adds the layer's name
    * and type, its residual metrics are in toJSON), and a line per epoch of `epochs` after its steps'
-   * (its last step, the epoch, an empty layer, then epochLoss, validationLoss, validationAccuracy);
-   * epochs count from 1; NaN is an empty cell.
+   * (its last step, the epoch, an empty layer, then EPOCH_COLUMNS: its mean batch loss, validation
+   * and training-subset loss and accuracy, the subset's rows, the learning rate in force); epochs
+   * count from 1; NaN, and a value the epoch did not record, is an empty cell.
    */
   toCSV(): string {
     return traceCsv(this.toJSON());
@@ -582,7 +583,17 @@ export interface RunAtEnd extends TraceRun {
  * undefined where the trace records no rate. What a remedy derived from the rate starts from.
  */
 export function learningRateInForce(trace: Pick<Trace, 'run' | 'epochs'>): number | undefined {
-  return trace.epochs[trace.epochs.length - 1]?.learningRate ?? trace.run.learningRate;
+  return epochLearningRate(trace, trace.epochs[trace.epochs.length - 1]);
+}
+
+/**
+ * The learning rate in force in `epoch` (one of the trace's, or none): its own where onNonFinite
+ * 'halve' had lowered it (TraceEpoch.learningRate), else the starting one (TraceRun.learningRate);
+ * undefined where the trace records no rate. (The CSV's learningRate column, trace-csv.ts, reads the
+ * same, written out there: the page runs that function's source alone.)
+ */
+export function epochLearningRate(trace: Pick<Trace, 'run'>, epoch: Readonly<TraceEpoch> | undefined): number | undefined {
+  return epoch?.learningRate ?? trace.run.learningRate;
 }
 
 /** trace.run with learningRate the rate in force at the end (learningRateInForce) and, where it was lowered, the starting one beside it. */

@@ -94,7 +94,7 @@ export function runTraining(
     const rngBeforeNoise = new Uint32Array(4);
     if (policy === 'halve') epochStart = new JudgedEpochStart(net, order.length);
     if (settings.trace !== undefined) {
-      // The training loss at the held-out loss's weights (TraceEpoch.training), for the trace alone.
+      // The training loss at the held-out loss's weights (TraceEpoch.training, EpochInfo.training): measured for the trace alone, whose overfitting check reads it.
       if (validation && !validation.trainingRows) trainingCheck = trainingCheckRows(x.rows, validation.rows.inputs.rows);
       tracer = new TraceRecorder(net, settings.trace, describeRun(net, optimizer, { clipNorm, batchSize, learningRate: reportedRate(learningRate, ownSteps), validation }));
       onTrace(tracer.trace);
@@ -291,12 +291,12 @@ export function runTraining(
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
       if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
+      if (trainingCheck) info.training = { ...evaluateRows(net, x, y, trainingCheck), rows: trainingCheck.length };
       history.push(info);
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
       // The rate in force is recorded once 'halve' lowered it, so that remedies derived from the rate start from it (learningRateInForce).
       const halved = halvings > 0 && !ownSteps && { learningRate };
-      const training = trainingCheck && { ...evaluateRows(net, x, y, trainingCheck), rows: trainingCheck.length };
-      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.validation && { validation: { ...info.validation } }), ...(training && { training }) });
+      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
       if (options.onEpoch) {
         options.onEpoch(info);
         net.assertAlive();

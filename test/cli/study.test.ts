@@ -21,7 +21,7 @@ import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
-import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
+import { EPOCH_CELLS, expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
 import { reportPageData } from '../util/report-data.js';
 import { proseHtml } from '../../src/flow/report-html.js';
 import { percentText } from '../../src/percent-text.js';
@@ -184,7 +184,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     // 3 epochs × 3 batches = 9 steps, every 2nd from the first: 5 records × 4 layers, and a row for each epoch (ending at steps 3, 6 and 9).
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
-    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, ...EPOCH_CELLS]);
     expect(written.steps.map((row) => `${row.step}:${row.epoch}`)).toEqual(['1:1', '3:1', '5:2', '7:3', '9:3'].flatMap((s) => [s, s, s, s]));
     expect(written.epochs.map((row) => `${row.step}:${row.epoch}`)).toEqual(['3:1', '6:2', '9:3']);
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>.*data-verdict="(vanishing|exploding|dead|saturated|healthy)"/s);
@@ -497,7 +497,7 @@ describe('gradscope study --model --data', async () => {
     expect(stdout).toMatch(/Residual blocks at the last traced step \(step \d+\):\nresidual block +gate +RMS ‖∂C\/∂x‖ via skip.*\n[─ ]+\n4 +rezero +/);
     expect(stdout).toMatch(/Diagnosis: (VANISHING|EXPLODING|DEAD|SATURATED|HEALTHY)/);
     const written = readTraceCsv(readFileSync(csv, 'utf8'));
-    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type', 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(written.header).toEqual(['step', 'epoch', 'layer', 'loss', 'accuracy', ...LAYER_METRIC_NAMES, 'name', 'type', ...EPOCH_CELLS]);
     expect(written.steps.slice(0, 6).map((row) => `${row.name} ${row.type}`)).toEqual(['0 dense', '2 batch-norm', '3 activation', '4 residual', '4.branch.0 dense', '5 dense']);
     expect(written.epochs.map((row) => row.epoch)).toEqual(['1', '2']);
     expect(readFileSync(html, 'utf8')).toMatch(/id="run-0-residual-0"/);

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
-import { expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
+import { EPOCH_CELLS, expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
+import { sabotaged } from '../util/sabotaged-optimizer.js';
 
 const rng = new Rng(8);
 const rows = (count: number) => {
@@ -43,7 +44,7 @@ describe('the trace CSV', () => {
     const trace = net.trace!;
     expectCsvMatchesJson(trace.toCSV(), trace.toJSON());
     const { header, steps, epochs } = readTraceCsv(trace.toCSV());
-    expect(header.slice(-5)).toEqual(['name', 'type', 'epochLoss', 'validationLoss', 'validationAccuracy']);
+    expect(header.slice(-2 - EPOCH_CELLS.length)).toEqual(['name', 'type', ...EPOCH_CELLS]);
     expect(steps.slice(0, 3).map((s) => `${s.name} ${s.type}`)).toEqual(['0 dense', '2 layer-norm', '3 dense']);
     expect(epochs.map((e) => [e.epoch, e.validationLoss, e.validationAccuracy, e.name, e.type])).toEqual([['1', '', '', '', ''], ['2', '', '', '', '']]);
     expect(epochs.map((e) => Number(e.epochLoss))).toEqual(trace.epochs.map((e) => e.loss));
@@ -65,5 +66,44 @@ describe('the trace CSV', () => {
     expectCsvMatchesJson(olderCsv, { ...older, epochs: [] });
     expect(readTraceCsv(olderCsv).epochs).toEqual([]);
     expect(readTraceCsv(olderCsv).steps.every((s) => s.epoch === '')).toBe(true);
+  });
+
+  it("carries the training subset the epochs measured beside held-out rows, and the rate in force, which 'halve' lowered", async () => {
+    const net = await createNetwork({ sizes: [4, 6, 3], activation: 'tanh', seed: 6, backend: 'ref' });
+    // 3 batches an epoch; attempt 5 (epoch 2's second batch) is refused: epoch 2 runs again at 0.05.
+    const optimizer = sabotaged(net, new Set([5]));
+    net.train(train.x, train.y, { optimizer, epochs: 3, batchSize: 10, shuffle: false, learningRate: 0.1, onNonFinite: 'halve', trace: { every: 2 }, validation: held });
+    const trace = net.trace!;
+    optimizer.dispose();
+    net.dispose();
+    const csv = trace.toCSV();
+    expectCsvMatchesJson(csv, trace.toJSON());
+    const { steps, epochs } = readTraceCsv(csv);
+    // As many training rows as held-out rows (12), at each epoch's end, at the held-out loss's weights.
+    expect(epochs.map((e) => e.trainingSubsetRows)).toEqual(['12', '12', '12']);
+    expect(epochs.map((e) => Number(e.trainingSubsetLoss))).toEqual(trace.epochs.map((e) => e.training!.loss));
+    expect(epochs.map((e) => Number(e.trainingSubsetAccuracy))).toEqual(trace.epochs.map((e) => e.training!.accuracy));
+    expect(epochs.map((e) => e.learningRate)).toEqual(['0.1', '0.05', '0.05']);
+    // A step row has none of an epoch's cells.
+    expect(steps.every((s) => EPOCH_CELLS.every((c) => s[c] === ''))).toBe(true);
+    // Saved and read back, the same CSV.
+    expect(Trace.fromJSON(JSON.parse(JSON.stringify(trace))).toCSV()).toBe(csv);
+  });
+
+  it('leaves the training-subset cells empty in a trace saved before they were recorded, and the rate empty where the run had none', async () => {
+    const net = await createNetwork({ sizes: [4, 5, 3], activation: 'tanh', seed: 7, backend: 'ref' });
+    net.train(train.x, train.y, { epochs: 2, batchSize: 15, learningRate: 0.2, trace: { every: 1 }, validation: held });
+    const json = net.trace!.toJSON();
+    net.dispose();
+    const older = { ...json, epochs: json.epochs!.map(({ training: _, ...e }) => e) };
+    const olderCsv = Trace.fromJSON(older).toCSV();
+    expectCsvMatchesJson(olderCsv, older);
+    const read = readTraceCsv(olderCsv).epochs;
+    expect(read.map((e) => [e.trainingSubsetLoss, e.trainingSubsetAccuracy, e.trainingSubsetRows, e.learningRate])).toEqual([['', '', '', '0.2'], ['', '', '', '0.2']]);
+    expect(read.map((e) => Number(e.validationLoss))).toEqual(json.epochs!.map((e) => e.validation!.loss));
+    // An optimiser that chooses its own steps records no rate: the cell is empty, not the starting rate of another run.
+    const { learningRate: _, ...noRate } = json.run;
+    const ownSteps = { ...older, run: noRate };
+    expect(readTraceCsv(Trace.fromJSON(ownSteps).toCSV()).epochs.map((e) => e.learningRate)).toEqual(['', '']);
   });
 });

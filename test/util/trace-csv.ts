@@ -7,6 +7,9 @@
 import { expect } from 'vitest';
 import type { TraceJSON } from '../../src/flow/trace.js';
 
+/** The columns of an epoch row's own cells, as docs/gradient-flow.md lists them: empty on a step row. */
+export const EPOCH_CELLS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate'];
+
 /** A CSV cell as a number: NaN when empty. */
 const numberCell = (cell: string) => (cell === '' ? NaN : Number(cell));
 
@@ -24,11 +27,13 @@ export function readTraceCsv(text: string): { header: string[]; steps: Record<st
 /**
  * Checks a trace's CSV against its JSON, value for value: every step row (step, layer, loss,
  * accuracy, each metric, name and type), the epoch each step was taken in (the first epoch ending at
- * or after it, counted from 1; none after the last), every epoch row (step, epoch from 1, its loss
- * and validation), and the order: each epoch row after the step rows of its steps, before the next's.
+ * or after it, counted from 1; none after the last), every epoch row (step, epoch from 1, its loss,
+ * validation, training subset and learning rate in force), the header's last columns (EPOCH_CELLS),
+ * and the order: each epoch row after the step rows of its steps, before the next's.
  */
 export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
   const { header, steps, epochs, kinds } = readTraceCsv(text);
+  expect(header.slice(-EPOCH_CELLS.length)).toEqual(EPOCH_CELLS);
   const metrics = Object.keys(json.metrics) as (keyof TraceJSON['metrics'])[];
   const same = (cell: string, value: number | null | undefined, what: string) => expect(numberCell(cell), what).toStrictEqual(value === null || value === undefined ? NaN : value);
   const layers = json.sizes.length - 1;
@@ -44,7 +49,7 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
       same(row.accuracy, json.accuracy[r], `${what} accuracy`);
       for (const name of metrics) same(row[name], json.metrics[name][r][l], `${what} ${name}`);
       if (json.blocks) expect([row.name, row.type]).toEqual([json.blocks.layers[l].name, json.blocks.layers[l].type]);
-      for (const name of ['epochLoss', 'validationLoss', 'validationAccuracy']) expect(row[name], `${what} ${name}`).toBe('');
+      for (const name of EPOCH_CELLS) expect(row[name], `${what} ${name}`).toBe('');
     }
   });
   expect(epochs.length).toBe(jsonEpochs.length);
@@ -54,6 +59,11 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
     same(row.epochLoss, e.loss, `epoch ${i} loss`);
     same(row.validationLoss, e.validation?.loss, `epoch ${i} validation loss`);
     same(row.validationAccuracy, e.validation?.accuracy, `epoch ${i} validation accuracy`);
+    same(row.trainingSubsetLoss, e.training?.loss, `epoch ${i} training subset loss`);
+    same(row.trainingSubsetAccuracy, e.training?.accuracy, `epoch ${i} training subset accuracy`);
+    same(row.trainingSubsetRows, e.training?.rows, `epoch ${i} training subset rows`);
+    // The rate in force: the epoch's own where 'halve' lowered it, else the run's starting one.
+    same(row.learningRate, e.learningRate ?? json.run.learningRate, `epoch ${i} learning rate`);
     // Its step cells are empty.
     for (const name of header.slice(2, header.indexOf('epochLoss'))) expect(row[name], `epoch ${i} ${name}`).toBe('');
   });
