@@ -3,7 +3,7 @@
  * SHA-256 of toJSON() and toCSV() of three traced runs (every option of TraceOptions, three
  * activations, two optimisers) on three backends, recorded with main at bcadc12, the commit before
  * the block trace (the run's learningRate, batchSize and targets, added later, are checked beside the hash;
- * the CSV's epoch column and rows, added later too, are left out of it: csvWithoutEpochs).
+ * the CSV's epoch column, epoch rows and epoch cells, added later too, are left out of it: csvWithoutEpochs).
  * A change to a dense trace must be deliberate: record the hashes again and say why. The wasm ones
  * were recorded again when forward products of at most 12 outputs became dot products of rows
  * (assembly/row-dots.simd.ts: another order of sums, so other f32 bits; ref's are unchanged).
@@ -15,6 +15,7 @@ import { Rng } from '../../src/init/rng.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
+import { EPOCH_CELLS } from '../util/trace-csv.js';
 
 function rows(count: number, inputs: number, classes: number, seed: number): { x: number[][]; y: number[][] } {
   const rng = new Rng(seed);
@@ -41,7 +42,7 @@ const CASES: { name: string; net: NetworkOptions; train: TrainOptions }[] = [
 function csvWithoutEpochs(csv: string): string {
   const lines = csv.trimEnd().split('\n').map((line) => line.split(','));
   const kept = [lines[0], ...lines.slice(1).filter((cells) => cells[2] !== '')];
-  return kept.map((cells) => [cells[0], ...cells.slice(2, -3)].join(',')).join('\n') + '\n';
+  return kept.map((cells) => [cells[0], ...cells.slice(2, -EPOCH_CELLS.length)].join(',')).join('\n') + '\n';
 }
 
 /** Recorded at bcadc12 (see the file comment). */

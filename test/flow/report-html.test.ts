@@ -24,7 +24,7 @@ import { Rng } from '../../src/init/rng.js';
 import { createNetwork } from '../../src/api/network.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM, pageTexts } from '../browser/chromium.js';
 import { expectTraceInvariants } from '../util/trace-invariants.js';
-import { expectCsvMatchesJson } from '../util/trace-csv.js';
+import { EPOCH_CELLS, expectCsvMatchesJson } from '../util/trace-csv.js';
 
 const rng = new Rng(41);
 const x = Array.from({ length: 40 }, () => Array.from({ length: 10 }, () => rng.uniform()));
@@ -449,7 +449,8 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     const csvText = await download('#blocks a[data-format="csv"]');
     const csv = csvText.trim().split('\n');
     expect(csv[0]).toBe(trace.toCSV().split('\n')[0]);
-    expect(csv[1].endsWith(',0,dense,,,')).toBe(true);
+    // Its name and type, then the epoch cells, empty on a step row.
+    expect(csv[1].endsWith(`,0,dense${','.repeat(EPOCH_CELLS.length)}`)).toBe(true);
     // A line per drawn record and layer, and one per epoch (all of them: thinning keeps every epoch), as the JSON download holds them.
     expect(trace.epochs.length).toBeGreaterThan(0);
     expect(csv.length).toBe(1 + drawn.length * trace.layers + trace.epochs.length);
