@@ -9,9 +9,12 @@ import type { Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { LANCZOS_MAX_STEPS, lanczos, type UnconvergedEigenvalue } from './lanczos.js';
+import { LANCZOS_MAX_STEPS, lanczos, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { CurvatureWork, lanczosCost, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { MATRIX_TRACE_DEFAULTS, traceOf, type TraceEstimate } from './matrix-trace.js';
+
+export type { CurvatureProgress } from './curvature-work.js';
 
 /** Options of measureCurvature; every one has a default. */
 export interface CurvatureOptions {
@@ -33,31 +36,10 @@ export interface CurvatureOptions {
   /** Also measure each layer's diagonal block. Default true. */
   layers?: boolean;
   /**
-   * Called after every operator product (H·v or G·v, the unit of the work), and at the end of each
-   * trace and eigenvalue run. Default: none.
+   * Called after every operator product (H·v or G·v) and at the end of each trace and eigenvalue
+   * run, with the products done and planned and the share of the work done. Default: none.
    */
   onProgress?: (progress: CurvatureProgress) => void;
-}
-
-/** How far measureCurvature is: operator products done of the `total` planned, and what it measures now. */
-export interface CurvatureProgress {
-  /** Products done; never more than `total`, and equal to it at the end. */
-  done: number;
-  /**
-   * Products the measurement takes: at first the most it can take (every Lanczos run to its step
-   * limit); when a Lanczos run converges early, the products it did not take are dropped, so
-   * `total` may fall between calls (never rise), and `done / total` is the share of the work now
-   * planned.
-   */
-  total: number;
-  /** The matrix being measured. */
-  matrix: 'hessian' | 'gaussNewton';
-  /** Its trace (first, for the whole and every layer at once) or its extreme eigenvalues. */
-  measuring: 'trace' | 'eigenvalues';
-  /** The layer (an index into CurvatureReport.layers) whose block is measured; undefined: the whole network. */
-  layer?: number;
-  /** That layer's PyTorch module name (LayerCurvature.module). */
-  module?: string;
 }
 
 /** The Hessian's extreme eigenvalues and trace (whole network or one layer's block). */
@@ -150,18 +132,19 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;
-    const progress = new ProductCount(ops, layers, options, onProgress);
-    const eigenOf = (operator: LinearOperator, n: number) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed });
+    const progress = progressOf(ops, net.kernels.name, layers, options, onProgress);
+    const eigenOf = (operator: LinearOperator, n: number, onStep?: (step: LanczosStep) => void) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, onStep });
     // One trace run per matrix gives every layer's block trace too (see matrix-trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
     // is many times a layer's own trace), and for G never negative (G is PSD, so is each G_ll). It
     // costs one product per layer per probe, beside Lanczos' products (docs/curvature.md).
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: layers };
-    const hessianTrace = progress.stage({ matrix: 'hessian', measuring: 'trace' }, progress.traceProducts(layers), (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops.hessian);
-    const gaussNewtonTrace = progress.stage({ matrix: 'gaussNewton', measuring: 'trace' }, progress.traceProducts(layers), (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops.gaussNewton);
+    const traceRun = (op: LinearOperator) => traceOf(op, ops.size, ops.blocks, traceOptions);
+    const hessianTrace = progress.trace({ matrix: 'hessian', measuring: 'trace' }, traceRun, ops.hessian);
+    const gaussNewtonTrace = progress.trace({ matrix: 'gaussNewton', measuring: 'trace' }, traceRun, ops.gaussNewton);
     const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): HessianSummary => {
-      const eigen = progress.stage({ matrix: 'hessian', measuring: 'eigenvalues', ...block }, progress.eigenProducts(n), (op) => eigenOf(op, n), operator);
+      const eigen = progress.eigen({ matrix: 'hessian', measuring: 'eigenvalues', ...block }, n, eigenOf, operator);
       return {
         largest: eigen.largest,
         smallest: eigen.smallest,
@@ -174,7 +157,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       };
     };
     const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): GaussNewtonSummary => {
-      const eigen = progress.stage({ matrix: 'gaussNewton', measuring: 'eigenvalues', ...block }, progress.eigenProducts(n), (op) => eigenOf(op, n), operator);
+      const eigen = progress.eigen({ matrix: 'gaussNewton', measuring: 'eigenvalues', ...block }, n, eigenOf, operator);
       // G reports its largest values only: only theirs count (its smallest, near 0, converge last).
       const unconverged = eigen.unconverged.filter((e) => e.end === 'largest');
       return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.largest.length === Math.min(k, n) && unconverged.length === 0, unconverged };
@@ -202,50 +185,31 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   }
 }
 
+/** Runs a trace or a Lanczos run, counted into the progress when there is an onProgress. */
+interface ProgressStages {
+  trace<R>(what: CurvatureStage, run: (operator: LinearOperator) => R, operator: LinearOperator): R;
+  eigen<R>(what: CurvatureStage, n: number, run: (operator: LinearOperator, n: number, onStep?: (step: LanczosStep) => void) => R, operator: LinearOperator): R;
+}
+
 /**
- * measureCurvature's progress in operator products: the most each run takes (a trace's n or its
- * probes, a Lanczos run's min(n, maxSteps)) sums to the first total; each product counts one, and
- * a run that ends early takes its untaken products off the total (rather than jumping `done` to its
- * planned end, which said "90 %" with most of the time ahead), so `done` never passes `total` and
- * ends at it.
+ * measureCurvature's stages, counted by a CurvatureWork whose plan is the most every run can take: a
+ * trace n products when exact, else a product per probe (per layer with block probes, whose blocks
+ * cover every parameter); a Lanczos run min(n, maxSteps) steps, on the whole network and each
+ * layer's block, for H and for G. Without onProgress, the runs as they are.
  */
-class ProductCount {
-  private done = 0;
-  private total: number;
-
-  constructor(
-    private readonly ops: CurvatureOperators,
-    layers: boolean,
-    private readonly options: CurvatureOptions,
-    private readonly onProgress: ((progress: CurvatureProgress) => void) | undefined,
-  ) {
-    const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])];
-    this.total = 2 * this.traceProducts(layers) + 2 * eigenRuns.reduce((sum, n) => sum + this.eigenProducts(n), 0);
-  }
-
-  /** The products of one trace run: n when exact, else a product per probe (per layer with block probes, whose blocks cover every parameter). */
-  traceProducts(blockProbes: boolean): number {
-    if (this.ops.size <= (this.options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit)) return this.ops.size;
-    return (this.options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (blockProbes ? this.ops.blocks.length : 1);
-  }
-
-  /** The most products of one Lanczos run on an n-dimensional block. */
-  eigenProducts(n: number): number {
-    return Math.min(n, this.options.maxSteps ?? LANCZOS_MAX_STEPS);
-  }
-
-  /** `run(operator)` with each of its products counted as part of `what`, which takes at most `products`. */
-  stage<R>(what: Omit<CurvatureProgress, 'done' | 'total'>, products: number, run: (operator: LinearOperator) => R, operator: LinearOperator): R {
-    const report = this.onProgress;
-    if (report === undefined) return run(operator);
-    const end = this.done + products;
-    const result = run((out, v) => {
-      operator(out, v);
-      this.done = Math.min(end, this.done + 1);
-      report({ done: this.done, total: this.total, ...what });
-    });
-    this.total -= end - this.done;
-    report({ done: this.done, total: this.total, ...what });
-    return result;
-  }
+function progressOf(ops: CurvatureOperators, backend: string, layers: boolean, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStages {
+  if (onProgress === undefined) return { trace: (_, run, operator) => run(operator), eigen: (_, n, run, operator) => run(operator, n) };
+  const product = productCost(backend, ops.rows, ops.size);
+  const traceProducts = ops.size <= (options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit) ? ops.size : (options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (layers ? ops.blocks.length : 1);
+  const trace = { products: traceProducts, work: traceProducts * product };
+  const eigenPlan = (n: number) => {
+    const steps = Math.min(n, options.maxSteps ?? LANCZOS_MAX_STEPS);
+    return { products: steps, work: lanczosCost(n, steps, product) };
+  };
+  const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])].map(eigenPlan);
+  const work = new CurvatureWork(product, [trace, trace, ...eigenRuns, ...eigenRuns], onProgress);
+  return {
+    trace: (what, run, operator) => work.stage(what, trace, ops.size, (op) => run(op), operator),
+    eigen: (what, n, run, operator) => work.stage(what, eigenPlan(n), n, (op, onStep) => run(op, n, onStep), operator),
+  };
 }

@@ -26,6 +26,29 @@ export interface LanczosOptions {
   seed?: number;
   /** Also return the Ritz vector of the smallest eigenvalue (the most negative curvature). Default false. */
   vectors?: boolean;
+  /**
+   * Called at the end of every step, after its operator product and its reorthogonalisation, with
+   * what the step did (measureCurvature weighs its progress by it). Default: none.
+   */
+  onStep?: (step: LanczosStep) => void;
+}
+
+/** One Lanczos step's work, as LanczosOptions.onStep reports it. */
+export interface LanczosStep {
+  /** The step, from 0: it took one operator product. */
+  step: number;
+  /** Basis vectors w was orthogonalised against (step + 1, the new q_j included). */
+  basis: number;
+  /**
+   * Gram-Schmidt passes against them: 1, or 2 when the first removed more than rounding error (the
+   * DGKS test). Each pass reads the basis twice, n·basis multiply-adds each time.
+   */
+  passes: number;
+  /**
+   * The Krylov space closed (w had no part outside it), so the next vector is a fresh random one,
+   * orthogonalised against the same basis by two more passes.
+   */
+  restarted: boolean;
 }
 
 /** The extreme eigenvalues found. */
@@ -81,7 +104,9 @@ const CHECK_EVERY = 5;
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
-  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true }), 'lanczos');
+  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, onStep: true }), 'lanczos');
+  const onStep = options.onStep;
+  if (onStep !== undefined && typeof onStep !== 'function') throw invalidOption(`lanczos: onStep: expected a function, got ${shown(onStep)}`);
   const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
   const tolerance = options.tolerance ?? 1e-10;
@@ -113,8 +138,10 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     if (previous) axpy(w, previous, -beta[j - 1]);
     let norm = Math.sqrt(dot(w, w));
     let correction = 0;
-    for (let pass = 0; pass < 2; pass++) {
+    let passes = 0;
+    while (passes < 2) {
       correction += orthogonalise(w, basis, projections);
+      passes++;
       const after = Math.sqrt(dot(w, w));
       const enough = after >= REORTHOGONALISE_AGAIN * norm;
       norm = after;
@@ -124,20 +151,18 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     alpha.push(a + correction);
     const b = norm;
     scale = Math.max(scale, Math.abs(alpha[j]), b);
-    if (j + 1 === limit) {
-      beta.push(b);
-      break;
+    const last = j + 1 === limit;
+    // The Krylov space is invariant: go on in its complement, decoupled (β = 0), from a fresh vector.
+    const closed = !last && b <= 1e-10 * scale;
+    beta.push(closed ? 0 : b);
+    if (closed) q = unitRandom(rng, n, basis);
+    else if (!last) {
+      q = new Float64Array(n);
+      for (let i = 0; i < n; i++) q[i] = w[i] / b;
     }
-    if (b <= 1e-10 * scale) {
-      // The Krylov space is invariant: go on in its complement, decoupled (β = 0).
-      beta.push(0);
-      q = unitRandom(rng, n, basis);
-      continue;
-    }
-    beta.push(b);
-    q = new Float64Array(n);
-    for (let i = 0; i < n; i++) q[i] = w[i] / b;
-    if (!fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0 && ritz(alpha, beta, k, tolerance).converged) break;
+    onStep?.({ step: j, basis: basis.length, passes, restarted: closed });
+    if (last) break;
+    if (!closed && !fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0 && ritz(alpha, beta, k, tolerance).converged) break;
   }
   const result = ritz(alpha, beta, k, tolerance);
   const out: LanczosResult = {

@@ -43,9 +43,10 @@ export const curvatureCommand = command({
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
           terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${counted(data.inputs.length, 'row')} (see --help: Cost)\n`);
-          bar = new ProgressBar(terminal, 'curvature', p.total);
+          // The bar shows the share of the work (p.fraction), which late Lanczos steps dominate, not of the products.
+          bar = new ProgressBar(terminal, 'curvature', 1);
         }
-        bar.update(p.done, progressNote(p, net.kind, weightLayers), p.total);
+        bar.update(p.fraction, progressNote(p, net.kind, weightLayers));
       };
       const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress }));
       bar?.done();
@@ -56,14 +57,14 @@ export const curvatureCommand = command({
   },
 });
 
-/** What --help says --no-layers leaves out, and what it saves, by ProductCount's rule with measureCurvature's defaults. */
+/** What --help says --no-layers leaves out, and what it saves, by measureCurvature's plan (progressOf) with its defaults. */
 function noLayersAbout(): string {
   const { probes } = MATRIX_TRACE_DEFAULTS;
   return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·min(n, ${LANCZOS_MAX_STEPS}) products, T then n or ${probes} probes in all (see Cost)`;
 }
 
 /**
- * What --help says a run costs: the products measureCurvature plans (ProductCount, with its defaults,
+ * What --help says a run costs: the products measureCurvature plans (progressOf, with its defaults,
  * which the command does not change) and one run measured on this project's machine.
  */
 function costNote(): string {
