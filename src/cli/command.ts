@@ -428,6 +428,7 @@ export const OPTION_FLAGS = {
   batchSize: 'batch-size',
   optimizer: 'optimizer',
   momentum: 'momentum',
+  normConstraint: 'norm-constraint',
   epochs: 'epochs',
   activation: 'activation',
   init: 'init',

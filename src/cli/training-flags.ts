@@ -7,7 +7,9 @@ import type { Network } from '../api/network.js';
 import type { Rows } from '../data/matrix.js';
 import { MODEL } from '../model.js';
 import { counted, times } from '../counted.js';
-import { checkOptimizerSupports, createOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
+import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
+import { GradscopeError, invalidOption } from '../errors.js';
+import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
@@ -37,9 +39,9 @@ export const TRAINING_FLAGS: Flag[] = [
     default: 'sgd',
     about: `the optimiser, one of ${optimizerChoiceNames().join(', ')} (as study remedies --optimizers names them; ${denseOnlyChoiceNames().join(', ')}: models of dense layers only)`,
   },
-  { name: 'momentum', value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings, lars and kfac, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
+  { name: OPTION_FLAGS.momentum, value: 'μ', rule: { min: 0, float32: true }, about: `the momentum of sgd, its named settings and lars, in place of the optimiser's own (sgd 0, sgd-momentum, nesterov and layer-rates ${CHOICE_MOMENTUM})` },
   {
-    name: 'norm-constraint',
+    name: OPTION_FLAGS.normConstraint,
     value: 'c',
     rule: { min: 0 },
     about: `kfac's norm constraint (Ba et al. 2017): each step's δᵀF̂δ at most c, in place of its ${KFAC_NORM_CONSTRAINT}; 0: off`,
@@ -54,7 +56,47 @@ export const TRAINING_FLAGS: Flag[] = [
 ];
 
 /** The flags that set the optimiser's own settings: another --optimizer does not keep them (a remedy's line that changes it leaves them to the new one's own, or sets them). */
-export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learningRate, OPTION_FLAGS.momentum, 'norm-constraint'];
+export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learningRate, OPTION_FLAGS.momentum, OPTION_FLAGS.normConstraint];
+
+/** The optimiser options the training flags set (the learning rate goes to train()), by their API keys. */
+const OPTIMIZER_OPTIONS = ['momentum', 'normConstraint'] as const;
+
+/** How the training flags name an optimiser's options: by their flags (--momentum); one no flag sets (rescale, beta1, …) has none. */
+const flagTerms: OptionTerms = (option) => ((OPTIMIZER_OPTIONS as readonly string[]).includes(option) ? `--${OPTION_FLAGS[option as (typeof OPTIMIZER_OPTIONS)[number]]}` : undefined);
+
+/**
+ * Refuses (UsageError) a flag of OPTIMIZER_OPTIONS given to an optimiser whose registry entry does
+ * not list its option, in the flags' words ('adam takes no --momentum'), with the option that plays
+ * its part there (OptimizerDefinition.counterparts), which no flag sets. A plugin that lists no
+ * options is left to its constructor.
+ */
+function checkOptimizerTakes(choice: OptimizerChoice, given: Record<(typeof OPTIMIZER_OPTIONS)[number], number | undefined>): void {
+  const definition = findOptimizer(choice.optimizer);
+  for (const option of OPTIMIZER_OPTIONS) {
+    const value = given[option];
+    if (value === undefined || definition.options === undefined || definition.options.includes(option)) continue;
+    const counterpart = definition.counterparts?.[option];
+    const flag = flagTerms(option)!;
+    throw new UsageError(`--optimizer ${choice.name} ${flag} ${value}: ${definition.name} takes no ${flag}${counterpart ? ` (its ${counterpart} plays that part, and no flag sets it)` : ''}`);
+  }
+}
+
+/**
+ * `build()`, its refusal of what the optimiser flags give said in their words: an OptionRefusal in
+ * flagTerms, and a value check that names its option first ("kfac: momentum: expected …") with the
+ * flag in its place ("kfac: --momentum: expected …").
+ */
+function inFlagTerms<R>(build: () => R): R {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof OptionRefusal) throw invalidOption(error.messageFor(flagTerms));
+    const label = error instanceof GradscopeError && error.code === 'INVALID_OPTION' ? /^((?:[\w-]+: )?)(\w+): /.exec(error.message) : null;
+    const flag = label && flagTerms(label[2]);
+    if (label && flag) throw invalidOption(`${label[1]}${flag}: ${(error as Error).message.slice(label[0].length)}`);
+    throw error;
+  }
+}
 
 /** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
 const cores = await coresAvailable();
@@ -127,9 +169,10 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
   checkAsUsage(`--batch-size ${batchSize}`, () =>
     checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
   );
-  // A --momentum or --norm-constraint this optimiser does not take is refused as it is built.
+  // A --momentum or --norm-constraint this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
+  checkOptimizerTakes(choice, { momentum, normConstraint });
   const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}${normConstraint === undefined ? '' : ` --norm-constraint ${normConstraint}`}`, () =>
-    createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint })),
+    inFlagTerms(() => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint }))),
   );
   try {
     // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that

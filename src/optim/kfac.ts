@@ -77,6 +77,7 @@
  *   batch's factors whole, ε = 0).
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
+import { OptionRefusal } from '../option-refusal.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
@@ -331,7 +332,15 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       }
     } else {
       // A fixed momentum would change the step after the model chose its length and direction.
-      if (o.momentum > 0) throw invalidOption('kfac: momentum applies to the unscaled step (rescale: false); with rescale use quadraticMomentum');
+      if (o.momentum > 0) {
+        throw new OptionRefusal((terms) => {
+          const [rescale, quadratic] = [terms('rescale'), terms('quadraticMomentum')];
+          // Where no option chooses the unscaled step (the command line), say what K-FAC does instead, in words.
+          return rescale !== undefined && quadratic !== undefined
+            ? `kfac: ${terms('momentum')} applies to the unscaled step (${rescale}: false); with rescale use ${quadratic}`
+            : `kfac takes no ${terms('momentum')} with its rescaled step, the one offered here: it chooses each step's momentum by its quadratic model (a fixed momentum applies to the unscaled step only)`;
+        });
+      }
     }
     this.lambda = this.options.damping;
     this.ownLearningRate = o.rescale ? KFAC_RESCALED_LEARNING_RATE : KFAC_LEARNING_RATE;
@@ -721,7 +730,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
       ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy}`
       : this.steps === 0
         ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy}`
-        : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learningRate`;
+        : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learning rate`;
     const name = denseLayerName(l, this.layers.length);
     const message = `kfac: ${name}'s ${subject} (${of}, ${n}×${n}) ${state}; ${advice}`;
     // Where the learning rate is not the cause, halving it cannot mend the factor: 'halve' stops at once.

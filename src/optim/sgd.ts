@@ -2,7 +2,7 @@
  * Stochastic gradient descent with momentum (heavy-ball or Nesterov) and L2 weight decay,
  * PyTorch's convention: v = μ·v + g';  w −= lr·v  (Nesterov: w −= lr·(g' + μ·v)),  g' = g + λ·w.
  */
-import { invalidOption } from '../errors.js';
+import { OptionRefusal } from '../option-refusal.js';
 import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import type { Hyperparameters } from './recorded-settings.js';
@@ -34,7 +34,7 @@ export class Sgd extends FirstOrderOptimizer {
     super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
     this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true, float32: true }, 0);
     this.nesterov = checkBoolean(options.nesterov, 'nesterov', false);
-    if (this.nesterov && this.momentum === 0) throw invalidOption('nesterov: Nesterov momentum needs momentum > 0');
+    if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
   }
 
   /**
