@@ -6,6 +6,7 @@
  */
 import type { Evaluation } from '../network/rows.js';
 import type { TrainResult } from '../training/train-options.js';
+import { AT_CHANCE_MARGIN, atChance, STILL_FALLING } from '../flow/training-progress.js';
 import { percentText } from '../percent-text.js';
 
 /** What the warning reads: the checked rows' loss and accuracy before and after, and what the run did. */
@@ -22,22 +23,38 @@ export interface FinishedRun {
   optimizer: string;
   /** The flag that saves the trained network ('--out', '--save') when it was given: it still saves, as asked. */
   saved?: string;
+  /** The classes the network tells apart (classesOf); absent for a regression, whose accuracy has no chance level. */
+  classes?: number;
+  /** Where to read what holds a network that learnt nothing ("the run's diagnosis says what holds it"). */
+  diagnosis: string;
 }
 
 /**
  * The one-line warning when the checked loss after training is not below the initial weights'
  * (or not a number), with both losses and accuracies and the likely cause: a learning rate too
  * large (the rate the run ended at, after any halving), or for an optimiser that chooses its own
- * steps, the optimiser; undefined when the run ended no worse.
+ * steps, the optimiser; undefined when the run ended no worse. Not where the network learnt nothing
+ * and its loss barely moved: accuracy at chance before and after, the loss up by less than
+ * STILL_FALLING (what the diagnosis counts as a rise). That is a plateau, which a lower rate does not
+ * leave: `train --depth 5 --width 30 --epochs 3` on the digits, studied on with `study --model` for
+ * 3 epochs, stayed at 10.5 % at rates 0.1, 0.01 and 0.001, its test loss up 0.26 % at 0.1 (2.305 →
+ * 2.311, 2026-12-02), down a little at the others; the warning then says so and points to the
+ * diagnosis, which reads the run's gradients, instead of to a lower rate.
  */
-export function worseWarning({ checked, initial, final, trained, optimizer, saved }: FinishedRun): string | undefined {
+export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
   const numbers = `${checked} loss ${initial.loss.toPrecision(4)} → ${final.loss.toPrecision(4)}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
+  const chance = classes === undefined ? undefined : 1 / classes;
+  const atChanceThroughout = chance !== undefined && atChance({ accuracyEnd: initial.accuracy, chance }) && atChance({ accuracyEnd: final.accuracy, chance });
+  const rise = final.loss / initial.loss - 1;
   const remedy =
-    trained.learningRate === undefined
-      ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
-      : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
+    atChanceThroughout && rise < STILL_FALLING
+      ? `it learnt nothing: at chance before and after (a guess among ${classes} classes is right ${percentText(chance!)}, within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way), ` +
+        `its loss up only ${percentText(rise)} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
+      : trained.learningRate === undefined
+        ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
+        : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
   return `Warning: the trained network is worse than the initial weights on the ${checked} rows (${numbers})${why}${kept}; ${remedy}.`;
 }

@@ -2,13 +2,18 @@
  * worseWarning, the line `gradscope train` and `study --model` print when a run ends worse on its
  * checked rows than its initial weights: said when the final loss is above the initial one or not a
  * number, never when it is at or below it; the likely cause fits the optimiser (a rate to lower, or
- * none to lower), what halving did and what the save flag does are said.
+ * none to lower), what halving did and what the save flag does are said; a network at chance before
+ * and after whose loss barely rose is said to have learnt nothing, with no lower rate offered.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { worseWarning, type FinishedRun } from '../../src/cli/worse-warning.js';
+import { runCliInProcess } from '../util/cli.js';
 
 const run = (initial: number, final: number, more: Partial<FinishedRun> = {}): string | undefined =>
-  worseWarning({ checked: 'test', initial: { loss: initial, accuracy: 0.113 }, final: { loss: final, accuracy: 0.098 }, trained: { halvings: 0, learningRate: 100 }, optimizer: 'sgd', ...more });
+  worseWarning({ checked: 'test', initial: { loss: initial, accuracy: 0.113 }, final: { loss: final, accuracy: 0.098 }, trained: { halvings: 0, learningRate: 100 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it", ...more });
 
 describe('worseWarning', () => {
   it('says nothing when the run ended at or below its initial loss', () => {
@@ -35,4 +40,38 @@ describe('worseWarning', () => {
   it('offers no learning rate to an optimiser that chooses its own steps', () => {
     expect(run(1, 2, { trained: { halvings: 0 }, optimizer: 'hessian-free' })).toMatch(/; 'hessian-free' chooses its own steps \(there is no --learning-rate to lower\): try another --optimizer\.$/);
   });
+
+  // A deep sigmoid net on a plateau (train --depth 5 --width 30, studied on for 3 epochs at 0.1, 2026-12-02): at chance throughout, its loss up 0.26 %.
+  const plateau = { initial: { loss: 2.305, accuracy: 0.105 }, final: { loss: 2.311, accuracy: 0.105 }, classes: 10 };
+
+  it('says a network at chance before and after whose loss barely rose learnt nothing, and offers no lower rate', () => {
+    expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
+      'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
+        'it learnt nothing: at chance before and after (a guess among 10 classes is right 10.0 %, within 5 points either way), its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
+        "too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; the run's diagnosis says what holds it.",
+    );
+  });
+
+  it('still blames the rate where the loss rose by what counts as a rise, the accuracy left chance at either end, or there are no classes', () => {
+    const rate = /; the likely cause is a learning rate too large: try a --learning-rate below 0\.1\.$/;
+    const said = (more: Partial<FinishedRun>) => worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x', ...more });
+    expect(said({ final: { loss: 2.305 * 1.05, accuracy: 0.105 } })).toMatch(rate);
+    expect(said({ final: { loss: 2.305 * 1.049, accuracy: 0.105 } })).toMatch(/it learnt nothing/);
+    expect(said({ initial: { loss: 2.305, accuracy: 0.156 } })).toMatch(rate);
+    expect(said({ final: { loss: 2.311, accuracy: 0.044 } })).toMatch(rate);
+    expect(said({ classes: undefined })).toMatch(rate);
+    expect(said({ final: { loss: NaN, accuracy: 0.105 } })).toMatch(rate);
+  });
+
+  it('is what study --model prints for a deep sigmoid net that train left on its plateau (the commands pass the classes)', async () => {
+    const model = join(mkdtempSync(join(tmpdir(), 'gradscope-worse-')), 'deep.json');
+    const trained = await runCliInProcess(['train', '--depth', '5', '--width', '30', '--epochs', '3', '--out', model]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).not.toContain('Warning');
+    const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
+    expect(studied.code, studied.stderr).toBe(0);
+    const warning = studied.stdout.split('\n').find((line) => line.startsWith('Warning'));
+    expect(warning).toMatch(/^Warning: .*\(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); it learnt nothing: at chance before and after .*; the run's diagnosis says what holds it\.$/);
+    expect(studied.stdout).toContain('Diagnosis: VANISHING');
+  }, 120_000);
 });

@@ -6,6 +6,7 @@
  * `gradscope train` trains on them without --data).
  */
 import { diagnose } from '../../flow/diagnose.js';
+import { classesOf } from '../../flow/training-progress.js';
 import { writeReport } from '../../io/report-file.js';
 import { writeFileAtomic } from '../../io/file-access.js';
 import { networkFromModel } from '../../io/model-data.js';
@@ -181,7 +182,7 @@ export const studyModelCommand = command({
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
       // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
       const curve = [initial, ...(trained?.epochs ?? reported).map((info) => info.validation!)];
-      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save' });
+      const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it" });
       const warnings = worse ? [worse] : [];
       // A diverged run's weights are not the trained model asked for: nothing is saved.
       if (save && !diverged) await saveModel(net, save, { optimizer });

@@ -40,6 +40,7 @@ import {
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { print, type Terminal } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
+import { classesOf } from '../../flow/training-progress.js';
 import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
 import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
@@ -175,7 +176,10 @@ export const trainCommand = command({
       // A run can end finite and worse than it began ('halve' keeps steps finite, not the network better): said plainly.
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
-      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out' });
+      const studied = out ? `gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}` : 'gradscope study --model on the model --out saves';
+      // The digits' targets are one-hot (10 classes under any loss); a --data file's are not read for it here, so there only cross-entropy's outputs count.
+      const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.file === 'digits' ? 'one-hot' : undefined } });
+      const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, optimizer, args, rows.file, terminal);
     } finally {
