@@ -36,6 +36,7 @@ import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
+import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
 import {
   allocVector,
@@ -412,26 +413,42 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     const k = this.net.kernels;
     return {
       name: this.name,
-      scalars: { lambda: this.lambda },
+      scalars: { lambda: this.lambda, ...recordedScalars({ ...this.options }) },
       tensors: this.buffers ? vectorToArrays(k, this.buffers.x) : [],
     };
   }
 
+  /**
+   * Continues from a state() taken on a network of the same shape, checked before anything changes:
+   * its options must be this optimiser's (recorded-settings.ts; it takes no learning rate), and CG's
+   * warm start finite.
+   */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
-    const lambda = checkNumber(state.scalars.lambda, 'hessian-free state: lambda', { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
-    const lengths = parameterLengths(this.net);
-    if (state.tensors.length !== 0 && (state.tensors.length !== lengths.length || state.tensors.some((t, i) => t.length !== lengths[i]))) {
-      throw invalidOption(`hessian-free state: expected ${lengths.length} tensors of lengths ${lengths.join(', ')}`);
+    const where = 'hessian-free: restore';
+    if (typeof state !== 'object' || state === null || state.name !== this.name) {
+      throw invalidOption(`${where}: expected a state of 'hessian-free', got '${String(state?.name)}'`);
     }
+    const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
+    checkRecordedHyperparameters(state, where, this.name, { ...this.options });
+    const tensors = state.tensors ?? [];
+    const lengths = parameterLengths(this.net);
+    if (!Array.isArray(tensors) || (tensors.length !== 0 && (tensors.length !== lengths.length || tensors.some((t, i) => t?.length !== lengths[i])))) {
+      throw invalidOption(`${where}: expected ${lengths.length} tensors of lengths ${lengths.join(', ')}, or none: the state does not fit this network`);
+    }
+    tensors.forEach((t, j) => {
+      const i = t.findIndex((v) => !Number.isFinite(v));
+      if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (CG's warm start); expected a finite number`);
+    });
+    // Checked: now change things.
     this.lambda = lambda;
-    if (state.tensors.length === 0) {
+    if (tensors.length === 0) {
       if (this.buffers) scaleVector(this.net.kernels, this.buffers.x, 0);
       return;
     }
     const k = this.net.kernels;
     this.buffers ??= this.ensureBuffers(this.net, 1, 1);
-    this.buffers.x.forEach((t, i) => k.write(t, state.tensors[i]));
+    this.buffers.x.forEach((t, i) => k.write(t, tensors[i]));
   }
 
   dispose(): void {

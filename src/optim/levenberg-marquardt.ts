@@ -18,6 +18,7 @@ import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainabl
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
 import { assertNotDisposed, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
+import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
 
 export interface LevenbergMarquardtOptions {
@@ -241,15 +242,24 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
 
   state(): OptimizerState {
     assertNotDisposed(this);
-    return { name: this.name, scalars: { mu: this.mu }, tensors: [] };
+    return { name: this.name, scalars: { mu: this.mu, ...recordedScalars(this.hyperparameters()) }, tensors: [] };
   }
 
+  /** The hyperparameters state() records besides μ, which is state (the option mu only starts it): restore refuses others (recorded-settings.ts). */
+  private hyperparameters(): Hyperparameters {
+    return { muIncrease: this.muIncrease, muDecrease: this.muDecrease, muMax: this.muMax };
+  }
+
+  /** Continues from a state(): its μ, its hyperparameters this optimiser's (recorded-settings.ts; it takes no learning rate). */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
+    const where = 'levenberg-marquardt: restore';
     if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`levenberg-marquardt: restore: expected a state of 'levenberg-marquardt', got '${String(state?.name)}'`);
+      throw invalidOption(`${where}: expected a state of 'levenberg-marquardt', got '${String(state?.name)}'`);
     }
-    this.mu = checkNumber(state.scalars?.mu, 'levenberg-marquardt: restore: scalars.mu', { min: 0, above: true, max: this.muMax }, this.mu);
+    const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
+    checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
+    this.mu = mu;
   }
 
   dispose(): void {

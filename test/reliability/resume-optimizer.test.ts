@@ -144,3 +144,45 @@ describe("L-BFGS's and K-FAC's restore, by the first-order optimisers' rule (rec
     expect(unchanged(lbfgs)).toBe(before);
   });
 });
+
+describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (they take no learning rate)", () => {
+  const mse = { ...config, loss: 'mse' } as const;
+  /** `spec` after 2 epochs of XOR on an mse network (Levenberg-Marquardt's cost), the network and its state. */
+  async function trained(spec: Record<string, unknown> & { name: string }): Promise<OptimizerState> {
+    const net = await createNetwork(mse);
+    const optimizer = createOptimizer(net, spec);
+    net.train(x, y, { epochs: 2, batchSize: 4, optimizer });
+    return optimizer.state();
+  }
+
+  it.each([
+    [{ name: 'hessian-free', damping: 10 }, /^hessian-free: restore: the state was saved with damping 10, this optimiser has 45; create it with \{ name: 'hessian-free', damping: 10 \} to resume that run$/],
+    [{ name: 'hessian-free', backtracking: false }, /^hessian-free: restore: the state was saved with backtracking false, this optimiser has true; create it with \{ name: 'hessian-free', backtracking: false \} to resume that run$/],
+    [{ name: 'levenberg-marquardt', muMax: 1e6 }, /^levenberg-marquardt: restore: the state was saved with muMax 1000000, this optimiser has 10000000000; create it with \{ name: 'levenberg-marquardt', muMax: 1000000 \} to resume that run$/],
+  ])('%j into a default one: refused, nothing changed; created as said, it takes the state', async (spec, said) => {
+    const state = await trained(spec);
+    const net = await createNetwork(mse);
+    const optimizer = createOptimizer(net, spec.name);
+    net.train(x, y, { epochs: 1, batchSize: 4, optimizer });
+    const before = unchanged(optimizer);
+    await expectError(() => restoreOptimizer(optimizer, state), 'INVALID_OPTION', said);
+    expect(unchanged(optimizer)).toBe(before);
+    const fitting = createOptimizer(net, spec);
+    restoreOptimizer(fitting, state);
+    expect(unchanged(fitting)).toBe(JSON.stringify({ ...state, tensors: state.tensors.map((t) => Array.from(t)) }));
+  });
+
+  it("Hessian-free refuses a warm start that is not finite and a state of no shape, by INVALID_OPTION, nothing changed", async () => {
+    const state = await trained({ name: 'hessian-free' });
+    expect(state.tensors.length).toBeGreaterThan(0);
+    const net = await createNetwork(mse);
+    const hf = createOptimizer(net, 'hessian-free');
+    const before = unchanged(hf);
+    const tensors = state.tensors.map((t, j) => (j === 2 ? Float32Array.from(t, (v, i) => (i === 1 ? NaN : v)) : t));
+    await expectError(() => hf.restore({ ...state, tensors }), 'INVALID_OPTION', /^hessian-free: restore: tensors\[2\]\[1\] is NaN \(CG's warm start\); expected a finite number$/);
+    // A TypeError reached the caller here before (state.scalars.lambda of a state without scalars).
+    await expectError(() => hf.restore({ name: 'hessian-free', tensors: [new Float32Array(1)] } as never), 'INVALID_OPTION', /^hessian-free: restore: expected 4 tensors of lengths 10, 5, 5, 1, or none: the state does not fit this network$/);
+    await expectError(() => hf.restore(null as never), 'INVALID_OPTION', /^hessian-free: restore: expected a state of 'hessian-free', got 'undefined'$/);
+    expect(unchanged(hf)).toBe(before);
+  });
+});
