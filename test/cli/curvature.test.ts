@@ -11,6 +11,7 @@ import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
+import { CURVATURE_COST_RUN, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
@@ -88,17 +89,22 @@ describe('gradscope curvature', async () => {
     const cost = stdout.slice(stdout.indexOf('Cost: '), stdout.indexOf('Example:'));
     expect(cost).toContain(`2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + Σ_l min(n_l, ${LANCZOS_MAX_STEPS}))`);
     expect(cost).toContain(`exact, up to ${MATRIX_TRACE_DEFAULTS.exactLimit} parameters n), else\n${MATRIX_TRACE_DEFAULTS.probes} probes per layer`);
-    expect(cost).toMatch(/Measured \d{4}-\d\d-\d\d \(.*load [\d–]+\)/);
+    // The measured run, as CURVATURE_COST_RUN holds it (docs/curvature.md gives the same: test/docs/curvature-cost.test.ts).
+    const run = CURVATURE_COST_RUN;
+    expect(cost).toContain(`Measured ${run.date} (${run.machine}), commit ${run.commit}:`);
+    expect(cost).toContain(`--k ${run.k}: at most`);
+    expect(cost).toContain(`, ${measuredTimeText(run.layers)}.\nWith --no-layers`);
+    expect(cost).toContain(`just before it on the same machine: ${measuredTimeText(run.noLayers)}.`);
     // The measured network's count is measureCurvature's (stopped at its first product).
-    const measured = await createNetwork({ sizes: [64, ...Array(9).fill(60), 10], activation: 'sigmoid', loss: 'cross-entropy', seed: 1 });
+    const measured = await createNetwork({ sizes: [...run.sizes], activation: run.activation, loss: 'cross-entropy', seed: run.seed });
     expect(cost).toContain(`${measured.parameterCount.toLocaleString('en-US')} parameters`);
     let total = 0;
     const first = new Error('first product');
-    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, onProgress: (p) => { total = p.total; throw first; } })).toThrow(first);
+    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: run.k, onProgress: (p) => { total = p.total; throw first; } })).toThrow(first);
     expect(cost).toContain(`at most ${total.toLocaleString('en-US')} products, `);
     // --no-layers' count on the same run is measureCurvature's without layers.
     let whole = 0;
-    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: 3, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
+    expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: run.k, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
     measured.dispose();
     expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products; measured`);
     // The flag's own line points to it.

@@ -9,6 +9,7 @@ import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, withFile } from '../command.js';
 import { counted } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
+import { CURVATURE_COST_RUN, measuredTimeText } from './curvature-cost.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
@@ -65,22 +66,25 @@ function noLayersAbout(): string {
 
 /**
  * What --help says a run costs: the products measureCurvature plans (progressOf, with its defaults,
- * which the command does not change) and one run measured on this project's machine.
+ * which the command does not change) and the run CURVATURE_COST_RUN measured on this project's machine.
  */
 function costNote(): string {
   const steps = LANCZOS_MAX_STEPS;
   const { exactLimit, probes } = MATRIX_TRACE_DEFAULTS;
+  const run = CURVATURE_COST_RUN;
+  const parameters = run.sizes.slice(1).reduce((sum, units, l) => sum + units * (run.sizes[l] + 1), 0);
   return [
     'Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps\' work on',
-    'every row of --data (docs/curvature.md, Cost), so its time grows with rows × parameters. It takes at most',
-    `2·T + 2·(min(n, ${steps}) + Σ_l min(n_l, ${steps})) of them: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
+    'every row of --data (docs/curvature.md, Cost), and Lanczos\' reorthogonalisation, n·m multiply-adds twice',
+    'over at a step with m basis vectors: its time grows with rows × parameters and with parameters × steps². At most',
+    `2·T + 2·(min(n, ${steps}) + Σ_l min(n_l, ${steps})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
     `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
     `(n_l its parameters), ending sooner once the --k values at each end converge. The count is printed`,
-    'on stderr at the start, progress after it. Measured 2026-12-01 (AMD EPYC Zen 3, 2 cores, load 12–16):',
-    "[64, 60 ×9, 10] sigmoid, 33,790 parameters, 100 rows, --k 3: at most 8,600 products, 110 s of CPU (14 min wall).",
-    `With --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most 800 products; measured 2026-12-01`,
-    '16:04–16:50 (the same machine, load 11–19) on such a network and 100 rows: 69 s of CPU (22 min wall) against 115 s',
-    '(24 min) with the layers, the run just after it.',
+    `on stderr at the start, progress after it (the share of the work, products and reorthogonalisation weighed`,
+    `by their costs). Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
+    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most 8,600 products, ${measuredTimeText(run.layers)}.`,
+    `With --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most 800 products; measured`,
+    `just before it on the same machine: ${measuredTimeText(run.noLayers)}.`,
   ].join('\n');
 }
 
