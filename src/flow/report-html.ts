@@ -14,8 +14,8 @@ import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
-import { barChart, escapeHtml, heatmap, histograms, lineChart, type LineChartData } from './svg.js';
-import { Trace, type TraceJSON } from './trace.js';
+import { barChart, CHART, CHART_FONT, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
+import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
 export interface ReportRun {
@@ -35,7 +35,7 @@ export interface ReportRun {
   id?: string;
   /**
    * 'full' (default): every chart of the trace; 'summary': ‖∂C/∂b‖ per layer, saturation, loss,
-   * accuracy and gradient histograms, for runs shown many at a time.
+   * accuracy, learning curve and gradient histograms, for runs shown many at a time.
    */
   detail?: 'full' | 'summary';
   /** How this run's remedies name their settings (default: the report's remedyTerms): a command line that reruns this run is the run's own. */
@@ -44,7 +44,7 @@ export interface ReportRun {
 
 /**
  * A line chart as data, one line per series: its fields (id, title, xLabel, yLabel, logY, logX,
- * xNames, series) are the ones svg.ts's lineChart draws, documented there once.
+ * xNames, wholeX, series, layers) are the ones svg.ts's lineChart draws, documented there once.
  */
 export interface ReportChart extends LineChartData {}
 
@@ -186,6 +186,65 @@ function lossAndAccuracy(id: string, trace: Trace): string[] {
   ];
 }
 
+/** Epochs a learning curve draws at most: more (study --model takes up to 10,000) are drawn evenly spaced, the first and the last included. */
+export const REPORT_EPOCHS = 500;
+
+/** Which rows train()'s validation held (TraceRun.validation), as a learning curve's legend names their loss. */
+const VALIDATION_NAMES = { 'other rows': 'held-out rows', 'training rows': 'all training rows' } as const;
+
+/**
+ * The run's learning curve where its epochs measured rows after training (train()'s validation):
+ * per epoch, the loss on the validation rows and, beside held-out rows, on the training subset at
+ * the same weights (TraceEpoch.training: what the overfitting verdict compares the held-out loss
+ * with), and the epoch's mean batch loss, over weights that moved as it was taken. With 'halve'
+ * having lowered the learning rate, the rate in force per epoch beside it. No learning curve
+ * without validation: the batch losses are the loss chart's already.
+ */
+function epochCharts(id: string, trace: Trace): string[] {
+  const epochs = evenIndexes(trace.epochs.length, REPORT_EPOCHS).map((i) => trace.epochs[i]);
+  const xs = epochs.map((e) => e.epoch + 1);
+  const drawn = epochs.length < trace.epochs.length ? ` (${epochs.length} of its ${trace.epochs.length} epochs, evenly spaced)` : '';
+  const charts: string[] = [];
+  if (epochs.some((e) => e.validation)) {
+    const validation = trace.run.validation ? VALIDATION_NAMES[trace.run.validation] : 'validation rows';
+    const subset = epochs.find((e) => e.training)?.training;
+    charts.push(
+      lineChart({
+        id: `${id}-learning-curve`,
+        title: `Loss after each epoch on the ${validation}${subset ? ` and on ${subset.rows} training rows at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
+        xLabel: 'epoch',
+        yLabel: 'loss',
+        wholeX: true,
+        series: [
+          { name: validation, xs, ys: epochs.map((e) => e.validation?.loss ?? NaN) },
+          ...(subset ? [{ name: `training subset (${subset.rows} rows)`, xs, ys: epochs.map((e) => e.training?.loss ?? NaN) }] : []),
+          { name: 'batch mean', xs, ys: epochs.map((e) => e.loss) },
+        ],
+      }),
+    );
+  }
+  if (epochs.some((e) => e.learningRate !== undefined)) {
+    charts.push(
+      lineChart({
+        id: `${id}-learning-rate`,
+        title: `Learning rate in force in each epoch, lowered by onNonFinite 'halve' (log scale)${drawn}`,
+        xLabel: 'epoch',
+        yLabel: 'learning rate',
+        logY: true,
+        wholeX: true,
+        series: [{ name: 'learning rate', xs, ys: epochs.map((e) => epochLearningRate(trace, e) ?? NaN) }],
+      }),
+    );
+  }
+  return charts;
+}
+
+/** At most `most` of the indexes 0 … count − 1, evenly spaced, the first and the last included (all of them when count ≤ most). */
+function evenIndexes(count: number, most: number): number[] {
+  if (count <= most) return Array.from({ length: count }, (_, i) => i);
+  return [...new Set(Array.from({ length: most }, (_, i) => (most === 1 ? 0 : Math.round((i * (count - 1)) / (most - 1)))))];
+}
+
 function gradientHistograms(id: string, trace: Trace): string[] {
   return trace.histograms.map((h) =>
     histograms({
@@ -230,6 +289,7 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: string
     saturation(id, trace),
     ...(trace.blocks ? residualCharts(id, trace) : hiddenLayers(trace).length > 1 ? [chainChart(id, trace)] : []),
     ...lossAndAccuracy(id, trace),
+    ...epochCharts(id, trace),
     ...gradientHistograms(id, trace),
   ]);
 }
@@ -264,7 +324,7 @@ export const REPORT_RESIDUAL_CHARTS = 8;
 function residualCharts(id: string, trace: Trace): string[] {
   const blocks = trace.blocks!.residuals;
   const B = blocks.length;
-  const shown = [...new Set(Array.from({ length: Math.min(B, REPORT_RESIDUAL_CHARTS) }, (_, i) => (B <= 1 ? 0 : Math.round((i * (B - 1)) / (Math.min(B, REPORT_RESIDUAL_CHARTS) - 1)))))];
+  const shown = evenIndexes(B, REPORT_RESIDUAL_CHARTS);
   const charts = shown.map((b) =>
     lineChart({
       id: `${id}-residual-${b}`,
@@ -341,9 +401,9 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
   return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
-/** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy and histograms, after its diagnosis (as HTML). */
+/** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
 function summarySection(id: string, label: string, trace: Trace, diagnosis: string): string {
-  return runSection(id, label, diagnosis, trace, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...gradientHistograms(id, trace)]);
+  return runSection(id, label, diagnosis, trace, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...epochCharts(id, trace), ...gradientHistograms(id, trace)]);
 }
 
 /** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */
@@ -354,8 +414,7 @@ function thinned(trace: Trace): Trace {
   if (trace.length <= REPORT_RECORDS) return trace;
   const out = new Trace({ sizes: trace.sizes, activations: trace.activations, loss: trace.loss, every: trace.every, run: trace.run, blocks: trace.blocks });
   const residuals = RESIDUAL_METRIC_NAMES.flatMap((name) => Array.from({ length: trace.residualBlocks }, (_, b) => ({ name, b, values: trace.residualSeries(name, b) })));
-  for (let i = 0; i < REPORT_RECORDS; i++) {
-    const r = Math.round((i * (trace.length - 1)) / (REPORT_RECORDS - 1));
+  for (const r of evenIndexes(trace.length, REPORT_RECORDS)) {
     const k = out.beginRecord(trace.steps[r], trace.losses[r], trace.accuracy[r]);
     for (const name of LAYER_METRIC_NAMES) for (let l = 0; l < trace.layers; l++) out.set(name, k, l, trace.at(name, r, l));
     for (const { name, b, values } of residuals) out.setResidual(name, k, b, values[r]);
@@ -412,21 +471,28 @@ function contents(items: string[]): string {
   return `<nav class="contents" aria-label="Contents"><strong>Contents</strong><ul>${items.join('')}</ul><p><a href="#" data-download="all" data-format="json" download="gradscope-report-data.json">All data (JSON)</a></p></nav>`;
 }
 
+/** The narrowest a chart over the report's CHART width is shown, in CSS pixels (drawingMinWidth: its smallest text CHART_TEXT_MIN): the grid's columns are no narrower. */
+const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
+
 // A table's headers wrap between their words, its cells never (a row's name or number stays whole),
 // so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
 // theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone)
-// scrolls in its own box, a shadow at each edge that hides columns.
+// scrolls in its own box, a shadow at each edge that hides columns. A chart is never drawn narrower
+// than its text allows (drawingMinWidth): the grid takes one column where two would be narrower
+// (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included), and on a phone the chart
+// scrolls sideways in its box as a table does, its caption staying put.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
 nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
-main{padding:0 1.5em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-@media (min-width:1000px){body{display:grid;grid-template-columns:16rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,420px),1fr));gap:.8em 1.5em;align-items:start}
-figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;height:auto;user-select:none;-webkit-user-select:none}
-figcaption{font-weight:600;font-size:13px}.tick,.legend{font-size:10px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
-.grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:10px;fill:#444}
+main{padding:0 1em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+@media (min-width:1000px){body{display:grid;grid-template-columns:13rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,${CHART_MIN_WIDTH}px),1fr));gap:.8em 1em;align-items:start}
+figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;user-select:none;-webkit-user-select:none}
+figure.chart[data-kind=histograms]>svg{min-width:${drawingMinWidth(HISTOGRAMS_WIDTH)}px}
+figcaption{font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
+.grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}
-.table{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
+.table,figure.chart{overflow-x:auto;background:linear-gradient(90deg,#fff 40%,#fff0) left/2em 100% no-repeat local,linear-gradient(270deg,#fff 40%,#fff0) right/2em 100% no-repeat local,linear-gradient(90deg,#0003,#0000) left/10px 100% no-repeat scroll,linear-gradient(270deg,#0003,#0000) right/10px 100% no-repeat scroll}
 .charts>.table{grid-column:1/-1}.row rect{shape-rendering:crispEdges}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:2px 8px;text-align:right}td{white-space:nowrap}th{vertical-align:bottom}
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;

@@ -9,16 +9,18 @@
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
- * fmt and niceTicks are svg.ts's own, so the ticks it redraws read as the ones it replaces;
+ * fmt, niceTicks and thinnedTicks are svg.ts's own, so the ticks it redraws read and thin as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s.
  */
-import { float32Text, fmt, niceTicks } from './svg.js';
+import { float32Text, fmt, niceTicks, thinnedTicks, TICK_GAP } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
 const script = `
 const fmt = ${fmt.toString()};
 const niceTicks = ${niceTicks.toString()};
+const thinnedTicks = ${thinnedTicks.toString()};
+const TICK_GAP = ${TICK_GAP};
 let data = null;
 const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
@@ -69,6 +71,10 @@ function showSteps(run, range) {
     ticks.innerHTML = niceTicks(a, b, 6, 1)
       .map((t) => '<text x="' + (left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
       .join('');
+    // Thinned as the drawn ticks are, from the widths the labels measure here (the narrower plot of a heatmap holds fewer).
+    const labels = Array.from(ticks.children);
+    const kept = new Set(thinnedTicks(labels.map((t) => Number(t.getAttribute('x'))), labels.map((t) => t.getComputedTextLength()), TICK_GAP, false));
+    labels.forEach((t, i) => kept.has(i) || t.remove());
   }
   const label = run.querySelector('.range');
   label.hidden = !range;
@@ -109,6 +115,11 @@ for (const run of document.querySelectorAll('section.run')) {
       start = null;
       // A click, or a drag narrower than 1 % of the view, is not a selection.
       if (b - a > plot.viewBox.baseVal.width / 100) showSteps(run, [a, b]);
+    });
+    // A touch the browser takes to scroll (a chart wider than a phone scrolls sideways in its box) cancels the drag: nothing selected, no brush left.
+    plot.addEventListener('pointercancel', () => {
+      brush?.remove();
+      start = null;
     });
     plot.addEventListener('dblclick', () => showSteps(run, null));
   }

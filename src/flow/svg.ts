@@ -34,6 +34,22 @@ interface PlotBox {
 const PLOT_BOX: PlotBox = { left: CHART.left, width: PLOT_W };
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
+/** The width of one layer's histogram and its labels, in the drawing's pixels. */
+const HISTOGRAM_CELL_WIDTH = 140;
+/** The drawing width of a histograms chart: always a full row, so its text is the same size for 2 layers as for 6. */
+export const HISTOGRAMS_WIDTH = HISTOGRAMS_PER_ROW * HISTOGRAM_CELL_WIDTH;
+/** The font size of the charts' smallest text (tick labels, legends), in the drawing's pixels: the report's CSS sets it. */
+export const CHART_FONT = 10;
+/**
+ * The least size, in CSS pixels, a chart's smallest text (CHART_FONT) is shown at: a drawing scales
+ * with its column, and at a phone's 390 px a 560-wide one showed it at 6.2 px (Chromium, 2026-12-02).
+ */
+export const CHART_TEXT_MIN = 9;
+
+/** The narrowest, in CSS pixels, a drawing `width` wide is shown: where its smallest text is CHART_TEXT_MIN (a narrower column scrolls it sideways). */
+export function drawingMinWidth(width: number): number {
+  return Math.ceil((width * CHART_TEXT_MIN) / CHART_FONT);
+}
 /**
  * Characters of a legend line: the legend's 126 px right of its swatch hold about 22 characters of
  * its 10 px font (~5.5 px each); a longer name is wrapped between words.
@@ -150,6 +166,8 @@ export interface LineChartData {
    * spaced, the first and the last included. Default: numbered ticks.
    */
   xNames?: string[];
+  /** x takes whole values only (epochs, steps): no tick between two. Default: true on a chart over steps (`time`), else false. */
+  wholeX?: boolean;
   /** The lines, each a name and its points. */
   series: Series[];
   /**
@@ -188,7 +206,9 @@ export function lineChart(o: LineChartOptions): string {
   const py = (y: number) => PLOT_H - (((log ? Math.log10(y) : y) - y0) / (y1 - y0)) * PLOT_H;
   const outer: string[] = [];
   const grid: string[] = [];
-  const ticks = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
+  const candidates = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
+  // A log axis over many decades (1e-42 … 1 has 43) is labelled every second, third … decade, a line of the tick font apart at least.
+  const ticks = thinnedTicks(candidates.map((t) => -py(t)), candidates.map(() => TICK_LINE), 0, false).map((i) => candidates[i]);
   for (const t of ticks) {
     const y = CHART.top + py(t);
     grid.push(`M${PLOT_BOX.left} ${px(y)}h${PLOT_BOX.width}`);
@@ -197,7 +217,8 @@ export function lineChart(o: LineChartOptions): string {
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
-  else outer.push(logX ? xTicks(PLOT_BOX, xs.slice(0, 12), x0, x1, tx) : xTicks(PLOT_BOX, xs.length <= 12 ? xs : niceTicks(x0, x1, 6, o.time ? 1 : 0), x0, x1));
+  else if (logX) outer.push(xTicks(PLOT_BOX, xs.slice(0, 12), x0, x1, true, tx));
+  else outer.push(xs.length <= 12 ? xTicks(PLOT_BOX, xs, x0, x1, true) : xTicks(PLOT_BOX, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
   const colors = seriesColors(o);
   const inner = o.series.map((s, k) => {
     const points: string[] = [];
@@ -332,8 +353,7 @@ export function barChart(o: BarChartOptions): string {
     if (bar.value === null || !(bar.value > 0)) parts.push(`<text x="${left + 4}" y="${y + 13}" class="legend">none</text>`);
     else parts.push(`<rect class="bar" x="${left}" y="${y + 3}" width="${px(at(bar.value) - left)}" height="${BAR_ROW - 6}" fill="${SERIES_COLORS[0]}" data-value="${float32Text(bar.value)}"><title>${escapeHtml(`${bar.label}: ${bar.value}`)}</title></rect>`);
   });
-  const ticks = o.ticks.map((t) => `<text x="${px(at(t))}">${fmt(t)}</text>`).join('');
-  parts.push(`<g class="xticks" transform="translate(0 ${CHART.top + height + 16})">${ticks}</g>`);
+  parts.push(xTickRow(o.ticks.map((t) => ({ x: at(t), label: fmt(t) })), CHART.top + height + 16, true));
   parts.push(`<path class="axes" d="M${left} ${CHART.top}V${CHART.top + height}h${width}"/>`);
   parts.push(`<text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
   return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
@@ -436,7 +456,7 @@ export function heatmap(o: HeatmapOptions): string {
     inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
   });
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
-  outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1));
+  outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1, false));
   // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
   const legendX = CHART.width - CHART.right + 10;
   if (scale) outer.push(scaleBar(`${o.id}-scale`, scale, legendX));
@@ -510,7 +530,7 @@ export interface HistogramsOptions {
  * row. The drawing is always a full row wide, so its text is the same size for 2 layers as for 6.
  */
 export function histograms(o: HistogramsOptions): string {
-  const cellW = 140;
+  const cellW = HISTOGRAM_CELL_WIDTH;
   const cellH = 90;
   const rowH = cellH + 34;
   const parts = o.layers.map(({ label, lo, hi, counts }, l) => {
@@ -534,11 +554,13 @@ export function histograms(o: HistogramsOptions): string {
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_PER_ROW * cellW} ${height}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** The least room between two x tick labels, in pixels. */
-const TICK_GAP = 10;
+export const TICK_GAP = 10;
+/** The height of a line of the tick labels' 10 px font, with a little room: how far apart two y tick labels are at least. */
+const TICK_LINE = 12;
 
 /**
  * Upper bounds of a character's width in a tick label (10 px, the report's system-ui font), in
@@ -565,22 +587,53 @@ export function tickTextWidth(text: string): number {
 }
 
 /**
- * The x ticks of a chart whose positions 1, 2, …, n are named: every name when the longest fits
- * between two positions, else as many as fit, evenly spaced, the first and the last included.
+ * Which of a row of tick labels to write so that no two overlap: every one when they fit, else
+ * every second, third … (the first among them), so the labels written stay evenly spaced. With
+ * `keepLast` (labels of the data's own positions: layers, epochs measured) the last is written too,
+ * the one before it giving way when too near. Each label is centred at centres[i] (ascending) and
+ * widths[i] wide, at least `gap` from the next. The report's script thins the ticks it redraws with
+ * it too (from their measured widths), so it uses nothing outside itself.
  */
-function nameTicks(names: string[], x0: number, x1: number): string {
-  const n = names.length;
-  const widest = Math.max(0, ...names.map(tickTextWidth)) + TICK_GAP;
-  const fit = Math.max(2, Math.floor(PLOT_BOX.width / widest) + 1);
-  const shown = n <= fit ? names.map((_, i) => i) : [...new Set(Array.from({ length: fit }, (_, k) => Math.round((k * (n - 1)) / (fit - 1))))];
-  const at = (i: number) => px(PLOT_BOX.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_BOX.width);
-  return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${shown.map((i) => `<text x="${at(i)}">${escapeHtml(names[i])}</text>`).join('')}</g>`;
+export function thinnedTicks(centres: number[], widths: number[], gap: number, keepLast: boolean): number[] {
+  const n = centres.length;
+  const apart = (i: number, j: number) => centres[j] - widths[j] / 2 - (centres[i] + widths[i] / 2) >= gap;
+  for (let stride = 1; stride < n; stride++) {
+    const kept: number[] = [];
+    for (let i = 0; i < n; i += stride) kept.push(i);
+    if (keepLast && kept[kept.length - 1] !== n - 1) {
+      if (!apart(kept[kept.length - 1], n - 1)) kept.pop();
+      kept.push(n - 1);
+    }
+    if (kept.every((k, j) => j === 0 || apart(kept[j - 1], k))) return kept;
+  }
+  // Not even two fit: the first alone (or the last beside it, where they do fit).
+  return n === 0 ? [] : keepLast && n > 1 && apart(0, n - 1) ? [0, n - 1] : [0];
 }
 
-/** Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 across `box` (a log axis passes log10). */
-function xTicks(box: PlotBox, values: number[], x0: number, x1: number, at: (t: number) => number = (t) => t): string {
-  const text = values.map((t) => `<text x="${px(box.left + ((at(t) - x0) / (x1 - x0 || 1)) * box.width)}">${fmt(t)}</text>`);
-  return `<g class="xticks" transform="translate(0 ${CHART.height - CHART.bottom + 16})">${text.join('')}</g>`;
+/** A row of x tick labels under the plot, centred at their x (pixels), thinned by thinnedTicks from their widths (tickTextWidth), at height y. */
+function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
+  const kept = thinnedTicks(ticks.map((t) => t.x), ticks.map((t) => tickTextWidth(t.label)), TICK_GAP, keepLast);
+  return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(ticks[i].x)}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
+}
+
+/** Where a chart's x tick labels sit: their baseline, 16 px below the plot. */
+const X_TICKS_Y = CHART.height - CHART.bottom + 16;
+
+/**
+ * The x ticks of a chart whose positions 1, 2, …, n are named: every name when they fit, else every
+ * second, third … name, the first and the last included (thinnedTicks).
+ */
+function nameTicks(names: string[], x0: number, x1: number): string {
+  const at = (i: number) => PLOT_BOX.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_BOX.width;
+  return xTickRow(names.map((label, i) => ({ x: at(i), label })), X_TICKS_Y, true);
+}
+
+/**
+ * Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 across `box` (a log axis passes log10),
+ * thinned where they would overlap (thinnedTicks; the last kept with `keepLast`: the data's own x values, not round ones).
+ */
+function xTicks(box: PlotBox, values: number[], x0: number, x1: number, keepLast: boolean, at: (t: number) => number = (t) => t): string {
+  return xTickRow(values.map((t) => ({ x: box.left + ((at(t) - x0) / (x1 - x0 || 1)) * box.width, label: fmt(t) })), X_TICKS_Y, keepLast);
 }
 
 /** The inner plot, over `box`: x in data units over [x0, x1], y in pixels (0 at the top); a time plot's empty area takes the pointer too. */

@@ -2,7 +2,7 @@
 // range, whole steps on a step axis; the charts use it for step axes and linear y axes; report prose
 // sets a `backticked` span as code, escaped, and never shows its backticks.
 import { describe, expect, it } from 'vitest';
-import { lineChart, niceTicks } from '../../src/flow/svg.js';
+import { lineChart, niceTicks, thinnedTicks, TICK_GAP, tickTextWidth } from '../../src/flow/svg.js';
 import { proseHtml, renderReport } from '../../src/flow/report-html.js';
 
 const xTicksOf = (svg: string) => [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
@@ -56,8 +56,48 @@ describe('charts over layers', () => {
     expect(ticks.length).toBeLessThan(names.length);
     expect([ticks[0].name, ticks.at(-1)!.name]).toEqual([names[0], names.at(-1)]);
     for (const { x, name } of ticks) expect(x).toBeCloseTo(64 + (names.indexOf(name) / (names.length - 1)) * 346, 0);
-    // No two closer than the longer name's width at the tick font (about 5.5 px a character).
-    for (let i = 1; i < ticks.length; i++) expect(ticks[i].x - ticks[i - 1].x).toBeGreaterThan(5.5 * 14);
+    // No two nearer than their half-widths and TICK_GAP: each name's width bounded by tickTextWidth
+    // (its characters' widths in Chromium's widest common sans font, DejaVu Sans: 6.4 px a digit or
+    // most lower-case letters, 4 a hyphen, 3.2 a space at the 10 px tick font).
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].x - ticks[i - 1].x).toBeGreaterThanOrEqual((tickTextWidth(ticks[i].name) + tickTextWidth(ticks[i - 1].name)) / 2 + TICK_GAP - 0.05);
+  });
+
+  it('names every second, third … layer, evenly spaced, when not all fit: no two neighbours overlap ("hidden 5hidden 6")', () => {
+    // Ten hidden layers, the chain-rule chart's: the names are 38.4 px apart, each 44.8–51.2 px wide (tickTextWidth).
+    const names = Array.from({ length: 10 }, (_, i) => `hidden ${i + 1}`);
+    const ticks = ticksAt(chart(names));
+    expect(ticks.map((t) => t.name)).toEqual(['hidden 1', 'hidden 3', 'hidden 5', 'hidden 7', 'hidden 10']);
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i].x - ticks[i - 1].x).toBeGreaterThanOrEqual((tickTextWidth(ticks[i].name) + tickTextWidth(ticks[i - 1].name)) / 2 + TICK_GAP);
+  });
+});
+
+describe('thinnedTicks', () => {
+  const widths = (n: number, w: number) => Array<number>(n).fill(w);
+  it('keeps every label that fits, else every k-th from the first, evenly spaced', () => {
+    expect(thinnedTicks([0, 50, 100, 150], widths(4, 30), 10, false)).toEqual([0, 1, 2, 3]);
+    expect(thinnedTicks([0, 30, 60, 90, 120, 150, 180], widths(7, 30), 10, false)).toEqual([0, 2, 4, 6]);
+    expect(thinnedTicks([0, 20, 40, 60, 80, 100, 120], widths(7, 30), 10, false)).toEqual([0, 2, 4, 6]);
+    expect(thinnedTicks([0, 10, 20, 30, 40, 50, 60], widths(7, 30), 10, false)).toEqual([0, 4]);
+  });
+
+  it('with keepLast, always the last, the one before it giving way when too near', () => {
+    expect(thinnedTicks([0, 30, 60, 90, 120, 150], widths(6, 30), 10, true)).toEqual([0, 2, 5]);
+    expect(thinnedTicks([0, 30, 60, 90, 120], widths(5, 30), 10, true)).toEqual([0, 2, 4]);
+    // Two that cannot both be written: the first alone.
+    expect(thinnedTicks([0, 10], widths(2, 30), 10, true)).toEqual([0]);
+    expect(thinnedTicks([], [], 10, true)).toEqual([]);
+    expect(thinnedTicks([5], [30], 10, true)).toEqual([0]);
+  });
+
+  it("labels a log axis over many decades every few decades, a line of the tick font apart", () => {
+    const svg = lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', logY: true, series: [{ name: 's', xs: [1, 2], ys: [1.4e-42, 1] }] });
+    const ys = [...svg.matchAll(/<text x="[^"]+" y="([^"]+)" class="tick y">1e(-?\d+)</g)].map((m) => ({ y: Number(m[1]), decade: Number(m[2]) }));
+    expect(ys.length).toBeGreaterThan(3);
+    expect(ys.length).toBeLessThan(43);
+    expect(ys[0].decade).toBe(-42);
+    for (let i = 1; i < ys.length; i++) expect(ys[i - 1].y - ys[i].y).toBeGreaterThanOrEqual(12);
+    // Evenly: the same number of decades between each two.
+    expect(new Set(ys.slice(1).map((t, i) => t.decade - ys[i].decade)).size).toBe(1);
   });
 });
 
