@@ -189,8 +189,11 @@ function lossAndAccuracy(id: string, trace: Trace): string[] {
 /** Epochs a learning curve draws at most: more (study --model takes up to 10,000) are drawn evenly spaced, the first and the last included. */
 export const REPORT_EPOCHS = 500;
 
-/** Which rows train()'s validation held (TraceRun.validation), as a learning curve's legend names their loss. */
-const VALIDATION_NAMES = { 'other rows': 'held-out rows', 'training rows': 'all training rows' } as const;
+/** Which rows train()'s validation held (TraceRun.validation), as a learning curve's legend and title name them; a trace that does not say: 'validation rows'. */
+const VALIDATION_ROWS = {
+  'other rows': { legend: 'held-out rows', title: 'the held-out rows' },
+  'training rows': { legend: 'all training rows', title: 'all training rows' },
+} as const;
 
 /**
  * The run's learning curve where its epochs measured rows after training (train()'s validation):
@@ -206,17 +209,17 @@ function epochCharts(id: string, trace: Trace): string[] {
   const drawn = epochs.length < trace.epochs.length ? ` (${epochs.length} of its ${trace.epochs.length} epochs, evenly spaced)` : '';
   const charts: string[] = [];
   if (epochs.some((e) => e.validation)) {
-    const validation = trace.run.validation ? VALIDATION_NAMES[trace.run.validation] : 'validation rows';
+    const validation = trace.run.validation ? VALIDATION_ROWS[trace.run.validation] : { legend: 'validation rows', title: 'the validation rows' };
     const subset = epochs.find((e) => e.training)?.training;
     charts.push(
       lineChart({
         id: `${id}-learning-curve`,
-        title: `Loss after each epoch on the ${validation}${subset ? ` and on ${subset.rows} training rows at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
+        title: `Loss after each epoch on ${validation.title}${subset ? ` and on ${subset.rows} training rows at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
         xLabel: 'epoch',
         yLabel: 'loss',
         wholeX: true,
         series: [
-          { name: validation, xs, ys: epochs.map((e) => e.validation?.loss ?? NaN) },
+          { name: validation.legend, xs, ys: epochs.map((e) => e.validation?.loss ?? NaN) },
           ...(subset ? [{ name: `training subset (${subset.rows} rows)`, xs, ys: epochs.map((e) => e.training?.loss ?? NaN) }] : []),
           { name: 'batch mean', xs, ys: epochs.map((e) => e.loss) },
         ],

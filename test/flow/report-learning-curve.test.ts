@@ -80,7 +80,9 @@ describe("the report's learning curve", () => {
     expect(chart.series.map((s) => s.name)).toEqual(['held-out rows', 'batch mean']);
     // Validation on the training rows themselves (the same arrays): their loss is every training row's.
     const self = await traced({ validation: training });
-    expect(chartOf(await report(self), 'r-learning-curve')!.series.map((s) => s.name)).toEqual(['all training rows', 'batch mean']);
+    const own = chartOf(await report(self), 'r-learning-curve')!;
+    expect(own.title).toBe("Loss after each epoch on all training rows, and the epoch's mean batch loss");
+    expect(own.series.map((s) => s.name)).toEqual(['all training rows', 'batch mean']);
     expect(chartOf(await report(await traced({})), 'r-learning-curve')).toBeUndefined();
   });
 
