@@ -1,6 +1,6 @@
 /**
  * The control block of a pool worker: one SharedArrayBuffer per worker, read as Int32 slots and,
- * from `argsAt` on, as Float64 call arguments. The one layout the pool (pool.ts) and the worker's
+ * from `ARGS_AT` on, as Float64 call arguments. The one layout the pool (pool.ts) and the worker's
  * source (worker-source.ts, which interpolates these numbers into its text) both read.
  */
 
@@ -28,7 +28,7 @@ export const MAX_CALLS = 2;
 /** Numeric arguments per call of a job: the most any export the workers call takes (Adam's update, 12). */
 export const ARGS_PER_CALL = 12;
 
-/** Float64 index of call 0's first argument: past the Int32 slots; call c's start at argsAt + ARGS_PER_CALL·c. */
+/** Float64 index of call 0's first argument: past the Int32 slots; call c's start at ARGS_AT + ARGS_PER_CALL·c. */
 export const ARGS_AT = Math.ceil((CONTROL.fn + MAX_CALLS) / 2);
 
 /** Bytes of one control block. */

@@ -69,7 +69,7 @@ interface Platform {
   started(): void;
 }
 
-/** An export of the core as the main thread calls it: up to ARGS_PER_CALL (12) numeric arguments. */
+/** An export of the core as the main thread calls it: up to ARGS_PER_CALL numeric arguments. */
 export type LocalExport = (
   a0: number, a1: number, a2: number, a3: number, a4: number, a5: number,
   a6: number, a7: number, a8: number, a9: number, a10: number, a11: number,
