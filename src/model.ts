@@ -66,15 +66,19 @@ export interface Overflow {
 }
 
 /**
- * After a forward of `count` rows through `net` (the first being row `first` of the caller's data):
+ * After a forward of `count` rows through `net` (the first being row `first` of the caller's data,
+ * or row `order[first]` where the rows were loaded through `order`):
  * throws NON_FINITE_INPUT naming the row and layer (net.findOverflow) if a finite input overflowed
  * float32 on its way through, so a NaN or Inf never reaches the caller: the one message predict,
  * evaluate, layerOutputs and LSUV give, for either engine. One maxAbs over the outputs when all is well.
  */
-export function checkOutputs(net: Trainable, first: number, count: number, label: string): void {
+export function checkOutputs(net: Trainable, first: number, count: number, label: string, order?: Uint32Array): void {
   if (Number.isFinite(net.kernels.maxAbs(net.output, count * net.outputSize))) return;
   const overflow = net.findOverflow(count);
-  if (overflow) throw new GradscopeError('NON_FINITE_INPUT', `${label}: row ${first + overflow.row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
+  if (!overflow) return;
+  // Rows loaded through `order` (a subset of the caller's rows) are named by the caller's numbers, not by their place in it.
+  const row = order ? order[first + overflow.row] : first + overflow.row;
+  throw new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
 }
 
 /** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */

@@ -77,18 +77,37 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
   const n = engine.outputSize;
   const k = engine.kernels;
   const load = (start: number, count: number) => engine.loadBatch(x, y, rows, start, count);
-  forEachChunk(engine, rows.length, load, (start, count) => {
+  const visit = (start: number, count: number) => {
     const loss = engine.lossOfLastForward(count);
-    if (!Number.isFinite(loss)) {
-      throw new GradscopeError('NON_FINITE_INPUT', `targets: the loss over rows ${start}..${start + count - 1} is ${loss} (targets too large for float32)`);
-    }
+    if (!Number.isFinite(loss)) throw nonFiniteLoss(engine, rows, start, count, loss);
     lossSum += count * loss;
     const [a, t] = [k.view(engine.output), k.view(engine.targets)];
     for (let r = 0; r < count; r++) {
       if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
     }
-  });
+  };
+  forEachChunk(engine, rows.length, load, visit, rows);
   return { loss: lossSum / rows.length, accuracy: correct / rows.length };
+}
+
+/**
+ * Why the loss over the rows at positions start.. of `rows` is not finite though every output is (forEachChunk's
+ * checkOutputs names an output that overflowed, the likelier cause, before): an output and its target too far apart
+ * for the backend's floats, ŷ − y being taken in them (in float32, as the gradient takes it; targets of 3e38 alone
+ * give a finite loss). Rows are named by the caller's numbers (rows[i]), not by their place in a subset.
+ */
+function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, count: number, loss: number): GradscopeError {
+  const k = engine.kernels;
+  const [a, t] = [k.view(engine.output), k.view(engine.targets)];
+  const n = engine.outputSize;
+  const float = k.precision === 'f32' ? Math.fround : (v: number) => v;
+  for (let i = 0; i < count * n; i++) {
+    if (Number.isFinite(float(a[i] - t[i]))) continue;
+    const row = rows[start + Math.floor(i / n)];
+    return new GradscopeError('NON_FINITE_INPUT', `targets: the loss is ${loss}: row ${row}'s output ${a[i].toExponential(2)} and target ${t[i].toExponential(2)} differ by more than ${k.precision === 'f32' ? 'float32' : 'float64'} holds (ŷ − y is taken in it, as the gradient takes it); scale the targets down`);
+  }
+  const [first, last] = [rows[start], rows[start + count - 1]];
+  return new GradscopeError('NON_FINITE_INPUT', `targets: the loss over the ${count} rows from row ${first} to row ${last} is ${loss} with every output finite: the outputs, then the targets, are too large for the loss's arithmetic; scale the inputs or the weights down, or the targets`);
 }
 
 /**
@@ -105,15 +124,19 @@ export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
   return engine.backprop(x.rows);
 }
 
-/** Runs forward ('eval') over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer, `visit` reads each chunk. */
-export function forEachChunk(engine: RowEngine, rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void): void {
+/**
+ * Runs forward ('eval') over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer,
+ * `visit` reads each chunk. `order`: the caller's row number at each position, where `load` reads rows through it
+ * (an overflow names the caller's row).
+ */
+export function forEachChunk(engine: RowEngine, rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void, order?: Uint32Array): void {
   engine.ensureCapacity(Math.min(Math.max(engine.capacity, INFERENCE_CHUNK), Math.max(rows, 1)));
   const chunk = engine.capacity;
   for (let start = 0; start < rows; start += chunk) {
     const count = Math.min(chunk, rows - start);
     load(start, count);
     engine.forward(count, 'eval');
-    checkOutputs(engine, start, count, 'inputs');
+    checkOutputs(engine, start, count, 'inputs', order);
     visit(start, count);
   }
 }
