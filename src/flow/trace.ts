@@ -673,10 +673,12 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   const read: TraceEpoch = { epoch: epoch as number, step: step as number, loss: loss === null ? NaN : loss };
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
   if (e.learningRate !== undefined) read.learningRate = positiveRate(e.learningRate, `${where()}.learningRate`, bad);
+  const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
+  // The training rows are checked only beside validation on other rows: one without it is no run's, and would be dropped unread.
+  if (validation === undefined && training !== undefined) throw bad(`${where()}.training is given without ${where()}.validation: the training rows are checked only beside validation on other rows`);
   if (validation === undefined) return read;
   if (typeof validation !== 'object' || validation === null) throw bad(`${where()}.validation must be an object { loss, accuracy }, got ${shown(validation)}`);
   read.validation = { loss: savedValue(validation.loss, 'norm', `${where()}.validation.loss`, bad), accuracy: savedValue(validation.accuracy, 'fraction', `${where()}.validation.accuracy`, bad) };
-  const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
   if (training === undefined) return read;
   if (typeof training !== 'object' || training === null) throw bad(`${where()}.training must be an object { loss, accuracy, rows }, got ${shown(training)}`);
   if (!Number.isInteger(training.rows) || (training.rows as number) < 1) throw bad(`${where()}.training.rows must be a whole number ≥ 1, got ${shown(training.rows)}`);

@@ -60,6 +60,22 @@ describe('Trace.fromJSON refuses impossible values', () => {
     expect(Trace.fromJSON(withValue(json, ['blocks', 'residualMetrics', 'alpha', 1, 0], -0.5)).residualSeries('alpha', 0)[1]).toBe(-0.5);
   });
 
+  it("an epoch's training-rows check reads back with it, and is refused without the validation it stands beside, naming the epoch", async () => {
+    const net = await createNetwork({ sizes: [2, 3, 2], activation: 'tanh', output: 'softmax', backend: 'ref', seed: 1 });
+    // Validation on other rows (arrays of their own): train() checks as many training rows at each epoch's end.
+    net.train(x, y, { epochs: 2, batchSize: 2, learningRate: 0.1, validation: { x: x.slice(0, 2), y: y.slice(0, 2) }, trace: { every: 1 } });
+    const json = JSON.parse(JSON.stringify(net.trace!.toJSON())) as TraceJSON;
+    net.dispose();
+    const saved = json.epochs![1].training;
+    expect(saved).toMatchObject({ rows: 2 });
+    expect(Trace.fromJSON(json).epochs[1].training).toEqual(saved);
+    await expectError(
+      () => Trace.fromJSON(withValue(json, ['epochs', 1, 'validation'], undefined)),
+      'INVALID_OPTION',
+      /^trace JSON: epochs\[1\]\.training is given without epochs\[1\]\.validation: /,
+    );
+  });
+
   it('gives every metric a range', () => {
     expect(Object.keys(LAYER_METRIC_RANGES).sort()).toEqual([...LAYER_METRIC_NAMES].sort());
     expect(Object.keys(RESIDUAL_METRIC_RANGES).sort()).toEqual([...RESIDUAL_METRIC_NAMES].sort());
