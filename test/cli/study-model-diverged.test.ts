@@ -73,11 +73,12 @@ describe('study --model on a run that diverges', () => {
     const { code, stdout, stderr } = await runCliInProcess([...RUN, '--json']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^gradscope: DIVERGED: epoch 1, batch 4 \(step 4\): /m);
-    const printed = JSON.parse(stdout) as { diverged: { message: string; stoppedAt: object }; diagnosis: { verdict: string }; trace: { steps: unknown } };
+    const printed = JSON.parse(stdout) as { diverged: { message: string; stoppedAt: object }; diagnosis: { verdict: string }; trace: { steps: number[] } };
     expect(printed.diverged.stoppedAt).toEqual({ epoch: 1, batch: 4, step: 4 });
     expect(printed.diverged.message.startsWith(STOPPED)).toBe(true);
-    expect(printed.diagnosis).toBeDefined();
-    expect(printed.trace).toBeDefined();
+    // The verdict of the steps traced before the DIVERGED (the gradients grew toward the input over them), and those steps.
+    expect(printed.diagnosis.verdict).toBe('exploding');
+    expect(printed.trace.steps).toEqual([1, 2, 3]);
   }, 120_000);
 
   it('a DIVERGED at the first step has no trace to show: the line alone, exit 1, no file written', async () => {
