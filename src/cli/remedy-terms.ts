@@ -47,12 +47,15 @@ function settingFlag(s: RemedySetting): { name: string; value: string } | undefi
 /** Whether `settings` change the network (createNetwork's options, or LSUV's rescaled weights): only a new network, made by train, has them. */
 const changesNetwork = (settings: readonly RemedySetting[]) => settings.some((s) => REMEDY_OPTION_OWNER[s.option] === 'createNetwork' || s.option === 'lsuv');
 
+/** `text` as part of a file name: each run of characters other than letters, digits and '.' becomes one '-', none at either end. */
+export const fileSlug = (text: string) => text.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '');
+
 /** A file name beside `from` for the run with `changes`: `relu10.json` → `relu10-init-he-normal.json` (a .safetensors model's becomes .json: saveModel writes gradscope's own formats). */
 export function derivedFileName(from: string, changes: readonly { name: string; value: string }[]): string {
   const slash = from.lastIndexOf('/') + 1;
   const dot = from.lastIndexOf('.');
   const [stem, ext] = dot > slash ? [from.slice(0, dot), from.slice(dot)] : [from, ''];
-  const slug = changes.map(({ name, value }) => `${name}-${value}`).join('-').replace(/[^A-Za-z0-9.]+/g, '-');
+  const slug = fileSlug(changes.map(({ name, value }) => `${name}-${value}`).join('-'));
   return `${stem}-${slug}${ext.toLowerCase() === '.safetensors' ? '.json' : ext}`;
 }
 

@@ -6,17 +6,15 @@
  */
 import type { Trace } from '../flow/trace.js';
 import { ACTIVATIONS } from '../kernels.js';
+import { LSUV_BUILD } from '../layers/lsuv.js';
 import { optimizerChoiceNames } from '../studies/optimizer-choices.js';
 import { OPTION_FLAGS, type ParsedArgs } from './command.js';
 import { trainCommand } from './commands/train.js';
 import { BIAS_INIT_FORMS, initFlagValue, LSUV, WEIGHT_INIT_FORMS } from './init-flags.js';
 import type { RunCommand, RunOnCommandLine } from './remedy-terms.js';
 
-/** The init LSUV starts from, as `--init lsuv` makes it (createNetwork's init 'lsuv': orthonormal weights, rescaled on the first batch). */
-const LSUV_START = 'orthogonal';
-
 /** train's flags that make `trace`'s network (--layers, --activation, --output, --loss, --init, --bias-init), those it cannot spell with why, or why none can. */
-export function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
+function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid: Map<string, string> } | { cannot: string } {
   if (trace.blocks) {
     const types = [...new Set(trace.blocks.layers.map((l) => l.type))].join(', ');
     return { cannot: `its layers are layer specs (${types}), which --layers cannot spell` };
@@ -29,10 +27,10 @@ export function networkFlags(trace: Trace): { flags: Map<string, string>; unsaid
   flags.set('output', trace.activations.at(-1)!);
   flags.set('loss', trace.loss);
   const { init, biasInit, lsuv } = trace.run;
-  const initValue = lsuv ? (init === LSUV_START ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
+  const initValue = lsuv ? (init === LSUV_BUILD.init ? LSUV : undefined) : initFlagValue(init, WEIGHT_INIT_FORMS);
   if (initValue !== undefined) flags.set(OPTION_FLAGS.init, initValue);
   else if (init === undefined) unsaid.set(OPTION_FLAGS.init, 'it does not record its weights\' initialisation');
-  else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${JSON.stringify(init)} weights, and --init lsuv starts from ${LSUV_START} ones` : `its initialisation ${JSON.stringify(init)} is no --init form`);
+  else unsaid.set(OPTION_FLAGS.init, lsuv ? `LSUV rescaled ${JSON.stringify(init)} weights, and --init lsuv starts from ${LSUV_BUILD.init} ones` : `its initialisation ${JSON.stringify(init)} is no --init form`);
   const biasValue = initFlagValue(biasInit, BIAS_INIT_FORMS);
   if (biasValue !== undefined) flags.set(OPTION_FLAGS.biasInit, biasValue);
   else unsaid.set(OPTION_FLAGS.biasInit, biasInit === undefined ? 'it does not record its biases\' initialisation' : `its bias initialisation ${JSON.stringify(biasInit)} is no --bias-init form`);

@@ -10,11 +10,11 @@ import type { Trace } from '../flow/trace.js';
 import type { ActivationStudyResult } from '../studies/activations.js';
 import { DEPTH_TRAINING_SEED, type DepthStudyResult } from '../studies/depth.js';
 import type { PlateauResult } from '../studies/plateau.js';
-import { remedyTerms } from './remedy-terms.js';
+import { fileSlug, remedyTerms } from './remedy-terms.js';
 import { studyRun } from './run-command-line.js';
 
 /** A file name for a study's run: `depth-784-30-30-10.json`. */
-const fileName = (study: string, what: string) => `${study}-${what.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '')}.json`;
+const fileName = (study: string, what: string) => `${study}-${fileSlug(what)}.json`;
 
 /** A depth study network's terms: Nielsen's full batch of the first `rows` digits, seed DEPTH_TRAINING_SEED. */
 export function depthRunTerms(result: DepthStudyResult, trace: Trace): RemedyTerms {

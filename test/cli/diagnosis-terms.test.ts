@@ -112,6 +112,7 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(derivedFileName('runs/relu10.json', [{ name: 'init', value: 'normal:0.05' }])).toBe('runs/relu10-init-normal-0.05.json');
     expect(derivedFileName('model.safetensors', [{ name: 'init', value: 'he-normal' }])).toBe('model-init-he-normal.json');
     expect(derivedFileName('a.b/model', [{ name: 'activation', value: 'relu' }])).toBe('a.b/model-activation-relu');
+    expect(derivedFileName('m.json', [{ name: 'layer-rates', value: '[1,2]' }])).toBe('m-layer-rates-1-2.json');
   });
 
   it('refuses a remedy or terms that are not what diagnose() gives, saying what', () => {

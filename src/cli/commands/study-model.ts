@@ -55,14 +55,11 @@ import { errorLine, errorMessage, SaidError } from '../error-line.js';
  */
 export const NOT_MEASURED_AT_INIT = 'Not measured with --epochs 0: the learning curve, and whether the loss plateaus, rises or overfits (each needs epochs of training).';
 
-/** Rows of the loss-and-accuracy table: the start, then about ten epochs spread evenly, always the last. */
-export function learningCurveTable(curve: Evaluation[]): string {
-  const { header, rows } = learningCurveTableData(curve);
-  return formatTable(header, rows);
-}
-
-/** learningCurveTable's header and cells, which the HTML report shows as the terminal prints them. */
-export function learningCurveTableData(curve: Evaluation[]): ReportTable {
+/**
+ * The loss-and-accuracy table's header and cells, which the terminal prints and the HTML report shows:
+ * the start, then about ten epochs spread evenly, always the last.
+ */
+function learningCurveTableData(curve: Evaluation[]): ReportTable {
   const epochs = curve.length - 1;
   const rows = Math.min(epochs, 10);
   const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * epochs) / rows)));
@@ -74,7 +71,7 @@ export function learningCurveTableData(curve: Evaluation[]): ReportTable {
  * epochs and traced steps; the optimiser, its settings and rate; what --on-non-finite did) and its
  * tables, each under its caption. The terminal prints it and the --html report shows it: one source.
  */
-export interface RunAccount {
+interface RunAccount {
   /** The network, its rows, epochs and traced steps. */
   run: string;
   /** The optimiser's settings, then any notice (a saved optimiser state not resumed, skips, halvings), a line each. */
