@@ -430,6 +430,7 @@ export const OPTION_FLAGS = {
   momentum: 'momentum',
   normConstraint: 'norm-constraint',
   epochs: 'epochs',
+  dropLast: 'drop-last',
   activation: 'activation',
   init: 'init',
   biasInit: 'bias-init',

@@ -29,9 +29,9 @@ function defaultRatesText(): string {
 
 /** train()'s options as flags: epochs, batches, the optimiser and its settings, clipping, and what a non-finite step does. */
 export const TRAINING_FLAGS: Flag[] = [
-  { name: 'epochs', value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
+  { name: OPTION_FLAGS.epochs, value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
-  { name: 'drop-last', about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
+  { name: OPTION_FLAGS.dropLast, about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
   {
     name: OPTION_FLAGS.optimizer,
@@ -132,19 +132,26 @@ export interface TrainingSettings {
   onNonFinite: NonFinitePolicy;
 }
 
+/** A number flag with no default: undefined where not given. */
+function optionalNumberFlag(args: ParsedArgs, name: string): number | undefined {
+  return stringFlag(args, name) === undefined ? undefined : numberFlag(args, name);
+}
 
-/** TRAINING_FLAGS of `args`, each by its rule (UsageError before any work); their names as written in the table (test/cli/command-line.test.ts checks each reader against it). */
+/**
+ * TRAINING_FLAGS of `args`, each by its rule (UsageError before any work); each read by its OPTION_FLAGS name, the one
+ * the table is written from (test/cli/command-line.test.ts checks each reader against the table).
+ */
 export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
   return {
-    epochs: numberFlag(args, 'epochs'),
-    batchSize: numberFlag(args, 'batch-size'),
-    dropLast: booleanFlag(args, 'drop-last'),
-    learningRate: stringFlag(args, 'learning-rate') === undefined ? undefined : numberFlag(args, 'learning-rate'),
-    choice: optimizerChoices().find((c) => c.name === choiceFlag(args, 'optimizer', optimizerChoiceNames()))!,
-    momentum: stringFlag(args, 'momentum') === undefined ? undefined : numberFlag(args, 'momentum'),
-    normConstraint: stringFlag(args, 'norm-constraint') === undefined ? undefined : numberFlag(args, 'norm-constraint'),
-    clipNorm: stringFlag(args, 'clip-norm') === undefined ? undefined : numberFlag(args, 'clip-norm'),
-    onNonFinite: choiceFlag<NonFinitePolicy>(args, 'on-non-finite')!,
+    epochs: numberFlag(args, OPTION_FLAGS.epochs),
+    batchSize: numberFlag(args, OPTION_FLAGS.batchSize),
+    dropLast: booleanFlag(args, OPTION_FLAGS.dropLast),
+    learningRate: optionalNumberFlag(args, OPTION_FLAGS.learningRate),
+    choice: optimizerChoices().find((c) => c.name === choiceFlag(args, OPTION_FLAGS.optimizer, optimizerChoiceNames()))!,
+    momentum: optionalNumberFlag(args, OPTION_FLAGS.momentum),
+    normConstraint: optionalNumberFlag(args, OPTION_FLAGS.normConstraint),
+    clipNorm: optionalNumberFlag(args, OPTION_FLAGS.clipNorm),
+    onNonFinite: choiceFlag<NonFinitePolicy>(args, OPTION_FLAGS.onNonFinite)!,
   };
 }
 

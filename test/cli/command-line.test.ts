@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/cli.js';
-import { parseArgs } from '../../src/cli/command.js';
+import { OPTION_FLAGS, parseArgs } from '../../src/cli/command.js';
 import { createNetwork } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 
@@ -101,7 +101,9 @@ describe('the command line', () => {
       // train()'s flags are read where they are declared, for every command that takes them.
       // So are the rows flags (--data, --train, --test).
       const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + (own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : '');
-      const read = [...source.matchAll(/(?:stringFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, '([a-z-]+)'/g)].map((m) => m[1]);
+      // A flag read by its literal name, or by its OPTION_FLAGS name (the table's).
+      const readers = /(?:stringFlag|optionalNumberFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, (?:'([a-z-]+)'|OPTION_FLAGS\.(\w+))/g;
+      const read = [...source.matchAll(readers)].map((m) => m[1] ?? OPTION_FLAGS[m[2] as keyof typeof OPTION_FLAGS]);
       expect(new Set(read), command.usage).toEqual(new Set(command.flags.map((f) => f.name)));
     }
     expect(COMMANDS.find((c) => c.words[0] === 'convert')!.usage).toMatch(/^gradscope convert IN OUT \[--from F\]/);
