@@ -1,7 +1,7 @@
 /**
  * Where a traced run stands: converged (the errors are small, so the gradients are), on a plateau
- * (the loss stopped falling short of that), still learning, its training loss rising (steps too
- * large), overfitting (the training loss holds or falls while the loss on held-out rows rises), or
+ * (the loss stopped moving short of that), still learning (its loss still falling, by enough or
+ * steadily), its training loss rising (steps too large), overfitting (the training loss holds or falls while the loss on held-out rows rises), or
  * unclear. Read from the losses the training loop measured each epoch (Trace.epochs) where the trace
  * holds two epochs or more; from its records' batch losses only where it does not (a trace of one
  * epoch, of a single batch, or saved before epochs were recorded) or where an epoch's loss is not a
@@ -11,23 +11,46 @@
  * and a flow that is healthy while the loss rises is not called healthy.
  */
 import { median } from '../median.js';
+import { MORE_EPOCHS } from './remedy.js';
 import type { Trace, TraceEpoch } from './trace.js';
 
 /**
- * converged: fits its training batches; plateau: the loss stopped falling short of that; learning:
- * the loss is still falling; rising: the training loss rose above its lowest (epochs only);
- * overfitting: the training loss at the epochs' ends did not rise while the held-out rows' loss did,
- * both at the same weights (epochs only, with validation on other rows and the training rows' loss
- * recorded beside it: TraceEpoch.training); unclear: the batches' losses vary more than the fall to be read (batches only).
+ * converged: fits its training batches; plateau: the loss stopped moving short of that (it changed
+ * less than STILL_FALLING between the last two windows, and its pace would not change it that much
+ * over as long again); learning: the loss is still falling (by STILL_FALLING between the windows, or
+ * at a steady pace that would lower it that much over as long again); rising: the training loss rose
+ * above its lowest or its start, or rises at such a pace (where the held-out loss rose with it at the
+ * same weights, an unstable end: see unstableEnd); overfitting: the training loss at the epochs' ends
+ * did not rise above its lowest while the held-out rows' loss did, both at the same weights (epochs
+ * only, with validation on other rows and the training rows' loss recorded beside it:
+ * TraceEpoch.training); unclear: the batches' losses vary more than the change to be read (batches only).
  */
 export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
 
-/** An epoch's loss and which epoch it was. */
+/** An epoch's loss and which epoch it was, or a window's mean loss and its epochs. */
 export interface EpochLoss {
-  /** Epoch number within the traced train() call, from 0. */
+  /** Epoch number within the traced train() call, from 0 (of a window: its last epoch). */
   epoch: number;
-  /** The loss. */
+  /** The loss (of a window: the mean of its epochs' losses). */
   loss: number;
+  /** Only of a window of more than one epoch: its first epoch's number. */
+  from?: number;
+}
+
+/**
+ * The pace of the loss read from the epochs: a least-squares line through the training losses of
+ * the epochs of the last two windows (at least the last PACE_POINTS), carried forward as long again
+ * as the run ((MORE_EPOCHS − 1) × the run's epochs, as the more-epochs remedy asks).
+ */
+export interface LossPace {
+  /** Epochs the line was fitted through: at least PACE_POINTS. */
+  points: number;
+  /** Epochs the line is carried forward over. */
+  horizon: number;
+  /** The line's change over `horizon`, as a fraction of lossEnd: negative where the loss falls. */
+  projected: number;
+  /** The slope lies further from 0 than steadyT(points − 2) standard errors: a trend, not noise about a level. */
+  steady: boolean;
 }
 
 /** Why trainingProgress() read a trace's batches and not its epochs (TrainingProgress.epochsUnread). */
@@ -39,7 +62,7 @@ export interface HeldOutProgress {
   lossBefore: number;
   /** Mean held-out loss over the last window of epochs. */
   lossEnd: number;
-  /** The lowest held-out loss of an epoch before the last window: what a rise is measured from. */
+  /** The lowest held-out loss of a window (of `window` epochs, as the last) before the last window: what a rise is measured from. */
   lowest: EpochLoss;
 }
 
@@ -81,8 +104,10 @@ export interface TrainingProgress {
   lossBefore: number;
   /** The same over the last window. */
   lossEnd: number;
-  /** Only when read 'epochs': the lowest training loss of an epoch before the last window, what a rise is measured from. */
+  /** Only when read 'epochs': the lowest training loss of a window (of `window` epochs) before the last window, one of what a rise is measured from (lossStart is the other). */
   lowest?: EpochLoss;
+  /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
+  pace?: LossPace;
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared the same way. */
   heldOut?: HeldOutProgress;
   /**
@@ -114,6 +139,14 @@ export interface TrainingProgress {
   chance?: number;
 }
 
+/**
+ * An unstable end: the training loss rose (state 'rising') and the held-out loss with it (heldOutRose),
+ * both measured at the same weights (epochLoss 'training subset at the end'). Beside batch means
+ * over weights that moved the trace cannot tell it from overfitting, and does not call it either.
+ */
+export const unstableEnd = (p: Pick<TrainingProgress, 'state' | 'heldOutRose' | 'epochLoss'>) =>
+  p.state === 'rising' && p.heldOutRose === true && p.epochLoss === 'training subset at the end';
+
 /** Converged: at most one row in a hundred of the last batches wrong (median over the last window)… */
 export const CONVERGED_ACCURACY = 0.99;
 /**
@@ -127,12 +160,25 @@ export const lossNearFloor = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd'>
 
 /**
  * Still learning: the last window's loss at least this fraction below the window's before (and by
- * more than the noise). Read from the epochs, the same fraction is the least rise above the lowest
- * epoch's loss that counts as rising (or, held out, as overfitting). Measured on the digits (test/flow/training-progress.test.ts and the runs
- * behind it, 2026-12-01): runs stuck at a loss (Nielsen's plateau, deep sigmoid networks at the
- * chance loss) fell 0–1.4 % between the windows, runs still learning 12–44 %.
+ * more than the noise), or a steady pace (LossPace) that would lower it this fraction over as long
+ * again. The same fraction is the least rise that counts as rising: above the lowest window's loss
+ * (or, held out, as overfitting), above the first record's, or a steady pace that would raise it so
+ * much. Measured on the digits (test/flow/training-progress.test.ts and the runs behind it,
+ * 2026-12-01): runs stuck at a loss (Nielsen's plateau, deep sigmoid networks at the chance loss)
+ * fell 0–1.4 % between the windows, runs still learning 12–44 %.
  */
 export const STILL_FALLING = 0.05;
+/**
+ * Student's t at 97.5 % for 1–30 degrees of freedom: a pace is steady when its line's slope lies
+ * further from 0 than this many standard errors (from the values' residuals about the line), so
+ * that a slope as large arises by chance from a level loss in fewer than 5 runs in 100. Beyond 30
+ * degrees of freedom, the value for 30 (above the true one: the call errs toward no trend).
+ */
+const STUDENT_T_975 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+/** The t a slope needs over `dof` degrees of freedom (see STUDENT_T_975). */
+export const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.length) - 1];
+/** The fewest values a pace is fitted through: a line through two has no residuals to judge it by. */
+export const PACE_POINTS = 3;
 /**
  * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
  * about as well as a guess. Five points is about two binomial standard errors of an accuracy of
@@ -248,22 +294,70 @@ function epochWindows(epochs: readonly TraceEpoch[]): EpochWindows | undefined {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-/** The lowest loss of `epochs` (first first) and its epoch. */
-function lowestOf(epochs: readonly TraceEpoch[], loss: (e: TraceEpoch) => number): EpochLoss {
-  return epochs.reduce<EpochLoss>((low, e) => (loss(e) < low.loss ? { epoch: e.epoch, loss: loss(e) } : low), { epoch: epochs[0].epoch, loss: loss(epochs[0]) });
+/**
+ * The lowest mean loss of `size` consecutive (kept) epochs of `epochs` (first first; all of them where
+ * fewer) and its epochs: the last window's mean is compared with a mean over as many epochs, so that
+ * the batch noise of single epochs does not make a low one to rise from.
+ */
+function lowestOf(epochs: readonly TraceEpoch[], loss: (e: TraceEpoch) => number, size: number): EpochLoss {
+  const span = Math.max(1, Math.min(size, epochs.length));
+  const values = epochs.map(loss);
+  // A running sum over the window: one pass, whatever the span (a run of a million epochs has windows of 200,000).
+  let sum = values.slice(0, span).reduce((a, b) => a + b, 0);
+  let best = 0;
+  let bestSum = sum;
+  for (let i = 1; i + span <= values.length; i++) {
+    sum += values[i + span - 1] - values[i - 1];
+    if (sum < bestSum) [best, bestSum] = [i, sum];
+  }
+  // The lowest window's mean summed afresh: the running sum carries its additions' rounding.
+  return { epoch: epochs[best + span - 1].epoch, loss: mean(values.slice(best, best + span)), ...(span > 1 && { from: epochs[best].epoch }) };
 }
 
-/** The last window's mean loss against the window's before and the lowest of the epochs before the last window. */
-function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number): HeldOutProgress {
+/**
+ * The last window's mean loss against the window's before and the lowest of the epochs before the
+ * last: of single epochs where each epoch's loss is measured on fixed rows at its end (held out, or
+ * the training rows), of windows of as many epochs as the last where it is the mean of the epoch's
+ * batch losses (`batchMean`), each carrying its batch's noise, so that a low one by chance is not
+ * a lowest to rise from (a relu network at 97 % on the spirals 'rose' 8 % above one).
+ */
+function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number, batchMean: boolean): HeldOutProgress {
+  const last = epochs.slice(w.last);
   return {
     lossBefore: mean(epochs.slice(w.before, w.last).map(loss)),
-    lossEnd: mean(epochs.slice(w.last).map(loss)),
-    lowest: lowestOf(epochs.slice(0, w.last), loss),
+    lossEnd: mean(last.map(loss)),
+    lowest: lowestOf(epochs.slice(0, w.last), loss, batchMean ? last.length : 1),
   };
 }
 
-/** Whether `p`'s last window rose at least STILL_FALLING above its lowest epoch before (a loss of 0 that stayed 0 did not rise). */
-const rose = (p: HeldOutProgress) => p.lossEnd > p.lowest.loss && p.lossEnd >= (1 + STILL_FALLING) * p.lowest.loss;
+/** Whether `loss` lies at least STILL_FALLING above `from` (a loss of 0 that stayed 0 did not rise). */
+const risenAbove = (loss: number, from: number) => loss > from && loss >= (1 + STILL_FALLING) * from;
+/** Whether `p`'s last window rose at least STILL_FALLING above its lowest window before. */
+const rose = (p: HeldOutProgress) => risenAbove(p.lossEnd, p.lowest.loss);
+/** Whether `pace` is steady and carries the loss at least STILL_FALLING up (`sign` 1) or down (−1) over its horizon. */
+const paced = (pace: LossPace | undefined, sign: 1 | -1) => pace !== undefined && pace.steady && sign * pace.projected >= STILL_FALLING;
+
+/**
+ * The least-squares line through `points` ([epoch, loss]), carried over `horizon` epochs from
+ * `level` (see LossPace); undefined with fewer than PACE_POINTS points.
+ */
+function paceOf(points: readonly (readonly [number, number])[], horizon: number, level: number): LossPace | undefined {
+  const n = points.length;
+  if (n < PACE_POINTS) return undefined;
+  const meanX = mean(points.map(([x]) => x));
+  const meanY = mean(points.map(([, y]) => y));
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - meanX) * (y - meanY);
+    sxx += (x - meanX) ** 2;
+  }
+  const slope = sxy / sxx;
+  const squares = points.reduce((sum, [x, y]) => sum + (y - meanY - slope * (x - meanX)) ** 2, 0);
+  const standardError = Math.sqrt(squares / (n - 2) / sxx);
+  const projected = level > 0 ? (slope * horizon) / level : 0;
+  return { points: n, horizon, projected, steady: slope !== 0 && Math.abs(slope) > steadyT(n - 2) * standardError };
+}
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
 function epochProgress(trace: Trace): TrainingProgress | undefined {
@@ -275,10 +369,10 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   // epochsUnread() found the windows.
   const windows = epochWindows(epochs)!;
   const { window, count } = windows;
-  const training = compared(epochs, windows, trainingLoss);
+  const training = compared(epochs, windows, trainingLoss, epochLoss === 'batch mean');
   const last = epochs.slice(windows.last);
   const heldOutLoss = (e: TraceEpoch) => e.validation?.loss ?? NaN;
-  const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, windows, heldOutLoss) : undefined;
+  const heldOut = trace.run.validation === 'other rows' && epochs.every((e) => Number.isFinite(heldOutLoss(e))) ? compared(epochs, windows, heldOutLoss, false) : undefined;
   // The records taken in the last window's epochs: those after the step that ended the (kept) epoch before it.
   const after = epochs[windows.last - 1].step;
   const lastRecords = Array.from(trace.accuracy).filter((_, r) => trace.steps[r] > after);
@@ -293,6 +387,11 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const lossStart = trace.losses[0];
   const { lossBefore, lossEnd } = training;
   const heldOutRose = heldOut && rose(heldOut);
+  const pace = paceOf(
+    epochs.slice(Math.max(0, Math.min(windows.before, n - PACE_POINTS))).map((e) => [e.epoch, trainingLoss(e)]),
+    (MORE_EPOCHS - 1) * count,
+    lossEnd,
+  );
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
   const state: TrainingState =
@@ -300,9 +399,9 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
       ? 'overfitting'
       : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
-        : rose(training)
+        : rose(training) || risenAbove(lossEnd, lossStart) || paced(pace, 1)
           ? 'rising'
-          : 1 - lossEnd / lossBefore >= STILL_FALLING
+          : 1 - lossEnd / lossBefore >= STILL_FALLING || paced(pace, -1)
             ? 'learning'
             : 'plateau';
   return {
@@ -317,6 +416,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lossBefore,
     lossEnd,
     lowest: training.lowest,
+    ...(pace && { pace }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
     noise: NaN,
@@ -338,14 +438,17 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const accuracyEnd = median(accuracy.slice(records - window));
   const noise = noiseOf(losses.slice(records - 2 * window), window, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
-  // A fall is read where the noise could not make it (learning), a standstill where a fall of STILL_FALLING would have shown through the noise (plateau).
+  // A change is read where the noise could not make it (rising, learning), a standstill where a change of STILL_FALLING would have shown through the noise (plateau).
+  // No pace is read from batches: a line through one epoch's noisy batch losses did not hold (test/flow/training-progress.test.ts).
   const state: TrainingState =
     accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
       ? 'converged'
-      : fall >= Math.max(STILL_FALLING, noise)
-        ? 'learning'
-        : noise <= STILL_FALLING
-          ? 'plateau'
-          : 'unclear';
+      : -fall >= Math.max(STILL_FALLING, noise)
+        ? 'rising'
+        : fall >= Math.max(STILL_FALLING, noise)
+          ? 'learning'
+          : noise <= STILL_FALLING
+            ? 'plateau'
+            : 'unclear';
   return { state, read: 'batches', epochsUnread: unread, window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
 }

@@ -4,7 +4,7 @@
  * verdict needs. Each sentence must follow from the numbers it states, or say it cannot tell.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, OWN_GRADIENTS, OWN_STEP_LENGTH, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose.js';
+import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, OWN_GRADIENTS, OWN_STEP_LENGTH, SEVERE_RATIO, TRAINED_LOSS_FRACTION, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
 import { AT_CHANCE_MARGIN, SHORT_RUN_EPOCHS } from '../../src/flow/training-progress.js';
@@ -154,7 +154,7 @@ describe('a loss of 0', () => {
     const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
     expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
     expect(rising.summary).toContain('rose: 0.200 at the last of 3 epochs, above its lowest, 0 after 2 epochs.');
-    expect(rising.remedies[0].why).toMatch(/^the training loss rose above its lowest \(after 2 epochs\)/);
+    expect(rising.remedies[0].why).toMatch(/^the training loss rose above its lowest \(0 after 2 epochs\)/);
     const heldOut = diagnose(
       handTrace(
         flat,
@@ -269,6 +269,59 @@ describe('overfitting', () => {
     );
     // Over windows of more than one epoch, the training losses are said to be the windows' means.
     expect(overfit(Array(10).fill(2)).summary).toContain('went 2.00 → the same (means over the last two windows of 2 epochs)');
+  });
+});
+
+describe('an unstable end: the training and held-out losses both rose at the same weights', () => {
+  const otherRows: TraceRun = { ...RUN, validation: 'other rows' };
+  const HELD_OUT = [1, 0.8, 1.2];
+  /** Three epochs whose held-out loss rose 50 % above its lowest; the training subset's loss as given, or none recorded (a trace saved before it was). */
+  const bothRose = (training: number[], subset = true) =>
+    diagnose(
+      handTrace(
+        flatRun(1),
+        training.map((loss, epoch) => ({
+          epoch,
+          step: epoch + 1,
+          loss,
+          validation: { loss: HELD_OUT[epoch], accuracy: 0.5 },
+          ...(subset && { training: { loss, accuracy: 0.5, rows: 4 } }),
+        })),
+        otherRows,
+      ),
+    );
+
+  it('is said once, from the epoch after the training loss was lowest, with the held-out best epochs and a smaller rate', () => {
+    const d = bothRose([1, 0.5, 0.9]);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
+    expect(d.summary).toContain(
+      "raining became unstable from epoch 3: training and held-out loss both rose, the validation rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
+        "and the loss on 4 of the training rows at each epoch's end (at the validation rows' weights) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs.",
+    );
+    // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
+    expect(d.summary.match(/unstable/g)).toHaveLength(1);
+    expect(d.summary).not.toContain("The validation rows' loss rose,");
+    expect(d.summary.match(/rose: /g)).toHaveLength(1);
+    expect(d.remedies.map((r) => r.option)).toEqual(expect.arrayContaining(['learningRate: below 0.1', 'epochs: 2']));
+  });
+
+  it("where the training loss never fell below the first step's batch loss, it is unstable from the first epoch", () => {
+    const d = bothRose([2.2, 2.1, 2.3]);
+    expect(d.evidence.training!.lossStart).toBe(2);
+    expect(d.summary).toContain('raining became unstable from epoch 1: training and held-out loss both rose');
+    expect(d.summary).toContain('rose: 2.30 at the last of 3 epochs, 15 % above its lowest, 2.00 at the first step (its batch).');
+  });
+
+  it('beside batch means over weights that moved (no training subset) no unstable end is claimed: the held-out rise is said once, as what the trace cannot tell', () => {
+    const d = bothRose([1, 0.5, 0.9], false);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'batch mean', true]);
+    expect(d.summary).not.toMatch(/unstable from|both rose,/);
+    expect(d.summary.match(/The validation rows' loss rose, /g)).toHaveLength(1);
+    expect(d.summary).toContain('it cannot tell');
+    expect(d.remedies.map((r) => r.option)).toContain('learningRate: below 0.1');
+    expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 2');
   });
 });
 
@@ -415,9 +468,9 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
   });
 
   it('offers nothing the run already uses, nothing that sets the steps of one that chooses its own, and nothing to a converged run', () => {
-    expect(options(diagnose(plateau(0.5, 6, { ...RUN, momentum: 0.9 })))).toEqual(['epochs: more than 6', 'learningRate: above 0.1', "optimizer: 'adam', learningRate: 0.001"]);
-    expect(options(diagnose(plateau(0.5, 6, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 6', 'learningRate: above 0.001']);
-    expect(options(diagnose(plateau(0.5, 6, { optimizer: 'lbfgs', learningRate: 1, init: 'glorot-uniform' })))).toEqual(['epochs: more than 6']);
+    expect(options(diagnose(plateau(0.5, 3, { ...RUN, momentum: 0.9 })))).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "optimizer: 'adam', learningRate: 0.001"]);
+    expect(options(diagnose(plateau(0.5, 3, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3', 'learningRate: above 0.001']);
+    expect(options(diagnose(plateau(0.5, 3, { optimizer: 'lbfgs', learningRate: 1, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3']);
     const converged = diagnose(handTrace([2, 1e-3, 1e-3, 1e-3].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], accuracy: 1, loss })), [0, 1, 2].map((epoch) => ({ epoch, step: epoch + 1, loss: 1e-3 }))));
     expect([converged.verdict, converged.evidence.training?.state, converged.remedies]).toEqual(['healthy', 'converged', []]);
   });
@@ -441,5 +494,126 @@ describe('counts in the summary', () => {
     const d = diagnose(Trace.fromJSON({ ...trace.toJSON(), run: { ...RUN, batchSize: 1 } }));
     expect([d.verdict, d.evidence.batchNormBlocking]).toEqual(['vanishing', [1]]);
     expect(d.summary).toContain("the run's batches hold 1 row, and over 2 rows batch norm");
+  });
+});
+
+describe('rising, still falling or a plateau: what the loss does', () => {
+  /** Records of an even flow at the batch losses given (the first the run's start), and epochs of the losses given. */
+  const run = (recordLosses: number[], epochLosses: number[], r: TraceRun = RUN) =>
+    diagnose(
+      handTrace(
+        recordLosses.map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], loss, accuracy: 0.9 })),
+        epochLosses.map((loss, epoch) => ({ epoch, step: epoch + 1, loss })),
+        r,
+      ),
+    );
+
+  it("a loss that ended STILL_FALLING above the first step's batch loss rose, the bound counted in, though no epoch was lower (2.296 → 2.449 read 'A plateau')", () => {
+    const d = run([2.296, 2.4, 2.45, 2.45], [2.4, 2.449]);
+    expect([d.verdict, d.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
+    expect(d.summary).toContain('rose: 2.45 at the last of 2 epochs, 7 % above its lowest, 2.30 at the first step (its batch).');
+    expect(d.remedies[0].why).toBe('the training loss rose 7 % above its start (2.30 at the first step (its batch)): smaller steps overshoot less.');
+    expect(run([2, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('rising');
+    expect(run([2.0001, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('plateau');
+  });
+
+  it("a mean of batch losses rises from the lowest window of as many epochs, not from one epoch's chance low; a loss on fixed rows from its lowest epoch", () => {
+    const losses = [1, 0.9, 0.8, 0.7, 0.6, 0.52, 0.44, 0.56, 0.5, 0.5];
+    const batchMean = run([1, 1, 1, 1], losses);
+    const p = batchMean.evidence.training!;
+    expect([p.state, p.window, p.lowest]).toEqual(['plateau', 2, { epoch: 6, from: 5, loss: 0.48 }]);
+    expect(batchMean.summary).not.toContain('rose');
+    // The same losses measured on every training row at each epoch's end: 0.5 is 14 % above epoch 7's 0.44.
+    const trace = handTrace(
+      [1, 1, 1, 1].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], loss, accuracy: 0.9 })),
+      losses.map((loss, epoch) => ({ epoch, step: epoch + 1, loss: 2, validation: { loss, accuracy: 0.9 } })),
+      { ...RUN, validation: 'training rows' },
+    );
+    const allRows = diagnose(trace);
+    expect([allRows.evidence.training?.state, allRows.evidence.training?.lowest]).toEqual(['rising', { epoch: 6, loss: 0.44 }]);
+    expect(allRows.summary).toContain('14 % above its lowest, 0.440 after 7 epochs.');
+    // Over a window of epochs the lowest is said as one.
+    const windowed = run([1, 1, 1, 1], [1, 0.9, 0.8, 0.6, 0.5, 0.5, 0.5, 0.55, 0.6, 0.6]);
+    expect(windowed.summary).toContain('rose: mean 0.600 over the last 2 of 10 epochs, 20 % above its lowest, mean 0.500 over epochs 5–6.');
+  });
+
+  it('a loss falling less than STILL_FALLING a window but steadily, at a pace that lowers it STILL_FALLING over as long again, is still falling; noise or a smaller pace is a plateau', () => {
+    // Four epochs on a straight line: 3.3 % a window, 13 % over 4 epochs more.
+    const steady = run([1, 1, 1, 1], [1, 0.97, 0.94, 0.91]);
+    const p = steady.evidence.training!;
+    expect([p.state, p.pace?.points, p.pace?.horizon, p.pace?.steady]).toEqual(['learning', 3, 4, true]);
+    expect(steady.summary).toContain(
+      'Still learning: the training loss per epoch (the mean of its batches\' losses, each before its update) is still falling, 0.910 at the last of 4 epochs, 3 % below the epoch before (0.940); slowly, but steadily: at its pace over the last 3 epochs (a least-squares line, its slope clear of 0 at 95 %) it falls 13 % over 4 epochs more,',
+    );
+    // Beside a clear flow its remedy is time, not another optimiser or rate.
+    expect(steady.remedies.map((r) => r.option)).toEqual(['epochs: more than 4']);
+    expect(steady.remedies[0].why).toBe('the loss is still falling (3 % below the epoch before; at its pace, 13 % over 4 epochs more): training longer lowers it further.');
+    // A pace of exactly STILL_FALLING over as long again (4a / (1 − 3a) = 0.05) is still falling; one a little smaller is not.
+    const a = 0.05 / 4.15;
+    const line = (step: number) => run([1, 1, 1, 1], [0, 1, 2, 3].map((i) => 1 - i * step));
+    expect(line(a * (1 + 1e-9)).evidence.training?.state).toBe('learning');
+    expect(line(a * (1 - 1e-6)).evidence.training?.state).toBe('plateau');
+    // The same fall with noise about the line: no steady pace, a plateau.
+    const noisy = run([1, 1, 1, 1], [1, 0.97, 0.99, 0.96]);
+    expect([noisy.evidence.training?.state, noisy.evidence.training?.pace?.steady]).toEqual(['plateau', false]);
+  });
+
+  it("a long run's plateau is offered no more epochs where its pace would not move it STILL_FALLING; a rise at a steady pace is rising", () => {
+    const slow = run([1, 1, 1, 1], Array.from({ length: 10 }, (_, i) => 1 - 0.002 * i));
+    expect(slow.evidence.training?.state).toBe('plateau');
+    expect(slow.remedies.map((r) => r.option)).not.toContain('epochs: more than 10');
+    const up = run([1, 1, 1, 1], [1, 1.015, 1.03, 1.045]);
+    expect([up.verdict, up.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
+    expect(up.summary).toContain('slowly, but steadily: at its pace over the last 3 epochs (a least-squares line, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more.');
+  });
+
+  it("read from the batches, a loss that rose by more than STILL_FALLING and its noise is rising, not a plateau", () => {
+    const d = diagnose(handTrace([2, 2, 2, 2, 2, 2, 2, 2, 2.3, 2.3].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], loss, accuracy: 0.9 }))));
+    const p = d.evidence.training!;
+    expect([d.verdict, p.read, p.state]).toEqual(['loss-rising', 'batches', 'rising']);
+    expect(d.summary).toMatch(/^Loss rising: The batches' loss rose \(read from the batches: the trace holds fewer than two epochs\): 2\.30 \(median over the last 2 records\), 15 % above the 2 records before \(2\.00\)/);
+    expect(d.remedies[0].why).toBe('the training loss rose 15 % above the 2 records before (2.00): smaller steps overshoot less.');
+  });
+});
+
+describe('an exploding gap that opened while the network learnt', () => {
+  /**
+   * Eight records: the first record's gap `first`, the others' `gap` (median and decisive), batch
+   * accuracy `accuracy`; epochs of a loss from 2 (the first record's) down to `end`, flat at the end.
+   */
+  const grown = ({ first = 1, gap = 5, end = 0.5, accuracy = 0.9, nonFinite = false } = {}) =>
+    diagnose(
+      handTrace(
+        Array.from({ length: 8 }, (_, r) => {
+          const g = r === 0 ? first : gap;
+          return { delta: [g, 1, 1], bias: [g, 1, nonFinite && r === 7 ? Infinity : 1], loss: r === 0 ? 2 : end, accuracy };
+        }),
+        [1, end, end, end, end, end].map((loss, epoch) => ({ epoch, step: epoch + 1, loss })),
+      ),
+    );
+
+  it('is a note beside a healthy verdict, not EXPLODING: mild, not at the first record, and the loss at most TRAINED_LOSS_FRACTION of its start', () => {
+    const d = grown();
+    expect([d.verdict, d.severity, d.evidence.grewWhileLearning, d.evidence.training?.state]).toEqual(['healthy', undefined, true, 'plateau']);
+    expect(d.summary).toMatch(/^Healthy gradient flow: one example's gradient δ at the first hidden layer is 5\.00× the last hidden layer's/);
+    expect(d.summary).toContain(
+      "Early layers get larger gradients (5.00×, median over 8 records), and training is healthy: the gap opened as the network learnt (1.00× at the first step), its training loss ended at 25 % of the first step's batch's (2.00 → 0.500), and the gap is short of the 16× this diagnosis calls severe: no fault to fix.",
+    );
+    expect(d.summary).not.toMatch(/\(exploding\)|Exploding/);
+    expect(d.remedies.map((r) => r.option).filter((o) => /clipNorm|init|lars|rezero/.test(o))).toEqual([]);
+    // At the bounds: a loss of exactly TRAINED_LOSS_FRACTION of its start is trained; a first record's gap of 3.99× is even.
+    expect(grown({ end: TRAINED_LOSS_FRACTION * 2 }).verdict).toBe('healthy');
+    expect(grown({ first: 3.99 }).verdict).toBe('healthy');
+    expect(grown({ gap: 15.9 }).verdict).toBe('healthy');
+  });
+
+  it('stays EXPLODING where the first record had the gap, the gap is severe, the loss fell less, the accuracy is at chance, or a value was Inf', () => {
+    const flagged = (d: ReturnType<typeof diagnose>) => [d.verdict, d.evidence.grewWhileLearning];
+    expect(flagged(grown({ first: EXPLODING_RATIO }))).toEqual(['exploding', false]);
+    expect(flagged(grown({ gap: 1 / SEVERE_RATIO }))).toEqual(['exploding', false]);
+    expect(flagged(grown({ end: TRAINED_LOSS_FRACTION * 2 * (1 + 1e-9) }))).toEqual(['exploding', false]);
+    expect(flagged(grown({ accuracy: 0.5 }))).toEqual(['exploding', false]);
+    expect(flagged(grown({ nonFinite: true }))).toEqual(['exploding', false]);
+    expect(grown({ first: EXPLODING_RATIO }).summary).toMatch(/^Exploding gradients \(mild\)/);
   });
 });

@@ -68,7 +68,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     );
     expect(d.summary).not.toMatch(/Healthy|Still learning/);
     expect(d.remedies[0].option).toBe('learningRate: below 0.5');
-    expect(d.remedies[0].why).toMatch(/^the training loss rose \d+ % above its lowest \(after 7 epochs\)/);
+    expect(d.remedies[0].why).toMatch(/^the training loss rose \d+ % above its lowest \(0\.0\d+ after 7 epochs\)/);
   }, 60_000);
 
   it("without validation the epochs' training loss is the mean of their batches' losses, and this run's fell: still learning, by its epochs", async () => {

@@ -54,14 +54,17 @@ describe('the learning rate in force after halving', () => {
   });
 
   it("a remedy's rate derives from the rate in force, and says so; read from an older trace, from the starting one", async () => {
-    const { trace } = await halvedRun([5, 12]);
+    // Halved three times (0.1 → 0.0125) the loss stops moving: a plateau, offered a larger rate. The run halved twice (0.025) still
+    // falls at a steady pace, and a loss still falling is offered more epochs, no rate.
+    const { trace } = await halvedRun([5, 12, 15]);
+    expect(learningRateInForce(trace)).toBe(0.0125);
     const rates = (t: Trace) => diagnose(t).remedies.flatMap((r) => r.settings.filter((s) => s.option === 'learningRate').map((s) => ({ s, why: r.why })));
     const halved = rates(trace);
     expect(halved.length).toBeGreaterThan(0);
     for (const { s, why } of halved) {
-      expect([`${+(0.025 * SMALLER_LEARNING_RATE).toPrecision(3)}`, `${+(0.025 * LARGER_LEARNING_RATE).toPrecision(3)}`]).toContain(s.flagValue);
-      expect(s.value).toMatch(/^(below|above) 0\.025$/);
-      expect(why).toContain('The rate is set from the one in force at the end, 0.025 (halved from 0.1).');
+      expect([`${+(0.0125 * SMALLER_LEARNING_RATE).toPrecision(3)}`, `${+(0.0125 * LARGER_LEARNING_RATE).toPrecision(3)}`]).toContain(s.flagValue);
+      expect(s.value).toMatch(/^(below|above) 0\.0125$/);
+      expect(why).toContain('The rate is set from the one in force at the end, 0.0125 (halved from 0.1).');
     }
     const json = trace.toJSON();
     const older = Trace.fromJSON({ ...json, epochs: json.epochs!.map(({ learningRate: _, ...e }) => e) });
