@@ -1,6 +1,7 @@
 /**
- * Optimiser settings that the optimisers, their named choices and the diagnosis's remedies all name:
- * below every folder that uses them (test/architecture/layering.test.ts), so each has one source.
+ * Optimiser settings that the optimisers, their named choices and the diagnosis's remedies all name,
+ * and the groups of optimisers the remedies tell apart: below every folder that uses them
+ * (test/architecture/layering.test.ts), so each has one source.
  */
 
 /** Adam's and AdamW's defaults, PyTorch's (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8): the optimisers' own (optim/adam.ts) and the rate the diagnosis's Adam remedy names. */
@@ -8,3 +9,25 @@ export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps
 
 /** The momentum of SGD's named settings (sgd-momentum, nesterov, layer-rates: studies/optimizer-choices.ts) and of the diagnosis's momentum remedy. */
 export const CHOICE_MOMENTUM = 0.9;
+
+/**
+ * The optimisers that divide each weight's step by the size of its recent gradients (Adam, AdamW,
+ * RMSProp, Adagrad): a small gradient still gives a normal-sized step. The diagnosis offers neither
+ * Adam nor LARS against a gradient of the wrong size to a run that uses one of them.
+ */
+export const GRADIENT_SCALED_STEPS: readonly string[] = ['adam', 'adamw', 'rmsprop', 'adagrad'];
+/**
+ * The optimisers whose step does not follow the size of the gradient: those of GRADIENT_SCALED_STEPS,
+ * and LARS, which scales each layer's step by its trust ratio ‖W‖/‖∇W‖. A plateau's run is offered
+ * Adam only where its optimiser is none of these.
+ */
+export const STEP_SIZE_OF_THEIR_OWN: readonly string[] = [...GRADIENT_SCALED_STEPS, 'lars'];
+/**
+ * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
+ * search (its learningRate is only the search's first trial step), Levenberg–Marquardt by its damping
+ * μ and Hessian-free by its damping λ, each adapted every step (these two take no learning rate at all).
+ * A smaller learning rate is no remedy for their steps, and none is offered to their runs.
+ */
+export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', 'levenberg-marquardt', 'hessian-free'];
+/** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
+export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];

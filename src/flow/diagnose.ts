@@ -22,6 +22,7 @@ import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
 import {
   AT_CHANCE_MARGIN,
   atChance,
+  classesOf,
   CONVERGED_ACCURACY,
   CONVERGED_LOSS_FRACTION,
   lossNearFloor,
@@ -33,7 +34,10 @@ import {
   type TrainingProgress,
   unstableEnd,
 } from './training-progress.js';
-import { ADAM_DEFAULTS, CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { ADAM_DEFAULTS, CHOICE_MOMENTUM, GRADIENT_SCALED_STEPS, OWN_GRADIENTS, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../optimizer-defaults.js';
+
+// The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
+export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
@@ -831,7 +835,7 @@ const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GR
 function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
   if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
-  const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p)}`;
+  const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p, trace)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
   const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
   if (p.state === 'converged') {
@@ -878,16 +882,22 @@ const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
   'too sparse': 'the trace kept no epoch in the window before the last',
 };
 
-/** Where the accuracy is at chance (atChance), a clause that says so after it; '' elsewhere (and for a regression, which has no classes). */
-function chanceClause(p: TrainingProgress): string {
-  if (!atChance(p)) return '';
-  const classes = Math.round(1 / p.chance!);
+/**
+ * Where the accuracy is at chance (atChance), a clause that says so after it; '' elsewhere (and for a
+ * regression, which has no classes). The classes are classesOf's, which p.chance is 1 over.
+ */
+function chanceClause(p: TrainingProgress, trace: Trace): string {
+  const classes = classesOf(trace);
+  if (!atChance(p) || classes === undefined) return '';
   return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way`;
 }
 
+/** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
+const runEpochs = (p: TrainingProgress, trace: Trace) => p.epochs ?? trace.epochs.length;
+
 /** The epochs of the run where fewer than SHORT_RUN_EPOCHS (at least one recorded); undefined for a longer run or a trace that records none. A thinned trace's are the run's (TrainingProgress.epochs), not those it kept. */
 function shortRunEpochs(p: TrainingProgress, trace: Trace): number | undefined {
-  const epochs = p.epochs ?? trace.epochs.length;
+  const epochs = runEpochs(p, trace);
   return epochs >= 1 && epochs < SHORT_RUN_EPOCHS ? epochs : undefined;
 }
 
@@ -966,7 +976,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const end = atLastEpochs(p.lossEnd, p, p.epochs!);
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
-    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p)}`;
+    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p, trace)}`;
   const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${low.words}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
@@ -1034,7 +1044,6 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
 }
 
 const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
-const ADAPTIVE = ['adam', 'adamw', 'rmsprop', 'adagrad'];
 
 /** How remediesFor and its helpers add a remedy: its settings, why, and a second choice in place of them. */
 type AddRemedy = (settings: RemedySetting[], why: string, alternative?: RemedySetting[]) => void;
@@ -1043,15 +1052,6 @@ const choice = (option: RemedyOption, name: string): RemedySetting => ({ option,
 /** A change to the layer specs (no flag takes one). */
 const layers = (value: string): RemedySetting => ({ option: 'layers', value });
 const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
-/**
- * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
- * search (its learningRate is only the search's first trial step), Levenberg–Marquardt by its damping
- * μ and Hessian-free by its damping λ, each adapted every step (these two take no learning rate at all).
- * A smaller learning rate is no remedy for their steps, and none is offered to their runs.
- */
-export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', 'levenberg-marquardt', 'hessian-free'];
-/** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
-export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];
 /** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
 function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {
   if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], `${why}${inForceWords(run)}`);
@@ -1158,7 +1158,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
     if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
     else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
-    if (!e.compensated && !ADAPTIVE.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+    if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
   };
   // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
   const alsoDeadUnits = () => {
@@ -1311,7 +1311,7 @@ function plateauFall(p: TrainingProgress): string {
 
 /** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
 function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
-  const epochs = p.epochs ?? trace.epochs.length;
+  const epochs = runEpochs(p, trace);
   return epochs >= 1 ? { option: 'epochs', value: `more than ${epochs}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
 }
 
@@ -1360,7 +1360,7 @@ function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
       `the run's plain SGD steps go as the slope, which on a plateau is shallow; momentum ${CHOICE_MOMENTUM} adds up the steps along a slope that keeps its direction, up to 1/(1 − ${CHOICE_MOMENTUM}) = ${+(1 / (1 - CHOICE_MOMENTUM)).toPrecision(3)}× one step (Polyak 1964; Sutskever et al. 2013). Adam ${adamWhy}`,
       adam,
     );
-  } else if (!ADAPTIVE.includes(optimizer) && !ownSteps && optimizer !== 'lars') {
+  } else if (!STEP_SIZE_OF_THEIR_OWN.includes(optimizer) && !ownSteps) {
     add(adam, `Adam ${adamWhy}`);
   }
 }
@@ -1635,7 +1635,7 @@ function vanishingOptimizerRemedies(
 ): void {
   const run = trace.run;
   optimizerRemedy('lars', "scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.");
-  if (!ADAPTIVE.includes(run.optimizer ?? '')) {
+  if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
     add([choice('optimizer', 'adam')], "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
   layerRatesRemedy(trace, e, add);

@@ -12,7 +12,8 @@ import { renderReport } from '../../src/flow/report-html.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
 import { createNetwork } from '../../src/api/network.js';
-import { createOptimizer } from '../../src/optim/index.js';
+import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
+import { GRADIENT_SCALED_STEPS, STEP_SIZE_OF_THEIR_OWN } from '../../src/optimizer-defaults.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -393,6 +394,13 @@ describe('optimisers that choose their own step lengths', () => {
   });
 });
 
+describe("the optimiser groups the remedies tell apart (src/optimizer-defaults.ts)", () => {
+  it('name registered optimisers only', () => {
+    const registered = OPTIMIZERS.map((o) => o.name);
+    for (const name of [...GRADIENT_SCALED_STEPS, ...STEP_SIZE_OF_THEIR_OWN, ...OWN_STEP_LENGTH, ...OWN_GRADIENTS]) expect(registered, name).toContain(name);
+  });
+});
+
 describe('dead units beside a vanishing or exploding gap', () => {
   // Hidden layer 1 of relu units 90 % dead from the first record; the live units' δ at the first hidden layer 1/100 (or 100×) of the last's.
   const deadWithGap = (first: number) => diagnose(handTrace([0, 1, 2, 3].map(() => ({ delta: [first, 1, 1], bias: [first, 1, 1], failed: [0.9, 0, 0] })), [], RUN, 'relu'));
@@ -471,6 +479,11 @@ describe('a plateau at chance, or after few epochs, beside a healthy gradient fl
     expect(options(diagnose(plateau(0.5, 3, { ...RUN, momentum: 0.9 })))).toEqual(['epochs: more than 3', 'learningRate: above 0.1', "optimizer: 'adam', learningRate: 0.001"]);
     expect(options(diagnose(plateau(0.5, 3, { optimizer: 'adam', learningRate: 0.001, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3', 'learningRate: above 0.001']);
     expect(options(diagnose(plateau(0.5, 3, { optimizer: 'lbfgs', learningRate: 1, init: 'glorot-uniform' })))).toEqual(['epochs: more than 3']);
+    // An optimiser whose step does not follow the gradient's size (Adam's kind, or LARS's trust ratio) is offered no Adam; K-FAC's run is.
+    for (const optimizer of STEP_SIZE_OF_THEIR_OWN) {
+      expect(options(diagnose(plateau(0.5, 3, { optimizer, learningRate: 0.01, init: 'glorot-uniform' }))), optimizer).toEqual(['epochs: more than 3', 'learningRate: above 0.01']);
+    }
+    expect(options(diagnose(plateau(0.5, 3, { optimizer: 'kfac', learningRate: 0.01, init: 'glorot-uniform' })))).toContain("optimizer: 'adam', learningRate: 0.001");
     const converged = diagnose(handTrace([2, 1e-3, 1e-3, 1e-3].map((loss) => ({ delta: [1, 1, 1], bias: [1, 1, 1], accuracy: 1, loss })), [0, 1, 2].map((epoch) => ({ epoch, step: epoch + 1, loss: 1e-3 }))));
     expect([converged.verdict, converged.evidence.training?.state, converged.remedies]).toEqual(['healthy', 'converged', []]);
   });
