@@ -106,6 +106,12 @@ export interface TraceEpoch {
    * traces saved before it was recorded (read as the starting rate: learningRateInForce).
    */
   learningRate?: number;
+  /**
+   * Batches of the epoch that onNonFinite 'skip' left out (a step not finite or running away, never
+   * applied), present only where some were: `loss` is then the mean over the applied batches alone,
+   * the epoch's steps. Absent otherwise, and in traces saved before gradscope recorded it (read as none).
+   */
+  skipped?: number;
   /** Loss and accuracy on train()'s validation rows after the epoch ('eval' mode); absent without validation (see TraceRun.validation for what they were). */
   validation?: {
     /** Mean loss over the validation rows. */
@@ -565,6 +571,7 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
     step: e.step,
     loss: e.loss,
     ...(e.learningRate !== undefined && { learningRate: e.learningRate }),
+    ...(e.skipped !== undefined && { skipped: e.skipped }),
     ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }),
     ...(e.training && { training: { loss: e.training.loss, accuracy: e.training.accuracy, rows: e.training.rows } }),
   };
@@ -673,6 +680,10 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   const read: TraceEpoch = { epoch: epoch as number, step: step as number, loss: loss === null ? NaN : loss };
   const validation = e.validation as { loss?: unknown; accuracy?: unknown } | undefined;
   if (e.learningRate !== undefined) read.learningRate = positiveRate(e.learningRate, `${where()}.learningRate`, bad);
+  if (e.skipped !== undefined) {
+    if (!Number.isInteger(e.skipped) || (e.skipped as number) < 1) throw bad(`${where()}.skipped must be a whole number ≥ 1 (the batches 'skip' left out; absent where none), got ${shown(e.skipped)}`);
+    read.skipped = e.skipped as number;
+  }
   const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
   // The training rows are checked only beside validation on other rows: one without it is no run's, and would be dropped unread.
   if (validation === undefined && training !== undefined) throw bad(`${where()}.training is given without ${where()}.validation: the training rows are checked only beside validation on other rows`);

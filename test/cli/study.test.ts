@@ -536,9 +536,12 @@ describe('gradscope study --model --data', async () => {
     };
     const skipped = await run(['--learning-rate', '1e9', '--on-non-finite', 'skip'], { learningRate: 1e9, onNonFinite: 'skip' });
     expect(skipped.skipped).toBeGreaterThan(0);
-    expect((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip'])).stdout).toContain(
-      `--on-non-finite skip left out ${skipped.skipped} batches whose step was not finite or ran away.`,
-    );
+    const printed = (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip'])).stdout;
+    expect(printed).toContain(`--on-non-finite skip left out ${skipped.skipped} batches whose step was not finite or ran away.`);
+    // The epoch's loss is over its applied batches alone: the table says how many of its 3 it left out, and the trace records it.
+    expect(printed).toMatch(new RegExp(`\nepoch +loss +accuracy +batches skipped\n[─ ]+\n0 +\\S+ +\\S+ % +—\n1 +\\S+ +\\S+ % +${skipped.skipped} of 3\n`));
+    const traced = JSON.parse((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--learning-rate', '1e9', '--on-non-finite', 'skip', '--json'])).stdout).trace;
+    expect(traced.epochs.map((e: { skipped?: number }) => e.skipped)).toEqual([skipped.skipped]);
     await run(['--learning-rate', '1000', '--clip-norm', '5'], { learningRate: 1000, clipNorm: 5 });
     expect((await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--learning-rate', '1000', '--clip-norm', '5'])).stdout).toContain(', gradient clipped to norm 5,');
     // 'halve' reaches train(): its halvings are what the DIVERGED counts.

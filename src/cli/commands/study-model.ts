@@ -56,14 +56,25 @@ import { errorLine, errorMessage, SaidError } from '../error-line.js';
 export const NOT_MEASURED_AT_INIT = 'Not measured with --epochs 0: the learning curve, and whether the loss plateaus, rises or overfits (each needs epochs of training).';
 
 /**
- * The loss-and-accuracy table's header and cells, which the terminal prints and the HTML report shows:
- * the start, then about ten epochs spread evenly, always the last.
+ * The loss-and-accuracy table, as the terminal prints it and the HTML report shows it: the start, then
+ * about ten epochs spread evenly, always the last. `epochs`: each epoch's run as train() reported it
+ * (curve[e + 1] is its validation); where --on-non-finite skip left batches out of any, a column says
+ * how many of each epoch's (its loss is then over the applied ones alone).
  */
-function learningCurveTableData(curve: Evaluation[]): ReportTable {
-  const epochs = curve.length - 1;
-  const rows = Math.min(epochs, 10);
-  const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * epochs) / rows)));
-  return { header: ['epoch', 'loss', 'accuracy'], rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy)]) };
+function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<EpochInfo, 'batches' | 'skipped'>[] = []): ReportTable {
+  const last = curve.length - 1;
+  const rows = Math.min(last, 10);
+  const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * last) / rows)));
+  const skips = epochs.some((e) => e.skipped > 0);
+  const skipped = (e: number) => {
+    const run = epochs[e - 1];
+    // The initial weights' row: no epoch, no batches.
+    return run === undefined ? '—' : `${run.skipped} of ${run.batches + run.skipped}`;
+  };
+  return {
+    header: ['epoch', 'loss', 'accuracy', ...(skips ? ['batches skipped'] : [])],
+    rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy), ...(skips ? [skipped(e)] : [])]),
+  };
 }
 
 /**
@@ -178,7 +189,8 @@ export const studyModelCommand = command({
       if (diverged) terminal.err(errorLine(diverged, studyModelCommand));
       // From the epochs train() returns, not from onEpoch: 'halve' runs an epoch again (onEpoch called again for it), and
       // the result keeps one entry per epoch, its last run's. A DIVERGED returns none: the epochs onEpoch reported, kept the same way.
-      const curve = [initial, ...(trained?.epochs ?? reported).map((info) => info.validation!)];
+      const epochsRun = trained?.epochs ?? reported;
+      const curve = [initial, ...epochsRun.map((info) => info.validation!)];
       const worse = trained && worseWarning({ checked: rows.checked, initial: curve[0], final: curve[curve.length - 1], trained, optimizer: settings.choice.name, saved: save && '--save', classes: classesOf(net.trace!), diagnosis: "the run's diagnosis says what holds it" });
       const warnings = worse ? [worse] : [];
       // A diverged run's weights are not the trained model asked for: nothing is saved.
@@ -202,7 +214,7 @@ export const studyModelCommand = command({
         ],
         warnings,
         tables: [
-          { caption: atInit ? `Loss and accuracy on ${measured} at the model's weights:` : `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve) },
+          { caption: atInit ? `Loss and accuracy on ${measured} at the model's weights:` : `Loss and accuracy on ${measured}, from start to end:`, ...learningCurveTableData(curve, epochsRun) },
           // One traced step is both the first and the last: one table (two printed the same cells twice).
           ...(trace.length === 1
             ? [{ caption: tableHeading('At the only traced step', trace, 0), ...traceTableData(trace, 0) }]

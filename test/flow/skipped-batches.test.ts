@@ -1,0 +1,56 @@
+/**
+ * Under onNonFinite 'skip' an epoch's loss is the mean over its applied batches only: the trace
+ * records how many it left out (TraceEpoch.skipped), so that a reader of the trace knows the mean
+ * is over fewer batches. It round-trips through toJSON/fromJSON; traces saved before read as none;
+ * a bad count is refused, naming where it is.
+ */
+import { describe, expect, it } from 'vitest';
+import { createNetwork } from '../../src/api/network.js';
+import { Trace } from '../../src/flow/trace.js';
+import { expectError } from '../util/expect-error.js';
+
+// Row 2's targets are beyond float32's squares (mse): its batch (batchSize 1) faults in every epoch, whatever the weights.
+const x = [[0.5, -0.2], [0.1, 0.3], [0.2, 0.2], [-0.4, 0.2]];
+const y = [[1, 0], [0, 1], [1e30, 1e30], [0, 1]];
+
+async function skippedRun(): Promise<{ trace: Trace; skipped: number[] }> {
+  const net = await createNetwork({ sizes: [2, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+  const result = net.train(x, y, { epochs: 3, batchSize: 1, shuffle: false, onNonFinite: 'skip', trace: { every: 1 } });
+  net.dispose();
+  return { trace: result.trace, skipped: result.epochs.map((e) => e.skipped) };
+}
+
+describe("the trace's batches left out by 'skip'", () => {
+  it('records each epoch\'s count as train() reports it, beside a loss over the applied batches', async () => {
+    const { trace, skipped } = await skippedRun();
+    expect(skipped).toEqual([1, 1, 1]);
+    expect(trace.epochs.map((e) => e.skipped)).toEqual(skipped);
+    // 3 batches applied per epoch: the epochs end at steps 3, 6 and 9.
+    expect(trace.epochs.map((e) => e.step)).toEqual([3, 6, 9]);
+  });
+
+  it('records none where no batch was left out', async () => {
+    const net = await createNetwork({ sizes: [2, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+    const { trace } = net.train(x.slice(0, 2), y.slice(0, 2), { epochs: 2, batchSize: 1, onNonFinite: 'skip', trace: { every: 1 } });
+    net.dispose();
+    expect(trace.epochs.map((e) => 'skipped' in e)).toEqual([false, false]);
+  });
+
+  it('round-trips through toJSON and fromJSON; a trace saved before it was recorded reads as none', async () => {
+    const { trace } = await skippedRun();
+    const json = JSON.parse(JSON.stringify(trace.toJSON()));
+    expect(json.epochs.map((e: { skipped?: number }) => e.skipped)).toEqual([1, 1, 1]);
+    const read = Trace.fromJSON(json);
+    expect(read.epochs).toEqual(trace.epochs);
+    expect(JSON.parse(JSON.stringify(read.toJSON()))).toEqual(json);
+    const older = Trace.fromJSON({ ...json, epochs: json.epochs.map(({ skipped: _, ...rest }: { skipped?: number }) => rest) });
+    expect(older.epochs.map((e) => e.skipped)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it.each([0, -1, 1.5, '1', null])('refuses a count of %j, naming the epoch', async (count) => {
+    const { trace } = await skippedRun();
+    const json = trace.toJSON();
+    const epochs = json.epochs!.map((e, i) => (i === 1 ? { ...e, skipped: count } : e));
+    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[1\]\.skipped must be a whole number ≥ 1/);
+  });
+});
