@@ -426,6 +426,8 @@ export const OPTION_FLAGS = {
   clipNorm: 'clip-norm',
   onNonFinite: 'on-non-finite',
   batchSize: 'batch-size',
+  // train()'s shuffle is on by default: the flag turns it off.
+  shuffle: 'no-shuffle',
   optimizer: 'optimizer',
   momentum: 'momentum',
   normConstraint: 'norm-constraint',

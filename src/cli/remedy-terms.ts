@@ -12,7 +12,7 @@
 import { REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
 import { shorten } from '../errors.js';
 import { numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
-import { OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
+import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
 import { shellLine } from './shell-word.js';
 
 /** A command line that repeats a run: its command, its flags, and what it cannot spell of the run. */
@@ -87,8 +87,13 @@ function refusal(command: Command, argv: string[]): string | undefined {
   }
 }
 
-/** `run`'s line with `changes` in place of its flags (another --optimizer drops the run's own settings of the old one), or why there is none. */
-function changedLine(run: RunCommand, changes: readonly { name: string; value: string }[]): RemedyCommandLine {
+/**
+ * `run`'s line with `changes` in place of its flags, or why there is none. Another --optimizer drops
+ * the run's own settings of the old one, and those the new one would not apply (flagsRefusedBeside),
+ * saying so; a change of the training alone (`trainingOnly`) drops --epochs 0, which trains nothing
+ * (the run measured its initial weights), so that the line shows the change, saying so.
+ */
+function changedLine(run: RunCommand, changes: readonly { name: string; value: string }[], trainingOnly: boolean): RemedyCommandLine {
   const names = new Set(changes.map((c) => c.name));
   const missing = [...names].filter((name) => !run.command.flags.some((f) => f.name === name));
   const command = ['gradscope', ...run.command.words].join(' ');
@@ -96,13 +101,26 @@ function changedLine(run: RunCommand, changes: readonly { name: string; value: s
   const unsaid = [...run.unsaid].filter(([name]) => !names.has(name)).map(([, why]) => why);
   if (unsaid.length) return { cannot: `${command} cannot make this run: ${unsaid.join('; ')}` };
   const flags = new Map(run.flags);
-  if (names.has(OPTION_FLAGS.optimizer)) for (const name of OPTIMIZER_SETTING_FLAGS) flags.delete(name);
+  const notes: string[] = [];
+  const optimizer = changes.find((c) => c.name === OPTION_FLAGS.optimizer);
+  if (optimizer) {
+    for (const name of OPTIMIZER_SETTING_FLAGS) flags.delete(name);
+    for (const { flag, why } of flagsRefusedBeside(optimizer.value, flags)) {
+      flags.delete(flag);
+      notes.push(why);
+    }
+  }
+  if (trainingOnly && flags.get(OPTION_FLAGS.epochs) === '0' && !names.has(OPTION_FLAGS.epochs)) {
+    flags.delete(OPTION_FLAGS.epochs);
+    notes.push(`--epochs 0 left out (${run.command.flags.find((f) => f.name === OPTION_FLAGS.epochs)!.default} epochs): a change of the training shows only as it trains`);
+  }
   for (const { name, value } of changes) flags.set(name, value);
   if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
   const argv = commandWords(run.command, flags);
   const refused = refusal(run.command, argv);
   if (refused !== undefined) return { cannot: `${command} refuses it: ${shorten(refused)}` };
-  return { line: shellLine([...command.split(' '), ...argv]) };
+  const line = shellLine([...command.split(' '), ...argv]);
+  return notes.length ? { line, note: notes.join('; ') } : { line };
 }
 
 /**
@@ -118,10 +136,11 @@ export function remedyTerms(run: RunOnCommandLine): RemedyTerms {
       if (flagged.some((f) => f === undefined)) return { cannot: `no command-line flag takes ${settings.length === 1 ? 'its value' : `the value of ${settings.filter((_, i) => !flagged[i]).map((s) => s.option).join(', ')}`}` };
       // init 'lsuv' and train()'s lsuv are both --init lsuv: said once.
       const changes = [...new Map(flagged.map((f) => [`${f!.name} ${f!.value}`, f!])).values()];
-      const viaRerun = run.rerun && !changesNetwork(settings) ? changedLine(run.rerun, changes) : undefined;
+      const trainingOnly = !changesNetwork(settings);
+      const viaRerun = run.rerun && trainingOnly ? changedLine(run.rerun, changes, trainingOnly) : undefined;
       if (viaRerun && 'line' in viaRerun) return viaRerun;
       if ('cannot' in run.train) return { cannot: run.train.cannot };
-      return changedLine(run.train, changes);
+      return changedLine(run.train, changes, trainingOnly);
     },
   };
 }

@@ -72,6 +72,8 @@ export interface StudyRunSettings {
   rows: Record<string, string>;
   /** The file name the line's --out derives from (`depth-784-30-30-10.json`). */
   name: string;
+  /** train()'s shuffle as the study ran it (false: --no-shuffle); absent: the default, reshuffled every epoch. */
+  shuffle?: boolean;
 }
 
 /**
@@ -86,7 +88,7 @@ export function studyRun(trace: Trace, known: StudyRunSettings): RunOnCommandLin
   if ('cannot' in network) return cannot(network.cannot);
   const run = trace.run;
   if (run.weightDecay !== undefined) return cannot(`it trained with weight decay ${run.weightDecay}${run.decayBiases === false ? ' on the weights only' : ''}, which train has no flag for`);
-  const flags = new Map<string, string>(network.flags);
+  const flags = new Map<string, string | true>(network.flags);
   const unsaid = new Map(network.unsaid);
   const name = run.nesterov ? 'nesterov' : (run.optimizer ?? 'sgd');
   if (run.layerRates) unsaid.set(OPTION_FLAGS.optimizer, `its optimiser has per-layer rates (${run.layerRates.join(', ')}), which no flag takes`);
@@ -102,5 +104,6 @@ export function studyRun(trace: Trace, known: StudyRunSettings): RunOnCommandLin
   ];
   for (const [flag, value] of training) if (value !== undefined) flags.set(flag, String(value));
   for (const [flag, value] of Object.entries(known.rows)) flags.set(flag, value);
+  if (known.shuffle === false) flags.set(OPTION_FLAGS.shuffle, true);
   return { train: { command: trainCommand, flags, unsaid, output: { flag: 'out', from: known.name } } };
 }

@@ -8,7 +8,7 @@ import type { RemedyTerms } from '../flow/remedy.js';
 import type { ReportRun, ReportSection } from '../flow/report-html.js';
 import type { Trace } from '../flow/trace.js';
 import type { ActivationStudyResult } from '../studies/activations.js';
-import { DEPTH_TRAINING_SEED, type DepthStudyResult } from '../studies/depth.js';
+import { DEPTH_TRAINING_SEED, nielsenTraining, type DepthStudyResult } from '../studies/depth.js';
 import type { PlateauResult } from '../studies/plateau.js';
 import { fileSlug, remedyTerms } from './remedy-terms.js';
 import { studyRun } from './run-command-line.js';
@@ -16,9 +16,10 @@ import { studyRun } from './run-command-line.js';
 /** A file name for a study's run: `depth-784-30-30-10.json`. */
 const fileName = (study: string, what: string) => `${study}-${fileSlug(what)}.json`;
 
-/** A depth study network's terms: Nielsen's full batch of the first `rows` digits, seed DEPTH_TRAINING_SEED. */
+/** A depth study network's terms: Nielsen's full batch of the first `rows` digits, unshuffled (nielsenTraining), seed DEPTH_TRAINING_SEED. */
 export function depthRunTerms(result: DepthStudyResult, trace: Trace): RemedyTerms {
-  return remedyTerms(studyRun(trace, { epochs: result.epochs, seed: DEPTH_TRAINING_SEED, rows: { train: String(result.rows) }, name: fileName('depth', trace.sizes.join('-')) }));
+  const { shuffle } = nielsenTraining(result.rows, result.lambda);
+  return remedyTerms(studyRun(trace, { epochs: result.epochs, seed: DEPTH_TRAINING_SEED, rows: { train: String(result.rows) }, name: fileName('depth', trace.sizes.join('-')), shuffle }));
 }
 
 /** An activations study run's terms: its --train and --test digits (train's, the same split), `seed`; `label` names it ('relu + he-normal'). */
@@ -26,9 +27,10 @@ export function activationRunTerms(result: ActivationStudyResult, seed: number, 
   return remedyTerms(studyRun(trace, { epochs: result.epochs, seed, rows: { train: String(result.trainRows), test: String(result.testRows) }, name: fileName('activations', label) }));
 }
 
-/** The plateau study's terms: all its epochs on the first `rows` digits, `seed`. */
+/** The plateau study's terms: all its epochs on the first `rows` digits, `seed`, Nielsen's training (unshuffled, as the depth study's). */
 export function plateauRunTerms(result: PlateauResult, seed: number, trace: Trace): RemedyTerms {
-  return remedyTerms(studyRun(trace, { epochs: result.epochs, seed, rows: { train: String(result.rows) }, name: fileName('plateau', result.sizes.join('-')) }));
+  const { shuffle } = nielsenTraining(result.rows, result.lambda);
+  return remedyTerms(studyRun(trace, { epochs: result.epochs, seed, rows: { train: String(result.rows) }, name: fileName('plateau', result.sizes.join('-')), shuffle }));
 }
 
 /** `section` with each run's remedies in `termsOf` its run. */

@@ -31,6 +31,7 @@ function defaultRatesText(): string {
 export const TRAINING_FLAGS: Flag[] = [
   { name: OPTION_FLAGS.epochs, value: 'N', default: 10, rule: { integer: true, min: 0 }, about: 'epochs of training' },
   { name: OPTION_FLAGS.batchSize, value: 'N', default: DEFAULT_BATCH_SIZE, rule: COUNT, about: 'rows per step' },
+  { name: OPTION_FLAGS.shuffle, about: "keep the rows in their order in every epoch (train's shuffle: false; default: reshuffled every epoch by --seed)" },
   { name: OPTION_FLAGS.dropLast, about: "leave out each epoch's last batch when it holds fewer than --batch-size rows (train's dropLast; with batch norm a last batch of 1 or 2 rows is refused without it)" },
   { name: OPTION_FLAGS.learningRate, value: 'η', rule: { ...POSITIVE, float32: true }, about: `the step size (default: the optimiser's own: ${defaultRatesText()})` },
   {
@@ -98,6 +99,26 @@ function inFlagTerms<R>(build: () => R): R {
   }
 }
 
+/**
+ * The training flags of `flags` that the optimiser of choice `name` would not apply, each with why: by
+ * checkSettingsForOptimizer's rule, read from the registry (no instance is built): --on-non-finite halve
+ * beside one that chooses its own steps (it takes no learning rate: OptimizerDefinition.learningRate
+ * absent), --clip-norm beside one that evaluates its own gradients (OptimizerDefinition.recomputesGradient).
+ * What a remedy's line that switches to it leaves out. (--learning-rate goes with OPTIMIZER_SETTING_FLAGS.)
+ */
+export function flagsRefusedBeside(name: string, flags: ReadonlyMap<string, string | true>): { flag: string; why: string }[] {
+  const choice = optimizerChoices().find((c) => c.name === name);
+  const definition = OPTIMIZERS.find((d) => d.name === choice?.optimizer);
+  if (definition === undefined) return [];
+  const refused: { flag: string; why: string }[] = [];
+  if (definition.learningRate === undefined && flags.get(OPTION_FLAGS.onNonFinite) === 'halve') {
+    refused.push({ flag: OPTION_FLAGS.onNonFinite, why: `--on-non-finite halve left out: ${name} chooses its own steps, and halve halves a learning rate` });
+  }
+  const clip = flags.get(OPTION_FLAGS.clipNorm);
+  if (definition.recomputesGradient && clip !== undefined) refused.push({ flag: OPTION_FLAGS.clipNorm, why: `--clip-norm ${clip} left out: ${name} evaluates its own gradients, which clipping the first would not match` });
+  return refused;
+}
+
 /** The threads this machine runs at once, as createNetwork bounds `threads` (coresAvailable: one source for both). */
 const cores = await coresAvailable();
 
@@ -122,6 +143,8 @@ export function threadsFlag(args: ParsedArgs, backend: 'wasm' | 'ref' | undefine
 export interface TrainingSettings {
   epochs: number;
   batchSize: number;
+  /** False with --no-shuffle (train's shuffle). */
+  shuffle: boolean;
   dropLast: boolean;
   /** --learning-rate; undefined: the optimiser's own. */
   learningRate?: number;
@@ -145,6 +168,7 @@ export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
   return {
     epochs: numberFlag(args, OPTION_FLAGS.epochs),
     batchSize: numberFlag(args, OPTION_FLAGS.batchSize),
+    shuffle: !booleanFlag(args, OPTION_FLAGS.shuffle),
     dropLast: booleanFlag(args, OPTION_FLAGS.dropLast),
     learningRate: optionalNumberFlag(args, OPTION_FLAGS.learningRate),
     choice: optimizerChoices().find((c) => c.name === choiceFlag(args, OPTION_FLAGS.optimizer, optimizerChoiceNames()))!,

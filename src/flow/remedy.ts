@@ -81,6 +81,12 @@ export type RemedyCommandLine =
   | {
       /** The whole command line, as a user types it: `gradscope train --layers 784,30,10 … --init he-normal --out relu10-init-he-normal.json`. */
       line: string;
+      /**
+       * What the line leaves out of the run's settings, and why (`--on-non-finite halve left out: hessian-free
+       * chooses its own steps`): printed after it as a shell comment (`  # …`), so that the line runs as pasted.
+       * Absent where it leaves out nothing the run had.
+       */
+      note?: string;
     }
   | {
       /** Why no command line makes this run with this change (`gradscope train cannot make this run: its layers are blocks (batch-norm)`): the settings are said as the API's options, then this. */
@@ -113,7 +119,8 @@ function apiText(settings: readonly RemedySetting[], note?: string): string {
 function settingsText(settings: readonly RemedySetting[], terms: RemedyTerms): string {
   if (terms.form === 'api') return apiText(settings);
   const said = terms.commandLine!(settings);
-  return 'line' in said ? said.line : apiText(settings, said.cannot);
+  if (!('line' in said)) return apiText(settings, said.cannot);
+  return said.note === undefined ? said.line : `${said.line}  # ${said.note}`;
 }
 
 /**

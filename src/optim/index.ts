@@ -59,6 +59,12 @@ export interface OptimizerDefinition {
    * of an option it does not take.
    */
   counterparts?: Readonly<Record<string, string>>;
+  /**
+   * True where its instances evaluate their own gradients within a step (Optimizer.recomputesGradient),
+   * beside which train() refuses clipNorm: for a caller that builds none (the command line's remedy
+   * lines). Absent: they do not.
+   */
+  recomputesGradient?: true;
   /** Builds it for `net` from its options (validated: unknown keys and bad values are INVALID_OPTION). */
   create(net: ModelOwner, options: Record<string, unknown>): Optimizer;
 }
@@ -79,7 +85,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
   { name: 'rmsprop', supports: 'any', kind: 'first-order', learningRate: RMSPROP_DEFAULTS.learningRate, summary: 'RMSProp: steps divided by a running √mean g²', options: firstOrderKeys(RMSPROP_KEYS), create: (net, o) => new Rmsprop(net, o) },
   { name: 'adam', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new Adam(net, o) },
   { name: 'adamw', supports: 'any', kind: 'first-order', learningRate: ADAM_DEFAULTS.learningRate, summary: 'Adam with decoupled weight decay', options: firstOrderKeys(ADAM_KEYS), counterparts: ADAM_COUNTERPARTS, create: (net, o) => new AdamW(net, o) },
-  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', options: Object.keys(LBFGS_DEFAULTS), create: (net, o) => new Lbfgs(net, o) },
+  { name: 'lbfgs', supports: 'any', kind: 'second-order', learningRate: LBFGS_DEFAULTS.learningRate, summary: 'L-BFGS with a strong-Wolfe line search (full or large batch)', options: Object.keys(LBFGS_DEFAULTS), recomputesGradient: true, create: (net, o) => new Lbfgs(net, o) },
   {
     name: 'levenberg-marquardt',
     kind: 'second-order',
@@ -87,6 +93,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
     refuses: levenbergMarquardtRefusal,
     options: Object.keys(LM_DEFAULTS),
+    recomputesGradient: true,
     create: (net, o) => new LevenbergMarquardt(net, o),
   },
   {

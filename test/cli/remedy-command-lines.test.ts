@@ -22,6 +22,8 @@ import { biasInitFlag, weightInitFlag } from '../../src/cli/init-flags.js';
 import { remedyTerms } from '../../src/cli/remedy-terms.js';
 import { studyModelRun, studyRun } from '../../src/cli/run-command-line.js';
 import { readTrainingFlags } from '../../src/cli/training-flags.js';
+import { OPTIMIZERS } from '../../src/optim/index.js';
+import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
@@ -31,7 +33,8 @@ import { saveModel, readCheckpoint } from '../../src/io/files.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
-import { firstRows } from '../../src/studies/depth.js';
+import { DEPTH_TRAINING_SEED, firstRows, nielsenTraining, type DepthStudyResult } from '../../src/studies/depth.js';
+import { depthRunTerms } from '../../src/cli/study-remedy-terms.js';
 import { runCliInProcess } from '../util/cli.js';
 
 type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
@@ -50,10 +53,15 @@ async function remediesOf(network: NetworkOptions, rows: Rows, train: TrainOptio
   return diagnose(trace).remedies;
 }
 
-/** The words of a printed line as a shell reads them (single quotes, the only quoting the printer writes). */
+/** The words of a printed line as a shell reads them (single quotes, the only quoting the printer writes), up to a comment (an unquoted word `#`: the line's note). */
 function shellWords(line: string): string[] {
-  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]));
+  const words = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]));
+  const comment = [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].findIndex((m) => m[2] !== undefined && m[2].startsWith('#'));
+  return comment < 0 ? words : words.slice(0, comment);
 }
+
+/** The note a printed line carries as a shell comment (`  # …`), or undefined. */
+const noteOf = (line: string) => / {2}# (.*)$/.exec(line)?.[1];
 
 /** A run `gradscope study --model` made of a model file: the shape's name, its flags, its trace, and what train can say of it. */
 interface StudiedRun {
@@ -114,8 +122,10 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     remedies.push(...(await remediesOf({ ...plateau, seed: 1 }, digits, { epochs: 3, batchSize: 32, learningRate: 0.1, validation: { x: digits.x, y: digits.y }, trace: { every: 1 } })));
 
     // The runs the remedies are said for: model files studied by `gradscope study --model` on the data file.
-    const shapes: { name: string; network: NetworkOptions; flags: string[]; trainable: boolean; unsaid?: RemedySetting['option'] }[] = [
-      { name: 'relu 10', network: deep(10, { activation: 'relu', init: 'glorot-uniform' }), flags: ['--learning-rate', '0.05', '--batch-size', '16'], trainable: true },
+    const shapes: { name: string; network: NetworkOptions; flags: string[]; epochs?: string; trainable: boolean; unsaid?: RemedySetting['option'] }[] = [
+      { name: 'relu 10', network: deep(10, { activation: 'relu', init: 'glorot-uniform' }), flags: ['--learning-rate', '0.05', '--batch-size', '16', '--on-non-finite', 'halve', '--no-shuffle'], trainable: true },
+      // Measured at the initial weights: a change of the training alone shows only as it trains.
+      { name: 'at init', network: deep(4, { activation: 'sigmoid', init: 'standard' }), flags: ['--batch-size', '16'], epochs: '0', trainable: true },
       { name: 'tanh large init', network: deep(6, { activation: 'tanh', init: { name: 'normal', std: 0.6 }, biasInit: { name: 'constant', value: 0.1 } }), flags: ['--seed', '9', '--learning-rate', '0.01', '--on-non-finite', 'skip'], trainable: true },
       { name: "adam's", network: deep(4, { activation: 'sigmoid', init: 'lecun-normal' }), flags: ['--optimizer', 'sgd-momentum', '--momentum', '0.5', '--learning-rate', '0.02', '--clip-norm', '5', '--batch-size', '8', '--drop-last'], trainable: true },
       { name: 'mixed', network: inputs16([{ units: 12, activation: 'relu' }, { units: 12, activation: 'tanh' }, { units: 4, activation: 'softmax' }]), flags: [], trainable: true, unsaid: 'activation' },
@@ -127,7 +137,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
       const model = join(folder, `${shape.name}.json`);
       await saveModel(net, model);
       net.dispose();
-      const argv = ['study', '--model', model, '--data', data, '--epochs', '2', ...shape.flags];
+      const argv = ['study', '--model', model, '--data', data, '--epochs', shape.epochs ?? '2', ...shape.flags];
       const studied = await runCliInProcess([...argv, '--json']);
       expect(studied.code, `${shape.name}: ${studied.stderr}`).toBe(0);
       runs.push({ name: shape.name, model, argv: argv.slice(1), trace: Trace.fromJSON(JSON.parse(studied.stdout).trace), trainable: shape.trainable, unsaid: shape.unsaid });
@@ -166,16 +176,25 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
           }
           const words = shellWords(text);
           const optimizerChanged = set.has('optimizer');
+          // What the new optimiser would not apply goes, said in the line's note: 'halve' beside one that chooses its own steps, clipping beside one that evaluates its own gradients.
+          const switchedTo = OPTIMIZERS.find((d) => d.name === optimizerChoices().find((c) => c.name === set.get('optimizer'))?.optimizer);
+          const halveDropped = switchedTo !== undefined && switchedTo.learningRate === undefined && given.onNonFinite === 'halve';
+          const clipDropped = switchedTo?.recomputesGradient === true && given.clipNorm !== undefined;
+          // A run at its initial weights (--epochs 0): a change of the training alone trains, at the default epochs.
+          const epochsDropped = !network && given.epochs === 0 && !set.has('epochs');
+          const notes = [...(halveDropped ? ['--on-non-finite halve left out'] : []), ...(clipDropped ? ['--clip-norm'] : []), ...(epochsDropped ? ['--epochs 0 left out'] : [])];
+          if (notes.length === 0) expect(noteOf(text), label).toBeUndefined();
+          for (const note of notes) expect(noteOf(text), label).toContain(note);
           // Each training setting: the remedy's, else the run's (the old optimiser's rate and momentum go with it).
           const expectTraining = (parsed: ParsedArgs) => {
             const read = readTrainingFlags(parsed);
             expect(read.choice.name, label).toBe(set.get('optimizer') ?? given.choice.name);
             expect(read.learningRate, label).toBe(set.has('learningRate') ? Number(set.get('learningRate')) : optimizerChanged ? undefined : given.learningRate);
             expect(read.momentum, label).toBe(set.has('momentum') ? Number(set.get('momentum')) : optimizerChanged ? undefined : given.momentum);
-            expect(read.epochs, label).toBe(set.has('epochs') ? Number(set.get('epochs')) : given.epochs);
+            expect(read.epochs, label).toBe(set.has('epochs') ? Number(set.get('epochs')) : epochsDropped ? studyModelCommand.flags.find((f) => f.name === 'epochs')!.default : given.epochs);
             expect(read.batchSize, label).toBe(set.has('batchSize') ? Number(set.get('batchSize')) : given.batchSize);
-            expect(read.clipNorm, label).toBe(set.has('clipNorm') ? Number(set.get('clipNorm')) : given.clipNorm);
-            expect([read.dropLast, read.onNonFinite], label).toEqual([given.dropLast, given.onNonFinite]);
+            expect(read.clipNorm, label).toBe(set.has('clipNorm') ? Number(set.get('clipNorm')) : clipDropped ? undefined : given.clipNorm);
+            expect([read.dropLast, read.shuffle, read.onNonFinite], label).toEqual([given.dropLast, given.shuffle, halveDropped ? 'throw' : given.onNonFinite]);
             for (const flag of ['data', 'seed']) expect(parsed.flags.get(flag), label).toBe(args.flags.get(flag));
           };
           if (words[1] === 'study') {
@@ -239,6 +258,13 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     expect([read.choice.name, read.learningRate, read.momentum, read.batchSize, read.epochs]).toEqual(['sgd', 0.05, 0.5, 8, 2]);
     expect(weightInitFlag(parsed)).toBe('he-normal');
     expect(Object.fromEntries(['layers', 'activation', 'seed', 'train', 'test', 'out'].map((f) => [f, parsed.flags.get(f)]))).toEqual({ layers: '16,12,12,4', activation: 'sigmoid', seed: '3', train: '500', test: '100', out: 'activations-sigmoid-init-he-normal.json' });
+    // The depth study's (Nielsen's training, unshuffled): its line trains unshuffled too, so that it reruns the run exactly (here with λ = 0, which train can make).
+    const depth = { epochs: 2, rows: 64, lambda: 0 } as DepthStudyResult;
+    const [depthLine] = remedyLines(init, depthRunTerms(depth, plain));
+    const depthArgs = parseArgs(trainCommand, shellWords(depthLine).slice(2));
+    expect(nielsenTraining(64, 0).shuffle).toBe(false);
+    expect([readTrainingFlags(depthArgs).shuffle, depthArgs.flags.get('train'), depthArgs.flags.get('seed')]).toEqual([false, '64', String(DEPTH_TRAINING_SEED)]);
+    expect(readTrainingFlags(parsed).shuffle).toBe(true);
     expect(remedyLines(init, remedyTerms(studyRun(decayed, known)))).toEqual(["init: 'he-normal' (createNetwork option: gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for)"]);
   });
 });

@@ -169,6 +169,7 @@ export const studyModelCommand = command({
       const train = () => net.train(rows.train.x, rows.train.y, {
         epochs,
         batchSize,
+        shuffle: settings.shuffle,
         dropLast,
         learningRate: settings.learningRate,
         optimizer,

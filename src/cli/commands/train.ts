@@ -164,6 +164,7 @@ export const trainCommand = command({
       const trained = net.train(rows.train.x, rows.train.y, {
         epochs: settings.epochs,
         batchSize: settings.batchSize,
+        shuffle: settings.shuffle,
         dropLast: settings.dropLast,
         learningRate: settings.learningRate,
         optimizer,
