@@ -2,7 +2,7 @@
  * The one rule for per-layer learning rates that equalise the layers' steps, kept below both of its
  * users (they may not import each other): equalisingLayerRates (src/optim/layer-rates.ts: the
  * remedies study's and the visualizer's rates, from a network's gradient on probe rows) and
- * diagnose() (src/flow/diagnose.ts: the rates a vanishing SGD run is offered, from its trace).
+ * diagnose() (src/flow/vanishing-optimizer-remedies.ts: the rates a vanishing SGD run is offered, from its trace).
  */
 
 /**

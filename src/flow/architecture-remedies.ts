@@ -1,0 +1,74 @@
+/**
+ * The remedies that change the architecture (norm layers, residual and ReZero blocks, SELU, LSUV),
+ * offered after the others. Part of diagnose() (diagnose.ts).
+ */
+import type { Activation } from '../kernels.js';
+import { isSaturating } from './metrics.js';
+import type { Trace } from './trace.js';
+import { median } from '../median.js';
+import { DRIFT } from './diagnosis-thresholds.js';
+import type { Evidence, Verdict } from './diagnosis-types.js';
+import { fmt } from './diagnosis-words.js';
+import { type AddRemedy, choice, layers } from './remedy-settings.js';
+
+/**
+ * The remedies of issue 13 that change the architecture or its initialisation (batch and layer
+ * norm, residual and ReZero blocks, SELU, LSUV), after the others, where the evidence points to
+ * them and the network does not have them yet. Each option names the change to createNetwork's
+ * layer specs.
+ */
+export function architectureRemedies(verdict: Verdict, trace: Trace, e: Evidence, hidden: readonly Activation[], add: AddRemedy): void {
+  const types = new Set(trace.blocks?.layers.map((l) => l.type));
+  const gates = new Set(trace.blocks?.residuals.map((b) => b.gate));
+  const saturating = hidden.some(isSaturating);
+  const f = hidden.find((a) => a !== 'linear') ?? 'linear';
+  // The norm between the dense layer and its nonlinearity, as Ioffe & Szegedy place it.
+  const normalised = (alternative: string) => [layers(`{ type: 'dense', units }, { type: 'batch-norm' }${alternative}, { type: 'activation', activation: '${f}' } for each hidden layer`)];
+  if (verdict === 'saturated' || verdict === 'dead' || (verdict === 'vanishing' && saturating)) {
+    const why = {
+      dead: "centres each unit's z over the batch, so it is active on part of every batch (Ioffe & Szegedy 2015).",
+      saturated: "holds z at mean 0, spread 1 over the batch, away from where σ' ≈ 0 (Ioffe & Szegedy 2015)",
+      vanishing: "z gets mean 0, spread 1 over the batch whatever the weights' scale (Ioffe & Szegedy 2015)",
+    }[verdict as 'dead' | 'saturated' | 'vanishing'];
+    // Against saturation one normalisation is enough, so a network with either is offered neither
+    // again, and layer norm is the alternative; against dead units only batch norm before the relu
+    // helps (a norm after it sees zeros).
+    const normalises = types.has('batch-norm') || types.has('layer-norm');
+    if (verdict === 'dead') {
+      if (!types.has('batch-norm')) add(normalised(''), why);
+    } else if (!normalises) {
+      add(normalised(" (or 'layer-norm')"), `${why}; layer norm: per example, any batch size (Ba et al. 2016).`);
+    }
+  }
+  const branch = `layers: [{ type: 'dense', units, activation: '${f}' }]`;
+  const rezeroWhy = "each block starts as the identity (α = 0): every layer gets the output's gradient (Bachlechner et al. 2020).";
+  if (verdict === 'vanishing' && e.hiddenLayers >= 2 && gates.size === 0) {
+    add(
+      [layers(`{ type: 'residual', ${branch} } (or with gate: 'rezero') for each hidden layer after the first`)],
+      'the skip passes ∂C/∂y on unchanged: early layers get the gradient however much branches shrink it (He et al. 2016; ReZero: Bachlechner et al. 2020).',
+    );
+  } else if ((verdict === 'vanishing' || verdict === 'exploding') && e.hiddenLayers >= 2 && !gates.has('rezero')) {
+    add([layers(gates.size ? "gate: 'rezero' in each { type: 'residual' } block" : `{ type: 'residual', gate: 'rezero', ${branch} } for each hidden layer after the first`)], rezeroWhy);
+  }
+  const drift = activationDrift(trace, e);
+  if ((verdict === 'vanishing' || verdict === 'exploding') && (drift > DRIFT || drift < 1 / DRIFT)) {
+    const measured = `activations' spread, last ÷ first hidden layer: ${fmt(drift)}`;
+    if (!hidden.includes('selu')) {
+      add(
+        [trace.blocks ? layers("activation: 'selu' in each hidden dense or activation layer") : choice('activation', 'selu'), choice('init', 'lecun-normal')],
+        `${measured}; SELU with LeCun-normal weights keeps activations near mean 0, variance 1 with depth (Klambauer et al. 2017).`,
+      );
+    }
+    if (!trace.run.lsuv) {
+      add([choice('init', 'lsuv'), { option: 'lsuv', value: 'true', flagValue: 'lsuv' }], `${measured}; LSUV rescales each layer on a batch to output variance 1 (Mishkin & Matas 2015).`);
+    }
+  }
+}
+
+/** The hidden activations' standard deviation at the last hidden layer over the first's, median over the records (NaN without two hidden layers). */
+function activationDrift(trace: Trace, e: Evidence): number {
+  const chain = e.chain ?? e.layers.slice(0, e.hiddenLayers).map((l) => l.layer);
+  if (chain.length < 2) return NaN;
+  const [first, last] = [chain[0], chain[chain.length - 1]];
+  return median(Array.from({ length: trace.length }, (_, r) => trace.at('activationStd', r, last) / trace.at('activationStd', r, first)));
+}

@@ -1,0 +1,202 @@
+/**
+ * What diagnose() returns: the verdict, its severity, the evidence behind them (Diagnosis) and the
+ * remedies. Part of diagnose() (diagnose.ts).
+ */
+import type { CurvatureEvidence } from './curvature-evidence.js';
+import type { OutputActivation } from '../kernels.js';
+import type { Remedy } from './remedy.js';
+import type { TrainingProgress } from './training-progress.js';
+
+/**
+ * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;
+ * dead: relu-family units pass no gradient at all; saturated: sigmoid, tanh or softsign units sit
+ * at their limits, where σ' ≈ 0. Where the gradient flow shows none of these, the loss per epoch
+ * decides (evidence.training, read from the epochs): loss-rising: the training loss rose above its
+ * lowest (the steps overshoot); overfitting: the training loss did not rise while the loss on
+ * held-out rows did; healthy: neither.
+ */
+export type Verdict = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'loss-rising' | 'overfitting' | 'healthy';
+
+/** How far past its threshold a vanishing or exploding gap is. */
+export type Severity = 'mild' | 'severe';
+
+/** What diagnose() measured in one weight layer, over the trace's records. */
+export interface LayerEvidence {
+  /** Weight layer index, first layer 0. */
+  layer: number;
+  /** The layer's activation. */
+  activation: OutputActivation;
+  /** Median over the records of ‖∂C/∂b‖ (the batch gradient: the layer's speed of learning). */
+  biasGradNorm: number;
+  /** That median over the last hidden layer's. */
+  ratioToLast: number;
+  /** ‖∂C/∂b‖ over the last hidden layer's at the first record. */
+  ratioToLastAtStart: number;
+  /** Median over the records of the per-example RMS ‖δ‖ (what the chain rule multiplies). */
+  deltaRms: number;
+  /**
+   * Median measured ‖δ^l‖/‖δ^{l+1}‖ and its chain-rule bound max σ'(z^l)·‖W^{l+1}‖₂ (LAYER_METRICS.chainBound), both over the
+   * records where the bound was computed, so that each bound stands beside the factor of its own
+   * weights (NaN for the output layer). A block network's trace computes no bound (Trace.lastRefreshed
+   * is undefined): there the factor's median is over every record, and the bound is NaN.
+   */
+  chainFactor: number;
+  /** The chain-rule bound beside chainFactor (see there). */
+  chainBound: number;
+  /** Median over the records of the saturated fraction; NaN where the activation does not saturate (see LAYER_METRICS). */
+  saturatedFraction: number;
+  /** Median over the records of the inactive fraction; NaN outside the relu family. */
+  inactiveFraction: number;
+  /** Median over the records of the dead fraction; NaN outside the relu family. */
+  deadFraction: number;
+  /** Median ‖ΔW‖/‖W‖. */
+  updateRatio: number;
+}
+
+/** A ratio of the first hidden layer's value over the last hidden layer's, at the first record, the last, and the median over records. */
+export interface FirstToLast {
+  /** At the first record. */
+  first: number;
+  /** At the last record. */
+  last: number;
+  /** Median over the records. */
+  median: number;
+}
+
+/** diagnose()'s reading of a trace: a verdict, the evidence behind it and the remedies to try. */
+export interface Diagnosis {
+  /** What the gradient flow shows (see Verdict). */
+  verdict: Verdict;
+  /** For vanishing and exploding: mild between 1/16 and 1/4 (or 4 and 16×), severe at SEVERE_RATIO (1/16, or 16×) or beyond (or on Inf/NaN). */
+  severity?: Severity;
+  /** One paragraph: what was measured and what it means. */
+  summary: string;
+  /** The measurements the verdict rests on. */
+  evidence: {
+    /** Hidden layers in the network (in a block network's trace: hidden dense layers, the ones in `chain`). */
+    hiddenLayers: number;
+    /**
+     * Only in a block network's diagnosis: the trace rows of its hidden dense layers in forward
+     * order, along which "first hidden" and "last hidden" are meant (a dense network's are rows
+     * 0 … hiddenLayers − 1).
+     */
+    chain?: number[];
+    /**
+     * Only in a block network's diagnosis whose chain crosses batch- or layer-norm rows: those rows.
+     * A norm layer divides δ by its input's spread, so the layers before it are scale-invariant and
+     * their δ follows their weights' scale; the gap is then read from normalisedGap instead of
+     * deltaFirstToLast.
+     */
+    normalisedBy?: number[];
+    /**
+     * Only when the run's batches held BATCH_NORM_BLOCKING_ROWS (2) rows: the batch-norm rows of
+     * normalisedBy, which then pass (almost) no gradient to their input, so the batch size, not the
+     * activation, is what a vanishing gradient comes from (TraceRun.batchSize).
+     */
+    batchNormBlocking?: number[];
+    /** Beside normalisedBy: ‖∂C/∂W‖/‖W‖ of the first hidden layer over the last hidden layer's. */
+    relativeGradientFirstToLast?: FirstToLast;
+    /**
+     * Beside normalisedBy: the gap's measure there, the gap deltaFirstToLast and
+     * relativeGradientFirstToLast agree on (each of first, last, median: where both lie on the same
+     * side of 1, the one nearer 1; NaN where they point opposite ways). Neither alone decides: δ before a
+     * norm follows its own weights' scale, the relative gradient each layer's fan-in.
+     */
+    normalisedGap?: FirstToLast;
+    /** Trace records read. */
+    records: number;
+    /**
+     * Per-example RMS ‖δ‖ of the first hidden layer over the last hidden layer's: the verdict's
+     * measure, since the chain rule and its σ' ≤ 1/4 bound are about each example's δ, and
+     * cancellation between examples cannot lower it.
+     */
+    deltaFirstToLast: FirstToLast;
+    /**
+     * ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer
+     * learns (Nielsen's measure). NaN where a batch norm cancels either one's bias (biasesCancelledByBatchNorm:
+     * its gradient is 0 up to rounding, no speed of learning).
+     */
+    firstToLast: FirstToLast;
+    /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
+    trendDecades: number;
+    /**
+     * The shrink (< 1) or growth per layer of one example's δ on its way back from the last hidden
+     * layer to the first, at the records the decisive gap is read from (the first record, or the
+     * median over the records: the summary says which): deltaFirstToLast there to the power
+     * 1/(hiddenLayers − 1), the geometric mean of the measured chain factors of those links, whose
+     * product it is. NaN without two hidden layers or where a link has no measured factor (a
+     * residual block between two of them).
+     */
+    meanChainFactor: number;
+    /** ‖∂C/∂b‖ of the last hidden layer at the last record over the first: below GRADIENT_FADED where the gradient faded over training time (NaN where a batch norm cancels its bias, as firstToLast). */
+    lastHiddenChange: number;
+    /** The same for its per-example RMS ‖δ‖: when it fell far less, the batch gradient fell by cancellation. */
+    lastHiddenDeltaChange: number;
+    /** The curvature where the run ended, when the caller measured it (diagnose's options). */
+    curvature?: CurvatureEvidence;
+    /**
+     * Where the run stands: converged, on a plateau, still learning, its loss rising or overfitting
+     * (flow/training-progress.ts), read from the per-epoch losses where the trace holds two epochs or
+     * more, else from its batches' loss and accuracy; absent with too little to tell (fewer than 2
+     * epochs and fewer than 4 records).
+     */
+    training?: TrainingProgress;
+    /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
+    updateFirstToLast: number;
+    /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
+    gradientFirstToLast: number;
+    /**
+     * The gradient vanishes or explodes and the optimiser evens the steps out: plain gradient steps
+     * would differ more than 4× between the first and the last hidden layer (gradientFirstToLast),
+     * the steps taken differ less (updateFirstToLast), as Adam, LARS, second-order methods and
+     * per-layer rates do.
+     */
+    compensated: boolean;
+    /**
+     * Median over the records of λ·‖W‖/‖∂C/∂W‖ of the first hidden layer, for a run with L2 weight
+     * decay λ (TraceRun.weightDecay; not AdamW's decoupled decay): above 1, the decay's pull on that
+     * layer outweighs its gradient, so its steps are mostly the decay's. NaN without L2 decay.
+     */
+    decayToGradient: number;
+    /**
+     * As compensated, but the first hidden layer's steps are mostly L2 weight decay's
+     * (decayToGradient > 1): the decay shrinks every layer's weights by the same fraction each
+     * step, which evens ‖ΔW‖/‖W‖ out whatever the gradients do, so the optimiser is not credited.
+     */
+    evenedByDecay: boolean;
+    /** Per weight layer, first first. */
+    layers: LayerEvidence[];
+    /** Hidden layers of sigmoid, tanh or softsign units of which more than SATURATED_LAYER are saturated (median over records). */
+    saturatedLayers: number[];
+    /** Hidden relu-family layers of which more than DEAD_LAYER of the units are dead (median over records): the dead verdict's. */
+    deadLayers: number[];
+    /** Hidden relu-family layers of which at least DEAD_UNITS of the units are dead (median over records), deadLayers among them: each gets the dead units' remedies. */
+    layersWithDeadUnits: number[];
+    /** Whether a recorded gradient or weight norm was NaN or Inf. */
+    nonFinite: boolean;
+    /**
+     * The decisive gap is a mild exploding one (EXPLODING_RATIO up to 1/SEVERE_RATIO) that opened
+     * while the network learnt (see grewWhileLearning): said as a note beside a healthy verdict, no
+     * fault to fix. False otherwise: a severe gap, Inf or NaN values, a gap the first record had, or a
+     * run that did not train well stays exploding.
+     */
+    grewWhileLearning: boolean;
+    /**
+     * Only where a per-layer-rates remedy is offered: its multipliers as computed (the remedy's option
+     * prints them to 3 significant digits), one per weight layer, by equalisingRates
+     * (src/equalising-rates.ts), the rule equalisingLayerRates applies to a network on probe rows.
+     */
+    layerRates?: number[];
+  };
+  /** What to change, by gradscope's option names (remedyText says them in a printer's terms), and why: most pointed-to first, nothing the run already uses. */
+  remedies: Remedy[];
+  /**
+   * Only on a healthy verdict that no measurement of the gradient flow decided: no gap between the
+   * chain's ends could be read (0 ÷ 0 or not a number in every record), so the summary heads "No
+   * fault found in the gradient flow" and says it cannot tell. Printers show it as undecided
+   * (verdictHeading), not as healthy. Absent otherwise.
+   */
+  undecided?: true;
+}
+
+export type Evidence = Diagnosis['evidence'];

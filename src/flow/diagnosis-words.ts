@@ -1,0 +1,39 @@
+/**
+ * How the diagnosis says numbers, layers, rows and records, in its sentences and its remedies'
+ * reasons alike. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from './trace.js';
+import { counted } from '../counted.js';
+import { numberRanges } from '../layer-names.js';
+import type { Evidence } from './diagnosis-types.js';
+import { gapMeasure } from './gap-measures.js';
+
+export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
+
+export const percent = (v: number) => `${Math.round(100 * v)} %`;
+
+const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${numberRanges(layers.map((l) => l + 1))}`;
+
+/** Rows named for a sentence: 'hidden layers 1, 2' or 'hidden layers 2–10' (numberRanges) in a dense network's trace, "layers '3' (activation), '5.branch.0' (dense)" in a block network's. */
+export const rowList = (trace: Trace, rows: number[]) =>
+  trace.blocks ? `${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}' (${trace.blocks!.layers[l].type})`).join(', ')}` : `hidden ${layerList(rows)}`;
+
+/** 'a, b and c' (one item alone, two joined by 'and'). */
+export const andList = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/**
+ * Each row's share of `what`, the share beside its row ("80 % of the units in hidden layer 9 and 97 %
+ * in hidden layer 10"), so that no reader has to pair a list of layers with a list of percentages.
+ */
+export function sharesByRow(trace: Trace, rows: number[], shares: number[], what: string): string {
+  return andList(rows.map((l, i) => `${percent(shares[i])}${i === 0 ? ` of ${what}` : ''} in ${rowList(trace, [l])}`));
+}
+
+/** The records a median was taken over, as sentences say it: 'median over 40 records', 'median over 1 record'. */
+export const medianOverRecords = (e: Evidence) => `median over ${counted(e.records, 'record')}`;
+
+/** The record(s) the decisive gap was read at, as sentences say them: 'at the first step' or 'median over 40 records'. */
+export const gapRecords = (gap: number, e: Evidence) => (gap === gapMeasure(e).first ? 'at the first step' : medianOverRecords(e));
+
+/** A first-to-last ratio as the sentences say it: '6.47×' for a gap of 6.47, '1/4.06e+6 of' for one below 1/2. */
+export const timesOf = (ratio: number) => (ratio < 0.5 ? `1/${fmt(1 / ratio)} of` : `${fmt(ratio)}×`);

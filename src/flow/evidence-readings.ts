@@ -1,0 +1,24 @@
+/**
+ * What diagnose() reads beside the gap: saturation at the start and later, cancelled biases at the
+ * chain's ends, a gradient that faded over training time. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from './trace.js';
+import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
+import { GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
+import type { Evidence } from './diagnosis-types.js';
+
+/** The saturated fraction of each of evidence.saturatedLayers at the first record. */
+export const saturationAtStart = (trace: Trace, e: Evidence) => e.saturatedLayers.map((l) => trace.at('saturatedFraction', 0, l));
+
+/** No saturated layer was saturated at the first record (saturationAtStart): training took the units there. */
+export const saturatedLater = (atStart: number[]) => atStart.every((f) => f <= SATURATED_LAYER);
+
+/** The chain's ends (block networks only) whose bias a batch norm cancels (firstToLast is NaN then). */
+export function cancelledEnds(trace: Trace, e: Evidence): number[] {
+  const chain = e.chain ?? [];
+  const cancelled = biasesCancelledByBatchNorm(trace);
+  return [...new Set([chain[0], chain[chain.length - 1]])].filter((l) => l !== undefined && cancelled.includes(l));
+}
+
+/** The gradient faded over training time: the last hidden layer's ‖∂C/∂b‖ fell below GRADIENT_FADED of its start. */
+export const faded = (e: Evidence) => e.lastHiddenChange > 0 && e.lastHiddenChange < GRADIENT_FADED;

@@ -1,0 +1,142 @@
+/**
+ * The summary's sentences on the gradient flow: the gap and its factor per layer, its trend, a gap
+ * that grew while the network learnt, no gradient at one end, dead and saturated units, batch norm
+ * over too few rows. Part of diagnose() (diagnose.ts).
+ */
+import { LEAKY_RELU_SLOPE } from '../kernels.js';
+import { SATURATION_MARGIN } from './metrics.js';
+import type { Trace } from './trace.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
+import { counted } from '../counted.js';
+import { CANCELLATION, SEVERE_RATIO, TREND_DECADES } from './diagnosis-thresholds.js';
+import type { Evidence, FirstToLast } from './diagnosis-types.js';
+import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
+import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { type ChainEnds, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
+
+export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
+  const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
+  const leaky = dead.every((l) => e.layers[l].activation === 'leaky-relu');
+  return (
+    `${shares} have z ≤ 0 on every row of the batch (${medianOverRecords(e)}). ` +
+    (leaky
+      ? `Such a leaky-relu unit passes back only its leak, ${LEAKY_RELU_SLOPE} of the gradient, so it and the layers below it learn ${1 / LEAKY_RELU_SLOPE}× slower through it.`
+      : 'A dead relu unit outputs 0 and passes no gradient back, so it cannot learn its way out, and the layers below it get no gradient through it.')
+  );
+}
+
+export function saturatedSentence(e: Evidence, trace: Trace): string {
+  const shares = sharesByRow(trace, e.saturatedLayers, e.saturatedLayers.map((l) => e.layers[l].saturatedFraction), 'the activations');
+  const atStart = saturationAtStart(trace, e);
+  return (
+    `${shares} are within ${SATURATION_MARGIN} of their limits (${medianOverRecords(e)}), ` +
+    "where σ'(z) ≈ 0: those units pass almost no gradient back, and learn slowly themselves." +
+    (saturatedLater(atStart) ? ` They saturated during training: at the first record ${sharesByRow(trace, e.saturatedLayers, atStart, 'them')} were.` : '')
+  );
+}
+
+/** Why batch norm over BATCH_NORM_BLOCKING_ROWS rows is the cause (see there). */
+export function batchNormBlockingSentence(rows: number[], trace: Trace): string {
+  return (
+    `The cause is the batch size: the run's batches hold ${counted(trace.run.batchSize!, 'row')}, and over ${BATCH_NORM_BLOCKING_ROWS} rows batch norm in training maps each feature to x̂ = ±1 whatever its input, ` +
+    `so the batch-norm ${rows.length > 1 ? 'layers' : 'layer'} ${rows.map((l) => `'${trace.blocks!.layers[l].name}'`).join(', ')} ${rows.length > 1 ? 'pass' : 'passes'} (almost) no gradient back to ${rows.length > 1 ? 'their' : 'its'} input (batch norm passes on only the part of ∂C/∂x̂ orthogonal to the ones vector and to x̂: n − 2 of the n directions of a batch of n rows).`
+  );
+}
+
+/** Which of the chain's ends have a bias a batch norm cancels (firstToLast is NaN then), as a clause. */
+function cancelledEndsClause(trace: Trace, e: Evidence): string {
+  const ends = cancelledEnds(trace, e);
+  const one = ends.length === 1;
+  return `the ‖∂C/∂b‖ of ${rowList(trace, ends)} measures no speed of learning: ${one ? 'it feeds' : 'each feeds'} a batch norm, which cancels its bias (gradient 0 up to rounding)`;
+}
+
+/** Why no ‖∂C/∂b‖ gap is read: a batch norm cancels an end's bias, or an end's ‖∂C/∂b‖ was 0 (a ratio of 0, Inf or NaN says nothing about speed). */
+function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
+  if (cancelledEnds(trace, e).length) return cancelledEndsClause(trace, e);
+  return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
+}
+
+/** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
+export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const atFirst = gap === gapMeasure(e).first;
+  const when = gapRecords(gap, e);
+  const relation = timesOf(gap);
+  const speed = atFirst ? e.firstToLast.first : e.firstToLast.median;
+  if (e.normalisedBy) {
+    const pick = (v: FirstToLast) => (atFirst ? v.first : v.median);
+    const [delta, relative] = [pick(e.deltaFirstToLast), pick(e.relativeGradientFirstToLast!)];
+    const read = Number.isNaN(gap)
+      ? `they point opposite ways, so no gap is read`
+      : `the gap read is the one both show (the nearer 1 of the two): ${fmt(gap)}×${positiveFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${fmt(e.meanChainFactor)})` : ''}`;
+    const batch = !positiveFinite(speed) ? ` No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : ` The ‖∂C/∂b‖ gap is ${fmt(speed)}×.`;
+    return (
+      `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
+      `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
+      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${batch}`
+    );
+  }
+  const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+  const links = e.hiddenLayers - 1;
+  const chain = positiveFinite(e.meanChainFactor)
+    ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
+      `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
+    : '';
+  const batch = !positiveFinite(speed)
+    ? `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`
+    : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
+}
+
+/** Why a gap that grew while the network learnt (evidence.grewWhileLearning) is no fault: the measures that say so. */
+export function learntGapSentence(gap: number, e: Evidence): string {
+  const p = e.training!;
+  return (
+    `Early layers get larger gradients (${fmt(gap)}×, ${gapRecords(gap, e)}), and training is healthy: the gap opened as the network learnt ` +
+    `(${fmt(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${fmt(p.lossStart)} → ${fmt(p.lossEnd)}), ` +
+    `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
+  );
+}
+
+/**
+ * The gap of 0 or Inf that decided (decisiveGap): one end of the chain had a per-example δ of 0 at
+ * the record(s) read and the other did not, so no ratio or factor per layer can be stated; the
+ * sentence says which end got no gradient.
+ */
+export function noGradientSentence(gap: number, e: Evidence, ends: ChainEnds): string {
+  const when = gap === gapMeasure(e).first ? 'at the first step' : `${medianOverRecords(e)} of its ratio to the other's`;
+  const [none, other] = gap === 0 ? [ends.first, ends.last] : [ends.last, ends.first];
+  return `one example's gradient δ at the ${none} was 0 while the ${other}'s was not (RMS over the batch, ${when}): no gradient reached the ${none}${gap === 0 ? ', so its weights did not learn' : ''}.`;
+}
+
+/**
+ * How the per-example gap moved from the first record to the last, both stated: narrowed where the
+ * last is nearer 1 than the first (in log terms, on the same side of 1), widened where it is
+ * further, and where it crossed 1 from one side to the other, each end named by its side of the
+ * thresholds (exploding at the start, vanishing at the end: the first layers' gradient went from
+ * larger to smaller than the last's). A ratio above 1 that grows is a gap widening, not narrowing.
+ */
+export function trendSentence(e: Evidence, ends: ChainEnds): string {
+  // One record (one traced batch, or a network not trained yet) says nothing about how the gap moved.
+  if (e.records < 2 || !Number.isFinite(e.trendDecades)) return '';
+  const { first, last } = e.deltaFirstToLast;
+  const [fromLog, toLog] = [Math.log10(first), Math.log10(last)];
+  // The second ratio refers back to the last hidden layer's δ: '10.0×', '1/4.06e+6 of it'.
+  const again = (ratio: number) => (ratio < 0.5 ? `${timesOf(ratio)} it` : timesOf(ratio));
+  // Across norm rows δ alone is not the verdict's measure (agreedGap): its ends are not marked by the thresholds there.
+  // Nor where the gap grew while the network learnt (evidence.grewWhileLearning): no fault, so no verdict's name.
+  const sideOf = (ratio: number) => (gapSide(ratio) && !e.normalisedBy && !e.grewWhileLearning ? ` (${gapSide(ratio)})` : '');
+  const stated = `the ${ends.first}'s δ was ${timesOf(first)} the ${ends.last}'s at the first step${sideOf(first)} and ${again(last)} at the last record${sideOf(last)}`;
+  const moved =
+    Math.abs(e.trendDecades) < TREND_DECADES
+      ? 'stayed about the same'
+      : fromLog * toLog < 0
+        ? 'crossed over'
+        : `${Math.abs(toLog) < Math.abs(fromLog) ? 'narrowed' : 'widened'} ${fmt(10 ** Math.abs(e.trendDecades))}×`;
+  const trend = `The per-example gap ${moved} during training: ${stated}`;
+  if (!faded(e)) return `${trend}.`;
+  // Each example's δ may have fallen less than the batch gradient, or not at all: said as the change it is.
+  const deltaChange = e.lastHiddenDeltaChange;
+  const deltaMoved = deltaChange < 1 ? `fell only ${fmt(1 / deltaChange)}×` : `did not fall (it ended at ${fmt(deltaChange)}× its start)`;
+  const cancellation = deltaChange > CANCELLATION * e.lastHiddenChange ? `, while each example's δ there ${deltaMoved}: the examples' gradients cancel in the batch` : '';
+  return `${trend}; the ${ends.last}'s ‖∂C/∂b‖ fell ${fmt(1 / e.lastHiddenChange)}×${cancellation}.`;
+}

@@ -1,0 +1,158 @@
+/**
+ * The remedies that change the weights' initialisation or the activation: an init that matches the
+ * activation, one whose rows are even across norm layers, and what each is measured to need. Part of
+ * diagnose() (diagnose.ts).
+ */
+import type { Activation } from '../kernels.js';
+import { type WeightInitName, weightInitStd } from '../init/initializers.js';
+import { isReluFamily } from './metrics.js';
+import type { Trace } from './trace.js';
+import type { Remedy, RemedySetting } from './remedy.js';
+import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
+import type { Evidence } from './diagnosis-types.js';
+import { fmt, rowList } from './diagnosis-words.js';
+import { type AddRemedy, choice, initName } from './remedy-settings.js';
+
+/** The init explodingAcrossNorms offers: every weight row of the same mean square length, 1/3, whatever n_in. */
+const EVEN_ROWS_INIT = 'standard';
+
+/** The inits explodingAcrossNorms was measured to replace (scripts/batch-norm-exploding.ts): their rows' length depends on n_out as well as n_in. */
+const UNEVEN_ROWS_INITS: readonly string[] = ['glorot-uniform', 'glorot-normal', 'orthogonal'];
+
+/** The mean square length of one weight row (a unit's n_in weights) that `init` draws: n_in·std². */
+const rowSquare = (init: WeightInitName, nIn: number, nOut: number) => nIn * weightInitStd(init, nIn, nOut) ** 2;
+
+/**
+ * The remedy of an exploding gap read across norm layers (evidence.normalisedBy), or none. There a
+ * dense layer before a norm learns the same whatever its weights' scale, so its gradient goes as
+ * 1/‖w‖ and its relative gradient ‖∂C/∂W‖/‖W‖ as 1/‖w‖² of its weight rows: that measure compares the
+ * layers' row lengths. Glorot's variance 2/(n_in + n_out) (and an orthogonal
+ * matrix's) gives the rows of a layer of few inputs and many outputs a shorter length than the next
+ * layers', so the first layer's relative gradient starts larger by the init alone; 'standard'
+ * U[±1/√n_in] gives every row the same. On the visualizer's batch-normalised network (6 × 16,
+ * spirals; scripts/batch-norm-exploding.ts, 2026-12-01, seeds 1–8, counted under the rule before
+ * ae77fa8, which read the gap across norms from the relative gradient alone) Glorot's uniform init exploded
+ * 4, 4 and 6 of 8 sigmoid, tanh and relu networks, glorot-normal 7, 7 and 7, orthogonal 8, 6 and 8;
+ * 'standard' 0, 0 and 1. Nothing else is offered: clipping, LARS and a lower rate leave the first
+ * record's gap as it was and widened the median (LARS: 3.74× → 15.0×); ReZero takes the branches'
+ * dense layers off the chain, so no gap is left to measure; SELU and LSUV turned some networks
+ * exploding or vanishing; he-normal and lecun-normal exploded 2 of 8 sigmoid networks, and Glorot's
+ * init, once offered, made the gap of a network drawn by 'standard' wider (relu, seed 1: 9.19× → 40.1×).
+ */
+export function explodingAcrossNorms(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const init = initName(trace.run.init);
+  const chain = e.chain ?? [];
+  if (init === undefined || !UNEVEN_ROWS_INITS.includes(init) || chain.length < 2) return;
+  const [first, last] = [chain[0], chain[chain.length - 1]];
+  const square = (row: number) => rowSquare(init as WeightInitName, trace.sizes[row], trace.sizes[row + 1]);
+  const byInit = square(last) / square(first);
+  if (!(byInit > 1)) return;
+  add(
+    [choice('init', EVEN_ROWS_INIT)],
+    `across the norm layers a layer's relative gradient goes as 1/‖w‖² of its weight rows (the norm divides out their scale), and '${init}' draws the ${rowList(trace, [first])}'s rows ` +
+      `${fmt(square(first))} long (mean square) against ${fmt(square(last))} in the ${rowList(trace, [last])}: ${fmt(byInit)}× the relative gradient by the init alone. ` +
+      `U[±1/√n_in] draws every row ${fmt(rowSquare(EVEN_ROWS_INIT, 1, 1))} long, whatever its layer's size.`,
+  );
+}
+
+/**
+ * The trace row whose weights make row l's z: l itself in a dense network's trace or for a dense
+ * row; an activation row's dense row just before it; none after a norm row (which sets z's scale
+ * whatever the weights) or for any other row.
+ */
+export function weightRowOf(trace: Trace, l: number): number | undefined {
+  if (!trace.blocks) return l;
+  const type = (row: number) => trace.blocks!.layers[row]?.type;
+  if (type(l) === 'dense') return l;
+  return type(l) === 'activation' && type(l - 1) === 'dense' ? l - 1 : undefined;
+}
+
+/**
+ * Where the weights feeding the saturated rows were larger at the first record than `init` draws
+ * them (RMS = ‖W‖/√(n_in·n_out) against weightInitStd), those layers' two scales, as a clause
+ * ("hidden layer 1's RMS weight is 0.09, 'glorot-uniform' draws 0.05"); undefined where none was.
+ */
+export function weightsAboveInit(trace: Trace, e: Evidence, init: WeightInitName): string | undefined {
+  // Layers the init draws at the same scale share one clause, their RMS weights as a range ("hidden layers 2–4's RMS weights are 1.01–1.04, … draws 0.177").
+  const byDrawn = new Map<string, { rows: number[]; rms: number[] }>();
+  for (const l of e.saturatedLayers) {
+    const w = weightRowOf(trace, l);
+    if (w === undefined) continue;
+    const [nIn, nOut] = [trace.sizes[w], trace.sizes[w + 1]];
+    const rms = trace.at('weightNorm', 0, w) / Math.sqrt(nIn * nOut);
+    const drawn = weightInitStd(init, nIn, nOut);
+    if (!(rms > drawn)) continue;
+    const group = byDrawn.get(fmt(drawn)) ?? { rows: [], rms: [] };
+    group.rows.push(w);
+    group.rms.push(rms);
+    byDrawn.set(fmt(drawn), group);
+  }
+  const clauses = [...byDrawn].map(([drawn, { rows, rms }]) => {
+    const [low, high] = [fmt(Math.min(...rms)), fmt(Math.max(...rms))];
+    const weights = low === high ? `RMS weight${rows.length > 1 ? 's are' : ' is'} ${low}` : `RMS weights are ${low}–${high}`;
+    return `${rowList(trace, rows)}'s ${weights}, '${init}' draws ${drawn}`;
+  });
+  return clauses.length ? clauses.join('; ') : undefined;
+}
+
+/**
+ * The activations of a network's hidden units: a dense network's hidden layers'; in a block
+ * network, those of its hidden dense and activation layers other than 'linear' (a linear dense
+ * layer followed by an activation layer is that activation's unit), or 'linear' if there are none.
+ */
+export function hiddenNonlinearities(trace: Trace): Activation[] {
+  const hidden = trace.activations.slice(0, -1) as Activation[];
+  if (!trace.blocks) return hidden;
+  const types = trace.blocks.layers;
+  const units = hidden.filter((f, l) => (types[l].type === 'dense' || types[l].type === 'activation') && f !== 'linear');
+  return units.length ? units : ['linear'];
+}
+
+/**
+ * The initialiser a switch to `activation` needs with it: He's for a relu-family unit, unless the
+ * run already draws He's weights or LSUV rescales them (He et al. 2015: relu zeroes half of z, so
+ * only variance 2/n_in keeps z's variance from layer to layer; 'standard' shrinks it 6× per layer,
+ * and a deep relu stack's units die). Undefined where the run's own suits it.
+ */
+function initFor(trace: Trace, activation: string): WeightInitName | undefined {
+  if (!isReluFamily(activation as Activation) || initName(trace.run.init) === RELU_INIT || trace.run.lsuv) return undefined;
+  return RELU_INIT;
+}
+
+const RELU_INIT = 'he-normal';
+
+/**
+ * The settings that switch the hidden units to `choices[0]`, and to the second as the alternative:
+ * createNetwork's `activation`, or the layer specs' in a block network, with the init the first
+ * choice needs (initFor) where the run's does not suit it, so that applying the remedy applies both.
+ */
+export function activationChange(trace: Trace, choices: readonly string[]): Pick<Remedy, 'settings' | 'alternative'> {
+  const units = (f: string): RemedySetting =>
+    trace.blocks ? { option: 'layers', value: `activation: '${f}' in each hidden dense or activation layer` } : choice('activation', f);
+  const init = initFor(trace, choices[0]);
+  const rate = rateFor(trace, choices[0]);
+  return {
+    settings: [units(choices[0]), ...(init ? [choice('init', init)] : []), ...(rate === undefined ? [] : [{ option: 'learningRate' as const, value: `${rate}`, flagValue: `${rate}` }])],
+    ...(choices[1] && { alternative: [units(choices[1])] }),
+  };
+}
+
+/** The learning rate a switch to `activation` needs with it: a lower one for relu where the run's is above the measured bound (reluRemedyRate). */
+const rateFor = (trace: Trace, activation: string) => (activation === 'relu' ? reluRemedyRate(trace.run) : undefined);
+
+/** The reason's clauses for the init and the rate activationChange adds (see initFor, rateFor), '' where it adds neither. */
+export function initClause(trace: Trace, choices: readonly string[]): string {
+  const init = initFor(trace, choices[0]);
+  const own = initName(trace.run.init);
+  const initWhy = init
+    ? ` With ${choices[0]}, He's initialisation ('${init}', variance 2/n_in) keeps z's variance the same from layer to layer (He et al. 2015)${own ? `; the run's '${own}' does not` : ''}.`
+    : '';
+  const rate = rateFor(trace, choices[0]);
+  const rateWhy =
+    rate === undefined
+      ? ''
+      : ` The run's learning rate, ${trace.run.learningRate}, is above ${rate}, the largest rate of a grid at which relu networks with He's weights ` +
+        `(${RELU_RATE_SETUP.depths.join(', ')} hidden layers of ${RELU_RATE_SETUP.width}, ${RELU_RATE_SETUP.seeds.length} seeds each, one epoch of ${trace.run.optimizer ?? 'sgd'} on the digits) all lowered their loss with no layer dead; ` +
+        "at larger rates some did not: one large step can put a relu unit's z below 0 on every input, and it gets no gradient after that.";
+  return initWhy + rateWhy;
+}

@@ -1,0 +1,55 @@
+/**
+ * Where the run stands (TrainingProgress) as the diagnosis reads it for its sentences and its
+ * remedies: the run's epochs, a short run, what a rising loss rose from, how a plateau or a still-
+ * falling loss moved. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from './trace.js';
+import { counted } from '../counted.js';
+import { type EpochLoss, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from './training-progress.js';
+import { fmt, percent } from './diagnosis-words.js';
+
+/** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
+export const runEpochs = (p: TrainingProgress, trace: Trace) => p.epochs ?? trace.epochs.length;
+
+/** The epochs of the run where fewer than SHORT_RUN_EPOCHS (at least one recorded); undefined for a longer run or a trace that records none. A thinned trace's are the run's (TrainingProgress.epochs), not those it kept. */
+export function shortRunEpochs(p: TrainingProgress, trace: Trace): number | undefined {
+  const epochs = runEpochs(p, trace);
+  return epochs >= 1 && epochs < SHORT_RUN_EPOCHS ? epochs : undefined;
+}
+
+/** How far a loss lies above its lowest, with the space after it: '26 % ' (nothing from a lowest of 0, which no percentage can be of). */
+export const percentAbove = (loss: number, lowest: number) => (lowest > 0 ? `${percent(loss / lowest - 1)} ` : '');
+
+/** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
+export function lowestWords(low: EpochLoss): { loss: number; words: string } {
+  const words = low.from === undefined ? `${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${fmt(low.loss)} over epochs ${low.from + 1}–${low.epoch + 1}`;
+  return { loss: low.loss, words };
+}
+
+/**
+ * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
+ * last window (TrainingProgress.lowest) and the first record's batch loss (the loss at the weights
+ * the run started from); read 'batches', the window of records before the last.
+ */
+export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
+  if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})` };
+  return p.lossStart < p.lowest.loss ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(p.lowest);
+}
+
+/** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
+export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
+  p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${p.window} of ${counted(epochs, 'epoch')}`;
+
+/** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
+export function plateauFall(p: TrainingProgress): string {
+  const fall = 1 - p.lossEnd / p.lossBefore;
+  const over = p.read === 'batches' ? `between the last two windows of ${counted(p.window, 'record')}` : p.window === 1 ? 'over the last epoch' : `between the last two windows of ${counted(p.window, 'epoch')}`;
+  return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
+}
+
+/** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace, 13 % over 4 epochs more)'. */
+export function stillFalling(p: TrainingProgress): string {
+  const before = p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
+  const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace, ${percent(-p.pace.projected)} over ${counted(p.pace.horizon, 'epoch')} more` : '';
+  return ` (${percent(1 - p.lossEnd / p.lossBefore)} below ${before}${pace})`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The remedies of where the run stands: a smaller rate for a rising loss, early stopping for
+ * overfitting or an unstable end, more epochs for a loss still falling, and those of a plateau
+ * beside a healthy flow. Part of diagnose() (diagnose.ts).
+ */
+import { runAtEnd, type Trace } from './trace.js';
+import { counted } from '../counted.js';
+import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from './remedy.js';
+import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from './training-progress.js';
+import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../optimizer-defaults.js';
+import type { Evidence } from './diagnosis-types.js';
+import { fmt } from './diagnosis-words.js';
+import { percentAbove, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { type AddRemedy, addSmallerRate, choice, inForceWords } from './remedy-settings.js';
+
+/**
+ * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
+ * gets a smaller learning rate (where the run takes one: an optimiser that chooses its own steps has
+ * none to lower); a held-out loss that rose while the training loss did not, the number of epochs
+ * after which it was lowest (early stopping, from this run's own measure).
+ */
+export function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const p = e.training;
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
+  if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
+    const from = riseFrom(p);
+    const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;
+    addSmallerRate(run, `the training loss rose ${percentAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
+  }
+  if (p && unstableEnd(p)) {
+    const best = p.heldOut!.lowest.epoch + 1;
+    add(
+      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      `the validation rows' loss was lowest after ${counted(best, 'epoch')} (${fmt(p.heldOut!.lowest.loss)}) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+    );
+  }
+  if (p?.state === 'overfitting') {
+    const lowest = p.heldOut!.lowest;
+    const best = lowest.epoch + 1;
+    const when = lowest.from === undefined ? `after ${counted(best, 'epoch')} (${fmt(lowest.loss)})` : `over epochs ${lowest.from + 1}–${best} (mean ${fmt(lowest.loss)})`;
+    add(
+      [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
+      `the validation rows' loss was lowest ${when} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+    );
+  }
+}
+
+/** More epochs than the run's: MORE_EPOCHS times them as a flag (or 'more' where the trace records none). */
+export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
+  const epochs = runEpochs(p, trace);
+  return epochs >= 1 ? { option: 'epochs', value: `more than ${epochs}`, flagValue: `${MORE_EPOCHS * epochs}` } : { option: 'epochs', value: 'more' };
+}
+
+/**
+ * The remedies of a plateau beside a healthy gradient flow, each one the run does not use yet:
+ * more epochs where the run is short (its plateau call rests on few epochs); a larger learning rate (not to an
+ * optimiser that chooses its own step lengths);
+ * momentum for plain SGD, with Adam as the alternative, or Adam for another optimiser that takes a
+ * rate and does not scale its steps by the gradient's size already. Each reason is from the run.
+ */
+export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const p = e.training!;
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
+  const optimizer = run.optimizer ?? 'sgd';
+  const fell = p.lossEnd < p.lossBefore;
+  const short = shortRunEpochs(p, trace);
+  const chance = atChance(p) ? ' with the accuracy at chance' : '';
+  // A longer run's plateau stands on its pace too (TrainingProgress.pace): as long again would not move the loss STILL_FALLING.
+  if (short !== undefined) {
+    add([moreEpochs(trace, p)], `the loss ${plateauFall(p)} after only ${counted(short, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS})${fell ? ': slowly, but it had not stopped' : ''}; training longer tells whether it leaves the plateau.`);
+  }
+  const ownSteps = OWN_STEP_LENGTH.includes(optimizer);
+  if (run.learningRate !== undefined && !ownSteps) {
+    add(
+      [{ option: 'learningRate', value: `above ${run.learningRate}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
+      `the gradient flow shows no fault, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
+        `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
+    );
+  }
+  const adam: RemedySetting[] = [
+    choice('optimizer', 'adam'),
+    ...(run.learningRate === ADAM_DEFAULTS.learningRate ? [] : [{ option: 'learningRate' as const, value: `${ADAM_DEFAULTS.learningRate}`, flagValue: `${ADAM_DEFAULTS.learningRate}` }]),
+  ];
+  const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size (Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
+  if (optimizer === 'sgd' && !(run.momentum !== undefined && run.momentum > 0)) {
+    add(
+      [{ option: 'momentum', value: `${CHOICE_MOMENTUM}`, flagValue: `${CHOICE_MOMENTUM}` }],
+      `the run's plain SGD steps go as the slope, which on a plateau is shallow; momentum ${CHOICE_MOMENTUM} adds up the steps along a slope that keeps its direction, up to 1/(1 − ${CHOICE_MOMENTUM}) = ${+(1 / (1 - CHOICE_MOMENTUM)).toPrecision(3)}× one step (Polyak 1964; Sutskever et al. 2013). Adam ${adamWhy}`,
+      adam,
+    );
+  } else if (!STEP_SIZE_OF_THEIR_OWN.includes(optimizer) && !ownSteps) {
+    add(adam, `Adam ${adamWhy}`);
+  }
+}

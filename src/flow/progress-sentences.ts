@@ -1,0 +1,229 @@
+/**
+ * The summary's sentence on where the run stands (TrainingProgress): converged, still learning, a
+ * plateau and its cause, rising (an unstable end where the held-out loss rose with it) or
+ * overfitting, with the losses that say so. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from './trace.js';
+import { counted } from '../counted.js';
+import { AT_CHANCE_MARGIN, atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from './training-progress.js';
+import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
+import type { Evidence, Verdict } from './diagnosis-types.js';
+import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
+import { faded } from './evidence-readings.js';
+import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
+import { atLastEpochs, lowestWords, percentAbove, riseFrom, shortRunEpochs } from './progress-readings.js';
+import { gapClosed } from './verdict-rules.js';
+
+/**
+ * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
+ * ratio of the last hidden layer's ‖∂C/∂b‖ (or, where a batch norm cancels that bias, its per-example
+ * ‖δ‖) at the last record over the first; a gradient that was 0 at the first record supports no
+ * ratio (0/0, x/0), so the sentence says what it was instead.
+ */
+function notFadedClause(e: Evidence, ends: ChainEnds): string {
+  const cancelled = Number.isNaN(e.lastHiddenChange) && Number.isFinite(e.lastHiddenDeltaChange);
+  const [change, measure] = cancelled ? [e.lastHiddenDeltaChange, "per-example ‖δ‖ (a batch norm cancels its bias)"] : [e.lastHiddenChange, '‖∂C/∂b‖'];
+  if (positiveFinite(change)) {
+    // A fall short of GRADIENT_FADED is still a fall: the sentence says how large, against the fall that counts as fading.
+    // Fading is a fall past 1/GRADIENT_FADED: one of exactly that much (or one that prints as that much) is not less than it, and
+    // a per-example ‖δ‖ read in place of a cancelled bias (which faded() does not judge) may have fallen further.
+    const [fall, fading] = [fmt(1 / change), fmt(1 / GRADIENT_FADED)];
+    const against =
+      fall === fading
+        ? `not past the ${fading}× beyond which this diagnosis calls it fading`
+        : `${change < GRADIENT_FADED ? 'more' : 'less'} than the ${fading}× this diagnosis calls fading`;
+    return change < 1
+      ? `the ${ends.last}'s ${measure} fell ${fall}× over training time, ${against}`
+      : `the gradients did not fade over training time: the ${ends.last}'s ${measure} ended at ${fmt(change)}× its start`;
+  }
+  // 0/0 (NaN) or x/0 (Inf): the layer had no gradient at the first record; 0 at the end of a nonzero start is a layer that lost it.
+  const zeroAtStart = `the ${ends.last}'s ${measure} was 0 at the first record (its units passed no gradient back: dead, or cut off by the layers above)`;
+  if (Number.isNaN(change)) return `the gradients could not fade over training time: ${zeroAtStart} and still is`;
+  if (change === Infinity) return `the gradients did not fade over training time: ${zeroAtStart}, and is not now`;
+  return `the ${ends.last}'s ${measure} fell to 0 over training time: the layer stopped passing any gradient back`;
+}
+
+/**
+ * Where the run stands (evidence.training), with the losses and accuracy that say so and which they
+ * are (per epoch, or the records' batches where the trace holds fewer than two epochs), and for a
+ * plateau whether the gradient faded over training time or only over depth, and that the gradient
+ * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
+ */
+export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + heldOutUnreadClause(p);
+  const windows = `median over the last ${counted(p.window, 'record')}`;
+  const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p, trace)}`;
+  // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
+  const only = `read from the batches: ${UNREAD_EPOCHS[p.epochsUnread!]}`;
+  if (p.state === 'converged') {
+    return (
+      `Training has converged on its batches (${only}): their loss fell from ${fmt(p.lossStart)} at the first record to ${fmt(p.lossEnd)} (${windows}), with ${right}, ` +
+      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
+      'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
+      convergedGapClause(verdict, e, ends)
+    );
+  }
+  if (p.state === 'learning') {
+    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.`;
+  }
+  if (p.state === 'rising') {
+    const from = riseFrom(p);
+    return (
+      `The batches' loss rose (${only}): ${fmt(p.lossEnd)} (${windows}), ${percentAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
+      `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
+    );
+  }
+  if (p.state === 'unclear') {
+    return (
+      `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
+      `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
+    );
+  }
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
+  return stuck + plateauCause(e, verdict, ends);
+}
+
+/** Why a plateau stands where it does: the gradient faded over training time, or did not (and for a vanishing run, the first layers are slow by depth); and that the gradient cannot tell a saddle from a minimum. */
+function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
+  const cause = faded(e)
+    ? '; the gradient faded over training time (above), not only over depth'
+    : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
+  const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
+  return `${cause}.${minimum}`;
+}
+
+/** Why the epochs were not read (TrainingProgress.epochsUnread), as the summary says it. */
+const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
+  'fewer than two': 'the trace holds fewer than two epochs',
+  'not a number': "an epoch's training loss in the trace is not a number",
+  'too sparse': 'the trace kept no epoch in the window before the last',
+};
+
+/**
+ * Where the accuracy is at chance (atChance), a clause that says so after it; '' elsewhere (and for a
+ * regression, which has no classes). The classes are classesOf's, which p.chance is 1 over.
+ */
+function chanceClause(p: TrainingProgress, trace: Trace): string {
+  const classes = classesOf(trace);
+  if (!atChance(p) || classes === undefined) return '';
+  return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way`;
+}
+
+/** For a plateau of a short run (shortRunEpochs), that the call rests on few epochs; '' elsewhere. */
+function shortRunClause(p: TrainingProgress, trace: Trace): string {
+  const epochs = shortRunEpochs(p, trace);
+  if (epochs === undefined) return '';
+  const windows = p.read === 'epochs' ? ': each window compared is one epoch' : '';
+  return `; the plateau call rests on only ${counted(epochs, 'epoch')} (fewer than ${SHORT_RUN_EPOCHS}${windows}), and more epochs would tell whether the loss has stopped`;
+}
+
+/** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
+function epochLossWords(p: TrainingProgress): string {
+  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
+  if (p.epochLoss === 'training subset at the end') return `the loss on ${p.subsetRows} of the training rows at each epoch's end (at the validation rows' weights${kept})`;
+  return p.epochLoss === 'all rows at the end'
+    ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
+    : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
+}
+
+/**
+ * Where the loss's pace (TrainingProgress.pace) decided that it still falls or rises, though it moved
+ * less than STILL_FALLING between the last two windows (and rose less above where it rose from), a
+ * clause that says so; '' elsewhere.
+ */
+function paceClause(p: TrainingProgress): string {
+  const pace = p.pace;
+  const moved = p.state === 'rising' ? p.lossEnd / riseFrom(p).loss - 1 : 1 - p.lossEnd / p.lossBefore;
+  if (!pace?.steady || moved >= STILL_FALLING || Math.abs(pace.projected) < STILL_FALLING) return '';
+  return (
+    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (a least-squares line, its slope clear of 0 at 95 %) ` +
+    `it ${pace.projected < 0 ? 'falls' : 'rises'} ${percent(Math.abs(pace.projected))} over ${counted(pace.horizon, 'epoch')} more`
+  );
+}
+
+/**
+ * The epoch an unstable end (unstableEnd) is said to start from: the first after the one the
+ * training loss rose from (riseFrom), the first epoch where it rose from the first step's batch loss.
+ */
+function unstableFrom(p: TrainingProgress): number {
+  return riseFrom(p).loss === p.lossStart ? 1 : p.lowest!.epoch + 2;
+}
+
+/** Why a rising training loss points to the steps: said after the rise. */
+function overshootSentence(trace: Trace): string {
+  const steps = trace.run.learningRate === undefined ? 'the steps' : `the steps (learning rate ${trace.run.learningRate})`;
+  return `A training loss that rises points to ${steps} overshooting: moving the weights past the lower loss they aimed at`;
+}
+
+/** progressSentence where the trace holds two epochs or more: the state read from the per-epoch losses, with them. */
+function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const measured = epochLossWords(p);
+  const end = atLastEpochs(p.lossEnd, p, p.epochs!);
+  const right = Number.isNaN(p.accuracyEnd)
+    ? ''
+    : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p, trace)}`;
+  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${low.words}`;
+  if (p.state === 'overfitting') {
+    const held = p.heldOut!;
+    return (
+      `the loss on the validation rows (held out from training) rose while the training loss did not: ${rise(held.lossEnd, lowestWords(held.lowest))}, ` +
+      `while ${measured} went ${fmt(p.lossBefore)} → ${p.lossEnd === p.lossBefore ? 'the same' : fmt(p.lossEnd)}${p.window === 1 ? '' : ` (means over the last two windows of ${counted(p.window, 'epoch')})`}${right}.` +
+      // Fitting the training rows better is said only where their loss fell: one that held says nothing of it.
+      (p.lossEnd < p.lossBefore ? ' The network fits its training rows better at the cost of the rows it has not seen.' : '')
+    );
+  }
+  if (p.state === 'rising') {
+    // Both at the same weights: not overfitting, which would have held the training loss.
+    const unstable = unstableEnd(p)
+      ? `training became unstable from epoch ${unstableFrom(p)}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
+      : '';
+    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`;
+  }
+  if (p.state === 'converged') {
+    return (
+      `Training has converged: ${measured} fell from ${fmt(p.lossStart)} at the first step (its batch) to ${end}${right}, ` +
+      'so the gradients are small because the errors are, near the loss\'s floor of 0: not a plateau. ' +
+      'No remedy that changes only how the run steps (optimiser, learning rate, per-layer rates, clipping) is offered: the steps reached the floor.' +
+      convergedGapClause(verdict, e, ends)
+    );
+  }
+  const before = p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
+  if (p.state === 'learning') {
+    return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${paceClause(p)}${right}.`;
+  }
+  // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
+  const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
+  const stopped = untold ? 'stopped falling' : 'stopped falling short of convergence';
+  const whetherConverged = untold
+    ? `; whether it converged the trace cannot tell: its loss is at most ${percent(CONVERGED_LOSS_FRACTION)} of the first step's batch's, but no traced batch of the last ${p.window === 1 ? 'epoch' : counted(p.window, 'epoch')} measured the ${percent(CONVERGED_ACCURACY)} of rows classified right that converged also asks for (a smaller trace interval would)`
+    : '';
+  return (
+    `A plateau: ${measured} ${stopped} (${end}; ${fmt(p.lossBefore)} over ${before}; ${fmt(p.lossStart)} at the first step (its batch))${right}${whetherConverged}${shortRunClause(p, trace)}` +
+    plateauCause(e, verdict, ends)
+  );
+}
+
+/**
+ * Where the held-out loss rose but the trace holds no training loss at the same weights (one saved
+ * before TraceEpoch.training was recorded): what the trace can tell, and that it cannot tell
+ * overfitting from an unstable end; '' elsewhere.
+ */
+function heldOutUnreadClause(p: TrainingProgress): string {
+  if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
+  const held = p.heldOut!;
+  return (
+    ` The validation rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${percentAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${fmt(held.lowest.loss)} after ${counted(held.lowest.epoch + 1, 'epoch')}; ` +
+    "the trace holds no training loss at the same weights (it was saved before gradscope recorded one), and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same validation records it."
+  );
+}
+
+/** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
+function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
+  const median = gapMeasure(e).median;
+  const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
+  const ratio = `the ${ends.first}'s ${measure} is ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)})`;
+  return gapClosed(verdict, e)
+    ? ` The gap closed during training: ${ratio}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
+    : ` The gap held during training: ${ratio}, so the changes to the network it points to are still offered.`;
+}

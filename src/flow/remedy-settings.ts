@@ -1,0 +1,36 @@
+/**
+ * How the remedies are built: a setting of an option, added once with its reason, and the settings
+ * several remedies share (a smaller rate from the one in force, clipping at 1). Part of diagnose()
+ * (diagnose.ts).
+ */
+import type { RunAtEnd, TraceRun } from './trace.js';
+import { type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from './remedy.js';
+import { OWN_STEP_LENGTH } from '../optimizer-defaults.js';
+
+export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
+
+/** How remediesFor and its helpers add a remedy: its settings, why, and a second choice in place of them. */
+export type AddRemedy = (settings: RemedySetting[], why: string, alternative?: RemedySetting[]) => void;
+
+/** An option set to one of its named choices ('relu', 'adam'): a flag takes the bare name. */
+export const choice = (option: RemedyOption, name: string): RemedySetting => ({ option, value: `'${name}'`, flagValue: name });
+
+/** A change to the layer specs (no flag takes one). */
+export const layers = (value: string): RemedySetting => ({ option: 'layers', value });
+
+export const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
+
+/** Adds the smaller-rate remedy with `why`, except to a run whose optimiser chooses its own step lengths (OWN_STEP_LENGTH). */
+export function addSmallerRate(run: RunAtEnd, why: string, add: AddRemedy): void {
+  if (!OWN_STEP_LENGTH.includes(run.optimizer ?? '')) add([smallerRate(run)], `${why}${inForceWords(run)}`);
+}
+
+/** Where onNonFinite 'halve' lowered the rate, a sentence saying that the remedy's rate derives from the one in force at the end, not the starting one. */
+export const inForceWords = (run: RunAtEnd) =>
+  run.startingLearningRate === undefined ? '' : ` The rate is set from the one in force at the end, ${run.learningRate} (halved from ${run.startingLearningRate}).`;
+
+/** A learning rate below the run's in force at its end, and a third of it for a flag (SMALLER_LEARNING_RATE); words only where the trace does not record the run's. */
+function smallerRate(run: RunAtEnd): RemedySetting {
+  if (run.learningRate === undefined) return { option: 'learningRate', value: 'a smaller value' };
+  return { option: 'learningRate', value: `below ${run.learningRate}`, flagValue: `${+(run.learningRate * SMALLER_LEARNING_RATE).toPrecision(3)}` };
+}

@@ -1,0 +1,77 @@
+/**
+ * A diagnosis's summary: its heading sentence and the gradient flow's (flow-sentences.ts), then
+ * where the run stands (progress-sentences.ts). Part of diagnose() (diagnose.ts).
+ */
+import type { Trace } from './trace.js';
+import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
+import { fmt } from './diagnosis-words.js';
+import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
+import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
+import { progressSentence } from './progress-sentences.js';
+import { alsoGap, flowUnread } from './verdict-rules.js';
+
+export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
+  if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
+  const run = trace.run;
+  const ends = chainEnds(trace, e);
+  const gap = decisiveGap(e);
+  const gapUnread = flowUnread(e);
+  const head: Record<Verdict, string> = {
+    vanishing: `Vanishing gradients (${severity}): `,
+    exploding: `Exploding gradients (${severity}): `,
+    dead: 'Dead units: ',
+    saturated: 'Saturated units: ',
+    'loss-rising': 'Loss rising: ',
+    overfitting: 'Overfitting: ',
+    healthy: gapUnread ? 'No fault found in the gradient flow: ' : 'Healthy gradient flow: ',
+  };
+  const parts: string[] = [];
+  // These two verdicts are the loss's, not the gradient flow's: its sentence comes first, the flow's evidence after it.
+  const lossVerdict = verdict === 'loss-rising' || verdict === 'overfitting';
+  if (lossVerdict && e.training) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  const flowFine = lossVerdict ? 'the gradient flow itself shows no fault: ' : '';
+  if (verdict === 'dead') parts.push(deadSentence(e, trace, e.deadLayers));
+  if (verdict === 'saturated') parts.push(saturatedSentence(e, trace));
+  if (e.hiddenLayers < 2) {
+    const gated = gatedBranchLayers(trace, e.hiddenLayers);
+    const offChain = gated > 0 ? ` on the chain (the ${gated} dense layer${gated === 1 ? '' : 's'} in ReZero branches ${gated === 1 ? 'is' : 'are'} off it: a branch's gradient is α times its block's, and the skips carry the gradient past it)` : '';
+    parts.push(`${flowFine}with ${e.hiddenLayers} hidden layer${e.hiddenLayers === 1 ? '' : 's'}${offChain} there is no chain of hidden layers for the gradient to vanish or explode along.`);
+  } else if (verdict !== 'dead' && (positiveFinite(gap) || e.normalisedBy)) {
+    parts.push(flowFine + gapSentence(gap, e, ends, trace));
+    if (verdict === 'vanishing' && e.batchNormBlocking) parts.push(batchNormBlockingSentence(e.batchNormBlocking, trace));
+    const trend = trendSentence(e, ends);
+    if (trend) parts.push(trend);
+    if (e.grewWhileLearning) parts.push(learntGapSentence(gap, e));
+  } else if (verdict !== 'dead' && (gap === 0 || gap === Infinity)) {
+    parts.push(flowFine + noGradientSentence(gap, e, ends));
+  } else if (verdict !== 'dead' && gapUnread) {
+    parts.push(
+      `${flowFine}no gap between the ${ends.first} and the ${ends.last} could be read: the ratio of their per-example δ was 0 ÷ 0 (no gradient at either end) or not a number in every record, ` +
+        'so whether the gradient vanishes or explodes along the chain this trace cannot tell.',
+    );
+  } else if (alsoGap(verdict, e)) {
+    parts.push(`also ${alsoGap(verdict, e)} gradients (${gapSeverity(gap)}): ${gapSentence(gap, e, ends, trace)}`);
+    const trend = trendSentence(e, ends);
+    if (trend) parts.push(trend);
+  }
+  if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  if (e.compensated) {
+    parts.push(
+      `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
+        `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ` +
+        'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
+    );
+  }
+  if (e.evenedByDecay) {
+    parts.push(
+      `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), about even, ` +
+        `but by the weight decay, not the optimiser: L2 decay (λ = ${fmt(run.weightDecay!)}) shrinks every layer's weights by the same fraction each step, ` +
+        `and in the ${ends.first} its pull λ·‖W‖ is ${fmt(e.decayToGradient)}× the gradient ‖∂C/∂W‖ (median), so that layer's steps are mostly the decay's and the gap in its gradient stays uncompensated.`,
+    );
+  }
+  // The verdict is the first finding that holds (docs/gradient-flow.md, "The diagnosis"); the later ones the evidence also holds are named after it.
+  if (verdict !== 'dead' && e.layersWithDeadUnits.length) parts.push(`also dead units: ${deadSentence(e, trace, e.layersWithDeadUnits)}`);
+  if (verdict !== 'saturated' && e.saturatedLayers.length) parts.push(`also saturated units: ${saturatedSentence(e, trace)}`);
+  if (e.nonFinite) parts.push('Some gradients or weights became Inf or NaN.');
+  return head[verdict] + parts.map((p, i) => (i === 0 ? p : p[0].toUpperCase() + p.slice(1))).join(' ');
+}

@@ -1,0 +1,96 @@
+/**
+ * The optimisers that undo a vanishing gradient after the fact, and the per-layer rates measured
+ * from the end of an SGD run's trace. Part of diagnose() (diagnose.ts).
+ */
+import type { Trace, TraceRun } from './trace.js';
+import { equalisingRates } from '../equalising-rates.js';
+import { median } from '../median.js';
+import type { RemedySetting } from './remedy.js';
+import { GRADIENT_SCALED_STEPS } from '../optimizer-defaults.js';
+import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH } from './diagnosis-thresholds.js';
+import type { Evidence } from './diagnosis-types.js';
+import { type AddRemedy, choice } from './remedy-settings.js';
+
+/**
+ * The optimisers whose runs are offered per-layer rates: plain gradient steps, which follow the raw
+ * gradient whose gaps the rates undo (see layerRatesRemedy for why no other).
+ */
+const LAYER_RATE_OPTIMIZERS = ['sgd'];
+
+/**
+ * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
+ * records `from`..`to` (the last LAYER_RATE_RECORDS) of each record's equalisingRates of ‖∂C/∂W‖.
+ */
+function recentRates(trace: Trace): { from: number; to: number; rates: number[] } {
+  const to = trace.length - 1;
+  const from = Math.max(0, to - LAYER_RATE_RECORDS + 1);
+  const perRecord = Array.from({ length: to - from + 1 }, (_, i) => equalisingRates(trace.row('weightGradNorm', from + i)));
+  const rates = Array.from({ length: trace.layers }, (_, l) => median(perRecord.map((record) => record[l])));
+  return { from, to, rates };
+}
+
+/** The optimiser setting that keeps the run's optimiser as it was set (its momentum, Nesterov and weight decay) and adds `rates` (no flag takes it: an object), in its text and as numbers (RemedySetting.layerRates). */
+function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting {
+  const settings = [
+    `name: '${run.optimizer ?? 'sgd'}'`,
+    ...(run.momentum !== undefined ? [`momentum: ${run.momentum}`] : []),
+    ...(run.nesterov ? ['nesterov: true'] : []),
+    ...(run.weightDecay !== undefined ? [`weightDecay: ${run.weightDecay}`] : []),
+    ...(run.decayBiases === false ? ['decayBiases: false'] : []),
+  ];
+  // The rates as printed, so that the text and the numbers a program applies are the same run.
+  const printed = rates.map((rate) => Number(rate.toPrecision(3)));
+  return { option: 'optimizer', value: `{ ${[...settings, `layerRates: [${printed.join(', ')}]`].join(', ')} }`, layerRates: printed };
+}
+
+/**
+ * The per-layer-rates remedy of a vanishing run, or none: only to a dense network's SGD run (or one
+ * whose optimiser the trace does not name) without rates of its own. Rates go by weight layer, which
+ * a block network's trace rows are not, and undo the gaps in the raw gradient, which only plain
+ * gradient steps follow: Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own
+ * gradient's scale and LARS each layer's by its trust ratio, so the rates would overshoot the layers
+ * with the small gradients; K-FAC, Hessian-free, L-BFGS and Levenberg–Marquardt scale each direction
+ * by the curvature and take no layerRates at all.
+ */
+function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
+  const run = trace.run;
+  if (run.layerRates || trace.blocks || !LAYER_RATE_OPTIMIZERS.includes(run.optimizer ?? 'sgd')) return;
+  // The rates at the end of the trace: a train() call given them on this network starts from there,
+  // and fixed rates fit only the gradients of the moment they are measured at (the first record's
+  // would fit a fresh start, whose gradients the network no longer has).
+  const { from, to, rates } = recentRates(trace);
+  if (!rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return;
+  e.layerRates = rates;
+  const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
+  add(
+    [withLayerRates(run, rates)],
+    `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window}, ` +
+      "so every hidden layer's weight step starts as large as the last hidden layer's, where training this network on would start" +
+      `${run.optimizer ? ` (the run's ${run.optimizer} settings kept)` : ''}. Fixed rates fit only the gradients of that moment: ` +
+      'once those shift they can overshoot (in `gradscope study remedies` they did not leave the plateau), so prefer lars, which re-measures the ratio every step.',
+  );
+}
+
+/** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
+export function vanishingOptimizerRemedies(
+  trace: Trace,
+  e: Evidence,
+  optimizerRemedy: (name: string, why: string) => void,
+  add: AddRemedy,
+): void {
+  const run = trace.run;
+  optimizerRemedy('lars', "scales each layer's step by its trust ratio ‖W‖/‖∇W‖, so the update-to-weight ratio is the same in every layer.");
+  if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
+    add([choice('optimizer', 'adam')], "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
+  }
+  layerRatesRemedy(trace, e, add);
+  // K-FAC takes dense networks only.
+  const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
+  if (secondOrder.length) {
+    add(
+      [choice('optimizer', secondOrder[0])],
+      'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
+      secondOrder[1] === undefined ? undefined : [choice('optimizer', secondOrder[1])],
+    );
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The remedies a diagnosis offers, by gradscope's option names, none the run already uses: its
+ * verdict's, then those of the findings beside it and of where the run stands. Part of diagnose()
+ * (diagnose.ts).
+ */
+import { type Activation, LEAKY_RELU_SLOPE } from '../kernels.js';
+import { isReluFamily } from './metrics.js';
+import { runAtEnd, type Trace } from './trace.js';
+import { type Remedy, type RemedyOption, remedyText } from './remedy.js';
+import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../optimizer-defaults.js';
+import { architectureRemedies } from './architecture-remedies.js';
+import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
+import type { Evidence, Verdict } from './diagnosis-types.js';
+import { andList, fmt, gapRecords, rowList, sharesByRow } from './diagnosis-words.js';
+import { saturatedLater, saturationAtStart } from './evidence-readings.js';
+import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
+import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
+import { stillFalling } from './progress-readings.js';
+import { moreEpochs, plateauRemedies, progressRemedies } from './progress-remedies.js';
+import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName } from './remedy-settings.js';
+import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
+import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
+
+export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
+  const remedies = verdictRemedies(verdict, trace, e);
+  if (e.training?.state !== 'converged') return remedies;
+  // A run that reached the loss's floor needs no change to how it steps (progressSentence says so); evidence.layerRates goes with its remedy.
+  const kept = remedies.filter((r) => !r.settings.every((s) => STEP_OPTIONS.includes(s.option)));
+  if (!kept.some((r) => r.settings.some((s) => s.layerRates))) delete e.layerRates;
+  return kept;
+}
+
+/** The options that change how a run steps, not the network: a converged run is offered none of them alone. */
+const STEP_OPTIONS: readonly RemedyOption[] = ['learningRate', 'optimizer', 'clipNorm'];
+
+function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
+  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
+  const run = runAtEnd(trace);
+  const hiddenActivations = hiddenNonlinearities(trace);
+  const uses = (f: Activation) => hiddenActivations.includes(f);
+  const remedies: Remedy[] = [];
+  // A remedy offered once: the dead units' remedies come after another verdict's, which may name the same change.
+  const add: AddRemedy = (settings, why, alternative) => {
+    const option = remedyText({ settings, alternative });
+    if (!remedies.some((r) => r.option === option)) remedies.push({ option, settings, ...(alternative && { alternative }), why });
+  };
+  const usesInit = (name: string) => initName(run.init) === name;
+  // He for relu, Saxe's orthogonal for linear nets, LeCun's for SELU (Klambauer et al.), Glorot's otherwise.
+  const normalisedInit = hiddenActivations.every((f) => isReluFamily(f))
+    ? 'he-normal'
+    : hiddenActivations.every((f) => f === 'linear')
+      ? 'orthogonal'
+      : hiddenActivations.every((f) => f === 'selu')
+        ? 'lecun-normal'
+        : 'glorot-uniform';
+  // A network loaded from a file that records no initialisation is traced without one (TraceRun.init absent): the remedy says so rather than suggest blindly what it may already use.
+  const initUnknown =
+    run.init === undefined && !run.lsuv ? ` This trace does not record how the network's weights were drawn (a network loaded from a file, say): if they were drawn by '${normalisedInit}' already, this remedy is not new to it.` : '';
+  const initRemedy = (why: string) => {
+    if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why + initUnknown);
+  };
+  const optimizerRemedy = (name: string, why: string) => {
+    if (run.optimizer !== name) add([choice('optimizer', name)], why);
+  };
+
+  /** The remedies for dead relu units; `diedLater`: they were alive at the first record, so the steps killed them. */
+  const deadUnitRemedies = (diedLater: boolean) => {
+    if (diedLater) {
+      addSmallerRate(run, `the units died during training (alive at the first record): a large step can push a relu unit's z below 0 for every input, after which it gets no gradient.`, add);
+    }
+    // The reason says what the trace knows of the biases: drawn negative, or not recorded (a loaded network); a run with zero or positive constant biases is not told they are the cause.
+    const bias = run.biasInit;
+    const zeroBiasWhy = "with zero biases about half of each unit's inputs are active at the start.";
+    if (bias === undefined) {
+      add([choice('biasInit', 'zero')], `if the network's biases started negative (this trace does not record how they were drawn: a loaded network), they hold z ≤ 0 for every input; ${zeroBiasWhy}`);
+    } else if (bias !== 'zero' && (bias.name === 'normal' || bias.value < 0)) {
+      const drawn = bias.name === 'normal' ? `drawn from N(0, ${fmt(bias.std)}²), about half start negative` : `all start at ${bias.value}`;
+      add([choice('biasInit', 'zero')], `the run's biases ${drawn}, and negative biases hold z ≤ 0 for every input; ${zeroBiasWhy}`);
+    }
+    if (!uses('leaky-relu')) {
+      const change = activationChange(trace, ['leaky-relu']);
+      add(change.settings, `passes a small gradient (slope ${LEAKY_RELU_SLOPE}) where z ≤ 0, so a unit that goes inactive can recover.${initClause(trace, ['leaky-relu'])}`, change.alternative);
+    }
+    initRemedy('keeps the variance of z the same from layer to layer, so units are active on about half of the inputs.');
+  };
+
+  // The per-layer factor as the summary states it (same records), where it could be measured.
+  const factor = (words: (f: string) => string) => (positiveFinite(e.meanChainFactor) ? words(fmt(e.meanChainFactor)) : '');
+  /** An exploding gap's remedies where no norm layer lies between the chain's ends. */
+  const explodingRemedies = () => {
+    // Each reason says only what was measured. "Too large" rests on a measured factor per layer above 1 (not where it is ≤ 1: the
+    // gradient does not grow through the weights there); where no factor was measured (a link without one) the gap that was is said;
+    // with neither (an Inf gap, no gradient at the last hidden layer; Inf or NaN values) nothing measured points to the weights' scale.
+    const [gap, ends] = [decisiveGap(e), chainEnds(trace, e)];
+    if (positiveFinite(e.meanChainFactor)) {
+      if (e.meanChainFactor > 1) initRemedy(`the weights are too large: passing back through one layer multiplies the gradient by ${fmt(e.meanChainFactor)}; this init makes the factor per layer about 1.`);
+    } else if (positiveFinite(gap) && gap >= EXPLODING_RATIO) {
+      initRemedy(
+        `one example's gradient δ at the ${ends.first} is ${fmt(gap)}× the ${ends.last}'s (${gapRecords(gap, e)}; no factor per layer was measured along the chain); ` +
+          'this init scales the weights so that each layer passes the gradient on at about the same size.',
+      );
+    }
+    // A run that already clips at 1 or tighter is not told to clip; one that clips looser is told to clip tighter.
+    // None to a run whose optimiser evaluates its own gradients (OWN_GRADIENTS): train() refuses clipNorm beside it.
+    const clipped = run.clipNorm;
+    const clips = !OWN_GRADIENTS.includes(run.optimizer ?? '');
+    if (clips && clipped === undefined) add([CLIP_AT_1], 'caps the norm of the whole gradient before each step, so an exploding gradient cannot produce a huge step.');
+    else if (clips && clipped !== undefined && clipped > 1) add([CLIP_AT_1], `a tighter cap than the run's clipping at norm ${fmt(clipped)} on the norm of the whole gradient before each step, so an exploding gradient produces smaller steps.`);
+    if (!e.compensated && !GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) optimizerRemedy('lars', 'scales each layer\'s step by ‖W‖/‖∇W‖, so its size no longer follows the size of the gradient.');
+  };
+  // Dead units under another verdict (or too few for the dead one) get their remedies after the verdict's: they pass no gradient and learn nothing, whatever the gap.
+  const alsoDeadUnits = () => {
+    if (verdict === 'dead' || e.layersWithDeadUnits.length === 0) return;
+    deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
+    architectureRemedies('dead', trace, e, hiddenActivations, add);
+  };
+  if (gapClosed(verdict, e)) {
+    alsoDeadUnits();
+    return remedies;
+  }
+  if (verdict === 'vanishing' && e.batchNormBlocking) {
+    // The gradient stops at the batch norms whatever the activation, init or optimiser: only more rows or a per-example norm lets it through.
+    add(
+      [{ option: 'batchSize', value: `${BATCH_NORM_ROWS} or more`, flagValue: `${BATCH_NORM_ROWS}` }],
+      `batch norm passes on n − 2 of the n directions of each feature's gradient over a batch of n rows: none with ${trace.run.batchSize}, ${BATCH_NORM_ROWS - 2} of ${BATCH_NORM_ROWS} with ${BATCH_NORM_ROWS}.`,
+    );
+    add(
+      [{ option: 'layers', value: "{ type: 'layer-norm' } in place of each { type: 'batch-norm' }" }],
+      'layer norm normalises each example over its features, not each feature over the batch, so any batch size passes its gradient on (Ba et al. 2016).',
+    );
+    return remedies;
+  }
+  /** A vanishing gap's remedies: the verdict's, or beside dead units (alsoGap). */
+  const vanishingRemedies = () => {
+    const sigmoidCap = uses('sigmoid');
+    const activationRemedy = () => {
+      const better = (['relu', 'tanh'] as const).filter((f) => !uses(f));
+      if (sigmoidCap && better.length) {
+        const change = activationChange(trace, better);
+        add(
+          change.settings,
+          // σ'·W, not σ' alone, is the factor: at most ‖W‖₂/4, which is below 1/4 only for weights that pass no vector on longer (docs/gradient-flow.md).
+          `σ' of the sigmoid is at most 1/4, so one sigmoid layer multiplies each example's gradient by at most ‖W‖₂/4 (‖W‖₂: the largest singular value of the weights it passes back through), ` +
+            `a shrink of at least 4× where ‖W‖₂ ≤ 1${factor((f) => `; the measured factor here is ${f} per layer`)}; ` +
+            "tanh's σ' reaches 1 and relu's is exactly 1 where the unit is active." +
+            initClause(trace, better),
+          change.alternative,
+        );
+      }
+    };
+    // With sigmoid layers the σ' ceiling is the cause, which no initialisation lifts; otherwise the weights' scale.
+    if (sigmoidCap) activationRemedy();
+    else {
+      initRemedy(
+        `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1${factor((f) => `; measured: ${f}`)}).`,
+      );
+    }
+    if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
+  };
+  /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
+  const explodingGapRemedies = () => {
+    if (e.nonFinite) addSmallerRate(run, 'some gradients or weights became Inf or NaN: large gradients times the step size overshoot.', add);
+    if (e.normalisedBy) explodingAcrossNorms(trace, e, add);
+    else explodingRemedies();
+  };
+  // A gap past the thresholds beside dead units (the summary's 'Also vanishing', 'Also exploding'): its remedies after the dead units' (none twice).
+  const also = alsoGap(verdict, e);
+  if (verdict === 'vanishing') vanishingRemedies();
+  else if (verdict === 'exploding') explodingGapRemedies();
+  else if (verdict === 'dead') {
+    deadUnitRemedies(e.deadLayers.every((l) => trace.at('deadFraction', 0, l) <= DEAD_LAYER));
+    if (also === 'vanishing') vanishingRemedies();
+    if (also === 'exploding') explodingGapRemedies();
+  } else if (verdict === 'saturated') {
+    // Units that were not saturated at the first record were pushed there by the steps, not by the starting weights.
+    const first = saturationAtStart(trace, e);
+    if (saturatedLater(first)) {
+      const weightRows = e.saturatedLayers.map((l) => weightRowOf(trace, l)).filter((w) => w !== undefined);
+      const steps = andList(weightRows.map((w) => `${rowList(trace, [w])}'s by ${(100 * e.layers[w].updateRatio).toPrecision(2)} %`));
+      const size = weightRows.length ? ` moved the weights (${steps} of their size per step: ‖ΔW‖/‖W‖, median) and` : '';
+      const by = run.optimizer ? ` (${run.optimizer}${run.learningRate === undefined ? '' : `, learning rate ${run.learningRate}`})` : '';
+      addSmallerRate(
+        run,
+        `the units saturated during training (at the first record ${sharesByRow(trace, e.saturatedLayers, first, 'them')} were): the optimiser's steps${by}${size} pushed |z| out to where σ'(z) ≈ 0; smaller steps keep z nearer 0.`,
+        add,
+      );
+    }
+    const larger = weightsAboveInit(trace, e, normalisedInit);
+    if (larger) {
+      initRemedy(
+        `weights that are too large push |z| to where σ'(z) ≈ 0: at the first record ${larger}; this init keeps the variance of z near 1 from layer to layer.`,
+      );
+    }
+    if (run.biasInit !== undefined && run.biasInit !== 'zero') add([choice('biasInit', 'zero')], "large biases also push z away from 0, where σ' is largest.");
+    const nonSaturating = (['relu', 'softsign'] as const).filter((f) => !uses(f));
+    if (nonSaturating.length) {
+      const change = activationChange(trace, nonSaturating);
+      add(
+        change.settings,
+        'relu does not saturate for z > 0; softsign approaches its limits polynomially rather than exponentially, so it saturates later (Glorot & Bengio 2010).' +
+          initClause(trace, nonSaturating),
+        change.alternative,
+      );
+    }
+  }
+  // A plateau beside a gradient flow measured healthy with no finding in it (dead or saturated units have remedies of their own, a smaller rate among them): the remedies of a run that stopped short.
+  const flowClear = !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && flowClear) plateauRemedies(trace, e, add);
+  // A loss still falling beside such a flow needs time, not another optimiser or rate.
+  if (verdict === 'healthy' && e.training?.state === 'learning' && flowClear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+  // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
+  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
+  // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
+  if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
+  if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
+  alsoDeadUnits();
+  return remedies;
+}
