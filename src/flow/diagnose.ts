@@ -15,17 +15,17 @@ import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
 import { trainingProgress } from './training-progress.js';
-import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis-thresholds.js';
-import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis-types.js';
-import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './gap-measures.js';
-import { summarise } from './summary.js';
-import { remediesFor } from './verdict-remedies.js';
-import { flowUnread, grewWhileLearning, verdictOf } from './verdict-rules.js';
+import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
+import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
+import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
+import { summarise } from './diagnosis/summary.js';
+import { remediesFor } from './diagnosis/verdict-remedies.js';
+import { flowUnread, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
-export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis } from './diagnosis-types.js';
-export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis-thresholds.js';
-export { hiddenChain } from './gap-measures.js';
+export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis } from './diagnosis/diagnosis-types.js';
+export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
+export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
 export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
 

@@ -2,7 +2,7 @@
  * The thresholds diagnose() judges by, each named once (docs/gradient-flow.md, "The diagnosis"):
  * they follow from σ' ≤ 1/4. Part of diagnose() (diagnose.ts).
  */
-import { PRIME_MAX } from './metrics.js';
+import { PRIME_MAX } from '../metrics.js';
 
 /**
  * A sigmoid layer multiplies each example's gradient by σ'(z)·W with σ' ≤ 1/4: even with weights

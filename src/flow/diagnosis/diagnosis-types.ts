@@ -2,10 +2,10 @@
  * What diagnose() returns: the verdict, its severity, the evidence behind them (Diagnosis) and the
  * remedies. Part of diagnose() (diagnose.ts).
  */
-import type { CurvatureEvidence } from './curvature-evidence.js';
-import type { OutputActivation } from '../kernels.js';
-import type { Remedy } from './remedy.js';
-import type { TrainingProgress } from './training-progress.js';
+import type { CurvatureEvidence } from '../curvature-evidence.js';
+import type { OutputActivation } from '../../kernels.js';
+import type { Remedy } from '../remedy.js';
+import type { TrainingProgress } from '../training-progress.js';
 
 /**
  * vanishing / exploding: the gradient shrinks / grows on its way back through the hidden layers;

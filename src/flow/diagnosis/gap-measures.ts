@@ -3,7 +3,7 @@
  * along, the gap that decides (per-example δ, or the relative gradient across norm rows), its side
  * and severity. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
+import type { Trace } from '../trace.js';
 import { EXPLODING_RATIO, SEVERE_RATIO, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast, Severity } from './diagnosis-types.js';
 

@@ -3,7 +3,7 @@
  * could be read, a gap beside dead units, a gap that closed, a gap that grew while the network
  * learnt. Part of diagnose() (diagnose.ts).
  */
-import { atChance } from './training-progress.js';
+import { atChance } from '../training-progress.js';
 import { EXPLODING_RATIO, SEVERE_RATIO, TRAINED_LOSS_FRACTION, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { decisiveGap, even, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';

@@ -3,11 +3,11 @@
  * verdict's, then those of the findings beside it and of where the run stands. Part of diagnose()
  * (diagnose.ts).
  */
-import { type Activation, LEAKY_RELU_SLOPE } from '../kernels.js';
-import { isReluFamily } from './metrics.js';
-import { runAtEnd, type Trace } from './trace.js';
-import { type Remedy, type RemedyOption, remedyText } from './remedy.js';
-import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../optimizer-defaults.js';
+import { type Activation, LEAKY_RELU_SLOPE } from '../../kernels.js';
+import { isReluFamily } from '../metrics.js';
+import { runAtEnd, type Trace } from '../trace.js';
+import { type Remedy, type RemedyOption, remedyText } from '../remedy.js';
+import { GRADIENT_SCALED_STEPS, OWN_GRADIENTS } from '../../optimizer-defaults.js';
 import { architectureRemedies } from './architecture-remedies.js';
 import { BATCH_NORM_ROWS, DEAD_LAYER, DEAD_UNITS, EXPLODING_RATIO } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';

@@ -3,12 +3,12 @@
  * activation, one whose rows are even across norm layers, and what each is measured to need. Part of
  * diagnose() (diagnose.ts).
  */
-import type { Activation } from '../kernels.js';
-import { type WeightInitName, weightInitStd } from '../init/initializers.js';
-import { isReluFamily } from './metrics.js';
-import type { Trace } from './trace.js';
-import type { Remedy, RemedySetting } from './remedy.js';
-import { RELU_RATE_SETUP, reluRemedyRate } from './relu-remedy-rates.js';
+import type { Activation } from '../../kernels.js';
+import { type WeightInitName, weightInitStd } from '../../init/initializers.js';
+import { isReluFamily } from '../metrics.js';
+import type { Trace } from '../trace.js';
+import type { Remedy, RemedySetting } from '../remedy.js';
+import { RELU_RATE_SETUP, reluRemedyRate } from '../relu-remedy-rates.js';
 import type { Evidence } from './diagnosis-types.js';
 import { fmt, rowList } from './diagnosis-words.js';
 import { type AddRemedy, choice, initName } from './remedy-settings.js';

@@ -2,9 +2,9 @@
  * How the diagnosis says numbers, layers, rows and records, in its sentences and its remedies'
  * reasons alike. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
-import { counted } from '../counted.js';
-import { numberRanges } from '../layer-names.js';
+import type { Trace } from '../trace.js';
+import { counted } from '../../counted.js';
+import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { gapMeasure } from './gap-measures.js';
 

@@ -3,11 +3,11 @@
  * overfitting or an unstable end, more epochs for a loss still falling, and those of a plateau
  * beside a healthy flow. Part of diagnose() (diagnose.ts).
  */
-import { runAtEnd, type Trace } from './trace.js';
-import { counted } from '../counted.js';
-import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from './remedy.js';
-import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from './training-progress.js';
-import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../optimizer-defaults.js';
+import { runAtEnd, type Trace } from '../trace.js';
+import { counted } from '../../counted.js';
+import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
+import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Evidence } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
 import { percentAbove, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';

@@ -3,9 +3,9 @@
  * remedies: the run's epochs, a short run, what a rising loss rose from, how a plateau or a still-
  * falling loss moved. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
-import { counted } from '../counted.js';
-import { type EpochLoss, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from './training-progress.js';
+import type { Trace } from '../trace.js';
+import { counted } from '../../counted.js';
+import { type EpochLoss, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */

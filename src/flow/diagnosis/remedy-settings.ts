@@ -3,9 +3,9 @@
  * several remedies share (a smaller rate from the one in force, clipping at 1). Part of diagnose()
  * (diagnose.ts).
  */
-import type { RunAtEnd, TraceRun } from './trace.js';
-import { type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from './remedy.js';
-import { OWN_STEP_LENGTH } from '../optimizer-defaults.js';
+import type { RunAtEnd, TraceRun } from '../trace.js';
+import { type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
+import { OWN_STEP_LENGTH } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 

@@ -2,7 +2,7 @@
  * A diagnosis's summary: its heading sentence and the gradient flow's (flow-sentences.ts), then
  * where the run stands (progress-sentences.ts). Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
+import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';

@@ -3,11 +3,11 @@
  * that grew while the network learnt, no gradient at one end, dead and saturated units, batch norm
  * over too few rows. Part of diagnose() (diagnose.ts).
  */
-import { LEAKY_RELU_SLOPE } from '../kernels.js';
-import { SATURATION_MARGIN } from './metrics.js';
-import type { Trace } from './trace.js';
-import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
-import { counted } from '../counted.js';
+import { LEAKY_RELU_SLOPE } from '../../kernels.js';
+import { SATURATION_MARGIN } from '../metrics.js';
+import type { Trace } from '../trace.js';
+import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
+import { counted } from '../../counted.js';
 import { CANCELLATION, SEVERE_RATIO, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';

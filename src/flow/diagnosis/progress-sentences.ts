@@ -3,9 +3,9 @@
  * plateau and its cause, rising (an unstable end where the held-out loss rose with it) or
  * overfitting, with the losses that say so. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
-import { counted } from '../counted.js';
-import { AT_CHANCE_MARGIN, atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from './training-progress.js';
+import type { Trace } from '../trace.js';
+import { counted } from '../../counted.js';
+import { AT_CHANCE_MARGIN, atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';

@@ -2,10 +2,10 @@
  * The remedies that change the architecture (norm layers, residual and ReZero blocks, SELU, LSUV),
  * offered after the others. Part of diagnose() (diagnose.ts).
  */
-import type { Activation } from '../kernels.js';
-import { isSaturating } from './metrics.js';
-import type { Trace } from './trace.js';
-import { median } from '../median.js';
+import type { Activation } from '../../kernels.js';
+import { isSaturating } from '../metrics.js';
+import type { Trace } from '../trace.js';
+import { median } from '../../median.js';
 import { DRIFT } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';

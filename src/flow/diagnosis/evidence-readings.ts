@@ -2,8 +2,8 @@
  * What diagnose() reads beside the gap: saturation at the start and later, cancelled biases at the
  * chain's ends, a gradient that faded over training time. Part of diagnose() (diagnose.ts).
  */
-import type { Trace } from './trace.js';
-import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
+import type { Trace } from '../trace.js';
+import { biasesCancelledByBatchNorm } from '../cancelled-biases.js';
 import { GRADIENT_FADED, SATURATED_LAYER } from './diagnosis-thresholds.js';
 import type { Evidence } from './diagnosis-types.js';
 

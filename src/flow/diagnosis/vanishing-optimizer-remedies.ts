@@ -2,11 +2,11 @@
  * The optimisers that undo a vanishing gradient after the fact, and the per-layer rates measured
  * from the end of an SGD run's trace. Part of diagnose() (diagnose.ts).
  */
-import type { Trace, TraceRun } from './trace.js';
-import { equalisingRates } from '../equalising-rates.js';
-import { median } from '../median.js';
-import type { RemedySetting } from './remedy.js';
-import { GRADIENT_SCALED_STEPS } from '../optimizer-defaults.js';
+import type { Trace, TraceRun } from '../trace.js';
+import { equalisingRates } from '../../equalising-rates.js';
+import { median } from '../../median.js';
+import type { RemedySetting } from '../remedy.js';
+import { GRADIENT_SCALED_STEPS } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH } from './diagnosis-thresholds.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, choice } from './remedy-settings.js';
