@@ -12,7 +12,7 @@
  * The gap it prints is the relative gradient's, which diagnose() read across norms until ae77fa8; the
  * verdict now reads evidence.normalisedGap (the one of δ's and the relative gradient's nearer 1).
  * 3 min 17 s at load 6–9 on the shared 2-core AMD EPYC (2026-12-01, ref backend); it printed the numbers quoted in
- * docs/gradient-flow.md ("Exploding across batch norm") and in explodingAcrossNorms (src/flow/diagnose.ts).
+ * docs/gradient-flow.md ("Exploding across batch norm") and in explodingAcrossNorms (src/flow/diagnosis/init-remedies.ts).
  */
 import { createNetwork } from '../src/index.js';
 import { diagnose, verdictLabel, type Diagnosis } from '../src/flow/diagnose.js';
