@@ -93,7 +93,7 @@ const PROMISED: Promised[] = [
     },
   },
   {
-    comment: 'the first hidden layer learns ~50× slower than the last hidden one',
+    comment: 'hidden 1, 2, 3, output: hidden 1 learns ~50× slower than hidden 3',
     check(stdout) {
       const before = printedNumbers(stdout, '‖∂C/∂b‖ per layer before:');
       const ratio = before[before.length - 2] / before[0];

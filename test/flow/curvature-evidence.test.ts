@@ -11,8 +11,8 @@ describe('diagnose with curvature evidence', async () => {
   net.train(x, y, { epochs: 3, batchSize: 4, trace: {} });
   const trace = net.trace!;
   const plain = diagnose(trace);
-  // On a plateau, a diagnosis without curvature says the gradient cannot tell a saddle from a minimum; with it, the curvature says which.
-  const undecided = ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
+  // On a plateau, a diagnosis without curvature says the gradient alone cannot tell a minimum from a saddle or a gentle slope; with it, the curvature says which.
+  const undecided = ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
 
   it.each([
     [{ lambdaMin: -3e-4, lambdaMax: 1.2, confirmed: true, exploitable: true, critical: true }, /a saddle \(λ_min = -3\.0e-4 against λ_max = 1\.2e\+0\)/],

@@ -88,6 +88,6 @@ export const mainJobCommand = command({
     ];
     const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);
-    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | --model M.json --data D.json (see --help).`);
+    print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
   },
 });

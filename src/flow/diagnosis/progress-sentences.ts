@@ -83,12 +83,12 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   return stuck + plateauCause(e, verdict, ends);
 }
 
-/** Why a plateau stands where it does: the gradient faded over training time, or did not (and for a vanishing run, the first layers are slow by depth); and that the gradient cannot tell a saddle from a minimum. */
+/** Why a plateau stands where it does: the gradient faded over training time, or did not (and for a vanishing run, the first layers are slow by depth); and that the gradient alone cannot tell a minimum from a saddle or a gentle slope. */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e)
     ? '; the gradient faded over training time (above), not only over depth'
     : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
-  const minimum = e.curvature ? '' : ' The gradient cannot tell whether the point is a saddle or a local minimum; its curvature can (docs/curvature.md).';
+  const minimum = e.curvature ? '' : ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
   return `${cause}.${minimum}`;
 }
 
