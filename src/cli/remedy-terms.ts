@@ -126,9 +126,12 @@ function changedLine(run: RunCommand, changes: readonly { name: string; value: s
 /**
  * The remedies' terms for `run`: each remedy (and alternative) as the command line that reruns it
  * with the remedy's settings, by the rerun where the settings change the training alone and it takes
- * their flags, else by the train line; the API's options with why where neither can.
+ * their flags, else by the train line; the API's options with why where neither can, and with the
+ * reason once (RemedyTerms.unmadeRun) where the run itself has no command line.
  */
 export function remedyTerms(run: RunOnCommandLine): RemedyTerms {
+  // No rerun and no train line: every remedy would carry the same reason, said once instead.
+  if (run.rerun === undefined && 'cannot' in run.train) return { form: 'api', unmadeRun: run.train.cannot };
   return {
     form: 'command',
     commandLine(settings) {

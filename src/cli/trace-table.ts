@@ -80,7 +80,7 @@ export function residualTableData(trace: Trace, record = trace.length - 1): Repo
 export function diagnosisText(d: Diagnosis, terms: RemedyTerms): string {
   const lines = [`Diagnosis: ${verdictHeading(d)}`, wrap(d.summary, 100, '  ')];
   if (d.remedies.length) {
-    lines.push('  What to try:');
+    lines.push(terms.unmadeRun === undefined ? '  What to try:' : wrap(`What to try, as the library's options (${terms.unmadeRun}):`, 100, '  '));
     // A command line is never wrapped (it is copied whole); an alternative gets a line of its own.
     for (const r of d.remedies) {
       const [first, alternative] = remedyLines(r, terms);

@@ -99,6 +99,13 @@ export interface RemedyTerms {
   form: 'api' | 'command';
   /** In the 'command' form, the printer's command line for a list of settings (the remedy's, or its alternative). */
   commandLine?: (settings: readonly RemedySetting[]) => RemedyCommandLine;
+  /**
+   * Why no remedy of this run can be a command line: the run itself has none (a study's recipe with
+   * weight decay, which `gradscope train` has no flag for). A printer says it once, above the
+   * remedies, which are then in the 'api' form without a reason each. Absent (the default): each
+   * remedy says its own reason where it has one.
+   */
+  unmadeRun?: string;
 }
 
 /** The API's terms: what Remedy.option holds. */
@@ -162,7 +169,8 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
     throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
   checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine? }");
-  const { form, commandLine } = terms as Partial<RemedyTerms>;
+  const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;
   if (form !== 'api' && form !== 'command') throw invalidOption(`remedyText: terms.form is 'api' or 'command', got ${shown(form)}`);
+  if (unmadeRun !== undefined && typeof unmadeRun !== 'string') throw invalidOption(`remedyText: terms.unmadeRun is a string (why the run has no command line), got ${shown(unmadeRun)}`);
   if (form === 'command' && typeof commandLine !== 'function') throw invalidOption(`remedyText: terms in the 'command' form need commandLine (settings → { line } or { cannot }), got ${shown(commandLine)}`);
 }

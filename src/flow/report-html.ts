@@ -401,7 +401,7 @@ export function proseParts(text: string): ProsePart[] {
 function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
   const remedies = d.remedies.map((r) => `<li>${remedyLines(r, terms).map((line) => `<code>${escapeHtml(line)}</code>`).join(' or ')}: ${proseHtml(r.why)}</li>`).join('');
   // An undecided verdict (Diagnosis.undecided) gets the neutral border, not the healthy one's green.
-  return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try:</p><ul>${remedies}</ul>` : ''}</div>`;
+  return `<div class="diagnosis ${d.undecided ? 'undecided' : d.verdict}" data-verdict="${d.verdict}"><p><strong>${verdictHeading(d)}</strong>. ${proseHtml(d.summary)}</p>${remedies ? `<p>What to try${terms.unmadeRun === undefined ? '' : `, as the library's options (${proseHtml(terms.unmadeRun)})`}:</p><ul>${remedies}</ul>` : ''}</div>`;
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */

@@ -35,6 +35,8 @@ import type { NetworkOptions } from '../../src/network/config.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_TRAINING_SEED, firstRows, nielsenTraining, type DepthStudyResult } from '../../src/studies/depth.js';
 import { depthRunTerms } from '../../src/cli/study-remedy-terms.js';
+import { diagnosisText } from '../../src/cli/trace-table.js';
+import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { runCliInProcess } from '../util/cli.js';
 
 type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
@@ -265,6 +267,12 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     expect(nielsenTraining(64, 0).shuffle).toBe(false);
     expect([readTrainingFlags(depthArgs).shuffle, depthArgs.flags.get('train'), depthArgs.flags.get('seed')]).toEqual([false, '64', String(DEPTH_TRAINING_SEED)]);
     expect(readTrainingFlags(parsed).shuffle).toBe(true);
-    expect(remedyLines(init, remedyTerms(studyRun(decayed, known)))).toEqual(["init: 'he-normal' (createNetwork option: gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for)"]);
+    // A run no command line makes: its remedies are the API's options, and why is said once, above them.
+    const unmade = remedyTerms(studyRun(decayed, known));
+    const why = 'gradscope train cannot make this run: it trained with weight decay 0.005 on the weights only, which train has no flag for';
+    expect([remedyLines(init, unmade), unmade.unmadeRun]).toEqual([["init: 'he-normal'"], why]);
+    const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;
+    const printed = diagnosisText(twoRemedies, unmade);
+    expect([printed.split('weight decay 0.005').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
   });
 });
