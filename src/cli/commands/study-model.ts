@@ -1,9 +1,7 @@
 /**
- * gradscope study --model M [--data D.json | --train 9000 --test 1000] [--epochs 10] [--batch-size 32] [--learning-rate η]
- *   [--optimizer sgd] [--momentum μ] [--norm-constraint c] [--clip-norm N] [--on-non-finite throw|skip|halve] [--seed 1] [--backend wasm] [--threads 1] [--every 1] [--json]
- *   [--csv FILE] [--html FILE] [--save FILE]
- * The gradient-flow trace, report and diagnosis for a user's own network and data (or the digits, as
- * `gradscope train` trains on them without --data).
+ * gradscope study --model M [flags]: the gradient-flow trace, report and diagnosis for a user's own network and data (or the digits, as
+ * `gradscope train` trains on them without --data). Its flags are the command table's below, which
+ * `--help` prints (this comment copied them and fell behind: --drop-last, --no-shuffle).
  */
 import { diagnose } from '../../flow/diagnose.js';
 import { classesOf } from '../../flow/training-progress.js';
