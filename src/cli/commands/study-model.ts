@@ -1,7 +1,7 @@
 /**
  * gradscope study --model M [flags]: the gradient-flow trace, report and diagnosis for a user's own network and data (or the digits, as
  * `gradscope train` trains on them without --data). Its flags are the command table's below, which
- * `--help` prints (this comment copied them and fell behind: --drop-last, --no-shuffle).
+ * `--help` prints: one list, not copied here.
  */
 import { diagnose } from '../../flow/diagnose.js';
 import { classesOf } from '../../flow/training-progress.js';
