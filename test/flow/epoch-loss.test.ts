@@ -7,16 +7,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import { firstRows } from '../../src/studies/depth.js';
-import type { TrainOptions, TrainResult } from '../../src/training/train-options.js';
-import type { NetworkOptions } from '../../src/network/config.js';
 import { expectError } from '../util/expect-error.js';
+import { OVERFITTING_NETWORK, overfittingTraining, tracedRun, type Rows } from '../util/traced-run.js';
 
-type Rows = ReturnType<typeof firstRows>;
 let digits: { thousand: Rows; hundred: Rows; test: Rows };
 
 beforeAll(async () => {
@@ -24,13 +21,6 @@ beforeAll(async () => {
   digits = { thousand: firstRows(train.x, train.y, 1000), hundred: firstRows(train.x, train.y, 100), test: firstRows(test.x, test.y, test.x.rows) };
 });
 
-async function traced(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<{ trace: Trace; result: TrainResult }> {
-  const net = await createNetwork({ seed: 1, ...network });
-  const result = net.train(rows.x, rows.y, options);
-  const trace = net.trace!;
-  net.dispose();
-  return { trace, result };
-}
 
 /** The trace as a gradscope that recorded no epochs would have saved it. */
 function withoutEpochs(trace: Trace): Trace {
@@ -45,7 +35,7 @@ const highRate = { epochs: 8, batchSize: 32, learningRate: 0.5, trace: { every: 
 
 describe("where a run stands is read from its epochs' losses", () => {
   it("the researcher's case: the loss on every training row rose at the end while the batches' fell; not healthy, and says so", async () => {
-    const { trace, result } = await traced(leaky, digits.thousand, { ...highRate, validation: { x: digits.thousand.x, y: digits.thousand.y } });
+    const { trace, result } = await tracedRun(leaky, digits.thousand, { ...highRate, validation: { x: digits.thousand.x, y: digits.thousand.y } });
     expect(trace.run.validation).toBe('training rows');
     expect(trace.epochs.map((e) => e.validation!.loss)).toEqual(result.epochs.map((e) => e.validation!.loss));
     const allRows = result.epochs.map((e) => e.validation!.loss);
@@ -72,7 +62,7 @@ describe("where a run stands is read from its epochs' losses", () => {
   }, 60_000);
 
   it("without validation the epochs' training loss is the mean of their batches' losses, and this run's fell: still learning, by its epochs", async () => {
-    const { trace, result } = await traced(leaky, digits.thousand, highRate);
+    const { trace, result } = await tracedRun(leaky, digits.thousand, highRate);
     expect(trace.run.validation).toBeUndefined();
     expect(trace.epochs.map((e) => e.loss)).toEqual(result.epochs.map((e) => e.loss));
     const d = diagnose(trace);
@@ -82,14 +72,7 @@ describe("where a run stands is read from its epochs' losses", () => {
   }, 60_000);
 
   it('overfitting: 100 digits fitted while the loss on 1,000 held-out digits rose from its lowest; the remedy is the epochs it was lowest after', async () => {
-    const { trace, result } = await traced({ sizes: [784, 100, 10], activation: 'relu', init: 'he-normal' }, digits.hundred, {
-      epochs: 30,
-      batchSize: 10,
-      learningRate: 0.01,
-      optimizer: 'adam',
-      trace: { every: 5 },
-      validation: { x: digits.test.x, y: digits.test.y },
-    });
+    const { trace, result } = await tracedRun(OVERFITTING_NETWORK, digits.hundred, overfittingTraining(digits.test));
     expect(trace.run.validation).toBe('other rows');
     const held = result.epochs.map((e) => e.validation!.loss);
     const best = held.indexOf(Math.min(...held));
@@ -103,7 +86,7 @@ describe("where a run stands is read from its epochs' losses", () => {
   }, 60_000);
 
   it("a verdict of the gradient flow keeps its name and its remedies, and its progress sentence reads the epochs: the loss on every row rose 3× in the last epoch", async () => {
-    const { trace, result } = await traced({ sizes: [784, 30, 30, 10], activation: 'relu' }, digits.thousand, {
+    const { trace, result } = await tracedRun({ sizes: [784, 30, 30, 10], activation: 'relu' }, digits.thousand, {
       epochs: 10,
       batchSize: 16,
       learningRate: 0.5,

@@ -8,17 +8,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnist } from '../../src/data/mnist.js';
-import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { TRAINING_CHECK_MAX_ROWS, trainingCheckRows } from '../../src/training/training-check-rows.js';
-import type { TrainOptions } from '../../src/training/train-options.js';
-import type { NetworkOptions } from '../../src/network/config.js';
 import { expectError } from '../util/expect-error.js';
+import { OVERFITTING_NETWORK, overfittingTraining, tracedRun, type Rows } from '../util/traced-run.js';
 
-type Rows = ReturnType<typeof firstRows>;
 let digits: { thousand: Rows; hundred: Rows; test: Rows; fiveHundredTest: Rows };
 
 beforeAll(async () => {
@@ -31,13 +28,7 @@ beforeAll(async () => {
   };
 });
 
-async function traced(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<Trace> {
-  const net = await createNetwork({ seed: 1, ...network });
-  net.train(rows.x, rows.y, options);
-  const trace = net.trace!;
-  net.dispose();
-  return trace;
-}
+const traced = async (...run: Parameters<typeof tracedRun>): Promise<Trace> => (await tracedRun(...run)).trace;
 
 /** The trace as a gradscope that did not record the training rows' loss at each epoch's end would have saved it. */
 function withoutTrainingLoss(trace: Trace): Trace {
@@ -68,14 +59,7 @@ describe('the training rows evaluated beside held-out rows', () => {
 
 describe('overfitting against the training loss at the same weights', () => {
   it('100 digits fitted by a big net over 30 epochs while the loss on the test digits rose: OVERFITTING, its training subset (all 100 rows) did not rise', async () => {
-    const trace = await traced({ sizes: [784, 100, 10], activation: 'relu', init: 'he-normal' }, digits.hundred, {
-      epochs: 30,
-      batchSize: 10,
-      learningRate: 0.01,
-      optimizer: 'adam',
-      trace: { every: 5 },
-      validation: { x: digits.test.x, y: digits.test.y },
-    });
+    const trace = await traced(OVERFITTING_NETWORK, digits.hundred, overfittingTraining(digits.test));
     expect(trace.epochs.every((e) => e.training?.rows === 100)).toBe(true);
     const d = diagnose(trace);
     const p = d.evidence.training!;
