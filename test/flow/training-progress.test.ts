@@ -15,8 +15,8 @@ import type { NetworkOptions } from '../../src/network/config.js';
 import { Trace } from '../../src/flow/trace.js';
 import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_NETWORK_OPTIONS, DEPTH_ROWS, firstRows, nielsenTraining } from '../../src/studies/depth.js';
+import { tracedRun, type Rows } from '../util/traced-run.js';
 
-type Rows = ReturnType<typeof firstRows>;
 let digits: { all: Rows; nielsen: Rows; small: Rows };
 
 beforeAll(async () => {
@@ -24,15 +24,7 @@ beforeAll(async () => {
   digits = { all: firstRows(train.x, train.y, train.x.rows), nielsen: firstRows(train.x, train.y, DEPTH_ROWS), small: firstRows(train.x, train.y, 256) };
 });
 
-async function tracedRun(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<Trace> {
-  const net = await createNetwork({ seed: 1, ...network });
-  net.train(rows.x, rows.y, options);
-  const trace = net.trace!;
-  net.dispose();
-  return trace;
-}
-
-const diagnosed = async (network: NetworkOptions, rows: Rows, options: TrainOptions) => diagnose(await tracedRun(network, rows, options));
+const diagnosed = async (network: NetworkOptions, rows: Rows, options: TrainOptions) => diagnose((await tracedRun(network, rows, options)).trace);
 
 const relu3 = { sizes: [784, 30, 30, 30, 10], activation: 'relu', init: 'he-normal' } as const;
 const sigmoid3 = { sizes: [784, 30, 30, 30, 10], activation: 'sigmoid' } as const;
@@ -109,7 +101,7 @@ describe('where a run stands: converged, plateau or still learning', () => {
   }, 60_000);
 
   it("still learning: Nielsen's [784,30,10] on his 1,000 digits, full batch at η 1 (no batch noise), its loss more than STILL_FALLING below the window before", async () => {
-    const trace = await tracedRun({ sizes: [784, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
+    const { trace } = await tracedRun({ sizes: [784, 30, 10], ...DEPTH_NETWORK_OPTIONS }, digits.nielsen, {
       epochs: 50,
       batchSize: DEPTH_ROWS,
       learningRate: 1,
