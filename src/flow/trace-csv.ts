@@ -12,7 +12,8 @@
  *   the epoch, an empty layer (what tells the two kinds apart), empty step cells, then the epoch's
  *   cells (EPOCH_COLUMNS): its mean batch loss; where the run had validation rows, their loss and
  *   accuracy after it; where it also measured the training subset at the same weights
- *   (TraceEpoch.training), that subset's loss, accuracy and rows; and the learning rate in force.
+ *   (TraceEpoch.training), that subset's loss, accuracy and rows; the learning rate in force; and
+ *   the batches onNonFinite 'skip' left out of it.
  * Epochs count from 1, as train() and the command line count them (EpochInfo.epoch; the JSON's
  * epochs[].epoch counts from 0). A step after the last recorded epoch (a run stopped within one)
  * has an empty epoch cell. NaN, and null in the page's data, is an empty cell.
@@ -24,9 +25,11 @@ import type { TraceJSON } from './trace.js';
  * validationAccuracy (TraceEpoch.validation), trainingSubsetLoss, trainingSubsetAccuracy and
  * trainingSubsetRows (TraceEpoch.training), each empty where the epoch has none, and learningRate:
  * the rate in force in the epoch (TraceEpoch.learningRate where onNonFinite 'halve' lowered it, else
- * the run's starting TraceRun.learningRate), empty for an optimiser that chooses its own steps.
+ * the run's starting TraceRun.learningRate), empty for an optimiser that chooses its own steps; and
+ * skippedBatches: the batches onNonFinite 'skip' left out of the epoch (TraceEpoch.skipped, 0 where
+ * it records none), over whose remainder alone epochLoss is the mean.
  */
-export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate'] as const;
+export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches'] as const;
 
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it).
@@ -56,6 +59,8 @@ export function traceCsv(trace: TraceJSON): string {
         trainingSubsetAccuracy: e.training?.accuracy,
         trainingSubsetRows: e.training?.rows,
         learningRate: rate,
+        // Recorded only where some were left out (older traces read as none, as Trace does).
+        skippedBatches: e.skipped ?? 0,
       };
       lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), ...EPOCH_COLUMNS.map((column) => cell(own[column]))].join(','));
     }

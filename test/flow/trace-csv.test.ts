@@ -106,4 +106,21 @@ describe('the trace CSV', () => {
     const ownSteps = { ...older, run: noRate };
     expect(readTraceCsv(Trace.fromJSON(ownSteps).toCSV()).epochs.map((e) => e.learningRate)).toEqual(['', '']);
   });
+
+  it("says how many batches 'skip' left out of each epoch, whose loss is over the rest alone; 0 where none was", async () => {
+    const net = await createNetwork({ sizes: [4, 5, 3], output: 'linear', loss: 'mse', seed: 9, backend: 'ref' });
+    // Row 2's targets are beyond float32's squares: its batch (batchSize 1) faults in every epoch, whatever the weights.
+    const y = train.y.slice(0, 4).map((row, i) => (i === 2 ? [1e30, 1e30, 1e30] : row));
+    net.train(train.x.slice(0, 4), y, { epochs: 2, batchSize: 1, shuffle: false, onNonFinite: 'skip', trace: { every: 1 } });
+    const trace = net.trace!;
+    net.dispose();
+    expect(trace.epochs.map((e) => e.skipped)).toEqual([1, 1]);
+    const csv = trace.toCSV();
+    expectCsvMatchesJson(csv, trace.toJSON());
+    expect(readTraceCsv(csv).epochs.map((e) => e.skippedBatches)).toEqual(['1', '1']);
+    // A run that left none out, and a trace saved before the count was recorded, read as none.
+    const { epochs: [first, second] } = trace.toJSON() as { epochs: { skipped?: number }[] };
+    const none = { ...trace.toJSON(), epochs: [first, second].map(({ skipped: _, ...e }) => e) };
+    expect(readTraceCsv(Trace.fromJSON(none).toCSV()).epochs.map((e) => e.skippedBatches)).toEqual(['0', '0']);
+  });
 });
