@@ -10,8 +10,9 @@ import { leadingRows, type Rows } from '../data/matrix.js';
 import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import type { Optimizer } from '../optim/index.js';
-import { SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { batchRowsUsed } from '../training/batch-rows.js';
+import { startingLearningRate } from '../training/optimizer-settings.js';
+import { reportedRate } from '../training/step-faults.js';
 import { describeRun } from '../training/trace-run.js';
 import type { TrainingSettings } from './training-flags.js';
 
@@ -19,13 +20,12 @@ import type { TrainingSettings } from './training-flags.js';
  * The trace of one step at `net`'s weights as they are: the gradients of the first batch of
  * `rows` (--batch-size of them, capped at the rows, in the rows' order: no shuffling draws them), no
  * update. The run it records is the one the flags would train (`optimizer`, its rate, the batch,
- * clipping), as train() records it (its rate too: the optimiser's own, else SGD's), so that diagnose() suggests nothing the run already uses.
+ * clipping), as train() records it (its rate too, by train()'s rule: startingLearningRate, reportedRate), so that diagnose() suggests nothing the run already uses.
  * The rows the batch holds, for the printer to say.
  */
 export function traceAtInitialWeights(net: Network, optimizer: Optimizer, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }): { trace: Trace; batch: number } {
   const batch = batchRowsUsed(settings.batchSize, rows.count);
-  const ownSteps = optimizer.choosesOwnSteps === true;
-  const learningRate = ownSteps ? undefined : (settings.learningRate ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE);
+  const learningRate = reportedRate(startingLearningRate(optimizer, settings.learningRate), optimizer.choosesOwnSteps === true);
   const initialisation = net.initialisation;
   const run = describeRun({ initialisation, lsuvApplied: initialisation?.lsuv === true }, optimizer, { clipNorm: settings.clipNorm, batchSize: batch, learningRate });
   const recorder = new TraceRecorder(net, { every: 1 }, run);

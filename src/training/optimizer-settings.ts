@@ -10,7 +10,7 @@ import { float32Problem } from '../checks.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
-import { Sgd } from '../optim/sgd.js';
+import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
 import type { ModelOwner } from '../model.js';
 import type { TrainOptions } from './train-options.js';
 
@@ -95,6 +95,15 @@ export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<T
   if (settings.gradientNoise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
     throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
   }
+}
+
+/**
+ * The learning rate a train() call starts `optimizer` at: the `given` one, else the optimiser's own
+ * (Optimizer.defaultLearningRate), else SGD's (a plugin that names none). One rule for train() and
+ * for `study --model --epochs 0`, whose one traced step records the rate the flags would train at.
+ */
+export function startingLearningRate(optimizer: Pick<Optimizer, 'defaultLearningRate'>, given: number | undefined): number {
+  return given ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE;
 }
 
 /** The optimiser a train() call steps with, and whether the call made it (and so disposes of it at its end). */

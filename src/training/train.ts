@@ -4,7 +4,6 @@
  */
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
-import { SGD_LEARNING_RATE } from '../optim/sgd.js';
 import { clipGradientNorm } from '../optim/clip.js';
 import { evaluateRows, identity } from '../network/rows.js';
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
@@ -20,7 +19,7 @@ import { trainingCheckRows } from './training-check-rows.js';
 import { counted } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
-import { learningRateProblem, trainingOptimizer } from './optimizer-settings.js';
+import { learningRateProblem, startingLearningRate, trainingOptimizer } from './optimizer-settings.js';
 import { readTrainingSettings } from './training-settings.js';
 import {
   backAtEpochStart,
@@ -59,7 +58,7 @@ export function runTraining(
   const settings = readTrainingSettings(net, options, x.rows);
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
   const { optimizer, owned: ownsOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise });
-  let learningRate = settings.learningRate ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE;
+  let learningRate = startingLearningRate(optimizer, settings.learningRate);
   const ownSteps = optimizer.choosesOwnSteps === true;
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
   const rngAtStart = new Uint32Array(4);
