@@ -23,6 +23,18 @@ export const GRADIENT_SCALED_STEPS: readonly string[] = ['adam', 'adamw', 'rmspr
  */
 export const STEP_SIZE_OF_THEIR_OWN: readonly string[] = [...GRADIENT_SCALED_STEPS, 'lars'];
 /**
+ * The optimisers that take per-layer rates: the first-order ones, whose constructors accept
+ * layerRates (every first-order optimiser's option, optim/first-order.ts). K-FAC, Hessian-free,
+ * L-BFGS and Levenberg–Marquardt have no such option and refuse it (INVALID_OPTION).
+ */
+export const TAKE_LAYER_RATES: readonly string[] = ['sgd', 'lars', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+/**
+ * Of those that take per-layer rates, the ones whose step follows the raw gradient (none of
+ * STEP_SIZE_OF_THEIR_OWN): only there do fixed rates undo the gaps between the layers' gradients,
+ * so only their runs are offered rates against a vanishing gradient.
+ */
+export const RAW_GRADIENT_STEPS: readonly string[] = TAKE_LAYER_RATES.filter((name) => !STEP_SIZE_OF_THEIR_OWN.includes(name));
+/**
  * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
  * search (its learningRate is only the search's first trial step), Levenberg–Marquardt by its damping
  * μ and Hessian-free by its damping λ, each adapted every step (these two take no learning rate at all).

@@ -13,7 +13,7 @@ import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
 import { createNetwork } from '../../src/api/network.js';
 import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
-import { GRADIENT_SCALED_STEPS, STEP_SIZE_OF_THEIR_OWN } from '../../src/optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS, STEP_SIZE_OF_THEIR_OWN, TAKE_LAYER_RATES } from '../../src/optimizer-defaults.js';
 
 /** One record of a [4, 3, 3, 3, 2] tanh network: per layer (first hidden first) its per-example ‖δ‖ and ‖∂C/∂b‖; its batch's loss and accuracy. */
 interface HandRecord {
@@ -397,7 +397,20 @@ describe('optimisers that choose their own step lengths', () => {
 describe("the optimiser groups the remedies tell apart (src/optimizer-defaults.ts)", () => {
   it('name registered optimisers only', () => {
     const registered = OPTIMIZERS.map((o) => o.name);
-    for (const name of [...GRADIENT_SCALED_STEPS, ...STEP_SIZE_OF_THEIR_OWN, ...OWN_STEP_LENGTH, ...OWN_GRADIENTS]) expect(registered, name).toContain(name);
+    for (const name of [...GRADIENT_SCALED_STEPS, ...STEP_SIZE_OF_THEIR_OWN, ...OWN_STEP_LENGTH, ...OWN_GRADIENTS, ...TAKE_LAYER_RATES]) expect(registered, name).toContain(name);
+  });
+
+  it('TAKE_LAYER_RATES are the registered optimisers train() takes layerRates beside, the others refuse them; rates are offered to RAW_GRADIENT_STEPS (sgd) alone', async () => {
+    const net = await createNetwork({ sizes: [2, 3, 1], activation: 'tanh', output: 'linear', loss: 'mse', backend: 'ref', seed: 1 });
+    const x = [[0.1, 0.2], [0.3, -0.4]];
+    const y = [[0.5], [-0.5]];
+    for (const { name } of OPTIMIZERS) {
+      const train = () => net.train(x, y, { epochs: 1, batchSize: 2, optimizer: { name, layerRates: [1, 1] } });
+      if (TAKE_LAYER_RATES.includes(name)) expect(train, name).not.toThrow();
+      else expect(train, name).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('layerRates') }));
+    }
+    net.dispose();
+    expect(RAW_GRADIENT_STEPS).toEqual(['sgd']);
   });
 });
 

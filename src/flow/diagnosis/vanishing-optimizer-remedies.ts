@@ -6,16 +6,10 @@ import type { Trace, TraceRun } from '../trace.js';
 import { equalisingRates } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
-import { GRADIENT_SCALED_STEPS } from '../../optimizer-defaults.js';
+import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH } from './diagnosis-thresholds.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, choice } from './remedy-settings.js';
-
-/**
- * The optimisers whose runs are offered per-layer rates: plain gradient steps, which follow the raw
- * gradient whose gaps the rates undo (see layerRatesRemedy for why no other).
- */
-const LAYER_RATE_OPTIMIZERS = ['sgd'];
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
@@ -44,8 +38,8 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting 
 }
 
 /**
- * The per-layer-rates remedy of a vanishing run, or none: only to a dense network's SGD run (or one
- * whose optimiser the trace does not name) without rates of its own. Rates go by weight layer, which
+ * The per-layer-rates remedy of a vanishing run, or none: only to a dense network's run of an
+ * optimiser of RAW_GRADIENT_STEPS (SGD), or one whose optimiser the trace does not name, without rates of its own. Rates go by weight layer, which
  * a block network's trace rows are not, and undo the gaps in the raw gradient, which only plain
  * gradient steps follow: Adam, AdamW, RMSProp and Adagrad divide each weight's step by its own
  * gradient's scale and LARS each layer's by its trust ratio, so the rates would overshoot the layers
@@ -54,7 +48,7 @@ function withLayerRates(run: TraceRun, rates: readonly number[]): RemedySetting 
  */
 function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
   const run = trace.run;
-  if (run.layerRates || trace.blocks || !LAYER_RATE_OPTIMIZERS.includes(run.optimizer ?? 'sgd')) return;
+  if (run.layerRates || trace.blocks || !RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd')) return;
   // The rates at the end of the trace: a train() call given them on this network starts from there,
   // and fixed rates fit only the gradients of the moment they are measured at (the first record's
   // would fit a fresh start, whose gradients the network no longer has).
