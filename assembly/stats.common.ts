@@ -12,6 +12,7 @@ import { expf32, expf32x4, pick } from './exp';
 @inline export const RELU: i32 = 2;
 @inline export const LEAKY_RELU: i32 = 3;
 @inline export const SOFTSIGN: i32 = 4;
+@inline export const LINEAR: i32 = 5; // σ' = 1, as for any code not named here
 @inline export const SELU: i32 = 6;
 
 // Slots of the f64 results of f32_activation_stats; twin of ACTIVATION_STAT in src/kernels.ts.

@@ -322,9 +322,14 @@ export class Trace {
 
   /** A metric for all records and layers, `[record][layer]` row-major (length × layers values). */
   metric(name: LayerMetric): Float64Array {
+    return this.metricArray(name).subarray(0, this.count * this.layers);
+  }
+
+  /** A metric's whole array, capacity and all; INVALID_OPTION for a name that is not a metric. */
+  private metricArray(name: LayerMetric): Float64Array {
     const data = this.metricData[name];
     if (!data) throw new GradscopeError('INVALID_OPTION', `trace: no metric '${String(name)}' (have ${LAYER_METRIC_NAMES.join(', ')})`);
-    return data.subarray(0, this.count * this.layers);
+    return data;
   }
 
   /** One layer's values of a metric over the records. */
@@ -345,7 +350,11 @@ export class Trace {
   /** One value of a metric: at `record`, in `layer` (NaN where it was not computed). */
   at(name: LayerMetric, record: number, layer: number): number {
     this.checkLayer(layer);
-    return this.metric(name)[record * this.layers + layer];
+    // metric(name)[index] without making that view (the recorders read several values a step):
+    // undefined past the records held, as the view has no element there.
+    const data = this.metricArray(name);
+    const index = record * this.layers + layer;
+    return index < this.count * this.layers ? data[index] : (undefined as unknown as number);
   }
 
   /** One residual block's values of a metric over the records (see RESIDUAL_METRICS). */

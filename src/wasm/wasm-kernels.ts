@@ -544,7 +544,8 @@ export class WasmBackend implements WasmKernels {
   }
   weightStats(out: Float64Array, snapshot: WasmTensor, w: WasmTensor, g: WasmTensor, n: number): void {
     this.module.f32_weight_stats(this.statsResults(), snapshot.ptr, w.ptr, g.ptr, n);
-    out.set(this.statsView!.subarray(0, out.length));
+    const results = this.statsView!;
+    for (let i = 0; i < out.length; i++) out[i] = results[i]; // no subarray made per layer and step
   }
 }
 
