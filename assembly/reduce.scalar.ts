@@ -33,3 +33,8 @@ export function f32_row_sum_squares__scalar(out: usize, x: usize, batch: i32, n:
     store<f32>(out + (<usize>r << 2), <f32>f32_sum_squares__scalar(x + ((<usize>r * <usize>n) << 2), n));
   }
 }
+
+export function f32_all_finite__scalar(x: usize, n: i32): i32 {
+  // x is (n); 1 when every x is finite, else 0: max_abs is NaN or infinite exactly when one is not.
+  return isFinite(f32_max_abs__scalar(x, n)) ? 1 : 0;
+}

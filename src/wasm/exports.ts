@@ -87,6 +87,8 @@ export interface VariantKernels {
   f32_sum_squares(x: Ptr, n: number): number;
   f32_sum_abs(x: Ptr, n: number): number;
   f32_max_abs(x: Ptr, n: number): number;
+  // 1 when every x is finite, else 0 (an upload's check: Kernels.writeFinite)
+  f32_all_finite(x: Ptr, n: number): number;
   // out[r] = Σ_j x[r][j]² (out is (batch) f32)
   f32_row_sum_squares(out: Ptr, x: Ptr, batch: number, n: number): void;
 

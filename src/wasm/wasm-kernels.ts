@@ -305,9 +305,9 @@ export class WasmBackend implements WasmKernels {
     return -1;
   }
 
-  /** The index of the first value of t[from, to) that is not finite, or −1: one vectorised pass (maxAbs, which a NaN or an infinity wins), and a search only after a fault. */
+  /** The index of the first value of t[from, to) that is not finite, or −1: one vectorised pass (f32_all_finite), and a search only after a fault. */
   private firstNonFinite(t: WasmTensor, from: number, to: number): number {
-    if (Number.isFinite(this.module.f32_max_abs(t.ptr + from * F32, to - from))) return -1;
+    if (this.module.f32_all_finite(t.ptr + from * F32, to - from) === 1) return -1;
     return from + this.view(t).subarray(from, to).findIndex((v) => !Number.isFinite(v));
   }
   zero(t: WasmTensor, n = t.length): void {

@@ -101,6 +101,32 @@ describe.each(backends)('$name', ({ kernels: k }) => {
 });
 
 describe.each(wasmBackends)('$name raw exports', ({ kernels: k }) => {
+  it('f32_all_finite is 1 for finite values (even ones whose float32 sum overflows) and 0 for a NaN or an infinity anywhere', () => {
+    const bits = [0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000]; // ±Infinity and a NaN of each sign, as bits
+    for (const n of [0, 1, 3, 4, 5, 31, 32, 33, 63, 64, 100, 1027]) {
+      const x = spread(new Rng(25), n);
+      const t = wasmTensorOf(k, [7, ...x, Infinity]);
+      expect(k.module.f32_all_finite(t.ptr + 4, n), `finite n=${n}`).toBe(1);
+      for (let at = 0; at < n; at += Math.max(1, Math.floor(n / 7))) {
+        const u = new Uint32Array(k.exports.memory.buffer, t.ptr + 4, n);
+        const kept = u[at];
+        for (const pattern of bits) {
+          u[at] = pattern;
+          expect(k.module.f32_all_finite(t.ptr + 4, n), `bits 0x${pattern.toString(16)} at ${at} of ${n}`).toBe(0);
+        }
+        u[at] = kept;
+      }
+      k.free(t);
+    }
+    // ±3e38 sum past FLOAT32_MAX in every lane: the fast sum overflows, and the exact test still says finite.
+    const huge = wasmTensorOf(k, Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? -3e38 : 3e38)));
+    expect(k.module.f32_all_finite(huge.ptr, 1000)).toBe(1);
+    new Float32Array(k.exports.memory.buffer, huge.ptr, 1000)[999] = NaN;
+    expect(k.module.f32_all_finite(huge.ptr, 1000)).toBe(0);
+    k.free(huge);
+  });
+
+
   it('give the same result through pointers that are only 4-byte aligned', () => {
     const rng = new Rng(23);
     for (const n of [1, 3, 4, 5, 16, 17, 1023, 1024, 1025, 3001]) {

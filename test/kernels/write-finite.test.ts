@@ -107,6 +107,14 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     expect(written(k, [block], LENGTH).at).toBe(k.precision === 'f32' ? CHECK_CHUNK + 7 : -1);
   });
 
+  it('finds values near the float32 limit finite, though their sum is not, and the NaN after them', () => {
+    // The wasm check sums each chunk in float32 and decides an overflowed sum by its exact test.
+    const block = Float32Array.from({ length: LENGTH }, (_, i) => (i % 2 === 0 ? 3e38 : 2e38));
+    for (const parts of [[block], rowsOf(block, ROW)]) expect(written(k, parts, LENGTH)).toEqual({ at: -1, values: stored(block) });
+    block[2 * CHECK_CHUNK + 5] = NaN;
+    expect(written(k, [block], LENGTH).at).toBe(2 * CHECK_CHUNK + 5);
+  });
+
   it('writes nothing and returns −1 for no parts', () => {
     expect(written(k, [], 8)).toEqual({ at: -1, values: new Float64Array(8).fill(-3) });
   });
