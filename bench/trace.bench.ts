@@ -28,7 +28,7 @@ export interface TraceBenchRow {
   ratios?: number[];
 }
 
-/** Rounds of the cases (each round runs every case once, the order rotated): the goal is 1.10 and the step reads ~1.07. */
+/** Rounds of the cases (each round runs every case once, the order rotated). */
 export const TRACE_ROUNDS = 11;
 
 /** A network with one batch loaded, and a step that optionally records into a trace. */

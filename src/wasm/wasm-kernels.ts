@@ -67,7 +67,9 @@ const F32 = 4;
  * reading a whole upload larger than the caches back from memory. Copying 9,000 MNIST rows (28 MB)
  * and checking in chunks of 8,192 to 262,144 floats took 1.19–1.33× a plain copy of the same bytes,
  * 16,384 and 32,768 the least, against 1.76× for one copy then one check (AMD EPYC Zen 3,
- * 2026-12-01 12:57, load 7–8; bench/api.bench.ts times the whole ingest beside such a copy).
+ * 2026-12-01 12:57, load 7–8, at 947679b, whose check was f32_max_abs: f32_all_finite replaced it
+ * in 417d3f4, and the chunk was not timed again; bench/api.bench.ts times the whole ingest beside
+ * such a copy).
  */
 export const CHECK_CHUNK = 16384;
 
