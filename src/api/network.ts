@@ -83,6 +83,12 @@ export function checkNetwork(value: unknown, who: string): asserts value is Netw
  */
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
+  /**
+   * Whether a train() call of this network is running: train() is synchronous, so a second one can
+   * only come from the first's onBatch or onEpoch, and would step the weights under the first's
+   * feet (its optimiser, its epoch's kept state and its trace left behind), so it is refused.
+   */
+  #training = false;
 
   /** A network of `config`'s architecture: NetworkConfig builds a dense chain, BlockConfig a block network. */
   constructor(kernels: Kernels<T>, config: NetworkConfig | BlockConfig, parameters?: InitialParameters | readonly BlockTensor[]) {
@@ -248,7 +254,11 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** Runs `use` on (x, y) in backend memory: a dataset's own rows, or a copy made for this call. */
   private withRows<R>(x: Rows | Dataset, y: Rows | undefined, use: (rows: TrainingRows<T>) => R, labels: RowLabels = ROW_LABELS): R {
-    if (x instanceof Dataset) return use(this.targetsOf(x, labels));
+    if (x instanceof Dataset) {
+      // A dataset holds its targets: others given beside it would be silently ignored.
+      if (y !== undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: given beside a Dataset, which holds its own; pass the dataset alone (evaluate(data), gradients(data)) or the rows x and y`);
+      return use(this.targetsOf(x, labels));
+    }
     if (y === undefined) throw new GradscopeError('SHAPE_MISMATCH', `${labels.targets}: missing (pass x and y, or a Dataset)`);
     const upload = this.uploadRows(x, y, labels);
     try {
@@ -389,6 +399,19 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   train(x: Rows, y: Rows, options?: TrainOptions): TrainResult;
   train(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     this.assertAlive();
+    if (this.#training) {
+      throw invalidOption('train: this network is already training (this call came from its onBatch or onEpoch); a network trains in one train() call at a time: call train() again after the running call returns');
+    }
+    this.#training = true;
+    try {
+      return this.trainOnce(x, y, options);
+    } finally {
+      this.#training = false;
+    }
+  }
+
+  /** train() once no other call of this network's is running. */
+  private trainOnce(x: Rows | Dataset, y?: Rows | TrainOptions, options?: TrainOptions): TrainResult {
     const opts = checkTrainOptions(x instanceof Dataset ? y : options);
     checkOptimizerOption(this, opts);
     const targets = x instanceof Dataset ? undefined : (y as Rows);

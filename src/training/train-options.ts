@@ -113,12 +113,14 @@ export interface TrainOptions {
    * Called after every batch's update (for progress or early inspection). It may change the
    * parameters (loadState); one it leaves beyond ±1.8e16 (RUNAWAY_PARAMETER) or not finite stops
    * training right there with DIVERGED naming the callback, under every onNonFinite policy (no step
-   * setting undoes its write), the network as it left it.
+   * setting undoes its write), the network as it left it. A train() of this network from it is
+   * refused (INVALID_OPTION): a network trains in one call at a time.
    */
   onBatch?: (info: BatchInfo) => void;
   /**
    * Called after every epoch, after validation (again for an epoch that onNonFinite 'halve' takes
-   * back and runs again). A parameter it leaves out of range stops training as onBatch's does.
+   * back and runs again). A parameter it leaves out of range stops training as onBatch's does, and
+   * a train() of this network from it is refused as from onBatch.
    */
   onEpoch?: (info: EpochInfo) => void;
   /**

@@ -1,0 +1,86 @@
+// train() is synchronous, so a second train() of the same network can only come from the first's
+// onBatch or onEpoch: it is refused with INVALID_OPTION before it changes anything, and the running
+// call goes on as if it had not been made (the same weights, bit for bit, as a run without it).
+// A dataset holds its targets: evaluate and gradients refuse targets given beside one.
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type Network } from '../../src/api/network.js';
+import { createOptimizer } from '../../src/optim/index.js';
+import type { Optimizer } from '../../src/optim/optimizer.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
+import { kernelBackends } from '../util/backends.js';
+import { expectError } from '../util/expect-error.js';
+import { stateHash } from '../util/state-hash.js';
+
+const X = [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 0, 1], [-1, 2, 0.5], [0.3, 0.3, -0.3], [2, -1, 0]];
+const Y = [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0], [0, 1]];
+const ALREADY = /^train: this network is already training \(this call came from its onBatch or onEpoch\)/;
+
+describe.each(await kernelBackends())('train() inside train() on $name', ({ kernels }) => {
+  const make = () => createNetwork({ sizes: [3, 5, 2], activation: 'tanh', output: 'softmax', seed: 4, backend: kernels });
+  /** Trains 3 epochs of Adam at batch 2, calling `inside` from the callback `where`; the state hash at the end. */
+  async function run(where: 'onBatch' | 'onEpoch', inside?: (net: Network, adam: Optimizer) => void): Promise<string> {
+    const net = await make();
+    const adam = createOptimizer(net, { name: 'adam', learningRate: 0.05 });
+    const options: TrainOptions = { epochs: 3, batchSize: 2, optimizer: adam, [where]: () => inside?.(net, adam) };
+    net.train(X, Y, options);
+    const hash = stateHash(net, adam);
+    net.dispose();
+    return hash;
+  }
+
+  it.each(['onBatch', 'onEpoch'] as const)('from %s: refused, nothing changed, the running call as without it', async (where) => {
+    const plain = await run(where);
+    const refusals: unknown[] = [];
+    const nested = await run(where, (net, adam) => {
+      const before = stateHash(net, adam);
+      // Rows, a dataset, the same optimiser or a fresh one: each refused.
+      const data = net.dataset(X, Y);
+      for (const call of [() => net.train(X, Y, { optimizer: adam }), () => net.train(data, { epochs: 2 }), () => net.train(X, Y, { optimizer: 'sgd', trace: { every: 1 } })]) {
+        try {
+          call();
+          refusals.push('trained');
+        } catch (error) {
+          refusals.push(error);
+        }
+      }
+      data.dispose();
+      expect(stateHash(net, adam)).toBe(before);
+    });
+    expect(refusals).toHaveLength(where === 'onBatch' ? 3 * 9 : 3 * 3);
+    for (const refusal of refusals) await expectError(() => { throw refusal; }, 'INVALID_OPTION', ALREADY);
+    expect(nested).toBe(plain);
+  });
+
+  it('trains again once the running call has returned, or has thrown', async () => {
+    const net = await make();
+    expect(() => net.train(X, Y, { batchSize: 2, onBatch: () => { throw new Error('stop'); } })).toThrow('stop');
+    expect(net.train(X, Y, { epochs: 2, batchSize: 2 }).epochs).toHaveLength(2);
+    expect(net.train(X, Y, { epochs: 1 }).epochs).toHaveLength(1);
+    net.dispose();
+  });
+
+  it('another network trains from inside a callback', async () => {
+    const [a, b] = [await make(), await make()];
+    let trained = 0;
+    a.train(X, Y, { epochs: 2, batchSize: 3, onEpoch: () => { trained += b.train(X, Y, { batchSize: 3 }).epochs.length; } });
+    expect(trained).toBe(2);
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe.each(await kernelBackends())('targets beside a dataset on $name', ({ kernels }) => {
+  it('evaluate and gradients refuse them (SHAPE_MISMATCH), nothing changed', async () => {
+    const net = await createNetwork({ sizes: [3, 5, 2], activation: 'tanh', output: 'softmax', seed: 4, backend: kernels });
+    const data = net.dataset(X, Y);
+    const before = stateHash(net);
+    const other = Y.map(([a, b]) => [b, a]);
+    const BESIDE = /^targets: given beside a Dataset, which holds its own; pass the dataset alone/;
+    await expectError(() => (net.evaluate as (d: unknown, y: unknown) => unknown)(data, other), 'SHAPE_MISMATCH', BESIDE);
+    await expectError(() => (net.gradients as (d: unknown, y: unknown) => unknown)(data, other), 'SHAPE_MISMATCH', BESIDE);
+    expect(stateHash(net)).toBe(before);
+    expect(net.evaluate(data)).toEqual(net.evaluate(X, Y));
+    data.dispose();
+    net.dispose();
+  });
+});
