@@ -36,6 +36,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { DEPTH_TRAINING_SEED, firstRows, nielsenTraining, type DepthStudyResult } from '../../src/studies/depth.js';
 import { depthRunTerms } from '../../src/cli/study-remedy-terms.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
+import { renderReport } from '../../src/flow/report-html.js';
 import type { Diagnosis } from '../../src/flow/diagnose.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -274,5 +275,10 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
     const twoRemedies = { verdict: 'vanishing', summary: 'Vanishing.', remedies: [{ ...init, why: 'Why.' }, { ...init, settings: [{ option: 'activation', value: "'relu'" }], why: 'Why.' }] } as unknown as Diagnosis;
     const printed = diagnosisText(twoRemedies, unmade);
     expect([printed.split('weight decay 0.005').length - 1, printed.includes("• init: 'he-normal'"), printed.includes("• activation: 'relu'")]).toEqual([1, true, true]);
+    // The report says it so too: the reason once, above the remedies, each its options alone.
+    const page = await renderReport({ runs: [{ label: 'decayed', trace: decayed, diagnosis: { ...diagnose(decayed), remedies: twoRemedies.remedies }, id: 'd', remedyTerms: unmade }] });
+    const shown = /<div class="diagnosis[^>]*>.*?<\/div>/s.exec(page)![0].replace(/&#39;/g, "'");
+    expect(shown.split('weight decay 0.005').length - 1).toBe(1);
+    expect(shown).toContain(`<p>What to try, as the library's options (${why}):</p><ul><li><code>init: 'he-normal'</code>: Why.</li><li><code>activation: 'relu'</code>: Why.</li></ul>`);
   });
 });
