@@ -139,7 +139,12 @@ const MIN_SPLIT_COPY = 1 << 14;
  * batches too small to split the products the workers sleep, and waking one would cost more than
  * the half update it takes over. Plain SGD's update (axpy) and the zeroing of a step's ∂W stay on
  * the main thread: split, neither made train() of [784,100,100,10] at batch 256 faster (the sums
- * of per-call minima over 40 epochs, AMD EPYC Zen 3, 2026-12-01, load 16–17).
+ * of per-call minima over 40 epochs, AMD EPYC Zen 3, 2026-12-01, load 16–17). Nor did splitting
+ * them by the columns a split ∂W gave each thread, so that each works on the cache lines its own
+ * core wrote (a zero and an axpy per row of a [100][784] ∂W): after a split ∂W, its zero took
+ * 28 µs instead of the main thread's 19 and the axpy 42 instead of 31 (tenth percentiles of 300
+ * calls each, interleaved; AMD EPYC Zen 3, 2026-12-02 04:20, load 12): the hand-off and a call per
+ * row cost more than fetching the lines from the other core.
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
