@@ -83,18 +83,21 @@ function checkOptimizerTakes(choice: OptimizerChoice, given: Record<(typeof OPTI
 }
 
 /**
- * `build()`, its refusal of what the optimiser flags give said in their words: an OptionRefusal in
- * flagTerms, and a value check that names its option first ("kfac: momentum: expected …") with the
- * flag in its place ("kfac: --momentum: expected …").
+ * `build()` of `optimizer`, its refusal of what the optimiser flags give said in their words: an
+ * OptionRefusal in flagTerms, and a value check that names its option first ("kfac: momentum:
+ * expected …") with the flag in its place ("--momentum: expected …"). The optimiser's name that
+ * starts every refusal of its options is left out: --optimizer names it, by its choice's name
+ * ('nesterov' for sgd's).
  */
-function inFlagTerms<R>(build: () => R): R {
+function inFlagTerms<R>(optimizer: string, build: () => R): R {
+  const unnamed = (message: string) => (message.startsWith(`${optimizer}: `) ? message.slice(optimizer.length + 2) : message);
   try {
     return build();
   } catch (error) {
-    if (error instanceof OptionRefusal) throw invalidOption(error.messageFor(flagTerms));
+    if (error instanceof OptionRefusal) throw invalidOption(unnamed(error.messageFor(flagTerms)));
     const label = error instanceof GradscopeError && error.code === 'INVALID_OPTION' ? /^((?:[\w-]+: )?)(\w+): /.exec(error.message) : null;
     const flag = label && flagTerms(label[2]);
-    if (label && flag) throw invalidOption(`${label[1]}${flag}: ${(error as Error).message.slice(label[0].length)}`);
+    if (label && flag) throw invalidOption(unnamed(`${label[1]}${flag}: ${(error as Error).message.slice(label[0].length)}`));
     throw error;
   }
 }
@@ -203,7 +206,7 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
   // A --momentum or --norm-constraint this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
   checkOptimizerTakes(choice, { momentum, normConstraint });
   const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}${normConstraint === undefined ? '' : ` --norm-constraint ${normConstraint}`}`, () =>
-    inFlagTerms(() => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint }))),
+    inFlagTerms(choice.optimizer, () => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint }))),
   );
   try {
     // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that

@@ -32,9 +32,9 @@ export class Sgd extends FirstOrderOptimizer {
 
   constructor(net: ModelOwner, options: SgdOptions = {}) {
     super('sgd', net, options, SGD_KEYS, { learningRate: SGD_LEARNING_RATE });
-    this.momentum = checkNumber(options.momentum, 'momentum', { min: 0, max: 1, below: true, float32: true }, 0);
-    this.nesterov = checkBoolean(options.nesterov, 'nesterov', false);
-    if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
+    this.momentum = checkNumber(options.momentum, 'sgd: momentum', { min: 0, max: 1, below: true, float32: true }, 0);
+    this.nesterov = checkBoolean(options.nesterov, 'sgd: nesterov', false);
+    if (this.nesterov && this.momentum === 0) throw new OptionRefusal((terms) => `sgd: nesterov: Nesterov momentum needs ${terms('momentum')} > 0`);
   }
 
   /**

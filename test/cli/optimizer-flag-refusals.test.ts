@@ -33,9 +33,9 @@ describe('the API names the same options by their keys', () => {
     [{ name: 'adam', momentum: 0.5 }, /^adam: unknown option 'momentum' \(known: .*beta1/],
     [{ name: 'sgd', normConstraint: 1 }, /^sgd: unknown option 'normConstraint'/],
     [{ name: 'kfac', momentum: 0.5 }, /^kfac: momentum applies to the unscaled step \(rescale: false\); with rescale use quadraticMomentum$/],
-    [{ name: 'sgd', momentum: 2 }, /^momentum: expected a finite number ≥ 0 and < 1, got 2$/],
+    [{ name: 'sgd', momentum: 2 }, /^sgd: momentum: expected a finite number ≥ 0 and < 1, got 2$/],
     [{ name: 'kfac', normConstraint: 2e6 }, /^kfac: normConstraint: expected a finite number ≥ 0 and ≤ 1000000, got 2000000$/],
-    [{ name: 'sgd', nesterov: true }, /^nesterov: Nesterov momentum needs momentum > 0$/],
+    [{ name: 'sgd', nesterov: true }, /^sgd: nesterov: Nesterov momentum needs momentum > 0$/],
   ])('%j', async (spec, said) => {
     const net = await createNetwork({ sizes: [2, 3, 1], backend: 'ref' });
     await expectError(() => createOptimizer(net, spec), 'INVALID_OPTION', said);

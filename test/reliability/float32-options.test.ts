@@ -40,7 +40,7 @@ describe('a hyper-parameter the core holds as float32', () => {
 
   it.each([
     [{ name: 'sgd', learningRate: 1e-40 }, /^sgd: learningRate: 1e-40 is subnormal/],
-    [{ name: 'sgd', momentum: 1e-40 }, /^momentum: 1e-40 is subnormal/],
+    [{ name: 'sgd', momentum: 1e-40 }, /^sgd: momentum: 1e-40 is subnormal/],
     [{ name: 'sgd', weightDecay: 1e-46 }, /^sgd: weightDecay: 1e-46 is 0/],
     [{ name: 'sgd', layerRates: [1, 1e-40] }, /^sgd: layerRates\[1\]: 1e-40 is subnormal/],
     [{ name: 'adam', epsilon: 1e-46 }, /^adam: epsilon: 1e-46 is 0/],
@@ -102,7 +102,7 @@ describe('a hyper-parameter below an exclusive bound, held as float32', () => {
   it.each([
     [{ name: 'adam', beta2: 0.999999999 }, 'adam: beta2'],
     [{ name: 'adam', beta1: 1 - 1e-9 }, 'adam: beta1'],
-    [{ name: 'sgd', momentum: 1 - 1e-9 }, 'momentum'],
+    [{ name: 'sgd', momentum: 1 - 1e-9 }, 'sgd: momentum'],
     [{ name: 'rmsprop', alpha: 1 - 1e-9 }, 'rmsprop: alpha'],
     [{ name: 'lars', momentum: 1 - 1e-9 }, 'lars: momentum'],
     [{ name: 'kfac', rescale: false, momentum: 1 - 1e-9 }, 'kfac: momentum'],
