@@ -15,8 +15,8 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { numberRanges } from '../../src/layer-names.js';
 import { expectError } from '../util/expect-error.js';
+import { tracedRun, type TrainingRows } from '../util/traced-run.js';
 
-type Rows = { x: number[][] | ReturnType<typeof firstRows>['x']; y: number[][] | ReturnType<typeof firstRows>['y'] };
 let digits: ReturnType<typeof firstRows>;
 
 beforeAll(async () => {
@@ -40,12 +40,8 @@ function spirals(): { x: number[][]; y: number[][] } {
   return { x, y };
 }
 
-async function diagnosed(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<Diagnosis> {
-  const net = await createNetwork(network);
-  net.train(rows.x as number[][], rows.y as number[][], options);
-  const trace = net.trace!;
-  net.dispose();
-  return diagnose(trace);
+async function diagnosed(network: NetworkOptions, rows: TrainingRows, options: TrainOptions): Promise<Diagnosis> {
+  return diagnose((await tracedRun(network, rows, options)).trace);
 }
 
 const hidden10 = Array.from({ length: 10 }, () => 32);

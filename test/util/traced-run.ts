@@ -5,13 +5,17 @@
  */
 import { createNetwork } from '../../src/api/network.js';
 import type { Trace } from '../../src/flow/trace.js';
+import type { Rows as RowsOf } from '../../src/data/matrix.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import type { firstRows } from '../../src/studies/depth.js';
 import type { TrainOptions, TrainResult } from '../../src/training/train-options.js';
 
+/** Digits as firstRows gives them. */
 export type Rows = ReturnType<typeof firstRows>;
+/** Inputs and targets as train() takes them: digits, or rows written out. */
+export type TrainingRows = { x: RowsOf; y: RowsOf };
 
-export async function tracedRun(network: NetworkOptions, rows: Rows, options: TrainOptions): Promise<{ trace: Trace; result: TrainResult }> {
+export async function tracedRun(network: NetworkOptions, rows: TrainingRows, options: TrainOptions): Promise<{ trace: Trace; result: TrainResult }> {
   const net = await createNetwork({ seed: 1, ...network });
   const result = net.train(rows.x, rows.y, options);
   const trace = net.trace!;
