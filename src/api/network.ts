@@ -29,7 +29,8 @@ import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../lay
 import { lsuvOnLoadedRows } from '../network/lsuv-init.js';
 import type { Trace } from '../flow/trace.js';
 import type { TraceOptions } from '../flow/recorder.js';
-import { nonFiniteStep } from '../training/numeric-faults.js';
+import { nonFiniteGradient } from '../training/numeric-faults.js';
+import { lossFault } from '../network/loss-fault.js';
 import { Dataset, loadInPlace, uploadDataset } from '../training/dataset.js';
 import { refuseTargetFault } from '../training/target-rules.js';
 import { runTraining } from '../training/train.js';
@@ -367,11 +368,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     const engine = this.#engine;
     const { loss, rows } = this.withRows(x, y, (data) => ({ loss: backpropRows(engine, data.inputs, data.targets), rows: data.inputs.rows }));
     // A forward overflow was named by backpropRows; what is left overflowed in the loss or in backprop.
-    const fault = nonFiniteStep(engine, loss);
-    if (fault) {
-      const cause = Number.isFinite(loss) ? 'backpropagation overflows float32: the weights or the inputs are too large' : 'the loss overflows float32: the targets, or the outputs they are compared with, are too large';
-      throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (${cause})`);
+    if (!Number.isFinite(loss)) {
+      const { row, cause } = lossFault(engine, rows);
+      throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: the loss is ${loss}: row ${row}'s ${cause}`);
     }
+    const fault = nonFiniteGradient(engine);
+    if (fault) throw new GradscopeError('NON_FINITE_INPUT', `gradients over rows 0..${rows - 1}: ${fault} (backpropagation overflows float32: the weights or the inputs are too large)`);
     const k = engine.kernels;
     const parameters: Record<string, Float64Array> = {};
     for (const p of engine.parameters()) parameters[p.name] = Float64Array.from(k.view(p.grad));

@@ -3,10 +3,11 @@
  * contract: predict and evaluate in 'eval' mode, chunk by chunk within the batch buffers;
  * gradients over every row as one batch in 'batch' mode (running statistics untouched).
  */
-import type { Matrix, ResidentRows } from '../data/matrix.js';
+import { ROW_LABELS, type Matrix, type ResidentRows, type RowLabels } from '../data/matrix.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray, Tensor } from '../kernels.js';
 import { checkOutputs, checkTrainingBatch, predictedClass, type Trainable } from '../model.js';
+import { lossFault } from './loss-fault.js';
 
 /** Rows processed at once by predict and evaluate when no larger capacity exists. */
 const INFERENCE_CHUNK = 256;
@@ -69,8 +70,11 @@ export function layerOutputRows<T extends Tensor>(engine: RowEngine<T>, x: Matri
   });
 }
 
-/** Mean loss and accuracy over the rows of a resident data set at indexes `rows` (default: all of them), in 'eval' mode. */
-export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>, rows: Uint32Array = identity(x.rows)): Evaluation {
+/**
+ * Mean loss and accuracy over the rows of a resident data set at indexes `rows` (default: all of them), in 'eval' mode.
+ * A fault in them is named by `labels` (train's validation rows: 'validation.x', 'validation.y').
+ */
+export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: ResidentRows<T>, y: ResidentRows<T>, rows: Uint32Array = identity(x.rows), labels: RowLabels = ROW_LABELS): Evaluation {
   engine.assertAlive();
   let lossSum = 0;
   let correct = 0;
@@ -79,35 +83,25 @@ export function evaluateRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
   const load = (start: number, count: number) => engine.loadBatch(x, y, rows, start, count);
   const visit = (start: number, count: number) => {
     const loss = engine.lossOfLastForward(count);
-    if (!Number.isFinite(loss)) throw nonFiniteLoss(engine, rows, start, count, loss);
+    if (!Number.isFinite(loss)) throw nonFiniteLoss(engine, rows, start, count, loss, labels.targets);
     lossSum += count * loss;
     const [a, t] = [k.view(engine.output), k.view(engine.targets)];
     for (let r = 0; r < count; r++) {
       if (predictedClass(a, r * n, n) === predictedClass(t, r * n, n)) correct++;
     }
   };
-  forEachChunk(engine, rows.length, load, visit, rows);
+  forEachChunk(engine, rows.length, load, visit, rows, labels.inputs);
   return { loss: lossSum / rows.length, accuracy: correct / rows.length };
 }
 
 /**
- * Why the loss over the rows at positions start.. of `rows` is not finite though every output is (forEachChunk's
- * checkOutputs names an output that overflowed, the likelier cause, before): an output and its target too far apart
- * for the backend's floats, ŷ − y being taken in them (in float32, as the gradient takes it; targets of 3e38 alone
- * give a finite loss). Rows are named by the caller's numbers (rows[i]), not by their place in a subset.
+ * NON_FINITE_INPUT for a loss over the rows at positions start.. of `rows` that is not finite though every output is
+ * (forEachChunk's checkOutputs names an output that overflowed, the likelier cause, before): the row and why (lossFault),
+ * the row named by the caller's number (rows[i]), not by its place in a subset, and the targets by `label`.
  */
-function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, count: number, loss: number): GradscopeError {
-  const k = engine.kernels;
-  const [a, t] = [k.view(engine.output), k.view(engine.targets)];
-  const n = engine.outputSize;
-  const float = k.precision === 'f32' ? Math.fround : (v: number) => v;
-  for (let i = 0; i < count * n; i++) {
-    if (Number.isFinite(float(a[i] - t[i]))) continue;
-    const row = rows[start + Math.floor(i / n)];
-    return new GradscopeError('NON_FINITE_INPUT', `targets: the loss is ${loss}: row ${row}'s output ${a[i].toExponential(2)} and target ${t[i].toExponential(2)} differ by more than ${k.precision === 'f32' ? 'float32' : 'float64'} holds (ŷ − y is taken in it, as the gradient takes it); scale the targets down`);
-  }
-  const [first, last] = [rows[start], rows[start + count - 1]];
-  return new GradscopeError('NON_FINITE_INPUT', `targets: the loss over the ${count} rows from row ${first} to row ${last} is ${loss} with every output finite: the outputs, then the targets, are too large for the loss's arithmetic; scale the inputs or the weights down, or the targets`);
+function nonFiniteLoss(engine: RowEngine, rows: Uint32Array, start: number, count: number, loss: number, label: string): GradscopeError {
+  const fault = lossFault(engine, count);
+  return new GradscopeError('NON_FINITE_INPUT', `${label}: the loss is ${loss}: row ${rows[start + fault.row]}'s ${fault.cause}`);
 }
 
 /**
@@ -127,16 +121,23 @@ export function backpropRows<T extends Tensor>(engine: RowEngine<T>, x: Resident
 /**
  * Runs forward ('eval') over `rows` rows in chunks of at most the buffer capacity: `load` fills the input buffer,
  * `visit` reads each chunk. `order`: the caller's row number at each position, where `load` reads rows through it
- * (an overflow names the caller's row).
+ * (an overflow names the caller's row); `label` names the input rows in that message.
  */
-export function forEachChunk(engine: RowEngine, rows: number, load: (start: number, count: number) => void, visit: (start: number, count: number) => void, order?: Uint32Array): void {
+export function forEachChunk(
+  engine: RowEngine,
+  rows: number,
+  load: (start: number, count: number) => void,
+  visit: (start: number, count: number) => void,
+  order?: Uint32Array,
+  label = ROW_LABELS.inputs,
+): void {
   engine.ensureCapacity(Math.min(Math.max(engine.capacity, INFERENCE_CHUNK), Math.max(rows, 1)));
   const chunk = engine.capacity;
   for (let start = 0; start < rows; start += chunk) {
     const count = Math.min(chunk, rows - start);
     load(start, count);
     engine.forward(count, 'eval');
-    checkOutputs(engine, start, count, 'inputs', order);
+    checkOutputs(engine, start, count, label, order);
     visit(start, count);
   }
 }

@@ -86,11 +86,10 @@ export function checkMaxHalvings(value: unknown): number {
 }
 
 /**
- * gradients(): why the loss or a gradient is not finite (NaN or ±Inf), or null. Finite gradients
- * of any size pass (training refuses entries whose square overflows: gradientOutOfRange).
+ * gradients(), its loss finite: which parameter's gradient is not finite (NaN or ±Inf), or null. Finite
+ * gradients of any size pass (training refuses entries whose square overflows: gradientOutOfRange).
  */
-export function nonFiniteStep(net: Trainable, loss: number): string | null {
-  if (!Number.isFinite(loss)) return `the loss is ${loss}`;
+export function nonFiniteGradient(net: Trainable): string | null {
   return gradientBeyond(net, Number.MAX_VALUE); // every finite entry is within: only NaN and ±Inf are beyond
 }
 

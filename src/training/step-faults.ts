@@ -9,6 +9,7 @@ import { DivergedError, learningRateAdvice, stopPointText, type Advice, type Adv
 import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
 import { counted } from '../counted.js';
+import { lossFault } from '../network/loss-fault.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
@@ -154,7 +155,7 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
   const reason = overflow
     ? `row ${rows[start + overflow.row]} overflows float32 in ${overflow.layer}`
     : !Number.isFinite(loss)
-      ? `the loss is ${loss}`
+      ? nonFiniteLossReason(net, loss, rows, start, size)
       : (gradient ?? guard.stateFault()!);
   const notTheRate = 'no step of this call had run, so the learning rate is not the cause: ';
   const targets = Number.isFinite(loss) && gradient === null ? null : targetsTooLarge(net, size);
@@ -166,6 +167,12 @@ export function numericFault(net: TrainingEngine, guard: StepGuard, { loss, rows
       }
     : (terms) => `${notTheRate}the inputs or the weights train() was given are too large for float32; ${smallerStart(terms)}`;
   return { reason, advice };
+}
+
+/** A batch loss that is not finite with every output finite: the caller's row whose loss is not, and why (lossFault). */
+function nonFiniteLossReason(net: TrainingEngine, loss: number, rows: Uint32Array, start: number, size: number): string {
+  const fault = lossFault(net, size);
+  return `the loss is ${loss}: row ${rows[start + fault.row]}'s ${fault.cause}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { TraceRecorder } from '../flow/recorder.js';
 import type { Trace } from '../flow/trace.js';
 import { describeRun } from './trace-run.js';
 import { trainingCheckRows } from './training-check-rows.js';
+import { VALIDATION_LABELS } from './validation-rows.js';
 import { counted } from '../counted.js';
 import type { EpochInfo, TrainOptions, TrainResult } from './train-options.js';
 import type { TrainingEngine, TrainingRows, ValidationSet } from './training-engine.js';
@@ -289,7 +290,7 @@ export function runTraining(
         }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
-      if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets);
+      if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets, undefined, VALIDATION_LABELS);
       if (trainingCheck) info.training = { ...evaluateRows(net, x, y, trainingCheck), rows: trainingCheck.length };
       history.push(info);
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.

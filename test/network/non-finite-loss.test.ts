@@ -58,3 +58,84 @@ describe('a non-finite loss over evaluated rows', () => {
     );
   });
 });
+
+/**
+ * A softmax network on the float32 (wasm) backend whose logits are ±1e16 · x₀: a row x = [2e22, 0]
+ * has logits 2e38 and −2e38, each finite, 4e38 apart, beyond float32's 3.4e38. Cross-entropy takes
+ * class 1's log-probability as z₁ − max z, which overflows: its softmax output is 0, and a target that
+ * gives class 1 any weight makes the loss infinite with every output and target finite.
+ */
+async function spreadLogits(): Promise<Network> {
+  const net = await createNetwork({ sizes: [2, 2], loss: 'cross-entropy', backend: 'wasm', seed: 1 });
+  net.loadState([
+    { name: '0.weight', values: [1e16, 0, -1e16, 0] },
+    { name: '0.bias', values: [0, 0] },
+  ]);
+  return net;
+}
+
+/** Rows 0 and 1 have finite losses (row 1's class 1 has target 0, which the kernel leaves out); row 2's target asks for class 1. */
+const SPREAD = { x: [[1, 0], [2e22, 0], [2e22, 0]], y: [[1, 0], [1, 0], [0, 1]] };
+const CLASS_1 = "target gives class 1 \\(target 1\\) weight where its softmax output is 0: its logit lies farther below the row's largest logit than float32 holds, so its log-probability, which the cross-entropy loss takes, is −∞";
+
+describe('cross-entropy that is not finite with finite logits', () => {
+  const weights = (net: Network) => JSON.stringify(net.state().map((t) => Array.from(t.values)));
+
+  it('evaluate names the row and the class its target gives weight to, nothing changed', async () => {
+    const net = await spreadLogits();
+    const before = weights(net);
+    await expectError(() => net.evaluate(SPREAD.x, SPREAD.y), 'NON_FINITE_INPUT', new RegExp(`^targets: the loss is Infinity: row 2's ${CLASS_1}; the logits spread too far apart: scale the inputs or the weights down$`));
+    expect(weights(net)).toBe(before);
+    // Soft labels: each class with weight and output 0 is named.
+    await expectError(() => net.evaluate([[2e22, 0]], [[0.5, 0.5]]), 'NON_FINITE_INPUT', /^targets: the loss is Infinity: row 0's target gives class 1 \(target 0\.5\) weight/);
+    net.dispose();
+  });
+
+  it('gradients names them too', async () => {
+    const net = await spreadLogits();
+    await expectError(() => net.gradients(SPREAD.x, SPREAD.y), 'NON_FINITE_INPUT', new RegExp(`^gradients over rows 0\\.\\.2: the loss is Infinity: row 2's ${CLASS_1}`));
+    net.dispose();
+  });
+
+  it('a training step is refused naming the row (its number in the data, not in the batch); the weights and the RNG are as given', async () => {
+    const net = await spreadLogits();
+    const before = weights(net);
+    const rng = new Uint32Array(4);
+    net[MODEL].rng.saveState(rng);
+    // Two batches in order: the second holds rows 2 and 3, the fault at its first place.
+    const x = [[1, 0], [1, 0], [2e22, 0], [1, 0]];
+    const y = [[1, 0], [1, 0], [0, 1], [1, 0]];
+    await expectError(
+      () => net.train(x, y, { epochs: 1, batchSize: 2, shuffle: false, learningRate: 1e-30 }),
+      'DIVERGED',
+      new RegExp(`^epoch 1, batch 2 \\(step 2\\): the loss is Infinity: row 2's ${CLASS_1}; the logits spread too far apart: scale the inputs or the weights down; the step was not applied`),
+    );
+    expect(weights(net)).toBe(before);
+    const after = new Uint32Array(4);
+    net[MODEL].rng.saveState(after);
+    expect(after).toEqual(rng);
+    net.dispose();
+  });
+});
+
+describe('a fault in the validation rows at an epoch’s end says they are the validation rows', () => {
+  it('a loss that is not finite: validation.y and the row among them', async () => {
+    const net = await spreadLogits();
+    await expectError(
+      () => net.train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: SPREAD }),
+      'NON_FINITE_INPUT',
+      new RegExp(`^validation\\.y: the loss is Infinity: row 2's ${CLASS_1}`),
+    );
+    net.dispose();
+  });
+
+  it('an output that overflows: validation.x and the row among them', async () => {
+    const net = await spreadLogits();
+    await expectError(
+      () => net.train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [3e38, 0]], y: [[1, 0], [1, 0]] } }),
+      'NON_FINITE_INPUT',
+      /^validation\.x: row 1 overflows float32 in /,
+    );
+    net.dispose();
+  });
+});
