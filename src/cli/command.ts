@@ -431,6 +431,7 @@ export const OPTION_FLAGS = {
   optimizer: 'optimizer',
   momentum: 'momentum',
   normConstraint: 'norm-constraint',
+  damping: 'damping',
   epochs: 'epochs',
   dropLast: 'drop-last',
   activation: 'activation',
@@ -452,6 +453,12 @@ export function optionFlag(command: Command, option: keyof typeof OPTION_FLAGS):
  */
 export function adviceTerms(command: Command): AdviceTerms {
   const onNonFinite = optionFlag(command, 'onNonFinite');
-  return { learningRate: optionFlag(command, 'learningRate'), clipNorm: optionFlag(command, 'clipNorm'), onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}` };
+  return {
+    learningRate: optionFlag(command, 'learningRate'),
+    clipNorm: optionFlag(command, 'clipNorm'),
+    onNonFinite: onNonFinite === undefined ? undefined : (policy) => `${onNonFinite} ${policy}`,
+    // An optimiser's option by its flag where the command has one (K-FAC's damping: --damping), else in words.
+    optimizerOption: (option) => (Object.hasOwn(OPTION_FLAGS, option) ? optionFlag(command, option as keyof typeof OPTION_FLAGS) : undefined),
+  };
 }
 

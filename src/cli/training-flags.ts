@@ -10,7 +10,8 @@ import { counted, times } from '../counted.js';
 import { checkOptimizerSupports, createOptimizer, findOptimizer, OPTIMIZERS, type Optimizer, type OptimizerSpec } from '../optim/index.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
-import { KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
+import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
+import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
@@ -47,6 +48,12 @@ export const TRAINING_FLAGS: Flag[] = [
     rule: { min: 0 },
     about: `kfac's norm constraint (Ba et al. 2017): each step's δᵀF̂δ at most c, in place of its ${KFAC_NORM_CONSTRAINT}; 0: off`,
   },
+  {
+    name: OPTION_FLAGS.damping,
+    value: 'λ',
+    rule: POSITIVE,
+    about: `the starting damping λ of kfac and hessian-free, in place of their own (kfac ${KFAC_DEFAULTS.damping}, hessian-free ${HESSIAN_FREE_DEFAULTS.damping}), which each then adapts as it trains; a larger one is what K-FAC's DIVERGED of a factor it cannot factorise asks for`,
+  },
   { name: OPTION_FLAGS.clipNorm, value: 'N', rule: { ...POSITIVE, float32: true }, about: "clip the gradient to this global norm before each step (train's clipNorm; not with lbfgs, levenberg-marquardt, hessian-free, which evaluate their own gradients; default: no clipping)" },
   {
     name: OPTION_FLAGS.onNonFinite,
@@ -57,12 +64,12 @@ export const TRAINING_FLAGS: Flag[] = [
 ];
 
 /** The flags that set the optimiser's own settings: another --optimizer does not keep them (a remedy's line that changes it leaves them to the new one's own, or sets them). */
-export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learningRate, OPTION_FLAGS.momentum, OPTION_FLAGS.normConstraint];
+export const OPTIMIZER_SETTING_FLAGS: readonly string[] = [OPTION_FLAGS.learningRate, OPTION_FLAGS.momentum, OPTION_FLAGS.normConstraint, OPTION_FLAGS.damping];
 
 /** The optimiser options the training flags set (the learning rate goes to train()), by their API keys. */
-const OPTIMIZER_OPTIONS = ['momentum', 'normConstraint'] as const;
+const OPTIMIZER_OPTIONS = ['momentum', 'normConstraint', 'damping'] as const;
 
-/** How the training flags name an optimiser's options: by their flags (--momentum); one no flag sets (rescale, beta1, …) has none. */
+/** How the training flags name an optimiser's options: by their flags (--momentum, --damping); one no flag sets (rescale, beta1, …) has none. */
 const flagTerms: OptionTerms = (option) => ((OPTIMIZER_OPTIONS as readonly string[]).includes(option) ? `--${OPTION_FLAGS[option as (typeof OPTIMIZER_OPTIONS)[number]]}` : undefined);
 
 /**
@@ -154,6 +161,8 @@ export interface TrainingSettings {
   choice: OptimizerChoice;
   momentum?: number;
   normConstraint?: number;
+  /** --damping: kfac's and hessian-free's starting damping; undefined: their own. */
+  damping?: number;
   clipNorm?: number;
   onNonFinite: NonFinitePolicy;
 }
@@ -177,12 +186,13 @@ export function readTrainingFlags(args: ParsedArgs): TrainingSettings {
     choice: optimizerChoices().find((c) => c.name === choiceFlag(args, OPTION_FLAGS.optimizer, optimizerChoiceNames()))!,
     momentum: optionalNumberFlag(args, OPTION_FLAGS.momentum),
     normConstraint: optionalNumberFlag(args, OPTION_FLAGS.normConstraint),
+    damping: optionalNumberFlag(args, OPTION_FLAGS.damping),
     clipNorm: optionalNumberFlag(args, OPTION_FLAGS.clipNorm),
     onNonFinite: choiceFlag<NonFinitePolicy>(args, OPTION_FLAGS.onNonFinite)!,
   };
 }
 
-/** `spec` with the options given (`momentum`, `normConstraint`) in place of its own; undefined ones are left out. */
+/** `spec` with the options given (`momentum`, `normConstraint`, `damping`) in place of its own; undefined ones are left out. */
 function withOptions(spec: OptimizerSpec, given: Record<string, number | undefined>): OptimizerSpec {
   const options = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   if (Object.keys(options).length === 0) return spec;
@@ -196,17 +206,19 @@ function withOptions(spec: OptimizerSpec, given: Record<string, number | undefin
  * caller disposes of the optimiser.
  */
 export function trainingOptimizer(args: ParsedArgs, net: Network, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }, where: string): Optimizer {
-  const { choice, batchSize, dropLast, momentum, normConstraint } = settings;
+  const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
   // An optimiser that cannot train this model's layers (K-FAC on a block model).
   checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
   // Batches this network cannot train on (batch norm over 2 rows or fewer).
   checkAsUsage(`--batch-size ${batchSize}`, () =>
     checkBatchRows(net[MODEL], rows.count, batchSize, dropLast, { sizes: `with ${counted(rows.count, 'row')} ${where}`, batchSize: '--batch-size', dropLast: '--drop-last' }),
   );
-  // A --momentum or --norm-constraint this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
-  checkOptimizerTakes(choice, { momentum, normConstraint });
-  const optimizer = checkAsUsage(`--optimizer ${choice.name}${momentum === undefined ? '' : ` --momentum ${momentum}`}${normConstraint === undefined ? '' : ` --norm-constraint ${normConstraint}`}`, () =>
-    inFlagTerms(choice.optimizer, () => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), { momentum, normConstraint }))),
+  // A --momentum, --norm-constraint or --damping this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
+  const given = { momentum, normConstraint, damping };
+  checkOptimizerTakes(choice, given);
+  const flags = OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]}`);
+  const optimizer = checkAsUsage(`--optimizer ${choice.name}${flags.join('')}`, () =>
+    inFlagTerms(choice.optimizer, () => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given))),
   );
   try {
     // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
@@ -227,11 +239,11 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
  * the batch is the one train() uses, --batch-size capped at the rows, and says so when capped.
  */
 export function trainingSettingsText(settings: TrainingSettings, optimizer: Optimizer, seed: number, rows: number): string {
-  const { choice, learningRate, momentum, normConstraint, clipNorm, batchSize } = settings;
+  const { choice, learningRate, momentum, normConstraint, damping, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
   const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
-  const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}`;
+  const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
   const used = batchRowsUsed(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;

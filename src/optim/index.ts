@@ -14,7 +14,7 @@ import { HessianFree, HESSIAN_FREE_DEFAULTS } from './hessian-free.js';
 import { Kfac, KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT, KFAC_RESCALED_LEARNING_RATE } from './kfac.js';
 import { Lars, LARS_DEFAULTS, LARS_KEYS } from './lars.js';
 import { Lbfgs, LBFGS_DEFAULTS } from './lbfgs.js';
-import { LevenbergMarquardt, levenbergMarquardtRefusal, LM_DEFAULTS } from './levenberg-marquardt.js';
+import { LevenbergMarquardt, levenbergMarquardtRefusal, LM_COUNTERPARTS, LM_DEFAULTS } from './levenberg-marquardt.js';
 import { LAYER_SUPPORTS, type LayerSupport, type NetworkTerms, type Optimizer } from './optimizer.js';
 import { Rmsprop, RMSPROP_DEFAULTS, RMSPROP_KEYS } from './rmsprop.js';
 import { Sgd, SGD_KEYS, SGD_LEARNING_RATE } from './sgd.js';
@@ -93,6 +93,7 @@ export const OPTIMIZERS: OptimizerDefinition[] = [
     summary: "Levenberg-Marquardt as MATLAB's trainlm (small networks, mse)",
     refuses: levenbergMarquardtRefusal,
     options: Object.keys(LM_DEFAULTS),
+    counterparts: LM_COUNTERPARTS,
     recomputesGradient: true,
     create: (net, o) => new LevenbergMarquardt(net, o),
   },

@@ -77,7 +77,7 @@
  *   batch's factors whole, ε = 0).
  */
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
-import { OptionRefusal } from '../option-refusal.js';
+import { OptionRefusal, SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseModelOf, type Model, type ModelOwner } from '../model.js';
@@ -90,6 +90,11 @@ import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } f
 import { checkNumber } from '../checks.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
+/**
+ * K-FAC's options, each with its default. K-FAC is made by name, createOptimizer(net, { name: 'kfac',
+ * damping: 1e-2 }) or train's `optimizer: { name: 'kfac', … }`, which check first that the network is
+ * a chain of dense layers, as its Kronecker factors need.
+ */
 export interface KfacOptions {
   /**
    * Starting Tikhonov / Levenberg-Marquardt damping λ (default 1e-3; the reference implementations
@@ -148,6 +153,7 @@ export interface KfacOptions {
 /** The default norm constraint c of K-FAC's steps, δᵀF̂δ ≤ c (KfacOptions.normConstraint; the file's comment says why 1e-2). */
 export const KFAC_NORM_CONSTRAINT = 1e-2;
 
+/** K-FAC's options when not given (KfacOptions says what each does). */
 export const KFAC_DEFAULTS = {
   damping: 1e-3,
   decay: 0.95,
@@ -723,18 +729,22 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const of = factor === 'A' ? `E[āāᵀ] of its inputs${l === 0 ? ' (the data)' : ''} and bias` : 'E[ggᵀ] of its sampled output gradients';
     const subject = `${damped ? 'damped factor' : 'factor'} ${factor}`;
     const smaller = factor === 'A' && l === 0 ? 'scale the inputs' : 'scale the inputs or start from smaller weights';
-    const remedy = damped ? `try a larger damping (λ is ${this.lambda.toPrecision(3)}), or ${smaller}` : smaller;
+    const lambda = this.lambda.toPrecision(3);
+    // The damping as the printer names it: the option `damping` (createOptimizer, train's optimizer spec), the command line's --damping.
+    const remedy = (terms: OptionTerms) => (damped ? `try a larger ${terms('damping') ?? 'damping'} (λ is ${lambda}), or ${smaller}` : smaller);
     // The first layer's A is of the data alone, which no step changes.
     const ofData = factor === 'A' && l === 0;
-    const advice = ofData
-      ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy}`
-      : this.steps === 0
-        ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy}`
-        : `at K-FAC's step ${this.steps + 1}: ${remedy}; or, if the steps since its first grew the weights, a smaller learning rate`;
+    const step = this.steps;
+    const advice = (terms: OptionTerms) =>
+      ofData
+        ? `the factor is of the data, which no step changes, so the learning rate is not the cause: ${remedy(terms)}`
+        : step === 0
+          ? `at K-FAC's first step the factors are of this batch at the weights it was given, so the learning rate is not the cause: ${remedy(terms)}`
+          : `at K-FAC's step ${step + 1}: ${remedy(terms)}; or, if the steps since its first grew the weights, a smaller learning rate`;
     const name = denseLayerName(l, this.layers.length);
-    const message = `kfac: ${name}'s ${subject} (${of}, ${n}×${n}) ${state}; ${advice}`;
+    const say = (terms: OptionTerms) => `kfac: ${name}'s ${subject} (${of}, ${n}×${n}) ${state}; ${advice(terms)}`;
     // Where the learning rate is not the cause, halving it cannot mend the factor: 'halve' stops at once.
-    return ofData || this.steps === 0 ? new OptimizerStateFault(message, `kfac's ${subject} of ${name}`) : new GradscopeError('DIVERGED', message);
+    return ofData || step === 0 ? new OptimizerStateFault(say, `kfac's ${subject} of ${name}`) : new SaidInTerms('DIVERGED', say);
   }
 
   /**

@@ -33,6 +33,8 @@ export interface LevenbergMarquardtOptions {
 }
 
 export const LM_DEFAULTS = { mu: 1e-3, muIncrease: 10, muDecrease: 0.1, muMax: 1e10 } as const;
+/** Its option that plays the part of another's (OptimizerDefinition.counterparts): μ is its damping, as K-FAC's and Hessian-free's `damping` λ is theirs. */
+export const LM_COUNTERPARTS = { damping: 'mu' } as const;
 /** Largest parameter count accepted: JᵀJ is P² doubles (200 MB) and each Cholesky P³/3 flops. */
 export const LM_MAX_PARAMETERS = 5000;
 

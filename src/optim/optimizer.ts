@@ -1,5 +1,6 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
 import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss } from '../kernels.js';
 import { MODEL, type Parameter, type Trainable } from '../model.js';
 
@@ -20,12 +21,16 @@ export interface OptimizerState {
  * A give-up the rate may mend (the same factor at a later step, after steps that grew the weights)
  * is a plain DIVERGED.
  */
-export class OptimizerStateFault extends GradscopeError {
+export class OptimizerStateFault extends SaidInTerms {
   /** What in the optimiser's state is at fault, in words (e.g. "kfac's damped factor G of output"). */
   readonly state: string;
-  /** `message`: the whole DIVERGED message (what was measured, what to try); `state`: what in the state is at fault. */
-  constructor(message: string, state: string) {
-    super('DIVERGED', message);
+  /**
+   * `message`: the whole DIVERGED message (what was measured, what to try), or the message in the
+   * printer's terms where it names the optimiser's options (K-FAC's damping, the command line's
+   * --damping); `state`: what in the state is at fault.
+   */
+  constructor(message: string | ((terms: OptionTerms) => string), state: string) {
+    super('DIVERGED', typeof message === 'string' ? () => message : message);
     this.state = state;
   }
 }

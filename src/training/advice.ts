@@ -6,6 +6,7 @@
  * --clip-norm: it does not advise one).
  */
 import { GradscopeError } from '../errors.js';
+import { API_OPTION_TERMS, type OptionTerms } from '../option-refusal.js';
 import type { NonFinitePolicy } from './numeric-faults.js';
 
 /** The names of the options a DIVERGED's advice may name; absent: the printer has none for it, and the advice leaves it out. */
@@ -22,6 +23,8 @@ export interface AdviceTerms {
   gradientNoiseEta?: string;
   /** train()'s maxHalvings. */
   maxHalvings?: string;
+  /** An optimiser's options, which its own DIVERGED may name (K-FAC's damping): by key in the API, by flag on the command line where one sets it. */
+  optimizerOption?: OptionTerms;
 }
 
 /** The API's names: what a DIVERGED's message says. */
@@ -32,6 +35,7 @@ export const API_TERMS: Required<AdviceTerms> = {
   init: 'init',
   gradientNoiseEta: 'gradientNoise.eta',
   maxHalvings: 'maxHalvings',
+  optimizerOption: API_OPTION_TERMS,
 };
 
 /** Advice in the printer's terms ('' when none of what it would name has a name there). */

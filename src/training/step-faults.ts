@@ -10,12 +10,20 @@ import type { TrainingEngine } from './training-engine.js';
 import type { EpochStart } from './judged-epoch-start.js';
 import { counted } from '../counted.js';
 import { lossFault } from '../network/loss-fault.js';
+import type { SaidInTerms } from '../option-refusal.js';
 
 /** Why a step is not applied, and what to try instead (made only when a step faults). */
 export interface StepFault {
   reason: string;
+  /** The optimiser's own DIVERGED, when `reason` is its message and names its options (K-FAC's damping): said in the printer's terms (reasonIn). */
+  said?: SaidInTerms;
   /** In the printer's terms (advice.ts): the API's in the message, the CLI's flags when it prints it. */
   advice: Advice;
+}
+
+/** `fault`'s reason in the printer's terms: an optimiser's DIVERGED names its options as `terms.optimizerOption` does (the API by key, the CLI by flag). */
+export function reasonIn(fault: StepFault, terms: AdviceTerms): string {
+  return fault.said && terms.optimizerOption ? fault.said.messageFor(terms.optimizerOption) : fault.reason;
 }
 
 // The advice below is made only when a step faults, by functions of their own rather than closures

@@ -30,6 +30,7 @@
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
 import { OptimizerStateFault, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
+import { SaidInTerms } from '../option-refusal.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
 import { EpochUndo } from './epoch-undo.js';
@@ -86,6 +87,8 @@ export class StepGuard {
    * (OptimizerStateFault): what in its state, in words; else null.
    */
   optimizerStateFault: string | null = null;
+  /** When the optimiser gave up with a DIVERGED that names its options (K-FAC's damping): that DIVERGED, to say in the printer's terms; else null. */
+  optimizerSaid: SaidInTerms | null = null;
   /** Why judgeBatch's last 'runaway' verdict was given (a loss far above the first); null after any other. */
   runaway: string | null = null;
 
@@ -203,6 +206,7 @@ export class StepGuard {
     const { net, optimizer, bounds } = this;
     this.optimizerGaveUp = false;
     this.optimizerStateFault = null;
+    this.optimizerSaid = null;
     bounds[STEP_BOUNDS.learningRate] = learningRate;
     let proved = this.proves();
     // A proof that failed on a carried bound may hold on the parameters as they are.
@@ -232,6 +236,7 @@ export class StepGuard {
       this.optimizerGaveUp = error instanceof GradscopeError && error.code === 'DIVERGED' && copied;
       if (this.optimizerGaveUp) {
         if (error instanceof OptimizerStateFault) this.optimizerStateFault = error.state;
+        if (error instanceof SaidInTerms) this.optimizerSaid = error;
         return (error as GradscopeError).message;
       }
       throw error;

@@ -35,6 +35,7 @@ import {
   parameterFaultBeforeStep,
   rateAdvice,
   refusedStepAdvice,
+  reasonIn,
   reportedRate,
   wentBack,
   type StepFault,
@@ -183,7 +184,11 @@ export function runTraining(
             if (noiser) net.rng.setState(rngBeforeNoise); // nor is its noise drawn
             if (traced) tracer!.rewound(); // nor recorded
             // The optimiser's own DIVERGED says what to try; a step out of range gets the guard's advice.
-            outcome = { reason: refused, advice: guard.optimizerGaveUp ? NO_ADVICE : refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }) };
+            outcome = {
+              reason: refused,
+              ...(guard.optimizerSaid && { said: guard.optimizerSaid }),
+              advice: guard.optimizerGaveUp ? NO_ADVICE : refusedStepAdvice(net, guard, { size, noise, applied, learningRate: reportedRate(learningRate, ownSteps) }),
+            };
           }
         }
         if (typeof outcome === 'number') {
@@ -225,7 +230,7 @@ export function runTraining(
           if (back !== null && back.step === stepAtStart) applied = false;
           const fault = outcome;
           const went = back === null ? '' : wentBack(back, faulty, guard.judgedBy);
-          throw new DivergedError((terms) => `${where}: ${fault.reason}; the step was not applied${went}${parenthesised(fault.advice(terms))}`, at);
+          throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; the step was not applied${went}${parenthesised(fault.advice(terms))}`, at);
         }
         if (policy === 'halve') {
           const fault = outcome;
@@ -233,12 +238,12 @@ export function runTraining(
           if (optimizerState !== null) {
             // The optimiser gave up because of its own state, which no learning rate changes: halving and
             // going back would meet it again. Its step was taken back (StepGuard.step); nothing else moves.
-            throw new DivergedError(() => `${where}: ${fault.reason}; the step was not applied, and ${optimizerStateCannotHalve(optimizerState, applied)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; the step was not applied, and ${optimizerStateCannotHalve(optimizerState, applied)}`, at);
           }
           if (stateFault && !applied) {
             // No step of this call had run (the call's first batch: after going back to epoch 0 its
             // first batch runs at the same state, rows and order, and was judged good there before).
-            throw new DivergedError((terms) => `${where}: ${fault.reason}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}; ${HALVING_CANNOT_HELP}${parenthesised(fault.advice(withoutPolicy(terms, 'halve')))}`, at);
           }
           const [spent, rate] = [halvings, learningRate];
           // No halving left: the trace keeps this attempt's steps, which led here, closed before the network goes back (as 'throw').
@@ -253,13 +258,13 @@ export function runTraining(
           // backAtEpochStart names the epoch it is given: its number, counted from 1.
           const start = { ...back, epoch: back.epoch + 1 };
           if (halvings === maxHalvings) {
-            throw new DivergedError((terms) => `${where}: ${fault.reason}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${halvingsSpent(spent, rate, terms)}; ${backAtEpochStart(start)}`, at);
           }
           // Stopped where train() would refuse the halved rate if it were given it (INVALID_OPTION), and
           // the optimiser's step() where it checks: 0 or subnormal in float32, alone or times a layer's rate.
           if (learningRateProblem(optimizer, learningRate / 2) !== undefined) {
             // Said in the printer's terms (the CLI's --learning-rate); a built-in optimiser's rateProblem reads only its fixed settings.
-            throw new DivergedError((terms) => `${where}: ${fault.reason}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
+            throw new DivergedError((terms) => `${where}: ${reasonIn(fault, terms)}${cannotHalve(spent, rate, learningRateProblem(optimizer, rate / 2, terms.learningRate ?? 'learning rate')!)}; ${backAtEpochStart(start)}`, at);
           }
           halvings++;
           learningRate /= 2;
@@ -286,7 +291,7 @@ export function runTraining(
           // What the call left out in all (no TrainResult reaches the caller of a call that throws).
           const before = skipped - epochSkipped;
           const left = `${terms.onNonFinite?.('skip') || 'skipping'} left out ${counted(skipped, 'batch', 'batches')} in this call, ${before === 0 ? 'all in this epoch' : `the ${epochSkipped} of this epoch and ${before} before it`}`;
-          return `${stopPointText(at)}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept}; ${left} (the last: ${last.reason}${advice ? `; ${advice}` : ''})`;
+          return `${stopPointText(at)}: every batch had a non-finite or runaway loss, gradient or step; nothing was applied${kept}; ${left} (the last: ${reasonIn(last, terms)}${advice ? `; ${advice}` : ''})`;
         }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
