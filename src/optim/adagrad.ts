@@ -38,10 +38,17 @@ export class Adagrad extends FirstOrderOptimizer {
   readonly epsilon: number;
   /**
    * Per parameter, a bound on its largest sum of squares: measured after a restore or when the bound
-   * nears float32's limit, else grown by each step's largest g'² (one maxAbs of the gradient, none
-   * of the sums, per step).
+   * nears float32's limit, else grown by each step's largest g'²: the bound on |g'| that
+   * stepKeepsWithin proved the step with (the step guard's, which train() measured already: no pass
+   * of its own), or, for a step nothing proved (step() called directly, or a proof that failed), one
+   * maxAbs of the gradient; none of the sums.
    */
   private readonly sumBounds: Float64Array;
+  /**
+   * The bound on every |g'| = |g + λw| that stepKeepsWithin proved the next step with, consumed by that
+   * step's prepare(); NaN when the last question was not answered yes (or was already used).
+   */
+  private provedGradient = NaN;
   /** The bounds after the step prepare() checked, committed once every parameter passed. */
   private readonly nextSumBounds: Float64Array;
 
@@ -71,11 +78,22 @@ export class Adagrad extends FirstOrderOptimizer {
     const decayed = q[QUERY.gradientMax] + this.weightDecay * q[QUERY.weightMax];
     let largest = 0;
     for (let i = 0; i < this.sumBounds.length; i++) largest = Math.max(largest, this.sumBounds[i]);
-    return fitsFloat32((largest + decayed * decayed) * STEP_ROUNDING) && adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
+    const proved = fitsFloat32((largest + decayed * decayed) * STEP_ROUNDING) && adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
+    this.provedGradient = proved ? decayed : NaN;
+    return proved;
   }
 
-  /** Refuses (DIVERGED, nothing changed) a step that would take a sum of squares beyond float32; else moves the bounds to after it. */
+  /**
+   * Refuses (DIVERGED, nothing changed) a step that would take a sum of squares beyond float32; else moves the bounds to after it.
+   * A step stepKeepsWithin proved cannot be refused (it bounded every s + g'²): its bound on |g'| moves them, without a pass.
+   */
   protected prepare(): void {
+    const proved = this.provedGradient;
+    this.provedGradient = NaN;
+    if (!Number.isNaN(proved)) {
+      for (let i = 0; i < this.sumBounds.length; i++) this.sumBounds[i] = (this.sumBounds[i] + proved * proved) * STEP_ROUNDING;
+      return;
+    }
     const k = this.net.kernels;
     for (let i = 0; i < this.params.length; i++) {
       const p = this.params[i];
@@ -120,9 +138,10 @@ export class Adagrad extends FirstOrderOptimizer {
     );
   }
 
-  /** See FirstOrderOptimizer.restore; the sums' bounds are then measured. */
+  /** See FirstOrderOptimizer.restore; the sums' bounds are then measured (and a proof given before is void). */
   override restore(state: OptimizerState): void {
     super.restore(state);
+    this.provedGradient = NaN;
     const k = this.net.kernels;
     for (let i = 0; i < this.params.length; i++) this.sumBounds[i] = this.buffers === undefined ? 0 : k.maxAbs(this.buffers[i][0], this.params[i].length);
   }

@@ -2,13 +2,17 @@
  * Adagrad's sums of squares only grow: a step that would take one beyond float32's largest value is
  * refused (DIVERGED naming the parameter and the entry, nothing changed) instead of leaving an
  * Infinity that stops the weight in silence (PyTorch's behaviour) and that no checkpoint could hold.
- * So every state Adagrad's steps leave, saved as a checkpoint, loads back.
+ * So every state Adagrad's steps leave, saved as a checkpoint, loads back. The guard costs a
+ * train() step no pass of its own where the step guard proved the step (its bound on the gradient,
+ * measured for every step already, stands in for Adagrad's).
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { checkpointFromJSON, checkpointOf, checkpointToJSON, decodeCheckpoint, encodeCheckpoint, restoreOptimizer } from '../../src/io/checkpoint.js';
 import { MODEL } from '../../src/model.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import type { Kernels, Tensor } from '../../src/kernels.js';
 import { expectError } from '../util/expect-error.js';
 import { stateHash } from '../util/state-hash.js';
 
@@ -68,5 +72,41 @@ describe("Adagrad's sum of squares at float32's limit", () => {
     expect(stateHash(net, adagrad)).toBe(before);
     adagrad.dispose();
     net.dispose();
+  });
+});
+
+describe("Adagrad's guard in train()", () => {
+  it('reads no gradient of its own where the step guard proved the step, and its sums are those of a guard that reads them', async () => {
+    /** The ref kernels, counting maxAbs over the tensors in `watched` (the gradients, once the network exists). */
+    const watched = new Set<Tensor>();
+    let gradientReads = 0;
+    const ref: Kernels = createRefKernels();
+    const kernels = new Proxy(ref, {
+      get(target, key) {
+        if (key === 'maxAbs') return (t: Tensor, n: number) => (watched.has(t) && gradientReads++, target.maxAbs(t, n));
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const options = { sizes: [2, 4, 2], loss: 'cross-entropy', seed: 1 } as const;
+    const net = await createNetwork({ ...options, backend: kernels });
+    for (const p of net[MODEL].parameters()) watched.add(p.grad);
+    const rows = [[0, 1], [1, 0], [1, 1], [0, 0]];
+    const classes = [[1, 0], [0, 1], [0, 1], [1, 0]];
+    const adagrad = createOptimizer(net, 'adagrad');
+    net.train(rows, classes, { epochs: 5, batchSize: 2, shuffle: false, optimizer: adagrad });
+    expect(gradientReads).toBe(0);
+    // The same run on a network whose steps nothing proves (each step() called directly, after gradients()): the same sums, bit for bit.
+    const twin = await createNetwork({ ...options, backend: 'ref' });
+    const direct = createOptimizer(twin, 'adagrad');
+    for (let epoch = 0; epoch < 5; epoch++) {
+      for (const start of [0, 2]) {
+        twin.gradients(rows.slice(start, start + 2), classes.slice(start, start + 2));
+        direct.step(twin[MODEL], 0.01, 2);
+      }
+    }
+    expect(direct.state().tensors.map((t) => Array.from(t))).toEqual(adagrad.state().tensors.map((t) => Array.from(t)));
+    net.dispose();
+    twin.dispose();
   });
 });
