@@ -1,5 +1,6 @@
 // Entry of the scalar binary, for engines without WebAssembly SIMD: only the __scalar variants.
 export * from './dense.scalar';
+export * from './matvec.scalar';
 export * from './activation.scalar';
 export * from './loss.scalar';
 export * from './reduce.scalar';

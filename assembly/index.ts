@@ -2,6 +2,8 @@
 // Not the microkernel probe (f32_microkernel_rounds): the probe binaries carry it (probe.ts).
 export { f32_dense_fwd__simd, f32_dense_bwd_input__simd, f32_dense_bwd_weights__simd, f32_dense_bwd_weights_cols__simd, f32_dense_bwd_bias__simd, f32_gemm__simd, dense_tile_rows__simd, dense_tile_cols__simd } from './dense.simd';
 export * from './dense.scalar';
+export * from './matvec.simd';
+export * from './matvec.scalar';
 export * from './activation.simd';
 export * from './activation.scalar';
 export * from './loss.simd';

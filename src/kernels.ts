@@ -112,6 +112,14 @@ export interface Kernels<T extends Tensor = Tensor> {
   denseBackwardWeights(dw: T, dz: T, a: T, batch: number, nIn: number, nOut: number): void;
   /** db[nOut] += Σ_batch dz[batch][nOut]. */
   denseBackwardBias(db: T, dz: T, batch: number, nOut: number): void;
+  /**
+   * y[nOut] = w[nOut][nIn] · x[nIn]: a dense layer's weights times one vector (no bias), read as
+   * stored. Overwrites y. With matVecTransposed, what power iteration for ‖W‖₂ needs: denseForward
+   * at batch 1 would do it too, at the cost of a batch's tile for one row.
+   */
+  matVec(y: T, w: T, x: T, nIn: number, nOut: number): void;
+  /** y[nIn] = w[nOut][nIn]ᵀ · x[nOut]. Overwrites y (unlike denseBackwardInput, which adds). */
+  matVecTransposed(y: T, w: T, x: T, nIn: number, nOut: number): void;
 
   // ---- activations ----
   /** a[batch][n] = f(z); softmax works row by row, the others elementwise. Overwrites a. */

@@ -45,7 +45,6 @@ export class DenseRecorder implements FlowRecorder {
   private readonly powerStarts: Tensor[];
   private warmBefore = false;
   private powerRecord = -1;
-  private readonly zeroBias: Tensor;
   private readonly layerStatistics: LayerStatistics;
   private readonly weights = new Float64Array(ACTIVATION_STAT_COUNT);
   /** The last record's update is not measured yet (it is, by the next record or by close). */
@@ -66,7 +65,7 @@ export class DenseRecorder implements FlowRecorder {
     this.k = net.kernels;
     const sizes = net.sizes;
     const widest = Math.max(...sizes);
-    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest * 2 + PERCENTILE_BINS, 'the gradient-flow trace');
+    net.checkFits(2 * net.parameterCount + 3 * sizes.reduce((a, b) => a + b, 0) + widest + PERCENTILE_BINS, 'the gradient-flow trace');
     const alloc = (n: number) => {
       const t = this.k.alloc(n);
       this.held.push(t);
@@ -77,7 +76,6 @@ export class DenseRecorder implements FlowRecorder {
       this.rightVectors = sizes.slice(0, -1).map(alloc);
       this.leftVectors = sizes.slice(1).map(alloc);
       this.powerStarts = sizes.slice(0, -1).map(alloc);
-      this.zeroBias = alloc(widest);
       this.layerStatistics = new LayerStatistics(this.k, alloc(widest), alloc(COUNT_BINS));
     } catch (error) {
       this.close();
@@ -124,7 +122,7 @@ export class DenseRecorder implements FlowRecorder {
       trace.set('deltaRms', r, l, Math.sqrt(batch * k.sumSquares(net.deltas[l], batch * n)));
       if (refresh) {
         const iterations = this.warm ? WARM_ITERATIONS : COLD_ITERATIONS;
-        const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], this.zeroBias, net.sizes[l], n, iterations);
+        const sigma = powerIteration(k, w, this.rightVectors[l], this.leftVectors[l], net.sizes[l], n, iterations);
         trace.set('spectralNorm', r, l, sigma);
       }
       this.layerStatistics.activations(trace, r, l, f, net.zs[l], net.activations[l + 1], batch, n, refresh);

@@ -1,6 +1,6 @@
 /**
  * ‖W‖₂, the largest singular value of a dense layer's weights, by power iteration on WᵀW with the
- * dense kernels (a forward pass of one row is W·v, a backward-input pass of one row is Wᵀ·u).
+ * matrix-vector kernels (matVec, matVecTransposed).
  */
 import type { Kernels, Tensor } from '../kernels.js';
 
@@ -9,19 +9,18 @@ export const POWER_CONVERGED = 1e-6;
 
 /**
  * Runs up to `iterations` rounds of v ← WᵀWv/‖WᵀWv‖ from the unit-or-not vector in `v` (`[nIn]`,
- * kept for a warm start next time) with `u` (`[nOut]`) and a zero bias (≥ nOut) as scratch, and
- * returns √‖WᵀWv‖ for the final unit v: an estimate of ‖W‖₂ that converges to it from below.
- * Stops earlier, after at least two rounds, once the estimate changes by less than POWER_CONVERGED.
+ * kept for a warm start next time) with `u` (`[nOut]`) as scratch, and returns √‖WᵀWv‖ for the
+ * final unit v: an estimate of ‖W‖₂ that converges to it from below. Stops earlier, after at least
+ * two rounds, once the estimate changes by less than POWER_CONVERGED.
  */
-export function powerIteration(k: Kernels, w: Tensor, v: Tensor, u: Tensor, zeroBias: Tensor, nIn: number, nOut: number, iterations: number): number {
+export function powerIteration(k: Kernels, w: Tensor, v: Tensor, u: Tensor, nIn: number, nOut: number, iterations: number): number {
   let norm = Math.sqrt(k.sumSquares(v, nIn));
   if (!(norm > 0) || !Number.isFinite(norm)) return NaN;
   k.scale(v, nIn, 1 / norm);
   let sigma = 0;
   for (let i = 0; i < iterations; i++) {
-    k.denseForward(u, v, w, zeroBias, 1, nIn, nOut);
-    k.zero(v, nIn);
-    k.denseBackwardInput(v, u, w, 1, nIn, nOut);
+    k.matVec(u, w, v, nIn, nOut);
+    k.matVecTransposed(v, w, u, nIn, nOut);
     norm = Math.sqrt(k.sumSquares(v, nIn));
     // W = 0 (or a v orthogonal to W's row space): ‖W‖₂ is what the last product measured.
     if (!(norm > 0)) return 0;

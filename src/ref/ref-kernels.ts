@@ -86,6 +86,20 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
         db[j] += sum;
       }
     },
+    matVec(y, w, x, nIn, nOut) {
+      for (let j = 0; j < nOut; j++) {
+        let sum = 0;
+        for (let k = 0; k < nIn; k++) sum += w[j * nIn + k] * x[k];
+        y[j] = sum;
+      }
+    },
+    matVecTransposed(y, w, x, nIn, nOut) {
+      for (let k = 0; k < nIn; k++) {
+        let sum = 0;
+        for (let j = 0; j < nOut; j++) sum += x[j] * w[j * nIn + k];
+        y[k] = sum;
+      }
+    },
 
     activationForward(f, a, z, batch, n) {
       if (f === 'softmax') {

@@ -31,6 +31,10 @@ export interface VariantKernels {
   f32_dense_bwd_weights(dw: Ptr, dz: Ptr, a: Ptr, scratch: Ptr, batch: number, nIn: number, nOut: number): void;
   // db[nOut] += Σ_batch dz[batch][nOut]
   f32_dense_bwd_bias(db: Ptr, dz: Ptr, batch: number, nOut: number): void;
+  // y[nOut] = w[nOut][nIn]·x[nIn]        (overwrites y; assembly/matvec.*.ts)
+  f32_matvec(y: Ptr, w: Ptr, x: Ptr, nIn: number, nOut: number): void;
+  // y[nIn] = w[nOut][nIn]ᵀ·x[nOut]       (overwrites y)
+  f32_matvec_t(y: Ptr, w: Ptr, x: Ptr, nIn: number, nOut: number): void;
   // c[m][n] (+)= a[m][k]·b[k][n], all row-major: the raw microkernel driver, for benches and tests
   f32_gemm(c: Ptr, a: Ptr, b: Ptr, scratch: Ptr, m: number, n: number, k: number, accumulate: number): void;
 

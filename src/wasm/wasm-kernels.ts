@@ -347,6 +347,12 @@ export class WasmBackend implements WasmKernels {
   denseBackwardBias(db: WasmTensor, dz: WasmTensor, batch: number, nOut: number): void {
     this.module.f32_dense_bwd_bias(db.ptr, dz.ptr, batch, nOut);
   }
+  matVec(y: WasmTensor, w: WasmTensor, x: WasmTensor, nIn: number, nOut: number): void {
+    this.module.f32_matvec(y.ptr, w.ptr, x.ptr, nIn, nOut);
+  }
+  matVecTransposed(y: WasmTensor, w: WasmTensor, x: WasmTensor, nIn: number, nOut: number): void {
+    this.module.f32_matvec_t(y.ptr, w.ptr, x.ptr, nIn, nOut);
+  }
 
   activationForward(f: OutputActivation, a: WasmTensor, z: WasmTensor, batch: number, n: number): void {
     if (f === 'softmax') this.module.f32_softmax_fwd(a.ptr, z.ptr, batch, n);
