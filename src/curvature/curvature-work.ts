@@ -6,7 +6,8 @@
  * Gram-Schmidt pass reads its whole basis (n·m multiply-adds twice over, m the basis vectors so
  * far), which on 88,330 parameters outgrows the product within a few dozen steps.
  */
-import type { LanczosStep } from './lanczos.js';
+import { LANCZOS_MAX_STEPS, type LanczosStep } from './lanczos.js';
+import { MATRIX_TRACE_DEFAULTS } from './matrix-trace.js';
 import type { LinearOperator } from './operators.js';
 
 /** How far measureCurvature is: operator products done of the `total` planned, the share of the work done, and what it measures now. */
@@ -70,6 +71,37 @@ export function productCost(backend: string, rows: number, parameters: number): 
 /** The most a Lanczos run of up to `steps` steps on an n-dimensional operator costs with one pass per step: Σ_{m=1..steps} (product + n·m). */
 export function lanczosCost(n: number, steps: number, product: number): number {
   return steps * product + (n * steps * (steps + 1)) / 2;
+}
+
+/** The options of measureCurvature that set its plan, as it takes them (each has its default). */
+export interface CurvaturePlanOptions {
+  /** Each layer's blocks too (CurvatureOptions.layers). Default true. */
+  layers?: boolean;
+  /** CurvatureOptions.exactTraceLimit. Default MATRIX_TRACE_DEFAULTS.exactLimit. */
+  exactTraceLimit?: number;
+  /** CurvatureOptions.probes. Default MATRIX_TRACE_DEFAULTS.probes. */
+  probes?: number;
+  /** CurvatureOptions.maxSteps. Default LANCZOS_MAX_STEPS. */
+  maxSteps?: number;
+}
+
+/**
+ * The products measureCurvature plans at most for a network of `parameters` whose layers' blocks
+ * hold `blocks` parameters each (CurvatureProgress' first `total`): per matrix, H and G, its trace
+ * (n products when exact, else `probes`, per layer with the layers) and Lanczos runs of at most
+ * min(n, maxSteps) steps on the whole network and, with the layers, on each block.
+ */
+export function plannedProducts(parameters: number, blocks: readonly number[], options: CurvaturePlanOptions = {}): { trace: number; lanczos: number[]; total: number } {
+  const layers = options.layers ?? true;
+  const exact = parameters <= (options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit);
+  const trace = exact ? parameters : (options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (layers ? blocks.length : 1);
+  const lanczos = [parameters, ...(layers ? blocks : [])].map((n) => lanczosSteps(n, options.maxSteps));
+  return { trace, lanczos, total: 2 * (trace + lanczos.reduce((sum, steps) => sum + steps, 0)) };
+}
+
+/** The most steps (products) a Lanczos run on an n-dimensional operator takes: min(n, maxSteps). */
+export function lanczosSteps(n: number, maxSteps = LANCZOS_MAX_STEPS): number {
+  return Math.min(n, maxSteps);
 }
 
 /** What a stage of the measurement is: the matrix, trace or eigenvalues, and the layer. */

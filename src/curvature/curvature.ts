@@ -9,10 +9,10 @@ import type { Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { LANCZOS_MAX_STEPS, lanczos, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
-import { CurvatureWork, lanczosCost, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
+import { lanczos, type LanczosRemainder, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { CurvatureWork, lanczosCost, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { MATRIX_TRACE_DEFAULTS, traceOf, type TraceEstimate } from './matrix-trace.js';
+import { traceOf, type TraceEstimate } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
@@ -60,6 +60,12 @@ export interface HessianSummary {
   converged: boolean;
   /** The values reported that did not meet it, with their residuals (empty when converged). */
   unconverged: UnconvergedEigenvalue[];
+  /**
+   * When Lanczos found the whole spectrum: the eigenvalue of every direction outside its closed
+   * Krylov spaces and its multiplicity (LanczosResult.remainder; value 0: a null space), counted in
+   * `smallest`, `largest` and `negativeMass`. Absent otherwise.
+   */
+  remainder?: LanczosRemainder;
 }
 
 /** The Gauss-Newton matrix's largest eigenvalues and trace: no smallest and no negative mass, as G is positive semi-definite (gaussNewtonLowerEnd says why, in every table of these). */
@@ -74,6 +80,13 @@ export interface GaussNewtonSummary {
   converged: boolean;
   /** The values reported that did not meet it, with their residuals (empty when converged). */
   unconverged: UnconvergedEigenvalue[];
+  /**
+   * When Lanczos found the whole spectrum (LanczosResult.remainder): the eigenvalue of every
+   * direction outside its closed Krylov spaces, 0 for G's null space (G = Jᵀ·H_L·J has rank at most
+   * rows × outputs, and numerically often far less), and its multiplicity: `{ value: 0,
+   * multiplicity: n − 12 }` says 12 of its n eigenvalues are not 0. Absent otherwise.
+   */
+  remainder?: LanczosRemainder;
 }
 
 /** One layer's diagonal block of H and G (its weights and biases). */
@@ -154,13 +167,21 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         negativeMassExact: eigen.negativeMassExact,
         converged: eigen.converged,
         unconverged: eigen.unconverged,
+        ...(eigen.remainder && { remainder: eigen.remainder }),
       };
     };
     const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): GaussNewtonSummary => {
       const eigen = progress.eigen({ matrix: 'gaussNewton', measuring: 'eigenvalues', ...block }, n, eigenOf, operator);
       // G reports its largest values only: only theirs count (its smallest, near 0, converge last).
       const unconverged = eigen.unconverged.filter((e) => e.end === 'largest');
-      return { largest: eigen.largest, trace: trace.trace, traceStdError: trace.standardError, converged: eigen.largest.length === Math.min(k, n) && unconverged.length === 0, unconverged };
+      return {
+        largest: eigen.largest,
+        trace: trace.trace,
+        traceStdError: trace.standardError,
+        converged: eigen.largest.length === Math.min(k, n) && unconverged.length === 0,
+        unconverged,
+        ...(eigen.remainder && { remainder: eigen.remainder }),
+      };
     };
     const layerReports = layers
       ? ops.blocks.map((block, l) => ({
@@ -200,10 +221,10 @@ interface ProgressStages {
 function progressOf(ops: CurvatureOperators, backend: string, layers: boolean, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStages {
   if (onProgress === undefined) return { trace: (_, run, operator) => run(operator), eigen: (_, n, run, operator) => run(operator, n) };
   const product = productCost(backend, ops.rows, ops.size);
-  const traceProducts = ops.size <= (options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit) ? ops.size : (options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (layers ? ops.blocks.length : 1);
-  const trace = { products: traceProducts, work: traceProducts * product };
+  const plan = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers });
+  const trace = { products: plan.trace, work: plan.trace * product };
   const eigenPlan = (n: number) => {
-    const steps = Math.min(n, options.maxSteps ?? LANCZOS_MAX_STEPS);
+    const steps = lanczosSteps(n, options.maxSteps);
     return { products: steps, work: lanczosCost(n, steps, product) };
   };
   const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])].map(eigenPlan);

@@ -2,11 +2,19 @@
  * The extreme eigenvalues of a symmetric operator by Lanczos with full reorthogonalisation
  * (Golub & Van Loan §10.1): the Krylov basis is kept in float64 and every new vector is
  * Gram-Schmidt-orthogonalised against all earlier ones (a second pass when the first removed more
- * than rounding error), so no spurious copies of converged eigenvalues appear. When the operator's dimension n is at most `maxSteps` the run takes n steps
- * (restarting with a fresh random vector orthogonal to the basis whenever the Krylov space closes)
- * and finds every eigenvalue, repeated ones included; otherwise it stops once the k largest and k
- * smallest Ritz values have residuals below `tolerance`·max|θ|, and a repeated eigenvalue may then
- * appear once. Memory: 8·n·steps bytes for the basis.
+ * than rounding error), so no spurious copies of converged eigenvalues appear.
+ *
+ * When the Krylov space closes (the new vector has no part outside the basis: an invariant
+ * subspace, whose Ritz values are exact eigenvalues), the run goes on in the basis' orthogonal
+ * complement from a fresh random vector. If that vector is itself an eigenvector, and so is the next
+ * fresh one, with the same eigenvalue, the complement is one eigenspace (a random vector of a space
+ * holding two different eigenvalues is no eigenvector): the spectrum is then known whole, the Ritz
+ * values plus that eigenvalue on every remaining dimension (`remainder`; 0 on a null space, as a
+ * Gauss-Newton matrix of rank below its size has), and the run stops. Otherwise, when the
+ * operator's dimension n is at most `maxSteps`, it takes n steps and finds every eigenvalue, repeated
+ * ones included; beyond, it stops once the k largest and k smallest Ritz values have residuals below
+ * `tolerance`·max|θ|, and a repeated eigenvalue may then appear once. Memory: 8·n·steps bytes for
+ * the basis.
  */
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -46,7 +54,7 @@ export interface LanczosStep {
   passes: number;
   /**
    * The Krylov space closed (w had no part outside it), so the next vector is a fresh random one,
-   * orthogonalised against the same basis by two more passes.
+   * orthogonalised against the same basis by two more passes. (Not at the step the run stops on.)
    */
   restarted: boolean;
 }
@@ -59,7 +67,7 @@ export interface LanczosResult {
   smallest: number[];
   /** Operator products taken. */
   steps: number;
-  /** Whether every reported value met the tolerance (always true after n steps). */
+  /** Whether every reported value met the tolerance (always true after n steps, or with a `remainder`). */
   converged: boolean;
   /** The reported values that did not meet the tolerance, largest end first (empty when converged). */
   unconverged: UnconvergedEigenvalue[];
@@ -67,7 +75,7 @@ export interface LanczosResult {
   smallestVector?: Float64Array;
   /**
    * Share of the spectrum's |λ|-weighted mass below zero, Σ_{λ<0} |λ| / Σ |λ| over all n
-   * eigenvalues. Exact when the run found every eigenvalue (n ≤ maxSteps; see
+   * eigenvalues. Exact when the run found every eigenvalue (n ≤ maxSteps, or a `remainder`; see
    * `negativeMassExact`); otherwise estimated from the run's Gauss quadrature, Σ_{θ<0} τ·|θ| /
    * Σ τ·|θ| (Ritz values θ with weights τ = the squared first components of T's eigenvectors):
    * stochastic Lanczos quadrature with one probe (Ghorbani et al. 2019), whose error is that of one
@@ -76,6 +84,21 @@ export interface LanczosResult {
   negativeMass: number;
   /** Whether `negativeMass` is exact (every eigenvalue found) or the one-probe estimate. */
   negativeMassExact: boolean;
+  /**
+   * When the run stopped because the orthogonal complement of its Krylov spaces is one eigenspace
+   * (see the file comment): that eigenvalue and its multiplicity (LanczosRemainder). `largest`,
+   * `smallest` and `negativeMass` count it with that multiplicity. Its value is 0 (a null space) when the eigenvectors' products
+   * were within the closing bound, CLOSED_BELOW·max|θ|, of 0. Undefined when the run did not stop so.
+   */
+  remainder?: LanczosRemainder;
+}
+
+/** The eigenvalue of every direction outside a Lanczos run's closed Krylov spaces (LanczosResult.remainder). */
+export interface LanczosRemainder {
+  /** The eigenvalue: 0 on a null space. */
+  value: number;
+  /** Its multiplicity: the dimensions outside the Krylov spaces, the two vectors that showed it, and the Ritz values within the closing bound of it. */
+  multiplicity: number;
 }
 
 /** A reported eigenvalue whose Ritz residual is above the tolerance when Lanczos stopped. */
@@ -101,6 +124,22 @@ const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
 /** Steps between convergence checks once the basis exceeds 2k. */
 const CHECK_EVERY = 5;
 
+/**
+ * The Krylov space has closed when the new vector's norm is at most this share of max(|α|, β) so far:
+ * what is left of it is rounding error, relative to the operator's scale. An eigenvalue within it of
+ * another counts as the same (the remainder's two vectors), and one within it of 0 as 0.
+ */
+const CLOSED_BELOW = 1e-10;
+
+/**
+ * Fresh random vectors that must each be an eigenvector, of one eigenvalue, before the complement of
+ * the basis counts as that eigenvalue's eigenspace. A random unit vector of a d-dimensional space
+ * that also holds an eigenvalue δ·max|θ| away passes for an eigenvector only when its component
+ * along that eigenvalue's eigenvector, about N(0, 1/d), is below CLOSED_BELOW/δ: for δ = 1e-6 and
+ * d = 34,000 about 1.5 % of the time for one vector, 2e-4 for two, the chance shrinking as δ grows.
+ */
+const EIGENSPACE_VECTORS = 2;
+
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
@@ -123,6 +162,12 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   const w = new Float64Array(n);
   const projections = new Float64Array(limit);
   let scale = 0;
+  // The step the current Krylov space began with (0, or a restart's fresh vector), and how many fresh
+  // vectors in a row were eigenvectors of one eigenvalue (EIGENSPACE_VECTORS stops the run).
+  let spaceStart = 0;
+  let eigenvectors = 0;
+  let remainder: LanczosRemainder | undefined;
+  let checkDue = false;
   for (let j = 0; j < limit; j++) {
     basis.push(q);
     operator(w, q);
@@ -152,18 +197,37 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     const b = norm;
     scale = Math.max(scale, Math.abs(alpha[j]), b);
     const last = j + 1 === limit;
-    // The Krylov space is invariant: go on in its complement, decoupled (β = 0), from a fresh vector.
-    const closed = !last && b <= 1e-10 * scale;
+    // The Krylov space is invariant: its Ritz values are eigenvalues; the rest of the spectrum lies in its complement.
+    const closed = !last && b <= CLOSED_BELOW * scale;
+    // A space that closed at its first vector, a fresh random one: that vector is an eigenvector.
+    if (closed && spaceStart === j) eigenvectors = eigenvectors > 0 && Math.abs(alpha[j] - alpha[j - 1]) <= CLOSED_BELOW * scale ? eigenvectors + 1 : 1;
+    else eigenvectors = 0;
+    if (eigenvectors === EIGENSPACE_VECTORS) {
+      remainder = { value: Math.abs(alpha[j]) <= CLOSED_BELOW * scale ? 0 : alpha[j], multiplicity: n - basis.length + EIGENSPACE_VECTORS };
+    }
+    const restarted = closed && remainder === undefined;
     beta.push(closed ? 0 : b);
-    if (closed) q = unitRandom(rng, n, basis);
-    else if (!last) {
+    // Go on in the complement, decoupled (β = 0), from a fresh vector.
+    if (restarted) {
+      q = unitRandom(rng, n, basis);
+      spaceStart = j + 1;
+    } else if (!last && !closed) {
       q = new Float64Array(n);
       for (let i = 0; i < n; i++) q[i] = w[i] / b;
     }
-    onStep?.({ step: j, basis: basis.length, passes, restarted: closed });
-    if (last) break;
-    if (!closed && !fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0 && ritz(alpha, beta, k, tolerance).converged) break;
+    onStep?.({ step: j, basis: basis.length, passes, restarted });
+    if (last || remainder) break;
+    // Every CHECK_EVERY steps the residuals are checked. At a closed step they are all 0 whatever the
+    // complement holds (a null space's copies of 0, a repeated eigenvalue's), so the check waits for
+    // the fresh vector's step: an eigenvector there ends the run above; otherwise its Ritz value
+    // carries a residual again.
+    if (!fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0) checkDue = true;
+    if (checkDue && !closed) {
+      checkDue = false;
+      if (ritz(alpha, beta, k, tolerance).converged) break;
+    }
   }
+  if (remainder) return withRemainder(alpha, beta, basis, k, remainder, CLOSED_BELOW * scale, options.vectors ?? false);
   const result = ritz(alpha, beta, k, tolerance);
   const out: LanczosResult = {
     largest: result.largest,
@@ -176,14 +240,52 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     negativeMass: fullSpace ? negativeShare(result.values, () => 1) : negativeShare(result.values, (j) => result.firstEntries[j] ** 2),
     negativeMassExact: fullSpace,
   };
-  if (options.vectors) {
-    const m = alpha.length;
-    const coefficients = tridiagonalEigen(alpha, beta.slice(0, m - 1)).vectors[0];
-    const y = new Float64Array(n);
-    coefficients.forEach((c, i) => axpy(y, basis[i], c));
-    out.smallestVector = y;
-  }
+  if (options.vectors) out.smallestVector = ritzVector(alpha, beta, basis);
   return out;
+}
+
+/**
+ * The result of a run that stopped on its `remainder`: every Krylov space it spanned but the
+ * remainder's own vectors closed, so the Ritz values of T without those vectors' 1×1 blocks are
+ * eigenvalues (residual 0), and with the remainder on its multiplicity they are the whole spectrum.
+ * A Ritz value within `same` (the closing bound) of the remainder's is the remainder's, and joins
+ * its multiplicity: the start vector's part in a null space gives a Ritz value of 1e-17 or so, which
+ * is that 0.
+ */
+function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, unexplored: LanczosRemainder, same: number, vectors: boolean): LanczosResult {
+  const found = alpha.length - EIGENSPACE_VECTORS;
+  const ritzValues = tridiagonalEigen(alpha.slice(0, found), beta.slice(0, Math.max(0, found - 1)), []).values;
+  const value = unexplored.value;
+  const values = ritzValues.filter((θ) => Math.abs(θ - value) > same);
+  const multiplicity = unexplored.multiplicity + ritzValues.length - values.length;
+  const remainder = { value, multiplicity };
+  // The spectrum ascending: the Ritz values below the remainder, it `multiplicity` times, the rest.
+  let below = 0;
+  while (below < values.length && values[below] < value) below++;
+  const n = values.length + multiplicity;
+  const eigenvalue = (i: number) => (i < below ? values[i] : i < below + multiplicity ? value : values[i - multiplicity]);
+  const out: LanczosResult = {
+    largest: Array.from({ length: k }, (_, i) => eigenvalue(n - 1 - i)),
+    smallest: Array.from({ length: k }, (_, i) => eigenvalue(i)),
+    steps: alpha.length,
+    converged: true,
+    unconverged: [],
+    negativeMass: negativeShare([...values, value], (j) => (j === values.length ? multiplicity : 1)),
+    negativeMassExact: true,
+    remainder,
+  };
+  // The smallest eigenvalue's vector: the remainder's last vector when it is the remainder's.
+  if (vectors) out.smallestVector = below === 0 ? Float64Array.from(basis[alpha.length - 1]) : ritzVector(alpha.slice(0, found), beta.slice(0, found), basis);
+  return out;
+}
+
+/** The unit Ritz vector of T's smallest Ritz value, from the basis. */
+function ritzVector(alpha: number[], beta: number[], basis: Float64Array[]): Float64Array {
+  const m = alpha.length;
+  const coefficients = tridiagonalEigen(alpha, beta.slice(0, m - 1)).vectors[0];
+  const y = new Float64Array(basis[0].length);
+  coefficients.forEach((c, i) => axpy(y, basis[i], c));
+  return y;
 }
 
 /** Ritz values of the tridiagonal T and whether the k at each end have converged (those that have not, with their residuals). */
