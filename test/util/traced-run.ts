@@ -1,6 +1,6 @@
 /**
  * A run of train() on a fresh network (seed 1 unless the options give one) and the trace it
- * recorded, the network disposed: the set-up the diagnosis tests on real digit runs share, and the
+ * recorded, the network disposed (also when train() throws): the set-up the diagnosis tests on real digit runs share, and the
  * one run two of them read (overfitting the first 100 digits while the test digits' loss rises).
  */
 import { createNetwork } from '../../src/api/network.js';
@@ -17,10 +17,13 @@ export type TrainingRows = { x: RowsOf; y: RowsOf };
 
 export async function tracedRun(network: NetworkOptions, rows: TrainingRows, options: TrainOptions): Promise<{ trace: Trace; result: TrainResult }> {
   const net = await createNetwork({ seed: 1, ...network });
-  const result = net.train(rows.x, rows.y, options);
-  const trace = net.trace!;
-  net.dispose();
-  return { trace, result };
+  try {
+    const result = net.train(rows.x, rows.y, options);
+    return { trace: net.trace!, result };
+  } finally {
+    // Also when train() throws: a refused run must not leave its network held for the rest of the test file.
+    net.dispose();
+  }
 }
 
 /** A big relu net fitting 100 digits for 30 epochs (Adam 0.01, batches of 10), validated on `heldOut`: its held-out loss rises from its lowest while its training loss does not. */
