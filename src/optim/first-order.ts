@@ -8,7 +8,7 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { assertNotDisposed, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
@@ -312,7 +312,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.rateProblem(rate));
     checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());
-    const tensors = state.tensors ?? [];
+    const tensors = restoredTensors(state, where);
     const [kept, accepted] = [this.buffersPerParameter(), this.stateBuffersPerParameter()];
     const perParameter = tensors.length / this.params.length;
     if (tensors.length !== 0 && perParameter !== kept && perParameter !== accepted) {
@@ -320,7 +320,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     }
     tensors.forEach((t, j) => {
       const p = this.params[Math.floor(j / perParameter)];
-      if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
+      if (t.length !== p.length) throw stateTensorMismatch(where, j, t, p);
       // The update's bounds (keepsWithin) hold for finite buffers whose sums of squares are ≥ 0, as a step leaves them.
       const squares = this.squareBuffers.includes(j % perParameter);
       for (let i = 0; i < t.length; i++) {

@@ -34,7 +34,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
-import { assertNotDisposed, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -431,9 +431,9 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     }
     const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
     checkRecordedHyperparameters(state, where, this.name, { ...this.options });
-    const tensors = state.tensors ?? [];
+    const tensors = restoredTensors(state, where);
     const lengths = parameterLengths(this.net);
-    if (!Array.isArray(tensors) || (tensors.length !== 0 && (tensors.length !== lengths.length || tensors.some((t, i) => t?.length !== lengths[i])))) {
+    if (tensors.length !== 0 && (tensors.length !== lengths.length || tensors.some((t, i) => t.length !== lengths[i]))) {
       throw invalidOption(`${where}: expected ${lengths.length} tensors of lengths ${lengths.join(', ')}, or none: the state does not fit this network`);
     }
     tensors.forEach((t, j) => {

@@ -84,7 +84,7 @@ import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, OptimizerStateFault, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -875,15 +875,16 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
     checkRecordedHyperparameters(state, where, this.name, { ...this.options });
     const tensors = this.stateTensors();
-    if (!Array.isArray(state.tensors) || state.tensors.length !== tensors.length || state.tensors.some((t, i) => t?.length !== tensors[i].length)) {
+    const restored = restoredTensors(state, where);
+    if (restored.length !== tensors.length || restored.some((t, i) => t.length !== tensors[i].length)) {
       throw invalidOption(`${where}: expected ${tensors.length} tensors of lengths ${tensors.map((t) => t.length).join(', ')}: the state does not fit this network`);
     }
-    state.tensors.forEach((t, j) => {
+    restored.forEach((t, j) => {
       const i = t.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (the ${this.stateTensorName(j)}); expected a finite number`);
     });
     // Checked: now change things.
-    tensors.forEach((t, i) => this.k.write(t, state.tensors[i]));
+    tensors.forEach((t, i) => this.k.write(t, restored[i]));
     this.steps = steps;
     this.lambda = lambda;
     this.ownLearningRate = learningRate;

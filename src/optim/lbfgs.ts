@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import { assertNotDisposed, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -298,12 +298,12 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
     const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);
-    const tensors = state.tensors ?? [];
+    const tensors = restoredTensors(state, where);
     const perPair = 2 * this.params.length;
     if (tensors.length !== pairs * perPair) throw invalidOption(`${where}: ${pairs} pairs need ${pairs * perPair} tensors, got ${tensors.length}`);
     tensors.forEach((t, j) => {
       const p = this.params[j % this.params.length];
-      if (t?.length !== p.length) throw stateTensorMismatch(where, j, t, p);
+      if (t.length !== p.length) throw stateTensorMismatch(where, j, t, p);
       const i = t.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${Math.floor(j / this.params.length) % 2 === 0 ? 's' : 'y'} of pair ${Math.floor(j / perPair)}, ${p.name}); expected a finite number`);
     });

@@ -1,7 +1,8 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { GradscopeError, invalidOption, shown } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption, shown } from '../errors.js';
+import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
-import type { Loss } from '../kernels.js';
+import type { Loss, NumberArray } from '../kernels.js';
 import { MODEL, type Parameter, type Trainable } from '../model.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
@@ -179,4 +180,20 @@ export function assertNotDisposed(optimizer: Optimizer): void {
 export function stateTensorMismatch(where: string, index: number, values: { length?: unknown } | undefined, p: Pick<Parameter, 'name' | 'length'>): GradscopeError {
   const got = typeof values?.length === 'number' ? `${values.length} values` : 'no values';
   return invalidOption(`${where}: tensors[${index}] holds ${got}, but this network's ${p.name} has ${p.length}: the state was saved from a network of another shape`);
+}
+
+/**
+ * state.tensors as a built-in optimiser's restore() reads them: none when absent, else an array whose
+ * every entry is an array of numbers (a Float32Array as state() gives, another typed array, or a plain
+ * array). INVALID_OPTION naming `where` ('lbfgs: restore'), the entry and what was expected otherwise,
+ * before restore() reads a value or changes anything: an entry of the right length that is not an
+ * array reached the caller as a TypeError (`t.findIndex is not a function`).
+ */
+export function restoredTensors(state: OptimizerState, where: string): readonly (NumberArray | readonly number[])[] {
+  const tensors: unknown = state.tensors ?? [];
+  if (!Array.isArray(tensors)) throw invalidOption(`${where}: tensors is ${describeValue(tensors)}; expected an array of tensors, each an array of numbers (as state() gives)`);
+  tensors.forEach((t: unknown, j) => {
+    if (!Array.isArray(t) && !isTypedNumberArray(t)) throw invalidOption(`${where}: tensors[${j}] is ${describeValue(t)}; expected an array of numbers (a Float32Array, as state() gives)`);
+  });
+  return tensors as (NumberArray | number[])[];
 }

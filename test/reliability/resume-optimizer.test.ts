@@ -186,3 +186,31 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     expect(unchanged(hf)).toBe(before);
   });
 });
+
+describe("restore() of a state whose tensors are not arrays (though of the right length): INVALID_OPTION, nothing changed", () => {
+  const mse = { ...config, loss: 'mse' } as const;
+  it.each(['hessian-free', 'lbfgs', 'kfac', 'adam'])('%s names itself, the tensor and what it expected', async (name) => {
+    // A state with tensors (L-BFGS's pairs and Hessian-free's warm start need steps), and an optimiser that has stepped, so "nothing changed" is of a state.
+    const [from, into] = [await createNetwork(mse), await createNetwork({ ...mse, seed: 4 })];
+    const saved = createOptimizer(from, name);
+    from.train(x, y, { epochs: 3, batchSize: 4, optimizer: saved });
+    const state = saved.state();
+    expect(state.tensors.length).toBeGreaterThan(1);
+    const optimizer = createOptimizer(into, name);
+    into.train(x, y, { epochs: 1, batchSize: 4, optimizer });
+    const before = unchanged(optimizer);
+    // An object of the right length (a TypeError, `t.findIndex is not a function`, reached the caller here before), a string, null.
+    const lengthOnly = state.tensors.map((t, j) => (j === 1 ? { length: t.length } : t));
+    await expectError(() => optimizer.restore({ ...state, tensors: lengthOnly } as never), 'INVALID_OPTION', new RegExp(`^${name}: restore: tensors\\[1\\] is an object; expected an array of numbers \\(a Float32Array, as state\\(\\) gives\\)$`));
+    const text = state.tensors.map((t, j) => (j === 0 ? '0'.repeat(t.length) : t));
+    await expectError(() => optimizer.restore({ ...state, tensors: text } as never), 'INVALID_OPTION', new RegExp(`^${name}: restore: tensors\\[0\\] is the string "0+…?"; expected an array of numbers`));
+    await expectError(() => optimizer.restore({ ...state, tensors: [...state.tensors.slice(0, -1), null] } as never), 'INVALID_OPTION', new RegExp(`^${name}: restore: tensors\\[${state.tensors.length - 1}\\] is null; expected an array of numbers`));
+    // The list itself not an array.
+    const listLike = { ...state.tensors, length: state.tensors.length };
+    await expectError(() => optimizer.restore({ ...state, tensors: listLike } as never), 'INVALID_OPTION', new RegExp(`^${name}: restore: tensors is an object; expected an array of tensors, each an array of numbers \\(as state\\(\\) gives\\)$`));
+    expect(unchanged(optimizer)).toBe(before);
+    // Plain arrays of numbers are arrays: taken as the Float32Arrays they hold.
+    optimizer.restore({ ...state, tensors: state.tensors.map((t) => Array.from(t)) } as never);
+    expect(unchanged(optimizer)).toBe(unchanged(saved));
+  });
+});
