@@ -47,6 +47,37 @@ export async function interleaved(tasks: readonly RoundTask[], rounds: number): 
   return ms;
 }
 
+/** A task of alternating rounds: one call of `run` per turn. */
+export interface AlternatingTask {
+  name: string;
+  run: () => unknown;
+}
+
+/**
+ * Rounds in which the tasks take turns call by call: one untimed turn (bringing each task's data
+ * back into cache), then `calls` timed turns, the order rotated by one task every turn and round.
+ * Where interleaved runs each task's calls of a round together, here a call of one task is never
+ * more than one call of each other task away from a call of every other, so a change of load hits
+ * them alike even within a round. Returns each task's median call per round, in ms, by name (the
+ * rounds paired, as interleaved's). For calls of several ms: each is timed by performance.now().
+ */
+export function alternating(tasks: readonly AlternatingTask[], rounds: number, calls: number): Map<string, number[]> {
+  const ms = new Map(tasks.map((t) => [t.name, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    const taken = new Map(tasks.map((t) => [t.name, [] as number[]]));
+    for (let turn = -1; turn < calls; turn++) {
+      const shift = (round + Math.max(turn, 0)) % tasks.length;
+      for (const task of [...tasks.slice(shift), ...tasks.slice(0, shift)]) {
+        const start = performance.now();
+        task.run();
+        if (turn >= 0) taken.get(task.name)!.push(performance.now() - start);
+      }
+    }
+    for (const task of tasks) ms.get(task.name)![round] = median(taken.get(task.name)!);
+  }
+  return ms;
+}
+
 /**
  * Tasks a and b in `rounds` alternating rounds (a, b, then b, a, …: neither always runs first), so
  * load on a shared machine hits both alike: the median time of each, the per-round ratios a/b

@@ -24,7 +24,7 @@ import { CALIBRATION_PROCESSES, runRelaxedBench } from './relaxed.bench.js';
 import { DEPTH_BATCH, DEPTH_WIDTH, runScalingBench, SCALING_ROUNDS } from './scaling.bench.js';
 import { runStepBench, STEP_BATCH, STEP_SIZES, stepFlops } from './step.bench.js';
 import { runThreadsBench, THREAD_ROUNDS, THREADS_TARGET } from './threads.bench.js';
-import { runBlockTraceBench, runTraceBench, TRACE_ROUNDS } from './trace.bench.js';
+import { runBlockTraceBench, runPowerRoundBench, runTraceBench, STEPS_PER_CALL, TRACE_CALLS, TRACE_ROUNDS } from './trace.bench.js';
 import { spreadOf, spreadText } from './spread.js';
 import { RELAXED_MARGIN } from '../src/wasm/calibrate.js';
 import { judgePicks, judgeBesideControl, picksText, threadsText, type Verdict } from './verdict.js';
@@ -98,7 +98,7 @@ const growthAfterCore = (javaScriptUs(1, JS_AFTER_CORE_GROUP) - javaScriptUs(1))
 const profileRows: ReportRow[] = profile.map((r) => ({ suite: 'profile', task: `batch ${r.batch}: ${r.group}`, medianMs: r.medianMs, ratio: r.share }));
 
 log('gradient-flow trace cost');
-const trace = [...(await runTraceBench()), ...(await runBlockTraceBench())];
+const trace = [...(await runTraceBench()), ...(await runBlockTraceBench()), ...(await runPowerRoundBench())];
 const traceRows: ReportRow[] = trace.map((r) => ({ suite: 'trace', task: r.name, medianMs: r.medianMs, ratio: r.ratio }));
 
 log('peers: tfjs-wasm, tfjs-cpu, brain.js');
@@ -425,7 +425,7 @@ ${markdownTable(curvatureRows)}
 
 ## Gradient-flow trace
 
-ratio = traced step over the untraced one, the median of ${TRACE_ROUNDS} interleaved rounds' ratios (the order of the cases rotated each round).
+ratio = traced step over the untraced one, the median of ${TRACE_ROUNDS} rounds' ratios, the cases taking turns call by call (${TRACE_CALLS} calls of ${STEPS_PER_CALL} steps each per round, the order rotated every turn); the ‖W‖₂ rows: one power-iteration round's products, the second's time over the first's (interleaved rounds).
 
 ${markdownTable(traceRows)}
 `;

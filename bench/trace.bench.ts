@@ -2,17 +2,22 @@
  * The cost of the gradient-flow trace: one training step (feedforward, backprop, SGD update) of
  * [784,100,100,10] sigmoid + softmax at batch 64 on wasm-simd, without tracing and with a record at
  * every step (and every 10th), in steady state (the recorder opened once, as in a long train() call).
- * The cases run in TRACE_ROUNDS interleaved rounds; `ratio` is the median of the per-round ratios of
- * the traced step's time over the untraced one's; the goal is ≤ 1.10 at every step.
+ * Each timed call runs STEPS_PER_CALL steps, so that every call of a traced case holds its share of
+ * the records that cost more (one ‖W‖₂ refresh when tracing every step, one record when tracing
+ * every 10th): a median over single steps would leave them out. The cases run in TRACE_ROUNDS
+ * alternating rounds; `ratio` is the median of the per-round ratios of the traced step's time over
+ * the untraced one's; the goal is ≤ 1.10 at every step. Also the products of one power-iteration
+ * round, as the refresh runs them (matVec) and as it ran them before (the dense products at batch 1).
  */
 import { TraceRecorder, type TraceOptions } from '../src/flow/recorder.js';
 import { Rng } from '../src/init/rng.js';
 import { createNetwork, type Network } from '../src/api/network.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
-import { interleaved, median, type RoundTask } from './median.js';
-import { roundRatios } from './spread.js';
+import { alternating, interleaved, median, type AlternatingTask, type RoundTask } from './median.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
 import { denseModelOf, MODEL } from '../src/model.js';
+import { REFRESH_STEPS } from '../src/flow/metrics.js';
 import type { LayerSpec } from '../src/layers/spec.js';
 
 export const TRACE_BENCH_SIZES = [784, 100, 100, 10];
@@ -28,11 +33,24 @@ export interface TraceBenchRow {
   ratios?: number[];
 }
 
-/** Rounds of the cases (each round runs every case once, the order rotated). */
-export const TRACE_ROUNDS = 11;
+/** Steps per timed call: a whole refresh period (REFRESH_STEPS, the default refreshEvery's span). */
+export const STEPS_PER_CALL = REFRESH_STEPS;
+
+/**
+ * Rounds of the cases, in each of which the cases take turns call by call, TRACE_CALLS calls each
+ * (bench/median.ts alternating): a traced call and the untraced one beside it meet the same load.
+ * 41 rounds of 9 calls read the traced step's ratio at 1.082×, middle half 1.070–1.118× (all
+ * 0.916–1.255×), in a run of 44 s with the block network's cases and the ‖W‖₂ rows, and 1.102×,
+ * middle half 1.070–1.159×, in the next run; 61 rounds in which each case ran its ~4 calls together
+ * (tinybench, 50 ms a case) read 1.074×, middle half 0.990–1.127× (AMD EPYC Zen 3, 2026-12-02
+ * 05:18–05:26 UTC, load 9–12).
+ */
+export const TRACE_ROUNDS = 41;
+/** Calls of each case per round (each of STEPS_PER_CALL steps). */
+export const TRACE_CALLS = 9;
 
 /** A network with one batch loaded, and a step that optionally records into a trace. */
-async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: TraceRecorder) => void }> {
+async function stepper(seed: number): Promise<{ net: Network; steps: (recorder?: TraceRecorder) => void }> {
   const kernels = await createWasmKernels({ variant: 'simd' });
   const net = await createNetwork({ sizes: TRACE_BENCH_SIZES, activation: 'sigmoid', output: 'softmax', init: 'glorot-uniform', seed, backend: kernels });
   const rng = new Rng(seed);
@@ -51,12 +69,15 @@ async function stepper(seed: number): Promise<{ net: Network; step: (recorder?: 
     net.step++;
     if (traced) recorder!.afterStep();
   };
-  return { net, step };
+  const steps = (recorder?: TraceRecorder) => {
+    for (let i = 0; i < STEPS_PER_CALL; i++) step(recorder);
+  };
+  return { net, steps };
 }
 
-/** Runs the cases in interleaved rounds, closes what they opened, and gives each its median and its per-round ratios to the first (untraced) case. */
-async function runCases(tasks: readonly RoundTask[], opened: readonly { net: Network; recorder?: TraceRecorder }[]): Promise<TraceBenchRow[]> {
-  const times = await interleaved(tasks, TRACE_ROUNDS);
+/** Runs the cases in alternating rounds, closes what they opened, and gives each its median per step and its per-round ratios to the first (untraced) case. */
+function runCases(tasks: readonly AlternatingTask[], opened: readonly { net: Network; recorder?: TraceRecorder }[]): TraceBenchRow[] {
+  const times = alternating(tasks, TRACE_ROUNDS, TRACE_CALLS);
   opened.forEach(({ net, recorder }) => {
     recorder?.close();
     net.dispose();
@@ -64,25 +85,24 @@ async function runCases(tasks: readonly RoundTask[], opened: readonly { net: Net
   const base = times.get(tasks[0].name)!;
   return tasks.map(({ name }) => {
     const ratios = roundRatios(times.get(name)!, base);
-    return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
+    return { name, medianMs: median(times.get(name)!) / STEPS_PER_CALL, ratio: median(ratios), ratios };
   });
 }
 
-export async function runTraceBench(opts: { time?: number } = {}): Promise<TraceBenchRow[]> {
+export async function runTraceBench(): Promise<TraceBenchRow[]> {
   const cases: { name: string; trace?: TraceOptions }[] = [
     { name: 'step, no trace' },
     { name: 'step, trace every step (‖W‖₂ and p98 every 10th)', trace: { every: 1 } },
     { name: 'step, trace every step, everything every step', trace: { every: 1, refreshEvery: 1 } },
     { name: 'step, trace every 10th step (‖W‖₂ and p98 every record)', trace: { every: 10 } },
   ];
-  const ms = (opts.time ?? 1500) / TRACE_ROUNDS;
-  const tasks: RoundTask[] = [];
+  const tasks: AlternatingTask[] = [];
   const opened: { net: Network; recorder?: TraceRecorder }[] = [];
   for (const c of cases) {
-    const { net, step } = await stepper(1);
+    const { net, steps } = await stepper(1);
     const recorder = c.trace ? new TraceRecorder(net, { ...c.trace, histogramSteps: [] }) : undefined;
     opened.push({ net, recorder });
-    tasks.push({ name: c.name, run: () => step(recorder), ms });
+    tasks.push({ name: c.name, run: () => steps(recorder) });
   }
   return runCases(tasks, opened);
 }
@@ -98,14 +118,13 @@ export const BLOCK_TRACE_BENCH_LAYERS: LayerSpec[] = [
 ];
 
 /** The same steps on a block network (784 inputs, BLOCK_TRACE_BENCH_LAYERS), batch 64: untraced, traced every step, every 10th. */
-export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<TraceBenchRow[]> {
+export async function runBlockTraceBench(): Promise<TraceBenchRow[]> {
   const cases: { name: string; trace?: TraceOptions }[] = [
     { name: 'block step, no trace' },
     { name: 'block step, trace every step', trace: { every: 1 } },
     { name: 'block step, trace every 10th step', trace: { every: 10 } },
   ];
-  const ms = (opts.time ?? 1500) / TRACE_ROUNDS;
-  const tasks: RoundTask[] = [];
+  const tasks: AlternatingTask[] = [];
   const opened: { net: Network; recorder?: TraceRecorder }[] = [];
   for (const c of cases) {
     const kernels = await createWasmKernels({ variant: 'simd' });
@@ -129,18 +148,69 @@ export async function runBlockTraceBench(opts: { time?: number } = {}): Promise<
       model.step++;
       if (traced) recorder!.afterStep();
     };
-    tasks.push({ name: c.name, run, ms });
+    const steps = () => {
+      for (let i = 0; i < STEPS_PER_CALL; i++) run();
+    };
+    tasks.push({ name: c.name, run: steps });
   }
   return runCases(tasks, opened);
 }
 
+/** Rounds of the power-iteration products' rows (runPowerRoundBench). */
+const POWER_ROUNDS = 21;
+
+/**
+ * One power-iteration round's products (W·v, then Wᵀ·u) on the first layer of TRACE_BENCH_SIZES,
+ * by the matrix-vector kernels the ‖W‖₂ refresh runs (src/flow/spectral.ts), and by the dense
+ * products at batch 1 it ran before them (a zero bias, ∂input into a zeroed vector): the second
+ * row's ratio is its time over the first's, per round.
+ */
+export async function runPowerRoundBench(): Promise<TraceBenchRow[]> {
+  const k = await createWasmKernels({ variant: 'simd' });
+  const [nIn, nOut] = TRACE_BENCH_SIZES;
+  const rng = new Rng(1);
+  const filled = (n: number) => {
+    const t = k.alloc(n);
+    k.write(t, Float32Array.from({ length: n }, () => rng.normal() / Math.sqrt(nIn)));
+    return t;
+  };
+  const [w, v, u, zeroBias] = [filled(nOut * nIn), filled(nIn), k.alloc(nOut), k.alloc(nOut)];
+  // v is rescaled each call, as powerIteration does, so that repeated rounds neither overflow nor vanish.
+  const rescaled = (round: () => void) => () => {
+    round();
+    k.scale(v, nIn, 1 / Math.sqrt(k.sumSquares(v, nIn)));
+  };
+  const tasks: RoundTask[] = [
+    { name: `‖W‖₂ round ${nIn}→${nOut}: matVec, matVecTransposed`, run: rescaled(() => (k.matVec(u, w, v, nIn, nOut), k.matVecTransposed(v, w, u, nIn, nOut))), ms: 20, calls: 16 },
+    {
+      name: `‖W‖₂ round ${nIn}→${nOut}: denseForward, denseBackwardInput at batch 1`,
+      run: rescaled(() => (k.denseForward(u, v, w, zeroBias, 1, nIn, nOut), k.zero(v, nIn), k.denseBackwardInput(v, u, w, 1, nIn, nOut))),
+      ms: 20,
+      calls: 16,
+    },
+  ];
+  const times = await interleaved(tasks, POWER_ROUNDS);
+  const base = times.get(tasks[0].name)!;
+  return tasks.map(({ name }) => {
+    const ratios = roundRatios(times.get(name)!, base);
+    return { name, medianMs: median(times.get(name)!), ratio: median(ratios), ratios };
+  });
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`trace cost on [${TRACE_BENCH_SIZES.join(',')}] batch ${TRACE_BENCH_BATCH}, wasm-simd (ratio: over the untraced step; goal ≤ 1.10)`);
-  for (const row of await runTraceBench()) {
+  const dense = await runTraceBench();
+  for (const row of dense) {
     console.log(`${row.name.padEnd(52)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(3).padStart(6)}×`);
   }
   console.log(`block network: 784 → [${BLOCK_TRACE_BENCH_LAYERS.map((l) => l.type).join(', ')}], batch ${TRACE_BENCH_BATCH}`);
   for (const row of await runBlockTraceBench()) {
     console.log(`${row.name.padEnd(52)} ${row.medianMs.toFixed(3).padStart(8)} ms  ${row.ratio!.toFixed(3).padStart(6)}×`);
+  }
+  const spread = (rows: TraceBenchRow[]) => spreadText(spreadOf(rows[1].ratios!), (r) => `${r.toFixed(3)}×`);
+  console.log(`(${TRACE_ROUNDS} rounds, ${STEPS_PER_CALL} steps per call; the traced step's ratios: ${spread(dense)})`);
+  console.log(`power iteration, one round's products (ratio: over the matrix-vector kernels; ${POWER_ROUNDS} rounds)`);
+  for (const row of await runPowerRoundBench()) {
+    console.log(`${row.name.padEnd(68)} ${(row.medianMs * 1000).toFixed(1).padStart(8)} µs  ${row.ratio!.toFixed(3).padStart(6)}×`);
   }
 }
