@@ -1,54 +1,45 @@
 /**
  * Measures CURVATURE_COST_RUN (src/cli/commands/curvature-cost.ts), the run `gradscope curvature
- * --help` quotes under Cost: writes its model and data files, then runs the installed command
- * (bin/gradscope.js, so `npm run build` first) with --no-layers and then without, each under
- * /usr/bin/time, and prints each run's CPU (user + system) and wall seconds with the load average
- * before and after, the date, the CPU model and the commit. CPU time is what the help quotes: on a
- * shared machine the load stretches the wall time far more than the CPU time.
+ * --help` quotes under Cost: builds its network and rows as the help describes them, then runs
+ * measureCurvature on them as the command does (its defaults, --k, with the layers' blocks or
+ * without: --no-layers first), in this process, and prints each run's CPU time (process.cpuUsage:
+ * user + system), its wall time, the products it took and planned (its progress counters), the load
+ * average before and after, the date, the CPU and the commit: the fields of CURVATURE_COST_RUN. CPU
+ * time is what the help quotes: on a shared machine the load stretches the wall time far more.
  *
- *   npm run build && nice -n 19 npx tsx scripts/curvature-cost.ts
- *
- * About 3 minutes of CPU on a 2-core AMD EPYC (Zen 3), 2026-12-02.
+ *   nice -n 19 npx tsx scripts/curvature-cost.ts
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createNetwork } from '../src/node.js';
-import { Rng } from '../src/init/rng.js';
-import { CURVATURE_COST_RUN } from '../src/cli/commands/curvature-cost.js';
+import { createNetwork, measureCurvature } from '../src/node.js';
+import { CURVATURE_COST_RUN, curvatureCostRows } from '../src/cli/commands/curvature-cost.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { sizes, activation, seed, rows, k } = CURVATURE_COST_RUN;
-const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-cost-'));
-const modelPath = join(folder, 'model.json');
-const dataPath = join(folder, 'data.json');
-
-const net = await createNetwork({ sizes: [...sizes], activation, loss: 'cross-entropy', seed });
-writeFileSync(modelPath, JSON.stringify(net.toJSON()));
-console.log(`${sizes.join(',')} ${activation}: ${net.parameterCount} parameters; ${rows} rows; --k ${k}`);
-net.dispose();
-const rng = new Rng(seed);
-const outputs = sizes[sizes.length - 1];
-const inputs = Array.from({ length: rows }, () => Array.from({ length: sizes[0] }, () => rng.normal()));
-const targets = Array.from({ length: rows }, (_, r) => Array.from({ length: outputs }, (_, c) => (c === r % outputs ? 1 : 0)));
-writeFileSync(dataPath, JSON.stringify({ inputs, targets }));
-
-const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-const family = /cpu family\s*:\s*(\d+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
+const { x, y } = curvatureCostRows(CURVATURE_COST_RUN);
+const cpuInfo = readFileSync('/proc/cpuinfo', 'utf8');
+const cpuModel = /model name\s*:\s*(.*)/.exec(cpuInfo)?.[1] ?? 'unknown CPU';
+const family = /cpu family\s*:\s*(\d+)/.exec(cpuInfo)?.[1];
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-console.log(`${cpuModel} (family 0x${Number(family).toString(16)}), commit ${commit}`);
+console.log(`[${sizes.join(',')}] ${activation}, ${rows} rows, --k ${k}; ${cpuModel} (family 0x${Number(family).toString(16)}), commit ${commit}`);
 
-for (const flags of [['--no-layers'], []]) {
-  const load = loadavg()[0];
-  const started = new Date().toISOString();
-  const run = spawnSync('/usr/bin/time', ['-f', '%U %S %e', process.execPath, 'bin/gradscope.js', 'curvature', '--model', modelPath, '--data', dataPath, '--k', String(k), '--json', ...flags], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (run.status !== 0) throw new Error(`curvature ${flags.join(' ')} failed: ${run.stderr}`);
-  const [user, system, wall] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-  const report = JSON.parse(run.stdout);
+/** Seconds of CPU this process has used. */
+const cpu = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+for (const layers of [false, true]) {
+  const net = await createNetwork({ sizes: [...sizes], activation, loss: 'cross-entropy', seed });
+  const [load, started, wallStart, cpuStart] = [loadavg()[0], new Date().toISOString(), performance.now(), cpu()];
+  let products = 0;
+  let planned = 0;
+  const report = measureCurvature(net, x, y, { k, layers, onProgress: (p) => ((products = p.done), (planned ||= p.total)) });
+  const [cpuSeconds, wallSeconds] = [cpu() - cpuStart, (performance.now() - wallStart) / 1000];
+  net.dispose();
   console.log(
-    `curvature ${flags.join(' ') || '(with layers)'}: ${(user + system).toFixed(1)} s CPU (user ${user}, system ${system}), ${wall} s wall; ` +
+    `${layers ? 'with layers' : '--no-layers'}: { cpuSeconds: ${cpuSeconds.toFixed(1)}, wallSeconds: ${wallSeconds.toFixed(0)}, products: ${products} } of ${planned} planned; ` +
       `${started} → ${new Date().toISOString()}, load ${load.toFixed(2)} → ${loadavg()[0].toFixed(2)}; λ_max(H) ${report.hessian.largest[0]}`,
   );
 }

@@ -11,16 +11,12 @@
  */
 import { loadavg } from 'node:os';
 import { createNetwork, measureCurvature } from '../src/node.js';
-import { Rng } from '../src/init/rng.js';
-import { CURVATURE_COST_RUN } from '../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, curvatureCostRows } from '../src/cli/commands/curvature-cost.js';
 
 const { sizes, activation, seed, rows, k } = CURVATURE_COST_RUN;
 const layers = !process.argv.includes('--no-layers');
 const net = await createNetwork({ sizes: [...sizes], activation, loss: 'cross-entropy', seed });
-const rng = new Rng(seed);
-const outputs = sizes[sizes.length - 1];
-const x = Array.from({ length: rows }, () => Array.from({ length: sizes[0] }, () => rng.normal()));
-const y = Array.from({ length: rows }, (_, r) => Array.from({ length: outputs }, (_, c) => (c === r % outputs ? 1 : 0)));
+const { x, y } = curvatureCostRows(CURVATURE_COST_RUN);
 
 /** Seconds of CPU this process has used. */
 const cpu = () => {

@@ -2,18 +2,22 @@
  * The rows a command that trains a network the user names takes (`gradscope train`, `gradscope
  * study --model`): a --data file, or without one the bundled digits, --train of them to train on and
  * the --test after them to measure on. One reader, so a model `train` made on the digits is
- * studied on the same digits with the same flags.
+ * studied on the same digits with the same flags. A command that measures a model on its training
+ * rows without training it (`gradscope curvature`) takes the same --data and --train (measuredRows).
  */
 import type { Rows } from '../data/matrix.js';
-import { loadDigitSplit, MNIST_CLASSES, MNIST_PIXELS } from '../data/mnist.js';
+import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';
 import { counted } from '../counted.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { shellWord } from './shell-word.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
 
+/** What a --data file holds, as the rows flags' help says it. */
+const DATA_FILE = '{ "inputs": [[…]], "targets": [[…]] }';
+
 /** --data, --train and --test: a data file, or the digits (the default). */
 export const TRAINING_ROWS_FLAGS: Flag[] = [
-  { name: 'data', value: 'D.json', about: 'train on this data file ({ "inputs": [[…]], "targets": [[…]] }; loss and accuracy measured on it) instead of the digits' },
+  { name: 'data', value: 'D.json', about: `train on this data file (${DATA_FILE}; loss and accuracy measured on it) instead of the digits` },
   TRAIN_FLAG(STUDY_DIGITS.trainRows),
   { ...TEST_FLAG(STUDY_DIGITS.testRows), about: 'held-out digits, the ones after the training digits: the loss and accuracy are measured on them' },
 ];
@@ -34,12 +38,54 @@ export interface TrainingRows {
   where: string;
 }
 
+/**
+ * --data and --train of a command that measures a model on the rows it was trained on: a data file,
+ * or the digits `train` and `study --model` train on with the same --train (the first 9,000 by
+ * default). No --test: nothing is held out.
+ */
+export const MEASURED_ROWS_FLAGS: Flag[] = [
+  { name: 'data', value: 'D.json', about: `measure on this data file (${DATA_FILE}) instead of the digits` },
+  { ...TRAIN_FLAG(STUDY_DIGITS.trainRows), about: `the digits measured on: the first N of ${MNIST_SOURCE}, the training digits of train and study --model with the same --train` },
+];
+
+/** The rows a command measures a model on (MEASURED_ROWS_FLAGS). */
+export interface MeasuredRows {
+  x: Rows;
+  y: Rows;
+  /** The rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
+  source: string;
+  /** The file the rows came from, as errors name it: the --data path, or 'digits'. */
+  file: string;
+}
+
+/** The rows to measure on: --data's, or the first --train digits. */
+export async function measuredRows(args: ParsedArgs): Promise<MeasuredRows> {
+  const dataPath = stringFlag(args, 'data');
+  if (dataPath !== undefined) {
+    refuseDigitFlags(args, ['train']);
+    const data = await readDataFile(dataPath);
+    return { x: data.inputs, y: data.targets, source: `${counted(data.inputs.length, 'row')} of ${dataPath}`, file: dataPath };
+  }
+  const trainRows = numberFlag(args, 'train');
+  if (trainRows > MNIST_DIGITS) throw new UsageError(`--train ${trainRows}: more than ${MNIST_SOURCE}`);
+  const digits = await loadDigitSplit(trainRows, 0, { train: '--train', test: '--test' });
+  return { x: digits.train.x, y: digits.train.y, source: digitsSource(trainRows), file: 'digits' };
+}
+
+/** The digit flags given beside --data: a UsageError naming them. */
+function refuseDigitFlags(args: ParsedArgs, flags: string[]): void {
+  const given = flags.filter((flag) => args.flags.has(flag));
+  if (given.length > 0) throw new UsageError(`${given.map((flag) => `--${flag}`).join(' and ')} ${given.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
+}
+
+/** The first `rows` digits, in words. */
+const digitsSource = (rows: number) => `${counted(rows, 'digit')} (the mnist package)`;
+
 /** The rows to train on: --data's (checked on themselves) or the digits' --train, checked on --test. */
 export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
   const dataPath = stringFlag(args, 'data');
   if (dataPath !== undefined) {
-    const digitFlags = ['train', 'test'].filter((flag) => args.flags.has(flag));
-    if (digitFlags.length > 0) throw new UsageError(`${digitFlags.map((flag) => `--${flag}`).join(' and ')} ${digitFlags.length > 1 ? 'count the digits: leave them' : 'counts the digits: leave it'} out with --data`);
+    refuseDigitFlags(args, ['train', 'test']);
     const data = await readDataFile(dataPath);
     const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
     return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
@@ -53,7 +99,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     check: { x: digits.test.x, y: digits.test.y, count: testRows },
     inputs: MNIST_PIXELS,
     targets: MNIST_CLASSES,
-    source: `${counted(trainRows, 'digit')} (the mnist package)`,
+    source: digitsSource(trainRows),
     checked: 'test',
     file: 'digits',
     where: 'of digits',

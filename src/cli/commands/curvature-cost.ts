@@ -3,13 +3,16 @@
  * costs: its setup, which scripts/curvature-cost.ts runs, and what that script measured. One source
  * for the help text, the docs' numbers (test/docs/curvature-cost.test.ts) and the script.
  */
+import { Rng } from '../../init/rng.js';
 
-/** A run's CPU time (user + system, of the command's process and its children) and its wall time. */
+/** A measureCurvature run's CPU time (process.cpuUsage, user + system), its wall time and the operator products it took. */
 export interface MeasuredTime {
   /** Seconds of CPU. */
   cpuSeconds: number;
   /** Seconds of wall-clock time. */
   wallSeconds: number;
+  /** Operator products taken: the progress counter `done` at the end (fewer than planned when Lanczos runs end early). */
+  products: number;
 }
 
 /** The measured `gradscope curvature` run: the network, the data, the flags, and the times taken. */
@@ -30,7 +33,7 @@ export interface CurvatureCostRun {
   machine: string;
   /** The commit the runs were made on. */
   commit: string;
-  /** The run without --no-layers (whole network and each layer). */
+  /** The run without --no-layers (whole network and each layer): measureCurvature's, in the script's process. */
   layers: MeasuredTime;
   /** The same run with --no-layers, just before it. */
   noLayers: MeasuredTime;
@@ -43,14 +46,23 @@ export const CURVATURE_COST_RUN: CurvatureCostRun = {
   seed: 1,
   rows: 100,
   k: 3,
-  date: '2026-12-02 01:21–01:38 UTC',
-  machine: 'AMD EPYC Zen 3, 2 cores shared with other jobs, load 9–16, under nice -n 19',
-  commit: 'bafecda',
-  layers: { cpuSeconds: 96.5, wallSeconds: 541 },
-  noLayers: { cpuSeconds: 65.3, wallSeconds: 449 },
+  date: '2026-12-02 05:23–05:25 UTC',
+  machine: 'AMD EPYC Zen 3, 2 cores shared with other jobs, load 9–10, under nice -n 19',
+  commit: '3625a1f',
+  layers: { cpuSeconds: 18.0, wallSeconds: 68, products: 3820 },
+  noLayers: { cpuSeconds: 5.7, wallSeconds: 15, products: 359 },
 };
 
 /** A measured time as --help and docs/curvature.md give it: '97 s of CPU (9.0 min wall)'. */
 export function measuredTimeText(time: MeasuredTime): string {
   return `${Math.round(time.cpuSeconds)} s of CPU (${(time.wallSeconds / 60).toFixed(1)} min wall)`;
+}
+
+/** The run's rows: `rows` inputs of N(0, 1) entries from Rng(seed), and one-hot targets, row r of class r mod the outputs. */
+export function curvatureCostRows(run: CurvatureCostRun): { x: number[][]; y: number[][] } {
+  const rng = new Rng(run.seed);
+  const outputs = run.sizes[run.sizes.length - 1];
+  const x = Array.from({ length: run.rows }, () => Array.from({ length: run.sizes[0] }, () => rng.normal()));
+  const y = Array.from({ length: run.rows }, (_, r) => Array.from({ length: outputs }, (_, c) => (c === r % outputs ? 1 : 0)));
+  return { x, y };
 }

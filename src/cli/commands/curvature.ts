@@ -1,4 +1,4 @@
-/** gradscope curvature --model M --data D.json [--k 5] [--no-layers] [--backend wasm|ref] [--json] */
+/** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
 import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
 import { LANCZOS_MAX_STEPS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
@@ -6,34 +6,36 @@ import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature
 import { networkFromModel } from '../../io/model-data.js';
 import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
-import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, readDataFile, stringFlag, withFile } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
+import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
-import { CURVATURE_COST_RUN, measuredTimeText } from './curvature-cost.js';
+import { CURVATURE_COST_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
+import { plannedProducts } from '../../curvature/curvature-work.js';
+import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
   words: ['curvature'],
-  summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on a data set, whole and per layer',
+  summary: 'extreme eigenvalues and traces of the Hessian and the Gauss-Newton matrix of a model on the digits (as train) or your data, whole and per layer',
   flags: [
     MODEL_FLAG,
-    DATA_FLAG,
+    ...MEASURED_ROWS_FLAGS,
     { name: 'k', value: 'N', default: 5, rule: COUNT, about: 'eigenvalues at each end of each spectrum (at most the parameter count)' },
     { name: 'no-layers', about: noLayersAbout() },
     BACKEND_FLAG,
     JSON_FLAG,
   ],
-  example: 'gradscope curvature --model model.json --data data.json --k 3',
+  example: 'gradscope curvature --model model.json --train 1000 --k 3',
   notes: [costNote()],
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
-    const dataPath = stringFlag(args, 'data', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const k = numberFlag(args, 'k');
     // measureCurvature's `layers`: each layer's diagonal blocks too, unless --no-layers.
     const layers = !booleanFlag(args, 'no-layers');
     const model = await readModelFile(modelPath);
-    const data = await readDataFile(dataPath);
+    const rows = await measuredRows(args);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
       // The model's own bound on --k (measureCurvature's rule): the flag, not the data file, is wrong.
@@ -43,13 +45,13 @@ export const curvatureCommand = command({
       const weightLayers = net.kind === 'dense' ? net.sizes.length - 1 : 0;
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
-          terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${counted(data.inputs.length, 'row')} (see --help: Cost)\n`);
+          terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${rows.source} (see --help: Cost)\n`);
           // The bar shows the share of the work (p.fraction), which late Lanczos steps dominate, not of the products.
           bar = new ProgressBar(terminal, 'curvature', 1);
         }
         bar.update(p.fraction, progressNote(p, net.kind, weightLayers));
       };
-      const report = await withFile(dataPath, async () => measureCurvature(net, data.inputs, data.targets, { k, layers, onProgress }));
+      const report = await withFile(rows.file, async () => measureCurvature(net, rows.x, rows.y, { k, layers, onProgress }));
       bar?.done();
       terminal.out(json ? jsonLine(report) : `${curvatureTable(report, net.kind)}\n`);
     } finally {
@@ -65,26 +67,32 @@ function noLayersAbout(): string {
 }
 
 /**
- * What --help says a run costs: the products measureCurvature plans (progressOf, with its defaults,
- * which the command does not change) and the run CURVATURE_COST_RUN measured on this project's machine.
+ * What --help says a run costs: the products measureCurvature plans (plannedProducts, with its
+ * defaults, which the command does not change) and the run CURVATURE_COST_RUN measured on this
+ * project's machine, with the products it took.
  */
 function costNote(): string {
   const steps = LANCZOS_MAX_STEPS;
   const { exactLimit, probes } = MATRIX_TRACE_DEFAULTS;
   const run = CURVATURE_COST_RUN;
-  const parameters = run.sizes.slice(1).reduce((sum, units, l) => sum + units * (run.sizes[l] + 1), 0);
+  const blocks = run.sizes.slice(1).map((units, l) => units * (run.sizes[l] + 1));
+  const parameters = blocks.reduce((sum, block) => sum + block, 0);
+  const planned = (layers: boolean) => plannedProducts(parameters, blocks, { layers }).total.toLocaleString('en-US');
+  const taken = (time: MeasuredTime) => `${time.products.toLocaleString('en-US')} taken`;
   return [
     'Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps\' work on',
-    'every row of --data (docs/curvature.md, Cost), and Lanczos\' reorthogonalisation, n·m multiply-adds twice',
-    'over at a step with m basis vectors: its time grows with rows × parameters and with parameters × steps². At most',
+    `every row measured (--data's, or the --train digits: ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} by default), and Lanczos' reorthogonalisation,`,
+    'n·m multiply-adds twice over at a step with m basis vectors (docs/curvature.md, Cost): its time grows with',
+    'rows × parameters and with parameters × steps². At most',
     `2·T + 2·(min(n, ${steps}) + Σ_l min(n_l, ${steps})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
     `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
     `(n_l its parameters), ending sooner once the --k values at each end converge. The count is printed`,
     `on stderr at the start, progress after it (the share of the work, products and reorthogonalisation weighed`,
-    `by their costs). Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
-    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most 8,600 products, ${measuredTimeText(run.layers)}.`,
-    `With --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most 800 products; measured`,
-    `just before it on the same machine: ${measuredTimeText(run.noLayers)}.`,
+    `by their costs). Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
+    `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
+    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
+    `With --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
+    `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
   ].join('\n');
 }
 
