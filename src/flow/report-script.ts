@@ -9,15 +9,15 @@
  *   its run to the selected steps by setting their viewBox; "all steps" or a double-click undoes it.
  *   Charts over layers take no drag: no chart's drawing is selectable (the report's CSS), so a drag
  *   across one selects no text.
- * fmt, niceTicks and thinnedTicks are svg.ts's own, so the ticks it redraws read and thin as the ones it replaces;
+ * tickLabels, niceTicks and thinnedTicks are svg.ts's own, so the ticks it redraws read and thin as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s.
  */
-import { float32Text, fmt, niceTicks, thinnedTicks, TICK_GAP } from './svg.js';
+import { float32Text, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
 const script = `
-const fmt = ${fmt.toString()};
+const tickLabels = ${tickLabels.toString()};
 const niceTicks = ${niceTicks.toString()};
 const thinnedTicks = ${thinnedTicks.toString()};
 const TICK_GAP = ${TICK_GAP};
@@ -68,9 +68,9 @@ function showSteps(run, range) {
     // Across the plot's own box: a heatmap's is narrower, its left margin sized to its row labels.
     const left = Number(plot.getAttribute('x'));
     const plotWidth = Number(plot.getAttribute('width'));
-    ticks.innerHTML = niceTicks(a, b, 6, 1)
-      .map((t) => '<text x="' + (left + ((t - a) / (b - a)) * plotWidth) + '">' + fmt(t) + '</text>')
-      .join('');
+    const steps = niceTicks(a, b, 6, 1);
+    const written = tickLabels(steps);
+    ticks.innerHTML = steps.map((t, i) => '<text x="' + (left + ((t - a) / (b - a)) * plotWidth) + '">' + written[i] + '</text>').join('');
     // Thinned as the drawn ticks are, from the widths the labels measure here (the narrower plot of a heatmap holds fewer).
     const labels = Array.from(ticks.children);
     const kept = new Set(thinnedTicks(labels.map((t) => Number(t.getAttribute('x'))), labels.map((t) => t.getComputedTextLength()), TICK_GAP, false));

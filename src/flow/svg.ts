@@ -78,8 +78,46 @@ export function float32Text(v: number): string {
   return String(+single.toPrecision(9));
 }
 
-/** A tick or legend number: 3 significant digits, exponent form outside [0.01, 10⁴). */
+/** A legend number (a heatmap scale's, a histogram's range): 3 significant digits, exponent form outside [0.01, 10⁴). A row of axis ticks is written by tickLabels. */
 export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1e4 ? String(+v.toPrecision(3)) : v.toExponential(1));
+
+/**
+ * The labels of one linear axis' ticks (ascending), each written as exactly as its neighbours need:
+ * with the fewest decimals that write every tick exactly, but never fewer than tell two neighbours
+ * apart nor more than two beyond that (a value between round ones is rounded there). Positional
+ * where the largest is in [0.01, 10⁶), in groups of three digits from 10⁴ ('12,000 12,500'); else
+ * one exponent, the mantissas' decimals alike ('1.20e6 1.25e6', '2.5e-3'); 0 is '0'; a lone tick
+ * to at most 3 significant digits. fmt's three significant digits wrote every tick of a zoom into
+ * steps 12,000–12,500 as '1.2e+4'. The report's script labels the step ticks it redraws with it
+ * too, so it uses nothing outside itself.
+ */
+export function tickLabels(ticks: number[]): string[] {
+  const largest = Math.max(0, ...ticks.map(Math.abs));
+  if (largest === 0) return ticks.map(() => '0');
+  // The nearest two ticks.
+  let gap = Infinity;
+  for (let i = 1; i < ticks.length; i++) gap = Math.min(gap, Math.abs(ticks[i] - ticks[i - 1]));
+  const positional = largest >= 0.01 && largest < 1e6;
+  // Positional: decimals of the value; else of its mantissa, value ÷ 10^exponent.
+  const exponent = positional ? 0 : Math.floor(Math.log10(largest));
+  const scaled = ticks.map((t) => t / 10 ** exponent);
+  // A lone tick has no neighbour to tell apart: at most 3 significant digits.
+  const lone = !(gap > 0 && Number.isFinite(gap));
+  const least = lone ? 0 : Math.max(0, exponent - Math.floor(Math.log10(gap)));
+  const most = lone ? Math.max(0, exponent + 2 - Math.floor(Math.log10(largest))) : least + 2;
+  const exact = (d: number) => scaled.every((v) => Math.abs(Math.round(v * 10 ** d) - v * 10 ** d) < 1e-6);
+  let decimals = least;
+  while (decimals < most && !exact(decimals)) decimals++;
+  const grouped = (text: string) => {
+    const [whole, fraction] = text.split('.');
+    return whole.replace(/\B(?=(\d{3})+$)/g, ',') + (fraction === undefined ? '' : `.${fraction}`);
+  };
+  return scaled.map((v) => {
+    if (v === 0) return '0';
+    const text = v.toFixed(decimals);
+    return positional ? (largest >= 1e4 ? grouped(text) : text) : `${text}e${exponent}`;
+  });
+}
 const px = (v: number) => String(Math.round(v * 10) / 10);
 
 /**
@@ -209,11 +247,12 @@ export function lineChart(o: LineChartOptions): string {
   const candidates = log ? Array.from({ length: y1 - y0 + 1 }, (_, i) => 10 ** (y0 + i)) : niceTicks(y0, y1, 5);
   // A log axis over many decades (1e-42 … 1 has 43) is labelled every second, third … decade, a line of the tick font apart at least.
   const ticks = thinnedTicks(candidates.map((t) => -py(t)), candidates.map(() => TICK_LINE), 0, false).map((i) => candidates[i]);
-  for (const t of ticks) {
+  const labels = log ? ticks.map((t) => `1e${Math.round(Math.log10(t))}`) : tickLabels(ticks);
+  ticks.forEach((t, i) => {
     const y = CHART.top + py(t);
     grid.push(`M${PLOT_BOX.left} ${px(y)}h${PLOT_BOX.width}`);
-    outer.push(`<text x="${PLOT_BOX.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${log ? `1e${Math.round(Math.log10(t))}` : fmt(t)}</text>`);
-  }
+    outer.push(`<text x="${PLOT_BOX.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${labels[i]}</text>`);
+  });
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
@@ -629,11 +668,13 @@ function nameTicks(names: string[], x0: number, x1: number): string {
 }
 
 /**
- * Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 across `box` (a log axis passes log10),
+ * Labels of the x values `values`, each at position `at(value)` on an axis spanning x0..x1 across `box`,
  * thinned where they would overlap (thinnedTicks; the last kept with `keepLast`: the data's own x values, not round ones).
+ * A linear axis' labels are tickLabels' (as exact as neighbours need); a log axis passes `at` (log10), its values a factor apart, each written by fmt.
  */
-function xTicks(box: PlotBox, values: number[], x0: number, x1: number, keepLast: boolean, at: (t: number) => number = (t) => t): string {
-  return xTickRow(values.map((t) => ({ x: box.left + ((at(t) - x0) / (x1 - x0 || 1)) * box.width, label: fmt(t) })), X_TICKS_Y, keepLast);
+function xTicks(box: PlotBox, values: number[], x0: number, x1: number, keepLast: boolean, at?: (t: number) => number): string {
+  const labels = at ? values.map(fmt) : tickLabels(values);
+  return xTickRow(values.map((t, i) => ({ x: box.left + (((at ? at(t) : t) - x0) / (x1 - x0 || 1)) * box.width, label: labels[i] })), X_TICKS_Y, keepLast);
 }
 
 /** The inner plot, over `box`: x in data units over [x0, x1], y in pixels (0 at the top); a time plot's empty area takes the pointer too. */
