@@ -168,7 +168,7 @@ function checkRemedyArguments(remedy: unknown, terms: unknown): void {
     const options = Object.keys(REMEDY_OPTION_OWNER).join(', ');
     throw invalidOption(`remedyText: a remedy's settings (and alternative) are lists of { option, value, flagValue?, layerRates? }, option one of ${options}; got ${shown(isSettings(settings) ? alternative : settings)}`);
   }
-  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine? }");
+  checkObjectArgument(terms, 'remedyText', "terms { form: 'api' | 'command', commandLine?, unmadeRun? }");
   const { form, commandLine, unmadeRun } = terms as Partial<RemedyTerms>;
   if (form !== 'api' && form !== 'command') throw invalidOption(`remedyText: terms.form is 'api' or 'command', got ${shown(form)}`);
   if (unmadeRun !== undefined && typeof unmadeRun !== 'string') throw invalidOption(`remedyText: terms.unmadeRun is a string (why the run has no command line), got ${shown(unmadeRun)}`);
