@@ -14,7 +14,7 @@ import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { packReportData } from './report-data.js';
 import { REPORT_SCRIPT } from './report-script.js';
-import { barChart, CHART, CHART_FONT, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
+import { barChart, CHART, CHART_FONT, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -483,14 +483,16 @@ const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
 // scrolls in its own box, a shadow at each edge that hides columns. A chart is never drawn narrower
 // than its text allows (drawingMinWidth): the grid takes one column where two would be narrower
 // (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included), and on a phone the chart
-// scrolls sideways in its box as a table does, its caption staying put.
+// scrolls sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider
+// than its text allows (drawingMaxWidth): in a wide column (one column from 1000 px to ~1260 px) it
+// keeps its design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
 nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
 main{padding:0 1em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
 @media (min-width:1000px){body{display:grid;grid-template-columns:13rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,${CHART_MIN_WIDTH}px),1fr));gap:.8em 1em;align-items:start}
-figure.chart{margin:0;min-width:0}figure.chart>svg{display:block;width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;user-select:none;-webkit-user-select:none}
-figure.chart[data-kind=histograms]>svg{min-width:${drawingMinWidth(HISTOGRAMS_WIDTH)}px}
+figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px}figure.chart>svg{display:block;width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;user-select:none;-webkit-user-select:none}
+figure.chart[data-kind=histograms]{max-width:${drawingMaxWidth(HISTOGRAMS_WIDTH)}px}figure.chart[data-kind=histograms]>svg{min-width:${drawingMinWidth(HISTOGRAMS_WIDTH)}px}
 figcaption{font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}

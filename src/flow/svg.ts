@@ -21,7 +21,7 @@ export interface Series {
   ys: ArrayLike<number>;
 }
 
-/** The charts' drawing box (they scale to their column's width) and the plot inside it (a heatmap widens `left` for its row labels: rowLabelRoom). */
+/** The charts' drawing box (they scale to their column's width) and the plot inside it (`left` widens for y labels that need it: yLabelRoom). */
 export const CHART = { width: 560, height: 300, left: 64, right: 150, top: 28, bottom: 40 } as const;
 const PLOT_W = CHART.width - CHART.left - CHART.right;
 const PLOT_H = CHART.height - CHART.top - CHART.bottom;
@@ -30,8 +30,6 @@ interface PlotBox {
   left: number;
   width: number;
 }
-/** The plot box of every chart but a heatmap whose row labels need more room on its left. */
-const PLOT_BOX: PlotBox = { left: CHART.left, width: PLOT_W };
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
 /** The width of one layer's histogram and its labels, in the drawing's pixels. */
@@ -46,9 +44,22 @@ export const CHART_FONT = 10;
  */
 export const CHART_TEXT_MIN = 9;
 
+/**
+ * The most size, in CSS pixels, a chart's smallest text (CHART_FONT) is shown at: near its design
+ * size. A drawing filled its column: where the report's grid has one column (a window 1000–1257 px
+ * wide) a 560-wide chart was 1021 px wide, its tick labels 18.2 px, and a histograms chart (420 wide)
+ * in a 575 px column at 1400 px showed them at 13.7 px (Chromium, 2026-12-02).
+ */
+export const CHART_TEXT_MAX = 12;
+
 /** The narrowest, in CSS pixels, a drawing `width` wide is shown: where its smallest text is CHART_TEXT_MIN (a narrower column scrolls it sideways). */
 export function drawingMinWidth(width: number): number {
   return Math.ceil((width * CHART_TEXT_MIN) / CHART_FONT);
+}
+
+/** The widest, in CSS pixels, a drawing `width` wide is shown: where its smallest text is CHART_TEXT_MAX (a wider column leaves room beside it). */
+export function drawingMaxWidth(width: number): number {
+  return Math.floor((width * CHART_TEXT_MAX) / CHART_FONT);
 }
 /**
  * Characters of a legend line: the legend's 126 px right of its swatch hold about 22 characters of
@@ -248,16 +259,19 @@ export function lineChart(o: LineChartOptions): string {
   // A log axis over many decades (1e-42 … 1 has 43) is labelled every second, third … decade, a line of the tick font apart at least.
   const ticks = thinnedTicks(candidates.map((t) => -py(t)), candidates.map(() => TICK_LINE), 0, false).map((i) => candidates[i]);
   const labels = log ? ticks.map((t) => `1e${Math.round(Math.log10(t))}`) : tickLabels(ticks);
+  // The plot starts right of the widest y label ('1,250,000' is wider than the 64 px margin leaves beside the y-axis title).
+  const left = CHART.left + yLabelRoom(labels);
+  const box: PlotBox = { left, width: CHART.width - CHART.right - left };
   ticks.forEach((t, i) => {
     const y = CHART.top + py(t);
-    grid.push(`M${PLOT_BOX.left} ${px(y)}h${PLOT_BOX.width}`);
-    outer.push(`<text x="${PLOT_BOX.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${labels[i]}</text>`);
+    grid.push(`M${box.left} ${px(y)}h${box.width}`);
+    outer.push(`<text x="${box.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${labels[i]}</text>`);
   });
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
-  if (o.xNames) outer.push(nameTicks(o.xNames, x0, x1));
-  else if (logX) outer.push(xTicks(PLOT_BOX, xs.slice(0, 12), x0, x1, true, tx));
-  else outer.push(xs.length <= 12 ? xTicks(PLOT_BOX, xs, x0, x1, true) : xTicks(PLOT_BOX, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
+  if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1));
+  else if (logX) outer.push(xTicks(box, xs.slice(0, 12), x0, x1, true, tx));
+  else outer.push(xs.length <= 12 ? xTicks(box, xs, x0, x1, true) : xTicks(box, niceTicks(x0, x1, 6, (o.wholeX ?? o.time) ? 1 : 0), x0, x1, false));
   const colors = seriesColors(o);
   const inner = o.series.map((s, k) => {
     const points: string[] = [];
@@ -271,7 +285,7 @@ export function lineChart(o: LineChartOptions): string {
   });
   outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
-  return frame(o, PLOT_BOX, outer.join(''), plot(PLOT_BOX, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
+  return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
 }
 
 /** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */
@@ -481,7 +495,7 @@ export function heatmap(o: HeatmapOptions): string {
   const x1 = cols > 0 ? edge(cols) : 1;
   const ch = PLOT_H / Math.max(rows, 1);
   const labels = o.rowLabels.map((label) => fittedText(label, ROW_LABEL_WIDTH_MAX));
-  const left = CHART.left + rowLabelRoom(labels);
+  const left = CHART.left + yLabelRoom(labels);
   const box = { left, width: CHART.width - CHART.right - left };
   const outer: string[] = [];
   const inner: string[] = [];
@@ -529,8 +543,12 @@ function fittedText(text: string, width: number): string {
   return `${cut}…`;
 }
 
-/** How much wider than CHART.left a heatmap's left margin is for `labels` (cut to ROW_LABEL_WIDTH_MAX by fittedText) to fit between the y-axis title and the plot. */
-function rowLabelRoom(labels: string[]): number {
+/**
+ * How much wider than CHART.left a chart's left margin is for its y labels to fit between the y-axis
+ * title and the plot, from their widths (tickTextWidth, an upper bound of what Chromium measures):
+ * a line chart's tick labels, a heatmap's row labels (cut to ROW_LABEL_WIDTH_MAX by fittedText).
+ */
+function yLabelRoom(labels: string[]): number {
   const widest = Math.max(0, ...labels.map(tickTextWidth));
   return Math.max(0, Math.ceil(Y_TITLE_END + widest + TICK_LABEL_GAP - CHART.left));
 }
@@ -662,8 +680,8 @@ const X_TICKS_Y = CHART.height - CHART.bottom + 16;
  * The x ticks of a chart whose positions 1, 2, …, n are named: every name when they fit, else every
  * second, third … name, the first and the last included (thinnedTicks).
  */
-function nameTicks(names: string[], x0: number, x1: number): string {
-  const at = (i: number) => PLOT_BOX.left + ((i + 1 - x0) / (x1 - x0 || 1)) * PLOT_BOX.width;
+function nameTicks(box: PlotBox, names: string[], x0: number, x1: number): string {
+  const at = (i: number) => box.left + ((i + 1 - x0) / (x1 - x0 || 1)) * box.width;
   return xTickRow(names.map((label, i) => ({ x: at(i), label })), X_TICKS_Y, true);
 }
 

@@ -1,10 +1,13 @@
 /**
- * The report's chart text in headless Chromium at a phone's width (390 px) and a desktop's (1400 px):
- * every label of every chart is drawn at CHART_TEXT_MIN (9 px) or more (at 390 px the charts had
- * scaled their 10 px labels to 6.2 px), and no two neighbouring tick labels overlap (at 1400 px the
- * chain-rule chart of ten hidden layers wrote "hidden 5hidden 6"), also after a step range is
- * zoomed into; the page stays within the phone's width, a chart wider than it scrolling in its own
- * box. Waits on what the page shows (its data unpacked, its fonts loaded), never on a time.
+ * The report's chart text in headless Chromium at a phone's width (390 px) and desktops' (1257,
+ * 1400 and 1920 px): every label of every chart is drawn at CHART_TEXT_MIN (9 px) or more (at 390 px
+ * the charts had scaled their 10 px labels to 6.2 px) and at most CHART_TEXT_MAX ÷ CHART_FONT (1.2×)
+ * its design size (in the one wide column of a 1257 px window the 10 px labels were 18.2 px, and a
+ * histograms chart's 13.7 px at 1400 px); no two neighbouring tick labels overlap (at 1400 px the
+ * chain-rule chart of ten hidden layers wrote "hidden 5hidden 6"), also after a step range is zoomed
+ * into, and each y label lies between the y-axis title and the plot (a y axis labelled 12,000 …
+ * 12,500 ran into its title); the page stays within the phone's width, a chart wider than it
+ * scrolling in its own box. Waits on what the page shows (its data unpacked, its fonts loaded), never on a time.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport, type ReportRun } from '../../src/flow/report-html.js';
-import { CHART_TEXT_MIN } from '../../src/flow/svg.js';
+import { CHART_FONT, CHART_TEXT_MAX, CHART_TEXT_MIN } from '../../src/flow/svg.js';
+import { Trace } from '../../src/flow/trace.js';
 import { Rng } from '../../src/init/rng.js';
 import type { NetworkOptions } from '../../src/network/config.js';
 import { CHROMIUM_PATH, collectErrors, launchChromium, NO_CHROMIUM } from '../browser/chromium.js';
@@ -33,22 +37,42 @@ async function traced(label: string, network: NetworkOptions): Promise<ReportRun
   return { label, trace, diagnosis: diagnose(trace) };
 }
 
+/** The run of traced() with each step 12,000 later: a chart over steps past 10⁴, whose zoomed ticks fmt wrote '1.2e+4' each. */
+function later(run: ReportRun): ReportRun {
+  const json = run.trace.toJSON();
+  const trace = Trace.fromJSON({ ...json, steps: json.steps.map((s) => s + 12_000), histograms: json.histograms.map((h) => ({ ...h, step: h.step + 12_000 })), epochs: json.epochs?.map((e) => ({ ...e, step: e.step + 12_000 })) });
+  return { ...run, label: `${run.label}, 12,000 steps later`, trace };
+}
+
 /**
  * Every chart's text as the page draws it: its rendered font size (the computed size times the
  * drawing's scale on screen) and, per row of x tick labels and per column of y tick labels, the
- * neighbours whose boxes overlap.
+ * neighbours whose boxes overlap, and the y labels that reach the y-axis title or the plot.
  */
-function chartText(page: Page) {
-  return page.evaluate(() => {
+function chartText(page: Page, most: number) {
+  return page.evaluate((most) => {
     const small: string[] = [];
+    const large: string[] = [];
     const overlaps: string[] = [];
     let texts = 0;
     for (const figure of Array.from(document.querySelectorAll('figure.chart'))) {
       for (const text of Array.from(figure.querySelectorAll('svg text'))) {
         const m = (text as SVGTextElement).getScreenCTM()!;
-        const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+        const scale = Math.hypot(m.a, m.b);
+        const size = parseFloat(getComputedStyle(text).fontSize) * scale;
         texts++;
         if (size < 8.995) small.push(`${figure.id}: "${text.textContent}" at ${size.toFixed(2)} px`);
+        if (scale > most + 0.0005) large.push(`${figure.id}: "${text.textContent}" at ${size.toFixed(2)} px, ${scale.toFixed(3)}× its design size`);
+      }
+      const title = figure.querySelector('text.axis[transform]')?.getBoundingClientRect();
+      // The plot's left edge on screen, from its x in the drawing (a nested <svg>'s box is its drawn content's).
+      const plot = figure.querySelector('svg.plot');
+      const drawing = (figure.querySelector(':scope > svg') as SVGSVGElement).getScreenCTM()!;
+      const plotLeft = plot && drawing.e + drawing.a * Number(plot.getAttribute('x'));
+      for (const label of Array.from(figure.querySelectorAll('text.tick.y'))) {
+        const r = label.getBoundingClientRect();
+        if (title && r.left < title.right) overlaps.push(`${figure.id}: y "${label.textContent}" over the y-axis title`);
+        if (plotLeft && r.right > plotLeft) overlaps.push(`${figure.id}: y "${label.textContent}" over the plot`);
       }
       const boxes = (selector: string) => Array.from(figure.querySelectorAll(selector), (t) => ({ text: t.textContent, r: t.getBoundingClientRect() }));
       for (const row of Array.from(figure.querySelectorAll('g.xticks'))) {
@@ -58,9 +82,12 @@ function chartText(page: Page) {
       const ys = boxes('text.tick.y').sort((a, b) => a.r.top - b.r.top);
       for (let i = 1; i < ys.length; i++) if (ys[i].r.top < ys[i - 1].r.bottom - 1) overlaps.push(`${figure.id}: y "${ys[i - 1].text}" and "${ys[i].text}"`);
     }
-    return { texts, small, overlaps };
-  });
+    return { texts, small, large, overlaps };
+  }, most);
 }
+
+/** The most a chart's text is scaled on screen: CHART_TEXT_MAX over the design's CHART_FONT. */
+const MOST_SCALE = CHART_TEXT_MAX / CHART_FONT;
 
 describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's width in headless Chromium ${CHROMIUM_PATH ? '' : NO_CHROMIUM}`, () => {
   let browser: Browser;
@@ -71,8 +98,12 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
       await traced('ten relu layers', { sizes: [8, ...Array(10).fill(6), 2], activation: 'relu', output: 'softmax' }),
       await traced('two sigmoid layers', { sizes: [8, 6, 6, 2], activation: 'sigmoid', output: 'softmax' }),
     ];
+    runs.push(later(runs[1]));
+    // Linear y axes whose labels are wider than the 64 px margin leaves beside the y-axis title.
+    const steps = Array.from({ length: 50 }, (_, i) => i + 1);
+    const wide = { id: 'wide', heading: 'Wide y labels', charts: [12_000, -1_250_000].map((top, k) => ({ id: `wide-${k}`, title: 'wide y labels', xLabel: 'step', yLabel: 'value', series: [{ name: 'value', xs: steps, ys: steps.map((s) => top * (1 - s / 1000)) }] })) };
     const file = join(await mkdtemp(join(tmpdir(), 'gradscope-chart-text-')), 'report.html');
-    await writeFile(file, await renderReport({ runs: runs.map((run, i) => ({ ...run, id: `run-${i}`, detail: i === 0 ? 'full' : 'summary' })) }));
+    await writeFile(file, await renderReport({ sections: [wide], runs: runs.map((run, i) => ({ ...run, id: `run-${i}`, detail: i === 0 ? 'full' : 'summary' })) }));
     url = pathToFileURL(file).href;
     browser = await launchChromium();
   }, 120_000);
@@ -87,7 +118,7 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
     return { page, errors };
   }
 
-  /** Drags across the middle of `chart`'s plot over steps, then waits for the run to say it shows a range. */
+  /** Drags across the middle of `chart`'s plot over steps, then waits for its run to say it shows a range. */
   async function zoom(page: Page, chart: string): Promise<void> {
     const plot = page.locator(`#${chart} svg.plot`);
     await plot.scrollIntoViewIfNeeded();
@@ -96,20 +127,27 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
     await page.mouse.down();
     await page.mouse.move(box.x + 0.7 * box.width, box.y + box.height / 2, { steps: 4 });
     await page.mouse.up();
-    await page.waitForSelector('#run-0 .range:not([hidden])');
+    await page.waitForSelector(`#${chart.replace(/-[a-z-]+$/, '')} .range:not([hidden])`);
   }
 
-  for (const width of [390, 1400]) {
-    it(`draws every chart label at ${CHART_TEXT_MIN} px or more at ${width} px, no two tick labels overlapping, zoomed or not`, async () => {
+  for (const width of [390, 1257, 1400, 1920]) {
+    it(`draws every chart label at ${CHART_TEXT_MIN} px or more and at most ${CHART_TEXT_MAX} ÷ ${CHART_FONT} its design size at ${width} px, no two labels overlapping, zoomed or not`, async () => {
       const { page, errors } = await open(width);
       // The chain-rule chart of ten hidden layers is there: its names do not all fit.
       expect(await page.locator('#run-0-chain g.xticks text').count()).toBeLessThan(10);
-      const drawn = await chartText(page);
+      const drawn = await chartText(page, MOST_SCALE);
       expect(drawn.texts).toBeGreaterThan(100);
       expect(drawn.small).toEqual([]);
+      expect(drawn.large).toEqual([]);
       expect(drawn.overlaps).toEqual([]);
       await zoom(page, 'run-0-heatmap');
-      expect((await chartText(page)).overlaps).toEqual([]);
+      await zoom(page, 'run-2-loss');
+      expect((await chartText(page, MOST_SCALE)).overlaps).toEqual([]);
+      // The zoomed steps past 12,000 are labelled each as itself, no two alike.
+      const zoomed = await page.$$eval('#run-2-loss g.xticks text', (ts) => ts.map((t) => t.textContent!));
+      expect(zoomed.length).toBeGreaterThan(1);
+      expect(new Set(zoomed).size).toBe(zoomed.length);
+      for (const label of zoomed) expect(label).toMatch(/^12,0\d\d$/);
       // Nothing sticks out of the page sideways: a chart wider than the screen scrolls in its own box, all of it within reach.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
       const reach = await page.$$eval('figure.chart', (figures) =>
