@@ -261,7 +261,7 @@ describe('overfitting', () => {
   it("says the network fits its training rows better only where their loss fell", () => {
     const held = overfit([2, 2, 2, 2]);
     expect(held.verdict).toBe('overfitting');
-    expect(held.summary).toContain("while the loss on 4 of the training rows at each epoch's end (at the validation rows' weights) went 2.00 → the same");
+    expect(held.summary).toContain("while the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) went 2.00 → the same");
     expect(held.summary).not.toMatch(/fits its training rows/);
     const fell = overfit([2, 1.8, 1.7, 1.6]);
     expect(fell.verdict).toBe('overfitting');
@@ -298,7 +298,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
     expect(d.summary).toContain(
       "raining became unstable from epoch 3: training and held-out loss both rose, the validation rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
-        "and the loss on 4 of the training rows at each epoch's end (at the validation rows' weights) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs.",
+        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs.",
     );
     // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
     expect(d.summary.match(/unstable/g)).toHaveLength(1);

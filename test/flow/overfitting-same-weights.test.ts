@@ -65,7 +65,7 @@ describe('overfitting against the training loss at the same weights', () => {
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['overfitting', 'overfitting', 'training subset at the end', true]);
     expect(p.lossEnd).toBeLessThan(p.lowest!.loss * (1 + STILL_FALLING));
-    expect(d.summary).toMatch(/^Overfitting: .* while the loss on 100 of the training rows at each epoch's end \(at the validation rows' weights\) went /);
+    expect(d.summary).toMatch(/^Overfitting: .* while the loss on the same 100 training rows after each epoch \(measured with the network's weights at that epoch's end, as the validation rows' loss is\) went /);
 
     // The same run saved before the training subset was recorded: no overfitting claimed from batch means over moving weights.
     const old = diagnose(withoutTrainingLoss(trace));

@@ -120,7 +120,8 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
   const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
-  if (p.epochLoss === 'training subset at the end') return `the loss on ${p.subsetRows} of the training rows at each epoch's end (at the validation rows' weights${kept})`;
+  // The network's weights, named: 'at the validation rows' weights' read as weights the rows had.
+  if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is${kept})`;
   return p.epochLoss === 'all rows at the end'
     ? `the loss on every training row at each epoch's end (the run's validation rows were its training rows${kept})`
     : `the training loss per epoch (the mean of its batches' losses, each before its update${kept})`;
