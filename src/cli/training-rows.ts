@@ -8,6 +8,7 @@
 import type { Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';
 import { counted } from '../counted.js';
+import { isOneHotRow } from '../data/one-hot.js';
 import { STUDY_DIGITS } from '../studies/study-defaults.js';
 import { shellWord } from './shell-word.js';
 import { checkDigitFlags, numberFlag, readDataFile, stringFlag, TEST_FLAG, TRAIN_FLAG, UsageError, type Flag, type ParsedArgs } from './command.js';
@@ -28,6 +29,8 @@ export interface TrainingRows {
   check: { x: Rows; y: Rows; count: number };
   inputs: number;
   targets: number;
+  /** Whether every target row is one-hot (isOneHotRow): the digits' are; a --data file's where each of its rows is. The classes under any loss (classesOf). */
+  oneHot: boolean;
   /** The training rows in words: `9000 digits (the mnist package)`, `150 rows of data.json`. */
   source: string;
   /** What the checked rows are: 'test' or 'training'. */
@@ -88,7 +91,8 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     refuseDigitFlags(args, ['train', 'test']);
     const data = await readDataFile(dataPath);
     const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
-    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
+    const oneHot = data.targets.every(isOneHotRow);
+    return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
   }
   const trainRows = numberFlag(args, 'train');
   const testRows = numberFlag(args, 'test');
@@ -99,6 +103,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     check: { x: digits.test.x, y: digits.test.y, count: testRows },
     inputs: MNIST_PIXELS,
     targets: MNIST_CLASSES,
+    oneHot: true,
     source: digitsSource(trainRows),
     checked: 'test',
     file: 'digits',

@@ -6,6 +6,7 @@
  */
 import { ACTIVATION_STAT, ACTIVATION_STAT_COUNT, type Kernels, type OutputActivation, type Tensor } from '../kernels.js';
 import { predictedClass } from '../model.js';
+import { isOneHotRow } from '../data/one-hot.js';
 import { GRADIENT_BINS, isElementwise, isReluFamily, isSaturating, PERCENTILE, PERCENTILE_BINS, primeThreshold } from './metrics.js';
 import type { GradientHistogram, Trace } from './trace.js';
 
@@ -93,18 +94,10 @@ export function batchAccuracy(k: Kernels, output: Tensor, targets: Tensor, n: nu
   return correct / batch;
 }
 
-/** Whether each of the `batch` rows of `targets` (n ≥ 2 per row) holds a single 1 and 0 elsewhere. */
+/** Whether each of the `batch` rows of `targets` (n per row) is one-hot (isOneHotRow). */
 function oneHotRows(k: Kernels, targets: Tensor, n: number, batch: number): boolean {
-  if (n < 2) return false;
   const y = k.view(targets);
-  for (let r = 0; r < batch; r++) {
-    let ones = 0;
-    for (let j = r * n; j < (r + 1) * n; j++) {
-      if (y[j] === 1) ones++;
-      else if (y[j] !== 0) return false;
-    }
-    if (ones !== 1) return false;
-  }
+  for (let r = 0; r < batch; r++) if (!isOneHotRow(y.subarray(r * n, (r + 1) * n))) return false;
   return true;
 }
 

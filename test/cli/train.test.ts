@@ -210,6 +210,18 @@ describe('gradscope train', () => {
     expect(better.stdout).not.toMatch(/Warning/);
   });
 
+  it('under mse, a --data file of one-hot targets has classes: a net that learnt nothing is told so, not to lower its rate', async () => {
+    // Every row's inputs alike, the two classes in turn: nothing to learn. Sigmoid outputs at 0.5 (weights near 0) start at the
+    // loss's floor, and steps of one row at rate 3 leave it a little above (0.2500 → 0.2501, at 50 % throughout, 2026-12-02).
+    const flat = at('flat.json');
+    writeFileSync(flat, JSON.stringify({ inputs: Array.from({ length: 8 }, () => [0, 0]), targets: Array.from({ length: 8 }, (_, i) => (i % 2 ? [0, 1] : [1, 0])) }));
+    const run = await runCliInProcess(['train', '--data', flat, '--layers', '2,4,2', '--output', 'sigmoid', '--loss', 'mse', '--init', 'normal:0.001', '--batch-size', '1', '--epochs', '2', '--learning-rate', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    const warning = run.stdout.trimEnd().split('\n').at(-1)!;
+    expect(warning).toMatch(/^Warning: the trained network is worse than the initial weights on the training rows \(training loss \S+ → \S+, training accuracy 50\.0 % → 50\.0 %\); it learnt nothing: at chance before and after .*a guess among 2 classes/);
+    expect(warning).not.toMatch(/learning rate too large/);
+  });
+
   // Every refusal comes before any work: one line, exit 2, and no model file.
   it.each([
     [['--layers', '5,8,3'], /^gradscope: --layers 5,8,3: the rows have 4 inputs and 3 targets, so the first entry must be 4 and the last 3$/],

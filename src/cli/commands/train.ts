@@ -178,8 +178,8 @@ export const trainCommand = command({
       // --out still saves it, as asked (the warning says so): the file is what the user named, and the numbers above are its own.
       const final = trained.epochs.at(-1)?.validation;
       const studied = out ? `gradscope study --model ${shellWord(out)}${rowsFlagsText(args)}` : 'gradscope study --model on the model --out saves';
-      // The digits' targets are one-hot (10 classes under any loss); a --data file's are not read for it here, so there only cross-entropy's outputs count.
-      const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.file === 'digits' ? 'one-hot' : undefined } });
+      // One-hot targets (the digits', a --data file's where every row is) are classes under any loss, as in a trace of the run (TraceRun.targets).
+      const classes = classesOf({ loss: net.loss, sizes: net.sizes, run: { targets: rows.oneHot ? 'one-hot' : undefined } });
       const worse = final && worseWarning({ checked: rows.checked, initial, final, trained, optimizer: settings.choice.name, saved: out && '--out', classes, diagnosis: `${studied}, which traces its gradients as it trains on, says what holds it` });
       if (worse) print(terminal, worse);
       if (out) await saveTrained(net, out, optimizer, args, rows.file, terminal);
