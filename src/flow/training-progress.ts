@@ -5,8 +5,8 @@
  * unclear. Read from the losses the training loop measured each epoch (Trace.epochs) where the trace
  * holds two epochs or more; from its records' batch losses only where it does not (a trace of one
  * epoch, of a single batch, or saved before epochs were recorded) or where an epoch's loss is not a
- * number (TrainingProgress.epochsUnread says which), where each record is one batch
- * and their losses may vary too much to tell (unclear). diagnose() says which beside the gradient
+ * number (TrainingProgress.epochsUnread says which), where each record is one batch. Either way a
+ * change is read only beyond the losses' noise, and they may vary too much to tell (unclear). diagnose() says which beside the gradient
  * flow, so that gradients that shrank because the loss neared its floor are not called a plateau,
  * and a flow that is healthy while the loss rises is not called healthy.
  */
@@ -23,7 +23,8 @@ import type { Trace, TraceEpoch } from './trace.js';
  * same weights, an unstable end: see unstableEnd); overfitting: the training loss at the epochs' ends
  * did not rise above its lowest while the held-out rows' loss did, both at the same weights (epochs
  * only, with validation on other rows and the training rows' loss recorded beside it:
- * TraceEpoch.training); unclear: the batches' losses vary more than the change to be read (batches only).
+ * TraceEpoch.training); unclear: the batches' or epochs' losses vary more than the change to be read
+ * (TrainingProgress.noise above STILL_FALLING) and showed none beyond it.
  */
 export type TrainingState = 'converged' | 'plateau' | 'learning' | 'rising' | 'overfitting' | 'unclear';
 
@@ -56,14 +57,33 @@ export interface LossPace {
 /** Why trainingProgress() read a trace's batches and not its epochs (TrainingProgress.epochsUnread). */
 export type EpochsUnread = 'fewer than two' | 'not a number' | 'too sparse';
 
-/** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'). */
+/**
+ * The least rise and fall of the last window's mean loss that its epoch-to-epoch variation does not
+ * explain (see HeldOutProgress.noise), in the loss's units.
+ */
+export interface LossNoise {
+  /** Against the lowest (HeldOutProgress.lowest): the least rise that is read as one. */
+  rise: number;
+  /** Against the window before: the least fall that is read as one. */
+  fall: number;
+}
+
+/** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'); the training loss's are compared the same way. */
 export interface HeldOutProgress {
   /** Mean held-out loss over the window of epochs before the last. */
   lossBefore: number;
   /** Mean held-out loss over the last window of epochs. */
   lossEnd: number;
-  /** The lowest held-out loss of a window (of `window` epochs, as the last) before the last window: what a rise is measured from. */
+  /** The lowest held-out loss of an epoch before the last window: what a rise is measured from. */
   lowest: EpochLoss;
+  /**
+   * How far the last window's mean must lie from the lowest's and the window before's to be read as
+   * a change (LossNoise): steadyT(n − 2) standard errors of the difference, a t-test at 95 % as the
+   * pace's, from the spread σ of the n epochs' losses about the least-squares line through the last
+   * two windows (σ·√(1/n₁ + 1/n₂) for means of n₁ and n₂ epochs). 0 where either window holds fewer
+   * than NOISE_WINDOW_MIN (kept) epochs: each loss is then read as measured.
+   */
+  noise: LossNoise;
 }
 
 /** What trainingProgress() read: the losses and accuracy it compared, and the state they give. */
@@ -126,9 +146,14 @@ export interface TrainingProgress {
    */
   accuracyEnd: number;
   /**
-   * Read 'batches': the smallest fall of the loss between the windows that its batch-to-batch noise does not hide:
-   * two standard errors of the difference of the windows' medians, over lossBefore (0 for a
-   * steady fall of a full-batch run). See noiseOf. Read 'epochs': NaN (each epoch's loss is over every row it trained on, and is read as measured).
+   * The smallest fall of the loss between the windows that its noise does not hide, over lossBefore.
+   * Read 'batches': two standard errors of the difference of the windows' medians, from the
+   * batch-to-batch spread (0 for a steady fall of a full-batch run; see noiseOf). Read 'epochs':
+   * steadyT standard errors of the difference of the windows' means, from the epoch-to-epoch spread about the
+   * loss's trend (HeldOutProgress.noise's fall, for the training loss; 0 in runs of fewer than
+   * 5 × NOISE_WINDOW_MIN epochs): with steps large enough to throw the loss up for an epoch or two
+   * and back, a window's mean moves by more than STILL_FALLING (2026-12-02, relu/he on the spirals
+   * at learning rate 0.1, seeds 2 and 3: 29 % and 43 % of the batch means, 83 % and 114 % of the training subset's).
    */
   noise: number;
   /**
@@ -179,6 +204,14 @@ const STUDENT_T_975 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2
 export const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.length) - 1];
 /** The fewest values a pace is fitted through: a line through two has no residuals to judge it by. */
 export const PACE_POINTS = 3;
+/**
+ * The fewest (kept) epochs in each of the two windows compared for their losses' spread to be read
+ * (HeldOutProgress.noise; runs of 25 epochs or more): a spread about a line through 10 epochs has 8
+ * degrees of freedom (t 2.31); through 4 (windows of 2) it has 2 (t 4.30), and one epoch that jumped
+ * would make the spread that hides it (a relu net at rate 0.5 whose loss on every row tripled in its
+ * last of 10 epochs, test/flow/epoch-loss.test.ts).
+ */
+export const NOISE_WINDOW_MIN = 5;
 /**
  * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
  * about as well as a guess. Five points is about two binomial standard errors of an accuracy of
@@ -315,33 +348,56 @@ function lowestOf(epochs: readonly TraceEpoch[], loss: (e: TraceEpoch) => number
 }
 
 /**
+ * The epochs a loss's trend and spread are read from: those of the last two windows, at least the
+ * last PACE_POINTS (as [epoch, loss]).
+ */
+function trendPoints(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number): [number, number][] {
+  return epochs.slice(Math.max(0, Math.min(w.before, epochs.length - PACE_POINTS))).map((e) => [e.epoch, loss(e)]);
+}
+
+/**
  * The last window's mean loss against the window's before and the lowest of the epochs before the
  * last: of single epochs where each epoch's loss is measured on fixed rows at its end (held out, or
  * the training rows), of windows of as many epochs as the last where it is the mean of the epoch's
  * batch losses (`batchMean`), each carrying its batch's noise, so that a low one by chance is not
- * a lowest to rise from (a relu network at 97 % on the spirals 'rose' 8 % above one).
+ * a lowest to rise from (a relu network at 97 % on the spirals 'rose' 8 % above one). Each
+ * difference is read against its noise (HeldOutProgress.noise), whichever loss it is: steps large
+ * enough to throw the loss up for an epoch or two and back move a window's mean as much
+ * (2026-12-02, relu/he on the spirals, 6 × 16, SGD 0.1, seeds 2 and 3 at 95 % of their test points:
+ * their batch means' last 40 epochs 24 % and 14 % above their lowest 40, the training subset's at
+ * the same weights 3.0× and 2.0× above its lowest epoch, each within the epochs' spread).
  */
 function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number, batchMean: boolean): HeldOutProgress {
   const last = epochs.slice(w.last);
+  const before = epochs.slice(w.before, w.last);
+  const span = batchMean ? Math.max(1, Math.min(last.length, w.last)) : 1;
+  const points = trendPoints(epochs, w, loss);
+  const read = Math.min(before.length, last.length) >= NOISE_WINDOW_MIN;
+  const beyond = (n: number) => (read ? steadyT(points.length - 2) * lineThrough(points)!.spread * Math.sqrt(1 / last.length + 1 / n) : 0);
   return {
-    lossBefore: mean(epochs.slice(w.before, w.last).map(loss)),
+    lossBefore: mean(before.map(loss)),
     lossEnd: mean(last.map(loss)),
-    lowest: lowestOf(epochs.slice(0, w.last), loss, batchMean ? last.length : 1),
+    lowest: lowestOf(epochs.slice(0, w.last), loss, span),
+    noise: { rise: beyond(span), fall: beyond(before.length) },
   };
 }
 
 /** Whether `loss` lies at least STILL_FALLING above `from` (a loss of 0 that stayed 0 did not rise). */
 const risenAbove = (loss: number, from: number) => loss > from && loss >= (1 + STILL_FALLING) * from;
-/** Whether `p`'s last window rose at least STILL_FALLING above its lowest window before. */
-const rose = (p: HeldOutProgress) => risenAbove(p.lossEnd, p.lowest.loss);
+/** Whether `p`'s last window rose at least STILL_FALLING above its lowest window before, and by more than the noise of that difference (LossNoise.rise). */
+const rose = (p: HeldOutProgress) => risenAbove(p.lossEnd, p.lowest.loss) && p.lossEnd - p.lowest.loss > p.noise.rise;
 /** Whether `pace` is steady and carries the loss at least STILL_FALLING up (`sign` 1) or down (−1) over its horizon. */
 const paced = (pace: LossPace | undefined, sign: 1 | -1) => pace !== undefined && pace.steady && sign * pace.projected >= STILL_FALLING;
 
-/**
- * The least-squares line through `points` ([epoch, loss]), carried over `horizon` epochs from
- * `level` (see LossPace); undefined with fewer than PACE_POINTS points.
- */
-function paceOf(points: readonly (readonly [number, number])[], horizon: number, level: number): LossPace | undefined {
+/** A least-squares line through [epoch, loss] points: its slope, the standard deviation of the losses about it (over n − 2 degrees of freedom), and Σ(x − x̄)². */
+interface Line {
+  slope: number;
+  spread: number;
+  sxx: number;
+}
+
+/** The least-squares line through `points` (see Line); undefined with fewer than PACE_POINTS points. */
+function lineThrough(points: readonly (readonly [number, number])[]): Line | undefined {
   const n = points.length;
   if (n < PACE_POINTS) return undefined;
   const meanX = mean(points.map(([x]) => x));
@@ -354,9 +410,17 @@ function paceOf(points: readonly (readonly [number, number])[], horizon: number,
   }
   const slope = sxy / sxx;
   const squares = points.reduce((sum, [x, y]) => sum + (y - meanY - slope * (x - meanX)) ** 2, 0);
-  const standardError = Math.sqrt(squares / (n - 2) / sxx);
+  return { slope, spread: Math.sqrt(squares / (n - 2)), sxx };
+}
+
+/** The least-squares line through `points` ([epoch, loss]), carried over `horizon` epochs from `level` (see LossPace); undefined with fewer than PACE_POINTS points. */
+function paceOf(points: readonly (readonly [number, number])[], horizon: number, level: number): LossPace | undefined {
+  const line = lineThrough(points);
+  if (!line) return undefined;
+  const { slope, spread, sxx } = line;
+  const standardError = spread / Math.sqrt(sxx);
   const projected = level > 0 ? (slope * horizon) / level : 0;
-  return { points: n, horizon, projected, steady: slope !== 0 && Math.abs(slope) > steadyT(n - 2) * standardError };
+  return { points: points.length, horizon, projected, steady: slope !== 0 && Math.abs(slope) > steadyT(points.length - 2) * standardError };
 }
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
@@ -387,13 +451,13 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const lossStart = trace.losses[0];
   const { lossBefore, lossEnd } = training;
   const heldOutRose = heldOut && rose(heldOut);
-  const pace = paceOf(
-    epochs.slice(Math.max(0, Math.min(windows.before, n - PACE_POINTS))).map((e) => [e.epoch, trainingLoss(e)]),
-    (MORE_EPOCHS - 1) * count,
-    lossEnd,
-  );
+  const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count, lossEnd);
+  // No spread is no noise, at any level (a loss of 0 that stayed 0 too).
+  const noise = training.noise.fall > 0 ? training.noise.fall / lossBefore : 0;
+  const fall = 1 - lossEnd / lossBefore;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
+  // As from the batches, a change is read where the noise could not make it, a standstill where a change of STILL_FALLING would have shown through it.
   const state: TrainingState =
     heldOutRose && epochLoss === 'training subset at the end' && !rose(training)
       ? 'overfitting'
@@ -401,9 +465,11 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
         ? 'converged'
         : rose(training) || risenAbove(lossEnd, lossStart) || paced(pace, 1)
           ? 'rising'
-          : 1 - lossEnd / lossBefore >= STILL_FALLING || paced(pace, -1)
+          : fall >= Math.max(STILL_FALLING, noise) || paced(pace, -1)
             ? 'learning'
-            : 'plateau';
+            : noise <= STILL_FALLING
+              ? 'plateau'
+              : 'unclear';
   return {
     state,
     read: 'epochs',
@@ -419,7 +485,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     ...(pace && { pace }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
-    noise: NaN,
+    noise,
   };
 }
 

@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
+import { STILL_FALLING } from '../../src/flow/training-progress.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { expectSummaryExplained } from '../util/summary-explained.js';
 
@@ -61,7 +62,10 @@ it('diagnoses a block network with norm layers and a ReZero block by the gap δ 
   // no rise (it read 'loss-rising' when one noisy epoch was the lowest to rise from).
   expect(d.verdict, d.summary).toBe('healthy');
   const p = e.training!;
-  expect([p.state, p.lowest!.epoch - p.lowest!.from!]).toEqual(['plateau', 11]);
+  // Nor is it a plateau: from epoch to epoch the loss varies more than a change of STILL_FALLING between the windows (p.noise), so the epochs cannot tell.
+  expect([p.state, p.lowest!.epoch - p.lowest!.from!]).toEqual(['unclear', 11]);
+  expect(p.noise, d.summary).toBeGreaterThan(STILL_FALLING);
+  expect(d.summary).toContain('Whether training still makes progress the epochs cannot tell');
   expect(p.lossEnd).toBeLessThan(1.05 * p.lowest!.loss);
   expect(d.summary).toContain('Healthy gradient flow: between the first hidden dense layer');
   expect(d.summary).toContain("first hidden dense layer ('0')");

@@ -154,7 +154,7 @@ describe('a loss of 0', () => {
   it('a rise from a lowest of 0 is said without a percentage of 0, in the summary and the remedy', () => {
     const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
     expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
-    expect(rising.summary).toContain('rose: 0.200 at the last of 3 epochs, above its lowest, 0 after 2 epochs.');
+    expect(rising.summary).toContain('rose: 0.200 at the last of 3 epochs, above its lowest, 0 after 2 epochs, with 50 % of');
     expect(rising.remedies[0].why).toMatch(/^the training loss rose above its lowest \(0 after 2 epochs\)/);
     const heldOut = diagnose(
       handTrace(
@@ -298,7 +298,7 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'training subset at the end', true]);
     expect(d.summary).toContain(
       "raining became unstable from epoch 3: training and held-out loss both rose, the validation rows' loss 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs, " +
-        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs.",
+        "and the loss on the same 4 training rows after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of those training rows classified right,",
     );
     // One sentence each: no second held-out sentence, no second 'rose' of the training loss.
     expect(d.summary.match(/unstable/g)).toHaveLength(1);
@@ -311,18 +311,37 @@ describe('an unstable end: the training and held-out losses both rose at the sam
     const d = bothRose([2.2, 2.1, 2.3]);
     expect(d.evidence.training!.lossStart).toBe(2);
     expect(d.summary).toContain('raining became unstable from epoch 1: training and held-out loss both rose');
-    expect(d.summary).toContain('rose: 2.30 at the last of 3 epochs, 15 % above its lowest, 2.00 at the first step (its batch).');
+    expect(d.summary).toContain('rose: 2.30 at the last of 3 epochs, 15 % above its lowest, 2.00 at the first step (its batch), with 50 % of those training rows classified right');
   });
 
-  it('beside batch means over weights that moved (no training subset) no unstable end is claimed: the held-out rise is said once, as what the trace cannot tell', () => {
+  it('beside batch means over weights that moved (no training subset) no unstable end is claimed: where they rose, the held-out rise is said once beside it, as no overfitting, and what the trace cannot tell is from when', () => {
     const d = bothRose([1, 0.5, 0.9], false);
     const p = d.evidence.training!;
     expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['loss-rising', 'rising', 'batch mean', true]);
     expect(d.summary).not.toMatch(/unstable from|both rose,/);
-    expect(d.summary.match(/The validation rows' loss rose, /g)).toHaveLength(1);
-    expect(d.summary).toContain('it cannot tell');
+    expect(d.summary.match(/The validation rows' loss rose/g)).toHaveLength(1);
+    // One thing said: the training loss rose (its batch means), and the held-out loss with it, so no overfitting; not "whether that is overfitting … it cannot tell" beside it.
+    expect(d.summary).toContain(
+      "the training loss per epoch (the mean of its batches' losses, each before its update) rose: 0.900 at the last of 3 epochs, 80 % above its lowest, 0.500 after 2 epochs, with 50 % of the last epochs' traced batches' rows classified right",
+    );
+    expect(d.summary).toContain(
+      " The validation rows' loss rose too, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs: with the training loss, so this is no overfitting (which holds the training loss). " +
+        'But the trace holds no training loss at the same weights (it was saved before gradscope recorded one), so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at',
+    );
+    expect(d.summary).not.toContain('whether that is overfitting');
     expect(d.remedies.map((r) => r.option)).toContain('learningRate: below 0.1');
     expect(d.remedies.map((r) => r.option)).not.toContain('epochs: 2');
+  });
+
+  it('beside batch means that fell (no training subset), the held-out rise is said as what the trace cannot tell: overfitting or an unstable end', () => {
+    const d = bothRose([1, 0.5, 0.45], false);
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.epochLoss, p.heldOutRose]).toEqual(['healthy', 'learning', 'batch mean', true]);
+    expect(d.summary).toContain(
+      " The validation rows' loss rose, 1.20 at the last of 3 epochs, 50 % above its lowest, 0.800 after 2 epochs; the trace holds no training loss at the same weights (it was saved before gradscope recorded one), " +
+        'and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell',
+    );
+    expect(d.summary).not.toMatch(/rose: |no overfitting/);
   });
 });
 
@@ -537,7 +556,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
   it("a loss that ended STILL_FALLING above the first step's batch loss rose, the bound counted in, though no epoch was lower (2.296 → 2.449 read 'A plateau')", () => {
     const d = run([2.296, 2.4, 2.45, 2.45], [2.4, 2.449]);
     expect([d.verdict, d.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(d.summary).toContain('rose: 2.45 at the last of 2 epochs, 7 % above its lowest, 2.30 at the first step (its batch).');
+    expect(d.summary).toContain("rose: 2.45 at the last of 2 epochs, 7 % above its lowest, 2.30 at the first step (its batch), with 90 % of the last epochs' traced batches' rows classified right.");
     expect(d.remedies[0].why).toBe('the training loss rose 7 % above its start (2.30 at the first step (its batch)): smaller steps overshoot less.');
     expect(run([2, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('rising');
     expect(run([2.0001, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('plateau');
@@ -557,7 +576,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     );
     const allRows = diagnose(trace);
     expect([allRows.evidence.training?.state, allRows.evidence.training?.lowest]).toEqual(['rising', { epoch: 6, loss: 0.44 }]);
-    expect(allRows.summary).toContain('14 % above its lowest, 0.440 after 7 epochs.');
+    expect(allRows.summary).toContain('14 % above its lowest, 0.440 after 7 epochs, with 90 % of the training rows classified right.');
     // Over a window of epochs the lowest is said as one.
     const windowed = run([1, 1, 1, 1], [1, 0.9, 0.8, 0.6, 0.5, 0.5, 0.5, 0.55, 0.6, 0.6]);
     expect(windowed.summary).toContain('rose: mean 0.600 over the last 2 of 10 epochs, 20 % above its lowest, mean 0.500 over epochs 5–6.');
@@ -590,7 +609,7 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     expect(slow.remedies.map((r) => r.option)).not.toContain('epochs: more than 10');
     const up = run([1, 1, 1, 1], [1, 1.015, 1.03, 1.045]);
     expect([up.verdict, up.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
-    expect(up.summary).toContain('slowly, but steadily: at its pace over the last 3 epochs (a least-squares line, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more.');
+    expect(up.summary).toContain("slowly, but steadily: at its pace over the last 3 epochs (a least-squares line, its slope clear of 0 at 95 %) it rises 6 % over 4 epochs more, with 90 % of the last epochs' traced batches' rows classified right.");
   });
 
   it("read from the batches, a loss that rose by more than STILL_FALLING and its noise is rising, not a plateau", () => {

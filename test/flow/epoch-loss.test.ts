@@ -54,7 +54,7 @@ describe("where a run stands is read from its epochs' losses", () => {
     expect(p.lossEnd).toBe(allRows[allRows.length - 1]);
     expect(p.lowest).toEqual({ epoch: allRows.indexOf(lowest), loss: lowest });
     expect(d.summary).toMatch(
-      /^Loss rising: the loss on every training row at each epoch's end \(the run's validation rows were its training rows\) rose: 0\.0\d+ at the last of 8 epochs, \d+ % above its lowest, 0\.0\d+ after 7 epochs\. .*overshooting/,
+      /^Loss rising: the loss on every training row at each epoch's end \(the run's validation rows were its training rows\) rose: 0\.0\d+ at the last of 8 epochs, \d+ % above its lowest, 0\.0\d+ after 7 epochs, with \d+ % of the training rows classified right\. .*overshooting/,
     );
     expect(d.summary).not.toMatch(/Healthy|Still learning/);
     expect(d.remedies[0].option).toBe('learningRate: below 0.5');

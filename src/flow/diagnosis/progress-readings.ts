@@ -26,6 +26,10 @@ export function lowestWords(low: EpochLoss): { loss: number; words: string } {
   return { loss: low.loss, words };
 }
 
+/** When a lowest epoch's or window's loss was, as a remedy's reason says it: 'after 39 epochs (0.107)', 'over epochs 81–120 (mean 0.127)'. */
+export const lowestWhen = (low: EpochLoss) =>
+  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${fmt(low.loss)})` : `over epochs ${low.from + 1}–${low.epoch + 1} (mean ${fmt(low.loss)})`;
+
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
  * last window (TrainingProgress.lowest) and the first record's batch loss (the loss at the weights

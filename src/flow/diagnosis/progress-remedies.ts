@@ -9,8 +9,7 @@ import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy
 import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Evidence } from './diagnosis-types.js';
-import { fmt } from './diagnosis-words.js';
-import { percentAbove, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { lowestWhen, percentAbove, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, choice, inForceWords } from './remedy-settings.js';
 
 /**
@@ -32,16 +31,14 @@ export function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): voi
     const best = p.heldOut!.lowest.epoch + 1;
     add(
       [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
-      `the validation rows' loss was lowest after ${counted(best, 'epoch')} (${fmt(p.heldOut!.lowest.loss)}) and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
+      `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it with the training loss: stopping there keeps the weights from before training became unstable.`,
     );
   }
   if (p?.state === 'overfitting') {
-    const lowest = p.heldOut!.lowest;
-    const best = lowest.epoch + 1;
-    const when = lowest.from === undefined ? `after ${counted(best, 'epoch')} (${fmt(lowest.loss)})` : `over epochs ${lowest.from + 1}–${best} (mean ${fmt(lowest.loss)})`;
+    const best = p.heldOut!.lowest.epoch + 1;
     add(
       [{ option: 'epochs', value: `${best}`, flagValue: `${best}` }],
-      `the validation rows' loss was lowest ${when} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
+      `the validation rows' loss was lowest ${lowestWhen(p.heldOut!.lowest)} and rose after it while the training loss did not: training from the same start for ${counted(best, 'epoch')} stops before the network fits its training rows at the others' cost (early stopping).`,
     );
   }
 }

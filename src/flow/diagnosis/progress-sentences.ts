@@ -178,7 +178,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     const unstable = unstableEnd(p)
       ? `training became unstable from epoch ${unstableFrom(p)}: training and held-out loss both rose, the validation rows' loss ${rise(p.heldOut!.lossEnd, lowestWords(p.heldOut!.lowest))}, and `
       : '';
-    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`;
+    return `${unstable}${measured} rose: ${rise(p.lossEnd, riseFrom(p))}${paceClause(p)}${right}. ${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`;
   }
   if (p.state === 'converged') {
     return (
@@ -189,6 +189,14 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   const before = p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
+  if (p.state === 'unclear') {
+    // Its lowest is named where it lies below both windows: a rise above it within the noise is not read as one either.
+    const lowest = p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd) ? `, ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words}` : '';
+    return (
+      `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
+      `and from epoch to epoch it varies enough to hide a change of ${percent(p.noise)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
+    );
+  }
   if (p.state === 'learning') {
     return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${paceClause(p)}${right}.`;
   }
@@ -206,15 +214,27 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
 
 /**
  * Where the held-out loss rose but the trace holds no training loss at the same weights (one saved
- * before TraceEpoch.training was recorded): what the trace can tell, and that it cannot tell
- * overfitting from an unstable end; '' elsewhere.
+ * before TraceEpoch.training was recorded): what the trace can tell, and what it cannot; '' elsewhere.
+ * Where its batch means rose too (state 'rising', said before this), both rose, which is no
+ * overfitting: what it cannot tell is from which epoch training became unstable (an unstable end is
+ * read at the same weights only: unstableEnd). Where they did not, batch means over weights that
+ * moved can hide a training loss that rose by the epochs' ends, so it cannot tell overfitting from an
+ * unstable end.
  */
 function heldOutUnreadClause(p: TrainingProgress): string {
   if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
   const held = p.heldOut!;
+  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${percentAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}`;
+  const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
+  if (p.state === 'rising') {
+    return (
+      ` The validation rows' loss rose too, ${rose}: with the training loss, so this is no overfitting (which holds the training loss). ` +
+      `But ${unrecorded}, so from which epoch training became unstable it cannot tell, and it offers no epoch to stop at: training again with the same validation records it.`
+    );
+  }
   return (
-    ` The validation rows' loss rose, ${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${percentAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${fmt(held.lowest.loss)} after ${counted(held.lowest.epoch + 1, 'epoch')}; ` +
-    "the trace holds no training loss at the same weights (it was saved before gradscope recorded one), and its batch means are over weights that moved, so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same validation records it."
+    ` The validation rows' loss rose, ${rose}; ${unrecorded}, and its batch means are over weights that moved, ` +
+    'so whether that is overfitting (the training loss held) or an unstable end (both rose) it cannot tell: training again with the same validation records it.'
   );
 }
 
