@@ -20,10 +20,11 @@ import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from '
 import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
+import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { flowUnread, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
-export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis } from './diagnosis/diagnosis-types.js';
+export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches } from './diagnosis/diagnosis-types.js';
 export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
 export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
@@ -154,6 +155,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   }
   const training = trainingProgress(trace);
   if (training) evidence.training = training;
+  const skipped = skippedBatches(trace);
+  if (skipped) evidence.skippedBatches = skipped;
   evidence.grewWhileLearning = grewWhileLearning(gap, evidence);
   const verdict = verdictOf(gap, evidence);
   const severity: Severity | undefined = verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite ? 'severe' : gapSeverity(gap)) : undefined;

@@ -13,7 +13,7 @@
  *   cells (EPOCH_COLUMNS): its mean batch loss; where the run had validation rows, their loss and
  *   accuracy after it; where it also measured the training subset at the same weights
  *   (TraceEpoch.training), that subset's loss, accuracy and rows; the learning rate in force; and
- *   the batches onNonFinite 'skip' left out of it.
+ *   the batches onNonFinite 'skip' left out of it and those it applied.
  * Epochs count from 1, as train() and the command line count them (EpochInfo.epoch; the JSON's
  * epochs[].epoch counts from 0). A step after the last recorded epoch (a run stopped within one)
  * has an empty epoch cell. NaN, and null in the page's data, is an empty cell.
@@ -27,9 +27,10 @@ import type { TraceJSON } from './trace.js';
  * the rate in force in the epoch (TraceEpoch.learningRate where onNonFinite 'halve' lowered it, else
  * the run's starting TraceRun.learningRate), empty for an optimiser that chooses its own steps; and
  * skippedBatches: the batches onNonFinite 'skip' left out of the epoch (TraceEpoch.skipped, 0 where
- * it records none), over whose remainder alone epochLoss is the mean.
+ * it records none), over whose remainder alone epochLoss is the mean; and appliedBatches: the batches
+ * it applied (TraceEpoch.batches), empty in a trace saved before gradscope recorded them (unknown).
  */
-export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches'] as const;
+export const EPOCH_COLUMNS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches', 'appliedBatches'] as const;
 
 /**
  * The CSV of a trace given as its JSON data (Trace.toJSON(), or the report's unpacked copy of it).
@@ -61,6 +62,7 @@ export function traceCsv(trace: TraceJSON): string {
         learningRate: rate,
         // Recorded only where some were left out (older traces read as none, as Trace does).
         skippedBatches: e.skipped ?? 0,
+        appliedBatches: e.batches,
       };
       lines.push([e.step, e.epoch + 1, ...Array<string>(stepColumns).fill(''), ...EPOCH_COLUMNS.map((column) => cell(own[column]))].join(','));
     }

@@ -112,6 +112,13 @@ export interface TraceEpoch {
    * the epoch's steps. Absent otherwise, and in traces saved before gradscope recorded it (read as none).
    */
   skipped?: number;
+  /**
+   * Batches whose step the epoch applied (EpochInfo.batches: its last run, for an epoch 'halve' ran
+   * again), so that `skipped` can be said of the epoch's batches in all (skipped + batches). Absent in
+   * traces saved before gradscope recorded it (read as unknown: the steps between two epochs' ends
+   * do not tell it where a trace's first epoch began after earlier training, or 'halve' took steps back).
+   */
+  batches?: number;
   /** Loss and accuracy on train()'s validation rows after the epoch ('eval' mode); absent without validation (see TraceRun.validation for what they were). */
   validation?: {
     /** Mean loss over the validation rows. */
@@ -581,6 +588,7 @@ function copyEpoch(e: TraceEpoch): TraceEpoch {
     loss: e.loss,
     ...(e.learningRate !== undefined && { learningRate: e.learningRate }),
     ...(e.skipped !== undefined && { skipped: e.skipped }),
+    ...(e.batches !== undefined && { batches: e.batches }),
     ...(e.validation && { validation: { loss: e.validation.loss, accuracy: e.validation.accuracy } }),
     ...(e.training && { training: { loss: e.training.loss, accuracy: e.training.accuracy, rows: e.training.rows } }),
   };
@@ -692,6 +700,11 @@ function epochFromJSON(value: unknown, index: number, bad: (what: string) => Gra
   if (e.skipped !== undefined) {
     if (!Number.isInteger(e.skipped) || (e.skipped as number) < 1) throw bad(`${where()}.skipped must be a whole number ≥ 1 (the batches 'skip' left out; absent where none), got ${shown(e.skipped)}`);
     read.skipped = e.skipped as number;
+  }
+  if (e.batches !== undefined) {
+    // An epoch that applied no batch ends the run (DIVERGED) and is not recorded.
+    if (!Number.isInteger(e.batches) || (e.batches as number) < 1) throw bad(`${where()}.batches must be a whole number ≥ 1 (the batches the epoch applied; absent where not recorded), got ${shown(e.batches)}`);
+    read.batches = e.batches as number;
   }
   const training = e.training as { loss?: unknown; accuracy?: unknown; rows?: unknown } | undefined;
   // The training rows are checked only beside validation on other rows: one without it is no run's, and would be dropped unread.

@@ -301,7 +301,7 @@ export function runTraining(
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
       // The rate in force is recorded once 'halve' lowered it, so that remedies derived from the rate start from it (learningRateInForce).
       const halved = halvings > 0 && !ownSteps && { learningRate };
-      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.skipped > 0 && { skipped: info.skipped }), ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
+      tracer?.epochEnded({ epoch, step: net.step, loss: info.loss, ...halved, ...(info.skipped > 0 && { skipped: info.skipped }), batches: info.batches, ...(info.validation && { validation: { ...info.validation } }), ...(info.training && { training: { ...info.training } }) });
       if (options.onEpoch) {
         options.onEpoch(info);
         net.assertAlive();

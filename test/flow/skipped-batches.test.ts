@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { Trace } from '../../src/flow/trace.js';
+import { diagnose } from '../../src/flow/diagnose.js';
 import { expectError } from '../util/expect-error.js';
 
 // Row 2's targets are beyond float32's squares (mse): its batch (batchSize 1) faults in every epoch, whatever the weights.
@@ -45,6 +46,43 @@ describe("the trace's batches left out by 'skip'", () => {
     expect(JSON.parse(JSON.stringify(read.toJSON()))).toEqual(json);
     const older = Trace.fromJSON({ ...json, epochs: json.epochs.map(({ skipped: _, ...rest }: { skipped?: number }) => rest) });
     expect(older.epochs.map((e) => e.skipped)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('records the batches each epoch applied, round-tripped; a trace saved before they were reads them as unknown', async () => {
+    const { trace } = await skippedRun();
+    // 4 batches of one row, one left out: 3 applied per epoch.
+    expect(trace.epochs.map((e) => e.batches)).toEqual([3, 3, 3]);
+    const json = JSON.parse(JSON.stringify(trace.toJSON()));
+    expect(Trace.fromJSON(json).epochs.map((e) => e.batches)).toEqual([3, 3, 3]);
+    const older = Trace.fromJSON({ ...json, epochs: json.epochs.map(({ batches: _, ...rest }: { batches?: number }) => rest) });
+    expect(older.epochs.map((e) => e.batches)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("diagnose says how many of how many batches 'skip' left out, and that the epochs' losses are over the rest; of an older trace, that the batches in all are unknown; none where none were", async () => {
+    const { trace } = await skippedRun();
+    const d = diagnose(trace);
+    expect(d.evidence.skippedBatches).toEqual({ skipped: 3, batches: 12, epochs: 3, of: 3 });
+    expect(d.summary).toContain(
+      "Under onNonFinite 'skip' the run left out 3 of the 12 batches of the 3 traced epochs (in all 3 of them), each a batch whose loss, gradient or step was not finite or ran away: the training loss of those epochs is the mean over the batches applied alone.",
+    );
+    const json = JSON.parse(JSON.stringify(trace.toJSON()));
+    const older = diagnose(Trace.fromJSON({ ...json, epochs: json.epochs.map(({ batches: _, ...rest }: { batches?: number }) => rest) }));
+    expect(older.evidence.skippedBatches).toEqual({ skipped: 3, epochs: 3, of: 3 });
+    expect(older.summary).toContain(
+      "Under onNonFinite 'skip' the run left out 3 batches of the 3 traced epochs (in all 3 of them; of how many batches in all the trace does not say: it was saved before gradscope recorded the batches each epoch applied)",
+    );
+    const net = await createNetwork({ sizes: [2, 4, 2], output: 'linear', loss: 'mse', seed: 1, backend: 'ref' });
+    const clean = net.train(x.slice(0, 2), y.slice(0, 2), { epochs: 2, batchSize: 1, onNonFinite: 'skip', trace: { every: 1 } }).trace;
+    net.dispose();
+    expect(diagnose(clean).evidence.skippedBatches).toBeUndefined();
+    expect(diagnose(clean).summary).not.toContain("'skip'");
+  });
+
+  it.each([0, -1, 1.5, '1', null])('refuses an applied count of %j, naming the epoch', async (count) => {
+    const { trace } = await skippedRun();
+    const json = trace.toJSON();
+    const epochs = json.epochs!.map((e, i) => (i === 2 ? { ...e, batches: count } : e));
+    await expectError(() => Trace.fromJSON({ ...json, epochs }), 'INVALID_OPTION', /^trace JSON: epochs\[2\]\.batches must be a whole number ≥ 1/);
   });
 
   it.each([0, -1, 1.5, '1', null])('refuses a count of %j, naming the epoch', async (count) => {

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { TraceJSON } from '../../src/flow/trace.js';
 
 /** The columns of an epoch row's own cells, as docs/gradient-flow.md lists them: empty on a step row. */
-export const EPOCH_CELLS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches'];
+export const EPOCH_CELLS = ['epochLoss', 'validationLoss', 'validationAccuracy', 'trainingSubsetLoss', 'trainingSubsetAccuracy', 'trainingSubsetRows', 'learningRate', 'skippedBatches', 'appliedBatches'];
 
 /** A CSV cell as a number: NaN when empty. */
 const numberCell = (cell: string) => (cell === '' ? NaN : Number(cell));
@@ -28,7 +28,7 @@ export function readTraceCsv(text: string): { header: string[]; steps: Record<st
  * Checks a trace's CSV against its JSON, value for value: every step row (step, layer, loss,
  * accuracy, each metric, name and type), the epoch each step was taken in (the first epoch ending at
  * or after it, counted from 1; none after the last), every epoch row (step, epoch from 1, its loss,
- * validation, training subset, learning rate in force and batches 'skip' left out), the header's last columns (EPOCH_CELLS),
+ * validation, training subset, learning rate in force, batches 'skip' left out and batches applied), the header's last columns (EPOCH_CELLS),
  * and the order: each epoch row after the step rows of its steps, before the next's.
  */
 export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
@@ -66,6 +66,8 @@ export function expectCsvMatchesJson(text: string, json: TraceJSON): void {
     same(row.learningRate, e.learningRate ?? json.run.learningRate, `epoch ${i} learning rate`);
     // The batches 'skip' left out: the JSON records a count only where there was one.
     same(row.skippedBatches, e.skipped ?? 0, `epoch ${i} skipped batches`);
+    // The batches it applied: empty where the JSON does not record them (a trace saved before they were).
+    same(row.appliedBatches, e.batches, `epoch ${i} applied batches`);
     // Its step cells are empty.
     for (const name of header.slice(2, header.indexOf('epochLoss'))) expect(row[name], `epoch ${i} ${name}`).toBe('');
   });

@@ -174,6 +174,8 @@ export interface Diagnosis {
     layersWithDeadUnits: number[];
     /** Whether a recorded gradient or weight norm was NaN or Inf. */
     nonFinite: boolean;
+    /** Only where onNonFinite 'skip' left batches out of the traced epochs (TraceEpoch.skipped): how many, of how many (see SkippedBatches). */
+    skippedBatches?: SkippedBatches;
     /**
      * The decisive gap is a mild exploding one (EXPLODING_RATIO up to 1/SEVERE_RATIO) that opened
      * while the network learnt (see grewWhileLearning): said as a note beside a healthy verdict, no
@@ -200,3 +202,18 @@ export interface Diagnosis {
 }
 
 export type Evidence = Diagnosis['evidence'];
+
+/** The batches onNonFinite 'skip' left out of a trace's epochs (Evidence.skippedBatches): each such epoch's loss is the mean over its applied batches alone. */
+export interface SkippedBatches {
+  /** Batches left out, summed over the trace's epochs (TraceEpoch.skipped). */
+  skipped: number;
+  /**
+   * The batches of those epochs in all, left out and applied (TraceEpoch.skipped + TraceEpoch.batches);
+   * absent where an epoch does not record what it applied (a trace saved before gradscope recorded it): unknown.
+   */
+  batches?: number;
+  /** Epochs of the trace that left some out. */
+  epochs: number;
+  /** Epochs the trace holds (a thinned trace's kept ones: Trace.keepEpochs). */
+  of: number;
+}

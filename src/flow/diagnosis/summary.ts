@@ -8,6 +8,7 @@ import { fmt } from './diagnosis-words.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { progressSentence } from './progress-sentences.js';
+import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread } from './verdict-rules.js';
 
 export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
@@ -55,6 +56,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     if (trend) parts.push(trend);
   }
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  // Beside where the run stands: the losses it was read from are over the applied batches alone.
+  if (e.skippedBatches) parts.push(skippedSentence(e.skippedBatches));
   if (e.compensated) {
     parts.push(
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
