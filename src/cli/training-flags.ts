@@ -199,13 +199,19 @@ function withOptions(spec: OptimizerSpec, given: Record<string, number | undefin
   return typeof spec === 'string' ? { name: spec, ...options } : { ...spec, ...options };
 }
 
+/** An optimiser trainingOptimizer built, and the spec it was built from: the choice's own settings (a named setting's momentum, layer-rates' measured rates) with the flags'. */
+export interface BuiltOptimizer {
+  optimizer: Optimizer;
+  spec: OptimizerSpec;
+}
+
 /**
  * The optimiser `settings` name, built for `net` to train on `rows` (`where` says where they come
  * from, e.g. 'in data.json'), after every check of the flags against this network and these rows:
  * each refusal is the flags' fault, a UsageError (exit 2) naming them, before any training. The
  * caller disposes of the optimiser.
  */
-export function trainingOptimizer(args: ParsedArgs, net: Network, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }, where: string): Optimizer {
+export function trainingOptimizer(args: ParsedArgs, net: Network, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }, where: string): BuiltOptimizer {
   const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
   // An optimiser that cannot train this model's layers (K-FAC on a block model).
   checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
@@ -216,10 +222,9 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
   // A --momentum, --norm-constraint or --damping this optimiser does not take, before it is built; what it refuses of their values as it is built, naming the flags.
   const given = { momentum, normConstraint, damping };
   checkOptimizerTakes(choice, given);
-  const flags = OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]}`);
-  const optimizer = checkAsUsage(`--optimizer ${choice.name}${flags.join('')}`, () =>
-    inFlagTerms(choice.optimizer, () => createOptimizer(net, withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given))),
-  );
+  const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]}`).join('')}`;
+  const spec = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given)));
+  const optimizer = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => createOptimizer(net, spec)));
   try {
     // Settings this optimiser would not apply (--learning-rate or halve beside one that chooses its own steps, --clip-norm beside one that
     // evaluates its own gradients): by train()'s own rule, the one place it is checked.
@@ -231,19 +236,26 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
     optimizer.dispose();
     throw error;
   }
-  return optimizer;
+  return { optimizer, spec };
 }
 
 /**
  * The training's settings in one sentence, for `rows` training rows: `sgd, learning rate 0.1 (sgd's default), batches of 32, seed 1.`;
+ * the settings the optimiser was built with (BuiltOptimizer.spec: a named setting's own momentum,
+ * `layer-rates, momentum 0.9, per-layer rates [41.2, 7.5, 1] (…)`, and --momentum, --norm-constraint and --damping where given);
  * the batch is the one train() uses, --batch-size capped at the rows, and says so when capped.
  */
-export function trainingSettingsText(settings: TrainingSettings, optimizer: Optimizer, seed: number, rows: number): string {
-  const { choice, learningRate, momentum, normConstraint, damping, clipNorm, batchSize } = settings;
+export function trainingSettingsText(settings: TrainingSettings, { optimizer, spec }: BuiltOptimizer, seed: number, rows: number): string {
+  const { choice, learningRate, normConstraint, damping, clipNorm, batchSize } = settings;
   const ownRate = optimizer.defaultLearningRate;
   const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
-  const given = `${momentum === undefined ? '' : `, momentum ${momentum}`}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
+  const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;
+  // 3 significant digits, as diagnose()'s per-layer-rates remedy prints them.
+  const layerRates = Array.isArray(built.layerRates)
+    ? `, per-layer rates [${built.layerRates.map((r: number) => Number(r.toPrecision(3))).join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the ${counted(rows, 'training row')} before training)`
+    : '';
+  const given = `${typeof built.momentum === 'number' ? `, momentum ${built.momentum}` : ''}${layerRates}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
   const used = batchRowsUsed(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;

@@ -20,6 +20,7 @@ import { main } from '../../src/cli/cli.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { createOptimizer } from '../../src/optim/index.js';
+import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { Trace, type TraceJSON } from '../../src/flow/trace.js';
 import { EPOCH_CELLS, expectCsvMatchesJson, readTraceCsv } from '../util/trace-csv.js';
 import { reportPageData } from '../util/report-data.js';
@@ -364,9 +365,21 @@ describe('gradscope study --model --data', async () => {
     expect(momentum.curve[2]).toEqual(momentum.end);
     const nesterov = await curveAndTwin(['--optimizer', 'nesterov', '--momentum', '0.5'], { optimizer: { name: 'sgd', momentum: 0.5, nesterov: true } });
     expect(nesterov.curve[2]).toEqual(nesterov.end);
-    const rates = await curveAndTwin(['--optimizer', 'layer-rates'], {});
+    // layer-rates trains with momentum 0.9 and the rates equalisingLayerRates measures on the training rows before training, and says both.
+    const measuredOn = await Network.fromJSON(net.toJSON());
+    const measured = equalisingLayerRates(measuredOn, { x: inputs, y: targets });
+    measuredOn.dispose();
+    const rates = await curveAndTwin(['--optimizer', 'layer-rates'], { optimizer: { name: 'sgd', momentum: 0.9, layerRates: measured } });
+    expect(rates.curve[2]).toEqual(rates.end);
     const plain = await curveAndTwin(['--optimizer', 'sgd-momentum'], {});
     expect(rates.curve[2]).not.toEqual(plain.curve[2]);
+    const said = async (choice: string) => (await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', choice])).stdout.split('\n')[1];
+    const shown = measured.map((r) => Number(r.toPrecision(3)));
+    expect(shown.some((r) => r !== 1)).toBe(true);
+    expect(await said('layer-rates')).toBe(
+      `layer-rates, momentum 0.9, per-layer rates [${shown.join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the 30 training rows before training), learning rate 0.1 (sgd's default), batches of 10, seed 1.`,
+    );
+    expect(await said('sgd-momentum')).toBe("sgd-momentum, momentum 0.9, learning rate 0.1 (sgd's default), batches of 10, seed 1.");
     const refused = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--optimizer', 'adam', '--momentum', '0.5']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe("gradscope: --optimizer adam --momentum 0.5: adam takes no --momentum (its beta1 plays that part, and no flag sets it)\n");

@@ -56,22 +56,30 @@ export const NOT_MEASURED_AT_INIT = 'Not measured with --epochs 0: the learning 
 /**
  * The loss-and-accuracy table, as the terminal prints it and the HTML report shows it: the start, then
  * about ten epochs spread evenly, always the last. `epochs`: each epoch's run as train() reported it
- * (curve[e + 1] is its validation); where --on-non-finite skip left batches out of any, a column says
- * how many of each epoch's (its loss is then over the applied ones alone).
+ * (curve[e + 1] is its validation). Where the validation rows were other rows than the training rows
+ * (the test digits), train() also measured a fixed subset of the training rows after each epoch at the
+ * same weights (EpochInfo.training, the trace's TraceEpoch.training): two columns give its loss and
+ * accuracy, '—' at the start, before any epoch. Where --on-non-finite skip left batches out of any
+ * epoch, a column says how many of each epoch's (its loss is then over the applied ones alone).
  */
-function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<EpochInfo, 'batches' | 'skipped'>[] = []): ReportTable {
+function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<EpochInfo, 'batches' | 'skipped' | 'training'>[] = []): ReportTable {
   const last = curve.length - 1;
   const rows = Math.min(last, 10);
   const picks = Array.from({ length: rows + 1 }, (_, i) => (rows === 0 ? 0 : Math.round((i * last) / rows)));
   const skips = epochs.some((e) => e.skipped > 0);
+  // The initial weights' row (e = 0): no epoch, no batches, no subset measured.
   const skipped = (e: number) => {
     const run = epochs[e - 1];
-    // The initial weights' row: no epoch, no batches.
     return run === undefined ? '—' : `${run.skipped} of ${run.batches + run.skipped}`;
   };
+  const subset = epochs.find((e) => e.training)?.training;
+  const onSubset = (e: number) => {
+    const measured = epochs[e - 1]?.training;
+    return measured === undefined ? ['—', '—'] : [measured.loss.toPrecision(4), percentText(measured.accuracy)];
+  };
   return {
-    header: ['epoch', 'loss', 'accuracy', ...(skips ? ['batches skipped'] : [])],
-    rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy), ...(skips ? [skipped(e)] : [])]),
+    header: ['epoch', 'loss', 'accuracy', ...(subset ? [`loss (${subset.rows} training rows)`, `accuracy (${subset.rows} training rows)`] : []), ...(skips ? ['batches skipped'] : [])],
+    rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
   };
 }
 
@@ -159,7 +167,8 @@ export const studyModelCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
-      optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      const built = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      optimizer = built.optimizer;
       const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
       const atInit = epochs === 0 ? await withFile(rows.file, async () => traceAtInitialWeights(net, optimizer!, settings, rows.train)) : undefined;
       const bar = atInit ? undefined : new ProgressBar(terminal, 'training', epochs);
@@ -205,7 +214,7 @@ export const studyModelCommand = command({
           ? `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, 0 epochs: 1 traced step at the model's weights as they are, the gradients of its first ${counted(atInit.batch, rows.checked === 'test' ? 'digit' : 'row')} (one batch, in their order), no update made.`
           : `${shape} on ${counted(rows.train.count, rows.checked === 'test' ? 'digit' : 'row')}, ${counted(epochs, 'epoch')}${diverged ? `: DIVERGED, stopped at ${stopPointText(diverged.stoppedAt)}` : ''}, ${counted(trace.length, 'traced step')}${diverged ? ' before it' : ''}.`,
         notices: [
-          trainingSettingsText(settings, optimizer, seed, rows.train.count),
+          trainingSettingsText(settings, built, seed, rows.train.count),
           ...(atInit ? [NOT_MEASURED_AT_INIT] : []),
           ...(saidState ? [saidState] : []),
           ...(trained ? nonFiniteLines(trained) : []),

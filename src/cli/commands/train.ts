@@ -138,7 +138,8 @@ export const trainCommand = command({
     );
     let optimizer: Optimizer | undefined;
     try {
-      optimizer = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      const built = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      optimizer = built.optimizer;
       const file = rows.file;
       // LSUV here rather than train's lsuv option, on the same rows (the first batch, in the rows' order) by the same
       // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same.
@@ -158,7 +159,7 @@ export const trainCommand = command({
         return;
       }
       print(terminal, `${shape}; training on ${rows.source}, ${counted(settings.epochs, 'epoch')}.`);
-      print(terminal, trainingSettingsText(settings, optimizer, seed, rows.train.count));
+      print(terminal, trainingSettingsText(settings, built, seed, rows.train.count));
       if (lsuv) print(terminal, lsuvLine(lsuv, firstBatch));
       print(terminal, epochLine(`0/${settings.epochs}`, rows.checked, initial));
       const trained = net.train(rows.train.x, rows.train.y, {
