@@ -6,7 +6,8 @@
  */
 import type { Evaluation } from '../network/rows.js';
 import type { TrainResult } from '../training/train-options.js';
-import { AT_CHANCE_MARGIN, atChance, STILL_FALLING } from '../flow/training-progress.js';
+import { atChance, STILL_FALLING } from '../flow/training-progress.js';
+import { chanceWords } from '../flow/chance-words.js';
 import { percentText } from '../percent-text.js';
 
 /** What the warning reads: the checked rows' loss and accuracy before and after, and what the run did. */
@@ -51,7 +52,7 @@ export function worseWarning({ checked, initial, final, trained, optimizer, save
   const rise = final.loss / initial.loss - 1;
   const remedy =
     atChanceThroughout && rise < STILL_FALLING
-      ? `it learnt nothing: at chance before and after (a guess among ${classes} classes is right ${percentText(chance!)}, within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way), ` +
+      ? `it learnt nothing: at chance before and after, no better than ${chanceWords(classes!)}; ` +
         `its loss up only ${percentText(rise)} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
       : trained.learningRate === undefined
         ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`

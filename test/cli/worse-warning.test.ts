@@ -47,7 +47,7 @@ describe('worseWarning', () => {
   it('says a network at chance before and after whose loss barely rose learnt nothing, and offers no lower rate', () => {
     expect(worseWarning({ checked: 'test', ...plateau, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: "the run's diagnosis says what holds it" })).toBe(
       'Warning: the trained network is worse than the initial weights on the test rows (test loss 2.305 → 2.311, test accuracy 10.5 % → 10.5 %); ' +
-        'it learnt nothing: at chance before and after (a guess among 10 classes is right 10.0 %, within 5 points either way), its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
+        'it learnt nothing: at chance before and after, no better than a guess among 10 classes (10 % right), within 5 points either way; its loss up only 0.3 % (under the 5.0 % that counts as a rise), ' +
         "too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; the run's diagnosis says what holds it.",
     );
   });
@@ -71,7 +71,7 @@ describe('worseWarning', () => {
     const studied = await runCliInProcess(['study', '--model', model, '--epochs', '1']);
     expect(studied.code, studied.stderr).toBe(0);
     const warning = studied.stdout.split('\n').find((line) => line.startsWith('Warning'));
-    expect(warning).toMatch(/^Warning: .*\(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); it learnt nothing: at chance before and after .*; the run's diagnosis says what holds it\.$/);
+    expect(warning).toMatch(/^Warning: .*\(test loss 2\.305 → 2\.311, test accuracy 10\.5 % → 9\.9 %\); it learnt nothing: at chance before and after, no better than a guess among 10 classes \(10 % right\), within 5 points either way; .*; the run's diagnosis says what holds it\.$/);
     expect(studied.stdout).toContain('Diagnosis: VANISHING');
   }, 120_000);
 });

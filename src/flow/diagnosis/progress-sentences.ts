@@ -5,7 +5,8 @@
  */
 import type { Trace } from '../trace.js';
 import { counted } from '../../counted.js';
-import { AT_CHANCE_MARGIN, atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
@@ -106,7 +107,7 @@ const UNREAD_EPOCHS: Record<EpochsUnread, string> = {
 function chanceClause(p: TrainingProgress, trace: Trace): string {
   const classes = classesOf(trace);
   if (!atChance(p) || classes === undefined) return '';
-  return `, at chance: no better than a guess among ${classes} classes (${percent(p.chance!)} right), within ${Math.round(100 * AT_CHANCE_MARGIN)} points either way`;
+  return `, at chance: no better than ${chanceWords(classes)}`;
 }
 
 /** For a plateau of a short run (shortRunEpochs), that the call rests on few epochs; '' elsewhere. */
