@@ -31,7 +31,8 @@ export class OptimizerStateFault extends SaidInTerms {
    * --damping); `state`: what in the state is at fault.
    */
   constructor(message: string | ((terms: OptionTerms) => string), state: string) {
-    super('DIVERGED', typeof message === 'string' ? () => message : message);
+    // A class users can construct: anything but a printer is said as text, as Error says it.
+    super('DIVERGED', typeof message === 'function' ? message : () => String(message));
     this.state = state;
   }
 }
