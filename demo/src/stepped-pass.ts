@@ -7,12 +7,12 @@
  * is then what the settings checked (batch norm refuses one of 2 rows or fewer), and the epoch the
  * diagnosis reads was trained with one rate (a rate changed mid-pass made its loss a mean over two).
  * Its loss is the one train() gives an epoch (EpochInfo.loss): the mean of its batches' losses,
- * each before its update.
+ * each before its update; its batches, the count train() records (EpochInfo.batches).
  */
 import type { TraceEpoch } from '../../src/index.js';
 import { CONTINUING, type Settings } from './settings.js';
 
-/** An epoch that ended: the network step it ended at and its loss (TraceEpoch without its number, which the run gives it). */
+/** An epoch that ended: the network step it ended at, its loss and the batches it applied (TraceEpoch without its number, which the run gives it). */
 export type EpochEnd = Omit<TraceEpoch, 'epoch'>;
 
 /** The settings a step is taken with (CONTINUING's): a pass keeps them from its first step to its last. */
@@ -46,7 +46,7 @@ export class SteppedPass {
     this.lossSum += loss;
     this.batches++;
     if (this.start < this.rows) return undefined;
-    const ended = { step, loss: this.lossSum / this.batches };
+    const ended = { step, loss: this.lossSum / this.batches, batches: this.batches };
     this.restart();
     return ended;
   }

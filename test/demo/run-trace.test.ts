@@ -240,7 +240,7 @@ describe('visualizer run trace', () => {
       expect(pass.next(stepSettings(3))).toEqual({ start: 3 * i, size });
       return pass.stepped(size, i + 1, 3 + i);
     });
-    expect(ends).toEqual([undefined, undefined, undefined, { step: 6, loss: (1 + 2 + 3 + 4) / 4 }]);
+    expect(ends).toEqual([undefined, undefined, undefined, { step: 6, loss: (1 + 2 + 3 + 4) / 4, batches: 4 }]);
   });
 
   it('starts a pass of single steps again when the learning rate, optimiser or L2 changes, so each epoch is trained with one rate', () => {
@@ -256,7 +256,7 @@ describe('visualizer run trace', () => {
         return pass.stepped(2, i + 1, step);
       });
       // The epoch is the three steps with the new settings: the loss 9 of the old one is in none.
-      expect(ends).toEqual([undefined, undefined, { step: 4, loss: (1 + 2 + 3) / 3 }]);
+      expect(ends).toEqual([undefined, undefined, { step: 4, loss: (1 + 2 + 3) / 3, batches: 3 }]);
     }
     // The same settings (a new object of equal values, as each update message brings) continue the pass.
     const pass = new SteppedPass(6);
