@@ -95,12 +95,15 @@ describe('the command line', () => {
     const sources = readdirSync(folder).map((name) => readFileSync(new URL(name, folder), 'utf8'));
     const trainingFlags = readFileSync(new URL('../../src/cli/training-flags.ts', import.meta.url), 'utf8');
     const rowsFlags = readFileSync(new URL('../../src/cli/training-rows.ts', import.meta.url), 'utf8');
+    // measuredRows reads the two flags of MEASURED_ROWS_FLAGS (and refuses --train beside --data), not trainingRows' --test.
+    const measuredRowsReader = rowsFlags.slice(rowsFlags.indexOf('export async function measuredRows'), rowsFlags.indexOf('/** The digit flags given beside --data'));
     for (const command of COMMANDS) {
       expect(help).toContain(command.usage);
       const own = sources.find((text) => text.includes(`words: [${command.words.map((w) => `'${w}'`).join(', ')}]`))!;
       // train()'s flags are read where they are declared, for every command that takes them.
-      // So are the rows flags (--data, --train, --test).
-      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + (own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : '');
+      // So are the rows flags (--data, --train, --test; curvature's --data and --train).
+      const rowsReader = own.includes('...TRAINING_ROWS_FLAGS') ? rowsFlags : own.includes('...MEASURED_ROWS_FLAGS') ? measuredRowsReader : '';
+      const source = (own.includes('...TRAINING_FLAGS') ? own + trainingFlags : own) + rowsReader;
       // A flag read by its literal name, or by its OPTION_FLAGS name (the table's).
       const readers = /(?:stringFlag|optionalNumberFlag|numberFlag|booleanFlag|outputFileFlag|listFlag|wholeListFlag|widthFlag|choiceFlag(?:<[^>]+>)?)\(args, (?:'([a-z-]+)'|OPTION_FLAGS\.(\w+))/g;
       const read = [...source.matchAll(readers)].map((m) => m[1] ?? OPTION_FLAGS[m[2] as keyof typeof OPTION_FLAGS]);

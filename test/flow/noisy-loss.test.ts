@@ -67,7 +67,7 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
       const d = diagnose(traceOf(withRise(fixture(seed), 40, 0.3), reading));
       const p = d.evidence.training!;
       expect([d.verdict, p.state], reading).toEqual(['loss-rising', 'rising']);
-      expect(d.summary, reading).toMatch(/^Loss rising: the (training loss per epoch|loss on 120 of the training rows).* rose: mean \S+ over the last 40 of 200 epochs, \d+ % above its lowest, (mean \S+ over epochs \d+–\d+|\S+ after \d+ epochs), with \d+ % of .* classified right\. /);
+      expect(d.summary, reading).toMatch(/^Loss rising: the (training loss per epoch|loss on the same 120 training rows).* rose: mean \S+ over the last 40 of 200 epochs, \d+ % above its lowest, (mean \S+ over epochs \d+–\d+|\S+ after \d+ epochs), with \d+ % of .* classified right\. /);
     }
   });
 });
