@@ -15,22 +15,7 @@
 // (the relaxed binary fuses each mul and add: madd.simd.ts).
 
 import { madd } from './madd.simd';
-
-// The last 1–3 floats of a row (tail of them), zero-filled to a vector, reading nothing past them.
-@inline
-function loadTail(p: usize, tail: i32): v128 {
-  if (tail == 1) return v128.load32_zero(p);
-  const pair = v128.load64_zero(p);
-  return tail == 2 ? pair : v128.load32_lane(p + 8, pair, 2);
-}
-
-// Four outputs' lanes summed: [Σp, Σq, Σr, Σs] with Σp = (p0 + p2) + (p1 + p3) (as row-dots.simd.ts).
-@inline
-function sumLanes4(p: v128, q: v128, r: v128, s: v128): v128 {
-  const u = f32x4.add(i32x4.shuffle(p, q, 0, 4, 1, 5), i32x4.shuffle(p, q, 2, 6, 3, 7));
-  const v = f32x4.add(i32x4.shuffle(r, s, 0, 4, 1, 5), i32x4.shuffle(r, s, 2, 6, 3, 7));
-  return f32x4.add(i32x4.shuffle(u, v, 0, 1, 4, 5), i32x4.shuffle(u, v, 2, 3, 6, 7));
-}
+import { loadTail, sumLanes4 } from './lanes.simd';
 
 // y[0..rows) = the dot products of rows w, w + ldw, … (rows ≤ 8; past `rows` the last row is read
 // again and its sums are not stored) with x: k4 bytes of whole vectors, then `tail` floats.

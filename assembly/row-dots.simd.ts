@@ -19,23 +19,7 @@
 
 import { MR, min32, alignScratch, knownAligned, PANEL_ALIGN, FLOAT_ALIGN, ROW_DOTS_TILE_BYTES } from './gemm.pack';
 import { madd } from './madd.simd';
-
-// Four outputs' lanes summed: [Σp, Σq, Σr, Σs] with Σp = (p0 + p2) + (p1 + p3). Interleaving
-// shuffles only (one instruction each on x64).
-@inline
-function sumLanes4(p: v128, q: v128, r: v128, s: v128): v128 {
-  const u = f32x4.add(i32x4.shuffle(p, q, 0, 4, 1, 5), i32x4.shuffle(p, q, 2, 6, 3, 7));
-  const v = f32x4.add(i32x4.shuffle(r, s, 0, 4, 1, 5), i32x4.shuffle(r, s, 2, 6, 3, 7));
-  return f32x4.add(i32x4.shuffle(u, v, 0, 1, 4, 5), i32x4.shuffle(u, v, 2, 3, 6, 7));
-}
-
-// The last 1–3 floats of a row (tail of them), zero-filled to a vector, reading nothing past them.
-@inline
-function loadTail(p: usize, tail: i32): v128 {
-  if (tail == 1) return v128.load32_zero(p);
-  const pair = v128.load64_zero(p);
-  return tail == 2 ? pair : v128.load32_lane(p + 8, pair, 2);
-}
+import { loadTail, sumLanes4 } from './lanes.simd';
 
 // A 4×2 tile's lane sums into z (row stride ldz bytes): z[r][j] = Σ lanes of c_rj + bias[j].
 @inline
