@@ -201,9 +201,9 @@ export const STILL_FALLING = 0.05;
  */
 const STUDENT_T_975 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 /** The t a slope needs over `dof` degrees of freedom (see STUDENT_T_975). */
-export const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.length) - 1];
+const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.length) - 1];
 /** The fewest values a pace is fitted through: a line through two has no residuals to judge it by. */
-export const PACE_POINTS = 3;
+const PACE_POINTS = 3;
 /**
  * The fewest (kept) epochs in each of the two windows compared for their losses' spread to be read
  * (HeldOutProgress.noise; runs of 25 epochs or more): a spread about a line through 10 epochs has 8
@@ -244,7 +244,7 @@ export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance'>) =>
   p.chance !== undefined && p.accuracyEnd >= p.chance - AT_CHANCE_MARGIN && p.accuracyEnd <= p.chance + AT_CHANCE_MARGIN;
 
 /** The fewest records a window holds (a median over one batch would be that batch's noise). */
-export const PROGRESS_WINDOW_MIN = 2;
+const PROGRESS_WINDOW_MIN = 2;
 
 /**
  * Two standard errors of the difference of two medians of `window` losses each, over `level`: the
