@@ -120,12 +120,13 @@ export function parseModelJson(json: unknown, where: string): Record<string, unk
   return json as Record<string, unknown>;
 }
 
-/** The `format` tag first; a data file ({ inputs, targets }) given where a model belongs is named as one. */
+/** The `format` tag first; a data file ({ inputs, targets }) given where a model belongs is named as one, any other JSON as not a model. */
 function checkFormatTag(file: Record<string, unknown>): void {
   if (file.format === MODEL_FILE_TAG) return;
   const dataFile = file.format === undefined && 'inputs' in file && 'targets' in file;
   const found = file.format === undefined ? 'there is none' : `got ${describeValue(file.format)}`;
-  throw bad('format', `expected "${MODEL_FILE_TAG}", ${found}${dataFile ? ': this is a data file ({ inputs, targets }), not a model' : ''}`);
+  const what = dataFile ? ': this is a data file ({ inputs, targets }), not a model' : file.format === undefined ? ': this JSON is not a gradscope model or checkpoint' : '';
+  throw bad('format', `expected "${MODEL_FILE_TAG}", ${found}${what}`);
 }
 
 /** Reads and checks a model file of either version (parsed JSON or its text): ModelData from version 1, BlockModelData from version 2. */

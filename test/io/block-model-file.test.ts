@@ -106,6 +106,9 @@ describe('a file that is not a model', () => {
     await expectError(() => readModelJSON(data), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", there is none: this is a data file \(\{ inputs, targets \}\), not a model$/);
     await expectError(() => readModelJSON({ format: 'other', inputs: [], targets: [] }), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", got the string "other"$/);
   });
+  it('any other JSON without a format tag (a package.json, say) is said not to be a model or checkpoint', async () => {
+    await expectError(() => readModelJSON({ name: 'gradscope', version: '0.1.0' }), 'BAD_MODEL_FILE', /^format: expected "gradscope\.model", there is none: this JSON is not a gradscope model or checkpoint$/);
+  });
 });
 
 describe('BlockModelData bridges', () => {
