@@ -16,7 +16,7 @@ import type { Kernels, Tensor } from '../../src/kernels.js';
 import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
 import { expectClose } from '../util/close.js';
-import { CANARY } from '../util/canaries.js';
+import { CANARY, placeUnaligned, readUnaligned } from '../util/canaries.js';
 
 const oracle = (await kernelBackends()).find((b) => b.name === 'ref')!.kernels;
 const backends = await backendsUnderTest();
@@ -164,24 +164,6 @@ describe.each(backends)('$name', ({ kernels: k }) => {
 });
 
 // ---- the wasm variants through raw pointers ----
-
-/** `values` at a pointer 4 bytes into a fresh block, between two canaries: [CANARY, …values, CANARY]. */
-function placeUnaligned(k: WasmKernels, values: ArrayLike<number>): { t: WasmTensor; ptr: number } {
-  const t = k.alloc(values.length + 2);
-  k.write(t, [CANARY]);
-  k.write(t, values, 1);
-  k.write(t, [CANARY], values.length + 1);
-  return { t, ptr: t.ptr + 4 };
-}
-
-/** The values between the canaries, after checking both canaries. */
-function readUnaligned(k: WasmKernels, t: WasmTensor, label: string): Float32Array {
-  const view = k.view(t);
-  const n = t.length - 2;
-  expect(view[0], `${label}: canary before`).toBe(CANARY);
-  expect(view[n + 1], `${label}: canary after`).toBe(CANARY);
-  return Float32Array.from(view.subarray(1, n + 1));
-}
 
 /** `bytes` of scratch at a 4-byte-aligned pointer, filled with NaN (nothing may depend on it), and canaries after it. */
 function placeScratch(k: WasmKernels, bytes: number): { t: WasmTensor; ptr: number; check: (label: string) => void } {

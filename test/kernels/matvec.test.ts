@@ -13,9 +13,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels } from '../../src/kernels.js';
-import type { WasmKernels, WasmTensor } from '../../src/wasm/wasm-kernels.js';
+import type { WasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { backendsUnderTest, kernelBackends, tensorOf } from '../util/backends.js';
-import { CANARY } from '../util/canaries.js';
+import { CANARY, placeUnaligned, readUnaligned } from '../util/canaries.js';
 
 const backends = await backendsUnderTest();
 const wasmBackends = backends.filter((b) => 'exports' in b.kernels) as { name: string; kernels: WasmKernels }[];
@@ -91,23 +91,6 @@ describe.each(await kernelBackends())('$name', ({ kernels: k }) => {
 });
 
 // ---- the wasm variants through raw pointers ----
-
-/** `values` 4 bytes into a fresh block, between two canaries. */
-function placeUnaligned(k: WasmKernels, values: ArrayLike<number>): { t: WasmTensor; ptr: number } {
-  const t = k.alloc(values.length + 2);
-  k.write(t, [CANARY]);
-  k.write(t, values, 1);
-  k.write(t, [CANARY], values.length + 1);
-  return { t, ptr: t.ptr + 4 };
-}
-
-/** The values between the canaries, after checking both. */
-function readUnaligned(k: WasmKernels, t: WasmTensor, label: string): Float32Array {
-  const view = k.view(t);
-  const n = t.length - 2;
-  expect([view[0], view[n + 1]], `${label}: canaries`).toEqual([CANARY, CANARY]);
-  return Float32Array.from(view.subarray(1, n + 1));
-}
 
 function bitsOf(values: Float32Array): number[] {
   return Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
