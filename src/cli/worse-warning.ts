@@ -44,18 +44,31 @@ export interface FinishedRun {
  */
 export function worseWarning({ checked, initial, final, trained, optimizer, saved, classes, diagnosis }: FinishedRun): string | undefined {
   if (final.loss <= initial.loss) return undefined;
-  const numbers = `${checked} loss ${initial.loss.toPrecision(4)} → ${final.loss.toPrecision(4)}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
+  const [before, after] = apart(initial.loss, final.loss);
+  const numbers = `${checked} loss ${before} → ${after}, ${checked} accuracy ${percentText(initial.accuracy)} → ${percentText(final.accuracy)}`;
   const why = trained.halvings > 0 ? '; halving kept the steps finite, not the network better than its start' : '';
   const kept = saved ? `; ${saved} saves it as asked` : '';
   const chance = classes === undefined ? undefined : 1 / classes;
   const atChanceThroughout = chance !== undefined && atChance({ accuracyEnd: initial.accuracy, chance }) && atChance({ accuracyEnd: final.accuracy, chance });
   const rise = final.loss / initial.loss - 1;
+  // A rise that one decimal rounds to '0.0 %' is still one: the warning is given for it.
+  const riseText = percentText(rise) === percentText(0) ? `by less than ${percentText(0.001)}` : `only ${percentText(rise)}`;
   const remedy =
     atChanceThroughout && rise < STILL_FALLING
       ? `it learnt nothing: at chance before and after, no better than ${chanceWords(classes!)}; ` +
-        `its loss up only ${percentText(rise)} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
+        `its loss up ${riseText} (under the ${percentText(STILL_FALLING)} that counts as a rise), too little to blame on the steps' size: a plateau looks like this, and a lower rate does not leave one; ${diagnosis}`
       : trained.learningRate === undefined
         ? `'${optimizer}' chooses its own steps (there is no --learning-rate to lower): try another --optimizer`
         : `the likely cause is a learning rate too large: try a --learning-rate below ${trained.learningRate}`;
   return `Warning: the trained network is worse than the initial weights on the ${checked} rows (${numbers})${why}${kept}; ${remedy}.`;
+}
+
+/**
+ * Two losses a warning calls one worse than the other, to 4 significant digits or as many more as
+ * tell them apart: a rise of 0.0001 % printed '0.2500 → 0.2500' beside 'worse'.
+ */
+function apart(a: number, b: number): [string, string] {
+  let digits = 4;
+  while (digits < 17 && a !== b && Number.isFinite(a) && Number.isFinite(b) && a.toPrecision(digits) === b.toPrecision(digits)) digits++;
+  return [a.toPrecision(digits), b.toPrecision(digits)];
 }

@@ -37,6 +37,15 @@ describe('worseWarning', () => {
     );
   });
 
+  it('prints the two losses to as many digits as tell them apart, and a rise one decimal rounds to 0.0 % as less than 0.1 %', () => {
+    // 4 digits read '0.2500 → 0.2500' and 'up only 0.0 %' beside 'worse'.
+    const warning = worseWarning({ checked: 'training', initial: { loss: 0.25, accuracy: 0.5 }, final: { loss: 0.250004, accuracy: 0.5 }, classes: 2, trained: { halvings: 0, learningRate: 0.1 }, optimizer: 'sgd', diagnosis: 'x' });
+    expect(warning).toContain('(training loss 0.250000 → 0.250004, training accuracy 50.0 % → 50.0 %)');
+    expect(warning).toContain('its loss up by less than 0.1 % (under the 5.0 % that counts as a rise)');
+    expect(run(2.285, 2.2851)).toContain('(test loss 2.2850 → 2.2851,');
+    expect(run(2.285, 2.286)).toContain('(test loss 2.285 → 2.286,');
+  });
+
   it('offers no learning rate to an optimiser that chooses its own steps', () => {
     expect(run(1, 2, { trained: { halvings: 0 }, optimizer: 'hessian-free' })).toMatch(/; 'hessian-free' chooses its own steps \(there is no --learning-rate to lower\): try another --optimizer\.$/);
   });
