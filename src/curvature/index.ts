@@ -4,7 +4,7 @@ export type { CurvatureOptions, CurvatureProgress, CurvatureReport, HessianSumma
 export { CurvatureOperators } from './operators.js';
 export type { LinearOperator, ParameterBlock } from './operators.js';
 export { lanczos } from './lanczos.js';
-export type { LanczosOptions, LanczosRemainder, LanczosResult, LanczosStep, UnconvergedEigenvalue } from './lanczos.js';
+export type { LanczosEnds, LanczosOptions, LanczosRemainder, LanczosResult, LanczosStep, UnconvergedEigenvalue } from './lanczos.js';
 export { traceOf } from './matrix-trace.js';
 export type { CurvatureTraceOptions, TraceEstimate, TraceResult } from './matrix-trace.js';
 export { meanFieldPrediction } from './mean-field.js';

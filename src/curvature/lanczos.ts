@@ -12,11 +12,11 @@
  * values plus that eigenvalue on every remaining dimension (`remainder`; 0 on a null space, as a
  * Gauss-Newton matrix of rank below its size has), and the run stops. Otherwise, when the
  * operator's dimension n is at most `maxSteps`, it takes n steps and finds every eigenvalue, repeated
- * ones included; beyond, it stops once the k largest and k smallest Ritz values have residuals below
- * `tolerance`·max|θ|, and a repeated eigenvalue may then appear once. Memory: 8·n·steps bytes for
- * the basis.
+ * ones included; beyond, it stops once the k largest and k smallest Ritz values (the k largest alone
+ * with `ends: 'largest'`) have residuals below `tolerance`·max|θ|, and a repeated eigenvalue may then
+ * appear once. Memory: 8·n·steps bytes for the basis.
  */
-import { checkKnownKeys, keysOf } from '../checks.js';
+import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { LinearOperator } from './operators.js';
@@ -32,14 +32,27 @@ export interface LanczosOptions {
   tolerance?: number;
   /** Seed of the start vector. Default 1. */
   seed?: number;
-  /** Also return the Ritz vector of the smallest eigenvalue (the most negative curvature). Default false. */
+  /** Also return the Ritz vector of the smallest eigenvalue (the most negative curvature); only with `ends: 'both'`. Default false. */
   vectors?: boolean;
+  /**
+   * The ends of the spectrum wanted: 'both', or 'largest' alone. The run stops once the wanted ends
+   * converge, and `smallest` is empty with 'largest'. A positive semi-definite operator of low
+   * numerical rank (a deep network's Gauss-Newton blocks) has its smallest end in a cluster near 0
+   * whose Ritz values converge far more slowly than its largest: asked for both ends, such a run
+   * took every step to maxSteps for values nobody read. Default 'both'.
+   */
+  ends?: LanczosEnds;
   /**
    * Called at the end of every step, after its operator product and its reorthogonalisation, with
    * what the step did (measureCurvature weighs its progress by it). Default: none.
    */
   onStep?: (step: LanczosStep) => void;
 }
+
+/** Which ends of the spectrum a Lanczos run converges and reports (LanczosOptions.ends). */
+export type LanczosEnds = 'both' | 'largest';
+
+const LANCZOS_ENDS: readonly LanczosEnds[] = ['both', 'largest'];
 
 /** One Lanczos step's work, as LanczosOptions.onStep reports it. */
 export interface LanczosStep {
@@ -63,7 +76,7 @@ export interface LanczosStep {
 export interface LanczosResult {
   /** The k largest eigenvalues, descending. */
   largest: number[];
-  /** The k smallest eigenvalues, ascending. */
+  /** The k smallest eigenvalues, ascending (empty with `ends: 'largest'`). */
   smallest: number[];
   /** Operator products taken. */
   steps: number;
@@ -143,12 +156,14 @@ const EIGENSPACE_VECTORS = 2;
 /** The k largest and k smallest eigenvalues of the symmetric `operator` on R^n (see the file comment). */
 export function lanczos(operator: LinearOperator, n: number, options: LanczosOptions = {}): LanczosResult {
   if (typeof operator !== 'function') throw invalidOption(`lanczos: expected an operator (out, v) => void, got ${shown(operator)}`);
-  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, onStep: true }), 'lanczos');
+  checkKnownKeys(options, keysOf<LanczosOptions>({ k: true, maxSteps: true, tolerance: true, seed: true, vectors: true, ends: true, onStep: true }), 'lanczos');
   const onStep = options.onStep;
   if (onStep !== undefined && typeof onStep !== 'function') throw invalidOption(`lanczos: onStep: expected a function, got ${shown(onStep)}`);
   const k = options.k ?? 5;
   const maxSteps = options.maxSteps ?? LANCZOS_MAX_STEPS;
   const tolerance = options.tolerance ?? 1e-10;
+  const ends = checkChoice(options.ends ?? 'both', LANCZOS_ENDS, 'lanczos: ends');
+  if (ends === 'largest' && options.vectors) throw invalidOption("lanczos: vectors: the smallest eigenvalue's vector needs ends 'both', got ends 'largest'");
   if (!Number.isInteger(n) || n < 1) throw invalidOption(`lanczos: the operator's dimension must be a positive integer, got ${n}`);
   if (!Number.isInteger(k) || k < 1 || k > n) throw invalidOption(`k: expected an integer from 1 to the parameter count ${n}, got ${k}`);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw invalidOption(`maxSteps: expected a positive integer, got ${maxSteps}`);
@@ -224,11 +239,11 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     if (!fullSpace && j + 1 >= 2 * k && (j + 1) % CHECK_EVERY === 0) checkDue = true;
     if (checkDue && !closed) {
       checkDue = false;
-      if (ritz(alpha, beta, k, tolerance).converged) break;
+      if (ritz(alpha, beta, k, tolerance, ends).converged) break;
     }
   }
-  if (remainder) return withRemainder(alpha, beta, basis, k, remainder, CLOSED_BELOW * scale, options.vectors ?? false);
-  const result = ritz(alpha, beta, k, tolerance);
+  if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, CLOSED_BELOW * scale, options.vectors ?? false);
+  const result = ritz(alpha, beta, k, tolerance, ends);
   const out: LanczosResult = {
     largest: result.largest,
     smallest: result.smallest,
@@ -252,7 +267,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
  * its multiplicity: the start vector's part in a null space gives a Ritz value of 1e-17 or so, which
  * is that 0.
  */
-function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, unexplored: LanczosRemainder, same: number, vectors: boolean): LanczosResult {
+function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, ends: LanczosEnds, unexplored: LanczosRemainder, same: number, vectors: boolean): LanczosResult {
   const found = alpha.length - EIGENSPACE_VECTORS;
   const ritzValues = tridiagonalEigen(alpha.slice(0, found), beta.slice(0, Math.max(0, found - 1)), []).values;
   const value = unexplored.value;
@@ -266,7 +281,7 @@ function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k
   const eigenvalue = (i: number) => (i < below ? values[i] : i < below + multiplicity ? value : values[i - multiplicity]);
   const out: LanczosResult = {
     largest: Array.from({ length: k }, (_, i) => eigenvalue(n - 1 - i)),
-    smallest: Array.from({ length: k }, (_, i) => eigenvalue(i)),
+    smallest: ends === 'both' ? Array.from({ length: k }, (_, i) => eigenvalue(i)) : [],
     steps: alpha.length,
     converged: true,
     unconverged: [],
@@ -288,8 +303,8 @@ function ritzVector(alpha: number[], beta: number[], basis: Float64Array[]): Flo
   return y;
 }
 
-/** Ritz values of the tridiagonal T and whether the k at each end have converged (those that have not, with their residuals). */
-function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
+/** Ritz values of the tridiagonal T and whether the k at each wanted end have converged (those that have not, with their residuals). */
+function ritz(alpha: number[], beta: number[], k: number, tolerance: number, wanted: LanczosEnds) {
   const m = alpha.length;
   // entries 0 (quadrature weights) and m − 1 (residuals) of T's eigenvectors
   const { values, vectors } = tridiagonalEigen(alpha, beta.slice(0, m - 1), m > 1 ? [0, m - 1] : [0]);
@@ -298,11 +313,12 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
   const top = Math.max(Math.abs(values[0]), Math.abs(values[m - 1]));
   const bound = tolerance * top;
   const count = Math.min(k, m);
-  const ends = { largest: (i: number) => m - 1 - i, smallest: (i: number) => i };
+  const place = { largest: (i: number) => m - 1 - i, smallest: (i: number) => i };
   const unconverged: UnconvergedEigenvalue[] = [];
-  for (const end of ['largest', 'smallest'] as const) {
+  const checked = wanted === 'both' ? (['largest', 'smallest'] as const) : (['largest'] as const);
+  for (const end of checked) {
     for (let index = 0; index < count; index++) {
-      const j = ends[end](index);
+      const j = place[end](index);
       const residual = Math.abs(last * lastEntry(j));
       if (!(residual <= bound)) unconverged.push({ end, index, value: values[j], residual, bound });
     }
@@ -310,8 +326,8 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number) {
   return {
     values,
     firstEntries: vectors.map((v) => v[0]),
-    largest: Array.from({ length: count }, (_, i) => values[ends.largest(i)]),
-    smallest: Array.from({ length: count }, (_, i) => values[ends.smallest(i)]),
+    largest: Array.from({ length: count }, (_, i) => values[place.largest(i)]),
+    smallest: wanted === 'both' ? Array.from({ length: count }, (_, i) => values[place.smallest(i)]) : [],
     converged: m >= k && unconverged.length === 0,
     unconverged,
   };

@@ -247,7 +247,8 @@ export function measurePoint(net: Network, data: { x: Matrix; y: Matrix }, setti
       for (let i = 0; i < out.length; i++) out[i] += decay * onWeights[i] * v[i];
     };
     const eigen = lanczos(hessian, ops.size, { k, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, vectors: true });
-    const gaussNewton = lanczos(ops.gaussNewton, ops.size, { k: 1, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed });
+    // G's largest value alone: its smallest, near 0, converge last and are not read
+    const gaussNewton = lanczos(ops.gaussNewton, ops.size, { k: 1, maxSteps: settings.maxSteps, tolerance: 1e-6, seed: settings.seed, ends: 'largest' });
     const v = eigen.smallestVector!;
     let slope = 0;
     for (let i = 0; i < v.length; i++) slope += v[i] * gradient[i];
