@@ -67,8 +67,9 @@ describe('measureCurvature progress', () => {
 
   it('fraction tracks the work counted, products and reorthogonalisation passes, where the share of products runs ahead', async () => {
     // [20, 60, 20] tanh: 2,480 parameters on 10 rows, the whole network only, traces by 2 probes:
-    // nearly all the work is the two Lanczos runs, 120 steps each (k 50 is not met sooner). From its
-    // 20th step on, a step's Gram-Schmidt pass (2,480 × its basis) outweighs a product over 10 rows.
+    // nearly all the work is the two Lanczos runs, 100 steps each (H's k 50 are not met sooner; G's,
+    // its largest alone, at its 100th step). From its 20th step on, a step's Gram-Schmidt pass (2,480 ×
+    // its basis) outweighs a product over 10 rows.
     const net = await createNetwork({ sizes: [20, 60, 20], activation: 'tanh', seed: 3, backend: 'ref' });
     const { x, y } = dataFor(20, 20, 10);
     const product = productCost(net.kernels.name, 10, net.parameterCount);
@@ -77,9 +78,9 @@ describe('measureCurvature progress', () => {
     // every pass the Lanczos steps so far reported (n·basis each; a restart's fresh vector, two more).
     const points: { work: number; fraction: number; products: number; total: number }[] = [];
     const basisWork = () => stepsSeen.reduce((sum, s) => sum + (s.passes + (s.restarted ? 2 : 0)) * s.n * s.basis, 0);
-    measureCurvature(net, x, y, { k: 50, maxSteps: 120, layers: false, exactTraceLimit: 0, probes: 2, onProgress: (p) => points.push({ work: p.done * product + basisWork(), fraction: p.fraction, products: p.done, total: p.total }) });
+    measureCurvature(net, x, y, { k: 50, maxSteps: 100, layers: false, exactTraceLimit: 0, probes: 2, onProgress: (p) => points.push({ work: p.done * product + basisWork(), fraction: p.fraction, products: p.done, total: p.total }) });
     net.dispose();
-    expect(stepsSeen).toHaveLength(240);
+    expect(stepsSeen).toHaveLength(200);
     const all = points[points.length - 1].work;
     expect(points[points.length - 1].fraction).toBe(1);
     // The plan foresaw every pass here (no restart, no second pass), so the fraction is the work's share.

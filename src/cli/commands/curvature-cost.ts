@@ -46,11 +46,11 @@ export const CURVATURE_COST_RUN: CurvatureCostRun = {
   seed: 1,
   rows: 100,
   k: 3,
-  date: '2026-12-02 05:23–05:25 UTC',
-  machine: 'AMD EPYC Zen 3, 2 cores shared with other jobs, load 9–10, under nice -n 19',
-  commit: '3625a1f',
-  layers: { cpuSeconds: 18.0, wallSeconds: 68, products: 3820 },
-  noLayers: { cpuSeconds: 5.7, wallSeconds: 15, products: 359 },
+  date: '2026-12-02 07:14–07:16 UTC',
+  machine: 'AMD EPYC Zen 3, 2 cores shared with other jobs, load 10–13, under nice -n 19',
+  commit: 'b564e0a',
+  layers: { cpuSeconds: 9.4, wallSeconds: 57, products: 2730 },
+  noLayers: { cpuSeconds: 5.0, wallSeconds: 31, products: 359 },
 };
 
 /** A measured time as --help and docs/curvature.md give it: '97 s of CPU (9.0 min wall)'. */
