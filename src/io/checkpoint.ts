@@ -24,7 +24,7 @@
  */
 import type { BackendOptions } from '../backend.js';
 import { checkBytesArgument, checkObjectArgument } from '../checks.js';
-import { describeValue, GradscopeError } from '../errors.js';
+import { describeValue, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
@@ -35,7 +35,7 @@ import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
-import { checkOptimizer, checkOptimizerFor, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
+import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { crc32 } from './crc32.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
@@ -125,7 +125,8 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
 }
 
 /**
- * Restores an optimiser from a checkpoint's state, refusing another optimiser's state. As PyTorch's
+ * Restores an optimiser from a checkpoint's state, refusing (INVALID_OPTION, naming both kinds) another
+ * optimiser's state and a checkpoint that holds none, before anything changes. As PyTorch's
  * Optimizer.load_state_dict restores param groups' lr, an optimiser that takes a learning rate takes
  * the state's (its defaultLearningRate, what train() uses when given none), and refuses a state
  * saved under other hyperparameters (β, ε, momentum, weight decay, L-BFGS's memory, K-FAC's
@@ -133,11 +134,12 @@ export async function networkFromCheckpoint(checkpoint: Checkpoint, options: Bac
  */
 export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | undefined): void {
   checkOptimizer(optimizer, 'a network: restoreOptimizer takes the optimiser first, made by createOptimizer(network, spec), then checkpoint.optimizer');
-  if (!state) throw new GradscopeError('BAD_MODEL_FILE', 'optimizer: the checkpoint holds no optimiser state');
-  if (state.name !== optimizer.name) {
-    throw new GradscopeError('BAD_MODEL_FILE', `optimizer: the checkpoint holds '${state.name}' state, not '${optimizer.name}'`);
+  const where = `${String(optimizer.name)}: restore`;
+  if (state === undefined || state === null) {
+    throw invalidOption(`${where}: the checkpoint holds no optimiser state (saveModel saves one only when given { optimizer }); there is nothing to restore, and this optimiser starts afresh as it is`);
   }
-  optimizer.restore(state);
+  // The rule every built-in restore() applies too: a plugin's optimiser is held to it here.
+  optimizer.restore(checkStateKind(state, where, optimizer.name));
 }
 
 // ---- JSON ----

@@ -53,35 +53,55 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   await writeFileAtomic(path, bytes);
 }
 
-/** Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes); `options.seed` (default 1) seeds the RNG state of a file that holds none. */
+/**
+ * Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes); `options.seed`
+ * (default 1) seeds the RNG state of a file that holds none (a model file starts at step 0).
+ */
 export async function readCheckpoint(path: string, options: Pick<LoadOptions, 'seed'> = {}): Promise<Checkpoint> {
   checkPath(path, 'readCheckpoint');
   checkKnownKeys(options, ['seed'], 'readCheckpoint');
-  const seed = checkSeed(options.seed ?? 1, 'seed');
+  return (await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'))).checkpoint;
+}
+
+/**
+ * A model or checkpoint file as a Checkpoint, and whether it is a checkpoint: what saveModel writes
+ * (the binary format, or JSON with a "training" section: the step and RNG state training continues
+ * from, and the optimiser's state when saved with one), not a model file (toJSON, convert's JSON),
+ * which holds the network alone. Every refusal names the file.
+ */
+async function readSavedFile(path: string, seed: number): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
-    if (isBinaryCheckpoint(bytes)) return decodeCheckpoint(bytes);
+    if (isBinaryCheckpoint(bytes)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
     // readModelFile's rule: the content decides, then the name. Bytes no model format starts with are said as such (it said
     // 'not valid JSON (…)' of a README), unless the name says JSON: then they are the JSON file that is not JSON, said as every reader says it.
     const format = contentFormatOf(bytes) ?? ((await interopFormatOf(path)) === 'gradscope' ? 'json' : undefined);
     if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
     if (format === 'safetensors') throw new GradscopeError('BAD_MODEL_FILE', 'a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does (gradscope convert IN OUT.json makes a gradscope model of it)');
     if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
-    return checkpointFromJSON(parseJsonBytes(bytes, 'BAD_MODEL_FILE'), seed);
+    const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
+    const checkpoint = checkpointFromJSON(json, seed);
+    return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };
   } catch (error) {
     if (error instanceof GradscopeError) throw new GradscopeError(error.code, `${path}: ${error.message}`);
     throw error;
   }
 }
 
-/** A network from a model or checkpoint file, with its step and RNG state. */
+/** A network from a model or checkpoint file, with its step and RNG state (a model file's: step 0, the RNG seeded by `options.seed`). */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Network> {
   checkPath(path, 'loadModel');
   checkLoadOptions(options, 'loadModel');
-  return (await loadCheckpoint(path, options)).network;
+  const { checkpoint } = await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'));
+  return networkOfFile(path, checkpoint, options);
 }
 
-/** A network and the optimiser state saved with it (restore it with restoreOptimizer). */
+/**
+ * A network and the optimiser state saved with it (restore it with restoreOptimizer), from a
+ * checkpoint: a file saveModel wrote. A model file (toJSON's, convert's JSON) holds no step, RNG or
+ * optimiser state to resume from, so it is refused (BAD_MODEL_FILE naming the file and what it is):
+ * loadModel reads it. A checkpoint saved without an optimiser loads, with `checkpoint.optimizer` undefined.
+ */
 export async function loadCheckpoint(
   path: string,
   options: LoadOptions = {},
@@ -93,11 +113,21 @@ export async function loadCheckpoint(
 }> {
   checkPath(path, 'loadCheckpoint');
   checkLoadOptions(options, 'loadCheckpoint');
-  const checkpoint = await readCheckpoint(path, { seed: options.seed });
+  const { checkpoint, isCheckpoint } = await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'));
+  if (!isCheckpoint) {
+    throw new GradscopeError(
+      'BAD_MODEL_FILE',
+      `${path}: a model file, not a checkpoint: it has no "training" section (the step, RNG state and optimiser state a run resumes from); loadModel reads it, and saveModel(net, path, { optimizer }) writes a checkpoint`,
+    );
+  }
+  return { network: await networkOfFile(path, checkpoint, options), checkpoint };
+}
+
+/** The network of a file's checkpoint: what the network refuses to hold (a parameter beyond RUNAWAY_PARAMETER) is the file's fault, named by it as the readers' refusals are. */
+async function networkOfFile(path: string, checkpoint: Checkpoint, options: LoadOptions): Promise<Network> {
   try {
-    return { network: await networkFromCheckpoint(checkpoint, options), checkpoint };
+    return await networkFromCheckpoint(checkpoint, options);
   } catch (error) {
-    // What the network refuses to hold (a parameter beyond RUNAWAY_PARAMETER) is the file's fault: named by it, as readCheckpoint's refusals are.
     if (error instanceof GradscopeError && error.code === 'BAD_MODEL_FILE') throw new GradscopeError(error.code, `${path}: ${error.message}`);
     throw error;
   }

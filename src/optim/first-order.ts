@@ -5,10 +5,10 @@
  * parameter needs (buffersPerParameter, asked when they are allocated) and runs its update kernel.
  * A step allocates nothing: the parameter list is taken once, the loop calls one kernel per tensor.
  */
-import { GradscopeError, invalidOption } from '../errors.js';
+import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { assertNotDisposed, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
@@ -306,9 +306,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = `${this.name}: restore`;
-    if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw new GradscopeError('INVALID_OPTION', `${where}: expected a state of '${this.name}', got '${String(state?.name)}'`);
-    }
+    checkStateKind(state, where, this.name);
     const step = checkNumber(state.scalars?.step, `${where}: scalars.step`, { min: 0, integer: true }, 0);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate, (rate) => this.rateProblem(rate));
     checkRecordedHyperparameters(state, where, this.name, this.recordedHyperparameters());

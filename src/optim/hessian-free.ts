@@ -34,7 +34,7 @@ import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type GaussNewtonOperator, type Model, type ModelOwner, type Trainable } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
-import { assertNotDisposed, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -426,9 +426,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = 'hessian-free: restore';
-    if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`${where}: expected a state of 'hessian-free', got '${String(state?.name)}'`);
-    }
+    checkStateKind(state, where, this.name);
     const lambda = checkNumber(state.scalars?.lambda, `${where}: scalars.lambda`, { min: LAMBDA_MIN, max: LAMBDA_MAX }, this.options.damping);
     checkRecordedHyperparameters(state, where, this.name, { ...this.options });
     const tensors = restoredTensors(state, where);

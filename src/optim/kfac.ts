@@ -76,7 +76,7 @@
  *   examples gather the factors for 5 steps before the first update: here the first step takes its
  *   batch's factors whole, ε = 0).
  */
-import { describeValue, GradscopeError, invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import { OptionRefusal, SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { denseLayerName } from '../layer-names.js';
@@ -84,7 +84,7 @@ import { denseModelOf, type Model, type ModelOwner } from '../model.js';
 import { curvatureRows, GaussNewtonProduct } from './gauss-newton.js';
 import { LM_HIGH, LM_LOW } from './damping.js';
 import { covariance, dampedInverse, FACTOR_SHIFT_RETRIES, kroneckerNorm, sandwich, shifted, trace, type SquareScratch } from './kronecker.js';
-import { assertNotDisposed, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, OptimizerStateFault, restoredTensors, TracksDisposal, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -865,9 +865,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = 'kfac: restore';
-    if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`${where}: expected a state saved by 'kfac', got ${describeValue((state as OptimizerState | null)?.name)}`);
-    }
+    checkStateKind(state, where, this.name);
     const steps = checkNumber(state.scalars?.steps, `${where}: scalars.steps`, { min: 0, integer: true }, NaN);
     if (Number.isNaN(steps)) throw invalidOption(`${where}: scalars.steps is missing`);
     // States saved before λ adapted have none: they ran at the configured damping.

@@ -9,7 +9,7 @@ import { invalidOption } from '../errors.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import type { Tensor } from '../kernels.js';
 import { lossAndGradient } from './loaded-batch.js';
-import { assertNotDisposed, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -292,9 +292,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = 'lbfgs: restore';
-    if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`${where}: expected a state of 'lbfgs', got '${String(state?.name)}'`);
-    }
+    checkStateKind(state, where, this.name);
     const learningRate = restoredLearningRate(state, where, this.ownLearningRate);
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
     const pairs = checkNumber(state.scalars?.pairs, `${where}: scalars.pairs`, { min: 0, max: this.memory, integer: true }, 0);

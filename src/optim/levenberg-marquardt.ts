@@ -16,7 +16,7 @@ import { invalidOption } from '../errors.js';
 import type { Kernels, Tensor } from '../kernels.js';
 import { trainableOf, type Model, type ModelOwner, type Parameter, type Trainable } from '../model.js';
 import { choleskyFactor, choleskySolve } from '../ref/cholesky.js';
-import { assertNotDisposed, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, TracksDisposal, type NetworkTerms, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
@@ -256,9 +256,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
     const where = 'levenberg-marquardt: restore';
-    if (typeof state !== 'object' || state === null || state.name !== this.name) {
-      throw invalidOption(`${where}: expected a state of 'levenberg-marquardt', got '${String(state?.name)}'`);
-    }
+    checkStateKind(state, where, this.name);
     const mu = checkNumber(state.scalars?.mu, `${where}: scalars.mu`, { min: 0, above: true, max: this.muMax }, this.mu);
     checkRecordedHyperparameters(state, where, this.name, this.hyperparameters());
     this.mu = mu;

@@ -1,5 +1,5 @@
 /** What the training loop asks of an optimiser; one file per optimiser implements it. */
-import { describeValue, GradscopeError, invalidOption, shown } from '../errors.js';
+import { describeValue, GradscopeError, invalidOption, shorten, shown } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
@@ -175,6 +175,25 @@ export function assertNotDisposed(optimizer: Optimizer): void {
   if (optimizer.isDisposed === true) {
     throw new GradscopeError('DISPOSED', `optimizer: this '${String(optimizer.name)}' optimiser was disposed (its state is gone); create a new one`);
   }
+}
+
+/**
+ * `state` if it is an OptimizerState of optimiser `name` (the one rule of every built-in restore()
+ * and of restoreOptimizer): INVALID_OPTION naming `where` ('adam: restore') otherwise, saying both
+ * kinds and which optimiser takes the state, before anything changes. A state is its optimiser's
+ * alone: another kind's buffers mean other things (Adam's moments are not SGD's velocity).
+ */
+export function checkStateKind(state: unknown, where: string, name: string): OptimizerState {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw invalidOption(`${where}: expected an optimiser's state (as state() gives, or a checkpoint's optimizer), got ${shown(state)}`);
+  }
+  const saved: unknown = (state as Partial<OptimizerState>).name;
+  if (typeof saved !== 'string') throw invalidOption(`${where}: the state's name is ${shown(saved)}; expected '${name}', the optimiser that saved it`);
+  if (saved !== name) {
+    const kind = `'${shorten(saved)}'`;
+    throw invalidOption(`${where}: the state is ${kind} state, not '${name}' state: createOptimizer(network, ${kind}) makes the optimiser that restores it`);
+  }
+  return state as OptimizerState;
 }
 
 /** The refusal of a state tensor that does not fit parameter `p` (the state was taken from a network of another shape). */

@@ -93,8 +93,14 @@ export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<T
     throw invalidOption(`clipNorm: '${optimizer.name}' evaluates its own gradients, so clipping the first one would not match them`);
   }
   if (settings.gradientNoise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
-    throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use sgd, lars, adagrad, rmsprop, adam or adamw`);
+    throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use ${firstOrderNames()}`);
   }
+}
+
+/** The registry's first-order optimisers ('sgd, lars, … or adamw'), as the gradientNoise refusal offers them: read when refused, so a registered one is offered too. */
+function firstOrderNames(): string {
+  const names = OPTIMIZERS.filter((d) => d.kind === 'first-order').map((d) => d.name);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
 }
 
 /**

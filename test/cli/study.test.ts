@@ -17,7 +17,7 @@ import type { TrainOptions } from '../../src/training/train-options.js';
 import { Rng } from '../../src/init/rng.js';
 import { runCli, runCliInProcess, type CliRun } from '../util/cli.js';
 import { main } from '../../src/cli/cli.js';
-import { loadCheckpoint, saveModel } from '../../src/io/files.js';
+import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
 import { ADAM_DEFAULTS } from '../../src/optimizer-defaults.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
@@ -246,9 +246,9 @@ describe('gradscope study --model --data', async () => {
     // Nothing in the diagnosis's summary reads an epoch: there are none.
     expect(stdout.slice(stdout.indexOf('\nDiagnosis: '), stdout.indexOf('What to try:'))).not.toMatch(/epoch|training/i);
     // Nothing moved: the model saved is the one read.
-    const read = await loadCheckpoint(modelPath);
+    const read = await loadModel(modelPath); // a model file (toJSON's): no checkpoint
     const kept = await loadCheckpoint(saved);
-    expect(kept.network.toJSON()).toEqual(read.network.toJSON());
+    expect(kept.network.toJSON()).toEqual(read.toJSON());
     // The trace is the gradients of the first 10 rows at those weights (net.gradients), with no update measured.
     const json = await runCliInProcess(['study', '--model', modelPath, '--data', dataPath, '--epochs', '0', '--batch-size', '10', '--json']);
     expect(json.code, json.stderr).toBe(0);
@@ -258,7 +258,7 @@ describe('gradscope study --model --data', async () => {
     expect(trace.epochs).toEqual([]);
     expect(printed.curve).toHaveLength(1);
     expect(trace.run).toMatchObject({ optimizer: 'sgd', learningRate: 0.1, batchSize: 10 });
-    const gradients = read.network.gradients(inputs.slice(0, 10), targets.slice(0, 10));
+    const gradients = read.gradients(inputs.slice(0, 10), targets.slice(0, 10));
     gradients.layers.forEach((layer, l) => {
       expect(trace.at('biasGradNorm', 0, l)).toBeCloseTo(layer.biasNorm, 6);
       expect(trace.at('weightGradNorm', 0, l)).toBeCloseTo(layer.weightNorm, 6);
@@ -266,7 +266,7 @@ describe('gradscope study --model --data', async () => {
     });
     expect(trace.losses[0]).toBeCloseTo(gradients.loss, 6);
     expect(printed.diagnosis.evidence.training).toBeUndefined();
-    read.network.dispose();
+    read.dispose();
     kept.network.dispose();
   });
 

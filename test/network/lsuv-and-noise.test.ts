@@ -12,6 +12,8 @@ import { restoreOptimizer } from '../../src/io/checkpoint.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
 import { denseModelOf } from '../../src/model.js';
 import { Adam } from '../../src/optim/adam.js';
+import { OPTIMIZERS, registerOptimizer } from '../../src/optim/index.js';
+import { Sgd } from '../../src/optim/sgd.js';
 import { expectError } from '../util/expect-error.js';
 import { FLOAT32_MIN_NORMAL } from '../../src/checks.js';
 
@@ -157,6 +159,17 @@ describe('annealed gradient noise', () => {
     await expectError(() => net.train(X, Y, { gradientNoise: { eta: NaN } }), 'INVALID_OPTION', /^gradientNoise\.eta: expected a finite number ≥ 0, got NaN$/);
     await expectError(() => net.train(X, Y, { gradientNoise: { eta: 1, seed: 3 } as { eta: number } }), 'INVALID_OPTION', /gradientNoise\.seed/);
     expect(snapshot(net)).toEqual(before);
+    net.dispose();
+  });
+
+  it("offers the registry's first-order optimisers, a registered one too (the list is read from OPTIMIZERS, not spelled by hand)", async () => {
+    registerOptimizer({ name: 'sgd-plugin', kind: 'first-order', supports: 'any', summary: 'SGD under another name', options: [], create: (net) => new Sgd(net) });
+    const firstOrder = OPTIMIZERS.filter((d) => d.kind === 'first-order').map((d) => d.name);
+    expect(firstOrder).toEqual(['sgd', 'lars', 'adagrad', 'rmsprop', 'adam', 'adamw', 'sgd-plugin']);
+    const net = await createNetwork({ sizes: [10, 4, 2], seed: 9, loss: 'mse', output: 'sigmoid', backend: 'ref' });
+    for (const { name } of OPTIMIZERS.filter((d) => d.kind === 'second-order')) {
+      await expectError(() => net.train(X, Y, { optimizer: name, gradientNoise: { eta: 0.1 } }), 'INVALID_OPTION', new RegExp(`^gradientNoise: '${name}' is not a first-order optimiser .*; use sgd, lars, adagrad, rmsprop, adam, adamw or sgd-plugin$`));
+    }
     net.dispose();
   });
 

@@ -198,7 +198,49 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     await expectError(() => loadModel(file('junk.json', '\u0000\u00ff garbage')), 'BAD_MODEL_FILE', /junk\.json/);
     await expectError(() => loadModel(folder), 'IO_ERROR', /cannot read \(it is a folder, not a file\)/);
     await expectError(() => loadModel(join(folder, 'nope.bin')), 'IO_ERROR', /nope\.bin: cannot read \(ENOENT: no such file or directory\)/);
-    await expectError(() => restoreOptimizer(sgd, { name: 'adam', scalars: {}, tensors: [] }), 'BAD_MODEL_FILE', /'adam' state, not 'sgd'/);
+  });
+});
+
+describe('a checkpoint is what saveModel writes', () => {
+  it("loadCheckpoint refuses a model file (toJSON's), naming the file and what it is; loadModel reads it", async () => {
+    const net = await createNetwork(config);
+    const path = join(folder, 'plain-model.json');
+    writeFileSync(path, JSON.stringify(net.toJSON()));
+    const inUse = kernels.bytesInUse;
+    await expectError(
+      () => loadCheckpoint(path, { backend: kernels }),
+      'BAD_MODEL_FILE',
+      /\/plain-model\.json: a model file, not a checkpoint: it has no "training" section \(the step, RNG state and optimiser state a run resumes from\); loadModel reads it, and saveModel\(net, path, \{ optimizer \}\) writes a checkpoint$/,
+    );
+    expect(kernels.bytesInUse).toBe(inUse); // no network was built
+    const loaded = await loadModel(path, { backend: kernels });
+    expect(bits(loaded)).toEqual(bits(net));
+    // A checkpoint saved without an optimiser is still one (its step and RNG state resume the run): it loads, holding no optimiser state.
+    for (const format of ['json', 'binary'] as const) {
+      const saved = join(folder, `no-optimizer.${format}`);
+      await saveModel(net, saved, { format });
+      const { network, checkpoint } = await loadCheckpoint(saved, { backend: kernels });
+      expect(checkpoint.optimizer).toBeUndefined();
+      network.dispose();
+    }
+    [net, loaded].forEach((n) => n.dispose());
+  });
+
+  it('restoreOptimizer refuses another kind of state and a checkpoint without one (INVALID_OPTION naming both kinds), changing nothing', async () => {
+    const net = await createNetwork(config);
+    const sgd = new Sgd(net, { momentum: 0.5 });
+    net.train(X, Y, { epochs: 1, batchSize: 8, optimizer: sgd });
+    const adam = new Adam(net);
+    net.train(X, Y, { epochs: 1, batchSize: 8, optimizer: adam });
+    const before = JSON.stringify(adam.state(), (_key, value: unknown) => (value instanceof Float32Array ? Array.from(value) : value));
+    const saidBoth = /^adam: restore: the state is 'sgd' state, not 'adam' state: createOptimizer\(network, 'sgd'\) makes the optimiser that restores it$/;
+    await expectError(() => restoreOptimizer(adam, sgd.state()), 'INVALID_OPTION', saidBoth);
+    await expectError(() => adam.restore(sgd.state()), 'INVALID_OPTION', saidBoth); // one rule: the optimiser's own restore() says the same
+    await expectError(() => restoreOptimizer(adam, undefined), 'INVALID_OPTION', /^adam: restore: the checkpoint holds no optimiser state \(saveModel saves one only when given \{ optimizer \}\)/);
+    await expectError(() => adam.restore({ name: 5 } as never), 'INVALID_OPTION', /^adam: restore: the state's name is 5; expected 'adam'/);
+    await expectError(() => adam.restore([] as never), 'INVALID_OPTION', /^adam: restore: expected an optimiser's state .*, got \[\]$/);
+    expect(JSON.stringify(adam.state(), (_key, value: unknown) => (value instanceof Float32Array ? Array.from(value) : value))).toBe(before);
+    [sgd, adam, net].forEach((o) => o.dispose());
   });
 });
 

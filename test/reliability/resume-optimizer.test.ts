@@ -182,7 +182,7 @@ describe("Hessian-free's and Levenberg-Marquardt's restore, by the same rule (th
     await expectError(() => hf.restore({ ...state, tensors }), 'INVALID_OPTION', /^hessian-free: restore: tensors\[2\]\[1\] is NaN \(CG's warm start\); expected a finite number$/);
     // A TypeError reached the caller here before (state.scalars.lambda of a state without scalars).
     await expectError(() => hf.restore({ name: 'hessian-free', tensors: [new Float32Array(1)] } as never), 'INVALID_OPTION', /^hessian-free: restore: expected 4 tensors of lengths 10, 5, 5, 1, or none: the state does not fit this network$/);
-    await expectError(() => hf.restore(null as never), 'INVALID_OPTION', /^hessian-free: restore: expected a state of 'hessian-free', got 'undefined'$/);
+    await expectError(() => hf.restore(null as never), 'INVALID_OPTION', /^hessian-free: restore: expected an optimiser's state \(as state\(\) gives, or a checkpoint's optimizer\), got null$/);
     expect(unchanged(hf)).toBe(before);
   });
 });
