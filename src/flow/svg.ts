@@ -100,7 +100,8 @@ export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.a
  * one exponent, the mantissas' decimals alike ('1.20e6 1.25e6', '2.5e-3'); 0 is '0'; a lone tick
  * to at most 3 significant digits. fmt's three significant digits wrote every tick of a zoom into
  * steps 12,000–12,500 as '1.2e+4'. The report's script labels the step ticks it redraws with it
- * too, so it uses nothing outside itself.
+ * too, so it uses nothing outside itself. The neighbours' gap's power of ten is read with a little
+ * slack: 2.3062 − 2.3061 is 9.99999999998e-5 in floats, which read exactly asked one decimal more ('2.30610').
  */
 export function tickLabels(ticks: number[]): string[] {
   const largest = Math.max(0, ...ticks.map(Math.abs));
@@ -114,7 +115,7 @@ export function tickLabels(ticks: number[]): string[] {
   const scaled = ticks.map((t) => t / 10 ** exponent);
   // A lone tick has no neighbour to tell apart: at most 3 significant digits.
   const lone = !(gap > 0 && Number.isFinite(gap));
-  const least = lone ? 0 : Math.max(0, exponent - Math.floor(Math.log10(gap)));
+  const least = lone ? 0 : Math.max(0, exponent - Math.floor(Math.log10(gap) + 1e-9));
   const most = lone ? Math.max(0, exponent + 2 - Math.floor(Math.log10(largest))) : least + 2;
   const exact = (d: number) => scaled.every((v) => Math.abs(Math.round(v * 10 ** d) - v * 10 ** d) < 1e-6);
   let decimals = least;

@@ -45,6 +45,9 @@ describe('tickLabels', () => {
     expect(tickLabels([0, 0.002, 0.004])).toEqual(['0', '2e-3', '4e-3']);
     const loss = niceTicks(2.3061, 2.3064, 5);
     expect(tickLabels(loss).map(Number)).toEqual(loss);
+    // No decimal more than the ticks' spacing needs, though their differences are not exact in floats.
+    expect(tickLabels(loss)).toEqual(['2.3061', '2.3062', '2.3063', '2.3064']);
+    expect(tickLabels([0.1, 0.2, 0.3])).toEqual(['0.1', '0.2', '0.3']);
     // A lone tick: at most 3 significant digits.
     expect(tickLabels([2.30614])).toEqual(['2.31']);
     expect(tickLabels([12])).toEqual(['12']);
