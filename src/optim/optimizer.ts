@@ -205,15 +205,19 @@ export function stateTensorMismatch(where: string, index: number, values: { leng
 /**
  * state.tensors as a built-in optimiser's restore() reads them: none when absent, else an array whose
  * every entry is an array of numbers (a Float32Array as state() gives, another typed array, or a plain
- * array). INVALID_OPTION naming `where` ('lbfgs: restore'), the entry and what was expected otherwise,
- * before restore() reads a value or changes anything: an entry of the right length that is not an
- * array reached the caller as a TypeError (`t.findIndex is not a function`).
+ * array), no finite value beyond the float32 range. INVALID_OPTION naming `where` ('lbfgs: restore'),
+ * the entry and what was expected otherwise, before restore() changes anything: an entry of the right
+ * length that is not an array reached the caller as a TypeError (`t.findIndex is not a function`),
+ * and 1e39 became Infinity in the state.
  */
 export function restoredTensors(state: OptimizerState, where: string): readonly (NumberArray | readonly number[])[] {
   const tensors: unknown = state.tensors ?? [];
   if (!Array.isArray(tensors)) throw invalidOption(`${where}: tensors is ${describeValue(tensors)}; expected an array of tensors, each an array of numbers (as state() gives)`);
   tensors.forEach((t: unknown, j) => {
     if (!Array.isArray(t) && !isTypedNumberArray(t)) throw invalidOption(`${where}: tensors[${j}] is ${describeValue(t)}; expected an array of numbers (a Float32Array, as state() gives)`);
+    // A finite number float32 cannot hold was written as Infinity into the state, in silence (a value that is not finite is each optimiser's to name).
+    const i = Array.prototype.findIndex.call(t, (v: unknown) => typeof v === 'number' && Number.isFinite(v) && !Number.isFinite(Math.fround(v)));
+    if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${(t as ArrayLike<number>)[i]}, beyond the float32 range an optimiser's state is held and saved in; expected a number float32 holds`);
   });
   return tensors as (NumberArray | number[])[];
 }

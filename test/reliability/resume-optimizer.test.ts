@@ -213,4 +213,18 @@ describe("restore() of a state whose tensors are not arrays (though of the right
     optimizer.restore({ ...state, tensors: state.tensors.map((t) => Array.from(t)) } as never);
     expect(unchanged(optimizer)).toBe(unchanged(saved));
   });
+
+  it.each(['hessian-free', 'lbfgs', 'kfac', 'adam'])('%s refuses a finite value beyond the float32 range (it became Infinity in the state), on every backend', async (name) => {
+    for (const backend of ['ref', 'wasm'] as const) {
+      const net = await createNetwork({ ...mse, backend });
+      const optimizer = createOptimizer(net, name);
+      net.train(x, y, { epochs: 3, batchSize: 4, optimizer });
+      const state = optimizer.state();
+      const before = unchanged(optimizer);
+      const beyond = state.tensors.map((t, j) => (j === 1 ? Array.from(t, (v, i) => (i === 2 ? -1e39 : v)) : t));
+      await expectError(() => optimizer.restore({ ...state, tensors: beyond } as never), 'INVALID_OPTION', new RegExp(`^${name}: restore: tensors\\[1\\]\\[2\\] is -1e\\+39, beyond the float32 range`));
+      expect(unchanged(optimizer), backend).toBe(before);
+      net.dispose();
+    }
+  });
 });
