@@ -91,7 +91,7 @@ export async function trainingRows(args: ParsedArgs): Promise<TrainingRows> {
     refuseDigitFlags(args, ['train', 'test']);
     const data = await readDataFile(dataPath);
     const rows = { x: data.inputs, y: data.targets, count: data.inputs.length };
-    const oneHot = data.targets.every(isOneHotRow);
+    const oneHot = data.targets.every((row) => isOneHotRow(row));
     return { train: rows, check: rows, inputs: data.inputs[0].length, targets: data.targets[0].length, oneHot, source: `${counted(rows.count, 'row')} of ${dataPath}`, checked: 'training', file: dataPath, where: `in ${dataPath}` };
   }
   const trainRows = numberFlag(args, 'train');

@@ -97,7 +97,7 @@ export function batchAccuracy(k: Kernels, output: Tensor, targets: Tensor, n: nu
 /** Whether each of the `batch` rows of `targets` (n per row) is one-hot (isOneHotRow). */
 function oneHotRows(k: Kernels, targets: Tensor, n: number, batch: number): boolean {
   const y = k.view(targets);
-  for (let r = 0; r < batch; r++) if (!isOneHotRow(y.subarray(r * n, (r + 1) * n))) return false;
+  for (let r = 0; r < batch; r++) if (!isOneHotRow(y, r * n, (r + 1) * n)) return false;
   return true;
 }
 
