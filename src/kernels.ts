@@ -54,6 +54,12 @@ export type FloatArray = Float32Array | Float64Array;
 /** A typed array of numbers (any but the BigInt ones): what writeFinite copies from. */
 export type NumberArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
+/**
+ * Where writeFinite stopped: `value`, the index in the tensor of the first value that is not finite
+ * as stored, or `part`, the number of the first part that is not a NumberArray of the length asked.
+ */
+export type WriteFault = { readonly value: number; readonly part?: undefined } | { readonly part: number; readonly value?: undefined };
+
 /** The kernel contract every backend implements (see the module comment for its rules). */
 export interface Kernels<T extends Tensor = Tensor> {
   /** 'ref', 'wasm-simd', 'wasm-scalar', … */
@@ -91,13 +97,17 @@ export interface Kernels<T extends Tensor = Tensor> {
   /** t[offset + i] = src[i]. */
   write(t: T, src: ArrayLike<number>, offset?: number): void;
   /**
-   * The parts written into t one after another from element 0 (parts[0], then parts[1] right after
-   * it, …), each value checked as t stores it: returns the index in t of the first value that is not
-   * finite there (NaN, ±Infinity, or in an f32 tensor a number beyond the float32 range), or −1 when
-   * every one is. After a value that is not finite, t's later elements are unspecified. An upload's
-   * copy and check in one call, so a backend can check what it just copied while it is in cache.
+   * The parts, each a NumberArray of `partLength` numbers (rows as a caller gave them, unchecked, or
+   * one block), written into t one after another from element 0 (parts[0], then parts[1] right after
+   * it, …), each value checked as t stores it, in one pass over the parts: undefined when every part
+   * is such an array and every value is finite there. Otherwise the first fault in t's order: the
+   * first value that is not finite there (NaN, ±Infinity, or in an f32 tensor a number beyond the
+   * float32 range), or the first part that is not such an array, once every value before it was
+   * found finite; t's elements from the fault on are then unspecified. An upload's copy and checks in
+   * one call, so a backend can check what it just copied while it is in cache, and the caller's rows
+   * are read once.
    */
-  writeFinite(t: T, parts: readonly NumberArray[]): number;
+  writeFinite(t: T, parts: readonly unknown[], partLength: number): WriteFault | undefined;
   /** t[0..n) = 0 (n defaults to the whole tensor). */
   zero(t: T, n?: number): void;
   /** dst[i·rowLen + j] = src[rows[start + i]·rowLen + j], for i < count: a mini-batch by index. */

@@ -4,7 +4,8 @@
  * in float64 it is precise enough to check gradients by finite differences.
  */
 import { checkChoice, checkKnownKeys } from '../checks.js';
-import type { Activation, FloatArray, Kernels, Loss, OutputActivation } from '../kernels.js';
+import { isTypedNumberArray } from '../data/matrix.js';
+import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
 import { normalizationKernels } from './normalization.js';
@@ -35,14 +36,13 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     allOrNothing: (build) => build(), // what a failed build allocated is collected with it
     view: (t) => t,
     write: (t, src, offset = 0) => t.set(src, offset),
-    writeFinite(t, parts) {
-      let written = 0;
-      for (const part of parts) {
-        t.set(part, written);
-        written += part.length;
+    writeFinite(t, parts, partLength) {
+      for (let p = 0; p < parts.length; p++) {
+        const part = parts[p];
+        if (!isTypedNumberArray(part) || part.length !== partLength) return firstNonFinite(t, p * partLength) ?? { part: p };
+        t.set(part, p * partLength);
       }
-      for (let i = 0; i < written; i++) if (!Number.isFinite(t[i])) return i;
-      return -1;
+      return firstNonFinite(t, parts.length * partLength);
     },
     zero: (t, n = t.length) => t.fill(0, 0, n),
     copyRows(dst, src, rows, start, count, rowLen) {
@@ -217,6 +217,12 @@ function logSumExp(z: FloatArray, offset: number, n: number): number {
   let sum = 0;
   for (let j = 0; j < n; j++) sum += Math.exp(z[offset + j] - max);
   return max + Math.log(sum);
+}
+
+/** writeFinite's fault at the first value of t[0, end) that is not finite, or undefined. */
+function firstNonFinite(t: FloatArray, end: number): WriteFault | undefined {
+  for (let i = 0; i < end; i++) if (!Number.isFinite(t[i])) return { value: i };
+  return undefined;
 }
 
 function rowSum(v: FloatArray, offset: number, n: number): number {

@@ -7,7 +7,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import type { Kernels, Loss, NumberArray, Tensor } from '../kernels.js';
-import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
+import { checkFlatShape, checkPairs, checkRowLength, isTypedNumberArray, nonFiniteInput, ROW_LABELS, toMatrix, type Matrix, type ResidentRows, type RowLabels, type Rows } from '../data/matrix.js';
 import { checkFits } from '../network/memory-budget.js';
 import type { Trainable } from '../model.js';
 import type { TrainingRows } from './training-engine.js';
@@ -117,58 +117,79 @@ export function uploadDataset<T extends Tensor>(
   return new Dataset(kernels, inputs, targets, release);
 }
 
-/** One side's rows, their shape checked, not yet in backend memory. */
+/** One side's rows, their shape checked (a list of typed rows: as it is written, or by checkShape), not yet in backend memory. */
 interface CheckedRows {
   rows: number;
   cols: number;
   label: string;
   // Methods, not arrows bound to a name: made once per train() call, and under tsx (whose esbuild
   // keeps names) each named arrow costs a defineProperty.
-  /** Writes the rows into `tensor` (at least rows × cols long), unchecked: checkFinite checks them later. */
+  /**
+   * SHAPE_MISMATCH naming the first row that is not `cols` numbers (as toMatrix names it), for a
+   * caller that must know before it allocates or writes; writeChecked finds the same as it copies.
+   */
+  checkShape(): void;
+  /** Writes the rows into `tensor` (at least rows × cols long), their shape checked first, their values not: checkFinite checks them later. */
   write<T extends Tensor>(k: Kernels<T>, tensor: T): void;
-  /** Writes the rows into `tensor` and checks them in the same call (writeFinite): NON_FINITE_INPUT naming the first value that is not finite. */
+  /**
+   * Writes the rows into `tensor` and checks them in the same pass (writeFinite), refusing what
+   * checkShape then write and checkFinite would: SHAPE_MISMATCH naming the first row that is not
+   * `cols` numbers, else NON_FINITE_INPUT naming the first value that is not finite.
+   */
   writeChecked<T extends Tensor>(k: Kernels<T>, tensor: T): void;
   /** After write: NON_FINITE_INPUT naming the first value in `tensor` that is not finite. */
   checkFinite<T extends Tensor>(k: Kernels<T>, tensor: T): void;
 }
 
-/** One side's shape, checked: the fast path for typed arrays, toMatrix (which checks every value) otherwise. */
+/**
+ * One side's rows: a block's shape checked; a list whose first row is a typed array left to be
+ * checked row by row as it is copied (one pass over the rows, Kernels.writeFinite); anything else
+ * checked and flattened by toMatrix, which checks every value.
+ */
 function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   const flat = !Array.isArray(input) && input !== null && typeof input === 'object' && isTypedNumberArray(input.data) ? { data: input.data, rows: input.rows, cols: input.cols } : undefined;
-  const list = Array.isArray(input) && input.length > 0 ? typedRows(input, cols, label) : undefined;
-  if (!flat && !list) {
-    const matrix = toMatrix(input, cols, label);
-    return {
-      rows: matrix.rows,
-      cols,
-      label,
-      write(k, tensor) {
-        k.write(tensor, matrix.data);
-      },
-      writeChecked(k, tensor) {
-        k.write(tensor, matrix.data); // toMatrix checked every value
-      },
-      checkFinite() {}, // toMatrix checked every value
-    };
-  }
+  const list = Array.isArray(input) && input.length > 0 && isTypedNumberArray(input[0]) ? input : undefined;
+  if (!flat && !list) return checkedMatrix(toMatrix(input, cols, label), label);
   if (flat) checkFlatShape(flat, cols, label);
   const rows = flat ? flat.rows : list!.length;
-  const parts = flat ? [flat.data] : list!;
+  /** The list as one block checked by toMatrix, once a row that is no typed array is found in it (plain arrays among typed rows). */
+  let matrix: Float32Array | undefined;
+  let shapeChecked = flat !== undefined;
   /** NON_FINITE_INPUT naming the caller's value at index `at` of the rows (a float64 beyond the float32 range is finite there). */
   const refuse = (at: number) => nonFiniteInput(label, Math.floor(at / cols), at % cols, flat ? flat.data[at] : list![Math.floor(at / cols)][at % cols]);
   return {
     rows,
     cols,
     label,
+    checkShape() {
+      if (shapeChecked) return;
+      shapeChecked = true;
+      if (!typedRows(list!, cols, label)) matrix = toMatrix(list!, cols, label).data;
+    },
     write(k, tensor) {
-      if (flat) k.write(tensor, flat.data);
+      this.checkShape();
+      if (matrix) k.write(tensor, matrix);
+      else if (flat) k.write(tensor, flat.data);
       else for (let r = 0; r < rows; r++) k.write(tensor, list![r], r * cols);
     },
     writeChecked(k, tensor) {
-      const at = k.writeFinite(tensor, parts);
-      if (at >= 0) throw refuse(at);
+      if (matrix) return k.write(tensor, matrix);
+      const fault = flat ? k.writeFinite(tensor, [flat.data], flat.data.length) : k.writeFinite(tensor, list!, cols);
+      if (fault === undefined) return;
+      if (fault.value !== undefined) {
+        this.checkShape(); // a row of another length anywhere is named before a value, as when shapes were checked first
+        throw refuse(fault.value);
+      }
+      // A row of the list (a block's data was checked) that is no typed array of cols numbers, every
+      // value before it finite: a typed one of another length is refused as toMatrix refuses it; a
+      // plain array is for toMatrix, which checks the whole list (naming its first fault) and flattens it.
+      const row: unknown = list![fault.part];
+      if (isTypedNumberArray(row)) checkRowLength(row, fault.part, cols, label);
+      matrix = toMatrix(list!, cols, label).data;
+      k.write(tensor, matrix);
     },
     checkFinite(k, tensor) {
+      if (matrix) return; // toMatrix checked every value
       // One vectorised pass: maxAbs is NaN or Infinity exactly when some value is not finite in float32
       // (a float64 beyond ±3.4e38 became ±Infinity on the way in).
       if (Number.isFinite(k.maxAbs(tensor, rows * cols))) return;
@@ -177,12 +198,27 @@ function checkRows(input: Rows, cols: number, label: string): CheckedRows {
   };
 }
 
+/** Rows toMatrix checked and flattened (every value checked). */
+function checkedMatrix(matrix: Matrix, label: string): CheckedRows {
+  return {
+    rows: matrix.rows,
+    cols: matrix.cols,
+    label,
+    checkShape() {},
+    write(k, tensor) {
+      k.write(tensor, matrix.data);
+    },
+    writeChecked(k, tensor) {
+      k.write(tensor, matrix.data);
+    },
+    checkFinite() {},
+  };
+}
+
 /**
  * `input` when every row is a typed array of `cols` numbers (SHAPE_MISMATCH naming the first row of
  * another length, as toMatrix names it), undefined at the first row that is not a typed array
- * (toMatrix takes those rows). One loop, Float32Array tried first: over 9,000 rows of inputs and as
- * many of targets it takes 0.10 ms, where isTypedNumberArray on every row then a second loop for the
- * lengths took 0.68–0.83 ms, of an upload of ~6 (AMD EPYC Zen 3, 2026-12-01 13:52, load 12).
+ * (toMatrix takes those rows): checkShape's pass, for callers that must know before they write.
  */
 function typedRows(input: ArrayLike<number>[], cols: number, label: string): NumberArray[] | undefined {
   for (let r = 0; r < input.length; r++) {
@@ -197,7 +233,12 @@ function typedRows(input: ArrayLike<number>[], cols: number, label: string): Num
 function upload<T extends Tensor>(k: Kernels<T>, input: Rows, cols: number, label: string): ResidentRows<T> {
   const checked = checkRows(input, cols, label);
   const { rows } = checked;
-  checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
+  try {
+    checkFits(k, rows * cols, 1, `the ${label} (${rows} rows × ${cols})`);
+  } catch (error) {
+    checked.checkShape(); // a row of another length is named before the memory it would not fit in
+    throw error;
+  }
   // Not zeroed: writeChecked overwrites every value, and is the only pass over the block.
   const tensor = k.allocUninitialized(rows * cols);
   try {
@@ -229,6 +270,7 @@ export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Row
   const k = net.kernels;
   // Checked in uploadDataset's order, so a call fails with the same error either way.
   const inputs = checkRows(x, net.inputSize, 'inputs');
+  inputs.checkShape(); // before the buffers grow, as before anything else changes
   net.ensureCapacity(inputs.rows);
   let inputsChecked = !deferInputCheck;
   if (deferInputCheck) inputs.write(k, net.input);
@@ -244,6 +286,7 @@ export function loadInPlace<T extends Tensor>(net: Trainable<T>, x: Rows, y: Row
   };
   try {
     const targets = checkRows(y, net.outputSize, 'targets');
+    targets.checkShape();
     checkPairs(inputs, targets);
     targets.writeChecked(k, net.targets);
     rows.targets = { tensor: net.targets, rows: targets.rows, cols: targets.cols };

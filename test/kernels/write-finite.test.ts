@@ -1,24 +1,30 @@
 /**
- * writeFinite, an upload's copy and finiteness check in one call, on every backend: the parts land
- * one after another with the bits the backend's precision gives them (as write gives them), the
- * index of the first value that is not finite as stored is found wherever it lies (either side of
- * each boundary between the wasm backend's checks, CHECK_CHUNK floats apart, in one long part or
- * among rows that straddle the boundaries), and nothing is written past what the parts hold.
+ * writeFinite, an upload's copy and checks in one pass, on every backend: the parts land one after
+ * another with the bits the backend's precision gives them (as write gives them); the first fault
+ * in the tensor's order is the one returned, wherever it lies (either side of each boundary between
+ * the wasm backend's finiteness checks: CHECK_CHUNK floats apart in one long part, every
+ * rowsPerCheck rows among rows): a value that is not finite as stored, or a part that is not a
+ * typed array of numbers of the length asked, named only once every value before it was found
+ * finite; and nothing is written past what the parts hold.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
-import type { Kernels, NumberArray } from '../../src/kernels.js';
-import { CHECK_CHUNK } from '../../src/wasm/wasm-kernels.js';
+import type { Kernels, WriteFault } from '../../src/kernels.js';
+import { CHECK_CHUNK, rowsPerCheck } from '../../src/wasm/wasm-kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { guarded, readGuarded } from '../util/canaries.js';
 import { expectError } from '../util/expect-error.js';
 
 const backends = await kernelBackends();
 
-/** Three chunks and a part of one: every value N(0, 1). */
-const LENGTH = 3 * CHECK_CHUNK + 1001;
-/** Rows of 784 (an MNIST digit), which do not divide CHECK_CHUNK: a chunk's check ends inside a row. */
+/** Rows of 784 (an MNIST digit), which do not divide CHECK_CHUNK: the rows' checks fall elsewhere than a block's. */
 const ROW = 784;
+/** Rows of 10 (a one-hot target): many to a check. */
+const SHORT = 10;
+/** More than three chunks, a whole number of rows of either length. */
+const LENGTH = 7 * ROW * SHORT;
+/** Rows between two checks of the wasm backend. */
+const ROWS_PER_CHECK = rowsPerCheck(ROW);
 
 function values(seed: number, length = LENGTH): Float32Array {
   const rng = new Rng(seed);
@@ -27,18 +33,31 @@ function values(seed: number, length = LENGTH): Float32Array {
 
 /** `block` split into rows of `cols` (views of it, so a change to the block shows in the rows). */
 function rowsOf(block: Float32Array, cols: number): Float32Array[] {
-  return Array.from({ length: Math.ceil(block.length / cols) }, (_, r) => block.subarray(r * cols, (r + 1) * cols));
+  return Array.from({ length: block.length / cols }, (_, r) => block.subarray(r * cols, (r + 1) * cols));
 }
 
-/** Indices on both sides of every check boundary, the first and the last. */
-const PLACES = [0, 1, CHECK_CHUNK - 1, CHECK_CHUNK, CHECK_CHUNK + 1, 2 * CHECK_CHUNK - 1, 2 * CHECK_CHUNK, 3 * CHECK_CHUNK, LENGTH - 1];
+/** The forms writeFinite takes the same values in: one long part, rows of 784, rows of 10. */
+function forms(block: Float32Array): [string, unknown[], number][] {
+  return [
+    ['one part', [block], block.length],
+    ['rows of 784', rowsOf(block, ROW), ROW],
+    ['rows of 10', rowsOf(block, SHORT), SHORT],
+  ];
+}
 
-function written(k: Kernels, parts: readonly NumberArray[], length: number): { at: number; values: Float64Array } {
+/** Indices on both sides of every check boundary (a long part's and rows of 784's), the first and the last. */
+const PLACES = [
+  ...[0, 1, 2, 3].flatMap((c) => [c * CHECK_CHUNK - 1, c * CHECK_CHUNK, c * CHECK_CHUNK + 1]),
+  ...[1, 2, 3].flatMap((c) => [c * ROWS_PER_CHECK * ROW - 1, c * ROWS_PER_CHECK * ROW]),
+  LENGTH - 1,
+].filter((i) => i >= 0 && i < LENGTH);
+
+function written(k: Kernels, parts: readonly unknown[], partLength: number, length = LENGTH): { fault: WriteFault | undefined; values: Float64Array } {
   const t = guarded(k, new Float32Array(length).fill(-3));
-  const at = k.writeFinite(t, parts);
+  const fault = k.writeFinite(t, parts, partLength);
   const got = readGuarded(k, t, length, `${k.name} writeFinite`);
   k.free(t);
-  return { at, values: got };
+  return { fault, values: got };
 }
 
 /** The first index where a and b differ (bit for bit, as Object.is), or −1: a large array's mismatch in one line, and fast. */
@@ -53,18 +72,18 @@ describe.each(backends)('$name', ({ kernels: k }) => {
 
   it('copies one long part and rows that straddle the check boundaries exactly, and finds every value finite', () => {
     const block = values(1);
-    for (const parts of [[block], rowsOf(block, ROW), rowsOf(block, 10)]) {
-      const { at, values: got } = written(k, parts, LENGTH);
-      expect(at).toBe(-1);
-      expect(firstDifference(got, stored(block)), `${parts.length} parts`).toBe(-1);
+    for (const [form, parts, partLength] of forms(block)) {
+      const { fault, values: got } = written(k, parts, partLength);
+      expect(fault, form).toBeUndefined();
+      expect(firstDifference(got, stored(block)), form).toBe(-1);
     }
   });
 
   it('copies parts of every numeric type as write stores them, one after another', () => {
-    const parts: NumberArray[] = [Float64Array.of(0.1, -2.5e-40, 1e30), Uint8Array.of(0, 255), Int16Array.of(-32768), new Float32Array(0), Uint32Array.of(4294967295), Int8Array.of(-128)];
+    const parts = [Float64Array.of(0.1, -2.5e-40), Float64Array.of(1e30, 7), Uint8Array.of(0, 255), Uint8ClampedArray.of(3, 250), Int16Array.of(-32768, 5), Uint16Array.of(65535, 1), Int32Array.of(-2147483648, 2), Uint32Array.of(4294967295, 4), Int8Array.of(-128, 127), Float32Array.of(0.5, -0.25)];
     const all = parts.flatMap((p) => Array.from(p));
-    const { at, values: got } = written(k, parts, all.length);
-    expect(at).toBe(-1);
+    const { fault, values: got } = written(k, parts, 2, all.length);
+    expect(fault).toBeUndefined();
     expect(got).toEqual(stored(all));
   });
 
@@ -74,9 +93,9 @@ describe.each(backends)('$name', ({ kernels: k }) => {
         const block = values(2);
         block[place] = bad;
         if (place + 5 < LENGTH) block[place + 5] = NaN; // a later one is not the first
-        for (const parts of [[block], rowsOf(block, ROW)]) {
-          const { at, values: got } = written(k, parts, LENGTH);
-          expect(at, `${bad} at ${place} in ${parts.length} parts`).toBe(place);
+        for (const [form, parts, partLength] of forms(block)) {
+          const { fault, values: got } = written(k, parts, partLength);
+          expect(fault, `${bad} at ${place} in ${form}`).toEqual({ value: place });
           // Everything before the fault is written.
           expect(firstDifference(got.subarray(0, place), stored(block.subarray(0, place)))).toBe(-1);
         }
@@ -84,39 +103,64 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     }
   });
 
-  it('finds the first fault among rows before a long part (left unchecked when it starts), in the long part, or in rows after it', () => {
-    // Five rows (fewer floats than a chunk, so not yet checked), one block of two chunks and more, three short rows.
-    const [before, long, after] = [5 * ROW, 2 * CHECK_CHUNK + 7, 3 * 10];
-    const length = before + long + after;
-    const split = (block: Float32Array) => [...rowsOf(block.subarray(0, before), ROW), block.subarray(before, before + long), ...rowsOf(block.subarray(before + long), 10)];
-    const clean = values(4, length);
-    expect(written(k, split(clean), length)).toEqual({ at: -1, values: stored(clean) });
-    for (const place of [0, before - 1, before, before + CHECK_CHUNK + 3, before + long - 1, before + long, length - 1]) {
-      const block = values(4, length);
-      block[place] = NaN;
-      if (place + 5 < length) block[place + 5] = Infinity; // a later one is not the first
-      const { at, values: got } = written(k, split(block), length);
-      expect(at, `NaN at ${place}`).toBe(place);
-      expect(firstDifference(got.subarray(0, place), stored(block.subarray(0, place)))).toBe(-1);
+  it('stops at the first part that is no typed array of numbers of the length asked, once every value before it is found finite', () => {
+    const wrongParts: [string, unknown][] = [
+      ['a row one value short', new Float32Array(ROW - 1)],
+      ['a row one value long', new Float64Array(ROW + 1)],
+      ['a plain array', Array.from({ length: ROW }, () => 0.5)],
+      ['a BigInt64Array', new BigInt64Array(ROW)],
+      ['a DataView', new DataView(new ArrayBuffer(ROW * 4))],
+      ['a string', 'x'.repeat(ROW)],
+      ['null', null],
+      ['undefined', undefined],
+    ];
+    const rows = LENGTH / ROW;
+    // Where the wrong part falls: first; among rows not yet checked; right after a check; last.
+    const at = [0, 3, ROWS_PER_CHECK, ROWS_PER_CHECK + 1, rows - 1];
+    for (const [what, wrong] of wrongParts) {
+      for (const p of at) {
+        const block = values(3);
+        const parts: unknown[] = rowsOf(block, ROW);
+        parts[p] = wrong;
+        const { fault, values: got } = written(k, parts, ROW);
+        expect(fault, `${what} at ${p}`).toEqual({ part: p });
+        expect(firstDifference(got.subarray(0, p * ROW), stored(block.subarray(0, p * ROW)))).toBe(-1);
+        // A value before it that is not finite comes first, even in rows not yet checked when the part is met.
+        if (p === 0) continue;
+        const nan = Float32Array.from(block);
+        nan[p * ROW - 1] = NaN;
+        const withNan: unknown[] = rowsOf(nan, ROW);
+        withNan[p] = wrong;
+        expect(written(k, withNan, ROW).fault, `NaN before ${what} at ${p}`).toEqual({ value: p * ROW - 1 });
+      }
     }
+    // A long part of the wrong length, or none at all.
+    expect(written(k, [new Float32Array(LENGTH - 1)], LENGTH).fault).toEqual({ part: 0 });
+    expect(written(k, [[1, 2, 3]], 3, 3).fault).toEqual({ part: 0 });
   });
 
   it('names a float64 beyond the float32 range as not finite where the tensors are float32, and stores it where they are float64', () => {
     const block = Float64Array.from(values(3));
     block[CHECK_CHUNK + 7] = -1e39;
-    expect(written(k, [block], LENGTH).at).toBe(k.precision === 'f32' ? CHECK_CHUNK + 7 : -1);
+    const fault = written(k, [block], LENGTH).fault;
+    if (k.precision === 'f32') expect(fault).toEqual({ value: CHECK_CHUNK + 7 });
+    else expect(fault).toBeUndefined();
   });
 
   it('finds values near the float32 limit finite, though their sum is not, and the NaN after them', () => {
     // The wasm check sums each chunk in float32 and decides an overflowed sum by its exact test.
     const block = Float32Array.from({ length: LENGTH }, (_, i) => (i % 2 === 0 ? 3e38 : 2e38));
-    for (const parts of [[block], rowsOf(block, ROW)]) expect(written(k, parts, LENGTH)).toEqual({ at: -1, values: stored(block) });
+    for (const [form, parts, partLength] of forms(block)) {
+      const { fault, values: got } = written(k, parts, partLength);
+      expect(fault, form).toBeUndefined();
+      expect(firstDifference(got, stored(block)), form).toBe(-1);
+    }
     block[2 * CHECK_CHUNK + 5] = NaN;
-    expect(written(k, [block], LENGTH).at).toBe(2 * CHECK_CHUNK + 5);
+    for (const [form, parts, partLength] of forms(block)) expect(written(k, parts, partLength).fault, form).toEqual({ value: 2 * CHECK_CHUNK + 5 });
   });
 
-  it('writes nothing and returns −1 for no parts', () => {
-    expect(written(k, [], 8)).toEqual({ at: -1, values: new Float64Array(8).fill(-3) });
+  it('writes nothing and finds no fault for no parts', () => {
+    expect(written(k, [], ROW, 8)).toEqual({ fault: undefined, values: new Float64Array(8).fill(-3) });
   });
 });
 
@@ -124,7 +168,7 @@ describe.each(backends.filter((b) => b.name.startsWith('wasm')))('$name: room', 
   it('refuses parts that would overrun the tensor (SHAPE_MISMATCH) before writing any of them', async () => {
     const t = k.alloc(6);
     k.write(t, new Float32Array(6).fill(-3));
-    await expectError(() => k.writeFinite(t, [new Float32Array(4).fill(1), new Float32Array(3).fill(2)]), 'SHAPE_MISMATCH', /write of 7 values at offset 0 overruns a tensor of 6/);
+    await expectError(() => k.writeFinite(t, [new Float32Array(4).fill(1), new Float32Array(4).fill(2)], 4), 'SHAPE_MISMATCH', /write of 8 values at offset 0 overruns a tensor of 6/);
     expect(Array.from(k.view(t))).toEqual(new Array(6).fill(-3));
     k.free(t);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDataset } from '../../src/api/dataset.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
+import type { ErrorCode } from '../../src/errors.js';
 import type { Kernels } from '../../src/kernels.js';
 import { createRefKernels } from '../../src/ref/ref-kernels.js';
 import { CHECK_CHUNK, createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -117,6 +118,54 @@ describe('datasets uploaded once', () => {
     }
     expect(kernels.bytesInUse).toBe(before);
     n.dispose();
+  });
+
+  it('checks typed rows as it copies them, refusing what checking every shape first refused, an earlier dataset and the network as they were', async () => {
+    const kernels = await createWasmKernels();
+    const n = await net(kernels);
+    const rows = Math.ceil((2 * CHECK_CHUNK) / SIZES[0]) + 3;
+    const { x, y, flat } = data(rows);
+    const empty = kernels.bytesInUse;
+    const held = n.dataset(flat.x, flat.y);
+    const [before, state] = [kernels.bytesInUse, stateHash(n)];
+    const late = rows - 2; // past the core's first checks
+    const withRow = (r: number, row: unknown) => x.map((old, i) => (i === r ? row : old)) as Float32Array[];
+    const nanAt1 = withRow(1, Float32Array.from(x[1], (v, c) => (c === 3 ? NaN : v)));
+    const cases: [string, unknown, ErrorCode, RegExp][] = [
+      ['a short row past the first checks', withRow(late, new Float32Array(5)), 'SHAPE_MISMATCH', new RegExp(`^inputs: row ${late} has 5 values, expected 6$`)],
+      // A value is named only when every row has its shape, as when the shapes were checked before any value.
+      ['a NaN in row 1, a short row later', nanAt1.map((row, r) => (r === late ? new Float32Array(7) : row)), 'SHAPE_MISMATCH', new RegExp(`^inputs: row ${late} has 7 values, expected 6$`)],
+      // A row that is no typed array: toMatrix's refusal, the first fault in the rows' order.
+      ['a string row', withRow(late, 'abcdef'), 'SHAPE_MISMATCH', new RegExp(`^inputs: row ${late} is the string "abcdef", not an array of numbers$`)],
+      ['a NaN in row 1, a string row later', nanAt1.map((row, r) => (r === late ? 'abcdef' : row)), 'NON_FINITE_INPUT', /^inputs: row 1, column 3 is NaN, not a finite number$/],
+      ['a BigInt64Array row', withRow(late, new BigInt64Array(6)), 'SHAPE_MISMATCH', new RegExp(`^inputs: row ${late} is .*, not an array of numbers$`)],
+      ['a plain row holding a NaN', withRow(late, [1, 2, NaN, 4, 5, 6]), 'NON_FINITE_INPUT', new RegExp(`^inputs: row ${late}, column 2 is NaN, not a finite number$`)],
+      ['a NaN in row 1, a plain row later', nanAt1.map((row, r) => (r === late ? [1, 2, 3, 4, 5, 6] : row)), 'NON_FINITE_INPUT', /^inputs: row 1, column 3 is NaN, not a finite number$/],
+    ];
+    for (const [what, bad, code, why] of cases) {
+      await expectError(() => n.dataset(bad as never, y), code, why);
+      expect(kernels.bytesInUse, what).toBe(before);
+      // train(x, y) checks the same rows in place (shapes first): the same refusal.
+      await expectError(() => n.train(bad as never, y, { epochs: 1, batchSize: rows }), code, why);
+      expect(stateHash(n), what).toBe(state);
+    }
+    expect(Array.from(held.kernels.view(held.resident().inputs.tensor))).toEqual(Array.from(flat.x.data));
+    // Plain arrays among typed rows: taken, every value as given.
+    const mixed = withRow(late, Array.from(x[late])).map((row, r) => (r === 3 ? Array.from(row) : row));
+    const set = n.dataset(mixed, y);
+    expect(Array.from(set.kernels.view(set.resident().inputs.tensor))).toEqual(Array.from(flat.x.data));
+    set.dispose();
+    held.dispose();
+    expect(kernels.bytesInUse).toBe(empty);
+    n.dispose();
+  });
+
+  it('names a row of another length before the memory a dataset would not fit in', async () => {
+    const kernels = await createWasmKernels();
+    const small = Object.create(kernels, { bytesAvailable: { value: () => 64 } }) as typeof kernels;
+    const { x, y } = data(8);
+    await expectError(() => createDataset(x, y, { backend: small }), 'OUT_OF_MEMORY', /the inputs \(8 rows × 6\) needs/);
+    await expectError(() => createDataset(x.map((row, r) => (r === 6 ? row.subarray(1) : row)), y, { backend: small }), 'SHAPE_MISMATCH', /^inputs: row 6 has 5 values, expected 6$/);
   });
 
   it("refuses a dataset of other sizes or in another backend's memory, and a disposed one", async () => {
