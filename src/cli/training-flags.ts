@@ -13,6 +13,7 @@ import { OptionRefusal, type OptionTerms } from '../option-refusal.js';
 import { KFAC_DEFAULTS, KFAC_NORM_CONSTRAINT } from '../optim/kfac.js';
 import { HESSIAN_FREE_DEFAULTS } from '../optim/hessian-free.js';
 import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { measuredRatesText } from '../equalising-rates.js';
 import { denseOnlyChoiceNames, optimizerChoiceNames, optimizerChoices, type OptimizerChoice } from '../studies/optimizer-choices.js';
 import { batchRowsUsed, checkBatchRows, DEFAULT_BATCH_SIZE } from '../training/batch-rows.js';
 import { DEFAULT_MAX_HALVINGS, NON_FINITE_POLICIES, type NonFinitePolicy } from '../training/numeric-faults.js';
@@ -208,10 +209,19 @@ export interface BuiltOptimizer {
 /**
  * The optimiser `settings` name, built for `net` to train on `rows` (`where` says where they come
  * from, e.g. 'in data.json'), after every check of the flags against this network and these rows:
- * each refusal is the flags' fault, a UsageError (exit 2) naming them, before any training. The
- * caller disposes of the optimiser.
+ * each refusal is the flags' fault, a UsageError (exit 2) naming them, before any training. `prepare`
+ * (default none) runs after those checks and before the optimiser is built, on the weights it will
+ * train: train's --init lsuv rescales them there, so that layer-rates measures its rates on the
+ * weights it trains, not on the orthonormal ones LSUV replaces. The caller disposes of the optimiser.
  */
-export function trainingOptimizer(args: ParsedArgs, net: Network, settings: TrainingSettings, rows: { x: Rows; y: Rows; count: number }, where: string): BuiltOptimizer {
+export async function trainingOptimizer(
+  args: ParsedArgs,
+  net: Network,
+  settings: TrainingSettings,
+  rows: { x: Rows; y: Rows; count: number },
+  where: string,
+  prepare?: () => Promise<void>,
+): Promise<BuiltOptimizer> {
   const { choice, batchSize, dropLast, momentum, normConstraint, damping } = settings;
   // An optimiser that cannot train this model's layers (K-FAC on a block model).
   checkAsUsage(`--optimizer ${choice.name}`, () => checkOptimizerSupports(net, choice.optimizer));
@@ -223,6 +233,7 @@ export function trainingOptimizer(args: ParsedArgs, net: Network, settings: Trai
   const given = { momentum, normConstraint, damping };
   checkOptimizerTakes(choice, given);
   const flags = `--optimizer ${choice.name}${OPTIMIZER_OPTIONS.filter((option) => given[option] !== undefined).map((option) => ` ${flagTerms(option)} ${given[option]}`).join('')}`;
+  await prepare?.();
   const spec = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => withOptions(choice.spec(net, { x: rows.x, y: rows.y }), given)));
   const optimizer = checkAsUsage(flags, () => inFlagTerms(choice.optimizer, () => createOptimizer(net, spec)));
   try {
@@ -251,10 +262,7 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
   const rate = learningRate !== undefined ? `learning rate ${learningRate}` : ownRate === undefined ? 'its own steps' : `learning rate ${ownRate} (${choice.optimizer}'s default)`;
   const clipped = clipNorm === undefined ? '' : `, gradient clipped to norm ${clipNorm}`;
   const built: Record<string, unknown> = typeof spec === 'string' ? {} : spec;
-  // 3 significant digits, as diagnose()'s per-layer-rates remedy prints them.
-  const layerRates = Array.isArray(built.layerRates)
-    ? `, per-layer rates [${built.layerRates.map((r: number) => Number(r.toPrecision(3))).join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the ${counted(rows, 'training row')} before training)`
-    : '';
+  const layerRates = Array.isArray(built.layerRates) ? `, per-layer rates ${measuredRatesText(built.layerRates, `the ${counted(rows, 'training row')} before training`)}` : '';
   const given = `${typeof built.momentum === 'number' ? `, momentum ${built.momentum}` : ''}${layerRates}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
   const used = batchRowsUsed(batchSize, rows);
   const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;

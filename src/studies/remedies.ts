@@ -13,7 +13,9 @@ import { createNetwork, type Network } from '../api/network.js';
 import { createDataset } from '../api/dataset.js';
 import type { Dataset } from '../training/dataset.js';
 import { ADAMW_WEIGHT_DECAY } from '../optim/adam.js';
-import { createOptimizer, findOptimizer } from '../optim/index.js';
+import { createOptimizer, findOptimizer, type OptimizerSpec } from '../optim/index.js';
+import { measuredRatesText } from '../equalising-rates.js';
+import { counted } from '../counted.js';
 import { parameterCountOf } from '../network/memory-budget.js';
 import { LARS_DEFAULTS } from '../optim/lars.js';
 import { LBFGS_DEFAULTS } from '../optim/lbfgs.js';
@@ -50,8 +52,14 @@ export interface RemediesOptions {
 export interface RemediesRun {
   /** The contender's label ('sgd', 'adam', 'lbfgs', …), as `optimizers` names it. */
   label: string;
-  /** The optimiser and its settings, in words. */
+  /** The optimiser and its settings, in words (layer-rates': with the rates it trained with). */
   settings: string;
+  /**
+   * The per-layer learning-rate multipliers the run's optimiser used, first weight layer first
+   * (layer-rates: equalisingLayerRates on the first training digits at the initial weights); absent
+   * for a contender without them.
+   */
+  layerRates?: number[];
   /** Why it did not run (e.g. Levenberg-Marquardt's parameter limit); the measurements are then absent. */
   skipped?: string;
   /** Steps taken within the time budget. */
@@ -111,7 +119,8 @@ const REMEDIES_SETTINGS: Record<string, ContenderSettings> = {
   sgd: { settings: 'SGD, lr 0.5', batchSize: MINI_BATCH, learningRate: 0.5 },
   'sgd-momentum': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
   nesterov: { settings: `SGD, Nesterov momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
-  'layer-rates': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05, layer rates ‖∇W_last hidden‖/‖∇W_l‖ at init`, batchSize: MINI_BATCH, learningRate: 0.05 },
+  // The rates themselves are measured on the network and added to the settings as the run builds its optimiser (ratesUsed).
+  'layer-rates': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
   lars: { settings: `LARS, η ${LARS_DEFAULTS.eta}, momentum ${LARS_DEFAULTS.momentum}, lr 1`, batchSize: MINI_BATCH, learningRate: 1 },
   adagrad: { settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01 },
   rmsprop: { settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
@@ -179,6 +188,13 @@ class Movement {
   }
 }
 
+/** A contender's settings with the per-layer rates its spec carries (measured on the first `probeRows` training digits), said and as numbers; none: as they were. */
+function ratesUsed(settings: string, spec: OptimizerSpec, probeRows: number): Pick<RemediesRun, 'settings' | 'layerRates'> {
+  const rates = typeof spec === 'string' ? undefined : spec.layerRates;
+  if (!Array.isArray(rates)) return { settings };
+  return { settings: `${settings}, layer rates ${measuredRatesText(rates, `the first ${counted(probeRows, 'training digit')} at the initial weights`)}`, layerRates: [...rates] };
+}
+
 /** The remedies study (see the module comment): every optimiser on the same deep sigmoid network for the same wall-clock time. */
 export async function runRemediesStudy(options: RemediesOptions = {}): Promise<RemediesResult> {
   checkKnownKeys(options, keysOf<RemediesOptions>({ seconds: true, trainRows: true, testRows: true, optimizers: true, seed: true, backend: true, onRun: true }), 'runRemediesStudy');
@@ -204,7 +220,9 @@ export async function runRemediesStudy(options: RemediesOptions = {}): Promise<R
       try {
         let optimizer: Optimizer | undefined;
         try {
-          optimizer = createOptimizer(net, contender.spec(net, probe));
+          const spec = contender.spec(net, probe);
+          Object.assign(run, ratesUsed(run.settings, spec, probeRows));
+          optimizer = createOptimizer(net, spec);
         } catch (error) {
           if (!(error instanceof GradscopeError && error.code === 'INVALID_OPTION')) throw error;
           run.skipped = error.message;

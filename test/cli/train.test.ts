@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadModel, readCheckpoint } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
+import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -137,6 +138,27 @@ describe('gradscope train', () => {
     // The model saved is the one train(x, y, { lsuv: true }) makes from the same network.
     const api = await createNetwork({ sizes: [4, 8, 3], init: 'lsuv' });
     api.train(inputs, targets, { epochs: 2, batchSize: 16, lsuv: true });
+    const saved = await loadModel(out);
+    expect(saved.toJSON()).toEqual(api.toJSON());
+    saved.dispose();
+    api.dispose();
+  });
+
+  it('--init lsuv --optimizer layer-rates measures its rates on the rescaled weights it trains (it measured the orthonormal ones LSUV replaced)', async () => {
+    const out = at('lsuv-rates.json');
+    const run = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,8,8,3', '--activation', 'sigmoid', '--init', 'lsuv', '--optimizer', 'layer-rates', '--epochs', '2', '--batch-size', '16', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    // The same run through the API: LSUV on the first batch, then the rates measured on all 40 training rows, then training with them.
+    const rows = { x: { data: Float32Array.from(inputs.flat()), rows: 40, cols: 4 }, y: { data: Float32Array.from(targets.flat()), rows: 40, cols: 3 } };
+    const api = await createNetwork({ sizes: [4, 8, 8, 8, 3], activation: 'sigmoid', init: 'lsuv' });
+    const orthonormal = equalisingLayerRates(api, rows);
+    api.initLsuv(inputs.slice(0, 16));
+    const rates = equalisingLayerRates(api, rows);
+    const shown = (measured: number[]) => `per-layer rates [${measured.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`;
+    // The test tells the two apart: LSUV changes the rates.
+    expect(shown(rates)).not.toBe(shown(orthonormal));
+    expect(run.stdout.split('\n')[1]).toContain(`layer-rates, momentum 0.9, ${shown(rates)} (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the 40 training rows before training)`);
+    api.train(inputs, targets, { epochs: 2, batchSize: 16, optimizer: { name: 'sgd', momentum: 0.9, layerRates: rates } });
     const saved = await loadModel(out);
     expect(saved.toJSON()).toEqual(api.toJSON());
     saved.dispose();

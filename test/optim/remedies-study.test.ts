@@ -8,6 +8,7 @@ import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { createOptimizer } from '../../src/optim/index.js';
 import { createNetwork } from '../../src/api/network.js';
 import { remediesRows } from '../../src/cli/commands/study-remedies.js';
+import { loadStudyDigits } from '../../src/studies/study-digits.js';
 
 describe('study remedies', () => {
   it('measures movement, loss, accuracy and time per step', async () => {
@@ -18,6 +19,19 @@ describe('study remedies', () => {
     expect(adam.movementRatio).toBeCloseTo(adam.lastLayerMovement! / adam.firstLayerMovement!, 12);
     expect(adam.trainLoss).toBeLessThan(adam.initialLoss!);
     expect(adam.testAccuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says the per-layer rates its layer-rates run trained with, as numbers and in its settings (it said only the rule)', async () => {
+    const [run] = (await runRemediesStudy({ seconds: 0.2, trainRows: 300, testRows: 100, optimizers: ['layer-rates'] })).runs;
+    // The study measures them on its first 1000 training digits (here all 300) at the initial weights of its seed-1 network.
+    const digits = await loadStudyDigits(300, 100);
+    const net = await createNetwork({ sizes: [...REMEDIES_SIZES], activation: 'sigmoid', loss: REMEDIES_LOSS, init: 'standard', seed: 1 });
+    const rates = equalisingLayerRates(net, digits.train);
+    net.dispose();
+    expect(rates.slice(0, -2).every((rate) => rate > 1)).toBe(true);
+    expect(run.layerRates).toEqual(rates);
+    const shown = rates.map((rate) => Number(rate.toPrecision(3)));
+    expect(run.settings).toBe(`SGD, momentum 0.9, lr 0.05, layer rates [${shown.join(', ')}] (the last hidden layer's ‖∂C/∂W‖ ÷ each layer's, measured on the first 300 training digits at the initial weights)`);
   });
 
   it('refuses Levenberg-Marquardt before any work, with its reason: the study trains cross-entropy (it ran nothing and reported "not run")', async () => {

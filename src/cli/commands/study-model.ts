@@ -167,7 +167,7 @@ export const studyModelCommand = command({
     const net = await withFile(modelPath, () => networkFromModel(model, { seed, backend, threads }));
     let optimizer: Optimizer | undefined;
     try {
-      const built = trainingOptimizer(args, net, settings, rows.train, rows.where);
+      const built = await trainingOptimizer(args, net, settings, rows.train, rows.where);
       optimizer = built.optimizer;
       const initial = await withFile(rows.file, async () => net.evaluate(rows.check.x, rows.check.y));
       const atInit = epochs === 0 ? await withFile(rows.file, async () => traceAtInitialWeights(net, optimizer!, settings, rows.train)) : undefined;

@@ -138,13 +138,15 @@ export const trainCommand = command({
     );
     let optimizer: Optimizer | undefined;
     try {
-      const built = trainingOptimizer(args, net, settings, rows.train, rows.where);
-      optimizer = built.optimizer;
       const file = rows.file;
       // LSUV here rather than train's lsuv option, on the same rows (the first batch, in the rows' order) by the same
-      // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same.
+      // code, so the weights it sets are measured as epoch 0 like any other init's, and the run is the same. It runs
+      // after the flags' checks and before the optimiser is built: layer-rates measures its rates on the weights it trains.
       const firstBatch = batchRowsUsed(settings.batchSize, rows.train.count);
-      const lsuv = init === LSUV ? await withFile(file, async () => net.initLsuv(leadingRows(rows.train.x, firstBatch))) : undefined;
+      let lsuv: LsuvLayerReport[] | undefined;
+      const rescale = async () => void (lsuv = await withFile(file, async () => net.initLsuv(leadingRows(rows.train.x, firstBatch))));
+      const built = await trainingOptimizer(args, net, settings, rows.train, rows.where, init === LSUV ? rescale : undefined);
+      optimizer = built.optimizer;
       // Measured before anything is printed: evaluate checks the rows against the network (a target its loss cannot take), so a bad file is one line.
       const evaluate = () => withFile(file, async () => net.evaluate(rows.check.x, rows.check.y));
       const initial = await evaluate();
