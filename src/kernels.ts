@@ -120,6 +120,12 @@ export interface Kernels<T extends Tensor = Tensor> {
   denseBackwardInput(da: T, dz: T, w: T, batch: number, nIn: number, nOut: number): void;
   /** dw[nOut][nIn] += dz[batch][nOut]ᵀ · a[batch][nIn]. */
   denseBackwardWeights(dw: T, dz: T, a: T, batch: number, nIn: number, nOut: number): void;
+  /**
+   * denseBackwardWeights(dw, dz, a, …) and denseBackwardInput(da, dz, w, …) in one call, bit for bit
+   * as those two: a layer's two backward products, neither reading what the other writes, so a
+   * backend on several threads may run them at once. dw and da must not overlap each other, dz, a or w.
+   */
+  denseBackwardWeightsAndInput(dw: T, da: T, dz: T, a: T, w: T, batch: number, nIn: number, nOut: number): void;
   /** db[nOut] += Σ_batch dz[batch][nOut]. */
   denseBackwardBias(db: T, dz: T, batch: number, nOut: number): void;
   /**

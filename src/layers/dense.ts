@@ -165,9 +165,10 @@ export class DenseLayer<T extends Tensor> implements FusedOutputLayer<T> {
 
   /** Given dz = ∂L/∂z of the last forward on x: weight and bias gradients += their share, dx += ∂L/∂x unless null. dz is read only. */
   backwardFromPreActivation(dz: T, dx: T | null, x: T, batch: number): void {
-    this.k.denseBackwardWeights(this.weight.grad, dz, x, batch, this.inputs, this.units);
     this.k.denseBackwardBias(this.bias.grad, dz, batch, this.units);
-    if (dx) this.k.denseBackwardInput(dx, dz, this.weight.value, batch, this.inputs, this.units);
+    // ∂W and dx in one call where both are wanted: on two threads they run at once.
+    if (dx) this.k.denseBackwardWeightsAndInput(this.weight.grad, dx, dz, x, this.weight.value, batch, this.inputs, this.units);
+    else this.k.denseBackwardWeights(this.weight.grad, dz, x, batch, this.inputs, this.units);
   }
 
   reserve(batch: number): void {

@@ -293,13 +293,15 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     for (let l = L - 1; l >= 0; l--) {
       const nIn = this.sizes[l];
       const nOut = this.sizes[l + 1];
-      k.denseBackwardWeights(this.nablaW[l], this.deltas[l], this.activations[l], batch, nIn, nOut);
       k.denseBackwardBias(this.nablaB[l], this.deltas[l], batch, nOut);
       if (l > 0) {
         // δ^{l−1} = (W^lᵀ δ^l) ⊙ σ'(z^{l−1}): the chain-rule factor whose product vanishes with depth.
         k.zero(this.backflow!, batch * nIn);
-        k.denseBackwardInput(this.backflow!, this.deltas[l], this.weights[l], batch, nIn, nOut);
+        // ∂W and the backflow in one call: on two threads they run at once.
+        k.denseBackwardWeightsAndInput(this.nablaW[l], this.backflow!, this.deltas[l], this.activations[l], this.weights[l], batch, nIn, nOut);
         k.activationBackward(this.activationFunctions[l - 1] as Activation, this.deltas[l - 1], this.backflow!, this.zs[l - 1], this.activations[l], batch, nIn);
+      } else {
+        k.denseBackwardWeights(this.nablaW[l], this.deltas[l], this.activations[l], batch, nIn, nOut);
       }
     }
     return cost;

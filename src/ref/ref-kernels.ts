@@ -27,7 +27,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
   checkKnownKeys(options, ['precision'], 'createRefKernels');
   const precision = checkChoice(options.precision ?? 'f64', ['f32', 'f64'] as const, 'createRefKernels: precision');
   const Array = precision === 'f64' ? Float64Array : Float32Array;
-  return {
+  const kernels: Kernels<RefTensor> = {
     name: precision === 'f64' ? 'ref' : 'ref-f32',
     precision,
     alloc: (length) => new Array(length),
@@ -78,6 +78,10 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
           dw[j * nIn + k] += sum;
         }
       }
+    },
+    denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut) {
+      kernels.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+      kernels.denseBackwardInput(da, dz, w, batch, nIn, nOut);
     },
     denseBackwardBias(db, dz, batch, nOut) {
       for (let j = 0; j < nOut; j++) {
@@ -201,6 +205,7 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     ...samplingKernels,
     ...statsKernels,
   };
+  return kernels;
 }
 
 function softmaxRow(a: FloatArray, z: FloatArray, offset: number, n: number): void {

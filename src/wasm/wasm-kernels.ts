@@ -349,6 +349,10 @@ export class WasmBackend implements WasmKernels {
     const scratch = this.scratchOf(this.exports.dense_scratch_bytes(batch, nIn, nOut));
     this.module.f32_dense_bwd_weights(dw.ptr, dz.ptr, a.ptr, scratch, batch, nIn, nOut);
   }
+  denseBackwardWeightsAndInput(dw: WasmTensor, da: WasmTensor, dz: WasmTensor, a: WasmTensor, w: WasmTensor, batch: number, nIn: number, nOut: number): void {
+    this.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+    this.denseBackwardInput(da, dz, w, batch, nIn, nOut);
+  }
   denseBackwardBias(db: WasmTensor, dz: WasmTensor, batch: number, nOut: number): void {
     this.module.f32_dense_bwd_bias(db.ptr, dz.ptr, batch, nOut);
   }

@@ -145,6 +145,19 @@ describe.each(backends)('$name', ({ kernels: k }) => {
     }
   }, 60_000);
 
+  it('denseBackwardWeightsAndInput adds what denseBackwardWeights and denseBackwardInput add, bit for bit', () => {
+    for (const { shape, layer: l } of cases.filter((_, i) => i % 4 === 0)) {
+      const { batch, nIn, nOut } = l;
+      const [a, w, dz, dw, da, dwBoth, daBoth] = [l.a, l.w, l.dz, l.dw0, l.da0, l.dw0, l.da0].map((v) => tensorOf(k, v));
+      k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut);
+      k.denseBackwardInput(da, dz, w, batch, nIn, nOut);
+      k.denseBackwardWeightsAndInput(dwBoth, daBoth, dz, a, w, batch, nIn, nOut);
+      expectSameBits(Float32Array.from(k.view(dwBoth)), Float32Array.from(k.view(dw)), `${k.name} ${shapeName(shape)} dw`);
+      expectSameBits(Float32Array.from(k.view(daBoth)), Float32Array.from(k.view(da)), `${k.name} ${shapeName(shape)} da`);
+      [a, w, dz, dw, da, dwBoth, daBoth].forEach((t) => k.free(t));
+    }
+  });
+
   it('accumulates: a second backward call adds the same increment again', () => {
     const l = randomLayer(new Rng(41), [13, 17, 9]);
     const { batch, nIn, nOut } = l;

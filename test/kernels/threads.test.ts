@@ -190,6 +190,45 @@ describe('wasm-simd-threads', () => {
     [tdw, tdz, ta].forEach((t) => k.free(t));
   }
 
+  it('runs a layer\'s ∂W on a worker beside the main thread\'s ∂input, bit for bit as one thread: products a split would take always on two threads, smaller ones while the worker is awake, on more threads the large ones split instead', async () => {
+    const [pairing, three] = [await createThreadedWasmKernels({ threads: 2 }), await createThreadedWasmKernels({ threads: 3 })];
+    // Default minFlops 2²¹ and 64 rows per thread: 256×100→100 is split-sized (5.1 Mflop), 256×100→10 not (0.5 Mflop), 32×50→10 below MIN_PAIRED_FLOPS.
+    const cases: { k: ThreadedWasmKernels; shape: [number, number, number]; paired: (awake: boolean) => boolean; split: number }[] = [
+      { k: pairing, shape: [256, 100, 100], paired: () => true, split: 0 },
+      { k: pairing, shape: [256, 100, 10], paired: (awake) => awake, split: 0 },
+      { k: pairing, shape: [32, 50, 10], paired: () => false, split: 0 },
+      { k: three, shape: [256, 100, 100], paired: () => false, split: 2 },
+      { k: three, shape: [256, 100, 10], paired: (awake) => awake, split: 0 },
+    ];
+    for (const { k, shape, paired, split } of cases) {
+      const [batch, nIn, nOut] = shape;
+      const rng = new Rng(batch + nIn + nOut);
+      const a = normals(rng, batch * nIn), w = normals(rng, nOut * nIn), dz = normals(rng, batch * nOut), dw0 = normals(rng, nOut * nIn), da0 = normals(rng, batch * nIn);
+      const [sdw, sda] = [dw0, da0].map((v) => tensorOf(one, v));
+      one.denseBackwardWeights(sdw, tensorOf(one, dz), tensorOf(one, a), batch, nIn, nOut);
+      one.denseBackwardInput(sda, tensorOf(one, dz), tensorOf(one, w), batch, nIn, nOut);
+      const expected = [sdw, sda].map((t) => Array.from(one.view(t)));
+      const pool = (k as unknown as { pool: { isAwake(w: number): boolean } }).pool;
+      // Awake or asleep is timing; each case is set here so the rule is tested on a loaded machine too.
+      for (const awake of [true, false]) {
+        const spy = vi.spyOn(pool, 'isAwake').mockReturnValue(awake);
+        const [pairedBefore, splitBefore] = [k.pairedProducts, k.splitProducts];
+        const [ta, tw, tdz] = [a, w, dz].map((v) => tensorOf(k, v));
+        const [tdw, tda] = [guarded(k, dw0), guarded(k, da0)];
+        k.denseBackwardWeightsAndInput(tdw, tda, tdz, ta, tw, batch, nIn, nOut);
+        spy.mockRestore();
+        const label = `${k.threads} threads, ${batch}×${nIn}→${nOut}, worker ${awake ? 'awake' : 'asleep'}`;
+        expect(k.pairedProducts - pairedBefore, `${label}: paired`).toBe(paired(awake) ? 1 : 0);
+        expect(k.splitProducts - splitBefore, `${label}: split`).toBe(split);
+        const [gdw, gda] = [contents(k, tdw, nOut * nIn), contents(k, tda, batch * nIn)];
+        expect([gdw.canary, gda.canary], `${label}: canaries`).toEqual([CANARY, CANARY]);
+        expect([Array.from(gdw.values), Array.from(gda.values)], label).toEqual(expected);
+        [ta, tw, tdz, tdw, tda].forEach((t) => k.free(t));
+      }
+    }
+    await Promise.all([pairing.close(), three.close()]);
+  });
+
   it('gathers a batch with copyRows across the threads, bit for bit as one thread (split points on and off multiples of 4)', () => {
     for (const [count, rowLen] of [[37, 513], [64, 784], [130, 129]] as const) {
       const sourceRows = 3 * count;

@@ -79,9 +79,10 @@ describe.each(await kernelBackends())('train() on one batch in place, $name', ({
 
   it('refuses after the first forward pass, before any backward product', async () => {
     let backward = 0;
-    // The backend's kernels with the weight gradient's product counted.
+    // The backend's kernels with the weight gradient's product counted (alone, or with ∂input in one call).
     const counting = Object.create(kernels, {
       denseBackwardWeights: { value: (...args: Parameters<typeof kernels.denseBackwardWeights>) => (backward++, kernels.denseBackwardWeights(...args)) },
+      denseBackwardWeightsAndInput: { value: (...args: Parameters<typeof kernels.denseBackwardWeightsAndInput>) => (backward++, kernels.denseBackwardWeightsAndInput(...args)) },
     }) as typeof kernels;
     const net = await createNetwork({ sizes: [INPUTS, 5, OUTPUTS], activation: 'sigmoid', output: 'sigmoid', loss: 'mse', seed: 4, backend: counting });
     const { x, y } = rowsOf(8);
