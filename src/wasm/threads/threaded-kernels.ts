@@ -14,6 +14,8 @@
  *   rows;
  * - dw += dzᵀ·a: by dw's columns (the layer's inputs), each thread the whole sum over the batch for
  *   its columns, in the same order as one thread; no partial sums to add, and no pass to add them.
+ * A layer's ∂W and ∂input, asked for in one call (denseBackwardWeightsAndInput), run side by side
+ * instead on two threads: each whole, on its own thread.
  *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
