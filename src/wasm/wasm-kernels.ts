@@ -69,8 +69,10 @@ const F32 = 4;
  * and checking in chunks of 8,192 to 262,144 floats took 1.19–1.33× a plain copy of the same bytes,
  * 16,384 and 32,768 the least, against 1.76× for one copy then one check (AMD EPYC Zen 3,
  * 2026-12-01 12:57, load 7–8, at 947679b, whose check was f32_max_abs: f32_all_finite replaced it
- * in 417d3f4, and the chunk was not timed again; bench/api.bench.ts times the whole ingest beside
- * such a copy).
+ * in 417d3f4; bench/api.bench.ts times the whole ingest beside such a copy). With f32_all_finite
+ * and rows checked in whole rows, chunks of 4,096, 8,192, 16,384 and 32,768 floats were within the
+ * rounds' noise of one another, for rows and for one block (net.dataset() of 9,000 MNIST rows, 21
+ * interleaved rounds, 2026-12-02 07:50, load 11).
  */
 export const CHECK_CHUNK = 16384;
 
