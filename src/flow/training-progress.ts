@@ -59,22 +59,25 @@ export type EpochsUnread = 'fewer than two' | 'not a number' | 'too sparse';
 
 /**
  * The least rise and fall of the last window's mean loss that its epoch-to-epoch variation does not
- * explain (see HeldOutProgress.noise), in the loss's units.
+ * explain (see ComparedLosses.noise), in the loss's units.
  */
 export interface LossNoise {
-  /** Against the lowest (HeldOutProgress.lowest): the least rise that is read as one. */
+  /** Against the lowest (ComparedLosses.lowest): the least rise that is read as one. */
   rise: number;
   /** Against the window before: the least fall that is read as one. */
   fall: number;
 }
 
-/** The losses on held-out rows, per epoch, that trainingProgress() compared (TraceRun.validation 'other rows'); the training loss's are compared the same way. */
-export interface HeldOutProgress {
-  /** Mean held-out loss over the window of epochs before the last. */
+/**
+ * One loss per epoch compared over the last two windows of epochs: the training loss (epochLoss) and,
+ * with validation on other rows (TraceRun.validation), the held-out rows' loss (TrainingProgress.heldOut).
+ */
+export interface ComparedLosses {
+  /** Mean loss over the window of epochs before the last. */
   lossBefore: number;
-  /** Mean held-out loss over the last window of epochs. */
+  /** Mean loss over the last window of epochs. */
   lossEnd: number;
-  /** The lowest held-out loss of an epoch before the last window: what a rise is measured from. */
+  /** The lowest loss of an epoch (of a batch-mean loss: of a window of epochs) before the last window: what a rise is measured from. */
   lowest: EpochLoss;
   /**
    * How far the last window's mean must lie from the lowest's and the window before's to be read as
@@ -118,8 +121,19 @@ export interface TrainingProgress {
    * how many it holds. The windows' means and the lowest are then of the kept epochs in them.
    */
   epochsKept?: number;
-  /** Batch loss at the first record: the first step's, at the weights the run started from. */
+  /**
+   * Batch loss at the first record: the first step's, at the weights the run started from, the only
+   * loss the trace holds of them. One batch's: read beside its noise (startNoise) where a rise from it
+   * or a fall below it decides.
+   */
   lossStart: number;
+  /**
+   * How far one batch's loss varies from the next, as the least difference from lossStart that its
+   * batch does not explain, in the loss's units (see startNoiseOf): a rise above lossStart is read
+   * only beyond it, and a loss said to have fallen to a fraction of it falls to that fraction of
+   * lossStart less it. 0 where the trace holds fewer than START_NOISE_RECORDS records.
+   */
+  startNoise: number;
   /** Read 'batches': median batch loss over the window of records before the last; read 'epochs': mean training loss (epochLoss) over the window of epochs before the last. */
   lossBefore: number;
   /** The same over the last window. */
@@ -128,8 +142,8 @@ export interface TrainingProgress {
   lowest?: EpochLoss;
   /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
   pace?: LossPace;
-  /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared the same way. */
-  heldOut?: HeldOutProgress;
+  /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
+  heldOut?: ComparedLosses;
   /**
    * Only with heldOut: whether its last window rose at least STILL_FALLING above its lowest. Read as
    * overfitting only beside a training loss at the same weights (epochLoss 'training subset at the
@@ -150,7 +164,7 @@ export interface TrainingProgress {
    * Read 'batches': two standard errors of the difference of the windows' medians, from the
    * batch-to-batch spread (0 for a steady fall of a full-batch run; see noiseOf). Read 'epochs':
    * steadyT standard errors of the difference of the windows' means, from the epoch-to-epoch spread about the
-   * loss's trend (HeldOutProgress.noise's fall, for the training loss; 0 in runs of fewer than
+   * loss's trend (ComparedLosses.noise's fall, for the training loss; 0 in runs of fewer than
    * 5 × NOISE_WINDOW_MIN epochs): with steps large enough to throw the loss up for an epoch or two
    * and back, a window's mean moves by more than STILL_FALLING (2026-12-02, relu/he on the spirals
    * at learning rate 0.1, seeds 2 and 3: 29 % and 43 % of the batch means, 83 % and 114 % of the training subset's).
@@ -180,7 +194,12 @@ export const CONVERGED_ACCURACY = 0.99;
  * runs that fit their 256 digits ended at 5e-5 and 2e-3 of their start, one still learning at 0.07.
  */
 export const CONVERGED_LOSS_FRACTION = 0.01;
-/** Whether `p`'s last window's loss is near its floor (at most CONVERGED_LOSS_FRACTION of the first record's): what converged asks of the loss, beside its accuracy. */
+/**
+ * Whether `p`'s last window's loss is near its floor (at most CONVERGED_LOSS_FRACTION of the first
+ * record's): what converged asks of the loss, beside its accuracy. The first record's loss is read as
+ * measured, without its batch's noise (startNoise): the runs that fitted their digits ended 50× and
+ * more below the bound (CONVERGED_LOSS_FRACTION), far beyond what a batch's noise moves it by.
+ */
 export const lossNearFloor = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd'>) => p.lossEnd <= CONVERGED_LOSS_FRACTION * p.lossStart;
 
 /**
@@ -206,7 +225,7 @@ const steadyT = (dof: number) => STUDENT_T_975[Math.min(dof, STUDENT_T_975.lengt
 const PACE_POINTS = 3;
 /**
  * The fewest (kept) epochs in each of the two windows compared for their losses' spread to be read
- * (HeldOutProgress.noise; runs of 25 epochs or more): a spread about a line through 10 epochs has 8
+ * (ComparedLosses.noise; runs of 25 epochs or more): a spread about a line through 10 epochs has 8
  * degrees of freedom (t 2.31); through 4 (windows of 2) it has 2 (t 4.30), and one epoch that jumped
  * would make the spread that hides it (a relu net at rate 0.5 whose loss on every row tripled in its
  * last of 10 epochs, test/flow/epoch-loss.test.ts).
@@ -243,6 +262,13 @@ export function classesOf(trace: Pick<Trace, 'loss' | 'sizes' | 'run'>): number 
 export const atChance = (p: Pick<TrainingProgress, 'accuracyEnd' | 'chance'>) =>
   p.chance !== undefined && p.accuracyEnd >= p.chance - AT_CHANCE_MARGIN && p.accuracyEnd <= p.chance + AT_CHANCE_MARGIN;
 
+/**
+ * The fewest records the first batch's noise is read from (startNoiseOf): a median of 5 differences.
+ * Fewer would read the trend of a few records as noise (records 2.296, 2.4, 2.45 of a loss that rose
+ * differ by 0.10 and 0.05, a 'noise' of 0.16 that hid the rise of 0.15).
+ */
+const START_NOISE_RECORDS = 6;
+
 /** The fewest records a window holds (a median over one batch would be that batch's noise). */
 const PROGRESS_WINDOW_MIN = 2;
 
@@ -267,6 +293,25 @@ function noiseOf(losses: number[], window: number, level: number): number {
   const sigma = 1.4826 * median(losses.map((y, x) => Math.abs(y - meanY - slope * (x - meanX))));
   return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window) / level;
 }
+
+/**
+ * The least difference from the first record's batch loss (TrainingProgress.startNoise) that its
+ * batch's noise does not explain: two standard deviations (a 95 % reading, as noiseOf's) of one
+ * batch's loss about the loss's level, σ from the records of the first window (a fifth of them, at
+ * least START_NOISE_RECORDS) as 1.4826 × the median |difference| of consecutive records' losses over
+ * √2: differences of neighbours leave out most of the loss's trend, and the median an outlier batch.
+ * 0 with fewer than START_NOISE_RECORDS records (each loss is then read as measured).
+ */
+function startNoiseOf(losses: readonly number[]): number {
+  const first = losses.slice(0, Math.max(START_NOISE_RECORDS, Math.floor(losses.length / 5)));
+  if (first.length < START_NOISE_RECORDS || !first.every(Number.isFinite)) return 0;
+  const steps = first.slice(1).map((loss, i) => Math.abs(loss - first[i]));
+  return (2 * 1.4826 * median(steps)) / Math.SQRT2;
+}
+
+/** Whether `p`'s last window rose at least STILL_FALLING above the first record's batch loss, and by more than that batch's noise (startNoise). */
+export const risenAboveStart = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd' | 'startNoise'>) =>
+  risenAbove(p.lossEnd, p.lossStart) && p.lossEnd - p.lossStart > p.startNoise;
 
 /**
  * Where the run stands (see the module comment): by its epochs where the trace holds two or more
@@ -361,13 +406,13 @@ function trendPoints(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: T
  * the training rows), of windows of as many epochs as the last where it is the mean of the epoch's
  * batch losses (`batchMean`), each carrying its batch's noise, so that a low one by chance is not
  * a lowest to rise from (a relu network at 97 % on the spirals 'rose' 8 % above one). Each
- * difference is read against its noise (HeldOutProgress.noise), whichever loss it is: steps large
+ * difference is read against its noise (ComparedLosses.noise), whichever loss it is: steps large
  * enough to throw the loss up for an epoch or two and back move a window's mean as much
  * (2026-12-02, relu/he on the spirals, 6 × 16, SGD 0.1, seeds 2 and 3 at 95 % of their test points:
  * their batch means' last 40 epochs 24 % and 14 % above their lowest 40, the training subset's at
  * the same weights 3.0× and 2.0× above its lowest epoch, each within the epochs' spread).
  */
-function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number, batchMean: boolean): HeldOutProgress {
+function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: TraceEpoch) => number, batchMean: boolean): ComparedLosses {
   const last = epochs.slice(w.last);
   const before = epochs.slice(w.before, w.last);
   const span = batchMean ? Math.max(1, Math.min(last.length, w.last)) : 1;
@@ -385,7 +430,7 @@ function compared(epochs: readonly TraceEpoch[], w: EpochWindows, loss: (e: Trac
 /** Whether `loss` lies at least STILL_FALLING above `from` (a loss of 0 that stayed 0 did not rise). */
 const risenAbove = (loss: number, from: number) => loss > from && loss >= (1 + STILL_FALLING) * from;
 /** Whether `p`'s last window rose at least STILL_FALLING above its lowest window before, and by more than the noise of that difference (LossNoise.rise). */
-const rose = (p: HeldOutProgress) => risenAbove(p.lossEnd, p.lowest.loss) && p.lossEnd - p.lowest.loss > p.noise.rise;
+const rose = (p: ComparedLosses) => risenAbove(p.lossEnd, p.lowest.loss) && p.lossEnd - p.lowest.loss > p.noise.rise;
 /** Whether `pace` is steady and carries the loss at least STILL_FALLING up (`sign` 1) or down (−1) over its horizon. */
 const paced = (pace: LossPace | undefined, sign: 1 | -1) => pace !== undefined && pace.steady && sign * pace.projected >= STILL_FALLING;
 
@@ -449,6 +494,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
           ? median(lastRecords)
           : NaN;
   const lossStart = trace.losses[0];
+  const startNoise = startNoiseOf(Array.from(trace.losses));
   const { lossBefore, lossEnd } = training;
   const heldOutRose = heldOut && rose(heldOut);
   const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count, lossEnd);
@@ -463,7 +509,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
       ? 'overfitting'
       : accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
         ? 'converged'
-        : rose(training) || risenAbove(lossEnd, lossStart) || paced(pace, 1)
+        : rose(training) || risenAboveStart({ lossStart, lossEnd, startNoise }) || paced(pace, 1)
           ? 'rising'
           : fall >= Math.max(STILL_FALLING, noise) || paced(pace, -1)
             ? 'learning'
@@ -479,6 +525,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     epochs: count,
     ...(n < count && { epochsKept: n }),
     lossStart,
+    startNoise,
     lossBefore,
     lossEnd,
     lowest: training.lowest,
@@ -516,5 +563,5 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
           : noise <= STILL_FALLING
             ? 'plateau'
             : 'unclear';
-  return { state, read: 'batches', epochsUnread: unread, window, lossStart, lossBefore, lossEnd, accuracyEnd, noise };
+  return { state, read: 'batches', epochsUnread: unread, window, lossStart, startNoise: startNoiseOf(losses), lossBefore, lossEnd, accuracyEnd, noise };
 }

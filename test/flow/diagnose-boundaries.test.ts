@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, EXPLODING_RATIO, GRADIENT_FADED, OWN_GRADIENTS, OWN_STEP_LENGTH, SEVERE_RATIO, TRAINED_LOSS_FRACTION, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
 import { Trace, type TraceEpoch, type TraceRun } from '../../src/flow/trace.js';
-import { AT_CHANCE_MARGIN, SHORT_RUN_EPOCHS } from '../../src/flow/training-progress.js';
+import { AT_CHANCE_MARGIN, SHORT_RUN_EPOCHS, type TrainingProgress, type TrainingState } from '../../src/flow/training-progress.js';
+import { grewWhileLearning } from '../../src/flow/diagnosis/verdict-rules.js';
+import type { Evidence } from '../../src/flow/diagnosis/diagnosis-types.js';
 import { renderReport } from '../../src/flow/report-html.js';
 import { API_REMEDY_TERMS } from '../../src/flow/remedy.js';
 import { diagnosisText } from '../../src/cli/trace-table.js';
@@ -562,6 +564,27 @@ describe('rising, still falling or a plateau: what the loss does', () => {
     expect(run([2.0001, 2, 2, 2], [2.1, 2.1]).evidence.training?.state).toBe('plateau');
   });
 
+  it("a rise above the first step's batch loss is read only beyond that batch's noise (startNoise, from the first records' batch-to-batch differences); within it the summary says so", () => {
+    // Ten records whose neighbours differ by 0.1: σ = 1.4826 × 0.1 / √2, the start's noise 2σ = 0.2097.
+    const records = [2, 2.1, 2, 2.1, 2, 2.1, 2, 2.1, 2, 2.1];
+    const noise = (2 * 1.4826 * 0.1) / Math.SQRT2;
+    const within = run(records, [2.2, 2.2]);
+    const p = within.evidence.training!;
+    expect(p.startNoise).toBeCloseTo(noise, 12);
+    // 10 % above the start, by 0.2: within its noise, so no rise; the epochs held, a plateau.
+    expect([within.verdict, p.state]).toEqual(['healthy', 'plateau']);
+    expect(within.summary).toContain(
+      "The loss at the end lies 10 % above the first step's (2.00, one batch), within the 0.210 one batch's loss varies by from the next (two standard deviations, from the first records' batch losses), so no rise from the start is read.",
+    );
+    // Beyond it (2 + 0.2097… + 1e-9), the rise is read, from the start.
+    const beyond = run(records, [2 + noise + 1e-9, 2 + noise + 1e-9]);
+    expect([beyond.verdict, beyond.evidence.training?.state]).toEqual(['loss-rising', 'rising']);
+    expect(beyond.summary).toContain('above its lowest, 2.00 at the first step (its batch)');
+    expect(beyond.summary).not.toContain('no rise from the start is read');
+    // With fewer than six records no noise is read: each loss as measured, as before.
+    expect(run([2, 2.1, 2, 2.1, 2], [2.2, 2.2]).evidence.training?.startNoise).toBe(0);
+  });
+
   it("a mean of batch losses rises from the lowest window of as many epochs, not from one epoch's chance low; a loss on fixed rows from its lowest epoch", () => {
     const losses = [1, 0.9, 0.8, 0.7, 0.6, 0.52, 0.44, 0.56, 0.5, 0.5];
     const batchMean = run([1, 1, 1, 1], losses);
@@ -650,6 +673,17 @@ describe('an exploding gap that opened while the network learnt', () => {
     expect(grown({ end: TRAINED_LOSS_FRACTION * 2 }).verdict).toBe('healthy');
     expect(grown({ first: 3.99 }).verdict).toBe('healthy');
     expect(grown({ gap: 15.9 }).verdict).toBe('healthy');
+  });
+
+  it('is read of a run learning, converged or on a plateau, and of no other state (rising, overfitting, unclear, or none read)', () => {
+    const progress = (state: TrainingState): TrainingProgress => ({ state, read: 'epochs', window: 1, lossStart: 2, startNoise: 0, lossBefore: 0.5, lossEnd: 0.5, accuracyEnd: 0.9, noise: 0 });
+    const evidence = (training?: TrainingProgress) => ({ nonFinite: false, hiddenLayers: 3, deltaFirstToLast: { first: 1, last: 5, median: 5 }, ...(training && { training }) }) as Evidence;
+    const states: TrainingState[] = ['converged', 'plateau', 'learning', 'rising', 'overfitting', 'unclear'];
+    expect(states.filter((state) => grewWhileLearning(5, evidence(progress(state))))).toEqual(['converged', 'plateau', 'learning']);
+    expect(grewWhileLearning(5, evidence())).toBe(false);
+    // The start read as low as its batch's noise allows: 0.5 is half of 2 − 1, not of 2 − 1.01.
+    expect(grewWhileLearning(5, evidence({ ...progress('learning'), startNoise: 1 }))).toBe(true);
+    expect(grewWhileLearning(5, evidence({ ...progress('learning'), startNoise: 1.01 }))).toBe(false);
   });
 
   it('stays EXPLODING where the first record had the gap, the gap is severe, the loss fell less, the accuracy is at chance, or a value was Inf', () => {

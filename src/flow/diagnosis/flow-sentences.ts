@@ -6,9 +6,10 @@
 import { LEAKY_RELU_SLOPE } from '../../kernels.js';
 import { SATURATION_MARGIN } from '../metrics.js';
 import type { Trace } from '../trace.js';
+import type { TrainingProgress } from '../training-progress.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../../layers/spec.js';
 import { counted } from '../../counted.js';
-import { CANCELLATION, SEVERE_RATIO, TREND_DECADES } from './diagnosis-thresholds.js';
+import { CANCELLATION, SEVERE_RATIO, TRAINED_LOSS_FRACTION, TREND_DECADES } from './diagnosis-thresholds.js';
 import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
@@ -87,12 +88,16 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
   return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
 }
 
+/** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
+const startNoiseClause = (p: TrainingProgress) =>
+  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of it even less the ${fmt(p.startNoise)} one batch's loss varies by (two standard deviations)` : '';
+
 /** Why a gap that grew while the network learnt (evidence.grewWhileLearning) is no fault: the measures that say so. */
 export function learntGapSentence(gap: number, e: Evidence): string {
   const p = e.training!;
   return (
     `Early layers get larger gradients (${fmt(gap)}×, ${gapRecords(gap, e)}), and training is healthy: the gap opened as the network learnt ` +
-    `(${fmt(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${fmt(p.lossStart)} → ${fmt(p.lossEnd)}), ` +
+    `(${fmt(gapMeasure(e).first)}× at the first step), its training loss ended at ${percent(p.lossEnd / p.lossStart)} of the first step's batch's (${fmt(p.lossStart)} → ${fmt(p.lossEnd)})${startNoiseClause(p)}, ` +
     `and the gap is short of the ${1 / SEVERE_RATIO}× this diagnosis calls severe: no fault to fix.`
   );
 }

@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted } from '../../counted.js';
-import { type EpochLoss, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
+import { type EpochLoss, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
@@ -33,11 +33,25 @@ export const lowestWhen = (low: EpochLoss) =>
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
  * last window (TrainingProgress.lowest) and the first record's batch loss (the loss at the weights
- * the run started from); read 'batches', the window of records before the last.
+ * the run started from), the latter only where the loss rose above it beyond its batch's noise
+ * (risenAboveStart); read 'batches', the window of records before the last.
  */
 export function riseFrom(p: TrainingProgress): { loss: number; words: string } {
   if (!p.lowest) return { loss: p.lossBefore, words: `the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})` };
-  return p.lossStart < p.lowest.loss ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(p.lowest);
+  return p.lossStart < p.lowest.loss && risenAboveStart(p) ? { loss: p.lossStart, words: `${fmt(p.lossStart)} at the first step (its batch)` } : lowestWords(p.lowest);
+}
+
+/**
+ * Where the last window's loss lies STILL_FALLING or more above the first step's batch loss but within
+ * that batch's noise (startNoise), so that the start did not decide the state: a sentence that says
+ * so; '' elsewhere (a rising loss says what it rose from; read 'batches', no rise from the start is read).
+ */
+export function startNoiseSentence(p: TrainingProgress): string {
+  if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
+  return (
+    ` The loss at the end lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's (${fmt(p.lossStart)}, one batch), ` +
+    `within the ${fmt(p.startNoise)} one batch's loss varies by from the next (two standard deviations, from the first records' batch losses), so no rise from the start is read.`
+  );
 }
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */

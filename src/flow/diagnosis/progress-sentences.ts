@@ -12,7 +12,7 @@ import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
-import { atLastEpochs, lowestWords, percentAbove, riseFrom, shortRunEpochs } from './progress-readings.js';
+import { atLastEpochs, lowestWords, percentAbove, riseFrom, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { gapClosed } from './verdict-rules.js';
 
 /**
@@ -51,7 +51,7 @@ function notFadedClause(e: Evidence, ends: ChainEnds): string {
  * cannot tell a saddle from a local minimum (the curvature can, when the caller gave it).
  */
 export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evidence, ends: ChainEnds, trace: Trace): string {
-  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + heldOutUnreadClause(p);
+  if (p.read === 'epochs') return epochProgressSentence(p, verdict, e, ends, trace) + startNoiseSentence(p) + heldOutUnreadClause(p);
   const windows = `median over the last ${counted(p.window, 'record')}`;
   const right = `${percent(p.accuracyEnd)} of their rows classified right${chanceClause(p, trace)}`;
   // Said so: a trace of one epoch (or one saved before epochs were recorded) has only its batches to read, as has one with an epoch's loss unknown.
@@ -65,7 +65,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.`;
+    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${percent(1 - p.lossEnd / p.lossBefore)} below the ${counted(p.window, 'record')} before (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
@@ -199,7 +199,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${paceClause(p)}${right}.`;
+    return `Still learning: ${measured} is still falling, ${end}, ${percent(1 - p.lossEnd / p.lossBefore)} below ${before} (${fmt(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
@@ -239,13 +239,29 @@ function heldOutUnreadClause(p: TrainingProgress): string {
   );
 }
 
+/** The gap over the records as the closed-gap sentences say it: "the first hidden layer's per-example δ is 1.00× the last hidden layer's (median over 10 records)". */
+function medianGapWords(e: Evidence, ends: ChainEnds): string {
+  const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
+  return `the ${ends.first}'s ${measure} is ${timesOf(gapMeasure(e).median)} the ${ends.last}'s (${medianOverRecords(e)})`;
+}
+
 /** For a converged run's vanishing or exploding gap: whether it closed during training (gapClosed), so that no remedy for it is offered, or held. */
 function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
   if (verdict !== 'vanishing' && verdict !== 'exploding') return '';
-  const median = gapMeasure(e).median;
-  const measure = e.normalisedBy ? 'relative gradient ‖∂C/∂W‖/‖W‖' : "per-example δ";
-  const ratio = `the ${ends.first}'s ${measure} is ${timesOf(median)} the ${ends.last}'s (${medianOverRecords(e)})`;
   return gapClosed(verdict, e)
-    ? ` The gap closed during training: ${ratio}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
-    : ` The gap held during training: ${ratio}, so the changes to the network it points to are still offered.`;
+    ? ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
+    : ` The gap held during training: ${medianGapWords(e, ends)}, so the changes to the network it points to are still offered.`;
+}
+
+/**
+ * For a run still learning whose vanishing or exploding gap closed (gapClosed): that the gap was the
+ * first records', not what is left, so that only more epochs are offered; '' elsewhere (a gap that
+ * held keeps its remedies, and the summary says nothing more of it here).
+ */
+function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  if (!gapClosed(verdict, e)) return '';
+  return (
+    ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ` +
+    'what is left is a loss still falling, not the gap, so no remedy for the gap is offered, only more epochs.'
+  );
 }

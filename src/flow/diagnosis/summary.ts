@@ -9,7 +9,7 @@ import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { progressSentence } from './progress-sentences.js';
 import { skippedSentence } from './skipped-batches.js';
-import { alsoGap, flowUnread } from './verdict-rules.js';
+import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
 
 export function summarise(verdict: Verdict, severity: Severity | undefined, e: Evidence, trace: Trace): string {
   if (e.records === 0) return 'The trace is empty: train with { trace: { every: k } } to record one.';
@@ -17,9 +17,11 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   const ends = chainEnds(trace, e);
   const gap = decisiveGap(e);
   const gapUnread = flowUnread(e);
+  // A gap that closed during training decided the verdict at the first record only: the heading says so.
+  const degree = gapClosed(verdict, e) ? `${severity} at the first step, closed during training` : severity;
   const head: Record<Verdict, string> = {
-    vanishing: `Vanishing gradients (${severity}): `,
-    exploding: `Exploding gradients (${severity}): `,
+    vanishing: `Vanishing gradients (${degree}): `,
+    exploding: `Exploding gradients (${degree}): `,
     dead: 'Dead units: ',
     saturated: 'Saturated units: ',
     'loss-rising': 'Loss rising: ',

@@ -115,6 +115,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     architectureRemedies('dead', trace, e, hiddenActivations, add);
   };
   if (gapClosed(verdict, e)) {
+    // What is left of a closed gap is where the run stands: a loss still falling needs time (a converged run needs nothing).
+    if (e.training?.state === 'learning') add([moreEpochs(trace, e.training)], `the gap closed and the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
     alsoDeadUnits();
     return remedies;
   }

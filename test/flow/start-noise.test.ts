@@ -1,0 +1,42 @@
+/**
+ * The first step's batch loss is one batch's (TrainingProgress.lossStart): at small batches it lies
+ * far from the loss it stands for, and a rise above it is read only beyond its noise (startNoise).
+ * A real run (2026-12-02): [784, 20, 20, 20, 20, 10] sigmoid on the first 1,000 digits, SGD 0.1 in
+ * batches of 2 for 5 epochs, a record every 50 steps, seed 6: its first batch's loss was 1.98, its
+ * epochs' means 2.35 → 2.31 (the chance loss, ln 10 = 2.30), and it read 'rising' (17 % above the
+ * first batch) where its loss never rose.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { firstRows } from '../../src/studies/depth.js';
+import { tracedRun, type Rows } from '../util/traced-run.js';
+
+let digits: Rows;
+beforeAll(async () => {
+  const { train } = await loadMnist();
+  digits = firstRows(train.x, train.y, 1000);
+});
+
+describe("the first step's batch loss beside its noise", () => {
+  it('a deep sigmoid network at the chance loss in batches of 2, whose first batch lay low by chance, is on a plateau, not rising, and the summary says why', async () => {
+    const { trace } = await tracedRun(
+      { sizes: [784, 20, 20, 20, 20, 10], activation: 'sigmoid', seed: 6 },
+      digits,
+      { epochs: 5, batchSize: 2, learningRate: 0.1, trace: { every: 50 } },
+    );
+    const d = diagnose(trace);
+    const p = d.evidence.training!;
+    // The run's own numbers: its first batch low, its epochs' means at the chance loss and falling.
+    expect(p.lossStart).toBeLessThan(2);
+    expect(trace.epochs.map((e) => e.loss).every((loss) => loss > 2.3 && loss < 2.36)).toBe(true);
+    expect(p.lossEnd).toBeGreaterThan(1.05 * p.lossStart);
+    // One batch of 2 rows varies by more than the 17 % the end lies above it.
+    expect(p.lossEnd - p.lossStart).toBeLessThan(p.startNoise);
+    // As docs/gradient-flow.md quotes them (2026-12-02).
+    expect([p.lossStart, p.startNoise]).toEqual([expect.closeTo(1.976, 2), expect.closeTo(0.427, 2)]);
+    expect([d.verdict, p.state]).toEqual(['vanishing', 'plateau']);
+    expect(d.summary).not.toContain(' rose');
+    expect(d.summary).toMatch(/The loss at the end lies 17 % above the first step's \(1\.98, one batch\), within the 0\.\d{3} one batch's loss varies by from the next/);
+  }, 120_000);
+});
