@@ -197,8 +197,9 @@ export const CONVERGED_LOSS_FRACTION = 0.01;
 /**
  * Whether `p`'s last window's loss is near its floor (at most CONVERGED_LOSS_FRACTION of the first
  * record's): what converged asks of the loss, beside its accuracy. The first record's loss is read as
- * measured, without its batch's noise (startNoise): the runs that fitted their digits ended 50× and
- * more below the bound (CONVERGED_LOSS_FRACTION), far beyond what a batch's noise moves it by.
+ * measured, without its batch's noise (startNoise): the runs that fitted their digits ended at 5e-5
+ * and 2e-3 of their start (CONVERGED_LOSS_FRACTION), 5× and more below the bound, where a batch's noise
+ * moves the bound by a fraction of it.
  */
 export const lossNearFloor = (p: Pick<TrainingProgress, 'lossStart' | 'lossEnd'>) => p.lossEnd <= CONVERGED_LOSS_FRACTION * p.lossStart;
 

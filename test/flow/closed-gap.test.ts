@@ -36,7 +36,7 @@ describe('a vanishing gap that closed while the run still learns', () => {
     expect([1 / gap.first, 1 / gap.median, 1 / gap.last]).toEqual([expect.closeTo(49.5, 1), expect.closeTo(2.75, 2), expect.closeTo(2.49, 2)]);
     expect([d.verdict, d.severity, d.evidence.training?.state]).toEqual(['vanishing', 'severe', 'learning']);
     expect(d.summary).toMatch(/^Vanishing gradients \(severe at the first step, closed during training\): /);
-    expect(d.summary).toMatch(/The gap closed during training: the first hidden layer's per-example δ is 1\/2\.\d\d of the last hidden layer's \(median over 110 records\), within 1\/4–4×, so the first hidden layer learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered, only more epochs\./);
+    expect(d.summary).toMatch(/The gap closed during training: the first hidden layer's per-example δ is 1\/2\.\d\d of the last hidden layer's \(median over 110 records\), within 1\/4–4×, so the first hidden layer learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered, and more epochs are\./);
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 5']);
   }, 120_000);
 });

@@ -255,13 +255,13 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
 
 /**
  * For a run still learning whose vanishing or exploding gap closed (gapClosed): that the gap was the
- * first records', not what is left, so that only more epochs are offered; '' elsewhere (a gap that
+ * first records', not what is left, so that more epochs are offered and nothing for the gap; '' elsewhere (a gap that
  * held keeps its remedies, and the summary says nothing more of it here).
  */
 function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
   if (!gapClosed(verdict, e)) return '';
   return (
     ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ` +
-    'what is left is a loss still falling, not the gap, so no remedy for the gap is offered, only more epochs.'
+    'what is left is a loss still falling, not the gap, so no remedy for the gap is offered, and more epochs are.'
   );
 }

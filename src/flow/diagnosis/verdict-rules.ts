@@ -62,7 +62,7 @@ export function alsoGap(verdict: Verdict, e: Evidence): 'vanishing' | 'exploding
  * low as its batch's noise allows (lossStart − startNoise): a first batch high by chance does not make
  * a run look trained.
  */
-export const trainedWell = (p: Pick<TrainingProgress, 'lossStart' | 'startNoise' | 'lossEnd'>) => p.lossEnd <= TRAINED_LOSS_FRACTION * (p.lossStart - p.startNoise);
+const trainedWell = (p: Pick<TrainingProgress, 'lossStart' | 'startNoise' | 'lossEnd'>) => p.lossEnd <= TRAINED_LOSS_FRACTION * (p.lossStart - p.startNoise);
 
 export function grewWhileLearning(gap: number, e: Evidence): boolean {
   const p = e.training;
