@@ -167,7 +167,7 @@ export interface TrainingProgress {
    * loss's trend (ComparedLosses.noise's fall, for the training loss; 0 in runs of fewer than
    * 5 × NOISE_WINDOW_MIN epochs): with steps large enough to throw the loss up for an epoch or two
    * and back, a window's mean moves by more than STILL_FALLING (2026-12-02, relu/he on the spirals
-   * at learning rate 0.1, seeds 2 and 3: 29 % and 43 % of the batch means, 83 % and 114 % of the training subset's).
+   * at learning rate 0.1, seeds 2 and 3: 44 % and 30 % of the batch means, 116 % and 85 % of the training subset's).
    */
   noise: number;
   /**

@@ -62,6 +62,17 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
     expect(d.remedies.flatMap((r) => r.settings.map((s) => s.option))).not.toContain('learningRate');
   });
 
+  it("docs/gradient-flow.md's noise of the two readings is what the rule reads of these traces", () => {
+    const doc = readFileSync(new URL('../../docs/gradient-flow.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const said = /window's mean may lie (\d+)–(\d+) % \(batch means\) and (\d+)–(\d+) % \(the subset\)/.exec(doc);
+    expect(said, 'the docs state the noise of both readings').not.toBeNull();
+    const range = (reading: 'training subset' | 'batch means') => {
+      // As the summary says each (percent's rounding), least first.
+      return [2, 3].map((seed) => Math.round(100 * diagnose(traceOf(fixture(seed), reading)).evidence.training!.noise)).sort((a, b) => a - b).map(String);
+    };
+    expect(said!.slice(1)).toEqual([...range('batch means'), ...range('training subset')]);
+  });
+
   it.each([2, 3])('seed %i with its last 40 epochs raised by 0.3, past the spread: LOSS RISING, saying what rose, from when, and the accuracy beside it', (seed) => {
     for (const reading of ['training subset', 'batch means'] as const) {
       const d = diagnose(traceOf(withRise(fixture(seed), 40, 0.3), reading));
