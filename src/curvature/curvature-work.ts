@@ -6,7 +6,7 @@
  * Gram-Schmidt pass reads its whole basis (n·m multiply-adds twice over, m the basis vectors so
  * far), which on 88,330 parameters outgrows the product within a few dozen steps.
  */
-import { LANCZOS_MAX_STEPS, type LanczosStep } from './lanczos.js';
+import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type LanczosStep } from './lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from './matrix-trace.js';
 import type { LinearOperator } from './operators.js';
 
@@ -68,9 +68,9 @@ export function productCost(backend: string, rows: number, parameters: number): 
   return Math.max(1, Math.round(perEntry * rows * parameters));
 }
 
-/** The most a Lanczos run of up to `steps` steps on an n-dimensional operator costs with one pass per step: Σ_{m=1..steps} (product + n·m). */
+/** The most a Lanczos run of up to `steps` steps on an n-dimensional operator costs with one pass per step: Σ_{m=1..steps} (product + n·m), and the product that measures the rounding. */
 export function lanczosCost(n: number, steps: number, product: number): number {
-  return steps * product + (n * steps * (steps + 1)) / 2;
+  return (steps + ROUNDING_PRODUCTS) * product + (n * steps * (steps + 1)) / 2;
 }
 
 /** The options of measureCurvature that set its plan, as it takes them (each has its default). */
@@ -89,19 +89,25 @@ export interface CurvaturePlanOptions {
  * The products measureCurvature plans at most for a network of `parameters` whose layers' blocks
  * hold `blocks` parameters each (CurvatureProgress' first `total`): per matrix, H and G, its trace
  * (n products when exact, else `probes`, per layer with the layers) and Lanczos runs of at most
- * min(n, maxSteps) steps on the whole network and, with the layers, on each block.
+ * min(n, maxSteps) steps, and one product more each (ROUNDING_PRODUCTS), on the whole network and,
+ * with the layers, on each block.
  */
 export function plannedProducts(parameters: number, blocks: readonly number[], options: CurvaturePlanOptions = {}): { trace: number; lanczos: number[]; total: number } {
   const layers = options.layers ?? true;
   const exact = parameters <= (options.exactTraceLimit ?? MATRIX_TRACE_DEFAULTS.exactLimit);
   const trace = exact ? parameters : (options.probes ?? MATRIX_TRACE_DEFAULTS.probes) * (layers ? blocks.length : 1);
-  const lanczos = [parameters, ...(layers ? blocks : [])].map((n) => lanczosSteps(n, options.maxSteps));
+  const lanczos = [parameters, ...(layers ? blocks : [])].map((n) => lanczosProducts(n, options.maxSteps));
   return { trace, lanczos, total: 2 * (trace + lanczos.reduce((sum, steps) => sum + steps, 0)) };
 }
 
-/** The most steps (products) a Lanczos run on an n-dimensional operator takes: min(n, maxSteps). */
+/** The most steps a Lanczos run on an n-dimensional operator takes: min(n, maxSteps). */
 export function lanczosSteps(n: number, maxSteps = LANCZOS_MAX_STEPS): number {
   return Math.min(n, maxSteps);
+}
+
+/** The most products a Lanczos run on an n-dimensional operator takes: a product per step, and the one that measures the rounding. */
+export function lanczosProducts(n: number, maxSteps = LANCZOS_MAX_STEPS): number {
+  return lanczosSteps(n, maxSteps) + ROUNDING_PRODUCTS;
 }
 
 /** What a stage of the measurement is: the matrix, trace or eigenvalues, and the layer. */

@@ -10,7 +10,7 @@ import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { lanczos, type LanczosEnds, type LanczosRemainder, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
-import { CurvatureWork, lanczosCost, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
+import { CurvatureWork, lanczosCost, lanczosProducts, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { traceOf, type TraceEstimate } from './matrix-trace.js';
 
@@ -215,7 +215,7 @@ interface ProgressStages {
 /**
  * measureCurvature's stages, counted by a CurvatureWork whose plan is the most every run can take: a
  * trace n products when exact, else a product per probe (per layer with block probes, whose blocks
- * cover every parameter); a Lanczos run min(n, maxSteps) steps, on the whole network and each
+ * cover every parameter); a Lanczos run min(n, maxSteps) steps and its rounding product, on the whole network and each
  * layer's block, for H and for G. Without onProgress, the runs as they are.
  */
 function progressOf(ops: CurvatureOperators, backend: string, layers: boolean, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStages {
@@ -225,7 +225,7 @@ function progressOf(ops: CurvatureOperators, backend: string, layers: boolean, o
   const trace = { products: plan.trace, work: plan.trace * product };
   const eigenPlan = (n: number) => {
     const steps = lanczosSteps(n, options.maxSteps);
-    return { products: steps, work: lanczosCost(n, steps, product) };
+    return { products: lanczosProducts(n, options.maxSteps), work: lanczosCost(n, steps, product) };
   };
   const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])].map(eigenPlan);
   const work = new CurvatureWork(product, [trace, trace, ...eigenRuns, ...eigenRuns], onProgress);

@@ -15,6 +15,19 @@
  * ones included; beyond, it stops once the k largest and k smallest Ritz values (the k largest alone
  * with `ends: 'largest'`) have residuals below `tolerance`·max|θ|, and a repeated eigenvalue may then
  * appear once. Memory: 8·n·steps bytes for the basis.
+ *
+ * The operator's products may be rounded (float32 kernels: a relative error of about 1e-7–1e-6,
+ * the rounding of every multiply-add on the way through a network), and no residual, nor any
+ * eigenvalue's distance from another, can be told more finely than that. So the run measures it:
+ * besides its first product A·q₀ it takes one of the known vector 3·q₀, whose exact product is
+ * 3·A·q₀, and ‖A·(3q₀)/3 − A·q₀‖ / ‖A·q₀‖ is the products' rounding relative to their size
+ * (`rounding`; 3, not a power of 2, so that every float32 rounding on the way falls differently).
+ * A residual, or a Ritz value's distance from the remainder's, within rounding·max|θ| is as small
+ * as these products can tell: a value reported is unconverged only when its residual is above
+ * max(tolerance, rounding)·max|θ|, and Ritz values within max(CLOSED_BELOW, rounding)·s of the
+ * remainder count as it (s the operator's scale as the recurrence met it, LanczosRemainder.within). The run's own convergence checks, which decide when it stops, keep
+ * `tolerance`: a looser bound would stop it on Ritz values that rounding alone put near 0 (a null
+ * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
 import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
@@ -28,7 +41,11 @@ export interface LanczosOptions {
   k?: number;
   /** Largest Krylov basis. Default 300. */
   maxSteps?: number;
-  /** Convergence: Ritz residual |β·s_last| ≤ tolerance·max|θ|. Default 1e-10. */
+  /**
+   * Convergence: the run stops once the wanted values' Ritz residuals |β·s_last| are ≤ tolerance·max|θ|;
+   * a value it reports is unconverged when its residual is above max(tolerance, rounding)·max|θ|
+   * (LanczosResult.rounding: below that the products cannot tell). Default 1e-10.
+   */
   tolerance?: number;
   /** Seed of the start vector. Default 1. */
   seed?: number;
@@ -78,8 +95,15 @@ export interface LanczosResult {
   largest: number[];
   /** The k smallest eigenvalues, ascending (empty with `ends: 'largest'`). */
   smallest: number[];
-  /** Operator products taken. */
+  /** Lanczos steps taken, one operator product each; the run took one product more, to measure `rounding`. */
   steps: number;
+  /**
+   * The operator's products' rounding relative to their size, as measured on the start vector q₀:
+   * ‖A·(3q₀)/3 − A·q₀‖ / ‖A·q₀‖ (0 when A·q₀ = 0). About 1e-16 for float64 products, 1e-7–1e-6 for
+   * float32 ones through a network. Where it exceeds `tolerance` it sets the bound a reported value's
+   * residual must meet (UnconvergedEigenvalue.bound).
+   */
+  rounding: number;
   /** Whether every reported value met the tolerance (always true after n steps, or with a `remainder`). */
   converged: boolean;
   /** The reported values that did not meet the tolerance, largest end first (empty when converged). */
@@ -110,8 +134,20 @@ export interface LanczosResult {
 export interface LanczosRemainder {
   /** The eigenvalue: 0 on a null space. */
   value: number;
-  /** Its multiplicity: the dimensions outside the Krylov spaces, the two vectors that showed it, and the Ritz values within the closing bound of it. */
+  /**
+   * How many eigenvalues lie within `within` of `value`: the dimensions outside the Krylov spaces,
+   * the two vectors that showed it, and the Ritz values within `within` of it. The products cannot
+   * tell those Ritz values from `value` (float32 rounding leaves some at ±2e-7·max|θ| that float64
+   * products put at 0), so the count is what every run of the same operator and seed can claim.
+   */
   multiplicity: number;
+  /**
+   * The bound: max(CLOSED_BELOW, rounding)·s, the closing bound or the products' measured rounding
+   * (LanczosResult.rounding), whichever is larger, at the operator's scale s as the run met it (the
+   * largest |α| or β of its recurrence, at most max|λ|). An eigenvalue farther from `value` than
+   * this is reported as itself.
+   */
+  within: number;
 }
 
 /** A reported eigenvalue whose Ritz residual is above the tolerance when Lanczos stopped. */
@@ -124,12 +160,18 @@ export interface UnconvergedEigenvalue {
   value: number;
   /** Its residual |β·s_last|, the distance of its Ritz pair from an eigenpair. */
   residual: number;
-  /** The residual it had to reach: tolerance·max|θ|. */
+  /** The residual it had to reach: max(tolerance, rounding)·max|θ| (LanczosResult.rounding). */
   bound: number;
 }
 
 /** The largest Krylov basis by default (LanczosOptions.maxSteps). */
 export const LANCZOS_MAX_STEPS = 300;
+
+/** Operator products a run takes beyond its steps: the one of 3·q₀ that measures the products' rounding. */
+export const ROUNDING_PRODUCTS = 1;
+
+/** The known multiple of q₀ whose product measures the rounding: not a power of 2, which float32 would scale exactly. */
+const ROUNDING_PROBE_SCALE = 3;
 
 /** A reorthogonalisation pass that leaves less than this share of w's norm is repeated (DGKS; 1/√2 as ARPACK's 0.717). */
 const REORTHOGONALISE_AGAIN = Math.SQRT1_2;
@@ -183,9 +225,11 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   let eigenvectors = 0;
   let remainder: LanczosRemainder | undefined;
   let checkDue = false;
+  let rounding = 0;
   for (let j = 0; j < limit; j++) {
     basis.push(q);
     operator(w, q);
+    if (j === 0) rounding = roundingOf(operator, q, w);
     // The three-term recurrence first (w −= α·q_j + β·q_{j−1}), then one classical Gram-Schmidt
     // pass against the whole basis, and a second only when that pass shrank w below
     // REORTHOGONALISE_AGAIN of its norm (the DGKS test, as ARPACK's dsaitr): the pass then removed
@@ -218,7 +262,8 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     if (closed && spaceStart === j) eigenvectors = eigenvectors > 0 && Math.abs(alpha[j] - alpha[j - 1]) <= CLOSED_BELOW * scale ? eigenvectors + 1 : 1;
     else eigenvectors = 0;
     if (eigenvectors === EIGENSPACE_VECTORS) {
-      remainder = { value: Math.abs(alpha[j]) <= CLOSED_BELOW * scale ? 0 : alpha[j], multiplicity: n - basis.length + EIGENSPACE_VECTORS };
+      const within = Math.max(CLOSED_BELOW, rounding) * scale;
+      remainder = { value: Math.abs(alpha[j]) <= within ? 0 : alpha[j], multiplicity: n - basis.length + EIGENSPACE_VECTORS, within };
     }
     const restarted = closed && remainder === undefined;
     beta.push(closed ? 0 : b);
@@ -242,12 +287,13 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
       if (ritz(alpha, beta, k, tolerance, ends).converged) break;
     }
   }
-  if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, CLOSED_BELOW * scale, options.vectors ?? false);
-  const result = ritz(alpha, beta, k, tolerance, ends);
+  if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, rounding, options.vectors ?? false);
+  const result = ritz(alpha, beta, k, Math.max(tolerance, rounding), ends);
   const out: LanczosResult = {
     largest: result.largest,
     smallest: result.smallest,
     steps: alpha.length,
+    rounding,
     converged: fullSpace || result.converged,
     unconverged: fullSpace ? [] : result.unconverged,
     // After n steps the Ritz values are the eigenvalues, each once: weigh them equally. (The
@@ -263,17 +309,17 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
  * The result of a run that stopped on its `remainder`: every Krylov space it spanned but the
  * remainder's own vectors closed, so the Ritz values of T without those vectors' 1×1 blocks are
  * eigenvalues (residual 0), and with the remainder on its multiplicity they are the whole spectrum.
- * A Ritz value within `same` (the closing bound) of the remainder's is the remainder's, and joins
- * its multiplicity: the start vector's part in a null space gives a Ritz value of 1e-17 or so, which
- * is that 0.
+ * A Ritz value within the remainder's `within` of its value is the remainder's, and joins its
+ * multiplicity: the start vector's part in a null space gives a Ritz value of 1e-17 or so with
+ * float64 products, ±2e-7·max|θ| with float32 ones, which is that 0 as far as the products can tell.
  */
-function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, ends: LanczosEnds, unexplored: LanczosRemainder, same: number, vectors: boolean): LanczosResult {
+function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, ends: LanczosEnds, unexplored: LanczosRemainder, rounding: number, vectors: boolean): LanczosResult {
   const found = alpha.length - EIGENSPACE_VECTORS;
   const ritzValues = tridiagonalEigen(alpha.slice(0, found), beta.slice(0, Math.max(0, found - 1)), []).values;
-  const value = unexplored.value;
-  const values = ritzValues.filter((θ) => Math.abs(θ - value) > same);
+  const { value, within } = unexplored;
+  const values = ritzValues.filter((θ) => Math.abs(θ - value) > within);
   const multiplicity = unexplored.multiplicity + ritzValues.length - values.length;
-  const remainder = { value, multiplicity };
+  const remainder = { value, multiplicity, within };
   // The spectrum ascending: the Ritz values below the remainder, it `multiplicity` times, the rest.
   let below = 0;
   while (below < values.length && values[below] < value) below++;
@@ -283,6 +329,7 @@ function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k
     largest: Array.from({ length: k }, (_, i) => eigenvalue(n - 1 - i)),
     smallest: ends === 'both' ? Array.from({ length: k }, (_, i) => eigenvalue(i)) : [],
     steps: alpha.length,
+    rounding,
     converged: true,
     unconverged: [],
     negativeMass: negativeShare([...values, value], (j) => (j === values.length ? multiplicity : 1)),
@@ -331,6 +378,19 @@ function ritz(alpha: number[], beta: number[], k: number, tolerance: number, wan
     converged: m >= k && unconverged.length === 0,
     unconverged,
   };
+}
+
+/** ‖A·(3q)/3 − A·q‖ / ‖A·q‖ for `product` = A·q, by one more product (see the file comment); 0 when A·q = 0. */
+function roundingOf(operator: LinearOperator, q: Float64Array, product: Float64Array): number {
+  const n = q.length;
+  const scaled = new Float64Array(n);
+  for (let i = 0; i < n; i++) scaled[i] = ROUNDING_PROBE_SCALE * q[i];
+  const again = new Float64Array(n);
+  operator(again, scaled);
+  let difference = 0;
+  for (let i = 0; i < n; i++) difference += (again[i] / ROUNDING_PROBE_SCALE - product[i]) ** 2;
+  const size = Math.sqrt(dot(product, product));
+  return size > 0 ? Math.sqrt(difference) / size : 0;
 }
 
 function unitRandom(rng: Rng, n: number, basis: Float64Array[]): Float64Array {

@@ -89,7 +89,7 @@ describe('gradscope curvature', async () => {
     const { code, stdout } = await runCliInProcess(['curvature', '--help']);
     expect(code).toBe(0);
     const cost = stdout.slice(stdout.indexOf('Cost: '), stdout.indexOf('Example:'));
-    expect(cost).toContain(`2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + Σ_l min(n_l, ${LANCZOS_MAX_STEPS}))`);
+    expect(cost).toContain(`2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + 1 + Σ_l (min(n_l, ${LANCZOS_MAX_STEPS}) + 1))`);
     expect(cost).toContain(`exact, up to ${MATRIX_TRACE_DEFAULTS.exactLimit} parameters n), else\n${MATRIX_TRACE_DEFAULTS.probes} probes per layer`);
     // The measured run, as CURVATURE_COST_RUN holds it (docs/curvature.md gives the same: test/docs/curvature-cost.test.ts).
     const run = CURVATURE_COST_RUN;
@@ -109,7 +109,7 @@ describe('gradscope curvature', async () => {
     let whole = 0;
     expect(() => measureCurvature(measured, [Array(64).fill(0.5)], [[1, ...Array(9).fill(0)]], { k: run.k, layers: false, onProgress: (p) => { whole = p.total; throw first; } })).toThrow(first);
     measured.dispose();
-    expect(cost).toContain(`With --no-layers (2·T + 2·min(n, ${LANCZOS_MAX_STEPS}), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products, ${run.noLayers.products.toLocaleString('en-US')} taken;`);
+    expect(cost).toContain(`With --no-layers (2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + 1), T then ${MATRIX_TRACE_DEFAULTS.probes} probes in all): at most ${whole.toLocaleString('en-US')} products, ${run.noLayers.products.toLocaleString('en-US')} taken;`);
     // The flag's own line points to it.
     expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
   });

@@ -39,7 +39,7 @@ describe("Lanczos' ends option", () => {
     const values = new Float64Array(500);
     values.set([4, 3, 2]);
     const result = lanczos((out, v) => v.forEach((x, i) => (out[i] = values[i] * x)), 500, { k: 2, ends: 'largest' });
-    expect(result.remainder).toEqual({ value: 0, multiplicity: 497 });
+    expect(result.remainder).toMatchObject({ value: 0, multiplicity: 497 });
     expect(result.largest).toEqual([4, 3].map((value) => expect.closeTo(value, 12)));
     expect(result.smallest).toEqual([]);
   });

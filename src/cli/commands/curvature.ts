@@ -1,6 +1,6 @@
 /** gradscope curvature --model M [--data D.json | --train N] [--k 5] [--no-layers] [--backend wasm|ref] [--json]: on the digits unless --data, as train. */
 import { checkEigenCount, measureCurvature, type CurvatureProgress, type CurvatureReport, type GaussNewtonSummary, type HessianSummary } from '../../curvature/curvature.js';
-import { LANCZOS_MAX_STEPS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
+import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type UnconvergedEigenvalue } from '../../curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../curvature/matrix-trace.js';
 import { gaussNewtonLowerEnd, negativeMassText } from '../../curvature/curvature-text.js';
 import { networkFromModel } from '../../io/model-data.js';
@@ -63,7 +63,7 @@ export const curvatureCommand = command({
 /** What --help says --no-layers leaves out, and what it saves, by measureCurvature's plan (progressOf) with its defaults. */
 function noLayersAbout(): string {
   const { probes } = MATRIX_TRACE_DEFAULTS;
-  return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·min(n, ${LANCZOS_MAX_STEPS}) products, T then n or ${probes} probes in all (see Cost)`;
+  return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + ${ROUNDING_PRODUCTS}) products, T then n or ${probes} probes in all (see Cost)`;
 }
 
 /**
@@ -84,14 +84,15 @@ function costNote(): string {
     `every row measured (--data's, or the --train digits: ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} by default), and Lanczos' reorthogonalisation,`,
     'n·m multiply-adds twice over at a step with m basis vectors (docs/curvature.md, Cost): its time grows with',
     'rows × parameters and with parameters × steps². At most',
-    `2·T + 2·(min(n, ${steps}) + Σ_l min(n_l, ${steps})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
+    `2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
     `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
-    `(n_l its parameters), ending sooner once the --k values at each end converge. The count is printed`,
+    `(n_l its parameters), and one product more to measure the products' rounding, ending sooner once the`,
+    `--k values converge (G's largest alone). The count is printed`,
     `on stderr at the start, progress after it (the share of the work, products and reorthogonalisation weighed`,
     `by their costs). Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
     `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
     `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
-    `With --no-layers (2·T + 2·min(n, ${steps}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
+    `With --no-layers (2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
     `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
   ].join('\n');
 }
@@ -115,7 +116,7 @@ const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1}
 /** The note naming each eigenvalue, by its row, that did not reach Lanczos' tolerance. */
 function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
   const named = rows.map(([label, s]) => `${label}: ${s.unconverged.length ? s.unconverged.map(unconvergedValue).join(', ') : 'fewer eigenvalues than --k within the step limit'}`);
-  return `not converged within Lanczos' step limit (residual above tolerance·max|θ|; an eigenvalue lies within the residual of each value): ${named.join('; ')}`;
+  return `not converged within Lanczos' step limit (residual above tolerance·max|θ|, or above the products' measured rounding·max|θ| where that is larger; an eigenvalue lies within the residual of each value): ${named.join('; ')}`;
 }
 
 const values = (list: number[]) => list.map(sci).join(' ');
