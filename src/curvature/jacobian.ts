@@ -3,7 +3,8 @@
  * pre-activations, the logits, so a softmax's built-in zero singular value stays out) and its
  * singular values: dynamical isometry (Pennington, Schoenholz & Ganguli 2017) means all of them
  * near 1, so a gradient keeps its size through every layer. Products J·v run the forward pass's
- * chain rule R{z^l} = W^l·(f'(z^{l−1}) ⊙ R{z^{l−1}}) on the backend, Jᵀ·u the backward pass's;
+ * chain rule R{z^l} = W^l·(f'(z^{l−1}) ⊙ R{z^{l−1}}) on the backend, Jᵀ·u the backward pass's,
+ * each layer one matrix-vector product (Kernels.matVec, matVecTransposed: one row, no batch tile);
  * Lanczos takes the eigenvalues of the smaller of JᵀJ (n₀×n₀) and JJᵀ (n_L×n_L), whose non-zero
  * eigenvalues are the same σ².
  */
@@ -99,7 +100,6 @@ class JacobianProduct<T extends Tensor = Tensor> {
   private readonly ra: T[];
   private readonly back: T;
   private readonly input: T;
-  private readonly zeroBias: T;
   private readonly column: Float64Array;
 
   constructor(private readonly model: Model<T>) {
@@ -109,7 +109,6 @@ class JacobianProduct<T extends Tensor = Tensor> {
     this.ra = model.sizes.slice(1).map((n) => k.alloc(n));
     this.back = k.alloc(Math.max(...model.sizes));
     this.input = k.alloc(model.inputSize);
-    this.zeroBias = k.alloc(Math.max(...model.sizes));
   }
 
   /** out = JᵀJ·v (n₀). */
@@ -137,7 +136,7 @@ class JacobianProduct<T extends Tensor = Tensor> {
     const sizes = model.sizes;
     for (let l = 0; l < model.depth; l++) {
       const below = l === 0 ? this.input : this.ra[l - 1];
-      k.denseForward(this.rz[l], below, model.weights[l], this.zeroBias, 1, sizes[l], sizes[l + 1]);
+      k.matVec(this.rz[l], model.weights[l], below, sizes[l], sizes[l + 1]);
       if (l < model.depth - 1) {
         k.zero(this.ra[l]);
         k.activationBackward(model.activationFunctions[l] as Activation, this.ra[l], this.rz[l], model.zs[l], model.activations[l + 1], 1, sizes[l + 1]);
@@ -152,20 +151,18 @@ class JacobianProduct<T extends Tensor = Tensor> {
     const sizes = model.sizes;
     let delta = u;
     for (let l = model.depth - 1; l >= 1; l--) {
-      k.zero(this.back, sizes[l]);
-      k.denseBackwardInput(this.back, delta, model.weights[l], 1, sizes[l], sizes[l + 1]);
+      k.matVecTransposed(this.back, model.weights[l], delta, sizes[l], sizes[l + 1]);
       const next = this.ra[l - 1];
       k.zero(next);
       k.activationBackward(model.activationFunctions[l - 1] as Activation, next, this.back, model.zs[l - 1], model.activations[l], 1, sizes[l]);
       delta = next;
     }
-    k.zero(this.back, sizes[0]);
-    k.denseBackwardInput(this.back, delta, model.weights[0], 1, sizes[0], sizes[1]);
+    k.matVecTransposed(this.back, model.weights[0], delta, sizes[0], sizes[1]);
     out.set(k.view(this.back).subarray(0, sizes[0]));
   }
 
   dispose(): void {
     const k = this.model.kernels;
-    for (const t of [...this.rz, ...this.ra, this.back, this.input, this.zeroBias]) k.free(t);
+    for (const t of [...this.rz, ...this.ra, this.back, this.input]) k.free(t);
   }
 }
