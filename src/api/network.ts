@@ -81,6 +81,7 @@ export function checkNetwork(value: unknown, who: string): asserts value is Netw
  * A feed-forward network on a backend's kernels: a chain of dense layers, or a network built from
  * layer specs (batch and layer norm, residual blocks, activation layers; a "block network").
  * Create it with createNetwork() (or Network.fromJSON, loadModel); free its memory with dispose().
+ * After dispose() every member throws DISPOSED but those of NETWORK_ANSWERED_AFTER_DISPOSE.
  */
 export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   readonly #engine: Engine<T> | BlockEngine<T>;
@@ -138,12 +139,14 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * A copy: changing it changes nothing.
    */
   get initialisation(): Initialisation | undefined {
+    this.assertAlive();
     const { initialisation, lsuvApplied } = this.#engine;
     return initialisation && structuredClone({ ...initialisation, ...(lsuvApplied && { lsuv: true as const }) });
   }
 
   /** 'dense' for a chain of dense layers (everything works), 'blocks' for a network of layer specs with any other layer (see net.layers). */
   get kind(): 'dense' | 'blocks' {
+    this.assertAlive();
     return this.#engine.kind;
   }
 
@@ -152,6 +155,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    * as the equivalent `{ type: 'dense', units, activation }` specs.
    */
   get layers(): readonly CheckedSpec[] {
+    this.assertAlive();
     const engine = this.#engine;
     if (engine instanceof BlockEngine) return engine.specs;
     return engine.activationFunctions.map((activation, l) => ({ type: 'dense', units: engine.sizes[l + 1], activation }));
@@ -159,36 +163,43 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** Units per layer, input first (dense networks; a block network throws INVALID_OPTION: use layers, inputSize, outputSize). */
   get sizes(): readonly number[] {
+    this.assertAlive();
     return this.#dense('sizes', 'use net.layers, net.inputSize and net.outputSize').sizes;
   }
 
   /** activationFunctions[l] follows weights[l]; the last is the output activation (dense networks; a block network throws INVALID_OPTION: use layers). */
   get activationFunctions(): readonly OutputActivation[] {
+    this.assertAlive();
     return this.#dense('activationFunctions', 'use net.layers').activationFunctions;
   }
 
   /** The cost the network is trained on. */
   get loss(): Loss {
+    this.assertAlive();
     return this.#engine.loss;
   }
 
-  /** The backend it runs on (after dispose(), a stand-in whose every member throws DISPOSED). */
+  /** The backend it runs on. */
   get kernels(): Kernels<T> {
+    this.assertAlive();
     return this.#engine.kernels;
   }
 
   /** The RNG behind initialisation and shuffling (its state is part of a checkpoint). */
   get rng(): Rng {
+    this.assertAlive();
     return this.#engine.rng;
   }
 
   /** Training steps taken (persisted, so a resumed run continues the count). */
   get step(): number {
+    this.assertAlive();
     return this.#engine.step;
   }
 
   /** Sets the step count (e.g. to resume a run's numbering). */
   set step(value: number) {
+    this.assertAlive();
     this.#engine.step = value;
   }
 
@@ -206,21 +217,25 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** Trained values in all layers (weights and biases; in a block network also the norms' scales and shifts and ReZero's α). */
   get parameterCount(): number {
+    this.assertAlive();
     return this.#engine.parameterCount;
   }
 
   /** Number of weight layers (dense networks; a block network throws INVALID_OPTION: use layers). */
   get depth(): number {
+    this.assertAlive();
     return this.#dense('depth', 'use net.layers').depth;
   }
 
   /** Features per input row. */
   get inputSize(): number {
+    this.assertAlive();
     return this.#engine.inputSize;
   }
 
   /** Outputs per row. */
   get outputSize(): number {
+    this.assertAlive();
     return this.#engine.outputSize;
   }
 
@@ -236,6 +251,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
 
   /** The trainable tensors in PyTorch's state_dict order, by name (a dense layer's weight, then its bias). */
   parameters(): readonly Parameter<T>[] {
+    this.assertAlive();
     return this.#engine.parameters();
   }
 
@@ -555,6 +571,12 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
    */
   trace: Trace | undefined;
 }
+
+/**
+ * What a disposed network still answers: isDisposed, dispose() (a no-op then), and trace, the record
+ * of a past run in plain JavaScript memory (diagnose(net.trace) after dispose() reads what it recorded).
+ */
+export const NETWORK_ANSWERED_AFTER_DISPOSE: readonly string[] = ['isDisposed', 'dispose', 'trace'];
 
 /** The options createNetwork takes: the architecture's (NetworkOptions) and the backend's. */
 const CREATE_NETWORK_OPTIONS = [

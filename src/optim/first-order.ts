@@ -342,9 +342,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
     });
   }
 
-  /** Frees the optimiser's buffers in the backend's memory. */
-  dispose(): void {
-    this.markDisposed();
+  protected freeHeld(): void {
     this.freeBuffers();
     if (this.release) this.net.onDispose.delete(this.release);
   }

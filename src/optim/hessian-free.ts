@@ -449,8 +449,7 @@ export class HessianFree extends TracksDisposal implements Optimizer {
     this.buffers.x.forEach((t, i) => k.write(t, tensors[i]));
   }
 
-  dispose(): void {
-    this.markDisposed();
+  protected freeHeld(): void {
     this.net.onDispose.delete(this.release);
     const k = this.net.kernels;
     if (this.buffers) {

@@ -895,8 +895,7 @@ export class Kfac<T extends Tensor = Tensor> extends TracksDisposal implements O
     this.batchScratch = undefined;
   }
 
-  dispose(): void {
-    if (this.markDisposed()) return;
+  protected freeHeld(): void {
     this.net.onDispose.delete(this.release);
     const k = this.k;
     this.freeBatchScratch();

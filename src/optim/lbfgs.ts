@@ -336,8 +336,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     this.newest = pairs - 1;
   }
 
-  dispose(): void {
-    this.markDisposed();
+  protected freeHeld(): void {
     this.freeWork();
     this.net.onDispose.delete(this.release);
   }

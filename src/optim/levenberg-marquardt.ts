@@ -262,8 +262,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     this.mu = mu;
   }
 
-  dispose(): void {
-    this.markDisposed();
+  protected freeHeld(): void {
     this.freeSaved();
     this.net.onDispose.delete(this.release);
   }

@@ -151,8 +151,8 @@ export function checkOptimizer(optimizer: unknown, networkHint = NETWORK_GIVEN_A
 }
 
 /**
- * The built-in optimisers' Optimizer.isDisposed, defined once: each extends this and calls
- * markDisposed() in its dispose().
+ * The built-in optimisers' dispose() and Optimizer.isDisposed, defined once: each extends this and
+ * frees what it holds in freeHeld().
  */
 export abstract class TracksDisposal {
   #disposed = false;
@@ -162,19 +162,53 @@ export abstract class TracksDisposal {
     return this.#disposed;
   }
 
-  /** Records that dispose() has run; true if it had run before. */
-  protected markDisposed(): boolean {
-    const before = this.#disposed;
+  /** Frees what the optimiser holds in the backend's memory and stops listening for its network's dispose(): dispose() runs it once. */
+  protected abstract freeHeld(): void;
+
+  /**
+   * Frees the optimiser's buffers in the backend's memory; a second call does nothing. After it every
+   * member but those of ANSWERED_AFTER_DISPOSE throws DISPOSED (its settings too, as a disposed
+   * network's getters do), so train(), saveModel and restoreOptimizer refuse it before anything changes.
+   */
+  dispose(): void {
+    if (this.#disposed) return;
     this.#disposed = true;
-    return before;
+    this.freeHeld();
+    refuseEveryMember(this);
   }
+}
+
+/** What a disposed built-in optimiser still answers: its name (which the DISPOSED message names), isDisposed, and dispose() (a no-op then). */
+export const ANSWERED_AFTER_DISPOSE: readonly string[] = ['name', 'isDisposed', 'dispose'];
+
+/**
+ * Makes every member of a disposed `optimizer` (its fields, and every method and accessor of its
+ * classes) but ANSWERED_AFTER_DISPOSE throw DISPOSED when read: one rule in one place, so a member
+ * added later honours it too, where a check in each would be one more to forget.
+ */
+function refuseEveryMember(optimizer: TracksDisposal): void {
+  const name = String((optimizer as unknown as { name?: unknown }).name);
+  const refuse = (): never => {
+    throw disposedOptimizer(name);
+  };
+  const keys = new Set<PropertyKey>();
+  for (let o: object | null = optimizer; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const key of Reflect.ownKeys(o)) keys.add(key);
+  }
+  for (const key of keys) {
+    if (key === 'constructor' || (typeof key === 'string' && ANSWERED_AFTER_DISPOSE.includes(key))) continue;
+    Object.defineProperty(optimizer, key, { get: refuse, set: refuse, configurable: true, enumerable: false });
+  }
+}
+
+/** The DISPOSED of optimiser `name`'s use after dispose(). */
+function disposedOptimizer(name: string): GradscopeError {
+  return new GradscopeError('DISPOSED', `optimizer: this '${name}' optimiser was disposed (its state is gone); create a new one`);
 }
 
 /** DISPOSED if `optimizer` was disposed: checkOptimizer, and the built-in optimisers' own step(), state() and restore(). */
 export function assertNotDisposed(optimizer: Optimizer): void {
-  if (optimizer.isDisposed === true) {
-    throw new GradscopeError('DISPOSED', `optimizer: this '${String(optimizer.name)}' optimiser was disposed (its state is gone); create a new one`);
-  }
+  if (optimizer.isDisposed === true) throw disposedOptimizer(String(optimizer.name));
 }
 
 /**

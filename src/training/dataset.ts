@@ -24,16 +24,24 @@ export class Dataset<T extends Tensor = Tensor> {
   /** targetFaultFor's answer per loss, once looked for. */
   readonly #faults = new Map<Loss, TargetFault | null>();
 
+  readonly #kernels: Kernels<T>;
+
   /** @internal use createDataset */
   constructor(
-    /** The kernels whose memory holds the rows. */
-    readonly kernels: Kernels<T>,
+    kernels: Kernels<T>,
     inputs: ResidentRows<T>,
     targets: ResidentRows<T>,
     private readonly release: () => void = () => {},
   ) {
+    this.#kernels = kernels;
     this.#inputs = inputs;
     this.#targets = targets;
+  }
+
+  /** The kernels whose memory holds the rows (DISPOSED after dispose(), as every member but isDisposed and dispose()). */
+  get kernels(): Kernels<T> {
+    this.resident();
+    return this.#kernels;
   }
 
   /**
@@ -42,6 +50,7 @@ export class Dataset<T extends Tensor = Tensor> {
    * per loss (never for mse, which takes any finite value).
    */
   targetFaultFor(loss: Loss): TargetFault | null {
+    this.resident(); // DISPOSED after dispose(), an answer kept from before or not
     let fault = this.#faults.get(loss);
     if (fault === undefined) {
       const { tensor, rows, cols } = this.resident().targets;
@@ -85,8 +94,8 @@ export class Dataset<T extends Tensor = Tensor> {
   /** Returns the rows' memory to the backend; later use throws DISPOSED. Idempotent. */
   dispose(): void {
     if (!this.#inputs || !this.#targets) return;
-    this.kernels.free(this.#inputs.tensor);
-    this.kernels.free(this.#targets.tensor);
+    this.#kernels.free(this.#inputs.tensor);
+    this.#kernels.free(this.#targets.tensor);
     this.#inputs = this.#targets = undefined;
     this.release();
   }
