@@ -2,7 +2,7 @@
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
  * update. The data set is copied into the backend's memory once, so a step allocates nothing.
  */
-import { invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { clipGradientNorm } from '../optim/clip.js';
 import { evaluateRows, identity } from '../network/rows.js';
@@ -295,8 +295,8 @@ export function runTraining(
         }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
-      if (validation) info.validation = evaluateRows(net, validation.rows.inputs, validation.rows.targets, undefined, VALIDATION_LABELS);
-      if (trainingCheck) info.training = { ...evaluateRows(net, x, y, trainingCheck), rows: trainingCheck.length };
+      if (validation) info.validation = atEpochEnd(() => evaluateRows(net, validation.rows.inputs, validation.rows.targets, undefined, VALIDATION_LABELS), epoch + 1, net.step);
+      if (trainingCheck) info.training = { ...atEpochEnd(() => evaluateRows(net, x, y, trainingCheck), epoch + 1, net.step), rows: trainingCheck.length };
       history.push(info);
       // The trace file keeps its own numbering, from 0 (TraceEpoch.epoch), so traces saved before read the same.
       // The rate in force is recorded once 'halve' lowered it, so that remedies derived from the rate start from it (learningRateInForce).
@@ -324,3 +324,17 @@ export function runTraining(
   }
 }
 
+/**
+ * `evaluate` at epoch `epoch`'s end. The rows were checked before the first step (shapes, finite
+ * values, targets the loss takes); what can fail only here comes from the weights the steps
+ * reached (an output that overflows, a loss that is not finite), and those steps stay applied:
+ * the error says so, and which step's weights the network holds.
+ */
+function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (!(error instanceof GradscopeError) || error.code === 'DISPOSED') throw error;
+    throw new GradscopeError(error.code, `${error.message} (at the end of epoch ${epoch}: the steps before it stay applied, and the network holds the weights of step ${step}, the last applied)`);
+  }
+}

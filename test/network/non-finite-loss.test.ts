@@ -118,24 +118,61 @@ describe('cross-entropy that is not finite with finite logits', () => {
   });
 });
 
-describe('a fault in the validation rows at an epoch’s end says they are the validation rows', () => {
+describe('a fault in the validation rows at an epoch’s end says they are the validation rows, and which weights the network holds', () => {
+  /** The parameters' bits. */
+  const bits = (net: Network) => net.parameters().map((p) => Array.from(new Uint32Array(Float32Array.from(net[MODEL].kernels.view(p.value)).buffer)));
+  /** What the rows checked before the first step cannot show (the weights the steps reach decide it) is said with the weights it leaves: those of the last step applied. */
+  const held = /\(at the end of epoch 1: the steps before it stay applied, and the network holds the weights of step 2, the last applied\)$/;
+  const x = [[1, 0], [0.5, 0]];
+  const y = [[1, 0], [1, 0]];
+  const options = { epochs: 1, batchSize: 1, shuffle: false, learningRate: 0.1 } as const;
+
+  /** The network after the call's two steps, trained without validation: what the failed call must leave. */
+  async function stepped(): Promise<number[][]> {
+    const net = await spreadLogits();
+    net.train(x, y, options);
+    const after = bits(net);
+    net.dispose();
+    return after;
+  }
+
+  it('what the rows themselves can show is refused before the first step, and nothing changes', async () => {
+    const net = await spreadLogits();
+    const before = bits(net);
+    const cases: [object, string, RegExp][] = [
+      [{ x: [[1, 0, 0]], y: [[1, 0]] }, 'SHAPE_MISMATCH', /^validation\.x: row 0 has 3 values, expected 2$/],
+      [{ x: [[1, 0]], y: [[1, 0, 0]] }, 'SHAPE_MISMATCH', /^validation\.y: row 0 has 3 values, expected 2$/],
+      [{ x: [[NaN, 0]], y: [[1, 0]] }, 'NON_FINITE_INPUT', /^validation\.x: row 0, column 0 is NaN/],
+      [{ x: [[1, 0]], y: [[2, 0]] }, 'INVALID_TARGET', /^validation\.y: row 0, column 0 is 2, outside \[0, 1\]/],
+      [{ x: [[1, 0], [0, 1]], y: [[1, 0]] }, 'SHAPE_MISMATCH', /^validation\.x \(2 rows\) and validation\.y \(1 row\) do not pair up/],
+    ];
+    for (const [validation, code, said] of cases) await expectError(() => net.train(x, y, { ...options, validation: validation as never }), code as never, said);
+    expect(net.step).toBe(0);
+    expect(bits(net)).toEqual(before);
+    net.dispose();
+  });
+
   it('a loss that is not finite: validation.y and the row among them', async () => {
     const net = await spreadLogits();
     await expectError(
-      () => net.train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: SPREAD }),
+      () => net.train(x, y, { ...options, validation: SPREAD }),
       'NON_FINITE_INPUT',
-      new RegExp(`^validation\\.y: the loss is Infinity: row 2's ${CLASS_1}`),
+      new RegExp(`^validation\\.y: the loss is Infinity: row 2's ${CLASS_1}.* ${held.source}`),
     );
+    expect(net.step).toBe(2);
+    expect(bits(net)).toEqual(await stepped());
     net.dispose();
   });
 
   it('an output that overflows: validation.x and the row among them', async () => {
     const net = await spreadLogits();
     await expectError(
-      () => net.train([[1, 0]], [[1, 0]], { epochs: 1, learningRate: 1e-30, validation: { x: [[1, 0], [3e38, 0]], y: [[1, 0], [1, 0]] } }),
+      () => net.train(x, y, { ...options, validation: { x: [[1, 0], [3e38, 0]], y: [[1, 0], [1, 0]] } }),
       'NON_FINITE_INPUT',
-      /^validation\.x: row 1 overflows float32 in /,
+      new RegExp(`^validation\\.x: row 1 overflows float32 in .* ${held.source}`),
     );
+    expect(net.step).toBe(2);
+    expect(bits(net)).toEqual(await stepped());
     net.dispose();
   });
 });
