@@ -1,7 +1,7 @@
 // The package as people get it: packed from a copy of the sources with nothing built (so packing
 // must build), installed into an empty project from the tarball, then used the three ways users
 // do: imported in Node, bundled by Vite for a page in Chromium, and run as `npx gradscope`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,7 @@ describe('the packed package, installed into an empty project', () => {
   let work: string;
   let app: string;
   let tarball: string;
+  let installed: SpawnSyncReturns<string>;
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'gradscope-package-'));
@@ -39,11 +40,18 @@ describe('the packed package, installed into an empty project', () => {
     app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], app);
+    installed = spawnSync('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, encoding: 'utf8' });
+    if (installed.status !== 0) throw new Error(`npm install ${tarball} failed: ${installed.stderr}`);
   }, 300_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs quietly: no warning (npm 11 listed a `prepare` script, which it counts as an install script of a tarball, under "install-scripts not yet covered by allowScripts"; the build runs at prepack)', () => {
+    expect(installed.stderr, installed.stderr).not.toMatch(/npm warn/i);
+    const scripts = (JSON.parse(readFileSync(join(app, 'node_modules/gradscope/package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(scripts, hook).not.toHaveProperty(hook);
   });
 
   it('ships the compiled entry points, the WASM binaries and the licence, and packing built them', () => {
