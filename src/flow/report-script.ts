@@ -1,7 +1,8 @@
 /**
  * The report's inline script (no dependency, no network), in two parts:
  * - downloads: the page's #report-data (report-data.ts: gzipped JSON and float32 series, in
- *   base64) is unpacked once, each series back to the numbers the JSON would have held; a link with
+ *   base 85) is unpacked once, each series back to the numbers the JSON would have held and each
+ *   table written by column back to its records; a link with
  *   data-download="<run id>" (or "all") and data-format="json" | "csv" gets a Blob URL of that data
  *   when clicked; the CSV is Trace.toCSV()'s, by the same function (trace-csv.ts: a line per step and
  *   layer, and per epoch; NaN as an empty cell). <body data-data="ready"> says the data is unpacked;
@@ -13,6 +14,7 @@
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s.
  */
+import { BASE85_DIGITS } from './report-data.js';
 import { float32Text, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
@@ -25,8 +27,20 @@ let data = null;
 const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
+const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
+// The block's bytes from its base-85 digits: 5 to each 4 bytes, a last group of n bytes in n + 1 digits (padded with the highest).
+function base85Bytes(text) {
+  const digit = new Map(Array.from(BASE85_DIGITS, (c, i) => [c, i]));
+  const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
+  for (let at = 0, out = 0; at < text.length; at += 5, out += 4) {
+    let value = 0;
+    for (let d = 0; d < 5; d++) value = value * 85 + (at + d < text.length ? digit.get(text[at + d]) : 84);
+    for (let b = 0; b < 4 && out + b < bytes.length; b++) bytes[out + b] = Math.floor(value / 256 ** (3 - b)) % 256;
+  }
+  return bytes;
+}
 (async () => {
-  const packed = Uint8Array.from(atob(document.getElementById('report-data').textContent), (c) => c.charCodeAt(0));
+  const packed = base85Bytes(document.getElementById('report-data').textContent);
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));
@@ -39,9 +53,16 @@ const traceCsv = ${traceCsv.toString()};
     const v = single.getFloat32(0, true);
     return Number.isFinite(v) ? Number(float32Text(v)) : null;
   });
-  const unpack = ({ $f32: offset, shape }) =>
-    shape.length === 1 ? values.slice(offset, offset + shape[0]) : Array.from({ length: shape[0] }, (_, r) => values.slice(offset + r * shape[1], offset + (r + 1) * shape[1]));
-  data = JSON.parse(json, (_, v) => (v !== null && typeof v === 'object' && '$f32' in v ? unpack(v) : v));
+  // A [rows, cols] series is stored column by column.
+  const unpack = ({ $f32: offset, shape: [rows, cols] }) =>
+    cols === undefined ? values.slice(offset, offset + rows) : Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => values[offset + c * rows + r]));
+  // A table written by column, back to its records (its columns already unpacked: JSON.parse revives the inside first).
+  const records = (columns) => {
+    const keys = Object.keys(columns);
+    return columns[keys[0]].map((_, r) => Object.fromEntries(keys.map((key) => [key, columns[key][r]])));
+  };
+  const revive = (v) => (v === null || typeof v !== 'object' ? v : '$f32' in v ? unpack(v) : '$table' in v ? records(v.$table) : v);
+  data = JSON.parse(json, (_, v) => revive(v));
   document.body.dataset.data = 'ready';
 })();
 

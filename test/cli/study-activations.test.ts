@@ -39,7 +39,7 @@ describe('gradscope study activations', () => {
     const profileRows = stdout.split('\n').filter((line) => / step \d+ /.test(line));
     expect(profileRows).toHaveLength(12);
     const report = readFileSync(html, 'utf8');
-    // The packed data block is base64, where the letters 'NaN' can occur by chance: it is read unpacked, the page around it as it stands.
+    // The packed data block is base 85, where the letters 'NaN' can occur by chance: it is read unpacked, the page around it as it stands.
     const block = /(<script type="application\/octet-stream" id="report-data"[^>]*>)([^<]*)<\/script>/.exec(report)!;
     expect(report.replace(block[2], '')).not.toContain('NaN');
     expect(unpackParts(block[2]).json).not.toContain('NaN');

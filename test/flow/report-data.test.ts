@@ -1,7 +1,8 @@
 /**
  * The report's embedded data (report-data.ts): its layout read back here independently of the
  * page's script: every value is the one the JSON would have held at float32 precision, NaN and
- * ±Infinity as null, integer series and short ones left in the JSON, and measured series moved out.
+ * ±Infinity as null, integer series and short ones left in the JSON, measured series moved out
+ * (a [rows, cols] one column by column), and records of the same keys written by column.
  */
 import { describe, expect, it } from 'vitest';
 import { packReportData } from '../../src/flow/report-data.js';
@@ -36,5 +37,47 @@ describe('the report data block', () => {
     expect(kept.metrics.tiny).toEqual([[0.5, 1.5]]);
     // 2²⁴ + 1 has no float32 of its own: that series stays decimal.
     expect(kept.beyond).toEqual(data.beyond);
+  });
+
+  it('is written in base 85, every length of last group read back, with no "<" that could close its <script>', async () => {
+    const tails = new Set<number>();
+    for (let k = 0; k < 24; k++) {
+      const small = { text: 'ab'.repeat(k), numbers: Array.from({ length: k }, (_, i) => i / 7) };
+      const packed = await packReportData(small);
+      expect(packed).toMatch(/^[!#()*+,\-./0-9:;=?@A-Z[\]^_a-z{|}~]*$/);
+      expect(unpack(packed)).toEqual(asJson(small));
+      tails.add(packed.length % 5);
+    }
+    // 0: whole groups of 4 bytes; 2, 3, 4: a last group of 1, 2 or 3 bytes (1 is none: a byte takes 2 digits).
+    expect([...tails].sort()).toEqual([0, 2, 3, 4]);
+  });
+
+  it('stores a [rows, cols] series column by column: one column (a layer over time) is a run of neighbours', async () => {
+    const { values } = unpackParts(await packReportData(data));
+    const column = (c: number) => values.slice(40 + 10 * c, 40 + 10 * (c + 1));
+    expect(column(0)).toEqual(data.metrics.norm.map((row) => Math.fround(row[0])));
+    expect(column(3)).toEqual(data.metrics.norm.map((row) => Math.fround(row[3])));
+  });
+
+  it('writes records of the same keys by column, a measured column as a series, and unpacks them to the records', async () => {
+    const epochs = Array.from({ length: 12 }, (_, i) => ({ epoch: i, step: i + 1, loss: Math.E / (i + 1), validation: { loss: 1 / (i + 2), accuracy: i / 12 } }));
+    const tables = {
+      epochs,
+      // Not tables: one record, keys in another order, a key missing, an undefined value (JSON drops the key), not records.
+      few: epochs.slice(0, 1),
+      reordered: epochs.map((e, i) => (i === 5 ? { step: e.step, epoch: e.epoch, loss: e.loss, validation: e.validation } : e)),
+      missing: epochs.map((e, i) => (i === 5 ? { epoch: e.epoch, step: e.step, loss: e.loss } : e)),
+      undefinedValue: epochs.map((e, i) => (i === 5 ? { ...e, validation: undefined } : e)),
+      words: Array.from({ length: 10 }, (_, i) => `word ${i}`),
+    };
+    const packed = await packReportData(tables);
+    expect(unpack(packed)).toEqual(asJson(tables));
+    const kept = JSON.parse(unpackParts(packed).json);
+    expect(Object.keys(kept.epochs.$table)).toEqual(['epoch', 'step', 'loss', 'validation']);
+    expect(kept.epochs.$table.epoch).toEqual(epochs.map((e) => e.epoch));
+    expect(kept.epochs.$table.loss).toEqual({ $f32: 0, shape: [12] });
+    // A column of records of the same keys is itself a table.
+    expect(Object.keys(kept.epochs.$table.validation.$table)).toEqual(['loss', 'accuracy']);
+    for (const name of ['few', 'reordered', 'missing', 'undefinedValue', 'words'] as const) expect(Array.isArray(kept[name]), name).toBe(true);
   });
 });
