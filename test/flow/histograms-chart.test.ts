@@ -18,6 +18,6 @@ describe('histograms chart', () => {
   it('draws each layer as one outline of relative moves, a run of equal bars as one', () => {
     const svg = histograms({ id: 'h', title: 't', layers: [{ label: 'hidden 1', lo: -1, hi: 1, counts: [0, 0, 5, 5, 10, 3, 0] }] });
     // Heights in % of the tallest bar: 0, 0, 50, 50, 100, 30, 0.
-    expect(/<path d="([^"]+)"\/>/.exec(svg)![1]).toBe('M0 0h2v-50h2v-50h1v70h1v30h1V0Z');
+    expect(/<path class="bars"[^>]* d="([^"]+)"\/>/.exec(svg)![1]).toBe('M0 0h2v-50h2v-50h1v70h1v30h1V0Z');
   });
 });

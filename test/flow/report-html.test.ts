@@ -106,7 +106,7 @@ async function expectLines(page: Page, chart: string, series: { xs: ArrayLike<nu
 
 /** The bar heights (% of the tallest) of each layer's histogram, read back from its outline path (relative moves after "M0 0", then back to the axis). */
 async function histogramBars(page: Page, chart: string): Promise<number[][]> {
-  const paths = await attribute(page, `${chart} g.histogram svg path`, 'd');
+  const paths = await attribute(page, `${chart} g.histogram path.bars`, 'd');
   return paths.map((d) => {
     expect(d).toMatch(/^M0 0(v-?\d+|h\d+)*V0Z$/);
     const heights: number[] = [];
@@ -195,6 +195,20 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
         const want = h.counts.map((c) => Array.from(c, (n) => Math.round((100 * n) / Math.max(1, ...c))));
         expect(await histogramBars(page, `#run-${i}-hist-${h.step}`)).toEqual(want);
         expect(single(await numbers(page, `#run-${i}-hist-${h.step} g.histogram`, 'data-hi'))).toEqual(single(h.hi));
+        // Each layer's bars stand on its axis line, as wide as it, and no taller than its cell (their transform places them).
+        const placed = await page.$$eval(`#run-${i}-hist-${h.step} g.histogram`, (cells) =>
+          cells.map((cell) => {
+            const [bars, axis] = [cell.querySelector('path.bars')!.getBoundingClientRect(), cell.querySelector('path.axes')!.getBoundingClientRect()];
+            const scale = axis.width / 120; // the axis line is 120 units of the drawing long
+            return { left: bars.left - axis.left, right: bars.right - axis.right, bottom: bars.bottom - axis.top, height: bars.height / scale };
+          }),
+        );
+        for (const p of placed) {
+          expect(Math.abs(p.left)).toBeLessThanOrEqual(0.5);
+          expect(Math.abs(p.right)).toBeLessThanOrEqual(0.5);
+          expect(Math.abs(p.bottom)).toBeLessThanOrEqual(0.5);
+          expect(p.height).toBeLessThanOrEqual(80.5);
+        }
       }
     }
     // In the deep sigmoid net the first hidden layer's δ are far smaller than the output's, yet its
