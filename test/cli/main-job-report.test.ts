@@ -1,5 +1,11 @@
 // The report the main job (npm start) writes, with its default flags, stays within the size the
-// issue set for it (600 KB): run in-process, written to a temporary folder.
+// issue set for it (#17, item 3: "≤ 600 KB", 600,000 bytes): run in-process, written to a temporary folder.
+//
+// The job takes ~80 s of CPU (2026-12-02, at nice 19 and load ~12: study (a) 15.5 s, study (b) 21.9 s, study (c)
+// 42.5 s, each ~6 times that in wall-clock time, measured apart), so beside other tests on a loaded machine it can outlast any
+// fixed wall-clock limit (600 s was hit once at load ~14): a hang is told by silence instead. The job prints its
+// progress as it goes, so the test fails when it has printed nothing for SILENT_LIMIT_S, naming the last line it
+// printed; the vitest timeout is only the outer bound.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,19 +15,44 @@ import { main } from '../../src/cli/cli.js';
 import { unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 
-const REPORT_BYTES = 600 * 1024;
+/** #17's "≤ 600 KB" (the test held 600 KiB, 614,400 bytes, while the issue's figure was 600,000). */
+const REPORT_BYTES = 600_000;
+/** Longest the job may print nothing, in seconds: its longest silence was 59 s (of 446 s, 83 s of CPU) at nice 19, load ~11, 2026-12-02 07:35. */
+const SILENT_LIMIT_S = 300;
+/** The outer bound: the job's ~80 s of CPU at an eighth of a core. */
+const OUTER_LIMIT_MS = 1_800_000;
 
 describe('the main job', () => {
-  it(`writes an HTML report of at most ${REPORT_BYTES / 1024} KiB with its default flags`, async () => {
+  it(`writes an HTML report of at most ${REPORT_BYTES.toLocaleString('en')} bytes with its default flags`, async () => {
     const folder = mkdtempSync(join(tmpdir(), 'gradscope-main-job-'));
+    let watchdog: ReturnType<typeof setInterval> | undefined;
     try {
       const report = join(folder, 'gradscope-report.html');
       let errors = '';
       let out = '';
-      const code = await main(['--html', report], { out: (text) => void (out += text), err: (text) => void (errors += text), live: false });
+      const started = { wall: performance.now(), cpu: process.cpuUsage() };
+      let heard = { at: performance.now(), line: '(nothing yet)' };
+      let quietest = 0;
+      const hear = (text: string) => {
+        const now = performance.now();
+        quietest = Math.max(quietest, now - heard.at);
+        heard = { at: now, line: text.trim().split('\n').at(-1) ?? heard.line };
+      };
+      const silence = new Promise<never>((_, reject) => {
+        watchdog = setInterval(() => {
+          if (performance.now() - heard.at > SILENT_LIMIT_S * 1000) reject(new Error(`the main job printed nothing for ${SILENT_LIMIT_S} s after: ${heard.line}`));
+        }, 1000);
+      });
+      const job = main(['--html', report], { out: (text) => void ((out += text), hear(text)), err: (text) => void ((errors += text), hear(text)), live: false });
+      const code = await Promise.race([job, silence]);
+      clearInterval(watchdog);
       expect(code, errors).toBe(0);
       const bytes = statSync(report).size;
-      console.log(`main job report: ${(bytes / 1024).toFixed(0)} KiB, ${bytes} bytes`);
+      const cpu = process.cpuUsage(started.cpu);
+      console.log(
+        `main job report: ${(bytes / 1024).toFixed(0)} KiB, ${bytes} bytes; ${((performance.now() - started.wall) / 1000).toFixed(0)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s of CPU, ` +
+          `longest silence ${(quietest / 1000).toFixed(0)} s`,
+      );
       expect(bytes).toBeGreaterThan(100 * 1024); // a real report, not an empty page
       expect(bytes).toBeLessThanOrEqual(REPORT_BYTES);
       // Study (c) is in the report whole, listed in the contents: its accuracy table, its charts and its rows.
@@ -49,9 +80,10 @@ describe('the main job', () => {
       const stated = Number(/reports\/gradscope-report\.html` \((\d+) KiB/.exec(readme)![1]);
       expect(Math.abs(bytes / 1024 - stated) / stated).toBeLessThanOrEqual(0.05);
     } finally {
+      clearInterval(watchdog);
       rmSync(folder, { recursive: true, force: true });
     }
-  }, 600_000);
+  }, OUTER_LIMIT_MS);
 
   it('--help says what the report holds', async () => {
     const help = (await runCliInProcess(['--help'])).stdout;
