@@ -2,7 +2,8 @@
  * Whether runs on different thread counts part (README's benchmark section): the same network,
  * seed, data and training on 1, 2 and 3 threads (createThreadedWasmKernels, which takes more
  * threads than the machine's cores, so 3 runs on 2 cores too), each count twice. Every split kernel
- * computes each value as one thread does, so all counts should give the same bits; the same count
+ * computes each value as one thread does (and a layer's ∂W run beside its ∂input is each computed
+ * whole), so all counts should give the same bits; the same count
  * must. Prints, per count against one thread, the share of parameters that differ, the largest
  * difference and the first significant digit where an epoch's loss differs.
  *
@@ -28,6 +29,8 @@ interface Run {
   parameters: Float32Array;
   losses: number[];
   splitProducts: number;
+  /** Layers whose ∂W ran beside their ∂input (denseBackwardWeightsAndInput). */
+  pairedProducts: number;
 }
 
 async function trainOn(threads: number): Promise<Run> {
@@ -39,7 +42,7 @@ async function trainOn(threads: number): Promise<Run> {
     const result = net.train(x, y, { epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate });
     const parameters = Float32Array.from(net.parameters().flatMap((p) => Array.from(net.kernels.view(p.value).subarray(0, p.length))));
     net.dispose();
-    return { parameters, losses: result.epochs.map((e) => e.loss), splitProducts: kernels.splitProducts };
+    return { parameters, losses: result.epochs.map((e) => e.loss), splitProducts: kernels.splitProducts, pairedProducts: kernels.pairedProducts };
   } finally {
     await kernels.close();
   }
@@ -66,7 +69,7 @@ for (const threads of [1, 2, 3]) {
   });
   const digits = a.losses.map((l, e) => firstDifferingDigit(l, one.losses[e])).filter((d): d is number => d !== null);
   console.log(
-    `${threads} thread${threads === 1 ? '' : 's'}: ${a.splitProducts} split products; two runs ${sameCount ? 'bit for bit equal' : 'DIFFER'}; ` +
+    `${threads} thread${threads === 1 ? '' : 's'}: ${a.splitProducts} split products, ${a.pairedProducts} ∂W beside ∂input; two runs ${sameCount ? 'bit for bit equal' : 'DIFFER'}; ` +
       `against 1 thread ${((100 * differing) / a.parameters.length).toFixed(1)} % of parameters differ, by at most ${largest.toExponential(1)}; ` +
       `epoch losses ${digits.length ? `differ from significant digit ${Math.min(...digits)}` : 'equal'}`,
   );
