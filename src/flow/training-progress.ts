@@ -231,7 +231,7 @@ const PACE_POINTS = 3;
  * would make the spread that hides it (a relu net at rate 0.5 whose loss on every row tripled in its
  * last of 10 epochs, test/flow/epoch-loss.test.ts).
  */
-export const NOISE_WINDOW_MIN = 5;
+const NOISE_WINDOW_MIN = 5;
 /**
  * An accuracy within this of chance (1/classes) either way is at chance: the network classifies
  * about as well as a guess. Five points is about two binomial standard errors of an accuracy of

@@ -78,6 +78,14 @@ describe("the trace's batches left out by 'skip'", () => {
     expect(diagnose(clean).summary).not.toContain("'skip'");
   });
 
+  it('of a thinned trace (keepEpochs), says the counts are of the epochs it kept, of how many the run had', async () => {
+    const { trace } = await skippedRun();
+    trace.keepEpochs((e) => e.epoch !== 1);
+    const d = diagnose(trace);
+    expect(d.evidence.skippedBatches).toEqual({ skipped: 2, batches: 8, epochs: 2, of: 2, ofRun: 3 });
+    expect(d.summary).toContain("Under onNonFinite 'skip' the run left out 2 of the 8 batches of the 2 epochs the trace kept of the run's 3 (in all 2 of them)");
+  });
+
   it.each([0, -1, 1.5, '1', null])('refuses an applied count of %j, naming the epoch', async (count) => {
     const { trace } = await skippedRun();
     const json = trace.toJSON();

@@ -216,4 +216,6 @@ export interface SkippedBatches {
   epochs: number;
   /** Epochs the trace holds (a thinned trace's kept ones: Trace.keepEpochs). */
   of: number;
+  /** Only for a thinned trace: the epochs its first and last kept ones span, of which `of` were kept (the counts above are of those kept alone). */
+  ofRun?: number;
 }

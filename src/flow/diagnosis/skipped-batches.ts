@@ -15,18 +15,21 @@ export function skippedBatches(trace: Trace): SkippedBatches | undefined {
   if (skipped === 0) return undefined;
   // The batches in all are known only where every epoch records what it applied (traces saved before that was recorded do not).
   const known = epochs.every((e) => e.batches !== undefined);
+  // A thinned trace (Trace.keepEpochs) holds fewer epochs than its numbers span: the counts are of the kept ones.
+  const span = epochs[epochs.length - 1].epoch - epochs[0].epoch + 1;
   return {
     skipped,
     ...(known && { batches: epochs.reduce((sum, e) => sum + e.batches! + (e.skipped ?? 0), 0) }),
     epochs: epochs.filter((e) => e.skipped !== undefined).length,
     of: epochs.length,
+    ...(epochs.length < span && { ofRun: span }),
   };
 }
 
 /** The summary's sentence on them: 'under onNonFinite 'skip' the run left out 3 of the 12 batches of the 3 traced epochs (in all 3 of them) …'. */
 export function skippedSentence(s: SkippedBatches): string {
   const where = `in ${s.epochs === s.of ? (s.of === 1 ? 'it' : `all ${s.of} of them`) : `${s.epochs} of them`}`;
-  const traced = counted(s.of, 'traced epoch');
+  const traced = s.ofRun === undefined ? counted(s.of, 'traced epoch') : `${s.of} epochs the trace kept of the run's ${s.ofRun}`;
   const left =
     s.batches === undefined
       ? `left out ${counted(s.skipped, 'batch', 'batches')} of the ${traced} (${where}; of how many batches in all the trace does not say: it was saved before gradscope recorded the batches each epoch applied)`
