@@ -11,6 +11,7 @@ import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { AUTOENCODER_POINTS_BOUND, SECONDS_BOUND } from '../../studies/study-bounds.js';
 import { AUTOENCODER_DEFAULTS } from '../../studies/study-defaults.js';
+import { MARTENS_DIFFERENCES } from '../../studies/autoencoder-paper.js';
 
 const LOSS_FLAG: Record<'bce' | 'mse', AutoencoderLoss> = { bce: 'binary-cross-entropy', mse: 'mse' };
 
@@ -28,6 +29,7 @@ export const studyAutoencoderCommand = command({
     BACKEND_FLAG,
     JSON_FLAG,
   ],
+  notes: [MARTENS_DIFFERENCES],
   example: 'gradscope study autoencoder --seconds 10 --optimizers hessian-free,adam',
   async run(args, terminal) {
     const lossName = choiceFlag<keyof typeof LOSS_FLAG>(args, 'loss')!;
