@@ -140,6 +140,12 @@ export interface TrainingProgress {
   lossEnd: number;
   /** Only when read 'epochs': the lowest training loss of a window (of `window` epochs) before the last window, one of what a rise is measured from (lossStart is the other). */
   lowest?: EpochLoss;
+  /**
+   * Only when read 'epochs': the smallest rise above `lowest` that the noise of that difference does
+   * not hide, over lowest's loss (ComparedLosses.noise.rise; 0 in runs of fewer than 5 × NOISE_WINDOW_MIN
+   * epochs). Larger than `noise` (a fall between two windows): one epoch's loss carries its own spread.
+   */
+  riseNoise?: number;
   /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
   pace?: LossPace;
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
@@ -530,6 +536,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lossBefore,
     lossEnd,
     lowest: training.lowest,
+    riseNoise: training.noise.rise > 0 ? training.noise.rise / training.lowest.loss : 0,
     ...(pace && { pace }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,

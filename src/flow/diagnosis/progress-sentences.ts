@@ -191,8 +191,11 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   }
   const before = p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
   if (p.state === 'unclear') {
-    // Its lowest is named where it lies below both windows: a rise above it within the noise is not read as one either.
-    const lowest = p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd) ? `, ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words}` : '';
+    // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
+    const lowest =
+      p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd)
+        ? `, ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${percent(p.riseNoise!)})`
+        : '';
     return (
       `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
       `and from epoch to epoch it varies enough to hide a change of ${percent(p.noise)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
