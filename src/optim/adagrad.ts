@@ -46,7 +46,8 @@ export class Adagrad extends FirstOrderOptimizer {
   private readonly sumBounds: Float64Array;
   /**
    * The bound on every |g'| = |g + λw| that stepKeepsWithin proved the next step with, consumed by that
-   * step's prepare(); NaN when the last question was not answered yes (or was already used).
+   * step's prepare(); NaN when the last question was not answered yes, was asked with bounds that were
+   * not measured (measuredBounds), or was already used.
    */
   private provedGradient = NaN;
   /** The bounds after the step prepare() checked, committed once every parameter passed. */
@@ -79,7 +80,8 @@ export class Adagrad extends FirstOrderOptimizer {
     let largest = 0;
     for (let i = 0; i < this.sumBounds.length; i++) largest = Math.max(largest, this.sumBounds[i]);
     const proved = fitsFloat32((largest + decayed * decayed) * STEP_ROUNDING) && adaptiveStepKeepsWithin(q, this.weightDecay, 1, this.epsilon);
-    this.provedGradient = proved ? decayed : NaN;
+    // Only a proof on measured gradients stands in for prepare()'s pass: a caller's bound may be too small.
+    this.provedGradient = proved && this.boundsMeasured ? decayed : NaN;
     return proved;
   }
 

@@ -8,7 +8,7 @@
 import { invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
 import { trainableOf, type ModelOwner, type Parameter, type Trainable } from '../model.js';
-import { assertNotDisposed, checkStateKind, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
+import { assertNotDisposed, checkStateKind, measuredBounds, restoredTensors, TracksDisposal, STEP_BOUNDS, stateTensorMismatch, type Optimizer, type OptimizerState } from './optimizer.js';
 import { checkBoolean, checkKnownKeys, checkLayerRates } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber, float32Problem, float32Underflows } from '../checks.js';
@@ -201,6 +201,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    * bounds[after]. Allocates nothing: the numbers travel in `this.query`, never as arguments or results.
    */
   keepsWithin(bounds: Float64Array): boolean {
+    this.boundsMeasured = measuredBounds.has(bounds);
     const q = this.query;
     q[QUERY.limit] = bounds[STEP_BOUNDS.limit];
     q[QUERY.gradientMax] = bounds[STEP_BOUNDS.gradientMax];
@@ -218,6 +219,9 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
    * intermediate of the kernel bounded too (fitsFloat32). Answered by provesStep, with the bound.
    */
   protected abstract stepKeepsWithin(q: Float64Array): boolean;
+
+  /** Whether the bounds of the last keepsWithin question were measured (measuredBounds: train()'s), not a caller's word. */
+  protected boundsMeasured = false;
 
   /** q[QUERY.buffer] = max |buffer b| over every parameter (0 before the first step: the buffers start at 0). One maxAbs per tensor. */
   protected measureBuffer(b: number): void {

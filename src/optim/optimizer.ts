@@ -57,6 +57,15 @@ export interface NetworkTerms {
 /** Where Optimizer.keepsWithin finds each number in its `bounds`, and where it may write `after`. */
 export const STEP_BOUNDS = { limit: 0, gradientMax: 1, weightMax: 2, learningRate: 3, after: 4 } as const;
 
+/**
+ * The `bounds` arrays whose numbers were measured on the gradients and parameters they speak of: the
+ * training loop's step guard's (src/training/step-guard.ts). An optimiser that leaves out a pass of
+ * its own on the strength of keepsWithin's proof (Adagrad's bound on its sums of squares) does so only
+ * for these: bounds a caller passes to keepsWithin get their answer, but are that caller's word, and a
+ * step() after them measures (a bound too small had let a sum of squares overflow to Infinity).
+ */
+export const measuredBounds = new WeakSet<Float64Array>();
+
 /** What train() asks of an optimiser: one update per batch, its state as data, and dispose(). */
 export interface Optimizer {
   /** The registry name ('sgd', 'adam', …), recorded in checkpoints. */

@@ -29,7 +29,7 @@
  */
 import { GradscopeError } from '../errors.js';
 import { FLOAT32_MAX } from '../model-limits.js';
-import { OptimizerStateFault, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
+import { measuredBounds, OptimizerStateFault, STEP_BOUNDS, type Optimizer } from '../optim/optimizer.js';
 import { SaidInTerms } from '../option-refusal.js';
 import type { Trainable } from '../model.js';
 import { RUNAWAY_PARAMETER } from '../model-limits.js';
@@ -99,6 +99,8 @@ export class StepGuard {
     this.states = net.stateTensors();
     this.statesBeforeForward = new TensorCopies(net.kernels, this.states);
     this.measureParameters();
+    // Its numbers are measured (or carried from proofs of measured ones): an optimiser may leave out its own pass on them.
+    measuredBounds.add(this.bounds);
   }
 
   /** Before each batch's training forward, which moves the state tensors before its step is judged: copies them as they are. */

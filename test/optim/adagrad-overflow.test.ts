@@ -75,6 +75,24 @@ describe("Adagrad's sum of squares at float32's limit", () => {
   });
 });
 
+describe("Adagrad's guard with keepsWithin asked by a caller", () => {
+  it('a proof on bounds the caller gave, too small for the gradients, leaves out no check: the step that would overflow is refused', async () => {
+    const net = await zeroNetwork('wasm');
+    const adagrad = createOptimizer(net, 'adagrad');
+    net.train(x, y, { epochs: 4, optimizer: adagrad });
+    net.gradients(x, y);
+    const before = stateHash(net, adagrad);
+    // |g| ≤ 1 and |w| ≤ 1, at lr 0.01: true of no gradient here (−7.36e18), but a proof on those numbers holds.
+    const bounds = Float64Array.of(1e30, 1, 1, 0.01, NaN);
+    expect(adagrad.keepsWithin!(bounds)).toBe(true);
+    await expectError(() => adagrad.step(net[MODEL], 0.01, 1), 'DIVERGED', /^adagrad: step 5: 0\.weight\[0\]: its sum of squared gradients would pass/);
+    expect(stateHash(net, adagrad)).toBe(before);
+    expect(adagrad.state().tensors[0].every(Number.isFinite)).toBe(true);
+    adagrad.dispose();
+    net.dispose();
+  });
+});
+
 describe("Adagrad's guard in train()", () => {
   it('reads no gradient of its own where the step guard proved the step, and its sums are those of a guard that reads them', async () => {
     /** The ref kernels, counting maxAbs over the tensors in `watched` (the gradients, once the network exists). */
