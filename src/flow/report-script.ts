@@ -28,7 +28,7 @@ const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
-// The block's bytes from its base-85 digits: 5 to each 4 bytes, a last group of n bytes in n + 1 digits (padded with the highest).
+// The block's bytes from its base-85 digits: 5 to each 4 bytes, a last group of n bytes in one digit more than n (padded with the highest).
 function base85Bytes(text) {
   const digit = new Map(Array.from(BASE85_DIGITS, (c, i) => [c, i]));
   const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));

@@ -105,6 +105,7 @@ for (let i = 0; i < 2_000; i++) step(i);
 await collectAndSettle();
 const stepPages0 = pages();
 const splits0 = threaded?.splitProducts ?? 0;
+const pairs0 = threaded?.pairedProducts ?? 0;
 const loopStart = performance.now();
 // What one youngBytes() call allocates itself (its statistics objects): each window's second read counts it.
 const probeBytes = Math.min(...Array.from({ length: 5 }, () => -youngBytes() + youngBytes()));
@@ -120,6 +121,7 @@ await collectAndSettle();
 const stepCollections = collectionsBetween(loopStart, loopEnd);
 const stepPages1 = pages();
 const splitProducts = (threaded?.splitProducts ?? 0) - splits0;
+const pairedProducts = (threaded?.pairedProducts ?? 0) - pairs0;
 guard.dispose();
 sgd.dispose();
 k.free(inputs.tensor);
@@ -167,6 +169,7 @@ console.log(
     collections: stepCollections,
     pages: [stepPages0, stepPages1],
     splitProducts,
+    pairedProducts,
     train,
   }),
 );
