@@ -31,6 +31,15 @@ async function zeroNetwork(backend: 'wasm' | 'ref'): Promise<Network> {
   return net;
 }
 
+/** Adagrad 4 steps into zeroNetwork's run (wasm) with the 5th step's gradients computed, outside train(): the step that would overflow its sums. */
+async function beforeOverflowingStep() {
+  const net = await zeroNetwork('wasm');
+  const adagrad = createOptimizer(net, 'adagrad');
+  net.train(x, y, { epochs: 4, optimizer: adagrad });
+  net.gradients(x, y);
+  return { net, adagrad, before: stateHash(net, adagrad) };
+}
+
 describe("Adagrad's sum of squares at float32's limit", () => {
   it.each(['wasm', 'ref'] as const)('%s: the step that would overflow it is refused, naming the entry; the state before it saves and loads back', async (backend) => {
     const net = await zeroNetwork(backend);
@@ -63,11 +72,7 @@ describe("Adagrad's sum of squares at float32's limit", () => {
   });
 
   it('a step called outside train() refuses too, before it changes anything', async () => {
-    const net = await zeroNetwork('wasm');
-    const adagrad = createOptimizer(net, 'adagrad');
-    net.train(x, y, { epochs: 4, optimizer: adagrad });
-    net.gradients(x, y);
-    const before = stateHash(net, adagrad);
+    const { net, adagrad, before } = await beforeOverflowingStep();
     await expectError(() => adagrad.step(net[MODEL], 0.01, 1), 'DIVERGED', /^adagrad: step 5: 0\.weight\[0\]: its sum of squared gradients would pass/);
     expect(stateHash(net, adagrad)).toBe(before);
     adagrad.dispose();
@@ -77,11 +82,7 @@ describe("Adagrad's sum of squares at float32's limit", () => {
 
 describe("Adagrad's guard with keepsWithin asked by a caller", () => {
   it('a proof on bounds the caller gave, too small for the gradients, leaves out no check: the step that would overflow is refused', async () => {
-    const net = await zeroNetwork('wasm');
-    const adagrad = createOptimizer(net, 'adagrad');
-    net.train(x, y, { epochs: 4, optimizer: adagrad });
-    net.gradients(x, y);
-    const before = stateHash(net, adagrad);
+    const { net, adagrad, before } = await beforeOverflowingStep();
     // |g| ≤ 1 and |w| ≤ 1, at lr 0.01: true of no gradient here (−7.36e18), but a proof on those numbers holds.
     const bounds = Float64Array.of(1e30, 1, 1, 0.01, NaN);
     expect(adagrad.keepsWithin!(bounds)).toBe(true);
