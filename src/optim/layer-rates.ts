@@ -11,12 +11,19 @@ import { invalidOption, shown } from '../errors.js';
 /**
  * Per-layer rates from the gradient on `probe`: equalisingRates (src/equalising-rates.ts, the rule
  * diagnose() offers too) of each weight layer's ‖∂C/∂W‖, so every hidden layer starts with the
- * weight step of the last (output layer 1).
+ * weight step of the last (output layer 1). Measured on the weights the network has: a network that
+ * waits for LSUV (init 'lsuv', net.awaitingLsuv) is refused, since LSUV will rescale them, and so is
+ * train()'s lsuv option beside rates (checkSettingsForOptimizer): LSUV first, then the rates.
  */
 export function equalisingLayerRates(
-  net: { readonly depth: number; gradients(x: Rows, y: Rows): { layers: { weightNorm: number }[] } },
+  net: { readonly depth: number; readonly awaitingLsuv?: boolean; gradients(x: Rows, y: Rows): { layers: { weightNorm: number }[] } },
   probe: { x: Rows; y: Rows }): number[] {
   if (typeof net?.gradients !== 'function') throw invalidOption(`equalisingLayerRates: expected a network (from createNetwork), got ${shown(net)}`);
   checkObjectArgument(probe, 'equalisingLayerRates', 'probe rows { x, y }');
+  if (net.awaitingLsuv === true) {
+    throw invalidOption(
+      "equalisingLayerRates: this network was created with init 'lsuv' and waits for LSUV, which will rescale the weights these rates would be measured on; call net.initLsuv(x) first, then measure the rates (and train without lsuv)",
+    );
+  }
   return equalisingRates(net.gradients(probe.x, probe.y).layers.map((layer) => layer.weightNorm));
 }

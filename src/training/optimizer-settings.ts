@@ -78,10 +78,12 @@ export function checkOptimizerOption(net: ModelOwner, options: TrainOptions): vo
 /**
  * Refuses (INVALID_OPTION, naming the option) train() settings `optimizer` would not apply: a
  * learning rate or onNonFinite 'halve' (which halves it) beside one that chooses its own steps,
- * clipNorm beside one that evaluates its own gradients, and gradient noise beside one that is not
- * first-order. train() checks them in trainingOptimizer, and the CLI before any work.
+ * clipNorm beside one that evaluates its own gradients, gradient noise beside one that is not
+ * first-order, and train's lsuv beside per-layer rates (layerRatesOf: rates set before LSUV rescales
+ * the weights, as equalisingLayerRates measures them, would be the rates of weights the call does not
+ * train). train() checks them in trainingOptimizer, and the CLI before any work.
  */
-export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise'>): void {
+export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv'>): void {
   if (optimizer.choosesOwnSteps === true && (settings.learningRate !== undefined || settings.onNonFinite === 'halve')) {
     throw invalidOption(
       settings.learningRate !== undefined
@@ -95,6 +97,20 @@ export function checkSettingsForOptimizer(optimizer: Optimizer, settings: Pick<T
   if (settings.gradientNoise !== undefined && !(optimizer instanceof FirstOrderOptimizer)) {
     throw invalidOption(`gradientNoise: '${optimizer.name}' is not a first-order optimiser (noise on the gradient it evaluates itself would not be the paper's method); use ${firstOrderNames()}`);
   }
+  const rates = layerRatesOf(optimizer);
+  if (settings.lsuv !== undefined && settings.lsuv !== false && rates !== undefined) {
+    throw invalidOption(
+      `lsuv: LSUV rescales the weights before the first step, and '${optimizer.name}' was given layerRates [${rates.join(', ')}] before it, ` +
+        'so rates measured on the weights (equalisingLayerRates) would be those of weights this call does not train; ' +
+        'call net.initLsuv(x) first (train\'s lsuv takes the first batchSize rows of x), then measure the rates, make the optimiser and train without lsuv',
+    );
+  }
+}
+
+/** The per-layer rates `optimizer` steps with (a first-order optimiser's layerRates), or undefined when it has none or every one is 1. */
+export function layerRatesOf(optimizer: Optimizer): number[] | undefined {
+  const rates = 'layerRates' in optimizer ? Array.from((optimizer as { layerRates: ArrayLike<number> }).layerRates) : undefined;
+  return rates?.some((rate) => rate !== 1) ? rates : undefined;
 }
 
 /** The registry's first-order optimisers ('sgd, lars, … or adamw'), as the gradientNoise refusal offers them: read when refused, so a registered one is offered too. */
@@ -125,7 +141,7 @@ export interface TrainingOptimizer {
  * weightDecay. Settings it would not apply (checkSettingsForOptimizer: `settings` as checked) are
  * refused, and an optimiser made here is disposed of before the refusal leaves.
  */
-export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise'>): TrainingOptimizer {
+export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv'>): TrainingOptimizer {
   const given = options.optimizer;
   const owned = !isOptimizer(given);
   const optimizer = isOptimizer(given) ? given : given !== undefined ? createOptimizer(net, given) : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });

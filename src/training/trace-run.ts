@@ -8,6 +8,7 @@ import type { TraceRun } from '../flow/trace.js';
 import type { Initialisers } from '../init/initialisation.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { layerRatesOf } from './optimizer-settings.js';
 
 export function describeRun(
   net: { readonly initialisation?: Initialisers; readonly lsuvApplied?: boolean },
@@ -16,8 +17,8 @@ export function describeRun(
 ): TraceRun {
   const { clipNorm, batchSize, learningRate, validation } = settings;
   const run: TraceRun = { optimizer: optimizer.name, ...(learningRate !== undefined && { learningRate }), batchSize };
-  const rates = 'layerRates' in optimizer ? (optimizer as { layerRates: ArrayLike<number> }).layerRates : undefined;
-  if (rates && Array.from(rates).some((rate) => rate !== 1)) run.layerRates = Array.from(rates);
+  const rates = layerRatesOf(optimizer);
+  if (rates) run.layerRates = rates;
   if (optimizer instanceof FirstOrderOptimizer && optimizer.weightDecay > 0) {
     run.weightDecay = optimizer.weightDecay;
     if (!optimizer.decayBiases) run.decayBiases = false;

@@ -145,7 +145,9 @@ export interface TrainOptions {
    * LSUV initialisation (Mishkin & Matas 2015) before the first step, on the first batchSize rows of
    * the data in their given order: true, or { tolerance, maxIterations } (defaults 0.1 and 10). It
    * rescales the current weights; a network created with init 'lsuv' needs it (or net.initLsuv(x))
-   * before it trains. Default false.
+   * before it trains. Refused (INVALID_OPTION) beside an optimiser with per-layer rates (layerRates
+   * not all 1): they were set on the weights before LSUV rescales them; call net.initLsuv(x) first,
+   * then measure the rates (equalisingLayerRates) and train without lsuv. Default false.
    */
   lsuv?: boolean | LsuvOptions;
   /**

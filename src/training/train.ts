@@ -59,7 +59,7 @@ export function runTraining(
   const { inputs: x, targets: y } = data;
   const settings = readTrainingSettings(net, options, x.rows);
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
-  const { optimizer, owned: ownsOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise });
+  const { optimizer, owned: ownsOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   let learningRate = startingLearningRate(optimizer, settings.learningRate);
   const ownSteps = optimizer.choosesOwnSteps === true;
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.

@@ -14,6 +14,7 @@ import { denseModelOf } from '../../src/model.js';
 import { Adam } from '../../src/optim/adam.js';
 import { OPTIMIZERS, registerOptimizer } from '../../src/optim/index.js';
 import { Sgd } from '../../src/optim/sgd.js';
+import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
 import { expectError } from '../util/expect-error.js';
 import { FLOAT32_MIN_NORMAL } from '../../src/checks.js';
 
@@ -96,6 +97,31 @@ describe('LSUV', () => {
     await expectError(() => net.train(X, Y, { lsuv: { maxIterations: 0 } }), 'INVALID_OPTION', /^lsuv: maxIterations: expected a whole number ≥ 1, got 0$/);
     expect(snapshot(net)).toEqual(before);
     await expectError(() => net.train(X, Y), 'INVALID_OPTION', /^lsuv: this network was created with init 'lsuv'/);
+    net.dispose();
+  });
+
+  it('per-layer rates come after LSUV: equalisingLayerRates refuses a network that waits for it, train() its lsuv option beside layerRates, nothing changed; the order the refusals name trains', async () => {
+    const net = await createNetwork({ sizes: [10, 16, 16, 2], activation: 'tanh', init: 'lsuv', seed: 4, backend: 'ref' });
+    const probe = { x: X.slice(0, 32), y: Y.slice(0, 32) };
+    const before = snapshot(net);
+    await expectError(() => equalisingLayerRates(net, probe), 'INVALID_OPTION', /^equalisingLayerRates: this network was created with init 'lsuv' and waits for LSUV.*call net\.initLsuv\(x\) first, then measure the rates/);
+    const later = /^lsuv: LSUV rescales the weights before the first step, and 'sgd' was given layerRates \[4, 2, 1\] before it.*call net\.initLsuv\(x\) first .*then measure the rates, make the optimiser and train without lsuv$/;
+    await expectError(() => net.train(X, Y, { lsuv: true, batchSize: 32, optimizer: { name: 'sgd', layerRates: [4, 2, 1] } }), 'INVALID_OPTION', later);
+    const given = new Sgd(net, { layerRates: [4, 2, 1] });
+    await expectError(() => net.train(X, Y, { lsuv: { tolerance: 0.05 }, optimizer: given }), 'INVALID_OPTION', later);
+    expect(snapshot(net)).toEqual(before);
+    expect(Array.from(given.layerRates)).toEqual([4, 2, 1]); // the caller's optimiser is left as it was, not disposed
+    given.dispose();
+    // Rates of 1 are no per-layer rates: LSUV beside them trains.
+    const plain = await createNetwork({ sizes: [10, 16, 16, 2], activation: 'tanh', init: 'lsuv', seed: 4, backend: 'ref' });
+    expect(plain.train(X, Y, { lsuv: true, batchSize: 32, epochs: 1, optimizer: { name: 'sgd', layerRates: [1, 1, 1] } }).lsuv).toHaveLength(3);
+    plain.dispose();
+    // The named order: LSUV on the rows train's lsuv takes, then the rates of the weights it left, then training with them.
+    net.initLsuv(probe.x);
+    const rates = equalisingLayerRates(net, probe);
+    expect(rates[2]).toBe(1);
+    const result = net.train(X, Y, { batchSize: 32, epochs: 1, optimizer: { name: 'sgd', layerRates: rates }, trace: {} });
+    expect(result.trace!.run.layerRates).toEqual(rates);
     net.dispose();
   });
 
