@@ -46,11 +46,11 @@ export const CURVATURE_COST_RUN: CurvatureCostRun = {
   seed: 1,
   rows: 100,
   k: 3,
-  date: '2026-12-02 07:53–07:55 UTC',
-  machine: 'AMD EPYC Zen 3, 2 cores shared with other jobs, load 11–13, under nice -n 19',
-  commit: '316f368',
-  layers: { cpuSeconds: 10.0, wallSeconds: 56, products: 2752 },
-  noLayers: { cpuSeconds: 5.5, wallSeconds: 27, products: 361 },
+  date: '2026-12-02 10:30–10:31 UTC',
+  machine: 'Intel Xeon, /proc/cpuinfo family 6 model 167, 2 cores shared with other jobs, load 5.9–6.5, under nice -n 19',
+  commit: 'f111e22',
+  layers: { cpuSeconds: 7.7, wallSeconds: 32, products: 2752 },
+  noLayers: { cpuSeconds: 4.6, wallSeconds: 9, products: 361 },
 };
 
 /** A measured time as --help and docs/curvature.md give it: '97 s of CPU (9.0 min wall)'. */
