@@ -1,5 +1,5 @@
 // Every commit id the docs, the sources, the scripts and the tests name (a measurement's "commit
-// 316f368", a change's "(3625a1f)") must be a commit of this branch's history: one a fresh clone of
+// <id>", a change's "(<id>)") must be a commit of this branch's history: one a fresh clone of
 // main has. A helper's commit is rebased before it lands and gets a new id, so an id written down
 // before the rebase names nothing on main (CURVATURE_COST_RUN.commit named such an id for a session;
 // it still resolved in the worktrees' shared object store, so `git cat-file -e` alone would not have
@@ -26,7 +26,8 @@ function historyMissing(): string | undefined {
 /**
  * A commit id as the project writes them: 7 to 10 lowercase hex digits (git's short ids; the 16-digit
  * hashes and 12-digit markers in tests are not ids), at least one of them a letter and one a digit (so
- * no decimal number and no word), not inside a longer word or number ('1.1754943e-38' holds '1754943e').
+ * no decimal number and no word), not inside a longer word or number (float32's smallest normal, written out, holds 8 such digits before its
+ * exponent).
  */
 const COMMIT_ID = /(?<![\w.+-])[0-9a-f]{7,10}(?![\w.])/g;
 const isId = (token: string) => /[a-f]/.test(token) && /\d/.test(token);
