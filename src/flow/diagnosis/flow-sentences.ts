@@ -90,7 +90,7 @@ export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Tr
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */
 const startNoiseClause = (p: TrainingProgress) =>
-  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of it even less the ${fmt(p.startNoise)} one batch's loss varies by (two standard deviations)` : '';
+  p.startNoise > 0 ? `, at most ${percent(TRAINED_LOSS_FRACTION)} of that start less its noise (one batch's loss varies by ${fmt(p.startNoise)}: two standard deviations)` : '';
 
 /** Why a gap that grew while the network learnt (evidence.grewWhileLearning) is no fault: the measures that say so. */
 export function learntGapSentence(gap: number, e: Evidence): string {

@@ -50,7 +50,7 @@ export function startNoiseSentence(p: TrainingProgress): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
   return (
     ` The loss at the end lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's (${fmt(p.lossStart)}, one batch), ` +
-    `within the ${fmt(p.startNoise)} one batch's loss varies by from the next (two standard deviations, from the first records' batch losses), so no rise from the start is read.`
+    `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} from the next: two standard deviations, from the first records' batch losses), so no rise from the start is read.`
   );
 }
 
