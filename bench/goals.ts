@@ -157,9 +157,12 @@ export function trainDatasetGoal(row: ApiRow, rows: number, batch: number): Goal
 /** Issue #16: gradscope at least this many times as fast as jax-js, for a matmul and for a training step. */
 export const JAX_TARGETS = { matmul: atLeastTimes(1.5), step: atLeastTimes(2) } as const;
 
-/** The jax-js suite's rows (a task starting with 'matmul' is a product, any other a training step) on their per-round ratios. */
+/**
+ * The jax-js suite's goal rows (a task starting with 'matmul' is a product, any other a training
+ * step) on their per-round ratios; a row of unlike work (JaxRow.goal false) is shown, not judged.
+ */
 export function jaxGoals(rows: readonly JaxRow[], version: string): Goal[] {
-  return rows.map((r) => {
+  return rows.filter((r) => r.goal).map((r) => {
     const target = r.task.startsWith('matmul') ? JAX_TARGETS.matmul : JAX_TARGETS.step;
     return roundsGoal(`vs jax-js ${version}: ${r.task}`, target, `≥ ${target.value}×`, roundsOf(r.ratios, r.task), ratioText);
   });

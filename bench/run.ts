@@ -16,7 +16,7 @@ import { BLOCKS_BATCH, BLOCKS_WIDTH, runBlocksBench } from './blocks.bench.js';
 import { runCurvatureBench } from './curvature.bench.js';
 import { DENSE_ROUNDS, DENSE_SHAPES, runDenseBench } from './dense.bench.js';
 import { ELEMENTWISE_LENGTH, ELEMENTWISE_ROUNDS, runElementwiseBench } from './elementwise.bench.js';
-import { JAX_ROUNDS, JAX_SIZES, runJaxBench } from './jax.bench.js';
+import { JAX_ROUNDS, JAX_SIZES, JAX_STEP_COMPARISONS, runJaxBench } from './jax.bench.js';
 import { PEER_ROUNDS, PEER_SIZES, runPeersBench } from './peers.bench.js';
 import { JS_AFTER_CORE_GROUP, JS_GROUP, PROFILE_ROUNDS, runProfileBench } from './profile.bench.js';
 import { consoleTable, markdownTable, ms, percent, simpleTable, times, type ReportRow } from './report.js';
@@ -293,8 +293,11 @@ ${markdownTable(apiRows)}
 jax-js ${jax.version} on its wasm device (single-threaded in Node) against gradscope's one-thread
 binary, side by side: a jitted \`np.matmul\` against gradscope's dense product of the same shape, and
 a jitted \`valueAndGrad\` + SGD update of [${JAX_SIZES.join(',')}] sigmoid/MSE against the public
-\`net.train(x, y, { epochs: 1, batchSize })\` on the same batch (one step per call, both reading the
-loss back). One step from the same weights gives the same updated weights in both (largest
+\`net.train(…, { epochs: 1, batchSize })\` on the same batch (one step per call, both reading the
+loss back), in three comparisons that differ in what each side's timed call includes:
+${Object.values(JAX_STEP_COMPARISONS).map((c) => `'${c.label}': gradscope ${c.gradscope}; jax-js ${c.jax}${c.goal ? '' : ' (no goal)'}`).join(';\n')}.
+The last was the goal's row until 2026-12-02: gradscope copied and checked its batch in every
+call and jax-js in none. One step from the same weights gives the same updated weights in both (largest
 difference ${jax.stepMaxDiff.toExponential(1)}). Each pair runs in ${JAX_ROUNDS} short alternating rounds, so load
 hits both sides alike: ratio = the median of the per-round ratios jax-js' time over gradscope's
 (the times are each side's median).
@@ -315,7 +318,7 @@ read ∂W before it is applied). No fusion earned its place, so none was added. 
 fixed pass over every parameter, which is why it weighs ${percent(share(1, 'SGD update'))} of the step at batch 1.
 
 At batch 256, jax-js' largest, the dense products take ${percent(share(256, 'dense products'))} of the step. A public call does more
-than the step: \`net.train(x, y)\` on the same rows as one batch (what the jax-js rows time) takes
+than the step: \`net.train(x, y)\` on the same rows as one batch (what the jax-js rows that upload the batch per call time) takes
 ${times(share(256, 'train() call'))} the step's time at batch 256, ${times(share(64, 'train() call'))} at 64 and ${times(share(1, 'train() call'))} at 1. Copying the rows into the
 network's buffers (batch upload) is ${percent(share(256, 'batch upload'))} of the step at batch 256; the rest is the call's checks
 (the inputs' and the gradient's finiteness and the parameters' range, each a pass in the core over

@@ -197,7 +197,7 @@ describe('train(dataset) per step over the inner step (≤ 1.10×, issue #16)', 
 });
 
 describe('against jax-js (matmul ≥ 1.5×, step ≥ 2×)', () => {
-  const row = (task: string, ratios: number[]): JaxRow => ({ task, gradscopeMs: 1, jaxMs: 2, ratio: 2, ratios });
+  const row = (task: string, ratios: number[], goal = true): JaxRow => ({ task, goal, gradscopeMs: 1, jaxMs: 2, ratio: 2, ratios });
 
   it('holds a matmul to 1.5× and a step to 2×, each on its median round', () => {
     const goals = jaxGoals([row('matmul 256×256×256', [1.6, 1.7, 1.4]), row('SGD step batch 64', [1.9, 1.7, 2.1, 1.8, 1.95])], '0.1.0');
@@ -206,6 +206,11 @@ describe('against jax-js (matmul ≥ 1.5×, step ≥ 2×)', () => {
       ['vs jax-js 0.1.0: SGD step batch 64', '≥ 2×', 'NOT met'],
     ]);
     expect(goals[1].measured).toBe('1.90× (5 rounds: middle half 1.80–1.95×, all 1.70–2.10×)');
+  });
+
+  it('judges no row of unlike work (train(x, y) against resident arrays), whatever its ratio', () => {
+    const rows = [row('SGD step batch 256, both batches resident', [2.1, 2.2, 2.0]), row('SGD step batch 256, unlike work', [1.7, 1.8, 1.9], false)];
+    expect(jaxGoals(rows, '0.1.0').map((g) => [g.goal, g.verdict])).toEqual([['vs jax-js 0.1.0: SGD step batch 256, both batches resident', 'met']]);
   });
 
   it('says when a middle half straddles the target', () => {
