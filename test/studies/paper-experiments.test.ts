@@ -3,13 +3,32 @@
 // every comparison whose two sides ran; the helpers standardise columns and interpolate quantiles as
 // sklearn's StandardScaler and numpy's quantile do.
 import { describe, expect, it } from 'vitest';
-import { accuracyDifferenceError, accuracyVerdict, ACCURACY_STANDARD_ERRORS, BATCH_NORM_PAPER, clearlyHigher, runBatchNormPaper } from '../../src/studies/paper-batch-norm.js';
+import { readFileSync } from 'node:fs';
+import {
+  accuracyDifferenceError,
+  accuracyVerdict,
+  ACCURACY_STANDARD_ERRORS,
+  BATCH_NORM_PAPER,
+  BATCH_NORM_SETUP_DIFFERENCES,
+  clearlyHigher,
+  MUCH_NARROWER,
+  percentileBands,
+  runBatchNormPaper,
+  stabilityFinding,
+  stabilityVerdict,
+  STABILITY_FROM_RECORD,
+} from '../../src/studies/paper-batch-norm.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { standardise } from '../../src/studies/paper-experiment.js';
 import { quantile } from '../../src/median.js';
 import { runRezeroPaper } from '../../src/studies/paper-rezero.js';
-import { JITTER_SHARE, runSeluPaper, SELU_PAPER, trainingModeLoss, varianceVerdict } from '../../src/studies/paper-selu.js';
+import { JITTER_SHARE, runSeluPaper, SELU_PAPER, SELU_SETUP_DIFFERENCES, seluNetworkOptions, trainingModeLoss, varianceVerdict } from '../../src/studies/paper-selu.js';
+import { papersText } from '../../src/cli/commands/study-trainable-depth.js';
+import { paperReportSections } from '../../src/studies/paper-experiments-report.js';
+import { loadStudyDigits } from '../../src/studies/study-digits.js';
+import { STUDY_SEED } from '../../src/studies/study-defaults.js';
+import { parseStudyJson } from '../../scripts/trainable-depth-tables.js';
 
 const TINY = { trainRows: 60, testRows: 20, budget: 0.001 };
 
@@ -65,6 +84,65 @@ describe("the papers' experiments", () => {
     expect(accuracyVerdict(0.96, 0.9, 0.97, 0.93, 1000)).toMatch(/reproduces here\.$/);
     expect(accuracyVerdict(0.9, 0.93, 0.97, 0.93, 1000)).toMatch(/does NOT reproduce here\.$/);
   });
+
+  it("batch norm §4.1: stability is each percentile's band over training from the end of the first epoch, the record before the first step left out (with batch norm it is the un-normalised input)", () => {
+    expect(STABILITY_FROM_RECORD).toBe(1);
+    // Percentile curves (15th, 50th, 85th) of session 17's kind: batch norm's first record is the input un-normalised (as without: same weights), far from the rest.
+    const without = [[-0.36, -1.13, -1.5, -2.4, -2.44], [-0.32, -1.06, -0.34, -1.19, -1.11], [-0.28, -0.98, 0.16, 1.0, 1.28]];
+    const withBn = [[-0.36, -1.6, -1.5, -2.1, -2.07], [-0.32, -0.32, -0.14, -0.53, -0.44], [-0.28, 1.27, 1.49, 2.07, 2.03]];
+    const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i], 12));
+    close(percentileBands(without), [2.44 - 1.13, 1.19 - 0.34, 1.28 + 0.98]);
+    close(percentileBands(withBn), [2.1 - 1.5, 0.53 - 0.14, 2.07 - 1.27]);
+    close(percentileBands(withBn, 0), [2.1 - 0.36, 0.53 - 0.14, 2.07 + 0.28]); // from step 0 the 85th's band would be wider than without's
+    const steps = [0, 150, 300, 450, 600];
+    const finding = stabilityFinding({ steps, percentiles: without }, { steps, percentiles: withBn });
+    expect(finding).toMatch(/^The followed sigmoid's input from the end of the first epoch \(step 150\) to the last record, 4 records \(the record before the first step left out of both: .*running statistics at their start, mean 0 and variance 1.*\): its 15th, 50th, 85th percentiles stayed within bands 1\.31, 0\.85, 2\.26 wide without batch norm and 0\.60, 0\.39, 0\.80 with it; 0\.46×, 0\.46×, 0\.35× as wide with batch norm: the paper's "the distribution is much more stable with batch norm" reproduces here/);
+    // One epoch leaves one record in the window: nothing to compare.
+    expect(stabilityFinding({ steps: [0, 1], percentiles: [[0, 1], [0, 1], [0, 1]] }, { steps: [0, 1], percentiles: [[0, 1], [0, 1], [0, 1]] })).toMatch(/one record, so its stability is not compared/);
+  });
+
+  it(`batch norm §4.1: "much more stable" reproduces only when every band with batch norm is at most ${MUCH_NARROWER}× the one without`, () => {
+    expect(MUCH_NARROWER).toBe(0.5);
+    expect(stabilityVerdict([1, 1, 1], [0.5, 0.4, 0.1])).toMatch(/^0\.50×, 0\.40×, 0\.10× as wide with batch norm: .* reproduces here \(our rule: every percentile's band with batch norm at most 0\.5× as wide as without\)\.$/);
+    expect(stabilityVerdict([1, 1, 1], [0.94, 0.87, 0.46])).toMatch(/does NOT reproduce here \(our rule: .*\), though every band is narrower with it\.$/);
+    expect(stabilityVerdict([1, 1, 1], [0.2, 1.1, 0.2])).toMatch(/^0\.20×, 1\.10×, 0\.20× .*does NOT reproduce here \(our rule: [^)]*\)\.$/);
+  });
+
+  it("batch norm §4.1 and SELU: every set-up difference is among the printed notes (terminal and report), and in the documented run's", async () => {
+    const documented = parseStudyJson(readFileSync(new URL('../../docs/data/trainable-depth.json', import.meta.url), 'utf8')).papers;
+    for (const [run, differences] of [
+      [runBatchNormPaper, BATCH_NORM_SETUP_DIFFERENCES],
+      [runSeluPaper, SELU_SETUP_DIFFERENCES],
+    ] as const) {
+      const e = await run({ ...TINY, trainRows: 300 });
+      const printed = papersText([e]);
+      const notes = paperReportSections([e])[0].notes;
+      for (const d of differences) {
+        expect(printed).toContain(`  Differs from the paper: ${d}.`);
+        expect(notes).toContain(`Differs from the paper: ${d}.`);
+        expect(documented.find((p) => p.title === e.title)?.differences, e.title).toContain(d);
+      }
+    }
+  }, 120_000);
+
+  it("SELU: ReLU + batch norm is run.py's: batch norm's ε 1e-3 (TensorFlow's), and training leaves each epoch's short last batch out", async () => {
+    expect(SELU_PAPER.batchNormEpsilon).toBe(1e-3);
+    const trainRows = 200; // a batch of 128 and 72 left over
+    const e = await runSeluPaper({ trainRows, testRows: 20, budget: 0.001 });
+    const curve = e.charts[0].series.find((s) => s.name === 'ReLU + batch norm, 8 layers')!;
+    const digits = await loadStudyDigits(trainRows, 20);
+    const x = standardise(digits.train.x, digits.train.x);
+    const lossAfterOneEpoch = async (dropLast: boolean) => {
+      const net = await createNetwork({ ...seluNetworkOptions('batch-norm', 8), seed: STUDY_SEED });
+      expect(net.layers.filter((l) => l.type === 'batch-norm').map((l) => (l as { epsilon?: number }).epsilon)).toEqual(Array(8).fill(1e-3));
+      net.train(x, digits.train.y, { optimizer: 'sgd', learningRate: SELU_PAPER.learningRate, batchSize: SELU_PAPER.batchSize, dropLast });
+      const loss = trainingModeLoss(net, x, digits.train.y);
+      net.dispose();
+      return loss;
+    };
+    expect(curve.ys[1]).toBe(await lossAfterOneEpoch(true));
+    expect(curve.ys[1]).not.toBe(await lossAfterOneEpoch(false));
+  }, 120_000);
 
   it('quantile: linear between order statistics', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
