@@ -348,20 +348,16 @@ export class Trace {
 
   /** One record's values of a metric over the layers. */
   row(name: LayerMetric, record: number): Float64Array {
-    if (!Number.isInteger(record) || record < 0 || record >= this.count) {
-      throw new GradscopeError('INVALID_OPTION', `trace: record ${record} out of range 0..${this.count - 1}`);
-    }
+    this.checkRecord(record);
     return this.metric(name).slice(record * this.layers, (record + 1) * this.layers);
   }
 
-  /** One value of a metric: at `record`, in `layer` (NaN where it was not computed). */
+  /** One value of a metric: at `record`, in `layer` (NaN where it was not computed); INVALID_OPTION for a record or layer the trace does not hold. */
   at(name: LayerMetric, record: number, layer: number): number {
+    this.checkRecord(record);
     this.checkLayer(layer);
-    // metric(name)[index] without making that view (the recorders read several values a step):
-    // undefined past the records held, as the view has no element there.
-    const data = this.metricArray(name);
-    const index = record * this.layers + layer;
-    return index < this.count * this.layers ? data[index] : (undefined as unknown as number);
+    // metric(name)[index] without making that view (the recorders read several values a step).
+    return this.metricArray(name)[record * this.layers + layer];
   }
 
   /** One residual block's values of a metric over the records (see RESIDUAL_METRICS). */
@@ -383,6 +379,14 @@ export class Trace {
   lastRefreshed(record: number = this.count - 1): number | undefined {
     for (let r = record; r >= 0; r--) if (!Number.isNaN(this.at('spectralNorm', r, 0))) return r;
     return undefined;
+  }
+
+  /** A record the trace holds, or INVALID_OPTION saying how many it holds: past them the arrays hold only spare capacity, no record. */
+  private checkRecord(record: number): void {
+    if (!Number.isInteger(record) || record < 0 || record >= this.count) {
+      const held = this.count === 0 ? 'the trace holds no records' : `the trace holds ${this.count}: 0..${this.count - 1}`;
+      throw new GradscopeError('INVALID_OPTION', `trace: record ${shown(record)} out of range (${held})`);
+    }
   }
 
   private checkLayer(layer: number): void {
