@@ -141,11 +141,16 @@ export interface TrainingProgress {
   /** Only when read 'epochs': the lowest training loss of a window (of `window` epochs) before the last window, one of what a rise is measured from (lossStart is the other). */
   lowest?: EpochLoss;
   /**
-   * Only when read 'epochs': the smallest rise above `lowest` that the noise of that difference does
-   * not hide, over lowest's loss (ComparedLosses.noise.rise; 0 in runs of fewer than 5 × NOISE_WINDOW_MIN
-   * epochs). Larger than `noise` (a fall between two windows): one epoch's loss carries its own spread.
+   * The training loss's noise in its own units: the least rise and the least fall of the last window
+   * that the losses' spread does not hide. Read 'epochs': ComparedLosses.noise, as heldOut.noise is the
+   * held-out loss's (a rise above `lowest`, larger than the fall from lossBefore: one epoch's loss
+   * carries its own spread; both 0 in runs of fewer than 5 × NOISE_WINDOW_MIN epochs). Read
+   * 'batches': both two standard errors of the difference of the windows' medians (a rise and a fall
+   * are both read from the window before). In the loss's units, not over the loss it is read from:
+   * a lowest loss of exactly 0 (a fit whose softmax rounds to 1) has no share, and the summary then
+   * says the rise and its noise in the loss's units.
    */
-  riseNoise?: number;
+  lossNoise: LossNoise;
   /** Only when read 'epochs' from PACE_POINTS epochs or more: the loss's pace over the last two windows (see LossPace). */
   pace?: LossPace;
   /** Only when read 'epochs' with validation on other rows (TraceRun.validation): their losses, compared as the training loss's are. */
@@ -166,8 +171,9 @@ export interface TrainingProgress {
    */
   accuracyEnd: number;
   /**
-   * The smallest fall of the loss between the windows that its noise does not hide, over lossBefore.
-   * Read 'batches': two standard errors of the difference of the windows' medians, from the
+   * The smallest fall of the loss between the windows that its noise does not hide, over lossBefore
+   * (lossNoise.fall ÷ lossBefore; Infinity where lossBefore is 0 and the losses vary: a loss of 0 has
+   * no share, and the state is then unclear unless a change beyond lossNoise shows). Read 'batches': two standard errors of the difference of the windows' medians, from the
    * batch-to-batch spread (0 for a steady fall of a full-batch run; see noiseOf). Read 'epochs':
    * steadyT standard errors of the difference of the windows' means, from the epoch-to-epoch spread about the
    * loss's trend (ComparedLosses.noise's fall, for the training loss; 0 in runs of fewer than
@@ -280,13 +286,13 @@ const START_NOISE_RECORDS = 6;
 const PROGRESS_WINDOW_MIN = 2;
 
 /**
- * Two standard errors of the difference of two medians of `window` losses each, over `level`: the
+ * Two standard errors of the difference of two medians of `window` losses each, in the loss's units: the
  * batch-to-batch spread σ is read from the losses' residuals about their least-squares line (so a
  * steady fall is not counted as noise), as 1.4826 × their median absolute value (robust to an
  * outlier batch); a median's standard error is √(π/2)·σ/√window, and two independent windows'
  * difference √2 times that.
  */
-function noiseOf(losses: number[], window: number, level: number): number {
+function noiseOf(losses: number[], window: number): number {
   const n = losses.length;
   const meanX = (n - 1) / 2;
   const meanY = losses.reduce((a, b) => a + b, 0) / n;
@@ -298,8 +304,15 @@ function noiseOf(losses: number[], window: number, level: number): number {
   });
   const slope = sxy / sxx;
   const sigma = 1.4826 * median(losses.map((y, x) => Math.abs(y - meanY - slope * (x - meanX))));
-  return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window) / level;
+  return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window);
 }
+
+/**
+ * A noise in the loss's units over the loss it is read against (TrainingProgress.noise): no spread is
+ * no noise at any level (a loss of 0 that stayed 0 too), and a spread about a level of 0 is more than
+ * any share of it (Infinity, not 0 ÷ 0).
+ */
+const shareOfLevel = (spread: number, level: number) => (spread > 0 ? (level > 0 ? spread / level : Infinity) : 0);
 
 /**
  * The least difference from the first record's batch loss (TrainingProgress.startNoise) that its
@@ -505,8 +518,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const { lossBefore, lossEnd } = training;
   const heldOutRose = heldOut && rose(heldOut);
   const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count, lossEnd);
-  // No spread is no noise, at any level (a loss of 0 that stayed 0 too).
-  const noise = training.noise.fall > 0 ? training.noise.fall / lossBefore : 0;
+  const noise = shareOfLevel(training.noise.fall, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.
   // Only against the training loss at the same weights: batch means over moving weights hide an unstable end (both rose).
@@ -536,7 +548,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
     lossBefore,
     lossEnd,
     lowest: training.lowest,
-    riseNoise: training.noise.rise > 0 ? training.noise.rise / training.lowest.loss : 0,
+    lossNoise: training.noise,
     ...(pace && { pace }),
     ...(heldOut && { heldOut, heldOutRose }),
     accuracyEnd,
@@ -557,7 +569,8 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const lossBefore = median(losses.slice(records - 2 * window, records - window));
   const lossEnd = median(losses.slice(records - window));
   const accuracyEnd = median(accuracy.slice(records - window));
-  const noise = noiseOf(losses.slice(records - 2 * window), window, lossBefore);
+  const spread = noiseOf(losses.slice(records - 2 * window), window);
+  const noise = shareOfLevel(spread, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
   // A change is read where the noise could not make it (rising, learning), a standstill where a change of STILL_FALLING would have shown through the noise (plateau).
   // No pace is read from batches: a line through one epoch's noisy batch losses did not hold (test/flow/training-progress.test.ts).
@@ -571,5 +584,5 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
           : noise <= STILL_FALLING
             ? 'plateau'
             : 'unclear';
-  return { state, read: 'batches', epochsUnread: unread, window, lossStart, startNoise: startNoiseOf(losses), lossBefore, lossEnd, accuracyEnd, noise };
+  return { state, read: 'batches', epochsUnread: unread, window, lossStart, startNoise: startNoiseOf(losses), lossBefore, lossEnd, lossNoise: { rise: spread, fall: spread }, accuracyEnd, noise };
 }

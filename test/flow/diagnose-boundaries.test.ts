@@ -153,11 +153,11 @@ describe('a loss of 0', () => {
     expect(d.summary).not.toMatch(/NaN|rose/);
   });
 
-  it('a rise from a lowest of 0 is said without a percentage of 0, in the summary and the remedy', () => {
+  it("a rise from a lowest of 0 is said without a percentage of 0, in the loss's units, in the summary and the remedy", () => {
     const rising = diagnose(handTrace(flat, [0.5, 0, 0.2].map((loss, epoch) => ({ epoch, step: epoch + 2, loss }))));
     expect([rising.verdict, rising.evidence.training?.lowest]).toEqual(['loss-rising', { epoch: 1, loss: 0 }]);
-    expect(rising.summary).toContain('rose: 0.200 at the last of 3 epochs, above its lowest, 0 after 2 epochs, with 50 % of');
-    expect(rising.remedies[0].why).toMatch(/^the training loss rose above its lowest \(0 after 2 epochs\)/);
+    expect(rising.summary).toContain("rose: 0.200 at the last of 3 epochs, 0.200 in the loss's units above its lowest, 0 after 2 epochs, with 50 % of");
+    expect(rising.remedies[0].why).toMatch(/^the training loss rose 0\.200 in the loss's units above its lowest \(0 after 2 epochs\)/);
     const heldOut = diagnose(
       handTrace(
         flat,
@@ -166,7 +166,7 @@ describe('a loss of 0', () => {
       ),
     );
     expect(heldOut.verdict).toBe('overfitting');
-    expect(heldOut.summary).toContain('rose while the training loss did not: 0.300 at the last of 2 epochs, above its lowest, 0 after 1 epoch,');
+    expect(heldOut.summary).toContain("rose while the training loss did not: 0.300 at the last of 2 epochs, 0.300 in the loss's units above its lowest, 0 after 1 epoch,");
     for (const d of [rising, heldOut]) expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/NaN|Infinity|e\+0\b/);
   });
 });
@@ -676,7 +676,7 @@ describe('an exploding gap that opened while the network learnt', () => {
   });
 
   it('is read of a run learning, converged or on a plateau, and of no other state (rising, overfitting, unclear, or none read)', () => {
-    const progress = (state: TrainingState): TrainingProgress => ({ state, read: 'epochs', window: 1, lossStart: 2, startNoise: 0, lossBefore: 0.5, lossEnd: 0.5, accuracyEnd: 0.9, noise: 0 });
+    const progress = (state: TrainingState): TrainingProgress => ({ state, read: 'epochs', window: 1, lossStart: 2, startNoise: 0, lossBefore: 0.5, lossEnd: 0.5, lossNoise: { rise: 0, fall: 0 }, accuracyEnd: 0.9, noise: 0 });
     const evidence = (training?: TrainingProgress) => ({ nonFinite: false, hiddenLayers: 3, deltaFirstToLast: { first: 1, last: 5, median: 5 }, ...(training && { training }) }) as Evidence;
     const states: TrainingState[] = ['converged', 'plateau', 'learning', 'rising', 'overfitting', 'unclear'];
     expect(states.filter((state) => grewWhileLearning(5, evidence(progress(state))))).toEqual(['converged', 'plateau', 'learning']);

@@ -39,6 +39,11 @@ function withRise(f: Fixture, last: number, rise: number): Fixture {
   return { ...f, epochs };
 }
 
+/** The same epochs with the training subset's loss of the lowest epoch set to exactly 0 (a fit whose softmax rounds to 1 on every row), as `at` (0-based) says. */
+function withZeroAt(f: Fixture, at: number): Fixture {
+  return { ...f, epochs: f.epochs!.map((e) => (e.epoch === at ? { ...e, training: { ...e.training!, loss: 0 } } : e)) };
+}
+
 describe('a loss that varies from epoch to epoch, on the spirals relu/he traces', () => {
   it.each([
     [2, 'training subset'],
@@ -87,5 +92,30 @@ describe('a loss that varies from epoch to epoch, on the spirals relu/he traces'
       expect([d.verdict, p.state], reading).toEqual(['loss-rising', 'rising']);
       expect(d.summary, reading).toMatch(/^Loss rising: the (training loss per epoch|loss on the same 120 training rows).* rose: mean \S+ over the last 40 of 200 epochs, \d+ % above its lowest, (mean \S+ over epochs \d+–\d+|\S+ after \d+ epochs), with \d+ % of .* classified right\. /);
     }
+  });
+
+  it.each([2, 3])("seed %i with its lowest epoch's loss exactly 0: the rise above it and that rise's noise said in the loss's units, no percentage of 0 (it printed 'Infinity %')", (seed) => {
+    const lowest = diagnose(traceOf(fixture(seed), 'training subset')).evidence.training!.lowest!;
+    const d = diagnose(traceOf(withZeroAt(fixture(seed), lowest.epoch), 'training subset'));
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.lowest!.loss, p.lowest!.epoch]).toEqual(['healthy', 'unclear', 0, lowest.epoch]);
+    expect(p.lossNoise.rise).toBeGreaterThan(p.lossEnd);
+    const said = /, (\S+) in the loss's units above its lowest, 0 after (\d+) epochs \(a rise above one epoch is read only beyond (\S+) in the loss's units\)/.exec(d.summary);
+    expect(said, d.summary).not.toBeNull();
+    expect(said!.slice(1).map(Number)).toEqual([Number(p.lossEnd.toPrecision(3)), lowest.epoch + 1, Number(p.lossNoise.rise.toPrecision(3))]);
+    // The fall's noise is of a window before whose mean is not 0: still a share of it.
+    expect(d.summary).toContain(`hide a change of ${Math.round(100 * p.noise)} % (a t-test`);
+    expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/Infinity|NaN/);
+  });
+
+  it("seed 2 with its lowest epoch's loss exactly 0 and its last 40 epochs raised past the spread: LOSS RISING, by how much in the loss's units, in the summary and the remedy", () => {
+    const lowest = diagnose(traceOf(fixture(2), 'training subset')).evidence.training!.lowest!;
+    const d = diagnose(traceOf(withRise(withZeroAt(fixture(2), lowest.epoch), 40, 0.5), 'training subset'));
+    const p = d.evidence.training!;
+    expect([d.verdict, p.state, p.lowest!.loss]).toEqual(['loss-rising', 'rising', 0]);
+    const rise = `${Number(p.lossEnd.toPrecision(3))} in the loss's units above its lowest, 0 after ${lowest.epoch + 1} epochs`;
+    expect(d.summary).toContain(rise);
+    expect(d.remedies.find((r) => r.settings.some((s) => s.option === 'learningRate'))?.why).toContain(`the training loss rose ${Number(p.lossEnd.toPrecision(3))} in the loss's units above its lowest (0 after ${lowest.epoch + 1} epochs)`);
+    expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/Infinity|NaN/);
   });
 });

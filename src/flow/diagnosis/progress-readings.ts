@@ -17,8 +17,14 @@ export function shortRunEpochs(p: TrainingProgress, trace: Trace): number | unde
   return epochs >= 1 && epochs < SHORT_RUN_EPOCHS ? epochs : undefined;
 }
 
-/** How far a loss lies above its lowest, with the space after it: '26 % ' (nothing from a lowest of 0, which no percentage can be of). */
-export const percentAbove = (loss: number, lowest: number) => (lowest > 0 ? `${percent(loss / lowest - 1)} ` : '');
+/**
+ * An amount of the loss (a rise, a noise) as a share of the loss it is read from: '26 %'; from a loss
+ * of exactly 0, which no percentage is of, the amount itself: '0.0123 in the loss's units'.
+ */
+export const shareOf = (amount: number, from: number) => (from > 0 ? percent(amount / from) : `${fmt(amount)} in the loss's units`);
+
+/** How far a loss lies above its lowest, with the space after it: '26 % ', or from a lowest of 0 '0.0123 in the loss's units ' (shareOf). */
+export const amountAbove = (loss: number, lowest: number) => `${shareOf(loss - lowest, lowest)} `;
 
 /** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
 export function lowestWords(low: EpochLoss): { loss: number; words: string } {

@@ -9,7 +9,7 @@ import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy
 import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Evidence } from './diagnosis-types.js';
-import { lowestWhen, percentAbove, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
+import { amountAbove, lowestWhen, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
 import { type AddRemedy, addSmallerRate, choice, inForceWords } from './remedy-settings.js';
 
 /**
@@ -25,7 +25,7 @@ export function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): voi
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
     const from = riseFrom(p);
     const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;
-    addSmallerRate(run, `the training loss rose ${percentAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
+    addSmallerRate(run, `the training loss rose ${amountAbove(p.lossEnd, from.loss)}above ${above}: smaller steps overshoot less.`, add);
   }
   if (p && unstableEnd(p)) {
     const best = p.heldOut!.lowest.epoch + 1;

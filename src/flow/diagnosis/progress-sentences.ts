@@ -12,7 +12,7 @@ import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
-import { atLastEpochs, lowestWords, percentAbove, riseFrom, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { amountAbove, atLastEpochs, lowestWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { gapClosed } from './verdict-rules.js';
 
 /**
@@ -70,14 +70,14 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   if (p.state === 'rising') {
     const from = riseFrom(p);
     return (
-      `The batches' loss rose (${only}): ${fmt(p.lossEnd)} (${windows}), ${percentAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
+      `The batches' loss rose (${only}): ${fmt(p.lossEnd)} (${windows}), ${amountAbove(p.lossEnd, from.loss)}above ${from.words}${paceClause(p)}, with ${right}. ` +
       `${overshootSentence(trace)}${verdict === 'loss-rising' ? '.' : ', whatever the gradient flow above.'}`
     );
   }
   if (p.state === 'unclear') {
     return (
       `Whether training still makes progress the batches cannot tell (${only}): their loss went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (medians over the last two windows of ${counted(p.window, 'record')}), ` +
-      `and from batch to batch it varies enough to hide a change of ${percent(p.noise)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
+      `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
     );
   }
   const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
@@ -164,7 +164,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
   const right = Number.isNaN(p.accuracyEnd)
     ? ''
     : `, with ${percent(p.accuracyEnd)} of ${p.epochLoss === 'batch mean' ? "the last epochs' traced batches' rows" : p.epochLoss === 'all rows at the end' ? 'the training rows' : 'those training rows'} classified right${chanceClause(p, trace)}`;
-  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${percentAbove(now, low.loss)}above its lowest, ${low.words}`;
+  const rise = (now: number, low: { loss: number; words: string }) => `${atLastEpochs(now, p, p.epochs!)}, ${amountAbove(now, low.loss)}above its lowest, ${low.words}`;
   if (p.state === 'overfitting') {
     const held = p.heldOut!;
     return (
@@ -194,11 +194,11 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
     const lowest =
       p.lowest!.loss < Math.min(p.lossBefore, p.lossEnd)
-        ? `, ${percentAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${percent(p.riseNoise!)})`
+        ? `, ${amountAbove(p.lossEnd, p.lowest!.loss)}above its lowest, ${lowestWords(p.lowest!).words} (a rise above one ${p.lowest!.from === undefined ? 'epoch' : 'window'} is read only beyond ${shareOf(p.lossNoise.rise, p.lowest!.loss)})`
         : '';
     return (
       `Whether training still makes progress the epochs cannot tell: ${measured} went ${fmt(p.lossBefore)} → ${fmt(p.lossEnd)} (means over the last two windows of ${counted(p.window, 'epoch')})${lowest}${right}, ` +
-      `and from epoch to epoch it varies enough to hide a change of ${percent(p.noise)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
+      `and from epoch to epoch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (a t-test at 95 % on its spread about its trend), so no rise or fall within that is read; more epochs (longer windows) would tell.`
     );
   }
   if (p.state === 'learning') {
@@ -228,7 +228,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
 function heldOutUnreadClause(p: TrainingProgress): string {
   if (!p.heldOutRose || p.epochLoss !== 'batch mean') return '';
   const held = p.heldOut!;
-  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${percentAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}`;
+  const rose = `${atLastEpochs(held.lossEnd, p, p.epochs!)}, ${amountAbove(held.lossEnd, held.lowest.loss)}above its lowest, ${lowestWords(held.lowest).words}`;
   const unrecorded = 'the trace holds no training loss at the same weights (it was saved before gradscope recorded one)';
   if (p.state === 'rising') {
     return (
