@@ -72,7 +72,7 @@ function seriesShape(value: unknown[]): number[] | undefined {
 export const BASE85_DIGITS = '!#()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~';
 
 /** `bytes` in base 85 (BASE85_DIGITS). */
-function base85(bytes: Uint8Array): string {
+export function base85(bytes: Uint8Array): string {
   const out: string[] = [];
   for (let at = 0; at < bytes.length; at += 4) {
     const n = Math.min(4, bytes.length - at);
@@ -83,6 +83,23 @@ function base85(bytes: Uint8Array): string {
     out.push(digits.slice(0, n + 1).join(''));
   }
   return out.join('');
+}
+
+/**
+ * The bytes `text` stands for (base85's inverse): 5 digits to each 4 bytes, a last group of n bytes
+ * in its n + 1 digits, read padded with the highest digit. The page's script runs this very function
+ * (report-script.ts embeds its source), so that what is tested here is what the page reads with: it
+ * uses nothing but BASE85_DIGITS, which the script defines too.
+ */
+export function base85Bytes(text: string): Uint8Array {
+  const digit = new Map(Array.from(BASE85_DIGITS, (c, i) => [c, i] as [string, number]));
+  const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
+  for (let at = 0, out = 0; at < text.length; at += 5, out += 4) {
+    let value = 0;
+    for (let d = 0; d < 5; d++) value = value * 85 + (at + d < text.length ? digit.get(text[at + d])! : 84);
+    for (let b = 0; b < 4 && out + b < bytes.length; b++) bytes[out + b] = Math.floor(value / 256 ** (3 - b)) % 256;
+  }
+  return bytes;
 }
 
 /** `data` packed as the report embeds it (see the module comment). */

@@ -12,9 +12,10 @@
  *   across one selects no text.
  * tickLabels, niceTicks and thinnedTicks are svg.ts's own, so the ticks it redraws read and thin as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
- * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s.
+ * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s; base85Bytes is
+ * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests.
  */
-import { BASE85_DIGITS } from './report-data.js';
+import { BASE85_DIGITS, base85Bytes } from './report-data.js';
 import { float32Text, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
@@ -28,17 +29,7 @@ const float32Text = ${float32Text.toString()};
 const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
-// The block's bytes from its base-85 digits: 5 to each 4 bytes, a last group of n bytes in one digit more than n (padded with the highest).
-function base85Bytes(text) {
-  const digit = new Map(Array.from(BASE85_DIGITS, (c, i) => [c, i]));
-  const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
-  for (let at = 0, out = 0; at < text.length; at += 5, out += 4) {
-    let value = 0;
-    for (let d = 0; d < 5; d++) value = value * 85 + (at + d < text.length ? digit.get(text[at + d]) : 84);
-    for (let b = 0; b < 4 && out + b < bytes.length; b++) bytes[out + b] = Math.floor(value / 256 ** (3 - b)) % 256;
-  }
-  return bytes;
-}
+const base85Bytes = ${base85Bytes.toString()};
 (async () => {
   const packed = base85Bytes(document.getElementById('report-data').textContent);
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());

@@ -5,7 +5,8 @@
  * (a [rows, cols] one column by column), and records of the same keys written by column.
  */
 import { describe, expect, it } from 'vitest';
-import { packReportData } from '../../src/flow/report-data.js';
+import { base85, base85Bytes, packReportData } from '../../src/flow/report-data.js';
+import { REPORT_SCRIPT } from '../../src/flow/report-script.js';
 import { float32Text } from '../../src/flow/svg.js';
 import { unpack, unpackParts } from '../util/report-data.js';
 
@@ -50,6 +51,17 @@ describe('the report data block', () => {
     }
     // 0: whole groups of 4 bytes; 2, 3, 4: a last group of 1, 2 or 3 bytes (1 is none: a byte takes 2 digits).
     expect([...tails].sort()).toEqual([0, 2, 3, 4]);
+  });
+
+  it("is read back by the page's own reader (base85Bytes, the script's), every byte of every length of last group, the largest groups too", () => {
+    expect(REPORT_SCRIPT).toContain(`const base85Bytes = ${base85Bytes.toString()};`);
+    for (let length = 0; length <= 13; length++) {
+      // All 0xff: a group of 4 is 2³² − 1, a last group read padded with the highest digit the most it can be; all 0; and mixed bytes.
+      for (const byte of [() => 0xff, () => 0, (i: number) => (i * 97 + 13) % 256]) {
+        const bytes = Uint8Array.from({ length }, (_, i) => byte(i));
+        expect(Array.from(base85Bytes(base85(bytes))), `${length} bytes`).toEqual(Array.from(bytes));
+      }
+    }
   });
 
   it('stores a [rows, cols] series column by column: one column (a layer over time) is a run of neighbours', async () => {
