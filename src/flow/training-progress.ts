@@ -128,7 +128,7 @@ export interface TrainingProgress {
    */
   lossStart: number;
   /**
-   * How far one batch's loss varies from the next, as the least difference from lossStart that its
+   * How far one batch's loss varies about the loss's level, as the least difference from lossStart that its
    * batch does not explain, in the loss's units (see startNoiseOf): a rise above lossStart is read
    * only beyond it, and a loss said to have fallen to a fraction of it falls to that fraction of
    * lossStart less it. 0 where the trace holds fewer than START_NOISE_RECORDS records.

@@ -56,7 +56,7 @@ export function startNoiseSentence(p: TrainingProgress): string {
   if (p.read !== 'epochs' || p.state === 'rising' || risenAboveStart(p) || p.lossEnd < (1 + STILL_FALLING) * p.lossStart) return '';
   return (
     ` The loss at the end lies ${percent(p.lossEnd / p.lossStart - 1)} above the first step's (${fmt(p.lossStart)}, one batch), ` +
-    `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} from the next: two standard deviations, from the first records' batch losses), so no rise from the start is read.`
+    `within that batch's noise (one batch's loss varies by ${fmt(p.startNoise)} about the loss's level: two standard deviations, from the differences between the first records' batch losses), so no rise from the start is read.`
   );
 }
 
