@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { FILE_LIMITS, RUNAWAY_PARAMETER } from '../../src/model-limits.js';
@@ -123,16 +123,37 @@ describe('whatever saves, loads', () => {
     net.dispose();
   });
 
-  it('a network whose JSON text would outgrow the longest string V8 builds is refused on save as JSON (not a RangeError), and nothing is written', async () => {
-    // 28M parameters, well within MODEL_LIMITS: about 560 MB of JSON text, past V8's ~2²⁹ characters.
-    const net = await createNetwork({ sizes: [4000, 4000, 3000, 10], backend: kernels });
-    const path = join(folder, 'large.json');
-    await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268435456 bytes, .*binary format/);
-    expect(existsSync(path)).toBe(false);
-    // JSON.stringify(net.toJSON()) threw V8's RangeError ('Invalid string length') in the caller's code.
-    await expectError(() => JSON.stringify(net), 'INVALID_OPTION', /^toJSON: its JSON text passes 268435456 bytes, the most a JSON model file may hold; save it in a binary format instead/);
-    net.dispose();
-  }, 120_000);
+  describe('a network whose JSON text would outgrow the longest string V8 builds', () => {
+    // 20.8M weights, each written as JSON's longest number (25 characters: see LONGEST_NUMBER's test below) and a comma or
+    // bracket: more than 26 characters a weight, past V8's longest string (2²⁹ − 24 characters), and well within MODEL_LIMITS.
+    // Each refusal formats numbers up to FILE_LIMITS.maxJsonBytes (10.3M of them) whatever the network's size beyond, so the
+    // network is as small as the premise allows and each refusal has a test of its own: with 28M random weights, both
+    // refusals in one test cost ~10 s of CPU, which under load passed its 120 s.
+    const sizes = [4000, 4000, 1200, 10];
+    const weightCount = sizes.slice(1).reduce((sum, units, l) => sum + units * sizes[l], 0);
+    const longest = Math.fround(-5.9065810091851745e-6);
+    let net: Network;
+    beforeAll(async () => {
+      net = await createNetwork({ sizes, backend: kernels });
+      for (const [l, w] of net.weights.entries()) net.kernels.write(w, new Float32Array(sizes[l] * sizes[l + 1]).fill(longest));
+    });
+    afterAll(() => net?.dispose());
+
+    it('is past V8 (a string of 26 characters a weight is refused with a RangeError)', () => {
+      expect(JSON.stringify(longest)).toHaveLength(25);
+      expect(() => 'x'.repeat(26 * weightCount)).toThrow(RangeError);
+    });
+
+    it('is refused on save as JSON (not a RangeError), and nothing is written', async () => {
+      const path = join(folder, 'large.json');
+      await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268435456 bytes, .*binary format/);
+      expect(existsSync(path)).toBe(false);
+    });
+
+    it('is refused by toJSON, where JSON.stringify(net) threw V8\'s RangeError (\'Invalid string length\') in the caller\'s code', async () => {
+      await expectError(() => JSON.stringify(net), 'INVALID_OPTION', /^toJSON: its JSON text passes 268435456 bytes, the most a JSON model file may hold; save it in a binary format instead/);
+    });
+  });
 
   it('toJSON refuses a model whose JSON text would pass FILE_LIMITS.maxJsonBytes, counted as saveModel counts it, and nothing else', async () => {
     const dense = await createNetwork({ sizes: [20, 20, 2], backend: kernels });
