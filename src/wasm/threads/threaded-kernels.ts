@@ -261,11 +261,16 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    * (`byColumns`) is split by dw's columns, so it also needs a tile's width of them per thread.
    */
   private splits(batch: number, nIn: number, nOut: number, byColumns: boolean): boolean {
-    if (!this.pool || 2 * batch * nIn * nOut < this.minFlops || batch < this.threads * this.minRows) return false;
+    if (!this.pool || !this.splitSized(batch, nIn, nOut)) return false;
     if (byColumns && nIn < this.threads * this.tileColumns) return false;
     this.splitProducts++;
     this.growScratches(batch, nIn, nOut);
     return true;
+  }
+
+  /** Whether a product of these sizes is large enough to split: minFlops, and minRows batch rows for every thread (splits', and pairs' on two threads). */
+  private splitSized(batch: number, nIn: number, nOut: number): boolean {
+    return 2 * batch * nIn * nOut >= this.minFlops && batch >= this.threads * this.minRows;
   }
 
   /** Makes every thread's scratch large enough for a product of these sizes: grown only when a larger layer comes along, never in a steady training loop. */
@@ -472,9 +477,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   private pairs(batch: number, nIn: number, nOut: number): boolean {
     if (!this.pool) return false;
-    const flops = 2 * batch * nIn * nOut;
-    const splitSize = flops >= this.minFlops && batch >= this.threads * this.minRows;
-    if (splitSize ? this.threads > 2 : flops < MIN_PAIRED_FLOPS || !this.pool.isAwake(0)) return false;
+    if (this.splitSized(batch, nIn, nOut) ? this.threads > 2 : 2 * batch * nIn * nOut < MIN_PAIRED_FLOPS || !this.pool.isAwake(0)) return false;
     this.pairedProducts++;
     this.growScratches(batch, nIn, nOut);
     return true;
