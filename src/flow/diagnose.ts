@@ -21,7 +21,7 @@ import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, nor
 import { summarise } from './diagnosis/summary.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
-import { flowUnread, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
+import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
 export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches } from './diagnosis/diagnosis-types.js';
@@ -160,7 +160,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
   evidence.grewWhileLearning = grewWhileLearning(gap, evidence);
   const verdict = verdictOf(gap, evidence);
   const severity: Severity | undefined = verdict === 'vanishing' || verdict === 'exploding' ? (nonFinite ? 'severe' : gapSeverity(gap)) : undefined;
-  const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && even(updateFirstToLast) && !even(gradientFirstToLast);
+  // A gap that closed during training has nothing left to compensate (or to leave uncompensated): the summary says it closed, and no step evening is read beside it.
+  const evened = (verdict === 'vanishing' || verdict === 'exploding') && !nonFinite && !gapClosed(verdict, evidence) && even(updateFirstToLast) && !even(gradientFirstToLast);
   evidence.evenedByDecay = evened && decayToGradient > 1;
   evidence.compensated = evened && !evidence.evenedByDecay;
   if (options.curvature) evidence.curvature = options.curvature;

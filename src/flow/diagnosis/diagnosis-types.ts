@@ -149,7 +149,8 @@ export interface Diagnosis {
      * The gradient vanishes or explodes and the optimiser evens the steps out: plain gradient steps
      * would differ more than 4× between the first and the last hidden layer (gradientFirstToLast),
      * the steps taken differ less (updateFirstToLast), as Adam, LARS, second-order methods and
-     * per-layer rates do.
+     * per-layer rates do. False where the gap closed during training (the summary's "closed during
+     * training"): a closed gap leaves nothing to compensate.
      */
     compensated: boolean;
     /**
@@ -162,6 +163,7 @@ export interface Diagnosis {
      * As compensated, but the first hidden layer's steps are mostly L2 weight decay's
      * (decayToGradient > 1): the decay shrinks every layer's weights by the same fraction each
      * step, which evens ‖ΔW‖/‖W‖ out whatever the gradients do, so the optimiser is not credited.
+     * False where the gap closed during training, as compensated.
      */
     evenedByDecay: boolean;
     /** Per weight layer, first first. */
