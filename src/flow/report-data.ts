@@ -30,16 +30,26 @@ const SERIES_MIN_VALUES = 8;
  */
 const TABLE_MIN_ROWS = 2;
 
-/** Whether `value` is a plain record (not an array, not null). */
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Whether JSON writes `value` as a record of its own keys: a plain object (an object literal's
+ * prototype, or none) without a toJSON, which JSON would write instead (a class's instance, a Date).
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
 
-/** `rows` by column ({ key: column }), when every row is a record of the same keys in the same order with no undefined value (JSON would drop the key); else undefined. */
+/** Whether JSON writes `value` under its key in a record: it drops a key whose value is undefined, a function or a symbol (a column would write null for it). */
+const writtenInRecord = (value: unknown) => value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+
+/** `rows` by column ({ key: column }), when every row is a record of the same keys in the same order, each written by JSON (writtenInRecord); else undefined. */
 function columnsOf(rows: unknown[]): Record<string, unknown[]> | undefined {
   if (rows.length < TABLE_MIN_ROWS || !rows.every(isRecord)) return undefined;
   const keys = Object.keys(rows[0]);
   const sameKeys = (row: Record<string, unknown>) => {
     const own = Object.keys(row);
-    return own.length === keys.length && own.every((key, i) => key === keys[i] && row[key] !== undefined);
+    return own.length === keys.length && own.every((key, i) => key === keys[i] && writtenInRecord(row[key]));
   };
   if (keys.length === 0 || !rows.every(sameKeys)) return undefined;
   return Object.fromEntries(keys.map((key) => [key, rows.map((row) => row[key])]));

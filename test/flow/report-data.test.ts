@@ -10,6 +10,17 @@ import { REPORT_SCRIPT } from '../../src/flow/report-script.js';
 import { float32Text } from '../../src/flow/svg.js';
 import { unpack, unpackParts } from '../util/report-data.js';
 
+/** A class's instance: JSON writes its toJSON, not its fields. */
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+  ) {}
+  toJSON() {
+    return { point: [this.x, this.y] };
+  }
+}
+
 /** What the report held before: JSON with every number at float32 precision. */
 const asJson = (data: unknown) => JSON.parse(JSON.stringify(data, (_, v: unknown) => (typeof v === 'number' ? Number(float32Text(v)) : v)));
 
@@ -80,6 +91,11 @@ describe('the report data block', () => {
       reordered: epochs.map((e, i) => (i === 5 ? { step: e.step, epoch: e.epoch, loss: e.loss, validation: e.validation } : e)),
       missing: epochs.map((e, i) => (i === 5 ? { epoch: e.epoch, step: e.step, loss: e.loss } : e)),
       undefinedValue: epochs.map((e, i) => (i === 5 ? { ...e, validation: undefined } : e)),
+      // Nor records JSON writes otherwise: a value it drops (a function, a symbol), an instance whose toJSON it writes instead, a class's instance.
+      functionValue: epochs.map((e) => ({ ...e, format: () => 'text' })),
+      symbolValue: epochs.map((e) => ({ ...e, tag: Symbol('epoch') })),
+      withToJSON: epochs.map((e) => ({ ...e, toJSON: () => [e.epoch, e.loss] })),
+      instances: epochs.map((e) => new Point(e.epoch, e.loss)),
       words: Array.from({ length: 10 }, (_, i) => `word ${i}`),
     };
     const packed = await packReportData(tables);
@@ -90,6 +106,6 @@ describe('the report data block', () => {
     expect(kept.epochs.$table.loss).toEqual({ $f32: 0, shape: [12] });
     // A column of records of the same keys is itself a table.
     expect(Object.keys(kept.epochs.$table.validation.$table)).toEqual(['loss', 'accuracy']);
-    for (const name of ['few', 'reordered', 'missing', 'undefinedValue', 'words'] as const) expect(Array.isArray(kept[name]), name).toBe(true);
+    for (const name of ['few', 'reordered', 'missing', 'undefinedValue', 'functionValue', 'symbolValue', 'withToJSON', 'instances', 'words'] as const) expect(Array.isArray(kept[name]), name).toBe(true);
   });
 });
