@@ -54,13 +54,17 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
 }
 
 /**
- * Reads a model or checkpoint file (JSON or binary, told apart by the magic bytes); `options.seed`
- * (default 1) seeds the RNG state of a file that holds none (a model file starts at step 0).
+ * Reads a checkpoint: a file saveModel wrote (JSON or binary, told apart by the magic bytes). A
+ * model file (toJSON's, convert's JSON) is refused as loadCheckpoint refuses it (BAD_MODEL_FILE
+ * naming the file and what it is): it holds no step, RNG or optimiser state; readModelFile or
+ * loadModel reads it. Takes the path alone: every checkpoint holds its own RNG state, so the seed
+ * a model file needed has nothing left to seed (a second argument is refused, INVALID_OPTION).
  */
-export async function readCheckpoint(path: string, options: Pick<LoadOptions, 'seed'> = {}): Promise<Checkpoint> {
+export async function readCheckpoint(path: string): Promise<Checkpoint> {
   checkPath(path, 'readCheckpoint');
-  checkKnownKeys(options, ['seed'], 'readCheckpoint');
-  return (await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'))).checkpoint;
+  // A JavaScript caller's options ({ seed } before model files were refused) must not be dropped unsaid.
+  if (arguments.length > 1) throw invalidOption(`readCheckpoint: takes the path alone, got ${arguments.length} arguments (a checkpoint holds its own step and RNG state; a model file's seed is loadModel's option)`);
+  return readCheckpointFile(path);
 }
 
 /**
@@ -69,7 +73,7 @@ export async function readCheckpoint(path: string, options: Pick<LoadOptions, 's
  * from, and the optimiser's state when saved with one), not a model file (toJSON, convert's JSON),
  * which holds the network alone. Every refusal names the file.
  */
-async function readSavedFile(path: string, seed: number): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
+async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Checkpoint; isCheckpoint: boolean }> {
   const bytes = await readFileBytes(path, { maxBytes: FILE_LIMITS.maxBinaryBytes });
   try {
     if (isBinaryCheckpoint(bytes)) return { checkpoint: decodeCheckpoint(bytes), isCheckpoint: true };
@@ -113,14 +117,23 @@ export async function loadCheckpoint(
 }> {
   checkPath(path, 'loadCheckpoint');
   checkLoadOptions(options, 'loadCheckpoint');
-  const { checkpoint, isCheckpoint } = await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'));
+  const checkpoint = await readCheckpointFile(path);
+  return { network: await networkOfFile(path, checkpoint, options), checkpoint };
+}
+
+/**
+ * The checkpoint `path` holds; a model file is refused (BAD_MODEL_FILE naming the file and what it
+ * is): loadCheckpoint's and readCheckpoint's one rule.
+ */
+async function readCheckpointFile(path: string): Promise<Checkpoint> {
+  const { checkpoint, isCheckpoint } = await readSavedFile(path);
   if (!isCheckpoint) {
     throw new GradscopeError(
       'BAD_MODEL_FILE',
       `${path}: a model file, not a checkpoint: it has no "training" section (the step, RNG state and optimiser state a run resumes from); loadModel reads it, and saveModel(net, path, { optimizer }) writes a checkpoint`,
     );
   }
-  return { network: await networkOfFile(path, checkpoint, options), checkpoint };
+  return checkpoint;
 }
 
 /** The network of a file's checkpoint: what the network refuses to hold (a parameter beyond RUNAWAY_PARAMETER) is the file's fault, named by it as the readers' refusals are. */

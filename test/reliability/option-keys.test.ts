@@ -29,7 +29,6 @@ describe('misspelt options are refused by name', async () => {
     ['loadMnist', () => api.loadMnist({ trian: 5 } as never), 'trian', 'train'],
     ['loadModel', () => api.loadModel(saved, { sed: 2 } as never), 'sed', 'seed'],
     ['loadCheckpoint', () => api.loadCheckpoint(saved, { bakend: 'ref' } as never), 'bakend', 'backend'],
-    ['readCheckpoint', () => api.readCheckpoint(saved, { backend: 'ref' } as never), 'backend'],
     ['readModelFile', () => api.readModelFile(saved, { formt: 'gradscope' } as never), 'formt', 'format'],
     ['networkFromModel', () => api.networkFromModel(api.modelOf(net), { bakend: 'ref' } as never), 'bakend', 'backend'],
     ['networkFromBlockModel', () => api.networkFromBlockModel(api.blockModelOf(net), { sed: 1 } as never), 'sed', 'seed'],

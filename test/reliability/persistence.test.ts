@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
 import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
-import { loadCheckpoint, loadModel, saveModel } from '../../src/io/files.js';
+import { loadCheckpoint, loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { readModelFile, UNRECOGNISED_MODEL } from '../../src/io/model-formats.js';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
@@ -202,17 +202,18 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
 });
 
 describe('a checkpoint is what saveModel writes', () => {
-  it("loadCheckpoint refuses a model file (toJSON's), naming the file and what it is; loadModel reads it", async () => {
+  it("loadCheckpoint and readCheckpoint refuse a model file (toJSON's), naming the file and what it is; loadModel reads it", async () => {
     const net = await createNetwork(config);
     const path = join(folder, 'plain-model.json');
     writeFileSync(path, JSON.stringify(net.toJSON()));
     const inUse = kernels.bytesInUse;
-    await expectError(
-      () => loadCheckpoint(path, { backend: kernels }),
-      'BAD_MODEL_FILE',
-      /\/plain-model\.json: a model file, not a checkpoint: it has no "training" section \(the step, RNG state and optimiser state a run resumes from\); loadModel reads it, and saveModel\(net, path, \{ optimizer \}\) writes a checkpoint$/,
-    );
+    const modelFile = /\/plain-model\.json: a model file, not a checkpoint: it has no "training" section \(the step, RNG state and optimiser state a run resumes from\); loadModel reads it, and saveModel\(net, path, \{ optimizer \}\) writes a checkpoint$/;
+    await expectError(() => loadCheckpoint(path, { backend: kernels }), 'BAD_MODEL_FILE', modelFile);
     expect(kernels.bytesInUse).toBe(inUse); // no network was built
+    // readCheckpoint gave it back as a step-0 checkpoint with an RNG state the file never held.
+    await expectError(() => readCheckpoint(path), 'BAD_MODEL_FILE', modelFile);
+    // Its { seed } (only a model file needed one) is refused, not dropped, from a JavaScript caller.
+    await expectError(() => (readCheckpoint as (...args: unknown[]) => Promise<unknown>)(path, { seed: 3 }), 'INVALID_OPTION', /^readCheckpoint: takes the path alone, got 2 arguments/);
     const loaded = await loadModel(path, { backend: kernels });
     expect(bits(loaded)).toEqual(bits(net));
     // A checkpoint saved without an optimiser is still one (its step and RNG state resume the run): it loads, holding no optimiser state.
@@ -221,6 +222,7 @@ describe('a checkpoint is what saveModel writes', () => {
       await saveModel(net, saved, { format });
       const { network, checkpoint } = await loadCheckpoint(saved, { backend: kernels });
       expect(checkpoint.optimizer).toBeUndefined();
+      expect(await readCheckpoint(saved)).toEqual(checkpoint);
       network.dispose();
     }
     [net, loaded].forEach((n) => n.dispose());

@@ -106,9 +106,9 @@ interface SavedOptimizerState {
 }
 
 /**
- * The optimiser state `path` holds, or null: none saved, or a format that holds none (safetensors,
- * tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is one of
- * those formats, not a bad file.
+ * The optimiser state `path` holds, or null: none saved, or a file that holds none (a model file,
+ * safetensors, tfjs). Called after readModelFile read the file, so a file readCheckpoint refuses is
+ * one of those, not a bad file.
  */
 async function savedOptimizerState(path: string): Promise<SavedOptimizerState | null> {
   const checkpoint = await readCheckpoint(path).catch(() => undefined);
