@@ -56,6 +56,12 @@ export interface HessianSummary {
   negativeMass: number;
   /** Whether negativeMass is exact (every eigenvalue found: n ≤ maxSteps) or a one-probe estimate. */
   negativeMassExact: boolean;
+  /**
+   * A value listed as 0 lies within this of 0, which the products cannot tell from 0, either sign
+   * (LanczosResult.zeroWithin: the larger of 1e-10 and their measured rounding, times the block's
+   * scale; about 1e-6 of the largest |λ| with float32 products, the wasm backend's).
+   */
+  zeroWithin: number;
   /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
   /** The values reported that did not meet it, with their residuals (empty when converged). */
@@ -76,6 +82,8 @@ export interface GaussNewtonSummary {
   trace: number;
   /** Standard error of the trace (0 when exact). */
   traceStdError: number;
+  /** A value listed as 0 lies within this of 0 (HessianSummary.zeroWithin). */
+  zeroWithin: number;
   /** Whether Lanczos met its tolerance for every value reported. */
   converged: boolean;
   /** The values reported that did not meet it, with their residuals (empty when converged). */
@@ -165,6 +173,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         traceStdError: trace.standardError,
         negativeMass: eigen.negativeMass,
         negativeMassExact: eigen.negativeMassExact,
+        zeroWithin: eigen.zeroWithin,
         converged: eigen.converged,
         unconverged: eigen.unconverged,
         ...(eigen.remainder && { remainder: eigen.remainder }),
@@ -178,6 +187,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
         largest: eigen.largest,
         trace: trace.trace,
         traceStdError: trace.standardError,
+        zeroWithin: eigen.zeroWithin,
         converged: eigen.converged,
         unconverged: eigen.unconverged,
         ...(eigen.remainder && { remainder: eigen.remainder }),

@@ -25,7 +25,11 @@
  * A residual, or a Ritz value's distance from the remainder's, within rounding·max|θ| is as small
  * as these products can tell: a value reported is unconverged only when its residual is above
  * max(tolerance, rounding)·max|θ|, and Ritz values within max(CLOSED_BELOW, rounding)·s of the
- * remainder count as it (s the operator's scale as the recurrence met it, LanczosRemainder.within). The run's own convergence checks, which decide when it stops, keep
+ * remainder count as it (s the operator's scale as the recurrence met it, LanczosRemainder.within).
+ * By the same bound a reported value within max(CLOSED_BELOW, rounding)·s of 0 is reported as 0
+ * (LanczosResult.zeroWithin): on a positive semi-definite block with a null space, float32 rounding
+ * leaves Ritz values at ±1e-7 that float64 products put at 1e-17, and a negative one would claim a
+ * direction of negative curvature the products cannot see. The run's own convergence checks, which decide when it stops, keep
  * `tolerance`: a looser bound would stop it on Ritz values that rounding alone put near 0 (a null
  * space of float32 products converges at once, at every multiplicity, each value shown once).
  */
@@ -104,6 +108,14 @@ export interface LanczosResult {
    * residual must meet (UnconvergedEigenvalue.bound).
    */
   rounding: number;
+  /**
+   * The bound within which a value cannot be told from 0: max(CLOSED_BELOW, rounding)·s, 1e-10 of
+   * the operator's scale s (the largest |α| or β of its recurrence, at most max|λ|) or the products'
+   * measured rounding of it, whichever is larger (about 1e-6·s with float32 products). Every value
+   * reported in `largest`, `smallest` and `unconverged` with |λ| ≤ zeroWithin is reported as 0, and
+   * counts as 0 in `negativeMass`: at this precision it has no sign.
+   */
+  zeroWithin: number;
   /** Whether every reported value met the tolerance (always true after n steps, or with a `remainder`). */
   converged: boolean;
   /** The reported values that did not meet the tolerance, largest end first (empty when converged). */
@@ -287,18 +299,22 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
       if (ritz(alpha, beta, k, tolerance, ends).converged) break;
     }
   }
-  if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, rounding, options.vectors ?? false);
+  const zeroWithin = Math.max(CLOSED_BELOW, rounding) * scale;
+  if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, rounding, zeroWithin, options.vectors ?? false);
   const result = ritz(alpha, beta, k, Math.max(tolerance, rounding), ends);
+  const told = tellableFromZero(zeroWithin);
+  const values = result.values.map(told);
   const out: LanczosResult = {
-    largest: result.largest,
-    smallest: result.smallest,
+    largest: result.largest.map(told),
+    smallest: result.smallest.map(told),
     steps: alpha.length,
     rounding,
+    zeroWithin,
     converged: fullSpace || result.converged,
-    unconverged: fullSpace ? [] : result.unconverged,
+    unconverged: fullSpace ? [] : result.unconverged.map((e) => ({ ...e, value: told(e.value) })),
     // After n steps the Ritz values are the eigenvalues, each once: weigh them equally. (The
     // quadrature weights would count only the start vector's Krylov space, not a restart's.)
-    negativeMass: fullSpace ? negativeShare(result.values, () => 1) : negativeShare(result.values, (j) => result.firstEntries[j] ** 2),
+    negativeMass: fullSpace ? negativeShare(values, () => 1) : negativeShare(values, (j) => result.firstEntries[j] ** 2),
     negativeMassExact: fullSpace,
   };
   if (options.vectors) out.smallestVector = ritzVector(alpha, beta, basis);
@@ -313,11 +329,12 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
  * multiplicity: the start vector's part in a null space gives a Ritz value of 1e-17 or so with
  * float64 products, ±2e-7·max|θ| with float32 ones, which is that 0 as far as the products can tell.
  */
-function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, ends: LanczosEnds, unexplored: LanczosRemainder, rounding: number, vectors: boolean): LanczosResult {
+function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k: number, ends: LanczosEnds, unexplored: LanczosRemainder, rounding: number, zeroWithin: number, vectors: boolean): LanczosResult {
   const found = alpha.length - EIGENSPACE_VECTORS;
   const ritzValues = tridiagonalEigen(alpha.slice(0, found), beta.slice(0, Math.max(0, found - 1)), []).values;
   const { value, within } = unexplored;
-  const values = ritzValues.filter((θ) => Math.abs(θ - value) > within);
+  // Beside a remainder of another value, a Ritz value may still be 0 as far as the products can tell.
+  const values = ritzValues.filter((θ) => Math.abs(θ - value) > within).map(tellableFromZero(zeroWithin));
   const multiplicity = unexplored.multiplicity + ritzValues.length - values.length;
   const remainder = { value, multiplicity, within };
   // The spectrum ascending: the Ritz values below the remainder, it `multiplicity` times, the rest.
@@ -330,6 +347,7 @@ function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k
     smallest: ends === 'both' ? Array.from({ length: k }, (_, i) => eigenvalue(i)) : [],
     steps: alpha.length,
     rounding,
+    zeroWithin,
     converged: true,
     unconverged: [],
     negativeMass: negativeShare([...values, value], (j) => (j === values.length ? multiplicity : 1)),
@@ -339,6 +357,11 @@ function withRemainder(alpha: number[], beta: number[], basis: Float64Array[], k
   // The smallest eigenvalue's vector: the remainder's last vector when it is the remainder's.
   if (vectors) out.smallestVector = below === 0 ? Float64Array.from(basis[alpha.length - 1]) : ritzVector(alpha.slice(0, found), beta.slice(0, found), basis);
   return out;
+}
+
+/** A reported value as the products can tell it: 0 within `zeroWithin` of 0 (LanczosResult.zeroWithin), else itself. */
+function tellableFromZero(zeroWithin: number): (value: number) => number {
+  return (value) => (Math.abs(value) <= zeroWithin ? 0 : value);
 }
 
 /** The unit Ritz vector of T's smallest Ritz value, from the basis. */

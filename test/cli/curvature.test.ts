@@ -135,7 +135,8 @@ describe('gradscope curvature', async () => {
     // A Hessian row gives its own numbers there: two eigenvalues (--k 2) and a percentage.
     const hessian = rows.filter((row) => row[0] === 'Hessian' || row[0].endsWith(' H'));
     expect(hessian.length).toBe(3);
-    for (const row of hessian) expect([row[smallest], row[negativeMass]].join(' | ')).toMatch(/^-?\d\.\d\de[-+]\d+ -?\d\.\d\de[-+]\d+ \| ≈?[\d.]+\s%$/);
+    // an eigenvalue within the products' rounding of 0 is listed as 0 (zeroWithin)
+    for (const row of hessian) expect([row[smallest], row[negativeMass]].join(' | ')).toMatch(/^(-?\d\.\d\de[-+]\d+|0) (-?\d\.\d\de[-+]\d+|0) \| ≈?[\d.]+\s%$/);
   });
 
   it('--no-layers measures the whole network only: the per-layer rows left out, and said to be', async () => {
@@ -172,6 +173,22 @@ describe('gradscope curvature', async () => {
     expect(text).toContain('traces by Hutchinson (± standard error)');
     expect(text).toContain("G's trace is never negative (G is positive semi-definite), H's may be");
     expect(text).not.toContain("each layer's traces probe that layer alone");
+  });
+
+  it("lists a value measureCurvature reported as 0 (within its zeroWithin) as '0', and says under the table what a 0 claims, with each such row's bound", () => {
+    const report = measureCurvature(net, data.inputs, data.targets, { k: 3 });
+    const output = report.layers[1];
+    // as the digits default's output block came out with float32 products: its smallest within the rounding of 0
+    output.hessian.smallest = [0, 0, 1.5e-3];
+    output.hessian.zeroWithin = 2.6e-6;
+    const text = curvatureTable(report, 'dense');
+    const row = text.split('\n').find((line) => line.startsWith('output (10) H'))!;
+    expect(row).toMatch(/ 0 0 1\.50e-3 /);
+    expect(row).not.toContain('0.00e+0');
+    expect(text).toContain("0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ output (10) H 2.60e-6): at this precision it cannot be told from 0, nor its sign");
+    // no 0 listed, no note
+    output.hessian.smallest = [1e-3, 2e-3, 3e-3];
+    expect(curvatureTable(report, 'dense')).not.toContain('0: an eigenvalue within');
   });
 
   it('names every eigenvalue that did not converge: its row, which end, its place, value and residual', async () => {

@@ -110,8 +110,11 @@ function progressNote(p: CurvatureProgress, network: 'dense' | 'blocks', layers:
   return `${part}${MATRIX_NAMES[p.matrix]} ${p.measuring}`;
 }
 
+/** An eigenvalue as a cell lists it: '0' where measureCurvature reported it as 0 (within `zeroWithin`, which the note under the table gives), else sci. */
+const eigenvalueText = (value: number) => (value === 0 ? '0' : sci(value));
+
 /** Eigenvalue `e` as the table lists it: 'largest #2 = 1.23e-2 (residual 4.00e-9 > 1.10e-10)'. */
-const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${sci(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
+const unconvergedValue = (e: UnconvergedEigenvalue) => `${e.end} #${e.index + 1} = ${eigenvalueText(e.value)} (residual ${sci(e.residual)} > ${sci(e.bound)})`;
 
 /** The note naming each eigenvalue, by its row, that did not reach Lanczos' tolerance. */
 function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
@@ -119,7 +122,13 @@ function unconvergedText(rows: [string, HessianSummary | GaussNewtonSummary][]):
   return `not converged within Lanczos' step limit (residual above tolerance·max|θ|, or above the products' measured rounding·max|θ| where that is larger; an eigenvalue lies within the residual of each value): ${named.join('; ')}`;
 }
 
-const values = (list: number[]) => list.map(sci).join(' ');
+const values = (list: number[]) => list.map(eigenvalueText).join(' ');
+
+/** The note on the rows that list a 0: each row's bound, and what a 0 claims (HessianSummary.zeroWithin). */
+function zeroText(rows: [string, HessianSummary | GaussNewtonSummary][]): string {
+  const bounds = rows.map(([label, s]) => `${label} ${sci(s.zeroWithin)}`);
+  return `0: an eigenvalue within the products' measured rounding of 0 (|λ| ≤ ${bounds.join(', ')}): at this precision it cannot be told from 0, nor its sign`;
+}
 const traceText = (trace: number, error: number, exact: boolean) => (exact ? sci(trace) : `${sci(trace)} ± ${sci(error)}`);
 
 /**
@@ -141,6 +150,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
     summaries.push([`${name} H`, layer.hessian], [`${name} G`, layer.gaussNewton]);
   }
   const unconverged = summaries.filter(([, s]) => !s.converged);
+  const zeros = summaries.filter(([, s]) => [...s.largest, ...('smallest' in s ? s.smallest : [])].includes(0));
   const estimated = [report.hessian, ...report.layers.map((l) => l.hessian)].some((h) => !h.negativeMassExact);
   // measureCurvature measures every layer of a network unless told not to (a network has at least one), so no layers means --no-layers.
   const skipped = report.layers.length === 0;
@@ -150,6 +160,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   return [
     `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
+    ...(zeros.length ? [zeroText(zeros)] : []),
     lowerEnd.note,
     ...(skipped ? [`per layer: skipped (--no-layers): each layer's diagonal blocks of H and G were not measured; without the flag they are, at the cost --help gives`] : []),
     ...(exact ? [] : [probed]),
