@@ -275,48 +275,69 @@ export class WasmBackend implements WasmKernels {
     // One pass over the parts: each is checked to be a NumberArray of partLength values and copied,
     // and what was copied is checked finite about every CHECK_CHUNK floats, while it is in cache:
     // rows (parts of at most CHECK_CHUNK floats) every rowsPerCheck(partLength) of them, a longer
-    // part (one block) chunk by chunk as it is copied (writeLongFinite).
+    // part (one block) chunk by chunk as it is copied (writeLongFinite). Each check is started by
+    // checkLater (here run at once; on threads beside the next copy), so a fault found is that of
+    // the first range checked that has one: the first in the tensor's order.
     checkRoom(t, parts.length * partLength, 0);
     const heap = this.heap(); // nothing below allocates, so the view stays valid
     const at = t.ptr >>> 2;
     const perCheck = rowsPerCheck(partLength);
-    let checked = 0; // parts [0, checked) are written and found finite
+    let started = 0; // parts [0, started) are written and their check started
     for (let p = 0; p < parts.length; p++) {
       const part = parts[p];
       // Float32Array tried first: one instanceof, where isTypedNumberArray makes several tests.
       if ((!(part instanceof Float32Array) && !isTypedNumberArray(part)) || part.length !== partLength) {
-        return this.firstNonFinite(t, checked * partLength, p * partLength) ?? { part: p };
+        return this.checksDone(t) ?? this.firstNonFinite(t, started * partLength, p * partLength) ?? { part: p };
       }
       if (partLength > CHECK_CHUNK) {
         const fault = this.writeLongFinite(heap, t, part, p * partLength);
         if (fault) return fault;
-        checked = p + 1;
+        started = p + 1;
         continue;
       }
       heap.set(part, at + p * partLength);
-      if (p + 1 - checked < perCheck) continue;
-      const fault = this.firstNonFinite(t, checked * partLength, (p + 1) * partLength);
+      if (p + 1 - started < perCheck) continue;
+      const fault = this.checkLater(t, started * partLength, (p + 1) * partLength);
       if (fault) return fault;
-      checked = p + 1;
+      started = p + 1;
     }
-    return this.firstNonFinite(t, checked * partLength, parts.length * partLength);
+    return this.checksDone(t) ?? this.firstNonFinite(t, started * partLength, parts.length * partLength);
   }
 
-  /** `part` (longer than CHECK_CHUNK) written into t from element `from`, CHECK_CHUNK floats at a time, each piece checked after its copy: its first value that is not finite, or undefined. */
+  /** `part` (longer than CHECK_CHUNK) written into t from element `from`, CHECK_CHUNK floats at a time, each piece's check started after its copy: a fault found, or undefined. */
   private writeLongFinite(heap: Float32Array, t: WasmTensor, part: NumberArray, from: number): WriteFault | undefined {
     const at = (t.ptr >>> 2) + from;
     for (let i = 0; i < part.length; i += CHECK_CHUNK) {
       const end = Math.min(i + CHECK_CHUNK, part.length);
       heap.set(part.subarray(i, end), at + i);
-      const fault = this.firstNonFinite(t, from + i, from + end);
+      const fault = this.checkLater(t, from + i, from + end);
       if (fault) return fault;
     }
+    return undefined;
+  }
+
+  /**
+   * writeFinite starts the check of t[from, to) here, every range before it started already: the
+   * fault of the first started range found to have one, or undefined. One thread checks the range at
+   * once; threads may check it beside the next copy (then it is told by a later call, or by checksDone).
+   */
+  protected checkLater(t: WasmTensor, from: number, to: number): WriteFault | undefined {
+    return this.firstNonFinite(t, from, to);
+  }
+
+  /** Waits for the ranges checkLater started and not yet told: the fault of the first with one, or undefined (none on one thread). */
+  protected checksDone(_t: WasmTensor): WriteFault | undefined {
     return undefined;
   }
 
   /** writeFinite's fault at the first value of t[from, to) that is not finite, or undefined: one vectorised pass (f32_all_finite), and a search only after a fault. */
   private firstNonFinite(t: WasmTensor, from: number, to: number): WriteFault | undefined {
     if (this.module.f32_all_finite(t.ptr + from * F32, to - from) === 1) return undefined;
+    return this.faultIn(t, from, to);
+  }
+
+  /** The fault at the first value of t[from, to) that is not finite, a range found to hold one. */
+  protected faultIn(t: WasmTensor, from: number, to: number): WriteFault {
     return { value: from + this.view(t).subarray(from, to).findIndex((v) => !Number.isFinite(v)) };
   }
   zero(t: WasmTensor, n = t.length): void {

@@ -5,17 +5,22 @@
  * the wasm backend's finiteness checks: CHECK_CHUNK floats apart in one long part, every
  * rowsPerCheck rows among rows): a value that is not finite as stored, or a part that is not a
  * typed array of numbers of the length asked, named only once every value before it was found
- * finite; and nothing is written past what the parts hold.
+ * finite; and nothing is written past what the parts hold. On two threads too, where the worker
+ * checks each piece while the main thread copies the next.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, WriteFault } from '../../src/kernels.js';
 import { CHECK_CHUNK, rowsPerCheck } from '../../src/wasm/wasm-kernels.js';
+import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
 import { kernelBackends } from '../util/backends.js';
 import { guarded, readGuarded } from '../util/canaries.js';
 import { expectError } from '../util/expect-error.js';
 
-const backends = await kernelBackends();
+// And two threads, where each check runs on the worker beside the main thread's copy of the next piece.
+const threads = await createThreadedWasmKernels({ threads: 2 });
+afterAll(() => threads.close());
+const backends = [...(await kernelBackends()), { name: threads.name, kernels: threads }];
 
 /** Rows of 784 (an MNIST digit), which do not divide CHECK_CHUNK: the rows' checks fall elsewhere than a block's. */
 const ROW = 784;

@@ -18,8 +18,10 @@ export const CONTROL = {
   awake: 4,
   /** The last job claimed, by the worker or by the main thread (which runs an unclaimed job itself). */
   claim: 5,
+  /** What the last call of the last job done returned, as an int32 (0 for none): an upload's check says here whether its values are finite. */
+  result: 6,
   /** The export index (into the pool's names) of call c is at fn + c. */
-  fn: 6,
+  fn: 7,
 } as const;
 
 /** Calls one job may hold: a worker runs them in sequence, so adjacent kernels cost one hand-off. */

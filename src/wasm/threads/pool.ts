@@ -320,14 +320,21 @@ export class ThreadPool {
     this.jobsRunHere++;
     const { ctrl, args } = lane;
     const calls = ctrl[CONTROL.calls];
+    let result = 0;
     try {
       for (let c = 0; c < calls; c++) {
         const a = ARGS_AT + ARGS_PER_CALL * c;
-        this.local[ctrl[CONTROL.fn + c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]);
+        result = (this.local[ctrl[CONTROL.fn + c]](args[a], args[a + 1], args[a + 2], args[a + 3], args[a + 4], args[a + 5], args[a + 6], args[a + 7], args[a + 8], args[a + 9], args[a + 10], args[a + 11]) as number) | 0;
       }
     } catch {
       throw new GradscopeError('WASM_UNAVAILABLE', `threads: worker ${w}'s job failed on the main thread`);
     }
+    Atomics.store(ctrl, CONTROL.result, result);
+  }
+
+  /** After wait(w): what the last call of worker `w`'s last job returned, as an int32 (0 for an export that returns nothing). */
+  result(w: number): number {
+    return Atomics.load(this.lanes[w].ctrl, CONTROL.result);
   }
 
   /**

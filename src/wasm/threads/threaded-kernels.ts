@@ -5,7 +5,8 @@
  * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
  * activations (their cheaper backward passes only on large layers), by the same rows, so that the
  * rows a thread works on stay in its own core's cache, and the optimisers' updates of a large
- * tensor while the workers are awake (they sit between two steps);
+ * tensor while the workers are awake (they sit between two steps), and an upload's finiteness
+ * checks (writeFinite), each on a worker beside the main thread's copy of the next piece;
  * everything else runs on the main thread as in the one-thread backend.
  *
  * Splits (every thread runs the same one-thread kernel on its part, with its own scratch), each
@@ -30,8 +31,8 @@ import { invalidOption, shown } from '../../errors.js';
 import { compileSharedCore } from '../loader.js';
 import { MAX_PAGES } from '../allocator.js';
 import { ACTIVATION_EXPORT_NAMES, exportName, type CommonExports } from '../exports.js';
-import type { Activation, OutputActivation } from '../../kernels.js';
-import { createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
+import type { Activation, OutputActivation, WriteFault } from '../../kernels.js';
+import { CHECK_CHUNK, createWasmKernels, WasmBackend, type WasmKernels, type WasmTensor } from '../wasm-kernels.js';
 import { ThreadPool, threadsUnavailable, type LocalExport } from './pool.js';
 
 /** Options of createThreadedWasmKernels. */
@@ -98,6 +99,7 @@ const NAMED_EXPORTS = [
   'f32_adagrad_update__simd',
   'f32_rmsprop_update__simd',
   'f32_adam_update__simd',
+  'f32_all_finite__simd',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
 const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
@@ -111,6 +113,7 @@ const NESTEROV_UPDATE = indexOf('f32_nesterov_update__simd');
 const ADAGRAD_UPDATE = indexOf('f32_adagrad_update__simd');
 const RMSPROP_UPDATE = indexOf('f32_rmsprop_update__simd');
 const ADAM_UPDATE = indexOf('f32_adam_update__simd');
+const ALL_FINITE = indexOf('f32_all_finite__simd');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
 const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
 /**
@@ -204,6 +207,12 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
   splitPasses = 0;
   pairedProducts = 0;
   private pool: ThreadPool | null;
+  /** Whether writeFinite's checks go to worker 0 (checkLater): in an upload of more than one check. */
+  private checksAside = false;
+  /** Whether worker 0 checks a range of an upload (checkLater), [checkFrom, checkTo), that no checksDone has told yet. */
+  private checking = false;
+  private checkFrom = 0;
+  private checkTo = 0;
   /** Per thread (main first): scratch for the packed panels. */
   private readonly scratches: WasmTensor[] = [];
 
@@ -298,6 +307,48 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     }
     this.exports.f32_copy_rows(dst.ptr, src.ptr, numbers, this.rowStart(1, count), rowLen);
     for (let t = 1; t < this.threads; t++) pool.wait(t - 1);
+  }
+
+  /**
+   * An upload (Kernels.writeFinite) whose checks run on worker 0, each beside the main thread's copy
+   * of the next piece: a worker cannot read the caller's arrays, so the copy stays on the main
+   * thread, but it reads what the copy wrote into the shared memory. The same one pass over the
+   * parts, the same pieces and the same faults in the same order (the ranges are told in the order
+   * they were started). An upload of one check's piece or less is checked on the main thread.
+   */
+  override writeFinite(t: WasmTensor, parts: readonly unknown[], partLength: number): WriteFault | undefined {
+    this.checksAside = this.pool !== null && parts.length * partLength > CHECK_CHUNK;
+    try {
+      return super.writeFinite(t, parts, partLength);
+    } finally {
+      this.checksAside = false;
+      // Every return has told the ranges it started; after a throw the worker is still waited for.
+      if (this.checking) {
+        this.checking = false;
+        this.pool?.wait(0);
+      }
+    }
+  }
+
+  protected override checkLater(t: WasmTensor, from: number, to: number): WriteFault | undefined {
+    if (!this.checksAside) return super.checkLater(t, from, to);
+    const fault = this.checksDone(t);
+    if (fault) return fault;
+    const pool = this.pool!;
+    pool.setCall(0, 0, ALL_FINITE, t.ptr + from * F32, to - from);
+    pool.post(0, 1);
+    this.checking = true;
+    this.checkFrom = from;
+    this.checkTo = to;
+    return undefined;
+  }
+
+  protected override checksDone(t: WasmTensor): WriteFault | undefined {
+    if (!this.checking) return undefined;
+    this.checking = false;
+    const pool = this.pool!;
+    pool.wait(0);
+    return pool.result(0) === 1 ? undefined : this.faultIn(t, this.checkFrom, this.checkTo);
   }
 
   /**

@@ -41,14 +41,17 @@ function gradscopeWorker({ module, memory, control, names, spin: SPIN }, say) {
     if (calls < 0) break;
     // Jobs are claimed in order; one the main thread claimed first, it ran itself.
     if (Atomics.compareExchange(ctrl, ${CONTROL.claim}, (seen - 1) | 0, seen) !== ((seen - 1) | 0)) continue;
+    let result = 0;
     try {
       for (let c = 0; c < calls; c++) {
         const a = ${ARGS_AT} + ${ARGS_PER_CALL} * c;
-        ${callSource(`fns[ctrl[${CONTROL.fn} + c]]`, 'args', 'a')};
+        result = ${callSource(`fns[ctrl[${CONTROL.fn} + c]]`, 'args', 'a')} | 0;
       }
     } catch (error) {
       Atomics.store(ctrl, ${CONTROL.error}, 1);
     }
+    // Before done: the main thread reads the result once it sees the job done.
+    Atomics.store(ctrl, ${CONTROL.result}, result);
     Atomics.store(ctrl, ${CONTROL.done}, seen);
     Atomics.notify(ctrl, ${CONTROL.done});
   }
