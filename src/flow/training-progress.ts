@@ -286,11 +286,17 @@ const START_NOISE_RECORDS = 6;
 const PROGRESS_WINDOW_MIN = 2;
 
 /**
- * Two standard errors of the difference of two medians of `window` losses each, in the loss's units: the
- * batch-to-batch spread σ is read from the losses' residuals about their least-squares line (so a
- * steady fall is not counted as noise), as 1.4826 × their median absolute value (robust to an
- * outlier batch); a median's standard error is √(π/2)·σ/√window, and two independent windows'
- * difference √2 times that.
+ * Two standard errors of the difference of two medians of `window` losses each (`losses`: the two
+ * windows, the earlier first), in the loss's units. A median's standard error is √(π/2)·σ/√window,
+ * and two independent windows' difference √2 times that. The batch-to-batch spread σ is the larger
+ * of two readings, each blind where the other sees: the losses' residuals about their least-squares
+ * line, 1.4826 × their median absolute value (a steady fall is not noise, but a jump between the
+ * windows is read as trend, so its noise low), and the second differences inside each window
+ * (x[i+1] − 2·x[i] + x[i−1], spread √6·σ for independent batches; none taken across the windows'
+ * boundary), 1.4826 × their median absolute value over √6, read where each window holds 3 records
+ * or more. The line alone read study (b)'s tanh + glorot-uniform (npm start, 2026-12-02; batches of
+ * 10) 'rising' 551 % from windows of 0.070, 0.132, 0.517, 0.065 and 0.190, 1.188, 0.584, 0.728,
+ * whose bends hide a change of 843 % (test/flow/batch-noise.test.ts).
  */
 function noiseOf(losses: number[], window: number): number {
   const n = losses.length;
@@ -303,8 +309,10 @@ function noiseOf(losses: number[], window: number): number {
     sxx += (x - meanX) ** 2;
   });
   const slope = sxy / sxx;
-  const sigma = 1.4826 * median(losses.map((y, x) => Math.abs(y - meanY - slope * (x - meanX))));
-  return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(window);
+  const aboutLine = 1.4826 * median(losses.map((y, x) => Math.abs(y - meanY - slope * (x - meanX))));
+  const bends = [losses.slice(0, window), losses.slice(window)].flatMap((w) => w.slice(1, -1).map((loss, i) => Math.abs(w[i + 2] - 2 * loss + w[i])));
+  const ofBends = bends.length > 0 ? (1.4826 * median(bends)) / Math.sqrt(6) : 0;
+  return (2 * Math.SQRT2 * Math.sqrt(Math.PI / 2) * Math.max(aboutLine, ofBends)) / Math.sqrt(window);
 }
 
 /**
