@@ -11,6 +11,9 @@
  *   as raw float32 values, which gzip packs about a third smaller than their decimal text, and is
  *   written { "$f32": offset, "shape": [rows] or [rows, cols] }, unpacking to the numbers the JSON
  *   would have held (NaN and ±Infinity as null).
+ * Neither rewrite can be mistaken for the data's own: a key of the data that starts with '$' (a run id
+ * is a user's string, and "$f32" is one) is written with one more '$' in front, which unescapedKeys
+ * drops again after the rewrites are undone.
  *
  * Layout after gunzip: a little-endian u32 (the JSON's length in bytes), the JSON (UTF-8), then the
  * float32 values as four byte planes (every value's byte 0, then every byte 1, 2 and 3, each value
@@ -112,11 +115,28 @@ export function base85Bytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** A key of the data is written with one more '$' in front when it starts with one, so that no record of the data reads as a `$f32` or `$table` of the packer's. */
+const escapedKey = (key: string) => (key.startsWith('$') ? `$${key}` : key);
+
+/**
+ * `record` with its keys as the data held them: each key that starts with '$' loses the one the
+ * packer put in front (escapedKey). The page's script runs this very function (report-script.ts embeds
+ * its source) on every object that is neither a series nor a table.
+ */
+export function unescapedKeys(record: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(record).some((key) => key.startsWith('$'))) return record;
+  return Object.fromEntries(Object.entries(record).map(([key, v]) => [key.startsWith('$') ? key.slice(1) : key, v]));
+}
+
 /** `data` packed as the report embeds it (see the module comment). */
 export async function packReportData(data: unknown): Promise<string> {
   const values: number[] = [];
   const json = JSON.stringify(data, (_, v: unknown) => {
     if (typeof v === 'number') return written(v);
+    // The object JSON writes (after any toJSON), its own keys escaped; its values come back through here.
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).some((key) => key.startsWith('$'))) {
+      return Object.fromEntries(Object.entries(v).map(([key, value]) => [escapedKey(key), value]));
+    }
     if (!Array.isArray(v)) return v;
     const shape = seriesShape(v);
     if (!shape) {

@@ -13,9 +13,10 @@
  * tickLabels, niceTicks and thinnedTicks are svg.ts's own, so the ticks it redraws read and thin as the ones it replaces;
  * float32Text is, so a value unpacks to the decimal the report writes for it; traceCsv and its
  * EPOCH_COLUMNS are trace-csv.ts's, so the CSV downloaded is Trace.toCSV()'s; base85Bytes is
- * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests.
+ * report-data.ts's, so the page reads its data block with the reader test/flow/report-data tests, and
+ * unescapedKeys is, so the data's own keys that start with '$' come back as the packer found them.
  */
-import { BASE85_DIGITS, base85Bytes } from './report-data.js';
+import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { float32Text, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
@@ -30,6 +31,7 @@ const EPOCH_COLUMNS = ${JSON.stringify(EPOCH_COLUMNS)};
 const traceCsv = ${traceCsv.toString()};
 const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
 const base85Bytes = ${base85Bytes.toString()};
+const unescapedKeys = ${unescapedKeys.toString()};
 (async () => {
   const packed = base85Bytes(document.getElementById('report-data').textContent);
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
@@ -52,7 +54,8 @@ const base85Bytes = ${base85Bytes.toString()};
     const keys = Object.keys(columns);
     return columns[keys[0]].map((_, r) => Object.fromEntries(keys.map((key) => [key, columns[key][r]])));
   };
-  const revive = (v) => (v === null || typeof v !== 'object' ? v : '$f32' in v ? unpack(v) : '$table' in v ? records(v.$table) : v);
+  // The data's own keys that start with '$' were written with one more (report-data.ts), so only the packer's objects hold $f32 or $table.
+  const revive = (v) => (v === null || typeof v !== 'object' || Array.isArray(v) ? v : '$f32' in v ? unpack(v) : '$table' in v ? records(v.$table) : unescapedKeys(v));
   data = JSON.parse(json, (_, v) => revive(v));
   document.body.dataset.data = 'ready';
 })();

@@ -108,4 +108,24 @@ describe('the report data block', () => {
     expect(Object.keys(kept.epochs.$table.validation.$table)).toEqual(['loss', 'accuracy']);
     for (const name of ['few', 'reordered', 'missing', 'undefinedValue', 'functionValue', 'symbolValue', 'withToJSON', 'instances', 'words'] as const) expect(Array.isArray(kept[name]), name).toBe(true);
   });
+
+  it("keeps the data's own keys that start with '$' (a run id is a user's string) apart from the packer's $f32 and $table", async () => {
+    const series = Array.from({ length: 10 }, (_, i) => i / 3);
+    const dollars = {
+      runs: { $f32: { label: 'a', shape: [2] }, $table: { label: 'b' }, $$f32: { label: 'c' }, $: 1, plain: { $f32: 0, shape: [1] } },
+      rows: Array.from({ length: 4 }, (_, i) => ({ $f32: i, $table: i / 7, loss: i / 3 })),
+      series: { $f32: series },
+      instance: new (class {
+        readonly $f32 = [1, 2];
+      })(),
+    };
+    const packed = await packReportData(dollars);
+    expect(unpack(packed)).toEqual(asJson(dollars));
+    const kept = JSON.parse(unpackParts(packed).json);
+    expect(Object.keys(kept.runs)).toEqual(['$$f32', '$$table', '$$$f32', '$$', 'plain']);
+    expect(kept.runs.plain).toEqual({ $$f32: 0, shape: [1] });
+    expect(Object.keys(kept.rows.$table)).toEqual(['$$f32', '$$table', 'loss']);
+    expect(kept.series).toEqual({ $$f32: { $f32: 0, shape: [10] } });
+    expect(kept.instance).toEqual({ $$f32: [1, 2] });
+  });
 });

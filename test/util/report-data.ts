@@ -1,7 +1,8 @@
 /**
  * The report's data block (report-data.ts) read back by its documented layout, independently of the
  * page's script: base 85 of gzip of a little-endian u32 JSON length, the JSON, then the float32 values as four
- * byte planes; a `{ $f32: offset, shape }` in the JSON stands for values[offset …].
+ * byte planes; a `{ $f32: offset, shape }` in the JSON stands for values[offset …]; any other
+ * object's key that starts with '$' was written with one more '$' in front.
  */
 import { gunzipSync } from 'node:zlib';
 import { BASE85_DIGITS } from '../../src/flow/report-data.js';
@@ -38,7 +39,8 @@ export function unpackParts(packed: string): { json: string; values: number[] } 
 /**
  * The block unpacked into the JSON it stands for, each float32 value back in place (NaN and
  * ±Infinity as null; a [rows, cols] series stored column by column) and each `{ $table }` (records
- * by column) back to its records.
+ * by column) back to its records, and every other object's keys with the '$' the packer put in front
+ * of a key that starts with one dropped.
  */
 export function unpack(packed: string): unknown {
   const { json, values } = unpackParts(packed);
@@ -50,7 +52,7 @@ export function unpack(packed: string): unknown {
       const keys = Object.keys(columns);
       return columns[keys[0]].map((_, r) => Object.fromEntries(keys.map((key) => [key, columns[key][r]])));
     }
-    if (!('$f32' in v)) return v;
+    if (!('$f32' in v)) return Array.isArray(v) ? v : Object.fromEntries(Object.entries(v).map(([key, value]) => [key.replace(/^\$/, ''), value]));
     const { $f32: offset, shape } = v as { $f32: number; shape: number[] };
     const cells = values.slice(offset, offset + shape.reduce((a, b) => a * b, 1)).map(number);
     if (shape.length === 1) return cells;
