@@ -36,6 +36,7 @@ import { checkFloat32Values, checkStoredTensor, elementPath, optionFault, type E
 import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
+import { OPTIMIZERS, optimizerNames } from '../optim/index.js';
 import { crc32 } from './crc32.js';
 import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/initialisation.js';
 import { namedDenseFanIns } from '../layers/spec.js';
@@ -139,7 +140,19 @@ export function restoreOptimizer(optimizer: Optimizer, state: OptimizerState | u
     throw invalidOption(`${where}: the checkpoint holds no optimiser state (saveModel saves one only when given { optimizer }); there is nothing to restore, and this optimiser starts afresh as it is`);
   }
   // The rule every built-in restore() applies too: a plugin's optimiser is held to it here.
-  optimizer.restore(checkStateKind(state, where, optimizer.name));
+  optimizer.restore(checkStateKind(state, where, optimizer.name, restoredBy(state.name)));
+}
+
+/**
+ * Who restores a state saved under `name` (quoted as `kind`), as the registry has it now: the call
+ * that makes its optimiser when `name` is registered; else that none is (a plugin's state before
+ * its registerOptimizer, or a corrupt name), so that no createOptimizer call is offered that fails.
+ */
+function restoredBy(name: unknown): (kind: string) => string {
+  return (kind) =>
+    OPTIMIZERS.some((d) => d.name === name)
+      ? `createOptimizer(network, ${kind}) makes the optimiser that restores it`
+      : `no optimiser named ${kind} is registered (registered: ${optimizerNames().join(', ')}); only one registered under that name (registerOptimizer) restores it`;
 }
 
 // ---- JSON ----

@@ -225,8 +225,11 @@ export function assertNotDisposed(optimizer: Optimizer): void {
  * and of restoreOptimizer): INVALID_OPTION naming `where` ('adam: restore') otherwise, saying both
  * kinds and which optimiser takes the state, before anything changes. A state is its optimiser's
  * alone: another kind's buffers mean other things (Adam's moments are not SGD's velocity).
+ * `restoredBy` words who restores a state of another kind (its quoted name): by default only what is
+ * true of any name, since this module cannot see the registry; restoreOptimizer, which can, names
+ * the createOptimizer call when the name is registered.
  */
-export function checkStateKind(state: unknown, where: string, name: string): OptimizerState {
+export function checkStateKind(state: unknown, where: string, name: string, restoredBy = (kind: string) => `only an optimiser named ${kind} restores it`): OptimizerState {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw invalidOption(`${where}: expected an optimiser's state (as state() gives, or a checkpoint's optimizer), got ${shown(state)}`);
   }
@@ -234,7 +237,7 @@ export function checkStateKind(state: unknown, where: string, name: string): Opt
   if (typeof saved !== 'string') throw invalidOption(`${where}: the state's name is ${shown(saved)}; expected '${name}', the optimiser that saved it`);
   if (saved !== name) {
     const kind = `'${shorten(saved)}'`;
-    throw invalidOption(`${where}: the state is ${kind} state, not '${name}' state: createOptimizer(network, ${kind}) makes the optimiser that restores it`);
+    throw invalidOption(`${where}: the state is ${kind} state, not '${name}' state: ${restoredBy(kind)}`);
   }
   return state as OptimizerState;
 }
