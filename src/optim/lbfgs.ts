@@ -100,13 +100,14 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     if (this.work) return this.work;
     const k = this.net.kernels;
     const vectors = () => allocVectors(k, this.params);
-    this.work = {
+    // A failed allocation (out of memory) frees what this one had taken: nothing is held until all are.
+    this.work = k.allOrNothing(() => ({
       d: vectors(),
       w0: vectors(),
       g0: vectors(),
       s: Array.from({ length: this.memory }, vectors),
       y: Array.from({ length: this.memory }, vectors),
-    };
+    }));
     this.net.onDispose.add(this.release);
     return this.work;
   }
@@ -287,7 +288,9 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   /**
    * Continues from a state() taken on a network of the same shape, checked before anything changes:
    * its learning rate becomes defaultLearningRate and its hyperparameters must be this optimiser's
-   * (recorded-settings.ts); each pair's values finite, with sᵀy > 0, as only such pairs are stored.
+   * (recorded-settings.ts); each pair's values finite, with sᵀy > 0 as the kernels compute it over the
+   * values held (float32 on WASM: a pair positive in float64 can round to sᵀy ≤ 0), as only such
+   * pairs are stored; the newest with yᵀy finite and > 0 (γ = sᵀy/yᵀy scales the first direction).
    */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
@@ -305,18 +308,10 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
       const i = t.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${Math.floor(j / this.params.length) % 2 === 0 ? 's' : 'y'} of pair ${Math.floor(j / perPair)}, ${p.name}); expected a finite number`);
     });
-    for (let i = 0; i < pairs; i++) {
-      // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > 0.
-      let sy = 0;
-      for (let p = 0; p < this.params.length; p++) {
-        const [sp, yp] = [tensors[i * perPair + p], tensors[i * perPair + this.params.length + p]];
-        for (let e = 0; e < sp.length; e++) sy += sp[e] * yp[e];
-      }
-      if (!(sy > 0)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy}; expected > 0 (a pair of positive curvature, as step() stores)`);
-    }
-    // Checked: now change things.
+    const curvature = pairs === 0 ? undefined : this.restoredCurvature(tensors, pairs, where);
+    // Checked (and allocated): now change things.
     this.ownLearningRate = learningRate;
-    if (pairs === 0) {
+    if (!curvature) {
       this.count = 0;
       this.newest = -1;
       return;
@@ -328,12 +323,41 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
         k.write(s[i][p], tensors[i * perPair + p]);
         k.write(y[i][p], tensors[i * perPair + this.params.length + p]);
       });
-      const sy = dotAll(k, s[i], y[i]);
-      this.rho[i] = 1 / sy;
-      if (i === pairs - 1) this.gamma = sy / dotAll(k, y[i], y[i]);
+      this.rho[i] = curvature.rho[i];
     }
+    this.gamma = curvature.gamma;
     this.count = pairs;
     this.newest = pairs - 1;
+  }
+
+  /**
+   * Each pair's 1/sᵀy and the newest one's γ = sᵀy/yᵀy, computed as step() computes them, over the
+   * values as the kernels hold them: each pair is written into the scratch vectors w0 and g0 (which
+   * hold nothing between steps), so the pairs held are not touched before every pair has passed.
+   * INVALID_OPTION for a pair with sᵀy not finite and > 0, or a newest one with yᵀy not so. Allocates
+   * the buffers first (out of memory throws here, before anything changes).
+   */
+  private restoredCurvature(tensors: readonly ArrayLike<number>[], pairs: number, where: string): { rho: number[]; gamma: number } {
+    const k = this.net.kernels;
+    const { w0: s, g0: y } = this.buffers();
+    const perPair = 2 * this.params.length;
+    const rho: number[] = [];
+    let gamma = 1;
+    for (let i = 0; i < pairs; i++) {
+      this.params.forEach((_, p) => {
+        k.write(s[p], tensors[i * perPair + p]);
+        k.write(y[p], tensors[i * perPair + this.params.length + p]);
+      });
+      // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > 0.
+      const sy = dotAll(k, s, y);
+      if (!(sy > 0 && sy < Infinity)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy} over its values as held; expected a finite number > 0 (a pair of positive curvature, as step() stores)`);
+      rho.push(1 / sy);
+      if (i < pairs - 1) continue;
+      const yy = dotAll(k, y, y);
+      if (!(yy > 0 && yy < Infinity)) throw invalidOption(`${where}: pair ${i}, the newest, has yᵀy = ${yy} over its values as held; expected a finite number > 0 (γ = sᵀy/yᵀy scales the first direction)`);
+      gamma = sy / yy;
+    }
+    return { rho, gamma };
   }
 
   protected freeHeld(): void {
