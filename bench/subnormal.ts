@@ -1,0 +1,48 @@
+/**
+ * What float32's subnormal numbers (below 2⁻¹²⁶ ≈ 1.18e-38) cost a dense product on this machine.
+ * WebAssembly has no flush-to-zero mode, so a product whose operands are subnormal runs at the
+ * CPU's subnormal speed: deep sigmoid networks reach it in their first layers' δ (study (c)'s
+ * plain sigmoid at 50 hidden layers has an RMS δ of 1.4e-42 at its first at initialisation), and
+ * those runs take far longer than others of the same shape on some CPUs (README, study (c)). Times
+ * the same 256×256→256 forward product on inputs of ~1e-3 and on subnormal inputs of ~5e-40, in
+ * interleaved rounds (bench/median.ts), and prints each one's median and the per-round ratio's spread.
+ *
+ *   npx tsx bench/subnormal.ts
+ */
+import { cpuText, thisCpu } from './cpu.js';
+import { interleaved } from './median.js';
+import { roundRatios, spreadOf, spreadText } from './spread.js';
+import { Rng } from '../src/init/rng.js';
+import { createWasmKernels } from '../src/wasm/wasm-kernels.js';
+
+/** The product timed (batch × inputs → outputs) and the interleaved rounds. */
+export const SUBNORMAL_SETUP = { batch: 256, inputs: 256, outputs: 256, rounds: 15 } as const;
+/** float32's smallest normal number: below it a value is subnormal. */
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+const { batch, inputs, outputs, rounds } = SUBNORMAL_SETUP;
+const k = await createWasmKernels();
+const rng = new Rng(1);
+const [a, w, b, z] = [k.alloc(batch * inputs), k.alloc(outputs * inputs), k.alloc(outputs), k.alloc(batch * outputs)];
+k.write(w, Float32Array.from({ length: outputs * inputs }, () => 0.1 * rng.normal()));
+k.write(b, new Float32Array(outputs));
+const normal = Float32Array.from({ length: batch * inputs }, () => 1e-3 * (1 + rng.uniform()));
+const subnormal = Float32Array.from({ length: batch * inputs }, () => 1e-40 * (1 + 9 * rng.uniform()));
+if (!subnormal.every((v) => v > 0 && v < FLOAT32_MIN_NORMAL)) throw new Error('subnormal inputs: a value is not subnormal in float32');
+
+const product = (inputsOf: Float32Array) => () => {
+  k.write(a, inputsOf);
+  k.denseForward(z, a, w, b, batch, inputs, outputs);
+};
+const ms = await interleaved(
+  [
+    { name: 'normal', run: product(normal), ms: 30 },
+    { name: 'subnormal', run: product(subnormal), ms: 30 },
+  ],
+  rounds,
+);
+const [n, s] = [ms.get('normal')!, ms.get('subnormal')!];
+console.log(`${cpuText(thisCpu())}: dense forward ${batch}×${inputs}→${outputs}, ${rounds} interleaved rounds`);
+console.log(`  inputs ~1e-3: ${spreadText(spreadOf(n), (v) => `${v.toFixed(2)} ms`)}`);
+console.log(`  subnormal inputs ~5e-40: ${spreadText(spreadOf(s), (v) => `${v.toFixed(2)} ms`)}`);
+console.log(`  subnormal ÷ normal per round: ${spreadText(spreadOf(roundRatios(s, n)), (v) => `${v.toFixed(1)}×`)}`);
