@@ -263,11 +263,12 @@ export function lineChart(o: LineChartOptions): string {
   // The plot starts right of the widest y label ('1,250,000' is wider than the 64 px margin leaves beside the y-axis title).
   const left = CHART.left + yLabelRoom(labels);
   const box: PlotBox = { left, width: CHART.width - CHART.right - left };
-  ticks.forEach((t, i) => {
+  const yLabels = ticks.map((t, i) => {
     const y = CHART.top + py(t);
     grid.push(`M${box.left} ${px(y)}h${box.width}`);
-    outer.push(`<text x="${box.left - TICK_LABEL_GAP}" y="${px(y + 4)}" class="tick y">${labels[i]}</text>`);
+    return { y: px(y + 4), text: labels[i] };
   });
+  outer.push(yTickColumn(box.left - TICK_LABEL_GAP, yLabels));
   outer.push(`<path class="grid" d="${grid.join('')}"/>`);
   const xs = [...new Set(allX)].sort((a, b) => a - b);
   if (o.xNames) outer.push(nameTicks(box, o.xNames, x0, x1));
@@ -500,15 +501,16 @@ export function heatmap(o: HeatmapOptions): string {
   const box = { left, width: CHART.width - CHART.right - left };
   const outer: string[] = [];
   const inner: string[] = [];
-  o.values.forEach((row, r) => {
+  const rowLabels = o.values.map((row, r) => {
     const y = layerRowFromTop(r, rows) * ch;
+    // A row per layer (data-row), placed by its group (its cells share y); its cells in step order, so a cell's column is its index in the row.
+    const cells = row.map((v, c) => `<rect x="${edge(c)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
+    inner.push(`<g class="row" data-row="${r}" transform="translate(0 ${px(y)})">${cells.join('')}</g>`);
     // A label cut short carries the whole name as its <title>.
     const title = labels[r] === o.rowLabels[r] ? '' : `<title>${escapeHtml(o.rowLabels[r])}</title>`;
-    outer.push(`<text x="${px(left - TICK_LABEL_GAP)}" y="${px(CHART.top + y + ch / 2 + 4)}" class="tick y">${title}${escapeHtml(labels[r])}</text>`);
-    // A row per layer (data-row); its cells in step order, so a cell's column is its index in the row.
-    const cells = row.map((v, c) => `<rect x="${edge(c)}" y="${px(y)}" width="${edge(c + 1) - edge(c)}" height="${px(ch)}" fill="${color(v)}" data-value="${float32Text(v)}"/>`);
-    inner.push(`<g class="row" data-row="${r}">${cells.join('')}</g>`);
+    return { y: px(CHART.top + y + ch / 2 + 4), text: `${title}${escapeHtml(labels[r])}` };
   });
+  outer.push(yTickColumn(px(left - TICK_LABEL_GAP), rowLabels));
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
   outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1, false));
   // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
@@ -521,6 +523,14 @@ export function heatmap(o: HeatmapOptions): string {
     y += 20 + LEGEND_LINE * (text.lines - 1);
   }
   return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap');
+}
+
+/**
+ * A chart's y labels (tick values, a heatmap's row names), right-aligned at `x`: one group carries
+ * their class and their x (translate), so each label writes only its y and its text (`text`: markup).
+ */
+function yTickColumn(x: number | string, labels: { y: number | string; text: string }[]): string {
+  return `<g class="tick y" transform="translate(${x} 0)">${labels.map((l) => `<text y="${l.y}">${l.text}</text>`).join('')}</g>`;
 }
 
 /** Pixels between a y tick label's end and the plot. */

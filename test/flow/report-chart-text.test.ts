@@ -69,7 +69,7 @@ function chartText(page: Page, most: number) {
       const plot = figure.querySelector('svg.plot');
       const drawing = (figure.querySelector(':scope > svg') as SVGSVGElement).getScreenCTM()!;
       const plotLeft = plot && drawing.e + drawing.a * Number(plot.getAttribute('x'));
-      for (const label of Array.from(figure.querySelectorAll('text.tick.y'))) {
+      for (const label of Array.from(figure.querySelectorAll('.tick.y text'))) {
         const r = label.getBoundingClientRect();
         if (title && r.left < title.right) overlaps.push(`${figure.id}: y "${label.textContent}" over the y-axis title`);
         if (plotLeft && r.right > plotLeft) overlaps.push(`${figure.id}: y "${label.textContent}" over the plot`);
@@ -79,7 +79,7 @@ function chartText(page: Page, most: number) {
         const labels = Array.from(row.querySelectorAll('text'), (t) => ({ text: t.textContent, r: t.getBoundingClientRect() })).sort((a, b) => a.r.left - b.r.left);
         for (let i = 1; i < labels.length; i++) if (labels[i].r.left < labels[i - 1].r.right) overlaps.push(`${figure.id}: "${labels[i - 1].text}" and "${labels[i].text}"`);
       }
-      const ys = boxes('text.tick.y').sort((a, b) => a.r.top - b.r.top);
+      const ys = boxes('.tick.y text').sort((a, b) => a.r.top - b.r.top);
       for (let i = 1; i < ys.length; i++) if (ys[i].r.top < ys[i - 1].r.bottom - 1) overlaps.push(`${figure.id}: y "${ys[i - 1].text}" and "${ys[i].text}"`);
     }
     return { texts, small, large, overlaps };

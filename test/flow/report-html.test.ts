@@ -386,7 +386,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report of a block network's trace in headl
     // '0' (dense, linear) feeds the batch norm '1': its bias is cancelled, and said so instead of drawn.
     expect(biasesCancelledByBatchNorm(trace)).toEqual([0]);
     const rows = trace.blocks!.layers.flatMap((l, i) => (['dense', 'batch-norm', 'layer-norm'].includes(l.type) && i !== 0 ? [i] : []));
-    const labels = await page.$$eval('#blocks-heatmap text.tick.y', (t) => t.map((e) => e.textContent));
+    const labels = await page.$$eval('#blocks-heatmap .tick.y text', (t) => t.map((e) => e.textContent));
     for (const l of rows) expect(labels).toContain(trace.layerLabel(l));
     expect(labels).not.toContain('0 dense');
     expect(labels).toContain('4.branch.0 dense');

@@ -4,9 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { lineChart, niceTicks, thinnedTicks, TICK_GAP, tickTextWidth } from '../../src/flow/svg.js';
 import { proseHtml, renderReport } from '../../src/flow/report-html.js';
+import { yLabelsOf } from '../util/svg-labels.js';
 
 const xTicksOf = (svg: string) => [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
-const yTicksOf = (svg: string) => [...svg.matchAll(/class="tick y">([^<]+)</g)].map((m) => m[1]);
+const yTicksOf = (svg: string) => yLabelsOf(svg).map((l) => l.text);
 
 describe('niceTicks', () => {
   it('is round multiples of one step, inside the range', () => {
@@ -91,7 +92,7 @@ describe('thinnedTicks', () => {
 
   it("labels a log axis over many decades every few decades, a line of the tick font apart", () => {
     const svg = lineChart({ id: 'l', title: 't', xLabel: 'x', yLabel: 'y', logY: true, series: [{ name: 's', xs: [1, 2], ys: [1.4e-42, 1] }] });
-    const ys = [...svg.matchAll(/<text x="[^"]+" y="([^"]+)" class="tick y">1e(-?\d+)</g)].map((m) => ({ y: Number(m[1]), decade: Number(m[2]) }));
+    const ys = yLabelsOf(svg).map((l) => ({ y: l.y, decade: Number(/^1e(-?\d+)$/.exec(l.text)![1]) }));
     expect(ys.length).toBeGreaterThan(3);
     expect(ys.length).toBeLessThan(43);
     expect(ys[0].decade).toBe(-42);

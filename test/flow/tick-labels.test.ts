@@ -3,6 +3,7 @@
 // every tick (fmt's three significant digits), and a loss axis over 2.3061–2.3064 '2.31' at every one.
 import { describe, expect, it } from 'vitest';
 import { lineChart, niceTicks, tickLabels } from '../../src/flow/svg.js';
+import { yLabelsOf } from '../util/svg-labels.js';
 
 /** A label's value: its digit groups' commas dropped. */
 const valueOf = (label: string) => Number(label.replace(/,/g, ''));
@@ -58,7 +59,7 @@ describe('tickLabels', () => {
     const steps = Array.from({ length: 501 }, (_, i) => 12_000 + i);
     const svg = lineChart({ id: 'c', title: 't', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: steps, ys: steps.map((s) => 2.3061 + (0.0003 * (s - 12_000)) / 500) }] });
     const xs = [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/>([^<]+)</g)].map((m) => m[1]);
-    const ys = [...svg.matchAll(/class="tick y">([^<]+)</g)].map((m) => m[1]);
+    const ys = yLabelsOf(svg).map((l) => l.text);
     for (const labels of [xs, ys]) {
       expect(labels.length).toBeGreaterThan(1);
       expect(new Set(labels).size).toBe(labels.length);
