@@ -100,6 +100,48 @@ describe.each(backends)('$name', ({ kernels: k }) => {
   });
 });
 
+/**
+ * Σx² summed as the SIMD kernel sums it (assembly/reduce.simd.ts), in float64 arithmetic rounded
+ * where the kernel rounds: each square to float32 (one rounding of the exact product, as f32x4.mul
+ * does), four float32 accumulators of four lanes over 16 floats a trip and the leftover vectors
+ * into the first, in blocks of 1,024 floats; each block's lanes folded in float32 as
+ * (s0 + s1) + (s2 + s3), then lanes 0 + 2 and 1 + 3 in float64 into two partial sums; the last
+ * n mod 4 squares in float64 after them. The kernel's bits, so the step guard's ‖g‖ (its messages,
+ * its proofs) stays the same number whatever form the kernel takes a square in.
+ */
+function simdOrderSumSquares(x: Float32Array): number {
+  const f = Math.fround;
+  const n = x.length;
+  const total = [0, 0];
+  let i = 0;
+  while (i + 4 <= n) {
+    const end = Math.min(n, i + 1024);
+    const s = [0, 1, 2, 3].map(() => [0, 0, 0, 0]);
+    for (; i + 16 <= end; i += 16) {
+      for (let a = 0; a < 4; a++) for (let lane = 0; lane < 4; lane++) s[a][lane] = f(s[a][lane] + f(x[i + 4 * a + lane] ** 2));
+    }
+    for (; i + 4 <= end; i += 4) for (let lane = 0; lane < 4; lane++) s[0][lane] = f(s[0][lane] + f(x[i + lane] ** 2));
+    const v = [0, 1, 2, 3].map((lane) => f(f(s[0][lane] + s[1][lane]) + f(s[2][lane] + s[3][lane])));
+    total[0] += v[0] + v[2];
+    total[1] += v[1] + v[3];
+  }
+  let tail = 0;
+  for (; i < n; i++) tail += x[i] * x[i];
+  return total[0] + total[1] + tail;
+}
+
+describe.each(wasmBackends.filter((b) => b.kernels.variant === 'simd'))('$name sumSquares', ({ kernels: k }) => {
+  it('has the bits of its summation order, for negative entries and squares that underflow too', () => {
+    const rng = new Rng(31);
+    for (const n of [1, 4, 15, 16, 17, 100, 1023, 1024, 1025, 2100, 5000]) {
+      const x = spread(rng, n);
+      // Entries near 1e-20 square below float32's smallest normal (1.2e-38): their rounding is tested too.
+      for (let i = 0; i < n; i += 3) x[i] *= 1e-20;
+      expect(reduce(k, 'sumSquares', x), `n=${n}`).toBe(simdOrderSumSquares(x));
+    }
+  });
+});
+
 describe.each(wasmBackends)('$name raw exports', ({ kernels: k }) => {
   it('f32_all_finite is 1 for finite values (even ones whose float32 sum overflows) and 0 for a NaN or an infinity anywhere', () => {
     const bits = [0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000]; // ±Infinity and a NaN of each sign, as bits
