@@ -25,7 +25,7 @@ import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
-import { DISPOSED_KERNELS, disposedError } from './disposed.js';
+import { disposedError, refuseEngineMembers } from './disposed.js';
 import { asOutOfMemory, checkFits } from './memory-budget.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
@@ -75,7 +75,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   lsuvApplied: boolean;
   readonly onDispose = new Set<() => void>();
   private k: Kernels<T>;
-  private disposed = false;
+  #disposed = false;
   /** Batch norm layers by the name prefix of their tensors ('2.', '3.branch.0.'): where num_batches_tracked is set. */
   private readonly batchNorms: Map<string, BatchNormLayer<T>>;
   /** The stack's parameters with their network-wide group numbers. */
@@ -135,7 +135,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.#disposed;
   }
 
   get input(): T {
@@ -200,7 +200,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
   }
 
   assertAlive(): void {
-    if (this.disposed) throw disposedError();
+    if (this.#disposed) throw disposedError();
   }
 
   checkFits(elements: number, what: string): void {
@@ -286,14 +286,14 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
 
   /** Returns every tensor's memory to the backend and runs the releases of onDispose; later calls throw DISPOSED. */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     this.stack.dispose();
     this.inputRows.dispose();
     this.targetRows.dispose();
     this.onDispose.forEach((release) => release());
     this.onDispose.clear();
-    this.disposed = true;
-    this.k = DISPOSED_KERNELS as Kernels<T>;
+    this.#disposed = true;
+    refuseEngineMembers(this);
   }
 }
 

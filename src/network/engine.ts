@@ -17,7 +17,7 @@ import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
 import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
 import type { NetworkConfig } from './config.js';
-import { DISPOSED_KERNELS, disposedError } from './disposed.js';
+import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
 import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
@@ -37,7 +37,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   /** activationFunctions[l] follows weights[l]; the last is the output activation. */
   readonly activationFunctions: readonly OutputActivation[];
   readonly loss: Loss;
-  /** The backend's kernels until dispose(); then a stand-in whose every member throws DISPOSED. */
+  /** The backend's kernels (after dispose() reading it throws DISPOSED, as every member does: refuseEngineMembers). */
   private k: Kernels<T>;
   readonly rng: Rng;
   /** The initialisers the weights and biases were drawn with; for given parameters, what their file or loadState records (givenParameters), absent (unknown) where nothing does. */
@@ -61,7 +61,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   awaitingLsuv: boolean;
   /** LSUV has rescaled the weights (see lsuv-init.ts); the trace's run records it. */
   lsuvApplied: boolean;
-  private disposed = false;
+  #disposed = false;
   readonly onDispose = new Set<() => void>();
 
   constructor(kernels: Kernels<T>, config: NetworkConfig, parameters?: InitialParameters) {
@@ -173,7 +173,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   }
 
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.#disposed;
   }
 
   private tensorOf(values: ArrayLike<number>): T {
@@ -184,7 +184,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   /** Throws DISPOSED after dispose(); every public method starts here. */
   assertAlive(): void {
-    if (this.disposed) throw disposedError();
+    if (this.#disposed) throw disposedError();
   }
 
   /** Makes the activation buffers hold at least `rows` rows. */
@@ -333,14 +333,14 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    * call throws DISPOSED. Linear in the number of tensors.
    */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.#disposed) return;
     this.freeActivations();
     const k = this.kernels;
     for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) k.free(t);
     this.onDispose.forEach((release) => release());
     this.onDispose.clear();
-    this.disposed = true;
+    this.#disposed = true;
     for (const list of [this.weights, this.biases, this.nablaW, this.nablaB]) list.length = 0;
-    this.k = DISPOSED_KERNELS as Kernels<T>;
+    refuseEngineMembers(this);
   }
 }

@@ -347,6 +347,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   }
 
   protected freeHeld(): void {
+    if (this.net.isDisposed) return; // its dispose() ran release, and every other member of it throws DISPOSED
     this.freeBuffers();
     if (this.release) this.net.onDispose.delete(this.release);
   }
@@ -354,7 +355,7 @@ export abstract class FirstOrderOptimizer extends TracksDisposal implements Opti
   private freeBuffers(): void {
     if (!this.buffers) return;
     const k = this.net.kernels;
-    if (!this.net.isDisposed) this.buffers.forEach((list) => list.forEach((b) => k.free(b)));
+    this.buffers.forEach((list) => list.forEach((b) => k.free(b)));
     this.buffers = undefined;
   }
 }

@@ -361,6 +361,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   }
 
   protected freeHeld(): void {
+    if (this.net.isDisposed) return; // its dispose() ran release, and every other member of it throws DISPOSED
     this.freeWork();
     this.net.onDispose.delete(this.release);
   }
@@ -368,9 +369,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   private freeWork(): void {
     if (!this.work) return;
     const k = this.net.kernels;
-    if (!this.net.isDisposed) {
-      for (const v of [this.work.d, this.work.w0, this.work.g0, ...this.work.s, ...this.work.y]) freeVectors(k, v);
-    }
+    for (const v of [this.work.d, this.work.w0, this.work.g0, ...this.work.s, ...this.work.y]) freeVectors(k, v);
     this.work = undefined;
     this.count = 0;
     this.newest = -1;

@@ -263,12 +263,13 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
   }
 
   protected freeHeld(): void {
+    if (this.net.isDisposed) return; // its dispose() ran release, and every other member of it throws DISPOSED
     this.freeSaved();
     this.net.onDispose.delete(this.release);
   }
 
   private freeSaved(): void {
-    if (this.saved && !this.net.isDisposed) {
+    if (this.saved) {
       this.net.kernels.free(this.saved.inputs);
       this.net.kernels.free(this.saved.targets);
     }

@@ -4,6 +4,7 @@ import { isTypedNumberArray } from '../data/matrix.js';
 import { SaidInTerms, type OptionTerms } from '../option-refusal.js';
 import type { Loss, NumberArray } from '../kernels.js';
 import { MODEL, type Parameter, type Trainable } from '../model.js';
+import { refuseMembersAfterDispose } from '../refuse-after-dispose.js';
 
 /** An optimiser's state as plain data, for checkpoints: restore(state()) continues bit for bit. */
 export interface OptimizerState {
@@ -183,32 +184,13 @@ export abstract class TracksDisposal {
     if (this.#disposed) return;
     this.#disposed = true;
     this.freeHeld();
-    refuseEveryMember(this);
+    const name = String((this as unknown as { name?: unknown }).name);
+    refuseMembersAfterDispose(this, ANSWERED_AFTER_DISPOSE, () => disposedOptimizer(name));
   }
 }
 
 /** What a disposed built-in optimiser still answers: its name (which the DISPOSED message names), isDisposed, and dispose() (a no-op then). */
 export const ANSWERED_AFTER_DISPOSE: readonly string[] = ['name', 'isDisposed', 'dispose'];
-
-/**
- * Makes every member of a disposed `optimizer` (its fields, and every method and accessor of its
- * classes) but ANSWERED_AFTER_DISPOSE throw DISPOSED when read: one rule in one place, so a member
- * added later honours it too, where a check in each would be one more to forget.
- */
-function refuseEveryMember(optimizer: TracksDisposal): void {
-  const name = String((optimizer as unknown as { name?: unknown }).name);
-  const refuse = (): never => {
-    throw disposedOptimizer(name);
-  };
-  const keys = new Set<PropertyKey>();
-  for (let o: object | null = optimizer; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
-    for (const key of Reflect.ownKeys(o)) keys.add(key);
-  }
-  for (const key of keys) {
-    if (key === 'constructor' || (typeof key === 'string' && ANSWERED_AFTER_DISPOSE.includes(key))) continue;
-    Object.defineProperty(optimizer, key, { get: refuse, set: refuse, configurable: true, enumerable: false });
-  }
-}
 
 /** The DISPOSED of optimiser `name`'s use after dispose(). */
 function disposedOptimizer(name: string): GradscopeError {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, NETWORK_ANSWERED_AFTER_DISPOSE, type Network } from '../../src/api/network.js';
 import { createDataset } from '../../src/api/dataset.js';
 import { MODEL } from '../../src/model.js';
+import { ENGINE_ANSWERED_AFTER_DISPOSE } from '../../src/network/disposed.js';
 import { createOptimizer, OPTIMIZERS } from '../../src/optim/index.js';
 import { ANSWERED_AFTER_DISPOSE } from '../../src/optim/optimizer.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -76,6 +77,39 @@ describe('after dispose(), every public member throws DISPOSED but those said to
     expect(gone.isDisposed).toBe(true);
     gone.dispose();
     live.dispose();
+  });
+
+  // The engine a caller took through net[MODEL] before dispose(), as an optimiser holds it: its emptied lists and plain fields
+  // answered (net.sizes threw but net[MODEL].sizes did not), loadBatch and loadState threw TypeErrors, and a block engine's
+  // squaredGradients reached its layers on the live kernels (OUT_OF_MEMORY: 'grow WebAssembly memory by NaN pages').
+  it.each([['dense', 'Engine'], ['blocks', 'BlockEngine']] as const)('the %s engine behind net[MODEL], and an optimiser holding it', async (kind, className) => {
+    const kernels = await createWasmKernels();
+    const spec = kind === 'dense' ? { sizes: [3, 6, 2], output: 'softmax' } : { inputs: 3, layers: [{ type: 'dense', units: 6, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }] };
+    const net = await createNetwork({ ...spec, loss: 'cross-entropy', seed: 1, backend: kernels } as Parameters<typeof createNetwork>[0]);
+    const sgd = createOptimizer(net, 'sgd');
+    net.train(X, Y, { epochs: 1, batchSize: 4, optimizer: sgd });
+    const engine = net[MODEL];
+    expect(engine.constructor.name).toBe(className);
+    net.dispose();
+    await expectAllDisposed(uses(engine, className, ENGINE_ANSWERED_AFTER_DISPOSE));
+    expect(engine.isDisposed).toBe(true);
+    (engine as unknown as { dispose(): void }).dispose(); // a no-op
+    await expectError(() => sgd.step(engine, 0.1, 4), 'DISPOSED', /disposed/);
+    await expectError(() => sgd.model!.kernels, 'DISPOSED', /disposed/);
+    sgd.dispose(); // the network's dispose() freed its buffers: nothing of the network is touched
+    expect(sgd.isDisposed).toBe(true);
+  });
+
+  // Their freeHeld() read the network's kernels and onDispose, which the network's dispose() refuses now.
+  it.each(OPTIMIZERS.map((d) => d.name))('the %s optimiser, its network disposed first: a step refused, its own dispose() touches nothing of the network', async (name) => {
+    const net: Network = await createNetwork({ sizes: [3, 4, 2], output: 'linear', loss: 'mse', seed: 3, backend: 'wasm' });
+    const optimizer = createOptimizer(net, name);
+    net.train(X, Y, { epochs: 1, batchSize: 4, optimizer });
+    const engine = net[MODEL];
+    net.dispose();
+    await expectError(() => optimizer.step(engine, 0.1, 4), 'DISPOSED', /disposed/);
+    optimizer.dispose();
+    expect(optimizer.isDisposed).toBe(true);
   });
 
   it('a Dataset', async () => {
