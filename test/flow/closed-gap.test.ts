@@ -11,6 +11,7 @@ import { diagnose, SEVERE_RATIO, VANISHING_RATIO } from '../../src/flow/diagnose
 import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
+import { Trace } from '../../src/flow/trace.js';
 
 let digits: Rows;
 beforeAll(async () => {
@@ -55,4 +56,38 @@ describe('a vanishing gap that closed while the run still learns', () => {
     expect(d.summary).not.toMatch(/compensates|despite the gap|uncompensated/);
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 5']);
   }, 120_000);
+});
+
+describe('a vanishing gap that closed on a plateau, or beside a rising loss', () => {
+  // SGD at 6, 10 epochs (2026-12-02, session 18): 1/49.5 at the first record, 0.472× over the records, on a plateau; it was offered
+  // every gap remedy (relu, lars, adam, layer rates, kfac, norms, blocks, selu, lsuv) and told the first hidden layer was the slow one.
+  let plateau: Trace;
+  beforeAll(async () => {
+    ({ trace: plateau } = await tracedRun({ sizes: [784, 30, 30, 30, 10], activation: 'sigmoid', seed: 1 }, digits, { epochs: 10, batchSize: 32, learningRate: 6, trace: { every: 1 } }));
+  }, 120_000);
+  const GAP_REMEDY = /activation|init|lars|kfac|hessian-free|layerRates|layers|lsuv/;
+
+  it("says the gap closed and is not what holds the loss, and offers the plateau's remedies, none for the gap", () => {
+    const d = diagnose(plateau);
+    const gap = d.evidence.deltaFirstToLast;
+    expect([d.verdict, d.severity, d.evidence.training?.state]).toEqual(['vanishing', 'severe', 'plateau']);
+    expect(gap.first).toBeLessThanOrEqual(SEVERE_RATIO);
+    expect(gap.median).toBeGreaterThan(VANISHING_RATIO);
+    expect(d.summary).toMatch(/^Vanishing gradients \(severe at the first step, closed during training\): /);
+    expect(d.summary).toMatch(/The gap closed during training: the first hidden layer's per-example δ is 1\/2\.\d\d of the last hidden layer's \(median over 220 records\), within 1\/4–4×, so the first hidden layer learns too; the gap is not what holds the loss, so no remedy for the gap is offered\./);
+    expect(d.summary).not.toContain('what is slow is the first hidden layer');
+    expect(d.remedies.map((r) => r.option)).toEqual(['learningRate: above 6', "momentum: 0.9 (or optimizer: 'adam', learningRate: 0.001)"]);
+    expect(d.remedies[0].why).toMatch(/^the gap in the gradient flow closed during training, yet at learning rate 6 the loss fell only /);
+  });
+
+  it('with its last 2 epochs raised 20 %: a rising loss, offered a smaller rate and nothing for the gap', () => {
+    // The same run's trace with its last two epochs' training loss raised: what the gap is beside changes, the gap does not.
+    const json = plateau.toJSON();
+    const rising = Trace.fromJSON({ ...json, epochs: json.epochs!.map((e, i) => (i >= 8 ? { ...e, loss: 1.2 * e.loss } : e)) });
+    const d = diagnose(rising);
+    expect([d.verdict, d.severity, d.evidence.training?.state]).toEqual(['vanishing', 'severe', 'rising']);
+    expect(d.summary).toContain('the gap is not what makes the loss rise, so no remedy for the gap is offered.');
+    expect(d.remedies.map((r) => r.option)).toEqual(['learningRate: below 6']);
+    expect(d.remedies.map((r) => r.option).join(' ')).not.toMatch(GAP_REMEDY);
+  });
 });

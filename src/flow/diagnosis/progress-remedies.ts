@@ -50,13 +50,14 @@ export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
 }
 
 /**
- * The remedies of a plateau beside a healthy gradient flow, each one the run does not use yet:
+ * The remedies of a plateau beside a healthy gradient flow (or a gap that closed during training:
+ * `flow` says which, as the larger rate's reason starts), each one the run does not use yet:
  * more epochs where the run is short (its plateau call rests on few epochs); a larger learning rate (not to an
  * optimiser that chooses its own step lengths);
  * momentum for plain SGD, with Adam as the alternative, or Adam for another optimiser that takes a
  * rate and does not scale its steps by the gradient's size already. Each reason is from the run.
  */
-export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy, flow: string): void {
   const p = e.training!;
   // Remedies derived from the learning rate start from the one in force at the end (after any halving).
   const run = runAtEnd(trace);
@@ -72,7 +73,7 @@ export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy): void
   if (run.learningRate !== undefined && !ownSteps) {
     add(
       [{ option: 'learningRate', value: `above ${run.learningRate}`, flagValue: `${+(run.learningRate * LARGER_LEARNING_RATE).toPrecision(3)}` }],
-      `the gradient flow shows no fault, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
+      `${flow}, yet at learning rate ${run.learningRate} the loss ${plateauFall(p)}${chance}: a larger rate takes longer steps down the slope the gradient shows ` +
         `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );
   }

@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted } from '../../counted.js';
-import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, unstableEnd } from '../training-progress.js';
+import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
@@ -88,7 +88,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
   const cause = faded(e)
     ? '; the gradient faded over training time (above), not only over depth'
-    : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
+    : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' && !gapClosed(verdict, e) ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
   const minimum = e.curvature ? '' : ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
   return `${cause}.${minimum}`;
 }
@@ -254,6 +254,27 @@ function convergedGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): str
   return gapClosed(verdict, e)
     ? ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learnt too, and no remedy for the gap is offered either.`
     : ` The gap held during training: ${medianGapWords(e, ends)}, so the changes to the network it points to are still offered.`;
+}
+
+/** What a closed gap (gapClosed) is not the cause of, by where the run stands, for the states whose own sentence does not say it (converged and learning do). */
+const NOT_THE_CAUSE: Partial<Record<TrainingState, string>> = {
+  plateau: 'the gap is not what holds the loss',
+  rising: 'the gap is not what makes the loss rise',
+  overfitting: "the gap is not what makes the validation rows' loss rise",
+  unclear: 'what is left is no gap',
+};
+
+/**
+ * For a vanishing or exploding gap that closed during training (gapClosed) beside a plateau, a
+ * rising loss, overfitting, an unclear state or none read: that the gap was the first records', so
+ * that nothing is offered for it, only what where the run stands asks; '' elsewhere (a converged or
+ * learning run's sentence says it: convergedGapClause, learningGapClause).
+ */
+export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
+  const state = e.training?.state;
+  if (!gapClosed(verdict, e) || state === 'converged' || state === 'learning') return '';
+  const cause = state === undefined ? 'what is left is no gap' : NOT_THE_CAUSE[state];
+  return `The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ${cause}, so no remedy for the gap is offered.`;
 }
 
 /**

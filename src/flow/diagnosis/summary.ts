@@ -7,7 +7,7 @@ import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
 import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
-import { progressSentence } from './progress-sentences.js';
+import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
 
@@ -58,6 +58,8 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
     if (trend) parts.push(trend);
   }
   if (e.training && !lossVerdict) parts.push(progressSentence(e.training, verdict, e, ends, trace));
+  const closed = closedGapSentence(verdict, e, ends);
+  if (closed) parts.push(closed);
   // Beside where the run stands: the losses it was read from are over the applied batches alone.
   if (e.skippedBatches) parts.push(skippedSentence(e.skippedBatches));
   if (e.compensated) {

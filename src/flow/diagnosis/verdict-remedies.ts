@@ -114,9 +114,15 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
     architectureRemedies('dead', trace, e, hiddenActivations, add);
   };
+  // A plateau beside a gradient flow with no finding in it (dead or saturated units have remedies of their own, a smaller rate among them): the remedies of a run that stopped short.
+  const flowClear = !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
   if (gapClosed(verdict, e)) {
-    // What is left of a closed gap is where the run stands: a loss still falling needs time (a converged run needs nothing).
-    if (e.training?.state === 'learning') add([moreEpochs(trace, e.training)], `the gap closed and the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+    // What is left of a closed gap is where the run stands, remedied as beside a healthy flow: a loss still falling needs time, a plateau
+    // or a rising loss their own remedies, a converged run nothing.
+    const state = e.training?.state;
+    if (state === 'learning') add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
+    if (state === 'plateau' && flowClear) plateauRemedies(trace, e, add, 'the gap in the gradient flow closed during training');
+    if (state === 'rising' || state === 'overfitting') progressRemedies(trace, e, add);
     alsoDeadUnits();
     return remedies;
   }
@@ -205,9 +211,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
-  // A plateau beside a gradient flow measured healthy with no finding in it (dead or saturated units have remedies of their own, a smaller rate among them): the remedies of a run that stopped short.
-  const flowClear = !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
-  if (verdict === 'healthy' && e.training?.state === 'plateau' && flowClear) plateauRemedies(trace, e, add);
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && flowClear) plateauRemedies(trace, e, add, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
   if (verdict === 'healthy' && e.training?.state === 'learning' && flowClear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
