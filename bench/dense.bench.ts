@@ -1,9 +1,12 @@
 /**
- * The dense-layer products (forward, ∂input, ∂weights) on the plain-TypeScript reference (float32
+ * The dense-layer products (forward, ∂input, ∂weights, and ∂weights with ∂input in one call) on the plain-TypeScript reference (float32
  * storage) and on the wasm SIMD and scalar variants at 64×784→100 (MNIST's first layer at batch
  * 64), 256³ and 512³, in GFLOP/s, beside the in-run arithmetic ceiling of each wasm variant
  * (f32_peak_madd) measured in the same run: each shape's products and a peak call of the same flops
  * run in DENSE_ROUNDS interleaved rounds, and a product's fraction of the peak is taken per round.
+ * The one call denseBackwardWeightsAndInput (bwd_weights_and_input, twice the flops) is also read
+ * against its two calls in the same round: their time over its (a one-thread backend runs it as
+ * those two calls, so about 1×; the threaded kernels' pairing of the two is threads.bench.ts's to time).
  *
  *   npx tsx bench/dense.bench.ts
  */
@@ -23,6 +26,8 @@ export interface DenseRow {
   medianMs: number;
   /** A wasm product's fraction of its shape's peak, one per round (that round's peak). */
   ofPeak?: number[];
+  /** bwd_weights_and_input's rows only: the time of its two calls (bwd_weights + bwd_input) over its own, one per round. */
+  ofItsCalls?: number[];
 }
 
 /** (batch, nIn, nOut) */
@@ -32,7 +37,7 @@ export const DENSE_SHAPES: readonly [number, number, number][] = [
   [512, 512, 512],
 ];
 
-const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
+const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights', 'bwd_weights_and_input'] as const;
 type Product = (typeof PRODUCTS)[number];
 
 /** Trips of the peak loop per call: ~1 ms on either variant. */
@@ -102,11 +107,13 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
       const times = await interleaved(tasks, DENSE_ROUNDS);
       const peakTimes = times.get(shapePeak)!;
       const gflopsIn = (name: string, roundMs: number) => flops.get(name)! / roundMs / 1e6;
+      const both = denseTaskName(k.name, 'bwd_weights_and_input', shape);
+      const itsCalls = times.get(denseTaskName(k.name, 'bwd_weights', shape))!.map((t, r) => t + times.get(denseTaskName(k.name, 'bwd_input', shape))![r]);
       for (const task of tasks) {
         const roundTimes = times.get(task.name)!;
         const taskMs = median(roundTimes);
         const ofPeak = task.name === shapePeak ? undefined : roundRatios(roundTimes.map((t) => gflopsIn(task.name, t)), peakTimes.map((t) => gflopsIn(shapePeak, t)));
-        rows.push({ name: task.name, medianMs: taskMs, gflops: gflopsIn(task.name, taskMs), ofPeak });
+        rows.push({ name: task.name, medianMs: taskMs, gflops: gflopsIn(task.name, taskMs), ofPeak, ...(task.name === both && { ofItsCalls: roundRatios(itsCalls, roundTimes) }) });
       }
     }
   }
@@ -120,7 +127,7 @@ export async function runDenseBench(opts: { time?: number } = {}): Promise<Dense
   return rows;
 }
 
-/** The three products of one shape on one backend, named by denseTaskName (their flops recorded in `flops`). */
+/** The products of one shape on one backend, named by denseTaskName (their flops recorded in `flops`). */
 function productTasks<T extends Tensor>(flops: Map<string, number>, k: Kernels<T>, shape: readonly [number, number, number]): { name: string; run: () => void }[] {
   const [batch, nIn, nOut] = shape;
   const a = filled(k, batch * nIn, 1), w = filled(k, nOut * nIn, 2), b = filled(k, nOut, 3);
@@ -131,18 +138,20 @@ function productTasks<T extends Tensor>(flops: Map<string, number>, k: Kernels<T
     // The gradients only grow by a bounded amount per call: no overflow however long it runs.
     bwd_input: () => k.denseBackwardInput(da, dz, w, batch, nIn, nOut),
     bwd_weights: () => k.denseBackwardWeights(dw, dz, a, batch, nIn, nOut),
+    bwd_weights_and_input: () => k.denseBackwardWeightsAndInput(dw, da, dz, a, w, batch, nIn, nOut),
   };
   return PRODUCTS.map((product) => {
     const name = denseTaskName(k.name, product, shape);
-    flops.set(name, 2 * batch * nIn * nOut);
+    flops.set(name, (product === 'bwd_weights_and_input' ? 4 : 2) * batch * nIn * nOut);
     return { name, run: run[product] };
   });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(`${'task'.padEnd(40)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)}  of its round's peak`);
+  console.log(`${'task'.padEnd(50)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)}  of its round's peak`);
   for (const row of await runDenseBench()) {
     const fraction = row.ofPeak ? spreadText(spreadOf(row.ofPeak), percentText) : '';
-    console.log(`${row.name.padEnd(40)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)}  ${fraction}`);
+    const calls = row.ofItsCalls ? `; its two calls' time over its own: ${spreadText(spreadOf(row.ofItsCalls), (v) => `${v.toFixed(2)}×`)}` : '';
+    console.log(`${row.name.padEnd(50)} ${row.medianMs.toFixed(3).padStart(10)} ${row.gflops.toFixed(1).padStart(8)}  ${fraction}${calls}`);
   }
 }
