@@ -31,7 +31,10 @@ export interface ReportRun {
    * that the run ended worse than its initial weights); default none.
    */
   warnings?: string[];
-  /** The element id of the run's section (default: from its position). */
+  /**
+   * The element id of the run's section (default: from its position): unique in the report, with no
+   * whitespace nor any of `"'<>&`, and not `__proto__` (it names the run's data and downloads too).
+   */
   id?: string;
   /**
    * 'full' (default): every chart of the trace; 'summary': ‖∂C/∂b‖ per layer, saturation, loss,
@@ -443,7 +446,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
 
 /** A section's HTML, its entry in the contents bar, and its data. */
 function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms): { html: string; contents: string } {
-  const ids = (section.runs ?? []).map((run, i) => run.id ?? `${section.id}-${i}`);
+  const ids = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: checkRunIds
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: ids });
   const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows, t.caption))];
@@ -502,6 +505,29 @@ figcaption{font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{f
 .diagnosis{border-left:4px solid #999;padding:.2em 1em;background:#f8f8f8}.diagnosis.vanishing{border-color:#1f77b4}
 .diagnosis.exploding{border-color:#d62728}.diagnosis.healthy{border-color:#2ca02c}.diagnosis.dead,.diagnosis.saturated,.diagnosis.loss-rising,.diagnosis.overfitting{border-color:#e0a000}section.run{border-top:1px solid #eee;margin-top:1.5em}.tools{font-size:13px;color:#555}`;
 
+/** The id of a section's `i`th run, its own or one from its position. */
+const runId = (section: ReportSection, run: ReportRun, i: number): unknown => run.id ?? `${section.id}-${i}`;
+
+/**
+ * INVALID_OPTION, naming the run and its id, for a run id the page cannot hold: it is written
+ * unescaped into the run's element ids, links and download names, so no whitespace nor `"'<>&`;
+ * it keys the page's data (ReportData.runs), so not `__proto__` (an object's prototype, not a key)
+ * and no two alike (the second run's data would replace the first's).
+ */
+function checkRunIds(sections: readonly ReportSection[]): void {
+  const seen = new Set<string>();
+  for (const section of sections) {
+    (section.runs ?? []).forEach((run, i) => {
+      const id = runId(section, run, i);
+      const where = `renderReport: run ${shown(run.label)}: id ${shown(id)}`;
+      if (typeof id !== 'string' || !/^[^\s"'<>&]+$/.test(id)) throw invalidOption(`${where}; expected a non-empty string with no whitespace nor any of "'<>&`);
+      if (id === '__proto__') throw invalidOption(`${where} is an object's prototype in the page's data, not a key; expected another id`);
+      if (seen.has(id)) throw invalidOption(`${where} is another run's too; expected each run's id unique in the report`);
+      seen.add(id);
+    });
+  }
+}
+
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
@@ -509,6 +535,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
+  checkRunIds(sections);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS));
   const body = parts.map((p) => p.html).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
