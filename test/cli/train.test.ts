@@ -10,6 +10,7 @@ import { loadModel, readCheckpoint } from '../../src/io/files.js';
 import { createNetwork } from '../../src/api/network.js';
 import { Rng } from '../../src/init/rng.js';
 import { equalisingLayerRates } from '../../src/optim/layer-rates.js';
+import { LSUV_BUILD } from '../../src/layers/lsuv.js';
 import { TRAIN_SHAPE } from '../../src/cli/commands/train.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -151,7 +152,12 @@ describe('gradscope train', () => {
     // The same run through the API: LSUV on the first batch, then the rates measured on all 40 training rows, then training with them.
     const rows = { x: { data: Float32Array.from(inputs.flat()), rows: 40, cols: 4 }, y: { data: Float32Array.from(targets.flat()), rows: 40, cols: 3 } };
     const api = await createNetwork({ sizes: [4, 8, 8, 8, 3], activation: 'sigmoid', init: 'lsuv' });
-    const orthonormal = equalisingLayerRates(api, rows);
+    // The API refuses rates measured before LSUV (1292400); the orthonormal weights LSUV starts from are LSUV_BUILD's init.
+    expect(() => equalisingLayerRates(api, rows)).toThrow(/waits for LSUV/);
+    const unscaled = await createNetwork({ sizes: [4, 8, 8, 8, 3], activation: 'sigmoid', ...LSUV_BUILD });
+    expect(unscaled.predict(rows.x, { flat: true })).toEqual(api.predict(rows.x, { flat: true }));
+    const orthonormal = equalisingLayerRates(unscaled, rows);
+    unscaled.dispose();
     api.initLsuv(inputs.slice(0, 16));
     const rates = equalisingLayerRates(api, rows);
     const shown = (measured: number[]) => `per-layer rates [${measured.map((rate) => Number(rate.toPrecision(3))).join(', ')}]`;
