@@ -18,21 +18,13 @@ import type { Kernels } from '../src/kernels.js';
 import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
 import { API_ROWS } from './api.bench.js';
 import { median } from './median.js';
+import { labelledArgs, option } from './ab-args.js';
 import { STEP_BATCH, STEP_SIZES } from './step.bench.js';
 
 /** jax-js' largest batch (bench/jax.bench.ts JAX_BATCHES). */
 const LARGE_BATCH = 256;
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
-
-const trees = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
-  const [label, dir] = a.split('=');
-  return { label, dir: resolve(dir) };
-});
-if (trees.length < 2) throw new Error('usage: npx tsx bench/ab-trees-train.ts old=<tree> new=<tree> [--instances n] [--rounds n] [--time ms] [--only text]');
+const trees = labelledArgs('npx tsx bench/ab-trees-train.ts old=<tree> new=<tree> [--instances n] [--rounds n] [--time ms] [--only text]').map(({ label, value }) => ({ label, dir: resolve(value) }));
 const instances = Number(option('--instances', '2'));
 const rounds = Number(option('--rounds', '8'));
 const time = Number(option('--time', '200'));

@@ -19,6 +19,7 @@ import type { Kernels, Tensor } from '../src/kernels.js';
 import type { LayerSpec } from '../src/layers/spec.js';
 import { allocVector } from '../src/optim/param-vector.js';
 import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
+import { labelledArgs, option } from './ab-args.js';
 import { BLOCK_SPECS } from './curvature.bench.js';
 import { digitShapedBatch, sgdStepOf } from './sequential-step.js';
 
@@ -44,16 +45,7 @@ const NARROW_NETWORKS = new Set(['narrow norm net']);
 const STEPS = ['batch norm first', 'layer norm first', 'residual first', 'ReZero first'];
 const PRODUCTS = ['block net', 'batch norm first', 'layer norm net', 'narrow norm net'];
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
-
-const trees = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
-  const [label, dir] = a.split('=');
-  return { label, dir: resolve(dir) };
-});
-if (trees.length < 2) throw new Error('usage: npx tsx bench/ab-trees.ts old=<tree> new=<tree> [--variant simd|scalar] [--instances n] [--rounds n] [--time ms]');
+const trees = labelledArgs('npx tsx bench/ab-trees.ts old=<tree> new=<tree> [--variant simd|scalar] [--instances n] [--rounds n] [--time ms]').map(({ label, value }) => ({ label, dir: resolve(value) }));
 const variant = option('--variant', 'simd');
 const instances = Number(option('--instances', '3'));
 const rounds = Number(option('--rounds', '10'));

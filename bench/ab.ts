@@ -18,19 +18,11 @@ import { WasmBackend } from '../src/wasm/wasm-kernels.js';
 import { filled } from './dense.bench.js';
 import { againstFirst, bitsHash, interleavedRounds, type AbInstance } from './ab-rounds.js';
 import { median } from './median.js';
+import { labelledArgs, option } from './ab-args.js';
 
 const PRODUCTS = ['fwd', 'bwd_input', 'bwd_weights'] as const;
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? process.argv[at + 1] : fallback;
-}
-
-const binaries = process.argv.slice(2).filter((a) => a.includes('=')).map((a) => {
-  const [label, path] = a.split('=');
-  return { label, path };
-});
-if (binaries.length < 2) throw new Error('usage: npx tsx bench/ab.ts old=old.wasm new=new.wasm [--shape b,nIn,nOut] [--instances n] [--rounds n] [--time ms]');
+const binaries = labelledArgs('npx tsx bench/ab.ts old=old.wasm new=new.wasm [--shape b,nIn,nOut] [--instances n] [--rounds n] [--time ms]').map(({ label, value }) => ({ label, path: value }));
 const [batch, nIn, nOut] = option('--shape', '64,784,100').split(',').map(Number);
 const instances = Number(option('--instances', '3'));
 const rounds = Number(option('--rounds', '10'));

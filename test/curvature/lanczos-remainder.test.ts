@@ -4,7 +4,7 @@
 // eigenvectors of one eigenvalue, the run stops with the whole spectrum. It used to restart at
 // every later step, finding that eigenvalue once per product, until n or maxSteps products.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/init/rng.js';
+import { randomOrthonormal } from '../util/orthonormal.js';
 import { lanczos, type LanczosStep } from '../../src/curvature/lanczos.js';
 import { CurvatureOperators, type LinearOperator } from '../../src/curvature/operators.js';
 import { createNetwork } from '../../src/api/network.js';
@@ -12,19 +12,7 @@ import { explicitMatrix, jacobiEigenvalues } from '../util/jacobi.js';
 
 /** shift·I + Σ_i λ_i u_i u_iᵀ on R^n, the u_i orthonormal and random, its products counted. */
 function lowRank(n: number, values: number[], shift = 0) {
-  const rng = new Rng(7);
-  const vectors: Float64Array[] = [];
-  for (const _ of values) {
-    const u = Float64Array.from({ length: n }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (const v of vectors) {
-        const c = u.reduce((s, x, i) => s + x * v[i], 0);
-        for (let i = 0; i < n; i++) u[i] -= c * v[i];
-      }
-    }
-    const norm = Math.hypot(...u);
-    vectors.push(u.map((x) => x / norm));
-  }
+  const vectors = randomOrthonormal(n, values.length, 7);
   const counted = { products: 0 };
   const operator: LinearOperator = (out, v) => {
     counted.products++;

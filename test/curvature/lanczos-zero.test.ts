@@ -5,7 +5,7 @@
 // would claim a negative curvature the products cannot see. A real eigenvalue above the bound, of
 // either sign, is still reported as itself.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/init/rng.js';
+import { randomOrthonormal } from '../util/orthonormal.js';
 import { lanczos } from '../../src/curvature/lanczos.js';
 import type { LinearOperator } from '../../src/curvature/operators.js';
 
@@ -17,19 +17,7 @@ import type { LinearOperator } from '../../src/curvature/operators.js';
  * so the Krylov space never closes, as on the digits' output block (rank up to 585 of 650).
  */
 function roundedLowRank(n: number, values: number[]): LinearOperator {
-  const rng = new Rng(11);
-  const vectors: Float64Array[] = [];
-  for (const _ of values) {
-    const u = Float64Array.from({ length: n }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (const v of vectors) {
-        const c = u.reduce((s, x, i) => s + x * v[i], 0);
-        for (let i = 0; i < n; i++) u[i] -= c * v[i];
-      }
-    }
-    const norm = Math.hypot(...u);
-    vectors.push(u.map((x) => x / norm));
-  }
+  const vectors = randomOrthonormal(n, values.length, 11);
   const f = Math.fround;
   const rounded = vectors.map((u) => Float32Array.from(u));
   return (out, v) => {
