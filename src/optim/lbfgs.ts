@@ -288,9 +288,9 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
   /**
    * Continues from a state() taken on a network of the same shape, checked before anything changes:
    * its learning rate becomes defaultLearningRate and its hyperparameters must be this optimiser's
-   * (recorded-settings.ts); each pair's values finite, with sᵀy > 0 as the kernels compute it over the
-   * values held (float32 on WASM: a pair positive in float64 can round to sᵀy ≤ 0), as only such
-   * pairs are stored; the newest with yᵀy finite and > 0 (γ = sᵀy/yᵀy scales the first direction).
+   * (recorded-settings.ts); each pair's values finite, with sᵀy > CURVATURE_FLOOR as the kernels
+   * compute it over the values held (float32 on WASM: a pair positive in float64 can round to sᵀy ≤ 0),
+   * as only such pairs are stored; the newest with yᵀy finite and > 0 (γ = sᵀy/yᵀy scales the first direction).
    */
   restore(state: OptimizerState): void {
     assertNotDisposed(this);
@@ -348,9 +348,10 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
         k.write(s[p], tensors[i * perPair + p]);
         k.write(y[p], tensors[i * perPair + this.params.length + p]);
       });
-      // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > 0.
+      // The two-loop recursion divides by sᵀy and scales by sᵀy/yᵀy: step() stores a pair only when sᵀy > CURVATURE_FLOOR.
       const sy = dotAll(k, s, y);
-      if (!(sy > 0 && sy < Infinity)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy} over its values as held; expected a finite number > 0 (a pair of positive curvature, as step() stores)`);
+      // The floor step() stores by: a pair it would not store (ρ = 1/sᵀy up to 10¹⁰ and beyond) is refused.
+      if (!(sy > CURVATURE_FLOOR && sy < Infinity)) throw invalidOption(`${where}: pair ${i} has sᵀy = ${sy} over its values as held; expected a finite number > ${CURVATURE_FLOOR} (a pair of positive curvature, as step() stores)`);
       rho.push(1 / sy);
       if (i < pairs - 1) continue;
       const yy = dotAll(k, y, y);

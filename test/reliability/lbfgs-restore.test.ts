@@ -45,7 +45,7 @@ describe('L-BFGS restore checks the pairs as it holds them', () => {
     net.train(x, y, { epochs: 3, batchSize: 4, optimizer: lbfgs });
     expect(lbfgs.state().scalars.pairs).toBeGreaterThan(0);
     const before = unchanged(lbfgs);
-    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, rounded.s, rounded.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 0 over its values as held; expected a finite number > 0 \(a pair of positive curvature, as step\(\) stores\)$/);
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, rounded.s, rounded.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = 0 over its values as held; expected a finite number > 1e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
     await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, underflow.s, underflow.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0, the newest, has yᵀy = 0 over its values as held; expected a finite number > 0 \(γ = sᵀy\/yᵀy scales the first direction\)$/);
     expect(unchanged(lbfgs)).toBe(before);
     // And it still steps from the pairs it held.
@@ -61,6 +61,21 @@ describe('L-BFGS restore checks the pairs as it holds them', () => {
       restoreOptimizer(lbfgs, onePair(lbfgs, s, yValues));
       expect(lbfgs.state().scalars.pairs).toBe(1);
     }
+    net.dispose();
+  });
+});
+
+describe('L-BFGS restore takes only pairs step() would store', () => {
+  // s = y = 10⁻⁶: sᵀy = 10⁻¹² > 0, below the floor of 10⁻¹⁰ under which step() stores no pair (ρ would be 10¹²).
+  const flat = { s: [1e-6], y: [1e-6] };
+
+  it.each(['wasm', 'ref'] as const)('on %s: a pair of sᵀy > 0 but under the floor refused, nothing changed', async (backend) => {
+    const net = await createNetwork({ ...config, backend });
+    const lbfgs = createOptimizer(net, 'lbfgs');
+    net.train(x, y, { epochs: 3, batchSize: 4, optimizer: lbfgs });
+    const before = unchanged(lbfgs);
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, flat.s, flat.y)), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = (1e-12|9\.\d+e-13|1\.\d+e-12) over its values as held; expected a finite number > 1e-10 \(a pair of positive curvature, as step\(\) stores\)$/);
+    expect(unchanged(lbfgs)).toBe(before);
     net.dispose();
   });
 });
