@@ -13,7 +13,7 @@ import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
 import { packReportData } from './report-data.js';
-import { REPORT_SCRIPT } from './report-script.js';
+import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { barChart, CHART, CHART_FONT, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
@@ -33,7 +33,8 @@ export interface ReportRun {
   warnings?: string[];
   /**
    * The element id of the run's section (default: from its position): unique in the report, with no
-   * whitespace nor any of `"'<>&`, and not `__proto__` (it names the run's data and downloads too).
+   * whitespace nor any of `"'<>&`, not `__proto__` (it names the run's data and downloads too), and
+   * neither a section's id nor `report-data` (the element id of the page's data block).
    */
   id?: string;
   /**
@@ -512,16 +513,20 @@ const runId = (section: ReportSection, run: ReportRun, i: number): unknown => ru
  * INVALID_OPTION, naming the run and its id, for a run id the page cannot hold: it is written
  * unescaped into the run's element ids, links and download names, so no whitespace nor `"'<>&`;
  * it keys the page's data (ReportData.runs), so not `__proto__` (an object's prototype, not a key)
- * and no two alike (the second run's data would replace the first's).
+ * and no two alike (the second run's data would replace the first's); and it is an element id, so
+ * not the data block's (the script's getElementById would find the run's section first and read
+ * no data) nor a section's (the contents bar's link would go to the first of the two).
  */
 function checkRunIds(sections: readonly ReportSection[]): void {
   const seen = new Set<string>();
+  const taken = new Set<unknown>([DATA_ELEMENT_ID, ...sections.map((section) => section.id)]);
   for (const section of sections) {
     (section.runs ?? []).forEach((run, i) => {
       const id = runId(section, run, i);
       const where = `renderReport: run ${shown(run.label)}: id ${shown(id)}`;
       if (typeof id !== 'string' || !/^[^\s"'<>&]+$/.test(id)) throw invalidOption(`${where}; expected a non-empty string with no whitespace nor any of "'<>&`);
       if (id === '__proto__') throw invalidOption(`${where} is an object's prototype in the page's data, not a key; expected another id`);
+      if (taken.has(id)) throw invalidOption(`${where} is ${id === DATA_ELEMENT_ID ? "the element id of the page's data block" : "a section's element id"} too; expected another id`);
       if (seen.has(id)) throw invalidOption(`${where} is another run's too; expected each run's id unique in the report`);
       seen.add(id);
     });
@@ -538,5 +543,5 @@ export async function renderReport(input: ReportInput): Promise<string> {
   checkRunIds(sections);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS));
   const body = parts.map((p) => p.html).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="report-data" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

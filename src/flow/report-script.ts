@@ -20,6 +20,9 @@ import { BASE85_DIGITS, base85Bytes, unescapedKeys } from './report-data.js';
 import { float32Text, niceTicks, thinnedTicks, TICK_GAP, tickLabels } from './svg.js';
 import { EPOCH_COLUMNS, traceCsv } from './trace-csv.js';
 
+/** The element id of the page's data block (report-html.ts writes it, this script reads it); no run's section may take it. */
+export const DATA_ELEMENT_ID = 'report-data';
+
 const script = `
 const tickLabels = ${tickLabels.toString()};
 const niceTicks = ${niceTicks.toString()};
@@ -33,7 +36,7 @@ const BASE85_DIGITS = ${JSON.stringify(BASE85_DIGITS)};
 const base85Bytes = ${base85Bytes.toString()};
 const unescapedKeys = ${unescapedKeys.toString()};
 (async () => {
-  const packed = base85Bytes(document.getElementById('report-data').textContent);
+  const packed = base85Bytes(document.getElementById(${JSON.stringify(DATA_ELEMENT_ID)}).textContent);
   const bytes = new Uint8Array(await new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
   const length = new DataView(bytes.buffer).getUint32(0, true);
   const json = new TextDecoder().decode(bytes.subarray(4, 4 + length));

@@ -33,6 +33,15 @@ describe('renderReport run ids', () => {
     await expectError(() => renderReport({ sections: [{ id: 'run', heading: 'A', runs: [run] }], runs: [run] }), 'INVALID_OPTION', /id "run-0" is another run's too/);
   });
 
+  it("refuses an id the page's other elements hold: its data block's and a section's", async () => {
+    await expectError(() => renderReport({ runs: [{ ...run, id: 'report-data' }] }), 'INVALID_OPTION', /^renderReport: run "xor": id "report-data" is the element id of the page's data block too; expected another id$/);
+    await expectError(() => renderReport({ sections: [{ id: 'study', heading: 'A' }], runs: [{ ...run, id: 'study' }] }), 'INVALID_OPTION', /^renderReport: run "xor": id "study" is a section's element id too; expected another id$/);
+    // The premise: the page reads its data by that element id, which a run's section before it would hold.
+    const page = await renderReport({ runs: [run] });
+    expect(page).toContain(`<script type="application/octet-stream" id="report-data" `);
+    expect(page).toContain(`document.getElementById("report-data")`);
+  });
+
   it('takes ids of other characters, each run keyed by its own', async () => {
     const ids = ['$f32', 'a/b:c', 'π-1'];
     const data = reportPageData(await renderReport({ runs: ids.map((id) => ({ ...run, id })) })) as { runs: Record<string, unknown> };
