@@ -308,7 +308,7 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
       const i = t.findIndex((v) => !Number.isFinite(v));
       if (i >= 0) throw invalidOption(`${where}: tensors[${j}][${i}] is ${t[i]} (${Math.floor(j / this.params.length) % 2 === 0 ? 's' : 'y'} of pair ${Math.floor(j / perPair)}, ${p.name}); expected a finite number`);
     });
-    const curvature = pairs === 0 ? undefined : this.restoredCurvature(tensors, pairs, where);
+    const curvature = pairs === 0 ? undefined : this.checkedCurvature(tensors, pairs, where);
     // Checked (and allocated): now change things.
     this.ownLearningRate = learningRate;
     if (!curvature) {
@@ -328,6 +328,17 @@ export class Lbfgs extends TracksDisposal implements Optimizer {
     this.gamma = curvature.gamma;
     this.count = pairs;
     this.newest = pairs - 1;
+  }
+
+  /** restoredCurvature, whose refusal frees the buffers it allocated: a refused restore holds no more memory than before. */
+  private checkedCurvature(tensors: readonly ArrayLike<number>[], pairs: number, where: string): { rho: number[]; gamma: number } {
+    const allocated = this.work === undefined;
+    try {
+      return this.restoredCurvature(tensors, pairs, where);
+    } catch (error) {
+      if (allocated) this.freeWork();
+      throw error;
+    }
   }
 
   /**

@@ -86,6 +86,22 @@ describe('L-BFGS restore is all or nothing', () => {
     return Object.create(kernels, { alloc: { value: alloc } }) as WasmKernels;
   }
 
+  it('a refused pair on an optimiser that has not stepped: its buffers, allocated to check the pairs in, freed again', async () => {
+    const kernels = await createWasmKernels();
+    const net = await createNetwork({ ...config, backend: kernels });
+    const lbfgs = createOptimizer(net, 'lbfgs');
+    const before = unchanged(lbfgs);
+    const bytes = kernels.bytesInUse;
+    // s = y = 10⁻⁶: sᵀy under the floor step() stores by.
+    await expectError(() => restoreOptimizer(lbfgs, onePair(lbfgs, [1e-6], [1e-6])), 'INVALID_OPTION', /^lbfgs: restore: pair 0 has sᵀy = /);
+    expect(kernels.bytesInUse).toBe(bytes);
+    expect(unchanged(lbfgs)).toBe(before);
+    // Its first step allocates them and trains as any.
+    net.train(x, y, { epochs: 1, batchSize: 4, optimizer: lbfgs });
+    expect(kernels.bytesInUse).toBeGreaterThan(bytes);
+    net.dispose();
+  });
+
   it('out of memory while it allocates its buffers: the error, and the learning rate, the state and the bytes in use as before', async () => {
     const trained = await createNetwork({ ...config, backend: 'wasm' });
     const source = createOptimizer(trained, 'lbfgs');
