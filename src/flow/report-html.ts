@@ -83,7 +83,7 @@ export interface ReportTable {
 
 /** A section of the report: a heading, a paragraph and its notes, then its charts, bar charts, tables and runs in that order. */
 export interface ReportSection {
-  /** Element id, unique in the page (the contents bar links to it). */
+  /** Element id, unique in the page (the contents bar links to it), not `runs` beside `input.runs` nor `report-data` (the page's data block): renderReport refuses those. */
   id: string;
   /** The section's heading. */
   heading: string;
@@ -533,6 +533,24 @@ function checkRunIds(sections: readonly ReportSection[]): void {
   }
 }
 
+/**
+ * INVALID_OPTION, naming the section and its id, for a section id the page cannot hold: not a
+ * non-empty string, the data block's element id (the script would read the section's text as the
+ * data), or one another section has (renderReport's own 'runs' section for `input.runs` too), where
+ * the contents bar's link would go to the first.
+ */
+function checkSectionIds(sections: readonly ReportSection[]): void {
+  const seen = new Set<string>();
+  for (const section of sections) {
+    const id: unknown = section?.id;
+    const where = `renderReport: section ${shown(section?.heading)}: id ${shown(id)}`;
+    if (typeof id !== 'string' || id === '') throw invalidOption(`${where}; expected a non-empty string`);
+    if (id === DATA_ELEMENT_ID) throw invalidOption(`${where} is the element id of the page's data block too; expected another id`);
+    if (seen.has(id)) throw invalidOption(`${where} is another section's too${id === 'runs' ? " (renderReport's section of input.runs)" : ''}; expected each section's id unique in the report`);
+    seen.add(id);
+  }
+}
+
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
@@ -540,6 +558,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
+  checkSectionIds(sections);
   checkRunIds(sections);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS));
   const body = parts.map((p) => p.html).join('\n');

@@ -42,6 +42,12 @@ describe('renderReport run ids', () => {
     expect(page).toContain(`document.getElementById("report-data")`);
   });
 
+  it("refuses a section id the page's data block holds, or another section's", async () => {
+    await expectError(() => renderReport({ sections: [{ id: 'report-data', heading: 'A' }] }), 'INVALID_OPTION', /^renderReport: section "A": id "report-data" is the element id of the page's data block too; expected another id$/);
+    await expectError(() => renderReport({ sections: [{ id: 's', heading: 'A' }, { id: 's', heading: 'B' }] }), 'INVALID_OPTION', /^renderReport: section "B": id "s" is another section's too; expected each section's id unique in the report$/);
+    await expectError(() => renderReport({ sections: [{ id: 'runs', heading: 'A' }], runs: [run] }), 'INVALID_OPTION', /^renderReport: section "Runs": id "runs" is another section's too \(renderReport's section of input.runs\); expected each section's id unique/);
+  });
+
   it('takes ids of other characters, each run keyed by its own', async () => {
     const ids = ['$f32', 'a/b:c', 'π-1'];
     const data = reportPageData(await renderReport({ runs: ids.map((id) => ({ ...run, id })) })) as { runs: Record<string, unknown> };
