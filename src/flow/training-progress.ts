@@ -580,12 +580,14 @@ function batchProgress(trace: Trace, unread: EpochsUnread): TrainingProgress | u
   const spread = noiseOf(losses.slice(records - 2 * window), window);
   const noise = shareOfLevel(spread, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
+  // From a loss of 0 a rise has no share (−fall and noise both Infinity, which compare equal): it is read in the loss's units, beyond the spread.
+  const risen = lossBefore > 0 ? -fall >= Math.max(STILL_FALLING, noise) : lossEnd > spread;
   // A change is read where the noise could not make it (rising, learning), a standstill where a change of STILL_FALLING would have shown through the noise (plateau).
   // No pace is read from batches: a line through one epoch's noisy batch losses did not hold (test/flow/training-progress.test.ts).
   const state: TrainingState =
     accuracyEnd >= CONVERGED_ACCURACY && lossNearFloor({ lossStart, lossEnd })
       ? 'converged'
-      : -fall >= Math.max(STILL_FALLING, noise)
+      : risen
         ? 'rising'
         : fall >= Math.max(STILL_FALLING, noise)
           ? 'learning'

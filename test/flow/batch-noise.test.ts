@@ -26,6 +26,24 @@ describe('the noise of a loss read from its batches', () => {
     expect(run.testError).toBeLessThan(0.1);
   }, 120_000);
 
+  it('from a window whose median loss is 0, reads a rise in the loss\'s units: within the batches\' noise unclear, beyond it rising', () => {
+    const record = (losses: number[]) => {
+      const trace = new Trace({ sizes: [4, 3, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 10, run: { optimizer: 'sgd', learningRate: 0.1 } });
+      losses.forEach((loss, i) => trace.beginRecord(1 + 10 * i, loss, 0.5));
+      return trainingProgress(trace)!;
+    };
+    const start = [2.3, 0.4, 0.2, 0.1, 0.05, 0.3, 0, 0, 0, 0.3, 0, 0.3];
+    // Windows of 4: 0 0.3 0 0 (median 0), then 0.3 0 0.001 0.3 (median 0.15), batches scattered 0–0.3.
+    const within = record([...start, 0, 0.3, 0, 0, 0.3, 0, 0.001, 0.3]);
+    expect([within.window, within.lossBefore]).toEqual([4, 0]);
+    expect(within.lossEnd).toBeLessThan(within.lossNoise.rise);
+    expect(within.state).toBe('unclear');
+    // The same before, then a level of 2: far beyond that noise.
+    const beyond = record([...start, 0, 0.3, 0, 0, 2, 2, 2.01, 2]);
+    expect(beyond.lossEnd).toBeGreaterThan(beyond.lossNoise.rise);
+    expect(beyond.state).toBe('rising');
+  });
+
   it('still reads a rise that stands clear of the batches\' noise, and a steady fall as no noise', () => {
     const record = (losses: number[]) => {
       const trace = new Trace({ sizes: [4, 3, 2], activations: ['tanh', 'softmax'], loss: 'cross-entropy', every: 10, run: { optimizer: 'sgd', learningRate: 0.1 } });
