@@ -238,6 +238,8 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
   let remainder: LanczosRemainder | undefined;
   let checkDue = false;
   let rounding = 0;
+  // The bound within which a value cannot be told from 0 at this run's scale (LanczosResult.zeroWithin, remainder.within).
+  const zeroBound = () => Math.max(CLOSED_BELOW, rounding) * scale;
   for (let j = 0; j < limit; j++) {
     basis.push(q);
     operator(w, q);
@@ -274,7 +276,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
     if (closed && spaceStart === j) eigenvectors = eigenvectors > 0 && Math.abs(alpha[j] - alpha[j - 1]) <= CLOSED_BELOW * scale ? eigenvectors + 1 : 1;
     else eigenvectors = 0;
     if (eigenvectors === EIGENSPACE_VECTORS) {
-      const within = Math.max(CLOSED_BELOW, rounding) * scale;
+      const within = zeroBound();
       remainder = { value: Math.abs(alpha[j]) <= within ? 0 : alpha[j], multiplicity: n - basis.length + EIGENSPACE_VECTORS, within };
     }
     const restarted = closed && remainder === undefined;
@@ -299,7 +301,7 @@ export function lanczos(operator: LinearOperator, n: number, options: LanczosOpt
       if (ritz(alpha, beta, k, tolerance, ends).converged) break;
     }
   }
-  const zeroWithin = Math.max(CLOSED_BELOW, rounding) * scale;
+  const zeroWithin = zeroBound();
   if (remainder) return withRemainder(alpha, beta, basis, k, ends, remainder, rounding, zeroWithin, options.vectors ?? false);
   const result = ritz(alpha, beta, k, Math.max(tolerance, rounding), ends);
   const told = tellableFromZero(zeroWithin);
