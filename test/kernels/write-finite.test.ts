@@ -8,11 +8,13 @@
  * finite; and nothing is written past what the parts hold. On two threads too, where the worker
  * checks each piece while the main thread copies the next.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import type { Kernels, WriteFault } from '../../src/kernels.js';
 import { CHECK_CHUNK, rowsPerCheck } from '../../src/wasm/wasm-kernels.js';
 import { createThreadedWasmKernels } from '../../src/wasm/threads/threaded-kernels.js';
+import { ThreadPool } from '../../src/wasm/threads/pool.js';
 import { kernelBackends } from '../util/backends.js';
 import { guarded, readGuarded } from '../util/canaries.js';
 import { expectError } from '../util/expect-error.js';
@@ -176,5 +178,40 @@ describe.each(backends.filter((b) => b.name.startsWith('wasm')))('$name: room', 
     await expectError(() => k.writeFinite(t, [new Float32Array(4).fill(1), new Float32Array(4).fill(2)], 4), 'SHAPE_MISMATCH', /write of 8 values at offset 0 overruns a tensor of 6/);
     expect(Array.from(k.view(t))).toEqual(new Array(6).fill(-3));
     k.free(t);
+  });
+});
+
+describe(`${threads.name}: an upload that throws while the worker checks`, () => {
+  it("throws the upload's own error, not one from waiting for the worker after it, and still waits for the worker", async () => {
+    // Its own pool: the worker is left unwaited here by the stand-in wait.
+    const k = await createThreadedWasmKernels({ threads: 2 });
+    try {
+      const parts: unknown[] = rowsOf(values(4), ROW);
+      // The first check is posted to the worker after row ROWS_PER_CHECK − 1; the next row's length throws while it runs.
+      const own = new Error("the caller's row cannot be read");
+      Object.defineProperty(parts[ROWS_PER_CHECK], 'length', {
+        get() {
+          throw own;
+        },
+      });
+      const t = k.alloc(LENGTH);
+      const waited = vi.spyOn(ThreadPool.prototype, 'wait').mockImplementation(() => {
+        throw new GradscopeError('WASM_UNAVAILABLE', 'threads: worker 0 failed while running a kernel');
+      });
+      try {
+        let thrown: unknown;
+        try {
+          k.writeFinite(t, parts, ROW);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toBe(own);
+        expect(waited).toHaveBeenCalledTimes(1);
+      } finally {
+        waited.mockRestore();
+      }
+    } finally {
+      k.close();
+    }
   });
 });

@@ -320,13 +320,24 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     this.checksAside = this.pool !== null && parts.length * partLength > CHECK_CHUNK;
     try {
       return super.writeFinite(t, parts, partLength);
+    } catch (error) {
+      // Every return has told the ranges it started; after a throw the worker is still waited for,
+      // and the error thrown is the first: a failure of that wait comes after the body's.
+      this.abandonChecks();
+      throw error;
     } finally {
       this.checksAside = false;
-      // Every return has told the ranges it started; after a throw the worker is still waited for.
-      if (this.checking) {
-        this.checking = false;
-        this.pool?.wait(0);
-      }
+    }
+  }
+
+  /** Waits for a check checkLater started that no checksDone will tell (its upload threw), ignoring what the wait throws. */
+  private abandonChecks(): void {
+    if (!this.checking) return;
+    this.checking = false;
+    try {
+      this.pool!.wait(0);
+    } catch {
+      // The upload's own error is thrown instead (it came first); a worker that died is said by the next job's wait.
     }
   }
 
