@@ -38,9 +38,12 @@ const AMD_GENERATIONS: readonly { family: number; models: readonly ModelRange[];
 ];
 
 /**
- * Intel's server (Xeon) parts of family 6 by model number, from the Linux kernel's
+ * Intel's parts of family 6 that Xeons are built on, by model number, from the Linux kernel's
  * arch/x86/include/asm/intel-family.h (INTEL_FAM6_*_X / _D and its comments). Model 0x55 is shared
- * by three generations told apart by stepping, which this table does not guess at.
+ * by three generations told apart by stepping, which this table does not guess at. 0xa7 is the
+ * kernel's ROCKETLAKE (Cypress Cove cores), a desktop part and the Xeon E-2300's: a host this
+ * project's bench ran on reported it as an Intel Xeon (family 6 model 167, 2 vCPUs). Under a
+ * hypervisor the model is the one the host reports to the guest.
  */
 const INTEL_XEONS: ReadonlyMap<number, string> = new Map([
   [0x3f, 'Haswell-X'],
@@ -49,6 +52,7 @@ const INTEL_XEONS: ReadonlyMap<number, string> = new Map([
   [0x55, 'Skylake-X, Cascade Lake or Cooper Lake'],
   [0x6a, 'Ice Lake-X'],
   [0x6c, 'Ice Lake-D'],
+  [0xa7, 'Rocket Lake'],
   [0x8f, 'Sapphire Rapids'],
   [0xcf, 'Emerald Rapids'],
   [0xad, 'Granite Rapids-X'],

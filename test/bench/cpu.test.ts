@@ -13,6 +13,10 @@ const x86 = (vendor: string, family: number, model: number, name: string, steppi
 const ZEN3 = x86('AuthenticAMD', 25, 1, 'AMD EPYC');
 const ZEN5 = x86('AuthenticAMD', 26, 2, 'AMD EPYC', '0');
 const SAPPHIRE = x86('GenuineIntel', 6, 143, 'Intel(R) Xeon(R) Platinum 8488C', '8');
+// Session 19's host (2026-12-02): AMD EPYC Zen 4 "Genoa", family 25 model 17 (0x11).
+const GENOA = x86('AuthenticAMD', 25, 17, 'AMD EPYC');
+// The Intel Xeon the bench ran on in session 18 (bench/RESULTS.md of 2026-12-02 11:58: family 0x06 model 0xa7, 'microarchitecture unknown').
+const ROCKET_LAKE = x86('GenuineIntel', 6, 167, 'Intel(R) Xeon(R) Processor');
 const ARM = 'processor\t: 0\nBogoMIPS\t: 243.75\nFeatures\t: fp asimd\nCPU implementer\t: 0x41\nCPU part\t: 0xd0c\n\n';
 
 describe('parseCpuinfo', () => {
@@ -63,6 +67,13 @@ describe('how the bench names the CPU', () => {
     expect(cpuShortText(parseCpuinfo(ZEN3))).toBe('AMD Zen 3');
     expect(cpuShortText(parseCpuinfo(ZEN5))).toBe('AMD Zen 5');
     expect(cpuShortText(parseCpuinfo(SAPPHIRE))).toBe('Intel Sapphire Rapids');
+  });
+
+  it('names the hosts of sessions 18 and 19: an Intel family 6 model 0xa7 (Rocket Lake) and an AMD family 0x19 model 0x11 (Zen 4)', () => {
+    expect(cpuText(parseCpuinfo(ROCKET_LAKE))).toBe('Intel(R) Xeon(R) Processor (GenuineIntel family 0x06 model 0xa7 stepping 1: Rocket Lake)');
+    expect(cpuShortText(parseCpuinfo(ROCKET_LAKE))).toBe('Intel Rocket Lake');
+    expect(cpuText(parseCpuinfo(GENOA))).toBe('AMD EPYC (AuthenticAMD family 0x19 model 0x11 stepping 1: Zen 4)');
+    expect(cpuShortText(parseCpuinfo(GENOA))).toBe('AMD Zen 4');
   });
 
   it('says unknown rather than guess', () => {
