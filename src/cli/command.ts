@@ -173,7 +173,6 @@ export const HTML_FLAG: Flag = { name: 'html', value: 'FILE', about: 'also write
 export const TRAIN_FLAG = (rows: number): Flag => ({ name: 'train', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: `training digits (with --test, at most ${MNIST_SOURCE})` });
 export const TEST_FLAG = (rows: number): Flag => ({ name: 'test', value: 'N', default: rows, rule: { integer: true, min: 1 }, about: 'held-out digits, the ones after the training digits' });
 export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, about: 'the model file: gradscope .json or binary, .safetensors or a tfjs model.json' };
-export const DATA_FLAG: Flag = { name: 'data', value: 'D.json', required: true, about: 'the data file: { "inputs": [[…]], "targets": [[…]] }' };
 export const BACKEND_FLAG: Flag = { name: 'backend', value: 'wasm|ref', default: 'wasm', about: 'the kernels: wasm (SIMD where supported) or ref (plain TypeScript, float64)' };
 
 /** The entry of flag `name` in the command's table (a bug when missing: every reader names a flag of its own command). */

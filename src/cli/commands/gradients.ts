@@ -1,11 +1,11 @@
-/** gradscope gradients --model M --data D.json [--backend wasm|ref] [--json] */
-import { counted } from '../../counted.js';
+/** gradscope gradients --model M [--data D.json | --train N] [--backend wasm|ref] [--json]: on the digits unless --data, as curvature and train. */
 import { denseLayerName } from '../../layer-names.js';
 import { euclideanNorm } from '../../norm.js';
 import { networkFromModel } from '../../io/model-data.js';
 import { readModelFile } from '../../io/model-formats.js';
 import type { Gradients } from '../../api/network.js';
-import { BACKEND_FLAG, booleanFlag, choiceFlag, command, DATA_FLAG, JSON_FLAG, jsonLine, MODEL_FLAG, readDataFile, stringFlag, withFile } from '../command.js';
+import { BACKEND_FLAG, booleanFlag, choiceFlag, command, JSON_FLAG, jsonLine, MODEL_FLAG, stringFlag, withFile } from '../command.js';
+import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { formatTable, ratioColumn, sci } from '../table.js';
 import { print } from '../terminal.js';
 
@@ -36,30 +36,28 @@ export function namedGradientTable(gradients: Gradients, shapes: ReadonlyMap<str
 
 export const gradientsCommand = command({
   words: ['gradients'],
-  summary: 'the gradients of the mean loss of a model on a data set: a table of norms per layer (per tensor by name for a block network; everything with --json)',
-  flags: [MODEL_FLAG, DATA_FLAG, BACKEND_FLAG, { ...JSON_FLAG, about: 'print every gradient entry and norm as one JSON object instead of the table' }],
-  example: 'gradscope gradients --model model.json --data data.json --backend ref',
+  summary: 'the gradients of the mean loss of a model on the digits (as train) or your data: a table of norms per layer (per tensor by name for a block network; everything with --json)',
+  flags: [MODEL_FLAG, ...MEASURED_ROWS_FLAGS, BACKEND_FLAG, { ...JSON_FLAG, about: 'print every gradient entry and norm as one JSON object instead of the table' }],
+  example: 'gradscope gradients --model model.json --train 1000 --backend ref',
   async run(args, terminal) {
     const modelPath = stringFlag(args, 'model', true);
-    const dataPath = stringFlag(args, 'data', true);
     const backend = choiceFlag<'wasm' | 'ref'>(args, 'backend')!;
     const model = await readModelFile(modelPath);
-    const data = await readDataFile(dataPath);
+    const rows = await measuredRows(args);
     const net = await withFile(modelPath, () => networkFromModel(model, { backend }));
     try {
-      const gradients = await withFile(dataPath, async () => net.gradients(data.inputs, data.targets));
+      const gradients = await withFile(rows.file, async () => net.gradients(rows.x, rows.y));
       const json = booleanFlag(args, 'json');
       if (net.kind === 'blocks') {
-        const rows = data.inputs.length;
         if (json) terminal.out(jsonLine({ loss: gradients.loss, parameters: Object.fromEntries(Object.entries(gradients.parameters).map(([name, g]) => [name, Array.from(g)])) }));
         else {
-          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${counted(rows, 'row')} of ${dataPath}.`, '');
+          print(terminal, `${net.layers.map((spec) => spec.type).join(' → ')}, loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
           print(terminal, namedGradientTable(gradients, new Map(net.parameters().map((p) => [p.name, p.shape]))));
         }
         return;
       }
       if (!json) {
-        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${counted(data.inputs.length, 'row')} of ${dataPath}.`, '');
+        print(terminal, `[${net.sizes.join(',')}], loss ${model.loss}: mean loss ${gradients.loss.toPrecision(6)} on ${rows.source}.`, '');
         print(terminal, gradientTable(gradients, net.activationFunctions));
         return;
       }
