@@ -595,7 +595,7 @@ export async function createNetwork(options: NetworkOptions & BackendOptions): P
   return networkOn(options, (kernels) => new Network(kernels, config));
 }
 
-/** The options of every function that builds a network from model data (Network.fromJSON, networkFromModel, networkFromBlockModel, loadModel, loadCheckpoint). */
+/** The options of every function that builds a network from model data (Network.fromJSON, networkFromModel, networkFromBlockModel, loadModel); loadCheckpoint and networkFromCheckpoint take the backend's alone (BackendOptions: a checkpoint holds its RNG state). */
 export interface LoadOptions extends BackendOptions {
   /**
    * The seed of the network's random number generator (batch order, noise) where the data hold no

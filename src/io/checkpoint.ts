@@ -22,8 +22,8 @@
  * Networks of dense layers keep writing version 1.
  * Every size is checked against the file's length before anything is allocated.
  */
-import type { BackendOptions } from '../backend.js';
-import { checkBytesArgument, checkObjectArgument } from '../checks.js';
+import { BACKEND_OPTIONS, type BackendOptions } from '../backend.js';
+import { checkBytesArgument, checkKnownKeys, checkObjectArgument } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
@@ -33,7 +33,7 @@ import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { checkFloat32Values, checkStoredTensor, elementPath, optionFault, type ElementPath, type Fail } from '../model-limits.js';
-import { checkLoadOptions, checkNetwork, type Network } from '../api/network.js';
+import { checkNetwork, type Network } from '../api/network.js';
 import { MODEL } from '../model.js';
 import { checkOptimizer, checkOptimizerFor, checkStateKind, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
 import { OPTIMIZERS, optimizerNames } from '../optim/index.js';
@@ -114,15 +114,32 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
   o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
 }
 
-/** A network on `backend` holding the checkpoint's parameters, step and RNG state. */
+/**
+ * A network on `backend` holding the checkpoint's parameters, step and RNG state. Takes the backend's
+ * options only: a seed is refused (checkCheckpointLoadOptions), as the network resumes from the RNG
+ * state the checkpoint holds.
+ */
 export async function networkFromCheckpoint(checkpoint: Checkpoint, options: BackendOptions = {}): Promise<Network> {
   checkCheckpointArgument(checkpoint, 'networkFromCheckpoint');
-  checkLoadOptions(options, 'networkFromCheckpoint');
+  checkCheckpointLoadOptions(options, 'networkFromCheckpoint');
   const model = checkpoint.model;
   const net = await networkFromModel(model, options);
   net.rng.setState(checkpoint.rng);
   net.step = checkpoint.step;
   return net;
+}
+
+/**
+ * The options of a network built from a checkpoint (networkFromCheckpoint, loadCheckpoint): the
+ * backend's, nothing else. A seed is refused saying why (INVALID_OPTION), not taken and dropped: the
+ * network resumes from the RNG state every checkpoint holds, so no seed could have an effect.
+ */
+export function checkCheckpointLoadOptions(options: BackendOptions, who: string): void {
+  checkObjectArgument(options, who, 'an options object');
+  if (Object.keys(options).includes('seed')) {
+    throw invalidOption(`${who}: seed: a checkpoint holds its own RNG state, which the network resumes from, so a seed would have no effect (loadModel's seed seeds the network of a model file, which holds none)`);
+  }
+  checkKnownKeys(options, BACKEND_OPTIONS, who);
 }
 
 /**

@@ -9,7 +9,9 @@ import { FILE_LIMITS } from '../model-limits.js';
 import { modelJsonText } from '../network/model-file.js';
 import { checkLoadOptions, checkNetwork, type LoadOptions, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import type { BackendOptions } from '../backend.js';
 import {
+  checkCheckpointLoadOptions,
   checkpointFromJSON,
   checkpointOf,
   checkpointToJSON,
@@ -96,8 +98,10 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Network> {
   checkPath(path, 'loadModel');
   checkLoadOptions(options, 'loadModel');
-  const { checkpoint } = await readSavedFile(path, checkSeed(options.seed ?? 1, 'seed'));
-  return networkOfFile(path, checkpoint, options);
+  // The seed is spent here, on the RNG state of a file that holds none; the network takes the file's state.
+  const { seed = 1, ...backend } = options;
+  const { checkpoint } = await readSavedFile(path, checkSeed(seed, 'seed'));
+  return networkOfFile(path, checkpoint, backend);
 }
 
 /**
@@ -105,10 +109,12 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
  * checkpoint: a file saveModel wrote. A model file (toJSON's, convert's JSON) holds no step, RNG or
  * optimiser state to resume from, so it is refused (BAD_MODEL_FILE naming the file and what it is):
  * loadModel reads it. A checkpoint saved without an optimiser loads, with `checkpoint.optimizer` undefined.
+ * Takes the backend's options only: a seed is refused (INVALID_OPTION) before the file is read, as the
+ * network resumes from the checkpoint's own RNG state.
  */
 export async function loadCheckpoint(
   path: string,
-  options: LoadOptions = {},
+  options: BackendOptions = {},
 ): Promise<{
   /** The network, on the backend asked for. */
   network: Network;
@@ -116,7 +122,7 @@ export async function loadCheckpoint(
   checkpoint: Checkpoint;
 }> {
   checkPath(path, 'loadCheckpoint');
-  checkLoadOptions(options, 'loadCheckpoint');
+  checkCheckpointLoadOptions(options, 'loadCheckpoint');
   const checkpoint = await readCheckpointFile(path);
   return { network: await networkOfFile(path, checkpoint, options), checkpoint };
 }
@@ -137,7 +143,7 @@ async function readCheckpointFile(path: string): Promise<Checkpoint> {
 }
 
 /** The network of a file's checkpoint: what the network refuses to hold (a parameter beyond RUNAWAY_PARAMETER) is the file's fault, named by it as the readers' refusals are. */
-async function networkOfFile(path: string, checkpoint: Checkpoint, options: LoadOptions): Promise<Network> {
+async function networkOfFile(path: string, checkpoint: Checkpoint, options: BackendOptions): Promise<Network> {
   try {
     return await networkFromCheckpoint(checkpoint, options);
   } catch (error) {

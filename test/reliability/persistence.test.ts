@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/init/rng.js';
 import { crc32 } from '../../src/io/crc32.js';
-import { decodeCheckpoint, encodeCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, networkFromCheckpoint, restoreOptimizer, checkpointOf } from '../../src/io/checkpoint.js';
 import { loadCheckpoint, loadModel, readCheckpoint, saveModel } from '../../src/io/files.js';
 import { readModelFile, UNRECOGNISED_MODEL } from '../../src/io/model-formats.js';
 import { createNetwork, Network } from '../../src/api/network.js';
@@ -227,6 +227,26 @@ describe('a checkpoint is what saveModel writes', () => {
       network.dispose();
     }
     [net, loaded].forEach((n) => n.dispose());
+  });
+
+  it('loadCheckpoint and networkFromCheckpoint refuse a seed (INVALID_OPTION saying why), which the checkpoint\'s RNG state would override; loadModel takes it', async () => {
+    const net = await createNetwork(config);
+    net.train(X, Y, { epochs: 1, batchSize: 8 });
+    const saved = join(folder, 'seeded.bin');
+    await saveModel(net, saved);
+    const inUse = kernels.bytesInUse;
+    const why = /: seed: a checkpoint holds its own RNG state, which the network resumes from, so a seed would have no effect \(loadModel's seed seeds the network of a model file, which holds none\)$/;
+    await expectError(() => loadCheckpoint(saved, { backend: kernels, seed: 3 } as never), 'INVALID_OPTION', new RegExp(`^loadCheckpoint${why.source}`));
+    const checkpoint = checkpointOf(net);
+    await expectError(() => networkFromCheckpoint(checkpoint, { backend: kernels, seed: 3 } as never), 'INVALID_OPTION', new RegExp(`^networkFromCheckpoint${why.source}`));
+    expect(kernels.bytesInUse).toBe(inUse); // no network was built
+    // The seed had no effect: the network resumed from the checkpoint's RNG state whatever it was.
+    const { network } = await loadCheckpoint(saved, { backend: kernels });
+    expect(network.rng.getState()).toEqual(net.rng.getState());
+    // loadModel reads a checkpoint too, and its seed (for a model file's RNG) is still taken there, the file's state winning.
+    const loaded = await loadModel(saved, { backend: kernels, seed: 3 });
+    expect(loaded.rng.getState()).toEqual(net.rng.getState());
+    [net, network, loaded].forEach((n) => n.dispose());
   });
 
   it('restoreOptimizer refuses another kind of state and a checkpoint without one (INVALID_OPTION naming both kinds), changing nothing', async () => {
