@@ -84,7 +84,7 @@ export type { Diagnosis, Verdict, Severity, LayerEvidence, FirstToLast } from '.
 export { API_REMEDY_TERMS, REMEDY_OPTION_OWNER, remedyLines, remedyText, SMALLER_LEARNING_RATE } from './flow/remedy.js';
 export type { Remedy, RemedyCommandLine, RemedyOption, RemedySetting, RemedyTerms } from './flow/remedy.js';
 export { CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, STILL_FALLING } from './flow/training-progress.js';
-export type { TrainingProgress, TrainingState } from './flow/training-progress.js';
+export type { ComparedLosses, EpochLoss, EpochsUnread, LossNoise, LossPace, TrainingProgress, TrainingState } from './flow/training-progress.js';
 export { RELU_REMEDY_RATES, RELU_RATE_SETUP } from './flow/relu-remedy-rates.js';
 export { proseParts, renderReport } from './flow/report-html.js';
 export type { ProsePart, ReportBars, ReportChart, ReportData, ReportInput, ReportRun, ReportSection, ReportTable } from './flow/report-html.js';

@@ -58,8 +58,9 @@ export interface LossPace {
 export type EpochsUnread = 'fewer than two' | 'not a number' | 'too sparse';
 
 /**
- * The least rise and fall of the last window's mean loss that its epoch-to-epoch variation does not
- * explain (see ComparedLosses.noise), in the loss's units.
+ * The least rise and fall of the last window's loss that its variation does not explain, in the
+ * loss's units: from epoch to epoch (ComparedLosses.noise), or from batch to batch where the batches
+ * were read (TrainingProgress.lossNoise).
  */
 export interface LossNoise {
   /** Against the lowest (ComparedLosses.lowest): the least rise that is read as one. */

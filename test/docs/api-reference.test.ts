@@ -2,13 +2,30 @@
  * The API reference is complete: typedoc, with the project's own typedoc.json (notDocumented
  * validation on), converts both public entry points and reports no warning, so every export of
  * src/index.ts and src/node.ts (and each member and field) carries a TSDoc comment. No HTML is
- * written (`emit: 'none'`).
+ * written (`emit: 'none'`). A type a public one refers to but the entry points do not export is not
+ * in the reference (its fields shown nowhere): those are listed here, so none is added unsaid.
  */
 import { fileURLToPath } from 'node:url';
 import { Application, Logger, LogLevel, TSConfigReader, TypeDocReader } from 'typedoc';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Types public ones refer to that are not exported, so not in the reference. Export one (and take it
+ * off this list) to document it; the types of TrainingProgress's fields are exported (LossNoise
+ * replaced riseNoise: README's "Changes to the API").
+ */
+const UNEXPORTED_REFERENCES = [
+  'AdagradOptions', 'AdamOptions', 'BlockConfig', 'CommonExports', 'CurvatureEvidence', 'DepthStudyOptions', 'DepthStudyResult',
+  'FlowTaps', 'GaussNewtonOperator', 'HessianOperator', 'Hyperparameters', 'INPUT_FORMATS', 'InitialParameters', 'LarsOptions',
+  'LAYER_SUPPORTS', 'LbfgsOptions', 'LevenbergMarquardtOptions', 'MeasuredOptimizer', 'ModelFileLayer', 'NetworkConfig', 'OptionTerms',
+  'Overflow', 'RefOptions', 'RemediesOptions', 'RemediesResult', 'ResidentRows', 'RmspropOptions', 'Series', 'SgdOptions',
+  'SkippedBatches', 'TappedLayerType', 'VariantKernels', 'WasmTensor', 'WriteFault', 'ZeroCause',
+].sort();
+
+/** typedoc's notExported warning: "X, defined in …, is referenced by … but not included in the documentation". */
+const NOT_EXPORTED = /^(\S+), defined in .* is referenced by .* but not included in the documentation$/;
 
 /** Keeps every warning and error typedoc reports, so a failure names what is undocumented. */
 class CollectingLogger extends Logger {
@@ -19,7 +36,7 @@ class CollectingLogger extends Logger {
 }
 
 describe('API reference (typedoc)', () => {
-  it('documents every export of the public entry points, with no warning', async () => {
+  it('documents every export of the public entry points, with no warning; the types they refer to unexported are the known ones', async () => {
     const app = await Application.bootstrapWithPlugins({ options: `${root}/typedoc.json`, emit: 'none' }, [new TypeDocReader(), new TSConfigReader()]);
     const logger = new CollectingLogger();
     app.logger = logger;
@@ -31,5 +48,11 @@ describe('API reference (typedoc)', () => {
     expect(project, logger.messages.join('\n')).toBeDefined();
     app.validate(project!);
     expect(logger.messages).toEqual([]);
+
+    // The same project checked for references to types the entry points do not export (off in typedoc.json: these are known).
+    app.options.setValue('validation', { ...app.options.getValue('validation'), notExported: true });
+    app.validate(project!);
+    const unexported = [...new Set(logger.messages.map((m) => NOT_EXPORTED.exec(m)?.[1] ?? m))].sort();
+    expect(unexported).toEqual(UNEXPORTED_REFERENCES);
   }, 180_000);
 });
