@@ -289,7 +289,7 @@ describe('wasm-simd-threads', () => {
     }
   });
 
-  it('splits the optimisers\' updates of a large tensor while the worker is awake, bit for bit as one thread; a sleeping worker is left asleep', async () => {
+  it('splits the optimisers\' updates of a large tensor (plain SGD\'s axpy included) and its zeroing while the worker is awake, bit for bit as one thread; a sleeping worker is left asleep', async () => {
     const n = (1 << 15) + 3; // the worker's part ends in the scalar tail, as one thread's does
     const rng = new Rng(21);
     // The state of Adagrad, RMSProp and Adam's second moment is a sum of squares: not negative.
@@ -297,12 +297,14 @@ describe('wasm-simd-threads', () => {
     const pool = (two as unknown as { pool: { isAwake(w: number): boolean } }).pool;
     // An idle worker goes to sleep after a short spin, and says so.
     await vi.waitFor(() => expect(pool.isAwake(0), 'an idle worker sleeps').toBe(false), { timeout: 10_000, interval: 20 });
-    for (const update of ['sgdUpdate', 'nesterovUpdate', 'adagradUpdate', 'rmspropUpdate', 'adam', 'adamW'] as const) {
+    for (const update of ['sgdUpdate', 'nesterovUpdate', 'adagradUpdate', 'rmspropUpdate', 'adam', 'adamW', 'axpy', 'zero'] as const) {
       const run = <T extends Tensor>(k: Kernels<T>) => {
         const [tw, tv, tg, ts] = [w, v, g, squares].map((values) => tensorOf(k, values));
         if (update === 'adagradUpdate') k.adagradUpdate(tw, ts, tg, n, 0.05, 1e-8, 1e-3);
         else if (update === 'rmspropUpdate') k.rmspropUpdate(tw, ts, tg, n, 0.05, 0.99, 1e-8, 1e-3);
         else if (update === 'adam' || update === 'adamW') k.adamUpdate(tw, tv, ts, tg, n, 0.05, 0.9, 0.999, 1e-8, 1e-3, update === 'adamW', 3);
+        else if (update === 'axpy') k.axpy(tw, tg, n, -0.05);
+        else if (update === 'zero') k.zero(tw);
         else k[update](tw, tv, tg, n, 0.05, 0.9, 1e-3);
         const out = [tw, tv, ts].map((t) => Array.from(k.view(t)));
         [tw, tv, tg, ts].forEach((t) => k.free(t));

@@ -4,8 +4,8 @@
  * nearly all of a training step's time, are split across the threads when they are large enough
  * to pay for the hand-off, and so are the gathering of a batch (copyRows) and the elementwise
  * activations (their cheaper backward passes only on large layers), by the same rows, so that the
- * rows a thread works on stay in its own core's cache, and the optimisers' updates of a large
- * tensor while the workers are awake (they sit between two steps), and an upload's finiteness
+ * rows a thread works on stay in its own core's cache, and the optimisers' updates and the zeroing
+ * of a large tensor while the workers are awake (they sit between two steps), and an upload's finiteness
  * checks (writeFinite), each on a worker beside the main thread's copy of the next piece;
  * everything else runs on the main thread as in the one-thread backend.
  *
@@ -71,7 +71,7 @@ export interface ThreadedWasmKernels extends WasmKernels {
   readonly splitProducts: number;
   /** Batches gathered by copyRows across threads so far (the others were copied on the main thread alone). */
   readonly splitCopies: number;
-  /** Elementwise activation passes (forward or backward) and optimiser updates split across threads so far. */
+  /** Elementwise activation passes (forward or backward), optimiser updates and zeroings split across threads so far. */
   readonly splitPasses: number;
   /** Layers whose ∂W a worker computed while the main thread computed their ∂input (denseBackwardWeightsAndInput) so far. */
   readonly pairedProducts: number;
@@ -99,7 +99,9 @@ const NAMED_EXPORTS = [
   'f32_adagrad_update__simd',
   'f32_rmsprop_update__simd',
   'f32_adam_update__simd',
+  'f32_axpy__simd',
   'f32_all_finite__simd',
+  'f32_zero',
 ] as const;
 const activationExport = (f: Activation, pass: 'fwd' | 'bwd') => exportName(`f32_${ACTIVATION_EXPORT_NAMES[f]}_${pass}`, 'simd');
 const WORKER_EXPORTS: readonly string[] = [...NAMED_EXPORTS, ...ELEMENTWISE.flatMap((f) => [activationExport(f, 'fwd'), activationExport(f, 'bwd')])];
@@ -113,7 +115,9 @@ const NESTEROV_UPDATE = indexOf('f32_nesterov_update__simd');
 const ADAGRAD_UPDATE = indexOf('f32_adagrad_update__simd');
 const RMSPROP_UPDATE = indexOf('f32_rmsprop_update__simd');
 const ADAM_UPDATE = indexOf('f32_adam_update__simd');
+const AXPY = indexOf('f32_axpy__simd');
 const ALL_FINITE = indexOf('f32_all_finite__simd');
+const ZERO = indexOf('f32_zero');
 /** Index in WORKER_EXPORTS of each elementwise activation's forward kernel; its backward is the next. */
 const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf(activationExport(f, 'fwd'))]));
 /**
@@ -139,19 +143,21 @@ const MIN_SPLIT_BACKWARD_PASS = 1 << 18;
 const MIN_SPLIT_COPY = 1 << 14;
 
 /**
- * An optimiser's update (SGD with momentum, Nesterov, Adagrad, RMSProp, Adam) is split across the
- * threads from this many parameters on (a 784→100 layer's weights are 78,400), when the workers
- * are awake: the main thread's update sits between a step's
- * last split product and the next step's first, where the workers would otherwise wait. At
- * batches too small to split the products the workers sleep, and waking one would cost more than
- * the half update it takes over. Plain SGD's update (axpy) and the zeroing of a step's ∂W stay on
- * the main thread: split, neither made train() of [784,100,100,10] at batch 256 faster (the sums
- * of per-call minima over 40 epochs, AMD EPYC Zen 3, 2026-12-01, load 16–17). Nor did splitting
- * them by the columns a split ∂W gave each thread, so that each works on the cache lines its own
- * core wrote (a zero and an axpy per row of a [100][784] ∂W): after a split ∂W, its zero took
- * 28 µs instead of the main thread's 19 and the axpy 42 instead of 31 (tenth percentiles of 300
- * calls each, interleaved; AMD EPYC Zen 3, 2026-12-02 04:20, load 12): the hand-off and a call per
- * row cost more than fetching the lines from the other core.
+ * An optimiser's update (plain SGD's axpy, SGD with momentum, Nesterov, Adagrad, RMSProp, Adam) and
+ * the zeroing of a tensor are split across the threads from this many values on (a 784→100 layer's
+ * weights are 78,400), when the workers are awake: the update sits between a step's last split
+ * product and the next step's first, the zeroing of the ∂W at backprop's start between the forward's
+ * and the backward's, where the workers would otherwise wait. At batches too small to split the
+ * products the workers sleep, and waking one would cost more than the half it takes over.
+ * A split forward leaves every weight in both cores' caches, so a write to it on one thread first
+ * takes each line from the other core: on an AMD EPYC Zen 4 (2 vCPUs, 2026-12-02, load 13) the main
+ * thread's axpy of 78,400 weights both threads had read took 34, 46 or 180 µs from one process to
+ * the next (9 µs with the lines in its own cache alone), split 18, 25 or 95 µs in the same
+ * processes, and the zeroing of 78,400 values 33–44 µs alone (tenth percentiles of 300 calls each,
+ * interleaved). On an AMD EPYC Zen 3 (2026-12-01, load 16–17) splitting the axpy and the zeroing
+ * made no measurable difference to train() of [784,100,100,10] at batch 256, and splitting them by
+ * the columns a split ∂W gives each thread (a call per row of a [100][784] ∂W) was slower than the
+ * main thread alone (zero 28 µs against 19, axpy 42 against 31, 2026-12-02 04:20, load 12).
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
@@ -404,6 +410,34 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     if (!this.splitsUpdate(n)) return super.adamUpdate(w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step);
     this.postUpdates(ADAM_UPDATE, w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
     this.module.f32_adam_update(w.ptr, m.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
+    this.waitForWorkers();
+  }
+
+  /**
+   * y += α·x (plain SGD's update, w −= lr·g) and the zeroing of a large tensor (a step's ∂W before
+   * backprop), split as the updates are (splitsUpdate, MIN_SPLIT_UPDATE): each value is y + α·x in
+   * float32 whatever its lane, or 0, so the parts give the bits one thread gives.
+   */
+  override axpy(y: WasmTensor, x: WasmTensor, n: number, alpha: number): void {
+    if (!this.splitsUpdate(n)) return super.axpy(y, x, n, alpha);
+    const pool = this.pool!;
+    for (let t = 1; t < this.threads; t++) {
+      const at = this.rowStart(t, n) * F32;
+      pool.setCall(t - 1, 0, AXPY, y.ptr + at, x.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), alpha);
+      pool.post(t - 1, 1);
+    }
+    this.module.f32_axpy(y.ptr, x.ptr, this.rowStart(1, n), alpha);
+    this.waitForWorkers();
+  }
+
+  override zero(t: WasmTensor, n = t.length): void {
+    if (!this.splitsUpdate(n)) return super.zero(t, n);
+    const pool = this.pool!;
+    for (let w = 1; w < this.threads; w++) {
+      pool.setCall(w - 1, 0, ZERO, t.ptr + this.rowStart(w, n) * F32, this.rowStart(w + 1, n) - this.rowStart(w, n));
+      pool.post(w - 1, 1);
+    }
+    this.exports.f32_zero(t.ptr, this.rowStart(1, n));
     this.waitForWorkers();
   }
 
