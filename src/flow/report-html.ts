@@ -12,6 +12,7 @@ import { checkObjectArgument } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { unbrokenPercents } from '../percent-text.js';
 import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailureMetric } from './metrics.js';
+import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
 import { barChart, CHART, CHART_FONT, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
@@ -35,6 +36,8 @@ export interface ReportRun {
    * The element id of the run's section (default: from its position): unique in the report, with no
    * whitespace nor any of `"'<>&`, not `__proto__` (it names the run's data and downloads too), and
    * neither a section's id nor `report-data` (the element id of the page's data block).
+   * Its charts' ids are made from it (`<id>-loss`, `<id>-heatmap`, …), followed by the first free
+   * `-2`, `-3`, … where another element of the page has that id already.
    */
   id?: string;
   /**
@@ -145,12 +148,15 @@ export interface ReportData {
   >;
 }
 
+/** A run's chart's element id from the chart's name ('loss' → '<run>-loss'), unique in the page (PageIds). */
+type ChartIds = (chart: string) => string;
+
 const layerName = (trace: Trace, l: number) => trace.layerLabel(l);
 const hiddenLayers = (trace: Trace) => Array.from({ length: Math.max(trace.layers - 1, 1) }, (_, l) => l);
 
-function normOverTime(id: string, trace: Trace): string {
+function normOverTime(chartId: ChartIds, trace: Trace): string {
   return lineChart({
-    id: `${id}-norm-over-time`,
+    id: chartId('norm-over-time'),
     title: '‖∂C/∂b‖ of each layer over training (log scale)',
     xLabel: 'step',
     yLabel: '‖∂C/∂b‖',
@@ -165,14 +171,14 @@ function normOverTime(id: string, trace: Trace): string {
 const overDepth = (trace: Trace, rows: number[]) => ({ index: rows, count: trace.layers });
 
 /** Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead fraction (relu family). */
-function saturation(id: string, trace: Trace): string {
+function saturation(chartId: ChartIds, trace: Trace): string {
   const rows = hiddenLayers(trace).filter((l) => unitFailureMetric(trace.activations[l]));
   const series = rows.map((l) => {
     const metric = unitFailureMetric(trace.activations[l])!;
     return { name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) };
   });
   return lineChart({
-    id: `${id}-saturation`,
+    id: chartId('saturation'),
     title: `Saturated activations (within ${SATURATION_MARGIN} of a limit: sigmoid, tanh, softsign) or dead units (z ≤ 0 on every row: relu family), per hidden layer`,
     xLabel: 'step',
     yLabel: 'fraction',
@@ -183,10 +189,10 @@ function saturation(id: string, trace: Trace): string {
   });
 }
 
-function lossAndAccuracy(id: string, trace: Trace): string[] {
+function lossAndAccuracy(chartId: ChartIds, trace: Trace): string[] {
   return [
-    lineChart({ id: `${id}-loss`, title: 'Loss of the batch at each traced step', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: trace.steps, ys: trace.losses }] }),
-    lineChart({ id: `${id}-accuracy`, title: 'Accuracy of the batch at each traced step', xLabel: 'step', yLabel: 'accuracy', time: true, yRange: [0, 1], series: [{ name: 'accuracy', xs: trace.steps, ys: trace.accuracy }] }),
+    lineChart({ id: chartId('loss'), title: 'Loss of the batch at each traced step', xLabel: 'step', yLabel: 'loss', time: true, series: [{ name: 'loss', xs: trace.steps, ys: trace.losses }] }),
+    lineChart({ id: chartId('accuracy'), title: 'Accuracy of the batch at each traced step', xLabel: 'step', yLabel: 'accuracy', time: true, yRange: [0, 1], series: [{ name: 'accuracy', xs: trace.steps, ys: trace.accuracy }] }),
   ];
 }
 
@@ -207,7 +213,7 @@ const VALIDATION_ROWS = {
  * having lowered the learning rate, the rate in force per epoch beside it. No learning curve
  * without validation: the batch losses are the loss chart's already.
  */
-function epochCharts(id: string, trace: Trace): string[] {
+function epochCharts(chartId: ChartIds, trace: Trace): string[] {
   const epochs = evenIndexes(trace.epochs.length, REPORT_EPOCHS).map((i) => trace.epochs[i]);
   const xs = epochs.map((e) => e.epoch + 1);
   const drawn = epochs.length < trace.epochs.length ? ` (${epochs.length} of its ${trace.epochs.length} epochs, evenly spaced)` : '';
@@ -217,7 +223,7 @@ function epochCharts(id: string, trace: Trace): string[] {
     const subset = epochs.find((e) => e.training)?.training;
     charts.push(
       lineChart({
-        id: `${id}-learning-curve`,
+        id: chartId('learning-curve'),
         title: `Loss after each epoch on ${validation.title}${subset ? ` and on ${subset.rows} training rows at the same weights` : ''}, and the epoch's mean batch loss${drawn}`,
         xLabel: 'epoch',
         yLabel: 'loss',
@@ -233,7 +239,7 @@ function epochCharts(id: string, trace: Trace): string[] {
   if (epochs.some((e) => e.learningRate !== undefined)) {
     charts.push(
       lineChart({
-        id: `${id}-learning-rate`,
+        id: chartId('learning-rate'),
         title: `Learning rate in force in each epoch, lowered by onNonFinite 'halve' (log scale)${drawn}`,
         xLabel: 'epoch',
         yLabel: 'learning rate',
@@ -252,10 +258,10 @@ function evenIndexes(count: number, most: number): number[] {
   return [...new Set(Array.from({ length: most }, (_, i) => (most === 1 ? 0 : Math.round((i * (count - 1)) / (most - 1)))))];
 }
 
-function gradientHistograms(id: string, trace: Trace): string[] {
+function gradientHistograms(chartId: ChartIds, trace: Trace): string[] {
   return trace.histograms.map((h) =>
     histograms({
-      id: `${id}-hist-${h.step}`,
+      id: chartId(`hist-${h.step}`),
       title: `Back-propagated gradients δ = ∂C/∂z per layer at step ${h.step}`,
       layers: h.counts.map((counts, l) => ({ label: layerName(trace, l), lo: h.lo[l], hi: h.hi[l], counts })),
     }),
@@ -268,13 +274,13 @@ function runSection(id: string, label: string, diagnosis: string, trace: Trace, 
   return `<section class="run" id="${id}"><h3>${textHtml(label)}</h3>${diagnosis}${note ? `<p class="note cancelled-bias">${proseHtml(note)}</p>` : ''}<p class="tools">Trace: <a href="#" data-download="${id}" data-format="json" download="${id}-trace.json">JSON</a> · <a href="#" data-download="${id}" data-format="csv" download="${id}-trace.csv">CSV</a><span class="range" hidden> · steps <output></output> <button type="button">all steps</button></span><span class="range-hint"> · drag across a chart over steps to zoom into a range</span></p><div class="charts">${charts.join('\n')}</div></section>`;
 }
 
-/** Every chart of one trace, ids prefixed with `id`, after its diagnosis (as HTML). */
-function traceSection(id: string, label: string, trace: Trace, diagnosis: string): string {
+/** Every chart of one trace, after its diagnosis (as HTML). */
+function traceSection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
   const steps = trace.steps;
   const layers = chartedBiasRows(trace);
   return runSection(id, label, diagnosis, trace, [
     lineChart({
-      id: `${id}-norm-vs-layer`,
+      id: chartId('norm-vs-layer'),
       title: '‖∂C/∂b‖ per layer (log scale), at the first and the last traced step',
       xLabel: 'layer (input side at the left)',
       yLabel: '‖∂C/∂b‖',
@@ -285,19 +291,20 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: string
         .map((r) => ({ name: `step ${steps[r]}`, xs: layers.map((_, i) => i + 1), ys: layers.map((l) => trace.at('biasGradNorm', r, l)) })),
     }),
     heatmap({
-      id: `${id}-heatmap`,
+      id: chartId('heatmap'),
+      scaleId: chartId('heatmap-scale'),
       title: 'log10 ‖∂C/∂b‖, steps × layers (first layer at the bottom)',
       yLabel: 'layer',
       rowLabels: layers.map((l) => layerName(trace, l)),
       steps,
       values: layers.map((l) => Array.from(trace.series('biasGradNorm', l), (v) => Math.log10(v))),
     }),
-    normOverTime(id, trace),
-    saturation(id, trace),
-    ...(trace.blocks ? residualCharts(id, trace) : hiddenLayers(trace).length > 1 ? [chainChart(id, trace)] : []),
-    ...lossAndAccuracy(id, trace),
-    ...epochCharts(id, trace),
-    ...gradientHistograms(id, trace),
+    normOverTime(chartId, trace),
+    saturation(chartId, trace),
+    ...(trace.blocks ? residualCharts(chartId, trace) : hiddenLayers(trace).length > 1 ? [chainChart(chartId, trace)] : []),
+    ...lossAndAccuracy(chartId, trace),
+    ...epochCharts(chartId, trace),
+    ...gradientHistograms(chartId, trace),
   ]);
 }
 
@@ -305,9 +312,9 @@ function traceSection(id: string, label: string, trace: Trace, diagnosis: string
  * The measured chain-rule factor per hidden layer beside its bound, at the first step (a dense
  * network's trace of two or more hidden layers: with one there is no chain, as its diagnosis says).
  */
-function chainChart(id: string, trace: Trace): string {
+function chainChart(chartId: ChartIds, trace: Trace): string {
   return lineChart({
-    id: `${id}-chain`,
+    id: chartId('chain'),
     title: "Chain-rule factor ‖δˡ‖/‖δˡ⁺¹‖ (per-example RMS) at the first step, and its bound max σ'(zˡ)·‖Wˡ⁺¹‖₂ of the same step (σ' maximised over the batch; log scale)",
     xLabel: 'hidden layer (input side at the left)',
     yLabel: 'factor',
@@ -328,13 +335,13 @@ export const REPORT_RESIDUAL_CHARTS = 8;
  * per-example ∂C/∂x through the skip and through the branch over training; with more blocks, the
  * branch's share over depth at the first and the last step; with ReZero blocks, their α.
  */
-function residualCharts(id: string, trace: Trace): string[] {
+function residualCharts(chartId: ChartIds, trace: Trace): string[] {
   const blocks = trace.blocks!.residuals;
   const B = blocks.length;
   const shown = evenIndexes(B, REPORT_RESIDUAL_CHARTS);
   const charts = shown.map((b) =>
     lineChart({
-      id: `${id}-residual-${b}`,
+      id: chartId(`residual-${b}`),
       title: `Residual block '${blocks[b].name}'${blocks[b].gate === 'rezero' ? ' (ReZero)' : ''}: per-example RMS ‖∂C/∂x‖ through the skip and through the branch (log scale)`,
       xLabel: 'step',
       yLabel: '‖∂C/∂x‖',
@@ -350,7 +357,7 @@ function residualCharts(id: string, trace: Trace): string[] {
     const share = (r: number) => Array.from({ length: B }, (_, b) => trace.residualSeries('branchGradRms', b)[r] / trace.residualSeries('skipGradRms', b)[r]);
     charts.push(
       lineChart({
-        id: `${id}-residual-depth`,
+        id: chartId('residual-depth'),
         title: `Branch ÷ skip share of ‖∂C/∂x‖ in each of the ${B} residual blocks, at the first and the last traced step (log scale)`,
         xLabel: 'residual block (input side at the left)',
         yLabel: 'branch ÷ skip',
@@ -366,7 +373,7 @@ function residualCharts(id: string, trace: Trace): string[] {
   if (rezero.length) {
     const series = rezero.map((b) => ({ name: `'${blocks[b].name}'`, xs: trace.steps, ys: trace.residualSeries('alpha', b) }));
     // Blocks are in depth order as layers are: each in its depth's colour among the network's blocks.
-    charts.push(lineChart({ id: `${id}-alpha`, title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series, layers: { index: rezero, count: B } }));
+    charts.push(lineChart({ id: chartId('alpha'), title: "ReZero's α of each block over training (y = x + α·branch(x))", xLabel: 'step', yLabel: 'α', time: true, series, layers: { index: rezero, count: B } }));
   }
   return charts;
 }
@@ -409,8 +416,8 @@ function diagnosisHtml(d: Diagnosis, terms: RemedyTerms): string {
 }
 
 /** The 'summary' charts of a run: its gradients per layer, saturation, loss, accuracy, learning curve and histograms, after its diagnosis (as HTML). */
-function summarySection(id: string, label: string, trace: Trace, diagnosis: string): string {
-  return runSection(id, label, diagnosis, trace, [normOverTime(id, trace), saturation(id, trace), ...lossAndAccuracy(id, trace), ...epochCharts(id, trace), ...gradientHistograms(id, trace)]);
+function summarySection(id: string, chartId: ChartIds, label: string, trace: Trace, diagnosis: string): string {
+  return runSection(id, label, diagnosis, trace, [normOverTime(chartId, trace), saturation(chartId, trace), ...lossAndAccuracy(chartId, trace), ...epochCharts(chartId, trace), ...gradientHistograms(chartId, trace)]);
 }
 
 /** Records of a trace the report draws and holds at most: a 500-step run would take most of the page otherwise. */
@@ -432,13 +439,15 @@ function thinned(trace: Trace): Trace {
   return out;
 }
 
-function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms): string {
+function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerms, ids: PageIds): string {
   const trace = thinned(run.trace);
   const warnings = run.warnings === undefined ? [] : run.warnings;
   if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) throw invalidOption(`renderReport: run '${run.label}': warnings must be an array of strings, got ${shown(run.warnings)}`);
   data.runs[id] = { label: run.label, diagnosis: run.diagnosis, ...(warnings.length > 0 && { warnings: [...warnings] }), trace: trace.toJSON() };
   const diagnosis = warnings.map((w) => `<p class="warning">${proseHtml(w)}</p>`).join('') + diagnosisHtml(run.diagnosis, run.remedyTerms ?? terms);
-  const html = run.detail === 'summary' ? summarySection(id, run.label, trace, diagnosis) : traceSection(id, run.label, trace, diagnosis);
+  // Its charts' ids are the run's and the chart's ('<run>-loss'), made unique in the page (PageIds).
+  const chartId: ChartIds = (chart) => ids.made(`${id}-${chart}`);
+  const html = (run.detail === 'summary' ? summarySection : traceSection)(id, chartId, run.label, trace, diagnosis);
   if (trace === run.trace) return html;
   // Said where the run starts: the diagnosis above is of the whole trace, the charts and downloads of these records.
   const note = `<p class="note thinned">${run.trace.length} traced steps: ${trace.length} of them, evenly spaced (the first and the last included), are drawn and in the downloads; the diagnosis read them all.</p>`;
@@ -446,20 +455,20 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
 }
 
 /** A section's HTML, its entry in the contents bar, and its data. */
-function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms): { html: string; contents: string } {
-  const ids = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: checkRunIds
+function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms, ids: PageIds): { html: string; contents: string } {
+  const runIds = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: checkRunIds
   const { runs: _, ...rest } = section;
-  data.sections.push({ ...rest, runs: ids });
+  data.sections.push({ ...rest, runs: runIds });
   const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows, t.caption))];
   const html = [
     `<section class="study" id="${escapeHtml(section.id)}"><h2>${textHtml(section.heading)}</h2>`,
     section.text ? `<p>${proseHtml(section.text)}</p>` : '',
     section.notes?.length ? `<ul class="notes">${section.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '',
     figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '',
-    ...(section.runs ?? []).map((run, i) => runHtml(run, ids[i], data, terms)),
+    ...(section.runs ?? []).map((run, i) => runHtml(run, runIds[i], data, terms, ids)),
     '</section>',
   ].join('\n');
-  const children = (section.runs ?? []).map((run, i) => `<li><a href="#${escapeHtml(ids[i])}">${escapeHtml(shortLabel(run.label))}</a></li>`).join('');
+  const children = (section.runs ?? []).map((run, i) => `<li><a href="#${escapeHtml(runIds[i])}">${escapeHtml(shortLabel(run.label))}</a></li>`).join('');
   const contents = `<li><a href="#${escapeHtml(section.id)}">${escapeHtml(section.heading)}</a>${children ? `<ul>${children}</ul>` : ''}</li>`;
   return { html, contents };
 }
@@ -560,7 +569,12 @@ export async function renderReport(input: ReportInput): Promise<string> {
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
   checkSectionIds(sections);
   checkRunIds(sections);
-  const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS));
+  // Every id the input names, so the ids made for runs' charts are none of them.
+  const ids = new PageIds([
+    DATA_ELEMENT_ID,
+    ...sections.flatMap((section) => [section.id, ...(section.runs ?? []).map((run, i) => runId(section, run, i) as string), ...[...(section.charts ?? []), ...(section.bars ?? [])].map((chart) => chart.id)]),
+  ]);
+  const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids));
   const body = parts.map((p) => p.html).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
 }

@@ -416,6 +416,8 @@ export function barChart(o: BarChartOptions): string {
 
 export interface HeatmapOptions {
   id: string;
+  /** The element id of its colour scale's gradient, unique in the page as `id` is. Default `<id>-scale`. */
+  scaleId?: string;
   title: string;
   yLabel: string;
   rowLabels: string[];
@@ -515,7 +517,7 @@ export function heatmap(o: HeatmapOptions): string {
   outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1, false));
   // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
   const legendX = CHART.width - CHART.right + 10;
-  if (scale) outer.push(scaleBar(`${o.id}-scale`, scale, legendX));
+  if (scale) outer.push(scaleBar(o.scaleId ?? `${o.id}-scale`, scale, legendX));
   let y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0);
   for (const { color, label } of HEATMAP_OFF_SCALE) {
     const text = legendText(label, legendX + SCALE_BAR.width + 6, y + 11);
