@@ -35,7 +35,7 @@ export interface ReportRun {
   /**
    * The element id of the run's section (default: from its position): unique in the report, with no
    * whitespace nor any of `"'<>&`, not `__proto__` (it names the run's data and downloads too), and
-   * neither a section's id nor `report-data` (the element id of the page's data block).
+   * neither a section's id, a section chart's, nor `report-data` (the element id of the page's data block).
    * Its charts' ids are made from it (`<id>-loss`, `<id>-heatmap`, …), followed by the first free
    * `-2`, `-3`, … where another element of the page has that id already.
    */
@@ -52,12 +52,14 @@ export interface ReportRun {
 /**
  * A line chart as data, one line per series: its fields (id, title, xLabel, yLabel, logY, logX,
  * xNames, wholeX, series, layers) are the ones svg.ts's lineChart draws, documented there once.
+ * renderReport refuses an id with whitespace or one another element of the page has (the data
+ * block's, a section's, a run's, another chart's).
  */
 export interface ReportChart extends LineChartData {}
 
 /** Horizontal bars as data: one per labelled row, its length a value on a log axis (e.g. the deepest trainable depth per remedy). */
 export interface ReportBars {
-  /** Element id, unique in the page. */
+  /** Element id, unique in the page: renderReport refuses one with whitespace or another element's (as ReportChart.id). */
   id: string;
   /** The chart's title. */
   title: string;
@@ -86,7 +88,7 @@ export interface ReportTable {
 
 /** A section of the report: a heading, a paragraph and its notes, then its charts, bar charts, tables and runs in that order. */
 export interface ReportSection {
-  /** Element id, unique in the page (the contents bar links to it), not `runs` beside `input.runs` nor `report-data` (the page's data block): renderReport refuses those. */
+  /** Element id, unique in the page (the contents bar links to it), not `runs` beside `input.runs`, `report-data` (the page's data block), a run's id nor a chart's: renderReport refuses those. */
   id: string;
   /** The section's heading. */
   heading: string;
@@ -560,6 +562,31 @@ function checkSectionIds(sections: readonly ReportSection[]): void {
   }
 }
 
+/** A section's charts and bar charts, each with the element id the input gives it. */
+const sectionFigures = (section: ReportSection): { id: unknown; title: unknown }[] => [...(section.charts ?? []), ...(section.bars ?? [])];
+
+/**
+ * INVALID_OPTION, naming the chart, its section and its id, for a section's chart (or bar chart)
+ * whose id is not a non-empty string with no whitespace (an element id holds none), or one another
+ * element of the page has: the data block, a section, a run, another chart. The contents bar's link
+ * to that section or run, or the script's read of the data, would find the chart. A run's own charts
+ * take ids no element has (PageIds), so they need no check.
+ */
+function checkChartIds(sections: readonly ReportSection[]): void {
+  const holders = new Map<unknown, string>([[DATA_ELEMENT_ID, "the element id of the page's data block"]]);
+  for (const section of sections) holders.set(section.id, "a section's element id");
+  for (const section of sections) (section.runs ?? []).forEach((run, i) => holders.set(runId(section, run, i), "a run's element id"));
+  for (const section of sections) {
+    for (const chart of sectionFigures(section)) {
+      const where = `renderReport: chart ${shown(chart?.title)} of section ${shown(section.heading)}: id ${shown(chart?.id)}`;
+      if (typeof chart?.id !== 'string' || !/^\S+$/.test(chart.id)) throw invalidOption(`${where}; expected a non-empty string with no whitespace`);
+      const holder = holders.get(chart.id);
+      if (holder !== undefined) throw invalidOption(`${where} is ${holder} too; expected another id`);
+      holders.set(chart.id, "another chart's element id");
+    }
+  }
+}
+
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
   checkObjectArgument(input, 'renderReport', 'a ReportInput { title?, sections?, runs? }');
@@ -569,10 +596,11 @@ export async function renderReport(input: ReportInput): Promise<string> {
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
   checkSectionIds(sections);
   checkRunIds(sections);
+  checkChartIds(sections);
   // Every id the input names, so the ids made for runs' charts are none of them.
   const ids = new PageIds([
     DATA_ELEMENT_ID,
-    ...sections.flatMap((section) => [section.id, ...(section.runs ?? []).map((run, i) => runId(section, run, i) as string), ...[...(section.charts ?? []), ...(section.bars ?? [])].map((chart) => chart.id)]),
+    ...sections.flatMap((section) => [section.id, ...(section.runs ?? []).map((run, i) => runId(section, run, i) as string), ...sectionFigures(section).map((chart) => chart.id as string)]),
   ]);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids));
   const body = parts.map((p) => p.html).join('\n');

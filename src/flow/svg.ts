@@ -411,7 +411,7 @@ export function barChart(o: BarChartOptions): string {
   parts.push(xTickRow(o.ticks.map((t) => ({ x: at(t), label: fmt(t) })), CHART.top + height + 16, true));
   parts.push(`<path class="axes" d="M${left} ${CHART.top}V${CHART.top + height}h${width}"/>`);
   parts.push(`<text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
-  return `<figure class="chart" id="${o.id}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
 }
 
 export interface HeatmapOptions {
@@ -583,8 +583,8 @@ function scaleBar(id: string, scale: HeatmapScale, x: number): string {
     (t) => `<path class="axes" d="M${x + SCALE_BAR.width} ${px(at(t))}h4"/><text x="${x + SCALE_BAR.width + 7}" y="${px(at(t) + 3.5)}" class="legend" data-value="${t}">${fmt(t)}</text>`,
   );
   return (
-    `<g class="scale" data-lo="${scale.lo}" data-hi="${scale.hi}"><defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient></defs>` +
-    `<rect x="${x}" y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${id})"/>${ticks.join('')}</g>`
+    `<g class="scale" data-lo="${scale.lo}" data-hi="${scale.hi}"><defs><linearGradient id="${escapeHtml(id)}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient></defs>` +
+    `<rect x="${x}" y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${escapeHtml(id)})"/>${ticks.join('')}</g>`
   );
 }
 
@@ -626,7 +626,7 @@ export function histograms(o: HistogramsOptions): string {
     return `<g class="histogram" data-layer="${l}" data-lo="${float32Text(lo)}" data-hi="${float32Text(hi)}">${bars}<path class="axes" d="M${x0} ${base}h${cellW - 20}"/><text x="${x0 + (cellW - 20) / 2}" y="${base + 14}" class="tick x">${escapeHtml(label)}</text><text x="${x0 + (cellW - 20) / 2}" y="${base + 27}" class="legend x">± ${fmt(hi)}</text></g>`;
   });
   const height = Math.ceil(o.layers.length / HISTOGRAMS_PER_ROW) * rowH;
-  return `<figure class="chart" id="${o.id}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="histograms"><figcaption>${escapeHtml(unbrokenPercents(o.title))} <span class="note">(each layer over ± its largest |δ|, written under it)</span></figcaption><svg viewBox="0 0 ${HISTOGRAMS_WIDTH} ${height}">${parts.join('')}</svg></figure>`;
 }
 
 /** The least room between two x tick labels, in pixels. */
@@ -719,5 +719,5 @@ function plot(box: PlotBox, x0: number, x1: number, body: string, time: boolean,
 function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, box: PlotBox, outer: string, inner: string, kind: string): string {
   const { width: W, height: H, top, bottom } = CHART;
   const { left, width } = box;
-  return `<figure class="chart" id="${o.id}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
 }

@@ -2,12 +2,14 @@
  * Every element id of the report is unique, whatever ids its runs and sections take: a run's charts
  * take ids made from the run's ('<run>-loss'), and runs 'a' and 'a-loss' made two elements 'a-loss'
  * (the contents bar's link to run 'a-loss' went to run a's loss chart). The ids the input names keep
- * theirs; the ones made for charts go around them.
+ * theirs; the ones made for charts go around them. A section chart's id (given, not made) that another
+ * element has is refused, naming the chart, its section and the id; one with a quote is written escaped.
  */
 import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { renderReport, type ReportChart, type ReportRun, type ReportSection } from '../../src/flow/report-html.js';
+import { expectError } from '../util/expect-error.js';
 
 const net = await createNetwork({ sizes: [2, 3, 3, 1], activation: 'tanh', output: 'sigmoid', loss: 'binary-cross-entropy', seed: 1, backend: 'ref' });
 net.train([[0, 1], [1, 0]], [[1], [0]], { epochs: 2, batchSize: 2, trace: { every: 1 } });
@@ -51,5 +53,24 @@ describe('report element ids', () => {
     const own = runSection(page, 'a');
     const gradient = /fill="url\(#([^)]+)\)"/.exec(own)![1];
     expect(own).toContain(`<linearGradient id="${gradient}" `);
+  });
+
+  it("refuses a section chart's id another element has, or one with whitespace", async () => {
+    const where = (id: string) => `^renderReport: chart "chart ${id}" of section "S": id "${id}"`;
+    const refused = async (sections: ReportSection[], runs: ReportRun[], said: string) => {
+      await expectError(() => renderReport({ sections, runs }), 'INVALID_OPTION', new RegExp(said));
+    };
+    await refused([{ id: 's', heading: 'S', charts: [chart('s')] }], [], `${where('s')} is a section's element id too; expected another id$`);
+    await refused([{ id: 's', heading: 'S', charts: [chart('x')] }, { id: 'x', heading: 'X' }], [], `${where('x')} is a section's element id too`);
+    await refused([{ id: 's', heading: 'S', charts: [chart('a')] }], [run('a')], `${where('a')} is a run's element id too; expected another id$`);
+    await refused([{ id: 's', heading: 'S', charts: [chart('report-data')] }], [], `${where('report-data')} is the element id of the page's data block too`);
+    await refused([{ id: 's', heading: 'S', charts: [chart('c')], bars: [{ id: 'c', title: 'chart c', xLabel: 'x', ticks: [1, 10], bars: [] }] }], [], `${where('c')} is another chart's element id too`);
+    await refused([{ id: 's', heading: 'S', charts: [chart('two words')] }], [], `${where('two words')}; expected a non-empty string with no whitespace$`);
+  });
+
+  it("writes a section chart's id escaped, as a section's is: a quote in it ended the attribute", async () => {
+    const page = await renderReport({ sections: [{ id: 's', heading: 'S', charts: [chart('q"x')], bars: [{ id: "b'<y>", title: 'bars', xLabel: 'x', ticks: [1, 10], bars: [{ label: 'r', value: 5 }] }] }] });
+    expect(page).toContain('<figure class="chart" id="q&quot;x" data-kind="line">');
+    expect(page).toContain('<figure class="chart" id="b&#39;&lt;y&gt;" data-kind="bars">');
   });
 });
