@@ -3,7 +3,8 @@
  * quotes (CURVATURE_COST_RUN) in this process, records the CPU time at every onProgress call, and
  * prints, at each tenth of the run's CPU time, the progress fraction (what the command's bar shows)
  * beside the share of products done (what it showed before the fraction weighed Lanczos'
- * reorthogonalisation). An even bar reads 10 %, 20 %, … in the fraction column.
+ * reorthogonalisation), and the farthest the fraction stood ahead of and behind the share of the CPU
+ * time at any call. An even bar reads 10 %, 20 %, … in the fraction column.
  *
  *   nice -n 19 npx tsx scripts/curvature-progress-timing.ts [--no-layers]
  *
@@ -36,3 +37,7 @@ for (let tenth = 1; tenth <= 10; tenth++) {
   const point = points.find((p) => p.seconds >= (all * tenth) / 10)!;
   console.log(`${String(tenth * 10).padStart(5)} %    ${(100 * point.fraction).toFixed(1).padStart(5)} %    ${(100 * point.products).toFixed(1).padStart(5)} %`);
 }
+const share = (p: (typeof points)[number]) => p.seconds / all;
+const ahead = Math.max(...points.map((p) => p.fraction - share(p)));
+const behind = Math.max(...points.map((p) => share(p) - p.fraction));
+console.log(`fraction at most ${(100 * ahead).toFixed(1)} points ahead of the CPU time's share, ${(100 * behind).toFixed(1)} behind`);

@@ -21,11 +21,12 @@ export interface CurvatureProgress {
    */
   total: number;
   /**
-   * The share of the work now planned that is done, from 0 to 1: products and each Lanczos step's
-   * reorthogonalisation weighed by their modelled costs (PRODUCT_COST_PER_ROW_PARAMETER; a pass
-   * against m basis vectors of n entries costs n·m), so that it moves roughly evenly in time where
-   * `done / total` would not: on a large network a late Lanczos step's reorthogonalisation costs many
-   * products. Never falls (a run that ends early drops its untaken work from the plan); 1 at the end.
+   * The share of the work done, from 0 to 1: the work done over it and the work still expected,
+   * products and each Lanczos step's reorthogonalisation weighed by their modelled costs
+   * (PRODUCT_COST_PER_ROW_PARAMETER; a pass against m basis vectors of n entries costs n·m). A Lanczos
+   * run not ended is expected to take as many steps as the longest of its kind so far (CurvatureWork
+   * says how), so the fraction may run ahead of the work where a later run takes longer than any
+   * before it, and behind where it ends sooner. Never falls; 1 at the end.
    */
   fraction: number;
   /** The matrix being measured. */
@@ -66,11 +67,6 @@ export function productCost(backend: string, rows: number, parameters: number): 
   const { wasmSimd, wasmScalar, ref } = PRODUCT_COST_PER_ROW_PARAMETER;
   const perEntry = backend.startsWith('ref') ? ref : backend.includes('scalar') ? wasmScalar : wasmSimd;
   return Math.max(1, Math.round(perEntry * rows * parameters));
-}
-
-/** The most a Lanczos run of up to `steps` steps on an n-dimensional operator costs with one pass per step: Σ_{m=1..steps} (product + n·m), and the product that measures the rounding. */
-export function lanczosCost(n: number, steps: number, product: number): number {
-  return (steps + ROUNDING_PRODUCTS) * product + (n * steps * (steps + 1)) / 2;
 }
 
 /** The options of measureCurvature that set its plan, as it takes them (each has its default). */
@@ -114,65 +110,143 @@ export function lanczosProducts(n: number, maxSteps = LANCZOS_MAX_STEPS): number
 export type CurvatureStage = Omit<CurvatureProgress, 'done' | 'total' | 'fraction'>;
 
 /**
- * The products and the work of a measurement, planned and done. The plan is the most each run can
- * take (a trace's n products or its probes, a Lanczos run's min(n, maxSteps) steps with one
- * reorthogonalisation pass each); a run that ends early takes its untaken part off the plan (rather
- * than jumping to its planned end), a step's second DGKS pass or a restart's two passes add their
- * cost to both, so `done` never
- * passes `total`, the fraction never falls, and both end equal. Costs are whole numbers, so the sums
- * are exact.
+ * The stages of measureCurvature in the order it takes them, for `blocks` layers' blocks (none
+ * without `layers`): each layer's Lanczos runs (H, then G), the whole network's, then the two traces.
+ * The traces come last because their work is known before they start (n products, or the probes):
+ * the progress then waits on no unknown once most of the work is done. Lanczos runs end when their
+ * values converge, which nothing tells before they run; run first, what they took is known by the
+ * time the fraction is large, so a wrong guess of their length moves it least (see CurvatureWork).
+ */
+export function curvatureStages(blocks: number, layers: boolean): Omit<CurvatureStage, 'module'>[] {
+  const eigen = (layer?: number) => (['hessian', 'gaussNewton'] as const).map((matrix) => ({ matrix, measuring: 'eigenvalues' as const, ...(layer !== undefined && { layer }) }));
+  const perLayer = layers ? Array.from({ length: blocks }, (_, layer) => eigen(layer)).flat() : [];
+  return [...perLayer, ...eigen(), { matrix: 'hessian', measuring: 'trace' }, { matrix: 'gaussNewton', measuring: 'trace' }];
+}
+
+/**
+ * How far the fraction may stand from the share of the work done, ahead or behind, on the plans
+ * test/curvature/progress-plan.test.ts plays (runs that stop early, runs that hit their step limit,
+ * runs far longer than any before them; from real runs' steps): a third. Most stay within 0.1; the
+ * far ends are a later run taking 2.6× the steps of any before it (ahead 0.32) and a 300-step run
+ * after ones of at most 130 (behind 0.30). Of the work as modelled, not of the time.
+ */
+export const PROGRESS_TOLERANCE = 1 / 3;
+
+/** A run of the plan: a trace of `products` products, or a Lanczos run on an n-dimensional operator of at most `limit` steps. */
+export type PlannedRun = { what: CurvatureStage; n: number } & ({ measuring: 'trace'; products: number } | { measuring: 'eigenvalues'; limit: number });
+
+/** A planned run as it goes: its products and steps taken, its work done, and whether it has ended. */
+interface RunState {
+  planned: PlannedRun;
+  products: number;
+  steps: number;
+  work: number;
+  ended: boolean;
+}
+
+/**
+ * The products and the work of a measurement, planned and done, and the share of the work done.
+ *
+ * Products (`done`, `total`): the plan is the most each run can take (a trace's n products or its
+ * probes, a Lanczos run's min(n, maxSteps) steps and its rounding product); a run that ends early
+ * takes its untaken products off the plan, so `done` never passes `total` and both end equal.
+ *
+ * The fraction is the work done over the work done and still expected, in basis-entry reads (a
+ * product costs `product` of them, a Lanczos step's passes n·m each, m its basis vectors). A trace's
+ * work is known. A Lanczos run's is not: it ends when its values converge. Each run not ended is
+ * expected to take as many steps as the longest run of its kind (the same matrix, and a layer's block
+ * or the whole network) taken so far, else of its matrix, else of any, else its step limit; the run
+ * under way at least one step more than it has taken, and the later runs at least what it is expected
+ * to take. Its work is then its products and one pass per step. The fraction never falls (a longer
+ * expectation holds it until the work catches up) and is 1 when the last run ends.
  */
 export class CurvatureWork {
   private products = 0;
   private plannedProducts: number;
-  private work = 0;
-  private plannedWork: number;
+  private readonly runs: RunState[];
+  private next = 0;
+  private shown = 0;
 
   /**
    * @param product the cost of one product (productCost)
-   * @param runs every run the measurement will take: its products and its work at most
+   * @param planned every run the measurement takes, in its order (curvatureStages)
    * @param onProgress told after every product and at the end of every run
    */
   constructor(
     private readonly product: number,
-    runs: readonly { products: number; work: number }[],
+    planned: readonly PlannedRun[],
     private readonly onProgress: (progress: CurvatureProgress) => void,
   ) {
-    this.plannedProducts = runs.reduce((sum, run) => sum + run.products, 0);
-    this.plannedWork = runs.reduce((sum, run) => sum + run.work, 0);
+    this.runs = planned.map((run) => ({ planned: run, products: 0, steps: 0, work: 0, ended: false }));
+    this.plannedProducts = planned.reduce((sum, run) => sum + mostProducts(run), 0);
   }
 
   /**
-   * `run(operator, onStep)` counted as one planned run of at most `products` products and `work`
-   * work: each product is counted and reported, each Lanczos step (`onStep`, for a Lanczos run) adds
-   * its passes' n·m per pass.
+   * `run(operator, onStep)` counted as the plan's next run, `what`: each product is
+   * counted and reported, each Lanczos step (`onStep`, for a Lanczos run) adds its passes' n·m per pass.
    */
-  stage<R>(what: CurvatureStage, planned: { products: number; work: number }, n: number, run: (operator: LinearOperator, onStep: (step: LanczosStep) => void) => R, operator: LinearOperator): R {
-    const productsEnd = this.products + planned.products;
-    let workEnd = this.work + planned.work;
+  stage<R>(what: CurvatureStage, run: (operator: LinearOperator, onStep: (step: LanczosStep) => void) => R, operator: LinearOperator): R {
+    const state = this.runs[this.next++];
+    const { planned } = state;
+    const most = mostProducts(planned);
     const result = run(
       (out, v) => {
         operator(out, v);
-        this.products = Math.min(productsEnd, this.products + 1);
-        this.work = Math.min(workEnd, this.work + this.product);
+        if (state.products < most) {
+          state.products++;
+          this.products++;
+        }
+        state.work += this.product;
         this.report(what);
       },
       ({ basis, passes, restarted }) => {
-        // The plan has one pass per step: a second (DGKS) and a restart's two are work it could not foresee.
-        const taken = passes + (restarted ? 2 : 0);
-        const unplanned = (taken - 1) * n * basis;
-        workEnd += unplanned;
-        this.plannedWork += unplanned;
-        this.work = Math.min(workEnd, this.work + taken * n * basis);
+        state.steps++;
+        // a restart's fresh vector is orthogonalised by two passes more
+        state.work += (passes + (restarted ? 2 : 0)) * planned.n * basis;
       },
     );
-    this.plannedProducts -= productsEnd - this.products;
-    this.plannedWork -= workEnd - this.work;
+    state.ended = true;
+    this.plannedProducts -= most - state.products;
     this.report(what);
     return result;
   }
 
-  private report(what: CurvatureStage): void {
-    this.onProgress({ done: this.products, total: this.plannedProducts, fraction: this.work / this.plannedWork, ...what });
+  /**
+   * The share of the work done: the work done over it and the work still expected (see the class
+   * comment), never less than it said before; 1 once every run has ended.
+   */
+  private fraction(): number {
+    let done = 0;
+    let expected = 0;
+    // Lanczos runs so far, in order, with the steps each took or is expected to take.
+    const seen: { what: CurvatureStage; steps: number }[] = [];
+    const longest = (runs: typeof seen) => (runs.length ? Math.max(...runs.map((r) => r.steps)) : undefined);
+    for (const state of this.runs) {
+      const { planned } = state;
+      done += state.work;
+      if (planned.measuring === 'trace') {
+        if (!state.ended) expected += (planned.products - state.products) * this.product;
+        continue;
+      }
+      const { matrix, layer } = planned.what;
+      const ofMatrix = seen.filter((r) => r.what.matrix === matrix);
+      const ofKind = ofMatrix.filter((r) => (r.what.layer === undefined) === (layer === undefined));
+      const steps = state.ended ? state.steps : Math.min(planned.limit, Math.max(longest(ofKind) ?? longest(ofMatrix) ?? longest(seen) ?? planned.limit, state.steps + 1));
+      seen.push({ what: planned.what, steps });
+      if (state.ended) continue;
+      const products = Math.max(0, steps + ROUNDING_PRODUCTS - state.products);
+      expected += products * this.product + (planned.n * (steps * (steps + 1) - state.steps * (state.steps + 1))) / 2;
+    }
+    this.shown = Math.max(this.shown, expected > 0 ? done / (done + expected) : 1);
+    return this.shown;
   }
+
+  private report(what: CurvatureStage): void {
+    this.onProgress({ done: this.products, total: this.plannedProducts, fraction: this.fraction(), ...what });
+  }
+}
+
+/** The most products a run of the plan takes: a trace's, or a Lanczos run's at its step limit with the rounding product. */
+function mostProducts(run: PlannedRun): number {
+  return run.measuring === 'trace' ? run.products : run.limit + ROUNDING_PRODUCTS;
 }

@@ -9,10 +9,10 @@ import type { Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
-import { lanczos, type LanczosEnds, type LanczosRemainder, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
-import { CurvatureWork, lanczosCost, lanczosProducts, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage } from './curvature-work.js';
+import { lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
+import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
-import { traceOf, type TraceEstimate } from './matrix-trace.js';
+import { traceOf, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
 export type { CurvatureProgress } from './curvature-work.js';
 
@@ -153,53 +153,61 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;
-    const progress = progressOf(ops, net.kernels.name, layers, options, onProgress);
-    const eigenOf = (ends: LanczosEnds) => (operator: LinearOperator, n: number, onStep?: (step: LanczosStep) => void) => lanczos(operator, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends, onStep });
+    const stages = curvatureStages(ops.blocks.length, layers);
+    const sizeOf = (layer?: number) => (layer === undefined ? ops.size : ops.blocks[layer].length);
+    const operatorOf = (matrix: 'hessian' | 'gaussNewton', layer?: number) => (layer === undefined ? ops[matrix] : ops.restrict(ops[matrix], ops.blocks[layer]));
+    const progress = progressOf(ops, net.kernels.name, stages, layers, sizeOf, options, onProgress);
     // One trace run per matrix gives every layer's block trace too (see matrix-trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
     // is many times a layer's own trace), and for G never negative (G is PSD, so is each G_ll). It
     // costs one product per layer per probe, beside Lanczos' products (docs/curvature.md).
     const traceOptions = { probes: options.probes, exactLimit: options.exactTraceLimit, seed: options.seed, blockProbes: layers };
-    const traceRun = (op: LinearOperator) => traceOf(op, ops.size, ops.blocks, traceOptions);
-    const hessianTrace = progress.trace({ matrix: 'hessian', measuring: 'trace' }, traceRun, ops.hessian);
-    const gaussNewtonTrace = progress.trace({ matrix: 'gaussNewton', measuring: 'trace' }, traceRun, ops.gaussNewton);
-    const hessianOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): HessianSummary => {
-      const eigen = progress.eigen({ matrix: 'hessian', measuring: 'eigenvalues', ...block }, n, eigenOf('both'), operator);
-      return {
-        largest: eigen.largest,
-        smallest: eigen.smallest,
-        trace: trace.trace,
-        traceStdError: trace.standardError,
-        negativeMass: eigen.negativeMass,
-        negativeMassExact: eigen.negativeMassExact,
-        zeroWithin: eigen.zeroWithin,
-        converged: eigen.converged,
-        unconverged: eigen.unconverged,
-        ...(eigen.remainder && { remainder: eigen.remainder }),
-      };
-    };
-    const gaussNewtonOf = (operator: LinearOperator, n: number, trace: TraceEstimate, block?: { layer: number; module: string }): GaussNewtonSummary => {
-      // G reports its largest values only, so Lanczos converges those alone: its smallest, in a cluster
-      // near 0, converge last (on a deep sigmoid network's hidden blocks, not within 300 steps).
-      const eigen = progress.eigen({ matrix: 'gaussNewton', measuring: 'eigenvalues', ...block }, n, eigenOf('largest'), operator);
-      return {
-        largest: eigen.largest,
-        trace: trace.trace,
-        traceStdError: trace.standardError,
-        zeroWithin: eigen.zeroWithin,
-        converged: eigen.converged,
-        unconverged: eigen.unconverged,
-        ...(eigen.remainder && { remainder: eigen.remainder }),
-      };
-    };
+    // G reports its largest values only, so Lanczos converges those alone: its smallest, in a cluster
+    // near 0, converge last (on a deep sigmoid network's hidden blocks, not within 300 steps).
+    const ends = { hessian: 'both', gaussNewton: 'largest' } as const;
+    const eigen = new Map<string, LanczosResult>();
+    const traces = new Map<string, TraceResult>();
+    const key = (matrix: string, layer?: number) => `${matrix} ${layer ?? 'whole'}`;
+    for (const { matrix, measuring, layer } of stages) {
+      const what = { matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module }) };
+      if (measuring === 'trace') traces.set(matrix, progress(what, (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops[matrix]));
+      else {
+        const n = sizeOf(layer);
+        const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], onStep });
+        eigen.set(key(matrix, layer), progress(what, run, operatorOf(matrix, layer)));
+      }
+    }
+    const hessianTrace = traces.get('hessian')!;
+    const gaussNewtonTrace = traces.get('gaussNewton')!;
+    const hessianOf = (eigen: LanczosResult, trace: TraceEstimate): HessianSummary => ({
+      largest: eigen.largest,
+      smallest: eigen.smallest,
+      trace: trace.trace,
+      traceStdError: trace.standardError,
+      negativeMass: eigen.negativeMass,
+      negativeMassExact: eigen.negativeMassExact,
+      zeroWithin: eigen.zeroWithin,
+      converged: eigen.converged,
+      unconverged: eigen.unconverged,
+      ...(eigen.remainder && { remainder: eigen.remainder }),
+    });
+    const gaussNewtonOf = (eigen: LanczosResult, trace: TraceEstimate): GaussNewtonSummary => ({
+      largest: eigen.largest,
+      trace: trace.trace,
+      traceStdError: trace.standardError,
+      zeroWithin: eigen.zeroWithin,
+      converged: eigen.converged,
+      unconverged: eigen.unconverged,
+      ...(eigen.remainder && { remainder: eigen.remainder }),
+    });
     const layerReports = layers
       ? ops.blocks.map((block, l) => ({
           layer: block.layer,
           module: block.module,
           parameters: block.length,
-          hessian: hessianOf(ops.restrict(ops.hessian, block), block.length, hessianTrace.blocks[l], { layer: l, module: block.module }),
-          gaussNewton: gaussNewtonOf(ops.restrict(ops.gaussNewton, block), block.length, gaussNewtonTrace.blocks[l], { layer: l, module: block.module }),
+          hessian: hessianOf(eigen.get(key('hessian', l))!, hessianTrace.blocks[l]),
+          gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton', l))!, gaussNewtonTrace.blocks[l]),
         }))
       : [];
     return {
@@ -207,8 +215,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
       parameters: ops.size,
       rows: ops.rows,
       traceExact: gaussNewtonTrace.exact,
-      hessian: hessianOf(ops.hessian, ops.size, hessianTrace),
-      gaussNewton: gaussNewtonOf(ops.gaussNewton, ops.size, gaussNewtonTrace),
+      hessian: hessianOf(eigen.get(key('hessian'))!, hessianTrace),
+      gaussNewton: gaussNewtonOf(eigen.get(key('gaussNewton'))!, gaussNewtonTrace),
       layers: layerReports,
     };
   } finally {
@@ -216,31 +224,22 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   }
 }
 
-/** Runs a trace or a Lanczos run, counted into the progress when there is an onProgress. */
-interface ProgressStages {
-  trace<R>(what: CurvatureStage, run: (operator: LinearOperator) => R, operator: LinearOperator): R;
-  eigen<R>(what: CurvatureStage, n: number, run: (operator: LinearOperator, n: number, onStep?: (step: LanczosStep) => void) => R, operator: LinearOperator): R;
-}
+/** Runs a stage (a trace or a Lanczos run), counted into the progress when there is an onProgress. */
+type ProgressStage = <R>(what: CurvatureStage, run: (operator: LinearOperator, onStep?: (step: LanczosStep) => void) => R, operator: LinearOperator) => R;
 
 /**
- * measureCurvature's stages, counted by a CurvatureWork whose plan is the most every run can take: a
+ * measureCurvature's stages, counted by a CurvatureWork whose plan is every stage in its order: a
  * trace n products when exact, else a product per probe (per layer with block probes, whose blocks
- * cover every parameter); a Lanczos run min(n, maxSteps) steps and its rounding product, on the whole network and each
- * layer's block, for H and for G. Without onProgress, the runs as they are.
+ * cover every parameter); a Lanczos run at most min(n, maxSteps) steps and its rounding product.
+ * Without onProgress, the runs as they are.
  */
-function progressOf(ops: CurvatureOperators, backend: string, layers: boolean, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStages {
-  if (onProgress === undefined) return { trace: (_, run, operator) => run(operator), eigen: (_, n, run, operator) => run(operator, n) };
-  const product = productCost(backend, ops.rows, ops.size);
-  const plan = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers });
-  const trace = { products: plan.trace, work: plan.trace * product };
-  const eigenPlan = (n: number) => {
-    const steps = lanczosSteps(n, options.maxSteps);
-    return { products: lanczosProducts(n, options.maxSteps), work: lanczosCost(n, steps, product) };
-  };
-  const eigenRuns = [ops.size, ...(layers ? ops.blocks.map((b) => b.length) : [])].map(eigenPlan);
-  const work = new CurvatureWork(product, [trace, trace, ...eigenRuns, ...eigenRuns], onProgress);
-  return {
-    trace: (what, run, operator) => work.stage(what, trace, ops.size, (op) => run(op), operator),
-    eigen: (what, n, run, operator) => work.stage(what, eigenPlan(n), n, (op, onStep) => run(op, n, onStep), operator),
-  };
+function progressOf(ops: CurvatureOperators, backend: string, stages: readonly CurvatureStage[], layers: boolean, sizeOf: (layer?: number) => number, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStage {
+  if (onProgress === undefined) return (_, run, operator) => run(operator);
+  const traceProducts = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers }).trace;
+  const planned = stages.map((what): PlannedRun => {
+    const n = sizeOf(what.layer);
+    return what.measuring === 'trace' ? { what, n, measuring: 'trace', products: traceProducts } : { what, n, measuring: 'eigenvalues', limit: lanczosSteps(n, options.maxSteps) };
+  });
+  const work = new CurvatureWork(productCost(backend, ops.rows, ops.size), planned, onProgress);
+  return (what, run, operator) => work.stage(what, run, operator);
 }

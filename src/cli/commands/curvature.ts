@@ -11,7 +11,7 @@ import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
 import { CURVATURE_COST_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
-import { plannedProducts } from '../../curvature/curvature-work.js';
+import { plannedProducts, PROGRESS_TOLERANCE } from '../../curvature/curvature-work.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { formatTable, sci } from '../table.js';
 
@@ -60,6 +60,11 @@ export const curvatureCommand = command({
   },
 });
 
+/** A share as whole percentage points: 1/3 → 33. */
+function percentPoints(share: number): number {
+  return Math.round(100 * share);
+}
+
 /** What --help says --no-layers leaves out, and what it saves, by measureCurvature's plan (progressOf) with its defaults. */
 function noLayersAbout(): string {
   const { probes } = MATRIX_TRACE_DEFAULTS;
@@ -88,9 +93,11 @@ function costNote(): string {
     `${probes} probes per layer; Lanczos runs up to ${steps} steps on the whole network and on each layer's block`,
     `(n_l its parameters), and one product more to measure the products' rounding, ending sooner once the`,
     `--k values converge (G's largest alone). The count is printed`,
-    `on stderr at the start, progress after it: the share of the work (products and reorthogonalisation weighed`,
-    `by their costs) of the most the run can take, every Lanczos run to its step limit, so where the runs end`,
-    `sooner it runs behind the time and jumps to 100 % at the end (docs/curvature.md measures by how much).`,
+    `on stderr at the start, progress after it: the share of the work done (products and reorthogonalisation`,
+    `weighed by their costs) of the work done and still expected, each Lanczos run expected to take as many steps`,
+    `as the longest of its kind so far, the traces (whose work is known) last: within ${percentPoints(PROGRESS_TOLERANCE)} points of the`,
+    `share of the work done on the runs tested, ahead where a later run takes far longer than any before it,`,
+    `behind where it ends far sooner (docs/curvature.md).`,
     `Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
     `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
     `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
