@@ -362,8 +362,8 @@ ${markdownTable(scalingRows)}
 
 \`createThreadedWasmKernels({ threads: 2 })\`: the core on a shared WebAssembly.Memory, the dense
 products split between the main thread and one worker (forward and ∂input by batch rows, ∂W by its
-columns), and so are the gathering of a batch's rows, the elementwise activations and large optimiser
-updates. train() runs one epoch over ${API_ROWS.toLocaleString('en')} digits per call, on a dataset uploaded once and on the
+columns), and so are the gathering of a batch's rows, the elementwise activations, and large optimiser
+updates (plain SGD's too) and zeroings. train() runs one epoch over ${API_ROWS.toLocaleString('en')} digits per call, on a dataset uploaded once and on the
 rows (uploaded by each call, on the main thread). Each row runs in ${THREAD_ROUNDS} interleaved rounds of one
 thread, two threads and the host control's one and two threads (bench/host-control.ts: the f32x4 peak
 loop, ~1 ms, on the main thread alone or split with a worker, each on its own memory); ratio =

@@ -150,14 +150,16 @@ const MIN_SPLIT_COPY = 1 << 14;
  * and the backward's, where the workers would otherwise wait. At batches too small to split the
  * products the workers sleep, and waking one would cost more than the half it takes over.
  * A split forward leaves every weight in both cores' caches, so a write to it on one thread first
- * takes each line from the other core: on an AMD EPYC Zen 4 (2 vCPUs, 2026-12-02, load 13) the main
- * thread's axpy of 78,400 weights both threads had read took 34, 46 or 180 µs from one process to
- * the next (9 µs with the lines in its own cache alone), split 18, 25 or 95 µs in the same
- * processes, and the zeroing of 78,400 values 33–44 µs alone (tenth percentiles of 300 calls each,
- * interleaved). On an AMD EPYC Zen 3 (2026-12-01, load 16–17) splitting the axpy and the zeroing
- * made no measurable difference to train() of [784,100,100,10] at batch 256, and splitting them by
- * the columns a split ∂W gives each thread (a call per row of a [100][784] ∂W) was slower than the
- * main thread alone (zero 28 µs against 19, axpy 42 against 31, 2026-12-02 04:20, load 12).
+ * takes each line from the other core (bench/shared-writes.ts, which times both after the set-ups of
+ * a step). On an AMD EPYC Zen 4 (2 vCPUs, 2026-12-02 14:32, load 14; medians of up to 300 calls
+ * in each of 7 processes) the main thread's axpy of 78,400 weights both threads had read took
+ * 141–184 µs alone and 98–103 split in 6 of them, its zeroing of a split ∂W 93–113 alone and 31–39
+ * split (34 and 8 µs with the lines in its own cache alone); in the 7th the lines moved faster
+ * (axpy 41 alone, 38 split; zero 13 alone, 19 split). On an AMD EPYC Zen 3 (2026-12-01, load
+ * 16–17) splitting the axpy and the zeroing made no measurable difference to train() of
+ * [784,100,100,10] at batch 256, and splitting them by the columns a split ∂W gives each thread (a
+ * call per row of a [100][784] ∂W) was slower than the main thread alone (zero 28 µs against 19,
+ * axpy 42 against 31, 2026-12-02 04:20, load 12).
  */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
