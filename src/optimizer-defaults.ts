@@ -7,6 +7,12 @@
 /** Adam's and AdamW's defaults, PyTorch's (lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-8): the optimisers' own (optim/adam.ts) and the rate the diagnosis's Adam remedy names. */
 export const ADAM_DEFAULTS = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
+/** LARS's defaults (lr 0.1, trust coefficient η 0.001 as You, Gitman & Ginsburg 2017, momentum 0.9): the optimiser's own (optim/lars.ts) and the rate the diagnosis's LARS remedy names. */
+export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
+
+/** K-FAC's learning rate with its rescaled step (its default): 1, the quadratic model's own step length; train()'s rate for K-FAC when it is given none (optim/kfac.ts), and the rate the diagnosis's K-FAC remedy names. */
+export const KFAC_RESCALED_LEARNING_RATE = 1;
+
 /** The momentum of SGD's named settings (sgd-momentum, nesterov, layer-rates: studies/optimizer-choices.ts) and of the diagnosis's momentum remedy. */
 export const CHOICE_MOMENTUM = 0.9;
 

@@ -88,6 +88,7 @@ import { assertNotDisposed, checkStateKind, OptimizerStateFault, restoredTensors
 import { checkBoolean, checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
+import { KFAC_RESCALED_LEARNING_RATE } from '../optimizer-defaults.js';
 import { allocVector, dotVectors, freeVector, gradientsOf, parameterLengths, valuesOf, type ParamVector } from './param-vector.js';
 
 /**
@@ -169,9 +170,8 @@ export const KFAC_DEFAULTS = {
   normConstraint: KFAC_NORM_CONSTRAINT,
 } as const;
 
-/** train()'s learning rate for K-FAC when it is given none: 1 with rescaling (the model's own step), else 0.2. */
+/** train()'s learning rate for K-FAC when it is given none: KFAC_RESCALED_LEARNING_RATE (1) with rescaling (the model's own step), else 0.2. */
 export const KFAC_LEARNING_RATE = 0.2;
-export const KFAC_RESCALED_LEARNING_RATE = 1;
 
 /** Bounds of the adapted λ: below, f32 factors cannot tell it from 0; above, nothing would move. */
 export const KFAC_LAMBDA_MIN = 1e-12;

@@ -10,6 +10,7 @@ import type { Tensor } from '../kernels.js';
 import type { ModelOwner, Parameter } from '../model.js';
 import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from '../checks.js';
+import { LARS_DEFAULTS } from '../optimizer-defaults.js';
 
 export interface LarsOptions extends FirstOrderOptions {
   /** Trust coefficient η (default 0.001, as in the paper). */
@@ -24,7 +25,6 @@ export interface LarsOptions extends FirstOrderOptions {
  */
 const NEGLIGIBLE_GRADIENT = 1e-30;
 
-export const LARS_DEFAULTS = { learningRate: 0.1, eta: 0.001, momentum: 0.9 } as const;
 /** LARS's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
 export const LARS_KEYS = ['eta', 'momentum'] as const;
 

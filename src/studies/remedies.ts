@@ -17,10 +17,9 @@ import { createOptimizer, findOptimizer, type OptimizerSpec } from '../optim/ind
 import { measuredRatesText } from '../equalising-rates.js';
 import { counted } from '../counted.js';
 import { parameterCountOf } from '../network/memory-budget.js';
-import { LARS_DEFAULTS } from '../optim/lars.js';
 import { LBFGS_DEFAULTS } from '../optim/lbfgs.js';
 import { optimizerChoices, type OptimizerChoice } from './optimizer-choices.js';
-import { CHOICE_MOMENTUM } from '../optimizer-defaults.js';
+import { CHOICE_MOMENTUM, LARS_DEFAULTS } from '../optimizer-defaults.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SECONDS_BOUND } from './study-bounds.js';
 import { loadStudyDigits } from './study-digits.js';

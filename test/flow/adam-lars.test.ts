@@ -13,6 +13,8 @@ import { diagnose, VANISHING_RATIO } from '../../src/flow/diagnose.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { firstRows } from '../../src/studies/depth.js';
 import { tracedRun, type Rows } from '../util/traced-run.js';
+import { LARS_DEFAULTS } from '../../src/optimizer-defaults.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 
 let digits: Rows;
 beforeAll(async () => {
@@ -20,14 +22,8 @@ beforeAll(async () => {
   digits = firstRows(train.x, train.y, 700);
 });
 
-const adamRun = (hidden: number, epochs: number) =>
-  tracedRun({ sizes: [784, ...Array.from({ length: hidden }, () => 30), 10], activation: 'sigmoid', seed: 1 }, digits, {
-    epochs,
-    batchSize: 32,
-    learningRate: 0.001,
-    optimizer: 'adam',
-    trace: { every: 1 },
-  });
+const ADAM_RUN = (epochs: number): TrainOptions => ({ epochs, batchSize: 32, learningRate: 0.001, optimizer: 'adam', trace: { every: 1 } });
+const adamRun = (hidden: number, epochs: number) => tracedRun({ sizes: [784, ...Array.from({ length: hidden }, () => 30), 10], activation: 'sigmoid', seed: 1 }, digits, ADAM_RUN(epochs));
 
 const options = (d: ReturnType<typeof diagnose>) => d.remedies.map((r) => r.option);
 
@@ -42,10 +38,11 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
     // Not compensated the other way: the first hidden layer's steps are more than 4× the last's.
     expect(e.updateFirstToLast).toBeGreaterThanOrEqual(1 / VANISHING_RATIO);
     expect(e.updateFirstToLast).toBeCloseTo(5.13, 1);
-    expect(options(d)).not.toContain("optimizer: 'lars'");
+    expect(options(d).some((o) => o.startsWith("optimizer: 'lars'"))).toBe(false);
     // What the gap's cause and the curvature still point to stays.
     expect(options(d)).toContain("activation: 'relu', init: 'he-normal' (or activation: 'tanh')");
-    expect(options(d)).toContain("optimizer: 'kfac' (or optimizer: 'hessian-free')");
+    // K-FAC at its own rate, not Adam's 0.001 (optimizerSwitch).
+    expect(options(d)).toContain("optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free')");
   }, 120_000);
 
   it("is offered where Adam's steps still follow the gap (1/28.9 beside a δ gap of 2.8e-8, 10 hidden layers), saying what LARS changes and that LAMB is not here", async () => {
@@ -54,7 +51,8 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
     const e = d.evidence;
     expect([d.verdict, d.severity, e.compensated]).toEqual(['vanishing', 'severe', false]);
     expect(e.updateFirstToLast).toBeLessThanOrEqual(VANISHING_RATIO);
-    const lars = d.remedies.find((r) => r.option === "optimizer: 'lars'");
+    // With LARS's own rate: Adam's 0.001 kept beside LARS would step 1/100 of LARS's default.
+    const lars = d.remedies.find((r) => r.option === "optimizer: 'lars', learningRate: 0.1");
     expect(lars, options(d).join(' | ')).toBeDefined();
     expect(lars!.why).toBe(
       `adam's steps still follow the gap: the first hidden layer's ‖ΔW‖/‖W‖ is 1/${(1 / e.updateFirstToLast).toPrecision(3)} of the last hidden layer's (median). ` +
@@ -62,5 +60,9 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
         "its steps are SGD with momentum's in place of adam's per-weight ones (the same trust ratio on Adam's step is LAMB, You et al. 2020, which gradscope does not have).",
     );
     expect(1 / e.updateFirstToLast).toBeCloseTo(28.9, 0);
+    // The remedy as a user applies it, its settings in place of the run's options: the run it makes is LARS at LARS's default rate.
+    const applied = Object.fromEntries(lars!.settings.map((s) => [s.option, s.option === 'optimizer' ? s.flagValue : Number(s.flagValue)]));
+    const { trace: remedied } = await tracedRun({ sizes: [784, ...Array.from({ length: 10 }, () => 30), 10], activation: 'sigmoid', seed: 1 }, digits, { ...ADAM_RUN(1), ...applied });
+    expect([remedied.run.optimizer, remedied.run.learningRate]).toEqual(['lars', LARS_DEFAULTS.learningRate]);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '
 import { ADAM_DEFAULTS, CHOICE_MOMENTUM, OWN_STEP_LENGTH, STEP_SIZE_OF_THEIR_OWN } from '../../optimizer-defaults.js';
 import type { Evidence } from './diagnosis-types.js';
 import { amountAbove, lowestWhen, plateauFall, riseFrom, runEpochs, shortRunEpochs } from './progress-readings.js';
-import { type AddRemedy, addSmallerRate, choice, inForceWords } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from './remedy-settings.js';
 
 /**
  * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
@@ -77,10 +77,7 @@ export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy, flow:
         `(should the training loss then rise from epoch to epoch, the rate is too large, and this diagnosis says so).${inForceWords(run)}`,
     );
   }
-  const adam: RemedySetting[] = [
-    choice('optimizer', 'adam'),
-    ...(run.learningRate === ADAM_DEFAULTS.learningRate ? [] : [{ option: 'learningRate' as const, value: `${ADAM_DEFAULTS.learningRate}`, flagValue: `${ADAM_DEFAULTS.learningRate}` }]),
-  ];
+  const adam = optimizerSwitch(run, 'adam');
   const adamWhy = `divides each weight's step by the size of its recent gradients, so a shallow slope still gets a step of normal size (Kingma & Ba 2015; at its default rate ${ADAM_DEFAULTS.learningRate}).`;
   if (optimizer === 'sgd' && !(run.momentum !== undefined && run.momentum > 0)) {
     add(

@@ -5,7 +5,7 @@
  */
 import type { RunAtEnd, TraceRun } from '../trace.js';
 import { type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
-import { OWN_STEP_LENGTH } from '../../optimizer-defaults.js';
+import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 
@@ -17,6 +17,26 @@ export const choice = (option: RemedyOption, name: string): RemedySetting => ({ 
 
 /** A change to the layer specs (no flag takes one). */
 export const layers = (value: string): RemedySetting => ({ option: 'layers', value });
+
+/**
+ * The learning rate each optimiser a remedy switches to runs at when given none, from the constants
+ * the optimisers themselves read (optimizer-defaults.ts). Hessian-free takes no rate (its damping
+ * sets its steps): it has none here.
+ */
+export const SWITCH_RATES: Readonly<Record<string, number>> = { adam: ADAM_DEFAULTS.learningRate, lars: LARS_DEFAULTS.learningRate, kfac: KFAC_RESCALED_LEARNING_RATE };
+
+/**
+ * A switch to optimiser `name` as a remedy's settings: the optimiser, and the rate it runs at by
+ * default (SWITCH_RATES) unless the run already started at that rate and kept it. A rate goes with
+ * the switch because train()'s options, and the visualizer's settings, keep the run's own beside a
+ * new optimiser: an Adam run's 0.001 would be LARS's, an SGD run's 3 Adam's (the command line drops
+ * the old rate with the old optimiser and takes this one).
+ */
+export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
+  const rate = SWITCH_RATES[name];
+  const kept = run.learningRate === rate && run.startingLearningRate === undefined;
+  return rate === undefined || kept ? [choice('optimizer', name)] : [choice('optimizer', name), { option: 'learningRate', value: `${rate}`, flagValue: `${rate}` }];
+}
 
 export const CLIP_AT_1: RemedySetting = { option: 'clipNorm', value: '1', flagValue: '1' };
 

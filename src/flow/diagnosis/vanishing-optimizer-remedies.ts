@@ -2,7 +2,7 @@
  * The optimisers that undo a vanishing gradient after the fact, and the per-layer rates measured
  * from the end of an SGD run's trace. Part of diagnose() (diagnose.ts).
  */
-import type { Trace, TraceRun } from '../trace.js';
+import { runAtEnd, type Trace, type TraceRun } from '../trace.js';
 import { equalisingRates } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
@@ -11,7 +11,7 @@ import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, VANISHING_RATIO } from './diagnos
 import { timesOf } from './diagnosis-words.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
-import { type AddRemedy, choice } from './remedy-settings.js';
+import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
 
 /**
  * The per-layer rates at the end of a dense network's trace: per weight layer, the median over
@@ -102,19 +102,20 @@ export function vanishingOptimizerRemedies(
   optimizerRemedy: (name: string, why: string) => void,
   add: AddRemedy,
 ): void {
-  const run = trace.run;
+  // The rates a switch carries are set against the one in force at the end (optimizerSwitch).
+  const run = runAtEnd(trace);
   larsRemedy(trace, e, optimizerRemedy);
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
-    add([choice('optimizer', 'adam')], "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
+    add(optimizerSwitch(run, 'adam'), "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");
   }
   layerRatesRemedy(trace, e, add);
   // K-FAC takes dense networks only.
   const secondOrder = (trace.blocks ? ['hessian-free'] : ['kfac', 'hessian-free']).filter((name) => run.optimizer !== name);
   if (secondOrder.length) {
     add(
-      [choice('optimizer', secondOrder[0])],
+      optimizerSwitch(run, secondOrder[0]),
       'second-order methods use curvature to rescale the gradient of each direction, undoing the shrinking that the chain rule applied.',
-      secondOrder[1] === undefined ? undefined : [choice('optimizer', secondOrder[1])],
+      secondOrder[1] === undefined ? undefined : optimizerSwitch(run, secondOrder[1]),
     );
   }
 }

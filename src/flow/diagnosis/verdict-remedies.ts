@@ -17,7 +17,7 @@ import { chainEnds, decisiveGap, positiveFinite } from './gap-measures.js';
 import { activationChange, explodingAcrossNorms, hiddenNonlinearities, initClause, weightRowOf, weightsAboveInit } from './init-remedies.js';
 import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies } from './progress-remedies.js';
-import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName } from './remedy-settings.js';
+import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, optimizerSwitch } from './remedy-settings.js';
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
 import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
 
@@ -60,7 +60,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     if (!usesInit(normalisedInit)) add([choice('init', normalisedInit)], why + initUnknown);
   };
   const optimizerRemedy = (name: string, why: string) => {
-    if (run.optimizer !== name) add([choice('optimizer', name)], why);
+    if (run.optimizer !== name) add(optimizerSwitch(run, name), why);
   };
 
   /** The remedies for dead relu units; `diedLater`: they were alive at the first record, so the steps killed them. */

@@ -1,0 +1,58 @@
+/**
+ * A remedy that switches the optimiser carries the learning rate the new one runs at by default
+ * (optimizerSwitch): train()'s options and the visualizer's settings keep the run's own rate beside a
+ * new optimiser, so without it an Adam run's 0.001 would be LARS's (whose default is 0.1) and an SGD
+ * run's 0.5 Adam's. The rates are the optimisers' own constants: the registry's, which train() uses
+ * where it is given none.
+ */
+import { describe, expect, it } from 'vitest';
+import { OPTIMIZERS } from '../../src/optim/index.js';
+import { optimizerSwitch, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-settings.js';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+
+/** A [4, 3, 3, 3, 2] sigmoid trace whose first hidden layer's δ, ‖∂C/∂b‖, ‖∂C/∂W‖ and steps are 1/20 of the others' in every record, its loss still falling: vanishing, the gap held. */
+function vanishingTrace(run: TraceRun): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
+  for (let i = 0; i < 10; i++) {
+    const r = trace.beginRecord(i + 1, 2.3 - 0.12 * i, 0.6);
+    const neutral: Partial<Record<LayerMetric, number>> = { weightNorm: 1, saturatedFraction: 0, activationStd: 1 };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      const g = l === 0 ? 0.05 : 1;
+      for (const name of ['deltaRms', 'biasGradNorm', 'weightGradNorm'] as const) trace.set(name, r, l, g);
+      trace.set('updateRatio', r, l, 1e-3 * g);
+    }
+  }
+  return trace;
+}
+
+describe("an optimiser switch offered as a remedy carries that optimiser's rate", () => {
+  it('each rate is the one train() gives the optimiser when it is given none (the registry)', () => {
+    for (const [name, rate] of Object.entries(SWITCH_RATES)) expect(OPTIMIZERS.find((d) => d.name === name)?.learningRate, name).toBe(rate);
+    // Hessian-free takes none: its switch carries none.
+    expect(OPTIMIZERS.find((d) => d.name === 'hessian-free')?.learningRate).toBeUndefined();
+    expect(optimizerSwitch({ learningRate: 0.5 }, 'hessian-free').map((s) => s.option)).toEqual(['optimizer']);
+  });
+
+  it("adds the rate unless the run started at it and kept it (a halved run's options still hold its start)", () => {
+    expect(optimizerSwitch({ optimizer: 'adam', learningRate: 0.001 }, 'lars')).toEqual([
+      { option: 'optimizer', value: "'lars'", flagValue: 'lars' },
+      { option: 'learningRate', value: '0.1', flagValue: '0.1' },
+    ]);
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.1 }, 'lars')).toEqual([{ option: 'optimizer', value: "'lars'", flagValue: 'lars' }]);
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.1, startingLearningRate: 0.2 }, 'lars').map((s) => s.value)).toEqual(["'lars'", '0.1']);
+    // A trace that records no rate: the default said, whatever the run's was.
+    expect(optimizerSwitch({}, 'adam').map((s) => s.value)).toEqual(["'adam'", '0.001']);
+  });
+
+  it('a vanishing SGD run at 0.5 is offered LARS, Adam and K-FAC each at its own rate, none at 0.5', () => {
+    const sgd = diagnose(vanishingTrace({ optimizer: 'sgd', learningRate: 0.5, init: 'glorot-uniform' }));
+    expect(sgd.verdict).toBe('vanishing');
+    const options = sgd.remedies.map((r) => r.option);
+    expect(options).toEqual(
+      expect.arrayContaining(["optimizer: 'lars', learningRate: 0.1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free')"]),
+    );
+  });
+});
