@@ -326,11 +326,14 @@ function explainDiagnosis(s: Snapshot): void {
         Number.isFinite(s.stats.unitFailure[l]) ? `${(s.stats.unitFailure[l] * 100).toFixed(0)} % ${s.stats.unitFailureKind[l]}` : '–',
         s.layerRates ? fmt(s.layerRates[l]) : '',
       ];
+      const unitFailureColumn = cells.length - 2;
       for (const [i, text] of cells.entries()) {
         const cell = document.createElement('td');
         cell.textContent = unbrokenPercents(text);
         // Marked as shrinking the gradient when the number shown is below 1 (0.9996 is shown as 1, unmarked).
         if (i === 1 && Number(text) < 1) cell.className = 'small';
+        // Words, not a number: on a phone its kind may go below its share (the style sheet).
+        if (i === unitFailureColumn) cell.className = 'unit-failure';
         if (i === cells.length - 1) cell.className = 'rate';
         row.append(cell);
       }

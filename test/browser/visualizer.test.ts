@@ -98,21 +98,26 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
   it('keeps each number of the chain table on one line at a narrow phone’s width, its widest (per-layer rates) included', async () => {
     const { page, errors } = await open('?depth=6&opt=layer-rates');
     await page.setViewportSize(NARROW_PHONE);
-    // "4.1e-" above "7" read as two numbers; "0 % saturated" may wrap before "saturated" (not inside "0 %": unbrokenPercents).
-    const broken = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('#chain tbody td'))
-        .filter((cell) => /^[-+\d.e]+$/.test(cell.textContent!))
-        .filter((cell) => {
-          const text = document.createRange();
-          text.selectNodeContents(cell);
-          return text.getClientRects().length > 1;
-        })
-        .map((cell) => cell.textContent),
-    );
-    expect(broken).toEqual([]);
+    expect(await brokenNumbers(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
     await page.close();
+  }, 60_000);
+
+  it('fits the chain table in its card at a phone’s 390 px, a block network’s longer row names included', async () => {
+    // It ran 20 px (22 for the block network) past its card there, to be scrolled sideways for its last column.
+    for (const query of ['', '?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05']) {
+      const { page, errors } = await open(query, PHONE);
+      const past = await page.evaluate(() => {
+        const box = document.querySelector('#chain')!.parentElement!;
+        return box.scrollWidth - box.clientWidth;
+      });
+      expect(past, query || 'default settings').toBeLessThanOrEqual(0);
+      // Each number still on one line (unit-failure shares may put their kind below the share).
+      expect(await brokenNumbers(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   }, 60_000);
 
   it(`updates every chart over ${STEPS} training steps, in a worker`, async () => {
@@ -895,6 +900,23 @@ async function pauseOnceRunning(page: Page, steps: number): Promise<void> {
   await page.waitForFunction((n) => document.body.dataset.state === 'running' && Number(document.getElementById('step')!.textContent!.replace(/\D/g, '')) >= n, steps, { timeout: 60_000 });
   await page.click('#train');
   await page.waitForSelector('body[data-state="ready"]');
+}
+
+/**
+ * The chain table's numbers shown on more than one line: "4.1e-" above "7" read as two numbers;
+ * "0 % saturated" may wrap before "saturated" (not inside "0 %": unbrokenPercents).
+ */
+function brokenNumbers(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('#chain tbody td'))
+      .filter((cell) => /^[-+\d.e]+$/.test(cell.textContent!))
+      .filter((cell) => {
+        const text = document.createRange();
+        text.selectNodeContents(cell);
+        return text.getClientRects().length > 1;
+      })
+      .map((cell) => cell.textContent!),
+  );
 }
 
 /** Trains until the page shows `steps` steps, then pauses and waits for the worker to stop. */
