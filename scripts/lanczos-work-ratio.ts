@@ -1,5 +1,7 @@
 /**
- * Measures PRODUCT_COST_PER_ROW_PARAMETER (src/curvature/curvature-work.ts): in Lanczos runs on the
+ * What a product costs beside a reorthogonalisation pass, which measureCurvature's progress prices at
+ * each run's own measured times (src/curvature/curvature-work.ts) because it differs by CPU and
+ * backend: in Lanczos runs on the
  * Hessian of sigmoid networks, the CPU time of each operator product per (rows × parameters) against
  * that of each step's reorthogonalisation per basis entry read (n × basis vectors × passes), on the
  * wasm and the ref backend. Prints, per network, both times and their ratio: the product's cost in

@@ -1,10 +1,12 @@
 /**
  * measureCurvature's progress: the operator products it takes (CurvatureProgress.done / total) and
- * the share of its work done (CurvatureProgress.fraction), each product and each Lanczos step's
- * reorthogonalisation weighed by its modelled cost, so that the fraction moves roughly evenly in
- * time. Counting products alone said "90 %" for a third of a large network's run: a Lanczos step's
- * Gram-Schmidt pass reads its whole basis (n·m multiply-adds twice over, m the basis vectors so
- * far), which on 88,330 parameters outgrows the product within a few dozen steps.
+ * the share of its time spent (CurvatureProgress.fraction), what is still to come priced at what
+ * its products and each Lanczos step's reorthogonalisation have cost so far in this run, so that
+ * the fraction moves evenly in time on any machine. Counting products alone said "90 %" for a third
+ * of a large network's run: a Lanczos step's Gram-Schmidt pass reads its whole basis (n·m
+ * multiply-adds twice over, m the basis vectors so far), which on 88,330 parameters outgrows the
+ * product within a few dozen steps; and what a product costs beside a pass differs by CPU (0.08
+ * basis-entry reads per row and parameter on an AMD Zen 3, ~0.04 on an Intel Xeon) and backend.
  */
 import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type LanczosStep } from './lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from './matrix-trace.js';
@@ -21,12 +23,12 @@ export interface CurvatureProgress {
    */
   total: number;
   /**
-   * The share of the work done, from 0 to 1: the work done over it and the work still expected,
-   * products and each Lanczos step's reorthogonalisation weighed by their modelled costs
-   * (PRODUCT_COST_PER_ROW_PARAMETER; a pass against m basis vectors of n entries costs n·m). A Lanczos
-   * run not ended is expected to take as many steps as the longest of its kind so far (CurvatureWork
-   * says how), so the fraction may run ahead of the work where a later run takes longer than any
-   * before it, and behind where it ends sooner. Never falls; 1 at the end.
+   * The share of the time done, from 0 to 1: the time spent in products and Lanczos steps over it and
+   * the time still expected, priced at this run's own measured time per product and per basis entry
+   * a reorthogonalisation pass reads (0 until the first Lanczos step has shown both). A Lanczos run
+   * not ended is expected to take as many steps as the longest of its kind so far (CurvatureWork
+   * says how), so the fraction may run ahead where a later run takes longer than any before it, and
+   * behind where it ends sooner. Never falls; 1 at the end.
    */
   fraction: number;
   /** The matrix being measured. */
@@ -37,36 +39,6 @@ export interface CurvatureProgress {
   layer?: number;
   /** That layer's PyTorch module name (LayerCurvature.module). */
   module?: string;
-}
-
-/**
- * The modelled cost of one operator product (H·v or G·v over every row), per row and per parameter
- * of the whole network, in the unit of the reorthogonalisation's: one basis entry read by a
- * Gram-Schmidt pass (a multiply-add in its dot product and one in its update). A pass against m
- * basis vectors of n entries costs n·m. Measured with scripts/lanczos-work-ratio.ts (the product's
- * CPU time per row and parameter over a pass's per basis entry read, in the same Lanczos runs on
- * sigmoid networks' Hessians) on 2026-12-02, 01:31–01:37 UTC, AMD EPYC Zen 3, load 11–15: wasm
- * SIMD 0.043 on [784, 64 ×10, 10] with 200 rows, 0.083 on [64, 60 ×9, 10] with 100, 0.146 on
- * [32, 40, 40, 10] with 50 (the wider the layers, the cheaper a product per parameter); wasm scalar
- * 0.231 and 0.304 on the last two, ref 2.00 and 1.77. Each constant is within 2× of its backend's
- * values: enough for a bar that moves roughly evenly, where the products alone were off by 30× on a
- * late step of a large run. A block's product (a layer's Lanczos run) is a whole network's product,
- * restricted.
- */
-export const PRODUCT_COST_PER_ROW_PARAMETER = {
-  /** The wasm backend's SIMD kernels (the default). */
-  wasmSimd: 0.08,
-  /** The wasm backend's scalar kernels ('wasm-scalar', 'wasm-scalar-binary'). */
-  wasmScalar: 0.27,
-  /** The float64 TypeScript backends, 'ref' and 'ref-f32'. */
-  ref: 1.9,
-} as const;
-
-/** The cost of one product on `backend` (a Kernels.name) for `rows` rows and `parameters` parameters, in basis-entry reads (at least 1). */
-export function productCost(backend: string, rows: number, parameters: number): number {
-  const { wasmSimd, wasmScalar, ref } = PRODUCT_COST_PER_ROW_PARAMETER;
-  const perEntry = backend.startsWith('ref') ? ref : backend.includes('scalar') ? wasmScalar : wasmSimd;
-  return Math.max(1, Math.round(perEntry * rows * parameters));
 }
 
 /** The options of measureCurvature that set its plan, as it takes them (each has its default). */
@@ -128,37 +100,40 @@ export function curvatureStages(blocks: number, layers: boolean): Omit<Curvature
  * test/curvature/progress-plan.test.ts plays (runs that stop early, runs that hit their step limit,
  * runs far longer than any before them; from real runs' steps): a third. Most stay within 0.1; the
  * far ends are a later run taking 2.6× the steps of any before it (ahead 0.32) and a 300-step run
- * after ones of at most 130 (behind 0.30). Of the work as modelled, not of the time.
+ * after ones of at most 130 (behind 0.30). Of the time, where the products and the passes cost what
+ * they have cost so far (the run's own measured prices; a machine whose speed changes mid-run moves it more).
  */
 export const PROGRESS_TOLERANCE = 1 / 3;
 
 /** A run of the plan: a trace of `products` products, or a Lanczos run on an n-dimensional operator of at most `limit` steps. */
 export type PlannedRun = { what: CurvatureStage; n: number } & ({ measuring: 'trace'; products: number } | { measuring: 'eigenvalues'; limit: number });
 
-/** A planned run as it goes: its products and steps taken, its work done, and whether it has ended. */
+/** A planned run as it goes: its products and steps taken, and whether it has ended. */
 interface RunState {
   planned: PlannedRun;
   products: number;
   steps: number;
-  work: number;
   ended: boolean;
 }
 
 /**
- * The products and the work of a measurement, planned and done, and the share of the work done.
+ * The products and the time of a measurement, planned and done, and the share of the time done.
  *
  * Products (`done`, `total`): the plan is the most each run can take (a trace's n products or its
  * probes, a Lanczos run's min(n, maxSteps) steps and its rounding product); a run that ends early
  * takes its untaken products off the plan, so `done` never passes `total` and both end equal.
  *
- * The fraction is the work done over the work done and still expected, in basis-entry reads (a
- * product costs `product` of them, a Lanczos step's passes n·m each, m its basis vectors). A trace's
- * work is known. A Lanczos run's is not: it ends when its values converge. Each run not ended is
- * expected to take as many steps as the longest run of its kind (the same matrix, and a layer's block
- * or the whole network) taken so far, else of its matrix, else of any, else its step limit; the run
- * under way at least one step more than it has taken, and the later runs at least what it is expected
- * to take. Its work is then its products and one pass per step. The fraction never falls (a longer
- * expectation holds it until the work catches up) and is 1 when the last run ends.
+ * Time: each product is timed, and each Lanczos step's recurrence and reorthogonalisation (from the
+ * end of its product to its onStep), the passes priced by the basis entries they read, n·m each for
+ * m basis vectors (a restart's fresh vector two passes more). What is still to come is priced at
+ * this run's own time per product and per entry read so far: no figure of another machine, and no
+ * run of its own beyond the work itself (the first Lanczos step, the plan's first stage, shows both).
+ * A trace's products are known. A Lanczos run's steps are not: it ends when its values converge.
+ * Each run not ended is expected to take as many steps as the longest run of its kind (the same
+ * matrix, and a layer's block or the whole network) taken so far, else of its matrix, else of any,
+ * else its step limit; the run under way at least one step more than it has taken, and the later
+ * runs at least what it is expected to take, with one pass per step. The fraction never falls (a
+ * longer expectation holds it until the work catches up) and is 1 when the last run ends.
  */
 export class CurvatureWork {
   private products = 0;
@@ -166,24 +141,31 @@ export class CurvatureWork {
   private readonly runs: RunState[];
   private next = 0;
   private shown = 0;
+  // This run's measured costs: time in products and their count, time in steps and the entries their passes read.
+  private productTime = 0;
+  private timedProducts = 0;
+  private stepTime = 0;
+  private entriesRead = 0;
+  // When the last product (or step) ended, after its report: a step's time runs from here to its onStep.
+  private mark = 0;
 
   /**
-   * @param product the cost of one product (productCost)
    * @param planned every run the measurement takes, in its order (curvatureStages)
    * @param onProgress told after every product and at the end of every run
+   * @param clock the time in milliseconds (performance.now; a test's own)
    */
   constructor(
-    private readonly product: number,
     planned: readonly PlannedRun[],
     private readonly onProgress: (progress: CurvatureProgress) => void,
+    private readonly clock: () => number = () => performance.now(),
   ) {
-    this.runs = planned.map((run) => ({ planned: run, products: 0, steps: 0, work: 0, ended: false }));
+    this.runs = planned.map((run) => ({ planned: run, products: 0, steps: 0, ended: false }));
     this.plannedProducts = planned.reduce((sum, run) => sum + mostProducts(run), 0);
   }
 
   /**
-   * `run(operator, onStep)` counted as the plan's next run, `what`: each product is
-   * counted and reported, each Lanczos step (`onStep`, for a Lanczos run) adds its passes' n·m per pass.
+   * `run(operator, onStep)` counted as the plan's next run, `what`: each product is timed, counted
+   * and reported, each Lanczos step (`onStep`, for a Lanczos run) timed by the entries its passes read.
    */
   stage<R>(what: CurvatureStage, run: (operator: LinearOperator, onStep: (step: LanczosStep) => void) => R, operator: LinearOperator): R {
     const state = this.runs[this.next++];
@@ -191,18 +173,24 @@ export class CurvatureWork {
     const most = mostProducts(planned);
     const result = run(
       (out, v) => {
+        const start = this.clock();
         operator(out, v);
+        this.productTime += this.clock() - start;
+        this.timedProducts++;
         if (state.products < most) {
           state.products++;
           this.products++;
         }
-        state.work += this.product;
         this.report(what);
+        this.mark = this.clock();
       },
       ({ basis, passes, restarted }) => {
+        const now = this.clock();
+        this.stepTime += now - this.mark;
+        this.mark = now;
         state.steps++;
         // a restart's fresh vector is orthogonalised by two passes more
-        state.work += (passes + (restarted ? 2 : 0)) * planned.n * basis;
+        this.entriesRead += (passes + (restarted ? 2 : 0)) * planned.n * basis;
       },
     );
     state.ended = true;
@@ -212,20 +200,22 @@ export class CurvatureWork {
   }
 
   /**
-   * The share of the work done: the work done over it and the work still expected (see the class
-   * comment), never less than it said before; 1 once every run has ended.
+   * The share of the time done: the time spent over it and the time still expected (see the class
+   * comment), never less than it said before; 0 until a step has been timed, 1 once every run has ended.
    */
   private fraction(): number {
-    let done = 0;
+    if (this.runs.every((state) => state.ended)) return (this.shown = 1);
+    if (this.entriesRead === 0) return this.shown;
+    const perProduct = this.productTime / this.timedProducts;
+    const perEntry = this.stepTime / this.entriesRead;
     let expected = 0;
     // Lanczos runs so far, in order, with the steps each took or is expected to take.
     const seen: { what: CurvatureStage; steps: number }[] = [];
     const longest = (runs: typeof seen) => (runs.length ? Math.max(...runs.map((r) => r.steps)) : undefined);
     for (const state of this.runs) {
       const { planned } = state;
-      done += state.work;
       if (planned.measuring === 'trace') {
-        if (!state.ended) expected += (planned.products - state.products) * this.product;
+        if (!state.ended) expected += (planned.products - state.products) * perProduct;
         continue;
       }
       const { matrix, layer } = planned.what;
@@ -235,9 +225,11 @@ export class CurvatureWork {
       seen.push({ what: planned.what, steps });
       if (state.ended) continue;
       const products = Math.max(0, steps + ROUNDING_PRODUCTS - state.products);
-      expected += products * this.product + (planned.n * (steps * (steps + 1) - state.steps * (state.steps + 1))) / 2;
+      expected += products * perProduct + ((planned.n * (steps * (steps + 1) - state.steps * (state.steps + 1))) / 2) * perEntry;
     }
-    this.shown = Math.max(this.shown, expected > 0 ? done / (done + expected) : 1);
+    const done = this.productTime + this.stepTime;
+    // A clock too coarse to see this run's work so far (a browser's) tells nothing yet.
+    if (done + expected > 0) this.shown = Math.max(this.shown, done / (done + expected));
     return this.shown;
   }
 

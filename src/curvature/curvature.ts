@@ -10,7 +10,7 @@ import { checkKnownKeys, keysOf } from '../checks.js';
 import { invalidOption, shown } from '../errors.js';
 import { checkNetwork, type Network } from '../api/network.js';
 import { lanczos, type LanczosRemainder, type LanczosResult, type LanczosStep, type UnconvergedEigenvalue } from './lanczos.js';
-import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, productCost, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
+import { CurvatureWork, curvatureStages, lanczosSteps, plannedProducts, type CurvatureProgress, type CurvatureStage, type PlannedRun } from './curvature-work.js';
 import { CurvatureOperators, type LinearOperator } from './operators.js';
 import { traceOf, type TraceEstimate, type TraceResult } from './matrix-trace.js';
 
@@ -156,7 +156,7 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const stages = curvatureStages(ops.blocks.length, layers);
     const sizeOf = (layer?: number) => (layer === undefined ? ops.size : ops.blocks[layer].length);
     const operatorOf = (matrix: 'hessian' | 'gaussNewton', layer?: number) => (layer === undefined ? ops[matrix] : ops.restrict(ops[matrix], ops.blocks[layer]));
-    const progress = progressOf(ops, net.kernels.name, stages, layers, sizeOf, options, onProgress);
+    const progress = progressOf(ops, stages, layers, sizeOf, options, onProgress);
     // One trace run per matrix gives every layer's block trace too (see matrix-trace.ts). With layers, each
     // layer is probed on its own: a sample is then z_lᵀ·A_ll·z_l, free of the cross-layer terms
     // Σ_{i∈l, j∉l} z_i·A_ij·z_j that joint probes add (mean 0, but on a deep sigmoid net their noise
@@ -233,13 +233,13 @@ type ProgressStage = <R>(what: CurvatureStage, run: (operator: LinearOperator, o
  * cover every parameter); a Lanczos run at most min(n, maxSteps) steps and its rounding product.
  * Without onProgress, the runs as they are.
  */
-function progressOf(ops: CurvatureOperators, backend: string, stages: readonly CurvatureStage[], layers: boolean, sizeOf: (layer?: number) => number, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStage {
+function progressOf(ops: CurvatureOperators, stages: readonly CurvatureStage[], layers: boolean, sizeOf: (layer?: number) => number, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStage {
   if (onProgress === undefined) return (_, run, operator) => run(operator);
   const traceProducts = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers }).trace;
   const planned = stages.map((what): PlannedRun => {
     const n = sizeOf(what.layer);
     return what.measuring === 'trace' ? { what, n, measuring: 'trace', products: traceProducts } : { what, n, measuring: 'eigenvalues', limit: lanczosSteps(n, options.maxSteps) };
   });
-  const work = new CurvatureWork(productCost(backend, ops.rows, ops.size), planned, onProgress);
+  const work = new CurvatureWork(planned, onProgress);
   return (what, run, operator) => work.stage(what, run, operator);
 }
