@@ -1,8 +1,21 @@
 /** Counts in words, for everything gradscope prints or writes (the CLI, the studies, the reports, errors). */
 
-/** A count with its noun, singular for exactly 1: "1 epoch", "3 epochs", "0 epochs" (`plural` for nouns that take no 's'). */
+/**
+ * A number as a reader reads it: its whole part in groups of three digits split by commas, as
+ * English prose and `toLocaleString('en-US')` write them ("9,000", "33,781", "1,000,000", "-1,234.5"),
+ * its decimals as `String(n)` gives them (toLocaleString would cut them to three). A number String
+ * writes in exponent form (1e+21 and above, below 1e-6), NaN and ±Infinity are as String writes them.
+ */
+export function grouped(n: number): string {
+  const text = String(n);
+  if (!/^-?\d+(\.\d+)?$/.test(text)) return text;
+  const [whole, decimals] = text.split('.');
+  return whole.replace(/\B(?=(\d{3})+$)/g, ',') + (decimals === undefined ? '' : `.${decimals}`);
+}
+
+/** A count with its noun, singular for exactly 1: "1 epoch", "3 epochs", "0 epochs", "9,000 digits" (grouped; `plural` for nouns that take no 's'). */
 export function counted(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
+  return `${grouped(n)} ${n === 1 ? noun : plural}`;
 }
 
 /** How many times, in words: "once" for exactly 1, else "0 times", "2 times". */
@@ -12,5 +25,5 @@ export function times(n: number): string {
 
 /** A list of counts with their noun, singular only for the list [1]: "1 hidden layer", "1, 2 hidden layers". */
 export function countedList(values: readonly number[], noun: string, plural = `${noun}s`): string {
-  return values.length === 1 ? counted(values[0], noun, plural) : `${values.join(', ')} ${plural}`;
+  return values.length === 1 ? counted(values[0], noun, plural) : `${values.map(grouped).join(', ')} ${plural}`;
 }

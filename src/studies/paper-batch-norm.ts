@@ -18,6 +18,7 @@ import { quantile } from '../median.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
 import { percentText } from '../percent-text.js';
+import { grouped } from '../counted.js';
 import { BATCH_NORM_MOMENTUM, NORM_EPSILON } from '../layers/spec.js';
 
 /** The set-up as run (see the module comment). */
@@ -271,11 +272,11 @@ export async function runBatchNormPaper(options: PaperOptions = {}): Promise<Pap
     title: 'Ioffe & Szegedy (2015), batch normalisation, §4.1 and Figure 1',
     setup:
       `784-100-100-100-10, sigmoid hidden units, weights N(0, ${BATCH_NORM_PAPER.initStd}²), softmax + cross-entropy; SGD, learning rate ${BATCH_NORM_PAPER.learningRate}, ` +
-      `batches of ${BATCH_NORM_PAPER.batchSize}, ${epochsText(epochs)} over ${digits.train.x.rows} digits (${steps[steps.length - 1] ?? 0} steps); with batch norm: dense → batch norm → sigmoid ` +
-      `in each hidden layer. Recorded after every epoch on ${digits.test.x.rows} held-out digits.`,
+      `batches of ${BATCH_NORM_PAPER.batchSize}, ${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits (${grouped(steps[steps.length - 1] ?? 0)} steps); with batch norm: dense → batch norm → sigmoid ` +
+      `in each hidden layer. Recorded after every epoch on ${grouped(digits.test.x.rows)} held-out digits.`,
     differences: [
-      `the digits: the first ${digits.train.x.rows} of ${MNIST_SOURCE} for training and the next ${digits.test.x.rows} held out, not MNIST's 60,000 and 10,000`,
-      `${steps[steps.length - 1] ?? 0} steps instead of ${BATCH_NORM_PAPER.paperSteps.toLocaleString('en')} (${epochsText(epochs)} against their 50)`,
+      `the digits: the first ${grouped(digits.train.x.rows)} of ${MNIST_SOURCE} for training and the next ${grouped(digits.test.x.rows)} held out, not MNIST's 60,000 and 10,000`,
+      `${grouped(steps[steps.length - 1] ?? 0)} steps instead of ${grouped(BATCH_NORM_PAPER.paperSteps)} (${epochsText(epochs)} against their 50)`,
       ...BATCH_NORM_SETUP_DIFFERENCES,
     ],
     charts: [

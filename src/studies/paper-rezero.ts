@@ -7,6 +7,7 @@
  * weights Xavier normal with gain √0.25 (variance 0.25/width), ReZero's with gain √2 (variance
  * 2/width, He's). Their claim: ReZero's training loss falls much faster.
  */
+import { grouped } from '../counted.js';
 import type { NetworkOptions } from '../network/config.js';
 import { createOptimizer } from '../optim/index.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
@@ -88,12 +89,12 @@ export async function runRezeroPaper(options: PaperOptions = {}): Promise<PaperE
     title: 'Bachlechner et al. (2020), ReZero against a plain residual network at depth 64',
     setup:
       `784 → ${REZERO_PAPER.width} relu, then ${REZERO_PAPER.blocks} blocks x + relu(Wx + b) or x + α·relu(Wx + b) (α from 0), then 10 softmax + cross-entropy; ` +
-      `Adagrad, learning rate ${REZERO_PAPER.learningRate}, batches of ${REZERO_PAPER.batchSize}, ${epochsText(epochs)} over ${digits.train.x.rows} digits; ` +
+      `Adagrad, learning rate ${REZERO_PAPER.learningRate}, batches of ${REZERO_PAPER.batchSize}, ${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits; ` +
       'weights N(0, 0.25/width) for the residual network, N(0, 2/n_in) for ReZero.',
     differences: [
       'the digits, not CIFAR-10',
       `width ${REZERO_PAPER.width}, not 256`,
-      `${epochs * Math.ceil(digits.train.x.rows / REZERO_PAPER.batchSize)} Adagrad steps (${epochsText(epochs)} over ${digits.train.x.rows} digits), not the notebook's 5,000 (10 epochs over CIFAR-10's 50,000 images)`,
+      `${grouped(epochs * Math.ceil(digits.train.x.rows / REZERO_PAPER.batchSize))} Adagrad steps (${epochsText(epochs)} over ${grouped(digits.train.x.rows)} digits), not the notebook's 5,000 (10 epochs over CIFAR-10's 50,000 images)`,
       'the input layer is initialised like the blocks (theirs: Kaiming normal in both networks)',
       "biases start at 0 and the output layer's weights like the blocks' (theirs keep PyTorch's nn.Linear default, U[±1/√n_in], for every bias and the output layer's weights)",
       "the inputs are the digits' pixels in [0, 1] (theirs: CIFAR-10's, normalised to [−1, 1])",

@@ -14,7 +14,7 @@ import type { NetworkOptions } from '../network/config.js';
 import { epochsText, epochsUntilFailure, networkOrReason, scaled, standardise, type PaperExperiment, type PaperOptions } from './paper-experiment.js';
 import { loadStudyDigits } from './study-digits.js';
 import { STUDY_SEED } from './study-defaults.js';
-import { times } from '../counted.js';
+import { times, grouped } from '../counted.js';
 import { BATCH_NORM_MOMENTUM } from '../layers/spec.js';
 
 /** The set-up as run (see the module comment). */
@@ -137,7 +137,7 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
       const lower = finalLoss(selu, epochs) < finalLoss(bn, epochs);
       findings.push(
         `${depth} layers: training loss after ${epochsText(epochs)} ${lossText(selu, epochs)} (SNN) against ${lossText(bn, epochs)} (ReLU + batch norm); ` +
-          `the loss over all ${digits.train.x.rows} training digits rose from one epoch to the next ${times(rises(selu))} in ${epochs} for the SNN and ${times(rises(bn))} for ReLU + batch norm. ` +
+          `the loss over all ${grouped(digits.train.x.rows)} training digits rose from one epoch to the next ${times(rises(selu))} in ${epochs} for the SNN and ${times(rises(bn))} for ReLU + batch norm. ` +
           `The paper's "SNNs learn faster" ${lower ? 'reproduces' : 'does NOT reproduce'} here; its "batch norm shows high variance" (their Figure 1, 2,000 epochs) ${varianceVerdict(rises(selu), rises(bn), epochs)}.`,
       );
     }
@@ -148,11 +148,11 @@ export async function runSeluPaper(options: PaperOptions = {}): Promise<PaperExp
     setup:
       `${SELU_PAPER.depths.join(', ')} hidden layers of ${SELU_PAPER.width}; SNN: SELU, weights N(0, 1/n_in); against: ReLU followed by batch norm, weights N(0, 2/n_in); ` +
       `batch norm's ε ${SELU_PAPER.batchNormEpsilon.toExponential()} (run.py's TensorFlow default); softmax + cross-entropy; plain SGD, batches of ${SELU_PAPER.batchSize} (the rows left over sit out each epoch, as run.py's), ` +
-      `learning rate ${SELU_PAPER.learningRate.toPrecision(3)} on the mean loss, ${epochsText(epochs)} over ${digits.train.x.rows} standardised digits; training loss over all of them after every epoch, in training mode as run.py measures it (batch norm with each batch of ${SELU_PAPER.batchSize}'s own statistics).`,
+      `learning rate ${SELU_PAPER.learningRate.toPrecision(3)} on the mean loss, ${epochsText(epochs)} over ${grouped(digits.train.x.rows)} standardised digits; training loss over all of them after every epoch, in training mode as run.py measures it (batch norm with each batch of ${SELU_PAPER.batchSize}'s own statistics).`,
     differences: [
       `hidden layers of ${SELU_PAPER.width} units, not 784`,
       `${epochsText(epochs)}, not 2,000`,
-      `${digits.train.x.rows} of ${MNIST_SOURCE}, not MNIST's 60,000`,
+      `${grouped(digits.train.x.rows)} of ${MNIST_SOURCE}, not MNIST's 60,000`,
       ...SELU_SETUP_DIFFERENCES,
     ],
     charts: [{ id: 'paper-selu-loss', title: 'Training loss over epochs (log scale): SNN against ReLU + batch norm (their Fig. 1, left)', xLabel: 'epoch', yLabel: 'training loss', logY: true, series }],

@@ -1,5 +1,5 @@
 /** The trainable-depth study's budget sweep as tables (terminal, report, README) and an HTML report section: plain data for src/flow/report-html.ts. */
-import { counted, countedList } from '../counted.js';
+import { counted, countedList, grouped } from '../counted.js';
 import type { ReportSection, ReportTable } from '../flow/report-html.js';
 import { epochsText } from './paper-experiment.js';
 import { ACCURACY_GOAL } from './trainable-depth.js';
@@ -10,7 +10,6 @@ import { percentText } from '../percent-text.js';
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
 /** "2,820" */
-const count = (n: number) => n.toLocaleString('en-US');
 
 /** The steps of each budget, as its rows took them (null: no row ran at it). */
 function stepsOf(result: BudgetSweepResult, budget: number): number | null {
@@ -20,7 +19,7 @@ function stepsOf(result: BudgetSweepResult, budget: number): number | null {
 /** A budget as a column header: "4× (11,280 steps)". */
 function budgetHeader(result: BudgetSweepResult, budget: number): string {
   const steps = stepsOf(result, budget);
-  return `${budget}×${steps === null ? '' : ` (${count(steps)} steps)`}`;
+  return `${budget}×${steps === null ? '' : ` (${grouped(steps)} steps)`}`;
 }
 
 /**

@@ -89,7 +89,7 @@ describe('a short last batch of one or two rows on a network with batch norm', (
     await expectError(
       () => net.train(many.x, many.y, { batchSize: 64, optimizer: adam }),
       'INVALID_OPTION',
-      /^train: with 1026 rows and batchSize 64, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it\); give dropLast: true/,
+      /^train: with 1,026 rows and batchSize 64, the last batch has 2 rows, and batch norm in training normalises nothing over 2 rows or fewer .*over 2 rows each feature becomes ±1 whatever its input and passes no gradient back to it\); give dropLast: true/,
     );
     expect(held(net, adam)).toBe(before);
     await expectError(() => net.train(many.x, many.y, { batchSize: 64, dropLast: 'yes' as never }), 'INVALID_OPTION', /^dropLast: expected true or false, got "yes"$/);

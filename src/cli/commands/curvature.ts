@@ -8,7 +8,7 @@ import { denseLayerName } from '../../layer-names.js';
 import { readModelFile } from '../../io/model-formats.js';
 import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JSON_FLAG, jsonLine, MODEL_FLAG, numberFlag, stringFlag, withFile } from '../command.js';
 import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
 import { CURVATURE_COST_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
 import { plannedProducts, PROGRESS_TOLERANCE } from '../../curvature/curvature-work.js';
@@ -82,11 +82,11 @@ function costNote(): string {
   const run = CURVATURE_COST_RUN;
   const blocks = run.sizes.slice(1).map((units, l) => units * (run.sizes[l] + 1));
   const parameters = blocks.reduce((sum, block) => sum + block, 0);
-  const planned = (layers: boolean) => plannedProducts(parameters, blocks, { layers }).total.toLocaleString('en-US');
-  const taken = (time: MeasuredTime) => `${time.products.toLocaleString('en-US')} taken`;
+  const planned = (layers: boolean) => grouped(plannedProducts(parameters, blocks, { layers }).total);
+  const taken = (time: MeasuredTime) => `${grouped(time.products)} taken`;
   return [
     'Cost: the run is operator products (H·v or G·v), each about one to one and a half training steps\' work on',
-    `every row measured (--data's, or the --train digits: ${STUDY_DIGITS.trainRows.toLocaleString('en-US')} by default), and Lanczos' reorthogonalisation,`,
+    `every row measured (--data's, or the --train digits: ${grouped(STUDY_DIGITS.trainRows)} by default), and Lanczos' reorthogonalisation,`,
     'n·m multiply-adds twice over at a step with m basis vectors (docs/curvature.md, Cost): its time grows with',
     'rows × parameters and with parameters × steps². At most',
     `2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS} + Σ_l (min(n_l, ${steps}) + ${ROUNDING_PRODUCTS})) products: T per trace is n (exact, up to ${exactLimit} parameters n), else`,
@@ -101,7 +101,7 @@ function costNote(): string {
     `behind where it ends far sooner (docs/curvature.md).`,
     `Lanczos stops early, too, where the rest of a matrix is its null space, as most of a`,
     `deep sigmoid network's Gauss-Newton matrix is. Measured ${run.date} (${run.machine}), commit ${run.commit}:`,
-    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${parameters.toLocaleString('en-US')} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
+    `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${grouped(parameters)} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
     `With --no-layers (2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
     `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
   ].join('\n');

@@ -3,14 +3,15 @@
  * reasons alike. Part of diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { numberRanges } from '../../layer-names.js';
 import type { Evidence } from './diagnosis-types.js';
 import { gapMeasure } from './gap-measures.js';
 
 export const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 0.01 && Math.abs(v) < 1000 ? v.toPrecision(3) : v.toExponential(2));
 
-export const percent = (v: number) => `${Math.round(100 * v)} %`;
+/** A share in whole percent, grouped as counts are: '26 %', '4,500 %'. */
+export const percent = (v: number) => `${grouped(Math.round(100 * v))} %`;
 
 const layerList = (layers: number[]) => `${layers.length > 1 ? 'layers' : 'layer'} ${numberRanges(layers.map((l) => l + 1))}`;
 

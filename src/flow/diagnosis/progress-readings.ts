@@ -4,7 +4,7 @@
  * falling loss moved. Part of diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { type EpochLoss, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
@@ -28,13 +28,13 @@ export const amountAbove = (loss: number, lowest: number) => `${shareOf(loss - l
 
 /** A lowest epoch's or window's loss as a sentence says it: '0.107 after 39 epochs', 'mean 0.127 over epochs 81–120'. */
 export function lowestWords(low: EpochLoss): { loss: number; words: string } {
-  const words = low.from === undefined ? `${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${fmt(low.loss)} over epochs ${low.from + 1}–${low.epoch + 1}`;
+  const words = low.from === undefined ? `${fmt(low.loss)} after ${counted(low.epoch + 1, 'epoch')}` : `mean ${fmt(low.loss)} over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)}`;
   return { loss: low.loss, words };
 }
 
 /** When a lowest epoch's or window's loss was, as a remedy's reason says it: 'after 39 epochs (0.107)', 'over epochs 81–120 (mean 0.127)'. */
 export const lowestWhen = (low: EpochLoss) =>
-  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${fmt(low.loss)})` : `over epochs ${low.from + 1}–${low.epoch + 1} (mean ${fmt(low.loss)})`;
+  low.from === undefined ? `after ${counted(low.epoch + 1, 'epoch')} (${fmt(low.loss)})` : `over epochs ${grouped(low.from + 1)}–${grouped(low.epoch + 1)} (mean ${fmt(low.loss)})`;
 
 /**
  * What a rising loss rose from, with its words: read 'epochs', the lower of the lowest before the
@@ -62,7 +62,7 @@ export function startNoiseSentence(p: TrainingProgress): string {
 
 /** A loss of the last window of `epochs` epochs as a sentence says it: '0.0905 at the last of 8 epochs', 'mean 3.24 over the last 20 of 100 epochs'. */
 export const atLastEpochs = (loss: number, p: TrainingProgress, epochs: number) =>
-  p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${p.window} of ${counted(epochs, 'epoch')}`;
+  p.window === 1 ? `${fmt(loss)} at the last of ${counted(epochs, 'epoch')}` : `mean ${fmt(loss)} over the last ${grouped(p.window)} of ${counted(epochs, 'epoch')}`;
 
 /** How far the loss fell between the two windows a plateau was read from, as a clause: 'fell only 0.186 % over the last epoch', 'did not fall over …'. */
 export function plateauFall(p: TrainingProgress): string {

@@ -4,7 +4,7 @@
  * overfitting, with the losses that say so. Part of diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { atChance, classesOf, CONVERGED_ACCURACY, CONVERGED_LOSS_FRACTION, type EpochsUnread, lossNearFloor, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress, type TrainingState, unstableEnd } from '../training-progress.js';
 import { chanceWords } from '../chance-words.js';
 import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
@@ -80,7 +80,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
       `and from batch to batch it varies enough to hide a change of ${shareOf(p.lossNoise.fall, p.lossBefore)} (two standard errors); more records (a smaller trace interval, or more steps) would tell.`
     );
   }
-  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${p.window} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
+  const stuck = `A plateau (${only}): the batches' loss stopped falling short of convergence (${fmt(p.lossEnd)}, ${windows}; ${fmt(p.lossBefore)} over the ${grouped(p.window)} before; ${fmt(p.lossStart)} at the first record), with ${right}${shortRunClause(p, trace)}`;
   return stuck + plateauCause(e, verdict, ends);
 }
 
@@ -120,7 +120,7 @@ function shortRunClause(p: TrainingProgress, trace: Trace): string {
 
 /** How an epoch's training loss was measured (TrainingProgress.epochLoss), as a sentence names it, and of which epochs a thinned trace's means are. */
 function epochLossWords(p: TrainingProgress): string {
-  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${p.epochsKept} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
+  const kept = p.epochsKept === undefined ? '' : `; the trace kept ${grouped(p.epochsKept)} of the run's ${counted(p.epochs!, 'epoch')}, evenly spread, and the means and the lowest are of those kept`;
   // The network's weights, named: 'at the validation rows' weights' read as weights the rows had.
   if (p.epochLoss === 'training subset at the end') return `the loss on the same ${counted(p.subsetRows!, 'training row')} after each epoch (measured with the network's weights at that epoch's end, as the validation rows' loss is${kept})`;
   return p.epochLoss === 'all rows at the end'

@@ -5,7 +5,7 @@
  * diagnose() (diagnose.ts).
  */
 import type { Trace } from '../trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import type { SkippedBatches } from './diagnosis-types.js';
 
 /** The batches 'skip' left out of the trace's epochs, of how many, in how many epochs; undefined where it left none out. */
@@ -28,11 +28,11 @@ export function skippedBatches(trace: Trace): SkippedBatches | undefined {
 
 /** The summary's sentence on them: 'under onNonFinite 'skip' the run left out 3 of the 12 batches of the 3 traced epochs (in all 3 of them) …'. */
 export function skippedSentence(s: SkippedBatches): string {
-  const where = `in ${s.epochs === s.of ? (s.of === 1 ? 'it' : `all ${s.of} of them`) : `${s.epochs} of them`}`;
-  const traced = s.ofRun === undefined ? counted(s.of, 'traced epoch') : `${s.of} epochs the trace kept of the run's ${s.ofRun}`;
+  const where = `in ${s.epochs === s.of ? (s.of === 1 ? 'it' : `all ${grouped(s.of)} of them`) : `${grouped(s.epochs)} of them`}`;
+  const traced = s.ofRun === undefined ? counted(s.of, 'traced epoch') : `${grouped(s.of)} epochs the trace kept of the run's ${grouped(s.ofRun)}`;
   const left =
     s.batches === undefined
       ? `left out ${counted(s.skipped, 'batch', 'batches')} of the ${traced} (${where}; of how many batches in all the trace does not say: it was saved before gradscope recorded the batches each epoch applied)`
-      : `left out ${s.skipped} of the ${counted(s.batches, 'batch', 'batches')} of the ${traced} (${where})`;
+      : `left out ${grouped(s.skipped)} of the ${counted(s.batches, 'batch', 'batches')} of the ${traced} (${where})`;
   return `under onNonFinite 'skip' the run ${left}, each a batch whose loss, gradient or step was not finite or ran away: the training loss of ${s.epochs === 1 ? 'that epoch' : 'those epochs'} is the mean over the batches applied alone.`;
 }

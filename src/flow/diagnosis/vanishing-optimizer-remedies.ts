@@ -9,6 +9,7 @@ import type { RemedySetting } from '../remedy.js';
 import { GRADIENT_SCALED_STEPS, RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
 import { LAYER_RATE_RECORDS, LAYER_RATE_WORTH, VANISHING_RATIO } from './diagnosis-thresholds.js';
 import { timesOf } from './diagnosis-words.js';
+import { grouped } from '../../counted.js';
 import { chainEnds } from './gap-measures.js';
 import type { Evidence } from './diagnosis-types.js';
 import { type AddRemedy, optimizerSwitch } from './remedy-settings.js';
@@ -57,7 +58,7 @@ function layerRatesRemedy(trace: Trace, e: Evidence, add: AddRemedy): void {
   const { from, to, rates } = recentRates(trace);
   if (!rates.slice(0, -1).some((rate) => rate >= LAYER_RATE_WORTH)) return;
   e.layerRates = rates;
-  const window = from === to ? `at the last record (step ${trace.steps[to]})` : `over the last ${to - from + 1} records (the median over steps ${trace.steps[from]}–${trace.steps[to]}, so no one batch sets it)`;
+  const window = from === to ? `at the last record (step ${grouped(trace.steps[to])})` : `over the last ${grouped(to - from + 1)} records (the median over steps ${grouped(trace.steps[from])}–${grouped(trace.steps[to])}, so no one batch sets it)`;
   add(
     [withLayerRates(run, rates)],
     `a larger step for the layers with the smaller weight gradients ‖∂C/∂W‖: each hidden layer's rate is the last hidden layer's ‖∂C/∂W‖ over its own ${window}, ` +
