@@ -3,11 +3,10 @@
  * training running away with finite numbers (runawayLoss), whose batch's training forward takes a
  * state tensor (batch norm's running statistics) beyond float32 (stateOutOfRange), or which would
  * take a parameter beyond RUNAWAY_PARAMETER (StepGuard) is not applied, and the `onNonFinite` policy decides what happens
- * next. The gradient check is one sumSquares per parameter tensor, squares summed in float64 on
- * every backend (the SIMD kernel's float32 blocks fall back to it when they overflow): a NaN or Inf
- * anywhere propagates into the sum, and a sum within FLOAT32_MAX proves every entry finite and its
- * square within float32, as the optimisers compute it. Only a larger sum is looked at entry by
- * entry (gradientOutOfRange): an entry beyond √FLOAT32_MAX ≈ 1.8e19 is a fault on every backend.
+ * next. The gradient check is one maxAbs per parameter tensor (StepGuard.gradientFault): a NaN
+ * anywhere makes it NaN and an Inf Inf, and a largest |entry| within √FLOAT32_MAX ≈ 1.8e19
+ * (LARGEST_GRADIENT) proves every entry finite and its square within float32, as the optimisers
+ * compute it; an entry beyond is a fault on every backend, named by gradientOutOfRange.
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -97,9 +96,9 @@ export function nonFiniteGradient(net: Trainable): string | null {
  * Which parameter's gradient holds a NaN or Inf, or an entry beyond √FLOAT32_MAX ≈ 1.8e19, whose
  * square overflows float32 where the optimisers square gradients (Adam's, RMSProp's and Adagrad's
  * second moments would hold Inf, and the weights under them stop moving without a word); null when
- * none does (a sum of squares beyond FLOAT32_MAX can come from many entries, each within). The
- * same on every backend, the float64 reference included. Rare path: run only when the sum of
- * squares over them all exceeds FLOAT32_MAX.
+ * none does. The same on every backend, the float64 reference included. Rare path: StepGuard's
+ * check (gradientFault) runs it only when the largest |entry| over them all is beyond LARGEST_GRADIENT
+ * or NaN, to name the parameter.
  */
 export function gradientOutOfRange(net: Trainable): string | null {
   return gradientBeyond(net, LARGEST_GRADIENT);
@@ -125,7 +124,7 @@ function denseLayers(net: Trainable): number | undefined {
 }
 
 /** The largest |gradient entry| training takes: √FLOAT32_MAX, where its square still fits float32. */
-const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
+export const LARGEST_GRADIENT = Math.sqrt(FLOAT32_MAX);
 
 /** W or b for a dense layer's weight or bias (as the maths writes them; the label before it gives the name), else the parameter's PyTorch name. */
 function gradientSymbol(p: Parameter): string {

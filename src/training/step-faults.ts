@@ -102,8 +102,8 @@ export function wentBack(back: { step: number; loss: number }, faulty: number, j
 /** What to change when a step would take a parameter out of range: the noise, a gradient beyond range itself, or the learning rate. */
 export function refusedStepAdvice(net: TrainingEngine, guard: StepGuard, { size, noise, applied, learningRate }: FaultedCall & { noise: { eta: number } | undefined }): Advice {
   if (noise) return (terms) => [noiseAdvice(noise.eta)(terms), learningRateAdvice(learningRate, terms)].filter(Boolean).join(', or ');
-  if (guard.gradientNorm > RUNAWAY_PARAMETER) {
-    const norm = `the gradient itself (norm ${guard.gradientNorm.toPrecision(3)}) is beyond that`;
+  if (guard.largestGradient > RUNAWAY_PARAMETER) {
+    const norm = `the gradient itself (an entry of ${guard.largestGradient.toPrecision(3)}) is beyond that`;
     const targets = targetsTooLarge(net, size);
     if (targets) return () => `${norm}: ${targets}`;
     return (terms) => `${norm}: the inputs or the weights${applied ? '' : ' train() was given'} are too large for float32; ${orRate(smallerStart(terms), learningRate, terms)}`;

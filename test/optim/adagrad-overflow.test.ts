@@ -96,13 +96,14 @@ describe("Adagrad's guard with keepsWithin asked by a caller", () => {
 
 describe("Adagrad's guard in train()", () => {
   it('reads no gradient of its own where the step guard proved the step, and its sums are those of a guard that reads them', async () => {
-    /** The ref kernels, counting maxAbs over the tensors in `watched` (the gradients, once the network exists). */
+    /** The ref kernels, counting maxAbs over the tensors in `watched` (the gradients, once the network exists) inside Adagrad's step (the guard's own check reads them before it). */
     const watched = new Set<Tensor>();
     let gradientReads = 0;
+    let inStep = false;
     const ref: Kernels = createRefKernels();
     const kernels = new Proxy(ref, {
       get(target, key) {
-        if (key === 'maxAbs') return (t: Tensor, n: number) => (watched.has(t) && gradientReads++, target.maxAbs(t, n));
+        if (key === 'maxAbs') return (t: Tensor, n: number) => (inStep && watched.has(t) && gradientReads++, target.maxAbs(t, n));
         const value = Reflect.get(target, key) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
@@ -113,7 +114,18 @@ describe("Adagrad's guard in train()", () => {
     const rows = [[0, 1], [1, 0], [1, 1], [0, 0]];
     const classes = [[1, 0], [0, 1], [0, 1], [1, 0]];
     const adagrad = createOptimizer(net, 'adagrad');
+    const step = adagrad.step.bind(adagrad);
+    let steps = 0;
+    adagrad.step = (model, rate, batch) => {
+      [inStep, steps] = [true, steps + 1];
+      try {
+        step(model, rate, batch);
+      } finally {
+        inStep = false;
+      }
+    };
     net.train(rows, classes, { epochs: 5, batchSize: 2, shuffle: false, optimizer: adagrad });
+    expect(steps).toBe(10);
     expect(gradientReads).toBe(0);
     // The same run on a network whose steps nothing proves (each step() called directly, after gradients()): the same sums, bit for bit.
     const twin = await createNetwork({ ...options, backend: 'ref' });
