@@ -7,7 +7,7 @@
  */
 import { shown, invalidOption } from '../errors.js';
 import { float32Problem } from '../checks.js';
-import type { Optimizer } from '../optim/optimizer.js';
+import { disposeUnreached, type Optimizer } from '../optim/optimizer.js';
 import { checkOptimizerSupports, createOptimizer, isOptimizer, optimizerNames, OPTIMIZERS } from '../optim/index.js';
 import { FirstOrderOptimizer } from '../optim/first-order.js';
 import { Sgd, SGD_LEARNING_RATE } from '../optim/sgd.js';
@@ -128,11 +128,15 @@ export function startingLearningRate(optimizer: Pick<Optimizer, 'defaultLearning
   return given ?? optimizer.defaultLearningRate ?? SGD_LEARNING_RATE;
 }
 
-/** The optimiser a train() call steps with, and whether the call made it (and so disposes of it at its end). */
+/** The optimiser a train() call steps with, and what the call does with it at its end. */
 export interface TrainingOptimizer {
   optimizer: Optimizer;
-  /** Made for this call (from a name, a spec, or the default SGD), not an instance the caller keeps. */
-  owned: boolean;
+  /**
+   * Run at the call's end: disposes of an optimiser made for this call (from a name or a spec: its
+   * dispose(); the default SGD, which nothing outside the call can reach: disposeUnreached);
+   * nothing for an instance the caller keeps.
+   */
+  release: () => void;
 }
 
 /**
@@ -143,15 +147,22 @@ export interface TrainingOptimizer {
  */
 export function trainingOptimizer(net: ModelOwner, options: TrainOptions, settings: Pick<TrainOptions, 'learningRate' | 'onNonFinite' | 'clipNorm' | 'gradientNoise' | 'lsuv'>): TrainingOptimizer {
   const given = options.optimizer;
-  const owned = !isOptimizer(given);
-  const optimizer = isOptimizer(given) ? given : given !== undefined ? createOptimizer(net, given) : new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+  let made: TrainingOptimizer;
+  if (isOptimizer(given)) made = { optimizer: given, release: () => {} };
+  else if (given !== undefined) {
+    const optimizer = createOptimizer(net, given);
+    made = { optimizer, release: () => optimizer.dispose() };
+  } else {
+    const sgd = new Sgd(net, { momentum: options.momentum, weightDecay: options.weightDecay });
+    made = { optimizer: sgd, release: () => disposeUnreached(sgd) };
+  }
   try {
-    checkSettingsForOptimizer(optimizer, settings);
+    checkSettingsForOptimizer(made.optimizer, settings);
   } catch (error) {
-    if (owned) optimizer.dispose();
+    made.release();
     throw error;
   }
-  return { optimizer, owned };
+  return made;
 }
 
 /**

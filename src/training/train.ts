@@ -59,7 +59,7 @@ export function runTraining(
   const { inputs: x, targets: y } = data;
   const settings = readTrainingSettings(net, options, x.rows);
   const { epochs, batchSize, epochRows, shuffle, clipNorm, maxSeconds, policy, maxHalvings, lsuv, noise } = settings;
-  const { optimizer, owned: ownsOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
+  const { optimizer, release: releaseOptimizer } = trainingOptimizer(net, options, { learningRate: settings.learningRate, onNonFinite: policy, clipNorm, gradientNoise: settings.noise, lsuv });
   let learningRate = startingLearningRate(optimizer, settings.learningRate);
   const ownSteps = optimizer.choosesOwnSteps === true;
   // A refusal before any update leaves the RNG (which shuffling advances) as it was, like everything else.
@@ -320,7 +320,7 @@ export function runTraining(
     tracer?.close();
     // An untraced call that moved the weights leaves no trace of an earlier run to describe weights it no longer has.
     if (tracer === undefined && (applied || lsuvReports !== undefined)) onTrace(undefined);
-    if (ownsOptimizer) optimizer.dispose();
+    releaseOptimizer();
   }
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createNetwork } from '../../src/api/network.js';
 import { FLOAT32_MIN_NORMAL } from '../../src/checks.js';
 import { MODEL } from '../../src/model.js';
+import type { DivergedError } from '../../src/training/advice.js';
 import { createOptimizer, type OptimizerSpec } from '../../src/optim/index.js';
 import type { Optimizer } from '../../src/optim/optimizer.js';
 import { kernelBackends } from '../util/backends.js';
@@ -72,6 +73,15 @@ describe.each(await kernelBackends())("'halve' down to float32's smallest normal
     const sgd = createOptimizer(net, 'sgd');
     await expectError(() => net.train(x, y, { ...OPTIONS, optimizer: sgd }), 'DIVERGED', new RegExp(`${RUNAWAY}${CANNOT_HALVE}sgd: layer 0's step size, learning rate 6\\.25e-39 × layerRates\\[0\\] 1: ${SUBNORMAL}${BACK}`));
     sgd.dispose();
+    net.dispose();
+  });
+
+  // The call disposes of the SGD it made for itself when it ends; its DIVERGED reads the SGD's rateProblem again
+  // whenever it is said in other terms (the CLI's). That read threw DISPOSED while dispose() made every member refuse.
+  it("the call's own SGD: its DIVERGED is said again in other terms after the call has disposed of the SGD", async () => {
+    const net = await network();
+    const error = await expectError(() => net.train(x, y, OPTIONS), 'DIVERGED', new RegExp(`${RUNAWAY}${CANNOT_HALVE}sgd: layer 0's step size`));
+    expect((error as DivergedError).messageFor({ learningRate: '--learning-rate', maxHalvings: '--max-halvings' })).toMatch(new RegExp(`${CANNOT_HALVE}sgd: layer 0's step size, learning rate 6\\.25e-39 × layerRates\\[0\\] 1: ${SUBNORMAL}${BACK}`));
     net.dispose();
   });
 
