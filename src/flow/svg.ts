@@ -283,7 +283,8 @@ export function lineChart(o: LineChartOptions): string {
     }
     const dots = points.length <= DOTTED_POINTS ? `<path class="dots" d="${points.map((p) => `M${p}h0`).join('')}" stroke="${colors[k]}"/>` : '';
     const layer = o.layers ? ` data-layer="${o.layers.index[k]}"` : '';
-    return `<g class="series" data-name="${escapeHtml(s.name)}"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
+    // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report).
+    return `<g class="series"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
   });
   outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;

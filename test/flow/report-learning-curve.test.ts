@@ -41,7 +41,7 @@ function chartOf(html: string, id: string): { title: string; series: { name: str
     const v = y0 + ((height - py) / height) * (y1 - y0);
     return log ? 10 ** v : v;
   };
-  const series = [...figure[2].matchAll(/<g class="series" data-name="([^"]+)"[^>]*><title>[^<]*<\/title><polyline points="([^"]*)"/g)].map((m) => ({
+  const series = [...figure[2].matchAll(/<g class="series"[^>]*><title>([^<]*)<\/title><polyline points="([^"]*)"/g)].map((m) => ({
     name: m[1],
     points: m[2].split(' ').map((p) => p.split(',').map(Number)).map(([px, py]) => [px, value(py)] as [number, number]),
   }));
