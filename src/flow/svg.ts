@@ -244,7 +244,10 @@ export interface LineChartOptions extends LineChartData {
   yRange?: [number, number];
 }
 
-/** A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its line. */
+/**
+ * A line chart; points with a non-finite (or, on a log axis, non-positive) value are left out of its
+ * line. A legend names the lines, except a lone line whose name is the y axis' label.
+ */
 export function lineChart(o: LineChartOptions): string {
   const log = o.logY ?? false;
   const logX = o.logX ?? false;
@@ -286,7 +289,9 @@ export function lineChart(o: LineChartOptions): string {
     // Its name once, as its <title>: the line's accessible name and tooltip (a data-name beside it said it again, ~5 KB of the main report).
     return `<g class="series"${layer}><title>${escapeHtml(s.name)}</title><polyline points="${points.join(' ')}" stroke="${colors[k]}"/>${dots}</g>`;
   });
-  outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
+  // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
+  const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
+  if (!namedByAxis) outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
   return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
 }

@@ -1,7 +1,7 @@
 /**
  * How a line chart names its lines, once each: a line's name is its group's <title> (its tooltip),
  * with no data-name beside it saying it again (~5 KB of the main report); the legend names the lines
- * for the eye, and it is the legend's text, not the <title>s inside the drawing (an img to Chromium),
+ * for the eye, but not a lone line named as its y axis (a run's loss); it is the legend's text, not the <title>s inside the drawing (an img to Chromium),
  * that a screen reader is given with the chart's caption and axis labels.
  */
 import type { Browser } from 'playwright-core';
@@ -24,6 +24,16 @@ describe("line charts' names", () => {
     expect([...svg.matchAll(/<g class="series"[^>]*>/g)].map((m) => m[0])).toEqual(['<g class="series">', '<g class="series">']);
     expect([...svg.matchAll(/<g class="series"><title>([^<]*)<\/title>/g)].map((m) => m[1])).toEqual(['a &amp; b', 'c']);
     expect(page).not.toContain('data-name=');
+  });
+
+  it("gives a lone line named as its y axis no legend (a run's loss and accuracy), and any other chart one", () => {
+    const legendOf = (id: string) => [...new RegExp(`<figure class="chart" id="${id}"[\\s\\S]*?</figure>`).exec(page)![0].matchAll(/<text [^>]*class="legend">([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(legendOf('run-0-loss')).toEqual([]);
+    expect(legendOf('run-0-accuracy')).toEqual([]);
+    expect(legendOf('run-0-norm-over-time')).toEqual(LAYERS);
+    const lone = (name: string) => lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'loss', series: [{ name, xs: [1, 2], ys: [1, 2] }] });
+    expect(lone('loss')).not.toContain('class="legend"');
+    expect(lone('held-out rows')).toContain('class="legend">held-out rows</text>');
   });
 
   describe.skipIf(!CHROMIUM_PATH)(`in Chromium${CHROMIUM_PATH ? '' : ` (${NO_CHROMIUM})`}`, () => {
