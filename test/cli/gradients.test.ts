@@ -11,6 +11,7 @@ import { saveModel } from '../../src/io/files.js';
 import type { ModelFile } from '../../src/network/model-file.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
+import { grouped } from '../../src/counted.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-cli-'));
 const file = (name: string, content: unknown) => {
@@ -122,12 +123,12 @@ describe('gradscope gradients on the digits, without --data (as train, study --m
     expect(printed.layers.map((layer) => layer.biases)).toEqual(expected.layers.map((layer) => Array.from(layer.biases)));
   });
 
-  it(`without --train, on the first ${STUDY_DIGITS.trainRows} digits, and says so`, async () => {
+  it(`without --train, on the first ${grouped(STUDY_DIGITS.trainRows)} digits, and says so (grouped, as every count)`, async () => {
     const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath]);
     expect(code, stderr).toBe(0);
     const digits = await loadMnist({ train: STUDY_DIGITS.trainRows, test: 0 });
     const expected = net.gradients(digits.train.x, digits.train.y);
-    expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on ${STUDY_DIGITS.trainRows} digits (the mnist package).`);
+    expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on ${grouped(STUDY_DIGITS.trainRows)} digits (the mnist package).`);
   });
 
   it("--help says so: --data and --train with curvature's wording and default", async () => {
