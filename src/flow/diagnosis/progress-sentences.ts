@@ -13,7 +13,7 @@ import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
 import { amountAbove, atLastEpochs, lowestWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
-import { gapClosed } from './verdict-rules.js';
+import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
  * Why the gradient did not fade over training time, in words that hold for the ratio measured: a
@@ -279,13 +279,14 @@ export function closedGapSentence(verdict: Verdict, e: Evidence, ends: ChainEnds
 
 /**
  * For a run still learning whose vanishing or exploding gap closed (gapClosed): that the gap was the
- * first records', not what is left, so that more epochs are offered and nothing for the gap; '' elsewhere (a gap that
- * held keeps its remedies, and the summary says nothing more of it here).
+ * first records', not what is left, so that nothing is offered for the gap, and more epochs where the
+ * flow shows no other finding (flowClear; dead or saturated units, said after, get their own remedies
+ * instead, as beside a healthy flow); '' elsewhere (a gap that held keeps its remedies, and the
+ * summary says nothing more of it here).
  */
 function learningGapClause(verdict: Verdict, e: Evidence, ends: ChainEnds): string {
   if (!gapClosed(verdict, e)) return '';
-  return (
-    ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; ` +
-    'what is left is a loss still falling, not the gap, so no remedy for the gap is offered, and more epochs are.'
-  );
+  const units = e.layersWithDeadUnits.length ? 'dead' : 'saturated';
+  const epochs = flowClear(e) ? ', and more epochs are' : `; nor are more epochs, offered only where the flow shows nothing else, and it shows ${units} units (below)`;
+  return ` The gap closed during training: ${medianGapWords(e, ends)}, within ${EVEN_RANGE}, so the ${ends.first} learns too; what is left is a loss still falling, not the gap, so no remedy for the gap is offered${epochs}.`;
 }

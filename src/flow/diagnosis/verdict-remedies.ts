@@ -19,7 +19,7 @@ import { stillFalling } from './progress-readings.js';
 import { moreEpochs, plateauRemedies, progressRemedies } from './progress-remedies.js';
 import { type AddRemedy, addSmallerRate, choice, CLIP_AT_1, initName, optimizerSwitch } from './remedy-settings.js';
 import { vanishingOptimizerRemedies } from './vanishing-optimizer-remedies.js';
-import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
+import { alsoGap, flowClear, gapClosed } from './verdict-rules.js';
 
 export function remediesFor(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] {
   const remedies = verdictRemedies(verdict, trace, e);
@@ -114,14 +114,14 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     deadUnitRemedies(e.layersWithDeadUnits.every((l) => trace.at('deadFraction', 0, l) < DEAD_UNITS));
     architectureRemedies('dead', trace, e, hiddenActivations, add);
   };
-  // A plateau beside a gradient flow with no finding in it (dead or saturated units have remedies of their own, a smaller rate among them): the remedies of a run that stopped short.
-  const flowClear = !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
+  // A plateau or a loss still falling beside a gradient flow with no finding in it: the remedies of a run that stopped short, or more time.
+  const clear = flowClear(e);
   if (gapClosed(verdict, e)) {
     // What is left of a closed gap is where the run stands, remedied as beside a healthy flow: a loss still falling needs time, a plateau
     // or a rising loss their own remedies, a converged run nothing.
     const state = e.training?.state;
-    if (state === 'learning') add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
-    if (state === 'plateau' && flowClear) plateauRemedies(trace, e, add, 'the gap in the gradient flow closed during training');
+    if (state === 'learning' && clear) add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
+    if (state === 'plateau' && clear) plateauRemedies(trace, e, add, 'the gap in the gradient flow closed during training');
     if (state === 'rising' || state === 'overfitting') progressRemedies(trace, e, add);
     alsoDeadUnits();
     return remedies;
@@ -211,9 +211,9 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
-  if (verdict === 'healthy' && e.training?.state === 'plateau' && flowClear) plateauRemedies(trace, e, add, 'the gradient flow shows no fault');
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, e, add, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
-  if (verdict === 'healthy' && e.training?.state === 'learning' && flowClear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
+  if (verdict === 'healthy' && e.training?.state === 'learning' && clear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
   if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).

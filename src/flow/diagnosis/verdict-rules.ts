@@ -39,6 +39,14 @@ export function flowUnread(e: Evidence): boolean {
 }
 
 /**
+ * No finding in the gradient flow beside the verdict: the flow was read, and no hidden layer has
+ * DEAD_UNITS of its units dead or SATURATED_LAYER saturated. Only such a run is offered what where it
+ * stands asks alone (a plateau's remedies, more epochs for a loss still falling): dead or saturated
+ * units get remedies of their own first, a smaller rate among them, and the summary says which.
+ */
+export const flowClear = (e: Evidence) => !flowUnread(e) && e.layersWithDeadUnits.length === 0 && e.saturatedLayers.length === 0;
+
+/**
  * Beside a dead verdict, the side of the thresholds a measured gap lies on (vanishing or exploding),
  * or undefined: dead units decide the verdict, but such a gap is a finding of its own (the live
  * units' gradient vanishes or explodes too), said in the summary and remedied after the dead units.
