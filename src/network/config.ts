@@ -6,7 +6,7 @@
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
 import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
-import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
 import { checkBiasInit, checkSparseConnections, checkWeightInit, type BiasInit, type WeightInit } from '../init/initializers.js';
@@ -46,7 +46,7 @@ export interface NetworkOptions {
   layers?: readonly (LayerOptions | LayerSpec)[];
   /** Activation of the hidden `{ units }` layers (default 'sigmoid'; layer specs name their own, default 'linear'). */
   activation?: Activation;
-  /** Activation of the output `{ units }` layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). Not with layer specs. */
+  /** Activation of the output `{ units }` layer (default: the last layer's own, else the one the loss is fused with: softmax for cross-entropy, sigmoid for binary-cross-entropy; else 'sigmoid'). Not with layer specs. A softmax of 1 unit is refused (always 1: nothing trains); one target takes 'sigmoid' with 'binary-cross-entropy'. */
   output?: OutputActivation;
   /**
    * Loss (default 'cross-entropy' when the output is softmax or, without layer specs, `output` is not given; else 'mse').
@@ -100,6 +100,18 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
   });
 }
 
+/**
+ * A softmax output of one unit is 1 whatever its input: its cross-entropy is 0 and its gradient 0, so nothing
+ * trains, and its accuracy (the argmax of one unit) is 100 % whatever the rows. `where` names the option.
+ */
+export function checkSoftmaxUnits(output: OutputActivation, units: number, where: string): void {
+  if (output === 'softmax' && units === 1) {
+    throw invalidOption(
+      `${where}: a softmax output of 1 unit is always 1 (loss 0, gradient 0: nothing trains); for one target use output 'sigmoid' with loss 'binary-cross-entropy', or give the output 2 units`,
+    );
+  }
+}
+
 /** Why a hidden layer cannot be softmax (checkLossPairing; a model file says it at the layer's activation). */
 export const HIDDEN_SOFTMAX = 'softmax is only allowed on the output layer';
 
@@ -143,6 +155,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
     throw invalidOption(`layers: ${parameterCountOfSpecs(specs, inputs)} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
   }
   const output = activationOf(specs[specs.length - 1]) ?? 'linear';
+  checkSoftmaxUnits(output, widthAfter(specs, inputs), `layers[${specs.length - 1}]`);
   const loss = options.loss !== undefined ? checkLoss(options.loss) : output === 'softmax' ? 'cross-entropy' : 'mse';
   const init = { ...checkInit(options), seed: seedOrDefault(options.seed) };
   checkSparseConnections(init.init, denseFanIns(specs, inputs), (l) => `dense layer ${l}`);
@@ -201,6 +214,8 @@ export function resolveConfig(options: NetworkOptions): NetworkConfig {
       : (perLayer[perLayer.length - 1] ?? LOSS_OUTPUT[loss] ?? 'sigmoid');
   const activations = perLayer.map((activation, l) => activation ?? (l === perLayer.length - 1 ? output : hidden));
   checkLossPairing(loss, activations);
+  const outputNamed = options.output === undefined && perLayer[perLayer.length - 1] !== undefined ? `layers[${perLayer.length - 1}].activation` : 'output';
+  checkSoftmaxUnits(activations[activations.length - 1], sizes[sizes.length - 1], outputNamed);
   const seed = seedOrDefault(options.seed);
   const init = checkInit(options);
   // Named as a file's record of the same init is refused (readInitialisation): one naming of a chain's layers.

@@ -37,7 +37,7 @@ describe('the API names the same options by their keys', () => {
     [{ name: 'kfac', normConstraint: 2e6 }, /^kfac: normConstraint: expected a finite number ≥ 0 and ≤ 1000000, got 2000000$/],
     [{ name: 'sgd', nesterov: true }, /^sgd: nesterov: Nesterov momentum needs momentum > 0$/],
   ])('%j', async (spec, said) => {
-    const net = await createNetwork({ sizes: [2, 3, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [2, 3, 1], output: 'sigmoid', backend: 'ref' });
     await expectError(() => createOptimizer(net, spec), 'INVALID_OPTION', said);
     net.dispose();
   });

@@ -198,6 +198,15 @@ describe('gradscope train', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses one target with the default softmax output (always 1: it trained nothing and printed 100 % accuracy), naming --output and what to use', async () => {
+    const one = at('one-target.json');
+    writeFileSync(one, JSON.stringify({ inputs, targets: targets.map(() => [1]) }));
+    expectOneLine(await runCliInProcess(['train', '--data', one, '--epochs', '1']), 2, /^gradscope: --output: a softmax output of 1 unit is always 1 .*use output 'sigmoid' with loss 'binary-cross-entropy'/);
+    const binary = await runCliInProcess(['train', '--data', one, '--epochs', '1', '--output', 'sigmoid', '--loss', 'binary-cross-entropy']);
+    expect(binary.code, binary.stderr).toBe(0);
+    expect(binary.stdout.split('\n')[0]).toMatch(/^\[4,64,64,1\] sigmoid, sigmoid, sigmoid, loss binary-cross-entropy; /);
+  });
+
   it('says the batch it trains in: --batch-size capped at the rows, and that it was', async () => {
     const capped = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '64']);
     expect(capped.code, capped.stderr).toBe(0);

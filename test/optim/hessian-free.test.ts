@@ -72,7 +72,7 @@ describe.each(BACKENDS)('Hessian-free on $backend', ({ backend, tolerance }) => 
 
 describe('Hessian-free mechanics', () => {
   it("is in the optimiser registry as 'hessian-free'", async () => {
-    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', backend: 'ref' });
     const hf = findOptimizer('hessian-free').create(net, { damping: 0.5 });
     expect(hf).toBeInstanceOf(HessianFree);
     expect((hf as HessianFree).lambda).toBe(0.5);
@@ -80,7 +80,7 @@ describe('Hessian-free mechanics', () => {
   });
 
   it("starts from Martens' λ₀ = 45 (initlambda in his nnet_train_2.m)", async () => {
-    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', backend: 'ref' });
     expect(new HessianFree(net).lambda).toBe(45);
     net.dispose();
   });
@@ -122,7 +122,7 @@ describe('Hessian-free mechanics', () => {
   });
 
   it('refuses bad options with INVALID_OPTION before touching the network', async () => {
-    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', backend: 'ref' });
     for (const options of [{ damping: 0 }, { maxIterations: 0.5 }, { decay: 2 }, { curvatureFraction: 0 }, { preconditoner: true }]) {
       expect(() => new HessianFree(net, options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     }

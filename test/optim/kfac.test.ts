@@ -305,7 +305,7 @@ describe('K-FAC mechanics', () => {
   });
 
   it('refuses bad options with INVALID_OPTION naming the option', async () => {
-    const net = await createNetwork({ sizes: [2, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [2, 1], output: 'sigmoid', backend: 'ref' });
     const bad: [KfacOptions, RegExp][] = [
       [{ damping: 0 }, /damping/],
       [{ damping: Number.NaN }, /damping/],
@@ -332,10 +332,10 @@ describe('K-FAC mechanics', () => {
   });
 
   it('refuses a layer whose A would exceed 2049×2049, naming the layer and other optimisers', async () => {
-    const net = await createNetwork({ sizes: [3, 2049, 1], backend: 'ref' });
+    const net = await createNetwork({ sizes: [3, 2049, 1], output: 'sigmoid', backend: 'ref' });
     await expectError(() => new Kfac(net), 'INVALID_OPTION', /kfac: output \(2049 → 1\).*2050×2050.*factor A.*'adam'/);
     net.dispose();
-    const fits = await createNetwork({ sizes: [2048, 1], backend: 'ref' });
+    const fits = await createNetwork({ sizes: [2048, 1], output: 'sigmoid', backend: 'ref' });
     expect(() => new Kfac(fits).dispose()).not.toThrow();
     fits.dispose();
   });
