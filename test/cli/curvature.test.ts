@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { measureCurvature } from '../../src/curvature/curvature.js';
-import { curvatureTable } from '../../src/cli/commands/curvature.js';
+import { curvatureTable, digitsModelSizes } from '../../src/cli/commands/curvature.js';
 import { gaussNewtonLowerEnd } from '../../src/curvature/curvature-text.js';
 import { PROGRESS_LINES } from '../../src/cli/progress.js';
 import { LANCZOS_MAX_STEPS } from '../../src/curvature/lanczos.js';
 import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
-import { PROGRESS_TOLERANCE } from '../../src/curvature/curvature-work.js';
-import { CURVATURE_COST_RUN, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
+import { plannedProducts, PROGRESS_TOLERANCE } from '../../src/curvature/curvature-work.js';
+import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
@@ -115,6 +115,16 @@ describe('gradscope curvature', async () => {
     expect(cost).toContain(`(whose work is known) last: within ${Math.round(100 * PROGRESS_TOLERANCE)} points of the share of the time on the runs tested,\nahead where`);
     // Priced at the run's own measured costs (test/curvature/progress.test.ts), not one CPU's constant.
     expect(cost).toContain('products and reorthogonalisation priced at what they have cost so far in this run (no other machine\'s\nfigure)');
+    // The digits default: what decides its time, and the one measured run with its machine (no time for the user's machine).
+    const digits = CURVATURE_DIGITS_RUN;
+    expect(cost).toContain(`Measured ${digits.date} (${digits.machine}), commit ${digits.commit}: ${measuredTimeText(digits)}, as the whole command.`);
+    expect(cost).toContain('What decides the time is how many products the\nruns take (they end as their values converge, which nothing tells before) and how fast this machine does\nthem.');
+    const sizes = digitsModelSizes();
+    const made = await runCliInProcess(['train', '--train', '20', '--test', '10', '--epochs', '0']);
+    expect(made.stdout.split('\n')[0]).toMatch(new RegExp(`^\\[${sizes.join(',')}\\] sigmoid,`));
+    const digitBlocks = sizes.slice(1).map((units, l) => units * (sizes[l] + 1));
+    const digitParameters = digitBlocks.reduce((sum, block) => sum + block, 0);
+    expect(cost).toContain(`[${sizes.join(', ')}] sigmoid, ${digitParameters.toLocaleString('en-US')} parameters;\n${STUDY_DIGITS.trainRows.toLocaleString('en-US')} rows; every flag at its default): at most ${plannedProducts(digitParameters, digitBlocks).total.toLocaleString('en-US')} products`);
     // The flag's own line points to it.
     expect(stdout).toMatch(/--no-layers +measure the whole network only, not each layer's diagonal blocks of H and G: .*\(see Cost\)/);
   });

@@ -5,7 +5,7 @@
 // the run is taken again here (about 25 s of CPU) and its counters compared.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CURVATURE_COST_RUN, curvatureCostRows, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
+import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, curvatureCostRows, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { plannedProducts } from '../../src/curvature/curvature-work.js';
 import { createNetwork } from '../../src/api/network.js';
 import { measureCurvature, type CurvatureReport } from '../../src/curvature/curvature.js';
@@ -24,6 +24,11 @@ describe("docs/curvature.md's measured curvature run", () => {
     expect(flat).toContain(`Measured ${run.date} (${run.machine}), commit ${run.commit}, by scripts/curvature-cost.ts`);
     expect(flat).toContain(`[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation} (seed ${run.seed}), ${count(parameters)} parameters`);
     expect(flat).toContain(`${run.rows} rows (normal inputs, one-hot targets), \`--k ${run.k}\``);
+  });
+
+  it("gives the digits default's measured run as --help does (CURVATURE_DIGITS_RUN)", () => {
+    const digits = CURVATURE_DIGITS_RUN;
+    expect(flat).toContain(`On the digits default, timed as the whole command (under /usr/bin/time, nice -n 19): the model \`gradscope train --epochs 0\` makes ([784, 64, 64, 10] sigmoid, 55,050 parameters, as initialised), 9,000 rows, every flag at its default: at most 3,008 products. Measured ${digits.date} (${digits.machine}), commit ${digits.commit}: ${measuredTimeText(digits)}`);
   });
 
   it("gives both runs' products and times as --help does", () => {

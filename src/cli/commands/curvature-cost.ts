@@ -53,8 +53,34 @@ export const CURVATURE_COST_RUN: CurvatureCostRun = {
   noLayers: { cpuSeconds: 4.6, wallSeconds: 9, products: 361 },
 };
 
+/**
+ * A `gradscope curvature` run on the digits default, timed as the whole command (under /usr/bin/time):
+ * the model `gradscope train --epochs 0` makes (digitsModelSizes in curvature.ts: sigmoid, seed 1, as initialised),
+ * no --data (the --train digits, STUDY_DIGITS.trainRows rows), every flag at its default.
+ */
+export interface DigitsCurvatureRun {
+  /** When: the UTC date and time span. */
+  date: string;
+  /** The machine: CPU model, cores, and the 1-minute load averages seen during the run. */
+  machine: string;
+  /** The commit the run was made on. */
+  commit: string;
+  /** Seconds of CPU (user + system) and of wall-clock time. */
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+/** What the digits default's run took (see DigitsCurvatureRun). */
+export const CURVATURE_DIGITS_RUN: DigitsCurvatureRun = {
+  date: '2026-12-02 14:59–15:10 UTC',
+  machine: 'AMD EPYC Zen 4, /proc/cpuinfo family 25 model 17, 2 cores shared with other jobs, load 16 → 9.6, under nice -n 19, through tsx',
+  commit: 'dcb5965',
+  cpuSeconds: 100.3,
+  wallSeconds: 676,
+};
+
 /** A measured time as --help and docs/curvature.md give it: '97 s of CPU (9.0 min wall)'. */
-export function measuredTimeText(time: MeasuredTime): string {
+export function measuredTimeText(time: Pick<MeasuredTime, 'cpuSeconds' | 'wallSeconds'>): string {
   return `${Math.round(time.cpuSeconds)} s of CPU (${(time.wallSeconds / 60).toFixed(1)} min wall)`;
 }
 

@@ -10,9 +10,11 @@ import { BACKEND_FLAG, booleanFlag, checkAsUsage, choiceFlag, command, COUNT, JS
 import { MEASURED_ROWS_FLAGS, measuredRows } from '../training-rows.js';
 import { counted, grouped } from '../../counted.js';
 import { ProgressBar } from '../progress.js';
-import { CURVATURE_COST_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
+import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText, type MeasuredTime } from './curvature-cost.js';
 import { plannedProducts, PROGRESS_TOLERANCE } from '../../curvature/curvature-work.js';
 import { STUDY_DIGITS } from '../../studies/study-defaults.js';
+import { MNIST_CLASSES, MNIST_PIXELS } from '../../data/mnist.js';
+import { TRAIN_SHAPE } from './train.js';
 import { formatTable, sci } from '../table.js';
 
 export const curvatureCommand = command({
@@ -104,7 +106,34 @@ function costNote(): string {
     `[${run.sizes[0]}, ${run.sizes[1]} ×${run.sizes.length - 2}, ${run.sizes[run.sizes.length - 1]}] ${run.activation}, ${grouped(parameters)} parameters, ${run.rows} rows, --k ${run.k}: at most ${planned(true)} products, ${taken(run.layers)}, ${measuredTimeText(run.layers)}.`,
     `With --no-layers (2·T + 2·(min(n, ${steps}) + ${ROUNDING_PRODUCTS}), T then ${probes} probes in all): at most ${planned(false)} products, ${taken(run.noLayers)};`,
     `measured just before it in the same process: ${measuredTimeText(run.noLayers)}.`,
+    ...digitsCostLines(),
   ].join('\n');
+}
+
+/** The layer sizes of the model `gradscope train --epochs 0` makes: the digits' pixels, --depth hidden layers of --width units, their classes. */
+export function digitsModelSizes(): number[] {
+  return [MNIST_PIXELS, ...Array<number>(TRAIN_SHAPE.depth).fill(TRAIN_SHAPE.width), MNIST_CLASSES];
+}
+
+/**
+ * What --help says of the digits default's time: what decides it (its products, each a pass over
+ * the 9,000 rows, and how many the run takes, which nothing tells before it runs) and the one
+ * measured run, with its machine: no estimate for the user's, whose speed nothing here measures
+ * before the run (the progress line prices the work as it goes).
+ */
+function digitsCostLines(): string[] {
+  const sizes = digitsModelSizes();
+  const blocks = sizes.slice(1).map((units, l) => units * (sizes[l] + 1));
+  const parameters = blocks.reduce((sum, block) => sum + block, 0);
+  const rows = STUDY_DIGITS.trainRows.toLocaleString('en-US');
+  const run = CURVATURE_DIGITS_RUN;
+  return [
+    `On the digits default (no --data; the model \`gradscope train --epochs 0\` makes, [${sizes.join(', ')}] sigmoid, ${parameters.toLocaleString('en-US')} parameters;`,
+    `${rows} rows; every flag at its default): at most ${plannedProducts(parameters, blocks).total.toLocaleString('en-US')} products, each about a training step's work on all ${rows} rows,`,
+    `and Lanczos' passes over up to ${LANCZOS_MAX_STEPS} vectors of ${parameters.toLocaleString('en-US')} entries. What decides the time is how many products the`,
+    `runs take (they end as their values converge, which nothing tells before) and how fast this machine does`,
+    `them. Measured ${run.date} (${run.machine}), commit ${run.commit}: ${measuredTimeText(run)}, as the whole command.`,
+  ];
 }
 
 const MATRIX_NAMES = { hessian: 'Hessian', gaussNewton: 'Gauss-Newton' } as const;
