@@ -13,7 +13,7 @@
  * whose backend times every kernel call (timedKernels): a call's time less the time inside its
  * kernel calls, less what the timing itself added (its cost per kernel call, measured on a no-op in
  * the same round, times the calls); the median call of each round, the median of the rounds. That
- * is what README's "µs of JavaScript per call" quotes. It grows with the batch though the call runs
+ * is what docs/benchmarks.md's "µs of JavaScript per call" quotes. It grows with the batch though the call runs
  * no JavaScript per row (the rows are copied and checked in the core); its control,
  * 'train() call: JavaScript after a long kernel' (JS_AFTER_CORE_GROUP, at batch 1), times batch 1's
  * calls each right after as long in the core as the largest batch's call spends there (its

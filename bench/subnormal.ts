@@ -3,7 +3,7 @@
  * WebAssembly has no flush-to-zero mode, so a product whose operands are subnormal runs at the
  * CPU's subnormal speed: deep sigmoid networks reach it in their first layers' δ (study (c)'s
  * plain sigmoid at 50 hidden layers has an RMS δ of 1.4e-42 at its first at initialisation), and
- * those runs take far longer than others of the same shape on some CPUs (README, study (c)). Times
+ * those runs take far longer than others of the same shape on some CPUs (docs/benchmarks.md: how long `npm start` takes on an Intel Xeon). Times
  * the same 256×256→256 forward product on inputs of ~1e-3 and on subnormal inputs of ~5e-40, in
  * interleaved rounds (bench/median.ts), and prints each one's median and the per-round ratio's spread.
  *

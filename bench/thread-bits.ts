@@ -1,5 +1,5 @@
 /**
- * Whether runs on different thread counts part (README's benchmark section): the same network,
+ * Whether runs on different thread counts part (docs/benchmarks.md, Threads): the same network,
  * seed, data and training on 1, 2 and 3 threads (createThreadedWasmKernels, which takes more
  * threads than the machine's cores, so 3 runs on 2 cores too), each count twice. Every split kernel
  * computes each value as one thread does (and a layer's ∂W run beside its ∂input is each computed

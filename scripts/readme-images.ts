@@ -1,5 +1,5 @@
 /**
- * Regenerates the README's pictures (docs/images/) with headless Chromium: the report's charts from
+ * Regenerates the pictures of README.md and docs/studies.md (docs/images/) with headless Chromium: the report's charts from
  * the report `npm start` writes (run first if it is not there), and the visualizer after 600 steps.
  * Run by hand (`npm run readme-images`, or `npm run readme-images -- report` / `-- visualizer` for
  * one set), never by the tests: the pictures change only when asked.

@@ -1,12 +1,12 @@
 /**
- * Renders a `gradscope study trainable-depth --json` result into the markdown tables README.md and
- * docs/trainable-depth.md show, with the study's own renderers (the ones its terminal output and HTML
+ * Renders a `gradscope study trainable-depth --json` result into the markdown tables README.md,
+ * docs/studies.md and docs/trainable-depth.md show, with the study's own renderers (the ones its terminal output and HTML
  * report use), and replaces each documented table in place: one source of truth, no hand-typed cells.
  * A table is known by its header line; its alignment line and everything around it stay as written.
  * Likewise each paper's experiment under its `### title` heading: the set-up line and the list of
  * what it found and where it differs (the notes the study prints).
  *
- *   npx tsx scripts/trainable-depth-tables.ts docs/data/trainable-depth.json [README.md docs/trainable-depth.md]
+ *   npx tsx scripts/trainable-depth-tables.ts docs/data/trainable-depth.json [README.md docs/studies.md docs/trainable-depth.md]
  *
  * Run by hand after a new full run (`gradscope study trainable-depth --json > docs/data/trainable-depth.json`),
  * and after a change to the renderers; test/docs/trainable-depth-tables.test.ts checks that the
@@ -22,7 +22,7 @@ import type { BudgetSweepResult } from '../src/studies/trainable-depth-budget.js
 import type { TrainableDepthResult } from '../src/studies/trainable-depth.js';
 
 /** The files whose tables the script refreshes when none are named. */
-export const DOCUMENTED_FILES = ['README.md', 'docs/trainable-depth.md'];
+export const DOCUMENTED_FILES = ['README.md', 'docs/studies.md', 'docs/trainable-depth.md'];
 
 /** What a paper experiment's section shows: its heading, set-up and notes. */
 type PaperSection = Pick<PaperExperiment, 'title' | 'setup' | 'findings' | 'differences' | 'unavailable'>;

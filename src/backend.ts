@@ -38,8 +38,8 @@ export interface BackendOptions {
    *
    * The same bits on every thread count: each split kernel computes every value as one thread
    * does (products by batch rows, ∂W by its columns or beside ∂input, elementwise passes and updates by parts), so a
-   * run on 2 threads reproduces one on 1 (bench/thread-bits.ts compares them; README's benchmarks
-   * section quotes it).
+   * run on 2 threads reproduces one on 1 (bench/thread-bits.ts compares them; docs/benchmarks.md,
+   * Threads, quotes it).
    */
   threads?: number;
 }

@@ -474,7 +474,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   }
 
   /**
-   * The model in gradscope's JSON file format (see README): version 1 for a network of dense
+   * The model in gradscope's JSON file format (docs/api.md, Files): version 1 for a network of dense
    * layers, version 2 (layer specs and every tensor by name, batch norm's running statistics
    * included) for a block network. Refused (INVALID_OPTION) when its JSON text would pass
    * FILE_LIMITS.maxJsonBytes (256 MiB), the most a JSON model file holds: past

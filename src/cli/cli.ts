@@ -91,7 +91,7 @@ function nearestCommands(typed: string): string[] {
  * --help (-h, or the word help first) and --version stand for the whole command line: --version
  * takes nothing else (`gradscope --version extra` printed the version and ignored the rest: refused,
  * UsageError); --help anywhere after a command's words shows that command's help, whatever flags
- * and operands stand beside it (`gradscope study --model --help`, as README writes the command).
+ * and operands stand beside it (`gradscope study --model --help`).
  */
 function topLevelRequest(argv: string[]): { help: Command | undefined } | 'version' | undefined {
   const isHelp = (word: string, i: number) => word === '--help' || word === '-h' || (i === 0 && word === 'help');

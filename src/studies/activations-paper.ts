@@ -1,7 +1,7 @@
 /**
  * How study (b) differs from the experiments of Glorot & Bengio (2010) it scales down: one text,
  * built from the study's own defaults, which `gradscope study activations --help` prints and
- * README states (test/studies/activations-paper.test.ts holds README to it).
+ * docs/studies.md states (test/studies/activations-paper.test.ts holds it to that).
  */
 import { counted, grouped } from '../counted.js';
 import { ACTIVATIONS_HIDDEN_LAYERS } from './activations.js';

@@ -1,7 +1,7 @@
 /**
  * How the autoencoder study differs from the experiment of Martens (2010) it scales down, as his
  * `nnet_train_2.m` and its MNIST set-up run it: one text, built from the study's own settings, which
- * `gradscope study autoencoder --help` prints and README and docs/second-order.md state
+ * `gradscope study autoencoder --help` prints and docs/studies.md and docs/second-order.md state
  * (test/studies/autoencoder-paper.test.ts holds them to it).
  */
 import { curvatureRows } from '../optim/gauss-newton.js';

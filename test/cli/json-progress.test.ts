@@ -1,5 +1,5 @@
 /**
- * Every command with --json still says on stderr that it is working (README: "Progress goes to
+ * Every command with --json still says on stderr that it is working (docs/cli.md: "Progress goes to
  * stderr"): --json changes what stdout holds, one line of JSON, not whether a long run is silent.
  * A new user's `study depth --json` printed nothing for 100 s.
  */

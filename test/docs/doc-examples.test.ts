@@ -1,7 +1,7 @@
 // The docs' code imports gradscope as a user can: every specifier a fenced block of README.md or
 // docs/*.md imports is one package.json exports ('gradscope', 'gradscope/node', …), never a path
-// into src/ (ERR_PACKAGE_PATH_NOT_EXPORTED). docs/reliability.md's examples run as written (tsx,
-// 'gradscope' mapped to this checkout), as README.md's do in test/readme-examples.test.ts.
+// into src/ (ERR_PACKAGE_PATH_NOT_EXPORTED). docs/reliability.md's and docs/api.md's examples run as
+// written (tsx, 'gradscope' mapped to this checkout), as README.md's do in test/readme-examples.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,11 +45,12 @@ describe('the classes docs construct are the package\'s', () => {
   });
 });
 
-describe('docs/reliability.md examples run', () => {
-  const blocks = typescriptBlocks(read('docs/reliability.md'));
+// docs/api.md's resuming example ran in README until README's API detail moved there.
+describe.each(['docs/reliability.md', 'docs/api.md'])('%s examples run', (doc) => {
+  const blocks = typescriptBlocks(read(doc));
   it('has examples', () => expect(blocks.length).toBeGreaterThan(0));
   it.each(blocks)('the block at line $line', async (block) => {
     const result = await runBlock(block, 120_000);
-    expect(result.code, `docs/reliability.md line ${block.line}:\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`).toBe(0);
+    expect(result.code, `${doc} line ${block.line}:\n${result.stderr.trim().split('\n').slice(-15).join('\n')}`).toBe(0);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
-// README's lists of options name every documented field of the types they describe: train()'s
-// options paragraph every field of TrainOptions (it left out maxHalvings, 'halve''s limit), the API
-// example's createNetwork call every field of NetworkOptions and BackendOptions. The fields are read
-// from the types' sources (each with its TSDoc), so a new option cannot be missing from README.
+// The docs' lists of options name every documented field of the types they describe: docs/api.md's
+// `train` options paragraph every field of TrainOptions (it left out maxHalvings, 'halve''s limit),
+// README's API example's createNetwork call every field of NetworkOptions and BackendOptions. The fields
+// are read from the types' sources (each with its TSDoc), so a new option cannot be missing from either.
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { fencedBlocks } from '../util/markdown-examples.js';
 const ROOT = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, ROOT), 'utf8');
 const README = read('README.md');
+const API_DOC = read('docs/api.md');
 
 /** The fields of interface `name` in the source file `path`, each with whether it has a TSDoc comment. */
 function fieldsOf(path: string, name: string): { name: string; documented: boolean }[] {
@@ -24,16 +25,16 @@ function fieldsOf(path: string, name: string): { name: string; documented: boole
   }));
 }
 
-describe("README's option lists", () => {
+describe("the docs' option lists", () => {
   it('reads the types it checks against, every field documented', () => {
     const fields = [...fieldsOf('src/training/train-options.ts', 'TrainOptions'), ...fieldsOf('src/network/config.ts', 'NetworkOptions'), ...fieldsOf('src/backend.ts', 'BackendOptions')];
     expect(fields.length).toBeGreaterThan(25);
     expect(fields.filter((f) => !f.documented).map((f) => f.name)).toEqual([]);
   });
 
-  it("the API section's `train` options name every field of TrainOptions", () => {
-    const start = README.indexOf('`train` options:');
-    const paragraph = README.slice(start, README.indexOf('\n\n', start));
+  it("docs/api.md's `train` options name every field of TrainOptions", () => {
+    const start = API_DOC.indexOf('`train` options:');
+    const paragraph = API_DOC.slice(start, API_DOC.indexOf('\n\n', start));
     expect(start).toBeGreaterThan(0);
     const missing = fieldsOf('src/training/train-options.ts', 'TrainOptions').filter((f) => !paragraph.includes(`\`${f.name}\``));
     expect(missing.map((f) => f.name)).toEqual([]);
@@ -41,7 +42,7 @@ describe("README's option lists", () => {
     expect(paragraph).toContain(`\`maxHalvings\` (default ${DEFAULT_MAX_HALVINGS}`);
   });
 
-  it("the API example's createNetwork call names every field of NetworkOptions and BackendOptions", () => {
+  it("README's API example's createNetwork call names every field of NetworkOptions and BackendOptions", () => {
     const api = README.slice(README.indexOf('\n## API\n'));
     const example = fencedBlocks(api)[0].code;
     const call = example.slice(example.indexOf('createNetwork({'), example.indexOf('});'));

@@ -1,4 +1,4 @@
-// Resuming training from a checkpoint, as README's recipe does it: the optimiser takes the
+// Resuming training from a checkpoint, as docs/api.md's recipe does it: the optimiser takes the
 // checkpoint's learning rate (as PyTorch's Optimizer.load_state_dict restores param groups' lr),
 // refuses a state saved under other hyperparameters, and a network passed where the optimiser goes
 // is named as such. Every refusal leaves the optimiser as it was.

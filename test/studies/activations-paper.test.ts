@@ -1,6 +1,6 @@
 // Study (b)'s differences from Glorot & Bengio (2010) are said once (GLOROT_BENGIO_DIFFERENCES, from
-// the study's defaults): `gradscope study activations --help` prints that text and README states it
-// word for word; README names the run its table is and the command that reproduces it.
+// the study's defaults): `gradscope study activations --help` prints that text and docs/studies.md
+// states it word for word; README names the run its table is and the command that reproduces it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { commandHelp } from '../../src/cli/command.js';
@@ -11,6 +11,7 @@ import { GLOROT_BENGIO_DIFFERENCES } from '../../src/studies/activations-paper.j
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS, STUDY_SEED } from '../../src/studies/study-defaults.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const studies = readFileSync(new URL('../../docs/studies.md', import.meta.url), 'utf8');
 /** Text with its line breaks and runs of spaces as single spaces, as Markdown reads a paragraph. */
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
@@ -19,8 +20,8 @@ describe("study (b)'s differences from Glorot & Bengio (2010)", () => {
     expect(flat(commandHelp(studyActivationsCommand))).toContain(GLOROT_BENGIO_DIFFERENCES);
   });
 
-  it('are stated in README word for word', () => {
-    expect(flat(readme)).toContain(GLOROT_BENGIO_DIFFERENCES);
+  it('are stated in docs/studies.md word for word', () => {
+    expect(flat(studies)).toContain(GLOROT_BENGIO_DIFFERENCES);
   });
 
   it("follow the study's settings: width, depth, batch, rate, digits and the updates they make", () => {

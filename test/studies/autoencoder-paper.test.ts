@@ -1,5 +1,5 @@
 // The autoencoder study's differences from Martens (2010) are said once (MARTENS_DIFFERENCES, from the
-// study's own settings): `gradscope study autoencoder --help` prints that text, and README and
+// study's own settings): `gradscope study autoencoder --help` prints that text, and docs/studies.md and
 // docs/second-order.md state it word for word.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -21,9 +21,9 @@ describe("the autoencoder study's differences from Martens (2010)", () => {
     expect(flat(commandHelp(studyAutoencoderCommand))).toContain(MARTENS_DIFFERENCES);
   });
 
-  it('are stated in README and docs/second-order.md word for word', () => {
+  it('are stated in docs/studies.md and docs/second-order.md word for word', () => {
     // A boolean, so a failure names the file rather than printing all of it.
-    for (const file of ['README.md', 'docs/second-order.md']) expect(flat(read(file)).includes(MARTENS_DIFFERENCES), file).toBe(true);
+    for (const file of ['docs/studies.md', 'docs/second-order.md']) expect(flat(read(file)).includes(MARTENS_DIFFERENCES), file).toBe(true);
   });
 
   it("follow the study's settings: its network, digits and Hessian-free batch", () => {
