@@ -15,7 +15,7 @@ export { LAYER_TYPES, RESIDUAL_GATES, NORM_EPSILON, BATCH_NORM_MOMENTUM, BATCH_N
 export { moduleIndices } from './layers/block-layout.js';
 export type { LsuvOptions, LsuvLayerReport } from './layers/lsuv.js';
 export type { LayerSpec, CheckedSpec, DenseSpec, BatchNormSpec, LayerNormSpec, ActivationSpec, ResidualSpec, CheckedResidualSpec, ResidualGate, LayerType } from './layers/spec.js';
-export type { LayerOptions, NetworkOptions } from './network/config.js';
+export type { LayerOptions, NetworkConfig, NetworkOptions } from './network/config.js';
 export type { BatchInfo, EpochInfo, TracedTrainResult, TrainOptions, TrainResult } from './training/train-options.js';
 export type { ValidationRows } from './training/validation-rows.js';
 export { modelFromJSON, readModelJSON, MODEL_FILE_TAG, MODEL_VERSION, MODEL_LIMITS } from './network/model-file.js';
@@ -26,7 +26,7 @@ export type { ModelFile, ModelData, ImportNotes } from './network/model-file.js'
 export { GradscopeError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS, LOSSES, LEAKY_RELU_SLOPE, SELU_LAMBDA, SELU_ALPHA } from './kernels.js';
-export type { Activation, FloatArray, OutputActivation, Loss, Kernels, Tensor } from './kernels.js';
+export type { Activation, FloatArray, OutputActivation, Loss, Kernels, Tensor, WriteFault } from './kernels.js';
 export { createRefKernels } from './ref/ref-kernels.js';
 export { createWasmKernels } from './wasm/wasm-kernels.js';
 export type { WasmKernels, WasmOptions } from './wasm/wasm-kernels.js';
@@ -45,6 +45,14 @@ export type { LayerSupport, NetworkTerms, Optimizer } from './optim/optimizer.js
 export { OptimizerStateFault } from './optim/optimizer.js';
 export { createOptimizer, registerOptimizer, optimizerNames, OPTIMIZERS, clipGradientNorm } from './optim/index.js';
 export { Adagrad, Adam, AdamW, Lars, Lbfgs, LevenbergMarquardt, Rmsprop } from './optim/index.js';
+export type { FirstOrderOptions } from './optim/first-order.js';
+export type { SgdOptions } from './optim/sgd.js';
+export type { AdagradOptions } from './optim/adagrad.js';
+export type { RmspropOptions } from './optim/rmsprop.js';
+export type { AdamOptions } from './optim/adam.js';
+export type { LarsOptions } from './optim/lars.js';
+export type { LbfgsOptions } from './optim/lbfgs.js';
+export type { LevenbergMarquardtOptions } from './optim/levenberg-marquardt.js';
 export type { OptimizerSpec, OptimizerDefinition, OptimizerState } from './optim/index.js';
 export { modelOf, networkFromModel, blockModelOf, networkFromBlockModel } from './io/model-data.js';
 export { toSafetensors, fromSafetensors } from './io/safetensors.js';

@@ -58,7 +58,19 @@ export type NumberArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Arra
  * Where writeFinite stopped: `value`, the index in the tensor of the first value that is not finite
  * as stored, or `part`, the number of the first part that is not a NumberArray of the length asked.
  */
-export type WriteFault = { readonly value: number; readonly part?: undefined } | { readonly part: number; readonly value?: undefined };
+export type WriteFault =
+  | {
+      /** The index in the tensor of the first value that is not finite as stored. */
+      readonly value: number;
+      /** Absent: the fault is a value's. */
+      readonly part?: undefined;
+    }
+  | {
+      /** The number of the first part that is not a NumberArray of the length asked. */
+      readonly part: number;
+      /** Absent: the fault is a part's. */
+      readonly value?: undefined;
+    };
 
 /** The kernel contract every backend implements (see the module comment for its rules). */
 export interface Kernels<T extends Tensor = Tensor> {

@@ -67,13 +67,22 @@ export interface NetworkOptions {
   seed?: number;
 }
 
+/**
+ * A dense network's options as createNetwork checked them, every default filled in (NetworkOptions
+ * says each default): what the network was made with and what its model file records.
+ */
 export interface NetworkConfig {
+  /** Units per layer, input first. */
   sizes: number[];
   /** activations[l] follows weights[l]; the last one is the output activation. */
   activations: OutputActivation[];
+  /** The loss the network trains on. */
   loss: Loss;
+  /** How the weights were drawn. */
   init: WeightInit;
+  /** How the biases were set. */
   biasInit: BiasInit;
+  /** Seed of the RNG behind initialisation and shuffling. */
   seed: number;
   /** init 'lsuv': `init` is orthogonal and the network waits for LSUV (initLsuv, or train's lsuv option). */
   lsuv?: boolean;

@@ -72,6 +72,7 @@ export function adaptiveStepKeepsWithin(q: Float64Array, weightDecay: number, sh
   return provesStep(q, fits, weightMax + adaptiveStepBound(learningRate, share, epsilon));
 }
 
+/** The options every first-order optimiser (SGD, Adagrad, RMSProp, Adam, AdamW, LARS) takes beside its own, each with its default. */
 export interface FirstOrderOptions {
   /**
    * Learning-rate multiplier per weight layer, first layer first (default: all 1); in a block
