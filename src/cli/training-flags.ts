@@ -265,7 +265,7 @@ export function trainingSettingsText(settings: TrainingSettings, { optimizer, sp
   const layerRates = Array.isArray(built.layerRates) ? `, per-layer rates ${measuredRatesText(built.layerRates, `the ${counted(rows, 'training row')} before training`)}` : '';
   const given = `${typeof built.momentum === 'number' ? `, momentum ${built.momentum}` : ''}${layerRates}${normConstraint === undefined ? '' : `, norm constraint ${normConstraint}`}${damping === undefined ? '' : `, damping ${damping}`}`;
   const used = batchRowsUsed(batchSize, rows);
-  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${rows} rows)`;
+  const batches = used === batchSize ? `batches of ${batchSize}` : `batches of ${used} (--batch-size ${batchSize} capped at the ${counted(rows, 'row')})`;
   return `${choice.name}${given}, ${rate}, ${batches}${clipped}, seed ${seed}.`;
 }
 

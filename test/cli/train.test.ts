@@ -213,6 +213,12 @@ describe('gradscope train', () => {
     expect(capped.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40 (--batch-size 64 capped at the 40 rows), seed 1.");
     const fits = await runCliInProcess(['train', '--data', dataPath, '--layers', '4,8,3', '--epochs', '1', '--batch-size', '40']);
     expect(fits.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 40, seed 1.");
+    // One row is one row (it said 'capped at the 1 rows').
+    const single = at('single-row.json');
+    writeFileSync(single, JSON.stringify({ inputs: [inputs[0]], targets: [targets[0]] }));
+    const one = await runCliInProcess(['train', '--data', single, '--layers', '4,8,3', '--epochs', '1']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout.split('\n')[1]).toBe("sgd, learning rate 0.1 (sgd's default), batches of 1 (--batch-size 32 capped at the 1 row), seed 1.");
   });
 
   it("--on-non-finite skip: each epoch line says how many batches it left out, and so does a DIVERGED ending, counting epochs as the lines do", async () => {
