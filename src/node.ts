@@ -13,11 +13,13 @@ export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INT
 export type { InteropFormat, ImportOptions, InputFormat, ReadModelOptions } from './io/model-formats.js';
 export { writeReport } from './io/report-file.js';
 export { runDepthStudy } from './studies/depth.js';
+export type { DepthStudyOptions, DepthStudyResult, DepthNetworkResult } from './studies/depth.js';
 export { depthReportSection } from './studies/depth-report.js';
 export { runActivationStudy, activationProfile } from './studies/activations.js';
 export type { ActivationStudyOptions, ActivationStudyResult, ActivationRun, ActivationProfile } from './studies/activations.js';
 export { activationsReportSection } from './studies/activations-report.js';
 export { runRemediesStudy } from './studies/remedies.js';
+export type { RemediesOptions, RemediesResult, RemediesRun } from './studies/remedies.js';
 export { runAutoencoderStudy, AUTOENCODER_SIZES } from './studies/autoencoder.js';
 export type { AutoencoderStudyOptions, AutoencoderStudyResult, AutoencoderRun, CurvePoint } from './studies/autoencoder.js';
 export { runTrainableDepthStudy, deepestTrainable, TRAINABLE_DEPTHS, TRAINABLE_WIDTH, TRAINABLE_EPOCHS, ACCURACY_GOAL } from './studies/trainable-depth.js';
@@ -25,3 +27,4 @@ export type { TrainableDepthOptions, TrainableDepthResult, TrainableDepthRow, De
 export { TRAINABLE_DEPTH_REMEDIES } from './studies/trainable-depth-remedies.js';
 export type { TrainableDepthRemedy, RemedyTraining } from './studies/trainable-depth-remedies.js';
 export { trainableDepthReportSection } from './studies/trainable-depth-report.js';
+export type { ZeroCause } from './studies/gradient-ratios.js';

@@ -5,8 +5,9 @@
  * from the curvature folder above it.
  */
 export interface CurvatureEvidence {
-  /** The smallest and the largest eigenvalue of the Hessian of the objective. */
+  /** The smallest eigenvalue of the Hessian of the objective. */
   lambdaMin: number;
+  /** The largest eigenvalue of the Hessian of the objective. */
   lambdaMax: number;
   /** λ_min < 0, and the objective's second difference along its eigenvector agrees (function values). */
   confirmed: boolean;

@@ -23,7 +23,9 @@ import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from '.
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
+  /** Per weight layer, first layer first: its nOut × nIn weights, row-major ([out][in]). */
   weights: ArrayLike<number>[];
+  /** Per weight layer, first layer first: its nOut biases. */
   biases: ArrayLike<number>[];
 }
 

@@ -84,6 +84,7 @@ export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] 
   { start: 0.00298 / 0.285, end: 8.21e-6 / 9.25e-4 },
 ];
 
+/** Options of runDepthStudy, each with its default. */
 export interface DepthStudyOptions {
   /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_BOUND.max = 1000 (default DEPTH_SEEDS = 20). */
   seeds?: number;
@@ -116,11 +117,15 @@ export interface DepthNetworkResult {
   seedRatios: number[];
   /** Nielsen's training with seed DEPTH_TRAINING_SEED (absent with epochs 0). */
   training?: {
+    /** The training's trace (its TraceOptions.every is the option `every`). */
     trace: Trace;
+    /** diagnose() of that trace. */
     diagnosis: Diagnosis;
-    /** Cross-entropy on the 1,000 digits (without the L2 term) before and after, and accuracy on the held-out test digits after. */
+    /** Cross-entropy on the 1,000 digits (without the L2 term) before training. */
     initialLoss: number;
+    /** The same cross-entropy after training. */
     finalLoss: number;
+    /** Accuracy on the held-out test digits after training, a fraction. */
     testAccuracy: number;
     /** Wall-clock seconds of the training (moves with the machine's load: not a speed measurement). */
     seconds: number;
