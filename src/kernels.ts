@@ -88,7 +88,12 @@ export interface Kernels<T extends Tensor = Tensor> {
    * zero. Backends that cannot skip the zeroing give a zero-filled tensor.
    */
   allocUninitialized(length: number): T;
-  /** Returns the tensor's memory for reuse; the handle must not be used again. */
+  /**
+   * Returns the tensor's memory for reuse; the handle must not be used again. On wasm any later use
+   * of it (a kernel, view, write) throws DISPOSED, since its block may be another tensor's by then,
+   * and a second free does nothing. ref's tensors are arrays of their own, collected when unreferenced:
+   * its free does nothing.
+   */
   free(t: T): void;
   /**
    * Bytes that tensors can surely still be given, however many share them (each rounded up as the

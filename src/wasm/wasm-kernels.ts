@@ -9,6 +9,7 @@ import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator, PAGE } from './allocator.js';
+import { isFreed, refuseAfterFree } from './freed-tensor.js';
 import {
   ACTIVATION_EXPORT_NAMES,
   exportName,
@@ -244,8 +245,10 @@ export class WasmBackend implements WasmKernels {
     return grown;
   }
   free(t: WasmTensor): void {
+    if (isFreed(t)) return; // its block may be another tensor's by now
     for (const made of this.builds) made.delete(t.ptr);
     this.allocator.release(t.ptr);
+    refuseAfterFree(t, this.name);
   }
   allOrNothing<R>(build: () => R): R {
     const made = new Set<number>();

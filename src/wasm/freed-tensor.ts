@@ -1,0 +1,33 @@
+/**
+ * What a wasm tensor handle is after free(): its block goes back to the allocator and may be the
+ * next tensor's, so a kernel, view or write through the old handle would read or overwrite that
+ * tensor's values, and a second free() would give its block away under it. The handle's `ptr`
+ * becomes an accessor that throws DISPOSED, so every use (each kernel reads `ptr` first) is refused
+ * before the core is called. Live handles are untouched plain objects: V8 moves only the freed one
+ * to slow properties, so the kernels' hot path reads `ptr` as before.
+ */
+import { GradscopeError } from '../errors.js';
+
+/** Handles freed, so that a second free() gives back nothing (the block may be another tensor's by then). */
+const freed = new WeakSet<object>();
+
+/** Whether `t` was freed already. */
+export function isFreed(t: object): boolean {
+  return freed.has(t);
+}
+
+/** Makes every later use of `t` (a tensor of `length` elements on the backend `backend`) throw DISPOSED. */
+export function refuseAfterFree(t: { readonly ptr: number; readonly length: number }, backend: string): void {
+  freed.add(t);
+  const length = t.length;
+  Object.defineProperty(t, 'ptr', {
+    get(): never {
+      throw new GradscopeError(
+        'DISPOSED',
+        `${backend}: a tensor of ${length} elements was used after free(): its memory may be another tensor's now; allocate a new one with alloc()`,
+      );
+    },
+    configurable: false,
+    enumerable: true,
+  });
+}
