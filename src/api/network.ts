@@ -22,6 +22,7 @@ import { backpropRows, evaluateRows, layerOutputRows, predictFlat, predictRows, 
 import { checkPredictOptions, checkPredictSize, type FlatPredictions, type PredictOptions } from './predictions.js';
 import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOutputsOptions } from './layer-outputs.js';
 import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
+import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
@@ -484,19 +485,24 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     this.assertSaveable('toJSON');
     const engine = this.#engine;
     const k = this.kernels;
-    const json =
-      engine instanceof BlockEngine
-        ? blockModelToJSON({ kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation })
-        : modelToJSON({
-            loss: this.loss,
-            sizes: engine.sizes,
-            activations: engine.activationFunctions,
-            weights: engine.weights.map((w) => k.view(w)),
-            biases: engine.biases.map((b) => k.view(b)),
-            initialisation: this.initialisation,
-          });
-    checkModelJsonSize(json, FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path not ending in .json, or toSafetensors(net)');
-    return json;
+    let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
+    if (engine instanceof BlockEngine) {
+      const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation };
+      fileOf = (numbers) => blockModelToJSON(model, numbers);
+    } else {
+      const model = {
+        loss: this.loss,
+        sizes: engine.sizes,
+        activations: engine.activationFunctions,
+        weights: engine.weights.map((w) => k.view(w)),
+        biases: engine.biases.map((b) => k.view(b)),
+        initialisation: this.initialisation,
+      };
+      fileOf = (numbers) => modelToJSON(model, numbers);
+    }
+    // Sized over the tensors themselves: a file too large is refused before its arrays are built.
+    checkModelJsonSize(fileOf(uncopiedNumbers), FILE_LIMITS.maxJsonBytes, 'toJSON', 'save it in a binary format instead: saveModel(net, path) with a path not ending in .json, or toSafetensors(net)');
+    return fileOf(copiedNumbers);
   }
 
   /** Every parameter and state buffer (batch norm's running statistics) as float32 copies, by PyTorch state_dict name and in its order. */

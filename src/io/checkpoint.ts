@@ -29,6 +29,7 @@ import { Rng } from '../init/rng.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
+import { copiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { checkBlockArchitecture, checkBlockModel, isParameter } from '../network/block-model-check.js';
 import { elementsOf } from '../layers/block-layout.js';
 import type { BlockModelData } from '../layers/block-model.js';
@@ -200,13 +201,18 @@ export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
   checkCheckpointArgument(checkpoint, 'checkpointToJSON');
+  return checkpointFileOf(checkpoint, copiedNumbers);
+}
+
+/** checkpointToJSON's data, its tensors' values put in by `numbers` (uncopiedNumbers: to check its size before building it). */
+export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): CheckpointFile {
   const { model, optimizer } = checkpoint;
   return {
-    ...('kind' in model ? blockModelToJSON(model) : modelToJSON(model)),
+    ...('kind' in model ? blockModelToJSON(model, numbers) : modelToJSON(model, numbers)),
     training: {
       step: checkpoint.step,
       rng: [...checkpoint.rng],
-      optimizer: optimizer ? { name: optimizer.name, scalars: { ...optimizer.scalars }, tensors: optimizer.tensors.map((t) => Array.from(t)) } : null,
+      optimizer: optimizer ? { name: optimizer.name, scalars: { ...optimizer.scalars }, tensors: optimizer.tensors.map(numbers) } : null,
     },
   };
 }

@@ -6,7 +6,8 @@
 import { checkSeed, checkKnownKeys, keysOf } from '../checks.js';
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import { FILE_LIMITS } from '../model-limits.js';
-import { modelJsonText } from '../network/model-file.js';
+import { checkModelJsonSize, modelJsonText } from '../network/model-file.js';
+import { uncopiedNumbers } from '../network/file-numbers.js';
 import { checkLoadOptions, checkNetwork, type LoadOptions, type Network } from '../api/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { BackendOptions } from '../backend.js';
@@ -14,6 +15,7 @@ import {
   checkCheckpointLoadOptions,
   checkpointFromJSON,
   checkpointOf,
+  checkpointFileOf,
   checkpointToJSON,
   decodeCheckpoint,
   encodeCheckpoint,
@@ -44,8 +46,10 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   if (format !== 'json' && format !== 'binary') throw invalidOption(`format: expected 'json' or 'binary', got ${describeValue(format)}`);
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
   if (format === 'json') {
-    const text = modelJsonText(checkpointToJSON(checkpoint), FILE_LIMITS.maxJsonBytes, path, "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written");
-    await writeFileAtomic(path, text);
+    const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
+    // Sized first over the tensors themselves: a file that cannot be written is refused before its arrays and text are built.
+    checkModelJsonSize(checkpointFileOf(checkpoint, uncopiedNumbers), FILE_LIMITS.maxJsonBytes, path, advice);
+    await writeFileAtomic(path, modelJsonText(checkpointToJSON(checkpoint), FILE_LIMITS.maxJsonBytes, path, advice));
     return;
   }
   const bytes = encodeCheckpoint(checkpoint);

@@ -18,7 +18,8 @@ import { basename, dirname, extname, isAbsolute, join, normalize, sep } from 'no
 import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
-import { checkModelData, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
+import { checkModelData, checkModelJsonSize, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
+import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
@@ -254,8 +255,11 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
   const chosen = format ?? (await interopFormatOf(path));
   if (chosen === 'gradscope') {
     if (!('kind' in model)) checkModelData(model);
-    const json = 'kind' in model ? blockModelToJSON(model) : modelToJSON(model);
-    await writeFileAtomic(path, modelJsonText(json, FILE_LIMITS.maxJsonBytes - 1, path, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written') + '\n');
+    const fileOf = (numbers: FileNumbers) => ('kind' in model ? blockModelToJSON(model, numbers) : modelToJSON(model, numbers));
+    // One byte of the limit is the newline after the text. Sized over the tensors first: refused before the file's arrays are built.
+    const [maxBytes, advice] = [FILE_LIMITS.maxJsonBytes - 1, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written'];
+    checkModelJsonSize(fileOf(uncopiedNumbers), maxBytes, path, advice);
+    await writeFileAtomic(path, modelJsonText(fileOf(copiedNumbers), maxBytes, path, advice) + '\n');
     return [path];
   }
   switch (chosen) {

@@ -19,6 +19,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-
 import { keysOf } from '../checks.js';
 import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 
 /** The model file version of a network built from layer specs. */
 export const BLOCK_MODEL_VERSION = 2;
@@ -49,11 +50,11 @@ export interface BlockModelFile {
   initialisation?: Initialisation;
 }
 
-/** The version 2 file of `model` (checked first: what it writes, the reader takes back). */
-export function blockModelToJSON(model: BlockModelData): BlockModelFile {
+/** The version 2 file of `model` (checked first: what it writes, the reader takes back), its tensors' values put in by `numbers` (copied, by default). */
+export function blockModelToJSON(model: BlockModelData, numbers: FileNumbers = copiedNumbers): BlockModelFile {
   checkBlockModel(model, 'model');
   const tensors: Record<string, BlockModelFileTensor> = {};
-  for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: Array.from(t.values) };
+  for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: numbers(t.values) };
   const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
   return { format: 'gradscope.model', version: BLOCK_MODEL_VERSION, inputs: model.inputs, loss: model.loss, layers: model.layers, tensors, ...recorded };
 }

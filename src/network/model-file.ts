@@ -14,6 +14,7 @@ import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor,
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
+import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
@@ -71,14 +72,18 @@ export interface ModelData {
 
 export type { ImportNotes };
 
-export function modelToJSON(model: {
-  loss: Loss;
-  sizes: readonly number[];
-  activations: readonly OutputActivation[];
-  weights: FloatArray[];
-  biases: FloatArray[];
-  initialisation?: Initialisation;
-}): ModelFile {
+/** The version 1 file of `model`, its tensors' values put in by `numbers` (copied, by default). */
+export function modelToJSON(
+  model: {
+    loss: Loss;
+    sizes: readonly number[];
+    activations: readonly OutputActivation[];
+    weights: FloatArray[];
+    biases: FloatArray[];
+    initialisation?: Initialisation;
+  },
+  numbers: FileNumbers = copiedNumbers,
+): ModelFile {
   return {
     format: MODEL_FILE_TAG,
     version: MODEL_VERSION,
@@ -92,8 +97,8 @@ export function modelToJSON(model: {
         inputs,
         units,
         activation,
-        weights: Array.from({ length: units }, (_, j) => Array.from(w.subarray(j * inputs, (j + 1) * inputs))),
-        biases: Array.from(model.biases[l]),
+        weights: Array.from({ length: units }, (_, j) => numbers(w.subarray(j * inputs, (j + 1) * inputs))),
+        biases: numbers(model.biases[l]),
       };
     }),
   };
@@ -293,10 +298,12 @@ function writeJson(value: unknown, spend: (bytes: number) => void, number: (v: n
       spend(digits.length); // ASCII
       return digits;
     }
-    if (Array.isArray(v)) {
-      spend(Math.max(2, v.length + 1)); // brackets and commas
-      if (build) return `[${v.map(text).join(',')}]`;
-      for (const item of v) text(item);
+    if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) {
+      // A typed array is a tensor standing for its copy (uncopiedNumbers), read as that array.
+      const items: ArrayLike<unknown> = v;
+      spend(Math.max(2, items.length + 1)); // brackets and commas
+      if (build) return `[${Array.from(items, text).join(',')}]`;
+      for (let i = 0; i < items.length; i++) text(items[i]);
       return '';
     }
     if (typeof v === 'object' && v !== null) {

@@ -10,11 +10,11 @@ import { GradscopeError } from '../../src/errors.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
 import { FILE_LIMITS, RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { MAX_INIT_STD } from '../../src/init/initializers.js';
-import { modelOf } from '../../src/io/model-data.js';
+import { blockModelOf, modelOf } from '../../src/io/model-data.js';
 import { readModelFile, writeModelFile } from '../../src/io/model-formats.js';
 import { toSafetensors } from '../../src/io/safetensors.js';
 import { ACTIVATIONS, type Loss, type OutputActivation, type Tensor } from '../../src/kernels.js';
-import { checkModelJsonSize, MODEL_LIMITS, modelJsonText, type ModelData } from '../../src/network/model-file.js';
+import { checkModelJsonSize, MODEL_LIMITS, modelJsonText, type ModelData, type ModelFile } from '../../src/network/model-file.js';
 import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
@@ -121,6 +121,41 @@ describe('whatever saves, loads', () => {
       limits.maxJsonBytes = real;
     }
     net.dispose();
+  });
+
+  it('a JSON file too large is refused before its arrays are built: no tensor is copied into a plain array first (saveModel, toJSON, writeModelFile)', async () => {
+    // At 20.8M weights (below) the arrays took ~1 s of CPU and the text up to the limit more, before the refusal.
+    const dense = await createNetwork({ sizes: [20, 20, 2], backend: kernels });
+    const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels });
+    const limits = FILE_LIMITS as { maxJsonBytes: number };
+    const real = limits.maxJsonBytes;
+    const arrayFrom = Array.from;
+    let tensorsCopied = 0;
+    Array.from = function (this: unknown, ...args: Parameters<typeof Array.from>) {
+      if (args[0] instanceof Float32Array || args[0] instanceof Float64Array) tensorsCopied++;
+      return Reflect.apply(arrayFrom, this, args) as unknown[];
+    } as typeof Array.from;
+    limits.maxJsonBytes = 1000;
+    try {
+      for (const net of [dense, blocks]) {
+        const path = join(folder, `too-big-${net.kind}.json`);
+        await expectError(() => saveModel(net, path), 'INVALID_OPTION', /its JSON text passes 1000 bytes/);
+        await expectError(() => net.toJSON(), 'INVALID_OPTION', /^toJSON: its JSON text passes 1000 bytes/);
+        const converted = join(folder, `too-big-${net.kind}-converted.json`);
+        await expectError(() => writeModelFile(net.kind === 'blocks' ? blockModelOf(net) : modelOf(net), converted), 'INVALID_OPTION', /its JSON text passes 999 bytes/);
+        expect(tensorsCopied, net.kind).toBe(0);
+        expect(existsSync(path)).toBe(false);
+        expect(existsSync(converted)).toBe(false);
+      }
+      limits.maxJsonBytes = real;
+      expect((dense.toJSON() as ModelFile).layers[0].weights[0]).toHaveLength(20); // what fits is built as before
+      expect(tensorsCopied).toBeGreaterThan(0);
+    } finally {
+      Array.from = arrayFrom;
+      limits.maxJsonBytes = real;
+    }
+    dense.dispose();
+    blocks.dispose();
   });
 
   describe('a network whose JSON text would outgrow the longest string V8 builds', () => {
