@@ -5,6 +5,7 @@
  */
 import { checkChoice, checkKnownKeys } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
+import { checkTensorLength } from '../tensor-length.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
@@ -27,11 +28,12 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
   checkKnownKeys(options, ['precision'], 'createRefKernels');
   const precision = checkChoice(options.precision ?? 'f64', ['f32', 'f64'] as const, 'createRefKernels: precision');
   const Array = precision === 'f64' ? Float64Array : Float32Array;
+  const name = precision === 'f64' ? 'ref' : 'ref-f32';
   const kernels: Kernels<RefTensor> = {
-    name: precision === 'f64' ? 'ref' : 'ref-f32',
+    name,
     precision,
-    alloc: (length) => new Array(length),
-    allocUninitialized: (length) => new Array(length),
+    alloc: (length) => new Array(checkTensorLength(length, name, 'alloc')),
+    allocUninitialized: (length) => new Array(checkTensorLength(length, name, 'allocUninitialized')),
     free: () => {},
     allOrNothing: (build) => build(), // what a failed build allocated is collected with it
     view: (t) => t,

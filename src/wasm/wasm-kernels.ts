@@ -10,6 +10,7 @@ import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } f
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator, PAGE } from './allocator.js';
 import { isFreed, refuseAfterFree } from './freed-tensor.js';
+import { checkTensorLength } from '../tensor-length.js';
 import {
   ACTIVATION_EXPORT_NAMES,
   exportName,
@@ -217,9 +218,10 @@ export class WasmBackend implements WasmKernels {
   }
 
   alloc(length: number): WasmTensor {
-    return this.counted(this.allocOwn(length));
+    return this.counted(this.allocOwn(checkTensorLength(length, this.name, 'alloc')));
   }
   allocUninitialized(length: number): WasmTensor {
+    checkTensorLength(length, this.name, 'allocUninitialized');
     return this.counted({ ptr: this.allocator.allocUninitialized(length * F32), length });
   }
   /** t, counted as the innermost allOrNothing's under way (if any), which frees it if the build throws. */
