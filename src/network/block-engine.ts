@@ -26,7 +26,7 @@ import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
 import { MODEL, type GaussNewtonOperator, type HessianOperator, type Mode, type Overflow, type Parameter, type Trainable } from '../model.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
-import { asOutOfMemory, checkFits } from './memory-budget.js';
+import { asOutOfMemory, checkBatchFits, checkFits } from './memory-budget.js';
 
 /** A block network's architecture, loss and initialisation, checked (src/network/config.ts makes it). */
 export interface BlockConfig {
@@ -212,7 +212,7 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     if (rows <= this.capacity) return;
     const { perRow, tensors } = rowStorageOf(this.specs, this.inputSize);
     // All of the new buffers, not what they add to the old ones (which leave holes they may not fit: engine.ts).
-    checkFits(this.kernels, rows * perRow, tensors, `buffers for a batch of ${rows} rows`);
+    checkBatchFits(this.kernels, rows, perRow, tensors);
     this.stack.reserve(rows);
     this.inputRows.reserve(rows);
     this.targetRows.reserve(rows);

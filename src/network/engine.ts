@@ -19,7 +19,7 @@ import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Para
 import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
-import { asOutOfMemory, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
+import { asOutOfMemory, checkBatchFits, checkFits, parameterCountOf, rowBufferElements } from './memory-budget.js';
 
 /** The parameters a network starts from instead of initialising them. */
 export interface InitialParameters {
@@ -196,7 +196,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     // All of the new buffers, not what they add to the old: freed below other tensors, the old ones
     // leave holes the larger new ones may not fit, and a check of the difference said yes to buffers
     // that then failed halfway, the old ones already freed.
-    checkFits(this.kernels, rows * rowBufferElements(this.sizes), 3 * this.depth + 3, `buffers for a batch of ${rows} rows`);
+    checkBatchFits(this.kernels, rows, rowBufferElements(this.sizes), 3 * this.depth + 3);
     this.freeActivations();
     const k = this.kernels;
     const b = this.buffers;

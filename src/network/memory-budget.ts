@@ -18,19 +18,40 @@ function mebibytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-/** Throws OUT_OF_MEMORY unless `tensors` tensors holding `elements` floats in all fit in `kernels`. */
-export function checkFits(kernels: Kernels, elements: number, tensors: number, what: string): void {
-  const available = kernels.bytesAvailable?.() ?? UNBOUNDED_BACKEND_BYTES;
-  const bytes = elements * (kernels.precision === 'f64' ? 8 : 4) + tensors * PER_TENSOR_SLACK;
+/** Bytes `kernels` can still give tensors (checkFits' budget). */
+function bytesLeft(kernels: Kernels): number {
+  return kernels.bytesAvailable?.() ?? UNBOUNDED_BACKEND_BYTES;
+}
+
+/** Bytes of one element of `kernels`' tensors. */
+function elementBytes(kernels: Kernels): number {
+  return kernels.precision === 'f64' ? 8 : 4;
+}
+
+/** Throws OUT_OF_MEMORY unless `tensors` tensors holding `elements` floats in all fit in `kernels`; `fits`, if given, says what would fit. */
+export function checkFits(kernels: Kernels, elements: number, tensors: number, what: string, fits?: string): void {
+  const available = bytesLeft(kernels);
+  const bytes = elements * elementBytes(kernels) + tensors * PER_TENSOR_SLACK;
   if (bytes > available) {
     throw new GradscopeError(
       'OUT_OF_MEMORY',
       `${what} needs ${mebibytes(bytes)} but the ${kernels.name} backend has ${mebibytes(available)} left ` +
-        '(4 GiB at most: the end of 32-bit WebAssembly memory); nothing was allocated',
+        `(4 GiB at most: the end of 32-bit WebAssembly memory)${fits === undefined ? '' : `; ${fits}`}; nothing was allocated`,
     );
   }
   // Beyond 2^53 elements even the count is inexact; no engine allocates that.
   if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what} needs ${elements} values: too many to allocate`);
+}
+
+/**
+ * Throws OUT_OF_MEMORY unless the buffers of a batch of `rows` rows (`perRow` elements a row, in
+ * `tensors` tensors: an engine's ensureCapacity) fit in `kernels`, naming the most rows that do.
+ * That is the cap on a batch (TrainOptions.batchSize, a call's rows loaded at once): set by the
+ * network's widths and the memory left beside the network and its data, 4 GiB in all on wasm.
+ */
+export function checkBatchFits(kernels: Kernels, rows: number, perRow: number, tensors: number): void {
+  const most = Math.max(0, Math.floor((bytesLeft(kernels) - tensors * PER_TENSOR_SLACK) / (perRow * elementBytes(kernels))));
+  checkFits(kernels, rows * perRow, tensors, `buffers for a batch of ${rows} rows`, `at most ${most} rows fit in a batch of this network now`);
 }
 
 /** Weights and biases of a network of these sizes. */
