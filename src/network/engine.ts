@@ -197,17 +197,24 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     // leave holes the larger new ones may not fit, and a check of the difference said yes to buffers
     // that then failed halfway, the old ones already freed.
     checkBatchFits(this.kernels, rows, rowBufferElements(this.sizes), 3 * this.depth + 3);
-    this.freeActivations();
+    // The new buffers are had before the old ones go: an engine that will not grow its memory as far
+    // as the check allowed (below wasm32's 4 GiB) then leaves the old ones in place, not none. They fit
+    // above the top, as the check asked, so holding both needs no more than it allowed.
     const k = this.kernels;
-    const b = this.buffers;
-    b.activations.push(k.alloc(rows * this.sizes[0]));
-    for (let l = 0; l < this.depth; l++) {
-      b.zs.push(k.alloc(rows * this.sizes[l + 1]));
-      b.activations.push(k.alloc(rows * this.sizes[l + 1]));
-      b.deltas.push(k.alloc(rows * this.sizes[l + 1]));
-    }
-    this.backflow = k.alloc(rows * Math.max(...this.sizes));
-    b.targets = k.alloc(rows * this.outputSize);
+    const grown = k.allOrNothing(() => {
+      const b: typeof this.buffers = { zs: [], activations: [k.alloc(rows * this.sizes[0])], deltas: [], targets: undefined };
+      for (let l = 0; l < this.depth; l++) {
+        b.zs.push(k.alloc(rows * this.sizes[l + 1]));
+        b.activations.push(k.alloc(rows * this.sizes[l + 1]));
+        b.deltas.push(k.alloc(rows * this.sizes[l + 1]));
+      }
+      const backflow = k.alloc(rows * Math.max(...this.sizes));
+      b.targets = k.alloc(rows * this.outputSize);
+      return { buffers: b, backflow };
+    });
+    this.freeActivations();
+    this.buffers = grown.buffers;
+    this.backflow = grown.backflow;
     this.capacity = rows;
   }
 

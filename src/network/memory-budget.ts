@@ -2,6 +2,7 @@
  * Up-front memory checks: a network, batch buffer or data set too large for the backend is refused
  * with OUT_OF_MEMORY before its first allocation, so nothing is half-built and nothing traps.
  */
+import { mebibytes } from '../byte-text.js';
 import { GradscopeError } from '../errors.js';
 import type { Kernels } from '../kernels.js';
 
@@ -13,10 +14,6 @@ export const UNBOUNDED_BACKEND_BYTES = 2 ** 32;
 
 /** The allocator rounds every tensor up to 16 bytes. */
 const PER_TENSOR_SLACK = 16;
-
-function mebibytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
 
 /** Bytes `kernels` can still give tensors (checkFits' budget). */
 function bytesLeft(kernels: Kernels): number {

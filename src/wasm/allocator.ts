@@ -6,6 +6,7 @@
  * bump pointer. Allocation takes the first free block that fits; a disposed network's blocks are
  * reused by the next one, so create/dispose cycles keep memory flat.
  */
+import { mebibytes } from '../byte-text.js';
 import { GradscopeError } from '../errors.js';
 
 const ALIGN = 16;
@@ -152,13 +153,17 @@ export class Allocator {
     if (have / PAGE + pages > MAX_PAGES) {
       throw new GradscopeError(
         'OUT_OF_MEMORY',
-        `cannot allocate ${end - this.top} bytes: WebAssembly memory is limited to 4 GiB (${(have / 2 ** 20).toFixed(0)} MiB in use)`,
+        `cannot allocate ${end - this.top} bytes: WebAssembly memory is limited to 4 GiB (${mebibytes(have)} in use)`,
       );
     }
     try {
       this.memory.grow(pages);
     } catch (cause) {
-      throw new GradscopeError('OUT_OF_MEMORY', `the engine refused to grow WebAssembly memory by ${pages} pages: ${String(cause)}`);
+      // An engine may stop below wasm32's 4 GiB (a 32-bit host, a browser's own cap, the machine's memory).
+      throw new GradscopeError(
+        'OUT_OF_MEMORY',
+        `cannot allocate ${end - this.top} bytes: the engine refused to grow WebAssembly memory from ${mebibytes(have)} to ${mebibytes(have + pages * PAGE)}, below the 4 GiB wasm32 addresses (${String(cause)})`,
+      );
     }
   }
 }
