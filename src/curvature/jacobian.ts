@@ -11,7 +11,7 @@
 import { checkNetwork, type Network } from '../api/network.js';
 import { toMatrix, type Rows } from '../data/matrix.js';
 import { checkKnownKeys, keysOf } from '../checks.js';
-import { invalidOption } from '../errors.js';
+import { GradscopeError, invalidOption } from '../errors.js';
 import type { Activation, Tensor } from '../kernels.js';
 import { denseModelOf, type Model } from '../model.js';
 import { lanczos } from './lanczos.js';
@@ -54,6 +54,8 @@ export function jacobianSpectrum(net: Network, x: Rows, options: JacobianOptions
   net.assertAlive();
   const model = denseModelOf(net, 'jacobianSpectrum');
   const inputs = toMatrix(x, net.inputSize, 'inputs');
+  // No rows measured nothing: its result, with no example, read as a spectrum.
+  if (inputs.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', 'jacobianSpectrum: inputs: no rows; give at least one row to measure ∂z/∂x at');
   const n0 = model.inputSize;
   const nL = model.outputSize;
   const count = Math.min(n0, nL);

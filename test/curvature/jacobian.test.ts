@@ -114,10 +114,14 @@ describe('input–output Jacobian spectrum', () => {
     wasm.dispose();
   });
 
-  it('bad input: k beyond min(inputs, outputs), non-finite rows', async () => {
+  it('bad input: k beyond min(inputs, outputs), non-finite rows, no rows', async () => {
     const net = await createNetwork({ sizes: [4, 3, 2], backend: 'ref' });
     expect(() => jacobianSpectrum(net, [[1, 2, 3, 4]], { k: 3 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => jacobianSpectrum(net, [[1, 2, Number.NaN, 4]])).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT' }));
+    // No rows: refused, as measureCurvature and gradients refuse them (it gave { examples: [] }, a spectrum of nothing).
+    for (const none of [[], { data: new Float32Array(0), rows: 0, cols: 4 }]) {
+      expect(() => jacobianSpectrum(net, none)).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH', message: 'jacobianSpectrum: inputs: no rows; give at least one row to measure ∂z/∂x at' }));
+    }
     net.dispose();
     expect(() => jacobianSpectrum(net, [[1, 2, 3, 4]])).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
   });
