@@ -39,16 +39,22 @@ export interface EpochLoss {
 }
 
 /**
- * The pace of the loss read from the epochs: a least-squares line through the training losses of
- * the epochs of the last two windows (at least the last PACE_POINTS), carried forward as long again
- * as the run ((MORE_EPOCHS − 1) × the run's epochs, as the more-epochs remedy asks).
+ * The pace of the loss read from the epochs: a least-squares line through the logarithms of the
+ * training losses of the epochs of the last two windows (at least the last PACE_POINTS), a loss that
+ * changes by the same fraction of itself each epoch, carried forward as long again as the run
+ * ((MORE_EPOCHS − 1) × the run's epochs, as the more-epochs remedy asks). A loss falls toward its
+ * floor of 0, never past it: a line through the losses themselves carried a steep fall below 0
+ * (Adam at 0.01 on 700 digits, seed 3: "159 % over 5 epochs more"). Not read where one of those
+ * losses is 0, which has no logarithm.
  */
 export interface LossPace {
   /** Epochs the line was fitted through: at least PACE_POINTS. */
   points: number;
   /** Epochs the line is carried forward over. */
   horizon: number;
-  /** The line's change over `horizon`, as a fraction of lossEnd: negative where the loss falls. */
+  /** The line's slope: the change of the loss's natural logarithm per epoch (negative where it falls). */
+  logSlope: number;
+  /** The line's change over `horizon` as a fraction of the loss, e^(logSlope·horizon) − 1: negative where the loss falls, and above −1 (a loss falls by a fraction of itself, never by all of it). */
   projected: number;
   /** The slope lies further from 0 than steadyT(points − 2) standard errors: a trend, not noise about a level. */
   steady: boolean;
@@ -487,14 +493,14 @@ function lineThrough(points: readonly (readonly [number, number])[]): Line | und
   return { slope, spread: Math.sqrt(squares / (n - 2)), sxx };
 }
 
-/** The least-squares line through `points` ([epoch, loss]), carried over `horizon` epochs from `level` (see LossPace); undefined with fewer than PACE_POINTS points. */
-function paceOf(points: readonly (readonly [number, number])[], horizon: number, level: number): LossPace | undefined {
-  const line = lineThrough(points);
+/** The least-squares line through `points` ([epoch, loss]) on the losses' logarithms, carried over `horizon` epochs (see LossPace); undefined with fewer than PACE_POINTS points or a loss of 0 among them. */
+function paceOf(points: readonly (readonly [number, number])[], horizon: number): LossPace | undefined {
+  if (!points.every(([, loss]) => loss > 0)) return undefined;
+  const line = lineThrough(points.map(([epoch, loss]) => [epoch, Math.log(loss)] as const));
   if (!line) return undefined;
   const { slope, spread, sxx } = line;
   const standardError = spread / Math.sqrt(sxx);
-  const projected = level > 0 ? (slope * horizon) / level : 0;
-  return { points: points.length, horizon, projected, steady: slope !== 0 && Math.abs(slope) > steadyT(points.length - 2) * standardError };
+  return { points: points.length, horizon, logSlope: slope, projected: Math.expm1(slope * horizon), steady: slope !== 0 && Math.abs(slope) > steadyT(points.length - 2) * standardError };
 }
 
 /** Where the run stands by its epochs, which epochsUnread() found readable; undefined without a record, or where the first record's loss is not a finite number. */
@@ -526,7 +532,7 @@ function epochProgress(trace: Trace): TrainingProgress | undefined {
   const startNoise = startNoiseOf(Array.from(trace.losses));
   const { lossBefore, lossEnd } = training;
   const heldOutRose = heldOut && rose(heldOut);
-  const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count, lossEnd);
+  const pace = paceOf(trendPoints(epochs, windows, trainingLoss), (MORE_EPOCHS - 1) * count);
   const noise = shareOfLevel(training.noise.fall, lossBefore);
   const fall = 1 - lossEnd / lossBefore;
   // Overfitting is read first: a run that fits its training rows (converged) while the held-out loss rises is the classic case.

@@ -37,6 +37,20 @@ describe('a vanishing gap that closed while the run still learns', () => {
     expect(d.remedies.map((r) => r.option)).toEqual(['epochs: more than 5']);
   }, 120_000);
 
+  it('says the pace of a steep fall as the share of the loss it leaves, never a fall of more than all of it (seed 3)', async () => {
+    // Seed 3 (2026-12-02): epoch losses 2.30 2.10 1.70 1.34 1.04; a line through the last three losses themselves fell '159 % over 5 epochs more'.
+    const { trace } = await tracedRun({ sizes: [784, 30, 30, 30, 10], activation: 'sigmoid', seed: 3 }, digits, ADAM_RUN);
+    const d = diagnose(trace);
+    const pace = d.evidence.training!.pace!;
+    expect([d.evidence.training!.state, pace.steady, pace.horizon]).toEqual(['learning', true, 5]);
+    expect(pace.projected).toBeGreaterThan(-1);
+    // The line through the losses' logarithms: what it leaves after 5 epochs more, as said.
+    const left = Math.exp(pace.logSlope * 5);
+    expect(left).toBeCloseTo(1 / 3.43, 3);
+    expect(d.remedies.map((r) => r.why).join(' ')).toContain(`at its pace it falls to 1/${(1 / left).toPrecision(3)} of its level over 5 epochs more`);
+    expect(`${d.summary} ${d.remedies.map((r) => r.why).join(' ')}`).not.toMatch(/\b(1\d\d|[2-9]\d\d) % over/);
+  }, 120_000);
+
   it('credits no optimiser with compensating a gap that closed: the summary says it closed and nothing else of the gap (seed 2)', async () => {
     // Seed 2 (2026-12-02, session 18): 1/54.8 at the first record, 1/3.22 over the records; Adam's steps 1.48× (even) against
     // relative gradients of 1/4.97 (not): the rule read 'compensates … despite the gap' beside 'closed during training'.

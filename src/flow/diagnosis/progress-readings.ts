@@ -5,7 +5,7 @@
  */
 import type { Trace } from '../trace.js';
 import { counted, grouped } from '../../counted.js';
-import { type EpochLoss, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
+import { type EpochLoss, type LossPace, risenAboveStart, SHORT_RUN_EPOCHS, STILL_FALLING, type TrainingProgress } from '../training-progress.js';
 import { fmt, percent } from './diagnosis-words.js';
 
 /** The run's epochs: TrainingProgress.epochs (a thinned trace's whole run, not the epochs it kept), else those the trace recorded. */
@@ -71,9 +71,21 @@ export function plateauFall(p: TrainingProgress): string {
   return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
 }
 
-/** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace, 13 % over 4 epochs more)'. */
+/**
+ * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
+ * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
+ * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
+ * would round to 100 %, a loss of 0), a rise past double as a multiple.
+ */
+export function paceWords(pace: LossPace): string {
+  const left = Math.exp(pace.logSlope * pace.horizon);
+  const change = left >= 2 ? `rises to ${fmt(left)}× its level` : left > 1 ? `rises ${percent(left - 1)}` : left >= 0.5 ? `falls ${percent(1 - left)}` : `falls to 1/${fmt(1 / left)} of its level`;
+  return `${change} over ${counted(pace.horizon, 'epoch')} more`;
+}
+
+/** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace it falls 13 % over 4 epochs more)'. */
 export function stillFalling(p: TrainingProgress): string {
   const before = p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
-  const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace, ${percent(-p.pace.projected)} over ${counted(p.pace.horizon, 'epoch')} more` : '';
+  const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace it ${paceWords(p.pace)}` : '';
   return ` (${percent(1 - p.lossEnd / p.lossBefore)} below ${before}${pace})`;
 }

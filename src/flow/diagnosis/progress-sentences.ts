@@ -12,7 +12,7 @@ import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
-import { amountAbove, atLastEpochs, lowestWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { amountAbove, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -138,8 +138,8 @@ function paceClause(p: TrainingProgress): string {
   const moved = p.state === 'rising' ? p.lossEnd / riseFrom(p).loss - 1 : 1 - p.lossEnd / p.lossBefore;
   if (!pace?.steady || moved >= STILL_FALLING || Math.abs(pace.projected) < STILL_FALLING) return '';
   return (
-    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (a least-squares line, its slope clear of 0 at 95 %) ` +
-    `it ${pace.projected < 0 ? 'falls' : 'rises'} ${percent(Math.abs(pace.projected))} over ${counted(pace.horizon, 'epoch')} more`
+    `; slowly, but steadily: at its pace over the last ${counted(pace.points, 'epoch')} (a least-squares line through the losses' logarithms, its slope clear of 0 at 95 %) ` +
+    `it ${paceWords(pace)}`
   );
 }
 
