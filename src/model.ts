@@ -61,7 +61,9 @@ export interface ModelOwner<T extends Tensor = Tensor> {
 
 /** Where a forward pass overflowed float32: the row within the batch and the layer (as messages name it, with the unit and its value). */
 export interface Overflow {
+  /** The row within the batch, from 0. */
   row: number;
+  /** The layer as messages name it, with the unit and its value ('layers[2] (dense, unit 3 is Infinity)'). */
   layer: string;
 }
 

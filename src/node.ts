@@ -9,7 +9,7 @@ export type { Digits, MnistSplit } from './data/mnist.js';
 export { saveModel, loadModel, loadCheckpoint, readCheckpoint } from './io/files.js';
 export { writeFileAtomic } from './io/file-access.js';
 export type { CheckpointEncoding, SaveOptions } from './io/files.js';
-export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS } from './io/model-formats.js';
+export { readModelFile, readTfjsLayersFile, writeModelFile, interopFormatOf, INTEROP_FORMATS, INPUT_FORMATS } from './io/model-formats.js';
 export type { InteropFormat, ImportOptions, InputFormat, ReadModelOptions } from './io/model-formats.js';
 export { writeReport } from './io/report-file.js';
 export { runDepthStudy } from './studies/depth.js';

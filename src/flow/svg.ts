@@ -15,9 +15,13 @@ import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO, heatmapColor, layerC
 import { unbrokenPercents } from '../percent-text.js';
 import { layerRowFromTop } from './layer-rows.js';
 
+/** One line of a line chart. */
 export interface Series {
+  /** The line's name: its legend entry and its tooltip. */
   name: string;
+  /** The x of each point. */
   xs: ArrayLike<number>;
+  /** The y of each point, xs[i]'s at i. */
   ys: ArrayLike<number>;
 }
 
