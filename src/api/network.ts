@@ -382,6 +382,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   gradients(x: Rows, y: Rows): Gradients;
   gradients(x: Rows | Dataset, y?: Rows): Gradients {
     this.assertAlive();
+    refuseOptions('gradients', arguments.length);
     const engine = this.#engine;
     const { loss, rows } = this.withRows(x, y, (data) => ({ loss: backpropRows(engine, data.inputs, data.targets), rows: data.inputs.rows }));
     // A forward overflow was named by backpropRows; what is left overflowed in the loss or in backprop.
@@ -403,6 +404,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
   evaluate(x: Rows, y: Rows): Evaluation;
   evaluate(x: Rows | Dataset, y?: Rows): Evaluation {
     this.assertAlive();
+    refuseOptions('evaluate', arguments.length);
     return this.withRows(x, y, (data) => evaluateRows(this.#engine, data.inputs, data.targets));
   }
 
@@ -628,6 +630,15 @@ const LOAD_STATE_OPTIONS = keysOf<LoadStateOptions>({ initialisation: true });
 export function checkLoadOptions(options: LoadOptions, who: string): void {
   checkKnownKeys(options, [...BACKEND_OPTIONS, 'seed'], who);
   if (options.seed !== undefined) checkSeed(options.seed, `${who}: seed`);
+}
+
+/**
+ * INVALID_OPTION when `method` (evaluate, gradients: (x, y) or a Dataset, no options) is given a
+ * third argument: a JavaScript caller's options ({ batchSize }, as Keras' evaluate takes) were
+ * dropped unsaid.
+ */
+function refuseOptions(method: 'evaluate' | 'gradients', given: number): void {
+  if (given > 2) throw invalidOption(`${method}: takes (x, y) or a Dataset and no options, got ${given} arguments`);
 }
 
 /**
