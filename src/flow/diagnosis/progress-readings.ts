@@ -83,9 +83,26 @@ export function paceWords(pace: LossPace): string {
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
 
+/**
+ * The last window's loss against the window before (`before` names it), as words: '3 % below the
+ * epoch before'; a fall past half as the share left, '1/16.0 of the epoch before' (a percentage near
+ * all of it would round to 100 %, a loss of 0); and, where a steady pace read the run as learning
+ * while the two windows barely moved or rose, 'less than 1 % below', 'level with' or '2 % above'
+ * (a percentage of that would read '0 %' or '-2 %' below).
+ */
+export function againstBefore(p: TrainingProgress, before: string): string {
+  const ratio = p.lossEnd / p.lossBefore;
+  if (ratio === 0) return `down to 0 from ${before}`;
+  if (ratio < 0.5) return `1/${fmt(1 / ratio)} of ${before}`;
+  if (Math.round(100 * (1 - ratio)) >= 1) return `${percent(1 - ratio)} below ${before}`;
+  if (ratio < 1) return `less than 1 % below ${before}`;
+  if (ratio === 1) return `level with ${before}`;
+  return Math.round(100 * (ratio - 1)) >= 1 ? `${percent(ratio - 1)} above ${before}` : `less than 1 % above ${before}`;
+}
+
 /** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace it falls 13 % over 4 epochs more)'. */
 export function stillFalling(p: TrainingProgress): string {
   const before = p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
   const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace it ${paceWords(p.pace)}` : '';
-  return ` (${percent(1 - p.lossEnd / p.lossBefore)} below ${before}${pace})`;
+  return ` (${againstBefore(p, before)}${pace})`;
 }

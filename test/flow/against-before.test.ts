@@ -1,0 +1,31 @@
+// The last window's loss against the window before, as the learning sentences and the more-epochs
+// remedy's reason say it: a steady pace can read a run as learning where the two windows barely
+// moved or rose, which a percentage 'below' said as '0 %' or '-2 %'; a fall past 99.5 % rounded to
+// '100 % below' (a loss of 0).
+import { describe, expect, it } from 'vitest';
+import { againstBefore, stillFalling } from '../../src/flow/diagnosis/progress-readings.js';
+import type { TrainingProgress } from '../../src/flow/training-progress.js';
+
+const at = (lossBefore: number, lossEnd: number) => ({ read: 'epochs', window: 1, lossBefore, lossEnd }) as TrainingProgress;
+
+describe('againstBefore', () => {
+  it.each([
+    [1, 0.97, '3 % below the epoch before'],
+    [1, 0.5, '50 % below the epoch before'],
+    [1, 0.0625, '1/16.0 of the epoch before'],
+    [1, 0.003, '1/333 of the epoch before'],
+    [1, 0.998, 'less than 1 % below the epoch before'],
+    [1, 1, 'level with the epoch before'],
+    [1, 1.002, 'less than 1 % above the epoch before'],
+    [1, 1.02, '2 % above the epoch before'],
+    [1, 0, 'down to 0 from the epoch before'],
+  ])('%s → %s: %s', (before, end, words) => {
+    expect(againstBefore(at(before, end), 'the epoch before')).toBe(words);
+  });
+
+  it('is what the more-epochs reason says, never a percentage below of 0, below 0 or 100', () => {
+    expect(stillFalling(at(1, 1.02))).toBe(' (2 % above the epoch before)');
+    expect(stillFalling(at(1, 0.998))).toBe(' (less than 1 % below the epoch before)');
+    expect(stillFalling(at(1, 0.003))).toBe(' (1/333 of the epoch before)');
+  });
+});
