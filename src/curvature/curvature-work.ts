@@ -12,7 +12,7 @@ import { LANCZOS_MAX_STEPS, ROUNDING_PRODUCTS, type LanczosStep } from './lanczo
 import { MATRIX_TRACE_DEFAULTS } from './matrix-trace.js';
 import type { LinearOperator } from './operators.js';
 
-/** How far measureCurvature is: operator products done of the `total` planned, the share of the work done, and what it measures now. */
+/** How far measureCurvature is: operator products done of the `total` planned, the share of the time done, and what it measures now. */
 export interface CurvatureProgress {
   /** Products done; never more than `total`, and equal to it at the end. */
   done: number;
@@ -33,7 +33,7 @@ export interface CurvatureProgress {
   fraction: number;
   /** The matrix being measured. */
   matrix: 'hessian' | 'gaussNewton';
-  /** Its trace (first, for the whole and every layer at once) or its extreme eigenvalues. */
+  /** Its trace (last, for the whole and every layer at once: its work is known before it runs) or its extreme eigenvalues. */
   measuring: 'trace' | 'eigenvalues';
   /** The layer (an index into CurvatureReport.layers) whose block is measured; undefined: the whole network. */
   layer?: number;

@@ -37,7 +37,7 @@ export interface CurvatureOptions {
   layers?: boolean;
   /**
    * Called after every operator product (H·v or G·v) and at the end of each trace and eigenvalue
-   * run, with the products done and planned and the share of the work done. Default: none.
+   * run, with the products done and planned and the share of the time done (CurvatureProgress.fraction). Default: none.
    */
   onProgress?: (progress: CurvatureProgress) => void;
 }

@@ -8,7 +8,6 @@ import { ACTIVATIONS_HIDDEN_LAYERS } from './activations.js';
 import { ACTIVATIONS_DEFAULTS, MAIN_JOB_ACTIVATION_EPOCHS, STUDY_DIGITS } from './study-defaults.js';
 import { MNIST_DIGITS } from '../data/mnist.js';
 
-
 /** SGD updates per epoch of study (b) on its default digits. */
 const updatesPerEpoch = Math.ceil(STUDY_DIGITS.trainRows / ACTIVATIONS_DEFAULTS.batchSize);
 

@@ -11,7 +11,6 @@ import { MNIST_SOURCE } from '../data/mnist.js';
 import { grouped } from '../counted.js';
 import { AUTOENCODER_DEFAULTS } from './study-defaults.js';
 
-
 /** Hessian-free's gradient batch in the study, and the curvature rows it takes of it. */
 const hfBatch = AUTOENCODER_OPTIMIZERS['hessian-free'].batchSize;
 const hfCurvature = curvatureRows(hfBatch, HESSIAN_FREE_DEFAULTS.curvatureFraction);

@@ -9,7 +9,6 @@ import { percentText } from '../percent-text.js';
 
 const goal = () => `${100 * ACCURACY_GOAL} %`;
 const rate = (learningRate: number | null) => (learningRate === null ? 'default' : String(learningRate));
-/** "2,820" */
 
 /** The steps of each budget, as its rows took them (null: no row ran at it). */
 function stepsOf(result: BudgetSweepResult, budget: number): number | null {

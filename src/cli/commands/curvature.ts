@@ -48,7 +48,7 @@ export const curvatureCommand = command({
       const onProgress = (p: CurvatureProgress) => {
         if (bar === undefined) {
           terminal.err(`curvature: at most ${counted(p.total, 'product')} (H·v or G·v), each a pass over ${rows.source} (see --help: Cost)\n`);
-          // The bar shows the share of the work (p.fraction), which late Lanczos steps dominate, not of the products.
+          // The bar shows the share of the time (p.fraction: products and steps priced at this run's measured costs), not of the products.
           bar = new ProgressBar(terminal, 'curvature', 1);
         }
         bar.update(p.fraction, progressNote(p, net.kind, weightLayers));
@@ -73,6 +73,12 @@ function noLayersAbout(): string {
   return `measure the whole network only, not each layer's diagonal blocks of H and G: at most 2·T + 2·(min(n, ${LANCZOS_MAX_STEPS}) + ${ROUNDING_PRODUCTS}) products, T then n or ${probes} probes in all (see Cost)`;
 }
 
+/** Each weight layer's parameters (its block of H and G) of a dense network of these layer sizes, and their sum. */
+function denseBlocks(sizes: readonly number[]): { blocks: number[]; parameters: number } {
+  const blocks = sizes.slice(1).map((units, l) => units * (sizes[l] + 1));
+  return { blocks, parameters: blocks.reduce((sum, block) => sum + block, 0) };
+}
+
 /**
  * What --help says a run costs: the products measureCurvature plans (plannedProducts, with its
  * defaults, which the command does not change) and the run CURVATURE_COST_RUN measured on this
@@ -82,8 +88,7 @@ function costNote(): string {
   const steps = LANCZOS_MAX_STEPS;
   const { exactLimit, probes } = MATRIX_TRACE_DEFAULTS;
   const run = CURVATURE_COST_RUN;
-  const blocks = run.sizes.slice(1).map((units, l) => units * (run.sizes[l] + 1));
-  const parameters = blocks.reduce((sum, block) => sum + block, 0);
+  const { blocks, parameters } = denseBlocks(run.sizes);
   const planned = (layers: boolean) => grouped(plannedProducts(parameters, blocks, { layers }).total);
   const taken = (time: MeasuredTime) => `${grouped(time.products)} taken`;
   return [
@@ -123,14 +128,13 @@ export function digitsModelSizes(): number[] {
  */
 function digitsCostLines(): string[] {
   const sizes = digitsModelSizes();
-  const blocks = sizes.slice(1).map((units, l) => units * (sizes[l] + 1));
-  const parameters = blocks.reduce((sum, block) => sum + block, 0);
-  const rows = STUDY_DIGITS.trainRows.toLocaleString('en-US');
+  const { blocks, parameters } = denseBlocks(sizes);
+  const rows = grouped(STUDY_DIGITS.trainRows);
   const run = CURVATURE_DIGITS_RUN;
   return [
-    `On the digits default (no --data; the model \`gradscope train --epochs 0\` makes, [${sizes.join(', ')}] sigmoid, ${parameters.toLocaleString('en-US')} parameters;`,
-    `${rows} rows; every flag at its default): at most ${plannedProducts(parameters, blocks).total.toLocaleString('en-US')} products, each about a training step's work on all ${rows} rows,`,
-    `and Lanczos' passes over up to ${LANCZOS_MAX_STEPS} vectors of ${parameters.toLocaleString('en-US')} entries. What decides the time is how many products the`,
+    `On the digits default (no --data; the model \`gradscope train --epochs 0\` makes, [${sizes.join(', ')}] sigmoid, ${grouped(parameters)} parameters;`,
+    `${rows} rows; every flag at its default): at most ${grouped(plannedProducts(parameters, blocks).total)} products, each about one to one and a half training steps' work on all ${rows} rows,`,
+    `and Lanczos' passes over up to ${LANCZOS_MAX_STEPS} vectors of ${grouped(parameters)} entries. What decides the time is how many products the`,
     `runs take (they end as their values converge, which nothing tells before) and how fast this machine does`,
     `them. Measured ${run.date} (${run.machine}), commit ${run.commit}: ${measuredTimeText(run)}, as the whole command.`,
   ];
