@@ -54,7 +54,7 @@ export interface LossPace {
   horizon: number;
   /** The line's slope: the change of the loss's natural logarithm per epoch (negative where it falls). */
   logSlope: number;
-  /** The line's change over `horizon` as a fraction of the loss, e^(logSlope·horizon) − 1: negative where the loss falls, and above −1 (a loss falls by a fraction of itself, never by all of it). */
+  /** The line's change over `horizon` as a fraction of the loss, e^(logSlope·horizon) − 1: negative where the loss falls, and never below −1 (a loss falls by a fraction of itself, never by all of it; −1 itself only where float64 rounds a factor beyond e^37 to all of it). */
   projected: number;
   /** The slope lies further from 0 than steadyT(points − 2) standard errors: a trend, not noise about a level. */
   steady: boolean;

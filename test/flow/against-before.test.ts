@@ -3,8 +3,8 @@
 // moved or rose, which a percentage 'below' said as '0 %' or '-2 %'; a fall past 99.5 % rounded to
 // '100 % below' (a loss of 0).
 import { describe, expect, it } from 'vitest';
-import { againstBefore, stillFalling } from '../../src/flow/diagnosis/progress-readings.js';
-import type { TrainingProgress } from '../../src/flow/training-progress.js';
+import { againstBefore, paceWords, stillFalling } from '../../src/flow/diagnosis/progress-readings.js';
+import type { LossPace, TrainingProgress } from '../../src/flow/training-progress.js';
 
 const at = (lossBefore: number, lossEnd: number) => ({ read: 'epochs', window: 1, lossBefore, lossEnd }) as TrainingProgress;
 
@@ -20,12 +20,21 @@ describe('againstBefore', () => {
     [1, 1.02, '2 % above the epoch before'],
     [1, 0, 'down to 0 from the epoch before'],
   ])('%s → %s: %s', (before, end, words) => {
-    expect(againstBefore(at(before, end), 'the epoch before')).toBe(words);
+    expect(againstBefore(at(before, end))).toBe(words);
   });
 
   it('is what the more-epochs reason says, never a percentage below of 0, below 0 or 100', () => {
     expect(stillFalling(at(1, 1.02))).toBe(' (2 % above the epoch before)');
     expect(stillFalling(at(1, 0.998))).toBe(' (less than 1 % below the epoch before)');
     expect(stillFalling(at(1, 0.003))).toBe(' (1/333 of the epoch before)');
+  });
+});
+
+describe('paceWords', () => {
+  const pace = (logSlope: number, horizon: number) => ({ points: 3, horizon, logSlope, projected: Math.expm1(logSlope * horizon), steady: true }) as LossPace;
+
+  it('says a fall whose factor float64 cannot hold as a bound, not 1/Infinity', () => {
+    expect(paceWords(pace(-1, 4))).toBe('falls to 1/54.6 of its level over 4 epochs more');
+    expect(paceWords(pace(-200, 4))).toBe('falls to less than 1/1e300 of its level over 4 epochs more');
   });
 });

@@ -75,22 +75,24 @@ export function plateauFall(p: TrainingProgress): string {
  * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
  * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
  * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
- * would round to 100 %, a loss of 0), a rise past double as a multiple.
+ * would round to 100 %, a loss of 0), a rise past double as a multiple; a factor past float64's
+ * range (e^(logSlope·horizon) rounded to 0, beyond e^−745) as a bound.
  */
 export function paceWords(pace: LossPace): string {
   const left = Math.exp(pace.logSlope * pace.horizon);
-  const change = left >= 2 ? `rises to ${fmt(left)}× its level` : left > 1 ? `rises ${percent(left - 1)}` : left >= 0.5 ? `falls ${percent(1 - left)}` : `falls to 1/${fmt(1 / left)} of its level`;
+  const change = left >= 2 ? `rises to ${fmt(left)}× its level` : left > 1 ? `rises ${percent(left - 1)}` : left >= 0.5 ? `falls ${percent(1 - left)}` : left > 0 ? `falls to 1/${fmt(1 / left)} of its level` : 'falls to less than 1/1e300 of its level';
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
 
 /**
- * The last window's loss against the window before (`before` names it), as words: '3 % below the
+ * The last window's loss against the window before (beforeWords names it), as words: '3 % below the
  * epoch before'; a fall past half as the share left, '1/16.0 of the epoch before' (a percentage near
  * all of it would round to 100 %, a loss of 0); and, where a steady pace read the run as learning
  * while the two windows barely moved or rose, 'less than 1 % below', 'level with' or '2 % above'
  * (a percentage of that would read '0 %' or '-2 %' below).
  */
-export function againstBefore(p: TrainingProgress, before: string): string {
+export function againstBefore(p: TrainingProgress): string {
+  const before = beforeWords(p);
   const ratio = p.lossEnd / p.lossBefore;
   if (ratio === 0) return `down to 0 from ${before}`;
   if (ratio < 0.5) return `1/${fmt(1 / ratio)} of ${before}`;
@@ -102,7 +104,11 @@ export function againstBefore(p: TrainingProgress, before: string): string {
 
 /** How a still-falling loss falls, as the more-epochs remedy's reason says it: ' (3 % below the epoch before; at its pace it falls 13 % over 4 epochs more)'. */
 export function stillFalling(p: TrainingProgress): string {
-  const before = p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
   const pace = p.pace?.steady && p.pace.projected <= -STILL_FALLING ? `; at its pace it ${paceWords(p.pace)}` : '';
-  return ` (${againstBefore(p, before)}${pace})`;
+  return ` (${againstBefore(p)}${pace})`;
+}
+
+/** The window before the last, as the sentences name it: 'the epoch before', 'the 5 epochs before', 'the 20 records before'. */
+export function beforeWords(p: TrainingProgress): string {
+  return p.read === 'batches' ? `the ${counted(p.window, 'record')} before` : p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
 }

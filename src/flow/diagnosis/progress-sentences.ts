@@ -12,7 +12,7 @@ import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
-import { againstBefore, amountAbove, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
+import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
 /**
@@ -65,7 +65,7 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
     );
   }
   if (p.state === 'learning') {
-    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${againstBefore(p, `the ${counted(p.window, 'record')} before`)} (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning (${only}): the batches' loss is still falling, ${fmt(p.lossEnd)} (${windows}), ${againstBefore(p)} (${fmt(p.lossBefore)})${paceClause(p)}, with ${right}.${learningGapClause(verdict, e, ends)}`;
   }
   if (p.state === 'rising') {
     const from = riseFrom(p);
@@ -189,7 +189,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
       convergedGapClause(verdict, e, ends)
     );
   }
-  const before = p.window === 1 ? 'the epoch before' : `the ${counted(p.window, 'epoch')} before`;
+  const before = beforeWords(p);
   if (p.state === 'unclear') {
     // Its lowest is named where it lies below both windows, with the noise of a rise above it: a rise within that is not read as one either.
     const lowest =
@@ -202,7 +202,7 @@ function epochProgressSentence(p: TrainingProgress, verdict: Verdict, e: Evidenc
     );
   }
   if (p.state === 'learning') {
-    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p, before)} (${fmt(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
+    return `Still learning: ${measured} is still falling, ${end}, ${againstBefore(p)} (${fmt(p.lossBefore)})${paceClause(p)}${right}.${learningGapClause(verdict, e, ends)}`;
   }
   // Converged asks for the accuracy of the last epochs too: where no traced batch measured it and the loss is near its floor, the trace cannot tell.
   const untold = Number.isNaN(p.accuracyEnd) && lossNearFloor(p);
