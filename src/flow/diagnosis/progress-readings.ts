@@ -71,16 +71,31 @@ export function plateauFall(p: TrainingProgress): string {
   return fall > 0 ? `fell only ${fmt(100 * fall)} % ${over}` : `did not fall ${over}`;
 }
 
+/** A round bound below float64's largest number (1.8e308), said in place of a factor beyond it. */
+const FLOAT64_BOUND = '1e300';
+
 /**
  * What a steady pace (LossPace) does to the loss over its horizon, as words: 'falls 13 % over 4
  * epochs more', 'rises 6 % over 4 epochs more'; a fall past half said as the share of the loss it
  * leaves, 'falls to 1/4.96 of its level over 5 epochs more' (a percentage of a fall near all of it
- * would round to 100 %, a loss of 0), a rise past double as a multiple; a factor past float64's
- * range (e^(logSlope·horizon) rounded to 0, beyond e^−745) as a bound.
+ * would round to 100 %, a loss of 0), a rise past double as a multiple; a factor (or, for a fall,
+ * its inverse) past float64's range, beyond e^±709.78 (e^(logSlope·horizon) or 1/it rounded to
+ * Infinity), as a bound: FLOAT64_BOUND, which such a factor lies beyond.
  */
 export function paceWords(pace: LossPace): string {
   const left = Math.exp(pace.logSlope * pace.horizon);
-  const change = left >= 2 ? `rises to ${fmt(left)}× its level` : left > 1 ? `rises ${percent(left - 1)}` : left >= 0.5 ? `falls ${percent(1 - left)}` : left > 0 ? `falls to 1/${fmt(1 / left)} of its level` : 'falls to less than 1/1e300 of its level';
+  const change =
+    left >= 2
+      ? Number.isFinite(left)
+        ? `rises to ${fmt(left)}× its level`
+        : `rises to more than ${FLOAT64_BOUND}× its level`
+      : left > 1
+        ? `rises ${percent(left - 1)}`
+        : left >= 0.5
+          ? `falls ${percent(1 - left)}`
+          : Number.isFinite(1 / left)
+            ? `falls to 1/${fmt(1 / left)} of its level`
+            : `falls to less than 1/${FLOAT64_BOUND} of its level`;
   return `${change} over ${counted(pace.horizon, 'epoch')} more`;
 }
 
