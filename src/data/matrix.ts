@@ -41,10 +41,17 @@ export function leadingRows(input: Rows, count: number): Rows {
   return { data: ArrayBuffer.isView(data) ? (data as Float32Array).subarray(0, end) : Array.prototype.slice.call(data, 0, end), rows, cols };
 }
 
-/** Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major. */
+/**
+ * Rows already checked and copied into a backend's memory: `rows` × `cols` floats, row-major, what
+ * Trainable.loadBatch copies a batch from (a Dataset holds its rows so; rows loaded in place are the
+ * network's own input and targets).
+ */
 export interface ResidentRows<T extends Tensor = Tensor> {
+  /** The rows' values, `[rows][cols]`, on the network's kernels. */
   readonly tensor: T;
+  /** How many rows the tensor holds. */
   readonly rows: number;
+  /** Values per row. */
   readonly cols: number;
 }
 
