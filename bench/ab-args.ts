@@ -1,4 +1,4 @@
-/** The command line of the A/B scripts (bench/ab.ts, ab-trees.ts, ab-trees-train.ts). */
+/** The command line of the A/B scripts (bench/ab.ts, ab-trees.ts, ab-trees-train.ts, ab-trees-calls.ts). */
 
 /** The value after `name` on the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {

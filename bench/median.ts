@@ -57,20 +57,24 @@ export interface AlternatingTask {
  * Rounds in which the tasks take turns call by call: one untimed turn (bringing each task's data
  * back into cache), then `calls` timed turns, the order rotated by one task every turn and round.
  * Where interleaved runs each task's calls of a round together, here a call of one task is never
- * more than one call of each other task away from a call of every other, so a change of load hits
- * them alike even within a round. Returns each task's median call per round, in ms, by name (the
+ * more than one turn of each other task away from a call of every other, so a change of load hits
+ * them alike even within a round. A turn is `burst` calls of its task back to back (1 unless
+ * given), each timed: a burst of a few lets a task's later calls find its data in cache, as a
+ * bench's run of one task does. Returns each task's median call per round, in ms, by name (the
  * rounds paired, as interleaved's). For calls of several ms: each is timed by performance.now().
  */
-export function alternating(tasks: readonly AlternatingTask[], rounds: number, calls: number): Map<string, number[]> {
+export function alternating(tasks: readonly AlternatingTask[], rounds: number, calls: number, burst = 1): Map<string, number[]> {
   const ms = new Map(tasks.map((t) => [t.name, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     const taken = new Map(tasks.map((t) => [t.name, [] as number[]]));
     for (let turn = -1; turn < calls; turn++) {
       const shift = (round + Math.max(turn, 0)) % tasks.length;
       for (const task of [...tasks.slice(shift), ...tasks.slice(0, shift)]) {
-        const start = performance.now();
-        task.run();
-        if (turn >= 0) taken.get(task.name)!.push(performance.now() - start);
+        for (let call = 0; call < burst; call++) {
+          const start = performance.now();
+          task.run();
+          if (turn >= 0) taken.get(task.name)!.push(performance.now() - start);
+        }
       }
     }
     for (const task of tasks) ms.get(task.name)![round] = median(taken.get(task.name)!);
