@@ -23,7 +23,7 @@ export function startRatioText(run: ActivationRun, which: 'deltaFirstToLast' | '
   return value === Infinity ? '∞' : value.toPrecision(digits);
 }
 
-/** Study (b)'s result as an HTML report section. */
+/** Study (b)'s result as an HTML report section, headed as a study run alone (the main job letters it: MAIN_JOB_HEADINGS). */
 export function activationsReportSection(result: ActivationStudyResult): ReportSection {
   checkStudyResult(result, 'runs', 'activationsReportSection', 'the result of runActivationStudy');
   const runs: ReportRun[] = [];
@@ -32,7 +32,7 @@ export function activationsReportSection(result: ActivationStudyResult): ReportS
   });
   return {
     id: 'activations',
-    heading: 'Study (b): activations × initialisations',
+    heading: 'Activations × initialisations',
     text:
       `[${result.sizes.join(',')}], softmax + cross-entropy, ${epochsText(result.epochs)} of SGD (batch ${result.batchSize}, ` +
       `η = ${result.learningRate}) on ${counted(result.trainRows, 'digit')}; test error on ${result.testRows}.`,

@@ -23,13 +23,13 @@ export function biasGradNormCells(result: DepthStudyResult, network: DepthNetwor
   return [...cells, ...Array(width - cells.length).fill('')];
 }
 
-/** Study (a)'s result as an HTML report section. */
+/** Study (a)'s result as an HTML report section, headed as a study run alone (the main job letters it: MAIN_JOB_HEADINGS). */
 export function depthReportSection(result: DepthStudyResult): ReportSection {
   checkStudyResult(result, 'networks', 'depthReportSection', 'the result of runDepthStudy');
   const name = (sizes: number[]) => `[${sizes.join(',')}]`;
   return {
     id: 'depth',
-    heading: 'Study (a): depth',
+    heading: "Depth: Nielsen's vanishing gradient",
     text:
       `Nielsen's experiment: sigmoid networks with sigmoid outputs and cross-entropy, weights N(0, 1/n_in), biases N(0, 1); ` +
       `‖∂C/∂b‖ of each hidden layer on the first ${result.rows} MNIST training digits (the mean of each digit's δ), mean over ${counted(result.seeds, 'seed')}.`,

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/cli.js';
+import { MAIN_JOB_HEADINGS } from '../../src/cli/commands/main-job.js';
+import { escapeHtml } from '../../src/flow/svg.js';
 import { unitFailureNote } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 
@@ -59,7 +61,9 @@ describe('the main job', () => {
       // (It was its accuracy table only, said to keep the report within 600 KB; with its charts it fits, its size
       // held below against README's figure.)
       const page = readFileSync(report, 'utf8');
-      expect(page).toMatch(/<a href="#trainable-depth">Trainable depth: how deep each remedy trains<\/a>/);
+      expect(page).toContain('<a href="#trainable-depth">Study (c): how deep each remedy trains</a>');
+      // Its three sections are headed by their letters (a study run alone is headed by its name: test/cli/report-headings).
+      expect([...page.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1])).toEqual(MAIN_JOB_HEADINGS.map(escapeHtml));
       expect(page).toMatch(/<th>remedy<\/th><th>2<\/th><th>10<\/th><th>50<\/th>/);
       for (const chart of ['trainable-depth-accuracy', 'trainable-depth-ratio', 'trainable-depth-deepest']) expect(page).toContain(`id="${chart}"`);
       // Study (b)'s note says what the kernel counts (it said "units with σ'(z) < 1 % of its maximum") and explains dead %.

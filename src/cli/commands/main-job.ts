@@ -27,6 +27,13 @@ import { DEPTH_EPOCHS_FLAG, DEPTH_SEEDS_FLAG, depthTables } from './study-depth.
 export const MAIN_JOB_ACTIVATIONS = { width: ACTIVATIONS_DEFAULTS.width, epochs: MAIN_JOB_ACTIVATION_EPOCHS, ...STUDY_DIGITS };
 export const MAIN_JOB_REPORT = 'reports/gradscope-report.html';
 
+/**
+ * The headings of the main job's three report sections, in order: lettered as its terminal, README
+ * and docs/studies.md letter them. A study run alone (`gradscope study depth --html`) keeps its
+ * section's own heading, which names no letter ("Study (a): depth" read wrong there).
+ */
+export const MAIN_JOB_HEADINGS = ["Study (a): Nielsen's vanishing gradient", 'Study (b): activations × initialisations', 'Study (c): how deep each remedy trains'] as const;
+
 /** The default report's path: its folder, reports/, is gradscope's own and the one folder it creates (a folder --html names must exist). */
 async function defaultReport(): Promise<string> {
   await createFolder(dirname(MAIN_JOB_REPORT));
@@ -85,7 +92,7 @@ export const mainJobCommand = command({
       withRunTerms(depthReportSection(depth), (run) => depthRunTerms(depth, run.trace)),
       withRunTerms(activationsReportSection(activations), (run) => activationRunTerms(activations, seed, run.trace, run.label)),
       trainableDepthReportSection(trainable),
-    ];
+    ].map((section, i) => ({ ...section, heading: MAIN_JOB_HEADINGS[i] }));
     const file = await writeReport(html, { sections });
     print(terminal, `\nReport: ${file} (studies (a), (b) and (c))`);
     print(terminal, `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. More: gradscope study depth | activations | trainable-depth | plateau (minimum, saddle or slope?) | --model M.json [--data D.json] (see --help).`);
