@@ -16,7 +16,6 @@ import {
   checkpointFromJSON,
   checkpointOf,
   checkpointFileOf,
-  checkpointToJSON,
   decodeCheckpoint,
   encodeCheckpoint,
   isBinaryCheckpoint,
@@ -47,9 +46,11 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   const checkpoint = checkpointOf(net, options.optimizer); // refuses what no reader would take back
   if (format === 'json') {
     const advice = "save it in the binary format (format: 'binary', or a path not ending in .json); nothing was written";
-    // Sized first over the tensors themselves: a file that cannot be written is refused before its arrays and text are built.
-    checkModelJsonSize(checkpointFileOf(checkpoint, uncopiedNumbers), FILE_LIMITS.maxJsonBytes, path, advice);
-    await writeFileAtomic(path, modelJsonText(checkpointToJSON(checkpoint), FILE_LIMITS.maxJsonBytes, path, advice));
+    // Built once, over the tensors themselves (no copies into number[]): sized first, so a file that cannot be written is
+    // refused before its text is built, then written from the same data.
+    const file = checkpointFileOf(checkpoint, uncopiedNumbers);
+    checkModelJsonSize(file, FILE_LIMITS.maxJsonBytes, path, advice);
+    await writeFileAtomic(path, modelJsonText(file, FILE_LIMITS.maxJsonBytes, path, advice));
     return;
   }
   const bytes = encodeCheckpoint(checkpoint);

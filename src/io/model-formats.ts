@@ -19,7 +19,7 @@ import { GradscopeError, invalidOption, quoted } from '../errors.js';
 import { checkKnownKeys, checkObjectArgument } from '../checks.js';
 import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, checkModelJsonSize, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
-import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/file-numbers.js';
+import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
@@ -255,11 +255,12 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
   const chosen = format ?? (await interopFormatOf(path));
   if (chosen === 'gradscope') {
     if (!('kind' in model)) checkModelData(model);
-    const fileOf = (numbers: FileNumbers) => ('kind' in model ? blockModelToJSON(model, numbers) : modelToJSON(model, numbers));
-    // One byte of the limit is the newline after the text. Sized over the tensors first: refused before the file's arrays are built.
+    // Built once, over the tensors themselves (no copies into number[]): sized first, refused before its text is built.
+    const file = 'kind' in model ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
+    // One byte of the limit is the newline after the text.
     const [maxBytes, advice] = [FILE_LIMITS.maxJsonBytes - 1, 'write it as .safetensors (or .onnx, or a tfjs folder) instead; nothing was written'];
-    checkModelJsonSize(fileOf(uncopiedNumbers), maxBytes, path, advice);
-    await writeFileAtomic(path, modelJsonText(fileOf(copiedNumbers), maxBytes, path, advice) + '\n');
+    checkModelJsonSize(file, maxBytes, path, advice);
+    await writeFileAtomic(path, modelJsonText(file, maxBytes, path, advice) + '\n');
     return [path];
   }
   switch (chosen) {

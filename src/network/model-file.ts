@@ -298,9 +298,9 @@ function writeJson(value: unknown, spend: (bytes: number) => void, number: (v: n
       spend(digits.length); // ASCII
       return digits;
     }
-    if (Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array) {
+    if (Array.isArray(v) || isTypedArray(v)) {
       // A typed array is a tensor standing for its copy (uncopiedNumbers), read as that array.
-      const items: ArrayLike<unknown> = v;
+      const items = v as ArrayLike<unknown>;
       spend(Math.max(2, items.length + 1)); // brackets and commas
       if (build) return `[${Array.from(items, text).join(',')}]`;
       for (let i = 0; i < items.length; i++) text(items[i]);
@@ -317,6 +317,11 @@ function writeJson(value: unknown, spend: (bytes: number) => void, number: (v: n
     return counted(JSON.stringify(v) ?? 'null');
   };
   return text(value);
+}
+
+/** Whether `v` is a typed array (any kind: a JavaScript caller's ModelData may hold an Int32Array), not a DataView. */
+function isTypedArray(v: unknown): boolean {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
 /** UTF-8 length of a piece of JSON text (numbers and names are printable ASCII, a byte per character: no encoder needed). */

@@ -1,13 +1,14 @@
 // Whatever saves, loads: createNetwork, saveModel and the exporters refuse what a reader would
 // refuse (one set of rules, src/model-limits.ts), and a save that succeeds loads back bit
 // for bit, in every format that can be read (property test over random configurations).
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { loadCheckpoint, saveModel } from '../../src/io/files.js';
+import { checkpointOf, checkpointToJSON } from '../../src/io/checkpoint.js';
 import { FILE_LIMITS, RUNAWAY_PARAMETER } from '../../src/model-limits.js';
 import { MAX_INIT_STD } from '../../src/init/initializers.js';
 import { blockModelOf, modelOf } from '../../src/io/model-data.js';
@@ -238,6 +239,26 @@ describe('whatever saves, loads', () => {
     expect(Object.is(((await readModelFile(path)) as ModelData).biases[0][1], -0)).toBe(true);
     net.dispose();
     network.dispose();
+  });
+
+  it('the JSON writers write, from the tensors in place, the text of the data checkpointToJSON and toJSON hand out', async () => {
+    const dense = await createNetwork({ sizes: [3, 4, 2], backend: kernels });
+    const blocks = await createNetwork({ inputs: 6, layers: [{ type: 'dense', units: 8, activation: 'relu' }, { type: 'batch-norm' }, { type: 'dense', units: 2, activation: 'softmax' }], backend: kernels });
+    for (const net of [dense, blocks]) {
+      const sgd = new Sgd(net, { learningRate: 0.1, momentum: 0.9 });
+      const path = join(folder, `in-place-${net.kind}.json`);
+      await saveModel(net, path, { optimizer: sgd });
+      expect(readFileSync(path, 'utf8'), net.kind).toBe(modelJsonText(checkpointToJSON(checkpointOf(net, sgd)), Infinity, '', ''));
+      await writeModelFile(net.kind === 'blocks' ? blockModelOf(net) : modelOf(net), path);
+      expect(readFileSync(path, 'utf8'), net.kind).toBe(`${modelJsonText(net.toJSON(), Infinity, '', '')}\n`);
+      sgd.dispose();
+      net.dispose();
+    }
+    // A JavaScript caller's tensors of another typed array are written as the numbers they hold, as a copy of them was.
+    const path = join(folder, 'int-weights.json');
+    const model = { loss: 'mse', sizes: [2, 1], activations: ['linear'], weights: [Int32Array.from([1, -2])], biases: [Float64Array.from([0.5])] } as unknown as ModelData;
+    await writeModelFile(model, path);
+    expect(JSON.parse(readFileSync(path, 'utf8')).layers[0]).toMatchObject({ weights: [[1, -2]], biases: [0.5] });
   });
 
   it('property: for random configurations, creation or saving refuses, or the load is bit-exact (300 cases, 5 formats)', async () => {
