@@ -34,7 +34,7 @@ export type WeightInit =
   | {
       /** N(0, std²). */
       name: 'normal';
-      /** Standard deviation, > 0 and ≤ MAX_INIT_STD (≈ 2.1e15, so every draw stays within RUNAWAY_PARAMETER). */
+      /** Standard deviation, > 0 and at most about 2.1e15 (so every draw stays within about ±1.8e16, the largest parameter training keeps). */
       std: number;
     }
   | {
@@ -49,13 +49,13 @@ export type BiasInit =
   | {
       /** Every bias equal to `value`. */
       name: 'constant';
-      /** The bias value, within ±RUNAWAY_PARAMETER (≈ 1.8e16), the largest parameter training keeps and model files hold. */
+      /** The bias value, within about ±1.8e16, the largest parameter training keeps and model files hold. */
       value: number;
     }
   | {
       /** N(0, std²). */
       name: 'normal';
-      /** Standard deviation, ≥ 0 and ≤ MAX_INIT_STD (≈ 2.1e15, so every draw stays within RUNAWAY_PARAMETER). */
+      /** Standard deviation, ≥ 0 and at most about 2.1e15 (so every draw stays within about ±1.8e16, the largest parameter training keeps). */
       std: number;
     };
 

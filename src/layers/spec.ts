@@ -43,14 +43,14 @@ export interface BatchNormSpec {
   type: 'batch-norm';
   /**
    * ε in x̂ = (x − μ)/√(σ² + ε) (default 1e-5, NORM_EPSILON, as PyTorch's eps): a number from 2⁻¹²⁶
-   * (float32's smallest normal, MIN_NORM_EPSILON) to 1. Absent from the checked spec when not given.
+   * (≈ 1.18e-38, float32's smallest normal) to 1. Absent from the checked spec when not given.
    */
   epsilon?: number;
   /**
    * How far each training step moves the running statistics, running ← (1 − momentum)·running +
    * momentum·batch (default 0.1, BATCH_NORM_MOMENTUM, as PyTorch's momentum; Keras' and ONNX's
    * momentum is 1 − this): a number from 0 (never move) to 1 (the last batch's), and if not 0 at least
-   * 2⁻¹²⁶ (float32's smallest normal, FLOAT32_MIN_NORMAL). PyTorch's
+   * 2⁻¹²⁶ (≈ 1.18e-38, float32's smallest normal). PyTorch's
    * momentum=None (a cumulative average) is not offered. Absent from the checked spec when not given.
    */
   momentum?: number;

@@ -63,7 +63,7 @@ export interface NetworkOptions {
   init?: WeightInit | 'lsuv';
   /** Bias initialisation (default 'zero'). */
   biasInit?: BiasInit;
-  /** Seed of the RNG behind initialisation and shuffling (default 1): an integer from 0 to 2^32 − 1 (MAX_SEED; the RNG takes 32 bits). */
+  /** Seed of the RNG behind initialisation and shuffling (default 1): an integer from 0 to 2^32 − 1 = 4,294,967,295 (the RNG takes 32 bits). */
   seed?: number;
 }
 

@@ -16,7 +16,7 @@ import { adaptiveStepKeepsWithin, FirstOrderOptimizer, fitsFloat32, QUERY, type 
 import type { OptimizerState } from './optimizer.js';
 import { checkNumber } from '../checks.js';
 
-/** Adagrad's options (new Adagrad(net, options), or createOptimizer with name 'adagrad'), each with its default (ADAGRAD_DEFAULTS); its learning rate defaults to 0.01. */
+/** Adagrad's options (new Adagrad(net, options), or createOptimizer with name 'adagrad'), each with its default; its learning rate defaults to 0.01. */
 export interface AdagradOptions extends FirstOrderOptions {
   /** Added to √(Σg²) (default 1e-10). */
   epsilon?: number;

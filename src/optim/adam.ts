@@ -9,7 +9,7 @@ import { fitsFloat32, provesStep, QUERY, FirstOrderOptimizer, type FirstOrderOpt
 import { checkNumber } from '../checks.js';
 import { ADAM_DEFAULTS } from '../optimizer-defaults.js';
 
-/** Adam's and AdamW's options (name 'adam' or 'adamw'), each with its default (ADAM_DEFAULTS); its learning rate defaults to 1e-3, and AdamW's decoupled weight decay to 0.01 (Adam's L2 one to 0). */
+/** Adam's and AdamW's options (name 'adam' or 'adamw'), each with its default; its learning rate defaults to 1e-3, and AdamW's decoupled weight decay to 0.01 (Adam's L2 one to 0). */
 export interface AdamOptions extends FirstOrderOptions {
   /** Decay of the first-moment (mean) estimate, in [0, 1) (default 0.9). */
   beta1?: number;

@@ -138,8 +138,8 @@ export interface KfacOptions {
    */
   relativeDamping?: boolean;
   /**
-   * The norm constraint ("KL clipping") c of Ba, Grosse & Martens 2017, §5 (default 1e-2,
-   * KFAC_NORM_CONSTRAINT; 0: off): each step δ is scaled by ν = min(1, √(c / δᵀF̂δ)), F̂ the damped
+   * The norm constraint ("KL clipping") c of Ba, Grosse & Martens 2017, §5 (default 1e-2;
+   * 0: off): each step δ is scaled by ν = min(1, √(c / δᵀF̂δ)), F̂ the damped
    * Kronecker-factored Fisher, so the change of the model's predictive distribution it implies
    * (KL ≈ ½δᵀFδ) stays below about c/2. With `rescale` it bounds the quadratic model's step
    * δ = lr·(αΔ + μδ₀), F̂ from the current averages; without, it is the references' coefficient

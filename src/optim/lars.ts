@@ -12,7 +12,7 @@ import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOpt
 import { checkNumber } from '../checks.js';
 import { LARS_DEFAULTS } from '../optimizer-defaults.js';
 
-/** LARS's options (name 'lars'), each with its default (LARS_DEFAULTS); its learning rate defaults to 0.1. */
+/** LARS's options (name 'lars'), each with its default; its learning rate defaults to 0.1. */
 export interface LarsOptions extends FirstOrderOptions {
   /** Trust coefficient η (default 0.001, as in the paper). */
   eta?: number;

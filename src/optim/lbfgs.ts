@@ -15,7 +15,7 @@ import { checkRecordedHyperparameters, recordedScalars, restoredLearningRate, ty
 import { checkNumber } from '../checks.js';
 import { allocVectors, axpyAll, dotAll, freeVectors, maxAbsAll, scaleAll, setAll, sumAbsAll, type Vectors } from './vectors.js';
 
-/** L-BFGS's options (name 'lbfgs'), each with its default (LBFGS_DEFAULTS). */
+/** L-BFGS's options (name 'lbfgs'), each with its default. */
 export interface LbfgsOptions {
   /** Pairs (s, y) kept (default 10). */
   memory?: number;

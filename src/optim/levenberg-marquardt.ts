@@ -21,7 +21,7 @@ import { checkKnownKeys } from './options.js';
 import { checkRecordedHyperparameters, recordedScalars, type Hyperparameters } from './recorded-settings.js';
 import { checkNumber } from '../checks.js';
 
-/** Levenberg–Marquardt's options (name 'levenberg-marquardt'; loss 'mse' only), each with its default (LM_DEFAULTS). */
+/** Levenberg–Marquardt's options (name 'levenberg-marquardt'; loss 'mse' only), each with its default. */
 export interface LevenbergMarquardtOptions {
   /** Initial damping μ (default 1e-3). */
   mu?: number;

@@ -7,7 +7,7 @@ import type { ModelOwner, Parameter } from '../model.js';
 import { adaptiveStepKeepsWithin, FirstOrderOptimizer, type FirstOrderOptions } from './first-order.js';
 import { checkNumber } from '../checks.js';
 
-/** RMSProp's options (name 'rmsprop'), each with its default (RMSPROP_DEFAULTS); its learning rate defaults to 0.01. */
+/** RMSProp's options (name 'rmsprop'), each with its default; its learning rate defaults to 0.01. */
 export interface RmspropOptions extends FirstOrderOptions {
   /** Decay of the running mean of g² (default 0.99). */
   alpha?: number;

@@ -10,7 +10,7 @@ import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOpt
 import { checkBoolean } from './options.js';
 import { checkNumber } from '../checks.js';
 
-/** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1 (SGD_LEARNING_RATE). */
+/** SGD's options (name 'sgd'), each with its default; its learning rate defaults to 0.1. */
 export interface SgdOptions extends FirstOrderOptions {
   /** Momentum μ in [0, 1) (default 0: plain gradient descent). */
   momentum?: number;

@@ -36,25 +36,25 @@ export function activationSizes(width: number): number[] {
 
 /** Options of runActivationStudy; every field is optional. */
 export interface ActivationStudyOptions {
-  /** Units in each hidden layer (default ACTIVATIONS_DEFAULTS.width = 256; the network within MODEL_LIMITS). */
+  /** Units in each hidden layer (default 256; the network within MODEL_LIMITS). */
   width?: number;
-  /** Epochs per run (default ACTIVATIONS_DEFAULTS.epochs = 2, at most ACTIVATION_EPOCHS_BOUND.max = 100). */
+  /** Epochs per run (default 2, at most 100). */
   epochs?: number;
-  /** Training digits (default STUDY_DIGITS.trainRows = 9000). */
+  /** Training digits (default 9,000). */
   trainRows?: number;
-  /** Test digits (default STUDY_DIGITS.testRows = 1000). */
+  /** Test digits (default 1,000). */
   testRows?: number;
-  /** Rows per mini-batch (default ACTIVATIONS_DEFAULTS.batchSize = 10). */
+  /** Rows per mini-batch (default 10). */
   batchSize?: number;
-  /** SGD's learning rate, a finite number > 0 (default ACTIVATIONS_DEFAULTS.learningRate = 0.05). */
+  /** SGD's learning rate, a finite number > 0 (default 0.05). */
   learningRate?: number;
   /** Seed of every network, an integer (default 1). */
   seed?: number;
-  /** Trace records per run, at most one per step (default ACTIVATIONS_DEFAULTS.records = 20). */
+  /** Trace records per run, at most one per step (default 20). */
   records?: number;
-  /** Hidden activations to try, each once (default STUDY_ACTIVATIONS: sigmoid, tanh, softsign, relu). */
+  /** Hidden activations to try, each once (default sigmoid, tanh, softsign, relu). */
   activations?: Activation[];
-  /** Initialisations to try, each once (default STUDY_INITS: standard, glorot-uniform, he-normal). */
+  /** Initialisations to try, each once (default standard, glorot-uniform, he-normal). */
   inits?: WeightInitName[];
   /**
    * Called before each run with its label, the runs done and the total, and once more when the last

@@ -43,15 +43,15 @@ export interface AutoencoderStudyOptions {
   sizes?: readonly number[];
   /** Default 'binary-cross-entropy' (Martens' objective for MNIST); sigmoid output either way. */
   loss?: AutoencoderLoss;
-  /** Training time per optimiser, in CPU seconds of this process (default 30, at most SECONDS_BOUND.max = 3600). */
+  /** Training time per optimiser, in CPU seconds of this process (default 30, at most 3,600). */
   seconds?: number;
   /** Training digits (default 3000). */
   trainRows?: number;
   /** Held-out digits for the test error (default 500). */
   testRows?: number;
-  /** Points on each curve (default 10, plus the start; at most AUTOENCODER_POINTS_BOUND.max = 1000). */
+  /** Points on each curve (default 10, plus the start; at most 1,000). */
   points?: number;
-  /** Which optimisers, by name, each once (default all of AUTOENCODER_OPTIMIZERS). */
+  /** Which optimisers, by name, each once (default hessian-free, adam, sgd-momentum). */
   optimizers?: readonly string[];
   /** Seed of every network (default 1): each optimiser starts from the same weights. */
   seed?: number;
@@ -67,7 +67,7 @@ export interface CurvePoint {
   seconds: number;
   /** Optimiser steps so far. */
   steps: number;
-  /** Squared reconstruction error per image, on the first TRAIN_ERROR_ROWS (500) training digits, or all when fewer. */
+  /** Squared reconstruction error per image, on the first 500 training digits, or all when fewer. */
   trainError: number;
   /** Squared reconstruction error per image, on the test digits. */
   testError: number;
@@ -75,7 +75,7 @@ export interface CurvePoint {
 
 /** One optimiser's run in the autoencoder study. */
 export interface AutoencoderRun {
-  /** The optimiser's name (a key of AUTOENCODER_OPTIMIZERS). */
+  /** The optimiser's name (hessian-free, adam or sgd-momentum). */
   optimizer: string;
   /** Its settings, in words, with the batch it trained with. */
   settings: string;

@@ -86,9 +86,9 @@ export const NIELSEN_RATIOS: readonly ({ start: number; end: number } | null)[] 
 
 /** Options of runDepthStudy, each with its default. */
 export interface DepthStudyOptions {
-  /** Seeds 1..seeds at initialisation, at most DEPTH_SEEDS_BOUND.max = 1000 (default DEPTH_SEEDS = 20). */
+  /** Seeds 1..seeds at initialisation, at most 1,000 (default 20). */
   seeds?: number;
-  /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's; at most NIELSEN_EPOCHS_BOUND.max = 10,000). */
+  /** Full-batch gradient-descent epochs (= steps) of the training part; 0 skips it (default 500, Nielsen's; at most 10,000). */
   epochs?: number;
   /**
    * Nielsen's L2 parameter λ (default 5): weight decay λ/n on the weights, none on the biases.
@@ -99,13 +99,13 @@ export interface DepthStudyOptions {
   lambda?: number;
   /** Trace every k-th epoch (default 1: every epoch, as he records). */
   every?: number;
-  /** Called after each training epoch with the network's index in DEPTH_NETWORKS (0: one hidden layer), the epochs it has trained and its epochs in all (default: none). */
+  /** Called after each training epoch with the network's index (0: one hidden layer, to 3: four), the epochs it has trained and its epochs in all (default: none). */
   onProgress?: (network: number, epoch: number, epochs: number) => void;
 }
 
 /** One network of the depth study: its gradients at initialisation over the seeds, and its training. */
 export interface DepthNetworkResult {
-  /** Units per layer, input first (one of DEPTH_NETWORKS). */
+  /** Units per layer, input first (784 inputs, one to four hidden layers of 30, 10 outputs). */
   sizes: number[];
   /** ‖∂C/∂b‖ per hidden layer at initialisation, first to last: mean over the seeds. */
   biasGradNorms: number[];
@@ -115,7 +115,7 @@ export interface DepthNetworkResult {
   perSeed: number[][];
   /** Per seed, first ÷ last hidden layer's ‖∂C/∂b‖ at initialisation. */
   seedRatios: number[];
-  /** Nielsen's training with seed DEPTH_TRAINING_SEED (absent with epochs 0). */
+  /** Nielsen's training with seed 1 (absent with epochs 0). */
   training?: {
     /** The training's trace (its TraceOptions.every is the option `every`). */
     trace: Trace;
@@ -144,7 +144,7 @@ export interface DepthStudyResult {
   learningRate: number;
   /** Nielsen's L2 parameter λ (weight decay λ/n on the weights). */
   lambda: number;
-  /** One result per network of DEPTH_NETWORKS, shallowest first. */
+  /** One result per network, one to four hidden layers of 30, shallowest first. */
   networks: DepthNetworkResult[];
 }
 

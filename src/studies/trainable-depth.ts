@@ -44,7 +44,7 @@ export interface TrainableDepthOptions {
   depths?: readonly number[];
   /** Units per hidden layer (default TRAINABLE_WIDTH = 64). */
   width?: number;
-  /** The step budget in epochs over the training digits (default TRAINABLE_EPOCHS = 10, at most TRAINABLE_EPOCHS_BOUND.max = 1000). */
+  /** The step budget in epochs over the training digits (default 10, at most 1,000). */
   epochs?: number;
   /** Remedies by key (default: all of TRAINABLE_DEPTH_REMEDIES, in their order). */
   remedies?: readonly string[];
@@ -75,7 +75,7 @@ export interface TrainableDepthRow {
   /** Wall-clock seconds of training (the only number that differs between machines). */
   seconds: number | null;
   /**
-   * First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first PROBE_ROWS training digits. Infinity
+   * First ÷ last hidden ‖∂C/∂b‖ at initialisation, on the first 1,000 training digits. Infinity
    * where the last hidden layer's gradient is exactly 0 (ReZero at initialisation: α = 0 stops the
    * branches' gradient); `--json` writes that as the string "Infinity" (JSON.stringify would write
    * null, which means not measured).
@@ -83,7 +83,7 @@ export interface TrainableDepthRow {
   firstToLastAtInit: number | null;
   /** The same after training. */
   firstToLastAtEnd: number | null;
-  /** First ÷ last hidden per-example RMS ‖δ‖ at initialisation, over the first EXAMPLE_ROWS training digits (null with batch norm, which couples the rows). */
+  /** First ÷ last hidden per-example RMS ‖δ‖ at initialisation, over the first 100 training digits (null with batch norm, which couples the rows). */
   deltaFirstToLastAtInit: number | null;
   /** The same after training. */
   deltaFirstToLastAtEnd: number | null;

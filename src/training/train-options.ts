@@ -114,7 +114,7 @@ export interface TrainOptions {
   validation?: ValidationRows | Dataset;
   /**
    * Called after every batch's update (for progress or early inspection). It may change the
-   * parameters (loadState); one it leaves beyond ±1.8e16 (RUNAWAY_PARAMETER) or not finite stops
+   * parameters (loadState); one it leaves beyond about ±1.8e16 (the largest parameter training keeps) or not finite stops
    * training right there with DIVERGED naming the callback, under every onNonFinite policy (no step
    * setting undoes its write), the network as it left it. A train() of this network from it is
    * refused (INVALID_OPTION): a network trains in one call at a time.

@@ -1,0 +1,124 @@
+// The options' docs say values, not the names of constants a user cannot import: no exported
+// options type (…Options, …Spec, …Init) names a CONSTANT_NAME the entry points do not export, and
+// each value such a doc states in place of one is the constant's own value (its one source of
+// truth), as test/optim/option-docs checks each optimiser's "(default N". Read with the TypeScript
+// compiler from the sources, through src/index.ts and src/node.ts as typedoc reads them.
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { FLOAT32_MIN_NORMAL, MAX_SEED } from '../../src/checks.js';
+import { grouped } from '../../src/counted.js';
+import { MAX_INIT_STD } from '../../src/init/initializers.js';
+import { RUNAWAY_PARAMETER } from '../../src/model-limits.js';
+import { KFAC_NORM_CONSTRAINT } from '../../src/optim/kfac.js';
+import { STUDY_ACTIVATIONS, STUDY_INITS } from '../../src/studies/activations.js';
+import { AUTOENCODER_OPTIMIZERS, TRAIN_ERROR_ROWS } from '../../src/studies/autoencoder.js';
+import { DEPTH_NETWORKS, DEPTH_SEEDS, DEPTH_TRAINING_SEED, NIELSEN_TRAINING } from '../../src/studies/depth.js';
+import { REMEDIES_SIZES } from '../../src/studies/remedies.js';
+import { ACTIVATION_EPOCHS_BOUND, AUTOENCODER_POINTS_BOUND, DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND, SECONDS_BOUND, TRAINABLE_EPOCHS_BOUND } from '../../src/studies/study-bounds.js';
+import { ACTIVATIONS_DEFAULTS, AUTOENCODER_DEFAULTS, REMEDIES_DEFAULTS, STUDY_DIGITS, STUDY_SEED, TRAINABLE_EPOCHS } from '../../src/studies/study-defaults.js';
+import { EXAMPLE_ROWS, PROBE_ROWS } from '../../src/studies/trainable-depth-run.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const program = ts.createProgram([`${root}src/index.ts`, `${root}src/node.ts`], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true });
+const checker = program.getTypeChecker();
+
+/** Every export of the two entry points, by name, as the declarations it stands for. */
+const EXPORTS = new Map<string, readonly ts.Declaration[]>();
+for (const entry of ['src/index.ts', 'src/node.ts']) {
+  const module = checker.getSymbolAtLocation(program.getSourceFile(`${root}${entry}`)!)!;
+  for (const symbol of checker.getExportsOfModule(module)) {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    EXPORTS.set(symbol.name, target.declarations ?? []);
+  }
+}
+
+const docText = (node: ts.Node) => ts.getJSDocCommentsAndTags(node).map((doc) => doc.getText()).join('\n');
+
+/** A type's own doc and its fields' docs (every field of that name, in each member of a union), by field name ('' for the type's own). */
+function docs(type: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const add = (field: string, text: string) => found.set(field, [found.get(field), text].filter(Boolean).join('\n'));
+  for (const declaration of EXPORTS.get(type) ?? []) {
+    add('', docText(declaration));
+    declaration.forEachChild(function walk(node: ts.Node): void {
+      if ((ts.isPropertySignature(node) || ts.isMethodSignature(node)) && node.name) add(node.name.getText(), docText(node));
+      node.forEachChild(walk);
+    });
+  }
+  return found;
+}
+
+/** The error codes (ErrorCode's members): a doc names those as a user reads them in `error.code`. */
+const ERROR_CODES = new Set(
+  (EXPORTS.get('ErrorCode') ?? []).flatMap((declaration) => [...declaration.getText().matchAll(/'([A-Z_]+)'/g)].map((m) => m[1])),
+);
+const OPTION_TYPES = [...EXPORTS.keys()].filter((name) => /(Options|Spec|Init)$/.test(name)).sort();
+
+/** The names of constants (UPPER_SNAKE) `text` names that a user can neither import nor read as an error code. */
+const unimportable = (text: string) => [...text.matchAll(/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g)].map((m) => m[0]).filter((name) => !EXPORTS.has(name) && !ERROR_CODES.has(name));
+
+/** A large bound as the docs write it: two digits, exponent without its '+' ('1.8e16'). */
+const about = (value: number) => value.toPrecision(2).replace('e+', 'e');
+
+/** What a doc says in place of a constant's name: [type, field, the words it must hold, made from the constant]. */
+const STATED: [string, string, string][] = [
+  ['NetworkOptions', 'seed', `2^32 − 1 = ${grouped(MAX_SEED)}`],
+  ['WeightInit', 'std', `at most about ${about(MAX_INIT_STD)}`],
+  ['WeightInit', 'std', `within about ±${about(RUNAWAY_PARAMETER)}`],
+  ['BiasInit', 'value', `within about ±${about(RUNAWAY_PARAMETER)}`],
+  ['TrainOptions', 'onBatch', `beyond about ±${about(RUNAWAY_PARAMETER)}`],
+  ['BatchNormSpec', 'epsilon', `2⁻¹²⁶\n   * (≈ ${FLOAT32_MIN_NORMAL.toPrecision(3)}, float32's smallest normal)`],
+  ['BatchNormSpec', 'momentum', `2⁻¹²⁶ (≈ ${FLOAT32_MIN_NORMAL.toPrecision(3)}, float32's smallest normal)`],
+  ['KfacOptions', 'normConstraint', `(default ${KFAC_NORM_CONSTRAINT.toExponential()};`],
+  ['ActivationStudyOptions', 'width', `(default ${grouped(ACTIVATIONS_DEFAULTS.width)};`],
+  ['ActivationStudyOptions', 'epochs', `(default ${ACTIVATIONS_DEFAULTS.epochs}, at most ${grouped(ACTIVATION_EPOCHS_BOUND.max)})`],
+  ['ActivationStudyOptions', 'trainRows', `(default ${grouped(STUDY_DIGITS.trainRows)})`],
+  ['ActivationStudyOptions', 'testRows', `(default ${grouped(STUDY_DIGITS.testRows)})`],
+  ['ActivationStudyOptions', 'batchSize', `(default ${ACTIVATIONS_DEFAULTS.batchSize})`],
+  ['ActivationStudyOptions', 'learningRate', `(default ${ACTIVATIONS_DEFAULTS.learningRate})`],
+  ['ActivationStudyOptions', 'records', `(default ${ACTIVATIONS_DEFAULTS.records})`],
+  ['ActivationStudyOptions', 'activations', `(default ${STUDY_ACTIVATIONS.join(', ')})`],
+  ['ActivationStudyOptions', 'inits', `(default ${STUDY_INITS.map((init) => init.name).join(', ')})`],
+  ['AutoencoderStudyOptions', 'seconds', `(default ${AUTOENCODER_DEFAULTS.seconds}, at most ${grouped(SECONDS_BOUND.max)})`],
+  ['AutoencoderStudyOptions', 'points', `(default ${AUTOENCODER_DEFAULTS.points}, plus the start; at most ${grouped(AUTOENCODER_POINTS_BOUND.max)})`],
+  ['AutoencoderStudyOptions', 'optimizers', `(default ${Object.keys(AUTOENCODER_OPTIMIZERS).join(', ')})`],
+  ['CurvePoint', 'trainError', `on the first ${grouped(TRAIN_ERROR_ROWS)} training digits`],
+  ['DepthStudyOptions', 'seeds', `at most ${grouped(DEPTH_SEEDS_BOUND.max)} (default ${DEPTH_SEEDS})`],
+  ['DepthStudyOptions', 'epochs', `(default ${NIELSEN_TRAINING.epochs}, Nielsen's; at most ${grouped(NIELSEN_EPOCHS_BOUND.max)})`],
+  ['DepthStudyOptions', 'onProgress', `(0: one hidden layer, to ${DEPTH_NETWORKS.length - 1}: four)`],
+  ['DepthNetworkResult', 'training', `with seed ${DEPTH_TRAINING_SEED} (absent`],
+  ['RemediesOptions', 'seconds', `(default ${REMEDIES_DEFAULTS.seconds}, at most ${grouped(SECONDS_BOUND.max)})`],
+  ['RemediesOptions', 'trainRows', `(default ${grouped(STUDY_DIGITS.trainRows)})`],
+  ['RemediesOptions', 'testRows', `(default ${grouped(STUDY_DIGITS.testRows)})`],
+  ['RemediesOptions', 'seed', `(default ${STUDY_SEED})`],
+  ['TrainableDepthOptions', 'epochs', `(default ${TRAINABLE_EPOCHS}, at most ${grouped(TRAINABLE_EPOCHS_BOUND.max)})`],
+  ['TrainableDepthRow', 'firstToLastAtInit', `on the first ${grouped(PROBE_ROWS)} training digits`],
+  ['TrainableDepthRow', 'deltaFirstToLastAtInit', `over the first ${grouped(EXAMPLE_ROWS)} training digits`],
+];
+
+describe("the options' docs say values a user can read, each the constant's own", () => {
+  it('surveys the exported options types and their fields', () => {
+    expect(OPTION_TYPES).toEqual(expect.arrayContaining(['NetworkOptions', 'TrainOptions', 'AdamOptions', 'KfacOptions', 'BatchNormSpec', 'WeightInit', 'BiasInit', 'TrainableDepthOptions']));
+    expect(docs('NetworkOptions').get('seed')).toMatch(/RNG/);
+    expect(ERROR_CODES).toContain('INVALID_OPTION');
+    expect(unimportable('(default ADAM_DEFAULTS, MODEL_LIMITS; INVALID_OPTION)')).toEqual(['ADAM_DEFAULTS']);
+  });
+
+  it.each(OPTION_TYPES)('%s names no constant a user cannot import', (type) => {
+    const named = [...docs(type)].flatMap(([field, text]) => unimportable(text).map((name) => `${type}${field ? `.${field}` : ''}: ${name}`));
+    expect(named).toEqual([]);
+  });
+
+  it.each(STATED)('%s.%s says %j', (type, field, words) => {
+    expect(docs(type).get(field)).toContain(words);
+  });
+
+  it("the networks' sizes the depth and remedies studies' results name are the constants'", () => {
+    expect(DEPTH_NETWORKS.map((sizes) => [sizes[0], sizes.length - 2, sizes[sizes.length - 1], new Set(sizes.slice(1, -1)).size === 1 ? sizes[1] : null])).toEqual([1, 2, 3, 4].map((n) => [784, n, 10, 30]));
+    expect(docs('DepthNetworkResult').get('sizes')).toContain('784 inputs, one to four hidden layers of 30, 10 outputs');
+    const hidden = REMEDIES_SIZES.slice(1, -1);
+    expect([REMEDIES_SIZES[0], hidden.length, new Set(hidden).size, hidden[0], REMEDIES_SIZES[REMEDIES_SIZES.length - 1]]).toEqual([784, 8, 1, 32, 10]);
+    expect(docs('RemediesResult').get('sizes')).toContain('784, eight hidden layers of 32, 10');
+  });
+});
