@@ -4,6 +4,7 @@
  */
 import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
+import { counted } from '../counted.js';
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
@@ -109,7 +110,7 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
 
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */
 export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number, label: string): void {
-  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${row.length} values, expected ${cols}`);
+  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${counted(row.length, 'value')}, expected ${cols}`);
 }
 
 /** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
@@ -119,10 +120,10 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
     const n: unknown = input[key];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: ${key}: expected a whole number, got ${describeValue(n)}`);
   }
-  if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${input.cols} columns, expected ${cols}`);
+  if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${counted(input.cols, 'column')}, expected ${cols}`);
   const { data, rows } = input;
   if (data.length !== rows * cols) {
-    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${data.length} values, not ${rows} rows × ${cols}`);
+    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${counted(data.length, 'value')}, not ${counted(rows, 'row')} × ${cols}`);
   }
 }
 

@@ -18,6 +18,15 @@ describe('toMatrix', () => {
   });
 });
 
+describe('shape messages', () => {
+  it("count in words that agree with the number: 'has 1 value', '1 column', '1 row', and group thousands", async () => {
+    await expectError(() => toMatrix([[1]], 2, 'targets'), 'SHAPE_MISMATCH', /^targets: row 0 has 1 value, expected 2$/);
+    await expectError(() => toMatrix([new Float32Array(1000)], 784, 'inputs'), 'SHAPE_MISMATCH', /^inputs: row 0 has 1,000 values, expected 784$/);
+    await expectError(() => toMatrix({ data: [1], rows: 1, cols: 1 }, 2, 'targets'), 'SHAPE_MISMATCH', /^targets: has 1 column, expected 2$/);
+    await expectError(() => toMatrix({ data: [1], rows: 1, cols: 2 }, 2, 'targets'), 'SHAPE_MISMATCH', /^targets: data has 1 value, not 1 row × 2$/);
+  });
+});
+
 describe('checkPairs', () => {
   it('says 1 row, not 1 rows', async () => {
     await expectError(() => checkPairs({ rows: 1 }, { rows: 2 }), 'SHAPE_MISMATCH', /^inputs \(1 row\) and targets \(2 rows\) do not pair up row for row$/);
