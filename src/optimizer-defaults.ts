@@ -41,11 +41,16 @@ export const TAKE_LAYER_RATES: readonly string[] = ['sgd', 'lars', 'adagrad', 'r
  */
 export const RAW_GRADIENT_STEPS: readonly string[] = TAKE_LAYER_RATES.filter((name) => !STEP_SIZE_OF_THEIR_OWN.includes(name));
 /**
+ * The optimisers that take no learning rate at all (Optimizer.choosesOwnSteps): Levenberg–Marquardt
+ * and Hessian-free, whose damping (μ, λ), adapted every step, sets each step. train() refuses a
+ * learningRate beside them, so a remedy that switches to one leaves the run's rate out (optimizerSwitch).
+ */
+export const TAKE_NO_LEARNING_RATE: readonly string[] = ['levenberg-marquardt', 'hessian-free'];
+/**
  * The optimisers that choose the length of each step themselves: L-BFGS by its strong-Wolfe line
- * search (its learningRate is only the search's first trial step), Levenberg–Marquardt by its damping
- * μ and Hessian-free by its damping λ, each adapted every step (these two take no learning rate at all).
+ * search (its learningRate is only the search's first trial step), and those of TAKE_NO_LEARNING_RATE.
  * A smaller learning rate is no remedy for their steps, and none is offered to their runs.
  */
-export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', 'levenberg-marquardt', 'hessian-free'];
+export const OWN_STEP_LENGTH: readonly string[] = ['lbfgs', ...TAKE_NO_LEARNING_RATE];
 /** The optimisers that evaluate their own gradients within a step (Optimizer.recomputesGradient), which train() refuses clipNorm beside: no clipping is offered to their runs. */
 export const OWN_GRADIENTS: readonly string[] = ['lbfgs', 'levenberg-marquardt'];

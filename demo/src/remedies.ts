@@ -6,7 +6,7 @@
  * offer), and changes the page cannot run with the other settings (conflictOf), give null, and
  * noButtonReason says which.
  */
-import { ACTIVATIONS, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
+import { ACTIVATIONS, LEFT_OUT, SMALLER_LEARNING_RATE, type Remedy, type RemedySetting } from '../../src/index.js';
 import { conflictOf, INITS, LAYER_RATES, optimizerChoices, type Settings } from './settings.js';
 
 export { SMALLER_LEARNING_RATE };
@@ -59,6 +59,8 @@ function pageSetting(setting: RemedySetting, current: Settings): Partial<Setting
       if (value.startsWith('{')) return ratesOf(setting) ? { optimizer: LAYER_RATES } : null;
       return name && optimizerChoices().includes(name) ? { optimizer: name } : null;
     case 'learningRate': {
+      // Left out beside an optimiser that takes no rate: the page keeps its rate and does not use it (the control is disabled then).
+      if (value === LEFT_OUT) return {};
       // A number as diagnose measured it, a rate below or above the run's as its flag value names it ('below 0.5': a third; 'above 0.1': 3×), or 'a smaller value'.
       const rate = Number(setting.flagValue ?? value);
       return { learningRate: Number.isFinite(rate) ? rate : +(current.learningRate * SMALLER_LEARNING_RATE).toPrecision(3) };

@@ -9,7 +9,7 @@
  * spec or a per-layer-rates object as the value), the remedy is said as the API's options with why.
  * Each flag is OPTION_FLAGS' name, found in the command's own flag table.
  */
-import { REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
+import { LEFT_OUT, REMEDY_OPTION_OWNER, type RemedyCommandLine, type RemedySetting, type RemedyTerms } from '../flow/remedy.js';
 import { shorten } from '../errors.js';
 import { numberFlag, OPTION_FLAGS, parseArgs, UsageError, wholeListFlag, type Command } from './command.js';
 import { flagsRefusedBeside, OPTIMIZER_SETTING_FLAGS, readTrainingFlags, TRAINING_FLAGS } from './training-flags.js';
@@ -38,10 +38,15 @@ export interface RunOnCommandLine {
   train: RunCommand | { cannot: string };
 }
 
-/** The flag each setting is said by and its value, or undefined for a setting no flag takes. */
-function settingFlag(s: RemedySetting): { name: string; value: string } | undefined {
-  if (s.flagValue === undefined || !Object.hasOwn(OPTION_FLAGS, s.option)) return undefined;
-  return { name: OPTION_FLAGS[s.option as keyof typeof OPTION_FLAGS], value: s.flagValue };
+/**
+ * The flag each setting is said by and its value, or undefined for a setting no flag takes; a
+ * setting that leaves its option out (LEFT_OUT) is its flag with no value, which the line drops.
+ */
+function settingFlag(s: RemedySetting): { name: string; value?: string } | undefined {
+  if (!Object.hasOwn(OPTION_FLAGS, s.option)) return undefined;
+  const name = OPTION_FLAGS[s.option as keyof typeof OPTION_FLAGS];
+  if (s.value === LEFT_OUT) return { name };
+  return s.flagValue === undefined ? undefined : { name, value: s.flagValue };
 }
 
 /** Whether `settings` change the network (createNetwork's options, or LSUV's rescaled weights): only a new network, made by train, has them. */
@@ -88,14 +93,17 @@ function refusal(command: Command, argv: string[]): string | undefined {
 }
 
 /**
- * `run`'s line with `changes` in place of its flags, or why there is none. Another --optimizer drops
+ * `run`'s line with `settingFlags` in place of its flags (those without a value left out), or why there is none. Another --optimizer drops
  * the run's own settings of the old one, and those the new one would not apply (flagsRefusedBeside),
  * saying so; a change of the training alone (`trainingOnly`) drops --epochs 0, which trains nothing
  * (the run measured its initial weights), so that the line shows the change, saying so.
  */
-function changedLine(run: RunCommand, changes: readonly { name: string; value: string }[], trainingOnly: boolean): RemedyCommandLine {
-  const names = new Set(changes.map((c) => c.name));
-  const missing = [...names].filter((name) => !run.command.flags.some((f) => f.name === name));
+function changedLine(run: RunCommand, settingFlags: readonly { name: string; value?: string }[], trainingOnly: boolean): RemedyCommandLine {
+  const changes = settingFlags.filter((c): c is { name: string; value: string } => c.value !== undefined);
+  const leftOut = settingFlags.filter((c) => c.value === undefined).map((c) => c.name);
+  // A flag left out is left out of a command that has none too; one it cannot spell is no longer the run's.
+  const names = new Set(settingFlags.map((c) => c.name));
+  const missing = [...new Set(changes.map((c) => c.name))].filter((name) => !run.command.flags.some((f) => f.name === name));
   const command = ['gradscope', ...run.command.words].join(' ');
   if (missing.length) return { cannot: `${command} has no ${missing.map((name) => `--${name}`).join(' or ')}` };
   const unsaid = [...run.unsaid].filter(([name]) => !names.has(name)).map(([, why]) => why);
@@ -114,6 +122,7 @@ function changedLine(run: RunCommand, changes: readonly { name: string; value: s
     flags.delete(OPTION_FLAGS.epochs);
     notes.push(`--epochs 0 left out (${run.command.flags.find((f) => f.name === OPTION_FLAGS.epochs)!.default} epochs): a change of the training shows only as it trains`);
   }
+  for (const name of leftOut) flags.delete(name);
   for (const { name, value } of changes) flags.set(name, value);
   if (run.output) flags.set(run.output.flag, derivedFileName(run.output.from, changes));
   const argv = commandWords(run.command, flags);

@@ -39,11 +39,18 @@ export const LARGER_LEARNING_RATE = 1 / SMALLER_LEARNING_RATE;
 /** The multiple of the run's epochs that a remedy for more epochs names where a number is needed (the remedy itself asks for more than the run's). */
 export const MORE_EPOCHS = 2;
 
+/** RemedySetting.value of an option the remedy leaves out (a key set to undefined in train()'s options reads as not given): a command line drops its flag. */
+export const LEFT_OUT = 'undefined';
+
 /** One setting of a remedy. */
 export interface RemedySetting {
   /** The option, by the API's key. */
   option: RemedyOption;
-  /** Its value in the API's syntax: `'relu'`, `0.1`, `{ name: 'sgd', layerRates: [1, 2] }`, or words (`a smaller value`). */
+  /**
+   * Its value in the API's syntax: `'relu'`, `0.1`, `{ name: 'sgd', layerRates: [1, 2] }`, words (`a
+   * smaller value`), or `undefined` (LEFT_OUT: the option left out, as beside an optimiser that takes
+   * no learning rate).
+   */
   value: string;
   /**
    * The value as one argument of a command-line flag, which the flag's reader takes (`relu`, `0.1`,

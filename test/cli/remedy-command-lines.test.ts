@@ -27,7 +27,7 @@ import { optimizerChoices } from '../../src/studies/optimizer-choices.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace } from '../../src/flow/trace.js';
-import { REMEDY_OPTION_OWNER, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
+import { LEFT_OUT, REMEDY_OPTION_OWNER, remedyLines, type Remedy, type RemedySetting } from '../../src/flow/remedy.js';
 import { Rng } from '../../src/init/rng.js';
 import { saveModel, readCheckpoint } from '../../src/io/files.js';
 import type { LayerSpec } from '../../src/layers/spec.js';
@@ -167,8 +167,10 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
         remedyLines(remedy, terms).forEach((text, i) => {
           const settings = lists[i];
           const label = `${run.name}: ${text}`;
-          const set = new Map(settings.map((s) => [s.option, s.flagValue]));
-          const flagged = settings.every((s) => s.flagValue !== undefined && flagOf[s.option] !== undefined);
+          // A setting that leaves its option out (a switch to Hessian-free: no rate) drops its flag.
+          const leftOut = new Set(settings.filter((s) => s.value === LEFT_OUT).map((s) => s.option));
+          const set = new Map(settings.filter((s) => !leftOut.has(s.option)).map((s) => [s.option, s.flagValue]));
+          const flagged = settings.every((s) => (s.flagValue !== undefined || leftOut.has(s.option)) && flagOf[s.option] !== undefined);
           const network = settings.some((s) => REMEDY_OPTION_OWNER[s.option] === 'createNetwork' || s.option === 'lsuv');
           const sayable = flagged && (!network || (run.trainable && (run.unsaid === undefined || set.has(run.unsaid))));
           if (!sayable) {
@@ -192,7 +194,7 @@ describe('remedy lines rerun the run they diagnose with only the remedy\'s chang
           const expectTraining = (parsed: ParsedArgs) => {
             const read = readTrainingFlags(parsed);
             expect(read.choice.name, label).toBe(set.get('optimizer') ?? given.choice.name);
-            expect(read.learningRate, label).toBe(set.has('learningRate') ? Number(set.get('learningRate')) : optimizerChanged ? undefined : given.learningRate);
+            expect(read.learningRate, label).toBe(set.has('learningRate') ? Number(set.get('learningRate')) : optimizerChanged || leftOut.has('learningRate') ? undefined : given.learningRate);
             expect(read.momentum, label).toBe(set.has('momentum') ? Number(set.get('momentum')) : optimizerChanged ? undefined : given.momentum);
             expect(read.epochs, label).toBe(set.has('epochs') ? Number(set.get('epochs')) : epochsDropped ? studyModelCommand.flags.find((f) => f.name === 'epochs')!.default : given.epochs);
             expect(read.batchSize, label).toBe(set.has('batchSize') ? Number(set.get('batchSize')) : given.batchSize);

@@ -23,6 +23,8 @@ describe('visualizer remedy buttons', () => {
     expect(remedySetting(ratesRemedy("{ name: 'sgd', layerRates: [193, 31, 6, 1, 1] }", [193, 31, 6, 1, 1]), DEFAULTS)).toEqual({ optimizer: LAYER_RATES });
     expect(remedySetting(remedy(['learningRate', 'below 0.3', '0.1']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ learningRate: +(0.3 * SMALLER_LEARNING_RATE).toPrecision(3) });
     expect(remedySetting(remedy(['learningRate', '0.1', '0.1']), { ...DEFAULTS, learningRate: 0.5 })).toEqual({ learningRate: 0.1 });
+    // A switch to Hessian-free leaves the rate out: the page keeps its own (unused beside it), not a third of it.
+    expect(remedySetting(remedy(['optimizer', "'hessian-free'", 'hessian-free'], ['learningRate', 'undefined']), { ...DEFAULTS, learningRate: 0.3 })).toEqual({ optimizer: 'hessian-free' });
   });
 
   it("runs the per-layer rates a remedy holds as numbers (the setting's layerRates), so Apply runs those and no others", () => {

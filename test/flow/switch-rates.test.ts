@@ -3,7 +3,8 @@
  * (optimizerSwitch): train()'s options and the visualizer's settings keep the run's own rate beside a
  * new optimiser, so without it an Adam run's 0.001 would be LARS's (whose default is 0.1) and an SGD
  * run's 0.5 Adam's. The rates are the optimisers' own constants: the registry's, which train() uses
- * where it is given none.
+ * where it is given none. A switch to Hessian-free, which takes no rate, leaves the run's out: train()
+ * refuses a learningRate beside it.
  */
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS } from '../../src/optim/index.js';
@@ -11,6 +12,10 @@ import { optimizerSwitch, SWITCH_RATES } from '../../src/flow/diagnosis/remedy-s
 import { diagnose } from '../../src/flow/diagnose.js';
 import { Trace, type TraceRun } from '../../src/flow/trace.js';
 import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { LEFT_OUT } from '../../src/flow/remedy.js';
+import { TAKE_NO_LEARNING_RATE } from '../../src/optimizer-defaults.js';
+import { createNetwork } from '../../src/api/network.js';
+import type { TrainOptions } from '../../src/training/train-options.js';
 
 /** A [4, 3, 3, 3, 2] sigmoid trace whose first hidden layer's δ, ‖∂C/∂b‖, ‖∂C/∂W‖ and steps are 1/20 of the others' in every record, its loss still falling: vanishing, the gap held. */
 function vanishingTrace(run: TraceRun): Trace {
@@ -31,9 +36,17 @@ function vanishingTrace(run: TraceRun): Trace {
 describe("an optimiser switch offered as a remedy carries that optimiser's rate", () => {
   it('each rate is the one train() gives the optimiser when it is given none (the registry)', () => {
     for (const [name, rate] of Object.entries(SWITCH_RATES)) expect(OPTIMIZERS.find((d) => d.name === name)?.learningRate, name).toBe(rate);
-    // Hessian-free takes none: its switch carries none.
-    expect(OPTIMIZERS.find((d) => d.name === 'hessian-free')?.learningRate).toBeUndefined();
-    expect(optimizerSwitch({ learningRate: 0.5 }, 'hessian-free').map((s) => s.option)).toEqual(['optimizer']);
+    // The optimisers that take no rate are those the registry gives none.
+    expect(OPTIMIZERS.filter((d) => d.learningRate === undefined).map((d) => d.name)).toEqual(TAKE_NO_LEARNING_RATE);
+  });
+
+  it("leaves the run's rate out of a switch to an optimiser that takes none (Hessian-free), where train() would refuse it", () => {
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.5 }, 'hessian-free')).toEqual([
+      { option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free' },
+      { option: 'learningRate', value: 'undefined' },
+    ]);
+    // A run that records no rate (Levenberg–Marquardt's takes none either) has none to leave out.
+    expect(optimizerSwitch({ optimizer: 'levenberg-marquardt' }, 'hessian-free')).toEqual([{ option: 'optimizer', value: "'hessian-free'", flagValue: 'hessian-free' }]);
   });
 
   it("adds the rate unless the run started at it and kept it (a halved run's options still hold its start)", () => {
@@ -52,7 +65,27 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(sgd.verdict).toBe('vanishing');
     const options = sgd.remedies.map((r) => r.option);
     expect(options).toEqual(
-      expect.arrayContaining(["optimizer: 'lars', learningRate: 0.1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free')"]),
+      expect.arrayContaining(["optimizer: 'lars', learningRate: 0.1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', learningRate: undefined)"]),
     );
+  });
+
+  it("each switch, applied over the run's own train() options as a user applies it, trains: Hessian-free's with no rate, where the run's 0.5 was refused", async () => {
+    const d = diagnose(vanishingTrace({ optimizer: 'sgd', learningRate: 0.5, init: 'glorot-uniform' }));
+    const switches = d.remedies.filter((r) => r.settings.some((s) => s.option === 'optimizer')).flatMap((r) => [r.settings, ...(r.alternative ? [r.alternative] : [])]);
+    expect(switches.map((settings) => settings[0].value)).toEqual(expect.arrayContaining(["'hessian-free'"]));
+    const net = await createNetwork({ sizes: [4, 3, 3, 3, 2], activation: 'sigmoid', seed: 1 });
+    try {
+      const x = [[0, 1, 0, 1], [1, 0, 1, 0], [1, 1, 0, 0], [0, 0, 1, 1]];
+      const y = [[1, 0], [0, 1], [1, 0], [0, 1]];
+      const runOptions: TrainOptions = { epochs: 1, batchSize: 4, learningRate: 0.5, optimizer: 'sgd' };
+      for (const settings of switches.filter((list) => !list[0].value.startsWith('{'))) {
+        const applied = Object.fromEntries(settings.map((s) => [s.option, s.value === LEFT_OUT ? undefined : s.option === 'optimizer' ? s.flagValue : Number(s.flagValue)]));
+        expect(() => net.train(x, y, { ...runOptions, ...applied }), settings.map((s) => s.value).join(', ')).not.toThrow();
+      }
+      // What the switch alone, the run's rate kept, met:
+      expect(() => net.train(x, y, { ...runOptions, optimizer: 'hessian-free' })).toThrow("learningRate: 'hessian-free' chooses its own steps (its damping sets them) and takes none");
+    } finally {
+      net.dispose();
+    }
   });
 });

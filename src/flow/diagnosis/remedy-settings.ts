@@ -4,8 +4,8 @@
  * (diagnose.ts).
  */
 import type { RunAtEnd, TraceRun } from '../trace.js';
-import { type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
-import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH } from '../../optimizer-defaults.js';
+import { LEFT_OUT, type RemedyOption, type RemedySetting, SMALLER_LEARNING_RATE } from '../remedy.js';
+import { ADAM_DEFAULTS, KFAC_RESCALED_LEARNING_RATE, LARS_DEFAULTS, OWN_STEP_LENGTH, TAKE_NO_LEARNING_RATE } from '../../optimizer-defaults.js';
 
 export const initName = (init: TraceRun['init']) => (init === undefined ? undefined : typeof init === 'string' ? init : init.name);
 
@@ -21,18 +21,27 @@ export const layers = (value: string): RemedySetting => ({ option: 'layers', val
 /**
  * The learning rate each optimiser a remedy switches to runs at when given none, from the constants
  * the optimisers themselves read (optimizer-defaults.ts). Hessian-free takes no rate (its damping
- * sets its steps): it has none here.
+ * sets its steps): it has none here (TAKE_NO_LEARNING_RATE).
  */
 export const SWITCH_RATES: Readonly<Record<string, number>> = { adam: ADAM_DEFAULTS.learningRate, lars: LARS_DEFAULTS.learningRate, kfac: KFAC_RESCALED_LEARNING_RATE };
 
 /**
+ * The learning-rate setting of a switch to an optimiser that takes none (TAKE_NO_LEARNING_RATE): the
+ * option left out (LEFT_OUT), `learningRate: undefined`, which train() reads as no rate given; a
+ * command line drops --learning-rate.
+ */
+export const NO_LEARNING_RATE: RemedySetting = { option: 'learningRate', value: LEFT_OUT };
+
+/**
  * A switch to optimiser `name` as a remedy's settings: the optimiser, and the rate it runs at by
- * default (SWITCH_RATES) unless the run already started at that rate and kept it. A rate goes with
- * the switch because train()'s options, and the visualizer's settings, keep the run's own beside a
- * new optimiser: an Adam run's 0.001 would be LARS's, an SGD run's 3 Adam's (the command line drops
- * the old rate with the old optimiser and takes this one).
+ * default (SWITCH_RATES) unless the run already started at that rate and kept it; to one that takes
+ * no rate, NO_LEARNING_RATE unless the run records none. A rate goes with the switch because
+ * train()'s options, and the visualizer's settings, keep the run's own beside a new optimiser: an Adam
+ * run's 0.001 would be LARS's, an SGD run's 3 Adam's, and an SGD run's 0.1 would be refused beside
+ * Hessian-free (the command line drops the old rate with the old optimiser and takes this one).
  */
 export function optimizerSwitch(run: RunAtEnd, name: string): RemedySetting[] {
+  if (TAKE_NO_LEARNING_RATE.includes(name)) return run.learningRate === undefined ? [choice('optimizer', name)] : [choice('optimizer', name), NO_LEARNING_RATE];
   const rate = SWITCH_RATES[name];
   const kept = run.learningRate === rate && run.startingLearningRate === undefined;
   return rate === undefined || kept ? [choice('optimizer', name)] : [choice('optimizer', name), { option: 'learningRate', value: `${rate}`, flagValue: `${rate}` }];
