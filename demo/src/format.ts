@@ -9,11 +9,16 @@ export function epochText(epochs: number, trainRows: number): string {
   return `epoch ${count} (passes over the ${trainRows.toLocaleString('en-US')} training rows)`;
 }
 
-/** A number for the status line and the chain-rule table: 3 significant digits, exponent form when very large or small. */
+/**
+ * A number for the status line and the chain-rule table: 3 significant digits, exponent form only
+ * when very large or small (from 10⁴, below 10⁻²). A number from 1,000 to 9,999 is written whole
+ * ('2780'): toPrecision(3) wrote it '2.78e+3', which made the chain table's per-layer rates column the
+ * width that pushed it past its card at a phone's 390 px.
+ */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-2 || a >= 1e4)) return x.toExponential(1);
-  const text = x.toPrecision(3);
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+  // Rounded first, so 9999.6 is written as the 10⁴ it rounds to ('1.0e+4'); through Number, no trailing zeros ('0.1', not '0.100').
+  const rounded = Number(x.toPrecision(3));
+  const a = Math.abs(rounded);
+  return a !== 0 && (a < 1e-2 || a >= 1e4) ? x.toExponential(1) : String(rounded);
 }

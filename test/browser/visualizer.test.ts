@@ -105,9 +105,10 @@ describe.skipIf(!CHROMIUM_PATH)(`visualizer in Chromium${CHROMIUM_PATH ? '' : ` 
     await page.close();
   }, 60_000);
 
-  it('fits the chain table in its card at a phone’s 390 px, a block network’s longer row names included', async () => {
-    // It ran 20 px (22 for the block network) past its card there, to be scrolled sideways for its last column.
-    for (const query of ['', '?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05']) {
+  it('fits the chain table in its card at a phone’s 390 px, a block network’s longer row names and the per-layer rates’ column included', async () => {
+    // It ran 20 px (22 for the block network) past its card there, to be scrolled sideways for its last column;
+    // with per-layer rates 18 px (its bound's header one word, a rate of 2780 written '2.78e+3').
+    for (const query of ['', '?depth=6&norm=batch-norm&res=rezero&act=relu&init=lsuv&lr=0.05', '?depth=6&opt=layer-rates']) {
       const { page, errors } = await open(query, PHONE);
       const past = await page.evaluate(() => {
         const box = document.querySelector('#chain')!.parentElement!;

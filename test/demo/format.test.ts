@@ -1,11 +1,20 @@
-// The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move.
+// The visualizer's number formats: the epoch counter says what an epoch is and keeps only the decimals that move;
+// the chain table's numbers have 3 significant digits, in exponent form only from 10⁴ and below 10⁻².
 import { describe, expect, it } from 'vitest';
-import { epochText } from '../../demo/src/format.js';
+import { epochText, fmt } from '../../demo/src/format.js';
 
 describe('epochText', () => {
   it('names the rows an epoch passes over, with 2, 1 or no decimals as the count grows', () => {
     expect(epochText(0.3, 280)).toBe('epoch 0.30 (passes over the 280 training rows)');
     expect(epochText(42.25, 280)).toBe('epoch 42.3 (passes over the 280 training rows)');
     expect(epochText(11188.04, 2800)).toBe('epoch 11,188 (passes over the 2,800 training rows)');
+  });
+});
+
+describe('fmt', () => {
+  it('writes 3 significant digits, a number from 1,000 to 9,999 whole (it wrote 2780 as 2.78e+3), the exponent form only from 10⁴ and below 10⁻²', () => {
+    expect([2780, -1234, 999.94, 48.9, 0.275, 0.1, 1, 0, 0.0717].map(fmt)).toEqual(['2780', '-1230', '1000', '48.9', '0.275', '0.1', '1', '0', '0.0717']);
+    // Rounded first: what rounds to 10⁴ (or to 10⁻²) is written as that.
+    expect([9999.6, 1.9e5, 0.00999, 0.009999, 3.9e-7, NaN].map(fmt)).toEqual(['1.0e+4', '1.9e+5', '1.0e-2', '0.01', '3.9e-7', 'NaN']);
   });
 });
