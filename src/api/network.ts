@@ -24,6 +24,7 @@ import { checkLayerOutputsSize, layerOutputsFor, type LayerOutputs, type LayerOu
 import { checkModelJsonSize, modelToJSON, readModelJSON, type ModelData, type ModelFile } from '../network/model-file.js';
 import { copiedNumbers, uncopiedNumbers, type FileNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON, type BlockModelFile } from '../network/block-model-file.js';
+import { checkBlockModel } from '../network/block-model-check.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { checkFloat32Values, FILE_LIMITS, type Fail } from '../model-limits.js';
 import { checkLsuvOptions, type LsuvLayerReport, type LsuvOptions } from '../layers/lsuv.js';
@@ -490,6 +491,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     let fileOf: (numbers: FileNumbers) => ModelFile | BlockModelFile;
     if (engine instanceof BlockEngine) {
       const model: BlockModelData = { kind: 'blocks', loss: engine.loss, inputs: engine.inputSize, layers: [...engine.specs], tensors: engine.state(), initialisation: this.initialisation };
+      checkBlockModel(model);
       fileOf = (numbers) => blockModelToJSON(model, numbers);
     } else {
       const model = {

@@ -201,10 +201,14 @@ export type CheckpointFile = (ModelFile | BlockModelFile) & CheckpointTraining;
 /** A checkpoint as JSON data (JSON.stringify it to write the text). */
 export function checkpointToJSON(checkpoint: Checkpoint): CheckpointFile {
   checkCheckpointArgument(checkpoint, 'checkpointToJSON');
+  if ('kind' in checkpoint.model) checkBlockModel(checkpoint.model);
   return checkpointFileOf(checkpoint, copiedNumbers);
 }
 
-/** checkpointToJSON's data, its tensors' values put in by `numbers` (uncopiedNumbers: to check its size before building it). */
+/**
+ * checkpointToJSON's data, its tensors' values put in by `numbers` (uncopiedNumbers: written as text
+ * without copies). A block model is checked by the caller (checkpointOf's checkCheckpoint, or checkpointToJSON).
+ */
 export function checkpointFileOf(checkpoint: Checkpoint, numbers: FileNumbers): CheckpointFile {
   const { model, optimizer } = checkpoint;
   return {

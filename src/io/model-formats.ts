@@ -21,6 +21,7 @@ import type { Activation, Loss, OutputActivation } from '../kernels.js';
 import { checkModelData, checkModelJsonSize, modelJsonText, modelToJSON, readModelJSON, type ModelData } from '../network/model-file.js';
 import { uncopiedNumbers } from '../network/file-numbers.js';
 import { blockModelToJSON } from '../network/block-model-file.js';
+import { checkBlockModel } from '../network/block-model-check.js';
 import type { BlockModelData } from '../layers/block-model.js';
 import { decodeCheckpoint, isBinaryCheckpoint } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
@@ -254,7 +255,8 @@ export async function writeModelFile(model: ModelData | BlockModelData, path: st
   checkPath(path, 'writeModelFile');
   const chosen = format ?? (await interopFormatOf(path));
   if (chosen === 'gradscope') {
-    if (!('kind' in model)) checkModelData(model);
+    if ('kind' in model) checkBlockModel(model);
+    else checkModelData(model);
     // Built once, over the tensors themselves (no copies into number[]): sized first, refused before its text is built.
     const file = 'kind' in model ? blockModelToJSON(model, uncopiedNumbers) : modelToJSON(model, uncopiedNumbers);
     // One byte of the limit is the newline after the text.

@@ -17,7 +17,7 @@ import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkFloat32Values } from '../model-limits.js';
 import { keysOf } from '../checks.js';
-import { checkBlockArchitecture, checkBlockModel, checkTensorValues } from './block-model-check.js';
+import { checkBlockArchitecture, checkTensorValues } from './block-model-check.js';
 import { recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 
@@ -50,9 +50,12 @@ export interface BlockModelFile {
   initialisation?: Initialisation;
 }
 
-/** The version 2 file of `model` (checked first: what it writes, the reader takes back), its tensors' values put in by `numbers` (copied, by default). */
+/**
+ * The version 2 file of `model`, its tensors' values put in by `numbers` (copied, by default). The
+ * caller checks `model` first (checkBlockModel: what it writes, the reader takes back), once: a
+ * writer that builds the file twice (sized, then copied) or holds a checked checkpoint scans no value again.
+ */
 export function blockModelToJSON(model: BlockModelData, numbers: FileNumbers = copiedNumbers): BlockModelFile {
-  checkBlockModel(model, 'model');
   const tensors: Record<string, BlockModelFileTensor> = {};
   for (const t of model.tensors) tensors[t.name] = { shape: [...t.shape], values: numbers(t.values) };
   const recorded = model.initialisation && { initialisation: structuredClone(model.initialisation) };
