@@ -169,7 +169,7 @@ export function accuracyVerdict(withEarly: number, withoutEarly: number, withLas
   const twoErrors = (a: number, b: number) => points(ACCURACY_STANDARD_ERRORS * accuracyDifferenceError(a, b, rows));
   const margins =
     `differences ${points(withEarly - withoutEarly)} and ${points(withLast - withoutLast)} points, against ${ACCURACY_STANDARD_ERRORS} standard errors of ` +
-    `${twoErrors(withEarly, withoutEarly)} and ${twoErrors(withLast, withoutLast)} points (binomial, ${rows} held-out digits, one seed)`;
+    `${twoErrors(withEarly, withoutEarly)} and ${twoErrors(withLast, withoutLast)} points (binomial, ${grouped(rows)} held-out digits, one seed)`;
   const claim = 'the paper\'s "higher test accuracy with batch norm, reached faster"';
   if (clearlyHigher(withEarly, withoutEarly, rows) && clearlyHigher(withLast, withoutLast, rows)) return `${margins}: ${claim} reproduces here.`;
   if (withEarly >= withoutEarly && withLast >= withoutLast) return `${margins}: ${claim} does NOT reproduce here beyond the standard errors (a tie where a difference is within them): consistent with it, not evidence for it.`;
