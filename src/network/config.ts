@@ -115,11 +115,12 @@ export function checkLossPairing(loss: Loss, activations: readonly OutputActivat
  */
 export function checkSoftmaxUnits(output: OutputActivation, units: number, where: string): void {
   if (output === 'softmax' && units === 1) {
-    throw invalidOption(
-      `${where}: a softmax output of 1 unit is always 1 (loss 0, gradient 0: nothing trains); for one target use output 'sigmoid' with loss 'binary-cross-entropy', or give the output 2 units`,
-    );
+    throw invalidOption(`${where}: ${SOFTMAX_OF_ONE}; for one target use output 'sigmoid' with loss 'binary-cross-entropy', or give the output 2 units`);
   }
 }
+
+/** Why checkSoftmaxUnits refuses, without its way out in createNetwork's words: `gradscope train` finds the refusal by it and says its own. */
+export const SOFTMAX_OF_ONE = 'a softmax output of 1 unit is always 1 (loss 0, gradient 0: nothing trains)';
 
 /** Why a hidden layer cannot be softmax (checkLossPairing; a model file says it at the layer's activation). */
 export const HIDDEN_SOFTMAX = 'softmax is only allowed on the output layer';

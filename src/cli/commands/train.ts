@@ -14,7 +14,8 @@ import { saveModel } from '../../io/files.js';
 import { ACTIVATIONS, LOSSES, OUTPUT_ACTIVATIONS, type Activation, type Loss, type OutputActivation } from '../../kernels.js';
 import { checkModelLimits } from '../../model-limits.js';
 import type { Evaluation } from '../../network/rows.js';
-import { NETWORK_DEFAULTS } from '../../network/config.js';
+import { NETWORK_DEFAULTS, SOFTMAX_OF_ONE } from '../../network/config.js';
+import { GradscopeError } from '../../errors.js';
 import type { Optimizer } from '../../optim/index.js';
 import type { EpochInfo } from '../../training/train-options.js';
 import { counted } from '../../counted.js';
@@ -41,7 +42,7 @@ import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFinite
 import { print, type Terminal } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
 import { classesOf } from '../../flow/training-progress.js';
-import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows } from '../training-rows.js';
+import { rowsFlagsText, TRAINING_ROWS_FLAGS, trainingRows, type TrainingRows } from '../training-rows.js';
 import { shellWord } from '../shell-word.js';
 import { BIAS_INIT_FORMS, biasInitFlag, initFormsText, LSUV, WEIGHT_INIT_FORMS, weightInitFlag } from '../init-flags.js';
 
@@ -67,6 +68,18 @@ function sizesFlag(args: ParsedArgs, inputs: number, targets: number): number[] 
   const width = numberFlag(args, 'width');
   const sizes = [inputs, ...Array<number>(depth).fill(width), targets];
   return checkFlag(args.flags.has('depth') ? 'depth' : 'width', args.flags.has('depth') ? depth : width, () => (checkModelLimits(sizes, 'the network'), sizes));
+}
+
+/**
+ * createNetwork's refusal of a softmax output of 1 unit in this command's words. Its way out in the API's ('output
+ * 'sigmoid''; 'give the output 2 units') is no flag here, where --layers ends at the rows' targets: a data file of one
+ * target column reaches it with the default output, and the way out is two flags, or two one-hot target columns.
+ */
+function softmaxOfOneInFlags(error: unknown, rows: TrainingRows): unknown {
+  if (!(error instanceof GradscopeError) || !error.message.includes(SOFTMAX_OF_ONE)) return error;
+  return new UsageError(
+    `--output: ${SOFTMAX_OF_ONE}, and the rows ${rows.where} have ${counted(rows.targets, 'target')}: give --output sigmoid --loss binary-cross-entropy, or each row 2 one-hot targets`,
+  );
 }
 
 /**
@@ -133,7 +146,7 @@ export const trainCommand = command({
     const options = { sizes, activation, output, loss, init, biasInit, seed, backend, threads };
     const net: Network = await createNetwork(Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined))).catch((error: unknown) =>
       checkOptionsAsUsage(args, NETWORK_FLAGS, () => {
-        throw error;
+        throw softmaxOfOneInFlags(error, rows);
       }),
     );
     let optimizer: Optimizer | undefined;
