@@ -6,7 +6,7 @@
  * next. The gradient check is one maxAbs per parameter tensor (StepGuard.gradientFault): a NaN
  * anywhere makes it NaN and an Inf Inf, and a largest |entry| within √FLOAT32_MAX ≈ 1.8e19
  * (LARGEST_GRADIENT) proves every entry finite and its square within float32, as the optimisers
- * compute it; an entry beyond is a fault on every backend, named by gradientOutOfRange.
+ * compute it; an entry beyond is a fault on every backend, said by gradientOutOfRange.
  */
 import { invalidOption, shown } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -93,15 +93,15 @@ export function nonFiniteGradient(net: Trainable): string | null {
 }
 
 /**
- * Which parameter's gradient holds a NaN or Inf, or an entry beyond √FLOAT32_MAX ≈ 1.8e19, whose
- * square overflows float32 where the optimisers square gradients (Adam's, RMSProp's and Adagrad's
- * second moments would hold Inf, and the weights under them stop moving without a word); null when
- * none does. The same on every backend, the float64 reference included. Rare path: StepGuard's
- * check (gradientFault) runs it only when the largest |entry| over them all is beyond LARGEST_GRADIENT
- * or NaN, to name the parameter.
+ * Why parameter `p`'s gradient, whose largest |entry| is `largest`, is refused: it holds a NaN or
+ * Inf, or an entry beyond √FLOAT32_MAX ≈ 1.8e19, whose square overflows float32 where the
+ * optimisers square gradients (Adam's, RMSProp's and Adagrad's second moments would hold Inf, and
+ * the weights under them stop moving without a word). The same on every backend, the float64
+ * reference included. Rare path: StepGuard's check (gradientFault) says it of the first parameter
+ * whose maxAbs it read beyond LARGEST_GRADIENT or NaN, from that read.
  */
-export function gradientOutOfRange(net: Trainable): string | null {
-  return gradientBeyond(net, LARGEST_GRADIENT);
+export function gradientOutOfRange(net: Trainable, p: Parameter, largest: number): string {
+  return gradientSaid(net, p, largest, LARGEST_GRADIENT);
 }
 
 /** The first parameter whose gradient holds a NaN or Inf or an entry beyond `limit` (one maxAbs per tensor), said; else null. */
@@ -109,13 +109,17 @@ function gradientBeyond(net: Trainable, limit: number): string | null {
   const k = net.kernels;
   for (const p of net.parameters()) {
     const largest = k.maxAbs(p.grad, p.length);
-    if (largest <= limit) continue;
-    const what = Number.isFinite(largest)
-      ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
-      : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
-    return `${parameterLabel(p, denseLayers(net))}: ∂C/∂${gradientSymbol(p)} ${what}`;
+    if (!(largest <= limit)) return gradientSaid(net, p, largest, limit);
   }
   return null;
+}
+
+/** `p`'s gradient, whose largest |entry| `largest` is NaN, ±Inf or beyond `limit`, said: its label, ∂C/∂W (or b, or its name) and what it holds. */
+function gradientSaid(net: Trainable, p: Parameter, largest: number, limit: number): string {
+  const what = Number.isFinite(largest)
+    ? `reaches ${largest.toPrecision(3)}, beyond ${limit.toPrecision(2)} where its square overflows float32`
+    : `holds ${largest === Infinity ? 'Inf' : 'NaN'}`;
+  return `${parameterLabel(p, denseLayers(net))}: ∂C/∂${gradientSymbol(p)} ${what}`;
 }
 
 /** A dense network's weight layers, by which parameterLabel names its parameters as its tables do ('hidden 5'); undefined for a block network. */

@@ -130,9 +130,12 @@ export class StepGuard {
     const k = this.net.kernels;
     const params = this.net.parameters();
     let largest = 0;
-    for (let i = 0; i < params.length; i++) largest = Math.max(largest, k.maxAbs(params[i].grad, params[i].length)); // NaN if either is
-    // gradientOutOfRange reads the same maxAbs against the same limit, so it names the entry found here.
-    if (!(largest <= LARGEST_GRADIENT)) return gradientOutOfRange(this.net)!;
+    for (let i = 0; i < params.length; i++) {
+      const tensorLargest = k.maxAbs(params[i].grad, params[i].length);
+      // The first tensor beyond (or NaN) is the one named, from this read; the step is refused, so the rest go unread.
+      if (!(tensorLargest <= LARGEST_GRADIENT)) return gradientOutOfRange(this.net, params[i], tensorLargest);
+      largest = Math.max(largest, tensorLargest);
+    }
     this.bounds[STEP_BOUNDS.gradientMax] = largest;
     return null;
   }

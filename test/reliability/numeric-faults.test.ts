@@ -1,6 +1,6 @@
 // A step with a NaN or Inf loss or gradient is caught in that step and never applied; the
 // onNonFinite policy throws, skips or halves. Extreme finite inputs never give a silent NaN.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GradscopeError } from '../../src/errors.js';
 import { Rng } from '../../src/init/rng.js';
 import { ACTIVATIONS } from '../../src/kernels.js';
@@ -86,6 +86,26 @@ describe.each(await kernelBackends())('numeric faults on $name', ({ kernels }) =
     expect(guard.gradientFault()).toMatch(/^hidden 1 \(0\.weight\): ∂C\/∂W reaches -?2\.00e\+19, beyond 1\.8e\+19 where its square overflows float32$/);
     kernels.view(weight.grad)[70] = NaN;
     expect(guard.gradientFault()).toMatch(/^hidden 1 \(0\.weight\): ∂C\/∂W holds NaN$/);
+    guard.dispose();
+    net.dispose();
+  });
+
+  it('a gradient fault is named from the maxAbs the check read: one read per tensor up to the first beyond, none again', async () => {
+    const net = await createNetwork({ sizes: [4, 3, 2], seed: 1, backend: kernels });
+    const guard = new StepGuard(net[MODEL], createOptimizer(net, 'sgd'));
+    const params = net[MODEL].parameters();
+    const reads = vi.spyOn(kernels, 'maxAbs');
+    try {
+      for (const [at, said] of [[0, /^hidden 1 \(0\.weight\): ∂C\/∂W holds Inf$/], [params.length - 1, /^output \(2\.bias\): ∂C\/∂b holds Inf$/]] as const) {
+        for (const p of params) kernels.write(p.grad, new Float64Array(p.length).fill(0.5));
+        kernels.view(params[at].grad)[1] = Infinity;
+        reads.mockClear();
+        expect(guard.gradientFault()).toMatch(said);
+        expect(reads).toHaveBeenCalledTimes(at + 1);
+      }
+    } finally {
+      reads.mockRestore();
+    }
     guard.dispose();
     net.dispose();
   });
