@@ -18,6 +18,18 @@
  * A layer's ∂W and ∂input, asked for in one call (denseBackwardWeightsAndInput), run side by side
  * instead on two threads: each whole, on its own thread.
  *
+ * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
+ * tenth percentiles summed over a call, bench/train-calls.ts, each variant against these splits
+ * call by call in one process; AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load 10–14):
+ * - the first layer's forward by its outputs (each thread its own rows of w, z written through a
+ *   row stride) and its ∂W by its rows: plain SGD's axpy of w took 10 µs instead of 66, but every
+ *   thread now read every row of the batch, so the next batch's gather (copyRows) took 181 instead
+ *   of 135 and the forward 496 instead of 475: 58.2 ms of kernels a call against 58.0;
+ * - the zeroing, the step guard's maxAbs and plain SGD's axpy of a ∂W split by columns, by those
+ *   same columns (no line of the ∂W leaving its core): 46.3 ms against 46.1 where lines moved
+ *   between the cores cheaply, 61.6 against 59.5 where they did not (zeroing 79 µs against 49);
+ * - the activations' backward pass at 256 × 100 (under MIN_SPLIT_BACKWARD_PASS): 56.5 against 55.2.
+ *
  * The workers are Node worker_threads, or Web Workers in a cross-origin isolated page (pool.ts).
  * Where neither can run (a page without cross-origin isolation has no SharedArrayBuffer),
  * createThreadedWasmKernels falls back to the one-thread backend and says why in `threadsFallback`.

@@ -1,0 +1,77 @@
+/**
+ * Per-call times of a backend's kernels, for bench/train-calls.ts: every call of the kernel contract
+ * a network makes, timed on the thread that makes it (the main thread), each under a name that says
+ * which kernel on which sizes. Summed as tenth percentile × calls, they give a call's kernel time as
+ * its least disturbed calls took it: on a loaded machine a busy second vCPU spoils whole calls, but
+ * only some of the kernel calls within them.
+ */
+import { createRefKernels } from '../src/ref/ref-kernels.js';
+import { quantile } from '../src/median.js';
+
+/** Times in µs of each named call. */
+export type CallTimes = Map<string, number[]>;
+
+/**
+ * A numeric argument left out of a kernel's call name, by its place among the numbers: copyRows'
+ * first row changes with every batch, and a name per batch would hide the call that repeats.
+ */
+const VARYING_NUMBER: Readonly<Record<string, number>> = { copyRows: 0 };
+
+/** The kernel contract's methods, as the reference backend has them: the calls a network can make. */
+export function contractMethods(): string[] {
+  const ref = createRefKernels() as unknown as Record<string, unknown>;
+  const names = new Set<string>();
+  for (let o: object | null = ref; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) if (name !== 'constructor' && typeof ref[name] === 'function') names.add(name);
+  }
+  return [...names];
+}
+
+/** A call's name: the kernel, then the lengths of its tensors and arrays (T…) and its numbers, in argument order. */
+export function callName(method: string, args: readonly unknown[]): string {
+  const parts: string[] = [];
+  let number = 0;
+  for (const a of args) {
+    if (typeof a === 'number') {
+      if (VARYING_NUMBER[method] !== number++) parts.push(String(a));
+    } else if (a !== null && typeof a === 'object' && 'length' in a && typeof a.length === 'number') {
+      parts.push(`T${a.length}`);
+    }
+  }
+  return `${method}(${parts.join(',')})`;
+}
+
+/**
+ * Wraps every contract method of `kernels` (in place, on the object) so that each call made from
+ * outside the kernels is timed into `into()`'s map; a kernel that calls another is one call.
+ */
+export function timeCalls(kernels: object, into: () => CallTimes): void {
+  const target = kernels as Record<string, (...args: unknown[]) => unknown>;
+  let depth = 0;
+  for (const method of contractMethods()) {
+    const kernel = target[method];
+    if (typeof kernel !== 'function') continue;
+    target[method] = function (this: unknown, ...args: unknown[]) {
+      if (depth > 0) return kernel.apply(this, args);
+      depth++;
+      const t0 = performance.now();
+      try {
+        return kernel.apply(this, args);
+      } finally {
+        depth--;
+        const times = into();
+        const name = callName(method, args);
+        const list = times.get(name) ?? [];
+        list.push((performance.now() - t0) * 1000);
+        times.set(name, list);
+      }
+    };
+  }
+}
+
+/** Σ over the calls of (tenth percentile × calls per run), in µs: the kernel time of one of `runs` runs. */
+export function leastDisturbedSum(times: CallTimes, runs: number): number {
+  let sum = 0;
+  for (const list of times.values()) sum += quantile(list, 0.1) * (list.length / runs);
+  return sum;
+}

@@ -1,0 +1,50 @@
+/**
+ * bench/call-times.ts: the names its per-call times go under, the calls it times (outermost only)
+ * and the sum of tenth percentile × calls that bench/train-calls.ts prints as a train() call's
+ * kernel time.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRefKernels } from '../../src/ref/ref-kernels.js';
+import { callName, contractMethods, leastDisturbedSum, timeCalls, type CallTimes } from '../../bench/call-times.js';
+
+describe('call-times', () => {
+  it('names a call by its kernel, its tensors\' lengths and its numbers, without copyRows\' first row (one name for every batch)', () => {
+    expect(callName('denseForward', [{ ptr: 8, length: 6 }, { ptr: 64, length: 4 }, 2, 3])).toBe('denseForward(T6,T4,2,3)');
+    expect(callName('activationForward', ['sigmoid', { length: 6 }, { length: 6 }, 2, 3])).toBe('activationForward(T6,T6,2,3)');
+    const rows = Uint32Array.of(5, 1, 4, 0);
+    expect(callName('copyRows', [{ length: 8 }, { length: 20 }, rows, 0, 2, 4])).toBe(callName('copyRows', [{ length: 8 }, { length: 20 }, rows, 2, 2, 4]));
+    expect(callName('copyRows', [{ length: 8 }, { length: 20 }, rows, 2, 2, 4])).toBe('copyRows(T8,T20,T4,2,4)');
+  });
+
+  it('lists the kernel contract\'s methods', () => {
+    const methods = contractMethods();
+    for (const name of ['denseForward', 'denseBackwardWeights', 'activationForward', 'axpy', 'zero', 'maxAbs', 'copyRows']) expect(methods).toContain(name);
+    expect(methods).not.toContain('constructor');
+  });
+
+  it('times each call made from outside the kernels once, a kernel that calls another included', () => {
+    const k = createRefKernels();
+    let times: CallTimes = new Map();
+    timeCalls(k, () => times);
+    const [dw, da, dz, a, w] = [k.alloc(6), k.alloc(4), k.alloc(6), k.alloc(4), k.alloc(6)];
+    expect(times.get('alloc(6)'), 'alloc is a contract method too').toHaveLength(3);
+    times = new Map();
+    // The reference backend's pair runs its ∂W and ∂input through the kernels object itself.
+    k.denseBackwardWeightsAndInput(dw, da, dz, a, w, 2, 2, 3);
+    k.denseBackwardWeightsAndInput(dw, da, dz, a, w, 2, 2, 3);
+    k.zero(dw);
+    expect([...times.keys()]).toEqual(['denseBackwardWeightsAndInput(T6,T4,T6,T4,T6,2,2,3)', 'zero(T6)']);
+    expect(times.get('denseBackwardWeightsAndInput(T6,T4,T6,T4,T6,2,2,3)')).toHaveLength(2);
+    times = new Map();
+    k.zero(dw);
+    expect([...times.keys()], 'into a new map once into() gives one').toEqual(['zero(T6)']);
+  });
+
+  it('sums the tenth percentile of each call times its calls per run', () => {
+    const times: CallTimes = new Map([
+      ['a', [10, 10, 10, 10, 10, 10, 10, 10, 10, 10]], // 10 calls over 2 runs: 5 a run at 10 µs
+      ['b', [3, 100]], // 1 call a run, tenth percentile 3 + 0.1 × 97 = 12.7
+    ]);
+    expect(leastDisturbedSum(times, 2)).toBeCloseTo(5 * 10 + 12.7, 10);
+  });
+});
