@@ -10,8 +10,11 @@
  *
  * Two-thread calls read lines the other core wrote, and write lines it holds; what that costs on an
  * AMD EPYC Zen 4 VM changes over minutes (bench/shared-writes.ts): a split batch gather of 256×784
- * took ~60 µs at some times and ~125 µs at others, on the same tree (2026-12-02, load 10–14).
- * Run it more than once, and compare trees only within one run of each (bench/ab-trees-train.ts).
+ * took ~60 µs at some times and 115–180 µs at others, on the same tree (2026-12-02, load 10–14),
+ * and the sums' ratio moves with it (1.78× in a run whose split gather took 82 µs, 1.49× in one
+ * where it took ~170). Run it more than once. Where the second vCPU is busy most of the time, the
+ * worker's parts wait or run on the main thread and spoil the tenth percentiles too: the two runs
+ * after that 1.78× one, at load 14.5 and 15.2, gave 1.12× and 1.10×.
  *
  *   npx tsx bench/train-calls.ts [--rounds 10]
  */
