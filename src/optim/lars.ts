@@ -12,7 +12,7 @@ import { FirstOrderOptimizer, QUERY, fitsFloat32, provesStep, type FirstOrderOpt
 import { checkNumber } from '../checks.js';
 import { LARS_DEFAULTS } from '../optimizer-defaults.js';
 
-/** LARS's options (name 'lars'), each with its default; its learning rate defaults to 0.1. */
+/** LARS's options (name 'lars'), each with its default; its learning rate defaults to 1 (at η 0.001 each step moves a layer by about a thousandth of its weights). */
 export interface LarsOptions extends FirstOrderOptions {
   /** Trust coefficient η (default 0.001, as in the paper). */
   eta?: number;
@@ -29,7 +29,7 @@ const NEGLIGIBLE_GRADIENT = 1e-30;
 /** LARS's own option keys (besides every first-order optimiser's): its constructor's check and the registry's table. */
 export const LARS_KEYS = ['eta', 'momentum'] as const;
 
-/** LARS: SGD with momentum on a gradient scaled per layer by its trust ratio (defaults lr 0.1, η 0.001, momentum 0.9). */
+/** LARS: SGD with momentum on a gradient scaled per layer by its trust ratio (defaults lr 1, η 0.001, momentum 0.9). */
 export class Lars extends FirstOrderOptimizer {
   /** Trust coefficient η (default 0.001). */
   readonly eta: number;

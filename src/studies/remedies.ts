@@ -120,7 +120,7 @@ const REMEDIES_SETTINGS: Record<string, ContenderSettings> = {
   nesterov: { settings: `SGD, Nesterov momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
   // The rates themselves are measured on the network and added to the settings as the run builds its optimiser (ratesUsed).
   'layer-rates': { settings: `SGD, momentum ${CHOICE_MOMENTUM}, lr 0.05`, batchSize: MINI_BATCH, learningRate: 0.05 },
-  lars: { settings: `LARS, η ${LARS_DEFAULTS.eta}, momentum ${LARS_DEFAULTS.momentum}, lr 1`, batchSize: MINI_BATCH, learningRate: 1 },
+  lars: { settings: `LARS, η ${LARS_DEFAULTS.eta}, momentum ${LARS_DEFAULTS.momentum}, lr ${LARS_DEFAULTS.learningRate}`, batchSize: MINI_BATCH, learningRate: LARS_DEFAULTS.learningRate },
   adagrad: { settings: 'Adagrad, lr 0.01', batchSize: MINI_BATCH, learningRate: 0.01 },
   rmsprop: { settings: 'RMSProp, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },
   adam: { settings: 'Adam, lr 0.001', batchSize: MINI_BATCH, learningRate: 0.001 },

@@ -17,6 +17,7 @@ import type { Matrix } from '../data/matrix.js';
 import type { NetworkOptions } from '../network/config.js';
 import type { OptimizerSpec } from '../optim/index.js';
 import type { TrainOptions } from '../training/train-options.js';
+import { LARS_DEFAULTS } from '../optimizer-defaults.js';
 
 /** What a remedy trains with: the optimiser, its learning rate, the batch size and any other train() option. */
 export interface RemedyTraining {
@@ -187,9 +188,9 @@ export const TRAINABLE_DEPTH_REMEDIES: readonly TrainableDepthRemedy[] = [
   { key: 'adam', settings: 'plain sigmoid network, Adam, lr 0.001, batch 32', network: plainSigmoid, training: { optimizer: 'adam', learningRate: 0.001, batchSize: 32 } },
   {
     key: 'lars',
-    settings: 'plain sigmoid network, LARS, η 0.001, momentum 0.9, lr 1, batch 32',
+    settings: `plain sigmoid network, LARS, η ${LARS_DEFAULTS.eta}, momentum ${LARS_DEFAULTS.momentum}, lr ${LARS_DEFAULTS.learningRate}, batch 32`,
     network: plainSigmoid,
-    training: { optimizer: 'lars', learningRate: 1, batchSize: 32 },
+    training: { optimizer: 'lars', learningRate: LARS_DEFAULTS.learningRate, batchSize: 32 },
   },
   {
     key: 'hessian-free',

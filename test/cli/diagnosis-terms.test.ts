@@ -149,14 +149,14 @@ describe("diagnose()'s remedies in a printer's terms", () => {
     expect(tried).toContain(`  • gradscope train ${network} --out ${out}\n    or: gradscope train --layers 6,8,8,8,8,2 --activation tanh`);
     expect(tried).toMatch(/  • optimizer: \{ name: 'sgd', layerRates: \[[^\]]+\] \} \(train\(\) option: no command-line flag takes its value\)/);
     // A switch of the optimiser runs it at its own rate, not the run's 0.5 (optimizerSwitch).
-    expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.1 --optimizer lars\n`);
+    expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars\n`);
     expect(tried).toContain(`  • gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.001 --optimizer adam\n`);
     // No option a command line takes is named by its API key; the report is never rewritten by a rerun.
     expect(tried).not.toMatch(/learningRate:|optimizer: '|clipNorm:|batchSize:|--html/);
     const page = readFileSync(html, 'utf8');
     const escaped = (text: string) => text.replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
     expect(page).toContain(`<code>${escaped(`gradscope train ${network} --out ${out}`)}</code> or <code>`);
-    expect(page).toContain(`<code>${escaped(`gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 0.1 --optimizer lars`)}</code>`);
+    expect(page).toContain(`<code>${escaped(`gradscope study --model ${m} --data ${d} --epochs 4 --batch-size 10 --learning-rate 1 --optimizer lars`)}</code>`);
     expect(page).not.toMatch(/<code>optimizer: &#39;/);
   }, 60_000);
 });

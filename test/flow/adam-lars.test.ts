@@ -52,7 +52,7 @@ describe('lars offered to an Adam run whose vanishing gap held and that is not c
     expect([d.verdict, d.severity, e.compensated]).toEqual(['vanishing', 'severe', false]);
     expect(e.updateFirstToLast).toBeLessThanOrEqual(VANISHING_RATIO);
     // With LARS's own rate: Adam's 0.001 kept beside LARS would step 1/100 of LARS's default.
-    const lars = d.remedies.find((r) => r.option === "optimizer: 'lars', learningRate: 0.1");
+    const lars = d.remedies.find((r) => r.option === "optimizer: 'lars', learningRate: 1");
     expect(lars, options(d).join(' | ')).toBeDefined();
     expect(lars!.why).toBe(
       `adam's steps still follow the gap: the first hidden layer's ‖ΔW‖/‖W‖ is 1/${(1 / e.updateFirstToLast).toPrecision(3)} of the last hidden layer's (median). ` +

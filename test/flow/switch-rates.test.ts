@@ -1,7 +1,7 @@
 /**
  * A remedy that switches the optimiser carries the learning rate the new one runs at by default
  * (optimizerSwitch): train()'s options and the visualizer's settings keep the run's own rate beside a
- * new optimiser, so without it an Adam run's 0.001 would be LARS's (whose default is 0.1) and an SGD
+ * new optimiser, so without it an Adam run's 0.001 would be LARS's (whose default is 1) and an SGD
  * run's 0.5 Adam's. The rates are the optimisers' own constants: the registry's, which train() uses
  * where it is given none. A switch to Hessian-free, which takes no rate, leaves the run's out: train()
  * refuses a learningRate beside it.
@@ -52,10 +52,10 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
   it("adds the rate unless the run started at it and kept it (a halved run's options still hold its start)", () => {
     expect(optimizerSwitch({ optimizer: 'adam', learningRate: 0.001 }, 'lars')).toEqual([
       { option: 'optimizer', value: "'lars'", flagValue: 'lars' },
-      { option: 'learningRate', value: '0.1', flagValue: '0.1' },
+      { option: 'learningRate', value: '1', flagValue: '1' },
     ]);
-    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.1 }, 'lars')).toEqual([{ option: 'optimizer', value: "'lars'", flagValue: 'lars' }]);
-    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 0.1, startingLearningRate: 0.2 }, 'lars').map((s) => s.value)).toEqual(["'lars'", '0.1']);
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 1 }, 'lars')).toEqual([{ option: 'optimizer', value: "'lars'", flagValue: 'lars' }]);
+    expect(optimizerSwitch({ optimizer: 'sgd', learningRate: 1, startingLearningRate: 2 }, 'lars').map((s) => s.value)).toEqual(["'lars'", '1']);
     // A trace that records no rate: the default said, whatever the run's was.
     expect(optimizerSwitch({}, 'adam').map((s) => s.value)).toEqual(["'adam'", '0.001']);
   });
@@ -65,7 +65,7 @@ describe("an optimiser switch offered as a remedy carries that optimiser's rate"
     expect(sgd.verdict).toBe('vanishing');
     const options = sgd.remedies.map((r) => r.option);
     expect(options).toEqual(
-      expect.arrayContaining(["optimizer: 'lars', learningRate: 0.1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', learningRate: undefined)"]),
+      expect.arrayContaining(["optimizer: 'lars', learningRate: 1", "optimizer: 'adam', learningRate: 0.001", "optimizer: 'kfac', learningRate: 1 (or optimizer: 'hessian-free', learningRate: undefined)"]),
     );
   });
 
