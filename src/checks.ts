@@ -18,11 +18,29 @@ export function checkUnits(units: unknown, where: string): number {
   return units;
 }
 
-/** `value` if it is a whole number ≥ `min` (and ≤ `bound.max`, given one), named `name` (a count, a size, a number of epochs). */
-export function checkWhole(value: unknown, name: string, min: number, bound?: Bound): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalidOption(`${name}: expected a whole number ≥ ${min}, got ${shown(value)}`);
+/**
+ * `value` if it is a whole number ≥ `min` (and ≤ `bound.max`, given one), named `name` (a count, a
+ * size, a number of epochs); the refusal says what it counts when given `counting` ('a whole number
+ * of elements ≥ 0').
+ */
+export function checkWhole(value: unknown, name: string, min: number, bound?: Bound, counting?: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw invalidOption(`${name}: expected a whole number${counting ? ` of ${counting}` : ''} ≥ ${min}, got ${shown(value)}`);
+  }
   if (bound) checkAtMost(value, name, bound);
   return value;
+}
+
+/**
+ * `length` if it is a whole number of elements ≥ 0; INVALID_OPTION naming the backend and the call
+ * otherwise. The one check every backend's alloc and allocUninitialized run: the wasm allocator
+ * took −1 or 1.5 as a tensor of that length (a view of it then threw a raw RangeError, or was cut
+ * short) and NaN as a request to grow by NaN pages; ref's typed arrays threw RangeError on −1 and
+ * made NaN or '8' an empty or 8-element tensor in silence. Allocation is off the kernels' hot path
+ * (a training call allocates its buffers once).
+ */
+export function checkTensorLength(length: unknown, backend: string, call: 'alloc' | 'allocUninitialized'): number {
+  return checkWhole(length, `${backend}: ${call}`, 0, undefined, 'elements');
 }
 
 /**

@@ -3,9 +3,8 @@
  * (names as in Nielsen's network.py). It is the oracle every other backend is tested against, and
  * in float64 it is precise enough to check gradients by finite differences.
  */
-import { checkChoice, checkKnownKeys } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
-import { checkTensorLength } from '../tensor-length.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';

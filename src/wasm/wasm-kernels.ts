@@ -3,14 +3,13 @@
  * `{ ptr, length }` blocks of the core's linear memory; every kernel call passes raw pointers, so
  * the hot path copies and allocates nothing.
  */
-import { checkChoice, checkKnownKeys, keysOf } from '../checks.js';
+import { checkChoice, checkKnownKeys, checkTensorLength, keysOf } from '../checks.js';
 import { GradscopeError, invalidOption } from '../errors.js';
 import { isTypedNumberArray } from '../data/matrix.js';
 import type { Activation, Kernels, NumberArray, OutputActivation, WriteFault } from '../kernels.js';
 import { ACTIVATION_STAT_COUNT, ACTIVATIONS, LOSSES, type Loss } from '../kernels.js';
 import { Allocator, PAGE } from './allocator.js';
 import { isFreed, refuseAfterFree } from './freed-tensor.js';
-import { checkTensorLength } from '../tensor-length.js';
 import {
   ACTIVATION_EXPORT_NAMES,
   exportName,
