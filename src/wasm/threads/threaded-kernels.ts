@@ -398,28 +398,28 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   override sgdUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
     if (!this.splitsUpdate(n)) return super.sgdUpdate(w, v, g, n, learningRate, momentum, weightDecay);
-    this.postUpdates(SGD_UPDATE, w, v, v, g, n, learningRate, momentum, weightDecay);
+    this.postParts(SGD_UPDATE, n, w, v, g, null, learningRate, momentum, weightDecay);
     this.module.f32_sgd_update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
     this.waitForWorkers();
   }
 
   override nesterovUpdate(w: WasmTensor, v: WasmTensor, g: WasmTensor, n: number, learningRate: number, momentum: number, weightDecay: number): void {
     if (!this.splitsUpdate(n)) return super.nesterovUpdate(w, v, g, n, learningRate, momentum, weightDecay);
-    this.postUpdates(NESTEROV_UPDATE, w, v, v, g, n, learningRate, momentum, weightDecay);
+    this.postParts(NESTEROV_UPDATE, n, w, v, g, null, learningRate, momentum, weightDecay);
     this.module.f32_nesterov_update(w.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, momentum, weightDecay);
     this.waitForWorkers();
   }
 
   override adagradUpdate(w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, epsilon: number, weightDecay: number): void {
     if (!this.splitsUpdate(n)) return super.adagradUpdate(w, s, g, n, learningRate, epsilon, weightDecay);
-    this.postUpdates(ADAGRAD_UPDATE, w, s, s, g, n, learningRate, epsilon, weightDecay);
+    this.postParts(ADAGRAD_UPDATE, n, w, s, g, null, learningRate, epsilon, weightDecay);
     this.module.f32_adagrad_update(w.ptr, s.ptr, g.ptr, this.rowStart(1, n), learningRate, epsilon, weightDecay);
     this.waitForWorkers();
   }
 
   override rmspropUpdate(w: WasmTensor, s: WasmTensor, g: WasmTensor, n: number, learningRate: number, alpha: number, epsilon: number, weightDecay: number): void {
     if (!this.splitsUpdate(n)) return super.rmspropUpdate(w, s, g, n, learningRate, alpha, epsilon, weightDecay);
-    this.postUpdates(RMSPROP_UPDATE, w, s, s, g, n, learningRate, alpha, epsilon, weightDecay);
+    this.postParts(RMSPROP_UPDATE, n, w, s, g, null, learningRate, alpha, epsilon, weightDecay);
     this.module.f32_rmsprop_update(w.ptr, s.ptr, g.ptr, this.rowStart(1, n), learningRate, alpha, epsilon, weightDecay);
     this.waitForWorkers();
   }
@@ -429,7 +429,7 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
     learningRate: number, beta1: number, beta2: number, epsilon: number, weightDecay: number, decoupled: boolean, step: number,
   ): void {
     if (!this.splitsUpdate(n)) return super.adamUpdate(w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled, step);
-    this.postUpdates(ADAM_UPDATE, w, m, v, g, n, learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
+    this.postParts(ADAM_UPDATE, n, w, m, v, g, learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
     this.module.f32_adam_update(w.ptr, m.ptr, v.ptr, g.ptr, this.rowStart(1, n), learningRate, beta1, beta2, epsilon, weightDecay, decoupled ? 1 : 0, step);
     this.waitForWorkers();
   }
@@ -441,38 +441,34 @@ class ThreadedWasmBackend extends WasmBackend implements ThreadedWasmKernels {
    */
   override axpy(y: WasmTensor, x: WasmTensor, n: number, alpha: number): void {
     if (!this.splitsUpdate(n)) return super.axpy(y, x, n, alpha);
-    const pool = this.pool!;
-    for (let t = 1; t < this.threads; t++) {
-      const at = this.rowStart(t, n) * F32;
-      pool.setCall(t - 1, 0, AXPY, y.ptr + at, x.ptr + at, this.rowStart(t + 1, n) - this.rowStart(t, n), alpha);
-      pool.post(t - 1, 1);
-    }
+    this.postParts(AXPY, n, y, x, null, null, alpha);
     this.module.f32_axpy(y.ptr, x.ptr, this.rowStart(1, n), alpha);
     this.waitForWorkers();
   }
 
   override zero(t: WasmTensor, n = t.length): void {
     if (!this.splitsUpdate(n)) return super.zero(t, n);
-    const pool = this.pool!;
-    for (let w = 1; w < this.threads; w++) {
-      pool.setCall(w - 1, 0, ZERO, t.ptr + this.rowStart(w, n) * F32, this.rowStart(w + 1, n) - this.rowStart(w, n));
-      pool.post(w - 1, 1);
-    }
+    this.postParts(ZERO, n, t, null, null, null);
     this.exports.f32_zero(t.ptr, this.rowStart(1, n));
     this.waitForWorkers();
   }
 
   /**
-   * Posts update `fn` to every worker on its part of w and the optimiser's state: `s1` (and, for
-   * Adam, `s2`; the others pass s1 twice and leave it out of the call) and g, then the scalars.
+   * Posts `fn` to every worker on its part of n values (rowStart's cut, the rest being the main
+   * thread's): the call takes its tensors p0, p1, … (the first null ends them) each from the part's
+   * start, then the part's length, then the scalars h0, h1, … (an export taking fewer ignores the
+   * rest): an optimiser's update, plain SGD's axpy, a zeroing. Positional, as the pool's calls are,
+   * so that a step allocates nothing.
    */
-  private postUpdates(fn: number, w: WasmTensor, s1: WasmTensor, s2: WasmTensor, g: WasmTensor, n: number, h0: number, h1: number, h2: number, h3 = 0, h4 = 0, h5 = 0, h6 = 0): void {
+  private postParts(fn: number, n: number, p0: WasmTensor, p1: WasmTensor | null, p2: WasmTensor | null, p3: WasmTensor | null, h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0): void {
     const pool = this.pool!;
     for (let t = 1; t < this.threads; t++) {
       const at = this.rowStart(t, n) * F32;
       const count = this.rowStart(t + 1, n) - this.rowStart(t, n);
-      if (fn === ADAM_UPDATE) pool.setCall(t - 1, 0, fn, w.ptr + at, s1.ptr + at, s2.ptr + at, g.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
-      else pool.setCall(t - 1, 0, fn, w.ptr + at, s1.ptr + at, g.ptr + at, count, h0, h1, h2, h3);
+      if (p1 === null) pool.setCall(t - 1, 0, fn, p0.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
+      else if (p2 === null) pool.setCall(t - 1, 0, fn, p0.ptr + at, p1.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
+      else if (p3 === null) pool.setCall(t - 1, 0, fn, p0.ptr + at, p1.ptr + at, p2.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
+      else pool.setCall(t - 1, 0, fn, p0.ptr + at, p1.ptr + at, p2.ptr + at, p3.ptr + at, count, h0, h1, h2, h3, h4, h5, h6);
       pool.post(t - 1, 1);
     }
   }
