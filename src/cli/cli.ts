@@ -7,7 +7,7 @@
  * stack trace.
  */
 import { GradscopeError, shorten } from '../errors.js';
-import { commandHelp, flagLines, parseArgs, UsageError, type Command } from './command.js';
+import { commandHelp, flagLines, missingFlag, parseArgs, UsageError, type Command } from './command.js';
 import { errorLine, oneLine, SaidError } from './error-line.js';
 import { convertCommand } from './commands/convert.js';
 import { gradientsCommand } from './commands/gradients.js';
@@ -63,6 +63,20 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } {
   const guesses = nearestCommands(typed);
   const guessed = guesses.map((name) => `'gradscope ${name}'`).join(' or ');
   throw new UsageError(`unknown command '${shorten(leading.join(' '))}'${guesses.length ? `; did you mean ${guessed}?` : ' (see gradscope --help)'}`);
+}
+
+/**
+ * `gradscope study` alone: a new user asking for the studies, which are commands of their own
+ * (`gradscope study depth`), got "missing --model". A command that needs a flag and that longer
+ * commands go on from says both ways on.
+ */
+function checkNotBare(command: Command): void {
+  const needed = command.flags.filter((flag) => flag.required);
+  const longer = COMMANDS.filter((c) => c.words.length > command.words.length && command.words.every((word, i) => c.words[i] === word));
+  if (needed.length === 0 || longer.length === 0) return;
+  const name = ['gradscope', ...command.words].join(' ');
+  const words = longer.map((c) => c.words.slice(command.words.length).join(' ')).join(' | ');
+  throw new UsageError(`'${name}' needs ${needed.map(missingFlag).map((text) => text.replace(/^missing /, '')).join(', ')}, or a word after it: ${name} ${words} (see gradscope --help)`);
 }
 
 /**
@@ -131,6 +145,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
       return EXIT.ok;
     }
     const { command, rest } = findCommand(argv);
+    if (rest.length === 0) checkNotBare(command);
     running = command;
     await command.run(parseArgs(command, rest), terminal);
     return EXIT.ok;

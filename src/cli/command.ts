@@ -150,10 +150,10 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
 export function stringFlag(args: ParsedArgs, name: string, required: true): string;
 export function stringFlag(args: ParsedArgs, name: string, required?: false): string | undefined;
 export function stringFlag(args: ParsedArgs, name: string, required = false): string | undefined {
-  flagOf(args, name);
+  const flag = flagOf(args, name);
   const value = args.flags.get(name);
   if (value === true) throw new UsageError(`--${name} needs a value`);
-  if (value === undefined && required) throw new UsageError(`missing --${name}`);
+  if (value === undefined && required) throw new UsageError(missingFlag(flag));
   return value;
 }
 
@@ -176,6 +176,11 @@ export const MODEL_FLAG: Flag = { name: 'model', value: 'M', required: true, abo
 export const BACKEND_FLAG: Flag = { name: 'backend', value: 'wasm|ref', default: 'wasm', about: 'the kernels: wasm (SIMD where supported) or ref (plain TypeScript, float64)' };
 
 /** The entry of flag `name` in the command's table (a bug when missing: every reader names a flag of its own command). */
+/** A required flag's absence, said with what it is (`missing --model M (the model file: …)`): its name alone left a new user guessing. */
+export function missingFlag(flag: Flag): string {
+  return `missing --${flag.name}${flag.value === undefined ? '' : ` ${flag.value}`} (${flag.about})`;
+}
+
 function flagOf(args: ParsedArgs, name: string): Flag {
   const flag = args.table.get(name);
   if (flag === undefined) throw new Error(`--${name} is read but not in the command's flag table`);

@@ -26,6 +26,10 @@ function expectOneLine(run: { code: number; stdout: string; stderr: string }, co
 describe('the command line', () => {
   it.each([
     [['studdy'], /^gradscope: unknown command 'studdy'; did you mean 'gradscope study'\?/],
+    // A required flag missing is said with what it is; `gradscope study` alone also names the studies (it said 'missing --model').
+    [['study'], /^gradscope: 'gradscope study' needs --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\), or a word after it: gradscope study autoencoder \| remedies \| trainable-depth \| plateau \| depth \| activations \(see gradscope --help\)$/],
+    [['study', '--epochs', '1'], /^gradscope: missing --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\)$/],
+    [['gradients'], /^gradscope: missing --model M \(the model file: gradscope \.json or binary, \.safetensors or a tfjs model\.json\)$/],
     [['gradeints', '--model', 'm.json'], /^gradscope: unknown command 'gradeints'; did you mean 'gradscope gradients'\?/],
     [['study', 'depthh', '--seeds', '1'], /^gradscope: unknown command 'study depthh'; did you mean 'gradscope study depth'\?/],
     [['frobnicate'], /^gradscope: unknown command 'frobnicate' \(see gradscope --help\)/],
