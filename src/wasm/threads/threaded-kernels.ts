@@ -19,8 +19,9 @@
  * instead on two threads: each whole, on its own thread.
  *
  * Other splits measured and not taken, in train(dataset) of [784,100,100,10] at batch 256 (per-call
- * tenth percentiles summed over a call, bench/train-calls.ts, each variant against these splits
- * call by call in one process; AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load 10–14):
+ * tenth percentiles summed over a call as bench/train-calls.ts sums them, each variant alternated
+ * with these splits train() by train() in one process; AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load
+ * 10–14):
  * - the first layer's forward by its outputs (each thread its own rows of w, z written through a
  *   row stride) and its ∂W by its rows: plain SGD's axpy of w took 10 µs instead of 66, but every
  *   thread now read every row of the batch, so the next batch's gather (copyRows) took 181 instead
@@ -137,11 +138,12 @@ const ACTIVATION_FWD = new Map(ELEMENTWISE.map((f) => [f, WORKER_EXPORTS.indexOf
  * 100-unit layer at batch 256 is 25,600): below it, the hand-off costs more than the pass. At 25,600
  * the split sigmoid can take longer than the one-thread backend's whole pass, yet the pass is not
  * better left to the main thread: it would then read the rows the worker's product wrote and write
- * rows the worker reads next. In train(dataset) of [784,100,100,10] at batch 256 (bench/train-calls.ts,
- * AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load 11–14) the split pass took 15 µs (tenth percentile of
- * its calls) where lines moved between the cores cheaply, 27–58 µs where they did not, against
- * 22–23 for the one-thread backend's; on the main thread alone in the two-thread step it took 25
- * (median 100, against the split's 57 in the same run), and the call's kernels 53.1 ms against 52.5.
+ * rows the worker reads next. In train(dataset) of [784,100,100,10] at batch 256 (timed per call as
+ * bench/train-calls.ts times them; AMD EPYC Zen 4, 2 vCPUs, 2026-12-02, load 11–14) the split pass
+ * took 15 µs (tenth percentile of its calls) where lines moved between the cores cheaply, 27–58 µs
+ * where they did not, against 22–23 for the one-thread backend's; left to the main thread in the
+ * two-thread step (alternated train() by train() with the split) it took 25 (median 100, against
+ * the split's 57 in the same run), and the call's kernels 53.1 ms against 52.5.
  */
 const MIN_SPLIT_PASS = 1 << 14;
 /**
