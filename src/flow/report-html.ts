@@ -458,7 +458,7 @@ function runHtml(run: ReportRun, id: string, data: ReportData, terms: RemedyTerm
 
 /** A section's HTML, its entry in the contents bar, and its data. */
 function sectionHtml(section: ReportSection, data: ReportData, terms: RemedyTerms, ids: PageIds): { html: string; contents: string } {
-  const runIds = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: checkRunIds
+  const runIds = (section.runs ?? []).map((run, i) => runId(section, run, i) as string); // checked: holdRunIds
   const { runs: _, ...rest } = section;
   data.sections.push({ ...rest, runs: runIds });
   const figures = [...(section.charts ?? []).map(lineChart), ...(section.bars ?? []).map(barChart), ...(section.tables ?? []).map((t) => table(t.header, t.rows, t.caption))];
@@ -528,18 +528,17 @@ const runId = (section: ReportSection, run: ReportRun, i: number): unknown => ru
  * not the data block's (the script's getElementById would find the run's section first and read
  * no data) nor a section's (the contents bar's link would go to the first of the two).
  */
-function checkRunIds(sections: readonly ReportSection[]): void {
-  const seen = new Set<string>();
-  const taken = new Set<unknown>([DATA_ELEMENT_ID, ...sections.map((section) => section.id)]);
+function holdRunIds(sections: readonly ReportSection[], ids: PageIds): void {
   for (const section of sections) {
     (section.runs ?? []).forEach((run, i) => {
       const id = runId(section, run, i);
       const where = `renderReport: run ${shown(run.label)}: id ${shown(id)}`;
       if (typeof id !== 'string' || !/^[^\s"'<>&]+$/.test(id)) throw invalidOption(`${where}; expected a non-empty string with no whitespace nor any of "'<>&`);
       if (id === '__proto__') throw invalidOption(`${where} is an object's prototype in the page's data, not a key; expected another id`);
-      if (taken.has(id)) throw invalidOption(`${where} is ${id === DATA_ELEMENT_ID ? "the element id of the page's data block" : "a section's element id"} too; expected another id`);
-      if (seen.has(id)) throw invalidOption(`${where} is another run's too; expected each run's id unique in the report`);
-      seen.add(id);
+      const holder = ids.holderOf(id);
+      if (holder === RUN_HOLDER) throw invalidOption(`${where} is another run's too; expected each run's id unique in the report`);
+      if (holder !== undefined) throw invalidOption(`${where} is ${holder} too; expected another id`);
+      ids.hold(id, RUN_HOLDER);
     });
   }
 }
@@ -550,15 +549,15 @@ function checkRunIds(sections: readonly ReportSection[]): void {
  * data), or one another section has (renderReport's own 'runs' section for `input.runs` too), where
  * the contents bar's link would go to the first.
  */
-function checkSectionIds(sections: readonly ReportSection[]): void {
-  const seen = new Set<string>();
+function holdSectionIds(sections: readonly ReportSection[], ids: PageIds): void {
   for (const section of sections) {
     const id: unknown = section?.id;
     const where = `renderReport: section ${shown(section?.heading)}: id ${shown(id)}`;
     if (typeof id !== 'string' || id === '') throw invalidOption(`${where}; expected a non-empty string`);
-    if (id === DATA_ELEMENT_ID) throw invalidOption(`${where} is the element id of the page's data block too; expected another id`);
-    if (seen.has(id)) throw invalidOption(`${where} is another section's too${id === 'runs' ? " (renderReport's section of input.runs)" : ''}; expected each section's id unique in the report`);
-    seen.add(id);
+    const holder = ids.holderOf(id);
+    if (holder === SECTION_HOLDER) throw invalidOption(`${where} is another section's too${id === 'runs' ? " (renderReport's section of input.runs)" : ''}; expected each section's id unique in the report`);
+    if (holder !== undefined) throw invalidOption(`${where} is ${holder} too; expected another id`);
+    ids.hold(id, SECTION_HOLDER);
   }
 }
 
@@ -572,20 +571,36 @@ const sectionFigures = (section: ReportSection): { id: unknown; title: unknown }
  * to that section or run, or the script's read of the data, would find the chart. A run's own charts
  * take ids no element has (PageIds), so they need no check.
  */
-function checkChartIds(sections: readonly ReportSection[]): void {
-  const holders = new Map<unknown, string>([[DATA_ELEMENT_ID, "the element id of the page's data block"]]);
-  for (const section of sections) holders.set(section.id, "a section's element id");
-  for (const section of sections) (section.runs ?? []).forEach((run, i) => holders.set(runId(section, run, i), "a run's element id"));
+function holdChartIds(sections: readonly ReportSection[], ids: PageIds): void {
   for (const section of sections) {
     for (const chart of sectionFigures(section)) {
       const where = `renderReport: chart ${shown(chart?.title)} of section ${shown(section.heading)}: id ${shown(chart?.id)}`;
       if (typeof chart?.id !== 'string' || !/^\S+$/.test(chart.id)) throw invalidOption(`${where}; expected a non-empty string with no whitespace`);
-      const holder = holders.get(chart.id);
-      if (holder !== undefined) throw invalidOption(`${where} is ${holder} too; expected another id`);
-      holders.set(chart.id, "another chart's element id");
+      const holder = ids.holderOf(chart.id);
+      if (holder !== undefined) throw invalidOption(`${where} is ${holder === CHART_HOLDER ? "another chart's element id" : holder} too; expected another id`);
+      ids.hold(chart.id, CHART_HOLDER);
     }
   }
 }
+
+/**
+ * The page's ids, the ones its input names checked (each refused, INVALID_OPTION, where the page
+ * cannot hold it) and held in turn: the data block's, the sections', the runs', the sections' charts'.
+ * The ids made for runs' charts are made around them all (PageIds).
+ */
+function inputIds(sections: readonly ReportSection[]): PageIds {
+  const ids = new PageIds();
+  ids.hold(DATA_ELEMENT_ID, "the element id of the page's data block");
+  holdSectionIds(sections, ids);
+  holdRunIds(sections, ids);
+  holdChartIds(sections, ids);
+  return ids;
+}
+
+/** What holds an id, as a refusal says it. */
+const SECTION_HOLDER = "a section's element id";
+const RUN_HOLDER = "a run's element id";
+const CHART_HOLDER = "a chart's element id";
 
 /** The report as one HTML page. */
 export async function renderReport(input: ReportInput): Promise<string> {
@@ -594,14 +609,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
   const data: ReportData = { format: 'gradscope.report', version: 1, title, sections: [], runs: {} };
   const sections = [...(input.sections ?? [])];
   if (input.runs?.length) sections.push({ id: 'runs', heading: 'Runs', runs: input.runs.map((run, i) => ({ ...run, id: run.id ?? `run-${i}` })) });
-  checkSectionIds(sections);
-  checkRunIds(sections);
-  checkChartIds(sections);
-  // Every id the input names, so the ids made for runs' charts are none of them.
-  const ids = new PageIds([
-    DATA_ELEMENT_ID,
-    ...sections.flatMap((section) => [section.id, ...(section.runs ?? []).map((run, i) => runId(section, run, i) as string), ...sectionFigures(section).map((chart) => chart.id as string)]),
-  ]);
+  const ids = inputIds(sections);
   const parts = sections.map((section) => sectionHtml(section, data, input.remedyTerms ?? API_REMEDY_TERMS, ids));
   const body = parts.map((p) => p.html).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${contents(parts.map((p) => p.contents))}<main><h1>${escapeHtml(title)}</h1><p>Generated ${new Date().toISOString()} by gradscope. ‖∂C/∂b‖ is a layer's speed of learning; the chain rule multiplies it by σ'(z)·W for each layer it passes back through. A traced step is measured before its update: step 1 at the initial weights.</p>${body}</main><script type="application/octet-stream" id="${DATA_ELEMENT_ID}" data-encoding="gzip+base85, json+float32">${await packReportData(data)}</script><script>${REPORT_SCRIPT}</script></body></html>\n`;
