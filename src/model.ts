@@ -83,6 +83,15 @@ export function checkOutputs(net: Trainable, first: number, count: number, label
   throw new GradscopeError('NON_FINITE_INPUT', `${label}: row ${row} overflows float32 in ${overflow.layer}; the inputs or the weights are too large`);
 }
 
+/**
+ * Who holds rows a network may read in place (a Dataset): its dispose() runs each of beforeDispose
+ * first, while the rows are still in memory, so that a network reading them copies them in (Trainable.rowsInPlace).
+ */
+export interface RowsLender {
+  /** Runs `handBack` first thing in dispose() (once); returns what takes it off again. */
+  beforeDispose(handBack: () => void): () => void;
+}
+
 /** What every network is to optimisers and the training loop (implemented by both engines; reach it as `net[MODEL]`). */
 export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /** 'dense': a chain of dense layers, a full Model; 'blocks': built from layer specs with at least one other layer. */
@@ -105,9 +114,13 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   step: number;
   /** Whether the network has been disposed. */
   readonly isDisposed: boolean;
-  /** The loaded batch's input rows, `[capacity][inputSize]` (after ensureCapacity). */
+  /**
+   * The loaded batch's input rows, `[capacity][inputSize]` (after ensureCapacity), in the network's
+   * own buffer: to read them or to write rows of one's own (rows loadBatch left where they lie are
+   * copied in first: rowsInPlace).
+   */
   readonly input: T;
-  /** The loaded batch's targets, `[capacity][outputSize]` (after ensureCapacity). */
+  /** The loaded batch's targets, `[capacity][outputSize]` (after ensureCapacity), in the network's own buffer, as input. */
   readonly targets: T;
   /** The output of the last forward, `[batch][outputSize]`. */
   readonly output: T;
@@ -138,9 +151,20 @@ export interface Trainable<T extends Tensor = Tensor> extends ModelOwner<T> {
   /**
    * Copies rows order[start .. start+count) of x and y into input and targets. x and y may be input
    * and targets themselves (rows loaded in place, in their own order: order[start + i] = i), which
-   * need no copy.
+   * need no copy; between rowsInPlace(x, y) and endRowsInPlace(), x's and y's first rows in order
+   * are read where they lie.
    */
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void;
+  /**
+   * Until endRowsInPlace(), loadBatch leaves the first rows of x and y, asked for in order, where
+   * they lie (a data set's memory) and the forward and backward passes read them there; reading or
+   * writing input or targets meanwhile copies them in first, so x and y never change; so does the
+   * lender's dispose() (a Dataset disposed from onBatch), before it frees them. Absent: every batch
+   * is copied (the block engine).
+   */
+  rowsInPlace?(x: ResidentRows<T>, y: ResidentRows<T>, lender?: RowsLender): void;
+  /** Ends rowsInPlace (before x or y may be freed): the passes read the network's own buffers again. */
+  endRowsInPlace?(): void;
   /** Forward pass of the `batch` rows in input, normalisation layers in `mode`. */
   forward(batch: number, mode: Mode): void;
   /** After forward(batch, 'train' | 'batch'): sets every parameter's grad for the mean loss against targets; returns it. */

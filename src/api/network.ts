@@ -309,7 +309,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
         `${label}: rows of ${rows.inputs.cols} inputs and ${rows.targets.cols} targets, but the network takes ${this.inputSize} and gives ${this.outputSize}`,
       );
     }
-    return rows;
+    return { ...rows, lender: data };
   }
 
   /**

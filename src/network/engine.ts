@@ -15,7 +15,7 @@ import { Rng } from '../init/rng.js';
 import type { Activation, Kernels, Loss, OutputActivation, Tensor } from '../kernels.js';
 import { checkModelLimits } from '../model-limits.js';
 import { denseLayerName } from '../layer-names.js';
-import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Parameter } from '../model.js';
+import { denseTensorName, MODEL, type Mode, type Model, type Overflow, type Parameter, type RowsLender } from '../model.js';
 import type { NetworkConfig } from './config.js';
 import { disposedError, refuseEngineMembers } from './disposed.js';
 import type { LsuvTarget } from '../layers/lsuv.js';
@@ -27,6 +27,15 @@ export interface InitialParameters {
   weights: ArrayLike<number>[];
   /** Per weight layer, first layer first: its nOut biases. */
   biases: ArrayLike<number>[];
+}
+
+/** copyRows' row list for copying a block of rows as one row of its whole length. */
+const WHOLE_BLOCK = new Uint32Array(1);
+
+/** Whether order[start .. start+count) is 0, 1, …, count − 1: a block's first rows in their own order. */
+function firstRowsInOrder(order: Uint32Array, start: number, count: number): boolean {
+  for (let i = 0; i < count; i++) if (order[start + i] !== i) return false;
+  return true;
 }
 
 export class Engine<T extends Tensor = Tensor> implements Model<T> {
@@ -55,6 +64,14 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   private backflow: T | undefined;
   /** Rows the activation buffers hold. */
   capacity = 0;
+  /** The rows loadBatch may leave where they lie (rowsInPlace), or undefined: it copies every batch. */
+  #inPlace: { x: T; y: T; endLoan: (() => void) | undefined } | undefined;
+  /**
+   * While the layers read rows where they lie (activations[0] and targets are a data set's tensors):
+   * the network's own input and targets buffers, set aside, and the rows loaded. Undefined when the
+   * layers read the network's own buffers.
+   */
+  #setAside: { input: T; targets: T; rows: number } | undefined;
   /** Weights then bias of each layer, named as PyTorch's state_dict (built once). */
   private readonly params: Parameter<T>[];
   /** Training steps taken (persisted, so a resumed run continues the count). */
@@ -129,11 +146,18 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     return this.buffers.deltas;
   }
 
+  /**
+   * The loaded batch's targets, in the network's own buffer: rows loadBatch left where they lie are
+   * copied in first (takeBackRows), so what a caller writes here never reaches a data set's rows.
+   */
   get targets(): T {
+    this.takeBackRows();
     return this.buffers.targets!;
   }
 
+  /** The loaded batch's input rows, in the network's own buffer (activations[0]); as targets, rows left where they lie are copied in first. */
   get input(): T {
+    this.takeBackRows();
     return this.buffers.activations[0];
   }
 
@@ -219,6 +243,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
   }
 
   private freeActivations(): void {
+    this.readOwnRows(); // a data set's rows are its own to free
     const k = this.kernels;
     const b = this.buffers;
     for (const t of [...b.zs, ...b.activations, ...b.deltas]) k.free(t);
@@ -229,11 +254,76 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
     this.capacity = 0;
   }
 
+  /**
+   * Until endRowsInPlace(), loadBatch leaves x's and y's rows where they lie when it is asked for
+   * their first rows in order (a one-batch train() call in order, or an unshuffled epoch's first
+   * batch): the layers read them there and nothing is copied (at batch 256 of [784, …] 800 KB that
+   * pushed the step's own data out of cache). Every other batch is copied as before. Whoever reads
+   * or writes input or targets meanwhile (Levenberg–Marquardt, a predict() from onBatch) gets the
+   * rows copied into the network's own buffers first, so nothing a caller holds ever changes.
+   */
+  rowsInPlace(x: ResidentRows<T>, y: ResidentRows<T>, lender?: RowsLender): void {
+    this.assertAlive();
+    this.endRowsInPlace();
+    // Rows loaded into the network's own buffers (loadInPlace) are read there already.
+    if (x.tensor === this.buffers.activations[0]) return;
+    this.#inPlace = { x: x.tensor, y: y.tensor, endLoan: lender?.beforeDispose(this.handBackRows) };
+  }
+
+  /** Ends rowsInPlace: the layers read the network's own buffers again (what those hold is the batch buffers' business: unspecified). */
+  endRowsInPlace(): void {
+    this.readOwnRows();
+    this.#inPlace?.endLoan?.();
+    this.#inPlace = undefined;
+  }
+
+  /** The lender is about to free the rows (a Dataset disposed during the call): they are copied in, and no later batch is read in place. */
+  private readonly handBackRows = (): void => {
+    this.takeBackRows();
+    this.#inPlace = undefined;
+  };
+
   loadBatch(x: ResidentRows<T>, y: ResidentRows<T>, order: Uint32Array, start: number, count: number): void {
+    const inPlace = this.#inPlace;
+    if (inPlace !== undefined && x.tensor === inPlace.x && y.tensor === inPlace.y && firstRowsInOrder(order, start, count)) {
+      this.readRowsAt(x.tensor, y.tensor, count);
+      return;
+    }
+    this.readOwnRows();
     const k = this.kernels;
+    const b = this.buffers;
     // Rows loaded in place (loadInPlace) are where they belong already.
-    if (x.tensor !== this.input) k.copyRows(this.input, x.tensor, order, start, count, x.cols);
-    if (y.tensor !== this.targets) k.copyRows(this.targets, y.tensor, order, start, count, y.cols);
+    if (x.tensor !== b.activations[0]) k.copyRows(b.activations[0], x.tensor, order, start, count, x.cols);
+    if (y.tensor !== b.targets) k.copyRows(b.targets!, y.tensor, order, start, count, y.cols);
+  }
+
+  /** The layers read `rows` rows of `input` and `targets` where they lie, the network's own buffers set aside. */
+  private readRowsAt(input: T, targets: T, rows: number): void {
+    const b = this.buffers;
+    this.#setAside ??= { input: b.activations[0], targets: b.targets!, rows };
+    this.#setAside.rows = rows;
+    b.activations[0] = input;
+    b.targets = targets;
+  }
+
+  /** The layers read the network's own buffers again (what the set-aside rows held is not copied in). */
+  private readOwnRows(): void {
+    const aside = this.#setAside;
+    if (aside === undefined) return;
+    this.buffers.activations[0] = aside.input;
+    this.buffers.targets = aside.targets;
+    this.#setAside = undefined;
+  }
+
+  /** The rows the layers read where they lie copied into the network's own buffers, which the layers then read. */
+  private takeBackRows(): void {
+    const aside = this.#setAside;
+    if (aside === undefined) return;
+    const k = this.kernels;
+    const b = this.buffers;
+    k.copyRows(aside.input, b.activations[0], WHOLE_BLOCK, 0, 1, aside.rows * this.inputSize);
+    k.copyRows(aside.targets, b.targets!, WHOLE_BLOCK, 0, 1, aside.rows * this.outputSize);
+    this.readOwnRows();
   }
 
   /** A chain of dense layers has no mode: forward is feedforward. */
@@ -243,7 +333,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
 
   lossOfLastForward(batch: number): number {
     const L = this.depth;
-    return this.kernels.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.targets, batch, this.outputSize);
+    return this.kernels.loss(this.loss, this.activationFunctions[L - 1], this.zs[L - 1], this.activations[L], this.buffers.targets!, batch, this.outputSize);
   }
 
   /** A dense chain has no state besides its parameters. */
@@ -298,7 +388,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
       k.zero(this.deltas[l], batch * this.sizes[l + 1]);
     }
     const output = this.activationFunctions[L - 1];
-    const cost = k.lossBackward(this.loss, output, this.deltas[L - 1], this.zs[L - 1], this.activations[L], this.targets!, batch, this.outputSize);
+    const cost = k.lossBackward(this.loss, output, this.deltas[L - 1], this.zs[L - 1], this.activations[L], this.buffers.targets!, batch, this.outputSize);
     for (let l = L - 1; l >= 0; l--) {
       const nIn = this.sizes[l];
       const nOut = this.sizes[l + 1];
@@ -343,6 +433,7 @@ export class Engine<T extends Tensor = Tensor> implements Model<T> {
    */
   dispose(): void {
     if (this.#disposed) return;
+    this.endRowsInPlace();
     this.freeActivations();
     const k = this.kernels;
     for (const t of [...this.weights, ...this.biases, ...this.nablaW, ...this.nablaB]) k.free(t);

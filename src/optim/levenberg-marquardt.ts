@@ -188,7 +188,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
     const shifted = new Float64Array(nOut);
     for (let x = 0; x < batch; x++) {
       this.row[0] = x;
-      k.copyRows(net.activations[0], saved.inputs, this.row, 0, 1, nIn);
+      k.copyRows(net.input, saved.inputs, this.row, 0, 1, nIn);
       net.feedforward(1);
       for (let j = 0; j < nOut; j++) {
         const a = k.view(net.activations[net.depth]);
@@ -198,7 +198,7 @@ export class LevenbergMarquardt extends TracksDisposal implements Optimizer {
         readGradients(k, this.params, this.jacobian, (x * nOut + j) * this.count);
       }
     }
-    copyPrefix(k, net.activations[0], saved.inputs, batch * nIn);
+    copyPrefix(k, net.input, saved.inputs, batch * nIn);
     copyPrefix(k, net.targets!, saved.targets, batch * nOut);
   }
 

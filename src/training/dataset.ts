@@ -21,6 +21,9 @@ export class Dataset<T extends Tensor = Tensor> {
   #inputs: ResidentRows<T> | undefined;
   #targets: ResidentRows<T> | undefined;
 
+  /** beforeDispose's hand-backs. */
+  readonly #handBacks = new Set<() => void>();
+
   /** targetFaultFor's answer per loss, once looked for. */
   readonly #faults = new Map<Loss, TargetFault | null>();
 
@@ -91,9 +94,21 @@ export class Dataset<T extends Tensor = Tensor> {
     return { inputs: this.#inputs, targets: this.#targets };
   }
 
+  /**
+   * @internal Runs `handBack` first thing in dispose(), while the rows are still in memory: a
+   * network reading them in place copies them in (RowsLender). Returns what takes it off again.
+   */
+  beforeDispose(handBack: () => void): () => void {
+    this.resident(); // DISPOSED after dispose()
+    this.#handBacks.add(handBack);
+    return () => this.#handBacks.delete(handBack);
+  }
+
   /** Returns the rows' memory to the backend; later use throws DISPOSED. Idempotent. */
   dispose(): void {
     if (!this.#inputs || !this.#targets) return;
+    for (const handBack of this.#handBacks) handBack();
+    this.#handBacks.clear();
     this.#kernels.free(this.#inputs.tensor);
     this.#kernels.free(this.#targets.tensor);
     this.#inputs = this.#targets = undefined;

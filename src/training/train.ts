@@ -1,6 +1,7 @@
 /**
  * The mini-batch training loop, above the engine, the optimisers and the trace: shuffle, copy a batch in by index, feedforward, backprop, check,
- * update. The data set is copied into the backend's memory once, so a step allocates nothing.
+ * update. The data set is copied into the backend's memory once, so a step allocates nothing; a batch of its first rows in order
+ * is not copied at all on a dense chain (Trainable.rowsInPlace).
  */
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Tensor } from '../kernels.js';
@@ -85,6 +86,7 @@ export function runTraining(
     const rateProblem = ownSteps ? undefined : learningRateProblem(optimizer, learningRate);
     if (rateProblem !== undefined) throw invalidOption(rateProblem);
     net.ensureCapacity(batchSize);
+    net.rowsInPlace?.(x, y, data.lender);
     const order = identity(x.rows);
     if (lsuv) {
       net.loadBatch(x, y, order, 0, batchSize);
@@ -314,6 +316,7 @@ export function runTraining(
     if (!applied && !net.isDisposed) net.rng.setState(rngAtStart);
     throw error;
   } finally {
+    if (!net.isDisposed) net.endRowsInPlace?.();
     epochStart?.dispose();
     guard?.dispose();
     noiser?.dispose();

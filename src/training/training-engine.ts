@@ -1,6 +1,7 @@
 /** What the training loop trains: an engine as it sees one, and the rows it trains on, resident in the engine's backend memory. */
 import type { ResidentRows } from '../data/matrix.js';
 import type { Tensor } from '../kernels.js';
+import type { RowsLender } from '../model.js';
 import type { Initialisers } from '../init/initialisation.js';
 import type { LsuvEngine } from '../network/lsuv-init.js';
 
@@ -13,6 +14,8 @@ export interface TrainingRows<T extends Tensor = Tensor> {
    * network holds changes): for inputs whose values the caller checks through that pass's outputs.
    */
   afterFirstForward?: (batch: number) => void;
+  /** The Dataset holding the rows, which the network may read in place (Trainable.rowsInPlace); absent for a call's own upload, freed after the call. */
+  lender?: RowsLender;
 }
 
 /** TrainOptions.validation, resident, and whether it was given as the training rows themselves (the same x and y arrays, or the same Dataset): TraceRun.validation. */
