@@ -15,7 +15,7 @@ import { LAYER_METRIC_NAMES, RESIDUAL_METRIC_NAMES, SATURATION_MARGIN, unitFailu
 import { PageIds } from './page-ids.js';
 import { packReportData } from './report-data.js';
 import { DATA_ELEMENT_ID, REPORT_SCRIPT } from './report-script.js';
-import { barChart, CHART, CHART_FONT, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, HISTOGRAMS_WIDTH, lineChart, type LineChartData } from './svg.js';
+import { barChart, CHART, CHART_FONT, DRAWING_WIDTH, drawingMaxWidth, drawingMinWidth, escapeHtml, heatmap, histograms, KEY_WIDTH, lineChart, type LineChartData } from './svg.js';
 import { epochLearningRate, Trace, type TraceJSON } from './trace.js';
 
 /** A traced run shown in the report: its charts and its diagnosis. */
@@ -172,18 +172,23 @@ function normOverTime(chartId: ChartIds, trace: Trace): string {
 /** The layers of a chart's series, by their rows of the trace: each drawn in its depth's colour (LineChartData.layers), the same in every chart of the run. */
 const overDepth = (trace: Trace, rows: number[]) => ({ index: rows, count: trace.layers });
 
-/** Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead fraction (relu family). */
+/**
+ * Per hidden layer over training: the saturated fraction (sigmoid, tanh, softsign) or the dead
+ * fraction (relu family). Which one is said once, by the y axis, where every layer's is the same
+ * (the main report wrote '(saturated)' after each of 140 layer names, ~1.7 KB); each layer's name says
+ * its own where a network mixes them.
+ */
 function saturation(chartId: ChartIds, trace: Trace): string {
   const rows = hiddenLayers(trace).filter((l) => unitFailureMetric(trace.activations[l]));
-  const series = rows.map((l) => {
-    const metric = unitFailureMetric(trace.activations[l])!;
-    return { name: `${layerName(trace, l)} (${metric === 'deadFraction' ? 'dead' : 'saturated'})`, xs: trace.steps, ys: trace.series(metric, l) };
-  });
+  const metrics = rows.map((l) => unitFailureMetric(trace.activations[l])!);
+  const kind = (metric: (typeof metrics)[number]) => (metric === 'deadFraction' ? 'dead' : 'saturated');
+  const oneKind = metrics.every((m) => m === metrics[0]) ? metrics[0] : undefined;
+  const series = rows.map((l, k) => ({ name: oneKind ? layerName(trace, l) : `${layerName(trace, l)} (${kind(metrics[k])})`, xs: trace.steps, ys: trace.series(metrics[k], l) }));
   return lineChart({
     id: chartId('saturation'),
     title: `Saturated activations (within ${SATURATION_MARGIN} of a limit: sigmoid, tanh, softsign) or dead units (z ≤ 0 on every row: relu family), per hidden layer`,
     xLabel: 'step',
-    yLabel: 'fraction',
+    yLabel: oneKind ? `${kind(oneKind)} fraction` : 'fraction',
     time: true,
     yRange: [0, 1],
     series,
@@ -489,26 +494,42 @@ function contents(items: string[]): string {
   return `<nav class="contents" aria-label="Contents"><strong>Contents</strong><ul>${items.join('')}</ul><p><a href="#" data-download="all" data-format="json" download="gradscope-report-data.json">All data (JSON)</a></p></nav>`;
 }
 
-/** The narrowest a chart over the report's CHART width is shown, in CSS pixels (drawingMinWidth: its smallest text CHART_TEXT_MIN): the grid's columns are no narrower. */
+/**
+ * The narrowest a chart with its key beside its drawing is shown, in CSS pixels (drawingMinWidth of
+ * CHART.width: its smallest text CHART_TEXT_MIN): the grid's columns are no narrower where the page
+ * allows, and a narrower one (a phone's) shows the key under the drawing.
+ */
 const CHART_MIN_WIDTH = drawingMinWidth(CHART.width);
+/**
+ * The widest window whose report column is narrower than CHART_MIN_WIDTH: main's 1em each side and
+ * a 15 px scrollbar. Below it main's side padding is halved, so a phone's 390 px (a 347 px column)
+ * holds a chart's drawing at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH), 351 px).
+ */
+const NARROW_WINDOW = CHART_MIN_WIDTH + 2 * 14 + 15;
 
 // A table's headers wrap between their words, its cells never (a row's name or number stays whole),
 // so a wide table fits its column where its headers allow (the trainable-depth tables ran 25 px past
 // theirs at 1400 px, their last column hidden); one that still does not (many columns on a phone)
 // scrolls in its own box, a shadow at each edge that hides columns. A chart is never drawn narrower
 // than its text allows (drawingMinWidth): the grid takes one column where two would be narrower
-// (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included), and on a phone the chart
-// scrolls sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider
-// than its text allows (drawingMaxWidth): in a wide column (one column from 1000 px to ~1260 px) it
-// keeps its design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
+// (the contents bar, margins and gap leave room for two at 1280 px, a 15 px scrollbar included). A
+// chart is its drawing and its key (svg.key) at one scale, side by side in a grid of their widths
+// (histograms and bars, without a key, are a drawing's width); in a column too narrow for both (a
+// phone's: the figure is a container, CHART_MIN_WIDTH) the key goes under the drawing, as wide as
+// that scale makes it, and the drawing fits a 390 px phone; a narrower one (320 px) scrolls it
+// sideways in its box as a table does, its caption staying put. Nor is a chart drawn wider than its
+// text allows (drawingMaxWidth): in a wide column (one column from 1000 px to ~1260 px) it keeps its
+// design's text size near CHART_FONT, its caption as wide as it, the rest of the column left empty.
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#222}
 nav.contents{padding:1em 1.2em;background:#fafafa;border-bottom:1px solid #ddd;font-size:13px}nav.contents ul{margin:.3em 0;padding-left:1.1em}
 main{padding:0 1em 3em;min-width:0}h1{font-size:1.6em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+@media (max-width:${NARROW_WINDOW}px){main{padding:0 .5em 3em}}
 @media (min-width:1000px){body{display:grid;grid-template-columns:13rem minmax(0,1fr)}nav.contents{position:sticky;top:0;height:100vh;overflow:auto;border:0;border-right:1px solid #ddd}}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,${CHART_MIN_WIDTH}px),1fr));gap:.8em 1em;align-items:start}
-figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px}figure.chart>svg{display:block;width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;user-select:none;-webkit-user-select:none}
-figure.chart[data-kind=histograms]{max-width:${drawingMaxWidth(HISTOGRAMS_WIDTH)}px}figure.chart[data-kind=histograms]>svg{min-width:${drawingMinWidth(HISTOGRAMS_WIDTH)}px}
-figcaption{font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
+figure.chart{margin:0;min-width:0;max-width:${drawingMaxWidth(CHART.width)}px;display:grid;grid-template-columns:minmax(0,${DRAWING_WIDTH}fr) minmax(0,${KEY_WIDTH}fr);align-items:start;container-type:inline-size}
+figure.chart>svg{display:block;width:100%;min-width:${drawingMinWidth(DRAWING_WIDTH)}px;height:auto;user-select:none;-webkit-user-select:none}figure.chart>svg.key{min-width:${drawingMinWidth(KEY_WIDTH)}px}
+@container (width<${CHART_MIN_WIDTH}px){figure.chart>svg{grid-column:1/-1}figure.chart>svg.key{width:${+((100 * KEY_WIDTH) / DRAWING_WIDTH).toFixed(3)}%;min-width:0}}
+figcaption{grid-column:1/-1;font-weight:600;font-size:13px;position:sticky;left:0}.tick,.legend{font-size:${CHART_FONT}px;fill:#444}.axis{font-size:11px;fill:#222}.note{font-weight:400;color:#666}.warning{border-left:4px solid #d62728;padding:.2em 1em;background:#fdf3f3}
 .grid{stroke:#eee;fill:none}.axes{stroke:#999;fill:none}.y{text-anchor:end}.x,.axis,.xticks text{text-anchor:middle}.xticks text{font-size:${CHART_FONT}px;fill:#444}
 .plot{overflow:hidden}.plot[data-time]{cursor:crosshair}.plot:not([data-time]){overflow:visible}.plot polyline{fill:none;stroke-width:1.5;stroke-linejoin:round;vector-effect:non-scaling-stroke}.plot .dots{stroke-width:5;stroke-linecap:round;fill:none;vector-effect:non-scaling-stroke}
 .plot .brush{fill:rgba(31,119,180,.15)}.plot .hit{fill:transparent}.histogram path{fill:#1f77b4}.histogram path.axes{fill:none;stroke:#999}

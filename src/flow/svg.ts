@@ -25,9 +25,33 @@ export interface Series {
   ys: ArrayLike<number>;
 }
 
-/** The charts' drawing box (they scale to their column's width) and the plot inside it (`left` widens for y labels that need it: yLabelRoom). */
-export const CHART = { width: 560, height: 300, left: 64, right: 150, top: 28, bottom: 40 } as const;
+/**
+ * The charts' design box (they scale to their column's width) and the plot inside it (`left` widens
+ * for y labels that need it: yLabelRoom): the drawing, then right of it the key (its legend).
+ */
+export const CHART = { width: 560, height: 300, left: 64, right: 180, top: 28, bottom: 40 } as const;
 const PLOT_W = CHART.width - CHART.left - CHART.right;
+/** Pixels between the plot's right edge and the drawing's: room for the last x tick label (a wider one is kept inside: keptInside). */
+const PLOT_RIGHT_PAD = 10;
+/**
+ * The width of a chart's drawing (axes, plot, labels) in its pixels: the box but the key's column.
+ * The key is an <svg class="key"> of its own, KEY_WIDTH wide, beside the drawing where the column
+ * holds both and under it where not (a phone's), both at one scale: the drawing alone fits a phone's
+ * 390 px at CHART_TEXT_MIN (drawingMinWidth(DRAWING_WIDTH) = 351 px), the two side by side did not (504 px).
+ */
+export const DRAWING_WIDTH = CHART.width - CHART.right + PLOT_RIGHT_PAD;
+/** The width of a chart's key (legend), in the drawing's pixels: the box right of the drawing. */
+export const KEY_WIDTH = CHART.width - DRAWING_WIDTH;
+/**
+ * A chart's key: its SVG content, in its own coordinates (y as the drawing's), how tall it is, and
+ * whether it is a legend of lines (then its <svg> is the legend's group: class, font and swatch width
+ * said once, x 0 where the names begin).
+ */
+interface Key {
+  svg: string;
+  height: number;
+  legend?: boolean;
+}
 const PLOT_H = CHART.height - CHART.top - CHART.bottom;
 /** Where a chart's plot lies across its drawing: its left edge and width, in pixels. */
 interface PlotBox {
@@ -36,8 +60,8 @@ interface PlotBox {
 }
 /** Layers per row of a histograms chart: three fit one column of the report's grid. */
 const HISTOGRAMS_PER_ROW = 3;
-/** The width of one layer's histogram and its labels, in the drawing's pixels. */
-const HISTOGRAM_CELL_WIDTH = 140;
+/** The width of one layer's histogram and its labels, in the drawing's pixels: a row of three as wide as a chart's drawing (a phone's 390 px holds it at CHART_TEXT_MIN; 140 each did not). */
+const HISTOGRAM_CELL_WIDTH = DRAWING_WIDTH / HISTOGRAMS_PER_ROW;
 /** The drawing width of a histograms chart: always a full row, so its text is the same size for 2 layers as for 6. */
 export const HISTOGRAMS_WIDTH = HISTOGRAMS_PER_ROW * HISTOGRAM_CELL_WIDTH;
 /** The font size of the charts' smallest text (tick labels, legends), in the drawing's pixels: the report's CSS sets it. */
@@ -66,8 +90,8 @@ export function drawingMaxWidth(width: number): number {
   return Math.floor((width * CHART_TEXT_MAX) / CHART_FONT);
 }
 /**
- * Characters of a legend line: the legend's 126 px right of its swatch hold about 22 characters of
- * its 10 px font (~5.5 px each); a longer name is wrapped between words.
+ * Characters of a legend line: 22 of its 10 px font's widest lower-case letters (6.35 px:
+ * TICK_CHAR_BOUNDS) take 140 px of the key's 156 right of its swatch; a longer name is wrapped between words.
  */
 const LEGEND_CHARS = 22;
 /** Pixels between the lines of one wrapped legend name. */
@@ -295,9 +319,9 @@ export function lineChart(o: LineChartOptions): string {
   });
   // A lone line named as its y axis (a run's loss, accuracy, learning rate) has no legend: the axis and the caption name it (32 such entries were ~3.7 KB of the main report).
   const namedByAxis = o.series.length === 1 && o.series[0].name === o.yLabel;
-  if (!namedByAxis) outer.push(o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors));
+  const key = namedByAxis ? undefined : o.layers && !legendFits(o.series) ? layerBar(o.series.map((s) => s.name), o.layers.index, colors) : legend(o.series.map((s) => s.name), colors);
   const axes = ` data-y0="${y0}" data-y1="${y1}"${log ? ' data-log' : ''}${logX ? ' data-logx' : ''}`;
-  return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes), 'line');
+  return frame(o, box, outer.join(''), plot(box, x0, x1, inner.join(''), o.time ?? false, axes), 'line', key);
 }
 
 /** Each series' colour: its layer's on the layer scale (LineChartData.layers), else the k-th of SERIES_COLORS, cycling. */
@@ -314,8 +338,8 @@ function seriesColors(o: LineChartData): string[] {
 const LEGEND_BOTTOM = CHART.height - 4;
 /** Pixels from one legend entry to the next, and the height of its swatch. */
 const LEGEND_ENTRY = { pitch: 16, swatch: 10 } as const;
-/** Where the legend's swatches and their text begin. */
-const LEGEND_X = { swatch: CHART.width - CHART.right + 10, text: CHART.width - CHART.right + 24 } as const;
+/** Where a legend's names begin in its key, right of their swatches (at the key's left edge): its x 0, so that a name writes no x. */
+const LEGEND_TEXT_X = 14;
 
 /** Whether a swatch and a name for each series fit in the legend's column, wrapped names included. */
 function legendFits(series: Series[]): boolean {
@@ -324,31 +348,35 @@ function legendFits(series: Series[]): boolean {
   return y - LEGEND_ENTRY.pitch + LEGEND_ENTRY.swatch <= LEGEND_BOTTOM;
 }
 
-/** A swatch and a name per series, top to bottom, each name wrapped as legendLines does. */
-function legend(names: string[], colors: string[]): string {
+/**
+ * A swatch and a name per series, top to bottom, each name wrapped as legendLines does. The key's
+ * <svg class="key legend"> says the names' font, the swatches' stroke width and where the names begin
+ * (x 0) once, so an entry writes only its y and its colour: a swatch is a stroke LEGEND_TEXT_X left of
+ * its name (186 entries wrote x, size and class each, ~9 KB of the main report).
+ */
+function legend(names: string[], colors: string[]): Key {
   let y = CHART.top;
-  return names
-    .map((name, k) => {
-      const text = legendText(name, LEGEND_X.text, y + 9);
-      const entry = `<rect x="${LEGEND_X.swatch}" y="${y}" width="${LEGEND_ENTRY.swatch}" height="${LEGEND_ENTRY.swatch}" fill="${colors[k]}"/>${text.svg}`;
-      y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
-      return entry;
-    })
-    .join('');
+  const entries = names.map((name, k) => {
+    const text = legendText(name, y + 9);
+    const swatch = `<path d="M${-LEGEND_TEXT_X} ${y + LEGEND_ENTRY.swatch / 2}h${LEGEND_ENTRY.swatch}" stroke="${colors[k]}"/>`;
+    y += LEGEND_ENTRY.pitch + LEGEND_LINE * (text.lines - 1);
+    return swatch + text.svg;
+  });
+  return { svg: entries.join(''), height: y, legend: true };
 }
 
 /**
- * A legend name as a <text> at (x, y) and how many lines it took: as is when it fits one line (the
- * main report has ~150 of these and little room left), else wrapped by legendLines, its whole text
- * the <title>.
+ * A legend name as a <text> at y (x 0: its group places it) and how many lines it took: as is when
+ * it fits one line, else wrapped by legendLines, its whole text the <title>. Its font is its group's
+ * (class="legend").
  */
-function legendText(name: string, x: number, y: number): { svg: string; lines: number } {
+function legendText(name: string, y: number): { svg: string; lines: number } {
   const lines = legendLines(name);
   const label =
     lines.length === 1 && lines[0] === name
       ? escapeHtml(name)
-      : `<title>${escapeHtml(name)}</title>${lines.map((line, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : LEGEND_LINE}">${escapeHtml(line)}</tspan>`).join('')}`;
-  return { svg: `<text x="${x}" y="${y}" class="legend">${label}</text>`, lines: lines.length };
+      : `<title>${escapeHtml(name)}</title>${lines.map((line, i) => `<tspan x="0" dy="${i === 0 ? 0 : LEGEND_LINE}">${escapeHtml(line)}</tspan>`).join('')}`;
+  return { svg: `<text y="${y}">${label}</text>`, lines: lines.length };
 }
 
 /** Pixels between the names on a layer bar: a line of the legend's 10 px font and a little room. */
@@ -360,12 +388,12 @@ const LAYER_BAR_PITCH = 12;
  * every second, third … so they are LAYER_BAR_PITCH apart at least, the first and the last among them,
  * each cut to the drawing's edge (fittedText). Each band names its layer in its <title> and carries data-layer.
  */
-function layerBar(names: string[], index: number[], colors: string[]): string {
+function layerBar(names: string[], index: number[], colors: string[]): Key {
   const order = index.map((layer, k) => ({ layer, k })).sort((a, b) => a.layer - b.layer);
   const n = order.length;
   const band = PLOT_H / n;
   const top = (i: number) => CHART.top + (n - 1 - i) * band;
-  const x = LEGEND_X.swatch;
+  const x = 0;
   const bands = order.map(({ layer, k }, i) => `<rect x="${x}" y="${px(top(i))}" width="${SCALE_BAR.width}" height="${px(band)}" fill="${colors[k]}" data-layer="${layer}"><title>${escapeHtml(names[k])}</title></rect>`);
   // Every stride-th band named, the first among them, and the last, for which the one before it gives way when too near.
   const stride = Math.ceil(LAYER_BAR_PITCH / band);
@@ -377,10 +405,10 @@ function layerBar(names: string[], index: number[], colors: string[]): string {
   const textX = x + SCALE_BAR.width + 6;
   const labels = named.map((i) => {
     const name = names[order[i].k];
-    const text = fittedText(name, CHART.width - textX - 2);
+    const text = fittedText(name, KEY_WIDTH - textX - 2);
     return `<text x="${textX}" y="${px(top(i) + band / 2 + 3.5)}" class="legend">${text === name ? '' : `<title>${escapeHtml(name)}</title>`}${escapeHtml(text)}</text>`;
   });
-  return `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>`;
+  return { svg: `<g class="layer-bar">${bands.join('')}${labels.join('')}</g>`, height: CHART.top + PLOT_H };
 }
 
 /** Options of barChart: one horizontal bar per row, its length a value on a log10 axis. */
@@ -405,7 +433,7 @@ export function barChart(o: BarChartOptions): string {
   const start = x0 - 0.25 * (x1 - x0 || 1);
   // Room for the longest label at the tick font; no legend on the right.
   const left = Math.max(CHART.left, 12 + Math.max(0, ...o.bars.map((b) => tickTextWidth(b.label))));
-  const width = CHART.width - left - 24;
+  const width = DRAWING_WIDTH - left - 24;
   const height = o.bars.length * BAR_ROW;
   const H = CHART.top + height + CHART.bottom;
   const at = (v: number) => left + ((Math.log10(v) - start) / (x1 - start || 1)) * width;
@@ -421,7 +449,7 @@ export function barChart(o: BarChartOptions): string {
   parts.push(xTickRow(o.ticks.map((t) => ({ x: at(t), label: fmt(t) })), CHART.top + height + 16, true));
   parts.push(`<path class="axes" d="M${left} ${CHART.top}V${CHART.top + height}h${width}"/>`);
   parts.push(`<text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text>`);
-  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${CHART.width} ${H}">${parts.join('')}</svg></figure>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="bars"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${DRAWING_WIDTH} ${H}">${parts.join('')}</svg></figure>`;
 }
 
 export interface HeatmapOptions {
@@ -513,6 +541,7 @@ export function heatmap(o: HeatmapOptions): string {
   const box = { left, width: CHART.width - CHART.right - left };
   const outer: string[] = [];
   const inner: string[] = [];
+  const key: string[] = [];
   const rowLabels = o.values.map((row, r) => {
     const y = layerRowFromTop(r, rows) * ch;
     // A row per layer (data-row), placed by its group (its cells share y); its cells in step order, so a cell's column is its index in the row.
@@ -525,16 +554,18 @@ export function heatmap(o: HeatmapOptions): string {
   outer.push(yTickColumn(px(left - TICK_LABEL_GAP), rowLabels));
   // Ticks up to the last traced step (a column's left edge is its step): x1 is past it, where no step was.
   outer.push(xTicks(box, cols > 0 ? niceTicks(x0, o.steps[cols - 1], 6, 1) : [], x0, x1, false));
-  // The scale as a bar, its largest value on top; then what the two colours off the scale mean.
-  const legendX = CHART.width - CHART.right + 10;
-  if (scale) outer.push(scaleBar(o.scaleId ?? `${o.id}-scale`, scale, legendX));
+  // The key: the scale as a bar, its largest value on top; then what the two colours off the scale mean.
+  if (scale) key.push(scaleBar(o.scaleId ?? `${o.id}-scale`, scale));
   let y = CHART.top + (scale ? SCALE_BAR.height + SCALE_BAR.gap : 0);
+  const offScale: string[] = [];
   for (const { color, label } of HEATMAP_OFF_SCALE) {
-    const text = legendText(label, legendX + SCALE_BAR.width + 6, y + 11);
-    outer.push(`<rect x="${legendX}" y="${y}" width="${SCALE_BAR.width}" height="14" fill="${color}"/>${text.svg}`);
+    const text = legendText(label, y + 11);
+    key.push(`<rect y="${y}" width="${SCALE_BAR.width}" height="14" fill="${color}"/>`);
+    offScale.push(text.svg);
     y += 20 + LEGEND_LINE * (text.lines - 1);
   }
-  return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap');
+  key.push(`<g class="legend" transform="translate(${SCALE_BAR.width + 6} 0)">${offScale.join('')}</g>`);
+  return frame({ ...o, xLabel: 'step' }, box, outer.join(''), plot(box, x0, x1, inner.join(''), true), 'heatmap', { svg: key.join(''), height: y });
 }
 
 /**
@@ -586,7 +617,8 @@ const SCALE_BAR_STOPS = 9;
  * value at each of scale.ticks (the ends among them). The group carries data-lo and data-hi, each
  * label its tick's data-value, for whoever reads the scale back.
  */
-function scaleBar(id: string, scale: HeatmapScale, x: number): string {
+function scaleBar(id: string, scale: HeatmapScale): string {
+  const x = 0;
   const stops = Array.from({ length: SCALE_BAR_STOPS }, (_, i) => `<stop offset="${i / (SCALE_BAR_STOPS - 1)}" stop-color="${heatmapColor(i / (SCALE_BAR_STOPS - 1))}"/>`);
   const at = (t: number) => CHART.top + (1 - (t - scale.lo) / (scale.hi - scale.lo)) * SCALE_BAR.height;
   const ticks = scale.ticks.map(
@@ -692,10 +724,25 @@ export function thinnedTicks(centres: number[], widths: number[], gap: number, k
   return n === 0 ? [] : keepLast && n > 1 && apart(0, n - 1) ? [0, n - 1] : [0];
 }
 
-/** A row of x tick labels under the plot, centred at their x (pixels), thinned by thinnedTicks from their widths (tickTextWidth), at height y. */
+/**
+ * Where a label `width` wide centred at `x` is drawn so that it stays within the drawing's [0, edge]:
+ * at x, or moved in just as far as it must (the last x tick of a plot sits at its right edge, a
+ * layer's name there ran past the drawing). The report's script places the ticks it redraws with it
+ * too, so it uses nothing outside itself.
+ */
+export function keptInside(x: number, width: number, edge: number): number {
+  return Math.max(width / 2, Math.min(x, edge - width / 2));
+}
+
+/**
+ * A row of x tick labels under the plot, centred at their x (pixels) or kept inside the drawing
+ * (keptInside), thinned by thinnedTicks from their widths (tickTextWidth), at height y.
+ */
 function xTickRow(ticks: { x: number; label: string }[], y: number, keepLast: boolean): string {
-  const kept = thinnedTicks(ticks.map((t) => t.x), ticks.map((t) => tickTextWidth(t.label)), TICK_GAP, keepLast);
-  return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(ticks[i].x)}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
+  const widths = ticks.map((t) => tickTextWidth(t.label));
+  const xs = ticks.map((t, i) => keptInside(t.x, widths[i], DRAWING_WIDTH));
+  const kept = thinnedTicks(xs, widths, TICK_GAP, keepLast);
+  return `<g class="xticks" transform="translate(0 ${y})">${kept.map((i) => `<text x="${px(xs[i])}">${escapeHtml(ticks[i].label)}</text>`).join('')}</g>`;
 }
 
 /** Where a chart's x tick labels sit: their baseline, 16 px below the plot. */
@@ -726,8 +773,14 @@ function plot(box: PlotBox, x0: number, x1: number, body: string, time: boolean,
   return `<svg class="plot"${attributes} x="${box.left}" y="${CHART.top}" width="${box.width}" height="${PLOT_H}" viewBox="${x0} 0 ${span} ${PLOT_H}" preserveAspectRatio="none"${time ? ` data-time data-x0="${x0}" data-x1="${x0 + span}"><rect class="hit" x="${x0}" width="${span}" height="${PLOT_H}"/` : ''}>${body}</svg>`;
 }
 
-function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, box: PlotBox, outer: string, inner: string, kind: string): string {
-  const { width: W, height: H, top, bottom } = CHART;
+/**
+ * A chart's figure: its caption, its drawing (DRAWING_WIDTH wide) and its key when it has one (an
+ * <svg class="key"> KEY_WIDTH wide, its height the key's; a legend's, see legend, starts LEGEND_TEXT_X left of its x 0).
+ */
+function frame(o: { id: string; title: string; xLabel: string; yLabel: string }, box: PlotBox, outer: string, inner: string, kind: string, key?: Key): string {
+  const { height: H, top, bottom } = CHART;
   const { left, width } = box;
-  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${W} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg></figure>`;
+  const keyBox = `${KEY_WIDTH} ${Math.ceil(key?.height ?? 0)}`;
+  const keySvg = !key ? '' : key.legend ? `<svg class="key legend" viewBox="${-LEGEND_TEXT_X} 0 ${keyBox}" stroke-width="${LEGEND_ENTRY.swatch}">${key.svg}</svg>` : `<svg class="key" viewBox="0 0 ${keyBox}">${key.svg}</svg>`;
+  return `<figure class="chart" id="${escapeHtml(o.id)}" data-kind="${kind}"><figcaption>${escapeHtml(unbrokenPercents(o.title))}</figcaption><svg viewBox="0 0 ${DRAWING_WIDTH} ${H}">${outer}${inner}<path class="axes" d="M${left} ${top}V${H - bottom}h${width}"/><text x="${left + width / 2}" y="${H - 6}" class="axis">${escapeHtml(o.xLabel)}</text><text transform="translate(14 ${top + PLOT_H / 2}) rotate(-90)" class="axis">${escapeHtml(o.yLabel)}</text></svg>${keySvg}</figure>`;
 }

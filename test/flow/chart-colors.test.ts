@@ -13,6 +13,7 @@ import { lineChart } from '../../src/flow/svg.js';
 import { createNetwork } from '../../src/api/network.js';
 import { SELU_PAPER } from '../../src/studies/paper-selu.js';
 import { expectError } from '../util/expect-error.js';
+import { legendOf } from '../util/chart-key.js';
 
 /** sRGB #rrggbb → CIELAB (D65). */
 function lab(hex: string): [number, number, number] {
@@ -76,7 +77,7 @@ describe('layer colours', () => {
       lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series: Array.from({ length: n }, (_, l) => ({ name: `layer ${l + 1}`, xs: [1, 2], ys: [1, 2] })), layers: { index: Array.from({ length: n }, (_, l) => l), count: n } });
     const few = chart(6);
     expect(few).not.toContain('class="layer-bar"');
-    expect([...few.matchAll(/width="10" height="10" fill="([^"]+)"\/><text [^>]*class="legend">([^<]+)</g)].map((m) => [m[1], m[2]])).toEqual(Array.from({ length: 6 }, (_, l) => [layerColor(l, 6), `layer ${l + 1}`]));
+    expect(legendOf(few).map((e) => [e.color, e.name])).toEqual(Array.from({ length: 6 }, (_, l) => [layerColor(l, 6), `layer ${l + 1}`]));
     const many = chart(30);
     const bar = /<g class="layer-bar">(.*?)<\/g>/.exec(many)![1];
     const bands = [...bar.matchAll(/<rect x="[^"]+" y="([^"]+)" width="[^"]+" height="[^"]+" fill="([^"]+)" data-layer="(\d+)"><title>([^<]+)<\/title><\/rect>/g)].map((m) => ({ y: Number(m[1]), color: m[2], layer: Number(m[3]), name: m[4] }));

@@ -3,14 +3,7 @@
 // the whole name stays in the legend's <title>, and the next entry starts below the wrapped lines.
 import { describe, expect, it } from 'vitest';
 import { legendLines, lineChart } from '../../src/flow/svg.js';
-
-/** Each legend entry: its swatch's y, its <title> (if wrapped) and its lines. */
-const legendOf = (svg: string) =>
-  [...svg.matchAll(/<rect x="[^"]+" y="([^"]+)" width="10"[^>]*\/><text [^>]*class="legend">(?:<title>([^<]*)<\/title>)?(.*?)<\/text>/g)].map((m) => ({
-    y: Number(m[1]),
-    title: m[2],
-    lines: m[2] === undefined ? [m[3]] : [...m[3].matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]),
-  }));
+import { keyOf, legendOf } from '../util/chart-key.js';
 
 describe('line chart legend', () => {
   it('keeps a short name on one line and wraps a long one between words, every line within 22 characters', () => {
@@ -29,10 +22,19 @@ describe('line chart legend', () => {
   it('draws each wrapped line, keeps the whole name as the title, and moves the next entry down; a name that fits is written as before', () => {
     const series = ['plain-sigmoid, 5 layers, lr 0.1', 'ReLU + batch norm, 32 layers', 'short'].map((name) => ({ name, xs: [1, 2], ys: [0.1, 0.2] }));
     const legend = legendOf(lineChart({ id: 'c', title: 't', xLabel: 'x', yLabel: 'y', series }));
-    expect(legend.map((e) => e.title)).toEqual([series[0].name, series[1].name, undefined]);
+    expect(legend.map((e) => e.wrapped && e.name)).toEqual([series[0].name, series[1].name, false]);
     expect(legend.map((e) => e.lines.join(' '))).toEqual(series.map((s) => s.name));
     expect(legend[0].lines.length).toBe(2);
     expect(legend[1].y - legend[0].y).toBe(16 + 11);
     expect(legend[2].y - legend[1].y).toBe(16 + 11 * (legend[1].lines.length - 1));
+  });
+
+  it("says once, on the key, what its entries share: an entry writes its swatch's y and colour and its name's y, nothing more (186 entries wrote x, size and class each, ~9 KB of the main report)", () => {
+    const series = Array.from({ length: 6 }, (_, l) => ({ name: `hidden ${l + 1}`, xs: [1, 2], ys: [l, l + 1] }));
+    const chart = lineChart({ id: 'c', title: 't', xLabel: 'step', yLabel: '‖∂C/∂b‖', series, layers: { index: [0, 1, 2, 3, 4, 5], count: 7 } });
+    expect(chart).toMatch(/<svg class="key legend" viewBox="-14 0 170 \d+" stroke-width="10">/);
+    const elements = [...keyOf(chart)!.matchAll(/<(\w+)((?: [\w-]+="[^"]*")*)\/?>/g)].map((m) => `${m[1]}:${[...m[2].matchAll(/ ([\w-]+)=/g)].map((a) => a[1]).join(',')}`);
+    expect(new Set(elements)).toEqual(new Set(['path:d,stroke', 'text:y']));
+    expect(legendOf(chart).map((entry) => entry.name)).toEqual(series.map((s) => s.name));
   });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEATMAP_NO_VALUE, HEATMAP_OFF_SCALE, HEATMAP_ZERO } from '../../src/flow/chart-colors.js';
 import { barChart, heatmap, heatmapScale, lineChart } from '../../src/flow/svg.js';
+import { offScaleOf } from '../util/chart-key.js';
 
 describe('charts on a log axis', () => {
   it('lineChart with logX: points at log10 x, ticks at the data x values, non-positive x left out', () => {
@@ -42,12 +43,12 @@ describe('charts on a log axis', () => {
     expect(fills.slice(0, 2).every((f) => f !== HEATMAP_ZERO && f !== HEATMAP_NO_VALUE)).toBe(true);
     expect([...svg.matchAll(/class="legend" data-value="[^"]+">([^<]+)</g)].map((m) => m[1])).toEqual(['-3', '-2.5', '-2', '-1.5', '-1']);
     // Each entry's swatch and its words: a label too long for a line is wrapped, whole in its <title>.
-    const offScale = [...svg.matchAll(/fill="([^"]+)"\/><text [^>]*class="legend">(?:<title>([^<]*)<\/title>)?([^<]*)/g)].map((m) => [m[1], m[2] ?? m[3]]);
+    const offScale = offScaleOf(svg);
     expect(offScale).toEqual([[HEATMAP_ZERO, '−∞ (log of 0): no gradient reached the layer'], [HEATMAP_NO_VALUE, 'no value (NaN or +∞)']]);
     expect(offScale).toEqual(HEATMAP_OFF_SCALE.map((entry) => [entry.color, entry.label]));
     // A map of zeros only has no scale to show: the two entries off it remain.
     const zeros = heatmap({ id: 'z', title: 't', yLabel: 'layer', rowLabels: ['a'], steps: [1, 2], values: [[-Infinity, -Infinity]] });
-    expect([...zeros.matchAll(/class="legend">(?:<title>([^<]*)<\/title>)?([^<]*)/g)].map((m) => m[1] ?? m[2])).toEqual(HEATMAP_OFF_SCALE.map((entry) => entry.label));
+    expect(offScaleOf(zeros).map(([, label]) => label)).toEqual(HEATMAP_OFF_SCALE.map((entry) => entry.label));
   });
 
   it('heatmap: round step ticks between the first traced step and the last, none past it', () => {

@@ -150,6 +150,31 @@ describe.skipIf(!CHROMIUM_PATH)(`report chart text at a phone's and a desktop's 
       for (const label of zoomed) expect(label).toMatch(/^12,0\d\d$/);
       // Nothing sticks out of the page sideways: a chart wider than the screen scrolls in its own box, all of it within reach.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      // Every chart fits its box, a phone's too (at 390 px each scrolled sideways in its box, its key out of sight): its key
+      // (the legend, svg.key) beside its drawing where the column holds both, under it on a phone, at the drawing's scale.
+      const layout = await page.$$eval('figure.chart', (figures) =>
+        figures.map((figure) => {
+          const drawing = figure.querySelector(':scope > svg:not(.key)') as SVGSVGElement;
+          const key = figure.querySelector(':scope > svg.key') as SVGSVGElement | null;
+          const [d, k] = [drawing.getBoundingClientRect(), key?.getBoundingClientRect()];
+          return {
+            id: figure.id,
+            past: figure.scrollWidth - figure.clientWidth,
+            key: k && (k.top >= d.bottom - 0.5 ? 'under' : k.left >= d.right - 0.5 && Math.abs(k.top - d.top) < 0.5 ? 'beside' : 'elsewhere'),
+            scales: key ? Math.abs(key.getScreenCTM()!.a - drawing.getScreenCTM()!.a) < 1e-3 : true,
+            // x tick labels cut by the drawing's edge (the last one of a plot sits at its right edge).
+            cut: Array.from(drawing.querySelectorAll('g.xticks text'), (t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+              .filter(({ r }) => r.left < d.left - 0.5 || r.right > d.right + 0.5)
+              .map(({ text }) => text),
+          };
+        }),
+      );
+      expect(layout.filter((chart) => chart.past > 0).map((chart) => `${chart.id}: ${chart.past} px`)).toEqual([]);
+      expect(layout.filter((chart) => !chart.scales).map((chart) => chart.id)).toEqual([]);
+      expect(layout.filter((chart) => chart.cut.length > 0).map((chart) => `${chart.id}: ${chart.cut.join(', ')}`)).toEqual([]);
+      const keyed = layout.filter((chart) => chart.key !== undefined);
+      expect(keyed.length).toBeGreaterThan(10);
+      for (const chart of keyed) expect(chart.key, chart.id).toBe(width < 500 ? 'under' : 'beside');
       const reach = await page.$$eval('figure.chart', (figures) =>
         figures.map((figure) => {
           figure.scrollLeft = figure.scrollWidth;

@@ -173,7 +173,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
       // Its x axis names the layers ('hidden 1' … 'output'), not positions; the legend names the steps.
       expect(await page.$$eval(`#run-${i}-norm-vs-layer g.xticks text`, (t) => t.map((e) => e.textContent))).toEqual(layers.map((l) => trace.layerLabel(l - 1)));
       expect(await page.locator(`#run-${i}-norm-vs-layer text.axis`).first().textContent()).toBe('layer (input side at the left)');
-      expect(await page.$$eval(`#run-${i}-norm-vs-layer text.legend`, (t) => t.map((e) => e.textContent))).toEqual([0, trace.length - 1].map((r) => `step ${trace.steps[r]}`));
+      expect(await page.$$eval(`#run-${i}-norm-vs-layer svg.key text`, (t) => t.map((e) => e.textContent))).toEqual([0, trace.length - 1].map((r) => `step ${trace.steps[r]}`));
       const byLayer = (metric: 'biasGradNorm' | 'saturatedFraction' | 'deadFraction', count: number) =>
         Array.from({ length: count }, (_, l) => ({ xs: trace.steps, ys: trace.series(metric, l) }));
       await expectLines(page, `#run-${i}-norm-over-time`, byLayer('biasGradNorm', trace.layers));
@@ -199,7 +199,7 @@ describe.skipIf(!CHROMIUM_PATH)(`HTML report in headless Chromium ${CHROMIUM_PAT
         const placed = await page.$$eval(`#run-${i}-hist-${h.step} g.histogram`, (cells) =>
           cells.map((cell) => {
             const [bars, axis] = [cell.querySelector('path.bars')!.getBoundingClientRect(), cell.querySelector('path.axes')!.getBoundingClientRect()];
-            const scale = axis.width / 120; // the axis line is 120 units of the drawing long
+            const scale = axis.width / 110; // the axis line is 110 units of the drawing long (a cell of 130, 10 each side)
             return { left: bars.left - axis.left, right: bars.right - axis.right, bottom: bars.bottom - axis.top, height: bars.height / scale };
           }),
         );

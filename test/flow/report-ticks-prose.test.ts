@@ -2,7 +2,7 @@
 // range, whole steps on a step axis; the charts use it for step axes and linear y axes; report prose
 // sets a `backticked` span as code, escaped, and never shows its backticks.
 import { describe, expect, it } from 'vitest';
-import { lineChart, niceTicks, thinnedTicks, TICK_GAP, tickTextWidth } from '../../src/flow/svg.js';
+import { DRAWING_WIDTH, keptInside, lineChart, niceTicks, thinnedTicks, TICK_GAP, tickTextWidth } from '../../src/flow/svg.js';
 import { proseHtml, renderReport } from '../../src/flow/report-html.js';
 import { yLabelsOf } from '../util/svg-labels.js';
 
@@ -42,12 +42,19 @@ describe('charts over layers', () => {
     lineChart({ id: 'l', title: 't', xLabel: 'layer', yLabel: 'y', xNames: names, series: [{ name: 's', xs: names.map((_, i) => i + 1), ys: names.map(() => 1) }] });
   const ticksAt = (svg: string) => [.../<g class="xticks"[^>]*>(.*?)<\/g>/.exec(svg)![1].matchAll(/<text x="([^"]+)">([^<]+)</g)].map((m) => ({ x: Number(m[1]), name: m[2] }));
 
-  it('ticks each layer by its name where the names fit, at its own position', () => {
+  it('ticks each layer by its name where the names fit, at its own position, the last kept inside the drawing', () => {
     const names = ['hidden 1', 'hidden 2', 'hidden 3', 'output'];
     const ticks = ticksAt(chart(names));
     expect(ticks.map((t) => t.name)).toEqual(names);
-    // Positions 1 … 4 over the plot (64 … 410 px): evenly apart, the first at its left edge.
-    expect(ticks.map((t) => t.x)).toEqual([64, 179.3, 294.7, 410]);
+    // Positions 1 … 4 over the plot (64 … 380 px): evenly apart, the first at its left edge; the last,
+    // at its right edge, would run past the drawing's (390 px): it ends there instead.
+    expect(ticks.map((t) => t.x)).toEqual([64, 169.3, 274.7, +(DRAWING_WIDTH - tickTextWidth('output') / 2).toFixed(1)]);
+  });
+
+  it('keeps a label inside the drawing: at its centre where it fits, else moved in just as far as it must', () => {
+    expect(keptInside(200, 40, 390)).toBe(200);
+    expect(keptInside(380, 40, 390)).toBe(370);
+    expect(keptInside(10, 40, 390)).toBe(20);
   });
 
   it('names as many as fit, evenly spaced, the first and the last included, each at its own position', () => {
@@ -56,7 +63,7 @@ describe('charts over layers', () => {
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(ticks.length).toBeLessThan(names.length);
     expect([ticks[0].name, ticks.at(-1)!.name]).toEqual([names[0], names.at(-1)]);
-    for (const { x, name } of ticks) expect(x).toBeCloseTo(64 + (names.indexOf(name) / (names.length - 1)) * 346, 0);
+    for (const { x, name } of ticks) expect(x).toBeCloseTo(keptInside(64 + (names.indexOf(name) / (names.length - 1)) * 316, tickTextWidth(name), DRAWING_WIDTH), 0);
     // No two nearer than their half-widths and TICK_GAP: each name's width bounded by tickTextWidth
     // (its characters' widths in Chromium's widest common sans font, DejaVu Sans: 6.4 px a digit or
     // most lower-case letters, 4 a hyphen, 3.2 a space at the 10 px tick font).

@@ -1,0 +1,38 @@
+/**
+ * A chart's key as the report's SVG writes it (svg.ts: an <svg class="key"> beside the drawing), read
+ * back for the tests: its legend's entries (a swatch per line, its name beside it), a heatmap's
+ * entries off its colour scale.
+ */
+
+/** The markup of a chart's key (its <svg class="key">), or undefined where it has none. */
+export const keyOf = (figure: string): string | undefined => /<svg class="key[^"]*"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1];
+
+/** A name of the key as written: its lines (tspans when wrapped) and its whole text (the <title> of a wrapped one). */
+function nameOf(text: string): { name: string; lines: string[]; wrapped: boolean } {
+  const title = /^<title>([^<]*)<\/title>/.exec(text);
+  const lines = title ? [...text.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]) : [text];
+  return { name: title ? title[1] : text, lines, wrapped: title !== null };
+}
+
+/** The names of a legend (its <text y> elements), in order, each with its y. */
+const namesOf = (key: string) => [...key.matchAll(/<text y="([^"]+)">(.*?)<\/text>/g)].map((m) => ({ y: Number(m[1]), ...nameOf(m[2]) }));
+
+/** A line chart's legend entries, top to bottom: each swatch's colour and top, and the name beside it ([] without a legend). */
+export function legendOf(figure: string): { color: string; y: number; name: string; lines: string[]; wrapped: boolean }[] {
+  // A legend is its key's <svg class="key legend">, its names at x 0.
+  const legend = /<svg class="key legend"[^>]*>(.*?)<\/svg>/s.exec(figure)?.[1];
+  if (!legend) return [];
+  // A swatch is a stroke 14 px left of its name, through its middle (its top + 5).
+  const swatches = [...legend.matchAll(/<path d="M-14 ([^h]+)h10" stroke="([^"]+)"\/>/g)].map((m) => ({ y: Number(m[1]) - 5, color: m[2] }));
+  const names = namesOf(legend);
+  if (names.length !== swatches.length) throw new Error(`legendOf: ${swatches.length} swatches beside ${names.length} names`);
+  return swatches.map((swatch, i) => ({ ...swatch, name: names[i].name, lines: names[i].lines, wrapped: names[i].wrapped }));
+}
+
+/** A heatmap's entries off its colour scale, top to bottom: each one's colour and its words. */
+export function offScaleOf(figure: string): [color: string, label: string][] {
+  const key = keyOf(figure) ?? '';
+  const colors = [...key.matchAll(/<rect y="[^"]+" width="14" height="14" fill="([^"]+)"\/>/g)].map((m) => m[1]);
+  const labels = namesOf(/<g class="legend"[^>]*>(.*)<\/g>/s.exec(key)?.[1] ?? '').map((n) => n.name);
+  return colors.map((color, i) => [color, labels[i]]);
+}
