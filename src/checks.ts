@@ -4,7 +4,8 @@
  * and the studies: a width, a whole number, a number within a Range, an activation, a choice from
  * a list. Each throws INVALID_OPTION naming `where` and what it got.
  */
-import { describeValue, invalidOption, quoted, shorten, shown } from './errors.js';
+import { describeValue, GradscopeError, invalidOption, quoted, shorten, shown } from './errors.js';
+import { grouped } from './counted.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from './kernels.js';
 import { didYouMean } from './suggest.js';
 
@@ -32,15 +33,30 @@ export function checkWhole(value: unknown, name: string, min: number, bound?: Bo
 }
 
 /**
- * `length` if it is a whole number of elements ≥ 0; INVALID_OPTION naming the backend and the call
- * otherwise. The one check every backend's alloc and allocUninitialized run: the wasm allocator
- * took −1 or 1.5 as a tensor of that length (a view of it then threw a raw RangeError, or was cut
- * short) and NaN as a request to grow by NaN pages; ref's typed arrays threw RangeError on −1 and
- * made NaN or '8' an empty or 8-element tensor in silence. Allocation is off the kernels' hot path
- * (a training call allocates its buffers once).
+ * The most elements a tensor holds on any backend: 2³⁰, the float32 values wasm32's 4 GiB of memory
+ * addresses (wasm refuses less than that where its memory is in use). ref, with no limit of its
+ * own, refuses beyond it too, so what runs on ref is not refused on wasm for a tensor's length alone.
+ */
+export const MAX_TENSOR_LENGTH = 2 ** 30;
+
+/**
+ * `length` if it is a whole number of elements ≥ 0 (else INVALID_OPTION) and at most
+ * MAX_TENSOR_LENGTH (else OUT_OF_MEMORY), naming the backend and the call. The one check every
+ * backend's alloc and allocUninitialized run: the wasm allocator took −1 or 1.5 as a tensor of that
+ * length (a view of it then threw a raw RangeError, or was cut short) and NaN as a request to grow
+ * by NaN pages; ref's typed arrays threw RangeError on −1 and made NaN or '8' an empty or 8-element
+ * tensor in silence, and made 2³¹ elements (16 GiB of untouched pages) that wasm could never hold.
+ * Allocation is off the kernels' hot path (a training call allocates its buffers once).
  */
 export function checkTensorLength(length: unknown, backend: string, call: 'alloc' | 'allocUninitialized'): number {
-  return checkWhole(length, `${backend}: ${call}`, 0, undefined, 'elements');
+  checkWhole(length, `${backend}: ${call}`, 0, undefined, 'elements');
+  if ((length as number) > MAX_TENSOR_LENGTH) {
+    throw new GradscopeError(
+      'OUT_OF_MEMORY',
+      `${backend}: ${call}: a tensor of ${grouped(length as number)} elements is more than the ${grouped(MAX_TENSOR_LENGTH)} (2^30: 4 GiB of float32, all wasm32 addresses) a tensor holds on any backend; nothing was allocated`,
+    );
+  }
+  return length as number;
 }
 
 /**

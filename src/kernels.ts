@@ -80,7 +80,11 @@ export interface Kernels<T extends Tensor = Tensor> {
   readonly precision: 'f32' | 'f64';
 
   // ---- memory ----
-  /** A zero-filled tensor of `length` elements. */
+  /**
+   * A zero-filled tensor of `length` elements: a whole number from 0 to MAX_TENSOR_LENGTH (2³⁰, all
+   * wasm32 addresses as float32) on every backend (INVALID_OPTION, OUT_OF_MEMORY beyond), and
+   * OUT_OF_MEMORY where the backend's memory cannot hold it; nothing is allocated on refusal.
+   */
   alloc(length: number): T;
   /**
    * A tensor of `length` elements whose values are whatever its memory held: for a block its caller
@@ -89,10 +93,10 @@ export interface Kernels<T extends Tensor = Tensor> {
    */
   allocUninitialized(length: number): T;
   /**
-   * Returns the tensor's memory for reuse; the handle must not be used again. On wasm any later use
-   * of it (a kernel, view, write) throws DISPOSED, since its block may be another tensor's by then,
-   * and a second free does nothing. ref's tensors are arrays of their own, collected when unreferenced:
-   * its free does nothing.
+   * Returns the tensor's memory for reuse; the handle must not be used again: on every backend any
+   * later use of it (a kernel, view, write) throws DISPOSED, since on wasm its block may be another
+   * tensor's by then (ref's arrays are their own, collected when unreferenced, and refused alike), and
+   * a second free does nothing.
    */
   free(t: T): void;
   /**

@@ -5,6 +5,7 @@
  */
 import { checkChoice, checkKnownKeys, checkTensorLength } from '../checks.js';
 import { isTypedNumberArray } from '../data/matrix.js';
+import { GradscopeError } from '../errors.js';
 import type { Activation, FloatArray, Kernels, Loss, OutputActivation, WriteFault } from '../kernels.js';
 import { activation, activationPrime, softplus } from './activations.js';
 import { curvatureKernels } from './curvature.js';
@@ -12,6 +13,7 @@ import { normalizationKernels } from './normalization.js';
 import { residualKernels } from './residual.js';
 import { samplingKernels } from './sampling.js';
 import { statsKernels } from './stats.js';
+import { refusingFreedTensors } from './freed-tensors.js';
 
 /** Options of createRefKernels. */
 export interface RefOptions {
@@ -28,12 +30,12 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
   const precision = checkChoice(options.precision ?? 'f64', ['f32', 'f64'] as const, 'createRefKernels: precision');
   const Array = precision === 'f64' ? Float64Array : Float32Array;
   const name = precision === 'f64' ? 'ref' : 'ref-f32';
-  const kernels: Kernels<RefTensor> = {
+  // free is refusingFreedTensors': it records the tensor, which every later use then refuses.
+  const kernels: Omit<Kernels<RefTensor>, 'free'> = {
     name,
     precision,
-    alloc: (length) => new Array(checkTensorLength(length, name, 'alloc')),
-    allocUninitialized: (length) => new Array(checkTensorLength(length, name, 'allocUninitialized')),
-    free: () => {},
+    alloc: (length) => allocated(Array, checkTensorLength(length, name, 'alloc'), name, 'alloc'),
+    allocUninitialized: (length) => allocated(Array, checkTensorLength(length, name, 'allocUninitialized'), name, 'allocUninitialized'),
     allOrNothing: (build) => build(), // what a failed build allocated is collected with it
     view: (t) => t,
     write: (t, src, offset = 0) => t.set(src, offset),
@@ -206,7 +208,17 @@ export function createRefKernels(options: RefOptions = {}): Kernels<RefTensor> {
     ...samplingKernels,
     ...statsKernels,
   };
-  return kernels;
+  return refusingFreedTensors(kernels);
+}
+
+/** A zero-filled array of `length` (checked), or OUT_OF_MEMORY where the engine cannot allocate it (a raw RangeError otherwise). */
+function allocated(Array: Float64ArrayConstructor | Float32ArrayConstructor, length: number, backend: string, call: string): RefTensor {
+  try {
+    return new Array(length);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new GradscopeError('OUT_OF_MEMORY', `${backend}: ${call}: the JavaScript engine could not allocate ${length * Array.BYTES_PER_ELEMENT} bytes for a tensor of ${length} elements (${String(error)}); nothing was allocated`);
+  }
 }
 
 function softmaxRow(a: FloatArray, z: FloatArray, offset: number, n: number): void {

@@ -6,7 +6,7 @@
  * before the core is called. Live handles are untouched plain objects: V8 moves only the freed one
  * to slow properties, so the kernels' hot path reads `ptr` as before.
  */
-import { GradscopeError } from '../errors.js';
+import { usedAfterFree } from '../used-after-free.js';
 
 /** Handles freed, so that a second free() gives back nothing (the block may be another tensor's by then). */
 const freed = new WeakSet<object>();
@@ -22,10 +22,7 @@ export function refuseAfterFree(t: { readonly ptr: number; readonly length: numb
   const length = t.length;
   Object.defineProperty(t, 'ptr', {
     get(): never {
-      throw new GradscopeError(
-        'DISPOSED',
-        `${backend}: a tensor of ${length} elements was used after free(): its memory may be another tensor's now; allocate a new one with alloc()`,
-      );
+      throw usedAfterFree(backend, length);
     },
     configurable: false,
     enumerable: true,
