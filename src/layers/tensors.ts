@@ -6,6 +6,39 @@
 import type { Kernels, Tensor } from '../kernels.js';
 import type { Parameter, StateBuffer } from './layer.js';
 
+/** How a growth under reserveAllOrNothing is undone (the grown buffer freed, the old one back) or kept (the old one freed). */
+interface Growth {
+  undo(): void;
+  keep(): void;
+}
+
+/** The growths of the reserveAllOrNothing under way, if one is. */
+let growing: Growth[] | null = null;
+
+/**
+ * Runs `reserve` (a stack's, an engine's) all or nothing: the row tensors it grows keep their old
+ * buffers until it returns, then free them; if it throws (out of memory partway), every buffer it
+ * grew is freed and each tensor has its old one and rows back, so a larger batch refused leaves the
+ * memory and the buffers as they were. Holding both at once is what the engines' checks count
+ * (checkBatchFits: the new buffers above the top, the old ones held).
+ */
+export function reserveAllOrNothing(reserve: () => void): void {
+  const outer = growing;
+  const growths: Growth[] = [];
+  growing = growths;
+  try {
+    reserve();
+  } catch (error) {
+    for (const growth of growths.reverse()) growth.undo();
+    throw error;
+  } finally {
+    growing = outer;
+  }
+  // Kept: the enclosing call's to keep or undo, if there is one.
+  if (outer) outer.push(...growths);
+  else for (const growth of growths) growth.keep();
+}
+
 /** A `[rows][width]` tensor that `reserve` keeps large enough for the batch. Read `.tensor` after each reserve. */
 export class RowTensor<T extends Tensor> {
   tensor: T;
@@ -23,13 +56,25 @@ export class RowTensor<T extends Tensor> {
   /**
    * Room for at least `rows` rows. The larger buffer is had before the old one is freed: if it
    * cannot be (out of memory), the tensor keeps the old buffer and its rows, instead of a freed one.
+   * Under reserveAllOrNothing the old one is freed only once every growth of the call is had.
    */
   reserve(rows: number): void {
     if (rows <= this.rows) return;
     const grown = this.k.alloc(rows * this.width);
-    this.k.free(this.tensor);
+    const [old, oldRows] = [this.tensor, this.rows];
     this.tensor = grown;
     this.rows = rows;
+    if (growing === null) {
+      this.k.free(old);
+      return;
+    }
+    growing.push({
+      undo: () => {
+        this.k.free(grown);
+        [this.tensor, this.rows] = [old, oldRows];
+      },
+      keep: () => this.k.free(old),
+    });
   }
 
   dispose(): void {
@@ -58,7 +103,9 @@ export class LazyRowTensor<T extends Tensor> {
   }
 
   reserve(batch: number): void {
-    this.capacity = Math.max(this.capacity, batch);
+    const capacity = this.capacity;
+    this.capacity = Math.max(capacity, batch);
+    growing?.push({ undo: () => void (this.capacity = capacity), keep: () => {} });
     this.rows?.reserve(batch);
   }
 

@@ -20,7 +20,7 @@ import type { LayerStack, StateBuffer } from '../layers/layer.js';
 import { ResidualBlock } from '../layers/residual.js';
 import { stateDict } from '../layers/state-dict.js';
 import { BATCH_NORM_BLOCKING_ROWS, BATCH_NORM_MIN_ROWS, parameterCountOfSpecs, widthAfter, type CheckedSpec } from '../layers/spec.js';
-import { RowTensor } from '../layers/tensors.js';
+import { reserveAllOrNothing, RowTensor } from '../layers/tensors.js';
 import { lsuvTargetsOf, type LsuvTarget } from '../layers/lsuv.js';
 import { flowTapsOf } from '../layers/flow-taps.js';
 import type { FlowTaps } from '../flow-taps.js';
@@ -213,9 +213,13 @@ export class BlockEngine<T extends Tensor = Tensor> implements Trainable<T> {
     const { perRow, tensors } = rowStorageOf(this.specs, this.inputSize);
     // All of the new buffers, not what they add to the old ones (which leave holes they may not fit: engine.ts).
     checkBatchFits(this.kernels, rows, perRow, tensors);
-    this.stack.reserve(rows);
-    this.inputRows.reserve(rows);
-    this.targetRows.reserve(rows);
+    // All or nothing: an engine that will not grow its memory as far as the check allowed (below wasm32's
+    // 4 GiB) leaves every buffer as it was, none grown and held, as the dense engine does (engine.ts).
+    reserveAllOrNothing(() => {
+      this.stack.reserve(rows);
+      this.inputRows.reserve(rows);
+      this.targetRows.reserve(rows);
+    });
     this.capacity = rows;
   }
 

@@ -4,7 +4,8 @@
  * The core's memory.grow is stubbed to refuse past a few pages more, as V8 refuses past its maximum,
  * so the boundary is reached with kilobytes: each refusal is OUT_OF_MEMORY naming the bytes asked
  * and the sizes the memory was to grow between, and the network keeps what it held (its batch
- * buffers included: they were freed before the larger ones were had, and a refusal left none).
+ * buffers included: they were freed before the larger ones were had, and a refusal left none; a
+ * block network kept the buffers it had grown before the refusal, holding more memory than before).
  */
 import { expect, it } from 'vitest';
 import { createNetwork, type Network } from '../../src/api/network.js';
@@ -42,6 +43,25 @@ it('a network, a data set or a batch the engine will not grow memory for is OUT_
   await expectError(() => net.train(rows(5000), targets(5000)), 'OUT_OF_MEMORY', refused);
   expect(held(net)).toEqual(before);
   // The rows fit; a batch of all of them does not.
+  await expectError(() => net.train(rows(600), targets(600), { batchSize: 600 }), 'OUT_OF_MEMORY', refused);
+  expect(held(net)).toEqual(before);
+  expect(net.predict(rows(4))).toEqual(outputs);
+  mostBytes = Infinity;
+  expect(net.train(rows(600), targets(600), { batchSize: 600 }).epochs[0].batches).toBe(1);
+  net.dispose();
+});
+
+it('a block network refused a larger batch keeps its buffers and gives back the memory of those it grew', async () => {
+  const net = await createNetwork({
+    inputs: 100,
+    layers: [{ type: 'dense', units: 100, activation: 'relu' }, { type: 'layer-norm' }, { type: 'dense', units: 10, activation: 'softmax' }],
+    seed: 1,
+    backend: kernels,
+  });
+  net.train(rows(64), targets(64), { batchSize: 64 });
+  const outputs = net.predict(rows(4));
+  mostBytes = memory.buffer.byteLength + 4 * 65536; // four pages more, and no further: some of the larger buffers fit, not all
+  const before = held(net);
   await expectError(() => net.train(rows(600), targets(600), { batchSize: 600 }), 'OUT_OF_MEMORY', refused);
   expect(held(net)).toEqual(before);
   expect(net.predict(rows(4))).toEqual(outputs);
