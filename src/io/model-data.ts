@@ -5,7 +5,7 @@
 import { GradscopeError, invalidOption } from '../errors.js';
 import type { Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkObjectArgument, checkUnits } from '../checks.js';
-import { checkLoss, checkLossPairing } from '../network/config.js';
+import { checkLoss, checkLossPairing, checkOutputUnits } from '../network/config.js';
 import { checkModelData, type ModelData } from '../network/model-file.js';
 import { checkModelLimits } from '../model-limits.js';
 import { checkLoadOptions, checkNetwork, Network, networkOfData, type LoadOptions } from '../api/network.js';
@@ -54,6 +54,8 @@ export function checkArchitecture(model: Pick<ModelData, 'loss' | 'sizes' | 'act
   if (model.activations.length !== model.sizes.length - 1) {
     throw badModel(where, `${model.activations.length} activations for ${model.sizes.length - 1} layers`);
   }
+  const last = model.activations.length - 1;
+  checkOutputUnits(model.activations[last], model.sizes[last + 1], `${where}: layer ${last}`, badModel);
   asModelError(where, () => checkLossPairing(model.loss, model.activations));
 }
 

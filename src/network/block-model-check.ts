@@ -10,9 +10,9 @@ import { checkUnits } from '../checks.js';
 import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
-import { activationOf, checkLayerSpecs, namedDenseFanIns, type CheckedSpec } from '../layers/spec.js';
+import { activationOf, checkLayerSpecs, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
 import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail } from '../model-limits.js';
-import { checkLoss, checkLossPairing } from './config.js';
+import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
@@ -39,6 +39,7 @@ export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; 
     throw fail(`${where}.layers`, `${elements} parameters and state values exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
   }
   const output = activationOf(layers[layers.length - 1]) ?? 'linear';
+  checkOutputUnits(output, widthAfter(layers, inputs), `${where}.layers[${layers.length - 1}]`, fail);
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, [output]));
   return { loss, inputs, layers, layout };
 }

@@ -5,7 +5,7 @@
  */
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
-import { checkModelLimits, MODEL_LIMITS } from '../model-limits.js';
+import { checkModelLimits, MODEL_LIMITS, type Fail } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
@@ -121,6 +121,22 @@ export function checkSoftmaxUnits(output: OutputActivation, units: number, where
 
 /** Why checkSoftmaxUnits refuses, without its way out in createNetwork's words: `gradscope train` finds the refusal by it and says its own. */
 export const SOFTMAX_OF_ONE = 'a softmax output of 1 unit is always 1 (loss 0, gradient 0: nothing trains)';
+
+/**
+ * checkSoftmaxUnits' rule for a model's output layer (`where`): a file's, refused as it is read
+ * (BAD_MODEL_FILE through `fail`), or model data handed to a loader or an exporter. Every reader
+ * runs it before the loss's pairing, through the architecture checks each format shares
+ * (modelFromJSON, checkModelData, checkArchitecture, checkBlockArchitecture): the model's output
+ * is 1 whatever its input, so neither predict() nor training could show anything of it. Its way
+ * out is said in the model's words (its output activation and loss), which the user changes where
+ * the model is made (Keras: Dense(1, activation='sigmoid') with binary_crossentropy), on the API
+ * and the command line alike: no option of theirs made the shape.
+ */
+export function checkOutputUnits(output: OutputActivation, units: number, where: string, fail: Fail): void {
+  if (output === 'softmax' && units === 1) {
+    throw fail(where, `${SOFTMAX_OF_ONE}; for one target use output activation 'sigmoid' with loss 'binary-cross-entropy', or give the output 2 units`);
+  }
+}
 
 /** Why a hidden layer cannot be softmax (checkLossPairing; a model file says it at the layer's activation). */
 export const HIDDEN_SOFTMAX = 'softmax is only allowed on the output layer';

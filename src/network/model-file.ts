@@ -9,7 +9,7 @@
 import { describeValue, GradscopeError, invalidOption } from '../errors.js';
 import type { FloatArray, Loss, OutputActivation } from '../kernels.js';
 import { checkActivation, checkUnits, keysOf } from '../checks.js';
-import { checkLoss, checkLossPairing, HIDDEN_SOFTMAX } from './config.js';
+import { checkLoss, checkLossPairing, checkOutputUnits, HIDDEN_SOFTMAX } from './config.js';
 import { CHECKPOINT_FIELD, checkFileFields, checkModelLimits, checkStoredTensor, optionFault, rethrowThrough, type Fail } from '../model-limits.js';
 import type { BlockModelData, ImportNotes } from '../layers/block-model.js';
 import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
@@ -174,6 +174,8 @@ export function modelFromJSON(json: unknown): ModelData {
     fields.push(layer as Record<string, unknown>);
   }
   checkModelLimits(sizes, 'layers', bad);
+  const last = layers.length - 1;
+  checkOutputUnits(activations[last], sizes[last + 1], `layers[${last}]`, bad);
   rethrowAsBad('loss', () => checkLossPairing(loss, activations));
 
   const weights: Float32Array[] = [];
@@ -220,6 +222,7 @@ export function checkModelData(model: ModelData, where = 'model', fail: Fail = o
   const depth = sizes.length - 1;
   if (!Array.isArray(activations) || activations.length !== depth) throw fail(`${where}.activations`, `expected ${depth}, one per layer`);
   for (let l = 0; l < depth; l++) rethrowThrough(fail, `${where}.activations[${l}]`, () => checkActivation(activations[l], 'activation'));
+  checkOutputUnits(activations[depth - 1], sizes[depth], `${where}.activations[${depth - 1}]`, fail);
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss));
   rethrowThrough(fail, `${where}.loss`, () => checkLossPairing(loss, activations));
   recordedInitialisation(model, `${where}.initialisation`, fail, chainFanIns(sizes));
