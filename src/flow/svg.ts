@@ -386,15 +386,14 @@ const LAYER_BAR_PITCH = 12;
  * The legend of more layers than its column lists: a band of each layer's colour, the first layer
  * at the bottom (as the heatmaps place it), over the plot's height; the name of every band, or of
  * every second, third … so they are LAYER_BAR_PITCH apart at least, the first and the last among them,
- * each cut to the drawing's edge (fittedText). Each band names its layer in its <title> and carries data-layer.
+ * each cut to the key's edge (fittedText), in the key's coordinates (the bands at its left edge). Each band names its layer in its <title> and carries data-layer.
  */
 function layerBar(names: string[], index: number[], colors: string[]): Key {
   const order = index.map((layer, k) => ({ layer, k })).sort((a, b) => a.layer - b.layer);
   const n = order.length;
   const band = PLOT_H / n;
   const top = (i: number) => CHART.top + (n - 1 - i) * band;
-  const x = 0;
-  const bands = order.map(({ layer, k }, i) => `<rect x="${x}" y="${px(top(i))}" width="${SCALE_BAR.width}" height="${px(band)}" fill="${colors[k]}" data-layer="${layer}"><title>${escapeHtml(names[k])}</title></rect>`);
+  const bands = order.map(({ layer, k }, i) => `<rect y="${px(top(i))}" width="${SCALE_BAR.width}" height="${px(band)}" fill="${colors[k]}" data-layer="${layer}"><title>${escapeHtml(names[k])}</title></rect>`);
   // Every stride-th band named, the first among them, and the last, for which the one before it gives way when too near.
   const stride = Math.ceil(LAYER_BAR_PITCH / band);
   const named = order.map((_, i) => i).filter((i) => i % stride === 0);
@@ -402,7 +401,7 @@ function layerBar(names: string[], index: number[], colors: string[]): Key {
     if ((n - 1 - named.at(-1)!) * band < LAYER_BAR_PITCH && named.length > 1) named.pop();
     named.push(n - 1);
   }
-  const textX = x + SCALE_BAR.width + 6;
+  const textX = SCALE_BAR.width + 6;
   const labels = named.map((i) => {
     const name = names[order[i].k];
     const text = fittedText(name, KEY_WIDTH - textX - 2);
@@ -613,20 +612,19 @@ const SCALE_BAR = { width: 14, height: 150, gap: 16 } as const;
 const SCALE_BAR_STOPS = 9;
 
 /**
- * A heatmap's colour scale as a vertical bar from scale.lo (bottom) to scale.hi (top), a tick and its
+ * A heatmap's colour scale as a vertical bar at its key's left edge from scale.lo (bottom) to scale.hi (top), a tick and its
  * value at each of scale.ticks (the ends among them). The group carries data-lo and data-hi, each
  * label its tick's data-value, for whoever reads the scale back.
  */
 function scaleBar(id: string, scale: HeatmapScale): string {
-  const x = 0;
   const stops = Array.from({ length: SCALE_BAR_STOPS }, (_, i) => `<stop offset="${i / (SCALE_BAR_STOPS - 1)}" stop-color="${heatmapColor(i / (SCALE_BAR_STOPS - 1))}"/>`);
   const at = (t: number) => CHART.top + (1 - (t - scale.lo) / (scale.hi - scale.lo)) * SCALE_BAR.height;
   const ticks = scale.ticks.map(
-    (t) => `<path class="axes" d="M${x + SCALE_BAR.width} ${px(at(t))}h4"/><text x="${x + SCALE_BAR.width + 7}" y="${px(at(t) + 3.5)}" class="legend" data-value="${t}">${fmt(t)}</text>`,
+    (t) => `<path class="axes" d="M${SCALE_BAR.width} ${px(at(t))}h4"/><text x="${SCALE_BAR.width + 7}" y="${px(at(t) + 3.5)}" class="legend" data-value="${t}">${fmt(t)}</text>`,
   );
   return (
     `<g class="scale" data-lo="${scale.lo}" data-hi="${scale.hi}"><defs><linearGradient id="${escapeHtml(id)}" x1="0" y1="1" x2="0" y2="0">${stops.join('')}</linearGradient></defs>` +
-    `<rect x="${x}" y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${escapeHtml(id)})"/>${ticks.join('')}</g>`
+    `<rect y="${CHART.top}" width="${SCALE_BAR.width}" height="${SCALE_BAR.height}" fill="url(#${escapeHtml(id)})"/>${ticks.join('')}</g>`
   );
 }
 

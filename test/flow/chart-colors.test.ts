@@ -80,7 +80,7 @@ describe('layer colours', () => {
     expect(legendOf(few).map((e) => [e.color, e.name])).toEqual(Array.from({ length: 6 }, (_, l) => [layerColor(l, 6), `layer ${l + 1}`]));
     const many = chart(30);
     const bar = /<g class="layer-bar">(.*?)<\/g>/.exec(many)![1];
-    const bands = [...bar.matchAll(/<rect x="[^"]+" y="([^"]+)" width="[^"]+" height="[^"]+" fill="([^"]+)" data-layer="(\d+)"><title>([^<]+)<\/title><\/rect>/g)].map((m) => ({ y: Number(m[1]), color: m[2], layer: Number(m[3]), name: m[4] }));
+    const bands = [...bar.matchAll(/<rect y="([^"]+)" width="[^"]+" height="[^"]+" fill="([^"]+)" data-layer="(\d+)"><title>([^<]+)<\/title><\/rect>/g)].map((m) => ({ y: Number(m[1]), color: m[2], layer: Number(m[3]), name: m[4] }));
     expect(bands.map((b) => b.layer)).toEqual(Array.from({ length: 30 }, (_, l) => l));
     expect(bands.map((b) => b.color)).toEqual(Array.from({ length: 30 }, (_, l) => layerColor(l, 30)));
     for (let l = 1; l < 30; l++) expect(bands[l].y).toBeLessThan(bands[l - 1].y);
