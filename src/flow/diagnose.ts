@@ -20,11 +20,12 @@ import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from '
 import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
 import { summarise } from './diagnosis/summary.js';
 import { remediesFor } from './diagnosis/verdict-remedies.js';
+import { speedMeasureOf } from './diagnosis/learning-speed.js';
 import { skippedBatches } from './diagnosis/skipped-batches.js';
 import { flowUnread, gapClosed, grewWhileLearning, verdictOf } from './diagnosis/verdict-rules.js';
 
 // diagnose()'s public names, defined in the files of their jobs: importers keep importing them from here.
-export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches } from './diagnosis/diagnosis-types.js';
+export type { Verdict, Severity, LayerEvidence, FirstToLast, Diagnosis, SkippedBatches, SpeedMeasure } from './diagnosis/diagnosis-types.js';
 export { VANISHING_RATIO, EXPLODING_RATIO, SEVERE_RATIO, SATURATED_LAYER, DEAD_LAYER, DEAD_UNITS, GRADIENT_FADED, CANCELLATION, LAYER_RATE_RECORDS, LAYER_RATE_WORTH, TRAINED_LOSS_FRACTION, DRIFT } from './diagnosis/diagnosis-thresholds.js';
 export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
@@ -117,7 +118,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     const values = trace.metric(metric);
     if (records > 0 && !values.every((v, i) => Number.isFinite(v) || !trace.recordsMetric(metric, i % L))) nonFinite = true;
   }
-  const updateFirstToLast = median(ratioSeries('updateRatio'));
+  const stepFirstToLast = firstLastMedian(ratioSeries('updateRatio'));
+  const updateFirstToLast = stepFirstToLast.median;
   const gradientFirstToLast = median(ratioSeries('weightGradNorm', 'weightNorm'));
   // AdamW's decay is decoupled: it shrinks W beside Adam's normalised step rather than adding to the gradient.
   const l2 = trace.run.optimizer === 'adamw' ? undefined : trace.run.weightDecay;
@@ -131,6 +133,8 @@ export function diagnose(trace: Trace, options: { curvature?: CurvatureEvidence 
     records,
     deltaFirstToLast,
     firstToLast: biasCancelled(firstHidden) || biasCancelled(lastHidden) ? { first: NaN, last: NaN, median: NaN } : firstLastMedian(ratioSeries('biasGradNorm')),
+    stepFirstToLast,
+    speedMeasure: speedMeasureOf(trace.run),
     trendDecades: Math.log10(deltaFirstToLast.last / deltaFirstToLast.first),
     meanChainFactor: NaN,
     lastHiddenChange: biasCancelled(lastHidden) ? NaN : change('biasGradNorm'),

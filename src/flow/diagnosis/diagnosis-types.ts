@@ -17,6 +17,13 @@ import type { TrainingProgress } from '../training-progress.js';
  */
 export type Verdict = 'vanishing' | 'exploding' | 'dead' | 'saturated' | 'loss-rising' | 'overfitting' | 'healthy';
 
+/**
+ * Which ratio says how fast the first hidden layer learns beside the last (Evidence.speedMeasure):
+ * 'batch gradient', ‖∂C/∂b‖ (firstToLast), for a run whose steps follow the raw gradient's size;
+ * 'step', ‖ΔW‖/‖W‖ (stepFirstToLast), for one whose optimiser sets their size itself.
+ */
+export type SpeedMeasure = 'batch gradient' | 'step';
+
 /** How far past its threshold a vanishing or exploding gap is. */
 export type Severity = 'mild' | 'severe';
 
@@ -113,10 +120,25 @@ export interface Diagnosis {
     deltaFirstToLast: FirstToLast;
     /**
      * ‖∂C/∂b‖ of the first hidden layer over the last hidden layer's: how much slower the first layer
-     * learns (Nielsen's measure). NaN where a batch norm cancels either one's bias (biasesCancelledByBatchNorm:
-     * its gradient is 0 up to rounding, no speed of learning).
+     * learns (Nielsen's measure) where the steps follow the raw gradient (speedMeasure 'batch
+     * gradient'). NaN where a batch norm cancels either one's bias (biasesCancelledByBatchNorm: its
+     * gradient is 0 up to rounding, no speed of learning).
      */
     firstToLast: FirstToLast;
+    /**
+     * ‖ΔW‖/‖W‖ (the step taken, relative to the weights) of the first hidden layer over the last
+     * hidden layer's, each record's step the one made from that record's gradient: how much slower the
+     * first layer learns where the optimiser sets the steps' size itself (speedMeasure 'step').
+     * Its median is updateFirstToLast.
+     */
+    stepFirstToLast: FirstToLast;
+    /**
+     * Which of firstToLast and stepFirstToLast the summary's "the first hidden layer learns N× slower
+     * than the last" reads, at the records the gap is read from (see SpeedMeasure): 'batch gradient'
+     * for SGD (with or without momentum or L2 decay) without per-layer rates, 'step' for every other
+     * optimiser (Adam, AdamW, RMSProp, Adagrad, LARS, per-layer rates, second-order methods).
+     */
+    speedMeasure: SpeedMeasure;
     /** log10(last/first) of deltaFirstToLast: negative means the gap between the layers widened during training. */
     trendDecades: number;
     /**
@@ -141,7 +163,7 @@ export interface Diagnosis {
      * epochs and fewer than 4 records).
      */
     training?: TrainingProgress;
-    /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's. */
+    /** Median over the records of ‖ΔW‖/‖W‖ (the step taken) of the first hidden layer over the last hidden layer's (stepFirstToLast.median). */
     updateFirstToLast: number;
     /** The same for ‖∂C/∂W‖/‖W‖: the relative steps plain gradient descent would have taken. */
     gradientFirstToLast: number;

@@ -14,6 +14,7 @@ import type { Evidence, FirstToLast } from './diagnosis-types.js';
 import { fmt, gapRecords, medianOverRecords, percent, rowList, sharesByRow, timesOf } from './diagnosis-words.js';
 import { cancelledEnds, faded, saturatedLater, saturationAtStart } from './evidence-readings.js';
 import { type ChainEnds, gapMeasure, gapSide, positiveFinite } from './gap-measures.js';
+import { learnsWords, speedAt } from './learning-speed.js';
 
 export function deadSentence(e: Evidence, trace: Trace, dead: number[]): string {
   const shares = sharesByRow(trace, dead, dead.map((l) => e.layers[l].deadFraction), 'the units');
@@ -57,35 +58,60 @@ function unreadSpeedClause(trace: Trace, e: Evidence, ends: ChainEnds): string {
   return `the ${ends.first}'s or the ${ends.last}'s ‖∂C/∂b‖ was 0 there, which gives no ratio`;
 }
 
-/** The measured gap, per example (the verdict's measure) and per batch (speed of learning), and the chain factor behind it, all at the same record(s). */
+/**
+ * The run's optimiser as the speed sentences name it ('adam', 'sgd with per-layer rates'), and why
+ * its steps are the speed measure (speedMeasureOf): they do not follow the raw gradient's size.
+ */
+function stepsOwnWords(trace: Trace): string {
+  const run = trace.run;
+  const name = `${run.optimizer ?? 'the optimiser'}${run.layerRates ? ' with per-layer rates' : ''}`;
+  return `${name} sets the size of each layer's step itself, so the gradient's size does not say how far a layer moves`;
+}
+
+/**
+ * How fast the first hidden layer learns beside the last at the gap's records (speedAt), by the
+ * run's measure (Evidence.speedMeasure), as the gap sentences close: the batch gradient ‖∂C/∂b‖ for a
+ * run whose steps follow it; for any other, the steps taken, ‖ΔW‖/‖W‖, with what ‖∂C/∂b‖ alone
+ * would have said. Across norm rows (Evidence.normalisedBy) the ‖∂C/∂b‖ ratio is said as a gap.
+ */
+function speedSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
+  const when = gapRecords(gap, e);
+  const speed = speedAt(gap, e);
+  const batch = gap === gapMeasure(e).first ? e.firstToLast.first : e.firstToLast.median;
+  const across = e.normalisedBy !== undefined;
+  if (e.speedMeasure === 'batch gradient') {
+    if (!positiveFinite(speed)) return across ? `No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`;
+    return across ? `The ‖∂C/∂b‖ gap is ${fmt(speed)}×.` : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learnsWords(speed)} the last (${when}).`;
+  }
+  const own = stepsOwnWords(trace);
+  if (!positiveFinite(speed)) return `No gap in the steps taken is read: the ${ends.first}'s or the ${ends.last}'s ‖ΔW‖/‖W‖ was 0 or not measured there (${own}).`;
+  const gradient = positiveFinite(batch) ? `; its batch gradient ‖∂C/∂b‖ alone would say ${learnsWords(batch)} the last` : '';
+  return `The steps taken, ‖ΔW‖/‖W‖ (${own}), say the ${ends.first} learns ${learnsWords(speed)} the last (${when})${gradient}.`;
+}
+
+/** The measured gap, per example (the verdict's measure) and in the speed of learning (speedSentence), and the chain factor behind it, all at the same record(s). */
 export function gapSentence(gap: number, e: Evidence, ends: ChainEnds, trace: Trace): string {
   const atFirst = gap === gapMeasure(e).first;
   const when = gapRecords(gap, e);
   const relation = timesOf(gap);
-  const speed = atFirst ? e.firstToLast.first : e.firstToLast.median;
   if (e.normalisedBy) {
     const pick = (v: FirstToLast) => (atFirst ? v.first : v.median);
     const [delta, relative] = [pick(e.deltaFirstToLast), pick(e.relativeGradientFirstToLast!)];
     const read = Number.isNaN(gap)
       ? `they point opposite ways, so no gap is read`
       : `the gap read is the one both show (the nearer 1 of the two): ${fmt(gap)}×${positiveFinite(e.meanChainFactor) ? ` (δ's factor per layer, the geometric mean of the measured ones: ${fmt(e.meanChainFactor)})` : ''}`;
-    const batch = !positiveFinite(speed) ? ` No ‖∂C/∂b‖ gap is read: ${unreadSpeedClause(trace, e, ends)}.` : ` The ‖∂C/∂b‖ gap is ${fmt(speed)}×.`;
     return (
       `between the ${ends.first} and the ${ends.last}, ${rowList(trace, e.normalisedBy)} divide δ by the spread of their input, so neither measure alone says how the gradient flows: ` +
       `a layer's per-example δ follows its own weights' scale, its relative gradient ‖∂C/∂W‖/‖W‖ its fan-in and weights' scale. ` +
-      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}.${batch}`
+      `The ${ends.first}'s δ is ${fmt(delta)}× the last's and its relative gradient ${fmt(relative)}× (${when}); ${read}. ${speedSentence(gap, e, ends, trace)}`
     );
   }
-  const learns = speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
   const links = e.hiddenLayers - 1;
   const chain = positiveFinite(e.meanChainFactor)
     ? `: a factor of ${fmt(e.meanChainFactor)} per layer on its way back through ${links} layer${links === 1 ? '' : 's'} ` +
       `(σ'(z)·W, the chain rule; the geometric mean of the measured factors, whose product is the gap, ${when})`
     : '';
-  const batch = !positiveFinite(speed)
-    ? `No batch-gradient gap is read: ${unreadSpeedClause(trace, e, ends)}.`
-    : `The batch gradient ‖∂C/∂b‖, which the update uses, says the ${ends.first} learns ${learns} the last (${when}).`;
-  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${batch}`;
+  return `one example's gradient δ at the ${ends.first} is ${relation} the ${ends.last}'s (RMS over the batch, ${when}; the chain rule acts on each example's δ)${chain}. ${speedSentence(gap, e, ends, trace)}`;
 }
 
 /** Where the first step's batch loss has a noise (TrainingProgress.startNoise), that the loss fell to the fraction trainedWell asks of the start less it; '' elsewhere. */

@@ -11,7 +11,8 @@ import { EVEN_RANGE, GRADIENT_FADED } from './diagnosis-thresholds.js';
 import type { Evidence, Verdict } from './diagnosis-types.js';
 import { fmt, medianOverRecords, percent, timesOf } from './diagnosis-words.js';
 import { faded } from './evidence-readings.js';
-import { type ChainEnds, gapMeasure, positiveFinite } from './gap-measures.js';
+import { type ChainEnds, decisiveGap, gapMeasure, positiveFinite } from './gap-measures.js';
+import { firstIsSlower, speedAt } from './learning-speed.js';
 import { againstBefore, amountAbove, beforeWords, atLastEpochs, lowestWords, paceWords, riseFrom, shareOf, shortRunEpochs, startNoiseSentence } from './progress-readings.js';
 import { flowClear, gapClosed } from './verdict-rules.js';
 
@@ -84,13 +85,31 @@ export function progressSentence(p: TrainingProgress, verdict: Verdict, e: Evide
   return stuck + plateauCause(e, verdict, ends);
 }
 
-/** Why a plateau stands where it does: the gradient faded over training time, or did not (and for a vanishing run, the first layers are slow by depth); and that the gradient alone cannot tell a minimum from a saddle or a gentle slope. */
+/**
+ * Why a plateau stands where it does: the gradient faded over training time, or did not (and for a
+ * vanishing run, the first layers are slow by depth where the speed measure says so, speedAt; where
+ * the optimiser's steps leave the first hidden layer no slower, that the gap is not what slows it);
+ * and that the gradient alone cannot tell a minimum from a saddle or a gentle slope.
+ */
 function plateauCause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
-  const cause = faded(e)
-    ? '; the gradient faded over training time (above), not only over depth'
-    : `; ${notFadedClause(e, ends)}` + (verdict === 'vanishing' && !gapClosed(verdict, e) ? `: what is slow is the ${ends.first}, by the gap over depth above` : '');
+  const cause = faded(e) ? '; the gradient faded over training time (above), not only over depth' : `; ${notFadedClause(e, ends)}${slowByDepthClause(e, verdict, ends)}`;
   const minimum = e.curvature ? '' : ' The gradient alone cannot tell a local minimum from a saddle or from a slope too gentle to leave quickly; its curvature can (docs/curvature.md: Nielsen\'s plateau, measured by `gradscope study plateau`, is the last).';
   return `${cause}.${minimum}`;
+}
+
+/**
+ * For a vanishing gap that held, beside a plateau whose gradient did not fade: which layer is slow by
+ * it. The first hidden one, by the gap, where the run's speed measure (speedAt) says it learns slower
+ * or cannot be read; where that measure says it does not (as the steps taken by an optimiser that
+ * sets their size itself can), that the gap does not make it the slow one. '' for any other verdict
+ * or a closed gap.
+ */
+function slowByDepthClause(e: Evidence, verdict: Verdict, ends: ChainEnds): string {
+  if (verdict !== 'vanishing' || gapClosed(verdict, e)) return '';
+  const speed = speedAt(decisiveGap(e), e);
+  if (!positiveFinite(speed) || firstIsSlower(speed)) return `: what is slow is the ${ends.first}, by the gap over depth above`;
+  const measure = e.speedMeasure === 'step' ? 'the steps taken say' : 'its batch gradient ‖∂C/∂b‖ says';
+  return `: the gap over depth above does not make the ${ends.first} the slow one, as ${measure} (above)`;
 }
 
 /** Why the epochs were not read (TrainingProgress.epochsUnread), as the summary says it. */

@@ -5,8 +5,9 @@
 import type { Trace } from '../trace.js';
 import type { Evidence, Severity, Verdict } from './diagnosis-types.js';
 import { fmt } from './diagnosis-words.js';
+import { EVEN_RANGE } from './diagnosis-thresholds.js';
 import { batchNormBlockingSentence, deadSentence, gapSentence, learntGapSentence, noGradientSentence, saturatedSentence, trendSentence } from './flow-sentences.js';
-import { chainEnds, decisiveGap, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
+import { chainEnds, decisiveGap, gapMeasure, gapSeverity, gatedBranchLayers, positiveFinite } from './gap-measures.js';
 import { closedGapSentence, progressSentence } from './progress-sentences.js';
 import { skippedSentence } from './skipped-batches.js';
 import { alsoGap, flowUnread, gapClosed } from './verdict-rules.js';
@@ -63,10 +64,12 @@ export function summarise(verdict: Verdict, severity: Severity | undefined, e: E
   // Beside where the run stands: the losses it was read from are over the applied batches alone.
   if (e.skippedBatches) parts.push(skippedSentence(e.skippedBatches));
   if (e.compensated) {
+    // Where the speed sentence read the steps over the records, it gave this median already: said once.
+    const stepsSaid = e.speedMeasure === 'step' && gap !== gapMeasure(e).first;
     parts.push(
       `The optimiser${run.optimizer ? ` (${run.optimizer}${run.layerRates ? ' with per-layer rates' : ''})` : ''} compensates: ` +
-        `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), ` +
-        'about even, so every layer still takes steps of a similar size despite the gap in its gradient.',
+        (stepsSaid ? `those steps lie within ${EVEN_RANGE} of each other, about even` : `the ${ends.first}'s steps relative to its weights (‖ΔW‖/‖W‖) are ${fmt(e.updateFirstToLast)}× the ${ends.last}'s (median), about even`) +
+        ', so every layer still takes steps of a similar size despite the gap in its gradient.',
     );
   }
   if (e.evenedByDecay) {

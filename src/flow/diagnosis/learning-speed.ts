@@ -1,0 +1,36 @@
+/**
+ * How fast the first hidden layer learns beside the last, as the summary says it ("learns 55.0×
+ * slower than the last"): by the measure that sets the run's steps. Part of diagnose() (diagnose.ts).
+ */
+import type { TraceRun } from '../trace.js';
+import { RAW_GRADIENT_STEPS } from '../../optimizer-defaults.js';
+import type { Evidence, FirstToLast, SpeedMeasure } from './diagnosis-types.js';
+import { fmt } from './diagnosis-words.js';
+import { gapMeasure } from './gap-measures.js';
+
+/**
+ * The measure of the speed of learning for a run (Evidence.speedMeasure): the batch gradient
+ * ‖∂C/∂b‖ where each step follows the raw gradient's size (SGD, with or without momentum or L2
+ * decay, and no per-layer rates; an optimiser the trace does not name is SGD's default), else the
+ * step each layer took relative to its weights, ‖ΔW‖/‖W‖: Adam, AdamW, RMSProp and Adagrad divide
+ * each weight's step by its recent gradients, LARS scales each layer's by its trust ratio, per-layer
+ * rates multiply it, and K-FAC, Hessian-free, L-BFGS and Levenberg–Marquardt rescale it by
+ * curvature, so there the gradient's size does not say how far a layer moves (an Adam run read
+ * "learns 55.0× slower" from ‖∂C/∂b‖ while its first hidden layer moved 5.13× as far as the last).
+ */
+export function speedMeasureOf(run: TraceRun): SpeedMeasure {
+  return RAW_GRADIENT_STEPS.includes(run.optimizer ?? 'sgd') && !run.layerRates ? 'batch gradient' : 'step';
+}
+
+/** The first-to-last ratio of the run's speed measure (see speedMeasureOf). */
+export const speedRatios = (e: Evidence): FirstToLast => (e.speedMeasure === 'step' ? e.stepFirstToLast : e.firstToLast);
+
+/** The speed ratio at the records the decisive gap `gap` was read at: the first record's, or the median over the records. */
+export const speedAt = (gap: number, e: Evidence): number => (gap === gapMeasure(e).first ? speedRatios(e).first : speedRatios(e).median);
+
+/** A speed ratio as the summary says it: '55.0× slower than', '5.13× faster than', 'at 0.800× the speed of'. */
+export const learnsWords = (speed: number) =>
+  speed < 0.5 ? `${fmt(1 / speed)}× slower than` : speed > 2 ? `${fmt(speed)}× faster than` : `at ${fmt(speed)}× the speed of`;
+
+/** Whether the speed measure says the first hidden layer is the slow one (learnsWords' 'slower'): a ratio below 1/2. */
+export const firstIsSlower = (speed: number) => speed < 0.5;

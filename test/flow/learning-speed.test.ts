@@ -1,0 +1,103 @@
+/**
+ * "The first hidden layer learns N× slower than the last" is read from the measure that sets the
+ * run's steps (speedMeasureOf): the batch gradient ‖∂C/∂b‖ for SGD, the steps taken, ‖ΔW‖/‖W‖, for
+ * an optimiser that sets their size itself (Adam, AdamW, RMSProp, Adagrad, LARS, per-layer rates,
+ * second-order methods), at the records the gap is read from; the sentence names its measure, and the
+ * plateau's cause and the compensated sentence follow it. A real run (2026-12-02), [784, 30, 30, 30,
+ * 10] sigmoid, Adam at 0.001 in batches of 32 on 700 digits, 5 epochs, seed 1: it read "learns 55.0×
+ * slower" from ‖∂C/∂b‖ and "what is slow is the first hidden layer", while Adam's first step moved
+ * the first hidden layer 3.88× as far as the last relative to its weights (5.13× over the records).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/flow/diagnose.js';
+import { speedMeasureOf } from '../../src/flow/diagnosis/learning-speed.js';
+import { Trace, type TraceRun } from '../../src/flow/trace.js';
+import { LAYER_METRIC_NAMES, type LayerMetric } from '../../src/flow/metrics.js';
+import { loadMnist } from '../../src/data/mnist.js';
+import { firstRows } from '../../src/studies/depth.js';
+import { tracedRun, type Rows } from '../util/traced-run.js';
+import { OPTIMIZERS } from '../../src/optim/index.js';
+
+let digits: Rows;
+beforeAll(async () => {
+  const { train } = await loadMnist();
+  digits = firstRows(train.x, train.y, 700);
+});
+
+const run = (optimizer: 'adam' | 'sgd', learningRate: number) =>
+  tracedRun({ sizes: [784, 30, 30, 30, 10], activation: 'sigmoid', seed: 1 }, digits, { epochs: 5, batchSize: 32, learningRate, optimizer, trace: { every: 1 } });
+
+/**
+ * A [4, 3, 3, 3, 2] sigmoid trace on a plateau: the first hidden layer's δ, ‖∂C/∂b‖ and ‖∂C/∂W‖ are
+ * 1/20 of the others' in every record but the first (1/10), its steps ‖ΔW‖/‖W‖ `step` times the others'.
+ */
+function handTrace(run: TraceRun, step: number): Trace {
+  const trace = new Trace({ sizes: [4, 3, 3, 3, 2], activations: ['sigmoid', 'sigmoid', 'sigmoid', 'softmax'], loss: 'cross-entropy', every: 1, run });
+  for (let i = 0; i < 10; i++) {
+    const r = trace.beginRecord(i + 1, 2.3, 0.1);
+    const neutral: Partial<Record<LayerMetric, number>> = { weightNorm: 1, saturatedFraction: 0, activationStd: 1 };
+    for (let l = 0; l < 4; l++) {
+      for (const name of LAYER_METRIC_NAMES) trace.set(name, r, l, neutral[name] ?? NaN);
+      // 1/10 at the first record, so that the median's 1/20 decides (the one further from 1).
+      const g = l === 0 ? (i === 0 ? 0.1 : 0.05) : 1;
+      for (const name of ['deltaRms', 'biasGradNorm', 'weightGradNorm'] as const) trace.set(name, r, l, g);
+      trace.set('updateRatio', r, l, 1e-3 * (l === 0 ? step : 1));
+    }
+  }
+  return trace;
+}
+
+describe('the speed of learning by the measure that sets the steps', () => {
+  it('is the batch gradient for SGD without per-layer rates (or a trace that names no optimiser), the steps taken for every other', () => {
+    expect(speedMeasureOf({ optimizer: 'sgd', momentum: 0.9, weightDecay: 0.1 })).toBe('batch gradient');
+    expect(speedMeasureOf({})).toBe('batch gradient');
+    expect(speedMeasureOf({ optimizer: 'sgd', layerRates: [10, 1, 1, 1] })).toBe('step');
+    for (const { name } of OPTIMIZERS.filter((d) => d.name !== 'sgd')) expect(speedMeasureOf({ optimizer: name }), name).toBe('step');
+    // An optimiser gradscope does not know (a plugin): its steps, which were measured, not a guess that they follow the gradient.
+    expect(speedMeasureOf({ optimizer: 'sgd-plugin' })).toBe('step');
+  });
+
+  it("an Adam run: the first hidden layer's steps, not its batch gradient, at the gap's record, and no plateau blamed on its slowness", async () => {
+    const { trace } = await run('adam', 0.001);
+    const d = diagnose(trace);
+    const e = d.evidence;
+    expect([d.verdict, d.severity, e.speedMeasure, e.training?.state]).toEqual(['vanishing', 'severe', 'step', 'plateau']);
+    // The gap is read at the first record; so is the speed, from the steps Adam took there.
+    expect(e.deltaFirstToLast.first).toBeLessThan(e.deltaFirstToLast.median);
+    expect(e.stepFirstToLast.first).toBeCloseTo(3.88, 2);
+    expect(e.stepFirstToLast.median).toBe(e.updateFirstToLast);
+    expect(1 / e.firstToLast.first).toBeCloseTo(55.0, 1);
+    expect(d.summary).toContain(
+      "The steps taken, ‖ΔW‖/‖W‖ (adam sets the size of each layer's step itself, so the gradient's size does not say how far a layer moves), " +
+        `say the first hidden layer learns ${e.stepFirstToLast.first.toPrecision(3)}× faster than the last (at the first step); ` +
+        `its batch gradient ‖∂C/∂b‖ alone would say ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last.`,
+    );
+    expect(d.summary).not.toContain('which the update uses');
+    expect(d.summary).not.toContain('what is slow is the first hidden layer');
+    expect(d.summary).toContain('the gap over depth above does not make the first hidden layer the slow one, as the steps taken say (above).');
+  }, 120_000);
+
+  it('the same network under SGD reads its batch gradient, as before', async () => {
+    const { trace } = await run('sgd', 0.5);
+    const d = diagnose(trace);
+    const e = d.evidence;
+    expect([d.verdict, e.speedMeasure, e.training?.state]).toEqual(['vanishing', 'batch gradient', 'plateau']);
+    expect(d.summary).toContain(`The batch gradient ‖∂C/∂b‖, which the update uses, says the first hidden layer learns ${(1 / e.firstToLast.first).toPrecision(3)}× slower than the last (at the first step).`);
+    expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+  }, 120_000);
+
+  it('steps that follow the gap: the first hidden layer is the slow one, by its steps', () => {
+    const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 1 / 20));
+    expect([d.verdict, d.evidence.speedMeasure, d.evidence.compensated, d.evidence.training?.state]).toEqual(['vanishing', 'step', false, 'plateau']);
+    expect(d.summary).toContain('say the first hidden layer learns 20.0× slower than the last (median over 10 records); its batch gradient ‖∂C/∂b‖ alone would say 20.0× slower than the last.');
+    expect(d.summary).toContain('what is slow is the first hidden layer, by the gap over depth above');
+  });
+
+  it('compensated steps read over the records are said once: the compensated sentence refers to them', () => {
+    const d = diagnose(handTrace({ optimizer: 'adam', learningRate: 0.001 }, 1));
+    expect([d.verdict, d.evidence.compensated]).toEqual(['vanishing', true]);
+    expect(d.summary).toContain('say the first hidden layer learns at 1.00× the speed of the last (median over 10 records)');
+    expect(d.summary).toContain('The optimiser (adam) compensates: those steps lie within 1/4–4× of each other, about even, so every layer still takes steps of a similar size despite the gap in its gradient.');
+    expect(d.summary).not.toContain('what is slow is the first hidden layer');
+  });
+});
