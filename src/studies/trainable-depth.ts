@@ -9,7 +9,7 @@
  */
 import type { BackendChoice } from '../backend.js';
 import { type Bound, checkDistinctList, checkSeed, checkKnownKeys, checkWhole, keysOf } from '../checks.js';
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import { resolveNetwork } from '../network/config.js';
 import { shortBatchProblem, type BatchNormRun } from './batch-norm-rows.js';
@@ -277,8 +277,8 @@ export const GOAL_SETUP = { epochs: TRAINABLE_EPOCHS, trainRows: TRAINABLE_TRAIN
 function goalSetupDifference(setup: typeof GOAL_SETUP | Record<keyof typeof GOAL_SETUP, number>): string {
   const differences = [
     setup.epochs === GOAL_SETUP.epochs ? '' : `${epochsText(setup.epochs)}, not the ${GOAL_SETUP.epochs} of the budget it is stated for`,
-    setup.trainRows === GOAL_SETUP.trainRows ? '' : `${setup.trainRows} training digits, not ${GOAL_SETUP.trainRows}`,
-    setup.width === GOAL_SETUP.width ? '' : `hidden layers of ${setup.width} units, not ${GOAL_SETUP.width}`,
+    setup.trainRows === GOAL_SETUP.trainRows ? '' : `${counted(setup.trainRows, 'training digit')}, not ${grouped(GOAL_SETUP.trainRows)}`,
+    setup.width === GOAL_SETUP.width ? '' : `hidden layers of ${counted(setup.width, 'unit')}, not ${GOAL_SETUP.width}`,
   ].filter(Boolean);
   return differences.join('; ');
 }

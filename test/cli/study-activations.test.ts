@@ -8,10 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_GRADIENT } from '../../src/studies/activations-report.js';
 import { runActivationStudy } from '../../src/studies/activations.js';
+import { activationSetupLine } from '../../src/cli/commands/study-activations.js';
 import { runCliInProcess } from '../util/cli.js';
 import { unpackParts } from '../util/report-data.js';
 
 describe('gradscope study activations', () => {
+  // One line for npm start's study (b) and this command (the command left out the test rows), its counts grouped ('test error on 1000').
+  it('says its set-up in one line, the test rows among it', () => {
+    const setup = { sizes: [784, 256, 10], epochs: 1, batchSize: 10, learningRate: 0.05, trainRows: 9000, testRows: 1000 };
+    expect(activationSetupLine(setup, 1)).toBe('[784,256,10], softmax + cross-entropy; 1 epoch, batch 10, η 0.05, 9,000 digits, test error on 1,000, seed 1.\n');
+  });
+
   it("explains saturated % by the kernel's rule (within 0.01 of a limit, 4 % of sigmoid's σ' maximum) and dead % for relu", async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10']);
     expect(code, stderr).toBe(0);
@@ -55,6 +62,6 @@ describe('gradscope study activations', () => {
     const direct = await runActivationStudy({ width: 4, epochs: 1, trainRows: 40, testRows: 10, seed: 2 });
     expect((JSON.parse(two.stdout) as { runs: { testError: number }[] }).runs.map((r) => r.testError)).toEqual(direct.runs.map((r) => (r.diverged ? null : r.testError)));
     const printed = await runCliInProcess(['study', 'activations', '--width', '4', '--epochs', '1', '--train', '40', '--test', '10', '--seed', '2']);
-    expect(printed.stdout).toMatch(/, 40 digits, seed 2\.\n/);
+    expect(printed.stdout).toMatch(/, 40 digits, test error on 10, seed 2\.\n/);
   }, 120_000);
 });

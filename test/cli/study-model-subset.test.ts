@@ -33,6 +33,10 @@ describe('study --model: the training subset beside held-out rows', () => {
     expect(printed.code, printed.stderr).toBe(0);
     const [header, ...rows] = tableUnder(printed.stdout, 'Loss and accuracy on the 50 test digits, from start to end:');
     expect(header).toEqual(['epoch', 'loss', 'accuracy', 'loss (50 training rows)', 'accuracy (50 training rows)']);
+    // A thousand and more grouped, as every count gradscope prints (the header read 'loss (1000 training rows)').
+    const thousand = await runCliInProcess(['study', '--model', model, '--train', '1000', '--test', '1000', '--epochs', '1']);
+    expect(thousand.code, thousand.stderr).toBe(0);
+    expect(tableUnder(thousand.stdout, 'Loss and accuracy on the 1,000 test digits, from start to end:')[0]).toEqual(['epoch', 'loss', 'accuracy', 'loss (1,000 training rows)', 'accuracy (1,000 training rows)']);
     const json = await runCliInProcess([...flags, '--json']);
     const epochs = (JSON.parse(json.stdout) as { trace: TraceJSON }).trace.epochs!;
     expect(rows.map((row) => row.slice(3))).toEqual([['—', '—'], ...epochs.map((e) => [e.training!.loss.toPrecision(4), percentText(e.training!.accuracy)])]);

@@ -35,9 +35,18 @@ describe('gradscope study trainable-depth', () => {
   it('the goal is not measured, and says why, when the run cannot decide it', async () => {
     const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--depths', '2,20', '--width', '2', '--epochs', '1', '--train', '20', '--test', '10', '--remedies', 'plain-sigmoid', '--papers', '0', '--budgets', '0']);
     expect(code, stderr).toBe(0);
-    expect(stdout).toMatch(/^Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured; this run cannot decide it: 1 epoch, not the 10 of the budget it is stated for; 20 training digits, not 9000; hidden layers of 2 units, not 64\.$/m);
+    expect(stdout).toMatch(/^Goal: plain sigmoid stops training between 5 and 20 hidden layers .*: not measured; this run cannot decide it: 1 epoch, not the 10 of the budget it is stated for; 20 training digits, not 9,000; hidden layers of 2 units, not 64\.$/m);
     expect(stdout).toMatch(/^Goal: at least one remedy trains 100 hidden layers to ≥ 90 %: not measured; this run cannot decide it: 1 epoch/m);
     expect(stdout).not.toMatch(/NOT met/);
+  });
+
+  // Counts of a thousand and more grouped, as everywhere else gradscope prints them (they read 'on the next 1000').
+  it('groups the digits it counts: held-out accuracy on the next 1,000, the first 1,000 training digits', async () => {
+    const { code, stdout, stderr } = await runCliInProcess(['study', 'trainable-depth', '--depths', '1', '--width', '1', '--epochs', '1', '--train', '1000', '--test', '1000', '--remedies', 'plain-sigmoid', '--papers', '0', '--budgets', '0']);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('over 1,000 digits (seed 1), held-out accuracy on the next 1,000.');
+    expect(stdout).toContain('of the first hidden layer over the last\'s, on the first 1,000 training digits.');
+    expect(stdout).toMatch(/this run cannot decide it: 1 epoch, not the 10 of the budget it is stated for; 1,000 training digits, not 9,000; hidden layers of 1 unit, not 64\.$/m);
   });
 
   // ReZero's first ÷ last at initialisation is ∞ (α = 0: the last hidden layer gets no gradient); JSON

@@ -68,6 +68,7 @@ describe('depth study', () => {
       const result = await runDepthStudy({ seeds, epochs: 1 });
       const table = depthReportSection(result).tables![0];
       const terminal = depthTables(result);
+      expect(terminal).toContain(`on the first 1,000 MNIST training digits.`);
       expect(table.header).toEqual(['network', 'layer 1', 'layer 2', 'layer 3', 'layer 4']);
       for (const [index, network] of result.networks.entries()) {
         const cells = table.rows[index].slice(1, 1 + network.biasGradNorms.length);

@@ -15,9 +15,8 @@ import { createFolder, checkWritable } from '../../io/file-access.js';
 import { command, numberFlag, outputFileFlag, SEED_FLAG, widthFlag } from '../command.js';
 import { activationRunTerms, depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
-import { counted } from '../../counted.js';
 import { print } from '../terminal.js';
-import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationTable, unitFailureNote } from './study-activations.js';
+import { ACTIVATIONS_WIDTH_FLAG, activationProgress, activationSetupLine, activationTable, unitFailureNote } from './study-activations.js';
 import { rowProgress, trainableDepthText } from './study-trainable-depth.js';
 import { QUICK_STUDY, runTrainableDepthStudy } from '../../studies/trainable-depth.js';
 import { trainableDepthReportSection } from '../../studies/trainable-depth-report.js';
@@ -78,7 +77,7 @@ export const mainJobCommand = command({
     const studyProgress = activationProgress(terminal);
     const activations = await runActivationStudy({ ...MAIN_JOB_ACTIVATIONS, width, seed, onRun: studyProgress.onRun });
     studyProgress.done();
-    print(terminal, `[${activations.sizes.join(',')}], softmax + cross-entropy; ${counted(activations.epochs, 'epoch')}, batch ${activations.batchSize}, η ${activations.learningRate}, ${counted(activations.trainRows, 'digit')}, test error on ${activations.testRows}, seed ${seed}.\n`);
+    print(terminal, activationSetupLine(activations, seed));
     print(terminal, activationTable(activations));
     print(terminal, `\n${unitFailureNote()}`);
 

@@ -11,12 +11,17 @@ import { booleanFlag, checkDigitFlags, command, COUNT, type Flag, HTML_FLAG, JSO
 import { activationRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print, type Terminal } from '../terminal.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { ACTIVATION_EPOCHS_BOUND } from '../../studies/study-bounds.js';
 import { ACTIVATIONS_DEFAULTS, STUDY_DIGITS } from '../../studies/study-defaults.js';
 import { percentText } from '../../percent-text.js';
 import { GLOROT_BENGIO_DIFFERENCES } from '../../studies/activations-paper.js';
+
+/** The line above the study's table, in the main job's study (b) as in `gradscope study activations`: the network, its training and the rows. */
+export function activationSetupLine(result: Pick<ActivationStudyResult, 'sizes' | 'epochs' | 'batchSize' | 'learningRate' | 'trainRows' | 'testRows'>, seed: number): string {
+  return `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, test error on ${grouped(result.testRows)}, seed ${seed}.\n`;
+}
 
 export function activationTable(result: ActivationStudyResult): string {
   const rows = result.runs.map((r) => {
@@ -121,7 +126,7 @@ export const studyActivationsCommand = command({
       terminal.out(jsonLine({ sizes: result.sizes, epochs: result.epochs, runs }));
       return;
     }
-    print(terminal, `[${result.sizes.join(',')}], softmax + cross-entropy; ${counted(result.epochs, 'epoch')}, batch ${result.batchSize}, η ${result.learningRate}, ${counted(result.trainRows, 'digit')}, seed ${seed}.\n`);
+    print(terminal, activationSetupLine(result, seed));
     print(terminal, activationTable(result));
     print(
       terminal,

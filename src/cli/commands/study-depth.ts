@@ -24,7 +24,7 @@ import { booleanFlag, command, COUNT, type Flag, HTML_FLAG, JSON_FLAG, jsonLine,
 import { depthRunTerms, withRunTerms } from '../study-remedy-terms.js';
 import { ProgressBar } from '../progress.js';
 import { print } from '../terminal.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { formatTable, sci } from '../table.js';
 import { diagnosisText, traceTable } from '../trace-table.js';
 import { DEPTH_SEEDS_BOUND, NIELSEN_EPOCHS_BOUND } from '../../studies/study-bounds.js';
@@ -44,7 +44,7 @@ export function depthSetting(result: DepthStudyResult): string {
 export function depthTables(result: DepthStudyResult): string {
   const out: string[] = [];
   out.push(
-    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${result.rows} MNIST training digits.`,
+    `‖∂C/∂b‖ per hidden layer at initialisation, first to last (${result.seeds === 1 ? 'seed 1' : `mean ± std over seeds 1–${result.seeds}`}), on the first ${grouped(result.rows)} MNIST training digits.`,
     `First ÷ last: ${result.seeds === 1 ? 'the ratio' : "the per-seed ratio's median [range]"}; Nielsen's: his one recorded network.`,
     '',
   );

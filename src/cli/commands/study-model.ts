@@ -34,7 +34,7 @@ import { studyModelRun } from '../run-command-line.js';
 import { readTrainingFlags, THREADS_FLAG, threadsFlag, TRAINING_FLAGS, nonFiniteLines, trainingOptimizer, trainingSettingsText } from '../training-flags.js';
 import { ProgressBar } from '../progress.js';
 import { traceAtInitialWeights } from '../initial-trace.js';
-import { counted } from '../../counted.js';
+import { counted, grouped } from '../../counted.js';
 import { formatTable } from '../table.js';
 import { print } from '../terminal.js';
 import { worseWarning } from '../worse-warning.js';
@@ -78,7 +78,7 @@ function learningCurveTableData(curve: Evaluation[], epochs: readonly Pick<Epoch
     return measured === undefined ? ['—', '—'] : [measured.loss.toPrecision(4), percentText(measured.accuracy)];
   };
   return {
-    header: ['epoch', 'loss', 'accuracy', ...(subset ? [`loss (${subset.rows} training rows)`, `accuracy (${subset.rows} training rows)`] : []), ...(skips ? ['batches skipped'] : [])],
+    header: ['epoch', 'loss', 'accuracy', ...(subset ? [`loss (${grouped(subset.rows)} training rows)`, `accuracy (${grouped(subset.rows)} training rows)`] : []), ...(skips ? ['batches skipped'] : [])],
     rows: picks.map((e) => [String(e), curve[e].loss.toPrecision(4), percentText(curve[e].accuracy), ...(subset ? onSubset(e) : []), ...(skips ? [skipped(e)] : [])]),
   };
 }

@@ -4,7 +4,7 @@
  * the budget sweep (does a longer budget move where plain sigmoid stops?) and the papers' own small
  * experiments (issue 14).
  */
-import { counted, countedList } from '../../counted.js';
+import { counted, countedList, grouped } from '../../counted.js';
 import { shorten } from '../../errors.js';
 import { writeReport } from '../../io/report-file.js';
 import {
@@ -85,8 +85,8 @@ export function trainableDepthText(result: TrainableDepthResult): string {
   const matrix = accuracyMatrix(result);
   return [
     `Networks of ${countedList(result.depths, 'hidden layer')} of ${counted(result.width, 'unit')}, 784 inputs, 10 softmax outputs + cross-entropy; ` +
-      `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${result.testRows}.`,
-    `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${result.probeRows} training digits.`,
+      `${epochsText(result.epochs)} over ${counted(result.trainRows, 'digit')} (seed ${result.seed}), held-out accuracy on the next ${grouped(result.testRows)}.`,
+    `First ÷ last: ‖∂C/∂b‖ (or one example's RMS ‖δ‖) of the first hidden layer over the last's, on the first ${grouped(result.probeRows)} training digits.`,
     '',
     formatTable(ROWS_HEADER, result.rows.map(rowCells)),
     WALL_SECONDS_NOTE,
