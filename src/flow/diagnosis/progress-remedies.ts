@@ -3,7 +3,7 @@
  * overfitting or an unstable end, more epochs for a loss still falling, and those of a plateau
  * beside a healthy flow. Part of diagnose() (diagnose.ts).
  */
-import { runAtEnd, type Trace } from '../trace.js';
+import type { RunAtEnd, Trace } from '../trace.js';
 import { counted } from '../../counted.js';
 import { LARGER_LEARNING_RATE, MORE_EPOCHS, type RemedySetting } from '../remedy.js';
 import { atChance, SHORT_RUN_EPOCHS, type TrainingProgress, unstableEnd } from '../training-progress.js';
@@ -16,12 +16,11 @@ import { type AddRemedy, addSmallerRate, inForceWords, optimizerSwitch } from '.
  * The remedies of the verdicts of where the run stands by its epochs: a training loss that rose
  * gets a smaller learning rate (where the run takes one: an optimiser that chooses its own steps has
  * none to lower); a held-out loss that rose while the training loss did not, the number of epochs
- * after which it was lowest (early stopping, from this run's own measure).
+ * after which it was lowest (early stopping, from this run's own measure). `run` is the run at its
+ * end (runAtEnd): remedies derived from the learning rate start from the one in force then (after any halving).
  */
-export function progressRemedies(trace: Trace, e: Evidence, add: AddRemedy): void {
+export function progressRemedies(run: RunAtEnd, e: Evidence, add: AddRemedy): void {
   const p = e.training;
-  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
-  const run = runAtEnd(trace);
   if (p?.state === 'rising' && (run.learningRate !== undefined || run.optimizer === undefined)) {
     const from = riseFrom(p);
     const above = !p.lowest ? from.words : `${from.loss === p.lossStart ? 'its start' : 'its lowest'} (${from.words})`;
@@ -55,12 +54,12 @@ export function moreEpochs(trace: Trace, p: TrainingProgress): RemedySetting {
  * more epochs where the run is short (its plateau call rests on few epochs); a larger learning rate (not to an
  * optimiser that chooses its own step lengths);
  * momentum for plain SGD, with Adam as the alternative, or Adam for another optimiser that takes a
- * rate and does not scale its steps by the gradient's size already. Each reason is from the run.
+ * rate and does not scale its steps by the gradient's size already. Each reason is from the run;
+ * `run` is the run at its end (runAtEnd): remedies derived from the learning rate start from the one
+ * in force then (after any halving).
  */
-export function plateauRemedies(trace: Trace, e: Evidence, add: AddRemedy, flow: string): void {
+export function plateauRemedies(trace: Trace, run: RunAtEnd, e: Evidence, add: AddRemedy, flow: string): void {
   const p = e.training!;
-  // Remedies derived from the learning rate start from the one in force at the end (after any halving).
-  const run = runAtEnd(trace);
   const optimizer = run.optimizer ?? 'sgd';
   const fell = p.lossEnd < p.lossBefore;
   const short = shortRunEpochs(p, trace);

@@ -2,7 +2,7 @@
  * The optimisers that undo a vanishing gradient after the fact, and the per-layer rates measured
  * from the end of an SGD run's trace. Part of diagnose() (diagnose.ts).
  */
-import { runAtEnd, type Trace, type TraceRun } from '../trace.js';
+import type { RunAtEnd, Trace, TraceRun } from '../trace.js';
 import { equalisingRates } from '../../equalising-rates.js';
 import { median } from '../../median.js';
 import type { RemedySetting } from '../remedy.js';
@@ -96,15 +96,18 @@ function larsRemedy(trace: Trace, e: Evidence, optimizerRemedy: (name: string, w
   );
 }
 
-/** Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the run's own. */
+/**
+ * Optimisers that undo a vanishing gradient after the fact, best-evidenced first, leaving out the
+ * run's own. `run` is the run at its end (runAtEnd, the remedies' one reading): the rates a switch
+ * carries are set against the one in force then (optimizerSwitch).
+ */
 export function vanishingOptimizerRemedies(
   trace: Trace,
+  run: RunAtEnd,
   e: Evidence,
   optimizerRemedy: (name: string, why: string) => void,
   add: AddRemedy,
 ): void {
-  // The rates a switch carries are set against the one in force at the end (optimizerSwitch).
-  const run = runAtEnd(trace);
   larsRemedy(trace, e, optimizerRemedy);
   if (!GRADIENT_SCALED_STEPS.includes(run.optimizer ?? '')) {
     add(optimizerSwitch(run, 'adam'), "divides each weight's step by the size of its recent gradients, so a small gradient still gives a normal-sized step.");

@@ -121,8 +121,8 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
     // or a rising loss their own remedies, a converged run nothing.
     const state = e.training?.state;
     if (state === 'learning' && clear) add([moreEpochs(trace, e.training!)], `the gap closed and the loss is still falling${stillFalling(e.training!)}: training longer lowers it further.`);
-    if (state === 'plateau' && clear) plateauRemedies(trace, e, add, 'the gap in the gradient flow closed during training');
-    if (state === 'rising' || state === 'overfitting') progressRemedies(trace, e, add);
+    if (state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gap in the gradient flow closed during training');
+    if (state === 'rising' || state === 'overfitting') progressRemedies(run, e, add);
     alsoDeadUnits();
     return remedies;
   }
@@ -163,7 +163,7 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
         `scales the initial weights so that each layer passes the back-propagated gradient on at about the same size (chain factor ≈ 1${factor((f) => `; measured: ${f}`)}).`,
       );
     }
-    if (!e.compensated) vanishingOptimizerRemedies(trace, e, optimizerRemedy, add);
+    if (!e.compensated) vanishingOptimizerRemedies(trace, run, e, optimizerRemedy, add);
   };
   /** An exploding gap's remedies: the verdict's (with Inf or NaN values), or beside dead units (alsoGap). */
   const explodingGapRemedies = () => {
@@ -211,11 +211,11 @@ function verdictRemedies(verdict: Verdict, trace: Trace, e: Evidence): Remedy[] 
       );
     }
   }
-  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, e, add, 'the gradient flow shows no fault');
+  if (verdict === 'healthy' && e.training?.state === 'plateau' && clear) plateauRemedies(trace, run, e, add, 'the gradient flow shows no fault');
   // A loss still falling beside such a flow needs time, not another optimiser or rate.
   if (verdict === 'healthy' && e.training?.state === 'learning' && clear) add([moreEpochs(trace, e.training)], `the loss is still falling${stillFalling(e.training)}: training longer lowers it further.`);
   // Under a verdict of the gradient flow the summary says the loss rose, and its own remedies come first (a lower rate was measured not to help some: explodingAcrossNorms).
-  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(trace, e, add);
+  if (verdict === 'loss-rising' || verdict === 'overfitting') progressRemedies(run, e, add);
   // Across norm layers none of them was measured to bring an exploding gap nearer 1 (see explodingAcrossNorms).
   if (!(verdict === 'exploding' && e.normalisedBy)) architectureRemedies(verdict, trace, e, hiddenActivations, add);
   if (also && !(also === 'exploding' && e.normalisedBy)) architectureRemedies(also, trace, e, hiddenActivations, add);
