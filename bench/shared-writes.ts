@@ -5,7 +5,7 @@
  * zeroing writes it. Each is timed on the main thread alone and split across the two threads
  * (threaded-kernels.ts MIN_SPLIT_UPDATE), and, as a control, after the same kernels ran on the main
  * thread alone (the lines in its cache only). Per-call timings, so a busy second vCPU spoils only
- * the calls it hits: the tenth percentile and the median of the calls whose set-up the worker
+ * the calls it hits: the tenth percentile and the median (src/median.ts: interpolated between calls) of the calls whose set-up the worker
  * itself ran (a job the main thread ran itself leaves no line in the worker's cache).
  *
  *   npx tsx bench/shared-writes.ts [--calls 300]
@@ -14,6 +14,7 @@ import os from 'node:os';
 import type { ThreadPool } from '../src/wasm/threads/pool.js';
 import { createThreadedWasmKernels } from '../src/wasm/threads/threaded-kernels.js';
 import { WasmBackend, type WasmTensor } from '../src/wasm/wasm-kernels.js';
+import { median, quantile } from '../src/median.js';
 import { option } from './ab-args.js';
 
 const calls = Number(option('--calls', '300'));
@@ -69,8 +70,7 @@ for (let call = 0; call < calls; call++) {
 }
 await k.close();
 
-const quantile = (values: number[], q: number) => [...values].sort((x, y) => x - y)[Math.floor((values.length - 1) * q)];
 console.log(`${os.cpus()[0].model}, load average ${load0.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; µs per call, tenth percentile / median of the timed calls`);
 for (const [name, values] of times) {
-  console.log(`${name.padEnd(72)} ${values.length ? `${quantile(values, 0.1).toFixed(1)} / ${quantile(values, 0.5).toFixed(1)}` : '-'} (${values.length} of ${calls} calls)`);
+  console.log(`${name.padEnd(72)} ${values.length ? `${quantile(values, 0.1).toFixed(1)} / ${median(values).toFixed(1)}` : '-'} (${values.length} of ${calls} calls)`);
 }
