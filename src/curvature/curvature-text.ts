@@ -24,7 +24,7 @@ export function gaussNewtonLowerEnd(): { smallest: string; negativeMass: string;
       "Gauss-Newton rows: G = Jᵀ·H_L·J is positive semi-definite (PSD; H_L, the loss's curvature in its input, is for every loss gradscope has), " +
       "and so is each layer's block of it: no eigenvalue is below 0, so there is no negative mass, and the smallest eigenvalues are not measured: " +
       "they are 0 wherever G's rank, at most rows × outputs, is below the parameters it covers, and say nothing of saddles. " +
-      "The Hessian's smallest, which can be negative, tell a minimum (none below 0) from a point where the loss curves down along some direction; " +
-      "such a point is a saddle only where the gradient is also near 0 (`gradscope study plateau` measures both; docs/curvature.md).",
+      "The Hessian's smallest, which can be negative, tell whether the loss curves down along some direction (one below 0) or along none (none below 0); " +
+      "either is a saddle or a minimum only where the gradient is also near 0, and elsewhere a slope (`gradscope study plateau` measures both; docs/curvature.md).",
   };
 }

@@ -25,10 +25,11 @@ export interface CurvatureProgress {
   /**
    * The share of the time done, from 0 to 1: the time spent in products and Lanczos steps over it and
    * the time still expected, priced at this run's own measured time per product and per basis entry
-   * a reorthogonalisation pass reads (0 until the first Lanczos step has shown both). A Lanczos run
-   * not ended is expected to take as many steps as the longest of its kind so far (CurvatureWork
-   * says how), so the fraction may run ahead where a later run takes longer than any before it, and
-   * behind where it ends sooner. Never falls; 1 at the end.
+   * a reorthogonalisation pass reads (0 until the first Lanczos step; the share of the products done
+   * while the clock, too coarse, has not yet seen a product and a step take time). A Lanczos run not
+   * ended is expected to take as many steps as the longest of its kind so far that stopped before its
+   * step limit (CurvatureWork says how), so the fraction may run ahead where a later run takes longer
+   * than any before it, and behind where it ends sooner. Never falls; 1 at the end.
    */
   fraction: number;
   /** The matrix being measured. */
@@ -98,10 +99,12 @@ export function curvatureStages(blocks: number, layers: boolean): Omit<Curvature
 /**
  * How far the fraction may stand from the share of the work done, ahead or behind, on the plans
  * test/curvature/progress-plan.test.ts plays (runs that stop early, runs that hit their step limit,
- * runs far longer than any before them; from real runs' steps): a third. Most stay within 0.1; the
- * far ends are a later run taking 2.6× the steps of any before it (ahead 0.32) and a 300-step run
- * after ones of at most 130 (behind 0.30). Of the time, where the products and the passes cost what
- * they have cost so far (the run's own measured prices; a machine whose speed changes mid-run moves it more).
+ * runs far longer than any before them; from real runs' steps): a third. Most stay within 0.14; the
+ * far end is a later run taking 2.6× the steps of any before it (ahead 0.33), which nothing before it
+ * tells. Of the time, where the products and the passes cost what they have cost so far (the run's own
+ * measured prices; a machine whose speed changes mid-run moves it more), on a clock of ticks up to 100
+ * products' too. The whole network's run after a block's cut off at its step limit was the other far
+ * end (behind 0.30) while it was expected to take that block's steps (see CurvatureWork): 0.13 now.
  */
 export const PROGRESS_TOLERANCE = 1 / 3;
 
@@ -130,8 +133,11 @@ interface RunState {
  * run of its own beyond the work itself (the first Lanczos step, the plan's first stage, shows both).
  * A trace's products are known. A Lanczos run's steps are not: it ends when its values converge.
  * Each run not ended is expected to take as many steps as the longest run of its kind (the same
- * matrix, and a layer's block or the whole network) taken so far, else of its matrix, else of any,
- * else its step limit; the run under way at least one step more than it has taken, and the later
+ * matrix, and a layer's block or the whole network) taken so far that stopped before its step limit,
+ * else of its matrix, else (every run so far cut off at its limit) the longest of its kind, else of its
+ * matrix, else of any, else its step limit: a run cut off tells only that it did not converge (on the
+ * digits default the whole network's Hessian run, 185 steps, was expected to take the output block's
+ * 300 so, not the 130 of the block whose run converged); the run under way at least one step more than it has taken, and the later
  * runs at least what it is expected to take, with one pass per step. The fraction never falls (a
  * longer expectation holds it until the work catches up) and is 1 when the last run ends.
  */
@@ -201,17 +207,25 @@ export class CurvatureWork {
 
   /**
    * The share of the time done: the time spent over it and the time still expected (see the class
-   * comment), never less than it said before; 0 until a step has been timed, 1 once every run has ended.
+   * comment), never less than it said before; 0 until the first step, the share of the products until
+   * the clock has seen a product and a step take time, 1 once every run has ended.
    */
   private fraction(): number {
     if (this.runs.every((state) => state.ended)) return (this.shown = 1);
     if (this.entriesRead === 0) return this.shown;
+    // A clock too coarse to have seen a product or a step take time yet (a browser's, 0.1–1 ms, against
+    // products of microseconds) cannot price the work: the share of the products is what is known until it can.
+    if (this.productTime === 0 || this.stepTime === 0) {
+      if (this.products < this.plannedProducts) this.shown = Math.max(this.shown, this.products / this.plannedProducts);
+      return this.shown;
+    }
     const perProduct = this.productTime / this.timedProducts;
     const perEntry = this.stepTime / this.entriesRead;
     let expected = 0;
-    // Lanczos runs so far, in order, with the steps each took or is expected to take.
-    const seen: { what: CurvatureStage; steps: number }[] = [];
+    // Lanczos runs so far, in order, with the steps each took or is expected to take, and whether it ended at its step limit.
+    const seen: { what: CurvatureStage; steps: number; cutOff: boolean }[] = [];
     const longest = (runs: typeof seen) => (runs.length ? Math.max(...runs.map((r) => r.steps)) : undefined);
+    const stoppedEarly = (runs: typeof seen) => runs.filter((r) => !r.cutOff);
     for (const state of this.runs) {
       const { planned } = state;
       if (planned.measuring === 'trace') {
@@ -221,15 +235,15 @@ export class CurvatureWork {
       const { matrix, layer } = planned.what;
       const ofMatrix = seen.filter((r) => r.what.matrix === matrix);
       const ofKind = ofMatrix.filter((r) => (r.what.layer === undefined) === (layer === undefined));
-      const steps = state.ended ? state.steps : Math.min(planned.limit, Math.max(longest(ofKind) ?? longest(ofMatrix) ?? longest(seen) ?? planned.limit, state.steps + 1));
-      seen.push({ what: planned.what, steps });
+      const like = longest(stoppedEarly(ofKind)) ?? longest(stoppedEarly(ofMatrix)) ?? longest(ofKind) ?? longest(ofMatrix) ?? longest(seen);
+      const steps = state.ended ? state.steps : Math.min(planned.limit, Math.max(like ?? planned.limit, state.steps + 1));
+      seen.push({ what: planned.what, steps, cutOff: state.ended && steps === planned.limit });
       if (state.ended) continue;
       const products = Math.max(0, steps + ROUNDING_PRODUCTS - state.products);
       expected += products * perProduct + ((planned.n * (steps * (steps + 1) - state.steps * (state.steps + 1))) / 2) * perEntry;
     }
     const done = this.productTime + this.stepTime;
-    // A clock too coarse to see this run's work so far (a browser's) tells nothing yet.
-    if (done + expected > 0) this.shown = Math.max(this.shown, done / (done + expected));
+    this.shown = Math.max(this.shown, done / (done + expected));
     return this.shown;
   }
 

@@ -115,7 +115,7 @@ describe('gradscope curvature', async () => {
     // The progress it prints is of the work expected, as close to the work done as test/curvature/progress-plan.test.ts finds.
     expect(cost).toContain(`(whose work is known) last: within ${Math.round(100 * PROGRESS_TOLERANCE)} points of the share of the time on the runs tested,\nahead where`);
     // Priced at the run's own measured costs (test/curvature/progress.test.ts), not one CPU's constant.
-    expect(cost).toContain('products and reorthogonalisation priced at what they have cost so far in this run (no other machine\'s\nfigure)');
+    expect(cost).toContain('products and reorthogonalisation priced at what they have cost so far in this run (no other machine\'s\nfigure; the share of the products while the clock is too coarse to time them), each Lanczos run\nexpected to take as many steps as the longest of its kind so far that ended before the step limit');
     // The digits default: what decides its time, and the one measured run with its machine (no time for the user's machine).
     const digits = CURVATURE_DIGITS_RUN;
     expect(cost).toContain(`Measured ${digits.date} (${digits.machine}), commit ${digits.commit}: ${measuredTimeText(digits)}, as the whole command.`);
@@ -153,6 +153,24 @@ describe('gradscope curvature', async () => {
     expect(hessian.length).toBe(3);
     // an eigenvalue within the products' rounding of 0 is listed as 0 (zeroWithin)
     for (const row of hessian) expect([row[smallest], row[negativeMass]].join(' | ')).toMatch(/^(-?\d\.\d\de[-+]\d+|0) (-?\d\.\d\de[-+]\d+|0) \| ≈?[\d.]+\s%$/);
+  });
+
+  // It said the Hessian's smallest "tell a minimum (none below 0)": none below 0 away from a stationary point is a slope curving up, not a minimum.
+  it("says that the Hessian's smallest tell a saddle or a minimum only with a gradient near 0", () => {
+    const { note } = gaussNewtonLowerEnd();
+    expect(note).not.toMatch(/tell a minimum/);
+    expect(note).toContain('curves down along some direction (one below 0) or along none (none below 0); either is a saddle or a minimum only where the gradient is also near 0, and elsewhere a slope');
+  });
+
+  // It printed "1292 parameters" and "hidden 1 (1230) H" where --help and the progress line group counts by thousands.
+  it('groups its header\'s and row names\' counts by thousands, as --help does', async () => {
+    const wide = await createNetwork({ sizes: [40, 30, 2], activation: 'tanh', loss: 'cross-entropy', seed: 2 });
+    const rows = Array.from({ length: 3 }, (_, r) => Array.from({ length: 40 }, (_, c) => Math.cos(r + c)));
+    const report = measureCurvature(wide, rows, [[1, 0], [0, 1], [1, 0]], { k: 1, exactTraceLimit: 0, probes: 2 });
+    wide.dispose();
+    const table = curvatureTable(report, 'dense');
+    expect(table).toMatch(/^loss .* over 3 rows; 1,292 parameters; traces by Hutchinson/);
+    expect(table).toMatch(/^hidden 1 \(1,230\) H /m);
   });
 
   it('--no-layers measures the whole network only: the per-layer rows left out, and said to be', async () => {

@@ -1,6 +1,7 @@
 // CurvatureWork's fraction against the work the measurement turns out to take: Lanczos runs end
 // when their values converge, which nothing tells before they run, so each run not ended is
-// expected to take as many steps as the longest of its kind so far. Played here on plans whose runs
+// expected to take as many steps as the longest of its kind so far that stopped before its step
+// limit (a run cut off there tells only that it did not converge). Played here on plans whose runs
 // take the steps real runs took (each plan's comment names its network: the wasm backend's Lanczos
 // runs on it, seed 1, inputs N(0, 1) and one-hot targets as curvatureCostRows makes them, counted on
 // 2026-12-02), the work known only at the end. A product costs 0.08 basis-entry reads per row and
@@ -20,8 +21,11 @@ interface Plan {
   limit: number;
 }
 
-/** Plays the plan through a CurvatureWork: every report's fraction beside the share of the work done by then. */
-function play({ blocks, steps, traceProducts, product, limit }: Plan) {
+/**
+ * Plays the plan through a CurvatureWork: every report's fraction beside the share of the work done
+ * by then. The clock reads the work, or with a `tick` only its whole ticks (a browser's coarse clock).
+ */
+function play({ blocks, steps, traceProducts, product, limit }: Plan, tick = 0) {
   const n = blocks.reduce((sum, b) => sum + b, 0);
   const stages = curvatureStages(blocks.length, true);
   const sizeOf = (layer?: number) => (layer === undefined ? n : blocks[layer]);
@@ -29,7 +33,7 @@ function play({ blocks, steps, traceProducts, product, limit }: Plan) {
   // The time: a product takes `product`, a step's pass one per basis entry it reads.
   let work = 0;
   const points: { work: number; progress: CurvatureProgress }[] = [];
-  const tracker = new CurvatureWork(planned, (progress) => points.push({ work, progress }), () => work);
+  const tracker = new CurvatureWork(planned, (progress) => points.push({ work, progress }), () => (tick ? Math.floor(work / tick) * tick : work));
   const operator = () => (work += product);
   let run = 0;
   for (const what of stages) {
@@ -53,7 +57,7 @@ function play({ blocks, steps, traceProducts, product, limit }: Plan) {
       operator,
     );
   }
-  return points.map(({ work: done, progress }) => ({ share: done / work, fraction: progress.fraction, done: progress.done, total: progress.total }));
+  return points.map(({ work: done, progress }) => ({ work: done, share: done / work, fraction: progress.fraction, done: progress.done, total: progress.total }));
 }
 
 /** The largest distance of the fraction from the share of the work done, ahead and behind. */
@@ -92,12 +96,15 @@ describe('measureCurvature progress against the work it turns out to take', () =
     expect(behind).toBeLessThan(0.03);
   });
 
-  it('a run that hits its step limit after shorter ones: at most 0.04 ahead and 0.23 behind', () => {
-    const points = play(digits);
-    expectHonest(points);
-    const { ahead, behind } = distance(points);
-    expect(ahead).toBeLessThan(0.04);
-    expect(behind).toBeLessThan(0.23);
+  it('a run that hits its step limit after shorter ones, the whole network after it: at most 0.04 ahead and 0.14 behind', () => {
+    // The whole network's Hessian run (185 steps) is expected to take the output block's 130 that converged, not its 300 cut off at the limit (0.23 behind, 0.30 at half the product's cost).
+    for (const scale of [0.5, 1]) {
+      const points = play({ ...digits, product: Math.round(digits.product * scale) });
+      expectHonest(points);
+      const { ahead, behind } = distance(points);
+      expect(ahead).toBeLessThan(0.05);
+      expect(behind).toBeLessThan(0.14);
+    }
   });
 
   it('later runs far longer than any before them: ahead, by at most 0.33 (tanh) and 0.13', () => {
@@ -116,6 +123,26 @@ describe('measureCurvature progress against the work it turns out to take', () =
         const { ahead, behind } = distance(play({ ...plan, product: Math.round(plan.product * scale) }));
         expect(Math.max(ahead, behind), `${plan.blocks.join(',')} ×${scale}`).toBeLessThanOrEqual(PROGRESS_TOLERANCE);
       }
+    }
+  });
+
+  it("a clock coarser than a product and a step (a browser's): the fraction moves from the first step on", () => {
+    for (const plan of [deep, digits, tanh, wide]) {
+      // A tick of 1000 products: on deep, digits and wide more than the first stage's work, whose end the bar waited for (23–47 % of the work at 0).
+      const tick = 1000 * plan.product;
+      const points = play(plan, tick);
+      expectHonest(points);
+      // from the first step on (its product and the rounding's reported before it)
+      expect(points[ROUNDING_PRODUCTS + 1].fraction, plan.blocks.join(',')).toBeGreaterThan(0);
+      // until the clock has seen both a product and a step take time, the share of the products
+      const untimed = points.slice(ROUNDING_PRODUCTS + 1).filter((p) => p.work < tick);
+      expect(untimed.length).toBeGreaterThan(0);
+      for (const p of untimed) expect(p.fraction).toBeCloseTo(p.done / p.total, 12);
+    }
+    // A tick of 100 products: within the tolerance, as with a fine clock.
+    for (const plan of [deep, digits, tanh, wide]) {
+      const { ahead, behind } = distance(play(plan, 100 * plan.product));
+      expect(Math.max(ahead, behind), plan.blocks.join(',')).toBeLessThanOrEqual(PROGRESS_TOLERANCE);
     }
   });
 

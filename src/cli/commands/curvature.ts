@@ -102,7 +102,8 @@ function costNote(): string {
     `--k values converge (G's largest alone). The count is printed`,
     `on stderr at the start, progress after it: the share of the time spent, of it and the time still expected,`,
     `products and reorthogonalisation priced at what they have cost so far in this run (no other machine's`,
-    `figure), each Lanczos run expected to take as many steps as the longest of its kind so far, the traces`,
+    `figure; the share of the products while the clock is too coarse to time them), each Lanczos run`,
+    `expected to take as many steps as the longest of its kind so far that ended before the step limit, the traces`,
     `(whose work is known) last: within ${percentPoints(PROGRESS_TOLERANCE)} points of the share of the time on the runs tested,`,
     `ahead where a later run takes far longer than any before it,`,
     `behind where it ends far sooner (docs/curvature.md).`,
@@ -188,7 +189,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
   const summaries: [string, HessianSummary | GaussNewtonSummary][] = [['Hessian', report.hessian], ['Gauss-Newton', report.gaussNewton]];
   // The CLI measures every layer, so a dense network's layer index is its place among them.
   for (const layer of report.layers) {
-    const name = `${layerName(network, layer.layer, report.layers.length, layer.module)} (${layer.parameters})`;
+    const name = `${layerName(network, layer.layer, report.layers.length, layer.module)} (${grouped(layer.parameters)})`;
     rows.push(hessianRow(`${name} H`, layer.hessian), gaussNewtonRow(`${name} G`, layer.gaussNewton));
     summaries.push([`${name} H`, layer.hessian], [`${name} G`, layer.gaussNewton]);
   }
@@ -201,7 +202,7 @@ export function curvatureTable(report: CurvatureReport, network: 'dense' | 'bloc
     ? "G's trace is never negative (G is positive semi-definite), H's may be (H is indefinite): read them with their ± standard error"
     : "each layer's traces probe that layer alone (its ± is its own sampling error, not the other layers'); G traces are never negative (G and each layer's block of it are positive semi-definite), H's may be (H is indefinite): read them with their ± standard error";
   return [
-    `loss ${sci(report.loss)} over ${report.rows} rows; ${report.parameters} parameters; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
+    `loss ${sci(report.loss)} over ${counted(report.rows, 'row')}; ${counted(report.parameters, 'parameter')}; traces ${exact ? 'exact' : 'by Hutchinson (± standard error)'}`,
     formatTable(['matrix', 'largest eigenvalues', 'smallest eigenvalues', 'trace', 'negative mass'], rows),
     ...(zeros.length ? [zeroText(zeros)] : []),
     lowerEnd.note,
