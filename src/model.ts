@@ -88,6 +88,8 @@ export function checkOutputs(net: Trainable, first: number, count: number, label
  * first, while the rows are still in memory, so that a network reading them copies them in (Trainable.rowsInPlace).
  */
 export interface RowsLender {
+  /** Whether dispose() has run: the rows are gone (a training call refuses to read them again). */
+  readonly isDisposed: boolean;
   /** Runs `handBack` first thing in dispose() (once); returns what takes it off again. */
   beforeDispose(handBack: () => void): () => void;
 }

@@ -109,6 +109,7 @@ export function runTraining(
      * clips; the loss, or why the step must not be applied (a fault, rare: allocated only then).
      */
     const forwardBackward = (rows: Uint32Array, start: number, size: number): number | StepFault => {
+      refuseFreedRows(data, 'the data set');
       net.loadBatch(x, y, rows, start, size);
       guard!.beforeForward();
       net.forward(size, 'train');
@@ -297,6 +298,8 @@ export function runTraining(
         }, at);
       }
       const info: EpochInfo = { epoch: epoch + 1, loss: lossSum / batches, batches, skipped: epochSkipped, seconds: (performance.now() - started) / 1000 };
+      if (validation) refuseFreedRows(validation.rows, 'validation: the data set');
+      if (trainingCheck) refuseFreedRows(data, 'the data set');
       if (validation) info.validation = atEpochEnd(() => evaluateRows(net, validation.rows.inputs, validation.rows.targets, undefined, VALIDATION_LABELS), epoch + 1, net.step);
       if (trainingCheck) info.training = { ...atEpochEnd(() => evaluateRows(net, x, y, trainingCheck), epoch + 1, net.step), rows: trainingCheck.length };
       history.push(info);
@@ -333,6 +336,15 @@ export function runTraining(
  * reached (an output that overflows, a loss that is not finite), and those steps stay applied:
  * the error says so, and which step's weights the network holds.
  */
+/**
+ * DISPOSED when the Dataset holding `rows` was disposed during the call (from onBatch or onEpoch),
+ * before its rows are read again: its memory is freed and may hold another data set's rows by then.
+ */
+function refuseFreedRows(rows: TrainingRows, what: string): void {
+  if (rows.lender?.isDisposed !== true) return;
+  throw new GradscopeError('DISPOSED', `train: ${what} was disposed during the call (from onBatch or onEpoch), and its rows are read again; dispose it after train() returns (the steps before stay applied)`);
+}
+
 function atEpochEnd<R>(evaluate: () => R, epoch: number, step: number): R {
   try {
     return evaluate();
