@@ -15,8 +15,8 @@
  * Prints, per task, each tree's median call (the median over rounds of each round's median call)
  * and its median per-round speed-up over the first tree; then each goal's ratio (the public call
  * over its inner steps, in the same round) per tree: the median round, the middle half and the
- * range (bench/spread.ts). And, before timing, the hash of the weights two shuffled epochs leave
- * per tree (a change that must keep the trained bits shows it does).
+ * range (bench/spread.ts). And, before timing, the hash of the weights two shuffled epochs, then
+ * two of one batch in order, leave per tree (a change that must keep the trained bits shows it does).
  *
  *   git archive main | tar -x -C /tmp/main && ln -s "$PWD/node_modules" /tmp/main && (cd /tmp/main && npm run build)
  *   npx tsx bench/ab-trees-calls.ts old=/tmp/main new=. [--rounds 9] [--calls 15] [--burst 1] [--only 256]
@@ -42,7 +42,7 @@ let taskNames: string[] = [];
 for (const { label, dir } of trees) {
   const m = await treeModules(dir);
   const { tasks: own, bits } = await goalCallsOf(m, await m.createWasmKernels({ variant: 'simd' }));
-  console.log(`${label} (${dir}): weights after two epochs ${bits}`);
+  console.log(`${label} (${dir}): weights after two shuffled epochs and two in order ${bits}`);
   taskNames = Object.keys(own).filter((name) => name.includes(only));
   for (const task of taskNames) tasks.push({ name: named(label, task), run: own[task] });
 }

@@ -29,7 +29,7 @@ for (const { label, dir } of trees) {
   const m = await treeModules(dir);
   for (let index = 0; index < instances; index++) {
     const { tasks, bits } = await goalCallsOf(m, await m.createWasmKernels({ variant: 'simd' }));
-    if (index === 0) console.log(`${label} (${dir}): weights after two epochs ${bits}`);
+    if (index === 0) console.log(`${label} (${dir}): weights after two shuffled epochs and two in order ${bits}`);
     all.push({ label, index, tasks: Object.fromEntries(Object.entries(tasks).filter(([name]) => name.includes(only))) });
   }
 }

@@ -47,8 +47,8 @@ export async function treeModules(dir: string) {
 
 /**
  * The goal calls on one instance `k` of a tree's core (by GOAL_CALLS' names), and a hash of the
- * weights two shuffled epochs of train(dataset) leave from the same seed: a change that must keep
- * the trained bits shows it does.
+ * weights two shuffled epochs of train(dataset), then two epochs of the large rows as one batch in
+ * order, leave from the same seed: a change that must keep the trained bits shows it does.
  */
 export async function goalCallsOf(m: Awaited<ReturnType<typeof treeModules>>, k: Kernels): Promise<{ tasks: Record<string, () => void>; bits: string }> {
   const { train } = await m.loadMnist({ train: API_ROWS, test: 0 });
@@ -56,18 +56,23 @@ export async function goalCallsOf(m: Awaited<ReturnType<typeof treeModules>>, k:
   const net = await netOf();
   const digits = net.dataset(train.x, train.y);
   const epoch = { epochs: 1, batchSize: STEP_BATCH, learningRate: 0.01 };
+  const rng = new m.Rng(3);
+  const uniform = (rows: number, cols: number) => ({ data: Float32Array.from({ length: rows * cols }, () => rng.uniform()), rows, cols });
+  const [x, y] = [uniform(LARGE_BATCH, STEP_SIZES[0]), uniform(LARGE_BATCH, STEP_SIZES.at(-1)!)];
+  const oneBatch = { epochs: 1, batchSize: LARGE_BATCH, learningRate: 0.01, shuffle: false };
   const twin = await netOf();
   twin.train(digits, { ...epoch, epochs: 2 });
+  // Then two one-batch epochs in order: shuffled batches are gathered, and only these read a data
+  // set's rows where they lie (Engine.rowsInPlace), so the hash covers both ways of loading a batch.
+  const inOrder = twin.dataset(x, y);
+  twin.train(inOrder, { ...oneBatch, epochs: 2 });
+  inOrder.dispose();
   const bits = bitsHash(Float64Array.from(twin.toJSON().layers.flatMap((l: { weights: number[][]; biases: number[] }) => [...l.weights.flat(), ...l.biases])));
   twin.dispose();
   const inner = await m.stepOn(k);
 
   const large = await netOf();
-  const rng = new m.Rng(3);
-  const uniform = (rows: number, cols: number) => ({ data: Float32Array.from({ length: rows * cols }, () => rng.uniform()), rows, cols });
-  const [x, y] = [uniform(LARGE_BATCH, STEP_SIZES[0]), uniform(LARGE_BATCH, STEP_SIZES.at(-1)!)];
   const resident = large.dataset(x, y);
-  const oneBatch = { epochs: 1, batchSize: LARGE_BATCH, learningRate: 0.01, shuffle: false };
   const largeInner = await m.stepOn(k, STEP_SIZES, LARGE_BATCH);
   return {
     bits,
