@@ -455,6 +455,10 @@ describe('gradscope study --model --data', async () => {
     const fresh = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10']);
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stdout.split('\n')[2]).toBe(notUsed('sgd (--optimizer)'));
+    // --epochs 0 trains nothing: it said 'this run trains with a fresh sgd'.
+    const none = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '0', '--batch-size', '10']);
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stdout).toContain(`${withAdam} holds adam's optimiser state (3 steps), which study --model does not resume: this run takes no step (--epochs 0).`);
     const named = await runCliInProcess(['study', '--model', withAdam, '--data', dataPath, '--epochs', '1', '--batch-size', '10', '--optimizer', 'adam', '--json']);
     expect(named.code, named.stderr).toBe(0);
     expect(JSON.parse(named.stdout).optimizer).toEqual({ name: 'adam', savedState: { name: 'adam', steps: 3, used: false } });
