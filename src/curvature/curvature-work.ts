@@ -170,12 +170,13 @@ export class CurvatureWork {
   }
 
   /**
-   * `run(operator, onStep)` counted as the plan's next run, `what`: each product is timed, counted
-   * and reported, each Lanczos step (`onStep`, for a Lanczos run) timed by the entries its passes read.
+   * `run(operator, onStep)` counted as the plan's next run (reported as its `what`): each product is
+   * timed, counted and reported, each Lanczos step (`onStep`, for a Lanczos run) timed by the entries its passes read.
    */
-  stage<R>(what: CurvatureStage, run: (operator: LinearOperator, onStep: (step: LanczosStep) => void) => R, operator: LinearOperator): R {
+  stage<R>(run: (operator: LinearOperator, onStep: (step: LanczosStep) => void) => R, operator: LinearOperator): R {
     const state = this.runs[this.next++];
     const { planned } = state;
+    const { what } = planned;
     const most = mostProducts(planned);
     const result = run(
       (out, v) => {
@@ -252,7 +253,7 @@ export class CurvatureWork {
   }
 }
 
-/** The most products a run of the plan takes: a trace's, or a Lanczos run's at its step limit with the rounding product. */
+/** The most products a run of the plan takes: a trace's, or a Lanczos run's at its step limit (lanczosProducts). */
 function mostProducts(run: PlannedRun): number {
-  return run.measuring === 'trace' ? run.products : run.limit + ROUNDING_PRODUCTS;
+  return run.measuring === 'trace' ? run.products : lanczosProducts(run.n, run.limit);
 }

@@ -153,7 +153,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   const ops = new CurvatureOperators(net, x, y);
   try {
     const layers = options.layers ?? true;
-    const stages = curvatureStages(ops.blocks.length, layers);
+    // Each stage as its progress names it: a layer's with its module.
+    const stages: CurvatureStage[] = curvatureStages(ops.blocks.length, layers).map(({ matrix, measuring, layer }) => ({ matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module }) }));
     const sizeOf = (layer?: number) => (layer === undefined ? ops.size : ops.blocks[layer].length);
     const operatorOf = (matrix: 'hessian' | 'gaussNewton', layer?: number) => (layer === undefined ? ops[matrix] : ops.restrict(ops[matrix], ops.blocks[layer]));
     const progress = progressOf(ops, stages, layers, sizeOf, options, onProgress);
@@ -170,12 +171,11 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
     const traces = new Map<string, TraceResult>();
     const key = (matrix: string, layer?: number) => `${matrix} ${layer ?? 'whole'}`;
     for (const { matrix, measuring, layer } of stages) {
-      const what = { matrix, measuring, ...(layer !== undefined && { layer, module: ops.blocks[layer].module }) };
-      if (measuring === 'trace') traces.set(matrix, progress(what, (op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops[matrix]));
+      if (measuring === 'trace') traces.set(matrix, progress((op) => traceOf(op, ops.size, ops.blocks, traceOptions), ops[matrix]));
       else {
         const n = sizeOf(layer);
         const run = (op: LinearOperator, onStep?: (step: LanczosStep) => void) => lanczos(op, n, { k: Math.min(k, n), maxSteps: options.maxSteps, seed: options.seed, ends: ends[matrix], onStep });
-        eigen.set(key(matrix, layer), progress(what, run, operatorOf(matrix, layer)));
+        eigen.set(key(matrix, layer), progress(run, operatorOf(matrix, layer)));
       }
     }
     const hessianTrace = traces.get('hessian')!;
@@ -224,8 +224,8 @@ export function measureCurvature(net: Network, x: Rows, y: Rows, options: Curvat
   }
 }
 
-/** Runs a stage (a trace or a Lanczos run), counted into the progress when there is an onProgress. */
-type ProgressStage = <R>(what: CurvatureStage, run: (operator: LinearOperator, onStep?: (step: LanczosStep) => void) => R, operator: LinearOperator) => R;
+/** Runs the next stage (a trace or a Lanczos run, in the stages' order), counted into the progress when there is an onProgress. */
+type ProgressStage = <R>(run: (operator: LinearOperator, onStep?: (step: LanczosStep) => void) => R, operator: LinearOperator) => R;
 
 /**
  * measureCurvature's stages, counted by a CurvatureWork whose plan is every stage in its order: a
@@ -234,12 +234,12 @@ type ProgressStage = <R>(what: CurvatureStage, run: (operator: LinearOperator, o
  * Without onProgress, the runs as they are.
  */
 function progressOf(ops: CurvatureOperators, stages: readonly CurvatureStage[], layers: boolean, sizeOf: (layer?: number) => number, options: CurvatureOptions, onProgress: ((progress: CurvatureProgress) => void) | undefined): ProgressStage {
-  if (onProgress === undefined) return (_, run, operator) => run(operator);
+  if (onProgress === undefined) return (run, operator) => run(operator);
   const traceProducts = plannedProducts(ops.size, ops.blocks.map((b) => b.length), { ...options, layers }).trace;
   const planned = stages.map((what): PlannedRun => {
     const n = sizeOf(what.layer);
     return what.measuring === 'trace' ? { what, n, measuring: 'trace', products: traceProducts } : { what, n, measuring: 'eigenvalues', limit: lanczosSteps(n, options.maxSteps) };
   });
   const work = new CurvatureWork(planned, onProgress);
-  return (what, run, operator) => work.stage(what, run, operator);
+  return (run, operator) => work.stage(run, operator);
 }

@@ -39,7 +39,6 @@ function play({ blocks, steps, traceProducts, product, limit }: Plan, tick = 0) 
   for (const what of stages) {
     const size = sizeOf(what.layer);
     tracker.stage(
-      what,
       (op, onStep) => {
         const o = op as (out: Float64Array, v: Float64Array) => void;
         const none = new Float64Array(0);
