@@ -14,7 +14,7 @@ import { Trace } from './trace.js';
 import { BATCH_NORM_BLOCKING_ROWS } from '../layers/spec.js';
 import { biasesCancelledByBatchNorm } from './cancelled-biases.js';
 import { median } from '../median.js';
-import { trainingProgress } from './training-progress.js';
+import { atChance, trainingProgress } from './training-progress.js';
 import { DEAD_LAYER, DEAD_UNITS, SATURATED_LAYER } from './diagnosis/diagnosis-thresholds.js';
 import type { Diagnosis, Evidence, FirstToLast, LayerEvidence, Severity } from './diagnosis/diagnosis-types.js';
 import { agreedGap, decisiveGap, even, gapMeasure, gapSeverity, hiddenChain, normRows } from './diagnosis/gap-measures.js';
@@ -31,13 +31,27 @@ export { hiddenChain } from './diagnosis/gap-measures.js';
 // The optimiser groups the remedies read, defined beside the optimisers' other shared settings: importers keep taking them from here.
 export { OWN_GRADIENTS, OWN_STEP_LENGTH } from '../optimizer-defaults.js';
 
-/** The verdict as a diagnosis's heading shows it: 'VANISHING', 'HEALTHY', or 'NO FAULT FOUND' where nothing measured decided it (Diagnosis.undecided). */
-export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided'>): string {
+/**
+ * Whether the run ended at chance (atChance: its accuracy within AT_CHANCE_MARGIN of a guess among its
+ * classes) under a verdict that judges the gradient flow alone and finds no fault: healthy, or
+ * undecided. Such a heading alone reads as "the model is fine"; it is not.
+ */
+const flowFineModelAtChance = (d: Pick<Diagnosis, 'verdict' | 'evidence'>) => d.verdict === 'healthy' && d.evidence.training !== undefined && atChance(d.evidence.training);
+
+/**
+ * The verdict as a diagnosis's heading shows it: 'VANISHING', 'HEALTHY', or 'NO FAULT FOUND' where
+ * nothing measured decided it (Diagnosis.undecided); beside a run that ended at chance, the flow's
+ * verdict is named as the flow's and the model's state said after it: 'HEALTHY GRADIENT FLOW, MODEL
+ * AT CHANCE', 'NO FAULT FOUND IN THE GRADIENT FLOW, MODEL AT CHANCE'.
+ */
+export function verdictHeading(d: Pick<Diagnosis, 'verdict' | 'undecided' | 'evidence'>): string {
+  if (flowFineModelAtChance(d)) return `${d.undecided ? 'NO FAULT FOUND IN THE GRADIENT FLOW' : 'HEALTHY GRADIENT FLOW'}, MODEL AT CHANCE`;
   return d.undecided ? 'NO FAULT FOUND' : d.verdict.toUpperCase();
 }
 
-/** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'. */
-export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity'>): string {
+/** The verdict with its severity, as tables show it: 'vanishing (mild)', 'healthy'; a healthy flow beside a run that ended at chance 'healthy flow, at chance'. */
+export function verdictLabel(d: Pick<Diagnosis, 'verdict' | 'severity' | 'evidence'>): string {
+  if (flowFineModelAtChance(d)) return 'healthy flow, at chance';
   return d.severity ? `${d.verdict} (${d.severity})` : d.verdict;
 }
 
