@@ -16,6 +16,7 @@ import { BLOCK_MODEL_VERSION, blockModelFromJSON } from './block-model-file.js';
 import { chainFanIns, recordedInitialisation, type Initialisation } from '../init/initialisation.js';
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
+import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -249,33 +250,35 @@ function describeLength(values: { length?: unknown } | undefined): string {
  * (~2²⁹ characters) and end in a raw RangeError, after seconds of work.
  */
 export function modelJsonText(value: unknown, maxBytes: number, where: string, advice: string): string {
-  return writeJson(value, budget(maxBytes, where, advice), numberText, true);
+  return writeJson(value, budget(maxBytes, where, advice), { text: numberText });
 }
 
 /**
  * Refuses, as modelJsonText would (same count, same message), a `value` whose JSON text passes
- * `maxBytes`, without building the text: first a bound with every number at its longest, which
- * needs no string; the exact count (each number's text) only when that bound is past the limit.
- * JSON.stringify's text is never longer than the one counted (it writes −0 as 0).
+ * `maxBytes`, without building the text, and for clear cases without writing a number: a count
+ * with every number at its longest (LONGEST_NUMBER) that fits lets it through; a count with every
+ * number at its fewest characters (fewestNumberBytes) that passes refuses it, as soon as it passes;
+ * only in between are the numbers written and counted. JSON.stringify's text is never longer than
+ * the one counted (it writes −0 as 0).
  */
 export function checkModelJsonSize(value: unknown, maxBytes: number, where: string, advice: string): void {
-  let bound = 0;
-  writeJson(value, (bytes) => (bound += bytes), () => LONGEST_NUMBER, false);
-  if (bound > maxBytes) writeJson(value, budget(maxBytes, where, advice), numberText, false);
+  let longest = 0;
+  writeJson(value, (bytes) => (longest += bytes), { bytes: () => LONGEST_NUMBER.length });
+  if (longest <= maxBytes) return;
+  writeJson(value, budget(maxBytes, where, advice), { bytes: fewestNumberBytes });
+  writeJson(value, budget(maxBytes, where, advice), { bytes: (v) => numberText(v).length });
 }
-
-/**
- * The longest text JSON.stringify writes for a number (25 characters): a sign, '0.', five zeros and
- * 17 significant digits, as it writes |v| from 1e-6 up to 1e-5 (a float32 weight among them,
- * -5.9065810091851745e-6 is '-0.0000059065810091851745'); with an exponent it writes at most 24
- * ('-1.2345678901234567e-308'), an integer at most 22.
- */
-const LONGEST_NUMBER = '-0.0000012345678901234567';
 
 /** A number as model files write it: JSON's, but −0 as `-0`. */
 function numberText(v: number): string {
   return Object.is(v, -0) ? '-0' : JSON.stringify(v);
 }
+
+/** How writeJson takes a number: its text, where it builds the text; its bytes alone, where it only counts them. */
+type NumberForm = { text: (v: number) => string } | { bytes: (v: number) => number };
+
+/** Numbers of a tensor counted before their bytes are spent: a refusal comes at most this many numbers after the count passes. */
+const SPENT_AT_ONCE = 4096;
 
 /** Spends bytes of a budget of `maxBytes`, refusing (INVALID_OPTION naming `where`, then `advice`) once it passes. */
 function budget(maxBytes: number, where: string, advice: string): (bytes: number) => void {
@@ -288,18 +291,33 @@ function budget(maxBytes: number, where: string, advice: string): (bytes: number
 
 /**
  * Walks `value` as JSON text, handing `spend` the UTF-8 bytes of every piece (numbers as `number`
- * writes them), and returns the text, or '' without building it when `build` is false.
+ * writes or counts them), and returns the text, or '' without building it where `number` only counts.
  */
-function writeJson(value: unknown, spend: (bytes: number) => void, number: (v: number) => string, build: boolean): string {
+function writeJson(value: unknown, spend: (bytes: number) => void, number: NumberForm): string {
+  const build = 'text' in number;
   const counted = (piece: string): string => {
     spend(utf8Bytes(piece));
     return piece;
   };
   const text = (v: unknown): string => {
     if (typeof v === 'number') {
-      const digits = number(v);
+      if (!build) {
+        spend(number.bytes(v)); // ASCII
+        return '';
+      }
+      const digits = number.text(v);
       spend(digits.length); // ASCII
       return digits;
+    }
+    if (!build && (v instanceof Float32Array || v instanceof Float64Array)) {
+      // A tensor standing for its copy (uncopiedNumbers), counted in a plain loop and spent a chunk at a time.
+      spend(Math.max(2, v.length + 1)); // brackets and commas
+      for (let start = 0; start < v.length; start += SPENT_AT_ONCE) {
+        let bytes = 0;
+        for (let i = start; i < Math.min(v.length, start + SPENT_AT_ONCE); i++) bytes += number.bytes(v[i]);
+        spend(bytes);
+      }
+      return '';
     }
     if (Array.isArray(v) || isTypedArray(v)) {
       // A typed array is a tensor standing for its copy (uncopiedNumbers), read as that array.

@@ -162,9 +162,10 @@ describe('whatever saves, loads', () => {
   describe('a network whose JSON text would outgrow the longest string V8 builds', () => {
     // 20.8M weights, each written as JSON's longest number (25 characters: see LONGEST_NUMBER's test below) and a comma or
     // bracket: more than 26 characters a weight, past V8's longest string (2²⁹ − 24 characters), and well within MODEL_LIMITS.
-    // Each refusal formats numbers up to FILE_LIMITS.maxJsonBytes (10.3M of them) whatever the network's size beyond, so the
-    // network is as small as the premise allows and each refusal has a test of its own: with 28M random weights, both
-    // refusals in one test cost ~10 s of CPU, which under load passed its 120 s.
+    // Each refusal formatted numbers up to FILE_LIMITS.maxJsonBytes (10.3M of them) whatever the network's size beyond; now
+    // it counts each number's fewest characters (json-number-bounds) up to the limit and formats none, but the network stays
+    // as small as the premise allows and each refusal has a test of its own: with 28M random weights, both refusals in one
+    // test cost ~10 s of CPU when they formatted, which under load passed its 120 s.
     const sizes = [4000, 4000, 1200, 10];
     const weightCount = sizes.slice(1).reduce((sum, units, l) => sum + units * sizes[l], 0);
     const longest = Math.fround(-5.9065810091851745e-6);
