@@ -63,6 +63,17 @@ describe('links between the pages', () => {
     expect(LINKS.filter((link) => /\.md$/i.test(link.label.trim())).map((link) => `${link.page}: [${link.label}]`)).toEqual([]);
   });
 
+  it('name pages in prose by their titles: outside code, a path to a page is only ever a link\'s target', () => {
+    const named = PAGES.flatMap((page) =>
+      prose(read(page))
+        .split('\n')
+        .map((line) => line.replace(/`[^`]*`/g, '').replace(/\]\([^)]*\)/g, ']'))
+        .filter((line) => /\bdocs\/[a-z-]+\.md\b/.test(line))
+        .map((line) => `${page}: ${line.trim().slice(0, 80)}`),
+    );
+    expect(named).toEqual([]);
+  });
+
   it('name pages that exist, at headings they have', () => {
     const broken = LINKS.filter((link) => !existsSync(join(root, link.target)) || (link.anchor !== undefined && !headings(link.target).map(slug).includes(link.anchor)));
     expect(broken.map((link) => `${link.page}: ${link.target}#${link.anchor ?? ''}`)).toEqual([]);
