@@ -1,4 +1,11 @@
+import { grouped } from './counted.js';
+
 /** Bytes as the memory refusals say them: mebibytes to one decimal, '1.5 MiB'. */
 export function mebibytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** A file's size past a limit, as the file refusals say it: '2,000,000 bytes exceeds the limit of 1,048,576'. */
+export function bytesBeyond(bytes: number | bigint, limit: number): string {
+  return `${grouped(bytes)} bytes exceeds the limit of ${grouped(limit)}`;
 }

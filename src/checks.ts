@@ -14,7 +14,7 @@ export const MAX_UNITS = 1 << 20;
 
 export function checkUnits(units: unknown, where: string): number {
   if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_UNITS) {
-    throw invalidOption(`${where}: expected a whole number of units from 1 to ${MAX_UNITS}, got ${describeValue(units)}`);
+    throw invalidOption(`${where}: expected a whole number of units from 1 to ${grouped(MAX_UNITS)}, got ${describeValue(units)}`);
   }
   return units;
 }
@@ -68,7 +68,7 @@ export const MAX_SEED = 2 ** 32 - 1;
 /** `value` if it is a seed, an integer from 0 to MAX_SEED (2^32 − 1), named `name`: INVALID_OPTION otherwise. */
 export function checkSeed(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
-    throw invalidOption(`${name}: expected an integer from 0 to ${MAX_SEED} (the random number generator's seed is 32 bits), got ${shown(value)}`);
+    throw invalidOption(`${name}: expected an integer from 0 to ${grouped(MAX_SEED)} (the random number generator's seed is 32 bits), got ${shown(value)}`);
   }
   return value;
 }
@@ -193,7 +193,7 @@ export interface Bound {
 
 /** Refuses (INVALID_OPTION naming `name`) a `value` above `bound.max`, saying why the bound is there. */
 export function checkAtMost(value: number, name: string, bound: Bound): number {
-  if (value > bound.max) throw invalidOption(`${name}: at most ${bound.max} (${bound.why}), got ${shown(value)}`);
+  if (value > bound.max) throw invalidOption(`${name}: at most ${grouped(bound.max)} (${bound.why}), got ${shown(value)}`);
   return value;
 }
 

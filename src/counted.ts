@@ -4,9 +4,15 @@
  * A number as a reader reads it: its whole part in groups of three digits split by commas, as
  * English prose and `toLocaleString('en-US')` write them ("9,000", "33,781", "1,000,000", "-1,234.5"),
  * its decimals as `String(n)` gives them (toLocaleString would cut them to three). A number String
- * writes in exponent form (1e+21 and above, below 1e-6), NaN and ±Infinity are as String writes them.
+ * writes in exponent form (1e+21 and above, below 1e-6), NaN and ±Infinity are as String writes them;
+ * a bigint (a file's 64-bit length field) is grouped whole at any size.
+ *
+ * What a reader reads as an amount goes through it: counts, sizes, limits and byte counts, in
+ * messages, tables and notes. What a reader types back or looks up stays as String writes it: a
+ * position (row 12345, step 10050, layers[3]), a flag's or an option's value, code (nn.Linear(784,
+ * 100)), a shape in brackets ([100, 784]) and a value echoed as given ('got 3001').
  */
-export function grouped(n: number): string {
+export function grouped(n: number | bigint): string {
   const text = String(n);
   if (!/^-?\d+(\.\d+)?$/.test(text)) return text;
   const [whole, decimals] = text.split('.');

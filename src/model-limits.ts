@@ -6,6 +6,12 @@
  */
 import { MAX_UNITS, unknownKey } from './checks.js';
 import { describeValue, GradscopeError, invalidOption } from './errors.js';
+import { grouped } from './counted.js';
+
+/** The refusal of a network past a MODEL_LIMITS entry: '3,001 layers exceeds the limit of 1,024 that gradscope's model files store'. */
+export function beyondModelLimit(count: number, what: string, limit: number): string {
+  return `${grouped(count)} ${what} exceeds the limit of ${grouped(limit)} that gradscope's model files store`;
+}
 
 /** Limits of every model format, enforced on create, save and load (a hostile file cannot ask for unbounded memory). */
 export const MODEL_LIMITS = {
@@ -73,12 +79,12 @@ function joinedPath(where: string, message: string): [string, string] {
 export function checkModelLimits(sizes: readonly number[], where: string, fail: Fail = optionFault): void {
   const depth = sizes.length - 1;
   if (depth > MODEL_LIMITS.maxLayers) {
-    throw fail(where, `${depth} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+    throw fail(where, beyondModelLimit(depth, 'layers', MODEL_LIMITS.maxLayers));
   }
   let parameters = 0;
   for (let l = 0; l < depth; l++) parameters += sizes[l] * sizes[l + 1] + sizes[l + 1];
   if (parameters > MODEL_LIMITS.maxParameters) {
-    throw fail(where, `${parameters} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+    throw fail(where, beyondModelLimit(parameters, 'parameters', MODEL_LIMITS.maxParameters));
   }
 }
 

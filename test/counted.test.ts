@@ -14,6 +14,10 @@ describe('counts in words', () => {
     expect([12345.6789, -1234.5, 0.5, 1e21, 1e-7, NaN, Infinity, -Infinity].map(grouped)).toEqual(['12,345.6789', '-1,234.5', '0.5', '1e+21', '1e-7', 'NaN', 'Infinity', '-Infinity']);
   });
 
+  it('grouped: a bigint (a 64-bit length field) grouped whole, past where a number would turn to exponent form', () => {
+    expect([4n * 10n ** 24n, 999n, -1234n].map(grouped)).toEqual(['4,000,000,000,000,000,000,000,000', '999', '-1,234']);
+  });
+
   it('counted and countedList group their counts: 9,000 digits, 2,000 and 5,000 hidden layers', () => {
     expect(counted(9000, 'digit')).toBe('9,000 digits');
     expect(counted(1000, 'batch', 'batches')).toBe('1,000 batches');

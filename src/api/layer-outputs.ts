@@ -7,6 +7,7 @@ import { checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
 import { checkReturnedValues } from './predictions.js';
+import { grouped } from '../counted.js';
 
 /** One layer's outputs, from Network.layerOutputs(). */
 export interface LayerOutput {
@@ -49,7 +50,7 @@ const LAYER_OUTPUTS_OPTION_KEYS = keysOf<LayerOutputsOptions>({ into: true });
  */
 export function checkLayerOutputsSize(rows: number, widths: readonly number[]): void {
   const units = widths.reduce((sum, w) => sum + w, 0);
-  checkReturnedValues('layerOutputs', rows, units, `${units} units over ${widths.length} layers`);
+  checkReturnedValues('layerOutputs', rows, units, `${grouped(units)} units over ${grouped(widths.length)} layers`);
 }
 
 /**
@@ -62,13 +63,13 @@ export function layerOutputsFor(rows: number, widths: readonly number[], precisi
   const into = options?.into;
   if (into === undefined) return { rows, layers: widths.map((units) => ({ units, values: new Float(rows * units) })) };
   const layers = typeof into === 'object' && into !== null && Array.isArray(into.layers) ? into.layers : undefined;
-  const expected = `${rows} rows of ${widths.join(', ')} units in ${Float.name}s`;
+  const expected = `${grouped(rows)} rows of ${widths.map(grouped).join(', ')} units in ${Float.name}s`;
   if (layers === undefined || into.rows !== rows || layers.length !== widths.length) {
     throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into is not a result for ${expected} (pass a previous result of this network for the same rows)`);
   }
   layers.forEach((layer, l) => {
     const fits = layer?.units === widths[l] && layer.values instanceof Float && layer.values.length === rows * widths[l];
-    if (!fits) throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into.layers[${l}] does not hold ${rows} × ${widths[l]} values in a ${Float.name} (into must be for ${expected})`);
+    if (!fits) throw new GradscopeError('SHAPE_MISMATCH', `layerOutputs: options.into.layers[${l}] does not hold ${grouped(rows)} × ${grouped(widths[l])} values in a ${Float.name} (into must be for ${expected})`);
   });
   return into;
 }

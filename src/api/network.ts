@@ -41,6 +41,7 @@ import { checkValidationRows, VALIDATION_LABELS } from '../training/validation-r
 import { loadsOneBatchInOrder } from '../training/batch-rows.js';
 import { checkOptimizerOption } from '../training/optimizer-settings.js';
 import type { TrainingRows, ValidationSet } from '../training/training-engine.js';
+import { grouped } from '../counted.js';
 
 export type { Evaluation };
 
@@ -306,7 +307,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (rows.inputs.cols !== this.inputSize || rows.targets.cols !== this.outputSize) {
       throw new GradscopeError(
         'SHAPE_MISMATCH',
-        `${label}: rows of ${rows.inputs.cols} inputs and ${rows.targets.cols} targets, but the network takes ${this.inputSize} and gives ${this.outputSize}`,
+        `${label}: rows of ${grouped(rows.inputs.cols)} inputs and ${grouped(rows.targets.cols)} targets, but the network takes ${grouped(this.inputSize)} and gives ${grouped(this.outputSize)}`,
       );
     }
     return { ...rows, lender: data };
@@ -537,7 +538,7 @@ export class Network<T extends Tensor = Tensor> implements ModelOwner<T> {
     if (tensors.length !== expected.length) throw new GradscopeError('BAD_MODEL_FILE', `tensors: expected ${expected.length} (${expected.map((t) => t.name).join(', ')}), got ${tensors.length}`);
     expected.forEach((t, i) => {
       if (tensors[i].name !== t.name || tensors[i].values.length !== t.values.length) {
-        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${t.values.length} values, got ${tensors[i].name} of ${tensors[i].values.length}`);
+        throw new GradscopeError('BAD_MODEL_FILE', `tensors[${i}]: expected ${t.name} of ${grouped(t.values.length)} values, got ${tensors[i].name} of ${grouped(tensors[i].values.length)}`);
       }
       checkFloat32Values(tensors[i].values, `tensors[${i}] (${t.name})`, badModelFile);
     });

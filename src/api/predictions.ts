@@ -7,6 +7,7 @@
 import { checkBoolean, checkKnownKeys, keysOf } from '../checks.js';
 import { GradscopeError } from '../errors.js';
 import type { FloatArray } from '../kernels.js';
+import { grouped } from '../counted.js';
 
 /** Network.predict()'s outputs as one block (what `{ flat: true }` asks for). */
 export interface FlatPredictions {
@@ -48,17 +49,17 @@ export function checkPredictOptions(options: unknown): boolean {
 export function checkReturnedValues(method: string, rows: number, perRow: number, what: string): void {
   const values = rows * perRow;
   if (values > PREDICT_LIMITS.maxValues) {
-    throw new GradscopeError('OUT_OF_MEMORY', `${method}: ${rows} rows of ${what} are ${values} values, more than PREDICT_LIMITS.maxValues (${PREDICT_LIMITS.maxValues}); call ${method} on slices of the rows; nothing was allocated`);
+    throw new GradscopeError('OUT_OF_MEMORY', `${method}: ${grouped(rows)} rows of ${what} are ${grouped(values)} values, more than PREDICT_LIMITS.maxValues (${grouped(PREDICT_LIMITS.maxValues)}); call ${method} on slices of the rows; nothing was allocated`);
   }
 }
 
 /** OUT_OF_MEMORY unless `rows` rows of `cols` outputs fit PREDICT_LIMITS in the form asked for. */
 export function checkPredictSize(rows: number, cols: number, flat: boolean): void {
-  checkReturnedValues('predict', rows, cols, `${cols} outputs`);
+  checkReturnedValues('predict', rows, cols, `${grouped(cols)} outputs`);
   if (!flat && rows > PREDICT_LIMITS.maxRowArrays) {
     throw new GradscopeError(
       'OUT_OF_MEMORY',
-      `predict: ${rows} rows would come back as ${rows} arrays, more than PREDICT_LIMITS.maxRowArrays (${PREDICT_LIMITS.maxRowArrays}); pass { flat: true } for one { data, rows, cols } block, or predict the rows in slices; nothing was allocated`,
+      `predict: ${grouped(rows)} rows would come back as ${grouped(rows)} arrays, more than PREDICT_LIMITS.maxRowArrays (${grouped(PREDICT_LIMITS.maxRowArrays)}); pass { flat: true } for one { data, rows, cols } block, or predict the rows in slices; nothing was allocated`,
     );
   }
 }

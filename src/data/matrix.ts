@@ -4,7 +4,7 @@
  */
 import { describeValue, GradscopeError } from '../errors.js';
 import type { NumberArray, Tensor } from '../kernels.js';
-import { counted } from '../counted.js';
+import { counted, grouped } from '../counted.js';
 
 /** Rows as typed arrays or plain arrays, or an already flat row-major block. */
 export type Rows =
@@ -110,7 +110,7 @@ export function isTypedNumberArray(data: unknown): data is NumberArray {
 
 /** SHAPE_MISMATCH unless row `r` of `label` has `cols` values. */
 export function checkRowLength(row: ArrayLike<unknown>, r: number, cols: number, label: string): void {
-  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${counted(row.length, 'value')}, expected ${cols}`);
+  if (row.length !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: row ${r} has ${counted(row.length, 'value')}, expected ${grouped(cols)}`);
 }
 
 /** SHAPE_MISMATCH unless `{ data, rows, cols }` holds `rows` whole rows of `cols` values. */
@@ -120,10 +120,10 @@ export function checkFlatShape(input: { data: ArrayLike<unknown>; rows: number; 
     const n: unknown = input[key];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new GradscopeError('SHAPE_MISMATCH', `${label}: ${key}: expected a whole number, got ${describeValue(n)}`);
   }
-  if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${counted(input.cols, 'column')}, expected ${cols}`);
+  if (input.cols !== cols) throw new GradscopeError('SHAPE_MISMATCH', `${label}: has ${counted(input.cols, 'column')}, expected ${grouped(cols)}`);
   const { data, rows } = input;
   if (data.length !== rows * cols) {
-    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${counted(data.length, 'value')}, not ${counted(rows, 'row')} × ${cols}`);
+    throw new GradscopeError('SHAPE_MISMATCH', `${label}: data has ${counted(data.length, 'value')}, not ${counted(rows, 'row')} × ${grouped(cols)}`);
   }
 }
 
@@ -149,14 +149,9 @@ export const ROW_LABELS: RowLabels = { inputs: 'inputs', targets: 'targets', dat
 /** Checks that inputs and targets pair up row for row. */
 export function checkPairs(x: { rows: number }, y: { rows: number }, labels: RowLabels = ROW_LABELS): void {
   if (x.rows !== y.rows) {
-    throw new GradscopeError('SHAPE_MISMATCH', `${labels.inputs} (${rowsText(x.rows)}) and ${labels.targets} (${rowsText(y.rows)}) do not pair up row for row`);
+    throw new GradscopeError('SHAPE_MISMATCH', `${labels.inputs} (${counted(x.rows, 'row')}) and ${labels.targets} (${counted(y.rows, 'row')}) do not pair up row for row`);
   }
   if (x.rows === 0) throw new GradscopeError('SHAPE_MISMATCH', `no rows: ${labels.inputs} and ${labels.targets} are empty`);
-}
-
-/** '1 row', '3 rows'. */
-function rowsText(n: number): string {
-  return n === 1 ? '1 row' : `${n} rows`;
 }
 
 /** The number of rows of `input` (not checked: toMatrix checks; NaN for what is no Rows at all). */

@@ -43,6 +43,8 @@ import { chainFanIns, recordedInitialisation, type DenseFanIn } from '../init/in
 import { namedDenseFanIns } from '../layers/spec.js';
 import { badModel, blockModelOf, checkArchitecture, modelOf, networkFromModel, readActivation, readLoss } from './model-data.js';
 import { notJsonMessage } from '../json-syntax.js';
+import { grouped } from '../counted.js';
+import { bytesBeyond } from '../byte-text.js';
 
 /** The first 8 bytes of a binary checkpoint. */
 export const CHECKPOINT_BINARY_MAGIC = Uint8Array.from([0x47, 0x53, 0x43, 0x4f, 0x50, 0x45, 0x0d, 0x0a]); // "GSCOPE\r\n"
@@ -111,7 +113,7 @@ export function checkCheckpoint(checkpoint: Checkpoint, fail: Fail = badModel): 
   if (!o) return;
   readName(o.name, 'optimizer.name', fail);
   readScalars(o.scalars, 'optimizer.scalars', fail);
-  if (o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${CHECKPOINT_LIMITS.maxOptimizerTensors} tensors`);
+  if (o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) throw fail('optimizer.tensors', `more than ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} tensors`);
   o.tensors.forEach((t, i) => checkFloat32Values(t, `optimizer.tensors[${i}]`, fail));
 }
 
@@ -242,7 +244,7 @@ export function checkpointFromJSON(json: unknown, seed = 1): Checkpoint {
   const name = readName(o.name, 'training.optimizer.name');
   const scalars = readScalars(o.scalars, 'training.optimizer.scalars');
   if (!Array.isArray(o.tensors) || o.tensors.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
-    throw badModel('training.optimizer.tensors', `expected an array of at most ${CHECKPOINT_LIMITS.maxOptimizerTensors} arrays`);
+    throw badModel('training.optimizer.tensors', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} arrays`);
   }
   // Array.from, not map: a hole of a sparse array must be refused, not skipped.
   const tensors = Array.from(o.tensors as unknown[], (values, i) => {
@@ -299,7 +301,7 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Uint8Array {
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   checkBytesArgument(bytes, 'decodeCheckpoint');
   if (!(bytes instanceof Uint8Array)) bytes = new Uint8Array(bytes);
-  if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${bytes.length} bytes is shorter than any model`);
+  if (bytes.length < FIXED_HEADER + TRAILER) throw badModel('file', `truncated: ${grouped(bytes.length)} bytes is shorter than any model`);
   if (!isBinaryCheckpoint(bytes)) throw badModel('file', 'not a gradscope binary model (wrong magic bytes)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
@@ -307,9 +309,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw badModel('version', `this gradscope reads binary versions ${CHECKPOINT_BINARY_VERSION} and ${CHECKPOINT_BINARY_BLOCK_VERSION}, got ${version}`);
   }
   const headerLength = view.getUint32(12, true);
-  if (headerLength > CHECKPOINT_LIMITS.maxHeaderBytes) throw badModel('header', `${headerLength} bytes exceeds the limit of ${CHECKPOINT_LIMITS.maxHeaderBytes}`);
+  if (headerLength > CHECKPOINT_LIMITS.maxHeaderBytes) throw badModel('header', bytesBeyond(headerLength, CHECKPOINT_LIMITS.maxHeaderBytes));
   const payloadStart = alignTo4(FIXED_HEADER + headerLength);
-  if (payloadStart + TRAILER > bytes.length) throw badModel('file', `truncated: the header alone needs ${payloadStart + TRAILER} bytes, the file has ${bytes.length}`);
+  if (payloadStart + TRAILER > bytes.length) throw badModel('file', `truncated: the header alone needs ${grouped(payloadStart + TRAILER)} bytes, the file has ${grouped(bytes.length)}`);
   const stored = view.getUint32(bytes.length - TRAILER, true);
   const actual = crc32(bytes, 0, bytes.length - TRAILER);
   if (stored !== actual) throw badModel('file', `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupted or truncated`);
@@ -331,7 +333,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (o !== null && o !== undefined) {
     if (!isRecord(o)) throw badModel('header.optimizer', 'expected an object or null');
     if (!Array.isArray(o.lengths) || o.lengths.length > CHECKPOINT_LIMITS.maxOptimizerTensors) {
-      throw badModel('header.optimizer.lengths', `expected an array of at most ${CHECKPOINT_LIMITS.maxOptimizerTensors} lengths`);
+      throw badModel('header.optimizer.lengths', `expected an array of at most ${grouped(CHECKPOINT_LIMITS.maxOptimizerTensors)} lengths`);
     }
     const lengths = (o.lengths as unknown[]).map((n, i) => {
       if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badModel(`header.optimizer.lengths[${i}]`, `expected a whole number ≥ 0, got ${describeValue(n)}`);
@@ -344,7 +346,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const lengths = [...architecture.lengths, ...(optimizerHeader?.lengths ?? [])];
   const floats = lengths.reduce((sum, n) => sum + n, 0);
   const payloadBytes = bytes.length - TRAILER - payloadStart;
-  if (payloadBytes !== 4 * floats) throw badModel('payload', `${payloadBytes} bytes, but the header describes ${4 * floats} (${floats} float32 values)`);
+  if (payloadBytes !== 4 * floats) throw badModel('payload', `${grouped(payloadBytes)} bytes, but the header describes ${grouped(4 * floats)} (${grouped(floats)} float32 values)`);
 
   let at = payloadStart;
   const read: ReadTensor = (n, element, parameter) => {
@@ -418,7 +420,7 @@ function readRng(value: unknown, where: string, fail: Fail = badModel): number[]
 
 function readName(value: unknown, where: string, fail: Fail = badModel): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > CHECKPOINT_LIMITS.maxNameLength) {
-    throw fail(where, `expected a name of 1 to ${CHECKPOINT_LIMITS.maxNameLength} characters`);
+    throw fail(where, `expected a name of 1 to ${grouped(CHECKPOINT_LIMITS.maxNameLength)} characters`);
   }
   return value;
 }
@@ -426,7 +428,7 @@ function readName(value: unknown, where: string, fail: Fail = badModel): string 
 function readScalars(value: unknown, where: string, fail: Fail = badModel): Record<string, number> {
   if (!isRecord(value)) throw fail(where, 'expected an object of numbers');
   const entries = Object.entries(value);
-  if (entries.length > CHECKPOINT_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${CHECKPOINT_LIMITS.maxOptimizerScalars} entries`);
+  if (entries.length > CHECKPOINT_LIMITS.maxOptimizerScalars) throw fail(where, `more than ${grouped(CHECKPOINT_LIMITS.maxOptimizerScalars)} entries`);
   const scalars: Record<string, number> = {};
   for (const [key, v] of entries) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${where}.${key}`, `${describeValue(v)} is not a finite number`);

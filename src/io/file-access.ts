@@ -18,6 +18,7 @@ import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promis
 import { basename, dirname, join, sep } from 'node:path';
 import { describeValue, GradscopeError, invalidOption, ioError, type ErrorCode } from '../errors.js';
 import { notJsonMessage } from '../json-syntax.js';
+import { bytesBeyond } from '../byte-text.js';
 
 /** Temporary names: `.<target>.<pid>.<random>.tmp`, so the next writer knows whose they are. */
 function temporaryName(path: string): string {
@@ -196,7 +197,7 @@ export async function readFileBytes(path: string, limits: ReadLimits): Promise<U
     const info = await handle.stat();
     if (info.isDirectory()) throw new GradscopeError('IO_ERROR', `${path}: cannot read (it is a folder, not a file)`);
     if (!info.isFile()) throw new GradscopeError(code, `${path}: not a regular file`);
-    if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${info.size} bytes exceeds the limit of ${limits.maxBytes}`);
+    if (info.size > limits.maxBytes) throw new GradscopeError(code, `${path}: ${bytesBeyond(info.size, limits.maxBytes)}`);
     // Said as such: each format's parser would say something true but unhelpful ('not valid JSON (Unexpected end of JSON input)').
     if (info.size === 0 && limits.emptyAllowed !== true) throw new GradscopeError(code, `${path}: the file is empty (0 bytes)`);
     const bytes = new Uint8Array(info.size);

@@ -24,6 +24,7 @@ import {
 } from './checkpoint.js';
 import { checkPath, parseJsonBytes, readFileBytes, writeFileAtomic } from './file-access.js';
 import { contentFormatOf, interopFormatOf, UNRECOGNISED_MODEL } from './model-formats.js';
+import { bytesBeyond } from '../byte-text.js';
 
 /** How saveModel encodes a checkpoint: gradscope's JSON model file or its binary checkpoint format. */
 export type CheckpointEncoding = 'json' | 'binary';
@@ -55,7 +56,7 @@ export async function saveModel(net: Network, path: string, options: SaveOptions
   }
   const bytes = encodeCheckpoint(checkpoint);
   if (bytes.length > FILE_LIMITS.maxBinaryBytes) {
-    throw invalidOption(`${path}: a binary model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxBinaryBytes} that loadModel reads; nothing was written`);
+    throw invalidOption(`${path}: a binary model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxBinaryBytes)} that loadModel reads; nothing was written`);
   }
   await writeFileAtomic(path, bytes);
 }
@@ -89,7 +90,7 @@ async function readSavedFile(path: string, seed = 1): Promise<{ checkpoint: Chec
     const format = contentFormatOf(bytes) ?? ((await interopFormatOf(path)) === 'gradscope' ? 'json' : undefined);
     if (format === undefined) throw new GradscopeError('BAD_MODEL_FILE', UNRECOGNISED_MODEL);
     if (format === 'safetensors') throw new GradscopeError('BAD_MODEL_FILE', 'a safetensors file, which loadModel does not read: readModelFile or fromSafetensors does (gradscope convert IN OUT.json makes a gradscope model of it)');
-    if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
+    if (bytes.length > FILE_LIMITS.maxJsonBytes) throw new GradscopeError('BAD_MODEL_FILE', `a JSON model of ${bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes)}`);
     const json = parseJsonBytes(bytes, 'BAD_MODEL_FILE');
     const checkpoint = checkpointFromJSON(json, seed);
     return { checkpoint, isCheckpoint: (json as Record<string, unknown>).training !== undefined };

@@ -33,6 +33,8 @@ import { readSafetensors, toSafetensors } from './safetensors.js';
 import { blockModelFromTfjsLayers, isBlockTfjsModel } from './tfjs-blocks.js';
 import { fromTfjsLayers, toTfjsLayers } from './tfjs-layers.js';
 import { writeTfjsFolder } from './tfjs-folder.js';
+import { grouped } from '../counted.js';
+import { bytesBeyond } from '../byte-text.js';
 
 /** The formats `writeModelFile` writes and `readModelFile` reads (ONNX is written only); gradscope's own is JSON or binary. */
 export const INTEROP_FORMATS = ['gradscope', 'safetensors', 'onnx', 'tfjs'] as const;
@@ -118,7 +120,7 @@ function isTfjsJson(json: unknown): boolean {
 }
 
 function parseJson(bytes: Uint8Array): unknown {
-  if (bytes.length > FILE_LIMITS.maxJsonBytes) throw badModel('JSON', `${bytes.length} bytes exceeds the limit of ${FILE_LIMITS.maxJsonBytes}`);
+  if (bytes.length > FILE_LIMITS.maxJsonBytes) throw badModel('JSON', bytesBeyond(bytes.length, FILE_LIMITS.maxJsonBytes));
   return parseJsonBytes(bytes, 'BAD_MODEL_FILE');
 }
 
@@ -237,7 +239,7 @@ export async function readTfjsLayersFile(path: string, options: ImportOptions = 
     let bytes = 0;
     for (const file of files) bytes += (await stat(file).catch(() => undefined))?.size ?? 0; // a missing one is named when read
     if (bytes > FILE_LIMITS.maxBinaryBytes) {
-      throw badModel('weightsManifest', `its ${files.length} shard files hold ${bytes} bytes in all, beyond the limit of ${FILE_LIMITS.maxBinaryBytes} a model's weights may take`);
+      throw badModel('weightsManifest', `its ${grouped(files.length)} shard files hold ${grouped(bytes)} bytes in all, beyond the limit of ${grouped(FILE_LIMITS.maxBinaryBytes)} a model's weights may take`);
     }
     const shards: Uint8Array[] = [];
     for (const file of files) shards.push(await readFileBytes(file, { maxBytes: FILE_LIMITS.maxBinaryBytes, emptyAllowed: true }));

@@ -17,6 +17,8 @@ import { checkBytesArgument } from '../checks.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
+import { grouped } from '../counted.js';
+import { bytesBeyond } from '../byte-text.js';
 
 /** The safetensors reference implementation refuses larger headers; so do we. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -90,12 +92,12 @@ export function parseSafetensors(bytes: Uint8Array | ArrayBuffer): SafetensorsFi
   checkBytesArgument(bytes, 'safetensors');
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (data.length < 8) throw badModel('safetensors', `file is ${data.length} bytes, shorter than the 8-byte header length`);
+  if (data.length < 8) throw badModel('safetensors', `file is ${grouped(data.length)} bytes, shorter than the 8-byte header length`);
   const headerLength = view.getBigUint64(0, true); // a BigInt prints every byte count as the integer it is
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw badModel('safetensors header length', `${headerLength} bytes exceeds the limit of ${MAX_HEADER_BYTES}`);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) throw badModel('safetensors header length', bytesBeyond(headerLength, MAX_HEADER_BYTES));
   const headerBytes = Number(headerLength);
   if (8 + headerBytes > data.length) {
-    throw badModel('safetensors header length', `says ${headerBytes} bytes but only ${data.length - 8} follow the length field`);
+    throw badModel('safetensors header length', `says ${grouped(headerBytes)} bytes but only ${grouped(data.length - 8)} follow the length field`);
   }
   let header: unknown;
   try {
@@ -137,11 +139,11 @@ function readEntry(name: string, value: unknown, bufferLength: number): TensorEn
     throw badModel(`${name}.data_offsets`, `expected [begin, end] with 0 ≤ begin ≤ end, got ${describeValue(offsets)}`);
   }
   const [begin, end] = offsets as number[];
-  if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${bufferLength}-byte data buffer`);
+  if (end > bufferLength) throw badModel(`${name}.data_offsets`, `[${begin}, ${end}] runs past the ${grouped(bufferLength)}-byte data buffer`);
   // BigInt: a hostile shape's product must neither round nor print as 4e+24.
   const bytes = BigInt(DTYPE_BYTES[dtype as Dtype]) * shape.reduce((n: bigint, d: number) => n * BigInt(d), 1n);
   if (bytes !== BigInt(end - begin)) {
-    throw badModel(name, `shape [${shape.join(', ')}] of ${dtype} needs ${bytes} bytes but data_offsets span ${end - begin}`);
+    throw badModel(name, `shape [${shape.join(', ')}] of ${dtype} needs ${grouped(bytes)} bytes but data_offsets span ${grouped(end - begin)}`);
   }
   return { name, dtype: dtype as Dtype, shape, begin, end };
 }
@@ -157,7 +159,7 @@ function checkLayout(entries: TensorEntry[], bufferLength: number): void {
     covered = entry.end;
     previous = entry.name;
   }
-  if (covered !== bufferLength) throw badModel('safetensors', `tensors cover ${covered} of the ${bufferLength} data bytes`);
+  if (covered !== bufferLength) throw badModel('safetensors', `tensors cover ${grouped(covered)} of the ${grouped(bufferLength)} data bytes`);
 }
 
 /**

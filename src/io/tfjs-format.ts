@@ -10,6 +10,7 @@ import type { Initialisation } from '../init/initialisation.js';
 import { describeValue, quoted, shown } from '../errors.js';
 import { checkStoredTensor, elementPath } from '../model-limits.js';
 import { badModel } from './model-data.js';
+import { grouped } from '../counted.js';
 
 /** The shard file name toTfjsLayers puts in the manifest. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
@@ -132,7 +133,7 @@ export function weightReader(json: Record<string, unknown>, weightData: Uint8Arr
   const specs = readWeightSpecs(json);
   const bytes = weightData instanceof Uint8Array ? weightData : new Uint8Array(weightData);
   const needed = specs.reduce((n, spec) => n + spec.bytes, 0n);
-  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${needed} bytes but ${bytes.length} were given`);
+  if (needed !== BigInt(bytes.length)) throw badModel('weights', `the manifest describes ${grouped(needed)} bytes but ${grouped(bytes.length)} were given`);
   const offsets = new Map<string, { at: number; spec: WeightSpec }>();
   let at = 0;
   for (const spec of specs) {

@@ -11,9 +11,10 @@ import type { Loss } from '../kernels.js';
 import { blockTensorLayout, elementsOf, type TensorSlot } from '../layers/block-layout.js';
 import type { BlockModelData, BlockTensor } from '../layers/block-model.js';
 import { activationOf, checkLayerSpecs, namedDenseFanIns, widthAfter, type CheckedSpec } from '../layers/spec.js';
-import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail } from '../model-limits.js';
+import { checkStoredTensor, elementPath, MODEL_LIMITS, optionFault, rethrowThrough, type ElementPath, type Fail, beyondModelLimit } from '../model-limits.js';
 import { checkLoss, checkLossPairing, checkOutputUnits } from './config.js';
 import { recordedInitialisation } from '../init/initialisation.js';
+import { grouped } from '../counted.js';
 
 /** A block model's architecture, checked: its specs with defaults filled in, and the tensors they imply. */
 export interface BlockArchitecture {
@@ -31,12 +32,12 @@ export function checkBlockArchitecture(model: { loss: unknown; inputs: unknown; 
   const loss = rethrowThrough(fail, `${where}.loss`, () => checkLoss(model.loss, 'loss'));
   const inputs = rethrowThrough(fail, `${where}.inputs`, () => checkUnits(model.inputs, 'inputs'));
   const count = countSpecs(model.layers);
-  if (count > MODEL_LIMITS.maxLayers) throw fail(`${where}.layers`, `${count} layers (nested ones included) exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+  if (count > MODEL_LIMITS.maxLayers) throw fail(`${where}.layers`, beyondModelLimit(count, 'layers (nested ones included)', MODEL_LIMITS.maxLayers));
   const layers = rethrowThrough(fail, `${where}.layers`, () => checkLayerSpecs(model.layers, inputs));
   const layout = blockTensorLayout(layers, inputs);
   const elements = layout.reduce((n, slot) => n + elementsOf(slot.shape), 0);
   if (elements > MODEL_LIMITS.maxParameters) {
-    throw fail(`${where}.layers`, `${elements} parameters and state values exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+    throw fail(`${where}.layers`, beyondModelLimit(elements, 'parameters and state values', MODEL_LIMITS.maxParameters));
   }
   const output = activationOf(layers[layers.length - 1]) ?? 'linear';
   checkOutputUnits(output, widthAfter(layers, inputs), `${where}.layers[${layers.length - 1}]`, fail);
@@ -71,7 +72,7 @@ export function checkBlockTensors(tensors: readonly BlockTensor[], layout: reado
     }
     checkTensorValues(tensor.values, slot, fail);
   });
-  if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${layout.length} tensors, got ${tensors.length}`);
+  if (tensors.length > layout.length) throw fail(`${where}.tensors[${layout.length}]`, `the layers hold ${grouped(layout.length)} tensors, got ${grouped(tensors.length)}`);
 }
 
 /** Whether a block tensor named `name` of `dtype` is a trained parameter (batch norm's running statistics and count are not). */
@@ -85,7 +86,7 @@ export const isParameter = (name: string, dtype: string): boolean => dtype !== '
 export function checkTensorValues(values: unknown, slot: TensorSlot, fail: Fail, at: ElementPath = elementPath(slot.name, slot.shape)): void {
   const length = elementsOf(slot.shape);
   if (!(values instanceof Float32Array) || values.length !== length) {
-    throw fail(slot.name, `expected a Float32Array of ${length} values, got ${values instanceof Float32Array ? `${values.length} values` : describeValue(values)}`);
+    throw fail(slot.name, `expected a Float32Array of ${grouped(length)} values, got ${values instanceof Float32Array ? `${grouped(values.length)} values` : describeValue(values)}`);
   }
   checkStoredTensor(values, at, isParameter(slot.name, slot.dtype), fail);
   if (slot.dtype === 'i64') {

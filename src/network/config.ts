@@ -5,7 +5,7 @@
  */
 import { checkActivation, checkChoice, checkSeed, checkKnownKeys, checkUnits } from '../checks.js';
 import { describeValue, invalidOption } from '../errors.js';
-import { checkModelLimits, MODEL_LIMITS, type Fail } from '../model-limits.js';
+import { checkModelLimits, MODEL_LIMITS, type Fail, beyondModelLimit } from '../model-limits.js';
 import { activationOf, checkLayerSpecs, denseFanIns, parameterCountOfSpecs, widthAfter, type CheckedSpec, type LayerSpec } from '../layers/spec.js';
 import type { BlockConfig } from './block-engine.js';
 import { LSUV_BUILD } from '../layers/lsuv.js';
@@ -178,7 +178,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
   const inputs = checkUnits(options.inputs, 'inputs');
   const specs = checkLayerSpecs(layers, inputs);
   if (parameterCountOfSpecs(specs, inputs) > MODEL_LIMITS.maxParameters) {
-    throw invalidOption(`layers: ${parameterCountOfSpecs(specs, inputs)} parameters exceeds the limit of ${MODEL_LIMITS.maxParameters} that gradscope's model files store`);
+    throw invalidOption(`layers: ${beyondModelLimit(parameterCountOfSpecs(specs, inputs), 'parameters', MODEL_LIMITS.maxParameters)}`);
   }
   const output = activationOf(specs[specs.length - 1]) ?? 'linear';
   checkSoftmaxUnits(output, widthAfter(specs, inputs), `layers[${specs.length - 1}]`);
@@ -193,7 +193,7 @@ function resolveSpecs(options: NetworkOptions, layers: readonly unknown[]): Reso
     checkLossPairing(loss, activations);
     return { kind: 'dense', config: { sizes, activations, loss, ...init } };
   }
-  if (specs.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${specs.length} layers exceeds the limit of ${MODEL_LIMITS.maxLayers} that gradscope's model files store`);
+  if (specs.length > MODEL_LIMITS.maxLayers) throw invalidOption(`layers: ${beyondModelLimit(specs.length, 'layers', MODEL_LIMITS.maxLayers)}`);
   return { kind: 'blocks', config: { inputs, layers: specs, loss, ...init } };
 }
 

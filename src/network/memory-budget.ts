@@ -5,6 +5,7 @@
 import { mebibytes } from '../byte-text.js';
 import { GradscopeError } from '../errors.js';
 import type { Kernels } from '../kernels.js';
+import { grouped } from '../counted.js';
 
 /**
  * Backends without a hard limit (ref: plain typed arrays) get the same 4 GiB as wasm32: the engine
@@ -37,7 +38,7 @@ export function checkFits(kernels: Kernels, elements: number, tensors: number, w
     );
   }
   // Beyond 2^53 elements even the count is inexact; no engine allocates that.
-  if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what} needs ${elements} values: too many to allocate`);
+  if (!Number.isSafeInteger(elements)) throw new GradscopeError('OUT_OF_MEMORY', `${what} needs ${grouped(elements)} values: too many to allocate`);
 }
 
 /**
@@ -48,7 +49,7 @@ export function checkFits(kernels: Kernels, elements: number, tensors: number, w
  */
 export function checkBatchFits(kernels: Kernels, rows: number, perRow: number, tensors: number): void {
   const most = Math.max(0, Math.floor((bytesLeft(kernels) - tensors * PER_TENSOR_SLACK) / (perRow * elementBytes(kernels))));
-  checkFits(kernels, rows * perRow, tensors, `buffers for a batch of ${rows} rows`, `at most ${most} rows fit in a batch of this network now`);
+  checkFits(kernels, rows * perRow, tensors, `buffers for a batch of ${grouped(rows)} rows`, `at most ${grouped(most)} rows fit in a batch of this network now`);
 }
 
 /** Weights and biases of a network of these sizes. */

@@ -17,6 +17,7 @@ import { chainFanIns, recordedInitialisation, type Initialisation } from '../ini
 import { copiedNumbers, type FileNumbers } from './file-numbers.js';
 import { notJsonMessage } from '../json-syntax.js';
 import { fewestNumberBytes, LONGEST_NUMBER } from './json-number-bounds.js';
+import { grouped } from '../counted.js';
 
 export { MODEL_LIMITS } from '../model-limits.js';
 
@@ -285,7 +286,7 @@ function budget(maxBytes: number, where: string, advice: string): (bytes: number
   let left = maxBytes;
   return (bytes) => {
     left -= bytes;
-    if (left < 0) throw invalidOption(`${where}: its JSON text passes ${maxBytes} bytes, the most a JSON model file may hold; ${advice}`);
+    if (left < 0) throw invalidOption(`${where}: its JSON text passes ${grouped(maxBytes)} bytes, the most a JSON model file may hold; ${advice}`);
   };
 }
 

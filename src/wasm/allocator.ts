@@ -8,6 +8,7 @@
  */
 import { mebibytes } from '../byte-text.js';
 import { GradscopeError } from '../errors.js';
+import { grouped } from '../counted.js';
 
 const ALIGN = 16;
 /** Bytes of a WebAssembly memory page. */
@@ -153,7 +154,7 @@ export class Allocator {
     if (have / PAGE + pages > MAX_PAGES) {
       throw new GradscopeError(
         'OUT_OF_MEMORY',
-        `cannot allocate ${end - this.top} bytes: WebAssembly memory is limited to 4 GiB (${mebibytes(have)} in use)`,
+        `cannot allocate ${grouped(end - this.top)} bytes: WebAssembly memory is limited to 4 GiB (${mebibytes(have)} in use)`,
       );
     }
     try {
@@ -162,7 +163,7 @@ export class Allocator {
       // An engine may stop below wasm32's 4 GiB (a 32-bit host, a browser's own cap, the machine's memory).
       throw new GradscopeError(
         'OUT_OF_MEMORY',
-        `cannot allocate ${end - this.top} bytes: the engine refused to grow WebAssembly memory from ${mebibytes(have)} to ${mebibytes(have + pages * PAGE)}, below the 4 GiB wasm32 addresses (${String(cause)})`,
+        `cannot allocate ${grouped(end - this.top)} bytes: the engine refused to grow WebAssembly memory from ${mebibytes(have)} to ${mebibytes(have + pages * PAGE)}, below the 4 GiB wasm32 addresses (${String(cause)})`,
       );
     }
   }

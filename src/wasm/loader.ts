@@ -7,6 +7,7 @@
 import { instantiate } from '@assemblyscript/loader';
 import { GradscopeError, invalidOption, shown } from '../errors.js';
 import type { CommonExports } from './exports.js';
+import { grouped } from '../counted.js';
 
 /**
  * The single-threaded binaries: 'simd' (f32x4, separate multiply and add), 'simd-relaxed' (the same
@@ -94,7 +95,7 @@ async function compileFrom(url: URL): Promise<WebAssembly.Module> {
       const start = new TextDecoder().decode(bytes.subarray(0, 16)).replace(/\s+/g, ' ').trim();
       throw new GradscopeError(
         'WASM_UNAVAILABLE',
-        `could not load the gradscope core: ${url.href} is not a WebAssembly module (the server sent ${response.headers.get('content-type') ?? 'no content type'}, ${bytes.length} bytes starting ${shown(start)})${WHERE_FROM}`,
+        `could not load the gradscope core: ${url.href} is not a WebAssembly module (the server sent ${response.headers.get('content-type') ?? 'no content type'}, ${grouped(bytes.length)} bytes starting ${shown(start)})${WHERE_FROM}`,
       );
     }
     return await WebAssembly.compile(bytes);

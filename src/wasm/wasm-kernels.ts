@@ -21,6 +21,7 @@ import {
 } from './exports.js';
 import { fastest, type Calibration, type Candidate } from './calibrate.js';
 import { BINARIES, compileCore, instantiateCore, instantiateProbe, relaxedSimdSupported, simdSupported, type Binary } from './loader.js';
+import { grouped } from '../counted.js';
 
 /** A tensor of the wasm backend: `length` float32 values at byte offset `ptr` of linear memory. */
 export interface WasmTensor {
@@ -596,7 +597,7 @@ export class WasmBackend implements WasmKernels {
 /** SHAPE_MISMATCH unless `count` values from `offset` fit in t: a write past it would land in another tensor. */
 function checkRoom(t: WasmTensor, count: number, offset: number): void {
   if (offset < 0 || offset + count > t.length) {
-    throw new GradscopeError('SHAPE_MISMATCH', `write of ${count} values at offset ${offset} overruns a tensor of ${t.length}`);
+    throw new GradscopeError('SHAPE_MISMATCH', `write of ${grouped(count)} values at offset ${offset} overruns a tensor of ${grouped(t.length)}`);
   }
 }
 

@@ -122,7 +122,7 @@ describe('list and width flags', () => {
     [['study', 'autoencoder', '--optimizers', 'hessianfree'], /^gradscope: --optimizers: unknown 'hessianfree'; did you mean 'hessian-free'\? \(one of hessian-free, adam, sgd-momentum\)$/],
     [['study', 'trainable-depth', '--remedies', 'foo'], /^gradscope: --remedies: unknown 'foo' \(one of /],
     [['study', 'activations', '--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/],
-    [['study', 'activations', '--width', '9000'], /^gradscope: --width 9000: its largest network: 331191010 parameters exceeds the limit of 268435456/],
+    [['study', 'activations', '--width', '9000'], /^gradscope: --width 9000: its largest network: 331,191,010 parameters exceeds the limit of 268,435,456/],
     [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576/],
     // Every list flag refuses a repeat the same way (--optimizers dropped it silently, --remedies refused it).
     [['study', 'remedies', '--optimizers', 'adam,adam'], /^gradscope: --optimizers lists adam twice \(each runs once\), got 'adam,adam'$/],

@@ -157,7 +157,7 @@ describe('gradscope study trainable-depth', () => {
       [['--train', '129', '--remedies', 'plain-sigmoid'], /--train 129 leaves a last batch of 1 digit for paper-selu \(ReLU \+ batch norm\) \(batches of 128\)/],
       [['--depths', '2,5,2'], /--depths lists 2 twice/],
       // The flag out of bounds, and only the flags given (it said "--depths, --width: depths, width: …" for --depths alone).
-      [['--depths', '1000'], /^gradscope: --depths: batch-norm-sigmoid's network of 1,000 hidden layers of 64 units is one createNetwork refuses \(layers: 3001 layers exceeds the limit of 1024/m],
+      [['--depths', '1000'], /^gradscope: --depths: batch-norm-sigmoid's network of 1,000 hidden layers of 64 units is one createNetwork refuses \(layers: 3,001 layers exceeds the limit of 1,024/m],
       [['--depths', '1000', '--width', '8'], /^gradscope: --depths: batch-norm-sigmoid's network of 1,000 hidden layers of 8 units/m],
       [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of 100 hidden layers of 5,000 units is one createNetwork refuses \(sizes: /m],
       [['--depths', '50', '--width', '5000'], /^gradscope: --depths, --width: plain-sigmoid's network of 50 hidden layers of 5,000 units/m],
@@ -175,9 +175,9 @@ describe('gradscope study trainable-depth', () => {
       [['--remedies', 'relu-he,'], /^gradscope: --remedies has an empty entry, got 'relu-he,'/m],
       // A width whose deepest network the model limits refuse (it failed after the runs before it).
       [['--width', '99999999'], /^gradscope: --width must be ≤ 1048576, got '99999999'$/m],
-      [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of \d+ hidden layers of 5,000 units is one createNetwork refuses \(.*\d+ parameters exceeds the limit of 268435456/m],
+      [['--width', '5000'], /^gradscope: --width: plain-sigmoid's network of \d+ hidden layers of 5,000 units is one createNetwork refuses \(.*[\d,]+ parameters exceeds the limit of 268,435,456/m],
       // A depth one remedy's network cannot have (batch norm's three layers per hidden layer), and the sweep's depths likewise: checked per remedy, not as a plain chain.
-      [['--depths', '600', '--remedies', 'batch-norm-relu'], /^gradscope: --depths: batch-norm-relu's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: \d+ layers exceeds the limit of 1024/m],
+      [['--depths', '600', '--remedies', 'batch-norm-relu'], /^gradscope: --depths: batch-norm-relu's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1,801 layers exceeds the limit of 1,024/m],
       [['--budget-depths', '2000', '--remedies', 'relu-he'], /^gradscope: --budget-depths: plain-sigmoid's network of 2,000 hidden layers/m],
     ] as const) {
       const run = await runCliInProcess(['study', 'trainable-depth', ...args]);

@@ -123,6 +123,6 @@ describe('model file formats', async () => {
     truncateSync(join(folder, 'repeated', 'big.bin'), 2 ** 30); // sparse: no disk used, and never read
     const error = await readModelFile(join(folder, 'repeated')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GradscopeError);
-    expect((error as GradscopeError).message).toMatch(/repeated\/model\.json: weightsManifest: its 3 shard files hold 3221225472 bytes in all, beyond the limit of 2147483648/);
+    expect((error as GradscopeError).message).toMatch(/repeated\/model\.json: weightsManifest: its 3 shard files hold 3,221,225,472 bytes in all, beyond the limit of 2,147,483,648/);
   });
 });

@@ -88,7 +88,7 @@ describe('tfjs layers import of block networks', () => {
     await bad((j) => (layers(j)[1].config.epsilon = 0.001), /^modelTopology layer 1 \(batch_normalization_1\)\.epsilon: the specs make 0\.00001, got 0\.001/);
     await bad((j) => layers(j).pop(), /^modelTopology\.config\.layers: 9 layers, but the specs .* make 10/);
     await bad((j) => (j.weightsManifest[0].weights[4].shape = [3, 2]), /^weights batch_normalization_1\/moving_mean: shape \[3, 2\] should be \[6\]/);
-    await bad(() => {}, /^weights: the manifest describes \d+ bytes but \d+ were given/, 4);
+    await bad(() => {}, /^weights: the manifest describes \d{1,3}(,\d{3})* bytes but \d{1,3}(,\d{3})* were given/, 4);
     await bad((j) => delete j.userDefinedMetadata.gradscope.batchesTracked, /^userDefinedMetadata\.gradscope\.batchesTracked: no count for 1\.num_batches_tracked|^userDefinedMetadata\.gradscope\.batchesTracked: no count for 2\.num_batches_tracked/);
     await bad((j) => (j.userDefinedMetadata.gradscope.batchesTracked['2.num_batches_tracked'] = -1), /^userDefinedMetadata\.gradscope\.batchesTracked\.2\.num_batches_tracked\[0\]: -1 is not a count/);
     await bad((j) => (j.userDefinedMetadata.gradscope.layers[0].units = 'six'), /^userDefinedMetadata\.gradscope\.layers\[0\]\.units/);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { fewestNumberBytes, LONGEST_NUMBER } from '../../src/network/json-number-bounds.js';
 import { checkModelJsonSize, modelJsonText } from '../../src/network/model-file.js';
 import { Rng } from '../../src/init/rng.js';
+import { grouped } from '../../src/counted.js';
 
 /** What a model file writes for `v` (numberText: JSON's, −0 as '-0'). */
 const written = (v: number) => (Object.is(v, -0) ? '-0' : JSON.stringify(v));
@@ -83,7 +84,7 @@ describe('checkModelJsonSize', () => {
         refusal = (error as Error).message;
       }
     });
-    expect(refusal).toBe(`toJSON: its JSON text passes ${limit} bytes, the most a JSON model file may hold; advice`);
+    expect(refusal).toBe(`toJSON: its JSON text passes ${grouped(limit)} bytes, the most a JSON model file may hold; advice`);
     expect(written).toBe(0);
   });
 

@@ -15,6 +15,7 @@ import { backendsUnderTest, kernelBackends } from '../util/backends.js';
 import { relativeError } from '../util/close.js';
 import { expectError } from '../util/expect-error.js';
 import { randomCase } from '../util/random-network.js';
+import { grouped } from '../../src/counted.js';
 
 const NETWORKS = 40;
 /** More than the engine's inference chunk (256 rows), so rows from two chunks land in their place. */
@@ -154,7 +155,7 @@ describe('layerOutputs refuses more values than PREDICT_LIMITS.maxValues, before
     await expectError(
       () => net.layerOutputs(huge),
       'OUT_OF_MEMORY',
-      new RegExp(`^layerOutputs: ${rows} rows of 11 units over 2 layers are ${rows * units} values, more than PREDICT_LIMITS\\.maxValues \\(268435456\\); call layerOutputs on slices of the rows; nothing was allocated$`),
+      new RegExp(`^layerOutputs: ${grouped(rows)} rows of 11 units over 2 layers are ${grouped(rows * units)} values, more than PREDICT_LIMITS\\.maxValues \\(268,435,456\\); call layerOutputs on slices of the rows; nothing was allocated$`),
     );
     await expectError(() => blocks.layerOutputs({ ...huge, rows: Math.floor(PREDICT_LIMITS.maxValues / 27) + 1 }), 'OUT_OF_MEMORY', / rows of 27 units over 5 layers are /);
     expect(() => checkLayerOutputsSize(PREDICT_LIMITS.maxValues / 2 ** 4, [8, 8]), 'exactly at the limit').not.toThrow();

@@ -43,7 +43,7 @@ describe('predict refusals', () => {
     const rows = PREDICT_LIMITS.maxRowArrays + 1;
     // The data is never read: the size check comes first (it used to return 3e7 arrays and abort V8).
     const huge = { data: { length: rows * 4 } as unknown as Float32Array, rows, cols: 4 };
-    await expectError(() => net.predict(huge), 'OUT_OF_MEMORY', /^predict: 2097153 rows would come back as 2097153 arrays, more than PREDICT_LIMITS\.maxRowArrays \(2097152\); pass \{ flat: true \}/);
+    await expectError(() => net.predict(huge), 'OUT_OF_MEMORY', /^predict: 2,097,153 rows would come back as 2,097,153 arrays, more than PREDICT_LIMITS\.maxRowArrays \(2,097,152\); pass \{ flat: true \}/);
     const tooMany = Math.floor(PREDICT_LIMITS.maxValues / 3) + 1;
     await expectError(() => net.predict({ data: { length: tooMany * 4 } as unknown as Float32Array, rows: tooMany, cols: 4 }, { flat: true }), 'OUT_OF_MEMORY', /more than PREDICT_LIMITS\.maxValues/);
     await expectError(() => net.predict([[1, 2, 3, 4]], { flatt: true } as never), 'INVALID_OPTION', /predict: unknown option 'flatt'; did you mean 'flat'\?/);

@@ -191,8 +191,8 @@ describe.each(await kernelBackends())('errors on $name', ({ kernels }) => {
       [{ sizes: [3, 2], output: 'relu', loss: 'cross-entropy' }, /needs a 'softmax' output/],
       [{ sizes: [3, 2], seed: 1.5 }, /seed/],
       // The RNG takes 32 bits: -1 and 2^60 would silently be the seeds 2^32 - 1 and 0.
-      [{ sizes: [3, 2], seed: -1 }, /^seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got -1$/],
-      [{ sizes: [3, 2], seed: 2 ** 60 }, /^seed: expected an integer from 0 to 4294967295 .*, got 1152921504606847000$/],
+      [{ sizes: [3, 2], seed: -1 }, /^seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got -1$/],
+      [{ sizes: [3, 2], seed: 2 ** 60 }, /^seed: expected an integer from 0 to 4,294,967,295 .*, got 1152921504606847000$/],
       [{ sizes: [3, 2], init: 'zeros' }, /init/],
       // More sparse connections than a layer has inputs would connect every input: a dense N(0, 1) init, not the sparse one asked for.
       [{ sizes: [4, 30, 2], init: { name: 'sparse', connections: 15 } }, /^init: \{ name: 'sparse', connections: 15 \} needs at most as many connections as each dense layer has inputs, but layer 0 \(4 → 30\) has 4: .*give connections ≤ 4$/],
@@ -270,7 +270,7 @@ describe('OUT_OF_MEMORY up front', () => {
     const inUse = () => ('bytesInUse' in kernels ? (kernels.bytesInUse as number) : 0);
     const before = inUse();
     // Beyond what the model formats store (2^31 weights): refused as an option before memory is asked.
-    await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'INVALID_OPTION', /sizes: 2147485696 parameters exceeds the limit of 268435456/);
+    await expectError(() => createNetwork({ sizes: [1 << 20, 1 << 11], backend: kernels }), 'INVALID_OPTION', /sizes: 2,147,485,696 parameters exceeds the limit of 268,435,456/);
     // Within it, but beyond what the backend has left (16 MiB here): OUT_OF_MEMORY, nothing allocated.
     const small = Object.create(kernels, { bytesAvailable: { value: () => 1 << 24 } }) as typeof kernels;
     await expectError(() => createNetwork({ sizes: [1 << 12, 1 << 12], backend: small }), 'OUT_OF_MEMORY', /sizes \[4096, 4096\] needs \d+\.\d MiB but the [\w-]+ backend has 16\.0 MiB left/);
@@ -281,7 +281,7 @@ describe('OUT_OF_MEMORY up front', () => {
       // A network that fits, then a batch that does not: refused, and the network still works.
       const net = await createNetwork({ sizes: [1 << 12, 1 << 12], backend: kernels });
       const inUseNet = kernels.bytesInUse;
-      await expectError(() => net[MODEL].ensureCapacity(1 << 18), 'OUT_OF_MEMORY', /batch of 262144 rows/);
+      await expectError(() => net[MODEL].ensureCapacity(1 << 18), 'OUT_OF_MEMORY', /batch of 262,144 rows/);
       expect(kernels.bytesInUse).toBe(inUseNet);
       expect(net.predict([new Array(1 << 12).fill(0.5)])[0].every(Number.isFinite)).toBe(true);
       net.dispose();

@@ -49,9 +49,9 @@ describe('depth', () => {
   it('refuses a depth no model file can hold however the network is built (MODEL_LIMITS.maxLayers)', async () => {
     // Two outputs: the default softmax output of one unit is refused (eac5f55), which is not what this case tests.
     const sizes = (layers: number) => [...Array(layers).fill(1), 2];
-    await expectError(() => createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers + 1), backend: 'ref' }), 'INVALID_OPTION', /1025 layers exceeds the limit of 1024/);
+    await expectError(() => createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers + 1), backend: 'ref' }), 'INVALID_OPTION', /1,025 layers exceeds the limit of 1,024/);
     const config = { sizes: sizes(MODEL_LIMITS.maxLayers + 1), activations: Array(MODEL_LIMITS.maxLayers + 1).fill('sigmoid'), loss: 'mse', init: 'standard', biasInit: 'zero', seed: 1 } as const;
-    await expectError(() => new Network(createRefKernels(), config), 'INVALID_OPTION', /1025 layers exceeds the limit of 1024/);
+    await expectError(() => new Network(createRefKernels(), config), 'INVALID_OPTION', /1,025 layers exceeds the limit of 1,024/);
     const deepest = await createNetwork({ sizes: sizes(MODEL_LIMITS.maxLayers), backend: 'ref' });
     expect(deepest.depth).toBe(MODEL_LIMITS.maxLayers);
     deepest.dispose();

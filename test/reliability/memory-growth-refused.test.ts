@@ -24,7 +24,7 @@ Object.defineProperty(memory, 'grow', {
   },
 });
 
-const refused = /^cannot allocate \d+ bytes: the engine refused to grow WebAssembly memory from \d+\.\d MiB to \d+\.\d MiB, below the 4 GiB wasm32 addresses \(RangeError: WebAssembly\.Memory\.grow\(\): Maximum memory size exceeded\)$/;
+const refused = /^cannot allocate \d{1,3}(,\d{3})* bytes: the engine refused to grow WebAssembly memory from \d+\.\d MiB to \d+\.\d MiB, below the 4 GiB wasm32 addresses \(RangeError: WebAssembly\.Memory\.grow\(\): Maximum memory size exceeded\)$/;
 const rows = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 100 }, (_, j) => Math.sin(i + j)));
 const targets = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: 10 }, (_, j) => (i % 10 === j ? 1 : 0)));
 

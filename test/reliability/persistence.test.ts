@@ -136,8 +136,8 @@ describe('hostile model files → BAD_MODEL_FILE', async () => {
     await expectError(() => loadModel(file('v3.bin', version)), 'BAD_MODEL_FILE', /v3\.bin: version: this gradscope reads binary versions 1 and 2, got 3/);
     const hugeHeader = good.slice();
     new DataView(hugeHeader.buffer).setUint32(12, 0xffffffff, true);
-    await expectError(() => loadModel(file('hh.bin', hugeHeader)), 'BAD_MODEL_FILE', /header: 4294967295 bytes exceeds/);
-    await expectError(() => loadModel(file('wide.bin', withHeader({ ...header, sizes: [1 << 20, 1 << 20, 2] }))), 'BAD_MODEL_FILE', /wide\.bin: header: 1099514773506 parameters exceeds the limit of 268435456/);
+    await expectError(() => loadModel(file('hh.bin', hugeHeader)), 'BAD_MODEL_FILE', /header: 4,294,967,295 bytes exceeds/);
+    await expectError(() => loadModel(file('wide.bin', withHeader({ ...header, sizes: [1 << 20, 1 << 20, 2] }))), 'BAD_MODEL_FILE', /wide\.bin: header: 1,099,514,773,506 parameters exceeds the limit of 268,435,456/);
     // Within the parameter limit but far beyond the file: refused before allocating 2^26 floats.
     await expectError(() => loadModel(file('big.bin', withHeader({ ...header, sizes: [1 << 13, 1 << 13, 2] }))), 'BAD_MODEL_FILE', /payload: 0 bytes, but the header describes/);
     const nanPayload = withHeader(header, 4 * (3 * 4 + 4 + 4 * 2 + 2));

@@ -20,6 +20,7 @@ import { createNetwork, type Network } from '../../src/api/network.js';
 import { Sgd } from '../../src/optim/sgd.js';
 import { createWasmKernels } from '../../src/wasm/wasm-kernels.js';
 import { expectError } from '../util/expect-error.js';
+import { grouped } from '../../src/counted.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'gradscope-save-load-'));
 const kernels = await createWasmKernels();
@@ -36,11 +37,11 @@ function parameterBits(net: Network): number[] {
 describe('whatever saves, loads', () => {
   it('a network deeper than the model formats store is refused at creation; the deepest allowed saves and loads', async () => {
     const deepest = MODEL_LIMITS.maxLayers;
-    await expectError(() => createNetwork({ sizes: new Array(deepest + 2).fill(1), backend: kernels }), 'INVALID_OPTION', /sizes: 1025 layers exceeds the limit of 1024/);
+    await expectError(() => createNetwork({ sizes: new Array(deepest + 2).fill(1), backend: kernels }), 'INVALID_OPTION', /sizes: 1,025 layers exceeds the limit of 1,024/);
     await expectError(
       () => createNetwork({ inputs: 1, layers: new Array(deepest + 1).fill({ units: 1, activation: 'tanh' }), loss: 'mse', backend: kernels }),
       'INVALID_OPTION',
-      /layers: 1025 layers exceeds the limit/,
+      /layers: 1,025 layers exceeds the limit/,
     );
     const net = await createNetwork({ sizes: new Array(deepest + 1).fill(1), output: 'linear', loss: 'mse', backend: kernels });
     const path = join(folder, 'deep.gsc');
@@ -111,7 +112,7 @@ describe('whatever saves, loads', () => {
     const real = limits.maxJsonBytes;
     limits.maxJsonBytes = 1000;
     try {
-      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: its JSON text passes 1000 bytes, the most a JSON model file may hold; save it in the binary format \(format: 'binary', or a path not ending in \.json\); nothing was written/);
+      await expectError(() => saveModel(net, path), 'INVALID_OPTION', /too-big\.json: its JSON text passes 1,000 bytes, the most a JSON model file may hold; save it in the binary format \(format: 'binary', or a path not ending in \.json\); nothing was written/);
       expect(existsSync(path)).toBe(false);
       await saveModel(net, join(folder, 'not-too-big.gsc'));
       // convert's writer (gradscope convert IN OUT.json) had no limit at all.
@@ -140,8 +141,8 @@ describe('whatever saves, loads', () => {
     try {
       for (const net of [dense, blocks]) {
         const path = join(folder, `too-big-${net.kind}.json`);
-        await expectError(() => saveModel(net, path), 'INVALID_OPTION', /its JSON text passes 1000 bytes/);
-        await expectError(() => net.toJSON(), 'INVALID_OPTION', /^toJSON: its JSON text passes 1000 bytes/);
+        await expectError(() => saveModel(net, path), 'INVALID_OPTION', /its JSON text passes 1,000 bytes/);
+        await expectError(() => net.toJSON(), 'INVALID_OPTION', /^toJSON: its JSON text passes 1,000 bytes/);
         const converted = join(folder, `too-big-${net.kind}-converted.json`);
         await expectError(() => writeModelFile(net.kind === 'blocks' ? blockModelOf(net) : modelOf(net), converted), 'INVALID_OPTION', /its JSON text passes 999 bytes/);
         expect(tensorsCopied, net.kind).toBe(0);
@@ -183,12 +184,12 @@ describe('whatever saves, loads', () => {
 
     it('is refused on save as JSON (not a RangeError), and nothing is written', async () => {
       const path = join(folder, 'large.json');
-      await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268435456 bytes, .*binary format/);
+      await expectError(() => saveModel(net, path, { format: 'json' }), 'INVALID_OPTION', /large\.json: its JSON text passes 268,435,456 bytes, .*binary format/);
       expect(existsSync(path)).toBe(false);
     });
 
     it('is refused by toJSON, where JSON.stringify(net) threw V8\'s RangeError (\'Invalid string length\') in the caller\'s code', async () => {
-      await expectError(() => JSON.stringify(net), 'INVALID_OPTION', /^toJSON: its JSON text passes 268435456 bytes, the most a JSON model file may hold; save it in a binary format instead/);
+      await expectError(() => JSON.stringify(net), 'INVALID_OPTION', /^toJSON: its JSON text passes 268,435,456 bytes, the most a JSON model file may hold; save it in a binary format instead/);
     });
   });
 
@@ -208,7 +209,7 @@ describe('whatever saves, loads', () => {
         await expectError(
           () => net.toJSON(),
           'INVALID_OPTION',
-          new RegExp(`^toJSON: its JSON text passes ${text.length - 1} bytes, the most a JSON model file may hold; save it in a binary format instead: saveModel\\(net, path\\) with a path not ending in \\.json, or toSafetensors\\(net\\)$`),
+          new RegExp(`^toJSON: its JSON text passes ${grouped(text.length - 1)} bytes, the most a JSON model file may hold; save it in a binary format instead: saveModel\\(net, path\\) with a path not ending in \\.json, or toSafetensors\\(net\\)$`),
         );
         limits.maxJsonBytes = real;
       }
@@ -225,7 +226,7 @@ describe('whatever saves, loads', () => {
     const value = { weights: Array.from({ length: 1000 }, () => weight) };
     const bytes = modelJsonText(value, Infinity, 'toJSON', '').length;
     // One byte short of the text: the bound must not let it through (with 24-character numbers it fell 1,000 bytes short of the text).
-    expect(() => checkModelJsonSize(value, bytes - 1, 'toJSON', 'advice')).toThrow(/^toJSON: its JSON text passes \d+ bytes/);
+    expect(() => checkModelJsonSize(value, bytes - 1, 'toJSON', 'advice')).toThrow(/^toJSON: its JSON text passes \d{1,3}(,\d{3})* bytes/);
     expect(() => checkModelJsonSize(value, bytes, 'toJSON', 'advice')).not.toThrow();
   });
 

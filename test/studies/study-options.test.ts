@@ -12,6 +12,7 @@ import { runTrainableDepthStudy } from '../../src/studies/trainable-depth.js';
 import * as bounds from '../../src/studies/study-bounds.js';
 import { checkDistinctList, type Bound } from '../../src/checks.js';
 import { expectError } from '../util/expect-error.js';
+import { grouped } from '../../src/counted.js';
 
 /** A pattern matching `text` literally. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -58,7 +59,7 @@ describe('checkDistinctList', () => {
 });
 
 describe('study count bounds', () => {
-  const above = (name: string, bound: Bound) => new RegExp(`^${literal(`${name}: at most ${bound.max} (${bound.why}), got ${bound.max + 1}`)}$`);
+  const above = (name: string, bound: Bound) => new RegExp(`^${literal(`${name}: at most ${grouped(bound.max)} (${bound.why}), got ${bound.max + 1}`)}$`);
   it.each<[string, (value: number) => Promise<unknown>, string, Bound]>([
     ['remedies seconds', (v) => runRemediesStudy({ seconds: v }), 'seconds', bounds.SECONDS_BOUND],
     ['autoencoder seconds', (v) => runAutoencoderStudy({ seconds: v }), 'autoencoder seconds', bounds.SECONDS_BOUND],
@@ -86,13 +87,13 @@ describe('study count bounds', () => {
     const refusals: [object, RegExp][] = [
       [{ width: 0 }, /^activations study: width: expected a whole number ≥ 1, got 0$/],
       // 784·w + w, 4·(w² + w), 10·w + 10 at w = 100,000: 40,079,900,010
-      [{ width: 100_000 }, /^activations study: width 100000: 40079900010 parameters exceeds the limit of 268435456 that gradscope's model files store$/],
+      [{ width: 100_000 }, /^activations study: width 100000: 40,079,900,010 parameters exceeds the limit of 268,435,456 that gradscope's model files store$/],
       [{ batchSize: 0 }, /^activations study: batchSize: expected a whole number ≥ 1, got 0$/],
       [{ batchSize: 2.5 }, /^activations study: batchSize: expected a whole number ≥ 1, got 2\.5$/],
       [{ learningRate: 0 }, /^activations study: learningRate: expected a finite number > 0, got 0$/],
       [{ learningRate: '0.1' }, /^activations study: learningRate: expected a finite number > 0, got "0\.1"$/],
       [{ records: 0 }, /^activations study: records: expected a whole number ≥ 1, got 0$/],
-      [{ seed: 0.5 }, /^activations study: seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got 0\.5$/],
+      [{ seed: 0.5 }, /^activations study: seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got 0\.5$/],
       [{ activations: ['sigmoid', 'sigmod'] }, /^activations study: activations\[1\]: expected one of sigmoid, tanh, relu, leaky-relu, softsign, linear, selu, got "sigmod"$/],
       [{ inits: ['xavier'] }, /^activations study: inits\[0\]: expected one of standard, glorot-uniform, glorot-normal, he-normal, lecun-normal, orthogonal, got "xavier"$/],
     ];
@@ -106,11 +107,11 @@ describe('study count bounds', () => {
     // sizes 5 was a TypeError ('not iterable'), sizes [784, 0, 784] and seed 0.5 came back in createNetwork's terms.
     const refusals: [object, RegExp][] = [
       [{ sizes: 5 }, /^autoencoder sizes: expected a list of layer widths, got 5$/],
-      [{ sizes: [784, 0, 784] }, /^autoencoder sizes\[1\]: expected a whole number of units from 1 to 1048576, got 0$/],
+      [{ sizes: [784, 0, 784] }, /^autoencoder sizes\[1\]: expected a whole number of units from 1 to 1,048,576, got 0$/],
       // 784·w + w + w·784 + 784 at w = 1,000,000: 1,569,000,784
-      [{ sizes: [784, 1_000_000, 784] }, /^autoencoder sizes: 1569000784 parameters exceeds the limit of 268435456/],
+      [{ sizes: [784, 1_000_000, 784] }, /^autoencoder sizes: 1,569,000,784 parameters exceeds the limit of 268,435,456/],
       [{ loss: 'bce' }, /^autoencoder loss: expected one of binary-cross-entropy, mse, got "bce"$/],
-      [{ seed: 1.5 }, /^autoencoder seed: expected an integer from 0 to 4294967295 \(the random number generator's seed is 32 bits\), got 1\.5$/],
+      [{ seed: 1.5 }, /^autoencoder seed: expected an integer from 0 to 4,294,967,295 \(the random number generator's seed is 32 bits\), got 1\.5$/],
       [{ seconds: '30' }, /^autoencoder seconds: expected a finite number > 0, got "30"$/],
       [{ points: 2.5 }, /^autoencoder points: expected a whole number ≥ 1, got 2\.5$/],
       [{ testRows: 0 }, /^autoencoder testRows: expected a whole number ≥ 1, got 0$/],

@@ -165,8 +165,8 @@ describe('trainable-depth study', () => {
     await expectError(() => runTrainableDepthStudy({ depths: [] }), 'INVALID_OPTION', /depths/);
     await expectError(() => runTrainableDepthStudy({ width: 1.5 }), 'INVALID_OPTION', /width/);
     // Each remedy's deepest network within the model limits, before any work (rows said "not available in this build").
-    await expectError(() => runTrainableDepthStudy({ width: 2e6 }), 'INVALID_OPTION', /^width: at most 1048576 \(the most units of a layer createNetwork makes\), got 2000000$/);
-    await expectError(() => runTrainableDepthStudy({ depths: [600], remedies: ['relu-he', 'batch-norm-sigmoid'] }), 'INVALID_OPTION', /^depths: batch-norm-sigmoid's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1801 layers exceeds the limit of 1024/);
+    await expectError(() => runTrainableDepthStudy({ width: 2e6 }), 'INVALID_OPTION', /^width: at most 1,048,576 \(the most units of a layer createNetwork makes\), got 2000000$/);
+    await expectError(() => runTrainableDepthStudy({ depths: [600], remedies: ['relu-he', 'batch-norm-sigmoid'] }), 'INVALID_OPTION', /^depths: batch-norm-sigmoid's network of 600 hidden layers of \d+ units is one createNetwork refuses \(layers: 1,801 layers exceeds the limit of 1,024/);
     await expectError(() => runTrainableDepthStudy({ depths: [1], width: 400_000, remedies: ['plain-sigmoid'] }), 'INVALID_OPTION', /^width: plain-sigmoid's network of 1 hidden layer of 400,000 units is one createNetwork refuses \(sizes: /);
     await expectError(() => runBudgetSweep({ depths: [5], width: 20_000 }), 'INVALID_OPTION', /^depths, width: plain-sigmoid's network of 5 hidden layers of 20,000 units is one createNetwork refuses/);
     await expectError(() => runTrainableDepthStudy({ epochs: 0 }), 'INVALID_OPTION', /epochs/);
